@@ -1,0 +1,3 @@
+from photoclip.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""Typed errors the engine raises; the CLI and GUI turn them into one-line messages."""
+
+from __future__ import annotations
+
+
+class PhotoclipError(Exception):
+    """Base of every error photoclip means a person to read."""
+
+
+class ImageDecodeError(PhotoclipError):
+    """A file could not be read as a photo; the message is the reason shown to the user."""
+
+
+class ModelError(PhotoclipError):
+    """A model could not be found, downloaded or loaded."""
+
+
+class ModelUnavailableError(ModelError):
+    """Weights are not on disk and could not be downloaded (offline, or the server said no)."""
+
+
+class DownloadCancelled(ModelError):
+    """The user cancelled a model download."""
+
+
+class LibraryError(PhotoclipError):
+    """The library folder is unusable (missing, corrupt beyond repair, or a bad argument)."""
+
+
+class LibraryLockedError(LibraryError):
+    """Another photoclip process is writing this library."""
+
+
+class QueryError(PhotoclipError):
+    """A search query could not be understood."""
+
+
+class IndexingCancelled(PhotoclipError):
+    """An indexing run was cancelled; everything committed before it stays."""
