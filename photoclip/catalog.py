@@ -1,0 +1,486 @@
+"""The SQLite catalog: the one source of truth for roots, photos, embeddings and the generation.
+
+Only this module touches SQLite. Connections are per thread (WAL lets readers run beside the
+one writer); writes are serialized by a lock and happen inside `transaction()` blocks.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photoclip.errors import LibraryError
+from photoclip.ids import PhotoId, RootId
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE roots (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        online INTEGER NOT NULL DEFAULT 1,
+        added_at REAL NOT NULL
+    );
+    CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+        path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        hash TEXT,
+        width INTEGER,
+        height INTEGER,
+        taken_at TEXT,
+        format TEXT,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'indexed', 'failed')),
+        failure TEXT,
+        added_at REAL NOT NULL,
+        indexed_at REAL
+    );
+    CREATE INDEX photos_root ON photos(root_id);
+    CREATE INDEX photos_hash ON photos(hash);
+    CREATE INDEX photos_status ON photos(status);
+    CREATE INDEX photos_taken ON photos(taken_at);
+    CREATE TABLE embeddings (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        gen INTEGER NOT NULL
+    );
+    CREATE INDEX embeddings_gen ON embeddings(gen);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('generation', '0');
+    """,
+}
+
+CATALOG_FILE = "catalog.sqlite"
+
+
+@dataclass(frozen=True)
+class Root:
+    id: RootId
+    path: Path
+    online: bool
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: PhotoId
+    root_id: RootId
+    path: Path
+    size: int
+    mtime_ns: int
+    hash: str | None
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    format: str | None
+    status: str
+    failure: str | None
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the catalog last saw of a file: enough to tell whether it changed."""
+
+    id: PhotoId
+    size: int
+    mtime_ns: int
+    status: str
+
+
+@dataclass(frozen=True)
+class PhotoMetadata:
+    """What decoding a photo learned about it, stored with its embedding."""
+
+    hash: str
+    width: int
+    height: int
+    taken_at: str | None
+    format: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    indexed: int
+    pending: int
+    failed: int
+
+
+_PHOTO_COLUMNS = (
+    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure"
+)
+
+
+def _photo(row: sqlite3.Row | tuple) -> Photo:
+    return Photo(
+        id=PhotoId(row[0]), root_id=RootId(row[1]), path=Path(row[2]), size=row[3],
+        mtime_ns=row[4], hash=row[5], width=row[6], height=row[7], taken_at=row[8],
+        format=row[9], status=row[10], failure=row[11],
+    )
+
+
+def vector_to_blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def blobs_to_matrix(blobs: list[bytes], dim: int) -> np.ndarray:
+    if not blobs:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), dim).astype(np.float32)
+
+
+class Catalog:
+    """A library's catalog file. Safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._migrate()
+
+    # connections and transactions
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"cannot open catalog {self.path}: {exc}") from exc
+        with self._connections_lock:
+            self._connections.append(conn)
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            self._local.depth = 0
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write; nested blocks join the outer one."""
+        conn = self._conn
+        with self._write_lock:
+            if self._local.depth:
+                self._local.depth += 1
+                try:
+                    yield
+                finally:
+                    self._local.depth -= 1
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            self._local.depth = 1
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+            finally:
+                self._local.depth = 0
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+    def _migrate(self) -> None:
+        conn = self._conn
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(
+                f"{self.path} is not a photoclip catalog ({exc}); move it away to start fresh"
+            ) from exc
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"catalog {self.path} was written by a newer photoclip (schema {version}); upgrade photoclip"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in _statements(_MIGRATIONS[target]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+            log.info("catalog %s migrated to schema %d", self.path, target)
+
+    def integrity_ok(self) -> bool:
+        return self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # generation
+
+    def generation(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def _bump_generation(self) -> int:
+        gen = self.generation() + 1
+        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(gen),))
+        return gen
+
+    # roots
+
+    def add_root(self, path: Path) -> Root:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT OR IGNORE INTO roots (path, online, added_at) VALUES (?, 1, ?)",
+                (str(path), time.time()),
+            )
+        root = self.root_by_path(path)
+        assert root is not None
+        return root
+
+    def root_by_path(self, path: Path) -> Root | None:
+        row = self._conn.execute(
+            "SELECT id, path, online FROM roots WHERE path = ?", (str(path),)
+        ).fetchone()
+        return Root(RootId(row[0]), Path(row[1]), bool(row[2])) if row else None
+
+    def roots(self) -> list[Root]:
+        rows = self._conn.execute("SELECT id, path, online FROM roots ORDER BY path").fetchall()
+        return [Root(RootId(r[0]), Path(r[1]), bool(r[2])) for r in rows]
+
+    def set_root_online(self, root_id: RootId, online: bool) -> None:
+        with self.transaction():
+            self._conn.execute("UPDATE roots SET online = ? WHERE id = ?", (int(online), root_id))
+
+    def remove_root(self, root_id: RootId) -> list[PhotoId]:
+        """Forget a root and its photos (never the files); returns the ids that had vectors."""
+        with self.transaction():
+            ids = [PhotoId(r[0]) for r in self._conn.execute(
+                "SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id"
+                " WHERE p.root_id = ?", (root_id,))]
+            self._conn.execute("DELETE FROM photos WHERE root_id = ?", (root_id,))
+            self._conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
+            if ids:
+                self._bump_generation()
+        return ids
+
+    def adopt_root(self, inner: RootId, outer: RootId) -> None:
+        """A new root contains an old one: its photos move over, ids and vectors kept."""
+        with self.transaction():
+            self._conn.execute("UPDATE photos SET root_id = ? WHERE root_id = ?", (outer, inner))
+            self._conn.execute("DELETE FROM roots WHERE id = ?", (inner,))
+
+    # photos: scanning
+
+    def file_states(self, root_id: RootId) -> dict[str, FileState]:
+        rows = self._conn.execute(
+            "SELECT path, id, size, mtime_ns, status FROM photos WHERE root_id = ?", (root_id,)
+        )
+        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+
+    def add_pending(self, root_id: RootId, files: Iterable[tuple[str, int, int]]) -> int:
+        """Insert new files (path, size, mtime_ns) as pending; returns how many were added."""
+        now = time.time()
+        with self.transaction():
+            cur = self._conn.executemany(
+                "INSERT OR IGNORE INTO photos (root_id, path, size, mtime_ns, status, added_at)"
+                " VALUES (?, ?, ?, ?, 'pending', ?)",
+                ((root_id, p, s, m, now) for p, s, m in files),
+            )
+            return cur.rowcount
+
+    def mark_changed(self, changes: Iterable[tuple[PhotoId, int, int]]) -> None:
+        """A file's size or mtime moved: it must be decoded (and maybe embedded) again."""
+        with self.transaction():
+            self._conn.executemany(
+                "UPDATE photos SET size = ?, mtime_ns = ?, status = 'pending', failure = NULL"
+                " WHERE id = ?",
+                ((s, m, i) for i, s, m in changes),
+            )
+
+    def move_photo(self, photo_id: PhotoId, root_id: RootId, new_path: str, size: int, mtime_ns: int) -> None:
+        """A file moved or was renamed: keep its id and embedding, change where it lives."""
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ns = ? WHERE id = ?",
+                (root_id, new_path, size, mtime_ns, photo_id),
+            )
+
+    def delete_photos(self, ids: Iterable[PhotoId]) -> list[PhotoId]:
+        """Forget photos whose files are gone; returns the ids that had vectors."""
+        ids = list(ids)
+        if not ids:
+            return []
+        with self.transaction():
+            with_vectors = []
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                with_vectors += [PhotoId(r[0]) for r in self._conn.execute(
+                    f"SELECT photo_id FROM embeddings WHERE photo_id IN ({marks})", chunk)]
+                self._conn.execute(f"DELETE FROM photos WHERE id IN ({marks})", chunk)
+            if with_vectors:
+                self._bump_generation()
+        return with_vectors
+
+    # photos: embedding work
+
+    def pending(self, model_id: str, root_ids: Iterable[RootId] | None = None) -> list[tuple[PhotoId, Path]]:
+        """Photos that need a vector from `model_id`, on roots that are online."""
+        sql = (
+            "SELECT p.id, p.path FROM photos p JOIN roots r ON r.id = p.root_id"
+            " LEFT JOIN embeddings e ON e.photo_id = p.id"
+            " WHERE r.online = 1 AND (p.status = 'pending'"
+            "   OR (p.status = 'indexed' AND (e.photo_id IS NULL OR e.model_id != ?)))"
+        )
+        params: list[object] = [model_id]
+        if root_ids is not None:
+            roots = list(root_ids)
+            sql += f" AND p.root_id IN ({','.join('?' * len(roots))})"
+            params += roots
+        sql += " ORDER BY p.id"
+        return [(PhotoId(r[0]), Path(r[1])) for r in self._conn.execute(sql, params)]
+
+    def vector_for_hash(self, content_hash: str, model_id: str) -> np.ndarray | None:
+        """An existing vector for the same bytes, so a copy or a touched file costs no encoder call."""
+        row = self._conn.execute(
+            "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id"
+            " WHERE p.hash = ? AND e.model_id = ? LIMIT 1",
+            (content_hash, model_id),
+        ).fetchone()
+        return np.frombuffer(row[0], dtype=np.float16).astype(np.float32) if row else None
+
+    def store_batch(
+        self,
+        model_id: str,
+        embedded: Iterable[tuple[PhotoId, PhotoMetadata, np.ndarray]],
+        failed: Iterable[tuple[PhotoId, str]],
+    ) -> int:
+        """Commit one batch of results in one transaction; returns the new generation."""
+        now = time.time()
+        embedded = list(embedded)
+        failed = list(failed)
+        with self.transaction():
+            gen = self._bump_generation() if embedded else self.generation()
+            self._conn.executemany(
+                "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?,"
+                " status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
+                ((m.hash, m.width, m.height, m.taken_at, m.format, now, pid) for pid, m, _ in embedded),
+            )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
+                ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
+            )
+            self._conn.executemany(
+                "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",
+                ((reason, now, pid) for pid, reason in failed),
+            )
+        return gen
+
+    def embeddings(
+        self, model_id: str, dim: int, since_gen: int = 0, chunk: int = 20000
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(ids, float32 vectors) in chunks: what the vector index is rebuilt or caught up from."""
+        cur = self._conn.execute(
+            "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND gen > ? ORDER BY photo_id",
+            (model_id, since_gen),
+        )
+        while rows := cur.fetchmany(chunk):
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            yield ids, blobs_to_matrix([r[1] for r in rows], dim)
+
+    def embedding_ids(self, model_id: str) -> np.ndarray:
+        rows = self._conn.execute(
+            "SELECT photo_id FROM embeddings WHERE model_id = ?", (model_id,)
+        ).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def hashes(self, ids: Iterable[PhotoId]) -> dict[PhotoId, str]:
+        out: dict[PhotoId, str] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT id, hash FROM photos WHERE id IN ({marks}) AND hash IS NOT NULL", chunk
+            ):
+                out[PhotoId(row[0])] = row[1]
+        return out
+
+    def vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:
+        row = self._conn.execute(
+            "SELECT vector FROM embeddings WHERE photo_id = ? AND model_id = ?", (photo_id, model_id)
+        ).fetchone()
+        return np.frombuffer(row[0], dtype=np.float16).astype(np.float32) if row else None
+
+    # reading photos
+
+    def photo(self, photo_id: PhotoId) -> Photo | None:
+        row = self._conn.execute(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id = ?", (photo_id,)).fetchone()
+        return _photo(row) if row else None
+
+    def photo_by_path(self, path: Path | str) -> Photo | None:
+        row = self._conn.execute(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE path = ?", (str(path),)
+        ).fetchone()
+        return _photo(row) if row else None
+
+    def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
+        out: dict[PhotoId, Photo] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id IN ({marks})", chunk):
+                photo = _photo(row)
+                out[photo.id] = photo
+        return out
+
+    def photos_by_date(self, offset: int = 0, limit: int = 1000) -> list[PhotoId]:
+        """Newest first by date taken (file order for undated photos): the library's default view."""
+        rows = self._conn.execute(
+            "SELECT id FROM photos WHERE status != 'failed'"
+            " ORDER BY taken_at IS NULL, taken_at DESC, path LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [PhotoId(r[0]) for r in rows]
+
+    def counts(self, model_id: str) -> Counts:
+        row = self._conn.execute(
+            "SELECT COUNT(*),"
+            " SUM(p.status = 'indexed' AND e.model_id = ?),"
+            " SUM(p.status = 'failed')"
+            " FROM photos p LEFT JOIN embeddings e ON e.photo_id = p.id",
+            (model_id,),
+        ).fetchone()
+        total, indexed, failed = row[0], row[1] or 0, row[2] or 0
+        return Counts(total=total, indexed=indexed, pending=total - indexed - failed, failed=failed)
+
+    def failures(self) -> list[tuple[Path, str]]:
+        rows = self._conn.execute(
+            "SELECT path, failure FROM photos WHERE status = 'failed' ORDER BY path"
+        )
+        return [(Path(r[0]), r[1] or "unknown error") for r in rows]
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

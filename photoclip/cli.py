@@ -1,0 +1,251 @@
+"""The `photoclip` command: a thin face on photoclip.library.
+
+Results go to stdout (paths one per line, or --json); progress goes to stderr, and only when
+stderr is a terminal. Errors are one line on stderr with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from photoclip import __version__
+from photoclip.errors import IndexingCancelled, PhotoclipError
+from photoclip.library import Library
+from photoclip.pipeline import Progress
+from photoclip.search import SearchHit
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most a few times a second."""
+
+    def __init__(self, stream=sys.stderr, width: int = 28) -> None:
+        self.stream = stream
+        self.width = width
+        self.enabled = stream.isatty()
+        self._last = 0.0
+
+    def indexing(self, p: Progress) -> None:
+        if not self.enabled or (time.monotonic() - self._last < 0.2 and p.done < p.total):
+            return
+        self._last = time.monotonic()
+        frac = p.done / p.total if p.total else 1.0
+        filled = int(frac * self.width)
+        eta = f" ETA {_duration(p.eta_s)}" if p.eta_s is not None and p.done < p.total else ""
+        failed = f" {p.failed} failed" if p.failed else ""
+        self._draw(f"[{'#' * filled}{'.' * (self.width - filled)}] {p.done}/{p.total} {p.rate:.1f} photos/s{eta}{failed}")
+
+    def download(self, done: int, total: int | None) -> None:
+        if not self.enabled or (time.monotonic() - self._last < 0.2 and done != total):
+            return
+        self._last = time.monotonic()
+        mb = done / 1e6
+        self._draw(f"downloading model: {mb:.0f} MB" + (f" of {total / 1e6:.0f} MB" if total else ""))
+
+    def _draw(self, text: str) -> None:
+        self.stream.write("\r\033[K" + text)
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds}s"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="photoclip", description="Find your photos by describing them. Everything stays on this machine."
+    )
+    parser.add_argument("--version", action="version", version=f"photoclip {__version__}")
+    parser.add_argument("--library", metavar="DIR", help="library folder (default: your user data folder)")
+    parser.add_argument("--model", metavar="NAME", help="model, e.g. ViT-B-32-256:datacomp_s34b_b86k or photoclip-tiny")
+    parser.add_argument("--model-file", metavar="PATH", help="local weights file for --model (works offline)")
+    parser.add_argument("--device", metavar="DEV", help="auto (default), cpu, cuda or mps")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="add folders and index their photos")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add (default: every folder of the library)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    p = sub.add_parser("search", help="find photos by text; terms can be joined with + and -")
+    p.add_argument("query", nargs="+", help='e.g. "kids at the lake" or "beach + sunset - people"')
+    p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON with scores")
+    p.add_argument("--scores", action="store_true", help="print the score before each path")
+
+    p = sub.add_parser("similar", help="find photos that look like an image")
+    p.add_argument("image", help="an image file (in the library or not)")
+    p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON with scores")
+    p.add_argument("--scores", action="store_true", help="print the score before each path")
+
+    p = sub.add_parser("status", help="counts of indexed, pending and failed photos")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("remove", help="stop watching a folder (its files are not touched)")
+    p.add_argument("path", help="a folder of the library")
+
+    sub.add_parser("models", help="list the model names you can use with --model")
+    return parser
+
+
+def _open(args: argparse.Namespace, write: bool) -> Library:
+    return Library.open(
+        args.library, model=args.model, model_file=args.model_file, device=args.device,
+        allow_read_only_fallback=not write,
+    )
+
+
+def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
+    if args.json:
+        print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id} for h in hits], indent=2))
+        return
+    for hit in hits:
+        print(f"{hit.score:.3f}\t{hit.path}" if args.scores else hit.path)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    bar = ProgressBar()
+    cancel = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupt(signum, frame):  # noqa: ARG001
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        sys.stderr.write("\nstopping after the current batch (Ctrl-C again to quit now)\n")
+
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        with _open(args, write=True) as library:
+            report = library.index(
+                args.paths or None, progress=bar.indexing, cancel=cancel, download_progress=bar.download
+            )
+            status = library.status()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        bar.finish()
+    summary = {
+        "indexed": report.embedded + report.reused, "embedded": report.embedded, "reused": report.reused,
+        "failed": report.failed, "seconds": round(report.seconds, 2), "cancelled": report.cancelled,
+        "library_total": status.counts.total, "library_failed": status.counts.failed,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        rate = f" ({report.total / report.seconds:.1f} photos/s)" if report.seconds > 0 else ""
+        print(
+            f"indexed {summary['indexed']} photos, {report.failed} failed, in {report.seconds:.1f}s{rate}",
+            file=sys.stderr,
+        )
+        if report.failed:
+            print("see `photoclip status` for the files that failed and why", file=sys.stderr)
+    if report.cancelled:
+        raise IndexingCancelled("indexing stopped; run `photoclip index` again to continue")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as library:
+        _print_hits(library.search(" ".join(args.query), limit=args.limit), args)
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as library:
+        _print_hits(library.similar(args.image, limit=args.limit), args)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as library:
+        st = library.status()
+    if args.json:
+        print(json.dumps({
+            "library": str(library.directory), "model": st.model,
+            "total": st.counts.total, "indexed": st.counts.indexed,
+            "pending": st.counts.pending, "failed": st.counts.failed,
+            "folders": [{"path": str(r.path), "online": r.online} for r in st.roots],
+            "failures": [{"path": str(p), "reason": r} for p, r in st.failures],
+        }, indent=2))
+        return 0
+    print(f"library: {library.directory}")
+    print(f"model:   {st.model}")
+    print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, {st.counts.failed} failed)")
+    for root in st.roots:
+        print(f"folder:  {root.path}" + ("" if root.online else "  (offline)"))
+    if st.failures:
+        print("failed:")
+        for path, reason in st.failures:
+            print(f"  {path}: {reason}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as library:
+        library.remove_root(args.path)
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:  # noqa: ARG001
+    from photoclip.model import list_models
+
+    for name in list_models():
+        print(name)
+    return 0
+
+
+COMMANDS = {
+    "index": cmd_index, "search": cmd_search, "similar": cmd_similar,
+    "status": cmd_status, "remove": cmd_remove, "models": cmd_models,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not args.verbose:
+        logging.getLogger("root").setLevel(logging.ERROR)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except IndexingCancelled as exc:
+        print(f"photoclip: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except PhotoclipError as exc:
+        print(f"photoclip: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("photoclip: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0

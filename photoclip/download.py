@@ -1,0 +1,95 @@
+"""Fetch model weights over HTTP into the user's cache, with progress and cancel.
+
+A download lands in `<name>.part` and is renamed into place only when complete, so an
+interrupted one never looks like a finished file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from photoclip.errors import DownloadCancelled, ModelUnavailableError
+from photoclip.fsutil import fsync_dir
+
+log = logging.getLogger(__name__)
+
+DownloadProgress = Callable[[int, int | None], None]
+"""Called with (bytes done, bytes total or None when the server does not say)."""
+
+CHUNK = 1 << 20
+
+
+class NotOnServer(Exception):
+    """The server answered but has no such file (try the next candidate)."""
+
+
+def fetch(
+    urls: Sequence[str],
+    dest: Path,
+    progress: DownloadProgress | None = None,
+    cancel: threading.Event | None = None,
+    timeout: float = 30.0,
+) -> Path:
+    """Download the first of `urls` the server has into `dest`; raise ModelUnavailableError."""
+    if os.environ.get("PHOTOCLIP_OFFLINE") or os.environ.get("HF_HUB_OFFLINE") == "1":
+        raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    missing = []
+    for url in urls:
+        try:
+            return _fetch_one(url, dest, progress, cancel, timeout)
+        except NotOnServer:
+            missing.append(url)
+    raise ModelUnavailableError(f"the server has none of: {', '.join(missing)}")
+
+
+def _fetch_one(
+    url: str,
+    dest: Path,
+    progress: DownloadProgress | None,
+    cancel: threading.Event | None,
+    timeout: float,
+) -> Path:
+    part = dest.with_name(dest.name + ".part")
+    log.info("downloading %s", url)
+    try:
+        request = urllib.request.Request(url, headers={"User-Agent": "photoclip"})
+        with urllib.request.urlopen(request, timeout=timeout) as response, open(part, "wb") as out:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            done = 0
+            if progress:
+                progress(0, total)
+            while chunk := response.read(CHUNK):
+                if cancel is not None and cancel.is_set():
+                    raise DownloadCancelled("model download cancelled")
+                out.write(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            if total is not None and done != total:
+                raise ModelUnavailableError(f"download of {url} stopped early ({done} of {total} bytes)")
+            out.flush()
+            os.fsync(out.fileno())
+    except urllib.error.HTTPError as exc:
+        part.unlink(missing_ok=True)
+        if exc.code in (401, 403, 404):
+            raise NotOnServer(url) from exc
+        raise ModelUnavailableError(f"the server refused {url} (HTTP {exc.code})") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        part.unlink(missing_ok=True)
+        reason = getattr(exc, "reason", exc)
+        raise ModelUnavailableError(f"no connection ({reason})") from exc
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    os.replace(part, dest)
+    fsync_dir(dest.parent)
+    return dest

@@ -1,0 +1,373 @@
+"""The one facade the CLI and the GUI use: open a library, add folders, index, search.
+
+A library is a folder: catalog.sqlite (the truth), index/ (the HNSW cache of the vectors),
+thumbnails/, settings.json and a lock file. One process writes a library at a time; others
+may open it read-only (search while another process indexes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photoclip import config, scan
+from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
+from photoclip.errors import LibraryError, LibraryLockedError, QueryError
+from photoclip.ids import PhotoId
+from photoclip.lock import LibraryLock
+from photoclip.pipeline import IndexReport, ProgressCallback, run_pipeline
+from photoclip.search import QueryTerm, SearchHit, combine, parse_query
+from photoclip.vectors import VectorIndex
+
+if TYPE_CHECKING:
+    from photoclip.download import DownloadProgress
+    from photoclip.model import ClipEncoder, ModelSpec
+
+log = logging.getLogger(__name__)
+
+INDEX_DIR = "index"
+THUMBNAIL_DIR = "thumbnails"
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    model: str
+    counts: Counts
+    roots: tuple[Root, ...]
+    failures: tuple[tuple[Path, str], ...]
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    added: int
+    changed: int
+    moved: int
+    removed: int
+    offline: tuple[Path, ...]
+
+
+class Library:
+    """A photo library on disk. Use `Library.open(...)` and close it (or use `with`)."""
+
+    def __init__(self, directory: Path, settings: config.Settings, read_only: bool, lock: LibraryLock | None) -> None:
+        self.directory = directory
+        self.settings = settings
+        self.read_only = read_only
+        self._lock = lock
+        self.catalog = Catalog(directory / CATALOG_FILE)
+        self._encoder: ClipEncoder | None = None
+        self._vectors: VectorIndex | None = None
+        self._vectors_dirty = False
+        self._state_lock = threading.RLock()
+        self._spec: ModelSpec | None = None
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path | str | None = None,
+        model: str | None = None,
+        model_file: str | None = None,
+        device: str | None = None,
+        read_only: bool = False,
+        allow_read_only_fallback: bool = False,
+    ) -> Library:
+        """Open (creating if needed) the library at `directory`, or the user's default one.
+
+        Model choices given here are saved into the library's settings."""
+        directory = Path(directory).expanduser() if directory else config.default_library_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create library folder {directory}: {exc.strerror}") from exc
+        lock = None
+        if not read_only:
+            lock = LibraryLock(directory)
+            try:
+                lock.acquire()
+            except LibraryLockedError:
+                if not allow_read_only_fallback:
+                    raise
+                lock, read_only = None, True
+        settings = config.load_settings(directory)
+        changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
+        if model and not model_file:
+            changes["model_file"] = None
+        if changes:
+            settings = dataclasses.replace(settings, **changes)
+            if not read_only:
+                config.save_settings(directory, settings)
+        try:
+            return cls(directory, settings.with_env(), read_only, lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Save the vector index if it changed, then let go of the files."""
+        with self._state_lock:
+            if self._vectors_dirty and not self.read_only:
+                self._save_vectors()
+            self.catalog.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    # model and vectors
+
+    @property
+    def model_spec(self) -> ModelSpec:
+        if self._spec is None:
+            from photoclip.model import resolve_model
+
+            self._spec = resolve_model(self.settings.model, self.settings.model_file)
+        return self._spec
+
+    def encoder(self, progress: DownloadProgress | None = None, cancel: threading.Event | None = None) -> ClipEncoder:
+        """The loaded model (downloaded first if needed); loaded once per library."""
+        with self._state_lock:
+            if self._encoder is None:
+                from photoclip.model import load_encoder
+
+                self._encoder = load_encoder(
+                    self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads,
+                    progress=progress, cancel=cancel,
+                )
+            return self._encoder
+
+    def _index_dir(self) -> Path:
+        return self.directory / INDEX_DIR
+
+    def vectors(self) -> VectorIndex:
+        """The vector index, reconciled with the catalog (caught up, or rebuilt) on first use."""
+        with self._state_lock:
+            if self._vectors is None:
+                encoder = self.encoder()
+                self._vectors = self._load_vectors(encoder.model_id, encoder.dim)
+            return self._vectors
+
+    def _load_vectors(self, model_id: str, dim: int) -> VectorIndex:
+        generation = self.catalog.generation()
+        loaded = VectorIndex.load(self._index_dir(), dim, model_id)
+        if loaded is not None and loaded[1] <= generation:
+            index, saved_generation = loaded
+            if saved_generation == generation:
+                return index
+            log.info("vector index is behind the catalog (%d < %d); catching up", saved_generation, generation)
+            for ids, matrix in self.catalog.embeddings(model_id, dim, since_gen=saved_generation):
+                index.add(ids, matrix)
+            stale = np.setdiff1d(index.ids(), self.catalog.embedding_ids(model_id))
+            index.remove(stale)
+        else:
+            log.info("building the vector index from the catalog")
+            index = VectorIndex(dim, capacity=max(1024, len(self.catalog.embedding_ids(model_id))))
+            for ids, matrix in self.catalog.embeddings(model_id, dim):
+                index.add(ids, matrix, num_threads=os.cpu_count() or 1)
+        if index.needs_compaction():
+            index = self._rebuilt(model_id, dim)
+        self._vectors_dirty = True
+        if not self.read_only:
+            self._vectors = index
+            self._save_vectors()
+        return index
+
+    def _rebuilt(self, model_id: str, dim: int) -> VectorIndex:
+        index = VectorIndex(dim, capacity=max(1024, len(self.catalog.embedding_ids(model_id))))
+        for ids, matrix in self.catalog.embeddings(model_id, dim):
+            index.add(ids, matrix, num_threads=os.cpu_count() or 1)
+        return index
+
+    def _save_vectors(self) -> None:
+        if self._vectors is None or self._encoder is None:
+            return
+        self._vectors.save(self._index_dir(), self.catalog.generation(), self._encoder.model_id)
+        self._vectors_dirty = False
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise LibraryLockedError(
+                f"library {self.directory} is open read-only because another photoclip is using it; "
+                "close the other one first"
+            )
+
+    # roots
+
+    def roots(self) -> list[Root]:
+        return self.catalog.roots()
+
+    def add_root(self, path: Path | str) -> Root:
+        """Watch a folder. A folder inside one already watched is refused, not duplicated."""
+        self._require_writable()
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise LibraryError(f"{folder} is not a folder; give the folder that holds your photos")
+        folder = folder.resolve()
+        for root in self.catalog.roots():
+            if folder == root.path:
+                return root
+            if root.path in folder.parents:
+                raise LibraryError(f"{folder} is already part of the library (inside {root.path})")
+        root = self.catalog.add_root(folder)
+        for inner in self.catalog.roots():
+            if inner.id != root.id and folder in inner.path.parents:
+                self.catalog.adopt_root(inner.id, root.id)
+        return root
+
+    def remove_root(self, path: Path | str) -> None:
+        """Stop watching a folder and forget its photos (the files are not touched)."""
+        self._require_writable()
+        folder = Path(path).expanduser()
+        root = self.catalog.root_by_path(folder.resolve() if folder.exists() else folder)
+        if root is None:
+            raise LibraryError(f"{folder} is not a folder of this library; `photoclip status` lists them")
+        removed = self.catalog.remove_root(root.id)
+        self._drop_vectors(removed)
+
+    def _drop_vectors(self, ids: list[PhotoId] | tuple[PhotoId, ...]) -> None:
+        if not ids:
+            return
+        with self._state_lock:
+            if self._vectors is not None:
+                self._vectors.remove(list(ids))
+            self._vectors_dirty = True
+
+    # indexing
+
+    def scan(self, roots: list[Root] | None = None) -> ScanSummary:
+        """Bring the catalog in line with the disk: new, changed, moved and deleted files."""
+        self._require_writable()
+        totals = dict(added=0, changed=0, moved=0, removed=0)
+        offline = []
+        for root in roots if roots is not None else self.catalog.roots():
+            result = scan.scan_root(self.catalog, root, self.settings.exclude_patterns)
+            if not result.online:
+                offline.append(root.path)
+                continue
+            totals["added"] += result.added
+            totals["changed"] += result.changed
+            totals["moved"] += result.moved
+            totals["removed"] += result.removed
+            self._drop_vectors(result.removed_vectors)
+        return ScanSummary(offline=tuple(offline), **totals)
+
+    def index(
+        self,
+        paths: list[Path | str] | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        download_progress: DownloadProgress | None = None,
+        workers: int | None = None,
+    ) -> IndexReport:
+        """Add `paths` as folders (if given), scan, and embed everything pending."""
+        self._require_writable()
+        roots = [self.add_root(p) for p in paths] if paths else None
+        self.scan(roots)
+        spec = self.model_spec
+        pending = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
+        if not pending:
+            return IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0)
+        encoder = self.encoder(progress=download_progress, cancel=cancel)
+        vectors = self.vectors()
+        if workers is None:
+            workers = max(1, (os.cpu_count() or 2) - 1)
+        try:
+            report = run_pipeline(
+                pending, encoder, self.catalog, vectors, workers=workers, progress=progress, cancel=cancel,
+            )
+        finally:
+            self._vectors_dirty = True
+            self._save_vectors()
+        return report
+
+    # search
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Photos that best match `query` (text, image paths, `+`/`-` terms), best first."""
+        terms = parse_query(query)
+        vector = combine(terms, self._embed_term)
+        return self._nearest(vector, limit, exclude=())
+
+    def similar(self, target: Path | str | PhotoId, limit: int = 20) -> list[SearchHit]:
+        """Photos that look like `target`: a photo of the library (by id or path) or any image file."""
+        if isinstance(target, int):
+            photo = self.catalog.photo(PhotoId(target))
+            if photo is None:
+                raise QueryError(f"no photo with id {target} in this library")
+        else:
+            path = Path(target).expanduser()
+            photo = self.catalog.photo_by_path(path.resolve() if path.exists() else path)
+            if photo is None:
+                if not path.is_file():
+                    raise QueryError(f"{path} is not an image file; give the path of a photo")
+                return self._nearest(self._embed_term(QueryTerm(1, image=path)), limit, exclude=())
+        vector = self._vector_of(photo)
+        return self._nearest(vector, limit, exclude=(photo.id,))
+
+    def _vector_of(self, photo: Photo) -> np.ndarray:
+        encoder = self.encoder()
+        stored = self.catalog.vector(photo.id, encoder.model_id)
+        if stored is not None:
+            return stored / np.linalg.norm(stored)
+        return self._embed_term(QueryTerm(1, image=photo.path))
+
+    def _embed_term(self, term: QueryTerm) -> np.ndarray:
+        encoder = self.encoder()
+        if term.text is not None:
+            return encoder.encode_text(term.text)
+        assert term.image is not None
+        known = self.catalog.photo_by_path(term.image.resolve())
+        if known is not None:
+            stored = self.catalog.vector(known.id, encoder.model_id)
+            if stored is not None:
+                return stored / np.linalg.norm(stored)
+        from photoclip.errors import ImageDecodeError
+        from photoclip.pipeline import decode_for_model
+
+        decoded = decode_for_model(PhotoId(0), term.image, encoder.decode_min_side, encoder.image_size)
+        if decoded.pixels is None:
+            raise ImageDecodeError(f"cannot search with {term.image}: {decoded.failure}")
+        return encoder.encode_images(decoded.pixels[None])[0]
+
+    def _nearest(self, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...]) -> list[SearchHit]:
+        if limit <= 0:
+            raise QueryError("the number of results must be at least 1")
+        ids, scores = self.vectors().query(vector, limit + len(exclude))
+        photos = self.catalog.photos(PhotoId(int(i)) for i in ids)
+        hits = []
+        for pid, score in zip(ids, scores):
+            photo = photos.get(PhotoId(int(pid)))
+            if photo is None or photo.id in exclude:
+                continue
+            hits.append(SearchHit(photo.id, photo.path, float(score)))
+        return hits[:limit]
+
+    # reading
+
+    def photo(self, photo_id: PhotoId) -> Photo | None:
+        return self.catalog.photo(photo_id)
+
+    def photos_by_date(self, offset: int = 0, limit: int = 1000) -> list[PhotoId]:
+        return self.catalog.photos_by_date(offset, limit)
+
+    def status(self) -> LibraryStatus:
+        """Counts, folders and failures; needs neither the model nor the index."""
+        spec = self.model_spec
+        return LibraryStatus(
+            model=spec.label,
+            counts=self.catalog.counts(spec.model_id),
+            roots=tuple(self.catalog.roots()),
+            failures=tuple(self.catalog.failures()),
+        )

@@ -1,0 +1,380 @@
+"""CLIP models: the registry of names, weight resolution (cache, download, local file), loading
+with open_clip, and the encoders the engine calls.
+
+This is the only module that imports torch or open_clip, and it does so lazily, so commands
+that never embed (status, listing) start fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photoclip import download
+from photoclip.config import DEFAULT_MODEL, model_cache_dir, resources_dir
+from photoclip.errors import ModelError, ModelUnavailableError
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+SHIPPED_MODELS_DIR = "models"
+TEXT_CACHE_SIZE = 1024
+_OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
+_OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
+_HF_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which network and which weights: an open_clip architecture plus a tag or a file."""
+
+    arch: str
+    pretrained: str | None = None
+    checkpoint: Path | None = None
+    config: Path | None = None
+
+    @property
+    def label(self) -> str:
+        if self.checkpoint is not None and self.config is None:
+            return f"{self.arch} ({self.checkpoint.name})"
+        return f"{self.arch}:{self.pretrained}" if self.pretrained else self.arch
+
+    @property
+    def model_id(self) -> str:
+        """Stored with every embedding, so vectors from different weights never mix."""
+        if self.checkpoint is not None:
+            return f"{self.arch}/file-{_file_fingerprint(self.checkpoint)}"
+        return f"{self.arch}/{self.pretrained or 'random'}"
+
+
+def _file_fingerprint(path: Path) -> str:
+    """Content fingerprint: whole file when small, size + head + tail when large."""
+    try:
+        size = path.stat().st_size
+        digest = hashlib.blake2b(digest_size=8)
+        digest.update(str(size).encode())
+        with open(path, "rb") as fh:
+            if size <= 64 << 20:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+            else:
+                digest.update(fh.read(1 << 20))
+                fh.seek(-(1 << 20), os.SEEK_END)
+                digest.update(fh.read(1 << 20))
+        return digest.hexdigest()
+    except OSError:
+        return "missing"
+
+
+def shipped_models() -> dict[str, ModelSpec]:
+    """Models that come with photoclip: resources/models/<name>/<name>.json + weights."""
+    found: dict[str, ModelSpec] = {}
+    base = resources_dir() / SHIPPED_MODELS_DIR
+    for config in sorted(base.glob("*/*.json")):
+        if config.stem != config.parent.name:
+            continue
+        weights = config.with_suffix(".safetensors")
+        found[config.stem] = ModelSpec(arch=config.stem, checkpoint=weights, config=config)
+    return found
+
+
+def resolve_model(name: str | None = None, model_file: str | Path | None = None) -> ModelSpec:
+    """Turn what the user typed ('photoclip-tiny', 'ViT-B-32-256:datacomp_s34b_b86k',
+    'ViT-L-14' with a file) into a spec. Cheap: nothing is imported or loaded."""
+    name = (name or DEFAULT_MODEL).strip()
+    if name == "default":
+        name = DEFAULT_MODEL
+    shipped = shipped_models()
+    if name in shipped and model_file is None:
+        return shipped[name]
+    arch, _, tag = name.partition(":")
+    if not arch:
+        raise ModelError(f"model name {name!r} is empty; use e.g. {DEFAULT_MODEL}")
+    if model_file is not None:
+        path = Path(model_file).expanduser()
+        if not path.is_file():
+            raise ModelError(f"model file {path} does not exist; check the path given with --model-file")
+        config = shipped[arch].config if arch in shipped else None
+        return ModelSpec(arch=arch, pretrained=tag or None, checkpoint=path.resolve(), config=config)
+    if not tag:
+        raise ModelError(
+            f"model {name!r} needs a pretrained tag (e.g. {DEFAULT_MODEL}) or a weights file (--model-file)"
+        )
+    return ModelSpec(arch=arch, pretrained=tag)
+
+
+def list_models() -> list[str]:
+    """Every name resolve_model accepts without a file: shipped models, then open_clip's."""
+    import open_clip
+
+    names = list(shipped_models())
+    names += [f"{arch}:{tag}" for arch, tag in open_clip.list_pretrained()]
+    return names
+
+
+def cached_weights(spec: ModelSpec) -> Path | None:
+    """Weights for a pretrained tag already on disk (ours, or Hugging Face's cache)."""
+    if spec.pretrained is None:
+        return None
+    ours = model_cache_dir() / spec.arch / spec.pretrained
+    for name in _HF_FILES + ("weights.pt",):
+        if (ours / name).is_file():
+            return ours / name
+    repo = _hf_repo(spec)
+    if repo:
+        hf_home = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
+        snapshots = hf_home / "hub" / ("models--" + repo[0].replace("/", "--")) / "snapshots"
+        for name in _HF_FILES:
+            for candidate in sorted(snapshots.glob(f"*/{repo[1] or name}")):
+                return candidate
+    return None
+
+
+def _hf_repo(spec: ModelSpec) -> tuple[str, str] | None:
+    import open_clip
+
+    cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained or "")
+    hub = cfg.get("hf_hub", "") if cfg else ""
+    if not hub:
+        return None
+    repo, filename = os.path.split(hub.rstrip("/")) if not hub.endswith("/") else (hub.rstrip("/"), "")
+    return repo, filename
+
+
+def weight_urls(spec: ModelSpec) -> list[str]:
+    """Where a pretrained tag's weights can be downloaded from, best first."""
+    import open_clip
+
+    cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained or "")
+    if not cfg:
+        tags = open_clip.list_pretrained_tags_by_model(spec.arch)
+        known = ", ".join(tags) if tags else "none"
+        raise ModelError(f"open_clip has no weights {spec.pretrained!r} for {spec.arch} (known tags: {known})")
+    urls = []
+    repo = _hf_repo(spec)
+    if repo:
+        endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+        files = [repo[1]] if repo[1] else list(_HF_FILES)
+        urls += [f"{endpoint}/{repo[0]}/resolve/main/{name}" for name in files]
+    if cfg.get("url"):
+        urls.append(cfg["url"])
+    return urls
+
+
+def fetch_weights(
+    spec: ModelSpec,
+    progress: download.DownloadProgress | None = None,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """The weights file for `spec`: shipped or local file, cached download, or a new download."""
+    if spec.checkpoint is not None:
+        if not spec.checkpoint.is_file():
+            raise ModelError(f"model file {spec.checkpoint} does not exist")
+        return spec.checkpoint
+    cached = cached_weights(spec)
+    if cached is not None:
+        return cached
+    urls = weight_urls(spec)
+    dest_dir = model_cache_dir() / spec.arch / str(spec.pretrained)
+    try:
+        return download.fetch(urls, dest_dir / Path(urls[0]).name, progress=progress, cancel=cancel)
+    except ModelUnavailableError as exc:
+        raise ModelUnavailableError(
+            f"cannot download model {spec.label}: {exc}. Connect to the internet once, or get the "
+            f"weights file another way and use it with --model-file PATH (settings: model_file)"
+        ) from exc
+
+
+def pick_device(requested: str = "auto") -> str:
+    """CUDA if present, else Apple's MPS, else CPU; an explicit choice is honoured if it exists."""
+    import torch
+
+    if requested not in ("", "auto"):
+        if requested.startswith("cuda") and not torch.cuda.is_available():
+            raise ModelError(f"device {requested!r} asked for, but no CUDA GPU is usable; use --device cpu")
+        return requested
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def load_encoder(
+    spec: ModelSpec,
+    device: str = "auto",
+    threads: int = 0,
+    progress: download.DownloadProgress | None = None,
+    cancel: threading.Event | None = None,
+    random_weights: bool = False,
+) -> ClipEncoder:
+    """Build the network and load its weights. `random_weights` is for benchmarks of speed only."""
+    import open_clip
+    import torch
+
+    if spec.config is not None:
+        open_clip.add_model_config(str(spec.config))
+    if spec.arch not in open_clip.list_models():
+        raise ModelError(f"unknown model architecture {spec.arch!r}; `photoclip models` lists them")
+    weights = None if random_weights else fetch_weights(spec, progress=progress, cancel=cancel)
+    dev = pick_device(device)
+    if dev == "cpu":
+        torch.set_num_threads(threads or os.cpu_count() or 1)
+    precision = "fp16" if dev.startswith("cuda") else "fp32"
+    try:
+        model = open_clip.create_model(
+            spec.arch,
+            pretrained=str(weights) if weights else None,
+            device=dev,
+            precision=precision,
+            pretrained_text=False,
+            weights_only=True,
+        )
+    except (RuntimeError, ValueError, KeyError, OSError) as exc:
+        source = weights or "random weights"
+        raise ModelError(f"cannot load {spec.label} from {source}: {_first_line(exc)}") from exc
+    model.eval()
+    mean, std = _normalisation(spec, model)
+    config = open_clip.get_model_config(spec.arch) or {}
+    tokenizer = open_clip.get_tokenizer(spec.arch)
+    log.info("loaded %s on %s (%s)", spec.label, dev, precision)
+    return ClipEncoder(
+        model=model,
+        tokenizer=tokenizer,
+        model_id=spec.model_id if not random_weights else f"{spec.arch}/random",
+        dim=int(config.get("embed_dim", 0)) or _probe_dim(model, tokenizer, dev),
+        mean=mean,
+        std=std,
+        device=dev,
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def _normalisation(spec: ModelSpec, model: object) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    import open_clip
+
+    cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) if spec.pretrained else {}
+    pre = open_clip.get_model_preprocess_cfg(model) or {}
+    mean = (cfg or {}).get("mean") or pre.get("mean") or _OPENAI_MEAN
+    std = (cfg or {}).get("std") or pre.get("std") or _OPENAI_STD
+    return tuple(mean), tuple(std)
+
+
+def _probe_dim(model: object, tokenizer: object, device: str) -> int:
+    import torch
+
+    with torch.inference_mode():
+        return int(model.encode_text(tokenizer(["a"]).to(device)).shape[-1])  # type: ignore[attr-defined]
+
+
+class ClipEncoder:
+    """A loaded CLIP: images (uint8 NHWC batches) and texts in, unit float32 vectors out."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer: object,
+        model_id: str,
+        dim: int,
+        mean: tuple[float, ...],
+        std: tuple[float, ...],
+        device: str,
+    ) -> None:
+        import torch
+
+        self.model = model
+        self.tokenizer = tokenizer
+        self.model_id = model_id
+        self.dim = dim
+        self.device = device
+        size = getattr(model.visual, "image_size", 224)
+        self.image_size = int(size[0] if isinstance(size, (tuple, list)) else size)
+        self._dtype = next(model.parameters()).dtype
+        self._mean = torch.tensor(mean, device=device, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
+        self._std = torch.tensor(std, device=device, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
+        self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._can_trim = (
+            hasattr(model, "token_embedding")
+            and getattr(model, "attn_mask", None) is not None
+            and getattr(model, "text_pool_type", "") in ("argmax", "eos", "first")
+        )
+
+    @property
+    def decode_min_side(self) -> int:
+        """Decode photos at twice the input size: enough detail, far less work than full size."""
+        return 2 * self.image_size
+
+    def encode_images(self, batch: np.ndarray) -> np.ndarray:
+        """(N, S, S, 3) uint8, already cropped to image_size -> (N, dim) unit vectors."""
+        import torch
+
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self.device)
+            x = x.permute(0, 3, 1, 2).float()
+            x = ((x - self._mean) / self._std).to(self._dtype)
+            features = self.model.encode_image(x)
+            features = torch.nn.functional.normalize(features.float(), dim=-1)
+            return features.cpu().numpy()
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        """Texts -> (N, dim) unit vectors, without paying for the padding of short texts."""
+        import torch
+
+        with torch.inference_mode():
+            tokens = self.tokenizer(list(texts)).to(self.device)
+            if self._can_trim:
+                features = self._encode_trimmed(tokens)
+            else:
+                features = self.model.encode_text(tokens)
+            return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy()
+
+    def encode_text(self, text: str) -> np.ndarray:
+        """One text, through a small LRU cache (people repeat and refine queries)."""
+        with self._cache_lock:
+            hit = self._text_cache.get(text)
+            if hit is not None:
+                self._text_cache.move_to_end(text)
+                return hit
+        vector = self.encode_texts([text])[0]
+        with self._cache_lock:
+            self._text_cache[text] = vector
+            while len(self._text_cache) > TEXT_CACHE_SIZE:
+                self._text_cache.popitem(last=False)
+        return vector
+
+    def _encode_trimmed(self, tokens: torch.Tensor) -> torch.Tensor:
+        """open_clip's encode_text on the first L positions only. The causal mask means no
+        position attends to later ones, so cutting the padding changes nothing but the cost."""
+        import torch
+        from open_clip.transformer import text_global_pool
+
+        model = self.model
+        length = int((tokens != 0).sum(dim=1).max().item())
+        length = max(1, min(length, tokens.shape[1]))
+        tokens = tokens[:, :length]
+        cast = model.transformer.get_cast_dtype()
+        x = model.token_embedding(tokens).to(cast)
+        x = x + model.positional_embedding[:length].to(cast)
+        x = model.transformer(x, attn_mask=model.attn_mask[:length, :length])
+        x = model.ln_final(x)
+        x = text_global_pool(x, tokens, model.text_pool_type, eos_token_id=getattr(model, "text_eos_id", None))
+        projection = model.text_projection
+        if projection is not None:
+            x = projection(x) if isinstance(projection, torch.nn.Linear) else x @ projection
+        return x

@@ -1,0 +1,214 @@
+"""Indexing pipeline: decode (thread pool) -> batch -> embed -> store, with bounded queues.
+
+Decoding runs ahead of the encoder by a bounded window of futures, so memory stays flat and
+the decode work hides behind inference. With `workers=0` every stage runs in the calling
+thread (tests, debugging). A photo that fails to decode is stored as failed with its reason;
+the run goes on. Each batch is committed in one transaction, then added to the vector index.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from photoclip.catalog import Catalog, PhotoMetadata
+from photoclip.errors import ImageDecodeError
+from photoclip.ids import PhotoId
+from photoclip.imaging import decode_photo, prepare_for_model
+
+log = logging.getLogger(__name__)
+
+
+class ImageEncoder(Protocol):
+    model_id: str
+    image_size: int
+
+    @property
+    def decode_min_side(self) -> int: ...
+
+    def encode_images(self, batch: np.ndarray) -> np.ndarray: ...
+
+
+class VectorSink(Protocol):
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an indexing run stands; `rate` is photos per second over the run so far."""
+
+    done: int
+    total: int
+    failed: int
+    rate: float
+    eta_s: float | None
+    current: Path | None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    total: int
+    embedded: int
+    reused: int
+    failed: int
+    cancelled: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Decoded:
+    photo_id: PhotoId
+    path: Path
+    meta: PhotoMetadata | None = None
+    pixels: np.ndarray | None = None
+    failure: str | None = None
+
+
+def decode_for_model(photo_id: PhotoId, path: Path, min_side: int, size: int) -> Decoded:
+    """One photo, ready for the encoder, or the reason it is not."""
+    try:
+        photo = decode_photo(path, min_side)
+        pixels = prepare_for_model(photo.image, size)
+    except ImageDecodeError as exc:
+        return Decoded(photo_id, path, failure=str(exc) or "unreadable image")
+    meta = PhotoMetadata(
+        hash=photo.content_hash, width=photo.width, height=photo.height,
+        taken_at=photo.taken_at, format=photo.format,
+    )
+    return Decoded(photo_id, path, meta=meta, pixels=pixels)
+
+
+class _Run:
+    """Counters and the progress clock of one run."""
+
+    def __init__(self, total: int, progress: ProgressCallback | None) -> None:
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self.embedded = 0
+        self.reused = 0
+        self.started = time.monotonic()
+        self._progress = progress
+
+    def report(self, current: Path | None) -> None:
+        if self._progress is None:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else None
+        self._progress(Progress(self.done, self.total, self.failed, rate, eta, current))
+
+
+def run_pipeline(
+    items: Sequence[tuple[PhotoId, Path]],
+    encoder: ImageEncoder,
+    catalog: Catalog,
+    vectors: VectorSink,
+    batch_size: int = 32,
+    workers: int = 2,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> IndexReport:
+    """Embed `items` and store them; stops after the current batch when `cancel` is set."""
+    run = _Run(len(items), progress)
+    run.report(None)
+    min_side, size = encoder.decode_min_side, encoder.image_size
+    batch: list[Decoded] = []
+    reused: list[tuple[PhotoId, PhotoMetadata, np.ndarray]] = []
+    failed: list[tuple[PhotoId, str]] = []
+    cancelled = False
+
+    def flush() -> None:
+        embedded = []
+        if batch:
+            matrix = encoder.encode_images(np.stack([d.pixels for d in batch]))
+            embedded = [(d.photo_id, d.meta, v) for d, v in zip(batch, matrix)]
+        done = embedded + reused
+        catalog.store_batch(encoder.model_id, done, failed)
+        if done:
+            vectors.add(
+                np.fromiter((pid for pid, _, _ in done), dtype=np.int64, count=len(done)),
+                np.stack([v for _, _, v in done]).astype(np.float32),
+            )
+        run.embedded += len(embedded)
+        run.reused += len(reused)
+        run.done += len(done) + len(failed)
+        run.failed += len(failed)
+        last = batch[-1].path if batch else None
+        batch.clear()
+        reused.clear()
+        failed.clear()
+        run.report(last)
+
+    for decoded in _decode_stream(items, min_side, size, workers, batch_size, cancel):
+        if decoded is None:
+            cancelled = True
+            break
+        if decoded.failure is not None:
+            log.info("cannot index %s: %s", decoded.path, decoded.failure)
+            failed.append((decoded.photo_id, decoded.failure))
+        else:
+            assert decoded.meta is not None
+            known = catalog.vector_for_hash(decoded.meta.hash, encoder.model_id)
+            if known is not None:
+                reused.append((decoded.photo_id, decoded.meta, known))
+            else:
+                batch.append(decoded)
+        if len(batch) >= batch_size or len(reused) + len(failed) >= batch_size:
+            flush()
+    flush()
+    return IndexReport(
+        total=len(items), embedded=run.embedded, reused=run.reused, failed=run.failed,
+        cancelled=cancelled, seconds=time.monotonic() - run.started,
+    )
+
+
+def _decode_stream(
+    items: Sequence[tuple[PhotoId, Path]],
+    min_side: int,
+    size: int,
+    workers: int,
+    batch_size: int,
+    cancel: threading.Event | None,
+):
+    """Decoded photos in input order; yields None once if cancelled."""
+    if workers <= 0:
+        for photo_id, path in items:
+            if cancel is not None and cancel.is_set():
+                yield None
+                return
+            yield decode_for_model(photo_id, path, min_side, size)
+        return
+    window = 2 * batch_size + workers
+    pending: deque[Future[Decoded]] = deque()
+    source = iter(items)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
+        try:
+            for photo_id, path in source:
+                pending.append(pool.submit(decode_for_model, photo_id, path, min_side, size))
+                if len(pending) >= window:
+                    break
+            while pending:
+                if cancel is not None and cancel.is_set():
+                    yield None
+                    return
+                decoded = pending.popleft().result()
+                for photo_id, path in source:
+                    pending.append(pool.submit(decode_for_model, photo_id, path, min_side, size))
+                    break
+                yield decoded
+        finally:
+            for future in pending:
+                future.cancel()

@@ -1,0 +1,84 @@
+"""Query parsing and vector arithmetic for search.
+
+A query is terms joined by ` + ` and ` - ` (as rclip users write them): "beach + sunset - people".
+A term that names an existing image file is an image query; anything else is text. The query
+vector is the normalised sum of positive terms minus the negative ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photoclip.errors import QueryError
+from photoclip.ids import PhotoId
+
+_OPERATOR = re.compile(r"\s+([+-])\s+")
+NEGATIVE_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    sign: int
+    text: str | None = None
+    image: Path | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    photo_id: PhotoId
+    path: Path
+    score: float
+
+
+def _as_image(term: str) -> Path | None:
+    candidate = Path(term.strip("'\"")).expanduser()
+    try:
+        return candidate if candidate.suffix and candidate.is_file() else None
+    except OSError:
+        return None
+
+
+def parse_query(query: str) -> list[QueryTerm]:
+    """Split a query into signed text and image terms; raise QueryError when nothing is left."""
+    query = query.strip()
+    if not query:
+        raise QueryError("the search is empty; type what you are looking for, e.g. \"dog on a beach\"")
+    sign = 1
+    if query[0] in "+-" and len(query) > 1 and query[1].isspace():
+        sign = 1 if query[0] == "+" else -1
+        query = query[1:].strip()
+    pieces = _OPERATOR.split(query)
+    terms = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 1:
+            sign = 1 if piece == "+" else -1
+            continue
+        piece = piece.strip()
+        if not piece:
+            continue
+        image = _as_image(piece)
+        terms.append(QueryTerm(sign, image=image) if image else QueryTerm(sign, text=piece))
+    if not terms:
+        raise QueryError(f"nothing to search for in {query!r}")
+    if all(t.sign < 0 for t in terms):
+        raise QueryError("a search needs at least one thing to look for, not only things to leave out")
+    return terms
+
+
+def combine(terms: list[QueryTerm], embed: Callable[[QueryTerm], np.ndarray]) -> np.ndarray:
+    """One unit vector for the whole query."""
+    total = None
+    for term in terms:
+        vector = embed(term).astype(np.float32)
+        weighted = vector if term.sign > 0 else -NEGATIVE_WEIGHT * vector
+        total = weighted if total is None else total + weighted
+    assert total is not None
+    norm = float(np.linalg.norm(total))
+    if norm < 1e-6:
+        raise QueryError("the terms of this search cancel each other out")
+    return total / norm

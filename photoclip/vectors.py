@@ -1,0 +1,147 @@
+"""The HNSW vector index (hnswlib, cosine): a rebuildable cache of the catalog's embeddings.
+
+Labels are photo ids. The index is saved as `vectors-<generation>.hnsw` plus `index.json`,
+which names the file and the catalog generation it reflects; the JSON is replaced last and
+atomically, so a crash leaves either the old pair or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+
+import hnswlib
+import numpy as np
+
+from photoclip.fsutil import atomic_write_bytes, atomic_write_with
+
+log = logging.getLogger(__name__)
+
+META_FILE = "index.json"
+FORMAT_VERSION = 1
+
+
+class VectorIndex:
+    """Cosine nearest neighbours over unit vectors, keyed by photo id. Thread-safe."""
+
+    def __init__(self, dim: int, capacity: int = 1024, m: int = 16, ef_construction: int = 200) -> None:
+        self.dim = dim
+        self._m = m
+        self._ef_construction = ef_construction
+        self._index = hnswlib.Index(space="cosine", dim=dim)
+        self._index.init_index(max_elements=max(capacity, 16), M=m, ef_construction=ef_construction)
+        self._index.set_num_threads(1)
+        self._deleted: set[int] = set()
+        self._lock = threading.RLock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._index.get_current_count() - len(self._deleted)
+
+    def ids(self) -> np.ndarray:
+        """Live labels (deleted ones excluded)."""
+        with self._lock:
+            labels = np.asarray(self._index.get_ids_list(), dtype=np.int64)
+            if self._deleted:
+                labels = labels[~np.isin(labels, np.fromiter(self._deleted, dtype=np.int64))]
+            return labels
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray, num_threads: int = 1) -> None:
+        """Insert or replace vectors; a deleted id comes back to life."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self._lock:
+            needed = self._index.get_current_count() + len(ids)
+            if needed > self._index.get_max_elements():
+                self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
+            self._index.add_items(vectors, ids, num_threads=num_threads)
+            if self._deleted:
+                self._deleted.difference_update(int(i) for i in ids)
+
+    def remove(self, ids: np.ndarray | list[int]) -> None:
+        with self._lock:
+            for label in (int(i) for i in ids):
+                if label in self._deleted:
+                    continue
+                try:
+                    self._index.mark_deleted(label)
+                except RuntimeError:
+                    continue
+                self._deleted.add(label)
+
+    def query(self, vector: np.ndarray, k: int, ef: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids, cosine similarities), best first; fewer when the index is smaller."""
+        with self._lock:
+            live = len(self)
+            k = min(k, live)
+            if k <= 0:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            self._index.set_ef(max(ef or 0, 2 * k, 64))
+            query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+            try:
+                labels, distances = self._index.knn_query(query, k=k, num_threads=1)
+            except RuntimeError:
+                self._index.set_ef(max(live, 2 * k))
+                labels, distances = self._index.knn_query(query, k=k, num_threads=1)
+            return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._index.get_items(list(map(int, ids))), dtype=np.float32)
+
+    def needs_compaction(self) -> bool:
+        """Deleted slots still cost memory and search time; past a quarter, rebuild."""
+        with self._lock:
+            count = self._index.get_current_count()
+            return count > 1000 and len(self._deleted) > count // 4
+
+    def save(self, directory: Path, generation: int, model_id: str) -> None:
+        """Write the index, then point index.json at it; older files are removed after."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"vectors-{generation}.hnsw"
+        with self._lock:
+            atomic_write_with(directory / name, lambda tmp: self._index.save_index(str(tmp)))
+            meta = {
+                "format": FORMAT_VERSION,
+                "file": name,
+                "generation": generation,
+                "model_id": model_id,
+                "dim": self.dim,
+                "m": self._m,
+                "ef_construction": self._ef_construction,
+                "deleted": sorted(self._deleted),
+            }
+        atomic_write_bytes(directory / META_FILE, json.dumps(meta).encode())
+        for old in directory.glob("vectors-*.hnsw"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, directory: Path, dim: int, model_id: str) -> tuple[VectorIndex, int] | None:
+        """The saved index and the generation it reflects; None when absent or unusable."""
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / META_FILE).read_text())
+            if meta.get("format") != FORMAT_VERSION or meta["dim"] != dim or meta["model_id"] != model_id:
+                log.info("vector index in %s is for another model or format; rebuilding", directory)
+                return None
+            index = cls.__new__(cls)
+            index.dim = dim
+            index._m = meta["m"]
+            index._ef_construction = meta["ef_construction"]
+            index._lock = threading.RLock()
+            index._index = hnswlib.Index(space="cosine", dim=dim)
+            index._index.load_index(str(directory / meta["file"]), max_elements=0)
+            index._index.set_num_threads(1)
+            index._deleted = {int(i) for i in meta["deleted"]}
+            return index, int(meta["generation"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
+            log.warning("vector index in %s is unreadable (%s); rebuilding from the catalog", directory, exc)
+            return None
