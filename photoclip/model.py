@@ -211,6 +211,10 @@ def pick_device(requested: str = "auto") -> str:
     return "cpu"
 
 
+_loaded: dict[tuple[ModelSpec, str, int, bool], ClipEncoder] = {}
+_loaded_lock = threading.Lock()
+
+
 def load_encoder(
     spec: ModelSpec,
     device: str = "auto",
@@ -219,7 +223,27 @@ def load_encoder(
     cancel: threading.Event | None = None,
     random_weights: bool = False,
 ) -> ClipEncoder:
-    """Build the network and load its weights. `random_weights` is for benchmarks of speed only."""
+    """The encoder for `spec`, loaded once per process (libraries reopened share it).
+
+    `random_weights` is for benchmarks of speed only."""
+    key = (spec, device, threads, random_weights)
+    with _loaded_lock:
+        if key in _loaded and spec.model_id == _loaded[key].model_id:
+            return _loaded[key]
+    encoder = _load(spec, device, threads, progress, cancel, random_weights)
+    with _loaded_lock:
+        _loaded[key] = encoder
+    return encoder
+
+
+def _load(
+    spec: ModelSpec,
+    device: str,
+    threads: int,
+    progress: download.DownloadProgress | None,
+    cancel: threading.Event | None,
+    random_weights: bool,
+) -> ClipEncoder:
     import open_clip
     import torch
 

@@ -1,0 +1,42 @@
+"""Shared fixtures: every test gets its own library folder, model cache and settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from photoclip.library import Library  # noqa: E402
+
+TINY_MODEL = "photoclip-tiny"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's library or model cache."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PHOTOCLIP_LIBRARY", str(home / "library"))
+    monkeypatch.setenv("PHOTOCLIP_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("HF_HOME", str(home / "hf"))
+    for name in ("PHOTOCLIP_MODEL", "PHOTOCLIP_MODEL_FILE", "PHOTOCLIP_DEVICE", "PHOTOCLIP_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def open_library(tmp_path: Path) -> Iterator[Callable[..., Library]]:
+    """Open libraries on the project's tiny trained CLIP; all are closed after the test."""
+    opened: list[Library] = []
+
+    def factory(directory: Path | None = None, **kwargs: object) -> Library:
+        kwargs.setdefault("model", TINY_MODEL)
+        library = Library.open(directory or tmp_path / "library", **kwargs)
+        opened.append(library)
+        return library
+
+    yield factory
+    for library in opened:
+        library.close()
