@@ -164,7 +164,9 @@ class Catalog:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"cannot open catalog {self.path}: {exc}") from exc
+            raise LibraryError(
+                f"{self.path} is not a photoclip catalog or is damaged ({exc}); move it away to start fresh"
+            ) from exc
         with self._connections_lock:
             self._connections.append(conn)
         return conn

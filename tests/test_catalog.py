@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.catalog import SCHEMA_VERSION, Catalog, PhotoMetadata
+from photoclip.errors import LibraryError
+
+
+def meta(h: str = "h1") -> PhotoMetadata:
+    return PhotoMetadata(hash=h, width=40, height=30, taken_at="2024-07-01T10:00:00", format="jpeg")
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    cat = Catalog(tmp_path / "catalog.sqlite")
+    yield cat
+    cat.close()
+
+
+def add_photo(catalog: Catalog, name: str = "/p/a.jpg") -> int:
+    root = catalog.add_root(Path("/p"))
+    catalog.add_pending(root.id, [(name, 10, 1)])
+    return catalog.photo_by_path(name).id
+
+
+def test_new_catalog_is_at_current_schema_in_wal_mode(catalog: Catalog) -> None:
+    conn = catalog._conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_catalog_from_a_newer_photoclip_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    Catalog(path).close()
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(LibraryError, match="newer photoclip"):
+        Catalog(path)
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(LibraryError, match="not a photoclip catalog"):
+        Catalog(path)
+
+
+def test_pending_photos_become_indexed_with_their_vector(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    assert [p for p, _ in catalog.pending("m")] == [pid]
+    vec = np.random.default_rng(0).standard_normal(8).astype(np.float32)
+    gen = catalog.store_batch("m", [(pid, meta(), vec)], [])
+    assert gen == catalog.generation() == 1
+    assert catalog.pending("m") == []
+    np.testing.assert_allclose(catalog.vector(pid, "m"), vec, atol=1e-2)
+    photo = catalog.photo(pid)
+    assert (photo.status, photo.width, photo.height, photo.hash) == ("indexed", 40, 30, "h1")
+    assert catalog.counts("m").indexed == 1
+
+
+def test_vectors_of_another_model_count_as_pending(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    catalog.store_batch("old-model", [(pid, meta(), np.ones(4, np.float32))], [])
+    assert [p for p, _ in catalog.pending("new-model")] == [pid]
+    assert catalog.counts("new-model").pending == 1
+
+
+def test_failures_are_stored_with_their_reason(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    catalog.store_batch("m", [], [(pid, "truncated file")])
+    assert catalog.failures() == [(Path("/p/a.jpg"), "truncated file")]
+    assert catalog.counts("m").failed == 1
+    assert catalog.pending("m") == []
+
+
+def test_a_failed_write_leaves_nothing_behind(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    with pytest.raises(RuntimeError):
+        with catalog.transaction():
+            catalog.store_batch("m", [(pid, meta(), np.ones(4, np.float32))], [])
+            raise RuntimeError("crash in the middle")
+    assert catalog.vector(pid, "m") is None
+    assert catalog.generation() == 0
+
+
+def test_deleting_photos_reports_which_had_vectors(catalog: Catalog) -> None:
+    a = add_photo(catalog, "/p/a.jpg")
+    b = add_photo(catalog, "/p/b.jpg")
+    catalog.store_batch("m", [(a, meta(), np.ones(4, np.float32))], [])
+    assert catalog.delete_photos([a, b]) == [a]
+    assert catalog.photo(a) is None and catalog.vector(a, "m") is None
+
+
+def test_catch_up_returns_only_vectors_newer_than_a_generation(catalog: Catalog) -> None:
+    a = add_photo(catalog, "/p/a.jpg")
+    b = add_photo(catalog, "/p/b.jpg")
+    catalog.store_batch("m", [(a, meta("ha"), np.ones(4, np.float32))], [])
+    catalog.store_batch("m", [(b, meta("hb"), np.ones(4, np.float32))], [])
+    ids = np.concatenate([i for i, _ in catalog.embeddings("m", 4, since_gen=1)])
+    assert ids.tolist() == [b]
+
+
+def test_same_bytes_find_an_existing_vector(catalog: Catalog) -> None:
+    a = add_photo(catalog, "/p/a.jpg")
+    catalog.store_batch("m", [(a, meta("same"), np.full(4, 0.5, np.float32))], [])
+    np.testing.assert_allclose(catalog.vector_for_hash("same", "m"), 0.5, atol=1e-3)
+    assert catalog.vector_for_hash("same", "other-model") is None
+
+
+def test_moving_a_photo_keeps_its_id_and_vector(catalog: Catalog) -> None:
+    a = add_photo(catalog, "/p/a.jpg")
+    catalog.store_batch("m", [(a, meta(), np.ones(4, np.float32))], [])
+    root = catalog.root_by_path(Path("/p"))
+    catalog.move_photo(a, root.id, "/p/sub/a.jpg", 10, 2)
+    assert catalog.photo_by_path("/p/sub/a.jpg").id == a
+    assert catalog.vector(a, "m") is not None
+
+
+def test_removing_a_root_forgets_its_photos(catalog: Catalog) -> None:
+    a = add_photo(catalog, "/p/a.jpg")
+    catalog.store_batch("m", [(a, meta(), np.ones(4, np.float32))], [])
+    root = catalog.root_by_path(Path("/p"))
+    assert catalog.remove_root(root.id) == [a]
+    assert catalog.roots() == [] and catalog.counts("m").total == 0
+
+
+def test_photos_by_date_newest_first_undated_last(catalog: Catalog) -> None:
+    ids = {}
+    for name, taken in (("old", "2019-01-01T00:00:00"), ("new", "2024-01-01T00:00:00"), ("undated", None)):
+        ids[name] = add_photo(catalog, f"/p/{name}.jpg")
+        m = PhotoMetadata(hash=name, width=1, height=1, taken_at=taken, format="jpeg")
+        catalog.store_batch("m", [(ids[name], m, np.ones(4, np.float32))], [])
+    assert catalog.photos_by_date() == [ids["new"], ids["old"], ids["undated"]]
+
+
+def test_readers_on_other_threads_see_committed_writes(catalog: Catalog) -> None:
+    import threading
+
+    pid = add_photo(catalog)
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(catalog.photo(pid)))
+    t.start()
+    t.join()
+    assert seen[0].id == pid

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from photoclip.download import fetch
+from photoclip.errors import DownloadCancelled, ModelUnavailableError
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real HTTP server on loopback serving tmp_path/www."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", root
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_download_lands_whole_with_progress(server, tmp_path: Path) -> None:
+    url, root = server
+    payload = bytes(range(256)) * 12000
+    (root / "w.bin").write_bytes(payload)
+    seen: list[tuple[int, int | None]] = []
+    dest = fetch([f"{url}/w.bin"], tmp_path / "cache" / "w.bin", progress=lambda d, t: seen.append((d, t)))
+    assert dest.read_bytes() == payload
+    assert seen[0] == (0, len(payload)) and seen[-1] == (len(payload), len(payload))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert not list(dest.parent.glob("*.part"))
+
+
+def test_a_file_missing_on_the_server_falls_back_to_the_next_url(server, tmp_path: Path) -> None:
+    url, root = server
+    (root / "second.bin").write_bytes(b"x" * 10)
+    dest = fetch([f"{url}/first.bin", f"{url}/second.bin"], tmp_path / "out.bin")
+    assert dest.read_bytes() == b"x" * 10
+
+
+def test_missing_everywhere_says_so(server, tmp_path: Path) -> None:
+    url, _ = server
+    with pytest.raises(ModelUnavailableError, match="none of"):
+        fetch([f"{url}/nope.bin"], tmp_path / "out.bin")
+
+
+def test_cancel_leaves_no_file(server, tmp_path: Path) -> None:
+    url, root = server
+    (root / "big.bin").write_bytes(b"y" * (5 << 20))
+    cancel = threading.Event()
+
+    def progress(done: int, total: int | None) -> None:
+        if done > 0:
+            cancel.set()
+
+    with pytest.raises(DownloadCancelled):
+        fetch([f"{url}/big.bin"], tmp_path / "big.bin", progress=progress, cancel=cancel)
+    assert not (tmp_path / "big.bin").exists()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_no_network_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="no connection"):
+        fetch(["http://127.0.0.1:9/w.bin"], tmp_path / "w.bin", timeout=5)
+    assert not (tmp_path / "w.bin").exists()
+
+
+def test_offline_mode_never_touches_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    with pytest.raises(ModelUnavailableError, match="offline mode"):
+        fetch(["http://127.0.0.1:9/w.bin"], tmp_path / "w.bin")

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.config import DEFAULT_MODEL
+from photoclip.errors import ModelError, ModelUnavailableError
+from photoclip.library import Library
+from photoclip.model import (
+    cached_weights,
+    fetch_weights,
+    load_encoder,
+    pick_device,
+    resolve_model,
+    shipped_models,
+    weight_urls,
+)
+
+TINY = "photoclip-tiny"
+
+
+def test_default_model_is_vit_b_32_256_datacomp() -> None:
+    spec = resolve_model(None)
+    assert (spec.arch, spec.pretrained) == ("ViT-B-32-256", "datacomp_s34b_b86k")
+    assert spec.label == DEFAULT_MODEL
+
+
+def test_shipped_tiny_model_resolves_to_its_files() -> None:
+    spec = resolve_model(TINY)
+    assert spec == shipped_models()[TINY]
+    assert spec.config.is_file() and spec.checkpoint.suffix == ".safetensors"
+
+
+def test_an_architecture_without_tag_or_file_is_refused_with_a_hint() -> None:
+    with pytest.raises(ModelError, match="pretrained tag"):
+        resolve_model("ViT-L-14")
+
+
+def test_a_missing_model_file_is_refused_with_its_path(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="does not exist"):
+        resolve_model("ViT-B-32", model_file=tmp_path / "nope.safetensors")
+
+
+def test_model_id_follows_the_weights_file_content(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.safetensors", tmp_path / "b.safetensors"
+    a.write_bytes(b"one")
+    b.write_bytes(b"two")
+    assert resolve_model("ViT-B-32", a).model_id != resolve_model("ViT-B-32", b).model_id
+    assert resolve_model("ViT-B-32:openai").model_id == "ViT-B-32/openai"
+
+
+def test_default_weights_come_from_the_hub_repo_of_the_tag() -> None:
+    urls = weight_urls(resolve_model(None))
+    assert urls[0].endswith("laion/CLIP-ViT-B-32-256x256-DataComp-s34B-b86K/resolve/main/open_clip_model.safetensors")
+
+
+def test_unknown_pretrained_tag_lists_the_known_ones() -> None:
+    with pytest.raises(ModelError, match="datacomp_s34b_b86k"):
+        weight_urls(resolve_model("ViT-B-32-256:no-such-tag"))
+
+
+def test_offline_the_error_names_the_model_and_the_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    with Library.open(tmp_path / "lib", model=DEFAULT_MODEL) as library:
+        with pytest.raises(ModelUnavailableError) as info:
+            library.search("a dog")
+    message = str(info.value)
+    assert "ViT-B-32-256:datacomp_s34b_b86k" in message and "--model-file" in message
+    assert "\n" not in message
+
+
+def test_pretrained_weights_download_into_the_user_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    www = tmp_path / "www"
+    repo = www / "laion/CLIP-ViT-B-32-256x256-DataComp-s34B-b86K/resolve/main"
+    repo.mkdir(parents=True)
+    (repo / "open_clip_model.safetensors").write_bytes(b"weights" * 1000)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{httpd.server_address[1]}")
+    spec = resolve_model(None)
+    progress: list[int] = []
+    try:
+        path = fetch_weights(spec, progress=lambda done, total: progress.append(done))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert path.is_relative_to(Path(tmp_path.parent)) or path.exists()
+    assert path.read_bytes() == b"weights" * 1000
+    assert progress[-1] == 7000
+    assert cached_weights(spec) == path
+    assert fetch_weights(spec) == path
+
+
+def test_tiny_model_encodes_unit_vectors_of_its_dimension() -> None:
+    enc = load_encoder(resolve_model(TINY))
+    images = enc.encode_images(np.zeros((3, enc.image_size, enc.image_size, 3), np.uint8))
+    texts = enc.encode_texts(["a red circle", "a blue square on grass"])
+    assert images.shape == (3, enc.dim) and texts.shape == (2, enc.dim)
+    np.testing.assert_allclose(np.linalg.norm(texts, axis=1), 1.0, atol=1e-5)
+
+
+def test_trimmed_text_encoding_equals_open_clips_padded_one() -> None:
+    import torch
+
+    enc = load_encoder(resolve_model(TINY))
+    texts = ["cake", "kids at the lake last summer", "a red circle and a blue square on grass"]
+    with torch.inference_mode():
+        full = torch.nn.functional.normalize(enc.model.encode_text(enc.tokenizer(texts)), dim=-1).numpy()
+    np.testing.assert_allclose(enc.encode_texts(texts), full, atol=1e-5)
+
+
+def test_repeated_queries_come_from_the_text_cache() -> None:
+    enc = load_encoder(resolve_model(TINY))
+    first = enc.encode_text("a green star")
+    assert enc.encode_text("a green star") is first
+
+
+def test_a_local_torch_checkpoint_loads_offline(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    tiny = resolve_model(TINY)
+    state = load_file(str(tiny.checkpoint))
+    torch.save(state, tmp_path / "tiny.pt")
+    spec = resolve_model(TINY, model_file=tmp_path / "tiny.pt")
+    enc = load_encoder(spec)
+    ref = load_encoder(tiny)
+    np.testing.assert_allclose(enc.encode_texts(["a red star"]), ref.encode_texts(["a red star"]), atol=1e-5)
+
+
+def test_weights_that_do_not_fit_the_architecture_are_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "other.safetensors"
+    shutil.copy(resolve_model(TINY).checkpoint, bad)
+    with pytest.raises(ModelError, match="cannot load ViT-B-32"):
+        load_encoder(resolve_model("ViT-B-32", model_file=bad))
+
+
+def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(ModelError, match="--device cpu"):
+        pick_device("cuda")
+    assert pick_device("auto") in ("cpu", "mps")
