@@ -1,0 +1,691 @@
+"""Fast, defensive photo decoding: sniff by content, decode reduced, orient, hash, thumbnail.
+
+Indexing speed hinges on decoding: the model needs a few hundred pixels, a phone JPEG has
+twelve million, and libjpeg's DCT scaling (`Image.draft`) skips most of the work of the
+full decode. Every function here reads a file once, decodes it no larger than asked,
+and turns every way a file can be broken into one `ImageDecodeError` with a short reason
+a person can read. Pure Pillow + numpy (+ pillow_heif); safe to call from many threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import stat
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+from PIL import Image, ImageFile, features
+
+from photoclip.errors import ImageDecodeError
+from photoclip.fsutil import atomic_write_bytes
+
+try:  # HEIC/HEIF from phones; without it those files fail with a clear reason.
+    import pillow_heif
+except ImportError:  # pragma: no cover - depends on the installation
+    pass
+else:
+    pillow_heif.register_heif_opener()
+
+log = logging.getLogger(__name__)
+
+# Load every Pillow plugin now, on the importing thread, so that concurrent first calls
+# to Image.open never race through Pillow's lazy plugin registration.
+Image.init()
+
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "MAX_PIXELS",
+    "DecodedPhoto",
+    "bytes_hash",
+    "decode_photo",
+    "ensure_thumbnail",
+    "file_hash",
+    "make_thumbnail",
+    "prepare_for_model",
+    "sniff_file",
+    "sniff_format",
+    "thumbnail_path",
+]
+
+MAX_PIXELS = 256_000_000
+"""Images with more pixels than this are refused from their header (decompression bombs)."""
+
+# Pillow's own guard warns above its limit and raises above twice it (default ~89 MP);
+# line it up with ours so that big-but-legitimate panoramas up to MAX_PIXELS open quietly.
+if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_PIXELS:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Between one and two times that limit Pillow only warns; _open_image refuses those images
+# right after, so the warning would just be noise on stderr. (Where warnings are errors,
+# the warning is caught and reported like any other bomb.)
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning, module=r"PIL\.Image")
+
+_IN_MEMORY_LIMIT = 256 * 1024 * 1024  # larger files are hashed streaming and decoded from disk
+_CHUNK = 1024 * 1024
+_SNIFF_BYTES = 32
+_THUMBNAIL_QUALITY = 85
+_REASON_DETAIL_CHARS = 160
+
+_HAS_HEIF = "HEIF" in Image.OPEN
+_HAS_AVIF = "AVIF" in Image.OPEN and bool(features.check("avif"))
+
+_PLAIN_SUFFIXES = ".jpg .jpeg .jpe .jfif .png .apng .gif .webp .tif .tiff .bmp .dib"
+# HEIF names are listed even without pillow_heif, so that such files fail visibly, with a reason.
+_HEIF_SUFFIXES = ".heic .heif .hif .heics .heifs"
+IMAGE_SUFFIXES: frozenset[str] = frozenset(
+    (_PLAIN_SUFFIXES + " " + _HEIF_SUFFIXES + (" .avif" if _HAS_AVIF else "")).split()
+)
+
+# Which Pillow plugins may open each sniffed format: nothing else gets a say, so a file
+# can never reach a plugin we did not mean to run (EPS would start Ghostscript, say).
+_PIL_FORMATS: dict[str, tuple[str, ...]] = {
+    "jpeg": ("JPEG", "MPO"),
+    "png": ("PNG",),
+    "gif": ("GIF",),
+    "webp": ("WEBP",),
+    "tiff": ("TIFF",),
+    "bmp": ("BMP",),
+    "heif": ("HEIF", "AVIF"),  # reordered per file by _heif_plugins
+}
+_LABELS = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "gif": "GIF",
+    "webp": "WebP",
+    "tiff": "TIFF",
+    "bmp": "BMP",
+    "heif": "HEIF",
+}
+
+_BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
+_HEIF_BRANDS = _AVIF_BRANDS | {
+    b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
+    b"mif1", b"mif2", b"msf1",
+}  # fmt: skip
+
+# EXIF orientation -> the transpose that shows the photo upright (as ImageOps.exif_transpose).
+_ORIENTATION_FIX = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_TAG_ORIENTATION = 0x0112
+_TAG_DATETIME = 0x0132
+_TAG_EXIF_IFD = 0x8769
+_TAG_DATETIME_ORIGINAL = 0x9003
+_TAG_DATETIME_DIGITIZED = 0x9004
+_EXIF_DATE = re.compile(
+    r"(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})(?:[ T]+(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?)?"
+)
+_EARLIEST_YEAR = 1826  # the first photograph; anything before is a broken clock or garbage
+_HASH_TEXT = re.compile(r"[0-9a-f]{2,128}")
+
+
+@dataclass(frozen=True)
+class DecodedPhoto:
+    """A photo ready for the model, plus the facts the catalog keeps about it."""
+
+    image: Image.Image  # RGB, upright, decoded no smaller than asked (shortest side >= min_side)
+    width: int  # full-resolution size as the user sees it (after EXIF orientation)
+    height: int
+    format: str  # as sniff_format
+    taken_at: str | None  # "YYYY-MM-DDTHH:MM:SS" from EXIF, None if absent or garbage
+    content_hash: str  # file_hash() of the bytes that were decoded
+
+
+# ----------------------------------------------------------------------------- sniffing
+
+
+def sniff_format(head: bytes) -> str | None:
+    """Name the image format from its first bytes (magic numbers), or None.
+
+    Content decides, never the extension: a PNG named .jpg is a PNG, a text file named
+    .jpg is not an image at all.
+    """
+    head = bytes(head[:_SNIFF_BYTES])
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if head[:2] == b"BM" and len(head) >= 18:
+        # "BM" alone is too weak (any text can start so): require a known DIB header size.
+        if int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES:
+            return "bmp"
+        return None
+    if head[4:8] == b"ftyp" and _heif_brands(head) & _HEIF_BRANDS:
+        return "heif"
+    return None
+
+
+def sniff_file(path: Path) -> str | None:
+    """sniff_format of a file's first bytes; None when it is unreadable or not an image."""
+    try:
+        with open(path, "rb") as fh:
+            return sniff_format(fh.read(_SNIFF_BYTES))
+    except OSError:
+        return None
+
+
+def _heif_brands(head: bytes) -> set[bytes]:
+    """The major and compatible brands of an ISO-BMFF `ftyp` box, as far as `head` reaches."""
+    box_end = min(len(head), max(16, int.from_bytes(head[:4], "big")))
+    brands = {head[8:12]}
+    brands.update(head[i : i + 4] for i in range(16, box_end - 3, 4))
+    return brands
+
+
+# ----------------------------------------------------------------------------- hashing
+
+
+def file_hash(path: Path) -> str:
+    """Content hash of a file (blake2b-128, hex), read in 1 MiB chunks: finds moved files."""
+    with open(path, "rb") as fh:
+        return _stream_hash(fh)
+
+
+def bytes_hash(data: bytes) -> str:
+    """The same digest as file_hash, over bytes already in memory."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _stream_hash(fh: IO[bytes]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    while chunk := fh.read(_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def decode_photo(path: Path, min_side: int) -> DecodedPhoto:
+    """Decode a photo for the model: RGB, upright, shortest side >= min_side where possible.
+
+    The file is read once; its hash is of exactly the bytes decoded. JPEGs are decoded at
+    the smallest DCT scale that keeps the shortest side >= min_side (HEIF may use an
+    embedded thumbnail that is big enough); other formats are box-reduced right after
+    decoding to keep memory small. min_side <= 0 means full resolution. Raises only
+    ImageDecodeError.
+    """
+    path = Path(path)
+    need = (min_side, min_side) if min_side > 0 else (0, 0)
+    with _decode_errors(path):
+        with _read_source(path, want_hash=True) as (stream, digest):
+            decoded = _decode_stream(stream, lambda size: need)
+        width, height = decoded.full_size
+        if decoded.orientation in (5, 6, 7, 8):
+            width, height = height, width
+        image = _upright(decoded.image, decoded.orientation)
+        return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest)
+
+
+def make_thumbnail(path: Path, max_side: int) -> bytes:
+    """JPEG bytes of the photo, upright, fitting in max_side x max_side (never upscaled)."""
+    if max_side <= 0:
+        raise ValueError(f"max_side must be positive, not {max_side}")
+    path = Path(path)
+    with _decode_errors(path):
+        with _read_source(path, want_hash=False) as (stream, _):
+            decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
+        image = decoded.image
+        target = _fit_inside(decoded.full_size, max_side)
+        if image.size != target:
+            image = image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
+        image = _upright(image, decoded.orientation)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY)
+        return out.getvalue()
+
+
+def thumbnail_path(cache_dir: Path, content_hash: str, max_side: int) -> Path:
+    """Where the thumbnail of given content and size lives: cache_dir/ab/<hash>-<side>.jpg."""
+    if not _HASH_TEXT.fullmatch(content_hash):
+        raise ValueError(f"not a content hash: {content_hash!r}")
+    return Path(cache_dir) / content_hash[:2] / f"{content_hash}-{int(max_side)}.jpg"
+
+
+def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, max_side: int) -> Path:
+    """The cached thumbnail's path, making it first (atomically) when it is not there yet.
+
+    Keyed by content, so renamed or moved photos reuse it; a reader never sees half a file.
+    Raises ImageDecodeError when the photo cannot be decoded.
+    """
+    target = thumbnail_path(cache_dir, content_hash, max_side)
+    if target.is_file():
+        return target
+    atomic_write_bytes(target, make_thumbnail(path, max_side))
+    return target
+
+
+def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
+    """uint8 (size, size, 3): shortest side resized to `size` (bicubic), then center crop.
+
+    Reproduces open_clip's default eval transform (torchvision Resize(size, BICUBIC) +
+    CenterCrop(size)) including its rounding, but resamples only the cropped region.
+    Inputs more than 6x larger are box-reduced first (reducing_gap), which is faster and
+    visually the same.
+    """
+    if size <= 0:
+        raise ValueError(f"size must be positive, not {size}")
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    w, h = image.size
+    if w <= h:
+        new_w, new_h = size, int(size * h / w)
+    else:
+        new_w, new_h = int(size * w / h), size
+    top = int(round((new_h - size) / 2.0))
+    left = int(round((new_w - size) / 2.0))
+    sx, sy = w / new_w, h / new_h
+    box = (left * sx, top * sy, (left + size) * sx, (top + size) * sy)
+    out = image.resize((size, size), Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
+    return np.array(out, dtype=np.uint8)
+
+
+@contextmanager
+def _decode_errors(path: Path) -> Iterator[None]:
+    """Let only ImageDecodeError out; anything unexpected becomes one with its type named."""
+    try:
+        yield
+    except ImageDecodeError as exc:
+        log.debug("cannot decode %s: %s", path, exc)
+        raise
+    except MemoryError as exc:
+        raise ImageDecodeError("not enough memory to decode this image") from exc
+    except Exception as exc:
+        reason = f"unreadable image: {type(exc).__name__}: {_short(exc)}"
+        log.debug("cannot decode %s: %s", path, reason, exc_info=True)
+        raise ImageDecodeError(reason) from exc
+
+
+@contextmanager
+def _read_source(path: Path, *, want_hash: bool) -> Iterator[tuple[IO[bytes], str]]:
+    """Open a file once and yield (stream at offset 0, content hash or "").
+
+    Files up to 256 MiB are read whole (hash and decode share the bytes); larger ones are
+    hashed streaming and decoded from disk. Only regular files are read: a FIFO or device
+    named like a photo must not hang or flood a worker.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ImageDecodeError(_os_reason(exc)) from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise ImageDecodeError("a folder, not a file")
+        if not stat.S_ISREG(kind):
+            raise ImageDecodeError("not a regular file")
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        try:
+            if os.fstat(fd).st_size <= _IN_MEMORY_LIMIT:
+                data = fh.read()
+                if not data:
+                    raise ImageDecodeError("empty file")
+                stream: IO[bytes] = io.BytesIO(data)
+                digest = bytes_hash(data) if want_hash else ""
+                del data
+            else:
+                digest = _stream_hash(fh) if want_hash else ""
+                fh.seek(0)
+                stream = fh
+        except OSError as exc:
+            raise ImageDecodeError(_os_reason(exc)) from None
+        yield stream, digest
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "file not found (moved or deleted)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "a folder, not a file"
+    return f"cannot read file ({exc.strerror or _short(exc)})"
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    format: str
+    image: Image.Image  # RGB, not yet oriented, at least the size asked for
+    full_size: tuple[int, int]  # from the header, before orientation
+    orientation: int
+    taken_at: str | None
+
+
+def _decode_stream(
+    stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]
+) -> _Decoded:
+    """Sniff, open, decode no smaller than need_for(full size), and read the EXIF facts.
+
+    A file that its format cannot decode is reported truncated when it is shorter than its
+    own container says (WebP, TIFF and HEIF decoders only say "corrupt").
+    """
+    head = stream.read(_SNIFF_BYTES)
+    stream.seek(0)
+    if not head:
+        raise ImageDecodeError("empty file")
+    fmt = sniff_format(head)
+    if fmt is None:
+        raise ImageDecodeError("not an image (unrecognised content)")
+    try:
+        im = _open_image(stream, fmt, head)
+        with im:
+            full_size = im.size
+            image = _decode_rgb(im, fmt, need_for(full_size))
+            orientation, taken_at = _read_exif(im)
+    except ImageDecodeError as exc:
+        if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
+            raise ImageDecodeError("truncated file") from exc
+        raise
+    return _Decoded(fmt, image, full_size, orientation, taken_at)
+
+
+def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile:
+    """Open the header with only the plugins for `fmt`; refuse bombs and 0-pixel images."""
+    formats = _heif_plugins(head) if fmt == "heif" else _PIL_FORMATS[fmt]
+    try:
+        im = Image.open(stream, formats=formats)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
+    except Image.UnidentifiedImageError as exc:
+        raise ImageDecodeError(f"corrupt {_LABELS[fmt]} file (its header cannot be read)") from exc
+    except Exception as exc:
+        raise ImageDecodeError(_failure_reason(exc, fmt)) from exc
+    width, height = im.size
+    if width <= 0 or height <= 0:
+        im.close()
+        raise ImageDecodeError(f"image has no pixels ({width}x{height})")
+    if width * height > MAX_PIXELS:
+        im.close()
+        raise ImageDecodeError(_too_large(width * height))
+    return im
+
+
+def _ends_early(stream: IO[bytes], fmt: str) -> bool:
+    """Whether the file stops before the end its container promises (asked after a failure)."""
+    try:
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(0)
+        head = stream.read(16)
+        if fmt == "webp":
+            return size < 8 + int.from_bytes(head[4:8], "little")
+        if fmt == "tiff":
+            order = "little" if head[:2] == b"II" else "big"
+            if head[2:4] in (b"+\x00", b"\x00+"):  # BigTIFF: 8-byte offset of the first IFD
+                return int.from_bytes(head[8:16], order) + 8 > size
+            return int.from_bytes(head[4:8], order) + 2 > size
+        if fmt == "heif":
+            return _boxes_end(stream, size) > size
+    except (OSError, ValueError):
+        pass
+    return False
+
+
+def _boxes_end(stream: IO[bytes], size: int) -> int:
+    """Where the top-level ISO-BMFF boxes say the file ends (at most `size` + one box)."""
+    position = 0
+    while position < size:
+        stream.seek(position)
+        header = stream.read(16)
+        if len(header) < 8:
+            return size + 1
+        box_size = int.from_bytes(header[:4], "big")
+        if box_size == 1:
+            box_size = int.from_bytes(header[8:16], "big")
+        elif box_size == 0:  # "runs to the end of the file"
+            return size
+        if box_size < 8:
+            return size  # malformed, not short: let the decoder's word stand
+        position += box_size
+    return position
+
+
+def _heif_plugins(head: bytes) -> tuple[str, ...]:
+    """Plugins for an ISO-BMFF image, AV1 first for AVIF; fail clearly when none is installed."""
+    is_avif = head[8:12] in _AVIF_BRANDS
+    if is_avif and not _HAS_AVIF:
+        raise ImageDecodeError("AVIF image, but this Pillow build cannot decode AVIF")
+    if not is_avif and not _HAS_HEIF:
+        raise ImageDecodeError("HEIC/HEIF image, but HEIF support (pillow-heif) is not installed")
+    plugins = _PIL_FORMATS["heif"]
+    return tuple(reversed(plugins)) if is_avif else plugins
+
+
+def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Image.Image:
+    """Decode pixels no smaller than `need` (unless the image is), as a new 8-bit RGB image.
+
+    JPEG scales in the DCT (draft); HEIF may pick an embedded thumbnail; everything else is
+    decoded in full and box-reduced by the largest integer factor that stays >= need.
+    """
+    if need[0] > 0 and need[1] > 0:
+        im.draft("RGB", need)
+    try:
+        im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
+    except (OSError, SyntaxError, EOFError, ValueError) as exc:
+        raise ImageDecodeError(_failure_reason(exc, fmt)) from exc
+    image = _to_8bit(im)
+    if need[0] > 0 and need[1] > 0:
+        factor = min(image.width // need[0], image.height // need[1])
+        if factor > 1:
+            image = image.reduce(factor)
+    image = _flatten_onto_white(image, ignore_zero_alpha=fmt == "bmp")
+    if image is im:  # detach from the file object (closing `im` would break it)
+        image = image.copy()
+    return image
+
+
+def _to_8bit(im: Image.Image) -> Image.Image:
+    """Bring any Pillow mode to one of L, LA, RGB, RGBA with the right tones and colours."""
+    mode = im.mode
+    if mode in ("RGBA", "LA"):
+        return im
+    if mode in ("RGB", "L", "P", "PA", "1") and im.has_transparency_data:
+        return im.convert("RGBA")
+    if mode in ("RGB", "L"):
+        return im
+    if mode in ("P", "PA", "RGBX", "YCbCr", "HSV"):
+        return im.convert("RGB")
+    if mode == "1":
+        return im.convert("L")
+    if mode in ("RGBa", "La"):
+        return im.convert(mode.upper())
+    if mode == "CMYK":
+        return _cmyk_to_rgb(im)
+    if mode.startswith("I") or mode == "F":
+        return Image.fromarray(_gray_to_uint8(np.asarray(im), mode), "L")
+    if mode == "LAB":
+        return _lab_to_rgb(im)
+    return im.convert("RGB")
+
+
+def _gray_to_uint8(values: np.ndarray, mode: str) -> np.ndarray:
+    """16-bit, 32-bit and float grey to 8 bits by their real range (Pillow would clip to white)."""
+    if mode.startswith("I;16"):
+        return (values.astype(np.uint16) >> 8).astype(np.uint8)
+    data = values.astype(np.float64)
+    finite = np.isfinite(data)
+    if not finite.all():
+        data = np.where(finite, data, 0.0)
+    lo, hi = (float(data.min()), float(data.max())) if data.size else (0.0, 0.0)
+    if mode == "F" and lo >= 0.0 and hi <= 1.0:
+        scaled = data * 255.0  # floats in 0..1, the usual convention
+    elif lo >= 0.0 and hi <= 255.0:
+        scaled = data
+    elif lo >= 0.0 and hi <= 65535.0:
+        scaled = data / 257.0  # 16-bit samples widened to 32-bit "I"
+    else:
+        scaled = (data - lo) * (255.0 / (hi - lo))
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def _cmyk_to_rgb(im: Image.Image) -> Image.Image:
+    """CMYK by its embedded ICC profile when it has a usable one, else Pillow's formula."""
+    icc = im.info.get("icc_profile")
+    if icc:
+        try:
+            from PIL import ImageCms
+
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(
+                im, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+            )
+        except Exception as exc:  # ImportError, PyCMSError, a corrupt profile: all the same
+            log.debug("CMYK colour profile not usable (%s); converting without it", exc)
+    return im.convert("RGB")
+
+
+def _lab_to_rgb(im: Image.Image) -> Image.Image:
+    """CIELab (some TIFFs) to sRGB; the lightness channel alone if colour management fails."""
+    try:
+        from PIL import ImageCms
+
+        transform = ImageCms.buildTransformFromOpenProfiles(
+            ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB"
+        )
+        return ImageCms.applyTransform(im, transform)
+    except Exception as exc:
+        log.debug("Lab conversion failed (%s); using lightness only", exc)
+        return im.getchannel("L")
+
+
+def _flatten_onto_white(image: Image.Image, *, ignore_zero_alpha: bool) -> Image.Image:
+    """Composite transparency onto white (as viewers show it), then RGB.
+
+    Many 32-bit BMP writers leave the alpha bytes at zero without meaning "invisible";
+    like browsers, such an all-zero alpha is ignored when `ignore_zero_alpha` is set.
+    """
+    if image.mode in ("RGBA", "LA"):
+        alpha = image.getchannel("A")
+        low, high = alpha.getextrema()
+        if low == 255 or (high == 0 and ignore_zero_alpha):
+            return image.convert("RGB")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image.convert("RGB"), mask=alpha)
+        return background
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    method = _ORIENTATION_FIX.get(orientation)
+    return image if method is None else image.transpose(method)
+
+
+def _read_exif(im: Image.Image) -> tuple[int, str | None]:
+    """(orientation 1..8, taken_at) from EXIF/XMP; broken metadata counts as absent."""
+    try:
+        exif = im.getexif()
+    except Exception as exc:
+        log.debug("unreadable EXIF (%s)", exc)
+        return 1, None
+    orientation = exif.get(_TAG_ORIENTATION, 1)
+    if not isinstance(orientation, int) or orientation not in range(1, 9):
+        orientation = 1
+    try:
+        details = exif.get_ifd(_TAG_EXIF_IFD)
+    except Exception as exc:
+        log.debug("unreadable EXIF sub-IFD (%s)", exc)
+        details = {}
+    for value in (
+        details.get(_TAG_DATETIME_ORIGINAL),
+        exif.get(_TAG_DATETIME_ORIGINAL),
+        details.get(_TAG_DATETIME_DIGITIZED),
+        exif.get(_TAG_DATETIME),
+    ):
+        taken_at = _parse_exif_datetime(value)
+        if taken_at is not None:
+            return orientation, taken_at
+    return orientation, None
+
+
+def _parse_exif_datetime(value: object) -> str | None:
+    """EXIF "YYYY:MM:DD HH:MM:SS" (or close variants) as ISO 8601; None for garbage."""
+    if isinstance(value, (tuple, list)) and value:
+        value = value[0]
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return None
+    match = _EXIF_DATE.match(value.replace("\x00", " ").strip())
+    if match is None:
+        return None
+    parts = [int(part) if part else 0 for part in match.groups()]
+    if parts[0] < _EARLIEST_YEAR:
+        return None
+    try:
+        moment = datetime(*parts)
+    except ValueError:
+        return None
+    return moment.isoformat(timespec="seconds")
+
+
+def _fit_inside(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """The size that fits in a max_side square with the same aspect; never larger than size."""
+    w, h = size
+    longest = max(w, h)
+    if longest <= max_side:
+        return w, h
+    scale = max_side / longest
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def _failure_reason(exc: BaseException, fmt: str) -> str:
+    """A person's sentence for a Pillow decode error."""
+    detail = _short(exc)
+    lowered = detail.lower()
+    if isinstance(exc, EOFError) or any(
+        marker in lowered
+        for marker in ("truncated", "premature end", "end of file", "not enough data")
+    ):
+        return "truncated file"
+    if isinstance(exc, (OSError, SyntaxError)):
+        return f"corrupt {_LABELS[fmt]} data ({detail})"
+    return f"unreadable image: {type(exc).__name__}: {detail}"
+
+
+def _too_large(pixels: int | None) -> str:
+    limit = MAX_PIXELS // 1_000_000
+    if pixels is None:
+        return f"image too large (over {limit} megapixels)"
+    megapixels = pixels / 1_000_000
+    shown = f"{megapixels:.0f}" if round(megapixels) > limit else f"{megapixels:.1f}"
+    return f"image too large ({shown} megapixels; limit {limit})"
+
+
+def _pixels_in_message(exc: BaseException) -> int | None:
+    match = re.search(r"\((\d+) pixels\)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if len(text) > _REASON_DETAIL_CHARS:
+        text = text[: _REASON_DETAIL_CHARS - 1] + "…"
+    return text

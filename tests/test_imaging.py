@@ -1,0 +1,662 @@
+"""imaging.py against real Pillow: generated photos, and files broken in the usual ways."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import subprocess
+import sys
+import warnings
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, features
+
+from photoclip import imaging
+from photoclip.errors import ImageDecodeError
+
+RED = (255, 0, 0)
+GREEN = (0, 255, 0)
+BLUE = (0, 0, 255)
+WHITE = (255, 255, 255)
+
+
+def _save(path: Path, image: Image.Image, fmt: str | None = None, **params) -> Path:
+    image.save(path, fmt, **params)
+    return path
+
+
+def _png(width: int, height: int, depth: int, colour_type: int, idat: bytes) -> bytes:
+    """A PNG written by hand: for sizes and sample depths Pillow will not write itself."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def _close(actual, expected, tolerance: int = 6) -> bool:
+    return all(abs(int(a) - int(b)) <= tolerance for a, b in zip(actual, expected))
+
+
+def _pixel(photo: imaging.DecodedPhoto, x: int, y: int) -> tuple[int, ...]:
+    return photo.image.getpixel((x, y))
+
+
+def _quadrants(width: int, height: int) -> Image.Image:
+    """Red top-left corner block on blue: shows where the stored top-left corner ends up."""
+    image = Image.new("RGB", (width, height), BLUE)
+    image.paste(RED, (0, 0, width // 4, height // 4))
+    return image
+
+
+def _exif(orientation: int | None = None, **dates: str) -> Image.Exif:
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    tags = {"original": 0x9003, "digitized": 0x9004}
+    for name, value in dates.items():
+        if name == "datetime":
+            exif[0x0132] = value
+        else:
+            exif.get_ifd(0x8769)[tags[name]] = value
+    return exif
+
+
+# ---------------------------------------------------------------------- reduced decoding
+
+
+def test_large_jpeg_is_draft_decoded_small_but_reports_full_size(tmp_path):
+    path = _save(tmp_path / "big.jpg", _quadrants(4000, 3000), quality=80)
+
+    photo = imaging.decode_photo(path, min_side=512)
+
+    assert (photo.width, photo.height) == (4000, 3000)
+    assert photo.format == "jpeg"
+    assert photo.image.mode == "RGB"
+    # The smallest DCT scale (1/4) whose shortest side is still >= 512: 1000x750.
+    assert photo.image.size == (1000, 750)
+    assert min(photo.image.size) < 2 * 512
+
+
+def test_large_png_is_reduced_right_after_decoding_never_below_min_side(tmp_path):
+    path = _save(tmp_path / "big.png", _quadrants(2000, 1500))
+
+    photo = imaging.decode_photo(path, min_side=256)
+
+    assert (photo.width, photo.height) == (2000, 1500)
+    assert 256 <= min(photo.image.size) < 2 * 256
+    assert _close(_pixel(photo, 5, 5), RED) and _close(_pixel(photo, 390, 290), BLUE)
+
+
+def test_small_photo_is_never_upscaled_and_min_side_zero_means_full_size(tmp_path):
+    path = _save(tmp_path / "small.jpg", _quadrants(300, 200))
+
+    assert imaging.decode_photo(path, min_side=512).image.size == (300, 200)
+    big = _save(tmp_path / "big.jpg", _quadrants(1600, 1200))
+    assert imaging.decode_photo(big, min_side=0).image.size == (1600, 1200)
+
+
+# ---------------------------------------------------------------------- orientation, EXIF
+
+
+@pytest.mark.parametrize(
+    ("orientation", "corner"),
+    [(1, "tl"), (2, "tr"), (3, "br"), (4, "bl"), (5, "tl"), (6, "tr"), (7, "br"), (8, "bl")],
+)
+def test_exif_orientation_turns_the_photo_upright(tmp_path, orientation, corner):
+    path = _save(tmp_path / "o.png", _quadrants(80, 40), exif=_exif(orientation))
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    swapped = orientation >= 5
+    assert (photo.width, photo.height) == ((40, 80) if swapped else (80, 40))
+    assert photo.image.size == (photo.width, photo.height)
+    w, h = photo.image.size
+    spots = {"tl": (2, 2), "tr": (w - 3, 2), "bl": (2, h - 3), "br": (w - 3, h - 3)}
+    for name, (x, y) in spots.items():
+        assert _pixel(photo, x, y) == (RED if name == corner else BLUE), name
+
+
+def test_orientation_6_jpeg_swaps_full_size_and_rotates_the_reduced_image(tmp_path):
+    image = _quadrants(2400, 1600)
+    path = _save(tmp_path / "portrait.jpg", image, exif=_exif(6), quality=90)
+
+    photo = imaging.decode_photo(path, min_side=256)
+
+    assert (photo.width, photo.height) == (1600, 2400)  # as the user sees it
+    w, h = photo.image.size
+    assert w < h and min(w, h) >= 256
+    assert _close(_pixel(photo, w - 5, 5), RED)  # stored top-left -> displayed top-right
+    assert _close(_pixel(photo, 5, 5), BLUE)
+
+
+def test_broken_exif_never_fails_the_photo(tmp_path):
+    garbage = b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff\x01\x12\x00\x03"
+    path = _save(tmp_path / "badexif.jpg", _quadrants(64, 32), exif=garbage)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns about the corrupt EXIF, as it should
+        photo = imaging.decode_photo(path, min_side=0)
+
+    assert (photo.width, photo.height) == (64, 32)
+    assert photo.taken_at is None
+
+
+def test_absurd_orientation_value_is_ignored(tmp_path):
+    path = _save(tmp_path / "o99.jpg", _quadrants(64, 32), exif=_exif(99))
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert (photo.width, photo.height) == (64, 32)
+
+
+def test_taken_at_comes_from_date_time_original(tmp_path):
+    exif = _exif(original="2021:07:04 12:34:56", datetime="2023:01:01 00:00:00")
+    path = _save(tmp_path / "dated.jpg", _quadrants(32, 32), exif=exif)
+
+    assert imaging.decode_photo(path, min_side=0).taken_at == "2021-07-04T12:34:56"
+
+
+def test_garbage_date_gives_no_taken_at(tmp_path):
+    path = _save(tmp_path / "zero.jpg", _quadrants(32, 32), exif=_exif(original="0000:00:00 00:00:00"))
+    other = _save(tmp_path / "text.jpg", _quadrants(32, 32), exif=_exif(original="yesterday-ish"))
+
+    assert imaging.decode_photo(path, min_side=0).taken_at is None
+    assert imaging.decode_photo(other, min_side=0).taken_at is None
+
+
+def test_taken_at_falls_back_to_digitized_then_date_time(tmp_path):
+    digitized = _exif(original="2019:13:45 99:00:00", digitized="2019:05:06 07:08:09")
+    plain = _exif(datetime="2018:02:03 04:05:06")
+    a = _save(tmp_path / "a.jpg", _quadrants(32, 32), exif=digitized)
+    b = _save(tmp_path / "b.jpg", _quadrants(32, 32), exif=plain)
+
+    assert imaging.decode_photo(a, min_side=0).taken_at == "2019-05-06T07:08:09"
+    assert imaging.decode_photo(b, min_side=0).taken_at == "2018-02-03T04:05:06"
+
+
+# ---------------------------------------------------------------------- modes and colours
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "TIFF"])
+def test_cmyk_colours_are_right_not_inverted(tmp_path, fmt):
+    image = Image.new("CMYK", (48, 16), (0, 255, 255, 0))  # red
+    image.paste((255, 0, 255, 0), (16, 0, 32, 16))  # green
+    image.paste((0, 0, 0, 0), (32, 0, 48, 16))  # paper white
+    path = _save(tmp_path / f"cmyk.{fmt.lower()}", image, fmt)
+    if fmt == "JPEG":
+        with Image.open(path) as check:
+            assert check.mode == "CMYK" and "adobe" in check.info  # Adobe, inverted on disk
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _close(_pixel(photo, 8, 8), RED, 12)
+    assert _close(_pixel(photo, 24, 8), GREEN, 12)
+    assert _close(_pixel(photo, 40, 8), WHITE, 12)
+
+
+def test_sixteen_bit_png_mid_grey_stays_mid_grey(tmp_path):
+    values = np.full((8, 8), 32768, np.uint16)
+    values[0, :] = np.linspace(0, 65535, 8).astype(np.uint16)
+    path = _save(tmp_path / "grey16.png", Image.fromarray(values))
+    with Image.open(path) as check:
+        assert check.mode == "I;16"
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    pixels = np.asarray(photo.image)
+    assert _close(pixels[4, 4], (128, 128, 128), 1)
+    assert list(pixels[0, :, 0]) == sorted(pixels[0, :, 0]) and pixels[0, 0, 0] == 0
+    assert pixels[0, -1, 0] == 255
+
+
+def test_sixteen_bit_big_endian_tiff_and_float_tiff_scale_to_eight_bits(tmp_path):
+    big_endian = Image.fromarray(np.full((8, 8), 16384, np.dtype(">u2")))
+    floats = Image.fromarray(np.full((8, 8), 0.75, np.float32))
+    a = _save(tmp_path / "be.tif", big_endian)
+    b = _save(tmp_path / "f.tif", floats)
+
+    assert _close(_pixel(imaging.decode_photo(a, min_side=0), 1, 1), (64, 64, 64), 1)
+    assert _close(_pixel(imaging.decode_photo(b, min_side=0), 1, 1), (191, 191, 191), 1)
+
+
+def test_sixteen_bit_rgb_png_keeps_its_colours(tmp_path):
+    row = np.array([65535, 32768, 0] * 4, dtype=">u2").tobytes()
+    raw = b"".join(b"\x00" + row for _ in range(4))
+    path = tmp_path / "rgb16.png"
+    path.write_bytes(_png(4, 4, 16, 2, zlib.compress(raw)))
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _close(_pixel(photo, 1, 1), (255, 128, 0), 1)
+
+
+def test_palette_transparency_composites_onto_white(tmp_path):
+    image = Image.new("P", (16, 16), 1)
+    image.putpalette([0, 0, 0, 255, 0, 0] + [0, 0, 0] * 254)
+    image.paste(0, (0, 0, 8, 16))  # index 0: transparent black
+    path = _save(tmp_path / "pal.png", image, transparency=0)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _pixel(photo, 2, 2) == WHITE
+    assert _pixel(photo, 12, 2) == RED
+
+
+@pytest.mark.parametrize(
+    ("mode", "colour", "expected"),
+    [("RGBA", (255, 0, 0, 128), (255, 127, 127)), ("RGBA", (0, 0, 0, 0), WHITE), ("LA", (0, 0), WHITE)],
+)
+def test_alpha_composites_onto_white(tmp_path, mode, colour, expected):
+    path = _save(tmp_path / "alpha.png", Image.new(mode, (8, 8), colour))
+
+    assert _close(_pixel(imaging.decode_photo(path, min_side=0), 3, 3), expected, 1)
+
+
+def test_one_bit_image_is_black_and_white_rgb(tmp_path):
+    image = Image.new("1", (16, 8), 0)
+    image.paste(1, (8, 0, 16, 8))
+    path = _save(tmp_path / "bw.png", image)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _pixel(photo, 2, 2) == (0, 0, 0) and _pixel(photo, 12, 2) == WHITE
+
+
+# ---------------------------------------------------------------------- formats
+
+
+def _frames() -> list[Image.Image]:
+    return [Image.new("RGB", (24, 16), colour) for colour in (RED, GREEN, BLUE)]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("anim.gif", {"format": "GIF"}),
+        ("anim.webp", {"format": "WEBP", "lossless": True}),
+        ("anim.png", {"format": "PNG"}),
+    ],
+)
+def test_animation_gives_its_first_frame(tmp_path, name, params):
+    first, *rest = _frames()
+    path = tmp_path / name
+    first.save(path, save_all=True, append_images=rest, duration=100, loop=0, **params)
+    with Image.open(path) as check:
+        assert check.n_frames == 3
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert (photo.width, photo.height) == (24, 16)
+    assert _close(_pixel(photo, 5, 5), RED, 2)
+
+
+def test_multi_page_tiff_gives_its_first_page(tmp_path):
+    red, green, blue = _frames()
+    path = tmp_path / "pages.tif"
+    green.save(path, save_all=True, append_images=[red, blue])
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.format == "tiff" and _pixel(photo, 5, 5) == GREEN
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "params", "tolerance"),
+    [
+        ("a.bmp", "bmp", {}, 0),
+        ("a.webp", "webp", {"quality": 95}, 12),
+        ("a.gif", "gif", {}, 0),
+        ("a.tif", "tiff", {"compression": "tiff_deflate"}, 0),
+        ("a.jpe", "jpeg", {"progressive": True, "quality": 95}, 12),
+    ],
+)
+def test_common_formats_decode_with_their_colours(tmp_path, name, fmt, params, tolerance):
+    path = _save(tmp_path / name, _quadrants(64, 48), **params)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.format == fmt and (photo.width, photo.height) == (64, 48)
+    assert _close(_pixel(photo, 4, 4), RED, tolerance)
+    assert _close(_pixel(photo, 50, 40), BLUE, tolerance)
+
+
+def test_heic_round_trip(tmp_path):
+    path = tmp_path / "phone.heic"
+    try:
+        _quadrants(128, 96).save(path, format="HEIF", quality=95)
+    except (KeyError, OSError, ValueError) as exc:
+        pytest.skip(f"no HEIF encoder here: {exc}")
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.format == "heif" and (photo.width, photo.height) == (128, 96)
+    assert _close(_pixel(photo, 8, 8), RED, 16) and _close(_pixel(photo, 100, 80), BLUE, 16)
+    assert ".heic" in imaging.IMAGE_SUFFIXES and ".hif" in imaging.IMAGE_SUFFIXES
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot encode AVIF")
+def test_avif_decodes_as_heif_family(tmp_path):
+    path = _save(tmp_path / "a.avif", _quadrants(64, 48), "AVIF", quality=95)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.format == "heif" and _close(_pixel(photo, 4, 4), RED, 16)
+    assert ".avif" in imaging.IMAGE_SUFFIXES
+
+
+def test_png_named_jpg_decodes_by_its_content(tmp_path):
+    path = _save(tmp_path / "really_a_png.jpg", _quadrants(32, 32), "PNG")
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.format == "png" and _pixel(photo, 2, 2) == RED
+
+
+# ---------------------------------------------------------------------- broken files
+
+
+def test_text_named_jpg_is_not_an_image(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("BM: shopping list. Milk, eggs, a new camera.\n")
+
+    with pytest.raises(ImageDecodeError, match="not an image"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_empty_file_says_so(tmp_path):
+    path = tmp_path / "empty.jpg"
+    path.write_bytes(b"")
+
+    with pytest.raises(ImageDecodeError, match="empty file"):
+        imaging.decode_photo(path, min_side=0)
+    with pytest.raises(ImageDecodeError, match="empty file"):
+        imaging.make_thumbnail(path, 64)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("t.jpg", {}),
+        ("t.png", {}),
+        ("t.webp", {"quality": 90}),
+        ("t.tif", {"compression": "tiff_deflate"}),
+        ("t.gif", {}),
+    ],
+)
+@pytest.mark.parametrize("keep", [0.2, 0.6, 0.97])
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # Pillow's word on a cut-off TIFF IFD
+def test_truncated_file_is_reported_truncated(tmp_path, name, params, keep):
+    noise = np.random.default_rng(7).integers(0, 256, (96, 128, 3), dtype=np.uint8)
+    whole = _save(tmp_path / ("whole_" + name), Image.fromarray(noise), **params).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(whole[: int(len(whole) * keep)])
+
+    with pytest.raises(ImageDecodeError, match="truncated"):
+        imaging.decode_photo(path, min_side=0)
+
+
+@pytest.mark.parametrize(("side", "megapixels"), [(20_000, "400"), (40_000, "1600")])
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # pytest resets filters
+def test_decompression_bomb_is_refused_from_its_header(tmp_path, side, megapixels):
+    # A tiny 1-bit PNG claiming a vast size, with an IDAT that is not even valid: the
+    # "too large" reason proves nothing was decoded (decoding would fail differently).
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png(side, side, 1, 0, b"never decoded"))
+
+    with pytest.raises(ImageDecodeError, match=rf"too large \({megapixels} megapixels; limit 256\)"):
+        imaging.decode_photo(path, min_side=512)
+    with pytest.raises(ImageDecodeError, match="too large"):
+        imaging.make_thumbnail(path, 64)
+
+
+def test_decompression_bomb_warning_as_error_is_still_a_decode_error(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png(20_000, 20_000, 1, 0, b"never decoded"))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ImageDecodeError, match="too large"):
+            imaging.decode_photo(path, min_side=512)
+
+
+def test_zero_width_image_fails_cleanly(tmp_path):
+    path = tmp_path / "zero.png"
+    path.write_bytes(_png(0, 10, 8, 0, zlib.compress(b"")))
+
+    with pytest.raises(ImageDecodeError):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_vanished_file_and_folder_and_permission_say_so(tmp_path, monkeypatch):
+    with pytest.raises(ImageDecodeError, match="not found"):
+        imaging.decode_photo(tmp_path / "gone.jpg", min_side=0)
+    folder = tmp_path / "folder.jpg"
+    folder.mkdir()
+    with pytest.raises(ImageDecodeError, match="folder"):
+        imaging.decode_photo(folder, min_side=0)
+
+    locked = _save(tmp_path / "locked.jpg", _quadrants(16, 16))
+    real_open = os.open
+
+    def deny(path, *args, **kwargs):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(imaging.os, "open", deny)
+    with pytest.raises(ImageDecodeError, match="permission denied"):
+        imaging.decode_photo(locked, min_side=0)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifo_named_like_a_photo_does_not_hang(tmp_path):
+    path = tmp_path / "pipe.jpg"
+    os.mkfifo(path)
+
+    with pytest.raises(ImageDecodeError, match="not a regular file"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_unexpected_errors_become_decode_errors_with_their_type(tmp_path, monkeypatch):
+    path = _save(tmp_path / "ok.png", _quadrants(16, 16))
+
+    def explode(image):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(imaging, "_to_8bit", explode)
+    with pytest.raises(ImageDecodeError, match="unreadable image: RuntimeError: boom"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_corrupt_icc_profile_does_not_fail_the_photo(tmp_path):
+    rgb = _save(tmp_path / "icc.png", _quadrants(16, 16), icc_profile=b"not a profile" * 9)
+    cmyk = _save(tmp_path / "icc.jpg", Image.new("CMYK", (16, 16), (0, 255, 255, 0)), icc_profile=b"junk" * 40)
+
+    assert _pixel(imaging.decode_photo(rgb, min_side=0), 1, 1) == RED
+    assert _close(_pixel(imaging.decode_photo(cmyk, min_side=0), 4, 4), RED, 12)
+
+
+# ---------------------------------------------------------------------- hashing, reading
+
+
+def test_content_hash_matches_file_and_bytes_hash_and_changes_with_one_byte(tmp_path):
+    path = _save(tmp_path / "h.jpg", _quadrants(64, 64))
+    data = path.read_bytes()
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.content_hash == imaging.file_hash(path) == imaging.bytes_hash(data)
+    assert len(photo.content_hash) == 32
+    changed = bytearray(data)
+    changed[len(changed) // 2] ^= 0x01
+    assert imaging.bytes_hash(bytes(changed)) != photo.content_hash
+
+
+def test_files_over_the_in_memory_limit_are_hashed_streaming_and_decoded_from_disk(
+    tmp_path, monkeypatch
+):
+    path = _save(tmp_path / "huge.jpg", _quadrants(800, 600))
+    in_memory = imaging.decode_photo(path, min_side=128)
+
+    monkeypatch.setattr(imaging, "_IN_MEMORY_LIMIT", 16)
+    monkeypatch.setattr(imaging, "_CHUNK", 1000)
+    from_disk = imaging.decode_photo(path, min_side=128)
+
+    assert from_disk.content_hash == in_memory.content_hash == imaging.file_hash(path)
+    assert from_disk.image.tobytes() == in_memory.image.tobytes()
+
+
+def test_concurrent_decodes_give_the_same_results_as_one_at_a_time(tmp_path):
+    paths = []
+    for i in range(8):
+        image = _quadrants(640 + 16 * i, 480)
+        paths.append(_save(tmp_path / f"p{i}.{'jpg' if i % 2 else 'png'}", image))
+    expected = [imaging.decode_photo(p, 128) for p in paths]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda p: imaging.decode_photo(p, 128), paths * 2))
+
+    for one, other in zip(expected * 2, got):
+        assert one.content_hash == other.content_hash
+        assert one.image.tobytes() == other.image.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
+        (b"GIF89a\x01\x00", "gif"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+        (b"II*\x00\x08\x00\x00\x00", "tiff"),
+        (b"MM\x00*\x00\x00\x00\x08", "tiff"),
+        (b"BM" + b"\x00" * 12 + b"\x28\x00\x00\x00", "bmp"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "heif"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic", "heif"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", "heif"),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2", None),  # an MP4 video
+        (b"BM is for bowel movement, said the nurse", None),
+        (b"<?xml version='1.0'?><svg>", None),
+        (b"", None),
+    ],
+)
+def test_sniff_format_reads_magic_bytes_only(head, expected):
+    assert imaging.sniff_format(head) == expected
+
+
+def test_sniff_file_reads_content_and_is_none_when_unreadable(tmp_path):
+    png = _save(tmp_path / "x.jpg", _quadrants(8, 8), "PNG")
+
+    assert imaging.sniff_file(png) == "png"
+    assert imaging.sniff_file(tmp_path / "missing.jpg") is None
+
+
+# ---------------------------------------------------------------------- model input
+
+
+def test_prepare_for_model_center_crops_away_the_margins(tmp_path):
+    image = Image.new("RGB", (300, 100), BLUE)
+    image.paste(RED, (100, 0, 200, 100))
+
+    exact = imaging.prepare_for_model(image, 100)
+    scaled = imaging.prepare_for_model(image, 50)
+
+    assert exact.shape == (100, 100, 3) and exact.dtype == np.uint8
+    assert (exact == np.array(RED, np.uint8)).all()
+    assert scaled.shape == (50, 50, 3) and scaled.dtype == np.uint8
+    inner = scaled[:, 3:-3].reshape(-1, 3)
+    assert (np.abs(inner.astype(int) - RED).max(axis=1) <= 2).all()
+
+
+def test_prepare_for_model_matches_resize_shortest_then_center_crop():
+    rng = np.random.default_rng(3)
+    for width, height in [(1000, 750), (481, 1333), (256, 256)]:
+        small = rng.integers(0, 256, (height // 8, width // 8, 3), dtype=np.uint8)
+        image = Image.fromarray(small).resize((width, height), Image.Resampling.BICUBIC)
+        # torchvision's Resize(int) + CenterCrop, as open_clip's eval transform uses them.
+        if width <= height:
+            new_size = (224, int(224 * height / width))
+        else:
+            new_size = (int(224 * width / height), 224)
+        left = int(round((new_size[0] - 224) / 2.0))
+        top = int(round((new_size[1] - 224) / 2.0))
+        resized = image.resize(new_size, Image.Resampling.BICUBIC)
+        reference = np.asarray(resized.crop((left, top, left + 224, top + 224))).astype(int)
+
+        ours = imaging.prepare_for_model(image, 224).astype(int)
+
+        assert ours.shape == (224, 224, 3)
+        assert np.abs(ours - reference).mean() < 0.5 and np.abs(ours - reference).max() <= 3
+
+
+# ---------------------------------------------------------------------- thumbnails
+
+
+def test_thumbnail_is_an_upright_jpeg_within_max_side(tmp_path):
+    path = _save(tmp_path / "t.jpg", _quadrants(1200, 800), exif=_exif(6), quality=90)
+
+    data = imaging.make_thumbnail(path, 256)
+
+    with Image.open(io.BytesIO(data)) as thumb:
+        assert thumb.format == "JPEG" and thumb.size == (171, 256)
+        assert _close(thumb.getpixel((160, 8)), RED, 20)
+
+
+def test_thumbnail_is_cached_atomically_and_reused(tmp_path, monkeypatch):
+    photo = _save(tmp_path / "p.png", _quadrants(640, 480))
+    cache = tmp_path / "thumbs"
+    content_hash = imaging.file_hash(photo)
+
+    first = imaging.ensure_thumbnail(photo, content_hash, cache, 128)
+
+    assert first == imaging.thumbnail_path(cache, content_hash, 128)
+    assert first == cache / content_hash[:2] / f"{content_hash}-128.jpg"
+    assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temp files left
+    with Image.open(first) as thumb:
+        assert thumb.size == (128, 96)
+    stamp = first.stat().st_mtime_ns
+
+    def must_not_decode(*args, **kwargs):
+        raise AssertionError("the cached thumbnail should have been reused")
+
+    monkeypatch.setattr(imaging, "make_thumbnail", must_not_decode)
+    assert imaging.ensure_thumbnail(photo, content_hash, cache, 128) == first
+    assert first.stat().st_mtime_ns == stamp
+
+
+def test_thumbnail_of_a_broken_file_raises_and_caches_nothing(tmp_path):
+    path = tmp_path / "broken.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 40)
+    cache = tmp_path / "thumbs"
+
+    with pytest.raises(ImageDecodeError):
+        imaging.ensure_thumbnail(path, imaging.file_hash(path), cache, 128)
+    assert not any(cache.rglob("*.jpg"))
+
+
+def test_thumbnail_path_refuses_a_hash_that_is_not_hex(tmp_path):
+    with pytest.raises(ValueError):
+        imaging.thumbnail_path(tmp_path, "../../etc/passwd", 128)
+
+
+# ---------------------------------------------------------------------- boundaries
+
+
+def test_suffixes_are_lower_case_and_cover_the_usual_photos():
+    assert {".jpg", ".jpeg", ".png", ".heic", ".tif", ".webp"} <= imaging.IMAGE_SUFFIXES
+    assert all(s == s.lower() and s.startswith(".") for s in imaging.IMAGE_SUFFIXES)
+
+
+def test_imaging_imports_neither_torch_nor_qt():
+    code = "import sys, photoclip.imaging; print(sorted(m for m in ('torch', 'PySide6') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert result.stdout.strip() == "[]"
