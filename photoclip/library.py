@@ -151,6 +151,11 @@ class Library:
     def _index_dir(self) -> Path:
         return self.directory / INDEX_DIR
 
+    @property
+    def thumbnail_dir(self) -> Path:
+        """The library's thumbnail cache (disposable, keyed by content hash)."""
+        return self.directory / THUMBNAIL_DIR
+
     def vectors(self) -> VectorIndex:
         """The vector index, reconciled with the catalog (caught up, or rebuilt) on first use."""
         with self._state_lock:
