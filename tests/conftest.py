@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from photoclip.library import Library  # noqa: E402
+from tests.helpers import write_photo  # noqa: E402
 
 TINY_MODEL = "photoclip-tiny"
 
@@ -40,3 +41,15 @@ def open_library(tmp_path: Path) -> Iterator[Callable[..., Library]]:
     yield factory
     for library in opened:
         library.close()
+
+
+@pytest.fixture
+def photo_folder(tmp_path: Path) -> Path:
+    """Six good photos in two folders, and one hidden file that must be skipped."""
+    folder = tmp_path / "photos"
+    for i in range(4):
+        write_photo(folder / f"p{i}.jpg", seed=i)
+    for i in range(4, 6):
+        write_photo(folder / "trip" / f"p{i}.png", seed=i, fmt="PNG")
+    write_photo(folder / ".hidden" / "secret.jpg", seed=99)
+    return folder

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.errors import LibraryError, LibraryLockedError, QueryError
+from photoclip.library import INDEX_DIR, Library
+from tests.helpers import write_photo
+
+
+class EncoderSpy:
+    """Counts images through the real encoder (wraps it, changes nothing)."""
+
+    def __init__(self, library: Library) -> None:
+        self.encoder = library.encoder()
+        self.images = 0
+        self._real = self.encoder.encode_images
+        self.encoder.encode_images = self._count  # type: ignore[method-assign]
+
+    def _count(self, batch: np.ndarray) -> np.ndarray:
+        self.images += len(batch)
+        return self._real(batch)
+
+    def restore(self) -> None:
+        self.encoder.encode_images = self._real  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def spy_on() -> Callable[[Library], EncoderSpy]:
+    spies: list[EncoderSpy] = []
+
+    def make(library: Library) -> EncoderSpy:
+        spies.append(EncoderSpy(library))
+        return spies[-1]
+
+    yield make
+    for spy in spies:
+        spy.restore()
+
+
+def paths(hits) -> list[str]:
+    return [h.path.name for h in hits]
+
+
+def test_indexing_a_folder_makes_every_photo_searchable(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    report = library.index([photo_folder])
+    assert (report.total, report.embedded, report.failed) == (6, 6, 0)
+    counts = library.status().counts
+    assert (counts.total, counts.indexed, counts.pending, counts.failed) == (6, 6, 0, 0)
+    assert len(library.search("a photo", limit=50)) == 6
+
+
+def test_reindexing_unchanged_files_calls_no_encoder(open_library, photo_folder: Path, spy_on) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    spy = spy_on(library)
+    report = library.index()
+    assert report.total == 0 and spy.images == 0
+
+
+def test_an_edited_photo_is_embedded_again(open_library, photo_folder: Path, spy_on) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    photo = library.catalog.photo_by_path(photo_folder / "p0.jpg")
+    before = library.catalog.vector(photo.id, library.encoder().model_id)
+    spy = spy_on(library)
+    write_photo(photo_folder / "p0.jpg", seed=1234, size=(300, 200))
+    library.index()
+    after = library.catalog.vector(photo.id, library.encoder().model_id)
+    assert spy.images == 1
+    assert not np.allclose(before, after)
+    assert library.catalog.photo(photo.id).width == 300
+
+
+def test_a_copy_of_an_indexed_photo_reuses_its_vector(open_library, photo_folder: Path, spy_on) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    spy = spy_on(library)
+    shutil.copy(photo_folder / "p1.jpg", photo_folder / "copy-of-p1.jpg")
+    report = library.index()
+    assert (report.reused, spy.images) == (1, 0)
+    assert paths(library.similar(photo_folder / "p1.jpg", limit=1)) == ["copy-of-p1.jpg"]
+
+
+def test_a_deleted_photo_leaves_the_results(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    (photo_folder / "p2.jpg").unlink()
+    library.index()
+    found = paths(library.search("a photo", limit=50))
+    assert "p2.jpg" not in found and len(found) == 5
+
+
+def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library, photo_folder: Path) -> None:
+    (photo_folder / "empty.jpg").write_bytes(b"")
+    (photo_folder / "text.jpg").write_text("not a photo at all")
+    good = (photo_folder / "p3.jpg").read_bytes()
+    (photo_folder / "cut.jpg").write_bytes(good[: len(good) // 2])
+    library = open_library()
+    report = library.index([photo_folder])
+    assert (report.embedded, report.failed) == (6, 3)
+    reasons = {p.name: r for p, r in library.status().failures}
+    assert set(reasons) == {"empty.jpg", "text.jpg", "cut.jpg"}
+    assert "empty" in reasons["empty.jpg"]
+    assert "not an image" in reasons["text.jpg"]
+    assert "truncated" in reasons["cut.jpg"]
+
+
+def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folder: Path, spy_on) -> None:
+    (photo_folder / "later.jpg").write_bytes(b"")
+    library = open_library()
+    library.index([photo_folder])
+    assert library.index().total == 0
+    write_photo(photo_folder / "later.jpg", seed=77)
+    assert library.index().embedded == 1
+    assert library.status().counts.failed == 0
+
+
+def test_the_vector_index_survives_a_reopen(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    expected = paths(library.similar(photo_folder / "p0.jpg", limit=3))
+    library.close()
+    saved = sorted(p.name for p in (tmp_path / "lib" / INDEX_DIR).iterdir())
+    reopened = open_library(tmp_path / "lib")
+    assert paths(reopened.similar(photo_folder / "p0.jpg", limit=3)) == expected
+    assert sorted(p.name for p in (tmp_path / "lib" / INDEX_DIR).iterdir()) == saved
+
+
+def test_a_deleted_vector_index_is_rebuilt_from_the_catalog(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    expected = paths(library.similar(photo_folder / "p0.jpg", limit=5))
+    library.close()
+    shutil.rmtree(tmp_path / "lib" / INDEX_DIR)
+    reopened = open_library(tmp_path / "lib")
+    assert paths(reopened.similar(photo_folder / "p0.jpg", limit=5)) == expected
+
+
+def test_a_stale_vector_index_catches_up_with_the_catalog(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    library.close()
+    stale = tmp_path / "stale-index"
+    shutil.copytree(tmp_path / "lib" / INDEX_DIR, stale)
+    write_photo(photo_folder / "new.jpg", seed=500)
+    (photo_folder / "p3.jpg").unlink()
+    library = open_library(tmp_path / "lib")
+    library.index()
+    library.close()
+    shutil.rmtree(tmp_path / "lib" / INDEX_DIR)
+    shutil.copytree(stale, tmp_path / "lib" / INDEX_DIR)
+    reopened = open_library(tmp_path / "lib")
+    found = paths(reopened.search("a photo", limit=50))
+    assert "new.jpg" in found and "p3.jpg" not in found and len(found) == 6
+
+
+def test_a_missing_drive_keeps_its_photos_and_comes_back(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    away = photo_folder.with_name("unplugged")
+    photo_folder.rename(away)
+    library.index()
+    status = library.status()
+    assert status.counts.total == 6 and not status.roots[0].online
+    assert len(library.search("a photo", limit=50)) == 6
+    away.rename(photo_folder)
+    library.index()
+    assert library.status().roots[0].online and library.status().counts.indexed == 6
+
+
+def test_a_folder_inside_a_library_folder_is_not_added_twice(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.add_root(photo_folder)
+    with pytest.raises(LibraryError, match="already part of the library"):
+        library.add_root(photo_folder / "trip")
+
+
+def test_adding_a_parent_folder_adopts_the_inner_one(open_library, photo_folder: Path, spy_on) -> None:
+    library = open_library()
+    library.index([photo_folder / "trip"])
+    spy = spy_on(library)
+    library.index([photo_folder])
+    assert [r.path for r in library.roots()] == [photo_folder.resolve()]
+    assert spy.images == 4 and library.status().counts.total == 6
+
+
+def test_adding_a_missing_folder_is_a_clear_error(open_library, tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="is not a folder"):
+        open_library().add_root(tmp_path / "nope")
+
+
+def test_removing_a_folder_forgets_its_photos_but_not_the_files(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    library.remove_root(photo_folder)
+    assert library.status().counts.total == 0
+    assert library.search("a photo") == []
+    assert (photo_folder / "p0.jpg").exists()
+
+
+def test_similar_never_returns_the_photo_itself(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    hits = library.similar(photo_folder / "p0.jpg", limit=10)
+    assert "p0.jpg" not in paths(hits) and len(hits) == 5
+
+
+def test_an_image_outside_the_library_can_be_the_query(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    outside = shutil.copy(photo_folder / "p2.jpg", tmp_path / "elsewhere.jpg")
+    assert paths(library.similar(outside, limit=1)) == ["p2.jpg"]
+    assert paths(library.search(str(outside), limit=1)) == ["p2.jpg"]
+
+
+def test_bad_queries_are_clear_errors(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    with pytest.raises(QueryError, match="empty"):
+        library.search("   ")
+    with pytest.raises(QueryError, match="not an image file"):
+        library.similar(tmp_path / "missing.jpg")
+
+
+def test_a_second_writer_is_refused_but_may_read(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    writer = open_library(tmp_path / "lib")
+    writer.index([photo_folder])
+    with pytest.raises(LibraryLockedError, match="in use by another photoclip"):
+        Library.open(tmp_path / "lib", model="photoclip-tiny")
+    reader = open_library(tmp_path / "lib", allow_read_only_fallback=True)
+    assert reader.read_only and len(reader.search("a photo", limit=50)) == 6
+    with pytest.raises(LibraryLockedError):
+        reader.index()
