@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from photoclip.cli import main
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Run the CLI in-process against one library; returns (exit code, stdout, stderr)."""
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) -> None:
+    code, _, err = run("index", str(photo_folder))
+    assert code == 0 and "indexed 6 photos" in err
+    code, out, _ = run("search", "a", "photo", "-n", "3")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3
+    assert all(Path(line).is_file() for line in lines)
+
+
+def test_search_json_has_paths_and_scores(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    code, out, _ = run("search", "a photo", "--json", "-n", "2")
+    hits = json.loads(out)
+    assert code == 0 and len(hits) == 2
+    assert hits[0]["score"] >= hits[1]["score"] and Path(hits[0]["path"]).is_file()
+
+
+def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    code, out, _ = run("similar", str(photo_folder / "p0.jpg"))
+    assert code == 0 and str(photo_folder / "p0.jpg") not in out.splitlines()
+    assert len(out.splitlines()) == 5
+
+
+def test_status_lists_counts_and_each_failure_with_its_reason(run, photo_folder: Path) -> None:
+    (photo_folder / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    run("index", str(photo_folder))
+    code, out, _ = run("status", "--json")
+    status = json.loads(out)
+    assert code == 0
+    assert (status["total"], status["indexed"], status["pending"], status["failed"]) == (7, 6, 0, 1)
+    assert status["failures"][0]["path"].endswith("broken.jpg") and status["failures"][0]["reason"]
+    code, out, _ = run("status")
+    assert "broken.jpg:" in out and "1 failed" in out
+
+
+def test_errors_are_one_line_with_a_non_zero_exit(run, tmp_path: Path) -> None:
+    code, out, err = run("index", str(tmp_path / "no-such-folder"))
+    assert code == 1 and out == ""
+    assert err.startswith("photoclip: error:") and err.count("\n") == 1
+    assert "is not a folder" in err
+
+
+def test_an_empty_search_is_a_usage_error_not_a_crash(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    code, _, err = run("search", " ")
+    assert code == 1 and "empty" in err
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "search" in capsys.readouterr().err
+
+
+def test_the_console_entry_point_runs() -> None:
+    result = subprocess.run([sys.executable, "-m", "photoclip", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("photoclip ")

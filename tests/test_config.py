@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from photoclip.config import DEFAULT_MODEL, Settings, default_library_dir, load_settings, save_settings
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    settings = Settings(model="photoclip-tiny", cpu_threads=2, exclude_patterns=("*.tmp", "Trash"))
+    save_settings(tmp_path, settings)
+    assert load_settings(tmp_path) == settings
+
+
+def test_missing_or_broken_settings_fall_back_to_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path).model == DEFAULT_MODEL
+    (tmp_path / "settings.json").write_text("{broken")
+    assert load_settings(tmp_path) == Settings()
+
+
+def test_unknown_keys_from_a_newer_version_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text(json.dumps({"model": "photoclip-tiny", "future_option": 1}))
+    assert load_settings(tmp_path).model == "photoclip-tiny"
+
+
+def test_environment_overrides_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHOTOCLIP_MODEL", "photoclip-tiny")
+    monkeypatch.setenv("PHOTOCLIP_DEVICE", "cpu")
+    settings = Settings().with_env()
+    assert (settings.model, settings.device) == ("photoclip-tiny", "cpu")
+
+
+def test_library_location_can_be_overridden(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PHOTOCLIP_LIBRARY", str(tmp_path / "lib"))
+    assert default_library_dir() == tmp_path / "lib"
+    monkeypatch.delenv("PHOTOCLIP_LIBRARY")
+    assert "photoclip" in str(default_library_dir())
