@@ -452,12 +452,17 @@ class Catalog:
                 out[photo.id] = photo
         return out
 
-    def photos_by_date(self, offset: int = 0, limit: int = 1000) -> list[PhotoId]:
-        """Newest first by date taken (file order for undated photos): the library's default view."""
+    def photos_by_date(self, offset: int = 0, limit: int = 1000, root_id: RootId | None = None) -> list[PhotoId]:
+        """Newest first by date taken (file order for undated photos): the library's default view.
+
+        With `root_id`, only the photos of that folder (the GUI's folder view)."""
+        where, args = "status != 'failed'", [limit, offset]
+        if root_id is not None:
+            where, args = where + " AND root_id = ?", [root_id, *args]
         rows = self._conn.execute(
-            "SELECT id FROM photos WHERE status != 'failed'"
+            f"SELECT id FROM photos WHERE {where}"
             " ORDER BY taken_at IS NULL, taken_at DESC, path LIMIT ? OFFSET ?",
-            (limit, offset),
+            args,
         )
         return [PhotoId(r[0]) for r in rows]
 

@@ -20,7 +20,7 @@ import numpy as np
 from photoclip import config, scan
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
-from photoclip.ids import PhotoId
+from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, run_pipeline
 from photoclip.search import QueryTerm, SearchHit, combine, parse_query
@@ -364,8 +364,9 @@ class Library:
     def photo(self, photo_id: PhotoId) -> Photo | None:
         return self.catalog.photo(photo_id)
 
-    def photos_by_date(self, offset: int = 0, limit: int = 1000) -> list[PhotoId]:
-        return self.catalog.photos_by_date(offset, limit)
+    def photos_by_date(self, offset: int = 0, limit: int = 1000, root: RootId | None = None) -> list[PhotoId]:
+        """Photo ids newest first; with `root`, only that folder's (for browsing one folder)."""
+        return self.catalog.photos_by_date(offset, limit, root)
 
     def status(self) -> LibraryStatus:
         """Counts, folders and failures; needs neither the model nor the index."""
