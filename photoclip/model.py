@@ -12,6 +12,8 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -338,6 +340,7 @@ class ClipEncoder:
             and getattr(model, "attn_mask", None) is not None
             and getattr(model, "text_pool_type", "") in ("argmax", "eos", "first")
         )
+        self._int8_text = _Int8TextTower.build(model) if self._can_trim and device == "cpu" else None
 
     @property
     def decode_min_side(self) -> int:
@@ -360,9 +363,11 @@ class ClipEncoder:
         """Texts -> (N, dim) unit vectors, without paying for the padding of short texts."""
         import torch
 
-        with torch.inference_mode():
+        with torch.inference_mode(), _single_threaded(self.device == "cpu"):
             tokens = self.tokenizer(list(texts)).to(self.device)
-            if self._can_trim:
+            if self._int8_text is not None:
+                features = self._int8_text(tokens)
+            elif self._can_trim:
                 features = self._encode_trimmed(tokens)
             else:
                 features = self.model.encode_text(tokens)
@@ -389,9 +394,8 @@ class ClipEncoder:
         from open_clip.transformer import text_global_pool
 
         model = self.model
-        length = int((tokens != 0).sum(dim=1).max().item())
-        length = max(1, min(length, tokens.shape[1]))
-        tokens = tokens[:, :length]
+        tokens = _trim_padding(tokens)
+        length = tokens.shape[1]
         cast = model.transformer.get_cast_dtype()
         x = model.token_embedding(tokens).to(cast)
         x = x + model.positional_embedding[:length].to(cast)
@@ -402,3 +406,113 @@ class ClipEncoder:
         if projection is not None:
             x = projection(x) if isinstance(projection, torch.nn.Linear) else x @ projection
         return x
+
+
+@contextmanager
+def _single_threaded(enabled: bool) -> Iterator[None]:
+    """A query is a few small matrix products: one thread is as fast as two, and does not
+    fight the indexing threads for the cores (torch's thread count is per calling thread)."""
+    import torch
+
+    if not enabled:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _trim_padding(tokens: torch.Tensor) -> torch.Tensor:
+    length = int((tokens != 0).sum(dim=1).max().item())
+    return tokens[:, : max(1, min(length, tokens.shape[1]))]
+
+
+class _Int8TextTower:
+    """The text transformer with int8 weights (per output channel, dynamic activations).
+
+    On a CPU a short query's cost is reading the weights from memory (150 MB in fp32 for
+    ViT-B); int8 reads a quarter of that, about 3x faster, and the vectors keep a cosine of
+    about 0.999 with the fp32 ones. Used only for standard open_clip text towers."""
+
+    def __init__(self, model: torch.nn.Module, blocks: list[tuple]) -> None:
+        self.model = model
+        self.blocks = blocks
+
+    @classmethod
+    def build(cls, model: torch.nn.Module) -> _Int8TextTower | None:
+        import warnings
+
+        import torch
+
+        if getattr(model, "text_pool_type", "") != "argmax" or not _standard_text_blocks(model):
+            return None
+        try:
+            from torch.ao.nn.quantized.dynamic import Linear as QLinear
+            from torch.ao.quantization import per_channel_dynamic_qconfig
+        except ImportError:
+            return None
+
+        def quantize(weight: torch.Tensor, bias: torch.Tensor) -> torch.nn.Module:
+            linear = torch.nn.Linear(weight.shape[1], weight.shape[0])
+            with torch.no_grad():
+                linear.weight.copy_(weight)
+                linear.bias.copy_(bias)
+            linear.qconfig = per_channel_dynamic_qconfig
+            return QLinear.from_float(linear)
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                blocks = [
+                    (
+                        quantize(b.attn.in_proj_weight, b.attn.in_proj_bias),
+                        quantize(b.attn.out_proj.weight, b.attn.out_proj.bias),
+                        quantize(b.mlp.c_fc.weight, b.mlp.c_fc.bias),
+                        quantize(b.mlp.c_proj.weight, b.mlp.c_proj.bias),
+                    )
+                    for b in model.transformer.resblocks
+                ]
+        except (RuntimeError, AttributeError) as exc:
+            log.info("int8 text encoder unavailable (%s); using fp32", exc)
+            return None
+        return cls(model, blocks)
+
+    def __call__(self, tokens: torch.Tensor) -> torch.Tensor:
+        import torch
+        import torch.nn.functional as F
+
+        model = self.model
+        tokens = _trim_padding(tokens)
+        batch, length = tokens.shape
+        x = model.token_embedding(tokens) + model.positional_embedding[:length]
+        for block, (qkv, out, fc, proj) in zip(model.transformer.resblocks, self.blocks):
+            heads = block.attn.num_heads
+            q, k, v = qkv(block.ln_1(x)).view(batch, length, 3, heads, -1).permute(2, 0, 3, 1, 4)
+            attended = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + block.ls_1(out(attended.transpose(1, 2).reshape(batch, length, -1)))
+            x = x + block.ls_2(proj(block.mlp.gelu(fc(block.ln_2(x)))))
+        x = model.ln_final(x)
+        x = x[torch.arange(batch), tokens.argmax(dim=-1)]
+        projection = model.text_projection
+        return projection(x) if isinstance(projection, torch.nn.Linear) else x @ projection
+
+
+def _standard_text_blocks(model: torch.nn.Module) -> bool:
+    """Only blocks laid out exactly as open_clip's default text tower are quantized."""
+    import torch
+
+    transformer = getattr(model, "transformer", None)
+    if transformer is None or not getattr(transformer, "batch_first", False):
+        return False
+    for block in transformer.resblocks:
+        attn, mlp = getattr(block, "attn", None), getattr(block, "mlp", None)
+        if not isinstance(attn, torch.nn.MultiheadAttention) or attn.in_proj_weight is None:
+            return False
+        if attn.in_proj_bias is None or not isinstance(getattr(block, "ln_attn", torch.nn.Identity()), torch.nn.Identity):
+            return False
+        if not isinstance(mlp, torch.nn.Sequential) or [n for n, _ in mlp.named_children()] != ["c_fc", "gelu", "c_proj"]:
+            return False
+    return True

@@ -26,7 +26,7 @@ FORMAT_VERSION = 1
 class VectorIndex:
     """Cosine nearest neighbours over unit vectors, keyed by photo id. Thread-safe."""
 
-    def __init__(self, dim: int, capacity: int = 1024, m: int = 16, ef_construction: int = 200) -> None:
+    def __init__(self, dim: int, capacity: int = 1024, m: int = 16, ef_construction: int = 100) -> None:
         self.dim = dim
         self._m = m
         self._ef_construction = ef_construction
@@ -104,6 +104,10 @@ class VectorIndex:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         name = f"vectors-{generation}.hnsw"
+        if name == _current_file(directory):
+            # Never overwrite the file index.json names: a crash between that rename and the
+            # JSON's would pair the old metadata (its deleted list) with the new vectors.
+            name = f"vectors-{generation}-b.hnsw"
         with self._lock:
             atomic_write_with(directory / name, lambda tmp: self._index.save_index(str(tmp)))
             meta = {
@@ -120,6 +124,8 @@ class VectorIndex:
         for old in directory.glob("vectors-*.hnsw"):
             if old.name != name:
                 old.unlink(missing_ok=True)
+        for leftover in directory.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)  # a save cut short by a crash
 
     @classmethod
     def load(cls, directory: Path, dim: int, model_id: str) -> tuple[VectorIndex, int] | None:
@@ -145,3 +151,11 @@ class VectorIndex:
         except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
             log.warning("vector index in %s is unreadable (%s); rebuilding from the catalog", directory, exc)
             return None
+
+
+def _current_file(directory: Path) -> str | None:
+    """The vectors file index.json names, if it names one."""
+    try:
+        return str(json.loads((directory / META_FILE).read_text())["file"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -107,14 +107,40 @@ def test_tiny_model_encodes_unit_vectors_of_its_dimension() -> None:
     np.testing.assert_allclose(np.linalg.norm(texts, axis=1), 1.0, atol=1e-5)
 
 
+TEXTS = ["cake", "kids at the lake last summer", "a red circle and a blue square on grass", "a green star"]
+
+
+def padded_reference(enc, texts: list[str]) -> np.ndarray:
+    """open_clip's own encode_text over the full padded context, in fp32."""
+    import torch
+
+    with torch.inference_mode():
+        return torch.nn.functional.normalize(enc.model.encode_text(enc.tokenizer(texts)), dim=-1).numpy()
+
+
 def test_trimmed_text_encoding_equals_open_clips_padded_one() -> None:
     import torch
 
     enc = load_encoder(resolve_model(TINY))
-    texts = ["cake", "kids at the lake last summer", "a red circle and a blue square on grass"]
     with torch.inference_mode():
-        full = torch.nn.functional.normalize(enc.model.encode_text(enc.tokenizer(texts)), dim=-1).numpy()
-    np.testing.assert_allclose(enc.encode_texts(texts), full, atol=1e-5)
+        trimmed = torch.nn.functional.normalize(enc._encode_trimmed(enc.tokenizer(TEXTS)), dim=-1).numpy()
+    np.testing.assert_allclose(trimmed, padded_reference(enc, TEXTS), atol=1e-5)
+
+
+def test_int8_text_vectors_stay_within_a_hair_of_fp32() -> None:
+    enc = load_encoder(resolve_model(TINY))
+    assert enc._int8_text is not None, "CPU text queries should use the int8 tower"
+    cosines = (enc.encode_texts(TEXTS) * padded_reference(enc, TEXTS)).sum(axis=1)
+    assert cosines.min() > 0.99
+
+
+def test_int8_text_keeps_the_ranking_of_fp32() -> None:
+    enc = load_encoder(resolve_model(TINY))
+    queries = ["a red circle", "a blue square", "a yellow star on sand", "a white triangle at night"]
+    candidates = padded_reference(enc, [f"{c} {s}" for c in ("red", "blue", "green", "yellow") for s in ("circle", "square", "star")])
+    fast = np.argsort(-(enc.encode_texts(queries) @ candidates.T), axis=1)[:, :3]
+    exact = np.argsort(-(padded_reference(enc, queries) @ candidates.T), axis=1)[:, :3]
+    assert (fast[:, 0] == exact[:, 0]).all()
 
 
 def test_repeated_queries_come_from_the_text_cache() -> None:
