@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.catalog import Catalog
+from photoclip.model import load_encoder, resolve_model
+from photoclip.pipeline import Progress, run_pipeline
+from photoclip.scan import scan_root
+from photoclip.vectors import VectorIndex
+from tests.helpers import write_photo
+
+
+@pytest.fixture
+def encoder():
+    return load_encoder(resolve_model("photoclip-tiny"))
+
+
+def pending_catalog(folder: Path, db: Path) -> tuple[Catalog, list]:
+    catalog = Catalog(db)
+    root = catalog.add_root(folder)
+    scan_root(catalog, root)
+    return catalog, catalog.pending("photoclip-tiny")
+
+
+@pytest.fixture
+def many_photos(tmp_path: Path) -> Path:
+    folder = tmp_path / "many"
+    for i in range(20):
+        write_photo(folder / f"{i:02d}.jpg", seed=i)
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 broken")
+    return folder
+
+
+def test_threaded_and_sequential_runs_store_the_same_vectors(encoder, many_photos: Path, tmp_path: Path) -> None:
+    results = []
+    for workers in (0, 2):
+        catalog, items = pending_catalog(many_photos, tmp_path / f"c{workers}.sqlite")
+        index = VectorIndex(encoder.dim)
+        report = run_pipeline(items, encoder, catalog, index, batch_size=8, workers=workers)
+        assert (report.embedded, report.failed, report.cancelled) == (20, 1, False)
+        results.append({p.name: catalog.vector(catalog.photo_by_path(p).id, encoder.model_id)
+                        for p in many_photos.glob("[0-9]*.jpg")})
+        assert len(index) == 20
+        catalog.close()
+    for name, vector in results[0].items():
+        np.testing.assert_allclose(vector, results[1][name], atol=1e-3)
+
+
+def test_progress_counts_up_to_the_total_with_failures(encoder, many_photos: Path, tmp_path: Path) -> None:
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    seen: list[Progress] = []
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=4, workers=1, progress=seen.append)
+    assert seen[0].done == 0 and seen[-1].done == seen[-1].total == 21
+    assert seen[-1].failed == 1
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert seen[-1].rate > 0
+    catalog.close()
+
+
+def test_cancel_stops_early_and_keeps_what_was_committed(encoder, many_photos: Path, tmp_path: Path) -> None:
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    cancel = threading.Event()
+
+    def stop_after_first_batch(p: Progress) -> None:
+        if p.done >= 4:
+            cancel.set()
+
+    report = run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=4, workers=1,
+                          progress=stop_after_first_batch, cancel=cancel)
+    assert report.cancelled
+    done = report.embedded + report.failed
+    assert 4 <= done < 21
+    assert len(catalog.pending(encoder.model_id)) == 21 - done
+    catalog.close()
