@@ -170,6 +170,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
+        if library.status().counts.indexed == 0:
+            print("photoclip: the library has no indexed photos yet; run `photoclip index FOLDER` first",
+                  file=sys.stderr)
+            return EXIT_ERROR
         _print_hits(library.search(" ".join(args.query), limit=args.limit), args)
     return 0
 

@@ -71,6 +71,11 @@ def test_an_empty_search_is_a_usage_error_not_a_crash(run, photo_folder: Path) -
     assert code == 1 and "empty" in err
 
 
+def test_searching_an_empty_library_says_what_to_do(run) -> None:
+    code, out, err = run("search", "a dog")
+    assert code == 1 and out == "" and "photoclip index FOLDER" in err
+
+
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "search" in capsys.readouterr().err
