@@ -7,6 +7,7 @@ one writer); writes are serialized by a lock and happen inside `transaction()` b
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -228,6 +229,8 @@ class Catalog:
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
+                if conn.execute("PRAGMA user_version").fetchone()[0] >= target:
+                    continue  # another process (the writer) migrated it while we waited
                 for statement in _statements(_MIGRATIONS[target]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target}")
@@ -326,6 +329,43 @@ class Catalog:
                 "UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ns = ? WHERE id = ?",
                 (root_id, new_path, size, mtime_ns, photo_id),
             )
+
+    def photo_states(self, paths: Iterable[str]) -> dict[str, FileState]:
+        """What the catalog knows of exactly these paths (a watcher's events name a few files)."""
+        out: dict[str, FileState] = {}
+        for chunk in _chunks(list(paths), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._conn.execute(
+                f"SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", chunk
+            ):
+                out[r[0]] = FileState(PhotoId(r[1]), r[2], r[3], r[4])
+        return out
+
+    def states_under(self, folder: str) -> dict[str, FileState]:
+        """Photos below `folder` (not the folder's own path): a range scan on the path index."""
+        low, high = _prefix_range(folder)
+        rows = self._conn.execute(
+            "SELECT path, id, size, mtime_ns, status FROM photos WHERE path >= ? AND path < ?", (low, high)
+        )
+        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+
+    def move_folder(self, old: str, new: str, root_id: RootId) -> list[PhotoId]:
+        """A folder was moved or renamed: every photo below it keeps its id and embedding.
+
+        The caller first deletes rows already below `new` (stale: a rename lands only on an
+        empty folder); returns the ids that moved."""
+        old_low, old_high = _prefix_range(old)
+        new_low = _prefix_range(new)[0]
+        with self.transaction():
+            ids = [PhotoId(r[0]) for r in self._conn.execute(
+                "SELECT id FROM photos WHERE path >= ? AND path < ?", (old_low, old_high))]
+            if not ids:
+                return []
+            self._conn.execute(
+                "UPDATE photos SET path = ? || substr(path, ?), root_id = ? WHERE path >= ? AND path < ?",
+                (new_low, len(old_low) + 1, root_id, old_low, old_high),
+            )
+        return ids
 
     def delete_photos(self, ids: Iterable[PhotoId]) -> list[PhotoId]:
         """Forget photos whose files are gone; returns the ids that had vectors."""
@@ -486,6 +526,12 @@ class Catalog:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _prefix_range(folder: str) -> tuple[str, str]:
+    """[low, high) bounds of the paths strictly below `folder`: "a/b/" <= path < "a/b0"."""
+    low = folder.rstrip(os.sep) + os.sep
+    return low, low[:-1] + chr(ord(os.sep) + 1)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
-from photoclip.pipeline import IndexReport, ProgressCallback, run_pipeline
+from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.search import QueryTerm, SearchHit, combine, parse_query
 from photoclip.vectors import VectorIndex
 
@@ -284,18 +285,63 @@ class Library:
         pending = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
         if not pending:
             return IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0)
-        encoder = self.encoder(progress=download_progress, cancel=cancel)
-        vectors = self.vectors()
+        self.encoder(progress=download_progress, cancel=cancel)
+        try:
+            return self.embed(pending, progress=progress, cancel=cancel, workers=workers)
+        finally:
+            self._save_vectors()
+
+    def pending(self) -> list[tuple[PhotoId, Path]]:
+        """Photos waiting for a vector from this library's model, on folders that are online."""
+        return self.catalog.pending(self.model_spec.model_id)
+
+    def embed(
+        self,
+        items: Sequence[tuple[PhotoId, Path]],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        on_stored: Callable[[tuple[PhotoId, ...]], None] | None = None,
+        workers: int | None = None,
+    ) -> IndexReport:
+        """Embed these pending photos and store them; `on_stored` hears each committed batch.
+
+        The vector index is not saved here (it is a cache of the catalog, rebuilt or caught up
+        on open), so a background worker can embed small chunks cheaply and save when idle."""
+        self._require_writable()
+        encoder = self.encoder(cancel=cancel)
+        vectors: VectorSink = self.vectors()
+        if on_stored is not None:
+            vectors = _NotifyingSink(vectors, on_stored)
         if workers is None:
             workers = max(1, (os.cpu_count() or 2) - 1)
         try:
-            report = run_pipeline(
-                pending, encoder, self.catalog, vectors, workers=workers, progress=progress, cancel=cancel,
+            return run_pipeline(
+                items, encoder, self.catalog, vectors, workers=workers, progress=progress, cancel=cancel,
             )
         finally:
             self._vectors_dirty = True
-            self._save_vectors()
-        return report
+
+    def save_index(self) -> None:
+        """Save the vector index now if it changed (a worker does so when idle and on stop)."""
+        with self._state_lock:
+            if self._vectors_dirty and not self.read_only:
+                self._save_vectors()
+
+    # watching: targeted updates for the paths a watcher's events name (one writer thread)
+
+    def scan_paths(self, paths: Iterable[Path | str]) -> scan.PathChanges:
+        """Bring just these files or folders in line with the disk, instead of whole roots."""
+        self._require_writable()
+        changes = scan.scan_paths(self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns)
+        self._drop_vectors(changes.removed_vectors)
+        return changes
+
+    def move_path(self, src: Path | str, dest: Path | str) -> scan.PathChanges:
+        """A file or folder was moved or renamed: its photos keep their ids and vectors."""
+        self._require_writable()
+        changes = scan.move_path(self.catalog, self.catalog.roots(), src, dest, self.settings.exclude_patterns)
+        self._drop_vectors(changes.removed_vectors)
+        return changes
 
     # search
 
@@ -377,3 +423,15 @@ class Library:
             roots=tuple(self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
         )
+
+
+class _NotifyingSink:
+    """The vector index, telling a listener which photos each committed batch stored."""
+
+    def __init__(self, vectors: VectorSink, on_stored: Callable[[tuple[PhotoId, ...]], None]) -> None:
+        self._vectors = vectors
+        self._on_stored = on_stored
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self._vectors.add(ids, vectors)
+        self._on_stored(tuple(PhotoId(int(i)) for i in ids))

@@ -10,12 +10,13 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
-from collections.abc import Iterator, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoclip.catalog import Catalog, FileState, Root
-from photoclip.ids import PhotoId
+from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import IMAGE_SUFFIXES, file_hash, sniff_file
 
 log = logging.getLogger(__name__)
@@ -188,3 +189,168 @@ def iter_roots_containing(roots: Sequence[Root], path: Path) -> Iterator[Root]:
     for root in roots:
         if path == root.path or root.path in path.parents:
             yield root
+
+
+# targeted updates: what a watcher's events name, without walking whole roots
+
+
+@dataclass(frozen=True)
+class PathChanges:
+    """What reconciling a few paths changed, by id, so views can refresh just those photos."""
+
+    added: tuple[PhotoId, ...] = ()
+    changed: tuple[PhotoId, ...] = ()
+    moved: tuple[PhotoId, ...] = ()
+    removed: tuple[PhotoId, ...] = ()
+    removed_vectors: tuple[PhotoId, ...] = ()
+    offline: tuple[Root, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.moved or self.removed or self.offline)
+
+
+def root_present(path: Path) -> bool:
+    """The root's folder is there and not empty. An unplugged drive often leaves an empty mount
+    point behind, so an empty root that had photos counts as missing, never as "all deleted"."""
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False
+
+
+def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:
+    """Whether `walk` would skip `path`: a hidden or excluded name anywhere below the root."""
+    current = str(root.path)
+    for part in os.path.relpath(path, current).split(os.sep):
+        current = os.path.join(current, part)
+        if part.startswith(".") or is_excluded(part, current, exclude):
+            return True
+    return False
+
+
+def _root_of(roots: Sequence[Root], path: str) -> Root | None:
+    return next(iter_roots_containing(roots, Path(path)), None)
+
+
+def _known_at(catalog: Catalog, path: str) -> dict[str, FileState]:
+    """The photo at `path` and every photo below it (a path that vanished may have been a folder)."""
+    known = catalog.photo_states([path])
+    known.update(catalog.states_under(path))
+    return known
+
+
+def scan_paths(
+    catalog: Catalog, roots: Sequence[Root], paths: Iterable[str | Path], exclude: Sequence[str] = ()
+) -> PathChanges:
+    """Reconcile just these files or folders (present or gone) with the catalog.
+
+    Deletions are applied only while their root is present: when a drive vanishes, the flood of
+    "deleted" events it may cause marks the root offline instead. A file that vanished while one
+    with the same bytes appeared (even in another root) was moved and keeps its id."""
+    present: dict[str, tuple[Root, FileEntry]] = {}
+    gone: dict[str, FileState] = {}
+    gone_root: dict[str, Root] = {}
+    check: dict[RootId, Root] = {}
+    for path in dict.fromkeys(str(p) for p in paths):
+        root = _root_of(roots, path)
+        if root is None or not root.online:
+            continue
+        if path == str(root.path):
+            check[root.id] = root
+            continue
+        if is_ignored(root, path, exclude):
+            continue
+        try:
+            st = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            for known_path, state in _known_at(catalog, path).items():
+                gone[known_path], gone_root[known_path] = state, root
+            continue
+        except OSError as exc:
+            log.warning("cannot read %s: %s", path, exc)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            seen = walk(Path(path), exclude)
+            present.update((f.path, (root, f)) for f in seen.files)
+            for known_path, state in catalog.states_under(path).items():
+                if known_path in present or _under(known_path, seen.unreadable) or os.path.exists(known_path):
+                    continue
+                gone[known_path], gone_root[known_path] = state, root
+        elif stat.S_ISREG(st.st_mode) and is_candidate(path):
+            present[path] = (root, FileEntry(path, st.st_size, st.st_mtime_ns))
+        else:
+            for known_path, state in catalog.photo_states([path]).items():
+                gone[known_path], gone_root[known_path] = state, root
+    for root in gone_root.values():
+        check.setdefault(root.id, root)
+    offline = tuple(r for r in check.values() if not root_present(r.path))
+    for root in offline:
+        catalog.set_root_online(root.id, False)
+        log.info("root %s is missing; its photos stay in the library (offline)", root.path)
+    lost = {r.id for r in offline}
+    gone = {p: s for p, s in gone.items() if gone_root[p].id not in lost}
+
+    states = catalog.photo_states(present)
+    new: dict[RootId, tuple[Root, list[FileEntry]]] = {}
+    changed: list[tuple[PhotoId, int, int]] = []
+    for path, (root, entry) in present.items():
+        state = states.get(path)
+        if state is None:
+            new.setdefault(root.id, (root, []))[1].append(entry)
+        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns):
+            changed.append((state.id, entry.size, entry.mtime_ns))
+    vanished = {s.id for s in gone.values()}
+    added: list[str] = []
+    for root, entries in new.values():
+        still_new, _ = _apply_moves(catalog, root, entries, gone)
+        catalog.add_pending(root.id, ((f.path, f.size, f.mtime_ns) for f in still_new))
+        added += [f.path for f in still_new]
+    moved = vanished - {s.id for s in gone.values()}
+    catalog.mark_changed(changed)
+    removed_vectors = catalog.delete_photos(s.id for s in gone.values())
+    return PathChanges(
+        added=tuple(s.id for s in catalog.photo_states(added).values()),
+        changed=tuple(i for i, _, _ in changed),
+        moved=tuple(sorted(moved)),
+        removed=tuple(s.id for s in gone.values()),
+        removed_vectors=tuple(removed_vectors),
+        offline=offline,
+    )
+
+
+def move_path(
+    catalog: Catalog, roots: Sequence[Root], src: str | Path, dest: str | Path, exclude: Sequence[str] = ()
+) -> PathChanges:
+    """A file or folder moved (a watcher saw the rename): its photos keep their ids and vectors.
+
+    Sizes and mtimes stay as the catalog knew them, so the caller can re-check `dest` and catch
+    a file that was also edited. Moved out of every root (or to a hidden name) is a deletion."""
+    src, dest = str(src), str(dest)
+    known = catalog.photo_states([src]).get(src)
+    below = {} if known else catalog.states_under(src)
+    if known is None and not below:
+        return PathChanges()
+    dest_root = _root_of(roots, dest)
+    if dest_root is not None and (
+        not dest_root.online or dest == str(dest_root.path) or is_ignored(dest_root, dest, exclude)
+        or (known is not None and not is_candidate(dest))
+    ):
+        dest_root = None
+    if dest_root is None:
+        src_root = _root_of(roots, src)
+        if src_root is None or not root_present(src_root.path):
+            return PathChanges()
+        gone = [known] if known is not None else list(below.values())
+        removed_vectors = catalog.delete_photos(s.id for s in gone)
+        return PathChanges(removed=tuple(s.id for s in gone), removed_vectors=tuple(removed_vectors))
+    stale = [s for s in _known_at(catalog, dest).values() if known is None or s.id != known.id]
+    removed_vectors = catalog.delete_photos(s.id for s in stale)
+    if known is not None:
+        catalog.move_photo(known.id, dest_root.id, dest, known.size, known.mtime_ns)
+        moved: list[PhotoId] = [known.id]
+    else:
+        moved = catalog.move_folder(src, dest, dest_root.id)
+    return PathChanges(
+        moved=tuple(moved), removed=tuple(s.id for s in stale), removed_vectors=tuple(removed_vectors)
+    )
