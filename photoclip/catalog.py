@@ -341,6 +341,18 @@ class Catalog:
                 out[r[0]] = FileState(PhotoId(r[1]), r[2], r[3], r[4])
         return out
 
+    def states_of_sizes(self, sizes: Iterable[int]) -> dict[str, FileState]:
+        """Hashed photos of these byte sizes: where a file that just appeared may have moved from."""
+        out: dict[str, FileState] = {}
+        for chunk in _chunks(sorted(set(sizes)), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._conn.execute(
+                f"SELECT path, id, size, mtime_ns, status FROM photos WHERE size IN ({marks}) AND hash IS NOT NULL",
+                chunk,
+            ):
+                out[r[0]] = FileState(PhotoId(r[1]), r[2], r[3], r[4])
+        return out
+
     def states_under(self, folder: str) -> dict[str, FileState]:
         """Photos below `folder` (not the folder's own path): a range scan on the path index."""
         low, high = _prefix_range(folder)

@@ -300,13 +300,26 @@ def scan_paths(
             new.setdefault(root.id, (root, []))[1].append(entry)
         elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns):
             changed.append((state.id, entry.size, entry.mtime_ns))
-    vanished = {s.id for s in gone.values()}
+    # Moves: a new file with the bytes of a photo whose file is gone. Its "deleted" event may
+    # not have come yet (a watcher can see a move as a creation plus a later deletion), so
+    # photos whose files are missing count too, on roots that are present.
+    pool = dict(gone)
+    if new:
+        sizes = {f.size for _, entries in new.values() for f in entries}
+        for path, state in catalog.states_of_sizes(sizes).items():
+            root = _root_of(roots, path)
+            if path in pool or path in present or root is None or root.id in lost or os.path.exists(path):
+                continue
+            if root.online and root_present(root.path):
+                pool[path] = state
+    candidates = {s.id for s in pool.values()}
     added: list[str] = []
     for root, entries in new.values():
-        still_new, _ = _apply_moves(catalog, root, entries, gone)
+        still_new, _ = _apply_moves(catalog, root, entries, pool)
         catalog.add_pending(root.id, ((f.path, f.size, f.mtime_ns) for f in still_new))
         added += [f.path for f in still_new]
-    moved = vanished - {s.id for s in gone.values()}
+    moved = candidates - {s.id for s in pool.values()}
+    gone = {p: s for p, s in gone.items() if p in pool}
     catalog.mark_changed(changed)
     removed_vectors = catalog.delete_photos(s.id for s in gone.values())
     return PathChanges(
