@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from photoclip import __version__
-from photoclip.errors import IndexingCancelled, PhotoclipError
+from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError
 from photoclip.library import Library
 from photoclip.pipeline import Progress
 from photoclip.search import SearchHit
@@ -52,6 +52,11 @@ class ProgressBar:
         self._last = time.monotonic()
         mb = done / 1e6
         self._draw(f"downloading model: {mb:.0f} MB" + (f" of {total / 1e6:.0f} MB" if total else ""))
+
+    def message(self, text: str) -> None:
+        """A status line of its own (idle, paused, stopping)."""
+        if self.enabled:
+            self._draw(text)
 
     def _draw(self, text: str) -> None:
         self.stream.write("\r\033[K" + text)
@@ -107,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("remove", help="stop watching a folder (its files are not touched)")
     p.add_argument("path", help="a folder of the library")
+
+    p = sub.add_parser("watch", help="keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add first")
 
     sub.add_parser("models", help="list the model names you can use with --model")
     return parser
@@ -208,6 +216,73 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+class WatchStatus:
+    """What `watch` shows: a status line on stderr (only on a terminal) and errors, one a line.
+
+    Called on the worker's thread, for every event it sends."""
+
+    def __init__(self, library: Library, bar: ProgressBar) -> None:
+        self.library = library
+        self.bar = bar
+        self.folders = ""
+
+    def __call__(self, event: object) -> None:
+        from photoclip.worker import Idle, IndexProgress, ModelDownload, RootsChanged, WorkerError
+
+        if isinstance(event, WorkerError):
+            self.bar.finish()
+            print(f"photoclip: {event.message}", file=sys.stderr, flush=True)
+        elif isinstance(event, IndexProgress):
+            if event.paused:
+                self.bar.message(f"{self.folders}paused")
+            else:
+                self.bar.indexing(event)
+        elif isinstance(event, ModelDownload):
+            self.bar.download(event.done, event.total)
+        elif isinstance(event, RootsChanged):
+            offline = sum(not r.online for r in event.roots)
+            count = len(event.roots)
+            self.folders = f"watching {count} folder{'s' * (count != 1)}"
+            self.folders += (f" ({offline} offline)" if offline else "") + " · "
+        elif isinstance(event, Idle):
+            counts = self.library.status().counts
+            self.bar.message(f"{self.folders}{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from photoclip.worker import Worker
+
+    stop = threading.Event()
+
+    def interrupt(signum, frame):  # noqa: ARG001
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    bar = ProgressBar()
+    try:
+        with _open(args, write=True) as library:
+            if not args.paths and not library.roots():
+                raise LibraryError("this library has no folders yet; give one: photoclip watch FOLDER")
+            worker = Worker(library)
+            worker.subscribe(WatchStatus(library, bar))
+            for path in args.paths:
+                worker.add_root(path)
+            worker.start()
+            try:
+                while not stop.wait(0.5):
+                    pass
+                bar.message("stopping after the current batch (Ctrl-C again to quit now)")
+            finally:
+                worker.stop()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        bar.finish()
+    return 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         library.remove_root(args.path)
@@ -224,7 +299,7 @@ def cmd_models(args: argparse.Namespace) -> int:  # noqa: ARG001
 
 COMMANDS = {
     "index": cmd_index, "search": cmd_search, "similar": cmd_similar,
-    "status": cmd_status, "remove": cmd_remove, "models": cmd_models,
+    "status": cmd_status, "remove": cmd_remove, "models": cmd_models, "watch": cmd_watch,
 }
 
 
