@@ -1,0 +1,880 @@
+"""The background worker: keeps a library in line with its folders, by itself.
+
+One thread owns every write (scans, moves, embedding), so the catalog and the vector index
+have one writer, fed by a queue with priorities: what the user asked for, then what changed
+on disk, then the backfill of photos still waiting for a vector. Embedding runs in chunks of
+about a second, and a user's request interrupts the current chunk after its batch, so nothing
+waits long behind a big backfill.
+
+Watching: one watchdog observer per root (the native one, else polling). Observer threads only
+record paths. A created or modified path is looked at once it has settled (size and mtime
+unchanged for `settle_s`), so a photo still being copied is never indexed half-written; moves
+are applied straight away by path, so a moved file or a renamed folder keeps its ids and
+vectors. A root whose folder vanished (unplugged drive, renamed away) is marked offline — none
+of its photos leave the library — and polled until it returns; deletions are applied only
+while their root is present.
+
+Subscribers get frozen dataclass events through plain callbacks, called on the worker thread:
+the CLI prints them, the GUI marshals them to its own thread. No Qt here, and no public method
+blocks its caller on disk, model or index work.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import os
+import stat
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from photoclip import scan
+from photoclip.catalog import Root
+from photoclip.errors import LibraryLockedError, PhotoclipError
+from photoclip.ids import PhotoId, RootId
+from photoclip.library import Library
+from photoclip.pipeline import Progress
+
+log = logging.getLogger(__name__)
+
+
+# events
+
+
+@dataclass(frozen=True)
+class WorkerEvent:
+    """Base of everything the worker tells its subscribers."""
+
+
+@dataclass(frozen=True)
+class IndexProgress(Progress, WorkerEvent):
+    """Where indexing stands since the worker was last idle (a pipeline Progress, so whatever
+    draws one draws the other), and whether the user paused it."""
+
+    paused: bool
+
+
+@dataclass(frozen=True)
+class PhotosChanged(WorkerEvent):
+    """Photos entered (`added`, maybe not searchable yet) or left (`removed`) the catalog;
+    `updated` ones were moved, edited, or just became searchable (views refresh them)."""
+
+    added: tuple[PhotoId, ...]
+    removed: tuple[PhotoId, ...]
+    updated: tuple[PhotoId, ...] = ()
+
+
+@dataclass(frozen=True)
+class RootsChanged(WorkerEvent):
+    """The library's folders, with their online/offline state, after any change to them."""
+
+    roots: tuple[Root, ...]
+
+
+@dataclass(frozen=True)
+class Idle(WorkerEvent):
+    """Nothing left to do: the queue is drained and the vector index is saved."""
+
+
+@dataclass(frozen=True)
+class WorkerError(WorkerEvent):
+    """Something the user should know, in one line; the worker goes on."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ModelDownload(WorkerEvent):
+    """The model's weights are downloading (bytes; total None when the server does not say)."""
+
+    done: int
+    total: int | None
+
+
+Subscriber = Callable[[WorkerEvent], None]
+
+
+class Priority(IntEnum):
+    """Lower runs first."""
+
+    USER = 0
+    CHANGES = 1
+    BACKFILL = 2
+
+
+@dataclass(order=True)
+class _Job:
+    priority: Priority
+    seq: int
+    name: str = field(compare=False)
+    run: Callable[[], None] = field(compare=False)
+
+
+# what the watchers saw, waiting to settle
+
+FileStat = tuple[int, int, bool]  # size, mtime_ns, is a folder
+
+
+def _stat(path: str) -> FileStat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, stat.S_ISDIR(st.st_mode)
+
+
+@dataclass
+class _Settling:
+    since: float  # when the path last changed (an event, or a different stat)
+    stat: FileStat | None  # what it looked like then; None when missing
+
+
+class _Changes:
+    """Paths named by watch events, until they settle; moves, in the order they happened.
+
+    Not thread-safe by itself: the worker guards it with its lock."""
+
+    def __init__(self, settle_s: float, hold_s: float) -> None:
+        self.settle_s = settle_s
+        self.hold_s = hold_s
+        self.settling: dict[str, _Settling] = {}
+        self.ready: dict[str, float] = {}
+        self.moves: deque[tuple[str, str]] = deque()
+
+    def __bool__(self) -> bool:
+        return bool(self.settling or self.ready or self.moves)
+
+    def touch(self, path: str, now: float, current: FileStat | None) -> None:
+        self.ready.pop(path, None)
+        self.settling[path] = _Settling(now, current)
+
+    def due(self, now: float) -> list[tuple[str, _Settling]]:
+        """Paths quiet for `settle_s`: to be stat-ed again (outside the lock)."""
+        return [(p, s) for p, s in self.settling.items() if now - s.since >= self.settle_s]
+
+    def settle(self, checked: list[tuple[str, _Settling, FileStat | None]], now: float) -> None:
+        """Unchanged since the last look: ready. Changed: wait another `settle_s`."""
+        for path, entry, current in checked:
+            if self.settling.get(path) is not entry:
+                continue  # touched again meanwhile
+            if current == entry.stat:
+                del self.settling[path]
+                self.ready.setdefault(path, now)
+            else:
+                self.settling[path] = _Settling(now, current)
+
+    def take_ready(self, now: float) -> list[str]:
+        """Ready paths, all at once, when nothing else is settling (so a move seen as a deletion
+        here and a creation there pairs up) or when the oldest has waited `hold_s`."""
+        if not self.ready or (self.settling and now - min(self.ready.values()) < self.hold_s):
+            return []
+        paths = list(self.ready)
+        self.ready.clear()
+        return paths
+
+    def next_deadline(self) -> float | None:
+        times = [s.since + self.settle_s for s in self.settling.values()]
+        if self.ready:
+            times.append(min(self.ready.values()) + self.hold_s)
+        return min(times) if times else None
+
+
+class _Handler(FileSystemEventHandler):
+    """Runs on an observer thread: records paths, nothing else."""
+
+    def __init__(self, worker: Worker, root: Path) -> None:
+        self._worker = worker
+        self._root = str(root)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        self._worker._on_fs_event(self._root, event)
+
+
+_WATCHED_EVENTS = [
+    FileCreatedEvent, DirCreatedEvent, FileModifiedEvent, FileClosedEvent,
+    FileDeletedEvent, DirDeletedEvent, FileMovedEvent, DirMovedEvent,
+]
+
+
+@dataclass
+class _Plan:
+    """Photos waiting for a vector, in the order they will be embedded."""
+
+    queues: dict[Priority, deque[tuple[PhotoId, Path]]] = field(
+        default_factory=lambda: {p: deque() for p in Priority}
+    )
+
+    def __len__(self) -> int:
+        return sum(len(q) for q in self.queues.values())
+
+    def take(self, count: int) -> list[tuple[PhotoId, Path]]:
+        for queue in self.queues.values():
+            if queue:
+                return [queue.popleft() for _ in range(min(count, len(queue)))]
+        return []
+
+    def clear(self) -> None:
+        for queue in self.queues.values():
+            queue.clear()
+
+
+@dataclass
+class _RunStats:
+    """Progress since the worker was last idle."""
+
+    done: int = 0
+    failed: int = 0
+    active_s: float = 0.0
+
+
+class Worker:
+    """Indexes and watches a library in a background thread. Start it, subscribe, stop it.
+
+    `settle_s`: how long a file must stay unchanged before it is indexed; `poll_s`: how often
+    the roots' folders are checked (offline ones coming back, online ones vanishing)."""
+
+    def __init__(
+        self, library: Library, watch: bool = True, *, settle_s: float = 1.0, poll_s: float = 3.0
+    ) -> None:
+        if library.read_only:
+            raise LibraryLockedError(
+                f"library {library.directory} is open read-only (another photoclip is using it); "
+                "only the process that writes it can watch its folders"
+            )
+        self.library = library
+        self.watch = watch
+        self.poll_s = poll_s
+        self._cv = threading.Condition()
+        self._subscribers: list[Subscriber] = []
+        self._jobs: list[_Job] = []
+        self._seq = itertools.count()
+        self._changes = _Changes(settle_s, hold_s=max(2.0, 4 * settle_s))
+        self._thread: threading.Thread | None = None
+        self._interrupt = threading.Event()  # ends the current chunk after its batch
+        self._abort = threading.Event()  # ends a model download (cancel, stop)
+        # under self._cv
+        self._starting = False
+        self._stopping = False
+        self._stopped = False
+        self._running = False
+        self._paused = False
+        self._cancel_requested = False
+        self._idle_announced = True
+        self._plan_dirty = False
+        self._plan_size = 0
+        # worker thread only
+        self._plan = _Plan()
+        self._hot: dict[PhotoId, Priority] = {}
+        self._user_roots: set[RootId] = set()
+        self._held: set[PhotoId] = set()
+        self._blocked: str | None = None
+        self._announced_pause = False
+        self._observers: dict[RootId, tuple[Path, BaseObserver]] = {}
+        self._next_poll = 0.0
+        self._last_save = time.monotonic()
+        self._chunk = 32
+        self._stats = _RunStats()
+        self._library_dir = str(library.directory.resolve())
+
+    # public API (any thread; never blocks on disk, model or index work)
+
+    def start(self) -> None:
+        """Reconcile every root with the disk, then watch them and index what is pending."""
+        with self._cv:
+            if self._thread is not None:
+                return
+            self._starting = True
+            self._idle_announced = False
+            self._thread = threading.Thread(target=self._main, name="photoclip-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Finish the current batch, stop watching, save the index; joins the threads.
+
+        The library stays open (its owner closes it)."""
+        with self._cv:
+            self._stopping = True
+            self._interrupt.set()
+            self._abort.set()
+            self._cv.notify_all()
+            thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("the worker did not stop within %.0f s", timeout)
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback(event)` for every event, on the worker thread; returns unsubscribe."""
+        with self._cv:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._cv:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def add_root(self, path: Path | str) -> None:
+        """Add a folder, scan and index it before anything else; errors come back as WorkerError."""
+        self._submit(f"add {path}", lambda: self._do_add_root(Path(path)))
+
+    def remove_root(self, path: Path | str) -> None:
+        """Forget a folder and its photos (the files are not touched)."""
+        self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)))
+
+    def reindex(self) -> None:
+        """Rescan every folder and index whatever is pending (also what a cancel left)."""
+        self._submit("reindex", self._do_reindex)
+
+    def pause(self) -> None:
+        """Stop embedding after the current batch; the catalog keeps up with the disk meanwhile."""
+        with self._cv:
+            self._paused = True
+            self._interrupt.set()
+            self._cv.notify_all()
+
+    def resume(self) -> None:
+        with self._cv:
+            self._paused = False
+            self._cv.notify_all()
+
+    def cancel(self) -> None:
+        """Stop the current job; photos it left pending wait for `reindex`, `add_root` or a restart."""
+        with self._cv:
+            if self._running or self._plan_size:
+                self._cancel_requested = True
+                self._interrupt.set()
+                self._abort.set()
+                self._cv.notify_all()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def busy(self) -> bool:
+        """Work is queued, settling or running (paused with photos pending counts as busy)."""
+        with self._cv:
+            return self._busy_locked()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until the worker has drained its queue and said Idle (tests, the CLI)."""
+        with self._cv:
+            return self._cv.wait_for(
+                lambda: self._thread is None or self._stopped
+                or (self._idle_announced and not self._busy_locked()),
+                timeout,
+            )
+
+    # observer threads
+
+    def _on_fs_event(self, root: str, event: FileSystemEvent) -> None:
+        if event.is_directory and event.event_type == "modified":
+            return
+        src = os.fsdecode(event.src_path)
+        if event.event_type == "moved":
+            with self._cv:
+                self._changes.moves.append((src, os.fsdecode(event.dest_path)))
+                self._idle_announced = False
+                self._cv.notify_all()
+            return
+        if event.event_type not in ("created", "modified", "closed", "deleted"):
+            return
+        if _hidden_below(root, src) or _inside(src, self._library_dir):
+            return
+        self._touch(src)
+
+    def _touch(self, path: str) -> None:
+        current = _stat(path)
+        with self._cv:
+            self._changes.touch(path, time.monotonic(), current)
+            self._idle_announced = False
+            self._cv.notify_all()
+
+    # the worker thread
+
+    def _main(self) -> None:
+        try:
+            try:
+                self._queue_startup()
+            except Exception as exc:
+                log.exception("worker start-up failed")
+                self._emit(WorkerError(f"cannot start watching: {_one_line(exc)}"))
+            while True:
+                with self._cv:
+                    if self._stopping:
+                        break
+                    self._running = True
+                try:
+                    did = self._step()
+                except Exception as exc:  # a bug or a broken disk: say so, and go on
+                    log.exception("worker step failed")
+                    self._emit(WorkerError(f"background work failed: {_one_line(exc)}"))
+                    did = True
+                with self._cv:
+                    self._running = False
+                    self._cv.notify_all()
+                if not did:
+                    self._rest()
+        finally:
+            self._shutdown()
+
+    def _queue_startup(self) -> None:
+        """Watch first (nothing is missed), then reconcile each root, then load the model."""
+        self._sync_observers()
+        for root in self.library.roots():
+            self._submit(f"scan {root.path}", lambda r=root: self._reconcile([r]), Priority.CHANGES)
+        self._submit("roots", self._after_reconcile, Priority.CHANGES)
+        self._submit("model", self._load_model, Priority.CHANGES)
+        with self._cv:
+            self._starting = False
+            self._plan_dirty = True
+
+    def _step(self) -> bool:
+        """One unit of work, the most urgent first; False when there is nothing to do now."""
+        self._apply_cancel()
+        self._announce_pause()
+        if self._apply_moves():
+            return True
+        if self._run_job(Priority.USER):
+            return True
+        if self._apply_settled():
+            return True
+        if self._run_job(Priority.BACKFILL):
+            return True
+        if self._poll_roots():
+            return True
+        return self._embed_chunk()
+
+    def _rest(self) -> None:
+        """Nothing to do: say Idle once (index saved first), then sleep until work or a deadline."""
+        with self._cv:
+            announce = not self._idle_announced and not self._busy_locked() and not self._stopping
+        if announce:
+            self._save_index()
+            self._stats = _RunStats()
+            self._emit(Idle())
+            with self._cv:
+                self._idle_announced = not self._busy_locked()
+                self._cv.notify_all()
+        with self._cv:
+            if self._stopping or self._jobs or self._changes.moves or self._cancel_requested:
+                return
+            if self._paused != self._announced_pause:
+                return
+            if self._plan_size and not self._paused and self._blocked is None:
+                return
+            now = time.monotonic()
+            deadlines = [self._next_poll]
+            settle = self._changes.next_deadline()
+            if settle is not None:
+                deadlines.append(settle)
+            self._cv.wait(max(0.01, min(deadlines) - now))
+
+    def _shutdown(self) -> None:
+        for root_id in list(self._observers):
+            self._unwatch(root_id)
+        try:
+            self.library.save_index()
+        except Exception as exc:
+            log.exception("saving the vector index failed")
+            self._emit(WorkerError(f"could not save the search index: {_one_line(exc)}"))
+        with self._cv:
+            self._stopped = True
+            self._cv.notify_all()
+
+    # queue
+
+    def _submit(self, name: str, run: Callable[[], None], priority: Priority = Priority.USER) -> None:
+        with self._cv:
+            heapq.heappush(self._jobs, _Job(priority, next(self._seq), name, run))
+            self._idle_announced = False
+            if priority == Priority.USER:
+                self._interrupt.set()
+            self._cv.notify_all()
+
+    def _run_job(self, up_to: Priority) -> bool:
+        with self._cv:
+            if not self._jobs or self._jobs[0].priority > up_to:
+                return False
+            job = heapq.heappop(self._jobs)
+        log.debug("job %s", job.name)
+        try:
+            job.run()
+        except PhotoclipError as exc:
+            self._emit(WorkerError(str(exc)))
+        return True
+
+    def _busy_locked(self) -> bool:
+        embedding = self._plan_size > 0 and self._blocked is None
+        return bool(
+            self._starting or self._running or self._jobs or self._changes or self._plan_dirty or embedding
+        )
+
+    def _apply_cancel(self) -> None:
+        with self._cv:
+            if not self._cancel_requested:
+                return
+            self._cancel_requested = False
+            self._abort.clear()
+        self._held = {pid for pid, _ in self.library.pending()}
+        self._user_roots.clear()
+        self._set_plan_dirty()
+        log.info("cancelled; %d photos left pending", len(self._held))
+
+    def _announce_pause(self) -> None:
+        if self._paused == self._announced_pause:
+            return
+        self._announced_pause = self._paused
+        self._emit(self._progress_event(None, paused=self._paused))
+
+    # jobs
+
+    def _do_add_root(self, path: Path) -> None:
+        root = self.library.add_root(path)
+        self._user_roots.add(root.id)
+        self._unhold()
+        self._reconcile([root])
+        self._after_reconcile()
+
+    def _do_remove_root(self, path: Path) -> None:
+        folder = path.expanduser()
+        folder = folder.resolve() if folder.exists() else folder
+        root = next((r for r in self.library.roots() if r.path == folder), None)
+        ids = tuple(s.id for s in self.library.catalog.file_states(root.id).values()) if root else ()
+        self.library.remove_root(path)
+        self._sync_observers()
+        self._set_plan_dirty()
+        if ids:
+            self._emit(PhotosChanged(added=(), removed=ids))
+        self._emit(RootsChanged(tuple(self.library.roots())))
+
+    def _do_reindex(self) -> None:
+        roots = self.library.roots()
+        self._user_roots = {r.id for r in roots}
+        self._unhold()
+        self._reconcile(roots)
+        self._after_reconcile()
+
+    def _unhold(self) -> None:
+        self._held.clear()
+        self._blocked = None
+        self._set_plan_dirty()
+
+    def _reconcile(self, roots: list[Root]) -> None:
+        """Full scans (start-up, reindex, a root coming back); stops between roots on cancel."""
+        for root in roots:
+            with self._cv:
+                if self._stopping or self._cancel_requested:
+                    return
+            before = self._ids_of(root)
+            self.library.scan([root])
+            after = self._ids_of(root)
+            self._set_plan_dirty()
+            if before != after:
+                self._emit(PhotosChanged(added=tuple(sorted(after - before)), removed=tuple(sorted(before - after))))
+
+    def _ids_of(self, root: Root) -> set[PhotoId]:
+        return {s.id for s in self.library.catalog.file_states(root.id).values()}
+
+    def _after_reconcile(self) -> None:
+        self._sync_observers()
+        self._emit(RootsChanged(tuple(self.library.roots())))
+
+    def _load_model(self) -> None:
+        """Load the encoder and the vector index here, not on the first search of the GUI."""
+        try:
+            self.library.encoder(
+                progress=lambda done, total: self._emit(ModelDownload(done, total)), cancel=self._abort
+            )
+            self.library.vectors()
+        except PhotoclipError as exc:
+            self._blocked = str(exc)
+            self._emit(WorkerError(str(exc)))
+
+    # watch events
+
+    def _apply_moves(self) -> bool:
+        with self._cv:
+            moves = list(self._changes.moves)
+            self._changes.moves.clear()
+        if not moves:
+            return False
+        removed: list[PhotoId] = []
+        moved: list[PhotoId] = []
+        roots = self.library.roots()
+        for src, dest in moves:
+            changes = self.library.move_path(src, dest)
+            removed += changes.removed
+            moved += changes.moved
+            root = next(scan.iter_roots_containing(roots, Path(dest)), None)
+            if root is not None and not _hidden_below(str(root.path), dest):
+                self._touch(dest)  # catches an edit made along with the move, or a file new to us
+        if removed or moved:
+            self._emit(PhotosChanged(added=(), removed=tuple(removed), updated=tuple(moved)))
+        return True
+
+    def _apply_settled(self) -> bool:
+        now = time.monotonic()
+        with self._cv:
+            due = self._changes.due(now)
+        checked = [(path, entry, _stat(path)) for path, entry in due]
+        with self._cv:
+            self._changes.settle(checked, now)
+            ready = self._changes.take_ready(now)
+        if not ready:
+            return False
+        root_paths = {str(r.path) for r in self.library.roots()}
+        paths = []
+        for path in ready:
+            current = _stat(path)
+            if current is not None and current[2] and path not in root_paths:
+                self._expand(path)
+            else:
+                paths.append(path)
+        if paths:
+            self._report(self.library.scan_paths(paths))
+        return True
+
+    def _expand(self, folder: str) -> None:
+        """A folder appeared: each photo in it settles on its own (it may still be copying)."""
+        for entry in scan.walk(Path(folder), self.library.settings.exclude_patterns).files:
+            self._touch(entry.path)
+
+    def _report(self, changes: scan.PathChanges) -> None:
+        fresh = changes.added + changes.changed
+        for pid in fresh:
+            self._hot[pid] = Priority.CHANGES
+            self._held.discard(pid)
+        if fresh:
+            self._set_plan_dirty()
+        if changes.added or changes.removed or changes.changed or changes.moved:
+            self._emit(PhotosChanged(
+                added=changes.added, removed=changes.removed, updated=changes.changed + changes.moved
+            ))
+        if changes.offline:
+            self._sync_observers()
+            self._emit(RootsChanged(tuple(self.library.roots())))
+
+    # roots: online, offline, observers
+
+    def _poll_roots(self) -> bool:
+        """A root that vanished goes offline; an offline root that is back is reconciled."""
+        now = time.monotonic()
+        if now < self._next_poll:
+            return False
+        self._next_poll = now + self.poll_s
+        roots = self.library.roots()
+        flipped = [r for r in roots if r.online != self._present(r)]
+        if not flipped:
+            return False
+        before = {r.id: r.online for r in roots}
+        self._reconcile(flipped)
+        roots = self.library.roots()
+        if any(before.get(r.id) != r.online for r in roots):
+            for root in roots:
+                if root.online and not before.get(root.id):
+                    log.info("root %s is back online", root.path)
+            self._sync_observers()
+            self._emit(RootsChanged(tuple(roots)))
+        return True
+
+    def _present(self, root: Root) -> bool:
+        """Its folder is there, and not an empty stand-in for a root that had photos."""
+        if scan.root_present(root.path):
+            return True
+        return root.path.is_dir() and not self.library.catalog.states_under(str(root.path))
+
+    def _sync_observers(self) -> None:
+        """One observer per online root; none for offline or removed ones."""
+        wanted = {r.id: r for r in self.library.roots() if r.online} if self.watch else {}
+        for root_id, (path, _) in list(self._observers.items()):
+            if root_id not in wanted or wanted[root_id].path != path:
+                self._unwatch(root_id)
+        for root_id, root in wanted.items():
+            if root_id not in self._observers and root.path.is_dir():
+                observer = self._observe(root.path)
+                if observer is not None:
+                    self._observers[root_id] = (root.path, observer)
+
+    def _observe(self, path: Path) -> BaseObserver | None:
+        """The platform's native observer; polling where it cannot start (e.g. inotify limits)."""
+        for kind in (Observer, PollingObserver):
+            observer = kind()
+            try:
+                observer.schedule(_Handler(self, path), str(path), recursive=True, event_filter=_WATCHED_EVENTS)
+                observer.start()
+                return observer
+            except Exception as exc:  # watchdog raises OSError, or RuntimeError from its threads
+                log.warning("cannot watch %s with %s: %s", path, kind.__name__, exc)
+                _stop_observer(observer)
+        self._emit(WorkerError(f"cannot watch {path} for changes; new photos there need a reindex"))
+        return None
+
+    def _unwatch(self, root_id: RootId) -> None:
+        _, observer = self._observers.pop(root_id)
+        _stop_observer(observer)
+
+    # embedding
+
+    def _set_plan_dirty(self) -> None:
+        with self._cv:
+            self._plan_dirty = True
+
+    def _refresh_plan(self) -> None:
+        """Pending photos in order: the user's folders, then fresh changes, then the rest."""
+        roots = [r for r in self.library.roots() if r.id in self._user_roots]
+        pending = self.library.pending()
+        ids = {pid for pid, _ in pending}
+        self._held &= ids
+        self._hot = {pid: p for pid, p in self._hot.items() if pid in ids}
+        self._plan.clear()
+        for pid, path in pending:
+            if pid in self._held:
+                continue
+            if roots and any(r.path in path.parents for r in roots):
+                priority = Priority.USER
+            else:
+                priority = self._hot.get(pid, Priority.BACKFILL)
+            self._plan.queues[priority].append((pid, path))
+        if not self._plan.queues[Priority.USER]:
+            self._user_roots.clear()
+        with self._cv:
+            self._plan_dirty = False
+            self._plan_size = len(self._plan)
+
+    def _embed_chunk(self) -> bool:
+        """Embed about a second's worth of photos; False when there is nothing to embed now."""
+        with self._cv:
+            dirty = self._plan_dirty
+        if dirty:
+            self._refresh_plan()
+        if self._paused or self._blocked is not None:
+            return False
+        self._interrupt.clear()
+        with self._cv:
+            if self._paused or self._stopping or self._cancel_requested or (
+                self._jobs and self._jobs[0].priority == Priority.USER
+            ):
+                return True
+        items = self._plan.take(self._chunk)
+        if not items:
+            return False
+        remaining = len(self._plan)
+        started = time.monotonic()
+        stats = self._stats
+
+        def progress(p: Progress) -> None:
+            elapsed = stats.active_s + time.monotonic() - started
+            done = stats.done + p.done
+            self._emit(self._progress_event(p.current, done=done, failed=stats.failed + p.failed,
+                                            total=stats.done + len(items) + remaining, elapsed=elapsed))
+
+        def stored(ids: tuple[PhotoId, ...]) -> None:
+            self._emit(PhotosChanged(added=(), removed=(), updated=ids))
+
+        try:
+            report = self.library.embed(items, progress=progress, cancel=self._interrupt, on_stored=stored)
+        except PhotoclipError as exc:
+            self._blocked = str(exc)
+            self._emit(WorkerError(str(exc)))
+            self._set_plan_dirty()
+            return True
+        except Exception as exc:
+            log.exception("indexing failed")
+            self._blocked = _one_line(exc)
+            self._emit(WorkerError(f"indexing stopped: {_one_line(exc)}"))
+            self._set_plan_dirty()
+            return True
+        seconds = time.monotonic() - started
+        processed = report.embedded + report.reused + report.failed
+        stats.done += processed
+        stats.failed += report.failed
+        stats.active_s += seconds
+        if processed and seconds > 0:
+            self._chunk = max(8, min(512, int(processed / seconds)))  # about a second per chunk
+        if report.cancelled or processed < len(items):
+            self._set_plan_dirty()  # the rest is still pending in the catalog
+        with self._cv:
+            self._plan_size = len(self._plan)
+        if time.monotonic() - self._last_save > 60:
+            self._save_index()
+        return True
+
+    def _progress_event(
+        self, current: Path | None, *, paused: bool | None = None, done: int | None = None,
+        failed: int | None = None, total: int | None = None, elapsed: float | None = None,
+    ) -> IndexProgress:
+        stats = self._stats
+        done = stats.done if done is None else done
+        total = stats.done + self._plan_size if total is None else total
+        elapsed = stats.active_s if elapsed is None else elapsed
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate > 0 else None
+        return IndexProgress(
+            done=done, total=max(total, done), failed=stats.failed if failed is None else failed,
+            rate=rate, eta_s=eta, current=current, paused=self._paused if paused is None else paused,
+        )
+
+    def _save_index(self) -> None:
+        self._last_save = time.monotonic()
+        self.library.save_index()
+
+    # events
+
+    def _emit(self, event: WorkerEvent) -> None:
+        with self._cv:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:
+                log.exception("a worker subscriber failed on %s", type(event).__name__)
+
+
+def _stop_observer(observer: BaseObserver) -> None:
+    try:
+        observer.stop()
+        if observer.is_alive():
+            observer.join(timeout=5)
+    except Exception as exc:
+        log.debug("stopping an observer: %s", exc)
+
+
+def _hidden_below(root: str, path: str) -> bool:
+    """A hidden name below the root (walk skips those; so do we, before any disk work)."""
+    rel = os.path.relpath(path, root)
+    return rel != "." and any(part.startswith(".") for part in rel.split(os.sep))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:300] if lines else type(exc).__name__

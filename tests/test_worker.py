@@ -1,0 +1,475 @@
+"""The background worker on real folders: real watchdog, SQLite, hnswlib and the tiny CLIP.
+
+Watching is asynchronous, so tests poll for the outcome with a generous timeout instead of
+sleeping a fixed time; intervals are short (settle 0.3 s, root polls 0.5 s) to keep them fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.errors import LibraryLockedError
+from photoclip.ids import PhotoId
+from photoclip.library import INDEX_DIR, Library
+from photoclip.vectors import META_FILE
+from photoclip.worker import (
+    Idle,
+    IndexProgress,
+    PhotosChanged,
+    RootsChanged,
+    Worker,
+    WorkerError,
+    WorkerEvent,
+)
+from tests.conftest import TINY_MODEL
+from tests.helpers import write_photo
+
+SETTLE = 0.3
+POLL = 0.5
+TIMEOUT = 20.0
+
+
+def eventually(check: Callable[[], object], timeout: float = TIMEOUT, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for: {what}")
+        time.sleep(0.05)
+
+
+def searchable(library: Library) -> set[Path]:
+    """Every path search can return (a text query over the whole library)."""
+    return {hit.path for hit in library.search("a photo", limit=1000)}
+
+
+class EncoderSpy:
+    """Counts images through the real encoder's encode_images (wraps it, changes nothing)."""
+
+    def __init__(self, library: Library, monkeypatch: pytest.MonkeyPatch, delay: float = 0.0) -> None:
+        self.images = 0
+        encoder = library.encoder()
+        real = encoder.encode_images
+
+        def counting(batch: np.ndarray) -> np.ndarray:
+            self.images += len(batch)
+            if delay:
+                time.sleep(delay)
+            return real(batch)
+
+        monkeypatch.setattr(encoder, "encode_images", counting)
+
+
+@dataclass
+class Live:
+    """A started worker watching `photos`, and every event it sent."""
+
+    library: Library
+    worker: Worker
+    photos: Path
+    events: list[WorkerEvent] = field(default_factory=list)
+
+    def of(self, kind: type) -> list:
+        return [e for e in list(self.events) if isinstance(e, kind)]
+
+    def photo_id(self, path: Path) -> PhotoId | None:
+        photo = self.library.catalog.photo_by_path(path)
+        return photo.id if photo else None
+
+
+@pytest.fixture
+def start_live(open_library, tmp_path: Path) -> Iterator[Callable[..., Live]]:
+    """Start a worker over a folder of `count` photos (one subfolder); stopped after the test."""
+    started: list[Worker] = []
+
+    def start(
+        count: int = 4, settle_s: float = SETTLE, before_start: Callable[[Live], None] | None = None,
+        wait: bool = True,
+    ) -> Live:
+        photos = tmp_path / "photos"
+        for i in range(count):
+            write_photo(photos / ("trip" if i % 2 else "") / f"p{i}.jpg", seed=i)
+        library = open_library()
+        library.add_root(photos)
+        worker = Worker(library, settle_s=settle_s, poll_s=POLL)
+        live = Live(library, worker, photos.resolve())
+        worker.subscribe(live.events.append)
+        if before_start is not None:
+            before_start(live)
+        started.append(worker)
+        worker.start()
+        if wait:
+            assert worker.wait_idle(60), "the worker never became idle"
+        return live
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def test_a_photo_copied_in_becomes_searchable(start_live, tmp_path: Path) -> None:
+    live = start_live()
+    assert searchable(live.library) == {p for p in live.photos.rglob("*.jpg")}
+    outside = write_photo(tmp_path / "camera" / "new.jpg", seed=50)
+    shutil.copy(outside, live.photos / "trip" / "new.jpg")
+    eventually(lambda: live.photos / "trip" / "new.jpg" in searchable(live.library), what="the copy is searchable")
+    new_id = live.photo_id(live.photos / "trip" / "new.jpg")
+    assert any(new_id in e.added for e in live.of(PhotosChanged))
+
+
+def test_a_moved_file_and_a_renamed_folder_keep_their_ids_without_encoding(start_live, monkeypatch) -> None:
+    live = start_live(count=6)
+    spy = EncoderSpy(live.library, monkeypatch)
+    file_id = live.photo_id(live.photos / "p0.jpg")
+    folder_ids = {p.name: live.photo_id(p) for p in (live.photos / "trip").glob("*.jpg")}
+    (live.photos / "elsewhere").mkdir()
+    (live.photos / "p0.jpg").rename(live.photos / "elsewhere" / "moved.jpg")
+    (live.photos / "trip").rename(live.photos / "holiday")
+
+    def all_moved() -> bool:
+        return live.photo_id(live.photos / "elsewhere" / "moved.jpg") == file_id and all(
+            live.photo_id(live.photos / "holiday" / name) == pid for name, pid in folder_ids.items()
+        )
+
+    eventually(all_moved, what="the moved file and folder keep their ids")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert spy.images == 0
+    found = searchable(live.library)
+    assert live.photos / "elsewhere" / "moved.jpg" in found
+    assert {live.photos / "holiday" / name for name in folder_ids} <= found
+    assert not any(p.is_relative_to(live.photos / "trip") for p in found)
+    assert live.photos / "p0.jpg" not in found
+
+
+def test_a_deleted_file_leaves_the_results(start_live) -> None:
+    live = start_live()
+    gone = live.photos / "p2.jpg"
+    gone_id = live.photo_id(gone)
+    gone.unlink()
+    eventually(lambda: gone not in searchable(live.library), what="the deleted photo leaves the results")
+    assert live.library.catalog.photo(gone_id) is None
+    eventually(lambda: any(gone_id in e.removed for e in live.of(PhotosChanged)), what="PhotosChanged.removed")
+
+
+def test_a_half_written_file_is_indexed_only_once_complete(start_live, tmp_path: Path, monkeypatch) -> None:
+    live = start_live(settle_s=1.0)
+    spy = EncoderSpy(live.library, monkeypatch)
+    data = write_photo(tmp_path / "camera" / "big.png", seed=60, size=(640, 480), fmt="PNG").read_bytes()
+    target = live.photos / "big.png"
+    with open(target, "wb") as fh:
+        for start in range(0, len(data), len(data) // 20 + 1):
+            fh.write(data[start:start + len(data) // 20 + 1])
+            fh.flush()
+            time.sleep(0.1)  # a slow copy: 2 s in all, far longer than the settle interval
+            assert live.photo_id(target) is None, "a file still being written entered the catalog"
+    eventually(lambda: target in searchable(live.library), what="the finished file is searchable")
+    photo = live.library.catalog.photo_by_path(target)
+    assert (photo.status, photo.size) == ("indexed", len(data))
+    assert spy.images == 1
+
+
+def test_a_root_renamed_away_goes_offline_keeps_everything_and_comes_back(start_live, tmp_path: Path) -> None:
+    live = start_live()
+    before = {p.id: p.path for p in live.library.catalog.photos(live.library.photos_by_date()).values()}
+    away = tmp_path / "unplugged"
+    live.photos.rename(away)
+    eventually(lambda: not live.library.roots()[0].online, what="the root shows offline")
+    eventually(lambda: any(not r.online for e in live.of(RootsChanged) for r in e.roots), what="RootsChanged offline")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert {p.id: p.path for p in live.library.catalog.photos(before).values()} == before
+    assert searchable(live.library) == set(before.values())  # still found (thumbnails may be cached)
+    away.rename(live.photos)
+    eventually(lambda: live.library.roots()[0].online, what="the root comes back online")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert {p.id: p.path for p in live.library.catalog.photos(before).values()} == before
+    assert live.library.status().counts.indexed == len(before)
+    assert not [e for e in live.of(PhotosChanged) if e.removed]
+    assert live.of(RootsChanged)[-1].roots[0].online
+    # and it is watched again
+    write_photo(live.photos / "after.jpg", seed=70)
+    eventually(lambda: live.photos / "after.jpg" in searchable(live.library), what="watching resumed")
+
+
+def test_deletion_events_from_a_vanished_drive_delete_nothing(open_library, photo_folder: Path, tmp_path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    paths = sorted(p.resolve() for p in photo_folder.rglob("*.*") if ".hidden" not in p.parts)
+    photo_folder.rename(tmp_path / "gone")
+    changes = library.scan_paths([photo_folder.resolve(), *paths])
+    assert not changes.removed and [r.path for r in changes.offline] == [photo_folder.resolve()]
+    assert library.status().counts.total == 6
+    # an unmounted drive can leave an empty mount point behind: the same
+    photo_folder.mkdir()
+    library.catalog.set_root_online(library.roots()[0].id, True)
+    changes = library.scan_paths(paths)
+    assert not changes.removed and changes.offline
+    assert library.status().counts.total == 6 and len(searchable(library)) == 6
+
+
+def test_a_file_seen_before_the_deletion_of_its_old_path_keeps_its_id(open_library, photo_folder: Path) -> None:
+    # a rename into a folder created a moment before reaches watchdog as "created" first and
+    # "deleted" half a second later: the new path alone must already be recognised as a move
+    library = open_library()
+    library.index([photo_folder])
+    old = (photo_folder / "p1.jpg").resolve()
+    old_id = library.catalog.photo_by_path(old).id
+    new = photo_folder.resolve() / "new-folder" / "p1.jpg"
+    new.parent.mkdir()
+    old.rename(new)
+    changes = library.scan_paths([new])
+    assert changes.moved == (old_id,) and not changes.added
+    assert library.catalog.photo_by_path(new).id == old_id and library.catalog.photo_by_path(old) is None
+    assert not library.scan_paths([old])  # the late deletion event finds nothing left to do
+
+
+def test_a_copy_of_a_photo_on_an_offline_drive_does_not_take_its_id(open_library, photo_folder, tmp_path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    laptop = tmp_path / "laptop"
+    laptop.mkdir()
+    write_photo(laptop / "unrelated.jpg", seed=1234)
+    library.add_root(laptop)
+    original = library.catalog.photo_by_path((photo_folder / "p1.jpg").resolve())
+    shutil.copy(photo_folder / "p1.jpg", laptop / "copy.jpg")
+    photo_folder.rename(tmp_path / "unplugged")
+    library.scan([r for r in library.roots() if r.path == photo_folder.resolve()])  # now offline
+    changes = library.scan_paths([(laptop / "copy.jpg").resolve()])
+    assert len(changes.added) == 1 and not changes.moved
+    assert library.catalog.photo(original.id).path == original.path
+
+
+def after_first_batch(action: Callable[[Worker], None]) -> Callable[[Live], None]:
+    """A `before_start` hook: call `action(worker)` once, when the first batch is stored."""
+
+    def hook(live: Live) -> None:
+        once = threading.Event()
+
+        def on_event(event: WorkerEvent) -> None:
+            if isinstance(event, PhotosChanged) and event.updated and not once.is_set():
+                once.set()
+                action(live.worker)
+
+        live.worker.subscribe(on_event)
+
+    return hook
+
+
+def test_pause_stops_progress_and_resume_continues(start_live) -> None:
+    live = start_live(count=48, before_start=after_first_batch(Worker.pause), wait=False)
+    eventually(lambda: any(e.paused for e in live.of(IndexProgress)), what="the worker says it paused")
+    assert live.worker.paused and live.worker.busy
+    indexed = live.library.status().counts.indexed
+    assert 0 < indexed < 48
+    time.sleep(1.0)
+    assert live.library.status().counts.indexed == indexed
+    assert not live.worker.wait_idle(0.2)
+    live.worker.resume()
+    assert live.worker.wait_idle(TIMEOUT)
+    assert live.library.status().counts.indexed == 48
+    assert not live.of(IndexProgress)[-1].paused
+
+
+def test_subscribers_get_progress_and_idle_and_can_unsubscribe(start_live) -> None:
+    second: list[WorkerEvent] = []
+    holder: dict[str, Callable[[], None]] = {}
+
+    def subscribe_second(live: Live) -> None:
+        holder["unsubscribe"] = live.worker.subscribe(second.append)
+
+    live = start_live(count=5, before_start=subscribe_second)
+    for events in (live.events, second):
+        progress = [e for e in events if isinstance(e, IndexProgress)]
+        assert progress and progress[-1].done == progress[-1].total == 5
+        assert progress[-1].rate > 0 and progress[-1].failed == 0
+        assert isinstance(events[-1], Idle)
+        assert any(isinstance(e, RootsChanged) for e in events)
+    holder["unsubscribe"]()
+    count = len(second)
+    write_photo(live.photos / "more.jpg", seed=80)
+    eventually(lambda: live.photos / "more.jpg" in searchable(live.library), what="the new photo is indexed")
+    assert len(second) == count
+
+
+def test_a_failing_subscriber_does_not_stop_the_worker(start_live) -> None:
+    def boom(live: Live) -> None:
+        live.worker.subscribe(lambda event: 1 / 0)
+
+    live = start_live(count=3, before_start=boom)
+    assert live.library.status().counts.indexed == 3
+
+
+def test_user_requests_come_before_the_backlog(start_live, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    for i in range(3):
+        write_photo(extra / f"x{i}.jpg", seed=100 + i)
+
+    def queue_user_folder(live: Live) -> None:
+        live.worker.pause()
+        live.worker.add_root(extra)
+
+    live = start_live(count=40, before_start=queue_user_folder, wait=False)
+    eventually(lambda: live.library.status().counts.total == 43, what="both folders scanned")
+    live.worker.resume()
+    assert live.worker.wait_idle(TIMEOUT)
+    first = next(e for e in live.of(PhotosChanged) if e.updated)
+    extra_ids = {live.photo_id(p) for p in extra.resolve().glob("*.jpg")}
+    assert set(first.updated) == extra_ids
+
+
+def test_add_and_remove_a_root_through_the_worker(start_live, tmp_path: Path) -> None:
+    live = start_live(count=2)
+    extra = tmp_path / "extra"
+    for i in range(3):
+        write_photo(extra / f"x{i}.jpg", seed=200 + i)
+    live.worker.add_root(extra)
+    eventually(lambda: len(live.library.roots()) == 2, what="the folder is added")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert len(searchable(live.library)) == 5
+    live.worker.remove_root(extra)
+    eventually(lambda: len(live.library.roots()) == 1, what="the folder is removed")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert len(searchable(live.library)) == 2
+    assert any(len(e.removed) == 3 for e in live.of(PhotosChanged))
+    assert [len(e.roots) for e in live.of(RootsChanged)][-2:] == [2, 1]
+    assert extra.is_dir() and len(list(extra.iterdir())) == 3  # files untouched
+
+
+def test_errors_come_back_as_one_line_events(start_live, tmp_path: Path) -> None:
+    live = start_live(count=1)
+    live.worker.add_root(tmp_path / "no-such-folder")
+    live.worker.remove_root(tmp_path / "never-added")
+    eventually(lambda: len(live.of(WorkerError)) == 2, what="two errors reported")
+    for error in live.of(WorkerError):
+        assert error.message and "\n" not in error.message
+    assert "no-such-folder" in live.of(WorkerError)[0].message
+    assert live.worker.wait_idle(TIMEOUT)
+
+
+def test_cancel_leaves_the_rest_pending_until_reindex(start_live) -> None:
+    live = start_live(count=48, before_start=after_first_batch(Worker.cancel))
+    counts = live.library.status().counts
+    assert 0 < counts.indexed < 48 and counts.pending == 48 - counts.indexed
+    assert not live.worker.busy
+    live.worker.reindex()
+    eventually(lambda: live.library.status().counts.indexed == 48, what="reindex finishes the rest")
+
+
+def test_search_from_another_thread_while_the_worker_indexes(start_live, monkeypatch) -> None:
+    def slow_encoder(live: Live) -> None:
+        EncoderSpy(live.library, monkeypatch, delay=0.05)
+
+    live = start_live(count=60, before_start=slow_encoder, wait=False)
+    sizes = []
+    while live.worker.busy or not sizes:
+        sizes.append(len(live.library.search("a photo", limit=100)))
+    assert live.worker.wait_idle(TIMEOUT)
+    assert sizes == sorted(sizes) and sizes[-1] <= 60
+    assert len(searchable(live.library)) == 60
+
+
+def test_photos_added_while_closed_are_found_at_start(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    (photo_folder / "p1.jpg").unlink()
+    write_photo(photo_folder / "trip" / "while-closed.jpg", seed=300)
+    worker = Worker(library, watch=False)
+    worker.start()
+    try:
+        assert worker.wait_idle(TIMEOUT)
+    finally:
+        worker.stop()
+    names = {p.name for p in searchable(library)}
+    assert "while-closed.jpg" in names and "p1.jpg" not in names and len(names) == 6
+
+
+def test_the_native_observer_failing_falls_back_to_polling(start_live, monkeypatch) -> None:
+    import photoclip.worker as worker_module
+
+    class Broken(worker_module.PollingObserver):
+        def start(self) -> None:
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(worker_module, "Observer", Broken)
+    live = start_live(count=2)
+    assert [type(o).__name__ for _, o in live.worker._observers.values()] == ["PollingObserver"]
+    write_photo(live.photos / "polled.jpg", seed=400)
+    eventually(lambda: live.photos / "polled.jpg" in searchable(live.library), what="found by polling")
+
+
+def test_stop_saves_the_index_at_the_catalog_generation(start_live) -> None:
+    live = start_live(count=3)
+    write_photo(live.photos / "late.jpg", seed=500)
+    eventually(lambda: live.photos / "late.jpg" in searchable(live.library), what="indexed")
+    live.worker.stop()
+    meta = json.loads((live.library.directory / INDEX_DIR / META_FILE).read_text())
+    assert meta["generation"] == live.library.catalog.generation()
+    assert not live.worker._thread.is_alive()
+
+
+def test_a_second_writer_is_refused_with_a_clear_message(open_library, tmp_path: Path) -> None:
+    library = open_library()
+    with pytest.raises(LibraryLockedError, match="in use by another photoclip"):
+        Library.open(library.directory, model=TINY_MODEL)
+    reader = Library.open(library.directory, allow_read_only_fallback=True)
+    try:
+        with pytest.raises(LibraryLockedError, match="read-only"):
+            Worker(reader)
+    finally:
+        reader.close()
+
+
+def test_the_worker_never_imports_qt_or_torch() -> None:
+    code = "import sys, photoclip.worker; print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'torch'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_cli_watch_indexes_until_ctrl_c_then_exits_cleanly(tmp_path: Path, photo_folder: Path) -> None:
+    library_dir = tmp_path / "cli-library"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "photoclip", "--library", str(library_dir), "--model", TINY_MODEL,
+         "watch", str(photo_folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        def indexed() -> int:
+            if not (library_dir / "catalog.sqlite").exists():
+                return 0
+            with Library.open(library_dir, read_only=True) as library:
+                return library.status().counts.indexed
+
+        eventually(lambda: indexed() == 6, timeout=60, what="the watch command indexes the folder")
+        write_photo(photo_folder / "while-watching.jpg", seed=600)
+        eventually(lambda: indexed() == 7, what="and keeps watching")
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err
+    assert "\r" not in err  # no status line when stderr is not a terminal
+    with Library.open(library_dir) as library:
+        meta = json.loads((library_dir / INDEX_DIR / META_FILE).read_text())
+        assert meta["generation"] == library.catalog.generation()
+
+
+def test_cli_watch_refuses_a_library_in_use(open_library, tmp_path: Path) -> None:
+    library = open_library()
+    result = subprocess.run(
+        [sys.executable, "-m", "photoclip", "--library", str(library.directory), "watch"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "in use by another photoclip" in result.stderr
