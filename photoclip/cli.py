@@ -244,6 +244,7 @@ class WatchStatus:
             count = len(event.roots)
             self.folders = f"watching {count} folder{'s' * (count != 1)}"
             self.folders += (f" ({offline} offline)" if offline else "") + " · "
+            self.bar.message(f"{self.folders}checking for changes")
         elif isinstance(event, Idle):
             counts = self.library.status().counts
             self.bar.message(f"{self.folders}{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
