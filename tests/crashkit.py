@@ -184,6 +184,7 @@ class Checker:
     library_dir: Path
     embedded: dict[int, str] = field(default_factory=dict)  # photo id -> content hash, as last seen
     state: str = ""  # what the kill left: "<indexed>/<in catalog>", for the log
+    indexed: int = 0
 
     def after_kill(self, folder: Folder) -> list[str]:
         """What is wrong with the library right after a kill (empty: nothing)."""
@@ -218,6 +219,7 @@ class Checker:
             hashes = catalog.hashes(stored)
             self.embedded = {pid: hashes[pid] for pid in stored if pid in hashes}
             counts = catalog.counts(model_id)
+            self.indexed = counts.indexed
             self.state = f"{counts.indexed}/{counts.total} indexed, {len(folder.files)} files"
         except Exception as exc:
             problems.append(f"check failed: {exc!r}")
@@ -237,6 +239,7 @@ class Checker:
             model_id = library.model_spec.model_id
             paths = {p.path for p in catalog.photos(catalog.photos_by_date(limit=1_000_000)).values()}
             counts = catalog.counts(model_id)
+            self.indexed = counts.indexed
             if paths != folder.files:
                 extra, missing = len(paths - folder.files), len(folder.files - paths)
                 problems.append(f"catalog != files ({extra} extra, {missing} missing)")
@@ -280,23 +283,26 @@ def run_rounds(
     problems: list[str] = []
     damaged = 0
     try:
-        # a first run to the end tells how long one takes: kills are spread over that time
-        status, seconds = zygote.run(library_dir, folder.root, None)
-        if status != 0:
-            raise RuntimeError(f"the first indexing run failed (status {status})")
+        # Two runs to the end time a child: its fixed cost (open, load the model, scan, save)
+        # and its cost per photo. Each kill then falls anywhere in the run it interrupts, from
+        # the open to the final save, however much work is left over from earlier kills.
+        seconds = _finish(zygote, library_dir, folder)
+        overhead = _finish(zygote, library_dir, folder)
+        per_photo = max(0.001, (seconds - overhead) / len(folder.files))
         checker.after_kill(folder)
-        window = 1.1 * seconds
         for number in range(rounds):
             folder.mutate()
-            kill_after = rng.uniform(0.0, window)
+            before = checker.indexed
+            kill_after = rng.uniform(0.0, 1.2 * (overhead + per_photo * (len(folder.files) - checker.indexed)))
             if rng.random() < 0.3:
                 # change files while the child runs, so kills also land in watch-event work
                 _run_with_changes(zygote, library_dir, folder, kill_after, rng)
             else:
-                status, seconds = zygote.run(library_dir, folder.root, kill_after)
-                if not _killed(status):
-                    window = 1.1 * seconds  # it finished first: the runs got shorter
+                zygote.run(library_dir, folder.root, kill_after)
             found = checker.after_kill(folder)
+            done = checker.indexed - before
+            if done > 4 and kill_after > overhead:  # learn the real pace (the machine is shared)
+                per_photo = (per_photo + (kill_after - overhead) / done) / 2
             log(f"round {number + 1}: killed after {kill_after:.2f}s ({checker.state}): {'; '.join(found) or 'ok'}")
             if found:
                 damaged += 1
@@ -314,6 +320,13 @@ def run_rounds(
     return RoundsResult(rounds=rounds, damaged=damaged, problems=problems, seconds=time.monotonic() - started)
 
 
+def _finish(zygote: Zygote, library_dir: Path, folder: Folder) -> float:
+    status, seconds = zygote.run(library_dir, folder.root, None)
+    if status != 0:
+        raise RuntimeError(f"an indexing run failed (status {status})")
+    return seconds
+
+
 def _run_with_changes(
     zygote: Zygote, library_dir: Path, folder: Folder, kill_after: float, rng: random.Random
 ) -> None:
@@ -329,10 +342,6 @@ def _run_with_changes(
     thread.start()
     zygote.run(library_dir, folder.root, kill_after)
     thread.join()
-
-
-def _killed(status: int) -> bool:
-    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["serve"]:

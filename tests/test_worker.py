@@ -28,6 +28,7 @@ from photoclip.vectors import META_FILE
 from photoclip.worker import (
     Idle,
     IndexProgress,
+    ModelDownload,
     PhotosChanged,
     RootsChanged,
     Worker,
@@ -308,6 +309,39 @@ def test_a_failing_subscriber_does_not_stop_the_worker(start_live) -> None:
 
     live = start_live(count=3, before_start=boom)
     assert live.library.status().counts.indexed == 3
+
+
+def test_model_download_progress_reaches_subscribers(start_live) -> None:
+    def downloading(live: Live) -> None:
+        real = live.library.encoder
+
+        def encoder(progress=None, cancel=None):
+            if progress is not None:
+                progress(5, 10)
+                progress(10, 10)
+            return real(progress=progress, cancel=cancel)
+
+        live.library.encoder = encoder  # type: ignore[method-assign]
+
+    live = start_live(count=1, before_start=downloading)
+    assert [(e.done, e.total) for e in live.of(ModelDownload)] == [(5, 10), (10, 10)]
+
+
+def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(open_library, photo_folder: Path) -> None:
+    library = open_library(model="ViT-B-32:no-such-weights")
+    library.add_root(photo_folder)
+    worker = Worker(library, poll_s=POLL)
+    events: list[WorkerEvent] = []
+    worker.subscribe(events.append)
+    worker.start()
+    try:
+        assert worker.wait_idle(TIMEOUT)
+        time.sleep(2 * POLL)
+    finally:
+        worker.stop()
+    errors = [e.message for e in events if isinstance(e, WorkerError)]
+    assert len(errors) == 1 and "no-such-weights" in errors[0]
+    assert library.status().counts.pending == 6
 
 
 def test_user_requests_come_before_the_backlog(start_live, tmp_path: Path) -> None:
