@@ -59,6 +59,11 @@ from photoclip.pipeline import Progress
 
 log = logging.getLogger(__name__)
 
+SAVE_EVERY_S = 120.0
+"""During a long run, save the vector index this often (a crash costs only a catch-up)."""
+POLLING_INTERVAL_S = 5.0
+"""The fallback observer walks and stats the whole tree each time: not too often."""
+
 
 # events
 
@@ -723,14 +728,14 @@ class Worker:
 
     def _observe(self, path: Path) -> BaseObserver | None:
         """The platform's native observer; polling where it cannot start (e.g. inotify limits)."""
-        for kind in (Observer, PollingObserver):
-            observer = kind()
+        for make in (Observer, lambda: PollingObserver(timeout=POLLING_INTERVAL_S)):
+            observer = make()
             try:
                 observer.schedule(_Handler(self, path), str(path), recursive=True, event_filter=_WATCHED_EVENTS)
                 observer.start()
                 return observer
             except Exception as exc:  # watchdog raises OSError, or RuntimeError from its threads
-                log.warning("cannot watch %s with %s: %s", path, kind.__name__, exc)
+                log.warning("cannot watch %s with %s: %s", path, type(observer).__name__, exc)
                 _stop_observer(observer)
         self._emit(WorkerError(f"cannot watch {path} for changes; new photos there need a reindex"))
         return None
@@ -821,7 +826,7 @@ class Worker:
             self._set_plan_dirty()  # the rest is still pending in the catalog
         with self._cv:
             self._plan_size = len(self._plan)
-        if time.monotonic() - self._last_save > 60:
+        if time.monotonic() - self._last_save > SAVE_EVERY_S:
             self._save_index()
         return True
 
