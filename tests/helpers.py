@@ -16,3 +16,33 @@ def write_photo(path: Path, seed: int, size: tuple[int, int] = (160, 120), fmt: 
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, fmt)
     return path
+
+
+def scene_folder(folder: Path, seed: int = 21, red_circles: int = 6, others: int = 24) -> dict[Path, object]:
+    """Generated scenes whose content is known: `red_circles` hold a red circle (some beside
+    other shapes), the `others` are random scenes without one (red squares and blue circles
+    included). Returns path -> Scene."""
+    import random
+
+    from photoclip.tinyclip.scenes import random_scene, scene_with, write_scenes
+
+    rng = random.Random(seed)
+    extras = [("blue", "square"), ("yellow", "star"), ("green", "triangle")]
+    scenes = [scene_with(rng, [("red", "circle")] + ([extras[i % 3]] if i % 2 else [])) for i in range(red_circles)]
+    while len(scenes) < red_circles + others:
+        scene = random_scene(rng)
+        if not scene.has("red", "circle"):
+            scenes.append(scene)
+    rng.shuffle(scenes)
+    return dict(write_scenes(folder, scenes, size=224))
+
+
+def resized_copy(source: Path, target: Path, scale: float = 0.6, quality: int = 70) -> Path:
+    """`source` scaled down and saved again as a lower-quality JPEG (what a messaging app does)."""
+    from PIL import Image
+
+    with Image.open(source) as image:
+        small = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    small.save(target, "JPEG", quality=quality)
+    return target

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.cli import main
+from tests.helpers import resized_copy, scene_folder
 
 
 @pytest.fixture
@@ -84,3 +85,18 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
 def test_the_console_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "photoclip", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("photoclip ")
+
+
+def test_search_and_similar_mean_what_they_say(run, tmp_path: Path) -> None:
+    scenes = scene_folder(tmp_path / "scenes", seed=5)
+    original = sorted(scenes)[0]
+    copy = resized_copy(original, tmp_path / "scenes" / "small" / "copy.jpg")
+    assert run("index", str(tmp_path / "scenes"))[0] == 0
+    code, out, _ = run("search", "a red circle", "-n", "5")
+    assert code == 0 and [scenes[Path(p)].has("red", "circle") for p in out.splitlines()] == [True] * 5
+    code, out, _ = run("similar", str(original), "-n", "3")
+    assert code == 0 and out.splitlines()[0] == str(copy)
+    _, circles, _ = run("search", "circle", "-n", "5")
+    _, without_red, _ = run("search", "circle - red", "-n", "5")
+    reds = lambda out: sum(scenes[Path(p)].has(colour="red") for p in out.splitlines() if Path(p) in scenes)  # noqa: E731
+    assert reds(without_red) < reds(circles)

@@ -9,7 +9,7 @@ import pytest
 
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.library import INDEX_DIR, Library
-from tests.helpers import write_photo
+from tests.helpers import resized_copy, scene_folder, write_photo
 
 
 class EncoderSpy:
@@ -237,3 +237,43 @@ def test_a_second_writer_is_refused_but_may_read(open_library, photo_folder: Pat
     assert reader.read_only and len(reader.search("a photo", limit=50)) == 6
     with pytest.raises(LibraryLockedError):
         reader.index()
+
+
+# Meaning, with the shipped tiny CLIP: the folder's scenes are known, so results can be judged.
+
+
+@pytest.fixture
+def scenes_indexed(open_library, tmp_path: Path) -> tuple[Library, dict[Path, object]]:
+    scenes = scene_folder(tmp_path / "scenes")
+    library = open_library()
+    library.index([tmp_path / "scenes"])
+    return library, scenes
+
+
+def test_a_red_circle_puts_only_red_circles_in_the_top_five(scenes_indexed) -> None:
+    library, scenes = scenes_indexed
+    top = library.search("a red circle", limit=5)
+    assert [scenes[hit.path].has("red", "circle") for hit in top] == [True] * 5, [scenes[h.path].caption() for h in top]
+    assert top[0].score > library.search("a red circle", limit=30)[-1].score
+
+
+def test_similar_finds_the_resized_recompressed_copy_first(scenes_indexed, tmp_path: Path) -> None:
+    library, scenes = scenes_indexed
+    for original in sorted(scenes)[:4]:
+        copy = resized_copy(original, tmp_path / "scenes" / "sent" / f"copy of {original.name}")
+        library.index([tmp_path / "scenes"])
+        assert library.similar(original, limit=3)[0].path == copy
+        assert library.similar(copy, limit=3)[0].path == original
+
+
+def test_minus_red_moves_red_scenes_out_of_the_circles(scenes_indexed) -> None:
+    library, scenes = scenes_indexed
+    reds = lambda hits: sum(scenes[h.path].has(colour="red") for h in hits)  # noqa: E731
+    circles = library.search("circle", limit=5)
+    without_red = library.search("circle - red", limit=5)
+    assert reds(without_red) < reds(circles)
+    other_circles = lambda hits: sum(scenes[h.path].has(shape="circle") and not scenes[h.path].has(colour="red")  # noqa: E731
+                                     for h in hits)
+    assert other_circles(without_red) >= max(1, other_circles(circles))
+    plus_blue = library.search("a circle + blue", limit=5)
+    assert sum(scenes[h.path].has(colour="blue") for h in plus_blue) > sum(scenes[h.path].has(colour="blue") for h in circles)
