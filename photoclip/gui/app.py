@@ -1,0 +1,60 @@
+"""Start the desktop app: `python -m photoclip.gui`, `make run`, or the photoclip-gui script."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photoclip.errors import PhotoclipError
+from photoclip.gui import icons, theme
+from photoclip.library import Library
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="photoclip-gui", description="Find your photos by describing them.")
+    parser.add_argument("--library", help="library folder (default: your user library)")
+    parser.add_argument("--model", help="model name, e.g. ViT-B-32-256:datacomp_s34b_b86k")
+    parser.add_argument("--model-file", help="use this weights file instead of downloading")
+    parser.add_argument("--no-watch", action="store_true", help="do not watch folders for changes")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log more")
+    return parser.parse_args(argv)
+
+
+def make_app(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication with our name, icon and look (one per process)."""
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("photoclip")
+    app.setApplicationDisplayName("photoclip")
+    app.setOrganizationName("photoclip")
+    app.setWindowIcon(icons.app_icon())
+    theme.apply(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = make_app()
+    try:
+        library = Library.open(args.library, model=args.model, model_file=args.model_file,
+                               allow_read_only_fallback=True)
+    except PhotoclipError as exc:
+        QMessageBox.critical(None, "photoclip", f"The photo library cannot be opened.\n\n{exc}")
+        return 1
+
+    from photoclip.gui.main_window import MainWindow
+
+    window = MainWindow(library, watch=not args.no_watch)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()  # stops the worker; closes libraries the window reopened itself
+        library.close()

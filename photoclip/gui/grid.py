@@ -1,0 +1,569 @@
+"""The results grid: a list model that holds PhotoIds only, a delegate that paints square
+thumbnails, and an icon-mode view with an empty state.
+
+No widget per photo: 100,000 rows cost a list of ints and a dict. Rows are keyed by
+PhotoId (selection and scroll survive refreshes); the library view pages ids in from the
+catalog as the view scrolls (`fetchMore`, off the GUI thread), and row data (thumbnail,
+path, date) arrive lazily through the thumbnail loader when a row is first painted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from photoclip.gui import icons, theme
+from photoclip.gui.ops import Ops
+from photoclip.gui.thumbnails import ThumbnailLoader
+from photoclip.ids import PhotoId, RootId
+from photoclip.search import SearchHit
+
+log = logging.getLogger(__name__)
+
+PAGE = 2000  # ids fetched per page in the library view
+PhotoIdRole = Qt.ItemDataRole.UserRole + 1
+ScoreRole = Qt.ItemDataRole.UserRole + 2
+PathRole = Qt.ItemDataRole.UserRole + 3
+FailureRole = Qt.ItemDataRole.UserRole + 4
+
+
+def format_date(taken_at: str | None) -> str | None:
+    """'12 July 2024, 14:05' from the catalog's ISO text; None when unknown."""
+    if not taken_at:
+        return None
+    try:
+        moment = datetime.fromisoformat(taken_at)
+    except ValueError:
+        return taken_at
+    return f"{moment.day} {moment:%B %Y, %H:%M}"
+
+
+class PhotoGridModel(QAbstractListModel):
+    """Ids in display order, plus the scores and paths of search hits."""
+
+    page_loaded = Signal()  # a page of the library view arrived (tests, bench)
+    loading_changed = Signal(bool)
+
+    def __init__(self, ops: Ops, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._loader = loader
+        self._ids: list[PhotoId] = []
+        self._rows: dict[PhotoId, int] = {}
+        self._scores: dict[PhotoId, float] = {}
+        self._paths: dict[PhotoId, Path] = {}
+        self._root: RootId | None = None
+        self._paging = False  # the library view: more ids may be fetched as the view scrolls
+        self._exhausted = True
+        self._fetching = False
+        self._token = 0  # bumped on every change of what is shown; stale pages are dropped
+        loader.ready.connect(self._thumbnail_ready)
+
+    # what is shown
+
+    def show_library(self, root: RootId | None = None) -> None:
+        """All photos (or one folder's), newest first, paged in from the catalog."""
+        self._begin_feed(paging=True)
+        self._root = root
+        self._replace([], {}, {})
+        self._fetch_page(0, PAGE, replace=True)
+
+    def show_hits(self, hits: Sequence[SearchHit]) -> None:
+        """Search or similarity results, best first."""
+        self._begin_feed(paging=False)
+        self._replace([h.photo_id for h in hits], {h.photo_id: h.score for h in hits},
+                      {h.photo_id: h.path for h in hits})
+
+    def refresh(self) -> None:
+        """The catalog changed: re-read the library view in place (scroll and selection kept)."""
+        if not self._paging or self._fetching:
+            return
+        self._fetch_page(0, max(PAGE, len(self._ids)), replace=True)
+
+    def remove_ids(self, removed: Sequence[PhotoId]) -> None:
+        """Photos that left the library disappear from whatever is shown."""
+        gone = {pid for pid in removed if pid in self._rows}
+        if gone:
+            self._loader.forget(list(gone))
+            self._replace([pid for pid in self._ids if pid not in gone], self._scores, self._paths)
+
+    def cell(self, row: int) -> tuple[QPixmap | None, bool]:
+        """(thumbnail or None, failed) of `row`, for the view's painter (no Qt round trip)."""
+        pid = self._ids[row]
+        return self._loader.pixmap(pid), self._loader.failure(pid) is not None
+
+    def photos_updated(self, photo_ids: Sequence[PhotoId]) -> None:
+        """Repaint these rows (their thumbnail or facts may have changed)."""
+        rows = [self._rows[pid] for pid in photo_ids if pid in self._rows]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0))
+
+    @property
+    def is_loading(self) -> bool:
+        return self._fetching
+
+    @property
+    def ids(self) -> list[PhotoId]:
+        return list(self._ids)
+
+    def photo_id(self, row: int) -> PhotoId | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, photo_id: PhotoId) -> int | None:
+        return self._rows.get(photo_id)
+
+    def score(self, photo_id: PhotoId) -> float | None:
+        return self._scores.get(photo_id)
+
+    # Qt model
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        pid = self._ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._loader.pixmap(pid)
+        if role == PhotoIdRole:
+            return int(pid)
+        if role == ScoreRole:
+            return self._scores.get(pid)
+        if role == FailureRole:
+            return self._loader.failure(pid)
+        if role == PathRole:
+            return self._path(pid)
+        if role == Qt.ItemDataRole.DisplayRole:
+            path = self._path(pid)
+            return path.name if path else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(pid)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            path = self._path(pid)
+            return path.name if path else "photo"
+        return None
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return not parent.isValid() and self._paging and not self._exhausted and not self._fetching
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        if self.canFetchMore(parent):
+            self._fetch_page(len(self._ids), PAGE, replace=False)
+
+    # internals
+
+    def _path(self, pid: PhotoId) -> Path | None:
+        path = self._paths.get(pid)
+        if path is None:
+            photo = self._loader.photo(pid)
+            path = photo.path if photo is not None else None
+        return path
+
+    def _tooltip(self, pid: PhotoId) -> str:
+        lines = []
+        path = self._path(pid)
+        if path is not None:
+            lines.append(f"<b>{_escape(path.name)}</b>")
+        score = self._scores.get(pid)
+        if score is not None:
+            lines.append(f"Match: {score:.3f}")
+        photo = self._loader.photo(pid)
+        if photo is not None:
+            date = format_date(photo.taken_at)
+            if date:
+                lines.append(date)
+            if photo.width and photo.height:
+                lines.append(f"{photo.width} × {photo.height}")
+        failure = self._loader.failure(pid)
+        if failure:
+            lines.append(f"<span style='color:#ffb4a0'>No preview: {_escape(failure)}</span>")
+        if path is not None:
+            lines.append(f"<span style='color:#c9ced6'>{_escape(str(path.parent))}</span>")
+        return "<br>".join(lines) or "Photo"
+
+    def _begin_feed(self, paging: bool) -> None:
+        self._token += 1
+        self._paging = paging
+        self._exhausted = not paging
+        self._set_fetching(False)
+
+    def _set_fetching(self, fetching: bool) -> None:
+        if fetching != self._fetching:
+            self._fetching = fetching
+            self.loading_changed.emit(fetching)
+
+    def _fetch_page(self, offset: int, limit: int, replace: bool) -> None:
+        token, root = self._token, self._root
+        self._set_fetching(True)
+
+        def arrived(ids: list[PhotoId]) -> None:
+            if token != self._token:
+                return  # the user moved on to another view meanwhile
+            self._set_fetching(False)
+            self._exhausted = len(ids) < limit
+            if replace:
+                self._replace(ids, {}, {})
+            else:
+                known = self._rows
+                self._append([pid for pid in ids if pid not in known])
+            self.page_loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if token == self._token:
+                self._set_fetching(False)
+                self._exhausted = True
+            self._ops.error.emit(exc)
+
+        self._ops.query(lambda lib: lib.photos_by_date(offset, limit, root), arrived, failed, parent=self)
+
+    def _append(self, ids: list[PhotoId]) -> None:
+        if not ids:
+            return
+        start = len(self._ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
+        self._ids.extend(ids)
+        for offset, pid in enumerate(ids):
+            self._rows[pid] = start + offset
+        self.endInsertRows()
+
+    def _replace(self, ids: list[PhotoId], scores: dict[PhotoId, float], paths: dict[PhotoId, Path]) -> None:
+        """Show `ids`, keeping persistent indexes (selection, current) on the same photos.
+
+        Growing or shrinking happens at the end with row signals; the reorder is then one
+        layout change, so the view neither resets nor loses its place.
+        """
+        self._scores, self._paths = dict(scores), dict(paths)
+        old = self._ids
+        if ids == old:
+            return
+        if not old or not ids:
+            self.beginResetModel()
+            self._ids = list(ids)
+            self._rows = {pid: row for row, pid in enumerate(self._ids)}
+            self.endResetModel()
+            return
+        if len(ids) > len(old):
+            self._append_placeholder_rows(ids[len(old):])
+        elif len(ids) < len(old):
+            self.beginRemoveRows(QModelIndex(), len(ids), len(old) - 1)
+            del self._ids[len(ids):]
+            self.endRemoveRows()
+        self.layoutAboutToBeChanged.emit()
+        before = self._ids
+        new_rows = {pid: row for row, pid in enumerate(ids)}
+        moved_from, moved_to = [], []
+        for index in self.persistentIndexList():
+            pid = before[index.row()] if index.row() < len(before) else None
+            target = new_rows.get(pid) if pid is not None else None
+            moved_from.append(index)
+            moved_to.append(self.index(target, 0) if target is not None else QModelIndex())
+        self._ids = list(ids)
+        self._rows = new_rows
+        self.changePersistentIndexList(moved_from, moved_to)
+        self.layoutChanged.emit()
+
+    def _append_placeholder_rows(self, ids: list[PhotoId]) -> None:
+        start = len(self._ids)
+        self.beginInsertRows(QModelIndex(), start, start + len(ids) - 1)
+        self._ids = self._ids + list(ids)
+        self.endInsertRows()
+
+    def _thumbnail_ready(self, photo_id: int) -> None:
+        row = self._rows.get(PhotoId(photo_id))
+        if row is not None:
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class CellPainter:
+    """Paints one cell: a rounded square thumbnail, a placeholder, or a broken-file mark.
+
+    Thumbnails arrive already rounded and at the cell's size, and placeholders are drawn
+    once per size, so a cell is one blit (plus an outline when selected or hovered)."""
+
+    PAD = 4
+    RADIUS = 6.0
+
+    def __init__(self) -> None:
+        self._placeholders: dict[tuple[int, bool, float], QPixmap] = {}
+        self._selected_pen = QPen(QColor(theme.ACCENT), 3)
+        self._hover_fill = QColor(255, 255, 255, 40)
+        self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
+
+    @classmethod
+    def square(cls, cell: QRect) -> QRect:
+        """The thumbnail's square inside a cell."""
+        rect = cell.adjusted(cls.PAD, cls.PAD, -cls.PAD, -cls.PAD)
+        side = min(rect.width(), rect.height())
+        return QRect(rect.x() + (rect.width() - side) // 2, rect.y() + (rect.height() - side) // 2, side, side)
+
+    def paint(self, painter: QPainter, cell: QRect, pixmap: QPixmap | None, failed: bool,
+              selected: bool, hover: bool) -> None:
+        square = self.square(cell)
+        if pixmap is not None and not pixmap.isNull():
+            painter.drawPixmap(square, pixmap)
+        else:
+            painter.drawPixmap(square.topLeft(), self._placeholder(square.width(), failed, painter.device().devicePixelRatioF()))
+        if selected or hover:
+            outline = QRectF(square)
+            path = QPainterPath()
+            path.addRoundedRect(outline, self.RADIUS, self.RADIUS)
+            if selected:
+                painter.setPen(self._selected_pen)
+                painter.drawRoundedRect(outline.adjusted(1.5, 1.5, -1.5, -1.5), self.RADIUS, self.RADIUS)
+            else:
+                painter.fillPath(path, self._hover_fill)
+                painter.setPen(self._hover_pen)
+                painter.drawPath(path)
+
+    def _placeholder(self, side: int, failed: bool, ratio: float) -> QPixmap:
+        key = (side, failed, ratio)
+        pixmap = self._placeholders.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(round(side * ratio), round(side * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            path = QPainterPath()
+            path.addRoundedRect(QRectF(0, 0, side, side), self.RADIUS, self.RADIUS)
+            painter.fillPath(path, QColor(theme.PLACEHOLDER))
+            glyph = max(16, int(side * 0.22))
+            icon = icons.icon("image-broken", theme.DANGER) if failed else icons.icon("image", theme.FAINT)
+            icon.paint(painter, QRect((side - glyph) // 2, (side - glyph) // 2, glyph, glyph))
+            painter.end()
+            if len(self._placeholders) > 16:
+                self._placeholders.clear()
+            self._placeholders[key] = pixmap
+        return pixmap
+
+
+class PhotoDelegate(QStyledItemDelegate):
+    """For the paths where Qt paints a single item itself (drag images, accessibility);
+    the view paints its cells directly (see PhotoGridView.paintEvent)."""
+
+    def __init__(self, cells: CellPainter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cells = cells
+        self._cell = QSize(180, 180)
+
+    def set_cell(self, size: QSize) -> None:
+        self._cell = size
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return self._cell
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self._cells.paint(painter, QRect(option.rect), index.data(Qt.ItemDataRole.DecorationRole),
+                          index.data(FailureRole) is not None,
+                          bool(option.state & QStyle.StateFlag.State_Selected),
+                          bool(option.state & QStyle.StateFlag.State_MouseOver))
+        painter.restore()
+
+
+class PhotoGridView(QListView):
+    """Icon-mode list with cells that fill the width, Enter/Space to open, and an empty state."""
+
+    open_requested = Signal(QModelIndex)
+    viewport_moved = Signal()
+    thumbnail_side_changed = Signal(int)  # logical px of a cell's square
+
+    TARGET_CELL = 176
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PhotoGrid")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        self.setSpacing(0)
+        self.setWrapping(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # a steady width: no relayout jitter
+        self.setMouseTracking(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setDragEnabled(False)
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setViewportMargins(12, 8, 4, 8)
+        self.verticalScrollBar().setSingleStep(40)
+        self._cells = CellPainter()
+        self._delegate = PhotoDelegate(self._cells, self)
+        self.setItemDelegate(self._delegate)
+        self._hover_row = -1
+        self._columns_key: tuple[int, int, int] | None = None
+        self._columns_cache = 1
+        self._empty: tuple[str, str, str] = ("library", "", "")
+        self.doubleClicked.connect(self.open_requested)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewport_moved.emit())
+        self._fit_cells()
+
+    def set_empty_state(self, icon_name: str, title: str, text: str) -> None:
+        """What the grid says when it has no rows (no results, nothing indexed yet, ...)."""
+        self._empty = (icon_name, title, text)
+        self.viewport().update()
+
+    def empty_state(self) -> tuple[str, str, str]:
+        return self._empty
+
+    def current_photo_id(self) -> PhotoId | None:
+        index = self.currentIndex()
+        return PhotoId(index.data(PhotoIdRole)) if index.isValid() else None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            index = self.currentIndex()
+            if not index.isValid() and self.model() is not None and self.model().rowCount() > 0:
+                index = self.model().index(0, 0)
+                self.setCurrentIndex(index)
+            if index.isValid():
+                self.open_requested.emit(index)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_cells()
+
+    def _fit_cells(self) -> None:
+        """As many columns of about TARGET_CELL px as fit, stretched to fill the width."""
+        width = max(1, self.viewport().width() - 1)
+        columns = max(1, round(width / self.TARGET_CELL))
+        side = max(96, width // columns)
+        cell = QSize(side, side)
+        if cell != self.gridSize():
+            self._delegate.set_cell(cell)
+            self.setGridSize(cell)
+            self.thumbnail_side_changed.emit(CellPainter.square(QRect(0, 0, side, side)).width())
+
+    def cell_rect(self, row: int) -> QRect:
+        """Where cell `row` is in the viewport (the uniform grid QListView lays out)."""
+        grid = self.gridSize()
+        columns = self._columns()
+        return QRect((row % columns) * grid.width() - self.horizontalOffset(),
+                      (row // columns) * grid.height() - self.verticalOffset(), grid.width(), grid.height())
+
+    def _columns(self) -> int:
+        """How many cells Qt put in a row: learnt from its own layout, not re-derived from
+        style metrics (a few visualRect calls, cached per width)."""
+        model = self.model()
+        count = model.rowCount() if model is not None else 0
+        key = (self.viewport().width(), self.gridSize().width(), min(count, 257))
+        if key != self._columns_key:
+            self._columns_key = key
+            self._columns_cache = self._count_first_row(model, min(count, 257)) if count else 1
+        return self._columns_cache
+
+    def _count_first_row(self, model: QAbstractListModel, limit: int) -> int:
+        top = self.visualRect(model.index(0, 0)).y()
+        low, high = 1, limit  # the first row holds `low` cells at least; the answer is <= high
+        while low < high:
+            middle = (low + high) // 2
+            if self.visualRect(model.index(middle, 0)).y() == top:
+                low = middle + 1
+            else:
+                high = middle
+        return max(1, low)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the visible cells in one Python call.
+
+        QListView's own paint calls the delegate and the model once per cell from C++; each
+        of those calls must take the GIL back from the worker's threads, which under load
+        costs milliseconds apiece. Here the whole frame is one call."""
+        model = self.model()
+        count = model.rowCount() if model is not None else 0
+        if count == 0:
+            self._paint_empty_state()
+            return
+        grid = self.gridSize()
+        columns = self._columns()
+        area = event.rect()
+        top = self.verticalOffset()
+        first = max(0, (area.top() + top) // grid.height()) * columns
+        last = min(count - 1, ((area.bottom() + top) // grid.height() + 1) * columns - 1)
+        selection = self.selectionModel()
+        selected = {index.row() for index in selection.selectedIndexes()} if selection is not None else set()
+        cell = getattr(model, "cell", None)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        for row in range(first, last + 1):
+            rect = self.cell_rect(row)
+            if not rect.intersects(area):
+                continue
+            if cell is not None:
+                pixmap, failed = cell(row)
+            else:
+                index = model.index(row, 0)
+                pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(FailureRole) is not None
+            self._cells.paint(painter, rect, pixmap, failed, row in selected, row == self._hover_row)
+        painter.end()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        index = self.indexAt(event.position().toPoint())
+        self._set_hover(index.row() if index.isValid() else -1)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._set_hover(-1)
+
+    def _set_hover(self, row: int) -> None:
+        if row != self._hover_row:
+            for old in (self._hover_row, row):
+                if old >= 0:
+                    self.viewport().update(self.cell_rect(old))
+            self._hover_row = row
+
+    def _paint_empty_state(self) -> None:
+        icon_name, title, text = self._empty
+        if not title:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = self.viewport().rect()
+        top = area.height() // 2 - 90
+        icon_rect = QRect(area.width() // 2 - 28, top, 56, 56)
+        icons.icon(icon_name, theme.FAINT).paint(painter, icon_rect)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.TEXT))
+        title_rect = QRect(area.left() + 24, top + 70, area.width() - 48, 32)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setFont(self.font())
+        painter.setPen(QColor(theme.MUTED))
+        text_rect = QRect(area.width() // 2 - 230, top + 108, 460, 80)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, text)
+        painter.end()

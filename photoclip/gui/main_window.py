@@ -1,0 +1,722 @@
+"""The main window: search field, sidebar, results grid, preview, status bar.
+
+It owns the worker of the library it shows (started here, stopped on close) and wires
+the pieces together; each piece lives in its own module and only says what the user
+asked for. Every library call goes through `Ops` (pool threads, results by signal) or the
+worker, so the event loop never waits on the model, the index or the disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip import config
+from photoclip.catalog import Root
+from photoclip.errors import PhotoclipError
+from photoclip.gui import gctune, icons
+from photoclip.gui.banner import Banner
+from photoclip.gui.bridge import WorkerBridge
+from photoclip.gui.grid import CellPainter, PathRole, PhotoGridModel, PhotoGridView, PhotoIdRole, ScoreRole
+from photoclip.gui.modelstate import ModelState, Phase
+from photoclip.gui.ops import Ops
+from photoclip.gui.preview import PreviewPage
+from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
+from photoclip.gui.sidebar import Sidebar
+from photoclip.gui.statusbar import FailuresDialog, IndexStatus, plural
+from photoclip.gui.thumbnails import ThumbnailLoader
+from photoclip.gui.welcome import WelcomePanel
+from photoclip.ids import PhotoId
+from photoclip.imaging import IMAGE_SUFFIXES
+from photoclip.library import Library, LibraryStatus
+from photoclip.search import SearchHit
+from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250
+SEARCH_LIMIT = 400
+REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
+THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
+
+
+@dataclass(frozen=True)
+class View:
+    """What the grid shows: the library, one folder, a search, or photos like one photo."""
+
+    kind: str  # "library" | "folder" | "search" | "similar"
+    root: Root | None = None
+    text: str = ""
+
+    @property
+    def browsing(self) -> bool:
+        return self.kind in ("library", "folder")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: Library, watch: bool = True, start_worker: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("photoclip")
+        self.setWindowIcon(icons.app_icon())
+        self.resize(1240, 800)
+        self.setAcceptDrops(True)
+        self.library = library
+        self._watch = watch
+        self._owned_libraries: list[Library] = []
+        self.ops = Ops(library, self)
+        self.ops.error.connect(self.report_error)
+        ratio = self.devicePixelRatioF() or 1.0
+        self.loader = ThumbnailLoader(library, THUMBNAIL_SIDE, ratio, self, radius=CellPainter.RADIUS)
+        self.model = PhotoGridModel(self.ops, self.loader, self)
+        self.model_state = ModelState(self.ops, self)
+        self.model_state.changed.connect(self._model_state_changed)
+        self.worker: Worker | None = None
+        self.bridge: WorkerBridge | None = None
+        self.status: LibraryStatus | None = None
+        self.view = View("library")
+        self._browse_view = View("library")
+        self._search_seq = 0
+        self._pending_seq = -1  # the search or similar query still running, if any
+        self._closing = False
+
+        self._build()
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._refresh_after_changes)
+        self._shortcuts()
+
+        self._start_session(start_worker)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.sidebar = Sidebar()
+        self.sidebar.library_selected.connect(lambda: self.show_view(View("library")))
+        self.sidebar.folder_selected.connect(lambda root: self.show_view(View("folder", root=root)))
+        self.sidebar.add_folder_requested.connect(self.choose_folder)
+        self.sidebar.remove_folder_requested.connect(self.remove_folder)
+        self.sidebar.show_folder_requested.connect(self._show_root_in_file_manager)
+        self.sidebar.settings_requested.connect(self.open_settings)
+        outer.addWidget(self.sidebar)
+
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._build_top_bar())
+        banners = QVBoxLayout()
+        banners.setContentsMargins(16, 0, 16, 0)
+        banners.setSpacing(8)
+        self.model_banner = Banner()
+        self.error_banner = Banner()
+        self.model_banner.dismissed.connect(self._update_banner_box)
+        self.error_banner.dismissed.connect(self._update_banner_box)
+        banners.addWidget(self.model_banner)
+        banners.addWidget(self.error_banner)
+        self._banner_box = QWidget()
+        self._banner_box.setLayout(banners)
+        column.addWidget(self._banner_box)
+
+        self.pages = QStackedWidget()
+        self.welcome = WelcomePanel()
+        self.welcome.add_folder_requested.connect(self.choose_folder)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self._build_browse_page())
+        self.preview = PreviewPage(self.ops)
+        self.preview.close_requested.connect(self.close_preview)
+        self.preview.step_requested.connect(self.step_preview)
+        self.preview.find_similar_requested.connect(lambda pid: self.find_similar(PhotoId(pid)))
+        self.pages.addWidget(self.preview)
+        column.addWidget(self.pages, 1)
+        outer.addLayout(column, 1)
+        self.setCentralWidget(central)
+
+        self.index_status = IndexStatus()
+        self.index_status.pause_requested.connect(self._pause_requested)
+        self.index_status.failures_requested.connect(self.show_failures)
+        self.statusBar().addWidget(self.index_status, 1)
+        self.count_label = QLabel("")
+        self.count_label.setContentsMargins(0, 0, 12, 0)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().setSizeGripEnabled(False)
+        self._update_banner_box()
+
+    def _build_top_bar(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("TopBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(16, 10, 16, 10)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("SearchField")
+        self.search_field.setPlaceholderText("Describe a photo — “dog on the beach”, “red car in the snow”…")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.addAction(icons.icon("search", "#6b7280"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_field.setMinimumHeight(38)
+        self.search_field.textChanged.connect(self._search_text_changed)
+        self.search_field.returnPressed.connect(self._search_return)
+        self.search_field.installEventFilter(self)
+        layout.addWidget(self.search_field, 1)
+        return bar
+
+    def _build_browse_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QWidget()
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(20, 14, 20, 6)
+        header_layout.setSpacing(2)
+        self.title_label = QLabel("All photos")
+        self.title_label.setObjectName("ViewTitle")
+        self.subtitle_label = QLabel("")
+        self.subtitle_label.setObjectName("ViewSubtitle")
+        header_layout.addWidget(self.title_label)
+        header_layout.addWidget(self.subtitle_label)
+        header.setStyleSheet("background: white;")
+        layout.addWidget(header)
+        self.grid = PhotoGridView()
+        self.grid.setModel(self.model)
+        self.grid.open_requested.connect(self.open_preview)
+        self.grid.viewport_moved.connect(self.loader.drop_queued)
+        self.grid.thumbnail_side_changed.connect(self.loader.set_side)
+        self.loader.set_side(CellPainter.square(QRect(QPoint(), self.grid.gridSize())).width())
+        self.model.modelReset.connect(self.loader.drop_queued)
+        self.model.modelReset.connect(self._update_header)
+        self.model.rowsInserted.connect(self._update_header)
+        self.model.layoutChanged.connect(self._update_header)
+        self.model.loading_changed.connect(lambda _loading: self._update_header())
+        layout.addWidget(self.grid, 1)
+        return page
+
+    def _shortcuts(self) -> None:
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.focus_search)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self.escape)
+        add = QAction("Add folder…", self)
+        add.setShortcut(QKeySequence.StandardKey.Open)
+        add.triggered.connect(self.choose_folder)
+        settings = QAction("Settings…", self)
+        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings.triggered.connect(self.open_settings)
+        self.addActions([add, settings])
+
+    # ------------------------------------------------------------------ session (library + worker)
+
+    def _start_session(self, start_worker: bool) -> None:
+        """Listen to a worker for this library (unless read-only) and get the model ready."""
+        if start_worker and not self.library.read_only:
+            self.worker = Worker(self.library, watch=self._watch)
+            self.bridge = WorkerBridge(self.worker, self)
+            self.bridge.progress.connect(self._on_progress)
+            self.bridge.photos_changed.connect(self._on_photos_changed)
+            self.bridge.roots_changed.connect(self._on_roots_changed)
+            self.bridge.idle.connect(self._on_idle)
+            self.bridge.error.connect(self.report_error)
+            self.bridge.download.connect(lambda ev: self.model_state.download_progress(ev.done, ev.total))
+            self.worker.start()
+        if self.library.read_only:
+            self.error_banner.show_message(
+                "Another photoclip is using this library, so it is open read-only: you can search, "
+                "but folders cannot be added or removed until the other one closes.", kind="info")
+        self._set_writable(not self.library.read_only)
+        self.model_state.load()
+        self.refresh_status()
+        self.show_view(View("library"))
+
+    def _stop_session(self) -> None:
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge.deleteLater()
+            self.bridge = None
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def _reopen(self, settings: config.Settings) -> None:
+        """Save `settings` and reopen the library so the engine picks them up."""
+        old = self.library
+        directory = old.directory
+        self._stop_session()
+        self.loader.drop_queued()
+        self.ops.wait()
+        self.loader.wait()
+        try:
+            config.save_settings(directory, settings)
+            if old in self._owned_libraries:
+                self._owned_libraries.remove(old)
+            old.close()
+            library = Library.open(directory, allow_read_only_fallback=True)
+        except PhotoclipError as exc:
+            self.report_error(exc)
+            return
+        self._owned_libraries.append(library)
+        self.library = self.ops.library = library
+        self.loader.set_library(library)
+        self.model_state = ModelState(self.ops, self)
+        self.model_state.changed.connect(self._model_state_changed)
+        self.error_banner.hide()
+        self._start_session(True)
+
+    def shutdown(self) -> None:
+        """Stop the worker and wait for background reads (closing, and tests)."""
+        if self._closing:
+            return
+        self._closing = True
+        self._search_timer.stop()
+        self._refresh_timer.stop()
+        self.model_state.cancel()
+        self._stop_session()
+        self.loader.drop_queued()
+        self.loader.wait()
+        self.ops.wait()
+        for library in self._owned_libraries:
+            library.close()
+        self._owned_libraries.clear()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ views
+
+    def show_view(self, view: View) -> None:
+        """Show the library, a folder, or (through search/similar) results in the grid."""
+        self.view = view
+        if view.browsing:
+            self._browse_view = view
+            self._search_seq += 1  # a search still running is no longer wanted
+            if self.search_field.text():
+                self.search_field.blockSignals(True)
+                self.search_field.clear()
+                self.search_field.blockSignals(False)
+            if view.kind == "library":
+                self.sidebar.select_library()
+            self.model.show_library(view.root.id if view.root else None)
+        if self.pages.currentWidget() is self.preview:
+            self.close_preview()
+        self._update_page()
+        self._update_header()
+
+    def focus_search(self) -> None:
+        if self.pages.currentWidget() is self.preview:
+            self.close_preview()
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def escape(self) -> None:
+        """Esc backs out one step: preview -> grid, search or similar -> the library."""
+        if self.pages.currentWidget() is self.preview:
+            self.close_preview()
+        elif self.search_field.text():
+            self.search_field.clear()
+        elif not self.view.browsing:
+            self.show_view(self._browse_view)
+        elif self.error_banner.isVisible():
+            self.error_banner.hide()
+            self._update_banner_box()
+
+    def _update_page(self) -> None:
+        if self.pages.currentWidget() is self.preview:
+            return
+        has_roots = bool(self.status.roots) if self.status is not None else True
+        show_welcome = not has_roots and self.view.kind == "library" and self.model.rowCount() == 0
+        self.pages.setCurrentWidget(self.welcome if show_welcome else self.pages.widget(1))
+
+    def _update_header(self) -> None:
+        view, rows = self.view, self.model.rowCount()
+        indexing = self.index_status.running
+        if view.kind == "library":
+            title = "All photos"
+            subtitle = f"{plural(rows, 'photo')}{'+' if self.model.canFetchMore(QModelIndex()) else ''}, newest first"
+            total = self.status.counts.total - self.status.counts.failed if self.status else None
+            if total is not None and total >= rows:
+                subtitle = f"{plural(total, 'photo')}, newest first"
+            empty = ("library", "Looking for photos…", "Photos appear here as they are found.") if indexing else (
+                "library", "No photos yet",
+                "Add a folder of photos with “Add folder…” in the sidebar, or drop a folder on this window.")
+        elif view.kind == "folder":
+            assert view.root is not None
+            title = view.root.path.name or str(view.root.path)
+            subtitle = str(view.root.path) + ("  ·  offline" if not view.root.online else "")
+            empty = ("folder-offline", "This folder is offline",
+                     "Connect the drive that holds it. Its photos stay in the library meanwhile.") \
+                if not view.root.online else ("folder", "No photos in this folder yet",
+                                              "Photos appear here as they are found.")
+        elif view.kind == "search":
+            title = f"“{view.text}”"
+            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}, best match first"
+            empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
+        else:
+            title = f"Similar to {view.text}"
+            subtitle = "Looking…" if self._search_pending() else f"{plural(rows, 'photo')}, most alike first"
+            empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("similar", "", "")
+        if self.model.is_loading and rows == 0 and view.browsing:
+            empty = ("library", "", "")
+        self.title_label.setText(title)
+        self.subtitle_label.setText(subtitle)
+        self.grid.set_empty_state(*empty)
+
+    # ------------------------------------------------------------------ search and similar
+
+    def _search_text_changed(self, text: str) -> None:
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+            self.show_view(self._browse_view)
+
+    def _search_return(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._run_search()
+        if self.model.rowCount() > 0:
+            self.grid.setFocus()
+            if not self.grid.currentIndex().isValid():
+                self.grid.setCurrentIndex(self.model.index(0, 0))
+
+    def _search_pending(self) -> bool:
+        return self._pending_seq == self._search_seq
+
+    def _run_search(self) -> None:
+        text = self.search_field.text().strip()
+        if not text:
+            return
+        self._search_seq += 1
+        seq = self._pending_seq = self._search_seq
+        self.view = View("search", text=text)
+        self.sidebar.clear_selection()
+        if self.pages.currentWidget() is self.welcome:
+            self.pages.setCurrentIndex(1)
+        self._update_header()
+        self.ops.query(
+            lambda lib: lib.search(text, limit=SEARCH_LIMIT),
+            lambda hits: self._results(seq, hits),
+            lambda exc: self._results_failed(seq, exc, "search"),
+            parent=self,
+        )
+
+    def find_similar(self, target: PhotoId | Path) -> None:
+        """Photos that look like a photo of the library, or like any image file (dropped)."""
+        label = target.name if isinstance(target, Path) else None
+        if label is None:
+            row = self.model.row_of(target)
+            path = self.model.index(row, 0).data(PathRole) if row is not None else None
+            photo = self.preview.photo if self.preview.photo_id == target else None
+            label = (photo.path.name if photo else None) or (path.name if path else f"photo {int(target)}")
+        self._search_seq += 1
+        seq = self._pending_seq = self._search_seq
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self._search_timer.stop()
+        self.view = View("similar", text=label)
+        self.sidebar.clear_selection()
+        if self.pages.currentWidget() is self.preview:
+            self.close_preview()
+        self.pages.setCurrentIndex(1)
+        self._update_header()
+        self.ops.query(
+            lambda lib: lib.similar(target, limit=SEARCH_LIMIT),
+            lambda hits: self._results(seq, hits),
+            lambda exc: self._results_failed(seq, exc, "similar"),
+            parent=self,
+        )
+
+    def _results(self, seq: int, hits: list[SearchHit]) -> None:
+        if seq != self._search_seq:
+            return  # a newer query was typed meanwhile
+        self._pending_seq = -1
+        if not hits:
+            indexed = self.status.counts.indexed if self.status else 0
+            if indexed == 0:
+                self.grid.set_empty_state("search", "Nothing is indexed yet",
+                                          "Search looks at photos once they are indexed; add a folder to begin.")
+            else:
+                self.grid.set_empty_state("search", "No photos found", "Try describing it with other words.")
+        self.model.show_hits(hits)
+        self.grid.scrollToTop()
+        self._update_header()
+
+    def _results_failed(self, seq: int, exc: BaseException, kind: str) -> None:
+        if seq != self._search_seq:
+            return
+        self._pending_seq = -1
+        self.model.show_hits([])
+        if isinstance(exc, PhotoclipError):
+            self.grid.set_empty_state("warning", "Search did not work" if kind == "search" else
+                                      "Could not look for similar photos", str(exc))
+        else:
+            log.error("%s failed", kind, exc_info=exc)
+            self.grid.set_empty_state("warning", "Something went wrong", f"{type(exc).__name__}: {exc}")
+        self._update_header()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down arrow in the search field moves into the results."""
+        if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount() > 0:
+                self.grid.setFocus()
+                if not self.grid.currentIndex().isValid():
+                    self.grid.setCurrentIndex(self.model.index(0, 0))
+                return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ preview
+
+    def open_preview(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        self.grid.setCurrentIndex(index)
+        pid = PhotoId(index.data(PhotoIdRole))
+        self.preview.show_photo(pid, index.data(ScoreRole), (index.row(), self.model.rowCount()),
+                                self.loader.pixmap(pid), index.data(PathRole))
+        self.pages.setCurrentWidget(self.preview)
+        self._update_banner_box()
+        self.preview.setFocus()
+
+    def step_preview(self, delta: int) -> None:
+        row = self.grid.currentIndex().row() + delta
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, 0)
+            self.grid.scrollTo(index)
+            self.open_preview(index)
+        elif row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+
+    def close_preview(self) -> None:
+        if self.pages.currentWidget() is not self.preview:
+            return
+        self.pages.setCurrentIndex(1)
+        self._update_banner_box()
+        self._update_page()
+        self.grid.setFocus()
+        if self.grid.currentIndex().isValid():
+            self.grid.scrollTo(self.grid.currentIndex())
+
+    # ------------------------------------------------------------------ folders
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(Path.home()))
+        if folder:
+            self.add_folder(Path(folder))
+
+    def add_folder(self, folder: Path) -> None:
+        """Watch `folder` and index it in the background (progress shows in the status bar)."""
+        if self.worker is None:
+            self.report_error("This library is open read-only; folders cannot be added now.")
+            return
+        try:
+            self.worker.add_root(folder)
+        except PhotoclipError as exc:
+            self.report_error(exc)
+            return
+        self.index_status.set_message(f"Looking for photos in {folder.name}…")
+        self.pages.setCurrentIndex(1)
+        self.refresh_status()
+
+    def remove_folder(self, root: Root) -> None:
+        if self.worker is None:
+            return
+        answer = QMessageBox.question(
+            self, "Remove folder",
+            f"Remove “{root.path.name}” from the library?\n\nThe photos stay where they are on disk; "
+            "photoclip only forgets them.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Ok:
+            try:
+                self.worker.remove_root(root.path)
+            except PhotoclipError as exc:
+                self.report_error(exc)
+
+    def _show_root_in_file_manager(self, root: Root) -> None:
+        from photoclip.gui import desktop
+
+        desktop.show_in_folder(root.path)
+
+    # ------------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_path(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if path.is_dir():
+            self.add_folder(path)
+        else:
+            self.find_similar(path)
+
+    @staticmethod
+    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        """A dropped image file (find similar) or folder (add it); None for anything else."""
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                path = Path(url.toLocalFile())
+                if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES:
+                    return path
+        return None
+
+    # ------------------------------------------------------------------ worker events
+
+    def _on_progress(self, event: IndexProgress) -> None:
+        was_running = self.index_status.running
+        self.index_status.set_progress(event.done, event.total, event.failed, event.rate, event.eta_s,
+                                       event.paused)
+        if not was_running:
+            self._update_header()
+
+    def _on_photos_changed(self, event: PhotosChanged) -> None:
+        """Removed photos leave the grid now; new and updated ones show at the next refresh."""
+        if event.removed:
+            self.model.remove_ids(event.removed)
+        if event.updated:
+            self.loader.refresh(event.updated)
+            self.model.photos_updated(event.updated)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _on_roots_changed(self, event: RootsChanged) -> None:
+        roots = tuple(event.roots)
+        if self.status is not None:
+            self.status = dataclasses.replace(self.status, roots=roots)
+        self.sidebar.set_roots(roots)
+        if self.view.kind == "folder" and self.view.root is not None:
+            match = next((r for r in roots if r.id == self.view.root.id), None)
+            if match is not None and match != self.view.root:
+                self.view = self._browse_view = View("folder", root=match)
+        self._update_page()
+        self._update_header()
+
+    def _on_idle(self) -> None:
+        """The worker has nothing left to do: the status bar says what is indexed now."""
+        if self.index_status.running:
+            self.index_status.set_idle(None)
+        self._refresh_after_changes()
+
+    def _refresh_after_changes(self) -> None:
+        self._refresh_timer.stop()
+        if self.view.browsing:
+            self.model.refresh()
+        self.refresh_status()
+
+    def _pause_requested(self, pause: bool) -> None:
+        if self.worker is not None:
+            (self.worker.pause if pause else self.worker.resume)()
+
+    # ------------------------------------------------------------------ status, errors, model
+
+    def refresh_status(self) -> None:
+        """Re-read counts, folders and failures in the background."""
+        self.ops.query(lambda lib: lib.status(), self._status_arrived, parent=self)
+
+    def _status_arrived(self, status: LibraryStatus) -> None:
+        first = self.status is None
+        self.status = status
+        self.sidebar.set_roots(status.roots)
+        counts = status.counts
+        self.count_label.setText(f"{plural(counts.total - counts.failed, 'photo')}  ·  model {status.model}")
+        if not self.index_status.running:
+            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed)
+            if self.worker is not None and not self.worker.busy and counts.pending and not first:
+                self.index_status.set_message(f"{plural(counts.pending, 'photo')} waiting to be indexed")
+        self._update_page()
+        self._update_header()
+
+    def show_failures(self) -> None:
+        self.ops.query(lambda lib: lib.status().failures,
+                       lambda failures: FailuresDialog(failures, self).exec(), parent=self)
+
+    def report_error(self, error: BaseException | str) -> None:
+        """The one place errors are shown: a strip above the content, until dismissed."""
+        text = str(error) if isinstance(error, (str, PhotoclipError)) else f"{type(error).__name__}: {error}"
+        if text and text in self.model_state.message:
+            return  # the worker tripping over the model the model banner already explains
+        log.warning("shown to the user: %s", text)
+        self.error_banner.show_message(text[:1].upper() + text[1:], kind="warning")
+        self._update_banner_box()
+
+    def _model_state_changed(self) -> None:
+        state = self.model_state
+        banner = self.model_banner
+        if state.phase is Phase.DOWNLOADING:
+            banner.show_message(state.message, kind="model", actions=[("Cancel", state.cancel)],
+                                progress=state.progress, closable=False)
+        elif state.phase is Phase.UNAVAILABLE:
+            banner.show_message(
+                state.message + "<br>If you have the model file (for example copied from another "
+                "computer), photoclip can use it.",
+                actions=[("Use a model file…", self.use_model_file), ("Try again", state.load)], closable=False)
+        elif state.phase is Phase.CANCELLED:
+            banner.show_message(state.message, actions=[("Download again", state.load),
+                                                        ("Use a model file…", self.use_model_file)])
+        elif state.phase is Phase.FAILED:
+            banner.show_message(state.message, actions=[("Use a model file…", self.use_model_file),
+                                                        ("Settings…", self.open_settings), ("Try again", state.load)],
+                                closable=False)
+        else:
+            banner.hide()
+        if state.phase in (Phase.UNAVAILABLE, Phase.FAILED) and self.error_banner.text.text()[1:] in state.message:
+            self.error_banner.hide()  # the worker said the same thing first
+        if state.phase is Phase.LOADING:
+            self.index_status.set_message("Loading the search model…")
+        if state.phase is Phase.READY:
+            gctune.settle_after_startup()
+        if state.phase is Phase.READY and not self.index_status.running and self.status is not None:
+            counts = self.status.counts
+            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed)
+        self._update_banner_box()
+
+    def _update_banner_box(self) -> None:
+        in_preview = self.pages.currentWidget() is self.preview if hasattr(self, "pages") else False
+        visible = not in_preview and not (self.model_banner.isHidden() and self.error_banner.isHidden())
+        self._banner_box.setVisible(visible)
+        self._banner_box.layout().setContentsMargins(16, 12 if visible else 0, 16, 4 if visible else 0)
+
+    def use_model_file(self) -> None:
+        path = pick_model_file(self, self.library.settings.model_file or "")
+        if path:
+            settings = config.load_settings(self.library.directory)
+            self._reopen(dataclasses.replace(settings, model_file=path))
+
+    def open_settings(self) -> None:
+        current = config.load_settings(self.library.directory)
+        dialog = SettingsDialog(current, self)
+        if dialog.exec():
+            chosen = dialog.settings()
+            if chosen != current:
+                self._reopen(chosen)
+
+    def _set_writable(self, writable: bool) -> None:
+        self.sidebar.add_button.setEnabled(writable)
+        self.welcome.add_button.setEnabled(writable)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1240, 800)

@@ -1,0 +1,116 @@
+"""Getting the search model ready: load it (downloading it once, with progress) in the
+background, let the user cancel, and say plainly why when it cannot be had (offline).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from photoclip.errors import DownloadCancelled, ModelError, ModelUnavailableError
+from photoclip.gui.ops import Ops
+from photoclip.library import Library
+
+log = logging.getLogger(__name__)
+
+
+class Phase(enum.Enum):
+    IDLE = "idle"
+    LOADING = "loading"
+    DOWNLOADING = "downloading"
+    READY = "ready"
+    UNAVAILABLE = "unavailable"  # not on disk and cannot be downloaded; a file can be chosen
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class _Relay(QObject):
+    download = Signal(int, object)  # bytes done, bytes total or None
+
+
+class ModelState(QObject):
+    """Where the model stands; `changed` whenever `phase`, `message` or `progress` move."""
+
+    changed = Signal()
+
+    def __init__(self, ops: Ops, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self.phase = Phase.IDLE
+        self.message = ""
+        self.label = ""
+        self.progress: tuple[int, int | None] = (0, None)
+        self._cancel: threading.Event | None = None
+        self._relay = _Relay(self)
+        self._relay.download.connect(self.download_progress)
+        self._token = 0
+
+    @property
+    def ready(self) -> bool:
+        return self.phase is Phase.READY
+
+    @property
+    def busy(self) -> bool:
+        return self.phase in (Phase.LOADING, Phase.DOWNLOADING)
+
+    def load(self) -> None:
+        """Load the library's model in the background (a no-op while one load is running)."""
+        if self.busy:
+            return
+        self._token += 1
+        token = self._token
+        cancel = self._cancel = threading.Event()
+        relay = self._relay
+
+        def progress(done: int, total: int | None) -> None:
+            relay.download.emit(done, total)  # pool thread -> GUI thread
+
+        def work(lib: Library) -> str:
+            lib.encoder(progress=progress, cancel=cancel)
+            return lib.model_spec.label
+
+        self._set(Phase.LOADING, "Loading the search model…")
+        self._ops.query(work, lambda label: self._loaded(token, label), lambda exc: self._failed(token, exc),
+                        parent=self)
+
+    def cancel(self) -> None:
+        """Stop a download; what was fetched so far is thrown away."""
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def download_progress(self, done: int, total: int | None) -> None:
+        """Bytes of the weights fetched so far (from our own load or the worker's)."""
+        self.progress = (done, total)
+        if self.phase is not Phase.READY:
+            self.phase = Phase.DOWNLOADING
+            size = f" of {total / 1e6:,.0f} MB" if total else ""
+            self.message = f"Downloading the search model (once): {done / 1e6:,.0f} MB{size}…"
+        self.changed.emit()
+
+    def _loaded(self, token: int, label: str) -> None:
+        if token == self._token:
+            self.label = label
+            self._set(Phase.READY, "")
+
+    def _failed(self, token: int, exc: BaseException) -> None:
+        if token != self._token:
+            return
+        if isinstance(exc, DownloadCancelled):
+            self._set(Phase.CANCELLED, "The model download was cancelled. Search needs the model; "
+                                       "download it again when you are ready, or use a model file you have.")
+        elif isinstance(exc, ModelUnavailableError):
+            log.warning("model unavailable: %s", exc)
+            self._set(Phase.UNAVAILABLE, f"The search model is not available: {exc}")
+        elif isinstance(exc, ModelError):
+            log.warning("model not usable: %s", exc)
+            self._set(Phase.FAILED, f"The search model could not be loaded: {exc}")
+        else:
+            log.error("loading the model failed", exc_info=exc)
+            self._set(Phase.FAILED, f"The search model could not be loaded: {exc}")
+
+    def _set(self, phase: Phase, message: str) -> None:
+        self.phase, self.message = phase, message
+        self.changed.emit()

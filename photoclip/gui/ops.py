@@ -1,0 +1,115 @@
+"""Run library work off the GUI thread and hand the result back to it (Anki's QueryOp and
+CollectionOp, without a global main window).
+
+    ops.query(lambda lib: lib.search(text), success=self.show_hits, parent=self)
+
+The function gets the library, never a widget. It runs on a pool thread; `success` or
+`failure` then runs on the GUI thread through a queued signal. A relay is parented to the
+widget that asked, so a result whose widget is gone is dropped instead of crashing.
+Reads share a small pool (they wait on the model and the index, not on each other);
+changes go through a one-thread pool so the catalog is never written from two threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from photoclip.library import Library
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Failure = Callable[[BaseException], None]
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread; its signals carry one op's outcome back there."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # delivered to the GUI, which decides what to say
+            outcome, payload = "failed", exc
+        else:
+            outcome, payload = "succeeded", result
+        try:
+            getattr(self._relay, outcome).emit(payload)
+        except RuntimeError:  # the widget that asked was closed meanwhile
+            log.debug("op result dropped: its receiver is gone")
+
+
+class Ops(QObject):
+    """The one way the GUI runs library calls; `error` reports failures nobody handled."""
+
+    error = Signal(object)  # BaseException
+
+    def __init__(self, library: Library, parent: QObject | None = None, readers: int = 3) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(readers)
+        self._writes = QThreadPool(self)
+        self._writes.setMaxThreadCount(1)
+
+    def query(
+        self,
+        op: Callable[[Library], T],
+        success: Callable[[T], None],
+        failure: Failure | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """Read from the library in the background (search, photo rows, status)."""
+        self._start(self._reads, op, success, failure, parent)
+
+    def change(
+        self,
+        op: Callable[[Library], T],
+        success: Callable[[T], None] | None = None,
+        failure: Failure | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """Write through the single writer thread, in the order asked."""
+        self._start(self._writes, op, success or (lambda _result: None), failure, parent)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until every op has run (shutdown and tests only)."""
+        return self._reads.waitForDone(msecs) and self._writes.waitForDone(msecs)
+
+    def _start(
+        self,
+        pool: QThreadPool,
+        op: Callable[[Library], Any],
+        success: Callable[[Any], None],
+        failure: Failure | None,
+        parent: QObject | None,
+    ) -> None:
+        relay = _Relay(parent if parent is not None else self)
+        library = self.library
+
+        def delivered(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def deliver(payload: Any) -> None:
+                relay.deleteLater()
+                callback(payload)
+            return deliver
+
+        relay.succeeded.connect(delivered(success))
+        relay.failed.connect(delivered(failure or self._unhandled))
+        pool.start(_Job(lambda: op(library), relay))
+
+    def _unhandled(self, exc: BaseException) -> None:
+        log.warning("background op failed: %s", exc, exc_info=exc)
+        self.error.emit(exc)

@@ -1,0 +1,296 @@
+"""The large view of one photo: the picture, what is known about it, and what to do next
+(find similar photos, open it, show it in its folder). Arrow keys step through the grid.
+
+The picture is decoded in the background at screen size (EXIF orientation applied, HEIC
+included, through `imaging`); until it arrives the grid's thumbnail stands in.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip import imaging
+from photoclip.catalog import Photo
+from photoclip.gui import desktop, icons, theme
+from photoclip.gui.grid import format_date
+from photoclip.gui.ops import Ops
+from photoclip.ids import PhotoId
+from photoclip.library import Library
+
+log = logging.getLogger(__name__)
+
+MAX_PREVIEW_SIDE = 2560
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    photo: Photo | None
+    image: QImage | None
+    failure: str | None
+
+
+def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
+    """The photo's row and its picture at `side` (pool thread: QImage only, never QPixmap)."""
+    photo = library.photo(photo_id)
+    if photo is None:
+        return _Loaded(None, None, "This photo is no longer in the library.")
+    try:
+        data = imaging.make_thumbnail(photo.path, side)
+    except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
+        return _Loaded(photo, None, f"Cannot show this photo: {exc}")
+    image = QImage.fromData(data)
+    return _Loaded(photo, None if image.isNull() else image, None if not image.isNull() else "Cannot decode it")
+
+
+def format_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} bytes"
+
+
+class _Canvas(QWidget):
+    """The picture, fitted to the space, on a dark background."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._pixmap: QPixmap | None = None
+        self._message = ""
+
+    def set_pixmap(self, pixmap: QPixmap | None, message: str = "") -> None:
+        self._pixmap, self._message = pixmap, message
+        self.update()
+
+    def pixmap(self) -> QPixmap | None:
+        return self._pixmap
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#1b1e24"))
+        area = self.rect().adjusted(24, 16, -24, -16)
+        if self._pixmap is not None and not self._pixmap.isNull():
+            size = self._pixmap.deviceIndependentSize().toSize()
+            size.scale(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            if size.width() > self._pixmap.deviceIndependentSize().width() * 2:  # tiny photos: do not blow up past 2x
+                size = (self._pixmap.deviceIndependentSize() * 2).toSize()
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(area.center())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(target, self._pixmap)
+        if self._message:
+            painter.setPen(QColor("#d5d9e0"))
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
+        painter.end()
+
+
+class PreviewPage(QWidget):
+    """One photo, large. Emits what the user asks; the window does it."""
+
+    close_requested = Signal()
+    step_requested = Signal(int)  # -1 previous, +1 next
+    find_similar_requested = Signal(int)  # PhotoId
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PreviewPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._ops = ops
+        self._photo_id: PhotoId | None = None
+        self._photo: Photo | None = None
+        self._token = 0
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.setSpacing(0)
+        left.addWidget(self._build_bar())
+        self.canvas = _Canvas()
+        left.addWidget(self.canvas, 1)
+        outer.addLayout(left, 1)
+        outer.addWidget(self._build_info())
+
+    # building
+
+    def _build_bar(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("PreviewBar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.back_button = self._bar_button("back", "Back to the photos (Esc)")
+        self.back_button.setText("  Back")
+        self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.back_button.clicked.connect(self.close_requested)
+        self.position_label = QLabel("")
+        self.prev_button = self._bar_button("chevron-left", "Previous photo (←)")
+        self.prev_button.clicked.connect(lambda: self.step_requested.emit(-1))
+        self.next_button = self._bar_button("chevron-right", "Next photo (→)")
+        self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
+        layout.addWidget(self.back_button)
+        layout.addStretch(1)
+        layout.addWidget(self.prev_button)
+        layout.addWidget(self.position_label)
+        layout.addWidget(self.next_button)
+        layout.addStretch(1)
+        spacer = QWidget()
+        spacer.setFixedWidth(self.back_button.sizeHint().width())
+        layout.addWidget(spacer)
+        return bar
+
+    def _bar_button(self, icon_name: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(icons.icon(icon_name, "#e8ebf0"))
+        button.setIconSize(QSize(20, 20))
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def _build_info(self) -> QWidget:
+        panel = QFrame()
+        panel.setObjectName("PreviewInfo")
+        panel.setFixedWidth(300)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(20, 22, 20, 20)
+        layout.setSpacing(14)
+        self.name_label = QLabel("")
+        self.name_label.setObjectName("PreviewName")
+        self.name_label.setWordWrap(True)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.name_label)
+
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(12)
+        facts.setVerticalSpacing(8)
+        self._facts: dict[str, QLabel] = {}
+        for row, key in enumerate(("Folder", "Size", "Dimensions", "Taken", "Match")):
+            name = QLabel(key)
+            name.setObjectName("InfoKey")
+            value = QLabel("")
+            value.setObjectName("InfoValue")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            facts.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(value, row, 1)
+            self._facts[key] = value
+            self._facts[key + ":key"] = name
+        facts.setColumnStretch(1, 1)
+        layout.addLayout(facts)
+        layout.addSpacing(6)
+
+        self.similar_button = QPushButton(icons.icon("similar", "#ffffff"), "  Find similar photos")
+        self.similar_button.setProperty("primary", True)
+        self.similar_button.clicked.connect(self._find_similar)
+        self.open_button = QPushButton(icons.icon("open-external"), "  Open with default app")
+        self.open_button.clicked.connect(self._open)
+        self.folder_button = QPushButton(icons.icon("folder-open"), "  Show in folder")
+        self.folder_button.clicked.connect(self._show_in_folder)
+        for button in (self.similar_button, self.open_button, self.folder_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(36)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        hint = QLabel("← → previous / next   ·   Esc back")
+        hint.setObjectName("Muted")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        return panel
+
+    # showing a photo
+
+    @property
+    def photo_id(self) -> PhotoId | None:
+        return self._photo_id
+
+    @property
+    def photo(self) -> Photo | None:
+        return self._photo
+
+    def show_photo(self, photo_id: PhotoId, score: float | None, position: tuple[int, int],
+                   placeholder: QPixmap | None, path: Path | None = None) -> None:
+        """Show `photo_id` now with what is at hand, then the full picture and facts."""
+        self._token += 1
+        token = self._token
+        self._photo_id, self._photo = photo_id, None
+        self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
+        self.prev_button.setEnabled(position[0] > 0)
+        self.next_button.setEnabled(position[0] + 1 < position[1])
+        self.name_label.setText(path.name if path else "")
+        for key in ("Folder", "Size", "Dimensions", "Taken"):
+            self._facts[key].setText("…")
+        self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
+        self._facts["Match"].setVisible(score is not None)
+        self._facts["Match:key"].setVisible(score is not None)
+        self.canvas.set_pixmap(placeholder, "" if placeholder is not None else "Loading…")
+        ratio = self.devicePixelRatioF() or 1.0
+        side = min(MAX_PREVIEW_SIDE, round(max(self.canvas.width(), self.canvas.height(), 800) * ratio))
+
+        def loaded(result: _Loaded) -> None:
+            if token == self._token:
+                self._show_loaded(result, ratio)
+
+        self._ops.query(lambda lib: _load(lib, photo_id, side), loaded, parent=self)
+
+    def _show_loaded(self, result: _Loaded, ratio: float) -> None:
+        photo = result.photo
+        self._photo = photo
+        if photo is not None:
+            self.name_label.setText(photo.path.name)
+            self._facts["Folder"].setText(str(photo.path.parent))
+            self._facts["Size"].setText(format_size(photo.size))
+            self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
+                                              if photo.width and photo.height else "not read yet")
+            self._facts["Taken"].setText(format_date(photo.taken_at) or "unknown")
+        for button in (self.open_button, self.folder_button, self.similar_button):
+            button.setEnabled(photo is not None)
+        if result.image is not None:
+            pixmap = QPixmap.fromImage(result.image)
+            pixmap.setDevicePixelRatio(ratio)
+            self.canvas.set_pixmap(pixmap)
+        elif result.failure:
+            self.canvas.set_pixmap(None, result.failure)
+
+    # actions
+
+    def _find_similar(self) -> None:
+        if self._photo_id is not None:
+            self.find_similar_requested.emit(int(self._photo_id))
+
+    def _open(self) -> None:
+        if self._photo is not None:
+            desktop.open_with_default_app(self._photo.path)
+
+    def _show_in_folder(self) -> None:
+        if self._photo is not None:
+            desktop.show_in_folder(self._photo.path)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp):
+            self.step_requested.emit(-1)
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+            self.step_requested.emit(1)
+        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_Space, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.close_requested.emit()
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,121 @@
+"""Screenshots of the real app for the README and the docs: `make screenshots`.
+
+Runs offscreen on a throw-away library of generated scenes with the shipped tiny model and
+the real worker, and saves what a person would see: the first run (welcome), indexing in
+progress, search results, and the preview. Nothing is staged by hand: each picture is
+taken when the app itself reaches that state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+log = logging.getLogger("photoclip.screenshots")
+
+MODEL = "photoclip-tiny"
+SIZE = (1280, 800)
+
+
+def spin(app: QApplication, seconds: float) -> None:
+    """Let the event loop run for `seconds` (results and thumbnails arrive meanwhile)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.01)
+
+
+def wait_for(app: QApplication, condition: Callable[[], bool], timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError(f"gave up waiting for {what} after {timeout:.0f} s")
+        spin(app, 0.05)
+
+
+def save(widget: QWidget, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    widget.grab().save(str(path))
+    log.info("wrote %s", path)
+    return path
+
+
+def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
+    from photoclip.gui.app import make_app
+    from photoclip.library import Library
+    from photoclip.tinyclip.scenes import write_scene_folder
+
+    app = make_app()
+    from photoclip.gui.main_window import MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="photoclip-shots-") as tmp:
+        folder = Path(tmp) / "Pictures" / "Holidays"
+        write_scene_folder(folder, seed=2024, count=photos, size=320)
+        library = Library.open(Path(tmp) / "library", model=MODEL, model_file=model_file)
+        window = MainWindow(library, watch=False)
+        try:
+            window.resize(*SIZE)
+            window.show()
+            wait_for(app, lambda: window.status is not None and window.model_state.ready, 120, "the model")
+            spin(app, 0.3)
+            written.append(save(window, out, "welcome"))
+
+            progress: list[object] = []
+            assert window.bridge is not None
+            window.bridge.progress.connect(progress.append)
+            window.add_folder(folder)
+            wait_for(app, lambda: bool(progress) and progress[-1].done >= progress[-1].total * 0.35, 180,
+                     "indexing to get going")
+            wait_for(app, lambda: window.model.rowCount() > 0 and window.loader.pending() == 0, 30, "thumbnails")
+            spin(app, 0.2)
+            written.append(save(window, out, "indexing"))
+
+            assert window.worker is not None
+            wait_for(app, lambda: not window.worker.busy and not window.index_status.running, 300, "indexing to end")
+            window.search_field.setFocus()
+            window.search_field.setText("a red circle")
+            wait_for(app, lambda: window.view.kind == "search" and not window._search_pending()
+                     and window.model.rowCount() > 0, 60, "search results")
+            window.grid.setCurrentIndex(window.model.index(0, 0))
+            wait_for(app, lambda: window.loader.pending() == 0, 30, "thumbnails")
+            spin(app, 0.3)
+            written.append(save(window, out, "search"))
+
+            window.open_preview(window.model.index(0, 0))
+            wait_for(app, lambda: window.preview.photo is not None, 30, "the preview")
+            spin(app, 0.3)
+            written.append(save(window, out, "preview"))
+        finally:
+            window.shutdown()
+            window.close()
+            library.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default="docs/screenshots", help="folder for the PNGs")
+    parser.add_argument("--photos", type=int, default=600, help="generated photos in the demo library")
+    parser.add_argument("--model-file", help="weights to use instead of the shipped tiny model's")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for path in take(Path(args.out), args.photos, args.model_file):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

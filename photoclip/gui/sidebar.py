@@ -1,0 +1,233 @@
+"""The sidebar: the whole library, the watched folders (offline ones greyed with their own
+icon), and the views still to come (tags, duplicates) shown but disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip.catalog import Root
+from photoclip.gui import icons, theme
+from photoclip.ids import RootId
+
+log = logging.getLogger(__name__)
+
+KindRole = Qt.ItemDataRole.UserRole + 1
+PathRole = Qt.ItemDataRole.UserRole + 2
+RootIdRole = Qt.ItemDataRole.UserRole + 3
+OnlineRole = Qt.ItemDataRole.UserRole + 4
+
+
+class _Tree(QTreeWidget):
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class Sidebar(QFrame):
+    """Navigation. Says what the user picked; the window decides what that shows."""
+
+    library_selected = Signal()
+    folder_selected = Signal(object)  # Root
+    add_folder_requested = Signal()
+    remove_folder_requested = Signal(object)  # Root
+    show_folder_requested = Signal(object)  # Root (open in the file manager)
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Sidebar")
+        self.setFixedWidth(236)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 14, 0, 12)
+        layout.setSpacing(8)
+
+        brand = QHBoxLayout()
+        brand.setContentsMargins(16, 0, 16, 6)
+        logo = QLabel()
+        logo.setPixmap(icons.app_icon().pixmap(28, 28))
+        title = QLabel("photoclip")
+        title.setObjectName("AppTitle")
+        brand.addWidget(logo)
+        brand.addWidget(title)
+        brand.addStretch(1)
+        layout.addLayout(brand)
+
+        self.tree = _Tree()
+        self.tree.setObjectName("SidebarTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(0)
+        self.tree.setIconSize(QSize(18, 18))
+        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.delete_pressed.connect(self._remove_current)
+        layout.addWidget(self.tree, 1)
+
+        self._library_item = self._section("Library")
+        self.all_photos = self._entry(self._library_item, "All photos", "library", "library")
+        self._folders_item = self._section("Folders")
+        self._no_folders = self._entry(self._folders_item, "No folders yet", "folder", "placeholder")
+        self._no_folders.setFlags(Qt.ItemFlag.NoItemFlags)
+        self._soon_item = self._section("Coming soon")
+        for label, icon_name in (("Tags", "tag"), ("Duplicates", "duplicates")):
+            item = self._entry(self._soon_item, label, icon_name, "soon")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setToolTip(0, f"{label} will arrive in a coming version of photoclip")
+        self.tree.expandAll()
+        self.tree.setCurrentItem(self.all_photos)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(12, 0, 12, 0)
+        buttons.setSpacing(6)
+        self.add_button = QPushButton(icons.icon("folder-add"), "  Add folder…")
+        self.add_button.setToolTip("Add a folder of photos to the library")
+        self.add_button.clicked.connect(self.add_folder_requested)
+        self.settings_button = QPushButton(icons.icon("settings"), "")
+        self.settings_button.setToolTip("Settings")
+        self.settings_button.setFixedWidth(38)
+        self.settings_button.clicked.connect(self.settings_requested)
+        buttons.addWidget(self.add_button, 1)
+        buttons.addWidget(self.settings_button)
+        layout.addLayout(buttons)
+
+    # content
+
+    def set_roots(self, roots: tuple[Root, ...] | list[Root]) -> None:
+        """Show these folders; the selection stays on the same folder when it is still there."""
+        current = self.current_root()
+        self.tree.blockSignals(True)
+        try:
+            for item in [self._folders_item.child(i) for i in range(self._folders_item.childCount())]:
+                if item is not self._no_folders:
+                    self._folders_item.removeChild(item)
+            self._no_folders.setHidden(bool(roots))
+            reselect = None
+            for root in roots:
+                item = self._folder_entry(root)
+                if current is not None and root.id == current.id:
+                    reselect = item
+            if current is not None:
+                self.tree.setCurrentItem(reselect or self.all_photos)
+        finally:
+            self.tree.blockSignals(False)
+        if current is not None and reselect is None:
+            self.library_selected.emit()
+
+    def folder_items(self) -> list[QTreeWidgetItem]:
+        return [self._folders_item.child(i) for i in range(self._folders_item.childCount())
+                if self._folders_item.child(i) is not self._no_folders]
+
+    def current_root(self) -> Root | None:
+        item = self.tree.currentItem()
+        if item is None or item.data(0, KindRole) != "folder":
+            return None
+        return self._root_of(item)
+
+    def select_library(self) -> None:
+        """Point the selection at "All photos" without announcing it (the window already knows)."""
+        self.tree.blockSignals(True)
+        self.tree.setCurrentItem(self.all_photos)
+        self.tree.blockSignals(False)
+
+    def clear_selection(self) -> None:
+        """No entry highlighted (search and similar results belong to none)."""
+        self.tree.blockSignals(True)
+        self.tree.setCurrentItem(None)
+        self.tree.clearSelection()
+        self.tree.blockSignals(False)
+
+    # building
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self.tree, [title.upper()])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.8)
+        font.setWeight(QFont.Weight.DemiBold)
+        font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.8)
+        item.setFont(0, font)
+        item.setForeground(0, QBrush(QColor(theme.FAINT)))
+        item.setSizeHint(0, QSize(10, 30))
+        item.setData(0, KindRole, "section")
+        return item
+
+    def _entry(self, parent: QTreeWidgetItem, text: str, icon_name: str, kind: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [text])
+        item.setIcon(0, icons.icon(icon_name))
+        item.setData(0, KindRole, kind)
+        return item
+
+    def _folder_entry(self, root: Root) -> QTreeWidgetItem:
+        name = root.path.name or str(root.path)
+        item = self._entry(self._folders_item, name, "folder" if root.online else "folder-offline", "folder")
+        item.setData(0, PathRole, str(root.path))
+        item.setData(0, RootIdRole, int(root.id))
+        item.setData(0, OnlineRole, root.online)
+        if root.online:
+            item.setToolTip(0, str(root.path))
+        else:
+            item.setText(0, f"{name}  (offline)")
+            item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
+            item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
+            item.setToolTip(0, f"{root.path}\nOffline: the folder cannot be reached (unplugged drive?). "
+                               "Its photos stay in the library and come back when it does.")
+        return item
+
+    def _root_of(self, item: QTreeWidgetItem) -> Root:
+        return Root(RootId(int(item.data(0, RootIdRole))), Path(item.data(0, PathRole)), bool(item.data(0, OnlineRole)))
+
+    # interaction
+
+    def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        kind = item.data(0, KindRole)
+        if kind == "library":
+            self.library_selected.emit()
+        elif kind == "folder":
+            self.folder_selected.emit(self._root_of(item))
+
+    def _remove_current(self) -> None:
+        root = self.current_root()
+        if root is not None:
+            self.remove_folder_requested.emit(root)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        menu = QMenu(self)
+        if item is not None and item.data(0, KindRole) == "folder":
+            root = self._root_of(item)
+            show = QAction(icons.icon("folder-open"), "Show in file manager", menu)
+            show.setEnabled(root.online)
+            show.triggered.connect(lambda: self.show_folder_requested.emit(root))
+            remove = QAction(icons.icon("minus"), "Remove from library…", menu)
+            remove.triggered.connect(lambda: self.remove_folder_requested.emit(root))
+            menu.addAction(show)
+            menu.addAction(remove)
+            menu.addSeparator()
+        add = QAction(icons.icon("folder-add"), "Add folder…", menu)
+        add.triggered.connect(self.add_folder_requested)
+        menu.addAction(add)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

@@ -1,0 +1,185 @@
+"""Indexing progress for the status bar (done of total, speed, time left, pause/resume and
+the failures), and the dialog that lists the files that could not be read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip.gui import icons, theme
+
+log = logging.getLogger(__name__)
+
+
+def format_duration(seconds: float) -> str:
+    """'40 s', '3 min', '1 h 20 min': how long, as a person says it."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+class IndexStatus(QWidget):
+    """Left side of the status bar: what indexing is doing right now."""
+
+    pause_requested = Signal(bool)  # True: pause, False: resume
+    failures_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(10)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setFixedWidth(150)
+        self.label = QLabel("")
+        self.pause_button = QToolButton()
+        self.pause_button.setIconSize(QSize(14, 14))
+        self.pause_button.clicked.connect(self._toggle)
+        self.failures_button = QToolButton()
+        self.failures_button.setObjectName("LinkButton")
+        self.failures_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.failures_button.setIcon(icons.icon("warning", theme.DANGER))
+        self.failures_button.setIconSize(QSize(14, 14))
+        self.failures_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.failures_button.setToolTip("Show the files that could not be read")
+        self.failures_button.clicked.connect(self.failures_requested)
+        for widget in (self.bar, self.label, self.pause_button, self.failures_button):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self._paused = False
+        self._running = False
+        self.set_idle(None)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def set_progress(self, done: int, total: int, failed: int, rate: float, eta_s: float | None,
+                     paused: bool) -> None:
+        """A progress report from the worker."""
+        if total <= 0 and not paused:
+            self.set_idle(None)
+            return
+        self._running, self._paused = True, paused
+        self.bar.setVisible(total > 0)
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(done, total))
+        if paused:
+            text = f"Paused · {done:,} of {plural(total, 'photo')} indexed" if total else "Indexing paused"
+        else:
+            text = f"Indexing {done:,} of {plural(total, 'photo')}"
+            if rate > 0:
+                text += f" · {rate:,.0f} photos/s" if rate >= 10 else f" · {rate:.1f} photos/s"
+            if eta_s is not None and done < total:
+                text += f" · about {format_duration(eta_s)} left"
+        self.label.setText(text)
+        self.pause_button.show()
+        self._show_pause_state()
+        self._show_failures(failed)
+
+    def set_idle(self, indexed: int | None, failed: int = 0) -> None:
+        """Nothing to do: say how many photos are searchable (None: say nothing yet)."""
+        self._running, self._paused = False, False
+        self.bar.hide()
+        self.pause_button.hide()
+        self.label.setText("" if indexed is None else f"{plural(indexed, 'photo')} indexed")
+        self._show_failures(failed)
+
+    def set_message(self, text: str) -> None:
+        """A one-off line while nothing is being indexed (model loading, scanning)."""
+        if not self._running:
+            self.label.setText(text)
+
+    def _show_failures(self, failed: int) -> None:
+        self.failures_button.setVisible(failed > 0)
+        self.failures_button.setText(f"{failed:,} failed")
+
+    def _show_pause_state(self) -> None:
+        if self._paused:
+            self.pause_button.setIcon(icons.icon("play", theme.ACCENT))
+            self.pause_button.setToolTip("Resume indexing")
+        else:
+            self.pause_button.setIcon(icons.icon("pause", theme.MUTED))
+            self.pause_button.setToolTip("Pause indexing (photoclip stops using the processor)")
+
+    def _toggle(self) -> None:
+        self._paused = not self._paused
+        self._show_pause_state()
+        self.pause_requested.emit(self._paused)
+
+
+class FailuresDialog(QDialog):
+    """Every file that could not be indexed, with the reason, so a person can fix or ignore it."""
+
+    def __init__(self, failures: Sequence[tuple[Path, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Photos that could not be read")
+        self.resize(780, 420)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        intro = QLabel(
+            f"{plural(len(failures), 'file')} could not be read. They are skipped, not deleted; "
+            "photoclip tries again when a file changes."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(len(failures), 2)
+        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        for row, (path, reason) in enumerate(failures):
+            name = QTableWidgetItem(str(path))
+            name.setToolTip(str(path))
+            why = QTableWidgetItem(reason)
+            why.setToolTip(reason)
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, why)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = QPushButton("Copy list")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(
+            "\n".join(f"{path}\t{reason}" for path, reason in failures)))
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

@@ -1,0 +1,138 @@
+"""The look: Fusion with a light, calm palette and a small style sheet.
+
+Colours live here once, so widgets that paint themselves (the grid delegate, the empty
+states) use the same ones the style sheet does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+WINDOW = "#f6f7f9"
+SURFACE = "#ffffff"
+SIDEBAR = "#eef0f4"
+BORDER = "#dfe3e8"
+TEXT = "#1d2330"
+MUTED = "#6b7280"
+FAINT = "#9aa1ad"
+ACCENT = "#3a6fe0"
+ACCENT_DARK = "#2f5cc0"
+ACCENT_SOFT = "#e3ebfc"
+PLACEHOLDER = "#e6e9ee"
+DANGER = "#c2410c"
+OFFLINE = "#9aa1ad"
+
+STYLE_SHEET = f"""
+QMainWindow, QDialog {{ background: {WINDOW}; }}
+QToolTip {{ background: {TEXT}; color: white; border: none; padding: 5px 8px; border-radius: 4px; }}
+
+#Sidebar {{ background: {SIDEBAR}; border: none; border-right: 1px solid {BORDER}; }}
+#SidebarTree {{ background: transparent; border: none; outline: 0; font-size: 10pt; }}
+#SidebarTree::item {{ padding: 5px 4px; border-radius: 6px; margin: 1px 6px; color: {TEXT}; }}
+#SidebarTree::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; }}
+#SidebarTree::item:hover:!selected {{ background: #e4e7ed; }}
+#SidebarTree::branch {{ background: transparent; border: none; image: none; }}
+#AppTitle {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
+
+#TopBar {{ background: {SURFACE}; border-bottom: 1px solid {BORDER}; }}
+#SearchField {{
+    background: {WINDOW}; border: 1px solid {BORDER}; border-radius: 9px;
+    padding: 7px 10px; font-size: 11pt; color: {TEXT};
+    selection-background-color: {ACCENT};
+}}
+#SearchField:focus {{ border: 1px solid {ACCENT}; background: {SURFACE}; }}
+
+#ViewTitle {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
+#ViewSubtitle {{ color: {MUTED}; }}
+#PhotoGrid {{ background: {SURFACE}; border: none; }}
+
+QPushButton {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 7px;
+    padding: 6px 14px; color: {TEXT};
+}}
+QPushButton:hover {{ background: #f0f2f5; }}
+QPushButton:pressed {{ background: #e6e9ee; }}
+QPushButton:disabled {{ color: {FAINT}; }}
+QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600; }}
+QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
+QPushButton#BigButton {{ padding: 12px 26px; font-size: 12pt; border-radius: 9px; }}
+
+QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {TEXT}; }}
+QToolButton:hover {{ background: #e8ebf0; }}
+QToolButton:pressed {{ background: #dde1e7; }}
+QToolButton#LinkButton {{ color: {DANGER}; font-weight: 600; padding: 2px 6px; }}
+
+QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
+QStatusBar::item {{ border: none; }}
+QStatusBar QLabel {{ color: {MUTED}; }}
+QProgressBar {{
+    background: {PLACEHOLDER}; border: none; border-radius: 3px; max-height: 6px; min-height: 6px;
+}}
+QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
+
+#Banner {{ background: #fff7e6; border: 1px solid #f3d9a4; border-radius: 10px; }}
+#Banner QLabel {{ color: #7a4b00; }}
+#WelcomeTitle {{ font-size: 20pt; font-weight: 600; color: {TEXT}; }}
+#WelcomeText {{ font-size: 11pt; color: {MUTED}; }}
+#Muted {{ color: {MUTED}; }}
+
+#PreviewPage {{ background: #1b1e24; }}
+#PreviewInfo {{ background: {SURFACE}; border-left: 1px solid {BORDER}; }}
+#PreviewName {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
+#InfoKey {{ color: {MUTED}; }}
+#InfoValue {{ color: {TEXT}; }}
+#PreviewBar QToolButton {{ color: white; }}
+#PreviewBar QToolButton:hover {{ background: rgba(255, 255, 255, 0.12); }}
+#PreviewBar QLabel {{ color: #d5d9e0; }}
+
+QTableWidget {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; gridline-color: {BORDER}; }}
+QHeaderView::section {{ background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER}; padding: 5px; color: {MUTED}; }}
+QLineEdit, QComboBox, QSpinBox, QPlainTextEdit {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 4px 6px;
+}}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {ACCENT}; }}
+QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
+QScrollBar::handle:vertical {{ background: #c9ced6; border-radius: 3px; min-height: 30px; }}
+QScrollBar::handle:vertical:hover {{ background: #aeb4bf; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
+"""
+
+
+def palette() -> QPalette:
+    """Fusion's palette roles in our colours (widgets not covered by the style sheet)."""
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: WINDOW,
+        QPalette.ColorRole.WindowText: TEXT,
+        QPalette.ColorRole.Base: SURFACE,
+        QPalette.ColorRole.AlternateBase: WINDOW,
+        QPalette.ColorRole.Text: TEXT,
+        QPalette.ColorRole.Button: SURFACE,
+        QPalette.ColorRole.ButtonText: TEXT,
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: TEXT,
+        QPalette.ColorRole.ToolTipText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: FAINT,
+        QPalette.ColorRole.Link: ACCENT,
+        QPalette.ColorRole.Mid: BORDER,
+        QPalette.ColorRole.Midlight: "#eceff3",
+    }
+    for role, colour in roles.items():
+        pal.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(FAINT))
+    return pal
+
+
+def apply(app: QApplication) -> None:
+    """Fusion, our palette and style sheet, and a readable default font size."""
+    app.setStyle("Fusion")
+    app.setPalette(palette())
+    font = QFont(app.font())
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+    app.setStyleSheet(STYLE_SHEET)

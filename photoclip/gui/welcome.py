@@ -1,0 +1,53 @@
+"""The first-run panel: what photoclip does, and one big button to add a folder."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from photoclip.gui import icons
+
+
+class WelcomePanel(QWidget):
+    """Shown while the library has no folders."""
+
+    add_folder_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 40, 40, 40)
+        layout.addStretch(3)
+        logo = QLabel()
+        logo.setPixmap(icons.app_icon().pixmap(96, 96))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(logo)
+        layout.addSpacing(18)
+        title = QLabel("Find your photos by describing them")
+        title.setObjectName("WelcomeTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        layout.addSpacing(10)
+        text = QLabel(
+            "Add the folders where you keep your photos. photoclip looks at each photo on this "
+            "computer — nothing is uploaded — and then you can type what you remember, like "
+            "“kids at the lake” or “red car in the snow”."
+        )
+        text.setObjectName("WelcomeText")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setFixedWidth(560)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(26)
+        self.add_button = QPushButton(icons.icon("folder-add", "#ffffff"), "  Add a folder…")
+        self.add_button.setObjectName("BigButton")
+        self.add_button.setProperty("primary", True)
+        self.add_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.add_button.clicked.connect(self.add_folder_requested)
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(14)
+        hint = QLabel("Your photos are only read, never changed. You can add more folders later.")
+        hint.setObjectName("Muted")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        layout.addStretch(4)

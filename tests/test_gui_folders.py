@@ -1,0 +1,64 @@
+"""Folders in the sidebar: offline ones shown as such, browsing one folder, removing one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from photoclip.gui import theme
+from photoclip.gui.sidebar import OnlineRole
+from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
+
+
+def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    drive, home = tmp_path / "usb-drive", tmp_path / "home"
+    red_circle_folder(drive, with_red_circle=2, without=4, seed=1)
+    red_circle_folder(home, with_red_circle=2, without=2, seed=2)
+    library = open_library()
+    library.index([drive, home])
+    drive.rename(tmp_path / "unplugged")
+    window = make_window(library, worker=True)  # the worker's start-up scan finds the drive gone
+
+    def drive_item():
+        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("usb-drive")), None)
+
+    qtbot.waitUntil(lambda: drive_item() is not None and drive_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
+    item = drive_item()
+    assert item.text(0) == "usb-drive  (offline)"
+    assert item.foreground(0).color().name() == theme.OFFLINE
+    assert "Offline" in item.toolTip(0)
+    home_item = next(i for i in window.sidebar.folder_items() if i.text(0) == "home")
+    assert home_item.foreground(0).color().name() != theme.OFFLINE
+
+    window.sidebar.tree.setCurrentItem(item)
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 6,
+                    timeout=WAIT_MS)
+    assert window.subtitle_label.text().endswith("offline")
+    window.sidebar.tree.setCurrentItem(home_item)
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 4,
+                    timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(window.sidebar.all_photos)
+    qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 10,
+                    timeout=WAIT_MS)
+
+
+def test_removing_the_last_folder_forgets_its_photos_and_welcomes_again(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=1, without=3)
+    library = open_library()
+    library.index([folder])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4 and len(window.sidebar.folder_items()) == 1,
+                    timeout=WAIT_MS)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Ok)
+    window.sidebar.tree.setCurrentItem(window.sidebar.folder_items()[0])
+    window.sidebar._remove_current()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=WAIT_MS)
+    assert window.model.rowCount() == 0
+    assert window.sidebar.folder_items() == []
+    assert folder.is_dir() and len(list(folder.iterdir())) == 4  # the files are untouched

@@ -1,0 +1,154 @@
+"""The grid model and the thumbnail loader: ids only, paged in lazily, thumbnails made off
+the GUI thread into the library's cache, failures remembered, 100,000 rows stay cheap."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtWidgets import QWidget
+
+from photoclip import imaging
+from photoclip.gui import grid, thumbnails
+from photoclip.gui.app import make_app
+from photoclip.gui.grid import PhotoGridModel, PhotoGridView
+from photoclip.gui.ops import Ops
+from photoclip.gui.thumbnails import ThumbnailLoader
+from photoclip.ids import PhotoId
+from photoclip.search import SearchHit
+from tests.gui_support import WAIT_MS, broken_jpeg, red_circle_folder
+
+
+@pytest.fixture
+def scanned(open_library, tmp_path: Path):
+    """A library whose 20 photos are catalogued but not embedded (no model needed)."""
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=2, without=18)
+    library = open_library()
+    library.add_root(folder)
+    library.scan()
+    return library, folder
+
+
+@pytest.fixture
+def parts(qtbot, scanned):
+    make_app()
+    library, _ = scanned
+    ops = Ops(library)
+    loader = ThumbnailLoader(library, side=96)
+    model = PhotoGridModel(ops, loader)
+    yield library, ops, loader, model
+    loader.drop_queued()
+    loader.wait()
+    ops.wait()
+
+
+def test_the_library_view_pages_ids_in_as_the_view_asks(qtbot, parts, monkeypatch) -> None:
+    library, _, _, model = parts
+    monkeypatch.setattr(grid, "PAGE", 8)
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 8 and not model.is_loading, timeout=WAIT_MS)
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 16 and not model.is_loading, timeout=WAIT_MS)
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
+    assert not model.canFetchMore(QModelIndex())
+    assert model.ids == library.photos_by_date(0, 100)
+
+
+def test_a_refresh_keeps_the_selected_photo_selected(qtbot, parts) -> None:
+    _, _, _, model = parts
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 20, timeout=WAIT_MS)
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    chosen = model.photo_id(7)
+    view.setCurrentIndex(model.index(7, 0))
+    reordered = list(reversed(model.ids))[:15]
+    model._replace(reordered, {}, {})  # what a refresh does when the dates came in
+    assert model.ids == reordered
+    assert view.current_photo_id() == chosen
+
+
+def test_thumbnails_are_made_off_the_gui_thread_cached_on_disk_and_in_memory(qtbot, parts, monkeypatch) -> None:
+    library, _, loader, _ = parts
+    threads = []
+    real = imaging.ensure_thumbnail
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imaging, "ensure_thumbnail", spy)
+    pid = library.photos_by_date(0, 1)[0]
+    assert loader.pixmap(pid) is None  # asked, not waited for
+    with qtbot.waitSignal(loader.ready, timeout=WAIT_MS):
+        pass
+    pixmap = loader.pixmap(pid)
+    assert pixmap is not None and pixmap.width() == 96 and pixmap.height() == 96
+    assert threads == [False]
+    assert list(library.thumbnail_dir.rglob("*.jpg"))
+    assert loader.pixmap(pid) is pixmap and threads == [False]  # from memory, no new task
+
+
+def test_a_broken_photo_is_remembered_and_not_retried(qtbot, parts, scanned, monkeypatch) -> None:
+    library, _, loader, _ = parts
+    broken_jpeg(scanned[1] / "broken.jpg")
+    library.scan()
+    pid = library.catalog.photo_by_path(scanned[1] / "broken.jpg").id
+    tries = []
+    real = thumbnails.thumbnail_file
+    monkeypatch.setattr(thumbnails, "thumbnail_file", lambda *a: tries.append(1) or real(*a))
+    loader.pixmap(pid)
+    qtbot.waitUntil(lambda: loader.failure(pid) is not None, timeout=WAIT_MS)
+    for _ in range(3):
+        assert loader.pixmap(pid) is None
+    loader.wait()
+    assert len(tries) == 1
+
+
+def test_a_hundred_thousand_results_cost_only_what_is_visible(qtbot, parts) -> None:
+    _, _, loader, model = parts
+    requested = []
+    loader._request = requested.append  # count what the grid asks for; make nothing
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.resize(QSize(1000, 700))
+    view.setModel(model)
+    view.show()
+    hits = [SearchHit(PhotoId(i), Path(f"/photos/{i}.jpg"), 1 - i / 200_000) for i in range(1, 100_001)]
+    started = time.perf_counter()
+    model.show_hits(hits)
+    qtbot.wait(50)
+    view.scrollTo(model.index(60_000, 0))
+    view.viewport().repaint()
+    view.scrollToBottom()
+    view.viewport().repaint()
+    elapsed = time.perf_counter() - started
+    assert model.rowCount() == 100_000
+    assert len(requested) < 200  # a few screens of cells, not 100,000
+    assert elapsed < 2.0
+    assert len(view.findChildren(QWidget)) < 20  # scroll bars and viewport: no widget per photo
+    assert model.index(60_000, 0).data(Qt.ItemDataRole.DisplayRole) == "60001.jpg"
+
+
+@pytest.mark.parametrize("width", [640, 1000, 1333])
+def test_the_painted_cells_are_where_qt_lays_the_items_out(qtbot, parts, width: int) -> None:
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.resize(QSize(width, 500))
+    view.setModel(model)
+    view.show()
+    model.show_hits([SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in range(1, 400)])
+    qtbot.waitUntil(lambda: view.visualRect(model.index(398, 0)).isValid(), timeout=WAIT_MS)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    qtbot.wait(20)
+    for row in range(0, 399, 7):
+        assert view.cell_rect(row) == view.visualRect(model.index(row, 0)), row

@@ -1,0 +1,71 @@
+"""First run, adding a folder, and live indexing progress in the status bar (real worker)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from photoclip.gui import statusbar
+from tests.gui_support import WAIT_MS, broken_jpeg, make_window, red_circle_folder  # noqa: F401
+
+
+def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "Holidays"
+    red_circle_folder(folder, with_red_circle=6, without=18)
+    broken_jpeg(folder / "broken.jpg")
+    window = make_window(open_library(), worker=True)
+    assert window.pages.currentWidget() is window.welcome
+    assert window.welcome.add_button.isEnabled()
+
+    progress = []
+    window.bridge.progress.connect(progress.append)
+    labels: list[str] = []
+    window.bridge.progress.connect(lambda _event: labels.append(window.index_status.label.text()))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+    qtbot.mouseClick(window.welcome.add_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.welcome, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1].done == progress[-1].total == 25, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.index_status.running and window.model.rowCount() == 24, timeout=WAIT_MS)
+    assert any(label.startswith("Indexing ") and " of 25 photos" in label for label in labels), labels
+    assert [p.done for p in progress] == sorted(p.done for p in progress)
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "24 photos indexed", timeout=WAIT_MS)
+    assert [item.text(0) for item in window.sidebar.folder_items()] == ["Holidays"]
+
+    # the failure is counted, and a click lists it with its reason
+    assert window.index_status.failures_button.isVisible()
+    assert window.index_status.failures_button.text() == "1 failed"
+    shown = []
+    monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
+    qtbot.mouseClick(window.index_status.failures_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    table = shown[0].table
+    assert table.rowCount() == 1
+    assert table.item(0, 0).text() == str(folder / "broken.jpg")
+    assert table.item(0, 1).text()
+
+
+def test_pause_stops_indexing_and_resume_finishes_it(qtbot, make_window, open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=4, without=36, seed=3)
+    window = make_window(open_library(), worker=True)
+    progress = []
+    window.bridge.progress.connect(progress.append)
+    window.worker.pause()  # paused before the folder arrives: it is scanned, but nothing embedded
+    window.add_folder(folder)
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1].paused, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.status.counts.total == 40 and window.model.rowCount() == 40, timeout=WAIT_MS)
+    assert "aused" in window.index_status.label.text()
+    assert window.index_status.pause_button.isVisible()
+    assert window.index_status.pause_button.toolTip() == "Resume indexing"
+    qtbot.wait(300)
+    assert window.status.counts.indexed == 0 and all(p.done == 0 for p in progress)
+
+    qtbot.mouseClick(window.index_status.pause_button, Qt.MouseButton.LeftButton)
+    assert not window.worker.paused
+    qtbot.waitUntil(lambda: progress[-1].done == 40 and not window.index_status.running, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "40 photos indexed", timeout=WAIT_MS)

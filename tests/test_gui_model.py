@@ -1,0 +1,67 @@
+"""The model's readiness in the window: download progress with Cancel, and the way out when
+the model cannot be had (offline): a clear reason, "Use a model file…", and settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog
+
+from photoclip import config
+from photoclip.gui import main_window, settings_dialog
+from photoclip.gui.modelstate import Phase
+from tests.gui_support import MODEL_TIMEOUT_MS, make_window  # noqa: F401
+
+UNAVAILABLE_MODEL = "ViT-B-32:laion2b_s34b_b79k"
+
+
+def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
+    qtbot, make_window, open_library, monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    library = open_library(model=UNAVAILABLE_MODEL)
+    window = make_window(library, wait_model=False)
+    qtbot.waitUntil(lambda: window.model_state.phase is Phase.UNAVAILABLE, timeout=MODEL_TIMEOUT_MS)
+    banner = window.model_banner
+    assert banner.isVisible()
+    assert "offline" in banner.text.text()
+    assert banner.button_labels() == ["Use a model file…", "Try again"]
+
+    weights = tmp_path / "copied-from-my-laptop.safetensors"
+    weights.write_bytes(b"not really weights")
+    monkeypatch.setattr(main_window, "pick_model_file", lambda *args: str(weights))
+    banner.click("Use a model file…")
+    saved = json.loads((library.directory / config.SETTINGS_FILE).read_text())
+    assert saved["model_file"] == str(weights)
+    assert window.library is not library  # reopened with the new settings
+    qtbot.waitUntil(lambda: not window.model_state.busy, timeout=MODEL_TIMEOUT_MS)
+    assert window.model_state.phase is Phase.FAILED  # those bytes are no model: said, not crashed
+
+    def choose_tiny(dialog: settings_dialog.SettingsDialog) -> int:
+        dialog.model.setCurrentText("photoclip-tiny")
+        dialog.model_file.clear()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", choose_tiny)
+    window.open_settings()
+    qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
+    assert not window.model_banner.isVisible()
+    assert config.load_settings(library.directory) == dataclasses.replace(
+        config.Settings(), model="photoclip-tiny", model_file=None)
+
+
+def test_a_download_shows_its_progress_and_can_be_cancelled(qtbot, make_window, open_library) -> None:
+    window = make_window(open_library())
+    state = window.model_state
+    state.phase = Phase.LOADING  # as if the weights were not on disk yet
+    cancelled = []
+    state.cancel = lambda: cancelled.append(True)  # the real one stops library.encoder's download
+    state.download_progress(30_000_000, 120_000_000)
+    banner = window.model_banner
+    assert banner.isVisible()
+    assert "30 MB of 120 MB" in banner.text.text()
+    assert banner.progress.isVisible() and banner.progress.value() == 250
+    banner.click("Cancel")
+    assert cancelled == [True]

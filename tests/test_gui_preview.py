@@ -1,0 +1,93 @@
+"""The preview: opened from the grid, facts shown, arrows step, Esc returns, Find similar;
+and dropping an image file on the window finds photos like it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from photoclip.gui.main_window import SEARCH_LIMIT
+from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
+
+
+@pytest.fixture
+def window(qtbot, make_window, open_library, tmp_path: Path):
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=3, without=9)
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 12 and settled(window), timeout=WAIT_MS)
+    return window
+
+
+def test_enter_opens_the_preview_with_the_photos_facts_and_arrows_step(qtbot, window) -> None:
+    library, model = window.library, window.model
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(model.index(2, 0))
+    qtbot.keyClick(window.grid, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.preview
+    first = library.photo(model.photo_id(2))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview.photo_id == first.id
+    assert window.preview.name_label.text() == first.path.name
+    assert window.preview._facts["Dimensions"].text() == "192 × 192 pixels"
+    assert window.preview._facts["Folder"].text() == str(first.path.parent)
+    assert window.preview.position_label.text() == "3 of 12"
+    qtbot.waitUntil(lambda: window.preview.canvas.pixmap() is not None
+                    and window.preview.canvas.pixmap().width() >= 192, timeout=WAIT_MS)
+
+    qtbot.keyClick(window.preview, Qt.Key.Key_Right)
+    assert window.preview.photo_id == model.photo_id(3)
+    qtbot.keyClick(window.preview, Qt.Key.Key_Left)
+    qtbot.keyClick(window.preview, Qt.Key.Key_Left)
+    assert window.preview.photo_id == model.photo_id(1)
+
+    window.escape()  # what the window's Esc shortcut runs
+    assert window.pages.currentWidget() is not window.preview
+    assert window.grid.currentIndex().row() == 1
+
+
+def test_space_and_double_click_open_the_preview_too(qtbot, window) -> None:
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(window.model.index(0, 0))
+    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.preview
+    qtbot.keyClick(window.preview, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is not window.preview
+    rect = window.grid.visualRect(window.model.index(4, 0))
+    qtbot.mouseClick(window.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # Qt wants the press
+    qtbot.mouseDClick(window.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.pages.currentWidget() is window.preview
+    assert window.preview.photo_id == window.model.photo_id(4)
+
+
+def test_find_similar_from_the_preview_shows_the_nearest_photos(qtbot, window) -> None:
+    target = window.model.photo_id(5)
+    window.open_preview(window.model.index(5, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    qtbot.mouseClick(window.preview.similar_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window) and window.model.rowCount() > 0,
+                    timeout=WAIT_MS)
+    assert window.pages.currentWidget() is not window.preview
+    assert window.model.ids == [h.photo_id for h in window.library.similar(target, SEARCH_LIMIT)]
+    assert target not in window.model.ids
+    assert window.title_label.text() == f"Similar to {window.library.photo(target).path.name}"
+
+
+def test_dropping_an_image_file_finds_photos_like_it(qtbot, window, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    dropped = next(iter(red_circle_folder(outside, with_red_circle=1, without=0, seed=99)))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert event.isAccepted()
+    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window) and window.model.rowCount() > 0,
+                    timeout=WAIT_MS)
+    assert window.model.ids == [h.photo_id for h in window.library.similar(dropped, SEARCH_LIMIT)]
+    assert window.title_label.text() == f"Similar to {dropped.name}"

@@ -1,0 +1,108 @@
+"""Search as you type: debounced, off the GUI thread, stale answers dropped, scores on hover."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from photoclip.gui.grid import PhotoIdRole
+from photoclip.gui.main_window import SEARCH_LIMIT
+from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
+
+
+@pytest.fixture
+def indexed(open_library, tmp_path: Path):
+    folder = tmp_path / "photos"
+    scenes = red_circle_folder(folder)
+    library = open_library()
+    library.index([folder])
+    return library, scenes
+
+
+def wait_for_results(qtbot, window, text: str) -> None:
+    qtbot.waitUntil(lambda: window.view.kind == "search" and window.view.text == text and settled(window),
+                    timeout=WAIT_MS)
+
+
+def test_typing_a_red_circle_shows_the_photos_with_a_red_circle_first(qtbot, make_window, indexed) -> None:
+    library, scenes = indexed
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    by_id = {library.photo(pid).path: pid for pid in window.model.ids}
+    red = {by_id[path] for path, scene in scenes.items() if scene.has("red", "circle")}
+    top = window.model.ids[: len(red)]
+    assert len(red & set(top)) >= len(red) - 1, [library.photo(p).path.name for p in top]
+    assert window.model.ids[0] in red
+    assert window.title_label.text() == "“a red circle”"
+
+
+def test_the_search_runs_once_after_typing_stops_and_never_on_the_gui_thread(qtbot, make_window, indexed) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    calls: list[tuple[str, bool]] = []
+    real = library.search
+
+    def spy(query: str, limit: int = 20):
+        calls.append((query, threading.current_thread() is threading.main_thread()))
+        return real(query, limit)
+
+    library.search = spy  # type: ignore[method-assign]
+    qtbot.keyClicks(window.search_field, "a blue square")
+    wait_for_results(qtbot, window, "a blue square")
+    assert calls == [("a blue square", False)]
+
+
+def test_a_slow_older_search_never_replaces_a_newer_one(qtbot, make_window, indexed) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    real = library.search
+    release = threading.Event()
+
+    def slow_for_squares(query: str, limit: int = 20):
+        if "square" in query:
+            release.wait(10)  # answers only after the newer query has been shown
+        return real(query, limit)
+
+    library.search = slow_for_squares  # type: ignore[method-assign]
+    window.search_field.setText("a blue square")
+    window._search_return()  # Enter: search now
+    window.search_field.setText("a red circle")
+    window._search_return()
+    wait_for_results(qtbot, window, "a red circle")
+    expected = [h.photo_id for h in real("a red circle", SEARCH_LIMIT)]
+    release.set()
+    time.sleep(0.2)
+    qtbot.wait(200)  # the stale answer arrives now, and must be dropped
+    assert window.model.ids == expected
+    assert window.view.text == "a red circle"
+
+
+def test_hovering_a_result_shows_its_match_score(qtbot, make_window, indexed) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    best = library.search("a red circle", 1)[0]
+    index = window.model.index(0, 0)
+    assert index.data(PhotoIdRole) == best.photo_id
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert f"Match: {best.score:.3f}" in tip and best.path.name in tip
+
+
+def test_an_empty_query_shows_the_library_by_date_and_esc_gets_there(qtbot, make_window, indexed) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 20, timeout=WAIT_MS)
+    assert window.model.ids == library.photos_by_date(0, 100)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window), timeout=WAIT_MS)
+    assert window.search_field.text() == ""
+    assert window.model.ids == library.photos_by_date(0, 100)
+    assert window.title_label.text() == "All photos"
