@@ -77,7 +77,7 @@ def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
             assert window.bridge is not None
             window.bridge.progress.connect(progress.append)
             window.add_folder(folder)
-            wait_for(app, lambda: bool(progress) and progress[-1].done >= progress[-1].total * 0.35, 180,
+            wait_for(app, lambda: bool(progress) and progress[-1].done >= progress[-1].total * 0.2, 180,
                      "indexing to get going")
             wait_for(app, lambda: window.model.rowCount() > 0 and window.loader.pending() == 0, 30, "thumbnails")
             spin(app, 0.2)
@@ -108,7 +108,7 @@ def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default="docs/screenshots", help="folder for the PNGs")
-    parser.add_argument("--photos", type=int, default=600, help="generated photos in the demo library")
+    parser.add_argument("--photos", type=int, default=1500, help="generated photos in the demo library")
     parser.add_argument("--model-file", help="weights to use instead of the shipped tiny model's")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from photoclip.gui import icons
@@ -37,6 +38,7 @@ class WelcomePanel(QWidget):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setFixedWidth(560)
+        self._text = text
         layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(26)
         self.add_button = QPushButton(icons.icon("folder-add", "#ffffff"), "  Add a folder…")
@@ -51,3 +53,9 @@ class WelcomePanel(QWidget):
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
         layout.addStretch(4)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """A wrapped label is as tall as its styled font needs only once the style is applied."""
+        self._text.ensurePolished()
+        self._text.setMinimumHeight(self._text.heightForWidth(self._text.width()))
+        super().showEvent(event)
