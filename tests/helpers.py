@@ -18,7 +18,7 @@ def write_photo(path: Path, seed: int, size: tuple[int, int] = (160, 120), fmt: 
     return path
 
 
-def scene_folder(folder: Path, seed: int = 21, red_circles: int = 6, others: int = 24) -> dict[Path, object]:
+def scene_folder(folder: Path, seed: int = 0, red_circles: int = 8, others: int = 24) -> dict[Path, object]:
     """Generated scenes whose content is known: `red_circles` hold a red circle (some beside
     other shapes), the `others` are random scenes without one (red squares and blue circles
     included). Returns path -> Scene."""

@@ -26,6 +26,7 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
         return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("usb-drive")), None)
 
     qtbot.waitUntil(lambda: drive_item() is not None and drive_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)  # the sidebar is not rebuilt under our clicks
     item = drive_item()
     assert item.text(0) == "usb-drive  (offline)"
     assert item.foreground(0).color().name() == theme.OFFLINE

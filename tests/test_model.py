@@ -135,12 +135,20 @@ def test_int8_text_vectors_stay_within_a_hair_of_fp32() -> None:
 
 
 def test_int8_text_keeps_the_ranking_of_fp32() -> None:
+    import random
+
+    from photoclip.imaging import prepare_for_model
+    from photoclip.tinyclip.scenes import random_scene, render
+
     enc = load_encoder(resolve_model(TINY))
-    queries = ["a red circle", "a blue square", "a yellow star on sand", "a white triangle at night"]
-    candidates = padded_reference(enc, [f"{c} {s}" for c in ("red", "blue", "green", "yellow") for s in ("circle", "square", "star")])
-    fast = np.argsort(-(enc.encode_texts(queries) @ candidates.T), axis=1)[:, :3]
-    exact = np.argsort(-(padded_reference(enc, queries) @ candidates.T), axis=1)[:, :3]
+    rng = random.Random("int8-ranking")
+    crops = np.stack([prepare_for_model(render(random_scene(rng), 128), enc.image_size) for _ in range(60)])
+    images = enc.encode_images(crops)
+    queries = ["a red circle", "a blue square", "a yellow star on sand", "a white triangle at night", "green"]
+    fast = np.argsort(-(enc.encode_texts(queries) @ images.T), axis=1)[:, :5]
+    exact = np.argsort(-(padded_reference(enc, queries) @ images.T), axis=1)[:, :5]
     assert (fast[:, 0] == exact[:, 0]).all()
+    assert all(len(set(f) & set(e)) >= 4 for f, e in zip(fast, exact))
 
 
 def test_repeated_queries_come_from_the_text_cache() -> None:

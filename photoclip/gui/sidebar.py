@@ -55,6 +55,7 @@ class Sidebar(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._shown_roots: tuple[Root, ...] | None = None
         self.setObjectName("Sidebar")
         self.setFixedWidth(236)
         layout = QVBoxLayout(self)
@@ -116,6 +117,10 @@ class Sidebar(QFrame):
 
     def set_roots(self, roots: tuple[Root, ...] | list[Root]) -> None:
         """Show these folders; the selection stays on the same folder when it is still there."""
+        roots = tuple(roots)
+        if roots == self._shown_roots:
+            return  # status refreshes come often; rebuilding would drop a hover or a click in flight
+        self._shown_roots = roots
         current = self.current_root()
         self.tree.blockSignals(True)
         try:
