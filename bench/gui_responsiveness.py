@@ -66,7 +66,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photos", type=int, default=400)
+    parser.add_argument("--photos", type=int, default=3000)
     parser.add_argument("--interval-ms", type=int, default=10)
     parser.add_argument("--model", default="photoclip-tiny")
     parser.add_argument("--model-file", help="weights to use instead of the model's own")
