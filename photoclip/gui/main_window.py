@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -404,19 +405,12 @@ class MainWindow(QMainWindow):
         text = self.search_field.text().strip()
         if not text:
             return
-        self._search_seq += 1
-        seq = self._pending_seq = self._search_seq
         self.view = View("search", text=text)
         self.sidebar.clear_selection()
         if self.pages.currentWidget() is self.welcome:
             self.pages.setCurrentIndex(1)
         self._update_header()
-        self.ops.query(
-            lambda lib: lib.search(text, limit=SEARCH_LIMIT),
-            lambda hits: self._results(seq, hits),
-            lambda exc: self._results_failed(seq, exc, "search"),
-            parent=self,
-        )
+        self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT), "search")
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""
@@ -426,8 +420,6 @@ class MainWindow(QMainWindow):
             path = self.model.index(row, 0).data(PathRole) if row is not None else None
             photo = self.preview.photo if self.preview.photo_id == target else None
             label = (photo.path.name if photo else None) or (path.name if path else f"photo {int(target)}")
-        self._search_seq += 1
-        seq = self._pending_seq = self._search_seq
         self.search_field.blockSignals(True)
         self.search_field.clear()
         self.search_field.blockSignals(False)
@@ -438,12 +430,14 @@ class MainWindow(QMainWindow):
             self.close_preview()
         self.pages.setCurrentIndex(1)
         self._update_header()
-        self.ops.query(
-            lambda lib: lib.similar(target, limit=SEARCH_LIMIT),
-            lambda hits: self._results(seq, hits),
-            lambda exc: self._results_failed(seq, exc, "similar"),
-            parent=self,
-        )
+        self._query(lambda lib: lib.similar(target, limit=SEARCH_LIMIT), "similar")
+
+    def _query(self, call: Callable[[Library], list[SearchHit]], what: str) -> None:
+        """Run a search off the GUI thread; only the newest one may fill the grid."""
+        self._search_seq += 1
+        seq = self._pending_seq = self._search_seq
+        self.ops.query(call, lambda hits: self._results(seq, hits),
+                       lambda exc: self._results_failed(seq, exc, what), parent=self)
 
     def _results(self, seq: int, hits: list[SearchHit]) -> None:
         if seq != self._search_seq:
