@@ -72,7 +72,7 @@ def encoder_alone(encoder, folder: Path, runs: int) -> float:
     return BATCH / statistics.median(timings)
 
 
-def pipeline(encoder, folder: Path, workers: int) -> float:
+def pipeline(encoder, folder: Path, workers: int | None) -> float:
     """Images per second of a fresh indexing run over `folder` (scan excluded)."""
     with tempfile.TemporaryDirectory() as tmp:
         catalog = Catalog(Path(tmp) / "catalog.sqlite")
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, help="photos to use (default: generated 12 MP JPEGs)")
     parser.add_argument("--count", type=int, default=96, help="generated photos (default 96)")
     parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported")
-    parser.add_argument("--workers", type=int, default=1, help="decode threads (default 1)")
+    parser.add_argument("--workers", type=int, help="decode threads (default: one per core, as the app)")
     args = parser.parse_args()
 
     folder = args.folder or ensure_photos(args.count)

@@ -23,7 +23,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -63,6 +63,13 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX embeddings_gen ON embeddings(gen);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('generation', '0');
+    """,
+    # Hashes already stored keep their algorithm (rehashing a library means reading every
+    # photo again); new catalogs use the fast one.
+    2: """
+    INSERT INTO meta (key, value)
+        SELECT 'content_hash', 'blake2b-128' WHERE EXISTS (SELECT 1 FROM photos WHERE hash IS NOT NULL);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('content_hash', 'xxh3-128');
     """,
 }
 
@@ -153,6 +160,7 @@ class Catalog:
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        self._hash_algorithm: str | None = None
         self._migrate()
 
     # connections and transactions
@@ -235,6 +243,14 @@ class Catalog:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target}")
             log.info("catalog %s migrated to schema %d", self.path, target)
+
+    @property
+    def hash_algorithm(self) -> str:
+        """The content hash this catalog's photos are stored with (a name in CONTENT_HASHES)."""
+        if self._hash_algorithm is None:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+            self._hash_algorithm = row[0]
+        return self._hash_algorithm
 
     def integrity_ok(self) -> bool:
         return self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import numpy as np
+import xxhash
 from PIL import Image, ImageFile, features
 
 from photoclip.errors import ImageDecodeError
@@ -46,6 +47,8 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "MAX_PIXELS",
     "DecodedPhoto",
+    "CONTENT_HASHES",
+    "DEFAULT_CONTENT_HASH",
     "bytes_hash",
     "decode_photo",
     "ensure_thumbnail",
@@ -197,19 +200,37 @@ def _heif_brands(head: bytes) -> set[bytes]:
 # ----------------------------------------------------------------------------- hashing
 
 
-def file_hash(path: Path) -> str:
-    """Content hash of a file (blake2b-128, hex), read in 1 MiB chunks: finds moved files."""
+class _Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+CONTENT_HASHES: dict[str, Callable[[], _Digest]] = {
+    "xxh3-128": xxhash.xxh3_128,
+    "blake2b-128": lambda: hashlib.blake2b(digest_size=16),
+}
+"""Content hashes by name. A catalog records which one its stored hashes use."""
+
+DEFAULT_CONTENT_HASH = "xxh3-128"
+"""xxh3 runs at memory speed (0.4 ms for a 4 MB JPEG, blake2b 7 ms): hashing costs indexing
+nothing, while 128 bits keep accidental collisions out of reach for any photo library."""
+
+
+def file_hash(path: Path, algorithm: str = DEFAULT_CONTENT_HASH) -> str:
+    """Content hash of a file (hex), read in 1 MiB chunks: finds moved and copied files."""
     with open(path, "rb") as fh:
-        return _stream_hash(fh)
+        return _stream_hash(fh, algorithm)
 
 
-def bytes_hash(data: bytes) -> str:
+def bytes_hash(data: bytes, algorithm: str = DEFAULT_CONTENT_HASH) -> str:
     """The same digest as file_hash, over bytes already in memory."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = CONTENT_HASHES[algorithm]()
+    digest.update(data)
+    return digest.hexdigest()
 
 
-def _stream_hash(fh: IO[bytes]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+def _stream_hash(fh: IO[bytes], algorithm: str) -> str:
+    digest = CONTENT_HASHES[algorithm]()
     while chunk := fh.read(_CHUNK):
         digest.update(chunk)
     return digest.hexdigest()
@@ -218,7 +239,7 @@ def _stream_hash(fh: IO[bytes]) -> str:
 # ----------------------------------------------------------------------------- decoding
 
 
-def decode_photo(path: Path, min_side: int) -> DecodedPhoto:
+def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTENT_HASH) -> DecodedPhoto:
     """Decode a photo for the model: RGB, upright, shortest side >= min_side where possible.
 
     The file is read once; its hash is of exactly the bytes decoded. JPEGs are decoded at
@@ -230,7 +251,7 @@ def decode_photo(path: Path, min_side: int) -> DecodedPhoto:
     path = Path(path)
     need = (min_side, min_side) if min_side > 0 else (0, 0)
     with _decode_errors(path):
-        with _read_source(path, want_hash=True) as (stream, digest):
+        with _read_source(path, hash_algorithm) as (stream, digest):
             decoded = _decode_stream(stream, lambda size: need)
         width, height = decoded.full_size
         if decoded.orientation in (5, 6, 7, 8):
@@ -245,7 +266,7 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
         raise ValueError(f"max_side must be positive, not {max_side}")
     path = Path(path)
     with _decode_errors(path):
-        with _read_source(path, want_hash=False) as (stream, _):
+        with _read_source(path, None) as (stream, _):
             decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
         image = decoded.image
         target = _fit_inside(decoded.full_size, max_side)
@@ -319,8 +340,8 @@ def _decode_errors(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _read_source(path: Path, *, want_hash: bool) -> Iterator[tuple[IO[bytes], str]]:
-    """Open a file once and yield (stream at offset 0, content hash or "").
+def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[bytes], str]]:
+    """Open a file once and yield (stream at offset 0, content hash, or "" without an algorithm).
 
     Files up to 256 MiB are read whole (hash and decode share the bytes); larger ones are
     hashed streaming and decoded from disk. Only regular files are read: a FIFO or device
@@ -348,10 +369,10 @@ def _read_source(path: Path, *, want_hash: bool) -> Iterator[tuple[IO[bytes], st
                 if not data:
                     raise ImageDecodeError("empty file")
                 stream: IO[bytes] = io.BytesIO(data)
-                digest = bytes_hash(data) if want_hash else ""
+                digest = bytes_hash(data, hash_algorithm) if hash_algorithm else ""
                 del data
             else:
-                digest = _stream_hash(fh) if want_hash else ""
+                digest = _stream_hash(fh, hash_algorithm) if hash_algorithm else ""
                 fh.seek(0)
                 stream = fh
         except OSError as exc:

@@ -312,8 +312,6 @@ class Library:
         vectors: VectorSink = self.vectors()
         if on_stored is not None:
             vectors = _NotifyingSink(vectors, on_stored)
-        if workers is None:
-            workers = max(1, (os.cpu_count() or 2) - 1)
         try:
             return run_pipeline(
                 items, encoder, self.catalog, vectors, workers=workers, progress=progress, cancel=cancel,

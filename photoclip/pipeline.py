@@ -9,12 +9,14 @@ the run goes on. Each batch is committed in one transaction, then added to the v
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -23,7 +25,7 @@ import numpy as np
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
-from photoclip.imaging import decode_photo, prepare_for_model
+from photoclip.imaging import DEFAULT_CONTENT_HASH, decode_photo, prepare_for_model
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +78,19 @@ class Decoded:
     failure: str | None = None
 
 
-def decode_for_model(photo_id: PhotoId, path: Path, min_side: int, size: int) -> Decoded:
+def default_workers() -> int:
+    """One decode thread per core. On a CPU the encoder's threads share those cores, so the
+    run costs the encoder's work plus the decoding whatever the split; what matters is that
+    no core idles while the encoder waits for a batch, which fewer threads would allow."""
+    return os.cpu_count() or 1
+
+
+def decode_for_model(
+    photo_id: PhotoId, path: Path, min_side: int, size: int, hash_algorithm: str = DEFAULT_CONTENT_HASH
+) -> Decoded:
     """One photo, ready for the encoder, or the reason it is not."""
     try:
-        photo = decode_photo(path, min_side)
+        photo = decode_photo(path, min_side, hash_algorithm)
         pixels = prepare_for_model(photo.image, size)
     except ImageDecodeError as exc:
         return Decoded(photo_id, path, failure=str(exc) or "unreadable image")
@@ -117,11 +128,13 @@ def run_pipeline(
     catalog: Catalog,
     vectors: VectorSink,
     batch_size: int = 32,
-    workers: int = 2,
+    workers: int | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> IndexReport:
-    """Embed `items` and store them; stops after the current batch when `cancel` is set."""
+    """Embed `items` and store them; stops after the current batch when `cancel` is set.
+
+    `workers` is the number of decode threads (default_workers() when None)."""
     run = _Run(len(items), progress)
     run.report(None)
     min_side, size = encoder.decode_min_side, encoder.image_size
@@ -152,7 +165,10 @@ def run_pipeline(
         failed.clear()
         run.report(last)
 
-    for decoded in _decode_stream(items, min_side, size, workers, batch_size, cancel):
+    if workers is None:
+        workers = default_workers()
+    decode = partial(decode_for_model, min_side=min_side, size=size, hash_algorithm=catalog.hash_algorithm)
+    for decoded in _decode_stream(items, decode, workers, batch_size, cancel):
         if decoded is None:
             cancelled = True
             break
@@ -177,19 +193,18 @@ def run_pipeline(
 
 def _decode_stream(
     items: Sequence[tuple[PhotoId, Path]],
-    min_side: int,
-    size: int,
+    decode: Callable[[PhotoId, Path], Decoded],
     workers: int,
     batch_size: int,
     cancel: threading.Event | None,
-):
+) -> Iterator[Decoded | None]:
     """Decoded photos in input order; yields None once if cancelled."""
     if workers <= 0:
         for photo_id, path in items:
             if cancel is not None and cancel.is_set():
                 yield None
                 return
-            yield decode_for_model(photo_id, path, min_side, size)
+            yield decode(photo_id, path)
         return
     window = 2 * batch_size + workers
     pending: deque[Future[Decoded]] = deque()
@@ -197,7 +212,7 @@ def _decode_stream(
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
         try:
             for photo_id, path in source:
-                pending.append(pool.submit(decode_for_model, photo_id, path, min_side, size))
+                pending.append(pool.submit(decode, photo_id, path))
                 if len(pending) >= window:
                     break
             while pending:
@@ -206,7 +221,7 @@ def _decode_stream(
                     return
                 decoded = pending.popleft().result()
                 for photo_id, path in source:
-                    pending.append(pool.submit(decode_for_model, photo_id, path, min_side, size))
+                    pending.append(pool.submit(decode, photo_id, path))
                     break
                 yield decoded
         finally:

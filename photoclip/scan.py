@@ -168,7 +168,7 @@ def _apply_moves(
         match = None
         if candidates:
             try:
-                digest = file_hash(Path(f.path))
+                digest = file_hash(Path(f.path), catalog.hash_algorithm)
             except OSError:
                 digest = None
             for i, (path, state) in enumerate(candidates):

@@ -46,3 +46,27 @@ def resized_copy(source: Path, target: Path, scale: float = 0.6, quality: int = 
     target.parent.mkdir(parents=True, exist_ok=True)
     small.save(target, "JPEG", quality=quality)
     return target
+
+
+def schema_1_catalog(path: Path, photos: dict[Path, str | None]) -> Path:
+    """A catalog as photoclip 0.1 (schema 1, blake2b hashes) left it: one root holding
+    `photos` (path -> stored content hash, None while pending)."""
+    import sqlite3
+    import time
+
+    from photoclip.catalog import _MIGRATIONS
+
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_MIGRATIONS[1])
+        conn.execute("PRAGMA user_version = 1")
+        root = Path(next(iter(photos))).parent if photos else path.parent
+        conn.execute("INSERT INTO roots (id, path, online, added_at) VALUES (1, ?, 1, ?)", (str(root), time.time()))
+        for photo, digest in photos.items():
+            stat = Path(photo).stat()
+            conn.execute(
+                "INSERT INTO photos (root_id, path, size, mtime_ns, hash, status, added_at)"
+                " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (str(photo), stat.st_size, stat.st_mtime_ns, digest, "indexed" if digest else "pending", time.time()),
+            )
+    conn.close()
+    return path

@@ -147,3 +147,31 @@ def test_readers_on_other_threads_see_committed_writes(catalog: Catalog) -> None
     t.start()
     t.join()
     assert seen[0].id == pid
+
+
+def test_new_catalogs_store_fast_content_hashes(catalog: Catalog) -> None:
+    from photoclip.imaging import DEFAULT_CONTENT_HASH
+
+    assert catalog.hash_algorithm == DEFAULT_CONTENT_HASH == "xxh3-128"
+
+
+def test_schema_1_catalog_keeps_the_hashes_it_stored(tmp_path: Path) -> None:
+    from tests.helpers import schema_1_catalog, write_photo
+
+    photo = write_photo(tmp_path / "photos" / "a.jpg", 1)
+    path = schema_1_catalog(tmp_path / "old.sqlite", {photo: "0f" * 16})
+
+    catalog = Catalog(path)
+    assert catalog._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert catalog.hash_algorithm == "blake2b-128"
+    assert catalog.photo_by_path(photo).hash == "0f" * 16
+    catalog.close()
+
+
+def test_schema_1_catalog_without_hashes_moves_to_the_fast_hash(tmp_path: Path) -> None:
+    from tests.helpers import schema_1_catalog, write_photo
+
+    photo = write_photo(tmp_path / "photos" / "a.jpg", 1)
+    catalog = Catalog(schema_1_catalog(tmp_path / "old.sqlite", {photo: None}))
+    assert catalog.hash_algorithm == "xxh3-128"
+    catalog.close()

@@ -487,17 +487,29 @@ def test_corrupt_icc_profile_does_not_fail_the_photo(tmp_path):
 # ---------------------------------------------------------------------- hashing, reading
 
 
-def test_content_hash_matches_file_and_bytes_hash_and_changes_with_one_byte(tmp_path):
+@pytest.mark.parametrize("algorithm", sorted(imaging.CONTENT_HASHES))
+def test_content_hash_matches_file_and_bytes_hash_and_changes_with_one_byte(tmp_path, algorithm):
     path = _save(tmp_path / "h.jpg", _quadrants(64, 64))
     data = path.read_bytes()
 
-    photo = imaging.decode_photo(path, min_side=0)
+    photo = imaging.decode_photo(path, min_side=0, hash_algorithm=algorithm)
 
-    assert photo.content_hash == imaging.file_hash(path) == imaging.bytes_hash(data)
+    assert photo.content_hash == imaging.file_hash(path, algorithm) == imaging.bytes_hash(data, algorithm)
     assert len(photo.content_hash) == 32
     changed = bytearray(data)
     changed[len(changed) // 2] ^= 0x01
-    assert imaging.bytes_hash(bytes(changed)) != photo.content_hash
+    assert imaging.bytes_hash(bytes(changed), algorithm) != photo.content_hash
+
+
+def test_content_hashes_are_the_published_algorithms(tmp_path):
+    import hashlib
+
+    import xxhash
+
+    data = _save(tmp_path / "h.png", _quadrants(64, 64), "PNG").read_bytes()
+    assert imaging.bytes_hash(data, "blake2b-128") == hashlib.blake2b(data, digest_size=16).hexdigest()
+    assert imaging.bytes_hash(data, "xxh3-128") == xxhash.xxh3_128_hexdigest(data)
+    assert imaging.bytes_hash(data) == imaging.bytes_hash(data, imaging.DEFAULT_CONTENT_HASH)
 
 
 def test_files_over_the_in_memory_limit_are_hashed_streaming_and_decoded_from_disk(

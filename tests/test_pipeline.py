@@ -76,3 +76,17 @@ def test_cancel_stops_early_and_keeps_what_was_committed(encoder, many_photos: P
     assert 4 <= done < 21
     assert len(catalog.pending(encoder.model_id)) == 21 - done
     catalog.close()
+
+
+def test_photos_are_hashed_as_their_catalog_hashes(encoder, tmp_path: Path) -> None:
+    from photoclip.imaging import file_hash
+    from tests.helpers import schema_1_catalog
+
+    old = write_photo(tmp_path / "photos" / "old.jpg", seed=1)
+    new = write_photo(tmp_path / "photos" / "new.jpg", seed=2)
+    catalog = Catalog(schema_1_catalog(tmp_path / "c.sqlite", {old: file_hash(old, "blake2b-128"), new: None}))
+
+    run_pipeline(catalog.pending(encoder.model_id), encoder, catalog, VectorIndex(encoder.dim), workers=1)
+
+    assert catalog.photo_by_path(new).hash == file_hash(new, "blake2b-128") != file_hash(new)
+    catalog.close()

@@ -104,3 +104,19 @@ def test_unreadable_folders_do_not_delete_their_photos(catalog: Catalog, photo_f
         assert scan_root(catalog, root).removed == 0
     finally:
         (photo_folder / "trip").chmod(0o755)
+
+
+def test_moves_are_found_in_a_catalog_that_keeps_older_hashes(tmp_path: Path) -> None:
+    from photoclip.imaging import file_hash
+    from tests.helpers import schema_1_catalog
+
+    src = write_photo(tmp_path / "photos" / "a.jpg", seed=1)
+    catalog = Catalog(schema_1_catalog(tmp_path / "c.sqlite", {src: file_hash(src, "blake2b-128")}))
+    pid = catalog.photo_by_path(src).id
+    src.rename(src.with_name("renamed.jpg"))
+
+    result = scan_root(catalog, catalog.roots()[0])
+
+    assert (result.moved, result.added, result.removed) == (1, 0, 0)
+    assert catalog.photo_by_path(src.with_name("renamed.jpg")).id == pid
+    catalog.close()
