@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 import time
 from collections import deque
@@ -84,21 +83,6 @@ def default_workers() -> int:
     run costs the encoder's work plus the decoding whatever the split; what matters is that
     no core idles while the encoder waits for a batch, which fewer threads would allow."""
     return os.cpu_count() or 1
-
-
-DECODE_NICENESS = 10
-"""How much decode threads defer, where a thread's priority can be set (Linux): the app's own
-threads and the encoder come first, decoding takes every cycle they leave."""
-
-
-def _defer_to_other_threads() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        now = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), max(now, DECODE_NICENESS))
-    except OSError as exc:
-        log.debug("decode threads keep their priority: %s", exc)
 
 
 def decode_for_model(
@@ -225,9 +209,7 @@ def _decode_stream(
     window = 2 * batch_size + workers
     pending: deque[Future[Decoded]] = deque()
     source = iter(items)
-    with ThreadPoolExecutor(
-        max_workers=workers, thread_name_prefix="decode", initializer=_defer_to_other_threads
-    ) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
         try:
             for photo_id, path in source:
                 pending.append(pool.submit(decode, photo_id, path))

@@ -26,6 +26,7 @@ import itertools
 import logging
 import os
 import stat
+import sys
 import threading
 import time
 from collections import deque
@@ -63,6 +64,10 @@ SAVE_EVERY_S = 120.0
 """During a long run, save the vector index this often (a crash costs only a catch-up)."""
 POLLING_INTERVAL_S = 5.0
 """The fallback observer walks and stats the whole tree each time: not too often."""
+BACKGROUND_NICENESS = 10
+"""The worker's thread and every thread it starts (decoding, the encoder's) run this much
+nicer where a thread's priority can be set (Linux): the app's window and the user's other
+programs come first, indexing takes the cycles they leave."""
 
 
 # events
@@ -423,6 +428,7 @@ class Worker:
     # the worker thread
 
     def _main(self) -> None:
+        _yield_to_foreground()
         try:
             try:
                 self._queue_startup()
@@ -878,6 +884,17 @@ def _hidden_below(root: str, path: str) -> bool:
 
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _yield_to_foreground() -> None:
+    """Lower the calling thread's priority; threads it starts later inherit it."""
+    if not sys.platform.startswith("linux"):
+        return
+    me = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, me, max(os.getpriority(os.PRIO_PROCESS, me), BACKGROUND_NICENESS))
+    except OSError as exc:
+        log.debug("the worker keeps its priority: %s", exc)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from pathlib import Path
 
@@ -93,27 +91,3 @@ def test_photos_are_hashed_as_their_catalog_hashes(encoder, tmp_path: Path) -> N
     assert catalog.photo_by_path(new).hash == file_hash(new, "blake2b-128") != file_hash(new)
     catalog.close()
 
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is a Linux feature")
-def test_decode_threads_defer_to_the_app_and_the_encoder(encoder, many_photos: Path, tmp_path: Path, monkeypatch) -> None:
-    import photoclip.pipeline as pipeline
-
-    def priority() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    mine = priority()
-    seen: list[int] = []
-    real_decode = pipeline.decode_photo
-
-    def recording_decode(*args, **kwargs):
-        seen.append(priority())
-        return real_decode(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "decode_photo", recording_decode)
-    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
-    report = run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=4, workers=2)
-
-    assert report.embedded == 20
-    assert set(seen) == {max(mine, pipeline.DECODE_NICENESS)}
-    assert priority() == mine
-    catalog.close()

@@ -26,6 +26,7 @@ from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
 from photoclip.vectors import META_FILE
 from photoclip.worker import (
+    BACKGROUND_NICENESS,
     Idle,
     IndexProgress,
     ModelDownload,
@@ -507,3 +508,38 @@ def test_cli_watch_refuses_a_library_in_use(open_library, tmp_path: Path) -> Non
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "in use by another photoclip" in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is a Linux feature")
+def test_indexing_runs_nicer_than_the_app(start_live, monkeypatch) -> None:
+    import photoclip.pipeline as pipeline
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    mine = priority()
+    decoding: list[int] = []
+    encoding: list[int] = []
+    real_decode = pipeline.decode_photo
+
+    def recording_decode(*args, **kwargs):
+        decoding.append(priority())
+        return real_decode(*args, **kwargs)
+
+    def record_encoding(live: Live) -> None:
+        encoder = live.library.encoder()
+        real_encode = encoder.encode_images
+
+        def recording_encode(batch: np.ndarray) -> np.ndarray:
+            encoding.append(priority())
+            return real_encode(batch)
+
+        monkeypatch.setattr(encoder, "encode_images", recording_encode)
+
+    monkeypatch.setattr(pipeline, "decode_photo", recording_decode)
+    start_live(count=6, before_start=record_encoding)
+
+    expected = max(mine, BACKGROUND_NICENESS)
+    assert len(decoding) == 6 and set(decoding) == {expected}
+    assert encoding and set(encoding) == {expected}
+    assert priority() == mine
