@@ -39,6 +39,26 @@ else:
 
 log = logging.getLogger(__name__)
 
+
+def _silence_libtiff() -> None:
+    """libtiff prints every complaint about a damaged TIFF straight to stderr; the file's
+    failure reason says what matters. Best effort: Pillow's bundled libtiff, where it is."""
+    import ctypes
+
+    import PIL
+
+    package = Path(PIL.__file__).parent
+    for library in sorted([*package.parent.glob("pillow.libs/libtiff*"), *package.glob(".dylibs/libtiff*")]):
+        try:
+            libtiff = ctypes.CDLL(str(library))
+            libtiff.TIFFSetErrorHandler(None)
+            libtiff.TIFFSetWarningHandler(None)
+        except (OSError, AttributeError) as exc:
+            log.debug("libtiff keeps printing to stderr: %s", exc)
+
+
+_silence_libtiff()
+
 # Load every Pillow plugin now, on the importing thread, so that concurrent first calls
 # to Image.open never race through Pillow's lazy plugin registration.
 Image.init()
@@ -71,6 +91,19 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_PIXELS:
 # right after, so the warning would just be noise on stderr. (Where warnings are errors,
 # the warning is caught and reported like any other bomb.)
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning, module=r"PIL\.Image")
+# Pillow warns about every broken EXIF block or chunk it works around; a photo library is
+# full of those, and what matters (whether the photo decodes) is reported per file anyway.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+
+MAX_SIDE = 65_535
+"""Wider or taller images are refused from their header (JPEG's own limit; beyond it a tiny
+file can make decoders allocate per-row tables of gigabytes)."""
+MAX_DECODE_BYTES = 1 << 30
+"""What decoding one image may hold at once, estimated from its size and pixel mode before
+decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
+_BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGBA": 13, "RGBa": 13, "I": 30, "F": 30}
+_BYTES_PER_PIXEL_DEFAULT = 8  # RGB and the like: the decoded buffer plus one converted copy
+_JPEG_JUNK_LIMIT = 1 << 16
 
 _IN_MEMORY_LIMIT = 256 * 1024 * 1024  # larger files are hashed streaming and decoded from disk
 _CHUNK = 1024 * 1024
@@ -91,7 +124,7 @@ IMAGE_SUFFIXES: frozenset[str] = frozenset(
 # Which Pillow plugins may open each sniffed format: nothing else gets a say, so a file
 # can never reach a plugin we did not mean to run (EPS would start Ghostscript, say).
 _PIL_FORMATS: dict[str, tuple[str, ...]] = {
-    "jpeg": ("JPEG", "MPO"),
+    "jpeg": ("JPEG",),  # which opens MPO files as such itself
     "png": ("PNG",),
     "gif": ("GIF",),
     "webp": ("WEBP",),
@@ -274,7 +307,7 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
             image = image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
         image = _upright(image, decoded.orientation)
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY)
+        image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY, comment=b"")  # a GIF's comment may not fit
         return out.getvalue()
 
 
@@ -430,22 +463,65 @@ def _decode_stream(
 def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile:
     """Open the header with only the plugins for `fmt`; refuse bombs and 0-pixel images."""
     formats = _heif_plugins(head) if fmt == "heif" else _PIL_FORMATS[fmt]
+    if fmt == "jpeg":
+        _check_jpeg_header(stream)
     try:
         im = Image.open(stream, formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
     except Image.UnidentifiedImageError as exc:
         raise ImageDecodeError(f"corrupt {_LABELS[fmt]} file (its header cannot be read)") from exc
+    except MemoryError:
+        raise
     except Exception as exc:
-        raise ImageDecodeError(_failure_reason(exc, fmt)) from exc
+        log.debug("%s header: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
+        raise ImageDecodeError(_failure_reason(exc, fmt, "corrupt {} file (its header cannot be read)")) from exc
     width, height = im.size
     if width <= 0 or height <= 0:
         im.close()
         raise ImageDecodeError(f"image has no pixels ({width}x{height})")
-    if width * height > MAX_PIXELS:
+    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
         im.close()
-        raise ImageDecodeError(_too_large(width * height))
+        raise ImageDecodeError(_too_large(width * height, (width, height)))
     return im
+
+
+def _check_jpeg_header(stream: IO[bytes]) -> None:
+    """Walk the JPEG segments up to the image data, so that a file of junk after its first
+    bytes fails at once (Pillow would crawl through it a byte at a time)."""
+    position, junk = 2, 0
+    try:
+        while True:
+            stream.seek(position)
+            segment = stream.read(4)
+            if len(segment) < 4:
+                return  # cut short: the decoder says "truncated"
+            if segment[0] != 0xFF or segment[1] == 0xFF:
+                # junk or fill bytes before a marker: libjpeg skips them, within reason
+                stream.seek(position + 1)
+                window = stream.read(4096)
+                if segment[0] == 0xFF:
+                    step = len(window) - len(window.lstrip(b"\xff"))
+                else:
+                    found = window.find(b"\xff")
+                    step = 1 + (len(window) if found < 0 else found)
+                junk += step
+                if junk > _JPEG_JUNK_LIMIT:
+                    raise ImageDecodeError("corrupt JPEG file (no image data where its header should be)")
+                position += step
+                continue
+            kind = segment[1]
+            if kind in (0xDA, 0xD9):  # the image data starts (or the file claims to end)
+                return
+            if kind == 0x01 or 0xD0 <= kind <= 0xD8:
+                position += 2
+                continue
+            length = int.from_bytes(segment[2:4], "big")
+            if length < 2:
+                raise ImageDecodeError("corrupt JPEG file (its header cannot be read)")
+            position += 2 + length
+    finally:
+        stream.seek(0)
 
 
 def _ends_early(stream: IO[bytes], fmt: str) -> bool:
@@ -489,7 +565,7 @@ def _boxes_end(stream: IO[bytes], size: int) -> int:
 
 def _heif_plugins(head: bytes) -> tuple[str, ...]:
     """Plugins for an ISO-BMFF image, AV1 first for AVIF; fail clearly when none is installed."""
-    is_avif = head[8:12] in _AVIF_BRANDS
+    is_avif = bool(_heif_brands(head) & _AVIF_BRANDS)
     if is_avif and not _HAS_AVIF:
         raise ImageDecodeError("AVIF image, but this Pillow build cannot decode AVIF")
     if not is_avif and not _HAS_HEIF:
@@ -506,13 +582,23 @@ def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Ima
     """
     if need[0] > 0 and need[1] > 0:
         im.draft("RGB", need)
+    width, height = im.size  # after draft: what will really be decoded
+    if width * height * _BYTES_PER_PIXEL.get(im.mode, _BYTES_PER_PIXEL_DEFAULT) > MAX_DECODE_BYTES:
+        raise ImageDecodeError(_too_large_to_decode(im, fmt))
     try:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
-    except (OSError, SyntaxError, EOFError, ValueError) as exc:
-        raise ImageDecodeError(_failure_reason(exc, fmt)) from exc
-    image = _to_8bit(im)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        log.debug("%s data: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
+        raise ImageDecodeError(_failure_reason(exc, fmt, "corrupt {} data (the image cannot be decoded)")) from exc
+    try:  # a header that loads but contradicts itself (a palette image without a palette)
+        image = _to_8bit(im)
+    except (AssertionError, ValueError, TypeError, KeyError, IndexError) as exc:
+        log.debug("%s pixels: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
+        raise ImageDecodeError(f"corrupt {_LABELS[fmt]} data (the image cannot be decoded)") from exc
     if need[0] > 0 and need[1] > 0:
         factor = min(image.width // need[0], image.height // need[1])
         if factor > 1:
@@ -551,20 +637,21 @@ def _gray_to_uint8(values: np.ndarray, mode: str) -> np.ndarray:
     """16-bit, 32-bit and float grey to 8 bits by their real range (Pillow would clip to white)."""
     if mode.startswith("I;16"):
         return (values.astype(np.uint16) >> 8).astype(np.uint8)
-    data = values.astype(np.float64)
-    finite = np.isfinite(data)
-    if not finite.all():
-        data = np.where(finite, data, 0.0)
-    lo, hi = (float(data.min()), float(data.max())) if data.size else (0.0, 0.0)
-    if mode == "F" and lo >= 0.0 and hi <= 1.0:
-        scaled = data * 255.0  # floats in 0..1, the usual convention
-    elif lo >= 0.0 and hi <= 255.0:
-        scaled = data
-    elif lo >= 0.0 and hi <= 65535.0:
-        scaled = data / 257.0  # 16-bit samples widened to 32-bit "I"
-    else:
-        scaled = (data - lo) * (255.0 / (hi - lo))
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    with np.errstate(all="ignore"):  # NaNs and infinities are handled, not worth a warning
+        data = values.astype(np.float64)
+        finite = np.isfinite(data)
+        if not finite.all():
+            data = np.where(finite, data, 0.0)
+        lo, hi = (float(data.min()), float(data.max())) if data.size else (0.0, 0.0)
+        if mode == "F" and lo >= 0.0 and hi <= 1.0:
+            scaled = data * 255.0  # floats in 0..1, the usual convention
+        elif lo >= 0.0 and hi <= 255.0:
+            scaled = data
+        elif lo >= 0.0 and hi <= 65535.0:
+            scaled = data / 257.0  # 16-bit samples widened to 32-bit "I"
+        else:
+            scaled = (data - lo) * (255.0 / (hi - lo))
+        return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
 
 def _cmyk_to_rgb(im: Image.Image) -> Image.Image:
@@ -677,27 +764,44 @@ def _fit_inside(size: tuple[int, int], max_side: int) -> tuple[int, int]:
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-def _failure_reason(exc: BaseException, fmt: str) -> str:
-    """A person's sentence for a Pillow decode error."""
+def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
+    """A person's sentence for a decoder's error; `otherwise` ({} = the format) when the
+    decoder's own words would mean nothing to them (they go to the debug log)."""
+    label = _LABELS[fmt]
     detail = _short(exc)
     lowered = detail.lower()
     if isinstance(exc, EOFError) or any(
         marker in lowered
-        for marker in ("truncated", "premature end", "end of file", "not enough data")
+        for marker in ("truncated", "premature end", "end of file", "not enough data", "not enough image data")
     ):
         return "truncated file"
-    if isinstance(exc, (OSError, SyntaxError)):
-        return f"corrupt {_LABELS[fmt]} data ({detail})"
-    return f"unreadable image: {type(exc).__name__}: {detail}"
+    if "unsupported" in lowered and len(detail) <= 60:
+        return f"unsupported kind of {label} ({detail})"
+    if "max_text" in lowered or "text chunk" in lowered:
+        return f"{label} metadata too large to read"
+    if "security limit" in lowered:
+        return f"image too large for the {label} decoder"
+    return otherwise.format(label)
 
 
-def _too_large(pixels: int | None) -> str:
+def _too_large(pixels: int | None, size: tuple[int, int] | None = None) -> str:
     limit = MAX_PIXELS // 1_000_000
+    if size is not None and max(size) > MAX_SIDE:
+        return f"image too large ({size[0]}x{size[1]}; at most {MAX_SIDE} pixels a side)"
     if pixels is None:
         return f"image too large (over {limit} megapixels)"
     megapixels = pixels / 1_000_000
     shown = f"{megapixels:.0f}" if round(megapixels) > limit else f"{megapixels:.1f}"
     return f"image too large ({shown} megapixels; limit {limit})"
+
+
+def _too_large_to_decode(im: Image.Image, fmt: str) -> str:
+    per_pixel = _BYTES_PER_PIXEL.get(im.mode, _BYTES_PER_PIXEL_DEFAULT)
+    width, height = im.size
+    return (
+        f"image too large to decode ({width * height / 1e6:.0f} megapixels; "
+        f"at most {MAX_DECODE_BYTES / per_pixel / 1e6:.0f} for a {_LABELS[fmt]} of this kind)"
+    )
 
 
 def _pixels_in_message(exc: BaseException) -> int | None:

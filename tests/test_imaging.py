@@ -137,16 +137,46 @@ def test_orientation_6_jpeg_swaps_full_size_and_rotates_the_reduced_image(tmp_pa
     assert _close(_pixel(photo, 5, 5), BLUE)
 
 
+_BROKEN_EXIF = b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff\x01\x12\x00\x03"
+
+
 def test_broken_exif_never_fails_the_photo(tmp_path):
-    garbage = b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff\x01\x12\x00\x03"
-    path = _save(tmp_path / "badexif.jpg", _quadrants(64, 32), exif=garbage)
+    path = _save(tmp_path / "badexif.jpg", _quadrants(64, 32), exif=_BROKEN_EXIF)
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Pillow warns about the corrupt EXIF, as it should
+        warnings.simplefilter("ignore")  # pytest drops the filters imaging sets at import
         photo = imaging.decode_photo(path, min_side=0)
 
     assert (photo.width, photo.height) == (64, 32)
     assert photo.taken_at is None
+
+
+def test_decoding_broken_files_prints_nothing_on_the_terminal(tmp_path):
+    # In a fresh interpreter: pytest replaces the warning filters that imaging sets.
+    bad_exif = _save(tmp_path / "badexif.jpg", _quadrants(64, 32), exif=_BROKEN_EXIF)
+    noise = np.random.default_rng(3).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    tiff = bytearray(_save(tmp_path / "ok.tif", Image.fromarray(noise), compression="tiff_lzw").read_bytes())
+    tiff[8:400] = bytes(range(256)) + bytes(range(136))  # scramble the LZW stream
+    broken_tiff = tmp_path / "broken.tif"
+    broken_tiff.write_bytes(bytes(tiff))
+    script = (
+        "import sys\n"
+        "from photoclip import imaging\n"
+        "from photoclip.errors import ImageDecodeError\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n"
+        "        print(imaging.decode_photo(path, 0).image.size)\n"
+        "    except ImageDecodeError as exc:\n"
+        "        print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(bad_exif), str(broken_tiff)],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
+    )
+
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == ["(64, 32)", "corrupt TIFF data (the image cannot be decoded)"]
+    assert done.stderr == ""
 
 
 def test_absurd_orientation_value_is_ignored(tmp_path):
@@ -403,15 +433,25 @@ def test_truncated_file_is_reported_truncated(tmp_path, name, params, keep):
         imaging.decode_photo(path, min_side=0)
 
 
-@pytest.mark.parametrize(("side", "megapixels"), [(20_000, "400"), (40_000, "1600")])
+@pytest.mark.parametrize(
+    ("width", "height", "depth", "colour_type", "reason"),
+    [
+        (20_000, 20_000, 1, 0, r"too large \(400 megapixels; limit 256\)"),
+        (40_000, 40_000, 1, 0, r"too large \(1600 megapixels; limit 256\)"),
+        # under the pixel limit, but RGBA decoded in full (PNG cannot decode reduced) and
+        # flattened would take gigabytes
+        (12_000, 12_000, 8, 6, r"too large to decode \(144 megapixels; at most 83 for a PNG"),
+        (1, 250_000_000, 8, 0, r"too large \(1x250000000; at most 65535 pixels a side\)"),
+    ],
+)
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # pytest resets filters
-def test_decompression_bomb_is_refused_from_its_header(tmp_path, side, megapixels):
-    # A tiny 1-bit PNG claiming a vast size, with an IDAT that is not even valid: the
-    # "too large" reason proves nothing was decoded (decoding would fail differently).
+def test_decompression_bomb_is_refused_from_its_header(tmp_path, width, height, depth, colour_type, reason):
+    # A tiny PNG claiming a vast size, with an IDAT that is not even valid: the "too large"
+    # reason proves nothing was decoded (decoding would fail differently).
     path = tmp_path / "bomb.png"
-    path.write_bytes(_png(side, side, 1, 0, b"never decoded"))
+    path.write_bytes(_png(width, height, depth, colour_type, b"never decoded"))
 
-    with pytest.raises(ImageDecodeError, match=rf"too large \({megapixels} megapixels; limit 256\)"):
+    with pytest.raises(ImageDecodeError, match=reason):
         imaging.decode_photo(path, min_side=512)
     with pytest.raises(ImageDecodeError, match="too large"):
         imaging.make_thumbnail(path, 64)
@@ -468,10 +508,10 @@ def test_fifo_named_like_a_photo_does_not_hang(tmp_path):
 def test_unexpected_errors_become_decode_errors_with_their_type(tmp_path, monkeypatch):
     path = _save(tmp_path / "ok.png", _quadrants(16, 16))
 
-    def explode(image):
+    def explode(image, orientation):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(imaging, "_to_8bit", explode)
+    monkeypatch.setattr(imaging, "_upright", explode)
     with pytest.raises(ImageDecodeError, match="unreadable image: RuntimeError: boom"):
         imaging.decode_photo(path, min_side=0)
 
@@ -672,3 +712,81 @@ def test_imaging_imports_neither_torch_nor_qt():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("keep", [3, 12, 20, 40])
+def test_a_jpeg_cut_inside_its_header_is_corrupt_or_truncated(tmp_path, keep):
+    whole = _save(tmp_path / "whole.jpg", _quadrants(64, 48), exif=_exif(6)).read_bytes()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(whole[:keep])
+
+    with pytest.raises(ImageDecodeError, match=r"^(corrupt JPEG file|truncated file)"):
+        imaging.decode_photo(path, min_side=0)
+
+
+@pytest.mark.parametrize("junk", [b"\x00", b"\xff"])
+def test_a_jpeg_header_followed_by_megabytes_of_junk_is_refused_from_the_header(tmp_path, junk):
+    path = tmp_path / "junk.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + junk * 8_000_000)
+
+    with pytest.raises(ImageDecodeError, match="no image data where its header should be"):
+        imaging.decode_photo(path, min_side=512)
+
+
+def test_a_few_junk_bytes_between_jpeg_segments_are_tolerated(tmp_path):
+    whole = _save(tmp_path / "whole.jpg", _quadrants(64, 48)).read_bytes()
+    path = tmp_path / "padded.jpg"
+    after_app0 = 4 + int.from_bytes(whole[4:6], "big")
+    path.write_bytes(whole[:after_app0] + b"\x00\x00\xff\xff" + whole[after_app0:])
+
+    assert imaging.decode_photo(path, min_side=0).image.size == (64, 48)
+
+
+def test_a_large_jpeg_decodes_reduced_within_the_memory_budget(tmp_path):
+    path = _save(tmp_path / "big.jpg", _quadrants(12_000, 9_000), quality=50)
+
+    photo = imaging.decode_photo(path, min_side=512)
+
+    assert (photo.width, photo.height) == (12_000, 9_000)
+    assert min(photo.image.size) >= 512
+
+
+def test_a_palette_png_without_its_palette_is_corrupt(tmp_path):
+    path = tmp_path / "nopalette.png"
+    path.write_bytes(_png(4, 4, 8, 3, zlib.compress(b"\x00" * 20)))
+
+    with pytest.raises(ImageDecodeError, match=r"^corrupt PNG data \(the image cannot be decoded\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_thumbnail_leaves_a_long_comment_behind(tmp_path):
+    image = _quadrants(64, 48).convert("P")
+    path = _save(tmp_path / "commented.gif", image, comment=b"x" * 70_000)
+
+    thumbnail = Image.open(io.BytesIO(imaging.make_thumbnail(path, 32)))
+
+    assert thumbnail.format == "JPEG" and "comment" not in thumbnail.info
+
+
+@pytest.mark.skipif("AVIF" not in Image.SAVE, reason="this Pillow cannot write AVIF")
+def test_avif_is_recognised_by_any_of_its_brands(tmp_path):
+    data = bytearray(_save(tmp_path / "a.avif", _quadrants(64, 48), "AVIF", quality=95).read_bytes())
+    assert data[8:12] == b"avif" and b"avif" in data[16:32]
+    data[8:12] = b"mif1"
+    path = tmp_path / "mif1.avif"
+    path.write_bytes(bytes(data))
+
+    assert _close(_pixel(imaging.decode_photo(path, min_side=0), 4, 4), RED, 16)
+
+
+def test_float_tiff_with_nan_and_infinity_decodes_without_warnings(tmp_path):
+    values = np.full((8, 8), 0.5, np.float32)
+    values[0, 0], values[0, 1], values[0, 2] = np.nan, np.inf, -np.inf
+    path = _save(tmp_path / "f.tif", Image.fromarray(values))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        photo = imaging.decode_photo(path, min_side=0)
+
+    assert not caught
+    assert _close(_pixel(photo, 4, 4), (128, 128, 128), 2)
