@@ -6,10 +6,9 @@ The model is ViT-B-32-256 with random weights (speed does not depend on the weig
 encoder-alone figure feeds ready tensors in batches; the pipeline figure walks, hashes,
 decodes (draft mode, thread pool), embeds, stores in SQLite and adds to the HNSW index.
 Target on a 2-core CPU: pipeline >= 0.85 x encoder alone (decoding hides behind the encoder).
-It also measures the CPU time the encoder and the decoding each spend per photo, which bound
-what any schedule can reach on this machine (ceiling_ratio).
-The last line is JSON: encoder_img_s, pipeline_img_s, ratio, encoder_cpu_ms, decode_cpu_ms,
-cores, ceiling_ratio.
+It also measures the CPU time decoding one photo costs, which on a machine whose cores the
+encoder already fills cannot hide anywhere.
+The last line is JSON: encoder_img_s, pipeline_img_s, ratio, decode_cpu_ms, cores.
 """
 
 from __future__ import annotations
@@ -60,9 +59,8 @@ def ensure_photos(count: int) -> Path:
     return CACHE
 
 
-def encoder_alone(encoder, folder: Path, runs: int) -> tuple[float, float]:
-    """Images per second of encode_images on tensors prepared beforehand, and the CPU time
-    (all of the process's threads) it spends per image."""
+def encoder_alone(encoder, folder: Path, runs: int) -> float:
+    """Images per second of encode_images on tensors prepared beforehand."""
     files = sorted(p for p in folder.iterdir() if p.is_file())[:BATCH]
     tensors = np.stack([
         prepare_for_model(decode_photo(p, encoder.decode_min_side).image, encoder.image_size) for p in files
@@ -70,13 +68,12 @@ def encoder_alone(encoder, folder: Path, runs: int) -> tuple[float, float]:
     while len(tensors) < BATCH:
         tensors = np.concatenate([tensors, tensors])[:BATCH]
     encoder.encode_images(tensors[:4])
-    timings, cpu = [], []
+    timings = []
     for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start = time.perf_counter()
         encoder.encode_images(tensors)
         timings.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return BATCH / statistics.median(timings), statistics.median(cpu) / BATCH
+    return BATCH / statistics.median(timings)
 
 
 def decode_cpu(encoder, folder: Path) -> float:
@@ -108,7 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, help="photos to use (default: generated 12 MP JPEGs)")
     parser.add_argument("--count", type=int, default=96, help="generated photos (default 96)")
-    parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions; medians are reported")
     parser.add_argument("--workers", type=int, help="decode threads (default: one per core, as the app)")
     args = parser.parse_args()
 
@@ -118,28 +115,24 @@ def main() -> None:
     print(f"model ViT-B-32-256 (random weights) on {encoder.device}; {n_files} photos in {folder}")
 
     cores = os.cpu_count() or 1
-    encoder_rates, pipeline_rates, encoder_cpu, decode_costs = [], [], [], []
+    encoder_rates, pipeline_rates, decode_costs = [], [], []
     for run in range(args.runs):
-        rate, cpu = encoder_alone(encoder, folder, runs=3)
-        encoder_rates.append(rate)
-        encoder_cpu.append(cpu)
+        encoder_rates.append(encoder_alone(encoder, folder, runs=3))
         decode_costs.append(decode_cpu(encoder, folder))
         pipeline_rates.append(pipeline(encoder, folder, args.workers))
         print(f"run {run + 1}: encoder alone {encoder_rates[-1]:.2f} img/s, pipeline {pipeline_rates[-1]:.2f} img/s")
     enc, pipe = statistics.median(encoder_rates), statistics.median(pipeline_rates)
-    enc_cpu, dec_cpu = statistics.median(encoder_cpu), statistics.median(decode_costs)
-    # Every photo costs the encoder's CPU time plus its decoding; the cores share both, so no
-    # schedule beats (encoder + decode) / cores per photo, nor the encoder alone.
-    ceiling = 1 / max(1 / enc, (enc_cpu + dec_cpu) / cores)
+    dec_cpu = statistics.median(decode_costs)
     print(f"median: encoder alone {enc:.2f} img/s ({1000 / enc:.0f} ms/img), "
           f"pipeline {pipe:.2f} img/s ({1000 / pipe:.0f} ms/img), ratio {pipe / enc:.3f} (target >= 0.85)")
-    print(f"CPU per photo: encoder {1000 * enc_cpu:.0f} ms, decoding {1000 * dec_cpu:.0f} ms, on {cores} cores: "
-          f"no schedule exceeds {ceiling:.2f} img/s, a ratio of {ceiling / enc:.3f}; "
-          f"the pipeline reaches {pipe / ceiling:.0%} of that")
+    # The encoder keeps every core busy on its own, so decoding hides only in what it leaves:
+    # with no idle core, a photo costs about the encoder's time plus decode / cores.
+    print(f"decoding costs {1000 * dec_cpu:.0f} ms of CPU per photo; with the encoder on all {cores} cores "
+          f"that is {1000 * dec_cpu / cores:.0f} ms of wall time per photo if nothing overlaps it "
+          f"(ratio {1 / enc / (1 / enc + dec_cpu / cores):.3f})")
     print(json.dumps({
         "encoder_img_s": round(enc, 3), "pipeline_img_s": round(pipe, 3), "ratio": round(pipe / enc, 3),
-        "encoder_cpu_ms": round(1000 * enc_cpu, 1), "decode_cpu_ms": round(1000 * dec_cpu, 1),
-        "cores": cores, "ceiling_ratio": round(ceiling / enc, 3),
+        "decode_cpu_ms": round(1000 * dec_cpu, 1), "cores": cores,
     }))
 
 if __name__ == "__main__":
