@@ -776,11 +776,12 @@ def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
     ):
         return "truncated file"
     if "unsupported" in lowered and len(detail) <= 60:
-        return f"unsupported kind of {label} ({detail})"
+        what = re.sub(rf"^unsupported\s+({re.escape(label)}\s+)?", "", detail, flags=re.IGNORECASE)
+        return f"unsupported {label} ({what})"
     if "max_text" in lowered or "text chunk" in lowered:
         return f"{label} metadata too large to read"
     if "security limit" in lowered:
-        return f"image too large for the {label} decoder"
+        return f"{label} image refused by its decoder's safety limits"
     return otherwise.format(label)
 
 

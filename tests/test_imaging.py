@@ -790,3 +790,13 @@ def test_float_tiff_with_nan_and_infinity_decodes_without_warnings(tmp_path):
 
     assert not caught
     assert _close(_pixel(photo, 4, 4), (128, 128, 128), 2)
+
+
+def test_an_unsupported_variant_is_named_as_such(tmp_path):
+    data = bytearray(_save(tmp_path / "ok.bmp", _quadrants(16, 16)).read_bytes())
+    data[28:30] = (7).to_bytes(2, "little")  # bits per pixel: no BMP has 7
+    path = tmp_path / "seven_bits.bmp"
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(ImageDecodeError, match=r"^unsupported BMP \(pixel depth \(7\)\)$"):
+        imaging.decode_photo(path, min_side=0)
