@@ -135,5 +135,6 @@ def main() -> None:
         "decode_cpu_ms": round(1000 * dec_cpu, 1), "cores": cores,
     }))
 
+
 if __name__ == "__main__":
     main()

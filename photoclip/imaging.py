@@ -583,8 +583,12 @@ def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Ima
     if need[0] > 0 and need[1] > 0:
         im.draft("RGB", need)
     width, height = im.size  # after draft: what will really be decoded
-    if width * height * _BYTES_PER_PIXEL.get(im.mode, _BYTES_PER_PIXEL_DEFAULT) > MAX_DECODE_BYTES:
-        raise ImageDecodeError(_too_large_to_decode(im, fmt))
+    per_pixel = _BYTES_PER_PIXEL.get(im.mode, _BYTES_PER_PIXEL_DEFAULT)
+    if width * height * per_pixel > MAX_DECODE_BYTES:
+        raise ImageDecodeError(
+            f"image too large to decode ({width * height / 1e6:.0f} megapixels; "
+            f"at most {MAX_DECODE_BYTES / per_pixel / 1e6:.0f} for a {_LABELS[fmt]} of this kind)"
+        )
     try:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -794,15 +798,6 @@ def _too_large(pixels: int | None, size: tuple[int, int] | None = None) -> str:
     megapixels = pixels / 1_000_000
     shown = f"{megapixels:.0f}" if round(megapixels) > limit else f"{megapixels:.1f}"
     return f"image too large ({shown} megapixels; limit {limit})"
-
-
-def _too_large_to_decode(im: Image.Image, fmt: str) -> str:
-    per_pixel = _BYTES_PER_PIXEL.get(im.mode, _BYTES_PER_PIXEL_DEFAULT)
-    width, height = im.size
-    return (
-        f"image too large to decode ({width * height / 1e6:.0f} megapixels; "
-        f"at most {MAX_DECODE_BYTES / per_pixel / 1e6:.0f} for a {_LABELS[fmt]} of this kind)"
-    )
 
 
 def _pixels_in_message(exc: BaseException) -> int | None:

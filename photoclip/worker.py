@@ -65,8 +65,8 @@ SAVE_EVERY_S = 120.0
 POLLING_INTERVAL_S = 5.0
 """The fallback observer walks and stats the whole tree each time: not too often."""
 BACKGROUND_NICENESS = 10
-"""The worker's thread and every thread it starts (decoding, the encoder's) run this much
-nicer where a thread's priority can be set (Linux): the app's window and the user's other
+"""The worker's thread and every thread it starts (decoding, the encoder's) run at least this
+nice where a thread's priority can be set (Linux): the app's window and the user's other
 programs come first, indexing takes the cycles they leave."""
 
 

@@ -742,13 +742,19 @@ def test_a_few_junk_bytes_between_jpeg_segments_are_tolerated(tmp_path):
     assert imaging.decode_photo(path, min_side=0).image.size == (64, 48)
 
 
-def test_a_large_jpeg_decodes_reduced_within_the_memory_budget(tmp_path):
-    path = _save(tmp_path / "big.jpg", _quadrants(12_000, 9_000), quality=50)
+def test_the_memory_budget_counts_what_is_decoded_after_draft_scaling(tmp_path, monkeypatch):
+    # A budget smaller than the full 2000x1600 RGB decode: the JPEG decodes at 1/4 scale
+    # within it; the same picture as PNG (no reduced decoding) is refused before decoding.
+    monkeypatch.setattr(imaging, "MAX_DECODE_BYTES", 2000 * 1600 * 8 - 1)
+    jpeg = _save(tmp_path / "big.jpg", _quadrants(2000, 1600))
+    png = _save(tmp_path / "big.png", _quadrants(2000, 1600))
 
-    photo = imaging.decode_photo(path, min_side=512)
+    photo = imaging.decode_photo(jpeg, min_side=256)
 
-    assert (photo.width, photo.height) == (12_000, 9_000)
-    assert min(photo.image.size) >= 512
+    assert (photo.width, photo.height) == (2000, 1600)
+    assert min(photo.image.size) >= 256
+    with pytest.raises(ImageDecodeError, match=r"too large to decode \(3 megapixels; at most 3 for a PNG"):
+        imaging.decode_photo(png, min_side=256)
 
 
 def test_a_palette_png_without_its_palette_is_corrupt(tmp_path):
@@ -779,9 +785,10 @@ def test_avif_is_recognised_by_any_of_its_brands(tmp_path):
     assert _close(_pixel(imaging.decode_photo(path, min_side=0), 4, 4), RED, 16)
 
 
-def test_float_tiff_with_nan_and_infinity_decodes_without_warnings(tmp_path):
+def test_float_tiff_with_nans_and_infinities_decodes_without_warnings(tmp_path):
     values = np.full((8, 8), 0.5, np.float32)
     values[0, 0], values[0, 1], values[0, 2] = np.nan, np.inf, -np.inf
+    values[0, 3] = np.array([0x7FA00000], np.uint32).view(np.float32)[0]  # a signalling NaN
     path = _save(tmp_path / "f.tif", Image.fromarray(values))
 
     with warnings.catch_warnings(record=True) as caught:
