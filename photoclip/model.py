@@ -255,8 +255,9 @@ def _load(
         raise ModelError(f"unknown model architecture {spec.arch!r}; `photoclip models` lists them")
     weights = None if random_weights else fetch_weights(spec, progress=progress, cancel=cancel)
     dev = pick_device(device)
-    if dev == "cpu":
-        torch.set_num_threads(threads or os.cpu_count() or 1)
+    cpu_threads = (threads or os.cpu_count() or 1) if dev == "cpu" else None
+    if cpu_threads:
+        torch.set_num_threads(cpu_threads)
     precision = "fp16" if dev.startswith("cuda") else "fp32"
     try:
         model = open_clip.create_model(
@@ -283,6 +284,7 @@ def _load(
         mean=mean,
         std=std,
         device=dev,
+        cpu_threads=cpu_threads,
     )
 
 
@@ -320,6 +322,7 @@ class ClipEncoder:
         mean: tuple[float, ...],
         std: tuple[float, ...],
         device: str,
+        cpu_threads: int | None = None,
     ) -> None:
         import torch
 
@@ -328,6 +331,7 @@ class ClipEncoder:
         self.model_id = model_id
         self.dim = dim
         self.device = device
+        self.cpu_threads = cpu_threads
         size = getattr(model.visual, "image_size", 224)
         self.image_size = int(size[0] if isinstance(size, (tuple, list)) else size)
         self._dtype = next(model.parameters()).dtype
@@ -351,6 +355,8 @@ class ClipEncoder:
         """(N, S, S, 3) uint8, already cropped to image_size -> (N, dim) unit vectors."""
         import torch
 
+        if self.cpu_threads and torch.get_num_threads() != self.cpu_threads:
+            torch.set_num_threads(self.cpu_threads)
         with torch.inference_mode():
             x = torch.from_numpy(np.ascontiguousarray(batch)).to(self.device)
             x = x.permute(0, 3, 1, 2).float()
@@ -411,7 +417,9 @@ class ClipEncoder:
 @contextmanager
 def _single_threaded(enabled: bool) -> Iterator[None]:
     """A query is a few small matrix products: one thread is as fast as two, and does not
-    fight the indexing threads for the cores (torch's thread count is per calling thread)."""
+    fight the indexing threads for the cores. torch's thread count is per calling thread,
+    but a thread's first torch call copies a process-wide value that this briefly sets to 1,
+    which is why encode_images states its own count."""
     import torch
 
     if not enabled:

@@ -107,6 +107,25 @@ def test_tiny_model_encodes_unit_vectors_of_its_dimension() -> None:
     np.testing.assert_allclose(np.linalg.norm(texts, axis=1), 1.0, atol=1e-5)
 
 
+def test_a_thread_that_starts_indexing_during_a_query_still_encodes_on_all_its_threads() -> None:
+    import torch
+
+    enc = load_encoder(resolve_model(TINY), threads=2)
+    seen: list[int] = []
+    hook = enc.model.visual.register_forward_pre_hook(lambda module, args: seen.append(torch.get_num_threads()))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # what a text query leaves as the process-wide default while it runs
+    try:
+        batch = np.zeros((2, enc.image_size, enc.image_size, 3), np.uint8)
+        worker = threading.Thread(target=enc.encode_images, args=(batch,))
+        worker.start()
+        worker.join()
+    finally:
+        torch.set_num_threads(previous)
+        hook.remove()
+    assert seen == [2]
+
+
 TEXTS = ["cake", "kids at the lake last summer", "a red circle and a blue square on grass", "a green star"]
 
 
