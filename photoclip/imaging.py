@@ -94,6 +94,9 @@ warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning, modul
 # Pillow warns about every broken EXIF block or chunk it works around; a photo library is
 # full of those, and what matters (whether the photo decodes) is reported per file anyway.
 warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+# Some plugins also log their complaints as errors (TIFF: "More samples per pixel than can
+# be decoded"); the failure reason says it for them, and the debug log has their words.
+logging.getLogger("PIL").setLevel(logging.CRITICAL)
 
 MAX_SIDE = 65_535
 """Wider or taller images are refused from their header (JPEG's own limit; beyond it a tiny
@@ -103,6 +106,7 @@ MAX_DECODE_BYTES = 1 << 30
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
 _BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGBA": 13, "RGBa": 13, "I": 30, "F": 30}
 _BYTES_PER_PIXEL_DEFAULT = 8  # RGB and the like: the decoded buffer plus one converted copy
+_BYTES_PER_PIXEL_DEEP_HEIF = 16  # libheif's 16-bit planes for 10/12-bit photos, then 8-bit RGB
 _JPEG_JUNK_LIMIT = 1 << 16
 
 _IN_MEMORY_LIMIT = 256 * 1024 * 1024  # larger files are hashed streaming and decoded from disk
@@ -143,6 +147,13 @@ _LABELS = {
 }
 
 _BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
+_BMP_WRAPPED = {4: "JPEG", 5: "PNG"}  # compression values of BMPs that carry another format
+# What Pillow's libtiff decodes (others, e.g. WebP, depend on how it was built): a failure
+# in one of these is damage, in anything else most likely a codec that is not there.
+_TIFF_COMPRESSIONS_READ = frozenset({
+    "raw", "tiff_ccitt", "group3", "group4", "tiff_lzw", "tiff_jpeg", "jpeg", "tiff_adobe_deflate",
+    "tiff_deflate", "packbits", "lzma", "zstd",
+})  # fmt: skip
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _HEIF_BRANDS = _AVIF_BRANDS | {
     b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
@@ -465,6 +476,8 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
     formats = _heif_plugins(head) if fmt == "heif" else _PIL_FORMATS[fmt]
     if fmt == "jpeg":
         _check_jpeg_header(stream)
+    elif fmt == "bmp":
+        _check_bmp_header(stream)
     try:
         im = Image.open(stream, formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -522,6 +535,17 @@ def _check_jpeg_header(stream: IO[bytes]) -> None:
             position += 2 + length
     finally:
         stream.seek(0)
+
+
+def _check_bmp_header(stream: IO[bytes]) -> None:
+    """A BMP may wrap a JPEG or PNG (printer spools do); Pillow only says "pixel depth (0)"."""
+    stream.seek(14)
+    header = stream.read(20)
+    stream.seek(0)
+    if len(header) == 20 and int.from_bytes(header[:4], "little") >= 40:
+        inside = _BMP_WRAPPED.get(int.from_bytes(header[16:20], "little"))
+        if inside:
+            raise ImageDecodeError(f"unsupported BMP (a {inside} inside)")
 
 
 def _ends_early(stream: IO[bytes], fmt: str) -> bool:
@@ -584,6 +608,8 @@ def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Ima
         im.draft("RGB", need)
     width, height = im.size  # after draft: what will really be decoded
     per_pixel = _BYTES_PER_PIXEL.get(im.mode, _BYTES_PER_PIXEL_DEFAULT)
+    if fmt == "heif" and int(im.info.get("bit_depth") or 8) > 8:
+        per_pixel = max(per_pixel, _BYTES_PER_PIXEL_DEEP_HEIF)
     if width * height * per_pixel > MAX_DECODE_BYTES:
         raise ImageDecodeError(
             f"image too large to decode ({width * height / 1e6:.0f} megapixels; "
@@ -597,6 +623,9 @@ def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Ima
         raise
     except Exception as exc:
         log.debug("%s data: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
+        compression = im.info.get("compression") if fmt == "tiff" else None
+        if compression and compression not in _TIFF_COMPRESSIONS_READ:
+            raise ImageDecodeError(f"unsupported TIFF compression ({compression})") from exc
         raise ImageDecodeError(_failure_reason(exc, fmt, "corrupt {} data (the image cannot be decoded)")) from exc
     try:  # a header that loads but contradicts itself (a palette image without a palette)
         image = _to_8bit(im)
@@ -631,7 +660,12 @@ def _to_8bit(im: Image.Image) -> Image.Image:
     if mode == "CMYK":
         return _cmyk_to_rgb(im)
     if mode.startswith("I") or mode == "F":
-        return Image.fromarray(_gray_to_uint8(np.asarray(im), mode), "L")
+        values = np.asarray(im)
+        grey = Image.fromarray(_gray_to_uint8(values, mode), "L")
+        key = im.info.get("transparency")  # a 16-bit PNG's one transparent grey
+        if isinstance(key, int):
+            grey.putalpha(Image.fromarray(np.where(values == key, 0, 255).astype(np.uint8), "L"))
+        return grey
     if mode == "LAB":
         return _lab_to_rgb(im)
     return im.convert("RGB")
@@ -781,6 +815,8 @@ def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
         return "truncated file"
     if "unsupported" in lowered and len(detail) <= 60:
         what = re.sub(rf"^unsupported\s+({re.escape(label)}\s+)?", "", detail, flags=re.IGNORECASE)
+        if what[1:2].islower():  # "Palette size" mid-sentence, but "RLE8" stays
+            what = what[:1].lower() + what[1:]
         return f"unsupported {label} ({what})"
     if "max_text" in lowered or "text chunk" in lowered:
         return f"{label} metadata too large to read"

@@ -159,6 +159,8 @@ def test_decoding_broken_files_prints_nothing_on_the_terminal(tmp_path):
     tiff[8:400] = bytes(range(256)) + bytes(range(136))  # scramble the LZW stream
     broken_tiff = tmp_path / "broken.tif"
     broken_tiff.write_bytes(bytes(tiff))
+    many_samples = tmp_path / "samples.tif"  # Pillow logs an ERROR about it, itself
+    many_samples.write_bytes(_set_tiff_tag(_save(tmp_path / "rgb.tif", _quadrants(8, 8)).read_bytes(), 277, 65535))
     script = (
         "import sys\n"
         "from photoclip import imaging\n"
@@ -170,12 +172,14 @@ def test_decoding_broken_files_prints_nothing_on_the_terminal(tmp_path):
         "        print(exc)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(bad_exif), str(broken_tiff)],
+        [sys.executable, "-c", script, str(bad_exif), str(broken_tiff), str(many_samples)],
         capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
     )
 
     assert done.returncode == 0
-    assert done.stdout.splitlines() == ["(64, 32)", "corrupt TIFF data (the image cannot be decoded)"]
+    assert done.stdout.splitlines() == [
+        "(64, 32)", "corrupt TIFF data (the image cannot be decoded)", "corrupt TIFF file (its header cannot be read)",
+    ]
     assert done.stderr == ""
 
 
@@ -807,3 +811,77 @@ def test_an_unsupported_variant_is_named_as_such(tmp_path):
 
     with pytest.raises(ImageDecodeError, match=r"^unsupported BMP \(pixel depth \(7\)\)$"):
         imaging.decode_photo(path, min_side=0)
+
+
+def _set_tiff_tag(data: bytes, tag: int, value: int) -> bytes:
+    """A little-endian TIFF with one SHORT/LONG tag of its first IFD set to `value`."""
+    out = bytearray(data)
+    ifd = struct.unpack_from("<I", out, 4)[0]
+    for entry in range(struct.unpack_from("<H", out, ifd)[0]):
+        at = ifd + 2 + 12 * entry
+        if struct.unpack_from("<H", out, at)[0] == tag:
+            kind = struct.unpack_from("<H", out, at + 2)[0]
+            struct.pack_into("<H" if kind == 3 else "<I", out, at + 8, value)
+            return bytes(out)
+    raise AssertionError(f"tag {tag} not in the TIFF")
+
+
+def test_sixteen_bit_grey_png_transparency_composites_onto_white(tmp_path):
+    values = np.full((8, 8), 40000, np.uint16)
+    values[:, :4] = 1234  # the transparent grey
+    path = _save(tmp_path / "grey16-trns.png", Image.fromarray(values), transparency=1234)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _pixel(photo, 1, 1) == WHITE
+    assert _close(_pixel(photo, 6, 1), (156, 156, 156), 1)
+
+
+def test_a_tiff_in_a_compression_this_build_cannot_read_says_so(tmp_path):
+    data = _save(tmp_path / "ok.tif", _quadrants(32, 32), compression="tiff_lzw").read_bytes()
+    path = tmp_path / "webp-in.tif"
+    path.write_bytes(_set_tiff_tag(data, 259, 50001))  # 50001: WebP, which Pillow's libtiff lacks
+
+    with pytest.raises(ImageDecodeError, match=r"^unsupported TIFF compression \(webp\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+@pytest.mark.parametrize(("compression", "inside"), [(4, "JPEG"), (5, "PNG")])
+def test_a_bmp_wrapping_a_jpeg_or_png_is_named_as_such(tmp_path, compression, inside):
+    data = bytearray(_save(tmp_path / "ok.bmp", _quadrants(16, 16)).read_bytes())
+    data[28:30] = (0).to_bytes(2, "little")
+    data[30:34] = compression.to_bytes(4, "little")
+    path = tmp_path / "wrapped.bmp"
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(ImageDecodeError, match=rf"^unsupported BMP \(a {inside} inside\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_decoders_capitalised_words_read_as_part_of_the_sentence(tmp_path):
+    image = Image.new("P", (16, 16))
+    image.putpalette([0, 0, 0, 255, 0, 0] * 128)
+    data = bytearray(_save(tmp_path / "ok.bmp", image).read_bytes())
+    data[46:50] = (305402420).to_bytes(4, "little")  # colours used: far more than 256
+    path = tmp_path / "palette.bmp"
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(ImageDecodeError, match=r"^unsupported BMP \(palette size \(305402420\)\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_ten_bit_heif_is_budgeted_at_its_real_cost(tmp_path, monkeypatch):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    deep = np.random.default_rng(5).integers(0, 65535, (64, 64, 3)).astype(np.uint16)
+    ten_bit, eight_bit = tmp_path / "ten.heic", tmp_path / "eight.heic"
+    try:
+        pillow_heif.from_bytes(mode="RGB;16", size=(64, 64), data=deep.tobytes()).save(ten_bit, quality=90)
+        Image.fromarray((deep >> 8).astype(np.uint8)).save(eight_bit, format="HEIF", quality=90)
+    except (KeyError, OSError, ValueError) as exc:
+        pytest.skip(f"no HEIF encoder here: {exc}")
+    # Measured: libheif holds ~8 bytes a pixel decoding 8-bit HEIC, ~16 for 10-bit.
+    monkeypatch.setattr(imaging, "MAX_DECODE_BYTES", 64 * 64 * 12)
+
+    assert imaging.decode_photo(eight_bit, min_side=0).image.size == (64, 64)
+    with pytest.raises(ImageDecodeError, match=r"too large to decode .* for a HEIF of this kind"):
+        imaging.decode_photo(ten_bit, min_side=0)
