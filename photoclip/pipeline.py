@@ -134,7 +134,9 @@ def run_pipeline(
 ) -> IndexReport:
     """Embed `items` and store them; stops after the current batch when `cancel` is set.
 
-    `workers` is the number of decode threads (default_workers() when None)."""
+    `workers` is the number of decode threads (default_workers() when None). The first
+    batch is a quarter of `batch_size`, so the encoder starts after a few photos are decoded
+    instead of idling through a whole batch of them."""
     run = _Run(len(items), progress)
     run.report(None)
     min_side, size = encoder.decode_min_side, encoder.image_size
@@ -168,6 +170,7 @@ def run_pipeline(
     if workers is None:
         workers = default_workers()
     decode = partial(decode_for_model, min_side=min_side, size=size, hash_algorithm=catalog.hash_algorithm)
+    limit = max(1, batch_size // 4)
     for decoded in _decode_stream(items, decode, workers, batch_size, cancel):
         if decoded is None:
             cancelled = True
@@ -182,7 +185,8 @@ def run_pipeline(
                 reused.append((decoded.photo_id, decoded.meta, known))
             else:
                 batch.append(decoded)
-        if len(batch) >= batch_size or len(reused) + len(failed) >= batch_size:
+        if len(batch) >= limit or len(reused) + len(failed) >= batch_size:
+            limit = batch_size if batch else limit
             flush()
     flush()
     return IndexReport(

@@ -91,3 +91,19 @@ def test_photos_are_hashed_as_their_catalog_hashes(encoder, tmp_path: Path) -> N
     assert catalog.photo_by_path(new).hash == file_hash(new, "blake2b-128") != file_hash(new)
     catalog.close()
 
+
+
+def test_the_encoder_starts_after_a_quarter_batch(encoder, many_photos: Path, tmp_path: Path) -> None:
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    sizes: list[int] = []
+
+    class Recording:
+        model_id, image_size, decode_min_side = encoder.model_id, encoder.image_size, encoder.decode_min_side
+
+        def encode_images(self, batch: np.ndarray) -> np.ndarray:
+            sizes.append(len(batch))
+            return encoder.encode_images(batch)
+
+    run_pipeline(items, Recording(), catalog, VectorIndex(encoder.dim), batch_size=8, workers=2)
+    assert sizes == [2, 8, 8, 2]
+    catalog.close()
