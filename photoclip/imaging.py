@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import stat
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -104,6 +105,9 @@ file can make decoders allocate per-row tables of gigabytes)."""
 MAX_DECODE_BYTES = 1 << 30
 """What decoding one image may hold at once, estimated from its size and pixel mode before
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
+_DECODE_MEMORY_TOTAL = 2 * MAX_DECODE_BYTES
+"""What all decoding threads together may hold: two of the largest images, or any number of
+photos decoded reduced."""
 _BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGBA": 13, "RGBa": 13, "I": 30, "F": 30}
 _BYTES_PER_PIXEL_DEFAULT = 8  # RGB and the like: the decoded buffer plus one converted copy
 _BYTES_PER_PIXEL_DEEP_HEIF = 16  # libheif's 16-bit planes for 10/12-bit photos, then 8-bit RGB
@@ -192,6 +196,32 @@ class DecodedPhoto:
     format: str  # as sniff_format
     taken_at: str | None  # "YYYY-MM-DDTHH:MM:SS" from EXIF, None if absent or garbage
     content_hash: str  # file_hash() of the bytes that were decoded
+
+
+class _MemoryBudget:
+    """Bytes that decoding threads may hold at once. A decode that does not fit waits for
+    others to finish, so one thread per core on a big machine cannot hold a gigabyte each;
+    when nothing else is decoding, any decode may start, so none waits forever."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._used = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, amount: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._used == 0 or self._used + amount <= self.total)
+            self._used += amount
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._used -= amount
+                self._changed.notify_all()
+
+
+_DECODE_MEMORY = _MemoryBudget(_DECODE_MEMORY_TOTAL)
 
 
 # ----------------------------------------------------------------------------- sniffing
@@ -462,8 +492,10 @@ def _decode_stream(
         im = _open_image(stream, fmt, head)
         with im:
             full_size = im.size
-            image = _decode_rgb(im, fmt, need_for(full_size))
-            orientation, taken_at = _read_exif(im)
+            need = need_for(full_size)
+            with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
+                image = _decode_rgb(im, fmt, need)
+                orientation, taken_at = _read_exif(im)
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
@@ -598,11 +630,11 @@ def _heif_plugins(head: bytes) -> tuple[str, ...]:
     return tuple(reversed(plugins)) if is_avif else plugins
 
 
-def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Image.Image:
-    """Decode pixels no smaller than `need` (unless the image is), as a new 8-bit RGB image.
+def _decode_cost(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> int:
+    """Set up reduced decoding and estimate the bytes it will hold; refuse what is too much.
 
     JPEG scales in the DCT (draft); HEIF may pick an embedded thumbnail; everything else is
-    decoded in full and box-reduced by the largest integer factor that stays >= need.
+    decoded in full.
     """
     if need[0] > 0 and need[1] > 0:
         im.draft("RGB", need)
@@ -615,6 +647,12 @@ def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Ima
             f"image too large to decode ({width * height / 1e6:.0f} megapixels; "
             f"at most {MAX_DECODE_BYTES / per_pixel / 1e6:.0f} for a {_LABELS[fmt]} of this kind)"
         )
+    return width * height * per_pixel
+
+
+def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Image.Image:
+    """Decode as _decode_cost set up, as a new 8-bit RGB image box-reduced by the largest
+    integer factor that stays >= need."""
     try:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -7,6 +7,8 @@ import os
 import struct
 import subprocess
 import sys
+import threading
+import time
 import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -885,3 +887,58 @@ def test_a_ten_bit_heif_is_budgeted_at_its_real_cost(tmp_path, monkeypatch):
     assert imaging.decode_photo(eight_bit, min_side=0).image.size == (64, 64)
     with pytest.raises(ImageDecodeError, match=r"too large to decode .* for a HEIF of this kind"):
         imaging.decode_photo(ten_bit, min_side=0)
+
+
+def test_a_decode_that_does_not_fit_the_shared_budget_waits_for_the_others():
+    budget = imaging._MemoryBudget(100)
+    events: list[str] = []
+    first_in, let_first_go = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with budget.hold(60):
+            first_in.set()
+            let_first_go.wait(10)
+            events.append("first done")
+
+    def second() -> None:
+        first_in.wait(10)
+        with budget.hold(60):
+            events.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    assert events == []
+    let_first_go.set()
+    for thread in threads:
+        thread.join(10)
+    assert events == ["first done", "second in"]
+
+
+def test_a_decode_bigger_than_the_whole_budget_still_runs_alone():
+    budget = imaging._MemoryBudget(100)
+    ran = threading.Event()
+
+    def big() -> None:
+        with budget.hold(250):
+            ran.set()
+
+    threading.Thread(target=big, daemon=True).start()
+
+    assert ran.wait(10)
+
+
+def test_decode_photo_waits_while_other_decodes_hold_the_budget(tmp_path, monkeypatch):
+    budget = imaging._MemoryBudget(1000)
+    monkeypatch.setattr(imaging, "_DECODE_MEMORY", budget)
+    path = _save(tmp_path / "small.png", _quadrants(16, 16))
+    done = threading.Event()
+    decoding = threading.Thread(target=lambda: (imaging.decode_photo(path, min_side=0), done.set()))
+
+    with budget.hold(1000):  # another thread's big decode
+        decoding.start()
+        assert not done.wait(0.3)
+    decoding.join(10)
+
+    assert done.is_set()
