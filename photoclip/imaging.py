@@ -67,6 +67,7 @@ Image.init()
 __all__ = [
     "IMAGE_SUFFIXES",
     "MAX_PIXELS",
+    "THUMBNAIL_SIDE",
     "DecodedPhoto",
     "CONTENT_HASHES",
     "DEFAULT_CONTENT_HASH",
@@ -76,6 +77,7 @@ __all__ = [
     "file_hash",
     "make_thumbnail",
     "prepare_for_model",
+    "save_thumbnail",
     "sniff_file",
     "sniff_format",
     "thumbnail_path",
@@ -98,6 +100,9 @@ warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
 # Some plugins also log their complaints as errors (TIFF: "More samples per pixel than can
 # be decoded"); the failure reason says it for them, and the debug log has their words.
 logging.getLogger("PIL").setLevel(logging.CRITICAL)
+
+THUMBNAIL_SIDE = 256
+"""Cached thumbnails fit in this square: enough for a 2x display of a grid cell."""
 
 MAX_SIDE = 65_535
 """Wider or taller images are refused from their header (JPEG's own limit; beyond it a tiny
@@ -342,14 +347,29 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
     with _decode_errors(path):
         with _read_source(path, None) as (stream, _):
             decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
-        image = decoded.image
-        target = _fit_inside(decoded.full_size, max_side)
-        if image.size != target:
-            image = image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
-        image = _upright(image, decoded.orientation)
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY, comment=b"")  # a GIF's comment may not fit
-        return out.getvalue()
+        width, height = decoded.full_size
+        if decoded.orientation in (5, 6, 7, 8):
+            width, height = height, width
+        return _thumbnail_jpeg(_upright(decoded.image, decoded.orientation), _fit_inside((width, height), max_side))
+
+
+def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, max_side: int = THUMBNAIL_SIDE) -> Path | None:
+    """Cache the thumbnail of a photo decoded for the model, unless it is cached already or
+    was decoded smaller than the thumbnail needs (None then). Raises OSError."""
+    target = thumbnail_path(cache_dir, photo.content_hash, max_side)
+    size = _fit_inside((photo.width, photo.height), max_side)
+    if target.is_file() or photo.image.width < size[0] or photo.image.height < size[1]:
+        return None
+    atomic_write_bytes(target, _thumbnail_jpeg(photo.image, size))
+    return target
+
+
+def _thumbnail_jpeg(image: Image.Image, size: tuple[int, int]) -> bytes:
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY, comment=b"")  # a GIF's comment may not fit
+    return out.getvalue()
 
 
 def thumbnail_path(cache_dir: Path, content_hash: str, max_side: int) -> Path:

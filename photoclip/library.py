@@ -315,6 +315,7 @@ class Library:
         try:
             return run_pipeline(
                 items, encoder, self.catalog, vectors, workers=workers, progress=progress, cancel=cancel,
+                thumbnail_dir=self.thumbnail_dir,
             )
         finally:
             self._vectors_dirty = True

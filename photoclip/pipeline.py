@@ -25,7 +25,7 @@ import numpy as np
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
-from photoclip.imaging import DEFAULT_CONTENT_HASH, decode_photo, prepare_for_model
+from photoclip.imaging import DEFAULT_CONTENT_HASH, decode_photo, prepare_for_model, save_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +86,24 @@ def default_workers() -> int:
 
 
 def decode_for_model(
-    photo_id: PhotoId, path: Path, min_side: int, size: int, hash_algorithm: str = DEFAULT_CONTENT_HASH
+    photo_id: PhotoId, path: Path, min_side: int, size: int, hash_algorithm: str = DEFAULT_CONTENT_HASH,
+    thumbnail_dir: Path | None = None,
 ) -> Decoded:
-    """One photo, ready for the encoder, or the reason it is not."""
+    """One photo, ready for the encoder, or the reason it is not.
+
+    With `thumbnail_dir`, photos in formats that cannot decode reduced (HEIC above all, at
+    half a second a photo) also leave their thumbnail there, so browsing them later does not
+    decode them again; a JPEG's thumbnail is cheap to make when it is first shown."""
     try:
         photo = decode_photo(path, min_side, hash_algorithm)
         pixels = prepare_for_model(photo.image, size)
     except ImageDecodeError as exc:
         return Decoded(photo_id, path, failure=str(exc) or "unreadable image")
+    if thumbnail_dir is not None and photo.format != "jpeg":
+        try:
+            save_thumbnail(photo, thumbnail_dir)
+        except OSError as exc:  # a cache: the photo is indexed all the same
+            log.debug("cannot cache the thumbnail of %s: %s", path, exc)
     meta = PhotoMetadata(
         hash=photo.content_hash, width=photo.width, height=photo.height,
         taken_at=photo.taken_at, format=photo.format,
@@ -131,10 +141,12 @@ def run_pipeline(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    thumbnail_dir: Path | None = None,
 ) -> IndexReport:
     """Embed `items` and store them; stops after the current batch when `cancel` is set.
 
-    `workers` is the number of decode threads (default_workers() when None). The first
+    `workers` is the number of decode threads (default_workers() when None);
+    `thumbnail_dir` as for decode_for_model. The first
     batch is a quarter of `batch_size`, so the encoder starts after a few photos are decoded
     instead of idling through a whole batch of them."""
     run = _Run(len(items), progress)
@@ -169,7 +181,10 @@ def run_pipeline(
 
     if workers is None:
         workers = default_workers()
-    decode = partial(decode_for_model, min_side=min_side, size=size, hash_algorithm=catalog.hash_algorithm)
+    decode = partial(
+        decode_for_model, min_side=min_side, size=size, hash_algorithm=catalog.hash_algorithm,
+        thumbnail_dir=thumbnail_dir,
+    )
     limit = max(1, batch_size // 4)
     for decoded in _decode_stream(items, decode, workers, batch_size, cancel):
         if decoded is None:

@@ -690,6 +690,29 @@ def test_thumbnail_is_cached_atomically_and_reused(tmp_path, monkeypatch):
     assert first.stat().st_mtime_ns == stamp
 
 
+def test_a_photo_decoded_for_the_model_caches_the_same_thumbnail_as_the_file_would(tmp_path):
+    path = _save(tmp_path / "turned.png", _quadrants(1200, 800), exif=_exif(6))
+    photo = imaging.decode_photo(path, min_side=512)
+    cache = tmp_path / "thumbs"
+
+    saved = imaging.save_thumbnail(photo, cache)
+
+    assert saved == imaging.thumbnail_path(cache, photo.content_hash, imaging.THUMBNAIL_SIDE)
+    reference = np.asarray(Image.open(io.BytesIO(imaging.make_thumbnail(path, imaging.THUMBNAIL_SIDE))), float)
+    with Image.open(saved) as thumb:
+        assert thumb.size == (171, 256)
+        assert np.abs(np.asarray(thumb, float) - reference).mean() < 2
+    assert imaging.save_thumbnail(photo, cache) is None  # cached already: not written again
+
+
+def test_a_photo_decoded_smaller_than_its_thumbnail_leaves_none(tmp_path):
+    photo = imaging.decode_photo(_save(tmp_path / "big.jpg", _quadrants(2000, 1600)), min_side=128)
+    assert max(photo.image.size) < imaging.THUMBNAIL_SIDE
+
+    assert imaging.save_thumbnail(photo, tmp_path / "thumbs") is None
+    assert not (tmp_path / "thumbs").exists()
+
+
 def test_thumbnail_of_a_broken_file_raises_and_caches_nothing(tmp_path):
     path = tmp_path / "broken.jpg"
     path.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 40)

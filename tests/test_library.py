@@ -55,6 +55,17 @@ def test_indexing_a_folder_makes_every_photo_searchable(open_library, photo_fold
     assert len(library.search("a photo", limit=50)) == 6
 
 
+def test_indexing_leaves_thumbnails_in_the_library_for_photos_slow_to_decode(open_library, tmp_path: Path) -> None:
+    from photoclip import imaging
+
+    png = write_photo(tmp_path / "shots" / "screen.png", seed=4, size=(320, 240), fmt="PNG")
+    library = open_library()
+    library.index([png.parent])
+
+    content_hash = library.catalog.photo_by_path(png).hash
+    assert imaging.thumbnail_path(library.thumbnail_dir, content_hash, imaging.THUMBNAIL_SIDE).is_file()
+
+
 def test_reindexing_unchanged_files_calls_no_encoder(open_library, photo_folder: Path, spy_on) -> None:
     library = open_library()
     library.index([photo_folder])

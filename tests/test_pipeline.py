@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from photoclip.catalog import Catalog
 from photoclip.model import load_encoder, resolve_model
@@ -106,4 +107,38 @@ def test_the_encoder_starts_after_a_quarter_batch(encoder, many_photos: Path, tm
 
     run_pipeline(items, Recording(), catalog, VectorIndex(encoder.dim), batch_size=8, workers=2)
     assert sizes == [2, 8, 8, 2]
+    catalog.close()
+
+
+def test_photos_that_cannot_decode_reduced_leave_their_thumbnail_while_indexing(encoder, tmp_path: Path) -> None:
+    from photoclip import imaging
+
+    folder = tmp_path / "mixed"
+    png = write_photo(folder / "screen.png", seed=1, size=(320, 240), fmt="PNG")
+    webp = write_photo(folder / "phone.webp", seed=2, size=(320, 240), fmt="WEBP")
+    jpeg = write_photo(folder / "camera.jpg", seed=3, size=(2048, 1536))  # draft-decodes to 256x192
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    thumbs = tmp_path / "thumbs"
+
+    report = run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=2, thumbnail_dir=thumbs)
+
+    assert report.embedded == 3
+    for path in (png, webp):
+        cached = imaging.thumbnail_path(thumbs, catalog.photo_by_path(path).hash, imaging.THUMBNAIL_SIDE)
+        assert Image.open(cached).size == (256, 192)
+    jpeg_thumb = imaging.thumbnail_path(thumbs, catalog.photo_by_path(jpeg).hash, imaging.THUMBNAIL_SIDE)
+    assert not jpeg_thumb.exists()  # made cheaply (draft decoding) when first shown
+    catalog.close()
+
+
+def test_a_thumbnail_cache_that_cannot_be_written_does_not_stop_indexing(encoder, tmp_path: Path) -> None:
+    folder = tmp_path / "pngs"
+    write_photo(folder / "a.png", seed=1, size=(320, 240), fmt="PNG")
+    blocked = tmp_path / "thumbs"
+    blocked.write_text("a file where the cache folder should be")
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+
+    report = run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1, thumbnail_dir=blocked)
+
+    assert (report.embedded, report.failed) == (1, 0)
     catalog.close()

@@ -24,7 +24,6 @@ from photoclip.library import Library
 
 log = logging.getLogger(__name__)
 
-DISK_SIDE = 256  # thumbnails on disk fit in this square; enough for a 2x display of a cell
 CACHE_ENTRIES = 1500  # pixmaps kept in memory (about 100 kB each at 2x)
 
 
@@ -65,7 +64,7 @@ class _ThumbnailTask(QRunnable):
 def thumbnail_file(library: Library, photo: Photo) -> Path:
     """The cached thumbnail of `photo`, made now if needed (worker threads only)."""
     digest = photo.hash or imaging.file_hash(photo.path)  # pending photos are not hashed yet
-    return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, DISK_SIDE)
+    return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, imaging.THUMBNAIL_SIDE)
 
 
 def load_square(path: Path, side_px: int, radius_px: float = 0.0) -> QImage:
