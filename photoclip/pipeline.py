@@ -145,10 +145,9 @@ def run_pipeline(
 ) -> IndexReport:
     """Embed `items` and store them; stops after the current batch when `cancel` is set.
 
-    `workers` is the number of decode threads (default_workers() when None);
-    `thumbnail_dir` as for decode_for_model. The first
-    batch is a quarter of `batch_size`, so the encoder starts after a few photos are decoded
-    instead of idling through a whole batch of them."""
+    `workers` is the number of decode threads (default_workers() when None); `thumbnail_dir`
+    as for decode_for_model. The first batch is a quarter of `batch_size`, so the encoder
+    starts after a few photos are decoded instead of idling through a whole batch of them."""
     run = _Run(len(items), progress)
     run.report(None)
     min_side, size = encoder.decode_min_side, encoder.image_size
