@@ -332,10 +332,7 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
     with _decode_errors(path):
         with _read_source(path, hash_algorithm) as (stream, digest):
             decoded = _decode_stream(stream, lambda size: need)
-        width, height = decoded.full_size
-        if decoded.orientation in (5, 6, 7, 8):
-            width, height = height, width
-        image = _upright(decoded.image, decoded.orientation)
+        image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest)
 
 
@@ -347,10 +344,8 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
     with _decode_errors(path):
         with _read_source(path, None) as (stream, _):
             decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
-        width, height = decoded.full_size
-        if decoded.orientation in (5, 6, 7, 8):
-            width, height = height, width
-        return _thumbnail_jpeg(_upright(decoded.image, decoded.orientation), _fit_inside((width, height), max_side))
+        image, full_size = decoded.upright()
+        return _thumbnail_jpeg(image, _fit_inside(full_size, max_side))
 
 
 def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, max_side: int = THUMBNAIL_SIDE) -> Path | None:
@@ -491,6 +486,13 @@ class _Decoded:
     full_size: tuple[int, int]  # from the header, before orientation
     orientation: int
     taken_at: str | None
+
+    def upright(self) -> tuple[Image.Image, tuple[int, int]]:
+        """The image turned as EXIF says, and the full size as the user sees it."""
+        width, height = self.full_size
+        if self.orientation in (5, 6, 7, 8):
+            width, height = height, width
+        return _upright(self.image, self.orientation), (width, height)
 
 
 def _decode_stream(
