@@ -28,6 +28,7 @@ import numpy as np
 import xxhash
 from PIL import Image, ImageFile, features
 
+from photoclip import jpegfile
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import atomic_write_bytes
 
@@ -116,7 +117,7 @@ photos decoded reduced."""
 _BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGBA": 13, "RGBa": 13, "I": 30, "F": 30}
 _BYTES_PER_PIXEL_DEFAULT = 8  # RGB and the like: the decoded buffer plus one converted copy
 _BYTES_PER_PIXEL_DEEP_HEIF = 16  # libheif's 16-bit planes for 10/12-bit photos, then 8-bit RGB
-_JPEG_JUNK_LIMIT = 1 << 16
+_PREVIEW_ASPECT_TOLERANCE = 0.01  # camera previews round their sides to even pixel counts
 
 _IN_MEMORY_LIMIT = 256 * 1024 * 1024  # larger files are hashed streaming and decoded from disk
 _CHUNK = 1024 * 1024
@@ -322,10 +323,10 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
     """Decode a photo for the model: RGB, upright, shortest side >= min_side where possible.
 
     The file is read once; its hash is of exactly the bytes decoded. JPEGs are decoded at
-    the smallest DCT scale that keeps the shortest side >= min_side (HEIF may use an
-    embedded thumbnail that is big enough); other formats are box-reduced right after
-    decoding to keep memory small. min_side <= 0 means full resolution. Raises only
-    ImageDecodeError.
+    the smallest DCT scale that keeps the shortest side >= min_side, or from the camera's
+    preview when it is big enough (HEIF likewise from an embedded thumbnail); other formats
+    are box-reduced right after decoding to keep memory small. min_side <= 0 means full
+    resolution. Raises only ImageDecodeError.
     """
     path = Path(path)
     need = (min_side, min_side) if min_side > 0 else (0, 0)
@@ -515,9 +516,11 @@ def _decode_stream(
         with im:
             full_size = im.size
             need = need_for(full_size)
-            with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
-                image = _decode_rgb(im, fmt, need)
-                orientation, taken_at = _read_exif(im)
+            image = _decode_camera_preview(stream, im, need) if fmt == "jpeg" else None
+            if image is None:
+                with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
+                    image = _decode_rgb(im, fmt, need)
+            orientation, taken_at = _read_exif(im)
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
@@ -529,7 +532,7 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
     """Open the header with only the plugins for `fmt`; refuse bombs and 0-pixel images."""
     formats = _heif_plugins(head) if fmt == "heif" else _PIL_FORMATS[fmt]
     if fmt == "jpeg":
-        _check_jpeg_header(stream)
+        jpegfile.check_header(stream)
     elif fmt == "bmp":
         _check_bmp_header(stream)
     try:
@@ -553,42 +556,32 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
     return im
 
 
-def _check_jpeg_header(stream: IO[bytes]) -> None:
-    """Walk the JPEG segments up to the image data, so that a file of junk after its first
-    bytes fails at once (Pillow would crawl through it a byte at a time)."""
-    position, junk = 2, 0
-    try:
-        while True:
-            stream.seek(position)
-            segment = stream.read(4)
-            if len(segment) < 4:
-                return  # cut short: the decoder says "truncated"
-            if segment[0] != 0xFF or segment[1] == 0xFF:
-                # junk or fill bytes before a marker: libjpeg skips them, within reason
-                stream.seek(position + 1)
-                window = stream.read(4096)
-                if segment[0] == 0xFF:
-                    step = len(window) - len(window.lstrip(b"\xff"))
-                else:
-                    found = window.find(b"\xff")
-                    step = 1 + (len(window) if found < 0 else found)
-                junk += step
-                if junk > _JPEG_JUNK_LIMIT:
-                    raise ImageDecodeError("corrupt JPEG file (no image data where its header should be)")
-                position += step
-                continue
-            kind = segment[1]
-            if kind in (0xDA, 0xD9):  # the image data starts (or the file claims to end)
-                return
-            if kind == 0x01 or 0xD0 <= kind <= 0xD8:
-                position += 2
-                continue
-            length = int.from_bytes(segment[2:4], "big")
-            if length < 2:
-                raise ImageDecodeError("corrupt JPEG file (its header cannot be read)")
-            position += 2 + length
-    finally:
-        stream.seek(0)
+def _decode_camera_preview(
+    stream: IO[bytes], im: ImageFile.ImageFile, need: tuple[int, int]
+) -> Image.Image | None:
+    """The smallest camera preview (see jpegfile) that covers `need` and shows the main
+    image's frame (its aspect within 1%, no larger), decoded; None when there is none or it
+    is broken, and the main image is decoded instead. EXIF stays the main image's."""
+    if need[0] <= 0 or need[1] <= 0:
+        return None
+    width, height = im.size
+    for data in jpegfile.camera_previews(stream, getattr(im, "mpinfo", None)):
+        try:
+            preview_stream = io.BytesIO(data)
+            jpegfile.check_header(preview_stream)
+            with Image.open(preview_stream, formats=("JPEG",)) as preview:
+                pw, ph = preview.size
+                if not (need[0] <= pw <= width and need[1] <= ph <= height):
+                    continue
+                if abs(pw * height - ph * width) > _PREVIEW_ASPECT_TOLERANCE * ph * width:
+                    continue
+                with _DECODE_MEMORY.hold(_decode_cost(preview, "jpeg", need)):
+                    return _decode_rgb(preview, "jpeg", need)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            log.debug("camera preview unusable (%s: %s); decoding the main image", type(exc).__name__, exc)
+    return None
 
 
 def _check_bmp_header(stream: IO[bytes]) -> None:

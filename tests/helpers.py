@@ -70,3 +70,38 @@ def schema_1_catalog(path: Path, photos: dict[Path, str | None]) -> Path:
             )
     conn.close()
     return path
+
+
+MPF_PRIMARY, MPF_VGA_PREVIEW, MPF_FULL_HD_PREVIEW, MPF_DISPARITY = 0x030000, 0x010001, 0x010002, 0x020002
+
+
+def camera_jpeg(main: object, extras: list[tuple[int, bytes]], **save_params: object) -> bytes:
+    """A JPEG laid out as cameras write one: the main image, an APP2 MPF index (CIPA DC-007)
+    and the extra images after it (each (MP type, JPEG bytes), e.g. a preview)."""
+    import io
+    import struct
+
+    out = io.BytesIO()
+    main.save(out, "JPEG", **save_params)
+    first = out.getvalue()
+    count = 1 + len(extras)
+    entries_at = 8 + 2 + 3 * 12 + 4  # TIFF header, IFD count, three tags, next-IFD offset
+    ifd = b"".join(
+        struct.pack("<HHL", tag, kind, number) + value
+        for tag, kind, number, value in (
+            (0xB000, 7, 4, b"0100"),
+            (0xB001, 4, 1, struct.pack("<L", count)),
+            (0xB002, 7, 16 * count, struct.pack("<L", entries_at)),
+        )
+    )
+    tiff_before_entries = b"II*\x00" + struct.pack("<L", 8) + struct.pack("<H", 3) + ifd + struct.pack("<L", 0)
+    body_size = 4 + len(tiff_before_entries) + 16 * count
+    base = 2 + 4 + 4  # after SOI, the APP2 marker and length, and "MPF\0"
+    main_size = len(first) + 4 + body_size
+    entries = struct.pack("<LLLHH", MPF_PRIMARY | 0x20000000, main_size, 0, 0, 0)
+    position = main_size
+    for kind, data in extras:
+        entries += struct.pack("<LLLHH", kind, len(data), position - base, 0, 0)
+        position += len(data)
+    segment = b"\xff\xe2" + struct.pack(">H", 2 + body_size) + b"MPF\x00" + tiff_before_entries + entries
+    return first[:2] + segment + first[2:] + b"".join(data for _, data in extras)

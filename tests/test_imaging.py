@@ -20,6 +20,7 @@ from PIL import Image, features
 
 from photoclip import imaging
 from photoclip.errors import ImageDecodeError
+from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg
 
 RED = (255, 0, 0)
 GREEN = (0, 255, 0)
@@ -103,6 +104,90 @@ def test_small_photo_is_never_upscaled_and_min_side_zero_means_full_size(tmp_pat
     assert imaging.decode_photo(path, min_side=512).image.size == (300, 200)
     big = _save(tmp_path / "big.jpg", _quadrants(1600, 1200))
     assert imaging.decode_photo(big, min_side=0).image.size == (1600, 1200)
+
+
+# ---------------------------------------------------------------------- camera previews
+
+
+def _preview(size: tuple[int, int]) -> bytes:
+    """The camera's copy of _quadrants, told apart by green where the main image is blue."""
+    image = Image.new("RGB", size, GREEN)
+    image.paste(RED, (0, 0, size[0] // 4, size[1] // 4))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _camera_photo(path: Path, size: tuple[int, int], previews: list[tuple[int, bytes]], **params) -> Path:
+    path.write_bytes(camera_jpeg(_quadrants(*size), previews, quality=90, **params))
+    return path
+
+
+def test_a_camera_jpeg_is_decoded_from_its_preview_with_the_main_images_size_and_exif(tmp_path):
+    path = _camera_photo(
+        tmp_path / "cam.jpg", (6000, 4000), [(MPF_FULL_HD_PREVIEW, _preview((1616, 1080)))],
+        exif=_exif(6, original="2024:07:14 10:30:00"),
+    )
+
+    photo = imaging.decode_photo(path, min_side=512)
+
+    assert (photo.width, photo.height) == (4000, 6000)
+    assert photo.taken_at == "2024-07-14T10:30:00"
+    assert photo.image.size == (540, 808)  # the preview at 1/2 scale, turned upright
+    w, h = photo.image.size
+    assert _close(_pixel(photo, w - 5, 5), RED) and _close(_pixel(photo, 5, h - 5), GREEN, 12)
+    assert photo.content_hash == imaging.file_hash(path)
+
+
+def test_the_smallest_preview_that_covers_the_need_is_chosen(tmp_path):
+    path = _camera_photo(tmp_path / "cam.jpg", (6000, 4000), [
+        (MPF_VGA_PREVIEW, _preview((640, 426))), (MPF_FULL_HD_PREVIEW, _preview((1616, 1080))),
+    ])
+
+    assert imaging.decode_photo(path, min_side=256).image.size == (640, 426)
+    assert imaging.decode_photo(path, min_side=512).image.size == (808, 540)
+    with Image.open(io.BytesIO(imaging.make_thumbnail(path, 256))) as thumb:
+        assert thumb.size == (256, 171) and _close(thumb.getpixel((200, 150)), GREEN, 12)
+
+
+@pytest.mark.parametrize(
+    ("main", "preview", "min_side", "why"),
+    [
+        ((6000, 4000), (1616, 1080), 1200, "too small for the need"),
+        ((6000, 4000), (1616, 1080), 0, "full size asked for"),
+        ((4000, 3000), (1616, 1080), 512, "letterboxed: another aspect"),
+        ((1200, 800), (1616, 1080), 512, "larger than the main image"),
+    ],
+)
+def test_a_preview_that_does_not_fit_is_passed_over_for_the_main_image(tmp_path, main, preview, min_side, why):
+    path = _camera_photo(tmp_path / "cam.jpg", main, [(MPF_FULL_HD_PREVIEW, _preview(preview))])
+
+    photo = imaging.decode_photo(path, min_side=min_side)
+
+    assert _close(_pixel(photo, photo.image.width - 5, photo.image.height - 5), BLUE), why
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 100_000 + b"\xff\xd9",
+        _preview((1616, 1080))[:600] + b"\xff\xd9",
+    ],
+    ids=["junk", "cut-short"],
+)
+def test_a_broken_preview_falls_back_to_the_main_image(tmp_path, broken):
+    path = _camera_photo(tmp_path / "cam.jpg", (3000, 2000), [(MPF_FULL_HD_PREVIEW, broken)])
+
+    photo = imaging.decode_photo(path, min_side=512)
+
+    assert photo.image.size == (1500, 1000)
+    assert _close(_pixel(photo, 1400, 900), BLUE)
+
+
+def test_stereo_frames_are_never_taken_for_a_preview(tmp_path):
+    path = _camera_photo(tmp_path / "stereo.jpg", (3000, 2000), [(MPF_DISPARITY, _preview((3000, 2000)))])
+
+    assert _close(_pixel(imaging.decode_photo(path, min_side=512), 1400, 900), BLUE)
 
 
 # ---------------------------------------------------------------------- orientation, EXIF

@@ -1,0 +1,57 @@
+"""JPEG structure: which camera previews an MPF index offers, and which it must not."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from photoclip import jpegfile
+from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg
+
+
+def _jpeg(size: tuple[int, int], colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _previews(data: bytes) -> list[tuple[int, int]]:
+    stream = io.BytesIO(data)
+    with Image.open(io.BytesIO(data)) as im:
+        found = jpegfile.camera_previews(stream, getattr(im, "mpinfo", None))
+    assert stream.tell() == 0
+    sizes = []
+    for preview in found:
+        with Image.open(io.BytesIO(preview)) as image:
+            sizes.append(image.size)
+    return sizes
+
+
+def test_large_thumbnails_are_offered_smallest_first_and_other_frames_are_not():
+    main = Image.new("RGB", (3000, 2000), "blue")
+    data = camera_jpeg(main, [
+        (MPF_FULL_HD_PREVIEW, _jpeg((1616, 1080), "green")),
+        (MPF_DISPARITY, _jpeg((3000, 2000), "red")),
+        (MPF_VGA_PREVIEW, _jpeg((640, 426), "yellow")),
+    ])
+    assert _previews(data) == [(640, 426), (1616, 1080)]
+
+
+def test_a_jpeg_without_an_mpf_index_offers_none():
+    assert _previews(_jpeg((300, 200), "blue")) == []
+
+
+def test_a_file_cut_short_inside_its_preview_offers_none():
+    data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_FULL_HD_PREVIEW, _jpeg((1616, 1080), "green"))])
+    assert _previews(data[:-100]) == []
+
+
+def test_an_entry_that_points_at_no_jpeg_is_not_offered():
+    data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_FULL_HD_PREVIEW, b"\x00" * 5000)])
+    assert _previews(data) == []
+
+
+def test_padding_after_a_previews_end_of_image_is_allowed():
+    data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_FULL_HD_PREVIEW, _jpeg((1616, 1080), "green") + b"\x00" * 300)])
+    assert _previews(data) == [(1616, 1080)]
