@@ -23,7 +23,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -71,9 +71,31 @@ _MIGRATIONS: dict[int, str] = {
         SELECT 'content_hash', 'blake2b-128' WHERE EXISTS (SELECT 1 FROM photos WHERE hash IS NOT NULL);
     INSERT OR IGNORE INTO meta (key, value) VALUES ('content_hash', 'xxh3-128');
     """,
+    # A photo may hold vectors from two models while the library is embedded again with a
+    # new one: search answers with the old vectors until the new ones are complete.
+    3: """
+    CREATE TABLE embeddings_v3 (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        gen INTEGER NOT NULL,
+        PRIMARY KEY (photo_id, model_id)
+    );
+    INSERT INTO embeddings_v3 (photo_id, model_id, vector, gen)
+        SELECT photo_id, model_id, vector, gen FROM embeddings;
+    DROP TABLE embeddings;
+    ALTER TABLE embeddings_v3 RENAME TO embeddings;
+    CREATE INDEX embeddings_gen ON embeddings(gen);
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
+
+_PENDING = (  # photos on online roots that need a vector from the model bound to "?"
+    " FROM photos p JOIN roots r ON r.id = p.root_id"
+    " LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?"
+    " WHERE r.online = 1 AND (p.status = 'pending' OR (p.status = 'indexed' AND e.photo_id IS NULL))"
+)
 
 
 @dataclass(frozen=True)
@@ -257,6 +279,14 @@ class Catalog:
 
     # generation
 
+    def meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     def generation(self) -> int:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0])
@@ -296,7 +326,7 @@ class Catalog:
         """Forget a root and its photos (never the files); returns the ids that had vectors."""
         with self.transaction():
             ids = [PhotoId(r[0]) for r in self._conn.execute(
-                "SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id"
+                "SELECT DISTINCT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id"
                 " WHERE p.root_id = ?", (root_id,))]
             self._conn.execute("DELETE FROM photos WHERE root_id = ?", (root_id,))
             self._conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
@@ -405,7 +435,7 @@ class Catalog:
             for chunk in _chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
                 with_vectors += [PhotoId(r[0]) for r in self._conn.execute(
-                    f"SELECT photo_id FROM embeddings WHERE photo_id IN ({marks})", chunk)]
+                    f"SELECT DISTINCT photo_id FROM embeddings WHERE photo_id IN ({marks})", chunk)]
                 self._conn.execute(f"DELETE FROM photos WHERE id IN ({marks})", chunk)
             if with_vectors:
                 self._bump_generation()
@@ -415,12 +445,7 @@ class Catalog:
 
     def pending(self, model_id: str, root_ids: Iterable[RootId] | None = None) -> list[tuple[PhotoId, Path]]:
         """Photos that need a vector from `model_id`, on roots that are online."""
-        sql = (
-            "SELECT p.id, p.path FROM photos p JOIN roots r ON r.id = p.root_id"
-            " LEFT JOIN embeddings e ON e.photo_id = p.id"
-            " WHERE r.online = 1 AND (p.status = 'pending'"
-            "   OR (p.status = 'indexed' AND (e.photo_id IS NULL OR e.model_id != ?)))"
-        )
+        sql = "SELECT p.id, p.path" + _PENDING
         params: list[object] = [model_id]
         if root_ids is not None:
             roots = list(root_ids)
@@ -428,6 +453,27 @@ class Catalog:
             params += roots
         sql += " ORDER BY p.id"
         return [(PhotoId(r[0]), Path(r[1])) for r in self._conn.execute(sql, params)]
+
+    def has_pending(self, model_id: str) -> bool:
+        """Whether any photo on an online root still needs a vector from `model_id`."""
+        return self._conn.execute("SELECT EXISTS (SELECT 1" + _PENDING + ")", (model_id,)).fetchone()[0] == 1
+
+    def has_embeddings(self, model_id: str) -> bool:
+        return self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM embeddings WHERE model_id = ?)", (model_id,)
+        ).fetchone()[0] == 1
+
+    def prune_embeddings(self, keep: Iterable[str]) -> None:
+        """Drop the vectors of other models from photos that have one from a model in `keep`
+        (photos that have none, on a drive that is away, keep what they have)."""
+        keep = list(keep)
+        marks = ",".join("?" * len(keep))
+        with self.transaction():
+            self._conn.execute(
+                f"DELETE FROM embeddings WHERE model_id NOT IN ({marks}) AND photo_id IN"
+                f" (SELECT photo_id FROM embeddings WHERE model_id IN ({marks}))",
+                keep + keep,
+            )
 
     def vector_for_hash(self, content_hash: str, model_id: str) -> np.ndarray | None:
         """An existing vector for the same bytes, so a copy or a touched file costs no encoder call."""
@@ -450,6 +496,11 @@ class Catalog:
         failed = list(failed)
         with self.transaction():
             gen = self._bump_generation() if embedded else self.generation()
+            self._conn.executemany(  # other models' vectors of bytes that changed are stale
+                "DELETE FROM embeddings WHERE photo_id = ? AND model_id != ?"
+                " AND (SELECT hash FROM photos WHERE id = ?) IS NOT ?",
+                ((pid, model_id, pid, m.hash) for pid, m, _ in embedded),
+            )
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?,"
                 " status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
@@ -537,9 +588,9 @@ class Catalog:
     def counts(self, model_id: str) -> Counts:
         row = self._conn.execute(
             "SELECT COUNT(*),"
-            " SUM(p.status = 'indexed' AND e.model_id = ?),"
+            " SUM(p.status = 'indexed' AND e.photo_id IS NOT NULL),"
             " SUM(p.status = 'failed')"
-            " FROM photos p LEFT JOIN embeddings e ON e.photo_id = p.id",
+            " FROM photos p LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?",
             (model_id,),
         ).fetchone()
         total, indexed, failed = row[0], row[1] or 0, row[2] or 0

@@ -197,7 +197,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         st = library.status()
     if args.json:
         print(json.dumps({
-            "library": str(library.directory), "model": st.model,
+            "library": str(library.directory), "model": st.model, "searching_with": st.searching_with,
             "total": st.counts.total, "indexed": st.counts.indexed,
             "pending": st.counts.pending, "failed": st.counts.failed,
             "folders": [{"path": str(r.path), "online": r.online} for r in st.roots],
@@ -206,6 +206,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     print(f"library: {library.directory}")
     print(f"model:   {st.model}")
+    if st.searching_with:
+        print(f"search:  {st.searching_with}, until every photo has a vector from the new model")
     print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, {st.counts.failed} failed)")
     for root in st.roots:
         print(f"folder:  {root.path}" + ("" if root.online else "  (offline)"))

@@ -8,8 +8,10 @@ may open it read-only (search while another process indexes).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,12 +22,12 @@ import numpy as np
 
 from photoclip import config, scan
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
-from photoclip.errors import LibraryError, LibraryLockedError, QueryError
+from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.search import QueryTerm, SearchHit, combine, parse_query
-from photoclip.vectors import VectorIndex
+from photoclip.vectors import VectorIndex, move_saved, saved_model_id
 
 if TYPE_CHECKING:
     from photoclip.download import DownloadProgress
@@ -34,7 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INDEX_DIR = "index"
+PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors during a model change
 THUMBNAIL_DIR = "thumbnails"
+_SEARCH_MODEL_KEY = "search_model"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,16 @@ class LibraryStatus:
     counts: Counts
     roots: tuple[Root, ...]
     failures: tuple[tuple[Path, str], ...]
+    searching_with: str | None = None  # the old model, while the library is embedded with `model`
+
+
+@dataclass
+class _PreviousModel:
+    """The model search answers with while the library is embedded again with a new one."""
+
+    spec: ModelSpec
+    encoder: ClipEncoder | None = None
+    vectors: VectorIndex | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Library:
         self._vectors_dirty = False
         self._state_lock = threading.RLock()
         self._spec: ModelSpec | None = None
+        self._previous: _PreviousModel | None = None
+        self._previous_known = False
 
     @classmethod
     def open(
@@ -152,6 +168,9 @@ class Library:
     def _index_dir(self) -> Path:
         return self.directory / INDEX_DIR
 
+    def _previous_index_dir(self) -> Path:
+        return self.directory / INDEX_DIR / PREVIOUS_INDEX_DIR
+
     @property
     def thumbnail_dir(self) -> Path:
         """The library's thumbnail cache (disposable, keyed by content hash)."""
@@ -161,13 +180,17 @@ class Library:
         """The vector index, reconciled with the catalog (caught up, or rebuilt) on first use."""
         with self._state_lock:
             if self._vectors is None:
+                self._previous_model()  # after a model change, moves the old index aside first
                 encoder = self.encoder()
-                self._vectors = self._load_vectors(encoder.model_id, encoder.dim)
+                self._vectors = self._load_vectors(self._index_dir(), encoder.model_id, encoder.dim)
+                self._vectors_dirty = False
             return self._vectors
 
-    def _load_vectors(self, model_id: str, dim: int) -> VectorIndex:
+    def _load_vectors(self, directory: Path, model_id: str, dim: int) -> VectorIndex:
+        """The index saved in `directory`, caught up with the catalog or rebuilt from it (and
+        saved again when it had to change)."""
         generation = self.catalog.generation()
-        loaded = VectorIndex.load(self._index_dir(), dim, model_id)
+        loaded = VectorIndex.load(directory, dim, model_id)
         if loaded is not None and loaded[1] <= generation:
             index, saved_generation = loaded
             if saved_generation == generation:
@@ -184,10 +207,8 @@ class Library:
                 index.add(ids, matrix, num_threads=os.cpu_count() or 1)
         if index.needs_compaction():
             index = self._rebuilt(model_id, dim)
-        self._vectors_dirty = True
         if not self.read_only:
-            self._vectors = index
-            self._save_vectors()
+            index.save(directory, generation, model_id)
         return index
 
     def _rebuilt(self, model_id: str, dim: int) -> VectorIndex:
@@ -195,6 +216,64 @@ class Library:
         for ids, matrix in self.catalog.embeddings(model_id, dim):
             index.add(ids, matrix, num_threads=os.cpu_count() or 1)
         return index
+
+    # a model change: search keeps the old model until the new one has embedded every photo
+
+    def _previous_model(self) -> _PreviousModel | None:
+        """The old model search answers with after a model change; None once the configured
+        model has a vector for every photo (or when there is no old model to fall back on)."""
+        with self._state_lock:
+            if not self._previous_known:
+                self._previous = self._find_previous_model()
+                self._previous_known = True
+                self._finish_model_change_if_done()
+            return self._previous
+
+    def _find_previous_model(self) -> _PreviousModel | None:
+        target = self.model_spec
+        spec = _spec_from_meta(self.catalog.meta(_SEARCH_MODEL_KEY))
+        if spec is None or spec.model_id == target.model_id or not self.catalog.has_embeddings(spec.model_id):
+            if not self.read_only:
+                self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, target))
+            return None
+        if not self.read_only:
+            self.catalog.prune_embeddings((spec.model_id, target.model_id))
+            if saved_model_id(self._index_dir()) == spec.model_id:
+                move_saved(self._index_dir(), self._previous_index_dir())
+        log.info("model changed to %s; search uses %s until every photo has a vector from the new one",
+                 target.label, spec.label)
+        return _PreviousModel(spec)
+
+    def _finish_model_change_if_done(self) -> None:
+        with self._state_lock:
+            if self._previous is None or self.read_only or self.catalog.has_pending(self.model_spec.model_id):
+                return
+            log.info("every photo has a vector from %s; search uses it now", self.model_spec.label)
+            self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, self.model_spec))
+            self.catalog.prune_embeddings((self.model_spec.model_id,))
+            shutil.rmtree(self._previous_index_dir(), ignore_errors=True)
+            self._previous = None
+
+    def _search_model(self) -> tuple[ClipEncoder, VectorIndex]:
+        """The encoder and vectors that answer queries now (see _previous_model)."""
+        with self._state_lock:
+            previous = self._previous_model()
+            if previous is not None and previous.encoder is None:
+                from photoclip.model import load_encoder
+
+                try:
+                    encoder = load_encoder(previous.spec, device=self.settings.device, threads=self.settings.cpu_threads)
+                except ModelError as exc:
+                    log.warning("cannot load the previous model %s (%s); searching with the new one",
+                                previous.spec.label, exc)
+                    self._previous = previous = None
+                else:
+                    previous.vectors = self._load_vectors(self._previous_index_dir(), encoder.model_id, encoder.dim)
+                    previous.encoder = encoder
+            if previous is None:
+                return self.encoder(), self.vectors()
+            assert previous.encoder is not None and previous.vectors is not None
+            return previous.encoder, previous.vectors
 
     def _save_vectors(self) -> None:
         if self._vectors is None or self._encoder is None:
@@ -246,8 +325,9 @@ class Library:
         if not ids:
             return
         with self._state_lock:
-            if self._vectors is not None:
-                self._vectors.remove(list(ids))
+            for vectors in (self._vectors, self._previous.vectors if self._previous else None):
+                if vectors is not None:
+                    vectors.remove(list(ids))
             self._vectors_dirty = True
 
     # indexing
@@ -313,12 +393,14 @@ class Library:
         if on_stored is not None:
             vectors = _NotifyingSink(vectors, on_stored)
         try:
-            return run_pipeline(
+            report = run_pipeline(
                 items, encoder, self.catalog, vectors, workers=workers, progress=progress, cancel=cancel,
                 thumbnail_dir=self.thumbnail_dir,
             )
         finally:
             self._vectors_dirty = True
+        self._finish_model_change_if_done()
+        return report
 
     def save_index(self) -> None:
         """Save the vector index now if it changed (a worker does so when idle and on stop)."""
@@ -347,11 +429,13 @@ class Library:
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Photos that best match `query` (text, image paths, `+`/`-` terms), best first."""
         terms = parse_query(query)
-        vector = combine(terms, self._embed_term)
-        return self._nearest(vector, limit, exclude=())
+        encoder, vectors = self._search_model()
+        vector = combine(terms, lambda term: self._embed_term(term, encoder))
+        return self._nearest(vectors, vector, limit, exclude=())
 
     def similar(self, target: Path | str | PhotoId, limit: int = 20) -> list[SearchHit]:
         """Photos that look like `target`: a photo of the library (by id or path) or any image file."""
+        encoder, vectors = self._search_model()
         if isinstance(target, int):
             photo = self.catalog.photo(PhotoId(target))
             if photo is None:
@@ -362,19 +446,17 @@ class Library:
             if photo is None:
                 if not path.is_file():
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
-                return self._nearest(self._embed_term(QueryTerm(1, image=path)), limit, exclude=())
-        vector = self._vector_of(photo)
-        return self._nearest(vector, limit, exclude=(photo.id,))
+                return self._nearest(vectors, self._embed_term(QueryTerm(1, image=path), encoder), limit, exclude=())
+        vector = self._vector_of(photo, encoder)
+        return self._nearest(vectors, vector, limit, exclude=(photo.id,))
 
-    def _vector_of(self, photo: Photo) -> np.ndarray:
-        encoder = self.encoder()
+    def _vector_of(self, photo: Photo, encoder: ClipEncoder) -> np.ndarray:
         stored = self.catalog.vector(photo.id, encoder.model_id)
         if stored is not None:
             return stored / np.linalg.norm(stored)
-        return self._embed_term(QueryTerm(1, image=photo.path))
+        return self._embed_term(QueryTerm(1, image=photo.path), encoder)
 
-    def _embed_term(self, term: QueryTerm) -> np.ndarray:
-        encoder = self.encoder()
+    def _embed_term(self, term: QueryTerm, encoder: ClipEncoder) -> np.ndarray:
         if term.text is not None:
             return encoder.encode_text(term.text)
         assert term.image is not None
@@ -391,10 +473,12 @@ class Library:
             raise ImageDecodeError(f"cannot search with {term.image}: {decoded.failure}")
         return encoder.encode_images(decoded.pixels[None])[0]
 
-    def _nearest(self, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...]) -> list[SearchHit]:
+    def _nearest(
+        self, vectors: VectorIndex, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...]
+    ) -> list[SearchHit]:
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        ids, scores = self.vectors().query(vector, limit + len(exclude))
+        ids, scores = vectors.query(vector, limit + len(exclude))
         photos = self.catalog.photos(PhotoId(int(i)) for i in ids)
         hits = []
         for pid, score in zip(ids, scores):
@@ -416,12 +500,32 @@ class Library:
     def status(self) -> LibraryStatus:
         """Counts, folders and failures; needs neither the model nor the index."""
         spec = self.model_spec
+        previous = self._previous_model()
         return LibraryStatus(
             model=spec.label,
             counts=self.catalog.counts(spec.model_id),
             roots=tuple(self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
+            searching_with=previous.spec.label if previous else None,
         )
+
+
+def _meta_for(settings: config.Settings, spec: ModelSpec) -> str:
+    """What the catalog keeps of the model search uses, to load it again after a change."""
+    return json.dumps({"model": settings.model, "model_file": settings.model_file, "model_id": spec.model_id})
+
+
+def _spec_from_meta(value: str | None) -> ModelSpec | None:
+    """The model _meta_for described, if it still resolves to the same weights."""
+    from photoclip.model import resolve_model
+
+    try:
+        stored = json.loads(value) if value else None
+        spec = resolve_model(stored["model"], stored["model_file"]) if stored else None
+    except (ValueError, KeyError, TypeError, ModelError) as exc:
+        log.info("the model search used before cannot be found again (%s)", exc)
+        return None
+    return spec if spec is not None and spec.model_id == stored["model_id"] else None
 
 
 class _NotifyingSink:

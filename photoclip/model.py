@@ -47,7 +47,8 @@ class ModelSpec:
 
     @property
     def label(self) -> str:
-        if self.checkpoint is not None and self.config is None:
+        shipped = self.config is not None and self.checkpoint == self.config.with_suffix(".safetensors")
+        if self.checkpoint is not None and not shipped:
             return f"{self.arch} ({self.checkpoint.name})"
         return f"{self.arch}:{self.pretrained}" if self.pretrained else self.arch
 

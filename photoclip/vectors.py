@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -151,6 +152,25 @@ class VectorIndex:
         except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
             log.warning("vector index in %s is unreadable (%s); rebuilding from the catalog", directory, exc)
             return None
+
+
+def saved_model_id(directory: Path) -> str | None:
+    """The model of the index saved in `directory`, if one is."""
+    try:
+        return str(json.loads((Path(directory) / META_FILE).read_text())["model_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def move_saved(source: Path, dest: Path) -> None:
+    """Move a saved index to another folder: its vectors first, index.json last (a crash
+    between them leaves an index that fails to load and is rebuilt, never a wrong one)."""
+    name = _current_file(source)
+    if name is None:
+        return
+    dest.mkdir(parents=True, exist_ok=True)
+    os.replace(source / name, dest / name)
+    os.replace(source / META_FILE, dest / META_FILE)
 
 
 def _current_file(directory: Path) -> str | None:

@@ -105,3 +105,21 @@ def camera_jpeg(main: object, extras: list[tuple[int, bytes]], **save_params: ob
         position += len(data)
     segment = b"\xff\xe2" + struct.pack(">H", 2 + body_size) + b"MPF\x00" + tiff_before_entries + entries
     return first[:2] + segment + first[2:] + b"".join(data for _, data in extras)
+
+
+def other_tiny_weights(path: Path, seed: int = 1) -> Path:
+    """The shipped tiny CLIP's weights, nudged: another model (its own model id and vectors)
+    that loads offline like the real thing."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from photoclip.model import resolve_model
+
+    state = load_file(str(resolve_model("photoclip-tiny").checkpoint))
+    generator = torch.Generator().manual_seed(seed)
+    nudged = {
+        name: t + 0.05 * t.std() * torch.randn(t.shape, generator=generator) if t.is_floating_point() and t.numel() > 1 else t
+        for name, t in state.items()
+    }
+    save_file(nudged, str(path))
+    return path

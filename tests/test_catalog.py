@@ -175,3 +175,64 @@ def test_schema_1_catalog_without_hashes_moves_to_the_fast_hash(tmp_path: Path) 
     catalog = Catalog(schema_1_catalog(tmp_path / "old.sqlite", {photo: None}))
     assert catalog.hash_algorithm == "xxh3-128"
     catalog.close()
+
+
+def test_schema_2_vectors_survive_the_move_to_one_vector_per_photo_and_model(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tests.helpers import schema_1_catalog, write_photo
+
+    photo = write_photo(tmp_path / "photos" / "a.jpg", 1)
+    path = schema_1_catalog(tmp_path / "old.sqlite", {photo: "0f" * 16})
+    vector = np.arange(4, dtype=np.float16)
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO embeddings (photo_id, model_id, vector, gen) VALUES (1, 'm', ?, 1)", (vector.tobytes(),))
+    conn.close()
+
+    catalog = Catalog(path)
+    np.testing.assert_array_equal(catalog.vector(1, "m"), vector)
+    catalog.store_batch("new", [(1, meta("0f" * 16), np.ones(4, np.float32))], [])
+    np.testing.assert_array_equal(catalog.vector(1, "m"), vector)
+    catalog.close()
+
+
+def test_a_photo_holds_one_vector_per_model_and_is_pending_for_each_model_it_lacks(catalog: Catalog) -> None:
+    a, b = add_photo(catalog, "/p/a.jpg"), add_photo(catalog, "/p/b.jpg")
+    catalog.store_batch("old", [(a, meta("ha"), np.ones(4, np.float32)), (b, meta("hb"), np.ones(4, np.float32))], [])
+    catalog.store_batch("new", [(a, meta("ha"), np.full(4, 2, np.float32))], [])
+
+    np.testing.assert_allclose(catalog.vector(a, "old"), np.ones(4))
+    np.testing.assert_allclose(catalog.vector(a, "new"), np.full(4, 2))
+    assert [p for p, _ in catalog.pending("new")] == [b] and catalog.pending("old") == []
+    assert catalog.has_pending("new") and not catalog.has_pending("old")
+    assert catalog.counts("new").indexed == 1 and catalog.counts("old").indexed == 2
+    assert catalog.has_embeddings("old") and not catalog.has_embeddings("other")
+
+
+def test_new_bytes_drop_the_vectors_other_models_made_of_the_old_ones(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    catalog.store_batch("old", [(pid, meta("h1"), np.ones(4, np.float32))], [])
+    catalog.store_batch("new", [(pid, meta("h1"), np.ones(4, np.float32))], [])
+    assert catalog.vector(pid, "old") is not None  # same bytes: still true
+
+    catalog.store_batch("new", [(pid, meta("h2"), np.ones(4, np.float32))], [])
+
+    assert catalog.vector(pid, "old") is None and catalog.vector(pid, "new") is not None
+
+
+def test_pruning_keeps_the_only_vector_of_a_photo_that_has_none_from_the_kept_model(catalog: Catalog) -> None:
+    a, b = add_photo(catalog, "/p/a.jpg"), add_photo(catalog, "/p/b.jpg")
+    catalog.store_batch("old", [(a, meta("ha"), np.ones(4, np.float32)), (b, meta("hb"), np.ones(4, np.float32))], [])
+    catalog.store_batch("new", [(a, meta("ha"), np.ones(4, np.float32))], [])
+
+    catalog.prune_embeddings(["new"])
+
+    assert catalog.vector(a, "old") is None and catalog.vector(a, "new") is not None
+    assert catalog.vector(b, "old") is not None  # on a drive that is away, say: kept until it comes back
+
+
+def test_meta_values_are_stored_and_replaced(catalog: Catalog) -> None:
+    assert catalog.meta("search_model") is None
+    catalog.set_meta("search_model", "a")
+    catalog.set_meta("search_model", "b")
+    assert catalog.meta("search_model") == "b"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 from photoclip import config
 from photoclip.gui import main_window, settings_dialog
 from photoclip.gui.modelstate import Phase
-from tests.gui_support import MODEL_TIMEOUT_MS, make_window  # noqa: F401
+from tests.gui_support import MODEL_TIMEOUT_MS, WAIT_MS, make_window  # noqa: F401
 
 UNAVAILABLE_MODEL = "ViT-B-32:laion2b_s34b_b79k"
 
@@ -65,3 +65,23 @@ def test_a_download_shows_its_progress_and_can_be_cancelled(qtbot, make_window, 
     assert banner.progress.isVisible() and banner.progress.value() == 250
     banner.click("Cancel")
     assert cancelled == [True]
+
+
+def test_after_a_model_change_the_header_says_search_uses_the_old_model_until_reindexed(
+    qtbot, make_window, open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    from tests.helpers import other_tiny_weights
+
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    old = library.model_spec.label
+    library.close()
+    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+
+    window = make_window(open_library(tmp_path / "lib", model_file=weights))
+
+    assert f"search uses {old} until every photo is indexed with photoclip-tiny (other.safetensors)" in window.count_label.text()
+    window.library.embed(window.library.pending())
+    window.refresh_status()
+    qtbot.waitUntil(lambda: "search uses" not in window.count_label.text(), timeout=WAIT_MS)
+    assert window.count_label.text() == "6 photos  ·  model photoclip-tiny (other.safetensors)"

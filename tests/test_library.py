@@ -288,3 +288,52 @@ def test_minus_red_moves_red_scenes_out_of_the_circles(scenes_indexed) -> None:
     assert other_circles(without_red) >= max(1, other_circles(circles))
     plus_blue = library.search("a circle + blue", limit=5)
     assert sum(scenes[h.path].has(colour="blue") for h in plus_blue) > sum(scenes[h.path].has(colour="blue") for h in circles)
+
+
+def test_after_a_model_change_search_answers_with_the_old_vectors_until_the_new_ones_are_complete(
+    open_library, tmp_path: Path
+) -> None:
+    from tests.helpers import other_tiny_weights
+
+    scene_folder(tmp_path / "scenes")
+    library = open_library(tmp_path / "lib")
+    library.index([tmp_path / "scenes"])
+    old_model = library.model_spec
+    before = library.search("a red circle", limit=50)
+    library.close()
+    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+
+    library = open_library(tmp_path / "lib", model_file=weights)
+    pending = library.pending()
+    assert len(pending) == len(before) == 32
+    library.embed(pending[:5])
+    assert (tmp_path / "lib" / INDEX_DIR / "previous" / "index.json").is_file()  # kept, not rebuilt
+    assert library.status().searching_with == old_model.label
+    assert library.search("a red circle", limit=50) == before
+    library.embed(pending[5:10])
+    assert library.search("a red circle", limit=50) == before
+    library.close()
+
+    library = open_library(tmp_path / "lib", model_file=weights)  # reopened halfway
+    assert library.search("a red circle", limit=50) == before
+    library.embed(library.pending())
+
+    after = library.search("a red circle", limit=50)
+    new = library.encoder()
+    stored = library.catalog.vector(after[0].photo_id, new.model_id)
+    assert after[0].score == pytest.approx(float(stored @ new.encode_text("a red circle") / np.linalg.norm(stored)), abs=1e-2)
+    assert [h.score for h in after] != [h.score for h in before]
+    assert library.status().searching_with is None
+    assert not library.catalog.has_embeddings(old_model.model_id)
+    assert not (tmp_path / "lib" / INDEX_DIR / "previous").exists()
+
+
+def test_a_model_change_with_nothing_indexed_yet_searches_with_the_new_model(open_library, tmp_path: Path) -> None:
+    from tests.helpers import other_tiny_weights
+
+    open_library(tmp_path / "lib").close()
+    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+
+    library = open_library(tmp_path / "lib", model_file=weights)
+
+    assert library.status().searching_with is None

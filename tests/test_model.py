@@ -35,6 +35,13 @@ def test_shipped_tiny_model_resolves_to_its_files() -> None:
     spec = resolve_model(TINY)
     assert spec == shipped_models()[TINY]
     assert spec.config.is_file() and spec.checkpoint.suffix == ".safetensors"
+    assert spec.label == TINY
+
+
+def test_a_shipped_architecture_with_other_weights_is_labelled_with_their_file(tmp_path: Path) -> None:
+    weights = tmp_path / "mine.safetensors"
+    shutil.copy(resolve_model(TINY).checkpoint, weights)
+    assert resolve_model(TINY, model_file=weights).label == f"{TINY} (mine.safetensors)"
 
 
 def test_an_architecture_without_tag_or_file_is_refused_with_a_hint() -> None:

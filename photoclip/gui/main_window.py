@@ -636,7 +636,10 @@ class MainWindow(QMainWindow):
         self.status = status
         self.sidebar.set_roots(status.roots)
         counts = status.counts
-        self.count_label.setText(f"{plural(counts.total - counts.failed, 'photo')}  ·  model {status.model}")
+        model = f"model {status.model}"
+        if status.searching_with:
+            model = f"search uses {status.searching_with} until every photo is indexed with {status.model}"
+        self.count_label.setText(f"{plural(counts.total - counts.failed, 'photo')}  ·  {model}")
         if not self.index_status.running:
             self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed)
             if self.worker is not None and not self.worker.busy and counts.pending and not first:
