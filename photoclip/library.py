@@ -249,9 +249,9 @@ class Library:
             if self._previous is None or self.read_only or self.catalog.has_pending(self.model_spec.model_id):
                 return
             log.info("every photo has a vector from %s; search uses it now", self.model_spec.label)
-            self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, self.model_spec))
-            self.catalog.prune_embeddings((self.model_spec.model_id,))
+            self.catalog.prune_embeddings((self.model_spec.model_id,))  # first: a crash here is redone
             shutil.rmtree(self._previous_index_dir(), ignore_errors=True)
+            self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, self.model_spec))
             self._previous = None
 
     def _search_model(self) -> tuple[ClipEncoder, VectorIndex]:
