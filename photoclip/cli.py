@@ -178,7 +178,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
-        if library.status().counts.indexed == 0:
+        status = library.status()
+        if status.counts.indexed == 0 and not status.searching_with:
             print("photoclip: the library has no indexed photos yet; run `photoclip index FOLDER` first",
                   file=sys.stderr)
             return EXIT_ERROR

@@ -100,3 +100,20 @@ def test_search_and_similar_mean_what_they_say(run, tmp_path: Path) -> None:
     _, without_red, _ = run("search", "circle - red", "-n", "5")
     reds = lambda out: sum(scenes[Path(p)].has(colour="red") for p in out.splitlines() if Path(p) in scenes)  # noqa: E731
     assert reds(without_red) < reds(circles)
+
+
+def test_after_a_model_change_search_and_status_use_and_name_the_old_model(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    from tests.helpers import other_tiny_weights
+
+    run("index", str(photo_folder))
+    before = run("search", "a photo")[1]
+    weights = str(other_tiny_weights(tmp_path / "mine.safetensors"))
+
+    code, out, _ = run("--model-file", weights, "status")
+    assert code == 0 and "search:  photoclip-tiny, until every photo has a vector from the new model" in out
+    assert "0 indexed, 6 pending" in out
+    status = json.loads(run("--model-file", weights, "status", "--json")[1])
+    assert status["searching_with"] == "photoclip-tiny" and status["model"] == "photoclip-tiny (mine.safetensors)"
+    assert run("--model-file", weights, "search", "a photo") == (0, before, "")
