@@ -235,6 +235,7 @@ class Library:
         if spec is None or spec.model_id == target.model_id or not self.catalog.has_embeddings(spec.model_id):
             if not self.read_only:
                 self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, target))
+                shutil.rmtree(self._previous_index_dir(), ignore_errors=True)  # left by a crash
             return None
         if not self.read_only:
             self.catalog.prune_embeddings((spec.model_id, target.model_id))

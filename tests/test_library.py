@@ -337,3 +337,28 @@ def test_a_model_change_with_nothing_indexed_yet_searches_with_the_new_model(ope
     library = open_library(tmp_path / "lib", model_file=weights)
 
     assert library.status().searching_with is None
+
+
+def test_a_model_change_cut_short_while_finishing_is_finished_on_the_next_open(
+    open_library, photo_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from tests.helpers import other_tiny_weights
+
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    old_model = library.model_spec.model_id
+    library.close()
+    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+    library = open_library(tmp_path / "lib", model_file=weights)
+    with monkeypatch.context() as patch:
+        patch.setattr(Library, "_finish_model_change_if_done", lambda self: None)
+        library.embed(library.pending())
+    library.catalog.prune_embeddings([library.model_spec.model_id])  # the first step, then the crash
+    library.close()
+
+    library = open_library(tmp_path / "lib", model_file=weights)
+
+    assert library.status().searching_with is None
+    assert not (tmp_path / "lib" / INDEX_DIR / "previous").exists()
+    assert not library.catalog.has_embeddings(old_model)
+    assert len(library.search("a photo")) == 6
