@@ -123,3 +123,13 @@ def other_tiny_weights(path: Path, seed: int = 1) -> Path:
     }
     save_file(nudged, str(path))
     return path
+
+
+def index_then_change_model(open_library, folder: Path, library_dir: Path, query: str = "a photo") -> tuple:
+    """Index `folder` into `library_dir` with the tiny model and close it: returns (that
+    model's spec, its results for `query`, other weights to reopen the library with)."""
+    library = open_library(library_dir)
+    library.index([folder])
+    old, before = library.model_spec, library.search(query, limit=50)
+    library.close()
+    return old, before, str(other_tiny_weights(library_dir.parent / "other.safetensors"))

@@ -70,17 +70,13 @@ def test_a_download_shows_its_progress_and_can_be_cancelled(qtbot, make_window, 
 def test_after_a_model_change_the_header_says_search_uses_the_old_model_until_reindexed(
     qtbot, make_window, open_library, photo_folder: Path, tmp_path: Path
 ) -> None:
-    from tests.helpers import other_tiny_weights
+    from tests.helpers import index_then_change_model
 
-    library = open_library(tmp_path / "lib")
-    library.index([photo_folder])
-    old = library.model_spec.label
-    library.close()
-    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+    old_model, _, weights = index_then_change_model(open_library, photo_folder, tmp_path / "lib")
 
     window = make_window(open_library(tmp_path / "lib", model_file=weights))
 
-    assert f"search uses {old} until every photo is indexed with photoclip-tiny (other.safetensors)" in window.count_label.text()
+    assert f"search uses {old_model.label} until every photo is indexed with photoclip-tiny (other.safetensors)" in window.count_label.text()
     window.library.embed(window.library.pending())
     window.refresh_status()
     qtbot.waitUntil(lambda: "search uses" not in window.count_label.text(), timeout=WAIT_MS)

@@ -9,7 +9,7 @@ import pytest
 
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.library import INDEX_DIR, Library
-from tests.helpers import resized_copy, scene_folder, write_photo
+from tests.helpers import index_then_change_model, resized_copy, scene_folder, write_photo
 
 
 class EncoderSpy:
@@ -293,15 +293,8 @@ def test_minus_red_moves_red_scenes_out_of_the_circles(scenes_indexed) -> None:
 def test_after_a_model_change_search_answers_with_the_old_vectors_until_the_new_ones_are_complete(
     open_library, tmp_path: Path
 ) -> None:
-    from tests.helpers import other_tiny_weights
-
     scene_folder(tmp_path / "scenes")
-    library = open_library(tmp_path / "lib")
-    library.index([tmp_path / "scenes"])
-    old_model = library.model_spec
-    before = library.search("a red circle", limit=50)
-    library.close()
-    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+    old_model, before, weights = index_then_change_model(open_library, tmp_path / "scenes", tmp_path / "lib", "a red circle")
 
     library = open_library(tmp_path / "lib", model_file=weights)
     pending = library.pending()
@@ -342,13 +335,7 @@ def test_a_model_change_with_nothing_indexed_yet_searches_with_the_new_model(ope
 def test_a_model_change_cut_short_while_finishing_is_finished_on_the_next_open(
     open_library, photo_folder: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from tests.helpers import other_tiny_weights
-
-    library = open_library(tmp_path / "lib")
-    library.index([photo_folder])
-    old_model = library.model_spec.model_id
-    library.close()
-    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+    old_model, _, weights = index_then_change_model(open_library, photo_folder, tmp_path / "lib")
     library = open_library(tmp_path / "lib", model_file=weights)
     with monkeypatch.context() as patch:
         patch.setattr(Library, "_finish_model_change_if_done", lambda self: None)
@@ -360,5 +347,5 @@ def test_a_model_change_cut_short_while_finishing_is_finished_on_the_next_open(
 
     assert library.status().searching_with is None
     assert not (tmp_path / "lib" / INDEX_DIR / "previous").exists()
-    assert not library.catalog.has_embeddings(old_model)
+    assert not library.catalog.has_embeddings(old_model.model_id)
     assert len(library.search("a photo")) == 6
