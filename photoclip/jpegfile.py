@@ -72,11 +72,11 @@ def camera_previews(stream: IO[bytes], mpinfo: dict[int, Any] | None) -> list[by
     whole: inside the file, starting with SOI and ending with EOI. Rewinds the stream."""
     try:
         entries = list((mpinfo or {}).get(0xB002) or ())[1:]
-        base = _mpf_base(stream) if entries else None
+        thumbnails = [e for e in entries if str(e.get("Attribute", {}).get("MPType", "")).startswith("Large Thumbnail")]
+        base = _mpf_base(stream) if thumbnails else None  # stereo pairs never need the walk
         if base is None:
             return []
         previews = []
-        thumbnails = [e for e in entries if str(e.get("Attribute", {}).get("MPType", "")).startswith("Large Thumbnail")]
         for entry in sorted(thumbnails, key=lambda e: int(e["Size"]))[:_PREVIEWS_TRIED]:
             start, length = base + int(entry["DataOffset"]), int(entry["Size"])
             if not 4 <= length <= _PREVIEW_MAX_BYTES or start <= base:

@@ -57,6 +57,7 @@ class _PreviousModel:
     spec: ModelSpec
     encoder: ClipEncoder | None = None
     vectors: VectorIndex | None = None
+    unavailable: bool = False  # cannot be loaded: search uses the new model, the change goes on
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class Library:
         """The encoder and vectors that answer queries now (see _previous_model)."""
         with self._state_lock:
             previous = self._previous_model()
-            if previous is not None and previous.encoder is None:
+            if previous is not None and previous.encoder is None and not previous.unavailable:
                 from photoclip.model import load_encoder
 
                 try:
@@ -267,11 +268,11 @@ class Library:
                 except ModelError as exc:
                     log.warning("cannot load the previous model %s (%s); searching with the new one",
                                 previous.spec.label, exc)
-                    self._previous = previous = None
+                    previous.unavailable = True
                 else:
                     previous.vectors = self._load_vectors(self._previous_index_dir(), encoder.model_id, encoder.dim)
                     previous.encoder = encoder
-            if previous is None:
+            if previous is None or previous.unavailable:
                 return self.encoder(), self.vectors()
             assert previous.encoder is not None and previous.vectors is not None
             return previous.encoder, previous.vectors
@@ -507,7 +508,7 @@ class Library:
             counts=self.catalog.counts(spec.model_id),
             roots=tuple(self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
-            searching_with=previous.spec.label if previous else None,
+            searching_with=previous.spec.label if previous and not previous.unavailable else None,
         )
 
 

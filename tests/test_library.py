@@ -349,3 +349,33 @@ def test_a_model_change_cut_short_while_finishing_is_finished_on_the_next_open(
     assert not (tmp_path / "lib" / INDEX_DIR / "previous").exists()
     assert not library.catalog.has_embeddings(old_model.model_id)
     assert len(library.search("a photo")) == 6
+
+
+def test_an_old_model_that_cannot_be_loaded_leaves_search_to_the_new_one_and_the_change_still_ends(
+    open_library, photo_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import json
+
+    from photoclip.catalog import PhotoMetadata
+
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    gone = "ViT-B-32/laion2b_s34b_b79k"  # its weights were never downloaded here
+    library.catalog.set_meta("search_model", json.dumps(
+        {"model": "ViT-B-32:laion2b_s34b_b79k", "model_file": None, "model_id": gone}))
+    photo = library.photo(library.photos_by_date()[0])
+    same_bytes = PhotoMetadata(photo.hash, photo.width, photo.height, photo.taken_at, photo.format)
+    library.catalog.store_batch(gone, [(photo.id, same_bytes, np.ones(4, np.float32))], [])
+    library.close()
+    write_photo(photo_folder / "new.jpg", seed=50)
+
+    library = open_library(tmp_path / "lib")
+    library.scan()
+    assert library.status().searching_with == "ViT-B-32:laion2b_s34b_b79k"
+    assert len(library.search("a photo")) == 6  # the new model's vectors, not an error
+    assert library.status().searching_with is None
+    library.embed(library.pending())
+
+    assert not library.catalog.has_embeddings(gone)
+    assert json.loads(library.catalog.meta("search_model"))["model_id"] == library.model_spec.model_id
