@@ -38,10 +38,12 @@ class FileEntry:
 
 @dataclass
 class Walk:
-    """What a walk saw: the photo candidates, and the folders it could not read."""
+    """What a walk saw: the photo candidates, the folders it could not read, and those of them
+    that were listed but gone when read (moved or deleted during the walk)."""
 
     files: list[FileEntry] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
 
 
@@ -85,6 +87,10 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             visited.add(key)
             with os.scandir(folder) as entries:
                 listing = list(entries)
+        except FileNotFoundError:
+            result.unreadable.append(folder)
+            result.vanished.append(folder)
+            continue
         except OSError as exc:
             log.warning("cannot read folder %s: %s", folder, exc)
             result.unreadable.append(folder)
@@ -108,12 +114,19 @@ def _under(path: str, folders: Sequence[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
+_REWALKS = 2  # folders that vanished mid-walk (moved meanwhile): walk again, up to this often
+
+
 def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> ScanResult:
     """Add new files as pending, mark changed ones, apply moves and real deletions."""
     known = catalog.file_states(root.id)
     if not root.path.is_dir():
         return _offline(catalog, root)
     seen = walk(root.path, exclude)
+    for _ in range(_REWALKS):
+        if not seen.vanished:
+            break
+        seen = walk(root.path, exclude)
     if seen.entries_seen == 0 and known:
         log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
         return _offline(catalog, root)
@@ -135,11 +148,14 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
         if path not in present and not _under(path, seen.unreadable) and not os.path.exists(path)
     }
     new, moved = _apply_moves(catalog, root, new, gone)
+    if seen.vanished:
+        log.info("folders in %s kept moving during the scan; deletions wait for the next one", root.path)
+        gone = {}
     catalog.add_pending(root.id, ((f.path, f.size, f.mtime_ns) for f in new))
     catalog.mark_changed(changed)
     removed = catalog.delete_photos(state.id for state in gone.values())
     return ScanResult(
-        root=root, online=True, added=len(new), changed=len(changed), moved=moved,
+        root=root, online=True, added=len(new), changed=len(changed), moved=len(moved),
         removed_vectors=tuple(removed), removed=len(gone),
     )
 
@@ -153,22 +169,30 @@ def _offline(catalog: Catalog, root: Root) -> ScanResult:
 
 def _apply_moves(
     catalog: Catalog, root: Root, new: list[FileEntry], gone: dict[str, FileState]
-) -> tuple[list[FileEntry], int]:
-    """Pair vanished photos with new files of the same size and bytes; pairs keep their id."""
+) -> tuple[list[FileEntry], list[PhotoId]]:
+    """Pair vanished photos with new files of the same size and bytes; pairs keep their id.
+
+    Matched photos leave `gone`. So do those a new file of their size might have matched had
+    it not vanished before it was read (moved again during the scan): a later scan or watch
+    event pairs them with wherever it went, instead of their vectors being dropped now."""
     if not new or not gone:
-        return new, 0
+        return new, []
     by_size: dict[int, list[tuple[str, FileState]]] = {}
     for path, state in gone.items():
         by_size.setdefault(state.size, []).append((path, state))
     hashes = catalog.hashes([s.id for s in gone.values()])
     still_new = []
-    moved = 0
+    moved: list[PhotoId] = []
+    vanished_sizes: set[int] = set()
     for f in new:
         candidates = by_size.get(f.size)
         match = None
         if candidates:
             try:
                 digest = file_hash(Path(f.path), catalog.hash_algorithm)
+            except FileNotFoundError:
+                vanished_sizes.add(f.size)
+                continue
             except OSError:
                 digest = None
             for i, (path, state) in enumerate(candidates):
@@ -181,7 +205,10 @@ def _apply_moves(
         old_path, state = match
         catalog.move_photo(state.id, root.id, f.path, f.size, f.mtime_ns)
         del gone[old_path]
-        moved += 1
+        moved.append(state.id)
+    for size in vanished_sizes:
+        for path, _ in by_size[size]:
+            gone.pop(path, None)
     return still_new, moved
 
 
@@ -312,13 +339,13 @@ def scan_paths(
                 continue
             if root.online and root_present(root.path):
                 pool[path] = state
-    candidates = {s.id for s in pool.values()}
     added: list[str] = []
+    moved: list[PhotoId] = []
     for root, entries in new.values():
-        still_new, _ = _apply_moves(catalog, root, entries, pool)
+        still_new, moved_here = _apply_moves(catalog, root, entries, pool)
         catalog.add_pending(root.id, ((f.path, f.size, f.mtime_ns) for f in still_new))
         added += [f.path for f in still_new]
-    moved = candidates - {s.id for s in pool.values()}
+        moved += moved_here
     gone = {p: s for p, s in gone.items() if p in pool}
     catalog.mark_changed(changed)
     removed_vectors = catalog.delete_photos(s.id for s in gone.values())

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photoclip.catalog import Catalog, PhotoMetadata
+from photoclip.catalog import Catalog, PhotoMetadata, Root
+from photoclip.ids import PhotoId
 from photoclip.scan import scan_root, walk
 from tests.helpers import write_photo
 
@@ -120,3 +121,105 @@ def test_moves_are_found_in_a_catalog_that_keeps_older_hashes(tmp_path: Path) ->
     assert (result.moved, result.added, result.removed) == (1, 0, 0)
     assert catalog.photo_by_path(src.with_name("renamed.jpg")).id == pid
     catalog.close()
+
+
+def test_a_photo_moved_again_during_a_scan_keeps_its_vector(
+    catalog: Catalog, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan sees a moved photo at its new path, but it moves on before its bytes are read:
+    its vector must wait for the next scan to find it, not be dropped as a deletion."""
+    import photoclip.scan as scan
+    from photoclip.imaging import file_hash
+
+    root = catalog.add_root(photo_folder)
+    scan_root(catalog, root)
+    src = photo_folder / "p1.jpg"
+    pid = catalog.photo_by_path(src).id
+    catalog.store_batch("m", [(pid, PhotoMetadata(file_hash(src), 1, 1, None, "jpeg"), np.ones(4, np.float32))], [])
+    (photo_folder / "moved").mkdir()
+    src.rename(photo_folder / "moved" / "p1.jpg")
+    real_hash = scan.file_hash
+
+    def moved_on_first(path: Path, algorithm: str) -> str:
+        if (photo_folder / "moved").exists():
+            (photo_folder / "moved").rename(photo_folder / "moved-again")
+        return real_hash(path, algorithm)
+
+    monkeypatch.setattr(scan, "file_hash", moved_on_first)
+    first = scan_root(catalog, root)
+    assert (first.added, first.removed) == (0, 0)
+    assert pid in catalog.embedding_ids("m").tolist()
+
+    second = scan_root(catalog, root)
+    assert (second.moved, second.added, second.removed) == (1, 0, 0)
+    assert catalog.photo_by_path(photo_folder / "moved-again" / "p1.jpg").id == pid
+    assert pid in catalog.embedding_ids("m").tolist()
+
+
+def _embed_trip(catalog: Catalog, photo_folder: Path) -> tuple[Root, list[PhotoId]]:
+    """Index the folder, give the trip photos vectors, then rename trip/ while nothing watches."""
+    from photoclip.imaging import file_hash
+
+    root = catalog.add_root(photo_folder)
+    scan_root(catalog, root)
+    trip = sorted((photo_folder / "trip").iterdir())
+    ids = [catalog.photo_by_path(p).id for p in trip]
+    catalog.store_batch(
+        "m", [(pid, PhotoMetadata(file_hash(p), 1, 1, None, "png"), np.ones(4, np.float32)) for pid, p in zip(ids, trip)], []
+    )
+    (photo_folder / "trip").rename(photo_folder / "holiday")
+    return root, ids
+
+
+def _move_during_walks(monkeypatch: pytest.MonkeyPatch, folder: Path, walks: int) -> None:
+    """While the next `walks` walks go through the root's own files, `folder` is renamed again,
+    after the root was listed and before the folder is read (as if the user kept moving it)."""
+    import photoclip.scan as scan
+
+    real_walk, real_candidate = scan.walk, scan.is_candidate
+    state = {"walks": 0, "moved_in_walk": 0, "name": folder}
+
+    def counting_walk(*args, **kwargs):
+        state["walks"] += 1
+        return real_walk(*args, **kwargs)
+
+    def moving_candidate(path: str) -> bool:
+        if state["walks"] <= walks and state["moved_in_walk"] < state["walks"]:
+            state["moved_in_walk"] = state["walks"]
+            target = folder.with_name(f"{folder.name}-{state['walks']}")
+            state["name"].rename(target)
+            state["name"] = target
+        return real_candidate(path)
+
+    monkeypatch.setattr(scan, "walk", counting_walk)
+    monkeypatch.setattr(scan, "is_candidate", moving_candidate)
+
+
+def test_a_folder_moved_again_during_the_walk_keeps_its_vectors(
+    catalog: Catalog, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, ids = _embed_trip(catalog, photo_folder)
+    _move_during_walks(monkeypatch, photo_folder / "holiday", walks=1)
+
+    result = scan_root(catalog, root)
+
+    assert (result.moved, result.added, result.removed) == (2, 0, 0)
+    assert sorted(catalog.photo_by_path(p).id for p in (photo_folder / "holiday-1").iterdir()) == sorted(ids)
+    assert set(ids) <= set(catalog.embedding_ids("m").tolist())
+
+
+def test_deletions_wait_while_folders_keep_moving_during_every_walk(
+    catalog: Catalog, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, ids = _embed_trip(catalog, photo_folder)
+    (photo_folder / "p0.jpg").unlink()
+    _move_during_walks(monkeypatch, photo_folder / "holiday", walks=10)
+
+    assert scan_root(catalog, root).removed == 0
+    assert set(ids) <= set(catalog.embedding_ids("m").tolist())
+
+    monkeypatch.undo()
+    settled = scan_root(catalog, root)
+    assert (settled.moved, settled.removed) == (2, 1)
+    final = max(photo_folder.glob("holiday*"))
+    assert sorted(catalog.photo_by_path(p).id for p in final.iterdir()) == sorted(ids)

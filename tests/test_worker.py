@@ -154,6 +154,26 @@ def test_a_moved_file_and_a_renamed_folder_keep_their_ids_without_encoding(start
     assert not any(p.is_relative_to(live.photos / "trip") for p in found)
     assert live.photos / "p0.jpg" not in found
 
+def test_a_folder_moved_to_another_root_keeps_its_ids_without_encoding(start_live, tmp_path: Path, monkeypatch) -> None:
+    # each root has its own observer, so the move reaches the worker as a deletion in one root
+    # and a new folder in the other; the folder's photos must still keep their ids and vectors
+    other = tmp_path / "archive"
+    other.mkdir()
+    write_photo(other / "kept.jpg", seed=300)
+    live = start_live(count=6, settle_s=1.0, before_start=lambda live: live.library.add_root(other))
+    spy = EncoderSpy(live.library, monkeypatch)
+    before = {p.name: live.photo_id(p) for p in (live.photos / "trip").glob("*.jpg")}
+    shutil.move(str(live.photos / "trip"), str(other / "trip"))
+    target = other.resolve() / "trip"
+
+    eventually(
+        lambda: all(live.photo_id(target / name) == pid for name, pid in before.items()),
+        what="the moved folder's photos keep their ids",
+    )
+    assert live.worker.wait_idle(TIMEOUT)
+    assert spy.images == 0
+    assert {target / name for name in before} <= searchable(live.library)
+
 
 def test_a_deleted_file_leaves_the_results(start_live) -> None:
     live = start_live()
