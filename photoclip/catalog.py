@@ -23,7 +23,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -86,6 +86,16 @@ _MIGRATIONS: dict[int, str] = {
     DROP TABLE embeddings;
     ALTER TABLE embeddings_v3 RENAME TO embeddings;
     CREATE INDEX embeddings_gen ON embeddings(gen);
+    """,
+    # Photos the user said are not duplicates of each other, so they are not offered again.
+    4: """
+    CREATE TABLE distinct_photos (
+        a INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        b INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        PRIMARY KEY (a, b),
+        CHECK (a < b)
+    );
+    CREATE INDEX distinct_photos_b ON distinct_photos(b);
     """,
 }
 
@@ -549,6 +559,35 @@ class Catalog:
             "SELECT vector FROM embeddings WHERE photo_id = ? AND model_id = ?", (photo_id, model_id)
         ).fetchone()
         return np.frombuffer(row[0], dtype=np.float16).astype(np.float32) if row else None
+
+    # duplicates
+
+    def present_photos(self) -> dict[PhotoId, Photo]:
+        """Photos on online roots that were read at least once (their hash is known)."""
+        rows = self._conn.execute(
+            f"SELECT {', '.join('p.' + c.strip() for c in _PHOTO_COLUMNS.split(','))}"
+            " FROM photos p JOIN roots r ON r.id = p.root_id WHERE r.online = 1 AND p.hash IS NOT NULL"
+        )
+        return {photo.id: photo for photo in map(_photo, rows)}
+
+    def same_bytes(self) -> list[list[PhotoId]]:
+        """Photos on online roots that share their bytes (content hash), in groups of two or more."""
+        rows = self._conn.execute(
+            "SELECT group_concat(p.id) FROM photos p JOIN roots r ON r.id = p.root_id"
+            " WHERE r.online = 1 AND p.hash IS NOT NULL GROUP BY p.hash HAVING COUNT(*) > 1"
+        )
+        return [[PhotoId(int(i)) for i in r[0].split(",")] for r in rows]
+
+    def mark_distinct(self, ids: Iterable[PhotoId]) -> None:
+        """These photos are not duplicates of one another, whatever their vectors say."""
+        ids = sorted(set(ids))
+        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+        with self.transaction():
+            self._conn.executemany("INSERT OR IGNORE INTO distinct_photos (a, b) VALUES (?, ?)", pairs)
+
+    def distinct_pairs(self) -> set[tuple[PhotoId, PhotoId]]:
+        """Every (smaller id, larger id) pair marked distinct."""
+        return {(PhotoId(a), PhotoId(b)) for a, b in self._conn.execute("SELECT a, b FROM distinct_photos")}
 
     # reading photos
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import signal
 import sys
 import threading
@@ -17,7 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from photoclip import __version__
+from photoclip.catalog import Photo
+from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
 from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError
+from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
 from photoclip.search import SearchHit
@@ -115,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add first")
+
+    p = sub.add_parser("duplicates", help="list copies of the same photo (and move the extra ones to the trash)")
+    p.add_argument("--similarity", type=float, default=DEFAULT_SIMILARITY, metavar="S",
+                   help=f"how alike two photos must be, up to 1 (default {DEFAULT_SIMILARITY}: copies; "
+                        "0.95 also groups burst shots)")
+    p.add_argument("--exact", action="store_true", help="only files with the very same bytes")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--trash", action="store_true", help="move every copy but the one kept to the system trash")
+    p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
+
+    p = sub.add_parser("not-duplicates", help="mark photos as different, so they are never grouped again")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
     sub.add_parser("models", help="list the model names you can use with --model")
     return parser
@@ -293,6 +309,82 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    with _open(args, write=args.trash) as library:
+        groups = library.duplicates(args.similarity, exact_only=args.exact)
+        photos = library.photos(pid for g in groups for pid in g.members)
+        extras = [photos[pid] for g in groups for pid in g.others]
+        if args.json:
+            print(json.dumps([_group_json(g, photos) for g in groups], indent=2))
+        else:
+            for number, group in enumerate(groups):
+                if number:
+                    print()
+                print(f"keep\t{photos[group.keeper].path}")
+                for pid, alike in zip(group.others, group.similarities):
+                    same = photos[pid].hash == photos[group.keeper].hash
+                    print(f"{'same' if same else _percent(alike)}\t{photos[pid].path}")
+        size = sum(p.size for p in extras)
+        print(f"{len(groups)} groups, {len(extras)} extra copies, {_size(size)}", file=sys.stderr)
+        if not args.trash or not extras:
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("photoclip: error: add --yes to move the extra copies to the trash without being asked",
+                      file=sys.stderr)
+                return EXIT_ERROR
+            answer = input(f"Move {len(extras)} extra copies ({_size(size)}) to the trash? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("nothing moved", file=sys.stderr)
+                return 0
+        result = library.trash(p.id for p in extras)
+    for path, reason in result.failed:
+        print(f"photoclip: kept {path}: {reason}", file=sys.stderr)
+    print(f"moved {len(result.trashed)} files ({_size(result.freed_bytes)}) to the trash", file=sys.stderr)
+    return EXIT_ERROR if result.failed else 0
+
+
+def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
+    def entry(photo: Photo) -> dict:
+        return {"path": str(photo.path), "id": photo.id, "bytes": photo.size,
+                "width": photo.width, "height": photo.height, "taken_at": photo.taken_at}
+
+    return {
+        "keep": entry(photos[group.keeper]),
+        "copies": [entry(photos[pid]) | {"similarity": alike} for pid, alike in zip(group.others, group.similarities)],
+        "exact": group.exact,
+    }
+
+
+def _percent(similarity: float) -> str:
+    """Rounded down, so a copy that is not the same bytes never reads as 100%."""
+    return f"{math.floor(min(similarity, 0.9999) * 1000) / 10:.1f}%"
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def cmd_not_duplicates(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as library:
+        ids = []
+        for path in args.paths:
+            given = Path(path).expanduser()
+            photo = library.photo_at(given.resolve() if given.exists() else given)
+            if photo is None:
+                print(f"photoclip: error: {path} is not a photo of this library", file=sys.stderr)
+                return EXIT_ERROR
+            ids.append(photo.id)
+        if len(ids) < 2:
+            print("photoclip: error: give at least two photos", file=sys.stderr)
+            return EXIT_USAGE
+        library.not_duplicates(ids)
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:  # noqa: ARG001
     from photoclip.model import list_models
 
@@ -304,6 +396,7 @@ def cmd_models(args: argparse.Namespace) -> int:  # noqa: ARG001
 COMMANDS = {
     "index": cmd_index, "search": cmd_search, "similar": cmd_similar,
     "status": cmd_status, "remove": cmd_remove, "models": cmd_models, "watch": cmd_watch,
+    "duplicates": cmd_duplicates, "not-duplicates": cmd_not_duplicates,
 }
 
 

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, scan
+from photoclip import config, dedup, scan
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
+from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
@@ -490,10 +491,41 @@ class Library:
             hits.append(SearchHit(photo.id, photo.path, float(score)))
         return hits[:limit]
 
+    # duplicates
+
+    def duplicates(self, similarity: float = dedup.DEFAULT_SIMILARITY, exact_only: bool = False) -> list[DuplicateGroup]:
+        """Groups of copies among the photos on connected folders, the one to keep first.
+        `similarity` (0-1] is how alike two vectors must be; `exact_only`: same bytes only."""
+        if not 0.0 < similarity <= 1.0:
+            raise QueryError(f"similarity must be above 0 and at most 1 (got {similarity:g}); 0.99 finds copies")
+        photos = self.catalog.present_photos()
+        vectors = None if exact_only else self._search_model()[1]
+        return dedup.find_groups(photos, self.catalog.same_bytes(), vectors, similarity, self.catalog.distinct_pairs())
+
+    def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
+        """The user looked: these photos are different, so they are not grouped together again."""
+        self._require_writable()
+        self.catalog.mark_distinct(ids)
+
+    def trash(self, ids: Iterable[PhotoId]) -> TrashResult:
+        """Move these photos' files to the system trash (restorable) and forget them. A file that
+        changed since it was indexed stays, and is reported, as does one the trash refuses."""
+        self._require_writable()
+        photos = self.catalog.photos(ids)
+        result = dedup.move_to_trash(photos.values())
+        self._drop_vectors(self.catalog.delete_photos(result.trashed))
+        return result
+
     # reading
 
     def photo(self, photo_id: PhotoId) -> Photo | None:
         return self.catalog.photo(photo_id)
+
+    def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
+        return self.catalog.photos(ids)
+
+    def photo_at(self, path: Path | str) -> Photo | None:
+        return self.catalog.photo_by_path(path)
 
     def photos_by_date(self, offset: int = 0, limit: int = 1000, root: RootId | None = None) -> list[PhotoId]:
         """Photo ids newest first; with `root`, only that folder's (for browsing one folder)."""

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The system trash is found through XDG_DATA_HOME when send2trash is first imported: photos the
+# tests move to the trash land in a trash of their own, never in the real user's. (pytest may
+# import this file twice, as conftest and as tests.conftest: one folder for both.)
+if "PHOTOCLIP_TESTS_DATA_HOME" not in os.environ:
+    os.environ["PHOTOCLIP_TESTS_DATA_HOME"] = tempfile.mkdtemp(prefix="photoclip-tests-data-")
+    atexit.register(shutil.rmtree, os.environ["PHOTOCLIP_TESTS_DATA_HOME"], True)
+os.environ["XDG_DATA_HOME"] = os.environ["PHOTOCLIP_TESTS_DATA_HOME"]
 
 from photoclip.library import Library  # noqa: E402
 from tests.helpers import write_photo  # noqa: E402
 
 TINY_MODEL = "photoclip-tiny"
+TRASH_FILES = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files"
+TRASH_INFO = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "info"
 
 
 @pytest.fixture(autouse=True)

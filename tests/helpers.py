@@ -133,3 +133,23 @@ def index_then_change_model(open_library, folder: Path, library_dir: Path, query
     old, before = library.model_spec, library.search(query, limit=50)
     library.close()
     return old, before, str(other_tiny_weights(library_dir.parent / "other.safetensors"))
+
+
+def copies_folder(folder: Path) -> tuple[dict[Path, object], dict[Path, Path]]:
+    """Generated scenes, two of them also saved again smaller (sent/) and one copied byte for
+    byte (backup/). Returns (scenes, copy -> its original). Seed 2 has no two scenes with the
+    same caption that the tiny model finds alike (a red circle on sand twice, moved a little,
+    is 0.98 alike for it)."""
+    import shutil
+
+    scenes = scene_folder(folder, seed=2)
+    first, second = sorted(scenes)[:2]
+    copies = {
+        resized_copy(first, folder / "sent" / f"small {first.name}"): first,
+        resized_copy(second, folder / "sent" / f"small {second.name}"): second,
+    }
+    backup = folder / "backup" / first.name
+    backup.parent.mkdir()
+    shutil.copy(first, backup)
+    copies[backup] = first
+    return scenes, copies

@@ -236,3 +236,23 @@ def test_meta_values_are_stored_and_replaced(catalog: Catalog) -> None:
     catalog.set_meta("search_model", "a")
     catalog.set_meta("search_model", "b")
     assert catalog.meta("search_model") == "b"
+
+
+def test_same_bytes_groups_photos_of_connected_folders_only(catalog: Catalog) -> None:
+    a, b, c = (add_photo(catalog, f"/p/{n}.jpg") for n in "abc")
+    away = catalog.add_root(Path("/drive"))
+    catalog.add_pending(away.id, [("/drive/a.jpg", 10, 1)])
+    d = catalog.photo_by_path("/drive/a.jpg").id
+    catalog.store_batch("m", [(a, meta("same"), np.ones(4, np.float32)), (b, meta("same"), np.ones(4, np.float32)),
+                              (c, meta("other"), np.ones(4, np.float32)), (d, meta("same"), np.ones(4, np.float32))], [])
+    catalog.set_root_online(away.id, False)
+    assert [sorted(g) for g in catalog.same_bytes()] == [sorted([a, b])]
+    assert set(catalog.present_photos()) == {a, b, c}
+
+
+def test_photos_marked_distinct_stay_marked_until_one_is_forgotten(catalog: Catalog) -> None:
+    a, b, c = (add_photo(catalog, f"/p/{n}.jpg") for n in "abc")
+    catalog.mark_distinct([c, a, b])
+    assert catalog.distinct_pairs() == {(a, b), (a, c), (b, c)}
+    catalog.delete_photos([b])
+    assert catalog.distinct_pairs() == {(a, c)}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.cli import main
-from tests.helpers import resized_copy, scene_folder
+from tests.helpers import copies_folder, resized_copy, scene_folder
 
 
 @pytest.fixture
@@ -117,3 +117,47 @@ def test_after_a_model_change_search_and_status_use_and_name_the_old_model(
     status = json.loads(run("--model-file", weights, "status", "--json")[1])
     assert status["searching_with"] == "photoclip-tiny" and status["model"] == "photoclip-tiny (mine.safetensors)"
     assert run("--model-file", weights, "search", "a photo") == (0, before, "")
+
+
+def test_duplicates_lists_each_group_with_the_copy_to_keep_first(run, tmp_path: Path) -> None:
+    _, copies = copies_folder(tmp_path / "photos")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("duplicates")
+    assert code == 0 and "2 groups, 3 extra copies" in err
+    groups = [block.splitlines() for block in out.strip().split("\n\n")]
+    listed = {Path(line.split("\t")[1]): line.split("\t")[0] for block in groups for line in block}
+    assert len(listed) == 5 and all(block[0].startswith("keep\t") for block in groups)
+    for copy, original in copies.items():
+        assert listed[original.resolve()] == "keep"
+        mark = listed[copy.resolve()]
+        if copy.parent.name == "backup":
+            assert mark == "same"
+        else:
+            assert mark.endswith("%") and 99.0 <= float(mark[:-1]) < 100.0
+    code, out, _ = run("duplicates", "--json")
+    data = json.loads(out)
+    assert code == 0 and {Path(g["keep"]["path"]) for g in data} == {o.resolve() for o in copies.values()}
+    assert all(0.99 <= c["similarity"] <= 1.0 for g in data for c in g["copies"])
+
+
+def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: Path) -> None:
+    _, copies = copies_folder(tmp_path / "photos")
+    run("index", str(tmp_path / "photos"))
+    code, _, err = run("duplicates", "--trash")  # stdin is not a terminal here
+    assert code == 1 and "add --yes" in err and all(c.exists() for c in copies)
+    code, _, err = run("duplicates", "--trash", "--yes")
+    assert code == 0 and "moved 3 files" in err
+    assert not any(c.exists() for c in copies) and all(o.exists() for o in copies.values())
+    code, out, err = run("duplicates")
+    assert code == 0 and out == "" and "0 groups" in err
+
+
+def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
+    _, copies = copies_folder(tmp_path / "photos")
+    run("index", str(tmp_path / "photos"))
+    copy, original = next((c, o) for c, o in copies.items() if c.parent.name == "sent" and o != min(copies.values()))
+    assert run("not-duplicates", str(original), str(copy))[0] == 0
+    _, out, err = run("duplicates")
+    assert str(copy.resolve()) not in out and "1 groups" in err
+    code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
+    assert code == 1 and "not a photo of this library" in err

@@ -9,7 +9,7 @@ import pytest
 
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.library import INDEX_DIR, Library
-from tests.helpers import index_then_change_model, resized_copy, scene_folder, write_photo
+from tests.helpers import copies_folder, index_then_change_model, resized_copy, scene_folder, write_photo
 
 
 class EncoderSpy:
@@ -379,3 +379,78 @@ def test_an_old_model_that_cannot_be_loaded_leaves_search_to_the_new_one_and_the
 
     assert not library.catalog.has_embeddings(gone)
     assert json.loads(library.catalog.meta("search_model"))["model_id"] == library.model_spec.model_id
+
+
+# duplicates
+
+
+@pytest.fixture
+def copies_indexed(open_library, tmp_path: Path) -> tuple[Library, dict[Path, Path]]:
+    _, copies = copies_folder(tmp_path / "photos")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    return library, copies
+
+
+def group_paths(library: Library, groups) -> list[tuple[Path, set[Path]]]:
+    photos = library.photos(pid for g in groups for pid in g.members)
+    return sorted((photos[g.keeper].path, {photos[o].path for o in g.others}) for g in groups)
+
+
+def test_duplicates_find_resized_and_byte_copies_and_keep_the_originals(copies_indexed, tmp_path: Path) -> None:
+    library, copies = copies_indexed
+    expected: dict[Path, set[Path]] = {}
+    for copy, original in copies.items():
+        expected.setdefault(original.resolve(), set()).add(copy.resolve())
+    groups = library.duplicates()
+    assert group_paths(library, groups) == sorted(expected.items())
+    exact = {library.photo(g.keeper).path: g.exact for g in groups}
+    assert not any(exact.values())  # the first original has a resized copy beside its byte copy
+    assert group_paths(library, library.duplicates(exact_only=True)) == [
+        (original.resolve(), {copy.resolve()}) for copy, original in copies.items() if copy.parent.name == "backup"
+    ]
+
+
+def test_trashed_copies_leave_the_library_and_its_search(copies_indexed) -> None:
+    library, copies = copies_indexed
+    extras = [pid for g in library.duplicates() for pid in g.others]
+    paths = {library.photo(pid).path for pid in extras}
+    result = library.trash(extras)
+    assert set(result.trashed) == set(extras) and not result.failed
+    assert not any(p.exists() for p in paths)
+    assert all(library.photo_at(p) is None for p in paths)
+    assert library.duplicates() == []
+    original = next(iter(copies.values())).resolve()
+    assert not {hit.path for hit in library.similar(original, limit=50)} & paths
+    library.index()
+    assert library.duplicates() == []
+
+
+def test_photos_marked_as_not_duplicates_stay_apart_after_a_reopen(open_library, copies_indexed, tmp_path) -> None:
+    library, _ = copies_indexed
+    first = library.duplicates()[0]
+    library.not_duplicates(first.members)
+    library.close()
+    reopened = open_library()
+    assert first.keeper not in {pid for g in reopened.duplicates() for pid in g.members}
+    assert len(reopened.duplicates()) == 1
+
+
+def test_a_read_only_library_does_not_trash(open_library, copies_indexed, tmp_path: Path) -> None:
+    library, _ = copies_indexed
+    extras = [pid for g in library.duplicates() for pid in g.others]
+    reader = Library.open(tmp_path / "library", model="photoclip-tiny", read_only=True)
+    try:
+        assert len(reader.duplicates()) == 2
+        with pytest.raises(LibraryLockedError):
+            reader.trash(extras)
+    finally:
+        reader.close()
+    assert all(library.photo(pid).path.exists() for pid in extras)
+
+
+@pytest.mark.parametrize("similarity", [0.0, 1.5, -0.2])
+def test_a_similarity_out_of_range_says_what_works(photo_folder: Path, open_library, similarity: float) -> None:
+    library = open_library()
+    with pytest.raises(QueryError, match="at most 1"):
+        library.duplicates(similarity)

@@ -1,0 +1,163 @@
+"""Near-duplicates: photos whose bytes are the same or whose vectors are almost identical (a
+photo saved again smaller, re-sent by a messaging app, exported twice), the copy worth keeping
+in each group, and moving the others to the system trash, never deleting them outright.
+
+The default similarity is strict on purpose (Immich and google-photos-deduper settled on 0.99
+too): burst shots and two takes of the same smile are different photos to their owner, and a
+false group puts a photo one click from the trash. Users who want bursts grouped ask for less.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from send2trash import send2trash
+
+from photoclip.catalog import Photo
+from photoclip.ids import PhotoId
+from photoclip.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIMILARITY = 0.99
+NEIGHBOURS = 16  # per photo; a group grows beyond this through its members' own neighbours
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Photos that are copies of one another: the one to keep, and the extra copies."""
+
+    keeper: PhotoId
+    others: tuple[PhotoId, ...]  # most alike first
+    similarities: tuple[float, ...]  # of each of the others to the keeper (1.0: the same bytes)
+    exact: bool  # every copy has the keeper's bytes
+
+    @property
+    def members(self) -> tuple[PhotoId, ...]:
+        return (self.keeper, *self.others)
+
+    @property
+    def similarity(self) -> float:
+        """The least alike copy's similarity to the keeper."""
+        return min(self.similarities)
+
+
+@dataclass(frozen=True)
+class TrashResult:
+    trashed: tuple[PhotoId, ...]
+    freed_bytes: int
+    failed: tuple[tuple[Path, str], ...]  # (file, why it stayed where it is)
+
+
+def keeper_order(photo: Photo) -> tuple:
+    """Sort key, best copy first: the most pixels, then the most bytes (least recompressed),
+    then a date taken kept in its EXIF, then the oldest file (the original, not the copy),
+    then the shortest path."""
+    pixels = (photo.width or 0) * (photo.height or 0)
+    return (-pixels, -photo.size, photo.taken_at is None, photo.mtime_ns, len(str(photo.path)), photo.id)
+
+
+def find_groups(
+    photos: dict[PhotoId, Photo],
+    same_bytes: Iterable[Sequence[PhotoId]],
+    vectors: VectorIndex | None,
+    similarity: float = DEFAULT_SIMILARITY,
+    distinct: set[tuple[PhotoId, PhotoId]] | frozenset = frozenset(),
+) -> list[DuplicateGroup]:
+    """Group `photos` (the candidates: present, on online folders) by shared bytes and by
+    vectors at least `similarity` alike; pairs in `distinct` are never joined directly.
+    Newest keeper first, like the library's own order."""
+    parent: dict[PhotoId, PhotoId] = {}
+
+    def find(a: PhotoId) -> PhotoId:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def join(a: PhotoId, b: PhotoId) -> None:
+        if a != b and a in photos and b in photos and (min(a, b), max(a, b)) not in distinct:
+            parent[find(a)] = find(b)
+
+    for members in same_bytes:
+        for other in members[1:]:
+            join(members[0], other)
+    with_vectors = np.zeros(0, dtype=np.int64)
+    if vectors is not None and len(vectors):
+        live = vectors.ids()
+        with_vectors = live[np.isin(live, np.fromiter(photos, dtype=np.int64, count=len(photos)))]
+        labels, sims = vectors.neighbours(with_vectors, NEIGHBOURS)
+        for row, pid in enumerate(with_vectors.tolist()):
+            for label, sim in zip(labels[row].tolist(), sims[row].tolist()):
+                if sim >= similarity:
+                    join(PhotoId(pid), PhotoId(label))
+
+    components: dict[PhotoId, list[PhotoId]] = {}
+    for pid in list(parent):
+        components.setdefault(find(pid), []).append(pid)
+    embedded = set(with_vectors.tolist())
+    groups = [
+        _group([photos[m] for m in members], vectors, embedded)
+        for members in components.values() if len(members) > 1
+    ]
+    groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
+    return groups
+
+
+def _group(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]) -> DuplicateGroup:
+    members.sort(key=keeper_order)
+    keeper, others = members[0], members[1:]
+    exact = all(p.hash == keeper.hash for p in others)
+    scores = [1.0 if p.hash == keeper.hash else 0.0 for p in others]
+    if vectors is not None and keeper.id in embedded:
+        compare = [i for i, p in enumerate(others) if p.id in embedded and scores[i] < 1.0]
+        if compare:
+            rows = vectors.vectors(np.array([keeper.id] + [others[i].id for i in compare]))
+            rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+            for i, sim in zip(compare, (rows[1:] @ rows[0]).tolist()):
+                scores[i] = min(1.0, sim)
+    order = sorted(range(len(others)), key=lambda i: -scores[i])
+    return DuplicateGroup(
+        keeper=keeper.id,
+        others=tuple(others[i].id for i in order),
+        similarities=tuple(round(scores[i], 4) for i in order),
+        exact=exact,
+    )
+
+
+def _date_key(photo: Photo) -> tuple[str, int]:
+    return (photo.taken_at or "", photo.mtime_ns)
+
+
+def move_to_trash(photos: Iterable[Photo]) -> TrashResult:
+    """Send each photo's file to the system trash, where the user can restore it. A file that
+    changed since it was indexed, or vanished, stays out of it: the user chose what they saw."""
+    trashed: list[PhotoId] = []
+    failed: list[tuple[Path, str]] = []
+    freed = 0
+    for photo in photos:
+        try:
+            st = os.stat(photo.path)
+        except FileNotFoundError:
+            failed.append((photo.path, "the file is gone"))
+            continue
+        except OSError as exc:
+            failed.append((photo.path, f"cannot read it: {exc.strerror or exc}"))
+            continue
+        if (st.st_size, st.st_mtime_ns) != (photo.size, photo.mtime_ns):
+            failed.append((photo.path, "it changed since it was indexed; look at it again"))
+            continue
+        try:
+            send2trash(str(photo.path))
+        except OSError as exc:
+            failed.append((photo.path, f"cannot move it to the trash: {getattr(exc, 'strerror', None) or exc}"))
+            continue
+        log.info("moved %s to the trash", photo.path)
+        trashed.append(photo.id)
+        freed += photo.size
+    return TrashResult(trashed=tuple(trashed), freed_bytes=freed, failed=tuple(failed))

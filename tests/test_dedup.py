@@ -1,0 +1,160 @@
+"""Duplicate groups, keeper choice and the trash: real hnswlib, real send2trash (into the tests'
+own trash, see conftest), real files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.catalog import Photo
+from photoclip.dedup import DuplicateGroup, find_groups, keeper_order, move_to_trash
+from photoclip.ids import PhotoId, RootId
+from photoclip.vectors import VectorIndex
+from tests.conftest import TRASH_FILES, TRASH_INFO
+from tests.helpers import write_photo
+
+
+def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
+          taken_at: str | None = None, mtime_ns: int = 0, digest: str | None = None) -> Photo:
+    return Photo(
+        PhotoId(pid), RootId(1), Path(path or f"/photos/{pid}.jpg"), size, mtime_ns, digest or f"h{pid}",
+        width, height, taken_at, "jpeg", "indexed", None,
+    )
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def index_of(vectors: dict[int, np.ndarray]) -> VectorIndex:
+    index = VectorIndex(next(iter(vectors.values())).shape[0])
+    ids = np.array(list(vectors))
+    index.add(ids, unit(np.stack(list(vectors.values()))))
+    return index
+
+
+@pytest.fixture
+def library_vectors() -> dict[int, np.ndarray]:
+    """40 unrelated photos, then two near copies of photo 0 and one of photo 5."""
+    rng = np.random.default_rng(3)
+    vectors = {i: rng.normal(size=32) for i in range(40)}
+    vectors[100] = vectors[0] + rng.normal(scale=0.02, size=32)
+    vectors[101] = vectors[0] + rng.normal(scale=0.03, size=32)
+    vectors[102] = vectors[5] + rng.normal(scale=0.02, size=32)
+    return vectors
+
+
+def test_near_copies_are_grouped_and_unrelated_photos_are_not(library_vectors) -> None:
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    groups = find_groups(photos, [], index_of(library_vectors), similarity=0.99)
+    assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101], [5, 102]]
+    assert all(0.99 <= s < 1.0 for g in groups for s in g.similarities)
+    assert not any(g.exact for g in groups)
+
+
+def test_a_lower_similarity_groups_more(library_vectors) -> None:
+    rng = np.random.default_rng(9)
+    library_vectors[103] = library_vectors[7] + rng.normal(scale=0.25, size=32)  # a burst shot, not a copy
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    strict = find_groups(photos, [], index_of(library_vectors), similarity=0.99)
+    loose = find_groups(photos, [], index_of(library_vectors), similarity=0.9)
+    assert not any(103 in g.members for g in strict)
+    assert any(set(g.members) == {7, 103} for g in loose)
+
+
+def test_the_same_bytes_group_without_vectors_and_are_exact() -> None:
+    photos = {PhotoId(1): photo(1, digest="same"), PhotoId(2): photo(2, digest="same"), PhotoId(3): photo(3)}
+    [group] = find_groups(photos, [[PhotoId(1), PhotoId(2)]], None)
+    assert group.exact and set(group.members) == {1, 2} and group.similarities == (1.0,)
+
+
+def test_photos_marked_distinct_are_not_grouped(library_vectors) -> None:
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    groups = find_groups(photos, [], index_of(library_vectors), 0.99, distinct={(PhotoId(5), PhotoId(102))})
+    assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101]]
+
+
+def test_only_candidates_are_grouped(library_vectors) -> None:
+    """A photo on a drive that is away (not a candidate) is neither grouped nor offered for the trash."""
+    photos = {PhotoId(i): photo(i) for i in library_vectors if i != 102}
+    groups = find_groups(photos, [[PhotoId(5), PhotoId(102)]], index_of(library_vectors), 0.99)
+    assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101]]
+
+
+def test_the_keeper_is_the_largest_then_the_original() -> None:
+    small = photo(1, width=800, height=600, size=90_000)
+    large = photo(2, width=4000, height=3000, size=3_000_000)
+    assert min([small, large], key=keeper_order) is large
+    heavier = photo(3, width=4000, height=3000, size=3_500_000)
+    assert min([large, heavier], key=keeper_order) is heavier  # less recompressed
+    dated = photo(4, taken_at="2024:07:01 10:00:00", mtime_ns=5)
+    undated = photo(5, mtime_ns=1)
+    assert min([undated, dated], key=keeper_order) is dated  # EXIF kept: the original
+    older, newer = photo(6, mtime_ns=1), photo(7, mtime_ns=2)
+    assert min([newer, older], key=keeper_order) is older
+
+
+def test_a_group_lists_the_keeper_first_and_the_most_alike_copy_next(library_vectors) -> None:
+    photos = {PhotoId(i): photo(i, width=50 if i >= 100 else 100) for i in library_vectors}
+    group = next(g for g in find_groups(photos, [], index_of(library_vectors), 0.99) if 0 in g.members)
+    assert isinstance(group, DuplicateGroup) and group.keeper == 0
+    assert list(group.similarities) == sorted(group.similarities, reverse=True)
+    assert group.similarity == min(group.similarities)
+
+
+def test_neighbours_return_each_photo_and_its_nearest(library_vectors) -> None:
+    index = index_of(library_vectors)
+    labels, sims = index.neighbours(np.array([0, 5]), k=3)
+    assert labels[0, 0] == 0 and set(labels[0, 1:]) == {100, 101}
+    assert labels[1, 0] == 5 and labels[1, 1] == 102
+    assert np.allclose(sims[:, 0], 1.0, atol=1e-5) and (sims[:, 1] > 0.99).all()
+
+
+# the trash
+
+
+def on_disk(path: Path, pid: int) -> Photo:
+    st = path.stat()
+    return Photo(PhotoId(pid), RootId(1), path, st.st_size, st.st_mtime_ns, "h", 160, 120, None, "jpeg", "indexed", None)
+
+
+def test_trashed_files_can_be_restored_from_the_system_trash(tmp_path: Path) -> None:
+    copy = write_photo(tmp_path / "photos" / "copy-for-trash.jpg", seed=1)
+    content = copy.read_bytes()
+    result = move_to_trash([on_disk(copy, 1)])
+    assert result.trashed == (1,) and result.freed_bytes == len(content) and not result.failed
+    assert not copy.exists()
+    assert (TRASH_FILES / copy.name).read_bytes() == content
+    assert f"Path={copy}" in (TRASH_INFO / f"{copy.name}.trashinfo").read_text()
+
+
+def test_a_file_changed_since_it_was_indexed_stays(tmp_path: Path) -> None:
+    path = write_photo(tmp_path / "edited.jpg", seed=2)
+    seen = on_disk(path, 2)
+    write_photo(path, seed=3, size=(200, 150))
+    os.utime(path, ns=(seen.mtime_ns + 10**9, seen.mtime_ns + 10**9))
+    result = move_to_trash([seen, photo(3, str(tmp_path / "gone.jpg"))])
+    assert result.trashed == () and path.exists()
+    reasons = dict(result.failed)
+    assert "changed since it was indexed" in reasons[path]
+    assert reasons[tmp_path / "gone.jpg"] == "the file is gone"
+
+
+def test_a_trash_that_refuses_leaves_the_file_and_says_why(tmp_path: Path) -> None:
+    path = write_photo(tmp_path / "p.jpg", seed=4)
+    trash = TRASH_FILES.parent
+    aside = trash.with_name("Trash-aside")
+    if trash.exists():
+        trash.rename(aside)
+    trash.write_text("not a folder: no trash can be made here")
+    try:
+        result = move_to_trash([on_disk(path, 4)])
+    finally:
+        trash.unlink()
+        if aside.exists():
+            aside.rename(trash)
+    assert result.trashed == () and path.exists()
+    assert result.failed[0][1].startswith("cannot move it to the trash: ")
