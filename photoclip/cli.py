@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import signal
 import sys
 import threading
@@ -17,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from photoclip import __version__
+from photoclip import __version__, humanize
 from photoclip.catalog import Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
 from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError
@@ -323,9 +322,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                 print(f"keep\t{photos[group.keeper].path}")
                 for pid, alike in zip(group.others, group.similarities):
                     same = photos[pid].hash == photos[group.keeper].hash
-                    print(f"{'same' if same else _percent(alike)}\t{photos[pid].path}")
+                    print(f"{'same' if same else humanize.similarity(alike)}\t{photos[pid].path}")
         size = sum(p.size for p in extras)
-        print(f"{len(groups)} groups, {len(extras)} extra copies, {_size(size)}", file=sys.stderr)
+        print(f"{len(groups)} groups, {len(extras)} extra copies, {humanize.file_size(size)}", file=sys.stderr)
         if not args.trash or not extras:
             return 0
         if not args.yes:
@@ -333,14 +332,14 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                 print("photoclip: error: add --yes to move the extra copies to the trash without being asked",
                       file=sys.stderr)
                 return EXIT_ERROR
-            answer = input(f"Move {len(extras)} extra copies ({_size(size)}) to the trash? [y/N] ")
+            answer = input(f"Move {len(extras)} extra copies ({humanize.file_size(size)}) to the trash? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing moved", file=sys.stderr)
                 return 0
         result = library.trash(p.id for p in extras)
     for path, reason in result.failed:
         print(f"photoclip: kept {path}: {reason}", file=sys.stderr)
-    print(f"moved {len(result.trashed)} files ({_size(result.freed_bytes)}) to the trash", file=sys.stderr)
+    print(f"moved {len(result.trashed)} files ({humanize.file_size(result.freed_bytes)}) to the trash", file=sys.stderr)
     return EXIT_ERROR if result.failed else 0
 
 
@@ -354,18 +353,6 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
         "copies": [entry(photos[pid]) | {"similarity": alike} for pid, alike in zip(group.others, group.similarities)],
         "exact": group.exact,
     }
-
-
-def _percent(similarity: float) -> str:
-    """Rounded down, so a copy that is not the same bytes never reads as 100%."""
-    return f"{math.floor(min(similarity, 0.9999) * 1000) / 10:.1f}%"
-
-
-def _size(size: int) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
 
 
 def cmd_not_duplicates(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -53,6 +53,7 @@ from watchdog.observers.polling import PollingObserver
 
 from photoclip import scan
 from photoclip.catalog import Root
+from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryLockedError, PhotoclipError
 from photoclip.ids import PhotoId, RootId
 from photoclip.library import Library
@@ -113,6 +114,13 @@ class WorkerError(WorkerEvent):
     """Something the user should know, in one line; the worker goes on."""
 
     message: str
+
+
+@dataclass(frozen=True)
+class Trashed(WorkerEvent):
+    """Photos the user asked to remove went to the system trash (or stayed, with a reason)."""
+
+    result: TrashResult
 
 
 @dataclass(frozen=True)
@@ -356,6 +364,16 @@ class Worker:
         """Forget a folder and its photos (the files are not touched)."""
         self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)))
 
+    def trash(self, ids: Iterable[PhotoId]) -> None:
+        """Move these photos to the system trash, before anything else; a Trashed event says how it went."""
+        chosen = tuple(ids)
+        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen))
+
+    def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
+        """Remember that these photos are different, so they are not grouped as duplicates again."""
+        chosen = tuple(ids)
+        self._submit("not duplicates", lambda: self.library.not_duplicates(chosen))
+
     def reindex(self) -> None:
         """Rescan every folder and index whatever is pending (also what a cancel left)."""
         self._submit("reindex", self._do_reindex)
@@ -583,6 +601,12 @@ class Worker:
         if ids:
             self._emit(PhotosChanged(added=(), removed=ids))
         self._emit(RootsChanged(tuple(self.library.roots())))
+
+    def _do_trash(self, ids: tuple[PhotoId, ...]) -> None:
+        result = self.library.trash(ids)
+        if result.trashed:
+            self._emit(PhotosChanged(added=(), removed=result.trashed))
+        self._emit(Trashed(result))
 
     def _do_reindex(self) -> None:
         roots = self.library.roots()

@@ -17,6 +17,7 @@ from photoclip.worker import (
     Idle,
     IndexProgress,
     ModelDownload,
+    Trashed,
     PhotosChanged,
     RootsChanged,
     Worker,
@@ -36,6 +37,7 @@ class WorkerBridge(QObject):
     idle = Signal()
     error = Signal(str)
     download = Signal(object)  # ModelDownload
+    trashed = Signal(object)  # TrashResult
 
     _event = Signal(object)  # crosses from the worker thread
 
@@ -87,5 +89,7 @@ class WorkerBridge(QObject):
             self.error.emit(event.message)
         elif isinstance(event, ModelDownload):
             self.download.emit(event)
+        elif isinstance(event, Trashed):
+            self.trashed.emit(event.result)
         else:
             log.debug("ignoring worker event %r", event)

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import config
-from photoclip.catalog import Root
+from photoclip import config, humanize
+from photoclip.catalog import Photo, Root
+from photoclip.dedup import TrashResult
 from photoclip.errors import PhotoclipError
 from photoclip.gui import gctune, icons
 from photoclip.gui.banner import Banner
 from photoclip.gui.bridge import WorkerBridge
+from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
 from photoclip.gui.grid import CellPainter, PathRole, PhotoGridModel, PhotoGridView, PhotoIdRole, ScoreRole
 from photoclip.gui.modelstate import ModelState, Phase
 from photoclip.gui.ops import Ops
@@ -62,7 +64,7 @@ THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big it
 class View:
     """What the grid shows: the library, one folder, a search, or photos like one photo."""
 
-    kind: str  # "library" | "folder" | "search" | "similar"
+    kind: str  # "library" | "folder" | "search" | "similar" | "duplicates"
     root: Root | None = None
     text: str = ""
 
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         ratio = self.devicePixelRatioF() or 1.0
         self.loader = ThumbnailLoader(library, THUMBNAIL_SIDE, ratio, self, radius=CellPainter.RADIUS)
         self.model = PhotoGridModel(self.ops, self.loader, self)
+        self.duplicate_loader = ThumbnailLoader(library, TILE_SIDE, ratio, self, radius=6)
         self.model_state = ModelState(self.ops, self)
         self.model_state.changed.connect(self._model_state_changed)
         self.worker: Worker | None = None
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         self.sidebar = Sidebar()
         self.sidebar.library_selected.connect(lambda: self.show_view(View("library")))
+        self.sidebar.duplicates_selected.connect(lambda: self.show_view(View("duplicates")))
         self.sidebar.folder_selected.connect(lambda root: self.show_view(View("folder", root=root)))
         self.sidebar.add_folder_requested.connect(self.choose_folder)
         self.sidebar.remove_folder_requested.connect(self.remove_folder)
@@ -149,6 +153,10 @@ class MainWindow(QMainWindow):
         self.preview.step_requested.connect(self.step_preview)
         self.preview.find_similar_requested.connect(lambda pid: self.find_similar(PhotoId(pid)))
         self.pages.addWidget(self.preview)
+        self.duplicates = DuplicatesPage(self.ops, self.duplicate_loader)
+        self.duplicates.trash_requested.connect(self.trash_photos)
+        self.duplicates.not_duplicates_requested.connect(self._not_duplicates)
+        self.pages.addWidget(self.duplicates)
         column.addWidget(self.pages, 1)
         outer.addLayout(column, 1)
         self.setCentralWidget(central)
@@ -237,6 +245,7 @@ class MainWindow(QMainWindow):
             self.bridge.idle.connect(self._on_idle)
             self.bridge.error.connect(self.report_error)
             self.bridge.download.connect(lambda ev: self.model_state.download_progress(ev.done, ev.total))
+            self.bridge.trashed.connect(self._trashed)
             self.worker.start()
         if self.library.read_only:
             self.error_banner.show_message(
@@ -261,9 +270,11 @@ class MainWindow(QMainWindow):
         old = self.library
         directory = old.directory
         self._stop_session()
-        self.loader.drop_queued()
+        for loader in (self.loader, self.duplicate_loader):
+            loader.drop_queued()
         self.ops.wait()
         self.loader.wait()
+        self.duplicate_loader.wait()
         try:
             config.save_settings(directory, settings)
             if old in self._owned_libraries:
@@ -276,6 +287,7 @@ class MainWindow(QMainWindow):
         self._owned_libraries.append(library)
         self.library = self.ops.library = library
         self.loader.set_library(library)
+        self.duplicate_loader.set_library(library)
         self.model_state = ModelState(self.ops, self)
         self.model_state.changed.connect(self._model_state_changed)
         self.error_banner.hide()
@@ -290,8 +302,9 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         self.model_state.cancel()
         self._stop_session()
-        self.loader.drop_queued()
-        self.loader.wait()
+        for loader in (self.loader, self.duplicate_loader):
+            loader.drop_queued()
+            loader.wait()
         self.ops.wait()
         for library in self._owned_libraries:
             library.close()
@@ -318,6 +331,8 @@ class MainWindow(QMainWindow):
             self.model.show_library(view.root.id if view.root else None)
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
+        if view.kind == "duplicates":
+            self.duplicates.refresh()
         self._update_page()
         self._update_header()
 
@@ -342,11 +357,16 @@ class MainWindow(QMainWindow):
     def _update_page(self) -> None:
         if self.pages.currentWidget() is self.preview:
             return
+        if self.view.kind == "duplicates":
+            self.pages.setCurrentWidget(self.duplicates)
+            return
         has_roots = bool(self.status.roots) if self.status is not None else True
         show_welcome = not has_roots and self.view.kind == "library" and self.model.rowCount() == 0
         self.pages.setCurrentWidget(self.welcome if show_welcome else self.pages.widget(1))
 
     def _update_header(self) -> None:
+        if self.view.kind == "duplicates":
+            return  # the duplicates page has a header of its own
         view, rows = self.view, self.model.rowCount()
         indexing = self.index_status.running
         if view.kind == "library":
@@ -407,7 +427,7 @@ class MainWindow(QMainWindow):
             return
         self.view = View("search", text=text)
         self.sidebar.clear_selection()
-        if self.pages.currentWidget() is self.welcome:
+        if self.pages.currentWidget() in (self.welcome, self.duplicates):
             self.pages.setCurrentIndex(1)
         self._update_header()
         self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT), "search")
@@ -549,6 +569,33 @@ class MainWindow(QMainWindow):
 
         desktop.show_in_folder(root.path)
 
+    # ------------------------------------------------------------------ duplicates
+
+    def trash_photos(self, photos: list[Photo]) -> None:
+        """Ask once, then let the worker move `photos` to the system trash."""
+        if self.worker is None or not photos:
+            return
+        size = humanize.file_size(sum(p.size for p in photos))
+        answer = QMessageBox.question(
+            self, "Move to trash",
+            f"Move {plural(len(photos), 'photo')} ({size}) to the trash?\n\nThey go to the system trash, "
+            "where you can restore them; the copy kept of each stays where it is.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Ok:
+            self.worker.trash(p.id for p in photos)
+
+    def _trashed(self, result: TrashResult) -> None:
+        self.duplicates.trash_done(result)
+        if result.failed:
+            path, reason = result.failed[0]
+            more = f" (and {plural(len(result.failed) - 1, 'other photo')})" if len(result.failed) > 1 else ""
+            self.report_error(f"{path.name} stayed where it is{more}: {reason}")
+        self.refresh_status()
+
+    def _not_duplicates(self, ids: tuple[PhotoId, ...]) -> None:
+        if self.worker is not None:
+            self.worker.not_duplicates(ids)
+
     # ------------------------------------------------------------------ drag and drop
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -591,6 +638,7 @@ class MainWindow(QMainWindow):
         """Removed photos leave the grid now; new and updated ones show at the next refresh."""
         if event.removed:
             self.model.remove_ids(event.removed)
+            self.duplicates.remove_ids(event.removed)
         if event.updated:
             self.loader.refresh(event.updated)
             self.model.photos_updated(event.updated)
@@ -714,6 +762,7 @@ class MainWindow(QMainWindow):
     def _set_writable(self, writable: bool) -> None:
         self.sidebar.add_button.setEnabled(writable)
         self.welcome.add_button.setEnabled(writable)
+        self.duplicates.set_writable(writable)
 
     def sizeHint(self) -> QSize:
         return QSize(1240, 800)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import imaging
+from photoclip import humanize, imaging
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons, theme
 from photoclip.gui.grid import format_date
@@ -56,15 +56,6 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
         return _Loaded(photo, None, f"Cannot show this photo: {exc}")
     image = QImage.fromData(data)
     return _Loaded(photo, None if image.isNull() else image, None if not image.isNull() else "Cannot decode it")
-
-
-def format_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} bytes"
 
 
 class _Canvas(QWidget):
@@ -257,7 +248,7 @@ class PreviewPage(QWidget):
         if photo is not None:
             self.name_label.setText(photo.path.name)
             self._facts["Folder"].setText(str(photo.path.parent))
-            self._facts["Size"].setText(format_size(photo.size))
+            self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")
             self._facts["Taken"].setText(format_date(photo.taken_at) or "unknown")

@@ -1,5 +1,5 @@
-"""The sidebar: the whole library, the watched folders (offline ones greyed with their own
-icon), and the views still to come (tags, duplicates) shown but disabled.
+"""The sidebar: the whole library and its duplicates, the watched folders (offline ones greyed
+with their own icon), and the view still to come (tags) shown but disabled.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Sidebar(QFrame):
     """Navigation. Says what the user picked; the window decides what that shows."""
 
     library_selected = Signal()
+    duplicates_selected = Signal()
     folder_selected = Signal(object)  # Root
     add_folder_requested = Signal()
     remove_folder_requested = Signal(object)  # Root
@@ -88,14 +89,15 @@ class Sidebar(QFrame):
 
         self._library_item = self._section("Library")
         self.all_photos = self._entry(self._library_item, "All photos", "library", "library")
+        self.duplicates = self._entry(self._library_item, "Duplicates", "duplicates", "duplicates")
+        self.duplicates.setToolTip(0, "Copies of the same photo, and moving the extra ones to the trash")
         self._folders_item = self._section("Folders")
         self._no_folders = self._entry(self._folders_item, "No folders yet", "folder", "placeholder")
         self._no_folders.setFlags(Qt.ItemFlag.NoItemFlags)
         self._soon_item = self._section("Coming soon")
-        for label, icon_name in (("Tags", "tag"), ("Duplicates", "duplicates")):
-            item = self._entry(self._soon_item, label, icon_name, "soon")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            item.setToolTip(0, f"{label} will arrive in a coming version of photoclip")
+        tags = self._entry(self._soon_item, "Tags", "tag", "soon")
+        tags.setFlags(Qt.ItemFlag.NoItemFlags)
+        tags.setToolTip(0, "Tags will arrive in a coming version of photoclip")
         self.tree.expandAll()
         self.tree.setCurrentItem(self.all_photos)
 
@@ -211,6 +213,8 @@ class Sidebar(QFrame):
         kind = item.data(0, KindRole)
         if kind == "library":
             self.library_selected.emit()
+        elif kind == "duplicates":
+            self.duplicates_selected.emit()
         elif kind == "folder":
             self.folder_selected.emit(self._root_of(item))
 

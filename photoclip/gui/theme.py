@@ -86,6 +86,18 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
 #PreviewBar QToolButton:hover {{ background: rgba(255, 255, 255, 0.12); }}
 #PreviewBar QLabel {{ color: #d5d9e0; }}
 
+#DupHeader {{ background: {SURFACE}; }}
+#DupBody {{ background: {WINDOW}; }}
+#DupGroup {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 10px; }}
+#DupTile {{ border: 2px solid transparent; border-radius: 8px; }}
+#DupTile[kept="true"] {{ border: 2px solid {ACCENT}; background: {ACCENT_SOFT}; }}
+#DupTile[kept="false"] {{ background: #fbf3ee; }}
+#DupTile:hover {{ border: 2px solid #c9ced6; }}
+#DupImage {{ background: {PLACEHOLDER}; border-radius: 6px; }}
+#DupName {{ color: {TEXT}; font-weight: 600; }}
+#DupState {{ color: {DANGER}; font-weight: 600; }}
+#DupTile[kept="true"] #DupState {{ color: {ACCENT_DARK}; }}
+
 QTableWidget {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; gridline-color: {BORDER}; }}
 QHeaderView::section {{ background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER}; padding: 5px; color: {MUTED}; }}
 QLineEdit, QComboBox, QSpinBox, QPlainTextEdit {{

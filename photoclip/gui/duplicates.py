@@ -1,0 +1,345 @@
+"""The Duplicates page: groups of copies of one photo, the copy kept in each marked, the others
+moved to the system trash after one confirmation.
+
+Clicking a photo switches it between kept and trashed; one photo of a group always stays, so
+a group can never be emptied. "Not duplicates" keeps the whole group and remembers it. Groups
+are shown a page at a time (each photo is a small widget here, unlike the grid); the choice of
+how alike photos must be is the library's similarity, from copies only to burst shots.
+"""
+
+from __future__ import annotations
+
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip import humanize
+from photoclip.catalog import Photo
+from photoclip.dedup import DuplicateGroup, TrashResult
+from photoclip.gui.ops import Ops
+from photoclip.gui.statusbar import plural
+from photoclip.gui.thumbnails import ThumbnailLoader
+from photoclip.ids import PhotoId
+
+LEVELS = (
+    ("Copies of the same photo", 0.99),
+    ("Also near copies (edits, crops)", 0.97),
+    ("Also similar shots (bursts)", 0.94),
+)
+PAGE = 40  # groups added at a time
+TILES = 12  # photos shown in one group; the rest of a bigger group go with the unkept ones
+TILE_SIDE = 132
+
+
+class _Tile(QFrame):
+    """One photo of a group: its thumbnail, name, size, and whether it is kept."""
+
+    clicked = Signal(int)
+
+    def __init__(self, photo: Photo, similarity: float | None) -> None:
+        super().__init__()
+        self.photo = photo
+        self.setObjectName("DupTile")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFixedWidth(TILE_SIDE + 16)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(3)
+        self.image = QLabel()
+        self.image.setFixedSize(TILE_SIDE, TILE_SIDE)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setObjectName("DupImage")
+        layout.addWidget(self.image)
+        name = QLabel(photo.path.name)
+        name.setObjectName("DupName")
+        name.setToolTip(str(photo.path))
+        name.setFixedWidth(TILE_SIDE)
+        bold = QFont(name.font())
+        bold.setBold(True)
+        name.setText(QFontMetrics(bold).elidedText(photo.path.name, Qt.TextElideMode.ElideMiddle, TILE_SIDE - 4))
+        layout.addWidget(name)
+        pixels = f"{photo.width}×{photo.height} · " if photo.width and photo.height else ""
+        alike = "" if similarity is None else (" · same file" if similarity >= 1.0 else f" · {humanize.similarity(similarity)} alike")
+        detail = QLabel(f"{pixels}{humanize.file_size(photo.size)}{alike}")
+        detail.setObjectName("Muted")
+        detail.setWordWrap(True)
+        layout.addWidget(detail)
+        self.state = QLabel()
+        self.state.setObjectName("DupState")
+        layout.addWidget(self.state)
+        self.setToolTip(f"{photo.path}\nClick to keep it or move it to the trash")
+
+    def set_kept(self, kept: bool) -> None:
+        self.state.setText("✓ Keep" if kept else "Move to trash")
+        self.setProperty("kept", kept)
+        for widget in (self, self.state):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def set_pixmap(self, pixmap: QPixmap) -> None:
+        self.image.setPixmap(pixmap)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(int(self.photo.id))
+
+
+class GroupRow(QFrame):
+    """A group: its photos side by side, and "Not duplicates"."""
+
+    changed = Signal()
+    not_duplicates = Signal(object)  # tuple[PhotoId, ...]
+
+    def __init__(self, group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> None:
+        super().__init__()
+        self.setObjectName("DupGroup")
+        self.kept: set[PhotoId] = {group.keeper}
+        self.tiles: dict[PhotoId, _Tile] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        similarities = dict(zip(group.others, group.similarities))
+        for pid in group.members[:TILES]:
+            tile = _Tile(photos[pid], similarities.get(pid))
+            tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
+            self.tiles[pid] = tile
+            layout.addWidget(tile)
+        self.hidden = [photos[pid] for pid in group.members[TILES:]]
+        self.more = QLabel("")
+        self.more.setObjectName("Muted")
+        self.more.setWordWrap(True)
+        self.more.setMaximumWidth(TILE_SIDE)
+        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addStretch(1)
+        apart = QPushButton("Not duplicates")
+        apart.setToolTip("Keep all of these and never group them again")
+        apart.clicked.connect(lambda: self.not_duplicates.emit(tuple(self.tiles)))
+        layout.addWidget(apart, 0, Qt.AlignmentFlag.AlignTop)
+        self._show_state()
+
+    def toggle(self, pid: PhotoId) -> None:
+        """Keep or trash one photo; the last kept photo of a group stays kept."""
+        if pid in self.kept:
+            if len(self.kept) == 1:
+                return
+            self.kept.discard(pid)
+        else:
+            self.kept.add(pid)
+        self._show_state()
+        self.changed.emit()
+
+    def to_trash(self) -> list[Photo]:
+        return [tile.photo for pid, tile in self.tiles.items() if pid not in self.kept] + self.hidden
+
+    @property
+    def size(self) -> int:
+        return len(self.tiles) + len(self.hidden)
+
+    def drop(self, ids: set[PhotoId]) -> None:
+        """Photos that left the library (trashed, deleted on disk) leave the row."""
+        for pid in ids & set(self.tiles):
+            self.tiles.pop(pid).deleteLater()
+            self.kept.discard(pid)
+        self.hidden = [photo for photo in self.hidden if photo.id not in ids]
+        if self.tiles and not self.kept:
+            self.kept.add(next(iter(self.tiles)))
+        self._show_state()
+
+    def _show_state(self) -> None:
+        for pid, tile in self.tiles.items():
+            tile.set_kept(pid in self.kept)
+        self.more.setVisible(bool(self.hidden))
+        count = len(self.hidden)
+        self.more.setText(f"and {count:,} more {'copy' if count == 1 else 'copies'}, moved to the trash with the others")
+
+
+class DuplicatesPage(QWidget):
+    """Finds groups through Ops (off the GUI thread); the window carries out what is asked."""
+
+    trash_requested = Signal(object)  # list[Photo]
+    not_duplicates_requested = Signal(object)  # tuple[PhotoId, ...]
+
+    def __init__(self, ops: Ops, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.loader = loader
+        self.loader.ready.connect(self._thumbnail_ready)
+        self.rows: list[GroupRow] = []
+        self._waiting: list[tuple[DuplicateGroup, dict[PhotoId, Photo]]] = []
+        self._seq = 0
+        self._loading = False
+        self._writable = True
+        self._note = ""
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QWidget()
+        header.setObjectName("DupHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        top = QHBoxLayout(header)
+        top.setContentsMargins(20, 14, 20, 10)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        title = QLabel("Duplicates")
+        title.setObjectName("ViewTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("ViewSubtitle")
+        titles.addWidget(title)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles, 1)
+        self.level = QComboBox()
+        for label, similarity in LEVELS:
+            self.level.addItem(label, similarity)
+        self.level.setToolTip("How alike photos must be to count as copies")
+        self.level.currentIndexChanged.connect(lambda _i: self.refresh())
+        top.addWidget(self.level, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.trash_button = QPushButton("Move to trash")
+        self.trash_button.setProperty("primary", True)
+        self.trash_button.clicked.connect(self._trash_clicked)
+        top.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(header)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("DupBody")
+        self.list = QVBoxLayout(body)
+        self.list.setContentsMargins(20, 12, 20, 20)
+        self.list.setSpacing(10)
+        self.empty = QLabel("")
+        self.empty.setObjectName("WelcomeText")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.list.addWidget(self.empty)
+        self.more = QPushButton("Show more")
+        self.more.clicked.connect(self._show_page)
+        self.list.addWidget(self.more, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.list.addStretch(1)
+        self.scroll.setWidget(body)
+        layout.addWidget(self.scroll, 1)
+        self._update()
+
+    @property
+    def similarity(self) -> float:
+        return float(self.level.currentData())
+
+    def set_writable(self, writable: bool) -> None:
+        self._writable = writable
+        self._update()
+
+    def refresh(self) -> None:
+        """Look for groups again (in the background); the newest answer wins."""
+        self._seq += 1
+        seq, similarity = self._seq, self.similarity
+        self._loading = True
+        self._update()
+
+        def find(library):
+            groups = library.duplicates(similarity)
+            return groups, library.photos(pid for g in groups for pid in g.members)
+
+        self.ops.query(find, lambda found: self._arrived(seq, *found), lambda exc: self._failed(seq, exc), parent=self)
+
+    def remove_ids(self, ids: tuple[PhotoId, ...] | list[PhotoId]) -> None:
+        gone = set(ids)
+        for row in list(self.rows):
+            row.drop(gone)
+            if row.size < 2:
+                self.rows.remove(row)
+                row.deleteLater()
+        self._waiting = [(g, p) for g, p in self._waiting if len(set(g.members) - gone) > 1]
+        self._update()
+
+    def trash_done(self, result: TrashResult) -> None:
+        self._note = f"Moved {plural(len(result.trashed), 'photo')} ({humanize.file_size(result.freed_bytes)}) to the trash."
+        if result.failed:
+            self._note += f" {plural(len(result.failed), 'photo')} stayed."
+        self._update()
+
+    def to_trash(self) -> list[Photo]:
+        """What "Move to trash" moves: the unkept photos of every group, shown or not yet."""
+        chosen = [photo for row in self.rows for photo in row.to_trash()]
+        chosen += [photos[pid] for group, photos in self._waiting for pid in group.others]
+        return chosen
+
+    def _arrived(self, seq: int, groups: list[DuplicateGroup], photos: dict[PhotoId, Photo]) -> None:
+        if seq != self._seq:
+            return
+        self._loading = False
+        for row in self.rows:
+            row.deleteLater()
+        self.rows = []
+        self._waiting = [(group, photos) for group in groups]
+        self._show_page()
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._seq:
+            return
+        self._loading = False
+        self._note = f"Could not look for duplicates: {exc}"
+        self._update()
+
+    def _show_page(self) -> None:
+        page, self._waiting = self._waiting[:PAGE], self._waiting[PAGE:]
+        for group, photos in page:
+            row = GroupRow(group, photos)
+            row.changed.connect(self._update)
+            row.not_duplicates.connect(self._keep_apart)
+            self.list.insertWidget(self.list.indexOf(self.more), row)
+            self.rows.append(row)
+            for pid, tile in row.tiles.items():
+                pixmap = self.loader.pixmap(pid)
+                if pixmap is not None:
+                    tile.set_pixmap(pixmap)
+        self._update()
+
+    def _keep_apart(self, ids: tuple[PhotoId, ...]) -> None:
+        self.not_duplicates_requested.emit(ids)
+        self.remove_ids(ids)
+
+    def _thumbnail_ready(self, raw: int) -> None:
+        pid = PhotoId(raw)
+        pixmap = self.loader.pixmap(pid)
+        if pixmap is None:
+            return
+        for row in self.rows:
+            if pid in row.tiles:
+                row.tiles[pid].set_pixmap(pixmap)
+
+    def _trash_clicked(self) -> None:
+        chosen = self.to_trash()
+        if chosen:
+            self.trash_requested.emit(chosen)
+
+    def _update(self) -> None:
+        chosen = self.to_trash()
+        groups = len(self.rows) + len(self._waiting)
+        size = sum(p.size for p in chosen)
+        if self._loading:
+            subtitle = "Looking for copies…"
+        elif groups:
+            subtitle = (f"{plural(groups, 'group')} · {plural(len(chosen), 'photo')} to move to the trash "
+                        f"({humanize.file_size(size)}) · click a photo to keep it or not")
+        else:
+            subtitle = "No duplicates"
+        if self._note:
+            subtitle = f"{self._note}  {subtitle}"
+        self.subtitle.setText(subtitle)
+        self.trash_button.setText(f"Move {len(chosen)} to trash" if chosen else "Move to trash")
+        self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
+        self.more.setVisible(bool(self._waiting))
+        self.more.setText(f"Show {min(PAGE, len(self._waiting))} more of {len(self._waiting)} groups")
+        self.empty.setVisible(not self.rows and not self._loading)
+        self.empty.setText("No copies found among the indexed photos." if not self._loading else "")

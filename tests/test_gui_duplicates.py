@@ -1,0 +1,120 @@
+"""The Duplicates page on a real library, worker and tiny CLIP, offscreen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from photoclip.library import Library
+from tests.conftest import TRASH_INFO
+from tests.gui_support import WAIT_MS, make_window  # noqa: F401
+from tests.helpers import copies_folder, write_photo
+
+
+def indexed_copies(open_library, tmp_path: Path) -> tuple[Library, dict[Path, Path]]:
+    _, copies = copies_folder(tmp_path / "photos")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    return library, copies
+
+
+def open_duplicates(qtbot, window) -> None:
+    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.duplicates and bool(window.duplicates.rows),
+                    timeout=WAIT_MS)
+
+
+def test_the_page_shows_each_group_with_its_original_kept(qtbot, make_window, open_library, tmp_path) -> None:
+    library, copies = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    shown = {tile.photo.path: pid in row.kept for row in page.rows for pid, tile in row.tiles.items()}
+    assert shown == {**{c.resolve(): False for c in copies}, **{o.resolve(): True for o in copies.values()}}
+    assert page.trash_button.isEnabled() and page.trash_button.text() == "Move 3 to trash"
+    assert page.subtitle.text().startswith("2 groups · 3 photos to move to the trash")
+
+
+def test_clicking_switches_a_photo_but_one_always_stays(qtbot, make_window, open_library, tmp_path) -> None:
+    library, _ = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    row = window.duplicates.rows[0]
+    keeper, copy = list(row.tiles)[:2]
+    qtbot.mouseClick(row.tiles[keeper], Qt.MouseButton.LeftButton)
+    assert row.kept == {keeper}  # the only kept photo cannot be let go
+    qtbot.mouseClick(row.tiles[copy], Qt.MouseButton.LeftButton)
+    assert row.kept == {keeper, copy}
+    qtbot.mouseClick(row.tiles[keeper], Qt.MouseButton.LeftButton)
+    assert row.kept == {copy} and row.tiles[keeper].state.text() == "Move to trash"
+    assert row.tiles[copy].state.text() == "✓ Keep"
+
+
+def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    library, copies = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.duplicates.trash_button.click()
+    assert asked[0].startswith("Move 3 photos") and all(c.exists() for c in copies)  # cancelled
+    window.duplicates.trash_button.click()
+    qtbot.waitUntil(lambda: window.duplicates.subtitle.text().startswith("Moved 3 photos"), timeout=WAIT_MS)
+    assert not any(c.exists() for c in copies) and all(o.exists() for o in copies.values())
+    trashed = "".join(info.read_text() for info in TRASH_INFO.glob("*.trashinfo"))
+    assert all(f"Path={quote(str(c.resolve()))}\n" in trashed for c in copies)
+    assert window.duplicates.rows == [] and not window.duplicates.trash_button.isEnabled()
+    assert library.duplicates() == []
+
+
+def test_not_duplicates_hides_the_group_for_good(qtbot, make_window, open_library, tmp_path) -> None:
+    library, _ = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    row = window.duplicates.rows[0]
+    members = set(row.tiles)
+    [button] = row.findChildren(QPushButton)
+    assert button.text() == "Not duplicates"
+    button.click()
+    assert len(window.duplicates.rows) == 1
+    qtbot.waitUntil(lambda: not members & {pid for g in library.duplicates() for pid in g.members}, timeout=WAIT_MS)
+
+
+def test_a_read_only_window_cannot_trash(qtbot, make_window, open_library, tmp_path) -> None:
+    indexed_copies(open_library, tmp_path)
+    reader = Library.open(tmp_path / "library", model="photoclip-tiny", read_only=True)
+    try:
+        window = make_window(reader, worker=True)
+        open_duplicates(qtbot, window)
+        assert not window.duplicates.trash_button.isEnabled()
+    finally:
+        window.shutdown()
+        reader.close()
+
+
+def test_a_big_group_shows_a_dozen_and_trashes_the_rest_with_them(qtbot, make_window, open_library, tmp_path) -> None:
+    original = write_photo(tmp_path / "photos" / "original.jpg", seed=1)
+    for i in range(15):
+        shutil.copy(original, tmp_path / "photos" / f"copy {i:02d}.jpg")
+        os.utime(tmp_path / "photos" / f"copy {i:02d}.jpg", ns=(2 * 10**18, 2 * 10**18))
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    [row] = window.duplicates.rows
+    assert len(row.tiles) == 12 and len(row.hidden) == 4
+    assert row.more.isVisible() and row.more.text().startswith("and 4 more copies")
+    assert len(window.duplicates.to_trash()) == 15
+    assert original.resolve() not in {p.path for p in window.duplicates.to_trash()}
