@@ -25,7 +25,7 @@ from photoclip.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
-NEIGHBOURS = 16  # per photo; a group grows beyond this through its members' own neighbours
+NEIGHBOURS = 8  # per photo; a group grows beyond this through its members' own neighbours
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,15 @@ def keeper_order(photo: Photo) -> tuple:
 def find_groups(
     photos: dict[PhotoId, Photo],
     same_bytes: Iterable[Sequence[PhotoId]],
-    vectors: VectorIndex | None,
+    vectors: VectorIndex | None = None,
+    embeddings: Iterable[tuple[np.ndarray, np.ndarray]] = (),
     similarity: float = DEFAULT_SIMILARITY,
     distinct: set[tuple[PhotoId, PhotoId]] | frozenset = frozenset(),
 ) -> list[DuplicateGroup]:
     """Group `photos` (the candidates: present, on online folders) by shared bytes and by
-    vectors at least `similarity` alike; pairs in `distinct` are never joined directly.
-    Newest keeper first, like the library's own order."""
+    vectors at least `similarity` alike: each of `embeddings` (chunks of ids and their vectors,
+    as the catalog stores them) is looked up among the nearest in `vectors`. Pairs in
+    `distinct` are never joined directly. Newest keeper first, like the library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
 
     def find(a: PhotoId) -> PhotoId:
@@ -87,20 +89,22 @@ def find_groups(
     for members in same_bytes:
         for other in members[1:]:
             join(members[0], other)
-    with_vectors = np.zeros(0, dtype=np.int64)
+    embedded: set[int] = set()
     if vectors is not None and len(vectors):
-        live = vectors.ids()
-        with_vectors = live[np.isin(live, np.fromiter(photos, dtype=np.int64, count=len(photos)))]
-        labels, sims = vectors.neighbours(with_vectors, NEIGHBOURS)
-        for row, pid in enumerate(with_vectors.tolist()):
-            for label, sim in zip(labels[row].tolist(), sims[row].tolist()):
-                if sim >= similarity:
-                    join(PhotoId(pid), PhotoId(label))
+        candidates = np.fromiter(photos, dtype=np.int64, count=len(photos))
+        candidates = candidates[np.isin(candidates, vectors.ids())]  # stored but not yet in the index: next time
+        for ids, chunk in embeddings:
+            keep = np.isin(ids, candidates)
+            ids, chunk = ids[keep], chunk[keep]
+            embedded.update(ids.tolist())
+            labels, sims = vectors.neighbours(chunk, NEIGHBOURS)
+            rows, cols = np.nonzero((sims >= similarity) & (labels != ids[:, None]))
+            for a, b in zip(ids[rows].tolist(), labels[rows, cols].tolist()):
+                join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
     for pid in list(parent):
         components.setdefault(find(pid), []).append(pid)
-    embedded = set(with_vectors.tolist())
     groups = [
         _group([photos[m] for m in members], vectors, embedded)
         for members in components.values() if len(members) > 1

@@ -499,8 +499,13 @@ class Library:
         if not 0.0 < similarity <= 1.0:
             raise QueryError(f"similarity must be above 0 and at most 1 (got {similarity:g}); 0.99 finds copies")
         photos = self.catalog.present_photos()
-        vectors = None if exact_only else self._search_model()[1]
-        return dedup.find_groups(photos, self.catalog.same_bytes(), vectors, similarity, self.catalog.distinct_pairs())
+        vectors, embeddings = None, ()
+        if not exact_only:
+            encoder, vectors = self._search_model()
+            embeddings = self.catalog.embeddings(encoder.model_id, encoder.dim)
+        return dedup.find_groups(
+            photos, self.catalog.same_bytes(), vectors, embeddings, similarity, self.catalog.distinct_pairs()
+        )
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
         """The user looked: these photos are different, so they are not grouped together again."""

@@ -91,25 +91,24 @@ class VectorIndex:
                 labels, distances = self._index.knn_query(query, k=k, num_threads=1)
             return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
 
-    def neighbours(self, ids: np.ndarray, k: int, num_threads: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """For each id, its k nearest photos (ids, cosine similarities), itself included, best
-        first: batched queries for many photos at once (duplicate finding), on every core unless
-        `num_threads` says otherwise. The lock is let go between chunks, so searches go on."""
-        ids = np.asarray(ids, dtype=np.int64)
-        k = min(k, len(self))
-        labels = np.zeros((len(ids), max(k, 0)), dtype=np.int64)
-        similarities = np.zeros((len(ids), max(k, 0)), dtype=np.float32)
+    def neighbours(self, vectors: np.ndarray, k: int, num_threads: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest photos of each of many vectors (ids, cosine similarities), best first:
+        batched queries for duplicate finding, on every core unless `num_threads` says otherwise.
+        The lock is let go between chunks, so searches go on meanwhile."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        k = max(0, min(k, len(self)))
+        labels = np.zeros((len(vectors), k), dtype=np.int64)
+        similarities = np.zeros((len(vectors), k), dtype=np.float32)
         threads = num_threads or os.cpu_count() or 1
-        for start in range(0, len(ids) if k > 0 else 0, _NEIGHBOUR_CHUNK):
-            chunk = ids[start:start + _NEIGHBOUR_CHUNK]
+        for start in range(0, len(vectors) if k else 0, _NEIGHBOUR_CHUNK):
+            chunk = vectors[start:start + _NEIGHBOUR_CHUNK]
             with self._lock:
-                vectors = np.asarray(self._index.get_items(chunk.tolist()), dtype=np.float32)
-                self._index.set_ef(max(2 * k, 64))
+                self._index.set_ef(max(2 * k, 32))
                 try:
-                    found, distances = self._index.knn_query(vectors, k=k, num_threads=threads)
+                    found, distances = self._index.knn_query(chunk, k=k, num_threads=threads)
                 except RuntimeError:  # too few found for some row (a sparse graph): search wider
                     self._index.set_ef(max(len(self), 2 * k))
-                    found, distances = self._index.knn_query(vectors, k=k, num_threads=threads)
+                    found, distances = self._index.knn_query(chunk, k=k, num_threads=threads)
             labels[start:start + len(chunk)] = found
             similarities[start:start + len(chunk)] = 1.0 - distances
         return labels, similarities

@@ -31,9 +31,16 @@ def unit(vectors: np.ndarray) -> np.ndarray:
 
 def index_of(vectors: dict[int, np.ndarray]) -> VectorIndex:
     index = VectorIndex(next(iter(vectors.values())).shape[0])
-    ids = np.array(list(vectors))
-    index.add(ids, unit(np.stack(list(vectors.values()))))
+    index.add(np.array(list(vectors)), unit(np.stack(list(vectors.values()))))
     return index
+
+
+def groups_of(photos: dict[PhotoId, Photo], vectors: dict[int, np.ndarray], similarity: float, **kwargs):
+    """find_groups as the library calls it: the index, and the stored vectors in two chunks."""
+    ids = np.array(list(vectors))
+    matrix = unit(np.stack(list(vectors.values())))
+    chunks = [(ids[:20], matrix[:20]), (ids[20:], matrix[20:])]
+    return find_groups(photos, kwargs.pop("same_bytes", []), index_of(vectors), chunks, similarity, **kwargs)
 
 
 @pytest.fixture
@@ -49,7 +56,7 @@ def library_vectors() -> dict[int, np.ndarray]:
 
 def test_near_copies_are_grouped_and_unrelated_photos_are_not(library_vectors) -> None:
     photos = {PhotoId(i): photo(i) for i in library_vectors}
-    groups = find_groups(photos, [], index_of(library_vectors), similarity=0.99)
+    groups = groups_of(photos, library_vectors, 0.99)
     assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101], [5, 102]]
     assert all(0.99 <= s < 1.0 for g in groups for s in g.similarities)
     assert not any(g.exact for g in groups)
@@ -59,28 +66,28 @@ def test_a_lower_similarity_groups_more(library_vectors) -> None:
     rng = np.random.default_rng(9)
     library_vectors[103] = library_vectors[7] + rng.normal(scale=0.25, size=32)  # a burst shot, not a copy
     photos = {PhotoId(i): photo(i) for i in library_vectors}
-    strict = find_groups(photos, [], index_of(library_vectors), similarity=0.99)
-    loose = find_groups(photos, [], index_of(library_vectors), similarity=0.9)
+    strict = groups_of(photos, library_vectors, 0.99)
+    loose = groups_of(photos, library_vectors, 0.9)
     assert not any(103 in g.members for g in strict)
     assert any(set(g.members) == {7, 103} for g in loose)
 
 
 def test_the_same_bytes_group_without_vectors_and_are_exact() -> None:
     photos = {PhotoId(1): photo(1, digest="same"), PhotoId(2): photo(2, digest="same"), PhotoId(3): photo(3)}
-    [group] = find_groups(photos, [[PhotoId(1), PhotoId(2)]], None)
+    [group] = find_groups(photos, [[PhotoId(1), PhotoId(2)]])
     assert group.exact and set(group.members) == {1, 2} and group.similarities == (1.0,)
 
 
 def test_photos_marked_distinct_are_not_grouped(library_vectors) -> None:
     photos = {PhotoId(i): photo(i) for i in library_vectors}
-    groups = find_groups(photos, [], index_of(library_vectors), 0.99, distinct={(PhotoId(5), PhotoId(102))})
+    groups = groups_of(photos, library_vectors, 0.99, distinct={(PhotoId(5), PhotoId(102))})
     assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101]]
 
 
 def test_only_candidates_are_grouped(library_vectors) -> None:
     """A photo on a drive that is away (not a candidate) is neither grouped nor offered for the trash."""
     photos = {PhotoId(i): photo(i) for i in library_vectors if i != 102}
-    groups = find_groups(photos, [[PhotoId(5), PhotoId(102)]], index_of(library_vectors), 0.99)
+    groups = groups_of(photos, library_vectors, 0.99, same_bytes=[[PhotoId(5), PhotoId(102)]])
     assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101]]
 
 
@@ -99,7 +106,7 @@ def test_the_keeper_is_the_largest_then_the_original() -> None:
 
 def test_a_group_lists_the_keeper_first_and_the_most_alike_copy_next(library_vectors) -> None:
     photos = {PhotoId(i): photo(i, width=50 if i >= 100 else 100) for i in library_vectors}
-    group = next(g for g in find_groups(photos, [], index_of(library_vectors), 0.99) if 0 in g.members)
+    group = next(g for g in groups_of(photos, library_vectors, 0.99) if 0 in g.members)
     assert isinstance(group, DuplicateGroup) and group.keeper == 0
     assert list(group.similarities) == sorted(group.similarities, reverse=True)
     assert group.similarity == min(group.similarities)
@@ -107,7 +114,7 @@ def test_a_group_lists_the_keeper_first_and_the_most_alike_copy_next(library_vec
 
 def test_neighbours_return_each_photo_and_its_nearest(library_vectors) -> None:
     index = index_of(library_vectors)
-    labels, sims = index.neighbours(np.array([0, 5]), k=3)
+    labels, sims = index.neighbours(unit(np.stack([library_vectors[0], library_vectors[5]])), k=3)
     assert labels[0, 0] == 0 and set(labels[0, 1:]) == {100, 101}
     assert labels[1, 0] == 5 and labels[1, 1] == 102
     assert np.allclose(sims[:, 0], 1.0, atol=1e-5) and (sims[:, 1] > 0.99).all()
@@ -158,3 +165,13 @@ def test_a_trash_that_refuses_leaves_the_file_and_says_why(tmp_path: Path) -> No
             aside.rename(trash)
     assert result.trashed == () and path.exists()
     assert result.failed[0][1].startswith("cannot move it to the trash: ")
+
+
+def test_a_vector_stored_but_not_yet_in_the_index_waits_for_the_next_look(library_vectors) -> None:
+    """Another process may have stored a photo's vector after this one loaded the index."""
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    index = index_of({i: v for i, v in library_vectors.items() if i != 101})
+    ids = np.array(list(library_vectors))
+    chunks = [(ids, unit(np.stack(list(library_vectors.values()))))]
+    groups = find_groups(photos, [], index, chunks, 0.99)
+    assert sorted(sorted(g.members) for g in groups) == [[0, 100], [5, 102]]
