@@ -23,7 +23,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -96,6 +96,24 @@ _MIGRATIONS: dict[int, str] = {
         CHECK (a < b)
     );
     CREATE INDEX distinct_photos_b ON distinct_photos(b);
+    """,
+    # Tags: 'auto' ones are made from the vectors and redone when they change; 'user' ones
+    # the user gave; 'rejected' ones the user took away, so auto-tagging does not bring
+    # them back. Tags the user defined are described to the model by their prompt.
+    5: """
+    CREATE TABLE tags (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('auto', 'user', 'rejected')),
+        score REAL NOT NULL DEFAULT 1.0,
+        PRIMARY KEY (photo_id, tag)
+    );
+    CREATE INDEX tags_tag ON tags(tag, source, score);
+    CREATE TABLE defined_tags (
+        name TEXT PRIMARY KEY,
+        prompt TEXT NOT NULL,
+        added_at REAL NOT NULL
+    );
     """,
 }
 
@@ -588,6 +606,100 @@ class Catalog:
     def distinct_pairs(self) -> set[tuple[PhotoId, PhotoId]]:
         """Every (smaller id, larger id) pair marked distinct."""
         return {(PhotoId(a), PhotoId(b)) for a, b in self._conn.execute("SELECT a, b FROM distinct_photos")}
+
+    # tags
+
+    def replace_auto_tags(self, ids: Iterable[PhotoId], tags: Iterable[tuple[PhotoId, str, float]]) -> None:
+        """The auto tags of `ids` become `tags`; what the user gave or took away stays."""
+        with self.transaction():
+            for chunk in _chunks(list(ids), 500):
+                marks = ",".join("?" * len(chunk))
+                self._conn.execute(f"DELETE FROM tags WHERE source = 'auto' AND photo_id IN ({marks})", chunk)
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'auto', ?)", list(tags)
+            )
+
+    def drop_auto_tags(self, keep_model: str | None = None) -> None:
+        """Forget auto tags: all of them, or those of photos without a vector from `keep_model`."""
+        with self.transaction():
+            if keep_model is None:
+                self._conn.execute("DELETE FROM tags WHERE source = 'auto'")
+            else:
+                self._conn.execute(
+                    "DELETE FROM tags WHERE source = 'auto' AND photo_id NOT IN"
+                    " (SELECT photo_id FROM embeddings WHERE model_id = ?)", (keep_model,)
+                )
+
+    def set_user_tag(self, ids: Iterable[PhotoId], tag: str, source: str) -> None:
+        """`source` 'user' gives the tag; 'rejected' takes it away and keeps it away."""
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, ?, 1.0)"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = excluded.source, score = 1.0",
+                [(pid, tag, source) for pid in ids],
+            )
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """Every tag some photo carries, with how many carry it, most common first."""
+        rows = self._conn.execute(
+            "SELECT tag, COUNT(*) AS n FROM tags WHERE source != 'rejected' GROUP BY tag ORDER BY n DESC, tag"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def tagged(self, tag: str) -> list[PhotoId]:
+        """Photos that carry `tag`: the user's own first, then the surest auto tags."""
+        rows = self._conn.execute(
+            "SELECT photo_id FROM tags WHERE tag = ? AND source != 'rejected'"
+            " ORDER BY source = 'auto', score DESC, photo_id", (tag,)
+        )
+        return [PhotoId(r[0]) for r in rows]
+
+    def photo_tags(self, photo_id: PhotoId) -> list[tuple[str, str, float]]:
+        """(tag, source, score) of one photo, rejected ones included, best first."""
+        rows = self._conn.execute(
+            "SELECT tag, source, score FROM tags WHERE photo_id = ? ORDER BY source = 'rejected', score DESC, tag",
+            (photo_id,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def all_tags(self) -> Iterator[tuple[PhotoId, str]]:
+        for row in self._conn.execute("SELECT photo_id, tag FROM tags WHERE source != 'rejected'"):
+            yield PhotoId(row[0]), row[1]
+
+    def photo_folders(self) -> dict[PhotoId, str]:
+        """Each indexed photo's folder (its album)."""
+        rows = self._conn.execute("SELECT id, path FROM photos WHERE status = 'indexed'")
+        return {PhotoId(r[0]): os.path.dirname(r[1]) for r in rows}
+
+    def define_tag(self, name: str, prompt: str) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO defined_tags (name, prompt, added_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET prompt = excluded.prompt", (name, prompt, time.time())
+            )
+
+    def forget_tag(self, name: str) -> bool:
+        """Remove a defined tag; its auto tags go with it (the user's own stay). False if unknown."""
+        with self.transaction():
+            gone = self._conn.execute("DELETE FROM defined_tags WHERE name = ?", (name,)).rowcount
+            self._conn.execute("DELETE FROM tags WHERE tag = ? AND source = 'auto'", (name,))
+        return bool(gone)
+
+    def defined_tags(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self._conn.execute("SELECT name, prompt FROM defined_tags ORDER BY name")]
+
+    def vectors_of(self, ids: Iterable[PhotoId], model_id: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of those of `ids` that hold a vector from `model_id`."""
+        found, blobs = [], []
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND photo_id IN ({marks})",
+                (model_id, *chunk),
+            ):
+                found.append(row[0])
+                blobs.append(row[1])
+        return np.array(found, dtype=np.int64), blobs_to_matrix(blobs, dim)
 
     # reading photos
 

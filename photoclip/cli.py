@@ -16,10 +16,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from photoclip import __version__, humanize
+from photoclip import __version__, humanize, tagging
 from photoclip.catalog import Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
-from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError
+from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError, QueryError
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
+    p.add_argument("--tag", help="only photos that carry this tag")
 
     p = sub.add_parser("similar", help="find photos that look like an image")
     p.add_argument("image", help="an image file (in the library or not)")
@@ -130,6 +131,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("not-duplicates", help="mark photos as different, so they are never grouped again")
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
+
+    p = sub.add_parser("tags", help="list the library's tags (or one photo's) with how many photos carry each")
+    p.add_argument("--photo", metavar="PATH", help="the tags of this photo, with where each came from")
+    p.add_argument("--defined", action="store_true", help="the tags you defined, with their prompts")
+    p.add_argument("--vocabulary", metavar="FILE", help="tag with your own vocabulary file from now on")
+    p.add_argument("--default-vocabulary", action="store_true", help="go back to photoclip's vocabulary")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("tagged", help="photos that carry a tag, surest first")
+    p.add_argument("tag")
+    p.add_argument("-n", "--limit", type=int, default=None, help="at most this many")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("tag", help="tag photos by hand (auto-tagging never takes it away)")
+    p.add_argument("tag")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
+
+    p = sub.add_parser("untag", help="take a tag off photos (auto-tagging does not give it back)")
+    p.add_argument("tag")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
+
+    p = sub.add_parser("define-tag", help="a tag of your own that photoclip gives to matching photos")
+    p.add_argument("tag")
+    p.add_argument("--prompt", help='what it looks like, e.g. "a wooden cabin by a lake" (default: "a photo of TAG.")')
+
+    p = sub.add_parser("forget-tag", help="stop giving a tag you defined (photos you tagged by hand keep it)")
+    p.add_argument("tag")
+
+    p = sub.add_parser("albums", help="each folder of photos with the tags most of its photos share")
+    p.add_argument("--min-photos", type=int, default=3, metavar="N", help="folders with at least N photos (default 3)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("models", help="list the model names you can use with --model")
     return parser
@@ -198,7 +230,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("photoclip: the library has no indexed photos yet; run `photoclip index FOLDER` first",
                   file=sys.stderr)
             return EXIT_ERROR
-        _print_hits(library.search(" ".join(args.query), limit=args.limit), args)
+        _print_hits(library.search(" ".join(args.query), limit=args.limit, tag=args.tag), args)
     return 0
 
 
@@ -355,20 +387,108 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
     }
 
 
+def _photos_at(library: Library, paths: Sequence[str]) -> list[Photo]:
+    photos = []
+    for path in paths:
+        given = Path(path).expanduser()
+        photo = library.photo_at(given.resolve() if given.exists() else given)
+        if photo is None:
+            raise QueryError(f"{path} is not a photo of this library; `photoclip index` its folder first")
+        photos.append(photo)
+    return photos
+
+
 def cmd_not_duplicates(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
-        ids = []
-        for path in args.paths:
-            given = Path(path).expanduser()
-            photo = library.photo_at(given.resolve() if given.exists() else given)
-            if photo is None:
-                print(f"photoclip: error: {path} is not a photo of this library", file=sys.stderr)
-                return EXIT_ERROR
-            ids.append(photo.id)
+        ids = [photo.id for photo in _photos_at(library, args.paths)]
         if len(ids) < 2:
             print("photoclip: error: give at least two photos", file=sys.stderr)
             return EXIT_USAGE
         library.not_duplicates(ids)
+    return 0
+
+
+def _tagging_library(args: argparse.Namespace) -> Library:
+    """Open for reading tags, bringing them up to date first when no other process writes."""
+    library = _open(args, write=False)
+    if not library.read_only:
+        library.update_tags_or_warn()
+    return library
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    if args.vocabulary or args.default_vocabulary:
+        with _open(args, write=True) as library:
+            library.set_vocabulary(args.vocabulary if not args.default_vocabulary else None)
+    with _tagging_library(args) as library:
+        if args.defined:
+            defined = library.defined_tags()
+            if args.json:
+                print(json.dumps([{"tag": t, "prompt": p} for t, p in defined], indent=2))
+            for tag, prompt in [] if args.json else defined:
+                print(f"{tag}\t{prompt}")
+            return 0
+        if args.photo:
+            [photo] = _photos_at(library, [args.photo])
+            tags = library.photo_tags(photo.id)
+            if args.json:
+                print(json.dumps([{"tag": t.name, "source": t.source, "score": t.score} for t in tags], indent=2))
+            for tag in [] if args.json else tags:
+                print(f"{tag.name}\t{tag.source}" + (f"\t{tag.score:.2f}" if tag.source == "auto" else ""))
+            return 0
+        counts = library.tags()
+    if args.json:
+        print(json.dumps([{"tag": t, "photos": n} for t, n in counts], indent=2))
+    for tag, count in [] if args.json else counts:
+        print(f"{count}\t{tag}")
+    return 0
+
+
+def cmd_tagged(args: argparse.Namespace) -> int:
+    with _tagging_library(args) as library:
+        ids = library.tagged(args.tag, limit=args.limit)
+        photos = library.photos(ids)
+    paths = [str(photos[pid].path) for pid in ids if pid in photos]
+    if args.json:
+        print(json.dumps(paths, indent=2))
+    for path in [] if args.json else paths:
+        print(path)
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as library:
+        ids = [photo.id for photo in _photos_at(library, args.paths)]
+        if args.command == "tag":
+            name = library.add_tag(ids, args.tag)
+            print(f"tagged {len(ids)} photos {name}", file=sys.stderr)
+        else:
+            name = library.remove_tag(ids, args.tag)
+            print(f"took {name} off {len(ids)} photos", file=sys.stderr)
+    return 0
+
+
+def cmd_define_tag(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as library:
+        if args.command == "forget-tag":
+            library.forget_tag(args.tag)
+            return 0
+        library.define_tag(args.tag, args.prompt)
+        library.update_tags_or_warn()
+        name = tagging.normalize_tag(args.tag)
+        print(f"{len(library.tagged(name))} photos tagged {name}", file=sys.stderr)
+    return 0
+
+
+def cmd_albums(args: argparse.Namespace) -> int:
+    with _tagging_library(args) as library:
+        albums = library.albums(min_photos=args.min_photos)
+    if args.json:
+        print(json.dumps([{"folder": str(a.folder), "photos": a.photos,
+                           "tags": [{"tag": t, "share": s} for t, s in a.tags]} for a in albums], indent=2))
+        return 0
+    for album in albums:
+        print(f"{album.folder}\t{album.photos}\t{', '.join(t for t, _ in album.tags)}")
     return 0
 
 
@@ -384,6 +504,8 @@ COMMANDS = {
     "index": cmd_index, "search": cmd_search, "similar": cmd_similar,
     "status": cmd_status, "remove": cmd_remove, "models": cmd_models, "watch": cmd_watch,
     "duplicates": cmd_duplicates, "not-duplicates": cmd_not_duplicates,
+    "tags": cmd_tags, "tagged": cmd_tagged, "tag": cmd_tag, "untag": cmd_tag,
+    "define-tag": cmd_define_tag, "forget-tag": cmd_define_tag, "albums": cmd_albums,
 }
 
 

@@ -55,6 +55,7 @@ class Settings:
     device: str = "auto"
     cpu_threads: int = 0
     exclude_patterns: tuple[str, ...] = field(default_factory=tuple)
+    vocabulary: str | None = None  # a tag vocabulary file instead of the shipped one
 
     def with_env(self) -> Settings:
         """Environment variables win over the file, for one-off runs and tests."""

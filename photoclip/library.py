@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, scan
+from photoclip import config, dedup, scan, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
@@ -28,6 +28,7 @@ from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.search import QueryTerm, SearchHit, combine, parse_query
+from photoclip.tagging import Album, LabelSpace, PhotoTag, Vocabulary
 from photoclip.vectors import VectorIndex, move_saved, saved_model_id
 
 if TYPE_CHECKING:
@@ -39,7 +40,10 @@ log = logging.getLogger(__name__)
 INDEX_DIR = "index"
 PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors during a model change
 THUMBNAIL_DIR = "thumbnails"
+TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
 _SEARCH_MODEL_KEY = "search_model"
+_TAGGED_WITH_KEY = "tagged_with"  # model id + vocabulary digest the stored auto tags come from
+_TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class Library:
         self._spec: ModelSpec | None = None
         self._previous: _PreviousModel | None = None
         self._previous_known = False
+        self._label_space: tuple[str, LabelSpace] | None = None
 
     @classmethod
     def open(
@@ -367,12 +372,23 @@ class Library:
         spec = self.model_spec
         pending = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
         if not pending:
+            self.update_tags_or_warn()
             return IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0)
         self.encoder(progress=download_progress, cancel=cancel)
         try:
-            return self.embed(pending, progress=progress, cancel=cancel, workers=workers)
+            report = self.embed(pending, progress=progress, cancel=cancel, workers=workers)
         finally:
             self._save_vectors()
+        self.update_tags_or_warn()
+        return report
+
+    def update_tags_or_warn(self) -> None:
+        """Tagging after indexing: a broken vocabulary file is the user's to fix, and must not
+        undo the indexing that went well, so it is logged instead of raised."""
+        try:
+            self.update_tags()
+        except QueryError as exc:
+            log.warning("photos were not tagged: %s", exc)
 
     def pending(self) -> list[tuple[PhotoId, Path]]:
         """Photos waiting for a vector from this library's model, on folders that are online."""
@@ -429,12 +445,29 @@ class Library:
 
     # search
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Photos that best match `query` (text, image paths, `+`/`-` terms), best first."""
+    def search(self, query: str, limit: int = 20, tag: str | None = None) -> list[SearchHit]:
+        """Photos that best match `query` (text, image paths, `+`/`-` terms), best first;
+        with `tag`, only among the photos that carry it."""
         terms = parse_query(query)
         encoder, vectors = self._search_model()
         vector = combine(terms, lambda term: self._embed_term(term, encoder))
+        if tag is not None:
+            return self._nearest_tagged(tag, encoder, vector, limit)
         return self._nearest(vectors, vector, limit, exclude=())
+
+    def _nearest_tagged(self, tag: str, encoder: ClipEncoder, vector: np.ndarray, limit: int) -> list[SearchHit]:
+        """Exact ranking within a tag: its photos are a slice of the library, scored directly."""
+        if limit <= 0:
+            raise QueryError("the number of results must be at least 1")
+        ids, matrix = self.catalog.vectors_of(self.catalog.tagged(tagging.normalize_tag(tag)), encoder.model_id, encoder.dim)
+        if not len(ids):
+            return []
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        scores = matrix @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-scores)[:limit]
+        photos = self.catalog.photos(PhotoId(int(ids[i])) for i in best)
+        return [SearchHit(PhotoId(int(ids[i])), photos[PhotoId(int(ids[i]))].path, float(scores[i]))
+                for i in best if PhotoId(int(ids[i])) in photos]
 
     def similar(self, target: Path | str | PhotoId, limit: int = 20) -> list[SearchHit]:
         """Photos that look like `target`: a photo of the library (by id or path) or any image file."""
@@ -490,6 +523,129 @@ class Library:
                 continue
             hits.append(SearchHit(photo.id, photo.path, float(score)))
         return hits[:limit]
+
+    # tags
+
+    def vocabulary(self) -> Vocabulary:
+        """The labels auto-tagging gives: the shipped (or the user's) vocabulary and the tags
+        the user defined."""
+        own = [tagging.Label(name, (prompt,)) for name, prompt in self.catalog.defined_tags()]
+        return tagging.load_vocabulary(self.settings.vocabulary).with_labels(own)
+
+    def set_vocabulary(self, path: Path | str | None) -> None:
+        """Use a vocabulary file of the user's (None: the shipped one); auto tags are redone."""
+        self._require_writable()
+        if path is not None:
+            path = Path(path).expanduser().resolve()
+            tagging.load_vocabulary(path)
+        self.settings = dataclasses.replace(self.settings, vocabulary=str(path) if path else None)
+        config.save_settings(self.directory, dataclasses.replace(
+            config.load_settings(self.directory), vocabulary=self.settings.vocabulary))
+
+    def update_tags(self) -> int:
+        """Give auto tags to the photos embedded since the last pass (a new model or vocabulary
+        redoes them all). Costs nothing when nothing changed. Returns how many photos were tagged."""
+        self._require_writable()
+        model_id = self._search_model_id()
+        if not self.catalog.has_embeddings(model_id):
+            return 0
+        vocabulary = self.vocabulary()
+        key = f"{model_id}|{vocabulary.digest}"
+        generation = self.catalog.generation()
+        since = 0
+        if self.catalog.meta(_TAGGED_WITH_KEY) == key:
+            since = int(self.catalog.meta(_TAGGED_UP_TO_KEY) or 0)
+            if since >= generation:
+                return 0
+        encoder, _ = self._search_model()
+        space = self._space_for(encoder, vocabulary)
+        self.catalog.drop_auto_tags(keep_model=None if since == 0 else encoder.model_id)
+        tagged = 0
+        for ids, matrix in self.catalog.embeddings(encoder.model_id, encoder.dim, since_gen=since):
+            found = tagging.score_photos(space, matrix)
+            pids = [PhotoId(int(i)) for i in ids]
+            self.catalog.replace_auto_tags(pids, [(pid, name, share) for pid, tags in zip(pids, found)
+                                                  for name, share in tags])
+            tagged += len(pids)
+        with self.catalog.transaction():
+            self.catalog.set_meta(_TAGGED_WITH_KEY, key)
+            self.catalog.set_meta(_TAGGED_UP_TO_KEY, str(generation))
+        log.info("tagged %d photos with %d labels", tagged, len(vocabulary.labels))
+        return tagged
+
+    def _search_model_id(self) -> str:
+        previous = self._previous_model()
+        if previous is not None and not previous.unavailable:
+            return previous.spec.model_id
+        return self.model_spec.model_id
+
+    def _space_for(self, encoder: ClipEncoder, vocabulary: Vocabulary) -> LabelSpace:
+        name = tagging.space_cache_name(encoder.model_id, vocabulary)
+        if self._label_space is not None and self._label_space[0] == name:
+            return self._label_space[1]
+        path = self.directory / TAGS_DIR / name
+        space = tagging.load_space(path)
+        if space is None or space.names != tuple(vocabulary.names()):
+            space = tagging.embed_vocabulary(vocabulary, encoder.encode_texts, encoder.logit_scale)
+            try:
+                for old in path.parent.glob("labels-*.npz"):
+                    old.unlink()
+                tagging.save_space(path, space)
+            except OSError as exc:
+                log.warning("cannot keep the label cache in %s: %s", path.parent, exc.strerror)
+        self._label_space = (name, space)
+        return space
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag in the library with how many photos carry it, most common first."""
+        return self.catalog.tag_counts()
+
+    def tagged(self, tag: str, limit: int | None = None) -> list[PhotoId]:
+        """Photos carrying `tag`: those the user tagged first, then the surest."""
+        ids = self.catalog.tagged(tagging.normalize_tag(tag))
+        return ids if limit is None else ids[:limit]
+
+    def photo_tags(self, photo_id: PhotoId) -> list[PhotoTag]:
+        return [PhotoTag(*row) for row in self.catalog.photo_tags(photo_id)]
+
+    def add_tag(self, ids: Iterable[PhotoId], tag: str) -> str:
+        """Tag these photos (the user's word: auto-tagging never takes it away). Returns the tag
+        as stored."""
+        self._require_writable()
+        name = tagging.normalize_tag(tag)
+        self.catalog.set_user_tag(list(ids), name, "user")
+        return name
+
+    def remove_tag(self, ids: Iterable[PhotoId], tag: str) -> str:
+        """Take a tag off these photos; auto-tagging does not give it back to them."""
+        self._require_writable()
+        name = tagging.normalize_tag(tag)
+        self.catalog.set_user_tag(list(ids), name, "rejected")
+        return name
+
+    def define_tag(self, tag: str, prompt: str | None = None) -> str:
+        """A tag of the user's own that auto-tagging gives from now on, described to the model
+        by `prompt` (default "a photo of <tag>.")."""
+        self._require_writable()
+        name = tagging.normalize_tag(tag)
+        text = " ".join((prompt or f"a photo of {name}.").split())
+        self.catalog.define_tag(name, text)
+        return name
+
+    def forget_tag(self, tag: str) -> None:
+        """Stop giving a defined tag automatically; photos the user tagged by hand keep it."""
+        self._require_writable()
+        name = tagging.normalize_tag(tag)
+        if not self.catalog.forget_tag(name):
+            raise QueryError(f"{name} is not a tag you defined; `photoclip tags --defined` lists them")
+
+    def defined_tags(self) -> list[tuple[str, str]]:
+        """(tag, prompt) of the tags the user defined."""
+        return self.catalog.defined_tags()
+
+    def albums(self, min_photos: int = tagging.ALBUM_MIN_PHOTOS) -> list[Album]:
+        """Each folder of photos with the tags most of its photos share."""
+        return tagging.album_tags(self.catalog.photo_folders(), self.catalog.all_tags(), min_photos=min_photos)
 
     # duplicates
 

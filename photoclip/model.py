@@ -352,6 +352,13 @@ class ClipEncoder:
         """Decode photos at twice the input size: enough detail, far less work than full size."""
         return 2 * self.image_size
 
+    @property
+    def logit_scale(self) -> float:
+        """How sharply the model separates matches (exp of its learned temperature): zero-shot
+        tagging uses it to turn similarities into shares, as the model did in training."""
+        scale = getattr(self.model, "logit_scale", None)
+        return float(scale.detach().exp().item()) if scale is not None else 100.0
+
     def encode_images(self, batch: np.ndarray) -> np.ndarray:
         """(N, S, S, 3) uint8, already cropped to image_size -> (N, dim) unit vectors."""
         import torch

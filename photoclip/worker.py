@@ -124,6 +124,11 @@ class Trashed(WorkerEvent):
 
 
 @dataclass(frozen=True)
+class TagsChanged(WorkerEvent):
+    """Tags were given or taken: by auto-tagging after indexing, or by the user."""
+
+
+@dataclass(frozen=True)
 class ModelDownload(WorkerEvent):
     """The model's weights are downloading (bytes; total None when the server does not say)."""
 
@@ -374,6 +379,23 @@ class Worker:
         chosen = tuple(ids)
         self._submit("not duplicates", lambda: self.library.not_duplicates(chosen))
 
+    def add_tag(self, ids: Iterable[PhotoId], tag: str) -> None:
+        """Tag these photos by hand (a TagsChanged event follows)."""
+        chosen = tuple(ids)
+        self._submit(f"tag {tag}", lambda: self._do_tags(lambda: self.library.add_tag(chosen, tag)))
+
+    def remove_tag(self, ids: Iterable[PhotoId], tag: str) -> None:
+        """Take a tag off these photos; auto-tagging does not give it back."""
+        chosen = tuple(ids)
+        self._submit(f"untag {tag}", lambda: self._do_tags(lambda: self.library.remove_tag(chosen, tag)))
+
+    def define_tag(self, tag: str, prompt: str | None = None) -> None:
+        """A tag of the user's own, given to the photos that match `prompt` from now on."""
+        self._submit(f"define {tag}", lambda: self._do_tags(lambda: self.library.define_tag(tag, prompt)))
+
+    def forget_tag(self, tag: str) -> None:
+        self._submit(f"forget {tag}", lambda: self._do_tags(lambda: self.library.forget_tag(tag)))
+
     def reindex(self) -> None:
         """Rescan every folder and index whatever is pending (also what a cancel left)."""
         self._submit("reindex", self._do_reindex)
@@ -504,6 +526,7 @@ class Worker:
         with self._cv:
             announce = not self._idle_announced and not self._busy_locked() and not self._stopping
         if announce:
+            self._update_tags()
             self._save_index()
             self._stats = _RunStats()
             self._emit(Idle())
@@ -607,6 +630,23 @@ class Worker:
         if result.trashed:
             self._emit(PhotosChanged(added=(), removed=result.trashed))
         self._emit(Trashed(result))
+
+    def _do_tags(self, change: Callable[[], object]) -> None:
+        change()
+        self._update_tags()
+        self._emit(TagsChanged())
+
+    def _update_tags(self) -> None:
+        """Auto tags for what was indexed; a vocabulary the user broke is reported, once per run."""
+        if self.library.read_only:
+            return
+        try:
+            tagged = self.library.update_tags()
+        except PhotoclipError as exc:
+            self._emit(WorkerError(f"photos were not tagged: {exc}"))
+            return
+        if tagged:
+            self._emit(TagsChanged())
 
     def _do_reindex(self) -> None:
         roots = self.library.roots()

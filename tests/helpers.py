@@ -153,3 +153,12 @@ def copies_folder(folder: Path) -> tuple[dict[Path, object], dict[Path, Path]]:
     shutil.copy(first, backup)
     copies[backup] = first
     return scenes, copies
+
+
+def shapes_vocabulary(path: Path, without: tuple[str, ...] = ()) -> Path:
+    """A tag vocabulary the tiny model understands: its seven shapes (less `without`)."""
+    from photoclip.tinyclip.scenes import SHAPES
+
+    lines = ["@prompt a {}", "@none a shape", *(s for s in SHAPES if s not in without)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -256,3 +256,52 @@ def test_photos_marked_distinct_stay_marked_until_one_is_forgotten(catalog: Cata
     assert catalog.distinct_pairs() == {(a, b), (a, c), (b, c)}
     catalog.delete_photos([b])
     assert catalog.distinct_pairs() == {(a, c)}
+
+
+def test_redone_auto_tags_leave_the_users_own_and_rejected_tags(catalog: Catalog) -> None:
+    a, b = (add_photo(catalog, f"/p/{n}.jpg") for n in "ab")
+    catalog.replace_auto_tags([a, b], [(a, "beach", 0.6), (a, "dog", 0.3), (b, "dog", 0.9)])
+    catalog.set_user_tag([a], "holiday", "user")
+    catalog.set_user_tag([a], "dog", "rejected")
+    catalog.replace_auto_tags([a], [(a, "dog", 0.8), (a, "sea", 0.5)])
+    assert catalog.photo_tags(a) == [("holiday", "user", 1.0), ("sea", "auto", 0.5), ("dog", "rejected", 1.0)]
+    assert catalog.tag_counts() == [("dog", 1), ("holiday", 1), ("sea", 1)]
+    assert catalog.tagged("dog") == [b]
+    catalog.set_user_tag([a], "dog", "user")
+    assert catalog.tagged("dog") == [a, b]
+    catalog.delete_photos([a])
+    assert catalog.tag_counts() == [("dog", 1)]
+
+
+def test_auto_tags_of_photos_without_a_vector_from_the_model_are_dropped(catalog: Catalog) -> None:
+    a, b = (add_photo(catalog, f"/p/{n}.jpg") for n in "ab")
+    catalog.store_batch("m", [(a, meta("1"), np.ones(4, np.float32))], [])
+    catalog.replace_auto_tags([a, b], [(a, "sea", 0.5), (b, "sea", 0.5)])
+    catalog.set_user_tag([b], "mine", "user")
+    catalog.drop_auto_tags(keep_model="m")
+    assert catalog.tagged("sea") == [a] and catalog.tagged("mine") == [b]
+    catalog.drop_auto_tags()
+    assert catalog.tag_counts() == [("mine", 1)]
+
+
+def test_a_schema_4_catalog_gains_tags_and_keeps_its_photos(tmp_path: Path) -> None:
+    import sqlite3
+
+    from photoclip.catalog import _MIGRATIONS, _statements
+
+    path = tmp_path / "c.sqlite"
+    with sqlite3.connect(path) as conn:
+        for version in range(1, 5):
+            for statement in _statements(_MIGRATIONS[version]):
+                conn.execute(statement)
+        conn.execute("INSERT INTO roots (id, path, added_at) VALUES (1, '/p', 0)")
+        conn.execute("INSERT INTO photos (id, root_id, path, size, mtime_ns, added_at) VALUES (7, 1, '/p/a.jpg', 1, 1, 0)")
+        conn.execute("PRAGMA user_version = 4")
+    catalog = Catalog(path)
+    try:
+        catalog.set_user_tag([7], "kept", "user")
+        assert catalog.photo(7).path == Path("/p/a.jpg") and catalog.tagged("kept") == [7]
+        catalog.define_tag("cabin", "a cabin")
+        assert catalog.defined_tags() == [("cabin", "a cabin")]
+    finally:
+        catalog.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.cli import main
-from tests.helpers import copies_folder, resized_copy, scene_folder
+from tests.helpers import copies_folder, resized_copy, scene_folder, shapes_vocabulary
 
 
 @pytest.fixture
@@ -161,3 +161,46 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     assert str(copy.resolve()) not in out and "1 groups" in err
     code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
     assert code == 1 and "not a photo of this library" in err
+
+
+def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) -> None:
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=24)
+    vocabulary = shapes_vocabulary(tmp_path / "shapes.txt")
+    run("index", str(tmp_path / "photos"))
+    code, out, _ = run("tags", "--vocabulary", str(vocabulary))
+    counts = {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
+    assert code == 0 and set(counts) <= {"circle", "square", "triangle", "star", "heart", "cross", "crescent"}
+    assert list(counts.values()) == sorted(counts.values(), reverse=True) and counts["circle"] >= 6
+    code, out, _ = run("tagged", "circle")
+    circles = [Path(line) for line in out.splitlines()]
+    assert code == 0 and len(circles) == counts["circle"]
+    assert sum(scenes[p].has(shape="circle") for p in circles) >= 0.75 * len(circles)
+    code, out, _ = run("search", "a red circle", "--tag", "circle", "-n", "100")
+    assert code == 0 and set(map(Path, out.splitlines())) == set(circles)
+
+    photo = circles[0]
+    assert run("untag", "circle", str(photo))[0] == 0
+    assert run("tag", "Our Cabin", str(photo))[0] == 0
+    code, out, _ = run("tags", "--photo", str(photo), "--json")
+    tags = {t["tag"]: t["source"] for t in json.loads(out)}
+    assert code == 0 and tags["circle"] == "rejected" and tags["our cabin"] == "user"
+    assert Path(run("tagged", "our cabin")[1].strip()) == photo
+    code, _, err = run("tag", "x", str(tmp_path / "nowhere.jpg"))
+    assert code == 1 and "is not a photo of this library" in err and len(err.splitlines()) == 1
+
+
+def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp_path: Path) -> None:
+    scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=8)
+    run("index", str(tmp_path / "photos"))
+    run("tags", "--vocabulary", str(shapes_vocabulary(tmp_path / "shapes.txt", without=("circle",))))
+    code, _, err = run("define-tag", "Round", "--prompt", "a circle")
+    assert code == 0 and "photos tagged round" in err
+    assert "round\ta circle" in run("tags", "--defined")[1]
+    code, out, _ = run("albums", "--json")
+    [album] = json.loads(out)
+    assert code == 0 and Path(album["folder"]) == (tmp_path / "photos").resolve() and album["photos"] == 16
+    assert "round" in {t["tag"] for t in album["tags"]}
+    assert run("albums")[1].startswith(f"{(tmp_path / 'photos').resolve()}\t16\t")
+    assert run("forget-tag", "round")[0] == 0 and "round" not in run("tags")[1]
+    code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
+    assert code == 1 and "cannot read the tag vocabulary" in err

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -8,8 +9,16 @@ import numpy as np
 import pytest
 
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
+from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
-from tests.helpers import copies_folder, index_then_change_model, resized_copy, scene_folder, write_photo
+from tests.helpers import (
+    copies_folder,
+    index_then_change_model,
+    resized_copy,
+    scene_folder,
+    shapes_vocabulary,
+    write_photo,
+)
 
 
 class EncoderSpy:
@@ -454,3 +463,156 @@ def test_a_similarity_out_of_range_says_what_works(photo_folder: Path, open_libr
     library = open_library()
     with pytest.raises(QueryError, match="at most 1"):
         library.duplicates(similarity)
+
+
+# tags
+
+
+@pytest.fixture
+def tagged_library(open_library, tmp_path: Path):
+    """48 scenes indexed and tagged with the shapes the tiny model knows. Returns (library, scenes)."""
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=40)
+    library = open_library()
+    library.set_vocabulary(shapes_vocabulary(tmp_path / "shapes.txt"))
+    library.index([tmp_path / "photos"])
+    return library, scenes
+
+
+def _shapes_of(library: Library, path: Path) -> set[str]:
+    return {t.name for t in library.photo_tags(library.photo_at(path).id) if t.source != "rejected"}
+
+
+def test_photos_are_tagged_with_what_they_show(tagged_library) -> None:
+    library, scenes = tagged_library
+    given = right = shown = 0
+    for path, scene in scenes.items():
+        tags = _shapes_of(library, path)
+        truth = {o.shape for o in scene.objects}
+        given, right, shown = given + len(tags), right + len(tags & truth), shown + len(truth)
+    assert right / given >= 0.75, f"precision {right / given:.2f}"
+    assert right / shown >= 0.65, f"recall {right / shown:.2f}"
+    counts = dict(library.tags())
+    stars = library.tagged("star")
+    assert len(stars) == counts["star"] and sum(scenes[library.photo(p).path].has(shape="star") for p in stars) >= 0.75 * len(stars)
+
+
+def test_tagging_again_costs_nothing_until_photos_change(tagged_library, tmp_path: Path) -> None:
+    library, _ = tagged_library
+    assert library.update_tags() == 0
+    write_photo(tmp_path / "photos" / "new.jpg", seed=5)
+    library.scan()
+    library.embed(library.pending())
+    assert library.update_tags() == 1 and library.update_tags() == 0
+
+
+def test_the_users_tags_survive_tags_being_redone(tagged_library, tmp_path: Path) -> None:
+    library, scenes = tagged_library
+    path = next(iter(scenes))
+    photo = library.photo_at(path)
+    top = library.photo_tags(photo.id)[0].name
+    library.add_tag([photo.id], "  Lake  House ")
+    library.remove_tag([photo.id], top)
+    library.set_vocabulary(shapes_vocabulary(tmp_path / "fewer.txt", without=("cross",)))
+    assert library.update_tags() == len(scenes)
+    tags = {t.name: t.source for t in library.photo_tags(photo.id)}
+    assert tags["lake house"] == "user" and tags[top] == "rejected"
+    assert photo.id not in library.tagged(top) and library.tagged("lake house") == [photo.id]
+    assert "cross" not in dict(library.tags())
+
+
+def test_a_tag_the_user_defines_is_given_to_photos_that_match_it(open_library, tmp_path: Path) -> None:
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=40)
+    library = open_library()
+    library.set_vocabulary(shapes_vocabulary(tmp_path / "shapes.txt", without=("heart",)))
+    library.index([tmp_path / "photos"])
+    assert "heart" not in dict(library.tags())
+    assert library.define_tag("Heart", "a heart") == "heart" and library.defined_tags() == [("heart", "a heart")]
+    library.update_tags()
+    hearts = library.tagged("heart")
+    right = sum(scenes[library.photo(p).path].has(shape="heart") for p in hearts)
+    base_rate = sum(s.has(shape="heart") for s in scenes.values()) / len(scenes)
+    assert len(hearts) >= 3 and right / len(hearts) >= max(0.6, 3 * base_rate)
+    mine = next(pid for pid in library.photos_by_date() if pid not in hearts)
+    library.add_tag([mine], "heart")
+    library.forget_tag("heart")
+    assert library.defined_tags() == [] and library.tagged("heart") == [mine]
+    library.update_tags()
+    assert library.tagged("heart") == [mine]
+    with pytest.raises(QueryError, match="not a tag you defined"):
+        library.forget_tag("heart")
+
+
+def test_search_within_a_tag_ranks_only_its_photos(tagged_library) -> None:
+    library, _ = tagged_library
+    stars = set(library.tagged("star"))
+    hits = library.search("a red circle", limit=100, tag="Star")
+    assert {h.photo_id for h in hits} == stars
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    everywhere = {h.photo_id: h.score for h in library.search("a red circle", limit=100)}
+    assert all(abs(everywhere[h.photo_id] - h.score) < 1e-3 for h in hits if h.photo_id in everywhere)
+    assert library.search("a red circle", tag="no such tag") == []
+
+
+def test_an_album_is_tagged_with_what_most_of_its_photos_share(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    top = [library.photo_at(photo_folder.resolve() / f"p{i}.jpg").id for i in range(4)]
+    library.add_tag(top[:3], "picnic")
+    library.add_tag(top[:1], "dog")
+    albums = {a.folder: a for a in library.albums(min_photos=2)}
+    assert set(albums) == {photo_folder.resolve(), photo_folder.resolve() / "trip"}
+    assert ("picnic", 0.75) in albums[photo_folder.resolve()].tags
+    assert "dog" not in dict(albums[photo_folder.resolve()].tags)
+    assert library.albums() == [albums[photo_folder.resolve()]]
+
+
+def test_a_broken_vocabulary_is_refused_and_never_stops_indexing(tagged_library, tmp_path: Path, caplog) -> None:
+    library, _ = tagged_library
+    caplog.set_level(logging.WARNING, logger="photoclip.library")
+    broken = tmp_path / "broken.txt"
+    broken.write_text("@prompt a photo\nbeach\n")
+    with pytest.raises(QueryError, match="line 1"):
+        library.set_vocabulary(broken)
+    assert library.settings.vocabulary == str(tmp_path / "shapes.txt")
+    before = library.tags()
+    (tmp_path / "shapes.txt").write_text("@prompt nothing here\n")
+    write_photo(tmp_path / "photos" / "new.jpg", seed=3)
+    report = library.index()
+    assert report.embedded == 1 and library.tags() == before
+    assert any("photos were not tagged" in r.getMessage() for r in caplog.records)
+
+
+def test_the_vocabulary_is_embedded_once_per_model(tagged_library, monkeypatch, tmp_path: Path) -> None:
+    library, _ = tagged_library
+    [cached] = (library.directory / "tags").glob("labels-*.npz")
+    directory = library.directory
+    library.close()
+    again = Library.open(directory)
+    encoder = again.encoder()
+    monkeypatch.setattr(encoder, "encode_texts", lambda texts: pytest.fail("the vocabulary was embedded again"))
+    again.catalog.set_meta("tagged_with", "an older model")
+    try:
+        assert again.update_tags() == 48 and cached.exists()
+    finally:
+        again.close()
+
+
+def test_a_read_only_library_shows_tags_but_does_not_change_them(tagged_library) -> None:
+    library, _ = tagged_library
+    reader = Library.open(library.directory, read_only=True)
+    try:
+        assert reader.tags() == library.tags()
+        with pytest.raises(LibraryError):
+            reader.add_tag([PhotoId(1)], "x")
+    finally:
+        reader.close()
+
+
+def test_a_deleted_photo_loses_its_tags(tagged_library) -> None:
+    library, scenes = tagged_library
+    path = next(p for p in scenes if _shapes_of(library, p))
+    tag = next(iter(_shapes_of(library, path)))
+    before = dict(library.tags())[tag]
+    path.unlink()
+    library.index()
+    assert dict(library.tags()).get(tag, 0) == before - 1

@@ -32,12 +32,13 @@ from photoclip.worker import (
     ModelDownload,
     PhotosChanged,
     RootsChanged,
+    TagsChanged,
     Worker,
     WorkerError,
     WorkerEvent,
 )
 from tests.conftest import TINY_MODEL
-from tests.helpers import write_photo
+from tests.helpers import shapes_vocabulary, write_photo
 
 SETTLE = 0.3
 POLL = 0.5
@@ -563,3 +564,21 @@ def test_indexing_runs_nicer_than_the_app(start_live, monkeypatch) -> None:
     assert len(decoding) == 6 and set(decoding) == {expected}
     assert encoding and set(encoding) == {expected}
     assert priority() == mine
+
+
+def test_photos_are_tagged_when_indexing_is_done_and_the_users_tags_go_through_the_worker(
+    start_live, tmp_path: Path
+) -> None:
+    def shapes(live: Live) -> None:
+        live.library.set_vocabulary(shapes_vocabulary(tmp_path / "shapes.txt"))
+
+    live = start_live(count=4, before_start=shapes)
+    assert live.of(TagsChanged) and live.library.tags()
+    assert sum(n for _, n in live.library.tags()) >= 4
+    first = live.photo_id(live.photos / "p0.jpg")
+    seen = len(live.of(TagsChanged))
+    live.worker.add_tag([first], "Picnic")
+    eventually(lambda: live.library.tagged("picnic") == [first], what="the user's tag stored")
+    eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged after the user's tag")
+    live.worker.define_tag("", "nothing")
+    eventually(lambda: any("a tag needs a name" in e.message for e in live.of(WorkerError)), what="one-line error")

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoclip.errors import QueryError
+from photoclip.ids import PhotoId
+from photoclip.tagging import (
+    Label,
+    LabelSpace,
+    album_tags,
+    embed_vocabulary,
+    load_space,
+    load_vocabulary,
+    normalize_tag,
+    parse_vocabulary,
+    save_space,
+    score_photos,
+)
+
+
+def test_the_shipped_vocabulary_loads_with_prompts_for_every_label() -> None:
+    vocabulary = load_vocabulary()
+    names = vocabulary.names()
+    assert len(names) >= 100 and len(set(names)) == len(names)
+    assert {"beach", "dog", "sunset", "birthday", "screenshot"} <= set(names)
+    assert all(label.prompts for label in vocabulary.labels)
+    assert dict((lb.name, lb.prompts) for lb in vocabulary.labels)["beach"][0] == "a photo of beach."
+    assert vocabulary.none_prompts
+
+
+def test_a_vocabulary_file_has_templates_own_prompts_and_none_prompts() -> None:
+    vocabulary = parse_vocabulary(
+        "# comment\n@prompt a photo of {}.\n@prompt a {} close up\n@none a photo.\n\n"
+        "Beach\nlake house = a wooden house by a lake |  a cabin  \n"
+    )
+    assert vocabulary.labels == (
+        Label("beach", ("a photo of beach.", "a beach close up")),
+        Label("lake house", ("a wooden house by a lake", "a cabin")),
+    )
+    assert vocabulary.none_prompts == ("a photo.",)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("@prompt a photo\nbeach", "line 1: a @prompt needs one {}"),
+        ("@prompts a {}\nbeach", "line 1: unknown directive @prompts"),
+        ("beach", "line 1: beach has no prompts"),
+        ("@prompt a {}\n\nlake =  ", "line 3: nothing after '=' for lake"),
+        ("@prompt a {}\n" + "x" * 61, "line 2: a tag name can be at most 60"),
+        ("# only a comment\n", "holds no tags"),
+    ],
+)
+def test_a_mistake_in_a_vocabulary_names_its_line(text: str, says: str) -> None:
+    with pytest.raises(QueryError, match=says) as caught:
+        parse_vocabulary(text, "mine.txt")
+    assert "\n" not in str(caught.value)
+
+
+def test_an_unreadable_vocabulary_file_says_what_to_give(tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="cannot read the tag vocabulary .*missing.txt.*one tag per line"):
+        load_vocabulary(tmp_path / "missing.txt")
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(QueryError, match="UTF-8"):
+        load_vocabulary(tmp_path / "binary.txt")
+
+
+def test_tag_names_are_spelled_one_way() -> None:
+    assert normalize_tag("  Lake   House ") == "lake house"
+    for bad in ("", "   ", "a\x00b", "y" * 61):
+        with pytest.raises(QueryError):
+            normalize_tag(bad)
+
+
+def test_user_labels_replace_a_label_of_the_same_name_and_change_the_digest() -> None:
+    base = parse_vocabulary("@prompt a {}\nbeach\ndog")
+    mine = base.with_labels([Label("dog", ("my dog rex",)), Label("cabin", ("our cabin",))])
+    assert mine.names() == ["beach", "dog", "cabin"] and mine.labels[1].prompts == ("my dog rex",)
+    assert mine.digest != base.digest and base.digest == parse_vocabulary("@prompt a {}\nbeach\ndog").digest
+
+
+def _space(with_none: bool, scale: float = 100.0) -> LabelSpace:
+    """Three labels on the first three axes, and a 'none' direction on the fourth."""
+    rows = np.eye(4, 8, dtype=np.float32)
+    return LabelSpace(("beach", "dog", "cake"), rows if with_none else rows[:3], with_none, scale)
+
+
+def _unit(*values: float) -> np.ndarray:
+    v = np.zeros(8, dtype=np.float32)
+    v[: len(values)] = values
+    return v / np.linalg.norm(v)
+
+
+def test_a_photo_gets_the_labels_it_is_close_to_best_first() -> None:
+    [tags] = score_photos(_space(with_none=True, scale=30.0), _unit(0.30, 0.31, 0.0, 0.2)[None])
+    assert [name for name, _ in tags] == ["dog", "beach"]
+    assert tags[0][1] > tags[1][1] >= 0.15
+
+
+def test_a_label_must_beat_the_none_class_to_be_given() -> None:
+    photo = _unit(0.24, 0.0, 0.0, 0.30)  # nearer "any photo" than any label
+    assert score_photos(_space(with_none=True), photo[None]) == [[]]
+    assert [n for n, _ in score_photos(_space(with_none=False), photo[None])[0]] == ["beach"]
+
+
+def test_at_most_max_tags_and_none_below_min_score() -> None:
+    photo = _unit(0.3, 0.3, 0.3)
+    assert len(score_photos(_space(False), photo[None], max_tags=2)[0]) == 2
+    assert score_photos(_space(False), photo[None], min_score=0.5) == [[]]
+    assert score_photos(_space(False), np.zeros((0, 8), dtype=np.float32)) == []
+
+
+def test_a_vocabulary_is_embedded_as_the_mean_of_its_prompts() -> None:
+    def encode(texts: list[str]) -> np.ndarray:
+        table = {"a dog": [1, 0], "a puppy": [0, 1], "a cat": [1, 0], "a photo": [0.6, 0.8]}
+        return np.array([table[t] for t in texts], dtype=np.float32)
+
+    space = embed_vocabulary(parse_vocabulary("dog = a dog | a puppy\ncat = a cat\n@none a photo"), encode, 500)
+    assert space.names == ("dog", "cat") and space.has_none and space.scale == 100.0
+    assert np.allclose(space.matrix, [[0.7071, 0.7071], [1, 0], [0.6, 0.8]], atol=1e-4)
+
+
+def test_a_label_space_survives_its_cache_file_and_a_damaged_one_is_ignored(tmp_path: Path) -> None:
+    space = _space(with_none=True, scale=42.0)
+    save_space(tmp_path / "labels.npz", space)
+    again = load_space(tmp_path / "labels.npz")
+    assert again is not None and again.names == space.names and again.has_none and again.scale == 42.0
+    assert np.array_equal(again.matrix, space.matrix)
+    (tmp_path / "labels.npz").write_bytes(b"not a numpy file")
+    assert load_space(tmp_path / "labels.npz") is None
+    assert load_space(tmp_path / "absent.npz") is None
+
+
+def test_an_album_tag_is_one_a_third_of_its_photos_share() -> None:
+    folders = {PhotoId(i): "/p/lake" for i in range(6)} | {PhotoId(i): "/p/two" for i in (10, 11)}
+    tags = [(PhotoId(i), "lake") for i in range(4)] + [(PhotoId(0), "boat"), (PhotoId(1), "boat")]
+    tags += [(PhotoId(5), "dog"), (PhotoId(10), "cat"), (PhotoId(99), "ghost")]
+    [album] = album_tags(folders, tags)
+    assert album.folder == Path("/p/lake") and album.photos == 6
+    assert album.tags == (("lake", 0.667), ("boat", 0.333))
+    assert [a.folder for a in album_tags(folders, tags, min_photos=2)] == [Path("/p/lake"), Path("/p/two")]
