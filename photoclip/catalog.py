@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -733,6 +734,17 @@ class Catalog:
             f"SELECT id FROM photos WHERE {where}"
             " ORDER BY taken_at IS NULL, taken_at DESC, path LIMIT ? OFFSET ?",
             args,
+        )
+        return [PhotoId(r[0]) for r in rows]
+
+    def taken_between(self, start: datetime, end: datetime) -> list[PhotoId]:
+        """Indexed photos taken in [start, end) (local time; the file's date when the photo has
+        no EXIF date), newest first."""
+        rows = self._conn.execute(
+            "SELECT id, COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000,"
+            " 'unixepoch', 'localtime')) AS day FROM photos"
+            " WHERE status = 'indexed' AND day >= ? AND day < ? ORDER BY day DESC, id",
+            (start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")),
         )
         return [PhotoId(r[0]) for r in rows]
 

@@ -230,7 +230,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("photoclip: the library has no indexed photos yet; run `photoclip index FOLDER` first",
                   file=sys.stderr)
             return EXIT_ERROR
-        _print_hits(library.search(" ".join(args.query), limit=args.limit, tag=args.tag), args)
+        query = " ".join(args.query)
+        hits = library.search(query, limit=args.limit, tag=args.tag)
+        period = library.period_of(query)
+        if period is not None:
+            print(f"photos taken {period.describe()} ({period.words})", file=sys.stderr)
+        _print_hits(hits, args)
     return 0
 
 

@@ -27,8 +27,9 @@ from photoclip.errors import LibraryError, LibraryLockedError, ModelError, Query
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
-from photoclip.search import QueryTerm, SearchHit, combine, parse_query
+from photoclip.search import QueryTerm, SearchHit, combine, parse_query, take_period
 from photoclip.tagging import Album, LabelSpace, PhotoTag, Vocabulary
+from photoclip.when import Period
 from photoclip.vectors import VectorIndex, move_saved, saved_model_id
 
 if TYPE_CHECKING:
@@ -446,20 +447,37 @@ class Library:
     # search
 
     def search(self, query: str, limit: int = 20, tag: str | None = None) -> list[SearchHit]:
-        """Photos that best match `query` (text, image paths, `+`/`-` terms), best first;
-        with `tag`, only among the photos that carry it."""
-        terms = parse_query(query)
-        encoder, vectors = self._search_model()
-        vector = combine(terms, lambda term: self._embed_term(term, encoder))
+        """Photos that best match `query` (text, image paths, `+`/`-` terms), best first. Date
+        words in it ("last summer", "in 2019") keep only the photos of that period, and `tag`
+        only the photos that carry it; a query that is only a date lists that period, newest first."""
+        terms, period = take_period(parse_query(query))
+        among: list[PhotoId] | None = None
+        if period is not None:
+            among = self.catalog.taken_between(period.start, period.end)
+            log.info("searching photos of %s (%s): %d", period.words, period.describe(), len(among))
         if tag is not None:
-            return self._nearest_tagged(tag, encoder, vector, limit)
-        return self._nearest(vectors, vector, limit, exclude=())
-
-    def _nearest_tagged(self, tag: str, encoder: ClipEncoder, vector: np.ndarray, limit: int) -> list[SearchHit]:
-        """Exact ranking within a tag: its photos are a slice of the library, scored directly."""
+            tagged = self.catalog.tagged(tagging.normalize_tag(tag))
+            keep = set(tagged)
+            among = tagged if among is None else [pid for pid in among if pid in keep]
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        ids, matrix = self.catalog.vectors_of(self.catalog.tagged(tagging.normalize_tag(tag)), encoder.model_id, encoder.dim)
+        if not terms:
+            assert among is not None
+            photos = self.catalog.photos(among[:limit])
+            return [SearchHit(pid, photos[pid].path, 1.0) for pid in among[:limit] if pid in photos]
+        encoder, vectors = self._search_model()
+        vector = combine(terms, lambda term: self._embed_term(term, encoder))
+        if among is not None:
+            return self._nearest_among(among, encoder, vector, limit)
+        return self._nearest(vectors, vector, limit, exclude=())
+
+    def period_of(self, query: str) -> Period | None:
+        """The dates a query keeps to ("last summer"), so a face can say what it filtered."""
+        return take_period(parse_query(query))[1]
+
+    def _nearest_among(self, among: list[PhotoId], encoder: ClipEncoder, vector: np.ndarray, limit: int) -> list[SearchHit]:
+        """Exact ranking within a slice of the library (a tag, a period): scored directly."""
+        ids, matrix = self.catalog.vectors_of(among, encoder.model_id, encoder.dim)
         if not len(ids):
             return []
         matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
+from photoclip.when import Period, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
 NEGATIVE_WEIGHT = 1.0
@@ -68,6 +70,24 @@ def parse_query(query: str) -> list[QueryTerm]:
     if all(t.sign < 0 for t in terms):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
+
+
+def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
+    """Date words in the text terms become a period to filter by ("beach last summer"); a term
+    that was only a date goes, so the terms left may be none (show that period's photos)."""
+    kept, period = [], None
+    for term in terms:
+        if term.text is None or term.sign < 0:
+            kept.append(term)
+            continue
+        rest, found = extract_period(term.text, today)
+        if found is not None:
+            period = found if period is None else period & found
+        if rest:
+            kept.append(QueryTerm(term.sign, text=rest if found is not None else term.text))
+    if kept and all(t.sign < 0 for t in kept):
+        raise QueryError("a search needs at least one thing to look for, not only things to leave out")
+    return kept, period
 
 
 def combine(terms: list[QueryTerm], embed: Callable[[QueryTerm], np.ndarray]) -> np.ndarray:

@@ -305,3 +305,18 @@ def test_a_schema_4_catalog_gains_tags_and_keeps_its_photos(tmp_path: Path) -> N
         assert catalog.defined_tags() == [("cabin", "a cabin")]
     finally:
         catalog.close()
+
+
+def test_photos_taken_in_a_period_use_the_file_date_when_there_is_no_exif_date(catalog: Catalog) -> None:
+    from datetime import datetime
+
+    ids = {}
+    july = int(datetime(2021, 7, 20, 12).timestamp() * 1e9)
+    root = catalog.add_root(Path("/p"))
+    for name, taken in (("exif", "2021-07-04T09:00:00"), ("file", None), ("other", "2022-07-04T09:00:00")):
+        catalog.add_pending(root.id, [(f"/p/{name}.jpg", 10, july if name == "file" else 1)])
+        ids[name] = catalog.photo_by_path(f"/p/{name}.jpg").id
+        m = PhotoMetadata(hash=name, width=1, height=1, taken_at=taken, format="jpeg")
+        catalog.store_batch("m", [(ids[name], m, np.ones(4, np.float32))], [])
+    assert catalog.taken_between(datetime(2021, 7, 1), datetime(2021, 8, 1)) == [ids["file"], ids["exif"]]
+    assert catalog.taken_between(datetime(2021, 7, 5), datetime(2021, 7, 20)) == []

@@ -175,8 +175,10 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     circles = [Path(line) for line in out.splitlines()]
     assert code == 0 and len(circles) == counts["circle"]
     assert sum(scenes[p].has(shape="circle") for p in circles) >= 0.75 * len(circles)
-    code, out, _ = run("search", "a red circle", "--tag", "circle", "-n", "100")
-    assert code == 0 and set(map(Path, out.splitlines())) == set(circles)
+    code, out, err = run("search", "a red circle", "--tag", "circle", "-n", "100")
+    assert code == 0 and set(map(Path, out.splitlines())) == set(circles) and err == ""
+    code, out, err = run("search", "a red circle from 1990 to 1991")
+    assert code == 0 and out == "" and err == "photos taken Jan 1, 1990 to Dec 31, 1991 (from 1990 to 1991)\n"
 
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0

@@ -616,3 +616,43 @@ def test_a_deleted_photo_loses_its_tags(tagged_library) -> None:
     path.unlink()
     library.index()
     assert dict(library.tags()).get(tag, 0) == before - 1
+
+
+def _date_photos(folder: Path, scenes: dict[Path, object]) -> dict[Path, int]:
+    """Give each scene a year: EXIF DateTimeOriginal 2019 or 2021 in turn, and every fifth
+    none at all but a file date in 2019. Returns path -> year."""
+    import os
+    from datetime import datetime
+
+    from PIL import Image
+
+    years = {}
+    for number, path in enumerate(sorted(scenes)):
+        year = (2019, 2021)[number % 2]
+        with Image.open(path) as im:
+            im.load()
+            exif = Image.Exif()
+            if number % 5:
+                exif.get_ifd(0x8769)[0x9003] = f"{year}:07:{number % 28 + 1:02d} 10:00:00"
+            im.save(path, exif=exif.tobytes(), quality=95)
+        if number % 5 == 0:
+            year = 2019
+            stamp = datetime(2019, 8, 1, 12).timestamp()
+            os.utime(path, (stamp, stamp))
+        years[path] = year
+    return years
+
+
+def test_date_words_keep_only_the_photos_of_that_period(open_library, tmp_path: Path) -> None:
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=16)
+    years = _date_photos(tmp_path / "photos", scenes)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    in_2019 = {p for p, y in years.items() if y == 2019}
+    hits = library.search("a red circle in 2019", limit=100)
+    assert {h.path for h in hits} == in_2019
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert scenes[hits[0].path].has("red", "circle")
+    assert [h.path for h in library.search("summer 2021", limit=100)] == sorted(
+        (p for p, y in years.items() if y == 2021), key=lambda p: library.photo_at(p).taken_at, reverse=True)
+    assert library.search("a red circle from 2000 to 2001") == []

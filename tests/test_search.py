@@ -44,3 +44,18 @@ def test_combine_adds_positives_subtracts_negatives_and_normalises() -> None:
 def test_terms_that_cancel_out_are_refused() -> None:
     with pytest.raises(QueryError, match="cancel"):
         combine(parse_query("a + b - a - b"), lambda t: np.array([1.0, 0.0]) if t.text == "a" else np.array([0.0, 1.0]))
+
+
+def test_date_words_leave_the_text_terms_and_a_term_of_only_dates_goes() -> None:
+    from datetime import date, datetime
+
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query("kids at the lake last summer + boat - rain"), date(2026, 12, 1))
+    assert terms == [QueryTerm(1, text="kids at the lake"), QueryTerm(1, text="boat"), QueryTerm(-1, text="rain")]
+    assert (period.start, period.end) == (datetime(2026, 6, 1), datetime(2026, 9, 1))
+    terms, period = take_period(parse_query("in 2019"))
+    assert terms == [] and period.start == datetime(2019, 1, 1)
+    assert take_period(parse_query("dog - cat")) == (parse_query("dog - cat"), None)
+    with pytest.raises(QueryError, match="at least one thing to look for"):
+        take_period(parse_query("2019 - cat"))

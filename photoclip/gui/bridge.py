@@ -20,6 +20,7 @@ from photoclip.worker import (
     Trashed,
     PhotosChanged,
     RootsChanged,
+    TagsChanged,
     Worker,
     WorkerError,
     WorkerEvent,
@@ -38,6 +39,7 @@ class WorkerBridge(QObject):
     error = Signal(str)
     download = Signal(object)  # ModelDownload
     trashed = Signal(object)  # TrashResult
+    tags_changed = Signal()
 
     _event = Signal(object)  # crosses from the worker thread
 
@@ -91,5 +93,7 @@ class WorkerBridge(QObject):
             self.download.emit(event)
         elif isinstance(event, Trashed):
             self.trashed.emit(event.result)
+        elif isinstance(event, TagsChanged):
+            self.tags_changed.emit()
         else:
             log.debug("ignoring worker event %r", event)

@@ -69,6 +69,7 @@ class PhotoGridModel(QAbstractListModel):
         self._scores: dict[PhotoId, float] = {}
         self._paths: dict[PhotoId, Path] = {}
         self._root: RootId | None = None
+        self._tag: str | None = None  # the tag view: its photos, re-read when tags change
         self._paging = False  # the library view: more ids may be fetched as the view scrolls
         self._exhausted = True
         self._fetching = False
@@ -84,6 +85,13 @@ class PhotoGridModel(QAbstractListModel):
         self._replace([], {}, {})
         self._fetch_page(0, PAGE, replace=True)
 
+    def show_tagged(self, tag: str) -> None:
+        """The photos carrying `tag` (the user's own first, then the surest), read in the background."""
+        self._begin_feed(paging=False)
+        self._tag = tag
+        self._replace([], {}, {})
+        self._fetch_tagged()
+
     def show_hits(self, hits: Sequence[SearchHit]) -> None:
         """Search or similarity results, best first."""
         self._begin_feed(paging=False)
@@ -91,10 +99,17 @@ class PhotoGridModel(QAbstractListModel):
                       {h.photo_id: h.path for h in hits})
 
     def refresh(self) -> None:
-        """The catalog changed: re-read the library view in place (scroll and selection kept)."""
-        if not self._paging or self._fetching:
-            return
-        self._fetch_page(0, max(PAGE, len(self._ids)), replace=True)
+        """The catalog changed: re-read the library or tag view in place (scroll and selection kept)."""
+        if self._tag is not None:
+            self._token += 1  # a read already on its way may predate the change
+            self._fetch_tagged()
+        elif self._paging and not self._fetching:
+            self._fetch_page(0, max(PAGE, len(self._ids)), replace=True)
+
+    @property
+    def tag(self) -> str | None:
+        """The tag whose photos are shown, if that is what is shown."""
+        return self._tag
 
     def remove_ids(self, removed: Sequence[PhotoId]) -> None:
         """Photos that left the library disappear from whatever is shown."""
@@ -200,6 +215,7 @@ class PhotoGridModel(QAbstractListModel):
 
     def _begin_feed(self, paging: bool) -> None:
         self._token += 1
+        self._tag = None
         self._paging = paging
         self._exhausted = not paging
         self._set_fetching(False)
@@ -232,6 +248,24 @@ class PhotoGridModel(QAbstractListModel):
             self._ops.error.emit(exc)
 
         self._ops.query(lambda lib: lib.photos_by_date(offset, limit, root), arrived, failed, parent=self)
+
+    def _fetch_tagged(self) -> None:
+        token, tag = self._token, self._tag
+        assert tag is not None
+        self._set_fetching(True)
+
+        def arrived(ids: list[PhotoId]) -> None:
+            if token == self._token:
+                self._set_fetching(False)
+                self._replace(ids, {}, {})
+                self.page_loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if token == self._token:
+                self._set_fetching(False)
+            self._ops.error.emit(exc)
+
+        self._ops.query(lambda lib: lib.tagged(tag), arrived, failed, parent=self)
 
     def _append(self, ids: list[PhotoId]) -> None:
         if not ids:

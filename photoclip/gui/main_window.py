@@ -54,6 +54,7 @@ from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
 
 log = logging.getLogger(__name__)
 
+SEARCH_PLACEHOLDER = "Describe a photo — “dog on the beach”, “red car in the snow”…"
 SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 400
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
@@ -62,15 +63,17 @@ THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big it
 
 @dataclass(frozen=True)
 class View:
-    """What the grid shows: the library, one folder, a search, or photos like one photo."""
+    """What the grid shows: the library, one folder, one tag's photos, a search (within a tag
+    when `tag` is set), or photos like one photo."""
 
-    kind: str  # "library" | "folder" | "search" | "similar" | "duplicates"
+    kind: str  # "library" | "folder" | "tag" | "search" | "similar" | "duplicates"
     root: Root | None = None
     text: str = ""
+    tag: str | None = None
 
     @property
     def browsing(self) -> bool:
-        return self.kind in ("library", "folder")
+        return self.kind in ("library", "folder", "tag")
 
 
 class MainWindow(QMainWindow):
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self._pending_seq = -1  # the search or similar query still running, if any
         self._closing = False
+        self._clearing_search = False
 
         self._build()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -120,6 +124,7 @@ class MainWindow(QMainWindow):
         self.sidebar.library_selected.connect(lambda: self.show_view(View("library")))
         self.sidebar.duplicates_selected.connect(lambda: self.show_view(View("duplicates")))
         self.sidebar.folder_selected.connect(lambda root: self.show_view(View("folder", root=root)))
+        self.sidebar.tag_selected.connect(self.show_tag)
         self.sidebar.add_folder_requested.connect(self.choose_folder)
         self.sidebar.remove_folder_requested.connect(self.remove_folder)
         self.sidebar.show_folder_requested.connect(self._show_root_in_file_manager)
@@ -152,6 +157,9 @@ class MainWindow(QMainWindow):
         self.preview.close_requested.connect(self.close_preview)
         self.preview.step_requested.connect(self.step_preview)
         self.preview.find_similar_requested.connect(lambda pid: self.find_similar(PhotoId(pid)))
+        self.preview.tag_open_requested.connect(self.show_tag)
+        self.preview.add_tag_requested.connect(lambda pid, tag: self.add_tag([PhotoId(pid)], tag))
+        self.preview.remove_tag_requested.connect(lambda pid, tag: self.remove_tag([PhotoId(pid)], tag))
         self.pages.addWidget(self.preview)
         self.duplicates = DuplicatesPage(self.ops, self.duplicate_loader)
         self.duplicates.trash_requested.connect(self.trash_photos)
@@ -178,7 +186,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(16, 10, 16, 10)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("SearchField")
-        self.search_field.setPlaceholderText("Describe a photo — “dog on the beach”, “red car in the snow”…")
+        self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search_field.setClearButtonEnabled(True)
         self.search_field.addAction(icons.icon("search", "#6b7280"), QLineEdit.ActionPosition.LeadingPosition)
         self.search_field.setMinimumHeight(38)
@@ -246,6 +254,7 @@ class MainWindow(QMainWindow):
             self.bridge.error.connect(self.report_error)
             self.bridge.download.connect(lambda ev: self.model_state.download_progress(ev.done, ev.total))
             self.bridge.trashed.connect(self._trashed)
+            self.bridge.tags_changed.connect(self._on_tags_changed)
             self.worker.start()
         if self.library.read_only:
             self.error_banner.show_message(
@@ -254,6 +263,7 @@ class MainWindow(QMainWindow):
         self._set_writable(not self.library.read_only)
         self.model_state.load()
         self.refresh_status()
+        self.refresh_tags()
         self.show_view(View("library"))
 
     def _stop_session(self) -> None:
@@ -317,24 +327,32 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ views
 
     def show_view(self, view: View) -> None:
-        """Show the library, a folder, or (through search/similar) results in the grid."""
+        """Show the library, a folder, a tag, or (through search/similar) results in the grid."""
         self.view = view
         if view.browsing:
             self._browse_view = view
             self._search_seq += 1  # a search still running is no longer wanted
-            if self.search_field.text():
-                self.search_field.blockSignals(True)
-                self.search_field.clear()
-                self.search_field.blockSignals(False)
+            self._clear_search_field()
+            self.search_field.setPlaceholderText(
+                f"Search the photos tagged “{view.tag}”…" if view.kind == "tag" else SEARCH_PLACEHOLDER)
             if view.kind == "library":
                 self.sidebar.select_library()
-            self.model.show_library(view.root.id if view.root else None)
+            if view.kind == "tag":
+                assert view.tag is not None
+                self.sidebar.select_tag(view.tag)
+                self.model.show_tagged(view.tag)
+            else:
+                self.model.show_library(view.root.id if view.root else None)
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
         if view.kind == "duplicates":
             self.duplicates.refresh()
         self._update_page()
         self._update_header()
+
+    def show_tag(self, tag: str) -> None:
+        """The photos carrying `tag`; typing in the search field then searches among them."""
+        self.show_view(View("tag", tag=tag))
 
     def focus_search(self) -> None:
         if self.pages.currentWidget() is self.preview:
@@ -386,9 +404,15 @@ class MainWindow(QMainWindow):
                      "Connect the drive that holds it. Its photos stay in the library meanwhile.") \
                 if not view.root.online else ("folder", "No photos in this folder yet",
                                               "Photos appear here as they are found.")
+        elif view.kind == "tag":
+            title = view.tag or ""
+            subtitle = "" if self.model.is_loading and rows == 0 else f"{plural(rows, 'photo')} with this tag"
+            empty = ("tag", f"No photos tagged “{view.tag}”",
+                     "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
             title = f"“{view.text}”"
-            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}, best match first"
+            among = f" tagged “{view.tag}”" if view.tag else ""
+            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, best match first"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
@@ -402,7 +426,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ search and similar
 
+    def _clear_search_field(self) -> None:
+        """Empty the search field without it asking for a view (the caller shows one). Not
+        blockSignals: the field hides its clear button through its own textChanged."""
+        if self.search_field.text():
+            self._clearing_search = True
+            try:
+                self.search_field.clear()
+            finally:
+                self._clearing_search = False
+
     def _search_text_changed(self, text: str) -> None:
+        if self._clearing_search:
+            return
         if text.strip():
             self._search_timer.start()
         else:
@@ -425,12 +461,17 @@ class MainWindow(QMainWindow):
         text = self.search_field.text().strip()
         if not text:
             return
-        self.view = View("search", text=text)
-        self.sidebar.clear_selection()
+        tag = self._browse_view.tag if self._browse_view.kind == "tag" else None
+        self.view = View("search", text=text, tag=tag)
+        if tag is None:
+            self.sidebar.clear_selection()
         if self.pages.currentWidget() in (self.welcome, self.duplicates):
             self.pages.setCurrentIndex(1)
         self._update_header()
-        self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT), "search")
+        if tag is None:
+            self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT), "search")
+        else:
+            self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT, tag=tag), "search")
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""
@@ -440,9 +481,7 @@ class MainWindow(QMainWindow):
             path = self.model.index(row, 0).data(PathRole) if row is not None else None
             photo = self.preview.photo if self.preview.photo_id == target else None
             label = (photo.path.name if photo else None) or (path.name if path else f"photo {int(target)}")
-        self.search_field.blockSignals(True)
-        self.search_field.clear()
-        self.search_field.blockSignals(False)
+        self._clear_search_field()
         self._search_timer.stop()
         self.view = View("similar", text=label)
         self.sidebar.clear_selection()
@@ -596,6 +635,36 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self.worker.not_duplicates(ids)
 
+    # ------------------------------------------------------------------ tags
+
+    def refresh_tags(self) -> None:
+        """Re-read the library's tags and counts in the background (sidebar, completion)."""
+        def arrived(tags: list[tuple[str, int]]) -> None:
+            self.sidebar.set_tags(tags)
+            self.preview.set_known_tags([name for name, _count in tags])
+
+        self.ops.query(lambda lib: lib.tags(), arrived, parent=self)
+
+    def add_tag(self, ids: list[PhotoId], tag: str) -> None:
+        """Tag these photos by hand (the worker writes; TagsChanged then refreshes what shows)."""
+        self._change_tags(ids, tag, add=True)
+
+    def remove_tag(self, ids: list[PhotoId], tag: str) -> None:
+        self._change_tags(ids, tag, add=False)
+
+    def _change_tags(self, ids: list[PhotoId], tag: str, add: bool) -> None:
+        if self.worker is None:
+            self.report_error("This library is open read-only; tags cannot be changed now.")
+        elif ids:
+            (self.worker.add_tag if add else self.worker.remove_tag)(ids, tag)
+
+    def _on_tags_changed(self) -> None:
+        self.refresh_tags()
+        if self.view.kind == "tag":
+            self.model.refresh()
+        if self.preview.photo_id is not None:
+            self.preview.refresh_tags()
+
     # ------------------------------------------------------------------ drag and drop
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -662,6 +731,7 @@ class MainWindow(QMainWindow):
         if self.index_status.running:
             self.index_status.set_idle(None)
         self._refresh_after_changes()
+        self.refresh_tags()
 
     def _refresh_after_changes(self) -> None:
         self._refresh_timer.stop()
@@ -763,6 +833,7 @@ class MainWindow(QMainWindow):
         self.sidebar.add_button.setEnabled(writable)
         self.welcome.add_button.setEnabled(writable)
         self.duplicates.set_writable(writable)
+        self.preview.set_writable(writable)
 
     def sizeHint(self) -> QSize:
         return QSize(1240, 800)

@@ -1,5 +1,6 @@
-"""The large view of one photo: the picture, what is known about it, and what to do next
-(find similar photos, open it, show it in its folder). Arrow keys step through the grid.
+"""The large view of one photo: the picture, what is known about it (its tags among it), and
+what to do next (find similar photos, open it, show it in its folder, tag it). Arrow keys
+step through the grid.
 
 The picture is decoded in the background at screen size (EXIF orientation applied, HEIC
 included, through `imaging`); until it arrives the grid's thumbnail stands in.
@@ -30,8 +31,10 @@ from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons, theme
 from photoclip.gui.grid import format_date
 from photoclip.gui.ops import Ops
+from photoclip.gui.tags import TagPanel
 from photoclip.ids import PhotoId
 from photoclip.library import Library
+from photoclip.tagging import PhotoTag
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,9 @@ class PreviewPage(QWidget):
     close_requested = Signal()
     step_requested = Signal(int)  # -1 previous, +1 next
     find_similar_requested = Signal(int)  # PhotoId
+    tag_open_requested = Signal(str)  # show the photos carrying this tag
+    add_tag_requested = Signal(int, str)  # PhotoId, tag
+    remove_tag_requested = Signal(int, str)  # PhotoId, tag
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +115,7 @@ class PreviewPage(QWidget):
         self._photo_id: PhotoId | None = None
         self._photo: Photo | None = None
         self._token = 0
+        self._tags_token = 0
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -187,6 +194,15 @@ class PreviewPage(QWidget):
             self._facts[key + ":key"] = name
         facts.setColumnStretch(1, 1)
         layout.addLayout(facts)
+
+        tags_title = QLabel("Tags")
+        tags_title.setObjectName("InfoKey")
+        layout.addWidget(tags_title)
+        self.tags = TagPanel()
+        self.tags.open_requested.connect(self.tag_open_requested)
+        self.tags.add_requested.connect(self._add_tag)
+        self.tags.remove_requested.connect(self._remove_tag)
+        layout.addWidget(self.tags)
         layout.addSpacing(6)
 
         self.similar_button = QPushButton(icons.icon("similar", "#ffffff"), "  Find similar photos")
@@ -241,6 +257,32 @@ class PreviewPage(QWidget):
                 self._show_loaded(result, ratio)
 
         self._ops.query(lambda lib: _load(lib, photo_id, side), loaded, parent=self)
+        self.tags.clear()
+        self.refresh_tags()
+
+    def refresh_tags(self) -> None:
+        """Re-read the shown photo's tags in the background (they changed, or it is new)."""
+        photo_id = self._photo_id
+        if photo_id is None:
+            return
+        self._tags_token += 1
+        token = self._tags_token
+
+        def arrived(tags: list[PhotoTag]) -> None:
+            if token == self._tags_token and photo_id == self._photo_id:
+                self.tags.set_tags(tags)
+
+        def failed(exc: BaseException) -> None:
+            if token == self._tags_token:
+                self.tags.clear(f"Cannot read the tags: {exc}")
+
+        self._ops.query(lambda lib: lib.photo_tags(photo_id), arrived, failed, parent=self)
+
+    def set_known_tags(self, names: list[str]) -> None:
+        self.tags.set_known_tags(names)
+
+    def set_writable(self, writable: bool) -> None:
+        self.tags.set_writable(writable)
 
     def _show_loaded(self, result: _Loaded, ratio: float) -> None:
         photo = result.photo
@@ -262,6 +304,14 @@ class PreviewPage(QWidget):
             self.canvas.set_pixmap(None, result.failure)
 
     # actions
+
+    def _add_tag(self, name: str) -> None:
+        if self._photo_id is not None:
+            self.add_tag_requested.emit(int(self._photo_id), name)
+
+    def _remove_tag(self, name: str) -> None:
+        if self._photo_id is not None:
+            self.remove_tag_requested.emit(int(self._photo_id), name)
 
     def _find_similar(self) -> None:
         if self._photo_id is not None:

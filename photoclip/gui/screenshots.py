@@ -2,8 +2,10 @@
 
 Runs offscreen on a throw-away library of generated scenes with the shipped tiny model and
 the real worker, and saves what a person would see: the first run (welcome), indexing in
-progress, search results, and the preview. Nothing is staged by hand: each picture is
-taken when the app itself reaches that state.
+progress, search results, the preview, and a tag's photos with one photo's tags. Nothing is
+staged by hand: each picture is taken when the app itself reaches that state. (The tiny
+model knows shapes, not everyday scenes, so the demo library tags with a vocabulary of
+shapes instead of the shipped one.)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ log = logging.getLogger("photoclip.screenshots")
 
 MODEL = "photoclip-tiny"
 SIZE = (1280, 800)
+DEMO_VOCABULARY = "@prompt a {}\n@none a shape\ncircle\nstar\nsquare\ntriangle\nheart\ncross\ncrescent\n"
 
 
 def spin(app: QApplication, seconds: float) -> None:
@@ -65,6 +68,9 @@ def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
         folder = Path(tmp) / "Pictures" / "Holidays"
         write_scene_folder(folder, seed=2024, count=photos, size=320)
         library = Library.open(Path(tmp) / "library", model=MODEL, model_file=model_file)
+        vocabulary = Path(tmp) / "shapes.txt"
+        vocabulary.write_text(DEMO_VOCABULARY, encoding="utf-8")
+        library.set_vocabulary(vocabulary)
         window = MainWindow(library, watch=False)
         try:
             window.resize(*SIZE)
@@ -98,6 +104,16 @@ def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
             wait_for(app, lambda: window.preview.photo is not None, 30, "the preview")
             spin(app, 0.3)
             written.append(save(window, out, "preview"))
+
+            wait_for(app, lambda: bool(window.sidebar.tag_items()), 60, "tags in the sidebar")
+            window.sidebar.tree.setCurrentItem(window.sidebar.tag_items()[0])
+            wait_for(app, lambda: window.view.kind == "tag" and window.model.rowCount() > 0
+                     and not window.model.is_loading, 30, "the tag's photos")
+            window.open_preview(window.model.index(0, 0))
+            wait_for(app, lambda: window.preview.photo is not None and bool(window.preview.tags.chips), 30,
+                     "the photo's tags")
+            spin(app, 0.3)
+            written.append(save(window, out, "tags"))
         finally:
             window.shutdown()
             window.close()

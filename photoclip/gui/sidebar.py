@@ -1,5 +1,5 @@
 """The sidebar: the whole library and its duplicates, the watched folders (offline ones greyed
-with their own icon), and the view still to come (tags) shown but disabled.
+with their own icon), and the library's tags with how many photos carry each, most common first.
 """
 
 from __future__ import annotations
@@ -7,14 +7,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from photoclip.catalog import Root
 from photoclip.gui import icons, theme
+from photoclip.gui.statusbar import plural
 from photoclip.ids import RootId
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,8 @@ KindRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
 RootIdRole = Qt.ItemDataRole.UserRole + 3
 OnlineRole = Qt.ItemDataRole.UserRole + 4
+TagRole = Qt.ItemDataRole.UserRole + 5
+CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
 
 
 class _Tree(QTreeWidget):
@@ -43,12 +49,47 @@ class _Tree(QTreeWidget):
         super().keyPressEvent(event)
 
 
+class _CountDelegate(QStyledItemDelegate):
+    """Entries with a count (tags) show it right-aligned and muted; the name is elided before it."""
+
+    GAP = 8
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        count = index.data(CountRole)
+        if count is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            super().paint(painter, option, index)
+            return
+        number = f"{int(count):,}"
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        number_width = opt.fontMetrics.horizontalAdvance(number)
+        right = opt.rect.right() - 14  # the item's margin and padding in the style sheet
+        room = max(0, right - number_width - self.GAP - text_rect.left())
+        opt.text = opt.fontMetrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, room)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(QColor(theme.ACCENT_DARK if selected else theme.FAINT))
+        painter.setFont(opt.font)
+        painter.drawText(text_rect.adjusted(0, 0, right - text_rect.right(), 0),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, number)
+        painter.restore()
+
+
 class Sidebar(QFrame):
     """Navigation. Says what the user picked; the window decides what that shows."""
 
     library_selected = Signal()
     duplicates_selected = Signal()
     folder_selected = Signal(object)  # Root
+    tag_selected = Signal(str)
     add_folder_requested = Signal()
     remove_folder_requested = Signal(object)  # Root
     show_folder_requested = Signal(object)  # Root (open in the file manager)
@@ -57,6 +98,7 @@ class Sidebar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown_roots: tuple[Root, ...] | None = None
+        self._shown_tags: tuple[tuple[str, int], ...] | None = None
         self.setObjectName("Sidebar")
         self.setFixedWidth(236)
         layout = QVBoxLayout(self)
@@ -85,6 +127,7 @@ class Sidebar(QFrame):
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.delete_pressed.connect(self._remove_current)
+        self.tree.setItemDelegate(_CountDelegate(self.tree))
         layout.addWidget(self.tree, 1)
 
         self._library_item = self._section("Library")
@@ -94,10 +137,11 @@ class Sidebar(QFrame):
         self._folders_item = self._section("Folders")
         self._no_folders = self._entry(self._folders_item, "No folders yet", "folder", "placeholder")
         self._no_folders.setFlags(Qt.ItemFlag.NoItemFlags)
-        self._soon_item = self._section("Coming soon")
-        tags = self._entry(self._soon_item, "Tags", "tag", "soon")
-        tags.setFlags(Qt.ItemFlag.NoItemFlags)
-        tags.setToolTip(0, "Tags will arrive in a coming version of photoclip")
+        self._tags_item = self._section("Tags")
+        self._no_tags = self._entry(self._tags_item, "Tags appear after indexing", "tag", "placeholder")
+        self._no_tags.setFlags(Qt.ItemFlag.NoItemFlags)
+        self._no_tags.setToolTip(0, "photoclip tags each photo it indexes with what it sees in it; "
+                                    "you can also tag a photo yourself in its preview")
         self.tree.expandAll()
         self.tree.setCurrentItem(self.all_photos)
 
@@ -141,6 +185,54 @@ class Sidebar(QFrame):
             self.tree.blockSignals(False)
         if current is not None and reselect is None:
             self.library_selected.emit()
+
+    def set_tags(self, tags: list[tuple[str, int]] | tuple[tuple[str, int], ...]) -> None:
+        """Show these (tag, count) entries in this order; a selected tag stays selected while it
+        is still there (when it is gone the selection goes, but the window keeps its view)."""
+        tags = tuple((str(name), int(count)) for name, count in tags)
+        if tags == self._shown_tags:
+            return
+        self._shown_tags = tags
+        current = self.current_tag()
+        self.tree.blockSignals(True)
+        try:
+            for item in self.tag_items():
+                self._tags_item.removeChild(item)
+            self._no_tags.setHidden(bool(tags))
+            for name, count in tags:
+                item = self._entry(self._tags_item, name, "tag", "tag")
+                item.setData(0, TagRole, name)
+                item.setData(0, CountRole, count)
+                item.setToolTip(0, f"{plural(count, 'photo')} tagged “{name}”")
+                if name == current:
+                    self.tree.setCurrentItem(item)
+            if current is not None and self.current_tag() != current:
+                self.tree.setCurrentItem(None)
+                self.tree.clearSelection()
+        finally:
+            self.tree.blockSignals(False)
+
+    def tag_items(self) -> list[QTreeWidgetItem]:
+        return [self._tags_item.child(i) for i in range(self._tags_item.childCount())
+                if self._tags_item.child(i) is not self._no_tags]
+
+    def tag_item(self, tag: str) -> QTreeWidgetItem | None:
+        return next((item for item in self.tag_items() if item.data(0, TagRole) == tag), None)
+
+    def current_tag(self) -> str | None:
+        item = self.tree.currentItem()
+        if item is None or item.data(0, KindRole) != "tag":
+            return None
+        return str(item.data(0, TagRole))
+
+    def select_tag(self, tag: str) -> None:
+        """Highlight `tag` without announcing it (the window already shows it); none if it is not listed."""
+        self.tree.blockSignals(True)
+        item = self.tag_item(tag)
+        self.tree.setCurrentItem(item)
+        if item is None:
+            self.tree.clearSelection()
+        self.tree.blockSignals(False)
 
     def folder_items(self) -> list[QTreeWidgetItem]:
         return [self._folders_item.child(i) for i in range(self._folders_item.childCount())
@@ -217,6 +309,8 @@ class Sidebar(QFrame):
             self.duplicates_selected.emit()
         elif kind == "folder":
             self.folder_selected.emit(self._root_of(item))
+        elif kind == "tag":
+            self.tag_selected.emit(str(item.data(0, TagRole)))
 
     def _remove_current(self) -> None:
         root = self.current_root()

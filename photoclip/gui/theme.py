@@ -86,6 +86,15 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
 #PreviewBar QToolButton:hover {{ background: rgba(255, 255, 255, 0.12); }}
 #PreviewBar QLabel {{ color: #d5d9e0; }}
 
+#TagChip {{ background: {ACCENT_SOFT}; border: 1px solid #c8d6f5; border-radius: 12px; }}
+#TagChip[source="auto"] {{ background: {WINDOW}; border: 1px solid {BORDER}; }}
+#TagChip QToolButton {{ border-radius: 9px; padding: 2px; }}
+#TagChipName {{ color: {ACCENT_DARK}; font-weight: 600; padding: 2px 1px; }}
+#TagChip[source="auto"] #TagChipName {{ color: {TEXT}; font-weight: normal; }}
+#TagChipName:hover {{ background: transparent; text-decoration: underline; }}
+#TagChipRemove:hover {{ background: rgba(0, 0, 0, 0.08); }}
+#TagError {{ color: {DANGER}; }}
+
 #DupHeader {{ background: {SURFACE}; }}
 #DupBody {{ background: {WINDOW}; }}
 #DupGroup {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 10px; }}

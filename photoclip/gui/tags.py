@@ -1,0 +1,233 @@
+"""A photo's tags as small chips that wrap, each with a remove control, and a field to add one.
+
+The chips say what the user asked (show a tag, take it off, add one); the window has the
+worker do it and the panel re-reads the tags when the worker says they changed. A removed
+chip goes at once, before the worker confirms, so the click feels immediate.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip.errors import QueryError
+from photoclip.gui import icons, theme
+from photoclip.tagging import PhotoTag, normalize_tag
+
+
+class FlowLayout(QLayout):
+    """Lays its items left to right and wraps them onto new lines (Qt's flow layout example)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._lay_out(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._lay_out(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins: QMargins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _lay_out(self, rect: QRect, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            if item.widget() is not None and item.widget().isHidden():
+                continue
+            hint = item.sizeHint()
+            width = min(hint.width(), area.width())
+            if x > area.x() and x + width > area.right() + 1:
+                x, y, line = area.x(), y + line + self._spacing, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            x += width + self._spacing
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()
+
+
+class TagChip(QFrame):
+    """One tag: its name (click: show the photos that carry it) and a small ×."""
+
+    open_requested = Signal(str)
+    remove_requested = Signal(str)
+
+    def __init__(self, tag: PhotoTag, removable: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tag = tag
+        self.setObjectName("TagChip")
+        self.setProperty("source", tag.source)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(9, 1, 3, 1)
+        layout.setSpacing(0)
+        self.name = QToolButton()
+        self.name.setObjectName("TagChipName")
+        self.name.setText(tag.name)
+        self.name.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.name.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.name.setMaximumWidth(200)
+        how = f"Given by photoclip (score {tag.score:.2f})" if tag.source == "auto" else "Added by you"
+        self.name.setToolTip(f"{how}\nClick to see every photo tagged “{tag.name}”")
+        self.name.clicked.connect(lambda: self.open_requested.emit(self.tag.name))
+        layout.addWidget(self.name)
+        self.remove = QToolButton()
+        self.remove.setObjectName("TagChipRemove")
+        self.remove.setIcon(icons.icon("close", theme.MUTED))
+        self.remove.setIconSize(QSize(12, 12))
+        self.remove.setToolTip(f"Take “{tag.name}” off this photo")
+        self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.remove.clicked.connect(lambda: self.remove_requested.emit(self.tag.name))
+        self.remove.setVisible(removable)
+        layout.addWidget(self.remove)
+        if not removable:
+            layout.setContentsMargins(9, 1, 9, 1)
+
+
+class TagPanel(QWidget):
+    """The tags of the photo shown (rejected ones left out) and "Add a tag"."""
+
+    open_requested = Signal(str)  # show the photos carrying this tag
+    add_requested = Signal(str)  # the tag as typed, already checked
+    remove_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._writable = True
+        self.chips: dict[str, TagChip] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self._chips_box = QWidget()
+        self._chips_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._flow = FlowLayout(self._chips_box)
+        layout.addWidget(self._chips_box)
+        self.empty = QLabel("No tags yet")
+        self.empty.setObjectName("Muted")
+        layout.addWidget(self.empty)
+        self.field = QLineEdit()
+        self.field.setObjectName("TagField")
+        self.field.setPlaceholderText("Add a tag…")
+        self.field.addAction(icons.icon("plus", theme.MUTED), QLineEdit.ActionPosition.LeadingPosition)
+        self.field.setToolTip("Type a tag and press Enter")
+        self.field.returnPressed.connect(self._add)
+        self.field.textEdited.connect(lambda _text: self.error.hide())
+        self._names = QStringListModel(self)
+        completer = QCompleter(self._names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.field.setCompleter(completer)
+        layout.addWidget(self.field)
+        self.error = QLabel("")
+        self.error.setObjectName("TagError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.clear()
+
+    def clear(self, message: str = "") -> None:
+        """No tags shown (another photo is on its way); `message` in their place."""
+        self._set_chips([])
+        self.empty.setText(message)
+        self.empty.setVisible(bool(message))
+        self.error.hide()
+
+    def set_tags(self, tags: list[PhotoTag]) -> None:
+        self._set_chips([t for t in tags if t.source != "rejected"])
+        self.empty.setText("No tags yet")
+        self.empty.setVisible(not self.chips)
+
+    def set_known_tags(self, names: list[str]) -> None:
+        """What the add field offers to complete."""
+        self._names.setStringList(names)
+
+    def set_writable(self, writable: bool) -> None:
+        self._writable = writable
+        self.field.setVisible(writable)
+        for chip in self.chips.values():
+            chip.remove.setVisible(writable)
+
+    def shown(self) -> list[str]:
+        return [name for name, chip in self.chips.items() if not chip.isHidden()]
+
+    def _set_chips(self, tags: list[PhotoTag]) -> None:
+        for chip in self.chips.values():
+            self._flow.removeWidget(chip)
+            chip.hide()  # deleted later: gone from sight now
+            chip.deleteLater()
+        self.chips = {}
+        for tag in tags:
+            chip = TagChip(tag, self._writable, self._chips_box)
+            chip.open_requested.connect(self.open_requested)
+            chip.remove_requested.connect(self._remove)
+            self._flow.addWidget(chip)
+            self.chips[tag.name] = chip
+        self._chips_box.setVisible(bool(tags))
+        self._flow.invalidate()
+        self._chips_box.updateGeometry()
+
+    def _remove(self, name: str) -> None:
+        chip = self.chips.get(name)
+        if chip is not None:
+            chip.hide()
+            self._flow.invalidate()
+        self.empty.setVisible(not self.shown())
+        self.remove_requested.emit(name)
+
+    def _add(self) -> None:
+        text = self.field.text()
+        if not text.strip():
+            return
+        try:
+            name = normalize_tag(text)
+        except QueryError as exc:
+            self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
+            self.error.show()
+            return
+        self.field.clear()
+        self.error.hide()
+        self.add_requested.emit(name)

@@ -1,0 +1,143 @@
+"""Dates in search queries: "kids at the lake last summer" is a search for "kids at the
+lake" among the photos of last summer. CLIP knows nothing of when a photo was taken, so the
+date words are taken out of the text and become a filter on the date taken (the file's date
+when a photo has no EXIF date).
+
+Understood, in any case: today, yesterday; this/last week, month, year; this/last
+spring, summer, autumn (fall), winter; in <month>, <month> <year>; <season> <year>;
+<year>, in <year>, from <year> to <year>, <year>-<year>, between <year> and <year>;
+N years ago. Seasons are the northern hemisphere's (summer is June to August; winter runs
+from December into the next year)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month of each
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10}
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in local time, and the words it was read from."""
+
+    start: datetime
+    end: datetime
+    words: str
+
+    def __and__(self, other: Period) -> Period:
+        return Period(max(self.start, other.start), min(self.end, other.end), f"{self.words}, {other.words}")
+
+    def describe(self) -> str:
+        last = self.end - timedelta(days=1)
+        if self.start >= self.end:
+            return "no dates at all"
+        if self.start.date() == last.date():
+            return f"{self.start:%b} {self.start.day}, {self.start.year}"
+        return f"{self.start:%b} {self.start.day}, {self.start.year} to {last:%b} {last.day}, {last.year}"
+
+
+def _day(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day)
+
+
+def _month(year: int, month: int, count: int = 1) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1)
+    index = year * 12 + month - 1 + count
+    return start, datetime(index // 12, index % 12 + 1, 1)
+
+
+def _year(year: int, last: int | None = None) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1), datetime((last or year) + 1, 1, 1)
+
+
+def _season(year: int, name: str) -> tuple[datetime, datetime]:
+    return _month(year, SEASONS[name], 3)
+
+
+def _latest_season(today: date, name: str, finished: bool) -> tuple[datetime, datetime]:
+    """The most recent `name` that has ended (finished) or begun (not finished)."""
+    for year in range(today.year, today.year - 3, -1):
+        start, end = _season(year, name)
+        if (end <= _day(today)) if finished else (start <= _day(today)):
+            return start, end
+    raise AssertionError("a season within three years always exists")
+
+
+_YEAR = r"(19\d\d|20\d\d)"
+_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+_SEASON = r"(spring|summer|autumn|fall|winter)"
+_LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in [
+        (rf"\b(?:from|between)\s+{_YEAR}\s+(?:to|and|until|till)\s+{_YEAR}\b", "years"),
+        (rf"\b{_LEAD}{_YEAR}\s*[-\u2013]\s*{_YEAR}\b", "years"),
+        (rf"\b{_LEAD}{_SEASON}\s+(?:of\s+)?{_YEAR}\b", "season_year"),
+        (rf"\b{_LEAD}(this|last)\s+{_SEASON}\b", "season_rel"),
+        (rf"\b{_LEAD}{_MONTH}\.?\s+(?:of\s+)?{_YEAR}\b", "month_year"),
+        (rf"\b(?:in|during)\s+{_MONTH}\b", "month"),
+        (rf"\b{_LEAD}(this|last)\s+(week|month|year)\b", "relative"),
+        (r"\b(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\s+ago\b", "years_ago"),
+        (r"\b(today|yesterday)\b", "day"),
+        (rf"\b{_LEAD}{_YEAR}\b", "year"),
+    ]
+]
+
+
+def _resolve(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, datetime]:
+    if kind == "years":
+        first, last = sorted((int(groups[0]), int(groups[1])))
+        return _year(first, last)
+    if kind == "season_year":
+        return _season(int(groups[1]), groups[0])
+    if kind == "season_rel":
+        return _latest_season(today, groups[1], finished=groups[0] == "last")
+    if kind == "month_year":
+        return _month(int(groups[1]), MONTHS[groups[0]])
+    if kind == "month":
+        month = MONTHS[groups[0]]
+        return _month(today.year if month <= today.month else today.year - 1, month)
+    if kind == "relative":
+        this, unit = groups[0] == "this", groups[1]
+        if unit == "year":
+            return _year(today.year if this else today.year - 1)
+        if unit == "month":
+            return _month(today.year, today.month) if this else _month(
+                today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+        monday = _day(today) - timedelta(days=today.weekday())
+        start = monday if this else monday - timedelta(days=7)
+        return start, start + timedelta(days=7)
+    if kind == "years_ago":
+        count = int(groups[0]) if groups[0].isdigit() else _NUMBERS[groups[0]]
+        return _year(today.year - count)
+    if kind == "day":
+        start = _day(today) - timedelta(days=groups[0] == "yesterday")
+        return start, start + timedelta(days=1)
+    return _year(int(groups[0]))
+
+
+def extract_period(text: str, today: date | None = None) -> tuple[str, Period | None]:
+    """Take the date words out of a text query: (what is left to search for, the period).
+    Several date phrases must all hold ("2021 last summer" finds nothing in 2026)."""
+    today = today or date.today()
+    rest, period = text, None
+    for pattern, kind in _PATTERNS:
+        while (match := pattern.search(rest)) is not None:
+            start, end = _resolve(kind, tuple(g.lower() for g in match.groups()), today)
+            found = Period(start, end, rest[match.start():match.end()].strip())
+            period = found if period is None else period & found
+            rest = rest[:match.start()] + " " + rest[match.end():]
+    return " ".join(rest.split()).strip(" ,"), period

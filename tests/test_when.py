@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from photoclip.when import extract_period
+
+TODAY = date(2026, 12, 1)  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    ("query", "rest", "start", "end"),
+    [
+        ("kids at the lake last summer", "kids at the lake", (2026, 6, 1), (2026, 9, 1)),
+        ("beach in the summer of 2021", "beach", (2021, 6, 1), (2021, 9, 1)),
+        ("snow last winter", "snow", (2025, 12, 1), (2026, 3, 1)),
+        ("snow this winter", "snow", (2026, 12, 1), (2027, 3, 1)),
+        ("leaves in autumn 2019", "leaves", (2019, 9, 1), (2019, 12, 1)),
+        ("Dog in May", "Dog", (2026, 5, 1), (2026, 6, 1)),
+        ("fireworks in january", "fireworks", (2026, 1, 1), (2026, 2, 1)),
+        ("trip to Paris, July 2018", "trip to Paris", (2018, 7, 1), (2018, 8, 1)),
+        ("in sept. 2017 hiking", "hiking", (2017, 9, 1), (2017, 10, 1)),
+        ("photos from 2019 to 2021", "photos", (2019, 1, 1), (2022, 1, 1)),
+        ("cake 2020-2019", "cake", (2019, 1, 1), (2021, 1, 1)),
+        ("party this year", "party", (2026, 1, 1), (2027, 1, 1)),
+        ("party last year", "party", (2025, 1, 1), (2026, 1, 1)),
+        ("sunset last month", "sunset", (2026, 11, 1), (2026, 12, 1)),
+        ("receipts this week", "receipts", (2026, 11, 30), (2026, 12, 7)),
+        ("receipts last week", "receipts", (2026, 11, 23), (2026, 11, 30)),
+        ("three years ago", "", (2023, 1, 1), (2024, 1, 1)),
+        ("birthday yesterday", "birthday", (2026, 11, 30), (2026, 12, 1)),
+        ("a 2019 car", "a car", (2019, 1, 1), (2020, 1, 1)),
+        ("LAST SUMMER", "", (2026, 6, 1), (2026, 9, 1)),
+    ],
+)
+def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, start, end) -> None:
+    left, period = extract_period(query, TODAY)
+    assert left == rest
+    assert period is not None and (period.start, period.end) == (datetime(*start), datetime(*end))
+
+
+@pytest.mark.parametrize("query", ["grandma", "may flowers", "a march of people", "1000 balloons", "room 2100"])
+def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
+    assert extract_period(query, TODAY) == (query, None)
+
+
+def test_last_summer_in_july_is_the_summer_before() -> None:
+    _, period = extract_period("last summer", date(2026, 7, 15))
+    assert (period.start, period.end) == (datetime(2025, 6, 1), datetime(2025, 9, 1))
+    _, period = extract_period("last month", date(2026, 1, 10))
+    assert (period.start, period.end) == (datetime(2025, 12, 1), datetime(2026, 1, 1))
+
+
+def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None:
+    _, period = extract_period("in 2021 in july", TODAY)
+    assert period.start >= period.end and period.describe() == "no dates at all"
+    _, period = extract_period("summer 2021", TODAY)
+    assert period.describe() == "Jun 1, 2021 to Aug 31, 2021" and period.words == "summer 2021"
+    assert extract_period("yesterday", TODAY)[1].describe() == "Nov 30, 2026"
