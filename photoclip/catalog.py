@@ -667,6 +667,18 @@ class Catalog:
         for row in self._conn.execute("SELECT photo_id, tag FROM tags WHERE source != 'rejected'"):
             yield PhotoId(row[0]), row[1]
 
+    def tags_of_present_photos(self, user_only: bool = False) -> dict[Path, list[str]]:
+        """Each tagged photo on a connected folder, with its tags (surest first)."""
+        rows = self._conn.execute(
+            "SELECT p.path, t.tag FROM tags t JOIN photos p ON p.id = t.photo_id JOIN roots r ON r.id = p.root_id"
+            " WHERE r.online = 1 AND t.source " + ("= 'user'" if user_only else "!= 'rejected'")
+            + " ORDER BY p.path, t.source = 'auto', t.score DESC, t.tag"
+        )
+        out: dict[Path, list[str]] = {}
+        for path, tag in rows:
+            out.setdefault(Path(path), []).append(tag)
+        return out
+
     def photo_folders(self) -> dict[PhotoId, str]:
         """Each indexed photo's folder (its album)."""
         rows = self._conn.execute("SELECT id, path FROM photos WHERE status = 'indexed'")

@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forget-tag", help="stop giving a tag you defined (photos you tagged by hand keep it)")
     p.add_argument("tag")
 
+    p = sub.add_parser("export-tags", help="write tags to XMP sidecars beside the photos (for digiKam, darktable, Lightroom)")
+    p.add_argument("folders", nargs="*", metavar="FOLDER", help="only photos under these folders (default: all)")
+    p.add_argument("--mine", action="store_true", help="only the tags you gave, not the automatic ones")
+
     p = sub.add_parser("albums", help="each folder of photos with the tags most of its photos share")
     p.add_argument("--min-photos", type=int, default=3, metavar="N", help="folders with at least N photos (default 3)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -485,6 +489,18 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_tags(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as library:
+        report = library.export_sidecars(args.folders, mine_only=args.mine)
+    for path, reason in report.failed:
+        print(f"photoclip: cannot write {path}: {reason}", file=sys.stderr)
+    if report.kept:
+        print(f"kept {len(report.kept)} sidecars another program wrote, e.g. {report.kept[0]}", file=sys.stderr)
+    print(f"{report.written} sidecars written, {report.updated} updated, {report.unchanged} already up to date",
+          file=sys.stderr)
+    return EXIT_ERROR if report.failed else 0
+
+
 def cmd_albums(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
         albums = library.albums(min_photos=args.min_photos)
@@ -511,6 +527,7 @@ COMMANDS = {
     "duplicates": cmd_duplicates, "not-duplicates": cmd_not_duplicates,
     "tags": cmd_tags, "tagged": cmd_tagged, "tag": cmd_tag, "untag": cmd_tag,
     "define-tag": cmd_define_tag, "forget-tag": cmd_define_tag, "albums": cmd_albums,
+    "export-tags": cmd_export_tags,
 }
 
 

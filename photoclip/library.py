@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, scan, tagging
+from photoclip import config, dedup, scan, sidecars, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
@@ -28,9 +28,10 @@ from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.search import QueryTerm, SearchHit, combine, parse_query, take_period
+from photoclip.sidecars import SidecarReport
 from photoclip.tagging import Album, LabelSpace, PhotoTag, Vocabulary
-from photoclip.when import Period
 from photoclip.vectors import VectorIndex, move_saved, saved_model_id
+from photoclip.when import Period
 
 if TYPE_CHECKING:
     from photoclip.download import DownloadProgress
@@ -660,6 +661,20 @@ class Library:
     def defined_tags(self) -> list[tuple[str, str]]:
         """(tag, prompt) of the tags the user defined."""
         return self.catalog.defined_tags()
+
+    def export_sidecars(self, folders: Iterable[Path | str] = (), mine_only: bool = False) -> SidecarReport:
+        """Write each tagged photo's tags to an XMP sidecar beside it (all photos, or those under
+        `folders`), for other photo programs; `mine_only`: only the tags the user gave."""
+        under = [Path(f).expanduser().resolve() for f in folders]
+        report = SidecarReport()
+        for path, tags in self.catalog.tags_of_present_photos(user_only=mine_only).items():
+            if under and not any(path.is_relative_to(folder) for folder in under):
+                continue
+            if path.exists():
+                sidecars.write_sidecar(path, tags, report)
+        log.info("sidecars: %d written, %d updated, %d unchanged, %d kept, %d failed", report.written,
+                 report.updated, report.unchanged, len(report.kept), len(report.failed))
+        return report
 
     def albums(self, min_photos: int = tagging.ALBUM_MIN_PHOTOS) -> list[Album]:
         """Each folder of photos with the tags most of its photos share."""

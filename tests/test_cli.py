@@ -206,3 +206,18 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     assert run("forget-tag", "round")[0] == 0 and "round" not in run("tags")[1]
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
     assert code == 1 and "cannot read the tag vocabulary" in err
+
+
+def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    photo = photo_folder.resolve() / "p0.jpg"
+    other = photo_folder.resolve() / "trip" / "p4.png"
+    run("tag", "picnic", str(photo))
+    run("tag", "trip", str(other))
+    before = photo.read_bytes()
+    code, _, err = run("export-tags", "--mine", str(photo_folder / "trip"))
+    assert code == 0 and "1 sidecars written" in err
+    assert (other.parent / "p4.png.xmp").exists() and not (photo.parent / "p0.jpg.xmp").exists()
+    code, _, err = run("export-tags", "--mine")
+    assert code == 0 and "1 sidecars written, 0 updated, 1 already up to date" in err
+    assert b"<rdf:li>picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before

@@ -1,0 +1,83 @@
+"""XMP sidecars: a photo's tags in a file beside it (`IMG_0042.jpg.xmp`), as keywords
+(dc:subject) that digiKam, darktable and Lightroom read, so tags made here are not locked
+in photoclip's catalog. The photo itself is never touched.
+
+A sidecar photoclip did not write is someone else's (a raw developer's edits, say) and is
+left alone; one it wrote before is brought up to date."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from photoclip import __version__
+from photoclip.fsutil import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".xmp"
+_TOOLKIT = "photoclip"
+_MARK = f'x:xmptk="{_TOOLKIT}'
+
+
+@dataclass
+class SidecarReport:
+    """What an export did: counts, and each file that could not be written with the reason."""
+
+    written: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: list[Path] = field(default_factory=list)  # sidecars another program wrote
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def sidecar_path(photo: Path) -> Path:
+    """`name.jpg.xmp`: the name digiKam and darktable look for first, and one that cannot clash
+    between `IMG_1.jpg` and `IMG_1.heic`."""
+    return photo.with_name(photo.name + SUFFIX)
+
+
+def xmp_document(tags: list[str]) -> bytes:
+    items = "".join(f"     <rdf:li>{escape(tag)}</rdf:li>\n" for tag in tags)
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        f'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="{_TOOLKIT} {__version__}">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        "   <dc:subject>\n"
+        "    <rdf:Bag>\n"
+        f"{items}"
+        "    </rdf:Bag>\n"
+        "   </dc:subject>\n"
+        "  </rdf:Description>\n"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>\n'
+    ).encode("utf-8")
+
+
+def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
+    """Write or refresh the sidecar of one photo; never replace another program's."""
+    path = sidecar_path(photo)
+    document = xmp_document(tags)
+    try:
+        try:
+            existing = path.read_bytes()
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and _MARK.encode() not in existing[:4096]:
+            report.kept.append(path)
+            return
+        if existing == document:
+            report.unchanged += 1
+            return
+        atomic_write_bytes(path, document)
+    except OSError as exc:
+        report.failed.append((path, exc.strerror or str(exc)))
+        return
+    if existing is None:
+        report.written += 1
+    else:
+        report.updated += 1

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from photoclip.sidecars import SidecarReport, sidecar_path, write_sidecar, xmp_document
+
+NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+def keywords(path: Path) -> list[str]:
+    root = ET.fromstring(path.read_bytes().split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
+    return [li.text for li in root.findall(".//dc:subject/rdf:Bag/rdf:li", NS)]
+
+
+def test_a_sidecar_holds_the_tags_as_keywords_other_programs_read(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_1.jpg"
+    photo.write_bytes(b"jpeg bytes")
+    report = SidecarReport()
+    write_sidecar(photo, ["lake house", "fish & chips", "<odd>"], report)
+    assert sidecar_path(photo) == tmp_path / "IMG_1.jpg.xmp" and report.written == 1
+    assert keywords(sidecar_path(photo)) == ["lake house", "fish & chips", "<odd>"]
+    assert photo.read_bytes() == b"jpeg bytes"
+
+
+def test_its_own_sidecar_is_brought_up_to_date_and_another_programs_is_kept(tmp_path: Path) -> None:
+    mine, theirs = tmp_path / "a.jpg", tmp_path / "b.jpg"
+    theirs_xmp = sidecar_path(theirs)
+    theirs_xmp.write_bytes(b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="darktable"><edits/></x:xmpmeta>')
+    report = SidecarReport()
+    write_sidecar(mine, ["dog"], report)
+    write_sidecar(mine, ["dog"], report)
+    write_sidecar(mine, ["dog", "beach"], report)
+    write_sidecar(theirs, ["dog"], report)
+    assert (report.written, report.unchanged, report.updated, report.kept) == (1, 1, 1, [theirs_xmp])
+    assert keywords(sidecar_path(mine)) == ["dog", "beach"] and b"darktable" in theirs_xmp.read_bytes()
+
+
+def test_a_sidecar_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:
+    sidecar_path(tmp_path / "a.jpg").mkdir()  # a folder where the sidecar would go
+    report = SidecarReport()
+    write_sidecar(tmp_path / "a.jpg", ["dog"], report)
+    write_sidecar(tmp_path / "b.jpg", ["dog"], report)
+    assert [path for path, _ in report.failed] == [tmp_path / "a.jpg.xmp"] and report.written == 1
+
+
+def test_the_document_is_an_xmp_packet() -> None:
+    document = xmp_document(["x"])
+    assert document.startswith(b'<?xpacket begin="\xef\xbb\xbf"') and document.rstrip().endswith(b'<?xpacket end="w"?>')
