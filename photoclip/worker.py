@@ -317,6 +317,7 @@ class Worker:
         self._observers: dict[RootId, tuple[Path, BaseObserver]] = {}
         self._next_poll = 0.0
         self._last_save = time.monotonic()
+        self._tagging_error: str | None = None
         self._chunk = 32
         self._stats = _RunStats()
         self._library_dir = str(library.directory.resolve())
@@ -637,14 +638,18 @@ class Worker:
         self._emit(TagsChanged())
 
     def _update_tags(self) -> None:
-        """Auto tags for what was indexed; a vocabulary the user broke is reported, once per run."""
+        """Auto tags for what was indexed; a vocabulary the user broke is reported once."""
         if self.library.read_only:
             return
         try:
             tagged = self.library.update_tags()
         except PhotoclipError as exc:
-            self._emit(WorkerError(f"photos were not tagged: {exc}"))
+            message = f"photos were not tagged: {exc}"
+            if message != self._tagging_error:
+                self._tagging_error = message
+                self._emit(WorkerError(message))
             return
+        self._tagging_error = None
         if tagged:
             self._emit(TagsChanged())
 
@@ -897,6 +902,7 @@ class Worker:
         with self._cv:
             self._plan_size = len(self._plan)
         if time.monotonic() - self._last_save > SAVE_EVERY_S:
+            self._update_tags()  # a long first run shows tags as it goes, not only at the end
             self._save_index()
         return True
 

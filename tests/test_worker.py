@@ -582,3 +582,30 @@ def test_photos_are_tagged_when_indexing_is_done_and_the_users_tags_go_through_t
     eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged after the user's tag")
     live.worker.define_tag("", "nothing")
     eventually(lambda: any("a tag needs a name" in e.message for e in live.of(WorkerError)), what="one-line error")
+
+
+def test_a_long_first_run_tags_photos_as_it_goes(start_live, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("photoclip.worker.SAVE_EVERY_S", 0.0)
+
+    def shapes(live: Live) -> None:
+        live.library.set_vocabulary(shapes_vocabulary(tmp_path / "shapes.txt"))
+
+    live = start_live(count=48, before_start=shapes)
+    events = list(live.events)
+    first_tags = next(i for i, e in enumerate(events) if isinstance(e, TagsChanged))
+    assert any(isinstance(e, IndexProgress) and e.done < e.total for e in events[first_tags:])
+
+
+def test_a_broken_vocabulary_is_reported_once_and_indexing_goes_on(start_live, tmp_path: Path) -> None:
+    vocabulary = shapes_vocabulary(tmp_path / "shapes.txt")
+
+    def break_it(live: Live) -> None:
+        live.library.set_vocabulary(vocabulary)
+        vocabulary.write_text("@prompt no placeholder\nstar\n")
+
+    live = start_live(count=2, before_start=break_it)
+    write_photo(live.photos / "late.jpg", seed=9)
+    eventually(lambda: live.photos / "late.jpg" in searchable(live.library), what="the late photo indexed")
+    assert live.worker.wait_idle(TIMEOUT)
+    errors = [e.message for e in live.of(WorkerError)]
+    assert len(errors) == 1 and "photos were not tagged" in errors[0] and "line 1" in errors[0]
