@@ -385,11 +385,12 @@ class Library:
         return report
 
     def update_tags_or_warn(self) -> None:
-        """Tagging after indexing: a broken vocabulary file is the user's to fix, and must not
-        undo the indexing that went well, so it is logged instead of raised."""
+        """Tagging after indexing, or before tags are listed: a broken vocabulary file or a model
+        that cannot load now must not undo the indexing that went well, nor hide the tags
+        already stored, so it is logged instead of raised."""
         try:
             self.update_tags()
-        except QueryError as exc:
+        except (QueryError, ModelError) as exc:
             log.warning("photos were not tagged: %s", exc)
 
     def pending(self) -> list[tuple[PhotoId, Path]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -221,3 +222,19 @@ def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) 
     code, _, err = run("export-tags", "--mine")
     assert code == 0 and "1 sidecars written, 0 updated, 1 already up to date" in err
     assert b"<rdf:li>picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before
+
+
+def test_tags_are_listed_even_when_the_model_cannot_load_to_update_them(run, photo_folder: Path, tmp_path: Path,
+                                                                         caplog) -> None:
+    from tests.helpers import other_tiny_weights
+
+    weights = other_tiny_weights(tmp_path / "mine.safetensors")
+    run("--model-file", str(weights), "index", str(photo_folder))
+    run("--model-file", str(weights), "tag", "picnic", str(photo_folder / "p0.jpg"))
+    run("--model-file", str(weights), "define-tag", "cabin")
+    weights.unlink()
+    caplog.set_level(logging.WARNING, logger="photoclip.library")
+    run("--model-file", str(weights), "define-tag", "lake")
+    code, out, _ = run("--model-file", str(weights), "tags")
+    assert code == 0 and "1\tpicnic" in out.splitlines()
+    assert any("photos were not tagged" in r.getMessage() for r in caplog.records)
