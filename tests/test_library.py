@@ -14,6 +14,7 @@ from photoclip.library import INDEX_DIR, Library
 from tests.helpers import (
     copies_folder,
     index_then_change_model,
+    other_tiny_weights,
     resized_copy,
     scene_folder,
     shapes_vocabulary,
@@ -656,3 +657,23 @@ def test_date_words_keep_only_the_photos_of_that_period(open_library, tmp_path: 
     assert [h.path for h in library.search("summer 2021", limit=100)] == sorted(
         (p for p, y in years.items() if y == 2021), key=lambda p: library.photo_at(p).taken_at, reverse=True)
     assert library.search("a red circle from 2000 to 2001") == []
+
+
+def test_tags_follow_the_model_search_uses_through_a_model_change(open_library, tmp_path: Path) -> None:
+    scene_folder(tmp_path / "photos", seed=0, red_circles=4, others=8)
+    vocabulary = shapes_vocabulary(tmp_path / "shapes.txt")
+    library = open_library(tmp_path / "lib")
+    library.set_vocabulary(vocabulary)
+    library.index([tmp_path / "photos"])
+    old = library.model_spec.model_id
+    library.add_tag([library.photos_by_date()[0]], "mine")
+    library.close()
+
+    weights = str(other_tiny_weights(tmp_path / "other.safetensors"))
+    library = open_library(tmp_path / "lib", model_file=weights)
+    assert library.update_tags() == 0 and library.catalog.meta("tagged_with").startswith(old + "|")
+    library.index()
+    assert library.status().searching_with is None
+    assert library.catalog.meta("tagged_with").startswith(library.model_spec.model_id + "|")
+    assert library.update_tags() == 0 and sum(n for _, n in library.tags()) > 12
+    assert library.tagged("mine") == [library.photos_by_date()[0]]
