@@ -118,3 +118,48 @@ def test_a_big_group_shows_a_dozen_and_trashes_the_rest_with_them(qtbot, make_wi
     assert row.more.isVisible() and row.more.text().startswith("and 4 more copies")
     assert len(window.duplicates.to_trash()) == 15
     assert original.resolve() not in {p.path for p in window.duplicates.to_trash()}
+
+
+def shown_paths(page) -> set[Path]:
+    return {tile.photo.path for row in page.rows for tile in row.tiles.values()}
+
+
+def test_a_copy_indexed_while_the_page_shows_joins_it_at_the_same_similarity(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    library, copies = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    page.level.setCurrentIndex(1)  # also near copies
+    qtbot.waitUntil(lambda: not page._loading and bool(page.rows), timeout=WAIT_MS)
+    before = shown_paths(page)
+    groups = len(page.rows)
+    third = sorted(p for p in (tmp_path / "photos").glob("scene_*.jpg") if p not in copies.values())[0]
+    copy = tmp_path / "photos" / "backup" / f"again {third.name}"
+    shutil.copy(third, copy)
+    window.worker.reindex()
+    qtbot.waitUntil(lambda: copy.resolve() in shown_paths(page), timeout=WAIT_MS)
+    assert len(page.rows) == groups + 1 and shown_paths(page) == before | {copy.resolve(), third.resolve()}
+    assert page.level.currentIndex() == 1 and page.similarity == 0.97
+    assert window.pages.currentWidget() is page and not page.reload_button.isVisible()
+
+
+def test_the_page_does_not_change_under_a_choice_being_made(qtbot, make_window, open_library, tmp_path) -> None:
+    library, copies = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    row = page.rows[0]
+    copy_in_row = next(pid for pid in row.tiles if pid not in row.kept)
+    qtbot.mouseClick(row.tiles[copy_in_row], Qt.MouseButton.LeftButton)  # keep this one too
+    third = sorted(p for p in (tmp_path / "photos").glob("scene_*.jpg") if p not in copies.values())[0]
+    copy = tmp_path / "photos" / "backup" / f"again {third.name}"
+    shutil.copy(third, copy)
+    window.worker.reindex()
+    qtbot.waitUntil(lambda: page.reload_button.isVisible(), timeout=WAIT_MS)
+    assert page.rows[0] is row and copy_in_row in row.kept  # the choice stays
+    assert copy.resolve() not in shown_paths(page)
+    page.reload_button.click()
+    qtbot.waitUntil(lambda: copy.resolve() in shown_paths(page), timeout=WAIT_MS)
+    assert not page.reload_button.isVisible()

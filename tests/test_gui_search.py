@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,28 @@ def test_an_empty_query_shows_the_library_by_date_and_esc_gets_there(qtbot, make
     assert window.search_field.text() == ""
     assert window.model.ids == library.photos_by_date(0, 100)
     assert window.title_label.text() == "All photos"
+
+
+def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_window, open_library, tmp_path) -> None:
+    folder = tmp_path / "photos"
+    scenes = red_circle_folder(folder)
+    in_2019 = sorted(path for path, scene in scenes.items() if scene.has("red", "circle"))[:3]
+    for path in in_2019:  # no EXIF date in these: the file's date is when they were taken
+        os.utime(path, (datetime(2019, 7, 1, 12).timestamp(),) * 2)
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+
+    qtbot.keyClicks(window.search_field, "a red circle in 2019")
+    wait_for_results(qtbot, window, "a red circle in 2019")
+    assert {library.photo(pid).path for pid in window.model.ids} == {p.resolve() for p in in_2019}
+    assert window.title_label.text() == "“a red circle in 2019”"
+    assert window.subtitle_label.text() == "Taken Jan 1, 2019 to Dec 31, 2019 (in 2019)  ·  3 photos, best match first"
+
+    window.search_field.setText("in 2019")  # nothing but dates: that year's photos, newest first
+    wait_for_results(qtbot, window, "in 2019")
+    assert window.subtitle_label.text() == "Taken Jan 1, 2019 to Dec 31, 2019 (in 2019)  ·  3 photos, newest first"
+
+    window.search_field.setText("a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    assert window.subtitle_label.text() == "20 photos, best match first"

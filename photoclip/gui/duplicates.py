@@ -5,14 +5,18 @@ Clicking a photo switches it between kept and trashed; one photo of a group alwa
 a group can never be emptied. "Not duplicates" keeps the whole group and remembers it. Groups
 are shown a page at a time (each photo is a small widget here, unlike the grid); the choice of
 how alike photos must be is the library's similarity, from copies only to burst shots.
+
+The groups are found again when photos were added or changed since (the window calls
+`reload_if_stale` when the worker goes idle), unless the user is mid-way: then a "Look
+again" button offers it instead of the page changing under their hands.
 """
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -180,6 +184,8 @@ class DuplicatesPage(QWidget):
         self._loading = False
         self._writable = True
         self._note = ""
+        self._stale = False  # photos were added or changed since the groups were found
+        self._touched = False  # the user changed a choice: the page is theirs until they look again
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -198,6 +204,11 @@ class DuplicatesPage(QWidget):
         titles.addWidget(title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
+        self.reload_button = QPushButton("Look again")
+        self.reload_button.setToolTip("Photos were added or changed since these groups were found")
+        self.reload_button.clicked.connect(self.refresh)
+        self.reload_button.hide()
+        top.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.level = QComboBox()
         for label, similarity in LEVELS:
             self.level.addItem(label, similarity)
@@ -239,8 +250,25 @@ class DuplicatesPage(QWidget):
         self._writable = writable
         self._update()
 
+    def mark_stale(self) -> None:
+        """Photos were added or changed: the groups shown may be missing some."""
+        self._stale = True
+
+    def reload_if_stale(self) -> bool:
+        """Find the groups again (same similarity) if photos changed since, unless the user is
+        mid-way (a choice changed, a dialog open): then offer "Look again". True if reloading."""
+        if not self._stale:
+            return False
+        if self._touched or QApplication.activeModalWidget() is not None:
+            self.reload_button.show()
+            return False
+        self.refresh()
+        return True
+
     def refresh(self) -> None:
         """Look for groups again (in the background); the newest answer wins."""
+        self._stale = self._touched = False
+        self.reload_button.hide()
         self._seq += 1
         seq, similarity = self._seq, self.similarity
         self._loading = True
@@ -295,7 +323,7 @@ class DuplicatesPage(QWidget):
         page, self._waiting = self._waiting[:PAGE], self._waiting[PAGE:]
         for group, photos in page:
             row = GroupRow(group, photos)
-            row.changed.connect(self._update)
+            row.changed.connect(self._choice_changed)
             row.not_duplicates.connect(self._keep_apart)
             self.list.insertWidget(self.list.indexOf(self.more), row)
             self.rows.append(row)
@@ -303,6 +331,10 @@ class DuplicatesPage(QWidget):
                 pixmap = self.loader.pixmap(pid)
                 if pixmap is not None:
                     tile.set_pixmap(pixmap)
+        self._update()
+
+    def _choice_changed(self) -> None:
+        self._touched = True
         self._update()
 
     def _keep_apart(self, ids: tuple[PhotoId, ...]) -> None:

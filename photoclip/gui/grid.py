@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -334,16 +335,20 @@ class CellPainter:
     """Paints one cell: a rounded square thumbnail, a placeholder, or a broken-file mark.
 
     Thumbnails arrive already rounded and at the cell's size, and placeholders are drawn
-    once per size, so a cell is one blit (plus an outline when selected or hovered)."""
+    once per size, so a cell is one blit (plus an outline when selected or hovered, and a
+    check mark on each photo of a selection of several)."""
 
     PAD = 4
     RADIUS = 6.0
+    BADGE = 22  # diameter of the check mark of a photo among several selected
 
     def __init__(self) -> None:
         self._placeholders: dict[tuple[int, bool, float], QPixmap] = {}
         self._selected_pen = QPen(QColor(theme.ACCENT), 3)
         self._hover_fill = QColor(255, 255, 255, 40)
         self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
+        self._badge_pen = QPen(QColor("#ffffff"), 2)
+        self._badge_fill = QColor(theme.ACCENT)
 
     @classmethod
     def square(cls, cell: QRect) -> QRect:
@@ -353,7 +358,7 @@ class CellPainter:
         return QRect(rect.x() + (rect.width() - side) // 2, rect.y() + (rect.height() - side) // 2, side, side)
 
     def paint(self, painter: QPainter, cell: QRect, pixmap: QPixmap | None, failed: bool,
-              selected: bool, hover: bool) -> None:
+              selected: bool, hover: bool, checked: bool = False) -> None:
         square = self.square(cell)
         if pixmap is not None and not pixmap.isNull():
             painter.drawPixmap(square, pixmap)
@@ -370,6 +375,13 @@ class CellPainter:
                 painter.fillPath(path, self._hover_fill)
                 painter.setPen(self._hover_pen)
                 painter.drawPath(path)
+        if checked:
+            badge = QRect(square.left() + 8, square.top() + 8, self.BADGE, self.BADGE)
+            painter.setPen(self._badge_pen)
+            painter.setBrush(self._badge_fill)
+            painter.drawEllipse(badge)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            icons.icon("check", "#ffffff").paint(painter, badge.adjusted(4, 4, -4, -4))
 
     def _placeholder(self, side: int, failed: bool, ratio: float) -> QPixmap:
         key = (side, failed, ratio)
@@ -420,7 +432,11 @@ class PhotoDelegate(QStyledItemDelegate):
 
 
 class PhotoGridView(QListView):
-    """Icon-mode list with cells that fill the width, Enter/Space to open, and an empty state."""
+    """Icon-mode list with cells that fill the width, Enter/Space to open, and an empty state.
+
+    Selection is extended, as in a file manager: click selects one photo, Ctrl-click adds or
+    takes one, Shift-click (or Shift+arrows) a run, Ctrl+A all that are loaded. A right click
+    asks for the context menu (`customContextMenuRequested`); the window builds it."""
 
     open_requested = Signal(QModelIndex)
     viewport_moved = Signal()
@@ -439,7 +455,8 @@ class PhotoGridView(QListView):
         self.setBatchSize(500)
         self.setSpacing(0)
         self.setWrapping(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # a steady width: no relayout jitter
@@ -472,8 +489,32 @@ class PhotoGridView(QListView):
         index = self.currentIndex()
         return PhotoId(index.data(PhotoIdRole)) if index.isValid() else None
 
+    def selected_photo_ids(self) -> list[PhotoId]:
+        """The selected photos in grid order (read from the selection's ranges: selecting
+        100,000 photos makes no index per photo)."""
+        selection, model = self.selectionModel(), self.model()
+        if selection is None or model is None:
+            return []
+        rows = sorted({row for span in selection.selection() for row in range(span.top(), span.bottom() + 1)})
+        return [PhotoId(model.index(row, 0).data(PhotoIdRole)) for row in rows]
+
+    def selected_count(self) -> int:
+        selection = self.selectionModel()
+        if selection is None:
+            return 0
+        return len({row for span in selection.selection() for row in range(span.top(), span.bottom() + 1)})
+
+    def select_only_current(self) -> None:
+        """Let go of a multiple selection, keeping the photo with the focus selected."""
+        index = self.currentIndex()
+        if index.isValid():
+            self.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            self.clearSelection()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or (event.key() == Qt.Key.Key_Space and plain):
             index = self.currentIndex()
             if not index.isValid() and self.model() is not None and self.model().rowCount() > 0:
                 index = self.model().index(0, 0)
@@ -546,7 +587,9 @@ class PhotoGridView(QListView):
         first = max(0, (area.top() + top) // grid.height()) * columns
         last = min(count - 1, ((area.bottom() + top) // grid.height() + 1) * columns - 1)
         selection = self.selectionModel()
-        selected = {index.row() for index in selection.selectedIndexes()} if selection is not None else set()
+        root = self.rootIndex()
+        spans = selection.selection() if selection is not None else []
+        several = len(spans) > 1 or (len(spans) == 1 and spans[0].height() > 1)
         cell = getattr(model, "cell", None)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -560,7 +603,8 @@ class PhotoGridView(QListView):
             else:
                 index = model.index(row, 0)
                 pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(FailureRole) is not None
-            self._cells.paint(painter, rect, pixmap, failed, row in selected, row == self._hover_row)
+            selected = selection is not None and selection.isRowSelected(row, root)
+            self._cells.paint(painter, rect, pixmap, failed, selected, row == self._hover_row, selected and several)
         painter.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -32,8 +33,8 @@ from PySide6.QtWidgets import (
 from photoclip import config, humanize
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
-from photoclip.errors import PhotoclipError
-from photoclip.gui import gctune, icons
+from photoclip.errors import PhotoclipError, QueryError
+from photoclip.gui import desktop, gctune, icons
 from photoclip.gui.banner import Banner
 from photoclip.gui.bridge import WorkerBridge
 from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
@@ -44,12 +45,15 @@ from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
 from photoclip.gui.sidebar import Sidebar
 from photoclip.gui.statusbar import FailuresDialog, IndexStatus, plural
+from photoclip.gui.tags import ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
 from photoclip.search import SearchHit
+from photoclip.tagging import normalize_tag
+from photoclip.when import Period
 from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
 
 log = logging.getLogger(__name__)
@@ -61,15 +65,32 @@ REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this of
 THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
 
 
+def period_line(period: Period) -> str:
+    """What a search kept to, for its header: "Taken Jun 1, 2026 to Aug 31, 2026 (last summer)"."""
+    if period.start >= period.end:
+        return "No date is both " + " and ".join(f"“{words}”" for words in period.words.split(", "))
+    return f"Taken {period.describe()} ({period.words})"
+
+
+def only_dates(text: str, period: Period) -> bool:
+    """Whether a query was nothing but its date words ("last summer"): it lists that period
+    newest first rather than ranking by likeness."""
+    rest = text.lower()
+    for words in period.words.lower().split(", "):
+        rest = rest.replace(words, " ")
+    return not rest.strip(" ,")
+
+
 @dataclass(frozen=True)
 class View:
     """What the grid shows: the library, one folder, one tag's photos, a search (within a tag
-    when `tag` is set), or photos like one photo."""
+    when `tag` is set; kept to `period` when its words had dates), or photos like one photo."""
 
     kind: str  # "library" | "folder" | "tag" | "search" | "similar" | "duplicates"
     root: Root | None = None
     text: str = ""
     tag: str | None = None
+    period: Period | None = None
 
     @property
     def browsing(self) -> bool:
@@ -101,6 +122,8 @@ class MainWindow(QMainWindow):
         self._browse_view = View("library")
         self._search_seq = 0
         self._pending_seq = -1  # the search or similar query still running, if any
+        self._known_tags: list[str] = []
+        self._trash_from_duplicates = False
         self._closing = False
         self._clearing_search = False
 
@@ -216,6 +239,10 @@ class MainWindow(QMainWindow):
         self.grid = PhotoGridView()
         self.grid.setModel(self.model)
         self.grid.open_requested.connect(self.open_preview)
+        self.grid.customContextMenuRequested.connect(self._grid_context_menu)
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.grid, context=Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(lambda: self.trash_ids(self.grid.selected_photo_ids()))
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_header())
         self.grid.viewport_moved.connect(self.loader.drop_queued)
         self.grid.thumbnail_side_changed.connect(self.loader.set_side)
         self.loader.set_side(CellPainter.square(QRect(QPoint(), self.grid.gridSize())).width())
@@ -330,6 +357,7 @@ class MainWindow(QMainWindow):
         """Show the library, a folder, a tag, or (through search/similar) results in the grid."""
         self.view = view
         if view.browsing:
+            self.grid.clearSelection()  # what was selected elsewhere is not acted on here
             self._browse_view = view
             self._search_seq += 1  # a search still running is no longer wanted
             self._clear_search_field()
@@ -364,6 +392,8 @@ class MainWindow(QMainWindow):
         """Esc backs out one step: preview -> grid, search or similar -> the library."""
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
+        elif self.grid.hasFocus() and self.grid.selected_count() > 1:
+            self.grid.select_only_current()
         elif self.search_field.text():
             self.search_field.clear()
         elif not self.view.browsing:
@@ -412,7 +442,10 @@ class MainWindow(QMainWindow):
         elif view.kind == "search":
             title = f"“{view.text}”"
             among = f" tagged “{view.tag}”" if view.tag else ""
-            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, best match first"
+            order = "newest first" if view.period and only_dates(view.text, view.period) else "best match first"
+            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
+            if view.period is not None:
+                subtitle = f"{period_line(view.period)}  ·  {subtitle}"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
@@ -420,6 +453,9 @@ class MainWindow(QMainWindow):
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("similar", "", "")
         if self.model.is_loading and rows == 0 and view.browsing:
             empty = ("library", "", "")
+        selected = self.grid.selected_count()
+        if selected > 1:
+            subtitle = f"{subtitle}  ·  {selected:,} selected"
         self.title_label.setText(title)
         self.subtitle_label.setText(subtitle)
         self.grid.set_empty_state(*empty)
@@ -468,10 +504,15 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() in (self.welcome, self.duplicates):
             self.pages.setCurrentIndex(1)
         self._update_header()
-        if tag is None:
-            self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT), "search")
-        else:
-            self._query(lambda lib: lib.search(text, limit=SEARCH_LIMIT, tag=tag), "search")
+
+        def search(lib: Library) -> tuple[list[SearchHit], Period | None]:
+            if tag is None:
+                hits = lib.search(text, limit=SEARCH_LIMIT)
+            else:
+                hits = lib.search(text, limit=SEARCH_LIMIT, tag=tag)
+            return hits, lib.period_of(text)
+
+        self._query(search, "search")
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""
@@ -489,19 +530,23 @@ class MainWindow(QMainWindow):
             self.close_preview()
         self.pages.setCurrentIndex(1)
         self._update_header()
-        self._query(lambda lib: lib.similar(target, limit=SEARCH_LIMIT), "similar")
+        self._query(lambda lib: (lib.similar(target, limit=SEARCH_LIMIT), None), "similar")
 
-    def _query(self, call: Callable[[Library], list[SearchHit]], what: str) -> None:
-        """Run a search off the GUI thread; only the newest one may fill the grid."""
+    def _query(self, call: Callable[[Library], tuple[list[SearchHit], Period | None]], what: str) -> None:
+        """Run a search off the GUI thread (with the dates its words kept to); only the newest
+        one may fill the grid."""
         self._search_seq += 1
         seq = self._pending_seq = self._search_seq
         self.ops.query(call, lambda hits: self._results(seq, hits),
                        lambda exc: self._results_failed(seq, exc, what), parent=self)
 
-    def _results(self, seq: int, hits: list[SearchHit]) -> None:
+    def _results(self, seq: int, found: tuple[list[SearchHit], Period | None]) -> None:
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile
+        hits, period = found
         self._pending_seq = -1
+        if period is not None:
+            self.view = dataclasses.replace(self.view, period=period)
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:
@@ -509,6 +554,7 @@ class MainWindow(QMainWindow):
                                           "Search looks at photos once they are indexed; add a folder to begin.")
             else:
                 self.grid.set_empty_state("search", "No photos found", "Try describing it with other words.")
+        self.grid.clearSelection()  # what was selected elsewhere is not acted on here
         self.model.show_hits(hits)
         self.grid.scrollToTop()
         self._update_header()
@@ -604,27 +650,32 @@ class MainWindow(QMainWindow):
                 self.report_error(exc)
 
     def _show_root_in_file_manager(self, root: Root) -> None:
-        from photoclip.gui import desktop
-
         desktop.show_in_folder(root.path)
 
     # ------------------------------------------------------------------ duplicates
 
-    def trash_photos(self, photos: list[Photo]) -> None:
-        """Ask once, then let the worker move `photos` to the system trash."""
+    def trash_photos(self, photos: list[Photo], duplicates: bool = True) -> None:
+        """Ask once, then let the worker move `photos` to the system trash (the duplicates
+        page's unkept copies, or photos selected in the grid)."""
         if self.worker is None or not photos:
             return
         size = humanize.file_size(sum(p.size for p in photos))
+        kept = "; the copy kept of each stays where it is" if duplicates else ""
         answer = QMessageBox.question(
             self, "Move to trash",
             f"Move {plural(len(photos), 'photo')} ({size}) to the trash?\n\nThey go to the system trash, "
-            "where you can restore them; the copy kept of each stays where it is.",
+            f"where you can restore them{kept}.",
             QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Ok:
+        if answer == QMessageBox.StandardButton.Ok and self.worker is not None:
+            self._trash_from_duplicates = duplicates
             self.worker.trash(p.id for p in photos)
 
     def _trashed(self, result: TrashResult) -> None:
-        self.duplicates.trash_done(result)
+        if self._trash_from_duplicates:
+            self.duplicates.trash_done(result)
+        elif result.trashed:
+            self.statusBar().showMessage(f"Moved {plural(len(result.trashed), 'photo')} "
+                                         f"({humanize.file_size(result.freed_bytes)}) to the trash.", 8000)
         if result.failed:
             path, reason = result.failed[0]
             more = f" (and {plural(len(result.failed) - 1, 'other photo')})" if len(result.failed) > 1 else ""
@@ -641,7 +692,8 @@ class MainWindow(QMainWindow):
         """Re-read the library's tags and counts in the background (sidebar, completion)."""
         def arrived(tags: list[tuple[str, int]]) -> None:
             self.sidebar.set_tags(tags)
-            self.preview.set_known_tags([name for name, _count in tags])
+            self._known_tags = [name for name, _count in tags]
+            self.preview.set_known_tags(self._known_tags)
 
         self.ops.query(lambda lib: lib.tags(), arrived, parent=self)
 
@@ -657,6 +709,80 @@ class MainWindow(QMainWindow):
             self.report_error("This library is open read-only; tags cannot be changed now.")
         elif ids:
             (self.worker.add_tag if add else self.worker.remove_tag)(ids, tag)
+
+    # ------------------------------------------------------------------ the selected photos
+
+    def selection_menu(self) -> QMenu | None:
+        """What can be done with the photos selected in the grid (its context menu); None when
+        none is. Changes are left out of reach (disabled) when the library is read-only."""
+        ids = self.grid.selected_photo_ids()
+        if not ids:
+            return None
+        writable, one, tag = self.worker is not None, len(ids) == 1, self.view.tag
+        menu = QMenu(self)
+        menu.setObjectName("PhotoMenu")
+
+        def add(name: str, text: str, slot: Callable[[], None], enabled: bool, icon: str | None = None) -> QAction:
+            action = menu.addAction(icons.icon(icon) if icon else QIcon(), text)
+            action.setObjectName(name)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+            return action
+
+        add("add_tag", "Add tag…", lambda: self.ask_tag_for(ids), writable, "tag")
+        if tag is not None:
+            add("remove_tag", f"Remove tag “{tag}”", lambda: self._untag_shown(ids, tag), writable, "minus")
+        menu.addSeparator()
+        add("find_similar", "Find similar", lambda: self.find_similar(ids[0]), one, "similar")
+        add("show_in_folder", "Show in folder", lambda: self.show_photo_in_folder(ids[0]), one, "folder-open")
+        menu.addSeparator()
+        trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable)
+        trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # what the grid's Delete key does
+        trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        return menu
+
+    def _grid_context_menu(self, pos: QPoint) -> None:
+        menu = self.selection_menu()
+        if menu is not None:
+            menu.exec(self.grid.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def ask_tag_for(self, ids: list[PhotoId]) -> None:
+        """Ask for a tag and give it to these photos; a name the engine refuses is said in the
+        error strip."""
+        text = ask_tag_name(self, len(ids), self._known_tags)
+        if text is None:
+            return
+        try:
+            tag = normalize_tag(text)
+        except QueryError as exc:
+            self.report_error(exc)
+            return
+        self.add_tag(ids, tag)
+
+    def _untag_shown(self, ids: list[PhotoId], tag: str) -> None:
+        """Take `tag` off photos of its page, or of a search among its photos: they leave the
+        grid at once (the tag page also re-reads itself when the worker has written)."""
+        self.remove_tag(ids, tag)
+        if self.worker is not None and self.view.kind == "search" and self.view.tag == tag:
+            self.model.remove_ids(ids)
+
+    def trash_ids(self, ids: list[PhotoId]) -> None:
+        """Move these photos to the trash after the usual question (their sizes read first)."""
+        if self.worker is None or not ids:
+            return
+
+        def arrived(photos: dict[PhotoId, Photo]) -> None:
+            self.trash_photos([photos[pid] for pid in ids if pid in photos], duplicates=False)
+
+        self.ops.query(lambda lib: lib.photos(ids), arrived, parent=self)
+
+    def show_photo_in_folder(self, photo_id: PhotoId) -> None:
+        def arrived(photo: Photo | None) -> None:
+            if photo is not None:
+                desktop.show_in_folder(photo.path)
+
+        self.ops.query(lambda lib: lib.photo(photo_id), arrived, parent=self)
 
     def _on_tags_changed(self) -> None:
         self.refresh_tags()
@@ -711,6 +837,8 @@ class MainWindow(QMainWindow):
         if event.updated:
             self.loader.refresh(event.updated)
             self.model.photos_updated(event.updated)
+        if event.added or event.updated:
+            self.duplicates.mark_stale()
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -732,6 +860,8 @@ class MainWindow(QMainWindow):
             self.index_status.set_idle(None)
         self._refresh_after_changes()
         self.refresh_tags()
+        if self.pages.currentWidget() is self.duplicates:
+            self.duplicates.reload_if_stale()
 
     def _refresh_after_changes(self) -> None:
         self._refresh_timer.stop()

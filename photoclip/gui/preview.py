@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize, imaging
 from photoclip.catalog import Photo
-from photoclip.gui import desktop, icons, theme
+from photoclip.gui import desktop, icons
 from photoclip.gui.grid import format_date
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel

@@ -1,4 +1,5 @@
-"""A photo's tags as small chips that wrap, each with a remove control, and a field to add one.
+"""A photo's tags as small chips that wrap, each with a remove control, and a field to add one;
+and the question "which tag?" for several photos at once (the grid's "Add tag…").
 
 The chips say what the user asked (show a tag, take it off, add one); the window has the
 worker do it and the panel re-reads the tags when the worker says they changed. A removed
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from photoclip.errors import QueryError
 from photoclip.gui import icons, theme
+from photoclip.gui.statusbar import plural
 from photoclip.tagging import PhotoTag, normalize_tag
 
 
@@ -231,3 +234,26 @@ class TagPanel(QWidget):
         self.field.clear()
         self.error.hide()
         self.add_requested.emit(name)
+
+
+def ask_tag_name(parent: QWidget, count: int, known: list[str]) -> str | None:
+    """Ask which tag to give `count` photos, completing the library's tags as they are typed.
+    Returns the text as typed (the caller checks it) or None when the user cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("AddTagDialog")
+    dialog.setWindowTitle("Add tag")
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setLabelText(f"Tag {plural(count, 'photo')} with:")
+    dialog.setOkButtonText("Add tag")
+    field = dialog.findChild(QLineEdit)
+    if field is not None:
+        field.setPlaceholderText("e.g. lake house")
+        completer = QCompleter(known, dialog)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        field.setCompleter(completer)
+    dialog.resize(360, dialog.sizeHint().height())
+    accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
+    text = dialog.textValue()
+    dialog.deleteLater()
+    return text if accepted else None

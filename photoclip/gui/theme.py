@@ -26,6 +26,12 @@ OFFLINE = "#9aa1ad"
 STYLE_SHEET = f"""
 QMainWindow, QDialog {{ background: {WINDOW}; }}
 QToolTip {{ background: {TEXT}; color: white; border: none; padding: 5px 8px; border-radius: 4px; }}
+QMenu {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; padding: 5px; }}
+QMenu::item {{ padding: 6px 22px 6px 10px; border-radius: 5px; color: {TEXT}; }}
+QMenu::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; }}
+QMenu::item:disabled {{ color: {FAINT}; }}
+QMenu::icon {{ padding-left: 8px; }}
+QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 6px; }}
 
 #Sidebar {{ background: {SIDEBAR}; border: none; border-right: 1px solid {BORDER}; }}
 #SidebarTree {{ background: transparent; border: none; outline: 0; font-size: 10pt; }}
