@@ -125,7 +125,7 @@ def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
     """The user's vocabulary file, or the one photoclip ships."""
     path = Path(path).expanduser() if path else resources_dir() / "vocabularies" / DEFAULT_VOCABULARY
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad starts UTF-8 files with a BOM
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise QueryError(f"cannot read the tag vocabulary {path}: {reason}; "

@@ -142,3 +142,9 @@ def test_an_album_tag_is_one_a_third_of_its_photos_share() -> None:
     assert album.folder == Path("/p/lake") and album.photos == 6
     assert album.tags == (("lake", 0.667), ("boat", 0.333))
     assert [a.folder for a in album_tags(folders, tags, min_photos=2)] == [Path("/p/lake"), Path("/p/two")]
+
+
+def test_a_vocabulary_saved_by_notepad_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_bytes("\ufeffbeach = a beach\r\ncabin = our cabin\r\n".encode("utf-8"))
+    assert load_vocabulary(path).names() == ["beach", "cabin"]
