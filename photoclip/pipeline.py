@@ -26,6 +26,7 @@ from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
 from photoclip.imaging import DEFAULT_CONTENT_HASH, decode_photo, prepare_for_model, save_thumbnail
+from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def decode_for_model(
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
     meta = PhotoMetadata(
         hash=photo.content_hash, width=photo.width, height=photo.height,
-        taken_at=photo.taken_at, format=photo.format,
+        taken_at=photo.taken_at or date_in_name(path.name), format=photo.format,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

@@ -141,3 +141,27 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
             period = found if period is None else period & found
             rest = rest[:match.start()] + " " + rest[match.end():]
     return " ".join(rest.split()).strip(" ,"), period
+
+
+_NAME_DATE = re.compile(
+    r"(?<!\d)(19[7-9]\d|20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])"
+    r"(?:[-_ T.]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d))?(?!\d)"
+)
+
+
+def date_in_name(name: str, today: date | None = None) -> str | None:
+    """The date a phone or app wrote into a file's name ("IMG_20230514_123456.jpg",
+    "PXL_20230514_...", "Screenshot_2023-05-14-12-34-56.png", "IMG-20230514-WA0003.jpg",
+    "2023-05-14 12.34.56.jpg"), as ISO 8601: the best guess of when a photo without EXIF was
+    taken, since a copied file's own date is the day it was copied."""
+    match = _NAME_DATE.search(name)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    try:
+        found = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    if found.date() > (today or date.today()) + timedelta(days=1):
+        return None
+    return found.isoformat(timespec="seconds")

@@ -677,3 +677,20 @@ def test_tags_follow_the_model_search_uses_through_a_model_change(open_library, 
     assert library.catalog.meta("tagged_with").startswith(library.model_spec.model_id + "|")
     assert library.update_tags() == 0 and sum(n for _, n in library.tags()) > 12
     assert library.tagged("mine") == [library.photos_by_date()[0]]
+
+
+def test_a_photo_without_exif_date_is_dated_by_its_file_name(open_library, tmp_path: Path) -> None:
+    from PIL import Image
+
+    named = write_photo(tmp_path / "photos" / "IMG-20190512-WA0003.jpg", seed=1)
+    exif_wins = write_photo(tmp_path / "photos" / "IMG_20190512_101010.jpg", seed=2)
+    with Image.open(exif_wins) as im:
+        im.load()
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = "2021:03:04 05:06:07"
+        im.save(exif_wins, exif=exif.tobytes())
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    assert library.photo_at(named.resolve()).taken_at == "2019-05-12T00:00:00"
+    assert library.photo_at(exif_wins.resolve()).taken_at == "2021-03-04T05:06:07"
+    assert [h.path for h in library.search("in 2019")] == [named.resolve()]

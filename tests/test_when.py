@@ -58,3 +58,25 @@ def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None
     _, period = extract_period("summer 2021", TODAY)
     assert period.describe() == "Jun 1, 2021 to Aug 31, 2021" and period.words == "summer 2021"
     assert extract_period("yesterday", TODAY)[1].describe() == "Nov 30, 2026"
+
+
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [
+        ("IMG_20230514_123456.jpg", "2023-05-14T12:34:56"),
+        ("PXL_20230514_123456789.jpg", "2023-05-14T00:00:00"),
+        ("Screenshot_2023-05-14-12-34-56.png", "2023-05-14T12:34:56"),
+        ("IMG-20230514-WA0003.jpg", "2023-05-14T00:00:00"),
+        ("2023-05-14 12.34.56.jpg", "2023-05-14T12:34:56"),
+        ("signal-2021-12-31-235959.jpg", "2021-12-31T23:59:59"),
+        ("IMG_1234.jpg", None),
+        ("DSC_20231345.jpg", None),
+        ("scan_20230230.png", None),
+        ("future_20990101.jpg", None),
+        ("order 120230514.jpg", None),
+    ],
+)
+def test_the_date_a_phone_wrote_into_a_file_name(name: str, taken: str | None) -> None:
+    from photoclip.when import date_in_name
+
+    assert date_in_name(name, TODAY) == taken
