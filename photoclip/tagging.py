@@ -33,6 +33,7 @@ ALBUM_MIN_PHOTOS = 3
 ALBUM_SHARE = 1 / 3  # an album tag is carried by at least this share of the album's photos
 ALBUM_TAGS = 5
 MAX_TAG_LENGTH = 60
+MAX_LABELS = 2000  # embedding a vocabulary's prompts costs about 25 ms each on a CPU, once per model
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ def parse_vocabulary(text: str, source: str = "vocabulary") -> Vocabulary:
         labels[tag] = Label(tag, own or tuple(t.format(tag) for t in templates))
     if not labels:
         raise QueryError(f"{source} holds no tags; write one tag per line")
+    if len(labels) > MAX_LABELS:
+        raise QueryError(f"{source} holds {len(labels)} tags, more than the {MAX_LABELS} photoclip can use; "
+                         "keep the ones you want to see")
     return Vocabulary(tuple(labels.values()), tuple(none_prompts), source)
 
 

@@ -52,6 +52,7 @@ def test_a_vocabulary_file_has_templates_own_prompts_and_none_prompts() -> None:
         ("@prompt a {}\n\nlake =  ", "line 3: nothing after '=' for lake"),
         ("@prompt a {}\n" + "x" * 61, "line 2: a tag name can be at most 60"),
         ("# only a comment\n", "holds no tags"),
+        ("@prompt a {}\n" + "\n".join(f"tag {i}" for i in range(2001)), "holds 2001 tags, more than the 2000"),
     ],
 )
 def test_a_mistake_in_a_vocabulary_names_its_line(text: str, says: str) -> None:
