@@ -648,7 +648,7 @@ class Library:
         by `prompt` (default "a photo of <tag>.")."""
         self._require_writable()
         name = tagging.normalize_tag(tag)
-        text = " ".join((prompt or f"a photo of {name}.").split())
+        text = " ".join((prompt or tagging.default_prompt(name)).split())
         self.catalog.define_tag(name, text)
         return name
 

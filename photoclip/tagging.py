@@ -79,6 +79,11 @@ def normalize_tag(name: str) -> str:
     return tag
 
 
+def default_prompt(tag: str) -> str:
+    """How a tag the user defines without describing it is described to the model."""
+    return f"a photo of {tag}."
+
+
 def parse_vocabulary(text: str, source: str = "vocabulary") -> Vocabulary:
     """Read the vocabulary format (see resources/vocabularies/everyday.txt). A mistake is
     reported with its line, since a user may write one of these by hand."""

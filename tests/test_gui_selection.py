@@ -255,7 +255,7 @@ def test_move_to_trash_asks_then_sends_the_selected_files_to_the_trash(
         [info] = [i for i in TRASH_INFO.glob("*.trashinfo") if f"Path={quote(str(path))}\n" in i.read_text()]
         assert (TRASH_FILES / info.stem).read_bytes() == contents[path]
     assert library.photos(chosen) == {}
-    assert window.statusBar().currentMessage().startswith("Moved 2 photos")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Moved 2 photos"), timeout=WAIT_MS)
     assert all(library.photo(pid).path.exists() for pid in ids if pid not in chosen)
 
 

@@ -1,6 +1,8 @@
 """Tags in the app, on a real library, worker and tiny CLIP, offscreen: the sidebar lists them
 with counts, a tag's photos fill the grid (and search stays among them), and the preview
-shows a photo's tags, takes one off, and adds one."""
+shows a photo's tags, takes one off, and adds one. The user's own tags: "New tag…" defines one
+that auto-tagging gives to photos looking like a sentence, the sidebar marks it and can stop
+it; the settings dialog chooses the vocabulary file (a broken one is refused there)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QDialog, QToolButton
 
+from photoclip import config
+from photoclip.gui import icons, settings_dialog, theme
 from photoclip.gui.main_window import SEARCH_LIMIT
-from photoclip.gui.sidebar import CountRole
+from photoclip.gui.sidebar import CountRole, PromptRole
+from photoclip.gui.tags import NewTagDialog
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
 from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
-from tests.helpers import scene_folder
+from tests.helpers import scene_folder, shapes_vocabulary
 
 SHAPES = ("circle", "star", "square", "triangle", "heart", "cross", "crescent")
 VOCABULARY = "@prompt a {}\n@none a shape\n" + "\n".join(SHAPES) + "\n"
@@ -216,6 +221,201 @@ def test_a_read_only_window_shows_tags_but_cannot_change_them(qtbot, make_window
         qtbot.waitUntil(lambda: chips.shown() == shown_tags(library, photo), timeout=WAIT_MS)
         assert not chips.field.isVisibleTo(window.preview)
         assert not any(chip.remove.isVisibleTo(window.preview) for chip in chips.chips.values())
+    finally:
+        window.shutdown()
+        reader.close()
+
+
+# ---------------------------------------------------------------- the user's own tags, the vocabulary
+
+
+def heartless_library(open_library, tmp_path: Path) -> tuple[Library, dict]:
+    """48 scenes indexed and tagged with the tiny model's shapes except hearts. Returns (library, scenes)."""
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=40)
+    library = open_library()
+    library.set_vocabulary(shapes_vocabulary(tmp_path / "no-hearts.txt", without=("heart",)))
+    library.index([tmp_path / "photos"])
+    assert "heart" not in dict(library.tags()) and len(library.tags()) >= 3
+    return library, scenes
+
+
+def menu_action(window, tag: str, name: str) -> QAction | None:
+    menu = window.sidebar.menu_for(window.sidebar.tag_item(tag))
+    return menu.findChild(QAction, name)
+
+
+def tag_icon_key(window, tag: str) -> int:
+    return window.sidebar.tag_item(tag).icon(0).cacheKey()
+
+
+def test_new_tag_asks_a_name_and_a_look_and_the_tag_goes_to_photos_that_look_like_it(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    library, scenes = heartless_library(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: sidebar_tags(window) == library.tags(), timeout=WAIT_MS)
+    assert window.sidebar.new_tag_button.isVisible() and window.sidebar.new_tag_button.isEnabled()
+    qtbot.mouseClick(window.sidebar.new_tag_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(NewTagDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.prompt.placeholderText() == "a wooden cabin by a lake"
+
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # no name
+    assert dialog.isVisible() and dialog.error.isVisibleTo(dialog) and "needs a name" in dialog.error.text()
+    qtbot.keyClicks(dialog.name, "x" * 61)
+    assert not dialog.error.isVisibleTo(dialog)  # typing puts the complaint away
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "at most 60 characters" in dialog.error.text()
+    assert library.defined_tags() == []
+
+    dialog.name.clear()
+    qtbot.keyClicks(dialog.name, "  Heart ")
+    assert dialog.hint.text() == "Left empty, photoclip looks for “a photo of heart.”"
+    qtbot.keyClicks(dialog.prompt, "a heart")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: window.worker.wait_idle(0.01) and library.tagged("heart")  # tagging done
+                    and count_of(window, "heart") == len(library.tagged("heart")), timeout=WAIT_MS)
+    assert library.defined_tags() == [("heart", "a heart")]
+    hearts = library.tagged("heart")
+    right = sum(scenes[library.photo(p).path].has(shape="heart") for p in hearts)
+    base_rate = sum(s.has(shape="heart") for s in scenes.values()) / len(scenes)
+    assert len(hearts) >= 3 and right / len(hearts) >= max(0.6, 3 * base_rate), (right, len(hearts), base_rate)
+    item = window.sidebar.tag_item("heart")
+    assert item.data(0, PromptRole) == "a heart"
+    assert item.toolTip(0).startswith("Your tag: given to photos that look like ‘a heart’")
+    assert tag_icon_key(window, "heart") == icons.icon("tag", theme.ACCENT).cacheKey()
+    other = next(name for name, _ in library.tags() if name != "heart")
+    assert tag_icon_key(window, other) != tag_icon_key(window, "heart")
+    assert window.sidebar.tag_item(other).data(0, PromptRole) is None
+    assert "tagged “heart”" in window.statusBar().currentMessage()
+
+
+def test_stopping_a_defined_tag_from_its_menu_leaves_only_the_photos_tagged_by_hand(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    library, _ = heartless_library(open_library, tmp_path)
+    library.define_tag("heart", "a heart")
+    library.update_tags()
+    mine = next(pid for pid in library.photos_by_date() if pid not in library.tagged("heart"))
+    library.add_tag([mine], "heart")
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.sidebar.defined_prompt("heart") == "a heart", timeout=WAIT_MS)
+    assert count_of(window, "heart") == len(library.tagged("heart")) > 1
+    other = next(name for name, _ in library.tags() if name != "heart")
+    assert menu_action(window, other, "forget_tag") is None  # only the user's own tags can be stopped
+    assert menu_action(window, other, "new_tag").isEnabled()
+
+    stop = menu_action(window, "heart", "forget_tag")
+    assert stop.text() == "Stop giving this tag automatically" and stop.isEnabled()
+    stop.trigger()
+    qtbot.waitUntil(lambda: library.defined_tags() == [], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: count_of(window, "heart") == 1, timeout=WAIT_MS)
+    assert library.tagged("heart") == [mine]
+    assert window.sidebar.defined_prompt("heart") is None and menu_action(window, "heart", "forget_tag") is None
+    assert tag_icon_key(window, "heart") == tag_icon_key(window, other)
+
+
+def choose_in_settings(monkeypatch, window, act) -> None:
+    """Open the settings dialog, let `act(dialog)` use it and say how it closed."""
+    monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", act)
+    window.open_settings()
+
+
+def test_a_vocabulary_file_chosen_in_settings_retags_the_library_and_the_sidebar_follows(
+    qtbot, make_window, open_library, monkeypatch, tmp_path
+) -> None:
+    library = shapes_library(open_library, tmp_path)
+    assert "heart" in dict(library.tags())
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: sidebar_tags(window) == library.tags(), timeout=WAIT_MS)
+    fewer = shapes_vocabulary(tmp_path / "fewer.txt", without=("heart",))
+    monkeypatch.setattr(settings_dialog, "pick_vocabulary_file", lambda *args: str(fewer))
+
+    def choose_file(dialog: settings_dialog.SettingsDialog) -> int:
+        assert dialog.vocabulary_label.text() == "Vocabulary: shapes.txt"
+        qtbot.mouseClick(dialog.choose_vocabulary, Qt.MouseButton.LeftButton)
+        assert dialog.vocabulary_label.text() == "Vocabulary: fewer.txt"
+        assert not dialog.vocabulary_error.isVisibleTo(dialog)
+        return QDialog.DialogCode.Accepted
+
+    choose_in_settings(monkeypatch, window, choose_file)
+    assert window.library is not library  # reopened with the new settings, like a model change
+    assert window.library.settings.vocabulary == str(fewer.resolve())
+    assert config.load_settings(library.directory).vocabulary == str(fewer.resolve())
+    qtbot.waitUntil(lambda: sidebar_tags(window) and "heart" not in dict(sidebar_tags(window)), timeout=60_000)
+    qtbot.waitUntil(lambda: sidebar_tags(window) == window.library.tags(), timeout=WAIT_MS)
+    assert set(dict(sidebar_tags(window))) <= set(SHAPES) - {"heart"}
+    shapes_tags = set(dict(sidebar_tags(window)))
+
+    def use_photoclips(dialog: settings_dialog.SettingsDialog) -> int:
+        assert dialog.default_vocabulary.isEnabled()
+        qtbot.mouseClick(dialog.default_vocabulary, Qt.MouseButton.LeftButton)
+        assert dialog.vocabulary_label.text() == "Vocabulary: photoclip's everyday labels"
+        assert not dialog.default_vocabulary.isEnabled()  # it is photoclip's already
+        return QDialog.DialogCode.Accepted
+
+    choose_in_settings(monkeypatch, window, use_photoclips)
+    assert window.library.settings.vocabulary is None and config.load_settings(library.directory).vocabulary is None
+    qtbot.waitUntil(lambda: set(dict(sidebar_tags(window))) != shapes_tags, timeout=60_000)
+    qtbot.waitUntil(lambda: sidebar_tags(window) == window.library.tags(), timeout=WAIT_MS)
+
+
+def test_a_broken_vocabulary_file_is_refused_in_settings_with_its_reason_and_nothing_changes(
+    qtbot, make_window, open_library, monkeypatch, tmp_path
+) -> None:
+    library = shapes_library(open_library, tmp_path)
+    before = config.load_settings(library.directory)
+    window = make_window(library)
+    broken = tmp_path / "broken.txt"
+    broken.write_text("@prompt no placeholder\nstar\n", encoding="utf-8")
+    monkeypatch.setattr(settings_dialog, "pick_vocabulary_file", lambda *args: str(broken))
+    seen: list[str] = []
+
+    def choose_broken(dialog: settings_dialog.SettingsDialog) -> int:
+        assert not dialog.vocabulary_error.isVisibleTo(dialog)
+        qtbot.mouseClick(dialog.choose_vocabulary, Qt.MouseButton.LeftButton)
+        seen.append(dialog.vocabulary_error.text())
+        assert dialog.vocabulary_error.isVisibleTo(dialog)
+        assert dialog.vocabulary_label.text() == "Vocabulary: shapes.txt"
+        assert dialog.settings() == before
+        return QDialog.DialogCode.Accepted
+
+    choose_in_settings(monkeypatch, window, choose_broken)
+    assert seen == ["broken.txt, line 1: a @prompt needs one {} where the tag goes, e.g. \"a photo of {}.\""]
+    assert window.library is library  # nothing changed, nothing reopened
+    assert config.load_settings(library.directory) == before and library.settings.vocabulary == before.vocabulary
+
+    (tmp_path / "shapes.txt").write_text("star = \n", encoding="utf-8")  # the file in use, broken since
+    dialog = settings_dialog.SettingsDialog(config.load_settings(library.directory), window)
+    assert dialog.vocabulary_error.isVisibleTo(dialog) and "shapes.txt, line 1" in dialog.vocabulary_error.text()
+    dialog.deleteLater()
+
+
+def test_a_read_only_window_cannot_define_or_stop_tags_nor_change_the_vocabulary(
+    qtbot, make_window, open_library, monkeypatch, tmp_path
+) -> None:
+    library = shapes_library(open_library, tmp_path)
+    library.define_tag("heart", "a heart")
+    library.update_tags()
+    reader = Library.open(tmp_path / "library", model="photoclip-tiny", read_only=True)
+    try:
+        window = make_window(reader, worker=True)
+        qtbot.waitUntil(lambda: window.sidebar.defined_prompt("heart") == "a heart", timeout=WAIT_MS)
+        assert not window.sidebar.new_tag_button.isEnabled()
+        assert not menu_action(window, "heart", "forget_tag").isEnabled()
+        assert not menu_action(window, "heart", "new_tag").isEnabled()
+        window.new_tag()
+        assert window.findChild(NewTagDialog) is None and "read-only" in window.error_banner.text.text()
+        states: list[tuple[bool, bool]] = []
+
+        def look(dialog: settings_dialog.SettingsDialog) -> int:
+            states.append((dialog.choose_vocabulary.isEnabled(), dialog.default_vocabulary.isEnabled()))
+            return QDialog.DialogCode.Rejected
+
+        choose_in_settings(monkeypatch, window, look)
+        assert states == [(False, False)]
+        assert library.defined_tags() == [("heart", "a heart")]
     finally:
         window.shutdown()
         reader.close()

@@ -45,7 +45,7 @@ from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
 from photoclip.gui.sidebar import Sidebar
 from photoclip.gui.statusbar import FailuresDialog, IndexStatus, plural
-from photoclip.gui.tags import ask_tag_name
+from photoclip.gui.tags import NewTagDialog, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
 from photoclip.ids import PhotoId
@@ -91,6 +91,7 @@ class View:
     text: str = ""
     tag: str | None = None
     period: Period | None = None
+    similar_to: PhotoId | Path | None = None
 
     @property
     def browsing(self) -> bool:
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self._pending_seq = -1  # the search or similar query still running, if any
         self._known_tags: list[str] = []
+        self._defined_tags: dict[str, str] = {}  # the user's own tags: name -> what they look like
+        self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
         self._trash_from_duplicates = False
         self._closing = False
         self._clearing_search = False
@@ -152,6 +155,8 @@ class MainWindow(QMainWindow):
         self.sidebar.remove_folder_requested.connect(self.remove_folder)
         self.sidebar.show_folder_requested.connect(self._show_root_in_file_manager)
         self.sidebar.settings_requested.connect(self.open_settings)
+        self.sidebar.new_tag_requested.connect(self.new_tag)
+        self.sidebar.forget_tag_requested.connect(self.forget_tag)
         outer.addWidget(self.sidebar)
 
         column = QVBoxLayout()
@@ -521,16 +526,23 @@ class MainWindow(QMainWindow):
             row = self.model.row_of(target)
             path = self.model.index(row, 0).data(PathRole) if row is not None else None
             photo = self.preview.photo if self.preview.photo_id == target else None
-            label = (photo.path.name if photo else None) or (path.name if path else f"photo {int(target)}")
+            label = (photo.path.name if photo else None) or (path.name if path else None)
+        if label is None:  # its row is not loaded yet: name it when the catalog answers
+            self.ops.query(lambda lib: lib.photo(target), lambda photo: self._name_similar(target, photo), parent=self)
         self._clear_search_field()
         self._search_timer.stop()
-        self.view = View("similar", text=label)
+        self.view = View("similar", text=label or "this photo", similar_to=target)
         self.sidebar.clear_selection()
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
         self.pages.setCurrentIndex(1)
         self._update_header()
         self._query(lambda lib: (lib.similar(target, limit=SEARCH_LIMIT), None), "similar")
+
+    def _name_similar(self, target: PhotoId | Path, photo: Photo | None) -> None:
+        if photo is not None and self.view.kind == "similar" and self.view.similar_to == target:
+            self.view = dataclasses.replace(self.view, text=photo.path.name)
+            self._update_header()
 
     def _query(self, call: Callable[[Library], tuple[list[SearchHit], Period | None]], what: str) -> None:
         """Run a search off the GUI thread (with the dates its words kept to); only the newest
@@ -689,13 +701,52 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ tags
 
     def refresh_tags(self) -> None:
-        """Re-read the library's tags and counts in the background (sidebar, completion)."""
-        def arrived(tags: list[tuple[str, int]]) -> None:
-            self.sidebar.set_tags(tags)
-            self._known_tags = [name for name, _count in tags]
+        """Re-read the library's tags and counts, and which tags are the user's own, in the
+        background (sidebar, completion)."""
+        def arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]]]) -> None:
+            tags, defined = result
+            self._defined_tags = dict(defined)
+            self.sidebar.set_tags(tags, self._defined_tags)
+            counts = dict(tags)
+            self._known_tags = [name for name, _count in tags] + [n for n in self._defined_tags if n not in counts]
             self.preview.set_known_tags(self._known_tags)
+            if self._defining is not None and self._defining in counts:
+                name, self._defining = self._defining, None
+                item = self.sidebar.tag_item(name)
+                if item is not None:
+                    self.sidebar.tree.scrollToItem(item)
+                self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{name}”.", 8000)
 
-        self.ops.query(lambda lib: lib.tags(), arrived, parent=self)
+        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags()), arrived, parent=self)
+
+    def new_tag(self) -> None:
+        """Ask for a tag of the user's own and what it looks like; the worker then gives it to
+        the photos that match (TagsChanged refreshes the sidebar)."""
+        if self.worker is None:
+            self.report_error("This library is open read-only; tags cannot be defined now.")
+            return
+        dialog = NewTagDialog(self._defined_tags, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.chosen.connect(self.define_tag)
+        dialog.open()
+
+    def define_tag(self, tag: str, prompt: str = "") -> None:
+        """Have auto-tagging give `tag` to photos that look like `prompt` ("" = its default)."""
+        if self.worker is None:
+            self.report_error("This library is open read-only; tags cannot be defined now.")
+            return
+        self._defining = tag
+        self.worker.define_tag(tag, prompt or None)
+        self.statusBar().showMessage(f"Looking for photos to tag “{tag}”…", 8000)
+
+    def forget_tag(self, tag: str) -> None:
+        """Stop giving a tag of the user's own automatically (photos they tagged by hand keep it)."""
+        if self.worker is None:
+            self.report_error("This library is open read-only; tags cannot be changed now.")
+            return
+        self.worker.forget_tag(tag)
+        self.statusBar().showMessage(f"“{tag}” is no longer given automatically; "
+                                     "photos you tagged yourself keep it.", 8000)
 
     def add_tag(self, ids: list[PhotoId], tag: str) -> None:
         """Tag these photos by hand (the worker writes; TagsChanged then refreshes what shows)."""
@@ -953,14 +1004,14 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         current = config.load_settings(self.library.directory)
-        dialog = SettingsDialog(current, self)
+        dialog = SettingsDialog(current, self, writable=not self.library.read_only)
         if dialog.exec():
             chosen = dialog.settings()
             if chosen != current:
                 self._reopen(chosen)
 
     def _set_writable(self, writable: bool) -> None:
-        self.sidebar.add_button.setEnabled(writable)
+        self.sidebar.set_writable(writable)
         self.welcome.add_button.setEnabled(writable)
         self.duplicates.set_writable(writable)
         self.preview.set_writable(writable)

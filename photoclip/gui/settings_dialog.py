@@ -1,7 +1,8 @@
-"""The settings dialog: model, device, CPU threads, folders to leave out.
+"""The settings dialog: model, device, CPU threads, folders to leave out, the tag vocabulary.
 
 It edits a `config.Settings` value and gives a new one back; the window saves it and
-reopens the library so the engine picks it up.
+reopens the library so the engine picks it up. A vocabulary file is read when chosen: a
+file the engine would refuse is said in the dialog (its one-line reason) and not taken.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import config
+from photoclip import config, tagging
+from photoclip.errors import QueryError
 
 MODEL_FILE_FILTER = "Model weights (*.safetensors *.bin *.pt *.pth);;All files (*)"
+VOCABULARY_FILE_FILTER = "Tag vocabularies (*.txt);;All files (*)"
 DEVICES = (("auto", "Automatic (GPU when there is one)"), ("cpu", "Processor (CPU)"),
            ("cuda", "NVIDIA GPU (CUDA)"), ("mps", "Apple GPU (Metal)"))
 
@@ -38,12 +41,34 @@ def pick_model_file(parent: QWidget | None, start: str = "") -> str | None:
     return path or None
 
 
+def pick_vocabulary_file(parent: QWidget | None, start: str = "") -> str | None:
+    """Ask for a tag vocabulary file; None when the user cancels."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Choose a tag vocabulary", start or str(Path.home()),
+                                          VOCABULARY_FILE_FILTER)
+    return path or None
+
+
+def vocabulary_problem(path: str | None) -> str | None:
+    """Why the engine would refuse this vocabulary file (one line, the file named by its name
+    rather than its whole path); None when it reads well or is photoclip's own."""
+    if path is None:
+        return None
+    try:
+        tagging.load_vocabulary(path)
+    except QueryError as exc:
+        name = Path(path).name
+        text = str(exc).replace(str(Path(path).expanduser()), name)
+        return text if text.startswith(name) else text[:1].upper() + text[1:]
+    return None
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: config.Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: config.Settings, parent: QWidget | None = None, writable: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
         self._original = settings
+        self._vocabulary = settings.vocabulary
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(14)
@@ -92,10 +117,11 @@ class SettingsDialog(QDialog):
         self.excluded.setPlaceholderText("One pattern per line, e.g.\n*/Screenshots/*\n*.tmp")
         self.excluded.setFixedHeight(96)
         form.addRow("Leave out", self.excluded)
+        form.addRow("Tags", self._build_vocabulary_row(writable))
         layout.addLayout(form)
 
-        note = QLabel("Changing the model indexes the library again in the background; "
-                      "search keeps working meanwhile.")
+        note = QLabel("Changing the model indexes the library again in the background, and another "
+                      "vocabulary tags it again; search keeps working meanwhile.")
         note.setObjectName("Muted")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -115,9 +141,65 @@ class SettingsDialog(QDialog):
             device=str(self.device.currentData()),
             cpu_threads=self.threads.value(),
             exclude_patterns=patterns,
+            vocabulary=self._vocabulary,
         )
 
     def _browse(self) -> None:
         path = pick_model_file(self, self.model_file.text())
         if path:
             self.model_file.setText(path)
+
+    # the tag vocabulary
+
+    def _build_vocabulary_row(self, writable: bool) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.vocabulary_label = QLabel()
+        self.vocabulary_label.setObjectName("VocabularyLabel")
+        self.choose_vocabulary = QPushButton("Choose file…")
+        self.choose_vocabulary.setToolTip("A text file of your own with the tags photoclip gives, one per line "
+                                          "(the format of photoclip's everyday.txt)")
+        self.choose_vocabulary.clicked.connect(self._choose_vocabulary)
+        self.default_vocabulary = QPushButton("Use photoclip's")
+        self.default_vocabulary.setToolTip("Tag with the everyday labels photoclip comes with")
+        self.default_vocabulary.clicked.connect(lambda: self._set_vocabulary(None))
+        row.addWidget(self.choose_vocabulary)
+        row.addWidget(self.default_vocabulary)
+        row.addStretch(1)
+        column.addWidget(self.vocabulary_label)
+        column.addLayout(row)
+        self.vocabulary_error = QLabel("")
+        self.vocabulary_error.setObjectName("TagError")
+        self.vocabulary_error.setWordWrap(True)
+        column.addWidget(self.vocabulary_error)
+        self._writable = writable
+        self._show_vocabulary(vocabulary_problem(self._vocabulary))  # a file since broken says so
+        return box
+
+    def _choose_vocabulary(self) -> None:
+        path = pick_vocabulary_file(self, self._vocabulary or "")
+        if not path:
+            return
+        problem = vocabulary_problem(path)
+        if problem is not None:
+            self._show_vocabulary(problem)  # the choice stays as it was
+            return
+        self._set_vocabulary(str(Path(path).expanduser().resolve()))
+
+    def _set_vocabulary(self, path: str | None) -> None:
+        self._vocabulary = path
+        self._show_vocabulary(None)
+
+    def _show_vocabulary(self, problem: str | None) -> None:
+        path = self._vocabulary
+        name = Path(path).name if path else "photoclip's everyday labels"
+        self.vocabulary_label.setText(f"Vocabulary: {name}")
+        self.vocabulary_label.setToolTip(path or "The labels photoclip comes with")
+        self.vocabulary_error.setText(problem or "")
+        self.vocabulary_error.setVisible(bool(problem))
+        self.choose_vocabulary.setEnabled(self._writable)
+        self.default_vocabulary.setEnabled(self._writable and path is not None)

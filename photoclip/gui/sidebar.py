@@ -1,10 +1,13 @@
 """The sidebar: the whole library and its duplicates, the watched folders (offline ones greyed
 with their own icon), and the library's tags with how many photos carry each, most common first.
+Tags the user defined (auto-tagging gives them to photos that look like a sentence of theirs)
+have an accent-coloured icon and say so; the Tags header's "+" defines a new one.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,6 +41,11 @@ RootIdRole = Qt.ItemDataRole.UserRole + 3
 OnlineRole = Qt.ItemDataRole.UserRole + 4
 TagRole = Qt.ItemDataRole.UserRole + 5
 CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
+PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
+
+
+def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
+    return f"Your tag: given to photos that look like ‘{prompt}’\n{plural(count, 'photo')} tagged “{name}”"
 
 
 class _Tree(QTreeWidget):
@@ -94,11 +103,14 @@ class Sidebar(QFrame):
     remove_folder_requested = Signal(object)  # Root
     show_folder_requested = Signal(object)  # Root (open in the file manager)
     settings_requested = Signal()
+    new_tag_requested = Signal()
+    forget_tag_requested = Signal(str)  # stop giving this defined tag automatically
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown_roots: tuple[Root, ...] | None = None
-        self._shown_tags: tuple[tuple[str, int], ...] | None = None
+        self._shown_tags: tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]] | None = None
+        self._writable = True
         self.setObjectName("Sidebar")
         self.setFixedWidth(236)
         layout = QVBoxLayout(self)
@@ -142,6 +154,10 @@ class Sidebar(QFrame):
         self._no_tags.setFlags(Qt.ItemFlag.NoItemFlags)
         self._no_tags.setToolTip(0, "photoclip tags each photo it indexes with what it sees in it; "
                                     "you can also tag a photo yourself in its preview")
+        self.new_tag_button = self._section_button(self._tags_item, "plus", "New tag… — a tag of your own, "
+                                                   "given to the photos that look like what you describe")
+        self.new_tag_button.setObjectName("NewTagButton")
+        self.new_tag_button.clicked.connect(self.new_tag_requested)
         self.tree.expandAll()
         self.tree.setCurrentItem(self.all_photos)
 
@@ -186,13 +202,18 @@ class Sidebar(QFrame):
         if current is not None and reselect is None:
             self.library_selected.emit()
 
-    def set_tags(self, tags: list[tuple[str, int]] | tuple[tuple[str, int], ...]) -> None:
-        """Show these (tag, count) entries in this order; a selected tag stays selected while it
-        is still there (when it is gone the selection goes, but the window keeps its view)."""
+    def set_tags(self, tags: list[tuple[str, int]] | tuple[tuple[str, int], ...],
+                 defined: dict[str, str] | None = None) -> None:
+        """Show these (tag, count) entries in this order, then any tag of `defined` (the user's
+        own: name -> what it looks like) no photo carries yet; a selected tag stays selected
+        while it is still there (when it is gone the selection goes, but the window keeps its view)."""
         tags = tuple((str(name), int(count)) for name, count in tags)
-        if tags == self._shown_tags:
+        defined = dict(defined or {})
+        listed = {name for name, _count in tags}
+        tags += tuple((name, 0) for name in sorted(defined) if name not in listed)
+        if (tags, tuple(sorted(defined.items()))) == self._shown_tags:
             return
-        self._shown_tags = tags
+        self._shown_tags = (tags, tuple(sorted(defined.items())))
         current = self.current_tag()
         self.tree.blockSignals(True)
         try:
@@ -204,6 +225,10 @@ class Sidebar(QFrame):
                 item.setData(0, TagRole, name)
                 item.setData(0, CountRole, count)
                 item.setToolTip(0, f"{plural(count, 'photo')} tagged “{name}”")
+                if name in defined:
+                    item.setData(0, PromptRole, defined[name])
+                    item.setIcon(0, icons.icon("tag", theme.ACCENT))
+                    item.setToolTip(0, defined_tag_tooltip(defined[name], count, name))
                 if name == current:
                     self.tree.setCurrentItem(item)
             if current is not None and self.current_tag() != current:
@@ -218,6 +243,17 @@ class Sidebar(QFrame):
 
     def tag_item(self, tag: str) -> QTreeWidgetItem | None:
         return next((item for item in self.tag_items() if item.data(0, TagRole) == tag), None)
+
+    def defined_prompt(self, tag: str) -> str | None:
+        """What a tag the user defined looks like; None for other tags (and unlisted ones)."""
+        item = self.tag_item(tag)
+        return None if item is None else item.data(0, PromptRole)
+
+    def set_writable(self, writable: bool) -> None:
+        """Read-only: nothing that changes the library (folders, the user's tags) can be asked for."""
+        self._writable = writable
+        self.add_button.setEnabled(writable)
+        self.new_tag_button.setEnabled(writable)
 
     def current_tag(self) -> str | None:
         item = self.tree.currentItem()
@@ -272,6 +308,25 @@ class Sidebar(QFrame):
         item.setData(0, KindRole, "section")
         return item
 
+    def _section_button(self, section: QTreeWidgetItem, icon_name: str, tip: str) -> QToolButton:
+        """A small button at the right end of a section's header (its title stays painted beneath)."""
+        holder = QWidget()
+        holder.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, True)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 2, 0)
+        row.addStretch(1)
+        button = QToolButton()
+        button.setIcon(icons.icon(icon_name, theme.MUTED))
+        button.setStyleSheet("padding: 0px;")  # the header's row is only as tall as its text
+        button.setIconSize(QSize(16, 16))
+        button.setFixedSize(22, 18)
+        button.setToolTip(tip)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.tree.setItemWidget(section, 0, holder)
+        return button
+
     def _entry(self, parent: QTreeWidgetItem, text: str, icon_name: str, kind: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
         item.setIcon(0, icons.icon(icon_name))
@@ -318,19 +373,39 @@ class Sidebar(QFrame):
             self.remove_folder_requested.emit(root)
 
     def _context_menu(self, pos: QPoint) -> None:
-        item = self.tree.itemAt(pos)
-        menu = QMenu(self)
-        if item is not None and item.data(0, KindRole) == "folder":
-            root = self._root_of(item)
-            show = QAction(icons.icon("folder-open"), "Show in file manager", menu)
-            show.setEnabled(root.online)
-            show.triggered.connect(lambda: self.show_folder_requested.emit(root))
-            remove = QAction(icons.icon("minus"), "Remove from library…", menu)
-            remove.triggered.connect(lambda: self.remove_folder_requested.emit(root))
-            menu.addAction(show)
-            menu.addAction(remove)
-            menu.addSeparator()
-        add = QAction(icons.icon("folder-add"), "Add folder…", menu)
-        add.triggered.connect(self.add_folder_requested)
-        menu.addAction(add)
+        menu = self.menu_for(self.tree.itemAt(pos))
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def menu_for(self, item: QTreeWidgetItem | None) -> QMenu:
+        """The right-click menu of an entry (or of the empty space under them): a folder's
+        actions and "Add folder…"; in the Tags section, "New tag…" and, on a tag the user
+        defined, "Stop giving this tag automatically". Changes are disabled when read-only."""
+        menu = QMenu(self)
+
+        def add(name: str, icon_name: str, text: str, slot: Callable[[], object], enabled: bool = True) -> QAction:
+            action = QAction(icons.icon(icon_name), text, menu)
+            action.setObjectName(name)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            return action
+
+        kind = item.data(0, KindRole) if item is not None else None
+        if item is not None and (item is self._tags_item or item.parent() is self._tags_item):
+            if kind == "tag" and item.data(0, PromptRole) is not None:
+                tag = str(item.data(0, TagRole))
+                add("forget_tag", "minus", "Stop giving this tag automatically",
+                    lambda: self.forget_tag_requested.emit(tag), self._writable)
+                menu.addSeparator()
+            add("new_tag", "plus", "New tag…", lambda: self.new_tag_requested.emit(), self._writable)
+            return menu
+        if kind == "folder":
+            root = self._root_of(item)
+            add("show_folder", "folder-open", "Show in file manager",
+                lambda: self.show_folder_requested.emit(root), root.online)
+            add("remove_folder", "minus", "Remove from library…",
+                lambda: self.remove_folder_requested.emit(root), self._writable)
+            menu.addSeparator()
+        add("add_folder", "folder-add", "Add folder…", lambda: self.add_folder_requested.emit(), self._writable)
+        return menu

@@ -1,5 +1,6 @@
 """A photo's tags as small chips that wrap, each with a remove control, and a field to add one;
-and the question "which tag?" for several photos at once (the grid's "Add tag…").
+the question "which tag?" for several photos at once (the grid's "Add tag…"); and "New tag",
+a tag of the user's own that auto-tagging gives to photos looking like a sentence of theirs.
 
 The chips say what the user asked (show a tag, take it off, add one); the window has the
 worker do it and the panel re-reads the tags when the worker says they changed. A removed
@@ -11,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCompleter,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -27,7 +30,7 @@ from PySide6.QtWidgets import (
 from photoclip.errors import QueryError
 from photoclip.gui import icons, theme
 from photoclip.gui.statusbar import plural
-from photoclip.tagging import PhotoTag, normalize_tag
+from photoclip.tagging import PhotoTag, default_prompt, normalize_tag
 
 
 class FlowLayout(QLayout):
@@ -257,3 +260,83 @@ def ask_tag_name(parent: QWidget, count: int, known: list[str]) -> str | None:
     text = dialog.textValue()
     dialog.deleteLater()
     return text if accepted else None
+
+
+class NewTagDialog(QDialog):
+    """Asks for a tag of the user's own: its name and what it looks like (the sentence photos
+    are matched against; empty = the engine's default). A name the engine refuses is said
+    under the field and the dialog stays open; OK emits `chosen` with the name as the engine
+    will store it and the sentence ("" for the default)."""
+
+    chosen = Signal(str, str)
+
+    def __init__(self, defined: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._defined = dict(defined)
+        self.setObjectName("NewTagDialog")
+        self.setWindowTitle("New tag")
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(6)
+        intro = QLabel("photoclip gives this tag to the photos that look like what you describe: "
+                       "those in the library now, and new ones as they are indexed.")
+        intro.setObjectName("Muted")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+
+        layout.addWidget(QLabel("Name"))
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. cabin")
+        self.name.textEdited.connect(self._name_edited)
+        layout.addWidget(self.name)
+        self.error = QLabel("")
+        self.error.setObjectName("TagError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        layout.addSpacing(6)
+
+        layout.addWidget(QLabel("What does it look like?"))
+        self.prompt = QLineEdit()
+        self.prompt.setPlaceholderText("a wooden cabin by a lake")
+        self.prompt.setToolTip("A short sentence describing the photos, as you would search for them")
+        layout.addWidget(self.prompt)
+        self.hint = QLabel("")
+        self.hint.setObjectName("Muted")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        layout.addSpacing(10)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Create tag")
+        self.ok_button.setProperty("primary", True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._name_edited("")
+
+    def accept(self) -> None:
+        try:
+            name = normalize_tag(self.name.text())
+        except QueryError as exc:
+            self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
+            self.error.show()
+            self.name.setFocus()
+            return
+        self.chosen.emit(name, " ".join(self.prompt.text().split()))
+        super().accept()
+
+    def _name_edited(self, text: str) -> None:
+        self.error.hide()
+        name = " ".join(text.split()).lower()
+        mine = self._defined.get(name)
+        if mine is not None:
+            self.hint.setText(f"“{name}” is already a tag of yours, given to photos that look like ‘{mine}’; "
+                              "what you write here takes its place.")
+        elif name:
+            self.hint.setText(f"Left empty, photoclip looks for “{default_prompt(name)}”")
+        else:
+            self.hint.setText("Left empty, photoclip looks for “a photo of” the tag's name.")
