@@ -168,10 +168,7 @@ class TagPanel(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.field.setCompleter(completer)
         layout.addWidget(self.field)
-        self.error = QLabel("")
-        self.error.setObjectName("TagError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = _error_label()
         layout.addWidget(self.error)
         self.clear()
 
@@ -291,10 +288,7 @@ class NewTagDialog(QDialog):
         self.name.setPlaceholderText("e.g. cabin")
         self.name.textEdited.connect(self._name_edited)
         layout.addWidget(self.name)
-        self.error = QLabel("")
-        self.error.setObjectName("TagError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = _error_label()
         layout.addWidget(self.error)
         layout.addSpacing(6)
 
@@ -340,3 +334,12 @@ class NewTagDialog(QDialog):
             self.hint.setText(f"Left empty, photoclip looks for “{default_prompt(name)}”")
         else:
             self.hint.setText("Left empty, photoclip looks for “a photo of” the tag's name.")
+
+
+def _error_label() -> QLabel:
+    """A hidden red line under a field, for a tag name the engine refused."""
+    label = QLabel("")
+    label.setObjectName("TagError")
+    label.setWordWrap(True)
+    label.hide()
+    return label
