@@ -143,14 +143,20 @@ class Library:
         self.close()
 
     def close(self) -> None:
-        """Save the vector index if it changed, then let go of the files."""
+        """Save the vector index if it changed, then let go of the files. The index is a cache
+        of the catalog, so one that cannot be saved (a full disk) is rebuilt on the next open."""
         with self._state_lock:
-            if self._vectors_dirty and not self.read_only:
-                self._save_vectors()
-            self.catalog.close()
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
+            try:
+                if self._vectors_dirty and not self.read_only:
+                    self._save_vectors()
+            except OSError as exc:
+                log.warning("the search index was not saved (%s); it is rebuilt from the catalog on the next open",
+                            exc.strerror or exc)
+            finally:
+                self.catalog.close()
+                if self._lock is not None:
+                    self._lock.release()
+                    self._lock = None
 
     # model and vectors
 

@@ -551,11 +551,7 @@ class Worker:
     def _shutdown(self) -> None:
         for root_id in list(self._observers):
             self._unwatch(root_id)
-        try:
-            self.library.save_index()
-        except Exception as exc:
-            log.exception("saving the vector index failed")
-            self._emit(WorkerError(f"could not save the search index: {_one_line(exc)}"))
+        self._save_index()
         with self._cv:
             self._stopped = True
             self._cv.notify_all()
@@ -643,8 +639,10 @@ class Worker:
             return
         try:
             tagged = self.library.update_tags()
-        except PhotoclipError as exc:
-            message = f"photos were not tagged: {exc}"
+        except Exception as exc:  # never the end of the worker: tags are redone next time
+            if not isinstance(exc, PhotoclipError):
+                log.exception("tagging failed")
+            message = f"photos were not tagged: {_one_line(exc)}"
             if message != self._tagging_error:
                 self._tagging_error = message
                 self._emit(WorkerError(message))
@@ -922,8 +920,14 @@ class Worker:
         )
 
     def _save_index(self) -> None:
+        """The index is a cache of the catalog (rebuilt on open if it is behind), so a save that
+        fails, on a full disk say, is reported and the worker goes on."""
         self._last_save = time.monotonic()
-        self.library.save_index()
+        try:
+            self.library.save_index()
+        except Exception as exc:
+            log.exception("saving the search index failed")
+            self._emit(WorkerError(f"cannot save the search index: {_one_line(exc)}"))
 
     # events
 

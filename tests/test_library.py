@@ -694,3 +694,19 @@ def test_a_photo_without_exif_date_is_dated_by_its_file_name(open_library, tmp_p
     assert library.photo_at(named.resolve()).taken_at == "2019-05-12T00:00:00"
     assert library.photo_at(exif_wins.resolve()).taken_at == "2021-03-04T05:06:07"
     assert [h.path for h in library.search("in 2019")] == [named.resolve()]
+
+
+def test_a_library_whose_index_cannot_be_saved_still_closes_and_reopens_whole(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    write_photo(photo_folder / "new.jpg", seed=9)
+    library.scan()
+    library.embed(library.pending())  # the index is saved on close
+    shutil.rmtree(tmp_path / "lib" / INDEX_DIR)
+    (tmp_path / "lib" / INDEX_DIR).write_text("not a folder")
+    library.close()
+    (tmp_path / "lib" / INDEX_DIR).unlink()
+    again = open_library(tmp_path / "lib")
+    assert len(again.search("a photo", limit=50)) == 7

@@ -609,3 +609,32 @@ def test_a_broken_vocabulary_is_reported_once_and_indexing_goes_on(start_live, t
     assert live.worker.wait_idle(TIMEOUT)
     errors = [e.message for e in live.of(WorkerError)]
     assert len(errors) == 1 and "photos were not tagged" in errors[0] and "line 1" in errors[0]
+
+
+def test_an_index_that_cannot_be_saved_is_reported_and_the_worker_goes_on(start_live) -> None:
+    live = start_live(count=2)
+    index_dir = live.library.directory / INDEX_DIR
+    shutil.rmtree(index_dir)
+    index_dir.write_text("a file where the index folder goes")  # as a full or broken disk would refuse it
+    write_photo(live.photos / "late.jpg", seed=7)
+    eventually(lambda: any("cannot save the search index" in e.message for e in live.of(WorkerError)),
+               what="the failed save reported")
+    write_photo(live.photos / "later.jpg", seed=8)
+    eventually(lambda: live.photos / "later.jpg" in searchable(live.library), what="indexing goes on")
+
+
+def test_tagging_that_fails_is_reported_once_and_the_worker_goes_on(start_live, monkeypatch) -> None:
+    import sqlite3
+
+    live = start_live(count=2)
+
+    def broken() -> int:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(live.library, "update_tags", broken)
+    for name, seed in (("late.jpg", 7), ("later.jpg", 8)):
+        write_photo(live.photos / name, seed=seed)
+        eventually(lambda: live.photos / name in searchable(live.library), what=f"{name} indexed")
+        assert live.worker.wait_idle(TIMEOUT)
+    errors = [e.message for e in live.of(WorkerError)]
+    assert errors == ["photos were not tagged: disk I/O error"]
