@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from photoclip import __version__, humanize, tagging
@@ -237,9 +237,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         query = " ".join(args.query)
         hits = library.search(query, limit=args.limit, tag=args.tag)
-        period = library.period_of(query)
-        if period is not None:
-            print(f"photos taken {period.describe()} ({period.words})", file=sys.stderr)
+        dates = library.dates_of(query)
+        if dates is not None:
+            print(f"photos taken {dates.period.describe()} ({dates.period.words})", file=sys.stderr)
         _print_hits(hits, args)
     return 0
 
@@ -426,6 +426,15 @@ def _tagging_library(args: argparse.Namespace) -> Library:
     return library
 
 
+def _print_rows(args: argparse.Namespace, rows: list, lines: Iterable[str]) -> None:
+    """--json prints the rows, else one line each."""
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    for line in lines:
+        print(line)
+
+
 def cmd_tags(args: argparse.Namespace) -> int:
     if args.vocabulary or args.default_vocabulary:
         with _open(args, write=True) as library:
@@ -433,24 +442,15 @@ def cmd_tags(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
         if args.defined:
             defined = library.defined_tags()
-            if args.json:
-                print(json.dumps([{"tag": t, "prompt": p} for t, p in defined], indent=2))
-            for tag, prompt in [] if args.json else defined:
-                print(f"{tag}\t{prompt}")
-            return 0
-        if args.photo:
+            _print_rows(args, [{"tag": t, "prompt": p} for t, p in defined], (f"{t}\t{p}" for t, p in defined))
+        elif args.photo:
             [photo] = _photos_at(library, [args.photo])
             tags = library.photo_tags(photo.id)
-            if args.json:
-                print(json.dumps([{"tag": t.name, "source": t.source, "score": t.score} for t in tags], indent=2))
-            for tag in [] if args.json else tags:
-                print(f"{tag.name}\t{tag.source}" + (f"\t{tag.score:.2f}" if tag.source == "auto" else ""))
-            return 0
-        counts = library.tags()
-    if args.json:
-        print(json.dumps([{"tag": t, "photos": n} for t, n in counts], indent=2))
-    for tag, count in [] if args.json else counts:
-        print(f"{count}\t{tag}")
+            _print_rows(args, [{"tag": t.name, "source": t.source, "score": t.score} for t in tags],
+                        (f"{t.name}\t{t.source}" + (f"\t{t.score:.2f}" if t.source == "auto" else "") for t in tags))
+        else:
+            counts = library.tags()
+            _print_rows(args, [{"tag": t, "photos": n} for t, n in counts], (f"{n}\t{t}" for t, n in counts))
     return 0
 
 
@@ -459,10 +459,7 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         ids = library.tagged(args.tag, limit=args.limit)
         photos = library.photos(ids)
     paths = [str(photos[pid].path) for pid in ids if pid in photos]
-    if args.json:
-        print(json.dumps(paths, indent=2))
-    for path in [] if args.json else paths:
-        print(path)
+    _print_rows(args, paths, paths)
     return 0
 
 
@@ -505,12 +502,9 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
 def cmd_albums(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
         albums = library.albums(min_photos=args.min_photos)
-    if args.json:
-        print(json.dumps([{"folder": str(a.folder), "photos": a.photos,
-                           "tags": [{"tag": t, "share": s} for t, s in a.tags]} for a in albums], indent=2))
-        return 0
-    for album in albums:
-        print(f"{album.folder}\t{album.photos}\t{', '.join(t for t, _ in album.tags)}")
+    _print_rows(args, [{"folder": str(a.folder), "photos": a.photos, "tags": [{"tag": t, "share": s} for t, s in a.tags]}
+                       for a in albums],
+                (f"{a.folder}\t{a.photos}\t{', '.join(t for t, _ in a.tags)}" for a in albums))
     return 0
 
 

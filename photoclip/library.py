@@ -27,11 +27,10 @@ from photoclip.errors import LibraryError, LibraryLockedError, ModelError, Query
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
-from photoclip.search import QueryTerm, SearchHit, combine, parse_query, take_period
+from photoclip.search import QueryDates, QueryTerm, SearchHit, combine, parse_query, take_period
 from photoclip.sidecars import SidecarReport
 from photoclip.tagging import Album, LabelSpace, PhotoTag, Vocabulary
 from photoclip.vectors import VectorIndex, move_saved, saved_model_id
-from photoclip.when import Period
 
 if TYPE_CHECKING:
     from photoclip.download import DownloadProgress
@@ -458,6 +457,8 @@ class Library:
         """Photos that best match `query` (text, image paths, `+`/`-` terms), best first. Date
         words in it ("last summer", "in 2019") keep only the photos of that period, and `tag`
         only the photos that carry it; a query that is only a date lists that period, newest first."""
+        if limit <= 0:
+            raise QueryError("the number of results must be at least 1")
         terms, period = take_period(parse_query(query))
         among: list[PhotoId] | None = None
         if period is not None:
@@ -467,8 +468,6 @@ class Library:
             tagged = self.catalog.tagged(tagging.normalize_tag(tag))
             keep = set(tagged)
             among = tagged if among is None else [pid for pid in among if pid in keep]
-        if limit <= 0:
-            raise QueryError("the number of results must be at least 1")
         if not terms:
             assert among is not None
             photos = self.catalog.photos(among[:limit])
@@ -479,11 +478,14 @@ class Library:
             return self._nearest_among(among, encoder, vector, limit)
         return self._nearest(vectors, vector, limit, exclude=())
 
-    def period_of(self, query: str) -> Period | None:
+    def dates_of(self, query: str) -> QueryDates | None:
         """The dates a query keeps to ("last summer"), so a face can say what it filtered."""
-        return take_period(parse_query(query))[1]
+        terms, period = take_period(parse_query(query))
+        return None if period is None else QueryDates(period, only_dates=not terms)
 
-    def _nearest_among(self, among: list[PhotoId], encoder: ClipEncoder, vector: np.ndarray, limit: int) -> list[SearchHit]:
+    def _nearest_among(
+        self, among: list[PhotoId], encoder: ClipEncoder, vector: np.ndarray, limit: int
+    ) -> list[SearchHit]:
         """Exact ranking within a slice of the library (a tag, a period): scored directly."""
         ids, matrix = self.catalog.vectors_of(among, encoder.model_id, encoder.dim)
         if not len(ids):

@@ -72,6 +72,15 @@ def parse_query(query: str) -> list[QueryTerm]:
     return terms
 
 
+@dataclass(frozen=True)
+class QueryDates:
+    """The dates a query's words keep to, and whether dates were all it said (then its photos
+    are listed newest first instead of ranked)."""
+
+    period: Period
+    only_dates: bool
+
+
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
     """Date words in the text terms become a period to filter by ("beach last summer"); a term
     that was only a date goes, so the terms left may be none (show that period's photos)."""

@@ -630,13 +630,14 @@ class Worker:
 
     def _do_tags(self, change: Callable[[], object]) -> None:
         change()
-        self._update_tags()
-        self._emit(TagsChanged())
+        if not self._update_tags():
+            self._emit(TagsChanged())
 
-    def _update_tags(self) -> None:
-        """Auto tags for what was indexed; a vocabulary the user broke is reported once."""
+    def _update_tags(self) -> bool:
+        """Auto tags for what was indexed; a vocabulary the user broke is reported once. True
+        when TagsChanged was sent."""
         if self.library.read_only:
-            return
+            return False
         try:
             tagged = self.library.update_tags()
         except Exception as exc:  # never the end of the worker: tags are redone next time
@@ -646,10 +647,11 @@ class Worker:
             if message != self._tagging_error:
                 self._tagging_error = message
                 self._emit(WorkerError(message))
-            return
+            return False
         self._tagging_error = None
         if tagged:
             self._emit(TagsChanged())
+        return bool(tagged)
 
     def _do_reindex(self) -> None:
         roots = self.library.roots()

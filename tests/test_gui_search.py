@@ -49,9 +49,9 @@ def test_the_search_runs_once_after_typing_stops_and_never_on_the_gui_thread(qtb
     calls: list[tuple[str, bool]] = []
     real = library.search
 
-    def spy(query: str, limit: int = 20):
+    def spy(query: str, limit: int = 20, tag: str | None = None):
         calls.append((query, threading.current_thread() is threading.main_thread()))
-        return real(query, limit)
+        return real(query, limit, tag)
 
     library.search = spy  # type: ignore[method-assign]
     qtbot.keyClicks(window.search_field, "a blue square")
@@ -65,10 +65,10 @@ def test_a_slow_older_search_never_replaces_a_newer_one(qtbot, make_window, inde
     real = library.search
     release = threading.Event()
 
-    def slow_for_squares(query: str, limit: int = 20):
+    def slow_for_squares(query: str, limit: int = 20, tag: str | None = None):
         if "square" in query:
             release.wait(10)  # answers only after the newer query has been shown
-        return real(query, limit)
+        return real(query, limit, tag)
 
     library.search = slow_for_squares  # type: ignore[method-assign]
     window.search_field.setText("a blue square")

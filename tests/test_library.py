@@ -657,6 +657,9 @@ def test_date_words_keep_only_the_photos_of_that_period(open_library, tmp_path: 
     assert [h.path for h in library.search("summer 2021", limit=100)] == sorted(
         (p for p, y in years.items() if y == 2021), key=lambda p: library.photo_at(p).taken_at, reverse=True)
     assert library.search("a red circle from 2000 to 2001") == []
+    dates = library.dates_of("a red circle in 2019")
+    assert dates.period.words == "in 2019" and not dates.only_dates and library.dates_of("in 2019").only_dates
+    assert library.dates_of("a red circle") is None
 
 
 def test_tags_follow_the_model_search_uses_through_a_model_change(open_library, tmp_path: Path) -> None:

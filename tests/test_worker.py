@@ -580,6 +580,9 @@ def test_photos_are_tagged_when_indexing_is_done_and_the_users_tags_go_through_t
     live.worker.add_tag([first], "Picnic")
     eventually(lambda: live.library.tagged("picnic") == [first], what="the user's tag stored")
     eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged after the user's tag")
+    live.worker.define_tag("star", "a star")  # every photo is tagged again: still one event
+    assert live.worker.wait_idle(TIMEOUT)
+    assert len(live.of(TagsChanged)) == seen + 2 and live.library.defined_tags() == [("star", "a star")]
     live.worker.define_tag("", "nothing")
     eventually(lambda: any("a tag needs a name" in e.message for e in live.of(WorkerError)), what="one-line error")
 

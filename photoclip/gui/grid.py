@@ -490,19 +490,19 @@ class PhotoGridView(QListView):
         return PhotoId(index.data(PhotoIdRole)) if index.isValid() else None
 
     def selected_photo_ids(self) -> list[PhotoId]:
-        """The selected photos in grid order (read from the selection's ranges: selecting
-        100,000 photos makes no index per photo)."""
-        selection, model = self.selectionModel(), self.model()
-        if selection is None or model is None:
-            return []
-        rows = sorted({row for span in selection.selection() for row in range(span.top(), span.bottom() + 1)})
-        return [PhotoId(model.index(row, 0).data(PhotoIdRole)) for row in rows]
+        """The selected photos in grid order."""
+        model = self.model()
+        return [PhotoId(model.index(row, 0).data(PhotoIdRole)) for row in self._selected_rows()] if model else []
 
     def selected_count(self) -> int:
+        return len(self._selected_rows())
+
+    def _selected_rows(self) -> list[int]:
+        """Read from the selection's ranges: selecting 100,000 photos makes no index per photo."""
         selection = self.selectionModel()
         if selection is None:
-            return 0
-        return len({row for span in selection.selection() for row in range(span.top(), span.bottom() + 1)})
+            return []
+        return sorted({row for span in selection.selection() for row in range(span.top(), span.bottom() + 1)})
 
     def select_only_current(self) -> None:
         """Let go of a multiple selection, keeping the photo with the focus selected."""

@@ -51,7 +51,7 @@ from photoclip.gui.welcome import WelcomePanel
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
-from photoclip.search import SearchHit
+from photoclip.search import QueryDates, SearchHit
 from photoclip.tagging import normalize_tag
 from photoclip.when import Period
 from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
@@ -72,15 +72,6 @@ def period_line(period: Period) -> str:
     return f"Taken {period.describe()} ({period.words})"
 
 
-def only_dates(text: str, period: Period) -> bool:
-    """Whether a query was nothing but its date words ("last summer"): it lists that period
-    newest first rather than ranking by likeness."""
-    rest = text.lower()
-    for words in period.words.lower().split(", "):
-        rest = rest.replace(words, " ")
-    return not rest.strip(" ,")
-
-
 @dataclass(frozen=True)
 class View:
     """What the grid shows: the library, one folder, one tag's photos, a search (within a tag
@@ -91,6 +82,7 @@ class View:
     text: str = ""
     tag: str | None = None
     period: Period | None = None
+    by_date: bool = False  # the search was only dates: its photos newest first
     similar_to: PhotoId | Path | None = None
 
     @property
@@ -447,7 +439,7 @@ class MainWindow(QMainWindow):
         elif view.kind == "search":
             title = f"“{view.text}”"
             among = f" tagged “{view.tag}”" if view.tag else ""
-            order = "newest first" if view.period and only_dates(view.text, view.period) else "best match first"
+            order = "newest first" if view.by_date else "best match first"
             subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
             if view.period is not None:
                 subtitle = f"{period_line(view.period)}  ·  {subtitle}"
@@ -510,14 +502,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(1)
         self._update_header()
 
-        def search(lib: Library) -> tuple[list[SearchHit], Period | None]:
-            if tag is None:
-                hits = lib.search(text, limit=SEARCH_LIMIT)
-            else:
-                hits = lib.search(text, limit=SEARCH_LIMIT, tag=tag)
-            return hits, lib.period_of(text)
-
-        self._query(search, "search")
+        self._query(lambda lib: (lib.search(text, limit=SEARCH_LIMIT, tag=tag), lib.dates_of(text)), "search")
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""
@@ -544,7 +529,7 @@ class MainWindow(QMainWindow):
             self.view = dataclasses.replace(self.view, text=photo.path.name)
             self._update_header()
 
-    def _query(self, call: Callable[[Library], tuple[list[SearchHit], Period | None]], what: str) -> None:
+    def _query(self, call: Callable[[Library], tuple[list[SearchHit], QueryDates | None]], what: str) -> None:
         """Run a search off the GUI thread (with the dates its words kept to); only the newest
         one may fill the grid."""
         self._search_seq += 1
@@ -552,13 +537,13 @@ class MainWindow(QMainWindow):
         self.ops.query(call, lambda hits: self._results(seq, hits),
                        lambda exc: self._results_failed(seq, exc, what), parent=self)
 
-    def _results(self, seq: int, found: tuple[list[SearchHit], Period | None]) -> None:
+    def _results(self, seq: int, found: tuple[list[SearchHit], QueryDates | None]) -> None:
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile
-        hits, period = found
+        hits, dates = found
         self._pending_seq = -1
-        if period is not None:
-            self.view = dataclasses.replace(self.view, period=period)
+        if dates is not None:
+            self.view = dataclasses.replace(self.view, period=dates.period, by_date=dates.only_dates)
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:

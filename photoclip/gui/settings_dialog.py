@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import config, tagging
 from photoclip.errors import QueryError
+from photoclip.gui.tags import error_label
 
 MODEL_FILE_FILTER = "Model weights (*.safetensors *.bin *.pt *.pth);;All files (*)"
 VOCABULARY_FILE_FILTER = "Tag vocabularies (*.txt);;All files (*)"
@@ -172,9 +173,7 @@ class SettingsDialog(QDialog):
         row.addStretch(1)
         column.addWidget(self.vocabulary_label)
         column.addLayout(row)
-        self.vocabulary_error = QLabel("")
-        self.vocabulary_error.setObjectName("TagError")
-        self.vocabulary_error.setWordWrap(True)
+        self.vocabulary_error = error_label()
         column.addWidget(self.vocabulary_error)
         self._writable = writable
         self._show_vocabulary(vocabulary_problem(self._vocabulary))  # a file since broken says so

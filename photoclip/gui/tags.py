@@ -168,7 +168,7 @@ class TagPanel(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.field.setCompleter(completer)
         layout.addWidget(self.field)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         self.clear()
 
@@ -288,7 +288,7 @@ class NewTagDialog(QDialog):
         self.name.setPlaceholderText("e.g. cabin")
         self.name.textEdited.connect(self._name_edited)
         layout.addWidget(self.name)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         layout.addSpacing(6)
 
@@ -336,7 +336,7 @@ class NewTagDialog(QDialog):
             self.hint.setText("Left empty, photoclip looks for “a photo of” the tag's name.")
 
 
-def _error_label() -> QLabel:
+def error_label() -> QLabel:
     """A hidden red line under a field, for a tag name the engine refused."""
     label = QLabel("")
     label.setObjectName("TagError")
