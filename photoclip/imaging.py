@@ -28,7 +28,7 @@ import numpy as np
 import xxhash
 from PIL import Image, ImageFile, features
 
-from photoclip import jpegfile
+from photoclip import jpegfile, rawfile
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import atomic_write_bytes
 
@@ -118,6 +118,7 @@ _BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGBA
 _BYTES_PER_PIXEL_DEFAULT = 8  # RGB and the like: the decoded buffer plus one converted copy
 _BYTES_PER_PIXEL_DEEP_HEIF = 16  # libheif's 16-bit planes for 10/12-bit photos, then 8-bit RGB
 _PREVIEW_ASPECT_TOLERANCE = 0.01  # camera previews round their sides to even pixel counts
+_NO_RAW_PREVIEW = "camera raw file with no embedded JPEG preview (export it as a JPEG into the same folder)"
 
 _IN_MEMORY_LIMIT = 256 * 1024 * 1024  # larger files are hashed streaming and decoded from disk
 _CHUNK = 1024 * 1024
@@ -133,7 +134,7 @@ _PLAIN_SUFFIXES = ".jpg .jpeg .jpe .jfif .png .apng .gif .webp .tif .tiff .bmp .
 _HEIF_SUFFIXES = ".heic .heif .hif .heics .heifs"
 IMAGE_SUFFIXES: frozenset[str] = frozenset(
     (_PLAIN_SUFFIXES + " " + _HEIF_SUFFIXES + (" .avif" if _HAS_AVIF else "")).split()
-)
+) | rawfile.RAW_SUFFIXES
 
 # Which Pillow plugins may open each sniffed format: nothing else gets a say, so a file
 # can never reach a plugin we did not mean to run (EPS would start Ghostscript, say).
@@ -248,6 +249,8 @@ def sniff_format(head: bytes) -> str | None:
         return "gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if rawfile.sniff_raw(head):
+        return "raw"
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
     if head[:2] == b"BM" and len(head) >= 18:
@@ -511,6 +514,8 @@ def _decode_stream(
     fmt = sniff_format(head)
     if fmt is None:
         raise ImageDecodeError("not an image (unrecognised content)")
+    if fmt == "raw" or (fmt == "tiff" and rawfile.is_raw_tiff(stream)):
+        return _decode_raw(stream, need_for)
     try:
         im = _open_image(stream, fmt, head)
         with im:
@@ -526,6 +531,39 @@ def _decode_stream(
             raise ImageDecodeError("truncated file") from exc
         raise
     return _Decoded(fmt, image, full_size, orientation, taken_at)
+
+
+def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:
+    """A camera raw, through the JPEG its camera embedded (see rawfile): the smallest that
+    covers need_for(the largest's size) and shows the same frame, else the largest. The
+    raw's own orientation and date win over the JPEG's (editors update the raw's)."""
+    raw = rawfile.read_raw(stream)
+    largest = max(raw.previews, key=lambda p: p.width * p.height, default=None)
+    if largest is None:
+        if raw.cut_short:
+            raise ImageDecodeError("truncated file")
+        raise ImageDecodeError(_NO_RAW_PREVIEW)
+    full_size = (largest.width, largest.height)
+    tolerance = _PREVIEW_ASPECT_TOLERANCE * largest.width
+    same_frame = [p for p in raw.previews if abs(p.width * largest.height - p.height * largest.width) <= tolerance * p.height]
+    need = need_for(full_size)
+    by_size = sorted(same_frame, key=lambda p: p.width * p.height)
+    covering = [p for p in by_size if p.width >= need[0] and p.height >= need[1]]
+    failure: ImageDecodeError | None = None
+    for preview in dict.fromkeys(covering + by_size[::-1]):
+        data = rawfile.read_preview(stream, preview)
+        try:
+            with _open_image(io.BytesIO(data), "jpeg", data[:_SNIFF_BYTES]) as im:
+                with _DECODE_MEMORY.hold(_decode_cost(im, "jpeg", need)):
+                    image = _decode_rgb(im, "jpeg", need)
+                orientation, taken_at = _read_exif(im)
+        except ImageDecodeError as exc:
+            failure = failure or exc
+            continue
+        if raw.orientation in range(1, 9):
+            orientation = raw.orientation
+        return _Decoded("raw", image, full_size, orientation, _parse_exif_datetime(raw.taken_at) or taken_at)
+    raise ImageDecodeError(f"camera raw file whose preview cannot be decoded: {failure}")
 
 
 def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile:

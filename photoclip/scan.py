@@ -18,6 +18,7 @@ from pathlib import Path
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import IMAGE_SUFFIXES, file_hash, sniff_file
+from photoclip.rawfile import RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,10 @@ SKIPPED_SUFFIXES = frozenset({
     ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".wmv", ".webm",
     ".txt", ".json", ".xml", ".xmp", ".aae", ".ini", ".db", ".thm", ".pdf", ".doc", ".docx",
     ".zip", ".rar", ".7z", ".gz", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".html", ".htm",
-    ".cr2", ".cr3", ".nef", ".arw", ".dng", ".orf", ".rw2", ".raf", ".psd", ".svg",
+    ".psd", ".svg",
 })
+RAW_PARTNER_SUFFIXES = frozenset({".jpg", ".jpeg", ".heic", ".heif", ".hif"})
+"""What a camera saves beside a raw when it shoots both: that copy stands for the shot."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Walk:
     that were listed but gone when read (moved or deleted during the walk)."""
 
     files: list[FileEntry] = field(default_factory=list)
+    paired_raws: list[str] = field(default_factory=list)  # left out for their JPEG/HEIC beside them
     unreadable: list[str] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
@@ -95,6 +99,7 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             log.warning("cannot read folder %s: %s", folder, exc)
             result.unreadable.append(folder)
             continue
+        partners = _partner_stems(e.name for e in listing)
         for entry in listing:
             result.entries_seen += 1
             if entry.name.startswith(".") or is_excluded(entry.name, entry.path, exclude):
@@ -102,12 +107,50 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             try:
                 if entry.is_dir():
                     stack.append(entry.path)
+                elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
+                    result.paired_raws.append(entry.path)
                 elif entry.is_file() and is_candidate(entry.path):
                     st = entry.stat()
                     result.files.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
             except OSError as exc:
                 log.warning("cannot read %s: %s", entry.path, exc)
     return result
+
+
+def _is_raw(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in RAW_SUFFIXES
+
+
+def _partner_stems(names: Iterable[str]) -> set[str]:
+    stems = set()
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if suffix.lower() in RAW_PARTNER_SUFFIXES:
+            stems.add(stem.lower())
+    return stems
+
+
+def has_raw_partner(path: str) -> bool:
+    """Whether `path` is a raw file with a JPEG/HEIC of the same name beside it."""
+    if not _is_raw(path):
+        return False
+    folder, name = os.path.split(path)
+    stem = os.path.splitext(name)[0].lower()
+    try:
+        with os.scandir(folder or ".") as entries:
+            return stem in _partner_stems(e.name for e in entries)
+    except OSError:
+        return False
+
+
+def _raw_siblings(catalog: Catalog, path: str) -> dict[str, FileState]:
+    """The known raw files a new JPEG/HEIC at `path` stands for."""
+    stem, suffix = os.path.splitext(path)
+    if suffix.lower() not in RAW_PARTNER_SUFFIXES:
+        return {}
+    folder = os.path.dirname(path)
+    names = [stem + s for raw in RAW_SUFFIXES for s in (raw, raw.upper())]
+    return {p: st for p, st in catalog.photo_states(names).items() if os.path.dirname(p) == folder}
 
 
 def _under(path: str, folders: Sequence[str]) -> bool:
@@ -143,9 +186,10 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
             new.append(f)
         elif (state.size, state.mtime_ns) != (f.size, f.mtime_ns):
             changed.append((state.id, f.size, f.mtime_ns))
+    paired = set(seen.paired_raws)
     gone = {
         path: state for path, state in known.items()
-        if path not in present and not _under(path, seen.unreadable) and not os.path.exists(path)
+        if path not in present and not _under(path, seen.unreadable) and (path in paired or not os.path.exists(path))
     }
     new, moved = _apply_moves(catalog, root, new, gone)
     if seen.vanished:
@@ -300,12 +344,16 @@ def scan_paths(
         if stat.S_ISDIR(st.st_mode):
             seen = walk(Path(path), exclude)
             present.update((f.path, (root, f)) for f in seen.files)
+            paired = set(seen.paired_raws)
             for known_path, state in catalog.states_under(path).items():
-                if known_path in present or _under(known_path, seen.unreadable) or os.path.exists(known_path):
+                if known_path in present or _under(known_path, seen.unreadable):
                     continue
-                gone[known_path], gone_root[known_path] = state, root
-        elif stat.S_ISREG(st.st_mode) and is_candidate(path):
+                if known_path in paired or not os.path.exists(known_path):
+                    gone[known_path], gone_root[known_path] = state, root
+        elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not has_raw_partner(path):
             present[path] = (root, FileEntry(path, st.st_size, st.st_mtime_ns))
+            for raw_path, state in _raw_siblings(catalog, path).items():
+                gone[raw_path], gone_root[raw_path] = state, root
         else:
             for known_path, state in catalog.photo_states([path]).items():
                 gone[known_path], gone_root[known_path] = state, root

@@ -1050,3 +1050,64 @@ def test_decode_photo_waits_while_other_decodes_hold_the_budget(tmp_path, monkey
     decoding.join(10)
 
     assert done.is_set()
+
+
+# ----------------------------------------------------------------------------- camera raws
+
+RAW_FIXTURES = Path(__file__).parent / "fixtures" / "raw"
+RAWS_UPRIGHT = {  # file: (size as seen, where the preview's white band ends up, taken_at)
+    "CanonRaw.cr2": ((600, 400), "left", "2005-08-03T18:59:18"),
+    "CanonRaw.cr3": ((600, 400), "left", "2018-02-21T12:08:56"),
+    "DNG.dng": ((600, 400), "left", "2005-08-03T18:59:18"),
+    "Panasonic.rw2": ((600, 400), "left", "2008-08-06T15:21:56"),
+    "Nikon-rotated.nef": ((400, 600), "top", "2004-06-09T16:02:35"),  # the raw's IFD0 says 6
+    "FujiFilm.raf": ((400, 600), "bottom", "2019-07-14T10:11:12"),  # its JPEG's EXIF says 8
+}
+
+
+def _band_side(image: Image.Image) -> str:
+    w, h = image.size
+    probes = {"left": (2, h // 2), "right": (w - 3, h // 2), "top": (w // 2, 2), "bottom": (w // 2, h - 3)}
+    return next(side for side, xy in probes.items() if min(image.getpixel(xy)) > 220)
+
+
+@pytest.mark.parametrize("name", sorted(RAWS_UPRIGHT))
+def test_camera_raws_decode_through_their_embedded_jpeg(name):
+    size, band, taken_at = RAWS_UPRIGHT[name]
+    photo = imaging.decode_photo(RAW_FIXTURES / name, 128)
+    assert photo.format == "raw" and (photo.width, photo.height) == size and photo.taken_at == taken_at
+    assert min(photo.image.size) >= 128 and photo.image.width / photo.image.height == pytest.approx(size[0] / size[1])
+    assert _band_side(photo.image) == band
+    centre = photo.image.getpixel((photo.image.width // 2, photo.image.height // 2))
+    assert centre[0] > 200 and centre[1] < 80 and centre[2] < 80  # the red disc
+    with Image.open(io.BytesIO(imaging.make_thumbnail(RAW_FIXTURES / name, 90))) as thumb:
+        assert max(thumb.size) == 90 and _band_side(thumb.convert("RGB")) == band
+
+
+def test_a_raw_is_told_by_its_content_whatever_its_name(tmp_path):
+    renamed = tmp_path / "DSC_0001"
+    renamed.write_bytes((RAW_FIXTURES / "Nikon-rotated.nef").read_bytes())
+    assert imaging.decode_photo(renamed, 64).format == "raw"
+    assert imaging.sniff_format((RAW_FIXTURES / "CanonRaw.cr3").read_bytes()[:32]) == "raw"
+    assert {".nef", ".cr3", ".dng", ".arw", ".raf"} <= imaging.IMAGE_SUFFIXES
+
+
+def test_a_raw_without_a_preview_says_what_to_do():
+    with pytest.raises(ImageDecodeError, match=r"^camera raw file with no embedded JPEG preview \(export it as a JPEG"):
+        imaging.decode_photo(RAW_FIXTURES / "DNG-no-preview.dng", 128)
+
+
+def test_a_raw_cut_before_its_preview_is_truncated(tmp_path):
+    cut = tmp_path / "cut.cr2"
+    cut.write_bytes((RAW_FIXTURES / "CanonRaw.cr2").read_bytes()[:9000])  # the preview starts at 8650
+    with pytest.raises(ImageDecodeError, match="^truncated file$"):
+        imaging.decode_photo(cut, 128)
+
+
+def test_a_raw_whose_preview_is_damaged_says_so(tmp_path):
+    data = bytearray((RAW_FIXTURES / "CanonRaw.cr2").read_bytes())
+    data[8650 + 600 : 8650 + 8000] = bytes(7400)  # the preview's header stays, its data is gone
+    damaged = tmp_path / "damaged.cr2"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ImageDecodeError, match="^camera raw file whose preview cannot be decoded: "):
+        imaging.decode_photo(damaged, 128)

@@ -132,6 +132,22 @@ def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library
     assert "truncated" in reasons["cut.jpg"]
 
 
+def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, tmp_path: Path) -> None:
+    raws = Path(__file__).parent / "fixtures" / "raw"
+    folder = tmp_path / "camera"
+    shutil.copytree(raws, folder, ignore=shutil.ignore_patterns("*.jpg", "*.md"))
+    library = open_library()
+    report = library.index([folder])
+    assert (report.embedded, report.failed) == (6, 1)
+    assert [p.name for p, _ in library.status().failures] == ["DNG-no-preview.dng"]
+    hits = library.similar(raws / "preview.jpg", limit=10)
+    assert {h.path.name for h in hits[:4]} == {"CanonRaw.cr2", "CanonRaw.cr3", "DNG.dng", "Panasonic.rw2"}
+    assert hits[0].score > 0.99
+    nef = library.photo(library.catalog.photo_by_path(folder / "Nikon-rotated.nef").id)
+    assert (nef.width, nef.height, nef.taken_at) == (400, 600, "2004-06-09T16:02:35")
+    assert len(list(library.thumbnail_dir.rglob("*.jpg"))) == 6  # made from the decoded preview, no second read
+
+
 def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folder: Path, spy_on) -> None:
     (photo_folder / "later.jpg").write_bytes(b"")
     library = open_library()

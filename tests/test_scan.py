@@ -8,7 +8,7 @@ import pytest
 
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
-from photoclip.scan import scan_root, walk
+from photoclip.scan import scan_paths, scan_root, walk
 from tests.helpers import write_photo
 
 
@@ -36,6 +36,46 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     write_photo(tmp_path / "a" / "x.jpg", seed=1)
     os.symlink(tmp_path, tmp_path / "a" / "loop")
     assert len(walk(tmp_path).files) == 1
+
+
+RAW_NEF = (Path(__file__).parent / "fixtures" / "raw" / "Nikon-rotated.nef").read_bytes()
+
+
+def test_raws_are_photos_unless_the_camera_saved_a_jpeg_or_heic_beside_them(tmp_path: Path) -> None:
+    (tmp_path / "DSC_0001.NEF").write_bytes(RAW_NEF)  # raw only
+    (tmp_path / "DSC_0002.NEF").write_bytes(RAW_NEF)
+    write_photo(tmp_path / "DSC_0002.JPG", seed=2)
+    (tmp_path / "IMG_0003.dng").write_bytes(RAW_NEF)
+    (tmp_path / "IMG_0003.heic").write_bytes(b"")  # any HEIC of that name stands for the shot
+    (tmp_path / "DSC_0004.nef").write_bytes(RAW_NEF)
+    (tmp_path / "DSC_0004.xmp").write_text("<x/>")  # a sidecar is not a partner
+    seen = walk(tmp_path)
+    assert sorted(Path(f.path).name for f in seen.files) == ["DSC_0001.NEF", "DSC_0002.JPG", "DSC_0004.nef", "IMG_0003.heic"]
+    assert sorted(Path(p).name for p in seen.paired_raws) == ["DSC_0002.NEF", "IMG_0003.dng"]
+
+
+def test_a_jpeg_that_joins_an_indexed_raw_replaces_it(catalog: Catalog, tmp_path: Path) -> None:
+    raw = tmp_path / "DSC_0001.nef"
+    raw.write_bytes(RAW_NEF)
+    root = catalog.add_root(tmp_path)
+    assert scan_root(catalog, root).added == 1
+    write_photo(tmp_path / "DSC_0001.jpg", seed=1)
+    result = scan_root(catalog, root)
+    assert (result.added, result.removed) == (1, 1)
+    assert catalog.photo_by_path(raw) is None and raw.exists()
+
+
+def test_a_watched_jpeg_beside_an_indexed_raw_replaces_it(catalog: Catalog, tmp_path: Path) -> None:
+    raw = tmp_path / "DSC_0001.NEF"
+    raw.write_bytes(RAW_NEF)
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    raw_id = catalog.photo_by_path(raw).id
+    jpeg = write_photo(tmp_path / "DSC_0001.jpg", seed=1)
+    changes = scan_paths(catalog, [root], [jpeg])
+    assert changes.removed == (raw_id,) and len(changes.added) == 1
+    assert catalog.photo_by_path(raw) is None
+    assert not scan_paths(catalog, [root], [raw]).added  # a later event for the raw adds nothing
 
 
 def test_excluded_patterns_are_skipped(photo_folder: Path) -> None:

@@ -1,0 +1,403 @@
+"""Camera raw files: the JPEGs the camera embedded, and the raw's own orientation and date.
+
+Raw sensor data needs a raw developer to become a picture, but every camera also stores a
+JPEG of the same shot in the file, rendered with the camera's own colours: full size in
+CR2, NEF, RW2 and most DNGs, 1-2 megapixels in ARW, CR3 and RAF. That JPEG is what the
+camera showed on its screen, and it is what photoclip embeds and shows. The previews are
+found by walking each container (TIFF IFDs and SubIFDs, Fujifilm's RAF header, Canon
+CR3's PRVW box), and by looking for JPEG starts in formats whose previews hide in maker
+notes (Olympus ORF, Minolta MRW, Sigma X3F). Byte-level only: nothing here decodes pixels.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+RAW_SUFFIXES: frozenset[str] = frozenset(
+    ".cr2 .cr3 .crw .nef .nrw .arw .srf .sr2 .dng .orf .rw2 .rwl .raf .pef .srw .erf .kdc .dcr"
+    " .3fr .fff .iiq .mos .mef .mrw .x3f".split()
+)
+"""Camera raw file names: indexed through their embedded preview, unless a JPEG or HEIC of
+the same name sits beside them (the camera shot both), which is then the one indexed."""
+
+_TIFF_MAGIC = {b"II*\x00": "<", b"MM\x00*": ">"}
+_RAW_TIFF_MAGIC = {b"IIRO": "<", b"IIRS": "<", b"MMOR": ">", b"IIU\x00": "<"}  # Olympus ORF, Panasonic RW2
+_RAF_MAGIC = b"FUJIFILMCCD-RAW"
+_CR3_BRAND = b"crx "
+_CR3_PREVIEW_UUID = bytes.fromhex("eaf42b5e1c984b88b9fbb7dc406e4d16")
+_CR3_METADATA_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
+
+_TAG_COMPRESSION = 0x0103
+_TAG_PHOTOMETRIC = 0x0106
+_TAG_STRIP_OFFSETS = 0x0111
+_TAG_ORIENTATION = 0x0112
+_TAG_STRIP_BYTES = 0x0117
+_TAG_DATETIME = 0x0132
+_TAG_SUB_IFDS = 0x014A
+_TAG_JPEG_OFFSET = 0x0201
+_TAG_JPEG_LENGTH = 0x0202
+_TAG_RW2_JPEG = 0x002E
+_TAG_EXIF_IFD = 0x8769
+_TAG_DATETIME_ORIGINAL = 0x9003
+_TAG_DATETIME_DIGITIZED = 0x9004
+_TAG_DNG_VERSION = 0xC612
+_RAW_PHOTOMETRICS = frozenset({32803, 34892})  # CFA, LinearRaw
+_RAW_COMPRESSIONS = frozenset({32767, 32769, 32770, 32867, 34316, 34713, 65000, 65535})  # vendors' raw codecs
+_JPEG_COMPRESSIONS = frozenset({6, 7})
+_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+
+_MAX_IFDS = 32
+_MAX_ENTRIES = 1000
+_MAX_SUB_IFDS = 8
+_MAX_VALUES = 4096
+_MIN_PREVIEW_BYTES = 256
+_SCAN_CHUNK = 4 << 20
+_SCAN_HITS = 64
+_JPEG_START = b"\xff\xd8\xff"
+_DECODABLE_FRAMES = frozenset({0xC0, 0xC1, 0xC2})  # baseline, extended, progressive (not lossless)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An embedded JPEG: where it is and what its frame header says."""
+
+    offset: int
+    length: int  # up to the end of the file where the container does not say
+    width: int
+    height: int
+
+
+@dataclass
+class RawFile:
+    """What a raw file holds for photoclip. orientation/taken_at are None where the raw's
+    own metadata does not say (RAF keeps them in its JPEG's EXIF instead)."""
+
+    previews: list[Preview] = field(default_factory=list)
+    cut_short: bool = False  # a preview's place lies past the end of the file
+    orientation: int | None = None
+    taken_at: str | None = None  # EXIF text, as written
+
+
+def sniff_raw(head: bytes) -> bool:
+    """Whether the first bytes alone say "camera raw" (CR2, CR3, RAF, ORF, RW2). DNG, NEF,
+    ARW and most others start like any TIFF: is_raw_tiff tells those apart."""
+    if head[:4] in _RAW_TIFF_MAGIC or head.startswith(_RAF_MAGIC):
+        return True
+    if head[:4] == b"II*\x00" and head[8:10] == b"CR":
+        return True
+    return head[4:8] == b"ftyp" and head[8:12] == _CR3_BRAND
+
+
+def is_raw_tiff(stream: IO[bytes]) -> bool:
+    """Whether a TIFF is a camera raw: a DNG, or sensor data (CFA) in any of its IFDs.
+    Rewinds the stream."""
+    try:
+        tiff = _Tiff.at(stream, 0)
+        if tiff is None:
+            return False
+        return any(
+            _TAG_DNG_VERSION in ifd
+            or tiff.number(ifd, _TAG_PHOTOMETRIC) in _RAW_PHOTOMETRICS
+            or tiff.number(ifd, _TAG_COMPRESSION) in _RAW_COMPRESSIONS
+            for ifd in tiff.ifds()
+        )
+    except (OSError, ValueError):
+        return False
+    finally:
+        stream.seek(0)
+
+
+def read_raw(stream: IO[bytes]) -> RawFile:
+    """The previews (decodable JPEGs, no lossless raw data), orientation and date of a raw
+    file. Broken structures yield fewer previews, never an exception. Rewinds the stream."""
+    try:
+        stream.seek(0)
+        head = stream.read(128)
+        if head.startswith(_RAF_MAGIC):
+            raw = _read_raf(stream, head)
+        elif head[4:8] == b"ftyp":
+            raw = _read_cr3(stream)
+        else:
+            raw = _read_tiff_raw(stream)
+        if not raw.previews and not raw.cut_short:
+            raw.previews = list(_scan_for_jpegs(stream))
+        return raw
+    finally:
+        stream.seek(0)
+
+
+def read_preview(stream: IO[bytes], preview: Preview) -> bytes:
+    stream.seek(preview.offset)
+    try:
+        return stream.read(preview.length)
+    finally:
+        stream.seek(0)
+
+
+# ----------------------------------------------------------------------------- containers
+
+
+def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
+    tiff = _Tiff.at(stream, 0)
+    raw = RawFile()
+    if tiff is None:
+        return raw
+    spans: list[tuple[int, int]] = []
+    first = True
+    for ifd in tiff.ifds():
+        if first:
+            raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
+            raw.taken_at = tiff.dates(ifd)
+            first = False
+        spans.extend(tiff.jpeg_spans(ifd))
+    _add_previews(raw, stream, spans)
+    return raw
+
+
+def _read_raf(stream: IO[bytes], head: bytes) -> RawFile:
+    """Fujifilm: a fixed header whose big-endian words at 84 and 88 place the JPEG (with its
+    own EXIF: orientation and date come from there)."""
+    raw = RawFile()
+    if len(head) >= 92:
+        offset, length = int.from_bytes(head[84:88], "big"), int.from_bytes(head[88:92], "big")
+        _add_previews(raw, stream, [(offset, length)])
+    return raw
+
+
+def _read_cr3(stream: IO[bytes]) -> RawFile:
+    """Canon CR3 (ISO base media): the PRVW box in its preview uuid box holds a 1620x1080
+    JPEG; the metadata uuid box inside moov holds IFD0 (CMT1) and the EXIF IFD (CMT2)."""
+    raw = RawFile()
+    spans: list[tuple[int, int]] = []
+    for kind, start, end in _boxes(stream, 0, _file_size(stream)):
+        if kind == b"moov":
+            for inner, istart, iend in _boxes(stream, start, end):
+                if inner == b"uuid" and _read_at(stream, istart, 16) == _CR3_METADATA_UUID:
+                    _read_cr3_metadata(stream, istart + 16, iend, raw)
+        elif kind == b"uuid" and _read_at(stream, start, 16) == _CR3_PREVIEW_UUID:
+            box = start + 24  # uuid, then two words (version, count)
+            header = _read_at(stream, box, 24)
+            if len(header) == 24 and header[4:8] == b"PRVW":
+                length = int.from_bytes(header[20:24], "big")
+                spans.append((box + 24, min(length, end - box - 24)))
+    _add_previews(raw, stream, spans)
+    return raw
+
+
+def _read_cr3_metadata(stream: IO[bytes], start: int, end: int, raw: RawFile) -> None:
+    for kind, box_start, _ in _boxes(stream, start, end):
+        if kind == b"CMT1":
+            tiff = _Tiff.at(stream, box_start)
+            ifd = next(tiff.ifds(follow=False), None) if tiff else None
+            if tiff and ifd is not None:
+                raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
+                raw.taken_at = raw.taken_at or tiff.text(ifd, _TAG_DATETIME)
+        elif kind == b"CMT2":
+            tiff = _Tiff.at(stream, box_start)
+            ifd = next(tiff.ifds(follow=False), None) if tiff else None
+            if tiff and ifd is not None:
+                raw.taken_at = (
+                    tiff.text(ifd, _TAG_DATETIME_ORIGINAL) or tiff.text(ifd, _TAG_DATETIME_DIGITIZED) or raw.taken_at
+                )
+
+
+def _boxes(stream: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the ISO-BMFF boxes between start and end."""
+    position = start
+    for _ in range(256):
+        header = _read_at(stream, position, 16)
+        if len(header) < 8 or position >= end:
+            return
+        size, kind, payload = int.from_bytes(header[:4], "big"), header[4:8], position + 8
+        if size == 1 and len(header) == 16:
+            size, payload = int.from_bytes(header[8:16], "big"), position + 16
+        elif size == 0:
+            size = end - position
+        if size < payload - position or position + size > end:
+            return
+        yield kind, payload, position + size
+        position += size
+
+
+def _scan_for_jpegs(stream: IO[bytes]) -> Iterator[Preview]:
+    """JPEG starts anywhere in the file, for raws that hide their previews in maker notes."""
+    size = _file_size(stream)
+    position, hits = 0, 0
+    while position < size and hits < _SCAN_HITS:
+        chunk = _read_at(stream, position, _SCAN_CHUNK + 2)
+        found = chunk.find(_JPEG_START)
+        while found >= 0 and hits < _SCAN_HITS:
+            hits += 1
+            preview = _preview_at(stream, position + found, size - position - found)
+            if preview is not None:
+                yield preview
+            found = chunk.find(_JPEG_START, found + 1)
+        position += _SCAN_CHUNK
+
+
+# ----------------------------------------------------------------------------- previews
+
+
+def _add_previews(raw: RawFile, stream: IO[bytes], spans: list[tuple[int, int]]) -> None:
+    size = _file_size(stream)
+    found = {p.offset for p in raw.previews}
+    for offset, length in spans:
+        if offset <= 0 or length < _MIN_PREVIEW_BYTES or offset in found:
+            continue
+        if offset + length > size:
+            raw.cut_short = True
+            continue
+        preview = _preview_at(stream, offset, length)
+        if preview is not None:
+            found.add(offset)
+            raw.previews.append(preview)
+
+
+def _preview_at(stream: IO[bytes], offset: int, length: int) -> Preview | None:
+    """The JPEG at offset if its frame is one libjpeg decodes (lossless raw data is not)."""
+    head = _read_at(stream, offset, 64 << 10)
+    if not head.startswith(_JPEG_START):
+        return None
+    position = 2
+    while position + 4 <= len(head):
+        if head[position] != 0xFF:
+            return None
+        marker = head[position + 1]
+        if marker == 0xFF:
+            position += 1
+            continue
+        if marker in (0xD9, 0xDA):
+            return None
+        segment = int.from_bytes(head[position + 2 : position + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            frame = head[position + 4 : position + 9]
+            if marker not in _DECODABLE_FRAMES or len(frame) < 5:
+                return None
+            height, width = int.from_bytes(frame[1:3], "big"), int.from_bytes(frame[3:5], "big")
+            return Preview(offset, length, width, height) if width > 0 and height > 0 else None
+        if segment < 2:
+            return None
+        position += 2 + segment
+    return None
+
+
+# ----------------------------------------------------------------------------- TIFF
+
+
+class _Tiff:
+    """Just enough of a TIFF reader to walk IFDs: bounded, loop-proof, never raising on junk
+    (a bad entry reads as absent). Offsets in the file count from `base`."""
+
+    def __init__(self, stream: IO[bytes], base: int, order: str, first: int) -> None:
+        self.stream, self.base, self.order, self.first = stream, base, order, first
+        self.big = order == ">"
+
+    @classmethod
+    def at(cls, stream: IO[bytes], base: int) -> _Tiff | None:
+        header = _read_at(stream, base, 8)
+        order = _TIFF_MAGIC.get(header[:4]) or _RAW_TIFF_MAGIC.get(header[:4])
+        if order is None or len(header) < 8:
+            return None
+        return cls(stream, base, order, int.from_bytes(header[4:8], "big" if order == ">" else "little"))
+
+    def ifds(self, follow: bool = True) -> Iterator[dict[int, tuple[int, int, bytes]]]:
+        """IFD0 and the chain after it (when `follow`), each followed by its SubIFDs."""
+        seen: set[int] = set()
+        queue = [self.first]
+        while queue and len(seen) < _MAX_IFDS:
+            offset = queue.pop(0)
+            if offset <= 0 or offset in seen:
+                continue
+            seen.add(offset)
+            entries, following = self._ifd(offset)
+            if entries is None:
+                continue
+            yield entries
+            subs = [o for o in self.numbers(entries, _TAG_SUB_IFDS)[:_MAX_SUB_IFDS] if o not in seen]
+            queue[:0] = subs
+            if follow and following:
+                queue.append(following)
+
+    def dates(self, ifd: dict[int, tuple[int, int, bytes]]) -> str | None:
+        exif_offset = self.number(ifd, _TAG_EXIF_IFD)
+        exif = self._ifd(exif_offset)[0] if exif_offset else None
+        for table, tag in ((exif, _TAG_DATETIME_ORIGINAL), (exif, _TAG_DATETIME_DIGITIZED), (ifd, _TAG_DATETIME)):
+            text = self.text(table, tag) if table else None
+            if text:
+                return text
+        return None
+
+    def jpeg_spans(self, ifd: dict[int, tuple[int, int, bytes]]) -> Iterator[tuple[int, int]]:
+        offset, length = self.number(ifd, _TAG_JPEG_OFFSET), self.number(ifd, _TAG_JPEG_LENGTH)
+        if offset and length:
+            yield self.base + offset, length
+        if self.number(ifd, _TAG_COMPRESSION) in _JPEG_COMPRESSIONS:
+            starts, counts = self.numbers(ifd, _TAG_STRIP_OFFSETS), self.numbers(ifd, _TAG_STRIP_BYTES)
+            if len(starts) == 1 and len(counts) == 1:
+                yield self.base + starts[0], counts[0]
+        if _TAG_RW2_JPEG in ifd:
+            kind, count, value = ifd[_TAG_RW2_JPEG]
+            if kind == 7 and count > 4:
+                yield self.base + self._int(value), count
+
+    def number(self, ifd: dict[int, tuple[int, int, bytes]], tag: int) -> int | None:
+        values = self.numbers(ifd, tag)
+        return values[0] if values else None
+
+    def numbers(self, ifd: dict[int, tuple[int, int, bytes]], tag: int) -> list[int]:
+        if tag not in ifd:
+            return []
+        kind, count, value = ifd[tag]
+        width = {3: 2, 4: 4, 13: 4, 8: 2, 9: 4}.get(kind)
+        if width is None or count <= 0:
+            return []
+        count = min(count, _MAX_VALUES)
+        at = self.base + self._int(value)
+        data = value[: width * count] if width * count <= 4 else _read_at(self.stream, at, width * count)
+        return [self._int(data[i : i + width]) for i in range(0, len(data) - width + 1, width)]
+
+    def text(self, ifd: dict[int, tuple[int, int, bytes]] | None, tag: int) -> str | None:
+        if ifd is None or tag not in ifd:
+            return None
+        kind, count, value = ifd[tag]
+        if kind not in (2, 7) or not 0 < count <= 256:
+            return None
+        data = value[:count] if count <= 4 else _read_at(self.stream, self.base + self._int(value), count)
+        text = data.split(b"\x00", 1)[0].decode("latin-1").strip()
+        return text or None
+
+    def _ifd(self, offset: int) -> tuple[dict[int, tuple[int, int, bytes]] | None, int]:
+        """{tag: (type, count, 4 value bytes)} of the IFD at offset, and the next IFD's offset."""
+        count_bytes = _read_at(self.stream, self.base + offset, 2)
+        if len(count_bytes) < 2:
+            return None, 0
+        count = self._int(count_bytes)
+        if not 0 < count <= _MAX_ENTRIES:
+            return None, 0
+        data = _read_at(self.stream, self.base + offset + 2, count * 12 + 4)
+        if len(data) < count * 12:
+            return None, 0
+        entries: dict[int, tuple[int, int, bytes]] = {}
+        for i in range(0, count * 12, 12):
+            tag, kind = self._int(data[i : i + 2]), self._int(data[i + 2 : i + 4])
+            if kind in _TYPE_SIZES:
+                entries.setdefault(tag, (kind, self._int(data[i + 4 : i + 8]), data[i + 8 : i + 12]))
+        following = self._int(data[count * 12 : count * 12 + 4]) if len(data) >= count * 12 + 4 else 0
+        return entries, following
+
+    def _int(self, data: bytes) -> int:
+        return int.from_bytes(data, "big" if self.big else "little")
+
+
+def _read_at(stream: IO[bytes], offset: int, length: int) -> bytes:
+    if offset < 0 or length <= 0:
+        return b""
+    stream.seek(offset)
+    return stream.read(length)
+
+
+def _file_size(stream: IO[bytes]) -> int:
+    return stream.seek(0, os.SEEK_END)

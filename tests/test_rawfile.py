@@ -1,0 +1,127 @@
+"""Camera raw containers: previews, orientation and date found where ExifTool finds them
+(tests/fixtures/raw/README.md has ExifTool's answers), and junk never raising."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photoclip import rawfile
+
+RAW = Path(__file__).parent / "fixtures" / "raw"
+PREVIEW = (RAW / "preview.jpg").read_bytes()
+
+TIFF_RAWS = {  # file: (preview starts per ExifTool, orientation, DateTimeOriginal)
+    "CanonRaw.cr2": ({8650}, 1, "2005:08:03 18:59:18"),
+    "DNG.dng": ({21894, 13022}, 1, "2005:08:03 18:59:18"),
+    "Nikon-rotated.nef": ({1120}, 6, "2004:06:09 16:02:35"),
+    "Panasonic.rw2": ({582}, 1, "2008:08:06 15:21:56"),
+}
+
+
+def read(name: str) -> rawfile.RawFile:
+    with open(RAW / name, "rb") as fh:
+        return rawfile.read_raw(fh)
+
+
+def preview_bytes(name: str, preview: rawfile.Preview) -> bytes:
+    with open(RAW / name, "rb") as fh:
+        return rawfile.read_preview(fh, preview)
+
+
+@pytest.mark.parametrize("name", sorted(TIFF_RAWS))
+def test_tiff_raws_yield_the_preview_exiftool_finds(name: str) -> None:
+    starts, orientation, taken_at = TIFF_RAWS[name]
+    raw = read(name)
+    assert {p.offset for p in raw.previews} == starts
+    assert all((p.width, p.height) == (600, 400) for p in raw.previews)
+    assert all(preview_bytes(name, p) == PREVIEW for p in raw.previews)
+    assert (raw.orientation, raw.taken_at) == (orientation, taken_at)
+
+
+def test_cr3_yields_its_prvw_jpeg_and_its_cmt_metadata() -> None:
+    raw = read("CanonRaw.cr3")
+    assert [(p.width, p.height) for p in raw.previews] == [(600, 400)]
+    assert preview_bytes("CanonRaw.cr3", raw.previews[0]) == PREVIEW
+    assert (raw.orientation, raw.taken_at) == (1, "2018:02:21 12:08:56")
+
+
+def test_raf_yields_its_header_jpeg_whose_exif_holds_the_metadata() -> None:
+    raw = read("FujiFilm.raf")
+    assert len(raw.previews) == 1 and (raw.orientation, raw.taken_at) == (None, None)
+    with Image.open(io.BytesIO(preview_bytes("FujiFilm.raf", raw.previews[0]))) as im:
+        assert im.size == (600, 400) and im.getexif()[0x0112] == 8
+
+
+def test_placeholder_previews_are_not_previews() -> None:
+    raw = read("DNG-no-preview.dng")
+    assert raw.previews == [] and not raw.cut_short
+
+
+def test_a_preview_past_the_end_of_the_file_means_cut_short() -> None:
+    data = (RAW / "DNG.dng").read_bytes()[:21600]  # JpgFromRaw ends at 21501; the preview starts at 21894
+    raw = rawfile.read_raw(io.BytesIO(data))
+    assert raw.cut_short and {p.offset for p in raw.previews} == {13022}
+
+
+def test_sniffing_tells_raws_from_plain_tiffs_and_jpegs(tmp_path: Path) -> None:
+    for name in ("CanonRaw.cr2", "CanonRaw.cr3", "FujiFilm.raf", "Panasonic.rw2"):
+        assert rawfile.sniff_raw((RAW / name).read_bytes()[:32]), name
+    for name in ("DNG.dng", "Nikon-rotated.nef"):
+        assert not rawfile.sniff_raw((RAW / name).read_bytes()[:32])
+        with open(RAW / name, "rb") as fh:
+            assert rawfile.is_raw_tiff(fh) and fh.tell() == 0
+    plain = tmp_path / "scan.tif"
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(plain, compression="jpeg")
+    with open(plain, "rb") as fh:
+        assert not rawfile.sniff_raw(fh.read(32)) and not rawfile.is_raw_tiff(fh)
+    assert not rawfile.sniff_raw(PREVIEW[:32])
+
+
+def _cfa_tiff(strip: bytes, compression: int = 7) -> bytes:
+    """A one-IFD little-endian TIFF holding `strip` as CFA sensor data."""
+    entries = [(0x0100, 3, 1, 16), (0x0101, 3, 1, 16), (0x0103, 3, 1, compression), (0x0106, 3, 1, 32803)]
+    offset = 8 + 2 + 12 * (len(entries) + 2) + 4
+    entries += [(0x0111, 4, 1, offset), (0x0117, 4, 1, len(strip))]
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + b"\0\0\0\0"
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + strip
+
+
+def test_lossless_jpeg_sensor_data_is_not_a_preview() -> None:
+    lossless = b"\xff\xd8\xff\xc3\x00\x0b\x08\x00\x10\x00\x10\x01\x01\x11\x00" + bytes(300) + b"\xff\xd9"
+    data = _cfa_tiff(lossless)
+    assert rawfile.is_raw_tiff(io.BytesIO(data))
+    assert rawfile.read_raw(io.BytesIO(data)).previews == []
+    baseline = _cfa_tiff(PREVIEW)
+    assert [(p.width, p.height) for p in rawfile.read_raw(io.BytesIO(baseline)).previews] == [(600, 400)]
+
+
+def test_previews_hidden_in_maker_notes_are_found_by_their_jpeg_start() -> None:
+    orf = b"IIRO\x08\x00\x00\x00" + bytes(5000) + PREVIEW + bytes(3000)  # Olympus keeps it in maker notes
+    raw = rawfile.read_raw(io.BytesIO(orf))
+    assert [(p.offset, p.width, p.height) for p in raw.previews] == [(5008, 600, 400)]
+
+
+def test_ifd_loops_and_huge_counts_end_quickly() -> None:
+    looping = b"II*\x00\x08\x00\x00\x00" + struct.pack("<H", 1) + struct.pack("<HHII", 0x014A, 4, 1, 8) + b"\x08\0\0\0"
+    assert rawfile.read_raw(io.BytesIO(looping)).previews == []
+    huge = b"MM\x00*\x00\x00\x00\x08" + struct.pack(">H", 1) + struct.pack(">HHII", 0x0111, 4, 0xFFFFFFFF, 8)
+    assert not rawfile.is_raw_tiff(io.BytesIO(huge))
+
+
+@pytest.mark.parametrize("name", ["CanonRaw.cr2", "CanonRaw.cr3", "DNG.dng", "FujiFilm.raf", "Nikon-rotated.nef"])
+def test_damaged_raws_never_raise(name: str) -> None:
+    data = (RAW / name).read_bytes()
+    rng = random.Random(name)
+    for _ in range(150):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 40)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        cut = damaged[: rng.randrange(8, len(damaged))] if rng.random() < 0.3 else damaged
+        raw = rawfile.read_raw(io.BytesIO(bytes(cut)))
+        assert all(0 < p.offset < len(cut) and p.width > 0 and p.height > 0 for p in raw.previews)
