@@ -5,8 +5,8 @@ JPEG of the same shot in the file, rendered with the camera's own colours: full 
 CR2, NEF, RW2 and most DNGs, 1-2 megapixels in ARW, CR3 and RAF. That JPEG is what the
 camera showed on its screen, and it is what photoclip embeds and shows. The previews are
 found by walking each container (TIFF IFDs and SubIFDs, Fujifilm's RAF header, Canon
-CR3's PRVW box), and by looking for JPEG starts in formats whose previews hide in maker
-notes (Olympus ORF, Minolta MRW, Sigma X3F). Byte-level only: nothing here decodes pixels.
+CR3's PRVW box), and, where that finds none or only a thumbnail, by looking for JPEG
+starts: Olympus, Pentax and others keep their previews in maker notes. Byte-level only: nothing here decodes pixels.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ _MAX_ENTRIES = 1000
 _MAX_SUB_IFDS = 8
 _MAX_VALUES = 4096
 _MIN_PREVIEW_BYTES = 256
+_SMALL_PREVIEW = 1024  # only a thumbnail where the container says: look for a preview in maker notes too
 _SCAN_CHUNK = 4 << 20
 _SCAN_HITS = 64
 _JPEG_START = b"\xff\xd8\xff"
@@ -122,8 +123,9 @@ def read_raw(stream: IO[bytes]) -> RawFile:
             raw = _read_cr3(stream)
         else:
             raw = _read_tiff_raw(stream)
-        if not raw.previews and not raw.cut_short:
-            raw.previews = list(_scan_for_jpegs(stream))
+        if not raw.cut_short and max((max(p.width, p.height) for p in raw.previews), default=0) < _SMALL_PREVIEW:
+            known = {p.offset for p in raw.previews}
+            raw.previews += [p for p in _scan_for_jpegs(stream) if p.offset not in known]
         return raw
     finally:
         stream.seek(0)

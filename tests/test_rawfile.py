@@ -19,7 +19,7 @@ PREVIEW = (RAW / "preview.jpg").read_bytes()
 TIFF_RAWS = {  # file: (preview starts per ExifTool, orientation, DateTimeOriginal)
     "CanonRaw.cr2": ({8650}, 1, "2005:08:03 18:59:18"),
     "DNG.dng": ({21894, 13022}, 1, "2005:08:03 18:59:18"),
-    "Nikon-rotated.nef": ({1120}, 6, "2004:06:09 16:02:35"),
+    "Nikon-rotated.nef": ({1120, 14390}, 6, "2004:06:09 16:02:35"),  # JpgFromRaw, and the maker notes' preview
     "Panasonic.rw2": ({582}, 1, "2008:08:06 15:21:56"),
 }
 
@@ -40,7 +40,7 @@ def test_tiff_raws_yield_the_preview_exiftool_finds(name: str) -> None:
     raw = read(name)
     assert {p.offset for p in raw.previews} == starts
     assert all((p.width, p.height) == (600, 400) for p in raw.previews)
-    assert all(preview_bytes(name, p) == PREVIEW for p in raw.previews)
+    assert all(preview_bytes(name, p)[: len(PREVIEW)] == PREVIEW for p in raw.previews)  # found ones run to the end
     assert (raw.orientation, raw.taken_at) == (orientation, taken_at)
 
 
@@ -105,6 +105,14 @@ def test_previews_hidden_in_maker_notes_are_found_by_their_jpeg_start() -> None:
     orf = b"IIRO\x08\x00\x00\x00" + bytes(5000) + PREVIEW + bytes(3000)  # Olympus keeps it in maker notes
     raw = rawfile.read_raw(io.BytesIO(orf))
     assert [(p.offset, p.width, p.height) for p in raw.previews] == [(5008, 600, 400)]
+
+
+def test_a_maker_note_preview_is_found_where_the_container_lists_only_a_thumbnail() -> None:
+    thumbnail = io.BytesIO()
+    Image.new("RGB", (160, 120), "white").save(thumbnail, "JPEG")
+    listed = _cfa_tiff(thumbnail.getvalue(), compression=6)
+    raw = rawfile.read_raw(io.BytesIO(listed + bytes(1000) + PREVIEW))
+    assert sorted((p.width, p.height) for p in raw.previews) == [(160, 120), (600, 400)]
 
 
 def test_ifd_loops_and_huge_counts_end_quickly() -> None:
