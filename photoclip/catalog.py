@@ -735,13 +735,21 @@ class Catalog:
                 out[photo.id] = photo
         return out
 
-    def photos_by_date(self, offset: int = 0, limit: int = 1000, root_id: RootId | None = None) -> list[PhotoId]:
+    def photos_by_date(
+        self, offset: int = 0, limit: int = 1000, root_id: RootId | None = None, folder: str | None = None
+    ) -> list[PhotoId]:
         """Newest first by date taken (file order for undated photos): the library's default view.
 
-        With `root_id`, only the photos of that folder (the GUI's folder view)."""
+        With `root_id`, only the photos of that root (the GUI's folder view); with `folder`,
+        only those directly in that folder (an album)."""
         where, args = "status != 'failed'", [limit, offset]
         if root_id is not None:
             where, args = where + " AND root_id = ?", [root_id, *args]
+        if folder is not None:
+            prefix = folder.rstrip(os.sep) + os.sep
+            after = prefix[:-1] + chr(ord(os.sep) + 1)  # every path below the folder sorts before this
+            where += " AND path >= ? AND path < ? AND instr(substr(path, ?), ?) = 0"
+            args = [prefix, after, len(prefix) + 1, os.sep, *args]
         rows = self._conn.execute(
             f"SELECT id FROM photos WHERE {where}"
             " ORDER BY taken_at IS NULL, taken_at DESC, path LIMIT ? OFFSET ?",

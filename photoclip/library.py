@@ -730,9 +730,12 @@ class Library:
     def photo_at(self, path: Path | str) -> Photo | None:
         return self.catalog.photo_by_path(path)
 
-    def photos_by_date(self, offset: int = 0, limit: int = 1000, root: RootId | None = None) -> list[PhotoId]:
-        """Photo ids newest first; with `root`, only that folder's (for browsing one folder)."""
-        return self.catalog.photos_by_date(offset, limit, root)
+    def photos_by_date(
+        self, offset: int = 0, limit: int = 1000, root: RootId | None = None, album: Path | None = None
+    ) -> list[PhotoId]:
+        """Photo ids newest first; with `root`, only that folder's (for browsing one folder);
+        with `album`, only the photos directly in that folder."""
+        return self.catalog.photos_by_date(offset, limit, root, None if album is None else str(album))
 
     def status(self) -> LibraryStatus:
         """Counts, folders and failures; needs neither the model nor the index."""

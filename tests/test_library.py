@@ -583,6 +583,19 @@ def test_an_album_is_tagged_with_what_most_of_its_photos_share(open_library, pho
     assert library.albums() == [albums[photo_folder.resolve()]]
 
 
+def test_an_albums_photos_are_those_directly_in_its_folder(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "Pictures"
+    for name in ("trip/a.jpg", "trip/b.jpg", "trip/day 2/c.jpg", "trip 2/d.jpg", "trip-x/e.jpg", "f.jpg"):
+        write_photo(folder / name, seed=len(name))
+    library = open_library()
+    library.index([folder])
+    names = lambda ids: sorted(p.path.name for p in library.photos(ids).values())  # noqa: E731
+    assert names(library.photos_by_date(album=folder.resolve() / "trip")) == ["a.jpg", "b.jpg"]
+    assert names(library.photos_by_date(album=folder.resolve() / "trip" / "day 2")) == ["c.jpg"]
+    assert names(library.photos_by_date(album=folder.resolve())) == ["f.jpg"]
+    assert names(library.photos_by_date(0, 1, album=folder.resolve() / "trip")) in (["a.jpg"], ["b.jpg"])
+
+
 def test_a_broken_vocabulary_is_refused_and_never_stops_indexing(tagged_library, tmp_path: Path, caplog) -> None:
     library, _ = tagged_library
     caplog.set_level(logging.WARNING, logger="photoclip.library")

@@ -70,6 +70,7 @@ class PhotoGridModel(QAbstractListModel):
         self._scores: dict[PhotoId, float] = {}
         self._paths: dict[PhotoId, Path] = {}
         self._root: RootId | None = None
+        self._album: Path | None = None  # the album view: the photos directly in this folder
         self._tag: str | None = None  # the tag view: its photos, re-read when tags change
         self._paging = False  # the library view: more ids may be fetched as the view scrolls
         self._exhausted = True
@@ -79,10 +80,10 @@ class PhotoGridModel(QAbstractListModel):
 
     # what is shown
 
-    def show_library(self, root: RootId | None = None) -> None:
-        """All photos (or one folder's), newest first, paged in from the catalog."""
+    def show_library(self, root: RootId | None = None, album: Path | None = None) -> None:
+        """All photos (or one folder's, or one album's), newest first, paged in from the catalog."""
         self._begin_feed(paging=True)
-        self._root = root
+        self._root, self._album = root, album
         self._replace([], {}, {})
         self._fetch_page(0, PAGE, replace=True)
 
@@ -227,7 +228,7 @@ class PhotoGridModel(QAbstractListModel):
             self.loading_changed.emit(fetching)
 
     def _fetch_page(self, offset: int, limit: int, replace: bool) -> None:
-        token, root = self._token, self._root
+        token, root, album = self._token, self._root, self._album
         self._set_fetching(True)
 
         def arrived(ids: list[PhotoId]) -> None:
@@ -248,7 +249,7 @@ class PhotoGridModel(QAbstractListModel):
                 self._exhausted = True
             self._ops.error.emit(exc)
 
-        self._ops.query(lambda lib: lib.photos_by_date(offset, limit, root), arrived, failed, parent=self)
+        self._ops.query(lambda lib: lib.photos_by_date(offset, limit, root, album), arrived, failed, parent=self)
 
     def _fetch_tagged(self) -> None:
         token, tag = self._token, self._tag

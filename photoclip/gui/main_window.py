@@ -43,7 +43,7 @@ from photoclip.gui.modelstate import ModelState, Phase
 from photoclip.gui.ops import Ops
 from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
-from photoclip.gui.sidebar import Sidebar
+from photoclip.gui.sidebar import Sidebar, album_tags_line
 from photoclip.gui.statusbar import FailuresDialog, IndexStatus, plural
 from photoclip.gui.tags import NewTagDialog, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
@@ -52,7 +52,7 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
 from photoclip.search import QueryDates, SearchHit
-from photoclip.tagging import normalize_tag
+from photoclip.tagging import Album, normalize_tag
 from photoclip.when import Period
 from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
 
@@ -74,11 +74,13 @@ def period_line(period: Period) -> str:
 
 @dataclass(frozen=True)
 class View:
-    """What the grid shows: the library, one folder, one tag's photos, a search (within a tag
-    when `tag` is set; kept to `period` when its words had dates), or photos like one photo."""
+    """What the grid shows: the library, one folder, one album, one tag's photos, a search
+    (within a tag when `tag` is set; kept to `period` when its words had dates), or photos
+    like one photo."""
 
-    kind: str  # "library" | "folder" | "tag" | "search" | "similar" | "duplicates"
+    kind: str  # "library" | "folder" | "album" | "tag" | "search" | "similar" | "duplicates"
     root: Root | None = None
+    album: Album | None = None
     text: str = ""
     tag: str | None = None
     period: Period | None = None
@@ -87,7 +89,7 @@ class View:
 
     @property
     def browsing(self) -> bool:
-        return self.kind in ("library", "folder", "tag")
+        return self.kind in ("library", "folder", "album", "tag")
 
 
 class MainWindow(QMainWindow):
@@ -142,10 +144,11 @@ class MainWindow(QMainWindow):
         self.sidebar.library_selected.connect(lambda: self.show_view(View("library")))
         self.sidebar.duplicates_selected.connect(lambda: self.show_view(View("duplicates")))
         self.sidebar.folder_selected.connect(lambda root: self.show_view(View("folder", root=root)))
+        self.sidebar.album_selected.connect(lambda album: self.show_view(View("album", album=album)))
         self.sidebar.tag_selected.connect(self.show_tag)
         self.sidebar.add_folder_requested.connect(self.choose_folder)
         self.sidebar.remove_folder_requested.connect(self.remove_folder)
-        self.sidebar.show_folder_requested.connect(self._show_root_in_file_manager)
+        self.sidebar.show_folder_requested.connect(desktop.show_in_folder)
         self.sidebar.settings_requested.connect(self.open_settings)
         self.sidebar.new_tag_requested.connect(self.new_tag)
         self.sidebar.forget_tag_requested.connect(self.forget_tag)
@@ -367,7 +370,7 @@ class MainWindow(QMainWindow):
                 self.sidebar.select_tag(view.tag)
                 self.model.show_tagged(view.tag)
             else:
-                self.model.show_library(view.root.id if view.root else None)
+                self.model.show_library(view.root.id if view.root else None, view.album.folder if view.album else None)
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
         if view.kind == "duplicates":
@@ -431,6 +434,13 @@ class MainWindow(QMainWindow):
                      "Connect the drive that holds it. Its photos stay in the library meanwhile.") \
                 if not view.root.online else ("folder", "No photos in this folder yet",
                                               "Photos appear here as they are found.")
+        elif view.kind == "album":
+            assert view.album is not None
+            title = view.album.folder.name or str(view.album.folder)
+            tags = album_tags_line(view.album)
+            subtitle = "  ·  ".join([plural(view.album.photos, "photo")] + ([f"Album tags: {tags}"] if tags else [])
+                                    + [str(view.album.folder)])
+            empty = ("folder", "No photos in this album now", "Its photos were moved or deleted.")
         elif view.kind == "tag":
             title = view.tag or ""
             subtitle = "" if self.model.is_loading and rows == 0 else f"{plural(rows, 'photo')} with this tag"
@@ -646,9 +656,6 @@ class MainWindow(QMainWindow):
             except PhotoclipError as exc:
                 self.report_error(exc)
 
-    def _show_root_in_file_manager(self, root: Root) -> None:
-        desktop.show_in_folder(root.path)
-
     # ------------------------------------------------------------------ duplicates
 
     def trash_photos(self, photos: list[Photo], duplicates: bool = True) -> None:
@@ -686,12 +693,18 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ tags
 
     def refresh_tags(self) -> None:
-        """Re-read the library's tags and counts, and which tags are the user's own, in the
+        """Re-read the library's tags and counts, which tags are the user's own, and the albums, in the
         background (sidebar, completion)."""
-        def arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]]]) -> None:
-            tags, defined = result
+        def arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]], list[Album]]) -> None:
+            tags, defined, albums = result
             self._defined_tags = dict(defined)
             self.sidebar.set_tags(tags, self._defined_tags)
+            self.sidebar.set_albums(albums)
+            if self.view.kind == "album" and self.view.album is not None:
+                fresh = next((a for a in albums if a.folder == self.view.album.folder), None)
+                if fresh is not None and fresh != self.view.album:
+                    self.view = self._browse_view = dataclasses.replace(self.view, album=fresh)
+                    self._update_header()
             counts = dict(tags)
             self._known_tags = [name for name, _count in tags] + [n for n in self._defined_tags if n not in counts]
             self.preview.set_known_tags(self._known_tags)
@@ -702,7 +715,7 @@ class MainWindow(QMainWindow):
                     self.sidebar.tree.scrollToItem(item)
                 self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{name}”.", 8000)
 
-        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags()), arrived, parent=self)
+        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags(), lib.albums()), arrived, parent=self)
 
     def new_tag(self) -> None:
         """Ask for a tag of the user's own and what it looks like; the worker then gives it to

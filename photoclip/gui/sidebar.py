@@ -1,13 +1,15 @@
 """The sidebar: the whole library and its duplicates, the watched folders (offline ones greyed
-with their own icon), and the library's tags with how many photos carry each, most common first.
-Tags the user defined (auto-tagging gives them to photos that look like a sentence of theirs)
-have an accent-coloured icon and say so; the Tags header's "+" defines a new one.
+with their own icon), the albums in them (each folder that holds photos, with the tags most
+of its photos share), and the library's tags with how many photos carry each, most common
+first. Tags the user defined (auto-tagging gives them to photos that look like a sentence of
+theirs) have an accent-coloured icon and say so; the Tags header's "+" defines a new one.
+A section's header folds it away and back; a long list of albums starts folded.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
@@ -32,6 +34,7 @@ from photoclip.catalog import Root
 from photoclip.gui import icons, theme
 from photoclip.gui.statusbar import plural
 from photoclip.ids import RootId
+from photoclip.tagging import Album
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +46,30 @@ TagRole = Qt.ItemDataRole.UserRole + 5
 CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
 PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
 
+ALBUMS_SHOWN_OPEN = 8  # more albums than this start folded, so the tags below stay in sight
+
 
 def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
     return f"Your tag: given to photos that look like ‘{prompt}’\n{plural(count, 'photo')} tagged “{name}”"
+
+
+def album_tags_line(album: Album) -> str:
+    """What an album is tagged with, in words ("" when no tag is shared by enough of it)."""
+    return ", ".join(tag for tag, _share in album.tags)
+
+
+def album_names(folders: Sequence[Path]) -> list[str]:
+    """A short name for each album: its folder's name, with as many parent folders as it takes
+    to tell apart two albums of the same name ("2023/Day 1", "2024/Day 1")."""
+    depth = [1] * len(folders)
+    while True:
+        names = [str(f) if d >= len(f.parts) else "/".join(f.parts[-d:]) for f, d in zip(folders, depth, strict=True)]
+        clashes = {n for n in names if names.count(n) > 1}
+        grow = [i for i, n in enumerate(names) if n in clashes and depth[i] < len(folders[i].parts)]
+        if not grow:
+            return names
+        for i in grow:
+            depth[i] += 1
 
 
 class _Tree(QTreeWidget):
@@ -98,10 +122,11 @@ class Sidebar(QFrame):
     library_selected = Signal()
     duplicates_selected = Signal()
     folder_selected = Signal(object)  # Root
+    album_selected = Signal(object)  # Album
     tag_selected = Signal(str)
     add_folder_requested = Signal()
     remove_folder_requested = Signal(object)  # Root
-    show_folder_requested = Signal(object)  # Root (open in the file manager)
+    show_folder_requested = Signal(object)  # Path (open in the file manager)
     settings_requested = Signal()
     new_tag_requested = Signal()
     forget_tag_requested = Signal(str)  # stop giving this defined tag automatically
@@ -110,6 +135,9 @@ class Sidebar(QFrame):
         super().__init__(parent)
         self._shown_roots: tuple[Root, ...] | None = None
         self._shown_tags: tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]] | None = None
+        self._albums: dict[str, Album] = {}
+        self._all_albums: tuple[Album, ...] = ()
+        self._shown_albums: tuple[Album, ...] | None = None
         self._writable = True
         self.setObjectName("Sidebar")
         self.setFixedWidth(236)
@@ -138,6 +166,7 @@ class Sidebar(QFrame):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.itemClicked.connect(self._clicked)
         self.tree.delete_pressed.connect(self._remove_current)
         self.tree.setItemDelegate(_CountDelegate(self.tree))
         layout.addWidget(self.tree, 1)
@@ -149,6 +178,8 @@ class Sidebar(QFrame):
         self._folders_item = self._section("Folders")
         self._no_folders = self._entry(self._folders_item, "No folders yet", "folder", "placeholder")
         self._no_folders.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.albums_section = self._section("Albums")
+        self.albums_section.setHidden(True)
         self._tags_item = self._section("Tags")
         self._no_tags = self._entry(self._tags_item, "Tags appear after indexing", "tag", "placeholder")
         self._no_tags.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -201,6 +232,60 @@ class Sidebar(QFrame):
             self.tree.blockSignals(False)
         if current is not None and reselect is None:
             self.library_selected.emit()
+        self.set_albums(self._all_albums)
+
+    def set_albums(self, albums: Sequence[Album]) -> None:
+        """Show these albums by path, but not the watched folders themselves (listed above); a
+        selected album stays selected while it is there (when it is gone the selection goes,
+        but the window keeps its view)."""
+        self._all_albums = tuple(albums)
+        roots = {str(root.path) for root in self._shown_roots or ()}
+        shown = tuple(album for album in albums if str(album.folder) not in roots)
+        if shown == self._shown_albums:
+            return
+        first = self._shown_albums is None or not self._shown_albums
+        self._shown_albums = shown
+        self._albums = {str(album.folder): album for album in shown}
+        current = self.current_album()
+        self.tree.blockSignals(True)
+        try:
+            for item in self.album_items():
+                self.albums_section.removeChild(item)
+            self.albums_section.setHidden(not shown)
+            for album, name in zip(shown, album_names([a.folder for a in shown]), strict=True):
+                item = self._entry(self.albums_section, name, "album", "album")
+                item.setData(0, PathRole, str(album.folder))
+                item.setData(0, CountRole, album.photos)
+                tags = album_tags_line(album)
+                item.setToolTip(0, f"{album.folder}\n{plural(album.photos, 'photo')}"
+                                   + (f"\nAlbum tags: {tags}" if tags else ""))
+                if current is not None and album.folder == current.folder:
+                    self.tree.setCurrentItem(item)
+            if first and shown:
+                self._fold(self.albums_section, len(shown) > ALBUMS_SHOWN_OPEN)
+            if current is not None and self.current_album() is None:
+                self.tree.setCurrentItem(None)
+                self.tree.clearSelection()
+        finally:
+            self.tree.blockSignals(False)
+
+    def album_items(self) -> list[QTreeWidgetItem]:
+        return [self.albums_section.child(i) for i in range(self.albums_section.childCount())]
+
+    def current_album(self) -> Album | None:
+        item = self.tree.currentItem()
+        if item is None or item.data(0, KindRole) != "album":
+            return None
+        return self._albums.get(str(item.data(0, PathRole)))
+
+    def select_album(self, folder: Path) -> None:
+        """Highlight the album of `folder` without announcing it; none if it is not listed."""
+        self.tree.blockSignals(True)
+        item = next((i for i in self.album_items() if i.data(0, PathRole) == str(folder)), None)
+        self.tree.setCurrentItem(item)
+        if item is None:
+            self.tree.clearSelection()
+        self.tree.blockSignals(False)
 
     def set_tags(self, tags: list[tuple[str, int]] | tuple[tuple[str, int], ...],
                  defined: dict[str, str] | None = None) -> None:
@@ -306,7 +391,13 @@ class Sidebar(QFrame):
         item.setForeground(0, QBrush(QColor(theme.FAINT)))
         item.setSizeHint(0, QSize(10, 30))
         item.setData(0, KindRole, "section")
+        item.setIcon(0, icons.icon("chevron-down", theme.FAINT))
+        item.setToolTip(0, "Click to fold or unfold")
         return item
+
+    def _fold(self, section: QTreeWidgetItem, folded: bool) -> None:
+        section.setExpanded(not folded)
+        section.setIcon(0, icons.icon("chevron-right" if folded else "chevron-down", theme.FAINT))
 
     def _section_button(self, section: QTreeWidgetItem, icon_name: str, tip: str) -> QToolButton:
         """A small button at the right end of a section's header (its title stays painted beneath)."""
@@ -354,6 +445,10 @@ class Sidebar(QFrame):
 
     # interaction
 
+    def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, KindRole) == "section":
+            self._fold(item, item.isExpanded())
+
     def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if item is None:
             return
@@ -364,6 +459,10 @@ class Sidebar(QFrame):
             self.duplicates_selected.emit()
         elif kind == "folder":
             self.folder_selected.emit(self._root_of(item))
+        elif kind == "album":
+            album = self._albums.get(str(item.data(0, PathRole)))
+            if album is not None:
+                self.album_selected.emit(album)
         elif kind == "tag":
             self.tag_selected.emit(str(item.data(0, TagRole)))
 
@@ -400,10 +499,15 @@ class Sidebar(QFrame):
                 menu.addSeparator()
             add("new_tag", "plus", "New tag…", lambda: self.new_tag_requested.emit(), self._writable)
             return menu
+        if kind == "album":
+            folder = Path(item.data(0, PathRole))
+            add("show_folder", "folder-open", "Show in file manager",
+                lambda: self.show_folder_requested.emit(folder), folder.is_dir())
+            return menu
         if kind == "folder":
             root = self._root_of(item)
             add("show_folder", "folder-open", "Show in file manager",
-                lambda: self.show_folder_requested.emit(root), root.online)
+                lambda: self.show_folder_requested.emit(root.path), root.online)
             add("remove_folder", "minus", "Remove from library…",
                 lambda: self.remove_folder_requested.emit(root), self._writable)
             menu.addSeparator()

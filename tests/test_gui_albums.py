@@ -1,0 +1,95 @@
+"""Albums in the app, on a real library, worker and tiny CLIP, offscreen: the sidebar lists the
+folders that hold photos (not the watched folders themselves) with their counts and album
+tags, an album's photos fill the grid with its tags in the header, and sections fold."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from photoclip.gui.app import make_app
+from photoclip.gui.sidebar import ALBUMS_SHOWN_OPEN, CountRole, Sidebar, album_names
+from photoclip.library import Library
+from photoclip.tagging import Album
+from photoclip.tinyclip.scenes import random_scene, scene_with, write_scenes
+from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
+
+VOCABULARY = "@prompt a {}\n@none a shape\ncircle\nstar\nsquare\ntriangle\nheart\ncross\ncrescent\n"
+
+
+@pytest.fixture
+def library(open_library, tmp_path: Path) -> Library:
+    """Pictures/ holds 3 loose photos, 2023/Lake 5 red circles, 2024/Lake 4 scenes, Misc 2."""
+    rng = random.Random(3)
+    pictures = tmp_path / "Pictures"
+    write_scenes(pictures, [random_scene(rng) for _ in range(3)], size=192)
+    write_scenes(pictures / "2023" / "Lake", [scene_with(rng, [("red", "circle")]) for _ in range(5)], size=192)
+    write_scenes(pictures / "2024" / "Lake", [random_scene(rng) for _ in range(4)], size=192)
+    write_scenes(pictures / "Misc", [random_scene(rng) for _ in range(2)], size=192)
+    vocabulary = tmp_path / "shapes.txt"
+    vocabulary.write_text(VOCABULARY, encoding="utf-8")
+    library = open_library()
+    library.set_vocabulary(vocabulary)
+    library.index([pictures])
+    return library
+
+
+def album_rows(window) -> list[tuple[str, int]]:
+    return [(item.text(0), item.data(0, CountRole)) for item in window.sidebar.album_items()]
+
+
+def test_the_sidebar_lists_albums_below_the_folders_with_counts_and_tags(qtbot, make_window, library) -> None:
+    window = make_window(library)
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+    assert album_rows(window) == [("2023/Lake", 5), ("2024/Lake", 4)]  # not Pictures itself, not Misc (2)
+    lake = window.sidebar.album_items()[0]
+    album = next(a for a in library.albums() if a.folder.parts[-2:] == ("2023", "Lake"))
+    assert "circle" in dict(album.tags)
+    tooltip = lake.toolTip(0)
+    assert str(album.folder) in tooltip and "5 photos" in tooltip and "Album tags: " in tooltip and "circle" in tooltip
+    assert window.sidebar.albums_section.isExpanded()
+
+
+def test_an_album_shows_its_photos_and_its_tags(qtbot, make_window, library) -> None:
+    window = make_window(library)
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+    tree = window.sidebar.tree
+    item = window.sidebar.album_items()[0]
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window) and window.model.rowCount() == 5,
+                    timeout=WAIT_MS)
+    folder = window.view.album.folder
+    assert {p.path.parent for p in library.photos(window.model.ids).values()} == {folder}
+    assert window.title_label.text() == "Lake"
+    assert window.subtitle_label.text().startswith("5 photos  ·  Album tags: ")
+    assert "circle" in window.subtitle_label.text() and str(folder) in window.subtitle_label.text()
+    menu = window.sidebar.menu_for(item)
+    assert [a.objectName() for a in menu.actions() if a.objectName()] == ["show_folder"]
+
+
+def test_a_sections_header_folds_it_and_many_albums_start_folded(qtbot) -> None:
+    make_app()
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.resize(236, 900)
+    sidebar.show()
+    albums = [Album(Path(f"/photos/{year}/Trip"), 3 + i) for i, year in enumerate(range(2010, 2011 + ALBUMS_SHOWN_OPEN))]
+    sidebar.set_albums(albums)
+    section = sidebar.albums_section
+    assert len(sidebar.album_items()) == ALBUMS_SHOWN_OPEN + 1 and not section.isExpanded()
+    tree = sidebar.tree
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(section).center())
+    assert section.isExpanded() and tree.visualItemRect(sidebar.album_items()[0]).height() > 0
+    sidebar.set_albums(albums[:2])  # a later refresh keeps what the user chose
+    assert section.isExpanded()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(section).center())
+    assert not section.isExpanded()
+
+
+def test_album_names_grow_only_as_far_as_it_takes_to_tell_them_apart() -> None:
+    folders = [Path("/p/2023/Day 1"), Path("/p/2024/Day 1"), Path("/p/2024/Beach"), Path("/q/x/Beach"), Path("/p/y/Beach")]
+    assert album_names(folders) == ["2023/Day 1", "2024/Day 1", "2024/Beach", "x/Beach", "y/Beach"]
+    assert album_names([Path("/a/Same"), Path("/b/a/Same")]) == ["/a/Same", "b/a/Same"]
