@@ -544,8 +544,9 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
             raise ImageDecodeError("truncated file")
         raise ImageDecodeError(_NO_RAW_PREVIEW)
     full_size = (largest.width, largest.height)
-    tolerance = _PREVIEW_ASPECT_TOLERANCE * largest.width
-    same_frame = [p for p in raw.previews if abs(p.width * largest.height - p.height * largest.width) <= tolerance * p.height]
+    if raw.size is not None and raw.size[0] >= largest.width and _same_aspect(raw.size, full_size):
+        full_size = raw.size
+    same_frame = [p for p in raw.previews if _same_aspect((p.width, p.height), (largest.width, largest.height))]
     need = need_for(full_size)
     by_size = sorted(same_frame, key=lambda p: p.width * p.height)
     covering = [p for p in by_size if p.width >= need[0] and p.height >= need[1]]
@@ -564,6 +565,10 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
             orientation = raw.orientation
         return _Decoded("raw", image, full_size, orientation, _parse_exif_datetime(raw.taken_at) or taken_at)
     raise ImageDecodeError(f"camera raw file whose preview cannot be decoded: {failure}")
+
+
+def _same_aspect(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return abs(a[0] * b[1] - a[1] * b[0]) <= _PREVIEW_ASPECT_TOLERANCE * a[1] * b[0]
 
 
 def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile:
@@ -611,7 +616,7 @@ def _decode_camera_preview(
                 pw, ph = preview.size
                 if not (need[0] <= pw <= width and need[1] <= ph <= height):
                     continue
-                if abs(pw * height - ph * width) > _PREVIEW_ASPECT_TOLERANCE * ph * width:
+                if not _same_aspect((pw, ph), (width, height)):
                     continue
                 with _DECODE_MEMORY.hold(_decode_cost(preview, "jpeg", need)):
                     return _decode_rgb(preview, "jpeg", need)

@@ -30,6 +30,8 @@ _CR3_BRAND = b"crx "
 _CR3_PREVIEW_UUID = bytes.fromhex("eaf42b5e1c984b88b9fbb7dc406e4d16")
 _CR3_METADATA_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 
+_TAG_WIDTH = 0x0100
+_TAG_HEIGHT = 0x0101
 _TAG_COMPRESSION = 0x0103
 _TAG_PHOTOMETRIC = 0x0106
 _TAG_STRIP_OFFSETS = 0x0111
@@ -43,7 +45,11 @@ _TAG_RW2_JPEG = 0x002E
 _TAG_EXIF_IFD = 0x8769
 _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_DATETIME_DIGITIZED = 0x9004
+_TAG_PIXEL_WIDTH = 0xA002
+_TAG_PIXEL_HEIGHT = 0xA003
 _TAG_DNG_VERSION = 0xC612
+_TAG_DEFAULT_CROP = 0xC620
+_RW2_BORDERS = (0x0004, 0x0005, 0x0006, 0x0007)  # Panasonic's top, left, bottom, right
 _RAW_PHOTOMETRICS = frozenset({32803, 34892})  # CFA, LinearRaw
 _RAW_COMPRESSIONS = frozenset({32767, 32769, 32770, 32867, 34316, 34713, 65000, 65535})  # vendors' raw codecs
 _JPEG_COMPRESSIONS = frozenset({6, 7})
@@ -78,6 +84,7 @@ class RawFile:
 
     previews: list[Preview] = field(default_factory=list)
     cut_short: bool = False  # a preview's place lies past the end of the file
+    size: tuple[int, int] | None = None  # the developed photo's, where the raw says
     orientation: int | None = None
     taken_at: str | None = None  # EXIF text, as written
 
@@ -99,12 +106,7 @@ def is_raw_tiff(stream: IO[bytes]) -> bool:
         tiff = _Tiff.at(stream, 0)
         if tiff is None:
             return False
-        return any(
-            _TAG_DNG_VERSION in ifd
-            or tiff.number(ifd, _TAG_PHOTOMETRIC) in _RAW_PHOTOMETRICS
-            or tiff.number(ifd, _TAG_COMPRESSION) in _RAW_COMPRESSIONS
-            for ifd in tiff.ifds()
-        )
+        return any(_TAG_DNG_VERSION in ifd or _holds_sensor_data(tiff, ifd) for ifd in tiff.ifds())
     except (OSError, ValueError):
         return False
     finally:
@@ -148,15 +150,31 @@ def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
     if tiff is None:
         return raw
     spans: list[tuple[int, int]] = []
-    first = True
+    sizes: list[tuple[int, int] | None] = []  # best source first
     for ifd in tiff.ifds():
-        if first:
+        if not sizes:
             raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
-            raw.taken_at = tiff.dates(ifd)
-            first = False
+            exif = tiff.sub_ifd(ifd, _TAG_EXIF_IFD)
+            raw.taken_at = tiff.dates(ifd, exif)
+            sizes += [_pair(tiff.numbers(exif or {}, _TAG_PIXEL_WIDTH) + tiff.numbers(exif or {}, _TAG_PIXEL_HEIGHT))]
+            if tiff.rw2:
+                top, left, bottom, right = (tiff.number(ifd, tag) or 0 for tag in _RW2_BORDERS)
+                sizes.append(_pair([right - left, bottom - top]))
+        if _holds_sensor_data(tiff, ifd):
+            sizes.insert(0, _pair(tiff.numbers(ifd, _TAG_DEFAULT_CROP)))
+            sizes.append(_pair(tiff.numbers(ifd, _TAG_WIDTH) + tiff.numbers(ifd, _TAG_HEIGHT)))
         spans.extend(tiff.jpeg_spans(ifd))
+    raw.size = next((size for size in sizes if size is not None), None)
     _add_previews(raw, stream, spans)
     return raw
+
+
+def _holds_sensor_data(tiff: _Tiff, ifd: dict[int, tuple[int, int, bytes]]) -> bool:
+    return tiff.number(ifd, _TAG_PHOTOMETRIC) in _RAW_PHOTOMETRICS or tiff.number(ifd, _TAG_COMPRESSION) in _RAW_COMPRESSIONS
+
+
+def _pair(values: list[int]) -> tuple[int, int] | None:
+    return (values[0], values[1]) if len(values) == 2 and values[0] > 0 and values[1] > 0 else None
 
 
 def _read_raf(stream: IO[bytes], head: bytes) -> RawFile:
@@ -191,19 +209,16 @@ def _read_cr3(stream: IO[bytes]) -> RawFile:
 
 def _read_cr3_metadata(stream: IO[bytes], start: int, end: int, raw: RawFile) -> None:
     for kind, box_start, _ in _boxes(stream, start, end):
+        tiff = _Tiff.at(stream, box_start) if kind in (b"CMT1", b"CMT2") else None
+        ifd = next(tiff.ifds(follow=False), None) if tiff else None
+        if tiff is None or ifd is None:
+            continue
         if kind == b"CMT1":
-            tiff = _Tiff.at(stream, box_start)
-            ifd = next(tiff.ifds(follow=False), None) if tiff else None
-            if tiff and ifd is not None:
-                raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
-                raw.taken_at = raw.taken_at or tiff.text(ifd, _TAG_DATETIME)
-        elif kind == b"CMT2":
-            tiff = _Tiff.at(stream, box_start)
-            ifd = next(tiff.ifds(follow=False), None) if tiff else None
-            if tiff and ifd is not None:
-                raw.taken_at = (
-                    tiff.text(ifd, _TAG_DATETIME_ORIGINAL) or tiff.text(ifd, _TAG_DATETIME_DIGITIZED) or raw.taken_at
-                )
+            raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
+            raw.taken_at = raw.taken_at or tiff.text(ifd, _TAG_DATETIME)
+        else:
+            raw.taken_at = tiff.dates({}, ifd) or raw.taken_at
+            raw.size = _pair(tiff.numbers(ifd, _TAG_PIXEL_WIDTH) + tiff.numbers(ifd, _TAG_PIXEL_HEIGHT))
 
 
 def _boxes(stream: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
@@ -293,9 +308,10 @@ class _Tiff:
     """Just enough of a TIFF reader to walk IFDs: bounded, loop-proof, never raising on junk
     (a bad entry reads as absent). Offsets in the file count from `base`."""
 
-    def __init__(self, stream: IO[bytes], base: int, order: str, first: int) -> None:
-        self.stream, self.base, self.order, self.first = stream, base, order, first
-        self.big = order == ">"
+    def __init__(self, stream: IO[bytes], base: int, magic: bytes, first: int) -> None:
+        self.stream, self.base, self.first = stream, base, first
+        self.big = (_TIFF_MAGIC.get(magic) or _RAW_TIFF_MAGIC.get(magic)) == ">"
+        self.rw2 = magic == b"IIU\x00"
 
     @classmethod
     def at(cls, stream: IO[bytes], base: int) -> _Tiff | None:
@@ -303,7 +319,7 @@ class _Tiff:
         order = _TIFF_MAGIC.get(header[:4]) or _RAW_TIFF_MAGIC.get(header[:4])
         if order is None or len(header) < 8:
             return None
-        return cls(stream, base, order, int.from_bytes(header[4:8], "big" if order == ">" else "little"))
+        return cls(stream, base, header[:4], int.from_bytes(header[4:8], "big" if order == ">" else "little"))
 
     def ifds(self, follow: bool = True) -> Iterator[dict[int, tuple[int, int, bytes]]]:
         """IFD0 and the chain after it (when `follow`), each followed by its SubIFDs."""
@@ -323,9 +339,12 @@ class _Tiff:
             if follow and following:
                 queue.append(following)
 
-    def dates(self, ifd: dict[int, tuple[int, int, bytes]]) -> str | None:
-        exif_offset = self.number(ifd, _TAG_EXIF_IFD)
-        exif = self._ifd(exif_offset)[0] if exif_offset else None
+    def sub_ifd(self, ifd: dict[int, tuple[int, int, bytes]], tag: int) -> dict[int, tuple[int, int, bytes]] | None:
+        offset = self.number(ifd, tag)
+        return self._ifd(offset)[0] if offset else None
+
+    def dates(self, ifd: dict[int, tuple[int, int, bytes]], exif: dict[int, tuple[int, int, bytes]] | None) -> str | None:
+        """When the photo was taken, as EXIF writes it: the EXIF IFD's, else IFD0's."""
         for table, tag in ((exif, _TAG_DATETIME_ORIGINAL), (exif, _TAG_DATETIME_DIGITIZED), (ifd, _TAG_DATETIME)):
             text = self.text(table, tag) if table else None
             if text:
@@ -353,12 +372,15 @@ class _Tiff:
         if tag not in ifd:
             return []
         kind, count, value = ifd[tag]
-        width = {3: 2, 4: 4, 13: 4, 8: 2, 9: 4}.get(kind)
+        width = {3: 2, 4: 4, 5: 8, 13: 4}.get(kind)  # unsigned: SHORT, LONG, RATIONAL, IFD
         if width is None or count <= 0:
             return []
         count = min(count, _MAX_VALUES)
         at = self.base + self._int(value)
         data = value[: width * count] if width * count <= 4 else _read_at(self.stream, at, width * count)
+        if kind == 5:
+            fractions = ((self._int(data[i : i + 4]), self._int(data[i + 4 : i + 8])) for i in range(0, len(data) - 7, 8))
+            return [top // bottom if bottom else 0 for top, bottom in fractions]
         return [self._int(data[i : i + width]) for i in range(0, len(data) - width + 1, width)]
 
     def text(self, ifd: dict[int, tuple[int, int, bytes]] | None, tag: int) -> str | None:

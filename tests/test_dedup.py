@@ -18,10 +18,10 @@ from tests.helpers import write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
-          taken_at: str | None = None, mtime_ns: int = 0, digest: str | None = None) -> Photo:
+          taken_at: str | None = None, mtime_ns: int = 0, digest: str | None = None, fmt: str = "jpeg") -> Photo:
     return Photo(
         PhotoId(pid), RootId(1), Path(path or f"/photos/{pid}.jpg"), size, mtime_ns, digest or f"h{pid}",
-        width, height, taken_at, "jpeg", "indexed", None,
+        width, height, taken_at, fmt, "indexed", None,
     )
 
 
@@ -102,6 +102,12 @@ def test_the_keeper_is_the_largest_then_the_original() -> None:
     assert min([undated, dated], key=keeper_order) is dated  # EXIF kept: the original
     older, newer = photo(6, mtime_ns=1), photo(7, mtime_ns=2)
     assert min([newer, older], key=keeper_order) is older
+
+
+def test_a_camera_raw_is_kept_over_any_jpeg_made_from_it() -> None:
+    raw = photo(1, "/photos/DSC_0001.ARW", width=1616, height=1080, size=60_000_000, fmt="raw")  # its preview's size
+    export = photo(2, "/exports/DSC_0001.jpg", width=9504, height=6336, size=25_000_000)
+    assert min([export, raw], key=keeper_order) is raw
 
 
 def test_a_group_lists_the_keeper_first_and_the_most_alike_copy_next(library_vectors) -> None:

@@ -144,7 +144,7 @@ def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, 
     assert {h.path.name for h in hits[:4]} == {"CanonRaw.cr2", "CanonRaw.cr3", "DNG.dng", "Panasonic.rw2"}
     assert hits[0].score > 0.99
     nef = library.photo(library.catalog.photo_by_path(folder / "Nikon-rotated.nef").id)
-    assert (nef.width, nef.height, nef.taken_at) == (400, 600, "2004-06-09T16:02:35")
+    assert (nef.width, nef.height, nef.taken_at) == (2014, 3040, "2004-06-09T16:02:35")
     assert len(list(library.thumbnail_dir.rglob("*.jpg"))) == 6  # made from the decoded preview, no second read
 
 

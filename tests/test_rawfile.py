@@ -16,11 +16,11 @@ from photoclip import rawfile
 RAW = Path(__file__).parent / "fixtures" / "raw"
 PREVIEW = (RAW / "preview.jpg").read_bytes()
 
-TIFF_RAWS = {  # file: (preview starts per ExifTool, orientation, DateTimeOriginal)
-    "CanonRaw.cr2": ({8650}, 1, "2005:08:03 18:59:18"),
-    "DNG.dng": ({21894, 13022}, 1, "2005:08:03 18:59:18"),
-    "Nikon-rotated.nef": ({1120, 14390}, 6, "2004:06:09 16:02:35"),  # JpgFromRaw, and the maker notes' preview
-    "Panasonic.rw2": ({582}, 1, "2008:08:06 15:21:56"),
+TIFF_RAWS = {  # file: (preview starts, orientation, DateTimeOriginal, image size), all per ExifTool
+    "CanonRaw.cr2": ({8650}, 1, "2005:08:03 18:59:18", (3456, 2304)),  # EXIF's pixel size
+    "DNG.dng": ({21894, 13022}, 1, "2005:08:03 18:59:18", (3456, 2304)),  # DefaultCropSize
+    "Nikon-rotated.nef": ({1120, 14390}, 6, "2004:06:09 16:02:35", (3040, 2014)),  # JpgFromRaw and maker notes'; CFA IFD
+    "Panasonic.rw2": ({582}, 1, "2008:08:06 15:21:56", (3648, 2736)),  # inside the sensor borders
 }
 
 
@@ -36,24 +36,24 @@ def preview_bytes(name: str, preview: rawfile.Preview) -> bytes:
 
 @pytest.mark.parametrize("name", sorted(TIFF_RAWS))
 def test_tiff_raws_yield_the_preview_exiftool_finds(name: str) -> None:
-    starts, orientation, taken_at = TIFF_RAWS[name]
+    starts, orientation, taken_at, size = TIFF_RAWS[name]
     raw = read(name)
     assert {p.offset for p in raw.previews} == starts
     assert all((p.width, p.height) == (600, 400) for p in raw.previews)
     assert all(preview_bytes(name, p)[: len(PREVIEW)] == PREVIEW for p in raw.previews)  # found ones run to the end
-    assert (raw.orientation, raw.taken_at) == (orientation, taken_at)
+    assert (raw.orientation, raw.taken_at, raw.size) == (orientation, taken_at, size)
 
 
 def test_cr3_yields_its_prvw_jpeg_and_its_cmt_metadata() -> None:
     raw = read("CanonRaw.cr3")
     assert [(p.width, p.height) for p in raw.previews] == [(600, 400)]
     assert preview_bytes("CanonRaw.cr3", raw.previews[0]) == PREVIEW
-    assert (raw.orientation, raw.taken_at) == (1, "2018:02:21 12:08:56")
+    assert (raw.orientation, raw.taken_at, raw.size) == (1, "2018:02:21 12:08:56", (6000, 4000))
 
 
 def test_raf_yields_its_header_jpeg_whose_exif_holds_the_metadata() -> None:
     raw = read("FujiFilm.raf")
-    assert len(raw.previews) == 1 and (raw.orientation, raw.taken_at) == (None, None)
+    assert len(raw.previews) == 1 and (raw.orientation, raw.taken_at, raw.size) == (None, None, None)
     with Image.open(io.BytesIO(preview_bytes("FujiFilm.raf", raw.previews[0]))) as im:
         assert im.size == (600, 400) and im.getexif()[0x0112] == 8
 
