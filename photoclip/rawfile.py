@@ -55,6 +55,8 @@ _RAW_COMPRESSIONS = frozenset({32767, 32769, 32770, 32867, 34316, 34713, 65000, 
 _JPEG_COMPRESSIONS = frozenset({6, 7})
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
 
+_Ifd = dict[int, tuple[int, int, bytes]]  # tag -> (type, count, the entry's 4 value bytes)
+
 _MAX_IFDS = 32
 _MAX_ENTRIES = 1000
 _MAX_SUB_IFDS = 8
@@ -169,8 +171,9 @@ def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
     return raw
 
 
-def _holds_sensor_data(tiff: _Tiff, ifd: dict[int, tuple[int, int, bytes]]) -> bool:
-    return tiff.number(ifd, _TAG_PHOTOMETRIC) in _RAW_PHOTOMETRICS or tiff.number(ifd, _TAG_COMPRESSION) in _RAW_COMPRESSIONS
+def _holds_sensor_data(tiff: _Tiff, ifd: _Ifd) -> bool:
+    photometric, compression = tiff.number(ifd, _TAG_PHOTOMETRIC), tiff.number(ifd, _TAG_COMPRESSION)
+    return photometric in _RAW_PHOTOMETRICS or compression in _RAW_COMPRESSIONS
 
 
 def _pair(values: list[int]) -> tuple[int, int] | None:
@@ -321,7 +324,7 @@ class _Tiff:
             return None
         return cls(stream, base, header[:4], int.from_bytes(header[4:8], "big" if order == ">" else "little"))
 
-    def ifds(self, follow: bool = True) -> Iterator[dict[int, tuple[int, int, bytes]]]:
+    def ifds(self, follow: bool = True) -> Iterator[_Ifd]:
         """IFD0 and the chain after it (when `follow`), each followed by its SubIFDs."""
         seen: set[int] = set()
         queue = [self.first]
@@ -339,11 +342,11 @@ class _Tiff:
             if follow and following:
                 queue.append(following)
 
-    def sub_ifd(self, ifd: dict[int, tuple[int, int, bytes]], tag: int) -> dict[int, tuple[int, int, bytes]] | None:
+    def sub_ifd(self, ifd: _Ifd, tag: int) -> _Ifd | None:
         offset = self.number(ifd, tag)
         return self._ifd(offset)[0] if offset else None
 
-    def dates(self, ifd: dict[int, tuple[int, int, bytes]], exif: dict[int, tuple[int, int, bytes]] | None) -> str | None:
+    def dates(self, ifd: _Ifd, exif: _Ifd | None) -> str | None:
         """When the photo was taken, as EXIF writes it: the EXIF IFD's, else IFD0's."""
         for table, tag in ((exif, _TAG_DATETIME_ORIGINAL), (exif, _TAG_DATETIME_DIGITIZED), (ifd, _TAG_DATETIME)):
             text = self.text(table, tag) if table else None
@@ -351,7 +354,7 @@ class _Tiff:
                 return text
         return None
 
-    def jpeg_spans(self, ifd: dict[int, tuple[int, int, bytes]]) -> Iterator[tuple[int, int]]:
+    def jpeg_spans(self, ifd: _Ifd) -> Iterator[tuple[int, int]]:
         offset, length = self.number(ifd, _TAG_JPEG_OFFSET), self.number(ifd, _TAG_JPEG_LENGTH)
         if offset and length:
             yield self.base + offset, length
@@ -364,11 +367,11 @@ class _Tiff:
             if kind == 7 and count > 4:
                 yield self.base + self._int(value), count
 
-    def number(self, ifd: dict[int, tuple[int, int, bytes]], tag: int) -> int | None:
+    def number(self, ifd: _Ifd, tag: int) -> int | None:
         values = self.numbers(ifd, tag)
         return values[0] if values else None
 
-    def numbers(self, ifd: dict[int, tuple[int, int, bytes]], tag: int) -> list[int]:
+    def numbers(self, ifd: _Ifd, tag: int) -> list[int]:
         if tag not in ifd:
             return []
         kind, count, value = ifd[tag]
@@ -379,11 +382,11 @@ class _Tiff:
         at = self.base + self._int(value)
         data = value[: width * count] if width * count <= 4 else _read_at(self.stream, at, width * count)
         if kind == 5:
-            fractions = ((self._int(data[i : i + 4]), self._int(data[i + 4 : i + 8])) for i in range(0, len(data) - 7, 8))
-            return [top // bottom if bottom else 0 for top, bottom in fractions]
+            pairs = [(self._int(data[i : i + 4]), self._int(data[i + 4 : i + 8])) for i in range(0, len(data) - 7, 8)]
+            return [top // bottom if bottom else 0 for top, bottom in pairs]
         return [self._int(data[i : i + width]) for i in range(0, len(data) - width + 1, width)]
 
-    def text(self, ifd: dict[int, tuple[int, int, bytes]] | None, tag: int) -> str | None:
+    def text(self, ifd: _Ifd | None, tag: int) -> str | None:
         if ifd is None or tag not in ifd:
             return None
         kind, count, value = ifd[tag]
@@ -393,7 +396,7 @@ class _Tiff:
         text = data.split(b"\x00", 1)[0].decode("latin-1").strip()
         return text or None
 
-    def _ifd(self, offset: int) -> tuple[dict[int, tuple[int, int, bytes]] | None, int]:
+    def _ifd(self, offset: int) -> tuple[_Ifd | None, int]:
         """{tag: (type, count, 4 value bytes)} of the IFD at offset, and the next IFD's offset."""
         count_bytes = _read_at(self.stream, self.base + offset, 2)
         if len(count_bytes) < 2:
@@ -404,7 +407,7 @@ class _Tiff:
         data = _read_at(self.stream, self.base + offset + 2, count * 12 + 4)
         if len(data) < count * 12:
             return None, 0
-        entries: dict[int, tuple[int, int, bytes]] = {}
+        entries: _Ifd = {}
         for i in range(0, count * 12, 12):
             tag, kind = self._int(data[i : i + 2]), self._int(data[i + 2 : i + 4])
             if kind in _TYPE_SIZES:
