@@ -2,7 +2,8 @@
 
 Runs offscreen on a throw-away library of generated scenes with the shipped tiny model and
 the real worker, and saves what a person would see: the first run (welcome), indexing in
-progress, search results, the preview, and a tag's photos with one photo's tags. Nothing is
+progress, search results, the preview, a tag's photos with one photo's tags, and an album
+with the tags its photos share. Nothing is
 staged by hand: each picture is taken when the app itself reaches that state. (The tiny
 model knows shapes, not everyday scenes, so the demo library tags with a vocabulary of
 shapes instead of the shipped one.)
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import random
 import sys
 import tempfile
 import time
@@ -29,6 +31,11 @@ log = logging.getLogger("photoclip.screenshots")
 MODEL = "photoclip-tiny"
 SIZE = (1280, 800)
 DEMO_VOCABULARY = "@prompt a {}\n@none a shape\ncircle\nstar\nsquare\ntriangle\nheart\ncross\ncrescent\n"
+DEMO_ALBUMS = {  # folder below Pictures: (colour, shape) of each of its photos, how many
+    "2023/Lake weekend": (("red", "circle"), 36),
+    "2024/Night sky": (("yellow", "star"), 28),
+    "2025/Valentine's": (("purple", "heart"), 24),
+}
 
 
 def spin(app: QApplication, seconds: float) -> None:
@@ -57,7 +64,7 @@ def save(widget: QWidget, folder: Path, name: str) -> Path:
 def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
     from photoclip.gui.app import make_app
     from photoclip.library import Library
-    from photoclip.tinyclip.scenes import write_scene_folder
+    from photoclip.tinyclip.scenes import scene_with, write_scene_folder, write_scenes
 
     app = make_app()
     from photoclip.gui.main_window import MainWindow
@@ -65,8 +72,11 @@ def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory(prefix="photoclip-shots-") as tmp:
-        folder = Path(tmp) / "Pictures" / "Holidays"
-        write_scene_folder(folder, seed=2024, count=photos, size=320)
+        folder = Path(tmp) / "Pictures"
+        write_scene_folder(folder / "Holidays", seed=2024, count=photos, size=320)
+        rng = random.Random(2025)
+        for name, (thing, count) in DEMO_ALBUMS.items():
+            write_scenes(folder / name, [scene_with(rng, [thing]) for _ in range(count)], size=320)
         library = Library.open(Path(tmp) / "library", model=MODEL, model_file=model_file)
         vocabulary = Path(tmp) / "shapes.txt"
         vocabulary.write_text(DEMO_VOCABULARY, encoding="utf-8")
@@ -114,6 +124,14 @@ def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
                      "the photo's tags")
             spin(app, 0.3)
             written.append(save(window, out, "tags"))
+
+            window.close_preview()
+            album = next(item for item in window.sidebar.album_items() if "Lake" in item.text(0))
+            window.sidebar.tree.setCurrentItem(album)
+            wait_for(app, lambda: window.view.kind == "album" and window.model.rowCount() > 0
+                     and not window.model.is_loading and window.loader.pending() == 0, 30, "the album's photos")
+            spin(app, 0.3)
+            written.append(save(window, out, "albums"))
         finally:
             window.shutdown()
             window.close()
