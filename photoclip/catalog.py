@@ -7,6 +7,7 @@ one writer); writes are serialized by a lock and happen inside `transaction()` b
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sqlite3
 import threading
@@ -19,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
+from photoclip import places
 from photoclip.errors import LibraryError
 from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -116,6 +118,15 @@ _MIGRATIONS: dict[int, str] = {
         added_at REAL NOT NULL
     );
     """,
+    # Where a photo was taken (EXIF GPS), and the country and region of its nearest town.
+    6: """
+    ALTER TABLE photos ADD COLUMN lat REAL;
+    ALTER TABLE photos ADD COLUMN lon REAL;
+    ALTER TABLE photos ADD COLUMN country TEXT;
+    ALTER TABLE photos ADD COLUMN region TEXT;
+    CREATE INDEX photos_lat ON photos(lat) WHERE lat IS NOT NULL;
+    CREATE INDEX photos_country ON photos(country, region) WHERE country IS NOT NULL;
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -148,6 +159,8 @@ class Photo:
     format: str | None
     status: str
     failure: str | None
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,9 @@ class PhotoMetadata:
     height: int
     taken_at: str | None
     format: str
+    location: tuple[float, float] | None = None
+    country: str | None = None  # of the nearest town (places.Gazetteer.nearest)
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,7 +196,7 @@ class Counts:
 
 
 _PHOTO_COLUMNS = (
-    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure"
+    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure, lat, lon"
 )
 
 
@@ -188,7 +204,7 @@ def _photo(row: sqlite3.Row | tuple) -> Photo:
     return Photo(
         id=PhotoId(row[0]), root_id=RootId(row[1]), path=Path(row[2]), size=row[3],
         mtime_ns=row[4], hash=row[5], width=row[6], height=row[7], taken_at=row[8],
-        format=row[9], status=row[10], failure=row[11],
+        format=row[9], status=row[10], failure=row[11], lat=row[12], lon=row[13],
     )
 
 
@@ -531,9 +547,10 @@ class Catalog:
                 ((pid, model_id, pid, m.hash) for pid, m, _ in embedded),
             )
             self._conn.executemany(
-                "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?,"
-                " status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
-                ((m.hash, m.width, m.height, m.taken_at, m.format, now, pid) for pid, m, _ in embedded),
+                "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
+                " country = ?, region = ?, status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
+                ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
+                  m.region, now, pid) for pid, m, _ in embedded),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
@@ -765,6 +782,33 @@ class Catalog:
             " 'unixepoch', 'localtime')) AS day FROM photos"
             " WHERE status = 'indexed' AND day >= ? AND day < ? ORDER BY day DESC, id",
             (start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")),
+        )
+        return [PhotoId(r[0]) for r in rows]
+
+    def located_in(self, country: str, region: str | None = None) -> list[PhotoId]:
+        """Indexed photos taken in a country (and region), newest first."""
+        where, args = "country = ?", [country]
+        if region is not None:
+            where, args = where + " AND region = ?", [country, region]
+        return self._newest_where(where, args)
+
+    def located_near(self, lat: float, lon: float, radius_km: float) -> list[PhotoId]:
+        """Indexed photos taken within radius_km of a position, newest first."""
+        dlat = radius_km / 111.0
+        dlon = radius_km / max(1.0, 111.0 * math.cos(math.radians(lat)))
+        rows = self._conn.execute(
+            "SELECT id, lat, lon, taken_at FROM photos WHERE status = 'indexed'"
+            " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? ORDER BY id",
+            (lat - dlat, lat + dlat, lon - dlon, lon + dlon),
+        )
+        near = [r for r in rows if places.distance_km(lat, lon, r[1], r[2]) <= radius_km]
+        near.sort(key=lambda r: r[3] or "", reverse=True)  # newest first, undated last
+        return [PhotoId(r[0]) for r in near]
+
+    def _newest_where(self, where: str, args: list) -> list[PhotoId]:
+        rows = self._conn.execute(
+            "SELECT id FROM photos WHERE status = 'indexed' AND " + where + " ORDER BY taken_at IS NULL,"
+            " taken_at DESC, id", args,
         )
         return [PhotoId(r[0]) for r in rows]
 

@@ -237,9 +237,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         query = " ".join(args.query)
         hits = library.search(query, limit=args.limit, tag=args.tag)
-        dates = library.dates_of(query)
-        if dates is not None:
-            print(f"photos taken {dates.period.describe()} ({dates.period.words})", file=sys.stderr)
+        scope = library.scope_of(query)
+        if scope is not None and scope.period is not None:
+            print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
+        if scope is not None and scope.place is not None:
+            print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         _print_hits(hits, args)
     return 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import os
 import re
 import stat
@@ -184,6 +185,7 @@ _ORIENTATION_FIX = {
 _TAG_ORIENTATION = 0x0112
 _TAG_DATETIME = 0x0132
 _TAG_EXIF_IFD = 0x8769
+_TAG_GPS_IFD = 0x8825
 _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_DATETIME_DIGITIZED = 0x9004
 _EXIF_DATE = re.compile(
@@ -203,6 +205,7 @@ class DecodedPhoto:
     format: str  # as sniff_format
     taken_at: str | None  # "YYYY-MM-DDTHH:MM:SS" from EXIF, None if absent or garbage
     content_hash: str  # file_hash() of the bytes that were decoded
+    location: tuple[float, float] | None = None  # (latitude, longitude) from EXIF GPS
 
 
 class _MemoryBudget:
@@ -337,7 +340,7 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
         with _read_source(path, hash_algorithm) as (stream, digest):
             decoded = _decode_stream(stream, lambda size: need)
         image, (width, height) = decoded.upright()
-        return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest)
+        return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location)
 
 
 def make_thumbnail(path: Path, max_side: int) -> bytes:
@@ -490,6 +493,7 @@ class _Decoded:
     full_size: tuple[int, int]  # from the header, before orientation
     orientation: int
     taken_at: str | None
+    location: tuple[float, float] | None
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -525,12 +529,12 @@ def _decode_stream(
             if image is None:
                 with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
                     image = _decode_rgb(im, fmt, need)
-            orientation, taken_at = _read_exif(im)
+            facts = _read_exif(im)
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
         raise
-    return _Decoded(fmt, image, full_size, orientation, taken_at)
+    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location)
 
 
 def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:
@@ -557,13 +561,14 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
             with _open_image(io.BytesIO(data), "jpeg", data[:_SNIFF_BYTES]) as im:
                 with _DECODE_MEMORY.hold(_decode_cost(im, "jpeg", need)):
                     image = _decode_rgb(im, "jpeg", need)
-                orientation, taken_at = _read_exif(im)
+                facts = _read_exif(im)
         except ImageDecodeError as exc:
             failure = failure or exc
             continue
-        if raw.orientation in range(1, 9):
-            orientation = raw.orientation
-        return _Decoded("raw", image, full_size, orientation, _parse_exif_datetime(raw.taken_at) or taken_at)
+        orientation = raw.orientation if raw.orientation in range(1, 9) else facts.orientation
+        taken_at = _parse_exif_datetime(raw.taken_at) or facts.taken_at
+        location = _location(raw.location) or facts.location
+        return _Decoded("raw", image, full_size, orientation, taken_at, location)
     raise ImageDecodeError(f"camera raw file whose preview cannot be decoded: {failure}")
 
 
@@ -840,13 +845,20 @@ def _upright(image: Image.Image, orientation: int) -> Image.Image:
     return image if method is None else image.transpose(method)
 
 
-def _read_exif(im: Image.Image) -> tuple[int, str | None]:
-    """(orientation 1..8, taken_at) from EXIF/XMP; broken metadata counts as absent."""
+@dataclass(frozen=True)
+class _ExifFacts:
+    orientation: int = 1
+    taken_at: str | None = None
+    location: tuple[float, float] | None = None
+
+
+def _read_exif(im: Image.Image) -> _ExifFacts:
+    """Orientation 1..8, date taken and GPS position from EXIF; broken metadata counts as absent."""
     try:
         exif = im.getexif()
     except Exception as exc:
         log.debug("unreadable EXIF (%s)", exc)
-        return 1, None
+        return _ExifFacts()
     orientation = exif.get(_TAG_ORIENTATION, 1)
     if not isinstance(orientation, int) or orientation not in range(1, 9):
         orientation = 1
@@ -855,16 +867,47 @@ def _read_exif(im: Image.Image) -> tuple[int, str | None]:
     except Exception as exc:
         log.debug("unreadable EXIF sub-IFD (%s)", exc)
         details = {}
-    for value in (
+    dates = (_parse_exif_datetime(value) for value in (
         details.get(_TAG_DATETIME_ORIGINAL),
         exif.get(_TAG_DATETIME_ORIGINAL),
         details.get(_TAG_DATETIME_DIGITIZED),
         exif.get(_TAG_DATETIME),
-    ):
-        taken_at = _parse_exif_datetime(value)
-        if taken_at is not None:
-            return orientation, taken_at
-    return orientation, None
+    ))
+    taken_at = next((d for d in dates if d is not None), None)
+    try:
+        gps = exif.get_ifd(_TAG_GPS_IFD)
+    except Exception as exc:
+        log.debug("unreadable GPS IFD (%s)", exc)
+        gps = {}
+    position = None
+    if gps:
+        position = (_gps_degrees(gps.get(2), gps.get(1), "S"), _gps_degrees(gps.get(4), gps.get(3), "W"))
+    return _ExifFacts(orientation, taken_at, _location(position))
+
+
+def _gps_degrees(value: object, ref: object, negative: str) -> float | None:
+    """EXIF GPS degrees, minutes, seconds (rationals) and their N/S or E/W reference, signed."""
+    values = list(value) if isinstance(value, (tuple, list)) else [value]
+    try:
+        parts = [float(v) for v in values]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not 1 <= len(parts) <= 3 or not all(math.isfinite(p) for p in parts):
+        return None
+    degrees = sum(p / 60**i for i, p in enumerate(parts))
+    if isinstance(ref, bytes):
+        ref = ref.decode("latin-1")
+    return -degrees if isinstance(ref, str) and ref.strip().upper().startswith(negative) else degrees
+
+
+def _location(position: tuple[float | None, float | None] | None) -> tuple[float, float] | None:
+    """A position on Earth, or None: out of range, or exactly 0, 0 (a GPS that had no fix)."""
+    if position is None:
+        return None
+    lat, lon = position
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        return None
+    return round(lat, 6), round(lon, 6)
 
 
 def _parse_exif_datetime(value: object) -> str | None:

@@ -20,17 +20,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, scan, sidecars, tagging
+from photoclip import config, dedup, places, scan, sidecars, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
-from photoclip.search import QueryDates, QueryTerm, SearchHit, combine, parse_query, take_period
+from photoclip.places import Place
+from photoclip.search import QueryScope, QueryTerm, SearchHit, combine, parse_query, take_period, take_place
 from photoclip.sidecars import SidecarReport
 from photoclip.tagging import Album, LabelSpace, PhotoTag, Vocabulary
 from photoclip.vectors import VectorIndex, move_saved, saved_model_id
+from photoclip.when import Period
 
 if TYPE_CHECKING:
     from photoclip.download import DownloadProgress
@@ -455,15 +457,12 @@ class Library:
 
     def search(self, query: str, limit: int = 20, tag: str | None = None) -> list[SearchHit]:
         """Photos that best match `query` (text, image paths, `+`/`-` terms), best first. Date
-        words in it ("last summer", "in 2019") keep only the photos of that period, and `tag`
-        only the photos that carry it; a query that is only a date lists that period, newest first."""
+        words in it ("last summer", "in 2019") keep only the photos of that period, place words
+        ("in lisbon", "near munich") only the photos taken there, and `tag` only the photos that
+        carry it; a query that is only a date or a place lists its photos, newest first."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        terms, period = take_period(parse_query(query))
-        among: list[PhotoId] | None = None
-        if period is not None:
-            among = self.catalog.taken_between(period.start, period.end)
-            log.info("searching photos of %s (%s): %d", period.words, period.describe(), len(among))
+        terms, _period, _place, among = self._scope(query)
         if tag is not None:
             tagged = self.catalog.tagged(tagging.normalize_tag(tag))
             keep = set(tagged)
@@ -478,10 +477,44 @@ class Library:
             return self._nearest_among(among, encoder, vector, limit)
         return self._nearest(vectors, vector, limit, exclude=())
 
-    def dates_of(self, query: str) -> QueryDates | None:
-        """The dates a query keeps to ("last summer"), so a face can say what it filtered."""
+    def scope_of(self, query: str) -> QueryScope | None:
+        """The dates and place a query keeps to ("last summer", "in lisbon"), so a face can say
+        what it filtered; None when it keeps to neither."""
+        terms, period, place, _among = self._scope(query)
+        if period is None and place is None:
+            return None
+        return QueryScope(period, place, only_scope=not terms)
+
+    def _scope(self, query: str) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None]:
+        """A query's terms to rank by, the period and place its words keep to, and the photos
+        those leave (None: all). A place where no photo of the library was taken is no filter:
+        its words stay in the text, for the model (it may know the landmark)."""
         terms, period = take_period(parse_query(query))
-        return None if period is None else QueryDates(period, only_dates=not terms)
+        among: list[PhotoId] | None = None
+        if period is not None:
+            among = self.catalog.taken_between(period.start, period.end)
+            log.info("searching photos of %s (%s): %d", period.words, period.describe(), len(among))
+        rest, place = take_place(terms)
+        if place is not None:
+            located = self._located(place)
+            log.info("photos taken %s (%s): %d", place.words, place.label, len(located))
+            if located:
+                terms, keep = rest, set(located)
+                among = located if among is None else [pid for pid in among if pid in keep]
+            else:
+                place = None
+        return terms, period, place, among
+
+    def _located(self, place: Place) -> list[PhotoId]:
+        if place.kind == "town":
+            return self.catalog.located_near(place.lat, place.lon, place.radius_km)
+        return self.catalog.located_in(place.country, place.region)
+
+    def place_of(self, photo: Photo) -> str | None:
+        """'Lisbon, Portugal': where a photo was taken, named by its town; None without GPS."""
+        if photo.lat is None or photo.lon is None:
+            return None
+        return places.gazetteer().describe(photo.lat, photo.lon)
 
     def _nearest_among(
         self, among: list[PhotoId], encoder: ClipEncoder, vector: np.ndarray, limit: int

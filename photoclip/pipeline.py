@@ -22,6 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
+from photoclip import places
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
@@ -105,9 +106,11 @@ def decode_for_model(
             save_thumbnail(photo, thumbnail_dir)
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
+    town = places.gazetteer().nearest(*photo.location) if photo.location else None
     meta = PhotoMetadata(
         hash=photo.content_hash, width=photo.width, height=photo.height,
-        taken_at=photo.taken_at or date_in_name(path.name), format=photo.format,
+        taken_at=photo.taken_at or date_in_name(path.name), format=photo.format, location=photo.location,
+        country=town.country if town else None, region=(town.region or None) if town else None,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

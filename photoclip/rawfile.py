@@ -43,6 +43,7 @@ _TAG_JPEG_OFFSET = 0x0201
 _TAG_JPEG_LENGTH = 0x0202
 _TAG_RW2_JPEG = 0x002E
 _TAG_EXIF_IFD = 0x8769
+_TAG_GPS_IFD = 0x8825
 _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_DATETIME_DIGITIZED = 0x9004
 _TAG_PIXEL_WIDTH = 0xA002
@@ -87,6 +88,7 @@ class RawFile:
     previews: list[Preview] = field(default_factory=list)
     cut_short: bool = False  # a preview's place lies past the end of the file
     size: tuple[int, int] | None = None  # the developed photo's, where the raw says
+    location: tuple[float | None, float | None] | None = None  # signed degrees from its GPS IFD
     orientation: int | None = None
     taken_at: str | None = None  # EXIF text, as written
 
@@ -158,6 +160,7 @@ def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
             raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
             exif = tiff.sub_ifd(ifd, _TAG_EXIF_IFD)
             raw.taken_at = tiff.dates(ifd, exif)
+            raw.location = tiff.position(tiff.sub_ifd(ifd, _TAG_GPS_IFD))
             sizes += [_pair(tiff.numbers(exif or {}, _TAG_PIXEL_WIDTH) + tiff.numbers(exif or {}, _TAG_PIXEL_HEIGHT))]
             if tiff.rw2:
                 top, left, bottom, right = (tiff.number(ifd, tag) or 0 for tag in _RW2_BORDERS)
@@ -212,13 +215,15 @@ def _read_cr3(stream: IO[bytes]) -> RawFile:
 
 def _read_cr3_metadata(stream: IO[bytes], start: int, end: int, raw: RawFile) -> None:
     for kind, box_start, _ in _boxes(stream, start, end):
-        tiff = _Tiff.at(stream, box_start) if kind in (b"CMT1", b"CMT2") else None
+        tiff = _Tiff.at(stream, box_start) if kind in (b"CMT1", b"CMT2", b"CMT4") else None
         ifd = next(tiff.ifds(follow=False), None) if tiff else None
         if tiff is None or ifd is None:
             continue
         if kind == b"CMT1":
             raw.orientation = tiff.number(ifd, _TAG_ORIENTATION)
             raw.taken_at = raw.taken_at or tiff.text(ifd, _TAG_DATETIME)
+        elif kind == b"CMT4":
+            raw.location = tiff.position(ifd)
         else:
             raw.taken_at = tiff.dates({}, ifd) or raw.taken_at
             raw.size = _pair(tiff.numbers(ifd, _TAG_PIXEL_WIDTH) + tiff.numbers(ifd, _TAG_PIXEL_HEIGHT))
@@ -385,6 +390,23 @@ class _Tiff:
             pairs = [(self._int(data[i : i + 4]), self._int(data[i + 4 : i + 8])) for i in range(0, len(data) - 7, 8)]
             return [top // bottom if bottom else 0 for top, bottom in pairs]
         return [self._int(data[i : i + width]) for i in range(0, len(data) - width + 1, width)]
+
+    def position(self, gps: _Ifd | None) -> tuple[float | None, float | None] | None:
+        """(latitude, longitude) in signed degrees from a GPS IFD; None where it has none."""
+        if not gps:
+            return None
+        return self._degrees(gps, 2, 1, "S"), self._degrees(gps, 4, 3, "W")
+
+    def _degrees(self, gps: _Ifd, tag: int, ref_tag: int, negative: str) -> float | None:
+        if tag not in gps or gps[tag][0] != 5 or not 1 <= gps[tag][1] <= 3:
+            return None
+        _, count, value = gps[tag]
+        data = _read_at(self.stream, self.base + self._int(value), 8 * count)
+        parts = [(self._int(data[i : i + 4]), self._int(data[i + 4 : i + 8])) for i in range(0, len(data) - 7, 8)]
+        if len(parts) != count or any(bottom == 0 for _, bottom in parts):
+            return None
+        degrees = sum(top / bottom / 60**i for i, (top, bottom) in enumerate(parts))
+        return -degrees if (self.text(gps, ref_tag) or "").upper().startswith(negative) else degrees
 
     def text(self, ifd: _Ifd | None, tag: int) -> str | None:
         if ifd is None or tag not in ifd:

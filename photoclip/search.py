@@ -17,6 +17,7 @@ import numpy as np
 
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
+from photoclip.places import Place, extract_place
 from photoclip.when import Period, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
@@ -73,12 +74,13 @@ def parse_query(query: str) -> list[QueryTerm]:
 
 
 @dataclass(frozen=True)
-class QueryDates:
-    """The dates a query's words keep to, and whether dates were all it said (then its photos
-    are listed newest first instead of ranked)."""
+class QueryScope:
+    """The dates and the place a query's words keep to, and whether they were all it said
+    (then its photos are listed newest first instead of ranked)."""
 
-    period: Period
-    only_dates: bool
+    period: Period | None
+    place: Place | None
+    only_scope: bool
 
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
@@ -94,9 +96,28 @@ def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list
             period = found if period is None else period & found
         if rest:
             kept.append(QueryTerm(term.sign, text=rest if found is not None else term.text))
-    if kept and all(t.sign < 0 for t in kept):
-        raise QueryError("a search needs at least one thing to look for, not only things to leave out")
+    _require_something_to_find(kept)
     return kept, period
+
+
+def take_place(terms: list[QueryTerm]) -> tuple[list[QueryTerm], Place | None]:
+    """The first place named in the text terms ("beach in lisbon") becomes a place to filter
+    by; a term that was only a place goes."""
+    kept, place = [], None
+    for term in terms:
+        if term.text is None or term.sign < 0 or place is not None:
+            kept.append(term)
+            continue
+        rest, place = extract_place(term.text)
+        if rest:
+            kept.append(QueryTerm(term.sign, text=rest))
+    _require_something_to_find(kept)
+    return kept, place
+
+
+def _require_something_to_find(terms: list[QueryTerm]) -> None:
+    if terms and all(t.sign < 0 for t in terms):
+        raise QueryError("a search needs at least one thing to look for, not only things to leave out")
 
 
 def combine(terms: list[QueryTerm], embed: Callable[[QueryTerm], np.ndarray]) -> np.ndarray:

@@ -18,6 +18,23 @@ def write_photo(path: Path, seed: int, size: tuple[int, int] = (160, 120), fmt: 
     return path
 
 
+def located_photo(path: Path, seed: int, position: tuple[float, float] | None, taken: str) -> Path:
+    """write_photo with an EXIF date taken ("2021:05:01 10:00:00") and GPS position (lat, lon)."""
+    from PIL import Image
+
+    write_photo(path, seed=seed)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    if position is not None:
+        lat, lon = position
+        exif[0x8825] = {1: "N" if lat >= 0 else "S", 2: (abs(lat), 0.0, 0.0), 3: "E" if lon >= 0 else "W",
+                        4: (abs(lon), 0.0, 0.0)}
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, "JPEG", exif=exif)
+    return path
+
+
 def scene_folder(folder: Path, seed: int = 0, red_circles: int = 8, others: int = 24) -> dict[Path, object]:
     """Generated scenes whose content is known: `red_circles` hold a red circle (some beside
     other shapes), the `others` are random scenes without one (red squares and blue circles

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.cli import main
-from tests.helpers import copies_folder, resized_copy, scene_folder, shapes_vocabulary
+from tests.helpers import copies_folder, located_photo, resized_copy, scene_folder, shapes_vocabulary
 
 
 @pytest.fixture
@@ -71,6 +71,15 @@ def test_an_empty_search_is_a_usage_error_not_a_crash(run, photo_folder: Path) -
     run("index", str(photo_folder))
     code, _, err = run("search", " ")
     assert code == 1 and "empty" in err
+
+
+def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
+    lisbon = located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
+    located_photo(tmp_path / "photos" / "oslo.jpg", 2, (59.91, 10.75), "2021:06:01 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", "in lisbon")
+    assert code == 0 and out.splitlines() == [str(lisbon.resolve())]
+    assert err == "photos taken in Lisbon, Portugal (in lisbon)\n"
 
 
 def test_searching_an_empty_library_says_what_to_do(run) -> None:

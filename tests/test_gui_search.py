@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from photoclip.gui.grid import PhotoIdRole
 from photoclip.gui.main_window import SEARCH_LIMIT
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
+from tests.helpers import located_photo
 
 
 @pytest.fixture
@@ -133,3 +134,31 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")
     assert window.subtitle_label.text() == "20 photos, best match first"
+
+
+def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, make_window, open_library, tmp_path) -> None:
+    folder = tmp_path / "photos"
+    for i, (name, position) in enumerate([("lisbon-a", (38.72, -9.14)), ("lisbon-b", (38.70, -9.20)),
+                                          ("oslo", (59.91, 10.75)), ("home", None)]):
+        located_photo(folder / f"{name}.jpg", i, position, f"2021:0{i + 1}:01 10:00:00")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+
+    qtbot.keyClicks(window.search_field, "a photo in lisbon")
+    wait_for_results(qtbot, window, "a photo in lisbon")
+    assert sorted(library.photo(pid).path.name for pid in window.model.ids) == ["lisbon-a.jpg", "lisbon-b.jpg"]
+    assert window.subtitle_label.text() == "In Lisbon, Portugal (in lisbon)  ·  2 photos, best match first"
+
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview._facts["Place"].isVisible(),
+                    timeout=WAIT_MS)
+    assert window.preview._facts["Place"].text() == "Lisbon, Portugal"
+    window.close_preview()
+    window.search_field.setText("in 2021")
+    wait_for_results(qtbot, window, "in 2021")
+    home = next(i for i, pid in enumerate(window.model.ids) if library.photo(pid).path.name == "home.jpg")
+    window.open_preview(window.model.index(home, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name == "home.jpg",
+                    timeout=WAIT_MS)
+    assert not window.preview._facts["Place"].isVisible()  # no position: no place

@@ -1111,3 +1111,28 @@ def test_a_raw_whose_preview_is_damaged_says_so(tmp_path):
     damaged.write_bytes(bytes(data))
     with pytest.raises(ImageDecodeError, match="^camera raw file whose preview cannot be decoded: "):
         imaging.decode_photo(damaged, 128)
+
+
+def _with_gps(path: Path, gps: dict) -> Path:
+    exif = Image.Exif()
+    exif[0x8825] = gps
+    return _save(path, Image.new("RGB", (64, 48), RED), "JPEG", exif=exif)
+
+
+def test_the_gps_position_is_read_signed_from_exif(tmp_path):
+    sydney = _with_gps(tmp_path / "sydney.jpg", {1: "S", 2: (33.0, 52.0, 30.0), 3: "E", 4: (151.0, 12.0, 36.0)})
+    assert imaging.decode_photo(sydney, 32).location == pytest.approx((-33.875, 151.21))
+    bare = _with_gps(tmp_path / "bare.jpg", {2: (40.5,), 4: (73.25,)})  # no references: north and east
+    assert imaging.decode_photo(bare, 32).location == pytest.approx((40.5, 73.25))
+    assert imaging.decode_photo(RAW_FIXTURES / "Nikon-rotated.nef", 64).location == pytest.approx((38.7139, -9.1394))
+
+
+@pytest.mark.parametrize("gps", [
+    {1: "N", 2: (0.0, 0.0, 0.0), 3: "E", 4: (0.0, 0.0, 0.0)},  # a GPS without a fix writes zeros
+    {1: "N", 2: (95.0, 0.0, 0.0), 3: "E", 4: (10.0, 0.0, 0.0)},
+    {1: "N", 2: (45.0, 0.0, 0.0)},  # no longitude
+    {1: "N", 2: (45.0, 0.0, 0.0), 3: "E", 4: (200.0, 0.0, 0.0)},
+])
+def test_a_gps_position_that_cannot_be_right_is_no_position(tmp_path, gps):
+    photo = imaging.decode_photo(_with_gps(tmp_path / "odd.jpg", gps), 32)
+    assert photo.location is None and photo.width == 64

@@ -14,6 +14,7 @@ from photoclip.library import INDEX_DIR, Library
 from tests.helpers import (
     copies_folder,
     index_then_change_model,
+    located_photo,
     other_tiny_weights,
     resized_copy,
     scene_folder,
@@ -686,9 +687,9 @@ def test_date_words_keep_only_the_photos_of_that_period(open_library, tmp_path: 
     assert [h.path for h in library.search("summer 2021", limit=100)] == sorted(
         (p for p, y in years.items() if y == 2021), key=lambda p: library.photo_at(p).taken_at, reverse=True)
     assert library.search("a red circle from 2000 to 2001") == []
-    dates = library.dates_of("a red circle in 2019")
-    assert dates.period.words == "in 2019" and not dates.only_dates and library.dates_of("in 2019").only_dates
-    assert library.dates_of("a red circle") is None
+    dates = library.scope_of("a red circle in 2019")
+    assert dates.period.words == "in 2019" and not dates.only_scope and library.scope_of("in 2019").only_scope
+    assert library.scope_of("a red circle") is None
 
 
 def test_tags_follow_the_model_search_uses_through_a_model_change(open_library, tmp_path: Path) -> None:
@@ -742,3 +743,44 @@ def test_a_library_whose_index_cannot_be_saved_still_closes_and_reopens_whole(
     (tmp_path / "lib" / INDEX_DIR).unlink()
     again = open_library(tmp_path / "lib")
     assert len(again.search("a photo", limit=50)) == 7
+
+
+@pytest.fixture
+def travels(open_library, tmp_path: Path) -> Library:
+    """Three photos in Lisbon (2021, 2022, 2023), two near Paris, one in Porto, two without a position."""
+    folder = tmp_path / "travels"
+    spots = {
+        "lisbon-a.jpg": ((38.72, -9.14), "2021:05:01 10:00:00"), "lisbon-b.jpg": ((38.70, -9.20), "2022:05:01 10:00:00"),
+        "lisbon-c.jpg": ((38.75, -9.10), "2023:05:01 10:00:00"), "paris-a.jpg": ((48.85, 2.35), "2021:07:01 10:00:00"),
+        "versailles.jpg": ((48.80, 2.13), "2021:07:02 10:00:00"), "porto.jpg": ((41.15, -8.61), "2020:01:01 10:00:00"),
+        "home-a.jpg": (None, "2021:05:01 11:00:00"), "home-b.jpg": (None, "2022:01:01 10:00:00"),
+    }
+    for seed, (name, (position, taken)) in enumerate(spots.items()):
+        located_photo(folder / name, seed, position, taken)
+    library = open_library()
+    library.index([folder])
+    return library
+
+
+def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) -> None:
+    assert paths(travels.search("in lisbon", limit=10)) == ["lisbon-c.jpg", "lisbon-b.jpg", "lisbon-a.jpg"]
+    assert sorted(paths(travels.search("a photo in portugal", limit=10))) == [
+        "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg", "porto.jpg"]
+    assert sorted(paths(travels.search("a photo near paris", limit=10))) == ["paris-a.jpg", "versailles.jpg"]
+    assert paths(travels.search("in lisbon in 2022", limit=10)) == ["lisbon-b.jpg"]
+    scope = travels.scope_of("a photo in portugal")
+    assert (scope.place.label, scope.place.words, scope.period, scope.only_scope) == (
+        "Portugal", "in portugal", None, False)
+    assert travels.scope_of("in lisbon").only_scope
+
+
+def test_a_place_where_no_photo_was_taken_is_searched_as_words(travels: Library) -> None:
+    assert len(travels.search("a photo in tokyo", limit=10)) == 8
+    assert travels.scope_of("a photo in tokyo") is None
+
+
+def test_a_photo_keeps_its_position_and_is_named_by_its_town(travels: Library, tmp_path: Path) -> None:
+    lisbon = travels.photo_at(tmp_path / "travels" / "lisbon-a.jpg")
+    assert (lisbon.lat, lisbon.lon) == (38.72, -9.14)
+    assert travels.place_of(lisbon) == "Lisbon, Portugal"
+    assert travels.place_of(travels.photo_at(tmp_path / "travels" / "home-a.jpg")) is None

@@ -19,7 +19,7 @@ PREVIEW = (RAW / "preview.jpg").read_bytes()
 TIFF_RAWS = {  # file: (preview starts, orientation, DateTimeOriginal, image size), all per ExifTool
     "CanonRaw.cr2": ({8650}, 1, "2005:08:03 18:59:18", (3456, 2304)),  # EXIF's pixel size
     "DNG.dng": ({21894, 13022}, 1, "2005:08:03 18:59:18", (3456, 2304)),  # DefaultCropSize
-    "Nikon-rotated.nef": ({1120, 14390}, 6, "2004:06:09 16:02:35", (3040, 2014)),  # JpgFromRaw and maker notes'; CFA IFD
+    "Nikon-rotated.nef": ({1132, 14402}, 6, "2004:06:09 16:02:35", (3040, 2014)),  # JpgFromRaw and maker notes'; CFA IFD
     "Panasonic.rw2": ({582}, 1, "2008:08:06 15:21:56", (3648, 2736)),  # inside the sensor borders
 }
 
@@ -42,6 +42,11 @@ def test_tiff_raws_yield_the_preview_exiftool_finds(name: str) -> None:
     assert all((p.width, p.height) == (600, 400) for p in raw.previews)
     assert all(preview_bytes(name, p)[: len(PREVIEW)] == PREVIEW for p in raw.previews)  # found ones run to the end
     assert (raw.orientation, raw.taken_at, raw.size) == (orientation, taken_at, size)
+
+
+def test_a_raws_gps_position_is_read_signed() -> None:
+    assert read("Nikon-rotated.nef").location == pytest.approx((38.7139, -9.1394))  # ExifTool wrote 38.7139 N 9.1394 W
+    assert read("CanonRaw.cr2").location is None
 
 
 def test_cr3_yields_its_prvw_jpeg_and_its_cmt_metadata() -> None:

@@ -157,8 +157,8 @@ def test_training_is_reproducible_from_its_seed(tmp_path: Path) -> None:
     cfg = TrainConfig(seed=3, steps=3, batch_size=16, scenes=16, warmup_steps=1, threads=1)
     first = train(cfg, tmp_path / "a", held=None)
     second = train(cfg, tmp_path / "b", held=None)
-    other = train(TrainConfig(seed=4, steps=3, batch_size=16, scenes=16, warmup_steps=1, threads=1),
-                  tmp_path / "c", held=None)
+    train(TrainConfig(seed=4, steps=3, batch_size=16, scenes=16, warmup_steps=1, threads=1),
+          tmp_path / "c", held=None)
     assert first.losses == second.losses
     weights = [(tmp_path / d / "photoclip-tiny.safetensors").read_bytes() for d in "abc"]
     assert weights[0] == weights[1] != weights[2]

@@ -51,7 +51,8 @@ from photoclip.gui.welcome import WelcomePanel
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
-from photoclip.search import QueryDates, SearchHit
+from photoclip.places import Place
+from photoclip.search import QueryScope, SearchHit
 from photoclip.tagging import Album, normalize_tag
 from photoclip.when import Period
 from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
@@ -84,7 +85,8 @@ class View:
     text: str = ""
     tag: str | None = None
     period: Period | None = None
-    by_date: bool = False  # the search was only dates: its photos newest first
+    place: Place | None = None
+    by_date: bool = False  # the search was only dates or a place: its photos newest first
     similar_to: PhotoId | Path | None = None
 
     @property
@@ -451,6 +453,8 @@ class MainWindow(QMainWindow):
             among = f" tagged “{view.tag}”" if view.tag else ""
             order = "newest first" if view.by_date else "best match first"
             subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
+            if view.place is not None:
+                subtitle = f"In {view.place.label} ({view.place.words})  ·  {subtitle}"
             if view.period is not None:
                 subtitle = f"{period_line(view.period)}  ·  {subtitle}"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
@@ -512,7 +516,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(1)
         self._update_header()
 
-        self._query(lambda lib: (lib.search(text, limit=SEARCH_LIMIT, tag=tag), lib.dates_of(text)), "search")
+        self._query(lambda lib: (lib.search(text, limit=SEARCH_LIMIT, tag=tag), lib.scope_of(text)), "search")
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""
@@ -539,21 +543,22 @@ class MainWindow(QMainWindow):
             self.view = dataclasses.replace(self.view, text=photo.path.name)
             self._update_header()
 
-    def _query(self, call: Callable[[Library], tuple[list[SearchHit], QueryDates | None]], what: str) -> None:
-        """Run a search off the GUI thread (with the dates its words kept to); only the newest
+    def _query(self, call: Callable[[Library], tuple[list[SearchHit], QueryScope | None]], what: str) -> None:
+        """Run a search off the GUI thread (with the dates and place its words kept to); only the newest
         one may fill the grid."""
         self._search_seq += 1
         seq = self._pending_seq = self._search_seq
         self.ops.query(call, lambda hits: self._results(seq, hits),
                        lambda exc: self._results_failed(seq, exc, what), parent=self)
 
-    def _results(self, seq: int, found: tuple[list[SearchHit], QueryDates | None]) -> None:
+    def _results(self, seq: int, found: tuple[list[SearchHit], QueryScope | None]) -> None:
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile
-        hits, dates = found
+        hits, scope = found
         self._pending_seq = -1
-        if dates is not None:
-            self.view = dataclasses.replace(self.view, period=dates.period, by_date=dates.only_dates)
+        if scope is not None:
+            self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
+                                            by_date=scope.only_scope)
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:

@@ -53,6 +53,7 @@ class _Loaded:
     photo: Photo | None
     image: QImage | None
     failure: str | None
+    place: str | None = None  # where it was taken, named by its town
 
 
 def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
@@ -60,12 +61,15 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     photo = library.photo(photo_id)
     if photo is None:
         return _Loaded(None, None, "This photo is no longer in the library.")
+    place = library.place_of(photo)
     try:
         data = imaging.make_thumbnail(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
-        return _Loaded(photo, None, f"Cannot show this photo: {exc}")
+        return _Loaded(photo, None, f"Cannot show this photo: {exc}", place)
     image = QImage.fromData(data)
-    return _Loaded(photo, None if image.isNull() else image, None if not image.isNull() else "Cannot decode it")
+    if image.isNull():
+        return _Loaded(photo, None, "Cannot decode it", place)
+    return _Loaded(photo, image, None, place)
 
 
 class _Canvas(QWidget):
@@ -188,7 +192,7 @@ class PreviewPage(QWidget):
         facts.setHorizontalSpacing(12)
         facts.setVerticalSpacing(8)
         self._facts: dict[str, QLabel] = {}
-        for row, key in enumerate(("Folder", "Size", "Dimensions", "Taken", "Match")):
+        for row, key in enumerate(("Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
             name = QLabel(key)
             name.setObjectName("InfoKey")
             value = QLabel("")
@@ -253,8 +257,8 @@ class PreviewPage(QWidget):
         for key in ("Folder", "Size", "Dimensions", "Taken"):
             self._facts[key].setText("…")
         self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
-        self._facts["Match"].setVisible(score is not None)
-        self._facts["Match:key"].setVisible(score is not None)
+        self._show_fact("Match", score is not None)
+        self._show_fact("Place", False)
         self.canvas.set_pixmap(placeholder, "" if placeholder is not None else "Loading…")
         ratio = self.devicePixelRatioF() or 1.0
         side = min(MAX_PREVIEW_SIDE, round(max(self.canvas.width(), self.canvas.height(), 800) * ratio))
@@ -301,6 +305,8 @@ class PreviewPage(QWidget):
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")
             self._facts["Taken"].setText(format_date(photo.taken_at) or "unknown")
+        self._facts["Place"].setText(result.place or "")
+        self._show_fact("Place", result.place is not None)
         for button in (self.open_button, self.folder_button, self.similar_button):
             button.setEnabled(photo is not None)
         if result.image is not None:
@@ -309,6 +315,10 @@ class PreviewPage(QWidget):
             self.canvas.set_pixmap(pixmap)
         elif result.failure:
             self.canvas.set_pixmap(None, result.failure)
+
+    def _show_fact(self, key: str, shown: bool) -> None:
+        self._facts[key].setVisible(shown)
+        self._facts[key + ":key"].setVisible(shown)
 
     # actions
 

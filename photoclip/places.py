@@ -1,0 +1,203 @@
+"""Where photos were taken: GPS positions named by the nearest town, and place names in queries.
+
+Phones write each photo's position into its EXIF. photoclip names it by the nearest town of
+5,000 people or more and keeps that town's country and region with the photo, so that
+"beach in portugal", "kids at the lake near munich" or "snow in colorado" keep to the
+photos taken there (GeoNames data in resources/places, CC BY 4.0). A place is read from a
+query only after "in", "at", "near" or "around", and only where its name ends the query or
+is followed by a small word ("sunset in nice with mum"): "girl in orange dress" keeps its
+orange. Common words that are also towns ("at sunset", "in spring") are never places.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import math
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from photoclip import config
+
+NEAREST_WITHIN_KM = 100.0  # farther from every town (at sea, in a desert), a photo is named by none
+QUERY_TOWN_POPULATION = 15_000  # smaller towns are not looked for in queries (too many clash with words)
+_PREPOSITIONS = frozenset({"in", "at", "near", "around"})
+_FOLLOWERS = frozenset({
+    "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
+    "this", "last", "next", "before", "after", "when", "+", "-", ",",
+})  # fmt: skip
+_WORDS_NOT_PLACES = frozenset({
+    "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "bay", "orange", "green",
+    "union", "paradise", "eden", "liberty", "independence", "reading", "bath", "sale", "best", "deal", "march",
+    "surprise", "mobile", "split", "home", "school", "church", "work", "night", "dawn", "dusk", "noon",
+})  # fmt: skip
+_MAX_NAME_WORDS = 5
+_TOKEN = re.compile(r"[+,-]|[^\s+,]+")
+_EARTH_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Town:
+    name: str
+    country: str  # ISO code
+    region: str  # first-level division code ("" when unknown)
+    lat: float
+    lon: float
+    population: int
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a query's place words name: a town (photos within radius_km of it), a country, or
+    a region (a US state). `words` are the words the query said it with."""
+
+    kind: str  # "town" | "country" | "region"
+    label: str  # "Lisbon, Portugal"
+    words: str  # "in lisbon"
+    country: str
+    region: str | None = None
+    lat: float = 0.0
+    lon: float = 0.0
+    radius_km: float = 0.0
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how names are compared ("Köln" = "koln")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def town_radius_km(population: int) -> float:
+    """How far from a town's centre a photo still counts as taken there: 5 km for a small
+    town, 40 km for a city of millions (its suburbs)."""
+    return min(40.0, max(5.0, 3.0 * math.sqrt(population / 10_000)))
+
+
+class Gazetteer:
+    """Towns, countries and US states: names to places, positions to the nearest town."""
+
+    def __init__(self, towns: list[Town], countries: dict[str, str], regions: dict[tuple[str, str], str],
+                 names: dict[str, Place]) -> None:
+        self.towns = towns
+        self.countries = countries
+        self.regions = regions
+        self._names = names
+        self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, town in enumerate(towns):
+            self._grid[(math.floor(town.lat), math.floor(town.lon) % 360)].append(i)
+
+    @classmethod
+    def read(cls, path: Path) -> Gazetteer:
+        towns: list[Town] = []
+        countries: dict[str, str] = {}
+        regions: dict[tuple[str, str], str] = {}
+        names: dict[str, Place] = {}
+        town_rows: list[tuple[Town, list[str]]] = []
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                kind, name, country, region, lat, lon, population, aliases = line.rstrip("\n").split("\t")
+                spellings = [name, *filter(None, aliases.split("|"))]
+                if kind == "C":
+                    countries[country] = name
+                    for spelling in spellings:
+                        names.setdefault(fold(spelling), Place("country", name, "", country))
+                elif kind == "R":
+                    regions[(country, region)] = name
+                    town_rows.append((Town(name, country, region, 0.0, 0.0, -1), spellings))
+                else:
+                    town = Town(name, country, "" if region == "-" else region, float(lat), float(lon), int(population))
+                    towns.append(town)
+                    town_rows.append((town, spellings))
+        for town, spellings in town_rows:  # countries first, then states, then towns, most populous first
+            for spelling in spellings:
+                key = fold(spelling)
+                if key in names or key in _WORDS_NOT_PLACES:
+                    continue
+                if town.population < 0:
+                    label = f"{town.name}, {countries.get(town.country, town.country)}"
+                    names[key] = Place("region", label, "", town.country, town.region)
+                elif town.population >= QUERY_TOWN_POPULATION:
+                    label = f"{town.name}, {countries.get(town.country, town.country)}"
+                    names[key] = Place("town", label, "", town.country, town.region, town.lat, town.lon,
+                                       town_radius_km(town.population))
+        return cls(towns, countries, regions, names)
+
+    def lookup(self, words: str) -> Place | None:
+        """The place a name stands for ("lisbon", "the netherlands", "california"), or None."""
+        return self._names.get(fold(words).removeprefix("the ").strip()) or self._names.get(fold(words).strip())
+
+    def nearest(self, lat: float, lon: float) -> Town | None:
+        """The town nearest to a position, if one is within NEAREST_WITHIN_KM: the one whose
+        country and region the position is most likely in."""
+        best = min(self._around(lat, lon), key=lambda found: found[1], default=None)
+        return best[0] if best is not None and best[1] <= NEAREST_WITHIN_KM else None
+
+    def describe(self, lat: float, lon: float) -> str | None:
+        """'London, United Kingdom' for a position: the biggest town it is within the reach of
+        (town_radius_km), else the nearest; None far from any."""
+        around = [(town, km) for town, km in self._around(lat, lon) if km <= NEAREST_WITHIN_KM]
+        if not around:
+            return None
+        within = [town for town, km in around if km <= town_radius_km(town.population)]
+        town = max(within, key=lambda t: t.population) if within else min(around, key=lambda found: found[1])[0]
+        return f"{town.name}, {self.countries.get(town.country, town.country)}"
+
+    def _around(self, lat: float, lon: float) -> Iterator[tuple[Town, float]]:
+        """Towns in the 1-degree cells around a position, with their distance in km."""
+        cell_lat, cell_lon = math.floor(lat), math.floor(lon)
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                for i in self._grid.get((cell_lat + dlat, (cell_lon + dlon) % 360), ()):
+                    town = self.towns[i]
+                    yield town, distance_km(lat, lon, town.lat, town.lon)
+
+
+_LOADING = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer, read once (about a second) by whichever thread asks first."""
+    with _LOADING:
+        return _shipped()
+
+
+@functools.cache
+def _shipped() -> Gazetteer:
+    return Gazetteer.read(config.resources_dir() / "places" / "places.tsv.gz")
+
+
+def extract_place(text: str, places: Gazetteer | None = None) -> tuple[str, Place | None]:
+    """Split a query into the rest of its words and the place it names, if any ("dog at the
+    beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins."""
+    tokens = _TOKEN.findall(text)
+    folded = [fold(t) for t in tokens]
+    if not _PREPOSITIONS.intersection(folded[:-1]):
+        return text, None  # no place can follow: the gazetteer need not be read
+    places = places or gazetteer()
+    for i, token in enumerate(folded):
+        if token not in _PREPOSITIONS:
+            continue
+        for n in range(min(_MAX_NAME_WORDS, len(tokens) - i - 1), 0, -1):
+            after = i + 1 + n
+            if after < len(tokens) and folded[after] not in _FOLLOWERS:
+                continue
+            words = " ".join(tokens[i + 1 : after])
+            place = places.lookup(words)
+            if place is not None:
+                said = " ".join(tokens[i:after])
+                rest = " ".join(tokens[:i] + tokens[after:])
+                return rest, Place(place.kind, place.label, said, place.country, place.region,
+                                   place.lat, place.lon, place.radius_km)
+    return text, None

@@ -1,0 +1,64 @@
+"""places.py on the shipped GeoNames gazetteer: place words read from queries (and common
+words left alone), positions named by their town, countries and regions kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from photoclip import places
+
+
+@pytest.mark.parametrize(("query", "rest", "label", "words"), [
+    ("kids at the lake in lisbon", "kids at the lake", "Lisbon, Portugal", "in lisbon"),
+    ("beach in portugal", "beach", "Portugal", "in portugal"),
+    ("snow in colorado", "snow", "Colorado, United States", "in colorado"),
+    ("photos in the netherlands", "photos", "The Netherlands", "in the netherlands"),
+    ("dinner in new york city", "dinner", "New York City, United States", "in new york city"),
+    ("sunset in nice with mum", "sunset with mum", "Nice, France", "in nice"),
+    ("cat in Cologne", "cat", "Köln, Germany", "in Cologne"),  # an English name of a big city
+    ("dog near münchen", "dog", "Munich, Germany", "near münchen"),
+    ("in köln", "", "Köln, Germany", "in köln"),
+    ("castle in the uk", "castle", "United Kingdom", "in the uk"),
+])
+def test_place_words_after_in_at_near_name_a_place(query, rest, label, words) -> None:
+    found_rest, place = places.extract_place(query)
+    assert (found_rest, place.label, place.words) == (rest, label, words)
+
+
+@pytest.mark.parametrize("query", [
+    "girl in orange dress",  # a town is named orange, but a word follows that is not a small word
+    "beach at sunset",  # Sunset, Florida: a common word is never a place
+    "flowers in spring",
+    "in nice weather",
+    "tokyo at night",
+    "trip to japan",  # "to" is not one of the words a place follows
+    "a red circle",
+])
+def test_words_that_only_look_like_places_stay_words(query) -> None:
+    assert places.extract_place(query) == (query, None)
+
+
+def test_a_town_found_in_a_query_is_the_most_populous_of_its_name() -> None:
+    _rest, paris = places.extract_place("party in paris")
+    assert (paris.kind, paris.country, paris.radius_km) == ("town", "FR", 40.0)
+    _rest, portugal = places.extract_place("in portugal")
+    assert (portugal.kind, portugal.country, portugal.region) == ("country", "PT", None)
+    _rest, colorado = places.extract_place("in colorado")
+    assert (colorado.kind, colorado.country, colorado.region) == ("region", "US", "CO")
+
+
+def test_positions_are_named_by_their_town_and_keep_the_nearest_ones_country() -> None:
+    gazetteer = places.gazetteer()
+    assert gazetteer.describe(38.72, -9.14) == "Lisbon, Portugal"
+    assert gazetteer.describe(51.5, -0.12) == "London, United Kingdom"  # not the borough it is in
+    annemasse = gazetteer.nearest(46.19, 6.236)
+    assert annemasse.country == "FR"  # a suburb of Geneva across the border is in France
+    assert gazetteer.describe(46.19, 6.236) == "Geneva, Switzerland"  # though named by its city
+    assert gazetteer.describe(0.001, 0.001) is None and gazetteer.nearest(-40.0, -120.0) is None  # at sea
+    assert gazetteer.describe(-16.78, 179.34) is not None  # Fiji, by the antimeridian
+
+
+def test_distances_and_reach() -> None:
+    assert places.distance_km(48.8534, 2.3488, 51.5085, -0.1257) == pytest.approx(343.5, abs=1.0)
+    assert places.town_radius_km(5_000) == 5.0 and places.town_radius_km(9_000_000) == 40.0
+    assert places.fold("Köln") == "koln" and places.fold("ÅLESUND") == "alesund"
