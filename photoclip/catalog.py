@@ -805,6 +805,14 @@ class Catalog:
         near.sort(key=lambda r: r[3] or "", reverse=True)  # newest first, undated last
         return [PhotoId(r[0]) for r in near]
 
+    def country_counts(self) -> list[tuple[str, int]]:
+        """(country code, indexed photos taken there), most photos first."""
+        rows = self._conn.execute(
+            "SELECT country, COUNT(*) AS n FROM photos WHERE status = 'indexed' AND country IS NOT NULL"
+            " GROUP BY country ORDER BY n DESC, country"
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def _newest_where(self, where: str, args: list) -> list[PhotoId]:
         rows = self._conn.execute(
             "SELECT id FROM photos WHERE status = 'indexed' AND " + where + " ORDER BY taken_at IS NULL,"

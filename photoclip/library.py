@@ -510,6 +510,14 @@ class Library:
             return self.catalog.located_near(place.lat, place.lon, place.radius_km)
         return self.catalog.located_in(place.country, place.region)
 
+    def countries(self) -> list[tuple[str, int]]:
+        """(country name, photos taken there), most photos first: where the library was taken."""
+        counts = self.catalog.country_counts()
+        if not counts:
+            return []
+        names = places.gazetteer().countries
+        return [(names.get(code, code), count) for code, count in counts]
+
     def place_of(self, photo: Photo) -> str | None:
         """'Lisbon, Portugal': where a photo was taken, named by its town; None without GPS."""
         if photo.lat is None or photo.lon is None:

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from photoclip.gui.app import make_app
-from photoclip.gui.sidebar import ALBUMS_SHOWN_OPEN, CountRole, Sidebar, album_names
+from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, Sidebar, album_names
 from photoclip.library import Library
 from photoclip.tagging import Album
 from photoclip.tinyclip.scenes import random_scene, scene_with, write_scenes
@@ -76,10 +76,10 @@ def test_a_sections_header_folds_it_and_many_albums_start_folded(qtbot) -> None:
     qtbot.addWidget(sidebar)
     sidebar.resize(236, 900)
     sidebar.show()
-    albums = [Album(Path(f"/photos/{year}/Trip"), 3 + i) for i, year in enumerate(range(2010, 2011 + ALBUMS_SHOWN_OPEN))]
+    albums = [Album(Path(f"/photos/{year}/Trip"), 3 + i) for i, year in enumerate(range(2010, 2011 + SHOWN_OPEN))]
     sidebar.set_albums(albums)
     section = sidebar.albums_section
-    assert len(sidebar.album_items()) == ALBUMS_SHOWN_OPEN + 1 and not section.isExpanded()
+    assert len(sidebar.album_items()) == SHOWN_OPEN + 1 and not section.isExpanded()
     tree = sidebar.tree
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(section).center())
     assert section.isExpanded() and tree.visualItemRect(sidebar.album_items()[0]).height() > 0

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from photoclip.gui.grid import PhotoIdRole
+from photoclip.gui.grid import PhotoIdRole, ScoreRole
+from photoclip.gui.sidebar import CountRole
 from photoclip.gui.main_window import SEARCH_LIMIT
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
 from tests.helpers import located_photo
@@ -162,3 +163,14 @@ def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, mak
     qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name == "home.jpg",
                     timeout=WAIT_MS)
     assert not window.preview._facts["Place"].isVisible()  # no position: no place
+    window.close_preview()
+
+    qtbot.waitUntil(lambda: bool(window.sidebar.place_items()), timeout=WAIT_MS)
+    assert [(i.text(0), i.data(0, CountRole)) for i in window.sidebar.place_items()] == [("Portugal", 2), ("Norway", 1)]
+    tree = window.sidebar.tree
+    norway = window.sidebar.place_items()[1]
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(norway).center())
+    wait_for_results(qtbot, window, "in Norway")
+    assert [library.photo(pid).path.name for pid in window.model.ids] == ["oslo.jpg"]
+    assert window.subtitle_label.text() == "In Norway  ·  1 photo, newest first"
+    assert window.model.index(0, 0).data(ScoreRole) is None  # a listing, not a ranking: no match score

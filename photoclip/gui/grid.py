@@ -94,10 +94,11 @@ class PhotoGridModel(QAbstractListModel):
         self._replace([], {}, {})
         self._fetch_tagged()
 
-    def show_hits(self, hits: Sequence[SearchHit]) -> None:
-        """Search or similarity results, best first."""
+    def show_hits(self, hits: Sequence[SearchHit], scored: bool = True) -> None:
+        """Search or similarity results, best first (`scored`: with their match scores; a
+        listing of a period or a place has none worth showing)."""
         self._begin_feed(paging=False)
-        self._replace([h.photo_id for h in hits], {h.photo_id: h.score for h in hits},
+        self._replace([h.photo_id for h in hits], {h.photo_id: h.score for h in hits} if scored else {},
                       {h.photo_id: h.path for h in hits})
 
     def refresh(self) -> None:

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.sidebar.folder_selected.connect(lambda root: self.show_view(View("folder", root=root)))
         self.sidebar.album_selected.connect(lambda album: self.show_view(View("album", album=album)))
         self.sidebar.tag_selected.connect(self.show_tag)
+        self.sidebar.place_selected.connect(self.show_place)
         self.sidebar.add_folder_requested.connect(self.choose_folder)
         self.sidebar.remove_folder_requested.connect(self.remove_folder)
         self.sidebar.show_folder_requested.connect(desktop.show_in_folder)
@@ -384,6 +385,13 @@ class MainWindow(QMainWindow):
         """The photos carrying `tag`; typing in the search field then searches among them."""
         self.show_view(View("tag", tag=tag))
 
+    def show_place(self, country: str) -> None:
+        """The photos taken in a country: a search for "in <country>", over the whole library."""
+        self._browse_view = View("library")
+        self.search_field.setText(f"in {country}")
+        self._search_timer.stop()
+        self._run_search()
+
     def focus_search(self) -> None:
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
@@ -454,7 +462,8 @@ class MainWindow(QMainWindow):
             order = "newest first" if view.by_date else "best match first"
             subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
             if view.place is not None:
-                subtitle = f"In {view.place.label} ({view.place.words})  ·  {subtitle}"
+                said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
+                subtitle = f"In {view.place.label}{said}  ·  {subtitle}"
             if view.period is not None:
                 subtitle = f"{period_line(view.period)}  ·  {subtitle}"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
@@ -567,7 +576,7 @@ class MainWindow(QMainWindow):
             else:
                 self.grid.set_empty_state("search", "No photos found", "Try describing it with other words.")
         self.grid.clearSelection()  # what was selected elsewhere is not acted on here
-        self.model.show_hits(hits)
+        self.model.show_hits(hits, scored=scope is None or not scope.only_scope)
         self.grid.scrollToTop()
         self._update_header()
 
@@ -698,13 +707,15 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ tags
 
     def refresh_tags(self) -> None:
-        """Re-read the library's tags and counts, which tags are the user's own, and the albums, in the
-        background (sidebar, completion)."""
-        def arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]], list[Album]]) -> None:
-            tags, defined, albums = result
+        """Re-read the library's tags and counts, which tags are the user's own, the albums and
+        the countries, in the background (sidebar, completion)."""
+        def arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]], list[Album],
+                                  list[tuple[str, int]]]) -> None:
+            tags, defined, albums, countries = result
             self._defined_tags = dict(defined)
             self.sidebar.set_tags(tags, self._defined_tags)
             self.sidebar.set_albums(albums)
+            self.sidebar.set_places(countries)
             if self.view.kind == "album" and self.view.album is not None:
                 fresh = next((a for a in albums if a.folder == self.view.album.folder), None)
                 if fresh is not None and fresh != self.view.album:
@@ -720,7 +731,8 @@ class MainWindow(QMainWindow):
                     self.sidebar.tree.scrollToItem(item)
                 self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{name}”.", 8000)
 
-        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags(), lib.albums()), arrived, parent=self)
+        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags(), lib.albums(), lib.countries()), arrived,
+                       parent=self)
 
     def new_tag(self) -> None:
         """Ask for a tag of the user's own and what it looks like; the worker then gives it to

@@ -1,7 +1,7 @@
 """The sidebar: the whole library and its duplicates, the watched folders (offline ones greyed
 with their own icon), the albums in them (each folder that holds photos, with the tags most
-of its photos share), and the library's tags with how many photos carry each, most common
-first. Tags the user defined (auto-tagging gives them to photos that look like a sentence of
+of its photos share), the library's tags with how many photos carry each, most common
+first, and the countries its photos were taken in (a click searches for them). Tags the user defined (auto-tagging gives them to photos that look like a sentence of
 theirs) have an accent-coloured icon and say so; the Tags header's "+" defines a new one.
 A section's header folds it away and back; a long list of albums starts folded.
 """
@@ -46,7 +46,7 @@ TagRole = Qt.ItemDataRole.UserRole + 5
 CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
 PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
 
-ALBUMS_SHOWN_OPEN = 8  # more albums than this start folded, so the tags below stay in sight
+SHOWN_OPEN = 8  # a longer list of albums or places starts folded, so what is below stays in sight
 
 
 def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
@@ -124,6 +124,7 @@ class Sidebar(QFrame):
     folder_selected = Signal(object)  # Root
     album_selected = Signal(object)  # Album
     tag_selected = Signal(str)
+    place_selected = Signal(str)  # a country's name
     add_folder_requested = Signal()
     remove_folder_requested = Signal(object)  # Root
     show_folder_requested = Signal(object)  # Path (open in the file manager)
@@ -138,6 +139,7 @@ class Sidebar(QFrame):
         self._albums: dict[str, Album] = {}
         self._all_albums: tuple[Album, ...] = ()
         self._shown_albums: tuple[Album, ...] | None = None
+        self._shown_places: tuple[tuple[str, int], ...] | None = None
         self._writable = True
         self.setObjectName("Sidebar")
         self.setFixedWidth(236)
@@ -189,6 +191,8 @@ class Sidebar(QFrame):
                                                    "given to the photos that look like what you describe")
         self.new_tag_button.setObjectName("NewTagButton")
         self.new_tag_button.clicked.connect(self.new_tag_requested)
+        self.places_section = self._section("Places")
+        self.places_section.setHidden(True)
         self.tree.expandAll()
         self.tree.setCurrentItem(self.all_photos)
 
@@ -262,12 +266,36 @@ class Sidebar(QFrame):
                 if current is not None and album.folder == current.folder:
                     self.tree.setCurrentItem(item)
             if first and shown:
-                self._fold(self.albums_section, len(shown) > ALBUMS_SHOWN_OPEN)
+                self._fold(self.albums_section, len(shown) > SHOWN_OPEN)
             if current is not None and self.current_album() is None:
                 self.tree.setCurrentItem(None)
                 self.tree.clearSelection()
         finally:
             self.tree.blockSignals(False)
+
+    def set_places(self, countries: Sequence[tuple[str, int]]) -> None:
+        """Show the countries photos were taken in, with how many (most first)."""
+        shown = tuple((str(name), int(count)) for name, count in countries)
+        if shown == self._shown_places:
+            return
+        first = not self._shown_places
+        self._shown_places = shown
+        self.tree.blockSignals(True)
+        try:
+            for item in self.place_items():
+                self.places_section.removeChild(item)
+            self.places_section.setHidden(not shown)
+            for name, count in shown:
+                item = self._entry(self.places_section, name, "place", "place")
+                item.setData(0, CountRole, count)
+                item.setToolTip(0, f"{plural(count, 'photo')} taken in {name}")
+            if first and shown:
+                self._fold(self.places_section, len(shown) > SHOWN_OPEN)
+        finally:
+            self.tree.blockSignals(False)
+
+    def place_items(self) -> list[QTreeWidgetItem]:
+        return [self.places_section.child(i) for i in range(self.places_section.childCount())]
 
     def album_items(self) -> list[QTreeWidgetItem]:
         return [self.albums_section.child(i) for i in range(self.albums_section.childCount())]
@@ -465,6 +493,8 @@ class Sidebar(QFrame):
                 self.album_selected.emit(album)
         elif kind == "tag":
             self.tag_selected.emit(str(item.data(0, TagRole)))
+        elif kind == "place":
+            self.place_selected.emit(item.text(0))
 
     def _remove_current(self) -> None:
         root = self.current_root()
