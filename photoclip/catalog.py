@@ -805,6 +805,10 @@ class Catalog:
         near.sort(key=lambda r: r[3] or "", reverse=True)  # newest first, undated last
         return [PhotoId(r[0]) for r in near]
 
+    def has_positions(self) -> bool:
+        """Whether any photo has a GPS position (else no query needs the gazetteer)."""
+        return self._conn.execute("SELECT 1 FROM photos WHERE lat IS NOT NULL LIMIT 1").fetchone() is not None
+
     def country_counts(self) -> list[tuple[str, int]]:
         """(country code, indexed photos taken there), most photos first."""
         rows = self._conn.execute(

@@ -494,7 +494,7 @@ class Library:
         if period is not None:
             among = self.catalog.taken_between(period.start, period.end)
             log.info("searching photos of %s (%s): %d", period.words, period.describe(), len(among))
-        rest, place = take_place(terms)
+        rest, place = take_place(terms) if self.catalog.has_positions() else (terms, None)
         if place is not None:
             located = self._located(place)
             log.info("photos taken %s (%s): %d", place.words, place.label, len(located))

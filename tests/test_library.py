@@ -784,3 +784,16 @@ def test_a_photo_keeps_its_position_and_is_named_by_its_town(travels: Library, t
     assert (lisbon.lat, lisbon.lon) == (38.72, -9.14)
     assert travels.place_of(lisbon) == "Lisbon, Portugal"
     assert travels.place_of(travels.photo_at(tmp_path / "travels" / "home-a.jpg")) is None
+
+
+def test_a_library_without_positions_never_reads_the_gazetteer(open_library, photo_folder: Path, monkeypatch) -> None:
+    from photoclip import places
+
+    def unavailable() -> None:
+        raise AssertionError("the gazetteer was read")
+
+    monkeypatch.setattr(places, "gazetteer", unavailable)
+    library = open_library()
+    library.index([photo_folder])
+    assert len(library.search("a photo in lisbon", limit=10)) == 6 and library.scope_of("in lisbon") is None
+    assert library.countries() == []
