@@ -2,8 +2,8 @@
 
 Phones write each photo's position into its EXIF. photoclip names it by the nearest town of
 5,000 people or more and keeps that town's country and region with the photo, so that
-"beach in portugal", "kids at the lake near munich" or "snow in colorado" keep to the
-photos taken there (GeoNames data in resources/places, CC BY 4.0). A place is read from a
+"beach in portugal", "kids at the lake near munich", "castle in scotland" or "snow in
+colorado" keep to the photos taken there (GeoNames data in resources/places, CC BY 4.0). A place is read from a
 query only after "in", "at", "near" or "around", and only where its name ends the query or
 is followed by a small word ("sunset in nice with mum"): "girl in orange dress" keeps its
 orange. Common words that are also towns ("at sunset", "in spring") are never places.
@@ -26,6 +26,7 @@ from photoclip import config
 
 NEAREST_WITHIN_KM = 100.0  # farther from every town (at sea, in a desert), a photo is named by none
 QUERY_TOWN_POPULATION = 15_000  # smaller towns are not looked for in queries (too many clash with words)
+BIG_TOWN = 500_000  # a city this big is what its name means, before a region of the same name
 _PREPOSITIONS = frozenset({"in", "at", "near", "around"})
 _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
@@ -54,7 +55,7 @@ class Town:
 @dataclass(frozen=True)
 class Place:
     """What a query's place words name: a town (photos within radius_km of it), a country, or
-    a region (a US state). `words` are the words the query said it with."""
+    a region (a state, province or the like). `words` are the words the query said it with."""
 
     kind: str  # "town" | "country" | "region"
     label: str  # "Lisbon, Portugal"
@@ -86,7 +87,7 @@ def town_radius_km(population: int) -> float:
 
 
 class Gazetteer:
-    """Towns, countries and US states: names to places, positions to the nearest town."""
+    """Towns, countries and regions: names to places, positions to the nearest town."""
 
     def __init__(self, towns: list[Town], countries: dict[str, str], regions: dict[tuple[str, str], str],
                  names: dict[str, Place]) -> None:
@@ -100,38 +101,44 @@ class Gazetteer:
 
     @classmethod
     def read(cls, path: Path) -> Gazetteer:
-        towns: list[Town] = []
-        countries: dict[str, str] = {}
-        regions: dict[tuple[str, str], str] = {}
-        names: dict[str, Place] = {}
-        town_rows: list[tuple[Town, list[str]]] = []
+        """Names are looked up in this order: countries, towns of BIG_TOWN people or more
+        ("in valencia" is the city), regions ("in victoria" is the Australian state), then
+        the other towns of QUERY_TOWN_POPULATION or more, the most populous of a name first."""
+        rows = []
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 kind, name, country, region, lat, lon, population, aliases = line.rstrip("\n").split("\t")
-                spellings = [name, *filter(None, aliases.split("|"))]
-                if kind == "C":
-                    countries[country] = name
-                    for spelling in spellings:
-                        names.setdefault(fold(spelling), Place("country", name, "", country))
-                elif kind == "R":
-                    regions[(country, region)] = name
-                    town_rows.append((Town(name, country, region, 0.0, 0.0, -1), spellings))
-                else:
-                    town = Town(name, country, "" if region == "-" else region, float(lat), float(lon), int(population))
-                    towns.append(town)
-                    town_rows.append((town, spellings))
-        for town, spellings in town_rows:  # countries first, then states, then towns, most populous first
-            for spelling in spellings:
+                rows.append((kind, name, country, "" if region == "-" else region, lat, lon, population,
+                             [name, *filter(None, aliases.split("|"))]))
+        countries = {row[2]: row[1] for row in rows if row[0] == "C"}
+        regions = {(row[2], row[3]): row[1] for row in rows if row[0] == "R"}
+        towns = [Town(row[1], row[2], row[3], float(row[4]), float(row[5]), int(row[6])) for row in rows if row[0] == "T"]
+        spellings = [row[7] for row in rows if row[0] == "T"]
+        names: dict[str, Place] = {}
+
+        def add(words: list[str], place: Place) -> None:
+            for spelling in words:
                 key = fold(spelling)
-                if key in names or key in _WORDS_NOT_PLACES:
-                    continue
-                if town.population < 0:
-                    label = f"{town.name}, {countries.get(town.country, town.country)}"
-                    names[key] = Place("region", label, "", town.country, town.region)
-                elif town.population >= QUERY_TOWN_POPULATION:
-                    label = f"{town.name}, {countries.get(town.country, town.country)}"
-                    names[key] = Place("town", label, "", town.country, town.region, town.lat, town.lon,
-                                       town_radius_km(town.population))
+                if key not in names and key not in _WORDS_NOT_PLACES:
+                    names[key] = place
+
+        def town_place(town: Town) -> Place:
+            return Place("town", f"{town.name}, {countries.get(town.country, town.country)}", "", town.country,
+                         town.region, town.lat, town.lon, town_radius_km(town.population))
+
+        by_size = sorted(range(len(towns)), key=lambda i: -towns[i].population)
+        ordered: list[tuple[list[str], Place]] = [
+            (row[7], Place("country", row[1], "", row[2])) for row in rows if row[0] == "C"
+        ]
+        ordered += [(spellings[i], town_place(towns[i])) for i in by_size if towns[i].population >= BIG_TOWN]
+        ordered += [(row[7], Place("region", f"{row[1]}, {countries.get(row[2], row[2])}", "", row[2], row[3]))
+                    for row in rows if row[0] == "R"]
+        ordered += [(spellings[i], town_place(towns[i])) for i in by_size
+                    if QUERY_TOWN_POPULATION <= towns[i].population < BIG_TOWN]
+        for words, place in ordered:  # every place's own name first (a country's every name), then others'
+            add(words if place.kind == "country" else words[:1], place)
+        for words, place in ordered:
+            add(words[1:], place)
         return cls(towns, countries, regions, names)
 
     def lookup(self, words: str) -> Place | None:

@@ -19,6 +19,9 @@ from photoclip import places
     ("dog near münchen", "dog", "Munich, Germany", "near münchen"),
     ("in köln", "", "Köln, Germany", "in köln"),
     ("castle in the uk", "castle", "United Kingdom", "in the uk"),
+    ("castle in scotland", "castle", "Scotland, United Kingdom", "in scotland"),  # a region, not the whole UK
+    ("vineyard in tuscany", "vineyard", "Tuscany, Italy", "in tuscany"),
+    ("tulips in holland", "tulips", "The Netherlands", "in holland"),  # a country's other name beats a town's
 ])
 def test_place_words_after_in_at_near_name_a_place(query, rest, label, words) -> None:
     found_rest, place = places.extract_place(query)
@@ -45,6 +48,10 @@ def test_a_town_found_in_a_query_is_the_most_populous_of_its_name() -> None:
     assert (portugal.kind, portugal.country, portugal.region) == ("country", "PT", None)
     _rest, colorado = places.extract_place("in colorado")
     assert (colorado.kind, colorado.country, colorado.region) == ("region", "US", "CO")
+    _rest, bavaria = places.extract_place("in bavaria")
+    assert (bavaria.kind, bavaria.country, bavaria.region) == ("region", "DE", "02")
+    _rest, madrid = places.extract_place("in madrid")  # a big city before the region of its name
+    assert (madrid.kind, madrid.country) == ("town", "ES")
 
 
 def test_positions_are_named_by_their_town_and_keep_the_nearest_ones_country() -> None:
