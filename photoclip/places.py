@@ -112,8 +112,9 @@ class Gazetteer:
                              [name, *filter(None, aliases.split("|"))]))
         countries = {row[2]: row[1] for row in rows if row[0] == "C"}
         regions = {(row[2], row[3]): row[1] for row in rows if row[0] == "R"}
-        towns = [Town(row[1], row[2], row[3], float(row[4]), float(row[5]), int(row[6])) for row in rows if row[0] == "T"]
-        spellings = [row[7] for row in rows if row[0] == "T"]
+        town_rows = [row for row in rows if row[0] == "T"]
+        towns = [Town(row[1], row[2], row[3], float(row[4]), float(row[5]), int(row[6])) for row in town_rows]
+        spellings = [row[7] for row in town_rows]
         names: dict[str, Place] = {}
 
         def add(words: list[str], place: Place) -> None:

@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from photoclip.gui.grid import PhotoIdRole, ScoreRole
-from photoclip.gui.sidebar import CountRole
 from photoclip.gui.main_window import SEARCH_LIMIT
+from photoclip.gui.sidebar import CountRole
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
 from tests.helpers import located_photo
 
