@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-photos", type=int, default=3, metavar="N", help="folders with at least N photos (default 3)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("places", help="the countries your photos were taken in (from their GPS), most photos first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("models", help="list the model names you can use with --model")
     return parser
 
@@ -510,6 +513,14 @@ def cmd_albums(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_places(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as library:
+        countries = library.countries()
+    _print_rows(args, [{"country": name, "photos": count} for name, count in countries],
+                (f"{count}\t{name}" for name, count in countries))
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:  # noqa: ARG001
     from photoclip.model import list_models
 
@@ -524,7 +535,7 @@ COMMANDS = {
     "duplicates": cmd_duplicates, "not-duplicates": cmd_not_duplicates,
     "tags": cmd_tags, "tagged": cmd_tagged, "tag": cmd_tag, "untag": cmd_tag,
     "define-tag": cmd_define_tag, "forget-tag": cmd_define_tag, "albums": cmd_albums,
-    "export-tags": cmd_export_tags,
+    "export-tags": cmd_export_tags, "places": cmd_places,
 }
 
 

@@ -516,7 +516,7 @@ class Library:
         if not counts:
             return []
         names = places.gazetteer().countries
-        return [(names.get(code, code), count) for code, count in counts]
+        return sorted(((names.get(code, code), count) for code, count in counts), key=lambda c: (-c[1], c[0]))
 
     def place_of(self, photo: Photo) -> str | None:
         """'Lisbon, Portugal': where a photo was taken, named by its town; None without GPS."""
