@@ -26,6 +26,7 @@ the same name sits beside them (the camera shot both), which is then the one ind
 _TIFF_MAGIC = {b"II*\x00": "<", b"MM\x00*": ">"}
 _RAW_TIFF_MAGIC = {b"IIRO": "<", b"IIRS": "<", b"MMOR": ">", b"IIU\x00": "<"}  # Olympus ORF, Panasonic RW2
 _RAF_MAGIC = b"FUJIFILMCCD-RAW"
+_OTHER_RAW_MAGIC = frozenset({b"\x00MRM", b"FOVb"})  # Minolta MRW, Sigma X3F: previews found by their JPEG start
 _CR3_BRAND = b"crx "
 _CR3_PREVIEW_UUID = bytes.fromhex("eaf42b5e1c984b88b9fbb7dc406e4d16")
 _CR3_METADATA_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
@@ -94,9 +95,11 @@ class RawFile:
 
 
 def sniff_raw(head: bytes) -> bool:
-    """Whether the first bytes alone say "camera raw" (CR2, CR3, RAF, ORF, RW2). DNG, NEF,
-    ARW and most others start like any TIFF: is_raw_tiff tells those apart."""
-    if head[:4] in _RAW_TIFF_MAGIC or head.startswith(_RAF_MAGIC):
+    """Whether the first bytes alone say "camera raw" (CR2, CR3, CRW, RAF, ORF, RW2, MRW, X3F).
+    DNG, NEF, ARW and most others start like any TIFF: is_raw_tiff tells those apart."""
+    if head[:4] in _RAW_TIFF_MAGIC or head.startswith(_RAF_MAGIC) or head[:4] in _OTHER_RAW_MAGIC:
+        return True
+    if head[:2] == b"II" and head[6:14] == b"HEAPCCDR":  # Canon's CIFF (CRW)
         return True
     if head[:4] == b"II*\x00" and head[8:10] == b"CR":
         return True

@@ -1092,9 +1092,15 @@ def test_a_raw_is_told_by_its_content_whatever_its_name(tmp_path):
     assert {".nef", ".cr3", ".dng", ".arw", ".raf"} <= imaging.IMAGE_SUFFIXES
 
 
-def test_a_raw_without_a_preview_says_what_to_do():
+@pytest.mark.parametrize("name", ["DNG-no-preview.dng", "CanonRaw.crw", "Minolta.mrw"])
+def test_a_raw_without_a_preview_says_what_to_do(name):
     with pytest.raises(ImageDecodeError, match=r"^camera raw file with no embedded JPEG preview \(export it as a JPEG"):
-        imaging.decode_photo(RAW_FIXTURES / "DNG-no-preview.dng", 128)
+        imaging.decode_photo(RAW_FIXTURES / name, 128)
+
+
+def test_a_sigma_x3f_decodes_through_its_jpeg_with_that_jpegs_date():
+    photo = imaging.decode_photo(RAW_FIXTURES / "SigmaDP2.x3f", 4)
+    assert (photo.format, photo.taken_at) == ("raw", "2009-11-28T13:05:20")  # as ExifTool reads it
 
 
 def test_a_raw_cut_before_its_preview_is_truncated(tmp_path):

@@ -63,6 +63,13 @@ def test_raf_yields_its_header_jpeg_whose_exif_holds_the_metadata() -> None:
         assert im.size == (600, 400) and im.getexif()[0x0112] == 8
 
 
+def test_older_and_rarer_raws_are_raws_and_their_jpegs_are_found_by_their_start() -> None:
+    for name in ("CanonRaw.crw", "Minolta.mrw", "SigmaDP2.x3f"):
+        assert rawfile.sniff_raw((RAW / name).read_bytes()[:32]), name
+    assert read("CanonRaw.crw").previews == read("Minolta.mrw").previews == []  # ExifTool's placeholders
+    assert [p.offset for p in read("SigmaDP2.x3f").previews] == [292]  # JpgFromRaw, a real (8x8) JPEG
+
+
 def test_placeholder_previews_are_not_previews() -> None:
     raw = read("DNG-no-preview.dng")
     assert raw.previews == [] and not raw.cut_short
