@@ -89,11 +89,9 @@ def town_radius_km(population: int) -> float:
 class Gazetteer:
     """Towns, countries and regions: names to places, positions to the nearest town."""
 
-    def __init__(self, towns: list[Town], countries: dict[str, str], regions: dict[tuple[str, str], str],
-                 names: dict[str, Place]) -> None:
+    def __init__(self, towns: list[Town], countries: dict[str, str], names: dict[str, Place]) -> None:
         self.towns = towns
-        self.countries = countries
-        self.regions = regions
+        self.countries = countries  # ISO code -> name
         self._names = names
         self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i, town in enumerate(towns):
@@ -102,8 +100,8 @@ class Gazetteer:
     @classmethod
     def read(cls, path: Path) -> Gazetteer:
         """Names are looked up in this order: countries, towns of BIG_TOWN people or more
-        ("in valencia" is the city), regions ("in victoria" is the Australian state), then
-        the other towns of QUERY_TOWN_POPULATION or more, the most populous of a name first."""
+        ("in madrid" is the city, not its region), regions ("in tuscany"), then the other
+        towns of QUERY_TOWN_POPULATION or more, the most populous of a name first."""
         rows = []
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
@@ -111,7 +109,6 @@ class Gazetteer:
                 rows.append((kind, name, country, "" if region == "-" else region, lat, lon, population,
                              [name, *filter(None, aliases.split("|"))]))
         countries = {row[2]: row[1] for row in rows if row[0] == "C"}
-        regions = {(row[2], row[3]): row[1] for row in rows if row[0] == "R"}
         town_rows = [row for row in rows if row[0] == "T"]
         towns = [Town(row[1], row[2], row[3], float(row[4]), float(row[5]), int(row[6])) for row in town_rows]
         spellings = [row[7] for row in town_rows]
@@ -140,7 +137,7 @@ class Gazetteer:
             add(words if place.kind == "country" else words[:1], place)
         for words, place in ordered:
             add(words[1:], place)
-        return cls(towns, countries, regions, names)
+        return cls(towns, countries, names)
 
     def lookup(self, words: str) -> Place | None:
         """The place a name stands for ("lisbon", "the netherlands", "california"), or None."""
