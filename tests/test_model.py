@@ -133,6 +133,35 @@ def test_a_thread_that_starts_indexing_during_a_query_still_encodes_on_all_its_t
     assert seen == [2]
 
 
+def test_a_query_uses_every_thread_unless_images_are_being_encoded() -> None:
+    import torch
+
+    enc = load_encoder(resolve_model(TINY), threads=2)
+    seen: list[int] = []
+    counting = enc.model.token_embedding.register_forward_pre_hook(lambda module, args: seen.append(torch.get_num_threads()))
+    started, release = threading.Event(), threading.Event()
+
+    def hold(module, args) -> None:
+        started.set()
+        release.wait(10)
+
+    holding = enc.model.visual.register_forward_pre_hook(hold)
+    try:
+        enc.encode_texts(["a red circle"])  # nothing else runs: both threads
+        worker = threading.Thread(target=enc.encode_images, args=(np.zeros((1, enc.image_size, enc.image_size, 3), np.uint8),))
+        worker.start()
+        assert started.wait(10)
+        enc.encode_texts(["a blue square"])  # indexing: one thread, the cores are the indexer's
+        release.set()
+        worker.join()
+        enc.encode_texts(["a green star"])
+    finally:
+        release.set()
+        counting.remove()
+        holding.remove()
+    assert seen == [2, 1, 2] and not enc.images_running
+
+
 TEXTS = ["cake", "kids at the lake last summer", "a red circle and a blue square on grass", "a green star"]
 
 
