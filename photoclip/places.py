@@ -42,7 +42,7 @@ _TOKEN = re.compile(r"[+,-]|[^\s+,]+")
 _EARTH_KM = 6371.0088
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Town:
     name: str
     country: str  # ISO code
@@ -52,7 +52,7 @@ class Town:
     population: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """What a query's place words name: a town (photos within radius_km of it), a country, or
     a region (a state, province or the like). `words` are the words the query said it with."""
