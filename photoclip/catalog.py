@@ -118,13 +118,16 @@ _MIGRATIONS: dict[int, str] = {
         added_at REAL NOT NULL
     );
     """,
-    # Where a photo was taken (EXIF GPS), and the country and region of its nearest town.
+    # Where a photo was taken (EXIF GPS), the country and region of its nearest town, and the
+    # name of the town it is named by (places.Gazetteer.named_town).
     6: """
     ALTER TABLE photos ADD COLUMN lat REAL;
     ALTER TABLE photos ADD COLUMN lon REAL;
     ALTER TABLE photos ADD COLUMN country TEXT;
     ALTER TABLE photos ADD COLUMN region TEXT;
+    ALTER TABLE photos ADD COLUMN town TEXT;
     CREATE INDEX photos_lat ON photos(lat) WHERE lat IS NOT NULL;
+    CREATE INDEX photos_town ON photos(town) WHERE town IS NOT NULL;
     CREATE INDEX photos_country ON photos(country, region) WHERE country IS NOT NULL;
     """,
 }
@@ -185,6 +188,7 @@ class PhotoMetadata:
     location: tuple[float, float] | None = None
     country: str | None = None  # of the nearest town (places.Gazetteer.nearest)
     region: str | None = None
+    town: str | None = None  # the name it is known by (places.Gazetteer.named_town)
 
 
 @dataclass(frozen=True)
@@ -548,9 +552,9 @@ class Catalog:
             )
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
-                " country = ?, region = ?, status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
+                " country = ?, region = ?, town = ?, status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
-                  m.region, now, pid) for pid, m, _ in embedded),
+                  m.region, m.town, now, pid) for pid, m, _ in embedded),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
@@ -804,6 +808,17 @@ class Catalog:
         near = [r for r in rows if places.distance_km(lat, lon, r[1], r[2]) <= radius_km]
         near.sort(key=lambda r: r[3] or "", reverse=True)  # newest first, undated last
         return [PhotoId(r[0]) for r in near]
+
+    def located_in_town(self, town: str) -> list[PhotoId]:
+        """Indexed photos named by this town, newest first."""
+        return self._newest_where("town = ?", [town])
+
+    def towns(self) -> list[tuple[str, str]]:
+        """(town, country code) of every town the library's photos are named by."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT town, country FROM photos WHERE town IS NOT NULL AND status = 'indexed'"
+        )
+        return [(r[0], r[1] or "") for r in rows]
 
     def has_positions(self) -> bool:
         """Whether any photo has a GPS position (else no query needs the gazetteer)."""

@@ -494,7 +494,11 @@ class Library:
         if period is not None:
             among = self.catalog.taken_between(period.start, period.end)
             log.info("searching photos of %s (%s): %d", period.words, period.describe(), len(among))
-        rest, place = take_place(terms) if self.catalog.has_positions() else (terms, None)
+        rest, place = (terms, None)
+        if self.catalog.has_positions():
+            rest, place = take_place(terms)
+            if place is None:
+                rest, place = take_place(terms, self._own_towns())
         if place is not None:
             located = self._located(place)
             log.info("photos taken %s (%s): %d", place.words, place.label, len(located))
@@ -505,7 +509,24 @@ class Library:
                 place = None
         return terms, period, place, among
 
+    def _own_towns(self) -> Callable[[str], Place | None]:
+        """A lookup of the towns this library's photos are named by, small ones too ("in
+        zermatt"), read from the catalog only when a query has a place word to look up."""
+        table: dict[str, Place] = {}
+
+        def lookup(words: str) -> Place | None:
+            if not table:
+                gazetteer = places.gazetteer()
+                for town, country in self.catalog.towns():
+                    table.setdefault(places.fold(town), Place("named", gazetteer.label(town, country), "", country,
+                                                              town=town))
+            return table.get(places.fold(words))
+
+        return lookup
+
     def _located(self, place: Place) -> list[PhotoId]:
+        if place.kind == "named":
+            return self.catalog.located_in_town(place.town or "")
         if place.kind == "town":
             return self.catalog.located_near(place.lat, place.lon, place.radius_km)
         return self.catalog.located_in(place.country, place.region)

@@ -106,11 +106,14 @@ def decode_for_model(
             save_thumbnail(photo, thumbnail_dir)
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
-    town = places.gazetteer().nearest(*photo.location) if photo.location else None
+    nearest = named = None
+    if photo.location:
+        nearest, named = places.gazetteer().nearest(*photo.location), places.gazetteer().named_town(*photo.location)
     meta = PhotoMetadata(
         hash=photo.content_hash, width=photo.width, height=photo.height,
         taken_at=photo.taken_at or date_in_name(path.name), format=photo.format, location=photo.location,
-        country=town.country if town else None, region=(town.region or None) if town else None,
+        country=nearest.country if nearest else None, region=(nearest.region or None) if nearest else None,
+        town=named.name if named else None,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

@@ -11,6 +11,7 @@ orange. Common words that are also towns ("at sunset", "in spring") are never pl
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import math
@@ -18,8 +19,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from photoclip import config
@@ -42,7 +42,7 @@ _TOKEN = re.compile(r"[+,-]|[^\s+,]+")
 _EARTH_KM = 6371.0088
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Town:
     name: str
     country: str  # ISO code
@@ -52,12 +52,12 @@ class Town:
     population: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Place:
     """What a query's place words name: a town (photos within radius_km of it), a country, or
     a region (a state, province or the like). `words` are the words the query said it with."""
 
-    kind: str  # "town" | "country" | "region"
+    kind: str  # "town" | "country" | "region" | "named" (a town the library's photos are named by)
     label: str  # "Lisbon, Portugal"
     words: str  # "in lisbon"
     country: str
@@ -65,6 +65,7 @@ class Place:
     lat: float = 0.0
     lon: float = 0.0
     radius_km: float = 0.0
+    town: str | None = None  # kind "named": the town's name as photos carry it
 
 
 def fold(text: str) -> str:
@@ -149,15 +150,22 @@ class Gazetteer:
         best = min(self._around(lat, lon), key=lambda found: found[1], default=None)
         return best[0] if best is not None and best[1] <= NEAREST_WITHIN_KM else None
 
-    def describe(self, lat: float, lon: float) -> str | None:
-        """'London, United Kingdom' for a position: the biggest town it is within the reach of
-        (town_radius_km), else the nearest; None far from any."""
+    def named_town(self, lat: float, lon: float) -> Town | None:
+        """The town a position is named by: the biggest it is within the reach of
+        (town_radius_km; London, not the borough), else the nearest; None far from any."""
         around = [(town, km) for town, km in self._around(lat, lon) if km <= NEAREST_WITHIN_KM]
         if not around:
             return None
         within = [town for town, km in around if km <= town_radius_km(town.population)]
-        town = max(within, key=lambda t: t.population) if within else min(around, key=lambda found: found[1])[0]
-        return f"{town.name}, {self.countries.get(town.country, town.country)}"
+        return max(within, key=lambda t: t.population) if within else min(around, key=lambda found: found[1])[0]
+
+    def describe(self, lat: float, lon: float) -> str | None:
+        """'London, United Kingdom' for a position (its named_town); None far from any."""
+        town = self.named_town(lat, lon)
+        return None if town is None else self.label(town.name, town.country)
+
+    def label(self, name: str, country: str) -> str:
+        return f"{name}, {self.countries.get(country, country)}"
 
     def _around(self, lat: float, lon: float) -> Iterator[tuple[Town, float]]:
         """Towns in the 1-degree cells around a position, with their distance in km."""
@@ -183,14 +191,15 @@ def _shipped() -> Gazetteer:
     return Gazetteer.read(config.resources_dir() / "places" / "places.tsv.gz")
 
 
-def extract_place(text: str, places: Gazetteer | None = None) -> tuple[str, Place | None]:
+def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None) -> tuple[str, Place | None]:
     """Split a query into the rest of its words and the place it names, if any ("dog at the
-    beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins."""
+    beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins. `lookup` names
+    places (default: the gazetteer's); it is not called when no place word is there."""
     tokens = _TOKEN.findall(text)
     folded = [fold(t) for t in tokens]
     if not _PREPOSITIONS.intersection(folded[:-1]):
         return text, None  # no place can follow: the gazetteer need not be read
-    places = places or gazetteer()
+    lookup = lookup or gazetteer().lookup
     for i, token in enumerate(folded):
         if token not in _PREPOSITIONS:
             continue
@@ -199,10 +208,9 @@ def extract_place(text: str, places: Gazetteer | None = None) -> tuple[str, Plac
             if after < len(tokens) and folded[after] not in _FOLLOWERS:
                 continue
             words = " ".join(tokens[i + 1 : after])
-            place = places.lookup(words)
+            place = lookup(words)
             if place is not None:
                 said = " ".join(tokens[i:after])
                 rest = " ".join(tokens[:i] + tokens[after:])
-                return rest, Place(place.kind, place.label, said, place.country, place.region,
-                                   place.lat, place.lon, place.radius_km)
+                return rest, dataclasses.replace(place, words=said)
     return text, None

@@ -100,15 +100,17 @@ def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list
     return kept, period
 
 
-def take_place(terms: list[QueryTerm]) -> tuple[list[QueryTerm], Place | None]:
+def take_place(
+    terms: list[QueryTerm], lookup: Callable[[str], Place | None] | None = None
+) -> tuple[list[QueryTerm], Place | None]:
     """The first place named in the text terms ("beach in lisbon") becomes a place to filter
-    by; a term that was only a place goes."""
+    by; a term that was only a place goes. `lookup`: as extract_place's."""
     kept, place = [], None
     for term in terms:
         if term.text is None or term.sign < 0 or place is not None:
             kept.append(term)
             continue
-        rest, place = extract_place(term.text)
+        rest, place = extract_place(term.text, lookup)
         if rest:
             kept.append(QueryTerm(term.sign, text=rest))
     _require_something_to_find(kept)

@@ -774,6 +774,21 @@ def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) 
     assert travels.scope_of("in lisbon").only_scope
 
 
+def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "alps"
+    zermatt = located_photo(folder / "matterhorn.jpg", 1, (46.0207, 7.7491), "2024:08:01 10:00:00")
+    located_photo(folder / "geneva.jpg", 2, (46.2022, 6.1457), "2024:08:05 10:00:00")
+    located_photo(folder / "chamonix.jpg", 3, (45.9237, 6.8694), "2024:08:03 10:00:00")
+    library = open_library()
+    library.index([folder])
+    hits = library.search("a photo in zermatt", limit=10)  # 5,800 people: too small to look up in any query
+    assert [h.path for h in hits] == [zermatt.resolve()]
+    scope = library.scope_of("a photo in Zermatt")
+    assert (scope.place.kind, scope.place.label, scope.place.words) == ("named", "Zermatt, Switzerland", "in Zermatt")
+    assert paths(library.search("in chamonix-mont-blanc", limit=10)) == ["chamonix.jpg"]
+    assert len(library.search("a photo in saas-fee", limit=10)) == 3  # no photo named by it: words for the model
+
+
 def test_a_place_where_no_photo_was_taken_is_searched_as_words(travels: Library) -> None:
     assert len(travels.search("a photo in tokyo", limit=10)) == 8
     assert travels.scope_of("a photo in tokyo") is None
