@@ -119,7 +119,7 @@ _MIGRATIONS: dict[int, str] = {
     );
     """,
     # Where a photo was taken (EXIF GPS), the country and region of its nearest town, and the
-    # name of the town it is named by (places.Gazetteer.named_town).
+    # name of the town it is named by (places.Gazetteer.locate).
     6: """
     ALTER TABLE photos ADD COLUMN lat REAL;
     ALTER TABLE photos ADD COLUMN lon REAL;
@@ -186,9 +186,9 @@ class PhotoMetadata:
     taken_at: str | None
     format: str
     location: tuple[float, float] | None = None
-    country: str | None = None  # of the nearest town (places.Gazetteer.nearest)
+    country: str | None = None  # of the nearest town (places.Gazetteer.locate)
     region: str | None = None
-    town: str | None = None  # the name it is known by (places.Gazetteer.named_town)
+    town: str | None = None  # the town it is named by (places.Gazetteer.locate)
 
 
 @dataclass(frozen=True)

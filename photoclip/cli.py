@@ -239,8 +239,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_ERROR
         query = " ".join(args.query)
-        hits = library.search(query, limit=args.limit, tag=args.tag)
-        scope = library.scope_of(query)
+        hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
         if scope is not None and scope.place is not None:

@@ -460,9 +460,22 @@ class Library:
         words in it ("last summer", "in 2019") keep only the photos of that period, place words
         ("in lisbon", "near munich") only the photos taken there, and `tag` only the photos that
         carry it; a query that is only a date or a place lists its photos, newest first."""
+        return self.search_scoped(query, limit, tag)[0]
+
+    def search_scoped(
+        self, query: str, limit: int = 20, tag: str | None = None
+    ) -> tuple[list[SearchHit], QueryScope | None]:
+        """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
+        a face can say what it filtered; None when it kept to neither."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        terms, _period, _place, among = self._scope(query)
+        terms, period, place, among = self._scope(query)
+        scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
+        return self._ranked(terms, among, limit, tag), scope
+
+    def _ranked(
+        self, terms: list[QueryTerm], among: list[PhotoId] | None, limit: int, tag: str | None
+    ) -> list[SearchHit]:
         if tag is not None:
             tagged = self.catalog.tagged(tagging.normalize_tag(tag))
             keep = set(tagged)
@@ -476,14 +489,6 @@ class Library:
         if among is not None:
             return self._nearest_among(among, encoder, vector, limit)
         return self._nearest(vectors, vector, limit, exclude=())
-
-    def scope_of(self, query: str) -> QueryScope | None:
-        """The dates and place a query keeps to ("last summer", "in lisbon"), so a face can say
-        what it filtered; None when it keeps to neither."""
-        terms, period, place, _among = self._scope(query)
-        if period is None and place is None:
-            return None
-        return QueryScope(period, place, only_scope=not terms)
 
     def _scope(self, query: str) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None]:
         """A query's terms to rank by, the period and place its words keep to, and the photos

@@ -106,14 +106,12 @@ def decode_for_model(
             save_thumbnail(photo, thumbnail_dir)
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
-    nearest = named = None
-    if photo.location:
-        nearest, named = places.gazetteer().nearest(*photo.location), places.gazetteer().named_town(*photo.location)
+    towns = places.gazetteer().locate(*photo.location) if photo.location else None
     meta = PhotoMetadata(
         hash=photo.content_hash, width=photo.width, height=photo.height,
         taken_at=photo.taken_at or date_in_name(path.name), format=photo.format, location=photo.location,
-        country=nearest.country if nearest else None, region=(nearest.region or None) if nearest else None,
-        town=named.name if named else None,
+        country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
+        town=towns[1].name if towns else None,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

@@ -144,25 +144,22 @@ class Gazetteer:
         """The place a name stands for ("lisbon", "the netherlands", "california"), or None."""
         return self._names.get(fold(words).removeprefix("the ").strip()) or self._names.get(fold(words).strip())
 
-    def nearest(self, lat: float, lon: float) -> Town | None:
-        """The town nearest to a position, if one is within NEAREST_WITHIN_KM: the one whose
-        country and region the position is most likely in."""
-        best = min(self._around(lat, lon), key=lambda found: found[1], default=None)
-        return best[0] if best is not None and best[1] <= NEAREST_WITHIN_KM else None
-
-    def named_town(self, lat: float, lon: float) -> Town | None:
-        """The town a position is named by: the biggest it is within the reach of
-        (town_radius_km; London, not the borough), else the nearest; None far from any."""
+    def locate(self, lat: float, lon: float) -> tuple[Town, Town] | None:
+        """(nearest, named) towns of a position, None when no town is within NEAREST_WITHIN_KM.
+        The nearest is the one whose country and region the position is most likely in; the
+        named is the biggest town it is within the reach of (town_radius_km: London, not the
+        borough), else the nearest."""
         around = [(town, km) for town, km in self._around(lat, lon) if km <= NEAREST_WITHIN_KM]
         if not around:
             return None
+        nearest = min(around, key=lambda found: found[1])[0]
         within = [town for town, km in around if km <= town_radius_km(town.population)]
-        return max(within, key=lambda t: t.population) if within else min(around, key=lambda found: found[1])[0]
+        return nearest, max(within, key=lambda t: t.population) if within else nearest
 
     def describe(self, lat: float, lon: float) -> str | None:
-        """'London, United Kingdom' for a position (its named_town); None far from any."""
-        town = self.named_town(lat, lon)
-        return None if town is None else self.label(town.name, town.country)
+        """'London, United Kingdom' for a position (its named town); None far from any."""
+        found = self.locate(lat, lon)
+        return None if found is None else self.label(found[1].name, found[1].country)
 
     def label(self, name: str, country: str) -> str:
         return f"{name}, {self.countries.get(country, country)}"

@@ -143,14 +143,11 @@ def has_raw_partner(path: str) -> bool:
         return False
 
 
-def _raw_siblings(catalog: Catalog, path: str) -> dict[str, FileState]:
-    """The known raw files a new JPEG/HEIC at `path` stands for."""
-    stem, suffix = os.path.splitext(path)
-    if suffix.lower() not in RAW_PARTNER_SUFFIXES:
-        return {}
-    folder = os.path.dirname(path)
-    names = [stem + s for raw in RAW_SUFFIXES for s in (raw, raw.upper())]
-    return {p: st for p, st in catalog.photo_states(names).items() if os.path.dirname(p) == folder}
+def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState]:
+    """The known raw files that JPEGs/HEICs at `paths` stand for, in one catalog read."""
+    stems = [stem for stem, suffix in map(os.path.splitext, paths) if suffix.lower() in RAW_PARTNER_SUFFIXES]
+    names = [stem + s for stem in stems for raw in RAW_SUFFIXES for s in (raw, raw.upper())]
+    return catalog.photo_states(names) if names else {}
 
 
 def _under(path: str, folders: Sequence[str]) -> bool:
@@ -323,6 +320,7 @@ def scan_paths(
     gone: dict[str, FileState] = {}
     gone_root: dict[str, Root] = {}
     check: dict[RootId, Root] = {}
+    files: dict[str, Root] = {}  # files named by themselves: a JPEG among them may replace a raw
     for path in dict.fromkeys(str(p) for p in paths):
         root = _root_of(roots, path)
         if root is None or not root.online:
@@ -352,11 +350,13 @@ def scan_paths(
                     gone[known_path], gone_root[known_path] = state, root
         elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not has_raw_partner(path):
             present[path] = (root, FileEntry(path, st.st_size, st.st_mtime_ns))
-            for raw_path, state in _raw_siblings(catalog, path).items():
-                gone[raw_path], gone_root[raw_path] = state, root
+            files[path] = root
         else:
             for known_path, state in catalog.photo_states([path]).items():
                 gone[known_path], gone_root[known_path] = state, root
+    partners = {os.path.splitext(p)[0]: root for p, root in files.items()}
+    for raw_path, state in _raw_siblings(catalog, files).items():
+        gone[raw_path], gone_root[raw_path] = state, partners[os.path.splitext(raw_path)[0]]
     for root in gone_root.values():
         check.setdefault(root.id, root)
     offline = tuple(r for r in check.values() if not root_present(r.path))

@@ -687,9 +687,9 @@ def test_date_words_keep_only_the_photos_of_that_period(open_library, tmp_path: 
     assert [h.path for h in library.search("summer 2021", limit=100)] == sorted(
         (p for p, y in years.items() if y == 2021), key=lambda p: library.photo_at(p).taken_at, reverse=True)
     assert library.search("a red circle from 2000 to 2001") == []
-    dates = library.scope_of("a red circle in 2019")
-    assert dates.period.words == "in 2019" and not dates.only_scope and library.scope_of("in 2019").only_scope
-    assert library.scope_of("a red circle") is None
+    dates = library.search_scoped("a red circle in 2019")[1]
+    assert dates.period.words == "in 2019" and not dates.only_scope and library.search_scoped("in 2019")[1].only_scope
+    assert library.search_scoped("a red circle")[1] is None
 
 
 def test_tags_follow_the_model_search_uses_through_a_model_change(open_library, tmp_path: Path) -> None:
@@ -768,10 +768,10 @@ def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) 
         "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg", "porto.jpg"]
     assert sorted(paths(travels.search("a photo near paris", limit=10))) == ["paris-a.jpg", "versailles.jpg"]
     assert paths(travels.search("in lisbon in 2022", limit=10)) == ["lisbon-b.jpg"]
-    scope = travels.scope_of("a photo in portugal")
+    scope = travels.search_scoped("a photo in portugal")[1]
     assert (scope.place.label, scope.place.words, scope.period, scope.only_scope) == (
         "Portugal", "in portugal", None, False)
-    assert travels.scope_of("in lisbon").only_scope
+    assert travels.search_scoped("in lisbon")[1].only_scope
 
 
 def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_path: Path) -> None:
@@ -783,7 +783,7 @@ def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_
     library.index([folder])
     hits = library.search("a photo in zermatt", limit=10)  # 5,800 people: too small to look up in any query
     assert [h.path for h in hits] == [zermatt.resolve()]
-    scope = library.scope_of("a photo in Zermatt")
+    scope = library.search_scoped("a photo in Zermatt")[1]
     assert (scope.place.kind, scope.place.label, scope.place.words) == ("named", "Zermatt, Switzerland", "in Zermatt")
     assert paths(library.search("in chamonix-mont-blanc", limit=10)) == ["chamonix.jpg"]
     assert len(library.search("a photo in saas-fee", limit=10)) == 3  # no photo named by it: words for the model
@@ -791,7 +791,7 @@ def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_
 
 def test_a_place_where_no_photo_was_taken_is_searched_as_words(travels: Library) -> None:
     assert len(travels.search("a photo in tokyo", limit=10)) == 8
-    assert travels.scope_of("a photo in tokyo") is None
+    assert travels.search_scoped("a photo in tokyo")[1] is None
 
 
 def test_a_photo_keeps_its_position_and_is_named_by_its_town(travels: Library, tmp_path: Path) -> None:
@@ -810,5 +810,5 @@ def test_a_library_without_positions_never_reads_the_gazetteer(open_library, pho
     monkeypatch.setattr(places, "gazetteer", unavailable)
     library = open_library()
     library.index([photo_folder])
-    assert len(library.search("a photo in lisbon", limit=10)) == 6 and library.scope_of("in lisbon") is None
+    assert len(library.search("a photo in lisbon", limit=10)) == 6 and library.search_scoped("in lisbon")[1] is None
     assert library.countries() == []

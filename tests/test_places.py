@@ -58,10 +58,11 @@ def test_positions_are_named_by_their_town_and_keep_the_nearest_ones_country() -
     gazetteer = places.gazetteer()
     assert gazetteer.describe(38.72, -9.14) == "Lisbon, Portugal"
     assert gazetteer.describe(51.5, -0.12) == "London, United Kingdom"  # not the borough it is in
-    annemasse = gazetteer.nearest(46.19, 6.236)
-    assert annemasse.country == "FR"  # a suburb of Geneva across the border is in France
-    assert gazetteer.describe(46.19, 6.236) == "Geneva, Switzerland"  # though named by its city
-    assert gazetteer.describe(0.001, 0.001) is None and gazetteer.nearest(-40.0, -120.0) is None  # at sea
+    nearest, named = gazetteer.locate(46.19, 6.236)
+    assert (nearest.name, nearest.country) == ("Annemasse", "FR")  # a suburb of Geneva across the border
+    assert (named.name, named.country) == ("Geneva", "CH")  # named by its city
+    assert gazetteer.describe(46.19, 6.236) == "Geneva, Switzerland"
+    assert gazetteer.describe(0.001, 0.001) is None and gazetteer.locate(-40.0, -120.0) is None  # at sea
     assert gazetteer.describe(-16.78, 179.34) is not None  # Fiji, by the antimeridian
 
 

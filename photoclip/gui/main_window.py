@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(1)
         self._update_header()
 
-        self._query(lambda lib: (lib.search(text, limit=SEARCH_LIMIT, tag=tag), lib.scope_of(text)), "search")
+        self._query(lambda lib: lib.search_scoped(text, limit=SEARCH_LIMIT, tag=tag), "search")
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""
