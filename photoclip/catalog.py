@@ -26,7 +26,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -130,6 +130,10 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX photos_town ON photos(town) WHERE town IS NOT NULL;
     CREATE INDEX photos_country ON photos(country, region) WHERE country IS NOT NULL;
     """,
+    # A small grey thumbnail (looks.look_of): near-duplicates must look alike, not only mean alike.
+    7: """
+    ALTER TABLE photos ADD COLUMN look BLOB;
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -189,6 +193,7 @@ class PhotoMetadata:
     country: str | None = None  # of the nearest town (places.Gazetteer.locate)
     region: str | None = None
     town: str | None = None  # the town it is named by (places.Gazetteer.locate)
+    look: bytes | None = None  # looks.look_of
 
 
 @dataclass(frozen=True)
@@ -552,9 +557,10 @@ class Catalog:
             )
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
-                " country = ?, region = ?, town = ?, status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
+                " country = ?, region = ?, town = ?, look = ?, status = 'indexed', failure = NULL, indexed_at = ?"
+                " WHERE id = ?",
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
-                  m.region, m.town, now, pid) for pid, m, _ in embedded),
+                  m.region, m.town, m.look, now, pid) for pid, m, _ in embedded),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
@@ -592,6 +598,17 @@ class Catalog:
                 f"SELECT id, hash FROM photos WHERE id IN ({marks}) AND hash IS NOT NULL", chunk
             ):
                 out[PhotoId(row[0])] = row[1]
+        return out
+
+    def looks(self, ids: Iterable[PhotoId]) -> dict[PhotoId, bytes]:
+        """The looks (looks.look_of) of these photos, where they have one."""
+        out: dict[PhotoId, bytes] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT id, look FROM photos WHERE id IN ({marks}) AND look IS NOT NULL", chunk
+            ):
+                out[PhotoId(row[0])] = bytes(row[1])
         return out
 
     def vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from send2trash import send2trash
 
+from photoclip import looks
 from photoclip.catalog import Photo
 from photoclip.ids import PhotoId
 from photoclip.vectors import VectorIndex
@@ -71,11 +72,13 @@ def find_groups(
     embeddings: Iterable[tuple[np.ndarray, np.ndarray]] = (),
     similarity: float = DEFAULT_SIMILARITY,
     distinct: set[tuple[PhotoId, PhotoId]] | frozenset = frozenset(),
+    photo_looks: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]] = lambda ids: {},
 ) -> list[DuplicateGroup]:
     """Group `photos` (the candidates: present, on online folders) by shared bytes and by
     vectors at least `similarity` alike: each of `embeddings` (chunks of ids and their vectors,
     as the catalog stores them) is looked up among the nearest in `vectors`. Pairs in
-    `distinct` are never joined directly. Newest keeper first, like the library's own order."""
+    `distinct` are never joined directly, nor are pairs whose looks (`photo_looks`, as
+    the catalog stores them) differ. Newest keeper first, like the library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
 
     def find(a: PhotoId) -> PhotoId:
@@ -101,8 +104,11 @@ def find_groups(
             embedded.update(ids.tolist())
             labels, sims = vectors.neighbours(chunk, NEIGHBOURS)
             rows, cols = np.nonzero((sims >= similarity) & (labels != ids[:, None]))
-            for a, b in zip(ids[rows].tolist(), labels[rows, cols].tolist()):
-                join(PhotoId(a), PhotoId(b))
+            pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist()))
+            seen = photo_looks({PhotoId(p) for pair in pairs for p in pair})
+            for a, b in pairs:
+                if looks.looks_alike(seen.get(PhotoId(a)), seen.get(PhotoId(b))):
+                    join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
     for pid in list(parent):

@@ -769,7 +769,8 @@ class Library:
             encoder, vectors = self._search_model()
             embeddings = self.catalog.embeddings(encoder.model_id, encoder.dim)
         return dedup.find_groups(
-            photos, self.catalog.same_bytes(), vectors, embeddings, similarity, self.catalog.distinct_pairs()
+            photos, self.catalog.same_bytes(), vectors, embeddings, similarity, self.catalog.distinct_pairs(),
+            self.catalog.looks,
         )
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:

@@ -54,6 +54,15 @@ def scene_folder(folder: Path, seed: int = 0, red_circles: int = 8, others: int 
     return dict(write_scenes(folder, scenes, size=224))
 
 
+def circle_on_snow(y: float, texture: int):
+    """A red circle on snow, 640 x 480. The tiny model finds one high (y=0.3) and one low
+    (y=0.67) 0.997 alike: the same subject, but not the same photo."""
+    from photoclip.tinyclip.scenes import Scene, SceneObject, render
+
+    circle = SceneObject(colour="red", shape="circle", x=0.38, y=y, radius=0.24, rotation=0.0, shade=1.0)
+    return render(Scene(objects=(circle,), background="snow", texture_seed=texture), size=480, aspect=4 / 3)
+
+
 def resized_copy(source: Path, target: Path, scale: float = 0.6, quality: int = 70) -> Path:
     """`source` scaled down and saved again as a lower-quality JPEG (what a messaging app does)."""
     from PIL import Image

@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoclip import looks
 from photoclip.catalog import Photo
 from photoclip.dedup import DuplicateGroup, find_groups, keeper_order, move_to_trash
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.helpers import write_photo
+from tests.helpers import circle_on_snow, write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
@@ -70,6 +71,23 @@ def test_a_lower_similarity_groups_more(library_vectors) -> None:
     loose = groups_of(photos, library_vectors, 0.9)
     assert not any(103 in g.members for g in strict)
     assert any(set(g.members) == {7, 103} for g in loose)
+
+
+def test_photos_whose_vectors_match_but_whose_looks_differ_are_not_grouped(library_vectors) -> None:
+    """The model found 101 alike, but it looks nothing like 0 and 100: not a copy. Photos with no
+    look (5 and 102, indexed before looks were kept) are grouped by their vectors alone."""
+    low, high = looks.look_of(circle_on_snow(0.67, texture=1)), looks.look_of(circle_on_snow(0.30, texture=2))
+    stored = {PhotoId(0): low, PhotoId(100): low, PhotoId(101): high}
+    asked: list[set[PhotoId]] = []
+
+    def photo_looks(ids):
+        asked.append(set(ids))
+        return {pid: stored[pid] for pid in ids if pid in stored}
+
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.99, photo_looks=photo_looks)
+    assert sorted(sorted(g.members) for g in groups) == [[0, 100], [5, 102]]
+    assert set().union(*asked) == {0, 100, 101, 5, 102}  # only the pairs the vectors found
 
 
 def test_the_same_bytes_group_without_vectors_and_are_exact() -> None:

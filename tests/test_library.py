@@ -12,6 +12,7 @@ from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
 from tests.helpers import (
+    circle_on_snow,
     copies_folder,
     index_then_change_model,
     located_photo,
@@ -435,6 +436,25 @@ def test_duplicates_find_resized_and_byte_copies_and_keep_the_originals(copies_i
     assert not any(exact.values())  # the first original has a resized copy beside its byte copy
     assert group_paths(library, library.duplicates(exact_only=True)) == [
         (original.resolve(), {copy.resolve()}) for copy, original in copies.items() if copy.parent.name == "backup"
+    ]
+
+
+def test_the_same_subject_in_two_photos_is_not_a_duplicate_however_alike_the_model_finds_them(
+    open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    circle_on_snow(0.67, texture=1).save(folder / "low.jpg", quality=90)
+    circle_on_snow(0.30, texture=2).save(folder / "high.jpg", quality=90)
+    resized_copy(folder / "low.jpg", folder / "sent" / "low small.jpg")
+    library = open_library()
+    library.index([folder])
+    low, high = (library.photo_at(folder / name).id for name in ("low.jpg", "high.jpg"))
+    model_id = library.model_spec.model_id
+    a, b = library.catalog.vector(low, model_id), library.catalog.vector(high, model_id)
+    assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) >= 0.99  # the model alone would group them
+    assert group_paths(library, library.duplicates()) == [
+        ((folder / "low.jpg").resolve(), {(folder / "sent" / "low small.jpg").resolve()})
     ]
 
 

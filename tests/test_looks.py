@@ -1,0 +1,74 @@
+"""Looks: copies of a photo look alike however they were resized, re-compressed, brightened or
+trimmed; different photos of the same subject do not, nor do a blank page and a photo."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageEnhance
+
+from photoclip import looks
+from tests.helpers import circle_on_snow
+
+
+def jpeg_again(image: Image.Image, quality: int) -> Image.Image:
+    data = io.BytesIO()
+    image.save(data, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(data.getvalue())).convert("RGB")
+
+
+def trimmed(image: Image.Image, left: float, top: float, right: float, bottom: float) -> Image.Image:
+    w, h = image.size
+    return image.crop((int(w * left), int(h * top), w - int(w * right), h - int(h * bottom)))
+
+
+COPIES = {
+    "saved smaller": lambda im: im.resize((im.width // 3, im.height // 3), Image.Resampling.BICUBIC),
+    "re-compressed": lambda im: jpeg_again(im, 40),
+    "brightened": lambda im: ImageEnhance.Brightness(im).enhance(1.25),
+    "less contrast": lambda im: ImageEnhance.Contrast(im).enhance(0.7),
+    "black and white": lambda im: im.convert("L"),
+    "trimmed unevenly": lambda im: trimmed(im, 0.06, 0.02, 0.03, 0.05),
+    "sent by a messenger": lambda im: jpeg_again(trimmed(im, 0.01, 0.01, 0.01, 0.01).resize((320, 240)), 55),
+}
+
+
+@pytest.mark.parametrize("change", list(COPIES))
+def test_copies_look_alike(change: str) -> None:
+    photo = circle_on_snow(0.67, texture=1)
+    copy = COPIES[change](photo)
+    assert looks.likeness(looks.look_of(photo), looks.look_of(copy)) >= 0.95
+    assert looks.looks_alike(looks.look_of(copy), looks.look_of(photo))
+
+
+def test_the_same_subject_moved_across_the_frame_does_not_look_alike() -> None:
+    low, high = circle_on_snow(0.67, texture=1), circle_on_snow(0.30, texture=2)
+    assert looks.likeness(looks.look_of(low), looks.look_of(high)) < 0.5
+    assert not looks.looks_alike(looks.look_of(low), looks.look_of(high))
+
+
+def test_a_look_is_a_small_grey_thumbnail_of_any_image() -> None:
+    rgba = Image.new("RGBA", (300, 200), (255, 0, 0, 128))
+    for image in (rgba, rgba.convert("P"), rgba.convert("L"), Image.new("1", (7, 5))):
+        assert len(looks.look_of(image)) == looks.SIDE * looks.SIDE
+
+
+def test_blank_pages_look_alike_and_unlike_photos_or_dark_frames() -> None:
+    white = looks.look_of(Image.new("RGB", (800, 600), (250, 250, 250)))
+    paper = looks.look_of(Image.new("RGB", (640, 480), (244, 244, 240)))
+    black = looks.look_of(Image.new("RGB", (800, 600), (5, 5, 5)))
+    photo = looks.look_of(circle_on_snow(0.5, texture=3))
+    assert looks.looks_alike(white, paper)
+    assert not looks.looks_alike(white, black)
+    assert not looks.looks_alike(white, photo) and not looks.looks_alike(photo, black)
+
+
+def test_photos_without_a_look_are_left_to_their_vectors() -> None:
+    photo = looks.look_of(circle_on_snow(0.5, texture=3))
+    assert looks.looks_alike(None, photo) and looks.looks_alike(photo, None)
+
+
+def test_a_look_of_the_wrong_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="1024 bytes"):
+        looks.likeness(b"\x00" * 10, b"\x00" * 1024)
