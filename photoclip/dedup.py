@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
 NEIGHBOURS = 8  # per photo; a group grows beyond this through its members' own neighbours
+_LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
+_LOOK_BAR_LEAST = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def find_groups(
             pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist()))
             seen = photo_looks({PhotoId(p) for pair in pairs for p in pair})
             for a, b in pairs:
-                if looks.looks_alike(seen.get(PhotoId(a)), seen.get(PhotoId(b))):
+                if looks.looks_alike(seen.get(PhotoId(a)), seen.get(PhotoId(b)), look_bar(similarity)):
                     join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -119,6 +121,13 @@ def find_groups(
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
+
+
+def look_bar(similarity: float) -> float:
+    """How alike two photos must look (looks.likeness) at a similarity: the default asks for
+    copies; the looser similarities the user picks for edits, crops and bursts accept
+    photos framed or taken a little differently."""
+    return max(_LOOK_BAR_LEAST, min(looks.ALIKE, looks.ALIKE - _LOOK_BAR_SLOPE * (DEFAULT_SIMILARITY - similarity)))
 
 
 def _group(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]) -> DuplicateGroup:

@@ -11,7 +11,7 @@ import pytest
 
 from photoclip import looks
 from photoclip.catalog import Photo
-from photoclip.dedup import DuplicateGroup, find_groups, keeper_order, move_to_trash
+from photoclip.dedup import DuplicateGroup, find_groups, keeper_order, look_bar, move_to_trash
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
@@ -88,6 +88,26 @@ def test_photos_whose_vectors_match_but_whose_looks_differ_are_not_grouped(libra
     groups = groups_of(photos, library_vectors, 0.99, photo_looks=photo_looks)
     assert sorted(sorted(g.members) for g in groups) == [[0, 100], [5, 102]]
     assert set().union(*asked) == {0, 100, 101, 5, 102}  # only the pairs the vectors found
+
+
+def test_a_looser_similarity_accepts_copies_cut_closer(library_vectors) -> None:
+    """100 is 0 cropped by a fifth of each side: a copy for "near copies (edits, crops)", not
+    for the strict default."""
+    photo_ = circle_on_snow(0.5, texture=3)
+    w, h = photo_.size
+    stored = {PhotoId(0): looks.look_of(photo_),
+              PhotoId(100): looks.look_of(photo_.crop((w // 5, h // 5, w - w // 5, h - h // 5)))}
+    photos = {PhotoId(i): photo(i) for i in library_vectors if i != 101}
+    by_look = {pid: stored.get(pid) for pid in photos}
+
+    def grouped(similarity: float) -> bool:
+        groups = groups_of(photos, library_vectors, similarity,
+                           photo_looks=lambda ids: {p: by_look[p] for p in ids if by_look.get(p)})
+        return any({0, 100} <= set(g.members) for g in groups)
+
+    assert looks.likeness(stored[PhotoId(0)], stored[PhotoId(100)]) < look_bar(0.99)
+    assert not grouped(0.99) and grouped(0.97)
+    assert look_bar(0.97) < look_bar(0.99) == looks.ALIKE and look_bar(0.5) > 0
 
 
 def test_the_same_bytes_group_without_vectors_and_are_exact() -> None:
