@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
 NEIGHBOURS = 8  # per photo; a group grows beyond this through its members' own neighbours
+_ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.3
 
@@ -141,7 +142,7 @@ def _group(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]
             rows = vectors.vectors(np.array([keeper.id] + [others[i].id for i in compare]))
             rows /= np.linalg.norm(rows, axis=1, keepdims=True)
             for i, sim in zip(compare, (rows[1:] @ rows[0]).tolist()):
-                scores[i] = min(1.0, sim)
+                scores[i] = min(_ALMOST_SAME, sim)
     order = sorted(range(len(others)), key=lambda i: -scores[i])
     return DuplicateGroup(
         keeper=keeper.id,

@@ -110,6 +110,14 @@ def test_a_looser_similarity_accepts_copies_cut_closer(library_vectors) -> None:
     assert look_bar(0.97) < look_bar(0.99) == looks.ALIKE and look_bar(0.5) > 0
 
 
+def test_a_copy_with_other_bytes_is_never_called_the_same_file(library_vectors) -> None:
+    """Its vector may equal the keeper's to four places; 1.0 is kept for the same bytes."""
+    library_vectors[100] = library_vectors[0] * (1 + 1e-6)
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    [group] = [g for g in groups_of(photos, library_vectors, 0.99) if 0 in g.members]
+    assert group.similarities[0] == 0.9999 and not group.exact
+
+
 def test_the_same_bytes_group_without_vectors_and_are_exact() -> None:
     photos = {PhotoId(1): photo(1, digest="same"), PhotoId(2): photo(2, digest="same"), PhotoId(3): photo(3)}
     [group] = find_groups(photos, [[PhotoId(1), PhotoId(2)]])

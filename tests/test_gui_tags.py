@@ -87,7 +87,7 @@ def test_tags_appear_in_the_sidebar_with_their_counts_once_indexing_has_tagged(
     window = make_window(library, worker=True)
     hint = window.sidebar._no_tags
     assert sidebar_tags(window) == [] and not hint.isHidden()
-    assert hint.text(0) == "Tags appear after indexing" and hint.flags() == Qt.ItemFlag.NoItemFlags
+    assert hint.text(0) == "No tags yet" and hint.flags() == Qt.ItemFlag.NoItemFlags
     window.add_folder(tmp_path / "photos")
     qtbot.waitUntil(lambda: len(sidebar_tags(window)) >= 3, timeout=60_000)
     qtbot.waitUntil(lambda: sidebar_tags(window) == library.tags(), timeout=WAIT_MS)

@@ -183,10 +183,11 @@ class Sidebar(QFrame):
         self.albums_section = self._section("Albums")
         self.albums_section.setHidden(True)
         self._tags_item = self._section("Tags")
-        self._no_tags = self._entry(self._tags_item, "Tags appear after indexing", "tag", "placeholder")
+        self._no_tags = self._entry(self._tags_item, "No tags yet", "tag", "placeholder")
         self._no_tags.setFlags(Qt.ItemFlag.NoItemFlags)
-        self._no_tags.setToolTip(0, "photoclip tags each photo it indexes with what it sees in it; "
-                                    "you can also tag a photo yourself in its preview")
+        self._no_tags.setToolTip(0, "photoclip tags each photo it indexes with what it is sure it sees in it; "
+                                    "you can also tag a photo yourself in its preview, or add a tag of your "
+                                    "own with +")
         self.new_tag_button = self._section_button(self._tags_item, "plus", "New tag… — a tag of your own, "
                                                    "given to the photos that look like what you describe")
         self.new_tag_button.setObjectName("NewTagButton")
