@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 7
 
+_SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
+"""When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
+which keeps the expression fit for an index; at worst hours off for undated photos)."""
+
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE roots (
@@ -131,8 +135,10 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX photos_country ON photos(country, region) WHERE country IS NOT NULL;
     """,
     # A small grey thumbnail (looks.look_of): near-duplicates must look alike, not only mean alike.
-    7: """
+    # Photos without an EXIF date sort by their file's date, as the date words of a search see them.
+    7: f"""
     ALTER TABLE photos ADD COLUMN look BLOB;
+    CREATE INDEX photos_shown ON photos({_SHOWN_AT} DESC, path);
     """,
 }
 
@@ -776,7 +782,7 @@ class Catalog:
     def photos_by_date(
         self, offset: int = 0, limit: int = 1000, root_id: RootId | None = None, folder: str | None = None
     ) -> list[PhotoId]:
-        """Newest first by date taken (file order for undated photos): the library's default view.
+        """Newest first by date taken (the file's date for undated photos): the library's default view.
 
         With `root_id`, only the photos of that root (the GUI's folder view); with `folder`,
         only those directly in that folder (an album)."""
@@ -789,8 +795,7 @@ class Catalog:
             where += " AND path >= ? AND path < ? AND instr(substr(path, ?), ?) = 0"
             args = [prefix, after, len(prefix) + 1, os.sep, *args]
         rows = self._conn.execute(
-            f"SELECT id FROM photos WHERE {where}"
-            " ORDER BY taken_at IS NULL, taken_at DESC, path LIMIT ? OFFSET ?",
+            f"SELECT id FROM photos WHERE {where} ORDER BY {_SHOWN_AT} DESC, path LIMIT ? OFFSET ?",
             args,
         )
         return [PhotoId(r[0]) for r in rows]
@@ -851,8 +856,7 @@ class Catalog:
 
     def _newest_where(self, where: str, args: list) -> list[PhotoId]:
         rows = self._conn.execute(
-            "SELECT id FROM photos WHERE status = 'indexed' AND " + where + " ORDER BY taken_at IS NULL,"
-            " taken_at DESC, id", args,
+            f"SELECT id FROM photos WHERE status = 'indexed' AND {where} ORDER BY {_SHOWN_AT} DESC, id", args,
         )
         return [PhotoId(r[0]) for r in rows]
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoclip import catalog as catalog_module
 from photoclip.catalog import SCHEMA_VERSION, Catalog, PhotoMetadata
 from photoclip.errors import LibraryError
 
@@ -129,13 +130,28 @@ def test_removing_a_root_forgets_its_photos(catalog: Catalog) -> None:
     assert catalog.roots() == [] and catalog.counts("m").total == 0
 
 
-def test_photos_by_date_newest_first_undated_last(catalog: Catalog) -> None:
+def test_photos_by_date_newest_first_undated_by_their_file_date(catalog: Catalog) -> None:
+    """A photo without an EXIF date (a screenshot, a picture from a chat) sits where its file's
+    date puts it, as a search for that date finds it, not after the whole library."""
+    from datetime import datetime, timezone
+
+    root = catalog.add_root(Path("/p"))
     ids = {}
-    for name, taken in (("old", "2019-01-01T00:00:00"), ("new", "2024-01-01T00:00:00"), ("undated", None)):
-        ids[name] = add_photo(catalog, f"/p/{name}.jpg")
+    photos = (("old", "2019-01-01T00:00:00", 2019), ("new", "2024-01-01T00:00:00", 2019),
+              ("undated", None, 2021), ("undated-older", None, 2001), ("undated-too", None, 2021))
+    for name, taken, file_year in photos:
+        mtime_ns = int(datetime(file_year, 6, 1, tzinfo=timezone.utc).timestamp()) * 10**9
+        catalog.add_pending(root.id, [(f"/p/{name}.jpg", 10, mtime_ns)])
+        ids[name] = catalog.photo_by_path(f"/p/{name}.jpg").id
         m = PhotoMetadata(hash=name, width=1, height=1, taken_at=taken, format="jpeg")
         catalog.store_batch("m", [(ids[name], m, np.ones(4, np.float32))], [])
-    assert catalog.photos_by_date() == [ids["new"], ids["old"], ids["undated"]]
+    order = ["new", "undated-too", "undated", "old", "undated-older"]  # same dates: by path
+    assert catalog.photos_by_date() == [ids[n] for n in order]
+    assert catalog.photos_by_date(offset=1, limit=2) == [ids["undated-too"], ids["undated"]]
+    plan = " ".join(str(r) for r in catalog._conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM photos WHERE status != 'failed'"
+        f" ORDER BY {catalog_module._SHOWN_AT} DESC, path LIMIT 10"))
+    assert "photos_shown" in plan and "TEMP B-TREE" not in plan  # pages of 100,000 photos need no sort
 
 
 def test_readers_on_other_threads_see_committed_writes(catalog: Catalog) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 
 from photoclip.gui.main_window import SEARCH_LIMIT
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
+from tests.helpers import write_photo
 
 
 @pytest.fixture
@@ -49,6 +50,22 @@ def test_enter_opens_the_preview_with_the_photos_facts_and_arrows_step(qtbot, wi
     window.escape()  # what the window's Esc shortcut runs
     assert window.pages.currentWidget() is not window.preview
     assert window.grid.currentIndex().row() == 1
+
+
+def test_an_undated_photo_shows_its_files_date(qtbot, make_window, open_library, tmp_path: Path) -> None:
+    import os
+    from datetime import datetime
+
+    photo = write_photo(tmp_path / "photos" / "screenshot.png", seed=4, fmt="PNG")
+    noon = datetime(2021, 6, 3, 12, 0).timestamp()
+    os.utime(photo, (noon, noon))
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and settled(window), timeout=WAIT_MS)
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview._facts["Taken"].text() == "unknown · file from 3 June 2021"
 
 
 def test_space_and_double_click_open_the_preview_too(qtbot, window) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -304,7 +305,7 @@ class PreviewPage(QWidget):
             self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")
-            self._facts["Taken"].setText(format_date(photo.taken_at) or "unknown")
+            self._facts["Taken"].setText(format_date(photo.taken_at) or f"unknown · file from {_file_day(photo.mtime_ns)}")
         self._facts["Place"].setText(result.place or "")
         self._show_fact("Place", result.place is not None)
         for button in (self.open_button, self.folder_button, self.similar_button):
@@ -352,3 +353,9 @@ class PreviewPage(QWidget):
             self.close_requested.emit()
         else:
             super().keyPressEvent(event)
+
+
+def _file_day(mtime_ns: int) -> str:
+    """'3 June 2021': the file's date, which the library sorts and searches an undated photo by."""
+    moment = datetime.fromtimestamp(mtime_ns / 1e9)
+    return f"{moment.day} {moment:%B %Y}"
