@@ -152,3 +152,38 @@ def test_the_painted_cells_are_where_qt_lays_the_items_out(qtbot, parts, width: 
     qtbot.wait(20)
     for row in range(0, 399, 7):
         assert view.cell_rect(row) == view.visualRect(model.index(row, 0)), row
+
+
+def test_scrolling_a_view_by_date_shows_the_month_at_the_top_for_a_moment(qtbot, parts, scanned) -> None:
+    """Undated photos here: the month comes from the file's date, as the view sorts them."""
+    import os
+    from datetime import datetime
+
+    library, _, _, model = parts
+    _, folder = scanned
+    photos = sorted(folder.rglob("*.jpg"))
+    for i, path in enumerate(photos):
+        moment = datetime(2023, 6, 10, 12).timestamp() if i < 10 else datetime(2019, 3, 10, 12).timestamp()
+        os.utime(path, (moment, moment))
+    library.scan()
+    view = PhotoGridView()
+    view.DATE_BADGE_MS = 400
+    qtbot.addWidget(view)
+    view.resize(QSize(500, 300))
+    view.setModel(model)
+    view.show()
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
+    assert model.is_dated and view.date_badge() is None  # nothing until the view scrolls
+
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.date_badge() == "March 2019", timeout=WAIT_MS)
+    view.scrollToTop()
+    qtbot.waitUntil(lambda: view.date_badge() == "June 2023", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.date_badge() is None, timeout=WAIT_MS)  # gone once scrolling stops
+
+    model.show_hits([SearchHit(model.photo_id(row), photos[row], 0.5) for row in range(20)])
+    assert not model.is_dated and model.month_of(0) is None
+    view.scrollToBottom()
+    qtbot.wait(50)
+    assert view.date_badge() is None  # results in order of match have no month to show

@@ -10,6 +10,7 @@ path, date) arrive lazily through the thumbnail loader when a row is first paint
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
@@ -125,6 +127,28 @@ class PhotoGridModel(QAbstractListModel):
         """(thumbnail or None, failed) of `row`, for the view's painter (no Qt round trip)."""
         pid = self._ids[row]
         return self._loader.pixmap(pid), self._loader.failure(pid) is not None
+
+    @property
+    def is_dated(self) -> bool:
+        """Whether the rows are in date order (the library, a folder, an album)."""
+        return self._paging
+
+    def month_of(self, row: int) -> str | None:
+        """'June 2021' for a row of a view ordered by date (the library, a folder, an album):
+        when the photo was taken, else its file's date, as the view sorts it. None in other
+        views, or while the row's facts have not arrived."""
+        if not self._paging or not 0 <= row < len(self._ids):
+            return None
+        photo = self._loader.photo(self._ids[row])
+        if photo is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(photo.taken_at) if photo.taken_at else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            moment = datetime.fromtimestamp(photo.mtime_ns / 1e9)
+        return f"{moment:%B %Y}"
 
     def photos_updated(self, photo_ids: Sequence[PhotoId]) -> None:
         """Repaint these rows (their thumbnail or facts may have changed)."""
@@ -445,6 +469,8 @@ class PhotoGridView(QListView):
     thumbnail_side_changed = Signal(int)  # logical px of a cell's square
 
     TARGET_CELL = 176
+    DATE_BADGE_MS = 1200  # how long the month stays up after the view last scrolled
+    _BADGE_AREA = QSize(280, 56)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -475,9 +501,42 @@ class PhotoGridView(QListView):
         self._columns_key: tuple[int, int, int] | None = None
         self._columns_cache = 1
         self._empty: tuple[str, str, str] = ("library", "", "")
+        self._badge_text: str | None = None  # the month at the top while scrolling (date-ordered views)
+        self._badge_until = 0.0
+        self._scroll_value = 0
+        self._badge_timer = QTimer(self)
+        self._badge_timer.setSingleShot(True)
+        self._badge_timer.timeout.connect(self._hide_date_badge)
         self.doubleClicked.connect(self.open_requested)
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewport_moved.emit())
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._fit_cells()
+
+    def date_badge(self) -> str | None:
+        """The month shown over the top of the grid while it scrolls, if any."""
+        return self._badge_text if time.monotonic() < self._badge_until else None
+
+    def _scrolled(self, value: int) -> None:
+        self.viewport_moved.emit()
+        if not getattr(self.model(), "is_dated", False):
+            self._scroll_value = value
+            return
+        self._badge_until = time.monotonic() + self.DATE_BADGE_MS / 1000
+        self._badge_timer.start(self.DATE_BADGE_MS)
+        moved = self._scroll_value - value  # a scroll moves the pixels of the badge painted before
+        self._scroll_value = value
+        area = self._badge_area()
+        self.viewport().update(area)
+        self.viewport().update(area.translated(0, moved))
+
+    def _hide_date_badge(self) -> None:
+        self._badge_until = 0.0
+        self._badge_text = None
+        self.viewport().update(self._badge_area())
+
+    def _badge_area(self) -> QRect:
+        """Where the badge may be painted: the top right corner."""
+        width = self.viewport().width()
+        return QRect(max(0, width - self._BADGE_AREA.width()), 0, self._BADGE_AREA.width(), self._BADGE_AREA.height())
 
     def set_empty_state(self, icon_name: str, title: str, text: str) -> None:
         """What the grid says when it has no rows (no results, nothing indexed yet, ...)."""
@@ -607,7 +666,31 @@ class PhotoGridView(QListView):
                 pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(FailureRole) is not None
             selected = selection is not None and selection.isRowSelected(row, root)
             self._cells.paint(painter, rect, pixmap, failed, selected, row == self._hover_row, selected and several)
+        if time.monotonic() < self._badge_until:
+            self._paint_date_badge(painter, (top // grid.height()) * columns)
         painter.end()
+
+    def _paint_date_badge(self, painter: QPainter, top_row: int) -> None:
+        """The month of the photos at the top, in a pill at the top right (the last one known
+        while their facts are on their way)."""
+        month = self.model().month_of(top_row)
+        if month is not None:
+            self._badge_text = month
+        if not self._badge_text:
+            return
+        font = QFont(self.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        area = self._badge_area()
+        width = min(area.width() - 12, metrics.horizontalAdvance(self._badge_text) + 28)
+        height = min(area.height() - 10, metrics.height() + 12)
+        pill = QRect(area.right() - width - 11, 10, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(29, 35, 48, 210))
+        painter.drawRoundedRect(QRectF(pill), height / 2, height / 2)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self._badge_text)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
