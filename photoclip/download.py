@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,6 +88,9 @@ def _fetch_one(
     except (urllib.error.URLError, OSError) as exc:
         part.unlink(missing_ok=True)
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, (socket.gaierror, ConnectionError, TimeoutError)):
+            log.info("cannot reach %s: %s", url, reason)
+            raise ModelUnavailableError(f"no connection to {urllib.parse.urlsplit(url).netloc}") from exc
         raise ModelUnavailableError(f"no connection ({reason})") from exc
     except BaseException:
         part.unlink(missing_ok=True)

@@ -16,7 +16,15 @@ class ModelError(PhotoclipError):
 
 
 class ModelUnavailableError(ModelError):
-    """Weights are not on disk and could not be downloaded (offline, or the server said no)."""
+    """Weights are not on disk and could not be downloaded (offline, or the server said no).
+
+    The message is whole (for the CLI); `model` and `reason`, when set, let a window say it
+    in its own words."""
+
+    def __init__(self, message: str, model: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.model = model
+        self.reason = reason
 
 
 class DownloadCancelled(ModelError):

@@ -194,7 +194,8 @@ def fetch_weights(
     except ModelUnavailableError as exc:
         raise ModelUnavailableError(
             f"cannot download model {spec.label}: {exc}. Connect to the internet once, or get the "
-            f"weights file another way and use it with --model-file PATH (settings: model_file)"
+            f"weights file another way and use it with --model-file PATH (settings: model_file)",
+            model=spec.label, reason=str(exc),
         ) from exc
 
 

@@ -27,7 +27,11 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
     banner = window.model_banner
     assert banner.isVisible()
     assert "offline" in banner.text.text()
+    assert UNAVAILABLE_MODEL in banner.text.text() and "browse your photos" in banner.text.text()
+    assert "--model-file" not in banner.text.text()  # the command line's words stay in the command line
     assert banner.button_labels() == ["Use a model file…", "Try again"]
+    window.report_error(window.model_state.cause)  # the worker meeting the same missing model
+    assert window.error_banner.isHidden()
 
     weights = tmp_path / "copied-from-my-laptop.safetensors"
     weights.write_bytes(b"not really weights")

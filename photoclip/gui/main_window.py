@@ -968,7 +968,7 @@ class MainWindow(QMainWindow):
     def report_error(self, error: BaseException | str) -> None:
         """The one place errors are shown: a strip above the content, until dismissed."""
         text = str(error) if isinstance(error, (str, PhotoclipError)) else f"{type(error).__name__}: {error}"
-        if text and text in self.model_state.message:
+        if self.model_state.explains(text):
             return  # the worker tripping over the model the model banner already explains
         log.warning("shown to the user: %s", text)
         self.error_banner.show_message(text[:1].upper() + text[1:], kind="warning")
@@ -982,8 +982,7 @@ class MainWindow(QMainWindow):
                                 progress=state.progress, closable=False)
         elif state.phase is Phase.UNAVAILABLE:
             banner.show_message(
-                state.message + "<br>If you have the model file (for example copied from another "
-                "computer), photoclip can use it.",
+                state.message,
                 actions=[("Use a model file…", self.use_model_file), ("Try again", state.load)], closable=False)
         elif state.phase is Phase.CANCELLED:
             banner.show_message(state.message, actions=[("Download again", state.load),
@@ -994,7 +993,7 @@ class MainWindow(QMainWindow):
                                 closable=False)
         else:
             banner.hide()
-        if state.phase in (Phase.UNAVAILABLE, Phase.FAILED) and self.error_banner.text.text()[1:] in state.message:
+        if state.phase in (Phase.UNAVAILABLE, Phase.FAILED) and state.explains(self.error_banner.text.text()):
             self.error_banner.hide()  # the worker said the same thing first
         if state.phase is Phase.LOADING:
             self.index_status.set_message("Loading the search model…")

@@ -41,6 +41,7 @@ class ModelState(QObject):
         self._ops = ops
         self.phase = Phase.IDLE
         self.message = ""
+        self.cause = ""  # the engine's own words for the last failure, as the worker reports them too
         self.label = ""
         self.progress: tuple[int, int | None] = (0, None)
         self._cancel: threading.Event | None = None
@@ -55,6 +56,11 @@ class ModelState(QObject):
     @property
     def busy(self) -> bool:
         return self.phase in (Phase.LOADING, Phase.DOWNLOADING)
+
+    def explains(self, text: str) -> bool:
+        """Whether the model's banner already says what `text` (an error from elsewhere) says."""
+        text = text.strip().lower()
+        return bool(text) and (text in self.message.lower() or text == self.cause.strip().lower())
 
     def load(self) -> None:
         """Load the library's model in the background (a no-op while one load is running)."""
@@ -98,12 +104,13 @@ class ModelState(QObject):
     def _failed(self, token: int, exc: BaseException) -> None:
         if token != self._token:
             return
+        self.cause = str(exc)
         if isinstance(exc, DownloadCancelled):
             self._set(Phase.CANCELLED, "The model download was cancelled. Search needs the model; "
                                        "download it again when you are ready, or use a model file you have.")
         elif isinstance(exc, ModelUnavailableError):
             log.warning("model unavailable: %s", exc)
-            self._set(Phase.UNAVAILABLE, f"The search model is not available: {exc}")
+            self._set(Phase.UNAVAILABLE, unavailable_message(exc))
         elif isinstance(exc, ModelError):
             log.warning("model not usable: %s", exc)
             self._set(Phase.FAILED, f"The search model could not be loaded: {exc}")
@@ -114,3 +121,14 @@ class ModelState(QObject):
     def _set(self, phase: Phase, message: str) -> None:
         self.phase, self.message = phase, message
         self.changed.emit()
+
+
+def unavailable_message(exc: ModelUnavailableError) -> str:
+    """What the window says when the weights can be neither found nor downloaded: what, why,
+    and the two ways out, without the command line's options."""
+    if exc.model is None:
+        return f"The search model is not available: {exc}."
+    return (f"The search model ({exc.model}) is not on this computer and could not be downloaded: "
+            f"{exc.reason}. Connect to the internet and press Try again (it is downloaded once), "
+            "or use a model file you have. Meanwhile you can browse your photos; they are indexed "
+            "once the model is there.")
