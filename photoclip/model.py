@@ -135,12 +135,21 @@ def cached_weights(spec: ModelSpec) -> Path | None:
             return ours / name
     repo = _hf_repo(spec)
     if repo:
-        hf_home = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
-        snapshots = hf_home / "hub" / ("models--" + repo[0].replace("/", "--")) / "snapshots"
+        snapshots = _hf_hub_cache() / ("models--" + repo[0].replace("/", "--")) / "snapshots"
         for name in _HF_FILES:
             for candidate in sorted(snapshots.glob(f"*/{repo[1] or name}")):
                 return candidate
     return None
+
+
+def _hf_hub_cache() -> Path:
+    """Where huggingface_hub keeps downloads, by its own rules: weights open_clip or another
+    program fetched before are used as they are."""
+    for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        if os.environ.get(name):
+            return Path(os.environ[name]).expanduser()
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(os.environ.get("HF_HOME") or Path(cache_home) / "huggingface").expanduser() / "hub"
 
 
 def _hf_repo(spec: ModelSpec) -> tuple[str, str] | None:

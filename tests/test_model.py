@@ -106,6 +106,22 @@ def test_pretrained_weights_download_into_the_user_cache_once(tmp_path: Path, mo
     assert fetch_weights(spec) == path
 
 
+@pytest.mark.parametrize("variable", ["HF_HOME", "HF_HUB_CACHE", "XDG_CACHE_HOME"])
+def test_weights_another_program_fetched_into_the_hugging_face_cache_are_used_offline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str
+) -> None:
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    for name in ("HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, str(tmp_path / "cache"))
+    hub = {"HF_HOME": tmp_path / "cache" / "hub", "HF_HUB_CACHE": tmp_path / "cache",
+           "XDG_CACHE_HOME": tmp_path / "cache" / "huggingface" / "hub"}[variable]
+    snapshot = hub / "models--laion--CLIP-ViT-B-32-256x256-DataComp-s34B-b86K" / "snapshots" / "a1b2c3"
+    snapshot.mkdir(parents=True)
+    (snapshot / "open_clip_pytorch_model.bin").write_bytes(b"weights")
+    assert fetch_weights(resolve_model(None)) == snapshot / "open_clip_pytorch_model.bin"
+
+
 def test_tiny_model_encodes_unit_vectors_of_its_dimension() -> None:
     enc = load_encoder(resolve_model(TINY))
     images = enc.encode_images(np.zeros((3, enc.image_size, enc.image_size, 3), np.uint8))
