@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photoclip.errors import PhotoclipError
 from photoclip.gui import icons, theme
+from photoclip.gui.display_check import why_no_window
 from photoclip.library import Library
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = why_no_window()
+    if problem:
+        print(f"photoclip: {problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = make_app()
