@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "photoclip"
 DEFAULT_MODEL = "ViT-B-32-256:datacomp_s34b_b86k"
+DEMO_MODEL = "photoclip-tiny"
+"""Shipped with photoclip: knows only simple shapes and colours, but lets a machine that cannot
+download the default model index and browse (dates, places, albums, duplicates) meanwhile."""
 SETTINGS_FILE = "settings.json"
 
 

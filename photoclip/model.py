@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photoclip import download
-from photoclip.config import DEFAULT_MODEL, model_cache_dir, resources_dir
+from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, model_cache_dir, resources_dir
 from photoclip.errors import ModelError, ModelUnavailableError
 
 if TYPE_CHECKING:
@@ -203,7 +203,8 @@ def fetch_weights(
     except ModelUnavailableError as exc:
         raise ModelUnavailableError(
             f"cannot download model {spec.label}: {exc}. Connect to the internet once, or get the "
-            f"weights file another way and use it with --model-file PATH (settings: model_file)",
+            f"weights file another way and use it with --model-file PATH (settings: model_file); to try "
+            f"photoclip meanwhile: --model {DEMO_MODEL} (a demo model that knows only simple shapes)",
             model=spec.label, reason=str(exc),
         ) from exc
 

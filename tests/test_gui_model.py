@@ -29,7 +29,7 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
     assert "offline" in banner.text.text()
     assert UNAVAILABLE_MODEL in banner.text.text() and "browse your photos" in banner.text.text()
     assert "--model-file" not in banner.text.text()  # the command line's words stay in the command line
-    assert banner.button_labels() == ["Use a model file…", "Try again"]
+    assert banner.button_labels() == ["Use a model file…", "Demo model", "Try again"]
     window.report_error(window.model_state.cause)  # the worker meeting the same missing model
     assert window.error_banner.isHidden()
 
@@ -54,6 +54,21 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
     assert not window.model_banner.isVisible()
     assert config.load_settings(library.directory) == dataclasses.replace(
         config.Settings(), model="photoclip-tiny", model_file=None)
+
+
+def test_offline_the_demo_model_indexes_until_the_real_one_can_be_had(
+    qtbot, make_window, open_library, monkeypatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    library = open_library(model=UNAVAILABLE_MODEL)
+    window = make_window(library, wait_model=False)
+    qtbot.waitUntil(lambda: window.model_state.phase is Phase.UNAVAILABLE, timeout=MODEL_TIMEOUT_MS)
+    assert "demo model" in window.model_banner.text.text()
+    window.model_banner.click("Demo model")
+    qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
+    assert not window.model_banner.isVisible()
+    assert window.library.model_spec.label == config.DEMO_MODEL
+    assert config.load_settings(library.directory).model == config.DEMO_MODEL
 
 
 def test_a_download_shows_its_progress_and_can_be_cancelled(qtbot, make_window, open_library) -> None:

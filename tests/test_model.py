@@ -79,7 +79,9 @@ def test_offline_the_error_names_the_model_and_the_way_out(tmp_path: Path, monke
             library.search("a dog")
     message = str(info.value)
     assert "ViT-B-32-256:datacomp_s34b_b86k" in message and "--model-file" in message
+    assert "--model photoclip-tiny" in message and "no connection to 127.0.0.1:9" in message
     assert "\n" not in message
+    assert (info.value.model, info.value.reason) == ("ViT-B-32-256:datacomp_s34b_b86k", "no connection to 127.0.0.1:9")
 
 
 def test_pretrained_weights_download_into_the_user_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

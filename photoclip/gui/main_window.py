@@ -983,7 +983,8 @@ class MainWindow(QMainWindow):
         elif state.phase is Phase.UNAVAILABLE:
             banner.show_message(
                 state.message,
-                actions=[("Use a model file…", self.use_model_file), ("Try again", state.load)], closable=False)
+                actions=[("Use a model file…", self.use_model_file), ("Demo model", self.use_demo_model),
+                         ("Try again", state.load)], closable=False)
         elif state.phase is Phase.CANCELLED:
             banner.show_message(state.message, actions=[("Download again", state.load),
                                                         ("Use a model file…", self.use_model_file)])
@@ -1015,6 +1016,11 @@ class MainWindow(QMainWindow):
         if path:
             settings = config.load_settings(self.library.directory)
             self._reopen(dataclasses.replace(settings, model_file=path))
+
+    def use_demo_model(self) -> None:
+        """Index with the shipped demo model until the real one can be had (Settings switches back)."""
+        settings = config.load_settings(self.library.directory)
+        self._reopen(dataclasses.replace(settings, model=config.DEMO_MODEL, model_file=None))
 
     def open_settings(self) -> None:
         current = config.load_settings(self.library.directory)

@@ -130,5 +130,5 @@ def unavailable_message(exc: ModelUnavailableError) -> str:
         return f"The search model is not available: {exc}."
     return (f"The search model ({exc.model}) is not on this computer and could not be downloaded: "
             f"{exc.reason}. Connect to the internet and press Try again (it is downloaded once), "
-            "or use a model file you have. Meanwhile you can browse your photos; they are indexed "
-            "once the model is there.")
+            "or use a model file you have. Meanwhile you can browse your photos, or index them with "
+            "the small demo model, which knows only simple shapes and colours.")

@@ -79,7 +79,7 @@ class SettingsDialog(QDialog):
 
         self.model = QComboBox()
         self.model.setEditable(True)
-        for name in dict.fromkeys((config.DEFAULT_MODEL, settings.model)):
+        for name in dict.fromkeys((config.DEFAULT_MODEL, settings.model, config.DEMO_MODEL)):
             self.model.addItem(name)
         self.model.setCurrentText(settings.model)
         self.model.setToolTip("An open_clip model name with its pretrained tag, e.g. " + config.DEFAULT_MODEL)
