@@ -30,9 +30,9 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from photoclip.catalog import Catalog  # noqa: E402
+from photoclip.ids import PhotoId  # noqa: E402
 from photoclip.imaging import decode_photo, prepare_for_model  # noqa: E402
 from photoclip.model import load_encoder, resolve_model  # noqa: E402
-from photoclip.ids import PhotoId  # noqa: E402
 from photoclip.pipeline import decode_for_model, run_pipeline  # noqa: E402
 from photoclip.scan import scan_root  # noqa: E402
 from photoclip.vectors import VectorIndex  # noqa: E402

@@ -2,6 +2,10 @@
 photo saved again smaller, re-sent by a messaging app, exported twice), the copy worth keeping
 in each group, and moving the others to the system trash, never deleting them outright.
 
+Vectors say what a photo shows; its look (looks.py) says how it is laid out. Copies need both:
+two photos the model finds alike but that look different are not copies, and an edited copy
+that the model finds a little less alike is one when it looks the same.
+
 The default similarity is strict on purpose (Immich and google-photos-deduper settled on 0.99
 too): burst shots and two takes of the same smile are different photos to their owner, and a
 false group puts a photo one click from the trash. Users who want bursts grouped ask for less.
@@ -27,6 +31,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
 NEIGHBOURS = 8  # per photo; a group grows beyond this through its members' own neighbours
+LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.3
@@ -81,7 +86,8 @@ def find_groups(
     vectors at least `similarity` alike: each of `embeddings` (chunks of ids and their vectors,
     as the catalog stores them) is looked up among the nearest in `vectors`. Pairs in
     `distinct` are never joined directly, nor are pairs whose looks (`photo_looks`, as
-    the catalog stores them) differ. Newest keeper first, like the library's own order."""
+    the catalog stores them) differ; pairs whose looks are the same are joined a little below
+    `similarity` (LOOKS_VOUCH). Newest keeper first, like the library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
 
     def find(a: PhotoId) -> PhotoId:
@@ -98,6 +104,7 @@ def find_groups(
         for other in members[1:]:
             join(members[0], other)
     embedded: set[int] = set()
+    prepared: dict[PhotoId, looks.Prepared] = {}
     if vectors is not None and len(vectors):
         candidates = np.fromiter(photos, dtype=np.int64, count=len(photos))
         candidates = candidates[np.isin(candidates, vectors.ids())]  # stored but not yet in the index: next time
@@ -106,11 +113,12 @@ def find_groups(
             ids, chunk = ids[keep], chunk[keep]
             embedded.update(ids.tolist())
             labels, sims = vectors.neighbours(chunk, NEIGHBOURS)
-            rows, cols = np.nonzero((sims >= similarity) & (labels != ids[:, None]))
-            pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist()))
-            seen = photo_looks({PhotoId(p) for pair in pairs for p in pair})
-            for a, b in pairs:
-                if looks.looks_alike(seen.get(PhotoId(a)), seen.get(PhotoId(b)), look_bar(similarity)):
+            rows, cols = np.nonzero((sims >= similarity - LOOKS_VOUCH) & (labels != ids[:, None]))
+            pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist()))
+            wanted = {PhotoId(p) for a, b, _ in pairs for p in (a, b)} - prepared.keys()
+            prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
+            for a, b, sim in pairs:
+                if _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)), similarity):
                     join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -122,6 +130,16 @@ def find_groups(
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
+
+
+def _copies(sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float) -> bool:
+    """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
+    alike (photos without a look are left to their vectors); or nearly alike, and looking the
+    same (an edited copy)."""
+    if a is None or b is None:
+        return sim >= similarity
+    likeness = looks.compare(a, b)
+    return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
 
 
 def look_bar(similarity: float) -> float:

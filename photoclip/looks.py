@@ -11,16 +11,23 @@ found, allowing for a trim of up to a tenth of each side.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image
 
 SIDE = 32
 """The stored look: SIDE x SIDE grey levels, one byte each."""
+SAME = 0.97
+"""Correlation of looks so close that the model's vectors may be a little less alike than for
+a copy: an edited copy (colours, brightness, a trim) scores 0.98-1.0, and its vectors drop to
+0.96-0.99; a burst shot whose subject moved mostly scores below 0.95."""
 ALIKE = 0.85
 """Least correlation of two looks for the photos to be copies of one another. Copies score
-0.95-1.0 (resized, JPEG quality 40, brightness +25%, trimmed edges); different photos that
-a model confused scored below 0.6, a few up to 0.84 (the same subject on the same background,
-moved). Copies trimmed by a tenth of each side still score 0.98, by a sixth about 0.9."""
+0.95-1.0 (resized, JPEG quality 40, brightness +25%, trimmed edges; trimmed by a tenth of
+each side 0.98, by a sixth about 0.9); most different photos that a model confused scored
+below 0.6. The same subject on the same background, moved a little, can score 0.8-0.95: such
+takes are told apart by the similarity asked for, not by their looks."""
 
 _COMPARED = 16  # looks are compared at this size, after trimming up to _TRIMS pixels a side
 _TRIMS = 3
@@ -37,16 +44,7 @@ def look_of(image: Image.Image) -> bytes:
 def likeness(a: bytes, b: bytes) -> float:
     """How alike two looks are, -1..1: their best correlation when either is trimmed at its
     edges (a crop, or a border added), so a copy cut a little differently still scores high."""
-    first, second = _grid(a), _grid(b)
-    flat_first, flat_second = first.std() < _FLAT, second.std() < _FLAT
-    if flat_first or flat_second:
-        same = flat_first and flat_second and abs(float(first.mean()) - float(second.mean())) <= _FLAT_SAME
-        return 1.0 if same else 0.0
-    views_first, views_second = _trimmed(first), _trimmed(second)
-    return max(
-        max(_correlation(views_first[0], view) for view in views_second),
-        max(_correlation(views_second[0], view) for view in views_first),
-    )
+    return compare(prepare(a), prepare(b))
 
 
 def looks_alike(a: bytes | None, b: bytes | None, bar: float = ALIKE) -> bool:
@@ -55,6 +53,33 @@ def looks_alike(a: bytes | None, b: bytes | None, bar: float = ALIKE) -> bool:
     if a is None or b is None:
         return True
     return likeness(a, b) >= bar
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A look made ready for comparing: its trimmed views as zero-mean unit vectors. Worth
+    keeping when one photo is compared with many."""
+
+    views: np.ndarray  # (_TRIMS + 1, _COMPARED ** 2)
+    flat: bool
+    mean: float
+
+
+def prepare(look: bytes) -> Prepared:
+    """A stored look, ready to be compared with many others."""
+    grid = _grid(look)
+    views = np.stack(_trimmed(grid))
+    views -= views.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(views, axis=1, keepdims=True)
+    flat = bool(grid.std() < _FLAT) or bool((norms < 1e-6).any())
+    return Prepared(views / np.maximum(norms, 1e-6), flat, float(grid.mean()))
+
+
+def compare(a: Prepared, b: Prepared) -> float:
+    """likeness() of two prepared looks."""
+    if a.flat or b.flat:
+        return 1.0 if a.flat and b.flat and abs(a.mean - b.mean) <= _FLAT_SAME else 0.0
+    return float(max((b.views @ a.views[0]).max(), (a.views @ b.views[0]).max()))
 
 
 def _grid(look: bytes) -> np.ndarray:
@@ -71,9 +96,3 @@ def _trimmed(grid: np.ndarray) -> list[np.ndarray]:
         small = Image.fromarray(np.ascontiguousarray(part)).resize((_COMPARED, _COMPARED), Image.Resampling.BILINEAR)
         views.append(np.asarray(small, dtype=np.float32).ravel())
     return views
-
-
-def _correlation(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = a - a.mean(), b - b.mean()
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b) / norm if norm > 1e-6 else 0.0

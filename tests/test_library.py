@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import ImageEnhance
 
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.ids import PhotoId
@@ -439,7 +440,7 @@ def test_duplicates_find_resized_and_byte_copies_and_keep_the_originals(copies_i
     ]
 
 
-def test_the_same_subject_in_two_photos_is_not_a_duplicate_however_alike_the_model_finds_them(
+def test_an_edited_copy_is_a_duplicate_and_the_same_subject_moved_is_not_however_alike_the_model_finds_them(
     open_library, tmp_path: Path
 ) -> None:
     folder = tmp_path / "photos"
@@ -447,6 +448,10 @@ def test_the_same_subject_in_two_photos_is_not_a_duplicate_however_alike_the_mod
     circle_on_snow(0.67, texture=1).save(folder / "low.jpg", quality=90)
     circle_on_snow(0.30, texture=2).save(folder / "high.jpg", quality=90)
     resized_copy(folder / "low.jpg", folder / "sent" / "low small.jpg")
+    low_image = circle_on_snow(0.67, texture=1)
+    w, h = low_image.size
+    edited = ImageEnhance.Color(low_image.crop((w // 25, h // 25, w - w // 25, h - h // 25))).enhance(1.6)
+    ImageEnhance.Brightness(edited).enhance(1.15).save(folder / "low edited.jpg", quality=85)
     library = open_library()
     library.index([folder])
     low, high = (library.photo_at(folder / name).id for name in ("low.jpg", "high.jpg"))
@@ -454,7 +459,8 @@ def test_the_same_subject_in_two_photos_is_not_a_duplicate_however_alike_the_mod
     a, b = library.catalog.vector(low, model_id), library.catalog.vector(high, model_id)
     assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) >= 0.99  # the model alone would group them
     assert group_paths(library, library.duplicates()) == [
-        ((folder / "low.jpg").resolve(), {(folder / "sent" / "low small.jpg").resolve()})
+        ((folder / "low.jpg").resolve(), {(folder / "sent" / "low small.jpg").resolve(),
+                                          (folder / "low edited.jpg").resolve()})
     ]
 
 
