@@ -51,7 +51,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from photoclip import scan
+from photoclip import mounts, scan
 from photoclip.catalog import Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryLockedError, PhotoclipError
@@ -65,6 +65,9 @@ SAVE_EVERY_S = 120.0
 """During a long run, save the vector index this often (a crash costs only a catch-up)."""
 POLLING_INTERVAL_S = 5.0
 """The fallback observer walks and stats the whole tree each time: not too often."""
+NETWORK_POLLING_INTERVAL_S = 60.0
+"""On a network share every stat is a round trip: a photo another machine adds there is found
+within a minute."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other
@@ -802,8 +805,14 @@ class Worker:
                     self._observers[root_id] = (root.path, observer)
 
     def _observe(self, path: Path) -> BaseObserver | None:
-        """The platform's native observer; polling where it cannot start (e.g. inotify limits)."""
-        for make in (Observer, lambda: PollingObserver(timeout=POLLING_INTERVAL_S)):
+        """The platform's native observer; polling where it cannot start (e.g. inotify limits),
+        and on a network share, where it would not hear what other machines change."""
+        makers: list[Callable[[], BaseObserver]] = [Observer, lambda: PollingObserver(timeout=POLLING_INTERVAL_S)]
+        if mounts.on_network_share(path):
+            log.info("%s is on a network share: checking it for changes every %.0f s", path,
+                     NETWORK_POLLING_INTERVAL_S)
+            makers = [lambda: PollingObserver(timeout=NETWORK_POLLING_INTERVAL_S)]
+        for make in makers:
             observer = make()
             try:
                 observer.schedule(_Handler(self, path), str(path), recursive=True, event_filter=_WATCHED_EVENTS)

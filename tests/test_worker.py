@@ -464,6 +464,24 @@ def test_the_native_observer_failing_falls_back_to_polling(start_live, monkeypat
     eventually(lambda: live.photos / "polled.jpg" in searchable(live.library), what="found by polling")
 
 
+def test_a_folder_on_a_network_share_is_watched_by_polling(start_live, monkeypatch, tmp_path: Path) -> None:
+    """inotify would not hear the photos another machine adds to a NAS."""
+    import photoclip.worker as worker_module
+    from photoclip import mounts
+
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(f"27 1 253:1 / / rw - ext4 /dev/vda1 rw\n"
+                         f"40 27 0:45 / {tmp_path.resolve()} rw - cifs //nas/photos rw\n")
+    monkeypatch.setattr(mounts, "MOUNTINFO", mountinfo)
+    monkeypatch.setattr(worker_module, "NETWORK_POLLING_INTERVAL_S", 0.5)
+    live = start_live(count=2)
+    assert mounts.on_network_share(live.photos)
+    [(_, observer)] = live.worker._observers.values()
+    assert type(observer).__name__ == "PollingObserver" and observer.timeout == 0.5
+    write_photo(live.photos / "from-the-phone.jpg", seed=401)
+    eventually(lambda: live.photos / "from-the-phone.jpg" in searchable(live.library), what="found by polling")
+
+
 def test_stop_saves_the_index_at_the_catalog_generation(start_live) -> None:
     live = start_live(count=3)
     write_photo(live.photos / "late.jpg", seed=500)

@@ -1,0 +1,52 @@
+"""Which file system a folder is on, read from a mountinfo table as Linux writes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from photoclip.mounts import MOUNTINFO, filesystem_type, on_network_share
+
+TABLE = """\
+22 27 0:21 / /proc rw,relatime - proc proc rw
+27 1 253:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw
+40 27 0:45 / /mnt/nas rw,relatime shared:30 - cifs //nas/photos rw,vers=3.1.1
+41 40 253:2 / /mnt/nas/local\\040disk rw,relatime - ext4 /dev/vdb1 rw
+42 27 0:46 / /home/ann/Family\\040Photos rw,relatime - nfs4 nas:/export/family rw
+43 27 0:47 / /home/ann/Family rw,relatime - fuse.sshfs ann@box:/pics rw
+"""
+
+
+def table(tmp_path: Path) -> Path:
+    path = tmp_path / "mountinfo"
+    path.write_text(TABLE)
+    return path
+
+
+def test_the_deepest_mount_holding_a_folder_names_its_file_system(tmp_path: Path) -> None:
+    mountinfo = table(tmp_path)
+    assert filesystem_type(Path("/mnt/nas/2024/trip"), mountinfo) == "cifs"
+    assert filesystem_type(Path("/mnt/nas/local disk/raw"), mountinfo) == "ext4"  # \040 is a space
+    assert filesystem_type(Path("/home/ann/Family Photos"), mountinfo) == "nfs4"
+    assert filesystem_type(Path("/home/ann/Family/2019"), mountinfo) == "fuse.sshfs"
+    assert filesystem_type(Path("/home/ann/Familyx"), mountinfo) == "ext4"  # a name that only starts alike
+    assert filesystem_type(Path("/home/ann/Pictures"), mountinfo) == "ext4"
+
+
+def test_network_shares_are_told_from_local_disks(tmp_path: Path) -> None:
+    mountinfo = table(tmp_path)
+    assert on_network_share(Path("/mnt/nas/2024"), mountinfo)
+    assert on_network_share(Path("/home/ann/Family Photos/x"), mountinfo)
+    assert not on_network_share(Path("/mnt/nas/local disk"), mountinfo)
+    assert not on_network_share(Path("/home/ann/Pictures"), mountinfo)
+
+
+def test_without_a_mount_table_nothing_is_known(tmp_path: Path) -> None:
+    assert filesystem_type(tmp_path, tmp_path / "missing") is None
+    assert not on_network_share(tmp_path, tmp_path / "missing")
+
+
+@pytest.mark.skipif(not MOUNTINFO.exists(), reason="Linux only")
+def test_this_machine_s_own_table_is_read(tmp_path: Path) -> None:
+    assert filesystem_type(tmp_path) is not None
