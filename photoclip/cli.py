@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     p.add_argument("--tag", help="only photos that carry this tag")
+    p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
     p = sub.add_parser("similar", help="find photos that look like an image")
     p.add_argument("image", help="an image file (in the library or not)")
@@ -245,6 +246,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         if scope is not None and scope.place is not None:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         _print_hits(hits, args)
+        if args.copy_to:
+            report = library.copy_to([h.photo_id for h in hits], args.copy_to)
+            print(f"copied {len(report.copied)} photos to {args.copy_to}", file=sys.stderr)
+            for path, reason in report.failed:
+                print(f"photoclip: not copied: {path}: {reason}", file=sys.stderr)
+            if report.failed:
+                return EXIT_ERROR
     return 0
 
 

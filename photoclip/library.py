@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, places, scan, sidecars, tagging
+from photoclip import config, dedup, export, places, scan, sidecars, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
@@ -786,6 +786,18 @@ class Library:
         result = dedup.move_to_trash(photos.values())
         self._drop_vectors(self.catalog.delete_photos(result.trashed))
         return result
+
+    def copy_to(self, ids: Iterable[PhotoId], folder: Path | str) -> export.CopyReport:
+        """Copy these photos' files into `folder`, in the order given (the originals stay where
+        they are; the library does not change). Raises LibraryError when the folder cannot be
+        made."""
+        ids = list(ids)
+        photos = self.catalog.photos(ids)
+        folder = Path(folder).expanduser()
+        try:
+            return export.copy_photos((photos[i].path for i in ids if i in photos), folder)
+        except OSError as exc:
+            raise LibraryError(f"cannot make the folder {folder}: {exc.strerror or exc}") from exc
 
     # reading
 

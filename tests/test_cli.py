@@ -41,6 +41,16 @@ def test_search_json_has_paths_and_scores(run, photo_folder: Path) -> None:
     assert hits[0]["score"] >= hits[1]["score"] and Path(hits[0]["path"]).is_file()
 
 
+def test_search_copy_to_copies_what_it_found(run, photo_folder: Path, tmp_path: Path) -> None:
+    run("index", str(photo_folder))
+    code, out, err = run("search", "a photo", "-n", "3", "--copy-to", str(tmp_path / "picked"))
+    found = [Path(line) for line in out.splitlines()]
+    assert code == 0 and len(found) == 3 and "copied 3 photos" in err
+    assert sorted(p.name for p in (tmp_path / "picked").iterdir()) == sorted(p.name for p in found)
+    code, _, err = run("search", "a photo", "-n", "1", "--copy-to", str(found[0] / "below a file"))
+    assert code != 0 and err.count("\n") == 1 and "cannot make the folder" in err
+
+
 def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, out, _ = run("similar", str(photo_folder / "p0.jpg"))

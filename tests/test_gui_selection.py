@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
 from photoclip.gui import desktop
 from photoclip.ids import PhotoId
@@ -138,6 +138,7 @@ def test_right_click_keeps_the_selection_and_offers_what_fits_it(qtbot, make_win
         "add_tag": ("Add tag…", True),
         "find_similar": ("Find similar", False),  # one photo only
         "show_in_folder": ("Show in folder", False),
+        "copy_to_folder": ("Copy to folder…", True),
         "trash": ("Move to trash…", True),
     }  # no "Remove tag": this is not a tag's page
 
@@ -164,6 +165,27 @@ def test_find_similar_and_show_in_folder_act_on_the_one_selected_photo(
     qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window), timeout=WAIT_MS)
     assert window.model.ids == [h.photo_id for h in library.similar(photo, limit=400)]
     assert window.title_label.text() == f"Similar to {library.photo(photo).path.name}"
+
+
+def test_copy_to_folder_copies_the_selected_photos_and_says_so(
+    qtbot, make_window, library, monkeypatch, tmp_path: Path
+) -> None:
+    window = make_window(library)
+    shown(qtbot, window)
+    ids = window.model.ids
+    click(qtbot, window, 1)
+    click(qtbot, window, 3, Qt.KeyboardModifier.ControlModifier)
+    target = tmp_path / "to share"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(target))
+    trigger(window, "copy_to_folder")
+    expected = sorted(library.photo(pid).path.name for pid in (ids[1], ids[3]))
+    qtbot.waitUntil(lambda: "Copied 2 photos" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    assert sorted(p.name for p in target.iterdir()) == expected
+    assert all(library.photo(pid).path.exists() for pid in (ids[1], ids[3]))
+
+    window.copy_to_folder([ids[1]], library.photo(ids[1]).path / "below a file")
+    qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=WAIT_MS)
+    assert "Cannot make the folder" in window.error_banner.text.text()
 
 
 def test_add_tag_gives_the_tag_to_every_selected_photo(qtbot, make_window, library) -> None:
@@ -272,6 +294,7 @@ def test_a_read_only_window_offers_no_changes_to_the_selection(qtbot, make_windo
             "remove_tag": (f"Remove tag “{library.tags()[0][0]}”", False),
             "find_similar": ("Find similar", True),
             "show_in_folder": ("Show in folder", True),
+            "copy_to_folder": ("Copy to folder…", True),  # copying changes nothing of the library
             "trash": ("Move to trash…", False),
         }
         window.trash_ids([PhotoId(window.model.ids[0])])  # even asked directly, nothing is touched

@@ -509,6 +509,21 @@ def test_a_similarity_out_of_range_says_what_works(photo_folder: Path, open_libr
         library.duplicates(similarity)
 
 
+def test_photos_are_copied_to_a_folder_in_the_order_given_and_the_library_does_not_change(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    photos = sorted(library.photos(library.photos_by_date()).values(), key=lambda p: p.path.name)[:2]
+    before = library.status().counts
+    report = library.copy_to([photos[1].id, photos[0].id], tmp_path / "shared")
+    assert [p.name for p in report.copied] == [photos[1].path.name, photos[0].path.name]
+    assert all(c.read_bytes() == p.path.read_bytes() for c, p in zip(report.copied, [photos[1], photos[0]]))
+    assert library.status().counts == before
+    with pytest.raises(LibraryError, match="cannot make the folder"):
+        library.copy_to([photos[0].id], photos[0].path / "below a file")
+
+
 # tags
 
 

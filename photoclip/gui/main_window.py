@@ -34,6 +34,7 @@ from photoclip import config, humanize
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import PhotoclipError, QueryError
+from photoclip.export import CopyReport
 from photoclip.gui import desktop, gctune, icons
 from photoclip.gui.banner import Banner
 from photoclip.gui.bridge import WorkerBridge
@@ -801,6 +802,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         add("find_similar", "Find similar", lambda: self.find_similar(ids[0]), one, "similar")
         add("show_in_folder", "Show in folder", lambda: self.show_photo_in_folder(ids[0]), one, "folder-open")
+        add("copy_to_folder", "Copy to folder…", lambda: self.choose_copy_folder(ids), True, "folder")
         menu.addSeparator()
         trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable)
         trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # what the grid's Delete key does
@@ -842,6 +844,26 @@ class MainWindow(QMainWindow):
             self.trash_photos([photos[pid] for pid in ids if pid in photos], duplicates=False)
 
         self.ops.query(lambda lib: lib.photos(ids), arrived, parent=self)
+
+    def choose_copy_folder(self, ids: list[PhotoId]) -> None:
+        folder = QFileDialog.getExistingDirectory(self, f"Copy {plural(len(ids), 'photo')} to a folder",
+                                                  str(Path.home()))
+        if folder:
+            self.copy_to_folder(ids, Path(folder))
+
+    def copy_to_folder(self, ids: list[PhotoId], folder: Path) -> None:
+        """Copy these photos' files into `folder` in the background; the status bar says when
+        they are there, the error strip which could not be copied."""
+        self.statusBar().showMessage(f"Copying {plural(len(ids), 'photo')} to {folder}…")
+
+        def arrived(report: CopyReport) -> None:
+            self.statusBar().showMessage(f"Copied {plural(len(report.copied), 'photo')} to {folder}.", 8000)
+            if report.failed:
+                path, reason = report.failed[0]
+                more = f" and {plural(len(report.failed) - 1, 'other')}" if len(report.failed) > 1 else ""
+                self.report_error(f"{path.name}{more} could not be copied to {folder}: {reason}")
+
+        self.ops.query(lambda lib: lib.copy_to(ids, folder), arrived, self.report_error, parent=self)
 
     def show_photo_in_folder(self, photo_id: PhotoId) -> None:
         def arrived(photo: Photo | None) -> None:

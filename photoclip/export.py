@@ -1,0 +1,57 @@
+"""Copies of photos in a folder the user picked (search results to share, an album to burn):
+copied with their dates, never over a file that is there already, never moved."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CopyReport:
+    copied: list[Path] = field(default_factory=list)  # the new files
+    failed: list[tuple[Path, str]] = field(default_factory=list)  # (photo, why it was not copied)
+
+
+def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
+    """Copy each photo into `folder` (made if missing). A name already taken there, by an
+    earlier file or by another photo of the same name, gets " (2)", " (3)"... before its
+    suffix. Raises OSError only when the folder itself cannot be made."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    report = CopyReport()
+    for source in sources:
+        source = Path(source)
+        target = None
+        try:
+            with open(source, "rb") as src:
+                target = _free_name(folder, source.name)
+                with open(target, "xb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+        except OSError as exc:
+            log.warning("cannot copy %s to %s: %s", source, folder, exc)
+            report.failed.append((source, exc.strerror or str(exc)))
+            if target is not None and not isinstance(exc, FileExistsError):
+                target.unlink(missing_ok=True)  # half a copy is no copy
+            continue
+        try:
+            shutil.copystat(source, target)
+        except OSError as exc:  # a memory card's file system may keep no such thing; the copy stands
+            log.debug("cannot copy the dates of %s: %s", source, exc)
+        report.copied.append(target)
+    return report
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    stem, suffix = os.path.splitext(name)
+    target, n = folder / name, 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem} ({n}){suffix}"
+    return target
