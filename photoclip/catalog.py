@@ -200,6 +200,7 @@ class PhotoMetadata:
     region: str | None = None
     town: str | None = None  # the town it is named by (places.Gazetteer.locate)
     look: bytes | None = None  # looks.look_of
+    keywords: tuple[str, ...] = ()  # tag names other programs gave it (keywords.photo_keywords)
 
 
 @dataclass(frozen=True)
@@ -571,6 +572,11 @@ class Catalog:
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
+            )
+            self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
+                "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
+                ((pid, tag) for pid, m, _ in embedded for tag in m.keywords),
             )
             self._conn.executemany(
                 "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",

@@ -188,6 +188,7 @@ _TAG_EXIF_IFD = 0x8769
 _TAG_GPS_IFD = 0x8825
 _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_DATETIME_DIGITIZED = 0x9004
+_TAG_XMP = 700
 _EXIF_DATE = re.compile(
     r"(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})(?:[ T]+(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?)?"
 )
@@ -206,6 +207,7 @@ class DecodedPhoto:
     taken_at: str | None  # "YYYY-MM-DDTHH:MM:SS" from EXIF, None if absent or garbage
     content_hash: str  # file_hash() of the bytes that were decoded
     location: tuple[float, float] | None = None  # (latitude, longitude) from EXIF GPS
+    xmp: bytes | None = None  # the XMP packet embedded in the file, if any (keywords.py reads it)
 
 
 class _MemoryBudget:
@@ -340,7 +342,8 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
         with _read_source(path, hash_algorithm) as (stream, digest):
             decoded = _decode_stream(stream, lambda size: need)
         image, (width, height) = decoded.upright()
-        return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location)
+        return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
+                            decoded.xmp)
 
 
 def make_thumbnail(path: Path, max_side: int) -> bytes:
@@ -494,6 +497,7 @@ class _Decoded:
     orientation: int
     taken_at: str | None
     location: tuple[float, float] | None
+    xmp: bytes | None = None
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -530,11 +534,12 @@ def _decode_stream(
                 with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
                     image = _decode_rgb(im, fmt, need)
             facts = _read_exif(im)
+            xmp = _xmp_packet(im)
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
         raise
-    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location)
+    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location, xmp)
 
 
 def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:
@@ -883,6 +888,19 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
     if gps:
         position = (_gps_degrees(gps.get(2), gps.get(1), "S"), _gps_degrees(gps.get(4), gps.get(3), "W"))
     return _ExifFacts(orientation, taken_at, _location(position))
+
+
+def _xmp_packet(im: Image.Image) -> bytes | None:
+    """The XMP packet a JPEG, PNG, WebP, HEIF or TIFF carries, as Pillow's plugins expose it."""
+    packet = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp")
+    if packet is None and hasattr(im, "tag_v2"):
+        try:
+            packet = im.tag_v2.get(_TAG_XMP)
+        except Exception as exc:  # a broken TIFF directory: no keywords, the photo is still read
+            log.debug("unreadable TIFF XMP (%s)", exc)
+    if isinstance(packet, str):
+        packet = packet.encode("utf-8", "replace")
+    return bytes(packet) if isinstance(packet, (bytes, bytearray)) and packet else None
 
 
 def _gps_degrees(value: object, ref: object, negative: str) -> float | None:

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from photoclip import looks, places
+from photoclip import keywords, looks, places
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
@@ -112,6 +112,7 @@ def decode_for_model(
         taken_at=photo.taken_at or date_in_name(path.name), format=photo.format, location=photo.location,
         country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
         town=towns[1].name if towns else None, look=looks.look_of(photo.image),
+        keywords=keywords.photo_keywords(path, photo.xmp),
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import ImageEnhance
+from PIL import Image, ImageEnhance
 
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.ids import PhotoId
@@ -525,6 +525,34 @@ def test_photos_are_copied_to_a_folder_in_the_order_given_and_the_library_does_n
 
 
 # tags
+
+
+def test_keywords_from_other_programs_become_the_users_tags_and_one_taken_away_stays_away(
+    open_library, tmp_path: Path
+) -> None:
+    from photoclip.sidecars import xmp_document
+
+    folder = tmp_path / "photos"
+    lake = write_photo(folder / "lake.jpg", seed=1)
+    with Image.open(lake) as im:
+        im.load()
+        im.save(lake, "JPEG", xmp=xmp_document(["Lake House", "Kids"]))
+    beach = write_photo(folder / "beach.jpg", seed=2)
+    (folder / "beach.jpg.xmp").write_bytes(xmp_document(["Grandma"]))
+    library = open_library()
+    library.index([folder])
+    lake_id, beach_id = library.photo_at(lake).id, library.photo_at(beach).id
+    assert {(t.name, t.source) for t in library.photo_tags(lake_id)} >= {("lake house", "user"), ("kids", "user")}
+    assert ("grandma", "user") in {(t.name, t.source) for t in library.photo_tags(beach_id)}
+    assert dict(library.tags())["lake house"] == 1
+
+    library.remove_tag([lake_id], "kids")
+    with Image.open(lake) as im:  # edited elsewhere: indexed again, keywords read again
+        im.load()
+        im.rotate(90).save(lake, "JPEG", xmp=xmp_document(["Lake House", "Kids"]))
+    library.index()
+    tags = {t.name: t.source for t in library.photo_tags(lake_id)}
+    assert tags["lake house"] == "user" and tags["kids"] == "rejected"
 
 
 @pytest.fixture
