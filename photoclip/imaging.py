@@ -573,7 +573,7 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
         orientation = raw.orientation if raw.orientation in range(1, 9) else facts.orientation
         taken_at = _parse_exif_datetime(raw.taken_at) or facts.taken_at
         location = _location(raw.location) or facts.location
-        return _Decoded("raw", image, full_size, orientation, taken_at, location)
+        return _Decoded("raw", image, full_size, orientation, taken_at, location, raw.xmp)
     raise ImageDecodeError(f"camera raw file whose preview cannot be decoded: {failure}")
 
 

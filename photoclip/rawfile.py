@@ -39,6 +39,7 @@ _TAG_STRIP_OFFSETS = 0x0111
 _TAG_ORIENTATION = 0x0112
 _TAG_STRIP_BYTES = 0x0117
 _TAG_DATETIME = 0x0132
+_TAG_XMP = 0x02BC
 _TAG_SUB_IFDS = 0x014A
 _TAG_JPEG_OFFSET = 0x0201
 _TAG_JPEG_LENGTH = 0x0202
@@ -63,6 +64,7 @@ _MAX_IFDS = 32
 _MAX_ENTRIES = 1000
 _MAX_SUB_IFDS = 8
 _MAX_VALUES = 4096
+_MAX_XMP = 4 * 1024 * 1024  # keywords.MAX_XMP_BYTES: a bigger packet is no keyword list
 _MIN_PREVIEW_BYTES = 256
 _SMALL_PREVIEW = 1024  # only a thumbnail where the container says: look for a preview in maker notes too
 _SCAN_CHUNK = 4 << 20
@@ -92,6 +94,7 @@ class RawFile:
     location: tuple[float | None, float | None] | None = None  # signed degrees from its GPS IFD
     orientation: int | None = None
     taken_at: str | None = None  # EXIF text, as written
+    xmp: bytes | None = None  # the XMP packet of a TIFF-based raw (DNG, NEF...), where it has one
 
 
 def sniff_raw(head: bytes) -> bool:
@@ -164,6 +167,7 @@ def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
             exif = tiff.sub_ifd(ifd, _TAG_EXIF_IFD)
             raw.taken_at = tiff.dates(ifd, exif)
             raw.location = tiff.position(tiff.sub_ifd(ifd, _TAG_GPS_IFD))
+            raw.xmp = tiff.blob(ifd, _TAG_XMP, _MAX_XMP)
             sizes += [_pair(tiff.numbers(exif or {}, _TAG_PIXEL_WIDTH) + tiff.numbers(exif or {}, _TAG_PIXEL_HEIGHT))]
             if tiff.rw2:
                 top, left, bottom, right = (tiff.number(ifd, tag) or 0 for tag in _RW2_BORDERS)
@@ -410,6 +414,16 @@ class _Tiff:
             return None
         degrees = sum(top / bottom / 60**i for i, (top, bottom) in enumerate(parts))
         return -degrees if (self.text(gps, ref_tag) or "").upper().startswith(negative) else degrees
+
+    def blob(self, ifd: _Ifd, tag: int, limit: int) -> bytes | None:
+        """A BYTE or UNDEFINED value of at most `limit` bytes, whole."""
+        if tag not in ifd:
+            return None
+        kind, count, value = ifd[tag]
+        if kind not in (1, 7) or not 0 < count <= limit:
+            return None
+        data = value[:count] if count <= 4 else _read_at(self.stream, self.base + self._int(value), count)
+        return data if len(data) == count else None
 
     def text(self, ifd: _Ifd | None, tag: int) -> str | None:
         if ifd is None or tag not in ifd:

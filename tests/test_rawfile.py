@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from photoclip import rawfile
+from photoclip.imaging import decode_photo
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 PREVIEW = (RAW / "preview.jpg").read_bytes()
@@ -145,3 +146,13 @@ def test_damaged_raws_never_raise(name: str) -> None:
         cut = damaged[: rng.randrange(8, len(damaged))] if rng.random() < 0.3 else damaged
         raw = rawfile.read_raw(io.BytesIO(bytes(cut)))
         assert all(0 < p.offset < len(cut) and p.width > 0 and p.height > 0 for p in raw.previews)
+
+
+def test_a_tiff_raws_xmp_packet_is_read_for_its_keywords(tmp_path: Path) -> None:
+    """Lightroom keeps a DNG's keywords in its XMP (tag 700 of the first IFD)."""
+    with open(RAW / "DNG.dng", "rb") as stream:
+        packet = rawfile.read_raw(stream).xmp
+    assert packet is not None and packet.startswith(b"<?xpacket begin=") and packet.rstrip().endswith(b"?>")
+    assert decode_photo(RAW / "DNG.dng", 64).xmp == packet
+    with open(RAW / "CanonRaw.cr2", "rb") as stream:
+        assert rawfile.read_raw(stream).xmp is None  # a CR2 keeps none there
