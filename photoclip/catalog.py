@@ -690,6 +690,15 @@ class Catalog:
                 [(pid, tag, source) for pid in ids],
             )
 
+    def user_tags_among(self, names: Iterable[str]) -> set[str]:
+        """Which of `names` are tags the user gave some photo (by hand, or in another program)."""
+        found: set[str] = set()
+        for chunk in _chunks(list(names), 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._conn.execute(
+                f"SELECT DISTINCT tag FROM tags WHERE tag IN ({marks}) AND source = 'user'", chunk))
+        return found
+
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag some photo carries, with how many carry it, most common first."""
         rows = self._conn.execute(

@@ -245,6 +245,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
         if scope is not None and scope.place is not None:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
+        if scope is not None and scope.tags:
+            print(f"photos tagged {' and '.join(scope.tags)} first", file=sys.stderr)
         _print_hits(hits, args)
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)

@@ -28,7 +28,17 @@ from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.places import Place
-from photoclip.search import QueryScope, QueryTerm, SearchHit, combine, parse_query, take_period, take_place
+from photoclip.search import (
+    QueryScope,
+    QueryTerm,
+    SearchHit,
+    combine,
+    parse_query,
+    tag_candidates,
+    take_period,
+    take_place,
+    take_tags,
+)
 from photoclip.sidecars import SidecarReport
 from photoclip.tagging import Album, LabelSpace, PhotoTag, Vocabulary
 from photoclip.vectors import VectorIndex, move_saved, saved_model_id
@@ -466,12 +476,24 @@ class Library:
         self, query: str, limit: int = 20, tag: str | None = None
     ) -> tuple[list[SearchHit], QueryScope | None]:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
-        a face can say what it filtered; None when it kept to neither."""
+        a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
+        the user's that the query names ("sarah at the beach") come first, ranked by the rest
+        of its words: the model cannot know who Sarah is, the user's tags can."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
         terms, period, place, among = self._scope(query)
-        scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
-        return self._ranked(terms, among, limit, tag), scope
+        rest, tags = take_tags(terms, self.catalog.user_tags_among(tag_candidates(terms)))
+        if not tags:
+            scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
+            return self._ranked(terms, among, limit, tag), scope
+        tagged = set.intersection(*(set(self.catalog.tagged(name)) for name in tags))
+        first = [pid for pid in (among if among is not None else self.catalog.tagged(tags[0])) if pid in tagged]
+        rank_by = rest if any(t.sign > 0 for t in rest) else terms
+        hits = self._ranked(rank_by, first, limit, tag) if first else []
+        if len(hits) < limit:
+            shown = {h.photo_id for h in hits}
+            hits += [h for h in self._ranked(rank_by, among, limit + len(shown), tag) if h.photo_id not in shown]
+        return hits[:limit], QueryScope(period, place, only_scope=False, tags=tags)
 
     def _ranked(
         self, terms: list[QueryTerm], among: list[PhotoId] | None, limit: int, tag: str | None

@@ -81,6 +81,7 @@ class QueryScope:
     period: Period | None
     place: Place | None
     only_scope: bool
+    tags: tuple[str, ...] = ()  # the user's own tags the query named: their photos come first
 
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
@@ -115,6 +116,57 @@ def take_place(
             kept.append(QueryTerm(term.sign, text=rest))
     _require_something_to_find(kept)
     return kept, place
+
+
+MAX_TAG_WORDS = 4  # the longest tag name a query is searched for
+
+
+def tag_candidates(terms: list[QueryTerm]) -> set[str]:
+    """Every run of up to MAX_TAG_WORDS words in the positive text terms: the names a tag
+    would need to have to be named by the query."""
+    found: set[str] = set()
+    for term in terms:
+        if term.text is None or term.sign < 0:
+            continue
+        words = _words(term.text)
+        for size in range(1, MAX_TAG_WORDS + 1):
+            found.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+    return found
+
+
+def take_tags(terms: list[QueryTerm], names: set[str]) -> tuple[list[QueryTerm], tuple[str, ...]]:
+    """Tags named in the text terms ("sarah at the beach", with a tag "sarah"), longest names
+    first, and the terms without their words (none, or only terms to leave out, when the tags
+    were all it looked for)."""
+    kept: list[QueryTerm] = []
+    tags: dict[str, None] = {}
+    for term in terms:
+        if term.text is None or term.sign < 0 or not names:
+            kept.append(term)
+            continue
+        words, rest = _words(term.text), []
+        i = 0
+        while i < len(words):
+            size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)
+                         if " ".join(words[i:i + n]) in names), 0)
+            if size:
+                tags[" ".join(words[i:i + size])] = None
+                i += size
+            else:
+                rest.append(words[i])
+                i += 1
+        if len(rest) == len(words):
+            kept.append(term)
+        elif rest and not all(word in _FILLER for word in rest):
+            kept.append(QueryTerm(term.sign, text=" ".join(rest)))
+    return kept, tuple(tags)
+
+
+_FILLER = frozenset({"a", "an", "the", "and", "with", "of", "photo", "photos", "picture", "pictures"})
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^\w'&-]+", text.lower()) if w]
 
 
 def _require_something_to_find(terms: list[QueryTerm]) -> None:

@@ -137,6 +137,18 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     assert window.subtitle_label.text() == "20 photos, best match first"
 
 
+def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot, make_window, indexed) -> None:
+    library, scenes = indexed
+    plain = sorted(path for path, scene in scenes.items() if not scene.has("red", "circle"))[:2]
+    sarah = [library.photo_at(path).id for path in plain]
+    library.add_tag(sarah, "Sarah")
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "sarah with a red circle")
+    wait_for_results(qtbot, window, "sarah with a red circle")
+    assert set(window.model.ids[:2]) == set(sarah)
+    assert window.subtitle_label.text() == "Tagged “sarah” first  ·  20 photos, best match first"
+
+
 def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, make_window, open_library, tmp_path) -> None:
     folder = tmp_path / "photos"
     for i, (name, position) in enumerate([("lisbon-a", (38.72, -9.14)), ("lisbon-b", (38.70, -9.20)),

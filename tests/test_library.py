@@ -555,6 +555,30 @@ def test_keywords_from_other_programs_become_the_users_tags_and_one_taken_away_s
     assert tags["lake house"] == "user" and tags["kids"] == "rejected"
 
 
+def test_a_search_naming_the_users_tag_puts_its_photos_first_and_keeps_the_rest(
+    open_library, tmp_path: Path
+) -> None:
+    """The model cannot know who Sarah is; the user's tag can. A tag on some beach photos does
+    not hide the other beach photos the model finds."""
+    scenes = scene_folder(tmp_path / "photos", seed=3)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    plain = sorted(path for path, scene in scenes.items() if not scene.has("red", "circle"))
+    sarah = [library.photo_at(path).id for path in plain[:3]]
+    library.add_tag(sarah, "sarah")
+    others = [h.photo_id for h in library.search("with a red circle", limit=10)]
+
+    hits, scope = library.search_scoped("sarah with a red circle", limit=10)
+    assert scope is not None and scope.tags == ("sarah",)
+    assert {h.photo_id for h in hits[:3]} == set(sarah)
+    assert [h.photo_id for h in hits[3:]] == [pid for pid in others if pid not in sarah][:7]  # by the other words
+
+    hits, _ = library.search_scoped("sarah", limit=50)
+    assert {h.photo_id for h in hits[:3]} == set(sarah) and len(hits) == 32
+    library.remove_tag(sarah, "sarah")
+    assert library.search_scoped("sarah with a red circle", limit=10)[1] is None  # a tag taken away names nothing
+
+
 @pytest.fixture
 def tagged_library(open_library, tmp_path: Path):
     """48 scenes indexed and tagged with the shapes the tiny model knows. Returns (library, scenes)."""

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from photoclip.errors import QueryError
-from photoclip.search import QueryTerm, combine, parse_query
+from photoclip.search import QueryTerm, combine, parse_query, tag_candidates, take_tags
 from tests.helpers import write_photo
 
 
@@ -59,3 +59,21 @@ def test_date_words_leave_the_text_terms_and_a_term_of_only_dates_goes() -> None
     assert take_period(parse_query("dog - cat")) == (parse_query("dog - cat"), None)
     with pytest.raises(QueryError, match="at least one thing to look for"):
         take_period(parse_query("2019 - cat"))
+
+
+def test_tags_named_in_a_query_are_taken_longest_first_and_their_words_go() -> None:
+    names = {"sarah", "lake house", "lake", "tom & ann"}
+    terms, tags = take_tags(parse_query("Sarah at the lake house"), names)
+    assert tags == ("sarah", "lake house") and [t.text for t in terms] == ["at the"]
+    terms, tags = take_tags(parse_query("photos of tom & ann"), names)
+    assert tags == ("tom & ann",) and terms == []  # nothing left to rank by but filler
+    terms, tags = take_tags(parse_query("beach - sarah"), names)
+    assert tags == () and [(t.sign, t.text) for t in terms] == [(1, "beach"), (-1, "sarah")]  # left out, not asked for
+    terms, tags = take_tags(parse_query("sarahs cat"), names)
+    assert tags == () and [t.text for t in terms] == ["sarahs cat"]  # whole words only
+
+
+def test_tag_candidates_are_the_runs_of_up_to_four_words() -> None:
+    found = tag_candidates(parse_query("kids at the lake house + sunset"))
+    assert {"kids", "lake house", "at the lake house", "kids at the lake", "sunset"} <= found
+    assert "kids at the lake house" not in found  # five words

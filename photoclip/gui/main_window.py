@@ -88,6 +88,7 @@ class View:
     period: Period | None = None
     place: Place | None = None
     by_date: bool = False  # the search was only dates or a place: its photos newest first
+    first_tagged: tuple[str, ...] = ()  # the user's tags the search named: their photos come first
     similar_to: PhotoId | Path | None = None
 
     @property
@@ -462,6 +463,9 @@ class MainWindow(QMainWindow):
             among = f" tagged “{view.tag}”" if view.tag else ""
             order = "newest first" if view.by_date else "best match first"
             subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
+            if view.first_tagged:
+                names = " and ".join(f"“{name}”" for name in view.first_tagged)
+                subtitle = f"Tagged {names} first  ·  {subtitle}"
             if view.place is not None:
                 said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
                 subtitle = f"In {view.place.label}{said}  ·  {subtitle}"
@@ -568,7 +572,7 @@ class MainWindow(QMainWindow):
         self._pending_seq = -1
         if scope is not None:
             self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
-                                            by_date=scope.only_scope)
+                                            by_date=scope.only_scope, first_tagged=scope.tags)
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:
