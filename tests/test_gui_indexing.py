@@ -69,3 +69,28 @@ def test_pause_stops_indexing_and_resume_finishes_it(qtbot, make_window, open_li
     assert not window.worker.paused
     qtbot.waitUntil(lambda: progress[-1].done == 40 and not window.index_status.running, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.index_status.label.text() == "40 photos indexed", timeout=WAIT_MS)
+
+
+def test_first_run_offers_the_users_pictures_folder_in_one_click(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    home = tmp_path / "home"
+    red_circle_folder(home / "Pictures", with_red_circle=2, without=4)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    window = make_window(open_library(), worker=True)
+    button = window.welcome.pictures_button
+    assert window.pages.currentWidget() is window.welcome
+    assert button.isVisible() and button.text().strip() == "Add ~/Pictures"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and not window.index_status.running, timeout=WAIT_MS)
+    assert [item.text(0) for item in window.sidebar.folder_items()] == ["Pictures"]
+
+
+def test_without_a_pictures_folder_only_the_folder_picker_is_offered(qtbot, tmp_path: Path) -> None:
+    from photoclip.gui.welcome import WelcomePanel
+
+    panel = WelcomePanel(pictures=tmp_path / "no such folder")
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.add_button.isVisible() and not panel.pictures_button.isVisible()

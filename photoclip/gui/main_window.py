@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.welcome = WelcomePanel()
         self.welcome.add_folder_requested.connect(self.choose_folder)
+        self.welcome.add_path_requested.connect(self.add_folder)
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self._build_browse_page())
         self.preview = PreviewPage(self.ops)
@@ -1059,6 +1060,7 @@ class MainWindow(QMainWindow):
     def _set_writable(self, writable: bool) -> None:
         self.sidebar.set_writable(writable)
         self.welcome.add_button.setEnabled(writable)
+        self.welcome.pictures_button.setEnabled(writable)
         self.duplicates.set_writable(writable)
         self.preview.set_writable(writable)
 
