@@ -573,11 +573,7 @@ class Catalog:
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
             )
-            self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
-                "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
-                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
-                ((pid, tag) for pid, m, _ in embedded for tag in m.keywords),
-            )
+            self._add_keywords((pid, tag) for pid, m, _ in embedded for tag in m.keywords)
             self._conn.executemany(
                 "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",
                 ((reason, now, pid) for pid, reason in failed),
@@ -689,6 +685,21 @@ class Catalog:
                 " ON CONFLICT (photo_id, tag) DO UPDATE SET source = excluded.source, score = 1.0",
                 [(pid, tag, source) for pid in ids],
             )
+
+    def add_keywords(self, pairs: Iterable[tuple[PhotoId, str]]) -> int:
+        """Give (photo, tag) pairs that came from another program's keywords; returns how many
+        tags a photo did not have yet."""
+        with self.transaction():
+            before = self._conn.total_changes
+            self._add_keywords(pairs)
+            return self._conn.total_changes - before
+
+    def _add_keywords(self, pairs: Iterable[tuple[PhotoId, str]]) -> None:
+        self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
+            "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
+            " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
+            pairs,
+        )
 
     def user_tags_among(self, names: Iterable[str]) -> set[str]:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""

@@ -64,6 +64,19 @@ def sidecar_keywords(photo: Path) -> list[str]:
     return list(found)
 
 
+def is_sidecar(path: str | Path) -> bool:
+    return str(path).lower().endswith(".xmp")
+
+
+def photos_of_sidecar(sidecar: Path, known: list[Path]) -> list[Path]:
+    """Which of the photos `known` in the sidecar's folder it belongs to: `IMG_1.jpg` for
+    `IMG_1.jpg.xmp`; every `IMG_1.*` for `IMG_1.xmp`."""
+    named = sidecar.with_suffix("")
+    if named.suffix:
+        return [p for p in known if p == named]
+    return [p for p in known if p.parent == sidecar.parent and p.stem == named.name]
+
+
 def photo_keywords(photo: Path, embedded: bytes | None) -> tuple[str, ...]:
     """Every keyword of a photo: those in the file first, then its sidecars'."""
     return tuple(dict.fromkeys(keywords_in_xmp(embedded) + sidecar_keywords(photo)))

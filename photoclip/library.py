@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, export, places, scan, sidecars, tagging
+from photoclip import config, dedup, export, keywords, places, scan, sidecars, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
@@ -455,6 +455,19 @@ class Library:
         changes = scan.scan_paths(self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns)
         self._drop_vectors(changes.removed_vectors)
         return changes
+
+    def read_sidecars(self, sidecars: Iterable[Path | str]) -> int:
+        """Keywords in XMP sidecars that another program just wrote become tags of their photos
+        (the photos are not indexed again); returns how many tags were new."""
+        self._require_writable()
+        pairs = []
+        for sidecar in map(Path, sidecars):
+            states = self.catalog.states_under(str(sidecar.parent))
+            for photo_path in keywords.photos_of_sidecar(sidecar, [Path(p) for p in states]):
+                state = states[str(photo_path)]
+                if state.status == "indexed":
+                    pairs += [(state.id, tag) for tag in keywords.sidecar_keywords(photo_path)]
+        return self.catalog.add_keywords(pairs) if pairs else 0
 
     def move_path(self, src: Path | str, dest: Path | str) -> scan.PathChanges:
         """A file or folder was moved or renamed: its photos keep their ids and vectors."""

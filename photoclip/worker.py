@@ -51,7 +51,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from photoclip import mounts, scan
+from photoclip import keywords, mounts, scan
 from photoclip.catalog import Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryLockedError, PhotoclipError
@@ -739,6 +739,9 @@ class Worker:
                 self._expand(path)
             else:
                 paths.append(path)
+        sidecars = [p for p in paths if keywords.is_sidecar(p) and os.path.isfile(p)]
+        if sidecars and self.library.read_sidecars(sidecars):
+            self._emit(TagsChanged())
         if paths:
             self._report(self.library.scan_paths(paths))
         return True

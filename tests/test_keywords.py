@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from photoclip.imaging import decode_photo
-from photoclip.keywords import keywords_in_xmp, photo_keywords, sidecar_keywords
+from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, photos_of_sidecar, sidecar_keywords
 from photoclip.sidecars import xmp_document
 
 DIGIKAM = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -70,3 +70,11 @@ def test_the_packet_embedded_in_a_photo_is_read_with_it(tmp_path: Path, fmt: str
     else:
         image.save(path, fmt, xmp=packet)
     assert keywords_in_xmp(decode_photo(path, 32).xmp) == ["beach"]
+
+
+def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem() -> None:
+    known = [Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2"), Path("/p/IMG_12.jpg"), Path("/p/sub/IMG_1.jpg")]
+    assert photos_of_sidecar(Path("/p/IMG_1.jpg.xmp"), known) == [Path("/p/IMG_1.jpg")]
+    assert photos_of_sidecar(Path("/p/IMG_1.xmp"), known) == [Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2")]
+    assert photos_of_sidecar(Path("/p/IMG_9.xmp"), known) == []
+    assert is_sidecar("/p/IMG_1.XMP") and not is_sidecar("/p/IMG_1.jpg")

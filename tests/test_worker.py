@@ -464,6 +464,19 @@ def test_the_native_observer_failing_falls_back_to_polling(start_live, monkeypat
     eventually(lambda: live.photos / "polled.jpg" in searchable(live.library), what="found by polling")
 
 
+def test_keywords_another_program_writes_to_a_sidecar_become_tags_without_indexing_again(start_live) -> None:
+    from photoclip.sidecars import xmp_document
+
+    live = start_live(count=2)
+    photo = live.library.photo_at(live.photos / "p0.jpg")
+    generation, seen = live.library.catalog.generation(), len(live.of(TagsChanged))
+    (live.photos / "p0.jpg.xmp").write_bytes(xmp_document(["Grandma", "Birthday"]))
+    eventually(lambda: {"grandma", "birthday"} <= {t.name for t in live.library.photo_tags(photo.id)
+                                                    if t.source == "user"}, what="keywords read")
+    eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged")
+    assert live.library.catalog.generation() == generation  # no photo was embedded again
+
+
 def test_a_folder_on_a_network_share_is_watched_by_polling(start_live, monkeypatch, tmp_path: Path) -> None:
     """inotify would not hear the photos another machine adds to a NAS."""
     import photoclip.worker as worker_module
