@@ -437,28 +437,24 @@ class Catalog:
                 (root_id, new_path, size, mtime_ns, photo_id),
             )
 
+    def _rows_in(self, sql: str, values: Iterable, *before: object) -> Iterator[tuple]:
+        """The rows of `sql` whose `{marks}` stands for `values`, asked in chunks SQLite accepts;
+        `before`: parameters that come ahead of the list."""
+        for chunk in _chunks(list(values), 500):
+            yield from self._conn.execute(sql.format(marks=",".join("?" * len(chunk))), (*before, *chunk))
+
     def photo_states(self, paths: Iterable[str]) -> dict[str, FileState]:
         """What the catalog knows of exactly these paths (a watcher's events name a few files)."""
-        out: dict[str, FileState] = {}
-        for chunk in _chunks(list(paths), 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self._conn.execute(
-                f"SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", chunk
-            ):
-                out[r[0]] = FileState(PhotoId(r[1]), r[2], r[3], r[4])
-        return out
+        rows = self._rows_in("SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", paths)
+        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
 
     def states_of_sizes(self, sizes: Iterable[int]) -> dict[str, FileState]:
         """Hashed photos of these byte sizes: where a file that just appeared may have moved from."""
-        out: dict[str, FileState] = {}
-        for chunk in _chunks(sorted(set(sizes)), 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self._conn.execute(
-                f"SELECT path, id, size, mtime_ns, status FROM photos WHERE size IN ({marks}) AND hash IS NOT NULL",
-                chunk,
-            ):
-                out[r[0]] = FileState(PhotoId(r[1]), r[2], r[3], r[4])
-        return out
+        rows = self._rows_in(
+            "SELECT path, id, size, mtime_ns, status FROM photos WHERE size IN ({marks}) AND hash IS NOT NULL",
+            sorted(set(sizes)),
+        )
+        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
 
     def states_under(self, folder: str) -> dict[str, FileState]:
         """Photos below `folder` (not the folder's own path): a range scan on the path index."""
@@ -599,25 +595,13 @@ class Catalog:
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def hashes(self, ids: Iterable[PhotoId]) -> dict[PhotoId, str]:
-        out: dict[PhotoId, str] = {}
-        for chunk in _chunks(list(ids), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn.execute(
-                f"SELECT id, hash FROM photos WHERE id IN ({marks}) AND hash IS NOT NULL", chunk
-            ):
-                out[PhotoId(row[0])] = row[1]
-        return out
+        rows = self._rows_in("SELECT id, hash FROM photos WHERE id IN ({marks}) AND hash IS NOT NULL", ids)
+        return {PhotoId(r[0]): r[1] for r in rows}
 
     def looks(self, ids: Iterable[PhotoId]) -> dict[PhotoId, bytes]:
         """The looks (looks.look_of) of these photos, where they have one."""
-        out: dict[PhotoId, bytes] = {}
-        for chunk in _chunks(list(ids), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn.execute(
-                f"SELECT id, look FROM photos WHERE id IN ({marks}) AND look IS NOT NULL", chunk
-            ):
-                out[PhotoId(row[0])] = bytes(row[1])
-        return out
+        rows = self._rows_in("SELECT id, look FROM photos WHERE id IN ({marks}) AND look IS NOT NULL", ids)
+        return {PhotoId(r[0]): bytes(r[1]) for r in rows}
 
     def vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:
         row = self._conn.execute(
@@ -703,12 +687,8 @@ class Catalog:
 
     def user_tags_among(self, names: Iterable[str]) -> set[str]:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""
-        found: set[str] = set()
-        for chunk in _chunks(list(names), 500):
-            marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self._conn.execute(
-                f"SELECT DISTINCT tag FROM tags WHERE tag IN ({marks}) AND source = 'user'", chunk))
-        return found
+        return {r[0] for r in self._rows_in("SELECT DISTINCT tag FROM tags WHERE tag IN ({marks}) AND source = 'user'",
+                                             names)}
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag some photo carries, with how many carry it, most common first."""
@@ -773,16 +753,10 @@ class Catalog:
 
     def vectors_of(self, ids: Iterable[PhotoId], model_id: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of those of `ids` that hold a vector from `model_id`."""
-        found, blobs = [], []
-        for chunk in _chunks(list(ids), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn.execute(
-                f"SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND photo_id IN ({marks})",
-                (model_id, *chunk),
-            ):
-                found.append(row[0])
-                blobs.append(row[1])
-        return np.array(found, dtype=np.int64), blobs_to_matrix(blobs, dim)
+        rows = list(self._rows_in(
+            "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND photo_id IN ({marks})", ids, model_id
+        ))
+        return np.array([r[0] for r in rows], dtype=np.int64), blobs_to_matrix([r[1] for r in rows], dim)
 
     # reading photos
 
@@ -797,13 +771,8 @@ class Catalog:
         return _photo(row) if row else None
 
     def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
-        out: dict[PhotoId, Photo] = {}
-        for chunk in _chunks(list(ids), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn.execute(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id IN ({marks})", chunk):
-                photo = _photo(row)
-                out[photo.id] = photo
-        return out
+        rows = self._rows_in(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id IN ({{marks}})", ids)
+        return {photo.id: photo for photo in map(_photo, rows)}
 
     def photos_by_date(
         self, offset: int = 0, limit: int = 1000, root_id: RootId | None = None, folder: str | None = None
