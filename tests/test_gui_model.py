@@ -7,6 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QDialog
 
 from photoclip import config
@@ -17,13 +18,20 @@ from tests.gui_support import MODEL_TIMEOUT_MS, WAIT_MS, make_window  # noqa: F4
 UNAVAILABLE_MODEL = "ViT-B-32:laion2b_s34b_b79k"
 
 
-def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
-    qtbot, make_window, open_library, monkeypatch, tmp_path: Path
-) -> None:
+@pytest.fixture
+def offline_window(qtbot, make_window, open_library, monkeypatch):
+    """A window whose library's model can be neither found nor downloaded."""
     monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
-    library = open_library(model=UNAVAILABLE_MODEL)
-    window = make_window(library, wait_model=False)
+    window = make_window(open_library(model=UNAVAILABLE_MODEL), wait_model=False)
     qtbot.waitUntil(lambda: window.model_state.phase is Phase.UNAVAILABLE, timeout=MODEL_TIMEOUT_MS)
+    return window
+
+
+def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
+    qtbot, offline_window, monkeypatch, tmp_path: Path
+) -> None:
+    window = offline_window
+    library = window.library
     banner = window.model_banner
     assert banner.isVisible()
     assert "offline" in banner.text.text()
@@ -56,13 +64,9 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
         config.Settings(), model="photoclip-tiny", model_file=None)
 
 
-def test_offline_the_demo_model_indexes_until_the_real_one_can_be_had(
-    qtbot, make_window, open_library, monkeypatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
-    library = open_library(model=UNAVAILABLE_MODEL)
-    window = make_window(library, wait_model=False)
-    qtbot.waitUntil(lambda: window.model_state.phase is Phase.UNAVAILABLE, timeout=MODEL_TIMEOUT_MS)
+def test_offline_the_demo_model_indexes_until_the_real_one_can_be_had(qtbot, offline_window) -> None:
+    window = offline_window
+    library = window.library
     assert "demo model" in window.model_banner.text.text()
     window.model_banner.click("Demo model")
     qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
