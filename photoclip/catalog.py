@@ -672,7 +672,7 @@ class Catalog:
 
     def add_keywords(self, pairs: Iterable[tuple[PhotoId, str]]) -> int:
         """Give (photo, tag) pairs that came from another program's keywords; returns how many
-        tags a photo did not have yet."""
+        were new to their photo or had been given by auto-tagging only."""
         with self.transaction():
             before = self._conn.total_changes
             self._add_keywords(pairs)

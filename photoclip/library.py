@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photoclip import config, dedup, export, keywords, places, scan, sidecars, tagging
-from photoclip.catalog import CATALOG_FILE, Catalog, Counts, Photo, Root
+from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
 from photoclip.ids import PhotoId, RootId
@@ -461,8 +461,11 @@ class Library:
         (the photos are not indexed again); returns how many tags were new."""
         self._require_writable()
         pairs = []
+        folders: dict[Path, dict[str, FileState]] = {}  # a program writes many sidecars in one folder
         for sidecar in map(Path, sidecars):
-            states = self.catalog.states_under(str(sidecar.parent))
+            if sidecar.parent not in folders:
+                folders[sidecar.parent] = self.catalog.states_under(str(sidecar.parent))
+            states = folders[sidecar.parent]
             for photo_path in keywords.photos_of_sidecar(sidecar, [Path(p) for p in states]):
                 state = states[str(photo_path)]
                 if state.status == "indexed":
@@ -499,8 +502,9 @@ class Library:
         if not tags:
             scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
             return self._ranked(terms, among, limit, tag), scope
-        tagged = set.intersection(*(set(self.catalog.tagged(name)) for name in tags))
-        first = [pid for pid in (among if among is not None else self.catalog.tagged(tags[0])) if pid in tagged]
+        lists = [self.catalog.tagged(name) for name in tags]
+        tagged = set(lists[0]).intersection(*lists[1:])
+        first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
         rank_by = rest if any(t.sign > 0 for t in rest) else terms
         hits = self._ranked(rank_by, first, limit, tag) if first else []
         if len(hits) < limit:

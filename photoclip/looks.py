@@ -47,14 +47,6 @@ def likeness(a: bytes, b: bytes) -> float:
     return compare(prepare(a), prepare(b))
 
 
-def looks_alike(a: bytes | None, b: bytes | None, bar: float = ALIKE) -> bool:
-    """Whether two photos can be copies by their looks (likeness >= bar); photos without one
-    (indexed by an older photoclip) are left to their vectors."""
-    if a is None or b is None:
-        return True
-    return likeness(a, b) >= bar
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A look made ready for comparing: its trimmed views as zero-mean unit vectors. Worth

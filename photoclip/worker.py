@@ -739,9 +739,11 @@ class Worker:
                 self._expand(path)
             else:
                 paths.append(path)
-        sidecars = [p for p in paths if keywords.is_sidecar(p) and os.path.isfile(p)]
-        if sidecars and self.library.read_sidecars(sidecars):
-            self._emit(TagsChanged())
+        sidecars = [p for p in paths if keywords.is_sidecar(p)]
+        if sidecars:
+            paths = [p for p in paths if not keywords.is_sidecar(p)]
+            if self.library.read_sidecars(p for p in sidecars if os.path.isfile(p)):
+                self._emit(TagsChanged())
         if paths:
             self._report(self.library.scan_paths(paths))
         return True

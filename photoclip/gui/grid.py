@@ -54,7 +54,12 @@ def format_date(taken_at: str | None) -> str | None:
         moment = datetime.fromisoformat(taken_at)
     except ValueError:
         return taken_at
-    return f"{moment.day} {moment:%B %Y, %H:%M}"
+    return f"{format_day(moment)}, {moment:%H:%M}"
+
+
+def format_day(moment: datetime) -> str:
+    """'12 July 2024'."""
+    return f"{moment.day} {moment:%B %Y}"
 
 
 class PhotoGridModel(QAbstractListModel):

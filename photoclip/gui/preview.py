@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize, imaging
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
-from photoclip.gui.grid import format_date
+from photoclip.gui.grid import format_date, format_day
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
 from photoclip.ids import PhotoId
@@ -305,7 +305,8 @@ class PreviewPage(QWidget):
             self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")
-            self._facts["Taken"].setText(format_date(photo.taken_at) or f"unknown · file from {_file_day(photo.mtime_ns)}")
+            file_day = format_day(datetime.fromtimestamp(photo.mtime_ns / 1e9))
+            self._facts["Taken"].setText(format_date(photo.taken_at) or f"unknown · file from {file_day}")
         self._facts["Place"].setText(result.place or "")
         self._show_fact("Place", result.place is not None)
         for button in (self.open_button, self.folder_button, self.similar_button):
@@ -353,9 +354,3 @@ class PreviewPage(QWidget):
             self.close_requested.emit()
         else:
             super().keyPressEvent(event)
-
-
-def _file_day(mtime_ns: int) -> str:
-    """'3 June 2021': the file's date, which the library sorts and searches an undated photo by."""
-    moment = datetime.fromtimestamp(mtime_ns / 1e9)
-    return f"{moment.day} {moment:%B %Y}"
