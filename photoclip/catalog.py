@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -31,6 +32,28 @@ SCHEMA_VERSION = 7
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
 which keeps the expression fit for an index; at worst hours off for undated photos)."""
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_STAND_INS = re.compile("[\U0010f800-\U0010ffff]")
+_STAND_IN_SHIFT = 0x10F800 - 0xD800
+
+
+def _text(path: Path | str) -> str:
+    """A path as the catalog stores it. SQLite text must be UTF-8, but a file name need not be
+    (an old camera card, a zip from Windows): Python names such bytes with lone surrogates, which
+    are stored as the last 2,048 code points of Unicode (private use; no real name holds them)."""
+    text = str(path)
+    if text.isascii() or not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub(lambda m: chr(ord(m.group()) + _STAND_IN_SHIFT), text)
+
+
+def _path_text(text: str) -> str:
+    """A stored path back as the file system names it (the reverse of _text)."""
+    if text.isascii() or not _STAND_INS.search(text):
+        return text
+    return _STAND_INS.sub(lambda m: chr(ord(m.group()) - _STAND_IN_SHIFT), text)
+
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -218,7 +241,7 @@ _PHOTO_COLUMNS = (
 
 def _photo(row: sqlite3.Row | tuple) -> Photo:
     return Photo(
-        id=PhotoId(row[0]), root_id=RootId(row[1]), path=Path(row[2]), size=row[3],
+        id=PhotoId(row[0]), root_id=RootId(row[1]), path=Path(_path_text(row[2])), size=row[3],
         mtime_ns=row[4], hash=row[5], width=row[6], height=row[7], taken_at=row[8],
         format=row[9], status=row[10], failure=row[11], lat=row[12], lon=row[13],
     )
@@ -363,7 +386,7 @@ class Catalog:
         with self.transaction():
             self._conn.execute(
                 "INSERT OR IGNORE INTO roots (path, online, added_at) VALUES (?, 1, ?)",
-                (str(path), time.time()),
+                (_text(path), time.time()),
             )
         root = self.root_by_path(path)
         assert root is not None
@@ -371,13 +394,13 @@ class Catalog:
 
     def root_by_path(self, path: Path) -> Root | None:
         row = self._conn.execute(
-            "SELECT id, path, online FROM roots WHERE path = ?", (str(path),)
+            "SELECT id, path, online FROM roots WHERE path = ?", (_text(path),)
         ).fetchone()
-        return Root(RootId(row[0]), Path(row[1]), bool(row[2])) if row else None
+        return Root(RootId(row[0]), Path(_path_text(row[1])), bool(row[2])) if row else None
 
     def roots(self) -> list[Root]:
         rows = self._conn.execute("SELECT id, path, online FROM roots ORDER BY path").fetchall()
-        return [Root(RootId(r[0]), Path(r[1]), bool(r[2])) for r in rows]
+        return [Root(RootId(r[0]), Path(_path_text(r[1])), bool(r[2])) for r in rows]
 
     def set_root_online(self, root_id: RootId, online: bool) -> None:
         with self.transaction():
@@ -407,7 +430,7 @@ class Catalog:
         rows = self._conn.execute(
             "SELECT path, id, size, mtime_ns, status FROM photos WHERE root_id = ?", (root_id,)
         )
-        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+        return _states(rows)
 
     def add_pending(self, root_id: RootId, files: Iterable[tuple[str, int, int]]) -> int:
         """Insert new files (path, size, mtime_ns) as pending; returns how many were added."""
@@ -416,7 +439,7 @@ class Catalog:
             cur = self._conn.executemany(
                 "INSERT OR IGNORE INTO photos (root_id, path, size, mtime_ns, status, added_at)"
                 " VALUES (?, ?, ?, ?, 'pending', ?)",
-                ((root_id, p, s, m, now) for p, s, m in files),
+                ((root_id, _text(p), s, m, now) for p, s, m in files),
             )
             return cur.rowcount
 
@@ -434,7 +457,7 @@ class Catalog:
         with self.transaction():
             self._conn.execute(
                 "UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ns = ? WHERE id = ?",
-                (root_id, new_path, size, mtime_ns, photo_id),
+                (root_id, _text(new_path), size, mtime_ns, photo_id),
             )
 
     def _rows_in(self, sql: str, values: Iterable, *before: object) -> Iterator[tuple]:
@@ -445,8 +468,8 @@ class Catalog:
 
     def photo_states(self, paths: Iterable[str]) -> dict[str, FileState]:
         """What the catalog knows of exactly these paths (a watcher's events name a few files)."""
-        rows = self._rows_in("SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", paths)
-        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+        rows = self._rows_in("SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", map(_text, paths))
+        return _states(rows)
 
     def states_of_sizes(self, sizes: Iterable[int]) -> dict[str, FileState]:
         """Hashed photos of these byte sizes: where a file that just appeared may have moved from."""
@@ -454,23 +477,23 @@ class Catalog:
             "SELECT path, id, size, mtime_ns, status FROM photos WHERE size IN ({marks}) AND hash IS NOT NULL",
             sorted(set(sizes)),
         )
-        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+        return _states(rows)
 
     def states_under(self, folder: str) -> dict[str, FileState]:
         """Photos below `folder` (not the folder's own path): a range scan on the path index."""
-        low, high = _prefix_range(folder)
+        low, high = _prefix_range(_text(folder))
         rows = self._conn.execute(
             "SELECT path, id, size, mtime_ns, status FROM photos WHERE path >= ? AND path < ?", (low, high)
         )
-        return {r[0]: FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+        return _states(rows)
 
     def move_folder(self, old: str, new: str, root_id: RootId) -> list[PhotoId]:
         """A folder was moved or renamed: every photo below it keeps its id and embedding.
 
         The caller first deletes rows already below `new` (stale: a rename lands only on an
         empty folder); returns the ids that moved."""
-        old_low, old_high = _prefix_range(old)
-        new_low = _prefix_range(new)[0]
+        old_low, old_high = _prefix_range(_text(old))
+        new_low = _prefix_range(_text(new))[0]
         with self.transaction():
             ids = [PhotoId(r[0]) for r in self._conn.execute(
                 "SELECT id FROM photos WHERE path >= ? AND path < ?", (old_low, old_high))]
@@ -509,7 +532,7 @@ class Catalog:
             sql += f" AND p.root_id IN ({','.join('?' * len(roots))})"
             params += roots
         sql += " ORDER BY p.id"
-        return [(PhotoId(r[0]), Path(r[1])) for r in self._conn.execute(sql, params)]
+        return [(PhotoId(r[0]), Path(_path_text(r[1]))) for r in self._conn.execute(sql, params)]
 
     def has_pending(self, model_id: str) -> bool:
         """Whether any photo on an online root still needs a vector from `model_id`."""
@@ -726,13 +749,13 @@ class Catalog:
         )
         out: dict[Path, list[str]] = {}
         for path, tag in rows:
-            out.setdefault(Path(path), []).append(tag)
+            out.setdefault(Path(_path_text(path)), []).append(tag)
         return out
 
     def photo_folders(self) -> dict[PhotoId, str]:
         """Each indexed photo's folder (its album)."""
         rows = self._conn.execute("SELECT id, path FROM photos WHERE status = 'indexed'")
-        return {PhotoId(r[0]): os.path.dirname(r[1]) for r in rows}
+        return {PhotoId(r[0]): os.path.dirname(_path_text(r[1])) for r in rows}
 
     def define_tag(self, name: str, prompt: str) -> None:
         with self.transaction():
@@ -766,7 +789,7 @@ class Catalog:
 
     def photo_by_path(self, path: Path | str) -> Photo | None:
         row = self._conn.execute(
-            f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE path = ?", (str(path),)
+            f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE path = ?", (_text(path),)
         ).fetchone()
         return _photo(row) if row else None
 
@@ -785,8 +808,7 @@ class Catalog:
         if root_id is not None:
             where, args = where + " AND root_id = ?", [root_id, *args]
         if folder is not None:
-            prefix = folder.rstrip(os.sep) + os.sep
-            after = prefix[:-1] + chr(ord(os.sep) + 1)  # every path below the folder sorts before this
+            prefix, after = _prefix_range(_text(folder))
             where += " AND path >= ? AND path < ? AND instr(substr(path, ?), ?) = 0"
             args = [prefix, after, len(prefix) + 1, os.sep, *args]
         rows = self._conn.execute(
@@ -870,7 +892,7 @@ class Catalog:
         rows = self._conn.execute(
             "SELECT path, failure FROM photos WHERE status = 'failed' ORDER BY path"
         )
-        return [(Path(r[0]), r[1] or "unknown error") for r in rows]
+        return [(Path(_path_text(r[0])), r[1] or "unknown error") for r in rows]
 
 
 def _statements(script: str) -> list[str]:
@@ -881,6 +903,10 @@ def _prefix_range(folder: str) -> tuple[str, str]:
     """[low, high) bounds of the paths strictly below `folder`: "a/b/" <= path < "a/b0"."""
     low = folder.rstrip(os.sep) + os.sep
     return low, low[:-1] + chr(ord(os.sep) + 1)
+
+
+def _states(rows: Iterable[tuple]) -> dict[str, FileState]:
+    return {_path_text(r[0]): FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -548,8 +549,16 @@ COMMANDS = {
 }
 
 
+def _print_paths_as_named() -> None:
+    """A file name that is not UTF-8 is printed as its own bytes, so a pipe still finds the file."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="surrogateescape" if os.name == "posix" else "backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _print_paths_as_named()
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

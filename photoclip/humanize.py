@@ -1,8 +1,19 @@
-"""Numbers as people read them, the same in the CLI and the GUI."""
+"""Numbers and names as people read them, the same in the CLI and the GUI."""
 
 from __future__ import annotations
 
 import math
+import re
+
+_UNSHOWABLE = re.compile("[\ud800-\udfff]")
+
+
+def shown(value: object) -> str:
+    """`value` as text fit for the screen: bytes of a file name that are not UTF-8 (which Python
+    holds as lone surrogates) become "\ufffd". Qt cannot draw them, and PySide6 crashes converting
+    them."""
+    text = str(value)
+    return text if text.isascii() else _UNSHOWABLE.sub("\ufffd", text)
 
 
 def file_size(size: int) -> str:

@@ -339,8 +339,9 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
     path = Path(path)
     need = (min_side, min_side) if min_side > 0 else (0, 0)
     with _decode_errors(path):
-        with _read_source(path, hash_algorithm) as (stream, digest):
+        with _read_source(path, hash_algorithm) as (stream, content_hash):
             decoded = _decode_stream(stream, lambda size: need)
+            digest = content_hash()
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
                             decoded.xmp)
@@ -352,7 +353,7 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
         raise ValueError(f"max_side must be positive, not {max_side}")
     path = Path(path)
     with _decode_errors(path):
-        with _read_source(path, None) as (stream, _):
+        with _read_source(path, None) as (stream, _hash):
             decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
         image, full_size = decoded.upright()
         return _thumbnail_jpeg(image, _fit_inside(full_size, max_side))
@@ -439,12 +440,14 @@ def _decode_errors(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[bytes], str]]:
-    """Open a file once and yield (stream at offset 0, content hash, or "" without an algorithm).
+def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[bytes], Callable[[], str]]]:
+    """Open a file once and yield (stream at offset 0, a function giving the content hash, or ""
+    without an algorithm).
 
     Files up to 256 MiB are read whole (hash and decode share the bytes); larger ones are
-    hashed streaming and decoded from disk. Only regular files are read: a FIFO or device
-    named like a photo must not hang or flood a worker.
+    decoded from disk and hashed streaming when asked, after decoding, so a huge file that is
+    no image fails at its header instead of being read to its end first. Only regular files
+    are read: a FIFO or device named like a photo must not hang or flood a worker.
     """
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -463,20 +466,26 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
         raise
     with fh:
         try:
-            if os.fstat(fd).st_size <= _IN_MEMORY_LIMIT:
-                data = fh.read()
-                if not data:
-                    raise ImageDecodeError("empty file")
-                stream: IO[bytes] = io.BytesIO(data)
-                digest = bytes_hash(data, hash_algorithm) if hash_algorithm else ""
-                del data
-            else:
-                digest = _stream_hash(fh, hash_algorithm) if hash_algorithm else ""
-                fh.seek(0)
-                stream = fh
+            data = fh.read() if os.fstat(fd).st_size <= _IN_MEMORY_LIMIT else None
         except OSError as exc:
             raise ImageDecodeError(_os_reason(exc)) from None
-        yield stream, digest
+        if data is not None:
+            if not data:
+                raise ImageDecodeError("empty file")
+            digest = bytes_hash(data, hash_algorithm) if hash_algorithm else ""
+            yield io.BytesIO(data), lambda: digest
+            return
+
+        def streamed_hash() -> str:
+            if not hash_algorithm:
+                return ""
+            try:
+                fh.seek(0)
+                return _stream_hash(fh, hash_algorithm)
+            except OSError as exc:
+                raise ImageDecodeError(_os_reason(exc)) from None
+
+        yield fh, streamed_hash
 
 
 def _os_reason(exc: OSError) -> str:

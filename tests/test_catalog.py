@@ -336,3 +336,27 @@ def test_photos_taken_in_a_period_use_the_file_date_when_there_is_no_exif_date(c
         catalog.store_batch("m", [(ids[name], m, np.ones(4, np.float32))], [])
     assert catalog.taken_between(datetime(2021, 7, 1), datetime(2021, 8, 1)) == [ids["file"], ids["exif"]]
     assert catalog.taken_between(datetime(2021, 7, 5), datetime(2021, 7, 20)) == []
+
+
+def test_file_names_that_are_not_utf8_are_stored_and_given_back_as_the_file_system_names_them(
+    catalog: Catalog,
+) -> None:
+    import os
+
+    folder = os.fsdecode(b"/p/caf\xe9")
+    name = folder + os.fsdecode(b"/\xff\xfe photo.jpg")
+    root = catalog.add_root(Path("/p"))
+    catalog.add_pending(root.id, [(name, 10, 1), ("/p/plain.jpg", 10, 1)])
+    photo_id = catalog.photo_by_path(name).id
+
+    assert str(catalog.photo(photo_id).path) == name
+    assert set(catalog.file_states(root.id)) == {name, "/p/plain.jpg"}
+    assert list(catalog.states_under(folder)) == [name]
+    assert list(catalog.photo_states([name])) == [name]
+    assert [str(p) for _, p in catalog.pending("m") if _ == photo_id] == [name]
+    catalog.store_batch("m", [], [(photo_id, "broken")])
+    assert [str(p) for p, _ in catalog.failures()] == [name]
+
+    renamed = os.fsdecode(b"/p/\xe9t\xe9")
+    assert catalog.move_folder(folder, renamed, root.id) == [photo_id]
+    assert str(catalog.photo(photo_id).path) == renamed + os.fsdecode(b"/\xff\xfe photo.jpg")

@@ -33,6 +33,24 @@ def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) ->
     assert all(Path(line).is_file() for line in lines)
 
 
+def test_a_file_name_that_is_not_utf8_is_printed_as_its_own_bytes(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import os
+
+    from tests.helpers import write_photo
+
+    odd = write_photo(Path(os.fsdecode(bytes(tmp_path / "card") + b"/caf\xe9.jpg")), seed=1)
+    run("index", str(odd.parent))
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", stdout)
+
+    code = main(["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny", "search", "a photo"])
+    stdout.flush()
+    assert code == 0 and stdout.buffer.getvalue() == bytes(odd) + b"\n"
+
+
 def test_search_json_has_paths_and_scores(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, out, _ = run("search", "a photo", "--json", "-n", "2")

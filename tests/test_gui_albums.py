@@ -70,6 +70,33 @@ def test_an_album_shows_its_photos_and_its_tags(qtbot, make_window, library) -> 
     assert [a.objectName() for a in menu.actions() if a.objectName()] == ["show_folder"]
 
 
+def test_an_album_and_photos_whose_names_are_not_utf8_open_and_show_a_stand_in_character(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    import os
+
+    rng = random.Random(5)
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/Pictures/caf\xe9"))
+    written = write_scenes(odd, [random_scene(rng) for _ in range(3)], size=192)
+    photo = written[0][0].rename(Path(os.fsdecode(bytes(odd) + b"/\xff.jpg")))
+    library = open_library()
+    library.index([odd.parent])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+
+    item = window.sidebar.album_items()[0]
+    assert item.text(0) == "caf\ufffd"
+    tree = window.sidebar.tree
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window) and window.model.rowCount() == 3,
+                    timeout=WAIT_MS)
+    assert window.view.album.folder == odd and window.title_label.text() == "caf\ufffd"
+    row = window.model.row_of(library.catalog.photo_by_path(photo).id)
+    window.open_preview(window.model.index(row, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview.name_label.text() == "\ufffd.jpg"
+
+
 def test_a_sections_header_folds_it_and_many_albums_start_folded(qtbot) -> None:
     make_app()
     sidebar = Sidebar()

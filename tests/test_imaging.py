@@ -657,6 +657,21 @@ def test_files_over_the_in_memory_limit_are_hashed_streaming_and_decoded_from_di
     assert from_disk.image.tobytes() == in_memory.image.tobytes()
 
 
+def test_a_huge_file_that_is_no_image_fails_at_its_header_without_being_read_through(tmp_path, monkeypatch):
+    path = tmp_path / "huge.jpg"
+    with open(path, "wb") as fh:
+        fh.write(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+        fh.truncate(64 * 1024 * 1024)
+    monkeypatch.setattr(imaging, "_IN_MEMORY_LIMIT", 16)
+    reads = []
+    real_hash = imaging._stream_hash
+    monkeypatch.setattr(imaging, "_stream_hash", lambda fh, algorithm: reads.append(1) or real_hash(fh, algorithm))
+
+    with pytest.raises(imaging.ImageDecodeError):
+        imaging.decode_photo(path, min_side=128)
+    assert reads == []
+
+
 def test_concurrent_decodes_give_the_same_results_as_one_at_a_time(tmp_path):
     paths = []
     for i in range(8):

@@ -68,6 +68,27 @@ def test_indexing_a_folder_makes_every_photo_searchable(open_library, photo_fold
     assert len(library.search("a photo", limit=50)) == 6
 
 
+def test_photos_whose_names_are_not_utf8_are_indexed_found_and_followed(open_library, tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "old card"
+    odd_folder = Path(os.fsdecode(bytes(folder) + b"/f\xeate"))
+    odd = write_photo(Path(os.fsdecode(bytes(odd_folder) + b"/caf\xe9.jpg")), seed=1)
+    write_photo(folder / "plain.jpg", seed=2)
+    library = open_library()
+
+    report = library.index([folder])
+    assert (report.embedded, report.failed) == (2, 0)
+    found = [hit.path for hit in library.search("a photo", limit=5)]
+    assert odd in found and all(path.is_file() for path in found)
+    assert [hit.path for hit in library.similar(odd)] == [folder / "plain.jpg"]
+
+    renamed = Path(os.fsdecode(bytes(odd_folder) + b"/\xff.jpg"))
+    odd.rename(renamed)
+    library.index()
+    assert renamed in [hit.path for hit in library.search("a photo", limit=5)]
+
+
 def test_indexing_leaves_thumbnails_in_the_library_for_photos_slow_to_decode(open_library, tmp_path: Path) -> None:
     from photoclip import imaging
 

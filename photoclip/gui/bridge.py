@@ -13,6 +13,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
+from photoclip import humanize
 from photoclip.worker import (
     Idle,
     IndexProgress,
@@ -88,7 +89,7 @@ class WorkerBridge(QObject):
         elif isinstance(event, Idle):
             self.idle.emit()
         elif isinstance(event, WorkerError):
-            self.error.emit(event.message)
+            self.error.emit(humanize.shown(event.message))
         elif isinstance(event, ModelDownload):
             self.download.emit(event)
         elif isinstance(event, Trashed):

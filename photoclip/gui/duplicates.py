@@ -64,13 +64,13 @@ class _Tile(QFrame):
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setObjectName("DupImage")
         layout.addWidget(self.image)
-        name = QLabel(photo.path.name)
+        name = QLabel(humanize.shown(photo.path.name))
         name.setObjectName("DupName")
-        name.setToolTip(str(photo.path))
+        name.setToolTip(humanize.shown(photo.path))
         name.setFixedWidth(TILE_SIDE)
         bold = QFont(name.font())
         bold.setBold(True)
-        name.setText(QFontMetrics(bold).elidedText(photo.path.name, Qt.TextElideMode.ElideMiddle, TILE_SIDE - 4))
+        name.setText(QFontMetrics(bold).elidedText(humanize.shown(photo.path.name), Qt.TextElideMode.ElideMiddle, TILE_SIDE - 4))
         layout.addWidget(name)
         pixels = f"{photo.width}×{photo.height} · " if photo.width and photo.height else ""
         alike = "" if similarity is None else (" · same file" if similarity >= 1.0 else f" · {humanize.similarity(similarity)} alike")
@@ -81,7 +81,7 @@ class _Tile(QFrame):
         self.state = QLabel()
         self.state.setObjectName("DupState")
         layout.addWidget(self.state)
-        self.setToolTip(f"{photo.path}\nClick to keep it or move it to the trash")
+        self.setToolTip(f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash")
 
     def set_kept(self, kept: bool) -> None:
         self.state.setText("✓ Keep" if kept else "Move to trash")

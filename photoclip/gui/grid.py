@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from photoclip import humanize
 from photoclip.gui import icons, theme
 from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
@@ -199,12 +200,12 @@ class PhotoGridModel(QAbstractListModel):
             return self._path(pid)
         if role == Qt.ItemDataRole.DisplayRole:
             path = self._path(pid)
-            return path.name if path else None
+            return humanize.shown(path.name) if path else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(pid)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             path = self._path(pid)
-            return path.name if path else "photo"
+            return humanize.shown(path.name) if path else "photo"
         return None
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -227,7 +228,7 @@ class PhotoGridModel(QAbstractListModel):
         lines = []
         path = self._path(pid)
         if path is not None:
-            lines.append(f"<b>{_escape(path.name)}</b>")
+            lines.append(f"<b>{_escape(humanize.shown(path.name))}</b>")
         score = self._scores.get(pid)
         if score is not None:
             lines.append(f"Match: {score:.3f}")
@@ -242,7 +243,7 @@ class PhotoGridModel(QAbstractListModel):
         if failure:
             lines.append(f"<span style='color:#ffb4a0'>No preview: {_escape(failure)}</span>")
         if path is not None:
-            lines.append(f"<span style='color:#c9ced6'>{_escape(str(path.parent))}</span>")
+            lines.append(f"<span style='color:#c9ced6'>{_escape(humanize.shown(path.parent))}</span>")
         return "<br>".join(lines) or "Photo"
 
     def _begin_feed(self, paging: bool) -> None:

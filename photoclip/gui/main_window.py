@@ -482,8 +482,8 @@ class MainWindow(QMainWindow):
         selected = self.grid.selected_count()
         if selected > 1:
             subtitle = f"{subtitle}  ·  {selected:,} selected"
-        self.title_label.setText(title)
-        self.subtitle_label.setText(subtitle)
+        self.title_label.setText(humanize.shown(title))
+        self.subtitle_label.setText(humanize.shown(subtitle))
         self.grid.set_empty_state(*empty)
 
     # ------------------------------------------------------------------ search and similar
@@ -667,7 +667,7 @@ class MainWindow(QMainWindow):
             return
         answer = QMessageBox.question(
             self, "Remove folder",
-            f"Remove “{root.path.name}” from the library?\n\nThe photos stay where they are on disk; "
+            f"Remove “{humanize.shown(root.path.name)}” from the library?\n\nThe photos stay where they are on disk; "
             "photoclip only forgets them.",
             QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Ok:
@@ -994,7 +994,7 @@ class MainWindow(QMainWindow):
 
     def report_error(self, error: BaseException | str) -> None:
         """The one place errors are shown: a strip above the content, until dismissed."""
-        text = str(error) if isinstance(error, (str, PhotoclipError)) else f"{type(error).__name__}: {error}"
+        text = humanize.shown(error if isinstance(error, (str, PhotoclipError)) else f"{type(error).__name__}: {error}")
         if self.model_state.explains(text):
             return  # the worker tripping over the model the model banner already explains
         log.warning("shown to the user: %s", text)

@@ -254,7 +254,7 @@ class PreviewPage(QWidget):
         self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
         self.prev_button.setEnabled(position[0] > 0)
         self.next_button.setEnabled(position[0] + 1 < position[1])
-        self.name_label.setText(path.name if path else "")
+        self.name_label.setText(humanize.shown(path.name) if path else "")
         for key in ("Folder", "Size", "Dimensions", "Taken"):
             self._facts[key].setText("…")
         self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
@@ -300,8 +300,8 @@ class PreviewPage(QWidget):
         photo = result.photo
         self._photo = photo
         if photo is not None:
-            self.name_label.setText(photo.path.name)
-            self._facts["Folder"].setText(str(photo.path.parent))
+            self.name_label.setText(humanize.shown(photo.path.name))
+            self._facts["Folder"].setText(humanize.shown(photo.path.parent))
             self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoclip import humanize
 from photoclip.catalog import Root
 from photoclip.gui import icons, theme
 from photoclip.gui.statusbar import plural
@@ -259,10 +260,10 @@ class Sidebar(QFrame):
             self.albums_section.setHidden(not shown)
             for album, name in zip(shown, album_names([a.folder for a in shown]), strict=True):
                 item = self._entry(self.albums_section, name, "album", "album")
-                item.setData(0, PathRole, str(album.folder))
+                item.setData(0, PathRole, album.folder)
                 item.setData(0, CountRole, album.photos)
                 tags = album_tags_line(album)
-                item.setToolTip(0, f"{album.folder}\n{plural(album.photos, 'photo')}"
+                item.setToolTip(0, f"{humanize.shown(album.folder)}\n{plural(album.photos, 'photo')}"
                                    + (f"\nAlbum tags: {tags}" if tags else ""))
                 if current is not None and album.folder == current.folder:
                     self.tree.setCurrentItem(item)
@@ -310,7 +311,7 @@ class Sidebar(QFrame):
     def select_album(self, folder: Path) -> None:
         """Highlight the album of `folder` without announcing it; none if it is not listed."""
         self.tree.blockSignals(True)
-        item = next((i for i in self.album_items() if i.data(0, PathRole) == str(folder)), None)
+        item = next((i for i in self.album_items() if str(i.data(0, PathRole)) == str(folder)), None)
         self.tree.setCurrentItem(item)
         if item is None:
             self.tree.clearSelection()
@@ -448,7 +449,7 @@ class Sidebar(QFrame):
         return button
 
     def _entry(self, parent: QTreeWidgetItem, text: str, icon_name: str, kind: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent, [text])
+        item = QTreeWidgetItem(parent, [humanize.shown(text)])
         item.setIcon(0, icons.icon(icon_name))
         item.setData(0, KindRole, kind)
         return item
@@ -456,16 +457,16 @@ class Sidebar(QFrame):
     def _folder_entry(self, root: Root) -> QTreeWidgetItem:
         name = root.path.name or str(root.path)
         item = self._entry(self._folders_item, name, "folder" if root.online else "folder-offline", "folder")
-        item.setData(0, PathRole, str(root.path))
+        item.setData(0, PathRole, root.path)
         item.setData(0, RootIdRole, int(root.id))
         item.setData(0, OnlineRole, root.online)
         if root.online:
-            item.setToolTip(0, str(root.path))
+            item.setToolTip(0, humanize.shown(root.path))
         else:
-            item.setText(0, f"{name}  (offline)")
+            item.setText(0, humanize.shown(f"{name}  (offline)"))
             item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
             item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
-            item.setToolTip(0, f"{root.path}\nOffline: the folder cannot be reached (unplugged drive?). "
+            item.setToolTip(0, f"{humanize.shown(root.path)}\nOffline: the folder cannot be reached (unplugged drive?). "
                                "Its photos stay in the library and come back when it does.")
         return item
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoclip import humanize
 from photoclip.gui import icons, theme
 
 log = logging.getLogger(__name__)
@@ -169,8 +170,8 @@ class FailuresDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         for row, (path, reason) in enumerate(failures):
-            name = QTableWidgetItem(str(path))
-            name.setToolTip(str(path))
+            name = QTableWidgetItem(humanize.shown(path))
+            name.setToolTip(humanize.shown(path))
             why = QTableWidgetItem(reason)
             why.setToolTip(reason)
             self.table.setItem(row, 0, name)
@@ -179,7 +180,7 @@ class FailuresDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = QPushButton("Copy list")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(
-            "\n".join(f"{path}\t{reason}" for path, reason in failures)))
+            humanize.shown("\n".join(f"{path}\t{reason}" for path, reason in failures))))
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
