@@ -248,6 +248,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:
             print(f"photos tagged {' and '.join(scope.tags)} first", file=sys.stderr)
+        if not hits and args.tag and not library.tagged(args.tag, limit=1):
+            print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags", file=sys.stderr)
         _print_hits(hits, args)
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
@@ -474,6 +476,8 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         ids = library.tagged(args.tag, limit=args.limit)
         photos = library.photos(ids)
     paths = [str(photos[pid].path) for pid in ids if pid in photos]
+    if not paths:
+        print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags", file=sys.stderr)
     _print_rows(args, paths, paths)
     return 0
 

@@ -59,6 +59,24 @@ _TAGGED_WITH_KEY = "tagged_with"  # model id + vocabulary digest the stored auto
 _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
 
 
+def _chosen(settings: config.Settings, model: str | None, model_file: str | None, device: str | None) -> config.Settings:
+    """`settings` with the model and device asked for, checked first: a choice that cannot work
+    (a device this machine lacks, a file that holds no weights) must not be saved as the choice."""
+    from photoclip.model import pick_device, resolve_model
+
+    changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
+    if model and not model_file:
+        changes["model_file"] = None
+    if not changes:
+        return settings
+    chosen = dataclasses.replace(settings, **changes)
+    if model or model_file:
+        resolve_model(chosen.model, chosen.model_file)
+    if device:
+        pick_device(device)
+    return chosen
+
+
 @dataclass(frozen=True)
 class LibraryStatus:
     model: str
@@ -132,15 +150,11 @@ class Library:
                 if not allow_read_only_fallback:
                     raise
                 lock, read_only = None, True
-        settings = config.load_settings(directory)
-        changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
-        if model and not model_file:
-            changes["model_file"] = None
-        if changes:
-            settings = dataclasses.replace(settings, **changes)
-            if not read_only:
-                config.save_settings(directory, settings)
         try:
+            saved = config.load_settings(directory)
+            settings = _chosen(saved, model, model_file, device)
+            if settings != saved and not read_only:
+                config.save_settings(directory, settings)
             return cls(directory, settings.with_env(), read_only, lock)
         except BaseException:
             if lock is not None:
@@ -781,6 +795,9 @@ class Library:
         """Write each tagged photo's tags to an XMP sidecar beside it (all photos, or those under
         `folders`), for other photo programs; `mine_only`: only the tags the user gave."""
         under = [Path(f).expanduser().resolve() for f in folders]
+        for folder in under:
+            if not folder.is_dir():
+                raise QueryError(f"{folder} is not a folder; give a folder that holds photos of this library")
         report = SidecarReport()
         for path, tags in self.catalog.tags_of_present_photos(user_only=mine_only).items():
             if under and not any(path.is_relative_to(folder) for folder in under):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -107,6 +108,8 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
         path = Path(model_file).expanduser()
         if not path.is_file():
             raise ModelError(f"model file {path} does not exist; check the path given with --model-file")
+        if not _looks_like_weights(path):
+            raise ModelError(f"{path} is not a model weights file; give a .safetensors file or a PyTorch checkpoint")
         config = shipped[arch].config if arch in shipped else None
         return ModelSpec(arch=arch, pretrained=tag or None, checkpoint=path.resolve(), config=config)
     if not tag:
@@ -114,6 +117,18 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
             f"model {name!r} needs a pretrained tag (e.g. {DEFAULT_MODEL}) or a weights file (--model-file)"
         )
     return ModelSpec(arch=arch, pretrained=tag)
+
+
+def _looks_like_weights(path: Path) -> bool:
+    """Whether the file starts as safetensors (a little-endian header length, then JSON), a
+    zipped PyTorch checkpoint or a pickled one does: a wrong file is named before torch reads it."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(9)
+    except OSError:
+        return False
+    safetensors = len(head) == 9 and 2 <= int.from_bytes(head[:8], "little") < 1 << 30 and head[8:] == b"{"
+    return safetensors or head.startswith(b"PK\x03\x04") or head[:1] == b"\x80"
 
 
 def list_models() -> list[str]:
@@ -214,8 +229,13 @@ def pick_device(requested: str = "auto") -> str:
     import torch
 
     if requested not in ("", "auto"):
+        if not re.fullmatch(r"cpu|mps|cuda(:\d+)?", requested):
+            raise ModelError(f"unknown device {requested!r}; use auto, cpu, cuda or mps")
         if requested.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError(f"device {requested!r} asked for, but no CUDA GPU is usable; use --device cpu")
+        mps = getattr(torch.backends, "mps", None)
+        if requested == "mps" and not (mps is not None and mps.is_available()):
+            raise ModelError("device 'mps' asked for, but Apple's GPU is not usable here; use --device cpu")
         return requested
     if torch.cuda.is_available():
         return "cuda"
@@ -282,7 +302,8 @@ def _load(
         )
     except Exception as exc:  # open_clip reports a bad checkpoint with asserts, KeyErrors, anything
         source = weights or "random weights"
-        raise ModelError(f"cannot load {spec.label} from {source}: {_first_line(exc)}") from exc
+        hint = f"; is it a checkpoint of {spec.arch}?" if spec.checkpoint else ""
+        raise ModelError(f"cannot load {spec.label} from {source}: {_first_line(exc)}{hint}") from exc
     model.eval()
     mean, std = _normalisation(spec, model)
     config = open_clip.get_model_config(spec.arch) or {}

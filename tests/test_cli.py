@@ -95,6 +95,23 @@ def test_errors_are_one_line_with_a_non_zero_exit(run, tmp_path: Path) -> None:
     assert "is not a folder" in err
 
 
+def test_a_device_or_model_file_that_cannot_work_is_refused_and_not_kept_as_the_choice(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    run("index", str(photo_folder))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not weights", encoding="utf-8")
+    code, _, err = run("--model-file", str(notes), "search", "a photo")
+    assert code != 0 and err.count("\n") == 1 and "is not a model weights file" in err
+    if not torch.cuda.is_available():
+        code, _, err = run("--device", "cuda", "search", "a photo")
+        assert code != 0 and err.count("\n") == 1 and "--device cpu" in err
+    code, out, _ = run("search", "a photo", "-n", "1")
+    assert code == 0 and len(out.splitlines()) == 1
+
+
 def test_an_empty_search_is_a_usage_error_not_a_crash(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, _, err = run("search", " ")
@@ -221,6 +238,10 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert code == 0 and set(map(Path, out.splitlines())) == set(circles) and err == ""
     code, out, err = run("search", "a red circle from 1990 to 1991")
     assert code == 0 and out == "" and err == "photos taken Jan 1, 1990 to Dec 31, 1991 (from 1990 to 1991)\n"
+    code, out, err = run("search", "a red circle from 1990 to 1991", "--tag", "circle")
+    assert code == 0 and out == "" and "no photo is tagged" not in err
+    assert run("search", "a red circle", "--tag", "no such tag") == (
+        0, "", "no photo is tagged no such tag; `photoclip tags` lists the tags\n")
 
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0
@@ -229,6 +250,7 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     tags = {t["tag"]: t["source"] for t in json.loads(out)}
     assert code == 0 and tags["circle"] == "rejected" and tags["our cabin"] == "user"
     assert Path(run("tagged", "our cabin")[1].strip()) == photo
+    assert run("tagged", "no such tag") == (0, "", "no photo is tagged no such tag; `photoclip tags` lists the tags\n")
     code, _, err = run("tag", "x", str(tmp_path / "nowhere.jpg"))
     assert code == 1 and "is not a photo of this library" in err and len(err.splitlines()) == 1
 
@@ -263,10 +285,12 @@ def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) 
     code, _, err = run("export-tags", "--mine")
     assert code == 0 and "1 sidecars written, 0 updated, 1 already up to date" in err
     assert b"<rdf:li>picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before
+    code, _, err = run("export-tags", str(photo_folder / "no such folder"))
+    assert code != 0 and err.count("\n") == 1 and "is not a folder" in err
 
 
 def test_tags_are_listed_even_when_the_model_cannot_load_to_update_them(run, photo_folder: Path, tmp_path: Path,
-                                                                         caplog) -> None:
+                                                                         caplog, capsys) -> None:
     from tests.helpers import other_tiny_weights
 
     weights = other_tiny_weights(tmp_path / "mine.safetensors")
@@ -275,7 +299,9 @@ def test_tags_are_listed_even_when_the_model_cannot_load_to_update_them(run, pho
     run("--model-file", str(weights), "define-tag", "cabin")
     weights.unlink()
     caplog.set_level(logging.WARNING, logger="photoclip.library")
-    run("--model-file", str(weights), "define-tag", "lake")
-    code, out, _ = run("--model-file", str(weights), "tags")
+    library = ["--library", str(tmp_path / "lib")]  # the model file the settings name is gone
+    main([*library, "define-tag", "lake"])
+    code = main([*library, "tags"])
+    out = capsys.readouterr().out
     assert code == 0 and "1\tpicnic" in out.splitlines()
     assert any("photos were not tagged" in r.getMessage() for r in caplog.records)

@@ -56,8 +56,9 @@ def test_a_missing_model_file_is_refused_with_its_path(tmp_path: Path) -> None:
 
 def test_model_id_follows_the_weights_file_content(tmp_path: Path) -> None:
     a, b = tmp_path / "a.safetensors", tmp_path / "b.safetensors"
-    a.write_bytes(b"one")
-    b.write_bytes(b"two")
+    header = (2).to_bytes(8, "little") + b"{}"  # an empty safetensors file
+    a.write_bytes(header + b"one")
+    b.write_bytes(header + b"two")
     assert resolve_model("ViT-B-32", a).model_id != resolve_model("ViT-B-32", b).model_id
     assert resolve_model("ViT-B-32:openai").model_id == "ViT-B-32/openai"
 
@@ -246,8 +247,15 @@ def test_a_local_torch_checkpoint_loads_offline(tmp_path: Path) -> None:
 def test_weights_that_do_not_fit_the_architecture_are_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "other.safetensors"
     shutil.copy(resolve_model(TINY).checkpoint, bad)
-    with pytest.raises(ModelError, match="cannot load ViT-B-32"):
+    with pytest.raises(ModelError, match="cannot load ViT-B-32.*; is it a checkpoint of ViT-B-32\\?"):
         load_encoder(resolve_model("ViT-B-32", model_file=bad))
+
+
+def test_a_file_that_holds_no_weights_is_named_before_torch_reads_it(tmp_path: Path) -> None:
+    text = tmp_path / "notes.safetensors"
+    text.write_text("these are not weights\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="is not a model weights file; give a .safetensors file or a PyTorch"):
+        resolve_model("ViT-B-32", model_file=text)
 
 
 def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
@@ -258,3 +266,9 @@ def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
     with pytest.raises(ModelError, match="--device cpu"):
         pick_device("cuda")
     assert pick_device("auto") in ("cpu", "mps")
+
+
+def test_an_unknown_device_names_the_ones_there_are() -> None:
+    with pytest.raises(ModelError, match="unknown device 'gpu'; use auto, cpu, cuda or mps"):
+        pick_device("gpu")
+    assert pick_device("cpu") == "cpu"
