@@ -32,6 +32,25 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("birthday yesterday", "birthday", (2026, 11, 30), (2026, 12, 1)),
         ("a 2019 car", "a car", (2019, 1, 1), (2020, 1, 1)),
         ("LAST SUMMER", "", (2026, 6, 1), (2026, 9, 1)),
+        ("tree on 2022-12-25", "tree", (2022, 12, 25), (2022, 12, 26)),
+        ("tree on December 25th, 2022", "tree", (2022, 12, 25), (2022, 12, 26)),
+        ("fireworks on the 4th of july 2021", "fireworks", (2021, 7, 4), (2021, 7, 5)),
+        ("cake 25/12/2022", "cake", (2022, 12, 25), (2022, 12, 26)),
+        ("cake 12/25/2022", "cake", (2022, 12, 25), (2022, 12, 26)),
+        ("cake 3/4/2022", "cake", (2022, 3, 4), (2022, 4, 4)),
+        ("snow since 2020", "snow", (2020, 1, 1), (2026, 12, 2)),
+        ("snow after 2019", "snow", (2020, 1, 1), (2026, 12, 2)),
+        ("snow since march 2021", "snow", (2021, 3, 1), (2026, 12, 2)),
+        ("cars in the 90s", "cars", (1990, 1, 1), (2000, 1, 1)),
+        ("the 1980s", "", (1980, 1, 1), (1990, 1, 1)),
+        ("dinner two days ago", "dinner", (2026, 11, 29), (2026, 11, 30)),
+        ("hike a week ago", "hike", (2026, 11, 23), (2026, 11, 30)),
+        ("3 months ago", "", (2026, 9, 1), (2026, 10, 1)),
+        ("screenshots in the last 3 months", "screenshots", (2026, 9, 1), (2026, 12, 2)),
+        ("receipts over the past week", "receipts", (2026, 11, 25), (2026, 12, 2)),
+        ("bbq last weekend", "bbq", (2026, 11, 28), (2026, 11, 30)),
+        ("party last night", "party", (2026, 11, 30, 12), (2026, 12, 1, 6)),
+        ("sunset this evening", "sunset", (2026, 12, 1), (2026, 12, 2)),
     ],
 )
 def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, start, end) -> None:
@@ -40,7 +59,8 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
     assert period is not None and (period.start, period.end) == (datetime(*start), datetime(*end))
 
 
-@pytest.mark.parametrize("query", ["grandma", "may flowers", "a march of people", "1000 balloons", "room 2100"])
+@pytest.mark.parametrize("query", ["grandma", "may flowers", "a march of people", "1000 balloons", "room 2100",
+                                   "90s fashion", "a 2 year old", "the 4th of july fireworks", "an hour ago"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -58,6 +78,12 @@ def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None
     _, period = extract_period("summer 2021", TODAY)
     assert period.describe() == "Jun 1, 2021 to Aug 31, 2021" and period.words == "summer 2021"
     assert extract_period("yesterday", TODAY)[1].describe() == "Nov 30, 2026"
+    assert extract_period("before june 2020", TODAY)[1].describe() == "before Jun 1, 2020"
+
+
+def test_numbers_that_are_no_date_are_left_alone() -> None:
+    rest, period = extract_period("february 30 2022", TODAY)
+    assert rest == "february 30" and (period.start, period.end) == (datetime(2022, 1, 1), datetime(2023, 1, 1))
 
 
 @pytest.mark.parametrize(
