@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QDialog, QToolButton
 from photoclip import config
 from photoclip.gui import icons, settings_dialog, theme
 from photoclip.gui.main_window import SEARCH_LIMIT
-from photoclip.gui.sidebar import CountRole, PromptRole
+from photoclip.gui.app import make_app
+from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole, Sidebar
 from photoclip.gui.tags import NewTagDialog
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
@@ -419,3 +420,34 @@ def test_a_read_only_window_cannot_define_or_stop_tags_nor_change_the_vocabulary
     finally:
         window.shutdown()
         reader.close()
+
+
+def test_a_long_tag_list_shows_the_most_used_tags_and_opens_to_all_of_them(qtbot) -> None:
+    make_app()
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.resize(236, 900)
+    sidebar.show()
+    tags = [(f"keyword {i:02d}", 100 - i) for i in range(40)]
+    sidebar.set_tags(tags)
+
+    def shown() -> list[str]:
+        return [item.text(0) for item in sidebar.tag_items() if not item.isHidden()]
+
+    def click_more() -> None:
+        sidebar.tree.scrollToItem(sidebar.more_tags)
+        rect = sidebar.tree.visualItemRect(sidebar.more_tags)
+        qtbot.mouseClick(sidebar.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    assert shown() == [name for name, _ in tags[:TAGS_SHOWN]]
+    assert not sidebar.more_tags.isHidden() and sidebar.more_tags.text(0) == "Show all 40 tags"
+    click_more()
+    assert shown() == [name for name, _ in tags] and sidebar.more_tags.text(0) == "Show fewer tags"
+    click_more()
+    assert len(shown()) == TAGS_SHOWN
+    sidebar.select_tag("keyword 30")
+    sidebar.set_tags(tags[:39])  # the list comes again, the selected tag stays in sight
+    assert "keyword 30" in shown() and sidebar.current_tag() == "keyword 30"
+    assert sidebar.more_tags.text(0) == "Show all 39 tags"
+    sidebar.set_tags(tags[:3])
+    assert len(shown()) == 3 and sidebar.more_tags.isHidden()

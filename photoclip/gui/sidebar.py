@@ -48,6 +48,7 @@ CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name
 PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
 
 SHOWN_OPEN = 8  # a longer list of albums or places starts folded, so what is below stays in sight
+TAGS_SHOWN = 15  # the most used tags; "Show all N tags" lists the rest (imported keywords run to hundreds)
 
 
 def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
@@ -193,6 +194,11 @@ class Sidebar(QFrame):
                                                    "given to the photos that look like what you describe")
         self.new_tag_button.setObjectName("NewTagButton")
         self.new_tag_button.clicked.connect(self.new_tag_requested)
+        self.more_tags = self._entry(self._tags_item, "", "chevron-down", "more_tags")
+        self.more_tags.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.more_tags.setForeground(0, QBrush(QColor(theme.MUTED)))
+        self.more_tags.setHidden(True)
+        self._all_tags_shown = False
         self.places_section = self._section("Places")
         self.places_section.setHidden(True)
         self.tree.expandAll()
@@ -334,6 +340,7 @@ class Sidebar(QFrame):
         try:
             for item in self.tag_items():
                 self._tags_item.removeChild(item)
+            self._tags_item.removeChild(self.more_tags)
             self._no_tags.setHidden(bool(tags))
             for name, count in tags:
                 item = self._entry(self._tags_item, name, "tag", "tag")
@@ -346,6 +353,8 @@ class Sidebar(QFrame):
                     item.setToolTip(0, defined_tag_tooltip(defined[name], count, name))
                 if name == current:
                     self.tree.setCurrentItem(item)
+            self._tags_item.addChild(self.more_tags)
+            self._show_tags(self._all_tags_shown)
             if current is not None and self.current_tag() != current:
                 self.tree.setCurrentItem(None)
                 self.tree.clearSelection()
@@ -353,8 +362,20 @@ class Sidebar(QFrame):
             self.tree.blockSignals(False)
 
     def tag_items(self) -> list[QTreeWidgetItem]:
+        """Every tag's entry, those "Show all" still hides included."""
         return [self._tags_item.child(i) for i in range(self._tags_item.childCount())
-                if self._tags_item.child(i) is not self._no_tags]
+                if self._tags_item.child(i).data(0, KindRole) == "tag"]
+
+    def _show_tags(self, all_of_them: bool) -> None:
+        """The first TAGS_SHOWN tags, or all of them; the selected tag is never hidden."""
+        self._all_tags_shown = all_of_them
+        items = self.tag_items()
+        current = self.tree.currentItem()
+        for index, item in enumerate(items):
+            item.setHidden(not all_of_them and index >= TAGS_SHOWN and item is not current)
+        self.more_tags.setHidden(len(items) <= TAGS_SHOWN)
+        self.more_tags.setText(0, "Show fewer tags" if all_of_them else f"Show all {len(items):,} tags")
+        self.more_tags.setIcon(0, icons.icon("chevron-up" if all_of_them else "chevron-down", theme.MUTED))
 
     def tag_item(self, tag: str) -> QTreeWidgetItem | None:
         return next((item for item in self.tag_items() if item.data(0, TagRole) == tag), None)
@@ -380,6 +401,8 @@ class Sidebar(QFrame):
         """Highlight `tag` without announcing it (the window already shows it); none if it is not listed."""
         self.tree.blockSignals(True)
         item = self.tag_item(tag)
+        if item is not None:
+            item.setHidden(False)
         self.tree.setCurrentItem(item)
         if item is None:
             self.tree.clearSelection()
@@ -478,6 +501,8 @@ class Sidebar(QFrame):
     def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         if item.data(0, KindRole) == "section":
             self._fold(item, item.isExpanded())
+        elif item is self.more_tags:
+            self._show_tags(not self._all_tags_shown)
 
     def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if item is None:
