@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QDialog, QToolButton
 
 from photoclip import config
 from photoclip.gui import icons, settings_dialog, theme
-from photoclip.gui.main_window import SEARCH_LIMIT
 from photoclip.gui.app import make_app
+from photoclip.gui.main_window import SEARCH_LIMIT
 from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole, Sidebar
 from photoclip.gui.tags import NewTagDialog
 from photoclip.library import Library
