@@ -553,6 +553,23 @@ COMMANDS = {
 }
 
 
+class _WarningLine(logging.Handler):
+    """photoclip's own warnings (a folder it cannot read, a damaged settings file) as one line
+    each on stderr, like its errors."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"photoclip: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _warnings_as_lines() -> None:
+    """Without -v: photoclip's warnings are shown, other libraries' only when they are errors."""
+    logging.getLogger().setLevel(logging.ERROR)
+    engine = logging.getLogger("photoclip")
+    engine.setLevel(logging.WARNING)
+    if not any(isinstance(handler, _WarningLine) for handler in engine.handlers):
+        engine.addHandler(_WarningLine())
+
+
 def _print_paths_as_named() -> None:
     """A file name that is not UTF-8 is printed as its own bytes, so a pipe still finds the file."""
     reconfigure = getattr(sys.stdout, "reconfigure", None)
@@ -564,12 +581,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     _print_paths_as_named()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    if not args.verbose:
-        logging.getLogger("root").setLevel(logging.ERROR)
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    else:
+        _warnings_as_lines()
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

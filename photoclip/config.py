@@ -72,21 +72,43 @@ class Settings:
         return dataclasses.replace(self, **changes) if changes else self
 
 
+_KINDS: dict[str, tuple[type, ...]] = {
+    "model": (str,), "model_file": (str, type(None)), "device": (str,), "cpu_threads": (int,),
+    "exclude_patterns": (list,), "vocabulary": (str, type(None)),
+}
+
+
 def load_settings(library_dir: Path) -> Settings:
-    """Read settings; a missing file means defaults, a broken one is reported and replaced."""
+    """Read settings; a missing file means defaults. A damaged file, or a value of the wrong
+    kind, is reported and falls back to the default, so the library still opens."""
     path = Path(library_dir) / SETTINGS_FILE
     if not path.exists():
         return Settings()
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        known = {f.name for f in dataclasses.fields(Settings)}
-        values = {k: v for k, v in raw.items() if k in known}
-        if "exclude_patterns" in values:
-            values["exclude_patterns"] = tuple(values["exclude_patterns"])
-        return Settings(**values)
-    except (ValueError, TypeError, AttributeError) as exc:
-        log.warning("ignoring unreadable settings file %s: %s", path, exc)
+    except (OSError, ValueError) as exc:
+        raw = exc
+    if not isinstance(raw, dict):
+        log.warning("the settings file %s is damaged (%s); using the default settings until they are saved again",
+                    path, raw if isinstance(raw, Exception) else "not a JSON object")
         return Settings()
+    values: dict[str, object] = {}
+    for name, kinds in _KINDS.items():
+        if name not in raw:
+            continue
+        value = raw[name]
+        fits = isinstance(value, kinds) and not isinstance(value, bool)
+        if fits and name == "exclude_patterns":
+            fits = all(isinstance(pattern, str) for pattern in value)
+            value = tuple(value)
+        if fits and name == "cpu_threads":
+            fits = value >= 0
+        if fits:
+            values[name] = value
+        else:
+            log.warning("the settings file %s holds %s = %r, which is not a valid value; using the default", path, name,
+                        raw[name])
+    return Settings(**values)
 
 
 def save_settings(library_dir: Path, settings: Settings) -> None:

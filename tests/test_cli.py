@@ -112,6 +112,14 @@ def test_a_device_or_model_file_that_cannot_work_is_refused_and_not_kept_as_the_
     assert code == 0 and len(out.splitlines()) == 1
 
 
+def test_photoclips_warnings_are_one_line_each_on_stderr(run, photo_folder: Path, tmp_path: Path) -> None:
+    run("index", str(photo_folder))
+    (tmp_path / "lib" / "settings.json").write_text("{broken", encoding="utf-8")
+    code, out, err = run("status")
+    assert code == 0 and "photos:" in out
+    assert err.startswith("photoclip: warning: the settings file ") and err.count("\n") == 1
+
+
 def test_an_empty_search_is_a_usage_error_not_a_crash(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, _, err = run("search", " ")

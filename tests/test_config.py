@@ -20,6 +20,20 @@ def test_missing_or_broken_settings_fall_back_to_defaults(tmp_path: Path) -> Non
     assert load_settings(tmp_path) == Settings()
 
 
+def test_a_value_of_the_wrong_kind_falls_back_to_its_default_and_says_so(tmp_path: Path, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="photoclip.config")
+    (tmp_path / "settings.json").write_text(json.dumps(
+        {"model": 5, "device": "cpu", "cpu_threads": "many", "exclude_patterns": ["*.tmp", 3], "vocabulary": None}))
+    assert load_settings(tmp_path) == Settings(device="cpu")
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "model = 5" in warned and "cpu_threads = 'many'" in warned and "exclude_patterns" in warned
+    (tmp_path / "settings.json").write_text("[1, 2]")
+    assert load_settings(tmp_path) == Settings()
+    assert "damaged (not a JSON object)" in caplog.records[-1].getMessage()
+
+
 def test_unknown_keys_from_a_newer_version_are_ignored(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text(json.dumps({"model": "photoclip-tiny", "future_option": 1}))
     assert load_settings(tmp_path).model == "photoclip-tiny"
