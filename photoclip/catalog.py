@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -736,9 +737,21 @@ class Catalog:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def all_tags(self) -> Iterator[tuple[PhotoId, str]]:
-        for row in self._conn.execute("SELECT photo_id, tag FROM tags WHERE source != 'rejected'"):
-            yield PhotoId(row[0]), row[1]
+    def folder_sizes(self) -> dict[str, int]:
+        """How many indexed photos each folder holds directly (its album's size)."""
+        rows = self._conn.execute("SELECT path FROM photos WHERE status = 'indexed'")
+        sizes = Counter(os.path.dirname(path) for (path,) in rows)
+        return {_path_text(folder): count for folder, count in sizes.items()}
+
+    def folder_tag_counts(self) -> Iterator[tuple[str, str, int]]:
+        """(folder, tag, how many of its indexed photos carry the tag): what album tags are made of."""
+        rows = self._conn.execute(
+            "SELECT p.path, t.tag FROM tags t JOIN photos p ON p.id = t.photo_id"
+            " WHERE p.status = 'indexed' AND t.source != 'rejected'"
+        )
+        counts = Counter((os.path.dirname(path), tag) for path, tag in rows)
+        for (folder, tag), count in counts.items():
+            yield _path_text(folder), tag, count
 
     def tags_of_present_photos(self, user_only: bool = False) -> dict[Path, list[str]]:
         """Each tagged photo on a connected folder, with its tags (surest first)."""
@@ -751,11 +764,6 @@ class Catalog:
         for path, tag in rows:
             out.setdefault(Path(_path_text(path)), []).append(tag)
         return out
-
-    def photo_folders(self) -> dict[PhotoId, str]:
-        """Each indexed photo's folder (its album)."""
-        rows = self._conn.execute("SELECT id, path FROM photos WHERE status = 'indexed'")
-        return {PhotoId(r[0]): os.path.dirname(_path_text(r[1])) for r in rows}
 
     def define_tag(self, name: str, prompt: str) -> None:
         with self.transaction():

@@ -118,6 +118,7 @@ class Library:
         self._vectors: VectorIndex | None = None
         self._vectors_dirty = False
         self._state_lock = threading.RLock()
+        self._encoder_lock = threading.Lock()  # apart: a download of minutes must not hold up status
         self._spec: ModelSpec | None = None
         self._previous: _PreviousModel | None = None
         self._previous_known = False
@@ -195,7 +196,7 @@ class Library:
 
     def encoder(self, progress: DownloadProgress | None = None, cancel: threading.Event | None = None) -> ClipEncoder:
         """The loaded model (downloaded first if needed); loaded once per library."""
-        with self._state_lock:
+        with self._encoder_lock:
             if self._encoder is None:
                 from photoclip.model import load_encoder
 
@@ -810,7 +811,7 @@ class Library:
 
     def albums(self, min_photos: int = tagging.ALBUM_MIN_PHOTOS) -> list[Album]:
         """Each folder of photos with the tags most of its photos share."""
-        return tagging.album_tags(self.catalog.photo_folders(), self.catalog.all_tags(), min_photos=min_photos)
+        return tagging.album_tags(self.catalog.folder_sizes(), self.catalog.folder_tag_counts(), min_photos=min_photos)
 
     # duplicates
 

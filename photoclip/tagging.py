@@ -21,7 +21,6 @@ import numpy as np
 from photoclip.config import resources_dir
 from photoclip.errors import QueryError
 from photoclip.fsutil import atomic_write_with
-from photoclip.ids import PhotoId
 
 log = logging.getLogger(__name__)
 
@@ -214,17 +213,15 @@ class Album:
 
 
 def album_tags(
-    folders: dict[PhotoId, str], tags: Iterable[tuple[PhotoId, str]],
+    sizes: dict[str, int], tag_counts: Iterable[tuple[str, str, int]],
     min_photos: int = ALBUM_MIN_PHOTOS, share: float = ALBUM_SHARE, limit: int = ALBUM_TAGS,
 ) -> list[Album]:
-    """Albums are the folders that hold photos directly. `folders`: each photo's folder;
-    `tags`: every (photo, tag) it carries. Folders with fewer than `min_photos` are left out."""
-    sizes = Counter(folders.values())
+    """Albums are the folders that hold photos directly. `sizes`: how many photos each folder
+    holds; `tag_counts`: (folder, tag, how many of its photos carry it). Folders with fewer
+    than `min_photos` are left out."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    for photo_id, tag in tags:
-        folder = folders.get(photo_id)
-        if folder is not None:
-            counts[folder][tag] += 1
+    for folder, tag, count in tag_counts:
+        counts[folder][tag] += count
     albums = []
     for folder, size in sizes.items():
         if size < min_photos:

@@ -360,3 +360,20 @@ def test_file_names_that_are_not_utf8_are_stored_and_given_back_as_the_file_syst
     renamed = os.fsdecode(b"/p/\xe9t\xe9")
     assert catalog.move_folder(folder, renamed, root.id) == [photo_id]
     assert str(catalog.photo(photo_id).path) == renamed + os.fsdecode(b"/\xff\xfe photo.jpg")
+
+
+def test_each_folder_counts_its_own_indexed_photos_and_their_tags(catalog: Catalog) -> None:
+    import os
+
+    odd = os.fsdecode(b"/p/caf\xe9")
+    names = ["/p/lake/a.jpg", "/p/lake/b.jpg", "/p/lake/deep/c.jpg", "/p/top.jpg", odd + "/d.jpg", "/p/lake/bad.jpg"]
+    ids = [add_photo(catalog, name) for name in names]
+    catalog.store_batch("m", [(pid, meta(f"h{pid}"), np.ones(4, np.float32)) for pid in ids[:-1]], [(ids[-1], "x")])
+    catalog.replace_auto_tags(ids, [(ids[0], "lake", 0.9), (ids[1], "lake", 0.8), (ids[2], "lake", 0.7),
+                                    (ids[4], "cafe", 0.5), (ids[5], "lake", 0.9)])
+    catalog.set_user_tag([ids[1]], "boat", "user")
+    catalog.set_user_tag([ids[0]], "lake", "rejected")
+
+    assert catalog.folder_sizes() == {"/p/lake": 2, "/p/lake/deep": 1, "/p": 1, odd: 1}
+    assert sorted(catalog.folder_tag_counts()) == sorted([
+        ("/p/lake", "boat", 1), ("/p/lake", "lake", 1), ("/p/lake/deep", "lake", 1), (odd, "cafe", 1)])

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from photoclip.errors import QueryError
-from photoclip.ids import PhotoId
 from photoclip.tagging import (
     Label,
     LabelSpace,
@@ -136,13 +135,12 @@ def test_a_label_space_survives_its_cache_file_and_a_damaged_one_is_ignored(tmp_
 
 
 def test_an_album_tag_is_one_a_third_of_its_photos_share() -> None:
-    folders = {PhotoId(i): "/p/lake" for i in range(6)} | {PhotoId(i): "/p/two" for i in (10, 11)}
-    tags = [(PhotoId(i), "lake") for i in range(4)] + [(PhotoId(0), "boat"), (PhotoId(1), "boat")]
-    tags += [(PhotoId(5), "dog"), (PhotoId(10), "cat"), (PhotoId(99), "ghost")]
-    [album] = album_tags(folders, tags)
+    sizes = {"/p/lake": 6, "/p/two": 2}
+    tags = [("/p/lake", "lake", 4), ("/p/lake", "boat", 2), ("/p/lake", "dog", 1), ("/p/two", "cat", 1)]
+    [album] = album_tags(sizes, tags)
     assert album.folder == Path("/p/lake") and album.photos == 6
     assert album.tags == (("lake", 0.667), ("boat", 0.333))
-    assert [a.folder for a in album_tags(folders, tags, min_photos=2)] == [Path("/p/lake"), Path("/p/two")]
+    assert [a.folder for a in album_tags(sizes, tags, min_photos=2)] == [Path("/p/lake"), Path("/p/two")]
 
 
 def test_a_vocabulary_saved_by_notepad_reads_the_same(tmp_path: Path) -> None:

@@ -713,20 +713,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ tags
 
     def refresh_tags(self) -> None:
-        """Re-read the library's tags and counts, which tags are the user's own, the albums and
-        the countries, in the background (sidebar, completion)."""
-        def arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]], list[Album],
-                                  list[tuple[str, int]]]) -> None:
-            tags, defined, albums, countries = result
+        """Re-read the library's tags and counts and which are the user's own (sidebar,
+        completion); apart from them, the albums and the countries, which take longer."""
+        def tags_arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]]]) -> None:
+            tags, defined = result
             self._defined_tags = dict(defined)
             self.sidebar.set_tags(tags, self._defined_tags)
-            self.sidebar.set_albums(albums)
-            self.sidebar.set_places(countries)
-            if self.view.kind == "album" and self.view.album is not None:
-                fresh = next((a for a in albums if a.folder == self.view.album.folder), None)
-                if fresh is not None and fresh != self.view.album:
-                    self.view = self._browse_view = dataclasses.replace(self.view, album=fresh)
-                    self._update_header()
             counts = dict(tags)
             self._known_tags = [name for name, _count in tags] + [n for n in self._defined_tags if n not in counts]
             self.preview.set_known_tags(self._known_tags)
@@ -737,8 +729,18 @@ class MainWindow(QMainWindow):
                     self.sidebar.tree.scrollToItem(item)
                 self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{name}”.", 8000)
 
-        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags(), lib.albums(), lib.countries()), arrived,
-                       parent=self)
+        def albums_arrived(result: tuple[list[Album], list[tuple[str, int]]]) -> None:
+            albums, countries = result
+            self.sidebar.set_albums(albums)
+            self.sidebar.set_places(countries)
+            if self.view.kind == "album" and self.view.album is not None:
+                fresh = next((a for a in albums if a.folder == self.view.album.folder), None)
+                if fresh is not None and fresh != self.view.album:
+                    self.view = self._browse_view = dataclasses.replace(self.view, album=fresh)
+                    self._update_header()
+
+        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags()), tags_arrived, parent=self)
+        self.ops.query(lambda lib: (lib.albums(), lib.countries()), albums_arrived, parent=self)
 
     def new_tag(self) -> None:
         """Ask for a tag of the user's own and what it looks like; the worker then gives it to

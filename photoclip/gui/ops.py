@@ -7,7 +7,9 @@ The function gets the library, never a widget. It runs on a pool thread; `succes
 `failure` then runs on the GUI thread through a queued signal. A relay is parented to the
 widget that asked, so a result whose widget is gone is dropped instead of crashing.
 Reads share a small pool (they wait on the model and the index, not on each other);
-changes go through a one-thread pool so the catalog is never written from two threads.
+changes go through a one-thread pool so the catalog is never written from two threads; a
+read that can take minutes (loading or downloading the model) has a thread of its own, so
+browsing never queues behind it.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ class Ops(QObject):
         self._reads.setMaxThreadCount(readers)
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
+        self._long = QThreadPool(self)
+        self._long.setMaxThreadCount(1)
 
     def query(
         self,
@@ -74,6 +78,16 @@ class Ops(QObject):
     ) -> None:
         """Read from the library in the background (search, photo rows, status)."""
         self._start(self._reads, op, success, failure, parent)
+
+    def long_query(
+        self,
+        op: Callable[[Library], T],
+        success: Callable[[T], None],
+        failure: Failure | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """A read that can take minutes, off the pool that pages and searches share."""
+        self._start(self._long, op, success, failure, parent)
 
     def change(
         self,
@@ -87,7 +101,7 @@ class Ops(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until every op has run (shutdown and tests only)."""
-        return self._reads.waitForDone(msecs) and self._writes.waitForDone(msecs)
+        return all(pool.waitForDone(msecs) for pool in (self._reads, self._writes, self._long))
 
     def _start(
         self,

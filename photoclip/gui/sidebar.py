@@ -9,6 +9,7 @@ A section's header folds it away and back; a long list of albums starts folded.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def album_names(folders: Sequence[Path]) -> list[str]:
     depth = [1] * len(folders)
     while True:
         names = [str(f) if d >= len(f.parts) else "/".join(f.parts[-d:]) for f, d in zip(folders, depth, strict=True)]
-        clashes = {n for n in names if names.count(n) > 1}
+        clashes = {n for n, count in Counter(names).items() if count > 1}
         grow = [i for i, n in enumerate(names) if n in clashes and depth[i] < len(folders[i].parts)]
         if not grow:
             return names
