@@ -13,7 +13,6 @@ import re
 import sqlite3
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -739,19 +738,19 @@ class Catalog:
 
     def folder_sizes(self) -> dict[str, int]:
         """How many indexed photos each folder holds directly (its album's size)."""
-        rows = self._conn.execute("SELECT path FROM photos WHERE status = 'indexed'")
-        sizes = Counter(os.path.dirname(path) for (path,) in rows)
-        return {_path_text(folder): count for folder, count in sizes.items()}
+        rows = self._conn.execute(
+            f"SELECT {_FOLDER} AS folder, COUNT(*) FROM photos p WHERE p.status = 'indexed' GROUP BY folder", (os.sep,)
+        )
+        return {_folder(r[0]): r[1] for r in rows}
 
     def folder_tag_counts(self) -> Iterator[tuple[str, str, int]]:
         """(folder, tag, how many of its indexed photos carry the tag): what album tags are made of."""
         rows = self._conn.execute(
-            "SELECT p.path, t.tag FROM tags t JOIN photos p ON p.id = t.photo_id"
-            " WHERE p.status = 'indexed' AND t.source != 'rejected'"
+            f"SELECT {_FOLDER} AS folder, t.tag, COUNT(*) FROM tags t JOIN photos p ON p.id = t.photo_id"
+            " WHERE p.status = 'indexed' AND t.source != 'rejected' GROUP BY folder, t.tag", (os.sep,)
         )
-        counts = Counter((os.path.dirname(path), tag) for path, tag in rows)
-        for (folder, tag), count in counts.items():
-            yield _path_text(folder), tag, count
+        for folder, tag, count in rows:
+            yield _folder(folder), tag, count
 
     def tags_of_present_photos(self, user_only: bool = False) -> dict[Path, list[str]]:
         """Each tagged photo on a connected folder, with its tags (surest first)."""
@@ -911,6 +910,16 @@ def _prefix_range(folder: str) -> tuple[str, str]:
     """[low, high) bounds of the paths strictly below `folder`: "a/b/" <= path < "a/b0"."""
     low = folder.rstrip(os.sep) + os.sep
     return low, low[:-1] + chr(ord(os.sep) + 1)
+
+
+_FOLDER = "rtrim(p.path, replace(p.path, ?, ''))"
+"""A photo's folder, with its trailing separator (the ? is os.sep): the path less what follows
+its last separator. Grouped in SQL, which lets go of Python's lock meanwhile: at startup the
+model's import holds that lock for seconds."""
+
+
+def _folder(text: str) -> str:
+    return os.path.dirname(_path_text(text))
 
 
 def _states(rows: Iterable[tuple]) -> dict[str, FileState]:

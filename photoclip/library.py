@@ -595,7 +595,7 @@ class Library:
         counts = self.catalog.country_counts()
         if not counts:
             return []
-        names = places.gazetteer().countries
+        names = places.country_names()
         return sorted(((names.get(code, code), count) for code, count in counts), key=lambda c: (-c[1], c[0]))
 
     def place_of(self, photo: Photo) -> str | None:

@@ -70,3 +70,9 @@ def test_distances_and_reach() -> None:
     assert places.distance_km(48.8534, 2.3488, 51.5085, -0.1257) == pytest.approx(343.5, abs=1.0)
     assert places.town_radius_km(5_000) == 5.0 and places.town_radius_km(9_000_000) == 40.0
     assert places.fold("Köln") == "koln" and places.fold("ÅLESUND") == "alesund"
+
+
+def test_country_names_read_alone_are_the_gazetteers() -> None:
+    from photoclip.places import country_names, gazetteer
+
+    assert country_names() == gazetteer().countries and country_names()["PT"] == "Portugal"

@@ -65,6 +65,9 @@ SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 400
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
 THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
+MODEL_LOAD_AT_LATEST_MS = 3000
+"""The model loads once the sidebar is filled, or after this long: importing torch holds
+Python's lock for seconds, and the photos and albums should be on screen before that."""
 
 
 def period_line(period: Period) -> str:
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         self._pending_seq = -1  # the search or similar query still running, if any
         self._known_tags: list[str] = []
         self._defined_tags: dict[str, str] = {}  # the user's own tags: name -> what they look like
+        self._model_load_waiting = True  # at startup the model waits for the sidebar (MODEL_LOAD_AT_LATEST_MS)
+        QTimer.singleShot(MODEL_LOAD_AT_LATEST_MS, self, self._load_model_once)
         self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
         self._trash_from_duplicates = False
         self._closing = False
@@ -294,7 +299,8 @@ class MainWindow(QMainWindow):
                 "Another photoclip is using this library, so it is open read-only: you can search, "
                 "but folders cannot be added or removed until the other one closes.", kind="info")
         self._set_writable(not self.library.read_only)
-        self.model_state.load()
+        if not self._model_load_waiting:  # a library reopened with other settings: its model now
+            self.model_state.load()
         self.refresh_status()
         self.refresh_tags()
         self.show_view(View("library"))
@@ -712,6 +718,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ tags
 
+    def _load_model_once(self) -> None:
+        if self._model_load_waiting and not self._closing:
+            self._model_load_waiting = False
+            self.model_state.load()
+
     def refresh_tags(self) -> None:
         """Re-read the library's tags and counts and which are the user's own (sidebar,
         completion); apart from them, the albums and the countries, which take longer."""
@@ -733,6 +744,7 @@ class MainWindow(QMainWindow):
             albums, countries = result
             self.sidebar.set_albums(albums)
             self.sidebar.set_places(countries)
+            self._load_model_once()
             if self.view.kind == "album" and self.view.album is not None:
                 fresh = next((a for a in albums if a.folder == self.view.album.folder), None)
                 if fresh is not None and fresh != self.view.album:
