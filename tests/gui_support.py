@@ -70,3 +70,16 @@ def make_window(qtbot, open_library) -> Iterator[Callable[..., object]]:
 def settled(window) -> bool:
     """No search running and no page of the library view on its way."""
     return not window._search_pending() and not window.model.is_loading
+
+
+@pytest.fixture
+def sidebar(qtbot):
+    """A sidebar on its own, shown at its usual width, with nothing in it yet."""
+    from photoclip.gui.sidebar import Sidebar
+
+    make_app()
+    widget = Sidebar()
+    qtbot.addWidget(widget)
+    widget.resize(236, 900)
+    widget.show()
+    return widget

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from photoclip.gui.app import make_app
-from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, Sidebar, album_names
+from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, album_names
 from photoclip.library import Library
 from photoclip.tagging import Album
 from photoclip.tinyclip.scenes import random_scene, scene_with, write_scenes
-from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
+from tests.gui_support import WAIT_MS, make_window, settled, sidebar  # noqa: F401
 
 VOCABULARY = "@prompt a {}\n@none a shape\ncircle\nstar\nsquare\ntriangle\nheart\ncross\ncrescent\n"
 
@@ -97,12 +96,7 @@ def test_an_album_and_photos_whose_names_are_not_utf8_open_and_show_a_stand_in_c
     assert window.preview.name_label.text() == "\ufffd.jpg"
 
 
-def test_a_sections_header_folds_it_and_many_albums_start_folded(qtbot) -> None:
-    make_app()
-    sidebar = Sidebar()
-    qtbot.addWidget(sidebar)
-    sidebar.resize(236, 900)
-    sidebar.show()
+def test_a_sections_header_folds_it_and_many_albums_start_folded(qtbot, sidebar) -> None:
     albums = [Album(Path(f"/photos/{year}/Trip"), 3 + i) for i, year in enumerate(range(2010, 2011 + SHOWN_OPEN))]
     sidebar.set_albums(albums)
     section = sidebar.albums_section

@@ -15,13 +15,12 @@ from PySide6.QtWidgets import QDialog, QToolButton
 
 from photoclip import config
 from photoclip.gui import icons, settings_dialog, theme
-from photoclip.gui.app import make_app
 from photoclip.gui.main_window import SEARCH_LIMIT
-from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole, Sidebar
+from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole
 from photoclip.gui.tags import NewTagDialog
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
-from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
+from tests.gui_support import WAIT_MS, make_window, settled, sidebar  # noqa: F401
 from tests.helpers import scene_folder, shapes_vocabulary
 
 SHAPES = ("circle", "star", "square", "triangle", "heart", "cross", "crescent")
@@ -422,12 +421,7 @@ def test_a_read_only_window_cannot_define_or_stop_tags_nor_change_the_vocabulary
         reader.close()
 
 
-def test_a_long_tag_list_shows_the_most_used_tags_and_opens_to_all_of_them(qtbot) -> None:
-    make_app()
-    sidebar = Sidebar()
-    qtbot.addWidget(sidebar)
-    sidebar.resize(236, 900)
-    sidebar.show()
+def test_a_long_tag_list_shows_the_most_used_tags_and_opens_to_all_of_them(qtbot, sidebar) -> None:
     tags = [(f"keyword {i:02d}", 100 - i) for i in range(40)]
     sidebar.set_tags(tags)
 

@@ -79,8 +79,8 @@ class ModelState(QObject):
             return lib.model_spec.label
 
         self._set(Phase.LOADING, "Loading the search model…")
-        self._ops.long_query(work, lambda label: self._loaded(token, label), lambda exc: self._failed(token, exc),
-                             parent=self)
+        self._ops.query(work, lambda label: self._loaded(token, label), lambda exc: self._failed(token, exc),
+                        parent=self, long=True)
 
     def cancel(self) -> None:
         """Stop a download; what was fetched so far is thrown away."""

@@ -75,19 +75,11 @@ class Ops(QObject):
         success: Callable[[T], None],
         failure: Failure | None = None,
         parent: QObject | None = None,
+        long: bool = False,
     ) -> None:
-        """Read from the library in the background (search, photo rows, status)."""
-        self._start(self._reads, op, success, failure, parent)
-
-    def long_query(
-        self,
-        op: Callable[[Library], T],
-        success: Callable[[T], None],
-        failure: Failure | None = None,
-        parent: QObject | None = None,
-    ) -> None:
-        """A read that can take minutes, off the pool that pages and searches share."""
-        self._start(self._long, op, success, failure, parent)
+        """Read from the library in the background (search, photo rows, status); `long`: a
+        read that can take minutes, off the pool that pages and searches share."""
+        self._start(self._long if long else self._reads, op, success, failure, parent)
 
     def change(
         self,
