@@ -468,7 +468,9 @@ class Catalog:
 
     def photo_states(self, paths: Iterable[str]) -> dict[str, FileState]:
         """What the catalog knows of exactly these paths (a watcher's events name a few files)."""
-        rows = self._rows_in("SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", map(_text, paths))
+        rows = self._rows_in(
+            "SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", map(_text, paths)
+        )
         return _states(rows)
 
     def states_of_sizes(self, sizes: Iterable[int]) -> dict[str, FileState]:

@@ -59,7 +59,9 @@ _TAGGED_WITH_KEY = "tagged_with"  # model id + vocabulary digest the stored auto
 _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
 
 
-def _chosen(settings: config.Settings, model: str | None, model_file: str | None, device: str | None) -> config.Settings:
+def _chosen(
+    settings: config.Settings, model: str | None, model_file: str | None, device: str | None
+) -> config.Settings:
     """`settings` with the model and device asked for, checked first: a choice that cannot work
     (a device this machine lacks, a file that holds no weights) must not be saved as the choice."""
     from photoclip.model import pick_device, resolve_model

@@ -157,7 +157,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, 
         start, end = _month(int(groups[2]), MONTHS[groups[1]]) if kind == "open_month" else _year(int(groups[1]))
         return (EARLIEST, start) if groups[0] == "before" else (start if groups[0] == "since" else end, now)
     if kind == "decade":
-        first = int(groups[0]) * 10 if len(groups[0]) == 3 else (2000 if int(groups[0]) < 3 else 1900) + int(groups[0]) * 10
+        digits = int(groups[0])  # "199" of the 1990s, or "9" of the 90s (the 20s are this century's)
+        first = digits * 10 if len(groups[0]) == 3 else (2000 if digits < 3 else 1900) + digits * 10
         return _year(first, first + 9)
     if kind == "rolling":
         count, unit = (1, groups[0]) if len(groups) == 1 else (_count(groups[0]), groups[1])

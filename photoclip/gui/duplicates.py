@@ -70,7 +70,8 @@ class _Tile(QFrame):
         name.setFixedWidth(TILE_SIDE)
         bold = QFont(name.font())
         bold.setBold(True)
-        name.setText(QFontMetrics(bold).elidedText(humanize.shown(photo.path.name), Qt.TextElideMode.ElideMiddle, TILE_SIDE - 4))
+        name.setText(QFontMetrics(bold).elidedText(humanize.shown(photo.path.name), Qt.TextElideMode.ElideMiddle,
+                                                   TILE_SIDE - 4))
         layout.addWidget(name)
         pixels = f"{photo.width}×{photo.height} · " if photo.width and photo.height else ""
         alike = "" if similarity is None else (" · same file" if similarity >= 1.0 else f" · {humanize.similarity(similarity)} alike")

@@ -673,7 +673,8 @@ class MainWindow(QMainWindow):
             return
         answer = QMessageBox.question(
             self, "Remove folder",
-            f"Remove “{humanize.shown(root.path.name)}” from the library?\n\nThe photos stay where they are on disk; "
+            f"Remove “{humanize.shown(root.path.name)}” from the library?\n\n"
+            "The photos stay where they are on disk; "
             "photoclip only forgets them.",
             QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Ok:

@@ -490,8 +490,8 @@ class Sidebar(QFrame):
             item.setText(0, humanize.shown(f"{name}  (offline)"))
             item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
             item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
-            item.setToolTip(0, f"{humanize.shown(root.path)}\nOffline: the folder cannot be reached (unplugged drive?). "
-                               "Its photos stay in the library and come back when it does.")
+            item.setToolTip(0, f"{humanize.shown(root.path)}\nOffline: the folder cannot be reached (unplugged "
+                               "drive?). Its photos stay in the library and come back when it does.")
         return item
 
     def _root_of(self, item: QTreeWidgetItem) -> Root:
