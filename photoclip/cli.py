@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
+    _null_option(p)
     p.add_argument("--tag", help="only photos that carry this tag")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
+    _null_option(p)
 
     p = sub.add_parser("status", help="counts of indexed, pending and failed photos")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -146,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tag")
     p.add_argument("-n", "--limit", type=int, default=None, help="at most this many")
     p.add_argument("--json", action="store_true", help="print JSON")
+    _null_option(p)
 
     p = sub.add_parser("tag", help="tag photos by hand (auto-tagging never takes it away)")
     p.add_argument("tag")
@@ -188,8 +191,17 @@ def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id} for h in hits], indent=2))
         return
-    for hit in hits:
-        print(f"{hit.score:.3f}\t{hit.path}" if args.scores else hit.path)
+    _print_paths(args, (f"{hit.score:.3f}\t{hit.path}" if args.scores else str(hit.path) for hit in hits))
+
+
+def _null_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-0", "--null", action="store_true",
+                        help="end each path with a NUL instead of a newline, for xargs -0 (a file name may hold one)")
+
+
+def _print_paths(args: argparse.Namespace, lines: Iterable[str]) -> None:
+    for line in lines:
+        print(line, end="\0" if args.null else "\n")
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -478,7 +490,10 @@ def cmd_tagged(args: argparse.Namespace) -> int:
     paths = [str(photos[pid].path) for pid in ids if pid in photos]
     if not paths:
         print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags", file=sys.stderr)
-    _print_rows(args, paths, paths)
+    if args.json:
+        _print_rows(args, paths, paths)
+    else:
+        _print_paths(args, paths)
     return 0
 
 

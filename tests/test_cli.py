@@ -51,6 +51,19 @@ def test_a_file_name_that_is_not_utf8_is_printed_as_its_own_bytes(
     assert code == 0 and stdout.buffer.getvalue() == bytes(odd) + b"\n"
 
 
+def test_paths_can_end_with_nul_for_names_that_hold_a_newline(run, tmp_path: Path) -> None:
+    from tests.helpers import write_photo
+
+    odd = write_photo(tmp_path / "card" / "two\nlines.jpg", seed=1)
+    plain = write_photo(tmp_path / "card" / "plain.jpg", seed=2)
+    run("index", str(odd.parent))
+    run("tag", "trip", str(odd))
+    assert run("similar", str(plain), "-0") == (0, f"{odd}\0", "")
+    assert run("tagged", "trip", "--null") == (0, f"{odd}\0", "")
+    code, out, _ = run("search", "a photo", "-0")
+    assert code == 0 and out.endswith("\0") and sorted(out.split("\0")[:-1]) == sorted([str(odd), str(plain)])
+
+
 def test_search_json_has_paths_and_scores(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, out, _ = run("search", "a photo", "--json", "-n", "2")
