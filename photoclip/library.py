@@ -105,6 +105,7 @@ class ScanSummary:
     moved: int
     removed: int
     offline: tuple[Path, ...]
+    keywords: int = 0  # tags new from sidecars written while photoclip was closed
 
 
 class Library:
@@ -381,6 +382,7 @@ class Library:
         self._require_writable()
         totals = dict(added=0, changed=0, moved=0, removed=0)
         offline = []
+        sidecars: list[str] = []
         for root in roots if roots is not None else self.catalog.roots():
             result = scan.scan_root(self.catalog, root, self.settings.exclude_patterns)
             if not result.online:
@@ -391,7 +393,9 @@ class Library:
             totals["moved"] += result.moved
             totals["removed"] += result.removed
             self._drop_vectors(result.removed_vectors)
-        return ScanSummary(offline=tuple(offline), **totals)
+            sidecars += result.sidecars
+        keywords = self.read_sidecars(sidecars) if sidecars else 0
+        return ScanSummary(offline=tuple(offline), keywords=keywords, **totals)
 
     def index(
         self,

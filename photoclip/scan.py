@@ -46,6 +46,7 @@ class Walk:
 
     files: list[FileEntry] = field(default_factory=list)
     paired_raws: list[str] = field(default_factory=list)  # left out for their JPEG/HEIC beside them
+    sidecars: list[FileEntry] = field(default_factory=list)  # XMP files other photo programs keep
     unreadable: list[str] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
@@ -60,6 +61,7 @@ class ScanResult:
     moved: int = 0
     removed_vectors: tuple[PhotoId, ...] = ()
     removed: int = 0
+    sidecars: tuple[str, ...] = ()  # written since the last scan (while photoclip was closed)
 
 
 def is_excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
@@ -109,6 +111,9 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                     stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
                     result.paired_raws.append(entry.path)
+                elif entry.name.lower().endswith(".xmp") and entry.is_file():
+                    st = entry.stat()
+                    result.sidecars.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
                 elif entry.is_file() and is_candidate(entry.path):
                     st = entry.stat()
                     result.files.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
@@ -148,6 +153,18 @@ def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState
     stems = [stem for stem, suffix in map(os.path.splitext, paths) if suffix.lower() in RAW_PARTNER_SUFFIXES]
     names = [stem + s for stem in stems for raw in RAW_SUFFIXES for s in (raw, raw.upper())]
     return catalog.photo_states(names) if names else {}
+
+
+def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
+    """The sidecars written after the newest one the previous scan of `root` saw: keywords a
+    program such as digiKam gave while photoclip was closed. (A root's first scan reports none:
+    its photos are new, and indexing reads their sidecars.)"""
+    key = f"sidecars_seen:{root.id}"
+    stamp = catalog.meta(key)
+    newest = max((s.mtime_ns for s in seen.sidecars), default=0)
+    if stamp is None or newest > int(stamp):
+        catalog.set_meta(key, str(newest))
+    return () if stamp is None else tuple(s.path for s in seen.sidecars if s.mtime_ns > int(stamp))
 
 
 def _under(path: str, folders: Sequence[str]) -> bool:
@@ -197,7 +214,7 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
     removed = catalog.delete_photos(state.id for state in gone.values())
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(changed), moved=len(moved),
-        removed_vectors=tuple(removed), removed=len(gone),
+        removed_vectors=tuple(removed), removed=len(gone), sidecars=_sidecars_since_last_scan(catalog, root, seen),
     )
 
 

@@ -675,9 +675,11 @@ class Worker:
                 if self._stopping or self._cancel_requested:
                     return
             before = self._ids_of(root)
-            self.library.scan([root])
+            summary = self.library.scan([root])
             after = self._ids_of(root)
             self._set_plan_dirty()
+            if summary.keywords:
+                self._emit(TagsChanged())
             if before != after:
                 self._emit(PhotosChanged(added=tuple(sorted(after - before)), removed=tuple(sorted(before - after))))
 

@@ -89,6 +89,33 @@ def test_photos_whose_names_are_not_utf8_are_indexed_found_and_followed(open_lib
     assert renamed in [hit.path for hit in library.search("a photo", limit=5)]
 
 
+def test_keywords_written_to_sidecars_while_photoclip_was_closed_come_in_at_the_next_scan(
+    open_library, photo_folder: Path, tmp_path: Path, spy_on
+) -> None:
+    import os
+
+    from photoclip.sidecars import xmp_document
+
+    (photo_folder / "p1.jpg.xmp").write_bytes(xmp_document(["Old"]))
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    p0, p1 = (library.photo_at(photo_folder / name) for name in ("p0.jpg", "p1.jpg"))
+    library.remove_tag([p1.id], "old")
+    library.close()
+
+    (photo_folder / "p0.jpg.xmp").write_bytes(xmp_document(["Grandma"]))  # digiKam, while photoclip was closed
+    later = os.stat(photo_folder / "p1.jpg.xmp").st_mtime_ns + 10**9
+    os.utime(photo_folder / "p0.jpg.xmp", ns=(later, later))
+    library = open_library(tmp_path / "lib")
+    spy = spy_on(library)
+    assert library.scan().keywords == 1
+    library.index()
+
+    assert [(t.name, t.source) for t in library.photo_tags(p0.id)] == [("grandma", "user")]
+    assert ("old", "rejected") in [(t.name, t.source) for t in library.photo_tags(p1.id)]
+    assert spy.images == 0  # the photos were not indexed again
+
+
 def test_indexing_leaves_thumbnails_in_the_library_for_photos_slow_to_decode(open_library, tmp_path: Path) -> None:
     from photoclip import imaging
 
