@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from photoclip.errors import QueryError
+from photoclip.sidecars import written_by_photoclip
 from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ def keywords_in_xmp(packet: bytes | None) -> list[str]:
 
 
 def sidecar_keywords(photo: Path) -> list[str]:
-    """The keywords of the XMP sidecars beside `photo` (either naming), in that order."""
+    """The keywords of the XMP sidecars beside `photo` (either naming), in that order. A sidecar
+    photoclip exported holds its own tags, auto ones too: read back, they would become the
+    user's."""
     found: dict[str, None] = {}
     for sidecar in (photo.with_name(photo.name + ".xmp"), photo.with_suffix(".xmp")):
         try:
@@ -59,6 +62,8 @@ def sidecar_keywords(photo: Path) -> list[str]:
                 continue
             packet = sidecar.read_bytes()
         except OSError:
+            continue
+        if written_by_photoclip(packet):
             continue
         found.update(dict.fromkeys(keywords_in_xmp(packet)))
     return list(found)

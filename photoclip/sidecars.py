@@ -33,6 +33,11 @@ class SidecarReport:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
+def written_by_photoclip(document: bytes) -> bool:
+    """Whether a sidecar is one photoclip wrote (export-tags), by the toolkit its XMP names."""
+    return _MARK.encode() in document[:4096]
+
+
 def sidecar_path(photo: Path) -> Path:
     """`name.jpg.xmp`: the name digiKam and darktable look for first, and one that cannot clash
     between `IMG_1.jpg` and `IMG_1.heic`."""
@@ -67,7 +72,7 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
             existing = path.read_bytes()
         except FileNotFoundError:
             existing = None
-        if existing is not None and _MARK.encode() not in existing[:4096]:
+        if existing is not None and not written_by_photoclip(existing):
             report.kept.append(path)
             return
         if existing == document:

@@ -188,3 +188,10 @@ def shapes_vocabulary(path: Path, without: tuple[str, ...] = ()) -> Path:
     lines = ["@prompt a {}", "@none a shape", *(s for s in SHAPES if s not in without)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def others_sidecar(tags: list[str]) -> bytes:
+    """An XMP sidecar with these keywords as digiKam writes one (photoclip's own are not read back)."""
+    from photoclip.sidecars import xmp_document
+
+    return xmp_document(tags).replace(b'x:xmptk="photoclip', b'x:xmptk="XMP Core 4.4.0-Exiv2')

@@ -11,6 +11,7 @@ from PIL import Image, PngImagePlugin
 from photoclip.imaging import decode_photo
 from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, photos_of_sidecar, sidecar_keywords
 from photoclip.sidecars import xmp_document
+from tests.helpers import others_sidecar
 
 DIGIKAM = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
@@ -49,7 +50,7 @@ def test_sidecars_of_either_naming_are_read(tmp_path: Path) -> None:
     photo = tmp_path / "IMG_1.CR2"
     photo.write_bytes(b"raw")
     assert sidecar_keywords(photo) == []
-    (tmp_path / "IMG_1.xmp").write_bytes(xmp_document(["From Lightroom"]))
+    (tmp_path / "IMG_1.xmp").write_bytes(others_sidecar(["From Lightroom"]))
     (tmp_path / "IMG_1.CR2.xmp").write_bytes(DIGIKAM)
     assert sidecar_keywords(photo) == ["lisbon", "tom & ann", "from lightroom"]
     assert photo_keywords(photo, xmp_document(["In The File", "lisbon"])) == (
@@ -70,6 +71,15 @@ def test_the_packet_embedded_in_a_photo_is_read_with_it(tmp_path: Path, fmt: str
     else:
         image.save(path, fmt, xmp=packet)
     assert keywords_in_xmp(decode_photo(path, 32).xmp) == ["beach"]
+
+
+def test_a_sidecar_photoclip_exported_is_not_read_back_as_the_users_keywords(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_1.jpg"
+    photo.write_bytes(b"jpeg")
+    (tmp_path / "IMG_1.jpg.xmp").write_bytes(xmp_document(["beach", "dog"]))  # auto tags, exported
+    assert sidecar_keywords(photo) == []
+    (tmp_path / "IMG_1.jpg.xmp").write_bytes(others_sidecar(["beach", "Grandma"]))  # then edited in digiKam
+    assert sidecar_keywords(photo) == ["beach", "grandma"]
 
 
 def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem() -> None:

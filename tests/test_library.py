@@ -18,6 +18,7 @@ from tests.helpers import (
     index_then_change_model,
     located_photo,
     other_tiny_weights,
+    others_sidecar,
     resized_copy,
     scene_folder,
     shapes_vocabulary,
@@ -94,16 +95,14 @@ def test_keywords_written_to_sidecars_while_photoclip_was_closed_come_in_at_the_
 ) -> None:
     import os
 
-    from photoclip.sidecars import xmp_document
-
-    (photo_folder / "p1.jpg.xmp").write_bytes(xmp_document(["Old"]))
+    (photo_folder / "p1.jpg.xmp").write_bytes(others_sidecar(["Old"]))
     library = open_library(tmp_path / "lib")
     library.index([photo_folder])
     p0, p1 = (library.photo_at(photo_folder / name) for name in ("p0.jpg", "p1.jpg"))
     library.remove_tag([p1.id], "old")
     library.close()
 
-    (photo_folder / "p0.jpg.xmp").write_bytes(xmp_document(["Grandma"]))  # digiKam, while photoclip was closed
+    (photo_folder / "p0.jpg.xmp").write_bytes(others_sidecar(["Grandma"]))  # digiKam, while photoclip was closed
     later = os.stat(photo_folder / "p1.jpg.xmp").st_mtime_ns + 10**9
     os.utime(photo_folder / "p0.jpg.xmp", ns=(later, later))
     library = open_library(tmp_path / "lib")
@@ -114,6 +113,25 @@ def test_keywords_written_to_sidecars_while_photoclip_was_closed_come_in_at_the_
     assert [(t.name, t.source) for t in library.photo_tags(p0.id)] == [("grandma", "user")]
     assert ("old", "rejected") in [(t.name, t.source) for t in library.photo_tags(p1.id)]
     assert spy.images == 0  # the photos were not indexed again
+
+
+def test_tags_photoclip_exported_to_sidecars_do_not_come_back_as_the_users_own(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    import os
+
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    p0 = library.photo_at(photo_folder / "p0.jpg")
+    library.catalog.replace_auto_tags([p0.id], [(p0.id, "beach", 0.7)])
+    assert library.export_sidecars().written == 1
+    library.close()
+    later = os.stat(photo_folder / "p0.jpg.xmp").st_mtime_ns + 10**9
+    os.utime(photo_folder / "p0.jpg.xmp", ns=(later, later))  # as if written after the last scan
+
+    library = open_library(tmp_path / "lib")
+    assert library.scan().keywords == 0
+    assert [(t.name, t.source) for t in library.photo_tags(p0.id)] == [("beach", "auto")]
 
 
 def test_indexing_leaves_thumbnails_in_the_library_for_photos_slow_to_decode(open_library, tmp_path: Path) -> None:
@@ -586,7 +604,7 @@ def test_keywords_from_other_programs_become_the_users_tags_and_one_taken_away_s
         im.load()
         im.save(lake, "JPEG", xmp=xmp_document(["Lake House", "Kids"]))
     beach = write_photo(folder / "beach.jpg", seed=2)
-    (folder / "beach.jpg.xmp").write_bytes(xmp_document(["Grandma"]))
+    (folder / "beach.jpg.xmp").write_bytes(others_sidecar(["Grandma"]))
     library = open_library()
     library.index([folder])
     lake_id, beach_id = library.photo_at(lake).id, library.photo_at(beach).id

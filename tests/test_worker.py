@@ -465,12 +465,12 @@ def test_the_native_observer_failing_falls_back_to_polling(start_live, monkeypat
 
 
 def test_keywords_another_program_writes_to_a_sidecar_become_tags_without_indexing_again(start_live) -> None:
-    from photoclip.sidecars import xmp_document
+    from tests.helpers import others_sidecar
 
     live = start_live(count=2)
     photo = live.library.photo_at(live.photos / "p0.jpg")
     generation, seen = live.library.catalog.generation(), len(live.of(TagsChanged))
-    (live.photos / "p0.jpg.xmp").write_bytes(xmp_document(["Grandma", "Birthday"]))
+    (live.photos / "p0.jpg.xmp").write_bytes(others_sidecar(["Grandma", "Birthday"]))
     eventually(lambda: {"grandma", "birthday"} <= {t.name for t in live.library.photo_tags(photo.id)
                                                     if t.source == "user"}, what="keywords read")
     eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged")
