@@ -104,3 +104,35 @@ def test_after_a_model_change_the_header_says_search_uses_the_old_model_until_re
     window.refresh_status()
     qtbot.waitUntil(lambda: "search uses" not in window.count_label.text(), timeout=WAIT_MS)
     assert window.count_label.text() == "6 photos  ·  model photoclip-tiny (other.safetensors)"
+
+
+def test_the_photos_and_the_status_show_while_the_model_is_still_loading(
+    qtbot, make_window, open_library, photo_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A first download takes minutes: browsing must not wait for it."""
+    import threading
+
+    from photoclip import model
+
+    indexed = open_library(tmp_path / "lib")
+    indexed.index([photo_folder])
+    indexed.close()
+    release = threading.Event()
+    real_load = model.load_encoder
+
+    def slow_load(*args, **kwargs):
+        release.wait(60)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(model, "load_encoder", slow_load)
+    library = open_library(tmp_path / "lib")
+    try:
+        window = make_window(library, wait_model=False)  # waits for the status, as a user sees it
+        qtbot.waitUntil(lambda: window.model.rowCount() == 6 and window.model_state.busy, timeout=WAIT_MS)
+        before = window.status
+        window.refresh_status()  # asked again while the model loads: must not wait for it
+        qtbot.waitUntil(lambda: window.status is not before, timeout=WAIT_MS)
+        assert window.status.counts.indexed == 6 and not window.model_state.ready
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
