@@ -29,7 +29,7 @@ import numpy as np
 import xxhash
 from PIL import Image, ImageFile, features
 
-from photoclip import jpegfile, rawfile
+from photoclip import colour, jpegfile, rawfile
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import atomic_write_bytes
 
@@ -208,6 +208,7 @@ class DecodedPhoto:
     content_hash: str  # file_hash() of the bytes that were decoded
     location: tuple[float, float] | None = None  # (latitude, longitude) from EXIF GPS
     xmp: bytes | None = None  # the XMP packet embedded in the file, if any (keywords.py reads it)
+    icc: bytes | None = None  # the colour profile embedded in the file, if any (colour.to_srgb reads it)
 
 
 class _MemoryBudget:
@@ -344,7 +345,7 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
             digest = content_hash()
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
-                            decoded.xmp)
+                            decoded.xmp, decoded.icc)
 
 
 def make_thumbnail(path: Path, max_side: int) -> bytes:
@@ -356,7 +357,7 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
         with _read_source(path, None) as (stream, _hash):
             decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
         image, full_size = decoded.upright()
-        return _thumbnail_jpeg(image, _fit_inside(full_size, max_side))
+        return _thumbnail_jpeg(image, _fit_inside(full_size, max_side), decoded.icc)
 
 
 def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, max_side: int = THUMBNAIL_SIDE) -> Path | None:
@@ -366,13 +367,14 @@ def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, max_side: int = THUMBNA
     size = _fit_inside((photo.width, photo.height), max_side)
     if target.is_file() or photo.image.width < size[0] or photo.image.height < size[1]:
         return None
-    atomic_write_bytes(target, _thumbnail_jpeg(photo.image, size))
+    atomic_write_bytes(target, _thumbnail_jpeg(photo.image, size, photo.icc))
     return target
 
 
-def _thumbnail_jpeg(image: Image.Image, size: tuple[int, int]) -> bytes:
+def _thumbnail_jpeg(image: Image.Image, size: tuple[int, int], icc: bytes | None) -> bytes:
     if image.size != size:
         image = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+    image = colour.to_srgb(image, icc)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY, comment=b"")  # a GIF's comment may not fit
     return out.getvalue()
@@ -507,6 +509,7 @@ class _Decoded:
     taken_at: str | None
     location: tuple[float, float] | None
     xmp: bytes | None = None
+    icc: bytes | None = None
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -544,11 +547,12 @@ def _decode_stream(
                     image = _decode_rgb(im, fmt, need)
             facts = _read_exif(im)
             xmp = _xmp_packet(im)
+            icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
         raise
-    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location, xmp)
+    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location, xmp, icc or None)
 
 
 def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:

@@ -195,3 +195,36 @@ def others_sidecar(tags: list[str]) -> bytes:
     from photoclip.sidecars import xmp_document
 
     return xmp_document(tags).replace(b'x:xmptk="photoclip', b'x:xmptk="XMP Core 4.4.0-Exiv2')
+
+
+ADOBE_RGB_PRIMARIES = ((0.6097, 0.3111, 0.0195), (0.2053, 0.6257, 0.0609), (0.1492, 0.0632, 0.7446))
+
+
+def rgb_profile(description: str = "Adobe RGB (1998)", primaries: tuple = ADOBE_RGB_PRIMARIES,
+                gamma: float = 563 / 256) -> bytes:
+    """An ICC v2 display profile (matrix and gamma), as cameras and phones embed in photos."""
+    import struct
+
+    def xyz(values: tuple[float, float, float]) -> bytes:
+        return b"XYZ \0\0\0\0" + b"".join(struct.pack(">i", round(v * 65536)) for v in values)
+
+    text = description.encode("ascii")
+    tags = [
+        (b"desc", b"desc\0\0\0\0" + struct.pack(">I", len(text) + 1) + text + b"\0" + bytes(4 + 4 + 2 + 1 + 67)),
+        (b"wtpt", xyz((0.9642, 1.0, 0.8249))),
+        (b"rXYZ", xyz(primaries[0])), (b"gXYZ", xyz(primaries[1])), (b"bXYZ", xyz(primaries[2])),
+        *[(name, b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256)) + b"\0\0")
+          for name in (b"rTRC", b"gTRC", b"bTRC")],
+        (b"cprt", b"text\0\0\0\0no copyright, made by photoclip's tests\0"),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = struct.pack(">I", len(tags)), b""
+    for name, data in tags:
+        data += bytes(-len(data) % 4)
+        table += name + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    size = offset + len(body)
+    header = (struct.pack(">I", size) + b"\0\0\0\0" + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+              + bytes(12) + b"acsp" + bytes(24) + struct.pack(">I", 0)
+              + b"".join(struct.pack(">i", round(v * 65536)) for v in (0.9642, 1.0, 0.8249)))
+    return header + bytes(128 - len(header)) + table + body

@@ -20,7 +20,7 @@ from PIL import Image, features
 
 from photoclip import imaging
 from photoclip.errors import ImageDecodeError
-from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg
+from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg, rgb_profile
 
 RED = (255, 0, 0)
 GREEN = (0, 255, 0)
@@ -1157,3 +1157,60 @@ def test_the_gps_position_is_read_signed_from_exif(tmp_path):
 def test_a_gps_position_that_cannot_be_right_is_no_position(tmp_path, gps):
     photo = imaging.decode_photo(_with_gps(tmp_path / "odd.jpg", gps), 32)
     assert photo.location is None and photo.width == 64
+
+
+MUTED_RED = (200, 60, 60)
+
+
+def _redder_than_stored(rgb: tuple[int, ...]) -> bool:
+    """MUTED_RED stored in Adobe RGB is a stronger red in sRGB (about (231, 57, 57))."""
+    return rgb[0] >= MUTED_RED[0] + 20 and rgb[1] <= MUTED_RED[1] + 6
+
+
+@pytest.mark.parametrize("fmt, suffix", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("TIFF", "tif")])
+def test_thumbnails_of_a_photo_with_a_wide_gamut_profile_are_in_srgb(tmp_path, fmt, suffix):
+    path = _save(tmp_path / f"adobe.{suffix}", Image.new("RGB", (400, 300), MUTED_RED), fmt,
+                 icc_profile=rgb_profile(), **({"quality": 95} if fmt in ("JPEG", "WEBP") else {}))
+
+    with Image.open(io.BytesIO(imaging.make_thumbnail(path, 64))) as thumb:
+        assert _redder_than_stored(thumb.getpixel((10, 10)))
+        assert "icc_profile" not in thumb.info  # sRGB, as viewers assume without one
+
+
+def test_the_model_gets_the_stored_pixels_of_a_photo_with_a_profile(tmp_path):
+    path = _save(tmp_path / "adobe.png", Image.new("RGB", (400, 300), MUTED_RED), icc_profile=rgb_profile())
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _pixel(photo, 10, 10) == MUTED_RED and photo.icc == rgb_profile()
+
+
+def test_a_thumbnail_saved_while_indexing_is_converted_too(tmp_path):
+    path = _save(tmp_path / "p3.png", Image.new("RGB", (1200, 800), MUTED_RED), icc_profile=rgb_profile())
+    photo = imaging.decode_photo(path, min_side=512)
+
+    saved = imaging.save_thumbnail(photo, tmp_path / "thumbs")
+
+    with Image.open(saved) as thumb:
+        assert _redder_than_stored(thumb.getpixel((10, 10)))
+
+
+def test_a_camera_jpeg_shown_from_its_preview_takes_the_main_images_profile(tmp_path):
+    main = Image.new("RGB", (6000, 4000), MUTED_RED)
+    preview = io.BytesIO()
+    Image.new("RGB", (1616, 1080), MUTED_RED).save(preview, "JPEG", quality=95)
+    path = tmp_path / "cam.jpg"
+    path.write_bytes(camera_jpeg(main, [(MPF_FULL_HD_PREVIEW, preview.getvalue())], quality=90,
+                                 icc_profile=rgb_profile()))
+
+    with Image.open(io.BytesIO(imaging.make_thumbnail(path, 256))) as thumb:
+        assert _redder_than_stored(thumb.getpixel((10, 10)))
+
+
+def test_a_cmyk_photo_carries_no_profile_to_apply_again_after_its_conversion(tmp_path):
+    path = _save(tmp_path / "print.jpg", Image.new("CMYK", (200, 150), (0, 200, 200, 0)), quality=95,
+                 icc_profile=rgb_profile())
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.icc is None
