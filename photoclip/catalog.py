@@ -817,9 +817,8 @@ class Catalog:
         if root_id is not None:
             where, args = where + " AND root_id = ?", [root_id, *args]
         if folder is not None:
-            prefix, after = _prefix_range(_text(folder))
-            where += " AND path >= ? AND path < ? AND instr(substr(path, ?), ?) = 0"
-            args = [prefix, after, len(prefix) + 1, os.sep, *args]
+            inside, folder_args = _in_folder(folder, subfolders=False)
+            where, args = f"{where} AND {inside}", [*folder_args, *args]
         rows = self._conn.execute(
             f"SELECT id FROM photos WHERE {where} ORDER BY {_SHOWN_AT} DESC, path LIMIT ? OFFSET ?",
             args,
@@ -836,6 +835,10 @@ class Catalog:
             (start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")),
         )
         return [PhotoId(r[0]) for r in rows]
+
+    def indexed_in(self, folder: str, subfolders: bool = True) -> list[PhotoId]:
+        """Indexed photos below `folder` (only those directly in it without `subfolders`), newest first."""
+        return self._newest_where(*_in_folder(folder, subfolders))
 
     def located_in(self, country: str, region: str | None = None) -> list[PhotoId]:
         """Indexed photos taken in a country (and region), newest first."""
@@ -912,6 +915,14 @@ def _prefix_range(folder: str) -> tuple[str, str]:
     """[low, high) bounds of the paths strictly below `folder`: "a/b/" <= path < "a/b0"."""
     low = folder.rstrip(os.sep) + os.sep
     return low, low[:-1] + chr(ord(os.sep) + 1)
+
+
+def _in_folder(folder: str, subfolders: bool) -> tuple[str, list]:
+    """A WHERE clause (a range scan on the path index) for the photos below `folder`."""
+    prefix, after = _prefix_range(_text(folder))
+    if subfolders:
+        return "path >= ? AND path < ?", [prefix, after]
+    return "path >= ? AND path < ? AND instr(substr(path, ?), ?) = 0", [prefix, after, len(prefix) + 1, os.sep]
 
 
 _FOLDER = "rtrim(p.path, replace(p.path, ?, ''))"

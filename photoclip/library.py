@@ -54,6 +54,9 @@ INDEX_DIR = "index"
 PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors during a model change
 THUMBNAIL_DIR = "thumbnails"
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
+FILTERED_INDEX_FROM = 20_000
+"""A search kept to this many photos or more (a folder, a year), a fifth of the library at
+least, goes through the index with a filter; a smaller slice is scored exactly."""
 _SEARCH_MODEL_KEY = "search_model"
 _TAGGED_WITH_KEY = "tagged_with"  # model id + vocabulary digest the stored auto tags come from
 _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
@@ -502,15 +505,21 @@ class Library:
 
     # search
 
-    def search(self, query: str, limit: int = 20, tag: str | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, limit: int = 20, tag: str | None = None, folder: Path | str | None = None,
+        subfolders: bool = True,
+    ) -> list[SearchHit]:
         """Photos that best match `query` (text, image paths, `+`/`-` terms), best first. Date
         words in it ("last summer", "in 2019") keep only the photos of that period, place words
-        ("in lisbon", "near munich") only the photos taken there, and `tag` only the photos that
-        carry it; a query that is only a date or a place lists its photos, newest first."""
-        return self.search_scoped(query, limit, tag)[0]
+        ("in lisbon", "near munich") only the photos taken there, `tag` only the photos that
+        carry it, and `folder` only the photos in it (and in its subfolders unless
+        `subfolders` is false: an album); a query that is only a date or a place lists its
+        photos, newest first."""
+        return self.search_scoped(query, limit, tag, folder, subfolders)[0]
 
     def search_scoped(
-        self, query: str, limit: int = 20, tag: str | None = None
+        self, query: str, limit: int = 20, tag: str | None = None, folder: Path | str | None = None,
+        subfolders: bool = True,
     ) -> tuple[list[SearchHit], QueryScope | None]:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
         a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
@@ -519,6 +528,10 @@ class Library:
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
         terms, period, place, among = self._scope(query)
+        if folder is not None:
+            inside = self.catalog.indexed_in(str(self._library_folder(folder)), subfolders)
+            keep = set(inside)
+            among = inside if among is None else [pid for pid in among if pid in keep]
         rest, tags = take_tags(terms, self.catalog.user_tags_among(tag_candidates(terms)))
         if not tags:
             scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
@@ -546,9 +559,9 @@ class Library:
             return [SearchHit(pid, photos[pid].path, 1.0) for pid in among[:limit] if pid in photos]
         encoder, vectors = self._search_model()
         vector = combine(terms, lambda term: self._embed_term(term, encoder))
-        if among is not None:
+        if among is not None and (len(among) < FILTERED_INDEX_FROM or 5 * len(among) < len(vectors)):
             return self._nearest_among(among, encoder, vector, limit)
-        return self._nearest(vectors, vector, limit, exclude=())
+        return self._nearest(vectors, vector, limit, exclude=(), keep=None if among is None else set(among))
 
     def _scope(self, query: str) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None]:
         """A query's terms to rank by, the period and place its words keep to, and the photos
@@ -573,6 +586,15 @@ class Library:
             else:
                 place = None
         return terms, period, place, among
+
+    def _library_folder(self, folder: Path | str) -> Path:
+        """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
+        path = Path(folder).expanduser()
+        path = path.resolve() if path.exists() else Path(os.path.abspath(path))
+        if not any(path == root.path or root.path in path.parents or path in root.path.parents
+                   for root in self.catalog.roots()):
+            raise QueryError(f"{folder} is not a folder of the library; add it with `photoclip index {folder}`")
+        return path
 
     def _own_towns(self) -> Callable[[str], Place | None]:
         """A lookup of the towns this library's photos are named by, small ones too ("in
@@ -665,11 +687,12 @@ class Library:
         return encoder.encode_images(decoded.pixels[None])[0]
 
     def _nearest(
-        self, vectors: VectorIndex, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...]
+        self, vectors: VectorIndex, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...],
+        keep: set[PhotoId] | None = None,
     ) -> list[SearchHit]:
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        ids, scores = vectors.query(vector, limit + len(exclude))
+        ids, scores = vectors.query(vector, limit + len(exclude), keep=keep)
         photos = self.catalog.photos(PhotoId(int(i)) for i in ids)
         hits = []
         for pid, score in zip(ids, scores):

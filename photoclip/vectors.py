@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import hnswlib
@@ -75,20 +76,31 @@ class VectorIndex:
                     continue
                 self._deleted.add(label)
 
-    def query(self, vector: np.ndarray, k: int, ef: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids, cosine similarities), best first; fewer when the index is smaller."""
+    def query(
+        self, vector: np.ndarray, k: int, ef: int | None = None, keep: AbstractSet[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids, cosine similarities), best first; fewer when the index is smaller. With
+        `keep`, only among those ids (a large slice of the library: a folder, a year)."""
         with self._lock:
-            live = len(self)
+            live = len(self) if keep is None else min(len(self), len(keep))
             k = min(k, live)
             if k <= 0:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             self._index.set_ef(max(ef or 0, 2 * k, 64))
             query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+            accept = None if keep is None else keep.__contains__
             try:
-                labels, distances = self._index.knn_query(query, k=k, num_threads=1)
+                labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
             except RuntimeError:
-                self._index.set_ef(max(live, 2 * k))
-                labels, distances = self._index.knn_query(query, k=k, num_threads=1)
+                self._index.set_ef(max(len(self), 2 * k))
+                while True:
+                    try:
+                        labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
+                        break
+                    except RuntimeError:  # fewer than k of `keep` are in the index
+                        k //= 2
+                        if k == 0:
+                            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
 
     def neighbours(self, vectors: np.ndarray, k: int, num_threads: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -971,3 +971,68 @@ def test_a_library_without_positions_never_reads_the_gazetteer(open_library, pho
     library.index([photo_folder])
     assert len(library.search("a photo in lisbon", limit=10)) == 6 and library.search_scoped("in lisbon")[1] is None
     assert library.countries() == []
+
+
+def test_search_within_a_folder_ranks_only_the_photos_in_it(open_library, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    lake = scene_folder(photos / "2023" / "lake", seed=1, red_circles=4, others=6)
+    scene_folder(photos / "2023" / "lake" / "boat", seed=2, red_circles=3, others=3)
+    scene_folder(photos / "2024", seed=3, red_circles=6, others=6)
+    library = open_library()
+    library.index([photos])
+
+    album = library.search("a red circle", limit=100, folder=photos / "2023" / "lake", subfolders=False)
+    below = library.search("a red circle", limit=100, folder=photos / "2023")
+
+    assert {h.path for h in album} == set(lake)
+    assert {h.path.parent for h in below} == {photos / "2023" / "lake", photos / "2023" / "lake" / "boat"}
+    assert len(below) == 16
+    everywhere = {h.photo_id: h.score for h in library.search("a red circle", limit=100)}
+    assert [h.photo_id for h in album] == sorted((h.photo_id for h in album), key=lambda pid: -everywhere[pid])
+    assert all(lake[h.path].has("red", "circle") for h in album[:4])
+
+
+def test_search_within_a_folder_keeps_to_the_dates_in_the_query_too(open_library, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    for folder, day in (("a", "2019:07:01 12:00:00"), ("b", "2019:07:02 12:00:00")):
+        for i in range(3):
+            located_photo(photos / folder / f"{folder}{i}.jpg", seed=i, position=None, taken=day)
+    located_photo(photos / "a" / "later.jpg", seed=9, position=None, taken="2021:01:01 12:00:00")
+    library = open_library()
+    library.index([photos])
+
+    hits, scope = library.search_scoped("2019", limit=50, folder=str(photos / "a"))
+
+    assert sorted(h.path.name for h in hits) == ["a0.jpg", "a1.jpg", "a2.jpg"] and scope.only_scope
+
+
+def test_search_within_a_folder_outside_the_library_says_so(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    with pytest.raises(QueryError, match="is not a folder of the library; add it with `photoclip index"):
+        library.search("a photo", folder=elsewhere)
+    assert library.search("a photo", folder=photo_folder / "no such album") == []
+    assert len(library.search("a photo", limit=50, folder=tmp_path)) == 6  # above the root: all of it
+
+
+def test_a_search_kept_to_a_large_part_of_the_library_goes_through_the_index(
+    open_library, tmp_path: Path, monkeypatch
+) -> None:
+    photos = tmp_path / "photos"
+    scene_folder(photos / "2023", seed=1, red_circles=5, others=10)
+    scene_folder(photos / "2024", seed=2, red_circles=5, others=10)
+    library = open_library()
+    library.index([photos])
+    exact = library.search("a red circle", limit=8, folder=photos / "2023")
+    monkeypatch.setattr("photoclip.library.FILTERED_INDEX_FROM", 10)
+    monkeypatch.setattr(Library, "_nearest_among", lambda *a: pytest.fail("scored exactly, not through the index"))
+
+    through_index = library.search("a red circle", limit=8, folder=photos / "2023")
+    all_of_it = library.search("a red circle", limit=100, folder=photos / "2023")
+
+    assert [h.photo_id for h in through_index] == [h.photo_id for h in exact]
+    assert [h.score for h in through_index] == pytest.approx([h.score for h in exact], abs=1e-3)
+    assert len(all_of_it) == 15 and {h.path.parent for h in all_of_it} == {photos / "2023"}

@@ -55,6 +55,34 @@ def test_k_larger_than_the_index_returns_what_there_is() -> None:
     assert index.query(np.ones(16, np.float32), k=10)[0].tolist() == [5]
 
 
+def test_a_query_kept_to_some_ids_ranks_only_those_as_exact_search_would() -> None:
+    rng = np.random.default_rng(6)
+    vecs = unit(rng, 2000)
+    index = VectorIndex(16)
+    index.add(np.arange(2000), vecs)
+    keep = set(range(0, 2000, 3))
+
+    ids, sims = index.query(vecs[1], k=10, keep=keep)
+
+    kept = np.array(sorted(keep))
+    exact = kept[np.argsort(-(vecs[kept] @ vecs[1]))[:10]]
+    assert set(ids.tolist()) <= keep and len(set(ids.tolist()) & set(exact.tolist())) >= 9
+    assert list(sims) == sorted(sims, reverse=True)
+
+
+def test_a_query_kept_to_ids_of_which_few_are_indexed_returns_those_there_are() -> None:
+    rng = np.random.default_rng(7)
+    vecs = unit(rng, 300)
+    index = VectorIndex(16)
+    index.add(np.arange(300), vecs)
+    index.remove([11, 12])
+
+    ids, _ = index.query(vecs[10], k=50, keep={10, 11, 12, 13, 5000})
+
+    assert sorted(ids.tolist()) == [10, 13]  # never an id outside the set, nor a removed one
+    assert ids[0] == 10
+
+
 def test_save_and_load_round_trip_with_generation(tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
     vecs = unit(rng, 30)
