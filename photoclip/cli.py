@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     _null_option(p)
     p.add_argument("--tag", help="only photos that carry this tag")
+    p.add_argument("--in", dest="within", metavar="FOLDER",
+                   help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
     p = sub.add_parser("similar", help="find photos that look like an image")
@@ -253,7 +255,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_ERROR
         query = " ".join(args.query)
-        hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag)
+        hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag, folder=args.within)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
         if scope is not None and scope.place is not None:

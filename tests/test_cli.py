@@ -232,6 +232,21 @@ def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: 
     assert code == 0 and out == "" and "0 groups" in err
 
 
+def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Path, monkeypatch) -> None:
+    run("index", str(photo_folder))
+
+    code, out, _ = run("search", "a photo", "--in", str(photo_folder / "trip"), "-n", "50")
+    assert code == 0 and sorted(Path(line).name for line in out.splitlines()) == ["p4.png", "p5.png"]
+    monkeypatch.chdir(photo_folder / "trip")
+    assert sorted(Path(line).name for line in run("search", "a photo", "--in", ".")[1].splitlines()) == [
+        "p4.png", "p5.png"]
+    assert len(run("search", "a photo", "--in", "..", "-n", "50")[1].splitlines()) == 6
+    elsewhere = photo_folder.parent / "lib"
+    code, out, err = run("search", "a photo", "--in", str(elsewhere))
+    assert code == 1 and out == "" and err == (
+        f"photoclip: error: {elsewhere} is not a folder of the library; add it with `photoclip index {elsewhere}`\n")
+
+
 def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
