@@ -69,6 +69,39 @@ def test_an_album_shows_its_photos_and_its_tags(qtbot, make_window, library) -> 
     assert [a.objectName() for a in menu.actions() if a.objectName()] == ["show_folder"]
 
 
+def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photos(
+    qtbot, make_window, library, tmp_path: Path
+) -> None:
+    window = make_window(library)
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+    tree = window.sidebar.tree
+    lake_2024 = window.sidebar.album_items()[1]
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(lake_2024).center())
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    album = window.view.album.folder
+    assert window.search_field.placeholderText() == "Search “Lake”…"
+
+    qtbot.keyClicks(window.search_field, "a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
+    assert window.model.ids == [h.photo_id for h in library.search("a red circle", 200, folder=album,
+                                                                    subfolders=False)]
+    assert {p.path.parent for p in library.photos(window.model.ids).values()} == {album}
+    assert window.subtitle_label.text().startswith("4 photos in “Lake”, best match first")
+    assert window.search_everywhere.isVisible() and window.sidebar.tree.currentItem() is lake_2024
+
+    qtbot.mouseClick(window.search_everywhere, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.view.album is None and settled(window), timeout=WAIT_MS)
+    assert window.model.ids == [h.photo_id for h in library.search("a red circle", 200)]
+    assert len(window.model.ids) == 14 and not window.search_everywhere.isVisible()
+
+    pictures = window.sidebar.folder_items()[0]
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(pictures).center())
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window), timeout=WAIT_MS)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
+    assert len(window.model.ids) == 14 and window.subtitle_label.text().startswith("14 photos in “Pictures”")
+
+
 def test_an_album_and_photos_whose_names_are_not_utf8_open_and_show_a_stand_in_character(
     qtbot, make_window, open_library, tmp_path: Path
 ) -> None:

@@ -51,9 +51,9 @@ def test_the_search_runs_once_after_typing_stops_and_never_on_the_gui_thread(qtb
     calls: list[tuple[str, bool]] = []
     real = library.search_scoped
 
-    def spy(query: str, limit: int = 20, tag: str | None = None):
+    def spy(query: str, limit: int = 20, **scope):
         calls.append((query, threading.current_thread() is threading.main_thread()))
-        return real(query, limit, tag)
+        return real(query, limit, **scope)
 
     library.search_scoped = spy  # type: ignore[method-assign]
     qtbot.keyClicks(window.search_field, "a blue square")
@@ -67,10 +67,10 @@ def test_a_slow_older_search_never_replaces_a_newer_one(qtbot, make_window, inde
     real = library.search_scoped
     release = threading.Event()
 
-    def slow_for_squares(query: str, limit: int = 20, tag: str | None = None):
+    def slow_for_squares(query: str, limit: int = 20, **scope):
         if "square" in query:
             release.wait(10)  # answers only after the newer query has been shown
-        return real(query, limit, tag)
+        return real(query, limit, **scope)
 
     library.search_scoped = slow_for_squares  # type: ignore[method-assign]
     window.search_field.setText("a blue square")

@@ -130,6 +130,7 @@ def test_search_within_a_tag_ranks_only_its_photos_and_clearing_returns_to_them(
     assert len(library.search("a red circle", SEARCH_LIMIT)) > len(tagged)  # unscoped, it would show others
     assert window.sidebar.current_tag() == "circle"
     assert window.subtitle_label.text().startswith(f"{len(tagged)} photos tagged “circle”")
+    assert window.search_everywhere.isVisible()
 
     window.search_field.clear()
     qtbot.waitUntil(lambda: window.view.kind == "tag" and settled(window), timeout=WAIT_MS)

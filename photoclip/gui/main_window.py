@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -80,8 +81,8 @@ def period_line(period: Period) -> str:
 @dataclass(frozen=True)
 class View:
     """What the grid shows: the library, one folder, one album, one tag's photos, a search
-    (within a tag when `tag` is set; kept to `period` when its words had dates), or photos
-    like one photo."""
+    (within a tag, folder or album when `tag`, `root` or `album` is set; kept to `period`
+    when its words had dates), or photos like one photo."""
 
     kind: str  # "library" | "folder" | "album" | "tag" | "search" | "similar" | "duplicates"
     root: Root | None = None
@@ -97,6 +98,23 @@ class View:
     @property
     def browsing(self) -> bool:
         return self.kind in ("library", "folder", "album", "tag")
+
+
+def scope_name(view: View) -> str | None:
+    """The folder or album a view keeps to, as the sidebar names it."""
+    if view.album is not None:
+        return view.album.folder.name or str(view.album.folder)
+    if view.root is not None:
+        return view.root.path.name or str(view.root.path)
+    return None
+
+
+def search_placeholder(view: View) -> str:
+    """The search field's hint, which says what typing there searches."""
+    if view.kind == "tag":
+        return f"Search the photos tagged “{view.tag}”…"
+    name = scope_name(view)
+    return f"Search “{humanize.shown(name)}”…" if name else SEARCH_PLACEHOLDER
 
 
 class MainWindow(QMainWindow):
@@ -243,8 +261,20 @@ class MainWindow(QMainWindow):
         self.title_label.setObjectName("ViewTitle")
         self.subtitle_label = QLabel("")
         self.subtitle_label.setObjectName("ViewSubtitle")
+        self.search_everywhere = QToolButton()
+        self.search_everywhere.setObjectName("ScopeButton")
+        self.search_everywhere.setText("Search all photos instead")
+        self.search_everywhere.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.search_everywhere.clicked.connect(self.search_everywhere_instead)
+        self.search_everywhere.hide()
+        subtitle_row = QHBoxLayout()
+        subtitle_row.setContentsMargins(0, 0, 0, 0)
+        subtitle_row.setSpacing(8)
+        subtitle_row.addWidget(self.subtitle_label)
+        subtitle_row.addWidget(self.search_everywhere)
+        subtitle_row.addStretch(1)
         header_layout.addWidget(self.title_label)
-        header_layout.addWidget(self.subtitle_label)
+        header_layout.addLayout(subtitle_row)
         header.setStyleSheet("background: white;")
         layout.addWidget(header)
         self.grid = PhotoGridView()
@@ -373,8 +403,7 @@ class MainWindow(QMainWindow):
             self._browse_view = view
             self._search_seq += 1  # a search still running is no longer wanted
             self._clear_search_field()
-            self.search_field.setPlaceholderText(
-                f"Search the photos tagged “{view.tag}”…" if view.kind == "tag" else SEARCH_PLACEHOLDER)
+            self.search_field.setPlaceholderText(search_placeholder(view))
             if view.kind == "library":
                 self.sidebar.select_library()
             if view.kind == "tag":
@@ -467,7 +496,7 @@ class MainWindow(QMainWindow):
                      "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
             title = f"“{view.text}”"
-            among = f" tagged “{view.tag}”" if view.tag else ""
+            among = f" tagged “{view.tag}”" if view.tag else f" in “{scope_name(view)}”" if scope_name(view) else ""
             order = "newest first" if view.by_date else "best match first"
             subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
             if view.first_tagged:
@@ -490,6 +519,7 @@ class MainWindow(QMainWindow):
             subtitle = f"{subtitle}  ·  {selected:,} selected"
         self.title_label.setText(humanize.shown(title))
         self.subtitle_label.setText(humanize.shown(subtitle))
+        self.search_everywhere.setVisible(view.kind == "search" and bool(view.tag or scope_name(view)))
         self.grid.set_empty_state(*empty)
 
     # ------------------------------------------------------------------ search and similar
@@ -529,15 +559,26 @@ class MainWindow(QMainWindow):
         text = self.search_field.text().strip()
         if not text:
             return
-        tag = self._browse_view.tag if self._browse_view.kind == "tag" else None
-        self.view = View("search", text=text, tag=tag)
-        if tag is None:
+        browse = self._browse_view
+        tag = browse.tag if browse.kind == "tag" else None
+        root = browse.root if browse.kind == "folder" else None
+        album = browse.album if browse.kind == "album" else None
+        self.view = View("search", text=text, tag=tag, root=root, album=album)
+        folder = root.path if root is not None else album.folder if album is not None else None
+        if tag is None and folder is None:
             self.sidebar.clear_selection()
         if self.pages.currentWidget() in (self.welcome, self.duplicates):
             self.pages.setCurrentIndex(1)
         self._update_header()
 
-        self._query(lambda lib: lib.search_scoped(text, limit=SEARCH_LIMIT, tag=tag), "search")
+        self._query(lambda lib: lib.search_scoped(text, limit=SEARCH_LIMIT, tag=tag, folder=folder,
+                                                  subfolders=album is None), "search")
+
+    def search_everywhere_instead(self) -> None:
+        """The same words over the whole library, not just the tag, folder or album shown."""
+        self._browse_view = View("library")
+        self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self._run_search()
 
     def find_similar(self, target: PhotoId | Path) -> None:
         """Photos that look like a photo of the library, or like any image file (dropped)."""

@@ -68,6 +68,7 @@ QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {TEXT}; }}
 QToolButton:hover {{ background: #e8ebf0; }}
 QToolButton:pressed {{ background: #dde1e7; }}
 QToolButton#LinkButton {{ color: {DANGER}; font-weight: 600; padding: 2px 6px; }}
+QToolButton#ScopeButton {{ color: {ACCENT}; padding: 0px 4px; }}
 
 QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
 QStatusBar::item {{ border: none; }}
