@@ -27,6 +27,7 @@ from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
 from photoclip.imaging import DEFAULT_CONTENT_HASH, decode_photo, prepare_for_model, save_thumbnail
+from photoclip.takeout import takeout_facts
 from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
@@ -106,10 +107,13 @@ def decode_for_model(
             save_thumbnail(photo, thumbnail_dir)
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
-    towns = places.gazetteer().locate(*photo.location) if photo.location else None
+    takeout = takeout_facts(path) if photo.taken_at is None or photo.location is None else None
+    taken_at = photo.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
+    location = photo.location or (takeout and takeout.location) or None
+    towns = places.gazetteer().locate(*location) if location else None
     meta = PhotoMetadata(
         hash=photo.content_hash, width=photo.width, height=photo.height,
-        taken_at=photo.taken_at or date_in_name(path.name), format=photo.format, location=photo.location,
+        taken_at=taken_at, format=photo.format, location=location,
         country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
         town=towns[1].name if towns else None, look=looks.look_of(photo.image),
         keywords=keywords.photo_keywords(path, photo.xmp),

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -1036,3 +1039,26 @@ def test_a_search_kept_to_a_large_part_of_the_library_goes_through_the_index(
     assert [h.photo_id for h in through_index] == [h.photo_id for h in exact]
     assert [h.score for h in through_index] == pytest.approx([h.score for h in exact], abs=1e-3)
     assert len(all_of_it) == 15 and {h.path.parent for h in all_of_it} == {photos / "2023"}
+
+
+def test_photos_from_google_takeout_get_the_date_and_place_of_their_json(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "Takeout" / "Google Photos" / "Photos from 2015"
+    bare = write_photo(folder / "Scan 12.jpg", seed=1)
+    dated = located_photo(folder / "DSC_0042.JPG", seed=2, position=None, taken="2016:05:01 10:00:00")
+    lisbon, july_2015 = (38.7223, -9.1393), int(datetime(2015, 7, 4, 18, 30).timestamp())
+    for photo, sidecar in ((bare, "Scan 12.jpg.supplemental-metadata.json"), (dated, "DSC_0042.JPG.json")):
+        (folder / sidecar).write_text(json.dumps({
+            "title": photo.name, "photoTakenTime": {"timestamp": str(july_2015)},
+            "geoData": {"latitude": lisbon[0], "longitude": lisbon[1], "altitude": 0.0},
+        }), encoding="utf-8")
+    os.utime(bare, (0, datetime(2024, 3, 1).timestamp()))  # unpacked from the archive in 2024
+    library = open_library()
+    library.index([tmp_path / "Takeout"])
+
+    from_json, from_exif = library.photo_at(bare), library.photo_at(dated)
+
+    assert from_json.taken_at == "2015-07-04T18:30:00" and (from_json.lat, from_json.lon) == lisbon
+    assert from_exif.taken_at == "2016-05-01T10:00:00" and (from_exif.lat, from_exif.lon) == lisbon
+    assert sorted(h.path.name for h in library.search("in lisbon", limit=10)) == ["DSC_0042.JPG", bare.name]
+    assert [h.path for h in library.search("july 2015", limit=10)] == [bare]
+    assert library.status().counts.total == 2  # the JSON files are not photos

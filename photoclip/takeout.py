@@ -1,0 +1,97 @@
+"""The JSON file Google Takeout writes beside each photo it exports, read for the date taken
+and the place when the photo's own EXIF lacks them.
+
+Photos from messengers, scans and screenshots carry no EXIF date, and unpacking a Takeout
+archive gives every file the date of the download: without this, years of such photos
+would all be "taken" on one day. A date or place changed in Google Photos is in the JSON
+only, too.
+
+Google names the JSON after the photo, cut to 46 characters before ".json":
+`IMG_1.jpg.json`, or since 2024 `IMG_1.jpg.supplemental-metadata.json` (cut to
+`….jpg.supplemen.json` for longer names); the second photo of a name, `IMG_1(1).jpg`, has
+`IMG_1.jpg(1).json`; an edited copy, `IMG_1-edited.jpg`, shares the original's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_NAME_LIMIT = 46
+_MAX_JSON_BYTES = 1 << 20
+_COPY_NUMBER = re.compile(r"(.+)(\(\d+\))")
+_EDITED_SUFFIXES = ("-edited", "-bearbeitet", "-modifié", "-editado", "-ha editado", "-modificato", "-bewerkt")
+_EARLIEST = 0  # 1970: Google stores 0 for a photo it has no date for
+
+
+@dataclass(frozen=True)
+class TakeoutFacts:
+    taken_at: str | None  # local time, "YYYY-MM-DDTHH:MM:SS" as EXIF dates are kept
+    location: tuple[float, float] | None  # (latitude, longitude)
+
+
+def sidecar_names(name: str) -> list[str]:
+    """The names Google Takeout may have given the JSON of a photo named `name`, likeliest first."""
+    stem, ext = os.path.splitext(name)
+    readings = [(stem, "")]
+    numbered = _COPY_NUMBER.fullmatch(stem)
+    if numbered:
+        readings.append((numbered.group(1), numbered.group(2)))
+    names = []
+    for base, copy in readings:
+        originals = [base] + [base[: -len(s)] for s in _EDITED_SUFFIXES if base.endswith(s) and len(base) > len(s)]
+        for original in originals:
+            full = original + ext
+            names += [(full + ".supplemental-metadata")[:_NAME_LIMIT] + copy + ".json",
+                      full[:_NAME_LIMIT] + copy + ".json"]
+    return list(dict.fromkeys(names))
+
+
+def takeout_facts(photo: Path) -> TakeoutFacts | None:
+    """The date and place in the Takeout JSON beside `photo`; None when there is none (or it
+    is no Takeout JSON, or broken: the photo is indexed all the same)."""
+    for name in sidecar_names(photo.name):
+        candidate = photo.with_name(name)
+        try:
+            if not candidate.is_file() or candidate.stat().st_size > _MAX_JSON_BYTES:
+                continue
+            data = json.loads(candidate.read_bytes())
+        except (OSError, ValueError) as exc:
+            log.debug("cannot read %s: %s", candidate, exc)
+            continue
+        if isinstance(data, dict) and ("photoTakenTime" in data or "geoData" in data):
+            return TakeoutFacts(_taken_at(data.get("photoTakenTime")), _location(data))
+    return None
+
+
+def _taken_at(value: object) -> str | None:
+    stamp = value.get("timestamp") if isinstance(value, dict) else None
+    try:
+        seconds = int(str(stamp))
+        if seconds <= _EARLIEST:
+            return None
+        return datetime.fromtimestamp(seconds).isoformat(timespec="seconds")
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _location(data: dict) -> tuple[float, float] | None:
+    for key in ("geoData", "geoDataExif"):
+        geo = data.get(key)
+        if not isinstance(geo, dict):
+            continue
+        try:
+            lat, lon = float(geo.get("latitude")), float(geo.get("longitude"))
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180 and (lat, lon) != (0, 0):
+            return lat, lon
+    return None

@@ -1,0 +1,71 @@
+"""Google Takeout's JSON beside a photo: found by Google's naming rules, read for the date
+and the place the photo's own EXIF lacks."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from photoclip.takeout import TakeoutFacts, sidecar_names, takeout_facts
+
+
+@pytest.mark.parametrize("photo, sidecar", [
+    ("IMG_1234.JPG", "IMG_1234.JPG.json"),
+    ("IMG_20250112_100426.jpg", "IMG_20250112_100426.jpg.supplemental-metadata.json"),
+    ("Screenshot_2017-07-05-10-05-26.png", "Screenshot_2017-07-05-10-05-26.png.supplementa.json"),
+    ("D7157814-D2D5-4A62-AFCE-9CF465CB7D66.jpeg", "D7157814-D2D5-4A62-AFCE-9CF465CB7D66.jpeg.supp.json"),
+    ("Screenshot_20220207_102421_com.snapchat.android.jpg", "Screenshot_20220207_102421_com.snapchat.androi.json"),
+    ("Urlaub in Knaufspesch in der Schneifel (38).JPG", "Urlaub in Knaufspesch in der Schneifel (38).JP.json"),
+    ("IMG_1234(1).jpg", "IMG_1234.jpg(1).json"),
+    ("IMG_1234(1).jpg", "IMG_1234.jpg.supplemental-metadata(1).json"),
+    ("IMG_1234-edited.jpg", "IMG_1234.jpg.json"),
+    ("IMG_1234-bearbeitet.jpg", "IMG_1234.jpg.supplemental-metadata.json"),
+])
+def test_the_json_is_looked_for_under_the_names_google_gives_it(photo: str, sidecar: str) -> None:
+    assert sidecar in sidecar_names(photo)
+
+
+def test_the_photos_own_name_comes_first_before_a_copy_number_reading() -> None:
+    names = sidecar_names("Lake (2).jpg")
+    assert names.index("Lake (2).jpg.supplemental-metadata.json") < names.index("Lake .jpg(2).json")
+
+
+def _takeout_json(path: Path, taken: int | str | None, geo: tuple[float, float] | None = None, **extra) -> Path:
+    data = {"title": path.name, "description": "", **extra}
+    if taken is not None:
+        data["photoTakenTime"] = {"timestamp": str(taken), "formatted": "whenever"}
+    if geo is not None:
+        data["geoData"] = {"latitude": geo[0], "longitude": geo[1], "altitude": 0.0}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_the_date_and_place_are_read_in_local_time(tmp_path: Path) -> None:
+    stamp = 1562850000
+    _takeout_json(tmp_path / "IMG_1.jpg.supplemental-metadata.json", stamp, (38.7223, -9.1393))
+
+    facts = takeout_facts(tmp_path / "IMG_1.jpg")
+
+    assert facts == TakeoutFacts(datetime.fromtimestamp(stamp).isoformat(timespec="seconds"), (38.7223, -9.1393))
+
+
+def test_unknown_dates_and_places_are_none(tmp_path: Path) -> None:
+    _takeout_json(tmp_path / "a.jpg.json", 0, (0.0, 0.0), geoDataExif={"latitude": 0.0, "longitude": 0.0})
+    _takeout_json(tmp_path / "b.jpg.json", "soon", (91.0, 10.0), geoDataExif={"latitude": 47.0, "longitude": 8.0})
+
+    assert takeout_facts(tmp_path / "a.jpg") == TakeoutFacts(None, None)
+    assert takeout_facts(tmp_path / "b.jpg") == TakeoutFacts(None, (47.0, 8.0))
+
+
+@pytest.mark.parametrize("content", [b"", b"{broken", b"[1, 2]", b'{"title": "x.jpg"}', b'"text"', b"\xff\xfe"])
+def test_a_json_that_is_no_takeout_json_is_ignored(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "x.jpg.json").write_bytes(content)
+    assert takeout_facts(tmp_path / "x.jpg") is None
+
+
+def test_a_folder_named_like_the_json_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "x.jpg.json").mkdir()
+    assert takeout_facts(tmp_path / "x.jpg") is None
