@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from PIL import Image, ImageCms
 
 from photoclip import colour
