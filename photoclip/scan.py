@@ -28,6 +28,17 @@ SKIPPED_SUFFIXES = frozenset({
     ".zip", ".rar", ".7z", ".gz", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".html", ".htm",
     ".psd", ".svg",
 })
+SKIPPED_FOLDERS = frozenset({
+    "@eadir", "#recycle", "#snapshot", "@recycle", "@recently-snapshot", "$recycle.bin",
+    "system volume information", "lost+found", "node_modules",
+})
+"""Folders of copies and thumbnails that are not the user's photos: a NAS's thumbnails of
+every photo (Synology's @eaDir) and its recycle bins and snapshots, Windows' and Linux's
+system folders. Compared without case."""
+_SKIPPED_FOLDER_SUFFIXES = (".lrdata",)  # Lightroom's previews and smart previews (DNGs) of the catalog's photos
+_PHOTOS_LIBRARY_SUFFIX = ".photoslibrary"
+_PHOTOS_LIBRARY_ORIGINALS = frozenset({"originals", "masters"})
+"""Inside a macOS Photos library only these hold the photos; the rest is renders and thumbnails."""
 RAW_PARTNER_SUFFIXES = frozenset({".jpg", ".jpeg", ".heic", ".heif", ".hif"})
 """What a camera saves beside a raw when it shoots both: that copy stands for the shot."""
 
@@ -66,6 +77,15 @@ class ScanResult:
 
 def is_excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
+
+
+def is_skipped_folder(name: str, parent: str) -> bool:
+    """A folder that holds no photos of the user's own (see SKIPPED_FOLDERS), by its name and
+    its parent's."""
+    folded = name.lower()
+    if folded in SKIPPED_FOLDERS or folded.endswith(_SKIPPED_FOLDER_SUFFIXES):
+        return True
+    return parent.lower().endswith(_PHOTOS_LIBRARY_SUFFIX) and folded not in _PHOTOS_LIBRARY_ORIGINALS
 
 
 def is_candidate(path: str) -> bool:
@@ -108,7 +128,8 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                 continue
             try:
                 if entry.is_dir():
-                    stack.append(entry.path)
+                    if not is_skipped_folder(entry.name, os.path.basename(folder)):
+                        stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
                     result.paired_raws.append(entry.path)
                 elif entry.name.lower().endswith(".xmp") and entry.is_file():
@@ -307,9 +328,13 @@ def root_present(path: Path) -> bool:
 def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:
     """Whether `walk` would skip `path`: a hidden or excluded name anywhere below the root."""
     current = str(root.path)
-    for part in os.path.relpath(path, current).split(os.sep):
+    parts = os.path.relpath(path, current).split(os.sep)
+    for i, part in enumerate(parts):
+        parent = os.path.basename(current)
         current = os.path.join(current, part)
         if part.startswith(".") or is_excluded(part, current, exclude):
+            return True
+        if i < len(parts) - 1 and is_skipped_folder(part, parent):
             return True
     return False
 

@@ -83,6 +83,39 @@ def test_excluded_patterns_are_skipped(photo_folder: Path) -> None:
     assert names == {"p0.jpg", "p1.jpg", "p2.jpg", "p3.jpg"}
 
 
+NOT_THE_USERS_PHOTOS = [
+    "@eaDir/IMG_0001.JPG/SYNOPHOTO_THUMB_XL.jpg",  # a Synology NAS's thumbnails of every photo
+    "Trip/@eaDir/IMG_0002.JPG/SYNOPHOTO_THUMB_M.jpg",
+    "#recycle/deleted.jpg", "#snapshot/daily/IMG_0001.JPG", "@Recycle/gone.jpg",
+    "$RECYCLE.BIN/S-1-5-21/$R1.jpg", "System Volume Information/x.jpg", "lost+found/#123.jpg",
+    "Lightroom/Catalog Previews.lrdata/0/0A/IMG_0001.jpg", "Lightroom/Catalog Smart Previews.lrdata/a.dng",
+    "Photos Library.photoslibrary/resources/derivatives/1/1A2B_1_105_c.jpeg",
+    "Photos Library.photoslibrary/resources/renders/1/1A2B_1_201_a.jpeg",
+]
+THE_USERS_PHOTOS = [
+    "IMG_0001.JPG", "Trip/IMG_0002.JPG", "eaDir/fine.jpg", "recycle ideas/fine.jpg",
+    "Photos Library.photoslibrary/originals/1/1A2B.jpeg", "Old.photoslibrary/Masters/2012/a.jpg",
+]
+
+
+def test_nas_thumbnails_recycle_bins_and_other_programs_previews_are_skipped(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    photos = tmp_path / "photos"
+    for i, name in enumerate(NOT_THE_USERS_PHOTOS + THE_USERS_PHOTOS):
+        write_photo(photos / name, seed=i)
+
+    found = {os.path.relpath(f.path, photos) for f in walk(photos).files}
+
+    assert found == set(THE_USERS_PHOTOS)
+    root = catalog.add_root(photos)
+    scan_root(catalog, root)
+    late = [write_photo(photos / "@eaDir" / "IMG_0003.JPG" / "SYNOPHOTO_THUMB_S.jpg", seed=50),
+            write_photo(photos / "Trip" / "IMG_0003.JPG", seed=51)]
+    added = scan_paths(catalog, [root], late).added
+    assert [catalog.photo(pid).path for pid in added] == [late[1]]
+
+
 def test_scan_adds_then_sees_nothing_new(catalog: Catalog, photo_folder: Path) -> None:
     root = catalog.add_root(photo_folder)
     assert scan_root(catalog, root).added == 6
