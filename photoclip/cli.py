@@ -100,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON summary")
 
     p = sub.add_parser("search", help="find photos by text; terms can be joined with + and -")
-    p.add_argument("query", nargs="+", help='e.g. "kids at the lake last summer" or "beach + sunset - people"; '
-                   "date words keep to the photos of that time")
+    p.add_argument("query", nargs="+", help='e.g. "kids at the lake last summer" or "beach + sunset - people" '
+                   '(a term may be weighed: "2:beach"); date words keep to the photos of that time')
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")

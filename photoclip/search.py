@@ -1,12 +1,14 @@
 """Query parsing and vector arithmetic for search.
 
 A query is terms joined by ` + ` and ` - ` (as rclip users write them): "beach + sunset - people".
-A term that names an existing image file is an image query; anything else is text. The query
-vector is the normalised sum of positive terms minus the negative ones.
+A term that names an existing image file is an image query; anything else is text. A term
+may start with a weight, "2:golden retriever + 0.5:./pool.jpg", as in rclip. The query vector
+is the normalised weighted sum of positive terms minus the negative ones.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from photoclip.places import Place, extract_place
 from photoclip.when import Period, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
+_WEIGHT = re.compile(r"(\d+(?:\.\d*)?|\.\d+):(?!\d)(.+)", re.DOTALL)  # not "7:30 sunset"
+MAX_WEIGHT = 100.0
 NEGATIVE_WEIGHT = 1.0
 
 
@@ -29,6 +33,7 @@ class QueryTerm:
     sign: int
     text: str | None = None
     image: Path | None = None
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,13 +69,25 @@ def parse_query(query: str) -> list[QueryTerm]:
         piece = piece.strip()
         if not piece:
             continue
+        weight, piece = _weighed(piece)
         image = _as_image(piece)
-        terms.append(QueryTerm(sign, image=image) if image else QueryTerm(sign, text=piece))
+        terms.append(QueryTerm(sign, image=image, weight=weight) if image else QueryTerm(sign, text=piece, weight=weight))
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}")
-    if all(t.sign < 0 for t in terms):
+    if all(t.sign < 0 or t.weight == 0 for t in terms):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
+
+
+def _weighed(piece: str) -> tuple[float, str]:
+    """(weight, term) of "2:cat"; (1, piece) for a term without one."""
+    found = _WEIGHT.fullmatch(piece)
+    if found is None or not found.group(2).strip():
+        return 1.0, piece
+    weight = float(found.group(1))
+    if weight > MAX_WEIGHT:
+        raise QueryError(f"the weight {found.group(1)} is too large; use one from 0 to {MAX_WEIGHT:g}, e.g. 2:cat")
+    return weight, found.group(2).strip()
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,7 @@ def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list
         if found is not None:
             period = found if period is None else period & found
         if rest:
-            kept.append(QueryTerm(term.sign, text=rest if found is not None else term.text))
+            kept.append(dataclasses.replace(term, text=rest if found is not None else term.text))
     _require_something_to_find(kept)
     return kept, period
 
@@ -113,7 +130,7 @@ def take_place(
             continue
         rest, place = extract_place(term.text, lookup)
         if rest:
-            kept.append(QueryTerm(term.sign, text=rest))
+            kept.append(dataclasses.replace(term, text=rest))
     _require_something_to_find(kept)
     return kept, place
 
@@ -158,7 +175,7 @@ def take_tags(terms: list[QueryTerm], names: set[str]) -> tuple[list[QueryTerm],
         if len(rest) == len(words):
             kept.append(term)
         elif rest and not all(word in _FILLER for word in rest):
-            kept.append(QueryTerm(term.sign, text=" ".join(rest)))
+            kept.append(dataclasses.replace(term, text=" ".join(rest)))
     return kept, tuple(tags)
 
 
@@ -179,7 +196,7 @@ def combine(terms: list[QueryTerm], embed: Callable[[QueryTerm], np.ndarray]) ->
     total = None
     for term in terms:
         vector = embed(term).astype(np.float32)
-        weighted = vector if term.sign > 0 else -NEGATIVE_WEIGHT * vector
+        weighted = term.weight * (vector if term.sign > 0 else -NEGATIVE_WEIGHT * vector)
         total = weighted if total is None else total + weighted
     assert total is not None
     norm = float(np.linalg.norm(total))

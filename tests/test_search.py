@@ -46,6 +46,36 @@ def test_terms_that_cancel_out_are_refused() -> None:
         combine(parse_query("a + b - a - b"), lambda t: np.array([1.0, 0.0]) if t.text == "a" else np.array([0.0, 1.0]))
 
 
+def test_a_term_can_carry_a_weight_as_in_rclip(tmp_path: Path) -> None:
+    pool = write_photo(tmp_path / "pool.jpg", seed=2)
+    terms = parse_query(f"2:golden retriever + 0.5:{pool} - .25:fruit")
+    assert terms == [QueryTerm(1, text="golden retriever", weight=2.0), QueryTerm(1, image=pool, weight=0.5),
+                     QueryTerm(-1, text="fruit", weight=0.25)]
+    vectors = {"a": np.array([1.0, 0.0]), "b": np.array([0.0, 1.0])}
+    np.testing.assert_allclose(combine(parse_query("3:a + 4:b"), lambda t: vectors[t.text]), [0.6, 0.8])
+
+
+@pytest.mark.parametrize("query", ["sunset at 7:30", "10:30 meeting", "ratio 16:9", "C:/photos", "2:", "re:union"])
+def test_times_and_other_colons_are_no_weights(query: str) -> None:
+    assert [(t.text, t.weight) for t in parse_query(query)] == [(query, 1.0)]
+
+
+def test_weights_out_of_range_or_only_zero_are_refused() -> None:
+    with pytest.raises(QueryError, match="the weight 1000 is too large"):
+        parse_query("1000:cat")
+    with pytest.raises(QueryError, match="at least one thing to look for"):
+        parse_query("0:cat - dog")
+
+
+def test_a_weight_survives_taking_the_dates_and_the_users_tags_out_of_its_term() -> None:
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query("2:beach in 2019 + sunset"))
+    assert period is not None and terms == [QueryTerm(1, text="beach", weight=2.0), QueryTerm(1, text="sunset")]
+    rest, tags = take_tags(parse_query("3:sarah at the lake"), {"sarah"})
+    assert tags == ("sarah",) and rest == [QueryTerm(1, text="at the lake", weight=3.0)]
+
+
 def test_date_words_leave_the_text_terms_and_a_term_of_only_dates_goes() -> None:
     from datetime import date, datetime
 
