@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
     p = sub.add_parser("similar", help="find photos that look like an image")
-    p.add_argument("image", help="an image file (in the library or not)")
+    p.add_argument("image", help="an image file (in the library or not), or the http(s) URL of one")
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")

@@ -1,4 +1,5 @@
-"""Fetch model weights over HTTP into the user's cache, with progress and cancel.
+"""Fetch model weights over HTTP into the user's cache, with progress and cancel, and an
+image a search names by its URL.
 
 A download lands in `<name>.part` and is renamed into place only when complete, so an
 interrupted one never looks like a finished file.
@@ -31,6 +32,29 @@ class NotOnServer(Exception):
     """The server answered but has no such file (try the next candidate)."""
 
 
+def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
+    """The body at `url`, at most `limit` bytes; raise ModelUnavailableError (offline, refused,
+    too big) with a reason a person can act on."""
+    if _offline():
+        raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
+    request = urllib.request.Request(url, headers={"User-Agent": "photoclip"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read(limit + 1)
+    except urllib.error.HTTPError as exc:
+        raise ModelUnavailableError(f"the server answered HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ModelUnavailableError(f"no connection ({reason})") from exc
+    if len(body) > limit:
+        raise ModelUnavailableError(f"it is larger than {limit // (1 << 20)} MB")
+    return body
+
+
+def _offline() -> bool:
+    return bool(os.environ.get("PHOTOCLIP_OFFLINE")) or os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
 def fetch(
     urls: Sequence[str],
     dest: Path,
@@ -39,7 +63,7 @@ def fetch(
     timeout: float = 30.0,
 ) -> Path:
     """Download the first of `urls` the server has into `dest`; raise ModelUnavailableError."""
-    if os.environ.get("PHOTOCLIP_OFFLINE") or os.environ.get("HF_HUB_OFFLINE") == "1":
+    if _offline():
         raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)

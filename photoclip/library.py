@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,19 +21,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, export, keywords, places, scan, sidecars, tagging
+from photoclip import config, dedup, download, export, keywords, places, scan, sidecars, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
-from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
+from photoclip.errors import LibraryError, LibraryLockedError, ModelError, ModelUnavailableError, QueryError
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
-from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
+from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, decode_for_model, run_pipeline
 from photoclip.places import Place
 from photoclip.search import (
     QueryScope,
     QueryTerm,
     SearchHit,
     combine,
+    is_url,
     parse_query,
     tag_candidates,
     take_period,
@@ -54,6 +56,7 @@ INDEX_DIR = "index"
 PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors during a model change
 THUMBNAIL_DIR = "thumbnails"
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
+MAX_WEB_IMAGE_BYTES = 64 << 20
 FILTERED_INDEX_FROM = 20_000
 """A search kept to this many photos or more (a folder, a year), a fifth of the library at
 least, goes through the index with a filter; a smaller slice is scored exactly."""
@@ -653,6 +656,8 @@ class Library:
             photo = self.catalog.photo(PhotoId(target))
             if photo is None:
                 raise QueryError(f"no photo with id {target} in this library")
+        elif isinstance(target, str) and is_url(target):
+            return self._nearest(vectors, self._embed_term(QueryTerm(1, url=target), encoder), limit, exclude=())
         else:
             path = Path(target).expanduser()
             photo = self.catalog.photo_by_path(path.resolve() if path.exists() else path)
@@ -672,6 +677,8 @@ class Library:
     def _embed_term(self, term: QueryTerm, encoder: ClipEncoder) -> np.ndarray:
         if term.text is not None:
             return encoder.encode_text(term.text)
+        if term.url is not None:
+            return self._embed_web_image(term.url, encoder)
         assert term.image is not None
         known = self.catalog.photo_by_path(term.image.resolve())
         if known is not None:
@@ -679,11 +686,24 @@ class Library:
             if stored is not None:
                 return stored / np.linalg.norm(stored)
         from photoclip.errors import ImageDecodeError
-        from photoclip.pipeline import decode_for_model
 
         decoded = decode_for_model(PhotoId(0), term.image, encoder.decode_min_side, encoder.image_size)
         if decoded.pixels is None:
             raise ImageDecodeError(f"cannot search with {term.image}: {decoded.failure}")
+        return encoder.encode_images(decoded.pixels[None])[0]
+
+    def _embed_web_image(self, url: str, encoder: ClipEncoder) -> np.ndarray:
+        """An image a search names by its URL, fetched into a temporary file that is gone after."""
+        try:
+            body = download.fetch_bytes(url, MAX_WEB_IMAGE_BYTES)
+        except ModelUnavailableError as exc:
+            raise QueryError(f"cannot fetch the image at {url}: {exc}") from None
+        with tempfile.TemporaryDirectory(prefix="photoclip-web-") as folder:
+            path = Path(folder) / "image"
+            path.write_bytes(body)
+            decoded = decode_for_model(PhotoId(0), path, encoder.decode_min_side, encoder.image_size)
+        if decoded.pixels is None:
+            raise QueryError(f"cannot search with {url}: {decoded.failure}")
         return encoder.encode_images(decoded.pixels[None])[0]
 
     def _nearest(

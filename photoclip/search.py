@@ -1,7 +1,8 @@
 """Query parsing and vector arithmetic for search.
 
 A query is terms joined by ` + ` and ` - ` (as rclip users write them): "beach + sunset - people".
-A term that names an existing image file is an image query; anything else is text. A term
+A term that names an existing image file, or an image's http(s) URL, is an image query;
+anything else is text. A term
 may start with a weight, "2:golden retriever + 0.5:./pool.jpg", as in rclip. The query vector
 is the normalised weighted sum of positive terms minus the negative ones.
 """
@@ -23,6 +24,7 @@ from photoclip.places import Place, extract_place
 from photoclip.when import Period, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _WEIGHT = re.compile(r"(\d+(?:\.\d*)?|\.\d+):(?!\d)(.+)", re.DOTALL)  # not "7:30 sunset"
 MAX_WEIGHT = 100.0
 NEGATIVE_WEIGHT = 1.0
@@ -34,6 +36,7 @@ class QueryTerm:
     text: str | None = None
     image: Path | None = None
     weight: float = 1.0
+    url: str | None = None  # an image on the web
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,22 @@ def parse_query(query: str) -> list[QueryTerm]:
             continue
         weight, piece = _weighed(piece)
         image = _as_image(piece)
-        terms.append(QueryTerm(sign, image=image, weight=weight) if image else QueryTerm(sign, text=piece, weight=weight))
+        if image:
+            terms.append(QueryTerm(sign, image=image, weight=weight))
+        elif is_url(piece.strip("'\"")):
+            terms.append(QueryTerm(sign, url=piece.strip("'\""), weight=weight))
+        else:
+            terms.append(QueryTerm(sign, text=piece, weight=weight))
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}")
     if all(t.sign < 0 or t.weight == 0 for t in terms):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
+
+
+def is_url(text: str) -> bool:
+    """Whether a query term or a similar-to target is an image's address on the web."""
+    return _URL.fullmatch(text) is not None
 
 
 def _weighed(piece: str) -> tuple[float, str]:

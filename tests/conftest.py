@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import functools
+import http.server
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -65,3 +68,22 @@ def photo_folder(tmp_path: Path) -> Path:
         write_photo(folder / "trip" / f"p{i}.png", seed=i, fmt="PNG")
     write_photo(folder / ".hidden" / "secret.jpg", seed=99)
     return folder
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def web_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, str]]:
+    """A real HTTP server on this machine serving a folder: (the folder, its base URL)."""
+    folder = tmp_path / "web"
+    folder.mkdir()
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,18 @@ def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
     code, out, _ = run("similar", str(photo_folder / "p0.jpg"))
     assert code == 0 and str(photo_folder / "p0.jpg") not in out.splitlines()
     assert len(out.splitlines()) == 5
+
+
+def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) -> None:
+    run("index", str(photo_folder))
+    served, base = web_folder
+    shutil.copy(photo_folder / "p2.jpg", served / "p2.jpg")
+
+    code, out, _ = run("similar", f"{base}/p2.jpg", "-n", "1")
+    assert code == 0 and out == f"{photo_folder / 'p2.jpg'}\n"
+    code, out, err = run("similar", f"{base}/gone.jpg")
+    assert code == 1 and out == "" and err == (
+        f"photoclip: error: cannot fetch the image at {base}/gone.jpg: the server answered HTTP 404\n")
 
 
 def test_status_lists_counts_and_each_failure_with_its_reason(run, photo_folder: Path) -> None:

@@ -1062,3 +1062,24 @@ def test_photos_from_google_takeout_get_the_date_and_place_of_their_json(open_li
     assert sorted(h.path.name for h in library.search("in lisbon", limit=10)) == ["DSC_0042.JPG", bare.name]
     assert [h.path for h in library.search("july 2015", limit=10)] == [bare]
     assert library.status().counts.total == 2  # the JSON files are not photos
+
+
+def test_an_image_on_the_web_is_a_query_too(open_library, photo_folder: Path, web_folder, monkeypatch) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    served, base = web_folder
+    shutil.copy(photo_folder / "trip" / "p4.png", served / "look-alike")  # no suffix: known by its content
+    (served / "page.html").write_text("<html>not an image</html>", encoding="utf-8")
+
+    assert library.similar(f"{base}/look-alike", limit=1)[0].path == photo_folder / "trip" / "p4.png"
+    assert library.search(f"2:{base}/look-alike + a photo", limit=1)[0].path == photo_folder / "trip" / "p4.png"
+    with pytest.raises(QueryError, match=r"cannot fetch the image at .*/missing.jpg: the server answered HTTP 404"):
+        library.similar(f"{base}/missing.jpg")
+    with pytest.raises(QueryError, match=r"cannot search with .*/page.html: not an image"):
+        library.search(f"{base}/page.html")
+    monkeypatch.setattr("photoclip.library.MAX_WEB_IMAGE_BYTES", 50)
+    with pytest.raises(QueryError, match="larger than"):
+        library.similar(f"{base}/look-alike")
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    with pytest.raises(QueryError, match="offline mode is on"):
+        library.similar(f"{base}/look-alike")
