@@ -1,8 +1,9 @@
 """The preview: opened from the grid, facts shown, arrows step, Esc returns, Find similar;
-and dropping an image file on the window finds photos like it."""
+and dropping an image file (or an image from a browser) on the window finds photos like it."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,20 @@ def test_dropping_an_image_file_finds_photos_like_it(qtbot, window, tmp_path: Pa
                     timeout=WAIT_MS)
     assert window.model.ids == [h.photo_id for h in window.library.similar(dropped, SEARCH_LIMIT)]
     assert window.title_label.text() == f"Similar to {dropped.name}"
+
+
+def test_dropping_an_image_from_a_browser_finds_photos_like_it(qtbot, window, web_folder) -> None:
+    served, base = web_folder
+    photo = window.library.photo(window.library.photos_by_date()[0])
+    shutil.copy(photo.path, served / "Red ball.jpg")
+    mime = QMimeData()
+    mime.setUrls([QUrl(f"{base}/Red%20ball.jpg")])
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+
+    window.dropEvent(event)
+
+    assert event.isAccepted()
+    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window) and window.model.rowCount() > 0,
+                    timeout=WAIT_MS)
+    assert window.model.ids[0] == photo.id and window.title_label.text() == "Similar to Red ball.jpg"

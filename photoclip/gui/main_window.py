@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,7 @@ class View:
     place: Place | None = None
     by_date: bool = False  # the search was only dates or a place: its photos newest first
     first_tagged: tuple[str, ...] = ()  # the user's tags the search named: their photos come first
-    similar_to: PhotoId | Path | None = None
+    similar_to: PhotoId | Path | str | None = None  # a photo, an image file, or an image's URL
 
     @property
     def browsing(self) -> bool:
@@ -107,6 +108,12 @@ def scope_name(view: View) -> str | None:
     if view.root is not None:
         return view.root.path.name or str(view.root.path)
     return None
+
+
+def url_label(url: str) -> str:
+    """How a header names an image on the web: its file name, else its site."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.netloc or url
 
 
 def search_placeholder(view: View) -> str:
@@ -580,9 +587,10 @@ class MainWindow(QMainWindow):
         self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
         self._run_search()
 
-    def find_similar(self, target: PhotoId | Path) -> None:
-        """Photos that look like a photo of the library, or like any image file (dropped)."""
-        label = target.name if isinstance(target, Path) else None
+    def find_similar(self, target: PhotoId | Path | str) -> None:
+        """Photos that look like a photo of the library, or like any image file or image on
+        the web (dropped from a file manager or a browser)."""
+        label = target.name if isinstance(target, Path) else url_label(target) if isinstance(target, str) else None
         if label is None:
             row = self.model.row_of(target)
             path = self.model.index(row, 0).data(PathRole) if row is not None else None
@@ -600,7 +608,7 @@ class MainWindow(QMainWindow):
         self._update_header()
         self._query(lambda lib: (lib.similar(target, limit=SEARCH_LIMIT), None), "similar")
 
-    def _name_similar(self, target: PhotoId | Path, photo: Photo | None) -> None:
+    def _name_similar(self, target: PhotoId | Path | str, photo: Photo | None) -> None:
         if photo is not None and self.view.kind == "similar" and self.view.similar_to == target:
             self.view = dataclasses.replace(self.view, text=photo.path.name)
             self._update_header()
@@ -949,24 +957,27 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_path(event)
-        if path is None:
+        target = self._dropped_path(event)
+        if target is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        if path.is_dir():
-            self.add_folder(path)
+        if isinstance(target, Path) and target.is_dir():
+            self.add_folder(target)
         else:
-            self.find_similar(path)
+            self.find_similar(target)
 
     @staticmethod
-    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | None:
-        """A dropped image file (find similar) or folder (add it); None for anything else."""
+    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | str | None:
+        """A dropped image file or an image from a browser (its URL: find similar), or a folder
+        (add it); None for anything else."""
         for url in event.mimeData().urls():
             if url.isLocalFile():
                 path = Path(url.toLocalFile())
                 if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES:
                     return path
+            elif url.scheme() in ("http", "https"):
+                return bytes(url.toEncoded().data()).decode("ascii")
         return None
 
     # ------------------------------------------------------------------ worker events
