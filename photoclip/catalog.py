@@ -802,6 +802,22 @@ class Catalog:
         ).fetchone()
         return _photo(row) if row else None
 
+    def named(self, prefix: str, limit: int = 500) -> list[PhotoId]:
+        """Indexed photos whose file name starts with `prefix` (any case), the exact names first,
+        then newest first: what a person who types a file name ("IMG_1234") is after."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._conn.execute(
+            "SELECT id, path FROM photos WHERE status = 'indexed' AND path LIKE ? ESCAPE '\\'"
+            f" ORDER BY {_SHOWN_AT} DESC, id",
+            (f"%{os.sep}{escaped}%",),
+        )
+        folded = prefix.casefold()
+        found = [(PhotoId(pid), os.path.basename(_path_text(path)).casefold()) for pid, path in rows]
+        matches = [(pid, name) for pid, name in found if name.startswith(folded)]
+        exact = [pid for pid, name in matches if name == folded or os.path.splitext(name)[0] == folded]
+        first = set(exact)
+        return (exact + [pid for pid, _ in matches if pid not in first])[:limit]
+
     def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
         rows = self._rows_in(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id IN ({{marks}})", ids)
         return {photo.id: photo for photo in map(_photo, rows)}

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -57,6 +58,9 @@ PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors dur
 THUMBNAIL_DIR = "thumbnails"
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
 MAX_WEB_IMAGE_BYTES = 64 << 20
+_FILE_NAME_QUERY = re.compile(r"[\w.()-]*\d[\w.()-]*")
+"""A query that is one word holding a digit, as camera file names are: IMG_1234, DSC01234.JPG,
+PXL_20230101_123456789, P1010001."""
 FILTERED_INDEX_FROM = 20_000
 """A search kept to this many photos or more (a folder, a year), a fifth of the library at
 least, goes through the index with a filter; a smaller slice is scored exactly."""
@@ -527,12 +531,33 @@ class Library:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
         a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
         the user's that the query names ("sarah at the beach") come first, ranked by the rest
-        of its words: the model cannot know who Sarah is, the user's tags can."""
+        of its words: the model cannot know who Sarah is, the user's tags can. A query that
+        looks like a file name ("IMG_1234", "DSC01234.JPG") lists the photos named so first."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        terms, period, place, among = self._scope(query)
+        inside = None
         if folder is not None:
             inside = self.catalog.indexed_in(str(self._library_folder(folder)), subfolders)
+        hits, scope = self._search_in(query, limit, tag, inside)
+        name = query.strip()
+        looks_named = _FILE_NAME_QUERY.fullmatch(name) and tag is None and not (scope and scope.only_scope)
+        named = self.catalog.named(name, limit) if looks_named else []
+        if inside is not None:
+            keep = set(inside)
+            named = [pid for pid in named if pid in keep]
+        if not named:
+            return hits, scope
+        photos = self.catalog.photos(named)
+        first = [SearchHit(pid, photos[pid].path, 1.0) for pid in named if pid in photos]
+        shown = {h.photo_id for h in first}
+        hits = (first + [h for h in hits if h.photo_id not in shown])[:limit]
+        return hits, dataclasses.replace(scope or QueryScope(None, None, only_scope=False), file_name=name)
+
+    def _search_in(
+        self, query: str, limit: int, tag: str | None, inside: list[PhotoId] | None
+    ) -> tuple[list[SearchHit], QueryScope | None]:
+        terms, period, place, among = self._scope(query)
+        if inside is not None:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
         rest, tags = take_tags(terms, self.catalog.user_tags_among(tag_candidates(terms)))

@@ -377,3 +377,22 @@ def test_each_folder_counts_its_own_indexed_photos_and_their_tags(catalog: Catal
     assert catalog.folder_sizes() == {"/p/lake": 2, "/p/lake/deep": 1, "/p": 1, odd: 1}
     assert sorted(catalog.folder_tag_counts()) == sorted([
         ("/p/lake", "boat", 1), ("/p/lake", "lake", 1), ("/p/lake/deep", "lake", 1), (odd, "cafe", 1)])
+
+
+def test_photos_are_found_by_the_start_of_their_file_name_exact_names_first(catalog: Catalog) -> None:
+    root = catalog.add_root(Path("/p"))
+    names = ["/p/2019/IMG_12345.JPG", "/p/IMG_1234.jpg", "/p/a/img_1234.heic", "/p/IMG_1234 (1).jpg",
+             "/p/IMG_1234/other.jpg", "/p/x_IMG_1234.jpg", "/p/IMG%1234.jpg", "/p/IMGX1234.jpg"]
+    ids = {}
+    for i, name in enumerate(names):
+        catalog.add_pending(root.id, [(name, 10, 1)])
+        ids[name] = catalog.photo_by_path(name).id
+        m = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=f"20{10 + i}-01-01T00:00:00", format="jpeg")
+        catalog.store_batch("m", [(ids[name], m, np.ones(4, np.float32))], [])
+
+    found = catalog.named("IMG_1234")
+
+    assert found[:2] == [ids["/p/a/img_1234.heic"], ids["/p/IMG_1234.jpg"]]  # exact (any suffix), newest first
+    assert found[2:] == [ids["/p/IMG_1234 (1).jpg"], ids["/p/2019/IMG_12345.JPG"]]  # "_" and "%" match only themselves
+    assert catalog.named("img_1234.jpg") == [ids["/p/IMG_1234.jpg"]]
+    assert catalog.named("IMG%1") == [ids["/p/IMG%1234.jpg"]] and catalog.named("nothing9") == []

@@ -90,6 +90,15 @@ def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
     assert len(out.splitlines()) == 5
 
 
+def test_a_search_for_a_file_name_lists_that_photo_first(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+
+    code, out, err = run("search", "P4", "-n", "3")
+
+    assert code == 0 and out.splitlines()[0] == str(photo_folder / "trip" / "p4.png") and len(out.splitlines()) == 3
+    assert err == "photos whose name starts with P4 first\n"
+
+
 def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) -> None:
     run("index", str(photo_folder))
     served, base = web_folder

@@ -149,6 +149,18 @@ def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot,
     assert window.subtitle_label.text() == "Tagged “sarah” first  ·  20 photos, best match first"
 
 
+def test_a_search_for_a_file_name_shows_that_photo_first_and_says_so(qtbot, make_window, indexed) -> None:
+    library, scenes = indexed
+    wanted = sorted(scenes)[7]
+    window = make_window(library)
+
+    qtbot.keyClicks(window.search_field, wanted.stem)
+    wait_for_results(qtbot, window, wanted.stem)
+
+    assert window.model.ids[0] == library.photo_at(wanted).id
+    assert window.subtitle_label.text() == f"Named “{wanted.stem}…” first  ·  20 photos, best match first"
+
+
 def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, make_window, open_library, tmp_path) -> None:
     folder = tmp_path / "photos"
     for i, (name, position) in enumerate([("lisbon-a", (38.72, -9.14)), ("lisbon-b", (38.70, -9.20)),

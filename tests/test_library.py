@@ -1083,3 +1083,22 @@ def test_an_image_on_the_web_is_a_query_too(open_library, photo_folder: Path, we
     monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
     with pytest.raises(QueryError, match="offline mode is on"):
         library.similar(f"{base}/look-alike")
+
+
+def test_a_search_that_looks_like_a_file_name_lists_the_photos_named_so_first(open_library, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    for i, name in enumerate(["IMG_0042.JPG", "IMG_00421.jpg", "trip/img_0042.png", "DSC_0042.jpg", "a.jpg"]):
+        write_photo(photos / name, seed=i)
+    write_photo(photos / "2019_party.jpg", seed=9)
+    library = open_library()
+    library.index([photos])
+
+    hits, scope = library.search_scoped("IMG_0042", limit=5)
+    in_trip = library.search("img_0042", limit=5, folder=photos / "trip")
+
+    assert {h.path.name for h in hits[:2]} == {"IMG_0042.JPG", "img_0042.png"} and hits[2].path.name == "IMG_00421.jpg"
+    assert len(hits) == 5 and scope.file_name == "IMG_0042" and not scope.only_scope
+    assert [h.path.name for h in in_trip] == ["img_0042.png"]
+    assert library.search_scoped("a red circle", limit=3)[1] is None
+    _, dated = library.search_scoped("2019", limit=10)
+    assert dated is not None and dated.file_name is None  # a year is a date, not a name

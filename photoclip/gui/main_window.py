@@ -94,6 +94,7 @@ class View:
     place: Place | None = None
     by_date: bool = False  # the search was only dates or a place: its photos newest first
     first_tagged: tuple[str, ...] = ()  # the user's tags the search named: their photos come first
+    file_name: str | None = None  # the search looked like a file name: the photos named so come first
     similar_to: PhotoId | Path | str | None = None  # a photo, an image file, or an image's URL
 
     @property
@@ -509,6 +510,8 @@ class MainWindow(QMainWindow):
             if view.first_tagged:
                 names = " and ".join(f"“{name}”" for name in view.first_tagged)
                 subtitle = f"Tagged {names} first  ·  {subtitle}"
+            if view.file_name:
+                subtitle = f"Named “{view.file_name}…” first  ·  {subtitle}"
             if view.place is not None:
                 said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
                 subtitle = f"In {view.place.label}{said}  ·  {subtitle}"
@@ -628,7 +631,8 @@ class MainWindow(QMainWindow):
         self._pending_seq = -1
         if scope is not None:
             self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
-                                            by_date=scope.only_scope, first_tagged=scope.tags)
+                                            by_date=scope.only_scope, first_tagged=scope.tags,
+                                            file_name=scope.file_name)
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:
