@@ -526,14 +526,16 @@ class Catalog:
     # photos: embedding work
 
     def pending(self, model_id: str, root_ids: Iterable[RootId] | None = None) -> list[tuple[PhotoId, Path]]:
-        """Photos that need a vector from `model_id`, on roots that are online."""
+        """Photos that need a vector from `model_id`, on roots that are online, newest first:
+        indexing a big library takes hours on a CPU, and this year's photos are the ones
+        searched for first."""
         sql = "SELECT p.id, p.path" + _PENDING
         params: list[object] = [model_id]
         if root_ids is not None:
             roots = list(root_ids)
             sql += f" AND p.root_id IN ({','.join('?' * len(roots))})"
             params += roots
-        sql += " ORDER BY p.id"
+        sql += f" ORDER BY {_SHOWN_AT} DESC, p.id"
         return [(PhotoId(r[0]), Path(_path_text(r[1]))) for r in self._conn.execute(sql, params)]
 
     def has_pending(self, model_id: str) -> bool:

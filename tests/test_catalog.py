@@ -396,3 +396,16 @@ def test_photos_are_found_by_the_start_of_their_file_name_exact_names_first(cata
     assert found[2:] == [ids["/p/IMG_1234 (1).jpg"], ids["/p/2019/IMG_12345.JPG"]]  # "_" and "%" match only themselves
     assert catalog.named("img_1234.jpg") == [ids["/p/IMG_1234.jpg"]]
     assert catalog.named("IMG%1") == [ids["/p/IMG%1234.jpg"]] and catalog.named("nothing9") == []
+
+
+def test_the_newest_photos_are_indexed_first(catalog: Catalog) -> None:
+    root = catalog.add_root(Path("/p"))
+    year = 365 * 24 * 3600 * 10**9
+    catalog.add_pending(root.id, [("/p/2015.jpg", 1, 45 * year), ("/p/2024.jpg", 1, 54 * year),
+                                  ("/p/2019.jpg", 1, 49 * year), ("/p/taken-2010.jpg", 1, 55 * year)])
+    old = catalog.photo_by_path("/p/taken-2010.jpg").id
+    catalog.store_batch("other model", [(old, PhotoMetadata(hash="h", width=1, height=1,
+                                                            taken_at="2010-05-01T10:00:00", format="jpeg"),
+                                         np.ones(4, np.float32))], [])
+
+    assert [p.name for _, p in catalog.pending("m")] == ["2024.jpg", "2019.jpg", "2015.jpg", "taken-2010.jpg"]
