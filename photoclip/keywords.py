@@ -9,41 +9,23 @@ failed photo.
 
 from __future__ import annotations
 
-import logging
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+from photoclip import xmp
 from photoclip.errors import QueryError
-from photoclip.sidecars import written_by_photoclip
 from photoclip.tagging import normalize_tag
 
-log = logging.getLogger(__name__)
-
-MAX_XMP_BYTES = 4 * 1024 * 1024  # a keyword list is a few kB; anything this big is not one
-_SUBJECT = "{http://purl.org/dc/elements/1.1/}subject"
-_ITEM = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
+_SUBJECT = xmp.DC + "subject"
 
 
 def keywords_in_xmp(packet: bytes | None) -> list[str]:
     """The dc:subject keywords of an XMP packet, as tag names, in their order, once each."""
-    if not packet or len(packet) > MAX_XMP_BYTES:
-        return []
-    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
-    if start < 0 or end < start:  # a bare rdf:RDF packet, or one without the usual wrapper
-        start, end = packet.find(b"<rdf:RDF"), packet.rfind(b"</rdf:RDF>")
-        if start < 0 or end < start:
-            return []
-        end += len(b"</rdf:RDF>")
-    else:
-        end += len(b"</x:xmpmeta>")
-    try:
-        root = ElementTree.fromstring(packet[start:end])
-    except (ElementTree.ParseError, ValueError) as exc:
-        log.debug("unreadable XMP packet: %s", exc)
+    root = xmp.parse(packet)
+    if root is None:
         return []
     found: dict[str, None] = {}
     for subject in root.iter(_SUBJECT):
-        for item in subject.iter(_ITEM):
+        for item in subject.iter(xmp.RDF_ITEM):
             try:
                 found[normalize_tag(item.text or "")] = None
             except QueryError:
@@ -52,19 +34,10 @@ def keywords_in_xmp(packet: bytes | None) -> list[str]:
 
 
 def sidecar_keywords(photo: Path) -> list[str]:
-    """The keywords of the XMP sidecars beside `photo` (either naming), in that order. A sidecar
-    photoclip exported holds its own tags, auto ones too: read back, they would become the
-    user's."""
+    """The keywords of the XMP sidecars beside `photo` (either naming), in that order; those
+    photoclip exported itself are not read (xmp.others_sidecars)."""
     found: dict[str, None] = {}
-    for sidecar in (photo.with_name(photo.name + ".xmp"), photo.with_suffix(".xmp")):
-        try:
-            if sidecar == photo or sidecar.stat().st_size > MAX_XMP_BYTES:
-                continue
-            packet = sidecar.read_bytes()
-        except OSError:
-            continue
-        if written_by_photoclip(packet):
-            continue
+    for packet in xmp.others_sidecars(photo):
         found.update(dict.fromkeys(keywords_in_xmp(packet)))
     return list(found)
 

@@ -1,0 +1,54 @@
+"""Reading XMP, the metadata other photo programs write into a photo or into a sidecar beside
+it (`IMG_1.jpg.xmp` as digiKam and darktable name it, `IMG_1.xmp` as Lightroom does): the
+packet parsed, and the sidecars of a photo that another program wrote. Broken XML reads as
+nothing, never as a failed photo."""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from photoclip.sidecars import written_by_photoclip
+
+log = logging.getLogger(__name__)
+
+MAX_XMP_BYTES = 4 * 1024 * 1024  # a keyword list or a caption is a few kB; anything this big is not one
+DC = "{http://purl.org/dc/elements/1.1/}"
+RDF_ITEM = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
+
+
+def parse(packet: bytes | None) -> ElementTree.Element | None:
+    """The x:xmpmeta (or bare rdf:RDF) element of a packet, or None when there is no usable one."""
+    if not packet or len(packet) > MAX_XMP_BYTES:
+        return None
+    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
+    if start < 0 or end < start:  # a bare rdf:RDF packet, or one without the usual wrapper
+        start, end = packet.find(b"<rdf:RDF"), packet.rfind(b"</rdf:RDF>")
+        if start < 0 or end < start:
+            return None
+        end += len(b"</rdf:RDF>")
+    else:
+        end += len(b"</x:xmpmeta>")
+    try:
+        return ElementTree.fromstring(packet[start:end])
+    except (ElementTree.ParseError, ValueError) as exc:
+        log.debug("unreadable XMP packet: %s", exc)
+        return None
+
+
+def others_sidecars(photo: Path) -> list[bytes]:
+    """The XMP sidecars beside `photo` (either naming) that another program wrote. A sidecar
+    photoclip exported holds its own tags, auto ones too: read back, they would become the
+    user's."""
+    packets = []
+    for sidecar in (photo.with_name(photo.name + ".xmp"), photo.with_suffix(".xmp")):
+        try:
+            if sidecar == photo or sidecar.stat().st_size > MAX_XMP_BYTES:
+                continue
+            packet = sidecar.read_bytes()
+        except OSError:
+            continue
+        if not written_by_photoclip(packet):
+            packets.append(packet)
+    return packets
