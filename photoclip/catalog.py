@@ -13,7 +13,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +27,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -163,6 +163,14 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE photos ADD COLUMN look BLOB;
     CREATE INDEX photos_shown ON photos({_SHOWN_AT} DESC, path);
     """,
+    # Captions people wrote (captions.py), searchable by their words; the sidecar's apart, since
+    # a sidecar can change without the photo being read again.
+    8: """
+    CREATE VIRTUAL TABLE captions USING fts5(in_file, in_sidecar, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER photos_captions_gone AFTER DELETE ON photos BEGIN
+        DELETE FROM captions WHERE rowid = old.id;
+    END;
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -224,6 +232,8 @@ class PhotoMetadata:
     town: str | None = None  # the town it is named by (places.Gazetteer.locate)
     look: bytes | None = None  # looks.look_of
     keywords: tuple[str, ...] = ()  # tag names other programs gave it (keywords.photo_keywords)
+    caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
+    sidecar_caption: str | None = None  # what another program's sidecar says about it
 
 
 @dataclass(frozen=True)
@@ -597,6 +607,11 @@ class Catalog:
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
             )
             self._add_keywords((pid, tag) for pid, m, _ in embedded for tag in m.keywords)
+            self._conn.executemany("DELETE FROM captions WHERE rowid = ?", ((pid,) for pid, _, _ in embedded))
+            self._conn.executemany(
+                "INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, ?, ?)",
+                ((pid, m.caption, m.sidecar_caption) for pid, m, _ in embedded if m.caption or m.sidecar_caption),
+            )
             self._conn.executemany(
                 "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",
                 ((reason, now, pid) for pid, reason in failed),
@@ -711,6 +726,40 @@ class Catalog:
             " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
             pairs,
         )
+
+    def captioned(self, words: Sequence[str]) -> list[PhotoId]:
+        """Indexed photos whose caption holds every one of `words` (any case and accents), newest first."""
+        if not words:
+            return []
+        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        rows = self._conn.execute(
+            "SELECT p.id FROM captions c JOIN photos p ON p.id = c.rowid WHERE captions MATCH ?"
+            f" AND p.status = 'indexed' ORDER BY {_SHOWN_AT} DESC, p.id", (match,),
+        )
+        return [PhotoId(r[0]) for r in rows]
+
+    def caption_words_known(self, words: Sequence[str]) -> list[str]:
+        """Which of `words` some caption holds."""
+        return [w for w in words if self._conn.execute(
+            "SELECT 1 FROM captions WHERE captions MATCH ? LIMIT 1", ('"' + w.replace('"', '""') + '"',)).fetchone()]
+
+    def caption(self, photo_id: PhotoId) -> str | None:
+        """What the photo's file and another program's sidecar say about it, one text each line."""
+        row = self._conn.execute("SELECT in_file, in_sidecar FROM captions WHERE rowid = ?", (photo_id,)).fetchone()
+        if row is None:
+            return None
+        lines = dict.fromkeys(line for text in row if text for line in text.splitlines())
+        return "\n".join(lines) or None
+
+    def set_sidecar_captions(self, captions: Iterable[tuple[PhotoId, str | None]]) -> None:
+        """Another program's sidecar changed: what it says about each photo now."""
+        with self.transaction():
+            for pid, text in captions:
+                row = self._conn.execute("SELECT in_file FROM captions WHERE rowid = ?", (pid,)).fetchone()
+                self._conn.execute("DELETE FROM captions WHERE rowid = ?", (pid,))
+                if text or (row and row[0]):
+                    self._conn.execute("INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, ?, ?)",
+                                       (pid, row[0] if row else None, text))
 
     def user_tags_among(self, names: Iterable[str]) -> set[str]:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""
@@ -926,7 +975,14 @@ class Catalog:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a migration, a trigger's body (its own semicolons) kept whole."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip().removesuffix(";"))
+            pending = ""
+    return [s for s in statements if s.strip()]
 
 
 def _prefix_range(folder: str) -> tuple[str, str]:

@@ -262,6 +262,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:
             print(f"photos tagged {' and '.join(scope.tags)} first", file=sys.stderr)
+        if scope is not None and scope.caption_words:
+            print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
         if scope is not None and scope.file_name:
             print(f"photos whose name starts with {scope.file_name} first", file=sys.stderr)
         if not hits and args.tag and not library.tagged(args.tag, limit=1):

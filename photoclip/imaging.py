@@ -29,7 +29,7 @@ import numpy as np
 import xxhash
 from PIL import Image, ImageFile, features
 
-from photoclip import colour, jpegfile, rawfile
+from photoclip import captions, colour, jpegfile, rawfile
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import atomic_write_bytes
 
@@ -209,6 +209,7 @@ class DecodedPhoto:
     location: tuple[float, float] | None = None  # (latitude, longitude) from EXIF GPS
     xmp: bytes | None = None  # the XMP packet embedded in the file, if any (keywords.py reads it)
     icc: bytes | None = None  # the colour profile embedded in the file, if any (colour.to_srgb reads it)
+    captions: tuple[str, ...] = ()  # what its EXIF and IPTC say about it (captions.exif_texts, iptc_texts)
 
 
 class _MemoryBudget:
@@ -345,7 +346,7 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
             digest = content_hash()
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
-                            decoded.xmp, decoded.icc)
+                            decoded.xmp, decoded.icc, decoded.captions)
 
 
 def make_thumbnail(path: Path, max_side: int) -> bytes:
@@ -510,6 +511,7 @@ class _Decoded:
     location: tuple[float, float] | None
     xmp: bytes | None = None
     icc: bytes | None = None
+    captions: tuple[str, ...] = ()
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -548,11 +550,13 @@ def _decode_stream(
             facts = _read_exif(im)
             xmp = _xmp_packet(im)
             icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
+            texts = facts.captions + (tuple(captions.iptc_texts(im)) if fmt in ("jpeg", "tiff") else ())
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
         raise
-    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location, xmp, icc or None)
+    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location, xmp, icc or None,
+                    texts)
 
 
 def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:
@@ -868,6 +872,7 @@ class _ExifFacts:
     orientation: int = 1
     taken_at: str | None = None
     location: tuple[float, float] | None = None
+    captions: tuple[str, ...] = ()
 
 
 def _read_exif(im: Image.Image) -> _ExifFacts:
@@ -900,7 +905,7 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
     position = None
     if gps:
         position = (_gps_degrees(gps.get(2), gps.get(1), "S"), _gps_degrees(gps.get(4), gps.get(3), "W"))
-    return _ExifFacts(orientation, taken_at, _location(position))
+    return _ExifFacts(orientation, taken_at, _location(position), tuple(captions.exif_texts(exif, details)))
 
 
 def _xmp_packet(im: Image.Image) -> bytes | None:

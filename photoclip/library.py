@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import config, dedup, download, export, keywords, places, scan, sidecars, tagging
+from photoclip import captions, config, dedup, download, export, keywords, places, scan, sidecars, tagging
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, ModelUnavailableError, QueryError
@@ -488,10 +488,11 @@ class Library:
         return changes
 
     def read_sidecars(self, sidecars: Iterable[Path | str]) -> int:
-        """Keywords in XMP sidecars that another program just wrote become tags of their photos
-        (the photos are not indexed again); returns how many tags were new."""
+        """Keywords in XMP sidecars that another program just wrote become tags of their photos,
+        and their titles and descriptions the photos' captions (the photos are not indexed
+        again); returns how many tags were new."""
         self._require_writable()
-        pairs = []
+        pairs, described = [], []
         folders: dict[Path, dict[str, FileState]] = {}  # a program writes many sidecars in one folder
         for sidecar in map(Path, sidecars):
             if sidecar.parent not in folders:
@@ -501,6 +502,9 @@ class Library:
                 state = states[str(photo_path)]
                 if state.status == "indexed":
                     pairs += [(state.id, tag) for tag in keywords.sidecar_keywords(photo_path)]
+                    described.append((state.id, captions.joined(captions.sidecar_texts(photo_path))))
+        if described:
+            self.catalog.set_sidecar_captions(described)
         return self.catalog.add_keywords(pairs) if pairs else 0
 
     def move_path(self, src: Path | str, dest: Path | str) -> scan.PathChanges:
@@ -531,7 +535,9 @@ class Library:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
         a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
         the user's that the query names ("sarah at the beach") come first, ranked by the rest
-        of its words: the model cannot know who Sarah is, the user's tags can. A query that
+        of its words: the model cannot know who Sarah is, the user's tags can. Else photos whose
+        captions hold the query's words that captions use ("grandma" of "grandma at the lake")
+        come first, ranked by the whole query. A query that
         looks like a file name ("IMG_1234", "DSC01234.JPG") lists the photos named so first."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
@@ -561,18 +567,34 @@ class Library:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
         rest, tags = take_tags(terms, self.catalog.user_tags_among(tag_candidates(terms)))
-        if not tags:
-            scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
-            return self._ranked(terms, among, limit, tag), scope
-        lists = [self.catalog.tagged(name) for name in tags]
-        tagged = set(lists[0]).intersection(*lists[1:])
-        first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
-        rank_by = rest if any(t.sign > 0 for t in rest) else terms
-        hits = self._ranked(rank_by, first, limit, tag) if first else []
+        if tags:
+            lists = [self.catalog.tagged(name) for name in tags]
+            tagged = set(lists[0]).intersection(*lists[1:])
+            first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
+            rank_by = rest if any(t.sign > 0 for t in rest) else terms
+            hits = self._first_then_rest(first, rank_by, among, limit, tag)
+            return hits, QueryScope(period, place, only_scope=False, tags=tags)
+        words = self.catalog.caption_words_known(captions.search_words(t.text for t in terms if t.text and t.sign > 0))
+        described = self.catalog.captioned(words) if words else []
+        if described:
+            keep = set(described)
+            first = [pid for pid in (among if among is not None else described) if pid in keep]
+            if first:
+                hits = self._first_then_rest(first, terms, among, limit, tag)
+                return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words))
+        scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
+        return self._ranked(terms, among, limit, tag), scope
+
+    def _first_then_rest(
+        self, first: list[PhotoId], rank_by: list[QueryTerm], among: list[PhotoId] | None, limit: int,
+        tag: str | None,
+    ) -> list[SearchHit]:
+        """The photos `first` ranked by `rank_by`, then the others of `among` (None: all)."""
+        hits = self._ranked(rank_by, first, limit, tag)
         if len(hits) < limit:
             shown = {h.photo_id for h in hits}
             hits += [h for h in self._ranked(rank_by, among, limit + len(shown), tag) if h.photo_id not in shown]
-        return hits[:limit], QueryScope(period, place, only_scope=False, tags=tags)
+        return hits[:limit]
 
     def _ranked(
         self, terms: list[QueryTerm], among: list[PhotoId] | None, limit: int, tag: str | None
@@ -827,6 +849,10 @@ class Library:
         """Photos carrying `tag`: those the user tagged first, then the surest."""
         ids = self.catalog.tagged(tagging.normalize_tag(tag))
         return ids if limit is None else ids[:limit]
+
+    def caption(self, photo_id: PhotoId) -> str | None:
+        """What the photo's owner wrote about it, in its file or another program's sidecar."""
+        return self.catalog.caption(photo_id)
 
     def photo_tags(self, photo_id: PhotoId) -> list[PhotoTag]:
         return [PhotoTag(*row) for row in self.catalog.photo_tags(photo_id)]

@@ -113,6 +113,7 @@ class QueryScope:
     only_scope: bool
     tags: tuple[str, ...] = ()  # the user's own tags the query named: their photos come first
     file_name: str | None = None  # the query looked like a file name: the photos named so come first
+    caption_words: tuple[str, ...] = ()  # photos whose captions hold these words of the query come first
 
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:

@@ -1,5 +1,5 @@
 """The JSON file Google Takeout writes beside each photo it exports, read for the date taken
-and the place when the photo's own EXIF lacks them.
+and the place when the photo's own EXIF lacks them, and for its caption.
 
 Photos from messengers, scans and screenshots carry no EXIF date, and unpacking a Takeout
 archive gives every file the date of the download: without this, years of such photos
@@ -36,6 +36,7 @@ _EARLIEST = 0  # 1970: Google stores 0 for a photo it has no date for
 class TakeoutFacts:
     taken_at: str | None  # local time, "YYYY-MM-DDTHH:MM:SS" as EXIF dates are kept
     location: tuple[float, float] | None  # (latitude, longitude)
+    description: str | None = None  # the caption written in Google Photos
 
 
 def sidecar_names(name: str) -> list[str]:
@@ -68,7 +69,9 @@ def takeout_facts(photo: Path) -> TakeoutFacts | None:
             log.debug("cannot read %s: %s", candidate, exc)
             continue
         if isinstance(data, dict) and ("photoTakenTime" in data or "geoData" in data):
-            return TakeoutFacts(_taken_at(data.get("photoTakenTime")), _location(data))
+            description = data.get("description")
+            return TakeoutFacts(_taken_at(data.get("photoTakenTime")), _location(data),
+                                description.strip() or None if isinstance(description, str) else None)
     return None
 
 

@@ -228,3 +228,13 @@ def rgb_profile(description: str = "Adobe RGB (1998)", primaries: tuple = ADOBE_
               + bytes(12) + b"acsp" + bytes(24) + struct.pack(">I", 0)
               + b"".join(struct.pack(">i", round(v * 65536)) for v in (0.9642, 1.0, 0.8249)))
     return header + bytes(128 - len(header)) + table + body
+
+
+def with_iptc(jpeg: bytes, records: dict[tuple[int, int], bytes]) -> bytes:
+    """A JPEG with an IPTC block (APP13, Photoshop 3.0) holding `records`, e.g. {(2, 120): caption}."""
+    import struct
+
+    iptc = b"".join(b"\x1c" + bytes(key) + struct.pack(">H", len(value)) + value for key, value in records.items())
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iptc)) + iptc
+    body = b"Photoshop 3.0\0" + resource + bytes(len(iptc) % 2)
+    return jpeg[:2] + b"\xff\xed" + struct.pack(">H", len(body) + 2) + body + jpeg[2:]

@@ -409,3 +409,27 @@ def test_the_newest_photos_are_indexed_first(catalog: Catalog) -> None:
                                          np.ones(4, np.float32))], [])
 
     assert [p.name for _, p in catalog.pending("m")] == ["2024.jpg", "2019.jpg", "2015.jpg", "taken-2010.jpg"]
+
+
+def test_captions_are_searched_by_word_kept_apart_from_the_sidecars_and_go_with_their_photo(catalog: Catalog) -> None:
+    root = catalog.add_root(Path("/p"))
+    ids = []
+    for i, (in_file, in_sidecar) in enumerate([("Grandma's 80th birthday", None), (None, "Lake house"),
+                                               ("Déjà vu at the lake", "Tom's first swim"), (None, None)]):
+        catalog.add_pending(root.id, [(f"/p/{i}.jpg", 1, i * 86400 * 10**9)])
+        ids.append(catalog.photo_by_path(f"/p/{i}.jpg").id)
+        m = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=None, format="jpeg", caption=in_file,
+                          sidecar_caption=in_sidecar)
+        catalog.store_batch("m", [(ids[i], m, np.ones(4, np.float32))], [])
+
+    assert catalog.captioned(["lake"]) == [ids[2], ids[1]]  # newest first
+    assert catalog.captioned(["deja", "LAKE"]) == [ids[2]] and catalog.captioned(["grandma"]) == [ids[0]]
+    assert catalog.caption_words_known(["lake", "car", "tom"]) == ["lake", "tom"]
+    assert catalog.caption(ids[2]) == "Déjà vu at the lake\nTom's first swim" and catalog.caption(ids[3]) is None
+
+    catalog.set_sidecar_captions([(ids[2], "Ice cream"), (ids[1], None)])
+    assert catalog.caption(ids[2]) == "Déjà vu at the lake\nIce cream" and catalog.caption(ids[1]) is None
+    assert catalog.captioned(["tom"]) == [] and catalog.captioned(["ice"]) == [ids[2]]
+    catalog.delete_photos([ids[0]])
+    assert catalog.captioned(["grandma"]) == [] and catalog._conn.execute(
+        "SELECT count(*) FROM captions").fetchone()[0] == 1

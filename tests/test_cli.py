@@ -99,6 +99,21 @@ def test_a_search_for_a_file_name_lists_that_photo_first(run, photo_folder: Path
     assert err == "photos whose name starts with P4 first\n"
 
 
+def test_a_search_for_words_of_a_caption_lists_that_photo_first(run, photo_folder: Path) -> None:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010E] = "Tom's first swim"
+    with Image.open(photo_folder / "p3.jpg") as im:
+        im.save(photo_folder / "p3.jpg", "JPEG", exif=exif)
+    run("index", str(photo_folder))
+
+    code, out, err = run("search", "tom swimming in the sea", "-n", "2")
+
+    assert code == 0 and out.splitlines()[0] == str(photo_folder / "p3.jpg")
+    assert err == "photos whose caption says tom first\n"
+
+
 def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) -> None:
     run("index", str(photo_folder))
     served, base = web_folder

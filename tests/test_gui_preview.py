@@ -69,6 +69,35 @@ def test_an_undated_photo_shows_its_files_date(qtbot, make_window, open_library,
     assert window.preview._facts["Taken"].text() == "unknown · file from 3 June 2021"
 
 
+def test_a_captioned_photo_is_found_by_its_caption_and_shows_it(qtbot, make_window, open_library, tmp_path) -> None:
+    from PIL import Image
+
+    photos = tmp_path / "photos"
+    plain, captioned = write_photo(photos / "a.jpg", seed=1), write_photo(photos / "b.jpg", seed=2)
+    exif = Image.Exif()
+    exif[0x010E] = "Grandma's 80th birthday"
+    with Image.open(captioned) as im:
+        im.save(captioned, "JPEG", exif=exif)
+    library = open_library()
+    library.index([photos])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 and settled(window), timeout=WAIT_MS)
+
+    qtbot.keyClicks(window.search_field, "grandma")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window) and window.model.rowCount() == 2,
+                    timeout=WAIT_MS)
+    assert window.model.photo_id(0) == library.photo_at(captioned).id
+    assert window.subtitle_label.text() == "Captioned “grandma” first  ·  2 photos, best match first"
+
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview._facts["Caption"].text() == "Grandma's 80th birthday"
+    assert not window.preview._facts["Caption"].isHidden()
+    window.preview.show_photo(library.photo_at(plain).id, None, (1, 2), None)
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview._facts["Caption"].isHidden()
+
+
 def test_space_and_double_click_open_the_preview_too(qtbot, window) -> None:
     window.grid.setFocus()
     window.grid.setCurrentIndex(window.model.index(0, 0))
@@ -96,17 +125,22 @@ def test_find_similar_from_the_preview_shows_the_nearest_photos(qtbot, window) -
     assert window.title_label.text() == f"Similar to {window.library.photo(target).path.name}"
 
 
-def test_dropping_an_image_file_finds_photos_like_it(qtbot, window, tmp_path: Path) -> None:
-    outside = tmp_path / "elsewhere"
-    dropped = next(iter(red_circle_folder(outside, with_red_circle=1, without=0, seed=99)))
+def drop_and_wait(qtbot, window, url: QUrl) -> None:
+    """Drop `url` on the window as a file manager or a browser would, and wait for the photos like it."""
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    mime.setUrls([url])
     event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
     assert event.isAccepted()
     qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window) and window.model.rowCount() > 0,
                     timeout=WAIT_MS)
+
+
+def test_dropping_an_image_file_finds_photos_like_it(qtbot, window, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    dropped = next(iter(red_circle_folder(outside, with_red_circle=1, without=0, seed=99)))
+    drop_and_wait(qtbot, window, QUrl.fromLocalFile(str(dropped)))
     assert window.model.ids == [h.photo_id for h in window.library.similar(dropped, SEARCH_LIMIT)]
     assert window.title_label.text() == f"Similar to {dropped.name}"
 
@@ -115,14 +149,5 @@ def test_dropping_an_image_from_a_browser_finds_photos_like_it(qtbot, window, we
     served, base = web_folder
     photo = window.library.photo(window.library.photos_by_date()[0])
     shutil.copy(photo.path, served / "Red ball.jpg")
-    mime = QMimeData()
-    mime.setUrls([QUrl(f"{base}/Red%20ball.jpg")])
-    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-
-    window.dropEvent(event)
-
-    assert event.isAccepted()
-    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window) and window.model.rowCount() > 0,
-                    timeout=WAIT_MS)
+    drop_and_wait(qtbot, window, QUrl(f"{base}/Red%20ball.jpg"))
     assert window.model.ids[0] == photo.id and window.title_label.text() == "Similar to Red ball.jpg"

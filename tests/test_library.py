@@ -1102,3 +1102,47 @@ def test_a_search_that_looks_like_a_file_name_lists_the_photos_named_so_first(op
     assert library.search_scoped("a red circle", limit=3)[1] is None
     _, dated = library.search_scoped("2019", limit=10)
     assert dated is not None and dated.file_name is None  # a year is a date, not a name
+
+
+def test_captions_people_wrote_find_their_photos_first(open_library, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    scenes = scene_folder(photos, seed=4, red_circles=4, others=8)
+    plain = sorted(path for path, scene in scenes.items() if not scene.has("red", "circle"))
+    with Image.open(plain[0]) as im:
+        exif = Image.Exif()
+        exif[0x010E] = "Grandma's 80th birthday"
+        im.save(plain[0], "JPEG", exif=exif)
+    (plain[1].parent / (plain[1].name + ".xmp")).write_bytes(
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="digiKam"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+        b'syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>'
+        b'<rdf:li xml:lang="x-default">Birthday cake</rdf:li></rdf:Alt></dc:title></rdf:Description>'
+        b"</rdf:RDF></x:xmpmeta>")
+    (plain[2].parent / (plain[2].name + ".json")).write_text(json.dumps(
+        {"title": plain[2].name, "description": "Grandma at the lake", "photoTakenTime": {"timestamp": "0"}}))
+    library = open_library()
+    library.index([photos])
+    ids = [library.photo_at(path).id for path in plain[:3]]
+
+    hits, scope = library.search_scoped("grandma with a red circle", limit=5)
+    assert {h.photo_id for h in hits[:2]} == {ids[0], ids[2]} and scope.caption_words == ("grandma",)
+    assert [h.photo_id for h in library.search("Grandma's birthday", limit=1)] == [ids[0]]
+    assert [h.photo_id for h in library.search("birthday cake", limit=1)] == [ids[1]]
+    assert library.caption(ids[0]) == "Grandma's 80th birthday" and library.caption(ids[1]) == "Birthday cake"
+    assert library.caption(library.photo_at(plain[3]).id) is None
+    assert library.search_scoped("a red circle", limit=3)[1] is None
+
+
+def test_a_caption_another_program_writes_later_is_searchable_at_once(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    photo = photo_folder / "p2.jpg"
+    sidecar = photo_folder / "p2.xmp"
+    sidecar.write_bytes(others_sidecar(["pony"]).replace(
+        b"</rdf:Description>", b'<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Alt><rdf:li>'
+        b"Pony ride at the fair</rdf:li></rdf:Alt></dc:title></rdf:Description>"))
+
+    library.read_sidecars([sidecar])
+
+    hits, scope = library.search_scoped("fair", limit=2)
+    assert hits[0].path == photo and scope.caption_words == ("fair",)
+    assert library.caption(hits[0].photo_id) == "Pony ride at the fair"

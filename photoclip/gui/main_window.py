@@ -95,6 +95,7 @@ class View:
     by_date: bool = False  # the search was only dates or a place: its photos newest first
     first_tagged: tuple[str, ...] = ()  # the user's tags the search named: their photos come first
     file_name: str | None = None  # the search looked like a file name: the photos named so come first
+    caption_words: tuple[str, ...] = ()  # the photos whose captions hold these words come first
     similar_to: PhotoId | Path | str | None = None  # a photo, an image file, or an image's URL
 
     @property
@@ -512,6 +513,8 @@ class MainWindow(QMainWindow):
                 subtitle = f"Tagged {names} first  ·  {subtitle}"
             if view.file_name:
                 subtitle = f"Named “{view.file_name}…” first  ·  {subtitle}"
+            if view.caption_words:
+                subtitle = f"Captioned “{' '.join(view.caption_words)}” first  ·  {subtitle}"
             if view.place is not None:
                 said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
                 subtitle = f"In {view.place.label}{said}  ·  {subtitle}"
@@ -632,7 +635,7 @@ class MainWindow(QMainWindow):
         if scope is not None:
             self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
                                             by_date=scope.only_scope, first_tagged=scope.tags,
-                                            file_name=scope.file_name)
+                                            file_name=scope.file_name, caption_words=scope.caption_words)
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:

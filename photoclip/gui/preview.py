@@ -55,6 +55,7 @@ class _Loaded:
     image: QImage | None
     failure: str | None
     place: str | None = None  # where it was taken, named by its town
+    caption: str | None = None  # what its owner wrote about it (captions.py)
 
 
 def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
@@ -62,15 +63,15 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     photo = library.photo(photo_id)
     if photo is None:
         return _Loaded(None, None, "This photo is no longer in the library.")
-    place = library.place_of(photo)
+    place, caption = library.place_of(photo), library.caption(photo_id)
     try:
         data = imaging.make_thumbnail(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
-        return _Loaded(photo, None, f"Cannot show this photo: {exc}", place)
+        return _Loaded(photo, None, f"Cannot show this photo: {exc}", place, caption)
     image = QImage.fromData(data)
     if image.isNull():
-        return _Loaded(photo, None, "Cannot decode it", place)
-    return _Loaded(photo, image, None, place)
+        return _Loaded(photo, None, "Cannot decode it", place, caption)
+    return _Loaded(photo, image, None, place, caption)
 
 
 class _Canvas(QWidget):
@@ -193,7 +194,7 @@ class PreviewPage(QWidget):
         facts.setHorizontalSpacing(12)
         facts.setVerticalSpacing(8)
         self._facts: dict[str, QLabel] = {}
-        for row, key in enumerate(("Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
+        for row, key in enumerate(("Caption", "Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
             name = QLabel(key)
             name.setObjectName("InfoKey")
             value = QLabel("")
@@ -260,6 +261,7 @@ class PreviewPage(QWidget):
         self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
         self._show_fact("Match", score is not None)
         self._show_fact("Place", False)
+        self._show_fact("Caption", False)
         self.canvas.set_pixmap(placeholder, "" if placeholder is not None else "Loading…")
         ratio = self.devicePixelRatioF() or 1.0
         side = min(MAX_PREVIEW_SIDE, round(max(self.canvas.width(), self.canvas.height(), 800) * ratio))
@@ -309,6 +311,8 @@ class PreviewPage(QWidget):
             self._facts["Taken"].setText(format_date(photo.taken_at) or f"unknown · file from {file_day}")
         self._facts["Place"].setText(result.place or "")
         self._show_fact("Place", result.place is not None)
+        self._facts["Caption"].setText(humanize.shown(result.caption or ""))
+        self._show_fact("Caption", result.caption is not None)
         for button in (self.open_button, self.folder_button, self.similar_button):
             button.setEnabled(photo is not None)
         if result.image is not None:

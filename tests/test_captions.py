@@ -1,0 +1,109 @@
+"""Captions: what people wrote about their photos, read from EXIF, IPTC, XMP and sidecars,
+with what cameras fill in left out."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photoclip import captions
+from photoclip.sidecars import xmp_document
+from tests.helpers import with_iptc
+
+
+@pytest.mark.parametrize("text", [
+    "OLYMPUS DIGITAL CAMERA", "SONY DSC", "KODAK Digital Still Camera", "Exif_JPEG_PICTURE", "  ", "\0\0\0",
+    "DCIM\\100MEDIA", "IMG_1234", "default", "SAMSUNG CAMERA PICTURES", "123", "Untitled", "LEICA DIGITAL CAMERA",
+])
+def test_what_cameras_fill_in_is_no_caption(text: str) -> None:
+    assert not captions.is_caption(text)
+
+
+@pytest.mark.parametrize("text", ["Grandma's 80th birthday", "Lake house", "Sony Center, Berlin", "Canon in D at the wedding"])
+def test_what_people_write_is_a_caption(text: str) -> None:
+    assert captions.is_caption(text)
+
+
+def test_the_cameras_own_make_and_model_are_no_caption() -> None:
+    assert not captions.is_caption("PowerShot A70", camera="Canon Canon PowerShot A70")
+    assert captions.is_caption("Sunday at the lake", camera="Canon Canon PowerShot A70")
+
+
+def _exif_jpeg(**tags: object) -> Image.Image:
+    exif = Image.Exif()
+    details = exif.get_ifd(0x8769)
+    for tag, value in tags.items():
+        number = int(tag.removeprefix("t"), 16)
+        (details if number == 0x9286 else exif)[number] = value
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG", exif=exif)
+    return Image.open(io.BytesIO(out.getvalue()))
+
+
+def test_exif_descriptions_windows_titles_and_user_comments_are_read() -> None:
+    im = _exif_jpeg(t010E="Grandma's 80th birthday", t010F="OLYMPUS", t0110="E-M10",
+                    t9C9B="Lake trip".encode("utf-16-le") + b"\0\0",
+                    t9C9C="Später am See".encode("utf-16-le") + b"\0\0",
+                    t9286=b"UNICODE\0" + "First swim".encode("utf-16-le"))
+    exif = im.getexif()
+
+    assert captions.exif_texts(exif, exif.get_ifd(0x8769)) == [
+        "Grandma's 80th birthday", "Lake trip", "Später am See", "First swim"]
+
+
+def test_an_ascii_user_comment_and_camera_filler_in_every_field() -> None:
+    im = _exif_jpeg(t010E="OLYMPUS DIGITAL CAMERA", t9286=b"ASCII\0\0\0" + b"Picnic by the river\0\0")
+    exif = im.getexif()
+    assert captions.exif_texts(exif, exif.get_ifd(0x8769)) == ["Picnic by the river"]
+    blank = _exif_jpeg(t9286=b"\0" * 8 + b" " * 64)
+    assert captions.exif_texts(blank.getexif(), blank.getexif().get_ifd(0x8769)) == []
+
+
+def test_iptc_headline_title_and_caption_are_read_in_utf8_or_latin1() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    data = with_iptc(out.getvalue(), {(2, 105): "Summer".encode(), (2, 5): b"DSC_0001",
+                                      (2, 120): "Oma im Garten, M\xfcnchen".encode("latin-1")})
+
+    assert captions.iptc_texts(Image.open(io.BytesIO(data))) == ["Summer", "Oma im Garten, München"]
+    assert captions.iptc_texts(Image.new("RGB", (2, 2))) == []
+
+
+def test_xmp_titles_and_descriptions_are_read_in_every_language() -> None:
+    packet = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+          xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Headline="Road trip">
+        <dc:title><rdf:Alt><rdf:li xml:lang="x-default">Day one</rdf:li></rdf:Alt></dc:title>
+        <dc:description><rdf:Alt><rdf:li xml:lang="x-default">Lunch in Porto</rdf:li>
+          <rdf:li xml:lang="pt">Almoço no Porto</rdf:li></rdf:Alt></dc:description>
+      </rdf:Description></rdf:RDF></x:xmpmeta>""".encode()
+
+    assert captions.xmp_texts(packet) == ["Day one", "Lunch in Porto", "Almoço no Porto"]
+    assert captions.xmp_texts(b"<x:xmpmeta broken") == [] and captions.xmp_texts(None) == []
+
+
+def test_sidecars_photoclip_wrote_are_not_read(tmp_path: Path) -> None:
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"")
+    (tmp_path / "a.jpg.xmp").write_bytes(xmp_document(["beach"]))
+    (tmp_path / "a.xmp").write_bytes(
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="digiKam"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+        b'syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt>'
+        b'<rdf:li xml:lang="x-default">Tom learns to ride</rdf:li></rdf:Alt></dc:description></rdf:Description>'
+        b"</rdf:RDF></x:xmpmeta>")
+
+    assert captions.sidecar_texts(photo) == ["Tom learns to ride"]
+
+
+def test_texts_are_joined_once_each_and_cut_to_a_length() -> None:
+    assert captions.joined(["Lake  house", "lake house", "Day\none"]) == "Lake house\nDay one"
+    assert captions.joined([]) is None
+    assert len(captions.joined(["word " * 1000])) == captions.MAX_CAPTION_CHARS
+
+
+def test_a_search_keeps_its_meaningful_words_for_captions() -> None:
+    assert captions.search_words(["grandma's birthday at the lake", "photo of the Lake"]) == [
+        "grandma", "birthday", "lake"]
