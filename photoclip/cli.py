@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="counts of indexed, pending and failed photos")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("remove", help="stop watching a folder (its files are not touched)")
+    p = sub.add_parser("remove", help="stop watching a folder, or leave out one inside it (its files are not "
+                       "touched; `index` brings it back)")
     p.add_argument("path", help="a folder of the library")
 
     p = sub.add_parser("watch", help="keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")

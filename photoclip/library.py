@@ -8,6 +8,7 @@ may open it read-only (search while another process indexes).
 from __future__ import annotations
 
 import dataclasses
+import glob
 import json
 import logging
 import os
@@ -359,6 +360,8 @@ class Library:
             if folder == root.path:
                 return root
             if root.path in folder.parents:
+                if self._include_again(folder):
+                    return root
                 raise LibraryError(f"{folder} is already part of the library (inside {root.path})")
         root = self.catalog.add_root(folder)
         for inner in self.catalog.roots():
@@ -367,14 +370,45 @@ class Library:
         return root
 
     def remove_root(self, path: Path | str) -> None:
-        """Stop watching a folder and forget its photos (the files are not touched)."""
+        """Stop watching a folder and forget its photos (the files are not touched). A folder
+        inside one of the library's is left out from then on (`leave_out`)."""
         self._require_writable()
         folder = Path(path).expanduser()
-        root = self.catalog.root_by_path(folder.resolve() if folder.exists() else folder)
+        folder = folder.resolve() if folder.exists() else Path(os.path.abspath(folder))
+        root = self.catalog.root_by_path(folder)
         if root is None:
-            raise LibraryError(f"{folder} is not a folder of this library; `photoclip status` lists them")
+            if any(r.path in folder.parents for r in self.catalog.roots()):
+                self.leave_out(folder)
+                return
+            raise LibraryError(f"{path} is not a folder of this library; `photoclip status` lists them")
         removed = self.catalog.remove_root(root.id)
         self._drop_vectors(removed)
+
+    def leave_out(self, folder: Path) -> None:
+        """Stop indexing a folder inside the library (screenshots, wallpapers, exports): it joins
+        the settings' exclude patterns and its photos are forgotten (the files are not touched).
+        Adding the folder again brings it back."""
+        self._require_writable()
+        pattern = glob.escape(str(folder))
+        if pattern not in self.settings.exclude_patterns:
+            self._save_exclude_patterns((*self.settings.exclude_patterns, pattern))
+        gone = [state.id for state in self.catalog.states_under(str(folder)).values()]
+        self._drop_vectors(self.catalog.delete_photos(gone))
+        log.info("left out %s (%d photos)", folder, len(gone))
+
+    def _include_again(self, folder: Path) -> bool:
+        """Take `folder` (and any folder above it) off the patterns `leave_out` added; whether it was on."""
+        left_out = {glob.escape(str(p)) for p in (folder, *folder.parents)}
+        kept = tuple(p for p in self.settings.exclude_patterns if p not in left_out)
+        if kept == self.settings.exclude_patterns:
+            return False
+        self._save_exclude_patterns(kept)
+        return True
+
+    def _save_exclude_patterns(self, patterns: tuple[str, ...]) -> None:
+        self.settings = dataclasses.replace(self.settings, exclude_patterns=patterns)
+        config.save_settings(self.directory, dataclasses.replace(
+            config.load_settings(self.directory), exclude_patterns=patterns))
 
     def _drop_vectors(self, ids: list[PhotoId] | tuple[PhotoId, ...]) -> None:
         if not ids:

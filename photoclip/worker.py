@@ -370,7 +370,8 @@ class Worker:
         self._submit(f"add {path}", lambda: self._do_add_root(Path(path)))
 
     def remove_root(self, path: Path | str) -> None:
-        """Forget a folder and its photos (the files are not touched)."""
+        """Forget a folder and its photos (the files are not touched); a folder inside one of
+        the library's is left out from then on."""
         self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)))
 
     def trash(self, ids: Iterable[PhotoId]) -> None:
@@ -617,7 +618,8 @@ class Worker:
         folder = path.expanduser()
         folder = folder.resolve() if folder.exists() else folder
         root = next((r for r in self.library.roots() if r.path == folder), None)
-        ids = tuple(s.id for s in self.library.catalog.file_states(root.id).values()) if root else ()
+        states = self.library.catalog.file_states(root.id) if root else self.library.catalog.states_under(str(folder))
+        ids = tuple(s.id for s in states.values())
         self.library.remove_root(path)
         self._sync_observers()
         self._set_plan_dirty()

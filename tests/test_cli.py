@@ -114,6 +114,16 @@ def test_a_search_for_words_of_a_caption_lists_that_photo_first(run, photo_folde
     assert err == "photos whose caption says tom first\n"
 
 
+def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+
+    assert run("remove", str(photo_folder / "trip")) == (0, "", "")
+    assert json.loads(run("status", "--json")[1])["total"] == 4
+    assert run("search", "a photo", "--in", str(photo_folder / "trip"))[1] == ""
+    assert run("index", str(photo_folder / "trip"))[0] == 0
+    assert json.loads(run("status", "--json")[1])["total"] == 6
+
+
 def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) -> None:
     run("index", str(photo_folder))
     served, base = web_folder

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
+from photoclip import config
 from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, album_names
 from photoclip.library import Library
 from photoclip.tagging import Album
@@ -66,7 +68,7 @@ def test_an_album_shows_its_photos_and_its_tags(qtbot, make_window, library) -> 
     assert window.subtitle_label.text().startswith("5 photos  ·  Album tags: ")
     assert "circle" in window.subtitle_label.text() and str(folder) in window.subtitle_label.text()
     menu = window.sidebar.menu_for(item)
-    assert [a.objectName() for a in menu.actions() if a.objectName()] == ["show_folder"]
+    assert [a.objectName() for a in menu.actions() if a.objectName()] == ["show_folder", "leave_out"]
 
 
 def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photos(
@@ -100,6 +102,28 @@ def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photo
     qtbot.keyClicks(window.search_field, "a red circle")
     qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
     assert len(window.model.ids) == 14 and window.subtitle_label.text().startswith("14 photos in “Pictures”")
+
+
+def test_an_album_left_out_of_the_library_goes_with_its_photos_and_settings_list_it(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: len(window.sidebar.album_items()) == 2 and window.model.rowCount() == 14, timeout=WAIT_MS)
+    item = window.sidebar.album_items()[0]
+    tree = window.sidebar.tree
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    folder = window.view.album.folder
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Ok)
+
+    next(a for a in window.sidebar.menu_for(item).actions() if a.objectName() == "leave_out").trigger()
+
+    qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 9,
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: [row[0] for row in album_rows(window)] == ["Lake"], timeout=WAIT_MS)
+    assert all(p.path.parent != folder for p in library.photos(window.model.ids).values())
+    assert config.load_settings(library.directory).exclude_patterns == (str(folder),)
+    assert folder.is_dir() and len(list(folder.iterdir())) == 5  # the files are untouched
 
 
 def test_an_album_and_photos_whose_names_are_not_utf8_open_and_show_a_stand_in_character(

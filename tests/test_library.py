@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
 
+from photoclip.config import load_settings
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
@@ -1146,3 +1147,31 @@ def test_a_caption_another_program_writes_later_is_searchable_at_once(open_libra
     hits, scope = library.search_scoped("fair", limit=2)
     assert hits[0].path == photo and scope.caption_words == ("fair",)
     assert library.caption(hits[0].photo_id) == "Pony ride at the fair"
+
+
+def test_a_folder_inside_the_library_can_be_left_out_and_brought_back(open_library, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    for i, name in enumerate(["a.jpg", "Screenshots/s1.png", "Screenshots/old/s2.png", "[2019] trip/t.jpg", "b.jpg"]):
+        write_photo(photos / name, seed=i)
+    library = open_library()
+    library.index([photos])
+
+    library.remove_root(photos / "Screenshots")
+    library.remove_root(photos / "[2019] trip")
+    library.index()
+    write_photo(photos / "Screenshots" / "s3.png", seed=9)
+    library.scan_paths([photos / "Screenshots" / "s3.png"])
+
+    assert sorted(p.path.name for p in library.photos(library.photos_by_date()).values()) == ["a.jpg", "b.jpg"]
+    assert len(library.search("a photo", limit=10)) == 2
+    assert load_settings(library.directory).exclude_patterns == (str(photos / "Screenshots"),
+                                                                 str(photos / "[[]2019] trip"))
+    assert [r.path for r in library.roots()] == [photos]
+
+    library.index([photos / "Screenshots" / "old"])  # a folder below one left out brings that one back
+    assert load_settings(library.directory).exclude_patterns == (str(photos / "[[]2019] trip"),)
+    assert len(library.photos_by_date()) == 5
+    with pytest.raises(LibraryError, match="is already part of the library"):
+        library.add_root(photos / "Screenshots")
+    with pytest.raises(LibraryError, match="is not a folder of this library"):
+        library.remove_root(tmp_path / "elsewhere")

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.sidebar.place_selected.connect(self.show_place)
         self.sidebar.add_folder_requested.connect(self.choose_folder)
         self.sidebar.remove_folder_requested.connect(self.remove_folder)
+        self.sidebar.leave_out_requested.connect(self.leave_out)
         self.sidebar.show_folder_requested.connect(desktop.show_in_folder)
         self.sidebar.settings_requested.connect(self.open_settings)
         self.sidebar.new_tag_requested.connect(self.new_tag)
@@ -723,6 +724,22 @@ class MainWindow(QMainWindow):
         self.index_status.set_message(f"Looking for photos in {folder.name}…")
         self.pages.setCurrentIndex(1)
         self.refresh_status()
+
+    def leave_out(self, folder: Path) -> None:
+        """Index an album's folder no more (its photos are forgotten, the files stay); Settings'
+        "Leave out" lists it, and adding the folder again brings it back."""
+        if self.worker is None:
+            return
+        answer = QMessageBox.question(
+            self, "Leave out folder",
+            f"Leave “{humanize.shown(folder.name)}” out of the library?\n\n"
+            "Its photos stay where they are on disk; photoclip forgets them and does not index "
+            "this folder again. Settings lists the folders left out.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Ok:
+            self.worker.remove_root(folder)
+            if self.view.kind == "album" and self.view.album is not None and self.view.album.folder == folder:
+                self.show_view(View("library"))
 
     def remove_folder(self, root: Root) -> None:
         if self.worker is None:

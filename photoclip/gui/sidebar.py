@@ -131,6 +131,7 @@ class Sidebar(QFrame):
     add_folder_requested = Signal()
     remove_folder_requested = Signal(object)  # Root
     show_folder_requested = Signal(object)  # Path (open in the file manager)
+    leave_out_requested = Signal(object)  # Path of an album: index it no more
     settings_requested = Signal()
     new_tag_requested = Signal()
     forget_tag_requested = Signal(str)  # stop giving this defined tag automatically
@@ -561,6 +562,8 @@ class Sidebar(QFrame):
             folder = Path(item.data(0, PathRole))
             add("show_folder", "folder-open", "Show in file manager",
                 lambda: self.show_folder_requested.emit(folder), folder.is_dir())
+            add("leave_out", "minus", "Leave out of the library…",
+                lambda: self.leave_out_requested.emit(folder), self._writable)
             return menu
         if kind == "folder":
             root = self._root_of(item)
