@@ -51,6 +51,9 @@ def is_caption(text: str, camera: str = "") -> bool:
         return False
     if camera and text.strip().casefold() in camera.casefold():
         return False
+    chars = [c for c in text if not c.isspace()]
+    if 2 * sum("\x80" <= c <= "\xff" for c in chars) > len(chars):  # binary junk read as Latin-1
+        return False
     return not all(w.strip("0123456789") in _NOT_CAPTION_WORDS or len(w) < 2 for w in letters)
 
 
@@ -127,8 +130,9 @@ def _text(value: object) -> str:
         else:
             try:
                 value = value.decode("utf-8")
-            except UnicodeDecodeError:
-                value = value.decode("latin-1")
+            except UnicodeDecodeError:  # Latin-1 text has a few accented letters, binary junk many
+                high = sum(b >= 0x80 for b in value)
+                value = value.decode("latin-1") if high * 4 < len(value) else ""
     return value.replace("\0", " ").strip() if isinstance(value, str) else ""
 
 

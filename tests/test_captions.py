@@ -17,12 +17,14 @@ from tests.helpers import with_iptc
 @pytest.mark.parametrize("text", [
     "OLYMPUS DIGITAL CAMERA", "SONY DSC", "KODAK Digital Still Camera", "Exif_JPEG_PICTURE", "  ", "\0\0\0",
     "DCIM\\100MEDIA", "IMG_1234", "default", "SAMSUNG CAMERA PICTURES", "123", "Untitled", "LEICA DIGITAL CAMERA",
+    "\xff\xfe\xfd caf\xe9",
 ])
 def test_what_cameras_fill_in_is_no_caption(text: str) -> None:
     assert not captions.is_caption(text)
 
 
-@pytest.mark.parametrize("text", ["Grandma's 80th birthday", "Lake house", "Sony Center, Berlin", "Canon in D at the wedding"])
+@pytest.mark.parametrize("text", ["Grandma's 80th birthday", "Lake house", "Sony Center, Berlin", "Canon in D at the wedding",
+                                  "Été à Noël", "Бабушкин день рождения", "奶奶的生日"])
 def test_what_people_write_is_a_caption(text: str) -> None:
     assert captions.is_caption(text)
 
@@ -69,6 +71,8 @@ def test_iptc_headline_title_and_caption_are_read_in_utf8_or_latin1() -> None:
                                       (2, 120): "Oma im Garten, M\xfcnchen".encode("latin-1")})
 
     assert captions.iptc_texts(Image.open(io.BytesIO(data))) == ["Summer", "Oma im Garten, München"]
+    junk = with_iptc(out.getvalue(), {(2, 120): b"\xff\xfe\xfd caf\xe9"})
+    assert captions.iptc_texts(Image.open(io.BytesIO(junk))) == []
     assert captions.iptc_texts(Image.new("RGB", (2, 2))) == []
 
 
