@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from PIL import Image
 
@@ -96,9 +95,10 @@ def xmp_texts(packet: bytes | None) -> list[str]:
     return [t for t in texts if is_caption(t)]
 
 
-def sidecar_texts(photo: Path) -> list[str]:
-    """The captions in the sidecars another program keeps beside `photo`."""
-    return [text for packet in xmp.others_sidecars(photo) for text in xmp_texts(packet)]
+def sidecar_texts(sidecars: Iterable[bytes]) -> list[str]:
+    """The captions in the sidecars another program keeps beside a photo (the packets
+    xmp.others_sidecars read)."""
+    return [text for packet in sidecars for text in xmp_texts(packet)]
 
 
 def joined(texts: Iterable[str]) -> str | None:

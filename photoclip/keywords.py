@@ -9,6 +9,7 @@ failed photo.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from photoclip import xmp
@@ -33,15 +34,6 @@ def keywords_in_xmp(packet: bytes | None) -> list[str]:
     return list(found)
 
 
-def sidecar_keywords(photo: Path) -> list[str]:
-    """The keywords of the XMP sidecars beside `photo` (either naming), in that order; those
-    photoclip exported itself are not read (xmp.others_sidecars)."""
-    found: dict[str, None] = {}
-    for packet in xmp.others_sidecars(photo):
-        found.update(dict.fromkeys(keywords_in_xmp(packet)))
-    return list(found)
-
-
 def is_sidecar(path: str | Path) -> bool:
     return str(path).lower().endswith(".xmp")
 
@@ -55,6 +47,8 @@ def photos_of_sidecar(sidecar: Path, known: list[Path]) -> list[Path]:
     return [p for p in known if p.parent == sidecar.parent and p.stem == named.name]
 
 
-def photo_keywords(photo: Path, embedded: bytes | None) -> tuple[str, ...]:
-    """Every keyword of a photo: those in the file first, then its sidecars'."""
-    return tuple(dict.fromkeys(keywords_in_xmp(embedded) + sidecar_keywords(photo)))
+def photo_keywords(embedded: bytes | None, sidecars: Sequence[bytes] = ()) -> tuple[str, ...]:
+    """Every keyword of a photo: those in the file first, then its sidecars' (the packets
+    xmp.others_sidecars read)."""
+    found = keywords_in_xmp(embedded) + [k for packet in sidecars for k in keywords_in_xmp(packet)]
+    return tuple(dict.fromkeys(found))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import captions, config, dedup, download, export, keywords, places, scan, sidecars, tagging
+from photoclip import captions, config, dedup, download, export, keywords, places, scan, sidecars, tagging, xmp
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import LibraryError, LibraryLockedError, ModelError, ModelUnavailableError, QueryError
@@ -535,8 +535,9 @@ class Library:
             for photo_path in keywords.photos_of_sidecar(sidecar, [Path(p) for p in states]):
                 state = states[str(photo_path)]
                 if state.status == "indexed":
-                    pairs += [(state.id, tag) for tag in keywords.sidecar_keywords(photo_path)]
-                    described.append((state.id, captions.joined(captions.sidecar_texts(photo_path))))
+                    packets = xmp.others_sidecars(photo_path)
+                    pairs += [(state.id, tag) for tag in keywords.photo_keywords(None, packets)]
+                    described.append((state.id, captions.joined(captions.sidecar_texts(packets))))
         if described:
             self.catalog.set_sidecar_captions(described)
         return self.catalog.add_keywords(pairs) if pairs else 0

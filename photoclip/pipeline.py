@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from photoclip import captions, keywords, looks, places
+from photoclip import captions, keywords, looks, places, xmp
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
@@ -107,7 +107,7 @@ def decode_for_model(
             save_thumbnail(photo, thumbnail_dir)
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
-    takeout = takeout_facts(path)
+    takeout, sidecars = takeout_facts(path), xmp.others_sidecars(path)
     taken_at = photo.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
     location = photo.location or (takeout and takeout.location) or None
     towns = places.gazetteer().locate(*location) if location else None
@@ -116,10 +116,10 @@ def decode_for_model(
         taken_at=taken_at, format=photo.format, location=location,
         country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
         town=towns[1].name if towns else None, look=looks.look_of(photo.image),
-        keywords=keywords.photo_keywords(path, photo.xmp),
+        keywords=keywords.photo_keywords(photo.xmp, sidecars),
         caption=captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions,
                                  *([takeout.description] if takeout and takeout.description else [])]),
-        sidecar_caption=captions.joined(captions.sidecar_texts(path)),
+        sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)),
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

@@ -11,6 +11,7 @@ from PIL import Image
 
 from photoclip import captions
 from photoclip.sidecars import xmp_document
+from photoclip.xmp import others_sidecars
 from tests.helpers import with_iptc
 
 
@@ -99,7 +100,7 @@ def test_sidecars_photoclip_wrote_are_not_read(tmp_path: Path) -> None:
         b'<rdf:li xml:lang="x-default">Tom learns to ride</rdf:li></rdf:Alt></dc:description></rdf:Description>'
         b"</rdf:RDF></x:xmpmeta>")
 
-    assert captions.sidecar_texts(photo) == ["Tom learns to ride"]
+    assert captions.sidecar_texts(others_sidecars(photo)) == ["Tom learns to ride"]
 
 
 def test_texts_are_joined_once_each_and_cut_to_a_length() -> None:

@@ -9,8 +9,9 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from photoclip.imaging import decode_photo
-from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, photos_of_sidecar, sidecar_keywords
+from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, photos_of_sidecar
 from photoclip.sidecars import xmp_document
+from photoclip.xmp import others_sidecars
 from tests.helpers import others_sidecar
 
 DIGIKAM = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -49,11 +50,11 @@ def test_broken_huge_or_hostile_xmp_has_no_keywords(packet: bytes | None) -> Non
 def test_sidecars_of_either_naming_are_read(tmp_path: Path) -> None:
     photo = tmp_path / "IMG_1.CR2"
     photo.write_bytes(b"raw")
-    assert sidecar_keywords(photo) == []
+    assert others_sidecars(photo) == []
     (tmp_path / "IMG_1.xmp").write_bytes(others_sidecar(["From Lightroom"]))
     (tmp_path / "IMG_1.CR2.xmp").write_bytes(DIGIKAM)
-    assert sidecar_keywords(photo) == ["lisbon", "tom & ann", "from lightroom"]
-    assert photo_keywords(photo, xmp_document(["In The File", "lisbon"])) == (
+    assert photo_keywords(None, others_sidecars(photo)) == ("lisbon", "tom & ann", "from lightroom")
+    assert photo_keywords(xmp_document(["In The File", "lisbon"]), others_sidecars(photo)) == (
         "in the file", "lisbon", "tom & ann", "from lightroom")
 
 
@@ -77,9 +78,9 @@ def test_a_sidecar_photoclip_exported_is_not_read_back_as_the_users_keywords(tmp
     photo = tmp_path / "IMG_1.jpg"
     photo.write_bytes(b"jpeg")
     (tmp_path / "IMG_1.jpg.xmp").write_bytes(xmp_document(["beach", "dog"]))  # auto tags, exported
-    assert sidecar_keywords(photo) == []
+    assert others_sidecars(photo) == []
     (tmp_path / "IMG_1.jpg.xmp").write_bytes(others_sidecar(["beach", "Grandma"]))  # then edited in digiKam
-    assert sidecar_keywords(photo) == ["beach", "grandma"]
+    assert photo_keywords(None, others_sidecars(photo)) == ("beach", "grandma")
 
 
 def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem() -> None:
