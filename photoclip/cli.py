@@ -295,6 +295,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "total": st.counts.total, "indexed": st.counts.indexed,
             "pending": st.counts.pending, "failed": st.counts.failed,
             "folders": [{"path": str(r.path), "online": r.online} for r in st.roots],
+            "left_out": list(library.settings.exclude_patterns),
             "failures": [{"path": str(p), "reason": r} for p, r in st.failures],
         }, indent=2))
         return 0
@@ -305,6 +306,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, {st.counts.failed} failed)")
     for root in st.roots:
         print(f"folder:  {root.path}" + ("" if root.online else "  (offline)"))
+    for pattern in library.settings.exclude_patterns:
+        print(f"left out: {pattern}")
     if st.failures:
         print("failed:")
         for path, reason in st.failures:

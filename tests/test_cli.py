@@ -118,7 +118,9 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
     run("index", str(photo_folder))
 
     assert run("remove", str(photo_folder / "trip")) == (0, "", "")
-    assert json.loads(run("status", "--json")[1])["total"] == 4
+    status = json.loads(run("status", "--json")[1])
+    assert status["total"] == 4 and status["left_out"] == [str(photo_folder / "trip")]
+    assert f"left out: {photo_folder / 'trip'}\n" in run("status")[1]
     assert run("search", "a photo", "--in", str(photo_folder / "trip"))[1] == ""
     assert run("index", str(photo_folder / "trip"))[0] == 0
     assert json.loads(run("status", "--json")[1])["total"] == 6
