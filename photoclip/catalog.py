@@ -163,9 +163,17 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE photos ADD COLUMN look BLOB;
     CREATE INDEX photos_shown ON photos({_SHOWN_AT} DESC, path);
     """,
-    # Captions people wrote (captions.py), searchable by their words; the sidecar's apart, since
-    # a sidecar can change without the photo being read again.
+    # Which of a photo's tags came from keywords in its file or another program's sidecar, so
+    # one taken away there is taken away here too; and the captions people wrote (captions.py),
+    # searchable by their words. The sidecar's are kept apart, since a sidecar can change
+    # without the photo being read again.
     8: """
+    CREATE TABLE keyword_tags (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('file', 'sidecar')),
+        PRIMARY KEY (photo_id, tag, origin)
+    );
     CREATE VIRTUAL TABLE captions USING fts5(in_file, in_sidecar, tokenize = 'unicode61 remove_diacritics 2');
     CREATE TRIGGER photos_captions_gone AFTER DELETE ON photos BEGIN
         DELETE FROM captions WHERE rowid = old.id;
@@ -231,7 +239,8 @@ class PhotoMetadata:
     region: str | None = None
     town: str | None = None  # the town it is named by (places.Gazetteer.locate)
     look: bytes | None = None  # looks.look_of
-    keywords: tuple[str, ...] = ()  # tag names other programs gave it (keywords.photo_keywords)
+    keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file (keywords.keywords_in_xmp)
+    sidecar_keywords: tuple[str, ...] = ()  # and in their sidecars beside it
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
     sidecar_caption: str | None = None  # what another program's sidecar says about it
 
@@ -606,7 +615,9 @@ class Catalog:
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
             )
-            self._add_keywords((pid, tag) for pid, m, _ in embedded for tag in m.keywords)
+            for pid, m, _ in embedded:
+                self._replace_keywords(pid, "file", m.keywords)
+                self._replace_keywords(pid, "sidecar", m.sidecar_keywords)
             self._conn.executemany("DELETE FROM captions WHERE rowid = ?", ((pid,) for pid, _, _ in embedded))
             self._conn.executemany(
                 "INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, ?, ?)",
@@ -712,20 +723,33 @@ class Catalog:
                 [(pid, tag, source) for pid in ids],
             )
 
-    def add_keywords(self, pairs: Iterable[tuple[PhotoId, str]]) -> int:
-        """Give (photo, tag) pairs that came from another program's keywords; returns how many
-        were new to their photo or had been given by auto-tagging only."""
+    def set_sidecar_keywords(self, keywords: Iterable[tuple[PhotoId, Sequence[str]]]) -> int:
+        """Another program's sidecar of each photo now holds these keywords: new ones become
+        the user's tags, and those it held before and no longer does (nor the file) are taken
+        off. Returns how many tags came or went."""
         with self.transaction():
-            before = self._conn.total_changes
-            self._add_keywords(pairs)
-            return self._conn.total_changes - before
+            return sum(self._replace_keywords(pid, "sidecar", tags) for pid, tags in keywords)
 
-    def _add_keywords(self, pairs: Iterable[tuple[PhotoId, str]]) -> None:
-        self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
+    def _replace_keywords(self, pid: PhotoId, origin: str, tags: Sequence[str]) -> int:
+        """The keywords a photo's file or sidecars (`origin`) hold now, in place of those they
+        held; returns how many of its tags came or went."""
+        old = {r[0] for r in self._conn.execute(
+            "SELECT tag FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))}
+        new = set(tags)
+        self._conn.execute("DELETE FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))
+        self._conn.executemany("INSERT INTO keyword_tags (photo_id, tag, origin) VALUES (?, ?, ?)",
+                               ((pid, tag, origin) for tag in new))
+        given = self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
             "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
             " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
-            pairs,
-        )
+            [(pid, tag) for tag in tags if tag not in old],
+        ).rowcount
+        taken = self._conn.executemany(  # taken away in the other program
+            "DELETE FROM tags WHERE photo_id = ? AND tag = ? AND source = 'user'"
+            " AND NOT EXISTS (SELECT 1 FROM keyword_tags k WHERE k.photo_id = ? AND k.tag = ?)",
+            [(pid, tag, pid, tag) for tag in old - new],
+        ).rowcount
+        return max(given, 0) + max(taken, 0)
 
     def captioned(self, words: Sequence[str]) -> list[PhotoId]:
         """Indexed photos whose caption holds every one of `words` (any case and accents), newest first."""

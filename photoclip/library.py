@@ -522,11 +522,12 @@ class Library:
         return changes
 
     def read_sidecars(self, sidecars: Iterable[Path | str]) -> int:
-        """Keywords in XMP sidecars that another program just wrote become tags of their photos,
-        and their titles and descriptions the photos' captions (the photos are not indexed
-        again); returns how many tags were new."""
+        """Keywords in XMP sidecars that another program just wrote (or deleted) become tags of
+        their photos, and those taken away there go here too; their titles and descriptions
+        become the photos' captions (the photos are not indexed again). Returns how many tags
+        came or went."""
         self._require_writable()
-        pairs, described = [], []
+        tagged, described = [], []
         folders: dict[Path, dict[str, FileState]] = {}  # a program writes many sidecars in one folder
         for sidecar in map(Path, sidecars):
             if sidecar.parent not in folders:
@@ -536,11 +537,11 @@ class Library:
                 state = states[str(photo_path)]
                 if state.status == "indexed":
                     packets = xmp.others_sidecars(photo_path)
-                    pairs += [(state.id, tag) for tag in keywords.photo_keywords(None, packets)]
+                    tagged.append((state.id, keywords.photo_keywords(None, packets)))
                     described.append((state.id, captions.joined(captions.sidecar_texts(packets))))
         if described:
             self.catalog.set_sidecar_captions(described)
-        return self.catalog.add_keywords(pairs) if pairs else 0
+        return self.catalog.set_sidecar_keywords(tagged) if tagged else 0
 
     def move_path(self, src: Path | str, dest: Path | str) -> scan.PathChanges:
         """A file or folder was moved or renamed: its photos keep their ids and vectors."""

@@ -116,7 +116,7 @@ def decode_for_model(
         taken_at=taken_at, format=photo.format, location=location,
         country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
         town=towns[1].name if towns else None, look=looks.look_of(photo.image),
-        keywords=keywords.photo_keywords(photo.xmp, sidecars),
+        keywords=tuple(keywords.keywords_in_xmp(photo.xmp)), sidecar_keywords=keywords.photo_keywords(None, sidecars),
         caption=captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions,
                                  *([takeout.description] if takeout and takeout.description else [])]),
         sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)),

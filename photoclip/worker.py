@@ -746,7 +746,7 @@ class Worker:
         sidecars = [p for p in paths if keywords.is_sidecar(p)]
         if sidecars:
             paths = [p for p in paths if not keywords.is_sidecar(p)]
-            if self.library.read_sidecars(p for p in sidecars if os.path.isfile(p)):
+            if self.library.read_sidecars(sidecars):
                 self._emit(TagsChanged())
         if paths:
             self._report(self.library.scan_paths(paths))

@@ -433,3 +433,26 @@ def test_captions_are_searched_by_word_kept_apart_from_the_sidecars_and_go_with_
     catalog.delete_photos([ids[0]])
     assert catalog.captioned(["grandma"]) == [] and catalog._conn.execute(
         "SELECT count(*) FROM captions").fetchone()[0] == 1
+
+
+def test_keywords_taken_away_in_another_program_are_taken_away_here(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    m = PhotoMetadata(hash="h", width=1, height=1, taken_at=None, format="jpeg", keywords=("lisbon", "tram"),
+                      sidecar_keywords=("tram", "grandma", "beach"))
+    catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+    catalog.set_user_tag([pid], "lake", "user")  # given here by hand
+    catalog.set_user_tag([pid], "beach", "rejected")  # and taken away here
+
+    def tags() -> dict[str, str]:
+        return {tag: source for tag, source, _ in catalog.photo_tags(pid)}
+
+    assert tags() == {"lisbon": "user", "tram": "user", "grandma": "user", "beach": "rejected", "lake": "user"}
+
+    assert catalog.set_sidecar_keywords([(pid, ["beach", "dog"])]) == 2  # dog came, grandma went; tram stays (in the file)
+    assert tags() == {"lisbon": "user", "tram": "user", "dog": "user", "beach": "rejected", "lake": "user"}
+    assert catalog.set_sidecar_keywords([(pid, ["beach", "dog"])]) == 0
+    assert catalog.set_sidecar_keywords([(pid, [])]) == 1
+    assert tags() == {"lisbon": "user", "tram": "user", "beach": "rejected", "lake": "user"}
+    again = PhotoMetadata(hash="h2", width=1, height=1, taken_at=None, format="jpeg", keywords=("lisbon",))
+    catalog.store_batch("m", [(pid, again, np.ones(4, np.float32))], [])  # the file edited: tram is gone
+    assert tags() == {"lisbon": "user", "beach": "rejected", "lake": "user"}

@@ -1175,3 +1175,23 @@ def test_a_folder_inside_the_library_can_be_left_out_and_brought_back(open_libra
         library.add_root(photos / "Screenshots")
     with pytest.raises(LibraryError, match="is not a folder of this library"):
         library.remove_root(tmp_path / "elsewhere")
+
+
+def test_a_keyword_taken_away_in_another_program_or_its_sidecar_deleted_goes_here_too(
+    open_library, photo_folder: Path
+) -> None:
+    sidecar = photo_folder / "p1.jpg.xmp"
+    sidecar.write_bytes(others_sidecar(["Grandma", "Lake"]))
+    library = open_library()
+    library.index([photo_folder])
+    p1 = library.photo_at(photo_folder / "p1.jpg").id
+    library.add_tag([p1], "summer")
+
+    sidecar.write_bytes(others_sidecar(["Lake"]))
+    assert library.read_sidecars([sidecar]) == 1
+    assert {t.name for t in library.photo_tags(p1) if t.source == "user"} == {"lake", "summer"}
+    assert library.tagged("grandma") == []
+
+    sidecar.unlink()
+    assert library.read_sidecars([sidecar]) == 1
+    assert {t.name for t in library.photo_tags(p1) if t.source == "user"} == {"summer"}

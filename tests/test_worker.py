@@ -476,6 +476,12 @@ def test_keywords_another_program_writes_to_a_sidecar_become_tags_without_indexi
     eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged")
     assert live.library.catalog.generation() == generation  # no photo was embedded again
 
+    seen = len(live.of(TagsChanged))
+    (live.photos / "p0.jpg.xmp").unlink()  # the keywords deleted in the other program
+    eventually(lambda: not {"grandma", "birthday"} & {t.name for t in live.library.photo_tags(photo.id)},
+               what="keywords taken away")
+    eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged")
+
 
 def test_a_folder_on_a_network_share_is_watched_by_polling(start_live, monkeypatch, tmp_path: Path) -> None:
     """inotify would not hear the photos another machine adds to a NAS."""
