@@ -40,6 +40,11 @@ except ImportError:  # pragma: no cover - depends on the installation
 else:
     pillow_heif.register_heif_opener()
 
+try:  # JPEG XL; without it those files fail with a clear reason.
+    import pillow_jxl  # noqa: F401 - registers the JXL plugin
+except ImportError:  # pragma: no cover - depends on the installation
+    pass
+
 log = logging.getLogger(__name__)
 
 
@@ -124,17 +129,19 @@ _NO_RAW_PREVIEW = "camera raw file with no embedded JPEG preview (export it as a
 _IN_MEMORY_LIMIT = 256 * 1024 * 1024  # larger files are hashed streaming and decoded from disk
 _CHUNK = 1024 * 1024
 _SNIFF_BYTES = 32
+_JXL_CONTAINER = b"\x00\x00\x00\x0cJXL \x0d\x0a\x87\x0a"
 _THUMBNAIL_QUALITY = 85
 _REASON_DETAIL_CHARS = 160
 
 _HAS_HEIF = "HEIF" in Image.OPEN
 _HAS_AVIF = "AVIF" in Image.OPEN and bool(features.check("avif"))
+_HAS_JXL = "JXL" in Image.OPEN
 
 _PLAIN_SUFFIXES = ".jpg .jpeg .jpe .jfif .png .apng .gif .webp .tif .tiff .bmp .dib"
 # HEIF names are listed even without pillow_heif, so that such files fail visibly, with a reason.
 _HEIF_SUFFIXES = ".heic .heif .hif .heics .heifs"
 IMAGE_SUFFIXES: frozenset[str] = frozenset(
-    (_PLAIN_SUFFIXES + " " + _HEIF_SUFFIXES + (" .avif" if _HAS_AVIF else "")).split()
+    (_PLAIN_SUFFIXES + " " + _HEIF_SUFFIXES + " .jxl" + (" .avif" if _HAS_AVIF else "")).split()
 ) | rawfile.RAW_SUFFIXES
 
 # Which Pillow plugins may open each sniffed format: nothing else gets a say, so a file
@@ -147,6 +154,7 @@ _PIL_FORMATS: dict[str, tuple[str, ...]] = {
     "tiff": ("TIFF",),
     "bmp": ("BMP",),
     "heif": ("HEIF", "AVIF"),  # reordered per file by _heif_plugins
+    "jxl": ("JXL",),
 }
 _LABELS = {
     "jpeg": "JPEG",
@@ -156,6 +164,7 @@ _LABELS = {
     "tiff": "TIFF",
     "bmp": "BMP",
     "heif": "HEIF",
+    "jxl": "JPEG XL",
 }
 
 _BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
@@ -267,6 +276,8 @@ def sniff_format(head: bytes) -> str | None:
         return None
     if head[4:8] == b"ftyp" and _heif_brands(head) & _HEIF_BRANDS:
         return "heif"
+    if head.startswith(b"\xff\x0a") or head.startswith(_JXL_CONTAINER):
+        return "jxl"
     return None
 
 
@@ -555,7 +566,8 @@ def _decode_stream(
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
         raise
-    return _Decoded(fmt, image, full_size, facts.orientation, facts.taken_at, facts.location, xmp, icc or None,
+    orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
+    return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
                     texts)
 
 
@@ -601,6 +613,8 @@ def _same_aspect(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile:
     """Open the header with only the plugins for `fmt`; refuse bombs and 0-pixel images."""
     formats = _heif_plugins(head) if fmt == "heif" else _PIL_FORMATS[fmt]
+    if fmt == "jxl" and not _HAS_JXL:
+        raise ImageDecodeError("JPEG XL image, but JPEG XL support (pillow-jxl-plugin) is not installed")
     if fmt == "jpeg":
         jpegfile.check_header(stream)
     elif fmt == "bmp":

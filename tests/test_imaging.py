@@ -463,6 +463,41 @@ def test_heic_round_trip(tmp_path):
     assert ".heic" in imaging.IMAGE_SUFFIXES and ".hif" in imaging.IMAGE_SUFFIXES
 
 
+@pytest.mark.parametrize("params", [{"quality": 95}, {"lossless": True}])
+def test_jpeg_xl_round_trip_with_its_exif_date_and_a_thumbnail(tmp_path, params):
+    path = tmp_path / "export.jxl"
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:05:01 10:30:00"
+    _quadrants(400, 300).save(path, format="JXL", exif=exif.tobytes(), **params)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.format == "jxl" and (photo.width, photo.height) == (400, 300)
+    assert photo.taken_at == "2024-05-01T10:30:00"
+    assert _close(_pixel(photo, 10, 10), RED, 16) and _close(_pixel(photo, 300, 200), BLUE, 16)
+    with Image.open(io.BytesIO(imaging.make_thumbnail(path, 100))) as thumb:
+        assert thumb.size == (100, 75)
+    assert ".jxl" in imaging.IMAGE_SUFFIXES
+
+
+def test_jpeg_xl_is_turned_by_its_own_header_not_by_exif(tmp_path):
+    path = tmp_path / "turned.jxl"
+    _quadrants(400, 300).save(path, format="JXL", exif=_exif(6).tobytes(), quality=95)
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert (photo.width, photo.height) == (400, 300)  # as JPEG XL viewers show it
+
+
+@pytest.mark.parametrize("head", [b"\xff\x0a\xfa\x1f", b"\x00\x00\x00\x0cJXL \x0d\x0a\x87\x0a\x00\x00\x00\x14ftypjxl "])
+def test_jpeg_xl_is_known_by_its_content_and_a_broken_one_fails_with_a_reason(tmp_path, head):
+    assert imaging.sniff_format(head) == "jxl"
+    path = tmp_path / "broken.jxl"
+    path.write_bytes(head + b"\x00" * 40)
+    with pytest.raises(ImageDecodeError, match="JPEG XL"):
+        imaging.decode_photo(path, min_side=64)
+
+
 @pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot encode AVIF")
 def test_avif_decodes_as_heif_family(tmp_path):
     path = _save(tmp_path / "a.avif", _quadrants(64, 48), "AVIF", quality=95)
