@@ -111,8 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
-    p = sub.add_parser("similar", help="find photos that look like an image")
-    p.add_argument("image", help="an image file (in the library or not), or the http(s) URL of one")
+    p = sub.add_parser("similar", help="find photos that look like an image (or like several together)")
+    p.add_argument("image", nargs="+", help="an image file (in the library or not), or the http(s) URL of one")
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
@@ -282,7 +282,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
-        _print_hits(library.similar(args.image, limit=args.limit), args)
+        _print_hits(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit), args)
     return 0
 
 

@@ -732,24 +732,40 @@ class Library:
         return [SearchHit(PhotoId(int(ids[i])), photos[PhotoId(int(ids[i]))].path, float(scores[i]))
                 for i in best if PhotoId(int(ids[i])) in photos]
 
-    def similar(self, target: Path | str | PhotoId, limit: int = 20) -> list[SearchHit]:
-        """Photos that look like `target`: a photo of the library (by id or path) or any image file."""
+    def similar(
+        self, target: Path | str | PhotoId | Sequence[Path | str | PhotoId], limit: int = 20
+    ) -> list[SearchHit]:
+        """Photos that look like `target`: a photo of the library (by id or path), any image
+        file, or an image's URL; or like several of them together ("more like these"). The
+        photos asked about are not among the answers."""
         encoder, vectors = self._search_model()
+        targets = list(target) if isinstance(target, (list, tuple)) else [target]
+        if not targets:
+            raise QueryError("give at least one photo to find photos like it")
+        found = [self._target_vector(t, encoder) for t in targets]
+        total = np.sum([vector for vector, _ in found], axis=0)
+        norm = float(np.linalg.norm(total))
+        if norm < 1e-6:
+            raise QueryError("these photos have nothing in common to look for")
+        exclude = tuple(dict.fromkeys(pid for _, pid in found if pid is not None))
+        return self._nearest(vectors, total / norm, limit, exclude=exclude)
+
+    def _target_vector(self, target: Path | str | PhotoId, encoder: ClipEncoder) -> tuple[np.ndarray, PhotoId | None]:
+        """The vector of what `similar` was given, and its photo id when it is a photo of the library."""
         if isinstance(target, int):
             photo = self.catalog.photo(PhotoId(target))
             if photo is None:
                 raise QueryError(f"no photo with id {target} in this library")
         elif isinstance(target, str) and is_url(target):
-            return self._nearest(vectors, self._embed_term(QueryTerm(1, url=target), encoder), limit, exclude=())
+            return self._embed_term(QueryTerm(1, url=target), encoder), None
         else:
             path = Path(target).expanduser()
             photo = self.catalog.photo_by_path(path.resolve() if path.exists() else path)
             if photo is None:
                 if not path.is_file():
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
-                return self._nearest(vectors, self._embed_term(QueryTerm(1, image=path), encoder), limit, exclude=())
-        vector = self._vector_of(photo, encoder)
-        return self._nearest(vectors, vector, limit, exclude=(photo.id,))
+                return self._embed_term(QueryTerm(1, image=path), encoder), None
+        return self._vector_of(photo, encoder), photo.id
 
     def _vector_of(self, photo: Photo, encoder: ClipEncoder) -> np.ndarray:
         stored = self.catalog.vector(photo.id, encoder.model_id)

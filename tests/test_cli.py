@@ -88,6 +88,9 @@ def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
     code, out, _ = run("similar", str(photo_folder / "p0.jpg"))
     assert code == 0 and str(photo_folder / "p0.jpg") not in out.splitlines()
     assert len(out.splitlines()) == 5
+    code, out, _ = run("similar", str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg"))
+    assert code == 0 and len(out.splitlines()) == 4
+    assert not {str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg")} & set(out.splitlines())
 
 
 def test_a_search_for_a_file_name_lists_that_photo_first(run, photo_folder: Path) -> None:

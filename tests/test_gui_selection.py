@@ -136,7 +136,7 @@ def test_right_click_keeps_the_selection_and_offers_what_fits_it(qtbot, make_win
     assert window.grid.selected_photo_ids() == ids[0:3]  # a right click on a selected photo keeps them all
     assert seen[0] == {
         "add_tag": ("Add tag…", True),
-        "find_similar": ("Find similar", False),  # one photo only
+        "find_similar": ("Find photos like these", True),
         "show_in_folder": ("Show in folder", False),
         "copy_to_folder": ("Copy to folder…", True),
         "trash": ("Move to trash…", True),
@@ -165,6 +165,21 @@ def test_find_similar_and_show_in_folder_act_on_the_one_selected_photo(
     qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window), timeout=WAIT_MS)
     assert window.model.ids == [h.photo_id for h in library.similar(photo, limit=400)]
     assert window.title_label.text() == f"Similar to {library.photo(photo).path.name}"
+
+
+def test_find_photos_like_several_selected_ones_together(qtbot, make_window, library) -> None:
+    window = make_window(library)
+    shown(qtbot, window)
+    chosen = (window.model.ids[1], window.model.ids[4])
+    click(qtbot, window, 1)
+    click(qtbot, window, 4, Qt.KeyboardModifier.ControlModifier)
+
+    trigger(window, "find_similar")
+
+    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window), timeout=WAIT_MS)
+    assert window.model.ids == [h.photo_id for h in library.similar(list(chosen), limit=400)]
+    assert not set(chosen) & set(window.model.ids)
+    assert window.title_label.text() == "Similar to 2 photos"
 
 
 def test_copy_to_folder_copies_the_selected_photos_and_says_so(

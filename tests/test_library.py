@@ -1195,3 +1195,24 @@ def test_a_keyword_taken_away_in_another_program_or_its_sidecar_deleted_goes_her
     sidecar.unlink()
     assert library.read_sidecars([sidecar]) == 1
     assert {t.name for t in library.photo_tags(p1) if t.source == "user"} == {"summer"}
+
+
+def test_photos_like_several_together_are_those_nearest_all_of_them(open_library, tmp_path: Path) -> None:
+    scenes = scene_folder(tmp_path / "photos", seed=6, red_circles=4, others=12)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    red = [library.photo_at(p).id for p, scene in sorted(scenes.items()) if scene.has("red", "circle")][:2]
+    vectors = [library.catalog.vector(pid, library.model_spec.model_id) for pid in red]
+    mean = sum(v / np.linalg.norm(v) for v in vectors)
+
+    hits = library.similar(red, limit=5)
+
+    assert not {h.photo_id for h in hits} & set(red)
+    ids, matrix = library.catalog.vectors_of(library.photos_by_date(), library.model_spec.model_id, len(mean))
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    scores = {int(i): float(s) for i, s in zip(ids, matrix @ (mean / np.linalg.norm(mean)), strict=True)}
+    best = sorted((pid for pid in scores if pid not in red), key=lambda pid: -scores[pid])[:3]
+    assert [h.photo_id for h in hits[:3]] == best
+    assert library.similar([red[0]], limit=3) == library.similar(red[0], limit=3)
+    with pytest.raises(QueryError, match="at least one photo"):
+        library.similar([])

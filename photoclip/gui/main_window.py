@@ -96,7 +96,7 @@ class View:
     first_tagged: tuple[str, ...] = ()  # the user's tags the search named: their photos come first
     file_name: str | None = None  # the search looked like a file name: the photos named so come first
     caption_words: tuple[str, ...] = ()  # the photos whose captions hold these words come first
-    similar_to: PhotoId | Path | str | None = None  # a photo, an image file, or an image's URL
+    similar_to: PhotoId | Path | str | tuple[PhotoId, ...] | None = None  # a photo (or several), a file, a URL
 
     @property
     def browsing(self) -> bool:
@@ -594,10 +594,15 @@ class MainWindow(QMainWindow):
         self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
         self._run_search()
 
-    def find_similar(self, target: PhotoId | Path | str) -> None:
-        """Photos that look like a photo of the library, or like any image file or image on
-        the web (dropped from a file manager or a browser)."""
-        label = target.name if isinstance(target, Path) else url_label(target) if isinstance(target, str) else None
+    def find_similar(self, target: PhotoId | Path | str | tuple[PhotoId, ...]) -> None:
+        """Photos that look like a photo of the library (or like several together), or like
+        any image file or image on the web (dropped from a file manager or a browser)."""
+        if isinstance(target, tuple) and len(target) == 1:
+            target = target[0]
+        if isinstance(target, tuple):
+            label: str | None = f"{len(target)} photos"
+        else:
+            label = target.name if isinstance(target, Path) else url_label(target) if isinstance(target, str) else None
         if label is None:
             row = self.model.row_of(target)
             path = self.model.index(row, 0).data(PathRole) if row is not None else None
@@ -893,7 +898,8 @@ class MainWindow(QMainWindow):
         if tag is not None:
             add("remove_tag", f"Remove tag “{tag}”", lambda: self._untag_shown(ids, tag), writable, "minus")
         menu.addSeparator()
-        add("find_similar", "Find similar", lambda: self.find_similar(ids[0]), one, "similar")
+        add("find_similar", "Find similar" if one else "Find photos like these",
+            lambda: self.find_similar(tuple(ids)), True, "similar")
         add("show_in_folder", "Show in folder", lambda: self.show_photo_in_folder(ids[0]), one, "folder-open")
         add("copy_to_folder", "Copy to folder…", lambda: self.choose_copy_folder(ids), True, "folder")
         menu.addSeparator()
