@@ -24,8 +24,8 @@ def test_what_cameras_fill_in_is_no_caption(text: str) -> None:
     assert not captions.is_caption(text)
 
 
-@pytest.mark.parametrize("text", ["Grandma's 80th birthday", "Lake house", "Sony Center, Berlin", "Canon in D at the wedding",
-                                  "Été à Noël", "Бабушкин день рождения", "奶奶的生日"])
+@pytest.mark.parametrize("text", ["Grandma's 80th birthday", "Lake house", "Sony Center, Berlin",
+                                  "Canon in D at the wedding", "Été à Noël", "Бабушкин день рождения", "奶奶的生日"])
 def test_what_people_write_is_a_caption(text: str) -> None:
     assert captions.is_caption(text)
 

@@ -448,7 +448,7 @@ def test_keywords_taken_away_in_another_program_are_taken_away_here(catalog: Cat
 
     assert tags() == {"lisbon": "user", "tram": "user", "grandma": "user", "beach": "rejected", "lake": "user"}
 
-    assert catalog.set_sidecar_keywords([(pid, ["beach", "dog"])]) == 2  # dog came, grandma went; tram stays (in the file)
+    assert catalog.set_sidecar_keywords([(pid, ["beach", "dog"])]) == 2  # dog came, grandma went; tram stays
     assert tags() == {"lisbon": "user", "tram": "user", "dog": "user", "beach": "rejected", "lake": "user"}
     assert catalog.set_sidecar_keywords([(pid, ["beach", "dog"])]) == 0
     assert catalog.set_sidecar_keywords([(pid, [])]) == 1

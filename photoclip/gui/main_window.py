@@ -506,7 +506,8 @@ class MainWindow(QMainWindow):
                      "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
             title = f"“{view.text}”"
-            among = f" tagged “{view.tag}”" if view.tag else f" in “{scope_name(view)}”" if scope_name(view) else ""
+            scope = scope_name(view)
+            among = f" tagged “{view.tag}”" if view.tag else f" in “{scope}”" if scope else ""
             order = "newest first" if view.by_date else "best match first"
             subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
             if view.first_tagged:
