@@ -174,6 +174,8 @@ _MIGRATIONS: dict[int, str] = {
         origin TEXT NOT NULL CHECK (origin IN ('file', 'sidecar')),
         PRIMARY KEY (photo_id, tag, origin)
     );
+    ALTER TABLE photos ADD COLUMN pixels_hash TEXT;
+    CREATE INDEX photos_pixels_hash ON photos(pixels_hash) WHERE pixels_hash IS NOT NULL;
     CREATE VIRTUAL TABLE captions USING fts5(in_file, in_sidecar, tokenize = 'unicode61 remove_diacritics 2');
     CREATE TRIGGER photos_captions_gone AFTER DELETE ON photos BEGIN
         DELETE FROM captions WHERE rowid = old.id;
@@ -241,6 +243,7 @@ class PhotoMetadata:
     look: bytes | None = None  # looks.look_of
     keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file (keywords.keywords_in_xmp)
     sidecar_keywords: tuple[str, ...] = ()  # and in their sidecars beside it
+    pixels_hash: str | None = None  # a JPEG's hash without its metadata (imaging.DecodedPhoto)
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
     sidecar_caption: str | None = None  # what another program's sidecar says about it
 
@@ -578,13 +581,22 @@ class Catalog:
                 keep + keep,
             )
 
-    def vector_for_hash(self, content_hash: str, model_id: str) -> np.ndarray | None:
-        """An existing vector for the same bytes, so a copy or a touched file costs no encoder call."""
+    def vector_for_hash(
+        self, content_hash: str, model_id: str, pixels_hash: str | None = None
+    ) -> np.ndarray | None:
+        """An existing vector for the same bytes, or the same pixels with other metadata, so a
+        copy, a touched file or a photo whose tags were edited in place costs no encoder call."""
         row = self._conn.execute(
             "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id"
             " WHERE p.hash = ? AND e.model_id = ? LIMIT 1",
             (content_hash, model_id),
         ).fetchone()
+        if row is None and pixels_hash is not None:
+            row = self._conn.execute(
+                "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id"
+                " WHERE p.pixels_hash = ? AND e.model_id = ? LIMIT 1",
+                (pixels_hash, model_id),
+            ).fetchone()
         return np.frombuffer(row[0], dtype=np.float16).astype(np.float32) if row else None
 
     def store_batch(
@@ -606,10 +618,10 @@ class Catalog:
             )
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
-                " country = ?, region = ?, town = ?, look = ?, status = 'indexed', failure = NULL, indexed_at = ?"
-                " WHERE id = ?",
+                " country = ?, region = ?, town = ?, look = ?, pixels_hash = ?, status = 'indexed', failure = NULL,"
+                " indexed_at = ? WHERE id = ?",
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
-                  m.region, m.town, m.look, now, pid) for pid, m, _ in embedded),
+                  m.region, m.town, m.look, m.pixels_hash, now, pid) for pid, m, _ in embedded),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",

@@ -219,6 +219,7 @@ class DecodedPhoto:
     xmp: bytes | None = None  # the XMP packet embedded in the file, if any (keywords.py reads it)
     icc: bytes | None = None  # the colour profile embedded in the file, if any (colour.to_srgb reads it)
     captions: tuple[str, ...] = ()  # what its EXIF and IPTC say about it (captions.exif_texts, iptc_texts)
+    pixels_hash: str | None = None  # a JPEG's hash without its metadata (jpegfile.pixel_data)
 
 
 class _MemoryBudget:
@@ -355,9 +356,24 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
         with _read_source(path, hash_algorithm) as (stream, content_hash):
             decoded = _decode_stream(stream, lambda size: need)
             digest = content_hash()
+            pixels = _pixels_hash(stream, decoded.format, hash_algorithm)
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
-                            decoded.xmp, decoded.icc, decoded.captions)
+                            decoded.xmp, decoded.icc, decoded.captions, pixels)
+
+
+def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str) -> str | None:
+    """The hash of a JPEG read whole without its metadata segments, so a photo whose tags were
+    edited in place keeps its vector; None for other formats and files streamed from disk."""
+    if fmt != "jpeg" or not isinstance(stream, io.BytesIO) or not hash_algorithm:
+        return None
+    parts = jpegfile.pixel_data(stream.getvalue())  # the bytes read, not a copy
+    if not parts:
+        return None
+    digest = CONTENT_HASHES[hash_algorithm]()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
 
 
 def make_thumbnail(path: Path, max_side: int) -> bytes:

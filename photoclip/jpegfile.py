@@ -9,6 +9,7 @@ here decodes pixels.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -55,6 +56,27 @@ def _segments(stream: IO[bytes]) -> Iterator[tuple[int, int]]:
         if length < 2:
             raise ImageDecodeError("corrupt JPEG file (its header cannot be read)")
         position += 2 + length
+
+
+def pixel_data(data: bytes) -> list[memoryview]:
+    """The parts of a JPEG that make its pixels: every header segment but the metadata ones
+    (APPn: EXIF, XMP, ICC, IPTC; COM), then the image data to the end. Programs that edit a
+    photo's tags or caption in place rewrite only those, so the photo need not be embedded
+    again. Empty when the header cannot be walked."""
+    view = memoryview(data)
+    parts = [view[:2]]
+    try:
+        for position, kind in _segments(io.BytesIO(data)):
+            if kind == 0xDA:
+                return [*parts, view[position:]]
+            if 0xE0 <= kind <= 0xEF or kind == 0xFE:
+                continue
+            bare = kind == 0x01 or 0xD0 <= kind <= 0xD8
+            length = 0 if bare else int.from_bytes(data[position + 2:position + 4], "big")
+            parts.append(view[position:position + 2 + length])
+    except ImageDecodeError:
+        return []
+    return []
 
 
 def check_header(stream: IO[bytes]) -> None:

@@ -112,7 +112,7 @@ def decode_for_model(
     location = photo.location or (takeout and takeout.location) or None
     towns = places.gazetteer().locate(*location) if location else None
     meta = PhotoMetadata(
-        hash=photo.content_hash, width=photo.width, height=photo.height,
+        hash=photo.content_hash, pixels_hash=photo.pixels_hash, width=photo.width, height=photo.height,
         taken_at=taken_at, format=photo.format, location=location,
         country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
         town=towns[1].name if towns else None, look=looks.look_of(photo.image),
@@ -207,7 +207,7 @@ def run_pipeline(
             failed.append((decoded.photo_id, decoded.failure))
         else:
             assert decoded.meta is not None
-            known = catalog.vector_for_hash(decoded.meta.hash, encoder.model_id)
+            known = catalog.vector_for_hash(decoded.meta.hash, encoder.model_id, decoded.meta.pixels_hash)
             if known is not None:
                 reused.append((decoded.photo_id, decoded.meta, known))
             else:

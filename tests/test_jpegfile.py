@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from photoclip import jpegfile
-from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg
+from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg, with_iptc
 
 
 def _jpeg(size: tuple[int, int], colour: str) -> bytes:
@@ -55,3 +55,20 @@ def test_an_entry_that_points_at_no_jpeg_is_not_offered():
 def test_padding_after_a_previews_end_of_image_is_allowed():
     data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_FULL_HD_PREVIEW, _jpeg((1616, 1080), "green") + b"\x00" * 300)])
     assert _previews(data) == [(1616, 1080)]
+
+
+def test_pixel_data_leaves_out_metadata_but_not_pixels() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(out, "JPEG", quality=90)
+    plain = out.getvalue()
+    tagged = with_iptc(plain, {(2, 120): b"Lunch with Tom"})
+    commented = plain[:2] + b"\xff\xfe\x00\x07hello" + plain[2:]
+    other = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 31)).save(other, "JPEG", quality=90)
+
+    def pixels(data: bytes) -> bytes:
+        return b"".join(jpegfile.pixel_data(data))
+
+    assert pixels(plain) == pixels(tagged) == pixels(commented) != b""
+    assert pixels(other.getvalue()) != pixels(plain)
+    assert jpegfile.pixel_data(b"\xff\xd8" + b"\x00" * 70000) == []  # no header to walk

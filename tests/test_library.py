@@ -26,6 +26,7 @@ from tests.helpers import (
     resized_copy,
     scene_folder,
     shapes_vocabulary,
+    with_iptc,
     write_photo,
 )
 
@@ -1216,3 +1217,22 @@ def test_photos_like_several_together_are_those_nearest_all_of_them(open_library
     assert library.similar([red[0]], limit=3) == library.similar(red[0], limit=3)
     with pytest.raises(QueryError, match="at least one photo"):
         library.similar([])
+
+
+def test_a_photo_whose_metadata_another_program_edited_in_place_is_not_embedded_again(
+    open_library, photo_folder: Path, spy_on
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    photo = photo_folder / "p2.jpg"
+    before = library.photo_at(photo)
+    photo.write_bytes(with_iptc(photo.read_bytes(), {(2, 120): b"Lunch with Tom"}))  # as a tagger rewrites it
+    spy = spy_on(library)
+
+    report = library.index()
+
+    after = library.photo_at(photo)
+    assert (report.embedded, report.reused) == (0, 1) and spy.images == 0
+    assert after.id == before.id and after.hash != before.hash
+    assert library.caption(after.id) == "Lunch with Tom"
+    assert library.search("tom", limit=1)[0].path == photo
