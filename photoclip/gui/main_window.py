@@ -734,33 +734,30 @@ class MainWindow(QMainWindow):
     def leave_out(self, folder: Path) -> None:
         """Index an album's folder no more (its photos are forgotten, the files stay); Settings'
         "Leave out" lists it, and adding the folder again brings it back."""
-        if self.worker is None:
-            return
-        answer = QMessageBox.question(
-            self, "Leave out folder",
-            f"Leave “{humanize.shown(folder.name)}” out of the library?\n\n"
+        if self.worker is not None and self._confirmed(
+            "Leave out folder", f"Leave “{humanize.shown(folder.name)}” out of the library?",
             "Its photos stay where they are on disk; photoclip forgets them and does not index "
             "this folder again. Settings lists the folders left out.",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Ok:
+        ):
             self.worker.remove_root(folder)
             if self.view.kind == "album" and self.view.album is not None and self.view.album.folder == folder:
                 self.show_view(View("library"))
 
     def remove_folder(self, root: Root) -> None:
-        if self.worker is None:
-            return
-        answer = QMessageBox.question(
-            self, "Remove folder",
-            f"Remove “{humanize.shown(root.path.name)}” from the library?\n\n"
-            "The photos stay where they are on disk; "
-            "photoclip only forgets them.",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Ok:
+        if self.worker is not None and self._confirmed(
+            "Remove folder", f"Remove “{humanize.shown(root.path.name)}” from the library?",
+            "The photos stay where they are on disk; photoclip only forgets them.",
+        ):
             try:
                 self.worker.remove_root(root.path)
             except PhotoclipError as exc:
                 self.report_error(exc)
+
+    def _confirmed(self, title: str, question: str, detail: str) -> bool:
+        answer = QMessageBox.question(
+            self, title, f"{question}\n\n{detail}",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Ok
 
     # ------------------------------------------------------------------ duplicates
 
