@@ -112,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
     p = sub.add_parser("similar", help="find photos that look like an image (or like several together)")
-    p.add_argument("image", nargs="+", help="an image file (in the library or not), or the http(s) URL of one")
+    p.add_argument("image", nargs="+", help="an image file (in the library or not), or the http(s) URL of one; "
+                   "several: photos like all of them together")
     p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
@@ -123,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("remove", help="stop watching a folder, or leave out one inside it (its files are not "
                        "touched; `index` brings it back)")
-    p.add_argument("path", help="a folder of the library")
+    p.add_argument("path", help="a folder of the library, or a folder inside one to leave out")
 
     p = sub.add_parser("watch", help="keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add first")
