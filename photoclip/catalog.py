@@ -774,6 +774,15 @@ class Catalog:
         )
         return [PhotoId(r[0]) for r in rows]
 
+    def described_by_sidecars(self, root_id: RootId) -> list[str]:
+        """Paths of the photos of a root whose tags or caption came from another program's sidecar."""
+        rows = self._conn.execute(
+            "SELECT path FROM photos WHERE root_id = ? AND (id IN (SELECT photo_id FROM keyword_tags"
+            " WHERE origin = 'sidecar') OR id IN (SELECT rowid FROM captions WHERE in_sidecar IS NOT NULL))",
+            (root_id,),
+        )
+        return [_path_text(r[0]) for r in rows]
+
     def caption_words_known(self, words: Sequence[str]) -> list[str]:
         """Which of `words` some caption holds."""
         return [w for w in words if self._conn.execute(

@@ -177,15 +177,21 @@ def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState
 
 
 def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
-    """The sidecars written after the newest one the previous scan of `root` saw: keywords a
-    program such as digiKam gave while photoclip was closed. (A root's first scan reports none:
-    its photos are new, and indexing reads their sidecars.)"""
+    """The sidecars written after the newest one the previous scan of `root` saw (keywords a
+    program such as digiKam gave while photoclip was closed), and those deleted meanwhile: the
+    sidecar of a photo whose tags or caption came from one that is no longer there. (A root's
+    first scan reports none: its photos are new, and indexing reads their sidecars.)"""
     key = f"sidecars_seen:{root.id}"
     stamp = catalog.meta(key)
     newest = max((s.mtime_ns for s in seen.sidecars), default=0)
     if stamp is None or newest > int(stamp):
         catalog.set_meta(key, str(newest))
-    return () if stamp is None else tuple(s.path for s in seen.sidecars if s.mtime_ns > int(stamp))
+    if stamp is None:
+        return ()
+    present = {s.path for s in seen.sidecars}
+    deleted = [photo + ".xmp" for photo in catalog.described_by_sidecars(root.id)
+               if photo + ".xmp" not in present and os.path.splitext(photo)[0] + ".xmp" not in present]
+    return tuple(s.path for s in seen.sidecars if s.mtime_ns > int(stamp)) + tuple(deleted)
 
 
 def _under(path: str, folders: Sequence[str]) -> bool:

@@ -1236,3 +1236,25 @@ def test_a_photo_whose_metadata_another_program_edited_in_place_is_not_embedded_
     assert after.id == before.id and after.hash != before.hash
     assert library.caption(after.id) == "Lunch with Tom"
     assert library.search("tom", limit=1)[0].path == photo
+
+
+def test_a_sidecar_deleted_while_photoclip_was_closed_takes_its_keywords_and_caption_at_the_next_scan(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    sidecar = photo_folder / "p1.xmp"
+    sidecar.write_bytes(others_sidecar(["Grandma"]).replace(
+        b"</rdf:Description>", b'<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Alt><rdf:li>'
+        b"Pony ride</rdf:li></rdf:Alt></dc:title></rdf:Description>"))
+    (photo_folder / "p2.jpg.xmp").write_bytes(others_sidecar(["Lake"]))
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    p1 = library.photo_at(photo_folder / "p1.jpg").id
+    assert library.caption(p1) == "Pony ride" and library.tagged("grandma") == [p1]
+    library.close()
+
+    sidecar.unlink()
+    library = open_library(tmp_path / "lib")
+    summary = library.scan()
+
+    assert summary.keywords == 1 and library.tagged("grandma") == [] and library.caption(p1) is None
+    assert library.tagged("lake") == [library.photo_at(photo_folder / "p2.jpg").id]  # its sidecar is still there
