@@ -627,10 +627,14 @@ class Catalog:
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
             )
-            for pid, m, _ in embedded:
-                self._replace_keywords(pid, "file", m.keywords)
-                self._replace_keywords(pid, "sidecar", m.sidecar_keywords)
-            self._conn.executemany("DELETE FROM captions WHERE rowid = ?", ((pid,) for pid, _, _ in embedded))
+            ids = [pid for pid, _, _ in embedded]
+            had_keywords = {r[0] for r in self._rows_in(
+                "SELECT DISTINCT photo_id FROM keyword_tags WHERE photo_id IN ({marks})", ids)}
+            for pid, m, _ in embedded:  # most photos have no keywords, before or now: nothing to do
+                if pid in had_keywords or m.keywords or m.sidecar_keywords:
+                    self._replace_keywords(pid, "file", m.keywords)
+                    self._replace_keywords(pid, "sidecar", m.sidecar_keywords)
+            self._conn.executemany("DELETE FROM captions WHERE rowid = ?", ((pid,) for pid in ids))
             self._conn.executemany(
                 "INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, ?, ?)",
                 ((pid, m.caption, m.sidecar_caption) for pid, m, _ in embedded if m.caption or m.sidecar_caption),
