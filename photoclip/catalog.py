@@ -586,17 +586,11 @@ class Catalog:
     ) -> np.ndarray | None:
         """An existing vector for the same bytes, or the same pixels with other metadata, so a
         copy, a touched file or a photo whose tags were edited in place costs no encoder call."""
-        row = self._conn.execute(
+        row = self._conn.execute(  # one round trip: SQLite answers the OR from both indexes
             "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id"
-            " WHERE p.hash = ? AND e.model_id = ? LIMIT 1",
-            (content_hash, model_id),
+            " WHERE (p.hash = ? OR p.pixels_hash = ?) AND e.model_id = ? LIMIT 1",
+            (content_hash, pixels_hash, model_id),
         ).fetchone()
-        if row is None and pixels_hash is not None:
-            row = self._conn.execute(
-                "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id"
-                " WHERE p.pixels_hash = ? AND e.model_id = ? LIMIT 1",
-                (pixels_hash, model_id),
-            ).fetchone()
         return np.frombuffer(row[0], dtype=np.float16).astype(np.float32) if row else None
 
     def store_batch(
@@ -771,7 +765,7 @@ class Catalog:
         """Indexed photos whose caption holds every one of `words` (any case and accents), newest first."""
         if not words:
             return []
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        match = " AND ".join(map(_fts_phrase, words))
         rows = self._conn.execute(
             "SELECT p.id FROM captions c JOIN photos p ON p.id = c.rowid WHERE captions MATCH ?"
             f" AND p.status = 'indexed' ORDER BY {_SHOWN_AT} DESC, p.id", (match,),
@@ -790,7 +784,7 @@ class Catalog:
     def caption_words_known(self, words: Sequence[str]) -> list[str]:
         """Which of `words` some caption holds."""
         return [w for w in words if self._conn.execute(
-            "SELECT 1 FROM captions WHERE captions MATCH ? LIMIT 1", ('"' + w.replace('"', '""') + '"',)).fetchone()]
+            "SELECT 1 FROM captions WHERE captions MATCH ? LIMIT 1", (_fts_phrase(w),)).fetchone()]
 
     def caption(self, photo_id: PhotoId) -> str | None:
         """What the photo's file and another program's sidecar say about it, one text each line."""
@@ -1038,6 +1032,11 @@ def _prefix_range(folder: str) -> tuple[str, str]:
     """[low, high) bounds of the paths strictly below `folder`: "a/b/" <= path < "a/b0"."""
     low = folder.rstrip(os.sep) + os.sep
     return low, low[:-1] + chr(ord(os.sep) + 1)
+
+
+def _fts_phrase(word: str) -> str:
+    """A word as an FTS5 query matches it literally (quoted, whatever characters it holds)."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _in_folder(folder: str, subfolders: bool) -> tuple[str, list]:

@@ -23,13 +23,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import captions, config, dedup, download, export, keywords, places, scan, sidecars, tagging, xmp
+from photoclip import captions, config, dedup, download, export, imaging, keywords, places, scan, sidecars, tagging, xmp
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
-from photoclip.errors import LibraryError, LibraryLockedError, ModelError, ModelUnavailableError, QueryError
+from photoclip.errors import (
+    ImageDecodeError,
+    LibraryError,
+    LibraryLockedError,
+    ModelError,
+    ModelUnavailableError,
+    QueryError,
+)
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
-from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, decode_for_model, run_pipeline
+from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.places import Place
 from photoclip.search import (
     QueryScope,
@@ -784,12 +791,7 @@ class Library:
             stored = self.catalog.vector(known.id, encoder.model_id)
             if stored is not None:
                 return stored / np.linalg.norm(stored)
-        from photoclip.errors import ImageDecodeError
-
-        decoded = decode_for_model(PhotoId(0), term.image, encoder.decode_min_side, encoder.image_size)
-        if decoded.pixels is None:
-            raise ImageDecodeError(f"cannot search with {term.image}: {decoded.failure}")
-        return encoder.encode_images(decoded.pixels[None])[0]
+        return self._embed_image_file(term.image, str(term.image), encoder)
 
     def _embed_web_image(self, url: str, encoder: ClipEncoder) -> np.ndarray:
         """An image a search names by its URL, fetched into a temporary file that is gone after."""
@@ -800,10 +802,16 @@ class Library:
         with tempfile.TemporaryDirectory(prefix="photoclip-web-") as folder:
             path = Path(folder) / "image"
             path.write_bytes(body)
-            decoded = decode_for_model(PhotoId(0), path, encoder.decode_min_side, encoder.image_size)
-        if decoded.pixels is None:
-            raise QueryError(f"cannot search with {url}: {decoded.failure}")
-        return encoder.encode_images(decoded.pixels[None])[0]
+            return self._embed_image_file(path, url, encoder)
+
+    @staticmethod
+    def _embed_image_file(path: Path, name: str, encoder: ClipEncoder) -> np.ndarray:
+        """The vector of an image a query names: its pixels only (none of the facts indexing reads)."""
+        try:
+            photo = imaging.decode_photo(path, encoder.decode_min_side, hash_algorithm="")
+        except ImageDecodeError as exc:
+            raise QueryError(f"cannot search with {name}: {exc}") from None
+        return encoder.encode_images(imaging.prepare_for_model(photo.image, encoder.image_size)[None])[0]
 
     def _nearest(
         self, vectors: VectorIndex, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...],

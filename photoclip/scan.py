@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import IMAGE_SUFFIXES, file_hash, sniff_file
@@ -189,8 +190,11 @@ def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple
     if stamp is None:
         return ()
     present = {s.path for s in seen.sidecars}
-    deleted = [photo + ".xmp" for photo in catalog.described_by_sidecars(root.id)
-               if photo + ".xmp" not in present and os.path.splitext(photo)[0] + ".xmp" not in present]
+    deleted = []
+    for photo in catalog.described_by_sidecars(root.id):
+        names = [str(p) for p in xmp.sidecar_paths(Path(photo))]
+        if not present.intersection(names):
+            deleted.append(names[0])
     return tuple(s.path for s in seen.sidecars if s.mtime_ns > int(stamp)) + tuple(deleted)
 
 

@@ -2,9 +2,9 @@
 
 A query is terms joined by ` + ` and ` - ` (as rclip users write them): "beach + sunset - people".
 A term that names an existing image file, or an image's http(s) URL, is an image query;
-anything else is text. A term
-may start with a weight, "2:golden retriever + 0.5:./pool.jpg", as in rclip. The query vector
-is the normalised weighted sum of positive terms minus the negative ones.
+anything else is text. A term may start with a weight, "2:golden retriever + 0.5:./pool.jpg",
+as in rclip. The query vector is the normalised weighted sum of positive terms minus the
+negative ones.
 """
 
 from __future__ import annotations
@@ -73,11 +73,11 @@ def parse_query(query: str) -> list[QueryTerm]:
         if not piece:
             continue
         weight, piece = _weighed(piece)
-        image = _as_image(piece)
+        image, bare = _as_image(piece), piece.strip("'\"")
         if image:
             terms.append(QueryTerm(sign, image=image, weight=weight))
-        elif is_url(piece.strip("'\"")):
-            terms.append(QueryTerm(sign, url=piece.strip("'\""), weight=weight))
+        elif is_url(bare):
+            terms.append(QueryTerm(sign, url=bare, weight=weight))
         else:
             terms.append(QueryTerm(sign, text=piece, weight=weight))
     if not terms:

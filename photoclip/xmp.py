@@ -37,12 +37,17 @@ def parse(packet: bytes | None) -> ElementTree.Element | None:
         return None
 
 
+def sidecar_paths(photo: Path) -> tuple[Path, Path]:
+    """Where a photo's sidecar may be: `IMG_1.jpg.xmp` (digiKam, darktable) or `IMG_1.xmp` (Lightroom)."""
+    return photo.with_name(photo.name + ".xmp"), photo.with_suffix(".xmp")
+
+
 def others_sidecars(photo: Path) -> list[bytes]:
     """The XMP sidecars beside `photo` (either naming) that another program wrote. A sidecar
     photoclip exported holds its own tags, auto ones too: read back, they would become the
     user's."""
     packets = []
-    for sidecar in (photo.with_name(photo.name + ".xmp"), photo.with_suffix(".xmp")):
+    for sidecar in sidecar_paths(photo):
         try:
             if sidecar == photo or sidecar.stat().st_size > MAX_XMP_BYTES:
                 continue

@@ -1079,6 +1079,10 @@ def test_an_image_on_the_web_is_a_query_too(open_library, photo_folder: Path, we
         library.similar(f"{base}/missing.jpg")
     with pytest.raises(QueryError, match=r"cannot search with .*/page.html: not an image"):
         library.search(f"{base}/page.html")
+    broken = photo_folder.parent / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff not really")
+    with pytest.raises(QueryError, match=r"cannot search with .*broken.jpg: "):
+        library.search(f"{broken} + a photo")
     monkeypatch.setattr("photoclip.library.MAX_WEB_IMAGE_BYTES", 50)
     with pytest.raises(QueryError, match="larger than"):
         library.similar(f"{base}/look-alike")

@@ -104,7 +104,7 @@ class View:
 
 
 def scope_name(view: View) -> str | None:
-    """The folder or album a view keeps to, as the sidebar names it."""
+    """The name of the folder or album a view keeps to, as its header titles it."""
     if view.album is not None:
         return view.album.folder.name or str(view.album.folder)
     if view.root is not None:
