@@ -27,7 +27,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -181,6 +181,11 @@ _MIGRATIONS: dict[int, str] = {
         DELETE FROM captions WHERE rowid = old.id;
     END;
     """,
+    # What is wrong with a photo indexed all the same (a JPEG cut short), so the user can
+    # restore it and a clean-up never keeps it over an intact copy.
+    9: """
+    ALTER TABLE photos ADD COLUMN damage TEXT;
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -215,6 +220,7 @@ class Photo:
     failure: str | None
     lat: float | None = None
     lon: float | None = None
+    damage: str | None = None  # what is wrong with it, when it is indexed all the same
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ class PhotoMetadata:
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (imaging.DecodedPhoto)
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
     sidecar_caption: str | None = None  # what another program's sidecar says about it
+    damage: str | None = None  # imaging.DecodedPhoto.damage
 
 
 @dataclass(frozen=True)
@@ -257,7 +264,7 @@ class Counts:
 
 
 _PHOTO_COLUMNS = (
-    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure, lat, lon"
+    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure, lat, lon, damage"
 )
 
 
@@ -265,7 +272,7 @@ def _photo(row: sqlite3.Row | tuple) -> Photo:
     return Photo(
         id=PhotoId(row[0]), root_id=RootId(row[1]), path=Path(_path_text(row[2])), size=row[3],
         mtime_ns=row[4], hash=row[5], width=row[6], height=row[7], taken_at=row[8],
-        format=row[9], status=row[10], failure=row[11], lat=row[12], lon=row[13],
+        format=row[9], status=row[10], failure=row[11], lat=row[12], lon=row[13], damage=row[14],
     )
 
 
@@ -612,10 +619,10 @@ class Catalog:
             )
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
-                " country = ?, region = ?, town = ?, look = ?, pixels_hash = ?, status = 'indexed', failure = NULL,"
-                " indexed_at = ? WHERE id = ?",
+                " country = ?, region = ?, town = ?, look = ?, pixels_hash = ?, damage = ?, status = 'indexed',"
+                " failure = NULL, indexed_at = ? WHERE id = ?",
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
-                  m.region, m.town, m.look, m.pixels_hash, now, pid) for pid, m, _ in embedded),
+                  m.region, m.town, m.look, m.pixels_hash, m.damage, now, pid) for pid, m, _ in embedded),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
@@ -1015,6 +1022,13 @@ class Catalog:
             "SELECT path, failure FROM photos WHERE status = 'failed' ORDER BY path"
         )
         return [(Path(_path_text(r[0])), r[1] or "unknown error") for r in rows]
+
+    def damaged(self) -> list[tuple[Path, str]]:
+        """Indexed photos whose files are damaged (imaging.DecodedPhoto.damage), and how."""
+        rows = self._conn.execute(
+            "SELECT path, damage FROM photos WHERE status = 'indexed' AND damage IS NOT NULL ORDER BY path"
+        )
+        return [(Path(_path_text(r[0])), r[1]) for r in rows]
 
 
 def _statements(script: str) -> list[str]:

@@ -298,6 +298,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "folders": [{"path": str(r.path), "online": r.online} for r in st.roots],
             "left_out": list(library.settings.exclude_patterns),
             "failures": [{"path": str(p), "reason": r} for p, r in st.failures],
+            "damaged": [{"path": str(p), "damage": d} for p, d in st.damaged],
         }, indent=2))
         return 0
     print(f"library: {library.directory}")
@@ -313,6 +314,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("failed:")
         for path, reason in st.failures:
             print(f"  {path}: {reason}")
+    if st.damaged:
+        print("damaged (indexed as far as they go; restore them from a backup if you have one):")
+        for path, damage in st.damaged:
+            print(f"  {path}: {damage}")
     return 0
 
 

@@ -64,13 +64,13 @@ class TrashResult:
 
 
 def keeper_order(photo: Photo) -> tuple:
-    """Sort key, best copy first: a camera raw (the original every JPEG of it was made from;
-    its size is its preview's), then the most pixels, then the most bytes (least
-    recompressed), then a date taken kept in its EXIF, then the oldest file (the original,
-    not the copy), then the shortest path."""
+    """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
+    original every JPEG of it was made from; its size is its preview's), then the most
+    pixels, then the most bytes (least recompressed), then a date taken kept in its EXIF,
+    then the oldest file (the original, not the copy), then the shortest path."""
     pixels = (photo.width or 0) * (photo.height or 0)
-    return (photo.format != "raw", -pixels, -photo.size, photo.taken_at is None, photo.mtime_ns,
-            len(str(photo.path)), photo.id)
+    return (photo.damage is not None, photo.format != "raw", -pixels, -photo.size, photo.taken_at is None,
+            photo.mtime_ns, len(str(photo.path)), photo.id)
 
 
 def find_groups(

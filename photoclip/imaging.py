@@ -9,6 +9,7 @@ a person can read. Pure Pillow + numpy (+ pillow_heif); safe to call from many t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -117,6 +118,9 @@ file can make decoders allocate per-row tables of gigabytes)."""
 MAX_DECODE_BYTES = 1 << 30
 """What decoding one image may hold at once, estimated from its size and pixel mode before
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
+MAX_MISSING_ROWS = 0.1
+"""A JPEG cut short is still indexed (and shown, its damage said) when at most this share of its
+rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
 _DECODE_MEMORY_TOTAL = 2 * MAX_DECODE_BYTES
 """What all decoding threads together may hold: two of the largest images, or any number of
 photos decoded reduced."""
@@ -220,6 +224,7 @@ class DecodedPhoto:
     icc: bytes | None = None  # the colour profile embedded in the file, if any (colour.to_srgb reads it)
     captions: tuple[str, ...] = ()  # what its EXIF and IPTC say about it (captions.exif_texts, iptc_texts)
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (jpegfile.pixel_data)
+    damage: str | None = None  # what is wrong with a file decoded all the same (a JPEG cut short)
 
 
 class _MemoryBudget:
@@ -359,7 +364,7 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
             pixels = _pixels_hash(stream, decoded.format, hash_algorithm)
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
-                            decoded.xmp, decoded.icc, decoded.captions, pixels)
+                            decoded.xmp, decoded.icc, decoded.captions, pixels, decoded.damage)
 
 
 def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str) -> str | None:
@@ -539,6 +544,7 @@ class _Decoded:
     xmp: bytes | None = None
     icc: bytes | None = None
     captions: tuple[str, ...] = ()
+    damage: str | None = None
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -549,7 +555,7 @@ class _Decoded:
 
 
 def _decode_stream(
-    stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]
+    stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]], cut_short: bool = False
 ) -> _Decoded:
     """Sniff, open, decode no smaller than need_for(full size), and read the EXIF facts.
 
@@ -581,10 +587,39 @@ def _decode_stream(
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
+        if str(exc) == "truncated file" and fmt == "jpeg" and isinstance(stream, io.BytesIO) and not cut_short:
+            return _decode_cut_jpeg(stream, need_for)
         raise
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
                     texts)
+
+
+def _decode_cut_jpeg(
+    stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]]
+) -> _Decoded:
+    """A JPEG that stops before its end marker, as viewers show it: the rows its data holds,
+    the rest one flat colour. Kept when at most MAX_MISSING_ROWS of them are missing (a camera
+    that writes no end marker, a copy cut a little short), with the damage said; else it fails."""
+    decoded = _decode_stream(io.BytesIO(stream.getvalue() + jpegfile.END), need_for, cut_short=True)
+    missing = _flat_rows_at_bottom(decoded.image) / decoded.image.height
+    if missing > MAX_MISSING_ROWS:
+        raise ImageDecodeError(f"truncated file (the lower {_percent(missing)} of the image is missing)")
+    damage = f"the file ends early; {_percent(missing)} of the image is missing" if missing else (
+        "the file ends early; the image looks whole")
+    return dataclasses.replace(decoded, damage=damage)
+
+
+def _flat_rows_at_bottom(image: Image.Image) -> int:
+    """How many rows at the bottom are all one colour, the colour a JPEG decoder fills missing
+    data with (the last block's), which no photo's last rows are to the exact value."""
+    pixels = np.asarray(image)
+    flat = np.all(pixels == pixels[-1, -1], axis=(1, 2) if pixels.ndim == 3 else 1)[::-1]
+    return len(flat) if flat.all() else int(np.argmin(flat))
+
+
+def _percent(fraction: float) -> str:
+    return f"{max(1, round(fraction * 100))}%"
 
 
 def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:

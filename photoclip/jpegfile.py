@@ -18,7 +18,7 @@ from photoclip.errors import ImageDecodeError
 _JUNK_LIMIT = 1 << 16
 _MPF_TAG = b"MPF\x00"
 _PREVIEW_PADDING = b"\x00\xff"  # cameras pad previews to a fixed size after their EOI
-_START, _END = b"\xff\xd8", b"\xff\xd9"
+_START, END = b"\xff\xd8", b"\xff\xd9"
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
 _PREVIEWS_TRIED = 4
 
@@ -105,7 +105,7 @@ def camera_previews(stream: IO[bytes], mpinfo: dict[int, Any] | None) -> list[by
                 continue
             stream.seek(start)
             data = stream.read(length)
-            if data.startswith(_START) and data.rstrip(_PREVIEW_PADDING).endswith(_END):
+            if data.startswith(_START) and data.rstrip(_PREVIEW_PADDING).endswith(END):
                 previews.append(data)
         return previews
     except (ImageDecodeError, KeyError, TypeError, ValueError, AttributeError, OSError):

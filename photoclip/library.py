@@ -103,6 +103,7 @@ class LibraryStatus:
     counts: Counts
     roots: tuple[Root, ...]
     failures: tuple[tuple[Path, str], ...]
+    damaged: tuple[tuple[Path, str], ...] = ()  # indexed all the same (Photo.damage)
     searching_with: str | None = None  # the old model, while the library is embedded with `model`
 
 
@@ -1035,7 +1036,7 @@ class Library:
         return self.catalog.photos_by_date(offset, limit, root, None if album is None else str(album))
 
     def status(self) -> LibraryStatus:
-        """Counts, folders and failures; needs neither the model nor the index."""
+        """Counts, folders, failures and damaged files; needs neither the model nor the index."""
         spec = self.model_spec
         previous = self._previous_model()
         return LibraryStatus(
@@ -1043,6 +1044,7 @@ class Library:
             counts=self.catalog.counts(spec.model_id),
             roots=tuple(self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
+            damaged=tuple(self.catalog.damaged()),
             searching_with=previous.spec.label if previous and not previous.unavailable else None,
         )
 

@@ -119,7 +119,7 @@ def decode_for_model(
         keywords=tuple(keywords.keywords_in_xmp(photo.xmp)), sidecar_keywords=keywords.photo_keywords(None, sidecars),
         caption=captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions,
                                  *([takeout.description] if takeout and takeout.description else [])]),
-        sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)),
+        sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)), damage=photo.damage,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 

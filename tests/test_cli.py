@@ -153,6 +153,19 @@ def test_status_lists_counts_and_each_failure_with_its_reason(run, photo_folder:
     assert "broken.jpg:" in out and "1 failed" in out
 
 
+def test_status_lists_photos_indexed_despite_damage(run, photo_folder: Path) -> None:
+    whole = (photo_folder / "p1.jpg").read_bytes()
+    (photo_folder / "p1.jpg").write_bytes(whole[:-2])  # its end marker lost
+    run("index", str(photo_folder))
+    status = json.loads(run("status", "--json")[1])
+    assert (status["indexed"], status["failed"], status["failures"]) == (6, 0, [])
+    assert status["damaged"] == [{"path": str(photo_folder / "p1.jpg"),
+                                  "damage": "the file ends early; the image looks whole"}]
+    out = run("status")[1]
+    assert "damaged (indexed as far as they go" in out
+    assert f"  {photo_folder / 'p1.jpg'}: the file ends early; the image looks whole" in out.splitlines()
+
+
 def test_errors_are_one_line_with_a_non_zero_exit(run, tmp_path: Path) -> None:
     code, out, err = run("index", str(tmp_path / "no-such-folder"))
     assert code == 1 and out == ""

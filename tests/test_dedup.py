@@ -20,10 +20,11 @@ from tests.helpers import circle_on_snow, write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
-          taken_at: str | None = None, mtime_ns: int = 0, digest: str | None = None, fmt: str = "jpeg") -> Photo:
+          taken_at: str | None = None, mtime_ns: int = 0, digest: str | None = None, fmt: str = "jpeg",
+          damage: str | None = None) -> Photo:
     return Photo(
         PhotoId(pid), RootId(1), Path(path or f"/photos/{pid}.jpg"), size, mtime_ns, digest or f"h{pid}",
-        width, height, taken_at, fmt, "indexed", None,
+        width, height, taken_at, fmt, "indexed", None, damage=damage,
     )
 
 
@@ -183,6 +184,13 @@ def test_a_camera_raw_is_kept_over_any_jpeg_made_from_it() -> None:
     raw = photo(1, "/photos/DSC_0001.ARW", width=1616, height=1080, size=60_000_000, fmt="raw")  # its preview's size
     export = photo(2, "/exports/DSC_0001.jpg", width=9504, height=6336, size=25_000_000)
     assert min([export, raw], key=keeper_order) is raw
+
+
+def test_a_damaged_copy_is_never_kept_over_an_intact_one() -> None:
+    cut_short = photo(1, width=4000, height=3000, size=3_000_000, fmt="raw",
+                      damage="the file ends early; 4% of the image is missing")
+    shared = photo(2, width=1600, height=1200, size=300_000)  # smaller, recompressed, but whole
+    assert min([cut_short, shared], key=keeper_order) is shared
 
 
 def test_a_group_lists_the_keeper_first_and_the_most_alike_copy_next(library_vectors) -> None:

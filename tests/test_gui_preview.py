@@ -151,3 +151,35 @@ def test_dropping_an_image_from_a_browser_finds_photos_like_it(qtbot, window, we
     shutil.copy(photo.path, served / "Red ball.jpg")
     drop_and_wait(qtbot, window, QUrl(f"{base}/Red%20ball.jpg"))
     assert window.model.ids[0] == photo.id and window.title_label.text() == "Similar to Red ball.jpg"
+
+
+def test_a_damaged_photo_says_so_in_its_facts_and_in_the_status_bar(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    from photoclip.gui import statusbar
+
+    photos = tmp_path / "photos"
+    whole, cut = write_photo(photos / "whole.jpg", seed=1), write_photo(photos / "cut.jpg", seed=2)
+    cut.write_bytes(cut.read_bytes()[:-2])
+    library = open_library()
+    library.index([photos])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 and settled(window), timeout=WAIT_MS)
+    assert window.index_status.failures_button.isVisible()
+    assert window.index_status.failures_button.text() == "1 damaged"
+
+    window.preview.show_photo(library.photo_at(cut).id, None, (0, 2), None)
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview._facts["Damaged"].text() == "the file ends early; the image looks whole"
+    assert not window.preview._facts["Damaged"].isHidden()
+    window.preview.show_photo(library.photo_at(whole).id, None, (1, 2), None)
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview._facts["Damaged"].isHidden()
+
+    shown = []
+    monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
+    window.show_failures()
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    assert shown[0].table.rowCount() == 1
+    assert shown[0].table.item(0, 0).text() == str(cut)
+    assert shown[0].table.item(0, 1).text() == "damaged: the file ends early; the image looks whole"

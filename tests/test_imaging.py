@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -537,25 +538,72 @@ def test_empty_file_says_so(tmp_path):
         imaging.make_thumbnail(path, 64)
 
 
+_CUT_FORMATS = [
+    ("t.jpg", {}),
+    ("t.png", {}),
+    ("t.webp", {"quality": 90}),
+    ("t.tif", {"compression": "tiff_deflate"}),
+    ("t.gif", {}),
+]
+
+
 @pytest.mark.parametrize(
-    ("name", "params"),
-    [
-        ("t.jpg", {}),
-        ("t.png", {}),
-        ("t.webp", {"quality": 90}),
-        ("t.tif", {"compression": "tiff_deflate"}),
-        ("t.gif", {}),
-    ],
+    ("name", "params", "keep"),
+    [(name, params, keep) for name, params in _CUT_FORMATS for keep in (0.2, 0.6, 0.97)
+     if (name, keep) != ("t.jpg", 0.97)],  # a JPEG that short of its end is shown (see below)
 )
-@pytest.mark.parametrize("keep", [0.2, 0.6, 0.97])
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # Pillow's word on a cut-off TIFF IFD
 def test_truncated_file_is_reported_truncated(tmp_path, name, params, keep):
-    noise = np.random.default_rng(7).integers(0, 256, (96, 128, 3), dtype=np.uint8)
-    whole = _save(tmp_path / ("whole_" + name), Image.fromarray(noise), **params).read_bytes()
     path = tmp_path / name
-    path.write_bytes(whole[: int(len(whole) * keep)])
+    path.write_bytes(_cut(_noise_file(tmp_path / ("whole_" + name), **params), keep))
 
     with pytest.raises(ImageDecodeError, match="truncated"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def _noise_file(path: Path, size: tuple[int, int] = (128, 96), **params) -> bytes:
+    noise = np.random.default_rng(7).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    return _save(path, Image.fromarray(noise), **params).read_bytes()
+
+
+def _cut(data: bytes, keep: float) -> bytes:
+    return data[: int(len(data) * keep)]
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_jpeg_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path, progressive):
+    whole = _noise_file(tmp_path / "whole.jpg", (640, 480), progressive=progressive)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(_cut(whole, 0.95))
+
+    photo = imaging.decode_photo(path, min_side=0)
+    pixels = np.asarray(photo.image)
+    assert (photo.width, photo.height) == (640, 480) and photo.image.size == (640, 480)
+    if progressive:  # every row is there, only coarser: the later scans are what is missing
+        assert photo.damage == "the file ends early; the image looks whole"
+    else:  # the last rows are one flat colour, and said to be missing
+        assert re.fullmatch(r"the file ends early; [1-9]% of the image is missing", photo.damage)
+        assert np.all(pixels[-1] == pixels[-1, -1]) and not np.all(pixels[0] == pixels[0, 0])
+    assert len(imaging.make_thumbnail(path, 64)) > 0  # the grid shows it too
+
+
+def test_a_jpeg_without_its_end_marker_decodes_to_the_same_pixels(tmp_path):
+    whole = _noise_file(tmp_path / "whole.jpg")
+    path = tmp_path / "no_end.jpg"
+    path.write_bytes(whole[:-2])
+
+    photo = imaging.decode_photo(path, min_side=0)
+    intact = imaging.decode_photo(tmp_path / "whole.jpg", min_side=0)
+    assert intact.damage is None
+    assert photo.damage == "the file ends early; the image looks whole"
+    assert np.array_equal(np.asarray(photo.image), np.asarray(intact.image))
+
+
+def test_a_jpeg_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tmp_path):
+    path = tmp_path / "half.jpg"
+    path.write_bytes(_cut(_noise_file(tmp_path / "whole.jpg"), 0.5))
+
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(the lower (4[5-9]|5[0-5])% of the image is missing\)$"):
         imaging.decode_photo(path, min_side=0)
 
 

@@ -206,6 +206,26 @@ def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library
     assert "truncated" in reasons["cut.jpg"]
 
 
+def test_a_jpeg_cut_a_little_short_is_indexed_and_its_damage_kept(open_library, photo_folder: Path) -> None:
+    from PIL import Image
+
+    big = photo_folder / "big.jpg"
+    noise = np.random.default_rng(3).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(big, quality=90)
+    data = big.read_bytes()
+    big.write_bytes(data[: int(len(data) * 0.95)])
+    library = open_library()
+    report = library.index([photo_folder])
+    assert (report.embedded, report.failed) == (7, 0)
+    [(path, damage)] = library.status().damaged
+    assert path == big and damage.startswith("the file ends early; ") and damage.endswith("% of the image is missing")
+    assert library.photo_at(big).damage == damage
+    assert library.photo_at(photo_folder / "p1.jpg").damage is None
+    big.write_bytes(data)  # restored from a backup: no longer damaged
+    library.index([photo_folder])
+    assert library.status().damaged == () and library.photo_at(big).damage is None
+
+
 def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, tmp_path: Path) -> None:
     raws = Path(__file__).parent / "fixtures" / "raw"
     folder = tmp_path / "camera"

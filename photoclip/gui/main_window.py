@@ -1077,15 +1077,15 @@ class MainWindow(QMainWindow):
             model = f"search uses {status.searching_with} until every photo is indexed with {status.model}"
         self.count_label.setText(f"{plural(counts.total - counts.failed, 'photo')}  ·  {model}")
         if not self.index_status.running:
-            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed)
+            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged))
             if self.worker is not None and not self.worker.busy and counts.pending and not first:
                 self.index_status.set_message(f"{plural(counts.pending, 'photo')} waiting to be indexed")
         self._update_page()
         self._update_header()
 
     def show_failures(self) -> None:
-        self.ops.query(lambda lib: lib.status().failures,
-                       lambda failures: FailuresDialog(failures, self).exec(), parent=self)
+        self.ops.query(lambda lib: lib.status(),
+                       lambda status: FailuresDialog(status.failures, status.damaged, self).exec(), parent=self)
 
     def report_error(self, error: BaseException | str) -> None:
         """The one place errors are shown: a strip above the content, until dismissed."""
@@ -1123,8 +1123,8 @@ class MainWindow(QMainWindow):
         if state.phase is Phase.READY:
             gctune.settle_after_startup()
         if state.phase is Phase.READY and not self.index_status.running and self.status is not None:
-            counts = self.status.counts
-            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed)
+            counts, damaged = self.status.counts, len(self.status.damaged)
+            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, damaged)
         self._update_banner_box()
 
     def _update_banner_box(self) -> None:

@@ -194,7 +194,7 @@ class PreviewPage(QWidget):
         facts.setHorizontalSpacing(12)
         facts.setVerticalSpacing(8)
         self._facts: dict[str, QLabel] = {}
-        for row, key in enumerate(("Caption", "Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
+        for row, key in enumerate(("Caption", "Damaged", "Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
             name = QLabel(key)
             name.setObjectName("InfoKey")
             value = QLabel("")
@@ -205,6 +205,7 @@ class PreviewPage(QWidget):
             facts.addWidget(value, row, 1)
             self._facts[key] = value
             self._facts[key + ":key"] = name
+        self._facts["Damaged"].setObjectName("DamageValue")
         facts.setColumnStretch(1, 1)
         layout.addLayout(facts)
 
@@ -262,6 +263,7 @@ class PreviewPage(QWidget):
         self._show_fact("Match", score is not None)
         self._show_fact("Place", False)
         self._show_fact("Caption", False)
+        self._show_fact("Damaged", False)
         self.canvas.set_pixmap(placeholder, "" if placeholder is not None else "Loading…")
         ratio = self.devicePixelRatioF() or 1.0
         side = min(MAX_PREVIEW_SIDE, round(max(self.canvas.width(), self.canvas.height(), 800) * ratio))
@@ -309,6 +311,8 @@ class PreviewPage(QWidget):
                                               if photo.width and photo.height else "not read yet")
             file_day = format_day(datetime.fromtimestamp(photo.mtime_ns / 1e9))
             self._facts["Taken"].setText(format_date(photo.taken_at) or f"unknown · file from {file_day}")
+            self._facts["Damaged"].setText(photo.damage or "")
+        self._show_fact("Damaged", photo is not None and photo.damage is not None)
         self._facts["Place"].setText(result.place or "")
         self._show_fact("Place", result.place is not None)
         self._facts["Caption"].setText(humanize.shown(result.caption or ""))

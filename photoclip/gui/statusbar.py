@@ -72,7 +72,7 @@ class IndexStatus(QWidget):
         self.failures_button.setIcon(icons.icon("warning", theme.DANGER))
         self.failures_button.setIconSize(QSize(14, 14))
         self.failures_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.failures_button.setToolTip("Show the files that could not be read")
+        self.failures_button.setToolTip("Show the files that could not be read or are damaged")
         self.failures_button.clicked.connect(self.failures_requested)
         for widget in (self.bar, self.label, self.pause_button, self.failures_button):
             layout.addWidget(widget)
@@ -112,22 +112,24 @@ class IndexStatus(QWidget):
         self._show_pause_state()
         self._show_failures(failed)
 
-    def set_idle(self, indexed: int | None, failed: int = 0) -> None:
-        """Nothing to do: say how many photos are searchable (None: say nothing yet)."""
+    def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0) -> None:
+        """Nothing to do: say how many photos are searchable (None: say nothing yet), and how
+        many files could not be read or are damaged."""
         self._running, self._paused = False, False
         self.bar.hide()
         self.pause_button.hide()
         self.label.setText("" if indexed is None else f"{plural(indexed, 'photo')} indexed")
-        self._show_failures(failed)
+        self._show_failures(failed, damaged)
 
     def set_message(self, text: str) -> None:
         """A one-off line while nothing is being indexed (model loading, scanning)."""
         if not self._running:
             self.label.setText(text)
 
-    def _show_failures(self, failed: int) -> None:
-        self.failures_button.setVisible(failed > 0)
-        self.failures_button.setText(f"{failed:,} failed")
+    def _show_failures(self, failed: int, damaged: int = 0) -> None:
+        self.failures_button.setVisible(failed > 0 or damaged > 0)
+        self.failures_button.setText(" · ".join(
+            [f"{failed:,} failed"] * (failed > 0) + [f"{damaged:,} damaged"] * (damaged > 0)))
 
     def _show_pause_state(self) -> None:
         if self._paused:
@@ -144,22 +146,29 @@ class IndexStatus(QWidget):
 
 
 class FailuresDialog(QDialog):
-    """Every file that could not be indexed, with the reason, so a person can fix or ignore it."""
+    """Every file that could not be indexed, with the reason, and every one indexed despite
+    damage, so a person can fix, restore or ignore them."""
 
-    def __init__(self, failures: Sequence[tuple[Path, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, failures: Sequence[tuple[Path, str]], damaged: Sequence[tuple[Path, str]] = (),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Photos that could not be read")
         self.resize(780, 420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
-        intro = QLabel(
-            f"{plural(len(failures), 'file')} could not be read. They are skipped, not deleted; "
-            "photoclip tries again when a file changes."
-        )
+        said = []
+        if failures:
+            said.append(f"{plural(len(failures), 'file')} could not be read. They are skipped, not deleted; "
+                        "photoclip tries again when a file changes.")
+        if damaged:
+            said.append(f"{plural(len(damaged), 'file')} {'is' if len(damaged) == 1 else 'are'} damaged but "
+                        "indexed as far as they go; restore them from a backup if you have one.")
+        intro = QLabel(" ".join(said))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(len(failures), 2)
+        rows = [*failures, *((path, f"damaged: {damage}") for path, damage in damaged)]
+        self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["File", "Reason"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -169,7 +178,7 @@ class FailuresDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
-        for row, (path, reason) in enumerate(failures):
+        for row, (path, reason) in enumerate(rows):
             name = QTableWidgetItem(humanize.shown(path))
             name.setToolTip(humanize.shown(path))
             why = QTableWidgetItem(reason)
@@ -180,7 +189,7 @@ class FailuresDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = QPushButton("Copy list")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(
-            humanize.shown("\n".join(f"{path}\t{reason}" for path, reason in failures))))
+            humanize.shown("\n".join(f"{path}\t{reason}" for path, reason in rows))))
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -100,7 +100,7 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
 #TagChip[source="auto"] #TagChipName {{ color: {TEXT}; font-weight: normal; }}
 #TagChipName:hover {{ background: transparent; text-decoration: underline; }}
 #TagChipRemove:hover {{ background: rgba(0, 0, 0, 0.08); }}
-#TagError {{ color: {DANGER}; }}
+#TagError, #DamageValue {{ color: {DANGER}; }}
 
 #DupHeader {{ background: {SURFACE}; }}
 #DupBody {{ background: {WINDOW}; }}
