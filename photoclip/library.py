@@ -23,7 +23,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import captions, config, dedup, download, export, imaging, keywords, places, scan, sidecars, tagging, xmp
+from photoclip import (
+    captions,
+    config,
+    dedup,
+    download,
+    export,
+    imaging,
+    keywords,
+    places,
+    scan,
+    sidecars,
+    tagging,
+    takeout,
+    xmp,
+)
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import (
@@ -550,6 +564,24 @@ class Library:
         if described:
             self.catalog.set_sidecar_captions(described)
         return self.catalog.set_sidecar_keywords(tagged) if tagged else 0
+
+    def read_takeout_json(self, files: Iterable[Path | str]) -> scan.PathChanges:
+        """Google Takeout JSON written (or changed, or deleted) after its photo was indexed, as
+        when an archive is unpacked into a watched folder: the photos it describes are read
+        again for its date, place and caption. Their vectors stay (their bytes did not change)."""
+        self._require_writable()
+        again: dict[PhotoId, FileState] = {}
+        folders: dict[Path, dict[str, FileState]] = {}  # an archive unpacks thousands into one folder
+        for file in map(Path, files):
+            if file.parent not in folders:
+                folders[file.parent] = self.catalog.states_under(str(file.parent))
+            states = folders[file.parent]
+            for photo_path in takeout.photos_of_json(file, map(Path, states)):
+                state = states[str(photo_path)]
+                if state.status == "indexed":
+                    again[state.id] = state
+        self.catalog.mark_changed((s.id, s.size, s.mtime_ns) for s in again.values())
+        return scan.PathChanges(changed=tuple(again))
 
     def move_path(self, src: Path | str, dest: Path | str) -> scan.PathChanges:
         """A file or folder was moved or renamed: its photos keep their ids and vectors."""

@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +55,16 @@ def sidecar_names(name: str) -> list[str]:
             names += [(full + ".supplemental-metadata")[:_NAME_LIMIT] + copy + ".json",
                       full[:_NAME_LIMIT] + copy + ".json"]
     return list(dict.fromkeys(names))
+
+
+def is_json(path: str | Path) -> bool:
+    return str(path).lower().endswith(".json")
+
+
+def photos_of_json(json_file: Path, known: Iterable[Path]) -> list[Path]:
+    """Which of the photos `known` the Takeout JSON `json_file` describes (see sidecar_names):
+    those in its folder that would look for it by its name."""
+    return [p for p in known if p.parent == json_file.parent and json_file.name in sidecar_names(p.name)]
 
 
 def takeout_facts(photo: Path) -> TakeoutFacts | None:

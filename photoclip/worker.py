@@ -51,7 +51,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from photoclip import keywords, mounts, scan
+from photoclip import keywords, mounts, scan, takeout
 from photoclip.catalog import Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryLockedError, PhotoclipError
@@ -748,6 +748,10 @@ class Worker:
             paths = [p for p in paths if not keywords.is_sidecar(p)]
             if self.library.read_sidecars(sidecars):
                 self._emit(TagsChanged())
+        descriptions = [p for p in paths if takeout.is_json(p)]
+        if descriptions:
+            paths = [p for p in paths if not takeout.is_json(p)]
+            self._report(self.library.read_takeout_json(descriptions))
         if paths:
             self._report(self.library.scan_paths(paths))
         return True

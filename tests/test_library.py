@@ -1086,6 +1086,28 @@ def test_photos_from_google_takeout_get_the_date_and_place_of_their_json(open_li
     assert library.status().counts.total == 2  # the JSON files are not photos
 
 
+def test_a_takeout_json_that_arrives_after_its_photo_is_read_without_embedding_again(
+    open_library, tmp_path: Path, spy_on
+) -> None:
+    folder = tmp_path / "Takeout" / "Photos from 2015"
+    photo, other = write_photo(folder / "Scan 12.jpg", seed=1), write_photo(folder / "Scan 13.jpg", seed=2)
+    library = open_library()
+    library.index([folder])
+    assert library.photo_at(photo).taken_at is None
+    july_2015 = int(datetime(2015, 7, 4, 18, 30).timestamp())
+    sidecar = folder / "Scan 12.jpg.supplemental-metadata.json"
+    sidecar.write_text(json.dumps({"photoTakenTime": {"timestamp": str(july_2015)},
+                                   "description": "Grandma at the lake"}), encoding="utf-8")
+    spy = spy_on(library)
+
+    changes = library.read_takeout_json([sidecar, folder / "unrelated.json"])
+    assert changes.changed == (library.photo_at(photo).id,)
+    library.index([folder])
+    assert library.photo_at(photo).taken_at == "2015-07-04T18:30:00" and library.caption(changes.changed[0])
+    assert library.photo_at(other).taken_at is None
+    assert spy.images == 0  # its pixels did not change: its vector stays
+
+
 def test_an_image_on_the_web_is_a_query_too(open_library, photo_folder: Path, web_folder, monkeypatch) -> None:
     library = open_library()
     library.index([photo_folder])

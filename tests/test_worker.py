@@ -483,6 +483,20 @@ def test_keywords_another_program_writes_to_a_sidecar_become_tags_without_indexi
     eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged")
 
 
+def test_a_takeout_json_unpacked_after_its_photo_gives_it_its_date_without_encoding(start_live, monkeypatch) -> None:
+    live = start_live(count=2)
+    spy = EncoderSpy(live.library, monkeypatch)
+    photo = live.photos / "p0.jpg"
+    assert live.library.photo_at(photo).taken_at is None
+    (live.photos / "p0.jpg.json").write_text(json.dumps({"photoTakenTime": {"timestamp": "1436034600"}}),
+                                             encoding="utf-8")
+    eventually(lambda: live.library.photo_at(photo).taken_at is not None, what="the JSON's date read")
+    assert live.library.photo_at(photo).taken_at.startswith("2015-07-0")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert spy.images == 0
+    assert any(live.library.photo_at(photo).id in e.updated for e in live.of(PhotosChanged))
+
+
 def test_a_folder_on_a_network_share_is_watched_by_polling(start_live, monkeypatch, tmp_path: Path) -> None:
     """inotify would not hear the photos another machine adds to a NAS."""
     import photoclip.worker as worker_module
