@@ -664,6 +664,10 @@ class Catalog:
         ).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def known_hashes(self) -> set[str]:
+        """Every content hash a photo of the library has (what its thumbnails are keyed by)."""
+        return {r[0] for r in self._conn.execute("SELECT DISTINCT hash FROM photos WHERE hash IS NOT NULL")}
+
     def hashes(self, ids: Iterable[PhotoId]) -> dict[PhotoId, str]:
         rows = self._rows_in("SELECT id, hash FROM photos WHERE id IN ({marks}) AND hash IS NOT NULL", ids)
         return {PhotoId(r[0]): r[1] for r in rows}

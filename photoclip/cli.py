@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     _null_option(p)
 
-    p = sub.add_parser("status", help="counts of indexed, pending and failed photos")
+    p = sub.add_parser("status", help="counts of indexed, pending and failed photos; which failed and why, "
+                                      "which are damaged")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("remove", help="stop watching a folder, or leave out one inside it (its files are not "

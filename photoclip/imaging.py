@@ -74,12 +74,14 @@ Image.init()
 
 __all__ = [
     "IMAGE_SUFFIXES",
+    "MAX_MISSING_ROWS",
     "MAX_PIXELS",
     "THUMBNAIL_SIDE",
     "DecodedPhoto",
     "CONTENT_HASHES",
     "DEFAULT_CONTENT_HASH",
     "bytes_hash",
+    "cached_thumbnails",
     "decode_photo",
     "ensure_thumbnail",
     "file_hash",
@@ -418,6 +420,18 @@ def thumbnail_path(cache_dir: Path, content_hash: str, max_side: int) -> Path:
     if not _HASH_TEXT.fullmatch(content_hash):
         raise ValueError(f"not a content hash: {content_hash!r}")
     return Path(cache_dir) / content_hash[:2] / f"{content_hash}-{int(max_side)}.jpg"
+
+
+def cached_thumbnails(cache_dir: Path) -> Iterator[tuple[Path, str | None]]:
+    """Each file in a thumbnail cache with the content hash it is of (None: not a thumbnail,
+    such as a temporary file a crash left behind)."""
+    for folder in Path(cache_dir).glob("??"):
+        if not folder.is_dir():
+            continue
+        for file in folder.iterdir():
+            content_hash, dash, side = file.stem.rpartition("-")
+            known = dash and side.isdigit() and file.suffix == ".jpg" and _HASH_TEXT.fullmatch(content_hash)
+            yield file, content_hash if known else None
 
 
 def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, max_side: int) -> Path:

@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,7 @@ log = logging.getLogger(__name__)
 INDEX_DIR = "index"
 PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors during a model change
 THUMBNAIL_DIR = "thumbnails"
+THUMBNAIL_GRACE_S = 3600.0
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
 MAX_WEB_IMAGE_BYTES = 64 << 20
 _FILE_NAME_QUERY = re.compile(r"[\w.()-]*\d[\w.()-]*")
@@ -252,6 +254,30 @@ class Library:
     def thumbnail_dir(self) -> Path:
         """The library's thumbnail cache (disposable, keyed by content hash)."""
         return self.directory / THUMBNAIL_DIR
+
+    def prune_thumbnails(self, min_age_s: float = THUMBNAIL_GRACE_S) -> tuple[int, int]:
+        """Delete cached thumbnails of content no photo has any more (photos deleted or
+        edited), so the cache does not grow for ever; returns (files, bytes) freed. Files newer
+        than min_age_s stay: a photo being indexed has its thumbnail before its hash is stored."""
+        self._require_writable()
+        known = self.catalog.known_hashes()
+        cutoff = time.time() - min_age_s
+        files = freed = 0
+        for file, content_hash in imaging.cached_thumbnails(self.thumbnail_dir):
+            if content_hash in known:
+                continue
+            try:
+                st = file.stat()
+                if st.st_mtime >= cutoff:
+                    continue
+                file.unlink()
+            except OSError as exc:
+                log.debug("cannot prune %s: %s", file, exc)
+                continue
+            files, freed = files + 1, freed + st.st_size
+        if files:
+            log.info("removed %d thumbnails of photos no longer in the library (%d bytes)", files, freed)
+        return files, freed
 
     def vectors(self) -> VectorIndex:
         """The vector index, reconciled with the catalog (caught up, or rebuilt) on first use."""

@@ -506,6 +506,7 @@ class Worker:
             self._submit(f"scan {root.path}", lambda r=root: self._reconcile([r]), Priority.CHANGES)
         self._submit("roots", self._after_reconcile, Priority.CHANGES)
         self._submit("model", self._load_model, Priority.CHANGES)
+        self._submit("thumbnails", self.library.prune_thumbnails, Priority.BACKFILL)
         with self._cv:
             self._starting = False
             self._plan_dirty = True

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -148,6 +149,36 @@ def test_indexing_leaves_thumbnails_in_the_library_for_photos_slow_to_decode(ope
 
     content_hash = library.catalog.photo_by_path(png).hash
     assert imaging.thumbnail_path(library.thumbnail_dir, content_hash, imaging.THUMBNAIL_SIDE).is_file()
+
+
+def test_thumbnails_of_photos_gone_or_edited_are_pruned_and_the_rest_stay(open_library, photo_folder: Path) -> None:
+    from photoclip import imaging
+
+    library = open_library()
+    library.index([photo_folder])
+    by_name = {p.name: photo for p in photo_folder.rglob("*.*") if (photo := library.photo_at(p))}
+    thumbs = {name: imaging.ensure_thumbnail(photo.path, photo.hash, library.thumbnail_dir, imaging.THUMBNAIL_SIDE)
+              for name, photo in by_name.items()}
+    (photo_folder / "p0.jpg").unlink()
+    write_photo(photo_folder / "p1.jpg", seed=77)  # edited: its old thumbnail is of content gone
+    library.index([photo_folder])
+    crash_left = library.thumbnail_dir / "ab" / ".abcd-256.jpg.x1y2.tmp"
+    crash_left.parent.mkdir(exist_ok=True)
+    crash_left.write_bytes(b"half a thumbnail")
+    hour_ago = time.time() - 2 * 3600
+    for file in (*thumbs.values(), crash_left):
+        os.utime(file, (hour_ago, hour_ago))
+    fresh_orphan = imaging.thumbnail_path(library.thumbnail_dir, "f" * 32, imaging.THUMBNAIL_SIDE)
+    fresh_orphan.parent.mkdir(exist_ok=True)
+    fresh_orphan.write_bytes(b"being indexed right now")
+
+    gone = thumbs["p0.jpg"].stat().st_size + thumbs["p1.jpg"].stat().st_size + crash_left.stat().st_size
+
+    assert library.prune_thumbnails() == (3, gone)
+    assert not thumbs["p0.jpg"].exists() and not thumbs["p1.jpg"].exists() and not crash_left.exists()
+    assert all(thumbs[name].exists() for name in by_name if name not in ("p0.jpg", "p1.jpg"))
+    assert fresh_orphan.exists()
+    assert library.prune_thumbnails() == (0, 0)
 
 
 def test_reindexing_unchanged_files_calls_no_encoder(open_library, photo_folder: Path, spy_on) -> None:

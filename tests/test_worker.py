@@ -497,6 +497,21 @@ def test_a_takeout_json_unpacked_after_its_photo_gives_it_its_date_without_encod
     assert any(live.library.photo_at(photo).id in e.updated for e in live.of(PhotosChanged))
 
 
+def test_the_worker_prunes_thumbnails_no_photo_needs_when_it_starts(start_live) -> None:
+    from photoclip import imaging
+
+    stale: list[Path] = []
+
+    def orphan(live: Live) -> None:
+        stale.append(imaging.thumbnail_path(live.library.thumbnail_dir, "e" * 32, imaging.THUMBNAIL_SIDE))
+        stale[0].parent.mkdir(parents=True)
+        stale[0].write_bytes(b"the thumbnail of a photo deleted long ago")
+        os.utime(stale[0], (0, 0))
+
+    start_live(count=2, before_start=orphan)
+    eventually(lambda: not stale[0].exists(), what="the stale thumbnail pruned")
+
+
 def test_a_folder_on_a_network_share_is_watched_by_polling(start_live, monkeypatch, tmp_path: Path) -> None:
     """inotify would not hear the photos another machine adds to a NAS."""
     import photoclip.worker as worker_module
