@@ -123,6 +123,9 @@ decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in
 MAX_MISSING_ROWS = 0.1
 """A JPEG cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
+_FILLER = bytes(range(1, 255)) * 16
+"""Entropy-coded data to decode after a JPEG cut short (no 0xFF in it: no marker), to see where
+its own data ends (_missing_rows)."""
 _DECODE_MEMORY_TOTAL = 2 * MAX_DECODE_BYTES
 """What all decoding threads together may hold: two of the largest images, or any number of
 photos decoded reduced."""
@@ -615,8 +618,10 @@ def _decode_cut_jpeg(
     """A JPEG that stops before its end marker, as viewers show it: the rows its data holds,
     the rest one flat colour. Kept when at most MAX_MISSING_ROWS of them are missing (a camera
     that writes no end marker, a copy cut a little short), with the damage said; else it fails."""
-    decoded = _decode_stream(io.BytesIO(stream.getvalue() + jpegfile.END), need_for, cut_short=True)
-    missing = _flat_rows_at_bottom(decoded.image) / decoded.image.height
+    data = stream.getvalue()
+    decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, cut_short=True)
+    garbled = _decode_stream(io.BytesIO(data + _FILLER + jpegfile.END), need_for, cut_short=True)
+    missing = _missing_rows(decoded.image, garbled.image) / decoded.image.height
     if missing > MAX_MISSING_ROWS:
         raise ImageDecodeError(f"truncated file (the lower {_percent(missing)} of the image is missing)")
     damage = f"the file ends early; {_percent(missing)} of the image is missing" if missing else (
@@ -624,12 +629,19 @@ def _decode_cut_jpeg(
     return dataclasses.replace(decoded, damage=damage)
 
 
-def _flat_rows_at_bottom(image: Image.Image) -> int:
-    """How many rows at the bottom are all one colour, the colour a JPEG decoder fills missing
-    data with (the last block's), which no photo's last rows are to the exact value."""
-    pixels = np.asarray(image)
-    flat = np.all(pixels == pixels[-1, -1], axis=(1, 2) if pixels.ndim == 3 else 1)[::-1]
-    return len(flat) if flat.all() else int(np.argmin(flat))
+def _missing_rows(ended: Image.Image, garbled: Image.Image) -> int:
+    """The rows a cut JPEG lacks. Decoded once ended where it stops and once with _FILLER
+    after it, both agree as far as its own data goes; the rows after that which the first
+    decode filled with one flat colour are missing (a photo's own flat band above the cut, or
+    a whole image whose file lacks just its end marker, is not)."""
+    ended_pixels, garbled_pixels = np.asarray(ended), np.asarray(garbled)
+    per_row = tuple(range(1, ended_pixels.ndim))
+    differs = np.any(ended_pixels != garbled_pixels, axis=per_row)
+    if not differs.any():
+        return 0
+    after = ended_pixels[int(np.argmax(differs)):]
+    flat = np.all(after == after[:, :1], axis=per_row)
+    return int(flat.sum())
 
 
 def _percent(fraction: float) -> str:

@@ -599,6 +599,19 @@ def test_a_jpeg_without_its_end_marker_decodes_to_the_same_pixels(tmp_path):
     assert np.array_equal(np.asarray(photo.image), np.asarray(intact.image))
 
 
+def test_a_whole_jpeg_with_a_flat_band_at_the_bottom_is_not_taken_for_a_cut_one(tmp_path):
+    letterboxed = np.zeros((480, 640, 3), dtype=np.uint8)
+    letterboxed[:320] = np.random.default_rng(5).integers(0, 256, (320, 640, 3), dtype=np.uint8)
+    whole = _save(tmp_path / "whole.jpg", Image.fromarray(letterboxed), quality=90).read_bytes()
+    path = tmp_path / "no_end.jpg"
+    path.write_bytes(whole[:-2])
+
+    assert imaging.decode_photo(path, min_side=0).damage == "the file ends early; the image looks whole"
+    path.write_bytes(whole[: int(len(whole) * 0.97)])  # cut in its noise: the band below is missing too
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(the lower (3[3-9]|4[0-2])% of the image"):
+        imaging.decode_photo(path, min_side=0)
+
+
 def test_a_jpeg_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tmp_path):
     path = tmp_path / "half.jpg"
     path.write_bytes(_cut(_noise_file(tmp_path / "whole.jpg"), 0.5))
