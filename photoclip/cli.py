@@ -434,7 +434,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
     def entry(photo: Photo) -> dict:
         return {"path": str(photo.path), "id": photo.id, "bytes": photo.size,
-                "width": photo.width, "height": photo.height, "taken_at": photo.taken_at}
+                "width": photo.width, "height": photo.height, "taken_at": photo.taken_at, "damage": photo.damage}
 
     return {
         "keep": entry(photos[group.keeper]),

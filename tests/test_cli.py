@@ -283,6 +283,7 @@ def test_duplicates_lists_each_group_with_the_copy_to_keep_first(run, tmp_path: 
     data = json.loads(out)
     assert code == 0 and {Path(g["keep"]["path"]) for g in data} == {o.resolve() for o in copies.values()}
     assert all(0.99 <= c["similarity"] <= 1.0 for g in data for c in g["copies"])
+    assert all(c["damage"] is None for g in data for c in [g["keep"], *g["copies"]])
 
 
 def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: Path) -> None:

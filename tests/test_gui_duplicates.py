@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from photoclip.library import Library
 from tests.conftest import TRASH_INFO
@@ -43,6 +43,26 @@ def test_the_page_shows_each_group_with_its_original_kept(qtbot, make_window, op
     assert shown == {**{c.resolve(): False for c in copies}, **{o.resolve(): True for o in copies.values()}}
     assert page.trash_button.isEnabled() and page.trash_button.text() == "Move 3 to trash"
     assert page.subtitle.text().startswith("2 groups · 3 photos to move to the trash")
+
+
+def test_a_damaged_copy_is_marked_and_never_the_one_kept(qtbot, make_window, open_library, tmp_path) -> None:
+    from tests.helpers import resized_copy, scene_folder
+
+    first = sorted(scene_folder(tmp_path / "photos", seed=2))[0]
+    cut = resized_copy(first, tmp_path / "photos" / "card" / first.name, scale=1.0, quality=99)
+    assert cut.stat().st_size > first.stat().st_size  # left whole, it would be the one kept
+    cut.write_bytes(cut.read_bytes()[:-2])
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    [row] = [row for row in window.duplicates.rows if any(t.photo.path == cut.resolve() for t in row.tiles.values())]
+    tiles = {tile.photo.path: (pid, tile) for pid, tile in row.tiles.items()}
+    assert row.kept == {tiles[first.resolve()][0]}
+    damaged = tiles[cut.resolve()][1].findChild(QLabel, "DamageValue")
+    assert damaged is not None and damaged.text() == "Damaged"
+    assert damaged.toolTip() == "the file ends early; the image looks whole"
+    assert tiles[first.resolve()][1].findChild(QLabel, "DamageValue") is None
 
 
 def test_clicking_switches_a_photo_but_one_always_stays(qtbot, make_window, open_library, tmp_path) -> None:

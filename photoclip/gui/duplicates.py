@@ -79,6 +79,11 @@ class _Tile(QFrame):
         detail.setObjectName("Muted")
         detail.setWordWrap(True)
         layout.addWidget(detail)
+        if photo.damage:
+            damage = QLabel("Damaged")
+            damage.setObjectName("DamageValue")
+            damage.setToolTip(photo.damage)
+            layout.addWidget(damage)
         self.state = QLabel()
         self.state.setObjectName("DupState")
         layout.addWidget(self.state)
