@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from photoclip import places
-from photoclip.errors import LibraryError
+from photoclip.errors import LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
@@ -340,11 +340,16 @@ class Catalog:
             self._local.depth = 1
             try:
                 yield
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
                 conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc):
+                    raise LibraryFullError(
+                        f"the disk that holds the library ({self.path.parent}) is full; free some space there "
+                        "and indexing can go on (nothing is lost)"
+                    ) from exc
+                raise
             finally:
                 self._local.depth = 0
 
@@ -1033,6 +1038,10 @@ class Catalog:
             "SELECT path, damage FROM photos WHERE status = 'indexed' AND damage IS NOT NULL ORDER BY path"
         )
         return [(Path(_path_text(r[0])), r[1]) for r in rows]
+
+
+def _disk_full(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
 
 
 def _statements(script: str) -> list[str]:

@@ -593,9 +593,23 @@ class _WarningLine(logging.Handler):
         print(f"photoclip: warning: {record.getMessage()}", file=sys.stderr)
 
 
+class _OthersErrors(logging.StreamHandler):
+    """Other libraries' errors, on stderr. Being a handler of the root logger, it also keeps a
+    library that logs through `logging.info()` (open_clip does) from setting up a second one,
+    which printed photoclip's warnings twice."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setLevel(logging.ERROR)
+        self.addFilter(lambda record: not record.name.startswith("photoclip"))
+
+
 def _warnings_as_lines() -> None:
     """Without -v: photoclip's warnings are shown, other libraries' only when they are errors."""
-    logging.getLogger().setLevel(logging.ERROR)
+    root = logging.getLogger()
+    root.setLevel(logging.ERROR)
+    if not any(isinstance(handler, _OthersErrors) for handler in root.handlers):
+        root.addHandler(_OthersErrors())
     engine = logging.getLogger("photoclip")
     engine.setLevel(logging.WARNING)
     if not any(isinstance(handler, _WarningLine) for handler in engine.handlers):

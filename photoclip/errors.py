@@ -35,6 +35,10 @@ class LibraryError(PhotoclipError):
     """The library folder is unusable (missing, corrupt beyond repair, or a bad argument)."""
 
 
+class LibraryFullError(LibraryError):
+    """The disk that holds the library has no room for what photoclip must write."""
+
+
 class LibraryLockedError(LibraryError):
     """Another photoclip process is writing this library."""
 

@@ -123,9 +123,10 @@ decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in
 MAX_MISSING_ROWS = 0.1
 """A JPEG cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
-_FILLER = bytes(range(1, 255)) * 16
-"""Entropy-coded data to decode after a JPEG cut short (no 0xFF in it: no marker), to see where
-its own data ends (_missing_rows)."""
+_FILLERS = (bytes(4096), bytes(range(1, 255)) * 16)
+"""Entropy-coded data to decode after a JPEG cut short, to see where its own data ends
+(_missing_rows); no 0xFF in them, so no marker. Zeros read as valid codes in the standard
+Huffman tables, where other bytes may read as a bad code, which decoders fill as if missing."""
 _DECODE_MEMORY_TOTAL = 2 * MAX_DECODE_BYTES
 """What all decoding threads together may hold: two of the largest images, or any number of
 photos decoded reduced."""
@@ -616,32 +617,49 @@ def _decode_cut_jpeg(
     stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]]
 ) -> _Decoded:
     """A JPEG that stops before its end marker, as viewers show it: the rows its data holds,
-    the rest one flat colour. Kept when at most MAX_MISSING_ROWS of them are missing (a camera
-    that writes no end marker, a copy cut a little short), with the damage said; else it fails."""
+    the rest one flat colour (a progressive one: all rows, with less detail). Kept when at
+    most MAX_MISSING_ROWS of them are missing (a camera that writes no end marker, a copy cut
+    a little short), with the damage said; else it fails."""
     data = stream.getvalue()
     decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, cut_short=True)
-    garbled = _decode_stream(io.BytesIO(data + _FILLER + jpegfile.END), need_for, cut_short=True)
-    missing = _missing_rows(decoded.image, garbled.image) / decoded.image.height
-    if missing > MAX_MISSING_ROWS:
-        raise ImageDecodeError(f"truncated file (the lower {_percent(missing)} of the image is missing)")
-    damage = f"the file ends early; {_percent(missing)} of the image is missing" if missing else (
-        "the file ends early; the image looks whole")
+    garbled = []
+    for filler in _FILLERS:
+        try:
+            garbled.append(_decode_stream(io.BytesIO(data + filler + jpegfile.END), need_for, cut_short=True).image)
+        except ImageDecodeError:  # a filler its Huffman tables cannot read, or a cut inside a header
+            continue
+    image = np.asarray(decoded.image)
+    flat = np.all(image == image[:, :1], axis=tuple(range(1, image.ndim)))
+    cut = _first_row_past_the_data(image, garbled)
+    if not garbled:  # the flat rows at the bottom are all there is to go by
+        missing = len(flat) if flat.all() else int(np.argmin(flat[::-1]))
+    elif cut is None:  # all it lacks is its end marker; or it stops before its image data
+        missing = len(flat) if np.all(image == image[0, 0]) else 0
+    else:  # rows past its data that the decoder filled flat (a photo's own flat band above the cut is not)
+        missing = int(flat[cut:].sum())
+    share = missing / len(flat)
+    if share > MAX_MISSING_ROWS:
+        raise ImageDecodeError(f"truncated file (the lower {_percent(share)} of the image is missing)")
+    if missing:
+        damage = f"the file ends early; {_percent(share)} of the image is missing"
+    elif cut is not None and _is_progressive(data):
+        damage = "the file ends early; all of the image is there, with less detail"
+    else:
+        damage = "the file ends early; the image looks whole"
     return dataclasses.replace(decoded, damage=damage)
 
 
-def _missing_rows(ended: Image.Image, garbled: Image.Image) -> int:
-    """The rows a cut JPEG lacks. Decoded once ended where it stops and once with _FILLER
-    after it, both agree as far as its own data goes; the rows after that which the first
-    decode filled with one flat colour are missing (a photo's own flat band above the cut, or
-    a whole image whose file lacks just its end marker, is not)."""
-    ended_pixels, garbled_pixels = np.asarray(ended), np.asarray(garbled)
-    per_row = tuple(range(1, ended_pixels.ndim))
-    differs = np.any(ended_pixels != garbled_pixels, axis=per_row)
-    if not differs.any():
-        return 0
-    after = ended_pixels[int(np.argmax(differs)):]
-    flat = np.all(after == after[:, :1], axis=per_row)
-    return int(flat.sum())
+def _first_row_past_the_data(image: np.ndarray, garbled: list[Image.Image]) -> int | None:
+    """The first row that decoding fillers after a cut JPEG changes: as far as its own data
+    goes, every decode agrees. None when none changes anything."""
+    per_row = tuple(range(1, image.ndim))
+    differs = np.any([np.any(image != np.asarray(other), axis=per_row) for other in garbled], axis=0)
+    return int(np.argmax(differs)) if garbled and differs.any() else None
+
+
+def _is_progressive(data: bytes) -> bool:
+    with Image.open(io.BytesIO(data), formats=("JPEG",)) as im:
+        return bool(im.info.get("progressive") or im.info.get("progression"))
 
 
 def _percent(fraction: float) -> str:

@@ -212,10 +212,7 @@ class Library:
         with self._state_lock:
             try:
                 if self._vectors_dirty and not self.read_only:
-                    self._save_vectors()
-            except OSError as exc:
-                log.warning("the search index was not saved (%s); it is rebuilt from the catalog on the next open",
-                            exc.strerror or exc)
+                    self._save_vectors_or_warn()
             finally:
                 self.catalog.close()
                 if self._lock is not None:
@@ -385,6 +382,16 @@ class Library:
         self._vectors.save(self._index_dir(), self.catalog.generation(), self._encoder.model_id)
         self._vectors_dirty = False
 
+    def _save_vectors_or_warn(self) -> None:
+        """Save the vector index, or say it was not: it is a cache of the catalog, caught up
+        from it on the next open, so a full disk must not hide what went wrong before it."""
+        try:
+            self._save_vectors()
+        except OSError as exc:
+            self._vectors_dirty = False  # said once; the next open catches up
+            log.warning("the search index was not saved (%s); it is rebuilt from the catalog on the next open",
+                        exc.strerror or exc)
+
     def _require_writable(self) -> None:
         if self.read_only:
             raise LibraryLockedError(
@@ -510,7 +517,7 @@ class Library:
         try:
             report = self.embed(pending, progress=progress, cancel=cancel, workers=workers)
         finally:
-            self._save_vectors()
+            self._save_vectors_or_warn()
         self.update_tags_or_warn()
         return report
 

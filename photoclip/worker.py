@@ -54,7 +54,7 @@ from watchdog.observers.polling import PollingObserver
 from photoclip import keywords, mounts, scan, takeout
 from photoclip.catalog import Root
 from photoclip.dedup import TrashResult
-from photoclip.errors import LibraryLockedError, PhotoclipError
+from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
 from photoclip.ids import PhotoId, RootId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
@@ -68,6 +68,8 @@ POLLING_INTERVAL_S = 5.0
 NETWORK_POLLING_INTERVAL_S = 60.0
 """On a network share every stat is a round trip: a photo another machine adds there is found
 within a minute."""
+FULL_DISK_RETRY_S = 60.0
+"""Indexing stopped by a full disk is tried again this often, so it goes on once there is room."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other
@@ -316,6 +318,7 @@ class Worker:
         self._user_roots: set[RootId] = set()
         self._held: set[PhotoId] = set()
         self._blocked: str | None = None
+        self._retry_at: float | None = None  # when embedding blocked by a full disk is tried again
         self._announced_pause = False
         self._observers: dict[RootId, tuple[Path, BaseObserver]] = {}
         self._next_poll = 0.0
@@ -547,7 +550,7 @@ class Worker:
             if self._plan_size and not self._paused and self._blocked is None:
                 return
             now = time.monotonic()
-            deadlines = [self._next_poll]
+            deadlines = [self._next_poll] + ([self._retry_at] if self._retry_at is not None else [])
             settle = self._changes.next_deadline()
             if settle is not None:
                 deadlines.append(settle)
@@ -744,6 +747,17 @@ class Worker:
                 self._expand(path)
             else:
                 paths.append(path)
+        try:
+            self._take_in(paths)
+        except LibraryFullError as exc:
+            for path in paths:  # they settle again, and are taken in once there is room
+                self._touch(path)
+            self._stop_for_full_disk(exc)
+        return True
+
+    def _take_in(self, paths: list[str]) -> None:
+        """Files that settled: sidecars and Takeout JSON are read for their photos, the rest
+        scanned as photos."""
         sidecars = [p for p in paths if keywords.is_sidecar(p)]
         if sidecars:
             paths = [p for p in paths if not keywords.is_sidecar(p)]
@@ -755,7 +769,13 @@ class Worker:
             self._report(self.library.read_takeout_json(descriptions))
         if paths:
             self._report(self.library.scan_paths(paths))
-        return True
+
+    def _stop_for_full_disk(self, exc: LibraryFullError) -> None:
+        """Embedding waits FULL_DISK_RETRY_S, then tries again; the user hears of it once."""
+        if self._blocked != str(exc):
+            self._emit(WorkerError(str(exc)))
+        self._blocked = str(exc)
+        self._retry_at = time.monotonic() + FULL_DISK_RETRY_S
 
     def _expand(self, folder: str) -> None:
         """A folder appeared: each photo in it settles on its own (it may still be copying)."""
@@ -876,6 +896,8 @@ class Worker:
             dirty = self._plan_dirty
         if dirty:
             self._refresh_plan()
+        if self._retry_at is not None and time.monotonic() >= self._retry_at:
+            self._blocked = self._retry_at = None
         if self._paused or self._blocked is not None:
             return False
         self._interrupt.clear()
@@ -902,6 +924,10 @@ class Worker:
 
         try:
             report = self.library.embed(items, progress=progress, cancel=self._interrupt, on_stored=stored)
+        except LibraryFullError as exc:
+            self._stop_for_full_disk(exc)
+            self._set_plan_dirty()
+            return True
         except PhotoclipError as exc:
             self._blocked = str(exc)
             self._emit(WorkerError(str(exc)))

@@ -7,7 +7,7 @@ import pytest
 
 from photoclip import catalog as catalog_module
 from photoclip.catalog import SCHEMA_VERSION, Catalog, PhotoMetadata
-from photoclip.errors import LibraryError
+from photoclip.errors import LibraryError, LibraryFullError
 
 
 def meta(h: str = "h1") -> PhotoMetadata:
@@ -87,6 +87,21 @@ def test_a_failed_write_leaves_nothing_behind(catalog: Catalog) -> None:
             raise RuntimeError("crash in the middle")
     assert catalog.vector(pid, "m") is None
     assert catalog.generation() == 0
+
+
+def test_a_full_disk_is_one_clear_error_and_the_catalog_goes_on_once_there_is_room(catalog: Catalog) -> None:
+    root = catalog.add_root(Path("/p"))
+    catalog.add_pending(root.id, [("/p/kept.jpg", 10, 1)])
+    pages = catalog._conn.execute("PRAGMA page_count").fetchone()[0]
+    catalog._conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
+    many = [(f"/p/{'x' * 200}{i}.jpg", 10, 1) for i in range(2000)]
+
+    with pytest.raises(LibraryFullError, match=r"^the disk that holds the library \(.+\) is full; free some space"):
+        catalog.add_pending(root.id, many)
+
+    assert list(catalog.file_states(root.id)) == ["/p/kept.jpg"]  # the batch left nothing
+    catalog._conn.execute("PRAGMA max_page_count = 1073741823")
+    assert catalog.add_pending(root.id, many) == 2000
 
 
 def test_deleting_photos_reports_which_had_vectors(catalog: Catalog) -> None:

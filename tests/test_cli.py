@@ -166,6 +166,15 @@ def test_status_lists_photos_indexed_despite_damage(run, photo_folder: Path) -> 
     assert f"  {photo_folder / 'p1.jpg'}: the file ends early; the image looks whole" in out.splitlines()
 
 
+def test_a_warning_is_one_line_even_after_a_library_logs_through_the_root_logger() -> None:
+    # open_clip calls logging.info() while loading a model, which set up a second handler
+    code = ("import logging; from photoclip import cli; cli._warnings_as_lines(); logging.info('parsing');"
+            " logging.getLogger('photoclip.library').warning('the search index was not saved');"
+            " logging.getLogger('torch').error('a library error')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.splitlines() == ["photoclip: warning: the search index was not saved", "a library error"]
+
+
 def test_errors_are_one_line_with_a_non_zero_exit(run, tmp_path: Path) -> None:
     code, out, err = run("index", str(tmp_path / "no-such-folder"))
     assert code == 1 and out == ""

@@ -580,7 +580,7 @@ def test_a_jpeg_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path, prog
     pixels = np.asarray(photo.image)
     assert (photo.width, photo.height) == (640, 480) and photo.image.size == (640, 480)
     if progressive:  # every row is there, only coarser: the later scans are what is missing
-        assert photo.damage == "the file ends early; the image looks whole"
+        assert photo.damage == "the file ends early; all of the image is there, with less detail"
     else:  # the last rows are one flat colour, and said to be missing
         assert re.fullmatch(r"the file ends early; [1-9]% of the image is missing", photo.damage)
         assert np.all(pixels[-1] == pixels[-1, -1]) and not np.all(pixels[0] == pixels[0, 0])
@@ -597,6 +597,17 @@ def test_a_jpeg_without_its_end_marker_decodes_to_the_same_pixels(tmp_path):
     assert intact.damage is None
     assert photo.damage == "the file ends early; the image looks whole"
     assert np.array_equal(np.asarray(photo.image), np.asarray(intact.image))
+
+
+def test_a_jpeg_cut_where_its_image_data_begins_says_most_of_it_is_missing(tmp_path):
+    whole = _noise_file(tmp_path / "whole.jpg")
+    scan = whole.index(b"\xff\xda")
+    path = tmp_path / "headers_only.jpg"
+    path.write_bytes(whole[: scan + 2 + int.from_bytes(whole[scan + 2:scan + 4], "big")])  # up to the scan's header
+
+    most = r"^truncated file \(the lower (8\d|9\d|100)% of the image is missing\)$"
+    with pytest.raises(ImageDecodeError, match=most):
+        imaging.decode_photo(path, min_side=0)
 
 
 def test_a_whole_jpeg_with_a_flat_band_at_the_bottom_is_not_taken_for_a_cut_one(tmp_path):

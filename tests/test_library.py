@@ -237,6 +237,23 @@ def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library
     assert "truncated" in reasons["cut.jpg"]
 
 
+def test_a_full_disk_stops_indexing_with_one_clear_error_and_the_next_run_finishes(
+    open_library, photo_folder: Path
+) -> None:
+    from photoclip.errors import LibraryFullError
+
+    library = open_library()
+    library.add_root(photo_folder)
+    library.scan()
+    connection = library.catalog._conn  # the thread that indexes
+    connection.execute(f"PRAGMA max_page_count = {connection.execute('PRAGMA page_count').fetchone()[0]}")
+    with pytest.raises(LibraryFullError, match="is full; free some space there and indexing can go on"):
+        library.index()
+    assert library.status().counts.pending == 6
+    connection.execute("PRAGMA max_page_count = 1073741823")  # room again
+    assert library.index().embedded == 6 and library.status().counts.indexed == 6
+
+
 def test_a_jpeg_cut_a_little_short_is_indexed_and_its_damage_kept(open_library, photo_folder: Path) -> None:
     from PIL import Image
 

@@ -512,6 +512,56 @@ def test_the_worker_prunes_thumbnails_no_photo_needs_when_it_starts(start_live) 
     eventually(lambda: not stale[0].exists(), what="the stale thumbnail pruned")
 
 
+def test_indexing_stopped_by_a_full_disk_says_so_and_goes_on_once_there_is_room(start_live, monkeypatch) -> None:
+    import photoclip.worker as worker_module
+
+    monkeypatch.setattr(worker_module, "FULL_DISK_RETRY_S", 0.5)
+    live = start_live(count=2)
+
+    def on_the_worker_thread(statement: str) -> None:  # SQLite's own "database or disk is full"
+        done = threading.Event()
+        live.worker._submit("pragma", lambda: (live.library.catalog._conn.execute(statement), done.set()))
+        assert done.wait(TIMEOUT)
+
+    pages = live.library.catalog._conn.execute("PRAGMA page_count").fetchone()[0]
+    on_the_worker_thread(f"PRAGMA max_page_count = {pages}")
+    for i in range(40):
+        write_photo(live.photos / "new" / f"n{i}.jpg", seed=600 + i)
+    eventually(lambda: bool(live.of(WorkerError)), what="the full disk reported")
+    assert live.of(WorkerError)[0].message.startswith("the disk that holds the library (")
+    assert live.of(WorkerError)[0].message.endswith("is full; free some space there and indexing can go on "
+                                                    "(nothing is lost)")
+    assert live.photos / "new" / "n0.jpg" not in searchable(live.library)
+    time.sleep(3)  # the photos settle again and again while there is no room
+    assert len(live.of(WorkerError)) == 1  # said once
+    on_the_worker_thread("PRAGMA max_page_count = 1073741823")
+    eventually(lambda: {live.photos / "new" / f"n{i}.jpg" for i in range(40)} <= searchable(live.library),
+               what="indexing went on by itself")
+
+
+def test_photos_found_but_not_stored_for_a_full_disk_are_embedded_once_there_is_room(start_live, monkeypatch) -> None:
+    import photoclip.worker as worker_module
+
+    monkeypatch.setattr(worker_module, "FULL_DISK_RETRY_S", 0.5)
+    live = start_live(count=2)
+    live.worker.pause()
+    for i in range(20):
+        write_photo(live.photos / "new" / f"n{i}.jpg", seed=700 + i)
+    eventually(lambda: live.library.status().counts.pending == 20, what="the new photos found")
+    pages = live.library.catalog._conn.execute("PRAGMA page_count").fetchone()[0]
+    limited = threading.Event()
+    live.worker._submit("pragma", lambda: (live.library.catalog._conn.execute(f"PRAGMA max_page_count = {pages}"),
+                                           limited.set()))
+    assert limited.wait(TIMEOUT)
+    live.worker.resume()
+    eventually(lambda: bool(live.of(WorkerError)), what="the full disk reported")
+    assert "is full; free some space there" in live.of(WorkerError)[0].message
+    assert live.library.status().counts.pending == 20
+    live.worker._submit("pragma", lambda: live.library.catalog._conn.execute("PRAGMA max_page_count = 1073741823"))
+    eventually(lambda: live.library.status().counts.pending == 0, what="indexing went on by itself")
+    assert {live.photos / "new" / f"n{i}.jpg" for i in range(20)} <= searchable(live.library)
+
+
 def test_a_folder_on_a_network_share_is_watched_by_polling(start_live, monkeypatch, tmp_path: Path) -> None:
     """inotify would not hear the photos another machine adds to a NAS."""
     import photoclip.worker as worker_module
