@@ -669,6 +669,13 @@ class Catalog:
         ).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def vector_dim(self, model_id: str) -> int | None:
+        """How long the vectors stored for this model are; None when there is none yet."""
+        row = self._conn.execute(
+            "SELECT length(vector) FROM embeddings WHERE model_id = ? LIMIT 1", (model_id,)
+        ).fetchone()
+        return row[0] // np.dtype(np.float16).itemsize if row else None
+
     def known_hashes(self) -> set[str]:
         """Every content hash a photo of the library has (what its thumbnails are keyed by)."""
         return {r[0] for r in self._conn.execute("SELECT DISTINCT hash FROM photos WHERE hash IS NOT NULL")}

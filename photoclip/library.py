@@ -281,8 +281,9 @@ class Library:
         with self._state_lock:
             if self._vectors is None:
                 self._previous_model()  # after a model change, moves the old index aside first
-                encoder = self.encoder()
-                self._vectors = self._load_vectors(self._index_dir(), encoder.model_id, encoder.dim)
+                model_id = self.model_spec.model_id
+                dim = self.catalog.vector_dim(model_id) or self.encoder().dim  # stored: no model to load
+                self._vectors = self._load_vectors(self._index_dir(), model_id, dim)
                 self._vectors_dirty = False
             return self._vectors
 
@@ -377,10 +378,20 @@ class Library:
             return previous.encoder, previous.vectors
 
     def _save_vectors(self) -> None:
-        if self._vectors is None or self._encoder is None:
+        if self._vectors is None:
             return
-        self._vectors.save(self._index_dir(), self.catalog.generation(), self._encoder.model_id)
+        self._vectors.save(self._index_dir(), self.catalog.generation(), self.model_spec.model_id)
         self._vectors_dirty = False
+
+    def _answering(self) -> tuple[str, VectorIndex, Callable[[], ClipEncoder]]:
+        """The model id and vectors that answer queries now, and how to get their encoder. What
+        needs only stored vectors (duplicates, photos like a photo of the library) does not wait
+        for a model to load; during a model change, _search_model decides."""
+        with self._state_lock:
+            if self._previous_model() is None:
+                return self.model_spec.model_id, self.vectors(), self.encoder
+        encoder, vectors = self._search_model()
+        return encoder.model_id, vectors, lambda: encoder
 
     def _save_vectors_or_warn(self) -> None:
         """Save the vector index, or say it was not: it is a cache of the catalog, caught up
@@ -811,11 +822,11 @@ class Library:
         """Photos that look like `target`: a photo of the library (by id or path), any image
         file, or an image's URL; or like several of them together ("more like these"). The
         photos asked about are not among the answers."""
-        encoder, vectors = self._search_model()
+        model_id, vectors, encoder = self._answering()
         targets = list(target) if isinstance(target, (list, tuple)) else [target]
         if not targets:
             raise QueryError("give at least one photo to find photos like it")
-        found = [self._target_vector(t, encoder) for t in targets]
+        found = [self._target_vector(t, model_id, encoder) for t in targets]
         total = np.sum([vector for vector, _ in found], axis=0)
         norm = float(np.linalg.norm(total))
         if norm < 1e-6:
@@ -823,28 +834,28 @@ class Library:
         exclude = tuple(dict.fromkeys(pid for _, pid in found if pid is not None))
         return self._nearest(vectors, total / norm, limit, exclude=exclude)
 
-    def _target_vector(self, target: Path | str | PhotoId, encoder: ClipEncoder) -> tuple[np.ndarray, PhotoId | None]:
-        """The vector of what `similar` was given, and its photo id when it is a photo of the library."""
+    def _target_vector(
+        self, target: Path | str | PhotoId, model_id: str, encoder: Callable[[], ClipEncoder]
+    ) -> tuple[np.ndarray, PhotoId | None]:
+        """The vector of what `similar` was given, and its photo id when it is a photo of the
+        library (its stored vector; the encoder is asked for only when there is none)."""
         if isinstance(target, int):
             photo = self.catalog.photo(PhotoId(target))
             if photo is None:
                 raise QueryError(f"no photo with id {target} in this library")
         elif isinstance(target, str) and is_url(target):
-            return self._embed_term(QueryTerm(1, url=target), encoder), None
+            return self._embed_term(QueryTerm(1, url=target), encoder()), None
         else:
             path = Path(target).expanduser()
             photo = self.catalog.photo_by_path(path.resolve() if path.exists() else path)
             if photo is None:
                 if not path.is_file():
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
-                return self._embed_term(QueryTerm(1, image=path), encoder), None
-        return self._vector_of(photo, encoder), photo.id
-
-    def _vector_of(self, photo: Photo, encoder: ClipEncoder) -> np.ndarray:
-        stored = self.catalog.vector(photo.id, encoder.model_id)
+                return self._embed_term(QueryTerm(1, image=path), encoder()), None
+        stored = self.catalog.vector(photo.id, model_id)
         if stored is not None:
-            return stored / np.linalg.norm(stored)
-        return self._embed_term(QueryTerm(1, image=photo.path), encoder)
+            return stored / np.linalg.norm(stored), photo.id
+        return self._embed_term(QueryTerm(1, image=photo.path), encoder()), photo.id
 
     def _embed_term(self, term: QueryTerm, encoder: ClipEncoder) -> np.ndarray:
         if term.text is not None:
@@ -1049,8 +1060,8 @@ class Library:
         photos = self.catalog.present_photos()
         vectors, embeddings = None, ()
         if not exact_only:
-            encoder, vectors = self._search_model()
-            embeddings = self.catalog.embeddings(encoder.model_id, encoder.dim)
+            model_id, vectors, _ = self._answering()
+            embeddings = self.catalog.embeddings(model_id, vectors.dim)
         return dedup.find_groups(
             photos, self.catalog.same_bytes(), vectors, embeddings, similarity, self.catalog.distinct_pairs(),
             self.catalog.looks,

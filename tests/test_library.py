@@ -628,6 +628,29 @@ def test_photos_marked_as_not_duplicates_stay_apart_after_a_reopen(open_library,
     assert len(reopened.duplicates()) == 1
 
 
+def test_duplicates_and_photos_like_a_library_photo_need_no_model(open_library, copies_indexed, monkeypatch) -> None:
+    """They use the stored vectors: answered at once from the command line, and when the model
+    cannot be loaded (offline, its file moved)."""
+    import photoclip.model as model_module
+    from photoclip.errors import ModelUnavailableError
+
+    library, copies = copies_indexed
+    expected = group_paths(library, library.duplicates())
+    original = next(iter(copies.values())).resolve()
+    like = [hit.path for hit in library.similar(original, limit=5)]
+    library.close()
+
+    def unavailable(*args, **kwargs):
+        raise ModelUnavailableError("the model cannot be loaded now")
+
+    monkeypatch.setattr(model_module, "load_encoder", unavailable)
+    reopened = open_library()
+    assert group_paths(reopened, reopened.duplicates()) == expected
+    assert [hit.path for hit in reopened.similar(original, limit=5)] == like
+    with pytest.raises(ModelUnavailableError):
+        reopened.search("a red circle")
+
+
 def test_a_read_only_library_does_not_trash(open_library, copies_indexed, tmp_path: Path) -> None:
     library, _ = copies_indexed
     extras = [pid for g in library.duplicates() for pid in g.others]
