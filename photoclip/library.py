@@ -141,6 +141,7 @@ class ScanSummary:
     removed: int
     offline: tuple[Path, ...]
     keywords: int = 0  # tags new from sidecars written while photoclip was closed
+    described: tuple[PhotoId, ...] = ()  # to read again for Takeout JSON that arrived meanwhile
 
 
 class Library:
@@ -493,6 +494,7 @@ class Library:
         totals = dict(added=0, changed=0, moved=0, removed=0)
         offline = []
         sidecars: list[str] = []
+        descriptions: list[str] = []
         for root in roots if roots is not None else self.catalog.roots():
             result = scan.scan_root(self.catalog, root, self.settings.exclude_patterns)
             if not result.online:
@@ -504,8 +506,10 @@ class Library:
             totals["removed"] += result.removed
             self._drop_vectors(result.removed_vectors)
             sidecars += result.sidecars
+            descriptions += result.descriptions
         keywords = self.read_sidecars(sidecars) if sidecars else 0
-        return ScanSummary(offline=tuple(offline), keywords=keywords, **totals)
+        described = self.read_takeout_json(descriptions).changed if descriptions else ()
+        return ScanSummary(offline=tuple(offline), keywords=keywords, described=described, **totals)
 
     def index(
         self,

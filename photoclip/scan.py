@@ -59,6 +59,7 @@ class Walk:
     files: list[FileEntry] = field(default_factory=list)
     paired_raws: list[str] = field(default_factory=list)  # left out for their JPEG/HEIC beside them
     sidecars: list[FileEntry] = field(default_factory=list)  # XMP files other photo programs keep
+    descriptions: list[FileEntry] = field(default_factory=list)  # JSON, as Google Takeout writes (mtime: ctime too)
     unreadable: list[str] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
@@ -74,6 +75,7 @@ class ScanResult:
     removed_vectors: tuple[PhotoId, ...] = ()
     removed: int = 0
     sidecars: tuple[str, ...] = ()  # written since the last scan (while photoclip was closed)
+    descriptions: tuple[str, ...] = ()  # JSON files that arrived since the last scan
 
 
 def is_excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
@@ -136,6 +138,9 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                 elif entry.name.lower().endswith(".xmp") and entry.is_file():
                     st = entry.stat()
                     result.sidecars.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
+                elif entry.name.lower().endswith(".json") and entry.is_file():
+                    st = os.stat(entry.path)  # unzip keeps the archive's mtime; the ctime is when it arrived
+                    result.descriptions.append(FileEntry(entry.path, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
                 elif entry.is_file() and is_candidate(entry.path):
                     st = entry.stat()
                     result.files.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
@@ -175,6 +180,20 @@ def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState
     stems = [stem for stem, suffix in map(os.path.splitext, paths) if suffix.lower() in RAW_PARTNER_SUFFIXES]
     names = [stem + s for stem in stems for raw in RAW_SUFFIXES for s in (raw, raw.upper())]
     return catalog.photo_states(names) if names else {}
+
+
+def _descriptions_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
+    """The JSON files that arrived after the newest one the previous scan of `root` saw: a
+    Google Takeout export unpacked one archive at a time puts a photo's JSON in another archive
+    than the photo as often as not. (A root's first scan reports none: its photos are new.)"""
+    key = f"descriptions_seen:{root.id}"
+    stamp = catalog.meta(key)
+    newest = max((d.mtime_ns for d in seen.descriptions), default=0)
+    if stamp is None or newest > int(stamp):
+        catalog.set_meta(key, str(newest))
+    if stamp is None:
+        return ()
+    return tuple(d.path for d in seen.descriptions if d.mtime_ns > int(stamp))
 
 
 def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
@@ -246,6 +265,7 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(changed), moved=len(moved),
         removed_vectors=tuple(removed), removed=len(gone), sidecars=_sidecars_since_last_scan(catalog, root, seen),
+        descriptions=_descriptions_since_last_scan(catalog, root, seen),
     )
 
 

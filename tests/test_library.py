@@ -1179,6 +1179,28 @@ def test_a_takeout_json_that_arrives_after_its_photo_is_read_without_embedding_a
     assert spy.images == 0  # its pixels did not change: its vector stays
 
 
+def test_a_takeout_json_unpacked_from_a_later_archive_is_read_at_the_next_index(
+    open_library, tmp_path: Path, spy_on
+) -> None:
+    folder = tmp_path / "Takeout" / "Photos from 2015"
+    photo = write_photo(folder / "Scan 12.jpg", seed=1)
+    library = open_library()
+    library.index([folder])
+    sidecar = folder / "Scan 12.jpg.json"
+    sidecar.write_text(json.dumps({"photoTakenTime": {"timestamp": str(int(datetime(2015, 7, 4, 18).timestamp()))}}),
+                       encoding="utf-8")
+    in_the_archive = datetime(2019, 1, 1).timestamp()
+    os.utime(sidecar, (in_the_archive, in_the_archive))  # unzip keeps the archive's dates
+    spy = spy_on(library)
+
+    library.index()
+
+    assert library.photo_at(photo).taken_at == "2015-07-04T18:00:00"
+    assert spy.images == 0
+    library.index()
+    assert library.scan().described == ()  # read once
+
+
 def test_an_image_on_the_web_is_a_query_too(open_library, photo_folder: Path, web_folder, monkeypatch) -> None:
     library = open_library()
     library.index([photo_folder])
