@@ -180,6 +180,6 @@ def test_a_damaged_photo_says_so_in_its_facts_and_in_the_status_bar(
     monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
     window.show_failures()
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
-    assert shown[0].table.rowCount() == 1
+    assert shown[0].table.rowCount() == 1 and shown[0].windowTitle() == "Damaged photos"
     assert shown[0].table.item(0, 0).text() == str(cut)
     assert shown[0].table.item(0, 1).text() == "damaged: the file ends early; the image looks whole"

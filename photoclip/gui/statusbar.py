@@ -152,7 +152,7 @@ class FailuresDialog(QDialog):
     def __init__(self, failures: Sequence[tuple[Path, str]], damaged: Sequence[tuple[Path, str]] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Photos that could not be read")
+        self.setWindowTitle("Photos that could not be read" if failures else "Damaged photos")
         self.resize(780, 420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
