@@ -185,6 +185,7 @@ _MIGRATIONS: dict[int, str] = {
     # restore it and a clean-up never keeps it over an intact copy.
     9: """
     ALTER TABLE photos ADD COLUMN damage TEXT;
+    CREATE INDEX photos_damaged ON photos(path) WHERE damage IS NOT NULL;
     """,
 }
 
@@ -1040,9 +1041,10 @@ class Catalog:
         return [(Path(_path_text(r[0])), r[1] or "unknown error") for r in rows]
 
     def damaged(self) -> list[tuple[Path, str]]:
-        """Indexed photos whose files are damaged (imaging.DecodedPhoto.damage), and how."""
+        """Indexed photos whose files are damaged (imaging.DecodedPhoto.damage), and how: read
+        through the index of the few damaged ones (the GUI asks at every status refresh)."""
         rows = self._conn.execute(
-            "SELECT path, damage FROM photos WHERE status = 'indexed' AND damage IS NOT NULL ORDER BY path"
+            "SELECT path, damage FROM photos WHERE damage IS NOT NULL AND +status = 'indexed' ORDER BY path"
         )
         return [(Path(_path_text(r[0])), r[1]) for r in rows]
 
