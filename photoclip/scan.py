@@ -182,31 +182,29 @@ def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState
     return catalog.photo_states(names) if names else {}
 
 
-def _descriptions_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
-    """The JSON files that arrived after the newest one the previous scan of `root` saw: a
-    Google Takeout export unpacked one archive at a time puts a photo's JSON in another archive
-    than the photo as often as not. (A root's first scan reports none: its photos are new.)"""
-    key = f"descriptions_seen:{root.id}"
+def _since_last_scan(catalog: Catalog, key: str, files: list[FileEntry]) -> tuple[str, ...] | None:
+    """The files newer than the newest the previous scan saw (kept under `key`); None at the
+    first scan, whose photos are new and read what lies beside them when they are indexed."""
     stamp = catalog.meta(key)
-    newest = max((d.mtime_ns for d in seen.descriptions), default=0)
+    newest = max((f.mtime_ns for f in files), default=0)
     if stamp is None or newest > int(stamp):
         catalog.set_meta(key, str(newest))
-    if stamp is None:
-        return ()
-    return tuple(d.path for d in seen.descriptions if d.mtime_ns > int(stamp))
+    return None if stamp is None else tuple(f.path for f in files if f.mtime_ns > int(stamp))
+
+
+def _descriptions_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
+    """The JSON files that arrived since the previous scan of `root`: a Google Takeout export
+    unpacked one archive at a time puts a photo's JSON in another archive than the photo as
+    often as not."""
+    return _since_last_scan(catalog, f"descriptions_seen:{root.id}", seen.descriptions) or ()
 
 
 def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple[str, ...]:
-    """The sidecars written after the newest one the previous scan of `root` saw (keywords a
-    program such as digiKam gave while photoclip was closed), and those deleted meanwhile: the
-    sidecar of a photo whose tags or caption came from one that is no longer there. (A root's
-    first scan reports none: its photos are new, and indexing reads their sidecars.)"""
-    key = f"sidecars_seen:{root.id}"
-    stamp = catalog.meta(key)
-    newest = max((s.mtime_ns for s in seen.sidecars), default=0)
-    if stamp is None or newest > int(stamp):
-        catalog.set_meta(key, str(newest))
-    if stamp is None:
+    """The sidecars written since the previous scan of `root` (keywords a program such as
+    digiKam gave while photoclip was closed), and those deleted meanwhile: the sidecar of a
+    photo whose tags or caption came from one that is no longer there."""
+    written = _since_last_scan(catalog, f"sidecars_seen:{root.id}", seen.sidecars)
+    if written is None:
         return ()
     present = {s.path for s in seen.sidecars}
     deleted = []
@@ -214,7 +212,7 @@ def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple
         names = [str(p) for p in xmp.sidecar_paths(Path(photo))]
         if not present.intersection(names):
             deleted.append(names[0])
-    return tuple(s.path for s in seen.sidecars if s.mtime_ns > int(stamp)) + tuple(deleted)
+    return written + tuple(deleted)
 
 
 def _under(path: str, folders: Sequence[str]) -> bool:

@@ -89,13 +89,16 @@ def test_a_captioned_photo_is_found_by_its_caption_and_shows_it(qtbot, make_wind
     assert window.model.photo_id(0) == library.photo_at(captioned).id
     assert window.subtitle_label.text() == "Captioned “grandma” first  ·  2 photos, best match first"
 
-    window.open_preview(window.model.index(0, 0))
+    assert fact_shown(qtbot, window, library.photo_at(captioned).id, "Caption") == "Grandma's 80th birthday"
+    assert fact_shown(qtbot, window, library.photo_at(plain).id, "Caption") is None
+
+
+def fact_shown(qtbot, window, photo_id, fact: str) -> str | None:
+    """The preview's `fact` about this photo once it is loaded; None when the fact is hidden."""
+    window.preview.show_photo(photo_id, None, (0, 2), None)
     qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
-    assert window.preview._facts["Caption"].text() == "Grandma's 80th birthday"
-    assert not window.preview._facts["Caption"].isHidden()
-    window.preview.show_photo(library.photo_at(plain).id, None, (1, 2), None)
-    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
-    assert window.preview._facts["Caption"].isHidden()
+    label = window.preview._facts[fact]
+    return None if label.isHidden() else label.text()
 
 
 def test_space_and_double_click_open_the_preview_too(qtbot, window) -> None:
@@ -168,13 +171,8 @@ def test_a_damaged_photo_says_so_in_its_facts_and_in_the_status_bar(
     assert window.index_status.failures_button.isVisible()
     assert window.index_status.failures_button.text() == "1 damaged"
 
-    window.preview.show_photo(library.photo_at(cut).id, None, (0, 2), None)
-    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
-    assert window.preview._facts["Damaged"].text() == "the file ends early; the image looks whole"
-    assert not window.preview._facts["Damaged"].isHidden()
-    window.preview.show_photo(library.photo_at(whole).id, None, (1, 2), None)
-    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
-    assert window.preview._facts["Damaged"].isHidden()
+    assert fact_shown(qtbot, window, library.photo_at(cut).id, "Damaged") == "the file ends early; the image looks whole"
+    assert fact_shown(qtbot, window, library.photo_at(whole).id, "Damaged") is None
 
     shown = []
     monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
