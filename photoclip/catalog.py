@@ -10,6 +10,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import sqlite3
 import threading
 import time
@@ -309,12 +310,25 @@ class Catalog:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(
-                f"{self.path} is not a photoclip catalog or is damaged ({exc}); move it away to start fresh"
-            ) from exc
+            raise self._cannot_open(exc) from exc
         with self._connections_lock:
             self._connections.append(conn)
         return conn
+
+    def _cannot_open(self, exc: sqlite3.DatabaseError) -> LibraryError:
+        """Only a file SQLite finds is no database, or damaged, is one to move away: a full
+        disk, or one gone or unreadable, says so and leaves the catalog as it is."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            return LibraryError(
+                f"{self.path} is not a photoclip catalog or is damaged ({exc}); move it away to start fresh"
+            )
+        if _disk_full(exc, self.path.parent):
+            return LibraryFullError(
+                f"the disk that holds the library ({self.path.parent}) is full; free some space there and open "
+                "it again (nothing is lost)"
+            )
+        return LibraryError(f"cannot open the catalog {self.path} ({exc}); check that its disk is there and readable")
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -345,7 +359,7 @@ class Catalog:
             except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc):
+                if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc, self.path.parent):
                     raise LibraryFullError(
                         f"the disk that holds the library ({self.path.parent}) is full; free some space there "
                         "and indexing can go on (nothing is lost)"
@@ -369,9 +383,7 @@ class Catalog:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(
-                f"{self.path} is not a photoclip catalog ({exc}); move it away to start fresh"
-            ) from exc
+            raise self._cannot_open(exc) from exc
         if version > SCHEMA_VERSION:
             raise LibraryError(
                 f"catalog {self.path} was written by a newer photoclip (schema {version}); upgrade photoclip"
@@ -1049,8 +1061,24 @@ class Catalog:
         return [(Path(_path_text(r[0])), r[1]) for r in rows]
 
 
-def _disk_full(exc: sqlite3.OperationalError) -> bool:
-    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+_FULL_BELOW_BYTES = 1 << 20  # SQLite needs room for its WAL index and a few pages to open a catalog
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return _FULL_BELOW_BYTES
+
+
+def _disk_full(exc: sqlite3.DatabaseError, folder: Path) -> bool:
+    """SQLite says the disk is full, or fails to read or write (its WAL index cannot grow) on a
+    disk with next to no room left."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+        return True
+    return (code is None or code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN)) and (
+        _free_bytes(folder) < _FULL_BELOW_BYTES)
 
 
 def _statements(script: str) -> list[str]:

@@ -51,6 +51,18 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
         Catalog(path)
 
 
+def test_a_catalog_that_cannot_be_opened_is_never_called_damaged(tmp_path: Path, monkeypatch) -> None:
+    unopenable = tmp_path / "catalog.sqlite"
+    unopenable.mkdir()  # SQLite cannot open it, as when its disk went away
+    with pytest.raises(LibraryError, match=r"^cannot open the catalog .+; check that its disk is there") as raised:
+        Catalog(unopenable)
+    assert "move it away" not in str(raised.value)
+
+    monkeypatch.setattr(catalog_module, "_free_bytes", lambda folder: 0)  # the same on a full disk
+    with pytest.raises(LibraryFullError, match=r"^the disk that holds the library \(.+\) is full; free some space"):
+        Catalog(unopenable)
+
+
 def test_pending_photos_become_indexed_with_their_vector(catalog: Catalog) -> None:
     pid = add_photo(catalog)
     assert [p for p, _ in catalog.pending("m")] == [pid]
