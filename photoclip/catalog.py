@@ -315,6 +315,12 @@ class Catalog:
             self._connections.append(conn)
         return conn
 
+    def _full(self, then: str) -> LibraryFullError:
+        return LibraryFullError(
+            f"the disk that holds the library ({self.path.parent}) is full; free some space there and {then} "
+            "(nothing is lost)"
+        )
+
     def _cannot_open(self, exc: sqlite3.DatabaseError) -> LibraryError:
         """Only a file SQLite finds is no database, or damaged, is one to move away: a full
         disk, or one gone or unreadable, says so and leaves the catalog as it is."""
@@ -324,10 +330,7 @@ class Catalog:
                 f"{self.path} is not a photoclip catalog or is damaged ({exc}); move it away to start fresh"
             )
         if _disk_full(exc, self.path.parent):
-            return LibraryFullError(
-                f"the disk that holds the library ({self.path.parent}) is full; free some space there and open "
-                "it again (nothing is lost)"
-            )
+            return self._full("open it again")
         return LibraryError(f"cannot open the catalog {self.path} ({exc}); check that its disk is there and readable")
 
     @property
@@ -360,10 +363,7 @@ class Catalog:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc, self.path.parent):
-                    raise LibraryFullError(
-                        f"the disk that holds the library ({self.path.parent}) is full; free some space there "
-                        "and indexing can go on (nothing is lost)"
-                    ) from exc
+                    raise self._full("indexing can go on") from exc
                 raise
             finally:
                 self._local.depth = 0

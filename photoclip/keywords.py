@@ -9,7 +9,8 @@ failed photo.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from photoclip import xmp
@@ -38,13 +39,16 @@ def is_sidecar(path: str | Path) -> bool:
     return str(path).lower().endswith(".xmp")
 
 
-def photos_of_sidecar(sidecar: Path, known: list[Path]) -> list[Path]:
-    """Which of the photos `known` in the sidecar's folder it belongs to: `IMG_1.jpg` for
-    `IMG_1.jpg.xmp`; every `IMG_1.*` for `IMG_1.xmp`."""
-    named = sidecar.with_suffix("")
-    if named.suffix:
-        return [p for p in known if p == named]
-    return [p for p in known if p.parent == sidecar.parent and p.stem == named.name]
+def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
+    """Which of `photos` a sidecar belongs to: `IMG_1.jpg` for `IMG_1.jpg.xmp`; every
+    `IMG_1.*` beside it for `IMG_1.xmp`. The photos are looked up once, for the thousands of
+    sidecars a program writes into one folder."""
+    owners: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for photo in photos:
+        owners[photo.parent, photo.name].append(photo)
+        if photo.suffix and not Path(photo.stem).suffix:
+            owners[photo.parent, photo.stem].append(photo)
+    return lambda sidecar: owners.get((sidecar.parent, sidecar.with_suffix("").name), [])
 
 
 def photo_keywords(embedded: bytes | None, sidecars: Sequence[bytes] = ()) -> tuple[str, ...]:

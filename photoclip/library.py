@@ -598,17 +598,10 @@ class Library:
         came or went."""
         self._require_writable()
         tagged, described = [], []
-        folders: dict[Path, dict[str, FileState]] = {}  # a program writes many sidecars in one folder
-        for sidecar in map(Path, sidecars):
-            if sidecar.parent not in folders:
-                folders[sidecar.parent] = self.catalog.states_under(str(sidecar.parent))
-            states = folders[sidecar.parent]
-            for photo_path in keywords.photos_of_sidecar(sidecar, [Path(p) for p in states]):
-                state = states[str(photo_path)]
-                if state.status == "indexed":
-                    packets = xmp.others_sidecars(photo_path)
-                    tagged.append((state.id, keywords.photo_keywords(None, packets)))
-                    described.append((state.id, captions.joined(captions.sidecar_texts(packets))))
+        for pid, (photo_path, _) in self._photos_beside(sidecars, keywords.sidecar_owners).items():
+            packets = xmp.others_sidecars(photo_path)
+            tagged.append((pid, keywords.photo_keywords(None, packets)))
+            described.append((pid, captions.joined(captions.sidecar_texts(packets))))
         if described:
             self.catalog.set_sidecar_captions(described)
         return self.catalog.set_sidecar_keywords(tagged) if tagged else 0
@@ -618,18 +611,27 @@ class Library:
         when an archive is unpacked into a watched folder: the photos it describes are read
         again for its date, place and caption. Their vectors stay (their bytes did not change)."""
         self._require_writable()
-        again: dict[PhotoId, FileState] = {}
-        folders: dict[Path, dict[str, FileState]] = {}  # an archive unpacks thousands into one folder
+        again = self._photos_beside(files, takeout.json_owners)
+        self.catalog.mark_changed((s.id, s.size, s.mtime_ns) for _, s in again.values())
+        return scan.PathChanges(changed=tuple(again))
+
+    def _photos_beside(
+        self, files: Iterable[Path | str], owners: Callable[[Iterable[Path]], Callable[[Path], list[Path]]]
+    ) -> dict[PhotoId, tuple[Path, FileState]]:
+        """The indexed photos that files written beside them (sidecars, Takeout JSON) describe,
+        `owners` telling which: each folder's photos are read and looked up once."""
+        found: dict[PhotoId, tuple[Path, FileState]] = {}
+        folders: dict[Path, tuple[dict[str, FileState], Callable[[Path], list[Path]]]] = {}
         for file in map(Path, files):
             if file.parent not in folders:
-                folders[file.parent] = self.catalog.states_under(str(file.parent))
-            states = folders[file.parent]
-            for photo_path in takeout.photos_of_json(file, map(Path, states)):
-                state = states[str(photo_path)]
+                states = self.catalog.states_under(str(file.parent))
+                folders[file.parent] = states, owners(map(Path, states))
+            states, owners_of = folders[file.parent]
+            for photo in owners_of(file):
+                state = states[str(photo)]
                 if state.status == "indexed":
-                    again[state.id] = state
-        self.catalog.mark_changed((s.id, s.size, s.mtime_ns) for s in again.values())
-        return scan.PathChanges(changed=tuple(again))
+                    found[state.id] = photo, state
+        return found
 
     def move_path(self, src: Path | str, dest: Path | str) -> scan.PathChanges:
         """A file or folder was moved or renamed: its photos keep their ids and vectors."""
@@ -856,10 +858,15 @@ class Library:
                 if not path.is_file():
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
                 return self._embed_term(QueryTerm(1, image=path), encoder()), None
-        stored = self.catalog.vector(photo.id, model_id)
+        stored = self._stored_vector(photo.id, model_id)
         if stored is not None:
-            return stored / np.linalg.norm(stored), photo.id
-        return self._embed_term(QueryTerm(1, image=photo.path), encoder()), photo.id
+            return stored, photo.id
+        return self._embed_image_file(photo.path, str(photo.path), encoder()), photo.id
+
+    def _stored_vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:
+        """A library photo's vector from the catalog, unit length; None before it is indexed."""
+        stored = self.catalog.vector(photo_id, model_id)
+        return None if stored is None else stored / np.linalg.norm(stored)
 
     def _embed_term(self, term: QueryTerm, encoder: ClipEncoder) -> np.ndarray:
         if term.text is not None:
@@ -868,11 +875,8 @@ class Library:
             return self._embed_web_image(term.url, encoder)
         assert term.image is not None
         known = self.catalog.photo_by_path(term.image.resolve())
-        if known is not None:
-            stored = self.catalog.vector(known.id, encoder.model_id)
-            if stored is not None:
-                return stored / np.linalg.norm(stored)
-        return self._embed_image_file(term.image, str(term.image), encoder)
+        stored = None if known is None else self._stored_vector(known.id, encoder.model_id)
+        return stored if stored is not None else self._embed_image_file(term.image, str(term.image), encoder)
 
     def _embed_web_image(self, url: str, encoder: ClipEncoder) -> np.ndarray:
         """An image a search names by its URL, fetched into a temporary file that is gone after."""

@@ -19,7 +19,8 @@ import logging
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -61,10 +62,15 @@ def is_json(path: str | Path) -> bool:
     return str(path).lower().endswith(".json")
 
 
-def photos_of_json(json_file: Path, known: Iterable[Path]) -> list[Path]:
-    """Which of the photos `known` the Takeout JSON `json_file` describes (see sidecar_names):
-    those in its folder that would look for it by its name."""
-    return [p for p in known if p.parent == json_file.parent and json_file.name in sidecar_names(p.name)]
+def json_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
+    """Which of `photos` a Takeout JSON describes: those beside it that would look for it by its
+    name (sidecar_names). The photos are looked up once, for the thousands of JSON files an
+    archive unpacks into one folder."""
+    owners: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for photo in photos:
+        for name in sidecar_names(photo.name):
+            owners[photo.parent, name].append(photo)
+    return lambda json_file: owners.get((json_file.parent, json_file.name), [])
 
 
 def takeout_facts(photo: Path) -> TakeoutFacts | None:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from photoclip.imaging import decode_photo
-from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, photos_of_sidecar
+from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, sidecar_owners
 from photoclip.sidecars import xmp_document
 from photoclip.xmp import others_sidecars
 from tests.helpers import others_sidecar
@@ -84,8 +84,10 @@ def test_a_sidecar_photoclip_exported_is_not_read_back_as_the_users_keywords(tmp
 
 
 def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem() -> None:
-    known = [Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2"), Path("/p/IMG_12.jpg"), Path("/p/sub/IMG_1.jpg")]
-    assert photos_of_sidecar(Path("/p/IMG_1.jpg.xmp"), known) == [Path("/p/IMG_1.jpg")]
-    assert photos_of_sidecar(Path("/p/IMG_1.xmp"), known) == [Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2")]
-    assert photos_of_sidecar(Path("/p/IMG_9.xmp"), known) == []
+    photos_of_sidecar = sidecar_owners([Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2"), Path("/p/IMG_12.jpg"),
+                                        Path("/p/sub/IMG_1.jpg"), Path("/p/IMG_1.jpg.png")])
+    assert photos_of_sidecar(Path("/p/IMG_1.jpg.xmp")) == [Path("/p/IMG_1.jpg")]
+    assert photos_of_sidecar(Path("/p/IMG_1.XMP")) == [Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2")]
+    assert photos_of_sidecar(Path("/p/sub/IMG_1.xmp")) == [Path("/p/sub/IMG_1.jpg")]
+    assert photos_of_sidecar(Path("/p/IMG_9.xmp")) == []
     assert is_sidecar("/p/IMG_1.XMP") and not is_sidecar("/p/IMG_1.jpg")

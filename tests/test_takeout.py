@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from photoclip.takeout import TakeoutFacts, photos_of_json, sidecar_names, takeout_facts
+from photoclip.takeout import TakeoutFacts, json_owners, sidecar_names, takeout_facts
 
 
 @pytest.mark.parametrize("photo, sidecar", [
@@ -30,12 +30,13 @@ def test_the_json_is_looked_for_under_the_names_google_gives_it(photo: str, side
 
 def test_a_json_belongs_to_the_photos_in_its_folder_that_look_for_it() -> None:
     folder = Path("/takeout/Photos from 2019")
-    known = [folder / "IMG_1.jpg", folder / "IMG_1-edited.jpg", folder / "IMG_1(1).jpg", folder / "IMG_2.jpg",
-             folder / "elsewhere" / "IMG_1.jpg"]
+    photos_of_json = json_owners([folder / "IMG_1.jpg", folder / "IMG_1-edited.jpg", folder / "IMG_1(1).jpg",
+                                  folder / "IMG_2.jpg", folder / "elsewhere" / "IMG_1.jpg"])
 
-    assert photos_of_json(folder / "IMG_1.jpg.json", known) == [folder / "IMG_1.jpg", folder / "IMG_1-edited.jpg"]
-    assert photos_of_json(folder / "IMG_1.jpg(1).json", known) == [folder / "IMG_1(1).jpg"]
-    assert photos_of_json(folder / "metadata.json", known) == []
+    assert photos_of_json(folder / "IMG_1.jpg.json") == [folder / "IMG_1.jpg", folder / "IMG_1-edited.jpg"]
+    assert photos_of_json(folder / "IMG_1.jpg(1).json") == [folder / "IMG_1(1).jpg"]
+    assert photos_of_json(folder / "elsewhere" / "IMG_1.jpg.json") == [folder / "elsewhere" / "IMG_1.jpg"]
+    assert photos_of_json(folder / "metadata.json") == []
 
 
 def test_the_photos_own_name_comes_first_before_a_copy_number_reading() -> None:
