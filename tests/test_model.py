@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -61,6 +64,37 @@ def test_model_id_follows_the_weights_file_content(tmp_path: Path) -> None:
     b.write_bytes(header + b"two")
     assert resolve_model("ViT-B-32", a).model_id != resolve_model("ViT-B-32", b).model_id
     assert resolve_model("ViT-B-32:openai").model_id == "ViT-B-32/openai"
+
+
+def test_model_id_follows_a_weights_file_rewritten_in_place(tmp_path: Path) -> None:
+    weights = tmp_path / "w.safetensors"
+    header = (2).to_bytes(8, "little") + b"{}"
+    weights.write_bytes(header + b"one")
+    before = resolve_model("ViT-B-32", weights).model_id
+    assert resolve_model("ViT-B-32", weights).model_id == before
+    weights.write_bytes(header + b"two")
+    later = weights.stat().st_mtime_ns + 1_000_000_000
+    os.utime(weights, ns=(later, later))
+    assert resolve_model("ViT-B-32", weights).model_id != before
+
+
+@pytest.mark.parametrize(("given", "shown"), [(None, "GOMP_SPINCOUNT = '0'"), ("ACTIVE", "OMP_WAIT_POLICY = 'ACTIVE'")])
+def test_torch_threads_that_wait_sleep_unless_told_otherwise(given: str | None, shown: str) -> None:
+    """A waiting torch thread that spins holds a core that decoding photos needs while indexing.
+    OpenMP reads the policy once, when torch loads, so a fresh process shows what it got."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
+    env["OMP_DISPLAY_ENV"] = "VERBOSE"
+    if given is not None:
+        env["OMP_WAIT_POLICY"] = given
+    code = (
+        "from photoclip.model import load_encoder, resolve_model\n"
+        "load_encoder(resolve_model('photoclip-tiny')).encode_texts(['a red circle'])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    if "GOMP_SPINCOUNT" not in result.stderr:
+        pytest.skip("torch here does not run on GNU OpenMP, which says how long its threads spin")
+    assert shown in result.stderr
 
 
 def test_default_weights_come_from_the_hub_repo_of_the_tag() -> None:
