@@ -72,7 +72,7 @@ from photoclip.when import Period
 
 if TYPE_CHECKING:
     from photoclip.download import DownloadProgress
-    from photoclip.model import ClipEncoder, ModelSpec
+    from photoclip.model import ClipEncoder, ModelSpec, TextEncoder
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,8 @@ class Library:
         self._vectors_dirty = False
         self._state_lock = threading.RLock()
         self._encoder_lock = threading.Lock()  # apart: a download of minutes must not hold up status
+        self._text_encoder: TextEncoder | None = None
+        self._text_lock = threading.Lock()
         self._spec: ModelSpec | None = None
         self._previous: _PreviousModel | None = None
         self._previous_known = False
@@ -241,6 +243,23 @@ class Library:
                     progress=progress, cancel=cancel,
                 )
             return self._encoder
+
+    def text_encoder(self) -> TextEncoder:
+        """What text queries and tagging need: the loaded model's text side or, until the model
+        is loaded, its text tower alone from the cache (load_text_encoder), which answers a
+        search seconds sooner; else the whole model is loaded."""
+        if self._encoder is not None:
+            return self._encoder.text
+        with self._text_lock:
+            if self._text_encoder is None:
+                from photoclip.model import load_text_encoder
+
+                self._text_encoder = load_text_encoder(
+                    self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads
+                )
+            if self._text_encoder is not None:
+                return self._text_encoder
+        return self.encoder().text
 
     def _index_dir(self) -> Path:
         return self.directory / INDEX_DIR
@@ -357,8 +376,9 @@ class Library:
             self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, self.model_spec))
             self._previous = None
 
-    def _search_model(self) -> tuple[ClipEncoder, VectorIndex]:
-        """The encoder and vectors that answer queries now (see _previous_model)."""
+    def _search_model(self, text_only: bool = False) -> tuple[ClipEncoder | TextEncoder, VectorIndex]:
+        """The encoder and vectors that answer queries now (see _previous_model); with
+        `text_only`, an encoder that may know only texts."""
         with self._state_lock:
             previous = self._previous_model()
             if previous is not None and previous.encoder is None and not previous.unavailable:
@@ -374,7 +394,7 @@ class Library:
                     previous.vectors = self._load_vectors(self._previous_index_dir(), encoder.model_id, encoder.dim)
                     previous.encoder = encoder
             if previous is None or previous.unavailable:
-                return self.encoder(), self.vectors()
+                return (self.text_encoder() if text_only else self.encoder()), self.vectors()
             assert previous.encoder is not None and previous.vectors is not None
             return previous.encoder, previous.vectors
 
@@ -733,7 +753,7 @@ class Library:
             assert among is not None
             photos = self.catalog.photos(among[:limit])
             return [SearchHit(pid, photos[pid].path, 1.0) for pid in among[:limit] if pid in photos]
-        encoder, vectors = self._search_model()
+        encoder, vectors = self._search_model(text_only=all(term.text is not None for term in terms))
         vector = combine(terms, lambda term: self._embed_term(term, encoder))
         if among is not None and (len(among) < FILTERED_INDEX_FROM or 5 * len(among) < len(vectors)):
             return self._nearest_among(among, encoder, vector, limit)
@@ -809,7 +829,7 @@ class Library:
         return places.gazetteer().describe(photo.lat, photo.lon)
 
     def _nearest_among(
-        self, among: list[PhotoId], encoder: ClipEncoder, vector: np.ndarray, limit: int
+        self, among: list[PhotoId], encoder: ClipEncoder | TextEncoder, vector: np.ndarray, limit: int
     ) -> list[SearchHit]:
         """Exact ranking within a slice of the library (a tag, a period): scored directly."""
         ids, matrix = self.catalog.vectors_of(among, encoder.model_id, encoder.dim)
@@ -868,7 +888,7 @@ class Library:
         stored = self.catalog.vector(photo_id, model_id)
         return None if stored is None else stored / np.linalg.norm(stored)
 
-    def _embed_term(self, term: QueryTerm, encoder: ClipEncoder) -> np.ndarray:
+    def _embed_term(self, term: QueryTerm, encoder: ClipEncoder | TextEncoder) -> np.ndarray:
         if term.text is not None:
             return encoder.encode_text(term.text)
         if term.url is not None:
@@ -947,7 +967,7 @@ class Library:
             since = int(self.catalog.meta(_TAGGED_UP_TO_KEY) or 0)
             if since >= generation:
                 return 0
-        encoder, _ = self._search_model()
+        encoder, _ = self._search_model(text_only=True)
         space = self._space_for(encoder, vocabulary)
         self.catalog.drop_auto_tags(keep_model=None if since == 0 else encoder.model_id)
         tagged = 0
@@ -969,7 +989,7 @@ class Library:
             return previous.spec.model_id
         return self.model_spec.model_id
 
-    def _space_for(self, encoder: ClipEncoder, vocabulary: Vocabulary) -> LabelSpace:
+    def _space_for(self, encoder: ClipEncoder | TextEncoder, vocabulary: Vocabulary) -> LabelSpace:
         name = tagging.space_cache_name(encoder.model_id, vocabulary)
         if self._label_space is not None and self._label_space[0] == name:
             return self._label_space[1]

@@ -13,8 +13,9 @@ import logging
 import os
 import re
 import threading
+import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip import download
+from photoclip import download, fsutil
 from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, model_cache_dir, resources_dir
 from photoclip.errors import ModelError, ModelUnavailableError
 
@@ -321,7 +322,7 @@ def _load(
     config = open_clip.get_model_config(spec.arch) or {}
     tokenizer = open_clip.get_tokenizer(spec.arch)
     log.info("loaded %s on %s (%s)", spec.label, dev, precision)
-    return ClipEncoder(
+    encoder = ClipEncoder(
         model=model,
         tokenizer=tokenizer,
         model_id=spec.model_id if not random_weights else f"{spec.arch}/random",
@@ -331,6 +332,94 @@ def _load(
         device=dev,
         cpu_threads=cpu_threads,
     )
+    if not random_weights:
+        _keep_text_tower(encoder, config.get("text_cfg", {}).get("tokenizer_kwargs", {}))
+    return encoder
+
+
+def load_text_encoder(spec: ModelSpec, device: str = "auto", threads: int = 0) -> TextEncoder | None:
+    """The text side of `spec` from its cached int8 text tower, without open_clip or the image
+    tower: a text search can answer in about half the time a whole model takes to load. None
+    where there is no such cache (a model never loaded here, a GPU, an unusual text tower)."""
+    path = _text_tower_path(spec.model_id)
+    if not path.is_file() or pick_device(device) != "cpu":
+        return None
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's own note on the storage of int8 tensors
+            saved = torch.load(path, map_location="cpu", weights_only=True)
+        if saved.get("format") != _TEXT_TOWER_FORMAT or saved.get("model_id") != spec.model_id:
+            raise ValueError("it was saved for other weights")
+        tower = _Int8TextTower(saved["config"], saved["tensors"], saved["linears"])
+        tokenizer = _simple_tokenizer(saved["context_length"], saved["tokenizer_kwargs"])
+    except Exception as exc:  # any damage to a cache file only means loading the whole model
+        log.info("cached text tower %s not used (%s); the whole model loads instead", path, _first_line(exc))
+        path.unlink(missing_ok=True)
+        return None
+    cpu_threads = threads or os.cpu_count() or 1
+    log.info("loaded the text tower of %s from %s", spec.label, path)
+    return TextEncoder(
+        tokenizer, tower, spec.model_id, saved["dim"], saved["logit_scale"], "cpu", cpu_threads, lambda: False
+    )
+
+
+_TEXT_TOWER_FORMAT = 1
+
+
+def _text_tower_path(model_id: str) -> Path:
+    name = hashlib.blake2b(model_id.encode(), digest_size=10).hexdigest()
+    return model_cache_dir() / "text-towers" / f"{name}.pt"
+
+
+def _keep_text_tower(encoder: ClipEncoder, tokenizer_kwargs: dict) -> None:
+    """Save the int8 text tower of a model just loaded, once, for load_text_encoder. Only for
+    open_clip's own BPE tokenizer, which can be read without importing open_clip."""
+    tower, path = encoder.int8_text, _text_tower_path(encoder.model_id)
+    tokenizer = encoder.text.tokenizer
+    if tower is None or path.is_file() or type(tokenizer).__name__ != "SimpleTokenizer":
+        return
+    import torch
+
+    try:
+        context_length = int(tokenizer.context_length)  # type: ignore[attr-defined]
+        probe = ["a photo of kids at the lake, 2019!"]
+        if not torch.equal(_simple_tokenizer(context_length, tokenizer_kwargs)(probe), tokenizer(probe)):
+            return
+        saved = {
+            "format": _TEXT_TOWER_FORMAT, "model_id": encoder.model_id, "dim": encoder.dim,
+            "logit_scale": encoder.logit_scale, "context_length": context_length,
+            "tokenizer_kwargs": dict(tokenizer_kwargs), "config": tower.config, "tensors": tower.tensors,
+            "linears": tower.linears,
+        }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fsutil.atomic_write_with(path, lambda tmp: torch.save(saved, tmp))
+    except Exception as exc:  # a cache that cannot be written costs start-up time, nothing else
+        log.info("text tower of %s not cached (%s)", encoder.model_id, _first_line(exc))
+
+
+def _simple_tokenizer(context_length: int, kwargs: dict) -> Callable[[list[str]], torch.Tensor]:
+    """open_clip's BPE tokenizer, read from its own file: importing open_clip (and torchvision
+    with it) takes seconds that a text query does not need."""
+    import importlib.util
+    import sys
+
+    name = "photoclip._open_clip_tokenizer"
+    module = sys.modules.get(name)
+    if module is None:
+        package = importlib.util.find_spec("open_clip")
+        if package is None or not package.submodule_search_locations:
+            raise ModelError("open_clip is not installed")
+        location = Path(next(iter(package.submodule_search_locations))) / "tokenizer.py"
+        spec = importlib.util.spec_from_file_location(name, location)
+        if spec is None or spec.loader is None:
+            raise ModelError(f"cannot read open_clip's tokenizer at {location}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module.SimpleTokenizer(context_length=context_length, **kwargs)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -382,15 +471,23 @@ class ClipEncoder:
         self._dtype = next(model.parameters()).dtype
         self._mean = torch.tensor(mean, device=device, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
         self._std = torch.tensor(std, device=device, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
-        self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
-        self._images_running = 0  # encode_images calls in progress (guarded by _cache_lock)
+        self._running_lock = threading.Lock()
+        self._images_running = 0  # encode_images calls in progress (guarded by _running_lock)
         self._can_trim = (
             hasattr(model, "token_embedding")
             and getattr(model, "attn_mask", None) is not None
             and getattr(model, "text_pool_type", "") in ("argmax", "eos", "first")
         )
-        self._int8_text = _Int8TextTower.build(model) if self._can_trim and device == "cpu" else None
+        self.int8_text = _Int8TextTower.build(model) if self._can_trim and device == "cpu" else None
+        if self.int8_text is not None:
+            encode = self.int8_text
+        elif self._can_trim:
+            encode = self._encode_trimmed
+        else:
+            encode = model.encode_text  # type: ignore[assignment]
+        self.text = TextEncoder(
+            tokenizer, encode, model_id, dim, self.logit_scale, device, cpu_threads, lambda: self.images_running
+        )
 
     @property
     def decode_min_side(self) -> int:
@@ -407,7 +504,7 @@ class ClipEncoder:
     @property
     def images_running(self) -> bool:
         """Whether images are being encoded right now (indexing)."""
-        with self._cache_lock:
+        with self._running_lock:
             return self._images_running > 0
 
     def encode_images(self, batch: np.ndarray) -> np.ndarray:
@@ -416,7 +513,7 @@ class ClipEncoder:
 
         if self.cpu_threads and torch.get_num_threads() != self.cpu_threads:
             torch.set_num_threads(self.cpu_threads)
-        with self._cache_lock:
+        with self._running_lock:
             self._images_running += 1
         try:
             with torch.inference_mode():
@@ -427,36 +524,15 @@ class ClipEncoder:
                 features = torch.nn.functional.normalize(features.float(), dim=-1)
                 return features.cpu().numpy()
         finally:
-            with self._cache_lock:
+            with self._running_lock:
                 self._images_running -= 1
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         """Texts -> (N, dim) unit vectors, without paying for the padding of short texts."""
-        import torch
-
-        with torch.inference_mode(), _query_threads(self.cpu_threads, self.images_running):
-            tokens = self.tokenizer(list(texts)).to(self.device)
-            if self._int8_text is not None:
-                features = self._int8_text(tokens)
-            elif self._can_trim:
-                features = self._encode_trimmed(tokens)
-            else:
-                features = self.model.encode_text(tokens)
-            return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy()
+        return self.text.encode_texts(texts)
 
     def encode_text(self, text: str) -> np.ndarray:
-        """One text, through a small LRU cache (people repeat and refine queries)."""
-        with self._cache_lock:
-            hit = self._text_cache.get(text)
-            if hit is not None:
-                self._text_cache.move_to_end(text)
-                return hit
-        vector = self.encode_texts([text])[0]
-        with self._cache_lock:
-            self._text_cache[text] = vector
-            while len(self._text_cache) > TEXT_CACHE_SIZE:
-                self._text_cache.popitem(last=False)
-        return vector
+        return self.text.encode_text(text)
 
     def _encode_trimmed(self, tokens: torch.Tensor) -> torch.Tensor:
         """open_clip's encode_text on the first L positions only. The causal mask means no
@@ -477,6 +553,56 @@ class ClipEncoder:
         if projection is not None:
             x = projection(x) if isinstance(projection, torch.nn.Linear) else x @ projection
         return x
+
+
+class TextEncoder:
+    """The text side of a CLIP: texts in, unit float32 vectors out. It is all that text
+    searches and tagging need, so before the whole model is loaded it can come from its
+    cached text tower alone (load_text_encoder)."""
+
+    def __init__(
+        self,
+        tokenizer: Callable[[list[str]], torch.Tensor],
+        encode: Callable[[torch.Tensor], torch.Tensor],
+        model_id: str,
+        dim: int,
+        logit_scale: float,
+        device: str,
+        cpu_threads: int | None,
+        indexing: Callable[[], bool],
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.model_id = model_id
+        self.dim = dim
+        self.logit_scale = logit_scale
+        self.device = device
+        self._encode = encode
+        self._cpu_threads = cpu_threads
+        self._indexing = indexing
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        """Texts -> (N, dim) unit vectors."""
+        import torch
+
+        with torch.inference_mode(), _query_threads(self._cpu_threads, self._indexing()):
+            features = self._encode(self.tokenizer(list(texts)).to(self.device))
+            return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy()
+
+    def encode_text(self, text: str) -> np.ndarray:
+        """One text, through a small LRU cache (people repeat and refine queries)."""
+        with self._cache_lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        vector = self.encode_texts([text])[0]
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > TEXT_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
 
 
 @contextmanager
@@ -512,16 +638,19 @@ class _Int8TextTower:
 
     On a CPU a short query's cost is reading the weights from memory (150 MB in fp32 for
     ViT-B); int8 reads a quarter of that, about 3x faster, and the vectors keep a cosine of
-    about 0.999 with the fp32 ones. Used only for standard open_clip text towers."""
+    about 0.999 with the fp32 ones. Used only for standard open_clip text towers. It holds
+    plain tensors, so it is saved on its own and loaded without open_clip (load_text_encoder)."""
 
-    def __init__(self, model: torch.nn.Module, blocks: list[tuple]) -> None:
-        self.model = model
-        self.blocks = blocks
+    def __init__(self, config: dict, tensors: dict[str, torch.Tensor], linears: list[list[torch.Tensor]]) -> None:
+        import torch
+
+        self.config = config
+        self.tensors = tensors
+        self.linears = linears
+        self._packed = [torch.ops.quantized.linear_prepack(weight, bias) for weight, bias in linears]
 
     @classmethod
     def build(cls, model: torch.nn.Module) -> _Int8TextTower | None:
-        import warnings
-
         import torch
 
         if getattr(model, "text_pool_type", "") != "argmax" or not _standard_text_blocks(model):
@@ -532,49 +661,88 @@ class _Int8TextTower:
         except ImportError:
             return None
 
-        def quantize(weight: torch.Tensor, bias: torch.Tensor) -> torch.nn.Module:
+        def quantize(weight: torch.Tensor, bias: torch.Tensor) -> list[torch.Tensor]:
             linear = torch.nn.Linear(weight.shape[1], weight.shape[0])
             with torch.no_grad():
                 linear.weight.copy_(weight)
                 linear.bias.copy_(bias)
             linear.qconfig = per_channel_dynamic_qconfig
-            return QLinear.from_float(linear)
+            quantized = QLinear.from_float(linear)
+            return [quantized.weight(), quantized.bias()]
 
+        blocks = model.transformer.resblocks
+        gelus = {type(b.mlp.gelu).__name__ for b in blocks}
+        if not gelus <= {"GELU", "QuickGELU"} or len(gelus) > 1:
+            return None
+        tensors = {"embedding": model.token_embedding.weight, "positions": model.positional_embedding}
+        for name, norm in [("ln_final", model.ln_final)] + [
+            (f"{i}.{n}", getattr(b, n)) for i, b in enumerate(blocks) for n in ("ln_1", "ln_2")
+        ]:
+            tensors[f"{name}.weight"], tensors[f"{name}.bias"] = norm.weight, norm.bias
+        for i, block in enumerate(blocks):
+            for n in ("ls_1", "ls_2"):
+                gamma = getattr(getattr(block, n), "gamma", None)
+                if gamma is not None:
+                    tensors[f"{i}.{n}"] = gamma
+        projection = model.text_projection
+        if isinstance(projection, torch.nn.Linear):
+            tensors["projection"] = projection.weight.t()
+            if projection.bias is not None:
+                tensors["projection_bias"] = projection.bias
+        else:
+            tensors["projection"] = projection
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                blocks = [
-                    (
+                linears = [
+                    quantizer
+                    for b in blocks
+                    for quantizer in (
                         quantize(b.attn.in_proj_weight, b.attn.in_proj_bias),
                         quantize(b.attn.out_proj.weight, b.attn.out_proj.bias),
                         quantize(b.mlp.c_fc.weight, b.mlp.c_fc.bias),
                         quantize(b.mlp.c_proj.weight, b.mlp.c_proj.bias),
                     )
-                    for b in model.transformer.resblocks
                 ]
         except (RuntimeError, AttributeError) as exc:
             log.info("int8 text encoder unavailable (%s); using fp32", exc)
             return None
-        return cls(model, blocks)
+        config = {
+            "layers": len(blocks), "heads": blocks[0].attn.num_heads, "eps": float(model.ln_final.eps),
+            "quick_gelu": gelus == {"QuickGELU"},
+        }
+        return cls(config, {k: v.detach().float().contiguous() for k, v in tensors.items()}, linears)
 
     def __call__(self, tokens: torch.Tensor) -> torch.Tensor:
         import torch
         import torch.nn.functional as F
 
-        model = self.model
+        t, heads, eps = self.tensors, self.config["heads"], self.config["eps"]
         tokens = _trim_padding(tokens)
         batch, length = tokens.shape
-        x = model.token_embedding(tokens) + model.positional_embedding[:length]
-        for block, (qkv, out, fc, proj) in zip(model.transformer.resblocks, self.blocks):
-            heads = block.attn.num_heads
-            q, k, v = qkv(block.ln_1(x)).view(batch, length, 3, heads, -1).permute(2, 0, 3, 1, 4)
+        width = t["embedding"].shape[1]
+
+        def linear(x: torch.Tensor, index: int) -> torch.Tensor:
+            return torch.ops.quantized.linear_dynamic(x, self._packed[index], reduce_range=True)
+
+        def norm(x: torch.Tensor, name: str) -> torch.Tensor:
+            return F.layer_norm(x, (width,), t[f"{name}.weight"], t[f"{name}.bias"], eps)
+
+        def scaled(x: torch.Tensor, name: str) -> torch.Tensor:
+            gamma = t.get(name)
+            return x if gamma is None else x * gamma
+
+        x = F.embedding(tokens, t["embedding"]) + t["positions"][:length]
+        for i in range(self.config["layers"]):
+            q, k, v = linear(norm(x, f"{i}.ln_1"), 4 * i).view(batch, length, 3, heads, -1).permute(2, 0, 3, 1, 4)
             attended = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            x = x + block.ls_1(out(attended.transpose(1, 2).reshape(batch, length, -1)))
-            x = x + block.ls_2(proj(block.mlp.gelu(fc(block.ln_2(x)))))
-        x = model.ln_final(x)
-        x = x[torch.arange(batch), tokens.argmax(dim=-1)]
-        projection = model.text_projection
-        return projection(x) if isinstance(projection, torch.nn.Linear) else x @ projection
+            x = x + scaled(linear(attended.transpose(1, 2).reshape(batch, length, -1), 4 * i + 1), f"{i}.ls_1")
+            hidden = linear(norm(x, f"{i}.ln_2"), 4 * i + 2)
+            hidden = hidden * torch.sigmoid(1.702 * hidden) if self.config["quick_gelu"] else F.gelu(hidden)
+            x = x + scaled(linear(hidden, 4 * i + 3), f"{i}.ls_2")
+        x = norm(x, "ln_final")[torch.arange(batch), tokens.argmax(dim=-1)]
+        x = x @ t["projection"]
+        return x + t["projection_bias"] if "projection_bias" in t else x
 
 
 def _standard_text_blocks(model: torch.nn.Module) -> bool:

@@ -34,6 +34,21 @@ def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) ->
     assert all(Path(line).is_file() for line in lines)
 
 
+def test_a_search_answers_from_the_text_tower_without_importing_open_clip(photo_folder: Path, tmp_path: Path) -> None:
+    """Once the model has been loaded on this machine, a cold search needs only its cached text
+    tower: importing open_clip (and torchvision with it) takes seconds."""
+    options = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    subprocess.run([sys.executable, "-m", "photoclip", *options, "index", str(photo_folder)], check=True)
+    code = (
+        "import sys\nfrom photoclip.cli import main\n"
+        f"code = main({options!r} + ['search', 'a red circle', '-n', '2'])\n"
+        "print('open_clip' in sys.modules, 'torchvision' in sys.modules, code)"
+    )
+    lines = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.splitlines()
+    assert lines[-1] == "False False 0"
+    assert len(lines) == 3 and all(Path(line).is_file() for line in lines[:2])
+
+
 def test_a_file_name_that_is_not_utf8_is_printed_as_its_own_bytes(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,9 +16,11 @@ from photoclip.config import DEFAULT_MODEL
 from photoclip.errors import ModelError, ModelUnavailableError
 from photoclip.library import Library
 from photoclip.model import (
+    _text_tower_path,
     cached_weights,
     fetch_weights,
     load_encoder,
+    load_text_encoder,
     pick_device,
     resolve_model,
     shipped_models,
@@ -191,7 +193,13 @@ def test_a_query_uses_every_thread_unless_images_are_being_encoded() -> None:
 
     enc = load_encoder(resolve_model(TINY), threads=2)
     seen: list[int] = []
-    counting = enc.model.token_embedding.register_forward_pre_hook(lambda module, args: seen.append(torch.get_num_threads()))
+    tokenizer = enc.text.tokenizer
+
+    def counting(texts: list[str]) -> torch.Tensor:
+        seen.append(torch.get_num_threads())
+        return tokenizer(texts)
+
+    enc.text.tokenizer = counting
     started, release = threading.Event(), threading.Event()
 
     def hold(module, args) -> None:
@@ -210,7 +218,7 @@ def test_a_query_uses_every_thread_unless_images_are_being_encoded() -> None:
         enc.encode_texts(["a green star"])
     finally:
         release.set()
-        counting.remove()
+        enc.text.tokenizer = tokenizer
         holding.remove()
     assert seen == [2, 1, 2] and not enc.images_running
 
@@ -237,7 +245,7 @@ def test_trimmed_text_encoding_equals_open_clips_padded_one() -> None:
 
 def test_int8_text_vectors_stay_within_a_hair_of_fp32() -> None:
     enc = load_encoder(resolve_model(TINY))
-    assert enc._int8_text is not None, "CPU text queries should use the int8 tower"
+    assert enc.int8_text is not None, "CPU text queries should use the int8 tower"
     cosines = (enc.encode_texts(TEXTS) * padded_reference(enc, TEXTS)).sum(axis=1)
     assert cosines.min() > 0.99
 
@@ -276,6 +284,42 @@ def test_a_local_torch_checkpoint_loads_offline(tmp_path: Path) -> None:
     enc = load_encoder(spec)
     ref = load_encoder(tiny)
     np.testing.assert_allclose(enc.encode_texts(["a red star"]), ref.encode_texts(["a red star"]), atol=1e-5)
+
+
+def fresh_tiny(tmp_path: Path):
+    """The tiny model from a file of its own: weights this process has not loaded yet."""
+    weights = tmp_path / "tiny.safetensors"
+    shutil.copy(resolve_model(TINY).checkpoint, weights)
+    return resolve_model(TINY, model_file=weights)
+
+
+def test_the_text_tower_alone_gives_the_vectors_of_the_whole_model(tmp_path: Path) -> None:
+    spec = fresh_tiny(tmp_path)
+    assert load_text_encoder(spec) is None  # never loaded here: nothing cached yet
+    whole = load_encoder(spec)
+    alone = load_text_encoder(spec)
+    assert alone is not None
+    assert (alone.model_id, alone.dim, alone.logit_scale) == (whole.model_id, whole.dim, whole.logit_scale)
+    np.testing.assert_allclose(alone.encode_texts(TEXTS), whole.encode_texts(TEXTS), atol=1e-6)
+
+
+def test_a_damaged_text_tower_cache_only_means_loading_the_whole_model(tmp_path: Path) -> None:
+    spec = fresh_tiny(tmp_path)
+    load_encoder(spec)
+    cached = _text_tower_path(spec.model_id)
+    cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
+    assert load_text_encoder(spec) is None
+    assert not cached.exists()
+
+
+def test_a_text_tower_saved_for_other_weights_is_not_used(tmp_path: Path) -> None:
+    spec = fresh_tiny(tmp_path)
+    load_encoder(spec)
+    changed = tmp_path / "changed.safetensors"
+    changed.write_bytes(spec.checkpoint.read_bytes() + b" ")
+    other = resolve_model(TINY, model_file=changed)
+    shutil.copy(_text_tower_path(spec.model_id), _text_tower_path(other.model_id))
+    assert load_text_encoder(other) is None
 
 
 def test_weights_that_do_not_fit_the_architecture_are_a_clear_error(tmp_path: Path) -> None:
