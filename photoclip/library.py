@@ -249,6 +249,7 @@ class Library:
         is loaded, its text tower alone from the cache (load_text_encoder), which answers a
         search seconds sooner; else the whole model is loaded."""
         if self._encoder is not None:
+            self._text_encoder = None  # the model's own text side from now on: no second copy
             return self._encoder.text
         with self._text_lock:
             if self._text_encoder is None:

@@ -674,10 +674,12 @@ class _Int8TextTower:
         gelus = {type(b.mlp.gelu).__name__ for b in blocks}
         if not gelus <= {"GELU", "QuickGELU"} or len(gelus) > 1:
             return None
+        norms = [model.ln_final] + [getattr(b, n) for b in blocks for n in ("ln_1", "ln_2")]
+        if not all(isinstance(n, torch.nn.LayerNorm) and n.eps == model.ln_final.eps for n in norms):
+            return None
         tensors = {"embedding": model.token_embedding.weight, "positions": model.positional_embedding}
-        for name, norm in [("ln_final", model.ln_final)] + [
-            (f"{i}.{n}", getattr(b, n)) for i, b in enumerate(blocks) for n in ("ln_1", "ln_2")
-        ]:
+        names = ["ln_final"] + [f"{i}.{n}" for i in range(len(blocks)) for n in ("ln_1", "ln_2")]
+        for name, norm in zip(names, norms):
             tensors[f"{name}.weight"], tensors[f"{name}.bias"] = norm.weight, norm.bias
         for i, block in enumerate(blocks):
             for n in ("ls_1", "ls_2"):
@@ -691,6 +693,10 @@ class _Int8TextTower:
                 tensors["projection_bias"] = projection.bias
         else:
             tensors["projection"] = projection
+        config = {
+            "layers": len(blocks), "heads": blocks[0].attn.num_heads, "eps": float(model.ln_final.eps),
+            "quick_gelu": gelus == {"QuickGELU"},
+        }
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -704,14 +710,10 @@ class _Int8TextTower:
                         quantize(b.mlp.c_proj.weight, b.mlp.c_proj.bias),
                     )
                 ]
-        except (RuntimeError, AttributeError) as exc:
+                return cls(config, {k: v.detach().float().contiguous() for k, v in tensors.items()}, linears)
+        except (RuntimeError, AttributeError) as exc:  # a torch without int8 kernels
             log.info("int8 text encoder unavailable (%s); using fp32", exc)
             return None
-        config = {
-            "layers": len(blocks), "heads": blocks[0].attn.num_heads, "eps": float(model.ln_final.eps),
-            "quick_gelu": gelus == {"QuickGELU"},
-        }
-        return cls(config, {k: v.detach().float().contiguous() for k, v in tensors.items()}, linears)
 
     def __call__(self, tokens: torch.Tensor) -> torch.Tensor:
         import torch

@@ -1397,3 +1397,17 @@ def test_a_sidecar_deleted_while_photoclip_was_closed_takes_its_keywords_and_cap
 
     assert summary.keywords == 1 and library.tagged("grandma") == [] and library.caption(p1) is None
     assert library.tagged("lake") == [library.photo_at(photo_folder / "p2.jpg").id]  # its sidecar is still there
+
+
+def test_text_queries_use_the_cached_text_tower_until_the_whole_model_is_loaded(open_library, tmp_path: Path) -> None:
+    from photoclip.model import load_encoder, resolve_model
+
+    weights = tmp_path / "tiny.safetensors"
+    shutil.copy(resolve_model("photoclip-tiny").checkpoint, weights)
+    load_encoder(resolve_model("photoclip-tiny", model_file=weights))  # once on this machine: the tower is kept
+    library = open_library(model="photoclip-tiny", model_file=str(weights))
+    alone = library.text_encoder()
+    whole = library.encoder()
+    assert alone is not whole.text
+    np.testing.assert_allclose(alone.encode_text("a red circle"), whole.encode_text("a red circle"), atol=1e-6)
+    assert library.text_encoder() is whole.text
