@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # Read once, when torch loads. By default a torch thread that waits for its sibling spins for
 # milliseconds on a core that decoding photos needs; asleep it leaves the core to them
-# (bench/index_throughput.py: the pipeline about 5% faster on two cores). Yours is kept.
+# (bench/index_throughput.py: the pipeline about 3.5% faster on two cores). Yours is kept.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 SHIPPED_MODELS_DIR = "models"
@@ -339,7 +339,7 @@ def _load(
 
 def load_text_encoder(spec: ModelSpec, device: str = "auto", threads: int = 0) -> TextEncoder | None:
     """The text side of `spec` from its cached int8 text tower, without open_clip or the image
-    tower: a text search can answer in about half the time a whole model takes to load. None
+    tower: a text search can answer in about a third of the time a whole model takes to load. None
     where there is no such cache (a model never loaded here, a GPU, an unusual text tower)."""
     path = _text_tower_path(spec.model_id)
     if not path.is_file() or pick_device(device) != "cpu":
@@ -352,17 +352,18 @@ def load_text_encoder(spec: ModelSpec, device: str = "auto", threads: int = 0) -
             saved = torch.load(path, map_location="cpu", weights_only=True)
         if saved.get("format") != _TEXT_TOWER_FORMAT or saved.get("model_id") != spec.model_id:
             raise ValueError("it was saved for other weights")
-        tower = _Int8TextTower(saved["config"], saved["tensors"], saved["linears"])
-        tokenizer = _simple_tokenizer(saved["context_length"], saved["tokenizer_kwargs"])
+        text = TextEncoder(
+            _simple_tokenizer(saved["context_length"], saved["tokenizer_kwargs"]),
+            _Int8TextTower(saved["config"], saved["tensors"], saved["linears"]),
+            spec.model_id, int(saved["dim"]), float(saved["logit_scale"]), "cpu", threads or os.cpu_count() or 1,
+            lambda: False,
+        )
     except Exception as exc:  # any damage to a cache file only means loading the whole model
         log.info("cached text tower %s not used (%s); the whole model loads instead", path, _first_line(exc))
         path.unlink(missing_ok=True)
         return None
-    cpu_threads = threads or os.cpu_count() or 1
     log.info("loaded the text tower of %s from %s", spec.label, path)
-    return TextEncoder(
-        tokenizer, tower, spec.model_id, saved["dim"], saved["logit_scale"], "cpu", cpu_threads, lambda: False
-    )
+    return text
 
 
 _TEXT_TOWER_FORMAT = 1
