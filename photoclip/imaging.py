@@ -30,7 +30,7 @@ import numpy as np
 import xxhash
 from PIL import Image, ImageFile, features
 
-from photoclip import captions, colour, jpegfile, rawfile
+from photoclip import captions, colour, jpegfile, rawfile, truncation
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import atomic_write_bytes
 
@@ -121,8 +121,12 @@ MAX_DECODE_BYTES = 1 << 30
 """What decoding one image may hold at once, estimated from its size and pixel mode before
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
 MAX_MISSING_ROWS = 0.1
-"""A JPEG cut short is still indexed (and shown, its damage said) when at most this share of its
+"""A JPEG, PNG or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
+_CUT_ROWS_FORMATS = frozenset({"png", "bmp"})
+"""Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
+the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
+such a file; GIF's may repaint what it was given."""
 _FILLERS = (bytes(4096), bytes(range(1, 255)) * 16)
 """Entropy-coded data to decode after a JPEG cut short, to see where its own data ends
 (_missing_rows); no 0xFF in them, so no marker. Zeros read as valid codes in the standard
@@ -588,10 +592,10 @@ def _decode_stream(
     if fmt is None:
         raise ImageDecodeError("not an image (unrecognised content)")
     if fmt == "raw" or (fmt == "tiff" and rawfile.is_raw_tiff(stream)):
-        return _decode_raw(stream, need_for)
+        with truncation.SWITCH.strict():
+            return _decode_raw(stream, need_for)
     try:
-        im = _open_image(stream, fmt, head)
-        with im:
+        with truncation.SWITCH.strict(), _open_image(stream, fmt, head) as im:
             full_size = im.size
             need = need_for(full_size)
             image = _decode_camera_preview(stream, im, need) if fmt == "jpeg" else None
@@ -605,8 +609,11 @@ def _decode_stream(
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
-        if str(exc) == "truncated file" and fmt == "jpeg" and isinstance(stream, io.BytesIO) and not cut_short:
-            return _decode_cut_jpeg(stream, need_for)
+        if str(exc) == "truncated file" and isinstance(stream, io.BytesIO) and not cut_short:
+            if fmt == "jpeg":
+                return _decode_cut_jpeg(stream, need_for)
+            if fmt in _CUT_ROWS_FORMATS:
+                return _decode_cut_rows(stream, need_for, fmt)
         raise
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
@@ -664,6 +671,63 @@ def _is_progressive(data: bytes) -> bool:
 
 def _percent(fraction: float) -> str:
     return f"{max(1, round(fraction * 100))}%"
+
+
+def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]], fmt: str) -> _Decoded:
+    """A PNG or BMP that stops early, as viewers show it: the rows its data holds, the rest
+    empty. Kept, with the damage said, when at most MAX_MISSING_ROWS of its rows are missing;
+    else it fails, saying how much is missing."""
+    data = stream.getvalue()
+    with truncation.SWITCH.lenient():
+        missing = _rows_past_the_data(data, fmt)
+        if missing is None:
+            raise ImageDecodeError("truncated file")
+        share = float(missing.mean())
+        if share > MAX_MISSING_ROWS:
+            raise ImageDecodeError(f"truncated file ({_missing_part(missing)} is missing)")
+        decoded = _decode_stream(io.BytesIO(data), need_for, cut_short=True)
+    if share:
+        damage = f"the file ends early; {_missing_part(missing)} is missing"
+    else:
+        damage = "the file ends early; the image looks whole"
+    return dataclasses.replace(decoded, damage=damage)
+
+
+def _rows_past_the_data(data: bytes, fmt: str) -> np.ndarray | None:
+    """Per row of a cut file's picture (as stored), whether its data stops short of it: those
+    rows are what two decodes over different fills disagree on. None when the decoder does
+    not decode over the canvas it is given. Pillow must be lenient (truncation.SWITCH)."""
+    first: np.ndarray | None = None
+    for fill in (0, 255):
+        with Image.open(io.BytesIO(data), formats=_PIL_FORMATS[fmt]) as im:
+            with _DECODE_MEMORY.hold(_decode_cost(im, fmt, (0, 0))):
+                canvas = Image.new(im.mode, im.size, fill)
+                im.im = canvas.im
+                try:
+                    im.load()
+                except MemoryError:
+                    raise
+                except Exception as exc:
+                    log.debug("%s cut short: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
+                    return None
+                if im.im is not canvas.im:
+                    return None
+                pixels = np.asarray(canvas)
+        if first is None:
+            first = pixels
+    return np.any(first != pixels, axis=tuple(range(1, pixels.ndim)))
+
+
+def _missing_part(missing: np.ndarray) -> str:
+    """Which part of a picture the rows missing from a cut file are, in words."""
+    share = _percent(float(missing.mean()))
+    rows = np.flatnonzero(missing)
+    if len(rows) == rows[-1] - rows[0] + 1:  # one band
+        if rows[-1] == len(missing) - 1:
+            return f"the lower {share} of the image"
+        if rows[0] == 0:
+            return f"the upper {share} of the image"
+    return f"{share} of the image"
 
 
 def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]]) -> _Decoded:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, features
+from PIL import Image, ImageFile, features
 
 from photoclip import imaging
 from photoclip.errors import ImageDecodeError
@@ -550,7 +550,7 @@ _CUT_FORMATS = [
 @pytest.mark.parametrize(
     ("name", "params", "keep"),
     [(name, params, keep) for name, params in _CUT_FORMATS for keep in (0.2, 0.6, 0.97)
-     if (name, keep) != ("t.jpg", 0.97)],  # a JPEG that short of its end is shown (see below)
+     if (name, keep) not in (("t.jpg", 0.97), ("t.png", 0.97))],  # that short of their end, these are shown (below)
 )
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # Pillow's word on a cut-off TIFF IFD
 def test_truncated_file_is_reported_truncated(tmp_path, name, params, keep):
@@ -585,6 +585,55 @@ def test_a_jpeg_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path, prog
         assert re.fullmatch(r"the file ends early; [1-9]% of the image is missing", photo.damage)
         assert np.all(pixels[-1] == pixels[-1, -1]) and not np.all(pixels[0] == pixels[0, 0])
     assert len(imaging.make_thumbnail(path, 64)) > 0  # the grid shows it too
+
+
+@pytest.mark.parametrize(("name", "band"), [("cut.png", "lower"), ("cut.bmp", "upper")])  # a BMP is stored bottom up
+def test_a_png_or_bmp_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path, name, band):
+    whole = _noise_file(tmp_path / ("whole" + Path(name).suffix), (640, 480))
+    path = tmp_path / name
+    path.write_bytes(_cut(whole, 0.97))
+
+    photo = imaging.decode_photo(path, min_side=0)
+    match = re.fullmatch(rf"the file ends early; the {band} ([1-9])% of the image is missing", photo.damage)
+    assert match and photo.image.size == (640, 480)
+    missing = round(480 * int(match.group(1)) / 100)
+    there = slice(None, 480 - missing - 1) if band == "lower" else slice(missing + 1, None)
+    intact = np.asarray(imaging.decode_photo(tmp_path / ("whole" + Path(name).suffix), min_side=0).image)
+    assert np.array_equal(np.asarray(photo.image)[there], intact[there])  # what the file holds, as it was
+    assert len(imaging.make_thumbnail(path, 64)) > 0
+
+
+@pytest.mark.parametrize(("name", "band"), [("half.png", "lower"), ("half.bmp", "upper")])
+def test_a_png_or_bmp_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tmp_path, name, band):
+    path = tmp_path / name
+    path.write_bytes(_cut(_noise_file(tmp_path / ("whole" + path.suffix)), 0.5))
+
+    most = rf"^truncated file \(the {band} (4[5-9]|5[0-5])% of the image is missing\)$"
+    with pytest.raises(ImageDecodeError, match=most):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_cut_files_decoded_at_once_on_many_threads_each_get_their_own_verdict(tmp_path):
+    """While one thread reads what a cut PNG holds, Pillow accepts files cut short: no other
+    thread may decode then, or a cut JPEG would pass for a whole one."""
+    paths = {}
+    for name, keep in (("a.jpg", 0.97), ("b.jpg", 0.5), ("c.png", 0.97), ("d.png", 0.5), ("e.jpg", 1.0)):
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(_cut(_noise_file(tmp_path / ("whole_" + name), (320, 240)), keep))
+
+    def verdict(path: Path) -> str | None:
+        try:
+            return imaging.decode_photo(path, min_side=0).damage
+        except ImageDecodeError as exc:
+            return f"failed: {exc}"
+
+    alone = {name: verdict(path) for name, path in paths.items()}
+    with ThreadPoolExecutor(4) as pool:
+        names = list(paths) * 12
+        together = list(pool.map(lambda name: (name, verdict(paths[name])), names))
+    assert alone["e.jpg"] is None and all(alone[name] for name in ("a.jpg", "b.jpg", "c.png", "d.png"))
+    assert [(name, alone[name]) for name in names] == together
+    assert not ImageFile.LOAD_TRUNCATED_IMAGES
 
 
 def test_a_jpeg_without_its_end_marker_decodes_to_the_same_pixels(tmp_path):
