@@ -28,9 +28,9 @@ from typing import IO, Protocol
 
 import numpy as np
 import xxhash
-from PIL import Image, ImageFile, features
+from PIL import Image, ImageFile, PngImagePlugin, features
 
-from photoclip import captions, colour, jpegfile, rawfile, truncation
+from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import atomic_write_bytes
 
@@ -123,6 +123,7 @@ decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in
 MAX_MISSING_ROWS = 0.1
 """A JPEG, PNG or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
+_METADATA_TOO_LARGE = "{} metadata too large to read"
 _CUT_ROWS_FORMATS = frozenset({"png", "bmp"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
 the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
@@ -577,12 +578,13 @@ class _Decoded:
 
 
 def _decode_stream(
-    stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]], cut_short: bool = False
+    stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[int, int]], retried: bool = False
 ) -> _Decoded:
     """Sniff, open, decode no smaller than need_for(full size), and read the EXIF facts.
 
     A file that its format cannot decode is reported truncated when it is shorter than its
-    own container says (WebP, TIFF and HEIF decoders only say "corrupt").
+    own container says (WebP, TIFF and HEIF decoders only say "corrupt"). A file cut short,
+    or a PNG with metadata too big to read, gets a second try (`retried`), and no third.
     """
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
@@ -609,11 +611,17 @@ def _decode_stream(
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
-        if str(exc) == "truncated file" and isinstance(stream, io.BytesIO) and not cut_short:
-            if fmt == "jpeg":
-                return _decode_cut_jpeg(stream, need_for)
-            if fmt in _CUT_ROWS_FORMATS:
-                return _decode_cut_rows(stream, need_for, fmt)
+        if retried or not isinstance(stream, io.BytesIO):
+            raise
+        if str(exc) == "truncated file" and fmt == "jpeg":
+            return _decode_cut_jpeg(stream, need_for)
+        if str(exc) == "truncated file" and fmt in _CUT_ROWS_FORMATS:
+            return _decode_cut_rows(stream, need_for, fmt)
+        if str(exc) == _METADATA_TOO_LARGE.format("PNG"):
+            slimmer = pngfile.without_oversized_metadata(stream.getvalue(), PngImagePlugin.MAX_TEXT_CHUNK)
+            if slimmer is not None:
+                log.info("a PNG's metadata is too big to read; decoding its picture without it")
+                return _decode_stream(io.BytesIO(slimmer), need_for, retried=True)
         raise
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
@@ -628,11 +636,11 @@ def _decode_cut_jpeg(
     most MAX_MISSING_ROWS of them are missing (a camera that writes no end marker, a copy cut
     a little short), with the damage said; else it fails."""
     data = stream.getvalue()
-    decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, cut_short=True)
+    decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, retried=True)
     garbled = []
     for filler in _FILLERS:
         try:
-            garbled.append(_decode_stream(io.BytesIO(data + filler + jpegfile.END), need_for, cut_short=True).image)
+            garbled.append(_decode_stream(io.BytesIO(data + filler + jpegfile.END), need_for, retried=True).image)
         except ImageDecodeError:  # a filler its Huffman tables cannot read, or a cut inside a header
             continue
     image = np.asarray(decoded.image)
@@ -685,7 +693,7 @@ def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], t
         share = float(missing.mean())
         if share > MAX_MISSING_ROWS:
             raise ImageDecodeError(f"truncated file ({_missing_part(missing)} is missing)")
-        decoded = _decode_stream(io.BytesIO(data), need_for, cut_short=True)
+        decoded = _decode_stream(io.BytesIO(data), need_for, retried=True)
     if share:
         damage = f"the file ends early; {_missing_part(missing)} is missing"
     else:
@@ -1167,7 +1175,7 @@ def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
             what = what[:1].lower() + what[1:]
         return f"unsupported {label} ({what})"
     if "max_text" in lowered or "text chunk" in lowered:
-        return f"{label} metadata too large to read"
+        return _METADATA_TOO_LARGE.format(label)
     if "security limit" in lowered:
         return f"{label} image refused by its decoder's safety limits"
     return otherwise.format(label)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 
@@ -238,3 +240,16 @@ def with_iptc(jpeg: bytes, records: dict[tuple[int, int], bytes]) -> bytes:
     resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iptc)) + iptc
     body = b"Photoshop 3.0\0" + resource + bytes(len(iptc) % 2)
     return jpeg[:2] + b"\xff\xed" + struct.pack(">H", len(body) + 2) + body + jpeg[2:]
+
+
+PNG_TEXT_LIMIT = 1 << 20  # Pillow's MAX_TEXT_CHUNK: what one text or profile chunk may inflate to
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+_PNG_TOO_BIG = zlib.compress(b"\0" * (PNG_TEXT_LIMIT + 1), 9)
+PNG_ZTXT_BOMB = png_chunk(b"zTXt", b"Comment\0\0" + _PNG_TOO_BIG)
+PNG_ITXT_BOMB = png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\1\0\0\0" + _PNG_TOO_BIG)
+PNG_ICCP_BOMB = png_chunk(b"iCCP", b"printer\0\0" + _PNG_TOO_BIG)

@@ -17,11 +17,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFile, features
+from PIL import Image, ImageFile, PngImagePlugin, features
 
 from photoclip import imaging
 from photoclip.errors import ImageDecodeError
-from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg, rgb_profile
+from tests.helpers import (
+    MPF_DISPARITY,
+    MPF_FULL_HD_PREVIEW,
+    MPF_VGA_PREVIEW,
+    PNG_ICCP_BOMB,
+    PNG_ZTXT_BOMB,
+    camera_jpeg,
+    others_sidecar,
+    rgb_profile,
+)
 
 RED = (255, 0, 0)
 GREEN = (0, 255, 0)
@@ -678,6 +687,23 @@ def test_a_jpeg_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tm
 
     with pytest.raises(ImageDecodeError, match=r"^truncated file \(the lower (4[5-9]|5[0-5])% of the image is missing\)$"):
         imaging.decode_photo(path, min_side=0)
+
+
+def test_a_png_with_metadata_too_big_to_read_is_decoded_without_that_metadata(tmp_path):
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", others_sidecar(["lake"]).decode())
+    image = Image.fromarray(np.random.default_rng(3).integers(0, 256, (48, 64, 3), dtype=np.uint8))
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    clean = out.getvalue()
+    path = tmp_path / "bloated.png"
+    path.write_bytes(clean[:33] + PNG_ZTXT_BOMB + PNG_ICCP_BOMB + clean[33:])
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert np.array_equal(np.asarray(photo.image), np.asarray(image)) and photo.damage is None
+    assert b"lake" in photo.xmp  # the metadata it can read is still read
+    assert photo.content_hash == imaging.file_hash(path)  # of the file as it is on disk
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,60 @@
+"""PNG chunks, walked without Pillow: to set aside metadata too big for Pillow to read, so the
+picture is not lost with it.
+
+Pillow refuses a PNG whose compressed text or colour profile inflates past a megabyte (its
+guard against zip bombs), and with it the whole picture. Such chunks are real: Photoshop's
+XMP can grow by megabytes of "document ancestors", printer profiles run to megabytes. A viewer
+shows those photos, so the index should too. Byte-level only: nothing here decodes pixels.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_METADATA = (b"tEXt", b"zTXt", b"iTXt", b"iCCP")
+
+
+def without_oversized_metadata(data: bytes, limit: int) -> bytes | None:
+    """The file with each text or colour-profile chunk that holds more than `limit` bytes
+    (inflated) left out; None when it has none, or its chunks cannot be walked."""
+    if not data.startswith(SIGNATURE):
+        return None
+    kept, position, dropped = [SIGNATURE], len(SIGNATURE), False
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        end = position + 12 + length
+        if end > len(data):
+            break  # cut short: the rest goes as it is, for the decoder to judge
+        if kind in _METADATA and _content_size(kind, data[position + 8:end - 4], limit) > limit:
+            dropped = True
+        else:
+            kept.append(data[position:end])
+        position = end
+        if kind == b"IEND":
+            break
+    kept.append(data[position:])
+    return b"".join(kept) if dropped else None
+
+
+def _content_size(kind: bytes, body: bytes, limit: int) -> int:
+    """How many bytes a metadata chunk holds once inflated, counted up to limit + 1."""
+    keyword_end = body.find(b"\0")
+    if kind == b"tEXt" or keyword_end < 0:
+        return len(body)
+    if kind == b"iTXt":
+        compressed = body[keyword_end + 1:keyword_end + 2] == b"\1"
+        language_end = body.find(b"\0", keyword_end + 3)
+        translated_end = body.find(b"\0", language_end + 1) if language_end >= 0 else -1
+        if translated_end < 0:
+            return len(body)
+        text = body[translated_end + 1:]
+        if not compressed:
+            return len(text)
+    else:  # zTXt, iCCP: keyword, method, deflated data
+        text = body[keyword_end + 2:]
+    try:
+        return len(zlib.decompressobj().decompress(text, limit + 1))
+    except zlib.error:
+        return 0  # broken, not big: Pillow says what is wrong with it

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import io
+import zlib
+
+from PIL import Image, PngImagePlugin
+
+from photoclip import pngfile
+from tests.helpers import PNG_ICCP_BOMB, PNG_ITXT_BOMB, PNG_ZTXT_BOMB, png_chunk
+from tests.helpers import PNG_TEXT_LIMIT as LIMIT
+
+
+def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    found, position = [], 8
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        found.append((data[position + 4:position + 8], data[position + 8:position + 8 + length]))
+        position += 12 + length
+    return found
+
+
+def _png_with(*extra: bytes) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Title", "Lake weekend")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>small</x:xmpmeta>")
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 40, 40)).save(out, "PNG", pnginfo=info)
+    data = out.getvalue()
+    return data[:33] + b"".join(extra) + data[33:]  # after IHDR
+
+
+PLAIN_BIG_TEXT = png_chunk(b"tEXt", b"workflow\0" + b"{}" * LIMIT)
+
+
+def test_only_metadata_too_big_to_read_is_left_out():
+    clean = _png_with()
+    data = _png_with(PNG_ZTXT_BOMB, PNG_ITXT_BOMB, PNG_ICCP_BOMB, PLAIN_BIG_TEXT)
+
+    slimmer = pngfile.without_oversized_metadata(data, LIMIT)
+
+    assert slimmer == clean  # the picture's chunks and the small text, byte for byte
+    assert [kind for kind, _ in _chunks(clean)] == [b"IHDR", b"tEXt", b"iTXt", b"IDAT", b"IEND"]
+
+
+def test_metadata_just_within_the_limit_stays():
+    fits = png_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"\0" * LIMIT, 9))
+    assert pngfile.without_oversized_metadata(_png_with(fits), LIMIT) is None
+
+
+def test_nothing_to_leave_out_or_no_png_gives_none():
+    assert pngfile.without_oversized_metadata(_png_with(), LIMIT) is None
+    assert pngfile.without_oversized_metadata(b"\xff\xd8\xff\xe0 a JPEG", LIMIT) is None
+
+
+def test_a_file_cut_short_keeps_its_last_bytes_for_the_decoder_to_judge():
+    data = _png_with(PNG_ZTXT_BOMB)
+    cut = data[:-20]  # inside IDAT's end: the last chunks are incomplete
+
+    slimmer = pngfile.without_oversized_metadata(cut, LIMIT)
+
+    assert slimmer is not None and PNG_ZTXT_BOMB not in slimmer
+    assert slimmer.endswith(cut[cut.index(b"IDAT") - 4:])
