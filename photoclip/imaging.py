@@ -121,13 +121,13 @@ MAX_DECODE_BYTES = 1 << 30
 """What decoding one image may hold at once, estimated from its size and pixel mode before
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
 MAX_MISSING_ROWS = 0.1
-"""A JPEG, PNG or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
+"""A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
 _METADATA_TOO_LARGE = "{} metadata too large to read"
-_CUT_ROWS_FORMATS = frozenset({"png", "bmp"})
+_CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
 the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
-such a file; GIF's may repaint what it was given."""
+such a file. An animated GIF needs only its first frame whole."""
 _FILLERS = (bytes(4096), bytes(range(1, 255)) * 16)
 """Entropy-coded data to decode after a JPEG cut short, to see where its own data ends
 (_missing_rows); no 0xFF in them, so no marker. Zeros read as valid codes in the standard
@@ -682,9 +682,10 @@ def _percent(fraction: float) -> str:
 
 
 def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]], fmt: str) -> _Decoded:
-    """A PNG or BMP that stops early, as viewers show it: the rows its data holds, the rest
-    empty. Kept, with the damage said, when at most MAX_MISSING_ROWS of its rows are missing;
-    else it fails, saying how much is missing."""
+    """A PNG, GIF or BMP that stops early, as viewers show it: the rows its data holds, the
+    rest empty (an interlaced one: every other row, or more, near its end). Kept, with the
+    damage said, when at most MAX_MISSING_ROWS of its rows are missing; else it fails, saying
+    how much is missing."""
     data = stream.getvalue()
     with truncation.SWITCH.lenient():
         missing = _rows_past_the_data(data, fmt)
