@@ -41,6 +41,11 @@ except ImportError:  # pragma: no cover - depends on the installation
 else:
     pillow_heif.register_heif_opener()
 
+try:  # libjpeg-turbo that says when a JPEG's data is damaged; without it damage goes unseen.
+    import simplejpeg
+except ImportError:  # pragma: no cover - depends on the installation
+    simplejpeg = None
+
 try:  # JPEG XL; without it those files fail with a clear reason.
     import pillow_jxl  # noqa: F401 - registers the JXL plugin
 except ImportError:  # pragma: no cover - depends on the installation
@@ -124,6 +129,7 @@ MAX_MISSING_ROWS = 0.1
 """A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
 _METADATA_TOO_LARGE = "{} metadata too large to read"
+_JPEG_DATA_DAMAGED = "the image data is damaged; parts of the picture may be garbled"
 _CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
 the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
@@ -600,10 +606,11 @@ def _decode_stream(
         with truncation.SWITCH.strict(), _open_image(stream, fmt, head) as im:
             full_size = im.size
             need = need_for(full_size)
+            damage = None
             image = _decode_camera_preview(stream, im, need) if fmt == "jpeg" else None
             if image is None:
                 with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
-                    image = _decode_rgb(im, fmt, need)
+                    image, damage = _decode_rgb(im, fmt, need)
             facts = _read_exif(im)
             xmp = _xmp_packet(im)
             icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
@@ -625,7 +632,7 @@ def _decode_stream(
         raise
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
-                    texts)
+                    texts, damage)
 
 
 def _decode_cut_jpeg(
@@ -656,7 +663,7 @@ def _decode_cut_jpeg(
     if share > MAX_MISSING_ROWS:
         raise ImageDecodeError(f"truncated file (the lower {_percent(share)} of the image is missing)")
     if missing:
-        damage = f"the file ends early; {_percent(share)} of the image is missing"
+        damage = f"the file ends early; the lower {_percent(share)} of the image is missing"
     elif cut is not None and _is_progressive(data):
         damage = "the file ends early; all of the image is there, with less detail"
     else:
@@ -762,7 +769,7 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
         try:
             with _open_image(io.BytesIO(data), "jpeg", data[:_SNIFF_BYTES]) as im:
                 with _DECODE_MEMORY.hold(_decode_cost(im, "jpeg", need)):
-                    image = _decode_rgb(im, "jpeg", need)
+                    image, damage = _decode_rgb(im, "jpeg", need)
                 facts = _read_exif(im)
         except ImageDecodeError as exc:
             failure = failure or exc
@@ -770,7 +777,7 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
         orientation = raw.orientation if raw.orientation in range(1, 9) else facts.orientation
         taken_at = _parse_exif_datetime(raw.taken_at) or facts.taken_at
         location = _location(raw.location) or facts.location
-        return _Decoded("raw", image, full_size, orientation, taken_at, location, raw.xmp)
+        return _Decoded("raw", image, full_size, orientation, taken_at, location, raw.xmp, damage=damage)
     raise ImageDecodeError(f"camera raw file whose preview cannot be decoded: {failure}")
 
 
@@ -813,7 +820,7 @@ def _decode_camera_preview(
 ) -> Image.Image | None:
     """The smallest camera preview (see jpegfile) that covers `need` and shows the main
     image's frame (its aspect within 1%, no larger), decoded; None when there is none or it
-    is broken, and the main image is decoded instead. EXIF stays the main image's."""
+    is broken or damaged, and the main image is decoded instead. EXIF stays the main image's."""
     if need[0] <= 0 or need[1] <= 0:
         return None
     width, height = im.size
@@ -828,7 +835,10 @@ def _decode_camera_preview(
                 if not _same_aspect((pw, ph), (width, height)):
                     continue
                 with _DECODE_MEMORY.hold(_decode_cost(preview, "jpeg", need)):
-                    return _decode_rgb(preview, "jpeg", need)
+                    image, damage = _decode_rgb(preview, "jpeg", need)
+                if damage is None:
+                    return image
+                log.debug("camera preview damaged; decoding the main image")
         except MemoryError:
             raise
         except Exception as exc:
@@ -917,9 +927,61 @@ def _decode_cost(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> in
     return width * height * per_pixel
 
 
-def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Image.Image:
+def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> tuple[Image.Image, str | None]:
     """Decode as _decode_cost set up, as a new 8-bit RGB image box-reduced by the largest
-    integer factor that stays >= need."""
+    integer factor that stays >= need; and what is wrong with its data when it decodes all
+    the same (a JPEG's, see _checked_jpeg)."""
+    checked, damage = _checked_jpeg(im) if fmt == "jpeg" else (None, None)
+    if checked is not None:
+        image = checked
+    else:
+        image = _load(im, fmt)
+    image = _reduced(image, need)
+    image = _flatten_onto_white(image, ignore_zero_alpha=fmt == "bmp")
+    if image is im:  # detach from the file object (closing `im` would break it)
+        image = image.copy()
+    return image, damage
+
+
+def _checked_jpeg(im: ImageFile.ImageFile) -> tuple[Image.Image | None, str | None]:
+    """A JPEG decoded by libjpeg-turbo told to stop at its first warning, at the size draft set:
+    Pillow's decoder (the same library) shows damaged data without a word, so a photo that bit
+    rot garbled would pass for whole, and a duplicates clean-up could keep it over its intact
+    copy. (pixels, None) when it decodes clean; (None, damage) when its data is damaged;
+    (None, None) when this cannot tell, and Pillow decodes it as it would anyway."""
+    if simplejpeg is None or im.mode not in ("RGB", "L") or not isinstance(im.fp, io.BytesIO):
+        return None, None
+    width, height = im.size
+    try:
+        pixels = simplejpeg.decode_jpeg(im.fp.getvalue(), colorspace="RGB" if im.mode == "RGB" else "GRAY",
+                                        min_width=width, min_height=height, strict=True)
+    except ValueError as exc:
+        log.debug("JPEG decoded strictly: %s", exc)
+        return None, _JPEG_DATA_DAMAGED if _is_damage(str(exc), im.fp.getvalue()) else None
+    if pixels.shape[:2] != (height, width):
+        return None, None
+    return Image.fromarray(pixels if im.mode == "RGB" else pixels[..., 0], im.mode), None
+
+
+def _is_damage(warning: str, data: bytes) -> bool:
+    """Whether libjpeg's first complaint about a JPEG that decodes says its image data is
+    damaged. Not: a bad ICC segment (the pixels are fine), nor bytes left over before the end
+    marker that are zero padding, or one byte (encoders that flush a byte too many); more
+    left over is data the decoder did not need, which a damaged code makes."""
+    found = re.match(r"corrupt jpeg data: (.*)", warning.strip(), re.IGNORECASE)
+    if not found or "icc" in found.group(1).lower():
+        return False
+    left_over = re.fullmatch(r"(\d+) extraneous bytes before marker 0xd9", found.group(1), re.IGNORECASE)
+    if left_over:
+        count = int(left_over.group(1))
+        end = jpegfile.image_end(data)
+        before = data[:end].rstrip(b"\xff") if end is not None else b""
+        return count > 1 and (len(before) < count or any(before[-count:]))
+    return True
+
+
+def _load(im: ImageFile.ImageFile, fmt: str) -> Image.Image:
+    """Pillow's decode, every way it can fail turned into a reason, as one of L, LA, RGB, RGBA."""
     try:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -933,17 +995,18 @@ def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> Ima
             raise ImageDecodeError(f"unsupported TIFF compression ({compression})") from exc
         raise ImageDecodeError(_failure_reason(exc, fmt, "corrupt {} data (the image cannot be decoded)")) from exc
     try:  # a header that loads but contradicts itself (a palette image without a palette)
-        image = _to_8bit(im)
+        return _to_8bit(im)
     except (AssertionError, ValueError, TypeError, KeyError, IndexError) as exc:
         log.debug("%s pixels: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
         raise ImageDecodeError(f"corrupt {_LABELS[fmt]} data (the image cannot be decoded)") from exc
+
+
+def _reduced(image: Image.Image, need: tuple[int, int]) -> Image.Image:
+    """Box-reduced by the largest integer factor that keeps both sides >= need."""
     if need[0] > 0 and need[1] > 0:
         factor = min(image.width // need[0], image.height // need[1])
         if factor > 1:
-            image = image.reduce(factor)
-    image = _flatten_onto_white(image, ignore_zero_alpha=fmt == "bmp")
-    if image is im:  # detach from the file object (closing `im` would break it)
-        image = image.copy()
+            return image.reduce(factor)
     return image
 
 

@@ -79,6 +79,18 @@ def pixel_data(data: bytes) -> list[memoryview]:
     return []
 
 
+def image_end(data: bytes) -> int | None:
+    """Where the first image's end marker is: the first one after its image data starts (no
+    0xFF 0xD9 can stand inside image data, so camera previews after it do not count). None
+    when the header cannot be walked or no end marker follows."""
+    try:
+        start = next((position for position, kind in _segments(io.BytesIO(data)) if kind == 0xDA), None)
+    except ImageDecodeError:
+        return None
+    end = data.find(END, start) if start is not None else -1
+    return end if end >= 0 else None
+
+
 def check_header(stream: IO[bytes]) -> None:
     """Walk the segments up to the image data, so that a file of junk after its first bytes
     fails at once (Pillow would crawl through it a byte at a time). Rewinds the stream."""

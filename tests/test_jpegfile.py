@@ -72,3 +72,14 @@ def test_pixel_data_leaves_out_metadata_but_not_pixels() -> None:
     assert pixels(plain) == pixels(tagged) == pixels(commented) != b""
     assert pixels(other.getvalue()) != pixels(plain)
     assert jpegfile.pixel_data(b"\xff\xd8" + b"\x00" * 70000) == []  # no header to walk
+
+
+def test_the_image_ends_at_its_own_end_marker_not_at_a_previews():
+    main = _jpeg((3000, 2000), "blue")
+    data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_VGA_PREVIEW, _jpeg((640, 426), "yellow"))])
+
+    assert jpegfile.image_end(main) == len(main) - 2
+    end = jpegfile.image_end(data)
+    assert end is not None and data[end:end + 2] == jpegfile.END and end < data.rindex(jpegfile.END)
+    assert jpegfile.image_end(main[:-2]) is None  # cut before its end marker
+    assert jpegfile.image_end(b"\xff\xd8\xff\xe0\x00") is None  # no image data at all

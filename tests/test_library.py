@@ -274,6 +274,28 @@ def test_a_jpeg_cut_a_little_short_is_indexed_and_its_damage_kept(open_library, 
     assert library.status().damaged == () and library.photo_at(big).damage is None
 
 
+def test_a_jpeg_that_bit_rot_garbled_is_said_damaged_and_never_kept_over_its_intact_copy(
+    open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    circle_on_snow(0.5, texture=1).save(folder / "lake.jpg", quality=90)
+    data = bytearray((folder / "lake.jpg").read_bytes())
+    for offset in range(int(len(data) * 0.97), len(data) - 64, 97):
+        data[offset] ^= 0x5A  # a few flipped bits near its end, as a failing disk leaves them
+    (folder / "backup").mkdir()
+    (folder / "backup" / "lake.jpg").write_bytes(bytes(data))
+    os.utime(folder / "backup" / "lake.jpg", ns=(1, 1))  # the older file: without its damage known, the keeper
+    library = open_library()
+    library.index([folder])
+
+    [(path, damage)] = library.status().damaged
+    assert path == (folder / "backup" / "lake.jpg").resolve()
+    assert damage == "the image data is damaged; parts of the picture may be garbled"
+    assert group_paths(library, library.duplicates()) == [
+        ((folder / "lake.jpg").resolve(), {(folder / "backup" / "lake.jpg").resolve()})]
+
+
 def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, tmp_path: Path) -> None:
     raws = Path(__file__).parent / "fixtures" / "raw"
     folder = tmp_path / "camera"
