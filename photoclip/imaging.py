@@ -129,7 +129,8 @@ MAX_MISSING_ROWS = 0.1
 """A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
 rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
 _METADATA_TOO_LARGE = "{} metadata too large to read"
-_JPEG_DATA_DAMAGED = "the image data is damaged; parts of the picture may be garbled"
+_DATA_DAMAGED = "the image data is damaged"
+_JPEG_DATA_DAMAGED = f"{_DATA_DAMAGED}; parts of the picture may be garbled"
 _CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
 the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
@@ -622,6 +623,10 @@ def _decode_stream(
             raise
         if str(exc) == "truncated file" and fmt == "jpeg":
             return _decode_cut_jpeg(stream, need_for)
+        if str(exc).startswith("corrupt JPEG data") and fmt == "jpeg":
+            stray = jpegfile.first_stray_marker(stream.getvalue())
+            if stray is not None:
+                return _decode_cut_jpeg(stream, need_for, broken_at=stray)
         if str(exc) == "truncated file" and fmt in _CUT_ROWS_FORMATS:
             return _decode_cut_rows(stream, need_for, fmt)
         if str(exc) == _METADATA_TOO_LARGE.format("PNG"):
@@ -636,13 +641,18 @@ def _decode_stream(
 
 
 def _decode_cut_jpeg(
-    stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]]
+    stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]], broken_at: int | None = None
 ) -> _Decoded:
     """A JPEG that stops before its end marker, as viewers show it: the rows its data holds,
     the rest one flat colour (a progressive one: all rows, with less detail). Kept when at
     most MAX_MISSING_ROWS of them are missing (a camera that writes no end marker, a copy cut
-    a little short), with the damage said; else it fails."""
-    data = stream.getvalue()
+    a little short), with the damage said; else it fails. With `broken_at`, the file goes on
+    but its data is garbage from there (see jpegfile.first_stray_marker): the same, up to it."""
+    data = stream.getvalue()[:broken_at]
+    if broken_at is None:
+        what, failure = "the file ends early", "truncated file (the lower {} of the image is missing)"
+    else:
+        what, failure = _DATA_DAMAGED, "corrupt JPEG data (the lower {} of the image cannot be read)"
     decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, retried=True)
     garbled = []
     for filler in _FILLERS:
@@ -661,13 +671,13 @@ def _decode_cut_jpeg(
         missing = int(flat[cut:].sum())
     share = missing / len(flat)
     if share > MAX_MISSING_ROWS:
-        raise ImageDecodeError(f"truncated file (the lower {_percent(share)} of the image is missing)")
+        raise ImageDecodeError(failure.format(_percent(share)))
     if missing:
-        damage = f"the file ends early; the lower {_percent(share)} of the image is missing"
+        damage = f"{what}; the lower {_percent(share)} of the image is missing"
     elif cut is not None and _is_progressive(data):
-        damage = "the file ends early; all of the image is there, with less detail"
+        damage = f"{what}; all of the image is there, with less detail"
     else:
-        damage = "the file ends early; the image looks whole"
+        damage = f"{what}; the image looks whole"
     return dataclasses.replace(decoded, damage=damage)
 
 

@@ -21,6 +21,8 @@ _PREVIEW_PADDING = b"\x00\xff"  # cameras pad previews to a fixed size after the
 _START, END = b"\xff\xd8", b"\xff\xd9"
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
 _PREVIEWS_TRIED = 4
+_BETWEEN_SCANS = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)}
+"""Segments that may stand after image data begins: tables, the next scan, restarts, notes."""
 
 
 def _segments(stream: IO[bytes]) -> Iterator[tuple[int, int]]:
@@ -89,6 +91,39 @@ def image_end(data: bytes) -> int | None:
         return None
     end = data.find(END, start) if start is not None else -1
     return end if end >= 0 else None
+
+
+def first_stray_marker(data: bytes) -> int | None:
+    """Where the image data of a JPEG that decoders refuse first holds a marker no JPEG has
+    there (garbage written over part of it: a card's blocks crossed with another file's), so
+    what comes before can be decoded as a file cut there. None when there is none before the
+    end marker, or the header cannot be walked."""
+    try:
+        start = next((position for position, kind in _segments(io.BytesIO(data)) if kind == 0xDA), None)
+    except ImageDecodeError:
+        return None
+    position = start
+    while position is not None and position + 4 <= len(data):
+        kind = data[position + 1]
+        if kind == 0xD9:
+            return None
+        if kind not in _BETWEEN_SCANS:
+            return position
+        position = _next_marker(data, position + 2 + int.from_bytes(data[position + 2:position + 4], "big"))
+    return None
+
+
+def _next_marker(data: bytes, position: int) -> int | None:
+    """The next marker at or after `position`, past stuffed zeros, restart markers and fill."""
+    while True:
+        position = data.find(b"\xff", position)
+        if position < 0 or position + 1 >= len(data):
+            return None
+        kind = data[position + 1]
+        if kind == 0x00 or kind == 0xFF or 0xD0 <= kind <= 0xD7:
+            position += 1 if kind == 0xFF else 2
+            continue
+        return position
 
 
 def check_header(stream: IO[bytes]) -> None:

@@ -682,6 +682,26 @@ def test_a_jpeg_whose_data_is_damaged_is_decoded_and_its_damage_said(tmp_path, p
     assert imaging.decode_photo(tmp_path / "whole.jpg", min_side=0).damage is None
 
 
+@pytest.mark.parametrize(("where", "progressive", "outcome"), [
+    (0.9, False, r"the image data is damaged; the lower [1-9]% of the image is missing"),
+    (0.5, False, r"failed: corrupt JPEG data \(the lower (4[5-9]|5[0-5])% of the image cannot be read\)"),
+    (0.9, True, r"the image data is damaged; all of the image is there, with less detail"),
+])
+def test_a_jpeg_with_garbage_over_its_data_decodes_as_far_as_its_own_data_goes(tmp_path, where, progressive, outcome):
+    whole = _noise_file(tmp_path / "whole.jpg", (320, 240), progressive=progressive)
+    at = int(len(whole) * where)
+    garbage = b"\xff\xc9" + np.random.default_rng(1).integers(0, 256, 512, dtype=np.uint8).tobytes()
+    path = tmp_path / "crossed.jpg"
+    path.write_bytes(whole[:at] + garbage + whole[at + len(garbage):])  # a block of another file
+
+    try:
+        photo = imaging.decode_photo(path, min_side=0)
+    except ImageDecodeError as exc:
+        assert re.fullmatch(outcome, f"failed: {exc}")
+    else:
+        assert re.fullmatch(outcome, photo.damage) and photo.image.size == (320, 240)
+
+
 @pytest.mark.parametrize(("before_the_end", "damaged"), [
     (bytes(16), False),  # zero padding, as some cameras write
     (b"\x3c", False),  # one byte too many, as some encoders flush

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 from PIL import Image
 
 from photoclip import jpegfile
@@ -83,3 +84,16 @@ def test_the_image_ends_at_its_own_end_marker_not_at_a_previews():
     assert end is not None and data[end:end + 2] == jpegfile.END and end < data.rindex(jpegfile.END)
     assert jpegfile.image_end(main[:-2]) is None  # cut before its end marker
     assert jpegfile.image_end(b"\xff\xd8\xff\xe0\x00") is None  # no image data at all
+
+
+def test_a_stray_marker_in_image_data_is_found_and_the_markers_between_scans_are_not_stray():
+    noise = Image.fromarray(np.random.default_rng(2).integers(0, 256, (120, 160, 3), dtype=np.uint8))
+    for progressive in (False, True):
+        out = io.BytesIO()
+        noise.save(out, "JPEG", quality=90, progressive=progressive)
+        whole = out.getvalue()
+        assert jpegfile.first_stray_marker(whole) is None  # DHT and SOS between a progressive one's scans
+        at = len(whole) * 3 // 4
+        garbled = whole[:at] + b"\xff\x99 garbage from another file" + whole[at:]
+        assert jpegfile.first_stray_marker(garbled) == at
+    assert jpegfile.first_stray_marker(b"\xff\xd8\xff\xe0\x00") is None
