@@ -126,8 +126,9 @@ MAX_DECODE_BYTES = 1 << 30
 """What decoding one image may hold at once, estimated from its size and pixel mode before
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
 MAX_MISSING_ROWS = 0.1
-"""A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most this share of its
-rows is missing: a tenth changes what the model sees little. More, and it fails as truncated."""
+"""A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most
+this share of its rows is missing: a tenth changes what the model sees little. More, and it
+fails as truncated."""
 _METADATA_TOO_LARGE = "{} metadata too large to read"
 _DATA_DAMAGED = "the image data is damaged"
 _JPEG_DATA_DAMAGED = f"{_DATA_DAMAGED}; parts of the picture may be garbled"
@@ -590,8 +591,9 @@ def _decode_stream(
     """Sniff, open, decode no smaller than need_for(full size), and read the EXIF facts.
 
     A file that its format cannot decode is reported truncated when it is shorter than its
-    own container says (WebP, TIFF and HEIF decoders only say "corrupt"). A file cut short,
-    or a PNG with metadata too big to read, gets a second try (`retried`), and no third.
+    own container says (WebP, TIFF and HEIF decoders only say "corrupt"). A file cut short, a
+    JPEG with garbage over its data, or a PNG with metadata too big to read gets a second try
+    (`retried`), and no third.
     """
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
