@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from PIL import Image
 
-from photoclip import xmp
+from photoclip import cjk, xmp
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +114,10 @@ def joined(texts: Iterable[str]) -> str | None:
 
 def search_words(texts: Iterable[str]) -> list[str]:
     """The words of a query that a caption must hold for the photo to count as described by
-    it: none of the little words ("a", "at the"), each once."""
+    it: none of the little words ("a", "at the"), each once. One Chinese or Japanese
+    character can be a word ("犬", a dog)."""
     words = (w for text in texts for w in _WORD.findall(text.casefold()))
-    return list(dict.fromkeys(w for w in words if len(w) > 1 and w not in _STOP_WORDS))
+    return list(dict.fromkeys(w for w in words if (len(w) > 1 or cjk.has_cjk(w)) and w not in _STOP_WORDS))
 
 
 def _text(value: object) -> str:

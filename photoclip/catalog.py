@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from photoclip import places
+from photoclip import cjk, places
 from photoclip.errors import LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -188,6 +188,20 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE photos ADD COLUMN damage TEXT;
     CREATE INDEX photos_damaged ON photos(path) WHERE damage IS NOT NULL;
     """,
+    # Captions in Chinese, Japanese and Korean searchable by their words (cjk.py): a column of
+    # their characters and neighbour pairs. FTS5 tables take no new column, so it is rebuilt.
+    10: """
+    DROP TRIGGER photos_captions_gone;
+    ALTER TABLE captions RENAME TO captions_9;
+    CREATE VIRTUAL TABLE captions USING fts5(in_file, in_sidecar, cjk,
+        tokenize = 'unicode61 remove_diacritics 2');
+    INSERT INTO captions (rowid, in_file, in_sidecar, cjk)
+        SELECT rowid, in_file, in_sidecar, cjk_index_terms(in_file, in_sidecar) FROM captions_9;
+    DROP TABLE captions_9;
+    CREATE TRIGGER photos_captions_gone AFTER DELETE ON photos BEGIN
+        DELETE FROM captions WHERE rowid = old.id;
+    END;
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -308,6 +322,7 @@ class Catalog:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.create_function("cjk_index_terms", 2, _cjk_index_terms, deterministic=True)
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
             raise self._cannot_open(exc) from exc
@@ -396,6 +411,11 @@ class Catalog:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target}")
             log.info("catalog %s migrated to schema %d", self.path, target)
+        if version == 0:  # a new catalog starts without the pages its own migrations left free
+            try:
+                conn.execute("VACUUM")
+            except sqlite3.OperationalError as exc:  # another process opened it meanwhile: no matter
+                log.debug("new catalog %s not compacted: %s", self.path, exc)
 
     @property
     def hash_algorithm(self) -> str:
@@ -655,8 +675,9 @@ class Catalog:
                     self._replace_keywords(pid, "sidecar", m.sidecar_keywords)
             self._conn.executemany("DELETE FROM captions WHERE rowid = ?", ((pid,) for pid in ids))
             self._conn.executemany(
-                "INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, ?, ?)",
-                ((pid, m.caption, m.sidecar_caption) for pid, m, _ in embedded if m.caption or m.sidecar_caption),
+                "INSERT INTO captions (rowid, in_file, in_sidecar, cjk) VALUES (?, ?, ?, ?)",
+                ((pid, m.caption, m.sidecar_caption, _cjk_index_terms(m.caption, m.sidecar_caption))
+                 for pid, m, _ in embedded if m.caption or m.sidecar_caption),
             )
             self._conn.executemany(
                 "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",
@@ -801,7 +822,7 @@ class Catalog:
         """Indexed photos whose caption holds every one of `words` (any case and accents), newest first."""
         if not words:
             return []
-        match = " AND ".join(map(_fts_phrase, words))
+        match = " AND ".join(map(_fts_word, words))
         rows = self._conn.execute(
             "SELECT p.id FROM captions c JOIN photos p ON p.id = c.rowid WHERE captions MATCH ?"
             f" AND p.status = 'indexed' ORDER BY {_SHOWN_AT} DESC, p.id", (match,),
@@ -820,7 +841,7 @@ class Catalog:
     def caption_words_known(self, words: Sequence[str]) -> list[str]:
         """Which of `words` some caption holds."""
         return [w for w in words if self._conn.execute(
-            "SELECT 1 FROM captions WHERE captions MATCH ? LIMIT 1", (_fts_phrase(w),)).fetchone()]
+            "SELECT 1 FROM captions WHERE captions MATCH ? LIMIT 1", (_fts_word(w),)).fetchone()]
 
     def caption(self, photo_id: PhotoId) -> str | None:
         """What the photo's file and another program's sidecar say about it, one text each line."""
@@ -837,8 +858,9 @@ class Catalog:
                 row = self._conn.execute("SELECT in_file FROM captions WHERE rowid = ?", (pid,)).fetchone()
                 self._conn.execute("DELETE FROM captions WHERE rowid = ?", (pid,))
                 if text or (row and row[0]):
-                    self._conn.execute("INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, ?, ?)",
-                                       (pid, row[0] if row else None, text))
+                    in_file = row[0] if row else None
+                    self._conn.execute("INSERT INTO captions (rowid, in_file, in_sidecar, cjk) VALUES (?, ?, ?, ?)",
+                                       (pid, in_file, text, _cjk_index_terms(in_file, text)))
 
     def user_tags_among(self, names: Iterable[str]) -> set[str]:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""
@@ -1098,9 +1120,17 @@ def _prefix_range(folder: str) -> tuple[str, str]:
     return low, low[:-1] + chr(ord(os.sep) + 1)
 
 
-def _fts_phrase(word: str) -> str:
-    """A word as an FTS5 query matches it literally (quoted, whatever characters it holds)."""
-    return '"' + word.replace('"', '""') + '"'
+def _fts_word(word: str) -> str:
+    """A word as an FTS5 query matches it literally (quoted, whatever characters it holds);
+    its Chinese, Japanese or Korean runs by their characters (cjk.py)."""
+    parts = cjk.query_parts(word) if cjk.has_cjk(word) else [word]
+    phrases = ['"' + part.replace('"', '""') + '"' for part in parts]
+    return phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")"
+
+
+def _cjk_index_terms(*texts: str | None) -> str | None:
+    """The cjk column of a caption's row (cjk.py); None when its texts have no CJK."""
+    return cjk.index_terms(" ".join(t for t in texts if t)) or None
 
 
 def _in_folder(folder: str, subfolders: bool) -> tuple[str, list]:

@@ -112,3 +112,4 @@ def test_texts_are_joined_once_each_and_cut_to_a_length() -> None:
 def test_a_search_keeps_its_meaningful_words_for_captions() -> None:
     assert captions.search_words(["grandma's birthday at the lake", "photo of the Lake"]) == [
         "grandma", "birthday", "lake"]
+    assert captions.search_words(["犬 a 東京"]) == ["犬", "東京"]  # one character can be a word

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ def test_new_catalog_is_at_current_schema_in_wal_mode(catalog: Catalog) -> None:
     conn = catalog._conn
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0  # what its migrations dropped is given back
 
 
 def test_catalog_from_a_newer_photoclip_is_refused(tmp_path: Path) -> None:
@@ -460,6 +462,59 @@ def test_captions_are_searched_by_word_kept_apart_from_the_sidecars_and_go_with_
     catalog.delete_photos([ids[0]])
     assert catalog.captioned(["grandma"]) == [] and catalog._conn.execute(
         "SELECT count(*) FROM captions").fetchone()[0] == 1
+
+
+def _captioned_photos(catalog: Catalog, texts: list[tuple[str | None, str | None]]) -> list:
+    root = catalog.add_root(Path("/c"))
+    ids = []
+    for i, (in_file, in_sidecar) in enumerate(texts):
+        catalog.add_pending(root.id, [(f"/c/{i}.jpg", 1, i * 86400 * 10**9)])
+        ids.append(catalog.photo_by_path(f"/c/{i}.jpg").id)
+        m = PhotoMetadata(hash=f"c{i}", width=1, height=1, taken_at=None, format="jpeg", caption=in_file,
+                          sidecar_caption=in_sidecar)
+        catalog.store_batch("m", [(ids[i], m, np.ones(4, np.float32))], [])
+    return ids
+
+
+def test_captions_in_chinese_japanese_and_korean_are_found_by_their_words(catalog: Catalog) -> None:
+    ids = _captioned_photos(catalog, [("東京タワーの夜景", None), (None, "北京的烤鸭很好吃"),
+                                      ("서울에서 친구들과", None), ("犬と散歩 in Kyoto", None)])
+
+    assert catalog.captioned(["東京"]) == [ids[0]] and catalog.captioned(["夜景"]) == [ids[0]]
+    assert catalog.captioned(["タワー"]) == [ids[0]] and catalog.captioned(["ﾀﾜｰ"]) == [ids[0]]  # half width
+    assert catalog.captioned(["景"]) == [ids[0]]  # one character, even at the end of a run
+    assert catalog.captioned(["烤鸭"]) == [ids[1]] and catalog.captioned(["서울"]) == [ids[2]]
+    assert catalog.captioned(["犬", "kyoto"]) == [ids[3]] and catalog.captioned(["東京", "夜景"]) == [ids[0]]
+    assert catalog.captioned(["京都"]) == [] and catalog.captioned(["タワー", "北京"]) == []
+    assert catalog.caption_words_known(["東京", "京都", "散歩"]) == ["東京", "散歩"]
+    catalog.set_sidecar_captions([(ids[1], "上海の朝")])
+    assert catalog.captioned(["烤鸭"]) == [] and catalog.captioned(["上海"]) == [ids[1]]
+    assert catalog.caption(ids[0]) == "東京タワーの夜景"  # shown as written
+
+
+def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    [pid] = _captioned_photos(catalog, [("東京タワーの夜景", "Tokyo")])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
+        conn.executescript("""
+            DROP TRIGGER photos_captions_gone;
+            DROP TABLE captions;
+            CREATE VIRTUAL TABLE captions USING fts5(in_file, in_sidecar, tokenize = 'unicode61 remove_diacritics 2');
+            CREATE TRIGGER photos_captions_gone AFTER DELETE ON photos BEGIN
+                DELETE FROM captions WHERE rowid = old.id;
+            END;
+        """)
+        conn.execute("INSERT INTO captions (rowid, in_file, in_sidecar) VALUES (?, '東京タワーの夜景', 'Tokyo')", (pid,))
+        conn.execute("PRAGMA user_version = 9")
+
+    catalog = Catalog(path)
+
+    assert catalog.captioned(["夜景"]) == [pid] and catalog.captioned(["tokyo"]) == [pid]
+    assert catalog.caption(pid) == "東京タワーの夜景\nTokyo"
+    catalog.delete_photos([pid])
+    assert catalog._conn.execute("SELECT count(*) FROM captions").fetchone()[0] == 0
 
 
 def test_keywords_taken_away_in_another_program_are_taken_away_here(catalog: Catalog) -> None:

@@ -1295,6 +1295,20 @@ def test_captions_people_wrote_find_their_photos_first(open_library, tmp_path: P
     assert library.search_scoped("a red circle", limit=3)[1] is None
 
 
+def test_a_caption_in_japanese_is_found_by_a_word_of_it(open_library, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    scenes = scene_folder(photos, seed=5, red_circles=2, others=4)
+    night = sorted(scenes)[3]
+    (night.parent / (night.name + ".json")).write_text(json.dumps(
+        {"title": night.name, "description": "東京タワーの夜景", "photoTakenTime": {"timestamp": "0"}}),
+        encoding="utf-8")
+    library = open_library()
+    library.index([photos])
+
+    hits, scope = library.search_scoped("夜景", limit=3)
+    assert hits[0].photo_id == library.photo_at(night).id and scope.caption_words == ("夜景",)
+
+
 def test_a_caption_another_program_writes_later_is_searchable_at_once(open_library, photo_folder: Path) -> None:
     library = open_library()
     library.index([photo_folder])
