@@ -132,6 +132,7 @@ fails as truncated."""
 _METADATA_TOO_LARGE = "{} metadata too large to read"
 _DATA_DAMAGED = "the image data is damaged"
 _JPEG_DATA_DAMAGED = f"{_DATA_DAMAGED}; parts of the picture may be garbled"
+_HARMLESS_LEFT_OVER = 8  # bytes of data before a JPEG's end marker that sloppy encoders leave
 _CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
 the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
@@ -978,8 +979,8 @@ def _checked_jpeg(im: ImageFile.ImageFile) -> tuple[Image.Image | None, str | No
 def _is_damage(warning: str, data: bytes) -> bool:
     """Whether libjpeg's first complaint about a JPEG that decodes says its image data is
     damaged. Not: a bad ICC segment (the pixels are fine), nor bytes left over before the end
-    marker that are zero padding, or one byte (encoders that flush a byte too many); more
-    left over is data the decoder did not need, which a damaged code makes."""
+    marker that are zero padding or a few (encoders that flush a byte or two too many); more
+    left over is data the decoder did not need, which a damaged code makes (dozens of bytes)."""
     found = re.match(r"corrupt jpeg data: (.*)", warning.strip(), re.IGNORECASE)
     if not found or "icc" in found.group(1).lower():
         return False
@@ -988,7 +989,7 @@ def _is_damage(warning: str, data: bytes) -> bool:
         count = int(left_over.group(1))
         end = jpegfile.image_end(data)
         before = data[:end].rstrip(b"\xff") if end is not None else b""
-        return count > 1 and (len(before) < count or any(before[-count:]))
+        return count > _HARMLESS_LEFT_OVER and (len(before) < count or any(before[-count:]))
     return True
 
 

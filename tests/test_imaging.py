@@ -704,7 +704,7 @@ def test_a_jpeg_with_garbage_over_its_data_decodes_as_far_as_its_own_data_goes(t
 
 @pytest.mark.parametrize(("before_the_end", "damaged"), [
     (bytes(16), False),  # zero padding, as some cameras write
-    (b"\x3c", False),  # one byte too many, as some encoders flush
+    (b"\x3c\x91\x07", False),  # a few bytes too many, as some encoders flush
     (bytes(range(1, 21)), True),  # data the decoder did not need: a damaged code made it stop early
 ])
 def test_bytes_left_over_before_a_jpegs_end_marker_are_damage_only_when_they_are_data(
