@@ -614,7 +614,7 @@ def _decode_stream(
             image = _decode_camera_preview(stream, im, need) if fmt == "jpeg" else None
             if image is None:
                 with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
-                    image, damage = _decode_rgb(im, fmt, need)
+                    image, damage = _decode_rgb(im, fmt, need, check=not retried)
             facts = _read_exif(im)
             xmp = _xmp_packet(im)
             icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
@@ -940,11 +940,13 @@ def _decode_cost(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> in
     return width * height * per_pixel
 
 
-def _decode_rgb(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> tuple[Image.Image, str | None]:
+def _decode_rgb(
+    im: ImageFile.ImageFile, fmt: str, need: tuple[int, int], check: bool = True
+) -> tuple[Image.Image, str | None]:
     """Decode as _decode_cost set up, as a new 8-bit RGB image box-reduced by the largest
     integer factor that stays >= need; and what is wrong with its data when it decodes all
-    the same (a JPEG's, see _checked_jpeg)."""
-    checked, damage = _checked_jpeg(im) if fmt == "jpeg" else (None, None)
+    the same (a JPEG's, see _checked_jpeg; not asked on a second try, which says it itself)."""
+    checked, damage = _checked_jpeg(im) if fmt == "jpeg" and check else (None, None)
     if checked is not None:
         image = checked
     else:

@@ -85,10 +85,7 @@ def image_end(data: bytes) -> int | None:
     """Where the first image's end marker is: the first one after its image data starts (no
     0xFF 0xD9 can stand inside image data, so camera previews after it do not count). None
     when the header cannot be walked or no end marker follows."""
-    try:
-        start = next((position for position, kind in _segments(io.BytesIO(data)) if kind == 0xDA), None)
-    except ImageDecodeError:
-        return None
+    start = _image_data_start(data)
     end = data.find(END, start) if start is not None else -1
     return end if end >= 0 else None
 
@@ -98,11 +95,7 @@ def first_stray_marker(data: bytes) -> int | None:
     there (garbage written over part of it: a card's blocks crossed with another file's), so
     what comes before can be decoded as a file cut there. None when there is none before the
     end marker, or the header cannot be walked."""
-    try:
-        start = next((position for position, kind in _segments(io.BytesIO(data)) if kind == 0xDA), None)
-    except ImageDecodeError:
-        return None
-    position = start
+    position = _image_data_start(data)
     while position is not None and position + 4 <= len(data):
         kind = data[position + 1]
         if kind == 0xD9:
@@ -111,6 +104,14 @@ def first_stray_marker(data: bytes) -> int | None:
             return position
         position = _next_marker(data, position + 2 + int.from_bytes(data[position + 2:position + 4], "big"))
     return None
+
+
+def _image_data_start(data: bytes) -> int | None:
+    """Where the first scan's header is; None when the header cannot be walked to one."""
+    try:
+        return next((position for position, kind in _segments(io.BytesIO(data)) if kind == 0xDA), None)
+    except ImageDecodeError:
+        return None
 
 
 def _next_marker(data: bytes, position: int) -> int | None:

@@ -734,6 +734,27 @@ def test_a_jpeg_decodes_to_the_very_pixels_pillow_gives_at_the_same_scale(tmp_pa
     assert np.array_equal(np.asarray(photo.image.convert("RGB")), np.asarray(expected))
 
 
+def test_a_cut_jpegs_second_tries_are_not_checked_for_damage_again(tmp_path, monkeypatch):
+    """Its tries with an end marker added all hit that marker early; the cut says what is wrong."""
+    import simplejpeg
+
+    calls = []
+
+    class Counting:
+        @staticmethod
+        def decode_jpeg(*args, **kwargs):
+            calls.append(1)
+            return simplejpeg.decode_jpeg(*args, **kwargs)
+
+    monkeypatch.setattr(imaging, "simplejpeg", Counting)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(_cut(_noise_file(tmp_path / "whole.jpg", (640, 480)), 0.95))
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.damage.startswith("the file ends early; ") and len(calls) == 1
+
+
 def test_a_jpeg_without_its_end_marker_decodes_to_the_same_pixels(tmp_path):
     whole = _noise_file(tmp_path / "whole.jpg")
     path = tmp_path / "no_end.jpg"
