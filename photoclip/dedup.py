@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SIMILARITY = 0.99
 NEIGHBOURS = 8  # per photo; a group grows beyond this through its members' own neighbours
 LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same
+DAMAGED_VOUCH = 0.85  # ... and as low as this for a damaged photo: the model sees its lost band too
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.3
@@ -87,7 +88,9 @@ def find_groups(
     as the catalog stores them) is looked up among the nearest in `vectors`. Pairs in
     `distinct` are never joined directly, nor are pairs whose looks (`photo_looks`, as
     the catalog stores them) differ; pairs whose looks are the same are joined a little below
-    `similarity` (LOOKS_VOUCH). Newest keeper first, like the library's own order."""
+    `similarity` (LOOKS_VOUCH), and well below it when one of them is damaged and the looks
+    are the same over the rows both hold (DAMAGED_VOUCH). Newest keeper first, like the
+    library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
 
     def find(a: PhotoId) -> PhotoId:
@@ -105,6 +108,8 @@ def find_groups(
             join(members[0], other)
     embedded: set[int] = set()
     prepared: dict[PhotoId, looks.Prepared] = {}
+    damaged = np.fromiter((pid for pid, p in photos.items() if p.damage is not None), dtype=np.int64)
+    vouched = similarity - LOOKS_VOUCH
     if vectors is not None and len(vectors):
         candidates = np.fromiter(photos, dtype=np.int64, count=len(photos))
         candidates = candidates[np.isin(candidates, vectors.ids())]  # stored but not yet in the index: next time
@@ -113,12 +118,15 @@ def find_groups(
             ids, chunk = ids[keep], chunk[keep]
             embedded.update(ids.tolist())
             labels, sims = vectors.neighbours(chunk, NEIGHBOURS)
-            rows, cols = np.nonzero((sims >= similarity - LOOKS_VOUCH) & (labels != ids[:, None]))
-            pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist()))
-            wanted = {PhotoId(p) for a, b, _ in pairs for p in (a, b)} - prepared.keys()
+            hurt = np.isin(ids, damaged)[:, None] | np.isin(labels, damaged)
+            bar = np.where(hurt, min(vouched, DAMAGED_VOUCH), vouched)
+            rows, cols = np.nonzero((sims >= bar) & (labels != ids[:, None]))
+            pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist(),
+                             hurt[rows, cols].tolist()))
+            wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)} - prepared.keys()
             prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
-            for a, b, sim in pairs:
-                if _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)), similarity):
+            for a, b, sim, damage in pairs:
+                if _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)), similarity, damage):
                     join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -132,13 +140,15 @@ def find_groups(
     return groups
 
 
-def _copies(sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float) -> bool:
+def _copies(
+    sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float, damaged: bool
+) -> bool:
     """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
-    same (an edited copy)."""
+    same (an edited copy, or a damaged one over the rows it holds)."""
     if a is None or b is None:
         return sim >= similarity
-    likeness = looks.compare(a, b)
+    likeness = looks.compare_held(a, b) if damaged else looks.compare(a, b)
     return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
 
 

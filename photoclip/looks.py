@@ -33,6 +33,7 @@ _COMPARED = 16  # looks are compared at this size, after trimming up to _TRIMS p
 _TRIMS = 3
 _FLAT = 3.0  # grey levels of spread below which a look is flat (a blank page, a black frame)
 _FLAT_SAME = 10.0  # two flat looks this close in brightness are the same
+_HELD = 4  # rows of a look a damaged photo may lack at its top or bottom: an eighth, past the tenth a cut file may miss
 
 
 def look_of(image: Image.Image) -> bytes:
@@ -55,16 +56,15 @@ class Prepared:
     views: np.ndarray  # (_TRIMS + 1, _COMPARED ** 2)
     flat: bool
     mean: float
+    grid: np.ndarray  # (SIDE, SIDE), the look itself
 
 
 def prepare(look: bytes) -> Prepared:
     """A stored look, ready to be compared with many others."""
     grid = _grid(look)
-    views = np.stack(_trimmed(grid))
-    views -= views.mean(axis=1, keepdims=True)
-    norms = np.linalg.norm(views, axis=1, keepdims=True)
+    views, norms = _unit(np.stack(_trimmed(grid)))
     flat = bool(grid.std() < _FLAT) or bool((norms < 1e-6).any())
-    return Prepared(views / np.maximum(norms, 1e-6), flat, float(grid.mean()))
+    return Prepared(views, flat, float(grid.mean()), grid)
 
 
 def compare(a: Prepared, b: Prepared) -> float:
@@ -72,6 +72,20 @@ def compare(a: Prepared, b: Prepared) -> float:
     if a.flat or b.flat:
         return 1.0 if a.flat and b.flat and abs(a.mean - b.mean) <= _FLAT_SAME else 0.0
     return float(max((b.views @ a.views[0]).max(), (a.views @ b.views[0]).max()))
+
+
+def compare_held(a: Prepared, b: Prepared) -> float:
+    """compare() over the rows both looks hold when either photo is damaged: a file cut short,
+    or data garbled from some point on, loses a band at its bottom (a BMP: its top) that
+    says nothing of what the photo was, and would make its intact copy look unlike it."""
+    if a.flat or b.flat:
+        return compare(a, b)
+    best = compare(a, b)
+    for rows in range(1, _HELD + 1):
+        for held in (slice(0, SIDE - rows), slice(rows, SIDE)):
+            views, _ = _unit(np.stack([_compared(a.grid[held]), _compared(b.grid[held])]))
+            best = max(best, float(views[0] @ views[1]))
+    return best
 
 
 def _grid(look: bytes) -> np.ndarray:
@@ -82,9 +96,16 @@ def _grid(look: bytes) -> np.ndarray:
 
 def _trimmed(grid: np.ndarray) -> list[np.ndarray]:
     """The look, then trimmed by 1.._TRIMS pixels a side, each at the compared size."""
-    views = []
-    for trim in range(_TRIMS + 1):
-        part = grid[trim:SIDE - trim, trim:SIDE - trim]
-        small = Image.fromarray(np.ascontiguousarray(part)).resize((_COMPARED, _COMPARED), Image.Resampling.BILINEAR)
-        views.append(np.asarray(small, dtype=np.float32).ravel())
-    return views
+    return [_compared(grid[trim:SIDE - trim, trim:SIDE - trim]) for trim in range(_TRIMS + 1)]
+
+
+def _compared(part: np.ndarray) -> np.ndarray:
+    small = Image.fromarray(np.ascontiguousarray(part)).resize((_COMPARED, _COMPARED), Image.Resampling.BILINEAR)
+    return np.asarray(small, dtype=np.float32).ravel()
+
+
+def _unit(views: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Views made zero-mean and unit-length, and their lengths before."""
+    views = views - views.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(views, axis=1, keepdims=True)
+    return views / np.maximum(norms, 1e-6), norms

@@ -12,7 +12,7 @@ from PIL import ImageEnhance
 
 from photoclip import looks
 from photoclip.catalog import Photo
-from photoclip.dedup import DuplicateGroup, find_groups, keeper_order, look_bar, move_to_trash
+from photoclip.dedup import DAMAGED_VOUCH, DuplicateGroup, find_groups, keeper_order, look_bar, move_to_trash
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
@@ -139,6 +139,34 @@ def test_an_edited_copy_that_looks_the_same_is_grouped_though_its_vectors_are_le
     assert {10, 200} in members
     assert not any(m & {11, 201, 12, 202} for m in members)
 
+
+def test_a_damaged_copy_is_grouped_by_the_rows_it_holds_though_its_vectors_are_far_less_alike(library_vectors) -> None:
+    """300 is 20 cut short: its lower tenth is black, and the model finds it only 0.88 alike.
+    The same vectors make no copies of an intact photo, nor of a damaged photo whose subject
+    moved (301 and 21), nor below DAMAGED_VOUCH (302 and 22)."""
+    from tests.test_looks import lost_band
+
+    def towards(vector: np.ndarray, cosine: float, seed: int) -> np.ndarray:
+        unit_v = vector / np.linalg.norm(vector)
+        other = np.random.default_rng(seed).normal(size=vector.shape)
+        other -= (other @ unit_v) * unit_v
+        return cosine * unit_v + np.sqrt(1 - cosine**2) * other / np.linalg.norm(other)
+
+    for new, old, cosine in ((300, 20, 0.88), (301, 21, 0.88), (302, 22, DAMAGED_VOUCH - 0.01)):
+        library_vectors[new] = towards(library_vectors[old], cosine, seed=new)
+    scene, other, moved = (circle_on_snow(y, texture=3) for y in (0.5, 0.45, 0.55))
+    stored = {PhotoId(20): looks.look_of(scene), PhotoId(300): looks.look_of(lost_band(scene, 0.1)),
+              PhotoId(21): looks.look_of(other), PhotoId(301): looks.look_of(lost_band(moved, 0.1)),
+              PhotoId(22): looks.look_of(scene), PhotoId(302): looks.look_of(lost_band(scene, 0.1))}
+
+    def grouped(damage: str | None) -> list[set[int]]:
+        photos = {PhotoId(i): photo(i, damage=damage if i >= 300 else None) for i in library_vectors}
+        groups = groups_of(photos, library_vectors, 0.99,
+                           photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+        return [set(g.members) for g in groups if set(g.members) & {20, 21, 22, 300, 301, 302}]
+
+    assert grouped("the file ends early; the lower 10% of the image is missing") == [{20, 300}]
+    assert grouped(None) == []
 
 def test_a_copy_with_other_bytes_is_never_called_the_same_file(library_vectors) -> None:
     """Its vector may equal the keeper's to four places; 1.0 is kept for the same bytes."""

@@ -296,6 +296,26 @@ def test_a_jpeg_that_bit_rot_garbled_is_said_damaged_and_never_kept_over_its_int
         ((folder / "lake.jpg").resolve(), {(folder / "backup" / "lake.jpg").resolve()})]
 
 
+@pytest.mark.parametrize(("kept", "fmt"), [(0.95, "PNG"), (0.9, "JPEG")])
+def test_a_copy_cut_short_is_grouped_with_its_intact_original_which_is_kept(
+    open_library, tmp_path: Path, kept: float, fmt: str
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    circle_on_snow(0.45, texture=2).save(folder / "lake.img", fmt, quality=92)
+    data = (folder / "lake.img").read_bytes()
+    (folder / "card").mkdir()
+    (folder / "card" / "lake.img").write_bytes(data[: int(len(data) * kept)])  # a copy off a card pulled out too soon
+    os.utime(folder / "card" / "lake.img", ns=(1, 1))  # the older file: without its damage known, the keeper
+    library = open_library()
+    library.index([folder])
+
+    [(path, damage)] = library.status().damaged
+    assert path == (folder / "card" / "lake.img").resolve() and damage.startswith("the file ends early; the lower ")
+    assert group_paths(library, library.duplicates()) == [
+        ((folder / "lake.img").resolve(), {(folder / "card" / "lake.img").resolve()})]
+
+
 def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, tmp_path: Path) -> None:
     raws = Path(__file__).parent / "fixtures" / "raw"
     folder = tmp_path / "camera"

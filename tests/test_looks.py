@@ -66,3 +66,28 @@ def test_blank_pages_look_alike_and_unlike_photos_or_dark_frames() -> None:
 def test_a_look_of_the_wrong_size_is_refused() -> None:
     with pytest.raises(ValueError, match="1024 bytes"):
         looks.likeness(b"\x00" * 10, b"\x00" * 1024)
+
+
+def lost_band(image: Image.Image, share: float, at_top: bool = False) -> Image.Image:
+    """`image` with a band of rows gone black, as a file cut short shows it (a BMP: its top)."""
+    damaged = image.copy()
+    rows = int(image.height * share)
+    top = 0 if at_top else image.height - rows
+    damaged.paste((0, 0, 0), (0, top, image.width, top + rows))
+    return damaged
+
+
+@pytest.mark.parametrize(("share", "at_top"), [(0.07, False), (0.1, False), (0.07, True)])
+def test_a_photo_that_lost_a_band_looks_the_same_as_its_intact_copy_over_the_rows_both_hold(
+    share: float, at_top: bool
+) -> None:
+    photo = circle_on_snow(0.5, texture=2)
+    intact, damaged = looks.prepare(looks.look_of(photo)), looks.prepare(looks.look_of(lost_band(photo, share, at_top)))
+    assert looks.compare(intact, damaged) < looks.SAME <= looks.compare_held(intact, damaged)
+    assert looks.compare_held(damaged, intact) == looks.compare_held(intact, damaged)
+
+
+def test_over_the_rows_both_hold_a_moved_subject_still_does_not_look_the_same() -> None:
+    moved = looks.prepare(looks.look_of(circle_on_snow(0.5, texture=4)))
+    damaged = looks.prepare(looks.look_of(lost_band(circle_on_snow(0.45, texture=4), 0.06)))
+    assert looks.compare_held(moved, damaged) < looks.SAME
