@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 class ImageEncoder(Protocol):
     model_id: str
     image_size: int
+    cpu_threads: int | None  # None: not on the CPU
 
     @property
     def decode_min_side(self) -> int: ...
@@ -79,6 +81,14 @@ class Decoded:
     meta: PhotoMetadata | None = None
     pixels: np.ndarray | None = None
     failure: str | None = None
+
+
+DECODE_NICENESS = 19
+"""Where a thread's priority can be set (Linux), decode threads run at the lowest while the
+encoder runs on the CPU. Its threads sleep for moments at every step, waiting for one another;
+decoding that defers to them fills those moments instead of taking cores from them, and when
+the encoder waits for photos, decoding has the cores to itself anyway. With the encoder on a
+GPU, decoding is the work that counts and keeps the caller's priority."""
 
 
 def default_workers() -> int:
@@ -158,9 +168,10 @@ def run_pipeline(
 ) -> IndexReport:
     """Embed `items` and store them; stops after the current batch when `cancel` is set.
 
-    `workers` is the number of decode threads (default_workers() when None); `thumbnail_dir`
-    as for decode_for_model. The first batch is a quarter of `batch_size`, so the encoder
-    starts after a few photos are decoded instead of idling through a whole batch of them."""
+    `workers` is the number of decode threads (default_workers() when None), at DECODE_NICENESS
+    with an encoder on the CPU; `thumbnail_dir` as for decode_for_model. The first batch is a
+    quarter of `batch_size`, so the encoder starts after a few photos are decoded instead of
+    idling through a whole batch of them."""
     run = _Run(len(items), progress)
     run.report(None)
     min_side, size = encoder.decode_min_side, encoder.image_size
@@ -198,7 +209,8 @@ def run_pipeline(
         thumbnail_dir=thumbnail_dir,
     )
     limit = max(1, batch_size // 4)
-    for decoded in _decode_stream(items, decode, workers, batch_size, cancel):
+    defer = encoder.cpu_threads is not None
+    for decoded in _decode_stream(items, decode, workers, batch_size, cancel, defer):
         if decoded is None:
             cancelled = True
             break
@@ -228,8 +240,10 @@ def _decode_stream(
     workers: int,
     batch_size: int,
     cancel: threading.Event | None,
+    defer: bool = False,
 ) -> Iterator[Decoded | None]:
-    """Decoded photos in input order; yields None once if cancelled."""
+    """Decoded photos in input order; yields None once if cancelled. With `defer`, the decode
+    threads run at DECODE_NICENESS."""
     if workers <= 0:
         for photo_id, path in items:
             if cancel is not None and cancel.is_set():
@@ -240,7 +254,9 @@ def _decode_stream(
     window = 2 * batch_size + workers
     pending: deque[Future[Decoded]] = deque()
     source = iter(items)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
+    with ThreadPoolExecutor(
+        max_workers=workers, thread_name_prefix="decode", initializer=_defer_to_the_encoder if defer else None
+    ) as pool:
         try:
             for photo_id, path in source:
                 pending.append(pool.submit(decode, photo_id, path))
@@ -258,3 +274,12 @@ def _decode_stream(
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _defer_to_the_encoder() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODE_NICENESS)
+    except OSError as exc:
+        log.debug("decode threads keep their priority: %s", exc)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from PIL import Image
 
 from photoclip.catalog import Catalog
 from photoclip.model import load_encoder, resolve_model
-from photoclip.pipeline import Progress, run_pipeline
+from photoclip.pipeline import DECODE_NICENESS, Progress, run_pipeline
 from photoclip.scan import scan_root
 from photoclip.vectors import VectorIndex
 from tests.helpers import write_photo
@@ -100,6 +102,7 @@ def test_the_encoder_starts_after_a_quarter_batch(encoder, many_photos: Path, tm
 
     class Recording:
         model_id, image_size, decode_min_side = encoder.model_id, encoder.image_size, encoder.decode_min_side
+        cpu_threads = encoder.cpu_threads
 
         def encode_images(self, batch: np.ndarray) -> np.ndarray:
             sizes.append(len(batch))
@@ -108,6 +111,39 @@ def test_the_encoder_starts_after_a_quarter_batch(encoder, many_photos: Path, tm
     run_pipeline(items, Recording(), catalog, VectorIndex(encoder.dim), batch_size=8, workers=2)
     assert sizes == [2, 8, 8, 2]
     catalog.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is a Linux feature")
+def test_decoding_defers_to_an_encoder_on_the_cpu_and_not_to_one_elsewhere(
+    encoder, many_photos: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import photoclip.pipeline as pipeline
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    seen: list[int] = []
+    real_decode = pipeline.decode_photo
+
+    def recording_decode(*args, **kwargs):
+        seen.append(priority())
+        return real_decode(*args, **kwargs)
+
+    class OnAGpu:  # the tiny model stands in for one the GPU runs
+        model_id, image_size, decode_min_side = encoder.model_id, encoder.image_size, encoder.decode_min_side
+        cpu_threads = None
+        encode_images = staticmethod(encoder.encode_images)
+
+    monkeypatch.setattr(pipeline, "decode_photo", recording_decode)
+    mine = priority()
+    assert encoder.cpu_threads and mine < DECODE_NICENESS
+    for runs_on, db, expected in ((encoder, "cpu.sqlite", DECODE_NICENESS), (OnAGpu(), "gpu.sqlite", mine)):
+        seen.clear()
+        catalog, items = pending_catalog(many_photos, tmp_path / db)
+        run_pipeline(items, runs_on, catalog, VectorIndex(encoder.dim), workers=2)
+        catalog.close()
+        assert len(seen) == 21 and set(seen) == {expected}
+    assert priority() == mine
 
 
 def test_photos_that_cannot_decode_reduced_leave_their_thumbnail_while_indexing(encoder, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import pytest
 from photoclip.errors import LibraryLockedError
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
+from photoclip.pipeline import DECODE_NICENESS
 from photoclip.vectors import META_FILE
 from photoclip.worker import (
     BACKGROUND_NICENESS,
@@ -677,7 +678,7 @@ def test_indexing_runs_nicer_than_the_app(start_live, monkeypatch) -> None:
     start_live(count=6, before_start=record_encoding)
 
     expected = max(mine, BACKGROUND_NICENESS)
-    assert len(decoding) == 6 and set(decoding) == {expected}
+    assert len(decoding) == 6 and set(decoding) == {DECODE_NICENESS}  # they defer to the encoder too
     assert encoding and set(encoding) == {expected}
     assert priority() == mine
 
