@@ -21,6 +21,7 @@ from photoclip import __version__, humanize, tagging
 from photoclip.catalog import Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
 from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError, QueryError
+from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
@@ -240,7 +241,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         rate = f" ({report.total / report.seconds:.1f} photos/s)" if report.seconds > 0 else ""
         print(
-            f"indexed {summary['indexed']} photos, {report.failed} failed, in {report.seconds:.1f}s{rate}",
+            f"indexed {plural(summary['indexed'], 'photo')}, {report.failed} failed, in {report.seconds:.1f}s{rate}",
             file=sys.stderr,
         )
         if report.failed:
@@ -274,7 +275,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_hits(hits, args)
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
-            print(f"copied {len(report.copied)} photos to {args.copy_to}", file=sys.stderr)
+            print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}", file=sys.stderr)
             for path, reason in report.failed:
                 print(f"photoclip: not copied: {path}: {reason}", file=sys.stderr)
             if report.failed:
@@ -412,7 +413,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                     same = photos[pid].hash == photos[group.keeper].hash
                     print(f"{'same' if same else humanize.similarity(alike)}\t{photos[pid].path}")
         size = sum(p.size for p in extras)
-        print(f"{len(groups)} groups, {len(extras)} extra copies, {humanize.file_size(size)}", file=sys.stderr)
+        copies = plural(len(extras), "extra copy", "extra copies")
+        print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}", file=sys.stderr)
         if not args.trash or not extras:
             return 0
         if not args.yes:
@@ -420,14 +422,15 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                 print("photoclip: error: add --yes to move the extra copies to the trash without being asked",
                       file=sys.stderr)
                 return EXIT_ERROR
-            answer = input(f"Move {len(extras)} extra copies ({humanize.file_size(size)}) to the trash? [y/N] ")
+            answer = input(f"Move {copies} ({humanize.file_size(size)}) to the trash? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing moved", file=sys.stderr)
                 return 0
         result = library.trash(p.id for p in extras)
     for path, reason in result.failed:
         print(f"photoclip: kept {path}: {reason}", file=sys.stderr)
-    print(f"moved {len(result.trashed)} files ({humanize.file_size(result.freed_bytes)}) to the trash", file=sys.stderr)
+    moved = plural(len(result.trashed), "file")
+    print(f"moved {moved} ({humanize.file_size(result.freed_bytes)}) to the trash", file=sys.stderr)
     return EXIT_ERROR if result.failed else 0
 
 
@@ -519,10 +522,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
         ids = [photo.id for photo in _photos_at(library, args.paths)]
         if args.command == "tag":
             name = library.add_tag(ids, args.tag)
-            print(f"tagged {len(ids)} photos {name}", file=sys.stderr)
+            print(f"tagged {plural(len(ids), 'photo')} {name}", file=sys.stderr)
         else:
             name = library.remove_tag(ids, args.tag)
-            print(f"took {name} off {len(ids)} photos", file=sys.stderr)
+            print(f"took {name} off {plural(len(ids), 'photo')}", file=sys.stderr)
     return 0
 
 
@@ -534,7 +537,7 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
         library.define_tag(args.tag, args.prompt)
         library.update_tags_or_warn()
         name = tagging.normalize_tag(args.tag)
-        print(f"{len(library.tagged(name))} photos tagged {name}", file=sys.stderr)
+        print(f"{plural(len(library.tagged(name)), 'photo')} tagged {name}", file=sys.stderr)
     return 0
 
 

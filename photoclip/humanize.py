@@ -16,6 +16,11 @@ def shown(value: object) -> str:
     return text if text.isascii() else _UNSHOWABLE.sub("\ufffd", text)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """"1 photo", "2,000 photos"; `words` where adding an s is wrong ("copies")."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
 def file_size(size: int) -> str:
     """1000-based, as file managers show sizes: "840 bytes", "12.3 kB", "4.1 MB"."""
     value = float(size)

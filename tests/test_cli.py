@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.cli import main
-from tests.helpers import copies_folder, located_photo, resized_copy, scene_folder, shapes_vocabulary
+from tests.helpers import copies_folder, located_photo, resized_copy, scene_folder, shapes_vocabulary, write_photo
 
 
 @pytest.fixture
@@ -310,6 +310,16 @@ def test_duplicates_lists_each_group_with_the_copy_to_keep_first(run, tmp_path: 
     assert all(c["damage"] is None for g in data for c in [g["keep"], *g["copies"]])
 
 
+def test_duplicates_counts_one_group_and_one_copy_in_the_singular(run, tmp_path: Path) -> None:
+    photo = write_photo(tmp_path / "photos" / "lake.jpg", seed=4)
+    (tmp_path / "photos" / "backup").mkdir()
+    shutil.copy2(photo, tmp_path / "photos" / "backup" / "lake.jpg")
+    run("index", str(tmp_path / "photos"))
+    code, _, err = run("duplicates")
+    assert code == 0 and "1 group, 1 extra copy," in err
+    code, _, err = run("duplicates", "--trash", "--yes")
+    assert code == 0 and "moved 1 file (" in err
+
 def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: Path) -> None:
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
@@ -343,7 +353,7 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     copy, original = next((c, o) for c, o in copies.items() if c.parent.name == "sent" and o != min(copies.values()))
     assert run("not-duplicates", str(original), str(copy))[0] == 0
     _, out, err = run("duplicates")
-    assert str(copy.resolve()) not in out and "1 groups" in err
+    assert str(copy.resolve()) not in out and "1 group," in err
     code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
     assert code == 1 and "not a photo of this library" in err
 

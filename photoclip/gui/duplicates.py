@@ -31,8 +31,8 @@ from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.gui.ops import Ops
-from photoclip.gui.statusbar import plural
 from photoclip.gui.thumbnails import ThumbnailLoader
+from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 
 LEVELS = (

@@ -47,10 +47,11 @@ from photoclip.gui.ops import Ops
 from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
 from photoclip.gui.sidebar import Sidebar, album_tags_line
-from photoclip.gui.statusbar import FailuresDialog, IndexStatus, plural
+from photoclip.gui.statusbar import FailuresDialog, IndexStatus
 from photoclip.gui.tags import NewTagDialog, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
+from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize
 from photoclip.catalog import Root
 from photoclip.gui import icons, theme
-from photoclip.gui.statusbar import plural
+from photoclip.humanize import plural
 from photoclip.ids import RootId
 from photoclip.tagging import Album
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.gui import icons, theme
+from photoclip.humanize import plural
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,6 @@ def format_duration(seconds: float) -> str:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 class IndexStatus(QWidget):

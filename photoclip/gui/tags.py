@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from photoclip.errors import QueryError
 from photoclip.gui import icons, theme
-from photoclip.gui.statusbar import plural
+from photoclip.humanize import plural
 from photoclip.tagging import PhotoTag, default_prompt, normalize_tag
 
 

@@ -1,0 +1,22 @@
+"""Numbers and names as people read them."""
+
+from __future__ import annotations
+
+from photoclip import humanize
+
+
+def test_a_count_names_one_thing_or_many() -> None:
+    assert humanize.plural(1, "photo") == "1 photo"
+    assert humanize.plural(0, "photo") == "0 photos"
+    assert humanize.plural(12_345, "photo") == "12,345 photos"
+    assert humanize.plural(1, "extra copy", "extra copies") == "1 extra copy"
+    assert humanize.plural(2, "extra copy", "extra copies") == "2 extra copies"
+
+
+def test_sizes_read_as_file_managers_show_them() -> None:
+    assert [humanize.file_size(n) for n in (840, 12_345, 4_100_000, 7_200_000_000)] == [
+        "840 bytes", "12.3 kB", "4.1 MB", "7.2 GB"]
+
+
+def test_a_copy_that_is_not_the_same_file_never_reads_100_percent() -> None:
+    assert humanize.similarity(0.99999) == "99.9%" and humanize.similarity(0.9876) == "98.7%"
