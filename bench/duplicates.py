@@ -7,13 +7,17 @@ mates are alike but never copies, each with a look: a 32 x 32 grey thumbnail of 
 shapes), with planted copies: 2% get a recompressed copy (vectors about 0.995 alike, the look
 with noise), 0.5% an exact copy of their bytes, 1% an edited copy (vectors about 0.97 alike,
 the look brightened: found because it looks the same) and 1% a burst shot (vectors about 0.96
-alike, the subject moved in the look: the default similarity must leave it apart).
+alike, the subject moved in the look: the default similarity must leave it apart); then 0.5%
+a damaged copy (a file cut short: vectors about 0.9 alike, the look's lower 3 rows black:
+found because it looks the same over the rows it holds) and 0.5% a damaged burst shot (as
+alike, but its subject moved too: left apart).
 `dedup.find_groups` runs over the real HNSW index with the looks, as the library calls it, R
 times (median). The baseline is the obvious exact method: every pair compared by a chunked
 matrix product. Recall is the share of the pairs the baseline finds at the default
-similarity that end up in one group; edited_recall the share of edited copies grouped.
+similarity that end up in one group; edited_recall the share of edited copies grouped,
+damaged_recall the share of damaged copies grouped with their original.
 The last line is JSON: n_photos, groups, find_s, brute_force_s, speedup, pair_recall,
-edited_recall, bursts_grouped.
+edited_recall, bursts_grouped, damaged_recall, damaged_bursts_grouped.
 """
 
 from __future__ import annotations
@@ -42,22 +46,28 @@ def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], int, range, range]:
+def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], int, dict[str, range]]:
     """Vectors, content hashes and looks of n photos, the last of them planted copies, edited
-    copies and bursts; also where the edited copies and the bursts are."""
+    copies, bursts, damaged copies and damaged bursts; also where each planted kind after the
+    copies is."""
     rng = np.random.default_rng(seed)
     copies, exact, edited, bursts = int(0.02 * n), int(0.005 * n), int(0.01 * n), int(0.01 * n)
-    originals = n - copies - exact - edited - bursts
+    damaged = damaged_bursts = int(0.005 * n)
+    originals = n - copies - exact - edited - bursts - damaged - damaged_bursts
     centers = rng.standard_normal((max(1, originals // 10), DIM)).astype(np.float32)
     base = unit(centers[rng.integers(0, len(centers), originals)] + 0.7 * rng.standard_normal((originals, DIM)))
-    picks = rng.choice(originals, copies + exact + edited + bursts, replace=False)
+    picks = rng.choice(originals, n - originals, replace=False)
     first_edited = copies + exact
+    first_damaged = first_edited + edited + bursts
     near = unit(base[picks[:copies]] + 0.1 / np.sqrt(DIM) * rng.standard_normal((copies, DIM)))
     same = base[picks[copies:first_edited]]
     touched = unit(base[picks[first_edited:first_edited + edited]]
                    + 0.25 * rng.standard_normal((edited, DIM)) / np.sqrt(DIM))
-    burst = unit(base[picks[first_edited + edited:]] + 0.3 * rng.standard_normal((bursts, DIM)) / np.sqrt(DIM))
-    vectors = np.concatenate([base, near, same, touched, burst])
+    burst = unit(base[picks[first_edited + edited:first_damaged]]
+                 + 0.3 * rng.standard_normal((bursts, DIM)) / np.sqrt(DIM))
+    hurt = unit(base[picks[first_damaged:]]
+                + 0.48 * rng.standard_normal((damaged + damaged_bursts, DIM)) / np.sqrt(DIM))
+    vectors = np.concatenate([base, near, same, touched, burst, hurt])
     hashes = [f"h{i}" for i in range(n)]
     for offset, original in enumerate(picks[copies:first_edited]):
         hashes[originals + copies + offset] = hashes[original]
@@ -68,14 +78,22 @@ def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], 
             grid = grid + rng.normal(0, 4, grid.shape)
         elif i >= first_edited + edited:
             grid = grid.copy()
-            top, left = rng.integers(4, 20, 2)
-            grid[top:top + 10, left:left + 10] = 255 - grid[top:top + 10, left:left + 10]  # the subject moved
+            if not first_damaged <= i < first_damaged + damaged:
+                top, left = rng.integers(4, 20, 2)
+                grid[top:top + 10, left:left + 10] = 255 - grid[top:top + 10, left:left + 10]  # the subject moved
+            if i >= first_damaged:
+                grid[-3:] = 0  # cut short
         elif i >= first_edited:
             grid = grid * 1.15 + 10 + rng.normal(0, 4, grid.shape)
         grids.append(grid)
     looks = [np.clip(g, 0, 255).astype(np.uint8).tobytes() for g in grids]
     start = originals + copies + exact
-    return vectors, hashes, looks, originals, range(start, start + edited), range(start + edited, n)
+    kinds = {"edited": edited, "bursts": bursts, "damaged": damaged, "damaged_bursts": damaged_bursts}
+    where = {}
+    for kind, count in kinds.items():
+        where[kind] = range(start, start + count)
+        start += count
+    return vectors, hashes, looks, originals, where
 
 
 def smooth_look(rng: np.random.Generator) -> np.ndarray:
@@ -98,10 +116,12 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    vectors, hashes, looks, originals, edited, bursts = library(args.photos)
+    vectors, hashes, looks, originals, where = library(args.photos)
+    cut = range(where["damaged"].start, where["damaged_bursts"].stop)
     photos = {
         PhotoId(i): Photo(PhotoId(i), RootId(1), Path(f"/photos/{i}.jpg"), 2_000_000 - i, i, hashes[i],
-                          4000, 3000, None, "jpeg", "indexed", None)
+                          4000, 3000, None, "jpeg", "indexed", None,
+                          damage="the file ends early; the lower 9% of the image is missing" if i in cut else None)
         for i in range(args.photos)
     }
     same_bytes: dict[str, list[PhotoId]] = {}
@@ -129,16 +149,21 @@ def main() -> None:
     group_of = {pid: n for n, g in enumerate(groups) for pid in g.members}
     found = sum(1 for a, b in pairs if a in group_of and group_of.get(a) == group_of.get(b))
     recall = found / len(pairs) if pairs else 1.0
-    bursts_grouped = sum(1 for pid in bursts if pid in group_of)
-    edited_recall = sum(1 for pid in edited if pid in group_of) / max(1, len(edited))
+    bursts_grouped = sum(1 for pid in where["bursts"] if pid in group_of)
+    edited_recall = sum(1 for pid in where["edited"] if pid in group_of) / max(1, len(where["edited"]))
+    damaged_recall = sum(1 for pid in where["damaged"] if pid in group_of) / max(1, len(where["damaged"]))
+    damaged_bursts_grouped = sum(1 for pid in where["damaged_bursts"] if pid in group_of)
     find_s = statistics.median(times)
     print(f"baseline (every pair, exact): {len(pairs):,} pairs >= {DEFAULT_SIMILARITY} in {brute:.1f} s")
     print(f"find_groups: median {find_s:.2f} s, {brute / find_s:.1f}x faster, pair recall {recall:.4f}, "
           f"edited copies found {edited_recall:.4f}, burst shots grouped at the default: {bursts_grouped}")
+    print(f"damaged copies found {damaged_recall:.4f}, damaged burst shots grouped: {damaged_bursts_grouped} "
+          f"of {len(where['damaged_bursts'])}")
     print(json.dumps({
         "n_photos": args.photos, "groups": len(groups), "find_s": round(find_s, 3),
         "brute_force_s": round(brute, 2), "speedup": round(brute / find_s, 1), "pair_recall": round(recall, 4),
         "edited_recall": round(edited_recall, 4), "bursts_grouped": bursts_grouped,
+        "damaged_recall": round(damaged_recall, 4), "damaged_bursts_grouped": damaged_bursts_grouped,
     }))
 
 
