@@ -465,13 +465,17 @@ def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, max_side: i
     return target
 
 
+_REDUCING_GAP = 1.4
+
+
 def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
     """uint8 (size, size, 3): shortest side resized to `size` (bicubic), then center crop.
 
     Reproduces open_clip's default eval transform (torchvision Resize(size, BICUBIC) +
-    CenterCrop(size)) including its rounding, but resamples only the cropped region.
-    Inputs more than 6x larger are box-reduced first (reducing_gap), which is faster and
-    visually the same.
+    CenterCrop(size)) including its rounding, but resamples only the cropped region. Inputs
+    at least _REDUCING_GAP x 2 larger (a JPEG decoded in draft mode mostly is) are box-reduced
+    by a whole factor first: 3 ms instead of 7 for a 12 MP photo's draft, within a grey
+    level of the exact resampling on average, where JPEG's own rounding is larger.
     """
     if size <= 0:
         raise ValueError(f"size must be positive, not {size}")
@@ -486,7 +490,7 @@ def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
     left = int(round((new_w - size) / 2.0))
     sx, sy = w / new_w, h / new_h
     box = (left * sx, top * sy, (left + size) * sx, (top + size) * sy)
-    out = image.resize((size, size), Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
+    out = image.resize((size, size), Image.Resampling.BICUBIC, box=box, reducing_gap=_REDUCING_GAP)
     return np.array(out, dtype=np.uint8)
 
 

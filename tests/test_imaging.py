@@ -1044,7 +1044,7 @@ def test_prepare_for_model_matches_resize_shortest_then_center_crop():
         ours = imaging.prepare_for_model(image, 224).astype(int)
 
         assert ours.shape == (224, 224, 3)
-        assert np.abs(ours - reference).mean() < 0.5 and np.abs(ours - reference).max() <= 3
+        assert np.abs(ours - reference).mean() < 1.0 and np.abs(ours - reference).max() <= 6  # box-reduced first
 
 
 # ---------------------------------------------------------------------- thumbnails
