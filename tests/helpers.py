@@ -65,6 +65,15 @@ def circle_on_snow(y: float, texture: int):
     return render(Scene(objects=(circle,), background="snow", texture_seed=texture), size=480, aspect=4 / 3)
 
 
+def lost_band(image, share: float, at_top: bool = False):
+    """`image` with a band of rows gone black, as a file cut short shows it (a BMP: its top)."""
+    damaged = image.copy()
+    rows = int(image.height * share)
+    top = 0 if at_top else image.height - rows
+    damaged.paste((0, 0, 0), (0, top, image.width, top + rows))
+    return damaged
+
+
 def resized_copy(source: Path, target: Path, scale: float = 0.6, quality: int = 70) -> Path:
     """`source` scaled down and saved again as a lower-quality JPEG (what a messaging app does)."""
     from PIL import Image

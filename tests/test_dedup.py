@@ -16,7 +16,7 @@ from photoclip.dedup import DAMAGED_VOUCH, DuplicateGroup, find_groups, keeper_o
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.helpers import circle_on_snow, write_photo
+from tests.helpers import circle_on_snow, lost_band, write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
@@ -30,6 +30,14 @@ def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: 
 
 def unit(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def towards(vector: np.ndarray, cosine: float, seed: int) -> np.ndarray:
+    """A vector exactly `cosine` alike to `vector`."""
+    unit_v = vector / np.linalg.norm(vector)
+    other = np.random.default_rng(seed).normal(size=vector.shape)
+    other -= (other @ unit_v) * unit_v
+    return cosine * unit_v + np.sqrt(1 - cosine**2) * other / np.linalg.norm(other)
 
 
 def index_of(vectors: dict[int, np.ndarray]) -> VectorIndex:
@@ -116,12 +124,6 @@ def test_an_edited_copy_that_looks_the_same_is_grouped_though_its_vectors_are_le
     """200 is 10 brightened and trimmed a little: the model's vectors drop to about 0.97, but
     the look stays the same. 201 is as alike to 11 by its vectors, but its subject moved (a
     burst shot); 202 to 12 has no look to vouch for it."""
-    def towards(vector: np.ndarray, cosine: float, seed: int) -> np.ndarray:
-        unit_v = vector / np.linalg.norm(vector)
-        other = np.random.default_rng(seed).normal(size=vector.shape)
-        other -= (other @ unit_v) * unit_v
-        return cosine * unit_v + np.sqrt(1 - cosine**2) * other / np.linalg.norm(other)
-
     for new, old in ((200, 10), (201, 11), (202, 12)):
         library_vectors[new] = towards(library_vectors[old], 0.97, seed=new)
     scene = circle_on_snow(0.5, texture=3)
@@ -144,14 +146,6 @@ def test_a_damaged_copy_is_grouped_by_the_rows_it_holds_though_its_vectors_are_f
     """300 is 20 cut short: its lower tenth is black, and the model finds it only 0.88 alike.
     The same vectors make no copies of an intact photo, nor of a damaged photo whose subject
     moved (301 and 21), nor below DAMAGED_VOUCH (302 and 22)."""
-    from tests.test_looks import lost_band
-
-    def towards(vector: np.ndarray, cosine: float, seed: int) -> np.ndarray:
-        unit_v = vector / np.linalg.norm(vector)
-        other = np.random.default_rng(seed).normal(size=vector.shape)
-        other -= (other @ unit_v) * unit_v
-        return cosine * unit_v + np.sqrt(1 - cosine**2) * other / np.linalg.norm(other)
-
     for new, old, cosine in ((300, 20, 0.88), (301, 21, 0.88), (302, 22, DAMAGED_VOUCH - 0.01)):
         library_vectors[new] = towards(library_vectors[old], cosine, seed=new)
     scene, other, moved = (circle_on_snow(y, texture=3) for y in (0.5, 0.45, 0.55))
@@ -167,6 +161,7 @@ def test_a_damaged_copy_is_grouped_by_the_rows_it_holds_though_its_vectors_are_f
 
     assert grouped("the file ends early; the lower 10% of the image is missing") == [{20, 300}]
     assert grouped(None) == []
+
 
 def test_a_copy_with_other_bytes_is_never_called_the_same_file(library_vectors) -> None:
     """Its vector may equal the keeper's to four places; 1.0 is kept for the same bytes."""

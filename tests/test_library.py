@@ -274,46 +274,48 @@ def test_a_jpeg_cut_a_little_short_is_indexed_and_its_damage_kept(open_library, 
     assert library.status().damaged == () and library.photo_at(big).damage is None
 
 
+def indexed_with_a_damaged_copy(
+    open_library, folder: Path, fmt: str, spoil: Callable[[bytes], bytes]
+) -> tuple[Library, Path, Path, str]:
+    """A photo and an older copy of it in a subfolder, spoiled by `spoil`, indexed: (the
+    library, the photo, the copy, the copy's damage as status lists it)."""
+    folder.mkdir()
+    original, copy = folder / "lake.img", folder / "backup" / "lake.img"
+    circle_on_snow(0.45, texture=2).save(original, fmt, quality=92)
+    copy.parent.mkdir()
+    copy.write_bytes(spoil(original.read_bytes()))
+    os.utime(copy, ns=(1, 1))  # the older file: without its damage known, the keeper
+    library = open_library()
+    library.index([folder])
+    [(path, damage)] = library.status().damaged
+    assert path == copy.resolve()
+    return library, original.resolve(), copy.resolve(), damage
+
+
 def test_a_jpeg_that_bit_rot_garbled_is_said_damaged_and_never_kept_over_its_intact_copy(
     open_library, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "photos"
-    folder.mkdir()
-    circle_on_snow(0.5, texture=1).save(folder / "lake.jpg", quality=90)
-    data = bytearray((folder / "lake.jpg").read_bytes())
-    for offset in range(int(len(data) * 0.97), len(data) - 64, 97):
-        data[offset] ^= 0x5A  # a few flipped bits near its end, as a failing disk leaves them
-    (folder / "backup").mkdir()
-    (folder / "backup" / "lake.jpg").write_bytes(bytes(data))
-    os.utime(folder / "backup" / "lake.jpg", ns=(1, 1))  # the older file: without its damage known, the keeper
-    library = open_library()
-    library.index([folder])
+    def bit_rot(data: bytes) -> bytes:
+        rotten = bytearray(data)
+        for offset in range(int(len(data) * 0.97), len(data) - 64, 97):
+            rotten[offset] ^= 0x5A  # a few flipped bits near its end, as a failing disk leaves them
+        return bytes(rotten)
 
-    [(path, damage)] = library.status().damaged
-    assert path == (folder / "backup" / "lake.jpg").resolve()
+    library, original, copy, damage = indexed_with_a_damaged_copy(open_library, tmp_path / "photos", "JPEG", bit_rot)
     assert damage == "the image data is damaged; parts of the picture may be garbled"
-    assert group_paths(library, library.duplicates()) == [
-        ((folder / "lake.jpg").resolve(), {(folder / "backup" / "lake.jpg").resolve()})]
+    assert group_paths(library, library.duplicates()) == [(original, {copy})]
 
 
 @pytest.mark.parametrize(("kept", "fmt"), [(0.95, "PNG"), (0.9, "JPEG")])
 def test_a_copy_cut_short_is_grouped_with_its_intact_original_which_is_kept(
     open_library, tmp_path: Path, kept: float, fmt: str
 ) -> None:
-    folder = tmp_path / "photos"
-    folder.mkdir()
-    circle_on_snow(0.45, texture=2).save(folder / "lake.img", fmt, quality=92)
-    data = (folder / "lake.img").read_bytes()
-    (folder / "card").mkdir()
-    (folder / "card" / "lake.img").write_bytes(data[: int(len(data) * kept)])  # a copy off a card pulled out too soon
-    os.utime(folder / "card" / "lake.img", ns=(1, 1))  # the older file: without its damage known, the keeper
-    library = open_library()
-    library.index([folder])
+    def cut(data: bytes) -> bytes:
+        return data[: int(len(data) * kept)]  # a copy off a card pulled out too soon
 
-    [(path, damage)] = library.status().damaged
-    assert path == (folder / "card" / "lake.img").resolve() and damage.startswith("the file ends early; the lower ")
-    assert group_paths(library, library.duplicates()) == [
-        ((folder / "lake.img").resolve(), {(folder / "card" / "lake.img").resolve()})]
+    library, original, copy, damage = indexed_with_a_damaged_copy(open_library, tmp_path / "photos", fmt, cut)
+    assert damage.startswith("the file ends early; the lower ")
+    assert group_paths(library, library.duplicates()) == [(original, {copy})]
 
 
 def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, tmp_path: Path) -> None:

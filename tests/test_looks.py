@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from photoclip import looks
-from tests.helpers import circle_on_snow
+from tests.helpers import circle_on_snow, lost_band
 
 
 def jpeg_again(image: Image.Image, quality: int) -> Image.Image:
@@ -66,15 +66,6 @@ def test_blank_pages_look_alike_and_unlike_photos_or_dark_frames() -> None:
 def test_a_look_of_the_wrong_size_is_refused() -> None:
     with pytest.raises(ValueError, match="1024 bytes"):
         looks.likeness(b"\x00" * 10, b"\x00" * 1024)
-
-
-def lost_band(image: Image.Image, share: float, at_top: bool = False) -> Image.Image:
-    """`image` with a band of rows gone black, as a file cut short shows it (a BMP: its top)."""
-    damaged = image.copy()
-    rows = int(image.height * share)
-    top = 0 if at_top else image.height - rows
-    damaged.paste((0, 0, 0), (0, top, image.width, top + rows))
-    return damaged
 
 
 @pytest.mark.parametrize(("share", "at_top"), [(0.07, False), (0.1, False), (0.07, True)])
