@@ -11,7 +11,8 @@ the GUI thread notes how late each 10 ms tick comes. The baseline, measured in t
 is the engine alone computing the albums and the countries the sidebar shows.
 The model loads once the sidebar is filled (importing torch holds Python's lock for seconds).
 Targets: first photos within 1 s, no stall over 2 s. The last line is JSON: n_photos,
-n_albums, first_rows_s, tags_s, albums_s, model_ready_s (search can answer), albums_engine_s,
+n_albums, first_rows_s, tags_s, albums_s, search_ready_s (a search can answer: the model's cached
+text tower is loaded), model_ready_s (the whole model, which indexing needs), albums_engine_s,
 max_stall_ms, p99_ms.
 """
 
@@ -103,6 +104,7 @@ def one_run(directory: Path, seconds: float) -> dict[str, float]:
         "first_rows_s": lambda: window.model.rowCount() > 0,
         "tags_s": lambda: bool(window.sidebar.tag_items()),
         "albums_s": lambda: bool(window.sidebar.album_items()),
+        "search_ready_s": lambda: window.model_state.searchable,
         "model_ready_s": lambda: window.model_state.ready,
     }
     end = time.perf_counter() + seconds
@@ -152,7 +154,8 @@ def main() -> None:
     print(f"median over {args.runs} starts with {args.photos:,} photos in {len(albums):,} albums: first photos "
           f"after {median['first_rows_s']} s (target <= 1 s), tags {median['tags_s']} s, albums "
           f"{median['albums_s']} s (the engine alone: {engine_s:.2f} s), longest stall {median['max_stall_ms']} ms "
-          f"(target <= 2000 ms), p99 {median['p99_ms']} ms; the model is loaded after {median['model_ready_s']} s")
+          f"(target <= 2000 ms), p99 {median['p99_ms']} ms; search can answer after {median['search_ready_s']} s, the "
+          f"whole model is loaded after {median['model_ready_s']} s")
     print(json.dumps({"n_photos": args.photos, "n_albums": len(albums), **median,
                       "albums_engine_s": round(engine_s, 2)}))
 

@@ -242,25 +242,35 @@ class Library:
                     self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads,
                     progress=progress, cancel=cancel,
                 )
+                with self._text_lock:
+                    self._text_encoder = None  # the model's own text side from now on: no second copy
             return self._encoder
 
     def text_encoder(self) -> TextEncoder:
         """What text queries and tagging need: the loaded model's text side or, until the model
         is loaded, its text tower alone from the cache (load_text_encoder), which answers a
         search seconds sooner; else the whole model is loaded."""
-        if self._encoder is not None:
-            self._text_encoder = None  # the model's own text side from now on: no second copy
-            return self._encoder.text
+        if self._encoder is None:
+            tower = self._text_tower()
+            if tower is not None:
+                return tower
+        return self.encoder().text
+
+    def prepare_search(self) -> bool:
+        """Get text queries ready without the whole model where its text tower is cached, so a
+        window can say search is ready while the rest still loads. False: only the whole model
+        (encoder()) can answer them."""
+        return self._encoder is not None or self._text_tower() is not None
+
+    def _text_tower(self) -> TextEncoder | None:
         with self._text_lock:
-            if self._text_encoder is None:
+            if self._text_encoder is None and self._encoder is None:
                 from photoclip.model import load_text_encoder
 
                 self._text_encoder = load_text_encoder(
                     self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads
                 )
-            if self._text_encoder is not None:
-                return self._text_encoder
-        return self.encoder().text
+            return self._text_encoder
 
     def _index_dir(self) -> Path:
         return self.directory / INDEX_DIR

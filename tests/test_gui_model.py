@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from photoclip import config
+from photoclip import config, model
 from photoclip.gui import main_window, settings_dialog
 from photoclip.gui.modelstate import Phase
-from tests.gui_support import MODEL_TIMEOUT_MS, WAIT_MS, make_window  # noqa: F401
+from tests.gui_support import MODEL_TIMEOUT_MS, WAIT_MS, make_window, red_circle_folder  # noqa: F401
 
 UNAVAILABLE_MODEL = "ViT-B-32:laion2b_s34b_b79k"
 
@@ -106,17 +109,10 @@ def test_after_a_model_change_the_header_says_search_uses_the_old_model_until_re
     assert window.count_label.text() == "6 photos  ·  model photoclip-tiny (other.safetensors)"
 
 
-def test_the_photos_and_the_status_show_while_the_model_is_still_loading(
-    qtbot, make_window, open_library, photo_folder: Path, tmp_path: Path, monkeypatch
-) -> None:
-    """A first download takes minutes: browsing must not wait for it."""
-    import threading
-
-    from photoclip import model
-
-    indexed = open_library(tmp_path / "lib")
-    indexed.index([photo_folder])
-    indexed.close()
+@pytest.fixture
+def hold_model_loads(monkeypatch) -> Iterator[Callable[[], threading.Event]]:
+    """hold_model_loads() -> an event: from then on every whole-model load waits until it is set
+    (at the latest when the test ends), as a first download of minutes would."""
     release = threading.Event()
     real_load = model.load_encoder
 
@@ -124,15 +120,51 @@ def test_the_photos_and_the_status_show_while_the_model_is_still_loading(
         release.wait(60)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(model, "load_encoder", slow_load)
-    library = open_library(tmp_path / "lib")
-    try:
-        window = make_window(library, wait_model=False)  # waits for the status, as a user sees it
-        qtbot.waitUntil(lambda: window.model.rowCount() == 6 and window.model_state.busy, timeout=WAIT_MS)
-        before = window.status
-        window.refresh_status()  # asked again while the model loads: must not wait for it
-        qtbot.waitUntil(lambda: window.status is not before, timeout=WAIT_MS)
-        assert window.status.counts.indexed == 6 and not window.model_state.ready
-    finally:
-        release.set()
+    def hold() -> threading.Event:
+        monkeypatch.setattr(model, "load_encoder", slow_load)
+        return release
+
+    yield hold
+    release.set()
+
+
+def test_the_photos_and_the_status_show_while_the_model_is_still_loading(
+    qtbot, make_window, open_library, photo_folder: Path, tmp_path: Path, hold_model_loads
+) -> None:
+    """A first download takes minutes: browsing must not wait for it."""
+    indexed = open_library(tmp_path / "lib")
+    indexed.index([photo_folder])
+    indexed.close()
+    release = hold_model_loads()
+    window = make_window(open_library(tmp_path / "lib"), wait_model=False)  # waits for the status, as a user sees it
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and window.model_state.busy, timeout=WAIT_MS)
+    before = window.status
+    window.refresh_status()  # asked again while the model loads: must not wait for it
+    qtbot.waitUntil(lambda: window.status is not before, timeout=WAIT_MS)
+    assert window.status.counts.indexed == 6 and not window.model_state.ready
+    release.set()
     qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
+
+
+def test_search_answers_from_the_text_tower_while_the_rest_of_the_model_loads(
+    qtbot, make_window, open_library, tmp_path: Path, hold_model_loads
+) -> None:
+    """Indexing needs the whole model, a search only its text side: the window must not say it
+    is loading the search model once a search can answer."""
+    weights = tmp_path / "tiny.safetensors"
+    shutil.copy(model.resolve_model("photoclip-tiny").checkpoint, weights)
+    indexed = open_library(tmp_path / "lib", model="photoclip-tiny", model_file=str(weights))
+    red_circle_folder(tmp_path / "photos")
+    indexed.index([tmp_path / "photos"])  # the whole model once: its text tower is cached
+    indexed.close()
+    release = hold_model_loads()
+    window = make_window(open_library(tmp_path / "lib", model_file=str(weights)), wait_model=False)
+    qtbot.waitUntil(lambda: window.model_state.searchable, timeout=MODEL_TIMEOUT_MS)
+    assert window.model_state.busy and not window.model_state.ready
+    assert window.index_status.label.text() == "20 photos indexed"
+    qtbot.keyClicks(window.search_field, "a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and window.model.rowCount() == 20, timeout=WAIT_MS)
+    assert not window.model_state.ready
+    release.set()
+    qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
+    assert window.index_status.label.text() == "20 photos indexed"

@@ -1469,3 +1469,19 @@ def test_text_queries_use_the_cached_text_tower_until_the_whole_model_is_loaded(
     assert alone is not whole.text
     np.testing.assert_allclose(alone.encode_text("a red circle"), whole.encode_text("a red circle"), atol=1e-6)
     assert library.text_encoder() is whole.text
+
+
+def test_search_is_prepared_from_the_cached_text_tower_without_the_whole_model(open_library, tmp_path: Path) -> None:
+    from photoclip.model import load_encoder, resolve_model
+
+    weights = tmp_path / "tiny.safetensors"
+    shutil.copy(resolve_model("photoclip-tiny").checkpoint, weights)
+    never_loaded = open_library(tmp_path / "a", model="photoclip-tiny", model_file=str(weights))
+    assert not never_loaded.prepare_search()  # no tower cached: only the whole model can answer
+    load_encoder(resolve_model("photoclip-tiny", model_file=weights))
+    library = open_library(tmp_path / "b", model="photoclip-tiny", model_file=str(weights))
+    assert library.prepare_search()
+    tower = library.text_encoder()
+    whole = library.encoder()
+    assert tower is not whole.text and library.text_encoder() is whole.text
+    assert library.prepare_search()

@@ -1119,11 +1119,11 @@ class MainWindow(QMainWindow):
             banner.hide()
         if state.phase in (Phase.UNAVAILABLE, Phase.FAILED) and state.explains(self.error_banner.text.text()):
             self.error_banner.hide()  # the worker said the same thing first
-        if state.phase is Phase.LOADING:
+        if state.phase is Phase.LOADING and not state.searchable:
             self.index_status.set_message("Loading the search model…")
         if state.phase is Phase.READY:
             gctune.settle_after_startup()
-        if state.phase is Phase.READY and not self.index_status.running and self.status is not None:
+        if state.searchable and not self.index_status.running and self.status is not None:
             counts, damaged = self.status.counts, len(self.status.damaged)
             self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, damaged)
         self._update_banner_box()

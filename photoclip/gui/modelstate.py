@@ -29,10 +29,13 @@ class Phase(enum.Enum):
 
 class _Relay(QObject):
     download = Signal(int, object)  # bytes done, bytes total or None
+    searchable = Signal(int)  # the load's token
 
 
 class ModelState(QObject):
-    """Where the model stands; `changed` whenever `phase`, `message` or `progress` move."""
+    """Where the model stands; `changed` whenever `phase`, `message`, `progress` or `searchable`
+    move. `searchable`: text searches can answer, from the cached text tower, while the whole
+    model (which indexing needs) may still be loading."""
 
     changed = Signal()
 
@@ -44,9 +47,11 @@ class ModelState(QObject):
         self.cause = ""  # the engine's own words for the last failure, as the worker reports them too
         self.label = ""
         self.progress: tuple[int, int | None] = (0, None)
+        self.searchable = False
         self._cancel: threading.Event | None = None
         self._relay = _Relay(self)
         self._relay.download.connect(self.download_progress)
+        self._relay.searchable.connect(self._searchable)
         self._token = 0
 
     @property
@@ -75,9 +80,12 @@ class ModelState(QObject):
             relay.download.emit(done, total)  # pool thread -> GUI thread
 
         def work(lib: Library) -> str:
+            if lib.prepare_search():
+                relay.searchable.emit(token)
             lib.encoder(progress=progress, cancel=cancel)
             return lib.model_spec.label
 
+        self.searchable = False
         self._set(Phase.LOADING, "Loading the search model…")
         self._ops.query(work, lambda label: self._loaded(token, label), lambda exc: self._failed(token, exc),
                         parent=self, long=True)
@@ -96,9 +104,15 @@ class ModelState(QObject):
             self.message = f"Downloading the search model (once): {done / 1e6:,.0f} MB{size}…"
         self.changed.emit()
 
+    def _searchable(self, token: int) -> None:
+        if token == self._token and not self.searchable:
+            self.searchable = True
+            self.changed.emit()
+
     def _loaded(self, token: int, label: str) -> None:
         if token == self._token:
             self.label = label
+            self.searchable = True
             self._set(Phase.READY, "")
 
     def _failed(self, token: int, exc: BaseException) -> None:
