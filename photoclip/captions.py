@@ -4,9 +4,13 @@ the words its owner wrote, which no model could know.
 
 They are read from EXIF (ImageDescription, Windows' XPTitle / XPSubject / XPComment,
 UserComment), IPTC (Headline, Object Name, Caption), XMP (dc:title, dc:description,
-photoshop:Headline) in the file and in another program's sidecar, and Google Takeout's JSON.
-Cameras fill EXIF's description with their own name ("OLYMPUS DIGITAL CAMERA", "SONY DSC");
-such text is no caption and is left out.
+photoshop:Headline) in the file and in another program's sidecar, Google Takeout's JSON,
+and the comments older tools such as IrfanView wrote into the file itself (a JPEG's COM
+segments, a GIF's comment). Cameras fill EXIF's description with their own name ("OLYMPUS
+DIGITAL CAMERA", "SONY DSC"), and programs sign a file's comment ("CREATOR: gd-jpeg v1.0
+(using IJG JPEG v62), quality = 90", "Created with GIMP") or put a licence there; such text
+is no caption and is left out. A PNG's text is not read: drawing programs fill it with their
+document's title ("Adwaita Folder Icons").
 """
 
 from __future__ import annotations
@@ -37,6 +41,14 @@ _STOP_WORDS = frozenset("""
     a an the of in at on with and or to for from by my our his her their me us is are some this that
     photo photos picture pictures image images
 """.split())
+_NOT_A_COMMENT = re.compile(
+    r"creator:|\b(?:created|written|generated|processed|optimi[sz]ed|compressed|encoded|converted|saved|edited)"
+    r"\s+(?:with|by|using)\b|\bquality\s*=|\b(?:gd-jpeg|ijg|jpeg library|lead technologies|applemark|ducky|"
+    r"jpegmini|jpeg-recompress|mozjpeg|imagemagick|gimp|photoshop|image alchemy|accusoft|acd systems|xv version|"
+    r"copyright|licen[cs]ed?|l?gplv?\d*|creative ?commons|cc[- ]by(?:-\w+)*|all rights reserved|public domain)\b"
+    r"|©|\(c\)",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+")
 _LABEL_WORD = re.compile(r"[^\W_]+")  # "Exif_JPEG_PICTURE" is three words
 
@@ -80,6 +92,19 @@ def iptc_texts(im: Image.Image) -> list[str]:
             if is_caption(text):
                 texts.append(text)
     return texts
+
+
+def comment_texts(im: Image.Image, fmt: str) -> list[str]:
+    """The captions in a file's own comments (a JPEG's COM segments, a GIF's comment), without
+    what programs sign there or the licence its author put there."""
+    if fmt == "jpeg":
+        values = [data for marker, data in getattr(im, "applist", ()) if marker == "COM"]
+    elif fmt == "gif":
+        values = [im.info.get("comment")]
+    else:
+        return []
+    texts = [_text(value) for value in values]
+    return [t for t in texts if is_caption(t) and not _NOT_A_COMMENT.search(t)]
 
 
 def xmp_texts(packet: bytes | None) -> list[str]:

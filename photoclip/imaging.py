@@ -242,7 +242,7 @@ class DecodedPhoto:
     location: tuple[float, float] | None = None  # (latitude, longitude) from EXIF GPS
     xmp: bytes | None = None  # the XMP packet embedded in the file, if any (keywords.py reads it)
     icc: bytes | None = None  # the colour profile embedded in the file, if any (colour.to_srgb reads it)
-    captions: tuple[str, ...] = ()  # what its EXIF and IPTC say about it (captions.exif_texts, iptc_texts)
+    captions: tuple[str, ...] = ()  # what its EXIF, IPTC and comments say about it (captions.exif_texts, ...)
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (jpegfile.pixel_data)
     damage: str | None = None  # what is wrong with a file decoded all the same (a JPEG cut short)
 
@@ -622,7 +622,8 @@ def _decode_stream(
             facts = _read_exif(im)
             xmp = _xmp_packet(im)
             icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
-            texts = facts.captions + (tuple(captions.iptc_texts(im)) if fmt in ("jpeg", "tiff") else ())
+            texts = (*facts.captions, *(captions.iptc_texts(im) if fmt in ("jpeg", "tiff") else ()),
+                     *captions.comment_texts(im, fmt))
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc

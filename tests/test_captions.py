@@ -77,6 +77,45 @@ def test_iptc_headline_title_and_caption_are_read_in_utf8_or_latin1() -> None:
     assert captions.iptc_texts(Image.new("RGB", (2, 2))) == []
 
 
+def _with_comments(data: bytes, *comments: bytes) -> bytes:
+    """A JPEG with COM segments right after its start marker, as IrfanView writes them."""
+    segments = b"".join(b"\xff\xfe" + (len(c) + 2).to_bytes(2, "big") + c for c in comments)
+    return data[:2] + segments + data[2:]
+
+
+def test_jpeg_comments_are_captions_unless_a_program_signed_them() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    data = _with_comments(out.getvalue(), b"Oma im Garten, M\xfcnchen", "Первый снег".encode(),
+                          b"CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 90\n", b"Created with GIMP",
+                          b"Optimized by JPEGmini 3.14.2.84235 0x11b4d1ed", b"AppleMark\n",
+                          b"LEAD Technologies Inc. V1.01",
+                          b"Intel(R) JPEG Library, version [1.51.12.44]", b"File written by Adobe Photoshop\xa8 4.0",
+                          b"OLYMPUS DIGITAL CAMERA", b"\xff\xfe\xfd caf\xe9", "LGPLv3 Risto Saukonpää".encode(),
+                          b"(c) 2004 Jane Doe", b"CC BY-SA 4.0 Jane Doe")
+
+    assert captions.comment_texts(Image.open(io.BytesIO(data)), "jpeg") == ["Oma im Garten, München", "Первый снег"]
+    assert captions.comment_texts(Image.open(io.BytesIO(out.getvalue())), "jpeg") == []
+
+
+def test_a_pngs_text_is_not_read_as_a_caption() -> None:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Title", "Adwaita Folder Icons")
+    info.add_text("Description", "Lake house")
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG", pnginfo=info)
+    assert captions.comment_texts(Image.open(io.BytesIO(out.getvalue())), "png") == []
+
+
+def test_a_gif_comment_is_a_caption() -> None:
+    out = io.BytesIO()
+    Image.new("P", (8, 8)).save(out, "GIF", comment=b"First day at school")
+    assert captions.comment_texts(Image.open(io.BytesIO(out.getvalue())), "gif") == ["First day at school"]
+    assert captions.comment_texts(Image.open(io.BytesIO(out.getvalue())), "webp") == []
+
+
 def test_xmp_titles_and_descriptions_are_read_in_every_language() -> None:
     packet = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"

@@ -1317,6 +1317,28 @@ def test_captions_people_wrote_find_their_photos_first(open_library, tmp_path: P
     assert library.search_scoped("a red circle", limit=3)[1] is None
 
 
+def test_a_comment_written_into_the_file_is_a_caption_and_a_programs_signature_is_not(
+    open_library, tmp_path: Path
+) -> None:
+    photos = tmp_path / "photos"
+    scenes = scene_folder(photos, seed=5, red_circles=2, others=4)
+    plain = sorted(path for path, scene in scenes.items() if not scene.has("red", "circle"))
+    with Image.open(plain[0]) as im:
+        im.save(plain[0], "JPEG", comment=b"Grandma's 80th birthday")
+    with Image.open(plain[1]) as im:
+        im.save(plain[1], "JPEG", comment=b"CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 90")
+    with Image.open(plain[2]) as im:
+        im.save(plain[2], "JPEG", comment=b"Grandma at the lake", exif=im.getexif())
+    library = open_library()
+    library.index([photos])
+    ids = [library.photo_at(path).id for path in plain[:3]]
+
+    assert library.caption(ids[0]) == "Grandma's 80th birthday" and library.caption(ids[1]) is None
+    assert library.caption(ids[2]) == "Grandma at the lake"
+    hits, scope = library.search_scoped("grandma", limit=2)
+    assert {h.photo_id for h in hits} == {ids[0], ids[2]} and scope.caption_words == ("grandma",)
+
+
 def test_a_caption_in_japanese_is_found_by_a_word_of_it(open_library, tmp_path: Path) -> None:
     photos = tmp_path / "photos"
     scenes = scene_folder(photos, seed=5, red_circles=2, others=4)
