@@ -26,6 +26,7 @@ from photoclip import cjk, xmp
 log = logging.getLogger(__name__)
 
 MAX_CAPTION_CHARS = 2000
+_COMMENTS_READ = 4  # a JPEG's first COM segments; more are padding or junk
 _EXIF_TEXT_TAGS = (0x010E, 0x9C9B, 0x9C9F, 0x9C9C)  # ImageDescription, XPTitle, XPSubject, XPComment
 _EXIF_MAKE, _EXIF_MODEL, _EXIF_USER_COMMENT = 0x010F, 0x0110, 0x9286
 _IPTC_TEXT_TAGS = ((2, 105), (2, 5), (2, 120))  # Headline, Object Name, Caption-Abstract
@@ -98,13 +99,24 @@ def comment_texts(im: Image.Image, fmt: str) -> list[str]:
     """The captions in a file's own comments (a JPEG's COM segments, a GIF's comment), without
     what programs sign there or the licence its author put there."""
     if fmt == "jpeg":
-        values = [data for marker, data in getattr(im, "applist", ()) if marker == "COM"]
+        values = [data for marker, data in getattr(im, "applist", ()) if marker == "COM"][:_COMMENTS_READ]
     elif fmt == "gif":
         values = [im.info.get("comment")]
     else:
         return []
-    texts = [_text(value) for value in values]
+    texts = [_text(_head(value)) for value in values]
     return [t for t in texts if is_caption(t) and not _NOT_A_COMMENT.search(t)]
+
+
+def _head(value: object) -> object:
+    """At most MAX_CAPTION_CHARS characters' worth of bytes, cut where a UTF-8 character starts:
+    a file may hold hundreds of comments of 64 KB each, and only the start of one is kept."""
+    if not isinstance(value, bytes) or len(value) <= 4 * MAX_CAPTION_CHARS:
+        return value
+    cut = 4 * MAX_CAPTION_CHARS
+    while cut > 0 and value[cut] & 0xC0 == 0x80:
+        cut -= 1
+    return value[:cut]
 
 
 def xmp_texts(packet: bytes | None) -> list[str]:

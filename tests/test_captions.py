@@ -98,6 +98,16 @@ def test_jpeg_comments_are_captions_unless_a_program_signed_them() -> None:
     assert captions.comment_texts(Image.open(io.BytesIO(out.getvalue())), "jpeg") == []
 
 
+def test_a_file_stuffed_with_long_comments_gives_only_the_start_of_its_first_ones() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    data = _with_comments(out.getvalue(), *[("湖畔の夏休み" * 4000).encode()[:65532]] * 300)  # 3 bytes a letter
+
+    texts = captions.comment_texts(Image.open(io.BytesIO(data)), "jpeg")
+    assert len(texts) == 4 and all(len(t) <= 4 * captions.MAX_CAPTION_CHARS for t in texts)
+    assert all(set(t) == set("湖畔の夏休み") for t in texts)  # cut between letters, not inside one
+
+
 def test_a_pngs_text_is_not_read_as_a_caption() -> None:
     from PIL.PngImagePlugin import PngInfo
 
