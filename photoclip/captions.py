@@ -26,7 +26,7 @@ from photoclip import cjk, xmp
 log = logging.getLogger(__name__)
 
 MAX_CAPTION_CHARS = 2000
-_COMMENTS_READ = 4  # a JPEG's first COM segments; more are padding or junk
+_COMMENTS_READ = 4  # a JPEG's first COM segments: a file may hold hundreds
 _EXIF_TEXT_TAGS = (0x010E, 0x9C9B, 0x9C9F, 0x9C9C)  # ImageDescription, XPTitle, XPSubject, XPComment
 _EXIF_MAKE, _EXIF_MODEL, _EXIF_USER_COMMENT = 0x010F, 0x0110, 0x9286
 _IPTC_TEXT_TAGS = ((2, 105), (2, 5), (2, 120))  # Headline, Object Name, Caption-Abstract
@@ -109,8 +109,9 @@ def comment_texts(im: Image.Image, fmt: str) -> list[str]:
 
 
 def _head(value: object) -> object:
-    """At most MAX_CAPTION_CHARS characters' worth of bytes, cut where a UTF-8 character starts:
-    a file may hold hundreds of comments of 64 KB each, and only the start of one is kept."""
+    """The first bytes of a long comment, enough for MAX_CAPTION_CHARS letters of any script and
+    cut where a UTF-8 letter starts: only a caption's length of it is kept, and a file may hold
+    hundreds of comments of 64 KB each."""
     if not isinstance(value, bytes) or len(value) <= 4 * MAX_CAPTION_CHARS:
         return value
     cut = 4 * MAX_CAPTION_CHARS
