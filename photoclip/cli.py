@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from photoclip import __version__, humanize, tagging
+from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
 from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError, QueryError
@@ -311,7 +311,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for root in st.roots:
         print(f"folder:  {root.path}" + ("" if root.online else "  (offline)"))
     for pattern in library.settings.exclude_patterns:
-        print(f"left out: {pattern}")
+        print(f"left out: {config.shown_pattern(pattern)}")
     if st.failures:
         print("failed:")
         for path, reason in st.failures:

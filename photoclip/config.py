@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import glob
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,3 +118,19 @@ def save_settings(library_dir: Path, settings: Settings) -> None:
     data = dataclasses.asdict(settings)
     data["exclude_patterns"] = list(settings.exclude_patterns)
     atomic_write_bytes(Path(library_dir) / SETTINGS_FILE, json.dumps(data, indent=2).encode())
+
+
+_ESCAPED = re.compile(r"\[([*?[])\]")
+
+
+def shown_pattern(pattern: str) -> str:
+    """How a leave-out pattern reads to a person: a folder left out (its path, glob-escaped so
+    "[2019] Trip" is not a pattern) as its plain path; any other pattern as written."""
+    plain = _ESCAPED.sub(r"\1", pattern)
+    return plain if glob.escape(plain) == pattern else pattern
+
+
+def pattern_from_line(line: str) -> str:
+    """The leave-out pattern for a line a person typed: the path of a folder that exists is
+    that folder, escaped (as Library.leave_out saves it); anything else is a pattern."""
+    return glob.escape(line) if os.path.isabs(line) and os.path.isdir(line) else line

@@ -144,6 +144,17 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
     assert json.loads(run("status", "--json")[1])["total"] == 6
 
 
+def test_status_names_a_folder_left_out_as_it_is_named(run, photo_folder: Path) -> None:
+    trip = photo_folder / "[2019] Trip"
+    write_photo(trip / "lake.jpg", seed=7)
+    run("index", str(photo_folder))
+
+    assert run("remove", str(trip))[0] == 0
+    assert f"left out: {trip}\n" in run("status")[1]
+    assert run("index", str(trip))[0] == 0
+    assert "left out" not in run("status")[1] and json.loads(run("status", "--json")[1])["total"] == 7
+
+
 def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) -> None:
     run("index", str(photo_folder))
     served, base = web_folder

@@ -51,3 +51,18 @@ def test_library_location_can_be_overridden(monkeypatch: pytest.MonkeyPatch, tmp
     assert default_library_dir() == tmp_path / "lib"
     monkeypatch.delenv("PHOTOCLIP_LIBRARY")
     assert "photoclip" in str(default_library_dir())
+
+
+def test_a_folder_left_out_reads_as_its_plain_path_and_a_pattern_as_written(tmp_path: Path) -> None:
+    import glob
+
+    from photoclip.config import pattern_from_line, shown_pattern
+
+    trip = tmp_path / "[2019] Trip?"
+    trip.mkdir()
+    assert shown_pattern(glob.escape(str(trip))) == str(trip)
+    assert shown_pattern("*/Screenshots/*") == "*/Screenshots/*"
+    assert shown_pattern("/photos/[ab]*") == "/photos/[ab]*"
+    assert pattern_from_line(str(trip)) == glob.escape(str(trip))  # a folder, not a character class
+    assert pattern_from_line(str(tmp_path / "gone [x]")) == str(tmp_path / "gone [x]")
+    assert pattern_from_line("[ab]*.tmp") == "[ab]*.tmp"

@@ -114,7 +114,8 @@ class SettingsDialog(QDialog):
         self.threads.setToolTip("How many processor threads the model may use on the CPU")
         form.addRow("CPU threads", self.threads)
 
-        self.excluded = QPlainTextEdit("\n".join(settings.exclude_patterns))
+        self._patterns = {config.shown_pattern(p): p for p in settings.exclude_patterns}
+        self.excluded = QPlainTextEdit("\n".join(self._patterns))
         self.excluded.setPlaceholderText("One pattern per line, e.g.\n*/Screenshots/*\n*.tmp")
         self.excluded.setFixedHeight(96)
         form.addRow("Leave out", self.excluded)
@@ -134,7 +135,8 @@ class SettingsDialog(QDialog):
 
     def settings(self) -> config.Settings:
         """The settings as edited (unchanged fields kept)."""
-        patterns = tuple(line.strip() for line in self.excluded.toPlainText().splitlines() if line.strip())
+        lines = (line.strip() for line in self.excluded.toPlainText().splitlines())
+        patterns = tuple(self._patterns.get(line) or config.pattern_from_line(line) for line in lines if line)
         return dataclasses.replace(
             self._original,
             model=self.model.currentText().strip() or config.DEFAULT_MODEL,
