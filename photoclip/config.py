@@ -123,14 +123,20 @@ def save_settings(library_dir: Path, settings: Settings) -> None:
 _ESCAPED = re.compile(r"\[([*?[])\]")
 
 
+def folder_pattern(folder: str | Path) -> str:
+    """The leave-out pattern of one folder: its path glob-escaped, so "[2019] Trip" is that
+    folder and not a pattern."""
+    return glob.escape(str(folder))
+
+
 def shown_pattern(pattern: str) -> str:
-    """How a leave-out pattern reads to a person: a folder left out (its path, glob-escaped so
-    "[2019] Trip" is not a pattern) as its plain path; any other pattern as written."""
+    """How a leave-out pattern reads to a person: a folder's (folder_pattern) as its plain
+    path; any other pattern as written."""
     plain = _ESCAPED.sub(r"\1", pattern)
-    return plain if glob.escape(plain) == pattern else pattern
+    return plain if folder_pattern(plain) == pattern else pattern
 
 
 def pattern_from_line(line: str) -> str:
     """The leave-out pattern for a line a person typed: the path of a folder that exists is
-    that folder, escaped (as Library.leave_out saves it); anything else is a pattern."""
-    return glob.escape(line) if os.path.isabs(line) and os.path.isdir(line) else line
+    that folder (folder_pattern); anything else is a pattern."""
+    return folder_pattern(line) if os.path.isabs(line) and os.path.isdir(line) else line

@@ -8,7 +8,6 @@ may open it read-only (search while another process indexes).
 from __future__ import annotations
 
 import dataclasses
-import glob
 import json
 import logging
 import os
@@ -487,7 +486,7 @@ class Library:
         the settings' exclude patterns and its photos are forgotten (the files are not touched).
         Adding the folder again brings it back."""
         self._require_writable()
-        pattern = glob.escape(str(folder))
+        pattern = config.folder_pattern(folder)
         if pattern not in self.settings.exclude_patterns:
             self._save_exclude_patterns((*self.settings.exclude_patterns, pattern))
         gone = [state.id for state in self.catalog.states_under(str(folder)).values()]
@@ -496,7 +495,7 @@ class Library:
 
     def _include_again(self, folder: Path) -> bool:
         """Take `folder` (and any folder above it) off the patterns `leave_out` added; whether it was on."""
-        left_out = {glob.escape(str(p)) for p in (folder, *folder.parents)}
+        left_out = {config.folder_pattern(p) for p in (folder, *folder.parents)}
         kept = tuple(p for p in self.settings.exclude_patterns if p not in left_out)
         if kept == self.settings.exclude_patterns:
             return False
