@@ -949,7 +949,7 @@ class Worker:
         if report.cancelled or processed < len(items):
             self._set_plan_dirty()  # the rest is still pending in the catalog
         with self._cv:
-            self._plan_size = len(self._plan)
+            self._plan_size = len(self._plan) + len(items) - processed
         if time.monotonic() - self._last_save > SAVE_EVERY_S:
             self._update_tags()  # a long first run shows tags as it goes, not only at the end
             self._save_index()

@@ -294,6 +294,7 @@ def test_pause_stops_progress_and_resume_continues(start_live) -> None:
     live = start_live(count=48, before_start=after_first_batch(Worker.pause), wait=False)
     eventually(lambda: any(e.paused for e in live.of(IndexProgress)), what="the worker says it paused")
     assert live.worker.paused and live.worker.busy
+    assert {e.total for e in live.of(IndexProgress)} == {48}, "the total stays the same through a pause"
     indexed = live.library.status().counts.indexed
     assert 0 < indexed < 48
     time.sleep(1.0)
