@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from photoclip import config
+from photoclip.gui.main_window import SEARCH_PLACEHOLDER
 from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, album_names
 from photoclip.library import Library
 from photoclip.tagging import Album
@@ -171,3 +172,24 @@ def test_album_names_grow_only_as_far_as_it_takes_to_tell_them_apart() -> None:
     folders = [Path("/p/2023/Day 1"), Path("/p/2024/Day 1"), Path("/p/2024/Beach"), Path("/q/x/Beach"), Path("/p/y/Beach")]
     assert album_names(folders) == ["2023/Day 1", "2024/Day 1", "2024/Beach", "x/Beach", "y/Beach"]
     assert album_names([Path("/a/Same"), Path("/b/a/Same")]) == ["/a/Same", "b/a/Same"]
+
+
+def test_a_search_typed_on_the_duplicates_page_covers_all_photos_not_the_album_seen_before(
+    qtbot, make_window, library
+) -> None:
+    window = make_window(library)
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+    tree = window.sidebar.tree
+    lake_2023 = window.sidebar.album_items()[0]
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(lake_2023).center())
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    window.sidebar.duplicates_selected.emit()
+    assert window.pages.currentWidget() is window.duplicates
+    assert window.search_field.placeholderText() == SEARCH_PLACEHOLDER
+
+    qtbot.keyClicks(window.search_field, "a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
+    assert window.view.album is None and len(window.model.ids) == 14
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window), timeout=WAIT_MS)
+    assert window.model.rowCount() == 14 and tree.currentItem() is window.sidebar.all_photos

@@ -409,12 +409,13 @@ class MainWindow(QMainWindow):
     def show_view(self, view: View) -> None:
         """Show the library, a folder, a tag, or (through search/similar) results in the grid."""
         self.view = view
-        if view.browsing:
+        if view.browsing or view.kind == "duplicates":
             self.grid.clearSelection()  # what was selected elsewhere is not acted on here
-            self._browse_view = view
+            self._browse_view = view if view.browsing else View("library")  # a search from duplicates: all
             self._search_seq += 1  # a search still running is no longer wanted
             self._clear_search_field()
-            self.search_field.setPlaceholderText(search_placeholder(view))
+            self.search_field.setPlaceholderText(search_placeholder(self._browse_view))
+        if view.browsing:
             if view.kind == "library":
                 self.sidebar.select_library()
             if view.kind == "tag":
