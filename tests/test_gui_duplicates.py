@@ -43,6 +43,18 @@ def test_the_page_shows_each_group_with_its_original_kept(qtbot, make_window, op
     assert shown == {**{c.resolve(): False for c in copies}, **{o.resolve(): True for o in copies.values()}}
     assert page.trash_button.isEnabled() and page.trash_button.text() == "Move 3 to trash"
     assert page.subtitle.text().startswith("2 groups · 3 photos to move to the trash")
+    folders = {tile.photo.path: tile.folder.text() for row in page.rows for tile in row.tiles.values()}
+    assert folders == {path: f"in {path.parent.name}" for path in shown}  # which copy is where: backup/, sent/
+
+
+def test_the_page_does_not_hold_the_window_wide(qtbot, make_window, open_library, tmp_path) -> None:
+    library, _ = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    narrowest = window.minimumSizeHint().width()
+    open_duplicates(qtbot, window)
+    assert len(window.duplicates.subtitle.text()) > 80
+    qtbot.wait(300)  # the layouts take in the page's texts
+    assert window.minimumSizeHint().width() <= narrowest
 
 
 def test_a_damaged_copy_is_marked_and_never_the_one_kept(qtbot, make_window, open_library, tmp_path) -> None:

@@ -73,17 +73,27 @@ class _Tile(QFrame):
         name.setText(QFontMetrics(bold).elidedText(humanize.shown(photo.path.name), Qt.TextElideMode.ElideMiddle,
                                                    TILE_SIDE - 4))
         layout.addWidget(name)
+        folder = humanize.shown(photo.path.parent.name or photo.path.parent)
+        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {folder}", Qt.TextElideMode.ElideMiddle,
+                                                                 TILE_SIDE - 4))
+        self.folder.setObjectName("Muted")
+        self.folder.setFixedWidth(TILE_SIDE)
+        self.folder.setToolTip(humanize.shown(photo.path.parent))
+        layout.addWidget(self.folder)
         pixels = f"{photo.width}×{photo.height} · " if photo.width and photo.height else ""
-        alike = "" if similarity is None else (" · same file" if similarity >= 1.0 else f" · {humanize.similarity(similarity)} alike")
-        detail = QLabel(f"{pixels}{humanize.file_size(photo.size)}{alike}")
+        detail = QLabel(f"{pixels}{humanize.file_size(photo.size)}")
         detail.setObjectName("Muted")
-        detail.setWordWrap(True)
         layout.addWidget(detail)
+        if similarity is not None:
+            alike = QLabel("same file" if similarity >= 1.0 else f"{humanize.similarity(similarity)} alike")
+            alike.setObjectName("Muted")
+            layout.addWidget(alike)
         if photo.damage:
             damage = QLabel("Damaged")
             damage.setObjectName("DamageValue")
             damage.setToolTip(photo.damage)
             layout.addWidget(damage)
+        layout.addStretch(1)  # tiles of a row end level, whatever lines each has
         self.state = QLabel()
         self.state.setObjectName("DupState")
         layout.addWidget(self.state)
@@ -207,6 +217,7 @@ class DuplicatesPage(QWidget):
         title.setObjectName("ViewTitle")
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("ViewSubtitle")
+        self.subtitle.setWordWrap(True)  # a long line would hold the whole window this wide
         titles.addWidget(title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
