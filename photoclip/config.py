@@ -42,6 +42,11 @@ def model_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "models"
 
 
+def style_cache_dir() -> Path:
+    """Files the app's style sheet points at (it cannot take images from memory)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "style"
+
+
 def resources_dir() -> Path:
     """Shipped data: inside the installed package, or the repository's resources/."""
     here = Path(__file__).resolve().parent

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from photoclip import config
+from photoclip.fsutil import atomic_write_bytes
 from photoclip.gui import theme
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,15 @@ def _svg(name: str) -> str:
     except OSError:
         log.warning("icon %s is missing (%s)", name, path)
         return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"/>'
+
+
+def tinted_file(name: str, colour: str) -> Path:
+    """The icon's drawing in one colour, as a file for the style sheet to point at."""
+    path = config.style_cache_dir() / f"{name}-{colour.lstrip('#')}.svg"
+    data = _svg(name).replace("currentColor", colour)
+    if not path.is_file() or path.read_text(encoding="utf-8") != data:
+        atomic_write_bytes(path, data.encode())
+    return path
 
 
 def render(name: str, size: int, colour: str = theme.TEXT, ratio: float = 1.0) -> QPixmap:

@@ -6,8 +6,12 @@ states) use the same ones the style sheet does.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
 
 WINDOW = "#f6f7f9"
 SURFACE = "#ffffff"
@@ -163,4 +167,30 @@ def apply(app: QApplication) -> None:
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET + arrow_rules())
+
+
+def arrow_rules() -> str:
+    """Fusion draws a combo box's and a spin box's arrows on a sunken bevel (or not at all)
+    once the style sheet gives the box a border, so the style sheet draws them too."""
+    from photoclip.gui import icons
+
+    try:
+        down, up, down_off, up_off = (
+            icons.tinted_file(name, colour).as_posix()
+            for colour in (MUTED, FAINT) for name in ("chevron-down", "chevron-up")
+        )
+    except OSError as exc:
+        log.warning("the style's arrows cannot be written (%s); boxes keep Fusion's", exc)
+        return ""
+    return f"""
+QComboBox::drop-down {{ border: none; width: 24px; }}
+QComboBox::down-arrow {{ image: url("{down}"); width: 12px; height: 12px; }}
+QComboBox::down-arrow:disabled {{ image: url("{down_off}"); }}
+QSpinBox {{ padding-right: 20px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ border: none; width: 20px; }}
+QSpinBox::up-arrow {{ image: url("{up}"); width: 10px; height: 10px; }}
+QSpinBox::down-arrow {{ image: url("{down}"); width: 10px; height: 10px; }}
+QSpinBox::up-arrow:disabled, QSpinBox::up-arrow:off {{ image: url("{up_off}"); }}
+QSpinBox::down-arrow:disabled, QSpinBox::down-arrow:off {{ image: url("{down_off}"); }}
+"""

@@ -1,0 +1,65 @@
+"""The app's look, offscreen: the arrows of combo and spin boxes are drawn by the style sheet in
+the theme's colours (Fusion left a sunken bevel, or nothing, under a bordered box)."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
+
+from photoclip import config
+from photoclip.gui import theme
+from photoclip.gui.app import make_app
+
+
+def colours_at_right(widget: QWidget, width: int) -> list[QColor]:
+    image = widget.grab().toImage()
+    return [image.pixelColor(x, y) for x in range(image.width() - width, image.width()) for y in range(image.height())]
+
+
+def near(colour: QColor, wanted: str, by: int = 40) -> bool:
+    other = QColor(wanted)
+    return all(abs(a - b) <= by for a, b in zip(colour.getRgb()[:3], other.getRgb()[:3], strict=True))
+
+
+def darkest(colours: list[QColor]) -> int:
+    return min(c.lightness() for c in colours)
+
+
+def test_a_combo_box_arrow_is_a_muted_chevron_without_a_bevel(qtbot) -> None:
+    make_app()
+    box = QComboBox()
+    box.addItems(["Copies of the same photo", "Very similar photos"])
+    qtbot.addWidget(box)
+    box.resize(260, 30)
+    box.show()
+    arrow = colours_at_right(box, 24)
+    assert any(near(c, theme.MUTED) for c in arrow)
+    assert darkest(arrow) >= QColor(theme.MUTED).lightness() - 20  # no dark bevel lines
+
+
+def test_a_spin_box_has_both_arrows_and_greys_them_when_disabled(qtbot) -> None:
+    make_app()
+    boxes = []
+    for enabled in (True, False):
+        box = QSpinBox()
+        box.setRange(0, 8)
+        box.setValue(3)
+        box.setEnabled(enabled)
+        qtbot.addWidget(box)
+        box.resize(160, 30)
+        box.show()
+        boxes.append(box)
+    enabled_arrows, disabled_arrows = (colours_at_right(box, 20) for box in boxes)
+    assert QColor(theme.MUTED).lightness() - 20 <= darkest(enabled_arrows)  # no dark bevel lines
+    assert darkest(enabled_arrows) < darkest(disabled_arrows) < QColor(theme.SURFACE).lightness() - 20
+
+
+def test_a_cache_that_cannot_be_written_leaves_fusion_arrows_and_says_why(monkeypatch, tmp_path, caplog) -> None:
+    blocked = tmp_path / "a file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(config, "style_cache_dir", lambda: blocked / "style")
+    caplog.set_level(logging.WARNING, logger=theme.__name__)
+    assert theme.arrow_rules() == ""
+    assert "the style's arrows cannot be written" in caplog.text
