@@ -1,5 +1,5 @@
-"""The settings dialog's Leave out box: folders left out read as plain paths, and what the
-user did not touch is saved as it was."""
+"""The settings dialog: folders left out read as plain paths, and what the user did not touch is
+saved as it was; the model file's hint says where the weights come from."""
 
 from __future__ import annotations
 
@@ -26,3 +26,12 @@ def test_folders_left_out_show_plainly_and_are_saved_as_they_were(qtbot, tmp_pat
     assert dialog.settings().exclude_patterns == settings.exclude_patterns  # the drive's folder too, though absent
     dialog.excluded.appendPlainText(f"{added}\n*.tmp")
     assert dialog.settings().exclude_patterns == (*settings.exclude_patterns, glob.escape(str(added)), "*.tmp")
+
+
+def test_the_model_file_hint_says_the_demo_model_comes_with_photoclip(qtbot) -> None:
+    make_app()
+    dialog = SettingsDialog(dataclasses.replace(config.Settings(), model=config.DEMO_MODEL))
+    qtbot.addWidget(dialog)
+    assert dialog.model_file.placeholderText() == "Comes with photoclip"
+    dialog.model.setCurrentText(config.DEFAULT_MODEL)
+    assert dialog.model_file.placeholderText() == "Download automatically"

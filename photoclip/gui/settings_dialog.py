@@ -87,7 +87,8 @@ class SettingsDialog(QDialog):
 
         file_row = QHBoxLayout()
         self.model_file = QLineEdit(settings.model_file or "")
-        self.model_file.setPlaceholderText("Download automatically")
+        self.model.currentTextChanged.connect(self._show_where_weights_come_from)
+        self._show_where_weights_come_from(settings.model)
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         clear = QPushButton("Clear")
@@ -147,6 +148,10 @@ class SettingsDialog(QDialog):
             vocabulary=self._vocabulary,
         )
 
+    def _show_where_weights_come_from(self, model: str) -> None:
+        shipped = model.strip() == config.DEMO_MODEL
+        self.model_file.setPlaceholderText("Comes with photoclip" if shipped else "Download automatically")
+
     def _browse(self) -> None:
         path = pick_model_file(self, self.model_file.text())
         if path:
@@ -167,7 +172,7 @@ class SettingsDialog(QDialog):
         self.choose_vocabulary.setToolTip("A text file of your own with the tags photoclip gives, one per line "
                                           "(the format of photoclip's everyday.txt)")
         self.choose_vocabulary.clicked.connect(self._choose_vocabulary)
-        self.default_vocabulary = QPushButton("Use photoclip's")
+        self.default_vocabulary = QPushButton("Use everyday labels")
         self.default_vocabulary.setToolTip("Tag with the everyday labels photoclip comes with")
         self.default_vocabulary.clicked.connect(lambda: self._set_vocabulary(None))
         row.addWidget(self.choose_vocabulary)
