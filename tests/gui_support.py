@@ -83,3 +83,21 @@ def sidebar(qtbot):
     widget.resize(236, 900)
     widget.show()
     return widget
+
+
+def answer_questions(monkeypatch, *answers: bool) -> list[tuple[str, str]]:
+    """Answer the window's questions in turn (True: its action, False: Cancel) without showing
+    them; returns each question's text with its action button's label."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[tuple[str, str]] = []
+
+    def answer(box: QMessageBox) -> int:
+        action = box.button(QMessageBox.StandardButton.Ok)
+        asked.append((box.text(), action.text()))
+        yes = answers[len(asked) - 1] if len(asked) <= len(answers) else answers[-1]
+        (action if yes else box.button(QMessageBox.StandardButton.Cancel)).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    return asked

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from photoclip import config
 from photoclip.gui.main_window import SEARCH_PLACEHOLDER
@@ -17,7 +16,7 @@ from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, album_names
 from photoclip.library import Library
 from photoclip.tagging import Album
 from photoclip.tinyclip.scenes import random_scene, scene_with, write_scenes
-from tests.gui_support import WAIT_MS, make_window, settled, sidebar  # noqa: F401
+from tests.gui_support import WAIT_MS, answer_questions, make_window, settled, sidebar  # noqa: F401
 
 VOCABULARY = "@prompt a {}\n@none a shape\ncircle\nstar\nsquare\ntriangle\nheart\ncross\ncrescent\n"
 
@@ -115,9 +114,10 @@ def test_an_album_left_out_of_the_library_goes_with_its_photos_and_settings_list
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
     qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
     folder = window.view.album.folder
-    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Ok)
+    asked = answer_questions(monkeypatch, True)
 
     next(a for a in window.sidebar.menu_for(item).actions() if a.objectName() == "leave_out").trigger()
+    assert asked[0][0].startswith("Leave “Lake” out of the library?") and asked[0][1] == "Leave out"
 
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 9,
                     timeout=WAIT_MS)

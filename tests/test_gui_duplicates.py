@@ -8,11 +8,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from photoclip.library import Library
 from tests.conftest import TRASH_INFO
-from tests.gui_support import WAIT_MS, make_window  # noqa: F401
+from tests.gui_support import WAIT_MS, answer_questions, make_window  # noqa: F401
 from tests.helpers import copies_folder, write_photo
 
 
@@ -98,15 +98,10 @@ def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(
     library, copies = indexed_copies(open_library, tmp_path)
     window = make_window(library, worker=True)
     open_duplicates(qtbot, window)
-    asked: list[str] = []
-
-    def answer(_parent, _title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    asked = answer_questions(monkeypatch, False, True)
     window.duplicates.trash_button.click()
-    assert asked[0].startswith("Move 3 photos") and all(c.exists() for c in copies)  # cancelled
+    assert asked[0][0].startswith("Move 3 photos") and all(c.exists() for c in copies)  # cancelled
+    assert asked[0][1] == "Move to trash"
     window.duplicates.trash_button.click()
     qtbot.waitUntil(lambda: window.duplicates.subtitle.text().startswith("Moved 3 photos"), timeout=WAIT_MS)
     assert not any(c.exists() for c in copies) and all(o.exists() for o in copies.values())

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
-
 from photoclip.gui import theme
 from photoclip.gui.sidebar import OnlineRole
-from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
+from tests.gui_support import (  # noqa: F401
+    WAIT_MS,
+    answer_questions,
+    make_window,
+    red_circle_folder,
+    settled,
+)
 
 
 def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
@@ -56,9 +60,11 @@ def test_removing_the_last_folder_forgets_its_photos_and_welcomes_again(
     window = make_window(library, worker=True)
     qtbot.waitUntil(lambda: window.model.rowCount() == 4 and len(window.sidebar.folder_items()) == 1,
                     timeout=WAIT_MS)
-    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Ok)
+    asked = answer_questions(monkeypatch, True)
     window.sidebar.tree.setCurrentItem(window.sidebar.folder_items()[0])
     window.sidebar._remove_current()
+    assert asked == [("Remove “photos” from the library?\n\nThe photos stay where they are on disk; photoclip only "
+                      "forgets them.", "Remove")]
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=WAIT_MS)
     assert window.model.rowCount() == 0
     assert window.sidebar.folder_items() == []

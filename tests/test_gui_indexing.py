@@ -47,6 +47,8 @@ def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     assert table.rowCount() == 1
     assert table.item(0, 0).text() == str(folder / "broken.jpg")
     assert table.item(0, 1).text()
+    assert shown[0].intro.text().startswith("1 file could not be read. It is skipped, not deleted; photoclip tries "
+                                            "again when it changes.")
 
 
 def test_pause_stops_indexing_and_resume_finishes_it(qtbot, make_window, open_library, tmp_path: Path) -> None:

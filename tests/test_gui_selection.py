@@ -11,14 +11,14 @@ from urllib.parse import quote
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QMenu, QWidget
 
 from photoclip.gui import desktop
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
+from tests.gui_support import WAIT_MS, answer_questions, make_window, settled  # noqa: F401
 from tests.test_gui_tags import click_tag, shapes_library, shown_tags
 
 
@@ -272,16 +272,10 @@ def test_move_to_trash_asks_then_sends_the_selected_files_to_the_trash(
     contents = {path: path.read_bytes() for path in paths}
     click(qtbot, window, 1)
     click(qtbot, window, 4, Qt.KeyboardModifier.ControlModifier)
-    asked: list[str] = []
-
-    def answer(_parent, _title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    asked = answer_questions(monkeypatch, False, True)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)  # the Delete key asks the same
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
-    assert asked[0].startswith("Move 2 photos (") and "copy kept" not in asked[0]
+    assert asked[0][0].startswith("Move 2 photos (") and "copy kept" not in asked[0][0]
     qtbot.wait(300)
     assert all(path.exists() for path in paths) and window.model.ids == ids  # cancelled: nothing moved
 

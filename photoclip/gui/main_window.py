@@ -739,7 +739,7 @@ class MainWindow(QMainWindow):
         if self.worker is not None and self._confirmed(
             "Leave out folder", f"Leave “{humanize.shown(folder.name)}” out of the library?",
             "Its photos stay where they are on disk; photoclip forgets them and does not index "
-            "this folder again. Settings lists the folders left out.",
+            "this folder again. Settings lists the folders left out.", "Leave out",
         ):
             self.worker.remove_root(folder)
             if self.view.kind == "album" and self.view.album is not None and self.view.album.folder == folder:
@@ -748,18 +748,21 @@ class MainWindow(QMainWindow):
     def remove_folder(self, root: Root) -> None:
         if self.worker is not None and self._confirmed(
             "Remove folder", f"Remove “{humanize.shown(root.path.name)}” from the library?",
-            "The photos stay where they are on disk; photoclip only forgets them.",
+            "The photos stay where they are on disk; photoclip only forgets them.", "Remove",
         ):
             try:
                 self.worker.remove_root(root.path)
             except PhotoclipError as exc:
                 self.report_error(exc)
 
-    def _confirmed(self, title: str, question: str, detail: str) -> bool:
-        answer = QMessageBox.question(
-            self, title, f"{question}\n\n{detail}",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Ok
+    def _confirmed(self, title: str, question: str, detail: str, action: str) -> bool:
+        """Ask first, with Cancel as the default and a button that says what it does."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, f"{question}\n\n{detail}",
+                          QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, self)
+        box.button(QMessageBox.StandardButton.Ok).setText(action)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Ok)
 
     # ------------------------------------------------------------------ duplicates
 
@@ -770,12 +773,10 @@ class MainWindow(QMainWindow):
             return
         size = humanize.file_size(sum(p.size for p in photos))
         kept = "; the copy kept of each stays where it is" if duplicates else ""
-        answer = QMessageBox.question(
-            self, "Move to trash",
-            f"Move {plural(len(photos), 'photo')} ({size}) to the trash?\n\nThey go to the system trash, "
-            f"where you can restore them{kept}.",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Ok and self.worker is not None:
+        if self._confirmed(
+            "Move to trash", f"Move {plural(len(photos), 'photo')} ({size}) to the trash?",
+            f"They go to the system trash, where you can restore them{kept}.", "Move to trash",
+        ) and self.worker is not None:
             self._trash_from_duplicates = duplicates
             self.worker.trash(p.id for p in photos)
 

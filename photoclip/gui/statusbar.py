@@ -103,7 +103,7 @@ class IndexStatus(QWidget):
             if rate > 0:
                 text += f" · {rate:,.0f} photos/s" if rate >= 10 else f" · {rate:.1f} photos/s"
             if eta_s is not None and done < total:
-                text += f" · about {format_duration(eta_s)} left"
+                text += f" · about {format_duration(eta_s)} left" if eta_s >= 0.5 else " · almost done"
         self.label.setText(text)
         self.pause_button.show()
         self._show_pause_state()
@@ -156,12 +156,13 @@ class FailuresDialog(QDialog):
         layout.setSpacing(10)
         said = []
         if failures:
-            said.append(f"{plural(len(failures), 'file')} could not be read. They are skipped, not deleted; "
-                        "photoclip tries again when a file changes.")
+            one = len(failures) == 1
+            said.append(f"{plural(len(failures), 'file')} could not be read. {'It is' if one else 'They are'} "
+                        f"skipped, not deleted; photoclip tries again when {'it' if one else 'a file'} changes.")
         if damaged:
             said.append(f"{plural(len(damaged), 'file')} {'is' if len(damaged) == 1 else 'are'} damaged but "
                         "indexed as far as they go; restore them from a backup if you have one.")
-        intro = QLabel(" ".join(said))
+        self.intro = intro = QLabel(" ".join(said))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         rows = [*failures, *((path, f"damaged: {damage}") for path, damage in damaged)]
