@@ -51,10 +51,15 @@ class Period:
         if self.start >= self.end:
             return "no dates at all"
         if self.start == EARLIEST:
-            return f"before {self.end:%b} {self.end.day}, {self.end.year}"
+            return f"before {_shown_day(self.end)}"
         if self.start.date() == last.date():
-            return f"{self.start:%b} {self.start.day}, {self.start.year}"
-        return f"{self.start:%b} {self.start.day}, {self.start.year} to {last:%b} {last.day}, {last.year}"
+            return _shown_day(self.start)
+        return f"{_shown_day(self.start)} to {_shown_day(last)}"
+
+
+def _shown_day(moment: datetime) -> str:
+    """'1 Jun 2021': day first, as the preview shows a photo's date."""
+    return f"{moment.day} {moment:%b %Y}"
 
 
 def _day(d: date) -> datetime:

@@ -126,11 +126,11 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     wait_for_results(qtbot, window, "a red circle in 2019")
     assert {library.photo(pid).path for pid in window.model.ids} == {p.resolve() for p in in_2019}
     assert window.title_label.text() == "“a red circle in 2019”"
-    assert window.subtitle_label.text() == "Taken Jan 1, 2019 to Dec 31, 2019 (in 2019)  ·  3 photos, best match first"
+    assert window.subtitle_label.text() == "Taken 1 Jan 2019 to 31 Dec 2019 (in 2019)  ·  3 photos, best match first"
 
     window.search_field.setText("in 2019")  # nothing but dates: that year's photos, newest first
     wait_for_results(qtbot, window, "in 2019")
-    assert window.subtitle_label.text() == "Taken Jan 1, 2019 to Dec 31, 2019 (in 2019)  ·  3 photos, newest first"
+    assert window.subtitle_label.text() == "Taken 1 Jan 2019 to 31 Dec 2019 (in 2019)  ·  3 photos, newest first"
 
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")

@@ -76,9 +76,9 @@ def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None
     _, period = extract_period("in 2021 in july", TODAY)
     assert period.start >= period.end and period.describe() == "no dates at all"
     _, period = extract_period("summer 2021", TODAY)
-    assert period.describe() == "Jun 1, 2021 to Aug 31, 2021" and period.words == "summer 2021"
-    assert extract_period("yesterday", TODAY)[1].describe() == "Nov 30, 2026"
-    assert extract_period("before june 2020", TODAY)[1].describe() == "before Jun 1, 2020"
+    assert period.describe() == "1 Jun 2021 to 31 Aug 2021" and period.words == "summer 2021"
+    assert extract_period("yesterday", TODAY)[1].describe() == "30 Nov 2026"
+    assert extract_period("before june 2020", TODAY)[1].describe() == "before 1 Jun 2020"
 
 
 def test_numbers_that_are_no_date_are_left_alone() -> None:

@@ -74,7 +74,7 @@ Python's lock for seconds, and the photos and albums should be on screen before 
 
 
 def period_line(period: Period) -> str:
-    """What a search kept to, for its header: "Taken Jun 1, 2026 to Aug 31, 2026 (last summer)"."""
+    """What a search kept to, for its header: "Taken 1 Jun 2026 to 31 Aug 2026 (last summer)"."""
     if period.start >= period.end:
         return "No date is both " + " and ".join(f"“{words}”" for words in period.words.split(", "))
     return f"Taken {period.describe()} ({period.words})"
