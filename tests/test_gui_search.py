@@ -132,6 +132,10 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     wait_for_results(qtbot, window, "in 2019")
     assert window.subtitle_label.text() == "Taken 1 Jan 2019 to 31 Dec 2019 (in 2019)  ·  3 photos, newest first"
 
+    window.search_field.setText("a red circle in 1990")  # no order to speak of among none
+    wait_for_results(qtbot, window, "a red circle in 1990")
+    assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
+
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")
     assert window.subtitle_label.text() == "20 photos, best match first"
@@ -196,5 +200,5 @@ def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, mak
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(norway).center())
     wait_for_results(qtbot, window, "in Norway")
     assert [library.photo(pid).path.name for pid in window.model.ids] == ["oslo.jpg"]
-    assert window.subtitle_label.text() == "In Norway  ·  1 photo, newest first"
+    assert window.subtitle_label.text() == "In Norway  ·  1 photo"
     assert window.model.index(0, 0).data(ScoreRole) is None  # a listing, not a ranking: no match score

@@ -113,6 +113,11 @@ def scope_name(view: View) -> str | None:
     return None
 
 
+def ordered(rows: int, order: str) -> str:
+    """How results are ordered, said only where there is an order to see."""
+    return f", {order}" if rows > 1 else ""
+
+
 def url_label(url: str) -> str:
     """How a header names an image on the web: its file name, else its site."""
     parts = urllib.parse.urlsplit(url)
@@ -511,7 +516,7 @@ class MainWindow(QMainWindow):
             scope = scope_name(view)
             among = f" tagged “{view.tag}”" if view.tag else f" in “{scope}”" if scope else ""
             order = "newest first" if view.by_date else "best match first"
-            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}, {order}"
+            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
             if view.first_tagged:
                 names = " and ".join(f"“{name}”" for name in view.first_tagged)
                 subtitle = f"Tagged {names} first  ·  {subtitle}"
@@ -527,7 +532,7 @@ class MainWindow(QMainWindow):
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
-            subtitle = "Looking…" if self._search_pending() else f"{plural(rows, 'photo')}, most alike first"
+            subtitle = "Looking…" if self._search_pending() else f"{plural(rows, 'photo')}{ordered(rows, 'most alike first')}"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("similar", "", "")
         if self.model.is_loading and rows == 0 and view.browsing:
             empty = ("library", "", "")
