@@ -610,6 +610,11 @@ def _decode_stream(
     if fmt == "raw" or (fmt == "tiff" and rawfile.is_raw_tiff(stream)):
         with truncation.SWITCH.strict():
             return _decode_raw(stream, need_for)
+    if fmt == "jpeg" and not retried and isinstance(stream, io.BytesIO):
+        with stream.getbuffer() as data:
+            zeros_from = jpegfile.zero_filled_end(data)
+        if zeros_from is not None:
+            return _decode_cut_jpeg(io.BytesIO(stream.getvalue()[:zeros_from]), need_for)
     try:
         with truncation.SWITCH.strict(), _open_image(stream, fmt, head) as im:
             full_size = im.size

@@ -19,6 +19,7 @@ _JUNK_LIMIT = 1 << 16
 _MPF_TAG = b"MPF\x00"
 _PREVIEW_PADDING = b"\x00\xff"  # cameras pad previews to a fixed size after their EOI
 _START, END = b"\xff\xd8", b"\xff\xd9"
+_ZERO_TAIL_MIN = 32  # fewer zeros at the end can be a cut file's own last bytes
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
 _PREVIEWS_TRIED = 4
 _BETWEEN_SCANS = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)}
@@ -88,6 +89,17 @@ def image_end(data: bytes) -> int | None:
     start = _image_data_start(data)
     end = data.find(END, start) if start is not None else -1
     return end if end >= 0 else None
+
+
+def zero_filled_end(data: bytes | memoryview) -> int | None:
+    """Where a run of zero bytes that ends the file begins, when no end marker stands before it:
+    a copy cut short into a file of its full size (preallocated by the copying program, or
+    recovered from a card). Decoders read zeros as image data and show a whole picture, so
+    the file must be taken as cut where they start. None when the file does not end so."""
+    if len(data) < _ZERO_TAIL_MIN or any(data[-_ZERO_TAIL_MIN:]):
+        return None
+    start = len(bytes(data).rstrip(b"\0"))
+    return None if bytes(data[max(0, start - 2):start]) == END else start
 
 
 def first_stray_marker(data: bytes) -> int | None:

@@ -791,6 +791,27 @@ def test_a_whole_jpeg_with_a_flat_band_at_the_bottom_is_not_taken_for_a_cut_one(
         imaging.decode_photo(path, min_side=0)
 
 
+@pytest.mark.parametrize(("kept", "zeros"), [(0.95, 4096), (0.95, 1 << 20), (0.5, 64), (0.0, 2 << 20)])
+def test_a_jpeg_cut_short_and_filled_up_with_zeros_is_as_cut_as_without_them(tmp_path, kept, zeros):
+    whole = _noise_file(tmp_path / "whole.jpg", (640, 480))
+    data = _cut(whole, kept) if kept else whole[:400]  # nothing but its header
+    path = tmp_path / "cut.jpg"
+    verdicts = []
+    for tail in (b"", bytes(zeros)):
+        path.write_bytes(data + tail)
+        try:
+            verdicts.append(imaging.decode_photo(path, min_side=0).damage)
+        except ImageDecodeError as exc:
+            verdicts.append(str(exc))
+    assert verdicts[0] is not None and verdicts[1] == verdicts[0]
+
+
+def test_a_whole_jpeg_padded_with_zeros_after_its_end_is_not_damaged(tmp_path):
+    path = tmp_path / "padded.jpg"
+    path.write_bytes(_noise_file(tmp_path / "whole.jpg", (640, 480)) + bytes(4096))  # as some cameras pad them
+    assert imaging.decode_photo(path, min_side=0).damage is None
+
+
 def test_a_jpeg_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tmp_path):
     path = tmp_path / "half.jpg"
     path.write_bytes(_cut(_noise_file(tmp_path / "whole.jpg"), 0.5))

@@ -306,12 +306,13 @@ def test_a_jpeg_that_bit_rot_garbled_is_said_damaged_and_never_kept_over_its_int
     assert group_paths(library, library.duplicates()) == [(original, {copy})]
 
 
-@pytest.mark.parametrize(("kept", "fmt"), [(0.95, "PNG"), (0.9, "JPEG")])
+@pytest.mark.parametrize(("kept", "fmt", "zeros"), [(0.95, "PNG", 0), (0.9, "JPEG", 0), (0.95, "JPEG", 300_000)])
 def test_a_copy_cut_short_is_grouped_with_its_intact_original_which_is_kept(
-    open_library, tmp_path: Path, kept: float, fmt: str
+    open_library, tmp_path: Path, kept: float, fmt: str, zeros: int
 ) -> None:
     def cut(data: bytes) -> bytes:
-        return data[: int(len(data) * kept)]  # a copy off a card pulled out too soon
+        # a copy off a card pulled out too soon; with zeros, into a file made its full size first
+        return data[: int(len(data) * kept)] + bytes(zeros)
 
     library, original, copy, damage = indexed_with_a_damaged_copy(open_library, tmp_path / "photos", fmt, cut)
     assert damage.startswith("the file ends early; the lower ")
