@@ -21,6 +21,7 @@ from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
 from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError, QueryError
+from photoclip.fsutil import as_cataloged
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.library import Library
@@ -449,8 +450,7 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
 def _photos_at(library: Library, paths: Sequence[str]) -> list[Photo]:
     photos = []
     for path in paths:
-        given = Path(path).expanduser()
-        photo = library.photo_at(given.resolve() if given.exists() else given)
+        photo = library.photo_at(as_cataloged(Path(path).expanduser()))
         if photo is None:
             raise QueryError(f"{path} is not a photo of this library; `photoclip index` its folder first")
         photos.append(photo)

@@ -8,6 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def as_cataloged(path: Path) -> Path:
+    """`path` as the catalog spells it: resolved (symlinks, "..") where it can be, else made
+    absolute. A path in a folder the user may not enter, or gone, is no error here."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, not permitted, or a symlink loop
+        return Path(os.path.abspath(path))
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside `path` durable (a no-op where directories cannot be opened)."""
     try:

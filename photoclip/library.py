@@ -48,6 +48,7 @@ from photoclip.errors import (
     ModelUnavailableError,
     QueryError,
 )
+from photoclip.fsutil import as_cataloged
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
@@ -470,8 +471,7 @@ class Library:
         """Stop watching a folder and forget its photos (the files are not touched). A folder
         inside one of the library's is left out from then on (`leave_out`)."""
         self._require_writable()
-        folder = Path(path).expanduser()
-        folder = folder.resolve() if folder.exists() else Path(os.path.abspath(folder))
+        folder = as_cataloged(Path(path).expanduser())
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
@@ -795,8 +795,7 @@ class Library:
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
-        path = Path(folder).expanduser()
-        path = path.resolve() if path.exists() else Path(os.path.abspath(path))
+        path = as_cataloged(Path(folder).expanduser())
         if not any(path == root.path or root.path in path.parents or path in root.path.parents
                    for root in self.catalog.roots()):
             raise QueryError(f"{folder} is not a folder of the library; add it with `photoclip index {folder}`")
@@ -883,9 +882,13 @@ class Library:
             return self._embed_term(QueryTerm(1, url=target), encoder()), None
         else:
             path = Path(target).expanduser()
-            photo = self.catalog.photo_by_path(path.resolve() if path.exists() else path)
+            photo = self.catalog.photo_by_path(as_cataloged(path))
             if photo is None:
-                if not path.is_file():
+                try:
+                    is_file = path.is_file()
+                except OSError as exc:
+                    raise QueryError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
+                if not is_file:
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
                 return self._embed_term(QueryTerm(1, image=path), encoder()), None
         stored = self._stored_vector(photo.id, model_id)

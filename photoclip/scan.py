@@ -144,8 +144,11 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                 elif entry.is_file() and is_candidate(entry.path):
                     st = entry.stat()
                     result.files.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
+            except FileNotFoundError:
+                continue
             except OSError as exc:
                 log.warning("cannot read %s: %s", entry.path, exc)
+                result.unreadable.append(entry.path)  # its photo stays until it can be seen again
     return result
 
 
@@ -215,6 +218,18 @@ def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple
     return written + tuple(deleted)
 
 
+def _is_gone(path: str) -> bool:
+    """Only a file the system says is not there is gone. One it will not let us see (its folder
+    lost its search permission) may still be there, and keeps its photo, with its tags."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _under(path: str, folders: Sequence[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
@@ -251,7 +266,7 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
     paired = set(seen.paired_raws)
     gone = {
         path: state for path, state in known.items()
-        if path not in present and not _under(path, seen.unreadable) and (path in paired or not os.path.exists(path))
+        if path not in present and not _under(path, seen.unreadable) and (path in paired or _is_gone(path))
     }
     new, moved = _apply_moves(catalog, root, new, gone)
     if seen.vanished:
@@ -416,7 +431,7 @@ def scan_paths(
             for known_path, state in catalog.states_under(path).items():
                 if known_path in present or _under(known_path, seen.unreadable):
                     continue
-                if known_path in paired or not os.path.exists(known_path):
+                if known_path in paired or _is_gone(known_path):
                     gone[known_path], gone_root[known_path] = state, root
         elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not has_raw_partner(path):
             present[path] = (root, FileEntry(path, st.st_size, st.st_mtime_ns))

@@ -262,3 +262,22 @@ _PNG_TOO_BIG = zlib.compress(b"\0" * (PNG_TEXT_LIMIT + 1), 9)
 PNG_ZTXT_BOMB = png_chunk(b"zTXt", b"Comment\0\0" + _PNG_TOO_BIG)
 PNG_ITXT_BOMB = png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\1\0\0\0" + _PNG_TOO_BIG)
 PNG_ICCP_BOMB = png_chunk(b"iCCP", b"printer\0\0" + _PNG_TOO_BIG)
+
+
+def as_an_unprivileged_user() -> list[str] | None:
+    """The command prefix that runs a program without root's power to read every folder: none
+    when the tests do not run as root, setpriv to 'nobody' when they do and nobody can import
+    photoclip from here; None (skip) otherwise."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    if shutil.which("setpriv") is None:
+        return None
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import photoclip"], capture_output=True,
+                           cwd=Path(__file__).parent.parent)
+    return prefix if probe.returncode == 0 else None

@@ -2,15 +2,26 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from photoclip.cli import main
-from tests.helpers import copies_folder, located_photo, resized_copy, scene_folder, shapes_vocabulary, write_photo
+from tests.conftest import TINY_MODEL
+from tests.helpers import (
+    as_an_unprivileged_user,
+    copies_folder,
+    located_photo,
+    resized_copy,
+    scene_folder,
+    shapes_vocabulary,
+    write_photo,
+)
 
 
 @pytest.fixture
@@ -452,3 +463,39 @@ def test_tags_are_listed_even_when_the_model_cannot_load_to_update_them(run, pho
     out = capsys.readouterr().out
     assert code == 0 and "1\tpicnic" in out.splitlines()
     assert any("photos were not tagged" in r.getMessage() for r in caplog.records)
+
+
+def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tags(tmp_path: Path) -> None:
+    prefix = as_an_unprivileged_user()
+    if prefix is None:
+        pytest.skip("no unprivileged user can run photoclip from this checkout")
+    base = Path(tempfile.mkdtemp(prefix="photoclip-permissions-"))  # where 'nobody' may go
+    try:
+        base.chmod(0o755)
+        write_photo(base / "photos" / "a.jpg", seed=1)
+        write_photo(base / "photos" / "album" / "b.jpg", seed=2)
+        (base / "home").mkdir()
+        if prefix:
+            shutil.chown(base / "home", "nobody")
+        home = str(base / "home")
+        env = {**os.environ, "HOME": home, "XDG_DATA_HOME": home, "XDG_CACHE_HOME": home,
+               "PHOTOCLIP_CACHE_DIR": home, "PHOTOCLIP_LIBRARY": str(base / "home" / "library")}
+
+        def photoclip(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*prefix, sys.executable, "-m", "photoclip", "--model", TINY_MODEL, *args],
+                                  capture_output=True, text=True, env=env, cwd=base)
+
+        assert photoclip("index", "photos").returncode == 0
+        assert photoclip("tag", "grandma", "photos/album/b.jpg").returncode == 0
+        (base / "photos" / "album").chmod(0o644)  # readable, but its files cannot be opened
+        indexed = photoclip("index")
+        assert indexed.returncode == 0 and "Traceback" not in indexed.stderr
+        assert photoclip("tagged", "grandma").stdout.splitlines() == [str(base / "photos" / "album" / "b.jpg")]
+        for args in (("similar", "photos/album/b.jpg"), ("tag", "aunt", "photos/album/b.jpg")):
+            result = photoclip(*args)
+            assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        (base / "photos" / "album").chmod(0o755)
+        assert photoclip("tagged", "aunt").stdout.splitlines() == [str(base / "photos" / "album" / "b.jpg")]
+    finally:
+        (base / "photos" / "album").chmod(0o755)
+        shutil.rmtree(base)
