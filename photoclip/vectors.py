@@ -3,6 +3,11 @@
 Labels are photo ids. The index is saved as `vectors-<generation>.hnsw` plus `index.json`,
 which names the file and the catalog generation it reflects; the JSON is replaced last and
 atomically, so a crash leaves either the old pair or the new one.
+
+Photos with the very same vector (copies of one file, a picture saved many times over) are
+one point of the graph: HNSW fills the neighbour lists of identical points with each other,
+and a few dozen of them cut paths through the graph, so a search could miss its best match.
+The other photos of such a point are its twins, found with it at its score.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -22,8 +28,10 @@ from photoclip.fsutil import atomic_write_bytes, atomic_write_with
 log = logging.getLogger(__name__)
 
 META_FILE = "index.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+_READABLE_FORMATS = (1, 2)  # format 1 knew no twins
 _NEIGHBOUR_CHUNK = 2048
+_TWIN_DISTANCE = 1e-6  # cosine distance below which two vectors are one point
 
 
 class VectorIndex:
@@ -37,18 +45,25 @@ class VectorIndex:
         self._index.init_index(max_elements=max(capacity, 16), M=m, ef_construction=ef_construction)
         self._index.set_num_threads(1)
         self._deleted: set[int] = set()
+        self._twins: dict[int, list[int]] = {}  # a point's label -> the other photos with its vector
+        self._twin_of: dict[int, int] = {}  # such a photo -> the label of its point
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
         with self._lock:
-            return self._index.get_current_count() - len(self._deleted)
+            return self._points() + len(self._twin_of)
+
+    def _points(self) -> int:
+        return self._index.get_current_count() - len(self._deleted)
 
     def ids(self) -> np.ndarray:
-        """Live labels (deleted ones excluded)."""
+        """Live labels (deleted ones excluded), twins too."""
         with self._lock:
             labels = np.asarray(self._index.get_ids_list(), dtype=np.int64)
             if self._deleted:
                 labels = labels[~np.isin(labels, np.fromiter(self._deleted, dtype=np.int64))]
+            if self._twin_of:
+                labels = np.concatenate([labels, np.fromiter(self._twin_of, dtype=np.int64)])
             return labels
 
     def add(self, ids: np.ndarray, vectors: np.ndarray, num_threads: int = 1) -> None:
@@ -58,23 +73,96 @@ class VectorIndex:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with self._lock:
-            needed = self._index.get_current_count() + len(ids)
-            if needed > self._index.get_max_elements():
-                self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
-            self._index.add_items(vectors, ids, num_threads=num_threads)
-            if self._deleted:
-                self._deleted.difference_update(int(i) for i in ids)
+            self._detach_twins(ids)
+            twin_of = self._twins_among(ids, vectors, num_threads)
+            if twin_of:
+                points = np.array([label not in twin_of for label in ids.tolist()])
+                ids, vectors = ids[points], vectors[points]
+            if len(ids):
+                needed = self._index.get_current_count() + len(ids)
+                if needed > self._index.get_max_elements():
+                    self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
+                self._index.add_items(vectors, ids, num_threads=num_threads)
+                if self._deleted:
+                    self._deleted.difference_update(int(i) for i in ids)
+            for twin, label in twin_of.items():
+                self._mark_deleted(twin)  # it may have been a point of its own before
+                self._twin_of[twin] = label
+                self._twins.setdefault(label, []).append(twin)
 
     def remove(self, ids: np.ndarray | list[int]) -> None:
         with self._lock:
             for label in (int(i) for i in ids):
-                if label in self._deleted:
+                if label in self._twin_of:
+                    self._untwin(label)
                     continue
-                try:
-                    self._index.mark_deleted(label)
-                except RuntimeError:
-                    continue
-                self._deleted.add(label)
+                if label in self._twins:
+                    self._pass_point_on(label)
+                self._mark_deleted(label)
+
+    def _mark_deleted(self, label: int) -> None:
+        if label in self._deleted:
+            return
+        try:
+            self._index.mark_deleted(label)
+        except RuntimeError:  # not a point
+            return
+        self._deleted.add(label)
+
+    def _untwin(self, twin: int) -> None:
+        label = self._twin_of.pop(twin)
+        others = self._twins[label]
+        others.remove(twin)
+        if not others:
+            del self._twins[label]
+
+    def _pass_point_on(self, label: int) -> None:
+        """The point of `label`, which is leaving or changing, goes to the first of its twins."""
+        heir, *rest = self._twins.pop(label)
+        del self._twin_of[heir]
+        vector = np.asarray(self._index.get_items([label]), dtype=np.float32)
+        self._index.add_items(vector, np.array([heir]), num_threads=1)
+        self._deleted.discard(heir)
+        if rest:
+            self._twins[heir] = rest
+            for twin in rest:
+                self._twin_of[twin] = heir
+
+    def _detach_twins(self, ids: np.ndarray) -> None:
+        """Ids about to get a vector again leave their twins, or hand their point on to them."""
+        if not self._twins and not self._twin_of:
+            return
+        for label in ids.tolist():
+            if label in self._twin_of:
+                self._untwin(label)
+            elif label in self._twins:
+                self._pass_point_on(label)
+
+    def _twins_among(self, ids: np.ndarray, vectors: np.ndarray, num_threads: int) -> dict[int, int]:
+        """Which of these photos have the very vector of a point already there, or of one before
+        them in this batch: photo id -> the label of that point."""
+        unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-30)
+        labels = ids.tolist()
+        twin_of: dict[int, int] = {}
+        first: dict[bytes, int] = {}
+        for label, row in zip(labels, unit, strict=True):
+            key = row.tobytes()
+            if key in first:
+                twin_of[label] = first[key]
+            else:
+                first[key] = label
+        alone = [j for j, label in enumerate(labels) if label not in twin_of]
+        if alone and self._points() > 0:
+            self._index.set_ef(32)
+            try:
+                found, distances = self._index.knn_query(unit[alone], k=1, num_threads=num_threads)
+            except RuntimeError:  # a sparse graph found nothing for some: they stay points
+                return twin_of
+            adding = set(labels)
+            for j, label, distance in zip(alone, found[:, 0].tolist(), distances[:, 0].tolist(), strict=True):
+                if distance <= _TWIN_DISTANCE and label not in adding:
+                    twin_of[labels[j]] = label
+        return {twin: twin_of.get(label, label) for twin, label in twin_of.items()}
 
     def query(
         self, vector: np.ndarray, k: int, ef: int | None = None, keep: AbstractSet[int] | None = None
@@ -82,13 +170,13 @@ class VectorIndex:
         """Top-k (ids, cosine similarities), best first; fewer when the index is smaller. With
         `keep`, only among those ids (a large slice of the library: a folder, a year)."""
         with self._lock:
-            live = len(self) if keep is None else min(len(self), len(keep))
-            k = min(k, live)
+            wanted = min(k, len(self) if keep is None else min(len(self), len(keep)))
+            k = min(wanted, self._points())
             if k <= 0:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             self._index.set_ef(max(ef or 0, 2 * k, 64))
             query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-            accept = None if keep is None else keep.__contains__
+            accept = None if keep is None else self._accepts(keep)
             try:
                 labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
             except RuntimeError:
@@ -101,7 +189,32 @@ class VectorIndex:
                         k //= 2
                         if k == 0:
                             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+            found, similarities = labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+            if self._twins:
+                found, similarities = self._with_twins(found, similarities, wanted, keep)
+            return found, similarities
+
+    def _accepts(self, keep: AbstractSet[int]) -> Callable[[int], bool]:
+        """A point counts when its photo or one of its twins is kept."""
+        if not self._twins:
+            return keep.__contains__
+        twins = self._twins
+        return lambda label: label in keep or any(twin in keep for twin in twins.get(label, ()))
+
+    def _with_twins(
+        self, labels: np.ndarray, similarities: np.ndarray, k: int, keep: AbstractSet[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each point followed by its twins at its similarity (those kept), the first k."""
+        found: list[int] = []
+        alike: list[float] = []
+        for label, similarity in zip(labels.tolist(), similarities.tolist(), strict=True):
+            for photo in (label, *self._twins.get(label, ())):
+                if keep is None or photo in keep:
+                    found.append(photo)
+                    alike.append(similarity)
+            if len(found) >= k:
+                break
+        return np.asarray(found[:k], dtype=np.int64), np.asarray(alike[:k], dtype=np.float32)
 
     def neighbours(self, vectors: np.ndarray, k: int, num_threads: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """The k nearest photos of each of many vectors (ids, cosine similarities), best first:
@@ -115,19 +228,29 @@ class VectorIndex:
         for start in range(0, len(vectors) if k else 0, _NEIGHBOUR_CHUNK):
             chunk = vectors[start:start + _NEIGHBOUR_CHUNK]
             with self._lock:
-                self._index.set_ef(max(2 * k, 32))
+                points = min(k, self._points())
+                self._index.set_ef(max(2 * points, 32))
                 try:
-                    found, distances = self._index.knn_query(chunk, k=k, num_threads=threads)
+                    found, distances = self._index.knn_query(chunk, k=points, num_threads=threads)
                 except RuntimeError:  # too few found for some row (a sparse graph): search wider
-                    self._index.set_ef(max(len(self), 2 * k))
-                    found, distances = self._index.knn_query(chunk, k=k, num_threads=threads)
-            labels[start:start + len(chunk)] = found
-            similarities[start:start + len(chunk)] = 1.0 - distances
+                    self._index.set_ef(max(self._points(), 2 * points))
+                    found, distances = self._index.knn_query(chunk, k=points, num_threads=threads)
+                found, alike = found.astype(np.int64), (1.0 - distances).astype(np.float32)
+                if self._twins:
+                    rows = np.isin(found, np.fromiter(self._twins, dtype=np.int64)).any(axis=1)
+                    expanded = [self._with_twins(found[r], alike[r], k) for r in np.flatnonzero(rows)]
+                else:
+                    rows, expanded = np.zeros(len(chunk), dtype=bool), []
+            block = slice(start, start + len(chunk))
+            labels[block][:, :points], similarities[block][:, :points] = found, alike
+            for r, (row_labels, row_alike) in zip(np.flatnonzero(rows), expanded, strict=True):
+                labels[start + r], similarities[start + r] = row_labels, row_alike
         return labels, similarities
 
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._index.get_items(list(map(int, ids))), dtype=np.float32)
+            labels = [self._twin_of.get(int(i), int(i)) for i in ids]
+            return np.asarray(self._index.get_items(labels), dtype=np.float32)
 
     def needs_compaction(self) -> bool:
         """Deleted slots still cost memory and search time; past a quarter, rebuild."""
@@ -155,6 +278,7 @@ class VectorIndex:
                 "m": self._m,
                 "ef_construction": self._ef_construction,
                 "deleted": sorted(self._deleted),
+                "twins": sorted(self._twin_of.items()),
             }
         atomic_write_bytes(directory / META_FILE, json.dumps(meta).encode())
         for old in directory.glob("vectors-*.hnsw"):
@@ -169,7 +293,7 @@ class VectorIndex:
         directory = Path(directory)
         try:
             meta = json.loads((directory / META_FILE).read_text())
-            if meta.get("format") != FORMAT_VERSION or meta["dim"] != dim or meta["model_id"] != model_id:
+            if meta.get("format") not in _READABLE_FORMATS or meta["dim"] != dim or meta["model_id"] != model_id:
                 log.info("vector index in %s is for another model or format; rebuilding", directory)
                 return None
             index = cls.__new__(cls)
@@ -181,6 +305,10 @@ class VectorIndex:
             index._index.load_index(str(directory / meta["file"]), max_elements=0)
             index._index.set_num_threads(1)
             index._deleted = {int(i) for i in meta["deleted"]}
+            index._twin_of = {int(twin): int(label) for twin, label in meta.get("twins", [])}
+            index._twins = {}
+            for twin, label in index._twin_of.items():
+                index._twins.setdefault(label, []).append(twin)
             return index, int(meta["generation"])
         except FileNotFoundError:
             return None
