@@ -615,6 +615,8 @@ def _decode_stream(
             zeros_from = jpegfile.zero_filled_end(data)
         if zeros_from is not None:
             return _decode_cut_jpeg(io.BytesIO(stream.getvalue()[:zeros_from]), need_for)
+    elif fmt == "jpeg" and not isinstance(stream, io.BytesIO) and jpegfile.ends_in_zeros(stream):
+        raise ImageDecodeError("truncated file (it ends in zeros where its image data should be)")
     try:
         with truncation.SWITCH.strict(), _open_image(stream, fmt, head) as im:
             full_size = im.size

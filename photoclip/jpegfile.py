@@ -10,6 +10,7 @@ here decodes pixels.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -20,6 +21,8 @@ _MPF_TAG = b"MPF\x00"
 _PREVIEW_PADDING = b"\x00\xff"  # cameras pad previews to a fixed size after their EOI
 _START, END = b"\xff\xd8", b"\xff\xd9"
 _ZERO_TAIL_MIN = 32  # fewer zeros at the end can be a cut file's own last bytes
+_ZERO_SCAN_CHUNK = 1 << 20
+_ZERO_SCAN_LIMIT = 64 << 20
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
 _PREVIEWS_TRIED = 4
 _BETWEEN_SCANS = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)}
@@ -100,6 +103,44 @@ def zero_filled_end(data: bytes | memoryview) -> int | None:
         return None
     start = len(bytes(data).rstrip(b"\0"))
     return None if bytes(data[max(0, start - 2):start]) == END else start
+
+
+def ends_in_zeros(stream: IO[bytes]) -> bool:
+    """zero_filled_end for a file too big to read whole: whether it ends in zeros with no end
+    marker before them (a huge sparse file with a JPEG header is the extreme). Only the zeros
+    are read, back from where the file system says its data ends, and no more than
+    _ZERO_SCAN_LIMIT of them: a JPEG with more is no photo."""
+    size = stream.seek(0, os.SEEK_END)
+    stream.seek(max(0, size - _ZERO_TAIL_MIN))
+    if size < _ZERO_TAIL_MIN or any(stream.read(_ZERO_TAIL_MIN)):
+        stream.seek(0)
+        return False
+    end = _data_end(stream.fileno(), size)
+    position = end
+    try:
+        while position > 0 and size - position <= _ZERO_SCAN_LIMIT:
+            start = max(0, position - _ZERO_SCAN_CHUNK)
+            stream.seek(start)
+            chunk = stream.read(position - start).rstrip(b"\0")
+            if chunk:
+                stream.seek(max(0, start + len(chunk) - 2))
+                return stream.read(2) != END
+            position = start
+        return True
+    finally:
+        stream.seek(0)
+
+
+def _data_end(fd: int, size: int) -> int:
+    """Where a file's last stretch of data ends, past which a sparse file holds only holes."""
+    end, position = size, 0
+    try:
+        while position < size:
+            data = os.lseek(fd, position, os.SEEK_DATA)
+            position = end = os.lseek(fd, data, os.SEEK_HOLE)
+    except (OSError, AttributeError):  # no data past `position` (ENXIO), or no holes here at all
+        pass
+    return min(end, size)
 
 
 def first_stray_marker(data: bytes) -> int | None:

@@ -985,6 +985,31 @@ def test_a_huge_file_that_is_no_image_fails_at_its_header_without_being_read_thr
     assert reads == []
 
 
+def test_a_huge_file_of_a_jpeg_header_and_zeros_fails_without_being_read_through(tmp_path, monkeypatch):
+    header = _noise_file(tmp_path / "whole.jpg", (640, 480))[:2000]
+    path = tmp_path / "sparse.jpg"
+    with open(path, "wb") as fh:  # 20 GB on paper, a few kB on disk where holes are kept
+        fh.write(header)
+        fh.truncate(20 << 30)
+    reads = []
+    real_hash = imaging._stream_hash
+    monkeypatch.setattr(imaging, "_stream_hash", lambda fh, algorithm: reads.append(1) or real_hash(fh, algorithm))
+
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(it ends in zeros where its image data should be\)$"):
+        imaging.decode_photo(path, min_side=128)
+    assert reads == []
+
+
+def test_a_jpeg_too_big_to_read_whole_padded_with_zeros_after_its_end_decodes(tmp_path, monkeypatch):
+    path = tmp_path / "padded.jpg"
+    path.write_bytes(_noise_file(tmp_path / "whole.jpg", (640, 480)) + bytes(4096))
+    monkeypatch.setattr(imaging, "_IN_MEMORY_LIMIT", 16)
+    assert imaging.decode_photo(path, min_side=128).image.size[0] >= 128
+    path.write_bytes(path.read_bytes()[:30_000] + bytes(4096))  # cut, then zeros: not a photo here
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(it ends in zeros"):
+        imaging.decode_photo(path, min_side=128)
+
+
 def test_concurrent_decodes_give_the_same_results_as_one_at_a_time(tmp_path):
     paths = []
     for i in range(8):
