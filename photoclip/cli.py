@@ -10,12 +10,14 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import Photo
@@ -593,7 +595,7 @@ class _WarningLine(logging.Handler):
     each on stderr, like its errors."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        print(f"photoclip: warning: {record.getMessage()}", file=sys.stderr)
+        print(on_terminal(f"photoclip: warning: {record.getMessage()}", sys.stderr), file=sys.stderr)
 
 
 class _OthersErrors(logging.StreamHandler):
@@ -619,6 +621,29 @@ def _warnings_as_lines() -> None:
         engine.addHandler(_WarningLine())
 
 
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f]")  # NUL separates --null's paths
+
+
+def on_terminal(text: str, stream: TextIO) -> str:
+    """`text` for `stream`: on a terminal, control characters (a file name may hold escape codes
+    that recolour it or move the cursor) shown as "?", as ls shows them; a pipe gets them as
+    they are, so it still finds the file."""
+    return _CONTROL.sub("?", text) if stream.isatty() else text
+
+
+class _TerminalSafe:
+    """stdout, every write passed through on_terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(on_terminal(text, self._stream))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def _print_paths_as_named() -> None:
     """A file name that is not UTF-8 is printed as its own bytes, so a pipe still finds the file."""
     reconfigure = getattr(sys.stdout, "reconfigure", None)
@@ -627,6 +652,16 @@ def _print_paths_as_named() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    if stdout.isatty():
+        sys.stdout = _TerminalSafe(stdout)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     _print_paths_as_named()
     args = parser.parse_args(argv)
@@ -643,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"photoclip: {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except PhotoclipError as exc:
-        print(f"photoclip: error: {exc}", file=sys.stderr)
+        print(on_terminal(f"photoclip: error: {exc}", sys.stderr), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("photoclip: interrupted", file=sys.stderr)

@@ -499,3 +499,33 @@ def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tag
     finally:
         (base / "photos" / "album").chmod(0o755)
         shutil.rmtree(base)
+
+
+def test_escape_codes_in_a_file_name_reach_a_terminal_as_question_marks_and_a_pipe_as_they_are(
+    run, tmp_path: Path
+) -> None:
+    import pty
+
+    folder = tmp_path / "photos"
+    write_photo(folder / "red\x1b[31m\rname.jpg", seed=1)
+    assert run("index", str(folder))[0] == 0
+    named = str((folder / "red\x1b[31m\rname.jpg").resolve())
+    assert run("search", "a photo")[1] == named + "\n"  # a pipe: the name as it is
+
+    command = [sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL,
+               "search", "a photo"]
+    terminal, its_end = pty.openpty()
+    with subprocess.Popen(command, stdout=its_end, stderr=subprocess.DEVNULL) as process:
+        os.close(its_end)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # the terminal closed with the program
+                break
+            if not chunk:
+                break
+            shown += chunk
+    os.close(terminal)
+    assert process.returncode == 0
+    assert shown.decode().replace("\r\n", "\n") == named.replace("\x1b", "?").replace("\r", "?") + "\n"
