@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -1235,6 +1235,8 @@ def _parse_exif_datetime(value: object) -> str | None:
     try:
         moment = datetime(*parts)
     except ValueError:
+        return None
+    if moment.date() > date.today() + timedelta(days=1):  # a clock set wrong: the file's date says more
         return None
     return moment.isoformat(timespec="seconds")
 

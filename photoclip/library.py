@@ -894,6 +894,8 @@ class Library:
         stored = self._stored_vector(photo.id, model_id)
         if stored is not None:
             return stored, photo.id
+        if photo.status == "failed" and _unchanged_since_indexed(photo):  # its reason, without loading the model
+            raise QueryError(f"cannot search with {photo.path}: {photo.failure}")
         return self._embed_image_file(photo.path, str(photo.path), encoder()), photo.id
 
     def _stored_vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:
@@ -1182,6 +1184,14 @@ def _spec_from_meta(value: str | None) -> ModelSpec | None:
         log.info("the model search used before cannot be found again (%s)", exc)
         return None
     return spec if spec is not None and spec.model_id == stored["model_id"] else None
+
+
+def _unchanged_since_indexed(photo: Photo) -> bool:
+    try:
+        st = os.stat(photo.path)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (photo.size, photo.mtime_ns)
 
 
 class _NotifyingSink:

@@ -13,6 +13,7 @@ import time
 import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -301,6 +302,16 @@ def test_garbage_date_gives_no_taken_at(tmp_path):
 
     assert imaging.decode_photo(path, min_side=0).taken_at is None
     assert imaging.decode_photo(other, min_side=0).taken_at is None
+
+
+@pytest.mark.parametrize("future", ["2099:01:01 10:00:00", "9999:12:31 23:59:59"])
+def test_a_date_taken_in_the_future_is_a_clock_set_wrong_and_not_taken(tmp_path, future):
+    now = datetime.now().strftime("%Y:%m:%d %H:%M:%S")
+    path = _save(tmp_path / "future.jpg", _quadrants(32, 32), exif=_exif(original=future))
+    today = _save(tmp_path / "today.jpg", _quadrants(32, 32), exif=_exif(original=now))
+
+    assert imaging.decode_photo(path, min_side=0).taken_at is None
+    assert imaging.decode_photo(today, min_side=0).taken_at == now.replace(":", "-", 2).replace(" ", "T")
 
 
 def test_taken_at_falls_back_to_digitized_then_date_time(tmp_path):

@@ -435,6 +435,22 @@ def test_similar_never_returns_the_photo_itself(open_library, photo_folder: Path
     assert "p0.jpg" not in paths(hits) and len(hits) == 5
 
 
+def test_similar_to_a_photo_that_failed_says_why_without_loading_the_model(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    broken = photo_folder / "broken.jpg"
+    broken.write_bytes(b"")
+    first = open_library(tmp_path / "lib")
+    first.index([photo_folder])
+    first.close()
+    library = open_library(tmp_path / "lib")  # opened afresh: no model loaded yet
+    with pytest.raises(QueryError, match=r"^cannot search with .*broken.jpg: empty file$"):
+        library.similar(broken)
+    assert library._encoder is None
+    write_photo(broken, seed=3)  # mended since: it is read again
+    assert len(library.similar(broken, limit=3)) == 3
+
+
 def test_an_image_outside_the_library_can_be_the_query(open_library, photo_folder: Path, tmp_path: Path) -> None:
     library = open_library()
     library.index([photo_folder])
