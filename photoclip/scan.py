@@ -248,7 +248,10 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
             break
         seen = walk(root.path, exclude)
     if seen.entries_seen == 0 and known:
-        log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
+        if str(root.path) in seen.unreadable:
+            log.warning("cannot read %s, which had %d photos: keeping them, shown as offline", root.path, len(known))
+        else:
+            log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
         return _offline(catalog, root)
     if not root.online:
         catalog.set_root_online(root.id, True)

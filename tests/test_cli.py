@@ -496,7 +496,12 @@ def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tag
             assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
         (base / "photos" / "album").chmod(0o755)
         assert photoclip("tagged", "aunt").stdout.splitlines() == [str(base / "photos" / "album" / "b.jpg")]
+        (base / "photos").chmod(0)  # the whole folder: kept, as a drive unplugged is
+        unreadable = photoclip("index")
+        assert f"cannot read {base / 'photos'}, which had 2 photos: keeping them, shown as offline" in unreadable.stderr
+        assert photoclip("tagged", "aunt").stdout.splitlines() == [str(base / "photos" / "album" / "b.jpg")]
     finally:
+        (base / "photos").chmod(0o755)
         (base / "photos" / "album").chmod(0o755)
         shutil.rmtree(base)
 
