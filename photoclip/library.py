@@ -561,10 +561,22 @@ class Library:
         self.encoder(progress=download_progress, cancel=cancel)
         try:
             report = self.embed(pending, progress=progress, cancel=cancel, workers=workers)
+            if report.failed and not report.cancelled and self.raws_of_failed_partners(pending):
+                more = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
+                report = report.and_then(self.embed(more, progress=progress, cancel=cancel, workers=workers))
         finally:
             self._save_vectors_or_warn()
         self.update_tags_or_warn()
         return report
+
+    def raws_of_failed_partners(self, items: Sequence[tuple[PhotoId, Path]]) -> scan.PathChanges | None:
+        """A raw file beside a JPEG or HEIC of its name is left out for it; when that one turns
+        out unreadable, the raw stands for the shot after all (pending). None when none does."""
+        partners = [str(path) for _, path in items if path.suffix.lower() in scan.RAW_PARTNER_SUFFIXES]
+        failed = [path for path, state in self.catalog.photo_states(partners).items() if state.status == "failed"]
+        raws = [raw for path in failed for raw in scan.raws_beside(path)]
+        changes = self.scan_paths(raws) if raws else None
+        return changes if changes is not None and changes.added else None
 
     def update_tags_or_warn(self) -> None:
         """Tagging after indexing, or before tags are listed: a broken vocabulary file or a model

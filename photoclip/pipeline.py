@@ -73,6 +73,13 @@ class IndexReport:
     cancelled: bool
     seconds: float
 
+    def and_then(self, more: IndexReport) -> IndexReport:
+        """This run and the one after it, as one."""
+        return IndexReport(
+            total=self.total + more.total, embedded=self.embedded + more.embedded, reused=self.reused + more.reused,
+            failed=self.failed + more.failed, cancelled=more.cancelled, seconds=self.seconds + more.seconds,
+        )
+
 
 @dataclass(frozen=True)
 class Decoded:

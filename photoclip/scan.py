@@ -11,7 +11,7 @@ import fnmatch
 import logging
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +58,7 @@ class Walk:
 
     files: list[FileEntry] = field(default_factory=list)
     paired_raws: list[str] = field(default_factory=list)  # left out for their JPEG/HEIC beside them
+    raw_partners: dict[str, list[str]] = field(default_factory=dict)  # a paired raw -> its JPEG/HEIC
     sidecars: list[FileEntry] = field(default_factory=list)  # XMP files other photo programs keep
     descriptions: list[FileEntry] = field(default_factory=list)  # JSON, as Google Takeout writes (mtime: ctime too)
     unreadable: list[str] = field(default_factory=list)
@@ -124,7 +125,7 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             log.warning("cannot read folder %s: %s", folder, exc)
             result.unreadable.append(folder)
             continue
-        partners = _partner_stems(e.name for e in listing)
+        partners = _partners(listing)
         for entry in listing:
             result.entries_seen += 1
             if entry.name.startswith(".") or is_excluded(entry.name, entry.path, exclude):
@@ -135,6 +136,7 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                         stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
                     result.paired_raws.append(entry.path)
+                    result.raw_partners[entry.path] = partners[os.path.splitext(entry.name)[0].lower()]
                 elif entry.name.lower().endswith(".xmp") and entry.is_file():
                     st = entry.stat()
                     result.sidecars.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
@@ -156,26 +158,61 @@ def _is_raw(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in RAW_SUFFIXES
 
 
-def _partner_stems(names: Iterable[str]) -> set[str]:
-    stems = set()
-    for name in names:
-        stem, suffix = os.path.splitext(name)
+def _partners(entries: Iterable[os.DirEntry[str]]) -> dict[str, list[str]]:
+    """The JPEGs/HEICs of a folder by their lower-case stem: what a raw of that name pairs with."""
+    stems: dict[str, list[str]] = {}
+    for entry in entries:
+        stem, suffix = os.path.splitext(entry.name)
         if suffix.lower() in RAW_PARTNER_SUFFIXES:
-            stems.add(stem.lower())
+            stems.setdefault(stem.lower(), []).append(entry.path)
     return stems
 
 
-def has_raw_partner(path: str) -> bool:
-    """Whether `path` is a raw file with a JPEG/HEIC of the same name beside it."""
-    if not _is_raw(path):
-        return False
+def _beside(path: str, wanted: Callable[[str], bool]) -> list[str]:
+    """The files beside `path` with its name (any case) whose suffix is `wanted`."""
     folder, name = os.path.split(path)
     stem = os.path.splitext(name)[0].lower()
     try:
         with os.scandir(folder or ".") as entries:
-            return stem in _partner_stems(e.name for e in entries)
+            return [e.path for e in entries if e.path != path and os.path.splitext(e.name)[0].lower() == stem
+                    and wanted(os.path.splitext(e.name)[1].lower())]
     except OSError:
+        return []
+
+
+def raws_beside(path: str) -> list[str]:
+    """The raw files a JPEG/HEIC at `path` stands for."""
+    return _beside(path, RAW_SUFFIXES.__contains__)
+
+
+def _stood_in_for(catalog: Catalog, raw: str, partners: list[str] | None = None) -> bool:
+    """Whether a raw file has a JPEG/HEIC beside it that stands for the shot: one not known to
+    have failed. A raw whose partners cannot be read is a photo of its own."""
+    if partners is None:
+        partners = _beside(raw, RAW_PARTNER_SUFFIXES.__contains__) if _is_raw(raw) else []
+    if not partners:
         return False
+    states = catalog.photo_states(partners)
+    return not all(path in states and _failed_as_it_is(path, states[path]) for path in partners)
+
+
+def _failed_as_it_is(path: str, state: FileState) -> bool:
+    """It failed, and has not changed since (a file that did will be read again)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return True
+    return state.status == "failed" and (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns)
+
+
+def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:
+    for raw in [r for r in seen.paired_raws if not _stood_in_for(catalog, r, seen.raw_partners.get(r))]:
+        try:
+            st = os.stat(raw)
+        except OSError:
+            continue
+        seen.paired_raws.remove(raw)
+        seen.files.append(FileEntry(raw, st.st_size, st.st_mtime_ns))
 
 
 def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState]:
@@ -255,6 +292,7 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
         return _offline(catalog, root)
     if not root.online:
         catalog.set_root_online(root.id, True)
+    _unpair_raws_of_failed_partners(catalog, seen)
 
     new: list[FileEntry] = []
     changed: list[tuple[PhotoId, int, int]] = []
@@ -429,6 +467,7 @@ def scan_paths(
             continue
         if stat.S_ISDIR(st.st_mode):
             seen = walk(Path(path), exclude)
+            _unpair_raws_of_failed_partners(catalog, seen)
             present.update((f.path, (root, f)) for f in seen.files)
             paired = set(seen.paired_raws)
             for known_path, state in catalog.states_under(path).items():
@@ -436,7 +475,7 @@ def scan_paths(
                     continue
                 if known_path in paired or _is_gone(known_path):
                     gone[known_path], gone_root[known_path] = state, root
-        elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not has_raw_partner(path):
+        elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not _stood_in_for(catalog, path):
             present[path] = (root, FileEntry(path, st.st_size, st.st_mtime_ns))
             files[path] = root
         else:

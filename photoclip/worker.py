@@ -948,6 +948,10 @@ class Worker:
             self._chunk = max(8, min(512, int(processed / seconds)))  # about a second per chunk
         if report.cancelled or processed < len(items):
             self._set_plan_dirty()  # the rest is still pending in the catalog
+        if report.failed:
+            raws = self.library.raws_of_failed_partners(items)
+            if raws is not None:
+                self._report(raws)
         with self._cv:
             self._plan_size = len(self._plan) + len(items) - processed
         if time.monotonic() - self._last_save > SAVE_EVERY_S:

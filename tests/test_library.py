@@ -335,6 +335,26 @@ def test_camera_raws_are_indexed_and_found_through_their_previews(open_library, 
     assert len(list(library.thumbnail_dir.rglob("*.jpg"))) == 7  # made from the decoded previews: no second read
 
 
+def test_a_raw_stands_for_the_shot_when_the_jpeg_beside_it_cannot_be_read(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "raw" / "Panasonic.rw2", folder / "P0003.RW2")
+    (folder / "P0003.JPG").write_bytes(b"\xff\xd8\xff\xe0 cut off by a full card")
+    library = open_library()
+
+    report = library.index([folder])
+    assert (report.embedded, report.failed) == (1, 1)
+    assert [p.name for p, _ in library.status().failures] == ["P0003.JPG"]
+    assert [h.path.name for h in library.similar(folder / "P0003.RW2", limit=5)] == []  # the only photo
+    assert library.catalog.photo_by_path(folder / "P0003.RW2").status == "indexed"
+    assert library.index().total == 0  # it stays, and is not indexed again
+
+    write_photo(folder / "P0003.JPG", seed=5)  # the JPEG mended: it stands for the shot again
+    assert library.index().embedded == 1
+    assert library.catalog.photo_by_path(folder / "P0003.RW2") is None
+    assert library.status().counts.failed == 0
+
+
 def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folder: Path, spy_on) -> None:
     (photo_folder / "later.jpg").write_bytes(b"")
     library = open_library()

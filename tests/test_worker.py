@@ -123,6 +123,17 @@ def start_live(open_library, tmp_path: Path) -> Iterator[Callable[..., Live]]:
         worker.stop()
 
 
+def test_a_raw_whose_jpeg_cannot_be_read_is_indexed_in_its_place(start_live) -> None:
+    live = start_live()
+    raw = live.photos / "P0003.RW2"
+    shutil.copy(Path(__file__).parent / "fixtures" / "raw" / "Panasonic.rw2", raw)
+    (live.photos / "P0003.JPG").write_bytes(b"\xff\xd8\xff\xe0 cut off by a full card")
+    eventually(lambda: raw in searchable(live.library), what="the raw is indexed for its unreadable JPEG")
+    assert [p.name for p, _ in live.library.status().failures] == ["P0003.JPG"]
+    assert any(isinstance(e, PhotosChanged) and live.library.catalog.photo_by_path(raw).id in e.added
+               for e in live.events)
+
+
 def test_a_photo_copied_in_becomes_searchable(start_live, tmp_path: Path) -> None:
     live = start_live()
     assert searchable(live.library) == {p for p in live.photos.rglob("*.jpg")}
