@@ -802,10 +802,9 @@ def test_a_whole_jpeg_with_a_flat_band_at_the_bottom_is_not_taken_for_a_cut_one(
         imaging.decode_photo(path, min_side=0)
 
 
-@pytest.mark.parametrize(("kept", "zeros"), [(0.95, 4096), (0.95, 1 << 20), (0.5, 64), (0.0, 2 << 20)])
+@pytest.mark.parametrize(("kept", "zeros"), [(0.95, 4096), (0.95, 1 << 20), (0.5, 64)])
 def test_a_jpeg_cut_short_and_filled_up_with_zeros_is_as_cut_as_without_them(tmp_path, kept, zeros):
-    whole = _noise_file(tmp_path / "whole.jpg", (640, 480))
-    data = _cut(whole, kept) if kept else whole[:400]  # nothing but its header
+    data = _cut(_noise_file(tmp_path / "whole.jpg", (640, 480)), kept)
     path = tmp_path / "cut.jpg"
     verdicts = []
     for tail in (b"", bytes(zeros)):
