@@ -429,7 +429,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing moved", file=sys.stderr)
                 return 0
-        result = library.trash(p.id for p in extras)
+        result = library.trash((p.id for p in extras), kept_for={pid: (g.keeper,) for g in groups for pid in g.others})
     for path, reason in result.failed:
         print(f"photoclip: kept {path}: {reason}", file=sys.stderr)
     moved = plural(len(result.trashed), "file")

@@ -85,13 +85,18 @@ def find_groups(
 ) -> list[DuplicateGroup]:
     """Group `photos` (the candidates: present, on online folders) by shared bytes and by
     vectors at least `similarity` alike: each of `embeddings` (chunks of ids and their vectors,
-    as the catalog stores them) is looked up among the nearest in `vectors`. Pairs in
-    `distinct` are never joined directly, nor are pairs whose looks (`photo_looks`, as
-    the catalog stores them) differ; pairs whose looks are the same are joined a little below
-    `similarity` (LOOKS_VOUCH), and well below it when one of them is damaged and the looks
-    are the same over the rows both hold (DAMAGED_VOUCH). Newest keeper first, like the
-    library's own order."""
+    as the catalog stores them) is looked up among the nearest in `vectors`. Photos of a pair
+    in `distinct` never end up in one group (not through a third photo either), nor are pairs
+    whose looks (`photo_looks`, as the catalog stores them) differ joined; pairs whose looks
+    are the same are joined a little below `similarity` (LOOKS_VOUCH), and well below it when
+    one of them is damaged and the looks are the same over the rows both hold
+    (DAMAGED_VOUCH). Newest keeper first, like the library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
+    members_of: dict[PhotoId, set[PhotoId]] = {}
+    apart: dict[PhotoId, set[PhotoId]] = {}
+    for a, b in distinct:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
 
     def find(a: PhotoId) -> PhotoId:
         while parent.setdefault(a, a) != a:
@@ -100,8 +105,17 @@ def find_groups(
         return a
 
     def join(a: PhotoId, b: PhotoId) -> None:
-        if a != b and a in photos and b in photos and (min(a, b), max(a, b)) not in distinct:
-            parent[find(a)] = find(b)
+        if a == b or a not in photos or b not in photos:
+            return
+        first, second = find(a), find(b)
+        if first == second:
+            return
+        ours, theirs = members_of.get(first, {first}), members_of.get(second, {second})
+        if any(not apart.get(pid, set()).isdisjoint(theirs) for pid in ours):
+            return  # the user said some of these are different photos
+        parent[first] = second
+        members_of[second] = ours | theirs
+        members_of.pop(first, None)
 
     for members in same_bytes:
         for other in members[1:]:
@@ -180,13 +194,54 @@ def _group(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]
     )
 
 
+def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
+    for photo in kept:
+        try:
+            st = os.stat(photo.path)
+        except OSError:
+            continue
+        if (st.st_size, st.st_mtime_ns) == (photo.size, photo.mtime_ns) and \
+                (st.st_dev, st.st_ino) != (copy.st_dev, copy.st_ino):
+            return True
+    return False
+
+
 def _date_key(photo: Photo) -> tuple[str, int]:
     return (photo.taken_at or "", photo.mtime_ns)
 
 
-def move_to_trash(photos: Iterable[Photo]) -> TrashResult:
+def one_name_per_file(photos: dict[PhotoId, Photo], same_bytes: Iterable[Sequence[PhotoId]]) -> dict[PhotoId, Photo]:
+    """`photos` with each file once: a symlink, a hard link, a folder linked or mounted twice
+    reach one file by several paths, which are not copies of it (trashing one "copy" would
+    trash the file, or leave the link kept pointing at nothing). Only photos with the same
+    bytes can be one file, so only those are looked at; the name kept is a real one."""
+    seen: dict[tuple[int, int], PhotoId] = {}
+    dropped: set[PhotoId] = set()
+    for members in same_bytes:
+        if len(members) < 2:
+            continue
+        for pid in sorted((m for m in members if m in photos), key=lambda m: _linked_name(photos[m].path)):
+            try:
+                st = os.stat(photos[pid].path)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                dropped.add(pid)
+            else:
+                seen[(st.st_dev, st.st_ino)] = pid
+    return {pid: photo for pid, photo in photos.items() if pid not in dropped} if dropped else photos
+
+
+def _linked_name(path: Path) -> tuple[bool, int]:
+    """Real names first (the path is the file's own), then shorter ones."""
+    return (os.path.realpath(path) != str(path), len(str(path)))
+
+
+def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Photo]] | None = None) -> TrashResult:
     """Send each photo's file to the system trash, where the user can restore it. A file that
-    changed since it was indexed, or vanished, stays out of it: the user chose what they saw."""
+    changed since it was indexed, or vanished, stays out of it: the user chose what they saw.
+    With `kept_for` (a copy -> the photos kept in its stead), a copy goes only while one of
+    those is still there as it was, and is another file: never the last one of a picture."""
     trashed: list[PhotoId] = []
     failed: list[tuple[Path, str]] = []
     freed = 0
@@ -201,6 +256,9 @@ def move_to_trash(photos: Iterable[Photo]) -> TrashResult:
             continue
         if (st.st_size, st.st_mtime_ns) != (photo.size, photo.mtime_ns):
             failed.append((photo.path, "it changed since it was indexed; look at it again"))
+            continue
+        if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(st, kept_for[photo.id]):
+            failed.append((photo.path, "the copy kept in its place is gone, changed, or this very file; look again"))
             continue
         try:
             send2trash(str(photo.path))

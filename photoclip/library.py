@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1112,14 +1112,14 @@ class Library:
         `similarity` (0-1] is how alike two vectors must be; `exact_only`: same bytes only."""
         if not 0.0 < similarity <= 1.0:
             raise QueryError(f"similarity must be above 0 and at most 1 (got {similarity:g}); 0.99 finds copies")
-        photos = self.catalog.present_photos()
+        same_bytes = list(self.catalog.same_bytes())
+        photos = dedup.one_name_per_file(self.catalog.present_photos(), same_bytes)
         vectors, embeddings = None, ()
         if not exact_only:
             model_id, vectors, _ = self._answering()
             embeddings = self.catalog.embeddings(model_id, vectors.dim)
         return dedup.find_groups(
-            photos, self.catalog.same_bytes(), vectors, embeddings, similarity, self.catalog.distinct_pairs(),
-            self.catalog.looks,
+            photos, same_bytes, vectors, embeddings, similarity, self.catalog.distinct_pairs(), self.catalog.looks,
         )
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
@@ -1127,12 +1127,18 @@ class Library:
         self._require_writable()
         self.catalog.mark_distinct(ids)
 
-    def trash(self, ids: Iterable[PhotoId]) -> TrashResult:
+    def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None) -> TrashResult:
         """Move these photos' files to the system trash (restorable) and forget them. A file that
-        changed since it was indexed stays, and is reported, as does one the trash refuses."""
+        changed since it was indexed stays, and is reported, as does one the trash refuses.
+        Copies of duplicates name the photos kept in their stead (`kept_for`): a copy stays
+        unless one of those is still there, unchanged, and another file."""
         self._require_writable()
         photos = self.catalog.photos(ids)
-        result = dedup.move_to_trash(photos.values())
+        kept = None
+        if kept_for is not None:
+            known = self.catalog.photos({pid for stead in kept_for.values() for pid in stead})
+            kept = {pid: [known[k] for k in stead if k in known] for pid, stead in kept_for.items()}
+        result = dedup.move_to_trash(photos.values(), kept)
         self._drop_vectors(self.catalog.delete_photos(result.trashed))
         return result
 

@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -377,10 +377,11 @@ class Worker:
         the library's is left out from then on."""
         self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)))
 
-    def trash(self, ids: Iterable[PhotoId]) -> None:
-        """Move these photos to the system trash, before anything else; a Trashed event says how it went."""
+    def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None) -> None:
+        """Move these photos to the system trash, before anything else; a Trashed event says how it
+        went. Copies of duplicates name the photos kept in their stead (Library.trash)."""
         chosen = tuple(ids)
-        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen))
+        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen, kept_for))
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
         """Remember that these photos are different, so they are not grouped as duplicates again."""
@@ -631,8 +632,8 @@ class Worker:
             self._emit(PhotosChanged(added=(), removed=ids))
         self._emit(RootsChanged(tuple(self.library.roots())))
 
-    def _do_trash(self, ids: tuple[PhotoId, ...]) -> None:
-        result = self.library.trash(ids)
+    def _do_trash(self, ids: tuple[PhotoId, ...], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None) -> None:
+        result = self.library.trash(ids, kept_for)
         if result.trashed:
             self._emit(PhotosChanged(added=(), removed=result.trashed))
         self._emit(Trashed(result))

@@ -354,6 +354,25 @@ def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: 
     assert code == 0 and out == "" and "0 groups" in err
 
 
+def test_duplicates_trash_never_moves_the_last_copy_of_a_picture(run, tmp_path: Path) -> None:
+    photos, elsewhere = tmp_path / "photos", tmp_path / "elsewhere"
+    write_photo(photos / "p1.jpg", seed=61)
+    (photos / "backup").mkdir()
+    shutil.copy2(photos / "p1.jpg", photos / "backup" / "p1.jpg")
+    write_photo(elsewhere / "p3.jpg", seed=63)
+    (photos / "linked").symlink_to(elsewhere)  # the same file reached by a second path
+    run("index", str(photos), str(elsewhere))
+    code, out, err = run("duplicates")
+    assert code == 0 and "1 group," in err and "p3.jpg" not in out
+
+    kept = Path(out.splitlines()[0].split("\t")[1])
+    kept.unlink()  # the user deletes the copy listed to keep; the library has not seen it yet
+    code, _, err = run("duplicates", "--trash", "--yes")
+    assert code == 1 and "the copy kept in its place is gone" in err and "moved 0 files" in err
+    assert [p.name for p in (photos, photos / "backup") for p in p.glob("*.jpg")] == ["p1.jpg"]
+    assert (elsewhere / "p3.jpg").exists()
+
+
 def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Path, monkeypatch) -> None:
     run("index", str(photo_folder))
 

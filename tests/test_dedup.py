@@ -12,7 +12,15 @@ from PIL import ImageEnhance
 
 from photoclip import looks
 from photoclip.catalog import Photo
-from photoclip.dedup import DAMAGED_VOUCH, DuplicateGroup, find_groups, keeper_order, look_bar, move_to_trash
+from photoclip.dedup import (
+    DAMAGED_VOUCH,
+    DuplicateGroup,
+    find_groups,
+    keeper_order,
+    look_bar,
+    move_to_trash,
+    one_name_per_file,
+)
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
@@ -183,6 +191,18 @@ def test_photos_marked_distinct_are_not_grouped(library_vectors) -> None:
     assert sorted(sorted(g.members) for g in groups) == [[0, 100, 101]]
 
 
+def test_photos_marked_distinct_never_meet_through_a_copy_of_one_of_them(library_vectors) -> None:
+    # 102 is a near copy of 5 the user marked different; 103 has 5's very bytes, 104 is 102 again
+    library_vectors = {**library_vectors, 103: library_vectors[5], 104: library_vectors[102]}
+    photos = {PhotoId(i): photo(i, digest="five" if i in (5, 103) else None) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.99, same_bytes=[[PhotoId(5), PhotoId(103)]],
+                       distinct={(PhotoId(5), PhotoId(102))})
+    grouped = sorted(sorted(g.members) for g in groups)
+    assert [0, 100, 101] in grouped
+    assert not any({5, 102} <= set(members) for members in grouped), grouped
+    assert any({5, 103} <= set(members) for members in grouped)  # the same bytes still go together
+
+
 def test_only_candidates_are_grouped(library_vectors) -> None:
     """A photo on a drive that is away (not a candidate) is neither grouped nor offered for the trash."""
     photos = {PhotoId(i): photo(i) for i in library_vectors if i != 102}
@@ -260,6 +280,41 @@ def test_a_file_changed_since_it_was_indexed_stays(tmp_path: Path) -> None:
     reasons = dict(result.failed)
     assert "changed since it was indexed" in reasons[path]
     assert reasons[tmp_path / "gone.jpg"] == "the file is gone"
+
+
+def test_a_copy_stays_unless_the_photo_kept_in_its_stead_is_still_there_as_it_was(tmp_path: Path) -> None:
+    kept = [on_disk(write_photo(tmp_path / name, seed=5), pid) for pid, name in ((1, "gone.jpg"), (2, "edited.jpg"))]
+    copies = [on_disk(write_photo(tmp_path / "backup" / name, seed=5), pid)
+              for pid, name in ((11, "gone.jpg"), (12, "edited.jpg"), (13, "linked.jpg"))]
+    (tmp_path / "linked.jpg").symlink_to(copies[2].path)  # kept: a link to the very copy to trash
+    linked = on_disk(tmp_path / "linked.jpg", 3)
+    kept[0].path.unlink()
+    write_photo(kept[1].path, seed=6, size=(200, 150))
+
+    result = move_to_trash(copies, kept_for={11: [kept[0]], 12: [kept[1]], 13: [linked]})
+
+    assert result.trashed == () and all(c.path.exists() for c in copies)
+    assert {path for path, _ in result.failed} == {c.path for c in copies}
+    assert all(reason.startswith("the copy kept in its place is gone, changed, or this very file")
+               for _, reason in result.failed)
+    intact = on_disk(write_photo(tmp_path / "intact.jpg", seed=5), 4)
+    assert move_to_trash(copies[:1], kept_for={11: [kept[0], intact]}).trashed == (11,)  # one kept is enough
+
+
+def test_one_file_reached_by_several_paths_is_not_a_copy_of_itself(tmp_path: Path) -> None:
+    real = write_photo(tmp_path / "photos" / "IMG_1.jpg", seed=7)
+    (tmp_path / "photos" / "link.jpg").symlink_to(real)
+    os.link(real, tmp_path / "photos" / "hard.jpg")
+    (tmp_path / "linked folder").symlink_to(tmp_path / "photos")
+    paths = [tmp_path / "linked folder" / "IMG_1.jpg", tmp_path / "photos" / "link.jpg",
+             tmp_path / "photos" / "hard.jpg", real]
+    photos = {PhotoId(i): on_disk(path, i) for i, path in enumerate(paths, 1)}
+    copy = write_photo(tmp_path / "backup" / "IMG_1.jpg", seed=7)
+    photos[PhotoId(9)] = on_disk(copy, 9)
+
+    kept = one_name_per_file(photos, [[PhotoId(i) for i in (1, 2, 3, 4, 9)]])
+    assert {p.path for p in kept.values()} in ({real, copy}, {tmp_path / "photos" / "hard.jpg", copy})
+    assert all(os.path.realpath(p.path) == str(p.path) for p in kept.values())  # a real name, never a link
 
 
 def test_a_trash_that_refuses_leaves_the_file_and_says_why(tmp_path: Path) -> None:

@@ -111,6 +111,23 @@ def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(
     assert library.duplicates() == []
 
 
+def test_copies_whose_kept_photo_was_deleted_meanwhile_stay_out_of_the_trash(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    library, copies = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    row = next(r for r in window.duplicates.rows if len(r.tiles) == 3)  # an original, a smaller copy, a backup
+    [kept] = row.kept
+    window.worker.pause()  # the deletion is not seen before the click
+    library.photo(kept).path.unlink()
+    answer_questions(monkeypatch, True)
+    window.duplicates.trash_button.click()
+    qtbot.waitUntil(lambda: "stayed" in window.duplicates.subtitle.text(), timeout=WAIT_MS)
+    assert window.duplicates.subtitle.text().startswith("Moved 1 photo")  # the other group's copy
+    assert all(library.photo(pid).path.exists() for pid in row.tiles if pid != kept)
+
+
 def test_not_duplicates_hides_the_group_for_good(qtbot, make_window, open_library, tmp_path) -> None:
     library, _ = indexed_copies(open_library, tmp_path)
     window = make_window(library, worker=True)

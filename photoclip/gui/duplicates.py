@@ -161,6 +161,11 @@ class GroupRow(QFrame):
     def to_trash(self) -> list[Photo]:
         return [tile.photo for pid, tile in self.tiles.items() if pid not in self.kept] + self.hidden
 
+    def kept_for(self) -> dict[PhotoId, tuple[PhotoId, ...]]:
+        """Each photo to trash -> the photos of its group kept in its stead."""
+        kept = tuple(sorted(self.kept))
+        return {photo.id: kept for photo in self.to_trash()}
+
     @property
     def size(self) -> int:
         return len(self.tiles) + len(self.hidden)
@@ -318,6 +323,12 @@ class DuplicatesPage(QWidget):
         chosen = [photo for row in self.rows for photo in row.to_trash()]
         chosen += [photos[pid] for group, photos in self._waiting for pid in group.others]
         return chosen
+
+    def kept_for(self) -> dict[PhotoId, tuple[PhotoId, ...]]:
+        """Each photo "Move to trash" moves -> the photos kept in its stead."""
+        kept = {pid: stead for row in self.rows for pid, stead in row.kept_for().items()}
+        kept.update((pid, (group.keeper,)) for group, _ in self._waiting for pid in group.others)
+        return kept
 
     def _arrived(self, seq: int, groups: list[DuplicateGroup], photos: dict[PhotoId, Photo]) -> None:
         if seq != self._seq:

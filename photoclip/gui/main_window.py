@@ -516,7 +516,8 @@ class MainWindow(QMainWindow):
             scope = scope_name(view)
             among = f" tagged “{view.tag}”" if view.tag else f" in “{scope}”" if scope else ""
             order = "newest first" if view.by_date else "best match first"
-            subtitle = "Searching…" if self._search_pending() else f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
+            found = f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
+            subtitle = "Searching…" if self._search_pending() else found
             if view.first_tagged:
                 names = " and ".join(f"“{name}”" for name in view.first_tagged)
                 subtitle = f"Tagged {names} first  ·  {subtitle}"
@@ -532,7 +533,8 @@ class MainWindow(QMainWindow):
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
-            subtitle = "Looking…" if self._search_pending() else f"{plural(rows, 'photo')}{ordered(rows, 'most alike first')}"
+            found = f"{plural(rows, 'photo')}{ordered(rows, 'most alike first')}"
+            subtitle = "Looking…" if self._search_pending() else found
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("similar", "", "")
         if self.model.is_loading and rows == 0 and view.browsing:
             empty = ("library", "", "")
@@ -783,7 +785,7 @@ class MainWindow(QMainWindow):
             f"They go to the system trash, where you can restore them{kept}.", "Move to trash",
         ) and self.worker is not None:
             self._trash_from_duplicates = duplicates
-            self.worker.trash(p.id for p in photos)
+            self.worker.trash((p.id for p in photos), self.duplicates.kept_for() if duplicates else None)
 
     def _trashed(self, result: TrashResult) -> None:
         if self._trash_from_duplicates:
