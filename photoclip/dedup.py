@@ -159,10 +159,14 @@ def _copies(
 ) -> bool:
     """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
-    same (an edited copy, or a damaged one over the rows it holds)."""
+    same (an edited copy, or a damaged one over the rows it holds). A damaged photo must look
+    the same whatever the similarity asked for: it may be the only copy of its picture, and a
+    looser match would offer it to the trash for another photo taken a moment later."""
     if a is None or b is None:
         return sim >= similarity
-    likeness = looks.compare_held(a, b) if damaged else looks.compare(a, b)
+    if damaged:
+        return looks.compare_held(a, b) >= looks.SAME
+    likeness = looks.compare(a, b)
     return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
 
 

@@ -171,6 +171,24 @@ def test_a_damaged_copy_is_grouped_by_the_rows_it_holds_though_its_vectors_are_f
     assert grouped(None) == []
 
 
+def test_a_damaged_photo_is_not_grouped_with_a_shot_taken_a_moment_later_at_a_looser_similarity(
+    library_vectors,
+) -> None:
+    """304 and 305 are 24 taken again, the subject moved one way and the other, 0.95 alike; at
+    0.9 (similar shots) the intact 305 is grouped with 24, the damaged 304, maybe the only copy
+    of its picture, is not."""
+    for new in (304, 305):
+        library_vectors[new] = towards(library_vectors[24], 0.95, seed=new)
+    scene, up, down = (circle_on_snow(y, texture=3) for y in (0.5, 0.35, 0.6))
+    stored = {PhotoId(24): looks.look_of(scene), PhotoId(304): looks.look_of(lost_band(up, 0.1)),
+              PhotoId(305): looks.look_of(down)}
+    photos = {PhotoId(i): photo(i, damage="the file ends early" if i == 304 else None) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.9,
+                       photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    members = [set(g.members) for g in groups if set(g.members) & {24, 304, 305}]
+    assert members == [{24, 305}]
+
+
 def test_a_copy_with_other_bytes_is_never_called_the_same_file(library_vectors) -> None:
     """Its vector may equal the keeper's to four places; 1.0 is kept for the same bytes."""
     library_vectors[100] = library_vectors[0] * (1 + 1e-6)
