@@ -82,9 +82,13 @@ def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photo
     qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
     album = window.view.album.folder
     assert window.search_field.placeholderText() == "Search “Lake”…"
+    grid_top = window.grid.mapTo(window, window.grid.rect().topLeft()).y()
 
     qtbot.keyClicks(window.search_field, "a red circle")
     qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.search_everywhere.isVisible(), timeout=WAIT_MS)
+    qtbot.wait(100)  # the layout takes in the link
+    assert window.grid.mapTo(window, window.grid.rect().topLeft()).y() == grid_top  # the grid does not jump
     assert window.model.ids == [h.photo_id for h in library.search("a red circle", 200, folder=album,
                                                                     subfolders=False)]
     assert {p.path.parent for p in library.photos(window.model.ids).values()} == {album}

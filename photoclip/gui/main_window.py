@@ -282,6 +282,9 @@ class MainWindow(QMainWindow):
         self.search_everywhere.setText("Search all photos instead")
         self.search_everywhere.setCursor(Qt.CursorShape.PointingHandCursor)
         self.search_everywhere.clicked.connect(self.search_everywhere_instead)
+        keep_height = self.search_everywhere.sizePolicy()
+        keep_height.setRetainSizeWhenHidden(True)  # the grid below does not jump when it shows
+        self.search_everywhere.setSizePolicy(keep_height)
         self.search_everywhere.hide()
         subtitle_row = QHBoxLayout()
         subtitle_row.setContentsMargins(0, 0, 0, 0)
