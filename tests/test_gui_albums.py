@@ -38,6 +38,20 @@ def library(open_library, tmp_path: Path) -> Library:
     return library
 
 
+def click_item(qtbot, window, item) -> None:
+    tree = window.sidebar.tree
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+
+
+def open_album(qtbot, window, index: int):
+    """Click the sidebar's album at `index` once albums are listed; wait until it shows."""
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+    item = window.sidebar.album_items()[index]
+    click_item(qtbot, window, item)
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    return item
+
+
 def album_rows(window) -> list[tuple[str, int]]:
     return [(item.text(0), item.data(0, CountRole)) for item in window.sidebar.album_items()]
 
@@ -56,12 +70,8 @@ def test_the_sidebar_lists_albums_below_the_folders_with_counts_and_tags(qtbot, 
 
 def test_an_album_shows_its_photos_and_its_tags(qtbot, make_window, library) -> None:
     window = make_window(library)
-    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
-    tree = window.sidebar.tree
-    item = window.sidebar.album_items()[0]
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
-    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window) and window.model.rowCount() == 5,
-                    timeout=WAIT_MS)
+    item = open_album(qtbot, window, 0)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=WAIT_MS)
     folder = window.view.album.folder
     assert {p.path.parent for p in library.photos(window.model.ids).values()} == {folder}
     assert window.title_label.text() == "Lake"
@@ -75,11 +85,7 @@ def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photo
     qtbot, make_window, library, tmp_path: Path
 ) -> None:
     window = make_window(library)
-    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
-    tree = window.sidebar.tree
-    lake_2024 = window.sidebar.album_items()[1]
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(lake_2024).center())
-    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    lake_2024 = open_album(qtbot, window, 1)
     album = window.view.album.folder
     assert window.search_field.placeholderText() == "Search “Lake”…"
     grid_top = window.grid.mapTo(window, window.grid.rect().topLeft()).y()
@@ -100,8 +106,7 @@ def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photo
     assert window.model.ids == [h.photo_id for h in library.search("a red circle", 200)]
     assert len(window.model.ids) == 14 and not window.search_everywhere.isVisible()
 
-    pictures = window.sidebar.folder_items()[0]
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(pictures).center())
+    click_item(qtbot, window, window.sidebar.folder_items()[0])
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window), timeout=WAIT_MS)
     qtbot.keyClicks(window.search_field, "a red circle")
     qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
@@ -113,10 +118,7 @@ def test_an_album_left_out_of_the_library_goes_with_its_photos_and_settings_list
 ) -> None:
     window = make_window(library, worker=True)
     qtbot.waitUntil(lambda: len(window.sidebar.album_items()) == 2 and window.model.rowCount() == 14, timeout=WAIT_MS)
-    item = window.sidebar.album_items()[0]
-    tree = window.sidebar.tree
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
-    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    item = open_album(qtbot, window, 0)
     folder = window.view.album.folder
     asked = answer_questions(monkeypatch, True)
 
@@ -145,12 +147,9 @@ def test_an_album_and_photos_whose_names_are_not_utf8_open_and_show_a_stand_in_c
     window = make_window(library)
     qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
 
-    item = window.sidebar.album_items()[0]
-    assert item.text(0) == "caf\ufffd"
-    tree = window.sidebar.tree
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
-    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window) and window.model.rowCount() == 3,
-                    timeout=WAIT_MS)
+    assert window.sidebar.album_items()[0].text(0) == "caf\ufffd"
+    open_album(qtbot, window, 0)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=WAIT_MS)
     assert window.view.album.folder == odd and window.title_label.text() == "caf\ufffd"
     row = window.model.row_of(library.catalog.photo_by_path(photo).id)
     window.open_preview(window.model.index(row, 0))
@@ -182,11 +181,7 @@ def test_a_search_typed_on_the_duplicates_page_covers_all_photos_not_the_album_s
     qtbot, make_window, library
 ) -> None:
     window = make_window(library)
-    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
-    tree = window.sidebar.tree
-    lake_2023 = window.sidebar.album_items()[0]
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(lake_2023).center())
-    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    open_album(qtbot, window, 0)
     window.sidebar.duplicates_selected.emit()
     assert window.pages.currentWidget() is window.duplicates
     assert window.search_field.placeholderText() == SEARCH_PLACEHOLDER
@@ -196,4 +191,4 @@ def test_a_search_typed_on_the_duplicates_page_covers_all_photos_not_the_album_s
     assert window.view.album is None and len(window.model.ids) == 14
     window.search_field.clear()
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window), timeout=WAIT_MS)
-    assert window.model.rowCount() == 14 and tree.currentItem() is window.sidebar.all_photos
+    assert window.model.rowCount() == 14 and window.sidebar.tree.currentItem() is window.sidebar.all_photos

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
@@ -34,10 +35,17 @@ def open_duplicates(qtbot, window) -> None:
                     timeout=WAIT_MS)
 
 
-def test_the_page_shows_each_group_with_its_original_kept(qtbot, make_window, open_library, tmp_path) -> None:
+@pytest.fixture
+def on_duplicates(qtbot, make_window, open_library, tmp_path):
+    """The copies folder indexed and the window on its Duplicates page: (library, copies, window)."""
     library, copies = indexed_copies(open_library, tmp_path)
     window = make_window(library, worker=True)
     open_duplicates(qtbot, window)
+    return library, copies, window
+
+
+def test_the_page_shows_each_group_with_its_original_kept(qtbot, on_duplicates) -> None:
+    library, copies, window = on_duplicates
     page = window.duplicates
     shown = {tile.photo.path: pid in row.kept for row in page.rows for pid, tile in row.tiles.items()}
     assert shown == {**{c.resolve(): False for c in copies}, **{o.resolve(): True for o in copies.values()}}
@@ -77,10 +85,8 @@ def test_a_damaged_copy_is_marked_and_never_the_one_kept(qtbot, make_window, ope
     assert tiles[first.resolve()][1].findChild(QLabel, "DamageValue") is None
 
 
-def test_clicking_switches_a_photo_but_one_always_stays(qtbot, make_window, open_library, tmp_path) -> None:
-    library, _ = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
+def test_clicking_switches_a_photo_but_one_always_stays(qtbot, on_duplicates) -> None:
+    library, _, window = on_duplicates
     row = window.duplicates.rows[0]
     keeper, copy = list(row.tiles)[:2]
     qtbot.mouseClick(row.tiles[keeper], Qt.MouseButton.LeftButton)
@@ -92,12 +98,8 @@ def test_clicking_switches_a_photo_but_one_always_stays(qtbot, make_window, open
     assert row.tiles[copy].state.text() == "✓ Keep"
 
 
-def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(
-    qtbot, make_window, open_library, tmp_path, monkeypatch
-) -> None:
-    library, copies = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
+def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(qtbot, on_duplicates, monkeypatch) -> None:
+    library, copies, window = on_duplicates
     asked = answer_questions(monkeypatch, False, True)
     window.duplicates.trash_button.click()
     assert asked[0][0].startswith("Move 3 photos") and all(c.exists() for c in copies)  # cancelled
@@ -111,12 +113,8 @@ def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(
     assert library.duplicates() == []
 
 
-def test_copies_whose_kept_photo_was_deleted_meanwhile_stay_out_of_the_trash(
-    qtbot, make_window, open_library, tmp_path, monkeypatch
-) -> None:
-    library, copies = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
+def test_copies_whose_kept_photo_was_deleted_meanwhile_stay_out_of_the_trash(qtbot, on_duplicates, monkeypatch) -> None:
+    library, copies, window = on_duplicates
     row = next(r for r in window.duplicates.rows if len(r.tiles) == 3)  # an original, a smaller copy, a backup
     [kept] = row.kept
     window.worker.pause()  # the deletion is not seen before the click
@@ -128,10 +126,8 @@ def test_copies_whose_kept_photo_was_deleted_meanwhile_stay_out_of_the_trash(
     assert all(library.photo(pid).path.exists() for pid in row.tiles if pid != kept)
 
 
-def test_not_duplicates_hides_the_group_for_good(qtbot, make_window, open_library, tmp_path) -> None:
-    library, _ = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
+def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:
+    library, _, window = on_duplicates
     row = window.duplicates.rows[0]
     members = set(row.tiles)
     [button] = row.findChildren(QPushButton)
@@ -174,12 +170,8 @@ def shown_paths(page) -> set[Path]:
     return {tile.photo.path for row in page.rows for tile in row.tiles.values()}
 
 
-def test_a_copy_indexed_while_the_page_shows_joins_it_at_the_same_similarity(
-    qtbot, make_window, open_library, tmp_path
-) -> None:
-    library, copies = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
+def test_a_copy_indexed_while_the_page_shows_joins_it_at_the_same_similarity(qtbot, on_duplicates, tmp_path) -> None:
+    library, copies, window = on_duplicates
     page = window.duplicates
     page.level.setCurrentIndex(1)  # also near copies
     qtbot.waitUntil(lambda: not page._loading and bool(page.rows), timeout=WAIT_MS)
@@ -195,10 +187,8 @@ def test_a_copy_indexed_while_the_page_shows_joins_it_at_the_same_similarity(
     assert window.pages.currentWidget() is page and not page.reload_button.isVisible()
 
 
-def test_the_page_does_not_change_under_a_choice_being_made(qtbot, make_window, open_library, tmp_path) -> None:
-    library, copies = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
+def test_the_page_does_not_change_under_a_choice_being_made(qtbot, on_duplicates, tmp_path) -> None:
+    library, copies, window = on_duplicates
     page = window.duplicates
     row = page.rows[0]
     copy_in_row = next(pid for pid in row.tiles if pid not in row.kept)
