@@ -144,13 +144,13 @@ class VectorIndex:
         unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-30)
         labels = ids.tolist()
         twin_of: dict[int, int] = {}
-        first: dict[bytes, int] = {}
-        for label, row in zip(labels, unit, strict=True):
-            key = row.tobytes()
-            if key in first:
-                twin_of[label] = first[key]
+        first: dict[int, int] = {}  # a row's hash -> its index in the batch
+        for j, (label, row) in enumerate(zip(labels, unit, strict=True)):
+            key = hash(row.tobytes())
+            if key in first and np.array_equal(unit[first[key]], row):
+                twin_of[label] = labels[first[key]]
             else:
-                first[key] = label
+                first.setdefault(key, j)
         alone = [j for j, label in enumerate(labels) if label not in twin_of]
         if alone and self._points() > 0:
             self._index.set_ef(32)
