@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -305,21 +305,30 @@ def blobs_to_matrix(blobs: list[bytes], dim: int) -> np.ndarray:
 class Catalog:
     """A library's catalog file. Safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, unchanging: bool = False) -> None:
+        """`unchanging`: on a disk or in a folder that cannot be written (a read-only drive, a
+        backup), where no one writes it either: opened read-only as it is, never migrated."""
         self.path = Path(path)
+        self._unchanging = unchanging
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._hash_algorithm: str | None = None
+        self._refuse_others()
         self._migrate()
 
     # connections and transactions
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+            if self._unchanging:  # immutable, unless a write-ahead log left by a crash holds the latest
+                settled = "" if self.path.with_name(self.path.name + "-wal").exists() else "&immutable=1"
+                conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro{settled}", uri=True,
+                                       isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.create_function("cjk_index_terms", 2, _cjk_index_terms, deterministic=True)
@@ -393,6 +402,23 @@ class Catalog:
             self._connections.clear()
         self._local = threading.local()
 
+    def _refuse_others(self) -> None:
+        """Another program's database is left exactly as it is (opening it as ours would turn on
+        write-ahead logging and add our tables to it)."""
+        if not self.path.is_file():
+            return
+        try:
+            with closing(sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)) as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError:
+            return  # damaged, or no database: opening it says which
+        if version == 0 and tables:
+            raise LibraryError(
+                f"{self.path} is another program's database, not a photoclip catalog; give photoclip a folder of "
+                "its own with --library"
+            )
+
     def _migrate(self) -> None:
         conn = self._conn
         try:
@@ -402,6 +428,11 @@ class Catalog:
         if version > SCHEMA_VERSION:
             raise LibraryError(
                 f"catalog {self.path} was written by a newer photoclip (schema {version}); upgrade photoclip"
+            )
+        if self._unchanging and version < SCHEMA_VERSION:
+            raise LibraryError(
+                f"catalog {self.path} is from an older photoclip and cannot be updated where it is (the folder "
+                "cannot be written); copy the library somewhere writable"
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():

@@ -43,6 +43,10 @@ class LibraryLockedError(LibraryError):
     """Another photoclip process is writing this library."""
 
 
+class LibraryNotWritableError(LibraryLockedError):
+    """The library's folder cannot be written (a read-only drive or backup): it opens read-only."""
+
+
 class QueryError(PhotoclipError):
     """A search query could not be understood."""
 

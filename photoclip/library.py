@@ -44,6 +44,7 @@ from photoclip.errors import (
     ImageDecodeError,
     LibraryError,
     LibraryLockedError,
+    LibraryNotWritableError,
     ModelError,
     ModelUnavailableError,
     QueryError,
@@ -147,12 +148,16 @@ class ScanSummary:
 class Library:
     """A photo library on disk. Use `Library.open(...)` and close it (or use `with`)."""
 
-    def __init__(self, directory: Path, settings: config.Settings, read_only: bool, lock: LibraryLock | None) -> None:
+    def __init__(
+        self, directory: Path, settings: config.Settings, read_only: bool, lock: LibraryLock | None,
+        unchanging: bool = False,
+    ) -> None:
         self.directory = directory
         self.settings = settings
         self.read_only = read_only
+        self.unwritable = unchanging  # read-only because its folder cannot be written, not for another photoclip
         self._lock = lock
-        self.catalog = Catalog(directory / CATALOG_FILE)
+        self.catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)
         self._encoder: ClipEncoder | None = None
         self._vectors: VectorIndex | None = None
         self._vectors_dirty = False
@@ -183,21 +188,21 @@ class Library:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create library folder {directory}: {exc.strerror}") from exc
-        lock = None
+        lock, unchanging = None, False
         if not read_only:
             lock = LibraryLock(directory)
             try:
                 lock.acquire()
-            except LibraryLockedError:
+            except LibraryLockedError as exc:
                 if not allow_read_only_fallback:
                     raise
-                lock, read_only = None, True
+                lock, read_only, unchanging = None, True, isinstance(exc, LibraryNotWritableError)
         try:
             saved = config.load_settings(directory)
             settings = _chosen(saved, model, model_file, device)
             if settings != saved and not read_only:
                 config.save_settings(directory, settings)
-            return cls(directory, settings.with_env(), read_only, lock)
+            return cls(directory, settings.with_env(), read_only, lock, unchanging)
         except BaseException:
             if lock is not None:
                 lock.release()

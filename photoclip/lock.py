@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from photoclip.errors import LibraryLockedError
+from photoclip.errors import LibraryLockedError, LibraryNotWritableError
 
 LOCK_FILE = "lock"
 
@@ -44,7 +44,13 @@ class LibraryLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LibraryNotWritableError(
+                f"cannot write to library {self.path.parent} ({(exc.strerror or str(exc)).lower()}); "
+                "give a folder you can write with --library"
+            ) from exc
         if not _try_lock(fd):
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
             os.close(fd)

@@ -46,6 +46,36 @@ def test_catalog_from_a_newer_photoclip_is_refused(tmp_path: Path) -> None:
         Catalog(path)
 
 
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (number INTEGER, total REAL)")
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match=r"is another program's database, not a photoclip catalog; give photoclip"):
+        Catalog(path)
+    assert path.read_bytes() == before
+
+
+def test_a_catalog_that_cannot_be_written_is_read_as_it_is_and_never_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    root = catalog.add_root(tmp_path)
+    catalog.close()
+    unchanging = Catalog(path, unchanging=True)
+    assert [r.id for r in unchanging.roots()] == [root.id]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        unchanging.add_root(tmp_path / "more")
+    unchanging.close()
+    conn = sqlite3.connect(path)  # left open, its change stays in the write-ahead log, as after a crash
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    older = "from an older photoclip and cannot be updated where it is"
+    with pytest.raises(LibraryError, match=older):
+        Catalog(path, unchanging=True)  # the log is read
+    conn.close()
+    with pytest.raises(LibraryError, match=older):
+        Catalog(path, unchanging=True)
+
+
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
     path.write_bytes(b"this is not sqlite at all" * 100)

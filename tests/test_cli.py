@@ -548,3 +548,28 @@ def test_escape_codes_in_a_file_name_reach_a_terminal_as_question_marks_and_a_pi
     os.close(terminal)
     assert process.returncode == 0
     assert shown.decode().replace("\r\n", "\n") == named.replace("\x1b", "?").replace("\r", "?") + "\n"
+
+
+def test_a_library_that_cannot_be_written_is_read_and_says_so_when_asked_to_change(tmp_path: Path) -> None:
+    prefix = as_an_unprivileged_user()
+    if prefix is None:
+        pytest.skip("no way to run photoclip without root's power to write every folder")
+    for i in range(3):
+        write_photo(tmp_path / "photos" / f"p{i}.jpg", seed=i)
+    library = tmp_path / "library"  # on a read-only drive, or a backup copied without write permission
+    command = [*prefix, sys.executable, "-m", "photoclip", "--library", str(library), "--model", TINY_MODEL]
+    subprocess.run([*command, "index", str(tmp_path / "photos")], check=True, capture_output=True)
+    for path in (library, *library.rglob("*")):
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        status = subprocess.run([*command, "status"], capture_output=True, text=True)
+        assert status.returncode == 0 and "3 indexed" in status.stdout, status.stderr
+        found = subprocess.run([*command, "search", "a photo"], capture_output=True, text=True)
+        assert found.returncode == 0 and len(found.stdout.splitlines()) == 3
+        indexing = subprocess.run([*command, "index"], capture_output=True, text=True)
+        assert indexing.returncode == 1 and indexing.stderr == (
+            f"photoclip: error: cannot write to library {library} (permission denied); "
+            "give a folder you can write with --library\n")
+    finally:
+        for path in (library, *library.rglob("*")):
+            path.chmod(path.stat().st_mode | 0o200)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from photoclip.gui import theme
 from photoclip.gui.sidebar import OnlineRole
+from photoclip.library import Library
 from tests.gui_support import (  # noqa: F401
     WAIT_MS,
     answer_questions,
@@ -69,3 +70,25 @@ def test_removing_the_last_folder_forgets_its_photos_and_welcomes_again(
     assert window.model.rowCount() == 0
     assert window.sidebar.folder_items() == []
     assert folder.is_dir() and len(list(folder.iterdir())) == 4  # the files are untouched
+
+
+def test_a_library_whose_folder_cannot_be_written_opens_read_only_and_says_why(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=1, without=3)
+    writer = open_library(tmp_path / "library")
+    writer.index([folder])
+    writer.close()
+    (tmp_path / "library" / "lock").unlink()
+    (tmp_path / "library" / "lock").mkdir()  # no lock can be written there, as on a read-only drive
+    reader = Library.open(tmp_path / "library", model="photoclip-tiny", allow_read_only_fallback=True)
+    try:
+        assert reader.read_only and reader.unwritable
+        window = make_window(reader, worker=True)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=WAIT_MS)
+        assert "folder cannot be written" in window.error_banner.text.text()
+        assert "Another photoclip" not in window.error_banner.text.text()
+    finally:
+        window.shutdown()
+        reader.close()

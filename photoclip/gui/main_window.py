@@ -343,7 +343,11 @@ class MainWindow(QMainWindow):
             self.bridge.trashed.connect(self._trashed)
             self.bridge.tags_changed.connect(self._on_tags_changed)
             self.worker.start()
-        if self.library.read_only:
+        if self.library.unwritable:
+            self.error_banner.show_message(
+                "This library's folder cannot be written (a read-only drive, or a copy without write permission), "
+                "so it is open read-only: you can search and browse, but not index or change it.", kind="info")
+        elif self.library.read_only:
             self.error_banner.show_message(
                 "Another photoclip is using this library, so it is open read-only: you can search, "
                 "but folders cannot be added or removed until the other one closes.", kind="info")
