@@ -110,6 +110,11 @@ def load_settings(library_dir: Path) -> Settings:
             value = tuple(value)
         if fits and name == "cpu_threads":
             fits = value >= 0
+            cores = os.cpu_count() or 1
+            if value > cores:  # more threads than cores only slows; a huge number cannot even start
+                log.warning("the settings file %s asks for %d CPU threads; this machine has %d, so %d are used",
+                            path, value, cores, cores)
+                value = cores
         if fits:
             values[name] = value
         else:
@@ -119,10 +124,17 @@ def load_settings(library_dir: Path) -> Settings:
 
 
 def save_settings(library_dir: Path, settings: Settings) -> None:
-    """Write settings atomically."""
-    data = dataclasses.asdict(settings)
+    """Write settings atomically. Keys this photoclip does not know (a newer one wrote them)
+    are kept as they were."""
+    path = Path(library_dir) / SETTINGS_FILE
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    data = {key: value for key, value in kept.items() if key not in _KINDS} if isinstance(kept, dict) else {}
+    data.update(dataclasses.asdict(settings))
     data["exclude_patterns"] = list(settings.exclude_patterns)
-    atomic_write_bytes(Path(library_dir) / SETTINGS_FILE, json.dumps(data, indent=2).encode())
+    atomic_write_bytes(path, json.dumps(data, indent=2).encode())
 
 
 _ESCAPED = re.compile(r"\[([*?[])\]")

@@ -34,9 +34,25 @@ def test_a_value_of_the_wrong_kind_falls_back_to_its_default_and_says_so(tmp_pat
     assert "damaged (not a JSON object)" in caplog.records[-1].getMessage()
 
 
-def test_unknown_keys_from_a_newer_version_are_ignored(tmp_path: Path) -> None:
-    (tmp_path / "settings.json").write_text(json.dumps({"model": "photoclip-tiny", "future_option": 1}))
+def test_more_cpu_threads_than_cores_are_as_many_as_there_are_cores(tmp_path: Path, caplog) -> None:
+    import logging
+    import os
+
+    caplog.set_level(logging.WARNING, logger="photoclip.config")
+    cores = os.cpu_count() or 1
+    (tmp_path / "settings.json").write_text(json.dumps({"cpu_threads": 100_000}))
+    assert load_settings(tmp_path).cpu_threads == cores
+    assert f"asks for 100000 CPU threads; this machine has {cores}" in caplog.text
+    (tmp_path / "settings.json").write_text(json.dumps({"cpu_threads": 1}))
+    assert load_settings(tmp_path).cpu_threads == 1
+
+
+def test_unknown_keys_from_a_newer_version_are_ignored_and_kept(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text(json.dumps({"model": "photoclip-tiny", "future_option": {"a": 1}}))
     assert load_settings(tmp_path).model == "photoclip-tiny"
+    save_settings(tmp_path, Settings(model="ViT-B-32-256:datacomp_s34b_b86k", device="cpu"))
+    saved = json.loads((tmp_path / "settings.json").read_text())
+    assert saved["future_option"] == {"a": 1} and saved["model"] == "ViT-B-32-256:datacomp_s34b_b86k"
 
 
 def test_environment_overrides_win(monkeypatch: pytest.MonkeyPatch) -> None:
