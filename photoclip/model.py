@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 import os
+import pickle
 import re
 import threading
 import warnings
@@ -305,14 +306,21 @@ def _load(
         torch.set_num_threads(cpu_threads)
     precision = "fp16" if dev.startswith("cuda") else "fp32"
     try:
-        model = open_clip.create_model(
-            spec.arch,
-            pretrained=str(weights) if weights else None,
-            device=dev,
-            precision=precision,
-            pretrained_text=False,
-            weights_only=True,
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*pickle protocol")  # torch's note on odd files
+            model = open_clip.create_model(
+                spec.arch,
+                pretrained=str(weights) if weights else None,
+                device=dev,
+                precision=precision,
+                pretrained_text=False,
+                weights_only=True,
+            )
+    except pickle.UnpicklingError as exc:  # torch's weights_only refusal: the file would run code
+        raise ModelError(
+            f"{weights} holds more than weights (code that would run when it is loaded), so photoclip will not "
+            "load it; use a .safetensors file, or a checkpoint of weights only"
+        ) from exc
     except Exception as exc:  # open_clip reports a bad checkpoint with asserts, KeyErrors, anything
         source = weights or "random weights"
         hint = f"; is it a checkpoint of {spec.arch}?" if spec.checkpoint else ""

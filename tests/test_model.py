@@ -329,6 +329,29 @@ def test_weights_that_do_not_fit_the_architecture_are_a_clear_error(tmp_path: Pa
         load_encoder(resolve_model("ViT-B-32", model_file=bad))
 
 
+class _Ran:
+    """Unpickled, it would create the file named: code a checkpoint must never run."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_checkpoint_that_would_run_code_is_refused_and_never_run(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    ran = tmp_path / "ran"
+    state = dict(load_file(str(resolve_model(TINY).checkpoint)), trap=_Ran(str(ran)))
+    torch.save(state, tmp_path / "shared.pt")
+    with pytest.raises(ModelError, match=r"shared.pt holds more than weights \(code that would run when it is "
+                                         r"loaded\), so photoclip will not load it; use a .safetensors file"):
+        load_encoder(resolve_model(TINY, model_file=tmp_path / "shared.pt"))
+    assert not ran.exists()
+
+
 def test_a_file_that_holds_no_weights_is_named_before_torch_reads_it(tmp_path: Path) -> None:
     text = tmp_path / "notes.safetensors"
     text.write_text("these are not weights\n", encoding="utf-8")
