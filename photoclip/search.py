@@ -70,6 +70,9 @@ def parse_query(query: str) -> list[QueryTerm]:
             sign = 1 if piece == "+" else -1
             continue
         piece = piece.strip()
+        while piece[:1] in ("+", "-") and (len(piece) == 1 or piece[1].isspace()):  # "red + - blue": minus blue
+            sign = 1 if piece[0] == "+" else -1
+            piece = piece[1:].strip()
         if not piece:
             continue
         weight, piece = _weighed(piece)
@@ -81,7 +84,7 @@ def parse_query(query: str) -> list[QueryTerm]:
         else:
             terms.append(QueryTerm(sign, text=piece, weight=weight))
     if not terms:
-        raise QueryError(f"nothing to search for in {query!r}")
+        raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
     if all(t.sign < 0 or t.weight == 0 for t in terms):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms

@@ -29,10 +29,15 @@ def test_an_existing_image_path_is_an_image_term(tmp_path: Path) -> None:
     assert terms == [QueryTerm(1, image=photo), QueryTerm(-1, text="grass")]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "- cats"])
+@pytest.mark.parametrize("query", ["", "   ", "- cats", "+", "-", "+ -"])
 def test_queries_with_nothing_to_look_for_are_refused(query: str) -> None:
     with pytest.raises(QueryError):
         parse_query(query)
+
+
+def test_an_operator_after_an_operator_signs_the_term_it_stands_before() -> None:
+    assert [(t.sign, t.text) for t in parse_query("red + - blue")] == [(1, "red"), (-1, "blue")]
+    assert [(t.sign, t.text) for t in parse_query("red - + blue")] == [(1, "red"), (1, "blue")]
 
 
 def test_combine_adds_positives_subtracts_negatives_and_normalises() -> None:
