@@ -99,7 +99,7 @@ def _chosen(
 ) -> config.Settings:
     """`settings` with the model and device asked for, checked first: a choice that cannot work
     (a device this machine lacks, a file that holds no weights) must not be saved as the choice."""
-    from photoclip.model import pick_device, resolve_model
+    from photoclip.model import check_known, pick_device, resolve_model
 
     changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
     if model and not model_file:
@@ -108,7 +108,9 @@ def _chosen(
         return settings
     chosen = dataclasses.replace(settings, **changes)
     if model or model_file:
-        resolve_model(chosen.model, chosen.model_file)
+        spec = resolve_model(chosen.model, chosen.model_file)
+        if (chosen.model, chosen.model_file) != (settings.model, settings.model_file):
+            check_known(spec)  # a name open_clip does not know would stay the library's model, failing
     if device:
         pick_device(device)
     return chosen

@@ -133,6 +133,19 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
     return ModelSpec(arch=arch, pretrained=tag)
 
 
+def check_known(spec: ModelSpec) -> None:
+    """Raise ModelError unless open_clip knows the architecture, and the pretrained tag where
+    the weights are to be downloaded: what can be told without a download or loading weights."""
+    if spec.config is not None:
+        return
+    import open_clip
+
+    if spec.arch not in open_clip.list_models():
+        raise ModelError(f"unknown model architecture {spec.arch!r}; `photoclip models` lists them")
+    if spec.checkpoint is None:
+        weight_urls(spec)
+
+
 def _looks_like_weights(path: Path) -> bool:
     """Whether the file starts as safetensors (a little-endian header length, then JSON), a
     zipped PyTorch checkpoint or a pickled one does: a wrong file is named before torch reads it."""

@@ -231,6 +231,11 @@ def test_a_device_or_model_file_that_cannot_work_is_refused_and_not_kept_as_the_
     if not torch.cuda.is_available():
         code, _, err = run("--device", "cuda", "search", "a photo")
         assert code != 0 and err.count("\n") == 1 and "--device cpu" in err
+    for model, said in (("ViT-B-32:typo", "open_clip has no weights 'typo' for ViT-B-32"),
+                        ("nonsense:foo", "unknown model architecture 'nonsense'")):
+        code, _, err = run("--model", model, "status")
+        assert code != 0 and err.count("\n") == 1 and said in err
+    assert json.loads((tmp_path / "lib" / "settings.json").read_text())["model"] == "photoclip-tiny"
     code, out, _ = run("search", "a photo", "-n", "1")
     assert code == 0 and len(out.splitlines()) == 1
 
