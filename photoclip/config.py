@@ -85,9 +85,10 @@ _KINDS: dict[str, tuple[type, ...]] = {
 }
 
 
-def load_settings(library_dir: Path) -> Settings:
+def load_settings(library_dir: Path, otherwise: Settings | None = None) -> Settings:
     """Read settings; a missing file means defaults. A damaged file, or a value of the wrong
-    kind, is reported and falls back to the default, so the library still opens."""
+    kind, is reported and falls back to the default, so the library still opens; a damaged file
+    to `otherwise` where given (the model the library was used with)."""
     path = Path(library_dir) / SETTINGS_FILE
     if not path.exists():
         return Settings()
@@ -96,9 +97,10 @@ def load_settings(library_dir: Path) -> Settings:
     except (OSError, ValueError) as exc:
         raw = exc
     if not isinstance(raw, dict):
-        log.warning("the settings file %s is damaged (%s); using the default settings until they are saved again",
-                    path, raw if isinstance(raw, Exception) else "not a JSON object")
-        return Settings()
+        fallback = otherwise or Settings()
+        log.warning("the settings file %s is damaged (%s); using model %s and the default settings until they "
+                    "are saved again", path, raw if isinstance(raw, Exception) else "not a JSON object", fallback.model)
+        return fallback
     values: dict[str, object] = {}
     for name, kinds in _KINDS.items():
         if name not in raw:

@@ -152,14 +152,14 @@ class Library:
 
     def __init__(
         self, directory: Path, settings: config.Settings, read_only: bool, lock: LibraryLock | None,
-        unchanging: bool = False,
+        catalog: Catalog, unchanging: bool = False,
     ) -> None:
         self.directory = directory
         self.settings = settings
         self.read_only = read_only
         self.unwritable = unchanging  # read-only because its folder cannot be written, not for another photoclip
         self._lock = lock
-        self.catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)
+        self.catalog = catalog
         self._encoder: ClipEncoder | None = None
         self._vectors: VectorIndex | None = None
         self._vectors_dirty = False
@@ -199,13 +199,17 @@ class Library:
                 if not allow_read_only_fallback:
                     raise
                 lock, read_only, unchanging = None, True, isinstance(exc, LibraryNotWritableError)
+        catalog = None
         try:
-            saved = config.load_settings(directory)
+            catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)  # another program's: left alone
+            saved = config.load_settings(directory, otherwise=_last_used(catalog))
             settings = _chosen(saved, model, model_file, device)
             if settings != saved and not read_only:
                 config.save_settings(directory, settings)
-            return cls(directory, settings.with_env(), read_only, lock, unchanging)
+            return cls(directory, settings.with_env(), read_only, lock, catalog, unchanging)
         except BaseException:
+            if catalog is not None:
+                catalog.close()
             if lock is not None:
                 lock.release()
             raise
@@ -1191,6 +1195,16 @@ class Library:
             damaged=tuple(self.catalog.damaged()),
             searching_with=previous.spec.label if previous and not previous.unavailable else None,
         )
+
+
+def _last_used(catalog: Catalog) -> config.Settings | None:
+    """Settings naming the model this library was last searched with, to fall back on when its
+    settings file is damaged: the default model would have every photo embedded again."""
+    try:
+        stored = json.loads(catalog.meta(_SEARCH_MODEL_KEY) or "null")
+        return config.Settings(model=str(stored["model"]), model_file=stored["model_file"]) if stored else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _meta_for(settings: config.Settings, spec: ModelSpec) -> str:

@@ -17,6 +17,7 @@ from photoclip.config import load_settings
 from photoclip.errors import LibraryError, LibraryLockedError, QueryError
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
+from tests.conftest import TINY_MODEL
 from tests.helpers import (
     circle_on_snow,
     copies_folder,
@@ -363,6 +364,22 @@ def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folde
     write_photo(photo_folder / "later.jpg", seed=77)
     assert library.index().embedded == 1
     assert library.status().counts.failed == 0
+
+
+def test_a_damaged_settings_file_keeps_the_model_the_library_was_used_with(
+    open_library, photo_folder: Path, tmp_path: Path, caplog
+) -> None:
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    library.close()
+    (tmp_path / "lib" / "settings.json").write_text('{"model": "photoclip-tiny", ', encoding="utf-8")
+    caplog.set_level(logging.WARNING, logger="photoclip.config")
+    reopened = Library.open(tmp_path / "lib")  # no model asked for: the default would embed everything again
+    try:
+        assert reopened.settings.model == TINY_MODEL and reopened.status().counts.pending == 0
+        assert "damaged" in caplog.text and f"using model {TINY_MODEL}" in caplog.text
+    finally:
+        reopened.close()
 
 
 def test_the_vector_index_survives_a_reopen(open_library, photo_folder: Path, tmp_path: Path) -> None:
