@@ -24,6 +24,7 @@ DEMO_MODEL = "photoclip-tiny"
 """Shipped with photoclip: knows only simple shapes and colours, but lets a machine that cannot
 download the default model index and browse (dates, places, albums, duplicates) meanwhile."""
 SETTINGS_FILE = "settings.json"
+DEVICE_NAMES = r"auto|cpu|mps|cuda(:\d+)?"  # any case
 
 
 def default_library_dir() -> Path:
@@ -110,6 +111,8 @@ def load_settings(library_dir: Path, otherwise: Settings | None = None) -> Setti
         if fits and name == "exclude_patterns":
             fits = all(isinstance(pattern, str) for pattern in value)
             value = tuple(value)
+        if fits and name == "device":
+            fits = re.fullmatch(DEVICE_NAMES, value.strip().lower()) is not None
         if fits and name == "cpu_threads":
             fits = value >= 0
             cores = os.cpu_count() or 1

@@ -101,6 +101,7 @@ def _chosen(
     (a device this machine lacks, a file that holds no weights) must not be saved as the choice."""
     from photoclip.model import check_known, pick_device, resolve_model
 
+    device = device.strip().lower() if device else device
     changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
     if model and not model_file:
         changes["model_file"] = None

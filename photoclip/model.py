@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photoclip import download, fsutil
-from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, model_cache_dir, resources_dir
+from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, DEVICE_NAMES, model_cache_dir, resources_dir
 from photoclip.errors import ModelError, ModelUnavailableError
 
 if TYPE_CHECKING:
@@ -113,22 +113,27 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
     if name == "default":
         name = DEFAULT_MODEL
     shipped = shipped_models()
+    name = next((known for known in shipped if known.lower() == name.lower()), name)  # PHOTOCLIP-TINY too
     if name in shipped and model_file is None:
         return shipped[name]
     arch, _, tag = name.partition(":")
+    if arch in shipped and tag:
+        raise ModelError(f"{arch} comes with photoclip and takes no pretrained tag; use --model {arch}")
     if not arch:
         raise ModelError(f"model name {name!r} is empty; use e.g. {DEFAULT_MODEL}")
     if model_file is not None:
         path = Path(model_file).expanduser()
         if not path.is_file():
-            raise ModelError(f"model file {path} does not exist; check the path given with --model-file")
+            raise ModelError(f"model file {path} does not exist (moved, or on a drive not plugged in); give another "
+                             "with --model-file, or pick one in Settings")
         if not _looks_like_weights(path):
             raise ModelError(f"{path} is not a model weights file; give a .safetensors file or a PyTorch checkpoint")
         config = shipped[arch].config if arch in shipped else None
         return ModelSpec(arch=arch, pretrained=tag or None, checkpoint=path.resolve(), config=config)
     if not tag:
         raise ModelError(
-            f"model {name!r} needs a pretrained tag (e.g. {DEFAULT_MODEL}) or a weights file (--model-file)"
+            f"model {name!r} needs a pretrained tag (e.g. {DEFAULT_MODEL}) or a weights file (--model-file); "
+            "`photoclip models` lists the models and their tags"
         )
     return ModelSpec(arch=arch, pretrained=tag)
 
@@ -255,8 +260,9 @@ def pick_device(requested: str = "auto") -> str:
     """CUDA if present, else Apple's MPS, else CPU; an explicit choice is honoured if it exists."""
     import torch
 
+    requested = requested.strip().lower()
     if requested not in ("", "auto"):
-        if not re.fullmatch(r"cpu|mps|cuda(:\d+)?", requested):
+        if not re.fullmatch(DEVICE_NAMES, requested):
             raise ModelError(f"unknown device {requested!r}; use auto, cpu, cuda or mps")
         if requested.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError(f"device {requested!r} asked for, but no CUDA GPU is usable; use --device cpu")

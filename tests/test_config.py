@@ -34,6 +34,17 @@ def test_a_value_of_the_wrong_kind_falls_back_to_its_default_and_says_so(tmp_pat
     assert "damaged (not a JSON object)" in caplog.records[-1].getMessage()
 
 
+def test_a_device_no_machine_has_falls_back_to_auto_and_says_so(tmp_path: Path, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="photoclip.config")
+    (tmp_path / "settings.json").write_text(json.dumps({"device": "quantum"}))
+    assert load_settings(tmp_path).device == "auto"
+    assert "device = 'quantum', which is not a valid value" in caplog.text
+    (tmp_path / "settings.json").write_text(json.dumps({"device": "CUDA:1"}))
+    assert load_settings(tmp_path).device == "CUDA:1"  # a device name in any case is one
+
+
 def test_more_cpu_threads_than_cores_are_as_many_as_there_are_cores(tmp_path: Path, caplog) -> None:
     import logging
     import os

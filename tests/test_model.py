@@ -54,6 +54,12 @@ def test_an_architecture_without_tag_or_file_is_refused_with_a_hint() -> None:
         resolve_model("ViT-L-14")
 
 
+def test_the_shipped_model_is_known_in_any_case_and_takes_no_tag() -> None:
+    assert resolve_model("PHOTOCLIP-TINY") == resolve_model(TINY)
+    with pytest.raises(ModelError, match=f"^{TINY} comes with photoclip and takes no pretrained tag; use --model"):
+        resolve_model(f"{TINY}:foo")
+
+
 def test_a_missing_model_file_is_refused_with_its_path(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="does not exist"):
         resolve_model("ViT-B-32", model_file=tmp_path / "nope.safetensors")
@@ -372,4 +378,5 @@ def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
 def test_an_unknown_device_names_the_ones_there_are() -> None:
     with pytest.raises(ModelError, match="unknown device 'gpu'; use auto, cpu, cuda or mps"):
         pick_device("gpu")
+    assert pick_device(" CPU ") == "cpu"
     assert pick_device("cpu") == "cpu"
