@@ -214,6 +214,7 @@ def _print_paths(args: argparse.Namespace, lines: Iterable[str]) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     bar = ProgressBar()
     cancel = threading.Event()
     previous = signal.getsignal(signal.SIGINT)
@@ -242,11 +243,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        rate = f" ({report.total / report.seconds:.1f} photos/s)" if report.seconds > 0 else ""
-        print(
-            f"indexed {plural(summary['indexed'], 'photo')}, {report.failed} failed, in {report.seconds:.1f}s{rate}",
-            file=sys.stderr,
-        )
+        rate = f", {report.total / report.seconds:.1f} photos/s" if report.seconds > 0 else ""
+        took = time.monotonic() - started  # the model's loading and the folders' scan too
+        print(f"indexed {plural(summary['indexed'], 'photo')}, {report.failed} failed, in {took:.1f}s{rate}",
+              file=sys.stderr)
         if report.failed:
             print("see `photoclip status` for the files that failed and why", file=sys.stderr)
     if report.cancelled:

@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,8 +38,12 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
 
 
 def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) -> None:
+    started = time.monotonic()
     code, _, err = run("index", str(photo_folder))
-    assert code == 0 and "indexed 6 photos" in err
+    took = time.monotonic() - started
+    said = re.search(r"indexed 6 photos, 0 failed, in (\d+\.\d)s, \d+\.\d photos/s", err)
+    assert code == 0 and said is not None, err
+    assert abs(float(said.group(1)) - took) < 0.2  # the whole command's time, loading the model included
     code, out, _ = run("search", "a", "photo", "-n", "3")
     lines = out.splitlines()
     assert code == 0 and len(lines) == 3

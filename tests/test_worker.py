@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoclip.config import Settings, save_settings
 from photoclip.errors import LibraryLockedError
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
@@ -362,8 +363,12 @@ def test_model_download_progress_reaches_subscribers(start_live) -> None:
     assert [(e.done, e.total) for e in live.of(ModelDownload)] == [(5, 10), (10, 10)]
 
 
-def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(open_library, photo_folder: Path) -> None:
-    library = open_library(model="ViT-B-32:no-such-weights")
+def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    # saved by an older photoclip that did not check the name: opening no longer accepts it
+    save_settings(tmp_path / "library", Settings(model="ViT-B-32:no-such-weights"))
+    library = open_library(model=None)
     library.add_root(photo_folder)
     worker = Worker(library, poll_s=POLL)
     events: list[WorkerEvent] = []
