@@ -68,17 +68,24 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
     path = sidecar_path(photo)
     document = xmp_document(tags)
     try:
-        try:
-            existing = path.read_bytes()
-        except FileNotFoundError:
-            existing = None
+        target = path.resolve() if path.is_symlink() else path  # a linked sidecar is written where it lives
+        if path.is_symlink() and not target.is_file():
+            report.failed.append((path, "a link to no sidecar; photoclip leaves it as it is"))
+            return
+        if target.exists() and not target.is_file():
+            report.failed.append((path, "not a regular file; photoclip leaves it as it is"))
+            return
+        existing = target.read_bytes() if target.exists() else None
         if existing is not None and not written_by_photoclip(existing):
             report.kept.append(path)
             return
         if existing == document:
             report.unchanged += 1
             return
-        atomic_write_bytes(path, document)
+        if existing is not None and not target.stat().st_mode & 0o222:
+            report.failed.append((path, "read-only; photoclip leaves it as it is"))
+            return
+        atomic_write_bytes(target, document)
     except OSError as exc:
         report.failed.append((path, exc.strerror or str(exc)))
         return

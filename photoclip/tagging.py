@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -66,14 +67,18 @@ class Vocabulary:
         return Vocabulary(labels, self.none_prompts, self.source)
 
 
+_JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")  # in Persian words and joined emoji: part of the name
+
+
 def normalize_tag(name: str) -> str:
-    """One spelling per tag: trimmed, single spaces, lower case. Raises QueryError when unusable."""
-    tag = " ".join(str(name).split()).lower()
+    """One spelling per tag: trimmed, single spaces, composed Unicode (macOS decomposes "é"), lower
+    case. Raises QueryError when unusable."""
+    tag = unicodedata.normalize("NFC", " ".join(str(name).split())).lower()
     if not tag:
         raise QueryError("a tag needs a name, e.g. \"lake house\"")
     if len(tag) > MAX_TAG_LENGTH:
         raise QueryError(f"a tag name can be at most {MAX_TAG_LENGTH} characters long (got {len(tag)})")
-    if any(not ch.isprintable() for ch in tag):
+    if any(not ch.isprintable() and ch not in _JOINERS for ch in tag):
         raise QueryError(f"a tag name cannot hold control characters: {tag!r}")
     return tag
 

@@ -49,8 +49,8 @@ def others_sidecars(photo: Path) -> list[bytes]:
     packets = []
     for sidecar in sidecar_paths(photo):
         try:
-            if sidecar == photo or sidecar.stat().st_size > MAX_XMP_BYTES:
-                continue
+            if sidecar == photo or not sidecar.is_file() or sidecar.stat().st_size > MAX_XMP_BYTES:
+                continue  # a FIFO named like a sidecar would never end
             packet = sidecar.read_bytes()
         except OSError:
             continue

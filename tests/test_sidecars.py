@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import os
+import stat
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from photoclip.sidecars import SidecarReport, sidecar_path, write_sidecar, xmp_document
+from photoclip.xmp import others_sidecars
 
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/"}
 
@@ -47,3 +51,53 @@ def test_a_sidecar_that_cannot_be_written_is_reported_not_raised(tmp_path: Path)
 def test_the_document_is_an_xmp_packet() -> None:
     document = xmp_document(["x"])
     assert document.startswith(b'<?xpacket begin="\xef\xbb\xbf"') and document.rstrip().endswith(b'<?xpacket end="w"?>')
+
+
+def test_a_sidecar_gets_the_usual_mode_and_keeps_the_one_it_had(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    report = SidecarReport()
+    write_sidecar(tmp_path / "a.jpg", ["dog"], report)
+    assert stat.S_IMODE(sidecar_path(tmp_path / "a.jpg").stat().st_mode) == 0o666 & ~umask  # not 0600: others read it
+    sidecar_path(tmp_path / "a.jpg").chmod(0o640)
+    write_sidecar(tmp_path / "a.jpg", ["dog", "lake"], report)
+    assert stat.S_IMODE(sidecar_path(tmp_path / "a.jpg").stat().st_mode) == 0o640 and report.updated == 1
+
+
+def test_a_read_only_or_linked_sidecar_is_respected(tmp_path: Path) -> None:
+    report = SidecarReport()
+    write_sidecar(tmp_path / "locked.jpg", ["dog"], report)
+    locked = sidecar_path(tmp_path / "locked.jpg")
+    locked.chmod(0o444)
+    write_sidecar(tmp_path / "locked.jpg", ["dog", "lake"], report)
+    assert keywords(locked) == ["dog"] and report.failed == [(locked, "read-only; photoclip leaves it as it is")]
+
+    elsewhere = tmp_path / "elsewhere" / "kept.xmp"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(xmp_document(["dog"]))
+    linked = sidecar_path(tmp_path / "linked.jpg")
+    linked.symlink_to(elsewhere)
+    write_sidecar(tmp_path / "linked.jpg", ["dog", "lake"], report)
+    assert linked.is_symlink() and keywords(elsewhere) == ["dog", "lake"]  # written where it lives
+
+    sidecar_path(tmp_path / "dangling.jpg").symlink_to(tmp_path / "nowhere.xmp")
+    write_sidecar(tmp_path / "dangling.jpg", ["dog"], report)
+    assert not (tmp_path / "nowhere.xmp").exists() and sidecar_path(tmp_path / "dangling.jpg").is_symlink()
+    assert report.failed[-1][1] == "a link to no sidecar; photoclip leaves it as it is"
+
+
+def test_a_fifo_named_like_a_sidecar_is_neither_read_nor_written(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_1.jpg"
+    os.mkfifo(sidecar_path(photo))
+    report = SidecarReport()
+    results: list[object] = []
+
+    def touch_it() -> None:  # reading a FIFO blocks for ever: it must not be read
+        results.append(others_sidecars(photo))
+        write_sidecar(photo, ["dog"], report)
+
+    worker = threading.Thread(target=touch_it, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive() and results == [[]]
+    assert report.failed == [(sidecar_path(photo), "not a regular file; photoclip leaves it as it is")]

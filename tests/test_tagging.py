@@ -70,7 +70,10 @@ def test_an_unreadable_vocabulary_file_says_what_to_give(tmp_path: Path) -> None
 
 def test_tag_names_are_spelled_one_way() -> None:
     assert normalize_tag("  Lake   House ") == "lake house"
-    for bad in ("", "   ", "a\x00b", "y" * 61):
+    assert normalize_tag("cafe\u0301") == normalize_tag("Caf\u00e9") == "caf\u00e9"  # as macOS and others spell it
+    persian, family = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "family \U0001f468\u200d\U0001f469"
+    assert normalize_tag(persian) == persian and normalize_tag(family) == family  # joiners are part of them
+    for bad in ("", "   ", "a\x00b", "a\u200bb", "y" * 61):
         with pytest.raises(QueryError):
             normalize_tag(bad)
 
