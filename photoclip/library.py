@@ -1104,11 +1104,15 @@ class Library:
             if not folder.is_dir():
                 raise QueryError(f"{folder} is not a folder; give a folder that holds photos of this library")
         report = SidecarReport()
-        for path, tags in self.catalog.tags_of_present_photos(user_only=mine_only).items():
+        exported = self.catalog.tags_of_present_photos(user_only=mine_only)
+        for path, tags in exported.items():
             if under and not any(path.is_relative_to(folder) for folder in under):
                 continue
             if path.exists():
                 sidecars.write_sidecar(path, tags, report)
+        for photo in self.catalog.present_photos().values():
+            if photo.path not in exported and (not under or any(photo.path.is_relative_to(f) for f in under)):
+                sidecars.empty_own_sidecar(photo.path, report)
         log.info("sidecars: %d written, %d updated, %d unchanged, %d kept, %d failed", report.written,
                  report.updated, report.unchanged, len(report.kept), len(report.failed))
         return report

@@ -63,6 +63,19 @@ def xmp_document(tags: list[str]) -> bytes:
     ).encode("utf-8")
 
 
+def empty_own_sidecar(photo: Path, report: SidecarReport) -> None:
+    """A photo with no tags to export now (all taken off, or only automatic ones with --mine):
+    the keywords photoclip exported before are taken out of its own sidecar. None is made
+    where there was none, and another program's is left alone."""
+    path = sidecar_path(photo)
+    try:
+        if not path.is_file() or not written_by_photoclip(path.read_bytes()):
+            return
+    except OSError:
+        return
+    write_sidecar(photo, [], report)
+
+
 def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
     """Write or refresh the sidecar of one photo; never replace another program's."""
     path = sidecar_path(photo)

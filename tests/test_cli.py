@@ -472,6 +472,10 @@ def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) 
     code, _, err = run("export-tags", "--mine")
     assert code == 0 and "1 sidecars written, 0 updated, 1 already up to date" in err
     assert b"<rdf:li>picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before
+    run("untag", "picnic", str(photo))  # its last tag of the user's: the keyword leaves its sidecar too
+    code, _, err = run("export-tags", "--mine")
+    assert code == 0 and "1 updated" in err and b"<rdf:li>" not in (photo.parent / "p0.jpg.xmp").read_bytes()
+    assert not (photo_folder.resolve() / "p1.jpg.xmp").exists()  # never a sidecar where none was
     code, _, err = run("export-tags", str(photo_folder / "no such folder"))
     assert code != 0 and err.count("\n") == 1 and "is not a folder" in err
 
