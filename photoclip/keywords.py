@@ -15,6 +15,7 @@ from pathlib import Path
 
 from photoclip import xmp
 from photoclip.errors import QueryError
+from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.tagging import normalize_tag
 
 _SUBJECT = xmp.DC + "subject"
@@ -46,8 +47,8 @@ def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
     owners: dict[tuple[Path, str], list[Path]] = defaultdict(list)
     for photo in photos:
         owners[photo.parent, photo.name].append(photo)
-        if photo.suffix and not Path(photo.stem).suffix:
-            owners[photo.parent, photo.stem].append(photo)
+        if photo.suffix and Path(photo.stem).suffix.lower() not in IMAGE_SUFFIXES:  # not IMG_1.jpg.png's
+            owners[photo.parent, photo.stem].append(photo)  # party.2023.jpg's is party.2023.xmp
     return lambda sidecar: owners.get((sidecar.parent, sidecar.with_suffix("").name), [])
 
 

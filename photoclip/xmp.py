@@ -37,9 +37,11 @@ def parse(packet: bytes | None) -> ElementTree.Element | None:
         return None
 
 
-def sidecar_paths(photo: Path) -> tuple[Path, Path]:
-    """Where a photo's sidecar may be: `IMG_1.jpg.xmp` (digiKam, darktable) or `IMG_1.xmp` (Lightroom)."""
-    return photo.with_name(photo.name + ".xmp"), photo.with_suffix(".xmp")
+def sidecar_paths(photo: Path) -> tuple[Path, ...]:
+    """Where a photo's sidecar may be: `IMG_1.jpg.xmp` (digiKam, darktable) or `IMG_1.xmp`
+    (Lightroom), or with `.XMP` as cameras and Windows programs spell it."""
+    return tuple(path for suffix in (".xmp", ".XMP")
+                 for path in (photo.with_name(photo.name + suffix), photo.with_suffix(suffix)))
 
 
 def others_sidecars(photo: Path) -> list[bytes]:
@@ -47,10 +49,15 @@ def others_sidecars(photo: Path) -> list[bytes]:
     photoclip exported holds its own tags, auto ones too: read back, they would become the
     user's."""
     packets = []
+    seen: set[tuple[int, int]] = set()  # .xmp and .XMP are one file where case does not count
     for sidecar in sidecar_paths(photo):
         try:
-            if sidecar == photo or not sidecar.is_file() or sidecar.stat().st_size > MAX_XMP_BYTES:
+            if sidecar == photo or not sidecar.is_file():
                 continue  # a FIFO named like a sidecar would never end
+            st = sidecar.stat()
+            if st.st_size > MAX_XMP_BYTES or (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
             packet = sidecar.read_bytes()
         except OSError:
             continue

@@ -56,6 +56,9 @@ def test_sidecars_of_either_naming_are_read(tmp_path: Path) -> None:
     assert photo_keywords(None, others_sidecars(photo)) == ("lisbon", "tom & ann", "from lightroom")
     assert photo_keywords(xmp_document(["In The File", "lisbon"]), others_sidecars(photo)) == (
         "in the file", "lisbon", "tom & ann", "from lightroom")
+    camera = tmp_path / "DSC_2.NEF"
+    (tmp_path / "DSC_2.XMP").write_bytes(others_sidecar(["Spelt By A Camera"]))  # upper case, as some write it
+    assert photo_keywords(None, others_sidecars(camera)) == ("spelt by a camera",)
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
@@ -85,8 +88,9 @@ def test_a_sidecar_photoclip_exported_is_not_read_back_as_the_users_keywords(tmp
 
 def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem() -> None:
     photos_of_sidecar = sidecar_owners([Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2"), Path("/p/IMG_12.jpg"),
-                                        Path("/p/sub/IMG_1.jpg"), Path("/p/IMG_1.jpg.png")])
+                                        Path("/p/sub/IMG_1.jpg"), Path("/p/IMG_1.jpg.png"), Path("/p/party.2023.jpg")])
     assert photos_of_sidecar(Path("/p/IMG_1.jpg.xmp")) == [Path("/p/IMG_1.jpg")]
+    assert photos_of_sidecar(Path("/p/party.2023.xmp")) == [Path("/p/party.2023.jpg")]  # a dot in its name
     assert photos_of_sidecar(Path("/p/IMG_1.XMP")) == [Path("/p/IMG_1.jpg"), Path("/p/IMG_1.CR2")]
     assert photos_of_sidecar(Path("/p/sub/IMG_1.xmp")) == [Path("/p/sub/IMG_1.jpg")]
     assert photos_of_sidecar(Path("/p/IMG_9.xmp")) == []
