@@ -137,6 +137,7 @@ class VectorIndex:
                 self._untwin(label)
             elif label in self._twins:
                 self._pass_point_on(label)
+                self._mark_deleted(label)  # its vector comes back as a point, or as a twin, when added
 
     def _twins_among(self, ids: np.ndarray, vectors: np.ndarray, num_threads: int) -> dict[int, int]:
         """Which of these photos have the very vector of a point already there, or of one before

@@ -179,6 +179,9 @@ def test_copies_come_back_with_their_picture_at_its_score_through_every_change(t
     assert sorted(labels[0, :4].tolist()) == [1, 2, 3, 4] and labels.shape == alike.shape == (2, 5)
     assert labels[1, 0] == 100
 
+    stands = int(index.query(picture, k=1)[0][0])
+    index.add(np.array([stands]), picture[None])  # embedded again, the same: still one point for all four
+    assert index._points() == 21 and len(index) == 24 and set(index.query(picture, k=4)[0].tolist()) == {1, 2, 3, 4}
     gone = int(index.query(picture, k=1)[0][0])  # whichever stands for them goes
     index.remove([gone])
     copies = {1, 2, 3, 4} - {gone}
