@@ -79,9 +79,7 @@ class VectorIndex:
                 points = np.array([label not in twin_of for label in ids.tolist()])
                 ids, vectors = ids[points], vectors[points]
             if len(ids):
-                needed = self._index.get_current_count() + len(ids)
-                if needed > self._index.get_max_elements():
-                    self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
+                self._make_room(len(ids))
                 self._index.add_items(vectors, ids, num_threads=num_threads)
                 if self._deleted:
                     self._deleted.difference_update(int(i) for i in ids)
@@ -89,6 +87,11 @@ class VectorIndex:
                 self._mark_deleted(twin)  # it may have been a point of its own before
                 self._twin_of[twin] = label
                 self._twins.setdefault(label, []).append(twin)
+
+    def _make_room(self, count: int) -> None:
+        needed = self._index.get_current_count() + count
+        if needed > self._index.get_max_elements():
+            self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
 
     def remove(self, ids: np.ndarray | list[int]) -> None:
         with self._lock:
@@ -121,6 +124,7 @@ class VectorIndex:
         heir, *rest = self._twins.pop(label)
         del self._twin_of[heir]
         vector = np.asarray(self._index.get_items([label]), dtype=np.float32)
+        self._make_room(1)
         self._index.add_items(vector, np.array([heir]), num_threads=1)
         self._deleted.discard(heir)
         if rest:

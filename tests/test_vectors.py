@@ -198,3 +198,13 @@ def test_copies_come_back_with_their_picture_at_its_score_through_every_change(t
     assert sorted(loaded.ids().tolist()) == sorted(index.ids().tolist())
     loaded.remove(sorted(copies))
     assert loaded.query(picture, k=1)[1][0] < 0.999 and len(loaded) == 21
+
+
+def test_a_full_index_makes_room_to_hand_a_point_on() -> None:
+    rng = np.random.default_rng(10)
+    index = VectorIndex(16, capacity=16)
+    index.add(np.arange(100, 115), unit(rng, 15))
+    picture = unit(rng, 1)
+    index.add(np.array([1, 2]), np.vstack([picture, picture]))  # 16 points: full
+    index.remove([1])
+    assert index.query(picture[0], k=1)[0].tolist() == [2]
