@@ -8,6 +8,7 @@ left alone; one it wrote before is brought up to date."""
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -81,7 +82,7 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
     path = sidecar_path(photo)
     document = xmp_document(tags)
     try:
-        target = path.resolve() if path.is_symlink() else path  # a linked sidecar is written where it lives
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path  # written where it lives
         if path.is_symlink() and not target.is_file():
             report.failed.append((path, "a link to no sidecar; photoclip leaves it as it is"))
             return

@@ -84,6 +84,10 @@ def test_a_read_only_or_linked_sidecar_is_respected(tmp_path: Path) -> None:
     write_sidecar(tmp_path / "dangling.jpg", ["dog"], report)
     assert not (tmp_path / "nowhere.xmp").exists() and sidecar_path(tmp_path / "dangling.jpg").is_symlink()
     assert report.failed[-1][1] == "a link to no sidecar; photoclip leaves it as it is"
+    looped = sidecar_path(tmp_path / "looped.jpg")
+    looped.symlink_to(looped)  # a link to itself
+    write_sidecar(tmp_path / "looped.jpg", ["dog"], report)
+    assert report.failed[-1] == (looped, "a link to no sidecar; photoclip leaves it as it is")
 
 
 def test_a_fifo_named_like_a_sidecar_is_neither_read_nor_written(tmp_path: Path) -> None:
