@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from photoclip import __version__
 from photoclip.fsutil import atomic_write_bytes
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 SUFFIX = ".xmp"
 _TOOLKIT = "photoclip"
 _MARK = f'x:xmptk="{_TOOLKIT}'
+_VERSION = re.compile(rb'x:xmptk="photoclip ([^"]*)"')
+_ITEM = re.compile(rb"     <rdf:li>(.*?)</rdf:li>\n")
 
 
 @dataclass
@@ -39,17 +42,30 @@ def written_by_photoclip(document: bytes) -> bool:
     return _MARK.encode() in document[:4096]
 
 
+def as_photoclip_left_it(document: bytes) -> bool:
+    """Whether a sidecar is one photoclip wrote that no one changed since: only such a one is
+    rewritten, so a rating or a keyword added to it in another program, or by hand, stays."""
+    version = _VERSION.search(document[:4096])
+    if version is None:
+        return False
+    try:
+        tags = [unescape(item.decode("utf-8")) for item in _ITEM.findall(document)]
+        return xmp_document(tags, version.group(1).decode("utf-8")) == document
+    except UnicodeDecodeError:
+        return False
+
+
 def sidecar_path(photo: Path) -> Path:
     """`name.jpg.xmp`: the name digiKam and darktable look for first, and one that cannot clash
     between `IMG_1.jpg` and `IMG_1.heic`."""
     return photo.with_name(photo.name + SUFFIX)
 
 
-def xmp_document(tags: list[str]) -> bytes:
+def xmp_document(tags: list[str], version: str = __version__) -> bytes:
     items = "".join(f"     <rdf:li>{escape(tag)}</rdf:li>\n" for tag in tags)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        f'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="{_TOOLKIT} {__version__}">\n'
+        f'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="{_TOOLKIT} {version}">\n'
         ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
         '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
         "   <dc:subject>\n"
@@ -90,7 +106,7 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
             report.failed.append((path, "not a regular file; photoclip leaves it as it is"))
             return
         existing = target.read_bytes() if target.exists() else None
-        if existing is not None and not written_by_photoclip(existing):
+        if existing is not None and not as_photoclip_left_it(existing):
             report.kept.append(path)
             return
         if existing == document:

@@ -105,3 +105,20 @@ def test_a_fifo_named_like_a_sidecar_is_neither_read_nor_written(tmp_path: Path)
     worker.join(10)
     assert not worker.is_alive() and results == [[]]
     assert report.failed == [(sidecar_path(photo), "not a regular file; photoclip leaves it as it is")]
+
+
+def test_a_sidecar_photoclip_wrote_that_someone_changed_since_is_kept(tmp_path: Path) -> None:
+    report = SidecarReport()
+    for name in ("rated.jpg", "older.jpg", "plain.jpg"):
+        write_sidecar(tmp_path / name, ["dog", "fish & chips"], report)
+    rated = sidecar_path(tmp_path / "rated.jpg")
+    rated.write_bytes(rated.read_bytes().replace(b'rdf:about=""', b'rdf:about="" xmp:Rating="5"'))  # in darktable
+    before = rated.read_bytes()
+    older = sidecar_path(tmp_path / "older.jpg")
+    older.write_bytes(xmp_document(["dog"], version="0.0.1"))  # an earlier photoclip's, as it left it
+
+    for name in ("rated.jpg", "older.jpg", "plain.jpg"):
+        write_sidecar(tmp_path / name, ["dog", "lake"], report)
+
+    assert rated.read_bytes() == before and report.kept == [rated]  # the rating stays
+    assert keywords(older) == ["dog", "lake"] and keywords(sidecar_path(tmp_path / "plain.jpg")) == ["dog", "lake"]
