@@ -324,8 +324,8 @@ class Catalog:
         try:
             if self._unchanging:  # immutable, unless a write-ahead log left by a crash holds the latest
                 settled = "" if self.path.with_name(self.path.name + "-wal").exists() else "&immutable=1"
-                conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro{settled}", uri=True,
-                                       isolation_level=None, check_same_thread=False)
+                conn = sqlite3.connect(self._read_only_uri(settled), uri=True, isolation_level=None,
+                                       check_same_thread=False)
             else:
                 conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -402,13 +402,16 @@ class Catalog:
             self._connections.clear()
         self._local = threading.local()
 
+    def _read_only_uri(self, more: str = "") -> str:
+        return f"{self.path.absolute().as_uri()}?mode=ro{more}"
+
     def _refuse_others(self) -> None:
         """Another program's database is left exactly as it is (opening it as ours would turn on
         write-ahead logging and add our tables to it)."""
         if not self.path.is_file():
             return
         try:
-            with closing(sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)) as conn:
+            with closing(sqlite3.connect(self._read_only_uri(), uri=True)) as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-from photoclip.errors import LibraryError
+from photoclip.errors import LibraryError, ModelError
 from photoclip.fsutil import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -69,11 +69,8 @@ class Settings:
     vocabulary: str | None = None  # a tag vocabulary file instead of the shipped one
 
     def with_env(self) -> Settings:
-        """Environment variables win over the file, for one-off runs and tests; one that cannot
-        work is named in the error, since nothing on the command line says where it came from."""
-        from photoclip.errors import ModelError
-        from photoclip.model import resolve_model
-
+        """Environment variables win over the file, for one-off runs and tests; a device no machine
+        has is named in the error, since nothing on the command line says where it came from."""
         changes: dict[str, object] = {}
         if os.environ.get("PHOTOCLIP_MODEL"):
             changes["model"] = os.environ["PHOTOCLIP_MODEL"]
@@ -84,16 +81,7 @@ class Settings:
             if not re.fullmatch(DEVICE_NAMES, os.environ["PHOTOCLIP_DEVICE"].strip().lower()):
                 raise ModelError(f"PHOTOCLIP_DEVICE={os.environ['PHOTOCLIP_DEVICE']!r} is no device; set it to auto, "
                                  "cpu, cuda or mps, or unset it")
-        if not changes:
-            return self
-        chosen = dataclasses.replace(self, **changes)
-        if "model" in changes or "model_file" in changes:
-            try:
-                resolve_model(chosen.model, chosen.model_file)
-            except ModelError as exc:
-                names = " and ".join(f"PHOTOCLIP_{key.upper()}" for key in ("model", "model_file") if key in changes)
-                raise ModelError(f"{names} (from the environment): {exc}") from exc
-        return chosen
+        return dataclasses.replace(self, **changes) if changes else self
 
 
 _KINDS: dict[str, tuple[type, ...]] = {

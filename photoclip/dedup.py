@@ -110,12 +110,16 @@ def find_groups(
         first, second = find(a), find(b)
         if first == second:
             return
-        ours, theirs = members_of.get(first, {first}), members_of.get(second, {second})
-        if any(not apart.get(pid, set()).isdisjoint(theirs) for pid in ours):
-            return  # the user said some of these are different photos
+        if apart:  # the members of each group, so that no marked pair meets in one
+            ours, theirs = members_of.pop(first, {first}), members_of.pop(second, {second})
+            if len(ours) > len(theirs):
+                first, second, ours, theirs = second, first, theirs, ours
+            if any(not apart[pid].isdisjoint(theirs) for pid in ours if pid in apart):
+                members_of[first], members_of[second] = ours, theirs
+                return  # the user said some of these are different photos
+            theirs |= ours
+            members_of[second] = theirs
         parent[first] = second
-        members_of[second] = ours | theirs
-        members_of.pop(first, None)
 
     for members in same_bytes:
         for other in members[1:]:

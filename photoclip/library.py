@@ -117,6 +117,22 @@ def _chosen(
     return chosen
 
 
+def _with_env(settings: config.Settings) -> config.Settings:
+    """`settings` with the environment's model and device; a model there that cannot work is
+    named in the error, since nothing on the command line says where it came from."""
+    from photoclip.model import resolve_model
+
+    chosen = settings.with_env()
+    if (chosen.model, chosen.model_file) != (settings.model, settings.model_file):
+        try:
+            resolve_model(chosen.model, chosen.model_file)
+        except ModelError as exc:
+            names = [f"PHOTOCLIP_{key.upper()}" for key in ("model", "model_file")
+                     if getattr(chosen, key) != getattr(settings, key)]
+            raise ModelError(f"{' and '.join(names)} (from the environment): {exc}") from exc
+    return chosen
+
+
 @dataclass(frozen=True)
 class LibraryStatus:
     model: str
@@ -207,7 +223,7 @@ class Library:
             settings = _chosen(saved, model, model_file, device)
             if settings != saved and not read_only:
                 config.save_settings(directory, settings)
-            return cls(directory, settings.with_env(), read_only, lock, catalog, unchanging)
+            return cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
         except BaseException:
             if catalog is not None:
                 catalog.close()
@@ -1205,11 +1221,8 @@ class Library:
 def _last_used(catalog: Catalog) -> config.Settings | None:
     """Settings naming the model this library was last searched with, to fall back on when its
     settings file is damaged: the default model would have every photo embedded again."""
-    try:
-        stored = json.loads(catalog.meta(_SEARCH_MODEL_KEY) or "null")
-        return config.Settings(model=str(stored["model"]), model_file=stored["model_file"]) if stored else None
-    except (ValueError, KeyError, TypeError):
-        return None
+    choice = _choice_from_meta(catalog.meta(_SEARCH_MODEL_KEY))
+    return choice[0] if choice else None
 
 
 def _meta_for(settings: config.Settings, spec: ModelSpec) -> str:
@@ -1217,17 +1230,32 @@ def _meta_for(settings: config.Settings, spec: ModelSpec) -> str:
     return json.dumps({"model": settings.model, "model_file": settings.model_file, "model_id": spec.model_id})
 
 
+def _choice_from_meta(value: str | None) -> tuple[config.Settings, str] | None:
+    """The model choice _meta_for kept, as settings, and the id of its weights; None without one."""
+    try:
+        stored = json.loads(value) if value else None
+        if not stored:
+            return None
+        return config.Settings(model=str(stored["model"]), model_file=stored["model_file"]), str(stored["model_id"])
+    except (ValueError, KeyError, TypeError) as exc:
+        log.info("the model search used before is not recorded readably (%s)", exc)
+        return None
+
+
 def _spec_from_meta(value: str | None) -> ModelSpec | None:
     """The model _meta_for described, if it still resolves to the same weights."""
     from photoclip.model import resolve_model
 
+    choice = _choice_from_meta(value)
+    if choice is None:
+        return None
+    settings, model_id = choice
     try:
-        stored = json.loads(value) if value else None
-        spec = resolve_model(stored["model"], stored["model_file"]) if stored else None
-    except (ValueError, KeyError, TypeError, ModelError) as exc:
+        spec = resolve_model(settings.model, settings.model_file)
+    except ModelError as exc:
         log.info("the model search used before cannot be found again (%s)", exc)
         return None
-    return spec if spec is not None and spec.model_id == stored["model_id"] else None
+    return spec if spec.model_id == model_id else None
 
 
 def _unchanged_since_indexed(photo: Photo) -> bool:

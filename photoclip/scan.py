@@ -185,28 +185,35 @@ def raws_beside(path: str) -> list[str]:
     return _beside(path, RAW_SUFFIXES.__contains__)
 
 
-def _stood_in_for(catalog: Catalog, raw: str, partners: list[str] | None = None) -> bool:
+def _stood_in_for(catalog: Catalog, raw: str) -> bool:
     """Whether a raw file has a JPEG/HEIC beside it that stands for the shot: one not known to
     have failed. A raw whose partners cannot be read is a photo of its own."""
-    if partners is None:
-        partners = _beside(raw, RAW_PARTNER_SUFFIXES.__contains__) if _is_raw(raw) else []
-    if not partners:
-        return False
-    states = catalog.photo_states(partners)
-    return not all(path in states and _failed_as_it_is(path, states[path]) for path in partners)
+    partners = _beside(raw, RAW_PARTNER_SUFFIXES.__contains__) if _is_raw(raw) else []
+    return bool(partners) and not _all_failed(partners, catalog.photo_states(partners))
 
 
-def _failed_as_it_is(path: str, state: FileState) -> bool:
-    """It failed, and has not changed since (a file that did will be read again)."""
+def _all_failed(partners: list[str], states: dict[str, FileState]) -> bool:
+    """Every one failed, and has not changed since (a file that did will be read again)."""
+    return all(path in states and states[path].status == "failed" and not _changed(path, states[path])
+               for path in partners)
+
+
+def _changed(path: str, state: FileState) -> bool:
     try:
         st = os.stat(path)
     except OSError:
-        return True
-    return state.status == "failed" and (st.st_size, st.st_mtime_ns) == (state.size, state.mtime_ns)
+        return False  # gone: it stands for nothing
+    return (st.st_size, st.st_mtime_ns) != (state.size, state.mtime_ns)
 
 
 def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:
-    for raw in [r for r in seen.paired_raws if not _stood_in_for(catalog, r, seen.raw_partners.get(r))]:
+    """Raws whose JPEGs/HEICs all failed are photos of their own; one catalog read for the walk."""
+    if not seen.paired_raws:
+        return
+    states = catalog.photo_states(p for raw in seen.paired_raws for p in seen.raw_partners[raw])
+    if not any(state.status == "failed" for state in states.values()):
+        return
+    for raw in [r for r in seen.paired_raws if _all_failed(seen.raw_partners[r], states)]:
         try:
             st = os.stat(raw)
         except OSError:

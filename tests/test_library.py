@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from photoclip.config import load_settings
-from photoclip.errors import LibraryError, LibraryLockedError, QueryError
+from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
 from tests.conftest import TINY_MODEL
@@ -380,6 +380,14 @@ def test_a_damaged_settings_file_keeps_the_model_the_library_was_used_with(
         assert "damaged" in caplog.text and f"using model {TINY_MODEL}" in caplog.text
     finally:
         reopened.close()
+
+
+def test_a_model_in_the_environment_that_cannot_work_is_named(open_library, monkeypatch) -> None:
+    monkeypatch.setenv("PHOTOCLIP_MODEL", "bogus")
+    with pytest.raises(ModelError, match=r"^PHOTOCLIP_MODEL \(from the environment\): model 'bogus' needs a"):
+        open_library()
+    monkeypatch.setenv("PHOTOCLIP_MODEL", "photoclip-tiny")
+    assert open_library().settings.model == "photoclip-tiny"
 
 
 def test_the_vector_index_survives_a_reopen(open_library, photo_folder: Path, tmp_path: Path) -> None:
