@@ -450,13 +450,14 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
 
 
 def _photos_at(library: Library, paths: Sequence[str]) -> list[Photo]:
-    photos = []
+    """Each photo once, however many of the paths name it."""
+    photos: dict[PhotoId, Photo] = {}
     for path in paths:
         photo = library.photo_at(as_cataloged(Path(path).expanduser()))
         if photo is None:
             raise QueryError(f"{path} is not a photo of this library; `photoclip index` its folder first")
-        photos.append(photo)
-    return photos
+        photos.setdefault(photo.id, photo)
+    return list(photos.values())
 
 
 def cmd_not_duplicates(args: argparse.Namespace) -> int:

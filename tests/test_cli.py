@@ -405,6 +405,7 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     assert run("not-duplicates", str(original), str(copy))[0] == 0
     _, out, err = run("duplicates")
     assert str(copy.resolve()) not in out and "1 group," in err
+    assert run("not-duplicates", str(copy), str(copy)) == (2, "", "photoclip: error: give at least two photos\n")
     code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
     assert code == 1 and "not a photo of this library" in err
 
@@ -432,7 +433,8 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
 
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0
-    assert run("tag", "Our Cabin", str(photo))[0] == 0
+    assert run("tag", "Our Cabin", str(photo), str(photo.parent / ".." / photo.parent.name / photo.name)) == (
+        0, "", "tagged 1 photo our cabin\n")
     code, out, _ = run("tags", "--photo", str(photo), "--json")
     tags = {t["tag"]: t["source"] for t in json.loads(out)}
     assert code == 0 and tags["circle"] == "rejected" and tags["our cabin"] == "user"
