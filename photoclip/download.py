@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from photoclip.errors import DownloadCancelled, ModelUnavailableError
 from photoclip.fsutil import fsync_dir
@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 DownloadProgress = Callable[[int, int | None], None]
 """Called with (bytes done, bytes total or None when the server does not say)."""
+
+
+class CancelFlag(Protocol):
+    """Asked between chunks whether to stop: a threading.Event, or any object that answers."""
+
+    def is_set(self) -> bool: ...
 
 CHUNK = 1 << 20
 
@@ -59,7 +65,7 @@ def fetch(
     urls: Sequence[str],
     dest: Path,
     progress: DownloadProgress | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelFlag | None = None,
     timeout: float = 30.0,
 ) -> Path:
     """Download the first of `urls` the server has into `dest`; raise ModelUnavailableError."""
@@ -80,7 +86,7 @@ def _fetch_one(
     url: str,
     dest: Path,
     progress: DownloadProgress | None,
-    cancel: threading.Event | None,
+    cancel: CancelFlag | None,
     timeout: float,
 ) -> Path:
     part = dest.with_name(dest.name + ".part")

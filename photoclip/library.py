@@ -7,6 +7,7 @@ may open it read-only (search while another process indexes).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -16,7 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,6 +134,32 @@ def _with_env(settings: config.Settings) -> config.Settings:
     return chosen
 
 
+class _ModelCallers:
+    """Who waits for the model to load: a cancel from any of them ends the one download that
+    serves them all (the window's Cancel also stops a download the indexer started)."""
+
+    def __init__(self) -> None:
+        self._events: list[threading.Event] = []
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def joined(self, cancel: threading.Event | None) -> Iterator[None]:
+        if cancel is None:
+            yield
+            return
+        with self._lock:
+            self._events.append(cancel)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._events.remove(cancel)
+
+    def is_set(self) -> bool:
+        with self._lock:
+            return any(event.is_set() for event in self._events)
+
+
 @dataclass(frozen=True)
 class LibraryStatus:
     model: str
@@ -182,6 +209,9 @@ class Library:
         self._vectors_dirty = False
         self._state_lock = threading.RLock()
         self._encoder_lock = threading.Lock()  # apart: a download of minutes must not hold up status
+        self._model_callers = _ModelCallers()
+        self._failed_loads = 0
+        self._load_failure: ModelError | None = None
         self._text_encoder: TextEncoder | None = None
         self._text_lock = threading.Lock()
         self._spec: ModelSpec | None = None
@@ -261,15 +291,25 @@ class Library:
         return self._spec
 
     def encoder(self, progress: DownloadProgress | None = None, cancel: threading.Event | None = None) -> ClipEncoder:
-        """The loaded model (downloaded first if needed); loaded once per library."""
-        with self._encoder_lock:
+        """The loaded model (downloaded first if needed); loaded once per library. Callers that
+        ask while it loads share that one load: any of them can cancel its download, and its
+        failure is theirs too, not a second download tried at once."""
+        failed_loads = self._failed_loads
+        with self._model_callers.joined(cancel), self._encoder_lock:
             if self._encoder is None:
+                if self._failed_loads != failed_loads and self._load_failure is not None:
+                    raise self._load_failure
                 from photoclip.model import load_encoder
 
-                self._encoder = load_encoder(
-                    self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads,
-                    progress=progress, cancel=cancel,
-                )
+                try:
+                    self._encoder = load_encoder(
+                        self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads,
+                        progress=progress, cancel=self._model_callers,
+                    )
+                except ModelError as exc:
+                    self._load_failure = exc
+                    self._failed_loads += 1
+                    raise
                 with self._text_lock:
                     self._text_encoder = None  # the model's own text side from now on: no second copy
             return self._encoder

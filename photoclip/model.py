@@ -233,7 +233,7 @@ def weight_urls(spec: ModelSpec) -> list[str]:
 def fetch_weights(
     spec: ModelSpec,
     progress: download.DownloadProgress | None = None,
-    cancel: threading.Event | None = None,
+    cancel: download.CancelFlag | None = None,
 ) -> Path:
     """The weights file for `spec`: shipped or local file, cached download, or a new download."""
     if spec.checkpoint is not None:
@@ -287,7 +287,7 @@ def load_encoder(
     device: str = "auto",
     threads: int = 0,
     progress: download.DownloadProgress | None = None,
-    cancel: threading.Event | None = None,
+    cancel: download.CancelFlag | None = None,
     random_weights: bool = False,
 ) -> ClipEncoder:
     """The encoder for `spec`, loaded once per process (libraries reopened share it).
@@ -308,7 +308,7 @@ def _load(
     device: str,
     threads: int,
     progress: download.DownloadProgress | None,
-    cancel: threading.Event | None,
+    cancel: download.CancelFlag | None,
     random_weights: bool,
 ) -> ClipEncoder:
     import open_clip

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import http.server
 import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -91,5 +93,42 @@ def web_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class SlowHub(http.server.BaseHTTPRequestHandler):
+    """A model hub on loopback that answers slowly: weights trickle in, or a 404 after a pause."""
+
+    requests: list[str]
+    missing: bool
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        if self.missing:
+            time.sleep(0.5)
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(50 << 20))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            for _ in range(600):
+                self.wfile.write(bytes(4096))
+                time.sleep(0.05)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[SlowHub]]:
+    hub = type("Hub", (SlowHub,), {"requests": [], "missing": False})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), hub)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    yield hub
     server.shutdown()
     server.server_close()

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from photoclip import config, model
+from photoclip.errors import DownloadCancelled
 from photoclip.gui import main_window, settings_dialog
 from photoclip.gui.modelstate import Phase
 from tests.gui_support import MODEL_TIMEOUT_MS, WAIT_MS, make_window, red_circle_folder  # noqa: F401
@@ -91,6 +92,21 @@ def test_a_download_shows_its_progress_and_can_be_cancelled(qtbot, make_window, 
     assert banner.progress.isVisible() and banner.progress.value() == 250
     banner.click("Cancel")
     assert cancelled == [True]
+
+
+def test_cancel_stops_the_download_whichever_part_of_the_app_started_it(
+    qtbot, make_window, open_library, slow_hub
+) -> None:
+    window = make_window(open_library(model="ViT-B-32-256:datacomp_s34b_b86k"), worker=True, wait_model=False)
+    state = window.model_state
+    qtbot.waitUntil(lambda: state.phase is Phase.DOWNLOADING and state.progress[0] > 0, timeout=MODEL_TIMEOUT_MS)
+    window.model_banner.click("Cancel")
+    window.report_error(DownloadCancelled("model download cancelled"))  # the worker may say so first
+    qtbot.waitUntil(lambda: state.phase is Phase.CANCELLED, timeout=WAIT_MS)
+    assert "cancelled" in window.model_banner.text.text()
+    qtbot.wait(500)  # or afterwards
+    assert window.error_banner.isHidden() and state.phase is Phase.CANCELLED
+    assert len(slow_hub.requests) == 1
 
 
 def test_after_a_model_change_the_header_says_search_uses_the_old_model_until_reindexed(

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -14,10 +15,17 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from photoclip.config import load_settings
-from photoclip.errors import LibraryError, LibraryLockedError, ModelError, QueryError
+from photoclip.errors import (
+    DownloadCancelled,
+    LibraryError,
+    LibraryLockedError,
+    ModelError,
+    ModelUnavailableError,
+    QueryError,
+)
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
-from tests.conftest import TINY_MODEL
+from tests.conftest import TINY_MODEL, SlowHub
 from tests.helpers import (
     circle_on_snow,
     copies_folder,
@@ -388,6 +396,54 @@ def test_a_model_in_the_environment_that_cannot_work_is_named(open_library, monk
         open_library()
     monkeypatch.setenv("PHOTOCLIP_MODEL", "photoclip-tiny")
     assert open_library().settings.model == "photoclip-tiny"
+
+
+def _load_in_threads(library: Library, hub: type[SlowHub], cancels: list[threading.Event],
+                     then: Callable[[], None] = lambda: None) -> list[BaseException | None]:
+    """Each caller asks for the model in its own thread, the next once the first has reached the hub."""
+    outcomes: list[BaseException | None] = [None] * len(cancels)
+
+    def load(i: int) -> None:
+        try:
+            library.encoder(cancel=cancels[i])
+        except BaseException as exc:
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(len(cancels))]
+    threads[0].start()
+    deadline = time.monotonic() + 60
+    while not hub.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.2)
+    then()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+def test_one_download_serves_every_caller_and_any_of_them_can_cancel_it(open_library, slow_hub) -> None:
+    library = open_library(model="ViT-B-32-256:datacomp_s34b_b86k")
+    worker, window = threading.Event(), threading.Event()
+    outcomes = _load_in_threads(library, slow_hub, [worker, window], then=window.set)
+    assert all(isinstance(outcome, DownloadCancelled) for outcome in outcomes)
+    assert len(slow_hub.requests) == 1
+
+
+def test_a_failed_download_is_not_tried_again_at_once_for_a_caller_that_waited_for_it(
+    open_library, slow_hub
+) -> None:
+    slow_hub.missing = True
+    library = open_library(model="ViT-B-32-256:datacomp_s34b_b86k")
+    outcomes = _load_in_threads(library, slow_hub, [threading.Event(), threading.Event()])
+    assert all(isinstance(outcome, ModelUnavailableError) for outcome in outcomes)
+    tried = list(slow_hub.requests)
+    assert tried and len(set(tried)) == len(tried)
+    with pytest.raises(ModelUnavailableError):
+        library.encoder()  # asked again later ("Try again"), it tries again
+    assert slow_hub.requests == tried * 2
 
 
 def test_the_vector_index_survives_a_reopen(open_library, photo_folder: Path, tmp_path: Path) -> None:

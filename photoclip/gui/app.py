@@ -23,7 +23,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", help="model name, e.g. ViT-B-32-256:datacomp_s34b_b86k")
     parser.add_argument("--model-file", help="use this weights file instead of downloading")
     parser.add_argument("--no-watch", action="store_true", help="do not watch folders for changes")
-    parser.add_argument("--verbose", "-v", action="store_true", help="log more")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log what happens (else only warnings)")
     return parser.parse_args(argv)
 
 
@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"photoclip: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = make_app()
     try:

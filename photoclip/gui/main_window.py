@@ -1133,7 +1133,8 @@ class MainWindow(QMainWindow):
                                 closable=False)
         else:
             banner.hide()
-        if state.phase in (Phase.UNAVAILABLE, Phase.FAILED) and state.explains(self.error_banner.text.text()):
+        if state.phase in (Phase.UNAVAILABLE, Phase.FAILED, Phase.CANCELLED) and state.explains(
+                self.error_banner.text.text()):
             self.error_banner.hide()  # the worker said the same thing first
         if state.phase is Phase.LOADING and not state.searchable:
             self.index_status.set_message("Loading the search model…")
