@@ -127,7 +127,6 @@ def find_groups(
     embedded: set[int] = set()
     prepared: dict[PhotoId, looks.Prepared] = {}
     damaged = np.fromiter((pid for pid, p in photos.items() if p.damage is not None), dtype=np.int64)
-    vouched = similarity - LOOKS_VOUCH
     if vectors is not None and len(vectors):
         candidates = np.fromiter(photos, dtype=np.int64, count=len(photos))
         candidates = candidates[np.isin(candidates, vectors.ids())]  # stored but not yet in the index: next time
@@ -137,7 +136,7 @@ def find_groups(
             embedded.update(ids.tolist())
             labels, sims = vectors.neighbours(chunk, NEIGHBOURS)
             hurt = np.isin(ids, damaged)[:, None] | np.isin(labels, damaged)
-            bar = np.where(hurt, min(vouched, DAMAGED_VOUCH), vouched)
+            bar = np.where(hurt, _least_similarity(similarity, True), _least_similarity(similarity, False))
             rows, cols = np.nonzero((sims >= bar) & (labels != ids[:, None]))
             pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist(),
                              hurt[rows, cols].tolist()))
@@ -150,9 +149,15 @@ def find_groups(
     components: dict[PhotoId, list[PhotoId]] = {}
     for pid in list(parent):
         components.setdefault(find(pid), []).append(pid)
+
+    grouped = [members for members in components.values() if len(members) > 1]
+    wanted = {pid for members in grouped for pid in members} - prepared.keys()
+    if wanted:
+        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
     groups = [
-        _group([photos[m] for m in members], vectors, embedded)
-        for members in components.values() if len(members) > 1
+        group
+        for members in grouped
+        for group in _around_keepers([photos[m] for m in members], vectors, embedded, prepared.get, similarity)
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
@@ -168,6 +173,8 @@ def _copies(
     looser match would offer it to the trash for another photo taken a moment later."""
     if a is None or b is None:
         return sim >= similarity
+    if a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
+        return sim >= similarity and looks.compare(a, b) >= looks.SAME
     if damaged:
         return looks.compare_held(a, b) >= looks.SAME
     likeness = looks.compare(a, b)
@@ -181,25 +188,65 @@ def look_bar(similarity: float) -> float:
     return max(_LOOK_BAR_LEAST, min(looks.ALIKE, looks.ALIKE - _LOOK_BAR_SLOPE * (DEFAULT_SIMILARITY - similarity)))
 
 
-def _group(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]) -> DuplicateGroup:
-    members.sort(key=keeper_order)
-    keeper, others = members[0], members[1:]
-    exact = all(p.hash == keeper.hash for p in others)
-    scores = [1.0 if p.hash == keeper.hash else 0.0 for p in others]
-    if vectors is not None and keeper.id in embedded:
-        compare = [i for i, p in enumerate(others) if p.id in embedded and scores[i] < 1.0]
-        if compare:
-            rows = vectors.vectors(np.array([keeper.id] + [others[i].id for i in compare]))
-            rows /= np.linalg.norm(rows, axis=1, keepdims=True)
-            for i, sim in zip(compare, (rows[1:] @ rows[0]).tolist()):
-                scores[i] = min(_ALMOST_SAME, sim)
-    order = sorted(range(len(others)), key=lambda i: -scores[i])
-    return DuplicateGroup(
-        keeper=keeper.id,
-        others=tuple(others[i].id for i in order),
-        similarities=tuple(round(scores[i], 4) for i in order),
-        exact=exact,
-    )
+def _least_similarity(similarity: float, damaged: bool) -> float:
+    """The least similarity at which two photos can be copies (when their looks vouch for it)."""
+    return min(similarity - LOOKS_VOUCH, DAMAGED_VOUCH) if damaged else similarity - LOOKS_VOUCH
+
+
+def _around_keepers(
+    members: list[Photo],
+    vectors: VectorIndex | None,
+    embedded: set[int],
+    look: Callable[[PhotoId], looks.Prepared | None],
+    similarity: float,
+) -> list[DuplicateGroup]:
+    """Photos joined pair by pair, as groups in which every copy is a copy of the photo kept:
+    a chain of photos each a little like the next (skies, pages, a burst) would otherwise put
+    photos that are not copies of each other in one group, a click from the trash; and the
+    similarity a group shows is to the photo kept."""
+    rest = sorted(members, key=keeper_order)
+    vector_of = _vectors_by_hash(rest, vectors, embedded)
+    groups = []
+    while len(rest) > 1:
+        keeper, copies, left = rest[0], [], []
+        for other in rest[1:]:
+            if other.hash == keeper.hash:
+                copies.append((other, 1.0))
+                continue
+            sim = None
+            if keeper.hash in vector_of and other.hash in vector_of:
+                sim = float(vector_of[keeper.hash] @ vector_of[other.hash])
+            damaged = keeper.damage is not None or other.damage is not None
+            if sim is not None and sim >= _least_similarity(similarity, damaged) and \
+                    _copies(sim, look(keeper.id), look(other.id), similarity, damaged):
+                copies.append((other, min(_ALMOST_SAME, sim)))
+            else:
+                left.append(other)
+        if copies:
+            copies.sort(key=lambda copy: -copy[1])
+            groups.append(DuplicateGroup(
+                keeper=keeper.id,
+                others=tuple(copy.id for copy, _ in copies),
+                similarities=tuple(round(sim, 4) for _, sim in copies),
+                exact=all(copy.hash == keeper.hash for copy, _ in copies),
+            ))
+        rest = left
+    return groups
+
+
+def _vectors_by_hash(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]) -> dict[str, np.ndarray]:
+    """A unit vector for each content among `members` (photos with the same bytes share one)."""
+    if vectors is None:
+        return {}
+    firsts: dict[str, PhotoId] = {}
+    for member in members:
+        if member.id in embedded:
+            firsts.setdefault(member.hash, member.id)
+    if not firsts:
+        return {}
+    rows = vectors.vectors(np.array(list(firsts.values())))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return dict(zip(firsts, rows))
 
 
 def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:

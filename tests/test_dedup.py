@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import ImageEnhance
+from PIL import Image, ImageDraw, ImageEnhance
 
 from photoclip import looks
 from photoclip.catalog import Photo
@@ -187,6 +187,59 @@ def test_a_damaged_photo_is_not_grouped_with_a_shot_taken_a_moment_later_at_a_lo
                        photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
     members = [set(g.members) for g in groups if set(g.members) & {24, 304, 305}]
     assert members == [{24, 305}]
+
+
+def bird_in_sky(x: int, y: int) -> Image.Image:
+    """A small dark bird somewhere in a clear sky: a look too plain to say where."""
+    sky = Image.new("RGB", (640, 480), (135, 180, 230))
+    ImageDraw.Draw(sky).ellipse((x, y, x + 8, y + 5), fill=(30, 30, 30))
+    return sky
+
+
+def test_plain_photos_that_look_alike_are_copies_only_when_their_vectors_say_so(library_vectors) -> None:
+    """Two shots of a bird in a clear sky (or two pages of text) have looks too plain to tell
+    them apart, so the looks cannot vouch for vectors below the similarity asked for: 203 is
+    13 shot again, 0.97 alike; 204 is 14 saved again, 0.995 alike."""
+    library_vectors[203] = towards(library_vectors[13], 0.97, seed=203)
+    library_vectors[204] = towards(library_vectors[14], 0.995, seed=204)
+    stored = {PhotoId(13): looks.look_of(bird_in_sky(100, 100)), PhotoId(203): looks.look_of(bird_in_sky(500, 300)),
+              PhotoId(14): looks.look_of(bird_in_sky(300, 200)), PhotoId(204): looks.look_of(bird_in_sky(300, 200))}
+    assert looks.prepare(stored[PhotoId(13)]).flat and looks.likeness(stored[PhotoId(13)], stored[PhotoId(203)]) == 1
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.99,
+                       photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    members = [set(g.members) for g in groups if set(g.members) & {13, 14, 203, 204}]
+    assert members == [{14, 204}]
+
+
+def blended(weight: float) -> Image.Image:
+    """A landscape of light and shade that is `weight` one scene and the rest another."""
+    fields = []
+    for seed in (1, 2):
+        low = np.random.default_rng(seed).normal(size=(6, 8)).astype(np.float32)
+        field = np.asarray(Image.fromarray(low, mode="F").resize((640, 480), Image.Resampling.BICUBIC))
+        fields.append((field - field.mean()) / field.std())
+    mixed = (1 - weight) * fields[0] + weight * fields[1]
+    return Image.fromarray(np.clip(128 + 40 * mixed / mixed.std(), 0, 255).astype(np.uint8)).convert("RGB")
+
+
+def test_every_copy_in_a_group_is_a_copy_of_the_photo_kept_not_only_of_another_copy(library_vectors) -> None:
+    """15, 205 and 206 drift from one scene to another, each a copy of the next by its vectors
+    (0.995) and its look, but 206 is not one of 15 (0.98, and it looks different): a group of
+    the three would offer 206 to the trash for a photo it is not a copy of."""
+    library_vectors[206] = towards(library_vectors[15], 0.98, seed=206)
+    library_vectors[205] = library_vectors[15] / np.linalg.norm(library_vectors[15]) + \
+        library_vectors[206] / np.linalg.norm(library_vectors[206])
+    stored = {PhotoId(15): looks.look_of(blended(0.0)), PhotoId(205): looks.look_of(blended(0.3)),
+              PhotoId(206): looks.look_of(blended(0.6))}
+    assert looks.likeness(stored[PhotoId(15)], stored[PhotoId(205)]) >= looks.ALIKE
+    assert looks.likeness(stored[PhotoId(205)], stored[PhotoId(206)]) >= looks.ALIKE
+    assert looks.likeness(stored[PhotoId(15)], stored[PhotoId(206)]) < looks.ALIKE
+    photos = {PhotoId(i): photo(i, size=2000 if i == 15 else 1000) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.99,
+                       photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    [group] = [g for g in groups if set(g.members) & {15, 205, 206}]
+    assert group.members == (15, 205) and group.similarity >= 0.99
 
 
 def test_a_copy_with_other_bytes_is_never_called_the_same_file(library_vectors) -> None:
