@@ -67,11 +67,13 @@ class TrashResult:
 def keeper_order(photo: Photo) -> tuple:
     """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then the most
-    pixels, then the most bytes (least recompressed), then a date taken kept in its EXIF,
-    then the oldest file (the original, not the copy), then the shortest path."""
+    pixels, then a date taken and a place kept in its metadata (the camera's file, not a copy
+    saved again without them), then not a GIF (256 colours), then the most bytes (least
+    recompressed; a PNG saved from a JPEG is bigger, so this comes after the metadata), then
+    the oldest file (the original, not the copy), then the shortest path."""
     pixels = (photo.width or 0) * (photo.height or 0)
-    return (photo.damage is not None, photo.format != "raw", -pixels, -photo.size, photo.taken_at is None,
-            photo.mtime_ns, len(str(photo.path)), photo.id)
+    return (photo.damage is not None, photo.format != "raw", -pixels, photo.taken_at is None, photo.lat is None,
+            photo.format == "gif", -photo.size, photo.mtime_ns, len(str(photo.path)), photo.id)
 
 
 def find_groups(

@@ -3,6 +3,7 @@ own trash, see conftest), real files."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -292,6 +293,16 @@ def test_the_keeper_is_the_largest_then_the_original() -> None:
     assert min([undated, dated], key=keeper_order) is dated  # EXIF kept: the original
     older, newer = photo(6, mtime_ns=1), photo(7, mtime_ns=2)
     assert min([newer, older], key=keeper_order) is older
+
+
+def test_the_camera_file_is_kept_over_a_bigger_copy_saved_again_without_its_date_and_place() -> None:
+    """A PNG or a GIF saved from a camera JPEG has its pixels and more bytes, but not its EXIF."""
+    camera = photo(1, "/photos/WP_20130510_001.jpg", size=329_277, taken_at="2013-05-10T15:21:35")
+    as_png = photo(2, "/photos/starfish.png", size=1_200_000, fmt="png")
+    as_gif = photo(3, "/photos/starfish.gif", size=678_099, fmt="gif")
+    assert sorted([as_gif, as_png, camera], key=keeper_order) == [camera, as_png, as_gif]
+    placed = dataclasses.replace(as_png, lat=53.5, lon=10.0)
+    assert min([as_png, placed], key=keeper_order) is placed
 
 
 def test_a_camera_raw_is_kept_over_any_jpeg_made_from_it() -> None:
