@@ -11,6 +11,7 @@ found, allowing for a trim of up to a tenth of each side.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,8 +101,21 @@ def _trimmed(grid: np.ndarray) -> list[np.ndarray]:
 
 
 def _compared(part: np.ndarray) -> np.ndarray:
-    small = Image.fromarray(np.ascontiguousarray(part)).resize((_COMPARED, _COMPARED), Image.Resampling.BILINEAR)
-    return np.asarray(small, dtype=np.float32).ravel()
+    """`part` resized to _COMPARED x _COMPARED as Pillow's bilinear resize does it, as two small
+    matrix products: a duplicate search prepares tens of thousands of looks."""
+    rows, cols = _resampler(part.shape[0]), _resampler(part.shape[1])
+    return (rows @ part.astype(np.float32) @ cols.T).ravel()
+
+
+@functools.cache
+def _resampler(size: int) -> np.ndarray:
+    """The (_COMPARED, size) matrix of Pillow's bilinear resize along one side, found by
+    resizing each unit impulse."""
+    impulses = np.eye(size, dtype=np.float32)
+    return np.stack([
+        np.asarray(Image.fromarray(impulse[None, :], mode="F").resize((_COMPARED, 1), Image.Resampling.BILINEAR))[0]
+        for impulse in impulses
+    ], axis=1)
 
 
 def _unit(views: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
