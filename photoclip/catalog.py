@@ -643,9 +643,10 @@ class Catalog:
         """Whether any photo on an online root still needs a vector from `model_id`."""
         return self._conn.execute("SELECT EXISTS (SELECT 1" + _PENDING + ")", (model_id,)).fetchone()[0] == 1
 
-    def has_embeddings(self, model_id: str) -> bool:
+    def has_embeddings(self, model_id: str, since_gen: int = 0) -> bool:
+        """Whether this model has vectors (stored after generation `since_gen`)."""
         return self._conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM embeddings WHERE model_id = ?)", (model_id,)
+            "SELECT EXISTS (SELECT 1 FROM embeddings WHERE model_id = ? AND gen > ?)", (model_id, since_gen)
         ).fetchone()[0] == 1
 
     def prune_embeddings(self, keep: Iterable[str]) -> None:

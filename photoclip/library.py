@@ -1062,6 +1062,10 @@ class Library:
             since = int(self.catalog.meta(_TAGGED_UP_TO_KEY) or 0)
             if since >= generation:
                 return 0
+            if not self.catalog.has_embeddings(model_id, since_gen=since):  # photos gone, none new: no model
+                with self.catalog.transaction():
+                    self.catalog.set_meta(_TAGGED_UP_TO_KEY, str(generation))
+                return 0
         encoder, _ = self._search_model(text_only=True)
         space = self._space_for(encoder, vocabulary)
         self.catalog.drop_auto_tags(keep_model=None if since == 0 else encoder.model_id)

@@ -940,6 +940,21 @@ def test_tagging_again_costs_nothing_until_photos_change(tagged_library, tmp_pat
     assert library.update_tags() == 1 and library.update_tags() == 0
 
 
+def test_photos_deleted_and_none_new_are_tagged_without_loading_the_model(tagged_library, tmp_path: Path) -> None:
+    library, scenes = tagged_library
+    gone = next(iter(scenes))
+    gone.unlink()
+    library.close()
+    library = Library.open(library.directory, model=TINY_MODEL)
+    try:
+        library.scan()
+        assert library.update_tags() == 0 and library.update_tags() == 0
+        assert library._encoder is None and library._text_encoder is None
+        assert sum(n for _, n in library.tags()) > 0
+    finally:
+        library.close()
+
+
 def test_the_users_tags_survive_tags_being_redone(tagged_library, tmp_path: Path) -> None:
     library, scenes = tagged_library
     path = next(iter(scenes))
