@@ -533,6 +533,22 @@ class Catalog:
         )
         return _states(rows)
 
+    def file_states_of_sizes(self, root_ids: Sequence[RootId], sizes: Iterable[int]) -> dict[str, FileState]:
+        """file_states of these roots' photos that have one of these sizes."""
+        if not root_ids:
+            return {}
+        roots = ",".join("?" * len(root_ids))
+        sizes = list(sizes)
+        states: dict[str, FileState] = {}
+        for start in range(0, len(sizes), 500):
+            chunk = sizes[start:start + 500]
+            rows = self._conn.execute(
+                f"SELECT path, id, size, mtime_ns, status FROM photos WHERE root_id IN ({roots})"
+                f" AND size IN ({','.join('?' * len(chunk))})", (*root_ids, *chunk),
+            )
+            states.update(_states(rows))
+        return states
+
     def add_pending(self, root_id: RootId, files: Iterable[tuple[str, int, int]]) -> int:
         """Insert new files (path, size, mtime_ns) as pending; returns how many were added."""
         now = time.time()

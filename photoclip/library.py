@@ -529,10 +529,15 @@ class Library:
                 if self._include_again(folder):
                     return root
                 raise LibraryError(f"{folder} is already part of the library (inside {root.path})")
+        inner = [root for root in self.catalog.roots() if folder in root.path.parents]
+        for root in inner:
+            if not scan.root_present(root.path) and self.catalog.file_states(root.id):
+                raise LibraryError(
+                    f"{root.path}, a folder of the library inside {folder}, is offline (an unplugged drive?): "
+                    f"plug it in before adding {folder}, or its photos and their tags would be forgotten")
         root = self.catalog.add_root(folder)
-        for inner in self.catalog.roots():
-            if inner.id != root.id and folder in inner.path.parents:
-                self.catalog.adopt_root(inner.id, root.id)
+        for adopted in inner:
+            self.catalog.adopt_root(adopted.id, root.id)
         return root
 
     def remove_root(self, path: Path | str) -> None:
@@ -593,8 +598,9 @@ class Library:
         offline = []
         sidecars: list[str] = []
         descriptions: list[str] = []
-        for root in roots if roots is not None else self.catalog.roots():
-            result = scan.scan_root(self.catalog, root, self.settings.exclude_patterns)
+        roots = roots if roots is not None else self.catalog.roots()
+        for result in scan.scan_roots(self.catalog, roots, self.settings.exclude_patterns):
+            root = result.root
             if not result.online:
                 offline.append(root.path)
                 continue

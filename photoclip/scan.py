@@ -283,6 +283,48 @@ _REWALKS = 2  # folders that vanished mid-walk (moved meanwhile): walk again, up
 
 def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> ScanResult:
     """Add new files as pending, mark changed ones, apply moves and real deletions."""
+    return scan_roots(catalog, [root], exclude)[0]
+
+
+def scan_roots(catalog: Catalog, roots: Sequence[Root], exclude: Sequence[str] = ()) -> list[ScanResult]:
+    """scan_root for each of `roots` (in that order), together: a file moved from one folder
+    of the library to another keeps its id, and with it its tags, its "not duplicates" marks
+    and its vector, whichever folder is scanned first, and also when only the folder it went
+    to is scanned."""
+    surveys: dict[RootId, _Survey] = {}
+    results: dict[RootId, ScanResult] = {}
+    for root in roots:
+        survey = _survey(catalog, root, exclude)
+        if isinstance(survey, ScanResult):
+            results[root.id] = survey
+        else:
+            surveys[root.id] = survey
+    for survey in surveys.values():
+        survey.new, survey.moved = _apply_moves(catalog, survey.root, survey.new, survey.gone)
+    elsewhere = {path: state for survey in surveys.values() for path, state in survey.gone.items()}
+    elsewhere.update(_gone_from_folders_not_scanned(catalog, surveys))
+    for survey in surveys.values():
+        survey.new, moved = _apply_moves(catalog, survey.root, survey.new, elsewhere)
+        survey.moved += moved
+    for root_id, survey in surveys.items():
+        survey.gone = {path: state for path, state in survey.gone.items() if path in elsewhere}
+        results[root_id] = _apply(catalog, survey)
+    return [results[root.id] for root in roots]
+
+
+@dataclass
+class _Survey:
+    """What scanning a root found, before any of it is written."""
+
+    root: Root
+    seen: Walk
+    new: list[FileEntry]
+    changed: list[tuple[PhotoId, int, int]]
+    gone: dict[str, FileState]
+    moved: list[PhotoId] = field(default_factory=list)
+
+
+def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | ScanResult:
     known = catalog.file_states(root.id)
     if not root.path.is_dir():
         return _offline(catalog, root)
@@ -316,15 +358,30 @@ def scan_root(catalog: Catalog, root: Root, exclude: Sequence[str] = ()) -> Scan
         path: state for path, state in known.items()
         if path not in present and not _under(path, seen.unreadable) and (path in paired or _is_gone(path))
     }
-    new, moved = _apply_moves(catalog, root, new, gone)
+    return _Survey(root, seen, new, changed, gone)
+
+
+def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:
+    """Photos of the library's other folders whose files are gone and that have the size of a
+    new file found now: moved into a folder scanned on its own (`index FOLDER`), or out of a
+    folder left empty or renamed (which is taken for an unplugged drive)."""
+    sizes = {f.size for survey in surveys.values() for f in survey.new}
+    if not sizes:
+        return {}
+    others = [root.id for root in catalog.roots() if root.id not in surveys]
+    return {path: state for path, state in catalog.file_states_of_sizes(others, sizes).items() if _is_gone(path)}
+
+
+def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
+    root, seen, new, gone = survey.root, survey.seen, survey.new, survey.gone
     if seen.vanished:
         log.info("folders in %s kept moving during the scan; deletions wait for the next one", root.path)
         gone = {}
     catalog.add_pending(root.id, ((f.path, f.size, f.mtime_ns) for f in new))
-    catalog.mark_changed(changed)
+    catalog.mark_changed(survey.changed)
     removed = catalog.delete_photos(state.id for state in gone.values())
     return ScanResult(
-        root=root, online=True, added=len(new), changed=len(changed), moved=len(moved),
+        root=root, online=True, added=len(new), changed=len(survey.changed), moved=len(survey.moved),
         removed_vectors=tuple(removed), removed=len(gone), sidecars=_sidecars_since_last_scan(catalog, root, seen),
         descriptions=_descriptions_since_last_scan(catalog, root, seen),
     )

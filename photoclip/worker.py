@@ -504,10 +504,9 @@ class Worker:
             self._shutdown()
 
     def _queue_startup(self) -> None:
-        """Watch first (nothing is missed), then reconcile each root, then load the model."""
+        """Watch first (nothing is missed), then reconcile the roots, then load the model."""
         self._sync_observers()
-        for root in self.library.roots():
-            self._submit(f"scan {root.path}", lambda r=root: self._reconcile([r]), Priority.CHANGES)
+        self._submit("scan", lambda: self._reconcile(self.library.roots()), Priority.CHANGES)
         self._submit("roots", self._after_reconcile, Priority.CHANGES)
         self._submit("model", self._load_model, Priority.CHANGES)
         self._submit("thumbnails", self.library.prune_thumbnails, Priority.BACKFILL)
@@ -676,22 +675,22 @@ class Worker:
         self._set_plan_dirty()
 
     def _reconcile(self, roots: list[Root]) -> None:
-        """Full scans (start-up, reindex, a root coming back); stops between roots on cancel."""
-        for root in roots:
-            with self._cv:
-                if self._stopping or self._cancel_requested:
-                    return
-            before = self._ids_of(root)
-            summary = self.library.scan([root])
-            after = self._ids_of(root)
-            self._set_plan_dirty()
-            if summary.keywords:
-                self._emit(TagsChanged())
-            if before != after:
-                self._emit(PhotosChanged(added=tuple(sorted(after - before)), removed=tuple(sorted(before - after))))
+        """Full scans (start-up, reindex, a root coming back), of all these roots together, so
+        that a photo moved from one to another while nobody watched keeps its id."""
+        with self._cv:
+            if self._stopping or self._cancel_requested:
+                return
+        before = self._ids_of(roots)
+        summary = self.library.scan(roots)
+        after = self._ids_of(roots)
+        self._set_plan_dirty()
+        if summary.keywords:
+            self._emit(TagsChanged())
+        if before != after:
+            self._emit(PhotosChanged(added=tuple(sorted(after - before)), removed=tuple(sorted(before - after))))
 
-    def _ids_of(self, root: Root) -> set[PhotoId]:
-        return {s.id for s in self.library.catalog.file_states(root.id).values()}
+    def _ids_of(self, roots: list[Root]) -> set[PhotoId]:
+        return {s.id for root in roots for s in self.library.catalog.file_states(root.id).values()}
 
     def _after_reconcile(self) -> None:
         self._sync_observers()

@@ -499,6 +499,45 @@ def test_a_missing_drive_keeps_its_photos_and_comes_back(open_library, photo_fol
     assert library.status().roots[0].online and library.status().counts.indexed == 6
 
 
+@pytest.mark.parametrize("scanned", ["all folders", "the folder it went to"])
+def test_a_folder_moved_between_library_folders_unwatched_keeps_its_tags_marks_and_vectors(
+    open_library, tmp_path: Path, spy_on, scanned: str
+) -> None:
+    """Moved from a/ (scanned first, its photos gone) to b/ while photoclip was closed."""
+    for i in range(3):
+        write_photo(tmp_path / "a" / "trip" / f"p{i}.jpg", seed=i)
+    write_photo(tmp_path / "b" / "home.jpg", seed=9)
+    library = open_library()
+    library.index([tmp_path / "a", tmp_path / "b"])
+    trip = [library.photo_at(tmp_path / "a" / "trip" / f"p{i}.jpg").id for i in range(3)]
+    library.add_tag(trip[:1], "grandma")
+    library.not_duplicates(trip[1:])
+    (tmp_path / "a" / "trip").rename(tmp_path / "b" / "trip")
+    spy = spy_on(library)
+    library.index([tmp_path / "b"] if scanned != "all folders" else None)
+    library.index()
+    assert [library.photo_at(tmp_path / "b" / "trip" / f"p{i}.jpg").id for i in range(3)] == trip
+    assert spy.images == 0 and library.status().counts.total == 4
+    assert library.tagged("grandma") == trip[:1]
+    assert library.catalog.distinct_pairs() == {tuple(sorted(trip[1:]))}
+
+
+def test_a_library_folder_renamed_and_added_under_its_new_name_brings_its_photos_along(
+    open_library, photo_folder: Path, spy_on
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    first = library.photo_at(photo_folder / "p0.jpg").id
+    library.add_tag([first], "grandma")
+    renamed = photo_folder.rename(photo_folder.with_name("photos 2024"))
+    spy = spy_on(library)
+    library.index([renamed])
+    assert spy.images == 0 and library.status().counts.total == 6
+    assert library.photo_at(renamed / "p0.jpg").id == first and library.tagged("grandma") == [first]
+    hits = library.search("a photo", limit=10)
+    assert len(hits) == 6 and all(renamed in h.path.parents for h in hits)
+
+
 def test_a_folder_inside_a_library_folder_is_not_added_twice(open_library, photo_folder: Path) -> None:
     library = open_library()
     library.add_root(photo_folder)
@@ -513,6 +552,24 @@ def test_adding_a_parent_folder_adopts_the_inner_one(open_library, photo_folder:
     library.index([photo_folder])
     assert [r.path for r in library.roots()] == [photo_folder.resolve()]
     assert spy.images == 4 and library.status().counts.total == 6
+
+
+def test_a_parent_folder_of_an_unplugged_drive_is_refused_until_it_is_back(open_library, tmp_path: Path) -> None:
+    drive = tmp_path / "drives" / "usb"
+    write_photo(drive / "p0.jpg", seed=0)
+    write_photo(tmp_path / "drives" / "other" / "p1.jpg", seed=1)
+    library = open_library()
+    library.index([drive])
+    library.add_tag([library.photo_at(drive / "p0.jpg").id], "usb")
+    drive.rename(tmp_path / "away")
+    drive.mkdir()  # the empty mount point an unplugged drive leaves
+    with pytest.raises(LibraryError, match=r"usb, a folder of the library inside .*drives, is offline .*: plug it in"):
+        library.index([tmp_path / "drives"])
+    assert [r.path for r in library.roots()] == [drive.resolve()] and len(library.tagged("usb")) == 1
+    drive.rmdir()
+    (tmp_path / "away").rename(drive)
+    library.index([tmp_path / "drives"])
+    assert library.status().counts.total == 2 and len(library.tagged("usb")) == 1
 
 
 def test_adding_a_missing_folder_is_a_clear_error(open_library, tmp_path: Path) -> None:
