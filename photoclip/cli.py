@@ -235,20 +235,28 @@ def cmd_index(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.finish()
+    took = time.monotonic() - started  # the model's loading and the folders' scan too
     summary = {
         "indexed": report.embedded + report.reused, "embedded": report.embedded, "reused": report.reused,
-        "failed": report.failed, "seconds": round(report.seconds, 2), "cancelled": report.cancelled,
+        "failed": report.failed, "seconds": round(took, 2), "cancelled": report.cancelled,
         "library_total": status.counts.total, "library_failed": status.counts.failed,
+        "moved": report.moved, "removed": report.removed, "offline": [str(path) for path in report.offline],
     }
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        rate = f", {report.total / report.seconds:.1f} photos/s" if report.seconds > 0 else ""
-        took = time.monotonic() - started  # the model's loading and the folders' scan too
+        rate = f" ({report.total / report.seconds:.1f} photos/s while embedding)" if report.seconds > 0 else ""
         print(f"indexed {plural(summary['indexed'], 'photo')}, {report.failed} failed, in {took:.1f}s{rate}",
               file=sys.stderr)
         if report.failed:
             print("see `photoclip status` for the files that failed and why", file=sys.stderr)
+        found = [f"{plural(report.moved, 'photo')} moved (tags kept)" if report.moved else "",
+                 f"{plural(report.removed, 'photo')} deleted" if report.removed else ""]
+        if any(found):
+            print(f"found {' and '.join(filter(None, found))} since the last scan", file=sys.stderr)
+        for folder in report.offline:
+            print(f"{folder} is not there (an unplugged drive?): its photos are kept, shown as offline",
+                  file=sys.stderr)
     if report.cancelled:
         raise IndexingCancelled("indexing stopped; run `photoclip index` again to continue")
     return 0
@@ -396,7 +404,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
-        library.remove_root(args.path)
+        forgotten = library.remove_root(args.path)
+    print(f"forgot {plural(forgotten, 'photo')} in {args.path} and the tags they had (the files are untouched; "
+          f"`photoclip index` brings the photos back)", file=sys.stderr)
     return 0
 
 

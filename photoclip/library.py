@@ -540,24 +540,26 @@ class Library:
             self.catalog.adopt_root(adopted.id, root.id)
         return root
 
-    def remove_root(self, path: Path | str) -> None:
+    def remove_root(self, path: Path | str) -> int:
         """Stop watching a folder and forget its photos (the files are not touched). A folder
-        inside one of the library's is left out from then on (`leave_out`)."""
+        inside one of the library's is left out from then on (`leave_out`). Returns how many
+        photos were forgotten."""
         self._require_writable()
         folder = as_cataloged(Path(path).expanduser())
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
-                self.leave_out(folder)
-                return
+                return self.leave_out(folder)
             raise LibraryError(f"{path} is not a folder of this library; `photoclip status` lists them")
+        forgotten = len(self.catalog.file_states(root.id))
         removed = self.catalog.remove_root(root.id)
         self._drop_vectors(removed)
+        return forgotten
 
-    def leave_out(self, folder: Path) -> None:
+    def leave_out(self, folder: Path) -> int:
         """Stop indexing a folder inside the library (screenshots, wallpapers, exports): it joins
         the settings' exclude patterns and its photos are forgotten (the files are not touched).
-        Adding the folder again brings it back."""
+        Adding the folder again brings it back. Returns how many photos were forgotten."""
         self._require_writable()
         pattern = config.folder_pattern(folder)
         if pattern not in self.settings.exclude_patterns:
@@ -565,6 +567,7 @@ class Library:
         gone = [state.id for state in self.catalog.states_under(str(folder)).values()]
         self._drop_vectors(self.catalog.delete_photos(gone))
         log.info("left out %s (%d photos)", folder, len(gone))
+        return len(gone)
 
     def _include_again(self, folder: Path) -> bool:
         """Take `folder` (and any folder above it) off the patterns `leave_out` added; whether it was on."""
@@ -626,12 +629,14 @@ class Library:
         """Add `paths` as folders (if given), scan, and embed everything pending."""
         self._require_writable()
         roots = [self.add_root(p) for p in paths] if paths else None
-        self.scan(roots)
+        found = self.scan(roots)
+        scanned = IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0,
+                              moved=found.moved, removed=found.removed, offline=found.offline)
         spec = self.model_spec
         pending = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
         if not pending:
             self.update_tags_or_warn()
-            return IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0)
+            return scanned
         self.encoder(progress=download_progress, cancel=cancel)
         try:
             report = self.embed(pending, progress=progress, cancel=cancel, workers=workers)
@@ -641,7 +646,7 @@ class Library:
         finally:
             self._save_vectors_or_warn()
         self.update_tags_or_warn()
-        return report
+        return scanned.and_then(report)
 
     def raws_of_failed_partners(self, items: Sequence[tuple[PhotoId, Path]]) -> scan.PathChanges | None:
         """A raw file beside a JPEG or HEIC of its name is left out for it; when that one turns

@@ -8,6 +8,7 @@ the run goes on. Each batch is committed in one transaction, then added to the v
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -72,12 +73,16 @@ class IndexReport:
     failed: int
     cancelled: bool
     seconds: float
+    moved: int = 0  # what the scan before it found: photos moved (ids kept), photos deleted,
+    removed: int = 0
+    offline: tuple[Path, ...] = ()  # and folders that are not there (an unplugged drive), photos kept
 
     def and_then(self, more: IndexReport) -> IndexReport:
         """This run and the one after it, as one."""
-        return IndexReport(
-            total=self.total + more.total, embedded=self.embedded + more.embedded, reused=self.reused + more.reused,
-            failed=self.failed + more.failed, cancelled=more.cancelled, seconds=self.seconds + more.seconds,
+        return dataclasses.replace(
+            self, total=self.total + more.total, embedded=self.embedded + more.embedded,
+            reused=self.reused + more.reused, failed=self.failed + more.failed, cancelled=more.cancelled,
+            seconds=self.seconds + more.seconds,
         )
 
 

@@ -41,7 +41,7 @@ def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) ->
     started = time.monotonic()
     code, _, err = run("index", str(photo_folder))
     took = time.monotonic() - started
-    said = re.search(r"indexed 6 photos, 0 failed, in (\d+\.\d)s, \d+\.\d photos/s", err)
+    said = re.search(r"indexed 6 photos, 0 failed, in (\d+\.\d)s \(\d+\.\d photos/s while embedding\)", err)
     assert code == 0 and said is not None, err
     assert abs(float(said.group(1)) - took) < 0.2  # the whole command's time, loading the model included
     code, out, _ = run("search", "a", "photo", "-n", "3")
@@ -151,13 +151,32 @@ def test_a_search_for_words_of_a_caption_lists_that_photo_first(run, photo_folde
 def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
 
-    assert run("remove", str(photo_folder / "trip")) == (0, "", "")
+    assert run("remove", str(photo_folder / "trip")) == (0, "", (
+        f"forgot 2 photos in {photo_folder / 'trip'} and the tags they had (the files are untouched; "
+        "`photoclip index` brings the photos back)\n"))
     status = json.loads(run("status", "--json")[1])
     assert status["total"] == 4 and status["left_out"] == [str(photo_folder / "trip")]
     assert f"left out: {photo_folder / 'trip'}\n" in run("status")[1]
     assert run("search", "a photo", "--in", str(photo_folder / "trip"))[1] == ""
     assert run("index", str(photo_folder / "trip"))[0] == 0
     assert json.loads(run("status", "--json")[1])["total"] == 6
+
+
+def test_index_says_what_it_found_moved_deleted_and_offline(run, photo_folder: Path, tmp_path: Path) -> None:
+    drive = tmp_path / "drive"
+    write_photo(drive / "d.jpg", seed=8)
+    run("index", str(photo_folder), str(drive))
+    (photo_folder / "trip").rename(photo_folder / "Trip 2019")
+    (photo_folder / "p0.jpg").unlink()
+    drive.rename(tmp_path / "unplugged")
+    code, _, err = run("index")
+    assert code == 0 and err.splitlines()[1:] == [
+        "found 2 photos moved (tags kept) and 1 photo deleted since the last scan",
+        f"{drive} is not there (an unplugged drive?): its photos are kept, shown as offline",
+    ]
+    code, out, _ = run("index", "--json")
+    said = json.loads(out)
+    assert code == 0 and (said["moved"], said["removed"], said["offline"]) == (0, 0, [str(drive)])
 
 
 def test_status_names_a_folder_left_out_as_it_is_named(run, photo_folder: Path) -> None:
