@@ -225,7 +225,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         cancel.set()
         sys.stderr.write("\nstopping after the current batch (Ctrl-C again to quit now)\n")
 
+    previous_term = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)  # a logout or `kill`: stop as cleanly as Ctrl-C does
     try:
         with _open(args, write=True) as library:
             report = library.index(
@@ -234,6 +236,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             status = library.status()
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
         bar.finish()
     took = time.monotonic() - started  # the model's loading and the folders' scan too
     summary = {
@@ -245,7 +248,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        rate = f" ({report.total / report.seconds:.1f} photos/s while embedding)" if report.seconds > 0 else ""
+        done = report.embedded + report.reused + report.failed
+        rate = f" ({done / report.seconds:.1f} photos/s while embedding)" if report.seconds > 0 and done else ""
         print(f"indexed {plural(summary['indexed'], 'photo')}, {report.failed} failed, in {took:.1f}s{rate}",
               file=sys.stderr)
         if report.failed:
@@ -435,7 +439,11 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                 print("photoclip: error: add --yes to move the extra copies to the trash without being asked",
                       file=sys.stderr)
                 return EXIT_ERROR
-            answer = input(f"Move {copies} ({humanize.file_size(size)}) to the trash? [y/N] ")
+            try:
+                answer = input(f"Move {copies} ({humanize.file_size(size)}) to the trash? [y/N] ")
+            except EOFError:  # Ctrl-D, or no more input: no
+                answer = ""
+                print(file=sys.stderr)
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing moved", file=sys.stderr)
                 return 0

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.cli import main
+from photoclip.library import Library
 from tests.conftest import TINY_MODEL
 from tests.helpers import (
     as_an_unprivileged_user,
@@ -381,6 +384,48 @@ def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: 
     assert not any(c.exists() for c in copies) and all(o.exists() for o in copies.values())
     code, out, err = run("duplicates")
     assert code == 0 and out == "" and "0 groups" in err
+
+
+def _photoclip(library: Path, *args: str, **popen: object) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "photoclip", "--library", str(library), "--model", TINY_MODEL,
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
+    _, copies = copies_folder(tmp_path / "photos")
+    run("index", str(tmp_path / "photos"))
+    terminal, its_end = os.openpty()
+    child = _photoclip(tmp_path / "lib", "duplicates", "--trash", stdin=its_end)
+    os.close(its_end)
+    os.write(terminal, b"\x04")
+    try:
+        _, err = child.communicate(timeout=60)
+    finally:
+        os.close(terminal)
+    assert child.returncode == 0 and "Traceback" not in err and err.endswith("nothing moved\n")
+    assert all(copy.exists() for copy in copies)
+
+
+def test_sigterm_stops_index_as_cleanly_as_ctrl_c(tmp_path: Path) -> None:
+    for i in range(600):
+        write_photo(tmp_path / "photos" / f"p{i:03d}.jpg", seed=i, size=(64, 48))
+    child = _photoclip(tmp_path / "lib", "index", str(tmp_path / "photos"))
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            with contextlib.suppress(Exception), Library.open(tmp_path / "lib", read_only=True) as library:
+                if library.status().counts.indexed:
+                    break
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130 and "Traceback" not in err
+    assert "stopping after the current batch" in err and "run `photoclip index` again to continue" in err
+    with Library.open(tmp_path / "lib", read_only=True) as library:
+        assert 0 < library.status().counts.indexed < 600
 
 
 def test_duplicates_trash_never_moves_the_last_copy_of_a_picture(run, tmp_path: Path) -> None:
