@@ -92,3 +92,24 @@ def test_a_library_whose_folder_cannot_be_written_opens_read_only_and_says_why(
     finally:
         window.shutdown()
         reader.close()
+
+
+def test_a_window_opened_while_another_photoclip_writes_takes_over_once_it_has_closed(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=1, without=3)
+    other = open_library(tmp_path / "library")  # a `photoclip index` in a terminal, say
+    other.index([folder])
+    reader = Library.open(tmp_path / "library", model="photoclip-tiny", allow_read_only_fallback=True)
+    window = make_window(reader, worker=True)
+    try:
+        assert window.library.read_only and window.worker is None
+        assert "as soon as the other one closes" in window.error_banner.text.text()
+        other.close()
+        qtbot.waitUntil(lambda: not window.library.read_only and window.worker is not None, timeout=WAIT_MS)
+        assert window.error_banner.isHidden()
+        qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=WAIT_MS)
+    finally:
+        window.shutdown()
+        reader.close()

@@ -55,6 +55,7 @@ from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
+from photoclip.lock import LibraryLock
 from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit
 from photoclip.tagging import Album, normalize_tag
@@ -67,6 +68,7 @@ SEARCH_PLACEHOLDER = "Describe a photo — “dog on the beach”, “red car in
 SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 400
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
+TAKE_OVER_CHECK_MS = 2000  # while another photoclip writes the library: how often to look whether it has closed
 THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
 MODEL_LOAD_AT_LATEST_MS = 3000
 """The model loads once the sidebar is filled, or after this long: importing torch holds
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._take_over_timer = QTimer(self, interval=TAKE_OVER_CHECK_MS)
+        self._take_over_timer.timeout.connect(self._take_over_when_free)
         self._refresh_timer.timeout.connect(self._refresh_after_changes)
         self._shortcuts()
 
@@ -350,7 +354,8 @@ class MainWindow(QMainWindow):
         elif self.library.read_only:
             self.error_banner.show_message(
                 "Another photoclip is using this library, so it is open read-only: you can search, "
-                "but folders cannot be added or removed until the other one closes.", kind="info")
+                "and indexing and changes come back here as soon as the other one closes.", kind="info")
+            self._take_over_timer.start()
         self._set_writable(not self.library.read_only)
         if not self._model_load_waiting:  # a library reopened with other settings: its model now
             self.model_state.load()
@@ -358,7 +363,20 @@ class MainWindow(QMainWindow):
         self.refresh_tags()
         self.show_view(View("library"))
 
+    def _take_over_when_free(self) -> None:
+        """Once the other photoclip has closed (a command run in a terminal, often seconds
+        long), become the library's writer: index, watch, tag."""
+        lock = LibraryLock(self.library.directory)
+        try:
+            lock.acquire()
+        except PhotoclipError:
+            return
+        lock.release()
+        self._take_over_timer.stop()
+        self._reopen(None)
+
     def _stop_session(self) -> None:
+        self._take_over_timer.stop()
         if self.bridge is not None:
             self.bridge.detach()
             self.bridge.deleteLater()
@@ -367,8 +385,8 @@ class MainWindow(QMainWindow):
             self.worker.stop()
             self.worker = None
 
-    def _reopen(self, settings: config.Settings) -> None:
-        """Save `settings` and reopen the library so the engine picks them up."""
+    def _reopen(self, settings: config.Settings | None) -> None:
+        """Save `settings` (if given) and reopen the library so the engine picks them up."""
         old = self.library
         directory = old.directory
         self._stop_session()
@@ -378,7 +396,8 @@ class MainWindow(QMainWindow):
         self.loader.wait()
         self.duplicate_loader.wait()
         try:
-            config.save_settings(directory, settings)
+            if settings is not None:
+                config.save_settings(directory, settings)
             if old in self._owned_libraries:
                 self._owned_libraries.remove(old)
             old.close()
