@@ -28,7 +28,7 @@ from photoclip.ids import PhotoId, RootId
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -200,6 +200,37 @@ _MIGRATIONS: dict[int, str] = {
     DROP TABLE captions_9;
     CREATE TRIGGER photos_captions_gone AFTER DELETE ON photos BEGIN
         DELETE FROM captions WHERE rowid = old.id;
+    END;
+    """,
+    # What the user said about a photo the library forgot (its folder removed, the file moved
+    # away or trashed), by its bytes and its pixels: when they come back (the folder added
+    # again, the file moved back, restored from the trash, edited in place by exiftool), so
+    # do its tags and "not duplicates" marks. Keywords read from files are not kept: the file
+    # gives them again. A mark's key is the photo's pixels hash, else its content hash.
+    11: """
+    CREATE TABLE forgotten_tags (
+        hash TEXT NOT NULL,
+        pixels_hash TEXT,
+        tag TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('user', 'rejected')),
+        PRIMARY KEY (hash, tag)
+    );
+    CREATE INDEX forgotten_tags_pixels ON forgotten_tags(pixels_hash) WHERE pixels_hash IS NOT NULL;
+    CREATE TABLE forgotten_distinct (
+        key TEXT NOT NULL,
+        other_key TEXT NOT NULL,
+        PRIMARY KEY (key, other_key)
+    );
+    CREATE INDEX forgotten_distinct_other ON forgotten_distinct(other_key);
+    CREATE TRIGGER photos_forgotten BEFORE DELETE ON photos WHEN old.hash IS NOT NULL BEGIN
+        INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, tag, source)
+            SELECT old.hash, old.pixels_hash, t.tag, t.source FROM tags t
+            WHERE t.photo_id = old.id AND t.source IN ('user', 'rejected')
+            AND NOT EXISTS (SELECT 1 FROM keyword_tags k WHERE k.photo_id = old.id AND k.tag = t.tag);
+        INSERT OR IGNORE INTO forgotten_distinct (key, other_key)
+            SELECT COALESCE(old.pixels_hash, old.hash), COALESCE(p.pixels_hash, p.hash)
+            FROM distinct_photos d JOIN photos p ON p.id = CASE WHEN d.a = old.id THEN d.b ELSE d.a END
+            WHERE (d.a = old.id OR d.b = old.id) AND p.hash IS NOT NULL;
     END;
     """,
 }
@@ -706,6 +737,8 @@ class Catalog:
                 " AND (SELECT hash FROM photos WHERE id = ?) IS NOT ?",
                 ((pid, model_id, pid, m.hash) for pid, m, _ in embedded),
             )
+            first_read = {PhotoId(r[0]) for r in self._rows_in(
+                "SELECT id FROM photos WHERE id IN ({marks}) AND hash IS NULL", [pid for pid, _, _ in embedded])}
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
                 " country = ?, region = ?, town = ?, look = ?, pixels_hash = ?, damage = ?, status = 'indexed',"
@@ -734,7 +767,41 @@ class Catalog:
                 "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",
                 ((reason, now, pid) for pid, reason in failed),
             )
+            if first_read:
+                self._remember_again([(pid, m.hash, m.pixels_hash) for pid, m, _ in embedded if pid in first_read])
         return gen
+
+    def _remember_again(self, photos: list[tuple[PhotoId, str, str | None]]) -> None:
+        """Photos read for the first time get back what the user said about the same bytes or
+        pixels when the library forgot them (see forgotten_tags)."""
+        if not self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM forgotten_tags) OR EXISTS (SELECT 1 FROM forgotten_distinct)"
+        ).fetchone()[0]:
+            return
+        for pid, content_hash, pixels_hash in photos:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO tags (photo_id, tag, source)"
+                " SELECT ?, tag, source FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?",
+                (pid, content_hash, pixels_hash),
+            )
+            self._conn.execute(
+                "DELETE FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?", (content_hash, pixels_hash)
+            )
+            key = pixels_hash or content_hash
+            self._conn.execute(
+                "INSERT OR IGNORE INTO distinct_photos (a, b)"
+                " SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
+                " ON p.pixels_hash = f.other_key OR p.hash = f.other_key WHERE f.key = ?2 AND p.id != ?1"
+                " UNION SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
+                " ON p.pixels_hash = f.key OR p.hash = f.key WHERE f.other_key = ?2 AND p.id != ?1",
+                (pid, key),
+            )
+            self._conn.execute(
+                "DELETE FROM forgotten_distinct WHERE"
+                " (key = ?1 AND EXISTS (SELECT 1 FROM photos WHERE pixels_hash = other_key OR hash = other_key))"
+                " OR (other_key = ?1 AND EXISTS (SELECT 1 FROM photos WHERE pixels_hash = key OR hash = key))",
+                (key,),
+            )
 
     def embeddings(
         self, model_id: str, dim: int, since_gen: int = 0, chunk: int = 20000

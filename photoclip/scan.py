@@ -29,6 +29,9 @@ SKIPPED_SUFFIXES = frozenset({
     ".zip", ".rar", ".7z", ".gz", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".html", ".htm",
     ".psd", ".svg",
 })
+BACKUP_ENDINGS = ("_original", "~")
+"""The copy exiftool keeps of a file it edits ('IMG_1.JPG_original') and an editor's backup
+('IMG_1.jpg~'): the photo itself is beside it, so it would only be an extra duplicate."""
 SKIPPED_FOLDERS = frozenset({
     "@eadir", "#recycle", "#snapshot", "@recycle", "@recently-snapshot", "$recycle.bin",
     "system volume information", "lost+found", "node_modules",
@@ -93,7 +96,10 @@ def is_skipped_folder(name: str, parent: str) -> bool:
 
 
 def is_candidate(path: str) -> bool:
-    """Photo by suffix, or by content when the suffix says nothing (e.g. 'IMG_0001')."""
+    """Photo by suffix, or by content when the suffix says nothing (e.g. 'IMG_0001'); not a
+    backup another program left beside the photo it edited (see BACKUP_ENDINGS)."""
+    if path.lower().endswith(BACKUP_ENDINGS):
+        return False
     suffix = os.path.splitext(path)[1].lower()
     if suffix in IMAGE_SUFFIXES:
         return True
@@ -620,6 +626,8 @@ def move_path(
         src_root = _root_of(roots, src)
         if src_root is None or not root_present(src_root.path):
             return PathChanges()
+        if known is not None and os.path.lexists(src):
+            return PathChanges()  # a backup was made and the photo written anew (exiftool): it changed
         gone = [known] if known is not None else list(below.values())
         removed_vectors = catalog.delete_photos(s.id for s in gone)
         return PathChanges(removed=tuple(s.id for s in gone), removed_vectors=tuple(removed_vectors))

@@ -9,6 +9,7 @@ import pytest
 from photoclip import catalog as catalog_module
 from photoclip.catalog import SCHEMA_VERSION, Catalog, PhotoMetadata
 from photoclip.errors import LibraryError, LibraryFullError
+from photoclip.ids import PhotoId
 
 
 def meta(h: str = "h1") -> PhotoMetadata:
@@ -529,6 +530,9 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
+            DROP TRIGGER photos_forgotten;
+            DROP TABLE forgotten_tags;
+            DROP TABLE forgotten_distinct;
             DROP TRIGGER photos_captions_gone;
             DROP TABLE captions;
             CREATE VIRTUAL TABLE captions USING fts5(in_file, in_sidecar, tokenize = 'unicode61 remove_diacritics 2');
@@ -568,3 +572,34 @@ def test_keywords_taken_away_in_another_program_are_taken_away_here(catalog: Cat
     again = PhotoMetadata(hash="h2", width=1, height=1, taken_at=None, format="jpeg", keywords=("lisbon",))
     catalog.store_batch("m", [(pid, again, np.ones(4, np.float32))], [])  # the file edited: tram is gone
     assert tags() == {"lisbon": "user", "beach": "rejected", "lake": "user"}
+
+
+def test_what_the_user_said_about_a_forgotten_photo_comes_back_once_with_its_bytes_or_pixels(
+    catalog: Catalog,
+) -> None:
+    def stored(name: str, content_hash: str, pixels_hash: str, keywords: tuple[str, ...] = ()) -> PhotoId:
+        pid = add_photo(catalog, name)
+        m = PhotoMetadata(hash=content_hash, width=1, height=1, taken_at=None, format="jpeg",
+                          pixels_hash=pixels_hash, keywords=keywords)
+        catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+        return pid
+
+    def tags(pid: PhotoId) -> dict[str, str]:
+        return {tag: source for tag, source, _ in catalog.photo_tags(pid)}
+
+    first = stored("/p/a.jpg", "h1", "px1", keywords=("tram",))
+    other = stored("/p/b.jpg", "h2", "px2")
+    catalog.set_user_tag([first], "lake", "user")
+    catalog.set_user_tag([first], "beach", "rejected")
+    catalog.mark_distinct([first, other])
+    catalog.delete_photos([first])
+    assert catalog.distinct_pairs() == set()
+
+    back = stored("/p/c.jpg", "h3", "px1")  # the same pixels with other metadata (exiftool wrote it)
+    assert tags(back) == {"lake": "user", "beach": "rejected"}  # the file's keyword is the file's to give
+    assert catalog.distinct_pairs() == {tuple(sorted((back, other)))}
+    catalog.set_user_tag([back], "lake", "rejected")
+    m = PhotoMetadata(hash="h3", width=1, height=1, taken_at=None, format="jpeg", pixels_hash="px1")
+    catalog.store_batch("m2", [(back, m, np.ones(4, np.float32))], [])  # embedded again by another model
+    assert tags(back)["lake"] == "rejected"
+    assert tags(stored("/p/d.jpg", "h1", "px1")) == {}  # given back once, to the first copy read

@@ -586,6 +586,39 @@ def test_removing_a_folder_forgets_its_photos_but_not_the_files(open_library, ph
     assert (photo_folder / "p0.jpg").exists()
 
 
+def test_a_folder_removed_and_added_again_gets_back_the_users_tags_and_marks(
+    open_library, photo_folder: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    ids = [library.photo_at(photo_folder / f"p{i}.jpg").id for i in range(3)]
+    library.add_tag(ids[:1], "grandma")
+    library.remove_tag(ids[1:2], "grandma")
+    library.not_duplicates(ids[1:])
+    library.remove_root(photo_folder)
+    library.index([photo_folder])
+    again = [library.photo_at(photo_folder / f"p{i}.jpg").id for i in range(3)]
+    assert library.tagged("grandma") == again[:1]
+    assert ("grandma", "rejected") in {(t.name, t.source) for t in library.photo_tags(again[1])}
+    assert library.catalog.distinct_pairs() == {tuple(sorted(again[1:]))}
+    assert library.catalog._conn.execute("SELECT COUNT(*) FROM forgotten_tags").fetchone()[0] == 0
+
+
+def test_a_photo_edited_by_exiftool_keeps_its_tags_and_its_backup_is_not_a_photo(
+    open_library, photo_folder: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    photo = photo_folder / "p0.jpg"
+    library.add_tag([library.photo_at(photo).id], "grandma")
+    backup = photo.rename(photo.with_name("p0.jpg_original"))
+    data = backup.read_bytes()
+    photo.write_bytes(data[:2] + b"\xff\xfe\x00\x0cexiftool 1" + data[2:])  # a comment added, same pixels
+    library.index()
+    assert library.photo_at(backup) is None and library.status().counts.total == 6
+    assert library.tagged("grandma") == [library.photo_at(photo).id]
+
+
 def test_similar_never_returns_the_photo_itself(open_library, photo_folder: Path) -> None:
     library = open_library()
     library.index([photo_folder])

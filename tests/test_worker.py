@@ -189,6 +189,35 @@ def test_a_folder_moved_to_another_root_keeps_its_ids_without_encoding(start_liv
     assert {target / name for name in before} <= searchable(live.library)
 
 
+def test_a_photo_exiftool_edits_under_watch_keeps_its_tag_and_its_backup_is_not_a_photo(start_live) -> None:
+    live = start_live()
+    photo = live.photos / "p0.jpg"
+    first = live.photo_id(photo)
+    live.library.add_tag([first], "grandma")
+    data = photo.read_bytes()
+    backup = photo.rename(photo.with_name("p0.jpg_original"))
+    photo.write_bytes(data[:2] + b"\xff\xfe\x00\x0cexiftool 1" + data[2:])  # a comment added, same pixels
+
+    def edited() -> bool:
+        now = live.library.photo_at(photo)
+        return now is not None and now.size == len(data) + 14 and now.status == "indexed"
+
+    eventually(edited, what="the edited photo is read again")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert live.photo_id(photo) == first and live.library.tagged("grandma") == [first]
+    assert live.library.photo_at(backup) is None and live.library.status().counts.total == 4
+
+
+def test_a_photo_moved_out_of_the_library_and_back_gets_its_tag_back(start_live, tmp_path: Path) -> None:
+    live = start_live()
+    photo = live.photos / "p0.jpg"
+    live.library.add_tag([live.photo_id(photo)], "grandma")
+    away = photo.rename(tmp_path / "away.jpg")
+    eventually(lambda: live.library.photo_at(photo) is None, what="the photo moved away is forgotten")
+    away.rename(photo)
+    eventually(lambda: live.library.tagged("grandma") == [live.photo_id(photo)], what="its tag back")
+
+
 def test_a_deleted_file_leaves_the_results(start_live) -> None:
     live = start_live()
     gone = live.photos / "p2.jpg"
