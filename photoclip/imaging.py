@@ -28,7 +28,7 @@ from typing import IO, Protocol
 
 import numpy as np
 import xxhash
-from PIL import Image, ImageFile, PngImagePlugin, features
+from PIL import Image, ImageFile, PngImagePlugin, TiffImagePlugin, features
 
 from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation
 from photoclip.errors import ImageDecodeError
@@ -116,8 +116,13 @@ warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
 # be decoded"); the failure reason says it for them, and the debug log has their words.
 logging.getLogger("PIL").setLevel(logging.CRITICAL)
 
-THUMBNAIL_SIDE = 256
-"""Cached thumbnails fit in this square: enough for a 2x display of a grid cell."""
+THUMBNAIL_SIDE = 384
+"""The shorter side of a cached thumbnail: the grid shows its centre square, at a cell's size
+times the screen's pixel ratio (up to about 170 x 2 px), so that square must be this big to
+stay sharp whatever the photo's shape."""
+_THUMBNAIL_MAX_ASPECT = 3
+"""A cached thumbnail's longer side is at most this many times its shorter one: a panorama's
+is its middle (all a view shows), not a strip a few pixels high, nor half a megabyte."""
 
 MAX_SIDE = 65_535
 """Wider or taller images are refused from their header (JPEG's own limit; beyond it a tiny
@@ -199,6 +204,7 @@ _TIFF_COMPRESSIONS_READ = frozenset({
     "raw", "tiff_ccitt", "group3", "group4", "tiff_lzw", "tiff_jpeg", "jpeg", "tiff_adobe_deflate",
     "tiff_deflate", "packbits", "lzma", "zstd",
 })  # fmt: skip
+_IEEE_FLOAT = 3  # a TIFF's SampleFormat for floating point
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _HEIF_BRANDS = _AVIF_BRANDS | {
     b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
@@ -413,55 +419,82 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
         return _thumbnail_jpeg(image, _fit_inside(full_size, max_side), decoded.icc)
 
 
-def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, max_side: int = THUMBNAIL_SIDE) -> Path | None:
+def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, side: int = THUMBNAIL_SIDE) -> Path | None:
     """Cache the thumbnail of a photo decoded for the model, unless it is cached already or
-    was decoded smaller than the thumbnail needs (None then). Raises OSError."""
-    target = thumbnail_path(cache_dir, photo.content_hash, max_side)
-    size = _fit_inside((photo.width, photo.height), max_side)
-    if target.is_file() or photo.image.width < size[0] or photo.image.height < size[1]:
+    was decoded smaller than the thumbnail needs (None then: it is made from the file when
+    first shown, rather than kept blurry for ever). Raises OSError."""
+    target = thumbnail_path(cache_dir, photo.content_hash, side)
+    size = _cached_thumbnail_size((photo.width, photo.height), side)
+    if target.is_file() or min(photo.image.size) < min(size):
         return None
     atomic_write_bytes(target, _thumbnail_jpeg(photo.image, size, photo.icc))
     return target
 
 
+def _make_cached_thumbnail(path: Path, side: int) -> bytes:
+    """JPEG bytes of the photo as the cache keeps it (see _cached_thumbnail_size)."""
+    with _decode_errors(path):
+        with _read_source(path, None) as (stream, _hash):
+            decoded = _decode_stream(stream, lambda size: (min(side, *size),) * 2)
+        image, full_size = decoded.upright()
+        return _thumbnail_jpeg(image, _cached_thumbnail_size(full_size, side), decoded.icc)
+
+
+def _cached_thumbnail_size(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """A cached thumbnail's size: its shorter side `side` (never upscaled), its longer side
+    at most _THUMBNAIL_MAX_ASPECT times that (a longer photo is cropped to its middle)."""
+    w, h = size
+    scale = min(1.0, side / min(w, h))
+    w, h = max(1, round(w * scale)), max(1, round(h * scale))
+    return min(w, _THUMBNAIL_MAX_ASPECT * h), min(h, _THUMBNAIL_MAX_ASPECT * w)
+
+
 def _thumbnail_jpeg(image: Image.Image, size: tuple[int, int], icc: bytes | None) -> bytes:
+    """`image` resampled to `size`, from its middle where its shape is longer than size's."""
     if image.size != size:
-        image = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+        w, h = image.size
+        crop_w, crop_h = min(w, h * size[0] / size[1]), min(h, w * size[1] / size[0])
+        box = ((w - crop_w) / 2, (h - crop_h) / 2, (w + crop_w) / 2, (h + crop_h) / 2)
+        image = image.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=2.0)
     image = colour.to_srgb(image, icc)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=_THUMBNAIL_QUALITY, comment=b"")  # a GIF's comment may not fit
     return out.getvalue()
 
 
-def thumbnail_path(cache_dir: Path, content_hash: str, max_side: int) -> Path:
+def thumbnail_path(cache_dir: Path, content_hash: str, side: int) -> Path:
     """Where the thumbnail of given content and size lives: cache_dir/ab/<hash>-<side>.jpg."""
     if not _HASH_TEXT.fullmatch(content_hash):
         raise ValueError(f"not a content hash: {content_hash!r}")
-    return Path(cache_dir) / content_hash[:2] / f"{content_hash}-{int(max_side)}.jpg"
+    return Path(cache_dir) / content_hash[:2] / f"{content_hash}-{int(side)}.jpg"
 
 
 def cached_thumbnails(cache_dir: Path) -> Iterator[tuple[Path, str | None]]:
-    """Each file in a thumbnail cache with the content hash it is of (None: not a thumbnail,
-    such as a temporary file a crash left behind)."""
+    """Each file in a thumbnail cache with the content hash it is of (None: not a thumbnail
+    the app shows, such as a temporary file a crash left behind, or one of another
+    THUMBNAIL_SIDE that an earlier version made, so that pruning clears those out)."""
+    current = f"-{THUMBNAIL_SIDE}.jpg"
     for folder in Path(cache_dir).glob("??"):
         if not folder.is_dir():
             continue
         for file in folder.iterdir():
-            content_hash, dash, side = file.stem.rpartition("-")
-            known = dash and side.isdigit() and file.suffix == ".jpg" and _HASH_TEXT.fullmatch(content_hash)
+            content_hash = file.name.removesuffix(current)
+            known = file.name.endswith(current) and _HASH_TEXT.fullmatch(content_hash)
             yield file, content_hash if known else None
 
 
-def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, max_side: int) -> Path:
+def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, side: int) -> Path:
     """The cached thumbnail's path, making it first (atomically) when it is not there yet.
 
     Keyed by content, so renamed or moved photos reuse it; a reader never sees half a file.
     Raises ImageDecodeError when the photo cannot be decoded.
     """
-    target = thumbnail_path(cache_dir, content_hash, max_side)
+    if side <= 0:
+        raise ValueError(f"side must be positive, not {side}")
+    target = thumbnail_path(cache_dir, content_hash, side)
     if target.is_file():
         return target
-    atomic_write_bytes(target, make_thumbnail(path, max_side))
+    atomic_write_bytes(target, _make_cached_thumbnail(Path(path), side))
     return target
 
 
@@ -824,7 +857,8 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
     except Image.UnidentifiedImageError as exc:
-        raise ImageDecodeError(f"corrupt {_LABELS[fmt]} file (its header cannot be read)") from exc
+        unsupported = _unsupported_tiff_samples(stream) if fmt == "tiff" else None
+        raise ImageDecodeError(unsupported or f"corrupt {_LABELS[fmt]} file (its header cannot be read)") from exc
     except MemoryError:
         raise
     except Exception as exc:
@@ -838,6 +872,28 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
         im.close()
         raise ImageDecodeError(_too_large(width * height, (width, height)))
     return im
+
+
+def _unsupported_tiff_samples(stream: IO[bytes]) -> str | None:
+    """Why Pillow cannot open a TIFF whose header reads fine: floating-point samples it has no
+    mode for (HDR and scientific software write them; Pillow reads only one 32-bit channel),
+    which would otherwise pass for a corrupt file. None when that is not it."""
+    try:
+        stream.seek(0)
+        head = stream.read(16)
+        ifd = TiffImagePlugin.ImageFileDirectory_v2(head if head[2:4] in (b"+\x00", b"\x00+") else head[:8])
+        stream.seek(ifd.next)
+        ifd.load(stream)
+    except Exception as exc:  # a header broken after all: corrupt it is
+        log.debug("TIFF header: %s: %s", type(exc).__name__, exc)
+        return None
+    finally:
+        stream.seek(0)
+    if _IEEE_FLOAT not in ifd.get(TiffImagePlugin.SAMPLEFORMAT, ()):
+        return None
+    bits = ifd.get(TiffImagePlugin.BITSPERSAMPLE, ())
+    kind = f"{bits[0]}-bit floating point samples" if bits else "floating point samples"
+    return f"unsupported TIFF ({kind}): convert it to 8- or 16-bit"
 
 
 def _decode_camera_preview(

@@ -28,7 +28,7 @@ from photoclip import captions, keywords, looks, places, xmp
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
-from photoclip.imaging import DEFAULT_CONTENT_HASH, decode_photo, prepare_for_model, save_thumbnail
+from photoclip.imaging import DEFAULT_CONTENT_HASH, THUMBNAIL_SIDE, decode_photo, prepare_for_model, save_thumbnail
 from photoclip.takeout import takeout_facts
 from photoclip.when import date_in_name
 
@@ -181,12 +181,13 @@ def run_pipeline(
     """Embed `items` and store them; stops after the current batch when `cancel` is set.
 
     `workers` is the number of decode threads (default_workers() when None), at DECODE_NICENESS
-    with an encoder on the CPU; `thumbnail_dir` as for decode_for_model. The first batch is a
-    quarter of `batch_size`, so the encoder starts after a few photos are decoded instead of
-    idling through a whole batch of them."""
+    with an encoder on the CPU; `thumbnail_dir` as for decode_for_model (photos are then decoded
+    big enough for a sharp one). The first batch is a quarter of `batch_size`, so the encoder
+    starts after a few photos are decoded instead of idling through a whole batch of them."""
     run = _Run(len(items), progress)
     run.report(None)
-    min_side, size = encoder.decode_min_side, encoder.image_size
+    size = encoder.image_size
+    min_side = encoder.decode_min_side if thumbnail_dir is None else max(encoder.decode_min_side, THUMBNAIL_SIDE)
     batch: list[Decoded] = []
     reused: list[tuple[PhotoId, PhotoMetadata, np.ndarray]] = []
     failed: list[tuple[PhotoId, str]] = []

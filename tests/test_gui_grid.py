@@ -7,8 +7,11 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from photoclip import imaging
@@ -187,3 +190,36 @@ def test_scrolling_a_view_by_date_shows_the_month_at_the_top_for_a_moment(qtbot,
     view.scrollToBottom()
     qtbot.wait(50)
     assert view.date_badge() is None  # results in order of match have no month to show
+
+
+def _grey_blocks(width: int, height: int) -> Image.Image:
+    """Random grey blocks, a 48th of the shorter side: detail a blurry thumbnail loses."""
+    block = min(width, height) // 48
+    cells = np.random.default_rng(3).integers(0, 256, (height // block, width // block), np.uint8)
+    return Image.fromarray(cells).convert("RGB").resize((width, height), Image.Resampling.NEAREST)
+
+
+@pytest.mark.parametrize("size", [(4000, 3000), (8000, 1000)], ids=["photo", "panorama"])
+def test_a_cell_on_a_2x_screen_shows_the_photos_middle_at_full_sharpness(qtbot, open_library, tmp_path, size) -> None:
+    make_app()
+    photo = _grey_blocks(*size)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    photo.save(folder / "p.jpg", quality=95)
+    library = open_library()
+    library.add_root(folder)
+    library.scan()
+    loader = ThumbnailLoader(library, side=168, ratio=2.0)
+    pid = library.photos_by_date(0, 1)[0]
+
+    loader.pixmap(pid)
+    qtbot.waitUntil(lambda: loader.pixmap(pid) is not None, timeout=WAIT_MS)
+
+    image = loader.pixmap(pid).toImage().convertToFormat(QImage.Format.Format_RGB888)
+    assert (image.width(), image.height()) == (336, 336)
+    shown = np.frombuffer(image.constBits(), np.uint8).reshape(336, image.bytesPerLine())[:, :336 * 3]
+    side = min(size)
+    middle = photo.crop(((size[0] - side) // 2, (size[1] - side) // 2, (size[0] + side) // 2, (size[1] + side) // 2))
+    expected = np.asarray(middle.resize((336, 336), Image.Resampling.BICUBIC)).reshape(336, 336 * 3)
+    assert np.abs(shown.astype(float) - expected).mean() < 6
+    loader.wait()

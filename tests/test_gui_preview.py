@@ -182,3 +182,27 @@ def test_a_damaged_photo_says_so_in_its_facts_and_in_the_status_bar(
     assert shown[0].table.rowCount() == 1 and shown[0].windowTitle() == "Damaged photos"
     assert shown[0].table.item(0, 0).text() == str(cut)
     assert shown[0].table.item(0, 1).text() == "damaged: the file ends early; the image looks whole"
+
+
+def test_a_long_name_without_spaces_is_cut_in_its_middle_and_whole_in_its_tooltip(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    name = "Screenshot_2023-05-14-12-34-56-789_com.example.averylongapplicationname.gallery.viewer.jpg"
+    write_photo(tmp_path / "photos" / name, seed=3)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and settled(window), timeout=WAIT_MS)
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    label = window.preview.name_label
+
+    def fits() -> bool:
+        start, cut, end = label.text().partition("…")
+        return (bool(cut) and len(start) > 3 and len(end) > 3 and name.startswith(start) and name.endswith(end)
+                and label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width())
+
+    assert fits() and label.toolTip() == name
+    wider = label.text()
+    label.resize(label.width() // 2, label.height())  # what a narrower panel would do
+    assert fits() and len(label.text()) < len(wider)

@@ -1116,7 +1116,7 @@ def test_thumbnail_is_an_upright_jpeg_within_max_side(tmp_path):
         assert _close(thumb.getpixel((160, 8)), RED, 20)
 
 
-def test_thumbnail_is_cached_atomically_and_reused(tmp_path, monkeypatch):
+def test_thumbnail_is_cached_atomically_and_reused(tmp_path):
     photo = _save(tmp_path / "p.png", _quadrants(640, 480))
     cache = tmp_path / "thumbs"
     content_hash = imaging.file_hash(photo)
@@ -1127,15 +1127,43 @@ def test_thumbnail_is_cached_atomically_and_reused(tmp_path, monkeypatch):
     assert first == cache / content_hash[:2] / f"{content_hash}-128.jpg"
     assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temp files left
     with Image.open(first) as thumb:
-        assert thumb.size == (128, 96)
+        assert thumb.size == (171, 128)
     stamp = first.stat().st_mtime_ns
-
-    def must_not_decode(*args, **kwargs):
-        raise AssertionError("the cached thumbnail should have been reused")
-
-    monkeypatch.setattr(imaging, "make_thumbnail", must_not_decode)
+    photo.unlink()  # only the cached file can answer now
     assert imaging.ensure_thumbnail(photo, content_hash, cache, 128) == first
     assert first.stat().st_mtime_ns == stamp
+
+
+def _blocks(width: int, height: int, seed: int = 5) -> Image.Image:
+    """Random grey blocks, a 48th of the shorter side: detail that any blur or squashing
+    changes (grey, so that JPEG's halved colour resolution does not)."""
+    block = min(width, height) // 48
+    cells = np.random.default_rng(seed).integers(0, 256, (height // block, width // block), np.uint8)
+    return Image.fromarray(cells).convert("RGB").resize((width, height), Image.Resampling.NEAREST)
+
+
+@pytest.mark.parametrize("size, expected", [
+    ((4000, 3000), (512, 384)),  # a phone photo: its shorter side fills a 2x cell
+    ((3000, 4000), (384, 512)),
+    ((8000, 1000), (1152, 384)),  # a panorama: its middle, not a strip 32 pixels high
+    ((1000, 8000), (384, 1152)),
+    ((320, 240), (320, 240)),  # never upscaled
+])
+def test_a_cached_thumbnail_is_sharp_enough_for_a_square_cell_on_a_2x_screen(tmp_path, size, expected):
+    photo = _blocks(*size)
+    path = _save(tmp_path / "p.jpg", photo, quality=95)
+
+    cached = imaging.ensure_thumbnail(path, imaging.file_hash(path), tmp_path / "thumbs", imaging.THUMBNAIL_SIDE)
+
+    with Image.open(cached) as thumb:
+        assert thumb.size == expected
+        middle = min(expected)
+        square = thumb.crop(((thumb.width - middle) // 2, (thumb.height - middle) // 2,
+                             (thumb.width + middle) // 2, (thumb.height + middle) // 2))
+        side = min(size)
+        reference = photo.crop(((size[0] - side) // 2, (size[1] - side) // 2, (size[0] + side) // 2,
+                                (size[1] + side) // 2)).resize((middle, middle), Image.Resampling.BICUBIC)
+        assert np.abs(np.asarray(square, float) - np.asarray(reference, float)).mean() < 4
 
 
 def test_a_photo_decoded_for_the_model_caches_the_same_thumbnail_as_the_file_would(tmp_path):
@@ -1146,19 +1174,42 @@ def test_a_photo_decoded_for_the_model_caches_the_same_thumbnail_as_the_file_wou
     saved = imaging.save_thumbnail(photo, cache)
 
     assert saved == imaging.thumbnail_path(cache, photo.content_hash, imaging.THUMBNAIL_SIDE)
-    reference = np.asarray(Image.open(io.BytesIO(imaging.make_thumbnail(path, imaging.THUMBNAIL_SIDE))), float)
-    with Image.open(saved) as thumb:
-        assert thumb.size == (171, 256)
-        assert np.abs(np.asarray(thumb, float) - reference).mean() < 2
+    made = imaging.ensure_thumbnail(path, photo.content_hash, tmp_path / "made", imaging.THUMBNAIL_SIDE)
+    with Image.open(saved) as thumb, Image.open(made) as reference:
+        assert thumb.size == reference.size == (384, 576)
+        assert np.abs(np.asarray(thumb, float) - np.asarray(reference, float)).mean() < 2
     assert imaging.save_thumbnail(photo, cache) is None  # cached already: not written again
+
+
+def test_a_panorama_decoded_for_the_model_caches_its_middle(tmp_path):
+    path = _save(tmp_path / "pano.png", _blocks(6000, 600))
+    photo = imaging.decode_photo(path, min_side=448)
+
+    saved = imaging.save_thumbnail(photo, tmp_path / "thumbs")
+
+    made = imaging.ensure_thumbnail(path, photo.content_hash, tmp_path / "made", imaging.THUMBNAIL_SIDE)
+    with Image.open(saved) as thumb, Image.open(made) as reference:
+        assert thumb.size == reference.size == (1152, 384)
+        assert np.abs(np.asarray(thumb, float) - np.asarray(reference, float)).mean() < 4
 
 
 def test_a_photo_decoded_smaller_than_its_thumbnail_leaves_none(tmp_path):
     photo = imaging.decode_photo(_save(tmp_path / "big.jpg", _quadrants(2000, 1600)), min_side=128)
-    assert max(photo.image.size) < imaging.THUMBNAIL_SIDE
+    assert min(photo.image.size) < imaging.THUMBNAIL_SIDE
 
     assert imaging.save_thumbnail(photo, tmp_path / "thumbs") is None
     assert not (tmp_path / "thumbs").exists()
+
+
+def test_thumbnails_of_another_size_are_not_the_caches_so_pruning_removes_them(tmp_path):
+    cache = tmp_path / "thumbs"
+    current = imaging.thumbnail_path(cache, "ab" * 16, imaging.THUMBNAIL_SIDE)
+    older = imaging.thumbnail_path(cache, "ab" * 16, 256)  # what earlier versions cached
+    current.parent.mkdir(parents=True)
+    current.write_bytes(b"jpeg")
+    older.write_bytes(b"jpeg")
+
+    assert dict(imaging.cached_thumbnails(cache)) == {current: "ab" * 16, older: None}
 
 
 def test_thumbnail_of_a_broken_file_raises_and_caches_nothing(tmp_path):
@@ -1274,6 +1325,56 @@ def test_float_tiff_with_nans_and_infinities_decodes_without_warnings(tmp_path):
 
     assert not caught
     assert _close(_pixel(photo, 4, 4), (128, 128, 128), 2)
+
+
+def _float_tiff(values: np.ndarray) -> bytes:
+    """An uncompressed little-endian TIFF of floating point samples (SampleFormat 3) in one
+    strip, written by hand: Pillow writes only one 32-bit channel of them itself."""
+    height, width = values.shape[:2]
+    samples = 1 if values.ndim == 2 else values.shape[2]
+    data = values.astype(values.dtype.newbyteorder("<")).tobytes()
+    entries = 10
+    arrays_at = 8 + 2 + 12 * entries + 4  # BitsPerSample and SampleFormat, one SHORT per sample
+    data_at = arrays_at + 4 * samples
+
+    def tag(number: int, kind: int, value: int, count: int = 1) -> bytes:  # kind 3: SHORT, 4: LONG
+        inline = struct.pack("<HH", value, 0) if kind == 3 and count == 1 else struct.pack("<I", value)
+        return struct.pack("<HHI", number, kind, count) + inline
+
+    depth = values.dtype.itemsize * 8
+    ifd = b"".join([
+        tag(256, 4, width), tag(257, 4, height), tag(258, 3, arrays_at if samples > 1 else depth, samples),
+        tag(259, 3, 1), tag(262, 3, 2 if samples >= 3 else 1), tag(273, 4, data_at), tag(277, 3, samples),
+        tag(278, 4, height), tag(279, 4, len(data)),
+        tag(339, 3, arrays_at + 2 * samples if samples > 1 else 3, samples),
+    ])
+    arrays = struct.pack(f"<{samples}H", *[depth] * samples) + struct.pack(f"<{samples}H", *[3] * samples)
+    return b"II*\x00" + struct.pack("<IH", 8, entries) + ifd + b"\x00" * 4 + arrays + data
+
+
+def test_a_float_tiff_pillow_reads_as_one_channel_decodes_by_its_range(tmp_path):
+    values = np.tile(np.linspace(-2.0, 30.0, 16, dtype=np.float32), (8, 1))  # an HDR render, not 0..1
+    path = _save(tmp_path / "hdr.tif", Image.fromarray(values, "F"))
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _pixel(photo, 0, 4) == (0, 0, 0) and _pixel(photo, 15, 4) == WHITE
+    assert Image.open(io.BytesIO(imaging.make_thumbnail(path, 64))).size == (16, 8)
+
+
+@pytest.mark.parametrize("values, depth", [
+    (np.random.default_rng(1).random((8, 12, 3), np.float32), 32),  # RGB from HDR or scientific software
+    (np.random.default_rng(1).random((8, 12)).astype(np.float16), 16),  # half floats
+])
+def test_a_float_tiff_pillow_cannot_read_is_unsupported_not_corrupt(tmp_path, values, depth):
+    path = tmp_path / "float.tif"
+    path.write_bytes(_float_tiff(values))
+
+    reason = rf"^unsupported TIFF \({depth}-bit floating point samples\): convert it to 8- or 16-bit$"
+    with pytest.raises(ImageDecodeError, match=reason):
+        imaging.decode_photo(path, min_side=0)
+    with pytest.raises(ImageDecodeError, match=reason):
+        imaging.ensure_thumbnail(path, imaging.file_hash(path), tmp_path / "thumbs", imaging.THUMBNAIL_SIDE)
 
 
 def test_an_unsupported_variant_is_named_as_such(tmp_path):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -109,6 +110,38 @@ class _Canvas(QWidget):
         painter.end()
 
 
+class _NameLabel(QLabel):
+    """A file name on one line, cut in its middle with an ellipsis when it is too long for the
+    panel (the full name in the tooltip): a name without spaces cannot wrap, and its start
+    and its end (the number, the extension) are what tell photos apart."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_name(self, name: str) -> None:
+        self._name = name
+        self.setToolTip(name)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        elided = self.fontMetrics().elidedText(self._name, Qt.TextElideMode.ElideMiddle, width)
+        text = elided if width > 0 else self._name
+        if text != self.text():
+            self.setText(text)
+
+
 class PreviewPage(QWidget):
     """One photo, large. Emits what the user asks; the window does it."""
 
@@ -184,9 +217,8 @@ class PreviewPage(QWidget):
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(20, 22, 20, 20)
         layout.setSpacing(14)
-        self.name_label = QLabel("")
+        self.name_label = _NameLabel()
         self.name_label.setObjectName("PreviewName")
-        self.name_label.setWordWrap(True)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.name_label)
 
@@ -256,7 +288,7 @@ class PreviewPage(QWidget):
         self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
         self.prev_button.setEnabled(position[0] > 0)
         self.next_button.setEnabled(position[0] + 1 < position[1])
-        self.name_label.setText(humanize.shown(path.name) if path else "")
+        self.name_label.set_name(humanize.shown(path.name) if path else "")
         for key in ("Folder", "Size", "Dimensions", "Taken"):
             self._facts[key].setText("…")
         self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
@@ -304,7 +336,7 @@ class PreviewPage(QWidget):
         photo = result.photo
         self._photo = photo
         if photo is not None:
-            self.name_label.setText(humanize.shown(photo.path.name))
+            self.name_label.set_name(humanize.shown(photo.path.name))
             self._facts["Folder"].setText(humanize.shown(photo.path.parent))
             self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
