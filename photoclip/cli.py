@@ -7,6 +7,7 @@ stderr is a terminal. Errors are one line on stderr with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import logging
 import os
@@ -15,24 +16,36 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
-from photoclip.errors import IndexingCancelled, LibraryError, PhotoclipError, QueryError
+from photoclip.errors import (
+    IndexingCancelled,
+    LibraryError,
+    LibraryLockedError,
+    LibraryNotWritableError,
+    PhotoclipError,
+    QueryError,
+)
 from photoclip.fsutil import as_cataloged
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
+from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library
+from photoclip.lock import LibraryLock
 from photoclip.pipeline import Progress
-from photoclip.search import SearchHit
+from photoclip.search import SearchHit, parse_query
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+LOCK_WAIT_S = 10.0
+"""How long a command that changes the library waits for another photoclip to be done with it
+(a search started at the same moment holds it for a second or two)."""
 
 
 class ProgressBar:
@@ -52,7 +65,8 @@ class ProgressBar:
         filled = int(frac * self.width)
         eta = f" ETA {_duration(p.eta_s)}" if p.eta_s is not None and p.done < p.total else ""
         failed = f" {p.failed} failed" if p.failed else ""
-        self._draw(f"[{'#' * filled}{'.' * (self.width - filled)}] {p.done}/{p.total} {p.rate:.1f} photos/s{eta}{failed}")
+        bar = f"[{'#' * filled}{'.' * (self.width - filled)}]"
+        self._draw(f"{bar} {p.done}/{p.total} {p.rate:.1f} photos/s{eta}{failed}")
 
     def download(self, done: int, total: int | None) -> None:
         if not self.enabled or (time.monotonic() - self._last < 0.2 and done != total):
@@ -87,8 +101,61 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds}s"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, refusing a number out of range in one line that says what to give: argparse's own
+    answers ("expected one argument" to `-n -1`, as "-1" looks like an option) say neither."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._number_errors: dict[str, str] = {}
+
+    def add_number(self, *names: str, kind: type[int] | type[float], fits: Callable[[float], bool], error: str,
+                   **options: Any) -> None:
+        """An option taking a number that `fits`; anything else (or nothing) is refused with `error`."""
+
+        def number(text: str) -> int | float:
+            value = kind(text)
+            if not fits(value):
+                raise ValueError(text)
+            return value
+
+        action = self.add_argument(*names, type=number, **options)
+        self._number_errors["/".join(action.option_strings)] = error
+
+    def error(self, message: str) -> NoReturn:
+        for option, error in self._number_errors.items():
+            if message.startswith(f"argument {option}:"):
+                self.exit(EXIT_USAGE, f"{self.prog}: error: {error}\n")
+        super().error(message)
+
+
+def _command(sub: argparse._SubParsersAction, name: str, about: str) -> _Parser:
+    """A subcommand whose --help starts by saying what it does, as the list of commands does."""
+    return sub.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".")
+
+
+def _limit_option(parser: _Parser, default: int | None, what: str) -> None:
+    parser.add_number("-n", "--limit", kind=int, fits=lambda n: n >= 1, default=default, help=what,
+                      error="-n must be a positive number of results, like -n 20")
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str = "print JSON") -> None:
+    """--json for a command that prints file names."""
+    parser.add_argument("--json", action="store_true",
+                        help=f"{what}; a file name that is not UTF-8 has \\udcXX escapes for its odd bytes")
+
+
+def _words(text: str) -> str:
+    """A tag or a prompt as the letters typed: in an ASCII ("C") locale Python hands over an
+    argument's UTF-8 bytes as escapes ("Gr\\udcc3\\udcb6e"), which no tag may hold."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise argparse.ArgumentTypeError(f"{ascii(text)} is not UTF-8 text; type it in a UTF-8 terminal") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="photoclip", description="Find your photos by describing them. Everything stays on this machine."
     )
     parser.add_argument("--version", action="version", version=f"photoclip {__version__}")
@@ -99,101 +166,126 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("index", help="add folders and index their photos")
+    p = _command(sub, "index", "add folders and index their photos")
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add (default: every folder of the library)")
-    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    _json_option(p, "print a JSON summary")
 
-    p = sub.add_parser("search", help="find photos by text; terms can be joined with + and -")
+    p = _command(sub, "search", "find photos by text; terms can be joined with + and -")
     p.add_argument("query", nargs="+", help='e.g. "kids at the lake last summer" or "beach + sunset - people" '
                    '(a term may be weighed: "2:beach"); date words keep to the photos of that time')
-    p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
-    p.add_argument("--json", action="store_true", help="print JSON with scores")
+    _limit_option(p, 20, "how many results (default 20)")
+    _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     _null_option(p)
-    p.add_argument("--tag", help="only photos that carry this tag")
+    p.add_argument("--tag", type=_words, help="only photos that carry this tag")
     p.add_argument("--in", dest="within", metavar="FOLDER",
                    help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
-    p = sub.add_parser("similar", help="find photos that look like an image (or like several together)")
+    p = _command(sub, "similar", "find photos that look like an image (or like several together)")
     p.add_argument("image", nargs="+", help="an image file (in the library or not), or the http(s) URL of one; "
                    "several: photos like all of them together")
-    p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
-    p.add_argument("--json", action="store_true", help="print JSON with scores")
+    _limit_option(p, 20, "how many results (default 20)")
+    _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     _null_option(p)
 
-    p = sub.add_parser("status", help="counts of indexed, pending and failed photos; which failed and why, "
-                                      "which are damaged")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(sub, "status", "counts of indexed, pending and failed photos; which failed and why, "
+                                "which are damaged")
+    _json_option(p)
 
-    p = sub.add_parser("remove", help="stop watching a folder, or leave out one inside it (its files are not "
-                       "touched; `index` brings it back)")
+    p = _command(sub, "remove", "stop watching a folder, or leave out one inside it (its files are not "
+                 "touched; `index` brings it back)")
     p.add_argument("path", help="a folder of the library, or a folder inside one to leave out")
 
-    p = sub.add_parser("watch", help="keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")
+    p = _command(sub, "watch", "keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add first")
 
-    p = sub.add_parser("duplicates", help="list copies of the same photo (and move the extra ones to the trash)")
-    p.add_argument("--similarity", type=float, default=DEFAULT_SIMILARITY, metavar="S",
-                   help=f"how alike two photos must be, up to 1 (default {DEFAULT_SIMILARITY}: copies; "
-                        "0.95 also groups burst shots)")
+    p = _command(sub, "duplicates", "list copies of the same photo (and move the extra ones to the trash)")
+    p.add_number("--similarity", kind=float, fits=lambda s: 0 < s <= 1, default=DEFAULT_SIMILARITY, metavar="S",
+                 help=f"how alike two photos must be, up to 1 (default {DEFAULT_SIMILARITY}: copies; "
+                      "0.95 also groups burst shots)",
+                 error="--similarity must be above 0 and at most 1, like --similarity 0.95")
     p.add_argument("--exact", action="store_true", help="only files with the very same bytes")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _json_option(p)
     p.add_argument("--trash", action="store_true", help="move every copy but the one kept to the system trash")
     p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
 
-    p = sub.add_parser("not-duplicates", help="mark photos as different, so they are never grouped again")
+    p = _command(sub, "not-duplicates", "mark photos as different, so they are never grouped again")
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
-    p = sub.add_parser("tags", help="list the library's tags (or one photo's) with how many photos carry each")
+    p = _command(sub, "tags", "list the library's tags (or one photo's) with how many photos carry each")
     p.add_argument("--photo", metavar="PATH", help="the tags of this photo, with where each came from")
     p.add_argument("--defined", action="store_true", help="the tags you defined, with their prompts")
     p.add_argument("--vocabulary", metavar="FILE", help="tag with your own vocabulary file from now on")
     p.add_argument("--default-vocabulary", action="store_true", help="go back to photoclip's vocabulary")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("tagged", help="photos that carry a tag, surest first")
-    p.add_argument("tag")
-    p.add_argument("-n", "--limit", type=int, default=None, help="at most this many")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(sub, "tagged", "photos that carry a tag, surest first")
+    p.add_argument("tag", type=_words)
+    _limit_option(p, None, "at most this many")
+    _json_option(p)
     _null_option(p)
 
-    p = sub.add_parser("tag", help="tag photos by hand (auto-tagging never takes it away)")
-    p.add_argument("tag")
+    p = _command(sub, "tag", "tag photos by hand (auto-tagging never takes it away)")
+    p.add_argument("tag", type=_words)
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
-    p = sub.add_parser("untag", help="take a tag off photos (auto-tagging does not give it back)")
-    p.add_argument("tag")
+    p = _command(sub, "untag", "take a tag off photos (auto-tagging does not give it back)")
+    p.add_argument("tag", type=_words)
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
-    p = sub.add_parser("define-tag", help="a tag of your own that photoclip gives to matching photos")
-    p.add_argument("tag")
-    p.add_argument("--prompt", help='what it looks like, e.g. "a wooden cabin by a lake" (default: "a photo of TAG.")')
+    p = _command(sub, "define-tag", "a tag of your own that photoclip gives to matching photos")
+    p.add_argument("tag", type=_words)
+    p.add_argument("--prompt", type=_words,
+                   help='what it looks like, e.g. "a wooden cabin by a lake" (default: "a photo of TAG.")')
 
-    p = sub.add_parser("forget-tag", help="stop giving a tag you defined (photos you tagged by hand keep it)")
-    p.add_argument("tag")
+    p = _command(sub, "forget-tag", "stop giving a tag you defined (photos you tagged by hand keep it)")
+    p.add_argument("tag", type=_words)
 
-    p = sub.add_parser("export-tags", help="write tags to XMP sidecars beside the photos (for digiKam, darktable, Lightroom)")
+    p = _command(sub, "export-tags",
+                 "write tags to XMP sidecars beside the photos (for digiKam, darktable, Lightroom)")
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="only photos under these folders (default: all)")
     p.add_argument("--mine", action="store_true", help="only the tags you gave, not the automatic ones")
 
-    p = sub.add_parser("albums", help="each folder of photos with the tags most of its photos share")
-    p.add_argument("--min-photos", type=int, default=3, metavar="N", help="folders with at least N photos (default 3)")
+    p = _command(sub, "albums", "each folder of photos with the tags most of its photos share")
+    p.add_number("--min-photos", kind=int, fits=lambda n: n >= 1, default=3, metavar="N",
+                 help="folders with at least N photos (default 3)",
+                 error="--min-photos must be a whole number from 1 up, like --min-photos 3")
+    _json_option(p)
+
+    p = _command(sub, "places", "the countries your photos were taken in (from their GPS), most photos first")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("places", help="the countries your photos were taken in (from their GPS), most photos first")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    sub.add_parser("models", help="list the model names you can use with --model")
+    _command(sub, "models", "list the model names you can use with --model")
     return parser
 
 
 def _open(args: argparse.Namespace, write: bool) -> Library:
-    return Library.open(
-        args.library, model=args.model, model_file=args.model_file, device=args.device,
-        allow_read_only_fallback=not write,
-    )
+    """The library; a command that changes it waits a while for another photoclip (a search
+    reading it holds it as a writer would) instead of failing the moment both start."""
+    started, waiting = time.monotonic(), False
+    while True:
+        try:
+            return Library.open(
+                args.library, model=args.model, model_file=args.model_file, device=args.device,
+                allow_read_only_fallback=not write,
+            )
+        except LibraryLockedError as exc:
+            if isinstance(exc, LibraryNotWritableError) or time.monotonic() - started > LOCK_WAIT_S:
+                raise
+            if not waiting and time.monotonic() - started > 0.5:
+                print(f"waiting for another photoclip using the library (pid {_lock_holder(args)})…", file=sys.stderr)
+                waiting = True
+            time.sleep(0.1)
+
+
+def _lock_holder(args: argparse.Namespace) -> str:
+    directory = Path(args.library).expanduser() if args.library else config.default_library_dir()
+    try:
+        return LibraryLock(directory).path.read_text(errors="replace").strip() or "unknown"
+    except OSError:
+        return "unknown"
 
 
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
@@ -272,9 +364,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         if status.counts.indexed == 0 and not status.searching_with:
             print("photoclip: the library has no indexed photos yet; run `photoclip index FOLDER` first",
                   file=sys.stderr)
+            if args.json:
+                print("[]")
             return EXIT_ERROR
         query = " ".join(args.query)
         hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag, folder=args.within)
+        missing = _missing_image(query)
+        if missing is not None and (scope is None or scope.file_name is None):
+            raise QueryError(f"no photo at {missing}: give an existing image file, or quote words that are not "
+                             "a file name")
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
         if scope is not None and scope.place is not None:
@@ -296,6 +394,16 @@ def cmd_search(args: argparse.Namespace) -> int:
             if report.failed:
                 return EXIT_ERROR
     return 0
+
+
+def _missing_image(query: str) -> str | None:
+    """A term of the query named as an image file ("beach.jpg", "~/a/b.png") that is not there:
+    the search would take it as words. A name the library's photos start with is a search for
+    them, which the caller allows; quoted, such a term is words."""
+    for term in parse_query(query):
+        if term.text is not None and term.text[:1] not in "'\"" and Path(term.text).suffix.lower() in IMAGE_SUFFIXES:
+            return term.text
+    return None
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
@@ -322,7 +430,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"model:   {st.model}")
     if st.searching_with:
         print(f"search:  {st.searching_with}, until every photo has a vector from the new model")
-    print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, {st.counts.failed} failed)")
+    print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, "
+          f"{st.counts.failed} failed)")
     for root in st.roots:
         print(f"folder:  {root.path}" + ("" if root.online else "  (offline)"))
     for pattern in library.settings.exclude_patterns:
@@ -409,8 +518,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         forgotten = library.remove_root(args.path)
-    print(f"forgot {plural(forgotten, 'photo')} in {args.path} and the tags they had (the files are untouched; "
-          f"`photoclip index` brings the photos back)", file=sys.stderr)
+    print(f"forgot {plural(forgotten, 'photo')} in {args.path} (the files are untouched; "
+          f"`photoclip index` brings the photos back, with the tags you gave them)", file=sys.stderr)
     return 0
 
 
@@ -577,8 +686,8 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
 def cmd_albums(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
         albums = library.albums(min_photos=args.min_photos)
-    _print_rows(args, [{"folder": str(a.folder), "photos": a.photos, "tags": [{"tag": t, "share": s} for t, s in a.tags]}
-                       for a in albums],
+    _print_rows(args, [{"folder": str(a.folder), "photos": a.photos,
+                        "tags": [{"tag": t, "share": s} for t, s in a.tags]} for a in albums],
                 (f"{a.folder}\t{a.photos}\t{', '.join(t for t, _ in a.tags)}" for a in albums))
     return 0
 
@@ -663,19 +772,38 @@ class _TerminalSafe:
         return getattr(self._stream, name)
 
 
+def _as_named_else_escaped(error: UnicodeError) -> tuple[str | bytes, int]:
+    """A file name's bytes that are not UTF-8 (surrogate escapes) as they are; other text the
+    output's encoding cannot hold as \\x escapes: printing never fails."""
+    try:
+        return codecs.lookup_error("surrogateescape")(error)
+    except UnicodeError:
+        return codecs.lookup_error("backslashreplace")(error)
+
+
 def _print_paths_as_named() -> None:
-    """A file name that is not UTF-8 is printed as its own bytes, so a pipe still finds the file."""
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="surrogateescape" if os.name == "posix" else "backslashreplace")
+    """A file name that is not UTF-8 is printed as its own bytes, so a pipe still finds the file.
+    An ASCII ("C") locale gets UTF-8, as Python's own UTF-8 mode would give it: the tags typed
+    there are read as UTF-8 too (_words)."""
+    codecs.register_error("photoclip.named", _as_named_else_escaped)
+    named = "photoclip.named" if os.name == "posix" else "backslashreplace"
+    for stream, errors in ((sys.stdout, named), (sys.stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            ascii_only = codecs.lookup(stream.encoding).name == "ascii"
+            reconfigure(encoding="utf-8" if ascii_only else None, errors=errors)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
-    if stdout.isatty():
-        sys.stdout = _TerminalSafe(stdout)
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if stdout.isatty():
+            sys.stdout = _TerminalSafe(stdout)
         return _run(argv)
+    except KeyboardInterrupt:
+        print("photoclip: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         sys.stdout = stdout
 
@@ -699,8 +827,5 @@ def _run(argv: Sequence[str] | None) -> int:
     except PhotoclipError as exc:
         print(on_terminal(f"photoclip: error: {exc}", sys.stderr), file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("photoclip: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0

@@ -84,15 +84,21 @@ THUMBNAIL_DIR = "thumbnails"
 THUMBNAIL_GRACE_S = 3600.0
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
 MAX_WEB_IMAGE_BYTES = 64 << 20
-_FILE_NAME_QUERY = re.compile(r"[\w.()-]*\d[\w.()-]*")
-"""A query that is one word holding a digit, as camera file names are: IMG_1234, DSC01234.JPG,
-PXL_20230101_123456789, P1010001."""
+_ONE_WORD = re.compile(r"[\w.()-]+")
 FILTERED_INDEX_FROM = 20_000
 """A search kept to this many photos or more (a folder, a year), a fifth of the library at
 least, goes through the index with a filter; a smaller slice is scored exactly."""
 _SEARCH_MODEL_KEY = "search_model"
 _TAGGED_WITH_KEY = "tagged_with"  # model id + vocabulary digest the stored auto tags come from
 _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
+
+
+def _looks_like_a_file_name(query: str) -> bool:
+    """One word holding a digit, as camera file names are (IMG_1234, DSC01234.JPG,
+    PXL_20230101_123456789, P1010001), or ending in an image's suffix (grandma.jpg)."""
+    return bool(_ONE_WORD.fullmatch(query)) and (
+        any(c.isdigit() for c in query) or os.path.splitext(query)[1].lower() in imaging.IMAGE_SUFFIXES
+    )
 
 
 def _chosen(
@@ -793,7 +799,7 @@ class Library:
             inside = self.catalog.indexed_in(str(self._library_folder(folder)), subfolders)
         hits, scope = self._search_in(query, limit, tag, inside)
         name = query.strip()
-        looks_named = _FILE_NAME_QUERY.fullmatch(name) and tag is None and not (scope and scope.only_scope)
+        looks_named = _looks_like_a_file_name(name) and tag is None and not (scope and scope.only_scope)
         named = self.catalog.named(name, limit) if looks_named else []
         if inside is not None:
             keep = set(inside)

@@ -9,13 +9,16 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from photoclip.cli import main
+from photoclip import cli
+from photoclip.cli import COMMANDS, main
 from photoclip.library import Library
+from photoclip.lock import LibraryLock
 from tests.conftest import TINY_MODEL
 from tests.helpers import (
     as_an_unprivileged_user,
@@ -155,8 +158,8 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
     run("index", str(photo_folder))
 
     assert run("remove", str(photo_folder / "trip")) == (0, "", (
-        f"forgot 2 photos in {photo_folder / 'trip'} and the tags they had (the files are untouched; "
-        "`photoclip index` brings the photos back)\n"))
+        f"forgot 2 photos in {photo_folder / 'trip'} (the files are untouched; "
+        "`photoclip index` brings the photos back, with the tags you gave them)\n"))
     status = json.loads(run("status", "--json")[1])
     assert status["total"] == 4 and status["left_out"] == [str(photo_folder / "trip")]
     assert f"left out: {photo_folder / 'trip'}\n" in run("status")[1]
@@ -654,3 +657,118 @@ def test_a_library_that_cannot_be_written_is_read_and_says_so_when_asked_to_chan
     finally:
         for path in (library, *library.rglob("*")):
             path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run) -> None:
+    code, out, err = run("search", "a dog", "--json")
+    assert code == 1 and json.loads(out) == [] and "photoclip index FOLDER" in err
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("search", "a dog", "-n", "-1"), "photoclip search: error: -n must be a positive number of results, like -n 20"),
+    (("search", "a dog", "-n", "0"), "photoclip search: error: -n must be a positive number of results, like -n 20"),
+    (("similar", "a.jpg", "--limit", "x"), "photoclip similar: error: -n must be a positive number of results, "
+                                           "like -n 20"),
+    (("tagged", "beach", "-n", "-3"), "photoclip tagged: error: -n must be a positive number of results, like -n 20"),
+    (("albums", "--min-photos", "0"), "photoclip albums: error: --min-photos must be a whole number from 1 up, "
+                                      "like --min-photos 3"),
+    (("duplicates", "--similarity", "1.5"), "photoclip duplicates: error: --similarity must be above 0 and at "
+                                            "most 1, like --similarity 0.95"),
+    (("duplicates", "--similarity", "-0.5"), "photoclip duplicates: error: --similarity must be above 0 and at "
+                                             "most 1, like --similarity 0.95"),
+])
+def test_a_number_out_of_range_is_refused_in_one_line_that_says_what_to_give(
+    args: tuple[str, ...], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny", *args])
+    assert exited.value.code == 2 and capsys.readouterr().err == said + "\n"
+
+
+def test_each_command_says_what_it_does_in_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in COMMANDS:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        usage, described, *_ = capsys.readouterr().out.split("\n\n")
+        assert not described.startswith(("positional arguments:", "options:")), command
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    assert "Find photos by text; terms can be joined with + and -." in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_query_naming_an_image_file_that_is_not_there_is_refused_not_taken_as_words(
+    run, photo_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("index", str(photo_folder))
+    monkeypatch.chdir(photo_folder)
+    code, out, err = run("search", "missing.jpg")
+    assert code == 1 and out == "" and err == (
+        "photoclip: error: no photo at missing.jpg: give an existing image file, or quote words that are not a "
+        "file name\n")
+    for query in ("beach + ./nowhere/sunset.PNG", "2:gone.heic", "dog - ../cat.webp"):
+        code, out, err = run("search", query)
+        assert code == 1 and out == "" and "photoclip: error: no photo at " in err, query
+
+    sunset = write_photo(tmp_path / "elsewhere" / "sunset.jpg", seed=2)  # p2.jpg's very pixels
+    assert run("search", str(sunset), "-n", "1")[:2] == (0, f"{photo_folder / 'p2.jpg'}\n")
+    assert run("search", "p4.png", "-n", "1")[:2] == (0, f"{photo_folder / 'trip' / 'p4.png'}\n")  # a library name
+    for words in ("st. ives", '"missing.jpg"'):
+        code, out, _ = run("search", words, "-n", "2")
+        assert code == 0 and len(out.splitlines()) == 2, words
+
+
+def test_ctrl_c_while_photoclip_starts_ends_it_in_one_line(tmp_path: Path) -> None:
+    """Its modules take a quarter of a second to import; Ctrl-C then (here: the moment the
+    library's module is looked for) is as clean as later."""
+    code = ("import importlib.abc, os, runpy, signal, sys\n"
+            "class CtrlC(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        if name == 'photoclip.library':\n"
+            "            os.kill(os.getpid(), signal.SIGINT)\n"
+            "sys.meta_path.insert(0, CtrlC())\n"
+            "runpy.run_module('photoclip', run_name='__main__')\n")
+    result = subprocess.run([sys.executable, "-c", code, "--library", str(tmp_path / "lib"), "status"],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (130, "photoclip: interrupted\n")
+
+
+def test_an_ascii_locale_takes_non_ascii_tags_and_prints_file_names_as_their_bytes(tmp_path: Path) -> None:
+    odd = write_photo(Path(os.fsdecode(bytes(tmp_path / "photos") + b"/caf\xff.jpg")), seed=1)
+    env = {**os.environ, "PYTHONUTF8": "0", "LC_ALL": "C", "LANG": "C"}
+    env.pop("PYTHONIOENCODING", None)
+
+    def photoclip(*args: str | bytes) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"),
+                               "--model", TINY_MODEL, *args], capture_output=True, env=env, timeout=120)
+
+    assert photoclip("index", str(tmp_path / "photos")).returncode == 0
+    tagged = photoclip("tag", "Größe", bytes(odd))
+    assert tagged.returncode == 0 and tagged.stderr == "tagged 1 photo größe\n".encode()
+    assert photoclip("tags").stdout == "1\tgröße\n".encode()
+    assert photoclip("tagged", "größe").stdout == bytes(odd) + b"\n"
+    found = photoclip("search", "a photo", "--json")
+    assert found.returncode == 0 and [hit["path"] for hit in json.loads(found.stdout)] == [str(odd)]
+
+
+def test_a_change_waits_a_while_for_another_photoclip_using_the_library(
+    run, photo_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("index", str(photo_folder))
+    other = LibraryLock(tmp_path / "lib")  # a search started at the same moment, say
+    other.acquire()
+    letting_go = threading.Timer(1.0, other.release)
+    letting_go.start()
+    code, _, err = run("tag", "trip", str(photo_folder / "p0.jpg"))
+    letting_go.join()
+    assert code == 0 and err == (
+        f"waiting for another photoclip using the library (pid {os.getpid()})…\ntagged 1 photo trip\n")
+
+    monkeypatch.setattr(cli, "LOCK_WAIT_S", 1.0)
+    other.acquire()
+    try:
+        code, _, err = run("untag", "trip", str(photo_folder / "p0.jpg"))
+    finally:
+        other.release()
+    assert code == 1 and err.splitlines()[-1] == (
+        f"photoclip: error: library {tmp_path / 'lib'} is in use by another photoclip (pid {os.getpid()}); "
+        "close it first")

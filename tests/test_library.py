@@ -1510,6 +1510,8 @@ def test_a_search_that_looks_like_a_file_name_lists_the_photos_named_so_first(op
     assert library.search_scoped("a red circle", limit=3)[1] is None
     _, dated = library.search_scoped("2019", limit=10)
     assert dated is not None and dated.file_name is None  # a year is a date, not a name
+    named_hits, named = library.search_scoped("a.JPG", limit=3)
+    assert named_hits[0].path.name == "a.jpg" and named.file_name == "a.JPG"  # no digit, but an image's suffix
 
 
 def test_captions_people_wrote_find_their_photos_first(open_library, tmp_path: Path) -> None:

@@ -690,8 +690,9 @@ def test_cli_watch_refuses_a_library_in_use(open_library, tmp_path: Path) -> Non
         [sys.executable, "-m", "photoclip", "--library", str(library.directory), "watch"],
         capture_output=True, text=True, timeout=60,
     )
-    assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "in use by another photoclip" in result.stderr
+    waited, refused = result.stderr.splitlines()  # it waits a while first (a search may be reading)
+    assert result.returncode == 1 and waited.startswith("waiting for another photoclip")
+    assert "in use by another photoclip" in refused
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is a Linux feature")
