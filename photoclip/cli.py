@@ -322,6 +322,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, interrupt)  # a logout or `kill`: stop as cleanly as Ctrl-C does
     try:
         with _open(args, write=True) as library:
+            if not args.paths and not library.roots():
+                raise LibraryError("this library has no folders yet; give one: photoclip index FOLDER")
             report = library.index(
                 args.paths or None, progress=bar.indexing, cancel=cancel, download_progress=bar.download
             )
@@ -456,6 +458,8 @@ class WatchStatus:
         self.library = library
         self.bar = bar
         self.folders = ""
+        self._online: set[Path] = set()
+        self._state = ""  # what the line says after the folders
 
     def __call__(self, event: object) -> None:
         from photoclip.worker import Idle, IndexProgress, ModelDownload, RootsChanged, WorkerError
@@ -465,7 +469,7 @@ class WatchStatus:
             print(f"photoclip: {event.message}", file=sys.stderr, flush=True)
         elif isinstance(event, IndexProgress):
             if event.paused:
-                self.bar.message(f"{self.folders}paused")
+                self._show("paused")
             else:
                 self.bar.indexing(event)
         elif isinstance(event, ModelDownload):
@@ -475,10 +479,17 @@ class WatchStatus:
             count = len(event.roots)
             self.folders = f"watching {count} folder{'s' * (count != 1)}"
             self.folders += (f" ({offline} offline)" if offline else "") + " · "
-            self.bar.message(f"{self.folders}checking for changes")
+            online = {r.path for r in event.roots if r.online}
+            found_more = bool(online - self._online)  # a folder added or back online is scanned
+            self._online = online
+            self._show("checking for changes" if found_more or not self._state else self._state)
         elif isinstance(event, Idle):
             counts = self.library.status().counts
-            self.bar.message(f"{self.folders}{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
+            self._show(f"{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
+
+    def _show(self, state: str) -> None:
+        self._state = state
+        self.bar.message(self.folders + state)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -54,6 +55,10 @@ def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) ->
     lines = out.splitlines()
     assert code == 0 and len(lines) == 3
     assert all(Path(line).is_file() for line in lines)
+
+
+def test_index_without_folders_says_how_to_give_one(run) -> None:
+    assert run("index") == (1, "", "photoclip: error: this library has no folders yet; give one: photoclip index FOLDER\n")
 
 
 def test_a_search_answers_from_the_text_tower_without_importing_open_clip(photo_folder: Path, tmp_path: Path) -> None:
@@ -772,3 +777,36 @@ def test_a_change_waits_a_while_for_another_photoclip_using_the_library(
     assert code == 1 and err.splitlines()[-1] == (
         f"photoclip: error: library {tmp_path / 'lib'} is in use by another photoclip (pid {os.getpid()}); "
         "close it first")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_watch_says_it_is_up_to_date_again_once_a_folder_goes_offline(open_library, tmp_path: Path) -> None:
+    from photoclip.worker import Worker
+
+    write_photo(tmp_path / "drive" / "p0.jpg", seed=0)
+    write_photo(tmp_path / "home" / "p1.jpg", seed=1)
+    library = open_library()
+    for folder in ("drive", "home"):
+        library.add_root(tmp_path / folder)
+    screen = _Terminal()
+    worker = Worker(library, settle_s=0.3, poll_s=0.3)
+    worker.subscribe(cli.WatchStatus(library, cli.ProgressBar(screen)))
+
+    def line() -> str:
+        return screen.getvalue().rpartition("\r\033[K")[2]
+
+    worker.start()
+    try:
+        assert worker.wait_idle(60)
+        assert line() == "watching 2 folders · 2 photos indexed, up to date · Ctrl-C to stop"
+        (tmp_path / "drive").rename(tmp_path / "unplugged")
+        deadline = time.monotonic() + 20
+        while "offline" not in line() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert line() == "watching 2 folders (1 offline) · 2 photos indexed, up to date · Ctrl-C to stop"
+    finally:
+        worker.stop()
