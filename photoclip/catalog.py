@@ -6,6 +6,7 @@ one writer); writes are serialized by a lock and happen inside `transaction()` b
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -502,6 +503,22 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def set_unreadable(self, root_id: RootId, paths: Sequence[str]) -> None:
+        """The folders and files of a root its last scan could not read (no permission, a bad
+        sector), for status to name: their photos are missing from the library until then."""
+        key = f"unreadable:{root_id}"
+        with self.transaction():
+            if paths:
+                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(paths)))
+            else:
+                self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    def unreadable(self) -> list[Path]:
+        """What set_unreadable kept, for the roots still in the library."""
+        roots = {f"unreadable:{r.id}" for r in self.roots()}
+        rows = self._conn.execute("SELECT key, value FROM meta WHERE key LIKE 'unreadable:%' ORDER BY key")
+        return sorted(Path(path) for key, value in rows if key in roots for path in json.loads(value))
 
     def generation(self) -> int:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()

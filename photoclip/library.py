@@ -173,6 +173,7 @@ class LibraryStatus:
     roots: tuple[Root, ...]
     failures: tuple[tuple[Path, str], ...]
     damaged: tuple[tuple[Path, str], ...] = ()  # indexed all the same (Photo.damage)
+    unreadable: tuple[Path, ...] = ()  # folders and files the last scan could not read
     searching_with: str | None = None  # the old model, while the library is embedded with `model`
 
 
@@ -1275,6 +1276,7 @@ class Library:
             roots=tuple(self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
             damaged=tuple(self.catalog.damaged()),
+            unreadable=tuple(self.catalog.unreadable()),
             searching_with=previous.spec.label if previous and not previous.unavailable else None,
         )
 

@@ -386,6 +386,7 @@ def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
     catalog.add_pending(root.id, ((f.path, f.size, f.mtime_ns) for f in new))
     catalog.mark_changed(survey.changed)
     removed = catalog.delete_photos(state.id for state in gone.values())
+    catalog.set_unreadable(root.id, seen.unreadable)
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(survey.changed), moved=len(survey.moved),
         removed_vectors=tuple(removed), removed=len(gone), sidecars=_sidecars_since_last_scan(catalog, root, seen),

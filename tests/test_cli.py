@@ -594,11 +594,16 @@ def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tag
         indexed = photoclip("index")
         assert indexed.returncode == 0 and "Traceback" not in indexed.stderr
         assert photoclip("tagged", "grandma").stdout.splitlines() == [str(album / "b.jpg")]
+        unreadable = json.loads(photoclip("status", "--json").stdout)["unreadable"]
+        assert unreadable and all(Path(p).is_relative_to(album) for p in unreadable)
+        assert "cannot read (their photos are left out" in photoclip("status").stdout
         for args in (("similar", "photos/album/b.jpg"), ("tag", "aunt", "photos/album/b.jpg")):
             result = photoclip(*args)
             assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
         album.chmod(0o755)
         assert photoclip("tagged", "aunt").stdout.splitlines() == [str(album / "b.jpg")]
+        assert photoclip("index").returncode == 0
+        assert json.loads(photoclip("status", "--json").stdout)["unreadable"] == []
         (tmp_path / "photos").chmod(0)  # the whole folder: kept, as a drive unplugged is
         unreadable = photoclip("index")
         assert f"cannot read {tmp_path / 'photos'}, which had 2 photos: keeping them, shown as offline" in \
