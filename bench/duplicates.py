@@ -10,14 +10,17 @@ the look brightened: found because it looks the same) and 1% a burst shot (vecto
 alike, the subject moved in the look: the default similarity must leave it apart); then 0.5%
 a damaged copy (a file cut short: vectors about 0.9 alike, the look's lower 3 rows black:
 found because it looks the same over the rows it holds) and 0.5% a damaged burst shot (as
-alike, but its subject moved too: left apart).
+alike, but its subject moved too: left apart); last, one photo in 5,000 is a picture with 19
+more copies (a card imported ten times, a chat's smaller copy received ten times: more copies
+than a photo has nearest neighbours at first), which must make one group.
 `dedup.find_groups` runs over the real HNSW index with the looks, as the library calls it, R
 times (median). The baseline is the obvious exact method: every pair compared by a chunked
 matrix product. Recall is the share of the pairs the baseline finds at the default
 similarity that end up in one group; edited_recall the share of edited copies grouped,
-damaged_recall the share of damaged copies grouped with their original.
+damaged_recall the share of damaged copies grouped with their original, many_copies_split
+how many of the pictures with 19 copies are split into more than one group.
 The last line is JSON: n_photos, groups, find_s, brute_force_s, speedup, pair_recall,
-edited_recall, bursts_grouped, damaged_recall, damaged_bursts_grouped.
+edited_recall, bursts_grouped, damaged_recall, damaged_bursts_grouped, many_copies_split.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,23 +44,28 @@ from photoclip.ids import PhotoId, RootId  # noqa: E402
 from photoclip.vectors import VectorIndex  # noqa: E402
 
 DIM = 512
+MANY = 19  # more copies of a picture with many
 
 
 def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], int, dict[str, range]]:
+def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], int, dict[str, Sequence[int]]]:
     """Vectors, content hashes and looks of n photos, the last of them planted copies, edited
-    copies, bursts, damaged copies and damaged bursts; also where each planted kind after the
-    copies is."""
+    copies, bursts, damaged copies, damaged bursts and pictures with many copies; also where
+    each planted kind after the copies is ("many": the copies of the pictures with many, one of
+    each picture after another; "many_originals": those pictures)."""
     rng = np.random.default_rng(seed)
     copies, exact, edited, bursts = int(0.02 * n), int(0.005 * n), int(0.01 * n), int(0.01 * n)
     damaged = damaged_bursts = int(0.005 * n)
-    originals = n - copies - exact - edited - bursts - damaged - damaged_bursts
+    many = max(1, n // 5000)
+    originals = n - copies - exact - edited - bursts - damaged - damaged_bursts - many * MANY
     centers = rng.standard_normal((max(1, originals // 10), DIM)).astype(np.float32)
     base = unit(centers[rng.integers(0, len(centers), originals)] + 0.7 * rng.standard_normal((originals, DIM)))
-    picks = rng.choice(originals, n - originals, replace=False)
+    planted = n - originals - many * MANY
+    picks = rng.choice(originals, planted + many, replace=False)
+    picks, many_picks = picks[:planted], picks[planted:]
     first_edited = copies + exact
     first_damaged = first_edited + edited + bursts
     near = unit(base[picks[:copies]] + 0.1 / np.sqrt(DIM) * rng.standard_normal((copies, DIM)))
@@ -67,10 +76,17 @@ def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], 
                  + 0.3 * rng.standard_normal((bursts, DIM)) / np.sqrt(DIM))
     hurt = unit(base[picks[first_damaged:]]
                 + 0.48 * rng.standard_normal((damaged + damaged_bursts, DIM)) / np.sqrt(DIM))
-    vectors = np.concatenate([base, near, same, touched, burst, hurt])
+    sent = unit(base[many_picks] + 0.1 / np.sqrt(DIM) * rng.standard_normal((many, DIM)))
+    crowds = np.concatenate([np.tile(base[many_picks], (MANY // 2, 1)), np.tile(sent, (MANY - MANY // 2, 1))])
+    vectors = np.concatenate([base, near, same, touched, burst, hurt, crowds])
     hashes = [f"h{i}" for i in range(n)]
     for offset, original in enumerate(picks[copies:first_edited]):
         hashes[originals + copies + offset] = hashes[original]
+    crowd_start = originals + planted
+    for offset in range(many * MANY):
+        kind, picture = divmod(offset, many)
+        first_sent = crowd_start + (MANY // 2) * many + picture
+        hashes[crowd_start + offset] = hashes[many_picks[picture]] if kind < MANY // 2 else hashes[first_sent]
     grids = [smooth_look(rng) for _ in range(originals)]
     for i, original in enumerate(picks):
         grid = grids[original]
@@ -86,6 +102,8 @@ def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], 
         elif i >= first_edited:
             grid = grid * 1.15 + 10 + rng.normal(0, 4, grid.shape)
         grids.append(grid)
+    chat_looks = [grids[original] + rng.normal(0, 4, (32, 32)) for original in many_picks]
+    grids += [grids[original] for original in many_picks] * (MANY // 2) + chat_looks * (MANY - MANY // 2)
     looks = [np.clip(g, 0, 255).astype(np.uint8).tobytes() for g in grids]
     start = originals + copies + exact
     kinds = {"edited": edited, "bursts": bursts, "damaged": damaged, "damaged_bursts": damaged_bursts}
@@ -93,6 +111,7 @@ def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], 
     for kind, count in kinds.items():
         where[kind] = range(start, start + count)
         start += count
+    where["many"], where["many_originals"] = range(crowd_start, n), many_picks.tolist()
     return vectors, hashes, looks, originals, where
 
 
@@ -153,17 +172,24 @@ def main() -> None:
     edited_recall = sum(1 for pid in where["edited"] if pid in group_of) / max(1, len(where["edited"]))
     damaged_recall = sum(1 for pid in where["damaged"] if pid in group_of) / max(1, len(where["damaged"]))
     damaged_bursts_grouped = sum(1 for pid in where["damaged_bursts"] if pid in group_of)
+    pictures = len(where["many_originals"])
+    many_copies_split = sum(
+        1 for picture, original in enumerate(where["many_originals"])
+        if len({group_of.get(pid, -pid - 1) for pid in (original, *where["many"][picture::pictures])}) > 1
+    )
     find_s = statistics.median(times)
     print(f"baseline (every pair, exact): {len(pairs):,} pairs >= {DEFAULT_SIMILARITY} in {brute:.1f} s")
     print(f"find_groups: median {find_s:.2f} s, {brute / find_s:.1f}x faster, pair recall {recall:.4f}, "
           f"edited copies found {edited_recall:.4f}, burst shots grouped at the default: {bursts_grouped}")
     print(f"damaged copies found {damaged_recall:.4f}, damaged burst shots grouped: {damaged_bursts_grouped} "
           f"of {len(where['damaged_bursts'])}")
+    print(f"pictures with {MANY} copies split into several groups: {many_copies_split} of {pictures}")
     print(json.dumps({
         "n_photos": args.photos, "groups": len(groups), "find_s": round(find_s, 3),
         "brute_force_s": round(brute, 2), "speedup": round(brute / find_s, 1), "pair_recall": round(recall, 4),
         "edited_recall": round(edited_recall, 4), "bursts_grouped": bursts_grouped,
         "damaged_recall": round(damaged_recall, 4), "damaged_bursts_grouped": damaged_bursts_grouped,
+        "many_copies_split": many_copies_split,
     }))
 
 

@@ -30,9 +30,11 @@ from photoclip.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
-NEIGHBOURS = 8  # per photo; a group grows beyond this through its members' own neighbours
+NEIGHBOURS = 8  # per photo; more for one whose nearest are all alike enough (_nearby), up to _MOST_NEIGHBOURS
+_MOST_NEIGHBOURS = 512  # a picture with more copies than this still meets them through its copies' own neighbours
 LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same
 DAMAGED_VOUCH = 0.85  # ... and as low as this for a damaged photo: the model sees its lost band too
+CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for twenty years; chats send smaller
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.3
@@ -66,14 +68,19 @@ class TrashResult:
 
 def keeper_order(photo: Photo) -> tuple:
     """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
-    original every JPEG of it was made from; its size is its preview's), then the most
-    pixels, then a date taken and a place kept in its metadata (the camera's file, not a copy
-    saved again without them), then not a GIF (256 colours), then the most bytes (least
-    recompressed; a PNG saved from a JPEG is bigger, so this comes after the metadata), then
-    the oldest file (the original, not the copy), then the shortest path."""
+    original every JPEG of it was made from; its size is its preview's), then a camera's file:
+    a date taken or a place in its metadata, at CAMERA_PIXELS or more (a copy saved again
+    larger, upscaled, has more pixels but no more detail, and mostly lost them; a copy made
+    smaller that kept them still loses to its larger original below, and one a chat or a web
+    export made small loses to a bigger file without them, such as a scan), then the most
+    pixels, then a date taken and a place kept (the camera's file, not a copy saved again
+    without them), then not a GIF (256 colours), then the most bytes (least recompressed; a
+    PNG saved from a JPEG is bigger, so this comes after the metadata), then the oldest file
+    (the original, not the copy), then the shortest path."""
     pixels = (photo.width or 0) * (photo.height or 0)
-    return (photo.damage is not None, photo.format != "raw", -pixels, photo.taken_at is None, photo.lat is None,
-            photo.format == "gif", -photo.size, photo.mtime_ns, len(str(photo.path)), photo.id)
+    camera = (photo.taken_at is not None or photo.lat is not None) and pixels >= CAMERA_PIXELS
+    return (photo.damage is not None, photo.format != "raw", not camera, -pixels, photo.taken_at is None,
+            photo.lat is None, photo.format == "gif", -photo.size, photo.mtime_ns, len(str(photo.path)), photo.id)
 
 
 def find_groups(
@@ -123,6 +130,9 @@ def find_groups(
             members_of[second] = theirs
         parent[first] = second
 
+    def joined(a: int, b: int) -> bool:
+        return a in parent and b in parent and find(PhotoId(a)) == find(PhotoId(b))
+
     for members in same_bytes:
         for other in members[1:]:
             join(members[0], other)
@@ -136,16 +146,12 @@ def find_groups(
             keep = np.isin(ids, candidates)
             ids, chunk = ids[keep], chunk[keep]
             embedded.update(ids.tolist())
-            labels, sims = vectors.neighbours(chunk, NEIGHBOURS)
-            hurt = np.isin(ids, damaged)[:, None] | np.isin(labels, damaged)
-            bar = np.where(hurt, _least_similarity(similarity, True), _least_similarity(similarity, False))
-            rows, cols = np.nonzero((sims >= bar) & (labels != ids[:, None]))
-            pairs = list(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist(),
-                             hurt[rows, cols].tolist()))
+            pairs = [pair for pair in _nearby(vectors, ids, chunk, damaged, similarity) if not joined(*pair[:2])]
             wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)} - prepared.keys()
             prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
             for a, b, sim, damage in pairs:
-                if _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)), similarity, damage):
+                if not joined(a, b) and _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)),
+                                                similarity, damage):
                     join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -163,6 +169,33 @@ def find_groups(
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
+
+
+def _nearby(
+    vectors: VectorIndex, ids: np.ndarray, chunk: np.ndarray, damaged: np.ndarray, similarity: float
+) -> list[tuple[int, int, float, bool]]:
+    """Each of `ids` (vectors `chunk`) and those of its nearest photos alike enough to be its
+    copies: (id, neighbour, similarity, either damaged). A photo whose nearest are all alike
+    enough asks for twice as many, until the farthest is not: a picture imported or received
+    many times fills each copy's nearest with copies of one kind (the camera's file, the one a
+    chat made smaller), and would split into groups that never meet. Of photos with the very
+    same vector, one asks for the others: they have the same nearest."""
+    pairs: list[tuple[int, int, float, bool]] = []
+    k, seen = NEIGHBOURS, 0
+    while len(ids):
+        labels, sims = vectors.neighbours(chunk, k)
+        hurt = np.isin(ids, damaged)[:, None] | np.isin(labels, damaged)
+        near = sims >= np.where(hurt, _least_similarity(similarity, True), _least_similarity(similarity, False))
+        rows, cols = np.nonzero(near[:, seen:] & (labels[:, seen:] != ids[:, None]))
+        cols += seen
+        pairs.extend(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist(),
+                         hurt[rows, cols].tolist()))
+        if k >= min(len(vectors), _MOST_NEIGHBOURS):
+            break
+        more = np.flatnonzero(near[:, -1])
+        more = np.sort(more[np.unique(chunk[more], axis=0, return_index=True)[1]])
+        ids, chunk, k, seen = ids[more], chunk[more], 2 * k, k
+    return pairs
 
 
 def _copies(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from photoclip.dedup import (
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.helpers import circle_on_snow, lost_band, write_photo
+from tests.helpers import circle_on_snow, lost_band, scene_folder, write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
@@ -339,7 +340,8 @@ def test_neighbours_return_each_photo_and_its_nearest(library_vectors) -> None:
 
 def on_disk(path: Path, pid: int) -> Photo:
     st = path.stat()
-    return Photo(PhotoId(pid), RootId(1), path, st.st_size, st.st_mtime_ns, "h", 160, 120, None, "jpeg", "indexed", None)
+    return Photo(PhotoId(pid), RootId(1), path, st.st_size, st.st_mtime_ns, "h", 160, 120, None, "jpeg", "indexed",
+                 None)
 
 
 def test_trashed_files_can_be_restored_from_the_system_trash(tmp_path: Path) -> None:
@@ -424,3 +426,77 @@ def test_a_vector_stored_but_not_yet_in_the_index_waits_for_the_next_look(librar
     chunks = [(ids, unit(np.stack(list(library_vectors.values()))))]
     groups = find_groups(photos, [], index, chunks, 0.99)
     assert sorted(sorted(g.members) for g in groups) == [[0, 100], [5, 102]]
+
+
+def test_more_copies_of_one_picture_than_a_photo_has_neighbours_make_one_group(open_library, tmp_path: Path) -> None:
+    """A card imported ten times and a picture received ten times (nine the same file, one
+    saved again): each copy's nearest neighbours are all of its own kind, yet the twenty are
+    one picture, in one group, around the camera's file."""
+    folder = tmp_path / "photos"
+    scene_folder(folder / "others", seed=2, red_circles=2, others=10)
+    picture = circle_on_snow(0.5, texture=5)
+    camera = [folder / f"import {i}" / "IMG_0001.jpg" for i in range(10)]
+    received = [folder / "chat" / f"IMG-20240701-WA{i:04}.jpg" for i in range(9)]
+    for path in camera + received + [folder / "saved again.jpg"]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    picture.save(camera[0], "JPEG", quality=95)
+    picture.resize((320, 240), Image.Resampling.BICUBIC).save(received[0], "JPEG", quality=70)
+    for copies in (camera, received):
+        for path in copies[1:]:
+            shutil.copyfile(copies[0], path)
+    picture.resize((480, 360), Image.Resampling.BICUBIC).save(folder / "saved again.jpg", "JPEG", quality=85)
+    library = open_library()
+    library.index([folder])
+
+    groups = library.duplicates()
+
+    paths = {pid: p.path for pid, p in library.photos(pid for g in groups for pid in g.members).items()}
+    assert [{paths[pid] for pid in g.members} for g in groups] == \
+        [{p.resolve() for p in (*camera, *received, folder / "saved again.jpg")}]
+    assert paths[groups[0].keeper].name == "IMG_0001.jpg"
+
+
+def test_a_copy_saved_again_larger_without_the_cameras_metadata_is_not_kept_over_the_camera_file() -> None:
+    """An upscaled copy has four times the pixels and more bytes, but no more detail than the
+    photo it was made from, and lost its date and place: the camera's file is kept."""
+    camera = photo(1, "/photos/DSC_0001.jpg", width=4000, height=3000, size=3_000_000, taken_at="2024-07-01T10:00:00")
+    upscaled = photo(2, "/photos/DSC_0001-2x.jpg", width=8000, height=6000, size=9_000_000, mtime_ns=5)
+    as_png = photo(3, "/photos/DSC_0001-2x.png", width=8000, height=6000, size=60_000_000, fmt="png", mtime_ns=5)
+    placed_only = dataclasses.replace(camera, id=PhotoId(4), taken_at=None, lat=46.0, lon=7.7)
+    assert sorted([upscaled, as_png, camera], key=keeper_order) == [camera, as_png, upscaled]
+    assert min([upscaled, placed_only], key=keeper_order) is placed_only
+
+
+def test_the_larger_original_is_kept_over_a_copy_made_smaller_whatever_metadata_the_copy_kept() -> None:
+    """A copy made smaller that kept the camera's date and place loses to its full-size
+    original, and one a chat or a web export made small, with a date, to a full-size file
+    without one (a scan)."""
+    original = photo(1, "/photos/DSC_0001.jpg", width=4000, height=3000, size=3_000_000, taken_at="2024-07-01T10:00:00")
+    smaller = dataclasses.replace(original, id=PhotoId(2), path=Path("/photos/web/DSC_0001.jpg"), width=2400,
+                                  height=1800, size=900_000, lat=46.0, lon=7.7)
+    assert min([smaller, original], key=keeper_order) is original
+    scan = photo(3, "/scans/scan 001.tif", width=5000, height=4000, size=60_000_000, fmt="tiff")
+    sent = photo(4, "/photos/IMG-20240701-WA0001.jpg", width=1600, height=1280, size=200_000,
+                 taken_at="2024-07-01T00:00:00")
+    assert min([sent, scan], key=keeper_order) is scan
+
+
+def test_the_camera_file_is_kept_over_an_upscaled_copy_of_it(open_library, tmp_path: Path) -> None:
+    """Indexed as they are: the camera's JPEG (its date in its EXIF) and a copy saved at twice
+    its width and height without it are copies, and the camera's file is the one kept."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    picture = circle_on_snow(0.5, texture=6).resize((2048, 1536), Image.Resampling.BICUBIC)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 10:00:00"
+    picture.save(folder / "IMG_0001.jpg", "JPEG", quality=90, exif=exif)
+    with Image.open(folder / "IMG_0001.jpg") as im:
+        im.resize((4096, 3072), Image.Resampling.LANCZOS).save(folder / "upscaled.jpg", "JPEG", quality=95)
+    library = open_library()
+    library.index([folder])
+
+    [group] = library.duplicates()
+
+    photos = library.photos(group.members)
+    assert photos[group.keeper].path.name == "IMG_0001.jpg" and photos[group.keeper].taken_at is not None
+    assert [photos[pid].path.name for pid in group.others] == ["upscaled.jpg"]
