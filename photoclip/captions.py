@@ -7,16 +7,19 @@ UserComment), IPTC (Headline, Object Name, Caption), XMP (dc:title, dc:descripti
 photoshop:Headline) in the file and in another program's sidecar, Google Takeout's JSON,
 and the comments older tools such as IrfanView wrote into the file itself (a JPEG's COM
 segments, a GIF's comment). Cameras fill EXIF's description with their own name ("OLYMPUS
-DIGITAL CAMERA", "SONY DSC"), and programs sign a file's comment ("CREATOR: gd-jpeg v1.0
-(using IJG JPEG v62), quality = 90", "Created with GIMP") or put a licence there; such text
-is no caption and is left out. A PNG's text is not read: drawing programs fill it with their
-document's title ("Adwaita Folder Icons").
+DIGITAL CAMERA", "SONY DSC") or a placeholder ("default", "ASCII"), programs sign a file's
+comment or description ("CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 90", "Created
+with GIMP"), and owners put a copyright notice or a licence there; such text is no caption and
+is left out, and so is binary junk read as text. A PNG's text is not read: drawing programs
+fill it with their document's title ("Adwaita Folder Icons").
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from PIL import Image
@@ -33,7 +36,8 @@ _IPTC_TEXT_TAGS = ((2, 105), (2, 5), (2, 120))  # Headline, Object Name, Caption
 _XMP_TEXT_ELEMENTS = (xmp.DC + "title", "{http://ns.adobe.com/photoshop/1.0/}Headline", xmp.DC + "description")
 _NOT_CAPTION_WORDS = frozenset("""
     digital camera cameras still dsc dsci dscn dscf dcim img image images picture pictures photo photos exif
-    jpeg jpg default untitled mvc pict sdc imag cimg media
+    jpeg jpg default untitled mvc pict sdc imag cimg media screenshot screenshots ascii unicode undefined jis
+    picasa applemark
     olympus sony kodak minolta konica nikon canon samsung casio leica pentax fujifilm fuji panasonic sanyo
     ricoh sigma hp hewlett packard lg huawei xiaomi apple iphone motorola nokia htc zte oneplus google pixel
     vivitar polaroid sharp benq agfa premier concord praktica
@@ -42,14 +46,30 @@ _STOP_WORDS = frozenset("""
     a an the of in at on with and or to for from by my our his her their me us is are some this that
     photo photos picture pictures image images
 """.split())
-_NOT_A_COMMENT = re.compile(
-    r"creator:|\b(?:created|written|generated|processed|optimi[sz]ed|compressed|encoded|converted|saved|edited)"
-    r"\s+(?:with|by|using)\b|\bquality\s*=|\b(?:gd-jpeg|ijg|jpeg library|lead technologies|applemark|ducky|"
-    r"jpegmini|jpeg-recompress|mozjpeg|imagemagick|gimp|photoshop|image alchemy|accusoft|acd systems|xv version|"
-    r"copyright|licen[cs]ed?|l?gplv?\d*|creative ?commons|cc[- ]by(?:-\w+)*|all rights reserved|public domain)\b"
-    r"|©|\(c\)",
-    re.IGNORECASE,
+_PROGRAM = (
+    r"\b(?:gd-jpeg|ijg|libjpeg|mozjpeg|guetzli|intel\(r\) jpeg|jpeg library|lead technologies|ducky|jpegmini|"
+    r"jpeg-recompress|imagemagick|graphicsmagick|gimp|(?:adobe )?photoshop|lightroom|snapseed|picasa|"
+    r"image alchemy|handmade software|accusoft|acd ?systems|acdsee|irfanview|xv version|lav[cf]\d+|ffmpeg)\b"
 )
+_STAMP = (r"(?:file\s+)?(?:created|made|written|generated|processed|optimi[sz]ed|compressed|encoded|converted|"
+          r"saved|edited)")
+# Texts that fill a caption's place but say nothing of the photo, so a search for "john" or
+# "gimp" would find every photo a person or a program signed. A notice starts with its sign or
+# names a year ("Copy of the wedding invitation" and "Plan (c) for 2019" are captions); a
+# program's stamp starts with its name, or says it made the file and names a program or a
+# version ("Made with love in Lisbon" is a caption).
+_NOT_A_CAPTION = re.compile("|".join((
+    r"^\W*(?:©|\(c\)|\(p\)|℗|copyright\b)",  # "(c) Jane Doe", "© 2021 ACME Photo", "Copyright 2019 John Smith"
+    r"(?:©|\(c\)|\bcopyright)\s*(?:\d{4}|by\b)",  # "Jane Doe, copyright 2004"
+    r"\b(?:all|some) rights reserved\b",
+    r"^\W*(?:l?gplv?\d*|creative ?commons|cc[- ]by|cc0|public domain|licen[cs]e)\b",  # "CC BY-SA 4.0 Jane Doe"
+    r"\bcc[- ]by(?:-\w+)*\s*\d\.\d\b|\blicen[cs]ed under\b",
+    r"^\W*creator:|\bquality\s*=\s*\d",  # "CREATOR: gd-jpeg v1.0 (using IJG JPEG v80), quality = 90"
+    rf"^\W*{_PROGRAM}",  # "LEAD Technologies Inc. V1.01", "Lavc58.54.100", "Intel(R) JPEG Library, version 1.51"
+    rf"^{_STAMP}\s+(?:with|by|using)\b.*(?:{_PROGRAM}|\d\.\d)",  # "Processed By eBay with ImageMagick, z1.1.0."
+)), re.IGNORECASE)
+_NOT_TEXT = frozenset(("Cc", "Co", "Cs", "Cn"))  # controls, private use, halves of a pair, unassigned
+_EAST_ASIAN = frozenset(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC", "BOPOMOFO"))
 _WORD = re.compile(r"\w+")
 _LABEL_WORD = re.compile(r"[^\W_]+")  # "Exif_JPEG_PICTURE" is three words
 
@@ -63,10 +83,31 @@ def is_caption(text: str, camera: str = "") -> bool:
         return False
     if camera and text.strip().casefold() in camera.casefold():
         return False
-    chars = [c for c in text if not c.isspace()]
-    if 2 * sum("\x80" <= c <= "\xff" for c in chars) > len(chars):  # binary junk read as Latin-1
+    if _looks_binary(text) or _NOT_A_CAPTION.search(text.strip()):
         return False
     return not all(w.strip("0123456789") in _NOT_CAPTION_WORDS or len(w) < 2 for w in letters)
+
+
+def _looks_binary(text: str) -> bool:
+    """Whether `text` is bytes that were never text, decoded anyway. Read as Latin-1: mostly
+    accented letters, or many among control characters (a Windows quote, \x92, is one such
+    in a real caption). Read as UTF-16: private-use and unassigned characters, and letters of
+    more scripts than a person writes at once."""
+    chars = [c for c in text if not c.isspace()]
+    latin1 = sum("\x80" <= c <= "\xff" for c in chars)
+    controls = sum(unicodedata.category(c) == "Cc" for c in chars)
+    odd = sum(c == "\ufffd" or (c <= "\uffff" and unicodedata.category(c) in _NOT_TEXT and not "\x80" <= c <= "\x9f")
+              for c in chars)
+    scripts = {_script(c) for c in chars if c.isalpha()}
+    return (2 * latin1 > len(chars) or (3 * latin1 > len(chars) and controls > 0)
+            or (odd >= 2 and 20 * odd >= len(chars)) or len(scripts) > 3 or (odd > 0 and len(scripts - {"LATIN"}) > 1))
+
+
+def _script(letter: str) -> str:
+    """A letter's script, as the first word of its name says it ("CYRILLIC SMALL LETTER A");
+    Chinese, Japanese and Korean count as one, as they are written together."""
+    script = unicodedata.name(letter, "?").split(" ", 1)[0]
+    return "CJK" if script in _EAST_ASIAN else script
 
 
 def exif_texts(exif: Mapping[int, object], details: Mapping[int, object]) -> list[str]:
@@ -96,8 +137,7 @@ def iptc_texts(im: Image.Image) -> list[str]:
 
 
 def comment_texts(im: Image.Image, fmt: str) -> list[str]:
-    """The captions in a file's own comments (a JPEG's COM segments, a GIF's comment), without
-    what programs sign there or the licence its author put there."""
+    """The captions in a file's own comments (a JPEG's COM segments, a GIF's comment)."""
     if fmt == "jpeg":
         values = [data for marker, data in getattr(im, "applist", ()) if marker == "COM"][:_COMMENTS_READ]
     elif fmt == "gif":
@@ -105,7 +145,7 @@ def comment_texts(im: Image.Image, fmt: str) -> list[str]:
     else:
         return []
     texts = [_text(_head(value)) for value in values]
-    return [t for t in texts if is_caption(t) and not _NOT_A_COMMENT.search(t)]
+    return [t for t in texts if is_caption(t)]
 
 
 def _head(value: object) -> object:
@@ -159,10 +199,14 @@ def search_words(texts: Iterable[str]) -> list[str]:
 
 
 def _text(value: object) -> str:
-    """EXIF and IPTC text as Pillow gives it: str, ASCII bytes, Windows' UTF-16 bytes, or a
-    tuple of byte values (XP tags)."""
+    """EXIF and IPTC text as Pillow gives it: str (EXIF's ASCII fields, read as Latin-1 though
+    programs write UTF-8 there: "Â© 2021"), ASCII bytes, Windows' UTF-16 bytes, or a tuple of
+    byte values (XP tags)."""
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
         value = bytes(v & 0xFF for v in value)
+    if isinstance(value, str) and not value.isascii() and max(value) <= "\xff":
+        with contextlib.suppress(UnicodeDecodeError):
+            value = value.encode("latin-1").decode("utf-8")
     if isinstance(value, bytes):
         if len(value) >= 2 and value[1::2].count(0) >= len(value) // 4:  # UTF-16LE, as Windows writes XP tags
             value = value.decode("utf-16-le", "replace")

@@ -4,12 +4,14 @@ with what cameras fill in left out."""
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from photoclip import captions
+from photoclip.imaging import decode_photo
 from photoclip.sidecars import xmp_document
 from photoclip.xmp import others_sidecars
 from tests.helpers import with_iptc
@@ -63,6 +65,60 @@ def test_an_ascii_user_comment_and_camera_filler_in_every_field() -> None:
     assert captions.exif_texts(exif, exif.get_ifd(0x8769)) == ["Picnic by the river"]
     blank = _exif_jpeg(t9286=b"\0" * 8 + b" " * 64)
     assert captions.exif_texts(blank.getexif(), blank.getexif().get_ifd(0x8769)) == []
+
+
+NOT_CAPTIONS = [
+    "Copyright 2019 John Smith. All rights reserved.", "(c) Jane Doe", "© 2021 ACME Photo", "All rights reserved",
+    "Jane Doe, copyright 2004", "CC BY-SA 4.0 Jane Doe", "CREATOR: gd-jpeg v1.0 (using IJG JPEG v80), quality = 90",
+    "Created with GIMP", "LEAD Technologies Inc. V1.01", "Optimized by JPEGmini 3.14.2.84235 0x0f3e2a",
+    "File written by Adobe Photoshop® 4.0", "Intel(R) JPEG Library, version 1.51.12.44", "Lavc58.54.100",
+    "Processed By eBay with ImageMagick, z1.1.0. ||B2", "Made with Snapseed", "Compressed by jpeg-recompress",
+    "Handmade Software, Inc. Image Alchemy v1.11", "AppleMark", "Picasa", "Exif_JPEG_PICTURE", "Digital Camera",
+    "SAMSUNG", "default", "Screenshot", "ASCII", "        ", "\0" * 16,
+]
+REAL_CAPTIONS = ["Grandma's 90th birthday in the garden", "Lisbon, tram 28", "Copy of the wedding invitation",
+                 "Made with love in Lisbon", "Saved by the bell", "Plan (c) for the trip, 2019", "Almoço no Porto"]
+
+
+def _caption_of(path: Path) -> str | None:
+    """The caption indexing gives the catalog for the photo at `path` (pipeline.py)."""
+    return captions.joined(decode_photo(path, 8).captions)
+
+
+@pytest.mark.parametrize("text", NOT_CAPTIONS + REAL_CAPTIONS)
+def test_notices_stamps_and_placeholders_are_no_caption_in_exif_or_comments(tmp_path: Path, text: str) -> None:
+    expected = text if text in REAL_CAPTIONS else None
+    exif = Image.Exif()
+    exif[0x010E] = text.encode()  # ImageDescription, as programs write it: UTF-8
+    described = tmp_path / "described.jpg"
+    Image.new("RGB", (8, 8)).save(described, exif=exif)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9286] = b"ASCII\0\0\0" + text.encode()  # UserComment
+    commented = tmp_path / "commented.jpg"
+    Image.new("RGB", (8, 8)).save(commented, exif=exif)
+    unicode = tmp_path / "unicode.jpg"
+    exif.get_ifd(0x8769)[0x9286] = b"UNICODE\0" + text.encode("utf-16-le")
+    Image.new("RGB", (8, 8)).save(unicode, exif=exif)
+    signed = tmp_path / "signed.jpg"
+    Image.new("RGB", (8, 8)).save(signed, comment=text.encode())  # a JPEG COM segment
+
+    assert [_caption_of(p) for p in (described, commented, unicode, signed)] == [expected] * 4
+
+
+def test_binary_junk_in_a_user_comment_is_no_caption(tmp_path: Path) -> None:
+    rng = random.Random("junk")
+    for code in (b"\0" * 8, b"ASCII\0\0\0", b"UNICODE\0"):
+        for _ in range(20):
+            exif = Image.Exif()
+            exif.get_ifd(0x8769)[0x9286] = code + rng.randbytes(128)
+            junk = tmp_path / "junk.jpg"
+            Image.new("RGB", (8, 8)).save(junk, exif=exif)
+            assert _caption_of(junk) is None, code
+    described = tmp_path / "described.jpg"
+    exif = Image.Exif()
+    exif[0x010E] = b"Oma\x92s Geburtstag, M\xfcnchen"  # Windows' quote, read as Latin-1
+    Image.new("RGB", (8, 8)).save(described, exif=exif)
+    assert _caption_of(described) == "Oma\x92s Geburtstag, München"
 
 
 def test_iptc_headline_title_and_caption_are_read_in_utf8_or_latin1() -> None:

@@ -328,6 +328,53 @@ def test_a_text_tower_saved_for_other_weights_is_not_used(tmp_path: Path) -> Non
     assert load_text_encoder(other) is None
 
 
+COUNT_TOKENIZERS_BUILT = """
+import sys, threading
+from photoclip.model import load_encoder, load_text_encoder, resolve_model
+built = 0
+def spy(frame, event, arg):
+    global built
+    if event == "call" and frame.f_code.co_qualname == "SimpleTokenizer.__init__":
+        built += 1
+sys.setprofile(spy)
+threading.setprofile(spy)
+spec = resolve_model("photoclip-tiny", model_file=sys.argv[2])
+text = load_text_encoder(spec) if sys.argv[1] == "tower" else load_encoder(spec).text
+text.encode_texts(["a red circle"])
+sys.setprofile(None)
+print(built)
+"""
+
+
+def test_a_fresh_process_builds_the_tokenizer_once(tmp_path: Path) -> None:
+    """Building open_clip's BPE tokenizer reads 49k merges; a fresh search paid for it twice
+    (open_clip's module builds one as it is imported). Counted as the real constructor is entered,
+    in fresh processes: the whole model first (which caches its text tower), then the tower alone."""
+    spec = fresh_tiny(tmp_path)
+    built = []
+    for load in ("whole", "tower", "whole"):
+        result = subprocess.run([sys.executable, "-c", COUNT_TOKENIZERS_BUILT, load, str(spec.checkpoint)],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        built.append(int(result.stdout.split()[-1]))
+    assert _text_tower_path(spec.model_id).is_file()
+    assert built == [1, 1, 1]
+
+
+@pytest.mark.parametrize("arch", [TINY, "ViT-B-32-256"])
+def test_the_shared_tokenizer_tokenizes_as_open_clips_own(arch: str) -> None:
+    """The model's tokenizer is open_clip's module-wide one given the model's context length: it
+    must cut and pad texts exactly as the one open_clip would build for the model."""
+    import open_clip
+
+    from photoclip.model import _model_tokenizer
+
+    open_clip.add_model_config(str(resolve_model(TINY).config))
+    texts = ["a red circle", "kids at the lake last summer, " * 20, "Été à Noël, 奶奶的生日!"]
+    ours = _model_tokenizer(arch, open_clip.get_model_config(arch)["text_cfg"])
+    assert ours(texts).tolist() == open_clip.get_tokenizer(arch)(texts).tolist()
+
+
 def test_weights_that_do_not_fit_the_architecture_are_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "other.safetensors"
     shutil.copy(resolve_model(TINY).checkpoint, bad)
