@@ -95,10 +95,11 @@ _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
 
 def _looks_like_a_file_name(query: str) -> bool:
     """One word holding a digit, as camera file names are (IMG_1234, DSC01234.JPG,
-    PXL_20230101_123456789, P1010001), or ending in an image's suffix (grandma.jpg)."""
-    return bool(_ONE_WORD.fullmatch(query)) and (
-        any(c.isdigit() for c in query) or os.path.splitext(query)[1].lower() in imaging.IMAGE_SUFFIXES
-    )
+    PXL_20230101_123456789, P1010001), or a name ending in an image's suffix, spaces and all
+    (grandma.jpg, "Screenshot 2024-03-01 at 10.10.00.png")."""
+    if os.path.splitext(query)[1].lower() in imaging.IMAGE_SUFFIXES:
+        return "/" not in query and os.sep not in query
+    return bool(_ONE_WORD.fullmatch(query)) and any(c.isdigit() for c in query)
 
 
 def _chosen(

@@ -1495,7 +1495,8 @@ def test_an_image_on_the_web_is_a_query_too(open_library, photo_folder: Path, we
 
 def test_a_search_that_looks_like_a_file_name_lists_the_photos_named_so_first(open_library, tmp_path: Path) -> None:
     photos = tmp_path / "photos"
-    for i, name in enumerate(["IMG_0042.JPG", "IMG_00421.jpg", "trip/img_0042.png", "DSC_0042.jpg", "a.jpg"]):
+    names = ["IMG_0042.JPG", "IMG_00421.jpg", "trip/img_0042.png", "DSC_0042.jpg", "a.jpg", "Screenshot at 10.10.png"]
+    for i, name in enumerate(names):
         write_photo(photos / name, seed=i)
     write_photo(photos / "2019_party.jpg", seed=9)
     library = open_library()
@@ -1512,6 +1513,8 @@ def test_a_search_that_looks_like_a_file_name_lists_the_photos_named_so_first(op
     assert dated is not None and dated.file_name is None  # a year is a date, not a name
     named_hits, named = library.search_scoped("a.JPG", limit=3)
     assert named_hits[0].path.name == "a.jpg" and named.file_name == "a.JPG"  # no digit, but an image's suffix
+    spaced_hits, spaced = library.search_scoped("screenshot at 10.10.png", limit=3)
+    assert spaced_hits[0].path.name == "Screenshot at 10.10.png" and spaced.file_name == "screenshot at 10.10.png"
 
 
 def test_captions_people_wrote_find_their_photos_first(open_library, tmp_path: Path) -> None:
