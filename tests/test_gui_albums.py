@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyleOptionViewItem, QTreeWidgetItem
 
 from photoclip import config
 from photoclip.gui.main_window import SEARCH_PLACEHOLDER
-from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, album_names
+from photoclip.gui.sidebar import SHOWN_OPEN, CountRole, PathRole, album_names, fold_arrow
 from photoclip.library import Library
 from photoclip.tagging import Album
 from photoclip.tinyclip.scenes import random_scene, scene_with, write_scenes
@@ -169,6 +170,49 @@ def test_a_sections_header_folds_it_and_many_albums_start_folded(qtbot, sidebar)
     assert section.isExpanded()
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(section).center())
     assert not section.isExpanded()
+
+
+def arrow_shows_open(sidebar, section: QTreeWidgetItem) -> bool:
+    """Whether the header's arrow, as the tree paints it, says the section is open."""
+    tree = sidebar.tree
+    option = QStyleOptionViewItem()
+    option.widget = tree
+    tree.itemDelegate().initStyleOption(option, tree.indexFromItem(section))
+    assert option.icon.cacheKey() in (fold_arrow(True).cacheKey(), fold_arrow(False).cacheKey())
+    return option.icon.cacheKey() == fold_arrow(True).cacheKey()
+
+
+def test_a_sections_arrow_follows_it_however_it_is_unfolded(qtbot, sidebar) -> None:
+    albums = [Album(Path(f"/photos/{year}/Trip"), 3) for year in range(2010, 2011 + SHOWN_OPEN)]
+    sidebar.set_albums(albums)
+    section, tree = sidebar.albums_section, sidebar.tree
+    assert not section.isExpanded() and not arrow_shows_open(sidebar, section)
+    assert arrow_shows_open(sidebar, sidebar.all_photos.parent())
+
+    tree.setFocus()
+    tree.setCurrentItem(section)
+    qtbot.keyClick(tree, Qt.Key.Key_Right)
+    assert section.isExpanded() and arrow_shows_open(sidebar, section)
+    qtbot.keyClick(tree, Qt.Key.Key_Left)
+    assert not section.isExpanded() and not arrow_shows_open(sidebar, section)
+
+    tree.setCurrentItem(sidebar.album_items()[-1])  # Qt unfolds a section to show its current entry
+    assert section.isExpanded() and arrow_shows_open(sidebar, section)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(section).center())
+    assert not section.isExpanded() and not arrow_shows_open(sidebar, section)
+    sidebar.select_album(albums[2].folder)  # the window highlighting an album, without signals
+    assert section.isExpanded() and arrow_shows_open(sidebar, section)
+
+
+def test_albums_are_listed_in_the_order_of_their_names(sidebar) -> None:
+    """The library gives them by full path; the sidebar shows last folder names, read A to Z."""
+    folders = ["2022/Spring", "2022/Winter", "2023 Summer Trip", "Album 10", "album 2", "Trips/2023/Lake",
+               "Trips/2024/Lake", "zoo"]
+    sidebar.set_albums([Album(Path("/p") / folder, 4) for folder in folders])
+    assert [item.text(0) for item in sidebar.album_items()] == [
+        "2023 Summer Trip", "2023/Lake", "2024/Lake", "album 2", "Album 10", "Spring", "Winter", "zoo"]
+    assert [str(item.data(0, PathRole)) for item in sidebar.album_items()][:3] == [
+        "/p/2023 Summer Trip", "/p/Trips/2023/Lake", "/p/Trips/2024/Lake"]
 
 
 def test_album_names_grow_only_as_far_as_it_takes_to_tell_them_apart() -> None:

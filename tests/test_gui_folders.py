@@ -33,7 +33,7 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     qtbot.waitUntil(lambda: drive_item() is not None and drive_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)  # the sidebar is not rebuilt under our clicks
     item = drive_item()
-    assert item.text(0) == "usb-drive  (offline)"
+    assert item.text(0) == "usb-drive (offline)"
     assert item.foreground(0).color().name() == theme.OFFLINE
     assert "Offline" in item.toolTip(0)
     home_item = next(i for i in window.sidebar.folder_items() if i.text(0) == "home")

@@ -192,6 +192,42 @@ def test_scrolling_a_view_by_date_shows_the_month_at_the_top_for_a_moment(qtbot,
     assert view.date_badge() is None  # results in order of match have no month to show
 
 
+def test_a_view_shown_anew_shows_no_month_over_its_photos(qtbot, parts, scanned) -> None:
+    """Leaving a scrolled view moves the scroll bar back to the top; that is no scrolling of
+    the user's, and the month would sit on the top right photo (for good in an album that fits)."""
+    library, _, _, model = parts
+    _, folder = scanned
+    red_circle_folder(folder / "Short", with_red_circle=1, without=2, seed=5)
+    library.scan()
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.resize(QSize(700, 400))
+    view.setModel(model)
+    view.show()
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 23 and not model.is_loading, timeout=WAIT_MS)
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.date_badge() is not None, timeout=WAIT_MS)
+
+    model.show_library(album=folder / "Short")
+    qtbot.waitUntil(lambda: model.rowCount() == 3 and not model.is_loading, timeout=WAIT_MS)
+    for _ in range(5):
+        assert view.date_badge() is None
+        qtbot.wait(40)
+    first_row = [view.cell_rect(row) for row in range(3)]
+    assert all(view.viewport().rect().contains(rect) for rect in first_row)  # all in sight: nothing to scroll
+
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 23 and not model.is_loading, timeout=WAIT_MS)
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.date_badge() is not None, timeout=WAIT_MS)
+    model.show_library()  # shown anew: the month of the scrolling before goes
+    qtbot.waitUntil(lambda: model.rowCount() == 23 and not model.is_loading, timeout=WAIT_MS)
+    for _ in range(5):
+        assert view.date_badge() is None
+        qtbot.wait(40)
+
+
 def _grey_blocks(width: int, height: int) -> Image.Image:
     """Random grey blocks, a 48th of the shorter side: detail a blurry thumbnail loses."""
     block = min(width, height) // 48

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from photoclip.gui import statusbar
 from tests.gui_support import WAIT_MS, broken_jpeg, make_window, red_circle_folder  # noqa: F401
@@ -20,6 +20,9 @@ def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     window = make_window(open_library(), worker=True)
     assert window.pages.currentWidget() is window.welcome
     assert window.welcome.add_button.isEnabled()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT_MS)
+    assert QApplication.focusWidget() is window.welcome.add_button  # nothing to search yet: Enter adds a folder
 
     progress = []
     window.bridge.progress.connect(progress.append)
@@ -29,6 +32,7 @@ def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     qtbot.mouseClick(window.welcome.add_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.welcome, timeout=WAIT_MS)
+    assert QApplication.focusWidget() is window.search_field  # photos are coming: typing searches them
     qtbot.waitUntil(lambda: bool(progress) and progress[-1].done == progress[-1].total == 25, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not window.index_status.running and window.model.rowCount() == 24, timeout=WAIT_MS)
     assert any(label.startswith("Indexing ") and " of 25 photos" in label for label in labels), labels

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from photoclip.gui.grid import PhotoIdRole, ScoreRole
 from photoclip.gui.main_window import SEARCH_LIMIT
@@ -43,6 +44,17 @@ def test_typing_a_red_circle_shows_the_photos_with_a_red_circle_first(qtbot, mak
     assert len(red & set(top)) >= len(red) - 1, [library.photo(p).path.name for p in top]
     assert window.model.ids[0] in red
     assert window.title_label.text() == "“a red circle”"
+
+
+def test_what_is_typed_at_start_goes_to_the_search_field(qtbot, make_window, indexed) -> None:
+    """Not to the sidebar's "Add folder…" (first in the tab order), where Enter opened the picker."""
+    library, _ = indexed
+    window = make_window(library)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT_MS)
+    assert QApplication.focusWidget() is window.search_field
+    qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
 
 
 def test_the_search_runs_once_after_typing_stops_and_never_on_the_gui_thread(qtbot, make_window, indexed) -> None:

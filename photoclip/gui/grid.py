@@ -519,11 +519,22 @@ class PhotoGridView(QListView):
 
     def date_badge(self) -> str | None:
         """The month shown over the top of the grid while it scrolls, if any."""
-        return self._badge_text if time.monotonic() < self._badge_until else None
+        return self._badge_text if self._badge_shown() else None
+
+    def _badge_shown(self) -> bool:
+        """While the user scrolls a view taller than the grid. A view that fits has nothing to
+        scroll: its scroll bar moves only when what is shown changes (back to the top from a
+        scrolled view), and there the month would sit on a photo for no reason."""
+        return time.monotonic() < self._badge_until and self.verticalScrollBar().maximum() > 0
+
+    def reset(self) -> None:
+        """Another view: the month of the last one goes with it."""
+        super().reset()
+        self._hide_date_badge()
 
     def _scrolled(self, value: int) -> None:
         self.viewport_moved.emit()
-        if not getattr(self.model(), "is_dated", False):
+        if not getattr(self.model(), "is_dated", False) or self.verticalScrollBar().maximum() == 0:
             self._scroll_value = value
             return
         self._badge_until = time.monotonic() + self.DATE_BADGE_MS / 1000
@@ -672,7 +683,7 @@ class PhotoGridView(QListView):
                 pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(FailureRole) is not None
             selected = selection is not None and selection.isRowSelected(row, root)
             self._cells.paint(painter, rect, pixmap, failed, selected, row == self._hover_row, selected and several)
-        if time.monotonic() < self._badge_until:
+        if self._badge_shown():
             self._paint_date_badge(painter, (top // grid.height()) * columns)
         painter.end()
 

@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self._take_over_timer.timeout.connect(self._take_over_when_free)
         self._refresh_timer.timeout.connect(self._refresh_after_changes)
         self._shortcuts()
+        self.search_field.setFocus()  # typing searches from the start: the first in the tab order is "Add folder…"
 
         self._start_session(start_worker)
 
@@ -501,7 +502,20 @@ class MainWindow(QMainWindow):
             return
         has_roots = bool(self.status.roots) if self.status is not None else True
         show_welcome = not has_roots and self.view.kind == "library" and self.model.rowCount() == 0
-        self.pages.setCurrentWidget(self.welcome if show_welcome else self.pages.widget(1))
+        self._show_page(self.welcome if show_welcome else self.pages.widget(1))
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show the welcome or the grid page, taking the keyboard focus along when it was left at
+        the other page's default: on the welcome page (nothing to search yet) Enter adds a
+        folder; once there are photos, typing searches."""
+        if page is self.pages.currentWidget():
+            return
+        focus = self.focusWidget()
+        if page is self.welcome and focus is self.search_field and not self.search_field.text():
+            self.welcome.add_button.setFocus()
+        elif page is not self.welcome and (focus is None or self.welcome.isAncestorOf(focus)):
+            self.search_field.setFocus()
+        self.pages.setCurrentWidget(page)
 
     def _update_header(self) -> None:
         if self.view.kind == "duplicates":
@@ -763,7 +777,7 @@ class MainWindow(QMainWindow):
             self.report_error(exc)
             return
         self.index_status.set_message(f"Looking for photos in {folder.name}…")
-        self.pages.setCurrentIndex(1)
+        self._show_page(self.pages.widget(1))
         self.refresh_status()
 
     def leave_out(self, folder: Path) -> None:

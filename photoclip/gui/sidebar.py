@@ -9,12 +9,13 @@ A section's header folds it away and back; a long list of albums starts folded.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QPainter
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QIcon, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -56,6 +57,11 @@ def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
     return f"Your tag: given to photos that look like ‘{prompt}’\n{plural(count, 'photo')} tagged “{name}”"
 
 
+def fold_arrow(expanded: bool) -> QIcon:
+    """The arrow of a section's header: pointing down while it is open, right while folded."""
+    return icons.icon("chevron-down" if expanded else "chevron-right", theme.FAINT)
+
+
 def album_tags_line(album: Album) -> str:
     """What an album is tagged with, in words ("" when no tag is shared by enough of it)."""
     return ", ".join(tag for tag, _share in album.tags)
@@ -75,6 +81,20 @@ def album_names(folders: Sequence[Path]) -> list[str]:
             depth[i] += 1
 
 
+def reading_order(name: str) -> tuple[int | str, ...]:
+    """A key that sorts names as people read them: case aside, numbers by value ("Album 2"
+    before "Album 10"). Text and numbers alternate, so two keys compare like with like."""
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", name.casefold())))
+
+
+def sorted_albums(albums: Sequence[Album]) -> list[tuple[Album, str]]:
+    """Albums with their short names, in the order of those names: a list sorted by full path
+    but showing last folder names only ("Spring" and "Winter" of 2022/ before "2023 Summer
+    Trip") reads as no order at all."""
+    named = zip(albums, album_names([a.folder for a in albums]), strict=True)
+    return sorted(named, key=lambda pair: (reading_order(pair[1]), str(pair[0].folder)))
+
+
 class _Tree(QTreeWidget):
     delete_pressed = Signal()
 
@@ -86,9 +106,19 @@ class _Tree(QTreeWidget):
 
 
 class _CountDelegate(QStyledItemDelegate):
-    """Entries with a count (tags) show it right-aligned and muted; the name is elided before it."""
+    """Entries with a count (tags) show it right-aligned and muted; the name is elided before it.
+    A section's header shows whether it is folded, read from the tree as it is painted: the
+    keyboard (→, ←) and an entry becoming current (Qt unfolds its section) fold and unfold
+    it too, not only a click on the header."""
 
     GAP = 8
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        tree = option.widget
+        if index.data(KindRole) == "section" and isinstance(tree, QTreeWidget):
+            option.icon = fold_arrow(tree.isExpanded(index))
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -249,9 +279,9 @@ class Sidebar(QFrame):
         self.set_albums(self._all_albums)
 
     def set_albums(self, albums: Sequence[Album]) -> None:
-        """Show these albums by path, but not the watched folders themselves (listed above); a
-        selected album stays selected while it is there (when it is gone the selection goes,
-        but the window keeps its view)."""
+        """Show these albums in the order of their names, but not the watched folders themselves
+        (listed above); a selected album stays selected while it is there (when it is gone the
+        selection goes, but the window keeps its view)."""
         self._all_albums = tuple(albums)
         roots = {str(root.path) for root in self._shown_roots or ()}
         shown = tuple(album for album in albums if str(album.folder) not in roots)
@@ -266,7 +296,7 @@ class Sidebar(QFrame):
             for item in self.album_items():
                 self.albums_section.removeChild(item)
             self.albums_section.setHidden(not shown)
-            for album, name in zip(shown, album_names([a.folder for a in shown]), strict=True):
+            for album, name in sorted_albums(shown):
                 item = self._entry(self.albums_section, name, "album", "album")
                 item.setData(0, PathRole, album.folder)
                 item.setData(0, CountRole, album.photos)
@@ -276,7 +306,7 @@ class Sidebar(QFrame):
                 if current is not None and album.folder == current.folder:
                     self.tree.setCurrentItem(item)
             if first and shown:
-                self._fold(self.albums_section, len(shown) > SHOWN_OPEN)
+                self.albums_section.setExpanded(len(shown) <= SHOWN_OPEN)
             if current is not None and self.current_album() is None:
                 self.tree.setCurrentItem(None)
                 self.tree.clearSelection()
@@ -300,7 +330,7 @@ class Sidebar(QFrame):
                 item.setData(0, CountRole, count)
                 item.setToolTip(0, f"{plural(count, 'photo')} taken in {name}")
             if first and shown:
-                self._fold(self.places_section, len(shown) > SHOWN_OPEN)
+                self.places_section.setExpanded(len(shown) <= SHOWN_OPEN)
         finally:
             self.tree.blockSignals(False)
 
@@ -446,13 +476,8 @@ class Sidebar(QFrame):
         item.setForeground(0, QBrush(QColor(theme.FAINT)))
         item.setSizeHint(0, QSize(10, 30))
         item.setData(0, KindRole, "section")
-        item.setIcon(0, icons.icon("chevron-down", theme.FAINT))
         item.setToolTip(0, "Click to fold or unfold")
         return item
-
-    def _fold(self, section: QTreeWidgetItem, folded: bool) -> None:
-        section.setExpanded(not folded)
-        section.setIcon(0, icons.icon("chevron-right" if folded else "chevron-down", theme.FAINT))
 
     def _section_button(self, section: QTreeWidgetItem, icon_name: str, tip: str) -> QToolButton:
         """A small button at the right end of a section's header (its title stays painted beneath)."""
@@ -488,7 +513,7 @@ class Sidebar(QFrame):
         if root.online:
             item.setToolTip(0, humanize.shown(root.path))
         else:
-            item.setText(0, humanize.shown(f"{name}  (offline)"))
+            item.setText(0, humanize.shown(f"{name} (offline)"))
             item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
             item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
             item.setToolTip(0, f"{humanize.shown(root.path)}\nOffline: the folder cannot be reached (unplugged "
@@ -502,7 +527,7 @@ class Sidebar(QFrame):
 
     def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         if item.data(0, KindRole) == "section":
-            self._fold(item, item.isExpanded())
+            item.setExpanded(not item.isExpanded())
         elif item is self.more_tags:
             self._show_tags(not self._all_tags_shown)
 

@@ -10,6 +10,7 @@ chip goes at once, before the worker confirms, so the click feels immediate.
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -134,6 +135,17 @@ class TagChip(QFrame):
             layout.setContentsMargins(9, 1, 9, 1)
 
 
+class _TagField(QLineEdit):
+    """The "Add a tag…" field. Enter adds the tag and stops here: QLineEdit lets the key go on
+    to its parents, and the preview takes Enter for "back to the grid", which hid the new
+    chip, or the reason a tag was refused, the moment it appeared."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class TagPanel(QWidget):
     """The tags of the photo shown (rejected ones left out) and "Add a tag"."""
 
@@ -155,7 +167,7 @@ class TagPanel(QWidget):
         self.empty = QLabel("No tags yet")
         self.empty.setObjectName("Muted")
         layout.addWidget(self.empty)
-        self.field = QLineEdit()
+        self.field = _TagField()
         self.field.setObjectName("TagField")
         self.field.setPlaceholderText("Add a tag…")
         self.field.addAction(icons.icon("plus", theme.MUTED), QLineEdit.ActionPosition.LeadingPosition)
