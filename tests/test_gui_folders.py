@@ -43,6 +43,11 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 6,
                     timeout=WAIT_MS)
     assert window.subtitle_label.text().endswith("offline")
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.canvas._message not in ("", "Loading…"), timeout=WAIT_MS)
+    assert window.preview.canvas._message == (
+        "Its folder usb-drive is offline (an unplugged drive?): plug it in to see this photo.")
+    window.escape()
     window.sidebar.tree.setCurrentItem(home_item)
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 4,
                     timeout=WAIT_MS)

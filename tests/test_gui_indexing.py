@@ -100,3 +100,25 @@ def test_without_a_pictures_folder_only_the_folder_picker_is_offered(qtbot, tmp_
     qtbot.addWidget(panel)
     panel.show()
     assert panel.add_button.isVisible() and not panel.pictures_button.isVisible()
+
+
+def test_folders_the_last_scan_could_not_read_are_counted_and_listed(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=1, without=2, seed=5)
+    library = open_library()
+    library.index([folder])
+    [root] = library.roots()
+    library.catalog.set_unreadable(root.id, [str(folder / "locked")])  # what a scan without permission keeps
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.index_status.failures_button.isVisible(), timeout=WAIT_MS)
+    assert window.index_status.failures_button.text() == "1 unreadable"
+    shown = []
+    monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
+    qtbot.mouseClick(window.index_status.failures_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    assert shown[0].table.item(0, 0).text() == str(folder / "locked")
+    assert shown[0].table.item(0, 1).text() == "cannot be read (no permission?)"
+    assert shown[0].intro.text() == ("1 folder or file cannot be read (no permission?): the photos in it are left out "
+                                     "until photoclip may read it.")

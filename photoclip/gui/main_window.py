@@ -1127,7 +1127,8 @@ class MainWindow(QMainWindow):
             model = f"search uses {status.searching_with} until every photo is indexed with {status.model}"
         self.count_label.setText(f"{plural(counts.total - counts.failed, 'photo')}  ·  {model}")
         if not self.index_status.running:
-            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged))
+            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged),
+                                       len(status.unreadable))
             if self.worker is not None and not self.worker.busy and counts.pending and not first:
                 self.index_status.set_message(f"{plural(counts.pending, 'photo')} waiting to be indexed")
         self._update_page()
@@ -1135,7 +1136,8 @@ class MainWindow(QMainWindow):
 
     def show_failures(self) -> None:
         self.ops.query(lambda lib: lib.status(),
-                       lambda status: FailuresDialog(status.failures, status.damaged, self).exec(), parent=self)
+                       lambda status: FailuresDialog(status.failures, status.damaged, self, status.unreadable).exec(),
+                       parent=self)
 
     def report_error(self, error: BaseException | str) -> None:
         """The one place errors are shown: a strip above the content, until dismissed."""
@@ -1175,7 +1177,8 @@ class MainWindow(QMainWindow):
             gctune.settle_after_startup()
         if state.searchable and not self.index_status.running and self.status is not None:
             counts, damaged = self.status.counts, len(self.status.damaged)
-            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, damaged)
+            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, damaged,
+                                       len(self.status.unreadable))
         self._update_banner_box()
 
     def _update_banner_box(self) -> None:

@@ -68,11 +68,20 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     try:
         data = imaging.make_thumbnail(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
-        return _Loaded(photo, None, f"Cannot show this photo: {exc}", place, caption)
+        return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place, caption)
     image = QImage.fromData(data)
     if image.isNull():
         return _Loaded(photo, None, "Cannot decode it", place, caption)
     return _Loaded(photo, image, None, place, caption)
+
+
+def _offline(library: Library, photo: Photo) -> str | None:
+    """Why a photo on an unplugged drive cannot be shown, rather than "file not found": it is
+    not lost, and says what brings it back."""
+    root = next((r for r in library.roots() if r.id == photo.root_id), None)
+    if root is None or root.online or photo.path.exists():
+        return None
+    return f"Its folder {root.path.name} is offline (an unplugged drive?): plug it in to see this photo."
 
 
 class _Canvas(QWidget):

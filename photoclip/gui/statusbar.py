@@ -109,24 +109,25 @@ class IndexStatus(QWidget):
         self._show_pause_state()
         self._show_failures(failed)
 
-    def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0) -> None:
+    def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0, unreadable: int = 0) -> None:
         """Nothing to do: say how many photos are searchable (None: say nothing yet), and how
-        many files could not be read or are damaged."""
+        many files could not be read or are damaged, and how many folders could not be read."""
         self._running, self._paused = False, False
         self.bar.hide()
         self.pause_button.hide()
         self.label.setText("" if indexed is None else f"{plural(indexed, 'photo')} indexed")
-        self._show_failures(failed, damaged)
+        self._show_failures(failed, damaged, unreadable)
 
     def set_message(self, text: str) -> None:
         """A one-off line while nothing is being indexed (model loading, scanning)."""
         if not self._running:
             self.label.setText(text)
 
-    def _show_failures(self, failed: int, damaged: int = 0) -> None:
-        self.failures_button.setVisible(failed > 0 or damaged > 0)
+    def _show_failures(self, failed: int, damaged: int = 0, unreadable: int = 0) -> None:
+        self.failures_button.setVisible(failed > 0 or damaged > 0 or unreadable > 0)
         self.failures_button.setText(" · ".join(
-            [f"{failed:,} failed"] * (failed > 0) + [f"{damaged:,} damaged"] * (damaged > 0)))
+            [f"{failed:,} failed"] * (failed > 0) + [f"{damaged:,} damaged"] * (damaged > 0)
+            + [f"{unreadable:,} unreadable"] * (unreadable > 0)))
 
     def _show_pause_state(self) -> None:
         if self._paused:
@@ -147,9 +148,9 @@ class FailuresDialog(QDialog):
     damage, so a person can fix, restore or ignore them."""
 
     def __init__(self, failures: Sequence[tuple[Path, str]], damaged: Sequence[tuple[Path, str]] = (),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, unreadable: Sequence[Path] = ()) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Photos that could not be read" if failures else "Damaged photos")
+        self.setWindowTitle("Photos that could not be read" if failures or unreadable else "Damaged photos")
         self.resize(780, 420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
@@ -162,10 +163,15 @@ class FailuresDialog(QDialog):
         if damaged:
             said.append(f"{plural(len(damaged), 'file')} {'is' if len(damaged) == 1 else 'are'} damaged but "
                         "indexed as far as they go; restore them from a backup if you have one.")
+        if unreadable:
+            it = "it" if len(unreadable) == 1 else "them"
+            said.append(f"{plural(len(unreadable), 'folder or file', 'folders or files')} cannot be read (no "
+                        f"permission?): the photos in {it} are left out until photoclip may read {it}.")
         self.intro = intro = QLabel(" ".join(said))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        rows = [*failures, *((path, f"damaged: {damage}") for path, damage in damaged)]
+        rows = [*((path, "cannot be read (no permission?)") for path in unreadable), *failures,
+                *((path, f"damaged: {damage}") for path, damage in damaged)]
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["File", "Reason"])
         self.table.verticalHeader().hide()
