@@ -207,14 +207,16 @@ _MIGRATIONS: dict[int, str] = {
     # away or trashed), by its bytes and its pixels: when they come back (the folder added
     # again, the file moved back, restored from the trash, edited in place by exiftool), so
     # do its tags and "not duplicates" marks. Keywords read from files are not kept: the file
-    # gives them again. A mark's key is the photo's pixels hash, else its content hash.
+    # gives them again. Tags are kept with the path they had, so each of two copies with the
+    # same bytes gets back its own; a mark's key is the photo's pixels hash, else its content hash.
     11: """
     CREATE TABLE forgotten_tags (
         hash TEXT NOT NULL,
         pixels_hash TEXT,
+        path TEXT NOT NULL,
         tag TEXT NOT NULL,
         source TEXT NOT NULL CHECK (source IN ('user', 'rejected')),
-        PRIMARY KEY (hash, tag)
+        PRIMARY KEY (hash, path, tag)
     );
     CREATE INDEX forgotten_tags_pixels ON forgotten_tags(pixels_hash) WHERE pixels_hash IS NOT NULL;
     CREATE TABLE forgotten_distinct (
@@ -224,8 +226,8 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX forgotten_distinct_other ON forgotten_distinct(other_key);
     CREATE TRIGGER photos_forgotten BEFORE DELETE ON photos WHEN old.hash IS NOT NULL BEGIN
-        INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, tag, source)
-            SELECT old.hash, old.pixels_hash, t.tag, t.source FROM tags t
+        INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, path, tag, source)
+            SELECT old.hash, old.pixels_hash, old.path, t.tag, t.source FROM tags t
             WHERE t.photo_id = old.id AND t.source IN ('user', 'rejected')
             AND NOT EXISTS (SELECT 1 FROM keyword_tags k WHERE k.photo_id = old.id AND k.tag = t.tag);
         INSERT OR IGNORE INTO forgotten_distinct (key, other_key)
@@ -754,8 +756,9 @@ class Catalog:
                 " AND (SELECT hash FROM photos WHERE id = ?) IS NOT ?",
                 ((pid, model_id, pid, m.hash) for pid, m, _ in embedded),
             )
-            first_read = {PhotoId(r[0]) for r in self._rows_in(
-                "SELECT id FROM photos WHERE id IN ({marks}) AND hash IS NULL", [pid for pid, _, _ in embedded])}
+            before = {PhotoId(r[0]): r[1:] for r in self._rows_in(
+                "SELECT id, path, hash, pixels_hash FROM photos WHERE id IN ({marks})",
+                [pid for pid, _, _ in embedded])}
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
                 " country = ?, region = ?, town = ?, look = ?, pixels_hash = ?, damage = ?, status = 'indexed',"
@@ -784,41 +787,57 @@ class Catalog:
                 "UPDATE photos SET status = 'failed', failure = ?, indexed_at = ? WHERE id = ?",
                 ((reason, now, pid) for pid, reason in failed),
             )
-            if first_read:
-                self._remember_again([(pid, m.hash, m.pixels_hash) for pid, m, _ in embedded if pid in first_read])
+            came = [(pid, m, before[pid]) for pid, m, _ in embedded if pid in before and before[pid][1] != m.hash]
+            if came:
+                self._remember_again(came)
         return gen
 
-    def _remember_again(self, photos: list[tuple[PhotoId, str, str | None]]) -> None:
-        """Photos read for the first time get back what the user said about the same bytes or
-        pixels when the library forgot them (see forgotten_tags)."""
+    def _remember_again(self, photos: list[tuple[PhotoId, PhotoMetadata, tuple[str, str | None, str | None]]]) -> None:
+        """Photos whose bytes are new to their row get back what the user said about the same
+        bytes (or, read for the first time, the same pixels) when the library forgot them (see
+        forgotten_tags): the tags of the photo forgotten at the same path first, else of one
+        with the same name, else of another. A photo whose file was replaced by a forgotten one
+        (put back over it while photoclip was closed) becomes that photo: its own tags are
+        forgotten in turn. `photos`: (id, what was read now, (path, hash, pixels hash) before)."""
         if not self._conn.execute(
             "SELECT EXISTS (SELECT 1 FROM forgotten_tags) OR EXISTS (SELECT 1 FROM forgotten_distinct)"
         ).fetchone()[0]:
             return
-        for pid, content_hash, pixels_hash in photos:
-            self._conn.execute(
-                "INSERT OR IGNORE INTO tags (photo_id, tag, source)"
-                " SELECT ?, tag, source FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?",
-                (pid, content_hash, pixels_hash),
-            )
-            self._conn.execute(
-                "DELETE FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?", (content_hash, pixels_hash)
-            )
-            key = pixels_hash or content_hash
+        for pid, meta, (path, old_hash, old_pixels) in photos:
+            pixels = meta.pixels_hash if old_hash is None else None
+            found = self._conn.execute(
+                "SELECT DISTINCT path FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?", (meta.hash, pixels)
+            ).fetchall()
+            if found:
+                paths = sorted(r[0] for r in found)  # as stored, like `path`
+                name = os.path.basename(path)
+                chosen = path if path in paths else next((p for p in paths if os.path.basename(p) == name), paths[0])
+                if old_hash is not None:
+                    self._forget_tags_of(pid, old_hash, old_pixels, path)
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO tags (photo_id, tag, source) SELECT ?, tag, source FROM forgotten_tags"
+                    " WHERE path = ? AND (hash = ? OR pixels_hash = ?)", (pid, chosen, meta.hash, pixels))
+                self._conn.execute(
+                    "DELETE FROM forgotten_tags WHERE path = ? AND (hash = ? OR pixels_hash = ?)",
+                    (chosen, meta.hash, pixels))
             self._conn.execute(
                 "INSERT OR IGNORE INTO distinct_photos (a, b)"
                 " SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
                 " ON p.pixels_hash = f.other_key OR p.hash = f.other_key WHERE f.key = ?2 AND p.id != ?1"
                 " UNION SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
                 " ON p.pixels_hash = f.key OR p.hash = f.key WHERE f.other_key = ?2 AND p.id != ?1",
-                (pid, key),
+                (pid, meta.pixels_hash or meta.hash),
             )
-            self._conn.execute(
-                "DELETE FROM forgotten_distinct WHERE"
-                " (key = ?1 AND EXISTS (SELECT 1 FROM photos WHERE pixels_hash = other_key OR hash = other_key))"
-                " OR (other_key = ?1 AND EXISTS (SELECT 1 FROM photos WHERE pixels_hash = key OR hash = key))",
-                (key,),
-            )
+
+    def _forget_tags_of(self, pid: PhotoId, content_hash: str, pixels_hash: str | None, path: str) -> None:
+        """What the photos_forgotten trigger does for a deleted photo, for one that stays (`path`
+        as stored)."""
+        kept = (" FROM tags t WHERE t.photo_id = ? AND t.source IN ('user', 'rejected') AND NOT EXISTS"
+                " (SELECT 1 FROM keyword_tags k WHERE k.photo_id = t.photo_id AND k.tag = t.tag)")
+        self._conn.execute(
+            "INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, path, tag, source)"
+            f" SELECT ?, ?, ?, t.tag, t.source{kept}", (content_hash, pixels_hash, path, pid))
+        self._conn.execute(f"DELETE FROM tags WHERE rowid IN (SELECT t.rowid{kept})", (pid,))
 
     def embeddings(
         self, model_id: str, dim: int, since_gen: int = 0, chunk: int = 20000
@@ -1202,6 +1221,11 @@ class Catalog:
         ).fetchone()
         total, indexed, failed = row[0], row[1] or 0, row[2] or 0
         return Counts(total=total, indexed=indexed, pending=total - indexed - failed, failed=failed)
+
+    def failed_because(self, ids: Iterable[PhotoId], reason: str) -> list[PhotoId]:
+        """Those of `ids` that failed for `reason`."""
+        rows = self._rows_in("SELECT id FROM photos WHERE failure = ? AND id IN ({marks})", ids, reason)
+        return [PhotoId(r[0]) for r in rows]
 
     def failures(self) -> list[tuple[Path, str]]:
         rows = self._conn.execute(

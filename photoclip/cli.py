@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import signal
 import sys
 import threading
@@ -535,7 +536,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         forgotten = library.remove_root(args.path)
     print(f"forgot {plural(forgotten, 'photo')} in {args.path} (the files are untouched; "
-          f"`photoclip index` brings the photos back, with the tags you gave them)", file=sys.stderr)
+          f"`photoclip index {shlex.quote(args.path)}` brings them back, with the tags you gave them)", file=sys.stderr)
     return 0
 
 

@@ -81,6 +81,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "MAX_MISSING_ROWS",
     "MAX_PIXELS",
+    "PERMISSION_DENIED",
     "THUMBNAIL_SIDE",
     "DecodedPhoto",
     "CONTENT_HASHES",
@@ -592,11 +593,15 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
         yield fh, streamed_hash
 
 
+PERMISSION_DENIED = "permission denied"
+"""A photo's failure when photoclip may not read its file (scan tries it again once it may)."""
+
+
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "file not found (moved or deleted)"
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return PERMISSION_DENIED
     if isinstance(exc, IsADirectoryError):
         return "a folder, not a file"
     return f"cannot read file ({exc.strerror or _short(exc)})"

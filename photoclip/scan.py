@@ -18,7 +18,7 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.ids import PhotoId, RootId
-from photoclip.imaging import IMAGE_SUFFIXES, file_hash, sniff_file
+from photoclip.imaging import IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.rawfile import RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,9 @@ SKIPPED_SUFFIXES = frozenset({
     ".psd", ".svg",
 })
 BACKUP_ENDINGS = ("_original", "~")
-"""The copy exiftool keeps of a file it edits ('IMG_1.JPG_original') and an editor's backup
-('IMG_1.jpg~'): the photo itself is beside it, so it would only be an extra duplicate."""
+"""After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original')
+and an editor's backup ('IMG_1.jpg~'): the photo itself is beside it, so it would only be an
+extra duplicate. A name without a suffix before them ('scan_original') is a photo's own."""
 SKIPPED_FOLDERS = frozenset({
     "@eadir", "#recycle", "#snapshot", "@recycle", "@recently-snapshot", "$recycle.bin",
     "system volume information", "lost+found", "node_modules",
@@ -98,7 +99,9 @@ def is_skipped_folder(name: str, parent: str) -> bool:
 def is_candidate(path: str) -> bool:
     """Photo by suffix, or by content when the suffix says nothing (e.g. 'IMG_0001'); not a
     backup another program left beside the photo it edited (see BACKUP_ENDINGS)."""
-    if path.lower().endswith(BACKUP_ENDINGS):
+    folded = path.lower()
+    ending = next((e for e in BACKUP_ENDINGS if folded.endswith(e)), None)
+    if ending is not None and os.path.splitext(os.path.basename(folded)[: -len(ending)])[1]:
         return False
     suffix = os.path.splitext(path)[1].lower()
     if suffix in IMAGE_SUFFIXES:
@@ -352,6 +355,7 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
     new: list[FileEntry] = []
     changed: list[tuple[PhotoId, int, int]] = []
     present: set[str] = set()
+    failed: dict[PhotoId, FileEntry] = {}
     for f in seen.files:
         present.add(f.path)
         state = known.get(f.path)
@@ -359,12 +363,24 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
             new.append(f)
         elif (state.size, state.mtime_ns) != (f.size, f.mtime_ns):
             changed.append((state.id, f.size, f.mtime_ns))
+        elif state.status == "failed":
+            failed[state.id] = f
+    changed += _readable_again(catalog, failed)
     paired = set(seen.paired_raws)
     gone = {
         path: state for path, state in known.items()
         if path not in present and not _under(path, seen.unreadable) and (path in paired or _is_gone(path))
     }
     return _Survey(root, seen, new, changed, gone)
+
+
+def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[tuple[PhotoId, int, int]]:
+    """Photos that failed for want of permission and may be read now: a chmod changes neither
+    size nor mtime, so they would never be tried again."""
+    if not failed:
+        return []
+    ids = catalog.failed_because(failed, PERMISSION_DENIED)
+    return [(pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids if os.access(failed[pid].path, os.R_OK)]
 
 
 def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:

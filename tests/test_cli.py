@@ -164,7 +164,7 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
 
     assert run("remove", str(photo_folder / "trip")) == (0, "", (
         f"forgot 2 photos in {photo_folder / 'trip'} (the files are untouched; "
-        "`photoclip index` brings the photos back, with the tags you gave them)\n"))
+        f"`photoclip index {photo_folder / 'trip'}` brings them back, with the tags you gave them)\n"))
     status = json.loads(run("status", "--json")[1])
     assert status["total"] == 4 and status["left_out"] == [str(photo_folder / "trip")]
     assert f"left out: {photo_folder / 'trip'}\n" in run("status")[1]
@@ -570,6 +570,34 @@ def test_tags_are_listed_even_when_the_model_cannot_load_to_update_them(run, pho
     out = capsys.readouterr().out
     assert code == 0 and "1\tpicnic" in out.splitlines()
     assert any("photos were not tagged" in r.getMessage() for r in caplog.records)
+
+
+def test_a_photo_that_could_not_be_read_for_its_permissions_is_read_once_it_may_be(tmp_path: Path) -> None:
+    prefix = as_an_unprivileged_user()
+    if prefix is None:
+        pytest.skip("no way to run photoclip without root's power to read every file")
+    locked = write_photo(tmp_path / "photos" / "locked.jpg", seed=1)
+    write_photo(tmp_path / "photos" / "open.jpg", seed=2)
+    home = str(tmp_path / "home")
+    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": home, "XDG_CACHE_HOME": home, "PHOTOCLIP_CACHE_DIR": home}
+
+    def photoclip(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"),
+                               "--model", TINY_MODEL, *args], capture_output=True, text=True, env=env)
+
+    try:
+        locked.chmod(0)
+        assert photoclip("index", str(tmp_path / "photos")).returncode == 0
+        assert json.loads(photoclip("status", "--json").stdout)["failures"] == [
+            {"path": str(locked), "reason": "permission denied"}]
+        assert photoclip("index").returncode == 0  # still locked: still failed, not retried for nothing
+        assert json.loads(photoclip("status", "--json").stdout)["failed"] == 1
+        locked.chmod(0o644)  # neither its size nor its mtime change
+        assert photoclip("index").returncode == 0
+        status = json.loads(photoclip("status", "--json").stdout)
+        assert (status["indexed"], status["failures"]) == (2, [])
+    finally:
+        locked.chmod(0o644)
 
 
 def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tags(tmp_path: Path) -> None:

@@ -604,6 +604,39 @@ def test_a_folder_removed_and_added_again_gets_back_the_users_tags_and_marks(
     assert library.catalog._conn.execute("SELECT COUNT(*) FROM forgotten_tags").fetchone()[0] == 0
 
 
+def test_copies_with_the_same_bytes_removed_and_added_again_each_get_back_their_own_tags(
+    open_library, tmp_path: Path
+) -> None:
+    first = write_photo(tmp_path / "photos" / "family" / "p0.jpg", seed=0)
+    copy = tmp_path / "photos" / "backup" / "p0.jpg"
+    copy.parent.mkdir()
+    shutil.copy(first, copy)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    library.add_tag([library.photo_at(first).id], "grandma")
+    library.add_tag([library.photo_at(copy).id], "backup")
+    library.remove_tag([library.photo_at(copy).id], "grandma")
+    library.remove_root(tmp_path / "photos")
+    library.index([tmp_path / "photos"])
+    assert {(t.name, t.source) for t in library.photo_tags(library.photo_at(first).id)} == {("grandma", "user")}
+    assert {(t.name, t.source) for t in library.photo_tags(library.photo_at(copy).id)} == {
+        ("backup", "user"), ("grandma", "rejected")}
+
+
+def test_a_photo_put_back_over_another_while_photoclip_was_closed_brings_its_tags(
+    open_library, photo_folder: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    moved, replaced = photo_folder / "p0.jpg", photo_folder / "p2.jpg"
+    library.add_tag([library.photo_at(moved).id], "alpha")
+    library.add_tag([library.photo_at(replaced).id], "beta")
+    replaced.unlink()
+    moved.rename(replaced)
+    library.index()
+    assert library.tagged("alpha") == [library.photo_at(replaced).id] and library.tagged("beta") == []
+
+
 def test_a_photo_edited_by_exiftool_keeps_its_tags_and_its_backup_is_not_a_photo(
     open_library, photo_folder: Path
 ) -> None:

@@ -32,6 +32,13 @@ def test_a_photo_without_extension_is_found_by_content(tmp_path: Path) -> None:
     assert [Path(f.path).name for f in walk(tmp_path).files] == ["IMG_0001"]
 
 
+def test_backups_other_programs_leave_beside_a_photo_are_not_photos(tmp_path: Path) -> None:
+    for name in ("IMG_1.JPG_original", "IMG_2.jpg~", "scan_original", "IMG_original_3.jpg", "photo~4.jpg"):
+        write_photo(tmp_path / name, seed=1)
+    found = sorted(Path(f.path).name for f in walk(tmp_path).files)
+    assert found == ["IMG_original_3.jpg", "photo~4.jpg", "scan_original"]
+
+
 def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     write_photo(tmp_path / "a" / "x.jpg", seed=1)
     os.symlink(tmp_path, tmp_path / "a" / "loop")
