@@ -99,6 +99,23 @@ def test_thumbnails_are_made_off_the_gui_thread_cached_on_disk_and_in_memory(qtb
     assert loader.pixmap(pid) is pixmap and threads == [False]  # from memory, no new task
 
 
+def test_thumbnails_kept_in_memory_fit_their_budget_whatever_the_screens_pixel_ratio(
+    qtbot, parts, monkeypatch
+) -> None:
+    from photoclip.gui import thumbnails
+
+    library, _, loader, _ = parts
+    assert loader.cache_entries * 4 * 96 * 96 <= thumbnails.CACHE_BYTES
+    sharp = ThumbnailLoader(library, side=96, ratio=2.0)
+    assert sharp.cache_entries <= loader.cache_entries // 4  # four times the pixels each
+    monkeypatch.setattr(thumbnails, "CACHE_BYTES", 10 * 4 * 96 * 96)
+    ids = library.photos_by_date(0, 20)
+    for pid in ids:
+        loader.pixmap(pid)
+    qtbot.waitUntil(lambda: not loader._queued, timeout=WAIT_MS)
+    assert len(loader._pixmaps) == 10 and set(loader._pixmaps) <= set(ids)
+
+
 def test_a_broken_photo_is_remembered_and_not_retried(qtbot, parts, scanned, monkeypatch) -> None:
     library, _, loader, _ = parts
     broken_jpeg(scanned[1] / "broken.jpg")

@@ -24,7 +24,10 @@ from photoclip.library import Library
 
 log = logging.getLogger(__name__)
 
-CACHE_ENTRIES = 1500  # pixmaps kept in memory (about 100 kB each at 2x)
+CACHE_BYTES = 160 << 20
+"""Memory for the thumbnails kept ready to paint: a 2x screen's thumbnail is four times a 1x
+one's (336 x 336 x 4 bytes: 450 kB), so it keeps a quarter as many, still several screens full."""
+PHOTOS_KEPT = 6000  # photo rows kept for painting their cells (a few hundred bytes each)
 
 
 class _Relay(QObject):
@@ -132,6 +135,11 @@ class ThumbnailLoader(QObject):
         self._stale.clear()
 
     @property
+    def cache_entries(self) -> int:
+        """How many thumbnails of the present size CACHE_BYTES holds."""
+        return max(1, CACHE_BYTES // (4 * self._side_px * self._side_px))
+
+    @property
     def side(self) -> int:
         """Logical pixels of a thumbnail's side."""
         return round(self._side_px / self._ratio)
@@ -207,7 +215,7 @@ class ThumbnailLoader(QObject):
         if image.width() != self._side_px:
             self._stale.add(pid)  # made before the cells changed size
         self._remember(pid, photo)
-        while len(self._pixmaps) > CACHE_ENTRIES:
+        while len(self._pixmaps) > self.cache_entries:
             self._pixmaps.popitem(last=False)
         self.ready.emit(photo_id)
 
@@ -222,5 +230,5 @@ class ThumbnailLoader(QObject):
     def _remember(self, pid: PhotoId, photo: Photo) -> None:
         self._photos[pid] = photo
         self._photos.move_to_end(pid)
-        while len(self._photos) > CACHE_ENTRIES * 4:
+        while len(self._photos) > PHOTOS_KEPT:
             self._photos.popitem(last=False)
