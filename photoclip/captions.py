@@ -9,14 +9,15 @@ and the comments older tools such as IrfanView wrote into the file itself (a JPE
 segments, a GIF's comment). Cameras fill EXIF's description with their own name ("OLYMPUS
 DIGITAL CAMERA", "SONY DSC") or a placeholder ("default", "ASCII"), programs sign a file's
 comment or description ("CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 90", "Created
-with GIMP"), and owners put a copyright notice or a licence there; such text is no caption and
-is left out, and so is binary junk read as text. A PNG's text is not read: drawing programs
-fill it with their document's title ("Adwaita Folder Icons").
+with GIMP"), and owners put a copyright notice, a credit ("Photo: © Jane Doe") or a licence
+there; such text is no caption and is left out, and so is binary junk read as text. A PNG's
+text is not read: drawing programs fill it with their document's title ("Adwaita Folder Icons").
 """
 
 from __future__ import annotations
 
-import contextlib
+import codecs
+import itertools
 import logging
 import re
 import unicodedata
@@ -51,26 +52,45 @@ _PROGRAM = (
     r"jpeg-recompress|imagemagick|graphicsmagick|gimp|(?:adobe )?photoshop|lightroom|snapseed|picasa|"
     r"image alchemy|handmade software|accusoft|acd ?systems|acdsee|irfanview|xv version|lav[cf]\d+|ffmpeg)\b"
 )
+_VERSION = r"(?:v?\d+(?:\.\d+)+|v\d+|cs\d*|cc)\b"  # "4.0", "V1.01", "v62", Photoshop's "CS6" and "CC"
 _STAMP = (r"(?:file\s+)?(?:created|made|written|generated|processed|optimi[sz]ed|compressed|encoded|converted|"
           r"saved|edited)")
+_SIGN = r"(?:©|℗|\([cp]\)|\bcopyright\b)"
+_RIGHTS_RESERVED = (
+    "all rights reserved", "some rights reserved", "alle rechte vorbehalten", "tous droits r[ée]serv[ée]s",
+    "todos los derechos reservados", "tutti i diritti riservati", "todos os direitos reservados",
+    "alle rechten voorbehouden",
+)
+"""Patterns of "all rights reserved" in the languages whose photographers most often write it."""
 # Texts that fill a caption's place but say nothing of the photo, so a search for "john" or
-# "gimp" would find every photo a person or a program signed. A notice starts with its sign or
-# names a year ("Copy of the wedding invitation" and "Plan (c) for 2019" are captions); a
-# program's stamp starts with its name, or says it made the file and names a program or a
-# version ("Made with love in Lisbon" is a caption).
+# "gimp" would find every photo a person or a program signed. A notice is a sign followed by a
+# year or "by", or says its rights are reserved; a licence names itself by its token; a
+# program's stamp is the program's name and its version, or says a program made the file. A
+# sentence that only starts with such a word goes on in plain words and is a caption ("Licence
+# plate of my first car", "GIMP workshop at the library", "Made with love in Lisbon").
 _NOT_A_CAPTION = re.compile("|".join((
-    r"^\W*(?:©|\(c\)|\(p\)|℗|copyright\b)",  # "(c) Jane Doe", "© 2021 ACME Photo", "Copyright 2019 John Smith"
-    r"(?:©|\(c\)|\bcopyright)\s*(?:\d{4}|by\b)",  # "Jane Doe, copyright 2004"
-    r"\b(?:all|some) rights reserved\b",
-    r"^\W*(?:l?gplv?\d*|creative ?commons|cc[- ]by|cc0|public domain|licen[cs]e)\b",  # "CC BY-SA 4.0 Jane Doe"
-    r"\bcc[- ]by(?:-\w+)*\s*\d\.\d\b|\blicen[cs]ed under\b",
-    r"^\W*creator:|\bquality\s*=\s*\d",  # "CREATOR: gd-jpeg v1.0 (using IJG JPEG v80), quality = 90"
-    rf"^\W*{_PROGRAM}",  # "LEAD Technologies Inc. V1.01", "Lavc58.54.100", "Intel(R) JPEG Library, version 1.51"
+    rf"{_SIGN}\s*(?:\d{{4}}|by\b|©|\(c\))",  # "© 2021 ACME Photo", "Jane Doe, copyright 2004", "Copyright (c) Tom"
+    rf"\b(?:{'|'.join(_RIGHTS_RESERVED)})\b",
+    r"\b[al]?gpl\s*-?v?\d|\bgnu (?:lesser |affero )?general public licen[cs]e\b",  # "LGPLv3 Risto Saukonpää"
+    r"\bcc[- ]by(?:-(?:nc|nd|sa))*(?:-(?:nc|nd|sa)|\s*v?\d\.\d)\b|\bcc-by\b|\bcc0\b",  # "CC BY-SA 4.0 Jane Doe"
+    r"\bcreative commons (?:attribution|licen[cs]e|zero|by\b)|\blicen[cs]ed under\b|^\W*public domain\W*$",
+    rf"^\W*creator:|\bquality\s*=\s*\d|\(using\s{_PROGRAM}",  # "CREATOR: gd-jpeg v1.0 (using IJG JPEG v80)"
+    rf"{_PROGRAM}(?:\W+\w+){{0,2}}?\W*\b{_VERSION}",  # "LEAD Technologies Inc. V1.01", "Lavc58.54.100"
+    rf"^\W*{_PROGRAM}\W*$",  # "GIMP"
     rf"^{_STAMP}\s+(?:with|by|using)\b.*(?:{_PROGRAM}|\d\.\d)",  # "Processed By eBay with ImageMagick, z1.1.0."
 )), re.IGNORECASE)
+_CREDIT_SIGN = re.compile(_SIGN, re.IGNORECASE)
+_NAME_PARTICLES = frozenset("by and von van der den de la le du di da dos del y e".split())
+"""The little words of a credit line, which names people ("Photo by Ludwig van Beethoven")."""
+_CREDIT_WORDS = 6  # a credit names a person or two, or a studio
 _NOT_TEXT = frozenset(("Cc", "Co", "Cs", "Cn"))  # controls, private use, halves of a pair, unassigned
+_JUMBLED_LENGTH, _JUMBLED_SIGNS, _JUMBLED_FLIPS = 8, 4, 6  # lets 0.7% of 20 random bytes pass, 0 of 40
+_CP1252_HIGH = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", "ignore"))  # "é", "’"
+_NO_SCRIPT = frozenset(("MODIFIER", "FEMININE", "MASCULINE", "MICRO", "SUPERSCRIPT", "SUBSCRIPT", "SCRIPT"))
+"""Letters that belong to no script's words alone: "Hawaiʻi", "nº 5", "5 µm", "ℓ"."""
 _EAST_ASIAN = frozenset(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC", "BOPOMOFO"))
 _WORD = re.compile(r"\w+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LABEL_WORD = re.compile(r"[^\W_]+")  # "Exif_JPEG_PICTURE" is three words
 
 
@@ -83,37 +103,77 @@ def is_caption(text: str, camera: str = "") -> bool:
         return False
     if camera and text.strip().casefold() in camera.casefold():
         return False
-    if _looks_binary(text) or _NOT_A_CAPTION.search(text.strip()):
+    if _looks_binary(text) or _NOT_A_CAPTION.search(text.strip()) or _is_credit(text):
         return False
     return not all(w.strip("0123456789") in _NOT_CAPTION_WORDS or len(w) < 2 for w in letters)
 
 
+def _is_credit(text: str) -> bool:
+    """Whether `text` is a copyright sign beside a name and nothing more ("Photo: © Jane Doe",
+    "Jane Doe ©"): each word capitalised, a number or a name's little word, where a caption
+    goes on in plain words ("Plan (c) for the trip")."""
+    if not _CREDIT_SIGN.search(text):
+        return False
+    words = _LABEL_WORD.findall(_CREDIT_SIGN.sub(" ", text))
+    return len(words) <= _CREDIT_WORDS and all(
+        not w[0].islower() or w in _NAME_PARTICLES or w.isdigit() for w in words)
+
+
 def _looks_binary(text: str) -> bool:
-    """Whether `text` is bytes that were never text, decoded anyway. Read as Latin-1: mostly
-    accented letters, or many among control characters (a Windows quote, \x92, is one such
-    in a real caption). Read as UTF-16: private-use and unassigned characters, and letters of
-    more scripts than a person writes at once."""
-    chars = [c for c in text if not c.isspace()]
-    latin1 = sum("\x80" <= c <= "\xff" for c in chars)
-    controls = sum(unicodedata.category(c) == "Cc" for c in chars)
-    odd = sum(c == "\ufffd" or (c <= "\uffff" and unicodedata.category(c) in _NOT_TEXT and not "\x80" <= c <= "\x9f")
-              for c in chars)
+    """Whether `text` is bytes that were never text, decoded anyway. Read as cp1252: mostly
+    accented letters, control characters among many of them, or words nobody writes. Read as UTF-16: private-use and
+    unassigned characters, and letters of different scripts side by side in one word, where a
+    person writes each word in one script ("Σαντορίνη Santorini Санторини サントリーニ" is four
+    words) but for Japanese and Chinese with Latin letters ("iPhoneで撮った")."""
+    chars = [c for c in text if not c.isspace() or (unicodedata.category(c) == "Cc" and c not in "\t\n\r")]
+    accented = sum(c in _CP1252_HIGH for c in chars)
+    odd = sum(map(_not_text, chars))
     scripts = {_script(c) for c in chars if c.isalpha()}
-    return (2 * latin1 > len(chars) or (3 * latin1 > len(chars) and controls > 0)
-            or (odd >= 2 and 20 * odd >= len(chars)) or len(scripts) > 3 or (odd > 0 and len(scripts - {"LATIN"}) > 1))
+    return (2 * accented > len(chars) or (3 * accented > len(chars) and odd > 0)
+            or (odd >= 2 and 20 * odd >= len(chars)) or (odd > 0 and len(scripts - {"LATIN"}) > 1)
+            or _mixes_scripts(text) or any(map(_jumbled, text.split())))
+
+
+def _not_text(char: str) -> bool:
+    """Whether `char` has no place in text: a control, private-use or unassigned character, half of
+    a pair, or the one a decoder puts for bytes it could not read. Characters beyond the first
+    65,536 count as text, as Python may not know the newest emoji."""
+    return char == "\ufffd" or (char <= "\uffff" and unicodedata.category(char) in _NOT_TEXT)
+
+
+def _jumbled(word: str) -> bool:
+    """Whether `word` is one that nobody writes, as random bytes read as cp1252 make them: long
+    and mostly signs of many kinds ("Ýª<>‚xŸù`0"), or flipping between capitals and small letters
+    back and forth ("KÏN®V¸Í=“š°(H4w"; "iPhone" flips twice, "MacBookAir" five times)."""
+    signs = [c for c in word if not c.isalnum()]
+    cased = [c.isupper() for c in word if c.isupper() or c.islower()]
+    flips = sum(a != b for a, b in itertools.pairwise(cased))
+    return (len(word) >= _JUMBLED_LENGTH and 3 * len(signs) > len(word) and len(set(signs)) >= _JUMBLED_SIGNS
+            or flips >= _JUMBLED_FLIPS)
+
+
+def _mixes_scripts(text: str) -> bool:
+    """Whether a word of `text` has letters of two scripts side by side, other than Chinese or
+    Japanese with Latin."""
+    for is_word, letters in itertools.groupby(text, str.isalpha):
+        scripts = [s for s in map(_script, letters) if s not in _NO_SCRIPT] if is_word else []
+        if any(a != b and {a, b} != {"CJK", "LATIN"} for a, b in itertools.pairwise(scripts)):
+            return True
+    return False
 
 
 def _script(letter: str) -> str:
     """A letter's script, as the first word of its name says it ("CYRILLIC SMALL LETTER A");
     Chinese, Japanese and Korean count as one, as they are written together."""
-    script = unicodedata.name(letter, "?").split(" ", 1)[0]
+    script = re.split("[ -]", unicodedata.name(letter, "?"), maxsplit=1)[0]  # "KATAKANA-HIRAGANA PROLONGED ..."
     return "CJK" if script in _EAST_ASIAN else script
 
 
-def exif_texts(exif: Mapping[int, object], details: Mapping[int, object]) -> list[str]:
+def exif_texts(exif: Image.Exif, details: Mapping[int, object]) -> list[str]:
     """The captions in a photo's EXIF (`details`: its Exif sub-IFD)."""
     camera = " ".join(_text(exif.get(tag)) for tag in (_EXIF_MAKE, _EXIF_MODEL))
-    texts = [_text(exif.get(tag)) for tag in _EXIF_TEXT_TAGS] + [_user_comment(details.get(_EXIF_USER_COMMENT))]
+    user_comment = _user_comment(details.get(_EXIF_USER_COMMENT), exif.endian)
+    texts = [_text(exif.get(tag)) for tag in _EXIF_TEXT_TAGS] + [user_comment]
     return [t for t in texts if is_caption(t, camera)]
 
 
@@ -180,10 +240,11 @@ def sidecar_texts(sidecars: Iterable[bytes]) -> list[str]:
 
 
 def joined(texts: Iterable[str]) -> str | None:
-    """One caption of many texts: each once (any case), in order, at most MAX_CAPTION_CHARS."""
+    """One caption of many texts: each once (any case), in order, at most MAX_CAPTION_CHARS, with
+    no control character (one in a caption that reads as text otherwise) to reach the screen."""
     seen: dict[str, str] = {}
     for text in texts:
-        clean = " ".join(text.split())
+        clean = " ".join(_CONTROL.sub(" ", text).split())
         if clean and clean.casefold() not in seen:
             seen[clean.casefold()] = clean
     caption = "\n".join(seen.values())[:MAX_CAPTION_CHARS]
@@ -193,40 +254,67 @@ def joined(texts: Iterable[str]) -> str | None:
 def search_words(texts: Iterable[str]) -> list[str]:
     """The words of a query that a caption must hold for the photo to count as described by
     it: none of the little words ("a", "at the"), each once. One Chinese or Japanese
-    character can be a word ("犬", a dog)."""
-    words = (w for text in texts for w in _WORD.findall(text.casefold()))
+    character can be a word ("犬", a dog). Lowercased as the catalog's full-text index folds
+    them, which keeps "ß" ("straße"; casefold() would make it "strasse", which no caption holds)
+    and leaves accents to the index."""
+    words = (w.lower() for text in texts for w in _WORD.findall(text))
     return list(dict.fromkeys(w for w in words if (len(w) > 1 or cjk.has_cjk(w)) and w not in _STOP_WORDS))
 
 
 def _text(value: object) -> str:
     """EXIF and IPTC text as Pillow gives it: str (EXIF's ASCII fields, read as Latin-1 though
-    programs write UTF-8 there: "Â© 2021"), ASCII bytes, Windows' UTF-16 bytes, or a tuple of
+    programs write UTF-8 or cp1252 there: "Â© 2021"), bytes, Windows' UTF-16 bytes, or a tuple of
     byte values (XP tags)."""
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
         value = bytes(v & 0xFF for v in value)
     if isinstance(value, str) and not value.isascii() and max(value) <= "\xff":
-        with contextlib.suppress(UnicodeDecodeError):
-            value = value.encode("latin-1").decode("utf-8")
-    if isinstance(value, bytes):
+        value = _decoded(value.encode("latin-1"))
+    elif isinstance(value, bytes):
         if len(value) >= 2 and value[1::2].count(0) >= len(value) // 4:  # UTF-16LE, as Windows writes XP tags
             value = value.decode("utf-16-le", "replace")
         else:
-            try:
-                value = value.decode("utf-8")
-            except UnicodeDecodeError:  # Latin-1 text has a few accented letters, binary junk many
-                high = sum(b >= 0x80 for b in value)
-                value = value.decode("latin-1") if high * 4 < len(value) else ""
+            value = _decoded(value)
     return value.replace("\0", " ").strip() if isinstance(value, str) else ""
 
 
-def _user_comment(value: object) -> str:
-    """EXIF's UserComment: an 8-byte character code ("ASCII", "UNICODE", or none), then text."""
+def _decoded(data: bytes) -> str:
+    """Text bytes as UTF-8 where they are UTF-8 (what programs write now), else as cp1252, what
+    Western Windows programs wrote: Latin-1 but for its quotes and dashes ("Grandma’s", not the
+    control character Latin-1 reads there). Whether it reads as text is is_caption's to judge."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _user_comment(value: object, endian: str | None) -> str:
+    """EXIF's UserComment: an 8-byte character code ("ASCII", "UNICODE", or none), then text;
+    `endian` is the EXIF's byte order ("<" or ">", Pillow's Exif.endian), which UNICODE follows."""
     if isinstance(value, str):
         return value.replace("\0", " ").strip()
     if not isinstance(value, bytes) or len(value) <= 8:
         return ""
     code, body = value[:8].rstrip(b"\0 ").upper(), value[8:]
     if code == b"UNICODE":
-        big_endian = body[:1] == b"\0"
-        return body.decode("utf-16-be" if big_endian else "utf-16-le", "replace").replace("\0", " ").strip()
+        text, *others = [body.decode(codec, "replace").replace("\0", " ").strip()
+                         for codec in _utf16_codecs(body, endian)]
+        if not _looks_binary(text):
+            return text
+        return next((t for t in others if not _looks_binary(t) and not any(map(_not_text, t))), text)
     return _text(body)
+
+
+def _utf16_codecs(body: bytes, endian: str | None) -> tuple[str, ...]:
+    """The codecs UTF-16 text in an EXIF of byte order `endian` may be in, likeliest first: the
+    one its byte-order mark names; else the order its zero bytes show, when most of its letters
+    are Latin; else the EXIF's own (an iPhone's or a Nikon's is big-endian), then the other, as
+    Microsoft's programs write little-endian even in a big-endian EXIF, and Chinese or Japanese
+    letters have no zero byte to tell. The other is taken only when it reads as clean text, so
+    binary junk gets no second chance to pass for a caption."""
+    if body.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE)):
+        return ("utf-16",)
+    pairs = body[:len(body) // 2 * 2]
+    first_zero, second_zero = pairs[0::2].count(0), pairs[1::2].count(0)
+    if 4 * abs(first_zero - second_zero) > len(pairs):
+        return ("utf-16-be",) if first_zero > second_zero else ("utf-16-le",)
+    return ("utf-16-be", "utf-16-le") if endian == ">" else ("utf-16-le", "utf-16-be")

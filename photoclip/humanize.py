@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 import re
 
-_UNSHOWABLE = re.compile("[\ud800-\udfff]")
+_UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def shown(value: object) -> str:
     """`value` as text fit for the screen: bytes of a file name that are not UTF-8 (which Python
-    holds as lone surrogates) become "\ufffd". Qt cannot draw them, and PySide6 crashes converting
-    them."""
+    holds as lone surrogates) become "\ufffd", as do control characters but tabs and line breaks
+    (a caption stored before Windows' quotes were read right held "Grandma\\x92s"). Qt cannot
+    draw them, and PySide6 crashes converting surrogates."""
     text = str(value)
-    return text if text.isascii() else _UNSHOWABLE.sub("\ufffd", text)
+    return text if text.isprintable() else _UNSHOWABLE.sub("\ufffd", text)
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:

@@ -20,3 +20,9 @@ def test_sizes_read_as_file_managers_show_them() -> None:
 
 def test_a_copy_that_is_not_the_same_file_never_reads_100_percent() -> None:
     assert humanize.similarity(0.99999) == "99.9%" and humanize.similarity(0.9876) == "98.7%"
+
+
+def test_control_characters_are_not_shown_but_tabs_and_line_breaks_are() -> None:
+    assert humanize.shown("Grandma\x92s garden\x01") == "Grandma\ufffds garden\ufffd"
+    assert humanize.shown("Lake house\nDay\tone") == "Lake house\nDay\tone"
+    assert humanize.shown("caf\udce9 Straße") == "caf\ufffd Straße"
