@@ -209,6 +209,7 @@ _MIGRATIONS: dict[int, str] = {
     # do its tags and "not duplicates" marks. Keywords read from files are not kept: the file
     # gives them again. Tags are kept with the path they had, so each of two copies with the
     # same bytes gets back its own; a mark's key is the photo's pixels hash, else its content hash.
+    # And captions' words that fold unlike they lower (Straße) are indexed folded too.
     11: """
     CREATE TABLE forgotten_tags (
         hash TEXT NOT NULL,
@@ -235,6 +236,7 @@ _MIGRATIONS: dict[int, str] = {
             FROM distinct_photos d JOIN photos p ON p.id = CASE WHEN d.a = old.id THEN d.b ELSE d.a END
             WHERE (d.a = old.id OR d.b = old.id) AND p.hash IS NOT NULL;
     END;
+    UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar);
     """,
 }
 
@@ -1288,8 +1290,12 @@ def _fts_word(word: str) -> str:
 
 
 def _cjk_index_terms(*texts: str | None) -> str | None:
-    """The cjk column of a caption's row (cjk.py); None when its texts have no CJK."""
-    return cjk.index_terms(" ".join(t for t in texts if t)) or None
+    """The cjk column of a caption's row: the characters of its Chinese, Japanese and Korean
+    (cjk.py), and its words that fold unlike they lower (Straße as strasse, as a person
+    without ß types it); None when there are none."""
+    text = " ".join(t for t in texts if t)
+    folded = (word.casefold() for word in re.findall(r"\w+", text) if word.casefold() != word.lower())
+    return " ".join(filter(None, (cjk.index_terms(text), *folded))) or None
 
 
 def _in_folder(folder: str, subfolders: bool) -> tuple[str, list]:

@@ -603,3 +603,25 @@ def test_what_the_user_said_about_a_forgotten_photo_comes_back_once_with_its_byt
     catalog.store_batch("m2", [(back, m, np.ones(4, np.float32))], [])  # embedded again by another model
     assert tags(back)["lake"] == "rejected"
     assert tags(stored("/p/d.jpg", "h1", "px1")) == {}  # given back once, to the first copy read
+
+
+def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    fresh, older = _captioned_photos(catalog, [("Straße nach Düsseldorf", None), (None, "Großmutter im Garten")])
+    assert catalog.captioned(["strasse"]) == [fresh] and catalog.captioned(["straße"]) == [fresh]
+    assert catalog.caption_words_known(["strasse", "grossmutter"]) == ["strasse", "grossmutter"]
+    assert catalog.caption(fresh) == "Straße nach Düsseldorf"  # shown as written
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # as schema 10 indexed it
+        conn.executescript("""
+            DROP TRIGGER photos_forgotten;
+            DROP TABLE forgotten_tags;
+            DROP TABLE forgotten_distinct;
+            UPDATE captions SET cjk = NULL;
+            PRAGMA user_version = 10;
+        """)
+    catalog = Catalog(path)
+    assert catalog.captioned(["grossmutter"]) == [older] and catalog.captioned(["strasse"]) == [fresh]
