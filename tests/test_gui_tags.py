@@ -171,6 +171,22 @@ def test_the_preview_shows_a_photos_tags_and_removing_one_takes_it_off_for_good(
     assert window.model.ids == library.tagged(tag)
 
 
+def test_keys_typed_in_the_preview_tag_field_do_not_step_to_another_photo(qtbot, make_window, library) -> None:
+    window = make_window(library)
+    qtbot.waitUntil(lambda: settled(window), timeout=WAIT_MS)
+    photo = library.photos_by_date(0, 2)[1]
+    open_preview_of(qtbot, window, photo)
+    field = window.preview.tags.field
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(field, "be")
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_End):
+        qtbot.keyClick(field, key)
+    field.setCursorPosition(0)
+    qtbot.keyClick(field, Qt.Key.Key_Left)
+    assert window.preview.photo_id == photo and field.text() == "be"
+    assert window.pages.currentWidget() is window.preview
+
+
 def test_adding_a_tag_in_the_preview_tags_the_photo_and_the_sidebar_counts_it(
     qtbot, make_window, library
 ) -> None:

@@ -136,13 +136,14 @@ class TagChip(QFrame):
 
 
 class _TagField(QLineEdit):
-    """The "Add a tag…" field. Enter adds the tag and stops here: QLineEdit lets the key go on
-    to its parents, and the preview takes Enter for "back to the grid", which hid the new
-    chip, or the reason a tag was refused, the moment it appeared."""
+    """The "Add a tag…" field. Keys typed here stop here, Esc aside: QLineEdit lets the ones it
+    has no use for go on to its parents, and the preview takes Enter for "back to the grid"
+    (which hid the new chip, or the reason a tag was refused, the moment it appeared) and the
+    arrows for the next photo (whose tag the text typed so far would then become)."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         super().keyPressEvent(event)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() != Qt.Key.Key_Escape:
             event.accept()
 
 
