@@ -338,6 +338,14 @@ def blobs_to_matrix(blobs: list[bytes], dim: int) -> np.ndarray:
     return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), dim).astype(np.float32)
 
 
+@dataclass
+class _Held:
+    """A thread's connection, and how deep its transactions are nested."""
+
+    conn: sqlite3.Connection
+    depth: int = 0
+
+
 class Catalog:
     """A library's catalog file. Safe to share between threads."""
 
@@ -346,10 +354,9 @@ class Catalog:
         backup), where no one writes it either: opened read-only as it is, never migrated."""
         self.path = Path(path)
         self._unchanging = unchanging
-        self._local = threading.local()
         self._write_lock = threading.RLock()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
+        self._threads: dict[int, _Held] = {}
+        self._threads_lock = threading.Lock()
         self._hash_algorithm: str | None = None
         self._refuse_others()
         self._migrate()
@@ -371,8 +378,6 @@ class Catalog:
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
             raise self._cannot_open(exc) from exc
-        with self._connections_lock:
-            self._connections.append(conn)
         return conn
 
     def _full(self, then: str) -> LibraryFullError:
@@ -393,29 +398,38 @@ class Catalog:
             return self._full("open it again")
         return LibraryError(f"cannot open the catalog {self.path} ({exc}); check that its disk is there and readable")
 
+    def _held(self) -> _Held:
+        """This thread's connection. Kept by the thread's OS id, not in a threading.local: Qt's
+        thread pools run each task in a Python thread state of its own, whose locals start
+        empty, so every thumbnail and search opened a connection that stayed open until the
+        file handles ran out."""
+        ident = threading.get_ident()
+        held = self._threads.get(ident)
+        if held is None:
+            held = _Held(self._connect())
+            with self._threads_lock:
+                self._threads[ident] = held
+        return held
+
     @property
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            self._local.depth = 0
-        return conn
+        return self._held().conn
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write; nested blocks join the outer one."""
-        conn = self._conn
+        held = self._held()
+        conn = held.conn
         with self._write_lock:
-            if self._local.depth:
-                self._local.depth += 1
+            if held.depth:
+                held.depth += 1
                 try:
                     yield
                 finally:
-                    self._local.depth -= 1
+                    held.depth -= 1
                 return
             conn.execute("BEGIN IMMEDIATE")
-            self._local.depth = 1
+            held.depth = 1
             try:
                 yield
                 conn.execute("COMMIT")
@@ -426,17 +440,16 @@ class Catalog:
                     raise self._full("indexing can go on") from exc
                 raise
             finally:
-                self._local.depth = 0
+                held.depth = 0
 
     def close(self) -> None:
-        with self._connections_lock:
-            for conn in self._connections:
+        with self._threads_lock:
+            for held in self._threads.values():
                 try:
-                    conn.close()
+                    held.conn.close()
                 except sqlite3.Error:
                     pass
-            self._connections.clear()
-        self._local = threading.local()
+            self._threads.clear()
 
     def _read_only_uri(self, more: str = "") -> str:
         return f"{self.path.absolute().as_uri()}?mode=ro{more}"
@@ -797,10 +810,11 @@ class Catalog:
     def _remember_again(self, photos: list[tuple[PhotoId, PhotoMetadata, tuple[str, str | None, str | None]]]) -> None:
         """Photos whose bytes are new to their row get back what the user said about the same
         bytes (or, read for the first time, the same pixels) when the library forgot them (see
-        forgotten_tags): the tags of the photo forgotten at the same path first, else of one
-        with the same name, else of another. A photo whose file was replaced by a forgotten one
-        (put back over it while photoclip was closed) becomes that photo: its own tags are
-        forgotten in turn. `photos`: (id, what was read now, (path, hash, pixels hash) before)."""
+        forgotten_tags): the tags of the photo forgotten at the same path, else of one whose
+        path the library no longer has (it moved; one with the same name first), never those
+        of a copy back at its own path. A photo whose file was replaced by a forgotten one (put
+        back over it while photoclip was closed) becomes that photo: its own tags are forgotten
+        in turn. `photos`: (id, what was read now, (path, hash, pixels hash) before)."""
         if not self._conn.execute(
             "SELECT EXISTS (SELECT 1 FROM forgotten_tags) OR EXISTS (SELECT 1 FROM forgotten_distinct)"
         ).fetchone()[0]:
@@ -810,8 +824,11 @@ class Catalog:
             found = self._conn.execute(
                 "SELECT DISTINCT path FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?", (meta.hash, pixels)
             ).fetchall()
-            if found:
-                paths = sorted(r[0] for r in found)  # as stored, like `path`
+            paths = sorted(r[0] for r in found)  # as stored, like `path`
+            if path not in paths:  # moved: only from a path the library no longer has (not a copy's)
+                here = {r[0] for r in self._rows_in("SELECT path FROM photos WHERE path IN ({marks})", paths)}
+                paths = [p for p in paths if p not in here]
+            if paths:
                 name = os.path.basename(path)
                 chosen = path if path in paths else next((p for p in paths if os.path.basename(p) == name), paths[0])
                 if old_hash is not None:

@@ -175,11 +175,13 @@ def _nearby(
     vectors: VectorIndex, ids: np.ndarray, chunk: np.ndarray, damaged: np.ndarray, similarity: float
 ) -> list[tuple[int, int, float, bool]]:
     """Each of `ids` (vectors `chunk`) and those of its nearest photos alike enough to be its
-    copies: (id, neighbour, similarity, either damaged). A photo whose nearest are all alike
-    enough asks for twice as many, until the farthest is not: a picture imported or received
-    many times fills each copy's nearest with copies of one kind (the camera's file, the one a
-    chat made smaller), and would split into groups that never meet. Of photos with the very
-    same vector, one asks for the others: they have the same nearest."""
+    copies: (id, neighbour, similarity, either damaged). A photo whose nearest are all as alike
+    as the similarity asked for asks for twice as many, until the farthest is not: a picture
+    imported or received many times fills each copy's nearest with copies of one kind (the
+    camera's file, the one a chat made smaller), and would split into groups that never meet.
+    (Only as alike: a crowd of look-alikes, such as a model that knows little, would ask for
+    hundreds.) Of photos with the very same vector, one asks for the others: they have the
+    same nearest."""
     pairs: list[tuple[int, int, float, bool]] = []
     k, seen = NEIGHBOURS, 0
     while len(ids):
@@ -192,7 +194,7 @@ def _nearby(
                          hurt[rows, cols].tolist()))
         if k >= min(len(vectors), _MOST_NEIGHBOURS):
             break
-        more = np.flatnonzero(near[:, -1])
+        more = np.flatnonzero(sims[:, -1] >= similarity)
         more = np.sort(more[np.unique(chunk[more], axis=0, return_index=True)[1]])
         ids, chunk, k, seen = ids[more], chunk[more], 2 * k, k
     return pairs

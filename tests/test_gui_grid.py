@@ -3,6 +3,7 @@ the GUI thread into the library's cache, failures remembered, 100,000 rows stay 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -114,6 +115,24 @@ def test_thumbnails_kept_in_memory_fit_their_budget_whatever_the_screens_pixel_r
         loader.pixmap(pid)
     qtbot.waitUntil(lambda: not loader._queued, timeout=WAIT_MS)
     assert len(loader._pixmaps) == 10 and set(loader._pixmaps) <= set(ids)
+
+
+def _open_files_of(path: Path) -> int:
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path.resolve()))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through /proc")
+def test_thumbnails_made_on_a_thread_pool_share_its_threads_catalog_connections(qtbot, parts) -> None:
+    """Each task a Qt pool runs has a Python thread state of its own: one connection per task
+    ran the app out of file handles after a few screens of scrolling."""
+    library, _, loader, _ = parts
+    ids = library.photos_by_date(0, 20)
+    for pid in ids:
+        loader.pixmap(pid)
+    qtbot.waitUntil(lambda: not loader._queued, timeout=WAIT_MS)
+    assert sum(loader.pixmap(pid) is not None for pid in ids) == 20
+    assert _open_files_of(library.catalog.path) <= 3  # this thread's and the pool's two
 
 
 def test_a_broken_photo_is_remembered_and_not_retried(qtbot, parts, scanned, monkeypatch) -> None:

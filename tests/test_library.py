@@ -611,6 +611,10 @@ def test_copies_with_the_same_bytes_removed_and_added_again_each_get_back_their_
     copy = tmp_path / "photos" / "backup" / "p0.jpg"
     copy.parent.mkdir()
     shutil.copy(first, copy)
+    untagged = tmp_path / "photos" / "later" / "p0.jpg"  # newer: indexed first
+    untagged.parent.mkdir()
+    shutil.copy(first, untagged)
+    os.utime(untagged, (time.time() + 60, time.time() + 60))
     library = open_library()
     library.index([tmp_path / "photos"])
     library.add_tag([library.photo_at(first).id], "grandma")
@@ -621,6 +625,7 @@ def test_copies_with_the_same_bytes_removed_and_added_again_each_get_back_their_
     assert {(t.name, t.source) for t in library.photo_tags(library.photo_at(first).id)} == {("grandma", "user")}
     assert {(t.name, t.source) for t in library.photo_tags(library.photo_at(copy).id)} == {
         ("backup", "user"), ("grandma", "rejected")}
+    assert [t for t in library.photo_tags(library.photo_at(untagged).id) if t.source != "auto"] == []
 
 
 def test_a_photo_put_back_over_another_while_photoclip_was_closed_brings_its_tags(
