@@ -50,6 +50,15 @@ def parts(qtbot, scanned):
     ops.wait()
 
 
+def shown_view(qtbot, model: PhotoGridModel, size: QSize) -> PhotoGridView:
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.resize(size)
+    view.setModel(model)
+    view.show()
+    return view
+
+
 def test_the_library_view_pages_ids_in_as_the_view_asks(qtbot, parts, monkeypatch) -> None:
     library, _, _, model = parts
     monkeypatch.setattr(grid, "PAGE", 8)
@@ -155,11 +164,7 @@ def test_a_hundred_thousand_results_cost_only_what_is_visible(qtbot, parts) -> N
     _, _, loader, model = parts
     requested = []
     loader._request = requested.append  # count what the grid asks for; make nothing
-    view = PhotoGridView()
-    qtbot.addWidget(view)
-    view.resize(QSize(1000, 700))
-    view.setModel(model)
-    view.show()
+    view = shown_view(qtbot, model, QSize(1000, 700))
     hits = [SearchHit(PhotoId(i), Path(f"/photos/{i}.jpg"), 1 - i / 200_000) for i in range(1, 100_001)]
     started = time.perf_counter()
     model.show_hits(hits)
@@ -180,11 +185,7 @@ def test_a_hundred_thousand_results_cost_only_what_is_visible(qtbot, parts) -> N
 def test_the_painted_cells_are_where_qt_lays_the_items_out(qtbot, parts, width: int) -> None:
     _, _, loader, model = parts
     loader._request = lambda pid: None
-    view = PhotoGridView()
-    qtbot.addWidget(view)
-    view.resize(QSize(width, 500))
-    view.setModel(model)
-    view.show()
+    view = shown_view(qtbot, model, QSize(width, 500))
     model.show_hits([SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in range(1, 400)])
     qtbot.waitUntil(lambda: view.visualRect(model.index(398, 0)).isValid(), timeout=WAIT_MS)
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
@@ -205,12 +206,8 @@ def test_scrolling_a_view_by_date_shows_the_month_at_the_top_for_a_moment(qtbot,
         moment = datetime(2023, 6, 10, 12).timestamp() if i < 10 else datetime(2019, 3, 10, 12).timestamp()
         os.utime(path, (moment, moment))
     library.scan()
-    view = PhotoGridView()
+    view = shown_view(qtbot, model, QSize(500, 300))
     view.DATE_BADGE_MS = 400
-    qtbot.addWidget(view)
-    view.resize(QSize(500, 300))
-    view.setModel(model)
-    view.show()
     model.show_library()
     qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
     assert model.is_dated and view.date_badge() is None  # nothing until the view scrolls
@@ -235,11 +232,7 @@ def test_a_view_shown_anew_shows_no_month_over_its_photos(qtbot, parts, scanned)
     _, folder = scanned
     red_circle_folder(folder / "Short", with_red_circle=1, without=2, seed=5)
     library.scan()
-    view = PhotoGridView()
-    qtbot.addWidget(view)
-    view.resize(QSize(700, 400))
-    view.setModel(model)
-    view.show()
+    view = shown_view(qtbot, model, QSize(700, 400))
     model.show_library()
     qtbot.waitUntil(lambda: model.rowCount() == 23 and not model.is_loading, timeout=WAIT_MS)
     view.scrollToBottom()

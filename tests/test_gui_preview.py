@@ -53,6 +53,17 @@ def test_enter_opens_the_preview_with_the_photos_facts_and_arrows_step(qtbot, wi
     assert window.grid.currentIndex().row() == 1
 
 
+def preview_of_the_one_photo_in(qtbot, make_window, open_library, folder: Path):
+    """A window over a library of `folder`'s one photo, its preview open and filled in."""
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and settled(window), timeout=WAIT_MS)
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    return window
+
+
 def test_an_undated_photo_shows_its_files_date(qtbot, make_window, open_library, tmp_path: Path) -> None:
     import os
     from datetime import datetime
@@ -60,12 +71,7 @@ def test_an_undated_photo_shows_its_files_date(qtbot, make_window, open_library,
     photo = write_photo(tmp_path / "photos" / "screenshot.png", seed=4, fmt="PNG")
     noon = datetime(2021, 6, 3, 12, 0).timestamp()
     os.utime(photo, (noon, noon))
-    library = open_library()
-    library.index([tmp_path / "photos"])
-    window = make_window(library)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and settled(window), timeout=WAIT_MS)
-    window.open_preview(window.model.index(0, 0))
-    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
     assert window.preview._facts["Taken"].text() == "unknown · file from 3 June 2021"
 
 
@@ -189,12 +195,7 @@ def test_a_long_name_without_spaces_is_cut_in_its_middle_and_whole_in_its_toolti
 ) -> None:
     name = "Screenshot_2023-05-14-12-34-56-789_com.example.averylongapplicationname.gallery.viewer.jpg"
     write_photo(tmp_path / "photos" / name, seed=3)
-    library = open_library()
-    library.index([tmp_path / "photos"])
-    window = make_window(library)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and settled(window), timeout=WAIT_MS)
-    window.open_preview(window.model.index(0, 0))
-    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
     label = window.preview.name_label
 
     def fits() -> bool:
