@@ -34,7 +34,7 @@ def padded_encode(encoder, texts: list[str]) -> np.ndarray:
     import torch
 
     with torch.inference_mode():
-        return encoder.model.encode_text(encoder.tokenizer(texts)).float().numpy()
+        return encoder.model.encode_text(torch.as_tensor(encoder.tokenizer(texts))).float().numpy()
 
 
 def synthetic_catalog(path: Path, n: int, dim: int, model_id: str) -> tuple[Catalog, np.ndarray]:

@@ -343,9 +343,7 @@ class Library:
             if self._text_encoder is None and self._encoder is None:
                 from photoclip.model import load_text_encoder
 
-                self._text_encoder = load_text_encoder(
-                    self.model_spec, device=self.settings.device, threads=self.settings.cpu_threads
-                )
+                self._text_encoder = load_text_encoder(self.model_spec)
             return self._text_encoder
 
     def _index_dir(self) -> Path:

@@ -1,20 +1,20 @@
 """CLIP models: the registry of names, weight resolution (cache, download, local file), loading
 with open_clip, and the encoders the engine calls.
 
-This is the only module that imports torch or open_clip, and it does so lazily, so commands
-that never embed (status, listing) start fast.
+This is the only module that imports open_clip, and it imports torch lazily (as text_tower does
+to read a loaded model), so commands that never embed (status, listing) start fast, and text
+searches need no torch at all once the model's text tower is cached.
 """
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import functools
 import hashlib
 import logging
 import os
 import pickle
 import re
-import sys
 import threading
 import warnings
 from collections import OrderedDict
@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from photoclip import download, fsutil
+from photoclip import download
+from photoclip.clip_tokenizer import ClipTokenizer
 from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, DEVICE_NAMES, model_cache_dir, resources_dir
 from photoclip.errors import ModelError, ModelUnavailableError
+from photoclip.text_tower import LINEARS, TextTower, kept_length
 
 if TYPE_CHECKING:
     import torch
@@ -364,127 +365,80 @@ def _load(
         cpu_threads=cpu_threads,
     )
     if not random_weights:
-        _keep_text_tower(encoder, text_cfg.get("tokenizer_kwargs", {}))
+        _keep_text_tower(encoder)
     return encoder
 
 
-def load_text_encoder(spec: ModelSpec, device: str = "auto", threads: int = 0) -> TextEncoder | None:
-    """The text side of `spec` from its cached int8 text tower, without open_clip or the image
-    tower: a text search can answer in about a third of the time a whole model takes to load. None
-    where there is no such cache (a model never loaded here, a GPU, an unusual text tower)."""
+def load_text_encoder(spec: ModelSpec) -> TextEncoder | None:
+    """The text side of `spec` from its cached text tower (text_tower), without torch, open_clip
+    or the image tower: a text search from a fresh process answers in well under a second instead
+    of 3-4 s. None where there is no such cache (a model never loaded here, an unusual text tower)."""
     path = _text_tower_path(spec.model_id)
-    if not path.is_file() or pick_device(device) != "cpu":
+    if not path.is_file():
         return None
-    import torch
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch's own note on the storage of int8 tensors
-            saved = torch.load(path, map_location="cpu", weights_only=True)
-        if saved.get("format") != _TEXT_TOWER_FORMAT or saved.get("model_id") != spec.model_id:
+        tower, saved = TextTower.load(path)
+        if saved.get("format") != str(_TEXT_TOWER_FORMAT) or saved.get("model_id") != spec.model_id:
             raise ValueError("it was saved for other weights")
+        tokenizer = ClipTokenizer(int(saved["context_length"]), saved["clean"])
         text = TextEncoder(
-            _simple_tokenizer(saved["context_length"], saved["tokenizer_kwargs"]),
-            _Int8TextTower(saved["config"], saved["tensors"], saved["linears"]),
-            spec.model_id, int(saved["dim"]), float(saved["logit_scale"]), "cpu", threads or os.cpu_count() or 1,
-            lambda: False,
+            tokenizer, lambda texts: tower(tokenizer(texts)), spec.model_id, int(saved["dim"]),
+            float(saved["logit_scale"]),
         )
     except Exception as exc:  # any damage to a cache file only means loading the whole model
         log.info("cached text tower %s not used (%s); the whole model loads instead", path, _first_line(exc))
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
         return None
     log.info("loaded the text tower of %s from %s", spec.label, path)
     return text
 
 
-_TEXT_TOWER_FORMAT = 1
+_TEXT_TOWER_FORMAT = 2
 
 
 def _text_tower_path(model_id: str) -> Path:
     name = hashlib.blake2b(model_id.encode(), digest_size=10).hexdigest()
-    return model_cache_dir() / "text-towers" / f"{name}.pt"
+    return model_cache_dir() / "text-towers" / f"{name}.safetensors"
 
 
-def _keep_text_tower(encoder: ClipEncoder, tokenizer_kwargs: dict) -> None:
-    """Save the int8 text tower of a model just loaded, once, for load_text_encoder. Only for
-    open_clip's own BPE tokenizer (_model_tokenizer), which can be read without importing open_clip."""
-    tower, path = encoder.int8_text, _text_tower_path(encoder.model_id)
-    tokenizer = encoder.text.tokenizer
-    if tower is None or path.is_file() or type(tokenizer).__name__ != "SimpleTokenizer":
+def _keep_text_tower(encoder: ClipEncoder) -> None:
+    """Save the text tower of a model just loaded, once, for load_text_encoder. Only for towers
+    laid out as open_clip's standard one, with its BPE tokenizer (ClipTokenizer)."""
+    path, tokenizer = _text_tower_path(encoder.model_id), encoder.text.tokenizer
+    if path.is_file() or not isinstance(tokenizer, ClipTokenizer):
         return
-    import torch
-
     try:
-        context_length = int(tokenizer.context_length)  # type: ignore[attr-defined]
-        saved = {
-            "format": _TEXT_TOWER_FORMAT, "model_id": encoder.model_id, "dim": encoder.dim,
-            "logit_scale": encoder.logit_scale, "context_length": context_length,
-            "tokenizer_kwargs": dict(tokenizer_kwargs), "config": tower.config, "tensors": tower.tensors,
-            "linears": tower.linears,
-        }
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fsutil.atomic_write_with(path, lambda tmp: torch.save(saved, tmp))
+        tower = TextTower.from_model(encoder.model)
+        if tower is None:
+            return
+        tower.save(path, {
+            "format": str(_TEXT_TOWER_FORMAT), "model_id": encoder.model_id, "dim": str(encoder.dim),
+            "logit_scale": repr(encoder.logit_scale), "context_length": str(tokenizer.context_length),
+            "clean": tokenizer.clean,
+        })
+        path.with_suffix(".pt").unlink(missing_ok=True)  # format 1: int8, read with torch
     except Exception as exc:  # a cache that cannot be written costs start-up time, nothing else
         log.info("text tower of %s not cached (%s)", encoder.model_id, _first_line(exc))
 
 
-def _model_tokenizer(arch: str, text_cfg: dict) -> Callable[[list[str]], torch.Tensor]:
+def _model_tokenizer(arch: str, text_cfg: dict) -> Callable[[list[str]], Any]:
     """The tokenizer open_clip.get_tokenizer gives `arch`, by its rules: a Hugging Face or SigLIP
-    one from open_clip, else its BPE one, from _simple_tokenizer, which builds it once for the
-    whole model and its cached text tower."""
+    one, or one with options of its BPE one that ClipTokenizer lacks, from open_clip; else its BPE
+    one, as ClipTokenizer, built once per process for the whole model and its cached text tower."""
     from open_clip.tokenizer import DEFAULT_CONTEXT_LENGTH
 
-    if text_cfg.get("hf_tokenizer_name") or "siglip" in arch.lower():
+    options = text_cfg.get("tokenizer_kwargs", {})
+    if text_cfg.get("hf_tokenizer_name") or "siglip" in arch.lower() or set(options) - {"clean"}:
         import open_clip
 
         return open_clip.get_tokenizer(arch)
-    return _simple_tokenizer(int(text_cfg.get("context_length", DEFAULT_CONTEXT_LENGTH)),
-                             text_cfg.get("tokenizer_kwargs", {}))
+    return _clip_tokenizer(int(text_cfg.get("context_length", DEFAULT_CONTEXT_LENGTH)), options.get("clean", "lower"))
 
 
-_tokenizers: dict[tuple[int, str], Callable[[list[str]], torch.Tensor]] = {}
-_tokenizers_lock = threading.Lock()
-
-
-def _simple_tokenizer(context_length: int, kwargs: dict) -> Callable[[list[str]], torch.Tensor]:
-    """open_clip's BPE tokenizer, one per process for each context length and options: building
-    one reads 49k merges, about 0.3 s of a fresh search. Its module builds one with the default
-    options as it is imported (for open_clip.tokenize); with no options of ours that one serves,
-    given our context length, a number read only when texts are tokenized."""
-    key = (context_length, repr(sorted(kwargs.items())))
-    with _tokenizers_lock:
-        if key not in _tokenizers:
-            module = _tokenizer_module()
-            shared = getattr(module, "_tokenizer", None)
-            if kwargs or not isinstance(shared, module.SimpleTokenizer):
-                tokenizer = module.SimpleTokenizer(context_length=context_length, **kwargs)
-            else:
-                tokenizer = copy.copy(shared)
-                tokenizer.context_length = context_length
-            _tokenizers[key] = tokenizer
-        return _tokenizers[key]
-
-
-def _tokenizer_module() -> ModuleType:
-    """open_clip's tokenizer module: open_clip's own where it is imported, else read from its
-    file: importing open_clip (and torchvision with it) takes seconds that a text query does not need."""
-    import importlib.util
-
-    name = "photoclip._open_clip_tokenizer"
-    module = sys.modules.get("open_clip.tokenizer") or sys.modules.get(name)
-    if module is None:
-        package = importlib.util.find_spec("open_clip")
-        if package is None or not package.submodule_search_locations:
-            raise ModelError("open_clip is not installed")
-        location = Path(next(iter(package.submodule_search_locations))) / "tokenizer.py"
-        spec = importlib.util.spec_from_file_location(name, location)
-        if spec is None or spec.loader is None:
-            raise ModelError(f"cannot read open_clip's tokenizer at {location}")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return module
+@functools.cache
+def _clip_tokenizer(context_length: int, clean: str) -> ClipTokenizer:
+    return ClipTokenizer(context_length, clean)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -506,7 +460,8 @@ def _probe_dim(model: object, tokenizer: object, device: str) -> int:
     import torch
 
     with torch.inference_mode():
-        return int(model.encode_text(tokenizer(["a"]).to(device)).shape[-1])  # type: ignore[attr-defined]
+        tokens = torch.as_tensor(tokenizer(["a"])).to(device)  # type: ignore[operator]
+        return int(model.encode_text(tokens).shape[-1])  # type: ignore[attr-defined]
 
 
 class ClipEncoder:
@@ -545,14 +500,12 @@ class ClipEncoder:
         )
         self.int8_text = _Int8TextTower.build(model) if self._can_trim and device == "cpu" else None
         if self.int8_text is not None:
-            encode = self.int8_text
+            self._encode_tokens = self.int8_text
         elif self._can_trim:
-            encode = self._encode_trimmed
+            self._encode_tokens = self._encode_trimmed
         else:
-            encode = model.encode_text  # type: ignore[assignment]
-        self.text = TextEncoder(
-            tokenizer, encode, model_id, dim, self.logit_scale, device, cpu_threads, lambda: self.images_running
-        )
+            self._encode_tokens = model.encode_text
+        self.text = TextEncoder(tokenizer, self._text_features, model_id, dim, self.logit_scale)
 
     @property
     def decode_min_side(self) -> int:
@@ -599,6 +552,13 @@ class ClipEncoder:
     def encode_text(self, text: str) -> np.ndarray:
         return self.text.encode_text(text)
 
+    def _text_features(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode(), _query_threads(self.cpu_threads, self.images_running):
+            tokens = torch.as_tensor(self.text.tokenizer(texts)).to(self.device)
+            return self._encode_tokens(tokens).float().cpu().numpy()
+
     def _encode_trimmed(self, tokens: torch.Tensor) -> torch.Tensor:
         """open_clip's encode_text on the first L positions only. The causal mask means no
         position attends to later ones, so cutting the padding changes nothing but the cost."""
@@ -627,33 +587,24 @@ class TextEncoder:
 
     def __init__(
         self,
-        tokenizer: Callable[[list[str]], torch.Tensor],
-        encode: Callable[[torch.Tensor], torch.Tensor],
+        tokenizer: Callable[[list[str]], Any],
+        features: Callable[[list[str]], np.ndarray],
         model_id: str,
         dim: int,
         logit_scale: float,
-        device: str,
-        cpu_threads: int | None,
-        indexing: Callable[[], bool],
     ) -> None:
         self.tokenizer = tokenizer
         self.model_id = model_id
         self.dim = dim
         self.logit_scale = logit_scale
-        self.device = device
-        self._encode = encode
-        self._cpu_threads = cpu_threads
-        self._indexing = indexing
+        self._features = features
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         """Texts -> (N, dim) unit vectors."""
-        import torch
-
-        with torch.inference_mode(), _query_threads(self._cpu_threads, self._indexing()):
-            features = self._encode(self.tokenizer(list(texts)).to(self.device))
-            return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy()
+        features = np.asarray(self._features(list(texts)), dtype=np.float32)
+        return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), np.float32(1e-12))
 
     def encode_text(self, text: str) -> np.ndarray:
         """One text, through a small LRU cache (people repeat and refine queries)."""
@@ -694,89 +645,49 @@ def _query_threads(cpu_threads: int | None, indexing: bool) -> Iterator[None]:
 
 
 def _trim_padding(tokens: torch.Tensor) -> torch.Tensor:
-    length = int((tokens != 0).sum(dim=1).max().item())
-    return tokens[:, : max(1, min(length, tokens.shape[1]))]
+    return tokens[:, : min(kept_length(tokens), tokens.shape[1])]
 
 
 class _Int8TextTower:
     """The text transformer with int8 weights (per output channel, dynamic activations).
 
     On a CPU a short query's cost is reading the weights from memory (150 MB in fp32 for
-    ViT-B); int8 reads a quarter of that, about 3x faster, and the vectors keep a cosine of
-    about 0.999 with the fp32 ones. Used only for standard open_clip text towers. It holds
-    plain tensors, so it is saved on its own and loaded without open_clip (load_text_encoder)."""
+    ViT-B); int8 reads a quarter of that, about 2.5x faster than the fp32 tower in numpy, and
+    the vectors keep a cosine of about 0.998 with the fp32 ones. A loaded model answers its
+    queries with it; a fresh process has no torch for it and uses the numpy tower instead."""
 
-    def __init__(self, config: dict, tensors: dict[str, torch.Tensor], linears: list[list[torch.Tensor]]) -> None:
+    def __init__(self, tower: TextTower) -> None:
         import torch
+        from torch.ao.nn.quantized.dynamic import Linear as QLinear
+        from torch.ao.quantization import per_channel_dynamic_qconfig
 
-        self.config = config
-        self.tensors = tensors
-        self.linears = linears
-        self._packed = [torch.ops.quantized.linear_prepack(weight, bias) for weight, bias in linears]
-
-    @classmethod
-    def build(cls, model: torch.nn.Module) -> _Int8TextTower | None:
-        import torch
-
-        if getattr(model, "text_pool_type", "") != "argmax" or not _standard_text_blocks(model):
-            return None
-        try:
-            from torch.ao.nn.quantized.dynamic import Linear as QLinear
-            from torch.ao.quantization import per_channel_dynamic_qconfig
-        except ImportError:
-            return None
-
-        def quantize(weight: torch.Tensor, bias: torch.Tensor) -> list[torch.Tensor]:
+        def packed(name: str) -> object:
+            weight = torch.from_numpy(tower.arrays[f"{name}.weight"])
             linear = torch.nn.Linear(weight.shape[1], weight.shape[0])
             with torch.no_grad():
                 linear.weight.copy_(weight)
-                linear.bias.copy_(bias)
+                linear.bias.copy_(torch.from_numpy(tower.arrays[f"{name}.bias"]))
             linear.qconfig = per_channel_dynamic_qconfig
             quantized = QLinear.from_float(linear)
-            return [quantized.weight(), quantized.bias()]
+            return torch.ops.quantized.linear_prepack(quantized.weight(), quantized.bias())
 
-        blocks = model.transformer.resblocks
-        gelus = {type(b.mlp.gelu).__name__ for b in blocks}
-        if not gelus <= {"GELU", "QuickGELU"} or len(gelus) > 1:
-            return None
-        norms = [model.ln_final] + [getattr(b, n) for b in blocks for n in ("ln_1", "ln_2")]
-        if not all(isinstance(n, torch.nn.LayerNorm) and n.eps == model.ln_final.eps for n in norms):
-            return None
-        tensors = {"embedding": model.token_embedding.weight, "positions": model.positional_embedding}
-        names = ["ln_final"] + [f"{i}.{n}" for i in range(len(blocks)) for n in ("ln_1", "ln_2")]
-        for name, norm in zip(names, norms):
-            tensors[f"{name}.weight"], tensors[f"{name}.bias"] = norm.weight, norm.bias
-        for i, block in enumerate(blocks):
-            for n in ("ls_1", "ls_2"):
-                gamma = getattr(getattr(block, n), "gamma", None)
-                if gamma is not None:
-                    tensors[f"{i}.{n}"] = gamma
-        projection = model.text_projection
-        if isinstance(projection, torch.nn.Linear):
-            tensors["projection"] = projection.weight.t()
-            if projection.bias is not None:
-                tensors["projection_bias"] = projection.bias
-        else:
-            tensors["projection"] = projection
-        config = {
-            "layers": len(blocks), "heads": blocks[0].attn.num_heads, "eps": float(model.ln_final.eps),
-            "quick_gelu": gelus == {"QuickGELU"},
+        self.config = tower.config
+        linears = {f"{i}.{n}" for i in range(tower.layers) for n in LINEARS}
+        self.tensors = {
+            k: torch.from_numpy(v) for k, v in tower.arrays.items() if k.rpartition(".")[0] not in linears
         }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._packed = [packed(f"{i}.{n}") for i in range(tower.layers) for n in LINEARS]
+
+    @classmethod
+    def build(cls, model: torch.nn.Module) -> _Int8TextTower | None:
+        tower = TextTower.from_model(model)
+        if tower is None:
+            return None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                linears = [
-                    quantizer
-                    for b in blocks
-                    for quantizer in (
-                        quantize(b.attn.in_proj_weight, b.attn.in_proj_bias),
-                        quantize(b.attn.out_proj.weight, b.attn.out_proj.bias),
-                        quantize(b.mlp.c_fc.weight, b.mlp.c_fc.bias),
-                        quantize(b.mlp.c_proj.weight, b.mlp.c_proj.bias),
-                    )
-                ]
-                return cls(config, {k: v.detach().float().contiguous() for k, v in tensors.items()}, linears)
-        except (RuntimeError, AttributeError) as exc:  # a torch without int8 kernels
+            return cls(tower)
+        except (ImportError, RuntimeError, AttributeError) as exc:  # a torch without int8 kernels
             log.info("int8 text encoder unavailable (%s); using fp32", exc)
             return None
 
@@ -810,21 +721,3 @@ class _Int8TextTower:
         x = norm(x, "ln_final")[torch.arange(batch), tokens.argmax(dim=-1)]
         x = x @ t["projection"]
         return x + t["projection_bias"] if "projection_bias" in t else x
-
-
-def _standard_text_blocks(model: torch.nn.Module) -> bool:
-    """Only blocks laid out exactly as open_clip's default text tower are quantized."""
-    import torch
-
-    transformer = getattr(model, "transformer", None)
-    if transformer is None or not getattr(transformer, "batch_first", False):
-        return False
-    for block in transformer.resblocks:
-        attn, mlp = getattr(block, "attn", None), getattr(block, "mlp", None)
-        if not isinstance(attn, torch.nn.MultiheadAttention) or attn.in_proj_weight is None:
-            return False
-        if attn.in_proj_bias is None or not isinstance(getattr(block, "ln_attn", torch.nn.Identity()), torch.nn.Identity):
-            return False
-        if not isinstance(mlp, torch.nn.Sequential) or [n for n, _ in mlp.named_children()] != ["c_fc", "gelu", "c_proj"]:
-            return False
-    return True

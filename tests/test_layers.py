@@ -10,7 +10,7 @@ ENGINE = [
     "photoclip.library", "photoclip.catalog", "photoclip.vectors", "photoclip.model", "photoclip.imaging",
     "photoclip.pipeline", "photoclip.scan", "photoclip.search", "photoclip.config", "photoclip.cli",
     "photoclip.dedup", "photoclip.humanize", "photoclip.worker", "photoclip.tagging", "photoclip.when",
-    "photoclip.sidecars",
+    "photoclip.sidecars", "photoclip.clip_tokenizer", "photoclip.text_tower",
 ]
 
 

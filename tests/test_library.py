@@ -1755,7 +1755,7 @@ def test_text_queries_use_the_cached_text_tower_until_the_whole_model_is_loaded(
     alone = library.text_encoder()
     whole = library.encoder()
     assert alone is not whole.text
-    np.testing.assert_allclose(alone.encode_text("a red circle"), whole.encode_text("a red circle"), atol=1e-6)
+    assert float(alone.encode_text("a red circle") @ whole.encode_text("a red circle")) > 0.99  # fp32 and int8
     assert library.text_encoder() is whole.text
 
 

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from photoclip.clip_tokenizer import CLEANERS, ClipTokenizer
+from photoclip.errors import ModelError
+
+TEXTS = [
+    "a red circle",
+    "kids at the lake last summer",
+    "kids at the lake last summer, " * 20,
+    "Été à Noël, 奶奶的生日!",
+    "party!; sunset!?? wow!!",
+    "",
+    "   \t\n ",
+    "&amp;amp; <b>Fish &amp; Chips</b> &lt;3",
+    "😀🎉 emoji 👨‍👩‍👧",
+    "<start_of_text> hi <END_OF_TEXT>",
+    "HELLO World 123 4567 3.14",
+    "naïve café, l'été c'est déjà fini",
+    "Ünïcödé ÀÉÎ ﬁsh ｆｕｌｌ ｗｉｄｔｈ",
+    "the_dog's   ball\u00a0park — “quoted”",
+    "Ð¿Ñ€Ð¸Ð²ÐµÑ‚ mojibake",
+    "москва зимой, Αθήνα, שלום, مرحبا",
+    "\x00\x07control\x1b[31m red",
+]
+
+
+@pytest.mark.parametrize("clean", sorted(CLEANERS))
+def test_tokens_are_open_clips_own(clean: str) -> None:
+    from open_clip.tokenizer import SimpleTokenizer
+
+    for context_length in (77, 24):
+        ours = ClipTokenizer(context_length, clean)(TEXTS)
+        theirs = SimpleTokenizer(context_length=context_length, clean=clean)(TEXTS)
+        assert ours.tolist() == theirs.tolist()
+
+
+def test_a_long_text_is_cut_and_still_ends_with_the_end_token() -> None:
+    tokenizer = ClipTokenizer(24)
+    row = tokenizer(["kids at the lake last summer, " * 20])[0]
+    assert row[0] == tokenizer.start_id and row[-1] == tokenizer.end_id and 0 not in row
+
+
+def test_an_unknown_cleaning_is_named() -> None:
+    with pytest.raises(ModelError, match="unknown tokenizer cleaning 'shout'; open_clip's are lower, whitespace"):
+        ClipTokenizer(clean="shout")
