@@ -45,3 +45,15 @@ def test_a_long_text_is_cut_and_still_ends_with_the_end_token() -> None:
 def test_an_unknown_cleaning_is_named() -> None:
     with pytest.raises(ModelError, match="unknown tokenizer cleaning 'shout'; open_clip's are lower, whitespace"):
         ClipTokenizer(clean="shout")
+
+
+def test_random_texts_of_every_script_tokenize_as_open_clips() -> None:
+    import random
+
+    from open_clip.tokenizer import SimpleTokenizer
+
+    pieces = [*"abcXYZ019 !?;.,'-_&#\t\n", "&amp;", "&lt;", "'s", "'LL", "é", "ß", "İ", "ﬁ", "中文", "日本語", "한국어",
+              "🎉", "👨‍👩‍👧", "\u0301", "\u200b", "\u00a0", "Ã©", "â€™", "ｆｕｌｌ", "٣", "Ⅻ", "\x1b[0m", "\ufeff", "\U0001d400"]
+    rng = random.Random("tokens")
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _ in range(400)]
+    assert ClipTokenizer(77)(texts).tolist() == SimpleTokenizer(context_length=77)(texts).tolist()
