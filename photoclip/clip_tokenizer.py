@@ -96,18 +96,21 @@ class ClipTokenizer:
         self._clean = CLEANERS[clean]
         self._pieces: dict[str, list[int]] = {}
 
-    def encode(self, text: str) -> list[int]:
-        """The token ids of `text`, without start and end."""
+    def encode(self, text: str, limit: int | None = None) -> list[int]:
+        """The token ids of `text`, without start and end; with `limit`, the words past the first
+        `limit` tokens are left alone (a pasted page would take seconds of byte-pair merging)."""
         ids: list[int] = []
         symbols = _byte_symbols()
-        for word in _WORDS.findall(self._clean(text)):
-            ids.extend(self._word_ids("".join(symbols[b] for b in word.encode("utf-8"))))
+        for word in _WORDS.finditer(self._clean(text)):
+            if limit is not None and len(ids) >= limit:
+                break
+            ids.extend(self._word_ids("".join(symbols[b] for b in word.group().encode("utf-8"))))
         return ids
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         result = np.zeros((len(texts), self.context_length), dtype=np.int64)
         for row, text in zip(result, texts):
-            ids = [self.start_id, *self.encode(text)][: self.context_length - 1] + [self.end_id]
+            ids = [self.start_id, *self.encode(text, self.context_length)][: self.context_length - 1] + [self.end_id]
             row[: len(ids)] = ids
         return result
 

@@ -365,7 +365,7 @@ def _load(
         cpu_threads=cpu_threads,
     )
     if not random_weights:
-        _keep_text_tower(encoder)
+        _keep_text_tower(encoder, spec.checkpoint)
     return encoder
 
 
@@ -377,14 +377,18 @@ def load_text_encoder(spec: ModelSpec) -> TextEncoder | None:
     if not path.is_file():
         return None
     try:
+        if not _tower_is_current(TextTower.metadata(path), spec.model_id, spec.checkpoint):
+            log.info("cached text tower %s was saved from an earlier version of the weights", path)
+            return None
         tower, saved = TextTower.load(path)
-        if saved.get("format") != str(_TEXT_TOWER_FORMAT) or saved.get("model_id") != spec.model_id:
-            raise ValueError("it was saved for other weights")
         tokenizer = ClipTokenizer(int(saved["context_length"]), saved["clean"])
         text = TextEncoder(
             tokenizer, lambda texts: tower(tokenizer(texts)), spec.model_id, int(saved["dim"]),
             float(saved["logit_scale"]),
         )
+    except OSError as exc:  # unreadable now (permissions, a disk gone): nothing to undo
+        log.info("cached text tower %s not read (%s); the whole model loads instead", path, _first_line(exc))
+        return None
     except Exception as exc:  # any damage to a cache file only means loading the whole model
         log.info("cached text tower %s not used (%s); the whole model loads instead", path, _first_line(exc))
         with contextlib.suppress(OSError):
@@ -392,6 +396,24 @@ def load_text_encoder(spec: ModelSpec) -> TextEncoder | None:
         return None
     log.info("loaded the text tower of %s from %s", spec.label, path)
     return text
+
+
+def _weights_state(checkpoint: Path | None) -> str:
+    """Size, mtime and inode of a local weights file: a model id fingerprints a big file by its
+    ends, so a file rewritten in place (new text weights) would keep its id and its old tower.
+    Empty for weights downloaded by name, which are never rewritten."""
+    if checkpoint is None:
+        return ""
+    try:
+        stat = checkpoint.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def _tower_is_current(saved: dict[str, str], model_id: str, checkpoint: Path | None) -> bool:
+    return (saved.get("format"), saved.get("model_id"), saved.get("weights")) == (
+        str(_TEXT_TOWER_FORMAT), model_id, _weights_state(checkpoint))
 
 
 _TEXT_TOWER_FORMAT = 2
@@ -402,12 +424,18 @@ def _text_tower_path(model_id: str) -> Path:
     return model_cache_dir() / "text-towers" / f"{name}.safetensors"
 
 
-def _keep_text_tower(encoder: ClipEncoder) -> None:
-    """Save the text tower of a model just loaded, once, for load_text_encoder. Only for towers
-    laid out as open_clip's standard one, with its BPE tokenizer (ClipTokenizer)."""
+def _keep_text_tower(encoder: ClipEncoder, checkpoint: Path | None) -> None:
+    """Save the text tower of a model just loaded for load_text_encoder, unless the one saved is
+    current. Only for towers laid out as open_clip's standard one, with its BPE tokenizer
+    (ClipTokenizer)."""
     path, tokenizer = _text_tower_path(encoder.model_id), encoder.text.tokenizer
-    if path.is_file() or not isinstance(tokenizer, ClipTokenizer):
+    if not isinstance(tokenizer, ClipTokenizer):
         return
+    try:
+        if path.is_file() and _tower_is_current(TextTower.metadata(path), encoder.model_id, checkpoint):
+            return
+    except (OSError, ValueError):
+        pass  # unreadable: rewritten below where the folder allows
     try:
         tower = TextTower.from_model(encoder.model)
         if tower is None:
@@ -415,7 +443,7 @@ def _keep_text_tower(encoder: ClipEncoder) -> None:
         tower.save(path, {
             "format": str(_TEXT_TOWER_FORMAT), "model_id": encoder.model_id, "dim": str(encoder.dim),
             "logit_scale": repr(encoder.logit_scale), "context_length": str(tokenizer.context_length),
-            "clean": tokenizer.clean,
+            "clean": tokenizer.clean, "weights": _weights_state(checkpoint),
         })
         path.with_suffix(".pt").unlink(missing_ok=True)  # format 1: int8, read with torch
     except Exception as exc:  # a cache that cannot be written costs start-up time, nothing else
@@ -602,8 +630,14 @@ class TextEncoder:
         self._cache_lock = threading.Lock()
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
-        """Texts -> (N, dim) unit vectors."""
+        """Texts -> (N, dim) unit vectors. Raises ModelError rather than give a vector that is not
+        a number, which would rank photos at random and could be kept as a tag's label."""
         features = np.asarray(self._features(list(texts)), dtype=np.float32)
+        if not np.isfinite(features).all():
+            raise ModelError(
+                f"the model {self.model_id} gave no usable vector for this text; its weights file may be "
+                "damaged: delete it to download it again, or choose another model"
+            )
         return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), np.float32(1e-12))
 
     def encode_text(self, text: str) -> np.ndarray:

@@ -57,3 +57,17 @@ def test_random_texts_of_every_script_tokenize_as_open_clips() -> None:
     rng = random.Random("tokens")
     texts = ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _ in range(400)]
     assert ClipTokenizer(77)(texts).tolist() == SimpleTokenizer(context_length=77)(texts).tolist()
+
+
+def test_a_pasted_page_is_tokenized_only_as_far_as_the_model_reads() -> None:
+    import random
+    import string
+
+    from open_clip.tokenizer import SimpleTokenizer
+
+    rng = random.Random("page")
+    page = " ".join("".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 9))) for _ in range(5000))
+    tokenizer = ClipTokenizer(77)
+    assert tokenizer([page]).tolist() == SimpleTokenizer(context_length=77)([page]).tolist()
+    first = tokenizer.encode(page, limit=10)
+    assert 10 <= len(first) < 20 and first == tokenizer.encode(page)[: len(first)]

@@ -26,6 +26,7 @@ from photoclip.model import (
     shipped_models,
     weight_urls,
 )
+from tests.helpers import as_an_unprivileged_user
 
 TINY = "photoclip-tiny"
 
@@ -330,6 +331,61 @@ def test_a_text_tower_cached_in_the_old_format_is_replaced(tmp_path: Path) -> No
     old.write_bytes(b"an int8 tower saved by torch")
     load_encoder(spec)
     assert _text_tower_path(spec.model_id).is_file() and not old.exists()
+
+
+def test_a_weights_file_rewritten_in_place_does_not_leave_its_old_text_tower_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big weights file is fingerprinted by its ends, so new text weights written in place keep
+    the model's id; its cached tower must not keep answering with the old ones."""
+    from safetensors.torch import load_file, save_file
+
+    import photoclip.model
+
+    state = load_file(str(resolve_model(TINY).checkpoint))
+    big = tmp_path / "big.safetensors"
+    padding = {"padding": "x" * (66 << 20)}  # past 64 MiB, with the tensors between the ends
+    save_file(state, str(big), metadata=padding)
+    spec = resolve_model(TINY, model_file=big)
+    load_encoder(spec)
+    assert load_text_encoder(spec) is not None
+    state["text_projection"] = state["text_projection"].flip(0)
+    save_file(state, str(big), metadata=padding)
+    assert resolve_model(TINY, model_file=big).model_id == spec.model_id
+    assert load_text_encoder(spec) is None
+    monkeypatch.setattr(photoclip.model, "_loaded", {})
+    whole = load_encoder(spec)
+    alone = load_text_encoder(spec)
+    assert alone is not None
+    np.testing.assert_allclose(alone.encode_texts(TEXTS), padded_reference(whole, TEXTS), atol=1e-5)
+
+
+def test_a_text_vector_that_is_not_a_number_is_an_error_not_a_ranking(tmp_path: Path) -> None:
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(str(resolve_model(TINY).checkpoint))
+    state["positional_embedding"][1, 5] = float("nan")
+    save_file(state, str(tmp_path / "damaged.safetensors"))
+    spec = resolve_model(TINY, model_file=tmp_path / "damaged.safetensors")
+    load_encoder(spec)  # its int8 tower makes numbers of NaN; the fp32 one cached for searches does not
+    with pytest.raises(ModelError, match="gave no usable vector for this text; its weights file may be damaged"):
+        load_text_encoder(spec).encode_texts(["a red circle"])
+
+
+def test_a_text_tower_that_cannot_be_read_now_is_kept(tmp_path: Path) -> None:
+    prefix = as_an_unprivileged_user()
+    if prefix is None:
+        pytest.skip("cannot drop root's power to read every file here")
+    spec = fresh_tiny(tmp_path)
+    load_encoder(spec)
+    cached = _text_tower_path(spec.model_id)
+    cached.chmod(0)
+    code = ("import sys\nfrom photoclip.model import load_text_encoder, resolve_model\n"
+            "print(load_text_encoder(resolve_model('photoclip-tiny', model_file=sys.argv[1])))")
+    result = subprocess.run([*prefix, sys.executable, "-c", code, str(spec.checkpoint)], capture_output=True,
+                            text=True, timeout=120, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "None" and cached.exists()
 
 
 def test_a_damaged_text_tower_cache_only_means_loading_the_whole_model(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_a_saved_tower_loads_with_its_metadata_and_gives_the_same_features(tmp_p
     np.testing.assert_array_equal(loaded(tokens), tower(tokens))
 
 
-@pytest.mark.parametrize("damage", ["cut short", "empty", "not a tower", "a tensor missing"])
+@pytest.mark.parametrize("damage", ["cut short", "empty", "not a tower", "a tensor missing", "a weight changed"])
 def test_a_damaged_tower_file_is_refused(damage: str, tmp_path: Path) -> None:
     tower = TextTower.from_model(load_encoder(resolve_model(TINY)).model)
     path = tmp_path / "tower.safetensors"
@@ -97,7 +97,9 @@ def test_a_damaged_tower_file_is_refused(damage: str, tmp_path: Path) -> None:
     else:
         tower.save(path, {})
         data = path.read_bytes()
-        path.write_bytes({"cut short": data[: len(data) // 2], "empty": b"", "not a tower": b"\x89PNG" * 100}[damage])
+        changed = data[: len(data) // 2] + b"\xff" * 16 + data[len(data) // 2 + 16 :]
+        path.write_bytes({"cut short": data[: len(data) // 2], "empty": b"", "not a tower": b"\x89PNG" * 100,
+                          "a weight changed": changed}[damage])
     with pytest.raises(ValueError):
         TextTower.load(path)
 
