@@ -12,7 +12,6 @@ import os
 import socket
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -43,6 +42,8 @@ def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     too big) with a reason a person can act on."""
     if _offline():
         raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
+    import urllib.request  # only here: it imports http.client and ssl, 40 ms of every command's start
+
     request = urllib.request.Request(url, headers={"User-Agent": "photoclip"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -89,6 +90,8 @@ def _fetch_one(
     cancel: CancelFlag | None,
     timeout: float,
 ) -> Path:
+    import urllib.request
+
     part = dest.with_name(dest.name + ".part")
     log.info("downloading %s", url)
     try:
