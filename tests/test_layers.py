@@ -27,3 +27,9 @@ def test_the_engine_never_imports_qt() -> None:
 
 def test_importing_the_engine_does_not_load_torch() -> None:
     assert "torch" not in loaded_after_import(ENGINE)
+
+
+def test_commands_start_without_the_network_modules() -> None:
+    """urllib.request pulls in http.client, email and ssl: 40 ms of every command's start, needed
+    only to download a model."""
+    assert not {"urllib.request", "http.client", "ssl"} & loaded_after_import(["photoclip.cli", "photoclip.library"])
