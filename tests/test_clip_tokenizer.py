@@ -71,3 +71,21 @@ def test_a_pasted_page_is_tokenized_only_as_far_as_the_model_reads() -> None:
     assert tokenizer([page]).tolist() == SimpleTokenizer(context_length=77)([page]).tolist()
     first = tokenizer.encode(page, limit=10)
     assert 10 <= len(first) < 20 and first == tokenizer.encode(page)[: len(first)]
+
+
+def test_plain_ascii_tokenizes_as_open_clips_without_importing_ftfy() -> None:
+    import random
+    import string
+    import subprocess
+    import sys
+
+    from open_clip.tokenizer import SimpleTokenizer
+
+    rng = random.Random("ascii")
+    texts = ["".join(rng.choices(string.printable, k=rng.randint(0, 40))) for _ in range(500)]
+    assert ClipTokenizer(77)(texts).tolist() == SimpleTokenizer(context_length=77)(texts).tolist()
+    code = ("import sys\nfrom photoclip.clip_tokenizer import ClipTokenizer\ntokenize = ClipTokenizer()\n"
+            "tokenize(['kids at the lake, summer 2023!'])\nprint('ftfy' in sys.modules)\n"
+            "tokenize(['Fish &amp; chips'])\nprint('ftfy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
