@@ -42,11 +42,11 @@ def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     too big) with a reason a person can act on."""
     if _offline():
         raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
-    import urllib.request  # only here: it imports http.client and ssl, 40 ms of every command's start
+    from urllib.request import Request, urlopen  # only here: it imports http.client and ssl, 40 ms of a start
 
-    request = urllib.request.Request(url, headers={"User-Agent": "photoclip"})
+    request = Request(url, headers={"User-Agent": "photoclip"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urlopen(request, timeout=timeout) as response:
             body = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
         raise ModelUnavailableError(f"the server answered HTTP {exc.code}") from exc
@@ -90,13 +90,13 @@ def _fetch_one(
     cancel: CancelFlag | None,
     timeout: float,
 ) -> Path:
-    import urllib.request
+    from urllib.request import Request, urlopen
 
     part = dest.with_name(dest.name + ".part")
     log.info("downloading %s", url)
     try:
-        request = urllib.request.Request(url, headers={"User-Agent": "photoclip"})
-        with urllib.request.urlopen(request, timeout=timeout) as response, open(part, "wb") as out:
+        request = Request(url, headers={"User-Agent": "photoclip"})
+        with urlopen(request, timeout=timeout) as response, open(part, "wb") as out:
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             done = 0

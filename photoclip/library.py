@@ -111,6 +111,8 @@ def _chosen(
 
     device = device.strip().lower() if device else device
     changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
+    if model_file:  # kept in the settings: a path relative to today's folder would not be found tomorrow
+        changes["model_file"] = str(as_cataloged(Path(model_file).expanduser()))
     if model and not model_file:
         changes["model_file"] = None
     if not changes:
@@ -184,6 +186,7 @@ class _PreviousModel:
 
     spec: ModelSpec
     encoder: ClipEncoder | None = None
+    text: TextEncoder | None = None  # its cached text tower, for text queries until it is loaded
     vectors: VectorIndex | None = None
     unavailable: bool = False  # cannot be loaded: search uses the new model, the change goes on
 
@@ -335,7 +338,12 @@ class Library:
     def prepare_search(self) -> bool:
         """Get text queries ready without the whole model where its text tower is cached, so a
         window can say search is ready while the rest still loads. False: only the whole model
-        (encoder()) can answer them."""
+        (encoder()) can answer them. During a model change, the model that answers is the
+        previous one (loaded whole here where its tower is not cached)."""
+        with self._state_lock:
+            previous = self._previous_model()
+            if previous is not None and not previous.unavailable:
+                return self._previous_answers(previous, text_only=True) is not None
         return self._encoder is not None or self._text_tower() is not None
 
     def _text_tower(self) -> TextEncoder | None:
@@ -466,22 +474,37 @@ class Library:
         `text_only`, an encoder that may know only texts."""
         with self._state_lock:
             previous = self._previous_model()
-            if previous is not None and previous.encoder is None and not previous.unavailable:
-                from photoclip.model import load_encoder
+            answer = self._previous_answers(previous, text_only) if previous is not None else None
+        if answer is not None:
+            return answer
+        # not under the state lock: a text query answered by the tower must not wait for this load
+        return (self.text_encoder() if text_only else self.encoder()), self.vectors()
 
-                try:
-                    encoder = load_encoder(previous.spec, device=self.settings.device, threads=self.settings.cpu_threads)
-                except ModelError as exc:
-                    log.warning("cannot load the previous model %s (%s); searching with the new one",
-                                previous.spec.label, exc)
-                    previous.unavailable = True
-                else:
-                    previous.vectors = self._load_vectors(self._previous_index_dir(), encoder.model_id, encoder.dim)
-                    previous.encoder = encoder
-            if previous is None or previous.unavailable:
-                return (self.text_encoder() if text_only else self.encoder()), self.vectors()
-            assert previous.encoder is not None and previous.vectors is not None
-            return previous.encoder, previous.vectors
+    def _previous_answers(
+        self, previous: _PreviousModel, text_only: bool
+    ) -> tuple[ClipEncoder | TextEncoder, VectorIndex] | None:
+        """The previous model's encoder (for `text_only`, its cached text tower will do) and
+        vectors; None when it cannot be loaded. Called under the state lock."""
+        from photoclip.model import load_encoder, load_text_encoder
+
+        if previous.unavailable:
+            return None
+        if text_only and previous.encoder is None and previous.text is None:
+            previous.text = load_text_encoder(previous.spec)
+        encoder: ClipEncoder | TextEncoder | None = previous.encoder or (previous.text if text_only else None)
+        if encoder is None:
+            try:
+                encoder = previous.encoder = load_encoder(
+                    previous.spec, device=self.settings.device, threads=self.settings.cpu_threads
+                )
+            except ModelError as exc:
+                log.warning("cannot load the previous model %s (%s); searching with the new one",
+                            previous.spec.label, exc)
+                previous.unavailable = True
+                return None
+        if previous.vectors is None:
+            previous.vectors = self._load_vectors(self._previous_index_dir(), encoder.model_id, encoder.dim)
+        return encoder, previous.vectors
 
     def _save_vectors(self) -> None:
         if self._vectors is None:

@@ -365,7 +365,7 @@ def _load(
         cpu_threads=cpu_threads,
     )
     if not random_weights:
-        _keep_text_tower(encoder, spec.checkpoint)
+        _keep_text_tower(encoder, spec)
     return encoder
 
 
@@ -373,7 +373,7 @@ def load_text_encoder(spec: ModelSpec) -> TextEncoder | None:
     """The text side of `spec` from its cached text tower (text_tower), without torch, open_clip
     or the image tower: a text search from a fresh process answers in well under a second instead
     of 3-4 s. None where there is no such cache (a model never loaded here, an unusual text tower)."""
-    path = _text_tower_path(spec.model_id)
+    path = _text_tower_path(spec)
     if not path.is_file():
         return None
     try:
@@ -419,16 +419,18 @@ def _tower_is_current(saved: dict[str, str], model_id: str, checkpoint: Path | N
 _TEXT_TOWER_FORMAT = 2
 
 
-def _text_tower_path(model_id: str) -> Path:
-    name = hashlib.blake2b(model_id.encode(), digest_size=10).hexdigest()
-    return model_cache_dir() / "text-towers" / f"{name}.safetensors"
+def _text_tower_path(spec: ModelSpec, suffix: str = ".safetensors") -> Path:
+    """One file for each model id and weights file: two copies of the same weights, in two
+    libraries, would otherwise rewrite a shared one in turn, each finding it saved from the other."""
+    key = spec.model_id if spec.checkpoint is None or suffix == ".pt" else f"{spec.model_id}\n{spec.checkpoint}"
+    return model_cache_dir() / "text-towers" / f"{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}{suffix}"
 
 
-def _keep_text_tower(encoder: ClipEncoder, checkpoint: Path | None) -> None:
+def _keep_text_tower(encoder: ClipEncoder, spec: ModelSpec) -> None:
     """Save the text tower of a model just loaded for load_text_encoder, unless the one saved is
     current. Only for towers laid out as open_clip's standard one, with its BPE tokenizer
     (ClipTokenizer)."""
-    path, tokenizer = _text_tower_path(encoder.model_id), encoder.text.tokenizer
+    path, tokenizer, checkpoint = _text_tower_path(spec), encoder.text.tokenizer, spec.checkpoint
     if not isinstance(tokenizer, ClipTokenizer):
         return
     try:
@@ -445,7 +447,7 @@ def _keep_text_tower(encoder: ClipEncoder, checkpoint: Path | None) -> None:
             "logit_scale": repr(encoder.logit_scale), "context_length": str(tokenizer.context_length),
             "clean": tokenizer.clean, "weights": _weights_state(checkpoint),
         })
-        path.with_suffix(".pt").unlink(missing_ok=True)  # format 1: int8, read with torch
+        _text_tower_path(spec, ".pt").unlink(missing_ok=True)  # format 1: int8, read with torch
     except Exception as exc:  # a cache that cannot be written costs start-up time, nothing else
         log.info("text tower of %s not cached (%s)", encoder.model_id, _first_line(exc))
 

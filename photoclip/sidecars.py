@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from photoclip import __version__
 from photoclip.fsutil import atomic_write_bytes
 

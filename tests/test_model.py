@@ -326,11 +326,11 @@ def test_the_text_tower_alone_gives_the_vectors_of_the_whole_model(tmp_path: Pat
 
 def test_a_text_tower_cached_in_the_old_format_is_replaced(tmp_path: Path) -> None:
     spec = fresh_tiny(tmp_path)
-    old = _text_tower_path(spec.model_id).with_suffix(".pt")
+    old = _text_tower_path(spec, ".pt")
     old.parent.mkdir(parents=True, exist_ok=True)
     old.write_bytes(b"an int8 tower saved by torch")
     load_encoder(spec)
-    assert _text_tower_path(spec.model_id).is_file() and not old.exists()
+    assert _text_tower_path(spec).is_file() and not old.exists()
 
 
 def test_a_weights_file_rewritten_in_place_does_not_leave_its_old_text_tower_in_use(
@@ -378,7 +378,7 @@ def test_a_text_tower_that_cannot_be_read_now_is_kept(tmp_path: Path) -> None:
         pytest.skip("cannot drop root's power to read every file here")
     spec = fresh_tiny(tmp_path)
     load_encoder(spec)
-    cached = _text_tower_path(spec.model_id)
+    cached = _text_tower_path(spec)
     cached.chmod(0)
     code = ("import sys\nfrom photoclip.model import load_text_encoder, resolve_model\n"
             "print(load_text_encoder(resolve_model('photoclip-tiny', model_file=sys.argv[1])))")
@@ -391,7 +391,7 @@ def test_a_text_tower_that_cannot_be_read_now_is_kept(tmp_path: Path) -> None:
 def test_a_damaged_text_tower_cache_only_means_loading_the_whole_model(tmp_path: Path) -> None:
     spec = fresh_tiny(tmp_path)
     load_encoder(spec)
-    cached = _text_tower_path(spec.model_id)
+    cached = _text_tower_path(spec)
     cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
     assert load_text_encoder(spec) is None
     assert not cached.exists()
@@ -403,7 +403,7 @@ def test_a_text_tower_saved_for_other_weights_is_not_used(tmp_path: Path) -> Non
     changed = tmp_path / "changed.safetensors"
     changed.write_bytes(spec.checkpoint.read_bytes() + b" ")
     other = resolve_model(TINY, model_file=changed)
-    shutil.copy(_text_tower_path(spec.model_id), _text_tower_path(other.model_id))
+    shutil.copy(_text_tower_path(spec), _text_tower_path(other))
     assert load_text_encoder(other) is None
 
 
@@ -437,7 +437,7 @@ def test_a_fresh_process_reads_the_tokenizer_vocabulary_once(tmp_path: Path) -> 
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         reads.append(int(result.stdout.split()[-1]))
-    assert _text_tower_path(spec.model_id).is_file()
+    assert _text_tower_path(spec).is_file()
     assert reads == [1, 1]
 
 
@@ -507,3 +507,16 @@ def test_an_unknown_device_names_the_ones_there_are() -> None:
         pick_device("gpu")
     assert pick_device(" CPU ") == "cpu"
     assert pick_device("cpu") == "cpu"
+
+
+def test_two_copies_of_the_same_weights_keep_a_text_tower_each(tmp_path: Path) -> None:
+    """Same bytes, same model id; a tower shared between them was rewritten by each in turn,
+    each finding it saved from the other file (a whole model load on every other search)."""
+    copies = []
+    for name in ("a", "b"):
+        shutil.copy(resolve_model(TINY).checkpoint, tmp_path / f"{name}.safetensors")
+        copies.append(resolve_model(TINY, model_file=tmp_path / f"{name}.safetensors"))
+    assert copies[0].model_id == copies[1].model_id
+    for spec in copies:
+        load_encoder(spec)
+    assert all(load_text_encoder(spec) is not None for spec in copies)
