@@ -91,12 +91,12 @@ class ClipTokenizer:
     """Texts -> (N, context_length) int64 token ids: start, the text's tokens, end, then zeros;
     a text too long is cut and still ends with the end token."""
 
-    def __init__(self, context_length: int = 77, clean: str = "lower", vocabulary: Path | None = None) -> None:
+    def __init__(self, context_length: int = 77, clean: str = "lower") -> None:
         if clean not in CLEANERS:
             raise ModelError(f"unknown tokenizer cleaning {clean!r}; open_clip's are {', '.join(CLEANERS)}")
         self.context_length = context_length
         self.clean = clean
-        self._ids, self._ranks = _vocabulary(vocabulary or vocabulary_file())
+        self._ids, self._ranks = _vocabulary(vocabulary_file())
         self.start_id, self.end_id = self._ids[START], self._ids[END]
         self._clean = CLEANERS[clean]
         self._pieces: dict[str, list[int]] = {}

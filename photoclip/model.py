@@ -419,10 +419,19 @@ def _tower_is_current(saved: dict[str, str], model_id: str, checkpoint: Path | N
 _TEXT_TOWER_FORMAT = 2
 
 
-def _text_tower_path(spec: ModelSpec, suffix: str = ".safetensors") -> Path:
+def _text_tower_path(spec: ModelSpec) -> Path:
     """One file for each model id and weights file: two copies of the same weights, in two
     libraries, would otherwise rewrite a shared one in turn, each finding it saved from the other."""
-    key = spec.model_id if spec.checkpoint is None or suffix == ".pt" else f"{spec.model_id}\n{spec.checkpoint}"
+    key = spec.model_id if spec.checkpoint is None else f"{spec.model_id}\n{spec.checkpoint}"
+    return _text_towers_named(key, ".safetensors")
+
+
+def _format_1_text_tower_path(spec: ModelSpec) -> Path:
+    """Where the int8 tower of earlier versions (read with torch) was kept: by model id alone."""
+    return _text_towers_named(spec.model_id, ".pt")
+
+
+def _text_towers_named(key: str, suffix: str) -> Path:
     return model_cache_dir() / "text-towers" / f"{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}{suffix}"
 
 
@@ -447,7 +456,7 @@ def _keep_text_tower(encoder: ClipEncoder, spec: ModelSpec) -> None:
             "logit_scale": repr(encoder.logit_scale), "context_length": str(tokenizer.context_length),
             "clean": tokenizer.clean, "weights": _weights_state(checkpoint),
         })
-        _text_tower_path(spec, ".pt").unlink(missing_ok=True)  # format 1: int8, read with torch
+        _format_1_text_tower_path(spec).unlink(missing_ok=True)
     except Exception as exc:  # a cache that cannot be written costs start-up time, nothing else
         log.info("text tower of %s not cached (%s)", encoder.model_id, _first_line(exc))
 

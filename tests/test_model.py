@@ -16,6 +16,7 @@ from photoclip.config import DEFAULT_MODEL
 from photoclip.errors import ModelError, ModelUnavailableError
 from photoclip.library import Library
 from photoclip.model import (
+    _format_1_text_tower_path,
     _text_tower_path,
     cached_weights,
     fetch_weights,
@@ -326,7 +327,7 @@ def test_the_text_tower_alone_gives_the_vectors_of_the_whole_model(tmp_path: Pat
 
 def test_a_text_tower_cached_in_the_old_format_is_replaced(tmp_path: Path) -> None:
     spec = fresh_tiny(tmp_path)
-    old = _text_tower_path(spec, ".pt")
+    old = _format_1_text_tower_path(spec)
     old.parent.mkdir(parents=True, exist_ok=True)
     old.write_bytes(b"an int8 tower saved by torch")
     load_encoder(spec)
