@@ -338,12 +338,8 @@ class Library:
     def prepare_search(self) -> bool:
         """Get text queries ready without the whole model where its text tower is cached, so a
         window can say search is ready while the rest still loads. False: only the whole model
-        (encoder()) can answer them. During a model change, the model that answers is the
-        previous one (loaded whole here where its tower is not cached)."""
-        with self._state_lock:
-            previous = self._previous_model()
-            if previous is not None and not previous.unavailable:
-                return self._previous_answers(previous, text_only=True) is not None
+        (encoder()) can answer them. It takes no state lock: the worker may hold that one through
+        a first download of the model, which this caller must be free to join and cancel."""
         return self._encoder is not None or self._text_tower() is not None
 
     def _text_tower(self) -> TextEncoder | None:
