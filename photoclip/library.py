@@ -386,13 +386,19 @@ class Library:
         return files, freed
 
     def vectors(self) -> VectorIndex:
-        """The vector index, reconciled with the catalog (caught up, or rebuilt) on first use."""
+        """The vector index, reconciled with the catalog (caught up, or rebuilt) on first use.
+        Before any photo has a vector, its size comes from the model, loaded (or downloaded)
+        outside the state lock: minutes of download must not hold up saving, scanning or closing."""
+        with self._state_lock:
+            if self._vectors is not None:
+                return self._vectors
+            self._previous_model()  # after a model change, moves the old index aside first
+            dim = self.catalog.vector_dim(self.model_spec.model_id)
+        if dim is None:
+            dim = self.encoder().dim
         with self._state_lock:
             if self._vectors is None:
-                self._previous_model()  # after a model change, moves the old index aside first
-                model_id = self.model_spec.model_id
-                dim = self.catalog.vector_dim(model_id) or self.encoder().dim  # stored: no model to load
-                self._vectors = self._load_vectors(self._index_dir(), model_id, dim)
+                self._vectors = self._load_vectors(self._index_dir(), self.model_spec.model_id, dim)
                 self._vectors_dirty = False
             return self._vectors
 
@@ -512,9 +518,8 @@ class Library:
         """The model id and vectors that answer queries now, and how to get their encoder. What
         needs only stored vectors (duplicates, photos like a photo of the library) does not wait
         for a model to load; during a model change, _search_model decides."""
-        with self._state_lock:
-            if self._previous_model() is None:
-                return self.model_spec.model_id, self.vectors(), self.encoder
+        if self._previous_model() is None:  # once None, it stays so: no lock held through vectors()
+            return self.model_spec.model_id, self.vectors(), self.encoder
         encoder, vectors = self._search_model()
         return encoder.model_id, vectors, lambda: encoder
 

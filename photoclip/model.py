@@ -30,6 +30,7 @@ from photoclip import download
 from photoclip.clip_tokenizer import ClipTokenizer
 from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, DEVICE_NAMES, model_cache_dir, resources_dir
 from photoclip.errors import ModelError, ModelUnavailableError
+from photoclip.skip_init import without_random_init
 from photoclip.text_tower import LINEARS, TextTower, kept_length
 
 if TYPE_CHECKING:
@@ -329,7 +330,10 @@ def _load(
         torch.set_num_threads(cpu_threads)
     precision = "fp16" if dev.startswith("cuda") else "fp32"
     try:
-        with warnings.catch_warnings():
+        # open_clip loads a whole checkpoint strictly (big_vision's .npz aside): what init draws is overwritten
+        strict = weights is not None and weights.suffix not in (".npz", ".npy")
+        unset = without_random_init() if strict else contextlib.nullcontext()
+        with warnings.catch_warnings(), unset:
             warnings.filterwarnings("ignore", message=".*pickle protocol")  # torch's note on odd files
             model = open_clip.create_model(
                 spec.arch,

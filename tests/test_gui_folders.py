@@ -118,3 +118,17 @@ def test_a_window_opened_while_another_photoclip_writes_takes_over_once_it_has_c
     finally:
         window.shutdown()
         reader.close()
+
+
+def test_ctrl_o_opens_the_folder_picker(qtbot, make_window, open_library, monkeypatch) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: asked.append("folder") or "")
+    window = make_window(open_library())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    QTest.keySequence(window, QKeySequence("Ctrl+O"))
+    assert asked == ["folder"]

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
 
 from photoclip import config, model
 from photoclip.errors import DownloadCancelled
@@ -184,3 +186,25 @@ def test_search_answers_from_the_text_tower_while_the_rest_of_the_model_loads(
     release.set()
     qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
     assert window.index_status.label.text() == "20 photos indexed"
+
+
+def test_quitting_while_the_model_loads_hides_the_window_before_waiting_for_the_load(
+    qtbot, make_window, open_library, tmp_path: Path, hold_model_loads
+) -> None:
+    """A model load cannot be cut short (seconds): the window must not stand there frozen."""
+    release = hold_model_loads()
+    window = make_window(open_library(tmp_path / "lib"), worker=True, wait_model=False)
+    qtbot.waitUntil(lambda: window.model_state.busy, timeout=WAIT_MS)
+    worker, visible_when_stopping = window.worker, []
+    stop = worker.stop
+
+    def stop_after_the_load(*args, **kwargs) -> None:
+        visible_when_stopping.append(window.isVisible())
+        release.set()
+        stop(*args, **kwargs)
+
+    worker.stop = stop_after_the_load
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    QTest.keySequence(window, QKeySequence("Ctrl+Q"))
+    assert visible_when_stopping == [False] and window.isHidden() and window.worker is None

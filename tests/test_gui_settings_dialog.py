@@ -10,6 +10,7 @@ from pathlib import Path
 from photoclip import config
 from photoclip.gui.app import make_app
 from photoclip.gui.settings_dialog import SettingsDialog
+from tests.gui_support import WAIT_MS, make_window  # noqa: F401
 
 
 def test_folders_left_out_show_plainly_and_are_saved_as_they_were(qtbot, tmp_path: Path) -> None:
@@ -35,3 +36,19 @@ def test_the_model_file_hint_says_the_demo_model_comes_with_photoclip(qtbot) -> 
     assert dialog.model_file.placeholderText() == "Comes with photoclip"
     dialog.model.setCurrentText(config.DEFAULT_MODEL)
     assert dialog.model_file.placeholderText() == "Download automatically"
+
+
+def test_ctrl_comma_opens_the_settings_where_the_desktop_has_no_key_for_them(
+    qtbot, make_window, open_library, monkeypatch
+) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    opened: list[SettingsDialog] = []
+    monkeypatch.setattr(SettingsDialog, "exec", lambda dialog: opened.append(dialog) or QDialog.DialogCode.Rejected)
+    window = make_window(open_library())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    QTest.keySequence(window, QKeySequence("Ctrl+,"))
+    assert len(opened) == 1

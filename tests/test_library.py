@@ -1855,3 +1855,19 @@ def test_a_model_file_given_relative_to_the_current_folder_is_kept_as_a_full_pat
         assert library.model_spec.checkpoint == tmp_path / "mine.safetensors"
     finally:
         library.close()
+
+
+def test_a_model_loading_for_a_library_without_vectors_does_not_hold_up_saving(open_library, tmp_path: Path) -> None:
+    """Before any photo has a vector, the index's size comes from the model: a first download
+    of minutes, during which the worker must still be able to save, scan and close."""
+    library = open_library(tmp_path / "lib")
+    with library._encoder_lock:  # the model is "downloading" until this block ends
+        waiting = threading.Thread(target=library.vectors)
+        waiting.start()
+        time.sleep(0.5)  # it is waiting for the model by now
+        saver = threading.Thread(target=library.save_index)
+        saver.start()
+        saver.join(10)
+        saved_meanwhile = not saver.is_alive()
+    waiting.join(60)
+    assert saved_meanwhile and library.vectors().dim == library.encoder().dim

@@ -315,6 +315,29 @@ def fresh_tiny(tmp_path: Path):
     return resolve_model(TINY, model_file=weights)
 
 
+def test_a_model_loaded_from_a_file_holds_every_weight_of_the_file(tmp_path: Path) -> None:
+    """Construction skips its random initialisation, which the checkpoint overwrites: no
+    parameter may be left as allocated."""
+    import torch
+    from safetensors.torch import load_file
+
+    spec = fresh_tiny(tmp_path)
+    saved = load_file(str(spec.checkpoint))
+    loaded = load_encoder(spec).model.state_dict()
+    assert set(saved) <= set(loaded)
+    assert all(torch.equal(loaded[name], saved[name]) for name in saved)
+    assert all(name in saved for name, _ in load_encoder(spec).model.named_parameters())
+
+
+def test_a_model_on_random_weights_is_initialised() -> None:
+    import torch
+
+    encoder = load_encoder(resolve_model(TINY), random_weights=True)
+    norms = [m for m in encoder.model.modules() if isinstance(m, torch.nn.LayerNorm)]
+    assert norms and all(torch.equal(m.weight, torch.ones_like(m.weight)) for m in norms)
+    assert all(torch.isfinite(p).all() and p.abs().sum() > 0 for p in encoder.model.parameters() if p.dim() > 1)
+
+
 def test_the_text_tower_alone_gives_the_vectors_of_the_whole_model(tmp_path: Path) -> None:
     spec = fresh_tiny(tmp_path)
     assert load_text_encoder(spec) is None  # never loaded here: nothing cached yet

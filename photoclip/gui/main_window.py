@@ -134,6 +134,12 @@ def search_placeholder(view: View) -> str:
     return f"Search “{humanize.shown(name)}”…" if name else SEARCH_PLACEHOLDER
 
 
+def _standard_or(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySequence]:
+    """The platform's keys for `key`, or `fallback` where it has none (Linux desktops have no
+    Preferences key; Windows no Quit key, closing with Alt+F4)."""
+    return QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, library: Library, watch: bool = True, start_worker: bool = True) -> None:
         super().__init__()
@@ -328,9 +334,12 @@ class MainWindow(QMainWindow):
         add.setShortcut(QKeySequence.StandardKey.Open)
         add.triggered.connect(self.choose_folder)
         settings = QAction("Settings…", self)
-        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings.setShortcuts(_standard_or(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         settings.triggered.connect(self.open_settings)
-        self.addActions([add, settings])
+        quit_app = QAction("Quit", self)
+        quit_app.setShortcuts(_standard_or(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        quit_app.triggered.connect(self.close)
+        self.addActions([add, settings, quit_app])
 
     # ------------------------------------------------------------------ session (library + worker)
 
@@ -433,6 +442,7 @@ class MainWindow(QMainWindow):
         self._owned_libraries.clear()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.hide()  # at once: stopping may wait seconds for a model that is still loading
         self.shutdown()
         super().closeEvent(event)
 
