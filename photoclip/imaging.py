@@ -388,15 +388,17 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
         with _read_source(path, hash_algorithm) as (stream, content_hash):
             decoded = _decode_stream(stream, lambda size: need)
             digest = content_hash()
-            pixels = _pixels_hash(stream, decoded.format, hash_algorithm)
+            pixels = _pixels_hash(stream, decoded.format, hash_algorithm, decoded.orientation)
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
                             decoded.xmp, decoded.icc, decoded.captions, pixels, decoded.damage)
 
 
-def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str) -> str | None:
+def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str, orientation: int) -> str | None:
     """The hash of a JPEG read whole without its metadata segments, so a photo whose tags were
-    edited in place keeps its vector; None for other formats and files streamed from disk."""
+    edited in place keeps its vector; None for other formats and files streamed from disk. The
+    EXIF orientation counts (when it turns the photo): a viewer's rotate rewrites only that tag,
+    and the photo turned is another picture to the model."""
     if fmt != "jpeg" or not isinstance(stream, io.BytesIO) or not hash_algorithm:
         return None
     parts = jpegfile.pixel_data(stream.getvalue())  # the bytes read, not a copy
@@ -405,6 +407,8 @@ def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str) -> str | None
     digest = CONTENT_HASHES[hash_algorithm]()
     for part in parts:
         digest.update(part)
+    if orientation != 1:
+        digest.update(b"orientation %d" % orientation)
     return digest.hexdigest()
 
 

@@ -1733,6 +1733,33 @@ def test_a_photo_whose_metadata_another_program_edited_in_place_is_not_embedded_
     assert library.search("tom", limit=1)[0].path == photo
 
 
+def test_a_photo_a_viewer_turned_by_its_orientation_tag_alone_is_embedded_again(
+    open_library, tmp_path: Path, spy_on
+) -> None:
+    """A viewer's rotate rewrites only the EXIF orientation: the image data stays, but the
+    picture the model must see is turned (the old vector was of the sideways one)."""
+    import struct
+
+    photo = write_photo(tmp_path / "photos" / "sideways.jpg", seed=3, size=(160, 120))
+    library = open_library(tmp_path / "lib")
+    library.index([photo.parent])
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data, body = photo.read_bytes(), exif.tobytes()
+    photo.write_bytes(data[:2] + b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body + data[2:])
+    spy = spy_on(library)
+
+    report = library.index()
+
+    turned = library.photo_at(photo)
+    assert (report.embedded, report.reused) == (1, 0) and spy.images == 1 and (turned.width, turned.height) == (120, 160)
+    fresh = open_library(tmp_path / "fresh")
+    fresh.index([photo.parent])
+    model_id = library.model_spec.model_id
+    np.testing.assert_array_equal(library.catalog.vector_for_hash(turned.hash, model_id),
+                                  fresh.catalog.vector_for_hash(turned.hash, model_id))
+
+
 def test_a_sidecar_deleted_while_photoclip_was_closed_takes_its_keywords_and_caption_at_the_next_scan(
     open_library, photo_folder: Path, tmp_path: Path
 ) -> None:
