@@ -963,6 +963,17 @@ class Catalog:
                 [(pid, tag, source) for pid in ids],
             )
 
+    def give_user_tags(self, moves: Iterable[tuple[PhotoId, PhotoId]]) -> int:
+        """Each (copy, kept) pair: the tags the user gave the copy go to the photo kept in its
+        stead, unless the user took that tag off it. Returns how many the kept photos gained."""
+        with self.transaction():
+            return sum(max(self._conn.execute(
+                "INSERT INTO tags (photo_id, tag, source, score)"
+                " SELECT ?, tag, 'user', 1.0 FROM tags WHERE photo_id = ? AND source = 'user'"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
+                (kept, copy),
+            ).rowcount, 0) for copy, kept in moves if copy != kept)
+
     def set_sidecar_keywords(self, keywords: Iterable[tuple[PhotoId, Sequence[str]]]) -> int:
         """Another program's sidecar of each photo now holds these keywords: new ones become
         the user's tags, and those it held before and no longer does (nor the file) are taken

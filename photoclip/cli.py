@@ -23,7 +23,7 @@ from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import Photo
-from photoclip.dedup import DEFAULT_SIMILARITY, DuplicateGroup
+from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup
 from photoclip.errors import (
     IndexingCancelled,
     LibraryError,
@@ -203,10 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add first")
 
     p = _command(sub, "duplicates", "list copies of the same photo (and move the extra ones to the trash)")
-    p.add_number("--similarity", kind=float, fits=lambda s: 0 < s <= 1, default=DEFAULT_SIMILARITY, metavar="S",
-                 help=f"how alike two photos must be, up to 1 (default {DEFAULT_SIMILARITY}: copies; "
-                      "0.95 also groups burst shots)",
-                 error="--similarity must be above 0 and at most 1, like --similarity 0.95")
+    p.add_number("--similarity", kind=float, fits=lambda s: LEAST_SIMILARITY <= s <= 1, default=DEFAULT_SIMILARITY,
+                 metavar="S", help=f"how alike two photos must be, from {LEAST_SIMILARITY:g} to 1 (default "
+                                   f"{DEFAULT_SIMILARITY}: copies; 0.97 also edited copies and crops)",
+                 error=f"--similarity must be from {LEAST_SIMILARITY:g} to 1 (lower groups different photos of one "
+                       "subject), like --similarity 0.97")
     p.add_argument("--exact", action="store_true", help="only files with the very same bytes")
     _json_option(p)
     p.add_argument("--trash", action="store_true", help="move every copy but the one kept to the system trash")

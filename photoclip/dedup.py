@@ -30,6 +30,7 @@ from photoclip.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
+LEAST_SIMILARITY = 0.9  # below it the model calls different photos of one subject alike (Immich stops there too)
 NEIGHBOURS = 8  # per photo; more for one whose nearest are all alike enough (_nearby), up to _MOST_NEIGHBOURS
 _MOST_NEIGHBOURS = 512  # a picture with more copies than this still meets them through its copies' own neighbours
 LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same

@@ -1226,9 +1226,12 @@ class Library:
 
     def duplicates(self, similarity: float = dedup.DEFAULT_SIMILARITY, exact_only: bool = False) -> list[DuplicateGroup]:
         """Groups of copies among the photos on connected folders, the one to keep first.
-        `similarity` (0-1] is how alike two vectors must be; `exact_only`: same bytes only."""
-        if not 0.0 < similarity <= 1.0:
-            raise QueryError(f"similarity must be above 0 and at most 1 (got {similarity:g}); 0.99 finds copies")
+        `similarity` (LEAST_SIMILARITY to 1) is how alike two vectors must be; `exact_only`: same
+        bytes only. Lower, a group would offer the only copy of one photo to the trash in favour
+        of another photo of the same subject."""
+        if not dedup.LEAST_SIMILARITY <= similarity <= 1.0:
+            raise QueryError(f"similarity must be from {dedup.LEAST_SIMILARITY:g} to 1 (got {similarity:g}); "
+                             "0.99 finds copies")
         same_bytes = list(self.catalog.same_bytes())
         photos = dedup.one_name_per_file(self.catalog.present_photos(), same_bytes)
         vectors, embeddings = None, ()
@@ -1248,7 +1251,8 @@ class Library:
         """Move these photos' files to the system trash (restorable) and forget them. A file that
         changed since it was indexed stays, and is reported, as does one the trash refuses.
         Copies of duplicates name the photos kept in their stead (`kept_for`): a copy stays
-        unless one of those is still there, unchanged, and another file."""
+        unless one of those is still there, unchanged, and another file; the tags the user gave
+        a copy that went go to them."""
         self._require_writable()
         photos = self.catalog.photos(ids)
         kept = None
@@ -1256,6 +1260,8 @@ class Library:
             known = self.catalog.photos({pid for stead in kept_for.values() for pid in stead})
             kept = {pid: [known[k] for k in stead if k in known] for pid, stead in kept_for.items()}
         result = dedup.move_to_trash(photos.values(), kept)
+        if kept:
+            self.catalog.give_user_tags((pid, stead.id) for pid in result.trashed for stead in kept.get(pid, ()))
         self._drop_vectors(self.catalog.delete_photos(result.trashed))
         return result
 

@@ -710,10 +710,10 @@ def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run) 
     (("tagged", "beach", "-n", "-3"), "photoclip tagged: error: -n must be a positive number of results, like -n 20"),
     (("albums", "--min-photos", "0"), "photoclip albums: error: --min-photos must be a whole number from 1 up, "
                                       "like --min-photos 3"),
-    (("duplicates", "--similarity", "1.5"), "photoclip duplicates: error: --similarity must be above 0 and at "
-                                            "most 1, like --similarity 0.95"),
-    (("duplicates", "--similarity", "-0.5"), "photoclip duplicates: error: --similarity must be above 0 and at "
-                                             "most 1, like --similarity 0.95"),
+    (("duplicates", "--similarity", "1.5"), "photoclip duplicates: error: --similarity must be from 0.9 to 1 "
+                                            "(lower groups different photos of one subject), like --similarity 0.97"),
+    (("duplicates", "--similarity", "0.6"), "photoclip duplicates: error: --similarity must be from 0.9 to 1 "
+                                            "(lower groups different photos of one subject), like --similarity 0.97"),
 ])
 def test_a_number_out_of_range_is_refused_in_one_line_that_says_what_to_give(
     args: tuple[str, ...], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -290,6 +290,19 @@ def test_move_to_trash_asks_then_sends_the_selected_files_to_the_trash(
     assert all(library.photo(pid).path.exists() for pid in ids if pid not in chosen)
 
 
+def test_the_question_for_one_photo_speaks_of_one(qtbot, make_window, open_library, photo_folder, monkeypatch) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    window = make_window(library, worker=True)
+    shown(qtbot, window, rows=6)
+    click(qtbot, window, 2)
+    asked = answer_questions(monkeypatch, False)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
+    assert asked[0][0].startswith("Move 1 photo (")
+    assert asked[0][0].endswith("\n\nIt goes to the system trash, where you can restore it.")
+
+
 def test_a_read_only_window_offers_no_changes_to_the_selection(qtbot, make_window, library, tmp_path) -> None:
     reader = Library.open(tmp_path / "library", model="photoclip-tiny", read_only=True)
     try:

@@ -918,6 +918,30 @@ def test_trashed_copies_leave_the_library_and_its_search(copies_indexed) -> None
     assert library.duplicates() == []
 
 
+def test_the_tags_given_to_a_trashed_copy_go_to_the_photo_kept_unless_taken_off_it(copies_indexed) -> None:
+    library, _ = copies_indexed
+    group = library.duplicates()[0]
+    copy = group.others[0]
+    library.add_tag([copy], "beach day")
+    library.add_tag([copy], "lake")
+    library.remove_tag([group.keeper], "lake")  # the user took it off the photo kept
+
+    result = library.trash([copy], kept_for={copy: (group.keeper,)})
+
+    assert result.trashed == (copy,)
+    kept = {(t.name, t.source) for t in library.photo_tags(group.keeper)}
+    assert ("beach day", "user") in kept and ("lake", "rejected") in kept and ("lake", "user") not in kept
+    assert library.tagged("beach day") == [group.keeper]
+
+
+def test_a_copy_trashed_on_its_own_takes_its_tags_with_it(copies_indexed) -> None:
+    library, _ = copies_indexed
+    group = library.duplicates()[0]
+    library.add_tag([group.others[0]], "beach day")
+    library.trash([group.others[0]])
+    assert library.tagged("beach day") == []
+
+
 def test_photos_marked_as_not_duplicates_stay_apart_after_a_reopen(open_library, copies_indexed, tmp_path) -> None:
     library, _ = copies_indexed
     first = library.duplicates()[0]
@@ -964,10 +988,10 @@ def test_a_read_only_library_does_not_trash(open_library, copies_indexed, tmp_pa
     assert all(library.photo(pid).path.exists() for pid in extras)
 
 
-@pytest.mark.parametrize("similarity", [0.0, 1.5, -0.2])
+@pytest.mark.parametrize("similarity", [0.0, 0.6, 0.89, 1.5, -0.2])
 def test_a_similarity_out_of_range_says_what_works(photo_folder: Path, open_library, similarity: float) -> None:
     library = open_library()
-    with pytest.raises(QueryError, match="at most 1"):
+    with pytest.raises(QueryError, match="from 0.9 to 1"):
         library.duplicates(similarity)
 
 

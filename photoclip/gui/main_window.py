@@ -829,10 +829,13 @@ class MainWindow(QMainWindow):
         if self.worker is None or not photos:
             return
         size = humanize.file_size(sum(p.size for p in photos))
-        kept = "; the copy kept of each stays where it is" if duplicates else ""
+        one = len(photos) == 1
+        kept = (f"; the copy kept stays where it is, and takes the tags you gave {'this one' if one else 'these'}"
+                if duplicates else "")
         if self._confirmed(
             "Move to trash", f"Move {plural(len(photos), 'photo')} ({size}) to the trash?",
-            f"They go to the system trash, where you can restore them{kept}.", "Move to trash",
+            f"{'It goes' if one else 'They go'} to the system trash, where you can restore "
+            f"{'it' if one else 'them'}{kept}.", "Move to trash",
         ) and self.worker is not None:
             self._trash_from_duplicates = duplicates
             self.worker.trash((p.id for p in photos), self.duplicates.kept_for() if duplicates else None)
