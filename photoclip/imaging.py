@@ -724,8 +724,8 @@ def _decode_cut_jpeg(
         missing = len(flat) if flat.all() else int(np.argmin(flat[::-1]))
     elif cut is None:  # all it lacks is its end marker; or it stops before its image data
         missing = len(flat) if np.all(image == image[0, 0]) else 0
-    else:  # rows past its data that the decoder filled flat (a photo's own flat band above the cut is not)
-        missing = int(flat[cut:].sum())
+    else:  # the rows past its data, filled flat, and the filled end of the row where it stops (in rows)
+        missing = float(_filled_share(image)[cut:].sum())  # a photo's own flat band above the cut is not
     share = missing / len(flat)
     if share > MAX_MISSING_ROWS:
         raise ImageDecodeError(failure.format(_percent(share)))
@@ -736,6 +736,17 @@ def _decode_cut_jpeg(
     else:
         damage = f"{what}; the image looks whole"
     return dataclasses.replace(decoded, damage=damage)
+
+
+def _filled_share(image: np.ndarray) -> np.ndarray:
+    """Per row, the share of it that ends in one flat colour, where that is a quarter of it or
+    more: a decoder fills what a cut JPEG's data does not reach, from where it stops to the end
+    of the row (the row it stops in keeps its first blocks). Shorter runs are the photo's own,
+    or a coarse progressive scan's blocks."""
+    same = image == image[:, -1:]
+    ending = (np.all(same, axis=2) if image.ndim == 3 else same)[:, ::-1]
+    share = np.where(ending.all(axis=1), ending.shape[1], np.argmin(ending, axis=1)) / ending.shape[1]
+    return np.where(share >= 0.25, share, 0.0)
 
 
 def _first_row_past_the_data(image: np.ndarray, garbled: list[Image.Image]) -> int | None:

@@ -607,6 +607,20 @@ def test_a_jpeg_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path, prog
     assert len(imaging.make_thumbnail(path, 64)) > 0  # the grid shows it too
 
 
+@pytest.mark.parametrize("min_side", [0, 64])
+def test_a_jpeg_cut_inside_its_last_row_of_blocks_says_that_row_is_missing(tmp_path, min_side):
+    """Its data stops a few blocks into that row: the rest of the row is filled flat, but its
+    first blocks are not, so no row is flat all the way across."""
+    whole = _noise_file(tmp_path / "whole.jpg", (320, 320), subsampling=2)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(_cut(whole, 0.975))
+
+    photo = imaging.decode_photo(path, min_side=min_side)
+    pixels = np.asarray(imaging.decode_photo(path, min_side=0).image)
+    assert not np.all(pixels[-1] == pixels[-1, -1])  # the case in point
+    assert re.fullmatch(r"the file ends early; the lower [1-5]% of the image is missing", photo.damage)
+
+
 @pytest.mark.parametrize(("name", "band"), [("cut.png", "lower"), ("cut.bmp", "upper")])  # a BMP is stored bottom up
 def test_a_png_or_bmp_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path, name, band):
     whole = _noise_file(tmp_path / ("whole" + Path(name).suffix), (640, 480))
@@ -694,7 +708,7 @@ def test_a_jpeg_whose_data_is_damaged_is_decoded_and_its_damage_said(tmp_path, p
 
 
 @pytest.mark.parametrize(("where", "progressive", "outcome"), [
-    (0.9, False, r"the image data is damaged; the lower [1-9]% of the image is missing"),
+    (0.9, False, r"the image data is damaged; the lower ([5-9]|10)% of the image is missing"),  # its last tenth
     (0.5, False, r"failed: corrupt JPEG data \(the lower (4[5-9]|5[0-5])% of the image cannot be read\)"),
     (0.9, True, r"the image data is damaged; all of the image is there, with less detail"),
 ])
