@@ -203,3 +203,37 @@ def test_the_page_does_not_change_under_a_choice_being_made(qtbot, on_duplicates
     page.reload_button.click()
     qtbot.waitUntil(lambda: copy.resolve() in shown_paths(page), timeout=WAIT_MS)
     assert not page.reload_button.isVisible()
+
+
+def test_the_clean_up_note_stays_through_a_reload_but_is_gone_when_the_page_opens_again(
+    qtbot, on_duplicates, monkeypatch
+) -> None:
+    library, copies, window = on_duplicates
+    page = window.duplicates
+    answer_questions(monkeypatch, True)
+    page.trash_button.click()
+    qtbot.waitUntil(lambda: page.subtitle.text().startswith("Moved 3 photos"), timeout=WAIT_MS)
+    page.mark_stale()  # photos indexed meanwhile: the groups are found again at once
+    assert page.reload_if_stale()
+    qtbot.waitUntil(lambda: not page._loading, timeout=WAIT_MS)
+    assert page.subtitle.text().startswith("Moved 3 photos")  # still right after the clean-up
+
+    window.sidebar.tree.setCurrentItem(window.sidebar.all_photos)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is not page, timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and not page._loading, timeout=WAIT_MS)
+    assert page.subtitle.text() == "No duplicates"
+
+
+def test_show_more_counts_the_groups_left_in_good_grammar(qtbot, make_window, open_library, tmp_path,
+                                                          monkeypatch) -> None:
+    from photoclip.gui import duplicates
+
+    monkeypatch.setattr(duplicates, "PAGE", 1)  # the copies folder's two groups, shown one at a time
+    library, _ = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    assert len(page.rows) == 1 and page.more.text() == "Show 1 more of 1 group"
+    page.more.click()
+    assert len(page.rows) == 2 and not page.more.isVisibleTo(page)

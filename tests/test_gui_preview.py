@@ -207,3 +207,25 @@ def test_a_long_name_without_spaces_is_cut_in_its_middle_and_whole_in_its_toolti
     wider = label.text()
     label.resize(label.width() // 2, label.height())  # what a narrower panel would do
     assert fits() and len(label.text()) < len(wider)
+
+
+def test_a_photo_whose_file_is_gone_cannot_be_opened_or_shown_in_its_folder(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    photos = tmp_path / "photos"
+    gone, there = write_photo(photos / "gone.jpg", seed=1), write_photo(photos / "there.jpg", seed=2)
+    library = open_library()
+    library.index([photos])
+    gone.unlink()  # no worker watches: the library still lists it
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 and settled(window), timeout=WAIT_MS)
+    preview = window.preview
+    for path, missing in ((gone, True), (there, False), (gone, True)):
+        row = window.model.ids.index(library.photo_at(path).id)
+        window.open_preview(window.model.index(row, 0))
+        qtbot.waitUntil(lambda: preview.photo is not None and preview.photo.path == path.resolve(), timeout=WAIT_MS)
+        for button in (preview.open_button, preview.folder_button):
+            assert button.isEnabled() is not missing
+            assert ("missing" in button.toolTip()) is missing
+        assert preview.similar_button.isEnabled()  # its likeness is still in the index
+        window.escape()

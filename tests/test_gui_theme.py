@@ -63,3 +63,33 @@ def test_a_cache_that_cannot_be_written_leaves_fusion_arrows_and_says_why(monkey
     caplog.set_level(logging.WARNING, logger=theme.__name__)
     assert theme.arrow_rules() == ""
     assert "the style's arrows cannot be written" in caplog.text
+
+
+def commonest(widget: QWidget) -> QColor:
+    """The colour most of a widget is painted in (a button's background)."""
+    image = widget.grab().toImage()
+    counts: dict[int, int] = {}
+    for x in range(image.width()):
+        for y in range(image.height()):
+            counts[image.pixel(x, y)] = counts.get(image.pixel(x, y), 0) + 1
+    return QColor.fromRgb(max(counts, key=counts.__getitem__))
+
+
+def test_a_disabled_primary_button_is_greyed_not_accent_blue(qtbot) -> None:
+    """"Move to trash" with nothing left to move must not look like it can be clicked."""
+    from PySide6.QtWidgets import QPushButton
+
+    make_app()
+    buttons = []
+    for enabled in (True, False):
+        button = QPushButton("Move to trash")
+        button.setProperty("primary", True)
+        button.setEnabled(enabled)
+        qtbot.addWidget(button)
+        button.resize(160, 34)
+        button.show()
+        buttons.append(button)
+    active, disabled = (commonest(button) for button in buttons)
+    assert near(active, theme.ACCENT, by=8)
+    assert near(disabled, theme.PLACEHOLDER, by=8)  # the grey of the theme's empty places
+    assert disabled.saturation() < 40

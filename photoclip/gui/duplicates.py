@@ -284,11 +284,18 @@ class DuplicatesPage(QWidget):
         if self._touched or QApplication.activeModalWidget() is not None:
             self.reload_button.show()
             return False
-        self.refresh()
+        self._look()
         return True
 
     def refresh(self) -> None:
-        """Look for groups again (in the background); the newest answer wins."""
+        """Look for groups afresh (the page opened, another similarity, "Look again"): what the
+        last clean-up moved is old news by then, so its note goes."""
+        self._note = ""
+        self._look()
+
+    def _look(self) -> None:
+        """Look for groups again (in the background); the newest answer wins. A reload because
+        photos changed keeps the note: it may come right after the clean-up it reports."""
         self._stale = self._touched = False
         self.reload_button.hide()
         self._seq += 1
@@ -400,6 +407,6 @@ class DuplicatesPage(QWidget):
         self.trash_button.setText(f"Move {len(chosen)} to trash" if chosen else "Move to trash")
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
         self.more.setVisible(bool(self._waiting))
-        self.more.setText(f"Show {min(PAGE, len(self._waiting))} more of {len(self._waiting)} groups")
+        self.more.setText(f"Show {min(PAGE, len(self._waiting)):,} more of {plural(len(self._waiting), 'group')}")
         self.empty.setVisible(not self.rows and not self._loading)
         self.empty.setText("No copies found among the indexed photos." if not self._loading else "")

@@ -48,6 +48,7 @@ from photoclip.tagging import PhotoTag
 log = logging.getLogger(__name__)
 
 MAX_PREVIEW_SIDE = 2560
+MISSING = "The file is missing: it was moved, renamed or deleted, or its drive is not plugged in"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class _Loaded:
     failure: str | None
     place: str | None = None  # where it was taken, named by its town
     caption: str | None = None  # what its owner wrote about it (captions.py)
+    missing: bool = False  # its file is not there (moved, deleted, on an unplugged drive)
 
 
 def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
@@ -68,7 +70,8 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     try:
         data = imaging.make_thumbnail(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
-        return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place, caption)
+        return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place, caption,
+                       missing=not photo.path.exists())
     image = QImage.fromData(data)
     if image.isNull():
         return _Loaded(photo, None, "Cannot decode it", place, caption)
@@ -358,8 +361,10 @@ class PreviewPage(QWidget):
         self._show_fact("Place", result.place is not None)
         self._facts["Caption"].setText(humanize.shown(result.caption or ""))
         self._show_fact("Caption", result.caption is not None)
-        for button in (self.open_button, self.folder_button, self.similar_button):
-            button.setEnabled(photo is not None)
+        self.similar_button.setEnabled(photo is not None)
+        for button in (self.open_button, self.folder_button):
+            button.setEnabled(photo is not None and not result.missing)
+            button.setToolTip(MISSING if result.missing else "")
         if result.image is not None:
             pixmap = QPixmap.fromImage(result.image)
             pixmap.setDevicePixelRatio(ratio)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QIcon, QKeyEvent, QPainter
+from PySide6.QtGui import QAction, QBrush, QColor, QFocusEvent, QFont, QIcon, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -96,13 +96,29 @@ def sorted_albums(albums: Sequence[Album]) -> list[tuple[Album, str]]:
 
 
 class _Tree(QTreeWidget):
+    """Reached with Tab, not by a click (a click leaves the keyboard where it was, so typing
+    still searches); arrows move through the entries, Enter or Space does what a click does."""
+
     delete_pressed = Signal()
+    item_pressed = Signal(object)  # QTreeWidgetItem: Enter or Space on it
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_pressed.emit()
             return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self.currentItem() is not None:
+            self.item_pressed.emit(self.currentItem())
+            return
         super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """With no entry current (search results belong to none) the focus lands on the first
+        header, quietly: the view changes only when an arrow or Enter asks for it."""
+        if self.currentItem() is None and self.topLevelItemCount():
+            self.blockSignals(True)
+            self.setCurrentItem(self.topLevelItem(0))
+            self.blockSignals(False)
+        super().focusInEvent(event)
 
 
 class _CountDelegate(QStyledItemDelegate):
@@ -198,12 +214,13 @@ class Sidebar(QFrame):
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(0)
         self.tree.setIconSize(QSize(18, 18))
-        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemClicked.connect(self._clicked)
         self.tree.delete_pressed.connect(self._remove_current)
+        self.tree.item_pressed.connect(self._pressed)
         self.tree.setItemDelegate(_CountDelegate(self.tree))
         layout.addWidget(self.tree, 1)
 
@@ -530,6 +547,13 @@ class Sidebar(QFrame):
             item.setExpanded(not item.isExpanded())
         elif item is self.more_tags:
             self._show_tags(not self._all_tags_shown)
+
+    def _pressed(self, item: QTreeWidgetItem) -> None:
+        """Enter or Space: fold a section, show all tags, or show an entry's photos again (the
+        arrows that made it current showed them already, as a click does)."""
+        self._clicked(item, 0)
+        if item.data(0, KindRole) not in ("section", "more_tags"):
+            self._current_changed(item, None)
 
     def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if item is None:

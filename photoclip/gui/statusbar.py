@@ -161,8 +161,10 @@ class FailuresDialog(QDialog):
             said.append(f"{plural(len(failures), 'file')} could not be read. {'It is' if one else 'They are'} "
                         f"skipped, not deleted; photoclip tries again when {'it' if one else 'a file'} changes.")
         if damaged:
-            said.append(f"{plural(len(damaged), 'file')} {'is' if len(damaged) == 1 else 'are'} damaged but "
-                        "indexed as far as they go; restore them from a backup if you have one.")
+            one = len(damaged) == 1
+            said.append(f"{plural(len(damaged), 'file')} {'is' if one else 'are'} damaged but indexed as far as "
+                        f"{'it goes' if one else 'they go'}; restore {'it' if one else 'them'} from a backup if "
+                        "you have one.")
         if unreadable:
             it = "it" if len(unreadable) == 1 else "them"
             said.append(f"{plural(len(unreadable), 'folder or file', 'folders or files')} cannot be read (no "
@@ -178,6 +180,7 @@ class FailuresDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name in sight
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

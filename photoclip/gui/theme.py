@@ -39,9 +39,12 @@ QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 6px; }}
 
 #Sidebar {{ background: {SIDEBAR}; border: none; border-right: 1px solid {BORDER}; }}
 #SidebarTree {{ background: transparent; border: none; outline: 0; font-size: 10pt; }}
-#SidebarTree::item {{ padding: 5px 4px; border-radius: 6px; margin: 1px 6px; color: {TEXT}; }}
+#SidebarTree::item {{  /* a clear border, drawn in the accent on the entry with the keyboard focus */
+    padding: 4px 3px; border: 1px solid transparent; border-radius: 6px; margin: 1px 6px; color: {TEXT};
+}}
 #SidebarTree::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; }}
 #SidebarTree::item:hover:!selected {{ background: #e4e7ed; }}
+#SidebarTree::item:focus {{ border: 1px solid {ACCENT}; }}
 #SidebarTree::branch {{ background: transparent; border: none; image: none; }}
 #AppTitle {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
 
@@ -66,6 +69,7 @@ QPushButton:pressed {{ background: #e6e9ee; }}
 QPushButton:disabled {{ color: {FAINT}; }}
 QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600; }}
 QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
+QPushButton[primary="true"]:disabled {{ background: {PLACEHOLDER}; color: {FAINT}; border: 1px solid {BORDER}; }}
 QPushButton#BigButton {{ padding: 12px 26px; font-size: 12pt; border-radius: 9px; }}
 
 QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {TEXT}; }}
