@@ -579,6 +579,8 @@ class Library:
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
+                if not folder.is_dir() and not self.catalog.states_under(str(folder)):  # a typo, most likely
+                    raise LibraryError(f"{path} is not a folder, and the library has no photos there; check the name")
                 return self.leave_out(folder)
             raise LibraryError(f"{path} is not a folder of this library; `photoclip status` lists them")
         forgotten = len(self.catalog.file_states(root.id))

@@ -173,6 +173,14 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
     assert json.loads(run("status", "--json")[1])["total"] == 6
 
 
+def test_remove_of_a_folder_that_is_not_there_is_an_error_not_a_rule_kept_for_ever(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    typo = photo_folder / "tirp"
+    assert run("remove", str(typo)) == (1, "", f"photoclip: error: {typo} is not a folder, and the library has "
+                                                "no photos there; check the name\n")
+    assert json.loads(run("status", "--json")[1])["left_out"] == []
+
+
 def test_index_says_what_it_found_moved_deleted_and_offline(run, photo_folder: Path, tmp_path: Path) -> None:
     drive = tmp_path / "drive"
     write_photo(drive / "d.jpg", seed=8)
