@@ -25,6 +25,7 @@ from photoclip.when import Period, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_LEFT_OUT_WORD = re.compile(r'(?<!\S)-(?:"([^"]+)"|([^\W\d_][\w\'’-]*))')  # web searches' -word, -"two words"
 _WEIGHT = re.compile(r"(\d+(?:\.\d*)?|\.\d+):(?!\d)(.+)", re.DOTALL)  # not "7:30 sunset"
 MAX_WEIGHT = 100.0
 NEGATIVE_WEIGHT = 1.0
@@ -82,12 +83,20 @@ def parse_query(query: str) -> list[QueryTerm]:
         elif is_url(bare):
             terms.append(QueryTerm(sign, url=bare, weight=weight))
         else:
-            terms.append(QueryTerm(sign, text=piece, weight=weight))
+            terms += _with_words_left_out(sign, piece, weight)
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
     if all(t.sign < 0 or t.weight == 0 for t in terms):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
+
+
+def _with_words_left_out(sign: int, text: str, weight: float) -> list[QueryTerm]:
+    """A text term, and the words in it written as web searches leave words out ("beach -people",
+    '-"tour bus"') as terms of their own, subtracted; a hyphen inside a word ("t-shirt") is none."""
+    left_out = [quoted or word for quoted, word in _LEFT_OUT_WORD.findall(text)]
+    rest = " ".join(_LEFT_OUT_WORD.sub(" ", text).split())
+    return [*([QueryTerm(sign, text=rest, weight=weight)] if rest else []), *(QueryTerm(-1, text=w) for w in left_out)]
 
 
 def is_url(text: str) -> bool:

@@ -743,6 +743,7 @@ def test_minus_red_moves_red_scenes_out_of_the_circles(scenes_indexed) -> None:
     circles = library.search("circle", limit=5)
     without_red = library.search("circle - red", limit=5)
     assert reds(without_red) < reds(circles)
+    assert library.search("circle -red", limit=5) == without_red  # as web searches write it
     other_circles = lambda hits: sum(scenes[h.path].has(shape="circle") and not scenes[h.path].has(colour="red")  # noqa: E731
                                      for h in hits)
     assert other_circles(without_red) >= max(1, other_circles(circles))

@@ -23,6 +23,15 @@ def test_hyphenated_words_are_not_operators() -> None:
     assert parse_query("t-shirt with a x-ray") == [QueryTerm(1, text="t-shirt with a x-ray")]
 
 
+def test_a_word_written_with_a_minus_before_it_is_left_out_as_in_web_searches() -> None:
+    assert [(t.sign, t.text) for t in parse_query('red circle -sand -"tour bus" on t-shirts')] == [
+        (1, "red circle on t-shirts"), (-1, "sand"), (-1, "tour bus")]
+    assert [(t.sign, t.text) for t in parse_query("beach - people -dogs")] == [(1, "beach"), (-1, "people"), (-1, "dogs")]
+    assert parse_query("-5 degrees at -20°C") == [QueryTerm(1, text="-5 degrees at -20°C")]  # numbers, not words
+    with pytest.raises(QueryError, match="not only things to leave out"):
+        parse_query("-red")
+
+
 def test_an_existing_image_path_is_an_image_term(tmp_path: Path) -> None:
     photo = write_photo(tmp_path / "dog.jpg", seed=1)
     terms = parse_query(f"{photo} - grass")
