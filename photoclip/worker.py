@@ -132,6 +132,8 @@ class Trashed(WorkerEvent):
 class TagsChanged(WorkerEvent):
     """Tags were given or taken: by auto-tagging after indexing, or by the user."""
 
+    defined: str | None = None  # a tag the user just defined: the tags now say how many photos it found
+
 
 @dataclass(frozen=True)
 class ModelDownload(WorkerEvent):
@@ -400,7 +402,7 @@ class Worker:
 
     def define_tag(self, tag: str, prompt: str | None = None) -> None:
         """A tag of the user's own, given to the photos that match `prompt` from now on."""
-        self._submit(f"define {tag}", lambda: self._do_tags(lambda: self.library.define_tag(tag, prompt)))
+        self._submit(f"define {tag}", lambda: self._do_tags(lambda: self.library.define_tag(tag, prompt), True))
 
     def forget_tag(self, tag: str) -> None:
         self._submit(f"forget {tag}", lambda: self._do_tags(lambda: self.library.forget_tag(tag)))
@@ -637,14 +639,15 @@ class Worker:
             self._emit(PhotosChanged(added=(), removed=result.trashed))
         self._emit(Trashed(result))
 
-    def _do_tags(self, change: Callable[[], object]) -> None:
-        change()
-        if not self._update_tags():
-            self._emit(TagsChanged())
+    def _do_tags(self, change: Callable[[], object], defining: bool = False) -> None:
+        changed = change()
+        defined = changed if defining and isinstance(changed, str) else None
+        if not self._update_tags(defined):
+            self._emit(TagsChanged(defined))
 
-    def _update_tags(self) -> bool:
+    def _update_tags(self, defined: str | None = None) -> bool:
         """Auto tags for what was indexed; a vocabulary the user broke is reported once. True
-        when TagsChanged was sent."""
+        when TagsChanged (naming `defined`, a tag just defined) was sent."""
         if self.library.read_only:
             return False
         try:
@@ -659,7 +662,7 @@ class Worker:
             return False
         self._tagging_error = None
         if tagged:
-            self._emit(TagsChanged())
+            self._emit(TagsChanged(defined))
         return bool(tagged)
 
     def _do_reindex(self) -> None:

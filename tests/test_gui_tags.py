@@ -319,6 +319,14 @@ def test_new_tag_asks_a_name_and_a_look_and_the_tag_goes_to_photos_that_look_lik
     assert "tagged “heart”" in window.statusBar().currentMessage()
 
 
+def test_a_new_tag_that_no_photo_matches_says_so(qtbot, make_window, open_library, tmp_path) -> None:
+    """Not silence, with the tag page saying only how to tag by hand."""
+    window = make_window(open_library(tmp_path / "empty"), worker=True)
+    window.define_tag("Lighthouse", "a lighthouse at dusk")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("No photo matches “lighthouse”"),
+                    timeout=WAIT_MS)
+
+
 def test_stopping_a_defined_tag_from_its_menu_leaves_only_the_photos_tagged_by_hand(
     qtbot, make_window, open_library, tmp_path
 ) -> None:

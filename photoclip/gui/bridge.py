@@ -40,7 +40,7 @@ class WorkerBridge(QObject):
     error = Signal(str)
     download = Signal(object)  # ModelDownload
     trashed = Signal(object)  # TrashResult
-    tags_changed = Signal()
+    tags_changed = Signal(object)  # TagsChanged
 
     _event = Signal(object)  # crosses from the worker thread
 
@@ -95,6 +95,6 @@ class WorkerBridge(QObject):
         elif isinstance(event, Trashed):
             self.trashed.emit(event.result)
         elif isinstance(event, TagsChanged):
-            self.tags_changed.emit()
+            self.tags_changed.emit(event)
         else:
             log.debug("ignoring worker event %r", event)

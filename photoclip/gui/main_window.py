@@ -60,7 +60,7 @@ from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit
 from photoclip.tagging import Album, normalize_tag
 from photoclip.when import Period
-from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, Worker
+from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, TagsChanged, Worker
 
 log = logging.getLogger(__name__)
 
@@ -863,9 +863,10 @@ class MainWindow(QMainWindow):
             self._model_load_waiting = False
             self.model_state.load()
 
-    def refresh_tags(self) -> None:
+    def refresh_tags(self, just_defined: str | None = None) -> None:
         """Re-read the library's tags and counts and which are the user's own (sidebar,
-        completion); apart from them, the albums and the countries, which take longer."""
+        completion); apart from them, the albums and the countries, which take longer.
+        `just_defined`: a tag the user just defined, whose photos have been looked for."""
         def tags_arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]]]) -> None:
             tags, defined = result
             self._defined_tags = dict(defined)
@@ -879,6 +880,10 @@ class MainWindow(QMainWindow):
                 if item is not None:
                     self.sidebar.tree.scrollToItem(item)
                 self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{name}”.", 8000)
+            elif self._defining is not None and just_defined is not None and just_defined not in counts:
+                self._defining = None
+                self.statusBar().showMessage(f"No photo matches “{just_defined}” well enough to be tagged with it; "
+                                             "describe it in other words, or tag photos with it yourself.", 15000)
 
         def albums_arrived(result: tuple[list[Album], list[tuple[str, int]]]) -> None:
             albums, countries = result
@@ -1032,8 +1037,8 @@ class MainWindow(QMainWindow):
 
         self.ops.query(lambda lib: lib.photo(photo_id), arrived, parent=self)
 
-    def _on_tags_changed(self) -> None:
-        self.refresh_tags()
+    def _on_tags_changed(self, event: TagsChanged) -> None:
+        self.refresh_tags(event.defined)
         if self.view.kind == "tag":
             self.model.refresh()
         if self.preview.photo_id is not None:
