@@ -5,10 +5,10 @@ when a photo has no EXIF date).
 
 Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend,
 month, year; this/last spring, summer, autumn (fall), winter; in <month>, <month> <year>;
-<season> <year>; <year>, in <year>, from <year> to <year>, <year>-<year>, between <year> and
-<year>; since/after/before <year> or <month> <year>; the 90s, the 1990s; a day: 2022-12-25,
-25 December 2022, Dec 25th, 2022, 25/12/2022 (a day and month that could be either way
-round, 3/4/2022, cover both); N days, weeks, months or years ago (that day, week, month or
+<season> <year>, <year> <season>; <year>, in <year>, from <year> to <year>, <year>-<year>,
+between <year> and <year>; since/after/before <year> or <month> <year>; the 90s, the 1990s; a
+day: 2022-12-25, 25 December 2022, Dec 25th, 2022, 25/12/2022 (a day and month that could be
+either way round, 3/4/2022, cover both); N days, weeks, months or years ago (that day, week, month or
 year); the past week, the last 3 months (up to today). Seasons are the northern
 hemisphere's (summer is June to August; winter runs from December into the next year)."""
 
@@ -124,6 +124,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:from|between)\s+{_YEAR}\s+(?:to|and|until|till)\s+{_YEAR}\b", "years"),
         (rf"\b{_LEAD}{_YEAR}\s*[-\u2013]\s*{_YEAR}\b", "years"),
         (rf"\b{_LEAD}{_SEASON}\s+(?:of\s+)?{_YEAR}\b", "season_year"),
+        (rf"\b{_LEAD}{_YEAR}\s+{_SEASON}\b", "year_season"),  # as folders are named: "2023 Summer Lake"
         (rf"\b{_LEAD}(this|last)\s+{_SEASON}\b", "season_rel"),
         (rf"\b{_LEAD}{_MONTH}\.?\s+(?:of\s+)?{_YEAR}\b", "month_year"),
         (rf"\b(?:in|during)\s+{_MONTH}\b", "month"),
@@ -189,6 +190,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, 
         return _year(first, last)
     if kind == "season_year":
         return _season(int(groups[1]), groups[0])
+    if kind == "year_season":
+        return _season(int(groups[0]), groups[1])
     if kind == "season_rel":
         return _latest_season(today, groups[1], finished=groups[0] == "last")
     if kind == "month_year":

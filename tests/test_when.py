@@ -17,6 +17,7 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("snow last winter", "snow", (2025, 12, 1), (2026, 3, 1)),
         ("snow this winter", "snow", (2026, 12, 1), (2027, 3, 1)),
         ("leaves in autumn 2019", "leaves", (2019, 9, 1), (2019, 12, 1)),
+        ("2023 Summer Lake", "Lake", (2023, 6, 1), (2023, 9, 1)),  # as a folder is named
         ("Dog in May", "Dog", (2026, 5, 1), (2026, 6, 1)),
         ("fireworks in january", "fireworks", (2026, 1, 1), (2026, 2, 1)),
         ("trip to Paris, July 2018", "trip to Paris", (2018, 7, 1), (2018, 8, 1)),
