@@ -392,7 +392,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_hits(hits, args)
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
-            print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}", file=sys.stderr)
+            there = f" ({len(report.already)} there already)" if report.already else ""
+            print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}{there}", file=sys.stderr)
             for path, reason in report.failed:
                 print(f"photoclip: not copied: {path}: {reason}", file=sys.stderr)
             if report.failed:

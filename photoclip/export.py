@@ -1,8 +1,10 @@
 """Copies of photos in a folder the user picked (search results to share, an album to burn):
-copied with their dates, never over a file that is there already, never moved."""
+copied with their dates, never over a file that is there already, never moved; copied once (a
+copy made by an earlier run is not made again)."""
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
 import shutil
@@ -17,12 +19,14 @@ log = logging.getLogger(__name__)
 class CopyReport:
     copied: list[Path] = field(default_factory=list)  # the new files
     failed: list[tuple[Path, str]] = field(default_factory=list)  # (photo, why it was not copied)
+    already: list[Path] = field(default_factory=list)  # photos whose copy was there already, under their name
 
 
 def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
     """Copy each photo into `folder` (made if missing). A name already taken there, by an
     earlier file or by another photo of the same name, gets " (2)", " (3)"... before its
-    suffix. Raises OSError only when the folder itself cannot be made."""
+    suffix; a photo whose very bytes are there under its name (or a numbered one) is not
+    copied again. Raises OSError only when the folder itself cannot be made."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     report = CopyReport()
@@ -31,6 +35,9 @@ def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
         target = None
         try:
             with open(source, "rb") as src:
+                if _copied_before(source, folder):
+                    report.already.append(source)
+                    continue
                 target = _free_name(folder, source.name)
                 with open(target, "xb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
@@ -46,6 +53,18 @@ def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
             log.debug("cannot copy the dates of %s: %s", source, exc)
         report.copied.append(target)
     return report
+
+
+def _copied_before(source: Path, folder: Path) -> bool:
+    """Whether a file of `source`'s name, or of a name _free_name gives it, holds its bytes."""
+    stem, suffix = os.path.splitext(source.name)
+    target, n = folder / source.name, 1
+    while target.exists():
+        if filecmp.cmp(source, target, shallow=False):
+            return True
+        n += 1
+        target = folder / f"{stem} ({n}){suffix}"
+    return False
 
 
 def _free_name(folder: Path, name: str) -> Path:

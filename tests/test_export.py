@@ -34,6 +34,18 @@ def test_a_name_already_taken_gets_a_number_and_nothing_is_overwritten(tmp_path:
     assert (out / "IMG_1 (3).jpg").read_bytes() == second.read_bytes()
 
 
+def test_copying_the_same_photos_again_makes_no_second_copies(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "IMG_1.jpg").write_bytes(b"the user's own file")
+    first = write_photo(tmp_path / "2023" / "IMG_1.jpg", seed=1)
+    second = write_photo(tmp_path / "2024" / "IMG_1.jpg", seed=2)
+    copy_photos([first, second], out)
+    again = copy_photos([second, first], out)
+    assert again.copied == [] and again.already == [second, first] and again.failed == []
+    assert sorted(p.name for p in out.iterdir()) == ["IMG_1 (2).jpg", "IMG_1 (3).jpg", "IMG_1.jpg"]
+
+
 def test_a_photo_that_is_gone_is_reported_and_the_others_are_copied(tmp_path: Path) -> None:
     gone = tmp_path / "photos" / "gone.jpg"
     kept = write_photo(tmp_path / "photos" / "kept.jpg", seed=3)

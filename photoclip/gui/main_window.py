@@ -1022,7 +1022,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Copying {plural(len(ids), 'photo')} to {folder}…")
 
         def arrived(report: CopyReport) -> None:
-            self.statusBar().showMessage(f"Copied {plural(len(report.copied), 'photo')} to {folder}.", 8000)
+            there = f" ({len(report.already)} there already)" if report.already else ""
+            self.statusBar().showMessage(f"Copied {plural(len(report.copied), 'photo')} to {folder}{there}.", 8000)
             if report.failed:
                 path, reason = report.failed[0]
                 more = f" and {plural(len(report.failed) - 1, 'other')}" if len(report.failed) > 1 else ""
