@@ -42,7 +42,7 @@ def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
                 with open(target, "xb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
         except OSError as exc:
-            log.warning("cannot copy %s to %s: %s", source, folder, exc)
+            log.info("cannot copy %s to %s: %s", source, folder, exc)  # the report says so to the user
             report.failed.append((source, exc.strerror or str(exc)))
             if target is not None and not isinstance(exc, FileExistsError):
                 target.unlink(missing_ok=True)  # half a copy is no copy

@@ -124,7 +124,10 @@ def test_search_copy_to_copies_what_it_found(run, photo_folder: Path, tmp_path: 
     code, _, err = run("search", "a photo", "-n", "3", "--copy-to", str(tmp_path / "picked"))
     assert code == 0 and "copied 0 photos to" in err and "(3 there already)" in err
     assert len(list((tmp_path / "picked").iterdir())) == 3
-    code, _, err = run("search", "a photo", "-n", "1", "--copy-to", str(found[0] / "below a file"))
+    found[0].unlink()
+    code, _, err = run("search", "a photo", "-n", "3", "--copy-to", str(tmp_path / "again"))
+    assert code != 0 and err.count(str(found[0])) == 1  # said once, not by a log line too
+    code, _, err = run("search", "a photo", "-n", "1", "--copy-to", str(found[1] / "below a file"))
     assert code != 0 and err.count("\n") == 1 and "cannot make the folder" in err
 
 
