@@ -57,6 +57,21 @@ def test_what_is_typed_at_start_goes_to_the_search_field(qtbot, make_window, ind
     wait_for_results(qtbot, window, "a red circle")
 
 
+def test_letters_typed_in_the_grid_start_a_new_search(qtbot, make_window, indexed) -> None:
+    """Not a jump to a photo whose file name starts with them."""
+    library, _ = indexed
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "a blue square")
+    wait_for_results(qtbot, window, "a blue square")
+    window.activateWindow()
+    window.grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid, timeout=WAIT_MS)
+    qtbot.keyClick(window.grid, "r")
+    assert QApplication.focusWidget() is window.search_field and window.search_field.text() == "r"
+    qtbot.keyClicks(window.search_field, "ed circle")
+    wait_for_results(qtbot, window, "red circle")
+
+
 def test_the_search_runs_once_after_typing_stops_and_never_on_the_gui_thread(qtbot, make_window, indexed) -> None:
     library, _ = indexed
     window = make_window(library)

@@ -471,6 +471,7 @@ class PhotoGridView(QListView):
     asks for the context menu (`customContextMenuRequested`); the window builds it."""
 
     open_requested = Signal(QModelIndex)
+    typed = Signal(str)  # letters typed while the grid has the focus: the start of a search
     viewport_moved = Signal()
     thumbnail_side_changed = Signal(int)  # logical px of a cell's square
 
@@ -602,6 +603,11 @@ class PhotoGridView(QListView):
                 event.accept()
                 return
         super().keyPressEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:
+        """Typing starts a search (the window's field) instead of jumping to a photo whose
+        file name begins with the letters typed, which no one reads in a grid of pictures."""
+        self.typed.emit(search)
 
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)

@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
         self.grid = PhotoGridView()
         self.grid.setModel(self.model)
         self.grid.open_requested.connect(self.open_preview)
+        self.grid.typed.connect(self._type_into_search)
         self.grid.customContextMenuRequested.connect(self._grid_context_menu)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.grid, context=Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(lambda: self.trash_ids(self.grid.selected_photo_ids()))
@@ -489,6 +490,11 @@ class MainWindow(QMainWindow):
             self.close_preview()
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
+
+    def _type_into_search(self, text: str) -> None:
+        """Letters typed in the grid begin a new search, as if typed in the field."""
+        self.focus_search()
+        self.search_field.insert(text)
 
     def escape(self) -> None:
         """Esc backs out one step: preview -> grid, search or similar -> the library."""
