@@ -72,6 +72,22 @@ def test_letters_typed_in_the_grid_start_a_new_search(qtbot, make_window, indexe
     wait_for_results(qtbot, window, "red circle")
 
 
+def test_esc_from_photos_like_a_search_result_goes_back_to_the_search(qtbot, make_window, indexed) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    found = list(window.model.ids)
+    window.find_similar(found[0])
+    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window), timeout=WAIT_MS)
+    window.escape()
+    wait_for_results(qtbot, window, "a red circle")
+    assert window.search_field.text() == "a red circle" and window.model.ids == found
+    window.escape()  # clears the field
+    window.escape()
+    qtbot.waitUntil(lambda: window.view.kind == "library", timeout=WAIT_MS)
+
+
 def test_the_search_runs_once_after_typing_stops_and_never_on_the_gui_thread(qtbot, make_window, indexed) -> None:
     library, _ = indexed
     window = make_window(library)

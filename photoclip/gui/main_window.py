@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self._model_load_waiting = True  # at startup the model waits for the sidebar (MODEL_LOAD_AT_LATEST_MS)
         QTimer.singleShot(MODEL_LOAD_AT_LATEST_MS, self, self._load_model_once)
         self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
+        self._search_before_similar: str | None = None  # Esc from photos like one of its results goes back to it
         self._trash_from_duplicates = False
         self._closing = False
         self._clearing_search = False
@@ -497,13 +498,19 @@ class MainWindow(QMainWindow):
         self.search_field.insert(text)
 
     def escape(self) -> None:
-        """Esc backs out one step: preview -> grid, search or similar -> the library."""
+        """Esc backs out one step: preview -> grid, photos like one found in a search -> that
+        search, search or similar -> the library."""
         if self.pages.currentWidget() is self.preview:
             self.close_preview()
         elif self.grid.hasFocus() and self.grid.selected_count() > 1:
             self.grid.select_only_current()
         elif self.search_field.text():
             self.search_field.clear()
+        elif self.view.kind == "similar" and self._search_before_similar:
+            text, self._search_before_similar = self._search_before_similar, None
+            self.search_field.setText(text)
+            self._search_timer.stop()
+            self._run_search()
         elif not self.view.browsing:
             self.show_view(self._browse_view)
         elif self.error_banner.isVisible():
@@ -676,6 +683,10 @@ class MainWindow(QMainWindow):
             label = (photo.path.name if photo else None) or (path.name if path else None)
         if label is None:  # its row is not loaded yet: name it when the catalog answers
             self.ops.query(lambda lib: lib.photo(target), lambda photo: self._name_similar(target, photo), parent=self)
+        if self.view.kind == "search":
+            self._search_before_similar = self.view.text
+        elif self.view.kind != "similar":
+            self._search_before_similar = None
         self._clear_search_field()
         self._search_timer.stop()
         self.view = View("similar", text=label or "this photo", similar_to=target)
