@@ -243,5 +243,6 @@ def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, mak
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(norway).center())
     wait_for_results(qtbot, window, "in Norway")
     assert [library.photo(pid).path.name for pid in window.model.ids] == ["oslo.jpg"]
+    assert tree.currentItem() is norway and norway.isSelected()  # the place stays highlighted
     assert window.subtitle_label.text() == "In Norway  ·  1 photo"
     assert window.model.index(0, 0).data(ScoreRole) is None  # a listing, not a ranking: no match score

@@ -485,6 +485,7 @@ class MainWindow(QMainWindow):
         self.search_field.setText(f"in {country}")
         self._search_timer.stop()
         self._run_search()
+        self.sidebar.select_place(country)
 
     def focus_search(self) -> None:
         if self.pages.currentWidget() is self.preview:

@@ -467,6 +467,15 @@ class Sidebar(QFrame):
             return None
         return self._root_of(item)
 
+    def select_place(self, country: str) -> None:
+        """Highlight the place `country` without announcing it (the window searches for it)."""
+        self.tree.blockSignals(True)
+        item = next((i for i in self.place_items() if i.text(0) == country), None)
+        self.tree.setCurrentItem(item)
+        if item is None:
+            self.tree.clearSelection()
+        self.tree.blockSignals(False)
+
     def select_library(self) -> None:
         """Point the selection at "All photos" without announcing it (the window already knows)."""
         self.tree.blockSignals(True)
