@@ -77,6 +77,27 @@ def test_pause_stops_indexing_and_resume_finishes_it(qtbot, make_window, open_li
     qtbot.waitUntil(lambda: window.index_status.label.text() == "40 photos indexed", timeout=WAIT_MS)
 
 
+def test_while_indexing_the_failures_button_still_counts_the_librarys(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """Not only this run's (it showed none, then jumped to the library's count at the end)."""
+    old = tmp_path / "old"
+    red_circle_folder(old, with_red_circle=1, without=2)
+    broken_jpeg(old / "broken.jpg")
+    library = open_library()
+    library.index([old])
+    window = make_window(library, worker=True)
+    button = window.index_status.failures_button
+    qtbot.waitUntil(lambda: button.isVisible() and button.text() == "1 failed", timeout=WAIT_MS)
+    progress = []
+    window.bridge.progress.connect(progress.append)
+    window.worker.pause()
+    red_circle_folder(tmp_path / "new", with_red_circle=1, without=5, seed=4)
+    window.add_folder(tmp_path / "new")
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1].paused and window.index_status.running, timeout=WAIT_MS)
+    assert button.isVisible() and button.text() == "1 failed"
+
+
 def test_first_run_offers_the_users_pictures_folder_in_one_click(
     qtbot, make_window, open_library, tmp_path: Path, monkeypatch
 ) -> None:

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(MODEL_LOAD_AT_LATEST_MS, self, self._load_model_once)
         self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
         self._search_before_similar: str | None = None  # Esc from photos like one of its results goes back to it
+        self._failed_before_run = 0  # files that could not be read, before the indexing now running
         self._trash_from_duplicates = False
         self._closing = False
         self._clearing_search = False
@@ -1098,9 +1099,15 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ worker events
 
     def _on_progress(self, event: IndexProgress) -> None:
+        """The failures button keeps counting the library's, this run's failures added (the
+        status read before the run counts those before it)."""
         was_running = self.index_status.running
-        self.index_status.set_progress(event.done, event.total, event.failed, event.rate, event.eta_s,
-                                       event.paused)
+        known = self.status
+        if not was_running:
+            self._failed_before_run = known.counts.failed if known is not None else 0
+        self.index_status.set_progress(event.done, event.total, self._failed_before_run + event.failed, event.rate,
+                                       event.eta_s, event.paused, len(known.damaged) if known is not None else 0,
+                                       len(known.unreadable) if known is not None else 0)
         if not was_running:
             self._update_header()
 

@@ -87,8 +87,9 @@ class IndexStatus(QWidget):
         return self._running
 
     def set_progress(self, done: int, total: int, failed: int, rate: float, eta_s: float | None,
-                     paused: bool) -> None:
-        """A progress report from the worker."""
+                     paused: bool, damaged: int = 0, unreadable: int = 0) -> None:
+        """A progress report from the worker; `failed`, `damaged` and `unreadable` count the
+        whole library's, as when idle."""
         if total <= 0 and not paused:
             self.set_idle(None)
             return
@@ -107,7 +108,7 @@ class IndexStatus(QWidget):
         self.label.setText(text)
         self.pause_button.show()
         self._show_pause_state()
-        self._show_failures(failed)
+        self._show_failures(failed, damaged, unreadable)
 
     def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0, unreadable: int = 0) -> None:
         """Nothing to do: say how many photos are searchable (None: say nothing yet), and how
