@@ -242,6 +242,8 @@ _MIGRATIONS: dict[int, str] = {
 
 CATALOG_FILE = "catalog.sqlite"
 
+_RETRY_FAILED = (" failure = CASE WHEN status = 'failed' THEN NULL ELSE failure END,"  # SET reads the old row
+                 " status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END")
 _PENDING = (  # photos on online roots that need a vector from the model bound to "?"
     " FROM photos p JOIN roots r ON r.id = p.root_id"
     " LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?"
@@ -635,10 +637,11 @@ class Catalog:
             )
 
     def move_photo(self, photo_id: PhotoId, root_id: RootId, new_path: str, size: int, mtime_ns: int) -> None:
-        """A file moved or was renamed: keep its id and embedding, change where it lives."""
+        """A file moved or was renamed: keep its id and embedding, change where it lives. One
+        that failed is tried again (a move while it was being indexed failed it)."""
         with self.transaction():
             self._conn.execute(
-                "UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ns = ? WHERE id = ?",
+                "UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ns = ?," + _RETRY_FAILED + " WHERE id = ?",
                 (root_id, _text(new_path), size, mtime_ns, photo_id),
             )
 
@@ -675,7 +678,7 @@ class Catalog:
         """A folder was moved or renamed: every photo below it keeps its id and embedding.
 
         The caller first deletes rows already below `new` (stale: a rename lands only on an
-        empty folder); returns the ids that moved."""
+        empty folder); returns the ids that moved. Those that failed are tried again."""
         old_low, old_high = _prefix_range(_text(old))
         new_low = _prefix_range(_text(new))[0]
         with self.transaction():
@@ -684,7 +687,8 @@ class Catalog:
             if not ids:
                 return []
             self._conn.execute(
-                "UPDATE photos SET path = ? || substr(path, ?), root_id = ? WHERE path >= ? AND path < ?",
+                "UPDATE photos SET path = ? || substr(path, ?), root_id = ?," + _RETRY_FAILED
+                + " WHERE path >= ? AND path < ?",
                 (new_low, len(old_low) + 1, root_id, old_low, old_high),
             )
         return ids

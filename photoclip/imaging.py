@@ -598,12 +598,13 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
 
 
 PERMISSION_DENIED = "permission denied"
+FILE_GONE = "file not found (moved or deleted)"
 """A photo's failure when photoclip may not read its file (scan tries it again once it may)."""
 
 
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "file not found (moved or deleted)"
+        return FILE_GONE
     if isinstance(exc, PermissionError):
         return PERMISSION_DENIED
     if isinstance(exc, IsADirectoryError):

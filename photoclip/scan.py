@@ -18,7 +18,7 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.ids import PhotoId, RootId
-from photoclip.imaging import IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
+from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.rawfile import RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -375,12 +375,14 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
 
 
 def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[tuple[PhotoId, int, int]]:
-    """Photos that failed for want of permission and may be read now: a chmod changes neither
-    size nor mtime, so they would never be tried again."""
+    """Photos that failed for want of permission and may be read now, or because their file was
+    not there (moved while it was being indexed) and it is now: a chmod or a move changes
+    neither size nor mtime, so they would never be tried again."""
     if not failed:
         return []
-    ids = catalog.failed_because(failed, PERMISSION_DENIED)
-    return [(pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids if os.access(failed[pid].path, os.R_OK)]
+    ids = [pid for pid in catalog.failed_because(failed, PERMISSION_DENIED) if os.access(failed[pid].path, os.R_OK)]
+    ids += catalog.failed_because(failed, FILE_GONE)
+    return [(pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids]
 
 
 def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:

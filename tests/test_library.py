@@ -1785,6 +1785,31 @@ def test_a_photo_a_viewer_turned_by_its_orientation_tag_alone_is_embedded_again(
                                   fresh.catalog.vector_for_hash(turned.hash, model_id))
 
 
+def test_a_photo_moved_while_it_was_being_indexed_is_indexed_at_its_new_place(open_library, tmp_path: Path) -> None:
+    """Sorting photos just copied in, as they are indexed: the watcher's move comes after the
+    batch failed them for a file not found. And a scan tries a photo failed so again once its
+    file is there (p1 here, put back where it was: size and mtime unchanged)."""
+    folder = tmp_path / "photos"
+    for i in range(3):
+        write_photo(folder / f"p{i}.jpg", seed=i)
+    library = open_library()
+    library.add_root(folder)
+    library.scan()
+    items = library.pending()
+    (folder / "sorted").mkdir()
+    (folder / "p0.jpg").rename(folder / "sorted" / "p0.jpg")
+    (folder / "p1.jpg").rename(tmp_path / "p1.jpg")
+    assert library.embed(items).failed == 2
+
+    library.move_path(folder / "p0.jpg", folder / "sorted" / "p0.jpg")  # as the watcher saw it
+    assert [path for _, path in library.pending()] == [folder / "sorted" / "p0.jpg"]
+    (tmp_path / "p1.jpg").rename(folder / "p1.jpg")
+    library.scan()
+    assert library.embed(library.pending()).embedded == 2
+    counts = library.status().counts
+    assert (counts.indexed, counts.failed) == (3, 0) and library.photo_at(folder / "sorted" / "p0.jpg") is not None
+
+
 def test_a_sidecar_deleted_while_photoclip_was_closed_takes_its_keywords_and_caption_at_the_next_scan(
     open_library, photo_folder: Path, tmp_path: Path
 ) -> None:
