@@ -629,7 +629,11 @@ def move_path(
     """A file or folder moved (a watcher saw the rename): its photos keep their ids and vectors.
 
     Sizes and mtimes stay as the catalog knew them, so the caller can re-check `dest` and catch
-    a file that was also edited. Moved out of every root (or to a hidden name) is a deletion."""
+    a file that was also edited. A folder moved out of every root (or to a hidden name) is a
+    deletion; a file so moved is left for the caller to look at `src` again once it settles
+    (an editor's save renames the photo to a backup, "x.jpg~", then writes it anew: it keeps its
+    id and tags). A file moved over a photo (an editor's temporary file, renamed over the photo
+    it saved) leaves that photo its id and tags, and gives it the user's tags of the file moved."""
     src, dest = str(src), str(dest)
     known = catalog.photo_states([src]).get(src)
     below = {} if known else catalog.states_under(src)
@@ -645,11 +649,16 @@ def move_path(
         src_root = _root_of(roots, src)
         if src_root is None or not root_present(src_root.path):
             return PathChanges()
-        if known is not None and os.path.lexists(src):
-            return PathChanges()  # a backup was made and the photo written anew (exiftool): it changed
-        gone = [known] if known is not None else list(below.values())
+        if known is not None:
+            return PathChanges()
+        gone = list(below.values())
         removed_vectors = catalog.delete_photos(s.id for s in gone)
         return PathChanges(removed=tuple(s.id for s in gone), removed_vectors=tuple(removed_vectors))
+    over = catalog.photo_states([dest]).get(dest)
+    if known is not None and over is not None and over.id != known.id:
+        catalog.give_user_tags([(known.id, over.id)])
+        removed_vectors = catalog.delete_photos([known.id])
+        return PathChanges(removed=(known.id,), removed_vectors=tuple(removed_vectors))
     stale = [s for s in _known_at(catalog, dest).values() if known is None or s.id != known.id]
     removed_vectors = catalog.delete_photos(s.id for s in stale)
     if known is not None:

@@ -728,6 +728,8 @@ class Worker:
             root = next(scan.iter_roots_containing(roots, Path(dest)), None)
             if root is not None and not _hidden_below(str(root.path), dest):
                 self._touch(dest)  # catches an edit made along with the move, or a file new to us
+            if next(scan.iter_roots_containing(roots, Path(src)), None) is not None:
+                self._touch(src)  # written anew after a backup was made of it, or gone for good
         if moved:
             self._set_plan_dirty()  # a photo that failed because it moved while being indexed waits again
         if removed or moved:

@@ -218,6 +218,38 @@ def test_a_photo_moved_out_of_the_library_and_back_gets_its_tag_back(start_live,
     eventually(lambda: live.library.tagged("grandma") == [live.photo_id(photo)], what="its tag back")
 
 
+def test_a_photo_an_editor_saves_through_a_backup_keeps_its_id_and_tags(start_live, tmp_path: Path) -> None:
+    """Renamed to "p0.jpg~", written anew a moment later, the backup deleted (as vim, gedit
+    and others save): the same photo, edited."""
+    live = start_live()
+    photo = live.photos / "p0.jpg"
+    pid, before = live.photo_id(photo), live.library.photo_at(photo).hash
+    live.library.add_tag([pid], "grandma")
+    backup = photo.rename(live.photos / "p0.jpg~")
+    time.sleep(0.2)
+    write_photo(tmp_path / "edited.jpg", seed=70).rename(photo)
+    backup.unlink()
+    eventually(lambda: live.library.photo_at(photo) is not None and live.library.photo_at(photo).hash != before
+               and live.library.photo_at(photo).status == "indexed", what="the edited photo indexed")
+    assert live.photo_id(photo) == pid and live.library.tagged("grandma") == [pid]
+
+
+def test_a_temporary_file_saved_over_a_photo_leaves_it_its_id_and_tags(start_live, tmp_path: Path) -> None:
+    """An editor writes "p1.jpg.tmp" (slowly enough to be seen on its own), then renames it
+    over the photo."""
+    live = start_live()
+    photo = live.photos / "trip" / "p1.jpg"
+    pid, before = live.photo_id(photo), live.library.photo_at(photo).hash
+    live.library.add_tag([pid], "grandma")
+    temporary = write_photo(tmp_path / "edited.jpg", seed=71).rename(photo.with_name("p1.jpg.tmp"))
+    eventually(lambda: live.photo_id(temporary) is not None, what="the temporary file seen on its own")
+    temporary.replace(photo)
+    eventually(lambda: live.library.photo_at(photo).hash != before and live.library.photo_at(photo).status == "indexed",
+               what="the saved photo indexed again")
+    assert live.photo_id(photo) == pid and live.library.tagged("grandma") == [pid]
+    assert live.photo_id(temporary) is None
+
+
 def test_a_deleted_file_leaves_the_results(start_live) -> None:
     live = start_live()
     gone = live.photos / "p2.jpg"
