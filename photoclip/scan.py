@@ -29,10 +29,12 @@ SKIPPED_SUFFIXES = frozenset({
     ".zip", ".rar", ".7z", ".gz", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".html", ".htm",
     ".psd", ".svg",
 })
-BACKUP_ENDINGS = ("_original", "~")
-"""After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original')
-and an editor's backup ('IMG_1.jpg~'): the photo itself is beside it, so it would only be an
-extra duplicate. A name without a suffix before them ('scan_original') is a photo's own."""
+BACKUP_ENDINGS = ("_original", "~", ".bak", ".orig", ".part", ".partial", ".crdownload", ".download", ".tmp")
+"""After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original'),
+an editor's or a user's backup ('IMG_1.jpg~', 'IMG_1.jpg.bak'): the photo itself is beside it,
+so it would only be an extra duplicate; and a download or copy still being written
+('IMG_1.jpg.part'), which becomes the photo when it is renamed. A name without a suffix before
+them ('scan_original') is a photo's own."""
 SKIPPED_FOLDERS = frozenset({
     "@eadir", "#recycle", "#snapshot", "@recycle", "@recently-snapshot", "$recycle.bin",
     "system volume information", "lost+found", "node_modules",

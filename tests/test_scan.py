@@ -33,10 +33,17 @@ def test_a_photo_without_extension_is_found_by_content(tmp_path: Path) -> None:
 
 
 def test_backups_other_programs_leave_beside_a_photo_are_not_photos(tmp_path: Path) -> None:
-    for name in ("IMG_1.JPG_original", "IMG_2.jpg~", "scan_original", "IMG_original_3.jpg", "photo~4.jpg"):
+    for name in ("IMG_1.JPG_original", "IMG_2.jpg~", "scan_original", "IMG_original_3.jpg", "photo~4.jpg",
+                 "IMG_5.jpg.bak", "IMG_6.JPG.orig", "holiday.bak"):
         write_photo(tmp_path / name, seed=1)
     found = sorted(Path(f.path).name for f in walk(tmp_path).files)
-    assert found == ["IMG_original_3.jpg", "photo~4.jpg", "scan_original"]
+    assert found == ["IMG_original_3.jpg", "holiday.bak", "photo~4.jpg", "scan_original"]
+
+
+def test_a_download_or_copy_still_being_written_under_a_temporary_name_is_not_a_photo(tmp_path: Path) -> None:
+    for name in ("IMG_1.jpg.part", "IMG_2.jpeg.crdownload", "IMG_3.png.tmp", "IMG_4.heic.partial", "IMG_5.jpg.download"):
+        write_photo(tmp_path / name, seed=1)
+    assert walk(tmp_path).files == []
 
 
 def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:

@@ -235,13 +235,13 @@ def test_a_photo_an_editor_saves_through_a_backup_keeps_its_id_and_tags(start_li
 
 
 def test_a_temporary_file_saved_over_a_photo_leaves_it_its_id_and_tags(start_live, tmp_path: Path) -> None:
-    """An editor writes "p1.jpg.tmp" (slowly enough to be seen on its own), then renames it
-    over the photo."""
+    """An editor writes "p1.jpg.Xq81Zk" (as Qt's QSaveFile names it; slowly enough to be seen
+    on its own), then renames it over the photo."""
     live = start_live()
     photo = live.photos / "trip" / "p1.jpg"
     pid, before = live.photo_id(photo), live.library.photo_at(photo).hash
     live.library.add_tag([pid], "grandma")
-    temporary = write_photo(tmp_path / "edited.jpg", seed=71).rename(photo.with_name("p1.jpg.tmp"))
+    temporary = write_photo(tmp_path / "edited.jpg", seed=71).rename(photo.with_name("p1.jpg.Xq81Zk"))
     eventually(lambda: live.photo_id(temporary) is not None, what="the temporary file seen on its own")
     temporary.replace(photo)
     eventually(lambda: live.library.photo_at(photo).hash != before and live.library.photo_at(photo).status == "indexed",
