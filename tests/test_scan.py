@@ -41,7 +41,8 @@ def test_backups_other_programs_leave_beside_a_photo_are_not_photos(tmp_path: Pa
 
 
 def test_a_download_or_copy_still_being_written_under_a_temporary_name_is_not_a_photo(tmp_path: Path) -> None:
-    for name in ("IMG_1.jpg.part", "IMG_2.jpeg.crdownload", "IMG_3.png.tmp", "IMG_4.heic.partial", "IMG_5.jpg.download"):
+    for name in ("IMG_1.jpg.part", "IMG_2.jpeg.crdownload", "IMG_3.png.tmp", "IMG_4.heic.partial",
+                 "IMG_5.jpg.download"):
         write_photo(tmp_path / name, seed=1)
     assert walk(tmp_path).files == []
 

@@ -26,7 +26,8 @@ def test_hyphenated_words_are_not_operators() -> None:
 def test_a_word_written_with_a_minus_before_it_is_left_out_as_in_web_searches() -> None:
     assert [(t.sign, t.text) for t in parse_query('red circle -sand -"tour bus" on t-shirts')] == [
         (1, "red circle on t-shirts"), (-1, "sand"), (-1, "tour bus")]
-    assert [(t.sign, t.text) for t in parse_query("beach - people -dogs")] == [(1, "beach"), (-1, "people"), (-1, "dogs")]
+    assert [(t.sign, t.text) for t in parse_query("beach - people -dogs")] == [
+        (1, "beach"), (-1, "people"), (-1, "dogs")]
     assert parse_query("-5 degrees at -20°C") == [QueryTerm(1, text="-5 degrees at -20°C")]  # numbers, not words
     with pytest.raises(QueryError, match="not only things to leave out"):
         parse_query("-red")
