@@ -69,6 +69,7 @@ NETWORK_POLLING_INTERVAL_S = 60.0
 """On a network share every stat is a round trip: a photo another machine adds there is found
 within a minute."""
 FULL_DISK_RETRY_S = 60.0
+REOPEN_CHECKS = 200  # unreadable folders and files checked at each poll for permissions that changed
 """Indexing stopped by a full disk is tried again this often, so it goes on once there is room."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
@@ -324,6 +325,7 @@ class Worker:
         self._announced_pause = False
         self._observers: dict[RootId, tuple[Path, BaseObserver]] = {}
         self._next_poll = 0.0
+        self._reopen_tried: set[Path] = set()  # unreadable paths that opened and were scanned again
         self._last_save = time.monotonic()
         self._tagging_error: str | None = None
         self._chunk = 32
@@ -807,11 +809,35 @@ class Worker:
     # roots: online, offline, observers
 
     def _poll_roots(self) -> bool:
-        """A root that vanished goes offline; an offline root that is back is reconciled."""
+        """A root that vanished goes offline; an offline root that is back is reconciled; so is
+        a root holding a folder the last scan could not open that opens now."""
         now = time.monotonic()
         if now < self._next_poll:
             return False
         self._next_poll = now + self.poll_s
+        return self._flip_roots() or self._reopen_folders()
+
+    def _reopen_folders(self) -> bool:
+        """A folder (or file) that could not be read and can now (its permissions changed): its
+        root is scanned again and watched anew, since no watch could be set below it. Each is
+        tried once while it stays listed, should the scan still find it closed."""
+        listed = self.library.catalog.unreadable()
+        self._reopen_tried &= set(listed)
+        opened = [p for p in listed[:REOPEN_CHECKS] if p not in self._reopen_tried
+                  and os.access(p, os.R_OK | (os.X_OK if p.is_dir() else 0))]
+        roots = [r for r in self.library.roots()
+                 if r.online and any(r.path == p or r.path in p.parents for p in opened)]
+        if not roots:
+            return False
+        log.info("%s can be read now: scanning it again", opened[0])
+        self._reopen_tried.update(opened)
+        self._reconcile(roots)
+        for root in roots:
+            self._unwatch(root.id)
+        self._after_reconcile()
+        return True
+
+    def _flip_roots(self) -> bool:
         roots = self.library.roots()
         flipped = [r for r in roots if r.online != self._present(r)]
         if not flipped:

@@ -614,6 +614,43 @@ def test_a_photo_that_could_not_be_read_for_its_permissions_is_read_once_it_may_
         locked.chmod(0o644)
 
 
+def test_watch_reads_a_folder_once_its_permissions_let_it(tmp_path: Path) -> None:
+    """Closed when watching starts (no watch can be set below it), opened later: its photos are
+    indexed, and so is one put there afterwards, without a restart."""
+    prefix = as_an_unprivileged_user()
+    if prefix is None:
+        pytest.skip("no way to run photoclip without root's power to read every folder")
+    write_photo(tmp_path / "photos" / "a.jpg", seed=1)
+    album = tmp_path / "photos" / "album"
+    write_photo(album / "b.jpg", seed=2)
+    home = str(tmp_path / "home")
+    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": home, "XDG_CACHE_HOME": home, "PHOTOCLIP_CACHE_DIR": home}
+    command = [*prefix, sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL]
+
+    def status_until(check, what: str) -> dict:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            said = subprocess.run([*command, "status", "--json"], capture_output=True, text=True, env=env)
+            if said.returncode == 0 and check(status := json.loads(said.stdout)):
+                return status
+            time.sleep(0.5)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    album.chmod(0)
+    watcher = subprocess.Popen([*command, "watch", str(tmp_path / "photos")], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        status_until(lambda s: s["indexed"] == 1 and s["unreadable"] == [str(album)], "the closed folder listed")
+        album.chmod(0o755)
+        status_until(lambda s: s["indexed"] == 2 and not s["unreadable"], "the opened folder's photo indexed")
+        write_photo(tmp_path / "new.jpg", seed=3).rename(album / "c.jpg")
+        status_until(lambda s: s["indexed"] == 3, "a photo put in it afterwards indexed")
+    finally:
+        album.chmod(0o755)
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(30)
+
+
 def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tags(tmp_path: Path) -> None:
     prefix = as_an_unprivileged_user()
     if prefix is None:
