@@ -132,3 +132,16 @@ def test_ctrl_o_opens_the_folder_picker(qtbot, make_window, open_library, monkey
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
     QTest.keySequence(window, QKeySequence("Ctrl+O"))
     assert asked == ["folder"]
+
+
+def test_adding_a_folder_of_the_library_again_says_it_is_there_already(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    red_circle_folder(tmp_path / "photos", with_red_circle=1, without=2)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.status is not None and len(window.status.roots) == 1, timeout=WAIT_MS)
+    window.add_folder(tmp_path / "photos")
+    assert window.statusBar().currentMessage() == (
+        "“photos” is in the library already; looking for new or changed photos in it.")

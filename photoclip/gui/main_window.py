@@ -805,6 +805,10 @@ class MainWindow(QMainWindow):
         except PhotoclipError as exc:
             self.report_error(exc)
             return
+        known = self.status is not None and any(root.path == folder.resolve() for root in self.status.roots)
+        if known:  # added again: looked through for what changed, which is all it can mean
+            self.statusBar().showMessage(f"“{humanize.shown(folder.name)}” is in the library already; "
+                                         "looking for new or changed photos in it.", 8000)
         self.index_status.set_message(f"Looking for photos in {folder.name}…")
         self._show_page(self.pages.widget(1))
         self.refresh_status()
