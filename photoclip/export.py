@@ -5,10 +5,11 @@ copy made by an earlier run is not made again)."""
 from __future__ import annotations
 
 import filecmp
+import itertools
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,20 +58,16 @@ def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
 
 def _copied_before(source: Path, folder: Path) -> bool:
     """Whether a file of `source`'s name, or of a name _free_name gives it, holds its bytes."""
-    stem, suffix = os.path.splitext(source.name)
-    target, n = folder / source.name, 1
-    while target.exists():
-        if filecmp.cmp(source, target, shallow=False):
-            return True
-        n += 1
-        target = folder / f"{stem} ({n}){suffix}"
-    return False
+    taken = itertools.takewhile(Path.exists, _names(folder, source.name))
+    return any(filecmp.cmp(source, target, shallow=False) for target in taken)
 
 
 def _free_name(folder: Path, name: str) -> Path:
+    return next(target for target in _names(folder, name) if not target.exists())
+
+
+def _names(folder: Path, name: str) -> Iterator[Path]:
+    """`name` in `folder`, then "stem (2).suffix", "stem (3).suffix"..."""
     stem, suffix = os.path.splitext(name)
-    target, n = folder / name, 1
-    while target.exists():
-        n += 1
-        target = folder / f"{stem} ({n}){suffix}"
-    return target
+    yield folder / name
+    yield from (folder / f"{stem} ({n}){suffix}" for n in itertools.count(2))

@@ -598,8 +598,9 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
 
 
 PERMISSION_DENIED = "permission denied"
-FILE_GONE = "file not found (moved or deleted)"
 """A photo's failure when photoclip may not read its file (scan tries it again once it may)."""
+FILE_GONE = "file not found (moved or deleted)"
+"""A photo's failure when its file was not there (scan tries it again once it is)."""
 
 
 def _os_reason(exc: OSError) -> str:

@@ -656,12 +656,13 @@ def move_path(
         gone = list(below.values())
         removed_vectors = catalog.delete_photos(s.id for s in gone)
         return PathChanges(removed=tuple(s.id for s in gone), removed_vectors=tuple(removed_vectors))
-    over = catalog.photo_states([dest]).get(dest)
+    at_dest = _known_at(catalog, dest)
+    over = at_dest.get(dest)
     if known is not None and over is not None and over.id != known.id:
         catalog.give_user_tags([(known.id, over.id)])
         removed_vectors = catalog.delete_photos([known.id])
         return PathChanges(removed=(known.id,), removed_vectors=tuple(removed_vectors))
-    stale = [s for s in _known_at(catalog, dest).values() if known is None or s.id != known.id]
+    stale = [s for s in at_dest.values() if known is None or s.id != known.id]
     removed_vectors = catalog.delete_photos(s.id for s in stale)
     if known is not None:
         catalog.move_photo(known.id, dest_root.id, dest, known.size, known.mtime_ns)

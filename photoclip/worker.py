@@ -69,8 +69,9 @@ NETWORK_POLLING_INTERVAL_S = 60.0
 """On a network share every stat is a round trip: a photo another machine adds there is found
 within a minute."""
 FULL_DISK_RETRY_S = 60.0
-REOPEN_CHECKS = 200  # unreadable folders and files checked at each poll for permissions that changed
 """Indexing stopped by a full disk is tried again this often, so it goes on once there is room."""
+REOPEN_CHECKS = 200
+"""Unreadable folders and files checked at each poll for permissions that changed."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other

@@ -22,7 +22,7 @@ def test_copies_keep_the_bytes_and_dates_and_leave_the_originals(tmp_path: Path)
     assert a.exists()
 
 
-def test_a_name_already_taken_gets_a_number_and_nothing_is_overwritten(tmp_path: Path) -> None:
+def test_a_name_already_taken_gets_a_number_nothing_is_overwritten_and_nothing_copied_twice(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "IMG_1.jpg").write_bytes(b"the user's own file")
@@ -33,15 +33,7 @@ def test_a_name_already_taken_gets_a_number_and_nothing_is_overwritten(tmp_path:
     assert (out / "IMG_1.jpg").read_bytes() == b"the user's own file"
     assert (out / "IMG_1 (3).jpg").read_bytes() == second.read_bytes()
 
-
-def test_copying_the_same_photos_again_makes_no_second_copies(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "IMG_1.jpg").write_bytes(b"the user's own file")
-    first = write_photo(tmp_path / "2023" / "IMG_1.jpg", seed=1)
-    second = write_photo(tmp_path / "2024" / "IMG_1.jpg", seed=2)
-    copy_photos([first, second], out)
-    again = copy_photos([second, first], out)
+    again = copy_photos([second, first], out)  # copied before: not a second time
     assert again.copied == [] and again.already == [second, first] and again.failed == []
     assert sorted(p.name for p in out.iterdir()) == ["IMG_1 (2).jpg", "IMG_1 (3).jpg", "IMG_1.jpg"]
 
