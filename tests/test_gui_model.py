@@ -51,9 +51,9 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
     weights.write_bytes(b"not really weights")
     monkeypatch.setattr(main_window, "pick_model_file", lambda *args: str(weights))
     banner.click("Use a model file…")
+    qtbot.waitUntil(lambda: window.library is not library, timeout=WAIT_MS)  # reopened with the new settings
     saved = json.loads((library.directory / config.SETTINGS_FILE).read_text())
     assert saved["model_file"] == str(weights)
-    assert window.library is not library  # reopened with the new settings
     qtbot.waitUntil(lambda: not window.model_state.busy, timeout=MODEL_TIMEOUT_MS)
     assert window.model_state.phase is Phase.FAILED  # those bytes are no model: said, not crashed
 

@@ -65,7 +65,7 @@ def test_tab_reaches_the_sidebar_and_arrows_show_its_entries(qtbot, window) -> N
 
 
 def test_enter_on_an_entry_shows_it_again_as_a_click_does(qtbot, window) -> None:
-    sidebar, tree = window.sidebar, window.sidebar.tree
+    tree = window.sidebar.tree
     tab_to_the_sidebar(qtbot, window)
     qtbot.keyClick(tree, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.duplicates and not window.duplicates._loading,

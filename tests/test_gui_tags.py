@@ -376,7 +376,7 @@ def test_a_vocabulary_file_chosen_in_settings_retags_the_library_and_the_sidebar
         return QDialog.DialogCode.Accepted
 
     choose_in_settings(monkeypatch, window, choose_file)
-    assert window.library is not library  # reopened with the new settings, like a model change
+    qtbot.waitUntil(lambda: window.library is not library, timeout=WAIT_MS)  # reopened, like a model change
     assert window.library.settings.vocabulary == str(fewer.resolve())
     assert config.load_settings(library.directory).vocabulary == str(fewer.resolve())
     qtbot.waitUntil(lambda: sidebar_tags(window) and "heart" not in dict(sidebar_tags(window)), timeout=60_000)
@@ -391,7 +391,9 @@ def test_a_vocabulary_file_chosen_in_settings_retags_the_library_and_the_sidebar
         assert not dialog.default_vocabulary.isEnabled()  # it is photoclip's already
         return QDialog.DialogCode.Accepted
 
+    reopened = window.library
     choose_in_settings(monkeypatch, window, use_photoclips)
+    qtbot.waitUntil(lambda: window.library is not reopened, timeout=WAIT_MS)
     assert window.library.settings.vocabulary is None and config.load_settings(library.directory).vocabulary is None
     qtbot.waitUntil(lambda: set(dict(sidebar_tags(window))) != shapes_tags, timeout=60_000)
     qtbot.waitUntil(lambda: sidebar_tags(window) == window.library.tags(), timeout=WAIT_MS)

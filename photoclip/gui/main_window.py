@@ -15,8 +15,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -41,7 +58,15 @@ from photoclip.gui import desktop, gctune, icons
 from photoclip.gui.banner import Banner
 from photoclip.gui.bridge import WorkerBridge
 from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
-from photoclip.gui.grid import CellPainter, PathRole, PhotoGridModel, PhotoGridView, PhotoIdRole, ScoreRole
+from photoclip.gui.grid import (
+    CellPainter,
+    PathRole,
+    PhotoGridModel,
+    PhotoGridView,
+    PhotoIdRole,
+    ScoreRole,
+)
+from photoclip.gui.library_swap import LibrarySwap
 from photoclip.gui.modelstate import ModelState, Phase
 from photoclip.gui.ops import Ops
 from photoclip.gui.preview import PreviewPage
@@ -60,7 +85,13 @@ from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit
 from photoclip.tagging import Album, normalize_tag
 from photoclip.when import Period
-from photoclip.worker import IndexProgress, PhotosChanged, RootsChanged, TagsChanged, Worker
+from photoclip.worker import (
+    IndexProgress,
+    PhotosChanged,
+    RootsChanged,
+    TagsChanged,
+    Worker,
+)
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +205,7 @@ class MainWindow(QMainWindow):
         self._failed_before_run = 0  # files that could not be read, before the indexing now running
         self._trash_from_duplicates = False
         self._closing = False
+        self._switch: LibrarySwap | None = None  # the library being reopened with new settings
         self._clearing_search = False
 
         self._build()
@@ -399,33 +431,53 @@ class MainWindow(QMainWindow):
             self.worker = None
 
     def _reopen(self, settings: config.Settings | None) -> None:
-        """Save `settings` (if given) and reopen the library so the engine picks them up."""
-        old = self.library
-        directory = old.directory
-        self._stop_session()
-        for loader in (self.loader, self.duplicate_loader):
-            loader.drop_queued()
-        self.ops.wait()
-        self.loader.wait()
-        self.duplicate_loader.wait()
-        try:
-            if settings is not None:
-                config.save_settings(directory, settings)
-            if old in self._owned_libraries:
-                self._owned_libraries.remove(old)
-            old.close()
-            library = Library.open(directory, allow_read_only_fallback=True)
-        except PhotoclipError as exc:
-            self.report_error(exc)
+        """Save `settings` (if given) and reopen the library so the engine picks them up.
+
+        Stopping the worker (its batch) and the old model's load can take seconds, so they
+        and the reopening happen off the GUI thread; meanwhile the window shows what it has
+        and what the user asks waits for the reopened library."""
+        if self._switch is not None or self._closing:
             return
+        self._search_timer.stop()
+        self._refresh_timer.stop()
+        worker = self.worker
+        self.worker = None
+        self._stop_session()
+        self.model_state.cancel()
+        self.ops.hold()
+        for loader in (self.loader, self.duplicate_loader):
+            loader.hold()
+        self.index_status.set_message("Applying the new settings…")
+        self._switch = LibrarySwap(self.library, settings, worker, (self.ops, self.loader, self.duplicate_loader), self)
+        self._switch.done.connect(self._reopened)
+        self._switch.start()
+
+    def _reopened(self, switch: LibrarySwap) -> None:
+        if switch is not self._switch or self._closing:
+            return
+        self._switch = None
+        if switch.library is None:
+            self.report_error(switch.error)
+            return
+        old = switch.old
+        if old in self._owned_libraries:
+            self._owned_libraries.remove(old)
+        library = switch.library
         self._owned_libraries.append(library)
-        self.library = self.ops.library = library
+        self.library = library
+        self.ops.resume(library)
         self.loader.set_library(library)
         self.duplicate_loader.set_library(library)
         self.model_state = ModelState(self.ops, self)
         self.model_state.changed.connect(self._model_state_changed)
         self.error_banner.hide()
+        query = self.search_field.text() if self.view.kind == "search" else ""
         self._start_session(True)
+        if query.strip():  # asked while the library was being reopened
+            self.search_field.setText(query)
+            self._search_return()
+        if switch.error is not None:
+            self.report_error(switch.error)
 
     def shutdown(self) -> None:
         """Stop the worker and wait for background reads (closing, and tests)."""
@@ -436,6 +488,13 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         self.model_state.cancel()
         self._stop_session()
+        if self._switch is not None:  # let it end, and close what it opened
+            self._switch.finish()
+            if self._switch.old in self._owned_libraries:
+                self._owned_libraries.remove(self._switch.old)
+            if self._switch.library is not None:
+                self._owned_libraries.append(self._switch.library)
+            self._switch = None
         for loader in (self.loader, self.duplicate_loader):
             loader.drop_queued()
             loader.wait()

@@ -68,6 +68,7 @@ class Ops(QObject):
         self._writes.setMaxThreadCount(1)
         self._long = QThreadPool(self)
         self._long.setMaxThreadCount(1)
+        self._held: list[tuple[QThreadPool, Callable[[Library], Any], _Relay]] | None = None
 
     def query(
         self,
@@ -92,8 +93,21 @@ class Ops(QObject):
         self._start(self._writes, op, success or (lambda _result: None), failure, parent)
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until every op has run (shutdown and tests only)."""
+        """Block until every op started has run (shutdown, a library being swapped, tests);
+        safe from any thread."""
         return all(pool.waitForDone(msecs) for pool in (self._reads, self._writes, self._long))
+
+    def hold(self) -> None:
+        """Keep new ops back while the library is being swapped: they run, in the order asked,
+        on the library `resume` brings."""
+        if self._held is None:
+            self._held = []
+
+    def resume(self, library: Library) -> None:
+        self.library = library
+        held, self._held = self._held or [], None
+        for pool, op, relay in held:
+            self._run(pool, op, relay)
 
     def _start(
         self,
@@ -104,7 +118,6 @@ class Ops(QObject):
         parent: QObject | None,
     ) -> None:
         relay = _Relay(parent if parent is not None else self)
-        library = self.library
 
         def delivered(callback: Callable[[Any], None]) -> Callable[[Any], None]:
             def deliver(payload: Any) -> None:
@@ -114,6 +127,13 @@ class Ops(QObject):
 
         relay.succeeded.connect(delivered(success))
         relay.failed.connect(delivered(failure or self._unhandled))
+        if self._held is not None:
+            self._held.append((pool, op, relay))
+        else:
+            self._run(pool, op, relay)
+
+    def _run(self, pool: QThreadPool, op: Callable[[Library], Any], relay: _Relay) -> None:
+        library = self.library
         pool.start(_Job(lambda: op(library), relay))
 
     def _unhandled(self, exc: BaseException) -> None:

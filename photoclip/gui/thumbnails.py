@@ -124,10 +124,17 @@ class ThumbnailLoader(QObject):
         self._failures: dict[PhotoId, str] = {}
         self._queued: set[PhotoId] = set()
         self._stale: set[PhotoId] = set()  # shown as they are, made again when next painted
+        self._held = False
+
+    def hold(self) -> None:
+        """The library is being swapped: show what is cached, make nothing until set_library."""
+        self.drop_queued()
+        self._held = True
 
     def set_library(self, library: Library) -> None:
         """A reopened library: forget everything known about the old one."""
         self.drop_queued()
+        self._held = False
         self._library = library
         self._pixmaps.clear()
         self._photos.clear()
@@ -166,7 +173,7 @@ class ThumbnailLoader(QObject):
         return None
 
     def _request(self, photo_id: PhotoId) -> None:
-        if photo_id not in self._queued:
+        if photo_id not in self._queued and not self._held:
             self._queued.add(photo_id)
             self._pool.start(_ThumbnailTask(photo_id, self._library, self._side_px, self._radius * self._ratio,
                                             self._relay))
