@@ -66,3 +66,22 @@ def test_closing_the_window_during_the_swap_closes_the_reopened_library(
         assert not again.read_only and again.settings.cpu_threads == 1
     finally:
         again.close()
+
+
+def test_settings_changed_again_while_the_last_change_is_applied_are_applied_next(
+    qtbot, make_window, open_library, monkeypatch, tmp_path: Path
+) -> None:
+    library, window, release = swap_started(qtbot, make_window, open_library, monkeypatch, tmp_path)
+    shown = []
+
+    def two_threads(dialog: settings_dialog.SettingsDialog) -> int:
+        shown.append(dialog.threads.value())
+        dialog.threads.setValue(2)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", two_threads)
+    window.open_settings()
+    assert shown == [1]  # the choice being applied, not the file's older one
+    release.set()
+    qtbot.waitUntil(lambda: window.library.settings.cpu_threads == 2, timeout=WAIT_MS)
+    assert config.load_settings(library.directory).cpu_threads == 2

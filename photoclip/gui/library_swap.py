@@ -36,7 +36,7 @@ class LibrarySwap(QObject):
         self.old = old
         self.library: Library | None = None
         self.error: BaseException | None = None
-        self._settings = settings
+        self.settings = settings
         self._worker = worker
         self._busy = busy
         self._thread = threading.Thread(target=self._run, name="photoclip-reopen", daemon=True)
@@ -54,9 +54,9 @@ class LibrarySwap(QObject):
         for part in self._busy:
             part.wait()
         directory = self.old.directory
-        if self._settings is not None:
+        if self.settings is not None:
             try:
-                config.save_settings(directory, self._settings)
+                config.save_settings(directory, self.settings)
             except OSError as exc:
                 self.error = PhotoclipError(f"the settings could not be saved ({exc.strerror or exc}), so they "
                                             f"stay as they were; check that {directory} can be written")

@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self._trash_from_duplicates = False
         self._closing = False
         self._switch: LibrarySwap | None = None  # the library being reopened with new settings
+        self._switch_next: tuple[config.Settings | None] | None = None  # settings chosen during that
         self._clearing_search = False
 
         self._build()
@@ -436,7 +437,10 @@ class MainWindow(QMainWindow):
         Stopping the worker (its batch) and the old model's load can take seconds, so they
         and the reopening happen off the GUI thread; meanwhile the window shows what it has
         and what the user asks waits for the reopened library."""
-        if self._switch is not None or self._closing:
+        if self._closing:
+            return
+        if self._switch is not None:  # chosen while the last choice is being applied: next
+            self._switch_next = (settings,)
             return
         self._search_timer.stop()
         self._refresh_timer.stop()
@@ -478,6 +482,9 @@ class MainWindow(QMainWindow):
             self._search_return()
         if switch.error is not None:
             self.report_error(switch.error)
+        if self._switch_next is not None:
+            (settings,), self._switch_next = self._switch_next, None
+            self._reopen(settings)
 
     def shutdown(self) -> None:
         """Stop the worker and wait for background reads (closing, and tests)."""
@@ -1307,6 +1314,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         current = config.load_settings(self.library.directory)
+        if self._switch is not None and self._switch.settings is not None:  # being applied
+            current = self._switch.settings
         dialog = SettingsDialog(current, self, writable=not self.library.read_only)
         if dialog.exec():
             chosen = dialog.settings()
