@@ -127,6 +127,18 @@ def _chosen(
     return chosen
 
 
+def _model_untried(saved: config.Settings, chosen: config.Settings) -> bool:
+    """Whether `chosen` asks for another model whose weights are not on this machine: it is
+    saved as the library's model only once it has loaded, so one that cannot be downloaded
+    (offline, a tag the hub lacks) never becomes the model that indexing then fails on."""
+    from photoclip.model import cached_weights, resolve_model
+
+    if (chosen.model, chosen.model_file) == (saved.model, saved.model_file):
+        return False
+    spec = resolve_model(chosen.model, chosen.model_file)
+    return spec.checkpoint is None and cached_weights(spec) is None
+
+
 def _with_env(settings: config.Settings) -> config.Settings:
     """`settings` with the environment's model and device; a model there that cannot work is
     named in the error, since nothing on the command line says where it came from."""
@@ -222,6 +234,7 @@ class Library:
         self._encoder_lock = threading.Lock()  # apart: a download of minutes must not hold up status
         self._model_callers = _ModelCallers()
         self._failed_loads = 0
+        self._untried_model: tuple[str, str | None] | None = None  # saved as the library's once loaded (_model_untried)
         self._load_failure: ModelError | None = None
         self._text_encoder: TextEncoder | None = None
         self._text_lock = threading.Lock()
@@ -262,9 +275,13 @@ class Library:
             catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)  # another program's: left alone
             saved = config.load_settings(directory, otherwise=_last_used(catalog))
             settings = _chosen(saved, model, model_file, device)
-            if settings != saved and not read_only:
-                config.save_settings(directory, settings)
-            return cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
+            untried = _model_untried(saved, settings)
+            kept = dataclasses.replace(settings, model=saved.model, model_file=saved.model_file) if untried else settings
+            if kept != saved and not read_only:
+                config.save_settings(directory, kept)
+            library = cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
+            library._untried_model = (settings.model, settings.model_file) if untried else None
+            return library
         except BaseException:
             if catalog is not None:
                 catalog.close()
@@ -321,9 +338,21 @@ class Library:
                     self._load_failure = exc
                     self._failed_loads += 1
                     raise
+                if self._untried_model == (self.settings.model, self.settings.model_file):
+                    self._remember_model()
                 with self._text_lock:
                     self._text_encoder = None  # the model's own text side from now on: no second copy
             return self._encoder
+
+    def _remember_model(self) -> None:
+        self._untried_model = None
+        if self.read_only:
+            return
+        try:
+            config.save_settings(self.directory, dataclasses.replace(
+                config.load_settings(self.directory), model=self.settings.model, model_file=self.settings.model_file))
+        except OSError as exc:
+            log.warning("cannot save %s as the library's model: %s", self.model_spec.label, exc)
 
     def text_encoder(self) -> TextEncoder:
         """What text queries and tagging need: the loaded model's text side or, until the model

@@ -1949,3 +1949,18 @@ def test_a_model_loading_for_a_library_without_vectors_does_not_hold_up_saving(o
         saved_meanwhile = not saver.is_alive()
     waiting.join(60)
     assert saved_meanwhile and library.vectors().dim == library.encoder().dim
+
+
+def test_a_model_not_on_this_machine_becomes_the_librarys_only_once_it_has_loaded(
+    open_library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    open_library(tmp_path / "lib").close()
+    asked = open_library(tmp_path / "lib", model="ViT-B-32:laion2b_s34b_b79k")  # `photoclip --model … status`
+    assert asked.model_spec.label == "ViT-B-32:laion2b_s34b_b79k"  # this run tries it
+    with pytest.raises(ModelUnavailableError):
+        asked.encoder()
+    asked.close()
+    assert load_settings(tmp_path / "lib").model == TINY_MODEL
+    with Library.open(tmp_path / "lib") as reopened:
+        assert reopened.model_spec.label == TINY_MODEL
