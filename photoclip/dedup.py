@@ -17,6 +17,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,10 @@ _MOST_NEIGHBOURS = 512  # a picture with more copies than this still meets them 
 LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same
 DAMAGED_VOUCH = 0.85  # ... and as low as this for a damaged photo: the model sees its lost band too
 CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for twenty years; chats send smaller
+SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment (_moments_apart)
+_MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
+_TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
+_ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.3
@@ -151,8 +156,10 @@ def find_groups(
             wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)} - prepared.keys()
             prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
             for a, b, sim, damage in pairs:
-                if not joined(a, b) and _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)),
-                                                similarity, damage):
+                if a not in photos or b not in photos or joined(a, b):
+                    continue
+                if not _moments_apart(photos[PhotoId(a)], photos[PhotoId(b)], similarity) and \
+                        _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)), similarity, damage):
                     join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -219,6 +226,28 @@ def _copies(
     return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
 
 
+def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
+    """Whether two photos were taken at different moments, so that however alike they are
+    they are two shots, not copies: a copy keeps its photo's date. Only at the similarities
+    that ask for copies (bursts are shots of other moments). A time of midnight is a date
+    without one (a chat's file name, the day the copy was sent: the day taken or later, never
+    before); a difference of whole quarter hours up to a day may be one moment in two time
+    zones (a Takeout's UTC)."""
+    if similarity < SAME_MOMENT_FROM or not a.taken_at or not b.taken_at:
+        return False
+    try:
+        first, second = sorted(datetime.fromisoformat(t).replace(tzinfo=None) for t in (a.taken_at, b.taken_at))
+    except ValueError:
+        return False
+    midnight = datetime.min.time()
+    if first.time() == midnight or second.time() == midnight:
+        day_only, dated = (first, second) if first.time() == midnight else (second, first)
+        return day_only < dated and dated - day_only > _TIME_ZONES
+    apart = second - first
+    off_zone = min(apart % _ZONE_STEP, _ZONE_STEP - apart % _ZONE_STEP)
+    return apart > _TIME_ZONES or (apart > _MOMENT_SLACK and off_zone > _MOMENT_SLACK)
+
+
 def look_bar(similarity: float) -> float:
     """How alike two photos must look (looks.likeness) at a similarity: the default asks for
     copies; the looser similarities the user picks for edits, crops and bursts accept
@@ -256,6 +285,7 @@ def _around_keepers(
                 sim = float(vector_of[keeper.hash] @ vector_of[other.hash])
             damaged = keeper.damage is not None or other.damage is not None
             if sim is not None and sim >= _least_similarity(similarity, damaged) and \
+                    not _moments_apart(keeper, other, similarity) and \
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged):
                 copies.append((other, min(_ALMOST_SAME, sim)))
             else:

@@ -500,3 +500,39 @@ def test_the_camera_file_is_kept_over_an_upscaled_copy_of_it(open_library, tmp_p
     photos = library.photos(group.members)
     assert photos[group.keeper].path.name == "IMG_0001.jpg" and photos[group.keeper].taken_at is not None
     assert [photos[pid].path.name for pid in group.others] == ["upscaled.jpg"]
+
+
+MOMENTS = {  # pairs of dates taken, and whether the two can be copies of one photo
+    ("2022-03-02T09:30:00", "2022-03-10T09:30:00"): False,  # a week apart: two shots of one scene
+    ("2022-08-01T10:00:07", "2022-08-01T10:00:37"): False,  # the next shot
+    ("2022-05-01T10:00:07", "2022-05-01T12:00:07"): True,  # one moment in two time zones (a Takeout's UTC)
+    ("2022-06-01T10:00:07", "2022-06-01T00:00:00"): True,  # a chat's copy: the day in its name, no time
+    ("2022-06-01T10:00:07", "2022-06-09T00:00:00"): True,  # ... sent a week later
+    ("2022-06-01T10:00:07", "2022-05-29T00:00:00"): False,  # ... sent before the photo was taken: another one
+    ("2022-07-01T10:00:07", "2022-07-01T10:00:08"): True,  # EXIF and a name's date, a second apart
+    ("2022-09-01T10:00:07", None): True,
+}
+
+
+@pytest.mark.parametrize(("dates", "copies"), MOMENTS.items())
+def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, copies) -> None:
+    rng = np.random.default_rng(11)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[100] = towards(vectors[0], 0.998, seed=1)  # as alike as a demo model finds two blue squares
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, taken_at=dates[0], width=4000, height=3000)
+    photos[PhotoId(100)] = photo(100, taken_at=dates[1], width=4000, height=3000)
+    assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == ([(0, (100,))] if copies else [])
+    assert len(groups_of(photos, vectors, 0.94)) == 1  # similar shots, when the user asks for them
+
+
+def test_two_shots_copied_once_each_stay_apart_through_their_copies() -> None:
+    rng = np.random.default_rng(12)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[100] = towards(vectors[0], 0.998, seed=1)
+    vectors[101] = towards(vectors[0], 0.998, seed=2)
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(100)] = photo(100, taken_at="2022-03-02T09:30:00", width=4000, height=3000)
+    photos[PhotoId(101)] = photo(101, taken_at="2022-03-10T09:30:00", width=4000, height=3000)
+    for group in groups_of(photos, vectors, 0.99):
+        assert {100, 101} - {group.keeper, *group.others}, group
