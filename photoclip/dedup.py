@@ -13,8 +13,10 @@ false group puts a photo one click from the trash. Users who want bursts grouped
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from send2trash import send2trash
 
-from photoclip import looks
+from photoclip import looks, xmp
 from photoclip.catalog import Photo
 from photoclip.ids import PhotoId
 from photoclip.vectors import VectorIndex
@@ -389,6 +391,27 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
             failed.append((photo.path, f"cannot move it to the trash: {getattr(exc, 'strerror', None) or exc}"))
             continue
         log.info("moved %s to the trash", photo.path)
+        _trash_sidecars(photo.path)
         trashed.append(photo.id)
         freed += photo.size
     return TrashResult(trashed=tuple(trashed), freed_bytes=freed, failed=tuple(failed))
+
+
+def _trash_sidecars(photo: Path) -> None:
+    """A trashed photo's XMP sidecars go with it (restored beside it, not left without it),
+    except a `name.xmp` another file of that name shares (Lightroom's for a raw and its JPEG)."""
+    shared = {p for p in photo.parent.glob(glob.escape(photo.stem) + ".*") if p.suffix.lower() != ".xmp"}
+    seen: set[tuple[int, int]] = set()
+    for sidecar in xmp.sidecar_paths(photo):
+        if sidecar.name != photo.name + sidecar.suffix and shared:
+            continue
+        try:
+            st = sidecar.lstat()
+            if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            send2trash(str(sidecar))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("the sidecar %s stays where it is: %s", sidecar, getattr(exc, "strerror", None) or exc)

@@ -354,6 +354,24 @@ def test_trashed_files_can_be_restored_from_the_system_trash(tmp_path: Path) -> 
     assert f"Path={copy}" in (TRASH_INFO / f"{copy.name}.trashinfo").read_text()
 
 
+def test_a_trashed_photos_sidecars_go_with_it_unless_another_file_shares_one(tmp_path: Path) -> None:
+    copy = write_photo(tmp_path / "photos" / "IMG_2.jpg", seed=1)
+    own, lightroom = tmp_path / "photos" / "IMG_2.jpg.xmp", tmp_path / "photos" / "IMG_2.xmp"
+    own.write_bytes(b"<x:xmpmeta>digiKam</x:xmpmeta>")
+    lightroom.write_bytes(b"<x:xmpmeta>Lightroom</x:xmpmeta>")
+    paired = write_photo(tmp_path / "photos" / "IMG_3.jpg", seed=2)
+    (tmp_path / "photos" / "IMG_3.CR2").write_bytes(b"raw")  # its raw shares IMG_3.xmp
+    shared = tmp_path / "photos" / "IMG_3.xmp"
+    shared.write_bytes(b"<x:xmpmeta>raw and jpeg</x:xmpmeta>")
+
+    assert move_to_trash([on_disk(copy, 1), on_disk(paired, 2)]).trashed == (1, 2)
+
+    assert not own.exists() and not lightroom.exists()
+    assert (TRASH_FILES / own.name).read_bytes() == b"<x:xmpmeta>digiKam</x:xmpmeta>"
+    assert (TRASH_FILES / lightroom.name).read_bytes() == b"<x:xmpmeta>Lightroom</x:xmpmeta>"
+    assert shared.read_bytes() == b"<x:xmpmeta>raw and jpeg</x:xmpmeta>"
+
+
 def test_a_file_changed_since_it_was_indexed_stays(tmp_path: Path) -> None:
     path = write_photo(tmp_path / "edited.jpg", seed=2)
     seen = on_disk(path, 2)
