@@ -96,7 +96,9 @@ _LABEL_WORD = re.compile(r"[^\W_]+")  # "Exif_JPEG_PICTURE" is three words
 
 def is_caption(text: str, camera: str = "") -> bool:
     """Whether `text` reads as something a person wrote about the photo, not what its camera
-    or a program filled in (the camera's own name, "DIGITAL CAMERA", a file name)."""
+    or a program filled in (the camera's own name, "DIGITAL CAMERA", a file name). Judged by
+    the part a caption keeps: a file may hold megabytes of text, and reading it all took seconds."""
+    text = text[:MAX_CAPTION_CHARS]
     words = [w for w in _LABEL_WORD.findall(text.casefold()) if not w.isdigit()]
     letters = [w for w in words if any(c.isalpha() for c in w)]
     if not letters:
@@ -244,7 +246,7 @@ def joined(texts: Iterable[str]) -> str | None:
     no control character (one in a caption that reads as text otherwise) to reach the screen."""
     seen: dict[str, str] = {}
     for text in texts:
-        clean = " ".join(_CONTROL.sub(" ", text).split())
+        clean = " ".join(_CONTROL.sub(" ", text[:2 * MAX_CAPTION_CHARS]).split())
         if clean and clean.casefold() not in seen:
             seen[clean.casefold()] = clean
     caption = "\n".join(seen.values())[:MAX_CAPTION_CHARS]

@@ -118,7 +118,22 @@ def decode_for_model(
 
     With `thumbnail_dir`, photos in formats that cannot decode reduced (HEIC above all, at
     half a second a photo) also leave their thumbnail there, so browsing them later does not
-    decode them again; a JPEG's thumbnail is cheap to make when it is first shown."""
+    decode them again; a JPEG's thumbnail is cheap to make when it is first shown.
+
+    A file that trips up a reader in a way nobody foresaw fails alone, with what went wrong:
+    the run, and every photo after it, goes on."""
+    try:
+        return _decoded(photo_id, path, min_side, size, hash_algorithm, thumbnail_dir)
+    except (MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        log.warning("unexpected failure reading %s", path, exc_info=True)
+        return Decoded(photo_id, path, failure=f"cannot read it ({type(exc).__name__}: {exc})"[:300])
+
+
+def _decoded(
+    photo_id: PhotoId, path: Path, min_side: int, size: int, hash_algorithm: str, thumbnail_dir: Path | None,
+) -> Decoded:
     try:
         photo = decode_photo(path, min_side, hash_algorithm)
         pixels = prepare_for_model(photo.image, size)

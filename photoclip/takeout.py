@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import re
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _MAX_JSON_BYTES = 1 << 20
 _COPY_NUMBER = re.compile(r"(.+)(\(\d+\))")
 _EDITED_SUFFIXES = ("-edited", "-bearbeitet", "-modifié", "-editado", "-ha editado", "-modificato", "-bewerkt")
 _EARLIEST = 0  # 1970: Google stores 0 for a photo it has no date for
+_FUTURE_SLACK_S = 86_400  # a day ahead: a clock in another time zone
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def takeout_facts(photo: Path) -> TakeoutFacts | None:
             if not candidate.is_file() or candidate.stat().st_size > _MAX_JSON_BYTES:
                 continue
             data = json.loads(candidate.read_bytes())
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # nested a thousand deep: no Takeout JSON either
             log.debug("cannot read %s: %s", candidate, exc)
             continue
         if isinstance(data, dict) and ("photoTakenTime" in data or "geoData" in data):
@@ -96,7 +98,7 @@ def _taken_at(value: object) -> str | None:
     stamp = value.get("timestamp") if isinstance(value, dict) else None
     try:
         seconds = int(str(stamp))
-        if seconds <= _EARLIEST:
+        if seconds <= _EARLIEST or seconds > time.time() + _FUTURE_SLACK_S:  # no photo is taken tomorrow
             return None
         return datetime.fromtimestamp(seconds).isoformat(timespec="seconds")
     except (ValueError, OverflowError, OSError):

@@ -315,3 +315,10 @@ def test_a_search_finds_captions_by_their_words_with_sharp_s_and_accents(catalog
     assert found("Straße") == found("duesseldorf straße") == found("düsseldorf") == [ids[0]]
     assert found("Großmutter") == found("GROSSMUTTER im Garten") == [ids[1]]  # by "im garten" alone
     assert found("istanbul") == found("İstanbul") == [ids[2]]
+
+
+def test_a_caption_is_judged_by_the_part_that_is_kept() -> None:
+    head = "Grandma's birthday at the lake house, with everyone there. " * 40
+    text = head + "\x00\x01\xfe\xff" * 1_000_000  # and megabytes of bytes after it (a TIFF's description)
+    assert captions.is_caption(text)
+    assert captions.joined([text]) == " ".join(head.split())[:captions.MAX_CAPTION_CHARS]

@@ -178,3 +178,25 @@ def test_a_thumbnail_cache_that_cannot_be_written_does_not_stop_indexing(encoder
 
     assert (report.embedded, report.failed) == (1, 0)
     catalog.close()
+
+
+def test_a_file_that_trips_a_reader_unforeseen_fails_alone_with_what_went_wrong(
+    encoder, many_photos: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoclip import pipeline
+
+    real = pipeline.takeout_facts
+
+    def trips_on_one(path: Path):
+        if path.name == "03.jpg":
+            raise RecursionError("maximum recursion depth exceeded")  # as a JSON nested too deep once did
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "takeout_facts", trips_on_one)
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    report = run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=4, workers=2)
+    assert (report.embedded, report.failed) == (19, 2)
+    failed = catalog.photo_by_path(many_photos / "03.jpg")
+    assert failed.status == "failed"
+    assert failed.failure == "cannot read it (RecursionError: maximum recursion depth exceeded)"
+    catalog.close()

@@ -66,12 +66,15 @@ def test_the_date_and_place_are_read_in_local_time(tmp_path: Path) -> None:
 def test_unknown_dates_and_places_are_none(tmp_path: Path) -> None:
     _takeout_json(tmp_path / "a.jpg.json", 0, (0.0, 0.0), geoDataExif={"latitude": 0.0, "longitude": 0.0})
     _takeout_json(tmp_path / "b.jpg.json", "soon", (91.0, 10.0), geoDataExif={"latitude": 47.0, "longitude": 8.0})
+    _takeout_json(tmp_path / "c.jpg.json", 4102444800, (47.0, 8.0))  # 2100
 
     assert takeout_facts(tmp_path / "a.jpg") == TakeoutFacts(None, None)
     assert takeout_facts(tmp_path / "b.jpg") == TakeoutFacts(None, (47.0, 8.0))
+    assert takeout_facts(tmp_path / "c.jpg") == TakeoutFacts(None, (47.0, 8.0))
 
 
-@pytest.mark.parametrize("content", [b"", b"{broken", b"[1, 2]", b'{"title": "x.jpg"}', b'"text"', b"\xff\xfe"])
+@pytest.mark.parametrize("content", [b"", b"{broken", b"[1, 2]", b'{"title": "x.jpg"}', b'"text"', b"\xff\xfe",
+                                     b"[" * 100_000 + b"]" * 100_000])
 def test_a_json_that_is_no_takeout_json_is_ignored(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "x.jpg.json").write_bytes(content)
     assert takeout_facts(tmp_path / "x.jpg") is None
