@@ -369,9 +369,10 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
             failed[state.id] = f
     changed += _readable_again(catalog, failed)
     paired = set(seen.paired_raws)
-    gone = {
+    gone = {  # a file the settings now leave out is gone from the library too, though still on disk
         path: state for path, state in known.items()
-        if path not in present and not _under(path, seen.unreadable) and (path in paired or _is_gone(path))
+        if path not in present and not _under(path, seen.unreadable)
+        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path))
     }
     return _Survey(root, seen, new, changed, gone)
 

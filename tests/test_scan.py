@@ -311,3 +311,17 @@ def test_deletions_wait_while_folders_keep_moving_during_every_walk(
     assert (settled.moved, settled.removed) == (2, 1)
     final = max(photo_folder.glob("holiday*"))
     assert sorted(catalog.photo_by_path(p).id for p in final.iterdir()) == sorted(ids)
+
+
+def test_photos_a_new_leave_out_pattern_covers_leave_the_catalog_and_stay_on_disk(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    for name in ("IMG_1.jpg", "Screenshots/shot_1.png", "Screenshots/shot_2.png"):
+        write_photo(folder / name, seed=len(name), fmt="PNG" if name.endswith("png") else "JPEG")
+    root = catalog.add_root(folder)
+    assert scan_root(catalog, root).added == 3
+    result = scan_root(catalog, root, exclude=["*/Screenshots/*"])  # typed in Settings after indexing
+    assert result.removed == 2
+    assert list(catalog.file_states(root.id)) == [str(folder / "IMG_1.jpg")]
+    assert (folder / "Screenshots" / "shot_1.png").is_file()
