@@ -4,19 +4,26 @@ date words are taken out of the text and become a filter on the date taken (the 
 when a photo has no EXIF date).
 
 Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend,
-month, year; this/last spring, summer, autumn (fall), winter; in <month>, <month> <year>;
-<season> <year>, <year> <season>; <year>, in <year>, from <year> to <year>, <year>-<year>,
-between <year> and <year>; since/after/before <year> or <month> <year>; the 90s, the 1990s; a
-day: 2022-12-25, 25 December 2022, Dec 25th, 2022, 25/12/2022 (a day and month that could be
-either way round, 3/4/2022, cover both); N days, weeks, months or years ago (that day, week, month or
-year); the past week, the last 3 months (up to today). Seasons are the northern
-hemisphere's (summer is June to August; winter runs from December into the next year)."""
+month, year; this/last spring, summer, autumn (fall), winter; last <month>; in <month>,
+<month> <year>; <season> <year>, <year> <season>; <year>, in <year>; the 90s, the 1990s; a
+day: 2022-12-25, 25 December 2022, Dec 25th, 2022, 25/12/2022 (3/4/2022, which could be either
+way round, is read as the user's locale writes days); N days, weeks, months or years ago (that
+day, week, month or year); the past week, the last 3 months (up to today). "Last" summer or
+july has ended, "this" winter and "in" may have begun. Dates joined make one period: from or
+between one to, until, through or and another, or one-another, is from the start of the first
+to the end of the second ("from march to july 2023", "2019-2021", "from june to august"); one
+or another, when they touch ("2022 or 2023"); since, after, before or until one. Seasons are
+the northern hemisphere's (summer is June to August; winter runs from December into the next
+year)."""
 
 from __future__ import annotations
 
+import locale
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 MONTHS = {
     name: number
@@ -33,6 +40,9 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 EARLIEST = datetime(1800, 1, 1)
 """Where a period open to the past ("before 2015") starts."""
+Span = tuple[datetime, datetime]
+Yearly = Callable[[int], Span]
+"""A month or season named without its year ("from june to august"): its span in a given year."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,12 @@ def _day(d: date) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _month(year: int, month: int, count: int = 1) -> tuple[datetime, datetime]:
+def _now(today: date) -> datetime:
+    """Where a period up to now ends: the end of today."""
+    return _day(today) + timedelta(days=1)
+
+
+def _month(year: int, month: int, count: int = 1) -> Span:
     start = datetime(year, month, 1)
     index = year * 12 + month - 1 + count
     return start, datetime(index // 12, index % 12 + 1, 1)
@@ -77,7 +92,7 @@ def _months_back(today: date, count: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _days(first: date, last: date | None = None) -> tuple[datetime, datetime]:
+def _days(first: date, last: date | None = None) -> Span:
     return _day(first), _day(last or first) + timedelta(days=1)
 
 
@@ -85,21 +100,43 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
 
 
-def _year(year: int, last: int | None = None) -> tuple[datetime, datetime]:
+def _year(year: int, last: int | None = None) -> Span:
     return datetime(year, 1, 1), datetime((last or year) + 1, 1, 1)
 
 
-def _season(year: int, name: str) -> tuple[datetime, datetime]:
+def _season(year: int, name: str) -> Span:
     return _month(year, SEASONS[name], 3)
 
 
-def _latest_season(today: date, name: str, finished: bool) -> tuple[datetime, datetime]:
-    """The most recent `name` that has ended (finished) or begun (not finished)."""
-    for year in range(today.year, today.year - 3, -1):
-        start, end = _season(year, name)
-        if (end <= _day(today)) if finished else (start <= _day(today)):
-            return start, end
-    raise AssertionError("a season within three years always exists")
+def _latest(yearly: Yearly, by: datetime, finished: bool = False) -> Span:
+    """The latest one that began before `by` or, finished, that ended by it: "last summer" and "last december"
+    have ended (in December, last december is a year ago, as last winter is), "this winter" has begun."""
+    return next(span for span in map(yearly, range(by.year, by.year - 3, -1))
+                if (span[1] <= by if finished else span[0] < by))
+
+
+def _earliest(yearly: Yearly, by: datetime) -> Span:
+    """The earliest one that ends at `by` or later."""
+    return next(span for span in map(yearly, range(by.year - 1, by.year + 2)) if span[1] >= by)
+
+
+def _day_first() -> bool:
+    """Whether the user's locale writes the day before the month ("%d/%m/%Y"); month first, as the C
+    locale and the US do, where it cannot say. The GUI has the user's locale (Qt sets it); a program
+    that never calls setlocale has C's."""
+    try:
+        written = locale.nl_langinfo(locale.D_FMT)
+    except AttributeError:  # Windows
+        return False
+    day = min((written.find(field) for field in ("%d", "%e") if field in written), default=-1)
+    return 0 <= day < written.find("%m")
+
+
+def _numeric_day(first: int, second: int, year: int) -> date:
+    """25/12/2022 and 12/25/2022 can be read one way only; 3/5/2022 is read as the locale writes days."""
+    if first > 12 or (second <= 12 and _day_first()):
+        return date(year, second, first)
+    return date(year, first, second)
 
 
 _YEAR = r"(19\d\d|20\d\d)"
@@ -109,59 +146,119 @@ _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(day|week|month|year)"
 _NTH = r"(\d{1,2})(?:st|nd|rd|th)?"
+_ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read
+    "iso_day": rf"{_YEAR}-(\d{{1,2}})-(\d{{1,2}})\b",
+    "numeric_day": rf"(\d{{1,2}})[/.](\d{{1,2}})[/.]{_YEAR}\b",
+    "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
+    "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
+    "season_year": rf"{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
+    "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
+    "season_rel": rf"(this|last)\s+{_SEASON}\b",
+    "month_year": rf"{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
+    "month_rel": rf"(last)\s+{_MONTH}\b",
+    "weekend": r"(this|last)\s+weekend\b",
+    "relative": r"(this|last)\s+(week|month|year)\b",
+    "day": r"(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b",
+    "year": rf"{_YEAR}\b",
+    "month": rf"{_MONTH}\b\.?",
+    "season": rf"{_SEASON}\b",
+}
+_ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _ATOMS.items()}
+_ANY = "(?:" + "|".join(_ATOMS.values()) + ")"
+
+
+def _led(*kinds: str) -> list[tuple[str, str]]:
+    """The patterns of these dates standing alone, with the words that may come before them ("in", "from the")."""
+    return [(rf"\b{_LEAD}{_ATOMS[kind]}", kind) for kind in kinds]
+
+
+_JOINED = (rf"\b(?:(?P<lead>from|between|since|in|during|of|on|at|taken)\s+)?(?:the\s+)?"
+           rf"(?P<first>(?>{_ANY}))")  # atomic: "march-2023" is one date, not a range from march
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in [
-        (rf"\b{_LEAD}{_YEAR}-(\d{{1,2}})-(\d{{1,2}})\b", "iso_day"),
-        (rf"\b{_LEAD}(\d{{1,2}})[/.](\d{{1,2}})[/.]{_YEAR}\b", "numeric_day"),
-        (rf"\b{_LEAD}{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b", "month_day_year"),
-        (rf"\b{_LEAD}{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", "day_month_year"),
-        (rf"\b(since|after|before)\s+{_MONTH}\.?\s+(?:of\s+)?{_YEAR}\b", "open_month"),
-        (rf"\b(since|after|before)\s+{_YEAR}\b", "open_year"),
+        (rf"{_JOINED}(?:\s*[-\u2013]\s*|\s+(?:to|until|till|through|thru|and)\s+)(?P<second>{_ANY})", "range"),
+        (rf"{_JOINED}\s+or\s+(?:(?:in|during)\s+)?(?P<second>{_ANY})", "either"),
+        (rf"\b(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),
+        *_led("iso_day", "numeric_day", "month_day_year", "day_month_year"),
         (rf"\b{_LEAD}((?:19|20)\d)0'?s\b", "decade"),
         (r"\b(?:(?:in|from|during)\s+)?the\s+(\d)0'?s\b", "decade"),
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
         (rf"\b(?:(?:in|over|during)\s+)?the\s+past\s+{_UNIT}\b", "rolling"),
-        (rf"\b(?:from|between)\s+{_YEAR}\s+(?:to|and|until|till)\s+{_YEAR}\b", "years"),
-        (rf"\b{_LEAD}{_YEAR}\s*[-\u2013]\s*{_YEAR}\b", "years"),
-        (rf"\b{_LEAD}{_SEASON}\s+(?:of\s+)?{_YEAR}\b", "season_year"),
-        (rf"\b{_LEAD}{_YEAR}\s+{_SEASON}\b", "year_season"),  # as folders are named: "2023 Summer Lake"
-        (rf"\b{_LEAD}(this|last)\s+{_SEASON}\b", "season_rel"),
-        (rf"\b{_LEAD}{_MONTH}\.?\s+(?:of\s+)?{_YEAR}\b", "month_year"),
-        (rf"\b(?:in|during)\s+{_MONTH}\b", "month"),
-        (rf"\b{_LEAD}(this|last)\s+weekend\b", "weekend"),
-        (rf"\b{_LEAD}(this|last)\s+(week|month|year)\b", "relative"),
+        *_led("season_year", "year_season", "season_rel", "month_year", "month_rel"),
+        (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),
+        *_led("weekend", "relative"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),
-        (r"\b(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b", "day"),
-        (rf"\b{_LEAD}{_YEAR}\b", "year"),
+        (rf"\b{_ATOMS['day']}", "day"),
+        *_led("year"),
     ]
 ]
 
 
-def _resolve(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, datetime] | None:
-    """The period of one match, or None when its numbers are no date (2022-13-45)."""
+def _groups(match: re.Match[str]) -> tuple[str, ...]:
+    return tuple(g.lower() for g in match.groups() if g is not None)
+
+
+def _resolve(kind: str, match: re.Match[str], today: date) -> Span | None:
+    """The period of one match, or None when its numbers are no date (2022-13-45) or its words no period."""
     try:
-        return _period(kind, groups, today)
+        if kind in ("range", "either", "open"):
+            return _joined(kind, match, today)
+        found = _period(kind, _groups(match), today)
     except (ValueError, OverflowError):
         return None
+    return found if isinstance(found, tuple) else _latest(found, _now(today))
 
 
-def _period(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, datetime]:
-    now = _day(today) + timedelta(days=1)
+def _atom(words: str, today: date) -> Span | Yearly:
+    kind, match = next((kind, m) for kind, pattern in _ATOM_PATTERNS.items() if (m := pattern.fullmatch(words)))
+    return _period(kind, _groups(match), today)
+
+
+def _joined(kind: str, match: re.Match[str], today: date) -> Span | None:
+    """Dates joined by words: a range from the start of the first to the end of the second; "X or Y", their
+    span when they touch (else None: a gap is no one period); since/after/before/until a date. A range
+    written the wrong way round ("from july 2023 to march 2022") is read the right way round, as "2020-2019"
+    always was: the user means the photos between the two dates. Months and seasons without a year join
+    only after a word such as "from" ("leaves fall and winter comes" holds no date) and never open a period."""
+    first = _atom(match["first"], today)
+    if kind == "open":
+        return None if not isinstance(first, tuple) else _open(match["word"].lower(), first, today)
+    second = _atom(match["second"], today)
+    if not isinstance(first, tuple) and not isinstance(second, tuple) and not match["lead"]:
+        return None
+    first, second = _ends(first, second, today)
+    if kind == "either" and max(first[0], second[0]) > min(first[1], second[1]):
+        return None
+    return min(first[0], second[0]), max(first[1], second[1])
+
+
+def _ends(first: Span | Yearly, second: Span | Yearly, today: date) -> tuple[Span, Span]:
+    """Both ends dated: a month or season without its year is the one nearest the other end ("from march to
+    july 2023" starts in March 2023, "from november 2022 to february" ends in February 2023); with neither
+    year given, the latest such pair that has begun ("from june to august" in December is this year's)."""
+    if not isinstance(first, tuple):
+        first = _latest(first, second[1] if isinstance(second, tuple) else _now(today))
+    if not isinstance(second, tuple):
+        second = _earliest(second, first[1])
+    return first, second
+
+
+def _open(word: str, span: Span, today: date) -> Span:
+    if word in ("before", "until", "till"):
+        return EARLIEST, span[0] if word == "before" else span[1]
+    return span[0] if word == "since" else span[1], _now(today)
+
+
+def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
+    now = _now(today)
     if kind == "iso_day":
         return _days(date(int(groups[0]), int(groups[1]), int(groups[2])))
     if kind == "numeric_day":
-        first, second, year = (int(g) for g in groups)
-        readings = sorted(date(year, m, d) for d, m in {(first, second), (second, first)} if _valid(year, m, d))
-        if not readings:
-            raise ValueError("no day")
-        return _days(readings[0], readings[-1])
+        return _days(_numeric_day(*(int(g) for g in groups)))
     if kind == "month_day_year":
         return _days(date(int(groups[2]), MONTHS[groups[0]], int(groups[1])))
     if kind == "day_month_year":
         return _days(date(int(groups[2]), MONTHS[groups[1]], int(groups[0])))
-    if kind in ("open_month", "open_year"):
-        start, end = _month(int(groups[2]), MONTHS[groups[1]]) if kind == "open_month" else _year(int(groups[1]))
-        return (EARLIEST, start) if groups[0] == "before" else (start if groups[0] == "since" else end, now)
     if kind == "decade":
         digits = int(groups[0])  # "199" of the 1990s, or "9" of the 90s (the 20s are this century's)
         first = digits * 10 if len(groups[0]) == 3 else (2000 if digits < 3 else 1900) + digits * 10
@@ -185,20 +282,21 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, 
         if unit == "month":
             return _month(*_months_back(today, count))
         return _year(today.year - count)
-    if kind == "years":
-        first, last = sorted((int(groups[0]), int(groups[1])))
-        return _year(first, last)
     if kind == "season_year":
         return _season(int(groups[1]), groups[0])
     if kind == "year_season":
         return _season(int(groups[0]), groups[1])
     if kind == "season_rel":
-        return _latest_season(today, groups[1], finished=groups[0] == "last")
+        last = groups[0] == "last"
+        return _latest(partial(_season, name=groups[1]), _day(today) if last else now, finished=last)
     if kind == "month_year":
         return _month(int(groups[1]), MONTHS[groups[0]])
+    if kind == "month_rel":
+        return _latest(partial(_month, month=MONTHS[groups[1]]), _day(today), finished=True)
     if kind == "month":
-        month = MONTHS[groups[0]]
-        return _month(today.year if month <= today.month else today.year - 1, month)
+        return partial(_month, month=MONTHS[groups[0]])
+    if kind == "season":
+        return partial(_season, name=groups[0])
     if kind == "relative":
         this, unit = groups[0] == "this", groups[1]
         if unit == "year":
@@ -219,29 +317,30 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> tuple[datetime, 
 
 def extract_period(text: str, today: date | None = None) -> tuple[str, Period | None]:
     """Take the date words out of a text query: (what is left to search for, the period).
-    Several date phrases must all hold ("2021 last summer" finds nothing in 2026)."""
+    Several date phrases must all hold ("2021 last summer" finds nothing in 2026) unless words join
+    them ("from march 2022 to july 2023", "2022 or 2023"); "2019 or 2022" is no one period, so
+    its words are left to search for, and hidden from the patterns after."""
     today = today or date.today()
-    rest, period = text, None
+    rest = scan = text
+    period = None
     for pattern, kind in _PATTERNS:
         position = 0
-        while (match := pattern.search(rest, position)) is not None:
-            found = _resolve(kind, tuple(g.lower() for g in match.groups() if g is not None), today)
+        while (match := pattern.search(scan, position)) is not None:
+            position = match.end()
+            found = _resolve(kind, match, today)
             if found is None:
-                position = match.end()
+                if kind == "either":
+                    scan = _blanked(scan, match, "\0")
                 continue
-            words = Period(*found, rest[match.start():match.end()].strip())
+            words = Period(*found, " ".join(match.group().split()))
             period = words if period is None else period & words
-            rest = rest[:match.start()] + " " + rest[match.end():]
-            position = match.start()
+            rest, scan = _blanked(rest, match), _blanked(scan, match)
     return " ".join(rest.split()).strip(" ,"), period
 
 
-def _valid(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
+def _blanked(text: str, match: re.Match[str], blank: str = " ") -> str:
+    """`text` with the match's characters blanked out, so that positions in `rest` and `scan` still agree."""
+    return text[:match.start()] + blank * (match.end() - match.start()) + text[match.end():]
 
 
 _NAME_DATE = re.compile(

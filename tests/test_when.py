@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+import locale
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -38,7 +39,6 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("fireworks on the 4th of july 2021", "fireworks", (2021, 7, 4), (2021, 7, 5)),
         ("cake 25/12/2022", "cake", (2022, 12, 25), (2022, 12, 26)),
         ("cake 12/25/2022", "cake", (2022, 12, 25), (2022, 12, 26)),
-        ("cake 3/4/2022", "cake", (2022, 3, 4), (2022, 4, 4)),
         ("snow since 2020", "snow", (2020, 1, 1), (2026, 12, 2)),
         ("snow after 2019", "snow", (2020, 1, 1), (2026, 12, 2)),
         ("snow since march 2021", "snow", (2021, 3, 1), (2026, 12, 2)),
@@ -52,6 +52,35 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("bbq last weekend", "bbq", (2026, 11, 28), (2026, 11, 30)),
         ("party last night", "party", (2026, 11, 30, 12), (2026, 12, 1, 6)),
         ("sunset this evening", "sunset", (2026, 12, 1), (2026, 12, 2)),
+        ("from march 2022 to july 2023", "", (2022, 3, 1), (2023, 8, 1)),
+        ("march 2022 and july 2023", "", (2022, 3, 1), (2023, 8, 1)),
+        ("from 2022-03-01 to 2023-07-31", "", (2022, 3, 1), (2023, 8, 1)),
+        ("between 10 March 2022 and 2022-04-02", "", (2022, 3, 10), (2022, 4, 3)),
+        ("25/12/2022 \u2013 31/12/2022", "", (2022, 12, 25), (2023, 1, 1)),
+        ("summer 2021 through autumn 2022", "", (2021, 6, 1), (2022, 12, 1)),
+        ("from last summer until this winter", "", (2026, 6, 1), (2027, 3, 1)),
+        ("since march 2022 till today", "", (2022, 3, 1), (2026, 12, 2)),
+        ("from july 2023 to march 2022", "", (2022, 3, 1), (2023, 8, 1)),  # the wrong way round: read the right way
+        ("tulips march-2023", "tulips", (2023, 3, 1), (2023, 4, 1)),
+        ("kids at the lake from march to july 2023", "kids at the lake", (2023, 3, 1), (2023, 8, 1)),
+        ("from september to july 2023", "", (2022, 9, 1), (2023, 8, 1)),
+        ("from november 2022 to february", "", (2022, 11, 1), (2023, 3, 1)),
+        ("snow from winter to spring 2023", "snow", (2022, 12, 1), (2023, 6, 1)),
+        ("from june to august", "", (2026, 6, 1), (2026, 9, 1)),
+        ("in november or december", "", (2026, 11, 1), (2027, 1, 1)),
+        ("in 2022 or 2023", "", (2022, 1, 1), (2024, 1, 1)),
+        ("beach july or august 2023", "beach", (2023, 7, 1), (2023, 9, 1)),
+        ("summer 2022 or 2022", "", (2022, 1, 1), (2023, 1, 1)),
+        ("before 2022-03-10", "", (1800, 1, 1), (2022, 3, 10)),
+        ("after 2022-03-10", "", (2022, 3, 11), (2026, 12, 2)),
+        ("since 2022-03-10", "", (2022, 3, 10), (2026, 12, 2)),
+        ("before 10 March 2022", "", (1800, 1, 1), (2022, 3, 10)),
+        ("until 10 March 2022", "", (1800, 1, 1), (2022, 3, 11)),
+        ("until july 2023", "", (1800, 1, 1), (2023, 8, 1)),
+        ("since last summer", "", (2026, 6, 1), (2026, 12, 2)),
+        ("last july", "", (2026, 7, 1), (2026, 8, 1)),
+        ("dog last may", "dog", (2026, 5, 1), (2026, 6, 1)),
+        ("last december", "", (2025, 12, 1), (2026, 1, 1)),  # December 2026 has not ended, as with last winter
     ],
 )
 def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, start, end) -> None:
@@ -61,7 +90,8 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
 
 
 @pytest.mark.parametrize("query", ["grandma", "may flowers", "a march of people", "1000 balloons", "room 2100",
-                                   "90s fashion", "a 2 year old", "the 4th of july fireworks", "an hour ago"])
+                                   "90s fashion", "a 2 year old", "the 4th of july fireworks", "an hour ago",
+                                   "autumn and winter coats", "spring or fall jacket", "2019 or 2022 calendars"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -71,6 +101,44 @@ def test_last_summer_in_july_is_the_summer_before() -> None:
     assert (period.start, period.end) == (datetime(2025, 6, 1), datetime(2025, 9, 1))
     _, period = extract_period("last month", date(2026, 1, 10))
     assert (period.start, period.end) == (datetime(2025, 12, 1), datetime(2026, 1, 1))
+
+
+def test_last_july_in_july_is_the_july_before() -> None:
+    _, period = extract_period("last july", date(2026, 7, 15))
+    assert (period.start, period.end) == (datetime(2025, 7, 1), datetime(2025, 8, 1))
+
+
+def test_a_range_says_its_words_and_its_span() -> None:
+    _, period = extract_period("red circle from march 2022 to july 2023", TODAY)
+    assert period.words == "from march 2022 to july 2023" and period.describe() == "1 Mar 2022 to 31 Jul 2023"
+
+
+@pytest.mark.parametrize(
+    ("written", "query", "day"),
+    [
+        ("%m/%d/%y", "03/05/2022", (2022, 3, 5)),  # C, en_US
+        ("%d/%m/%Y", "03/05/2022", (2022, 5, 3)),  # en_GB
+        ("%d.%m.%Y", "3.5.2022", (2022, 5, 3)),  # de_DE
+        ("%e/%m/%y", "03/05/2022", (2022, 5, 3)),
+        ("%Y-%m-%d", "03/05/2022", (2022, 3, 5)),  # sv_SE: month before day
+        ("%d/%m/%Y", "12/25/2022", (2022, 12, 25)),  # a part over 12 says which is the day
+        ("%m/%d/%y", "25/12/2022", (2022, 12, 25)),
+    ],
+)
+def test_a_day_that_could_be_either_way_round_is_read_as_the_locale_writes_days(
+    monkeypatch: pytest.MonkeyPatch, written: str, query: str, day: tuple[int, int, int]
+) -> None:
+    monkeypatch.setattr(locale, "nl_langinfo", lambda item: written if item == locale.D_FMT else "")
+    _, period = extract_period(query, TODAY)
+    assert (period.start, period.end) == (datetime(*day), datetime(*day) + timedelta(days=1))
+
+
+def test_a_day_that_could_be_either_way_round_is_month_first_where_the_locale_cannot_say(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(locale, "nl_langinfo")  # as on Windows
+    _, period = extract_period("03/05/2022", TODAY)
+    assert (period.start, period.end) == (datetime(2022, 3, 5), datetime(2022, 3, 6))
 
 
 def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None:
