@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ _MOST_NEIGHBOURS = 512  # a picture with more copies than this still meets them 
 LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same
 DAMAGED_VOUCH = 0.85  # ... and as low as this for a damaged photo: the model sees its lost band too
 CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for twenty years; chats send smaller
+_WORD = re.compile(r"[^\W\d_]+")
+_COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
+                         "kopien", "copia", "copie", "sicherung"))
+_COPY_NAME = re.compile(r"(?:\s\(\d+\)|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment (_moments_apart)
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
@@ -88,7 +93,18 @@ def keeper_order(photo: Photo) -> tuple:
     pixels = (photo.width or 0) * (photo.height or 0)
     camera = (photo.taken_at is not None or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", not camera, -pixels, photo.taken_at is None,
-            photo.lat is None, photo.format == "gif", -photo.size, photo.mtime_ns, len(str(photo.path)), photo.id)
+            photo.lat is None, photo.format == "gif", -photo.size, reads_as_a_copy(photo.path), photo.mtime_ns,
+            len(str(photo.path)), photo.id)
+
+
+def reads_as_a_copy(path: Path) -> bool:
+    """Whether a file's name or a folder it is in says it is a copy ("Backup/", "IMG_1 (2).jpg",
+    "IMG_1 - Copy.jpg"): of two files with the same bytes, copied with their dates kept, the one
+    in the album is kept, not the one in the backup folder with the shorter path."""
+    folders = {part.casefold() for part in path.parent.parts}
+    named = {word for part in folders for word in _WORD.findall(part)}
+    return bool(named & _COPY_WORDS) or bool(_COPY_NAME.search(path.stem))
+
 
 
 def find_groups(

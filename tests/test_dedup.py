@@ -296,6 +296,14 @@ def test_the_keeper_is_the_largest_then_the_original() -> None:
     assert min([newer, older], key=keeper_order) is older
 
 
+@pytest.mark.parametrize("copy", ["/photos/Backup copy/IMG_1283.jpg", "/photos/2024/Birthday/IMG_1283 (2).jpg",
+                                  "/photos/2024/Birthday/IMG_1283 - Copy.jpg", "/photos/Sicherung/IMG_1283.jpg"])
+def test_of_the_same_bytes_copied_with_their_dates_the_one_not_named_a_copy_is_kept(copy: str) -> None:
+    original = photo(1, "/photos/2024/Birthday/IMG_1283.jpg", digest="same", mtime_ns=7)
+    backup = photo(2, copy, digest="same", mtime_ns=7)
+    assert min([backup, original], key=keeper_order) is original
+
+
 def test_the_camera_file_is_kept_over_a_bigger_copy_saved_again_without_its_date_and_place() -> None:
     """A PNG or a GIF saved from a camera JPEG has its pixels and more bytes, but not its EXIF."""
     camera = photo(1, "/photos/WP_20130510_001.jpg", size=329_277, taken_at="2013-05-10T15:21:35")
