@@ -19,6 +19,7 @@ from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.tagging import normalize_tag
 
 _SUBJECT = xmp.DC + "subject"
+MAX_KEYWORDS = 250  # a photo's, the first ones: a broken or hostile sidecar with 150,000 made as many tags
 
 
 def keywords_in_xmp(packet: bytes | None) -> list[str]:
@@ -33,6 +34,8 @@ def keywords_in_xmp(packet: bytes | None) -> list[str]:
                 found[normalize_tag(item.text or "")] = None
             except QueryError:
                 continue
+            if len(found) >= MAX_KEYWORDS:
+                return list(found)
     return list(found)
 
 
@@ -56,4 +59,4 @@ def photo_keywords(embedded: bytes | None, sidecars: Sequence[bytes] = ()) -> tu
     """Every keyword of a photo: those in the file first, then its sidecars' (the packets
     xmp.others_sidecars read)."""
     found = keywords_in_xmp(embedded) + [k for packet in sidecars for k in keywords_in_xmp(packet)]
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))[:MAX_KEYWORDS]

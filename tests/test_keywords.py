@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from photoclip.imaging import decode_photo
-from photoclip.keywords import is_sidecar, keywords_in_xmp, photo_keywords, sidecar_owners
+from photoclip.keywords import MAX_KEYWORDS, is_sidecar, keywords_in_xmp, photo_keywords, sidecar_owners
 from photoclip.sidecars import xmp_document
 from photoclip.xmp import others_sidecars
 from tests.helpers import others_sidecar
@@ -31,6 +31,13 @@ DIGIKAM = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
 def test_keywords_are_the_subjects_as_tag_names_once_each() -> None:
     assert keywords_in_xmp(DIGIKAM) == ["lisbon", "tom & ann"]  # no hierarchy paths, no blank, nothing too long for a tag
     assert keywords_in_xmp(xmp_document(["Lake House", "kids"])) == ["lake house", "kids"]
+
+
+def test_a_photo_keeps_its_first_keywords_when_a_sidecar_holds_thousands() -> None:
+    flood = xmp_document([f"keyword {i}" for i in range(5000)])
+    assert keywords_in_xmp(flood) == [f"keyword {i}" for i in range(MAX_KEYWORDS)]
+    both = photo_keywords(xmp_document(["lisbon"]), [flood])
+    assert len(both) == MAX_KEYWORDS and both[:2] == ("lisbon", "keyword 0")
 
 
 @pytest.mark.parametrize("packet", [
