@@ -1123,6 +1123,40 @@ class Catalog:
     def defined_tags(self) -> list[tuple[str, str]]:
         return [(r[0], r[1]) for r in self._conn.execute("SELECT name, prompt FROM defined_tags ORDER BY name")]
 
+    def rename_user_tag(self, old: str, new: str) -> int:
+        """The user's tag `old` becomes `new` on every photo that has it, or that it was taken
+        off (a photo with either word as the user's keeps it), and a tag the user defined keeps
+        its description and its photos under the new name. Returns how many photos carry `new`."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO tags (photo_id, tag, source, score)"
+                " SELECT photo_id, ?, source, 1.0 FROM tags WHERE tag = ? AND source != 'auto'"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET score = 1.0, source ="
+                " CASE WHEN source = 'user' OR excluded.source = 'user' THEN 'user' ELSE excluded.source END",
+                (new, old))
+            self._conn.execute("DELETE FROM tags WHERE tag = ? AND source != 'auto'", (old,))
+            if self._conn.execute("UPDATE defined_tags SET name = ? WHERE name = ?", (new, old)).rowcount:
+                self._conn.execute("INSERT OR IGNORE INTO tags (photo_id, tag, source, score)"
+                                   " SELECT photo_id, ?, 'auto', score FROM tags WHERE tag = ? AND source = 'auto'",
+                                   (new, old))
+                self._conn.execute("DELETE FROM tags WHERE tag = ? AND source = 'auto'", (old,))
+            self._conn.execute("UPDATE OR IGNORE forgotten_tags SET tag = ? WHERE tag = ?", (new, old))
+            self._conn.execute("DELETE FROM forgotten_tags WHERE tag = ?", (old,))
+            return self._conn.execute(
+                "SELECT COUNT(*) FROM tags WHERE tag = ? AND source != 'rejected'", (new,)).fetchone()[0]
+
+    def delete_user_tag(self, name: str) -> int:
+        """Take the user's tag `name` off every photo (and forget the photos it was taken off),
+        and stop giving it if the user defined it; the vocabulary's own stay. Returns how many
+        photos lost it."""
+        with self.transaction():
+            lost = self._conn.execute("DELETE FROM tags WHERE tag = ? AND source = 'user'", (name,)).rowcount
+            self._conn.execute("DELETE FROM tags WHERE tag = ? AND source = 'rejected'", (name,))
+            if self._conn.execute("DELETE FROM defined_tags WHERE name = ?", (name,)).rowcount:
+                lost += self._conn.execute("DELETE FROM tags WHERE tag = ? AND source = 'auto'", (name,)).rowcount
+            self._conn.execute("DELETE FROM forgotten_tags WHERE tag = ?", (name,))
+        return lost
+
     def vectors_of(self, ids: Iterable[PhotoId], model_id: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of those of `ids` that hold a vector from `model_id`."""
         rows = list(self._rows_in(

@@ -1228,6 +1228,32 @@ class Library:
         """(tag, prompt) of the tags the user defined."""
         return self.catalog.defined_tags()
 
+    def rename_tag(self, old: str, new: str) -> tuple[str, int]:
+        """Rename a tag the user gave or defined (a typo, "Holiday" for "vacation") on every
+        photo at once. Returns the new name as stored and how many photos carry it. The
+        vocabulary's tags are renamed by its file, and keywords in files stay as written."""
+        self._require_writable()
+        old_name, new_name = tagging.normalize_tag(old), tagging.normalize_tag(new)
+        defined = dict(self.catalog.defined_tags())
+        if old_name not in defined and old_name not in self.catalog.user_tags_among([old_name]):
+            raise QueryError(f"{old_name} is no tag you gave or defined; the tags the vocabulary gives change with it "
+                             "(`photoclip tags --vocabulary FILE`)")
+        if old_name == new_name:
+            raise QueryError(f"the tag is called {new_name} already; give another name")
+        if old_name in defined and new_name in defined:
+            raise QueryError(f"{new_name} is a tag you defined already; forget one of them first")
+        return new_name, self.catalog.rename_user_tag(old_name, new_name)
+
+    def delete_tag(self, tag: str) -> int:
+        """Take a tag the user gave or defined off every photo; returns how many lost it. Tags
+        the vocabulary gives stay (a photo keeps "beach" if the model finds a beach)."""
+        self._require_writable()
+        name = tagging.normalize_tag(tag)
+        if name not in dict(self.catalog.defined_tags()) and name not in self.catalog.user_tags_among([name]):
+            raise QueryError(f"{name} is no tag you gave or defined; the tags the vocabulary gives change with it "
+                             "(`photoclip tags --vocabulary FILE`)")
+        return self.catalog.delete_user_tag(name)
+
     def export_sidecars(self, folders: Iterable[Path | str] = (), mine_only: bool = False) -> SidecarReport:
         """Write each tagged photo's tags to an XMP sidecar beside it (all photos, or those under
         `folders`), for other photo programs; `mine_only`: only the tags the user gave."""

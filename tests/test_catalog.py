@@ -349,6 +349,41 @@ def test_redone_auto_tags_leave_the_users_own_and_rejected_tags(catalog: Catalog
     assert catalog.tag_counts() == [("dog", 1)]
 
 
+def test_a_users_tag_renamed_merges_into_the_new_name_photo_by_photo(catalog: Catalog) -> None:
+    a, b, c, d = (add_photo(catalog, f"/p/{n}.jpg") for n in "abcd")
+    catalog.set_user_tag([a, b], "holiday", "user")
+    catalog.set_user_tag([c], "holiday", "rejected")
+    catalog.replace_auto_tags([a, b, c, d], [(b, "vacation", 0.4), (c, "vacation", 0.7), (d, "holiday", 0.9)])
+    catalog.set_user_tag([a], "vacation", "rejected")
+
+    assert catalog.rename_user_tag("holiday", "vacation") == 2
+    assert catalog.photo_tags(a) == [("vacation", "user", 1.0)]  # given by hand, under either word
+    assert catalog.photo_tags(b) == [("vacation", "user", 1.0)]
+    assert catalog.photo_tags(c) == [("vacation", "rejected", 1.0)]  # taken off stays off
+    assert catalog.photo_tags(d) == [("holiday", "auto", 0.9)]  # the vocabulary's own word stays
+
+
+def test_a_defined_tag_renamed_keeps_its_description_and_its_photos(catalog: Catalog) -> None:
+    a, b = (add_photo(catalog, f"/p/{n}.jpg") for n in "ab")
+    catalog.define_tag("hart", "a heart")
+    catalog.replace_auto_tags([a], [(a, "hart", 0.8)])
+    catalog.set_user_tag([b], "hart", "user")
+    assert catalog.rename_user_tag("hart", "heart") == 2
+    assert catalog.defined_tags() == [("heart", "a heart")]
+    assert catalog.tag_counts() == [("heart", 2)]
+    assert catalog.delete_user_tag("heart") == 2
+    assert catalog.defined_tags() == [] and catalog.tag_counts() == []
+
+
+def test_a_users_tag_deleted_leaves_the_vocabularys_own(catalog: Catalog) -> None:
+    a, b, c = (add_photo(catalog, f"/p/{n}.jpg") for n in "abc")
+    catalog.set_user_tag([a], "beach", "user")
+    catalog.set_user_tag([b], "beach", "rejected")
+    catalog.replace_auto_tags([c], [(c, "beach", 0.9)])
+    assert catalog.delete_user_tag("beach") == 1
+    assert catalog.photo_tags(a) == [] and catalog.photo_tags(b) == [] and catalog.tagged("beach") == [c]
+
+
 def test_auto_tags_of_photos_without_a_vector_from_the_model_are_dropped(catalog: Catalog) -> None:
     a, b = (add_photo(catalog, f"/p/{n}.jpg") for n in "ab")
     catalog.store_batch("m", [(a, meta("1"), np.ones(4, np.float32))], [])

@@ -1155,6 +1155,24 @@ def test_a_tag_the_user_defines_is_given_to_photos_that_match_it(open_library, t
         library.forget_tag("heart")
 
 
+def test_a_tag_the_user_gave_can_be_renamed_or_deleted_and_the_vocabularys_cannot(tagged_library) -> None:
+    library, scenes = tagged_library
+    ids = [library.photo_at(path).id for path in list(scenes)[:3]]
+    library.add_tag(ids, "Holidya")
+    assert library.rename_tag("holidya", "Holiday") == ("holiday", 3)
+    assert sorted(library.tagged("holiday")) == sorted(ids) and "holidya" not in dict(library.tags())
+    vocabulary_tag = next(name for name, _ in library.tags() if name != "holiday")
+    with pytest.raises(QueryError, match="no tag you gave or defined"):
+        library.rename_tag(vocabulary_tag, "other")
+    with pytest.raises(QueryError, match="called holiday already"):
+        library.rename_tag("holiday", " HOLIDAY ")
+    assert library.delete_tag("holiday") == 3
+    assert "holiday" not in dict(library.tags())
+    with pytest.raises(QueryError, match="no tag you gave or defined"):
+        library.delete_tag(vocabulary_tag)
+    assert dict(library.tags())[vocabulary_tag] > 0
+
+
 def test_search_within_a_tag_ranks_only_its_photos(tagged_library) -> None:
     library, _ = tagged_library
     stars = set(library.tagged("star"))
