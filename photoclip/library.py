@@ -276,7 +276,9 @@ class Library:
             saved = config.load_settings(directory, otherwise=_last_used(catalog))
             settings = _chosen(saved, model, model_file, device)
             untried = _model_untried(saved, settings)
-            kept = dataclasses.replace(settings, model=saved.model, model_file=saved.model_file) if untried else settings
+            kept = settings
+            if untried:
+                kept = dataclasses.replace(settings, model=saved.model, model_file=saved.model_file)
             if kept != saved and not read_only:
                 config.save_settings(directory, kept)
             library = cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
