@@ -56,3 +56,23 @@ def test_at_first_start_the_model_is_asked_for_once_and_the_terminal_gets_only_w
         assert said.count("INFO photoclip.download: downloading ") == 1
     else:
         assert " INFO " not in said and " DEBUG " not in said
+
+
+def test_the_window_opens_where_and_as_big_as_it_was_left(qtbot, tmp_path: Path) -> None:
+    """Size and place were forgotten at each start. A settings file of the test's own stands in for
+    the user's, and a small window for the main one (the offscreen screen, 800×600, is narrower)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    from photoclip.gui.app import remember_window, restore_window
+
+    make_app()
+    first, second = QWidget(), QWidget()
+    for window in (first, second):
+        qtbot.addWidget(window)
+        window.resize(300, 200)
+        window.show()
+    first.setGeometry(40, 30, 520, 410)
+    remember_window(first, QSettings(str(tmp_path / "photoclip.conf"), QSettings.Format.IniFormat))
+    restore_window(second, QSettings(str(tmp_path / "photoclip.conf"), QSettings.Format.IniFormat))
+    assert second.geometry() == first.geometry()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -111,6 +112,8 @@ def test_move_to_trash_asks_then_sends_the_copies_to_the_system_trash(qtbot, on_
     assert all(f"Path={quote(str(c.resolve()))}\n" in trashed for c in copies)
     assert window.duplicates.rows == [] and not window.duplicates.trash_button.isEnabled()
     assert library.duplicates() == []
+    said = re.compile(r"Moved 3 photos \([\d.]+ kB\) to the trash\. No copies are left\.")  # sentences, one space
+    qtbot.waitUntil(lambda: said.fullmatch(window.duplicates.subtitle.text()) is not None, timeout=WAIT_MS)
 
 
 def test_copies_whose_kept_photo_was_deleted_meanwhile_stay_out_of_the_trash(qtbot, on_duplicates, monkeypatch) -> None:
@@ -237,3 +240,27 @@ def test_show_more_counts_the_groups_left_in_good_grammar(qtbot, make_window, op
     assert len(page.rows) == 1 and page.more.text() == "Show 1 more of 1 group"
     page.more.click()
     assert len(page.rows) == 2 and not page.more.isVisibleTo(page)
+
+
+def test_a_tile_cuts_a_long_size_line_in_its_middle_and_names_a_byte_copy_an_identical_copy(
+    qtbot, on_duplicates
+) -> None:
+    """"3000×2000 · 138.8" lost its unit at the tile's edge; "same file" read like a hard link."""
+    import dataclasses
+
+    from photoclip.gui.duplicates import TILE_SIDE, _Tile
+
+    library, copies, window = on_duplicates
+    [backup] = [copy for copy in copies if copy.parent.name == "backup"]
+    tiles = [tile for row in window.duplicates.rows for tile in row.tiles.values()]
+    [tile] = [tile for tile in tiles if tile.photo.path == backup.resolve()]
+    assert tile.alike is not None and tile.alike.text() == "identical copy"
+
+    big = dataclasses.replace(tile.photo, width=30000, height=20000, size=138_800_000)
+    wide = _Tile(big, 1.0)
+    qtbot.addWidget(wide)
+    wide.show()
+    text = wide.detail.text()
+    assert "…" in text and text.startswith("30000×") and text.endswith("MB")
+    assert wide.detail.fontMetrics().horizontalAdvance(text) <= TILE_SIDE
+    assert wide.detail.toolTip() == "30000×20000 · 138.8 MB"

@@ -43,6 +43,8 @@ def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     # the failure is counted, and a click lists it with its reason
     assert window.index_status.failures_button.isVisible()
     assert window.index_status.failures_button.text() == "1 failed"
+    window.statusBar().showMessage("1 photo tagged “triangles”.", 8000)  # a one-off message hid it for 8 s
+    assert window.index_status.failures_button.isVisible()
     shown = []
     monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
     qtbot.mouseClick(window.index_status.failures_button, Qt.MouseButton.LeftButton)

@@ -229,3 +229,20 @@ def test_a_photo_whose_file_is_gone_cannot_be_opened_or_shown_in_its_folder(
             assert ("missing" in button.toolTip()) is missing
         assert preview.similar_button.isEnabled()  # its likeness is still in the index
         window.escape()
+
+
+@pytest.mark.parametrize("button_name", ["open_button", "folder_button"])
+def test_opening_a_photo_without_a_launcher_says_what_failed(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch, button_name: str
+) -> None:
+    """A desktop without a launcher (no xdg-open) left both buttons doing nothing, silently."""
+    from PySide6.QtGui import QDesktopServices
+
+    write_photo(tmp_path / "photos" / "beach.jpg", seed=4)
+    window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    monkeypatch.setattr("sys.platform", "linux")  # where the folder, too, goes through openUrl
+    qtbot.mouseClick(getattr(window.preview, button_name), Qt.MouseButton.LeftButton)
+    said = window.statusBar().currentMessage()
+    assert said.startswith("No app could be started to open “beach.jpg”" if button_name == "open_button"
+                           else "No file manager could be started to show")

@@ -178,6 +178,8 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     window.search_field.setText("a red circle in 1990")  # no order to speak of among none
     wait_for_results(qtbot, window, "a red circle in 1990")
     assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
+    assert window.grid.empty_state()[1:] == ("No photos taken in 1990",
+                                             "Leave out “in 1990” to search all your photos.")
 
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")
@@ -235,6 +237,11 @@ def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, mak
                     timeout=WAIT_MS)
     assert not window.preview._facts["Place"].isVisible()  # no position: no place
     window.close_preview()
+
+    window.search_field.setText("a photo in lisbon in 1990")
+    wait_for_results(qtbot, window, "a photo in lisbon in 1990")
+    assert window.grid.empty_state()[1:] == ("No photos taken in Lisbon, Portugal in 1990",
+                                             "Leave out “in lisbon” and “in 1990” to search all your photos.")
 
     qtbot.waitUntil(lambda: bool(window.sidebar.place_items()), timeout=WAIT_MS)
     assert [(i.text(0), i.data(0, CountRole)) for i in window.sidebar.place_items()] == [("Portugal", 2), ("Norway", 1)]

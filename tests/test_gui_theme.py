@@ -93,3 +93,46 @@ def test_a_disabled_primary_button_is_greyed_not_accent_blue(qtbot) -> None:
     assert near(active, theme.ACCENT, by=8)
     assert near(disabled, theme.PLACEHOLDER, by=8)  # the grey of the theme's empty places
     assert disabled.saturation() < 40
+
+
+def test_the_highlighted_entry_of_a_drop_down_list_is_readable(qtbot) -> None:
+    """The popup's current entry was drawn white on white (the Settings device list, the duplicates level)."""
+    make_app()
+    box = QComboBox()
+    box.addItems(["Processor (CPU)", "NVIDIA GPU (CUDA)", "Apple GPU (Metal)"])
+    qtbot.addWidget(box)
+    box.resize(260, 30)
+    box.show()
+    box.showPopup()
+    view = box.view()
+    qtbot.waitUntil(view.isVisible)
+    current = box.model().index(1, 0)
+    view.setCurrentIndex(current)
+    rect = view.visualRect(current)
+    image = view.viewport().grab(rect).toImage()
+    colours = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+    assert any(near(c, theme.ACCENT_DARK, by=30) for c in colours)  # the entry's text, in the accent
+    assert any(near(c, theme.ACCENT_SOFT, by=8) for c in colours)  # on the soft accent
+    box.hidePopup()
+
+
+def test_dialog_buttons_carry_no_generic_icons(qtbot) -> None:
+    """Qt's olive check and red cross on OK/Cancel clash with the app's own icons."""
+    from PySide6.QtWidgets import QDialogButtonBox, QProxyStyle, QStyle
+
+    class IconsOnButtons(QProxyStyle):
+        """A desktop whose platform theme puts icons on dialog buttons (as the audit's did)."""
+
+        def styleHint(self, hint, option=None, widget=None, returnData=None) -> int:  # noqa: N802 (Qt's name)
+            if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+                return 1
+            return super().styleHint(hint, option, widget, returnData)
+
+    make_app()
+    buttons = QDialogButtonBox()
+    qtbot.addWidget(buttons)
+    style = IconsOnButtons("Fusion")
+    style.setParent(buttons)  # goes with the box, never before it
+    buttons.setStyle(style)
+    buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert all(button.icon().isNull() for button in buttons.buttons())

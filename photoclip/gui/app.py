@@ -7,7 +7,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from photoclip.errors import PhotoclipError
 from photoclip.gui import icons, theme
@@ -15,6 +16,8 @@ from photoclip.gui.display_check import why_no_window
 from photoclip.library import Library
 
 log = logging.getLogger(__name__)
+
+GEOMETRY_KEY = "window/geometry"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -38,6 +41,18 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
+def restore_window(window: QWidget, settings: QSettings) -> None:
+    """Put the window where, and as big as, it was when the app last quit (a first start keeps its default)."""
+    saved = settings.value(GEOMETRY_KEY)
+    if isinstance(saved, QByteArray) and not saved.isEmpty() and not window.restoreGeometry(saved):
+        log.warning("the window's saved size and place cannot be read; it opens at its default")
+
+
+def remember_window(window: QWidget, settings: QSettings) -> None:
+    settings.setValue(GEOMETRY_KEY, window.saveGeometry())
+    settings.sync()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     problem = why_no_window()
@@ -57,9 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from photoclip.gui.main_window import MainWindow
 
     window = MainWindow(library, watch=not args.no_watch)
+    settings = QSettings()  # the user's, under the organisation and app name make_app set
+    restore_window(window, settings)
     window.show()
     try:
         return app.exec()
     finally:
+        remember_window(window, settings)
         window.shutdown()  # stops the worker; closes libraries the window reopened itself
         library.close()

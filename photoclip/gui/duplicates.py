@@ -81,13 +81,18 @@ class _Tile(QFrame):
         self.folder.setToolTip(humanize.shown(photo.path.parent))
         layout.addWidget(self.folder)
         pixels = f"{photo.width}×{photo.height} · " if photo.width and photo.height else ""
-        detail = QLabel(f"{pixels}{humanize.file_size(photo.size)}")
-        detail.setObjectName("Muted")
-        layout.addWidget(detail)
+        size = f"{pixels}{humanize.file_size(photo.size)}"
+        self.detail = QLabel(QFontMetrics(self.font()).elidedText(size, Qt.TextElideMode.ElideMiddle, TILE_SIDE - 4))
+        self.detail.setObjectName("Muted")
+        self.detail.setFixedWidth(TILE_SIDE)
+        self.detail.setToolTip(size)
+        layout.addWidget(self.detail)
+        self.alike: QLabel | None = None
         if similarity is not None:
-            alike = QLabel("same file" if similarity >= 1.0 else f"{humanize.similarity(similarity)} alike")
-            alike.setObjectName("Muted")
-            layout.addWidget(alike)
+            # another file with the same bytes; "same file" would read like a hard link
+            self.alike = QLabel("identical copy" if similarity >= 1.0 else f"{humanize.similarity(similarity)} alike")
+            self.alike.setObjectName("Muted")
+            layout.addWidget(self.alike)
         if photo.damage:
             damage = QLabel("Damaged")
             damage.setObjectName("DamageValue")
@@ -400,9 +405,9 @@ class DuplicatesPage(QWidget):
             subtitle = (f"{plural(groups, 'group')} · {plural(len(chosen), 'photo')} to move to the trash "
                         f"({humanize.file_size(size)}) · click a photo to keep it or not")
         else:
-            subtitle = "No duplicates"
+            subtitle = "No copies are left." if self._note else "No duplicates"
         if self._note:
-            subtitle = f"{self._note}  {subtitle}"
+            subtitle = f"{self._note} {subtitle}"
         self.subtitle.setText(subtitle)
         self.trash_button.setText(f"Move {len(chosen)} to trash" if chosen else "Move to trash")
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)

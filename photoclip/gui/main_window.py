@@ -113,6 +113,21 @@ def period_line(period: Period) -> str:
     return f"Taken {period.describe()} ({period.words})"
 
 
+def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
+    """The empty state of a search kept to dates or a place (every photo else is a candidate, so
+    none found means none was taken then or there): its title and the way out."""
+    period, place = scope.period, scope.place
+    if period is not None and period.start >= period.end:
+        return period_line(period), "Leave out one of the dates to search again."
+    named = [(f"in {place.label}", place.words)] if place is not None else []  # (as shown, as typed)
+    if period is not None:
+        named.append((period.words, period.words))
+    if not named:
+        return None
+    typed = " and ".join(f"“{words}”" for _, words in named)
+    return f"No photos taken {' '.join(shown for shown, _ in named)}", f"Leave out {typed} to search all your photos."
+
+
 @dataclass(frozen=True)
 class View:
     """What the grid shows: the library, one folder, one album, one tag's photos, a search
@@ -274,6 +289,7 @@ class MainWindow(QMainWindow):
         self.preview.tag_open_requested.connect(self.show_tag)
         self.preview.add_tag_requested.connect(lambda pid, tag: self.add_tag([PhotoId(pid)], tag))
         self.preview.remove_tag_requested.connect(lambda pid, tag: self.remove_tag([PhotoId(pid)], tag))
+        self.preview.desktop_failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.pages.addWidget(self.preview)
         self.duplicates = DuplicatesPage(self.ops, self.duplicate_loader)
         self.duplicates.trash_requested.connect(self.trash_photos)
@@ -287,6 +303,8 @@ class MainWindow(QMainWindow):
         self.index_status.pause_requested.connect(self._pause_requested)
         self.index_status.failures_requested.connect(self.show_failures)
         self.statusBar().addWidget(self.index_status, 1)
+        # a one-off message hides the status bar's widgets but not its permanent ones
+        self.statusBar().addPermanentWidget(self.index_status.failures_button)
         self.count_label = QLabel("")
         self.count_label.setContentsMargins(0, 0, 12, 0)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -787,14 +805,16 @@ class MainWindow(QMainWindow):
             self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
                                             by_date=scope.only_scope, first_tagged=scope.tags,
                                             file_name=scope.file_name, caption_words=scope.caption_words)
+        self.grid.clearSelection()  # what was selected elsewhere is not acted on here; first, as it redraws the header
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:
                 self.grid.set_empty_state("search", "Nothing is indexed yet",
                                           "Search looks at photos once they are indexed; add a folder to begin.")
             else:
-                self.grid.set_empty_state("search", "No photos found", "Try describing it with other words.")
-        self.grid.clearSelection()  # what was selected elsewhere is not acted on here
+                said = scope_left_none(scope) if scope is not None else None
+                self.grid.set_empty_state("search", *(said or ("No photos found",
+                                                               "Try describing it with other words.")))
         self.model.show_hits(hits, scored=scope is None or not scope.only_scope)
         self.grid.scrollToTop()
         self._update_header()

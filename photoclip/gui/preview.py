@@ -163,6 +163,7 @@ class PreviewPage(QWidget):
     tag_open_requested = Signal(str)  # show the photos carrying this tag
     add_tag_requested = Signal(int, str)  # PhotoId, tag
     remove_tag_requested = Signal(int, str)  # PhotoId, tag
+    desktop_failed = Signal(str)  # the desktop could not open the photo or its folder: what failed, in a line
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -391,12 +392,15 @@ class PreviewPage(QWidget):
             self.find_similar_requested.emit(int(self._photo_id))
 
     def _open(self) -> None:
-        if self._photo is not None:
-            desktop.open_with_default_app(self._photo.path)
+        photo = self._photo
+        if photo is not None and not desktop.open_with_default_app(photo.path):
+            self.desktop_failed.emit(f"No app could be started to open “{humanize.shown(photo.path.name)}”.")
 
     def _show_in_folder(self) -> None:
-        if self._photo is not None:
-            desktop.show_in_folder(self._photo.path)
+        photo = self._photo
+        if photo is not None and not desktop.show_in_folder(photo.path):
+            folder = humanize.shown(photo.path.parent)
+            self.desktop_failed.emit(f"No file manager could be started to show “{folder}”.")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

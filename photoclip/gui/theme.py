@@ -128,6 +128,12 @@ QLineEdit, QComboBox, QSpinBox, QPlainTextEdit {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 4px 6px;
 }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {ACCENT}; }}
+QComboBox QAbstractItemView {{  /* the popup: without these its current item is white on white */
+    background: {SURFACE}; border: 1px solid {BORDER}; outline: 0;
+    selection-background-color: {ACCENT_SOFT}; selection-color: {ACCENT_DARK};
+}}
+QComboBox::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; border: none; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}  /* Qt's generic check and cross clash with ours */
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: #c9ced6; border-radius: 3px; min-height: 30px; }}
 QScrollBar::handle:vertical:hover {{ background: #aeb4bf; }}
