@@ -7,7 +7,10 @@ stderr is a terminal. Errors are one line on stderr with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import ast
 import codecs
+import difflib
+import itertools
 import json
 import logging
 import os
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
-from photoclip.catalog import Photo
+from photoclip.catalog import CATALOG_FILE, Photo
 from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup
 from photoclip.errors import (
     IndexingCancelled,
@@ -103,12 +106,17 @@ def _duration(seconds: float | None) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, refusing a number out of range in one line that says what to give: argparse's own
-    answers ("expected one argument" to `-n -1`, as "-1" looks like an option) say neither."""
+    """argparse, answering a mistake in one line that says what to do, never with its usage block:
+    a number out of range says what to give (argparse's "expected one argument" to `-n -1`, as
+    "-1" looks like an option, says neither), a mistyped command or option names the one meant,
+    and a query with a word starting with - is shown quoted."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, takes_words: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.takes_words = takes_words  # its words are a query, which may hold a "-word"
+        self.commands: dict[str, _Parser] = {}
         self._number_errors: dict[str, str] = {}
+        self._given: list[str] = []
 
     def add_number(self, *names: str, kind: type[int] | type[float], fits: Callable[[float], bool], error: str,
                    **options: Any) -> None:
@@ -123,16 +131,120 @@ class _Parser(argparse.ArgumentParser):
         action = self.add_argument(*names, type=number, **options)
         self._number_errors["/".join(action.option_strings)] = error
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = list(sys.argv[1:] if args is None else args)  # a command's parser gets its own words
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         for option, error in self._number_errors.items():
-            if message.startswith(f"argument {option}:"):
-                self.exit(EXIT_USAGE, f"{self.prog}: error: {error}\n")
-        super().error(message)
+            if message.startswith(f"argument {option}:"):  # `search city -night` is -n with "ight" to argparse
+                dashed = next((word for word in self._given if re.fullmatch(r"-[^\W\d_]{2,}", word)), None)
+                self.refuse(self.quote_query(dashed) if self.takes_words and dashed else error)
+        if chosen := re.fullmatch(r"argument COMMAND: invalid choice: (.*) \(choose from .*\)", message, re.DOTALL):
+            self.refuse(self._unknown_command(ast.literal_eval(chosen.group(1))))
+        if missing := re.fullmatch(r"the following arguments are required: (.*)", message):
+            stray = next((word for word in self._words_given() if word.startswith("-")), None)
+            self.refuse(self.quote_query(stray) if self.takes_words and stray else self._missing(missing.group(1)))
+        if valueless := re.fullmatch(r"argument (\S+): expected one argument", message):
+            message = f"{valueless.group(1).split('/')[-1]} needs a value"
+        self.refuse(f"{message} (see {self.prog} --help)")
+
+    def refuse(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def refuse_unknown(self, command: str | None, extras: Sequence[str]) -> NoReturn:
+        """Refuse the words no parser took, which argparse leaves to the top one, as the parser
+        of the command they were given to."""
+        parser = self.commands[command] if command else self
+        stray = extras[0]
+        if parser.takes_words and (dashed := next((x for x in extras if x[:1] == "-" and x[:2] != "--"), None)):
+            parser.refuse(parser.quote_query(dashed))
+        if stray.startswith("-"):
+            parser.refuse(parser.unknown_option(stray))
+        parser.refuse(f"unexpected {stray!r} (see {parser.prog} --help)")
+
+    def unknown_option(self, option: str) -> str:
+        name = option.split("=")[0]
+        meant = difflib.get_close_matches(name, [o for o in self._option_string_actions if o.startswith("--")], n=1)
+        return f"unknown option {name} ({f'did you mean {meant[0]}? ' if meant else ''}see {self.prog} --help)"
+
+    def quote_query(self, stray: str) -> str:
+        """A word starting with - is an option to argparse unless the query it is part of is one
+        argument (a space in it); a query of that word alone needs `--` before it."""
+        query = " ".join(self._words_given())
+        shown = _quoted(query) if " " in query else f"-- {_quoted(query)}"
+        return f"{stray} is not an option; to search for words with a -, quote the query: {self.prog} {shown}"
+
+    def _unknown_command(self, word: str) -> str:
+        at = self._given.index(word)
+        before = self._given[at - 1] if at else ""
+        if before.startswith("-") and not self._knows(before):  # `--libary X status`: X was its value
+            return self.unknown_option(before)
+        words = list(itertools.takewhile(lambda w: not w.startswith("-"), self._given[at:]))
+        query = _quoted(" ".join(words))
+        if len(word.split()) > 1:  # rclip's habit: `rclip "red circle"`
+            return f"to search, name the command: {self.prog} search {query}"
+        meant = difflib.get_close_matches(word, self.commands, n=1)
+        if meant:
+            return f"unknown command {word!r} (did you mean {meant[0]!r}? see {self.prog} --help)"
+        return f"unknown command {word!r} (to search: {self.prog} search {query}; see {self.prog} --help)"
+
+    def _missing(self, names: str) -> str:
+        synopsis = " ".join(_synopsis(action) for action in self._actions if not action.option_strings)
+        return f"missing {' and '.join(name.upper() for name in names.split(', '))}: {self.prog} {synopsis}"
+
+    def _knows(self, option: str) -> bool:
+        name = option.split("=")[0]
+        return name in self._option_string_actions or (
+            name.startswith("--") and any(known.startswith(name) for known in self._option_string_actions))
+
+    def _words_given(self) -> list[str]:
+        """The words given that are not options or their values, in their order."""
+        words, given = [], iter(self._given)
+        for word in given:
+            action = self._option_string_actions.get(word.split("=")[0])
+            if action is None:
+                words.append(word)
+            elif action.nargs != 0 and "=" not in word:
+                next(given, None)
+        return words
 
 
-def _command(sub: argparse._SubParsersAction, name: str, about: str) -> _Parser:
+def _synopsis(action: argparse.Action) -> str:
+    name = (action.metavar or action.dest).upper()
+    return {"+": f"{name}...", "*": f"[{name}...]"}.get(str(action.nargs), name)
+
+
+def _quoted(text: str) -> str:
+    """`text` as one shell word, in the double quotes people type where those keep it as it is."""
+    if shlex.quote(text) == text or re.search(r'["$`\\!]', text):
+        return shlex.quote(text)
+    return f'"{text}"'
+
+
+def _command(sub: argparse._SubParsersAction, name: str, about: str, takes_words: bool = False) -> _Parser:
     """A subcommand whose --help starts by saying what it does, as the list of commands does."""
-    return sub.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".")
+    parser = sub.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".", takes_words=takes_words)
+    _global_options(parser, after_command=True)
+    return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """The options of every command, taken before the command or after it (`photoclip search red
+    -v`). After it they are left out of the command's help (photoclip --help lists them), and
+    unset unless given, so as not to undo the same option given before the command."""
+    hidden = {"default": argparse.SUPPRESS, "help": argparse.SUPPRESS} if after_command else {}
+
+    def option(*names: str, **settings: Any) -> None:
+        parser.add_argument(*names, **settings | hidden)
+
+    option("--library", metavar="DIR", help="library folder (default: your user data folder)")
+    option("--model", metavar="NAME", help="model, e.g. ViT-B-32-256:datacomp_s34b_b86k or photoclip-tiny")
+    option("--model-file", metavar="PATH", help="local weights file for --model (works offline)")
+    option("--device", metavar="DEV", help="auto (default), cpu, cuda or mps")
+    option("-v", "--verbose", action="store_true", help="log what happens")
 
 
 def _limit_option(parser: _Parser, default: int | None, what: str) -> None:
@@ -155,23 +267,20 @@ def _words(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{ascii(text)} is not UTF-8 text; type it in a UTF-8 terminal") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="photoclip", description="Find your photos by describing them. Everything stays on this machine."
     )
     parser.add_argument("--version", action="version", version=f"photoclip {__version__}")
-    parser.add_argument("--library", metavar="DIR", help="library folder (default: your user data folder)")
-    parser.add_argument("--model", metavar="NAME", help="model, e.g. ViT-B-32-256:datacomp_s34b_b86k or photoclip-tiny")
-    parser.add_argument("--model-file", metavar="PATH", help="local weights file for --model (works offline)")
-    parser.add_argument("--device", metavar="DEV", help="auto (default), cpu, cuda or mps")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = sub.choices
 
     p = _command(sub, "index", "add folders and index their photos")
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add (default: every folder of the library)")
     _json_option(p, "print a JSON summary")
 
-    p = _command(sub, "search", "find photos by text; terms can be joined with + and -")
+    p = _command(sub, "search", "find photos by text; terms can be joined with + and -", takes_words=True)
     p.add_argument("query", nargs="+", help='e.g. "kids at the lake last summer" or "beach + sunset - people" '
                    '(a term may be weighed: "2:beach"); date words keep to the photos of that time')
     _limit_option(p, 20, "how many results (default 20)")
@@ -263,9 +372,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace, write: bool) -> Library:
+def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = None) -> Library:
     """The library; a command that changes it waits a while for another photoclip (a search
-    reading it holds it as a writer would) instead of failing the moment both start."""
+    reading it holds it as a writer would) instead of failing the moment both start. Only a
+    command `adding` folders makes a new library, so a mistyped --library is an error, not a
+    library made there."""
+    directory = _library_dir(args)
+    if not (directory / CATALOG_FILE).exists():
+        if adding is None:
+            raise LibraryError(f"no library at {directory} (index a folder first: {_photoclip(args)} index FOLDER)")
+        if not adding:
+            raise LibraryError(f"this library has no folders yet; give one: photoclip {args.command} FOLDER")
+        _refuse_a_folder_of_photos(directory, adding)
     started, waiting = time.monotonic(), False
     while True:
         try:
@@ -282,10 +400,33 @@ def _open(args: argparse.Namespace, write: bool) -> Library:
             time.sleep(0.1)
 
 
-def _lock_holder(args: argparse.Namespace) -> str:
-    directory = Path(args.library).expanduser() if args.library else config.default_library_dir()
+def _library_dir(args: argparse.Namespace) -> Path:
+    """The folder Library.open opens for these arguments."""
+    return Path(args.library).expanduser() if args.library else config.default_library_dir()
+
+
+def _photoclip(args: argparse.Namespace) -> str:
+    """The command line that names the same library, to show in advice."""
+    return f"photoclip --library {_quoted(args.library)}" if args.library else "photoclip"
+
+
+def _refuse_a_folder_of_photos(directory: Path, adding: Sequence[str]) -> None:
+    """--library names where photoclip keeps its own files; `--library ~/Pictures index
+    ~/Pictures` would put them among the photos."""
+    inside = (as_cataloged(Path(folder).expanduser()) for folder in adding)
     try:
-        return LibraryLock(directory).path.read_text(errors="replace").strip() or "unknown"
+        photos = any(folder.is_relative_to(as_cataloged(directory)) for folder in inside) or any(
+            entry.is_file() and Path(entry.name).suffix.lower() in IMAGE_SUFFIXES for entry in os.scandir(directory))
+    except OSError:  # not there yet, or not readable (which Library.open reports)
+        return
+    if photos:
+        raise LibraryError(f"{directory} holds photos, not a library: --library is the folder where photoclip keeps "
+                           "its own files; give a new or empty one")
+
+
+def _lock_holder(args: argparse.Namespace) -> str:
+    try:
+        return LibraryLock(_library_dir(args)).path.read_text(errors="replace").strip() or "unknown"
     except OSError:
         return "unknown"
 
@@ -323,7 +464,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)  # a logout or `kill`: stop as cleanly as Ctrl-C does
     try:
-        with _open(args, write=True) as library:
+        with _open(args, write=True, adding=args.paths) as library:
             if not args.paths and not library.roots():
                 raise LibraryError("this library has no folders yet; give one: photoclip index FOLDER")
             report = library.index(
@@ -363,14 +504,14 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.copy_to and Path(args.copy_to).expanduser().is_file():
+        raise QueryError(f"{args.copy_to} is a file, not a folder; give a folder to copy the photos into")
     with _open(args, write=False) as library:
         status = library.status()
         if status.counts.indexed == 0 and not status.searching_with:
-            print("photoclip: the library has no indexed photos yet; run `photoclip index FOLDER` first",
-                  file=sys.stderr)
             if args.json:
                 print("[]")
-            return EXIT_ERROR
+            _nothing_indexed(library, status.counts.pending)
         query = " ".join(args.query)
         hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag, folder=args.within)
         missing = _missing_image(query)
@@ -387,9 +528,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
         if scope is not None and scope.file_name:
             print(f"photos whose name starts with {scope.file_name} first", file=sys.stderr)
-        if not hits and args.tag and not library.tagged(args.tag, limit=1):
-            print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags", file=sys.stderr)
         _print_hits(hits, args)
+        if not hits:  # as grep: a script can tell from the exit code
+            untagged = args.tag and not library.tagged(args.tag, limit=1)
+            print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags" if untagged else "no photos match",
+                  file=sys.stderr)
+            return EXIT_ERROR
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
             there = f" ({len(report.already)} there already)" if report.already else ""
@@ -399,6 +543,18 @@ def cmd_search(args: argparse.Namespace) -> int:
             if report.failed:
                 return EXIT_ERROR
     return 0
+
+
+def _nothing_indexed(library: Library, pending: int) -> NoReturn:
+    """Why a search cannot answer yet. A library that opened read-only for another photoclip
+    holding it has that one writing it: `index` or `watch`, at work on the photos pending."""
+    if not pending:
+        raise LibraryError("the library has no indexed photos yet; run `photoclip index FOLDER` first")
+    photos = f"none of the library's {plural(pending, 'photo')} is indexed yet"
+    if library.read_only and not library.unwritable:
+        raise LibraryError(f"{photos}: another photoclip is indexing them; try again in a moment "
+                           "(`photoclip status` shows how far it got)")
+    raise LibraryError(f"{photos}; run `photoclip index` to index them")
 
 
 def _missing_image(query: str) -> str | None:
@@ -458,7 +614,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 class WatchStatus:
-    """What `watch` shows: a status line on stderr (only on a terminal) and errors, one a line.
+    """What `watch` shows on stderr: on a terminal, a status line redrawn; elsewhere (a log file,
+    a service's journal) a plain line for each thing done, as a log has. Errors are one line
+    either way.
 
     Called on the worker's thread, for every event it sends."""
 
@@ -468,9 +626,11 @@ class WatchStatus:
         self.folders = ""
         self._online: set[Path] = set()
         self._state = ""  # what the line says after the folders
+        self._run: Progress | None = None  # indexing since the worker was last idle, for the log's line
+        self._downloading = False
 
     def __call__(self, event: object) -> None:
-        from photoclip.worker import Idle, IndexProgress, ModelDownload, RootsChanged, WorkerError
+        from photoclip.worker import Idle, IndexProgress, ModelDownload, PhotosChanged, RootsChanged, WorkerError
 
         if isinstance(event, WorkerError):
             self.bar.finish()
@@ -479,25 +639,48 @@ class WatchStatus:
             if event.paused:
                 self._show("paused")
             else:
+                self._run = event
                 self.bar.indexing(event)
         elif isinstance(event, ModelDownload):
+            if not self._downloading:
+                self._downloading = True
+                self._log("downloading the model" + (f" ({event.total / 1e6:.0f} MB)" if event.total else ""))
             self.bar.download(event.done, event.total)
+        elif isinstance(event, PhotosChanged) and event.removed:
+            self._log(f"removed {plural(len(event.removed), 'photo')} (deleted, or moved out of the library's "
+                      "folders)")
         elif isinstance(event, RootsChanged):
             offline = sum(not r.online for r in event.roots)
-            count = len(event.roots)
-            self.folders = f"watching {count} folder{'s' * (count != 1)}"
-            self.folders += (f" ({offline} offline)" if offline else "") + " · "
+            folders = f"watching {plural(len(event.roots), 'folder')}" + (f" ({offline} offline)" if offline else "")
+            if folders + " · " != self.folders:
+                self._log(folders)
+            self.folders = folders + " · "
             online = {r.path for r in event.roots if r.online}
             found_more = bool(online - self._online)  # a folder added or back online is scanned
             self._online = online
             self._show("checking for changes" if found_more or not self._state else self._state)
         elif isinstance(event, Idle):
+            if self._run is not None and self._run.done:
+                indexed = self._run.done - self._run.failed
+                self._log(f"indexed {plural(indexed, 'photo')}, {self._run.failed} failed "
+                          f"({self._run.rate:.1f} photos/s)")
+            self._run = None
             counts = self.library.status().counts
             self._show(f"{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
+
+    def stopping(self) -> None:
+        text = "stopping after the current batch (Ctrl-C again to quit now)"
+        self.bar.message(text)
+        self._log(text)
 
     def _show(self, state: str) -> None:
         self._state = state
         self.bar.message(self.folders + state)
+
+    def _log(self, line: str) -> None:
+        """A line of the log written where stderr is not a terminal (the status line says it there)."""
+        if not self.bar.enabled:
+            print(line, file=self.bar.stream, flush=True)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -513,18 +696,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     bar = ProgressBar()
     try:
-        with _open(args, write=True) as library:
+        with _open(args, write=True, adding=args.paths) as library:
             if not args.paths and not library.roots():
                 raise LibraryError("this library has no folders yet; give one: photoclip watch FOLDER")
             worker = Worker(library)
-            worker.subscribe(WatchStatus(library, bar))
+            status = WatchStatus(library, bar)
+            worker.subscribe(status)
             for path in args.paths:
                 worker.add_root(path)
             worker.start()
             try:
                 while not stop.wait(0.5):
                     pass
-                bar.message("stopping after the current batch (Ctrl-C again to quit now)")
+                status.stopping()
             finally:
                 worker.stop()
     finally:
@@ -543,6 +727,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
+    if args.yes and not args.trash:
+        print("photoclip: error: --yes answers the question --trash asks; add --trash to move the extra copies to "
+              "the trash", file=sys.stderr)
+        return EXIT_USAGE
     with _open(args, write=args.trash) as library:
         groups = library.duplicates(args.similarity, exact_only=args.exact)
         photos = library.photos(pid for g in groups for pid in g.members)
@@ -672,9 +860,18 @@ def cmd_tag(args: argparse.Namespace) -> int:
         if args.command == "tag":
             name = library.add_tag(ids, args.tag)
             print(f"tagged {plural(len(ids), 'photo')} {name}", file=sys.stderr)
-        else:
-            name = library.remove_tag(ids, args.tag)
-            print(f"took {name} off {plural(len(ids), 'photo')}", file=sys.stderr)
+            return 0
+        name = tagging.normalize_tag(args.tag)
+        had = sum(any(t.name == name and t.source != "rejected" for t in library.photo_tags(pid)) for pid in ids)
+        library.remove_tag(ids, name)  # those without it are kept from getting it too
+    lacking = plural(len(ids) - had, "photo")
+    if not had:
+        print(f"{lacking} did not have the tag {name}; it will not be given automatically", file=sys.stderr)
+    elif had < len(ids):
+        print(f"took {name} off {plural(had, 'photo')}; {lacking} did not have it (it will not be given "
+              "automatically)", file=sys.stderr)
+    else:
+        print(f"took {name} off {plural(had, 'photo')}", file=sys.stderr)
     return 0
 
 
@@ -692,6 +889,11 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
 
 def cmd_export_tags(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
+        roots = [root.path for root in library.roots()]
+        for folder in args.folders:
+            path = as_cataloged(Path(folder).expanduser())
+            if path.is_dir() and not any(path.is_relative_to(root) or root.is_relative_to(path) for root in roots):
+                raise QueryError(f"{folder} is not in the library; `photoclip status` lists its folders")
         report = library.export_sidecars(args.folders, mine_only=args.mine)
     for path, reason in report.failed:
         print(f"photoclip: cannot write {path}: {reason}", file=sys.stderr)
@@ -830,7 +1032,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     _print_paths_as_named()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        parser.refuse_unknown(args.command, extras)
+    if args.library is not None and not args.library.strip():  # not the default library, as Library.open takes it
+        parser.refuse("--library is empty; give the library's folder, or leave --library out for your own library")
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     else:

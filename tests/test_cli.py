@@ -317,7 +317,9 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     assert json.loads(out) == [{"country": "Norway", "photos": 1}, {"country": "Portugal", "photos": 1}]
 
 
-def test_searching_an_empty_library_says_what_to_do(run) -> None:
+def test_searching_an_empty_library_says_what_to_do(run, tmp_path: Path) -> None:
+    (tmp_path / "no photos yet").mkdir()
+    run("index", str(tmp_path / "no photos yet"))
     code, out, err = run("search", "a dog")
     assert code == 1 and out == "" and "photoclip index FOLDER" in err
 
@@ -511,11 +513,12 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     code, out, err = run("search", "a red circle", "--tag", "circle", "-n", "100")
     assert code == 0 and set(map(Path, out.splitlines())) == set(circles) and err == ""
     code, out, err = run("search", "a red circle from 1990 to 1991")
-    assert code == 0 and out == "" and err == "photos taken 1 Jan 1990 to 31 Dec 1991 (from 1990 to 1991)\n"
+    assert code == 1 and out == "" and err == (
+        "photos taken 1 Jan 1990 to 31 Dec 1991 (from 1990 to 1991)\nno photos match\n")
     code, out, err = run("search", "a red circle from 1990 to 1991", "--tag", "circle")
-    assert code == 0 and out == "" and "no photo is tagged" not in err
+    assert code == 1 and out == "" and "no photo is tagged" not in err
     assert run("search", "a red circle", "--tag", "no such tag") == (
-        0, "", "no photo is tagged no such tag; `photoclip tags` lists the tags\n")
+        1, "", "no photo is tagged no such tag; `photoclip tags` lists the tags\n")
 
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0
@@ -748,7 +751,9 @@ def test_a_library_that_cannot_be_written_is_read_and_says_so_when_asked_to_chan
             path.chmod(path.stat().st_mode | 0o200)
 
 
-def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run) -> None:
+def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, tmp_path: Path) -> None:
+    (tmp_path / "no photos yet").mkdir()
+    run("index", str(tmp_path / "no photos yet"))
     code, out, err = run("search", "a dog", "--json")
     assert code == 1 and json.loads(out) == [] and "photoclip index FOLDER" in err
 
@@ -894,3 +899,176 @@ def test_watch_says_it_is_up_to_date_again_once_a_folder_goes_offline(open_libra
         assert line() == "watching 2 folders (1 offline) · 2 photos indexed, up to date · Ctrl-C to stop"
     finally:
         worker.stop()
+
+
+def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """What a command line that argparse (or photoclip, before opening anything) turns away says."""
+    try:
+        code = main(args)
+    except SystemExit as exited:
+        code = exited.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["serch", "a dog"], "photoclip: error: unknown command 'serch' (did you mean 'search'? see photoclip --help)"),
+    (["red circle"], 'photoclip: error: to search, name the command: photoclip search "red circle"'),
+    (["red", "circle"], 'photoclip: error: unknown command \'red\' (to search: photoclip search "red circle"; '
+                        "see photoclip --help)"),
+    (["search", "circle", "-red"], "photoclip search: error: -red is not an option; to search for words with a -, "
+                                   'quote the query: photoclip search "circle -red"'),
+    (["search", "city", "-night"], "photoclip search: error: -night is not an option; to search for words with a "
+                                   '-, quote the query: photoclip search "city -night"'),
+    (["search", "-red"], "photoclip search: error: -red is not an option; to search for words with a -, "
+                         "quote the query: photoclip search -- -red"),
+    (["search", "a dog", "--limt", "5"], "photoclip search: error: unknown option --limt (did you mean --limit? "
+                                         "see photoclip search --help)"),
+    (["--libary", "x", "status"], "photoclip: error: unknown option --libary (did you mean --library? "
+                                  "see photoclip --help)"),
+    (["status", "--jsno"], "photoclip status: error: unknown option --jsno (did you mean --json? "
+                           "see photoclip status --help)"),
+    (["status", "now"], "photoclip status: error: unexpected 'now' (see photoclip status --help)"),
+    (["tag"], "photoclip tag: error: missing TAG and PATH: photoclip tag TAG PATH..."),
+    (["tag", "beach"], "photoclip tag: error: missing PATH: photoclip tag TAG PATH..."),
+    (["tagged"], "photoclip tagged: error: missing TAG: photoclip tagged TAG"),
+    (["search"], "photoclip search: error: missing QUERY: photoclip search QUERY..."),
+    (["status", "--library"], "photoclip status: error: --library needs a value (see photoclip status --help)"),
+    (["--library", "", "status"], "photoclip: error: --library is empty; give the library's folder, or leave "
+                                  "--library out for your own library"),
+    (["duplicates", "--yes"], "photoclip: error: --yes answers the question --trash asks; add --trash to move "
+                              "the extra copies to the trash"),
+])
+def test_an_argument_error_is_one_line_that_says_what_to_do(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _refused(args, capsys) == (2, "", said + "\n")
+
+
+def test_help_still_shows_the_usage_and_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["--help"], ["search", "--help"]):
+        code, out, _ = _refused(args, capsys)
+        assert code == 0 and out.startswith(f"usage: photoclip {args[0] if len(args) > 1 else ''}".rstrip())
+        assert "options:" in out
+    assert "--library" not in out  # the options of every command are on photoclip's own help
+
+
+def test_global_options_may_follow_the_command(run, photo_folder: Path, tmp_path: Path) -> None:
+    run("index", str(photo_folder))
+    code, out, _ = run("--library", str(tmp_path / "typo"), "search", "a photo", "-n", "2", "--library",
+                       str(tmp_path / "lib"), "--model", "photoclip-tiny", "--device", "cpu")
+    assert code == 0 and len(out.splitlines()) == 2
+    assert json.loads(run("status", "--json")[1])["library"] == str(tmp_path / "lib")  # not undone when not given
+    verbose = subprocess.run([sys.executable, "-m", "photoclip", "search", "a photo", "-n", "1", "--library",
+                              str(tmp_path / "lib"), "-v"], capture_output=True, text=True, timeout=120)
+    assert verbose.returncode == 0 and "INFO photoclip" in verbose.stderr, verbose.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("status",), ("search", "a dog"), ("similar", "a.jpg"), ("tags",), ("tagged", "beach"), ("albums",),
+    ("places",), ("duplicates",), ("export-tags",), ("tag", "beach", "a.jpg"), ("define-tag", "cabin"),
+])
+def test_a_mistyped_library_is_an_error_and_nothing_is_made_there(
+    args: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "typo"
+    code, out, err = _refused(["--library", str(typo), *args], capsys)
+    assert (code, out) == (1, "") and err == (
+        f"photoclip: error: no library at {typo} (index a folder first: photoclip --library {typo} index FOLDER)\n")
+    assert not typo.exists()
+    typo.mkdir()
+    assert _refused(["--library", str(typo), *args], capsys)[0] == 1 and list(typo.iterdir()) == []
+
+
+def test_a_folder_of_photos_is_refused_as_the_library(photo_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = sorted(photo_folder.rglob("*"))
+    for args in (["--library", str(photo_folder), "index", str(photo_folder)],
+                 ["--library", str(photo_folder / "trip"), "index", str(photo_folder / "trip")],
+                 ["--library", str(photo_folder), "index", str(photo_folder / "trip")]):
+        code, _, err = _refused(args, capsys)
+        assert code == 1 and err == (
+            f"photoclip: error: {args[1]} holds photos, not a library: --library is the folder where photoclip keeps "
+            "its own files; give a new or empty one\n")
+    assert sorted(photo_folder.rglob("*")) == before
+
+
+def test_watch_logs_plain_lines_when_stderr_is_not_a_terminal(open_library, tmp_path: Path) -> None:
+    from photoclip.worker import Worker
+
+    for i in range(3):
+        write_photo(tmp_path / "photos" / f"p{i}.jpg", seed=i)
+    library = open_library()
+    library.add_root(tmp_path / "photos")
+    log = io.StringIO()
+    worker = Worker(library, settle_s=0.3, poll_s=0.3)
+    worker.subscribe(cli.WatchStatus(library, cli.ProgressBar(log)))
+    worker.start()
+    try:
+        assert worker.wait_idle(60)
+        write_photo(tmp_path / "new.jpg", seed=7).rename(tmp_path / "photos" / "p7.jpg")
+        deadline = time.monotonic() + 30
+        while log.getvalue().count("indexed") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (tmp_path / "photos" / "p0.jpg").unlink()
+        while "removed" not in log.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue() and lines[0] == "watching 1 folder"
+    assert re.fullmatch(r"indexed 3 photos, 0 failed \(\d+\.\d photos/s\)", lines[1]), lines
+    assert re.fullmatch(r"indexed 1 photo, 0 failed \(\d+\.\d photos/s\)", lines[2]), lines
+    assert lines[3:] == ["removed 1 photo (deleted, or moved out of the library's folders)"]
+
+
+def test_untag_says_how_many_photos_had_the_tag(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    p0, p1 = str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg")
+    run("tag", "trip", p0)
+    assert run("untag", "trip", p0, p1) == (0, "", "took trip off 1 photo; 1 photo did not have it "
+                                                   "(it will not be given automatically)\n")
+    assert run("untag", "nosuch", p0) == (0, "", "1 photo did not have the tag nosuch; it will not be given "
+                                                 "automatically\n")
+    run("tag", "trip", p0, p1)
+    assert run("untag", "trip", p0, p1) == (0, "", "took trip off 2 photos\n")
+
+
+def test_export_tags_refuses_a_folder_outside_the_library(run, photo_folder: Path, tmp_path: Path) -> None:
+    run("index", str(photo_folder))
+    (tmp_path / "elsewhere").mkdir()
+    assert run("export-tags", str(tmp_path / "elsewhere")) == (
+        1, "", f"photoclip: error: {tmp_path / 'elsewhere'} is not in the library; `photoclip status` lists its "
+               "folders\n")
+
+
+def test_a_search_that_finds_nothing_says_so_and_exits_1_as_grep_does(run, photo_folder: Path) -> None:
+    (photo_folder / "empty").mkdir()
+    run("index", str(photo_folder))
+    assert run("search", "a photo", "--in", str(photo_folder / "empty")) == (1, "", "no photos match\n")
+    code, out, err = run("search", "a photo", "--in", str(photo_folder / "empty"), "--json")
+    assert (code, json.loads(out), err) == (1, [], "no photos match\n")
+
+
+def test_search_copy_to_a_file_says_it_is_not_a_folder(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    gen = photo_folder / "p0.jpg"
+    assert run("search", "a photo", "--copy-to", str(gen)) == (
+        1, "", f"photoclip: error: {gen} is a file, not a folder; give a folder to copy the photos into\n")
+
+
+def test_a_search_before_any_photo_is_indexed_says_whether_indexing_is_under_way(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    with Library.open(tmp_path / "lib", model=TINY_MODEL) as library:
+        library.add_root(photo_folder)
+        library.scan()
+    assert run("search", "a dog") == (1, "", "photoclip: error: none of the library's 6 photos is indexed yet; "
+                                             "run `photoclip index` to index them\n")
+    indexing = LibraryLock(tmp_path / "lib")  # `photoclip index` or `watch` in another terminal
+    indexing.acquire()
+    try:
+        assert run("search", "a dog") == (1, "", "photoclip: error: none of the library's 6 photos is indexed yet: "
+                                                 "another photoclip is indexing them; try again in a moment "
+                                                 "(`photoclip status` shows how far it got)\n")
+    finally:
+        indexing.release()
