@@ -25,6 +25,10 @@ _ZERO_SCAN_CHUNK = 1 << 20
 _ZERO_SCAN_LIMIT = 64 << 20
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
 _PREVIEWS_TRIED = 4
+_HUFFMAN_FRAMES = (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7)  # SOFn but arithmetic coding's
+_PROGRESSIVE_FRAMES = (0xC2, 0xCA)  # SOF2 (Huffman), SOF10 (arithmetic)
+_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0..SOF15 but DHT, JPG, DAC
+_NOT_SCANNED = 16  # above any successive-approximation bit position (0..13)
 _BETWEEN_SCANS = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)}
 """Segments that may stand after image data begins: tables, the next scan, restarts, notes."""
 
@@ -162,6 +166,52 @@ def first_stray_marker(data: bytes) -> int | None:
     return None
 
 
+def sample_precision(stream: IO[bytes]) -> int | None:
+    """The bits per sample its frame header gives a JPEG (8 but for 12-bit medical and
+    scientific images and 16-bit lossless ones), or None when there is none. Rewinds."""
+    try:
+        for position, kind in _segments(stream):
+            if kind in _FRAMES:
+                stream.seek(position + 4)
+                bits = stream.read(1)
+                return bits[0] if bits else None
+    except ImageDecodeError:
+        return None
+    finally:
+        stream.seek(0)
+    return None
+
+
+def lacks_scans(data: bytes) -> bool:
+    """Whether a progressive JPEG's scans stop before every coefficient of every component is
+    at full precision: a file cut between two scans, which decoders show whole but coarse
+    (only its first scan: in blocks of 8 x 8 pixels). False for a sequential JPEG, or one
+    whose header cannot be walked."""
+    precision: dict[int, list[int]] = {}
+    try:
+        for position, kind in _segments(io.BytesIO(data)):
+            if kind in _PROGRESSIVE_FRAMES:
+                count = data[position + 9]
+                precision = {data[position + 10 + 3 * i]: [_NOT_SCANNED] * 64 for i in range(count)}
+    except (ImageDecodeError, IndexError):
+        return False
+    position = _image_data_start(data) if precision else None
+    while position is not None and position + 4 <= len(data) and data[position + 1] != 0xD9:
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        if data[position + 1] == 0xDA:
+            count = data[position + 4]
+            header = data[position + 5:position + 8 + 2 * count]
+            if len(header) < 3 + 2 * count or length < 6 + 2 * count:
+                break  # cut inside the scan's header: that scan is not there
+            start, end, approximation = header[-3:]
+            for component in header[:2 * count:2]:
+                bands = precision.get(component, [])
+                for k in range(start, min(end, 63) + 1 if bands else 0):
+                    bands[k] = min(bands[k], approximation & 0x0F)
+        position = _next_marker(data, position + 2 + length)
+    return any(any(band for band in bands) for bands in precision.values())
+
+
 def _image_data_start(data: bytes) -> int | None:
     """Where the first scan's header is; None when the header cannot be walked to one."""
     try:
@@ -191,6 +241,35 @@ def check_header(stream: IO[bytes]) -> None:
             pass
     finally:
         stream.seek(0)
+
+
+def check_data_holds_frame(stream: IO[bytes]) -> None:
+    """Fail a JPEG whose image data is too small for the picture its header claims, closed by
+    an end marker (a few kilobytes "of 240 megapixels": a forged or broken header, decoded as
+    a grey field): Huffman coding spends at least one bit on each 8 x 8 block (its DC code).
+    Without the end marker it is a file cut short, as the decoder says. Rewinds the stream."""
+    try:
+        frame = b""
+        for position, kind in _segments(stream):
+            if kind in _HUFFMAN_FRAMES:
+                stream.seek(position + 5)
+                frame = stream.read(4)
+            elif kind == 0xDA and len(frame) == 4:
+                _check_data_holds(frame, stream, position)
+    finally:
+        stream.seek(0)
+
+
+def _check_data_holds(frame: bytes, stream: IO[bytes], data_start: int) -> None:
+    height, width = int.from_bytes(frame[:2], "big"), int.from_bytes(frame[2:], "big")
+    blocks = -(-width // 8) * -(-height // 8)
+    data_size = stream.seek(0, os.SEEK_END) - data_start
+    if data_size * 8 >= blocks:
+        return
+    stream.seek(data_start)
+    if END in stream.read(data_size):
+        raise ImageDecodeError(f"corrupt JPEG file (its {data_size} bytes of image data cannot hold the "
+                               f"{width}x{height} pixels its header claims)")
 
 
 def camera_previews(stream: IO[bytes], mpinfo: dict[int, Any] | None) -> list[bytes]:

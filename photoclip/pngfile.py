@@ -1,10 +1,12 @@
-"""PNG chunks, walked without Pillow: to set aside metadata too big for Pillow to read, so the
-picture is not lost with it.
+"""PNG chunks, walked without Pillow: to set aside metadata too big for Pillow to read, or
+damaged, so the picture is not lost with it.
 
 Pillow refuses a PNG whose compressed text or colour profile inflates past a megabyte (its
 guard against zip bombs), and with it the whole picture. Such chunks are real: Photoshop's
-XMP can grow by megabytes of "document ancestors", printer profiles run to megabytes. A viewer
-shows those photos, so the index should too. Byte-level only: nothing here decodes pixels.
+XMP can grow by megabytes of "document ancestors", printer profiles run to megabytes. It also
+refuses a PNG with one bad checksum in an ancillary chunk (text, a program's private chunk),
+which libpng and viewers skip with a warning. A viewer shows those photos, so the index
+should too. Byte-level only: nothing here decodes pixels.
 """
 
 from __future__ import annotations
@@ -28,6 +30,31 @@ def without_oversized_metadata(data: bytes, limit: int) -> bytes | None:
         if end > len(data):
             break  # cut short: the rest goes as it is, for the decoder to judge
         if kind in _METADATA and _content_size(kind, data[position + 8:end - 4], limit) > limit:
+            dropped = True
+        else:
+            kept.append(data[position:end])
+        position = end
+        if kind == b"IEND":
+            break
+    kept.append(data[position:])
+    return b"".join(kept) if dropped else None
+
+
+def without_damaged_ancillary_chunks(data: bytes) -> bytes | None:
+    """The file with each ancillary chunk (first letter lower case: nothing the picture needs)
+    whose checksum is wrong left out, as libpng skips them; None when it has none, or its
+    chunks cannot be walked. Critical chunks stay whatever their checksum: the decoder judges."""
+    if not data.startswith(SIGNATURE):
+        return None
+    kept, position, dropped = [SIGNATURE], len(SIGNATURE), False
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        end = position + 12 + length
+        if end > len(data):
+            break
+        ancillary = kind[0] & 0x20
+        if ancillary and zlib.crc32(data[position + 4:end - 4]) != int.from_bytes(data[end - 4:end], "big"):
             dropped = True
         else:
             kept.append(data[position:end])
