@@ -354,6 +354,13 @@ def build_parser() -> _Parser:
     p = _command(sub, "forget-tag", "stop giving a tag you defined (photos you tagged by hand keep it)")
     p.add_argument("tag", type=_words)
 
+    p = _command(sub, "rename-tag", "rename a tag you gave or defined, on every photo that has it")
+    p.add_argument("tag", type=_words)
+    p.add_argument("new_name", metavar="NEW", type=_words)
+
+    p = _command(sub, "delete-tag", "take a tag you gave or defined off every photo (the photos stay)")
+    p.add_argument("tag", type=_words)
+
     p = _command(sub, "export-tags",
                  "write tags to XMP sidecars beside the photos (for digiKam, darktable, Lightroom)")
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="only photos under these folders (default: all)")
@@ -887,6 +894,17 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rename_tag(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as library:
+        if args.command == "delete-tag":
+            lost = library.delete_tag(args.tag)
+            print(f"took {tagging.normalize_tag(args.tag)} off {plural(lost, 'photo')}", file=sys.stderr)
+            return 0
+        name, count = library.rename_tag(args.tag, args.new_name)
+    print(f"{plural(count, 'photo')} tagged {name}", file=sys.stderr)
+    return 0
+
+
 def cmd_export_tags(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
         roots = [root.path for root in library.roots()]
@@ -935,7 +953,7 @@ COMMANDS = {
     "duplicates": cmd_duplicates, "not-duplicates": cmd_not_duplicates,
     "tags": cmd_tags, "tagged": cmd_tagged, "tag": cmd_tag, "untag": cmd_tag,
     "define-tag": cmd_define_tag, "forget-tag": cmd_define_tag, "albums": cmd_albums,
-    "export-tags": cmd_export_tags, "places": cmd_places,
+    "export-tags": cmd_export_tags, "places": cmd_places, "rename-tag": cmd_rename_tag, "delete-tag": cmd_rename_tag,
 }
 
 

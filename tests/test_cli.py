@@ -550,6 +550,19 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     assert code == 1 and "cannot read the tag vocabulary" in err
 
 
+def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    photos = [str(photo_folder / name) for name in ("p0.jpg", "p1.jpg")]
+    run("tag", "Holidya", *photos)
+    assert run("rename-tag", "holidya", "Holiday") == (0, "", "2 photos tagged holiday\n")
+    assert "holiday" in run("tags")[1] and "holidya" not in run("tags")[1]
+    assert run("delete-tag", "holiday") == (0, "", "took holiday off 2 photos\n")
+    assert run("tagged", "holiday")[0] == 0 and run("tagged", "holiday")[1] == ""
+    code, _, err = run("delete-tag", "holiday")
+    assert code == 1 and err.startswith("photoclip: error: holiday is no tag you gave or defined") and len(
+        err.splitlines()) == 1
+
+
 def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     photo = photo_folder.resolve() / "p0.jpg"
