@@ -1230,6 +1230,11 @@ class Library:
         """(tag, prompt) of the tags the user defined."""
         return self.catalog.defined_tags()
 
+    def given_tags(self, names: Iterable[str]) -> set[str]:
+        """Which of `names` the user gave some photo (by hand, or as keywords in another program):
+        those can be renamed and deleted."""
+        return self.catalog.user_tags_among(names)
+
     def rename_tag(self, old: str, new: str) -> tuple[str, int]:
         """Rename a tag the user gave or defined (a typo, "Holiday" for "vacation") on every
         photo at once. Returns the new name as stored and how many photos carry it. The

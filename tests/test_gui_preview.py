@@ -37,7 +37,7 @@ def test_enter_opens_the_preview_with_the_photos_facts_and_arrows_step(qtbot, wi
     assert window.preview.photo_id == first.id
     assert window.preview.name_label.text() == first.path.name
     assert window.preview._facts["Dimensions"].text() == "192 × 192 pixels"
-    assert window.preview._facts["Folder"].text() == str(first.path.parent)
+    assert window.preview.folder_label.toolTip() == str(first.path.parent)
     assert window.preview.position_label.text() == "3 of 12"
     qtbot.waitUntil(lambda: window.preview.canvas.pixmap() is not None
                     and window.preview.canvas.pixmap().width() >= 192, timeout=WAIT_MS)
@@ -207,6 +207,23 @@ def test_a_long_name_without_spaces_is_cut_in_its_middle_and_whole_in_its_toolti
     wider = label.text()
     label.resize(label.width() // 2, label.height())  # what a narrower panel would do
     assert fits() and len(label.text()) < len(wider)
+
+
+def test_a_long_folder_stays_on_one_line_cut_in_its_middle_keeping_its_last_folders(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """Wrapped, it was cut to its first line in a low window: the folders that name the photo's place were lost."""
+    folder = tmp_path / "photos" / "Family archive scanned in 2019" / "Holidays by the sea" / "2024 Lisbon"
+    write_photo(folder / "IMG_0001.jpg", seed=3)
+    window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
+    window.resize(window.minimumSizeHint())
+    label = window.preview.folder_label
+    qtbot.waitUntil(lambda: "…" in label.text(), timeout=WAIT_MS)
+    start, _cut, end = label.text().partition("…")
+    assert start == "/tmp/" and str(folder).endswith(end) and end.endswith("/2024 Lisbon")
+    assert label.toolTip() == str(folder)
+    assert label.height() < 2 * label.fontMetrics().lineSpacing()
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
 
 
 def test_a_photo_whose_file_is_gone_cannot_be_opened_or_shown_in_its_folder(

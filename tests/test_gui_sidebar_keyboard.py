@@ -94,3 +94,16 @@ def test_tabbing_in_with_no_entry_current_lands_on_the_first_header_without_chan
     assert window.view.kind == "search" and window.search_field.text() == "a red circle"
     qtbot.keyClick(tree, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: window.view.kind == "library", timeout=WAIT_MS)
+
+
+def test_tab_into_the_grid_selects_its_first_photo_and_right_goes_to_the_second(qtbot, window) -> None:
+    """Not an unmarked current cell, from which → went to the second photo before any showed."""
+    grid, ids = window.grid, window.model.ids
+    for _ in range(10):
+        if grid.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert grid.hasFocus()
+    assert grid.selected_photo_ids() == [ids[0]] and grid.current_photo_id() == ids[0]
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    assert grid.selected_photo_ids() == [ids[1]]

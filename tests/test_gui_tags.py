@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QToolButton
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QToolButton
 
 from photoclip import config
 from photoclip.gui import icons, settings_dialog, theme
@@ -20,7 +20,7 @@ from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole
 from photoclip.gui.tags import NewTagDialog
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
-from tests.gui_support import WAIT_MS, make_window, settled, sidebar  # noqa: F401
+from tests.gui_support import WAIT_MS, answer_questions, make_window, settled, sidebar  # noqa: F401
 from tests.helpers import scene_folder, shapes_vocabulary
 
 SHAPES = ("circle", "star", "square", "triangle", "heart", "cross", "crescent")
@@ -350,6 +350,64 @@ def test_stopping_a_defined_tag_from_its_menu_leaves_only_the_photos_tagged_by_h
     assert library.tagged("heart") == [mine]
     assert window.sidebar.defined_prompt("heart") is None and menu_action(window, "heart", "forget_tag") is None
     assert tag_icon_key(window, "heart") == tag_icon_key(window, other)
+
+
+def test_renaming_a_mistyped_tag_from_its_menu_renames_it_on_every_photo_and_its_page_follows(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    mine = library.photos_by_date()[:3]
+    library.add_tag(mine, "holidya")
+    window = make_window(library, worker=True)
+    click_tag(qtbot, window, "holidya")
+    given_by_model = next(name for name, _ in library.tags() if name != "holidya")
+    assert not menu_action(window, given_by_model, "rename_tag").isEnabled()  # the vocabulary's: not the user's
+    assert not menu_action(window, given_by_model, "delete_tag").isEnabled()
+    rename = menu_action(window, "holidya", "rename_tag")
+    assert rename.text() == "Rename tag…" and rename.isEnabled()
+    asked: list[tuple[str, str]] = []
+
+    def type_in(dialog: QInputDialog) -> int:
+        assert dialog.objectName() == "RenameTagDialog"
+        asked.append((dialog.labelText(), dialog.textValue()))
+        field = dialog.findChild(QLineEdit)
+        field.selectAll()
+        qtbot.keyClicks(field, " Holiday")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QInputDialog, "exec", type_in)
+    rename.trigger()
+    assert asked == [("Rename “holidya” to:", "holidya")]
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Renamed “holidya” to “holiday” on 3 photos.",
+                    timeout=WAIT_MS)
+    assert set(library.tagged("holiday")) == set(mine)
+    qtbot.waitUntil(lambda: count_of(window, "holiday") == 3 and window.sidebar.tag_item("holidya") is None,
+                    timeout=WAIT_MS)
+    assert window.view.kind == "tag" and window.view.tag == "holiday" and window.sidebar.current_tag() == "holiday"
+    qtbot.waitUntil(lambda: settled(window) and set(window.model.ids) == set(mine), timeout=WAIT_MS)
+
+    window.rename_tag(given_by_model, "shape")  # the engine refuses, and says why where errors show
+    qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=WAIT_MS)
+    assert "no tag you gave or defined" in window.error_banner.text.text()
+
+
+def test_deleting_a_tag_asks_first_then_takes_it_off_its_photos_and_goes_back_to_the_library(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    mine = library.photos_by_date()[:2]
+    library.add_tag(mine, "holiday")
+    window = make_window(library, worker=True)
+    click_tag(qtbot, window, "holiday")
+    asked = answer_questions(monkeypatch, False, True)
+    delete = menu_action(window, "holiday", "delete_tag")
+    assert delete.text() == "Delete tag…" and delete.isEnabled()
+    delete.trigger()
+    assert asked[0][0].startswith("Take “holiday” off its 2 photos?") and asked[0][1] == "Delete tag"
+    assert set(library.tagged("holiday")) == set(mine)  # cancelled
+    delete.trigger()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Took “holiday” off 2 photos.", timeout=WAIT_MS)
+    assert library.tagged("holiday") == []
+    qtbot.waitUntil(lambda: window.sidebar.tag_item("holiday") is None, timeout=WAIT_MS)
+    assert window.view.kind == "library" and window.sidebar.tree.currentItem() is window.sidebar.all_photos
 
 
 def choose_in_settings(monkeypatch, window, act) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QToolButton, QWidget
 
 from photoclip import config
 from photoclip.gui import theme
 from photoclip.gui.app import make_app
+from photoclip.gui.statusbar import IndexStatus
 
 
 def colours_at_right(widget: QWidget, width: int) -> list[QColor]:
@@ -136,3 +139,38 @@ def test_dialog_buttons_carry_no_generic_icons(qtbot) -> None:
     buttons.setStyle(style)
     buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     assert all(button.icon().isNull() for button in buttons.buttons())
+
+
+def accent_pixels(widget: QWidget) -> int:
+    image = widget.grab().toImage()
+    return sum(near(image.pixelColor(x, y), theme.ACCENT, by=30)
+               for x in range(image.width()) for y in range(image.height()))
+
+
+@pytest.mark.parametrize("make", [lambda: QPushButton("Copy list"), lambda: failures_button()])
+def test_a_button_reached_with_tab_is_outlined_in_the_accent(qtbot, make) -> None:
+    """The style sheet's borders left Fusion's focus frame out: Tab landed on a button unseen."""
+    make_app()
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    field, button = QLineEdit(), make()
+    layout.addWidget(field)
+    layout.addWidget(button)
+    qtbot.addWidget(holder)
+    holder.show()
+    holder.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    unfocused = accent_pixels(button)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    qtbot.waitUntil(button.hasFocus)
+    assert accent_pixels(button) > unfocused + 2 * button.width()
+
+
+def failures_button() -> QToolButton:
+    status = IndexStatus()
+    status.set_idle(40, failed=3)
+    button = status.failures_button
+    button.setParent(None)
+    button.show()
+    return button

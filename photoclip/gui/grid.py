@@ -28,7 +28,18 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from photoclip import humanize
@@ -603,6 +614,15 @@ class PhotoGridView(QListView):
                 event.accept()
                 return
         super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Tabbed into with no photo current, the first one is selected: Qt would make it current
+        unmarked, so nothing showed where the keyboard was and → went to the second photo."""
+        tabbed = event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        model = self.model()
+        if tabbed and not self.currentIndex().isValid() and model is not None and model.rowCount() > 0:
+            self.setCurrentIndex(model.index(0, 0))
+        super().focusInEvent(event)
 
     def keyboardSearch(self, search: str) -> None:
         """Typing starts a search (the window's field) instead of jumping to a photo whose

@@ -71,9 +71,9 @@ from photoclip.gui.modelstate import ModelState, Phase
 from photoclip.gui.ops import Ops
 from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
-from photoclip.gui.sidebar import Sidebar, album_tags_line
+from photoclip.gui.sidebar import CountRole, Sidebar, album_tags_line
 from photoclip.gui.statusbar import FailuresDialog, IndexStatus
-from photoclip.gui.tags import NewTagDialog, ask_tag_name
+from photoclip.gui.tags import NewTagDialog, ask_new_name, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
 from photoclip.humanize import plural
@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         self.sidebar.settings_requested.connect(self.open_settings)
         self.sidebar.new_tag_requested.connect(self.new_tag)
         self.sidebar.forget_tag_requested.connect(self.forget_tag)
+        self.sidebar.rename_tag_requested.connect(self.ask_rename_tag)
+        self.sidebar.delete_tag_requested.connect(self.ask_delete_tag)
         outer.addWidget(self.sidebar)
 
         column = QVBoxLayout()
@@ -976,10 +978,12 @@ class MainWindow(QMainWindow):
         """Re-read the library's tags and counts and which are the user's own (sidebar,
         completion); apart from them, the albums and the countries, which take longer.
         `just_defined`: a tag the user just defined, whose photos have been looked for."""
-        def tags_arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]]]) -> None:
-            tags, defined = result
+        def tags_arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]], set[str]]) -> None:
+            tags, defined, given = result
             self._defined_tags = dict(defined)
-            self.sidebar.set_tags(tags, self._defined_tags)
+            self.sidebar.set_tags(tags, self._defined_tags, given)
+            if self.view.kind == "tag" and self.view.tag is not None and self.sidebar.current_tag() != self.view.tag:
+                self.sidebar.select_tag(self.view.tag)  # a renamed tag's page, shown before its entry was listed
             counts = dict(tags)
             self._known_tags = [name for name, _count in tags] + [n for n in self._defined_tags if n not in counts]
             self.preview.set_known_tags(self._known_tags)
@@ -1005,7 +1009,11 @@ class MainWindow(QMainWindow):
                     self.view = self._browse_view = dataclasses.replace(self.view, album=fresh)
                     self._update_header()
 
-        self.ops.query(lambda lib: (lib.tags(), lib.defined_tags()), tags_arrived, parent=self)
+        def read(lib: Library) -> tuple[list[tuple[str, int]], list[tuple[str, str]], set[str]]:
+            tags = lib.tags()
+            return tags, lib.defined_tags(), lib.given_tags(name for name, _count in tags)
+
+        self.ops.query(read, tags_arrived, parent=self)
         self.ops.query(lambda lib: (lib.albums(), lib.countries()), albums_arrived, parent=self)
 
     def new_tag(self) -> None:
@@ -1036,6 +1044,61 @@ class MainWindow(QMainWindow):
         self.worker.forget_tag(tag)
         self.statusBar().showMessage(f"“{tag}” is no longer given automatically; "
                                      "photos you tagged yourself keep it.", 8000)
+
+    def ask_rename_tag(self, tag: str) -> None:
+        """Ask for a tag of the user's own's new name and rename it on every photo."""
+        text = ask_new_name(self, tag, self._known_tags)
+        if text is None:
+            return
+        try:
+            self.rename_tag(tag, normalize_tag(text))
+        except QueryError as exc:
+            self.report_error(exc)
+
+    def rename_tag(self, old: str, new: str) -> None:
+        """Rename a tag of the user's own on every photo (the engine says why it will not);
+        its page, if shown, follows the new name."""
+        if self.worker is None:
+            self.report_error("This library is open read-only; tags cannot be changed now.")
+            return
+
+        def done(result: tuple[str, int]) -> None:
+            name, count = result
+            self.statusBar().showMessage(f"Renamed “{old}” to “{name}” on {plural(count, 'photo')}.", 8000)
+            self._tag_gone(old, name)
+
+        self.ops.change(lambda lib: lib.rename_tag(old, new), done, self.report_error, parent=self)
+
+    def ask_delete_tag(self, tag: str) -> None:
+        item = self.sidebar.tag_item(tag)
+        count = int(item.data(0, CountRole)) if item is not None else 0
+        if self._confirmed("Delete tag", f"Take “{tag}” off its {plural(count, 'photo')}?",
+                           "The photos stay; only the tag you gave them goes (a tag photoclip gives "
+                           "by itself, from its vocabulary, stays).", "Delete tag"):
+            self.delete_tag(tag)
+
+    def delete_tag(self, tag: str) -> None:
+        """Take a tag of the user's own off every photo; its page, if shown, gives way to the library."""
+        if self.worker is None:
+            self.report_error("This library is open read-only; tags cannot be changed now.")
+            return
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"Took “{tag}” off {plural(count, 'photo')}.", 8000)
+            self._tag_gone(tag, None)
+
+        self.ops.change(lambda lib: lib.delete_tag(tag), done, self.report_error, parent=self)
+
+    def _tag_gone(self, tag: str, renamed: str | None) -> None:
+        """After a tag was renamed (to `renamed`) or deleted: the page of it, or a search among
+        its photos, moves to the new name or back to the library; what else shows re-reads its tags."""
+        if self.view.tag == tag:
+            self.show_view(View("tag", tag=renamed) if renamed is not None else View("library"))
+        elif self.view.kind == "tag":
+            self.model.refresh()  # renamed onto the tag shown, its photos joined it
+        self.refresh_tags()
+        if self.preview.photo_id is not None:
+            self.preview.refresh_tags()
 
     def add_tag(self, ids: list[PhotoId], tag: str) -> None:
         """Tag these photos by hand (the worker writes; TagsChanged then refreshes what shows)."""

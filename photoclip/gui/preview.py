@@ -9,6 +9,7 @@ included, through `imaging`); until it arrives the grid's thumbnail stands in.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFontMetrics,
     QImage,
     QKeyEvent,
     QPainter,
@@ -122,14 +124,31 @@ class _Canvas(QWidget):
         painter.end()
 
 
-class _NameLabel(QLabel):
-    """A file name on one line, cut in its middle with an ellipsis when it is too long for the
-    panel (the full name in the tooltip): a name without spaces cannot wrap, and its start
-    and its end (the number, the extension) are what tell photos apart."""
+def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
+    """`folder` in `width` pixels: its first part, "…" for the folders that do not fit and as
+    many of its last folders as do ("/home/…/Holidays/2024 Lisbon"); a last folder too long
+    itself is cut in its middle."""
+    parts = folder.split(os.sep)
+    head = parts[:2] if parts[0] == "" else parts[:1]  # "/home", "C:"
+    if metrics.horizontalAdvance(folder) <= width or len(parts) <= len(head) + 1:
+        return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, width)
+    for kept in range(len(parts) - len(head) - 1, 0, -1):
+        text = os.sep.join([*head, "…", *parts[-kept:]])
+        if metrics.horizontalAdvance(text) <= width:
+            return text
+    return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, width)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+class _ElidedLabel(QLabel):
+    """A file name or a folder on one line, cut in its middle with an ellipsis when it is too
+    long for the panel (the whole in the tooltip): a name without spaces cannot wrap, and its
+    start and its end (the number, the extension; the last folders) are what tell photos apart.
+    A folder wrapping over lines was cut to its first line where the window is low."""
+
+    def __init__(self, parent: QWidget | None = None, folder: bool = False) -> None:
         super().__init__(parent)
         self._name = ""
+        self._folder = folder
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def set_name(self, name: str) -> None:
@@ -148,7 +167,8 @@ class _NameLabel(QLabel):
 
     def _elide(self) -> None:
         width = self.contentsRect().width()
-        elided = self.fontMetrics().elidedText(self._name, Qt.TextElideMode.ElideMiddle, width)
+        elided = (elided_folder(self._name, self.fontMetrics(), width) if self._folder
+                  else self.fontMetrics().elidedText(self._name, Qt.TextElideMode.ElideMiddle, width))
         text = elided if width > 0 else self._name
         if text != self.text():
             self.setText(text)
@@ -230,7 +250,7 @@ class PreviewPage(QWidget):
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(20, 22, 20, 20)
         layout.setSpacing(14)
-        self.name_label = _NameLabel()
+        self.name_label = _ElidedLabel()
         self.name_label.setObjectName("PreviewName")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.name_label)
@@ -239,12 +259,13 @@ class PreviewPage(QWidget):
         facts.setHorizontalSpacing(12)
         facts.setVerticalSpacing(8)
         self._facts: dict[str, QLabel] = {}
+        self.folder_label = _ElidedLabel(folder=True)
         for row, key in enumerate(("Caption", "Damaged", "Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
             name = QLabel(key)
             name.setObjectName("InfoKey")
-            value = QLabel("")
+            value = self.folder_label if key == "Folder" else QLabel("")
             value.setObjectName("InfoValue")
-            value.setWordWrap(True)
+            value.setWordWrap(key != "Folder")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             facts.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             facts.addWidget(value, row, 1)
@@ -302,7 +323,8 @@ class PreviewPage(QWidget):
         self.prev_button.setEnabled(position[0] > 0)
         self.next_button.setEnabled(position[0] + 1 < position[1])
         self.name_label.set_name(humanize.shown(path.name) if path else "")
-        for key in ("Folder", "Size", "Dimensions", "Taken"):
+        self.folder_label.set_name(humanize.shown(path.parent) if path else "…")
+        for key in ("Size", "Dimensions", "Taken"):
             self._facts[key].setText("…")
         self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
         self._show_fact("Match", score is not None)
@@ -350,7 +372,7 @@ class PreviewPage(QWidget):
         self._photo = photo
         if photo is not None:
             self.name_label.set_name(humanize.shown(photo.path.name))
-            self._facts["Folder"].setText(humanize.shown(photo.path.parent))
+            self.folder_label.set_name(humanize.shown(photo.path.parent))
             self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")

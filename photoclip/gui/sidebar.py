@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
@@ -48,6 +48,7 @@ OnlineRole = Qt.ItemDataRole.UserRole + 4
 TagRole = Qt.ItemDataRole.UserRole + 5
 CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
 PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
+OwnRole = Qt.ItemDataRole.UserRole + 8  # a tag the user gave some photo or defined: it can be renamed or deleted
 
 SHOWN_OPEN = 8  # a longer list of albums or places starts folded, so what is below stays in sight
 TAGS_SHOWN = 15  # the most used tags; "Show all N tags" lists the rest (imported keywords run to hundreds)
@@ -181,11 +182,13 @@ class Sidebar(QFrame):
     settings_requested = Signal()
     new_tag_requested = Signal()
     forget_tag_requested = Signal(str)  # stop giving this defined tag automatically
+    rename_tag_requested = Signal(str)  # a tag of the user's own
+    delete_tag_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown_roots: tuple[Root, ...] | None = None
-        self._shown_tags: tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]] | None = None
+        self._shown_tags: tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...], frozenset[str]] | None = None
         self._albums: dict[str, Album] = {}
         self._all_albums: tuple[Album, ...] = ()
         self._shown_albums: tuple[Album, ...] | None = None
@@ -373,17 +376,19 @@ class Sidebar(QFrame):
         self.tree.blockSignals(False)
 
     def set_tags(self, tags: list[tuple[str, int]] | tuple[tuple[str, int], ...],
-                 defined: dict[str, str] | None = None) -> None:
+                 defined: dict[str, str] | None = None, given: Iterable[str] = ()) -> None:
         """Show these (tag, count) entries in this order, then any tag of `defined` (the user's
         own: name -> what it looks like) no photo carries yet; a selected tag stays selected
-        while it is still there (when it is gone the selection goes, but the window keeps its view)."""
+        while it is still there (when it is gone the selection goes, but the window keeps its view).
+        `given`: the tags the user gave some photo; they and the defined ones can be renamed and deleted."""
         tags = tuple((str(name), int(count)) for name, count in tags)
         defined = dict(defined or {})
+        own = frozenset(given) | frozenset(defined)
         listed = {name for name, _count in tags}
         tags += tuple((name, 0) for name in sorted(defined) if name not in listed)
-        if (tags, tuple(sorted(defined.items()))) == self._shown_tags:
+        if (tags, tuple(sorted(defined.items())), own) == self._shown_tags:
             return
-        self._shown_tags = (tags, tuple(sorted(defined.items())))
+        self._shown_tags = (tags, tuple(sorted(defined.items())), own)
         current = self.current_tag()
         self.tree.blockSignals(True)
         try:
@@ -396,6 +401,7 @@ class Sidebar(QFrame):
                 item.setData(0, TagRole, name)
                 item.setData(0, CountRole, count)
                 item.setToolTip(0, f"{plural(count, 'photo')} tagged “{name}”")
+                item.setData(0, OwnRole, name in own)
                 if name in defined:
                     item.setData(0, PromptRole, defined[name])
                     item.setIcon(0, icons.icon("tag", theme.ACCENT))
@@ -595,8 +601,10 @@ class Sidebar(QFrame):
 
     def menu_for(self, item: QTreeWidgetItem | None) -> QMenu:
         """The right-click menu of an entry (or of the empty space under them): a folder's
-        actions and "Add folder…"; in the Tags section, "New tag…" and, on a tag the user
-        defined, "Stop giving this tag automatically". Changes are disabled when read-only."""
+        actions and "Add folder…"; in the Tags section, "New tag…" and, on a tag, "Rename tag…"
+        and "Delete tag…" (for the user's own only: the vocabulary's change with its file) and,
+        on a tag the user defined, "Stop giving this tag automatically". Changes are disabled
+        when read-only."""
         menu = QMenu(self)
 
         def add(name: str, icon_name: str, text: str, slot: Callable[[], object], enabled: bool = True) -> QAction:
@@ -609,10 +617,20 @@ class Sidebar(QFrame):
 
         kind = item.data(0, KindRole) if item is not None else None
         if item is not None and (item is self._tags_item or item.parent() is self._tags_item):
-            if kind == "tag" and item.data(0, PromptRole) is not None:
-                tag = str(item.data(0, TagRole))
-                add("forget_tag", "minus", "Stop giving this tag automatically",
-                    lambda: self.forget_tag_requested.emit(tag), self._writable)
+            if kind == "tag":
+                tag, own = str(item.data(0, TagRole)), bool(item.data(0, OwnRole))
+                rename = add("rename_tag", "tag", "Rename tag…", lambda: self.rename_tag_requested.emit(tag),
+                             self._writable and own)
+                delete = add("delete_tag", "close", "Delete tag…", lambda: self.delete_tag_requested.emit(tag),
+                             self._writable and own)
+                if not own:
+                    menu.setToolTipsVisible(True)
+                    for action in (rename, delete):
+                        action.setToolTip("photoclip gives this tag itself; the vocabulary in Settings "
+                                          "chooses the tags it gives")
+                if item.data(0, PromptRole) is not None:
+                    add("forget_tag", "minus", "Stop giving this tag automatically",
+                        lambda: self.forget_tag_requested.emit(tag), self._writable)
                 menu.addSeparator()
             add("new_tag", "plus", "New tag…", lambda: self.new_tag_requested.emit(), self._writable)
             return menu

@@ -252,12 +252,25 @@ class TagPanel(QWidget):
 def ask_tag_name(parent: QWidget, count: int, known: list[str]) -> str | None:
     """Ask which tag to give `count` photos, completing the library's tags as they are typed.
     Returns the text as typed (the caller checks it) or None when the user cancelled."""
+    return _ask_name(parent, "AddTagDialog", "Add tag", f"Tag {plural(count, 'photo')} with:", "Add tag", "", known)
+
+
+def ask_new_name(parent: QWidget, tag: str, known: list[str]) -> str | None:
+    """Ask what `tag` should be called instead, starting from its name (a typo is fixed in
+    place); completing the library's tags, since renaming onto one merges the two. Returns the
+    text as typed or None when the user cancelled."""
+    return _ask_name(parent, "RenameTagDialog", "Rename tag", f"Rename “{tag}” to:", "Rename", tag,
+                     [name for name in known if name != tag])
+
+
+def _ask_name(parent: QWidget, name: str, title: str, label: str, ok: str, text: str, known: list[str]) -> str | None:
     dialog = QInputDialog(parent)
-    dialog.setObjectName("AddTagDialog")
-    dialog.setWindowTitle("Add tag")
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
-    dialog.setLabelText(f"Tag {plural(count, 'photo')} with:")
-    dialog.setOkButtonText("Add tag")
+    dialog.setLabelText(label)
+    dialog.setOkButtonText(ok)
+    dialog.setTextValue(text)
     field = dialog.findChild(QLineEdit)
     if field is not None:
         field.setPlaceholderText("e.g. lake house")
@@ -267,9 +280,9 @@ def ask_tag_name(parent: QWidget, count: int, known: list[str]) -> str | None:
         field.setCompleter(completer)
     dialog.resize(360, dialog.sizeHint().height())
     accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
-    text = dialog.textValue()
+    typed = dialog.textValue()
     dialog.deleteLater()
-    return text if accepted else None
+    return typed if accepted else None
 
 
 class NewTagDialog(QDialog):

@@ -71,12 +71,15 @@ QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px s
 QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
 QPushButton[primary="true"]:disabled {{ background: {PLACEHOLDER}; color: {FAINT}; border: 1px solid {BORDER}; }}
 QPushButton#BigButton {{ padding: 12px 26px; font-size: 12pt; border-radius: 9px; }}
+QPushButton:focus {{ border: 1px solid {ACCENT}; }}  /* the style sheet's borders hide Fusion's focus frame */
+QPushButton[primary="true"]:focus {{ border: 2px solid {TEXT}; }}
 
 QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {TEXT}; }}
 QToolButton:hover {{ background: #e8ebf0; }}
 QToolButton:pressed {{ background: #dde1e7; }}
 QToolButton#LinkButton {{ color: {DANGER}; font-weight: 600; padding: 2px 6px; }}
 QToolButton#ScopeButton {{ color: {ACCENT}; padding: 0px 4px; }}
+QToolButton:focus {{ border: 1px solid {ACCENT}; }}
 
 QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
 QStatusBar::item {{ border: none; }}
