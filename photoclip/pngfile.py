@@ -12,6 +12,7 @@ should too. Byte-level only: nothing here decodes pixels.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _METADATA = (b"tEXt", b"zTXt", b"iTXt", b"iCCP")
@@ -20,30 +21,20 @@ _METADATA = (b"tEXt", b"zTXt", b"iTXt", b"iCCP")
 def without_oversized_metadata(data: bytes, limit: int) -> bytes | None:
     """The file with each text or colour-profile chunk that holds more than `limit` bytes
     (inflated) left out; None when it has none, or its chunks cannot be walked."""
-    if not data.startswith(SIGNATURE):
-        return None
-    kept, position, dropped = [SIGNATURE], len(SIGNATURE), False
-    while position + 12 <= len(data):
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
-        end = position + 12 + length
-        if end > len(data):
-            break  # cut short: the rest goes as it is, for the decoder to judge
-        if kind in _METADATA and _content_size(kind, data[position + 8:end - 4], limit) > limit:
-            dropped = True
-        else:
-            kept.append(data[position:end])
-        position = end
-        if kind == b"IEND":
-            break
-    kept.append(data[position:])
-    return b"".join(kept) if dropped else None
+    return _without(data, lambda kind, chunk: kind in _METADATA and _content_size(kind, chunk[8:-4], limit) > limit)
 
 
 def without_damaged_ancillary_chunks(data: bytes) -> bytes | None:
     """The file with each ancillary chunk (first letter lower case: nothing the picture needs)
     whose checksum is wrong left out, as libpng skips them; None when it has none, or its
     chunks cannot be walked. Critical chunks stay whatever their checksum: the decoder judges."""
+    return _without(data, lambda kind, chunk: bool(kind[0] & 0x20)
+                    and zlib.crc32(chunk[4:-4]) != int.from_bytes(chunk[-4:], "big"))
+
+
+def _without(data: bytes, dropped_if: Callable[[bytes, bytes], bool]) -> bytes | None:
+    """The file without the chunks `dropped_if(kind, whole chunk)` picks; None when it picks
+    none. A chunk cut short, and what follows it, goes as it is, for the decoder to judge."""
     if not data.startswith(SIGNATURE):
         return None
     kept, position, dropped = [SIGNATURE], len(SIGNATURE), False
@@ -53,8 +44,7 @@ def without_damaged_ancillary_chunks(data: bytes) -> bytes | None:
         end = position + 12 + length
         if end > len(data):
             break
-        ancillary = kind[0] & 0x20
-        if ancillary and zlib.crc32(data[position + 4:end - 4]) != int.from_bytes(data[end - 4:end], "big"):
+        if dropped_if(kind, data[position:end]):
             dropped = True
         else:
             kept.append(data[position:end])
