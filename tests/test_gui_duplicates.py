@@ -264,3 +264,48 @@ def test_a_tile_cuts_a_long_size_line_in_its_middle_and_names_a_byte_copy_an_ide
     assert "…" in text and text.startswith("30000×") and text.endswith("MB")
     assert wide.detail.fontMetrics().horizontalAdvance(text) <= TILE_SIDE
     assert wide.detail.toolTip() == "30000×20000 · 138.8 MB"
+
+
+def test_the_keyboard_reaches_moves_among_and_switches_the_photos(qtbot, on_duplicates) -> None:
+    """Tab from "Move to trash" lands on the first photo, arrows move left and right in a group
+    and up and down between groups, Space and Enter switch a photo as a click does (the last kept
+    one stays), and the photo with the focus is outlined and named with its state."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from photoclip.gui.theme import TEXT
+
+    library, _, window = on_duplicates
+    page = window.duplicates
+    window.activateWindow()
+    page.trash_button.setFocus()
+    qtbot.keyClick(page.trash_button, Qt.Key.Key_Tab)
+    top, below = page.rows[0], page.rows[1]
+    keeper, copy = list(top.tiles)[:2]
+    assert QApplication.focusWidget() is top.tiles[keeper]
+    qtbot.keyClick(top.tiles[keeper], Qt.Key.Key_Space)
+    assert top.kept == {keeper}  # the only kept photo cannot be let go
+    name = top.tiles[keeper].photo.path
+    assert top.tiles[keeper].accessibleName() == f"{name.name} in {name.parent.name}, kept"
+
+    qtbot.keyClick(top.tiles[keeper], Qt.Key.Key_Right)
+    assert QApplication.focusWidget() is top.tiles[copy]
+    qtbot.keyClick(top.tiles[copy], Qt.Key.Key_Space)
+    qtbot.keyClick(top.tiles[copy], Qt.Key.Key_Left)
+    qtbot.keyClick(top.tiles[keeper], Qt.Key.Key_Return)
+    assert top.kept == {copy} and page.trash_button.text() == f"Move {len(page.to_trash())} to trash"
+    assert top.tiles[keeper].accessibleName().endswith(", to move to the trash")
+
+    last = list(top.tiles.values())[-1]
+    last.setFocus()
+    qtbot.keyClick(last, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is list(below.tiles.values())[min(len(top.tiles), len(below.tiles)) - 1]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)
+    assert QApplication.focusWidget() is list(top.tiles.values())[min(len(top.tiles), len(below.tiles)) - 1]
+
+    focused = QApplication.focusWidget()
+    qtbot.wait(50)  # the style takes in the focus
+    edge = focused.grab().toImage()
+    assert edge.pixelColor(1, edge.height() // 2) == QColor(TEXT)
+    other = next(tile for tile in top.tiles.values() if tile is not focused and tile.photo.id not in top.kept)
+    assert other.grab().toImage().pixelColor(1, edge.height() // 2) != QColor(TEXT)

@@ -263,3 +263,24 @@ def test_opening_a_photo_without_a_launcher_says_what_failed(
     said = window.statusBar().currentMessage()
     assert said.startswith("No app could be started to open “beach.jpg”" if button_name == "open_button"
                            else "No file manager could be started to show")
+
+
+def test_a_long_taken_line_shows_whole_at_the_smallest_window(qtbot, make_window, open_library, tmp_path: Path) -> None:
+    """The panel keeps the buttons' height at the window's smallest size; a fact wrapped onto a
+    second line gets its room there (scrolled) instead of being cut to "unknown · file from 30"."""
+    import os
+    from datetime import datetime
+
+    photo = write_photo(tmp_path / "photos" / "screenshot.png", seed=4, fmt="PNG")
+    noon = datetime(2021, 9, 30, 12, 0).timestamp()
+    os.utime(photo, (noon, noon))
+    window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
+    taken = window.preview._facts["Taken"]
+    assert taken.text() == "unknown · file from 30 September 2021"
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: window.size() == window.minimumSize(), timeout=WAIT_MS)
+    qtbot.wait(100)  # the layouts settle
+    assert taken.height() >= taken.heightForWidth(taken.width()) > taken.fontMetrics().height() * 1.5
+    button = window.preview.folder_button
+    shown = button.visibleRegion().boundingRect()
+    assert shown.height() == button.height()  # the last button is not cut either

@@ -253,3 +253,21 @@ def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, mak
     assert tree.currentItem() is norway and norway.isSelected()  # the place stays highlighted
     assert window.subtitle_label.text() == "In Norway  ·  1 photo"
     assert window.model.index(0, 0).data(ScoreRole) is None  # a listing, not a ranking: no match score
+
+
+def test_photos_found_by_their_file_name_show_no_match_score(qtbot, make_window, indexed) -> None:
+    """Their 1.0 says the name matched, not that the picture is like anything; the photos the
+    model found after them keep their scores."""
+    library, scenes = indexed
+    wanted = sorted(scenes)[7]
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, wanted.stem.upper())  # names match in any case, as the engine's do
+    wait_for_results(qtbot, window, wanted.stem.upper())
+
+    named, found = window.model.index(0, 0), window.model.index(1, 0)
+    assert named.data(PhotoIdRole) == library.photo_at(wanted).id
+    assert named.data(ScoreRole) is None and "Match" not in named.data(Qt.ItemDataRole.ToolTipRole)
+    assert 0 < found.data(ScoreRole) < 1 and "Match: " in found.data(Qt.ItemDataRole.ToolTipRole)
+    window.open_preview(named)
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    assert window.preview._facts["Match"].isHidden()

@@ -2,9 +2,11 @@
 moved to the system trash after one confirmation.
 
 Clicking a photo switches it between kept and trashed; one photo of a group always stays, so
-a group can never be emptied. "Not duplicates" keeps the whole group and remembers it. Groups
-are shown a page at a time (each photo is a small widget here, unlike the grid); the choice of
-how alike photos must be is the library's similarity, from copies only to burst shots.
+a group can never be emptied. From the keyboard, Tab reaches the photos, the arrow keys move
+among them (left and right in a group, up and down between groups) and Space switches one.
+"Not duplicates" keeps the whole group and remembers it. Groups are shown a page at a time
+(each photo is a small widget here, unlike the grid); the choice of how alike photos must be
+is the library's similarity, from copies only to burst shots.
 
 The groups are found again when photos were added or changed since (the window calls
 `reload_if_stale` when the worker goes idle), unless the user is mid-way: then a "Look
@@ -14,7 +16,7 @@ again" button offers it instead of the page changing under their hands.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -43,18 +45,23 @@ LEVELS = (
 PAGE = 40  # groups added at a time
 TILES = 12  # photos shown in one group; the rest of a bigger group go with the unkept ones
 TILE_SIDE = 132
+SWITCH_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
 
 class _Tile(QFrame):
     """One photo of a group: its thumbnail, name, size, and whether it is kept."""
 
     clicked = Signal(int)
+    stepped = Signal(int, int)  # PhotoId, the arrow key pressed on it
 
     def __init__(self, photo: Photo, similarity: float | None) -> None:
         super().__init__()
         self.photo = photo
         self.setObjectName("DupTile")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleDescription("Space keeps it or moves it to the trash")
         self.setFixedWidth(TILE_SIDE + 16)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -107,6 +114,9 @@ class _Tile(QFrame):
     def set_kept(self, kept: bool) -> None:
         self.state.setText("✓ Keep" if kept else "Move to trash")
         self.setProperty("kept", kept)
+        folder = humanize.shown(self.photo.path.parent.name or self.photo.path.parent)
+        self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {folder}, "
+                               f"{'kept' if kept else 'to move to the trash'}")
         for widget in (self, self.state):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
@@ -118,12 +128,21 @@ class _Tile(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(int(self.photo.id))
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in SWITCH_KEYS and not event.isAutoRepeat():
+            self.clicked.emit(int(self.photo.id))
+        elif event.key() in STEP_KEYS:
+            self.stepped.emit(int(self.photo.id), event.key())
+        else:
+            super().keyPressEvent(event)
+
 
 class GroupRow(QFrame):
     """A group: its photos side by side, and "Not duplicates"."""
 
     changed = Signal()
     not_duplicates = Signal(object)  # tuple[PhotoId, ...]
+    stepped_out = Signal(object, int, int)  # this row, -1 up or +1 down, the column the focus left from
 
     def __init__(self, group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> None:
         super().__init__()
@@ -137,6 +156,7 @@ class GroupRow(QFrame):
         for pid in group.members[:TILES]:
             tile = _Tile(photos[pid], similarities.get(pid))
             tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
+            tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
             self.tiles[pid] = tile
             layout.addWidget(tile)
         self.hidden = [photos[pid] for pid in group.members[TILES:]]
@@ -162,6 +182,22 @@ class GroupRow(QFrame):
             self.kept.add(pid)
         self._show_state()
         self.changed.emit()
+
+    def focus_tile(self, column: int) -> _Tile:
+        """Give the keyboard focus to the photo in `column`, or the last one when the row is shorter."""
+        tiles = list(self.tiles.values())
+        tile = tiles[min(column, len(tiles) - 1)]
+        tile.setFocus(Qt.FocusReason.OtherFocusReason)
+        return tile
+
+    def _step(self, pid: PhotoId, key: int) -> None:
+        column = list(self.tiles).index(pid)
+        if key == Qt.Key.Key_Left:
+            self.focus_tile(max(column - 1, 0))
+        elif key == Qt.Key.Key_Right:
+            self.focus_tile(column + 1)
+        else:
+            self.stepped_out.emit(self, -1 if key == Qt.Key.Key_Up else 1, column)
 
     def to_trash(self) -> list[Photo]:
         return [tile.photo for pid, tile in self.tiles.items() if pid not in self.kept] + self.hidden
@@ -251,6 +287,7 @@ class DuplicatesPage(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the photos; keys they leave scroll
         body = QWidget()
         body.setObjectName("DupBody")
         self.list = QVBoxLayout(body)
@@ -365,6 +402,7 @@ class DuplicatesPage(QWidget):
             row = GroupRow(group, photos)
             row.changed.connect(self._choice_changed)
             row.not_duplicates.connect(self._keep_apart)
+            row.stepped_out.connect(self._row_left)
             self.list.insertWidget(self.list.indexOf(self.more), row)
             self.rows.append(row)
             for pid, tile in row.tiles.items():
@@ -376,6 +414,12 @@ class DuplicatesPage(QWidget):
     def _choice_changed(self) -> None:
         self._touched = True
         self._update()
+
+    def _row_left(self, row: GroupRow, step: int, column: int) -> None:
+        """Up or down from a photo: to the photo of the group above or below in the same column."""
+        index = self.rows.index(row) + step
+        if 0 <= index < len(self.rows):
+            self.scroll.ensureWidgetVisible(self.rows[index].focus_tile(column))
 
     def _keep_apart(self, ids: tuple[PhotoId, ...]) -> None:
         self.not_duplicates_requested.emit(ids)

@@ -9,6 +9,7 @@ path, date) arrive lazily through the thumbnail loader when a row is first paint
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Sequence
@@ -113,12 +114,18 @@ class PhotoGridModel(QAbstractListModel):
         self._replace([], {}, {})
         self._fetch_tagged()
 
-    def show_hits(self, hits: Sequence[SearchHit], scored: bool = True) -> None:
+    def show_hits(self, hits: Sequence[SearchHit], scored: bool = True, file_name: str | None = None) -> None:
         """Search or similarity results, best first (`scored`: with their match scores; a
-        listing of a period or a place has none worth showing)."""
+        listing of a period or a place has none worth showing). With `file_name` (the query
+        looked like one), the leading hits named so were listed for their name: their 1.0 is
+        no similarity, so they show none."""
         self._begin_feed(paging=False)
-        self._replace([h.photo_id for h in hits], {h.photo_id: h.score for h in hits} if scored else {},
-                      {h.photo_id: h.path for h in hits})
+        scores = {h.photo_id: h.score for h in hits} if scored else {}
+        if file_name is not None:
+            prefix = file_name.casefold()
+            for hit in itertools.takewhile(lambda h: h.path.name.casefold().startswith(prefix), hits):
+                scores.pop(hit.photo_id, None)
+        self._replace([h.photo_id for h in hits], scores, {h.photo_id: h.path for h in hits})
 
     def refresh(self) -> None:
         """The catalog changed: re-read the library or tag view in place (scroll and selection kept)."""

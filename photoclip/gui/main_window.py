@@ -817,7 +817,8 @@ class MainWindow(QMainWindow):
                 said = scope_left_none(scope) if scope is not None else None
                 self.grid.set_empty_state("search", *(said or ("No photos found",
                                                                "Try describing it with other words.")))
-        self.model.show_hits(hits, scored=scope is None or not scope.only_scope)
+        self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
+                             file_name=scope.file_name if scope is not None else None)
         self.grid.scrollToTop()
         self._update_header()
 

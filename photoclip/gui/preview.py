@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -139,6 +140,21 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
     return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, width)
 
 
+class _InfoScroll(QScrollArea):
+    """Scrolls only what wrapped lines add: as tall at least as its content laid out a line a
+    fact, so the window's smallest size still shows the buttons whole."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        return hint if content is None else QSize(hint.width(), content.minimumSizeHint().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # facts shown or hidden: the window's smallest size follows
+        return super().eventFilter(watched, event)
+
+
 class _ElidedLabel(QLabel):
     """A file name or a folder on one line, cut in its middle with an ellipsis when it is too
     long for the panel (the whole in the tooltip): a name without spaces cannot wrap, and its
@@ -244,10 +260,15 @@ class PreviewPage(QWidget):
         return button
 
     def _build_info(self) -> QWidget:
+        """The facts, tags and actions, in a scroll area: a window at its smallest has no room for
+        a fact wrapped onto a second line (a long date, a caption), and cutting it says less."""
         panel = QFrame()
         panel.setObjectName("PreviewInfo")
         panel.setFixedWidth(300)
-        layout = QVBoxLayout(panel)
+        details = QWidget()
+        details.setObjectName("PreviewDetails")
+        details.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QVBoxLayout(details)
         layout.setContentsMargins(20, 22, 20, 20)
         layout.setSpacing(14)
         self.name_label = _ElidedLabel()
@@ -301,6 +322,15 @@ class PreviewPage(QWidget):
         hint.setObjectName("Muted")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
+        scroll = _InfoScroll()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+        outer = QVBoxLayout(panel)
+        outer.setContentsMargins(1, 0, 0, 0)  # the panel's border on the left
+        outer.addWidget(scroll)
         return panel
 
     # showing a photo

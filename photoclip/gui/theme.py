@@ -97,6 +97,7 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
 
 #PreviewPage {{ background: #1b1e24; }}
 #PreviewInfo {{ background: {SURFACE}; border-left: 1px solid {BORDER}; }}
+#PreviewDetails {{ background: {SURFACE}; }}
 #PreviewName {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
 #InfoKey {{ color: {MUTED}; }}
 #InfoValue {{ color: {TEXT}; }}
@@ -120,6 +121,7 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
 #DupTile[kept="true"] {{ border: 2px solid {ACCENT}; background: {ACCENT_SOFT}; }}
 #DupTile[kept="false"] {{ background: #fbf3ee; }}
 #DupTile:hover {{ border: 2px solid #c9ced6; }}
+#DupTile:focus {{ border: 2px solid {TEXT}; }}  /* after :hover and [kept]: the keyboard's place wins */
 #DupImage {{ background: {PLACEHOLDER}; border-radius: 6px; }}
 #DupName {{ color: {TEXT}; font-weight: 600; }}
 #DupState {{ color: {DANGER}; font-weight: 600; }}
