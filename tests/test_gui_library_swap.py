@@ -82,6 +82,8 @@ def test_settings_changed_again_while_the_last_change_is_applied_are_applied_nex
     monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", two_threads)
     window.open_settings()
     assert shown == [1]  # the choice being applied, not the file's older one
+    window.open_settings()
+    assert shown == [1, 2]  # then the one chosen after it, which waits its turn
     release.set()
     qtbot.waitUntil(lambda: window.library.settings.cpu_threads == 2, timeout=WAIT_MS)
     assert config.load_settings(library.directory).cpu_threads == 2

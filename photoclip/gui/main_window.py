@@ -1398,8 +1398,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         current = config.load_settings(self.library.directory)
-        if self._switch is not None and self._switch.settings is not None:  # being applied
-            current = self._switch.settings
+        if self._switch is not None:  # the latest choice, being applied or next
+            chosen = self._switch_next[0] if self._switch_next is not None else self._switch.settings
+            current = chosen if chosen is not None else current
         dialog = SettingsDialog(current, self, writable=not self.library.read_only)
         if dialog.exec():
             chosen = dialog.settings()
