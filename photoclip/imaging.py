@@ -533,6 +533,7 @@ def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, side: int) 
     target = thumbnail_path(cache_dir, content_hash, side)
     if target.is_file():
         return target
+    Path(cache_dir).mkdir(exist_ok=True)  # not its parents: a library whose drive is gone is not made again
     atomic_write_bytes(target, _make_cached_thumbnail(Path(path), side))
     return target
 

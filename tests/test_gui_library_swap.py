@@ -87,3 +87,27 @@ def test_settings_changed_again_while_the_last_change_is_applied_are_applied_nex
     release.set()
     qtbot.waitUntil(lambda: window.library.settings.cpu_threads == 2, timeout=WAIT_MS)
     assert config.load_settings(library.directory).cpu_threads == 2
+
+
+def test_a_library_gone_during_the_swap_is_not_made_again_and_can_be_tried_again(
+    qtbot, make_window, open_library, monkeypatch, tmp_path: Path
+) -> None:
+    library, window, release = swap_started(qtbot, make_window, open_library, monkeypatch, tmp_path)
+    directory = library.directory
+    away = directory.with_name("unplugged")
+    directory.rename(away)  # its drive unplugged while the old model still loads
+    release.set()
+    qtbot.waitUntil(lambda: window._switch is None, timeout=WAIT_MS)
+    assert not directory.exists()  # no new, empty library where the old one was
+    assert "is gone" in window.error_banner.text.text()
+    assert window.error_banner.button_labels() == ["Try again"]
+    assert window.index_status.label.text() == "The library is not open"
+    away.rename(directory)
+    window.error_banner.click("Try again")
+    qtbot.waitUntil(lambda: window.library is not library, timeout=WAIT_MS)
+    assert window.library.settings.cpu_threads == 1  # the choice that could not be saved then
+    assert window.error_banner.isHidden()
+    expected = [hit.photo_id for hit in window.library.search("a red circle", 6)]
+    window.search_field.setText("a red circle")
+    window._search_return()
+    qtbot.waitUntil(lambda: window.model.ids == expected, timeout=WAIT_MS)

@@ -1219,6 +1219,14 @@ def test_thumbnail_is_cached_atomically_and_reused(tmp_path):
     assert first.stat().st_mtime_ns == stamp
 
 
+def test_a_thumbnail_for_a_library_whose_drive_is_gone_makes_no_folder_there(tmp_path):
+    photo = _save(tmp_path / "p.png", _quadrants(640, 480))
+    gone = tmp_path / "unplugged drive" / "library"
+    with pytest.raises(FileNotFoundError):
+        imaging.ensure_thumbnail(photo, imaging.file_hash(photo), gone / "thumbnails", 128)
+    assert not (tmp_path / "unplugged drive").exists()
+
+
 def _blocks(width: int, height: int, seed: int = 5) -> Image.Image:
     """Random grey blocks, a 48th of the shorter side: detail that any blur or squashing
     changes (grey, so that JPEG's halved colour resolution does not)."""

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from photoclip import config
-from photoclip.errors import PhotoclipError
+from photoclip.catalog import CATALOG_FILE
+from photoclip.errors import LibraryError, PhotoclipError
 from photoclip.library import Library
 from photoclip.worker import Worker
 
@@ -54,13 +56,12 @@ class LibrarySwap(QObject):
         for part in self._busy:
             part.wait()
         directory = self.old.directory
-        if self.settings is not None:
-            try:
-                config.save_settings(directory, self.settings)
-            except OSError as exc:
-                self.error = PhotoclipError(f"the settings could not be saved ({exc.strerror or exc}), so they "
-                                            f"stay as they were; check that {directory} can be written")
         try:
+            if not (directory / CATALOG_FILE).is_file():  # its drive unplugged: nothing made there, not even settings
+                self.old.close()
+                raise LibraryError(f"the library at {directory} is gone (is its drive unplugged?); "
+                                   "bring it back and choose Try again")
+            self._save_settings(directory)
             self.old.close()
             self.library = Library.open(directory, allow_read_only_fallback=True)
         except PhotoclipError as exc:
@@ -69,3 +70,12 @@ class LibrarySwap(QObject):
             log.exception("reopening %s", directory)
             self.error = exc
         self.done.emit(self)
+
+    def _save_settings(self, directory: Path) -> None:
+        if self.settings is None:
+            return
+        try:
+            config.save_settings(directory, self.settings)
+        except OSError as exc:
+            self.error = PhotoclipError(f"the settings could not be saved ({exc.strerror or exc}), so they "
+                                        f"stay as they were; check that {directory} can be written")

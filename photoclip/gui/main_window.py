@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -480,8 +480,13 @@ class MainWindow(QMainWindow):
         if switch is not self._switch or self._closing:
             return
         self._switch = None
-        if switch.library is None:
-            self.report_error(switch.error)
+        if switch.library is None:  # the old one is closed: nothing works until one opens
+            self.index_status.set_message("The library is not open")
+            self.report_error(switch.error or "the library could not be opened again",
+                              actions=[("Try again", lambda: self._reopen(switch.settings))])
+            if self._switch_next is not None:
+                (settings,), self._switch_next = self._switch_next, None
+                self._reopen(settings)
             return
         old = switch.old
         if old in self._owned_libraries:
@@ -1337,13 +1342,16 @@ class MainWindow(QMainWindow):
                        lambda status: FailuresDialog(status.failures, status.damaged, self, status.unreadable).exec(),
                        parent=self)
 
-    def report_error(self, error: BaseException | str) -> None:
-        """The one place errors are shown: a strip above the content, until dismissed."""
+    def report_error(self, error: BaseException | str,
+                     actions: Sequence[tuple[str, Callable[[], object]]] = ()) -> None:
+        """The one place errors are shown: a strip above the content, until dismissed (or,
+        with `actions`, until one of them is taken)."""
         text = humanize.shown(error if isinstance(error, (str, PhotoclipError)) else f"{type(error).__name__}: {error}")
         if self.model_state.explains(text):
             return  # the worker tripping over the model the model banner already explains
         log.warning("shown to the user: %s", text)
-        self.error_banner.show_message(text[:1].upper() + text[1:], kind="warning")
+        self.error_banner.show_message(text[:1].upper() + text[1:], kind="warning", actions=actions,
+                                       closable=not actions)
         self._update_banner_box()
 
     def _model_state_changed(self) -> None:
