@@ -385,6 +385,12 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
     command `adding` folders makes a new library, so a mistyped --library is an error, not a
     library made there."""
     directory = _library_dir(args)
+    if directory.is_file():
+        if directory.name == CATALOG_FILE:
+            raise LibraryError(f"{directory} is the library's catalog; name its folder: --library "
+                               f"{_quoted(str(directory.parent))}")
+        raise LibraryError(f"{directory} is a file, not a library folder; name a folder for the library (a new one, "
+                           "or one photoclip made)")
     if not (directory / CATALOG_FILE).exists():
         if adding is None:
             raise LibraryError(f"no library at {directory} (index a folder first: {_photoclip(args)} index FOLDER)")

@@ -993,6 +993,24 @@ def test_a_mistyped_library_is_an_error_and_nothing_is_made_there(
     assert _refused(["--library", str(typo), *args], capsys)[0] == 1 and list(typo.iterdir()) == []
 
 
+@pytest.mark.parametrize("args", [("status",), ("search", "a dog"), ("index", "photos")])
+def test_a_file_named_as_the_library_is_refused_saying_a_folder_is_wanted(
+    args: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    code, out, err = _refused(["--library", str(notes), *args], capsys)
+    assert (code, out) == (1, "") and err == (
+        f"photoclip: error: {notes} is a file, not a library folder; name a folder for the library (a new one, "
+        "or one photoclip made)\n")
+    catalog = tmp_path / "my library" / "catalog.sqlite"
+    catalog.parent.mkdir()
+    catalog.write_bytes(b"")
+    err = _refused(["--library", str(catalog), *args], capsys)[2]
+    assert err == f'photoclip: error: {catalog} is the library\'s catalog; name its folder: --library "{catalog.parent}"\n'
+    assert notes.read_text() == "mine" and catalog.read_bytes() == b""
+
+
 def test_a_folder_of_photos_is_refused_as_the_library(photo_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = sorted(photo_folder.rglob("*"))
     for args in (["--library", str(photo_folder), "index", str(photo_folder)],
