@@ -44,7 +44,11 @@ def model_cache_dir() -> Path:
 
 
 def style_cache_dir() -> Path:
-    """Files the app's style sheet points at (it cannot take images from memory)."""
+    """Files the app's style sheet points at (it cannot take images from memory); beside the
+    models when PHOTOCLIP_CACHE_DIR moves them (a cache home that may not be written)."""
+    override = os.environ.get("PHOTOCLIP_CACHE_DIR")
+    if override:
+        return Path(override).expanduser() / "style"
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "style"
 
 

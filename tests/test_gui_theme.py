@@ -174,3 +174,11 @@ def failures_button() -> QToolButton:
     button.setParent(None)
     button.show()
     return button
+
+
+def test_the_style_sheets_arrows_are_drawn_into_the_cache_photoclip_is_told_to_use(tmp_path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PHOTOCLIP_CACHE_DIR", str(cache))
+    sheet = theme.arrow_rules()
+    drawn = sorted((cache / "style").glob("*.svg"))
+    assert drawn and all(path.as_posix() in sheet for path in drawn)
