@@ -21,7 +21,7 @@ import numpy as np
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
 from photoclip.places import Place, extract_place
-from photoclip.when import Period, extract_period
+from photoclip.when import Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -64,7 +64,7 @@ def parse_query(query: str) -> list[QueryTerm]:
     if query[0] in "+-" and len(query) > 1 and query[1].isspace():
         sign = 1 if query[0] == "+" else -1
         query = query[1:].strip()
-    pieces = _OPERATOR.split(query)
+    pieces = _OPERATOR.split(dashes_between_dates(query))  # "march 2022 - july 2023" is one period
     terms = []
     for i, piece in enumerate(pieces):
         if i % 2 == 1:

@@ -5,16 +5,21 @@ when a photo has no EXIF date).
 
 Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend,
 month, year; this/last spring, summer, autumn (fall), winter; last <month>; in <month>,
-<month> <year>; <season> <year>, <year> <season>; <year>, in <year>; the 90s, the 1990s; a
-day: 2022-12-25, 25 December 2022, Dec 25th, 2022, 25/12/2022 (3/4/2022, which could be either
-way round, is read as the user's locale writes days); N days, weeks, months or years ago (that
-day, week, month or year); the past week, the last 3 months (up to today). "Last" summer or
-july has ended, "this" winter and "in" may have begun. Dates joined make one period: from or
-between one to, until, through or and another, or one-another, is from the start of the first
-to the end of the second ("from march to july 2023", "2019-2021", "from june to august"); one
-or another, when they touch ("2022 or 2023"); since, after, before or until one. Seasons are
-the northern hemisphere's (summer is June to August; winter runs from December into the next
-year)."""
+<month> <year>; <season> <year>, <year> <season> ("last summer 2023" is summer 2023: the year
+said wins); <year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25
+December 2022, Dec 25th, 2022, 25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be
+either way round, is read as the user's locale writes days); N days, weeks, months or years ago
+(that day, week, month or year); the past week, the last week, the last 3 months (up to today).
+"Last" summer or july has ended, "this" winter and "in" may have begun; "the last march" (of a
+band) or "the last week of july" is the final one, not a date. Dates joined make one period:
+from or between one to, until, through or and another, or one-another, is from the start of the
+first to the end of the second ("from march to july 2023", "2019-2021", "from june to august",
+"from 2019 until now"); a list joined by "and" likewise ("2022, 2023 and 2024"); one or another,
+when they touch ("2022 or 2023 or 2024"); since, after, before or until one, or one onwards.
+Numbers that look like a day but are none (2023-02-30) are left to search for. Seasons are the
+northern hemisphere's (summer is June to August; winter runs from December into the next year:
+"winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter 2020-2023"
+the winters from December 2020 to February 2023)."""
 
 from __future__ import annotations
 
@@ -146,15 +151,17 @@ _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(day|week|month|year)"
 _NTH = r"(\d{1,2})(?:st|nd|rd|th)?"
+_THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wins, "last" goes with it
 _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read
-    "iso_day": rf"{_YEAR}-(\d{{1,2}})-(\d{{1,2}})\b",
-    "numeric_day": rf"(\d{{1,2}})[/.](\d{{1,2}})[/.]{_YEAR}\b",
+    "iso_day": rf"{_YEAR}[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b",  # 2023-05-14, 2023/05/14, 2023.05.14
+    "numeric_day": rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.]{_YEAR}\b",
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
     "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
-    "season_year": rf"{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
+    "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
+    "season_year": rf"{_THIS_OR_LAST}{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
     "season_rel": rf"(this|last)\s+{_SEASON}\b",
-    "month_year": rf"{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
+    "month_year": rf"{_THIS_OR_LAST}{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "month_rel": rf"(last)\s+{_MONTH}\b",
     "weekend": r"(this|last)\s+weekend\b",
     "relative": r"(this|last)\s+(week|month|year)\b",
@@ -162,9 +169,10 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "year": rf"{_YEAR}\b",
     "month": rf"{_MONTH}\b\.?",
     "season": rf"{_SEASON}\b",
+    "now": r"(now|the\s+present)\b",  # only where a range ends ("from 2019 until now"): "dogs now" is no date
 }
 _ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _ATOMS.items()}
-_ANY = "(?:" + "|".join(_ATOMS.values()) + ")"
+_ANY = "(?:" + "|".join(pattern for kind, pattern in _ATOMS.items() if kind != "now") + ")"
 
 
 def _led(*kinds: str) -> list[tuple[str, str]]:
@@ -172,19 +180,27 @@ def _led(*kinds: str) -> list[tuple[str, str]]:
     return [(rf"\b{_LEAD}{_ATOMS[kind]}", kind) for kind in kinds]
 
 
-_JOINED = (rf"\b(?:(?P<lead>from|between|since|in|during|of|on|at|taken)\s+)?(?:the\s+)?"
-           rf"(?P<first>(?>{_ANY}))")  # atomic: "march-2023" is one date, not a range from march
+_FROM = r"\b(?:(?P<lead>from|between|since|in|during|of|on|at|taken)\s+)?(?:the\s+)?"
+_FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
+_JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
+_TO = r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+)"
+_AND_OR = r"(?:\s*,\s*|\s+)(?:and|or)\s+(?:(?:in|during)\s+)?"  # " or ", ", and in "
+_NEXT = rf"(?:{_AND_OR}|\s*,\s*)"  # before each date of a list after the first: "2022, 2023 or 2024"
+_LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in [
-        (rf"{_JOINED}(?:\s*[-\u2013]\s*|\s+(?:to|until|till|through|thru|and)\s+)(?P<second>{_ANY})", "range"),
-        (rf"{_JOINED}\s+or\s+(?:(?:in|during)\s+)?(?P<second>{_ANY})", "either"),
+        # "the last march of the band", "the last week of july": the final one, not the latest
+        (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|{_UNIT}\s+of)\b", "final"),
+        (rf"{_JOINED}(?P<more>(?:{_NEXT}(?>{_ANY}))*{_AND_OR}(?>{_ANY}))", "list"),
+        (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
         (rf"\b(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),
+        (rf"{_JOINED}\s+(?P<word>onwards?|and\s+(?:later|after)|or\s+later)\b", "open"),
         *_led("iso_day", "numeric_day", "month_day_year", "day_month_year"),
         (rf"\b{_LEAD}((?:19|20)\d)0'?s\b", "decade"),
         (r"\b(?:(?:in|from|during)\s+)?the\s+(\d)0'?s\b", "decade"),
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
-        (rf"\b(?:(?:in|over|during)\s+)?the\s+past\s+{_UNIT}\b", "rolling"),
-        *_led("season_year", "year_season", "season_rel", "month_year", "month_rel"),
+        (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
+        *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
         (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),
         *_led("weekend", "relative"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),
@@ -192,6 +208,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         *_led("year"),
     ]
 ]
+_NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", "day_month_year"}
+"""Kinds whose words, when they are no date, hold none either: they are left to search for and hidden from the
+patterns after, so that "2019 or 2022" is not read as 2019, nor "2023-02-30" as 2023, nor "the last march" as March."""
+_POSSESSIVE = re.compile(r"['\u2019]s\b")  # "yesterday's party"
 
 
 def _groups(match: re.Match[str]) -> tuple[str, ...]:
@@ -200,8 +220,10 @@ def _groups(match: re.Match[str]) -> tuple[str, ...]:
 
 def _resolve(kind: str, match: re.Match[str], today: date) -> Span | None:
     """The period of one match, or None when its numbers are no date (2022-13-45) or its words no period."""
+    if kind == "final":
+        return None
     try:
-        if kind in ("range", "either", "open"):
+        if kind in ("range", "list", "open"):
             return _joined(kind, match, today)
         found = _period(kind, _groups(match), today)
     except (ValueError, OverflowError):
@@ -215,38 +237,51 @@ def _atom(words: str, today: date) -> Span | Yearly:
 
 
 def _joined(kind: str, match: re.Match[str], today: date) -> Span | None:
-    """Dates joined by words: a range from the start of the first to the end of the second; "X or Y", their
-    span when they touch (else None: a gap is no one period); since/after/before/until a date. A range
-    written the wrong way round ("from july 2023 to march 2022") is read the right way round, as "2020-2019"
-    always was: the user means the photos between the two dates. Months and seasons without a year join
-    only after a word such as "from" ("leaves fall and winter comes" holds no date) and never open a period."""
+    """Dates joined by words: a range from the start of the first to the end of the second, as is a list
+    joined by "and" ("2022, 2023 and 2024"); "X or Y" (or "X, Y or Z"), their span when they touch (else None:
+    a gap is no one period); since/after/before/until a date, or one onwards. A range written the wrong way
+    round ("from july 2023 to march 2022") is read the right way round, as "2020-2019" always was: the user
+    means the photos between the two dates. Months and seasons without a year join only after a word such as
+    "from" ("leaves fall and winter comes" holds no date) and never open a period."""
     first = _atom(match["first"], today)
     if kind == "open":
         return None if not isinstance(first, tuple) else _open(match["word"].lower(), first, today)
-    second = _atom(match["second"], today)
-    if not isinstance(first, tuple) and not isinstance(second, tuple) and not match["lead"]:
+    others = [match["second"]] if kind == "range" else [m["date"] for m in _LISTED.finditer(match["more"])]
+    found = [first, *(_atom(words, today) for words in others)]
+    if not any(isinstance(one, tuple) for one in found) and not match["lead"]:
         return None
-    first, second = _ends(first, second, today)
-    if kind == "either" and max(first[0], second[0]) > min(first[1], second[1]):
-        return None
-    return min(first[0], second[0]), max(first[1], second[1])
+    either = kind == "list" and re.search(r"\bor\b", match["more"], re.IGNORECASE) is not None
+    spans = sorted(_dated(found, today))
+    end = spans[0][1]
+    for start, later_end in spans[1:]:
+        if either and start > end:
+            return None
+        end = max(end, later_end)
+    return spans[0][0], end
 
 
-def _ends(first: Span | Yearly, second: Span | Yearly, today: date) -> tuple[Span, Span]:
-    """Both ends dated: a month or season without its year is the one nearest the other end ("from march to
-    july 2023" starts in March 2023, "from november 2022 to february" ends in February 2023); with neither
-    year given, the latest such pair that has begun ("from june to august" in December is this year's)."""
-    if not isinstance(first, tuple):
-        first = _latest(first, second[1] if isinstance(second, tuple) else _now(today))
-    if not isinstance(second, tuple):
-        second = _earliest(second, first[1])
-    return first, second
+def _dated(found: list[Span | Yearly], today: date) -> list[Span]:
+    """All dated: a month or season without its year is the one nearest the date after it ("from march to july
+    2023" starts in March 2023, "june, july or august 2023" is 2023's summer), else the first after the one
+    before it ("from november 2022 to february" ends in February 2023); with no year given, the latest that
+    has begun starts ("from june to august" in December is this year's)."""
+    found = list(found)
+    for i in reversed(range(len(found) - 1)):
+        if not isinstance(found[i], tuple) and isinstance(after := found[i + 1], tuple):
+            found[i] = _latest(found[i], after[1])
+    spans: list[Span] = []
+    for one in found:
+        if not isinstance(one, tuple):
+            one = _earliest(one, spans[-1][1]) if spans else _latest(one, _now(today))
+        spans.append(one)
+    return spans
 
 
 def _open(word: str, span: Span, today: date) -> Span:
+    """Before or until a date; since or after one, or one onwards ("2019 and later")."""
     if word in ("before", "until", "till"):
         return EARLIEST, span[0] if word == "before" else span[1]
-    return span[0] if word == "since" else span[1], _now(today)
+    return span[1] if word == "after" else span[0], _now(today)
 
 
 def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
@@ -282,6 +317,11 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         if unit == "month":
             return _month(*_months_back(today, count))
         return _year(today.year - count)
+    if kind == "winter_years":  # the winters from the one that begins in the first year to one that ends in the last
+        first = int(groups[0])
+        last = int(groups[1]) if len(groups[1]) == 4 else first + (int(groups[1]) - first) % 100  # 2025/26
+        first, last = sorted((first, last))
+        return datetime(first, 12, 1), datetime(max(last, first + 1), 3, 1)
     if kind == "season_year":
         return _season(int(groups[1]), groups[0])
     if kind == "year_season":
@@ -307,6 +347,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         monday = _day(today) - timedelta(days=today.weekday())
         start = monday if this else monday - timedelta(days=7)
         return start, start + timedelta(days=7)
+    if kind == "now":
+        return _days(today)
     if kind == "day":
         if groups[0].startswith("last"):
             return _day(today) - timedelta(hours=12), _day(today) + timedelta(hours=6)
@@ -329,18 +371,41 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
             position = match.end()
             found = _resolve(kind, match, today)
             if found is None:
-                if kind == "either":
-                    scan = _blanked(scan, match, "\0")
+                if kind in _NO_DATE_AT_ALL:
+                    scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
             words = Period(*found, " ".join(match.group().split()))
             period = words if period is None else period & words
-            rest, scan = _blanked(rest, match), _blanked(scan, match)
+            possessive = _POSSESSIVE.match(scan, match.end())
+            end = possessive.end() if possessive else match.end()
+            rest, scan = _blanked(rest, match.start(), end), _blanked(scan, match.start(), end)
     return " ".join(rest.split()).strip(" ,"), period
 
 
-def _blanked(text: str, match: re.Match[str], blank: str = " ") -> str:
-    """`text` with the match's characters blanked out, so that positions in `rest` and `scan` still agree."""
-    return text[:match.start()] + blank * (match.end() - match.start()) + text[match.end():]
+def _blanked(text: str, start: int, end: int, blank: str = " ") -> str:
+    """`text` with the characters from start to end blanked out, so that positions in `rest` and `scan` still
+    agree."""
+    return text[:start] + blank * (end - start) + text[end:]
+
+
+_SPACED_DASH = re.compile(rf"{_FROM}{_FIRST}(?P<dash>\s+-\s+)(?P<second>{_ANY}|{_ATOMS['now']})", re.IGNORECASE)
+
+
+def dashes_between_dates(query: str, today: date | None = None) -> str:
+    """`query` with each " - " that joins two dates ("march 2022 - july 2023") written as an en dash. A query
+    parser that reads " - " as a minus ("beach - people") would subtract the second date; an en dash it leaves
+    alone, and extract_period reads either as a range. Only dates: "summer - winter" is still a minus, since a
+    season or month without its year is a date only after a word such as "from" ("from june - august")."""
+    today = today or date.today()
+
+    def written(match: re.Match[str]) -> str:
+        if _resolve("range", match, today) is None or not (match["lead"] or all(
+                isinstance(_atom(match[side], today), tuple) for side in ("first", "second"))):
+            return match.group()
+        start, end = match.span("dash")
+        return match.string[match.start():start] + " \u2013 " + match.string[end:match.end()]
+
+    return _SPACED_DASH.sub(written, query)
 
 
 _NAME_DATE = re.compile(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 from photoclip.errors import QueryError
 from photoclip.search import QueryTerm, combine, parse_query, tag_candidates, take_tags
+from photoclip.when import extract_period
 from tests.helpers import write_photo
 
 
@@ -21,6 +23,16 @@ def test_plus_and_minus_terms_are_split_as_rclip_users_write_them() -> None:
 
 def test_hyphenated_words_are_not_operators() -> None:
     assert parse_query("t-shirt with a x-ray") == [QueryTerm(1, text="t-shirt with a x-ray")]
+
+
+def test_a_spaced_hyphen_between_two_dates_is_a_period_not_a_term_left_out() -> None:
+    kids = parse_query("kids march 2022 - july 2023")
+    assert [(t.sign, t.text) for t in kids] == [(1, "kids march 2022 \u2013 july 2023")]
+    text, period = extract_period(kids[0].text)
+    assert text == "kids" and (period.start, period.end) == (datetime(2022, 3, 1), datetime(2023, 8, 1))
+    assert [(t.sign, t.text) for t in parse_query("dogs 2019 - 2020 - cats")] == [(1, "dogs 2019 \u2013 2020"),
+                                                                                   (-1, "cats")]
+    assert [(t.sign, t.text) for t in parse_query("summer - winter")] == [(1, "summer"), (-1, "winter")]
 
 
 def test_a_word_written_with_a_minus_before_it_is_left_out_as_in_web_searches() -> None:

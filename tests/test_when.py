@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from photoclip.when import extract_period
+from photoclip.when import dashes_between_dates, extract_period
 
 TODAY = date(2026, 12, 1)  # a Tuesday
 
@@ -81,6 +81,35 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("last july", "", (2026, 7, 1), (2026, 8, 1)),
         ("dog last may", "dog", (2026, 5, 1), (2026, 6, 1)),
         ("last december", "", (2025, 12, 1), (2026, 1, 1)),  # December 2026 has not ended, as with last winter
+        ("band last march", "band", (2026, 3, 1), (2026, 4, 1)),
+        ("2022 or 2023 or 2024", "", (2022, 1, 1), (2025, 1, 1)),
+        ("dogs 2022, 2023 or 2024", "dogs", (2022, 1, 1), (2025, 1, 1)),
+        ("2022 and 2023 and 2024", "", (2022, 1, 1), (2025, 1, 1)),
+        ("beach june, july or august 2023", "beach", (2023, 6, 1), (2023, 9, 1)),
+        ("from 2019 until now", "", (2019, 1, 1), (2026, 12, 2)),
+        ("since 2019", "", (2019, 1, 1), (2026, 12, 2)),
+        ("from 2019 to today", "", (2019, 1, 1), (2026, 12, 2)),
+        ("summer 2019 up to now", "", (2019, 6, 1), (2026, 12, 2)),
+        ("from 2019 to the present", "", (2019, 1, 1), (2026, 12, 2)),
+        ("cats from 2019 onwards", "cats", (2019, 1, 1), (2026, 12, 2)),
+        ("2019 and later", "", (2019, 1, 1), (2026, 12, 2)),
+        ("last summer 2023", "", (2023, 6, 1), (2023, 9, 1)),  # the year said wins
+        ("dog last july 2023", "dog", (2023, 7, 1), (2023, 8, 1)),
+        ("snow winter 2025", "snow", (2025, 12, 1), (2026, 3, 1)),  # winter runs from December into the next year
+        ("snow winter 2025-2026", "snow", (2025, 12, 1), (2026, 3, 1)),
+        ("snow winter 2025/26", "snow", (2025, 12, 1), (2026, 3, 1)),
+        ("snow winter 2025 \u2013 2026", "snow", (2025, 12, 1), (2026, 3, 1)),
+        ("snow winter 2020-2023", "snow", (2020, 12, 1), (2023, 3, 1)),  # the winters from 2020's to 2022's
+        ("from winter 2025-2026 to summer 2027", "", (2025, 12, 1), (2027, 9, 1)),
+        ("cake 2023/05/14", "cake", (2023, 5, 14), (2023, 5, 15)),
+        ("cake 2023.05.14", "cake", (2023, 5, 14), (2023, 5, 15)),
+        ("cake 14-05-2023", "cake", (2023, 5, 14), (2023, 5, 15)),
+        ("2021/2022", "", (2021, 1, 1), (2023, 1, 1)),
+        ("receipts in the last week", "receipts", (2026, 11, 25), (2026, 12, 2)),  # as "the past week"
+        ("in the last year", "", (2025, 12, 1), (2026, 12, 2)),
+        ("the last week of july 2023", "the last week of", (2023, 7, 1), (2023, 8, 1)),  # the final one: words
+        ("yesterday's party", "party", (2026, 11, 30), (2026, 12, 1)),
+        ("last summer\u2019s trip", "trip", (2026, 6, 1), (2026, 9, 1)),
     ],
 )
 def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, start, end) -> None:
@@ -91,7 +120,10 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
 
 @pytest.mark.parametrize("query", ["grandma", "may flowers", "a march of people", "1000 balloons", "room 2100",
                                    "90s fashion", "a 2 year old", "the 4th of july fireworks", "an hour ago",
-                                   "autumn and winter coats", "spring or fall jacket", "2019 or 2022 calendars"])
+                                   "autumn and winter coats", "spring or fall jacket", "2019 or 2022 calendars",
+                                   "2022 or 2023 or 2025", "may i see dogs", "protest march", "dogs now",
+                                   "the last march of the band", "the last march", "The Last Summer",
+                                   "the last night of the trip", "the last weekend of the holidays"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -150,9 +182,36 @@ def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None
     assert extract_period("before june 2020", TODAY)[1].describe() == "before 1 Jun 2020"
 
 
-def test_numbers_that_are_no_date_are_left_alone() -> None:
-    rest, period = extract_period("february 30 2022", TODAY)
-    assert rest == "february 30" and (period.start, period.end) == (datetime(2022, 1, 1), datetime(2023, 1, 1))
+@pytest.mark.parametrize("query", ["february 30 2022", "31/02/2023", "2023-02-30", "2023-13-45",
+                                   "cake on 2023-02-30", "from 2023/02/30"])
+def test_numbers_that_are_no_day_are_left_alone_not_read_as_their_year(query: str) -> None:
+    assert extract_period(query, TODAY) == (query, None)
+
+
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("march 2022 - july 2023", "march 2022 \u2013 july 2023"),
+        ("kids 2019 - 2020 - cats", "kids 2019 \u2013 2020 - cats"),
+        ("from june - august", "from june \u2013 august"),
+        ("2019 - now", "2019 \u2013 now"),
+        ("snow winter 2025 - 2026", "snow winter 2025 \u2013 2026"),
+        ("beach - people", "beach - people"),
+        ("dogs - 2019", "dogs - 2019"),
+        ("summer - winter", "summer - winter"),  # months and seasons alone are words, unless "from" says so
+        ("2023-02-30 - 2024", "2023-02-30 - 2024"),
+    ],
+)
+def test_a_spaced_hyphen_between_two_dates_is_written_as_a_range_not_a_minus(query: str, written: str) -> None:
+    assert dashes_between_dates(query, TODAY) == written
+
+
+def test_a_range_written_with_a_spaced_hyphen_stays_one_term_of_a_query() -> None:
+    from photoclip.search import parse_query, take_period
+
+    terms, period = take_period(parse_query(dashes_between_dates("kids march 2022 - july 2023 - snow", TODAY)), TODAY)
+    assert [(t.sign, t.text) for t in terms] == [(1, "kids"), (-1, "snow")]
+    assert period.describe() == "1 Mar 2022 to 31 Jul 2023"
 
 
 @pytest.mark.parametrize(
