@@ -44,13 +44,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 _COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
                          "kopien", "copia", "copie", "sicherung"))
 _COPY_NAME = re.compile(r"(?:\s\(\d+\)|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
-SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment (_moments_apart)
+SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
-_LOOK_BAR_LEAST = 0.3
+_LOOK_BAR_LEAST = 0.5  # different photos a weak model confused look less alike than this
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,20 @@ def keeper_order(photo: Photo) -> tuple:
     export made small loses to a bigger file without them, such as a scan), then the most
     pixels, then a date taken and a place kept (the camera's file, not a copy saved again
     without them), then not a GIF (256 colours), then the most bytes (least recompressed; a
-    PNG saved from a JPEG is bigger, so this comes after the metadata), then the oldest file
-    (the original, not the copy), then the shortest path."""
+    PNG saved from a JPEG is bigger, so this comes after the metadata), then one with a
+    sidecar another program wrote (the user's ratings and keywords), then one not named a
+    copy, then the oldest file (the original, not the copy), then the shortest path."""
     pixels = (photo.width or 0) * (photo.height or 0)
     camera = (photo.taken_at is not None or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", not camera, -pixels, photo.taken_at is None,
-            photo.lat is None, photo.format == "gif", -photo.size, reads_as_a_copy(photo.path), photo.mtime_ns,
-            len(str(photo.path)), photo.id)
+            photo.lat is None, photo.format == "gif", -photo.size, not has_notes(photo.path),
+            reads_as_a_copy(photo.path), photo.mtime_ns, len(str(photo.path)), photo.id)
+
+
+def has_notes(path: Path) -> bool:
+    """Whether another program (digiKam, Lightroom, darktable) keeps notes on the photo in a
+    sidecar beside it: a rating, keywords, edits, which its copies do not have."""
+    return bool(xmp.others_sidecars(path))
 
 
 def reads_as_a_copy(path: Path) -> bool:
@@ -246,12 +253,14 @@ def _copies(
 
 def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
     """Whether two photos were taken at different moments, so that however alike they are
-    they are two shots, not copies: a copy keeps its photo's date. Only at the similarities
-    that ask for copies (bursts are shots of other moments). A time of midnight is a date
+    they are two shots, not copies: a copy keeps its photo's date. A time of midnight is a date
     without one (a chat's file name, the day the copy was sent: the day taken or later, never
     before); a difference of whole quarter hours up to a day may be one moment in two time
-    zones (a Takeout's UTC)."""
-    if similarity < SAME_MOMENT_FROM or not a.taken_at or not b.taken_at:
+    zones (a Takeout's UTC). Two dates to the millisecond (EXIF's SubSecTime, which a copy
+    keeps) that differ are two frames of a burst, however close. At the looser similarities
+    that ask for similar shots too (SAME_MOMENT_FROM), those of one occasion: not a day or
+    more apart (the sunset of each evening of a trip)."""
+    if not a.taken_at or not b.taken_at:
         return False
     try:
         first, second = sorted(datetime.fromisoformat(t).replace(tzinfo=None) for t in (a.taken_at, b.taken_at))
@@ -262,8 +271,11 @@ def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
         day_only, dated = (first, second) if first.time() == midnight else (second, first)
         return day_only < dated and dated - day_only > _TIME_ZONES
     apart = second - first
+    if similarity < SAME_MOMENT_FROM:
+        return apart > _TIME_ZONES
     off_zone = min(apart % _ZONE_STEP, _ZONE_STEP - apart % _ZONE_STEP)
-    return apart > _TIME_ZONES or (apart > _MOMENT_SLACK and off_zone > _MOMENT_SLACK)
+    slack = timedelta(0) if "." in a.taken_at and "." in b.taken_at else _MOMENT_SLACK
+    return apart > _TIME_ZONES or (apart > slack and off_zone > slack)
 
 
 def look_bar(similarity: float) -> float:
@@ -400,6 +412,11 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
             continue
         if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(st, kept_for[photo.id]):
             failed.append((photo.path, "the copy kept in its place is gone, changed, or this very file; look again"))
+            continue
+        kept = kept_for.get(photo.id) if kept_for is not None else None
+        if kept is not None and has_notes(photo.path) and not any(has_notes(other.path) for other in kept):
+            failed.append((photo.path, "its sidecar holds notes (a rating, keywords) the photo kept has not; move the "
+                                       "sidecar beside that one, or trash this copy yourself"))
             continue
         try:
             send2trash(str(photo.path))

@@ -249,6 +249,10 @@ _TAG_EXIF_IFD = 0x8769
 _TAG_GPS_IFD = 0x8825
 _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_DATETIME_DIGITIZED = 0x9004
+_TAG_SUBSEC = 0x9290  # the fraction of a second of _TAG_DATETIME; then of the original, the digitized
+_TAG_SUBSEC_ORIGINAL = 0x9291
+_TAG_SUBSEC_DIGITIZED = 0x9292
+_SUBSEC = re.compile(r"\d{1,9}")
 _TAG_XMP = 700
 _EXIF_DATE = re.compile(
     r"(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})(?:[ T]+(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?)?"
@@ -1345,11 +1349,11 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
     except Exception as exc:
         log.debug("unreadable EXIF sub-IFD (%s)", exc)
         details = {}
-    dates = (_parse_exif_datetime(value) for value in (
-        details.get(_TAG_DATETIME_ORIGINAL),
-        exif.get(_TAG_DATETIME_ORIGINAL),
-        details.get(_TAG_DATETIME_DIGITIZED),
-        exif.get(_TAG_DATETIME),
+    dates = (_parse_exif_datetime(value, fraction) for value, fraction in (
+        (details.get(_TAG_DATETIME_ORIGINAL), details.get(_TAG_SUBSEC_ORIGINAL)),
+        (exif.get(_TAG_DATETIME_ORIGINAL), details.get(_TAG_SUBSEC_ORIGINAL)),
+        (details.get(_TAG_DATETIME_DIGITIZED), details.get(_TAG_SUBSEC_DIGITIZED)),
+        (exif.get(_TAG_DATETIME), details.get(_TAG_SUBSEC)),
     ))
     taken_at = next((d for d in dates if d is not None), None)
     try:
@@ -1406,8 +1410,10 @@ def _location(position: tuple[float | None, float | None] | None) -> tuple[float
     return round(lat, 6), round(lon, 6)
 
 
-def _parse_exif_datetime(value: object) -> str | None:
-    """EXIF "YYYY:MM:DD HH:MM:SS" (or close variants) as ISO 8601; None for garbage."""
+def _parse_exif_datetime(value: object, fraction: object = None) -> str | None:
+    """EXIF "YYYY:MM:DD HH:MM:SS" (or close variants) as ISO 8601; None for garbage. With its
+    SubSecTime `fraction`, in milliseconds ("…T10:00:00.000"): the frames of a burst, taken
+    within one second, are told apart by it (dedup), and a copy keeps it."""
     if isinstance(value, (tuple, list)) and value:
         value = value[0]
     if isinstance(value, bytes):
@@ -1426,7 +1432,12 @@ def _parse_exif_datetime(value: object) -> str | None:
         return None
     if moment.date() > date.today() + timedelta(days=1):  # a clock set wrong: the file's date says more
         return None
-    return moment.isoformat(timespec="seconds")
+    if isinstance(fraction, bytes):
+        fraction = fraction.decode("latin-1")
+    digits = _SUBSEC.match(fraction.replace("\x00", " ").strip()) if isinstance(fraction, str) else None
+    if digits is None:
+        return moment.isoformat(timespec="seconds")
+    return moment.replace(microsecond=int(digits.group()[:6].ljust(6, "0"))).isoformat(timespec="milliseconds")
 
 
 def _fit_inside(size: tuple[int, int], max_side: int) -> tuple[int, int]:

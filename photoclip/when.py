@@ -410,21 +410,33 @@ def dashes_between_dates(query: str, today: date | None = None) -> str:
 
 _NAME_DATE = re.compile(
     r"(?<!\d)(19[7-9]\d|20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])"
-    r"(?:[-_ T.]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d))?(?!\d)"
+    r"(?:[-_ T.]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d)"
+    r"|\s+at\s+([01]?\d|2[0-3])[.:]([0-5]\d)[.:]([0-5]\d)(?:\s*([AaPp])\.?[Mm]\b)?)?(?!\d)"  # macOS: " at 4.12.33 PM"
 )
+_SENT_NAME = re.compile(r"whatsapp|-wa\d|^signal-|^photo_\d{4}-\d\d-\d\d_|^telegram", re.IGNORECASE)
+"""A chat's name for a photo it received: its time is when it was sent (or saved), not taken."""
 
 
 def date_in_name(name: str, today: date | None = None) -> str | None:
     """The date a phone or app wrote into a file's name ("IMG_20230514_123456.jpg",
-    "PXL_20230514_...", "Screenshot_2023-05-14-12-34-56.png", "IMG-20230514-WA0003.jpg",
-    "2023-05-14 12.34.56.jpg"), as ISO 8601: the best guess of when a photo without EXIF was
-    taken, since a copied file's own date is the day it was copied."""
+    "PXL_20230514_...", "Screenshot_2023-05-14-12-34-56.png", "Screenshot 2023-05-14 at 4.12.33
+    PM.png", "IMG-20230514-WA0003.jpg", "2023-05-14 12.34.56.jpg"), as ISO 8601: the best guess
+    of when a photo without EXIF was taken, since a copied file's own date is the day it was
+    copied. A chat's name gives the day only (midnight): the time in it is when the photo was
+    sent, which would make it another moment than the photo it is a copy of (dedup)."""
     match = _NAME_DATE.search(name)
     if match is None:
         return None
-    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    year, month, day, *clock = match.groups()
+    hour, minute, second = (int(g) if g else 0 for g in (clock[:3] if clock[0] else clock[3:6]))
+    if clock[6] and hour in range(1, 13):
+        hour = hour % 12 + (12 if clock[6] in "Pp" else 0)
+    elif clock[6]:
+        return None
+    if _SENT_NAME.search(name):
+        hour = minute = second = 0
     try:
-        found = datetime(year, month, day, hour, minute, second)
+        found = datetime(int(year), int(month), int(day), hour, minute, second)
     except ValueError:
         return None
     if found.date() > (today or date.today()) + timedelta(days=1):

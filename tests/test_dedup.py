@@ -130,6 +130,20 @@ def test_a_looser_similarity_accepts_copies_cut_closer(library_vectors) -> None:
     assert look_bar(0.97) < look_bar(0.99) == looks.ALIKE and look_bar(0.5) > 0
 
 
+@pytest.mark.parametrize(("other_y", "similar"), [(0.3, True), (0.2, False)])
+def test_at_the_loosest_similarity_photos_laid_out_differently_are_not_similar_shots(other_y, similar) -> None:
+    """A weak model finds two undated photos 0.93 alike: a similar shot when the subject moved a
+    little (looks 0.69), another photo when the picture is laid out otherwise (0.40)."""
+    rng = np.random.default_rng(13)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[100] = towards(vectors[0], 0.93, seed=3)
+    stored = {PhotoId(0): looks.look_of(circle_on_snow(0.45, texture=1)),
+              PhotoId(100): looks.look_of(circle_on_snow(other_y, texture=1))}
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    groups = groups_of(photos, vectors, 0.9, photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    assert [sorted(g.members) for g in groups] == ([[0, 100]] if similar else [])
+
+
 def test_an_edited_copy_that_looks_the_same_is_grouped_though_its_vectors_are_less_alike(library_vectors) -> None:
     """200 is 10 brightened and trimmed a little: the model's vectors drop to about 0.97, but
     the look stays the same. 201 is as alike to 11 by its vectors, but its subject moved (a
@@ -411,6 +425,32 @@ def test_a_copy_stays_unless_the_photo_kept_in_its_stead_is_still_there_as_it_wa
     assert move_to_trash(copies[:1], kept_for={11: [kept[0], intact]}).trashed == (11,)  # one kept is enough
 
 
+RATED = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+         b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="5"/></rdf:RDF></x:xmpmeta>')
+
+
+def test_of_the_same_bytes_the_copy_another_program_keeps_notes_on_is_kept(tmp_path: Path) -> None:
+    original = on_disk(write_photo(tmp_path / "2020" / "Grandma" / "IMG_7000.jpg", seed=5), 1)
+    backup = on_disk(write_photo(tmp_path / "Backup" / "IMG_7000.jpg", seed=5), 2)
+    assert min([backup, original], key=keeper_order) is original
+    (tmp_path / "Backup" / "IMG_7000.jpg.xmp").write_bytes(RATED)
+    assert min([original, backup], key=keeper_order) is backup
+
+
+def test_a_copy_with_notes_the_photo_kept_has_not_stays_with_them(tmp_path: Path) -> None:
+    kept = on_disk(write_photo(tmp_path / "IMG_1.jpg", seed=5, size=(320, 240)), 1)
+    copy = on_disk(write_photo(tmp_path / "small" / "IMG_1.jpg", seed=5), 2)
+    notes = tmp_path / "small" / "IMG_1.xmp"
+    notes.write_bytes(RATED)
+
+    result = move_to_trash([copy], kept_for={2: [kept]})
+
+    assert result.trashed == () and copy.path.exists() and notes.read_bytes() == RATED
+    assert dict(result.failed)[copy.path].startswith("its sidecar holds notes (a rating, keywords) the photo kept")
+    (tmp_path / "IMG_1.xmp").write_bytes(RATED)
+    assert move_to_trash([copy], kept_for={2: [kept]}).trashed == (2,) and not notes.exists()
+
+
 def test_one_file_reached_by_several_paths_is_not_a_copy_of_itself(tmp_path: Path) -> None:
     real = write_photo(tmp_path / "photos" / "IMG_1.jpg", seed=7)
     (tmp_path / "photos" / "link.jpg").symlink_to(real)
@@ -528,28 +568,35 @@ def test_the_camera_file_is_kept_over_an_upscaled_copy_of_it(open_library, tmp_p
     assert [photos[pid].path.name for pid in group.others] == ["upscaled.jpg"]
 
 
-MOMENTS = {  # pairs of dates taken, and whether the two can be copies of one photo
-    ("2022-03-02T09:30:00", "2022-03-10T09:30:00"): False,  # a week apart: two shots of one scene
-    ("2022-08-01T10:00:07", "2022-08-01T10:00:37"): False,  # the next shot
-    ("2022-05-01T10:00:07", "2022-05-01T12:00:07"): True,  # one moment in two time zones (a Takeout's UTC)
-    ("2022-06-01T10:00:07", "2022-06-01T00:00:00"): True,  # a chat's copy: the day in its name, no time
-    ("2022-06-01T10:00:07", "2022-06-09T00:00:00"): True,  # ... sent a week later
-    ("2022-06-01T10:00:07", "2022-05-29T00:00:00"): False,  # ... sent before the photo was taken: another one
-    ("2022-07-01T10:00:07", "2022-07-01T10:00:08"): True,  # EXIF and a name's date, a second apart
-    ("2022-09-01T10:00:07", None): True,
+MOMENTS = {  # pairs of dates taken; whether the two can be copies of one photo, and similar shots of one occasion
+    ("2022-03-02T09:30:00", "2022-03-10T09:30:00"): (False, False),  # a week apart: two shots of one scene
+    ("2022-08-01T10:00:07", "2022-08-01T10:00:37"): (False, True),  # the next shot
+    ("2022-05-01T10:00:07", "2022-05-01T12:00:07"): (True, True),  # one moment in two time zones (a Takeout's UTC)
+    ("2022-06-01T10:00:07", "2022-06-01T00:00:00"): (True, True),  # a chat's copy: the day in its name, no time
+    ("2022-06-01T10:00:07", "2022-06-09T00:00:00"): (True, True),  # ... sent a week later
+    ("2022-06-01T10:00:07", "2022-05-29T00:00:00"): (False, False),  # ... sent before the photo was taken: another
+    ("2022-07-01T10:00:07", "2022-07-01T10:00:08"): (True, True),  # EXIF and a name's date, a second apart
+    ("2022-07-02T10:00:07.000", "2022-07-02T10:00:07.100"): (False, True),  # two frames of a burst, within the second
+    ("2022-07-03T10:00:07.250", "2022-07-03T10:00:07.250"): (True, True),  # a copy keeps its SubSecTime
+    ("2022-07-04T10:00:07.250", "2022-07-04T10:00:08"): (True, True),  # ... or a name's date, a second apart
+    ("2022-07-05T10:00:07.250", "2022-07-05T12:00:07.250"): (True, True),  # ... in another time zone
+    ("2023-06-01T10:11:01", "2023-06-02T10:12:02"): (False, True),  # screenshots of two days, named with their times
+    ("2023-06-01T18:11:01", "2023-06-03T18:12:02"): (False, False),  # the sunset of two evenings of a trip
+    ("2022-09-01T10:00:07", None): (True, True),
 }
 
 
-@pytest.mark.parametrize(("dates", "copies"), MOMENTS.items())
-def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, copies) -> None:
+@pytest.mark.parametrize(("dates", "grouped"), MOMENTS.items())
+def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, grouped) -> None:
     rng = np.random.default_rng(11)
     vectors = {i: rng.normal(size=32) for i in range(30)}
     vectors[100] = towards(vectors[0], 0.998, seed=1)  # as alike as a demo model finds two blue squares
     photos = {PhotoId(i): photo(i) for i in vectors}
     photos[PhotoId(0)] = photo(0, taken_at=dates[0], width=4000, height=3000)
     photos[PhotoId(100)] = photo(100, taken_at=dates[1], width=4000, height=3000)
+    copies, similar = grouped
     assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == ([(0, (100,))] if copies else [])
-    assert len(groups_of(photos, vectors, 0.94)) == 1  # similar shots, when the user asks for them
+    assert len(groups_of(photos, vectors, 0.94)) == similar  # similar shots of one occasion, when asked for
 
 
 def test_two_shots_copied_once_each_stay_apart_through_their_copies() -> None:
@@ -562,3 +609,48 @@ def test_two_shots_copied_once_each_stay_apart_through_their_copies() -> None:
     photos[PhotoId(101)] = photo(101, taken_at="2022-03-10T09:30:00", width=4000, height=3000)
     for group in groups_of(photos, vectors, 0.99):
         assert {100, 101} - {group.keeper, *group.others}, group
+
+
+def test_the_frames_of_a_burst_within_one_second_are_not_copies_of_each_other(open_library, tmp_path: Path) -> None:
+    ground = Image.new("RGB", (640, 480), (70, 120, 60))
+    ImageDraw.Draw(ground).rectangle([380, 60, 560, 240], fill=(200, 190, 40))
+    noise = np.random.default_rng(4242).integers(-12, 12, (480, 640, 3))
+    ground = Image.fromarray((np.asarray(ground, dtype=np.int16) + noise).clip(0, 255).astype(np.uint8))
+    folder = tmp_path / "Soccer"
+    folder.mkdir()
+    for frame in range(5):
+        image = ground.copy()
+        draw = ImageDraw.Draw(image)
+        draw.ellipse([50 + 40 * frame, 200, 130 + 40 * frame, 280], fill=(220, 30, 30))
+        draw.ellipse([500 - 30 * frame, 350, 530 - 30 * frame, 380], fill=(255, 255, 255))
+        exif = Image.Exif()
+        exif.get_ifd(0x8769).update({0x9003: "2023:09:02 10:00:00", 0x9291: f"{frame * 10:02d}"})
+        image.save(folder / f"IMG_{5100 + frame}.JPG", quality=92, exif=exif)
+    (folder / "Backup").mkdir()
+    shutil.copy2(folder / "IMG_5102.JPG", folder / "Backup" / "IMG_5102.JPG")
+    library = open_library()
+    library.index([folder])
+
+    groups = library.duplicates()
+
+    names = [sorted(p.path.name for p in library.photos(g.members).values()) for g in groups]
+    assert names == [["IMG_5102.JPG", "IMG_5102.JPG"]]  # only the copy, which kept its fraction of a second
+
+
+def test_screenshots_of_two_days_named_as_macos_names_them_are_not_copies(open_library, tmp_path: Path) -> None:
+    for day in (1, 2):
+        image = Image.new("RGB", (390, 844), (250, 250, 250))
+        draw = ImageDraw.Draw(image)
+        for line in range(20):
+            draw.text((14, 34 + line * 34), f"Chat message {line} from day {day}", fill=0)
+        for folder, name in (("A", f"Screenshot 2023-06-0{day} at 10.1{day}.0{day}.png"),
+                             ("B", f"Screenshot_2023060{day}-101{day}0{day}.png")):
+            (tmp_path / "shots" / folder).mkdir(parents=True, exist_ok=True)
+            image.save(tmp_path / "shots" / folder / name)
+    library = open_library()
+    library.index([tmp_path / "shots"])
+
+    groups = library.duplicates()
+
+    days = [sorted({p.taken_at for p in library.photos(g.members).values()}) for g in groups]
+    assert sorted(days) == [["2023-06-01T10:11:01"], ["2023-06-02T10:12:02"]]

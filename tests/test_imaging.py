@@ -74,7 +74,7 @@ def _exif(orientation: int | None = None, **dates: str) -> Image.Exif:
     exif = Image.Exif()
     if orientation is not None:
         exif[0x0112] = orientation
-    tags = {"original": 0x9003, "digitized": 0x9004}
+    tags = {"original": 0x9003, "digitized": 0x9004, "subsec_original": 0x9291, "subsec_digitized": 0x9292}
     for name, value in dates.items():
         if name == "datetime":
             exif[0x0132] = value
@@ -317,6 +317,17 @@ def test_taken_at_falls_back_to_digitized_then_date_time(tmp_path):
 
     assert imaging.decode_photo(a, min_side=0).taken_at == "2019-05-06T07:08:09"
     assert imaging.decode_photo(b, min_side=0).taken_at == "2018-02-03T04:05:06"
+
+
+@pytest.mark.parametrize(("subsec", "taken"), [
+    ("07", "2021-07-04T12:34:56.070"), ("00", "2021-07-04T12:34:56.000"), ("1234567", "2021-07-04T12:34:56.123"),
+    ("  ", "2021-07-04T12:34:56"), ("ab", "2021-07-04T12:34:56"),
+])
+def test_the_fraction_of_a_second_a_camera_wrote_is_kept_to_the_millisecond(tmp_path, subsec, taken):
+    exif = _exif(original="2021:07:04 12:34:56", subsec_original=subsec, subsec_digitized="99")
+    path = _save(tmp_path / "burst.jpg", _quadrants(32, 32), exif=exif)
+
+    assert imaging.decode_photo(path, min_side=0).taken_at == taken
 
 
 # ---------------------------------------------------------------------- modes and colours

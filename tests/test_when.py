@@ -222,7 +222,14 @@ def test_a_range_written_with_a_spaced_hyphen_stays_one_term_of_a_query() -> Non
         ("Screenshot_2023-05-14-12-34-56.png", "2023-05-14T12:34:56"),
         ("IMG-20230514-WA0003.jpg", "2023-05-14T00:00:00"),
         ("2023-05-14 12.34.56.jpg", "2023-05-14T12:34:56"),
-        ("signal-2021-12-31-235959.jpg", "2021-12-31T23:59:59"),
+        ("signal-2021-12-31-235959.jpg", "2021-12-31T00:00:00"),  # when it was sent: the day alone
+        ("photo_2023-05-14_12-34-56.jpg", "2023-05-14T00:00:00"),  # Telegram's
+        ("WhatsApp Image 2023-05-14 at 12.34.56.jpeg", "2023-05-14T00:00:00"),
+        ("Screenshot 2023-06-01 at 10.11.01.png", "2023-06-01T10:11:01"),
+        ("Screen Shot 2020-05-14 at 4.12.33 PM.png", "2020-05-14T16:12:33"),
+        ("Screen Shot 2020-05-14 at 12.02.03 AM.png", "2020-05-14T00:02:03"),
+        ("Screenshot 2023-06-01 at 9.05.07\u202fAM.png", "2023-06-01T09:05:07"),
+        ("Screenshot 2023-06-01 at 14.05.07 PM.png", None),
         ("IMG_1234.jpg", None),
         ("DSC_20231345.jpg", None),
         ("scan_20230230.png", None),
