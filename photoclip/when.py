@@ -6,7 +6,7 @@ when a photo has no EXIF date).
 Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend,
 month, year; this/last spring, summer, autumn (fall), winter; last <month>; in <month>,
 <month> <year>; <season> <year>, <year> <season> ("last summer 2023" is summer 2023: the year
-said wins); <year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25
+said wins); 2019-07; <year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25
 December 2022, Dec 25th, 2022, 25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be
 either way round, is read as the user's locale writes days); N days, weeks, months or years ago
 (that day, week, month or year); the past week, the last week, the last 3 months (up to today).
@@ -155,6 +155,7 @@ _THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wi
 _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read
     "iso_day": rf"{_YEAR}[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b",  # 2023-05-14, 2023/05/14, 2023.05.14
     "numeric_day": rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.]{_YEAR}\b",
+    "iso_month": rf"{_YEAR}[-/.](0[1-9]|1[0-2])\b(?![-/.]\d)",  # 2019-07, as albums are named: "2019-07 Portugal"
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
     "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
@@ -195,7 +196,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
         (rf"\b(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),
         (rf"{_JOINED}\s+(?P<word>onwards?|and\s+(?:later|after)|or\s+later)\b", "open"),
-        *_led("iso_day", "numeric_day", "month_day_year", "day_month_year"),
+        *_led("iso_day", "numeric_day", "month_day_year", "day_month_year", "iso_month"),
         (rf"\b{_LEAD}((?:19|20)\d)0'?s\b", "decade"),
         (r"\b(?:(?:in|from|during)\s+)?the\s+(\d)0'?s\b", "decade"),
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
@@ -290,6 +291,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         return _days(date(int(groups[0]), int(groups[1]), int(groups[2])))
     if kind == "numeric_day":
         return _days(_numeric_day(*(int(g) for g in groups)))
+    if kind == "iso_month":
+        return _month(int(groups[0]), int(groups[1]))
     if kind == "month_day_year":
         return _days(date(int(groups[2]), MONTHS[groups[0]], int(groups[1])))
     if kind == "day_month_year":
