@@ -26,6 +26,7 @@ import numpy as np
 from photoclip import cjk, places
 from photoclip.errors import LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
+from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -829,6 +830,9 @@ class Catalog:
                 "SELECT DISTINCT path FROM forgotten_tags WHERE hash = ? OR pixels_hash = ?", (meta.hash, pixels)
             ).fetchall()
             paths = sorted(r[0] for r in found)  # as stored, like `path`
+            same, same_args = "(hash = ? OR pixels_hash = ?)", (meta.hash, pixels)
+            if not paths and old_hash is None:  # a raw whose JPEG, deleted, stood for the shot, or a JPEG for a raw
+                paths, same, same_args = self._forgotten_partners(path), "1", ()
             if path not in paths:  # moved: only from a path the library no longer has (not a copy's)
                 here = {r[0] for r in self._rows_in("SELECT path FROM photos WHERE path IN ({marks})", paths)}
                 paths = [p for p in paths if p not in here]
@@ -838,11 +842,9 @@ class Catalog:
                 if old_hash is not None:
                     self._forget_tags_of(pid, old_hash, old_pixels, path)
                 self._conn.execute(
-                    "INSERT OR IGNORE INTO tags (photo_id, tag, source) SELECT ?, tag, source FROM forgotten_tags"
-                    " WHERE path = ? AND (hash = ? OR pixels_hash = ?)", (pid, chosen, meta.hash, pixels))
-                self._conn.execute(
-                    "DELETE FROM forgotten_tags WHERE path = ? AND (hash = ? OR pixels_hash = ?)",
-                    (chosen, meta.hash, pixels))
+                    f"INSERT OR IGNORE INTO tags (photo_id, tag, source) SELECT ?, tag, source FROM forgotten_tags"
+                    f" WHERE path = ? AND {same}", (pid, chosen, *same_args))
+                self._conn.execute(f"DELETE FROM forgotten_tags WHERE path = ? AND {same}", (chosen, *same_args))
             self._conn.execute(
                 "INSERT OR IGNORE INTO distinct_photos (a, b)"
                 " SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
@@ -851,6 +853,17 @@ class Catalog:
                 " ON p.pixels_hash = f.key OR p.hash = f.key WHERE f.other_key = ?2 AND p.id != ?1",
                 (pid, meta.pixels_hash or meta.hash),
             )
+
+    def _forgotten_partners(self, path: str) -> list[str]:
+        """Of a camera's raw, the JPEGs/HEICs of its name the library forgot with tags; of a
+        JPEG/HEIC, the raws (paths as stored). One stood for the shot while the other was left
+        out, and its tags are the other's now that it is gone (or, a JPEG saved beside the
+        raw, stands for it instead)."""
+        stem, suffix = os.path.splitext(path)
+        others = RAW_PARTNER_SUFFIXES if suffix.lower() in RAW_SUFFIXES else \
+            RAW_SUFFIXES if suffix.lower() in RAW_PARTNER_SUFFIXES else ()
+        partners = [stem + s for other in others for s in (other, other.upper())]
+        return sorted({r[0] for r in self._rows_in("SELECT path FROM forgotten_tags WHERE path IN ({marks})", partners)})
 
     def _forget_tags_of(self, pid: PhotoId, content_hash: str, pixels_hash: str | None, path: str) -> None:
         """What the photos_forgotten trigger does for a deleted photo, for one that stays (`path`

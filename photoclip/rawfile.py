@@ -22,6 +22,8 @@ RAW_SUFFIXES: frozenset[str] = frozenset(
 )
 """Camera raw file names: indexed through their embedded preview, unless a JPEG or HEIC of
 the same name sits beside them (the camera shot both), which is then the one indexed."""
+RAW_PARTNER_SUFFIXES = frozenset({".jpg", ".jpeg", ".heic", ".heif", ".hif"})
+"""What a camera saves beside a raw when it shoots both: that copy stands for the shot."""
 
 _TIFF_MAGIC = {b"II*\x00": "<", b"MM\x00*": ">"}
 _RAW_TIFF_MAGIC = {b"IIRO": "<", b"IIRS": "<", b"MMOR": ">", b"IIU\x00": "<"}  # Olympus ORF, Panasonic RW2

@@ -19,7 +19,7 @@ from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
-from photoclip.rawfile import RAW_SUFFIXES
+from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,6 @@ _SKIPPED_FOLDER_SUFFIXES = (".lrdata",)  # Lightroom's previews and smart previe
 _PHOTOS_LIBRARY_SUFFIX = ".photoslibrary"
 _PHOTOS_LIBRARY_ORIGINALS = frozenset({"originals", "masters"})
 """Inside a macOS Photos library only these hold the photos; the rest is renders and thumbnails."""
-RAW_PARTNER_SUFFIXES = frozenset({".jpg", ".jpeg", ".heic", ".heif", ".hif"})
-"""What a camera saves beside a raw when it shoots both: that copy stands for the shot."""
 
 
 @dataclass(frozen=True)

@@ -660,3 +660,33 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
         """)
     catalog = Catalog(path)
     assert catalog.captioned(["grossmutter"]) == [older] and catalog.captioned(["strasse"]) == [fresh]
+
+
+RAW_NEF = (Path(__file__).parent / "fixtures" / "raw" / "Nikon-rotated.nef").read_bytes()
+
+
+def test_the_tags_of_a_jpeg_that_stood_for_a_shot_go_to_its_raw_once_the_jpeg_is_deleted(open_library, tmp_path) -> None:
+    from tests.helpers import write_photo
+
+    folder = tmp_path / "Japan"
+    (folder / "DSC_2004.NEF").parent.mkdir()
+    (folder / "DSC_2004.NEF").write_bytes(RAW_NEF)
+    jpeg = write_photo(folder / "DSC_2004.JPG", seed=4)
+    write_photo(folder / "DSC_2005.JPG", seed=5)
+    library = open_library()
+    library.index([folder])
+    shot = library.catalog.photo_by_path(jpeg).id
+    library.add_tag([shot], "fuji")
+    library.remove_tag([shot], "dog")
+
+    jpeg.unlink()  # raw and JPEG shot: the JPEGs cleared out, the raws kept
+    library.index()
+
+    raw = library.catalog.photo_by_path(folder / "DSC_2004.NEF")
+    assert raw is not None and raw.status == "indexed"
+    assert {(t.name, t.source) for t in library.photo_tags(raw.id)} >= {("fuji", "user"), ("dog", "rejected")}
+    assert [library.photo(pid).path.name for pid in library.tagged("fuji")] == ["DSC_2004.NEF"]
+
+    write_photo(jpeg, seed=6)  # a JPEG made from the raw again, saved beside it: it stands for the shot
+    library.index()
+    assert [library.photo(pid).path.name for pid in library.tagged("fuji")] == ["DSC_2004.JPG"]
