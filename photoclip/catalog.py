@@ -863,7 +863,8 @@ class Catalog:
         others = RAW_PARTNER_SUFFIXES if suffix.lower() in RAW_SUFFIXES else \
             RAW_SUFFIXES if suffix.lower() in RAW_PARTNER_SUFFIXES else ()
         partners = [stem + s for other in others for s in (other, other.upper())]
-        return sorted({r[0] for r in self._rows_in("SELECT path FROM forgotten_tags WHERE path IN ({marks})", partners)})
+        found = self._rows_in("SELECT DISTINCT path FROM forgotten_tags WHERE path IN ({marks})", partners)
+        return sorted(r[0] for r in found)
 
     def _forget_tags_of(self, pid: PhotoId, content_hash: str, pixels_hash: str | None, path: str) -> None:
         """What the photos_forgotten trigger does for a deleted photo, for one that stays (`path`

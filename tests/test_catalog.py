@@ -665,7 +665,7 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
 RAW_NEF = (Path(__file__).parent / "fixtures" / "raw" / "Nikon-rotated.nef").read_bytes()
 
 
-def test_the_tags_of_a_jpeg_that_stood_for_a_shot_go_to_its_raw_once_the_jpeg_is_deleted(open_library, tmp_path) -> None:
+def test_the_tags_of_a_jpeg_that_stood_for_a_shot_go_to_its_raw_once_the_jpeg_is_deleted(open_library, tmp_path):
     from tests.helpers import write_photo
 
     folder = tmp_path / "Japan"
