@@ -132,7 +132,11 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
             raise ModelError(f"model file {path} does not exist (moved, or on a drive not plugged in); give another "
                              "with --model-file, or pick one in Settings")
         if not _looks_like_weights(path):
-            raise ModelError(f"{path} is not a model weights file; give a .safetensors file or a PyTorch checkpoint")
+            named = path.suffix.lower() in (".safetensors", ".pt", ".pth", ".bin", ".ckpt")
+            raise ModelError(f"{path} holds no model weights (a download cut short, or a web page saved in its "
+                             "place); download it again"
+                             if named else
+                             f"{path} is not a model weights file; give a .safetensors file or a PyTorch checkpoint")
         config = shipped[arch].config if arch in shipped else None
         return ModelSpec(arch=arch, pretrained=tag or None, checkpoint=path.resolve(), config=config)
     if not tag:

@@ -70,6 +70,10 @@ NETWORK_POLLING_INTERVAL_S = 60.0
 within a minute."""
 FULL_DISK_RETRY_S = 60.0
 """Indexing stopped by a full disk is tried again this often, so it goes on once there is room."""
+STEP_RETRY_S = 0.5
+STEP_RETRY_MAX_S = 60.0
+"""A step that failed in a way nobody foresaw is tried again after STEP_RETRY_S, doubling up
+to this: it is said once, and it does not spin a core writing the same error."""
 REOPEN_CHECKS = 200
 """Unreadable folders and files checked at each poll for permissions that changed."""
 BACKGROUND_NICENESS = 10
@@ -489,6 +493,7 @@ class Worker:
             except Exception as exc:
                 log.exception("worker start-up failed")
                 self._emit(WorkerError(f"cannot start watching: {_one_line(exc)}"))
+            failures, last_failure = 0, ""
             while True:
                 with self._cv:
                     if self._stopping:
@@ -496,13 +501,19 @@ class Worker:
                     self._running = True
                 try:
                     did = self._step()
-                except Exception as exc:  # a bug or a broken disk: say so, and go on
+                    failures = 0
+                except Exception as exc:  # a bug or a broken disk: say so once, and try again, less and less often
                     log.exception("worker step failed")
-                    self._emit(WorkerError(f"background work failed: {_one_line(exc)}"))
-                    did = True
+                    failures += 1
+                    message = f"background work failed: {_one_line(exc)}"
+                    if failures == 1 or message != last_failure:
+                        self._emit(WorkerError(message))
+                    last_failure, did = message, True
                 with self._cv:
                     self._running = False
                     self._cv.notify_all()
+                    if failures and not self._stopping:
+                        self._cv.wait(min(STEP_RETRY_MAX_S, STEP_RETRY_S * 2 ** (failures - 1)))
                 if not did:
                     self._rest()
         finally:
@@ -905,7 +916,12 @@ class Worker:
     def _refresh_plan(self) -> None:
         """Pending photos in order: the user's folders, then fresh changes, then the rest."""
         roots = [r for r in self.library.roots() if r.id in self._user_roots]
-        pending = self.library.pending()
+        try:
+            pending = self.library.pending()
+        except PhotoclipError as exc:  # the model cannot even be named (a file that holds none): nothing to plan
+            if self._blocked != str(exc):
+                self._emit(WorkerError(str(exc)))
+            self._blocked, pending = str(exc), []
         ids = {pid for pid, _ in pending}
         self._held &= ids
         self._hot = {pid: p for pid, p in self._hot.items() if pid in ids}

@@ -38,6 +38,25 @@ def test_the_model_file_hint_says_the_demo_model_comes_with_photoclip(qtbot) -> 
     assert dialog.model_file.placeholderText() == "Download automatically"
 
 
+def test_a_model_file_that_holds_no_weights_is_said_under_the_field_and_not_saved(qtbot, tmp_path: Path) -> None:
+    make_app()
+    page = tmp_path / "open_clip_model.safetensors"
+    page.write_bytes(b"<!DOCTYPE html><html>denied</html>" * 50)
+    dialog = SettingsDialog(config.Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.model_file.setText(str(page))
+
+    dialog.accept()
+
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.isVisible()
+    assert not dialog.model_error.isHidden() and "holds no model weights" in dialog.model_error.text()
+    dialog.model_file.clear()  # the Clear button
+    assert dialog.model_error.isHidden()
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
 def test_ctrl_comma_opens_the_settings_where_the_desktop_has_no_key_for_them(
     qtbot, make_window, open_library, monkeypatch
 ) -> None:

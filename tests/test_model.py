@@ -510,10 +510,15 @@ def test_a_checkpoint_that_would_run_code_is_refused_and_never_run(tmp_path: Pat
 
 
 def test_a_file_that_holds_no_weights_is_named_before_torch_reads_it(tmp_path: Path) -> None:
-    text = tmp_path / "notes.safetensors"
+    text = tmp_path / "notes.txt"
     text.write_text("these are not weights\n", encoding="utf-8")
     with pytest.raises(ModelError, match="is not a model weights file; give a .safetensors file or a PyTorch"):
         resolve_model("ViT-B-32", model_file=text)
+    page = tmp_path / "open_clip_model.safetensors"
+    page.write_text("<!DOCTYPE html><html>Access to model denied</html>\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"holds no model weights \(a download cut short, or a web page saved in its "
+                                         r"place\); download it again"):
+        resolve_model("ViT-B-32", model_file=page)
 
 
 def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:

@@ -445,6 +445,47 @@ def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(
     assert library.status().counts.pending == 6
 
 
+def test_a_model_file_that_holds_no_weights_is_reported_and_nothing_spins(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "model.safetensors"
+    page.write_bytes(b"<!DOCTYPE html><html>denied</html>" * 100)  # saved in Settings, then found to be no model
+    save_settings(tmp_path / "library", Settings(model="ViT-B-32", model_file=str(page)))
+    library = open_library(model=None)
+    library.add_root(photo_folder)
+    worker = Worker(library, poll_s=POLL)
+    events: list[WorkerEvent] = []
+    worker.subscribe(events.append)
+    worker.start()
+    try:
+        assert worker.wait_idle(TIMEOUT)
+        time.sleep(2 * POLL)
+    finally:
+        worker.stop()
+    errors = [e.message for e in events if isinstance(e, WorkerError)]
+    assert 1 <= len(errors) <= 2 and all("holds no model weights" in e for e in errors), errors
+    assert len(library.catalog.pending("any model")) == 6  # none embedded, none failed for it
+
+
+def test_a_step_that_fails_unforeseen_is_said_once_and_tried_again_less_and_less_often(
+    start_live, monkeypatch
+) -> None:
+    live = start_live()
+    calls = []
+
+    def broken() -> list:
+        calls.append(time.monotonic())
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(live.library, "pending", broken)
+    live.worker.reindex()
+    time.sleep(2.0)
+    errors = [e.message for e in live.of(WorkerError)]
+    assert errors == ["background work failed: a bug"]
+    assert 2 <= len(calls) <= 4  # after 0.5 s, 1 s: not thousands of times a second
+    assert calls[-1] - calls[-2] > calls[1] - calls[0]
+
+
 def test_user_requests_come_before_the_backlog(start_live, tmp_path: Path) -> None:
     extra = tmp_path / "extra"
     for i in range(3):

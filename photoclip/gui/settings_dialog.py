@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoclip import config, tagging
-from photoclip.errors import QueryError
+from photoclip.errors import ModelError, QueryError
 from photoclip.gui.tags import error_label
 
 MODEL_FILE_FILTER = "Model weights (*.safetensors *.bin *.pt *.pth);;All files (*)"
@@ -97,6 +97,10 @@ class SettingsDialog(QDialog):
         file_row.addWidget(browse)
         file_row.addWidget(clear)
         form.addRow("Model file", file_row)
+        self.model_error = error_label()
+        form.addRow("", self.model_error)
+        self.model.currentTextChanged.connect(self.model_error.hide)
+        self.model_file.textChanged.connect(self.model_error.hide)
 
         self.device = QComboBox()
         for value, label in DEVICES:
@@ -133,6 +137,21 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Save only a model that can be named: a file that holds no weights (a download cut
+        short) or a misspelt name is said here, under the field, not found by the worker later."""
+        from photoclip.model import resolve_model
+
+        chosen = self.settings()
+        try:
+            resolve_model(chosen.model, chosen.model_file)
+        except ModelError as exc:
+            self.model_error.setText(str(exc)[:1].upper() + str(exc)[1:])
+            self.model_error.show()
+            self.adjustSize()  # room for the line, not squeezed out of the rows below
+            return
+        super().accept()
 
     def settings(self) -> config.Settings:
         """The settings as edited (unchanged fields kept)."""
