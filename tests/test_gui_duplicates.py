@@ -133,8 +133,7 @@ def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:
     library, _, window = on_duplicates
     row = window.duplicates.rows[0]
     members = set(row.tiles)
-    [button] = row.findChildren(QPushButton)
-    assert button.text() == "Not duplicates"
+    [button] = [button for button in row.findChildren(QPushButton) if button.text() == "Not duplicates"]
     button.click()
     assert len(window.duplicates.rows) == 1
     qtbot.waitUntil(lambda: not members & {pid for g in library.duplicates() for pid in g.members}, timeout=WAIT_MS)
@@ -152,21 +151,61 @@ def test_a_read_only_window_cannot_trash(qtbot, make_window, open_library, tmp_p
         reader.close()
 
 
-def test_a_big_group_shows_a_dozen_and_trashes_the_rest_with_them(qtbot, make_window, open_library, tmp_path) -> None:
-    original = write_photo(tmp_path / "photos" / "original.jpg", seed=1)
-    for i in range(15):
-        shutil.copy(original, tmp_path / "photos" / f"copy {i:02d}.jpg")
-        os.utime(tmp_path / "photos" / f"copy {i:02d}.jpg", ns=(2 * 10**18, 2 * 10**18))
+def big_group(folder: Path, copies: int = 15, name: str = "copy {:02d}.jpg") -> Path:
+    """An original and `copies` byte copies of it, younger than it (so it is the one kept)."""
+    original = write_photo(folder / "original.jpg", seed=1)
+    for i in range(copies):
+        copy = folder / name.format(i)
+        shutil.copy(original, copy)
+        os.utime(copy, ns=(2 * 10**18, 2 * 10**18))
+    return original
+
+
+def test_a_big_group_shows_every_photo_it_would_trash_and_each_can_be_kept(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    """A group of 16 showed 12 photos and "and 4 more copies, moved to the trash with the
+    others": photos trashed that no one could see or keep."""
+    original = big_group(tmp_path / "photos")
     library = open_library()
     library.index([tmp_path / "photos"])
     window = make_window(library, worker=True)
     open_duplicates(qtbot, window)
-    [row] = window.duplicates.rows
-    assert len(row.tiles) == 12 and len(row.hidden) == 4
-    qtbot.waitUntil(row.more.isVisible, timeout=WAIT_MS)  # a widget added to a shown page is shown by a queued call
-    assert row.more.text().startswith("and 4 more copies")
-    assert len(window.duplicates.to_trash()) == 15
-    assert original.resolve() not in {p.path for p in window.duplicates.to_trash()}
+    page = window.duplicates
+    [row] = page.rows
+    assert len(row.tiles) == 16 and row.unshown == [] and not row.more_line.isVisibleTo(row)
+    trashed = {photo.id for photo in page.to_trash()}
+    assert len(trashed) == 15 and trashed <= set(row.tiles) and original.resolve() in shown_paths(page)
+    assert original.resolve() not in {photo.path for photo in page.to_trash()}
+    last = list(row.tiles)[-1]
+    qtbot.mouseClick(row.tiles[last], Qt.MouseButton.LeftButton)
+    assert last not in {photo.id for photo in page.to_trash()} and page.trash_button.text() == "Move 14 to trash"
+
+
+def test_a_huge_group_shows_its_photos_in_parts_and_trashes_none_not_shown(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    """Photos not shown yet (a group too big to show at once) stay where they are, and come
+    into view as the user asks for them or as shown ones leave."""
+    from photoclip.gui import duplicates
+
+    monkeypatch.setattr(duplicates, "GROUP_TILES", 5)
+    big_group(tmp_path / "photos")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    [row] = page.rows
+    assert len(row.tiles) == 5 and len(row.unshown) == 11
+    assert {photo.id for photo in page.to_trash()} == set(list(row.tiles)[1:]) == set(page.kept_for())
+    assert page.trash_button.text() == "Move 4 to trash"
+    qtbot.waitUntil(row.more_line.isVisible, timeout=WAIT_MS)
+    assert row.more.text() == "11 more photos of this group are not shown yet and stay where they are."
+    row.more_button.click()
+    assert len(row.tiles) == 10 and len(page.to_trash()) == 9 and row.more_button.text() == "Show 5 more"
+    page.remove_ids(list(row.tiles)[1:4])  # trashed: the next ones take their places
+    assert len(row.tiles) == 10 and len(row.unshown) == 3 and len(page.to_trash()) == 9
 
 
 def shown_paths(page) -> set[Path]:
@@ -233,6 +272,22 @@ def test_show_more_counts_the_groups_left_in_good_grammar(qtbot, make_window, op
     from photoclip.gui import duplicates
 
     monkeypatch.setattr(duplicates, "PAGE", 1)  # the copies folder's two groups, shown one at a time
+    library, _ = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    assert len(page.rows) == 1 and page.more.text() == "Show 1 more of 1 group"
+    page.more.click()
+    assert len(page.rows) == 2 and not page.more.isVisibleTo(page)
+
+
+def test_a_page_of_groups_stops_at_a_bounded_number_of_photos(qtbot, make_window, open_library, tmp_path,
+                                                             monkeypatch) -> None:
+    """Now that every photo of a group shows, a page holds fewer groups when they are big (each
+    photo is a widget), and always one at least."""
+    from photoclip.gui import duplicates
+
+    monkeypatch.setattr(duplicates, "PAGE_TILES", 3)  # the copies folder: a group of 3, one of 2
     library, _ = indexed_copies(open_library, tmp_path)
     window = make_window(library, worker=True)
     open_duplicates(qtbot, window)
@@ -309,3 +364,150 @@ def test_the_keyboard_reaches_moves_among_and_switches_the_photos(qtbot, on_dupl
     assert edge.pixelColor(1, edge.height() // 2) == QColor(TEXT)
     other = next(tile for tile in top.tiles.values() if tile is not focused and tile.photo.id not in top.kept)
     assert other.grab().toImage().pixelColor(1, edge.height() // 2) != QColor(TEXT)
+
+
+@pytest.fixture
+def with_a_big_group(qtbot, make_window, open_library, tmp_path):
+    """The copies folder and a group of 16 with long names, on the Duplicates page: (window, its row)."""
+    copies_folder(tmp_path / "photos")
+    big_group(tmp_path / "photos" / "big", name="IMG_2024_a_long_afternoon_at_the_seaside {:02d}.jpg")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    big = max(window.duplicates.rows, key=lambda row: row.size)
+    assert big.size == 16 and len(window.duplicates.rows) == 3
+    return window, big
+
+
+def lines_of(row) -> list[list[object]]:
+    """A group's photos line by line as they are shown, left to right."""
+    lines: dict[int, list[object]] = {}
+    for tile in row.tiles.values():
+        lines.setdefault(tile.y(), []).append(tile)
+    return [sorted(lines[y], key=lambda tile: tile.x()) for y in sorted(lines)]
+
+
+def page_width(qtbot, window, width: int) -> None:
+    """Make the window as wide as gives its Duplicates page `width`, and let the layouts settle."""
+    page = window.duplicates
+    window.resize(window.width() + width - page.width(), 760)
+    qtbot.waitUntil(lambda: abs(page.width() - width) <= 40, timeout=WAIT_MS)
+    qtbot.wait(100)
+
+
+@pytest.mark.parametrize("width", [700, 1600])
+def test_a_wide_group_wraps_to_the_page_width_with_its_button_in_view(qtbot, with_a_big_group, width) -> None:
+    """16 photos in one line held the page wider than the window: photos cut off at its edge and
+    "Not duplicates" reached only by scrolling sideways."""
+    from PySide6.QtCore import QPoint
+
+    window, big = with_a_big_group
+    page = window.duplicates
+    page_width(qtbot, window, width)
+    viewport = page.scroll.viewport()
+
+    [apart] = [button for button in big.findChildren(QPushButton) if button.text() == "Not duplicates"]
+
+    def fits() -> bool:
+        rights = [w.mapTo(viewport, QPoint(w.width(), 0)).x() for w in [*big.tiles.values(), apart]]
+        return page.scroll.horizontalScrollBar().maximum() == 0 and max(rights) <= viewport.width()
+
+    qtbot.waitUntil(fits, timeout=WAIT_MS)
+    lines = lines_of(big)
+    assert sum(map(len, lines)) == 16 and len(lines) > 1 and apart.isVisible()
+    assert all(len(line) == len(lines[0]) for line in lines[:-1])  # full lines, the rest on the last
+
+
+def test_up_and_down_move_between_the_lines_of_a_wrapped_group_then_to_the_next(qtbot, with_a_big_group) -> None:
+    """Up and Down keep to the photo above or below, line by line, before they leave the group;
+    Left and Right go on in reading order from one line to the next; the page scrolls along."""
+    from PySide6.QtWidgets import QApplication
+
+    window, big = with_a_big_group
+    page = window.duplicates
+    page_width(qtbot, window, 700)
+    qtbot.waitUntil(lambda: len(lines_of(big)) > 3, timeout=WAIT_MS)
+    lines = lines_of(big)
+    window.activateWindow()
+
+    def press(key: Qt.Key) -> object:
+        qtbot.keyClick(QApplication.focusWidget(), key)
+        return QApplication.focusWidget()
+
+    lines[0][1].setFocus()
+    assert press(Qt.Key.Key_Down) is lines[1][1] and press(Qt.Key.Key_Up) is lines[0][1]
+    lines[0][-1].setFocus()
+    assert press(Qt.Key.Key_Right) is lines[1][0] and press(Qt.Key.Key_Left) is lines[0][-1]
+    assert len(lines[-1]) < len(lines[-2])  # 16 photos: the last line is shorter
+    lines[-2][-1].setFocus()
+    assert press(Qt.Key.Key_Down) is lines[-1][-1]  # the nearest below
+    assert not lines[-1][-1].visibleRegion().isEmpty()  # scrolled into view
+
+    index = page.rows.index(big)
+    lines[0][0].setFocus()
+    if index > 0:  # up out of the group: the last line of the group above
+        above = page.rows[index - 1]
+        assert press(Qt.Key.Key_Up) is lines_of(above)[-1][0] and press(Qt.Key.Key_Down) is lines[0][0]
+    lines[-1][0].setFocus()
+    if index + 1 < len(page.rows):  # down out of it: the first line of the group below
+        below = page.rows[index + 1]
+        assert press(Qt.Key.Key_Down) is lines_of(below)[0][0] and press(Qt.Key.Key_Up) is lines[-1][0]
+
+
+def test_a_photo_kept_stays_kept_when_the_groups_are_found_again(qtbot, on_duplicates) -> None:
+    """Changing how alike photos must be (and back) found the groups again and put the photos
+    the user had clicked to keep back in the trash, without a word."""
+    library, copies, window = on_duplicates
+    page = window.duplicates
+    row = next(row for row in page.rows if len(row.tiles) == 3)
+    [original] = row.kept
+    copy = next(pid for pid in row.tiles if pid not in row.kept)
+    qtbot.mouseClick(row.tiles[copy], Qt.MouseButton.LeftButton)  # keep this copy...
+    qtbot.mouseClick(row.tiles[original], Qt.MouseButton.LeftButton)  # ... and trash the original instead
+    for level in (2, 0):  # also similar shots, then copies only again
+        page.level.setCurrentIndex(level)
+        qtbot.waitUntil(lambda: not page._loading and bool(page.rows), timeout=WAIT_MS)
+        [again] = [row for row in page.rows if copy in row.tiles]
+        assert again.tiles[copy].state.text() == "✓ Keep" and again.tiles[original].state.text() == "Move to trash"
+        assert copy not in {photo.id for photo in page.to_trash()} and copy not in page.kept_for()
+        assert page.kept_for()[original] == tuple(sorted(again.kept))
+
+
+def test_choices_hold_in_groups_on_pages_not_shown_yet(qtbot, on_duplicates, monkeypatch) -> None:
+    """A group on a page not shown yet is trashed as it would show: with the user's choices."""
+    from photoclip.gui import duplicates
+
+    library, copies, window = on_duplicates
+    page = window.duplicates
+    kept = set()
+    for row in page.rows:
+        copy = next(pid for pid in row.tiles if pid not in row.kept)
+        qtbot.mouseClick(row.tiles[copy], Qt.MouseButton.LeftButton)
+        kept.add(copy)
+    monkeypatch.setattr(duplicates, "PAGE", 1)
+    page.level.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: not page._loading and bool(page.rows), timeout=WAIT_MS)
+    assert page._waiting and kept & {pid for group, _ in page._waiting for pid in group.members}
+    assert not kept & {photo.id for photo in page.to_trash()} and not kept & set(page.kept_for())
+    assert page.trash_button.text() == f"Move {len(page.to_trash())} to trash"
+
+
+def test_a_name_cut_short_on_its_tile_is_whole_in_its_tooltip_and_for_a_screen_reader(qtbot, tmp_path) -> None:
+    from photoclip.catalog import Photo
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import _Tile
+    from photoclip.ids import PhotoId, RootId
+
+    make_app()
+    path = tmp_path / "Pictures" / "2024" / "IMG_0031_a_long_afternoon_at_the_seaside_overall.jpg"
+    photo = Photo(PhotoId(1), RootId(1), path, 2_000_000, 0, None, 4000, 3000, None, "jpeg", "indexed", None)
+    tile = _Tile(photo, 0.995)
+    qtbot.addWidget(tile)
+    tile.set_kept(False)
+    name = tile.findChild(QLabel, "DupName")
+    assert "…" in name.text() and name.text() != path.name
+    assert tile.toolTip().startswith(f"{path}\n") and name.toolTip() == str(path)
+    assert str(path) in tile.accessibleDescription() and name.accessibleDescription() == str(path)
+    assert name.accessibleName() == path.name
+    assert tile.accessibleName() == f"{path.name} in 2024, to move to the trash"

@@ -2,11 +2,17 @@
 moved to the system trash after one confirmation.
 
 Clicking a photo switches it between kept and trashed; one photo of a group always stays, so
-a group can never be emptied. From the keyboard, Tab reaches the photos, the arrow keys move
-among them (left and right in a group, up and down between groups) and Space switches one.
-"Not duplicates" keeps the whole group and remembers it. Groups are shown a page at a time
-(each photo is a small widget here, unlike the grid); the choice of how alike photos must be
-is the library's similarity, from copies only to burst shots.
+a group can never be emptied. Every photo the trash button moves is one the user can see and
+keep: a group's photos wrap onto as many lines as the page's width needs (never a sideways
+scroll that hides some), and the photos of a huge group not shown yet stay where they are.
+The user's choices are remembered by photo, not by group: finding the groups again (another
+similarity, photos added) never puts a photo they kept back in the trash.
+
+From the keyboard, Tab reaches the photos, the arrow keys move among them (left and right in
+reading order, up and down a line of photos, then to the group above or below) and Space
+switches one. "Not duplicates" keeps the whole group and remembers it. Groups are shown a
+page at a time (each photo is a small widget here, unlike the grid); the choice of how alike
+photos must be is the library's similarity, from copies only to burst shots.
 
 The groups are found again when photos were added or changed since (the window calls
 `reload_if_stale` when the worker goes idle), unless the user is mid-way: then a "Look
@@ -14,6 +20,9 @@ again" button offers it instead of the page changing under their hands.
 """
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPixmap
@@ -32,6 +41,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.dedup import DuplicateGroup, TrashResult
+from photoclip.gui.flow_layout import FlowLayout
 from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.humanize import plural
@@ -42,11 +52,40 @@ LEVELS = (
     ("Also near copies (edits, crops)", 0.97),
     ("Also similar shots (bursts)", 0.94),
 )
-PAGE = 40  # groups added at a time
-TILES = 12  # photos shown in one group; the rest of a bigger group go with the unkept ones
+PAGE = 40  # groups added at a time...
+PAGE_TILES = 480  # ... or fewer once their photos reach this many: each photo is a widget
+GROUP_TILES = 200  # photos of one group shown at a time; the rest stay where they are until shown
 TILE_SIDE = 132
 SWITCH_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+
+def kept_of(members: Sequence[PhotoId], keeper: PhotoId, choices: Mapping[PhotoId, bool]) -> set[PhotoId]:
+    """The photos of a group to keep: what the user chose for each, wherever they chose it (at
+    another similarity, before the groups were found again), else the group's keeper alone.
+    One always stays: if the user sent every photo here to the trash elsewhere, the first they
+    made no choice for stays, or else the keeper (keeping is the mistake that can be undone)."""
+    kept = {pid for pid in members if choices.get(pid, pid == keeper)}
+    if not kept:
+        kept.add(next((pid for pid in members if pid not in choices), keeper))
+    return kept
+
+
+def without(group: DuplicateGroup, gone: set[PhotoId]) -> DuplicateGroup | None:
+    """`group` less the photos that left the library, or None when fewer than two are left (a
+    group not shown yet must not ask to trash a file that is already gone)."""
+    members = [pid for pid in group.members if pid not in gone]
+    if len(members) < 2:
+        return None
+    alike = dict(zip(group.others, group.similarities))
+    keeper, *others = members
+    return dataclasses.replace(group, keeper=keeper, others=tuple(others),
+                               similarities=tuple(alike.get(pid, group.similarity) for pid in others))
+
+
+def trashable(group: DuplicateGroup) -> tuple[PhotoId, ...]:
+    """The photos of a group "Move to trash" may move: those it shows (or will, on its page)."""
+    return group.members[:GROUP_TILES]
 
 
 class _Tile(QFrame):
@@ -61,7 +100,8 @@ class _Tile(QFrame):
         self.setObjectName("DupTile")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleDescription("Space keeps it or moves it to the trash")
+        # the name on the tile may be cut short: a screen reader gets the whole path
+        self.setAccessibleDescription(f"{humanize.shown(photo.path)}. Space keeps it or moves it to the trash")
         self.setFixedWidth(TILE_SIDE + 16)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -71,9 +111,11 @@ class _Tile(QFrame):
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setObjectName("DupImage")
         layout.addWidget(self.image)
-        name = QLabel(humanize.shown(photo.path.name))
+        self.name = name = QLabel(humanize.shown(photo.path.name))
         name.setObjectName("DupName")
         name.setToolTip(humanize.shown(photo.path))
+        name.setAccessibleName(humanize.shown(photo.path.name))
+        name.setAccessibleDescription(humanize.shown(photo.path))
         name.setFixedWidth(TILE_SIDE)
         bold = QFont(name.font())
         bold.setBold(True)
@@ -105,7 +147,7 @@ class _Tile(QFrame):
             damage.setObjectName("DamageValue")
             damage.setToolTip(photo.damage)
             layout.addWidget(damage)
-        layout.addStretch(1)  # tiles of a row end level, whatever lines each has
+        layout.addStretch(1)  # tiles of a line end level, whatever lines of text each has
         self.state = QLabel()
         self.state.setObjectName("DupState")
         layout.addWidget(self.state)
@@ -124,6 +166,11 @@ class _Tile(QFrame):
     def set_pixmap(self, pixmap: QPixmap) -> None:
         self.image.setPixmap(pixmap)
 
+    @property
+    def middle(self) -> int:
+        """Where the tile's middle is across its group (the same place in every group)."""
+        return self.x() + self.width() // 2
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(int(self.photo.id))
@@ -138,39 +185,75 @@ class _Tile(QFrame):
 
 
 class GroupRow(QFrame):
-    """A group: its photos side by side, and "Not duplicates"."""
+    """A group: its photos, wrapped onto lines to fit the page, and "Not duplicates"."""
 
-    changed = Signal()
+    changed = Signal(int, bool)  # PhotoId, whether the user keeps it now
     not_duplicates = Signal(object)  # tuple[PhotoId, ...]
-    stepped_out = Signal(object, int, int)  # this row, -1 up or +1 down, the column the focus left from
+    stepped_out = Signal(object, int, int)  # this row, -1 up or +1 down, the middle of the photo left
+    focus_moved = Signal(object)  # the tile given the focus (to scroll to)
 
-    def __init__(self, group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> None:
+    def __init__(self, group: DuplicateGroup, photos: Mapping[PhotoId, Photo], choices: Mapping[PhotoId, bool],
+                 thumbnail: Callable[[PhotoId], QPixmap | None] = lambda _pid: None) -> None:
         super().__init__()
         self.setObjectName("DupGroup")
-        self.kept: set[PhotoId] = {group.keeper}
+        self.members = list(group.members)
+        self.photos = {pid: photos[pid] for pid in group.members}
+        self.kept = kept_of(group.members, group.keeper, choices)
         self.tiles: dict[PhotoId, _Tile] = {}
+        self._choices = choices
+        self._similarities = dict(zip(group.others, group.similarities))
+        self._thumbnail = thumbnail
+        self._showing = GROUP_TILES  # photos to show: more as the user asks
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
-        similarities = dict(zip(group.others, group.similarities))
-        for pid in group.members[:TILES]:
-            tile = _Tile(photos[pid], similarities.get(pid))
-            tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
-            tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
-            self.tiles[pid] = tile
-            layout.addWidget(tile)
-        self.hidden = [photos[pid] for pid in group.members[TILES:]]
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        layout.addLayout(column, 1)
+        self.flow = FlowLayout(spacing=8)
+        column.addLayout(self.flow)
+        self._add_tiles(self._showing)  # before the buttons: Tab reaches the photos first
+        self.more_line = QWidget()
+        more = QHBoxLayout(self.more_line)
+        more.setContentsMargins(0, 0, 0, 0)
         self.more = QLabel("")
         self.more.setObjectName("Muted")
         self.more.setWordWrap(True)
-        self.more.setMaximumWidth(TILE_SIDE)
-        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addStretch(1)
-        apart = QPushButton("Not duplicates")
+        more.addWidget(self.more, 1)
+        self.more_button = QPushButton("")
+        self.more_button.clicked.connect(self.show_more)
+        more.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        column.addWidget(self.more_line)
+        self.apart = apart = QPushButton("Not duplicates")
         apart.setToolTip("Keep all of these and never group them again")
-        apart.clicked.connect(lambda: self.not_duplicates.emit(tuple(self.tiles)))
+        apart.clicked.connect(lambda: self.not_duplicates.emit(tuple(self.members)))
         layout.addWidget(apart, 0, Qt.AlignmentFlag.AlignTop)
         self._show_state()
+
+    @property
+    def unshown(self) -> list[PhotoId]:
+        return [pid for pid in self.members if pid not in self.tiles]
+
+    def show_more(self) -> None:
+        """Add the next GROUP_TILES photos of a huge group (each tile is a widget)."""
+        self._showing = len(self.tiles) + GROUP_TILES
+        self._add_tiles(GROUP_TILES)
+        self._show_state()
+
+    def _add_tiles(self, count: int) -> None:
+        previous = next(reversed(self.tiles.values()), None)
+        for pid in self.unshown[:max(count, 0)]:
+            tile = _Tile(self.photos[pid], self._similarities.get(pid))
+            tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
+            tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
+            self.tiles[pid] = tile
+            self.flow.addWidget(tile)
+            if previous is not None:
+                QWidget.setTabOrder(previous, tile)  # after the photos before it, not the buttons
+            previous = tile
+            pixmap = self._thumbnail(pid)
+            if pixmap is not None:
+                tile.set_pixmap(pixmap)
 
     def toggle(self, pid: PhotoId) -> None:
         """Keep or trash one photo; the last kept photo of a group stays kept."""
@@ -181,26 +264,50 @@ class GroupRow(QFrame):
         else:
             self.kept.add(pid)
         self._show_state()
-        self.changed.emit()
+        self.changed.emit(int(pid), pid in self.kept)
 
-    def focus_tile(self, column: int) -> _Tile:
-        """Give the keyboard focus to the photo in `column`, or the last one when the row is shorter."""
+    def focus_tile(self, index: int) -> _Tile:
+        """Give the keyboard focus to the `index`th photo, or the last one when there are fewer."""
         tiles = list(self.tiles.values())
-        tile = tiles[min(column, len(tiles) - 1)]
+        return self._focus(tiles[min(index, len(tiles) - 1)])
+
+    def focus_near(self, middle: int, step: int) -> _Tile:
+        """Coming down (`step` 1) or up (-1) from another group: the photo of the first or last
+        line nearest below or above the photo the focus left (its `middle`)."""
+        lines = self._lines()
+        line = lines[0] if step > 0 else lines[-1]
+        return self._focus(min(line, key=lambda tile: abs(tile.middle - middle)))
+
+    def _focus(self, tile: _Tile) -> _Tile:
         tile.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.focus_moved.emit(tile)
         return tile
 
+    def _lines(self) -> list[list[_Tile]]:
+        """The tiles line by line as shown; one line until the layout has placed them."""
+        lines = self.flow.lines()
+        return lines if sum(map(len, lines)) == len(self.tiles) else [list(self.tiles.values())]
+
     def _step(self, pid: PhotoId, key: int) -> None:
-        column = list(self.tiles).index(pid)
+        tiles = list(self.tiles.values())
+        tile = self.tiles[pid]
+        index = tiles.index(tile)
         if key == Qt.Key.Key_Left:
-            self.focus_tile(max(column - 1, 0))
+            self.focus_tile(max(index - 1, 0))
         elif key == Qt.Key.Key_Right:
-            self.focus_tile(column + 1)
+            self.focus_tile(index + 1)
         else:
-            self.stepped_out.emit(self, -1 if key == Qt.Key.Key_Up else 1, column)
+            step = -1 if key == Qt.Key.Key_Up else 1
+            lines = self._lines()
+            line = next(i for i, tiles in enumerate(lines) if tile in tiles)
+            if 0 <= line + step < len(lines):
+                self._focus(min(lines[line + step], key=lambda other: abs(other.middle - tile.middle)))
+            else:
+                self.stepped_out.emit(self, step, tile.middle)
 
     def to_trash(self) -> list[Photo]:
-        return [tile.photo for pid, tile in self.tiles.items() if pid not in self.kept] + self.hidden
+        """The photos shown and not kept: one not shown yet is never moved unseen."""
+        return [tile.photo for pid, tile in self.tiles.items() if pid not in self.kept]
 
     def kept_for(self) -> dict[PhotoId, tuple[PhotoId, ...]]:
         """Each photo to trash -> the photos of its group kept in its stead."""
@@ -209,24 +316,28 @@ class GroupRow(QFrame):
 
     @property
     def size(self) -> int:
-        return len(self.tiles) + len(self.hidden)
+        return len(self.members)
 
     def drop(self, ids: set[PhotoId]) -> None:
-        """Photos that left the library (trashed, deleted on disk) leave the row."""
+        """Photos that left the library (trashed, deleted on disk) leave the row; photos not
+        shown yet take their places."""
         for pid in ids & set(self.tiles):
             self.tiles.pop(pid).deleteLater()
-            self.kept.discard(pid)
-        self.hidden = [photo for photo in self.hidden if photo.id not in ids]
-        if self.tiles and not self.kept:
-            self.kept.add(next(iter(self.tiles)))
+        self.members = [pid for pid in self.members if pid not in ids]
+        self.kept -= ids
+        if self.members and not self.kept:
+            self.kept = kept_of(self.members, self.members[0], self._choices)
+        self._add_tiles(self._showing - len(self.tiles))
         self._show_state()
 
     def _show_state(self) -> None:
         for pid, tile in self.tiles.items():
             tile.set_kept(pid in self.kept)
-        self.more.setVisible(bool(self.hidden))
-        count = len(self.hidden)
-        self.more.setText(f"and {count:,} more {'copy' if count == 1 else 'copies'}, moved to the trash with the others")
+        count = len(self.unshown)
+        self.more_line.setVisible(bool(count))
+        self.more.setText("1 more photo of this group is not shown yet and stays where it is." if count == 1 else
+                          f"{count:,} more photos of this group are not shown yet and stay where they are.")
+        self.more_button.setText(f"Show {min(GROUP_TILES, count):,} more")
 
 
 class DuplicatesPage(QWidget):
@@ -248,6 +359,7 @@ class DuplicatesPage(QWidget):
         self._note = ""
         self._stale = False  # photos were added or changed since the groups were found
         self._touched = False  # the user changed a choice: the page is theirs until they look again
+        self._choices: dict[PhotoId, bool] = {}  # photo -> kept, as the user last switched it, in any group
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -352,32 +464,47 @@ class DuplicatesPage(QWidget):
         self.ops.query(find, lambda found: self._arrived(seq, *found), lambda exc: self._failed(seq, exc), parent=self)
 
     def remove_ids(self, ids: tuple[PhotoId, ...] | list[PhotoId]) -> None:
+        """Photos that left the library leave their groups, and what the user chose for them goes."""
         gone = set(ids)
+        for pid in gone:
+            self._choices.pop(pid, None)
+        self._remove(gone)
+
+    def _remove(self, gone: set[PhotoId]) -> None:
         for row in list(self.rows):
             row.drop(gone)
             if row.size < 2:
                 self.rows.remove(row)
                 row.deleteLater()
-        self._waiting = [(g, p) for g, p in self._waiting if len(set(g.members) - gone) > 1]
+        left = ((without(group, gone), photos) for group, photos in self._waiting)
+        self._waiting = [(group, photos) for group, photos in left if group is not None]
         self._update()
 
     def trash_done(self, result: TrashResult) -> None:
-        self._note = f"Moved {plural(len(result.trashed), 'photo')} ({humanize.file_size(result.freed_bytes)}) to the trash."
+        freed = humanize.file_size(result.freed_bytes)
+        self._note = f"Moved {plural(len(result.trashed), 'photo')} ({freed}) to the trash."
         if result.failed:
             self._note += f" {plural(len(result.failed), 'photo')} stayed."
         self._update()
 
     def to_trash(self) -> list[Photo]:
-        """What "Move to trash" moves: the unkept photos of every group, shown or not yet."""
+        """What "Move to trash" moves: the unkept photos of every group, shown or on the pages
+        not shown yet, as they will show: with the user's choices made in other groups."""
         chosen = [photo for row in self.rows for photo in row.to_trash()]
-        chosen += [photos[pid] for group, photos in self._waiting for pid in group.others]
+        chosen += [photos[pid] for group, photos in self._waiting for pid in self._unkept(group)]
         return chosen
 
     def kept_for(self) -> dict[PhotoId, tuple[PhotoId, ...]]:
         """Each photo "Move to trash" moves -> the photos kept in its stead."""
         kept = {pid: stead for row in self.rows for pid, stead in row.kept_for().items()}
-        kept.update((pid, (group.keeper,)) for group, _ in self._waiting for pid in group.others)
+        for group, _ in self._waiting:
+            stead = tuple(sorted(kept_of(group.members, group.keeper, self._choices)))
+            kept.update((pid, stead) for pid in self._unkept(group))
         return kept
+
+    def _unkept(self, group: DuplicateGroup) -> list[PhotoId]:
+        kept = kept_of(group.members, group.keeper, self._choices)
+        return [pid for pid in trashable(group) if pid not in kept]
 
     def _arrived(self, seq: int, groups: list[DuplicateGroup], photos: dict[PhotoId, Photo]) -> None:
         if seq != self._seq:
@@ -396,34 +523,46 @@ class DuplicatesPage(QWidget):
         self._note = f"Could not look for duplicates: {exc}"
         self._update()
 
+    def _next_page(self) -> int:
+        """How many waiting groups "Show more" adds: PAGE, or fewer once their photos come to
+        PAGE_TILES (always one at least)."""
+        tiles = 0
+        for count, (group, _) in enumerate(self._waiting[:PAGE]):
+            tiles += min(len(group.members), GROUP_TILES)
+            if count and tiles > PAGE_TILES:
+                return count
+        return min(PAGE, len(self._waiting))
+
     def _show_page(self) -> None:
-        page, self._waiting = self._waiting[:PAGE], self._waiting[PAGE:]
+        count = self._next_page()
+        page, self._waiting = self._waiting[:count], self._waiting[count:]
         for group, photos in page:
-            row = GroupRow(group, photos)
+            row = GroupRow(group, photos, self._choices, self.loader.pixmap)
             row.changed.connect(self._choice_changed)
             row.not_duplicates.connect(self._keep_apart)
             row.stepped_out.connect(self._row_left)
+            row.focus_moved.connect(self.scroll.ensureWidgetVisible)
             self.list.insertWidget(self.list.indexOf(self.more), row)
             self.rows.append(row)
-            for pid, tile in row.tiles.items():
-                pixmap = self.loader.pixmap(pid)
-                if pixmap is not None:
-                    tile.set_pixmap(pixmap)
         self._update()
 
-    def _choice_changed(self) -> None:
+    def _choice_changed(self, raw: int, kept: bool) -> None:
+        """Remembered by photo, so that the groups found next (another similarity, "Look
+        again") show it as the user left it."""
+        self._choices[PhotoId(raw)] = kept
         self._touched = True
         self._update()
 
-    def _row_left(self, row: GroupRow, step: int, column: int) -> None:
-        """Up or down from a photo: to the photo of the group above or below in the same column."""
+    def _row_left(self, row: GroupRow, step: int, middle: int) -> None:
+        """Up or down out of a group: to the nearest photo of the group above or below."""
         index = self.rows.index(row) + step
         if 0 <= index < len(self.rows):
-            self.scroll.ensureWidgetVisible(self.rows[index].focus_tile(column))
+            self.rows[index].focus_near(middle, step)
 
     def _keep_apart(self, ids: tuple[PhotoId, ...]) -> None:
+        """The photos stay in the library, and so do the user's choices for them."""
         self.not_duplicates_requested.emit(ids)
-        self.remove_ids(ids)
+        self._remove(set(ids))
 
     def _thumbnail_ready(self, raw: int) -> None:
         pid = PhotoId(raw)
@@ -456,6 +595,6 @@ class DuplicatesPage(QWidget):
         self.trash_button.setText(f"Move {len(chosen)} to trash" if chosen else "Move to trash")
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
         self.more.setVisible(bool(self._waiting))
-        self.more.setText(f"Show {min(PAGE, len(self._waiting)):,} more of {plural(len(self._waiting), 'group')}")
+        self.more.setText(f"Show {self._next_page():,} more of {plural(len(self._waiting), 'group')}")
         self.empty.setVisible(not self.rows and not self._loading)
         self.empty.setText("No copies found among the indexed photos." if not self._loading else "")
