@@ -159,6 +159,8 @@ class _Parser(argparse.ArgumentParser):
         of the command they were given to."""
         parser = self.commands[command] if command else self
         stray = extras[0]
+        if command and stray.startswith("-") and self._before_command(stray, command):  # `photoclip --json status`
+            self.refuse(self.unknown_option(stray))
         if parser.takes_words and (dashed := next((x for x in extras if x[:1] == "-" and x[:2] != "--"), None)):
             parser.refuse(parser.quote_query(dashed))
         if stray.startswith("-"):
@@ -167,8 +169,31 @@ class _Parser(argparse.ArgumentParser):
 
     def unknown_option(self, option: str) -> str:
         name = option.split("=")[0]
+        owners = [command for command, parser in self.commands.items() if name in parser._option_string_actions]
+        if owners:  # `photoclip -n 1 search red`: an option of the command, given before it
+            return self._misplaced(option, owners)
         meant = difflib.get_close_matches(name, [o for o in self._option_string_actions if o.startswith("--")], n=1)
         return f"unknown option {name} ({f'did you mean {meant[0]}? ' if meant else ''}see {self.prog} --help)"
+
+    def _misplaced(self, option: str, owners: list[str]) -> str:
+        """An option of some commands given before the command: where it goes, shown on the
+        command line given when that names one of them."""
+        name = option.split("=")[0]
+        command = next((word for word in self._words_given() if word in self.commands), None)
+        if command is not None and command not in owners:
+            return f"{name} is no option of {command}, only of {_listed(owners)} (see {self.prog} {command} --help)"
+        if command is None:
+            return f"{name} is an option of {_listed(owners)}; give it after the command (see {self.prog} --help)"
+        words, at = list(self._given), self._given.index(option)
+        takes_value = self.commands[command]._option_string_actions[name].nargs != 0 and "=" not in option
+        moved = words[at:at + (2 if takes_value else 1)]
+        del words[at:at + len(moved)]
+        return f"{name} is an option of {command}: give it after the command, as in {self.prog} " + " ".join(
+            _quoted(word) for word in words + moved)
+
+    def _before_command(self, option: str, command: str) -> bool:
+        return option in self._given and command in self._given and self._given.index(option) < self._given.index(
+            command)
 
     def quote_query(self, stray: str) -> str:
         """A word starting with - is an option to argparse unless the query it is part of is one
@@ -210,6 +235,11 @@ class _Parser(argparse.ArgumentParser):
             elif action.nargs != 0 and "=" not in word:
                 next(given, None)
         return words
+
+
+def _listed(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _synopsis(action: argparse.Action) -> str:
@@ -397,7 +427,7 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
         if not adding:
             raise LibraryError(f"this library has no folders yet; give one: photoclip {args.command} FOLDER")
         _refuse_a_folder_of_photos(directory, adding)
-    started, waiting = time.monotonic(), False
+    started, waiting, asked = time.monotonic(), False, False
     while True:
         try:
             return Library.open(
@@ -407,6 +437,9 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
         except LibraryLockedError as exc:
             if isinstance(exc, LibraryNotWritableError) or time.monotonic() - started > LOCK_WAIT_S:
                 raise
+            if not asked:  # `watch` or the app lets go only when it is closed: no use waiting for it
+                asked = True
+                _refuse_a_lasting_holder(args, directory)
             if not waiting and time.monotonic() - started > 0.5:
                 print(f"waiting for another photoclip using the library (pid {_lock_holder(args)})…", file=sys.stderr)
                 waiting = True
@@ -435,6 +468,49 @@ def _refuse_a_folder_of_photos(directory: Path, adding: Sequence[str]) -> None:
     if photos:
         raise LibraryError(f"{directory} holds photos, not a library: --library is the folder where photoclip keeps "
                            "its own files; give a new or empty one")
+
+
+def _refuse_a_lasting_holder(args: argparse.Namespace, directory: Path) -> None:
+    """Refuse at once when the library is held by `photoclip watch` or the app, which hold it
+    until they are closed; another command (a search) is done in a moment, so it is waited for."""
+    pid = _lock_holder(args)
+    kind = _holder_kind(pid)
+    if kind == "watch":
+        raise LibraryLockedError(f"library {directory} is kept up to date by `photoclip watch` (pid {pid}); stop it "
+                                 "(Ctrl-C where it runs) to change the library, then start it again")
+    if kind == "app":
+        raise LibraryLockedError(f"library {directory} is open in the photoclip app (pid {pid}); do this in the app, "
+                                 "or close the app first")
+
+
+def _holder_kind(pid: str) -> str | None:
+    """What the process `pid` is, where the system says (Linux's /proc): "watch" for `photoclip
+    watch`, "app" for photoclip's window, None for any other command or when it cannot tell."""
+    try:
+        words = [os.fsdecode(w) for w in Path(f"/proc/{int(pid)}/cmdline").read_bytes().split(b"\0") if w]
+    except (OSError, ValueError):
+        return None
+    names = [os.path.basename(word) for word in words]
+    if any(name.startswith("photoclip-gui") for name in names) or "photoclip.gui" in words:
+        return "app"
+    for at, (word, name) in enumerate(zip(words, names)):
+        run_as_script = name in ("photoclip", "photoclip.exe", "__main__.py") and "photoclip" in word
+        if run_as_script or (word == "photoclip" and at and words[at - 1] == "-m"):
+            return "watch" if _command_word(words[at + 1:]) == "watch" else None
+    return None
+
+
+def _command_word(words: Sequence[str]) -> str | None:
+    """The command of photoclip's arguments: the first word that is no option nor an option's value."""
+    options = build_parser()._option_string_actions
+    given = iter(words)
+    for word in given:
+        if not word.startswith("-"):
+            return word
+        action = options.get(word.split("=")[0])
+        if action is not None and action.nargs != 0 and "=" not in word:
+            next(given, None)
+    return None
 
 
 def _lock_holder(args: argparse.Namespace) -> str:
@@ -480,6 +556,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         with _open(args, write=True, adding=args.paths) as library:
             if not args.paths and not library.roots():
                 raise LibraryError("this library has no folders yet; give one: photoclip index FOLDER")
+            _say_folders_inside(library, args.paths)
             report = library.index(
                 args.paths or None, progress=bar.indexing, cancel=cancel, download_progress=bar.download
             )
@@ -499,7 +576,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
     else:
         done = report.embedded + report.reused + report.failed
-        rate = f" ({done / report.seconds:.1f} photos/s while embedding)" if report.seconds > 0 and done else ""
+        rate = ""
+        if report.seconds > 0 and report.embedded:  # none embedded (all failed, or vectors reused): no rate to tell
+            rate = f" ({done / report.seconds:.1f} photos/s while embedding)"
         print(f"indexed {plural(summary['indexed'], 'photo')}, {report.failed} failed, in {took:.1f}s{rate}",
               file=sys.stderr)
         if report.failed:
@@ -516,6 +595,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_folders_inside(library: Library, paths: Sequence[str]) -> None:
+    """`index Pictures/2019` where Pictures is a folder of the library means "look at it again":
+    say which folder of the library is scanned for it (one left out before is simply back)."""
+    roots = library.roots()
+    for path in paths:
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            continue
+        folder = folder.resolve()
+        holder = next((root for root in roots if root.path in folder.parents), None)
+        patterns = {config.folder_pattern(p) for p in (folder, *folder.parents)}
+        if holder is not None and not patterns & set(library.settings.exclude_patterns):
+            print(f"{path} is in the library's folder {holder.path}: scanning that again", file=sys.stderr)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     if args.copy_to and Path(args.copy_to).expanduser().is_file():
         raise QueryError(f"{args.copy_to} is a file, not a folder; give a folder to copy the photos into")
@@ -529,22 +623,33 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag, folder=args.within)
         missing = _missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
-            raise QueryError(f"no photo at {missing}: give an existing image file, or quote words that are not "
-                             "a file name")
+            if not _bare_name(query, missing):
+                raise QueryError(f"no photo at {missing}: give an existing image file, or quote words that are not "
+                                 "a file name")
+            if args.json:
+                print("[]")
+            failed = library.failed_named(missing)
+            if failed:
+                path, reason = failed[0]
+                raise QueryError(f"{path} is in the library but could not be indexed, so no search finds it: {reason}")
+            print(f"no photo is named {missing}", file=sys.stderr)
+            return EXIT_ERROR
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
         if scope is not None and scope.place is not None:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:
-            print(f"photos tagged {' and '.join(scope.tags)} first", file=sys.stderr)
+            print(f"photos tagged {' and '.join(map(_tag, scope.tags))} first", file=sys.stderr)
         if scope is not None and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
         if scope is not None and scope.file_name:
-            print(f"photos whose name starts with {scope.file_name} first", file=sys.stderr)
+            named = "named" if scope.whole_name else "whose name starts with"
+            print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
         _print_hits(hits, args)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = args.tag and not library.tagged(args.tag, limit=1)
-            print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags" if untagged else "no photos match",
+            print(f"no photo is tagged {_tag(args.tag)}; `photoclip tags` lists the tags" if untagged
+                  else "no photos match",
                   file=sys.stderr)
             return EXIT_ERROR
         if args.copy_to:
@@ -580,6 +685,14 @@ def _missing_image(query: str) -> str | None:
     return None
 
 
+def _bare_name(query: str, name: str) -> bool:
+    """Whether the query is nothing but `name`, a file name without a folder ("DSC_2000.NEF"):
+    a search for the photos of that name, where a path ("./x.jpg", "~/a/b.jpg") or an image
+    among other terms means a file that should be there."""
+    terms = parse_query(query)
+    return len(terms) == 1 and terms[0].text == name and os.path.basename(name) == name and not name.startswith("~")
+
+
 def cmd_similar(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
         _print_hits(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit), args)
@@ -592,6 +705,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({
             "library": str(library.directory), "model": st.model, "searching_with": st.searching_with,
+            "untried_model": st.untried,
             "total": st.counts.total, "indexed": st.counts.indexed,
             "pending": st.counts.pending, "failed": st.counts.failed,
             "folders": [{"path": str(r.path), "online": r.online} for r in st.roots],
@@ -603,6 +717,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     print(f"library: {library.directory}")
     print(f"model:   {st.model}")
+    if st.untried:  # --model naming one whose weights are not here: it is not the library's until they are
+        print(f"asked:   {st.untried}, not used until it is downloaded: its weights are not on this machine "
+              "(`index` with it while online, or give them with --model-file)")
     if st.searching_with:
         print(f"search:  {st.searching_with}, until every photo has a vector from the new model")
     print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, "
@@ -802,6 +919,8 @@ def _photos_at(library: Library, paths: Sequence[str]) -> list[Photo]:
     for path in paths:
         photo = library.photo_at(as_cataloged(Path(path).expanduser()))
         if photo is None:
+            if not os.path.lexists(Path(path).expanduser()):
+                raise QueryError(f"there is no file {path}; check the name")
             raise QueryError(f"{path} is not a photo of this library; `photoclip index` its folder first")
         photos.setdefault(photo.id, photo)
     return list(photos.values())
@@ -858,13 +977,20 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         ids = library.tagged(args.tag, limit=args.limit)
         photos = library.photos(ids)
     paths = [str(photos[pid].path) for pid in ids if pid in photos]
-    if not paths:
-        print(f"no photo is tagged {args.tag}; `photoclip tags` lists the tags", file=sys.stderr)
     if args.json:
         _print_rows(args, paths, paths)
     else:
         _print_paths(args, paths)
+    if not paths:  # as grep, and as `search --tag`: a script can tell from the exit code
+        print(f"no photo is tagged {_tag(args.tag)}; `photoclip tags` lists the tags", file=sys.stderr)
+        return EXIT_ERROR
     return 0
+
+
+def _tag(name: str) -> str:
+    """A tag as messages name it: in quotes when it has more than one word, so that "tagged 1
+    photo \"best shot\"" does not read as a sentence."""
+    return f'"{name}"' if any(ch.isspace() for ch in name) else name
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
@@ -872,20 +998,48 @@ def cmd_tag(args: argparse.Namespace) -> int:
         ids = [photo.id for photo in _photos_at(library, args.paths)]
         if args.command == "tag":
             name = library.add_tag(ids, args.tag)
-            print(f"tagged {plural(len(ids), 'photo')} {name}", file=sys.stderr)
+            print(f"tagged {plural(len(ids), 'photo')} {_tag(name)}", file=sys.stderr)
             return 0
         name = tagging.normalize_tag(args.tag)
-        had = sum(any(t.name == name and t.source != "rejected" for t in library.photo_tags(pid)) for pid in ids)
+        tags = {pid: library.photo_tags(pid) for pid in ids}
+        had = sum(any(t.name == name and t.source != "rejected" for t in tags[pid]) for pid in ids)
+        if not had:
+            _refuse_an_unknown_tag(library, name, tags)
         library.remove_tag(ids, name)  # those without it are kept from getting it too
     lacking = plural(len(ids) - had, "photo")
+    shown = _tag(name)
     if not had:
-        print(f"{lacking} did not have the tag {name}; it will not be given automatically", file=sys.stderr)
+        print(f"{lacking} did not have the tag {shown}; it will not be given automatically", file=sys.stderr)
     elif had < len(ids):
-        print(f"took {name} off {plural(had, 'photo')}; {lacking} did not have it (it will not be given "
+        print(f"took {shown} off {plural(had, 'photo')}; {lacking} did not have it (it will not be given "
               "automatically)", file=sys.stderr)
     else:
-        print(f"took {name} off {plural(had, 'photo')}", file=sys.stderr)
+        print(f"took {shown} off {plural(had, 'photo')}", file=sys.stderr)
     return 0
+
+
+def _refuse_an_unknown_tag(library: Library, name: str, tags: dict[PhotoId, list[tagging.PhotoTag]]) -> None:
+    """`untag` of a tag no photo has and photoclip never gives is a typo, most likely: taking it
+    off would only record a refusal of a tag that cannot come. A tag the vocabulary (or the
+    user) defines may come later, so taking it off before it does is kept."""
+    carried = [tag for tag, _ in library.tags()]
+    if name in carried:
+        return
+    try:
+        given = library.vocabulary().names()
+    except QueryError:  # a vocabulary file that cannot be read now: it may well give the tag
+        return
+    if name in given:
+        return
+    theirs = list(dict.fromkeys(t.name for found in tags.values() for t in found if t.source != "rejected"))
+    meant = difflib.get_close_matches(name, theirs + carried + given, n=1)
+    if meant:
+        hint = f"did you mean {_tag(meant[0])}?"
+    elif theirs:
+        hint = f"{'its' if len(tags) == 1 else 'their'} tags: {', '.join(map(_tag, theirs[:8]))}"
+    else:
+        hint = "`photoclip tags` lists the tags"
+    raise QueryError(f"no photo has the tag {_tag(name)}, and photoclip never gives it ({hint})")
 
 
 def cmd_define_tag(args: argparse.Namespace) -> int:
@@ -896,7 +1050,7 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
         library.define_tag(args.tag, args.prompt)
         library.update_tags_or_warn()
         name = tagging.normalize_tag(args.tag)
-        print(f"{plural(len(library.tagged(name)), 'photo')} tagged {name}", file=sys.stderr)
+        print(f"{plural(len(library.tagged(name)), 'photo')} tagged {_tag(name)}", file=sys.stderr)
     return 0
 
 
@@ -904,10 +1058,16 @@ def cmd_rename_tag(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         if args.command == "delete-tag":
             lost = library.delete_tag(args.tag)
-            print(f"took {tagging.normalize_tag(args.tag)} off {plural(lost, 'photo')}", file=sys.stderr)
+            print(f"took {_tag(tagging.normalize_tag(args.tag))} off {plural(lost, 'photo')}", file=sys.stderr)
             return 0
+        new = tagging.normalize_tag(args.new_name)
+        existing = new in dict(library.tags()) or new in dict(library.defined_tags())
         name, count = library.rename_tag(args.tag, args.new_name)
-    print(f"{plural(count, 'photo')} tagged {name}", file=sys.stderr)
+    if existing:
+        print(f"merged {_tag(tagging.normalize_tag(args.tag))} into the existing tag {_tag(name)}: "
+              f"{plural(count, 'photo')} tagged {_tag(name)}", file=sys.stderr)
+    else:
+        print(f"{plural(count, 'photo')} tagged {_tag(name)}", file=sys.stderr)
     return 0
 
 
@@ -922,9 +1082,10 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
     for path, reason in report.failed:
         print(f"photoclip: cannot write {path}: {reason}", file=sys.stderr)
     if report.kept:
-        print(f"kept {len(report.kept)} sidecars another program wrote, e.g. {report.kept[0]}", file=sys.stderr)
-    print(f"{report.written} sidecars written, {report.updated} updated, {report.unchanged} already up to date",
-          file=sys.stderr)
+        print(f"kept {plural(len(report.kept), 'sidecar')} another program wrote, e.g. {report.kept[0]}",
+              file=sys.stderr)
+    print(f"{plural(report.written, 'sidecar')} written, {report.updated} updated, {report.unchanged} already up "
+          "to date", file=sys.stderr)
     return EXIT_ERROR if report.failed else 0
 
 

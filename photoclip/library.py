@@ -61,6 +61,7 @@ from photoclip.search import (
     SearchHit,
     combine,
     is_url,
+    name_key,
     parse_query,
     tag_candidates,
     take_period,
@@ -100,6 +101,19 @@ def _looks_like_a_file_name(query: str) -> bool:
     if os.path.splitext(query)[1].lower() in imaging.IMAGE_SUFFIXES:
         return "/" not in query and os.sep not in query
     return bool(_ONE_WORD.fullmatch(query)) and any(c.isdigit() for c in query)
+
+
+MAX_NAME_WORDS = 5
+"""The most words a query may have to be looked up as a photo's whole name ("Lisbon tram",
+"scan 003"); longer ones are descriptions."""
+
+
+def _may_be_a_name(query: str) -> bool:
+    """Whether a query could be a photo's whole name: a few words, no folder, no operator
+    (a weight, a "+ term", a "-word" left out)."""
+    if "/" in query or os.sep in query or re.search(r"(^|\s)[+-]|\d:", query):
+        return False
+    return 0 < len(name_key(query).split()) <= MAX_NAME_WORDS
 
 
 def _chosen(
@@ -190,6 +204,7 @@ class LibraryStatus:
     damaged: tuple[tuple[Path, str], ...] = ()  # indexed all the same (Photo.damage)
     unreadable: tuple[Path, ...] = ()  # folders and files the last scan could not read
     searching_with: str | None = None  # the old model, while the library is embedded with `model`
+    untried: str | None = None  # a model asked for that is not `model` until it loads (its weights are not here)
 
 
 @dataclass
@@ -235,6 +250,7 @@ class Library:
         self._model_callers = _ModelCallers()
         self._failed_loads = 0
         self._untried_model: tuple[str, str | None] | None = None  # saved as the library's once loaded (_model_untried)
+        self._saved_model: tuple[str, str | None] | None = None  # the library's model while that one is untried
         self._load_failure: ModelError | None = None
         self._text_encoder: TextEncoder | None = None
         self._text_lock = threading.Lock()
@@ -283,6 +299,7 @@ class Library:
                 config.save_settings(directory, kept)
             library = cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
             library._untried_model = (settings.model, settings.model_file) if untried else None
+            library._saved_model = (saved.model, saved.model_file) if untried else None
             return library
         except BaseException:
             if catalog is not None:
@@ -576,8 +593,10 @@ class Library:
     def roots(self) -> list[Root]:
         return self.catalog.roots()
 
-    def add_root(self, path: Path | str) -> Root:
-        """Watch a folder. A folder inside one already watched is refused, not duplicated."""
+    def add_root(self, path: Path | str, or_its_root: bool = False) -> Root:
+        """Watch a folder. A folder inside one already watched is refused, not duplicated;
+        `or_its_root`: that folder of the library is the answer instead (`index` of a folder
+        inside one looks at it again)."""
         self._require_writable()
         folder = Path(path).expanduser()
         if not folder.is_dir():
@@ -587,7 +606,7 @@ class Library:
             if folder == root.path:
                 return root
             if root.path in folder.parents:
-                if self._include_again(folder):
+                if self._include_again(folder) or or_its_root:
                     return root
                 raise LibraryError(f"{folder} is already part of the library (inside {root.path})")
         inner = [root for root in self.catalog.roots() if folder in root.path.parents]
@@ -689,9 +708,10 @@ class Library:
         download_progress: DownloadProgress | None = None,
         workers: int | None = None,
     ) -> IndexReport:
-        """Add `paths` as folders (if given), scan, and embed everything pending."""
+        """Add `paths` as folders (if given), scan, and embed everything pending. A path inside
+        a folder of the library has that folder scanned again."""
         self._require_writable()
-        roots = [self.add_root(p) for p in paths] if paths else None
+        roots = list(dict.fromkeys(self.add_root(p, or_its_root=True) for p in paths)) if paths else None
         found = self.scan(roots)
         scanned = IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0,
                               moved=found.moved, removed=found.removed, offline=found.offline)
@@ -848,16 +868,30 @@ class Library:
         of its words: the model cannot know who Sarah is, the user's tags can. Else photos whose
         captions hold the query's words that captions use ("grandma" of "grandma at the lake")
         come first, ranked by the whole query. A query that
-        looks like a file name ("IMG_1234", "DSC01234.JPG") lists the photos named so first."""
+        looks like a file name ("IMG_1234", "DSC01234.JPG") lists the photos named so first; one
+        with an image's suffix that no photo's name starts with ("DSC_2000.NEF", a raw left out
+        for its JPEG) the photos of its stem. So does a query of a few words that is a photo's
+        whole name ("Lisbon tram", "scan 003"): typing all of a photo's name is a strong sign
+        that photo is meant, as rclip's and Immich's file-name searches take it, while a name's
+        start is none ("beach" does not put "beach party.jpg" first)."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
         inside = None
         if folder is not None:
             inside = self.catalog.indexed_in(str(self._library_folder(folder)), subfolders)
         hits, scope = self._search_in(query, limit, tag, inside)
-        name = query.strip()
-        looks_named = _looks_like_a_file_name(name) and tag is None and not (scope and scope.only_scope)
-        named = self.catalog.named(name, limit) if looks_named else []
+        name, whole = query.strip(), False
+        named: list[PhotoId] = []
+        if tag is None and not (scope and scope.only_scope):
+            if _looks_like_a_file_name(name):
+                named = self.catalog.named(name, limit)
+                stem, suffix = os.path.splitext(name)
+                if not named and suffix.lower() in imaging.IMAGE_SUFFIXES:  # DSC_1.NEF, shown by DSC_1.JPG
+                    name, whole = stem, True
+                    named = self._named_whole(stem, limit)
+            elif _may_be_a_name(name):
+                whole = True
+                named = self._named_whole(name, limit)
         if inside is not None:
             keep = set(inside)
             named = [pid for pid in named if pid in keep]
@@ -867,7 +901,27 @@ class Library:
         first = [SearchHit(pid, photos[pid].path, 1.0) for pid in named if pid in photos]
         shown = {h.photo_id for h in first}
         hits = (first + [h for h in hits if h.photo_id not in shown])[:limit]
-        return hits, dataclasses.replace(scope or QueryScope(None, None, only_scope=False), file_name=name)
+        return hits, dataclasses.replace(scope or QueryScope(None, None, only_scope=False), file_name=name,
+                                         whole_name=whole)
+
+    def _named_whole(self, stem: str, limit: int) -> list[PhotoId]:
+        """Indexed photos whose whole name, less its suffix, is `stem` as name_key compares
+        names ("lisbon tram" is "Lisbon tram.JPG", "scan 003" is "scan 003!.jpg"), among the
+        names that start as `stem` is spelt (Catalog.named)."""
+        key = name_key(stem)
+        if not key:
+            return []
+        candidates = self.catalog.named(stem, 4 * limit)
+        photos = self.catalog.photos(candidates)
+        return [pid for pid in candidates if pid in photos and name_key(photos[pid].path.stem) == key][:limit]
+
+    def failed_named(self, name: str) -> list[tuple[Path, str]]:
+        """The photos named `name` (or, for a name with an image's suffix, of its stem: a raw
+        and its JPEG) that could not be read, with why: a search by name cannot list them."""
+        stem = os.path.splitext(name)[0] if os.path.splitext(name)[1].lower() in imaging.IMAGE_SUFFIXES else name
+        keys = {name.casefold(), name_key(stem)}
+        return [(path, reason) for path, reason in self.catalog.failures()
+                if path.name.casefold() in keys or name_key(path.stem) in keys]
 
     def _search_in(
         self, query: str, limit: int, tag: str | None, inside: list[PhotoId] | None
@@ -952,6 +1006,11 @@ class Library:
         path = as_cataloged(Path(folder).expanduser())
         if not any(path == root.path or root.path in path.parents or path in root.path.parents
                    for root in self.catalog.roots()):
+            if not os.path.lexists(path):
+                raise QueryError(f"there is no folder {folder}; check the name (`photoclip status` lists the "
+                                 "library's folders)")
+            if not os.path.isdir(path):
+                raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
             raise QueryError(f"{folder} is not a folder of the library; add it with `photoclip index {folder}`")
         return path
 
@@ -1043,6 +1102,10 @@ class Library:
                 except OSError as exc:
                     raise QueryError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
                 if not is_file:
+                    if not os.path.lexists(path):
+                        raise QueryError(f"there is no file {target}; give the path of a photo")
+                    if path.is_dir():
+                        raise QueryError(f"{target} is a folder; give the path of a photo")
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
                 return self._embed_term(QueryTerm(1, image=path), encoder()), None
         stored = self._stored_vector(photo.id, model_id)
@@ -1360,18 +1423,44 @@ class Library:
         return self.catalog.photos_by_date(offset, limit, root, None if album is None else str(album))
 
     def status(self) -> LibraryStatus:
-        """Counts, folders, failures and damaged files; needs neither the model nor the index."""
-        spec = self.model_spec
-        previous = self._previous_model()
+        """Counts, folders, failures and damaged files; needs neither the model nor the index.
+        Whether each folder is online is looked at now (the catalog says what the last scan
+        found: a drive unplugged or plugged in since is not in it), and nothing is written.
+        A model asked for that has not loaded yet (its weights are not on this machine) is
+        `untried`: the library's model, and the counts, stay those of the one it has."""
+        untried = None
+        if self._saved_model is not None and self._untried_model == (self.settings.model, self.settings.model_file):
+            from photoclip.model import resolve_model
+
+            untried, spec = self.model_spec.label, resolve_model(*self._saved_model)
+            before = _spec_from_meta(self.catalog.meta(_SEARCH_MODEL_KEY))  # a change under way before this one
+            changing = before is not None and before.model_id != spec.model_id
+            searching_with = before.label if changing and self.catalog.has_embeddings(before.model_id) else None
+        else:
+            try:
+                spec = self.model_spec
+                previous = self._previous_model()
+                searching_with = previous.spec.label if previous and not previous.unavailable else None
+            except ModelError:  # the model chosen cannot be named (a file with no weights): the one searched with
+                spec, searching_with = _spec_from_meta(self.catalog.meta(_SEARCH_MODEL_KEY)), None
         return LibraryStatus(
-            model=spec.label,
-            counts=self.catalog.counts(spec.model_id),
-            roots=tuple(self.catalog.roots()),
+            model=spec.label if spec is not None else self.settings.model,
+            counts=self.catalog.counts(spec.model_id if spec is not None else ""),
+            roots=tuple(dataclasses.replace(root, online=self.root_present(root)) for root in self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
             damaged=tuple(self.catalog.damaged()),
             unreadable=tuple(self.catalog.unreadable()),
-            searching_with=previous.spec.label if previous and not previous.unavailable else None,
+            searching_with=searching_with,
+            untried=untried,
         )
+
+    def root_present(self, root: Root) -> bool:
+        """Whether a folder of the library is online now, by the rule a scan goes by: its folder
+        is there and is no empty stand-in (the mount point an unplugged drive leaves) for a
+        folder that had photos."""
+        if scan.root_present(root.path):
+            return True
+        return os.path.isdir(root.path) and not self.catalog.states_under(str(root.path))
 
 
 def _last_used(catalog: Catalog) -> config.Settings | None:

@@ -83,17 +83,27 @@ def normalize_tag(name: str) -> str:
     return tag
 
 
+DEFAULT_TEMPLATE = "a photo of {}."  # CLIP's usual prompt
+DEFAULT_NONE = ("a photo.",)  # what a photo that shows none of a plain list's labels is
+
+
 def default_prompt(tag: str) -> str:
     """How a tag the user defines without describing it is described to the model."""
-    return f"a photo of {tag}."
+    return DEFAULT_TEMPLATE.format(tag)
 
 
 def parse_vocabulary(text: str, source: str = "vocabulary") -> Vocabulary:
     """Read the vocabulary format (see resources/vocabularies/everyday.txt). A mistake is
-    reported with its line, since a user may write one of these by hand."""
+    reported with its line, since a user may write one of these by hand.
+
+    A label without prompts of its own, in a file without @prompt lines, is described as a
+    tag defined without a prompt is: "a photo of {label}."; a file of nothing but labels, one
+    a line (no @ lines, no prompts), also gets the plain "a photo." class a label must beat,
+    as the shipped vocabulary has, so that a photo of none of them gets no tag rather than
+    the least bad one."""
     templates: list[str] = []
     none_prompts: list[str] = []
-    entries: list[tuple[int, str, tuple[str, ...]]] = []
+    entries: list[tuple[str, tuple[str, ...]]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -120,11 +130,12 @@ def parse_vocabulary(text: str, source: str = "vocabulary") -> Vocabulary:
         own = tuple(p.strip() for p in prompts.split("|") if p.strip()) if eq else ()
         if eq and not own:
             raise QueryError(f"{where}: nothing after '=' for {tag}; write prompts like \"{tag} = a photo of {tag}\"")
-        entries.append((number, tag, own))
+        entries.append((tag, own))
+    if not templates and not none_prompts and not any(own for _, own in entries):
+        none_prompts = list(DEFAULT_NONE)  # a plain list of labels
+    templates = templates or [DEFAULT_TEMPLATE]
     labels: dict[str, Label] = {}
-    for number, tag, own in entries:
-        if not own and not templates:
-            raise QueryError(f"{source}, line {number}: {tag} has no prompts; add a @prompt line or \"{tag} = ...\"")
+    for tag, own in entries:
         labels[tag] = Label(tag, own or tuple(t.format(tag) for t in templates))
     if not labels:
         raise QueryError(f"{source} holds no tags; write one tag per line")

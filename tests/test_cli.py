@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from photoclip import cli
+from photoclip import cli, tagging
 from photoclip.cli import COMMANDS, main
 from photoclip.library import Library
 from photoclip.lock import LibraryLock
@@ -495,6 +495,9 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     assert str(copy.resolve()) not in out and "1 group," in err
     assert run("not-duplicates", str(copy), str(copy)) == (2, "", "photoclip: error: give at least two photos\n")
     code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
+    assert code == 1 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
+    elsewhere = write_photo(tmp_path / "elsewhere.jpg", seed=3)
+    code, _, err = run("not-duplicates", str(original), str(elsewhere))
     assert code == 1 and "not a photo of this library" in err
 
 
@@ -518,18 +521,21 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     code, out, err = run("search", "a red circle from 1990 to 1991", "--tag", "circle")
     assert code == 1 and out == "" and "no photo is tagged" not in err
     assert run("search", "a red circle", "--tag", "no such tag") == (
-        1, "", "no photo is tagged no such tag; `photoclip tags` lists the tags\n")
+        1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the tags\n')
 
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0
     assert run("tag", "Our Cabin", str(photo), str(photo.parent / ".." / photo.parent.name / photo.name)) == (
-        0, "", "tagged 1 photo our cabin\n")
+        0, "", 'tagged 1 photo "our cabin"\n')
     code, out, _ = run("tags", "--photo", str(photo), "--json")
     tags = {t["tag"]: t["source"] for t in json.loads(out)}
     assert code == 0 and tags["circle"] == "rejected" and tags["our cabin"] == "user"
     assert Path(run("tagged", "our cabin")[1].strip()) == photo
-    assert run("tagged", "no such tag") == (0, "", "no photo is tagged no such tag; `photoclip tags` lists the tags\n")
+    assert run("tagged", "no such tag") == (1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the '
+                                                   'tags\n')
     code, _, err = run("tag", "x", str(tmp_path / "nowhere.jpg"))
+    assert code == 1 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
+    code, _, err = run("tag", "x", str(vocabulary))
     assert code == 1 and "is not a photo of this library" in err and len(err.splitlines()) == 1
 
 
@@ -557,7 +563,7 @@ def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder
     assert run("rename-tag", "holidya", "Holiday") == (0, "", "2 photos tagged holiday\n")
     assert "holiday" in run("tags")[1] and "holidya" not in run("tags")[1]
     assert run("delete-tag", "holiday") == (0, "", "took holiday off 2 photos\n")
-    assert run("tagged", "holiday")[0] == 0 and run("tagged", "holiday")[1] == ""
+    assert run("tagged", "holiday")[:2] == (1, "")
     code, _, err = run("delete-tag", "holiday")
     assert code == 1 and err.startswith("photoclip: error: holiday is no tag you gave or defined") and len(
         err.splitlines()) == 1
@@ -571,10 +577,10 @@ def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) 
     run("tag", "trip", str(other))
     before = photo.read_bytes()
     code, _, err = run("export-tags", "--mine", str(photo_folder / "trip"))
-    assert code == 0 and "1 sidecars written" in err
+    assert code == 0 and "1 sidecar written" in err
     assert (other.parent / "p4.png.xmp").exists() and not (photo.parent / "p0.jpg.xmp").exists()
     code, _, err = run("export-tags", "--mine")
-    assert code == 0 and "1 sidecars written, 0 updated, 1 already up to date" in err
+    assert code == 0 and "1 sidecar written, 0 updated, 1 already up to date" in err
     assert b"<rdf:li>picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before
     run("untag", "picnic", str(photo))  # its last tag of the user's: the keyword leaves its sidecar too
     code, _, err = run("export-tags", "--mine")
@@ -808,13 +814,16 @@ def test_a_query_naming_an_image_file_that_is_not_there_is_refused_not_taken_as_
 ) -> None:
     run("index", str(photo_folder))
     monkeypatch.chdir(photo_folder)
-    code, out, err = run("search", "missing.jpg")
+    code, out, err = run("search", "./missing.jpg")
     assert code == 1 and out == "" and err == (
-        "photoclip: error: no photo at missing.jpg: give an existing image file, or quote words that are not a "
+        "photoclip: error: no photo at ./missing.jpg: give an existing image file, or quote words that are not a "
         "file name\n")
-    for query in ("beach + ./nowhere/sunset.PNG", "2:gone.heic", "dog - ../cat.webp"):
+    for query in ("beach + ./nowhere/sunset.PNG", "~/nowhere/gone.heic", "dog - ../cat.webp", "beach + gone.jpg"):
         code, out, err = run("search", query)
         assert code == 1 and out == "" and "photoclip: error: no photo at " in err, query
+    for name in ("missing.jpg", "2:gone.heic"):  # a name alone is looked for among the library's photos' names
+        code, out, err = run("search", name)
+        assert (code, out, err) == (1, "", f"no photo is named {name.removeprefix('2:')}\n"), name
 
     sunset = write_photo(tmp_path / "elsewhere" / "sunset.jpg", seed=2)  # p2.jpg's very pixels
     assert run("search", str(sunset), "-n", "1")[:2] == (0, f"{photo_folder / 'p2.jpg'}\n")
@@ -951,6 +960,13 @@ def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
                                   "--library out for your own library"),
     (["duplicates", "--yes"], "photoclip: error: --yes answers the question --trash asks; add --trash to move "
                               "the extra copies to the trash"),
+    (["-n", "1", "--library", "my lib", "search", "red"], 'photoclip: error: -n is an option of search: give it '
+                                                          'after the command, as in photoclip --library "my lib" '
+                                                          "search red -n 1"),
+    (["--json", "status"], "photoclip: error: --json is an option of status: give it after the command, as in "
+                           "photoclip status --json"),
+    (["-n", "3", "status"], "photoclip: error: -n is no option of status, only of search, similar and tagged (see "
+                            "photoclip status --help)"),
 ])
 def test_an_argument_error_is_one_line_that_says_what_to_do(
     args: list[str], said: str, capsys: pytest.CaptureFixture[str]
@@ -1058,8 +1074,10 @@ def test_untag_says_how_many_photos_had_the_tag(run, photo_folder: Path) -> None
     run("tag", "trip", p0)
     assert run("untag", "trip", p0, p1) == (0, "", "took trip off 1 photo; 1 photo did not have it "
                                                    "(it will not be given automatically)\n")
-    assert run("untag", "nosuch", p0) == (0, "", "1 photo did not have the tag nosuch; it will not be given "
-                                                 "automatically\n")
+    theirs = {line.split("\t")[0] for line in run("tags", "--photo", p0)[1].splitlines()}
+    label = next(name for name in tagging.load_vocabulary().names() if name not in theirs and " " not in name)
+    assert run("untag", label, p0) == (0, "", f"1 photo did not have the tag {label}; it will not be given "
+                                              "automatically\n")  # the vocabulary's: it might have come
     run("tag", "trip", p0, p1)
     assert run("untag", "trip", p0, p1) == (0, "", "took trip off 2 photos\n")
 
@@ -1103,3 +1121,196 @@ def test_a_search_before_any_photo_is_indexed_says_whether_indexing_is_under_way
                                                  "(`photoclip status` shows how far it got)\n")
     finally:
         indexing.release()
+
+
+def test_status_says_whether_a_folder_is_online_now_not_at_the_last_scan(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    run("index", str(photo_folder))
+    photo_folder.rename(tmp_path / "unplugged")  # no `index` since: the catalog still says online
+
+    assert f"folder:  {photo_folder}  (offline)\n" in run("status")[1]
+    assert json.loads(run("status", "--json")[1])["folders"] == [{"path": str(photo_folder), "online": False}]
+    with Library.open(tmp_path / "lib", read_only=True) as library:
+        assert [root.online for root in library.roots()] == [True]  # status looked, and wrote nothing
+
+    (tmp_path / "unplugged").rename(photo_folder)
+    run("index")  # now the catalog says offline, and the folder is back
+    photo_folder.rename(tmp_path / "unplugged")
+    run("index")
+    (tmp_path / "unplugged").rename(photo_folder)
+    assert f"folder:  {photo_folder}\n" in run("status")[1]
+    assert json.loads(run("status", "--json")[1])["folders"] == [{"path": str(photo_folder), "online": True}]
+    photo_folder.rename(tmp_path / "unplugged")
+    photo_folder.mkdir()  # the empty mount point an unplugged drive leaves: offline, as a scan would say
+    assert f"folder:  {photo_folder}  (offline)\n" in run("status")[1]
+
+
+def test_status_with_a_model_that_is_not_on_this_machine_shows_the_librarys_model(
+    run, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    run("index", str(photo_folder))
+
+    code, out, _ = run("--model", "ViT-B-32:openai", "status")
+
+    assert code == 0 and out.splitlines()[1:4] == [
+        "model:   photoclip-tiny",
+        "asked:   ViT-B-32:openai, not used until it is downloaded: its weights are not on this machine (`index` "
+        "with it while online, or give them with --model-file)",
+        "photos:  6 (6 indexed, 0 pending, 0 failed)",
+    ]
+    status = json.loads(run("--model", "ViT-B-32:openai", "status", "--json")[1])
+    assert (status["model"], status["untried_model"], status["searching_with"]) == (
+        "photoclip-tiny", "ViT-B-32:openai", None)
+    assert json.loads(run("status", "--json")[1])["untried_model"] is None
+
+
+def test_a_file_name_not_found_on_disk_is_looked_for_among_the_photos_names(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photos = tmp_path / "photos"
+    jpeg = write_photo(photos / "DSC_2000.JPG", seed=1)
+    (photos / "DSC_2000.NEF").write_bytes(b"raw")  # left out for its JPEG, which stands for the shot
+    tram = write_photo(photos / "Lisbon tram.JPG", seed=2)
+    scan = write_photo(photos / "scans" / "scan 003.jpg", seed=3)
+    for i in range(4):
+        write_photo(photos / f"IMG_{i}.jpg", seed=10 + i)
+    (photos / "IMG_3000.jpg").write_bytes(b"\xff\xd8\xff not a photo")
+    run("index", str(photos))
+    monkeypatch.chdir(tmp_path)
+
+    assert run("search", "DSC_2000.NEF", "-n", "1") == (0, f"{jpeg}\n", "photos named DSC_2000 first\n")
+    assert run("search", "lisbon TRAM", "-n", "1") == (0, f"{tram}\n", 'photos named "lisbon TRAM" first\n')
+    assert run("search", "scan 003", "-n", "1") == (0, f"{scan}\n", 'photos named "scan 003" first\n')
+    code, out, err = run("search", "IMG_3000.jpg")
+    assert (code, out) == (1, "") and err.startswith(
+        f"photoclip: error: {photos / 'IMG_3000.jpg'} is in the library but could not be indexed, so no search "
+        "finds it: ")
+    assert run("search", "IMG_9999.CR2") == (1, "", "no photo is named IMG_9999.CR2\n")
+    assert run("search", "IMG_9999.CR2", "--json") == (1, "[]\n", "no photo is named IMG_9999.CR2\n")
+    code, out, err = run("search", "./IMG_9999.CR2")
+    assert (code, out) == (1, "") and err.startswith("photoclip: error: no photo at ./IMG_9999.CR2: ")
+    code, out, err = run("search", "a photo of a tram", "-n", "1")
+    assert code == 0 and err == ""  # words that are no photo's whole name are a description
+
+
+def test_a_path_that_is_not_there_is_said_not_to_exist(run, photo_folder: Path, tmp_path: Path) -> None:
+    run("index", str(photo_folder))
+    nowhere = tmp_path / "nonexist"
+    assert run("search", "a photo", "--in", str(nowhere)) == (
+        1, "", f"photoclip: error: there is no folder {nowhere}; check the name (`photoclip status` lists the "
+               "library's folders)\n")
+    assert run("similar", "nosuch.jpg") == (1, "", "photoclip: error: there is no file nosuch.jpg; give the path of "
+                                                   "a photo\n")
+    assert run("tag", "beach", "nosuchfile.jpg") == (1, "", "photoclip: error: there is no file nosuchfile.jpg; "
+                                                            "check the name\n")
+    (tmp_path / "elsewhere").mkdir()
+    code, _, err = run("search", "a photo", "--in", str(tmp_path / "elsewhere"))
+    assert code == 1 and "is not a folder of the library; add it with `photoclip index" in err
+
+
+def test_untag_of_a_tag_no_photo_has_and_none_would_be_given_is_refused_as_a_typo(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    p0, p1 = str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg")
+    run("tag", "best shot", p0)
+    before = run("tags", "--photo", p1, "--json")[1]
+
+    assert run("untag", "best shto", p1) == (
+        1, "", 'photoclip: error: no photo has the tag "best shto", and photoclip never gives it (did you mean '
+               '"best shot"?)\n')
+    assert run("untag", "zzzqqq", p1)[:2] == (1, "")
+    assert run("tags", "--photo", p1, "--json")[1] == before  # no refusal recorded
+    run("define-tag", "cabin")
+    code, _, err = run("untag", "cabin", p1)  # defined: it may come, so it can be kept from coming
+    assert code == 0 and "it will not be given automatically" in err
+    assert run("untag", "best shot", p0) == (0, "", 'took "best shot" off 1 photo\n')
+
+
+def test_tagged_of_a_tag_no_photo_has_exits_1_as_grep_does(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    assert run("tagged", "nosuch") == (1, "", "no photo is tagged nosuch; `photoclip tags` lists the tags\n")
+    assert run("tagged", "nosuch", "--json") == (1, "[]\n", "no photo is tagged nosuch; `photoclip tags` lists the "
+                                                            "tags\n")
+
+
+def test_index_of_a_folder_inside_a_library_folder_scans_it_again(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    write_photo(photo_folder / "trip" / "new.jpg", seed=20)
+
+    code, _, err = run("index", str(photo_folder / "trip"))
+
+    assert code == 0 and err.splitlines()[0] == (
+        f"{photo_folder / 'trip'} is in the library's folder {photo_folder}: scanning that again")
+    assert err.splitlines()[1].startswith("indexed 1 photo, 0 failed")
+    status = json.loads(run("status", "--json")[1])
+    assert status["total"] == 7 and [f["path"] for f in status["folders"]] == [str(photo_folder)]
+
+
+def test_a_plain_list_of_labels_is_a_vocabulary(run, tmp_path: Path) -> None:
+    scene_folder(tmp_path / "photos", seed=0, red_circles=4, others=4)
+    run("index", str(tmp_path / "photos"))
+    (tmp_path / "labels.txt").write_text("circle\nsquare\n", encoding="utf-8")
+
+    code, out, err = run("tags", "--vocabulary", str(tmp_path / "labels.txt"))
+
+    assert code == 0 and err == ""
+    assert {line.split("\t")[1] for line in out.splitlines()} <= {"circle", "square"}
+
+
+def test_index_gives_no_rate_when_nothing_was_embedded(run, tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "broken.jpg").write_bytes(b"\xff\xd8\xff not really")
+    code, _, err = run("index", str(tmp_path / "photos"))
+    assert code == 0 and re.fullmatch(r"indexed 0 photos, 1 failed, in \d+\.\ds", err.splitlines()[0]), err
+
+
+def test_rename_tag_onto_a_tag_there_is_says_it_merged_them(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    run("tag", "holidya", str(photo_folder / "p0.jpg"))
+    run("tag", "summer holiday", str(photo_folder / "p1.jpg"))
+    assert run("rename-tag", "holidya", "summer holiday") == (
+        0, "", 'merged holidya into the existing tag "summer holiday": 2 photos tagged "summer holiday"\n')
+    assert run("rename-tag", "summer holiday", "holiday") == (0, "", "2 photos tagged holiday\n")
+
+
+def _lock_held_by(child: subprocess.Popen, library: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        with contextlib.suppress(OSError):
+            if (library / "lock").read_text() == str(child.pid):
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{child.args} did not take the library: {child.communicate(timeout=10)}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
+def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    run("index", str(photo_folder))
+    watch = _photoclip(tmp_path / "lib", "watch")
+    try:
+        _lock_held_by(watch, tmp_path / "lib")
+        started = time.monotonic()
+        code, _, err = run("tag", "trip", str(photo_folder / "p0.jpg"))
+        took = time.monotonic() - started
+    finally:
+        watch.send_signal(signal.SIGINT)
+        watch.communicate(timeout=60)
+    assert took < 2 and (code, err) == (1, (
+        f"photoclip: error: library {tmp_path / 'lib'} is kept up to date by `photoclip watch` (pid {watch.pid}); "
+        "stop it (Ctrl-C where it runs) to change the library, then start it again\n"))
+
+    holding = ("import sys; from photoclip.lock import LibraryLock; lock = LibraryLock(sys.argv[1]); lock.acquire();"
+               " print('ready', flush=True); sys.stdin.read()")
+    app = subprocess.Popen(["photoclip-gui", "-c", holding, str(tmp_path / "lib")], executable=sys.executable,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).resolve().parent.parent)
+    try:
+        assert app.stdout.readline() == "ready\n"
+        code, _, err = run("duplicates", "--trash", "--yes")
+    finally:
+        app.communicate("", timeout=30)
+    assert (code, err) == (1, f"photoclip: error: library {tmp_path / 'lib'} is open in the photoclip app (pid "
+                              f"{app.pid}); do this in the app, or close the app first\n")

@@ -695,8 +695,10 @@ def test_bad_queries_are_clear_errors(open_library, photo_folder: Path, tmp_path
     library.index([photo_folder])
     with pytest.raises(QueryError, match="empty"):
         library.search("   ")
-    with pytest.raises(QueryError, match="not an image file"):
+    with pytest.raises(QueryError, match="there is no file .*missing.jpg; give the path of a photo"):
         library.similar(tmp_path / "missing.jpg")
+    with pytest.raises(QueryError, match="photos is a folder; give the path of a photo"):
+        library.similar(photo_folder)
 
 
 def test_a_second_writer_is_refused_but_may_read(open_library, photo_folder: Path, tmp_path: Path) -> None:
@@ -1982,3 +1984,87 @@ def test_a_model_not_on_this_machine_becomes_the_librarys_only_once_it_has_loade
     assert load_settings(tmp_path / "lib").model == TINY_MODEL
     with Library.open(tmp_path / "lib") as reopened:
         assert reopened.model_spec.label == TINY_MODEL
+
+
+def test_status_says_whether_each_folder_is_online_now_and_writes_nothing(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    photo_folder.rename(tmp_path / "unplugged")
+    generation = library.catalog.generation()
+
+    assert [r.online for r in library.status().roots] == [False]
+    assert [r.online for r in library.roots()] == [True] and library.catalog.generation() == generation
+
+    (tmp_path / "unplugged").rename(photo_folder)
+    assert [r.online for r in library.status().roots] == [True]
+    photo_folder.rename(tmp_path / "unplugged")
+    photo_folder.mkdir()  # an unplugged drive's empty mount point, which the scan calls offline too
+    assert [r.online for r in library.status().roots] == [False]
+    assert library.scan().offline == (photo_folder,)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    library.add_root(empty)  # empty, but it never had photos: there
+    assert [(r.path, r.online) for r in library.status().roots] == [(empty, True), (photo_folder, False)]
+
+
+def test_status_with_a_model_not_on_this_machine_keeps_to_the_librarys_model(
+    open_library, photo_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoclip.vectors import saved_model_id
+
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
+    with open_library(tmp_path / "lib") as library:
+        library.index([photo_folder])
+        tiny = library.model_spec.model_id
+    asked = open_library(tmp_path / "lib", model="ViT-B-32:laion2b_s34b_b79k")  # `photoclip --model … status`
+
+    status = asked.status()
+
+    assert (status.model, status.untried, status.searching_with) == (TINY_MODEL, "ViT-B-32:laion2b_s34b_b79k", None)
+    assert (status.counts.indexed, status.counts.pending) == (6, 0)
+    assert saved_model_id(tmp_path / "lib" / INDEX_DIR) == tiny  # the index was not moved aside for a change
+    asked.close()
+    with open_library(tmp_path / "lib") as library:
+        assert library.status().untried is None and library.status().model == TINY_MODEL
+
+
+def test_a_search_for_a_photos_whole_name_or_its_raws_lists_that_photo_first(open_library, tmp_path: Path) -> None:
+    """A query that is all of a photo's name (less its suffix) is a strong sign that photo is
+    meant, as rclip's and Immich's file-name search take it; a name's start is not ("beach"
+    does not put "beach party.jpg" first), nor a query of more words than a name."""
+    photos = tmp_path / "photos"
+    names = ["DSC_2000.JPG", "Lisbon tram.JPG", "scan 003!.jpg", "beach.jpg", "beach party.jpg"]
+    for i, name in enumerate(names):
+        write_photo(photos / name, seed=i)
+    (photos / "DSC_2000.NEF").write_bytes(b"raw")
+    (photos / "IMG_3000.CR2").write_bytes(b"not a raw")
+    library = open_library()
+    library.index([photos])
+
+    def first(query: str) -> tuple[str, str | None, bool]:
+        hits, scope = library.search_scoped(query, limit=3)
+        return hits[0].path.name, scope.file_name if scope else None, scope.whole_name if scope else False
+
+    assert first("DSC_2000.NEF") == ("DSC_2000.JPG", "DSC_2000", True)
+    assert first("lisbon tram") == ("Lisbon tram.JPG", "lisbon tram", True)
+    assert first("scan 003") == ("scan 003!.jpg", "scan 003", True)
+    assert first("Beach") == ("beach.jpg", "Beach", True)
+    assert library.search_scoped("beach party at night", limit=3)[1] is None
+    assert library.search_scoped("2:beach", limit=3)[1] is None  # a weighed term is words
+    assert library.search_scoped("Beach", limit=3, folder=photos, subfolders=False)[0][0].path.name == "beach.jpg"
+    assert [p.name for p, _ in library.failed_named("IMG_3000.CR2")] == ["IMG_3000.CR2"]
+    assert library.failed_named("IMG_3000") and not library.failed_named("IMG_300")
+
+
+def test_index_of_a_folder_inside_a_library_folder_scans_that_folder(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    write_photo(photo_folder / "trip" / "new.jpg", seed=30)
+
+    report = library.index([photo_folder / "trip", photo_folder / "trip"])
+
+    assert report.embedded == 1 and [r.path for r in library.roots()] == [photo_folder]
+    with pytest.raises(LibraryError, match="already part of the library"):
+        library.add_root(photo_folder / "trip")  # adding it as a folder of its own is still refused

@@ -42,12 +42,30 @@ def test_a_vocabulary_file_has_templates_own_prompts_and_none_prompts() -> None:
     assert vocabulary.none_prompts == ("a photo.",)
 
 
+def test_a_plain_list_of_labels_is_a_vocabulary_described_as_clip_usually_is() -> None:
+    """README: "tag with your own list of labels": one label a line, nothing else, is each
+    label's "a photo of {label}." against a plain "a photo.", which a label must beat."""
+    vocabulary = parse_vocabulary("Red\nblue\n\ngolden retriever\n", "mine.txt")
+    assert vocabulary.labels == (
+        Label("red", ("a photo of red.",)), Label("blue", ("a photo of blue.",)),
+        Label("golden retriever", ("a photo of golden retriever.",)),
+    )
+    assert vocabulary.none_prompts == ("a photo.",)
+
+
+def test_a_label_without_prompts_beside_labels_with_their_own_gets_the_usual_prompt() -> None:
+    vocabulary = parse_vocabulary("red circle = a red circle | a photo of a red circle\nblue\n")
+    assert vocabulary.labels == (
+        Label("red circle", ("a red circle", "a photo of a red circle")), Label("blue", ("a photo of blue.",)),
+    )
+    assert vocabulary.none_prompts == ()  # a file that describes its labels says what it means
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
         ("@prompt a photo\nbeach", "line 1: a @prompt needs one {}"),
         ("@prompts a {}\nbeach", "line 1: unknown directive @prompts"),
-        ("beach", "line 1: beach has no prompts"),
         ("@prompt a {}\n\nlake =  ", "line 3: nothing after '=' for lake"),
         ("@prompt a {}\n" + "x" * 61, "line 2: a tag name can be at most 60"),
         ("# only a comment\n", "holds no tags"),
