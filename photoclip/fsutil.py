@@ -40,12 +40,13 @@ def _umask() -> int:
 _UMASK = _umask()  # read once, at import: setting it to read it is not safe among threads
 
 
-def atomic_write_with(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write_with(path: Path, write: Callable[[Path], None], parents: bool = True) -> None:
     """Let `write` fill a temporary file beside `path`, fsync it, then rename it over `path`.
     The file keeps the mode it had (a new one gets the usual mode, not a temporary file's 0600:
     a sidecar beside a photo is read by other programs and other users)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
     except OSError:
@@ -65,6 +66,6 @@ def atomic_write_with(path: Path, write: Callable[[Path], None]) -> None:
     fsync_dir(path.parent)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically."""
-    atomic_write_with(Path(path), lambda tmp: tmp.write_bytes(data))
+def atomic_write_bytes(path: Path, data: bytes, parents: bool = True) -> None:
+    """Write `data` to `path` atomically (making its folders first, with `parents`)."""
+    atomic_write_with(Path(path), lambda tmp: tmp.write_bytes(data), parents)

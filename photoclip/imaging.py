@@ -10,6 +10,7 @@ a person can read. Pure Pillow + numpy (+ pillow_heif); safe to call from many t
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import io
 import logging
@@ -81,6 +82,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "MAX_MISSING_ROWS",
     "MAX_PIXELS",
+    "NotARegularFileError",
     "PERMISSION_DENIED",
     "THUMBNAIL_SIDE",
     "DecodedPhoto",
@@ -92,7 +94,9 @@ __all__ = [
     "ensure_thumbnail",
     "file_hash",
     "make_thumbnail",
+    "open_regular",
     "prepare_for_model",
+    "read_small_file",
     "save_thumbnail",
     "sniff_file",
     "sniff_format",
@@ -144,7 +148,7 @@ after, which _decode_stream measures as a cut file (what is missing is said, or 
 _HARMLESS_LEFT_OVER = 8  # bytes of data before a JPEG's end marker that sloppy encoders leave
 _CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
-the picture as it found it (see _rows_past_the_data). WebP and TIFF decoders give nothing of
+the picture as it found it (see _past_the_data). WebP and TIFF decoders give nothing of
 such a file. An animated GIF needs only its first frame whole."""
 _FILLERS = (bytes(4096), bytes(range(1, 255)) * 16)
 """Entropy-coded data to decode after a JPEG cut short, to see where its own data ends
@@ -353,12 +357,108 @@ def _sniff_named_like_a_photo(head: bytes) -> str | None:
 
 
 def sniff_file(path: Path) -> str | None:
-    """sniff_format of a file's first bytes; None when it is unreadable or not an image."""
+    """sniff_format of a file's first bytes; None when it is unreadable, not a regular file,
+    empty, or not an image. A scan sniffs every file without a suffix, so this must never
+    wait: a FIFO, or a link to /proc/kmsg (a "regular" file of size 0 that blocks on read),
+    would stop the scan for ever."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return None  # nothing to sniff; and the kernel's files say 0 (reading /proc/kmsg consumes it)
             return sniff_format(fh.read(_SNIFF_BYTES))
     except OSError:
         return None
+
+
+class NotARegularFileError(OSError):
+    """A FIFO, device or socket where a file was expected: reading it could wait for ever."""
+
+
+def open_regular(path: str | Path) -> IO[bytes]:
+    """Open a file to read, never waiting: O_NONBLOCK, so that opening a FIFO with no writer
+    (or a device) returns at once and reading what has no data yet fails (EAGAIN) instead of
+    blocking; and only a regular file, judged on the opened file itself (a file swapped for a
+    FIFO after a stat() cannot slip through). Raises IsADirectoryError for a folder,
+    NotARegularFileError for anything else that is not a file, and OSError as open() does."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+        if not stat.S_ISREG(kind):
+            raise NotARegularFileError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_small_file(path: str | Path, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes (a sidecar, a Takeout JSON), read
+    as open_regular opens it; None when it is larger, not a regular file or unreadable
+    (logged). A FIFO or a link to a device named like a sidecar must not hang indexing. A file
+    of size 0 is not read: the kernel's own files say so (/proc/kmsg, which reading consumes)."""
+    try:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                return None
+            data = fh.read(limit + 1) if size else b""
+    except OSError as exc:
+        log.debug("cannot read %s: %s", path, exc)
+        return None
+    return data if len(data) <= limit else None
+
+
+_OTHER_FILES = (  # (its first bytes, where they stand, what the file is)
+    (b"%PDF-", 0, "a PDF document"),
+    (b"PK\x03\x04", 0, "a ZIP archive"),
+    (b"PK\x05\x06", 0, "a ZIP archive"),
+    (b"Rar!\x1a\x07", 0, "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "a 7-Zip archive"),
+    (b"\x1f\x8b", 0, "a gzip archive"),
+    (b"8BPS", 0, "a Photoshop document (save it as a JPEG, PNG or TIFF)"),
+    (b"%!PS", 0, "a PostScript document"),
+    (b"\x1a\x45\xdf\xa3", 0, "a video (Matroska or WebM)"),
+    (b"AVI ", 8, "a video (AVI)"),
+    (b"WAVE", 8, "a sound recording"),
+    (b"ID3", 0, "a sound recording (MP3)"),
+    (b"moov", 4, "a video"),
+    (b"mdat", 4, "a video"),
+    (b"wide", 4, "a video"),
+)
+_AUDIO_BRANDS = (b"M4A ", b"M4B ", b"M4P ")
+_WEB_PAGE = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|script)\b", re.I | re.S)
+
+
+def _not_an_image(stream: IO[bytes]) -> str:
+    """Why a file named like a photo is none, in words: what it is instead, where its first
+    bytes say (a failed download saves the server's error page under the photo's name; a
+    phone's export, its videos), else "unrecognised content"."""
+    head = stream.read(512)
+    stream.seek(0)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if head[4:8] == b"ftyp":
+        return "not an image: a sound recording" if head[8:12] in _AUDIO_BRANDS else "not an image: a video"
+    for magic, offset, what in _OTHER_FILES:
+        if head[offset:offset + len(magic)] == magic:
+            return f"not an image: {what}"
+    if _WEB_PAGE.match(head) or b"<html" in head.lower():
+        return "not an image: a web page (a failed download?)"
+    text = head.lstrip()
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+        return "not an image: an SVG drawing, which photoclip cannot decode"
+    try:
+        words = head[:-4].decode("utf-8")  # (the last bytes may cut a character in two)
+    except UnicodeDecodeError:
+        words = ""
+    if not words.strip() or not all(c.isprintable() or c in "\t\r\n\f" for c in words):
+        return "not an image (unrecognised content)"
+    if text.startswith((b"{", b"[")):
+        return "not an image: a JSON text (a failed download?)"
+    return "not an image: a text file"
 
 
 def _heif_brands(head: bytes) -> set[bytes]:
@@ -389,8 +489,9 @@ nothing, while 128 bits keep accidental collisions out of reach for any photo li
 
 
 def file_hash(path: Path, algorithm: str = DEFAULT_CONTENT_HASH) -> str:
-    """Content hash of a file (hex), read in 1 MiB chunks: finds moved and copied files."""
-    with open(path, "rb") as fh:
+    """Content hash of a file (hex), read in 1 MiB chunks: finds moved and copied files.
+    Only a regular file, opened so as never to wait (see open_regular): raises OSError else."""
+    with open_regular(path) as fh:
         return _stream_hash(fh, algorithm)
 
 
@@ -470,7 +571,8 @@ def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, side: int = THUMBNAIL_S
     size = _cached_thumbnail_size((photo.width, photo.height), side)
     if target.is_file() or min(photo.image.size) < min(size):
         return None
-    atomic_write_bytes(target, _thumbnail_jpeg(photo.image, size, photo.icc))
+    _thumbnail_folders(Path(cache_dir), target)
+    atomic_write_bytes(target, _thumbnail_jpeg(photo.image, size, photo.icc), parents=False)
     return target
 
 
@@ -526,6 +628,13 @@ def cached_thumbnails(cache_dir: Path) -> Iterator[tuple[Path, str | None]]:
             yield file, content_hash if known else None
 
 
+def _thumbnail_folders(cache_dir: Path, target: Path) -> None:
+    """The thumbnails' folder and `target`'s shard in it, never the folders above: a library
+    whose drive is gone (unplugged while thumbnails are made) is not made again, empty."""
+    cache_dir.mkdir(exist_ok=True)
+    target.parent.mkdir(exist_ok=True)
+
+
 def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, side: int) -> Path:
     """The cached thumbnail's path, making it first (atomically) when it is not there yet.
 
@@ -537,8 +646,8 @@ def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, side: int) 
     target = thumbnail_path(cache_dir, content_hash, side)
     if target.is_file():
         return target
-    Path(cache_dir).mkdir(exist_ok=True)  # not its parents: a library whose drive is gone is not made again
-    atomic_write_bytes(target, _make_cached_thumbnail(Path(path), side))
+    _thumbnail_folders(Path(cache_dir), target)
+    atomic_write_bytes(target, _make_cached_thumbnail(Path(path), side), parents=False)
     return target
 
 
@@ -597,24 +706,13 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
     no image fails at its header instead of being read to its end first. Only regular files
     are read: a FIFO or device named like a photo must not hang or flood a worker.
     """
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags)
+        fh = open_regular(path)
     except OSError as exc:
         raise ImageDecodeError(_os_reason(exc)) from None
-    try:
-        kind = os.fstat(fd).st_mode
-        if stat.S_ISDIR(kind):
-            raise ImageDecodeError("a folder, not a file")
-        if not stat.S_ISREG(kind):
-            raise ImageDecodeError("not a regular file")
-        fh = os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
     with fh:
         try:
-            data = fh.read() if os.fstat(fd).st_size <= _IN_MEMORY_LIMIT else None
+            data = fh.read() if os.fstat(fh.fileno()).st_size <= _IN_MEMORY_LIMIT else None
         except OSError as exc:
             raise ImageDecodeError(_os_reason(exc)) from None
         if data is not None:
@@ -649,6 +747,8 @@ def _os_reason(exc: OSError) -> str:
         return PERMISSION_DENIED
     if isinstance(exc, IsADirectoryError):
         return "a folder, not a file"
+    if isinstance(exc, NotARegularFileError):
+        return "not a regular file"
     return f"cannot read file ({exc.strerror or _short(exc)})"
 
 
@@ -681,7 +781,9 @@ def _decode_stream(
     A file that its format cannot decode is reported truncated when it is shorter than its
     own container says (WebP, TIFF and HEIF decoders only say "corrupt"). A file cut short, a
     JPEG with garbage over its data, or a PNG with metadata too big to read gets a second try
-    (`retried`), and no third.
+    (`retried`), and no third. A PNG with a damaged ancillary chunk, or a JPEG with a header
+    segment too short to read, is decoded again without it, as libpng and libjpeg pass over
+    them: once, as there is none left to leave out then (and that try may still be a cut file's).
     """
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
@@ -689,7 +791,7 @@ def _decode_stream(
         raise ImageDecodeError("empty file")
     fmt = sniff_format(head) or _sniff_named_like_a_photo(head)
     if fmt is None:
-        raise ImageDecodeError("not an image (unrecognised content)")
+        raise ImageDecodeError(_not_an_image(stream))
     if fmt == "raw" or (fmt == "tiff" and rawfile.is_raw_tiff(stream)):
         with truncation.SWITCH.strict():
             return _decode_raw(stream, need_for)
@@ -711,6 +813,10 @@ def _decode_stream(
             if image is None:
                 with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
                     image, damage = _decode_rgb(im, fmt, need, check=not retried)
+            if fmt == "heif" and im.size != full_size and not _heif_thumbnail_vouched_for(stream, image):
+                log.debug("HEIF thumbnail unchecked or of another picture; decoding the main image")
+                with _open_image(stream, fmt, head) as main, _DECODE_MEMORY.hold(_decode_cost(main, fmt, (0, 0))):
+                    image, damage = _decode_rgb(main, fmt, need)
             facts = _read_exif(im)
             xmp = _xmp_packet(im)
             icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
@@ -723,17 +829,24 @@ def _decode_stream(
             raise
         if str(exc) == "truncated file" and fmt == "jpeg":
             return _decode_cut_jpeg(stream, need_for)
+        if str(exc).startswith("corrupt JPEG file (its header") and fmt == "jpeg":
+            sound = jpegfile.without_malformed_segments(stream.getvalue())
+            if sound is not None:  # a short Adobe or JFIF segment, which libjpeg passes over
+                log.info("a JPEG has a malformed header segment; decoding it without that segment")
+                return _decode_stream(io.BytesIO(sound), need_for)  # once: then there are none to leave out
         if str(exc).startswith("corrupt JPEG data") and fmt == "jpeg":
             stray = jpegfile.first_stray_marker(stream.getvalue())
             if stray is not None:
                 return _decode_cut_jpeg(stream, need_for, broken_at=stray)
-        if str(exc) == "truncated file" and fmt in _CUT_ROWS_FORMATS:
-            return _decode_cut_rows(stream, need_for, fmt)
-        if str(exc).startswith("corrupt PNG"):
+        if fmt == "png" and str(exc).startswith(("corrupt PNG", "truncated file")):
+            # Pillow refuses a whole PNG for one bad text, profile or size chunk (a short pHYs
+            # even reads as a file cut short); libpng and viewers skip the chunk with a warning.
             sound = pngfile.without_damaged_ancillary_chunks(stream.getvalue())
             if sound is not None:
-                log.info("a PNG has ancillary chunks with bad checksums; decoding its picture without them")
-                return _decode_stream(io.BytesIO(sound), need_for, retried=True)
+                log.info("a PNG has damaged ancillary chunks; decoding its picture without them")
+                return _decode_stream(io.BytesIO(sound), need_for)  # once: then there are none to leave out
+        if str(exc) == "truncated file" and fmt in _CUT_ROWS_FORMATS:
+            return _decode_cut_rows(stream, need_for, fmt)
         if str(exc) == _METADATA_TOO_LARGE.format("PNG"):
             slimmer = pngfile.without_oversized_metadata(stream.getvalue(), PngImagePlugin.MAX_TEXT_CHUNK)
             if slimmer is not None:
@@ -825,18 +938,30 @@ def _percent(fraction: float) -> str:
 
 def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]], fmt: str) -> _Decoded:
     """A PNG, GIF or BMP that stops early, as viewers show it: the rows its data holds, the
-    rest empty (an interlaced one: every other row, or more, near its end). Kept, with the
-    damage said, when at most MAX_MISSING_ROWS of its rows are missing; else it fails, saying
-    how much is missing."""
+    rest empty. Kept, with the damage said, when at most MAX_MISSING_ROWS of its rows are
+    missing; else it fails, saying how much is missing. An interlaced one cut after its first
+    passes (every other pixel of every other row, or every fourth) holds all of the picture
+    at less detail, as a progressive JPEG cut between scans does: kept so, from those pixels."""
     data = stream.getvalue()
     with truncation.SWITCH.lenient():
-        missing = _rows_past_the_data(data, fmt)
-        if missing is None:
+        found = _past_the_data(data, fmt)
+        if found is None:
             raise ImageDecodeError("truncated file")
+        missing_pixels, first = found
+        missing = missing_pixels.any(axis=1)
         share = float(missing.mean())
-        if share > MAX_MISSING_ROWS:
+        step = next((s for s in _INTERLACED_STEPS if share and not missing_pixels[::s, ::s].any()), None)
+        if step is None and share > MAX_MISSING_ROWS:
             raise ImageDecodeError(f"truncated file ({_missing_part(missing)} is missing)")
         decoded = _decode_stream(io.BytesIO(data), need_for, retried=True)
+    if step is not None:  # the pixels it has; the others filled in from the whole grid
+        whole = np.asarray(_flatten_onto_white(_to_8bit(first), ignore_zero_alpha=fmt == "bmp"))
+        coarse = np.asarray(Image.fromarray(whole[::step, ::step]).resize(first.size, Image.BILINEAR))
+        image = Image.fromarray(np.where(missing_pixels[..., None], coarse, whole))
+        if image.size != decoded.image.size:
+            image = image.resize(decoded.image.size, Image.BOX)
+        return dataclasses.replace(decoded, image=image,
+                                   damage="the file ends early; all of the image is there, with less detail")
     if share:
         damage = f"the file ends early; {_missing_part(missing)} is missing"
     else:
@@ -844,11 +969,18 @@ def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], t
     return dataclasses.replace(decoded, damage=damage)
 
 
-def _rows_past_the_data(data: bytes, fmt: str) -> np.ndarray | None:
-    """Per row of a cut file's picture (as stored), whether its data stops short of it: those
-    rows are what two decodes over different fills disagree on. None when the decoder does
-    not decode over the canvas it is given. Pillow must be lenient (truncation.SWITCH)."""
-    first: np.ndarray | None = None
+_INTERLACED_STEPS = (2, 4)
+"""Grids of pixels a cut interlaced file may hold whole: PNG's passes 1-5 fill every other
+pixel of every other row, passes 1-3 every fourth; GIF's first passes every fourth or other
+row. Coarser (PNG's first pass alone: 1 pixel in 64) is too little to show the picture by."""
+
+
+def _past_the_data(data: bytes, fmt: str) -> tuple[np.ndarray, Image.Image] | None:
+    """Per pixel of a cut file's picture (as stored), whether its data stops short of it: those
+    pixels are what two decodes over different fills disagree on; and the first decode. None
+    when the decoder does not decode over the canvas it is given. Pillow must be lenient
+    (truncation.SWITCH)."""
+    first: tuple[np.ndarray, Image.Image] | None = None
     for fill in (0, 255):
         with Image.open(io.BytesIO(data), formats=_PIL_FORMATS[fmt]) as im:
             with _DECODE_MEMORY.hold(_decode_cost(im, fmt, (0, 0))):
@@ -864,13 +996,16 @@ def _rows_past_the_data(data: bytes, fmt: str) -> np.ndarray | None:
                 if im.im is not canvas.im:
                     return None
                 pixels = np.asarray(canvas)
-        if first is None:
-            first = pixels
-    return np.any(first != pixels, axis=tuple(range(1, pixels.ndim)))
+                if first is None:
+                    first = pixels, im.copy()  # with its palette
+    assert first is not None
+    return np.any(first[0] != pixels, axis=tuple(range(2, pixels.ndim))), first[1]
 
 
 def _missing_part(missing: np.ndarray) -> str:
     """Which part of a picture the rows missing from a cut file are, in words."""
+    if missing.all():
+        return "all of the image"
     share = _percent(float(missing.mean()))
     rows = np.flatnonzero(missing)
     if len(rows) == rows[-1] - rows[0] + 1:  # one band
@@ -981,6 +1116,181 @@ def _shows_the_same(image: Image.Image, thumbnail: Image.Image) -> bool:
     return float(np.abs(first - second).mean()) <= _LIKENESS_MAX_DIFFERENCE
 
 
+@dataclass(frozen=True)
+class _HeifLayout:
+    """What checking a HEIF's thumbnail needs of its item structure (ISO/IEC 23008-12)."""
+
+    primary: int
+    is_grid: bool
+    tiles: tuple[int, ...]  # the primary's tiles ('dimg'), row by row
+    pitm_at: tuple[int, int]  # where the primary item's id is written in 'pitm', and its width in bytes
+    hidden_flag_at: dict[int, int]  # item -> the byte of its 'infe' flags that holds "hidden"
+    properties: dict[int, list[tuple[bytes, bytes]]]  # item -> its properties (type, content), in order
+
+
+def _heif_thumbnail_vouched_for(stream: IO[bytes], thumbnail: Image.Image) -> bool:
+    """Whether the embedded thumbnail pillow_heif's draft picked shows what the HEIF's main
+    image shows. An editor may change the main image and keep the old thumbnail (or any file
+    may hold another picture's): indexed as that picture, the photo would be a duplicate of it.
+    A phone's HEIC is a grid of 512 x 512 tiles; one of them is decoded (about 10 ms, a full
+    12 MP decode 300) and compared with the thumbnail where it lies: the one where the
+    thumbnail shows the most detail, which another picture would not show there. False when
+    they differ, or when there is no grid to check by (then the main image is decoded)."""
+    try:
+        stream.seek(0)
+        data = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
+        layout = _heif_layout(data)
+        if layout is None or not layout.is_grid or not layout.tiles:
+            return False
+        grid_size, tile_size = _ispe(layout.properties, layout.primary), _ispe(layout.properties, layout.tiles[0])
+        moves = [(kind, content) for kind, content in layout.properties.get(layout.primary, ())
+                 if kind in (b"irot", b"imir", b"clap")]
+        if grid_size is None or tile_size is None or any(kind == b"clap" for kind, _ in moves):
+            return False
+        columns = -(-grid_size[0] // tile_size[0])
+        rows = len(layout.tiles) // columns
+        if rows * columns != len(layout.tiles) or rows * tile_size[1] < grid_size[1]:
+            return False
+        stored = thumbnail  # the thumbnail as the grid is stored: the grid's moves undone, last first
+        for kind, content in reversed(moves):
+            method = _HEIF_ROTATIONS[content[0] & 3] if kind == b"irot" else _HEIF_MIRRORS[content[0] & 1]
+            stored = stored.transpose(_UNDONE.get(method, method)) if method is not None else stored
+        scale = (stored.width / grid_size[0], stored.height / grid_size[1])
+        boxes = {  # where each tile wholly in the picture lies on the thumbnail
+            row * columns + column: tuple(round(v * scale[i % 2]) for i, v in enumerate(
+                (column * tile_size[0], row * tile_size[1], (column + 1) * tile_size[0], (row + 1) * tile_size[1])))
+            for row in range(rows) for column in range(columns)
+            if (column + 1) * tile_size[0] <= grid_size[0] and (row + 1) * tile_size[1] <= grid_size[1]
+        }
+        boxes = {i: box for i, box in boxes.items() if min(box[2] - box[0], box[3] - box[1]) >= _LIKENESS_MIN_SIDE}
+        if not boxes:
+            return False
+        pixels = np.asarray(stored.convert("L"), dtype=np.float32)
+        index = max(boxes, key=lambda i: float(pixels[boxes[i][1]:boxes[i][3], boxes[i][0]:boxes[i][2]].std()))
+        tile = _decode_heif_item(data, layout, layout.tiles[index], tile_size)
+        return tile is not None and _shows_the_same(stored.crop(boxes[index]), tile)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a structure not as expected: the main image decides
+        log.debug("HEIF thumbnail not checked (%s: %s)", type(exc).__name__, exc)
+        return False
+    finally:
+        stream.seek(0)
+
+
+_HEIF_ROTATIONS = (None, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270)
+"""'irot': a quarter turn anticlockwise per step, as libheif turns a HEIF's images."""
+_HEIF_MIRRORS = (Image.Transpose.FLIP_TOP_BOTTOM, Image.Transpose.FLIP_LEFT_RIGHT)
+"""'imir' axis 0 and 1, as libheif mirrors a HEIF's images (1.23: 0 flips top to bottom)."""
+_UNDONE = {Image.Transpose.ROTATE_90: Image.Transpose.ROTATE_270, Image.Transpose.ROTATE_270: Image.Transpose.ROTATE_90}
+_LIKENESS_MIN_SIDE = 8  # thumbnail pixels a compared part must span, to be more than its average colour
+_HEIF_MAX_TILE_SIDE = 2048  # a phone's tiles are 512 pixels: a bigger "tile" is no cheap check
+
+
+def _decode_heif_item(data: bytes, layout: _HeifLayout, item: int, size: tuple[int, int]) -> Image.Image | None:
+    """One image item of a HEIF decoded alone, as RGB, untransformed: the file with that item as
+    its primary one, no longer hidden (libheif decodes only the primary). None when it cannot be."""
+    at, width = layout.pitm_at
+    flag = layout.hidden_flag_at.get(item)
+    if flag is None or item >= 1 << (8 * width) or max(size) > _HEIF_MAX_TILE_SIDE:
+        return None
+    patched = bytearray(data)
+    patched[at:at + width] = item.to_bytes(width, "big")
+    patched[flag] &= 0xFE
+    with Image.open(io.BytesIO(patched), formats=_PIL_FORMATS["heif"]) as tile:
+        if tile.size != size:
+            return None
+        tile.load()
+        image = _flatten_onto_white(_to_8bit(tile), ignore_zero_alpha=False)
+        return image.copy() if image is tile else image
+
+
+def _ispe(properties: dict[int, list[tuple[bytes, bytes]]], item: int) -> tuple[int, int] | None:
+    """An item's size from its 'ispe' property (a full box: version and flags, then two 32-bit sides)."""
+    content = next((content for kind, content in properties.get(item, ()) if kind == b"ispe"), b"")
+    if len(content) < 12:
+        return None
+    return int.from_bytes(content[4:8], "big"), int.from_bytes(content[8:12], "big")
+
+
+def _iso_boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, where its content starts, where it ends) of each ISO-BMFF box from start to end."""
+    while start + 8 <= end:
+        size, kind, header = int.from_bytes(data[start:start + 4], "big"), data[start + 4:start + 8], 8
+        if size == 1:
+            size, header = int.from_bytes(data[start + 8:start + 16], "big"), 16
+        elif size == 0:
+            size = end - start
+        if size < header or start + size > end:
+            return
+        yield kind, start + header, start + size
+        start += size
+
+
+def _heif_layout(data: bytes) -> _HeifLayout | None:
+    """The item structure of a HEIF's 'meta' box, as far as checking its thumbnail needs; None
+    when a box it needs is missing or not as the standard writes it."""
+    meta = next(((start, end) for kind, start, end in _iso_boxes(data, 0, len(data)) if kind == b"meta"), None)
+    if meta is None:
+        return None
+    boxes = {kind: (start, end) for kind, start, end in _iso_boxes(data, meta[0] + 4, meta[1])}
+    if not {b"pitm", b"iinf", b"iref", b"iprp"} <= boxes.keys():
+        return None
+
+    def number(at: int, width: int) -> int:
+        return int.from_bytes(data[at:at + width], "big")
+
+    start, _ = boxes[b"pitm"]
+    id_width = 2 if data[start] == 0 else 4
+    primary = number(start + 4, id_width)
+    hidden_flag_at, types = {}, {}
+    start, end = boxes[b"iinf"]
+    for kind, entry, entry_end in _iso_boxes(data, start + 4 + (2 if data[start] == 0 else 4), end):
+        if kind == b"infe" and data[entry] in (2, 3):
+            width = 2 if data[entry] == 2 else 4
+            item = number(entry + 4, width)
+            hidden_flag_at[item] = entry + 3
+            types[item] = data[entry + 6 + width:entry + 10 + width]
+    tiles: tuple[int, ...] = ()
+    start, end = boxes[b"iref"]
+    width = 2 if data[start] == 0 else 4
+    for kind, ref, _ in _iso_boxes(data, start + 4, end):
+        if kind == b"dimg" and number(ref, width) == primary:
+            count = number(ref + width, 2)
+            tiles = tuple(number(ref + width + 2 + i * width, width) for i in range(count))
+    return _HeifLayout(primary, types.get(primary) == b"grid", tiles, (boxes[b"pitm"][0] + 4, id_width),
+                       hidden_flag_at, _heif_properties(data, *boxes[b"iprp"]))
+
+
+def _heif_properties(data: bytes, start: int, end: int) -> dict[int, list[tuple[bytes, bytes]]]:
+    """Each item's properties, in the order its 'ipma' entry lists them (transformations apply so)."""
+    children = list(_iso_boxes(data, start, end))
+    ipco = next(((s, e) for kind, s, e in children if kind == b"ipco"), None)
+    if ipco is None:
+        return {}
+    found = [(kind, data[s:e]) for kind, s, e in _iso_boxes(data, *ipco)]
+    properties: dict[int, list[tuple[bytes, bytes]]] = {}
+    for kind, s, e in children:
+        if kind != b"ipma":
+            continue
+        version, wide = data[s], data[s + 3] & 1
+        position, count = s + 8, int.from_bytes(data[s + 4:s + 8], "big")
+        for _ in range(count):
+            width = 2 if version < 1 else 4
+            item = int.from_bytes(data[position:position + width], "big")
+            associations = data[position + width]
+            position += width + 1
+            for _ in range(associations):
+                size = 2 if wide else 1
+                index = int.from_bytes(data[position:position + size], "big") & (0x7FFF if wide else 0x7F)
+                position += size
+                if 0 < index <= len(found):
+                    properties.setdefault(item, []).append(found[index - 1])
+            if position > e:
+                return {}
+    return properties
+
+
 def _same_aspect(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return abs(a[0] * b[1] - a[1] * b[0]) <= _PREVIEW_ASPECT_TOLERANCE * a[1] * b[0]
 
@@ -1001,13 +1311,15 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
     except Image.UnidentifiedImageError as exc:
-        unsupported = _unsupported_variant(stream, fmt)
+        unsupported = _unsupported_variant(stream, fmt) or _without_frames(stream, fmt)
         raise ImageDecodeError(unsupported or f"corrupt {_LABELS[fmt]} file (its header cannot be read)") from exc
     except MemoryError:
         raise
     except Exception as exc:
         log.debug("%s header: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
-        raise ImageDecodeError(_failure_reason(exc, fmt, "corrupt {} file (its header cannot be read)")) from exc
+        reason = _without_frames(stream, fmt) or _failure_reason(
+            exc, fmt, "corrupt {} file (its header cannot be read)")
+        raise ImageDecodeError(reason) from exc
     width, height = im.size
     if width <= 0 or height <= 0:
         im.close()
@@ -1056,14 +1368,67 @@ def _unsupported_tiff(stream: IO[bytes]) -> str | None:
 
 
 def _check_bmp_header(stream: IO[bytes]) -> None:
-    """A BMP may wrap a JPEG or PNG (printer spools do); Pillow only says "pixel depth (0)"."""
-    stream.seek(14)
-    header = stream.read(20)
+    """A BMP may wrap a JPEG or PNG (printer spools do); Pillow only says "pixel depth (0)".
+    And one whose pixels would begin past its end has none: not "the lower 100%" of them cut."""
+    header = stream.read(34)
+    size = stream.seek(0, io.SEEK_END)
     stream.seek(0)
-    if len(header) == 20 and int.from_bytes(header[:4], "little") >= 40:
-        inside = _BMP_WRAPPED.get(int.from_bytes(header[16:20], "little"))
+    if len(header) == 34 and int.from_bytes(header[14:18], "little") >= 40:
+        inside = _BMP_WRAPPED.get(int.from_bytes(header[30:34], "little"))
         if inside:
             raise ImageDecodeError(f"unsupported BMP (a {inside} inside)")
+    if len(header) >= 14 and int.from_bytes(header[10:14], "little") >= size:
+        if int.from_bytes(header[2:6], "little") > size:
+            raise ImageDecodeError("truncated file (it ends before its pixels begin: none of the image is there)")
+        raise ImageDecodeError("corrupt BMP file (it holds no pixels: they would begin past its end)")
+
+
+def _without_frames(stream: IO[bytes], fmt: str) -> str | None:
+    """Why Pillow cannot open a GIF or WebP whose header reads fine, when the file is whole but
+    holds no picture: a GIF that ends (its trailer) before any image, an animated WebP with no
+    frame. Else None."""
+    try:
+        stream.seek(0)
+        data = stream.read(_FRAMES_SEARCHED)
+    finally:
+        stream.seek(0)
+    if fmt == "gif" and _gif_has_no_image(data):
+        return "GIF file with no frames (it holds no picture)"
+    if fmt == "webp" and _webp_has_no_image(data):
+        return "WebP file with no frames (it holds no picture)"
+    return None
+
+
+_FRAMES_SEARCHED = 1 << 20  # a GIF's or WebP's header and metadata before its first picture fit in it
+
+
+def _gif_has_no_image(data: bytes) -> bool:
+    """Whether a GIF's blocks reach its trailer (0x3B) with no image descriptor (0x2C) before."""
+    position = 13 + (3 << ((data[10] & 7) + 1) if len(data) > 10 and data[10] & 0x80 else 0)
+    while position < len(data):
+        kind = data[position]
+        if kind == 0x3B:
+            return True
+        if kind != 0x21 or position + 2 >= len(data):
+            return False  # an image, or something broken: the decoder says what
+        position += 2  # an extension: its label, then sub-blocks up to an empty one
+        while position < len(data) and data[position]:
+            position += 1 + data[position]
+        position += 1
+    return False
+
+
+def _webp_has_no_image(data: bytes) -> bool:
+    """Whether a whole WebP (as long as its RIFF header says) has no VP8, VP8L or ANMF chunk."""
+    if len(data) < 12 or int.from_bytes(data[4:8], "little") + 8 > len(data):
+        return False  # cut short (or too big to look at): not this
+    position = 12
+    while position + 8 <= len(data):
+        if data[position:position + 4] in (b"VP8 ", b"VP8L", b"ANMF"):
+            return False
+        size = int.from_bytes(data[position + 4:position + 8], "little")
+        position += 8 + size + (size & 1)  # chunks are padded to even sizes
+    return True
 
 
 def _ends_early(stream: IO[bytes], fmt: str) -> bool:
@@ -1122,6 +1487,7 @@ def _decode_cost(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> in
     JPEG scales in the DCT (draft); HEIF may pick an embedded thumbnail; everything else is
     decoded in full.
     """
+    coefficients = _coefficient_bytes(im) if fmt == "jpeg" else 0  # of the full size: before draft
     if need[0] > 0 and need[1] > 0:
         im.draft("RGB", need)
     width, height = im.size  # after draft: what will really be decoded
@@ -1133,7 +1499,32 @@ def _decode_cost(im: ImageFile.ImageFile, fmt: str, need: tuple[int, int]) -> in
             f"image too large to decode ({width * height / 1e6:.0f} megapixels; "
             f"at most {MAX_DECODE_BYTES / per_pixel / 1e6:.0f} for a {_LABELS[fmt]} of this kind)"
         )
-    return width * height * per_pixel
+    return width * height * per_pixel + coefficients
+
+
+def _coefficient_bytes(im: ImageFile.ImageFile) -> int:
+    """What libjpeg holds to decode a progressive JPEG besides its output: every DCT coefficient
+    of the whole image (two bytes each, 64 per 8 x 8 block of each component at its sampling),
+    however reduced the output, since any later scan may refine any block. A 16000 x 15000
+    4:4:4 photo holds 1.4 GB so, where its reduced output is a few megabytes. Nothing for a
+    sequential JPEG, decoded a few rows of blocks at a time."""
+    if not (im.info.get("progressive") or im.info.get("progression")):
+        return 0
+    width, height = im.size
+    factors = [(layer[1], layer[2]) for layer in getattr(im, "layer", ()) if layer[1] > 0 and layer[2] > 0]
+    if not factors:  # a header Pillow read without its sampling: every component at full size
+        factors = [(1, 1)] * len(im.getbands())
+    most_h, most_v = max(h for h, _ in factors), max(v for _, v in factors)
+    total = 0
+    for h, v in factors:  # blocks across and down, rounded up to whole MCUs as libjpeg allocates them
+        across = _ceil_div(_ceil_div(_ceil_div(width * h, most_h), 8), h) * h
+        down = _ceil_div(_ceil_div(_ceil_div(height * v, most_v), 8), v) * v
+        total += across * down * 64 * 2
+    return total
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
 
 
 def _decode_rgb(

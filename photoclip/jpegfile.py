@@ -21,7 +21,7 @@ _MPF_TAG = b"MPF\x00"
 _PREVIEW_PADDING = b"\x00\xff"  # cameras pad previews to a fixed size after their EOI
 _START, END = b"\xff\xd8", b"\xff\xd9"
 _ZERO_TAIL_MIN = 32  # fewer zeros at the end can be a cut file's own last bytes
-_ZERO_SCAN_CHUNK = 1 << 20
+_CHUNK = 1 << 20
 _ZERO_SCAN_LIMIT = 64 << 20
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
 _PREVIEWS_TRIED = 4
@@ -29,6 +29,11 @@ _HUFFMAN_FRAMES = (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7)  # SOFn but arithme
 _PROGRESSIVE_FRAMES = (0xC2, 0xCA)  # SOF2 (Huffman), SOF10 (arithmetic)
 _FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0..SOF15 but DHT, JPG, DAC
 _NOT_SCANNED = 16  # above any successive-approximation bit position (0..13)
+MAX_SCANS = 500
+"""The most scans a JPEG may have. Decoding one costs a pass over every 8 x 8 block of the
+picture per scan: a progressive photo has about ten; a crafted (or broken) one can have
+hundreds of thousands of tiny ones, and take minutes while the whole run waits (300,000 scans
+in 30 MB: 18 minutes). libjpeg-turbo's own tools and fuzzers stop at the same number."""
 _BETWEEN_SCANS = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)}
 """Segments that may stand after image data begins: tables, the next scan, restarts, notes."""
 
@@ -89,6 +94,35 @@ def pixel_data(data: bytes) -> list[memoryview]:
     return []
 
 
+_SHORTEST = {0xE0: (b"JFIF", 14), 0xEE: (b"Adobe", 12)}
+"""libjpeg's least lengths of the APP0 JFIF and APP14 Adobe segments: shorter, it takes them
+for another program's and passes over them; Pillow reads past their end and gives up."""
+
+
+def without_malformed_segments(data: bytes) -> bytes | None:
+    """The file without the header segments libjpeg passes over as too short to be what they
+    say (see _SHORTEST), which Pillow cannot read past; None when it has none, or its header
+    cannot be walked."""
+    dropped: list[tuple[int, int]] = []
+    try:
+        for position, kind in _segments(io.BytesIO(data)):
+            if kind in _SHORTEST:
+                name, shortest = _SHORTEST[kind]
+                end = position + 2 + int.from_bytes(data[position + 2:position + 4], "big")
+                payload = data[position + 4:end]
+                if payload.startswith(name) and len(payload) < shortest:
+                    dropped.append((position, end))
+    except ImageDecodeError:
+        return None
+    if not dropped:
+        return None
+    kept, start = [], 0
+    for begin, end in dropped:
+        kept.append(data[start:begin])
+        start = end
+    return b"".join([*kept, data[start:]])
+
+
 def image_end(data: bytes) -> int | None:
     """Where the first image's end marker is: the first one after its image data starts (no
     0xFF 0xD9 can stand inside image data, so camera previews after it do not count). None
@@ -126,7 +160,7 @@ def ends_in_zeros(stream: IO[bytes]) -> bool:
     position = end
     try:
         while position > 0 and size - position <= _ZERO_SCAN_LIMIT:
-            start = max(0, position - _ZERO_SCAN_CHUNK)
+            start = max(0, position - _CHUNK)
             stream.seek(start)
             chunk = stream.read(position - start).rstrip(b"\0")
             if chunk:
@@ -235,12 +269,43 @@ def _next_marker(data: bytes, position: int) -> int | None:
 
 def check_header(stream: IO[bytes]) -> None:
     """Walk the segments up to the image data, so that a file of junk after its first bytes
-    fails at once (Pillow would crawl through it a byte at a time). Rewinds the stream."""
+    fails at once (Pillow would crawl through it a byte at a time); and refuse a JPEG with more
+    scans than MAX_SCANS (see there). Rewinds the stream."""
     try:
-        for _ in _segments(stream):
-            pass
+        progressive, data_start = False, None
+        for position, kind in _segments(stream):
+            progressive = progressive or kind in _PROGRESSIVE_FRAMES
+            if kind == 0xDA:
+                data_start = position
+        scans = _count_scans(stream, data_start) if progressive and data_start is not None else 0
     finally:
         stream.seek(0)
+    if scans > MAX_SCANS:
+        raise ImageDecodeError(f"progressive JPEG with too many scans ({scans}); it would take minutes to decode")
+
+
+def _count_scans(stream: IO[bytes], data_start: int) -> int:
+    """The start-of-scan markers from the first scan to the end marker (none can stand inside
+    image data, where a 0xFF byte is always followed by 0x00 or a restart marker): a memory
+    search, about a millisecond a megabyte. Not past the end marker: what follows it (a phone's
+    video, a camera's previews) is no part of this image, and its bytes may read as anything.
+    Only a progressive JPEG's are counted: a sequential scan spends bits on every block, so
+    its cost is bounded by the file's size; a progressive one can skip 32,767 blocks in two
+    bytes."""
+    if isinstance(stream, io.BytesIO):
+        data = stream.getvalue()  # the bytes read, not a copy
+        if data.count(b"\xff\xda", data_start) <= MAX_SCANS:
+            return 0  # not over the limit even with what follows the image: the usual case, in one pass
+    count, carry = 0, b""
+    stream.seek(data_start)
+    while chunk := stream.read(_CHUNK):
+        window = carry + chunk  # a marker split between two chunks is found whole, and once
+        end = window.find(END)
+        count += window.count(b"\xff\xda", 0, end if end >= 0 else len(window))
+        if end >= 0:
+            break
+        carry = window[-1:]
+    return count
 
 
 def check_data_holds_frame(stream: IO[bytes]) -> None:

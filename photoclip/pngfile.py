@@ -12,7 +12,7 @@ should too. Byte-level only: nothing here decodes pixels.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _METADATA = (b"tEXt", b"zTXt", b"iTXt", b"iCCP")
@@ -21,37 +21,77 @@ _METADATA = (b"tEXt", b"zTXt", b"iTXt", b"iCCP")
 def without_oversized_metadata(data: bytes, limit: int) -> bytes | None:
     """The file with each text or colour-profile chunk that holds more than `limit` bytes
     (inflated) left out; None when it has none, or its chunks cannot be walked."""
-    return _without(data, lambda kind, chunk: kind in _METADATA and _content_size(kind, chunk[8:-4], limit) > limit)
+    return _without(data, lambda kind, chunk: kind in _METADATA
+                    and _content_size(kind, bytes(chunk[8:-4]), limit) > limit)
 
 
 def without_damaged_ancillary_chunks(data: bytes) -> bytes | None:
     """The file with each ancillary chunk (first letter lower case: nothing the picture needs)
-    whose checksum is wrong left out, as libpng skips them; None when it has none, or its
-    chunks cannot be walked. Critical chunks stay whatever their checksum: the decoder judges."""
-    return _without(data, lambda kind, chunk: bool(kind[0] & 0x20)
-                    and zlib.crc32(chunk[4:-4]) != int.from_bytes(chunk[-4:], "big"))
+    whose checksum is wrong, or whose content breaks its chunk's own format (see _malformed),
+    left out, as libpng skips them with a warning; None when it has none, or its chunks cannot
+    be walked. Critical chunks stay whatever their checksum: the decoder judges. An animated
+    PNG whose animation chunks are broken keeps its still image (what a viewer without APNG
+    support shows): all of them go."""
+    colour_type = data[25] if len(data) > 25 and data[12:16] == b"IHDR" else None
+    animation_broken = any(kind in _ANIMATION and _malformed(kind, data[start + 8:end - 4], colour_type)
+                           for kind, start, end in _chunks(data))
+    return _without(data, lambda kind, chunk: bool(kind[0] & 0x20) and (
+        zlib.crc32(chunk[4:-4]) != int.from_bytes(chunk[-4:], "big")
+        or _malformed(kind, chunk[8:-4], colour_type) or (animation_broken and kind in _ANIMATION)))
 
 
-def _without(data: bytes, dropped_if: Callable[[bytes, bytes], bool]) -> bytes | None:
-    """The file without the chunks `dropped_if(kind, whole chunk)` picks; None when it picks
-    none. A chunk cut short, and what follows it, goes as it is, for the decoder to judge."""
-    if not data.startswith(SIGNATURE):
-        return None
-    kept, position, dropped = [SIGNATURE], len(SIGNATURE), False
+_SIZES = {b"pHYs": 9, b"gAMA": 4, b"cHRM": 32, b"sRGB": 1, b"tIME": 7, b"acTL": 8, b"fcTL": 26}
+"""The sizes the standard gives these chunks (Pillow refuses the whole file for one shorter)."""
+_ANIMATION = (b"acTL", b"fcTL", b"fdAT")
+_TRANSPARENCY_SIZES = {0: 2, 2: 6}  # a grey image's tRNS is one 16-bit grey; a colour one's, three samples
+
+
+def _malformed(kind: bytes, body: bytes | memoryview, colour_type: int | None) -> bool:
+    """Whether an ancillary chunk breaks its own format where Pillow refuses the whole file for
+    it, or misreads it: a wrong size, a compression method other than deflate (0), a name
+    without its terminator."""
+    if kind in _SIZES:
+        return len(body) != _SIZES[kind]
+    if kind in (b"iCCP", b"zTXt"):  # a name (1-79 bytes), its NUL, the compression method, the data
+        head = bytes(body[:82])
+        name_end = head.find(b"\0", 0, 80)
+        return name_end < 1 or head[name_end + 1:name_end + 2] != b"\0"
+    if kind == b"fdAT":
+        return len(body) < 4
+    if kind == b"tRNS" and colour_type in _TRANSPARENCY_SIZES:
+        return len(body) < _TRANSPARENCY_SIZES[colour_type]
+    return False
+
+
+def _chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """(kind, start, end) of each whole chunk, up to IEND; a chunk cut short ends the walk."""
+    position = len(SIGNATURE)
     while position + 12 <= len(data):
         length = int.from_bytes(data[position:position + 4], "big")
         kind = data[position + 4:position + 8]
         end = position + 12 + length
         if end > len(data):
-            break
-        if dropped_if(kind, data[position:end]):
-            dropped = True
-        else:
-            kept.append(data[position:end])
+            return
+        yield kind, position, end
         position = end
         if kind == b"IEND":
-            break
-    kept.append(data[position:])
+            return
+
+
+def _without(data: bytes, dropped_if: Callable[[bytes, memoryview], bool]) -> bytes | None:
+    """The file without the chunks `dropped_if(kind, whole chunk)` picks; None when it picks
+    none. A chunk cut short, and what follows it, goes as it is, for the decoder to judge."""
+    if not data.startswith(SIGNATURE):
+        return None
+    view = memoryview(data)
+    kept, position, dropped = [view[:len(SIGNATURE)]], len(SIGNATURE), False
+    for kind, start, end in _chunks(data):
+        if dropped_if(kind, view[start:end]):
+            dropped = True
+        else:
+            kept.append(view[start:end])
+        position = end
+    kept.append(view[position:])
     return b"".join(kept) if dropped else None
 
 

@@ -7,6 +7,7 @@ A file that vanished while a new one with the same bytes appeared was moved: it 
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import logging
 import os
@@ -66,8 +67,30 @@ class Walk:
     sidecars: list[FileEntry] = field(default_factory=list)  # XMP files other photo programs keep
     descriptions: list[FileEntry] = field(default_factory=list)  # JSON, as Google Takeout writes (mtime: ctime too)
     unreadable: list[str] = field(default_factory=list)
+    unreadable_reasons: dict[str, str] = field(default_factory=dict)  # each of `unreadable`: why, in words
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
+
+    def cannot_read(self, path: str, exc: OSError) -> None:
+        """Note a folder or file the walk could not read, and why (see unreadable_reason)."""
+        reason = unreadable_reason(exc)
+        log.warning("cannot read %s: %s", path, reason)
+        self.unreadable.append(path)
+        self.unreadable_reasons[path] = reason
+
+
+def unreadable_reason(exc: OSError) -> str:
+    """Why a path cannot be read, as a person can act on it: a link loop or a path too long are
+    not solved by permissions."""
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "path too long"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.EIO:
+        return "input/output error (a failing disk or a lost network drive?)"
+    return exc.strerror or str(exc)
 
 
 @dataclass(frozen=True)
@@ -128,11 +151,11 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                 listing = list(entries)
         except FileNotFoundError:
             result.unreadable.append(folder)
+            result.unreadable_reasons[folder] = "moved or deleted while it was read"
             result.vanished.append(folder)
             continue
         except OSError as exc:
-            log.warning("cannot read folder %s: %s", folder, exc)
-            result.unreadable.append(folder)
+            result.cannot_read(folder, exc)
             continue
         partners = _partners(listing)
         for entry in listing:
@@ -158,8 +181,7 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                log.warning("cannot read %s: %s", entry.path, exc)
-                result.unreadable.append(entry.path)  # its photo stays until it can be seen again
+                result.cannot_read(entry.path, exc)  # its photo stays until it can be seen again
     return result
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from photoclip.imaging import read_small_file
+
 log = logging.getLogger(__name__)
 
 _NAME_LIMIT = 46
@@ -80,11 +82,12 @@ def takeout_facts(photo: Path) -> TakeoutFacts | None:
     is no Takeout JSON, or broken: the photo is indexed all the same)."""
     for name in sidecar_names(photo.name):
         candidate = photo.with_name(name)
+        text = read_small_file(candidate, _MAX_JSON_BYTES)  # a FIFO, or a link to /proc/kmsg, would never end
+        if text is None:
+            continue
         try:
-            if not candidate.is_file() or candidate.stat().st_size > _MAX_JSON_BYTES:
-                continue
-            data = json.loads(candidate.read_bytes())
-        except (OSError, ValueError, RecursionError) as exc:  # nested a thousand deep: no Takeout JSON either
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:  # nested a thousand deep: no Takeout JSON either
             log.debug("cannot read %s: %s", candidate, exc)
             continue
         if isinstance(data, dict) and ("photoTakenTime" in data or "geoData" in data):

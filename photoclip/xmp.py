@@ -48,19 +48,21 @@ def others_sidecars(photo: Path) -> list[bytes]:
     """The XMP sidecars beside `photo` (either naming) that another program wrote. A sidecar
     photoclip exported holds its own tags, auto ones too: read back, they would become the
     user's."""
+    from photoclip.imaging import read_small_file  # not at the top: imaging imports this module (via captions)
+
     packets = []
     seen: set[tuple[int, int]] = set()  # .xmp and .XMP are one file where case does not count
     for sidecar in sidecar_paths(photo):
         try:
-            if sidecar == photo or not sidecar.is_file():
-                continue  # a FIFO named like a sidecar would never end
-            st = sidecar.stat()
-            if st.st_size > MAX_XMP_BYTES or (st.st_dev, st.st_ino) in seen:
+            if sidecar == photo:
                 continue
-            seen.add((st.st_dev, st.st_ino))
-            packet = sidecar.read_bytes()
+            st = sidecar.stat()
         except OSError:
             continue
-        if not written_by_photoclip(packet):
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        packet = read_small_file(sidecar, MAX_XMP_BYTES)  # a FIFO, or a link to /proc/kmsg, would never end
+        if packet and not written_by_photoclip(packet):  # an empty file holds nothing of anyone's
             packets.append(packet)
     return packets

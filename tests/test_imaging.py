@@ -32,6 +32,8 @@ from tests.helpers import (
     others_sidecar,
     rgb_profile,
 )
+from tests.test_jpegfile import many_scans_jpeg
+from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
 
 RED = (255, 0, 0)
 GREEN = (0, 255, 0)
@@ -490,6 +492,132 @@ def test_heic_round_trip(tmp_path):
     assert ".heic" in imaging.IMAGE_SUFFIXES and ".hif" in imaging.IMAGE_SUFFIXES
 
 
+def _box(kind: bytes, content: bytes, version: int | None = None, flags: int = 0) -> bytes:
+    """An ISO-BMFF box; a full box (version and flags first) when `version` is given."""
+    if version is not None:
+        content = bytes([version]) + flags.to_bytes(3, "big") + content
+    return struct.pack(">I", 8 + len(content)) + kind + content
+
+
+def _hevc(image: Image.Image) -> tuple[bytes, bytes]:
+    """(its 'hvcC' box, its coded data) of `image` encoded alone by pillow_heif."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    out = io.BytesIO()
+    try:
+        pillow_heif.from_pillow(image).save(out, quality=95, thumbnails=[])
+    except (KeyError, OSError, ValueError, RuntimeError) as exc:
+        pytest.skip(f"no HEIF encoder here: {exc}")
+    data = out.getvalue()
+    meta = data.index(b"meta") - 4
+    hvcc = data.index(b"hvcC") - 4
+    iloc = data.index(b"iloc", meta) - 4
+    assert data[iloc + 12:iloc + 16] == b"\x44\x40\x00\x01"  # 4-byte offsets and lengths, one item
+    base, extents, offset, length = struct.unpack(">IHII", data[iloc + 20:iloc + 34])
+    assert extents == 1
+    return data[hvcc:hvcc + int.from_bytes(data[hvcc:hvcc + 4], "big")], data[base + offset:base + offset + length]
+
+
+def _heic(picture: Image.Image, thumbnail: Image.Image, tile: int | None = None,
+          moves: tuple[bytes, ...] = ()) -> bytes:
+    """A HEIC as phones write it: `picture` in a grid of `tile`-pixel tiles (or, without
+    `tile`, in one coded image), with `moves` ('irot', 'imir' boxes: how it is shown), and an
+    embedded `thumbnail` (of any picture: stored as the picture is, shown with the same moves)."""
+    if tile is None:
+        coded = [_hevc(picture)]
+    else:
+        columns, rows = -(-picture.width // tile), -(-picture.height // tile)
+        coded = [_hevc(picture.crop((c * tile, r * tile, (c + 1) * tile, (r + 1) * tile)))
+                 for r in range(rows) for c in range(columns)]
+    thumb_hvcc, thumb_data = _hevc(thumbnail)
+
+    def ispe(size: tuple[int, int]) -> bytes:
+        return _box(b"ispe", struct.pack(">II", *size), version=0)
+
+    # properties: tiles' hvcC..., the grid's size, a tile's size, the thumbnail's hvcC and size, the moves
+    properties = [c[0] for c in coded] + [ispe(picture.size), ispe((tile, tile) if tile else picture.size),
+                                          thumb_hvcc, ispe(thumbnail.size), *moves]
+    n, grid_size, tile_size = len(coded), len(coded) + 1, len(coded) + 2
+    shown = [(len(properties) - len(moves) + 1 + i, 1) for i in range(len(moves))]
+    if tile is None:  # item 1: the picture; 2: the thumbnail
+        items = [(1, b"hvc1", 0, [(1, 1), (grid_size, 0)] + shown, coded[0][1])]
+    else:  # item 1: the grid; 2..: its tiles, hidden; then the thumbnail
+        grid = struct.pack(">BBBBHH", 0, 0, rows - 1, columns - 1, *picture.size)
+        items = [(1, b"grid", 0, [(grid_size, 0)] + shown, grid)]
+        items += [(2 + i, b"hvc1", 1, [(i + 1, 1), (tile_size, 0)], c[1]) for i, c in enumerate(coded)]
+    thumb_id = len(items) + 1
+    items.append((thumb_id, b"hvc1", 0, [(n + 3, 1), (n + 4, 0)] + shown, thumb_data))
+    ipma = _box(b"ipma", struct.pack(">I", len(items)) + b"".join(
+        struct.pack(">HB", item, len(links)) + bytes(essential << 7 | index for index, essential in links)
+        for item, _, _, links, _ in items), version=0)
+    infe = [_box(b"infe", struct.pack(">HH", item, 0) + kind + b"\0", version=2, flags=hidden)
+            for item, kind, hidden, _, _ in items]
+    references = _box(b"thmb", struct.pack(">HHH", thumb_id, 1, 1))
+    if tile is not None:
+        references += _box(b"dimg", struct.pack(">HH", 1, n) + b"".join(struct.pack(">H", 2 + i) for i in range(n)))
+    head = (_box(b"hdlr", bytes(4) + b"pict" + bytes(13), version=0) + _box(b"pitm", b"\0\1", version=0)
+            + _box(b"iinf", struct.pack(">H", len(infe)) + b"".join(infe), version=0)
+            + _box(b"iref", references, version=0) + _box(b"iprp", _box(b"ipco", b"".join(properties)) + ipma))
+    ftyp = _box(b"ftyp", b"heic" + bytes(4) + b"mif1heic")
+    iloc_size = 8 + 4 + 4 + 14 * len(items)
+    position = len(ftyp) + 12 + len(head) + iloc_size + 8  # meta's header, head, iloc, mdat's header
+    entries = b""
+    for item, _, _, _, data in items:
+        entries += struct.pack(">HHHII", item, 0, 1, position, len(data))
+        position += len(data)
+    iloc = _box(b"iloc", b"\x44\x00" + struct.pack(">H", len(items)) + entries, version=0)
+    assert len(iloc) == iloc_size
+    return ftyp + _box(b"meta", head + iloc, version=0) + _box(b"mdat", b"".join(i[4] for i in items))
+
+
+def _scene(seed: int, size: tuple[int, int]) -> Image.Image:
+    """Soft coloured blobs: a picture with detail everywhere, that survives HEVC at any size."""
+    blocks = np.random.default_rng(seed).integers(0, 256, (4, 6, 3), dtype=np.uint8)
+    return Image.fromarray(blocks).resize(size, Image.BICUBIC)
+
+
+@pytest.mark.parametrize("tile", [64, None], ids=["a phone's grid", "one coded image"])
+def test_a_heic_thumbnail_of_another_picture_is_never_taken_for_the_photo(tmp_path, tile):
+    picture, other = _scene(1, (192, 128)), _scene(2, (192, 128))
+    path = tmp_path / "IMG_edited.heic"  # edited, its old thumbnail kept
+    path.write_bytes(_heic(picture, other.resize((96, 64)), tile))
+
+    photo = imaging.decode_photo(path, min_side=48)
+
+    shown = np.asarray(photo.image.resize((24, 16), Image.BOX), dtype=np.int16)
+    assert np.abs(shown - np.asarray(picture.resize((24, 16), Image.BOX), dtype=np.int16)).mean() < 8
+    assert (photo.width, photo.height) == (192, 128)
+
+
+@pytest.mark.parametrize("moves", [(), (_box(b"irot", b"\x03"),), (_box(b"irot", b"\x01"), _box(b"imir", b"\x00")),
+                                   (_box(b"imir", b"\x01"), _box(b"irot", b"\x02"))],
+                         ids=["upright", "turned", "turned and mirrored", "mirrored and turned"])
+def test_a_phones_heic_is_decoded_from_its_thumbnail_when_a_tile_of_the_photo_vouches_for_it(
+    tmp_path, monkeypatch, moves
+):
+    picture = _scene(1, (192, 128))
+    path = tmp_path / "IMG_0001.heic"
+    path.write_bytes(_heic(picture, picture.resize((96, 64), Image.BOX), 64, moves))
+    full = imaging.decode_photo(path, min_side=0)  # the grid, as shown
+    decoded_items = []
+    real_open = imaging.Image.open
+
+    def watch(fp, *args, **kwargs):
+        opened = real_open(fp, *args, **kwargs)
+        decoded_items.append(opened.size)
+        return opened
+
+    monkeypatch.setattr(imaging.Image, "open", watch)
+    photo = imaging.decode_photo(path, min_side=48)
+
+    assert photo.image.size == (full.image.width // 2, full.image.height // 2)  # the thumbnail's
+    assert (photo.width, photo.height) == full.image.size
+    assert decoded_items == [full.image.size, (64, 64)]  # the photo (drafted to its thumbnail), one tile
+    shown = np.asarray(photo.image.resize((24, 16) if full.image.width > full.image.height else (16, 24), Image.BOX),
+                       dtype=np.int16)
+    expected = np.asarray(full.image.resize(shown.shape[1::-1], Image.BOX), dtype=np.int16)
+    assert np.abs(shown - expected).mean() < 8
+
+
 @pytest.mark.parametrize("params", [{"quality": 95}, {"lossless": True}])
 def test_jpeg_xl_round_trip_with_its_exif_date_and_a_thumbnail(tmp_path, params):
     path = tmp_path / "export.jxl"
@@ -554,6 +682,53 @@ def test_text_named_jpg_is_not_an_image(tmp_path):
         imaging.decode_photo(path, min_side=0)
 
 
+NOT_PHOTOS = {
+    "error page": (b"\xef\xbb\xbf<html><body>Access denied</body></html>", "a web page (a failed download?)"),
+    "404 page": (b"<!DOCTYPE html><html><head><title>404 Not Found", "a web page (a failed download?)"),
+    "MP4": (b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41\0\0\0\x08free", "a video"),
+    "MOV": (b"\0\0\0\x14ftypqt  \0\0\0\0qt  \0\0\0\x08wide", "a video"),
+    "ZIP": (b"PK\x03\x04\x14\0\0\0\0\0" + bytes(30), "a ZIP archive"),
+    "PDF": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj", "a PDF document"),
+    "API error": (b'{"error":"rate limited"}', "a JSON text (a failed download?)"),
+    "random bytes": (bytes(range(7, 250)), "(unrecognised content)"),
+}
+
+
+@pytest.mark.parametrize("content, what", NOT_PHOTOS.values(), ids=NOT_PHOTOS.keys())
+def test_a_file_named_like_a_photo_that_is_something_else_says_what_it_is(tmp_path, content, what):
+    path = tmp_path / "IMG_0001.jpg"
+    path.write_bytes(content)
+
+    with pytest.raises(ImageDecodeError) as failure:
+        imaging.decode_photo(path, min_side=0)
+
+    assert str(failure.value) in (f"not an image: {what}", f"not an image {what}")
+
+
+def test_a_bmp_whose_pixels_would_begin_past_its_end_says_it_holds_none(tmp_path):
+    data = bytearray(_save(tmp_path / "whole.bmp", _quadrants(64, 48)).read_bytes())
+    data[10:14] = (0x7FFFFFFF).to_bytes(4, "little")
+    path = tmp_path / "offset.bmp"
+    path.write_bytes(data)
+
+    with pytest.raises(ImageDecodeError, match=r"^corrupt BMP file \(it holds no pixels"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_gif_or_animated_webp_without_frames_says_so(tmp_path):
+    gif = tmp_path / "empty.gif"  # a header, a palette, the trailer
+    gif.write_bytes(b"GIF89a\x40\x00\x30\x00\x80\x00\x00" + bytes(6) + b";")
+    animation = b"ANIM" + (6).to_bytes(4, "little") + bytes(6)
+    webp = tmp_path / "empty.webp"  # VP8X saying "animated", ANIM, no frame
+    body = b"WEBP" + b"VP8X" + (10).to_bytes(4, "little") + b"\x02\0\0\0" + b"\x3f\0\0\x2f\0\0" + animation
+    webp.write_bytes(b"RIFF" + len(body).to_bytes(4, "little") + body)
+
+    with pytest.raises(ImageDecodeError, match=r"^GIF file with no frames \(it holds no picture\)$"):
+        imaging.decode_photo(gif, min_side=0)
+    with pytest.raises(ImageDecodeError, match=r"^WebP file with no frames \(it holds no picture\)$"):
+        imaging.decode_photo(webp, min_side=0)
+
+
 def test_empty_file_says_so(tmp_path):
     path = tmp_path / "empty.jpg"
     path.write_bytes(b"")
@@ -569,7 +744,7 @@ _CUT_FORMATS = [
     ("t.png", {}),
     ("t.webp", {"quality": 90}),
     ("t.tif", {"compression": "tiff_deflate"}),
-    ("t.gif", {}),
+    ("t.gif", {"interlace": False}),  # (an interlaced one cut short keeps its picture: see below)
 ]
 
 
@@ -687,15 +862,38 @@ def test_a_png_or_bmp_cut_a_little_short_is_decoded_and_its_damage_said(tmp_path
     assert len(imaging.make_thumbnail(path, 64)) > 0
 
 
-def test_an_interlaced_gif_cut_a_little_short_misses_rows_near_its_end(tmp_path):
-    whole = _noise_file(tmp_path / "whole.gif", (320, 240), interlace=True)
-    path = tmp_path / "cut.gif"
-    path.write_bytes(_cut(whole, 0.97))
+def _adam7_png(image: Image.Image) -> bytes:
+    """An interlaced RGB PNG (Pillow writes none): its seven passes, each a smaller picture of
+    every 8th, 4th or 2nd pixel, one after the other in its data."""
+    pixels = np.asarray(image.convert("RGB"))
+    rows = b""
+    for (top, left, down, across) in ((0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4), (2, 0, 4, 2),
+                                      (0, 1, 2, 2), (1, 0, 2, 1)):
+        rows += b"".join(b"\0" + row.tobytes() for row in pixels[top::down, left::across])
+    header = struct.pack(">IIBBBBB", image.width, image.height, 8, 2, 0, 0, 1)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows)) + _chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("name", "keep"), [("cut.png", 0.3), ("cut.png", 0.97), ("cut.gif", 0.5), ("cut.gif", 0.97)])
+def test_an_interlaced_png_or_gif_cut_after_its_first_passes_keeps_all_of_its_picture_with_less_detail(
+    tmp_path, name, keep
+):
+    picture = Image.fromarray(np.random.default_rng(3).integers(0, 256, (6, 8, 3), dtype=np.uint8))
+    picture = picture.resize((320, 240), Image.BICUBIC)  # soft: what a coarser grid of it shows well
+    if name.endswith(".png"):  # PNG's passes 1-5 (every other pixel of every other row) are in its first 25%
+        whole = _adam7_png(picture)
+    else:  # GIF's first passes (every 8th row, then every 4th) are in its first 25%
+        whole = _save(tmp_path / "whole.gif", picture, interlace=True).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(_cut(whole, keep))
 
     photo = imaging.decode_photo(path, min_side=0)
-    assert re.fullmatch(r"the file ends early; [1-9]% of the image is missing", photo.damage)  # not one band
-    intact = np.asarray(imaging.decode_photo(tmp_path / "whole.gif", min_side=0).image)
-    assert np.array_equal(np.asarray(photo.image)[:200], intact[:200])
+
+    assert photo.damage == "the file ends early; all of the image is there, with less detail"
+    with Image.open(io.BytesIO(whole)) as im:
+        intact = np.asarray(im.convert("RGB"), dtype=np.int16)
+    assert np.abs(np.asarray(photo.image, dtype=np.int16) - intact).mean() < 6
+    assert np.array_equal(np.asarray(photo.image)[::4, ::2], intact[::4, ::2])  # the pixels it has, as they are
 
 
 def test_an_animated_gif_cut_after_its_first_frame_is_whole(tmp_path):
@@ -709,10 +907,12 @@ def test_an_animated_gif_cut_after_its_first_frame_is_whole(tmp_path):
     assert imaging.decode_photo(path, min_side=0).damage is None
 
 
-@pytest.mark.parametrize(("name", "band"), [("half.png", "the lower "), ("half.bmp", "the upper "), ("half.gif", "")])
+@pytest.mark.parametrize(("name", "band"), [("half.png", "the lower "), ("half.bmp", "the upper "),
+                                           ("half.gif", "the lower ")])
 def test_a_png_gif_or_bmp_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tmp_path, name, band):
     path = tmp_path / name
-    path.write_bytes(_cut(_noise_file(tmp_path / ("whole" + path.suffix)), 0.5))
+    params = {"interlace": False} if name.endswith(".gif") else {}
+    path.write_bytes(_cut(_noise_file(tmp_path / ("whole" + path.suffix), **params), 0.5))
 
     most = rf"^truncated file \({band}(4[5-9]|5[0-5])% of the image is missing\)$"
     with pytest.raises(ImageDecodeError, match=most):
@@ -890,7 +1090,8 @@ def test_a_jpeg_missing_more_than_a_tenth_of_its_rows_fails_and_says_how_much(tm
     path = tmp_path / "half.jpg"
     path.write_bytes(_cut(_noise_file(tmp_path / "whole.jpg"), 0.5))
 
-    with pytest.raises(ImageDecodeError, match=r"^truncated file \(the lower (4[5-9]|5[0-5])% of the image is missing\)$"):
+    most = r"^truncated file \(the lower (4[5-9]|5[0-5])% of the image is missing\)$"
+    with pytest.raises(ImageDecodeError, match=most):
         imaging.decode_photo(path, min_side=0)
 
 
@@ -932,6 +1133,46 @@ def test_a_png_with_a_bad_checksum_in_an_ancillary_chunk_is_decoded_without_that
     assert np.array_equal(np.asarray(photo.image), np.asarray(image)) and photo.damage is None
     assert "hello" not in photo.captions
     assert photo.content_hash == imaging.file_hash(path)
+
+
+MALFORMED_CHUNKS = {
+    "profile compressed by method 1": (b"iCCP", b"sRGB\0\1" + zlib.compress(b"not read")),
+    "profile name without its end": (b"iCCP", b"x" * 90),
+    "text compressed by method 1": (b"zTXt", b"Comment\0\1" + zlib.compress(b"hello")),
+    "one byte of pixel size": (b"pHYs", b"\1"),
+    "one byte of animation": (b"acTL", b"\1"),
+    "short gamma": (b"gAMA", b"\0\1"),
+}
+
+
+@pytest.mark.parametrize("chunk", MALFORMED_CHUNKS.values(), ids=MALFORMED_CHUNKS.keys())
+def test_a_png_with_a_malformed_ancillary_chunk_is_indexed_clean_without_that_chunk(tmp_path, chunk):
+    image = Image.fromarray(np.random.default_rng(4).integers(0, 256, (48, 64, 3), dtype=np.uint8))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    clean = out.getvalue()
+    path = tmp_path / "malformed.png"
+    path.write_bytes(clean[:33] + _chunk(*chunk) + clean[33:])  # right after IHDR, its checksum right
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert np.array_equal(np.asarray(photo.image), np.asarray(image)) and photo.damage is None
+    assert photo.content_hash == imaging.file_hash(path)
+
+
+def test_an_animated_png_with_broken_animation_chunks_keeps_its_still_image(tmp_path):
+    frames = [Image.new("RGB", (32, 24), colour) for colour in (RED, BLUE)]
+    out = io.BytesIO()
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:], default_image=False)
+    data = out.getvalue()
+    frame_control = data.index(b"fcTL") - 4
+    path = tmp_path / "anim.png"  # its first frame's control chunk cut to 20 bytes
+    path.write_bytes(data[:frame_control] + _chunk(b"fcTL", data[frame_control + 8:frame_control + 28])
+                     + data[frame_control + 38:])
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert _close(_pixel(photo, 4, 4), RED) and photo.damage is None
 
 
 def test_a_png_with_a_bad_checksum_in_its_header_chunk_still_fails(tmp_path):
@@ -1013,6 +1254,15 @@ def test_fifo_named_like_a_photo_does_not_hang(tmp_path):
 
     with pytest.raises(ImageDecodeError, match="not a regular file"):
         imaging.decode_photo(path, min_side=0)
+
+
+def test_a_file_whose_read_never_returns_is_sniffed_and_hashed_without_waiting(tmp_path, blocking_file):
+    path = blocking_file(tmp_path / "IMG_0001")  # a FIFO, or a link to /proc/kmsg
+
+    assert within(10, imaging.sniff_file, path) is None
+    if path.is_fifo():  # (reading the kernel's log would take its messages from syslog)
+        with pytest.raises(OSError, match="not a regular file"):
+            within(10, imaging.file_hash, path)
 
 
 def test_unexpected_errors_become_decode_errors_with_their_type(tmp_path, monkeypatch):
@@ -1686,7 +1936,8 @@ def test_camera_raws_decode_through_their_embedded_jpeg(name):
     size, band, taken_at = RAWS_UPRIGHT[name]
     photo = imaging.decode_photo(RAW_FIXTURES / name, 128)
     assert photo.format == "raw" and (photo.width, photo.height) == size and photo.taken_at == taken_at
-    assert min(photo.image.size) >= 128 and photo.image.width / photo.image.height == pytest.approx(size[0] / size[1], 0.01)
+    assert min(photo.image.size) >= 128
+    assert photo.image.width / photo.image.height == pytest.approx(size[0] / size[1], 0.01)
     assert _band_side(photo.image) == band
     centre = photo.image.getpixel((photo.image.width // 2, photo.image.height // 2))
     assert centre[0] > 200 and centre[1] < 80 and centre[2] < 80  # the red disc
@@ -1813,3 +2064,51 @@ def test_a_cmyk_photo_carries_no_profile_to_apply_again_after_its_conversion(tmp
     photo = imaging.decode_photo(path, min_side=0)
 
     assert photo.icc is None
+
+
+def test_a_jpeg_of_a_huge_number_of_scans_fails_at_once_saying_why(tmp_path):
+    path = tmp_path / "IMG_scans.jpg"
+    path.write_bytes(many_scans_jpeg(20_000))  # 220 kB; at 8192 x 8192 such a file takes a minute
+    fine = tmp_path / "IMG_fine.jpg"
+    fine.write_bytes(many_scans_jpeg(10))
+
+    started = time.perf_counter()
+    with pytest.raises(ImageDecodeError, match=r"^progressive JPEG with too many scans \(20001\); it would take min"):
+        imaging.decode_photo(path, min_side=224)
+    assert time.perf_counter() - started < 1
+    assert imaging.decode_photo(fine, min_side=224).damage is None
+
+
+@pytest.mark.parametrize("segment", [b"\xff\xee\x00\x07Adobe", b"\xff\xe0\x00\x06JFIF"], ids=["Adobe", "JFIF"])
+def test_a_jpeg_with_a_header_segment_too_short_to_be_read_is_indexed_clean_without_it(tmp_path, segment):
+    good = _save(tmp_path / "good.jpg", _quadrants(64, 48), quality=95).read_bytes()
+    path = tmp_path / "short.jpg"
+    path.write_bytes(good[:2] + segment + good[2:])  # libjpeg passes over it; Pillow could not read past it
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.damage is None and _close(_pixel(photo, 8, 8), RED) and _close(_pixel(photo, 56, 40), BLUE)
+    assert photo.pixels_hash == imaging.decode_photo(tmp_path / "good.jpg", min_side=0).pixels_hash
+
+
+def _claiming(data: bytes, size: tuple[int, int]) -> bytes:
+    """A JPEG whose frame header claims `size`: only its header is read here."""
+    frame = next(m.start() for m in re.finditer(b"\xff[\xc0\xc2]", data))
+    return data[:frame + 5] + struct.pack(">HH", size[1], size[0]) + data[frame + 9:]
+
+
+@pytest.mark.parametrize("subsampling, bytes_per_pixel", [(0, 6), (2, 3)], ids=["4:4:4", "4:2:0"])
+def test_a_big_progressive_jpeg_is_budgeted_for_all_its_coefficients_however_reduced_its_output(
+    subsampling, bytes_per_pixel
+):
+    costs = {}
+    for progressive in (True, False):
+        out = io.BytesIO()
+        _quadrants(64, 48).save(out, "JPEG", progressive=progressive, subsampling=subsampling)
+        with Image.open(io.BytesIO(_claiming(out.getvalue(), (16000, 15000)))) as im:
+            costs[progressive] = imaging._decode_cost(im, "jpeg", (224, 224))
+
+    # libjpeg keeps every coefficient of a progressive JPEG (2 bytes each, 64 per block of each
+    # component): measured, 1.5 GB of memory for this size at 4:4:4, decoded reduced or not.
+    assert costs[True] >= 16000 * 15000 * bytes_per_pixel
+    assert costs[False] < 100_000_000  # a sequential one: its reduced output, 2000 x 1875

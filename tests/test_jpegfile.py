@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from photoclip import jpegfile
+from photoclip.errors import ImageDecodeError
 from tests.helpers import MPF_DISPARITY, MPF_FULL_HD_PREVIEW, MPF_VGA_PREVIEW, camera_jpeg, with_iptc
 
 
@@ -54,7 +56,8 @@ def test_an_entry_that_points_at_no_jpeg_is_not_offered():
 
 
 def test_padding_after_a_previews_end_of_image_is_allowed():
-    data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_FULL_HD_PREVIEW, _jpeg((1616, 1080), "green") + b"\x00" * 300)])
+    padded = _jpeg((1616, 1080), "green") + b"\x00" * 300
+    data = camera_jpeg(Image.new("RGB", (3000, 2000), "blue"), [(MPF_FULL_HD_PREVIEW, padded)])
     assert _previews(data) == [(1616, 1080)]
 
 
@@ -97,3 +100,52 @@ def test_a_stray_marker_in_image_data_is_found_and_the_markers_between_scans_are
         garbled = whole[:at] + b"\xff\x99 garbage from another file" + whole[at:]
         assert jpegfile.first_stray_marker(garbled) == at
     assert jpegfile.first_stray_marker(b"\xff\xd8\xff\xe0\x00") is None
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def many_scans_jpeg(ac_scans: int, side: int = 64) -> bytes:
+    """A grey progressive JPEG (one component, `side` a multiple of 8 up to 120) of a DC scan
+    and `ac_scans` AC scans that each say "no detail in any block" in one byte: a crafted file
+    that libjpeg decodes a pass over the whole picture per scan (1,000 scans at 8192 x 8192
+    took 3.7 s; 300,000 would take 18 minutes)."""
+    blocks = (side // 8) ** 2
+    assert side % 8 == 0 and 64 <= blocks <= 127
+    frame = _segment(0xC2, bytes([8]) + side.to_bytes(2, "big") * 2 + bytes([1, 1, 0x11, 0]))
+    tables = (_segment(0xDB, bytes([0]) + bytes([1] * 64))
+              + _segment(0xC4, bytes([0x00, 1] + [0] * 15 + [0]))  # DC: one code, "0": no change
+              + _segment(0xC4, bytes([0x10, 1] + [0] * 15 + [0x60])))  # AC: one code, "0": EOBRUN of 64..127
+    dc_scan = _segment(0xDA, bytes([1, 1, 0x00, 0, 0, 0])) + bytes(-(-blocks // 8))
+    run = f"0{blocks - 64:06b}".ljust(8, "1")  # the code, the run's 6 extra bits, padding with ones
+    ac_scan = _segment(0xDA, bytes([1, 1, 0x00, 1, 63, 0])) + bytes([int(run, 2)])
+    return b"\xff\xd8" + tables + frame + dc_scan + ac_scan * ac_scans + b"\xff\xd9"
+
+
+def test_a_jpeg_with_more_scans_than_any_photo_has_is_refused_from_its_structure():
+    sane = io.BytesIO(many_scans_jpeg(jpegfile.MAX_SCANS - 1))
+    jpegfile.check_header(sane)
+    assert sane.tell() == 0
+    with Image.open(sane) as im:
+        assert im.size == (64, 64) and im.convert("L").getextrema() == (128, 128)
+
+    crafted = io.BytesIO(many_scans_jpeg(1000))
+    with pytest.raises(ImageDecodeError, match=r"progressive JPEG with too many scans \(1001\)"):
+        jpegfile.check_header(crafted)
+    assert crafted.tell() == 0
+
+
+def test_scans_are_counted_in_the_image_only_not_in_what_follows_its_end():
+    video = b"\xff\xda\x00\x01" * 2000  # a motion photo's video after the end marker: any bytes
+    jpegfile.check_header(io.BytesIO(many_scans_jpeg(5) + video))
+
+
+def test_segments_too_short_to_be_what_they_say_are_left_out_and_others_stay():
+    good = _jpeg((16, 16), "red")
+    short_adobe, short_jfif = b"\xff\xee\x00\x07Adobe", b"\xff\xe0\x00\x08JFIF\x00\x01"
+    real_adobe = b"\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x01"
+
+    assert jpegfile.without_malformed_segments(good[:2] + short_adobe + short_jfif + real_adobe + good[2:]) == (
+        good[:2] + real_adobe + good[2:])
+    assert jpegfile.without_malformed_segments(good) is None

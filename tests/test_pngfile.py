@@ -60,3 +60,16 @@ def test_a_file_cut_short_keeps_its_last_bytes_for_the_decoder_to_judge():
 
     assert slimmer is not None and PNG_ZTXT_BOMB not in slimmer
     assert slimmer.endswith(cut[cut.index(b"IDAT") - 4:])
+
+
+def test_ancillary_chunks_that_break_their_own_format_are_left_out_and_sound_ones_stay():
+    sound = [png_chunk(b"pHYs", bytes(9)), png_chunk(b"iCCP", b"sRGB\0\0" + zlib.compress(b"profile")),
+             png_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"hello")), png_chunk(b"gAMA", bytes(4))]
+    broken = [png_chunk(b"pHYs", b"\1"), png_chunk(b"iCCP", b"no terminator" * 8),
+              png_chunk(b"iCCP", b"\0\0" + zlib.compress(b"no name")), png_chunk(b"zTXt", b"Comment\0\1data")]
+    data = _png_with(*sound, *broken)
+
+    repaired = pngfile.without_damaged_ancillary_chunks(data)
+
+    assert repaired == _png_with(*sound)
+    assert pngfile.without_damaged_ancillary_chunks(repaired) is None

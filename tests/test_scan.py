@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +10,7 @@ import pytest
 
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
-from photoclip.scan import scan_paths, scan_root, walk
+from photoclip.scan import is_candidate, move_path, scan_paths, scan_root, walk
 from tests.helpers import write_photo
 
 
@@ -53,6 +55,100 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     assert len(walk(tmp_path).files) == 1
 
 
+def _kernel_log_blocks() -> bool:
+    """Whether /proc/kmsg is here to be opened (root with CAP_SYSLOG, on Linux): a "regular"
+    file of size 0 whose read waits for the kernel's next message."""
+    try:
+        os.close(os.open("/proc/kmsg", os.O_RDONLY | os.O_NONBLOCK))
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+@pytest.fixture(params=["fifo", "kernel log"])
+def blocking_file(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], Path]]:
+    """Makes files whose read never returns: a FIFO no one writes to (anywhere), or a link to
+    /proc/kmsg (where it can be opened). A regression leaves a thread blocked on a FIFO; it is
+    let go after the test."""
+    if request.param == "kernel log" and not _kernel_log_blocks():
+        pytest.skip("/proc/kmsg cannot be opened here")
+    made: list[Path] = []
+
+    def make(path: Path) -> Path:
+        if request.param == "fifo":
+            os.mkfifo(path)
+        else:
+            os.symlink("/proc/kmsg", path)
+        made.append(path)
+        return path
+
+    yield make
+    for path in made:
+        if request.param == "fifo":
+            try:  # a reader blocked in open() gets a writer, then end of file
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+
+
+def within(seconds: float, function: Callable[..., object], *args: object) -> object:
+    """function(*args), run in a thread: fails the test when it has not returned after `seconds`,
+    instead of hanging the test run."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{function.__name__} still waiting after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+def test_a_file_that_blocks_on_read_never_stops_a_scan(
+    catalog: Catalog, tmp_path: Path, blocking_file: Callable[[Path], Path]
+) -> None:
+    photo = write_photo(tmp_path / "IMG_0002.jpg", seed=2)
+    blocker = blocking_file(tmp_path / "IMG_0001")  # no suffix: its content is sniffed
+    blocking_file(tmp_path / "IMG_0002.jpg.json")
+    blocking_file(tmp_path / "IMG_0002.jpg.xmp")
+    root = catalog.add_root(tmp_path)
+
+    assert within(10, is_candidate, str(blocker)) is False
+    assert within(10, scan_root, catalog, root).added == 1
+    assert catalog.photo_by_path(photo) is not None and catalog.photo_by_path(blocker) is None
+    assert not within(10, scan_paths, catalog, [root], [blocker]).added
+    assert not within(10, move_path, catalog, [root], photo, blocker).moved
+
+
+def test_what_the_walk_cannot_read_is_listed_with_the_real_reason(tmp_path: Path) -> None:
+    write_photo(tmp_path / "IMG_1.jpg", seed=1)
+    os.symlink(tmp_path / "loopB.jpg", tmp_path / "loopA.jpg")
+    os.symlink(tmp_path / "loopA.jpg", tmp_path / "loopB.jpg")
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:  # folders nested past the 4096 bytes a path may have, made relative to their parents
+        for _ in range(20):
+            os.mkdir("d" * 250, dir_fd=folder)
+            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+    finally:
+        os.close(folder)
+
+    seen = walk(tmp_path)
+
+    assert [Path(f.path).name for f in seen.files] == ["IMG_1.jpg"]
+    assert len(seen.unreadable) == 3  # both links, and the folder whose path is too long
+    reasons = {(os.path.basename(p)[:4], len(p) > 4096): seen.unreadable_reasons[p] for p in seen.unreadable}
+    assert reasons == {("loop", False): "a symbolic link loop", ("dddd", True): "path too long"}
+
+
 RAW_NEF = (Path(__file__).parent / "fixtures" / "raw" / "Nikon-rotated.nef").read_bytes()
 
 
@@ -65,7 +161,8 @@ def test_raws_are_photos_unless_the_camera_saved_a_jpeg_or_heic_beside_them(tmp_
     (tmp_path / "DSC_0004.nef").write_bytes(RAW_NEF)
     (tmp_path / "DSC_0004.xmp").write_text("<x/>")  # a sidecar is not a partner
     seen = walk(tmp_path)
-    assert sorted(Path(f.path).name for f in seen.files) == ["DSC_0001.NEF", "DSC_0002.JPG", "DSC_0004.nef", "IMG_0003.heic"]
+    assert sorted(Path(f.path).name for f in seen.files) == [
+        "DSC_0001.NEF", "DSC_0002.JPG", "DSC_0004.nef", "IMG_0003.heic"]
     assert sorted(Path(p).name for p in seen.paired_raws) == ["DSC_0002.NEF", "IMG_0003.dng"]
 
 
@@ -253,7 +350,8 @@ def _embed_trip(catalog: Catalog, photo_folder: Path) -> tuple[Root, list[PhotoI
     trip = sorted((photo_folder / "trip").iterdir())
     ids = [catalog.photo_by_path(p).id for p in trip]
     catalog.store_batch(
-        "m", [(pid, PhotoMetadata(file_hash(p), 1, 1, None, "png"), np.ones(4, np.float32)) for pid, p in zip(ids, trip)], []
+        "m", [(pid, PhotoMetadata(file_hash(p), 1, 1, None, "png"), np.ones(4, np.float32))
+              for pid, p in zip(ids, trip)], []
     )
     (photo_folder / "trip").rename(photo_folder / "holiday")
     return root, ids

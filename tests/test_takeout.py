@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.takeout import TakeoutFacts, json_owners, sidecar_names, takeout_facts
+from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
 
 
 @pytest.mark.parametrize("photo, sidecar", [
@@ -83,3 +84,12 @@ def test_a_json_that_is_no_takeout_json_is_ignored(tmp_path: Path, content: byte
 def test_a_folder_named_like_the_json_is_ignored(tmp_path: Path) -> None:
     (tmp_path / "x.jpg.json").mkdir()
     assert takeout_facts(tmp_path / "x.jpg") is None
+
+
+def test_a_json_whose_read_never_returns_is_passed_over(tmp_path: Path, blocking_file) -> None:
+    _takeout_json(tmp_path / "x.jpg.json", 1562850000)
+    blocking_file(tmp_path / "x.jpg.supplemental-metadata.json")  # looked for first: a FIFO, a link to /proc/kmsg
+
+    facts = within(10, takeout_facts, tmp_path / "x.jpg")
+
+    assert facts is not None and facts.taken_at == datetime.fromtimestamp(1562850000).isoformat(timespec="seconds")

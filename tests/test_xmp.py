@@ -1,0 +1,34 @@
+"""xmp.py: packets parsed, and the sidecars beside a photo that other programs wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from photoclip import xmp
+from tests.helpers import write_photo
+from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
+
+PACKET = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+          b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
+
+
+def test_a_sidecar_whose_read_never_returns_is_passed_over(tmp_path: Path, blocking_file) -> None:
+    photo = write_photo(tmp_path / "IMG_1.jpg", seed=1)
+    blocking_file(tmp_path / "IMG_1.jpg.xmp")  # a FIFO, or a link to /proc/kmsg
+    (tmp_path / "IMG_1.xmp").write_bytes(PACKET)  # Lightroom's naming, beside it
+
+    assert within(10, xmp.others_sidecars, photo) == [PACKET]
+
+
+def test_a_sidecar_too_big_to_be_one_or_a_folder_so_named_is_passed_over(tmp_path: Path) -> None:
+    photo = write_photo(tmp_path / "IMG_1.jpg", seed=1)
+    (tmp_path / "IMG_1.jpg.xmp").write_bytes(PACKET + b" " * xmp.MAX_XMP_BYTES)
+    (tmp_path / "IMG_1.xmp").mkdir()
+
+    assert xmp.others_sidecars(photo) == []
+
+
+def test_a_packet_is_parsed_and_broken_xml_reads_as_nothing() -> None:
+    assert xmp.parse(PACKET) is not None
+    assert xmp.parse(b"<x:xmpmeta><rdf:RDF></x:xmpmeta>") is None
+    assert xmp.parse(None) is None and xmp.parse(b"") is None
