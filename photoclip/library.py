@@ -141,6 +141,14 @@ def _chosen(
     return chosen
 
 
+def check_model_choice(model: str, model_file: str | None) -> None:
+    """Raise ModelError when `model` (with `model_file`) names no model: a misspelt name, a file
+    that holds no weights. Cheap (nothing is loaded), for a settings form to say so at once."""
+    from photoclip.model import resolve_model
+
+    resolve_model(model, model_file)
+
+
 def _model_untried(saved: config.Settings, chosen: config.Settings) -> bool:
     """Whether `chosen` asks for another model whose weights are not on this machine: it is
     saved as the library's model only once it has loaded, so one that cannot be downloaded

@@ -23,7 +23,7 @@ from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.ids import PhotoId
 from photoclip.search import SearchHit
-from tests.gui_support import WAIT_MS, broken_jpeg, red_circle_folder
+from tests.gui_support import WAIT_MS, broken_jpeg, make_window, red_circle_folder, settled  # noqa: F401
 
 
 @pytest.fixture
@@ -288,3 +288,18 @@ def test_a_cell_on_a_2x_screen_shows_the_photos_middle_at_full_sharpness(qtbot, 
     expected = np.asarray(middle.resize((336, 336), Image.Resampling.BICUBIC)).reshape(336, 336 * 3)
     assert np.abs(shown.astype(float) - expected).mean() < 6
     loader.wait()
+
+
+def test_a_folders_page_counts_its_photos_as_an_albums_page_does(qtbot, make_window, scanned) -> None:
+    """Its header said only its path."""
+    library, folder = scanned
+    window = make_window(library, wait_model=False)
+    root = library.roots()[0]
+    tree = window.sidebar.tree
+    qtbot.waitUntil(lambda: bool(window.sidebar.folder_items()), timeout=WAIT_MS)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tree.visualItemRect(window.sidebar.folder_items()[0]).center())
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 20,
+                    timeout=WAIT_MS)
+    assert window.title_label.text() == folder.name
+    assert window.subtitle_label.text() == f"20 photos  ·  {root.path}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QWidget
 
 from photoclip.gui.main_window import SEARCH_LIMIT
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
@@ -209,21 +210,39 @@ def test_a_long_name_without_spaces_is_cut_in_its_middle_and_whole_in_its_toolti
     assert fits() and len(label.text()) < len(wider)
 
 
-def test_a_long_folder_stays_on_one_line_cut_in_its_middle_keeping_its_last_folders(
+def test_a_long_folder_stays_on_one_line_cut_at_its_start_keeping_as_many_last_folders_as_fit(
     qtbot, make_window, open_library, tmp_path: Path
 ) -> None:
-    """Wrapped, it was cut to its first line in a low window: the folders that name the photo's place were lost."""
-    folder = tmp_path / "photos" / "Family archive scanned in 2019" / "Holidays by the sea" / "2024 Lisbon"
+    """Wrapped, it was cut to its first line in a low window: the folders that name the photo's place
+    were lost; cut in its middle ("/tmp/…/Summer beach"), its start took the room of the year's folder."""
+    folder = tmp_path / "photos" / "Family archive scanned" / "2019" / "Summer beach"
     write_photo(folder / "IMG_0001.jpg", seed=3)
     window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
     window.resize(window.minimumSizeHint())
     label = window.preview.folder_label
     qtbot.waitUntil(lambda: "…" in label.text(), timeout=WAIT_MS)
-    start, _cut, end = label.text().partition("…")
-    assert start == "/tmp/" and str(folder).endswith(end) and end.endswith("/2024 Lisbon")
+    metrics, width = label.fontMetrics(), label.contentsRect().width()
+    parts = str(folder).split("/")
+    kept = next(k for k in range(len(parts) - 1, 0, -1)
+                if metrics.horizontalAdvance("/".join(["…", *parts[-k:]])) <= width)
+    assert label.text() == "/".join(["…", *parts[-kept:]]) and kept >= 2  # "…/2019/Summer beach" at least
     assert label.toolTip() == str(folder)
     assert label.height() < 2 * label.fontMetrics().lineSpacing()
-    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    assert metrics.horizontalAdvance(label.text()) <= width
+
+
+def test_a_folder_whose_last_name_alone_is_too_long_keeps_that_names_end(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from photoclip.gui.preview import elided_folder
+
+    metrics = QLabel().fontMetrics()
+    folder = "/tmp/audit_photos/Sommerurlaub mit der ganzen Familie in Österreich"
+    width = metrics.horizontalAdvance("…mit der ganzen Familie in Österreich")
+    shown = elided_folder(folder, metrics, width)
+    assert shown.startswith("…") and shown.endswith("Familie in Österreich")
+    assert metrics.horizontalAdvance(shown) <= width
+    assert elided_folder(folder, metrics, 2000) == folder  # room enough: all of it
 
 
 def test_a_photo_whose_file_is_gone_cannot_be_opened_or_shown_in_its_folder(
@@ -284,3 +303,103 @@ def test_a_long_taken_line_shows_whole_at_the_smallest_window(qtbot, make_window
     button = window.preview.folder_button
     shown = button.visibleRegion().boundingRect()
     assert shown.height() == button.height()  # the last button is not cut either
+    details = window.preview.findChild(QWidget, "PreviewDetails")
+    assert details.width() <= details.parentWidget().width()  # nor is anything at the panel's right
+    hint = window.preview.keys_hint
+    assert max(hint.fontMetrics().horizontalAdvance(line) for line in hint.text().splitlines()) <= hint.width()
+
+
+def test_a_photo_deleted_from_disk_while_shown_gives_way_to_the_next_one(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """The preview went on showing it, "2 of 3" and Open enabled, while the counts dropped."""
+    photos = tmp_path / "photos"
+    trip = [write_photo(photos / f"{name}.jpg", seed=ord(name)) for name in ("a", "b", "c")]
+    write_photo(photos / "d.jpg", seed=4)  # the folder never empties (an empty one looks like an unplugged drive)
+    library = open_library()
+    library.index([photos])
+    library.add_tag([library.photo_at(path).id for path in trip], "trip")
+    window = make_window(library, worker=True, watch=True)
+    qtbot.waitUntil(lambda: settled(window) and window.worker.wait_idle(0.01), timeout=WAIT_MS)
+    window.show_tag("trip")  # the grid of the three
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 and settled(window), timeout=WAIT_MS)
+    ids, preview = window.model.ids, window.preview
+    window.open_preview(window.model.index(1, 0))
+    qtbot.waitUntil(lambda: preview.photo is not None, timeout=WAIT_MS)
+    shown = preview.photo.path
+
+    shown.unlink()  # by another program: the worker watching the folder sees it go
+    qtbot.waitUntil(lambda: preview.photo_id == ids[2] and preview.photo is not None, timeout=WAIT_MS)
+    assert window.pages.currentWidget() is preview and window.model.ids == [ids[0], ids[2]]
+    assert preview.position_label.text() == "2 of 2" and not preview.next_button.isEnabled()
+    assert preview.open_button.isEnabled() and preview.name_label.text() == library.photo(ids[2]).path.name
+    assert window.statusBar().currentMessage().startswith(f"“{shown.name}” is no longer in the library")
+
+    library.photo(ids[2]).path.unlink()  # the last one: the one before it
+    qtbot.waitUntil(lambda: preview.photo_id == ids[0] and preview.position_label.text() == "1 of 1",
+                    timeout=WAIT_MS)
+    library.photo(ids[0]).path.unlink()  # none left: back to the grid
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is not preview, timeout=WAIT_MS)
+    assert window.model.rowCount() == 0
+
+
+def test_delete_in_the_preview_asks_naming_the_photo_then_trashes_it_and_shows_the_next(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    """Delete did nothing there: only the grid had the shortcut."""
+    from tests.gui_support import answer_questions
+
+    photos = tmp_path / "photos"
+    for name in ("a", "b", "c"):
+        write_photo(photos / f"{name}.jpg", seed=ord(name))
+    library = open_library()
+    library.index([photos])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 and settled(window), timeout=WAIT_MS)
+    ids, preview = window.model.ids, window.preview
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: preview.photo is not None, timeout=WAIT_MS)
+    path = preview.photo.path
+    asked = answer_questions(monkeypatch, False, True)
+
+    field = preview.tags.field  # Delete while typing a tag edits the tag
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(field, "xy")
+    field.setCursorPosition(0)
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    assert field.text() == "y" and asked == []
+    field.clear()
+
+    preview.setFocus()
+    qtbot.keyClick(preview, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
+    size = asked[0][0].partition("(")[2].partition(")")[0]
+    assert asked[0] == (f"Move “{path.name}” ({size}) to the trash?\n\nIt goes to the system trash, where you "
+                        "can restore it.", "Move to trash")
+    qtbot.wait(200)
+    assert path.exists() and preview.photo_id == ids[0]  # cancelled: nothing moved
+
+    qtbot.keyClick(preview, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not path.exists() and preview.photo_id == ids[1], timeout=WAIT_MS)
+    assert window.pages.currentWidget() is preview and preview.position_label.text() == "1 of 2"
+    assert library.photo(ids[0]) is None and window.model.ids == ids[1:]
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Moved 1 photo"), timeout=WAIT_MS)
+
+
+def test_a_match_score_shows_only_where_it_means_something_as_in_the_grid(qtbot, window) -> None:
+    """The preview said "Match -0.129" of the last photos like another: less alike than any photo is."""
+    from photoclip.search import SearchHit
+
+    library, ids = window.library, window.model.ids[:3]
+    hits = [SearchHit(pid, library.photo(pid).path, score) for pid, score in zip(ids, (0.3121, 0.0, -0.129))]
+    window.model.show_hits(hits)
+    said = []
+    for row in range(3):
+        index = window.model.index(row, 0)
+        window.open_preview(index)
+        qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+        match = window.preview._facts["Match"]
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        said.append((None if match.isHidden() else match.text(), tip.partition("Match: ")[2].partition("<")[0] or None))
+        window.close_preview()
+    assert said == [("0.312", "0.312"), (None, None), (None, None)]

@@ -271,3 +271,34 @@ def test_photos_found_by_their_file_name_show_no_match_score(qtbot, make_window,
     window.open_preview(named)
     qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
     assert window.preview._facts["Match"].isHidden()
+
+
+def test_down_and_enter_after_a_search_open_its_best_match_not_the_photo_opened_before(
+    qtbot, make_window, indexed
+) -> None:
+    """The grid kept the photo opened before the search current, wherever the search put it:
+    Enter opened "20 of 20", and Esc showed the grid scrolled down to it."""
+    library, _ = indexed
+    window = make_window(library)
+    window.resize(window.minimumSize())  # a grid that scrolls
+    qtbot.waitUntil(lambda: window.model.rowCount() == 20 and settled(window), timeout=WAIT_MS)
+    worst = library.search_scoped("a red circle", limit=SEARCH_LIMIT)[0][-1].photo_id
+    opened = window.model.index(window.model.row_of(worst), 0)
+    window.grid.scrollTo(opened)
+    rect = window.grid.visualRect(opened)
+    qtbot.mouseClick(window.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.pages.currentWidget() is window.preview and window.preview.photo_id == worst
+    window.escape()
+    window.focus_search()  # what Ctrl+F does
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    assert window.model.ids[-1] == worst
+
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    assert window.grid.hasFocus() and window.grid.selected_photo_ids() == [window.model.ids[0]]
+    qtbot.keyClick(window.grid, Qt.Key.Key_Return)
+    assert window.preview.photo_id == window.model.ids[0]
+    assert window.preview.position_label.text() == "1 of 20"
+    window.escape()
+    assert window.grid.verticalScrollBar().value() == 0

@@ -290,17 +290,19 @@ def test_move_to_trash_asks_then_sends_the_selected_files_to_the_trash(
     assert all(library.photo(pid).path.exists() for pid in ids if pid not in chosen)
 
 
-def test_the_question_for_one_photo_speaks_of_one(qtbot, make_window, open_library, photo_folder, monkeypatch) -> None:
+def test_the_question_for_one_photo_names_it(qtbot, make_window, open_library, photo_folder, monkeypatch) -> None:
+    """It said "Move 1 photo (13.4 kB) to the trash?": which one, the question did not say."""
     library = open_library()
     library.index([photo_folder])
     window = make_window(library, worker=True)
     shown(qtbot, window, rows=6)
     click(qtbot, window, 2)
+    photo = library.photo(window.model.photo_id(2))
     asked = answer_questions(monkeypatch, False)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
-    assert asked[0][0].startswith("Move 1 photo (")
-    assert asked[0][0].endswith("\n\nIt goes to the system trash, where you can restore it.")
+    assert asked[0][0].startswith(f"Move “{photo.path.name}” (")
+    assert asked[0][0].endswith(") to the trash?\n\nIt goes to the system trash, where you can restore it.")
 
 
 def test_a_read_only_window_offers_no_changes_to_the_selection(qtbot, make_window, library, tmp_path) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 
 from photoclip.gui.app import make_app
 from photoclip.gui.statusbar import FailuresDialog, IndexStatus
+from tests.gui_support import WAIT_MS, make_window  # noqa: F401
 
 
 @pytest.mark.parametrize(("rate", "eta_s", "paused", "said"), [
@@ -50,22 +51,57 @@ def test_the_failures_dialog_says_one_file_and_many_files_in_good_grammar(
     assert dialog.intro.text() == said
 
 
-def test_a_long_path_in_the_failures_dialog_keeps_its_file_name_in_sight(qtbot) -> None:
-    """The table cuts a path too long for its column in the middle (what is painted is what the
-    view's options make of the text), so the file name at its end still shows; the tooltip has it whole."""
+def painted(table, row: int, column: int) -> str:
+    """The text a cell shows: what the view's options make of its text in its width."""
+    index = table.model().index(row, column)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    table.itemDelegateForIndex(index).initStyleOption(option, index)
+    width = table.visualRect(index).width() - 12  # the cell's padding
+    return option.fontMetrics.elidedText(option.text, option.textElideMode, width)
+
+
+def test_a_long_path_in_the_failures_dialog_keeps_its_end_in_sight_and_the_paths_get_the_room(qtbot) -> None:
+    """A path too long for its column is cut at its start: its file name and the folders that tell
+    it apart show (cut in its middle, a narrow half of the table showed "/home/Pictu…22/Munich
+    city/broken.jpg"); the tooltip has it whole. The reasons, short, leave the paths the room."""
     make_app()
-    path = Path("/home/anna/Pictures/Holidays/2024 Summer trip to the coast with the whole family/Camera/"
-                "IMG_20240712_181233.jpg")
-    dialog = FailuresDialog([(path, "not an image")])
+    folder = "/home/anna/Pictures/Holidays/2024 Summer trip to the coast with the whole family/Camera/"
+    paths = [Path(folder + "IMG_20240712_181233.jpg"), Path("/home/anna/Pictures/2022/Munich city/broken.jpg")]
+    dialog = FailuresDialog([(paths[0], "not an image"), (paths[1], "cannot identify image file")])
     qtbot.addWidget(dialog)
     dialog.show()
     table = dialog.table
-    index = table.model().index(0, 0)
-    option = QStyleOptionViewItem()
-    table.initViewItemOption(option)
-    table.itemDelegate().initStyleOption(option, index)
-    width = table.visualRect(index).width() - 12  # the cell's padding
-    shown = option.fontMetrics.elidedText(option.text, option.textElideMode, width)
-    assert option.text == str(path) and "…" in shown
-    assert shown.endswith(path.name) and shown.startswith("/home/")
-    assert table.item(0, 0).toolTip() == str(path)
+    shown = painted(table, 0, 0)
+    assert table.item(0, 0).text() == str(paths[0]) and shown.startswith("…")
+    assert shown.endswith("/Camera/IMG_20240712_181233.jpg")
+    assert table.item(0, 0).toolTip() == str(paths[0])
+    assert painted(table, 1, 0) == str(paths[1])  # whole where it fits
+    assert painted(table, 1, 1) == "cannot identify image file"
+    assert table.columnWidth(0) > 2 * table.columnWidth(1)
+
+
+def test_the_window_keeps_a_smallest_size_with_its_sidebar_buttons_and_status_bar_whole(
+    qtbot, make_window, open_library, photo_folder
+) -> None:
+    """A display without a window manager let it shrink to 360×260: the settings button gone, the
+    count cut to "6 photo", the status bar cut."""
+    library = open_library()
+    library.index([photo_folder])
+    window = make_window(library)
+    smallest = window.minimumSize()
+    assert smallest.width() >= 640 and smallest.height() >= 480
+    window.resize(360, 260)
+    assert window.size() == smallest
+    window.resize(1000, 700)
+    window.windowHandle().resize(360, 260)  # what the window system may do, unlike resize()
+    qtbot.waitUntil(lambda: window.size() == smallest, timeout=WAIT_MS)
+    qtbot.wait(50)  # the layouts settle
+    bar = window.statusBar()
+    assert window.rect().contains(bar.geometry())
+    for widget in (window.sidebar.add_button, window.sidebar.settings_button, window.count_label,
+                   window.index_status.label):
+        assert widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect(), widget
+    for label in (window.count_label, window.index_status.label):
+        assert label.text() and label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    assert window.count_label.text().startswith("6 photos")

@@ -401,7 +401,9 @@ def test_deleting_a_tag_asks_first_then_takes_it_off_its_photos_and_goes_back_to
     delete = menu_action(window, "holiday", "delete_tag")
     assert delete.text() == "Delete tag…" and delete.isEnabled()
     delete.trigger()
-    assert asked[0][0].startswith("Take “holiday” off its 2 photos?") and asked[0][1] == "Delete tag"
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
+    assert asked[0] == ("Take “holiday” off its 2 photos?\n\nThe photos stay; only the tag goes.", "Delete tag")
+    qtbot.wait(200)
     assert set(library.tagged("holiday")) == set(mine)  # cancelled
     delete.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Took “holiday” off 2 photos.", timeout=WAIT_MS)
@@ -541,3 +543,104 @@ def test_a_long_tag_list_shows_the_most_used_tags_and_opens_to_all_of_them(qtbot
     assert sidebar.more_tags.text(0) == "Show all 39 tags"
     sidebar.set_tags(tags[:3])
     assert len(shown()) == 3 and sidebar.more_tags.isHidden()
+
+
+def test_renaming_onto_a_tag_there_is_takes_enter_in_the_suggestions_asks_to_merge_and_counts_right(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    """Enter picked the suggestion and left the dialog open; the merge was not asked; the status said
+    "on 5 photos" of the 1 photo that had the renamed tag."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    ids = library.photos_by_date()
+    library.add_tag(ids[:4], "redball")
+    library.add_tag(ids[4:5], "holiday trip")
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: count_of(window, "redball") == 4 and count_of(window, "holiday trip") == 1,
+                    timeout=WAIT_MS)
+    asked = answer_questions(monkeypatch, False, True)
+    seen: list[bool] = []
+
+    def type_onto_redball() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, type_onto_redball)
+            return
+        field = dialog.findChild(QLineEdit)
+        field.selectAll()
+        qtbot.keyClicks(field, "redb")
+        popup = field.completer().popup()
+        seen.append(popup.isVisible())
+        qtbot.keyClick(popup, Qt.Key.Key_Down)  # the suggestion
+        qtbot.keyClick(popup, Qt.Key.Key_Return)  # where the key goes while the suggestions show
+        if dialog.isVisible():  # Enter did not accept: fail, not wait forever
+            seen.append("still open")
+            dialog.reject()
+
+    for _ in range(2):
+        QTimer.singleShot(0, type_onto_redball)
+        menu_action(window, "holiday trip", "rename_tag").trigger()  # returns once the dialog has closed
+    assert seen == [True, True]
+    question = ("“redball” is a tag already. Merge “holiday trip” into it?\n\n“holiday trip” is on 1 photo, "
+                "“redball” on 4 photos. Merged, the photos tagged “holiday trip” are tagged “redball” instead, "
+                "and the two can no longer be told apart.")
+    assert asked == [(question, "Merge tags")] * 2
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "Merged “holiday trip” into “redball”: 1 photo retagged, 5 photos tagged “redball” now.",
+                    timeout=WAIT_MS)
+    assert set(library.tagged("redball")) == set(ids[:5]) and library.tagged("holiday trip") == []
+
+
+def test_deleting_a_tag_says_what_goes_for_its_kind_and_does_just_that(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    """It said a tag photoclip gives by itself stays, and then took a defined tag off every photo."""
+    library, _ = heartless_library(open_library, tmp_path)
+    library.define_tag("heart", "a heart")
+    library.update_tags()
+    by_hand = next(pid for pid in library.photos_by_date() if pid not in library.tagged("heart"))
+    library.add_tag([by_hand], "heart")
+    hearts = len(library.tagged("heart"))
+    circles = set(library.tagged("circle"))
+    mine = next(pid for pid in library.photos_by_date() if pid not in circles)
+    library.add_tag([mine], "circle")  # a tag the vocabulary gives too, given by hand to one more photo
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.sidebar.defined_prompt("heart") == "a heart"
+                    and count_of(window, "circle") == len(circles) + 1, timeout=WAIT_MS)
+    asked = answer_questions(monkeypatch, True)
+
+    menu_action(window, "heart", "delete_tag").trigger()
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
+    assert asked[0] == (f"Take “heart” off its {hearts} photos and stop giving it?\n\nphotoclip stops giving it to "
+                        "photos that look like ‘a heart’, and it goes from every photo: those photoclip gave it to "
+                        "and those you tagged by hand. The photos stay.", "Delete tag")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"Took “heart” off {hearts} photos.",
+                    timeout=WAIT_MS)
+    assert library.tagged("heart") == [] and library.defined_tags() == []
+
+    menu_action(window, "circle", "delete_tag").trigger()
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=WAIT_MS)
+    assert asked[1] == ("Take “circle” off the photos you gave it?\n\nThe photos stay. photoclip gives “circle” by "
+                        "itself too, from its vocabulary: the photos it gave it to keep it.", "Delete tag")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Took “circle” off 1 photo.", timeout=WAIT_MS)
+    assert set(library.tagged("circle")) == circles
+
+
+def test_enter_on_a_suggested_tag_in_the_preview_adds_it(qtbot, make_window, library) -> None:
+    """Enter took the suggestion into the field only; a second Enter was needed to add it."""
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: sidebar_tags(window) == library.tags(), timeout=WAIT_MS)
+    tag = library.tags()[0][0]
+    photo = next(pid for pid in library.photos_by_date(0, 100) if tag not in shown_tags(library, pid))
+    open_preview_of(qtbot, window, photo)
+    field = window.preview.tags.field
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(field, tag[:-1])
+    popup = field.completer().popup()
+    assert popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert not popup.isVisible() and field.text() == ""
+    qtbot.waitUntil(lambda: PhotoTag(tag, "user", 1.0) in library.photo_tags(photo), timeout=WAIT_MS)
+    assert window.pages.currentWidget() is window.preview

@@ -75,6 +75,16 @@ def format_day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
+def match_label(score: float | None) -> str | None:
+    """How well a photo matched a search or a photo, as the grid's tooltip and the preview say
+    it ("0.312"); None where there is nothing worth saying: no score (a listing by date or by
+    name), or one of zero or below, which says the photo is no more like what was asked than
+    any other (the last photos of "similar to" a rare photo)."""
+    if score is None or score <= 0:
+        return None
+    return f"{score:.3f}"
+
+
 class PhotoGridModel(QAbstractListModel):
     """Ids in display order, plus the scores and paths of search hits."""
 
@@ -247,9 +257,9 @@ class PhotoGridModel(QAbstractListModel):
         path = self._path(pid)
         if path is not None:
             lines.append(f"<b>{_escape(humanize.shown(path.name))}</b>")
-        score = self._scores.get(pid)
-        if score is not None:
-            lines.append(f"Match: {score:.3f}")
+        match = match_label(self._scores.get(pid))
+        if match is not None:
+            lines.append(f"Match: {match}")
         photo = self._loader.photo(pid)
         if photo is not None:
             date = format_date(photo.taken_at)

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QIcon,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         self._clearing_search = False
 
         self._build()
+        self.layout().activate()  # the smallest size the content allows holds from now: a restored size too
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
@@ -292,6 +294,7 @@ class MainWindow(QMainWindow):
         self.preview.add_tag_requested.connect(lambda pid, tag: self.add_tag([PhotoId(pid)], tag))
         self.preview.remove_tag_requested.connect(lambda pid, tag: self.remove_tag([PhotoId(pid)], tag))
         self.preview.desktop_failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.preview.trash_requested.connect(lambda pid: self.trash_ids([PhotoId(pid)]))
         self.pages.addWidget(self.preview)
         self.duplicates = DuplicatesPage(self.ops, self.duplicate_loader)
         self.duplicates.trash_requested.connect(self.trash_photos)
@@ -378,6 +381,8 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._update_header)
         self.model.layoutChanged.connect(self._update_header)
         self.model.loading_changed.connect(lambda _loading: self._update_header())
+        for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.layoutChanged):
+            changed.connect(self._sync_preview_position)
         layout.addWidget(self.grid, 1)
         return page
 
@@ -650,7 +655,9 @@ class MainWindow(QMainWindow):
         elif view.kind == "folder":
             assert view.root is not None
             title = view.root.path.name or str(view.root.path)
-            subtitle = str(view.root.path) + ("  ·  offline" if not view.root.online else "")
+            more = "+" if self.model.canFetchMore(QModelIndex()) else ""  # paged in: 2,000+ until scrolled
+            count = [] if self.model.is_loading and rows == 0 else [f"{plural(rows, 'photo')}{more}"]
+            subtitle = "  ·  ".join(count + [str(view.root.path)] + (["offline"] if not view.root.online else []))
             empty = ("folder-offline", "This folder is offline",
                      "Connect the drive that holds it. Its photos stay in the library meanwhile.") \
                 if not view.root.online else ("folder", "No photos in this folder yet",
@@ -824,6 +831,7 @@ class MainWindow(QMainWindow):
                                                                "Try describing it with other words.")))
         self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
                              file_name=scope.file_name if scope is not None else None)
+        self.grid.selectionModel().clearCurrentIndex()  # new results start at the best: not at a photo of before
         self.grid.scrollToTop()
         self._update_header()
 
@@ -871,6 +879,37 @@ class MainWindow(QMainWindow):
             self.open_preview(index)
         elif row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
             self.model.fetchMore(QModelIndex())
+
+    def _sync_preview_position(self) -> None:
+        """The grid changed under the preview (photos found or gone): "3 of 12" follows."""
+        if self.pages.currentWidget() is not self.preview or self.preview.photo_id is None:
+            return
+        row = self.model.row_of(self.preview.photo_id)
+        if row is not None:
+            self.preview.set_position((row, self.model.rowCount()))
+
+    def _next_remaining(self, photo_id: PhotoId, gone: set[PhotoId]) -> PhotoId | None:
+        """The photo the preview shows next when `photo_id` leaves with `gone`: the one after it
+        in the grid, else the one before it; None when none is left."""
+        ids, row = self.model.ids, self.model.row_of(photo_id)
+        if row is None:
+            return None
+        after = [pid for pid in ids[row + 1:] if pid not in gone][:1]
+        before = [pid for pid in reversed(ids[:row]) if pid not in gone][:1]
+        return (after or before or [None])[0]
+
+    def _preview_photo_gone(self, following: PhotoId | None) -> None:
+        """The photo in the preview left the library (deleted, trashed): show `following`, or the
+        grid when no photo is left, and say why the photo changed."""
+        photo = self.preview.photo
+        if photo is not None:
+            self.statusBar().showMessage(f"“{humanize.shown(photo.path.name)}” is no longer in the library "
+                                         "(deleted, or moved out of its folders).", 8000)
+        row = self.model.row_of(following) if following is not None else None
+        if row is None:
+            self.close_preview()
+        else:
+            self.open_preview(self.model.index(row, 0))
 
     def close_preview(self) -> None:
         if self.pages.currentWidget() is not self.preview:
@@ -949,8 +988,9 @@ class MainWindow(QMainWindow):
         one = len(photos) == 1
         kept = (f"; the copy kept stays where it is, and takes the tags you gave {'this one' if one else 'these'}"
                 if duplicates else "")
+        what = f"“{humanize.shown(photos[0].path.name)}”" if one else plural(len(photos), "photo")
         if self._confirmed(
-            "Move to trash", f"Move {plural(len(photos), 'photo')} ({size}) to the trash?",
+            "Move to trash", f"Move {what} ({size}) to the trash?",
             f"{'It goes' if one else 'They go'} to the system trash, where you can restore "
             f"{'it' if one else 'them'}{kept}.", "Move to trash",
         ) and self.worker is not None:
@@ -1052,36 +1092,82 @@ class MainWindow(QMainWindow):
                                      "photos you tagged yourself keep it.", 8000)
 
     def ask_rename_tag(self, tag: str) -> None:
-        """Ask for a tag of the user's own's new name and rename it on every photo."""
+        """Ask for a tag of the user's own's new name and rename it on every photo; a name that is
+        a tag already merges the two, which is asked first."""
         text = ask_new_name(self, tag, self._known_tags)
         if text is None:
             return
         try:
-            self.rename_tag(tag, normalize_tag(text))
+            new = normalize_tag(text)
         except QueryError as exc:
             self.report_error(exc)
+            return
+        both_defined = tag in self._defined_tags and new in self._defined_tags  # the engine says why not
+        if new != tag and new in self._known_tags and not both_defined and not self._confirmed(
+            "Merge tags", f"“{new}” is a tag already. Merge “{tag}” into it?",
+            f"“{tag}” is on {plural(self._tag_count(tag), 'photo')}, “{new}” on "
+            f"{plural(self._tag_count(new), 'photo')}. Merged, the photos tagged “{tag}” are tagged “{new}” "
+            "instead, and the two can no longer be told apart.", "Merge tags",
+        ):
+            return
+        self.rename_tag(tag, new)
+
+    def _tag_count(self, tag: str) -> int:
+        """How many photos the sidebar says carry `tag`."""
+        item = self.sidebar.tag_item(tag)
+        return int(item.data(0, CountRole)) if item is not None else 0
 
     def rename_tag(self, old: str, new: str) -> None:
         """Rename a tag of the user's own on every photo (the engine says why it will not);
-        its page, if shown, follows the new name."""
+        its page, if shown, follows the new name. The status bar counts the photos that had it
+        (the engine counts those carrying the new name, which a merge makes more)."""
         if self.worker is None:
             self.report_error("This library is open read-only; tags cannot be changed now.")
             return
 
-        def done(result: tuple[str, int]) -> None:
-            name, count = result
-            self.statusBar().showMessage(f"Renamed “{old}” to “{name}” on {plural(count, 'photo')}.", 8000)
+        def rename(lib: Library) -> tuple[str, int, int]:
+            had = set(lib.tagged(old))
+            name, carrying = lib.rename_tag(old, new)
+            return name, len(had - set(lib.tagged(old))), carrying  # the vocabulary's own "old" stay
+
+        def done(result: tuple[str, int, int]) -> None:
+            name, renamed, carrying = result
+            if carrying > renamed:
+                said = (f"Merged “{old}” into “{name}”: {plural(renamed, 'photo')} retagged, "
+                        f"{plural(carrying, 'photo')} tagged “{name}” now.")
+            else:
+                said = f"Renamed “{old}” to “{name}” on {plural(renamed, 'photo')}."
+            self.statusBar().showMessage(said, 8000)
             self._tag_gone(old, name)
 
-        self.ops.change(lambda lib: lib.rename_tag(old, new), done, self.report_error, parent=self)
+        self.ops.change(rename, done, self.report_error, parent=self)
 
     def ask_delete_tag(self, tag: str) -> None:
-        item = self.sidebar.tag_item(tag)
-        count = int(item.data(0, CountRole)) if item is not None else 0
-        if self._confirmed("Delete tag", f"Take “{tag}” off its {plural(count, 'photo')}?",
-                           "The photos stay; only the tag you gave them goes (a tag photoclip gives "
-                           "by itself, from its vocabulary, stays).", "Delete tag"):
-            self.delete_tag(tag)
+        """Ask first, saying what goes for this kind of tag: one given by hand goes from the
+        photos it was given to (where the vocabulary gives the same word, the photos it gave it
+        to keep it); one the user defined is given no more and goes from every photo."""
+        prompt = self._defined_tags.get(tag)
+
+        def ask(found: tuple[int, bool]) -> None:
+            count, in_vocabulary = found
+            if prompt is not None:
+                question = f"Take “{tag}” off its {plural(count, 'photo')} and stop giving it?"
+                detail = (f"photoclip stops giving it to photos that look like ‘{prompt}’, and it goes from every "
+                          "photo: those photoclip gave it to and those you tagged by hand. The photos stay.")
+            elif in_vocabulary:
+                question = f"Take “{tag}” off the photos you gave it?"
+                detail = (f"The photos stay. photoclip gives “{tag}” by itself too, from its vocabulary: the "
+                          "photos it gave it to keep it.")
+            else:
+                question = f"Take “{tag}” off its {plural(count, 'photo')}?"
+                detail = "The photos stay; only the tag goes."
+            if self._confirmed("Delete tag", question, detail, "Delete tag"):
+                self.delete_tag(tag)
+
+        def read(lib: Library) -> tuple[int, bool]:
+            return dict(lib.tags()).get(tag, 0), prompt is None and tag in lib.vocabulary().names()
+
+        self.ops.query(read, ask, self.report_error, parent=self)
 
     def delete_tag(self, tag: str) -> None:
         """Take a tag of the user's own off every photo; its page, if shown, gives way to the library."""
@@ -1271,10 +1357,16 @@ class MainWindow(QMainWindow):
             self._update_header()
 
     def _on_photos_changed(self, event: PhotosChanged) -> None:
-        """Removed photos leave the grid now; new and updated ones show at the next refresh."""
+        """Removed photos leave the grid now (the preview of one moves on to the next photo, or
+        back to the grid when none is left); new and updated ones show at the next refresh."""
         if event.removed:
+            shown = self.preview.photo_id if self.pages.currentWidget() is self.preview else None
+            gone = set(event.removed)
+            following = self._next_remaining(shown, gone) if shown in gone else None
             self.model.remove_ids(event.removed)
             self.duplicates.remove_ids(event.removed)
+            if shown in gone:
+                self._preview_photo_gone(following)
         if event.updated:
             self.loader.refresh(event.updated)
             self.model.photos_updated(event.updated)
@@ -1424,3 +1516,14 @@ class MainWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:
         return QSize(1240, 800)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Never smaller than the smallest size its content allows (the sidebar's buttons, the
+        status bar, the preview's facts whole): a window manager keeps a window to it, but a
+        display without one (a bare X server, a script resizing the window) does not, so the
+        window asks for that size back."""
+        super().resizeEvent(event)
+        size, smallest = self.size(), self.minimumSize()  # the size now: resize events may come merged
+        if (size.width() < smallest.width() or size.height() < smallest.height()) and not (
+                self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen)):
+            QTimer.singleShot(0, self, lambda: self.resize(self.size().expandedTo(self.minimumSize())))

@@ -1,6 +1,6 @@
 """The large view of one photo: the picture, what is known about it (its tags among it), and
 what to do next (find similar photos, open it, show it in its folder, tag it). Arrow keys
-step through the grid.
+step through the grid; Delete asks to move the photo to the trash, as in the grid.
 
 The picture is decoded in the background at screen size (EXIF orientation applied, HEIC
 included, through `imaging`); until it arrives the grid's thumbnail stands in.
@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QImage,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QPixmap,
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize, imaging
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
-from photoclip.gui.grid import format_date, format_day
+from photoclip.gui.grid import format_date, format_day, match_label
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
 from photoclip.ids import PhotoId
@@ -126,18 +127,18 @@ class _Canvas(QWidget):
 
 
 def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
-    """`folder` in `width` pixels: its first part, "…" for the folders that do not fit and as
-    many of its last folders as do ("/home/…/Holidays/2024 Lisbon"); a last folder too long
-    itself is cut in its middle."""
-    parts = folder.split(os.sep)
-    head = parts[:2] if parts[0] == "" else parts[:1]  # "/home", "C:"
-    if metrics.horizontalAdvance(folder) <= width or len(parts) <= len(head) + 1:
-        return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, width)
-    for kept in range(len(parts) - len(head) - 1, 0, -1):
-        text = os.sep.join([*head, "…", *parts[-kept:]])
+    """`folder` in `width` pixels: whole if it fits, else "…" and as many of its last folders as
+    fit ("…/2019/Summer beach"): the end of a path is what tells folders apart, its start (the
+    same "/home/anna/Pictures" for every photo) says little. A last folder too long itself
+    keeps its end ("…n Österreich")."""
+    if metrics.horizontalAdvance(folder) <= width:
+        return folder
+    parts = [part for part in folder.split(os.sep) if part]
+    for kept in range(len(parts) - 1, 0, -1):
+        text = os.sep.join(["…", *parts[-kept:]])
         if metrics.horizontalAdvance(text) <= width:
             return text
-    return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, width)
+    return metrics.elidedText(folder, Qt.TextElideMode.ElideLeft, width)
 
 
 class _InfoScroll(QScrollArea):
@@ -156,10 +157,11 @@ class _InfoScroll(QScrollArea):
 
 
 class _ElidedLabel(QLabel):
-    """A file name or a folder on one line, cut in its middle with an ellipsis when it is too
-    long for the panel (the whole in the tooltip): a name without spaces cannot wrap, and its
-    start and its end (the number, the extension; the last folders) are what tell photos apart.
-    A folder wrapping over lines was cut to its first line where the window is low."""
+    """A file name or a folder on one line, cut with an ellipsis when it is too long for the
+    panel (the whole in the tooltip): a name in its middle (its start and its end, the number and
+    the extension, tell photos apart; a name without spaces cannot wrap), a folder at its start
+    (its last folders tell it apart, see `elided_folder`). A folder wrapping over lines was cut
+    to its first line where the window is low."""
 
     def __init__(self, parent: QWidget | None = None, folder: bool = False) -> None:
         super().__init__(parent)
@@ -200,6 +202,7 @@ class PreviewPage(QWidget):
     add_tag_requested = Signal(int, str)  # PhotoId, tag
     remove_tag_requested = Signal(int, str)  # PhotoId, tag
     desktop_failed = Signal(str)  # the desktop could not open the photo or its folder: what failed, in a line
+    trash_requested = Signal(int)  # PhotoId: the Delete key, as on a photo selected in the grid
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -318,10 +321,11 @@ class PreviewPage(QWidget):
             button.setMinimumHeight(36)
             layout.addWidget(button)
         layout.addStretch(1)
-        hint = QLabel("← → previous / next   ·   Esc back")
-        hint.setObjectName("Muted")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(hint)
+        self.keys_hint = QLabel("")
+        self.keys_hint.setObjectName("Muted")
+        self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.keys_hint)
+        self.set_writable(True)
         scroll = _InfoScroll()
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -349,15 +353,14 @@ class PreviewPage(QWidget):
         self._token += 1
         token = self._token
         self._photo_id, self._photo = photo_id, None
-        self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
-        self.prev_button.setEnabled(position[0] > 0)
-        self.next_button.setEnabled(position[0] + 1 < position[1])
+        self.set_position(position)
         self.name_label.set_name(humanize.shown(path.name) if path else "")
         self.folder_label.set_name(humanize.shown(path.parent) if path else "…")
         for key in ("Size", "Dimensions", "Taken"):
             self._facts[key].setText("…")
-        self._facts["Match"].setText(f"{score:.3f}" if score is not None else "")
-        self._show_fact("Match", score is not None)
+        match = match_label(score)  # as the grid's tooltip says it: none for a score that means nothing
+        self._facts["Match"].setText(match or "")
+        self._show_fact("Match", match is not None)
         self._show_fact("Place", False)
         self._show_fact("Caption", False)
         self._show_fact("Damaged", False)
@@ -372,6 +375,14 @@ class PreviewPage(QWidget):
         self._ops.query(lambda lib: _load(lib, photo_id, side), loaded, parent=self)
         self.tags.clear()
         self.refresh_tags()
+
+    def set_position(self, position: tuple[int, int]) -> None:
+        """Where the photo shown is among the grid's (row, rows): "3 of 12", and whether there is
+        a photo before it and after it. The grid changing under the preview (photos found or
+        gone) says it again."""
+        self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
+        self.prev_button.setEnabled(position[0] > 0)
+        self.next_button.setEnabled(position[0] + 1 < position[1])
 
     def refresh_tags(self) -> None:
         """Re-read the shown photo's tags in the background (they changed, or it is new)."""
@@ -395,7 +406,10 @@ class PreviewPage(QWidget):
         self.tags.set_known_tags(names)
 
     def set_writable(self, writable: bool) -> None:
+        self._writable = writable
         self.tags.set_writable(writable)
+        keys = "← → previous / next   ·   Esc back"  # a line more for Delete: one would not fit the panel
+        self.keys_hint.setText(f"{keys}\nDel  move to the trash" if writable else keys)
 
     def _show_loaded(self, result: _Loaded, ratio: float) -> None:
         photo = result.photo
@@ -456,7 +470,10 @@ class PreviewPage(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp):
+        if event.matches(QKeySequence.StandardKey.Delete):
+            if self._photo_id is not None and self._writable:  # the window asks first, as from the grid
+                self.trash_requested.emit(int(self._photo_id))
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp):
             self.step_requested.emit(-1)
         elif key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown):
             self.step_requested.emit(1)

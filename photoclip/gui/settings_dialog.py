@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from photoclip import config, tagging
 from photoclip.errors import ModelError, QueryError
 from photoclip.gui.tags import error_label
+from photoclip.library import check_model_choice
 
 MODEL_FILE_FILTER = "Model weights (*.safetensors *.bin *.pt *.pth);;All files (*)"
 VOCABULARY_FILE_FILTER = "Tag vocabularies (*.txt);;All files (*)"
@@ -141,11 +142,9 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Save only a model that can be named: a file that holds no weights (a download cut
         short) or a misspelt name is said here, under the field, not found by the worker later."""
-        from photoclip.model import resolve_model
-
         chosen = self.settings()
         try:
-            resolve_model(chosen.model, chosen.model_file)
+            check_model_choice(chosen.model, chosen.model_file)
         except ModelError as exc:
             self.model_error.setText(str(exc)[:1].upper() + str(exc)[1:])
             self.model_error.show()

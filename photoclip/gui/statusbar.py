@@ -8,8 +8,8 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -144,6 +146,14 @@ class IndexStatus(QWidget):
         self.pause_requested.emit(self._paused)
 
 
+class _CutAtTheEnd(QStyledItemDelegate):
+    """A reason too long for its column keeps its start (the table cuts paths at theirs)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
+
+
 class FailuresDialog(QDialog):
     """Every file that could not be indexed, with the reason, and every one indexed despite
     damage, so a person can fix, restore or ignore them."""
@@ -152,7 +162,7 @@ class FailuresDialog(QDialog):
                  parent: QWidget | None = None, unreadable: Sequence[Path] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Photos that could not be read" if failures or unreadable else "Damaged photos")
-        self.resize(780, 420)
+        self.resize(860, 440)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
@@ -181,10 +191,12 @@ class FailuresDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name in sight
+        # a long path keeps its end in sight: the file's name and the folders that tell it apart
+        self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.table.setItemDelegateForColumn(1, _CutAtTheEnd(self.table))
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the paths get what the reasons leave
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         for row, (path, reason) in enumerate(rows):
             name = QTableWidgetItem(humanize.shown(path))
@@ -201,3 +213,17 @@ class FailuresDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _fit_reasons(self) -> None:
+        """The reasons as wide as they need, up to a third of the table: the paths, longer and
+        told apart by their ends, get the rest."""
+        needed = self.table.sizeHintForColumn(1) + 16
+        self.table.setColumnWidth(1, max(120, min(needed, self.table.viewport().width() // 3)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_reasons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_reasons()

@@ -9,7 +9,9 @@ chip goes at once, before the worker confirms, so the click feels immediate.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
@@ -147,6 +149,28 @@ class _TagField(QLineEdit):
             event.accept()
 
 
+class _EnterTakesTheName(QObject):
+    """Enter while a completer lists names takes the name highlighted (else the text as typed)
+    and does what Enter in the field does (rename, add the tag): the completer's list otherwise
+    swallowed it, closing itself only, and the dialog stayed open for a second Enter."""
+
+    def __init__(self, completer: QCompleter, field: QLineEdit, enter: Callable[[], None]) -> None:
+        super().__init__(completer)
+        self._completer, self._field, self._enter = completer, field, enter
+        completer.popup().installEventFilter(self)  # after the completer's own filter: this one sees keys first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            popup = self._completer.popup()
+            index = popup.currentIndex()
+            if index.isValid():
+                self._field.setText(str(index.data(self._completer.completionRole())))
+            popup.hide()
+            self._enter()
+            return True
+        return super().eventFilter(watched, event)
+
+
 class TagPanel(QWidget):
     """The tags of the photo shown (rejected ones left out) and "Add a tag"."""
 
@@ -180,6 +204,7 @@ class TagPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.field.setCompleter(completer)
+        _EnterTakesTheName(completer, self.field, self._add)
         layout.addWidget(self.field)
         self.error = error_label()
         layout.addWidget(self.error)
@@ -257,8 +282,8 @@ def ask_tag_name(parent: QWidget, count: int, known: list[str]) -> str | None:
 
 def ask_new_name(parent: QWidget, tag: str, known: list[str]) -> str | None:
     """Ask what `tag` should be called instead, starting from its name (a typo is fixed in
-    place); completing the library's tags, since renaming onto one merges the two. Returns the
-    text as typed or None when the user cancelled."""
+    place); completing the library's tags, since renaming onto one merges the two (the caller
+    asks about that). Returns the text as typed or None when the user cancelled."""
     return _ask_name(parent, "RenameTagDialog", "Rename tag", f"Rename “{tag}” to:", "Rename", tag,
                      [name for name in known if name != tag])
 
@@ -278,6 +303,7 @@ def _ask_name(parent: QWidget, name: str, title: str, label: str, ok: str, text:
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         field.setCompleter(completer)
+        _EnterTakesTheName(completer, field, dialog.accept)
     dialog.resize(360, dialog.sizeHint().height())
     accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
     typed = dialog.textValue()
