@@ -424,12 +424,8 @@ def test_model_download_progress_reaches_subscribers(start_live) -> None:
     assert [(e.done, e.total) for e in live.of(ModelDownload)] == [(5, 10), (10, 10)]
 
 
-def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(
-    open_library, photo_folder: Path, tmp_path: Path
-) -> None:
-    # saved by an older photoclip that did not check the name: opening no longer accepts it
-    save_settings(tmp_path / "library", Settings(model="ViT-B-32:no-such-weights"))
-    library = open_library(model=None)
+def errors_of_a_worker_left_idle(library: Library, photo_folder: Path) -> list[str]:
+    """The errors a worker over `photo_folder` says until it is idle, and a while after."""
     library.add_root(photo_folder)
     worker = Worker(library, poll_s=POLL)
     events: list[WorkerEvent] = []
@@ -440,7 +436,16 @@ def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(
         time.sleep(2 * POLL)
     finally:
         worker.stop()
-    errors = [e.message for e in events if isinstance(e, WorkerError)]
+    return [e.message for e in events if isinstance(e, WorkerError)]
+
+
+def test_a_model_that_cannot_load_is_reported_once_and_nothing_spins(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    # saved by an older photoclip that did not check the name: opening no longer accepts it
+    save_settings(tmp_path / "library", Settings(model="ViT-B-32:no-such-weights"))
+    library = open_library(model=None)
+    errors = errors_of_a_worker_left_idle(library, photo_folder)
     assert len(errors) == 1 and "no-such-weights" in errors[0]
     assert library.status().counts.pending == 6
 
@@ -452,17 +457,7 @@ def test_a_model_file_that_holds_no_weights_is_reported_and_nothing_spins(
     page.write_bytes(b"<!DOCTYPE html><html>denied</html>" * 100)  # saved in Settings, then found to be no model
     save_settings(tmp_path / "library", Settings(model="ViT-B-32", model_file=str(page)))
     library = open_library(model=None)
-    library.add_root(photo_folder)
-    worker = Worker(library, poll_s=POLL)
-    events: list[WorkerEvent] = []
-    worker.subscribe(events.append)
-    worker.start()
-    try:
-        assert worker.wait_idle(TIMEOUT)
-        time.sleep(2 * POLL)
-    finally:
-        worker.stop()
-    errors = [e.message for e in events if isinstance(e, WorkerError)]
+    errors = errors_of_a_worker_left_idle(library, photo_folder)
     assert 1 <= len(errors) <= 2 and all("holds no model weights" in e for e in errors), errors
     assert library.status().counts.pending == 6  # the counts of the model searched with: none embedded
 
