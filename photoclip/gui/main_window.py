@@ -535,7 +535,7 @@ class MainWindow(QMainWindow):
         for loader in (self.loader, self.duplicate_loader):
             loader.drop_queued()
             loader.wait()
-        self.ops.wait()
+        self.ops.close()
         for library in self._owned_libraries:
             library.close()
         self._owned_libraries.clear()

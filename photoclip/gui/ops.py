@@ -69,6 +69,7 @@ class Ops(QObject):
         self._long = QThreadPool(self)
         self._long.setMaxThreadCount(1)
         self._held: list[tuple[QThreadPool, Callable[[Library], Any], _Relay]] | None = None
+        self._closed = False
 
     def query(
         self,
@@ -96,6 +97,13 @@ class Ops(QObject):
         """Block until every op started has run (shutdown, a library being swapped, tests);
         safe from any thread."""
         return all(pool.waitForDone(msecs) for pool in (self._reads, self._writes, self._long))
+
+    def close(self) -> None:
+        """Let what runs finish, and start nothing more: the window is closing, and its library
+        is closed next (an op still reading it then would read a closed database)."""
+        self._closed = True
+        self._held = None
+        self.wait()
 
     def hold(self) -> None:
         """Keep new ops back while the library is being swapped: they run, in the order asked,
@@ -133,6 +141,9 @@ class Ops(QObject):
             self._run(pool, op, relay)
 
     def _run(self, pool: QThreadPool, op: Callable[[Library], Any], relay: _Relay) -> None:
+        if self._closed:
+            relay.deleteLater()
+            return
         library = self.library
         pool.start(_Job(lambda: op(library), relay))
 
