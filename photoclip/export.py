@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from photoclip.fsutil import open_regular
+
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +37,7 @@ def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
         source = Path(source)
         target = None
         try:
-            with open(source, "rb") as src:
+            with open_regular(source) as src:  # never waits on a FIFO put where a photo was
                 if _copied_before(source, folder):
                     report.already.append(source)
                     continue

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
+
+log = logging.getLogger(__name__)
 
 
 def as_cataloged(path: Path) -> Path:
@@ -69,3 +75,44 @@ def atomic_write_with(path: Path, write: Callable[[Path], None], parents: bool =
 def atomic_write_bytes(path: Path, data: bytes, parents: bool = True) -> None:
     """Write `data` to `path` atomically (making its folders first, with `parents`)."""
     atomic_write_with(Path(path), lambda tmp: tmp.write_bytes(data), parents)
+
+
+class NotARegularFileError(OSError):
+    """A FIFO, device or socket where a file was expected: reading it could wait for ever."""
+
+
+def open_regular(path: str | Path) -> IO[bytes]:
+    """Open a file to read, never waiting: O_NONBLOCK, so that opening a FIFO with no writer
+    (or a device) returns at once and reading what has no data yet fails (EAGAIN) instead of
+    blocking; and only a regular file, judged on the opened file itself (a file swapped for a
+    FIFO after a stat() cannot slip through). Raises IsADirectoryError for a folder,
+    NotARegularFileError for anything else that is not a file, and OSError as open() does."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+        if not stat.S_ISREG(kind):
+            raise NotARegularFileError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_small_file(path: str | Path, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes (a sidecar, a Takeout JSON), read
+    as open_regular opens it; None when it is larger, not a regular file or unreadable
+    (logged). A FIFO or a link to a device named like a sidecar must not hang indexing. A file
+    of size 0 is not read: the kernel's own files say so (/proc/kmsg, which reading consumes)."""
+    try:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                return None
+            data = fh.read(limit + 1) if size else b""
+    except OSError as exc:
+        log.debug("cannot read %s: %s", path, exc)
+        return None
+    return data if len(data) <= limit else None

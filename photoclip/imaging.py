@@ -10,14 +10,12 @@ a person can read. Pure Pillow + numpy (+ pillow_heif); safe to call from many t
 from __future__ import annotations
 
 import dataclasses
-import errno
 import hashlib
 import io
 import logging
 import math
 import os
 import re
-import stat
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -33,7 +31,7 @@ from PIL import ExifTags, Image, ImageFile, PngImagePlugin, TiffImagePlugin, fea
 
 from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation
 from photoclip.errors import ImageDecodeError
-from photoclip.fsutil import atomic_write_bytes
+from photoclip.fsutil import NotARegularFileError, atomic_write_bytes, open_regular, read_small_file
 
 try:  # HEIC/HEIF from phones; without it those files fail with a clear reason.
     import pillow_heif
@@ -368,47 +366,6 @@ def sniff_file(path: Path) -> str | None:
             return sniff_format(fh.read(_SNIFF_BYTES))
     except OSError:
         return None
-
-
-class NotARegularFileError(OSError):
-    """A FIFO, device or socket where a file was expected: reading it could wait for ever."""
-
-
-def open_regular(path: str | Path) -> IO[bytes]:
-    """Open a file to read, never waiting: O_NONBLOCK, so that opening a FIFO with no writer
-    (or a device) returns at once and reading what has no data yet fails (EAGAIN) instead of
-    blocking; and only a regular file, judged on the opened file itself (a file swapped for a
-    FIFO after a stat() cannot slip through). Raises IsADirectoryError for a folder,
-    NotARegularFileError for anything else that is not a file, and OSError as open() does."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
-    try:
-        kind = os.fstat(fd).st_mode
-        if stat.S_ISDIR(kind):
-            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
-        if not stat.S_ISREG(kind):
-            raise NotARegularFileError(errno.EINVAL, "not a regular file", str(path))
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def read_small_file(path: str | Path, limit: int) -> bytes | None:
-    """The bytes of a regular file of at most `limit` bytes (a sidecar, a Takeout JSON), read
-    as open_regular opens it; None when it is larger, not a regular file or unreadable
-    (logged). A FIFO or a link to a device named like a sidecar must not hang indexing. A file
-    of size 0 is not read: the kernel's own files say so (/proc/kmsg, which reading consumes)."""
-    try:
-        with open_regular(path) as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > limit:
-                return None
-            data = fh.read(limit + 1) if size else b""
-    except OSError as exc:
-        log.debug("cannot read %s: %s", path, exc)
-        return None
-    return data if len(data) <= limit else None
 
 
 _OTHER_FILES = (  # (its first bytes, where they stand, what the file is)

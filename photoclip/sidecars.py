@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoclip import __version__
-from photoclip.fsutil import atomic_write_bytes
+from photoclip.fsutil import atomic_write_bytes, read_small_file
+
+MAX_SIDECAR_BYTES = 4 * 1024 * 1024  # a keyword list or a caption is a few kB; anything this big is not one
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +87,8 @@ def empty_own_sidecar(photo: Path, report: SidecarReport) -> None:
     the keywords photoclip exported before are taken out of its own sidecar. None is made
     where there was none, and another program's is left alone."""
     path = sidecar_path(photo)
-    try:
-        if not path.is_file() or not written_by_photoclip(path.read_bytes()):
-            return
-    except OSError:
+    existing = read_small_file(path, MAX_SIDECAR_BYTES)  # never waits: a link to a FIFO named so
+    if existing is None or not written_by_photoclip(existing):
         return
     write_sidecar(photo, [], report)
 
@@ -105,7 +105,10 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
         if target.exists() and not target.is_file():
             report.failed.append((path, "not a regular file; photoclip leaves it as it is"))
             return
-        existing = target.read_bytes() if target.exists() else None
+        existing = read_small_file(target, MAX_SIDECAR_BYTES) if target.exists() else None
+        if target.exists() and existing is None:  # bigger than any sidecar, or not to be read: not ours
+            report.kept.append(path)
+            return
         if existing is not None and not as_photoclip_left_it(existing):
             report.kept.append(path)
             return

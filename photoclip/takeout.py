@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from photoclip.imaging import read_small_file
+from photoclip.fsutil import read_small_file
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,12 @@ import logging
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from photoclip.sidecars import written_by_photoclip
+from photoclip.fsutil import read_small_file
+from photoclip.sidecars import MAX_SIDECAR_BYTES, written_by_photoclip
 
 log = logging.getLogger(__name__)
 
-MAX_XMP_BYTES = 4 * 1024 * 1024  # a keyword list or a caption is a few kB; anything this big is not one
+MAX_XMP_BYTES = MAX_SIDECAR_BYTES
 DC = "{http://purl.org/dc/elements/1.1/}"
 RDF_ITEM = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
 
@@ -48,7 +49,6 @@ def others_sidecars(photo: Path) -> list[bytes]:
     """The XMP sidecars beside `photo` (either naming) that another program wrote. A sidecar
     photoclip exported holds its own tags, auto ones too: read back, they would become the
     user's."""
-    from photoclip.imaging import read_small_file  # not at the top: imaging imports this module (via captions)
 
     packets = []
     seen: set[tuple[int, int]] = set()  # .xmp and .XMP are one file where case does not count

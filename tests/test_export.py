@@ -10,6 +10,7 @@ import pytest
 
 from photoclip.export import copy_photos
 from tests.helpers import write_photo
+from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
 
 
 def test_copies_keep_the_bytes_and_dates_and_leave_the_originals(tmp_path: Path) -> None:
@@ -51,3 +52,14 @@ def test_a_folder_that_cannot_be_made_raises(tmp_path: Path) -> None:
     photo = write_photo(tmp_path / "a.jpg", seed=1)
     with pytest.raises(OSError):
         copy_photos([photo], photo / "out")  # below a file
+
+
+def test_a_photo_swapped_for_a_file_whose_read_never_returns_is_reported_not_waited_on(
+    tmp_path: Path, blocking_file
+) -> None:
+    good = write_photo(tmp_path / "photos" / "a.jpg", seed=1)
+    stuck = blocking_file(tmp_path / "photos" / "b.jpg")
+
+    report = within(10, copy_photos, [stuck, good], tmp_path / "out")
+
+    assert tmp_path / "out" / "a.jpg" in report.copied  # and the copy of the other came back at once
