@@ -824,6 +824,9 @@ class Catalog:
             "SELECT EXISTS (SELECT 1 FROM forgotten_tags) OR EXISTS (SELECT 1 FROM forgotten_distinct)"
         ).fetchone()[0]:
             return
+        partners = {path: _partner_names(path) for _, _, (path, old_hash, _) in photos if old_hash is None}
+        forgotten = {r[0] for r in self._rows_in("SELECT DISTINCT path FROM forgotten_tags WHERE path IN ({marks})",
+                                                  {name for names in partners.values() for name in names})}
         for pid, meta, (path, old_hash, old_pixels) in photos:
             pixels = meta.pixels_hash if old_hash is None else None
             found = self._conn.execute(
@@ -832,7 +835,7 @@ class Catalog:
             paths = sorted(r[0] for r in found)  # as stored, like `path`
             same, same_args = "(hash = ? OR pixels_hash = ?)", (meta.hash, pixels)
             if not paths and old_hash is None:  # a raw whose JPEG, deleted, stood for the shot, or a JPEG for a raw
-                paths, same, same_args = self._forgotten_partners(path), "1", ()
+                paths, same, same_args = sorted(n for n in partners[path] if n in forgotten), "1", ()
             if path not in paths:  # moved: only from a path the library no longer has (not a copy's)
                 here = {r[0] for r in self._rows_in("SELECT path FROM photos WHERE path IN ({marks})", paths)}
                 paths = [p for p in paths if p not in here]
@@ -853,18 +856,6 @@ class Catalog:
                 " ON p.pixels_hash = f.key OR p.hash = f.key WHERE f.other_key = ?2 AND p.id != ?1",
                 (pid, meta.pixels_hash or meta.hash),
             )
-
-    def _forgotten_partners(self, path: str) -> list[str]:
-        """Of a camera's raw, the JPEGs/HEICs of its name the library forgot with tags; of a
-        JPEG/HEIC, the raws (paths as stored). One stood for the shot while the other was left
-        out, and its tags are the other's now that it is gone (or, a JPEG saved beside the
-        raw, stands for it instead)."""
-        stem, suffix = os.path.splitext(path)
-        others = RAW_PARTNER_SUFFIXES if suffix.lower() in RAW_SUFFIXES else \
-            RAW_SUFFIXES if suffix.lower() in RAW_PARTNER_SUFFIXES else ()
-        partners = [stem + s for other in others for s in (other, other.upper())]
-        found = self._rows_in("SELECT DISTINCT path FROM forgotten_tags WHERE path IN ({marks})", partners)
-        return sorted(r[0] for r in found)
 
     def _forget_tags_of(self, pid: PhotoId, content_hash: str, pixels_hash: str | None, path: str) -> None:
         """What the photos_forgotten trigger does for a deleted photo, for one that stays (`path`
@@ -1403,3 +1394,13 @@ def _states(rows: Iterable[tuple]) -> dict[str, FileState]:
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def _partner_names(path: str) -> list[str]:
+    """Of a camera's raw, the names its JPEG/HEIC may have; of a JPEG/HEIC, its raw's (as
+    stored). One stood for the shot while the other was left out: when one is gone, the tags
+    the library forgot with it are the other's (_remember_again)."""
+    stem, suffix = os.path.splitext(path)
+    others = RAW_PARTNER_SUFFIXES if suffix.lower() in RAW_SUFFIXES else \
+        RAW_SUFFIXES if suffix.lower() in RAW_PARTNER_SUFFIXES else ()
+    return [stem + s for other in others for s in (other, other.upper())]

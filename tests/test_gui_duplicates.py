@@ -267,27 +267,16 @@ def test_the_clean_up_note_stays_through_a_reload_but_is_gone_when_the_page_open
     assert page.subtitle.text() == "No duplicates"
 
 
-def test_show_more_counts_the_groups_left_in_good_grammar(qtbot, make_window, open_library, tmp_path,
-                                                          monkeypatch) -> None:
+@pytest.mark.parametrize(("bound", "value"), [("PAGE", 1), ("PAGE_TILES", 3)])
+def test_a_page_stops_at_a_bounded_number_of_groups_or_photos_and_counts_the_rest_in_good_grammar(
+    qtbot, make_window, open_library, tmp_path, monkeypatch, bound, value
+) -> None:
+    """The copies folder has a group of 3 and one of 2: a page of one group, or of 3 photos (each
+    photo is a widget, so big groups make shorter pages), shows the first and offers the other;
+    always one group at least."""
     from photoclip.gui import duplicates
 
-    monkeypatch.setattr(duplicates, "PAGE", 1)  # the copies folder's two groups, shown one at a time
-    library, _ = indexed_copies(open_library, tmp_path)
-    window = make_window(library, worker=True)
-    open_duplicates(qtbot, window)
-    page = window.duplicates
-    assert len(page.rows) == 1 and page.more.text() == "Show 1 more of 1 group"
-    page.more.click()
-    assert len(page.rows) == 2 and not page.more.isVisibleTo(page)
-
-
-def test_a_page_of_groups_stops_at_a_bounded_number_of_photos(qtbot, make_window, open_library, tmp_path,
-                                                             monkeypatch) -> None:
-    """Now that every photo of a group shows, a page holds fewer groups when they are big (each
-    photo is a widget), and always one at least."""
-    from photoclip.gui import duplicates
-
-    monkeypatch.setattr(duplicates, "PAGE_TILES", 3)  # the copies folder: a group of 3, one of 2
+    monkeypatch.setattr(duplicates, bound, value)
     library, _ = indexed_copies(open_library, tmp_path)
     window = make_window(library, worker=True)
     open_duplicates(qtbot, window)
