@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -524,21 +524,30 @@ class Catalog:
         with self.transaction():
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    def set_unreadable(self, root_id: RootId, paths: Sequence[str]) -> None:
-        """The folders and files of a root its last scan could not read (no permission, a bad
-        sector), for status to name: their photos are missing from the library until then."""
+    def set_unreadable(self, root_id: RootId, reasons: Mapping[str, str]) -> None:
+        """The folders and files of a root its last scan could not read, each with why (no
+        permission, a link loop, a bad sector), for status to name: their photos are missing
+        from the library until then."""
         key = f"unreadable:{root_id}"
         with self.transaction():
-            if paths:
-                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(paths)))
+            if reasons:
+                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                   (key, json.dumps(dict(reasons))))
             else:
                 self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
 
-    def unreadable(self) -> list[Path]:
-        """What set_unreadable kept, for the roots still in the library."""
+    def unreadable(self) -> list[tuple[Path, str]]:
+        """What set_unreadable kept, for the roots still in the library: (path, why), by path."""
         roots = {f"unreadable:{r.id}" for r in self.roots()}
         rows = self._conn.execute("SELECT key, value FROM meta WHERE key LIKE 'unreadable:%' ORDER BY key")
-        return sorted(Path(path) for key, value in rows if key in roots for path in json.loads(value))
+        found: list[tuple[Path, str]] = []
+        for key, value in rows:
+            if key in roots:
+                kept = json.loads(value)
+                if isinstance(kept, list):  # kept before reasons were: permissions were all it said
+                    kept = dict.fromkeys(kept, "permission denied?")
+                found += ((Path(path), reason) for path, reason in kept.items())
+        return sorted(found)
 
     def generation(self) -> int:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()

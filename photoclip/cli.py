@@ -712,7 +712,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "left_out": list(library.settings.exclude_patterns),
             "failures": [{"path": str(p), "reason": r} for p, r in st.failures],
             "damaged": [{"path": str(p), "damage": d} for p, d in st.damaged],
-            "unreadable": [str(p) for p in st.unreadable],
+            "unreadable": [{"path": str(p), "reason": r} for p, r in st.unreadable],
         }, indent=2))
         return 0
     print(f"library: {library.directory}")
@@ -737,9 +737,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         for path, damage in st.damaged:
             print(f"  {path}: {damage}")
     if st.unreadable:
-        print("cannot read (their photos are left out until photoclip may read them; check their permissions):")
-        for path in st.unreadable:
-            print(f"  {path}")
+        print("cannot read (their photos are left out until photoclip can read them):")
+        for path, reason in st.unreadable:
+            print(f"  {path}: {reason}")
     return 0
 
 

@@ -210,7 +210,7 @@ class LibraryStatus:
     roots: tuple[Root, ...]
     failures: tuple[tuple[Path, str], ...]
     damaged: tuple[tuple[Path, str], ...] = ()  # indexed all the same (Photo.damage)
-    unreadable: tuple[Path, ...] = ()  # folders and files the last scan could not read
+    unreadable: tuple[tuple[Path, str], ...] = ()  # folders and files the last scan could not read, and why
     searching_with: str | None = None  # the old model, while the library is embedded with `model`
     untried: str | None = None  # a model asked for that is not `model` until it loads (its weights are not here)
 

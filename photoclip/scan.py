@@ -66,8 +66,7 @@ class Walk:
     raw_partners: dict[str, list[str]] = field(default_factory=dict)  # a paired raw -> its JPEG/HEIC
     sidecars: list[FileEntry] = field(default_factory=list)  # XMP files other photo programs keep
     descriptions: list[FileEntry] = field(default_factory=list)  # JSON, as Google Takeout writes (mtime: ctime too)
-    unreadable: list[str] = field(default_factory=list)
-    unreadable_reasons: dict[str, str] = field(default_factory=dict)  # each of `unreadable`: why, in words
+    unreadable: dict[str, str] = field(default_factory=dict)  # path -> why it cannot be read, in words
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
 
@@ -75,8 +74,7 @@ class Walk:
         """Note a folder or file the walk could not read, and why (see unreadable_reason)."""
         reason = unreadable_reason(exc)
         log.warning("cannot read %s: %s", path, reason)
-        self.unreadable.append(path)
-        self.unreadable_reasons[path] = reason
+        self.unreadable[path] = reason
 
 
 def unreadable_reason(exc: OSError) -> str:
@@ -150,8 +148,7 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             with os.scandir(folder) as entries:
                 listing = list(entries)
         except FileNotFoundError:
-            result.unreadable.append(folder)
-            result.unreadable_reasons[folder] = "moved or deleted while it was read"
+            result.unreadable[folder] = "moved or deleted while it was read"
             result.vanished.append(folder)
             continue
         except OSError as exc:
@@ -305,7 +302,7 @@ def _is_gone(path: str) -> bool:
     return False
 
 
-def _under(path: str, folders: Sequence[str]) -> bool:
+def _under(path: str, folders: Iterable[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 

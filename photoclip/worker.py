@@ -833,7 +833,7 @@ class Worker:
         """A folder (or file) that could not be read and can now (its permissions changed): its
         root is scanned again and watched anew, since no watch could be set below it. Each is
         tried once while it stays listed, should the scan still find it closed."""
-        listed = self.library.catalog.unreadable()
+        listed = [path for path, _ in self.library.catalog.unreadable()]
         self._reopen_tried &= set(listed)
         opened = [p for p in listed[:REOPEN_CHECKS] if p not in self._reopen_tried
                   and os.access(p, os.R_OK | (os.X_OK if p.is_dir() else 0))]

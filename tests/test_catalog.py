@@ -690,3 +690,15 @@ def test_the_tags_of_a_jpeg_that_stood_for_a_shot_go_to_its_raw_once_the_jpeg_is
     write_photo(jpeg, seed=6)  # a JPEG made from the raw again, saved beside it: it stands for the shot
     library.index()
     assert [library.photo(pid).path.name for pid in library.tagged("fuji")] == ["DSC_2004.JPG"]
+
+
+def test_what_a_scan_could_not_read_is_kept_with_why_and_older_lists_still_read(catalog: Catalog, tmp_path: Path) -> None:
+    kept, gone = catalog.add_root(tmp_path / "kept"), catalog.add_root(tmp_path / "gone")
+    catalog.set_unreadable(kept.id, {str(tmp_path / "kept" / "loop"): "a symbolic link loop"})
+    catalog.set_unreadable(gone.id, {str(tmp_path / "gone" / "x"): "permission denied"})
+    catalog.remove_root(gone.id)
+    assert catalog.unreadable() == [(tmp_path / "kept" / "loop", "a symbolic link loop")]
+    catalog.set_meta(f"unreadable:{kept.id}", f'["{tmp_path / "kept" / "old"}"]')  # as photoclip kept it before
+    assert catalog.unreadable() == [(tmp_path / "kept" / "old", "permission denied?")]
+    catalog.set_unreadable(kept.id, {})
+    assert catalog.unreadable() == []

@@ -662,7 +662,8 @@ def test_watch_reads_a_folder_once_its_permissions_let_it(tmp_path: Path) -> Non
     watcher = subprocess.Popen([*command, "watch", str(tmp_path / "photos")], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        status_until(lambda s: s["indexed"] == 1 and s["unreadable"] == [str(album)], "the closed folder listed")
+        status_until(lambda s: s["indexed"] == 1 and s["unreadable"] == [{"path": str(album), "reason": "permission denied"}],
+                     "the closed folder listed, and why")
         album.chmod(0o755)
         status_until(lambda s: s["indexed"] == 2 and not s["unreadable"], "the opened folder's photo indexed")
         write_photo(tmp_path / "new.jpg", seed=3).rename(album / "c.jpg")
@@ -696,8 +697,10 @@ def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tag
         assert indexed.returncode == 0 and "Traceback" not in indexed.stderr
         assert photoclip("tagged", "grandma").stdout.splitlines() == [str(album / "b.jpg")]
         unreadable = json.loads(photoclip("status", "--json").stdout)["unreadable"]
-        assert unreadable and all(Path(p).is_relative_to(album) for p in unreadable)
-        assert "cannot read (their photos are left out" in photoclip("status").stdout
+        assert unreadable and all(Path(u["path"]).is_relative_to(album) for u in unreadable)
+        assert all(u["reason"] == "permission denied" for u in unreadable)
+        assert f"cannot read (their photos are left out until photoclip can read them):\n  {unreadable[0]['path']}: " \
+            "permission denied\n" in photoclip("status").stdout
         for args in (("similar", "photos/album/b.jpg"), ("tag", "aunt", "photos/album/b.jpg")):
             result = photoclip(*args)
             assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -130,18 +131,19 @@ def test_folders_the_last_scan_could_not_read_are_counted_and_listed(
 ) -> None:
     folder = tmp_path / "photos"
     red_circle_folder(folder, with_red_circle=1, without=2, seed=5)
+    os.symlink(folder / "loopB.jpg", folder / "loopA.jpg")
+    os.symlink(folder / "loopA.jpg", folder / "loopB.jpg")
     library = open_library()
     library.index([folder])
-    [root] = library.roots()
-    library.catalog.set_unreadable(root.id, [str(folder / "locked")])  # what a scan without permission keeps
     window = make_window(library)
     qtbot.waitUntil(lambda: window.index_status.failures_button.isVisible(), timeout=WAIT_MS)
-    assert window.index_status.failures_button.text() == "1 unreadable"
+    assert window.index_status.failures_button.text() == "2 unreadable"
     shown = []
     monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
     qtbot.mouseClick(window.index_status.failures_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
-    assert shown[0].table.item(0, 0).text() == str(folder / "locked")
-    assert shown[0].table.item(0, 1).text() == "cannot be read (no permission?)"
-    assert shown[0].intro.text() == ("1 folder or file cannot be read (no permission?): the photos in it are left out "
-                                     "until photoclip may read it.")
+    assert [shown[0].table.item(row, 0).text() for row in range(2)] == [str(folder / "loopA.jpg"),
+                                                                         str(folder / "loopB.jpg")]
+    assert shown[0].table.item(0, 1).text() == "cannot be read: a symbolic link loop"
+    assert shown[0].intro.text() == ("2 folders or files cannot be read: the photos in them are left out until "
+                                     "photoclip can read them.")

@@ -35,10 +35,9 @@ def test_progress_reads_as_a_person_says_it(qtbot, rate: float, eta_s: float, pa
               "changes."),
     (0, 1, 0, "1 file is damaged but indexed as far as it goes; restore it from a backup if you have one."),
     (0, 2, 0, "2 files are damaged but indexed as far as they go; restore them from a backup if you have one."),
-    (0, 0, 1, "1 folder or file cannot be read (no permission?): the photos in it are left out until photoclip "
-              "may read it."),
-    (0, 0, 2, "2 folders or files cannot be read (no permission?): the photos in them are left out until "
-              "photoclip may read them."),
+    (0, 0, 1, "1 folder or file cannot be read: the photos in it are left out until photoclip can read it."),
+    (0, 0, 2, "2 folders or files cannot be read: the photos in them are left out until photoclip can read "
+              "them."),
 ])
 def test_the_failures_dialog_says_one_file_and_many_files_in_good_grammar(
     qtbot, failed: int, damaged: int, unreadable: int, said: str
@@ -46,7 +45,7 @@ def test_the_failures_dialog_says_one_file_and_many_files_in_good_grammar(
     make_app()
     paths = [Path(f"/photos/IMG_{i}.jpg") for i in range(3)]
     dialog = FailuresDialog([(p, "not an image") for p in paths[:failed]],
-                            [(p, "the file ends early") for p in paths[:damaged]], unreadable=paths[:unreadable])
+                            [(p, "the file ends early") for p in paths[:damaged]], unreadable=[(p, "permission denied") for p in paths[:unreadable]])
     qtbot.addWidget(dialog)
     assert dialog.intro.text() == said
 

@@ -145,7 +145,7 @@ def test_what_the_walk_cannot_read_is_listed_with_the_real_reason(tmp_path: Path
 
     assert [Path(f.path).name for f in seen.files] == ["IMG_1.jpg"]
     assert len(seen.unreadable) == 3  # both links, and the folder whose path is too long
-    reasons = {(os.path.basename(p)[:4], len(p) > 4096): seen.unreadable_reasons[p] for p in seen.unreadable}
+    reasons = {(os.path.basename(p)[:4], len(p) > 4096): reason for p, reason in seen.unreadable.items()}
     assert reasons == {("loop", False): "a symbolic link loop", ("dddd", True): "path too long"}
 
 

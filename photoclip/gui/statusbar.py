@@ -159,7 +159,7 @@ class FailuresDialog(QDialog):
     damage, so a person can fix, restore or ignore them."""
 
     def __init__(self, failures: Sequence[tuple[Path, str]], damaged: Sequence[tuple[Path, str]] = (),
-                 parent: QWidget | None = None, unreadable: Sequence[Path] = ()) -> None:
+                 parent: QWidget | None = None, unreadable: Sequence[tuple[Path, str]] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Photos that could not be read" if failures or unreadable else "Damaged photos")
         self.resize(860, 440)
@@ -178,12 +178,12 @@ class FailuresDialog(QDialog):
                         "you have one.")
         if unreadable:
             it = "it" if len(unreadable) == 1 else "them"
-            said.append(f"{plural(len(unreadable), 'folder or file', 'folders or files')} cannot be read (no "
-                        f"permission?): the photos in {it} are left out until photoclip may read {it}.")
+            said.append(f"{plural(len(unreadable), 'folder or file', 'folders or files')} cannot be read: "
+                        f"the photos in {it} are left out until photoclip can read {it}.")
         self.intro = intro = QLabel(" ".join(said))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        rows = [*((path, "cannot be read (no permission?)") for path in unreadable), *failures,
+        rows = [*((path, f"cannot be read: {reason}") for path, reason in unreadable), *failures,
                 *((path, f"damaged: {damage}") for path, damage in damaged)]
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["File", "Reason"])
