@@ -26,11 +26,12 @@ import numpy as np
 from photoclip import cjk, places
 from photoclip.errors import LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
+from photoclip.names import file_name_key, key_range, name_key
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -239,6 +240,11 @@ _MIGRATIONS: dict[int, str] = {
     END;
     UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar);
     """,
+    12: """
+    ALTER TABLE photos ADD COLUMN name_key TEXT;
+    UPDATE photos SET name_key = file_name_key(path);
+    CREATE INDEX photos_name_key ON photos(name_key);
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -378,6 +384,7 @@ class Catalog:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.create_function("cjk_index_terms", 2, _cjk_index_terms, deterministic=True)
+            conn.create_function("file_name_key", 1, _file_name_key, deterministic=True)
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
             raise self._cannot_open(exc) from exc
@@ -631,9 +638,9 @@ class Catalog:
         now = time.time()
         with self.transaction():
             cur = self._conn.executemany(
-                "INSERT OR IGNORE INTO photos (root_id, path, size, mtime_ns, status, added_at)"
-                " VALUES (?, ?, ?, ?, 'pending', ?)",
-                ((root_id, _text(p), s, m, now) for p, s, m in files),
+                "INSERT OR IGNORE INTO photos (root_id, path, name_key, size, mtime_ns, status, added_at)"
+                " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+                ((root_id, _text(p), file_name_key(p), s, m, now) for p, s, m in files),
             )
             return cur.rowcount
 
@@ -651,8 +658,9 @@ class Catalog:
         that failed is tried again (a move while it was being indexed failed it)."""
         with self.transaction():
             self._conn.execute(
-                "UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ns = ?," + _RETRY_FAILED + " WHERE id = ?",
-                (root_id, _text(new_path), size, mtime_ns, photo_id),
+                "UPDATE photos SET root_id = ?, path = ?, name_key = ?, size = ?, mtime_ns = ?," + _RETRY_FAILED
+                + " WHERE id = ?",
+                (root_id, _text(new_path), file_name_key(new_path), size, mtime_ns, photo_id),
             )
 
     def _rows_in(self, sql: str, values: Iterable, *before: object) -> Iterator[tuple]:
@@ -1192,12 +1200,14 @@ class Catalog:
 
     def named(self, prefix: str, limit: int = 500) -> list[PhotoId]:
         """Indexed photos whose file name starts with `prefix` (any case), the exact names first,
-        then newest first: what a person who types a file name ("IMG_1234") is after."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        then newest first: what a person who types a file name ("IMG_1234") is after. Those
+        whose name key starts as the prefix's does are read (a range of the index), then the
+        names themselves compared."""
+        low, high = key_range(name_key(prefix.rpartition(".")[0] or prefix))
         rows = self._conn.execute(
-            "SELECT id, path FROM photos WHERE status = 'indexed' AND path LIKE ? ESCAPE '\\'"
+            "SELECT id, path FROM photos WHERE name_key >= ? AND name_key < ? AND status = 'indexed'"
             f" ORDER BY {_SHOWN_AT} DESC, id",
-            (f"%{os.sep}{escaped}%",),
+            (low, high),
         )
         folded = prefix.casefold()
         found = [(PhotoId(pid), os.path.basename(_path_text(path)).casefold()) for pid, path in rows]
@@ -1205,6 +1215,15 @@ class Catalog:
         exact = [pid for pid, name in matches if name == folded or os.path.splitext(name)[0] == folded]
         first = set(exact)
         return (exact + [pid for pid, _ in matches if pid not in first])[:limit]
+
+    def named_whole(self, key: str, limit: int = 500) -> list[PhotoId]:
+        """Indexed photos whose whole name, less its suffix, has this name key ("lisbon tram" is
+        "Lisbon tram.JPG", "selfie" is "😀 selfie.jpg"), newest first: one probe of the index."""
+        rows = self._conn.execute(
+            f"SELECT id FROM photos WHERE name_key = ? AND status = 'indexed' ORDER BY {_SHOWN_AT} DESC, id LIMIT ?",
+            (key, limit),
+        )
+        return [PhotoId(r[0]) for r in rows]
 
     def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
         rows = self._rows_in(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id IN ({{marks}})", ids)
@@ -1367,6 +1386,11 @@ def _fts_word(word: str) -> str:
     parts = cjk.query_parts(word) if cjk.has_cjk(word) else [word]
     phrases = ['"' + part.replace('"', '""') + '"' for part in parts]
     return phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")"
+
+
+def _file_name_key(path: str) -> str:
+    """file_name_key of a path as the catalog stores it, for SQL."""
+    return file_name_key(_path_text(path))
 
 
 def _cjk_index_terms(*texts: str | None) -> str | None:

@@ -53,6 +53,7 @@ from photoclip.errors import (
 from photoclip.fsutil import as_cataloged
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
+from photoclip.names import name_key
 from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
 from photoclip.places import Place
 from photoclip.search import (
@@ -61,7 +62,6 @@ from photoclip.search import (
     SearchHit,
     combine,
     is_url,
-    name_key,
     parse_query,
     tag_candidates,
     take_period,
@@ -914,14 +914,9 @@ class Library:
 
     def _named_whole(self, stem: str, limit: int) -> list[PhotoId]:
         """Indexed photos whose whole name, less its suffix, is `stem` as name_key compares
-        names ("lisbon tram" is "Lisbon tram.JPG", "scan 003" is "scan 003!.jpg"), among the
-        names that start as `stem` is spelt (Catalog.named)."""
+        names ("lisbon tram" is "Lisbon tram.JPG", "selfie" is "😀 selfie.jpg")."""
         key = name_key(stem)
-        if not key:
-            return []
-        candidates = self.catalog.named(stem, 4 * limit)
-        photos = self.catalog.photos(candidates)
-        return [pid for pid in candidates if pid in photos and name_key(photos[pid].path.stem) == key][:limit]
+        return self.catalog.named_whole(key, limit) if key else []
 
     def failed_named(self, name: str) -> list[tuple[Path, str]]:
         """The photos named `name` (or, for a name with an image's suffix, of its stem: a raw

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -128,13 +127,6 @@ class QueryScope:
     file_name: str | None = None  # the query looked like a file name: the photos named so come first
     whole_name: bool = False  # file_name is the whole name of those photos (less its suffix), not its start
     caption_words: tuple[str, ...] = ()  # photos whose captions hold these words of the query come first
-
-
-def name_key(name: str) -> str:
-    """A file name's stem, or a query, as a look-up by name compares them: its words in lower
-    case, whatever is between them (spaces, _ - . and punctuation, an emoji) one space.
-    "😀 Selfie", "selfie!" and "SELFIE" are one name; "IMG_1234" is "img 1234"."""
-    return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name).casefold()))
 
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -565,6 +566,8 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
+            DROP INDEX photos_name_key;
+            ALTER TABLE photos DROP COLUMN name_key;
             DROP TRIGGER photos_forgotten;
             DROP TABLE forgotten_tags;
             DROP TABLE forgotten_distinct;
@@ -652,6 +655,8 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     catalog.close()
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
+            DROP INDEX photos_name_key;
+            ALTER TABLE photos DROP COLUMN name_key;
             DROP TRIGGER photos_forgotten;
             DROP TABLE forgotten_tags;
             DROP TABLE forgotten_distinct;
@@ -702,3 +707,35 @@ def test_what_a_scan_could_not_read_is_kept_with_why_and_older_lists_still_read(
     assert catalog.unreadable() == [(tmp_path / "kept" / "old", "permission denied?")]
     catalog.set_unreadable(kept.id, {})
     assert catalog.unreadable() == []
+
+
+def _indexed(catalog: Catalog, paths: list[str]) -> list[PhotoId]:
+    root = catalog.add_root(Path(os.path.commonpath(paths)))
+    catalog.add_pending(root.id, [(path, 1, i) for i, path in enumerate(paths)])
+    ids = [catalog.photo_by_path(path).id for path in paths]
+    m = PhotoMetadata(hash="h", width=1, height=1, taken_at=None, format="jpeg")
+    catalog.store_batch("m", [(pid, m, np.ones(4, np.float32)) for pid in ids], [])
+    return ids
+
+
+def test_photos_are_found_by_the_words_of_their_names_and_starts_of_names(catalog: Catalog) -> None:
+    selfie, tram, img, img_long, moved = _indexed(catalog, [
+        "/p/😀 Selfie.jpg", "/p/trip/Lisbon_tram!.JPG", "/p/IMG_1234.jpg", "/p/IMG_12345.jpg", "/p/x.jpg"])
+    catalog.move_photo(moved, catalog.roots()[0].id, "/p/new/Selfie (2).png", 1, 9)
+
+    assert catalog.named_whole("selfie") == [selfie] and catalog.named_whole("lisbon tram") == [tram]
+    assert catalog.named_whole("selfie 2") == [moved] and catalog.named_whole("x") == []
+    assert catalog.named("IMG_1234") == [img, img_long] and catalog.named("img_1234.JPG") == [img]
+    assert catalog.named("😀 sel") == [selfie] and catalog.named("Lisbon_tram!.j") == [tram]
+
+
+def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    selfie, odd = _indexed(catalog, ["/p/😀 Selfie.jpg", "/p/caf\udce9 Paris.jpg"])  # a name not in UTF-8
+    catalog.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript("DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
+                           "PRAGMA user_version = 11;")
+    catalog = Catalog(path)
+    assert catalog.named_whole("selfie") == [selfie] and catalog.named_whole("caf paris") == [odd]

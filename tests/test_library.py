@@ -2035,7 +2035,7 @@ def test_a_search_for_a_photos_whole_name_or_its_raws_lists_that_photo_first(ope
     meant, as rclip's and Immich's file-name search take it; a name's start is not ("beach"
     does not put "beach party.jpg" first), nor a query of more words than a name."""
     photos = tmp_path / "photos"
-    names = ["DSC_2000.JPG", "Lisbon tram.JPG", "scan 003!.jpg", "beach.jpg", "beach party.jpg"]
+    names = ["DSC_2000.JPG", "Lisbon tram.JPG", "scan 003!.jpg", "beach.jpg", "beach party.jpg", "😀 selfie.jpg"]
     for i, name in enumerate(names):
         write_photo(photos / name, seed=i)
     (photos / "DSC_2000.NEF").write_bytes(b"raw")
@@ -2050,6 +2050,7 @@ def test_a_search_for_a_photos_whole_name_or_its_raws_lists_that_photo_first(ope
     assert first("DSC_2000.NEF") == ("DSC_2000.JPG", "DSC_2000", True)
     assert first("lisbon tram") == ("Lisbon tram.JPG", "lisbon tram", True)
     assert first("scan 003") == ("scan 003!.jpg", "scan 003", True)
+    assert first("Selfie") == ("😀 selfie.jpg", "Selfie", True)
     assert first("Beach") == ("beach.jpg", "Beach", True)
     assert library.search_scoped("beach party at night", limit=3)[1] is None
     assert library.search_scoped("2:beach", limit=3)[1] is None  # a weighed term is words

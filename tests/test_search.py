@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from photoclip.errors import QueryError
-from photoclip.search import QueryTerm, combine, name_key, parse_query, tag_candidates, take_tags
+from photoclip.search import QueryTerm, combine, parse_query, tag_candidates, take_tags
 from photoclip.when import extract_period
 from tests.helpers import write_photo
 
@@ -134,10 +134,3 @@ def test_tag_candidates_are_the_runs_of_up_to_four_words() -> None:
     found = tag_candidates(parse_query("kids at the lake house + sunset"))
     assert {"kids", "lake house", "at the lake house", "kids at the lake", "sunset"} <= found
     assert "kids at the lake house" not in found  # five words
-
-
-def test_a_name_is_compared_by_its_words_whatever_is_between_them() -> None:
-    assert name_key("😀 Selfie") == name_key("selfie!") == name_key("SELFIE") == "selfie"
-    assert name_key("IMG_1234") == name_key("img-1234") == "img 1234"
-    assert name_key("Lisbon  tram") == "lisbon tram" and name_key("Été à Paris") == "été à paris"
-    assert name_key("cafe\u0301") == name_key("caf\u00e9") and name_key("😀 ") == ""

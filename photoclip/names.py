@@ -1,0 +1,26 @@
+"""How a look-up by name compares a photo's file name with what a person typed: by its words,
+whatever stands between them, so that "😀 Selfie.jpg" is found by "selfie" and "IMG_1234"
+by "img 1234". The catalog keeps each photo's key, indexed, so a look-up is one index probe."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+
+def name_key(name: str) -> str:
+    """A file name's stem, or a query, as a look-up by name compares them: its words in lower
+    case, whatever is between them (spaces, _ - . and punctuation, an emoji) one space.
+    "😀 Selfie", "selfie!" and "SELFIE" are one name; "IMG_1234" is "img 1234"."""
+    return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name).casefold()))
+
+
+def file_name_key(path: str) -> str:
+    """name_key of a file's name less its suffix: "/photos/😀 Selfie.JPG" is "selfie"."""
+    return name_key(os.path.splitext(os.path.basename(path))[0])
+
+
+def key_range(key: str) -> tuple[str, str]:
+    """[low, high) bounds of the keys that start as `key` is spelt ("img 12" holds "img 1234")."""
+    return key, key + chr(0x10FFFF)

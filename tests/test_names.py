@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from photoclip.names import file_name_key, key_range, name_key
+
+
+def test_a_name_is_compared_by_its_words_whatever_is_between_them() -> None:
+    assert name_key("😀 Selfie") == name_key("selfie!") == name_key("SELFIE") == "selfie"
+    assert name_key("IMG_1234") == name_key("img-1234") == "img 1234"
+    assert name_key("Lisbon  tram") == "lisbon tram" and name_key("Été à Paris") == "été à paris"
+    assert name_key("cafe\u0301") == name_key("caf\u00e9") and name_key("😀 ") == ""
+
+
+def test_a_files_key_is_its_names_less_folder_and_suffix() -> None:
+    assert file_name_key("/photos/2019.trip/😀 Selfie.JPG") == "selfie"
+    assert file_name_key("/photos/scan 003!.jpg") == "scan 003" and file_name_key("/photos/IMG_0001") == "img 0001"
+
+
+def test_the_keys_that_start_as_a_key_is_spelt_are_in_its_range() -> None:
+    low, high = key_range("img 12")
+    assert all(low <= key < high for key in ("img 12", "img 1234", "img 12 ☃", "img 12\U0010fffe"))
+    assert not any(low <= key < high for key in ("img 1", "img 13", "img 2", "im"))
