@@ -500,3 +500,35 @@ def test_a_name_cut_short_on_its_tile_is_whole_in_its_tooltip_and_for_a_screen_r
     assert str(path) in tile.accessibleDescription() and name.accessibleDescription() == str(path)
     assert name.accessibleName() == path.name
     assert tile.accessibleName() == f"{path.name} in 2024, to move to the trash"
+
+
+def test_copies_in_groups_not_yet_seen_are_named_in_the_question_and_may_stay(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from photoclip.gui import duplicates
+
+    monkeypatch.setattr(duplicates, "PAGE", 1)
+    library, copies = indexed_copies(open_library, tmp_path)
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    shown = {tile.photo.path for row in page.rows for pid, tile in row.tiles.items() if pid not in row.kept}
+    unseen = {c.resolve() for c in copies} - shown
+    asked, answers = [], ["Cancel", f"Move only the {len(shown)} shown"]
+
+    def answer(box: QMessageBox) -> int:
+        asked.append((box.text(), [b.text() for b in box.buttons()]))
+        [button] = [b for b in box.buttons() if b.text() == answers[len(asked) - 1]]
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    page.trash_button.click()
+    assert asked[0][0].startswith("Move 3 photos") and all(c.exists() for c in copies)
+    assert f"{len(unseen)} photo{'s' * (len(unseen) > 1)} of these" in asked[0][0] and "Show more" in asked[0][0]
+    assert set(asked[0][1]) == {"Move all 3", f"Move only the {len(shown)} shown", "Cancel"}
+    page.trash_button.click()
+    qtbot.waitUntil(lambda: page.subtitle.text().startswith(f"Moved {len(shown)} photo"), timeout=WAIT_MS)
+    assert not any(path.exists() for path in shown) and all(path.exists() for path in unseen)

@@ -490,9 +490,13 @@ class DuplicatesPage(QWidget):
     def to_trash(self) -> list[Photo]:
         """What "Move to trash" moves: the unkept photos of every group, shown or on the pages
         not shown yet, as they will show: with the user's choices made in other groups."""
-        chosen = [photo for row in self.rows for photo in row.to_trash()]
+        chosen = self.shown_to_trash()
         chosen += [photos[pid] for group, photos in self._waiting for pid in self._unkept(group)]
         return chosen
+
+    def shown_to_trash(self) -> list[Photo]:
+        """The part of to_trash() in the groups shown so far."""
+        return [photo for row in self.rows for photo in row.to_trash()]
 
     def kept_for(self) -> dict[PhotoId, tuple[PhotoId, ...]]:
         """Each photo "Move to trash" moves -> the photos kept in its stead."""

@@ -970,18 +970,26 @@ class MainWindow(QMainWindow):
 
     def _confirmed(self, title: str, question: str, detail: str, action: str) -> bool:
         """Ask first, with Cancel as the default and a button that says what it does."""
+        return self._answer(title, question, detail, action) == action
+
+    def _answer(self, title: str, question: str, detail: str, action: str, *others: str) -> str | None:
+        """Ask first, with Cancel as the default: the label of the action chosen (`action`, or
+        one of `others`), None for Cancel."""
         box = QMessageBox(QMessageBox.Icon.Question, title, f"{question}\n\n{detail}",
                           QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, self)
         box.button(QMessageBox.StandardButton.Ok).setText(action)
+        buttons = {box.button(QMessageBox.StandardButton.Ok): action}
+        buttons.update((box.addButton(other, QMessageBox.ButtonRole.AcceptRole), other) for other in others)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return box.clickedButton() is box.button(QMessageBox.StandardButton.Ok)
+        return buttons.get(box.clickedButton())
 
     # ------------------------------------------------------------------ duplicates
 
     def trash_photos(self, photos: list[Photo], duplicates: bool = True) -> None:
         """Ask once, then let the worker move `photos` to the system trash (the duplicates
-        page's unkept copies, or photos selected in the grid)."""
+        page's unkept copies, or photos selected in the grid). When some of the duplicates are
+        in groups the user has not seen yet (below "Show more"), they may move only those shown."""
         if self.worker is None or not photos:
             return
         size = humanize.file_size(sum(p.size for p in photos))
@@ -989,13 +997,23 @@ class MainWindow(QMainWindow):
         kept = (f"; the copy kept stays where it is, and takes the tags you gave {'this one' if one else 'these'}"
                 if duplicates else "")
         what = f"“{humanize.shown(photos[0].path.name)}”" if one else plural(len(photos), "photo")
-        if self._confirmed(
-            "Move to trash", f"Move {what} ({size}) to the trash?",
-            f"{'It goes' if one else 'They go'} to the system trash, where you can restore "
-            f"{'it' if one else 'them'}{kept}.", "Move to trash",
-        ) and self.worker is not None:
+        detail = (f"{'It goes' if one else 'They go'} to the system trash, where you can restore "
+                  f"{'it' if one else 'them'}{kept}.")
+        shown = self.duplicates.shown_to_trash() if duplicates else photos
+        if len(shown) == len(photos):
+            chosen = photos if self._confirmed("Move to trash", f"Move {what} ({size}) to the trash?", detail,
+                                               "Move to trash") else []
+        else:
+            unseen = len(photos) - len(shown)
+            detail += (f"\n\n{plural(unseen, 'photo')} of these {'is' if unseen == 1 else 'are'} in groups further "
+                       "down that you have not looked at yet (Show more).")
+            only = f"Move only the {len(shown):,} shown" if shown else None
+            answer = self._answer("Move to trash", f"Move {what} ({size}) to the trash?", detail,
+                                  f"Move all {len(photos):,}", *([only] if only else []))
+            chosen = photos if answer == f"Move all {len(photos):,}" else shown if answer == only else []
+        if chosen and self.worker is not None:
             self._trash_from_duplicates = duplicates
-            self.worker.trash((p.id for p in photos), self.duplicates.kept_for() if duplicates else None)
+            self.worker.trash((p.id for p in chosen), self.duplicates.kept_for() if duplicates else None)
 
     def _trashed(self, result: TrashResult) -> None:
         if self._trash_from_duplicates:
