@@ -833,7 +833,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             status = WatchStatus(library, bar)
             worker.subscribe(status)
             for path in args.paths:
-                worker.add_root(path)
+                worker.add_root(path, or_its_root=True)  # a folder inside one: that one is watched already
             worker.start()
             try:
                 while not stop.wait(0.5):

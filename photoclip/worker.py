@@ -377,9 +377,10 @@ class Worker:
 
         return unsubscribe
 
-    def add_root(self, path: Path | str) -> None:
-        """Add a folder, scan and index it before anything else; errors come back as WorkerError."""
-        self._submit(f"add {path}", lambda: self._do_add_root(Path(path)))
+    def add_root(self, path: Path | str, or_its_root: bool = False) -> None:
+        """Add a folder, scan and index it before anything else; errors come back as WorkerError.
+        `or_its_root`: a folder inside one of the library's stands for that one (Library.add_root)."""
+        self._submit(f"add {path}", lambda: self._do_add_root(Path(path), or_its_root))
 
     def remove_root(self, path: Path | str) -> None:
         """Forget a folder and its photos (the files are not touched); a folder inside one of
@@ -627,8 +628,8 @@ class Worker:
 
     # jobs
 
-    def _do_add_root(self, path: Path) -> None:
-        root = self.library.add_root(path)
+    def _do_add_root(self, path: Path, or_its_root: bool) -> None:
+        root = self.library.add_root(path, or_its_root)
         self._user_roots.add(root.id)
         self._unhold()
         self._reconcile([root])

@@ -1317,3 +1317,30 @@ def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
         app.communicate("", timeout=30)
     assert (code, err) == (1, f"photoclip: error: library {tmp_path / 'lib'} is open in the photoclip app (pid "
                               f"{app.pid}); do this in the app, or close the app first\n")
+
+
+def test_watch_of_a_folder_inside_a_library_folder_watches_the_library_without_an_error(tmp_path: Path) -> None:
+    write_photo(tmp_path / "photos" / "a.jpg", seed=1)
+    (tmp_path / "photos" / "2024").mkdir()
+    home = str(tmp_path / "home")
+    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": home, "XDG_CACHE_HOME": home, "PHOTOCLIP_CACHE_DIR": home}
+    command = [sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL]
+    assert subprocess.run([*command, "index", str(tmp_path / "photos")], capture_output=True, env=env).returncode == 0
+    said = tmp_path / "watch.log"
+    with said.open("w") as log:
+        watcher = subprocess.Popen([*command, "watch", str(tmp_path / "photos" / "2024")], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + 60
+            while "watching 1 folder" not in said.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            write_photo(tmp_path / "new.jpg", seed=2).rename(tmp_path / "photos" / "2024" / "b.jpg")
+            while "indexed 1 photo" not in said.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            watcher.send_signal(signal.SIGINT)
+            watcher.wait(30)
+    lines = said.read_text().splitlines()
+    assert "indexed 1 photo, 0 failed" in said.read_text() and not [line for line in lines if "photoclip:" in line], lines
+    folders = json.loads(subprocess.run([*command, "status", "--json"], capture_output=True, env=env).stdout)["folders"]
+    assert [f["path"] for f in folders] == [str(tmp_path / "photos")]
