@@ -534,7 +534,7 @@ def _null_option(parser: argparse.ArgumentParser) -> None:
 
 def _print_paths(args: argparse.Namespace, lines: Iterable[str]) -> None:
     for line in lines:
-        print(line, end="\0" if args.null else "\n")
+        print(line if args.null else one_line(line, sys.stdout), end="\0" if args.null else "\n")
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -725,21 +725,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, "
           f"{st.counts.failed} failed)")
     for root in st.roots:
-        print(f"folder:  {root.path}" + ("" if root.online else "  (offline)"))
+        print(f"folder:  {one_line(root.path, sys.stdout)}" + ("" if root.online else "  (offline)"))
     for pattern in library.settings.exclude_patterns:
         print(f"left out: {config.shown_pattern(pattern)}")
     if st.failures:
         print("failed:")
         for path, reason in st.failures:
-            print(f"  {path}: {reason}")
+            print(f"  {one_line(path, sys.stdout)}: {reason}")
     if st.damaged:
         print("damaged (indexed as far as they go; restore them from a backup if you have one):")
         for path, damage in st.damaged:
-            print(f"  {path}: {damage}")
+            print(f"  {one_line(path, sys.stdout)}: {damage}")
     if st.unreadable:
         print("cannot read (their photos are left out until photoclip can read them):")
         for path, reason in st.unreadable:
-            print(f"  {path}: {reason}")
+            print(f"  {one_line(path, sys.stdout)}: {reason}")
     return 0
 
 
@@ -871,10 +871,10 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             for number, group in enumerate(groups):
                 if number:
                     print()
-                print(f"keep\t{photos[group.keeper].path}")
+                print(f"keep\t{one_line(photos[group.keeper].path, sys.stdout)}")
                 for pid, alike in zip(group.others, group.similarities):
                     same = photos[pid].hash == photos[group.keeper].hash
-                    print(f"{'same' if same else humanize.similarity(alike)}\t{photos[pid].path}")
+                    print(f"{'same' if same else humanize.similarity(alike)}\t{one_line(photos[pid].path, sys.stdout)}")
         size = sum(p.size for p in extras)
         copies = plural(len(extras), "extra copy", "extra copies")
         print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}", file=sys.stderr)
@@ -1163,6 +1163,13 @@ def on_terminal(text: str, stream: TextIO) -> str:
     that recolour it or move the cursor) shown as "?", as ls shows them; a pipe gets them as
     they are, so it still finds the file."""
     return _CONTROL.sub("?", text) if stream.isatty() else text
+
+
+def one_line(text: object, stream: TextIO) -> str:
+    """A path (or a line naming one) for `stream`: on a terminal, a newline in a file name shown
+    as "?", so that it still reads as one path; a pipe gets it as it is (`--null` parts paths)."""
+    shown = str(text)
+    return shown.replace("\n", "?") if stream.isatty() else shown
 
 
 class _TerminalSafe:

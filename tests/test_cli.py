@@ -721,31 +721,37 @@ def test_a_folder_that_lost_its_search_permission_keeps_its_photos_and_their_tag
 def test_escape_codes_in_a_file_name_reach_a_terminal_as_question_marks_and_a_pipe_as_they_are(
     run, tmp_path: Path
 ) -> None:
+    """A newline too: on a terminal a name holding one would read as two paths."""
     import pty
 
     folder = tmp_path / "photos"
-    write_photo(folder / "red\x1b[31m\rname.jpg", seed=1)
+    write_photo(folder / "red\x1b[31m\rna\nme.jpg", seed=1)
+    (folder / "bro\nken.jpg").write_bytes(b"not a photo")
     assert run("index", str(folder))[0] == 0
-    named = str((folder / "red\x1b[31m\rname.jpg").resolve())
+    named = str((folder / "red\x1b[31m\rna\nme.jpg").resolve())
     assert run("search", "a photo")[1] == named + "\n"  # a pipe: the name as it is
 
-    command = [sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL,
-               "search", "a photo"]
-    terminal, its_end = pty.openpty()
-    with subprocess.Popen(command, stdout=its_end, stderr=subprocess.DEVNULL) as process:
-        os.close(its_end)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(terminal, 4096)
-            except OSError:  # the terminal closed with the program
-                break
-            if not chunk:
-                break
-            shown += chunk
-    os.close(terminal)
-    assert process.returncode == 0
-    assert shown.decode().replace("\r\n", "\n") == named.replace("\x1b", "?").replace("\r", "?") + "\n"
+    def on_a_terminal(*args: str) -> str:
+        command = [sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL,
+                   *args]
+        terminal, its_end = pty.openpty()
+        with subprocess.Popen(command, stdout=its_end, stderr=subprocess.DEVNULL) as process:
+            os.close(its_end)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(terminal, 4096)
+                except OSError:  # the terminal closed with the program
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        os.close(terminal)
+        assert process.returncode == 0
+        return shown.decode().replace("\r\n", "\n")
+
+    assert on_a_terminal("search", "a photo") == named.replace("\x1b", "?").replace("\r", "?").replace("\n", "?") + "\n"
+    assert f"failed:\n  {(folder / 'bro?ken.jpg').resolve()}: " in on_a_terminal("status")
 
 
 def test_a_library_that_cannot_be_written_is_read_and_says_so_when_asked_to_change(tmp_path: Path) -> None:
