@@ -12,6 +12,9 @@ comment or description ("CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 9
 with GIMP"), and owners put a copyright notice, a credit ("Photo: © Jane Doe") or a licence
 there; such text is no caption and is left out, and so is binary junk read as text. A PNG's
 text is not read: drawing programs fill it with their document's title ("Adwaita Folder Icons").
+
+The keywords IPTC and Windows keep beside these (iptc_keywords, xp_keywords) are read here too,
+by the same decoding of their text; keywords.py makes tag names of them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ _COMMENTS_READ = 4  # a JPEG's first COM segments: a file may hold hundreds
 _EXIF_TEXT_TAGS = (0x010E, 0x9C9B, 0x9C9F, 0x9C9C)  # ImageDescription, XPTitle, XPSubject, XPComment
 _EXIF_MAKE, _EXIF_MODEL, _EXIF_USER_COMMENT = 0x010F, 0x0110, 0x9286
 _IPTC_TEXT_TAGS = ((2, 105), (2, 5), (2, 120))  # Headline, Object Name, Caption-Abstract
+_IPTC_KEYWORDS = (2, 25)
+_IPTC_RESOURCE, _TIFF_IPTC = 0x0404, 33723  # where a JPEG's Photoshop APP13 and a TIFF keep the IPTC block
+_IIM_MARKER = 0x1C
+_EXIF_XP_KEYWORDS = 0x9C9E
+KEYWORDS_READ = 1000  # a photo's first: keywords.MAX_KEYWORDS of them become tags, some unusable or repeated
 _XMP_TEXT_ELEMENTS = (xmp.DC + "title", "{http://ns.adobe.com/photoshop/1.0/}Headline", xmp.DC + "description")
 _NOT_CAPTION_WORDS = frozenset("""
     digital camera cameras still dsc dsci dscn dscf dcim img image images picture pictures photo photos exif
@@ -196,6 +204,96 @@ def iptc_texts(im: Image.Image) -> list[str]:
             if is_caption(text):
                 texts.append(text)
     return texts
+
+
+def iptc_keywords(im: Image.Image) -> list[str]:
+    """The keywords in a JPEG's or TIFF's IPTC block (IIM 2:25, one a dataset), as written, in
+    order: what Picasa wrote, and Lightroom, Photoshop or exiftool beside XMP's. None from a
+    block that breaks off (see _iim_datasets)."""
+    try:
+        data = _iptc_block(im)
+        datasets = _iim_datasets(data) if data else None
+    except Exception as exc:  # a broken TIFF directory: no keywords, the photo is still read
+        log.debug("unreadable IPTC (%s)", exc)
+        return []
+    if datasets is None:
+        if data:
+            log.debug("IPTC block breaks off; its keywords are not read")
+        return []
+    values = [value for record, dataset, value in datasets if (record, dataset) == _IPTC_KEYWORDS]
+    texts = (_iptc_text(value) for value in values[:KEYWORDS_READ])
+    return [text for text in texts if text]
+
+
+def _iptc_block(im: Image.Image) -> bytes | None:
+    """The IPTC-IIM bytes of a JPEG (Photoshop's resource 0x0404) or a TIFF (tag 33723, raw, as
+    Photoshop writes it as LONGs), where Pillow's IptcImagePlugin.getiptcinfo finds them."""
+    photoshop = im.info.get("photoshop")
+    if isinstance(photoshop, dict):
+        data = photoshop.get(_IPTC_RESOURCE)
+    else:
+        tags = getattr(im, "tag_v2", None)
+        data = getattr(tags, "_tagdata", {}).get(_TIFF_IPTC) if tags is not None else None
+        if data is None and tags is not None:
+            data = tags.get(_TIFF_IPTC)  # already read as a value: bytes where it was stored so
+    return bytes(data) if isinstance(data, (bytes, bytearray)) and data else None
+
+
+def _iim_datasets(data: bytes) -> list[tuple[int, int, bytes]] | None:
+    """The datasets of an IPTC-IIM block in order: (record, dataset, value). Each is a marker
+    byte 0x1C, its record and dataset numbers, its length (two bytes, or, with the top bit set,
+    the number of bytes that follow and hold it) and its value; zero bytes where the next one
+    would start are padding. None when the block breaks off, or a length runs past its end:
+    where its values start and end then is a guess, and Pillow would cut the last one short."""
+    found = []
+    at = 0
+    while at < len(data) and data[at] != 0:
+        if data[at] != _IIM_MARKER or at + 5 > len(data):
+            return None
+        record, dataset, size = data[at + 1], data[at + 2], int.from_bytes(data[at + 3:at + 5], "big")
+        at += 5
+        if size & 0x8000:  # an extended dataset
+            width = size & 0x7FFF
+            if width > 4 or at + width > len(data):
+                return None
+            size = int.from_bytes(data[at:at + width], "big")
+            at += width
+        if at + size > len(data):
+            return None
+        found.append((record, dataset, data[at:at + size]))
+        at += size
+    return found
+
+
+def _iptc_text(value: bytes) -> str:
+    """An IPTC text: UTF-8 where its bytes are UTF-8 (as 1:90, ESC % G, declares them, or as
+    programs write them without declaring it), else cp1252, as _decoded reads IPTC captions;
+    up to a NUL, which some programs end it with."""
+    return _decoded(value.split(b"\0", 1)[0]).strip()
+
+
+def xp_keywords(exif: Image.Exif) -> list[str]:
+    """The keywords Windows' file properties keep in EXIF (XPKeywords): UTF-16LE whatever the
+    EXIF's byte order, as Windows and exiftool read them (_text's guess misreads Chinese or
+    Japanese, which has no zero bytes to tell), ended by a NUL, ";" between them. None from one
+    that is not UTF-16."""
+    try:
+        value = exif.get(_EXIF_XP_KEYWORDS)
+    except Exception as exc:  # a broken EXIF directory: no keywords, the photo is still read
+        log.debug("unreadable XPKeywords (%s)", exc)
+        return []
+    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        value = bytes(v & 0xFF for v in value)
+    if isinstance(value, bytes):
+        try:
+            value = value[:len(value) // 2 * 2].decode("utf-16-le")
+        except UnicodeDecodeError:
+            log.debug("XPKeywords not UTF-16; its keywords are not read")
+            return []
+    if not isinstance(value, str):
+        return []
+    keywords = (k.strip() for k in value.split("\0", 1)[0].split(";"))
+    return [k for k in keywords if k][:KEYWORDS_READ]
 
 
 def comment_texts(im: Image.Image, fmt: str) -> list[str]:

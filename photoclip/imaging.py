@@ -279,6 +279,7 @@ class DecodedPhoto:
     captions: tuple[str, ...] = ()  # what its EXIF, IPTC and comments say about it (captions.exif_texts, ...)
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (jpegfile.pixel_data)
     damage: str | None = None  # what is wrong with a file decoded all the same (a JPEG cut short)
+    keywords: tuple[str, ...] = ()  # as its IPTC, then Windows' XPKeywords, write them (keywords.keywords_in_file)
 
 
 class _MemoryBudget:
@@ -487,7 +488,7 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
             pixels = _pixels_hash(stream, decoded.format, hash_algorithm, decoded.orientation)
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
-                            decoded.xmp, decoded.icc, decoded.captions, pixels, decoded.damage)
+                            decoded.xmp, decoded.icc, decoded.captions, pixels, decoded.damage, decoded.keywords)
 
 
 def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str, orientation: int) -> str | None:
@@ -721,6 +722,7 @@ class _Decoded:
     icc: bytes | None = None
     captions: tuple[str, ...] = ()
     damage: str | None = None
+    keywords: tuple[str, ...] = ()
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -779,6 +781,7 @@ def _decode_stream(
             icc = im.info.get("icc_profile") if im.mode not in ("CMYK", "LAB") else None
             texts = (*facts.captions, *(captions.iptc_texts(im) if fmt in ("jpeg", "tiff") else ()),
                      *captions.comment_texts(im, fmt))
+            found = (*(captions.iptc_keywords(im) if fmt in ("jpeg", "tiff") else ()), *facts.keywords)
     except ImageDecodeError as exc:
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
@@ -816,7 +819,7 @@ def _decode_stream(
             return _decode_cut_jpeg(io.BytesIO(stream.getvalue()[:end]), need_for, closed=True)
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
-                    texts, damage)
+                    texts, damage, found)
 
 
 def _decode_cut_jpeg(
@@ -1680,10 +1683,12 @@ class _ExifFacts:
     taken_at: str | None = None
     location: tuple[float, float] | None = None
     captions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # Windows' (XPKeywords)
 
 
 def _read_exif(im: Image.Image) -> _ExifFacts:
-    """Orientation 1..8, date taken and GPS position from EXIF; broken metadata counts as absent."""
+    """Orientation 1..8, date taken, GPS position, captions and Windows' keywords from EXIF; broken
+    metadata counts as absent."""
     try:
         exif = im.getexif()
     except Exception as exc:
@@ -1712,7 +1717,8 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
     position = None
     if gps:
         position = (_gps_degrees(gps.get(2), gps.get(1), "S"), _gps_degrees(gps.get(4), gps.get(3), "W"))
-    return _ExifFacts(orientation, taken_at, _location(position), tuple(captions.exif_texts(exif, details)))
+    return _ExifFacts(orientation, taken_at, _location(position), tuple(captions.exif_texts(exif, details)),
+                      tuple(captions.xp_keywords(exif)))
 
 
 def _xmp_packet(im: Image.Image) -> bytes | None:

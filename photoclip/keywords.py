@@ -2,9 +2,10 @@
 darktable show up here as the user's own tags.
 
 They are XMP dc:subject entries, in the packet embedded in the file or in a sidecar beside it
-(`IMG_1.jpg.xmp` as digiKam and darktable write them, `IMG_1.xmp` as Lightroom does). A
-keyword that is not a usable tag name is skipped; broken XML means no keywords, never a
-failed photo.
+(`IMG_1.jpg.xmp` as digiKam and darktable write them, `IMG_1.xmp` as Lightroom does), and in
+the file's IPTC Keywords (Picasa wrote only these) and Windows' XPKeywords, which imaging reads
+(DecodedPhoto.keywords). A keyword that is not a usable tag name is skipped; broken XML, IPTC
+or EXIF means no keywords from it, never a failed photo.
 """
 
 from __future__ import annotations
@@ -37,6 +38,21 @@ def keywords_in_xmp(packet: bytes | None) -> list[str]:
             if len(found) >= MAX_KEYWORDS:
                 return list(found)
     return list(found)
+
+
+def keywords_in_file(packet: bytes | None, written: Iterable[str] = ()) -> tuple[str, ...]:
+    """Every keyword in a photo's file, as tag names, once each: its XMP packet's first, then
+    `written`, those its IPTC and EXIF hold (DecodedPhoto.keywords). Lightroom and exiftool write
+    the same keywords to XMP and IPTC: they count once."""
+    found = dict.fromkeys(keywords_in_xmp(packet))
+    for keyword in written:
+        if len(found) >= MAX_KEYWORDS:
+            break
+        try:
+            found[normalize_tag(keyword)] = None
+        except QueryError:
+            continue
+    return tuple(found)[:MAX_KEYWORDS]
 
 
 def is_sidecar(path: str | Path) -> bool:

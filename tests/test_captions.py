@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import decode_photo
 from photoclip.sidecars import xmp_document
 from photoclip.xmp import others_sidecars
-from tests.helpers import with_iptc
+from tests.helpers import with_iptc, write_photo
+from tests.test_keywords import with_iptc_block
 
 
 @pytest.mark.parametrize("text", [
@@ -202,6 +204,22 @@ def test_iptc_headline_title_and_caption_are_read_in_utf8_or_latin1() -> None:
     junk = with_iptc(out.getvalue(), {(2, 120): b"\xff\xfe\xfd caf\xe9"})
     assert captions.iptc_texts(Image.open(io.BytesIO(junk))) == []
     assert captions.iptc_texts(Image.new("RGB", (2, 2))) == []
+
+
+def test_iptc_keywords_are_read_past_an_extended_dataset_up_to_the_padding(tmp_path: Path) -> None:
+    """A preview stored in IPTC (2:202) may be longer than two bytes can say; its length is then
+    in the bytes that follow. Photoshop pads a block with zero bytes."""
+    def block(preview: int) -> bytes:
+        extended = b"\x1c\x02\xca\x80\x04" + struct.pack(">I", preview) + bytes(preview)
+        return b"\x1c\x02\x19\x00\x04Opa\0" + extended + b"\x1c\x02\x19\x00\x04 Oma" + bytes(3)
+
+    tiff = tmp_path / "scan.tif"
+    Image.new("RGB", (8, 8)).save(tiff, "TIFF", tiffinfo={33723: block(70_000)})
+    jpeg = with_iptc_block(write_photo(tmp_path / "photo.jpg", seed=1), block(300))  # an APP13 holds 64 KB
+    for path in (tiff, jpeg):
+        with Image.open(path) as im:
+            assert captions.iptc_keywords(im) == ["Opa", "Oma"]
+    assert captions.iptc_keywords(Image.new("RGB", (2, 2))) == []
 
 
 def _with_comments(data: bytes, *comments: bytes) -> bytes:

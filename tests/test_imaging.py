@@ -492,6 +492,19 @@ def test_heic_round_trip(tmp_path):
     assert ".heic" in imaging.IMAGE_SUFFIXES and ".hif" in imaging.IMAGE_SUFFIXES
 
 
+def test_a_heic_phones_and_windows_keep_keywords_in_has_them_read(tmp_path):
+    """A HEIC has no IPTC; Windows' file properties write keywords into its EXIF (XPKeywords)."""
+    exif = Image.Exif()
+    exif[0x9C9E] = "Grandma;Lake".encode("utf-16-le") + b"\0\0"
+    path = tmp_path / "phone.heic"
+    try:
+        _quadrants(128, 96).save(path, format="HEIF", quality=95, exif=exif.tobytes())
+    except (KeyError, OSError, ValueError) as exc:
+        pytest.skip(f"no HEIF encoder here: {exc}")
+
+    assert imaging.decode_photo(path, min_side=0).keywords == ("Grandma", "Lake")
+
+
 def _box(kind: bytes, content: bytes, version: int | None = None, flags: int = 0) -> bytes:
     """An ISO-BMFF box; a full box (version and flags first) when `version` is given."""
     if version is not None:

@@ -1,18 +1,29 @@
-"""Keywords other programs gave a photo (XMP dc:subject, in the file or a sidecar beside it)
-become the user's tags; broken or hostile XMP means no keywords, never a failed photo."""
+"""Keywords other programs gave a photo (XMP dc:subject, in the file or a sidecar beside it; IPTC
+Keywords, as Picasa wrote them; Windows' XPKeywords) become the user's tags; broken or hostile
+XMP, IPTC or EXIF means no keywords from it, never a failed photo."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
 
 from photoclip.imaging import decode_photo
-from photoclip.keywords import MAX_KEYWORDS, is_sidecar, keywords_in_xmp, photo_keywords, sidecar_owners
+from photoclip.keywords import (
+    MAX_KEYWORDS,
+    is_sidecar,
+    keywords_in_file,
+    keywords_in_xmp,
+    photo_keywords,
+    sidecar_owners,
+)
 from photoclip.sidecars import xmp_document
 from photoclip.xmp import others_sidecars
-from tests.helpers import others_sidecar
+from tests.helpers import others_sidecar, write_photo
+
+UTF8 = (1, 90, b"\x1b%G")  # IPTC 1:90, the coded character set: ESC % G is UTF-8
 
 DIGIKAM = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
@@ -102,3 +113,105 @@ def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem()
     assert photos_of_sidecar(Path("/p/sub/IMG_1.xmp")) == [Path("/p/sub/IMG_1.jpg")]
     assert photos_of_sidecar(Path("/p/IMG_9.xmp")) == []
     assert is_sidecar("/p/IMG_1.XMP") and not is_sidecar("/p/IMG_1.jpg")
+
+
+def iim(*datasets: tuple[int, int, bytes]) -> bytes:
+    """An IPTC-IIM block: per dataset the marker 0x1C, record, dataset, length and value."""
+    return b"".join(b"\x1c" + bytes((record, number)) + struct.pack(">H", len(value)) + value
+                    for record, number, value in datasets)
+
+
+def keywords_of(*words: str) -> tuple[tuple[int, int, bytes], ...]:
+    """IPTC Keywords (2:25), one dataset each, in UTF-8."""
+    return tuple((2, 25, word.encode()) for word in words)
+
+
+def with_iptc_block(path: Path, block: bytes) -> Path:
+    """The JPEG at `path` with `block` as its IPTC (Photoshop's resource 0x0404 in an APP13
+    segment right after SOI), as Picasa, Photoshop and exiftool write it."""
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(block)) + block
+    body = b"Photoshop 3.0\0" + resource + bytes(len(block) % 2)
+    jpeg = path.read_bytes()
+    path.write_bytes(jpeg[:2] + b"\xff\xed" + struct.pack(">H", len(body) + 2) + body + jpeg[2:])
+    return path
+
+
+def with_exif_keywords(path: Path, value: bytes) -> Path:
+    """The JPEG at `path` with `value` as its EXIF XPKeywords, as Windows' file properties write it."""
+    exif = Image.Exif()
+    exif[0x9C9E] = value
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, "JPEG", exif=exif)
+    return path
+
+
+def test_iptc_keywords_are_read_once_or_repeated_in_utf8_or_latin1(tmp_path: Path) -> None:
+    picasa = with_iptc_block(write_photo(tmp_path / "picasa.jpg", seed=1), iim(
+        (1, 0, b"\x00\x04"), UTF8, (2, 0, b"\x00\x04"), *keywords_of("Grandma", "München", "  ", "grandma"),
+        (2, 120, b"Summer at the lake")))
+    photo = decode_photo(picasa, 32)
+    assert photo.keywords == ("Grandma", "München", "grandma")  # as written: a blank one is none
+    assert keywords_in_file(photo.xmp, photo.keywords) == ("grandma", "münchen")
+    once = with_iptc_block(write_photo(tmp_path / "latin1.jpg", seed=2), iim((2, 25, "Köln\0".encode("latin-1"))))
+    assert keywords_in_file(None, decode_photo(once, 32).keywords) == ("köln",)  # no 1:90: Latin-1 (cp1252)
+    tiff = tmp_path / "scan.tif"
+    block = iim(UTF8, *keywords_of("Zoë", "ab"))
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(tiff, "TIFF", tiffinfo={33723: block})
+    assert decode_photo(tiff, 32).keywords == ("Zoë", "ab")
+
+
+def test_windows_keywords_are_read_as_utf16_between_semicolons(tmp_path: Path) -> None:
+    windows = with_exif_keywords(write_photo(tmp_path / "windows.jpg", seed=1),
+                                 "Grandma; 東京;;大阪 ;".encode("utf-16-le") + b"\0\0")
+    assert decode_photo(windows, 32).keywords == ("Grandma", "東京", "大阪")
+    junk = with_exif_keywords(write_photo(tmp_path / "junk.jpg", seed=2), b"\x00\xd8a\x00")  # half a pair
+    assert decode_photo(junk, 32).keywords == ()
+
+
+def test_a_files_keywords_are_its_xmps_then_its_iptcs_then_windows_once_each_and_capped(tmp_path: Path) -> None:
+    path = write_photo(tmp_path / "lightroom.jpg", seed=1)
+    exif = Image.Exif()
+    exif[0x9C9E] = "Lake;Windows Only".encode("utf-16-le") + b"\0\0"
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, "JPEG", exif=exif, xmp=xmp_document(["Lake", "Kids"]))
+    with_iptc_block(path, iim(*keywords_of("Kids", "Picasa Only", "lake")))
+    photo = decode_photo(path, 32)
+    assert keywords_in_file(photo.xmp, photo.keywords) == ("lake", "kids", "picasa only", "windows only")
+    flood = keywords_of(*(f"keyword {i}" for i in range(5000)))
+    path = with_iptc_block(write_photo(tmp_path / "flood.jpg", seed=2), iim(*flood[:3000]))
+    assert keywords_in_file(None, decode_photo(path, 32).keywords) == tuple(f"keyword {i}" for i in range(MAX_KEYWORDS))
+
+
+@pytest.mark.parametrize("block", [
+    iim(*keywords_of("Grandma"))[:-2],  # its length runs past the end of the block
+    iim(*keywords_of("Grandma")) + b"\x1c\x02\x19\x00\x40cut short",
+    iim(*keywords_of("Grandma")) + b"\x1c\x02",  # a dataset's header cut short
+    b"\x1d" + iim(*keywords_of("Grandma"))[1:],  # no dataset marker
+    iim(*keywords_of("Grandma")) + b"\x1c\x02\x19\x80\x10" + b"\xff" * 16,  # an extended length past all sense
+])
+def test_a_broken_iptc_block_gives_no_keywords_and_the_photo_is_still_read(tmp_path: Path, block: bytes) -> None:
+    photo = decode_photo(with_iptc_block(write_photo(tmp_path / "broken.jpg", seed=1), block), 32)
+    assert photo.keywords == () and (photo.width, photo.height) == (160, 120)
+
+
+def test_keywords_picasa_and_windows_wrote_become_the_users_tags(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    picasa = with_iptc_block(write_photo(folder / "picasa.jpg", seed=1), iim(*keywords_of("Grandma", "Lake House")))
+    windows = with_exif_keywords(write_photo(folder / "windows.jpg", seed=2),
+                                 "Grandma;Birthday".encode("utf-16-le") + b"\0\0")
+    tiff = folder / "scan.tif"
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(tiff, "TIFF", tiffinfo={33723: iim(UTF8, *keywords_of("Opa"))})
+    broken = with_iptc_block(write_photo(folder / "broken.jpg", seed=3), iim(*keywords_of("Cut"))[:-1])
+    library = open_library()
+    library.index([folder])
+
+    def users(path: Path) -> set[str]:
+        return {t.name for t in library.photo_tags(library.photo_at(path).id) if t.source == "user"}
+
+    assert users(picasa) == {"grandma", "lake house"}
+    assert users(windows) == {"grandma", "birthday"}
+    assert users(tiff) == {"opa"}
+    assert library.photo_at(broken).status == "indexed" and users(broken) == set()
+    assert sorted(library.tagged("grandma")) == sorted(library.photo_at(p).id for p in (picasa, windows))
