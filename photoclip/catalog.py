@@ -31,7 +31,7 @@ from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -244,6 +244,14 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE photos ADD COLUMN name_key TEXT;
     UPDATE photos SET name_key = file_name_key(path);
     CREATE INDEX photos_name_key ON photos(name_key);
+    """,
+    # A tag is one tag whatever its case ("Lisbon" is "lisbon"), but is shown as the user or
+    # another program first wrote it: "Grandma Rose", not "grandma rose".
+    13: """
+    CREATE TABLE tag_spellings (
+        tag TEXT PRIMARY KEY,
+        shown TEXT NOT NULL
+    ) WITHOUT ROWID;
     """,
 }
 
@@ -1076,6 +1084,28 @@ class Catalog:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""
         return {r[0] for r in self._rows_in("SELECT DISTINCT tag FROM tags WHERE tag IN ({marks}) AND source = 'user'",
                                              names)}
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether some photo carries `tag`, takes it off, or the user defined it."""
+        return self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM tags WHERE tag = ?) OR EXISTS (SELECT 1 FROM defined_tags WHERE name = ?)",
+            (tag, tag)).fetchone()[0] == 1
+
+    def spell(self, tag: str, shown: str, replace: bool = True) -> None:
+        """How `tag` is shown; `replace` False keeps a spelling it has already."""
+        with self.transaction():
+            self._conn.execute(f"INSERT OR {'REPLACE' if replace else 'IGNORE'} INTO tag_spellings (tag, shown)"
+                               " VALUES (?, ?)", (tag, shown))
+
+    def unspell_unused(self, tag: str) -> None:
+        """Forget how `tag` is shown once nothing carries it: a tag made anew is spelt anew."""
+        if not self.has_tag(tag):
+            with self.transaction():
+                self._conn.execute("DELETE FROM tag_spellings WHERE tag = ?", (tag,))
+
+    def spellings(self) -> dict[str, str]:
+        """Each tag shown otherwise than as it is stored -> how it is shown."""
+        return dict(self._conn.execute("SELECT tag, shown FROM tag_spellings WHERE shown != tag"))
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag some photo carries, with how many carry it, most common first."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ast
 import codecs
+import dataclasses
 import difflib
 import itertools
 import json
@@ -639,7 +640,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if scope is not None and scope.place is not None:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:
-            print(f"photos tagged {' and '.join(map(_tag, scope.tags))} first", file=sys.stderr)
+            print(f"photos tagged {' and '.join(_tag(library.shown_tag(t)) for t in scope.tags)} first",
+                  file=sys.stderr)
         if scope is not None and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
         if scope is not None and scope.file_name:
@@ -958,16 +960,17 @@ def cmd_tags(args: argparse.Namespace) -> int:
         with _open(args, write=True) as library:
             library.set_vocabulary(args.vocabulary if not args.default_vocabulary else None)
     with _tagging_library(args) as library:
+        spell = library.tag_spellings()
         if args.defined:
-            defined = library.defined_tags()
+            defined = [(spell.get(t, t), p) for t, p in library.defined_tags()]
             _print_rows(args, [{"tag": t, "prompt": p} for t, p in defined], (f"{t}\t{p}" for t, p in defined))
         elif args.photo:
             [photo] = _photos_at(library, [args.photo])
-            tags = library.photo_tags(photo.id)
+            tags = [dataclasses.replace(t, name=spell.get(t.name, t.name)) for t in library.photo_tags(photo.id)]
             _print_rows(args, [{"tag": t.name, "source": t.source, "score": t.score} for t in tags],
                         (f"{t.name}\t{t.source}" + (f"\t{t.score:.2f}" if t.source == "auto" else "") for t in tags))
         else:
-            counts = library.tags()
+            counts = [(spell.get(t, t), n) for t, n in library.tags()]
             _print_rows(args, [{"tag": t, "photos": n} for t, n in counts], (f"{n}\t{t}" for t, n in counts))
     return 0
 
@@ -998,7 +1001,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         ids = [photo.id for photo in _photos_at(library, args.paths)]
         if args.command == "tag":
             name = library.add_tag(ids, args.tag)
-            print(f"tagged {plural(len(ids), 'photo')} {_tag(name)}", file=sys.stderr)
+            print(f"tagged {plural(len(ids), 'photo')} {_tag(library.shown_tag(name))}", file=sys.stderr)
             return 0
         name = tagging.normalize_tag(args.tag)
         tags = {pid: library.photo_tags(pid) for pid in ids}
@@ -1006,8 +1009,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         if not had:
             _refuse_an_unknown_tag(library, name, tags)
         library.remove_tag(ids, name)  # those without it are kept from getting it too
+        shown = _tag(library.shown_tag(name))
     lacking = plural(len(ids) - had, "photo")
-    shown = _tag(name)
     if not had:
         print(f"{lacking} did not have the tag {shown}; it will not be given automatically", file=sys.stderr)
     elif had < len(ids):
@@ -1033,10 +1036,11 @@ def _refuse_an_unknown_tag(library: Library, name: str, tags: dict[PhotoId, list
         return
     theirs = list(dict.fromkeys(t.name for found in tags.values() for t in found if t.source != "rejected"))
     meant = difflib.get_close_matches(name, theirs + carried + given, n=1)
+    spell = library.tag_spellings()
     if meant:
-        hint = f"did you mean {_tag(meant[0])}?"
+        hint = f"did you mean {_tag(spell.get(meant[0], meant[0]))}?"
     elif theirs:
-        hint = f"{'its' if len(tags) == 1 else 'their'} tags: {', '.join(map(_tag, theirs[:8]))}"
+        hint = f"{'its' if len(tags) == 1 else 'their'} tags: {', '.join(_tag(spell.get(t, t)) for t in theirs[:8])}"
     else:
         hint = "`photoclip tags` lists the tags"
     raise QueryError(f"no photo has the tag {_tag(name)}, and photoclip never gives it ({hint})")
@@ -1049,22 +1053,25 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
             return 0
         library.define_tag(args.tag, args.prompt)
         library.update_tags_or_warn()
-        name = tagging.normalize_tag(args.tag)
-        print(f"{plural(len(library.tagged(name)), 'photo')} tagged {_tag(name)}", file=sys.stderr)
+        print(f"{plural(len(library.tagged(args.tag)), 'photo')} tagged {_tag(library.shown_tag(args.tag))}",
+              file=sys.stderr)
     return 0
 
 
 def cmd_rename_tag(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         if args.command == "delete-tag":
+            shown = library.shown_tag(args.tag)
             lost = library.delete_tag(args.tag)
-            print(f"took {_tag(tagging.normalize_tag(args.tag))} off {plural(lost, 'photo')}", file=sys.stderr)
+            print(f"took {_tag(shown)} off {plural(lost, 'photo')}", file=sys.stderr)
             return 0
-        new = tagging.normalize_tag(args.new_name)
-        existing = new in dict(library.tags()) or new in dict(library.defined_tags())
+        new, old = tagging.normalize_tag(args.new_name), library.shown_tag(args.tag)
+        existing = new != tagging.normalize_tag(args.tag) and (new in dict(library.tags())
+                                                                or new in dict(library.defined_tags()))
         name, count = library.rename_tag(args.tag, args.new_name)
+        name = library.shown_tag(name)
     if existing:
-        print(f"merged {_tag(tagging.normalize_tag(args.tag))} into the existing tag {_tag(name)}: "
+        print(f"merged {_tag(old)} into the existing tag {_tag(name)}: "
               f"{plural(count, 'photo')} tagged {_tag(name)}", file=sys.stderr)
     else:
         print(f"{plural(count, 'photo')} tagged {_tag(name)}", file=sys.stderr)
@@ -1092,6 +1099,8 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
 def cmd_albums(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
         albums = library.albums(min_photos=args.min_photos)
+        spell = library.tag_spellings()
+    albums = [dataclasses.replace(a, tags=tuple((spell.get(t, t), share) for t, share in a.tags)) for a in albums]
     _print_rows(args, [{"folder": str(a.folder), "photos": a.photos,
                         "tags": [{"tag": t, "share": s} for t, s in a.tags]} for a in albums],
                 (f"{a.folder}\t{a.photos}\t{', '.join(t for t, _ in a.tags)}" for a in albums))

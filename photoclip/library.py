@@ -1261,11 +1261,29 @@ class Library:
     def photo_tags(self, photo_id: PhotoId) -> list[PhotoTag]:
         return [PhotoTag(*row) for row in self.catalog.photo_tags(photo_id)]
 
+    def tag_spellings(self) -> dict[str, str]:
+        """How tags are shown where that is not as they are known (tags(), photo_tags()...):
+        "grandma rose" -> "Grandma Rose", as the user or another program first wrote it."""
+        return self.catalog.spellings()
+
+    def shown_tag(self, tag: str) -> str:
+        """One tag as it is shown (tag_spellings)."""
+        name = tagging.normalize_tag(tag)
+        return self.catalog.spellings().get(name, name)
+
+    def _named_tag(self, tag: str, respell: bool = False) -> str:
+        """The tag `tag` names, whose spelling it becomes when it is a new tag (or `respell`):
+        "Grandma Rose" stays so, and typing "grandma rose" later finds it without changing it."""
+        name = tagging.normalize_tag(tag)
+        if respell or not self.catalog.has_tag(name):
+            self.catalog.spell(name, tagging.spelt_tag(tag))
+        return name
+
     def add_tag(self, ids: Iterable[PhotoId], tag: str) -> str:
         """Tag these photos (the user's word: auto-tagging never takes it away). Returns the tag
         as stored."""
         self._require_writable()
-        name = tagging.normalize_tag(tag)
+        name = self._named_tag(tag)
         self.catalog.set_user_tag(list(ids), name, "user")
         return name
 
@@ -1280,7 +1298,7 @@ class Library:
         """A tag of the user's own that auto-tagging gives from now on, described to the model
         by `prompt` (default "a photo of <tag>.")."""
         self._require_writable()
-        name = tagging.normalize_tag(tag)
+        name = self._named_tag(tag)
         text = " ".join((prompt or tagging.default_prompt(name)).split())
         self.catalog.define_tag(name, text)
         return name
@@ -1291,6 +1309,7 @@ class Library:
         name = tagging.normalize_tag(tag)
         if not self.catalog.forget_tag(name):
             raise QueryError(f"{name} is not a tag you defined; `photoclip tags --defined` lists them")
+        self.catalog.unspell_unused(name)
 
     def defined_tags(self) -> list[tuple[str, str]]:
         """(tag, prompt) of the tags the user defined."""
@@ -1312,10 +1331,16 @@ class Library:
             raise QueryError(f"{old_name} is no tag you gave or defined; the tags the vocabulary gives change with it "
                              "(`photoclip tags --vocabulary FILE`)")
         if old_name == new_name:
-            raise QueryError(f"the tag is called {new_name} already; give another name")
+            if self.shown_tag(old_name) == tagging.spelt_tag(new):
+                raise QueryError(f"the tag is called {tagging.spelt_tag(new)} already; give another name")
+            self._named_tag(new, respell=True)  # "grandma rose" becomes "Grandma Rose"
+            return new_name, len(self.catalog.tagged(new_name))
         if old_name in defined and new_name in defined:
             raise QueryError(f"{new_name} is a tag you defined already; forget one of them first")
-        return new_name, self.catalog.rename_user_tag(old_name, new_name)
+        count = self.catalog.rename_user_tag(old_name, new_name)
+        self._named_tag(new, respell=True)
+        self.catalog.unspell_unused(old_name)
+        return new_name, count
 
     def delete_tag(self, tag: str) -> int:
         """Take a tag the user gave or defined off every photo; returns how many lost it. Tags
@@ -1325,7 +1350,9 @@ class Library:
         if name not in dict(self.catalog.defined_tags()) and name not in self.catalog.user_tags_among([name]):
             raise QueryError(f"{name} is no tag you gave or defined; the tags the vocabulary gives change with it "
                              "(`photoclip tags --vocabulary FILE`)")
-        return self.catalog.delete_user_tag(name)
+        lost = self.catalog.delete_user_tag(name)
+        self.catalog.unspell_unused(name)
+        return lost
 
     def export_sidecars(self, folders: Iterable[Path | str] = (), mine_only: bool = False) -> SidecarReport:
         """Write each tagged photo's tags to an XMP sidecar beside it (all photos, or those under
@@ -1336,11 +1363,12 @@ class Library:
                 raise QueryError(f"{folder} is not a folder; give a folder that holds photos of this library")
         report = SidecarReport()
         exported = self.catalog.tags_of_present_photos(user_only=mine_only)
+        spellings = self.catalog.spellings()
         for path, tags in exported.items():
             if under and not any(path.is_relative_to(folder) for folder in under):
                 continue
             if path.exists():
-                sidecars.write_sidecar(path, tags, report)
+                sidecars.write_sidecar(path, [spellings.get(tag, tag) for tag in tags], report)
         for photo in self.catalog.present_photos().values():
             if photo.path not in exported and (not under or any(photo.path.is_relative_to(f) for f in under)):
                 sidecars.empty_own_sidecar(photo.path, report)

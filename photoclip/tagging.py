@@ -71,9 +71,15 @@ _JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")  # in Persian words and joined 
 
 
 def normalize_tag(name: str) -> str:
-    """One spelling per tag: trimmed, single spaces, composed Unicode (macOS decomposes "é"), lower
-    case. Raises QueryError when unusable."""
-    tag = unicodedata.normalize("NFC", " ".join(str(name).split())).lower()
+    """One spelling per tag, what it is known by: spelt_tag in lower case ("Lisbon" and "lisbon"
+    are one tag). Raises QueryError when unusable."""
+    return spelt_tag(name).lower()
+
+
+def spelt_tag(name: str) -> str:
+    """A tag as it is shown, in the case it was written: trimmed, single spaces, composed Unicode
+    (macOS decomposes "é"). Raises QueryError when unusable."""
+    tag = unicodedata.normalize("NFC", " ".join(str(name).split()))
     if not tag:
         raise QueryError("a tag needs a name, e.g. \"lake house\"")
     if len(tag) > MAX_TAG_LENGTH:

@@ -566,6 +566,7 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
+            DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
             DROP TRIGGER photos_forgotten;
@@ -655,6 +656,7 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     catalog.close()
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
+            DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
             DROP TRIGGER photos_forgotten;
@@ -735,7 +737,7 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     selfie, odd = _indexed(catalog, ["/p/😀 Selfie.jpg", "/p/caf\udce9 Paris.jpg"])  # a name not in UTF-8
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
+        conn.executescript("DROP TABLE tag_spellings; DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
                            "PRAGMA user_version = 11;")
     catalog = Catalog(path)
     assert catalog.named_whole("selfie") == [selfie] and catalog.named_whole("caf paris") == [odd]

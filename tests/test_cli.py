@@ -526,11 +526,13 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0
     assert run("tag", "Our Cabin", str(photo), str(photo.parent / ".." / photo.parent.name / photo.name)) == (
-        0, "", 'tagged 1 photo "our cabin"\n')
+        0, "", 'tagged 1 photo "Our Cabin"\n')  # shown as written, found whatever the case
     code, out, _ = run("tags", "--photo", str(photo), "--json")
     tags = {t["tag"]: t["source"] for t in json.loads(out)}
-    assert code == 0 and tags["circle"] == "rejected" and tags["our cabin"] == "user"
+    assert code == 0 and tags["circle"] == "rejected" and tags["Our Cabin"] == "user"
     assert Path(run("tagged", "our cabin")[1].strip()) == photo
+    assert run("tag", "OUR CABIN", str(circles[1])) == (0, "", 'tagged 1 photo "Our Cabin"\n')  # it stays so
+    assert "2\tOur Cabin" in run("tags")[1].splitlines()
     assert run("tagged", "no such tag") == (1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the '
                                                    'tags\n')
     code, _, err = run("tag", "x", str(tmp_path / "nowhere.jpg"))
@@ -544,14 +546,14 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     run("index", str(tmp_path / "photos"))
     run("tags", "--vocabulary", str(shapes_vocabulary(tmp_path / "shapes.txt", without=("circle",))))
     code, _, err = run("define-tag", "Round", "--prompt", "a circle")
-    assert code == 0 and "photos tagged round" in err
-    assert "round\ta circle" in run("tags", "--defined")[1]
+    assert code == 0 and "photos tagged Round" in err
+    assert "Round\ta circle" in run("tags", "--defined")[1]
     code, out, _ = run("albums", "--json")
     [album] = json.loads(out)
     assert code == 0 and Path(album["folder"]) == (tmp_path / "photos").resolve() and album["photos"] == 16
-    assert "round" in {t["tag"] for t in album["tags"]}
+    assert "Round" in {t["tag"] for t in album["tags"]}
     assert run("albums")[1].startswith(f"{(tmp_path / 'photos').resolve()}\t16\t")
-    assert run("forget-tag", "round")[0] == 0 and "round" not in run("tags")[1]
+    assert run("forget-tag", "round")[0] == 0 and "Round" not in run("tags")[1]
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
     assert code == 1 and "cannot read the tag vocabulary" in err
 
@@ -560,9 +562,9 @@ def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder
     run("index", str(photo_folder))
     photos = [str(photo_folder / name) for name in ("p0.jpg", "p1.jpg")]
     run("tag", "Holidya", *photos)
-    assert run("rename-tag", "holidya", "Holiday") == (0, "", "2 photos tagged holiday\n")
-    assert "holiday" in run("tags")[1] and "holidya" not in run("tags")[1]
-    assert run("delete-tag", "holiday") == (0, "", "took holiday off 2 photos\n")
+    assert run("rename-tag", "holidya", "Holiday") == (0, "", "2 photos tagged Holiday\n")
+    assert "Holiday" in run("tags")[1] and "olidya" not in run("tags")[1]
+    assert run("delete-tag", "holiday") == (0, "", "took Holiday off 2 photos\n")
     assert run("tagged", "holiday")[:2] == (1, "")
     code, _, err = run("delete-tag", "holiday")
     assert code == 1 and err.startswith("photoclip: error: holiday is no tag you gave or defined") and len(
@@ -573,7 +575,7 @@ def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) 
     run("index", str(photo_folder))
     photo = photo_folder.resolve() / "p0.jpg"
     other = photo_folder.resolve() / "trip" / "p4.png"
-    run("tag", "picnic", str(photo))
+    run("tag", "Picnic", str(photo))
     run("tag", "trip", str(other))
     before = photo.read_bytes()
     code, _, err = run("export-tags", "--mine", str(photo_folder / "trip"))
@@ -581,7 +583,7 @@ def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) 
     assert (other.parent / "p4.png.xmp").exists() and not (photo.parent / "p0.jpg.xmp").exists()
     code, _, err = run("export-tags", "--mine")
     assert code == 0 and "1 sidecar written, 0 updated, 1 already up to date" in err
-    assert b"<rdf:li>picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before
+    assert b"<rdf:li>Picnic</rdf:li>" in (photo.parent / "p0.jpg.xmp").read_bytes() and photo.read_bytes() == before
     run("untag", "picnic", str(photo))  # its last tag of the user's: the keyword leaves its sidecar too
     code, _, err = run("export-tags", "--mine")
     assert code == 0 and "1 updated" in err and b"<rdf:li>" not in (photo.parent / "p0.jpg.xmp").read_bytes()
@@ -868,8 +870,8 @@ def test_an_ascii_locale_takes_non_ascii_tags_and_prints_file_names_as_their_byt
 
     assert photoclip("index", str(tmp_path / "photos")).returncode == 0
     tagged = photoclip("tag", "Größe", bytes(odd))
-    assert tagged.returncode == 0 and tagged.stderr == "tagged 1 photo größe\n".encode()
-    assert photoclip("tags").stdout == "1\tgröße\n".encode()
+    assert tagged.returncode == 0 and tagged.stderr == "tagged 1 photo Größe\n".encode()
+    assert photoclip("tags").stdout == "1\tGröße\n".encode()
     assert photoclip("tagged", "größe").stdout == bytes(odd) + b"\n"
     found = photoclip("search", "a photo", "--json")
     assert found.returncode == 0 and [hit["path"] for hit in json.loads(found.stdout)] == [str(odd)]
@@ -1281,6 +1283,7 @@ def test_rename_tag_onto_a_tag_there_is_says_it_merged_them(run, photo_folder: P
     assert run("rename-tag", "holidya", "summer holiday") == (
         0, "", 'merged holidya into the existing tag "summer holiday": 2 photos tagged "summer holiday"\n')
     assert run("rename-tag", "summer holiday", "holiday") == (0, "", "2 photos tagged holiday\n")
+    assert run("rename-tag", "holiday", "Holiday") == (0, "", "2 photos tagged Holiday\n")  # its case only
 
 
 def _lock_held_by(child: subprocess.Popen, library: Path) -> None:

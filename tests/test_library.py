@@ -1166,10 +1166,14 @@ def test_a_tag_the_user_gave_can_be_renamed_or_deleted_and_the_vocabularys_canno
     vocabulary_tag = next(name for name, _ in library.tags() if name != "holiday")
     with pytest.raises(QueryError, match="no tag you gave or defined"):
         library.rename_tag(vocabulary_tag, "other")
-    with pytest.raises(QueryError, match="called holiday already"):
-        library.rename_tag("holiday", " HOLIDAY ")
+    assert library.shown_tag("holiday") == "Holiday" and library.tag_spellings() == {"holiday": "Holiday"}
+    assert library.rename_tag("holiday", " HOLIDAY ") == ("holiday", 3) and library.shown_tag("Holiday") == "HOLIDAY"
+    with pytest.raises(QueryError, match="called HOLIDAY already"):
+        library.rename_tag("holiday", "HOLIDAY")
     assert library.delete_tag("holiday") == 3
-    assert "holiday" not in dict(library.tags())
+    assert "holiday" not in dict(library.tags()) and library.tag_spellings() == {}
+    library.add_tag(ids[:1], "holiday")
+    assert library.shown_tag("holiday") == "holiday"  # a tag made anew is spelt anew
     with pytest.raises(QueryError, match="no tag you gave or defined"):
         library.delete_tag(vocabulary_tag)
     assert dict(library.tags())[vocabulary_tag] > 0
