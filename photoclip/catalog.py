@@ -28,6 +28,7 @@ from photoclip.errors import LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
 from photoclip.names import file_name_key, key_range, name_key
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
+from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +317,7 @@ class PhotoMetadata:
     region: str | None = None
     town: str | None = None  # the town it is named by (places.Gazetteer.locate)
     look: bytes | None = None  # looks.look_of
-    keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file (keywords.keywords_in_xmp)
+    keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file, as spelt (keywords.keywords_in_file)
     sidecar_keywords: tuple[str, ...] = ()  # and in their sidecars beside it
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (imaging.DecodedPhoto)
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
@@ -1020,6 +1021,12 @@ class Catalog:
         held; returns how many of its tags came or went."""
         old = {r[0] for r in self._conn.execute(
             "SELECT tag FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))}
+        spelt = {normalize_tag(tag): tag for tag in tags}
+        self._conn.executemany(  # a new tag is shown as the other program spelt it
+            "INSERT OR IGNORE INTO tag_spellings (tag, shown) SELECT ?, ?"
+            " WHERE NOT EXISTS (SELECT 1 FROM tags WHERE tag = ?) AND NOT EXISTS (SELECT 1 FROM defined_tags"
+            " WHERE name = ?)", [(tag, shown, tag, tag) for tag, shown in spelt.items() if tag not in old])
+        tags = list(spelt)
         new = set(tags)
         self._conn.execute("DELETE FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))
         self._conn.executemany("INSERT INTO keyword_tags (photo_id, tag, origin) VALUES (?, ?, ?)",

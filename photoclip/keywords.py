@@ -17,42 +17,45 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.errors import QueryError
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.tagging import normalize_tag
+from photoclip.tagging import normalize_tag, spelt_tag
 
 _SUBJECT = xmp.DC + "subject"
 MAX_KEYWORDS = 250  # a photo's, the first ones: a broken or hostile sidecar with 150,000 made as many tags
 
 
 def keywords_in_xmp(packet: bytes | None) -> list[str]:
-    """The dc:subject keywords of an XMP packet, as tag names, in their order, once each."""
+    """The dc:subject keywords of an XMP packet, as tag names spelt as written, in their order,
+    once each whatever their case."""
     root = xmp.parse(packet)
     if root is None:
         return []
-    found: dict[str, None] = {}
+    found: dict[str, str] = {}
     for subject in root.iter(_SUBJECT):
         for item in subject.iter(xmp.RDF_ITEM):
-            try:
-                found[normalize_tag(item.text or "")] = None
-            except QueryError:
-                continue
+            _add(found, item.text or "")
             if len(found) >= MAX_KEYWORDS:
-                return list(found)
-    return list(found)
+                return list(found.values())
+    return list(found.values())
 
 
 def keywords_in_file(packet: bytes | None, written: Iterable[str] = ()) -> tuple[str, ...]:
-    """Every keyword in a photo's file, as tag names, once each: its XMP packet's first, then
-    `written`, those its IPTC and EXIF hold (DecodedPhoto.keywords). Lightroom and exiftool write
-    the same keywords to XMP and IPTC: they count once."""
-    found = dict.fromkeys(keywords_in_xmp(packet))
+    """Every keyword in a photo's file, as tag names spelt as written, once each: its XMP
+    packet's first, then `written`, those its IPTC and EXIF hold (DecodedPhoto.keywords).
+    Lightroom and exiftool write the same keywords to XMP and IPTC: they count once."""
+    found = {normalize_tag(keyword): keyword for keyword in keywords_in_xmp(packet)}
     for keyword in written:
         if len(found) >= MAX_KEYWORDS:
             break
-        try:
-            found[normalize_tag(keyword)] = None
-        except QueryError:
-            continue
-    return tuple(found)[:MAX_KEYWORDS]
+        _add(found, keyword)
+    return tuple(found.values())[:MAX_KEYWORDS]
+
+
+def _add(found: dict[str, str], keyword: str) -> None:
+    """A keyword into `found` (tag -> as first spelt), unless it is no usable tag name."""
+    try:
+        found.setdefault(normalize_tag(keyword), spelt_tag(keyword))
+    except QueryError:
+        pass
 
 
 def is_sidecar(path: str | Path) -> bool:
@@ -74,5 +77,7 @@ def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
 def photo_keywords(embedded: bytes | None, sidecars: Sequence[bytes] = ()) -> tuple[str, ...]:
     """Every keyword of a photo: those in the file first, then its sidecars' (the packets
     xmp.others_sidecars read)."""
-    found = keywords_in_xmp(embedded) + [k for packet in sidecars for k in keywords_in_xmp(packet)]
-    return tuple(dict.fromkeys(found))[:MAX_KEYWORDS]
+    found: dict[str, str] = {}
+    for keyword in keywords_in_xmp(embedded) + [k for packet in sidecars for k in keywords_in_xmp(packet)]:
+        _add(found, keyword)
+    return tuple(found.values())[:MAX_KEYWORDS]

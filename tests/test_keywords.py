@@ -40,8 +40,9 @@ DIGIKAM = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
 
 
 def test_keywords_are_the_subjects_as_tag_names_once_each() -> None:
-    assert keywords_in_xmp(DIGIKAM) == ["lisbon", "tom & ann"]  # no hierarchy paths, no blank, nothing too long for a tag
-    assert keywords_in_xmp(xmp_document(["Lake House", "kids"])) == ["lake house", "kids"]
+    # as first spelt; no hierarchy paths, no blank, nothing too long for a tag
+    assert keywords_in_xmp(DIGIKAM) == ["Lisbon", "Tom & Ann"]
+    assert keywords_in_xmp(xmp_document(["Lake  House", "kids"])) == ["Lake House", "kids"]
 
 
 def test_a_photo_keeps_its_first_keywords_when_a_sidecar_holds_thousands() -> None:
@@ -71,12 +72,12 @@ def test_sidecars_of_either_naming_are_read(tmp_path: Path) -> None:
     assert others_sidecars(photo) == []
     (tmp_path / "IMG_1.xmp").write_bytes(others_sidecar(["From Lightroom"]))
     (tmp_path / "IMG_1.CR2.xmp").write_bytes(DIGIKAM)
-    assert photo_keywords(None, others_sidecars(photo)) == ("lisbon", "tom & ann", "from lightroom")
+    assert photo_keywords(None, others_sidecars(photo)) == ("Lisbon", "Tom & Ann", "From Lightroom")
     assert photo_keywords(xmp_document(["In The File", "lisbon"]), others_sidecars(photo)) == (
-        "in the file", "lisbon", "tom & ann", "from lightroom")
+        "In The File", "lisbon", "Tom & Ann", "From Lightroom")  # the file's spelling first, once
     camera = tmp_path / "DSC_2.NEF"
     (tmp_path / "DSC_2.XMP").write_bytes(others_sidecar(["Spelt By A Camera"]))  # upper case, as some write it
-    assert photo_keywords(None, others_sidecars(camera)) == ("spelt by a camera",)
+    assert photo_keywords(None, others_sidecars(camera)) == ("Spelt By A Camera",)
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
@@ -101,7 +102,7 @@ def test_a_sidecar_photoclip_exported_is_not_read_back_as_the_users_keywords(tmp
     (tmp_path / "IMG_1.jpg.xmp").write_bytes(xmp_document(["beach", "dog"]))  # auto tags, exported
     assert others_sidecars(photo) == []
     (tmp_path / "IMG_1.jpg.xmp").write_bytes(others_sidecar(["beach", "Grandma"]))  # then edited in digiKam
-    assert photo_keywords(None, others_sidecars(photo)) == ("beach", "grandma")
+    assert photo_keywords(None, others_sidecars(photo)) == ("beach", "Grandma")
 
 
 def test_a_sidecar_belongs_to_the_photo_it_names_or_to_every_photo_of_its_stem() -> None:
@@ -152,9 +153,9 @@ def test_iptc_keywords_are_read_once_or_repeated_in_utf8_or_latin1(tmp_path: Pat
         (2, 120, b"Summer at the lake")))
     photo = decode_photo(picasa, 32)
     assert photo.keywords == ("Grandma", "München", "grandma")  # as written: a blank one is none
-    assert keywords_in_file(photo.xmp, photo.keywords) == ("grandma", "münchen")
+    assert keywords_in_file(photo.xmp, photo.keywords) == ("Grandma", "München")
     once = with_iptc_block(write_photo(tmp_path / "latin1.jpg", seed=2), iim((2, 25, "Köln\0".encode("latin-1"))))
-    assert keywords_in_file(None, decode_photo(once, 32).keywords) == ("köln",)  # no 1:90: Latin-1 (cp1252)
+    assert keywords_in_file(None, decode_photo(once, 32).keywords) == ("Köln",)  # no 1:90: Latin-1 (cp1252)
     tiff = tmp_path / "scan.tif"
     block = iim(UTF8, *keywords_of("Zoë", "ab"))
     Image.new("RGB", (64, 48), (10, 120, 200)).save(tiff, "TIFF", tiffinfo={33723: block})
@@ -178,7 +179,7 @@ def test_a_files_keywords_are_its_xmps_then_its_iptcs_then_windows_once_each_and
         im.save(path, "JPEG", exif=exif, xmp=xmp_document(["Lake", "Kids"]))
     with_iptc_block(path, iim(*keywords_of("Kids", "Picasa Only", "lake")))
     photo = decode_photo(path, 32)
-    assert keywords_in_file(photo.xmp, photo.keywords) == ("lake", "kids", "picasa only", "windows only")
+    assert keywords_in_file(photo.xmp, photo.keywords) == ("Lake", "Kids", "Picasa Only", "Windows Only")
     flood = keywords_of(*(f"keyword {i}" for i in range(5000)))
     path = with_iptc_block(write_photo(tmp_path / "flood.jpg", seed=2), iim(*flood[:3000]))
     assert keywords_in_file(None, decode_photo(path, 32).keywords) == tuple(f"keyword {i}" for i in range(MAX_KEYWORDS))
@@ -215,3 +216,21 @@ def test_keywords_picasa_and_windows_wrote_become_the_users_tags(open_library, t
     assert users(tiff) == {"opa"}
     assert library.photo_at(broken).status == "indexed" and users(broken) == set()
     assert sorted(library.tagged("grandma")) == sorted(library.photo_at(p).id for p in (picasa, windows))
+
+
+def test_a_keyword_is_shown_as_the_other_program_spelt_it_unless_the_tag_was_there_first(
+    open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    write_photo(folder / "mine.jpg", seed=1)
+    library = open_library()
+    library.index([folder])
+    library.add_tag([library.photo_at(folder / "mine.jpg").id], "tokyo")
+    for name, words in (("digikam.jpg", ["Lisbon", "TOKYO"]), ("later.jpg", ["LISBON"])):
+        with Image.open(write_photo(folder / name, seed=len(name))) as im:
+            im.load()
+            im.save(folder / name, "JPEG", xmp=others_sidecar(words))
+        library.index([folder])
+
+    assert library.tag_spellings() == {"lisbon": "Lisbon"}  # "tokyo" was the user's first; LISBON came later
+    assert len(library.tagged("lisbon")) == 2 and len(library.tagged("Tokyo")) == 2
