@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 MAX_CAPTION_CHARS = 2000
 _COMMENTS_READ = 4  # a JPEG's first COM segments: a file may hold hundreds
-_EXIF_TEXT_TAGS = (0x010E, 0x9C9B, 0x9C9F, 0x9C9C)  # ImageDescription, XPTitle, XPSubject, XPComment
+_EXIF_DESCRIPTION = 0x010E  # ImageDescription
+_EXIF_XP_TEXT_TAGS = (0x9C9B, 0x9C9F, 0x9C9C)  # XPTitle, XPSubject, XPComment: Windows' UTF-16LE
 _EXIF_MAKE, _EXIF_MODEL, _EXIF_USER_COMMENT = 0x010F, 0x0110, 0x9286
 _IPTC_TEXT_TAGS = ((2, 105), (2, 5), (2, 120))  # Headline, Object Name, Caption-Abstract
 _IPTC_KEYWORDS = (2, 25)
@@ -183,7 +184,8 @@ def exif_texts(exif: Image.Exif, details: Mapping[int, object]) -> list[str]:
     """The captions in a photo's EXIF (`details`: its Exif sub-IFD)."""
     camera = " ".join(_text(exif.get(tag)) for tag in (_EXIF_MAKE, _EXIF_MODEL))
     user_comment = _user_comment(details.get(_EXIF_USER_COMMENT), exif.endian)
-    texts = [_text(exif.get(tag)) for tag in _EXIF_TEXT_TAGS] + [user_comment]
+    texts = [_text(exif.get(_EXIF_DESCRIPTION))] + [_xp_text(exif.get(tag)) for tag in _EXIF_XP_TEXT_TAGS]
+    texts.append(user_comment)
     return [t for t in texts if is_caption(t, camera)]
 
 
@@ -200,7 +202,7 @@ def iptc_texts(im: Image.Image) -> list[str]:
     for key in _IPTC_TEXT_TAGS:
         value = info.get(key)
         for item in value if isinstance(value, list) else [value]:
-            text = _text(item)
+            text = _iptc_text(item) if isinstance(item, bytes) else ""
             if is_caption(text):
                 texts.append(text)
     return texts
@@ -282,18 +284,23 @@ def xp_keywords(exif: Image.Exif) -> list[str]:
     except Exception as exc:  # a broken EXIF directory: no keywords, the photo is still read
         log.debug("unreadable XPKeywords (%s)", exc)
         return []
+    keywords = (k.strip() for k in _xp_text(value).split(";"))
+    return [k for k in keywords if k][:KEYWORDS_READ]
+
+
+def _xp_text(value: object) -> str:
+    """One of Windows' XP tags (XPTitle, XPKeywords...): UTF-16LE whatever the EXIF's byte order,
+    as Windows and exiftool read them, up to a NUL; "" for one that is not UTF-16. Guessing
+    from its zero bytes misreads Chinese or Japanese, which has none."""
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
         value = bytes(v & 0xFF for v in value)
     if isinstance(value, bytes):
         try:
             value = value[:len(value) // 2 * 2].decode("utf-16-le")
         except UnicodeDecodeError:
-            log.debug("XPKeywords not UTF-16; its keywords are not read")
-            return []
-    if not isinstance(value, str):
-        return []
-    keywords = (k.strip() for k in value.split("\0", 1)[0].split(";"))
-    return [k for k in keywords if k][:KEYWORDS_READ]
+            log.debug("an XP tag that is not UTF-16 is not read")
+            return ""
+    return value.split("\0", 1)[0].strip() if isinstance(value, str) else ""
 
 
 def comment_texts(im: Image.Image, fmt: str) -> list[str]:
@@ -362,18 +369,12 @@ def search_words(texts: Iterable[str]) -> list[str]:
 
 
 def _text(value: object) -> str:
-    """EXIF and IPTC text as Pillow gives it: str (EXIF's ASCII fields, read as Latin-1 though
-    programs write UTF-8 or cp1252 there: "Â© 2021"), bytes, Windows' UTF-16 bytes, or a tuple of
-    byte values (XP tags)."""
-    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
-        value = bytes(v & 0xFF for v in value)
+    """EXIF text and comments as Pillow gives them: str (EXIF's ASCII fields, read as Latin-1
+    though programs write UTF-8 or cp1252 there: "Â© 2021") or bytes."""
     if isinstance(value, str) and not value.isascii() and max(value) <= "\xff":
         value = _decoded(value.encode("latin-1"))
     elif isinstance(value, bytes):
-        if len(value) >= 2 and value[1::2].count(0) >= len(value) // 4:  # UTF-16LE, as Windows writes XP tags
-            value = value.decode("utf-16-le", "replace")
-        else:
-            value = _decoded(value)
+        value = _decoded(value)
     return value.replace("\0", " ").strip() if isinstance(value, str) else ""
 
 

@@ -65,6 +65,18 @@ def test_exif_descriptions_windows_titles_and_user_comments_are_read() -> None:
         "Grandma's 80th birthday", "Lake trip", "Später am See", "First swim"]
 
 
+def test_windows_titles_in_chinese_or_japanese_and_short_texts_are_read_as_written() -> None:
+    """Telling UTF-16 by its zero bytes misread them: Japanese has none, and a text of two or
+    three bytes always seemed to have enough."""
+    im = _exif_jpeg(t9C9B="東京タワーの夜景".encode("utf-16-le") + b"\0\0", t9C9C="北京烤鸭".encode("utf-16-le"))
+    exif = im.getexif()
+    assert captions.exif_texts(exif, exif.get_ifd(0x8769)) == ["東京タワーの夜景", "北京烤鸭"]
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    zoo = with_iptc(out.getvalue(), {(2, 105): b"Zoo"})
+    assert captions.iptc_texts(Image.open(io.BytesIO(zoo))) == ["Zoo"]
+
+
 def test_an_ascii_user_comment_and_camera_filler_in_every_field() -> None:
     im = _exif_jpeg(t010E="OLYMPUS DIGITAL CAMERA", t9286=b"ASCII\0\0\0" + b"Picnic by the river\0\0")
     exif = im.getexif()
