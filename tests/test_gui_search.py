@@ -195,7 +195,7 @@ def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot,
     qtbot.keyClicks(window.search_field, "sarah with a red circle")
     wait_for_results(qtbot, window, "sarah with a red circle")
     assert set(window.model.ids[:2]) == set(sarah)
-    assert window.subtitle_label.text() == "Tagged “sarah” first  ·  20 photos, best match first"
+    assert window.subtitle_label.text() == "Tagged “Sarah” first  ·  20 photos, best match first"  # as given
 
 
 def test_a_search_for_a_file_name_shows_that_photo_first_and_says_so(qtbot, make_window, indexed) -> None:

@@ -6,6 +6,7 @@ it; the settings dialog chooses the vocabulary file (a broken one is refused the
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QToolButton
 
 from photoclip import config
 from photoclip.gui import icons, settings_dialog, theme
-from photoclip.gui.main_window import SEARCH_LIMIT
-from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole
+from photoclip.gui.main_window import SEARCH_LIMIT, View
+from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, PromptRole, TagRole
 from photoclip.gui.tags import NewTagDialog
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
+from photoclip.tinyclip.scenes import random_scene, write_scenes
 from tests.gui_support import WAIT_MS, answer_questions, make_window, settled, sidebar  # noqa: F401
 from tests.helpers import scene_folder, shapes_vocabulary
 
@@ -46,7 +48,13 @@ def library(open_library, tmp_path: Path) -> Library:
 
 
 def sidebar_tags(window) -> list[tuple[str, int]]:
-    return [(item.text(0), item.data(0, CountRole)) for item in window.sidebar.tag_items()]
+    """(tag, count) of the sidebar's entries, each tag by its key, as the library lists them."""
+    return [(item.data(0, TagRole), item.data(0, CountRole)) for item in window.sidebar.tag_items()]
+
+
+def sidebar_names(window) -> list[str]:
+    """The sidebar's tags as the user reads them."""
+    return [item.text(0) for item in window.sidebar.tag_items()]
 
 
 def count_of(window, tag: str) -> int | None:
@@ -213,6 +221,8 @@ def test_adding_a_tag_in_the_preview_tags_the_photo_and_the_sidebar_counts_it(
     qtbot.waitUntil(lambda: count_of(window, "lake house") == 1, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: chip_shown(window, "lake house"), timeout=WAIT_MS)
     assert window.preview.tags.chips["lake house"].property("source") == "user"
+    assert window.preview.tags.chips["lake house"].name.text() == "Lake House"  # spelt as typed, spaces aside
+    assert library.shown_tag("lake house") == "Lake House"
     assert window.pages.currentWidget() is window.preview
 
     qtbot.keyClicks(field, common)
@@ -316,14 +326,14 @@ def test_new_tag_asks_a_name_and_a_look_and_the_tag_goes_to_photos_that_look_lik
     other = next(name for name, _ in library.tags() if name != "heart")
     assert tag_icon_key(window, other) != tag_icon_key(window, "heart")
     assert window.sidebar.tag_item(other).data(0, PromptRole) is None
-    assert "tagged “heart”" in window.statusBar().currentMessage()
+    assert "tagged “Heart”" in window.statusBar().currentMessage()  # as typed, "  Heart "
 
 
 def test_a_new_tag_that_no_photo_matches_says_so(qtbot, make_window, open_library, tmp_path) -> None:
     """Not silence, with the tag page saying only how to tag by hand."""
     window = make_window(open_library(tmp_path / "empty"), worker=True)
     window.define_tag("Lighthouse", "a lighthouse at dusk")
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("No photo matches “lighthouse”"),
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("No photo matches “Lighthouse”"),
                     timeout=WAIT_MS)
 
 
@@ -377,12 +387,14 @@ def test_renaming_a_mistyped_tag_from_its_menu_renames_it_on_every_photo_and_its
     monkeypatch.setattr(QInputDialog, "exec", type_in)
     rename.trigger()
     assert asked == [("Rename “holidya” to:", "holidya")]
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Renamed “holidya” to “holiday” on 3 photos.",
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Renamed “holidya” to “Holiday” on 3 photos.",
                     timeout=WAIT_MS)
     assert set(library.tagged("holiday")) == set(mine)
     qtbot.waitUntil(lambda: count_of(window, "holiday") == 3 and window.sidebar.tag_item("holidya") is None,
                     timeout=WAIT_MS)
     assert window.view.kind == "tag" and window.view.tag == "holiday" and window.sidebar.current_tag() == "holiday"
+    qtbot.waitUntil(lambda: window.sidebar.tag_item("holiday").text(0) == "Holiday", timeout=WAIT_MS)
+    assert window.title_label.text() == "Holiday" and library.shown_tag("holiday") == "Holiday"
     qtbot.waitUntil(lambda: settled(window) and set(window.model.ids) == set(mine), timeout=WAIT_MS)
 
     window.rename_tag(given_by_model, "shape")  # the engine refuses, and says why where errors show
@@ -644,3 +656,128 @@ def test_enter_on_a_suggested_tag_in_the_preview_adds_it(qtbot, make_window, lib
     assert not popup.isVisible() and field.text() == ""
     qtbot.waitUntil(lambda: PhotoTag(tag, "user", 1.0) in library.photo_tags(photo), timeout=WAIT_MS)
     assert window.pages.currentWidget() is window.preview
+
+
+# ---------------------------------------------------------------- tags shown as the user wrote them
+
+
+def chip_text(window, tag: str) -> str | None:
+    chip = window.preview.tags.chips.get(tag)
+    return None if chip is None else chip.name.text()
+
+
+def test_a_tag_written_grandma_rose_is_shown_so_in_the_sidebar_header_and_preview_and_opens_its_photos(
+    qtbot, make_window, library
+) -> None:
+    """The GUI showed the key, "grandma rose", everywhere the CLI showed "Grandma Rose"."""
+    mine = library.photos_by_date()[:3]
+    library.add_tag(mine, "Grandma Rose")
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.sidebar.tag_item("grandma rose") is not None, timeout=WAIT_MS)
+    item = window.sidebar.tag_item("grandma rose")
+    assert item.text(0) == "Grandma Rose" and item.toolTip(0) == "3 photos tagged “Grandma Rose”"
+    assert "grandma rose" not in sidebar_names(window)
+
+    click_tag(qtbot, window, "grandma rose")  # picked by its key, which the view keeps
+    assert set(window.model.ids) == set(mine) == set(library.tagged("grandma rose"))
+    assert window.title_label.text() == "Grandma Rose"
+    assert window.search_field.placeholderText() == "Search the photos tagged “Grandma Rose”…"
+    qtbot.keyClicks(window.search_field, "a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
+    assert window.view.tag == "grandma rose"
+    assert window.subtitle_label.text().startswith("3 photos tagged “Grandma Rose”")
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: window.view.kind == "tag" and settled(window), timeout=WAIT_MS)
+
+    open_preview_of(qtbot, window, mine[0])
+    qtbot.waitUntil(lambda: chip_shown(window, "grandma rose"), timeout=WAIT_MS)
+    chip = window.preview.tags.chips["grandma rose"]
+    assert chip.name.text() == "Grandma Rose" and chip.remove.toolTip() == "Take “Grandma Rose” off this photo"
+    assert "Grandma Rose" in window.preview.tags._names.stringList()  # what the add field completes
+    assert "grandma rose" not in window.preview.tags._names.stringList()
+    window.show_view(View("library"))  # a chip of a photo seen in all photos opens its tag too
+    qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window), timeout=WAIT_MS)
+    window.open_preview(window.model.index(window.model.row_of(mine[0]), 0))
+    qtbot.waitUntil(lambda: chip_shown(window, "grandma rose"), timeout=WAIT_MS)
+    qtbot.mouseClick(window.preview.tags.chips["grandma rose"].name, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.view.kind == "tag" and settled(window), timeout=WAIT_MS)
+    assert window.view.tag == "grandma rose" and set(window.model.ids) == set(mine)
+    assert window.sidebar.current_tag() == "grandma rose" and window.title_label.text() == "Grandma Rose"
+
+
+def test_typing_a_tag_in_another_case_in_the_preview_gives_the_same_tag_which_keeps_its_spelling(
+    qtbot, make_window, library
+) -> None:
+    ids = library.photos_by_date()
+    library.add_tag(ids[:2], "Grandma Rose")
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: count_of(window, "grandma rose") == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: settled(window), timeout=WAIT_MS)
+    open_preview_of(qtbot, window, ids[2])
+    field = window.preview.tags.field
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(field, "grandma rose")
+    popup = field.completer().popup()
+    assert popup.isVisible() and field.completer().currentCompletion() == "Grandma Rose"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # no suggestion picked: the text as typed
+    qtbot.waitUntil(lambda: PhotoTag("grandma rose", "user", 1.0) in library.photo_tags(ids[2]), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: count_of(window, "grandma rose") == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: chip_shown(window, "grandma rose"), timeout=WAIT_MS)
+    assert chip_text(window, "grandma rose") == "Grandma Rose"  # the first spelling stays
+    assert library.shown_tag("grandma rose") == "Grandma Rose"
+    assert [name for name in sidebar_names(window) if name.lower() == "grandma rose"] == ["Grandma Rose"]
+    assert [key for key, _ in sidebar_tags(window)].count("grandma rose") == 1
+
+
+def test_renaming_a_tag_to_itself_in_another_case_from_its_menu_respells_it(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    """The GUI sent the new name in lower case, so the engine refused it as the name the tag has."""
+    mine = library.photos_by_date()[:3]
+    library.add_tag(mine, "grandma rose")
+    window = make_window(library, worker=True)
+    click_tag(qtbot, window, "grandma rose")
+    asked: list[tuple[str, str]] = []
+
+    def type_in(dialog: QInputDialog) -> int:
+        asked.append((dialog.labelText(), dialog.textValue()))
+        field = dialog.findChild(QLineEdit)
+        field.selectAll()
+        qtbot.keyClicks(field, "Grandma Rose")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QInputDialog, "exec", type_in)
+    menu_action(window, "grandma rose", "rename_tag").trigger()
+    assert asked == [("Rename “grandma rose” to:", "grandma rose")]
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "Renamed “grandma rose” to “Grandma Rose” on 3 photos.", timeout=WAIT_MS)
+    assert library.shown_tag("grandma rose") == "Grandma Rose" and set(library.tagged("grandma rose")) == set(mine)
+    qtbot.waitUntil(lambda: window.sidebar.tag_item("grandma rose").text(0) == "Grandma Rose", timeout=WAIT_MS)
+    assert window.view.tag == "grandma rose" and window.title_label.text() == "Grandma Rose"
+    assert window.sidebar.current_tag() == "grandma rose" and not window.error_banner.isVisible()
+
+    asked.clear()
+    menu_action(window, "grandma rose", "rename_tag").trigger()  # the dialog starts from the spelling
+    assert asked == [("Rename “Grandma Rose” to:", "Grandma Rose")]
+    qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=WAIT_MS)  # unchanged: the engine says so
+    assert "called Grandma Rose already" in window.error_banner.text.text()
+
+
+def test_an_album_line_shows_its_tags_as_written(qtbot, make_window, open_library, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    pictures = tmp_path / "Pictures"
+    write_scenes(pictures / "Visit", [random_scene(rng) for _ in range(4)], size=192)
+    write_scenes(pictures / "Other", [random_scene(rng) for _ in range(3)], size=192)
+    library = open_library()
+    library.index([pictures])
+    visit = [pid for pid, p in library.photos(library.photos_by_date()).items() if p.path.parent.name == "Visit"]
+    library.add_tag(visit, "Grandma Rose")
+    assert "grandma rose" in dict(next(a for a in library.albums() if a.folder.name == "Visit").tags)
+    window = make_window(library)
+    qtbot.waitUntil(lambda: "Album tags: " in "".join(i.toolTip(0) for i in window.sidebar.album_items()),
+                    timeout=WAIT_MS)
+    item = next(i for i in window.sidebar.album_items() if i.text(0) == "Visit")
+    qtbot.waitUntil(lambda: "Album tags: Grandma Rose" in item.toolTip(0), timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(item)
+    qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
+    assert "Album tags: Grandma Rose" in window.subtitle_label.text()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +84,7 @@ from photoclip.library import Library, LibraryStatus
 from photoclip.lock import LibraryLock
 from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit
-from photoclip.tagging import Album, normalize_tag
+from photoclip.tagging import Album, normalize_tag, spelt_tag
 from photoclip.when import Period
 from photoclip.worker import (
     IndexProgress,
@@ -127,6 +127,10 @@ def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
         return None
     typed = " and ".join(f"“{words}”" for _, words in named)
     return f"No photos taken {' '.join(shown for shown, _ in named)}", f"Leave out {typed} to search all your photos."
+
+
+# what refresh_tags reads: (tag, count), (defined tag, prompt), the tags given by hand, key -> spelling
+_TagsRead = tuple[list[tuple[str, int]], list[tuple[str, str]], set[str], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -173,10 +177,12 @@ def url_label(url: str) -> str:
     return urllib.parse.unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.netloc or url
 
 
-def search_placeholder(view: View) -> str:
-    """The search field's hint, which says what typing there searches."""
+def search_placeholder(view: View, spellings: Mapping[str, str] | None = None) -> str:
+    """The search field's hint, which says what typing there searches (a tag as `spellings`
+    spells it: the view holds its key)."""
     if view.kind == "tag":
-        return f"Search the photos tagged “{view.tag}”…"
+        tag = view.tag or ""
+        return f"Search the photos tagged “{humanize.shown((spellings or {}).get(tag, tag))}”…"
     name = scope_name(view)
     return f"Search “{humanize.shown(name)}”…" if name else SEARCH_PLACEHOLDER
 
@@ -212,8 +218,9 @@ class MainWindow(QMainWindow):
         self._browse_view = View("library")
         self._search_seq = 0
         self._pending_seq = -1  # the search or similar query still running, if any
-        self._known_tags: list[str] = []
+        self._known_tags: list[str] = []  # by key ("grandma rose"), as tags are known and compared
         self._defined_tags: dict[str, str] = {}  # the user's own tags: name -> what they look like
+        self._tag_spellings: dict[str, str] = {}  # key -> as shown ("Grandma Rose"), read with the tags
         self._model_load_waiting = True  # at startup the model waits for the sidebar (MODEL_LOAD_AT_LATEST_MS)
         QTimer.singleShot(MODEL_LOAD_AT_LATEST_MS, self, self._load_model_once)
         self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
@@ -555,7 +562,7 @@ class MainWindow(QMainWindow):
             self._browse_view = view if view.browsing else View("library")  # a search from duplicates: all
             self._search_seq += 1  # a search still running is no longer wanted
             self._clear_search_field()
-            self.search_field.setPlaceholderText(search_placeholder(self._browse_view))
+            self.search_field.setPlaceholderText(search_placeholder(self._browse_view, self._tag_spellings))
         if view.browsing:
             if view.kind == "library":
                 self.sidebar.select_library()
@@ -665,24 +672,24 @@ class MainWindow(QMainWindow):
         elif view.kind == "album":
             assert view.album is not None
             title = view.album.folder.name or str(view.album.folder)
-            tags = album_tags_line(view.album)
+            tags = album_tags_line(view.album, self._tag_spellings)
             subtitle = "  ·  ".join([plural(view.album.photos, "photo")] + ([f"Album tags: {tags}"] if tags else [])
                                     + [str(view.album.folder)])
             empty = ("folder", "No photos in this album now", "Its photos were moved or deleted.")
         elif view.kind == "tag":
-            title = view.tag or ""
+            title = self.shown_tag(view.tag or "")
             subtitle = "" if self.model.is_loading and rows == 0 else f"{plural(rows, 'photo')} with this tag"
-            empty = ("tag", f"No photos tagged “{view.tag}”",
+            empty = ("tag", f"No photos tagged “{humanize.shown(title)}”",
                      "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
             title = f"“{view.text}”"
             scope = scope_name(view)
-            among = f" tagged “{view.tag}”" if view.tag else f" in “{scope}”" if scope else ""
+            among = f" tagged “{self.shown_tag(view.tag)}”" if view.tag else f" in “{scope}”" if scope else ""
             order = "newest first" if view.by_date else "best match first"
             found = f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
             subtitle = "Searching…" if self._search_pending() else found
             if view.first_tagged:
-                names = " and ".join(f"“{name}”" for name in view.first_tagged)
+                names = " and ".join(f"“{self.shown_tag(name)}”" for name in view.first_tagged)
                 subtitle = f"Tagged {names} first  ·  {subtitle}"
             if view.file_name:
                 subtitle = f"Named “{view.file_name}…” first  ·  {subtitle}"
@@ -1038,29 +1045,43 @@ class MainWindow(QMainWindow):
             self._model_load_waiting = False
             self.model_state.load()
 
+    def shown_tag(self, tag: str) -> str:
+        """A tag, known by its key ("grandma rose"), as the user wrote it ("Grandma Rose")."""
+        return self._tag_spellings.get(tag, tag)
+
+    def _known_tags_shown(self) -> list[str]:
+        """The library's tags as the completers offer them: a name picked is the tag's spelling."""
+        return [self.shown_tag(name) for name in self._known_tags]
+
     def refresh_tags(self, just_defined: str | None = None) -> None:
-        """Re-read the library's tags and counts and which are the user's own (sidebar,
-        completion); apart from them, the albums and the countries, which take longer.
-        `just_defined`: a tag the user just defined, whose photos have been looked for."""
-        def tags_arrived(result: tuple[list[tuple[str, int]], list[tuple[str, str]], set[str]]) -> None:
-            tags, defined, given = result
+        """Re-read the library's tags and counts, which are the user's own and how they are
+        spelt (sidebar, completion, the header of a tag's page); apart from them, the albums and
+        the countries, which take longer. `just_defined`: a tag the user just defined, whose
+        photos have been looked for."""
+        def tags_arrived(result: _TagsRead) -> None:
+            tags, defined, given, spellings = result
             self._defined_tags = dict(defined)
-            self.sidebar.set_tags(tags, self._defined_tags, given)
+            respelt, self._tag_spellings = spellings != self._tag_spellings, dict(spellings)
+            self.sidebar.set_tags(tags, self._defined_tags, given, self._tag_spellings)
             if self.view.kind == "tag" and self.view.tag is not None and self.sidebar.current_tag() != self.view.tag:
                 self.sidebar.select_tag(self.view.tag)  # a renamed tag's page, shown before its entry was listed
             counts = dict(tags)
             self._known_tags = [name for name, _count in tags] + [n for n in self._defined_tags if n not in counts]
-            self.preview.set_known_tags(self._known_tags)
+            self.preview.set_known_tags(self._known_tags_shown())
+            if respelt:  # a tag's page or an album named its tags by the spelling they had
+                self.search_field.setPlaceholderText(search_placeholder(self._browse_view, self._tag_spellings))
+                self._update_header()
             if self._defining is not None and self._defining in counts:
                 name, self._defining = self._defining, None
                 item = self.sidebar.tag_item(name)
                 if item is not None:
                     self.sidebar.tree.scrollToItem(item)
-                self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{name}”.", 8000)
+                self.statusBar().showMessage(f"{plural(counts[name], 'photo')} tagged “{self.shown_tag(name)}”.", 8000)
             elif self._defining is not None and just_defined is not None and just_defined not in counts:
                 self._defining = None
-                self.statusBar().showMessage(f"No photo matches “{just_defined}” well enough to be tagged with it; "
-                                             "describe it in other words, or tag photos with it yourself.", 15000)
+                self.statusBar().showMessage(f"No photo matches “{self.shown_tag(just_defined)}” well enough to be "
+                                             "tagged with it; describe it in other words, or tag photos with it "
+                                             "yourself.", 15000)
 
         def albums_arrived(result: tuple[list[Album], list[tuple[str, int]]]) -> None:
             albums, countries = result
@@ -1073,9 +1094,9 @@ class MainWindow(QMainWindow):
                     self.view = self._browse_view = dataclasses.replace(self.view, album=fresh)
                     self._update_header()
 
-        def read(lib: Library) -> tuple[list[tuple[str, int]], list[tuple[str, str]], set[str]]:
+        def read(lib: Library) -> _TagsRead:
             tags = lib.tags()
-            return tags, lib.defined_tags(), lib.given_tags(name for name, _count in tags)
+            return tags, lib.defined_tags(), lib.given_tags(name for name, _count in tags), lib.tag_spellings()
 
         self.ops.query(read, tags_arrived, parent=self)
         self.ops.query(lambda lib: (lib.albums(), lib.countries()), albums_arrived, parent=self)
@@ -1086,19 +1107,25 @@ class MainWindow(QMainWindow):
         if self.worker is None:
             self.report_error("This library is open read-only; tags cannot be defined now.")
             return
-        dialog = NewTagDialog(self._defined_tags, self)
+        dialog = NewTagDialog(self._defined_tags, self, self._tag_spellings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.chosen.connect(self.define_tag)
         dialog.open()
 
     def define_tag(self, tag: str, prompt: str = "") -> None:
-        """Have auto-tagging give `tag` to photos that look like `prompt` ("" = its default)."""
+        """Have auto-tagging give `tag` (as written: a new tag keeps its case) to photos that look
+        like `prompt` ("" = its default)."""
         if self.worker is None:
             self.report_error("This library is open read-only; tags cannot be defined now.")
             return
-        self._defining = tag
-        self.worker.define_tag(tag, prompt or None)
-        self.statusBar().showMessage(f"Looking for photos to tag “{tag}”…", 8000)
+        try:
+            self._defining, written = normalize_tag(tag), spelt_tag(tag)
+        except QueryError as exc:
+            self.report_error(exc)
+            return
+        self.worker.define_tag(written, prompt or None)
+        shown = self._tag_spellings.get(self._defining, written)  # a tag there is keeps its spelling
+        self.statusBar().showMessage(f"Looking for photos to tag “{humanize.shown(shown)}”…", 8000)
 
     def forget_tag(self, tag: str) -> None:
         """Stop giving a tag of the user's own automatically (photos they tagged by hand keep it)."""
@@ -1106,29 +1133,31 @@ class MainWindow(QMainWindow):
             self.report_error("This library is open read-only; tags cannot be changed now.")
             return
         self.worker.forget_tag(tag)
-        self.statusBar().showMessage(f"“{tag}” is no longer given automatically; "
+        self.statusBar().showMessage(f"“{self.shown_tag(tag)}” is no longer given automatically; "
                                      "photos you tagged yourself keep it.", 8000)
 
     def ask_rename_tag(self, tag: str) -> None:
         """Ask for a tag of the user's own's new name and rename it on every photo; a name that is
-        a tag already merges the two, which is asked first."""
-        text = ask_new_name(self, tag, self._known_tags)
+        a tag already merges the two, which is asked first. `tag` is the key; the dialog starts
+        from its spelling, and the same name in another case respells it ("Grandma Rose")."""
+        text = ask_new_name(self, self.shown_tag(tag), self._known_tags_shown())
         if text is None:
             return
         try:
-            new = normalize_tag(text)
+            new, written = normalize_tag(text), spelt_tag(text)
         except QueryError as exc:
             self.report_error(exc)
             return
         both_defined = tag in self._defined_tags and new in self._defined_tags  # the engine says why not
+        old_shown, new_shown = self.shown_tag(tag), self.shown_tag(new)
         if new != tag and new in self._known_tags and not both_defined and not self._confirmed(
-            "Merge tags", f"“{new}” is a tag already. Merge “{tag}” into it?",
-            f"“{tag}” is on {plural(self._tag_count(tag), 'photo')}, “{new}” on "
-            f"{plural(self._tag_count(new), 'photo')}. Merged, the photos tagged “{tag}” are tagged “{new}” "
-            "instead, and the two can no longer be told apart.", "Merge tags",
+            "Merge tags", f"“{new_shown}” is a tag already. Merge “{old_shown}” into it?",
+            f"“{old_shown}” is on {plural(self._tag_count(tag), 'photo')}, “{new_shown}” on "
+            f"{plural(self._tag_count(new), 'photo')}. Merged, the photos tagged “{old_shown}” are tagged "
+            f"“{new_shown}” instead, and the two can no longer be told apart.", "Merge tags",
         ):
             return
-        self.rename_tag(tag, new)
+        self.rename_tag(tag, written)
 
     def _tag_count(self, tag: str) -> int:
         """How many photos the sidebar says carry `tag`."""
@@ -1138,25 +1167,29 @@ class MainWindow(QMainWindow):
     def rename_tag(self, old: str, new: str) -> None:
         """Rename a tag of the user's own on every photo (the engine says why it will not);
         its page, if shown, follows the new name. The status bar counts the photos that had it
-        (the engine counts those carrying the new name, which a merge makes more)."""
+        (the engine counts those carrying the new name, which a merge makes more). `new` as
+        written: its case is the tag's spelling from now on, and a case-only change respells it."""
         if self.worker is None:
             self.report_error("This library is open read-only; tags cannot be changed now.")
             return
 
-        def rename(lib: Library) -> tuple[str, int, int]:
-            had = set(lib.tagged(old))
+        def rename(lib: Library) -> tuple[str, str, str, int, int]:
+            had, was = set(lib.tagged(old)), lib.shown_tag(old)
             name, carrying = lib.rename_tag(old, new)
-            return name, len(had - set(lib.tagged(old))), carrying  # the vocabulary's own "old" stay
+            if name == normalize_tag(old):  # only respelt: every photo that had it has it still
+                return name, was, lib.shown_tag(name), carrying, carrying
+            return name, was, lib.shown_tag(name), len(had - set(lib.tagged(old))), carrying  # vocabulary's stay
 
-        def done(result: tuple[str, int, int]) -> None:
-            name, renamed, carrying = result
+        def done(result: tuple[str, str, str, int, int]) -> None:
+            name, was, shown, renamed, carrying = result
+            was, shown = humanize.shown(was), humanize.shown(shown)
             if carrying > renamed:
-                said = (f"Merged “{old}” into “{name}”: {plural(renamed, 'photo')} retagged, "
-                        f"{plural(carrying, 'photo')} tagged “{name}” now.")
+                said = (f"Merged “{was}” into “{shown}”: {plural(renamed, 'photo')} retagged, "
+                        f"{plural(carrying, 'photo')} tagged “{shown}” now.")
             else:
-                said = f"Renamed “{old}” to “{name}” on {plural(renamed, 'photo')}."
+                said = f"Renamed “{was}” to “{shown}” on {plural(renamed, 'photo')}."
             self.statusBar().showMessage(said, 8000)
-            self._tag_gone(old, name)
+            self._tag_gone(normalize_tag(old), name)
 
         self.ops.change(rename, done, self.report_error, parent=self)
 
@@ -1166,24 +1199,25 @@ class MainWindow(QMainWindow):
         to keep it); one the user defined is given no more and goes from every photo."""
         prompt = self._defined_tags.get(tag)
 
-        def ask(found: tuple[int, bool]) -> None:
-            count, in_vocabulary = found
+        def ask(found: tuple[int, bool, str]) -> None:
+            count, in_vocabulary, shown = found
             if prompt is not None:
-                question = f"Take “{tag}” off its {plural(count, 'photo')} and stop giving it?"
+                question = f"Take “{shown}” off its {plural(count, 'photo')} and stop giving it?"
                 detail = (f"photoclip stops giving it to photos that look like ‘{prompt}’, and it goes from every "
                           "photo: those photoclip gave it to and those you tagged by hand. The photos stay.")
             elif in_vocabulary:
-                question = f"Take “{tag}” off the photos you gave it?"
-                detail = (f"The photos stay. photoclip gives “{tag}” by itself too, from its vocabulary: the "
+                question = f"Take “{shown}” off the photos you gave it?"
+                detail = (f"The photos stay. photoclip gives “{shown}” by itself too, from its vocabulary: the "
                           "photos it gave it to keep it.")
             else:
-                question = f"Take “{tag}” off its {plural(count, 'photo')}?"
+                question = f"Take “{shown}” off its {plural(count, 'photo')}?"
                 detail = "The photos stay; only the tag goes."
             if self._confirmed("Delete tag", question, detail, "Delete tag"):
                 self.delete_tag(tag)
 
-        def read(lib: Library) -> tuple[int, bool]:
-            return dict(lib.tags()).get(tag, 0), prompt is None and tag in lib.vocabulary().names()
+        def read(lib: Library) -> tuple[int, bool, str]:
+            in_vocabulary = prompt is None and tag in lib.vocabulary().names()
+            return dict(lib.tags()).get(tag, 0), in_vocabulary, humanize.shown(lib.shown_tag(tag))
 
         self.ops.query(read, ask, self.report_error, parent=self)
 
@@ -1193,11 +1227,16 @@ class MainWindow(QMainWindow):
             self.report_error("This library is open read-only; tags cannot be changed now.")
             return
 
-        def done(count: int) -> None:
-            self.statusBar().showMessage(f"Took “{tag}” off {plural(count, 'photo')}.", 8000)
+        def delete(lib: Library) -> tuple[int, str]:
+            shown = lib.shown_tag(tag)  # the spelling goes with the tag
+            return lib.delete_tag(tag), shown
+
+        def done(result: tuple[int, str]) -> None:
+            count, shown = result
+            self.statusBar().showMessage(f"Took “{humanize.shown(shown)}” off {plural(count, 'photo')}.", 8000)
             self._tag_gone(tag, None)
 
-        self.ops.change(lambda lib: lib.delete_tag(tag), done, self.report_error, parent=self)
+        self.ops.change(delete, done, self.report_error, parent=self)
 
     def _tag_gone(self, tag: str, renamed: str | None) -> None:
         """After a tag was renamed (to `renamed`) or deleted: the page of it, or a search among
@@ -1244,7 +1283,8 @@ class MainWindow(QMainWindow):
 
         add("add_tag", "Add tag…", lambda: self.ask_tag_for(ids), writable, "tag")
         if tag is not None:
-            add("remove_tag", f"Remove tag “{tag}”", lambda: self._untag_shown(ids, tag), writable, "minus")
+            shown = humanize.shown(self.shown_tag(tag))
+            add("remove_tag", f"Remove tag “{shown}”", lambda: self._untag_shown(ids, tag), writable, "minus")
         menu.addSeparator()
         add("find_similar", "Find similar" if one else "Find photos like these",
             lambda: self.find_similar(tuple(ids)), True, "similar")
@@ -1265,11 +1305,11 @@ class MainWindow(QMainWindow):
     def ask_tag_for(self, ids: list[PhotoId]) -> None:
         """Ask for a tag and give it to these photos; a name the engine refuses is said in the
         error strip."""
-        text = ask_tag_name(self, len(ids), self._known_tags)
+        text = ask_tag_name(self, len(ids), self._known_tags_shown())
         if text is None:
             return
         try:
-            tag = normalize_tag(text)
+            tag = spelt_tag(text)  # the rules of normalize_tag; the case kept for a new tag's spelling
         except QueryError as exc:
             self.report_error(exc)
             return

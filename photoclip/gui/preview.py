@@ -198,9 +198,9 @@ class PreviewPage(QWidget):
     close_requested = Signal()
     step_requested = Signal(int)  # -1 previous, +1 next
     find_similar_requested = Signal(int)  # PhotoId
-    tag_open_requested = Signal(str)  # show the photos carrying this tag
-    add_tag_requested = Signal(int, str)  # PhotoId, tag
-    remove_tag_requested = Signal(int, str)  # PhotoId, tag
+    tag_open_requested = Signal(str)  # show the photos carrying this tag (its key)
+    add_tag_requested = Signal(int, str)  # PhotoId, tag as typed
+    remove_tag_requested = Signal(int, str)  # PhotoId, tag's key
     desktop_failed = Signal(str)  # the desktop could not open the photo or its folder: what failed, in a line
     trash_requested = Signal(int)  # PhotoId: the Delete key, as on a photo selected in the grid
 
@@ -385,24 +385,26 @@ class PreviewPage(QWidget):
         self.next_button.setEnabled(position[0] + 1 < position[1])
 
     def refresh_tags(self) -> None:
-        """Re-read the shown photo's tags in the background (they changed, or it is new)."""
+        """Re-read the shown photo's tags in the background (they changed, or it is new), with
+        how they are spelt: read together, a tag just added is never shown by its key first."""
         photo_id = self._photo_id
         if photo_id is None:
             return
         self._tags_token += 1
         token = self._tags_token
 
-        def arrived(tags: list[PhotoTag]) -> None:
+        def arrived(result: tuple[list[PhotoTag], dict[str, str]]) -> None:
             if token == self._tags_token and photo_id == self._photo_id:
-                self.tags.set_tags(tags)
+                self.tags.set_tags(*result)
 
         def failed(exc: BaseException) -> None:
             if token == self._tags_token:
                 self.tags.clear(f"Cannot read the tags: {exc}")
 
-        self._ops.query(lambda lib: lib.photo_tags(photo_id), arrived, failed, parent=self)
+        self._ops.query(lambda lib: (lib.photo_tags(photo_id), lib.tag_spellings()), arrived, failed, parent=self)
 
     def set_known_tags(self, names: list[str]) -> None:
+        """The tags the add field completes, as shown ("Grandma Rose")."""
         self.tags.set_known_tags(names)
 
     def set_writable(self, writable: bool) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
@@ -63,9 +63,11 @@ def fold_arrow(expanded: bool) -> QIcon:
     return icons.icon("chevron-down" if expanded else "chevron-right", theme.FAINT)
 
 
-def album_tags_line(album: Album) -> str:
-    """What an album is tagged with, in words ("" when no tag is shared by enough of it)."""
-    return ", ".join(tag for tag, _share in album.tags)
+def album_tags_line(album: Album, spellings: Mapping[str, str] | None = None) -> str:
+    """What an album is tagged with, in words ("" when no tag is shared by enough of it). The
+    album holds tags by key; `spellings` (Library.tag_spellings) shows them as the user wrote them."""
+    spelt = spellings or {}
+    return ", ".join(spelt.get(tag, tag) for tag, _share in album.tags)
 
 
 def album_names(folders: Sequence[Path]) -> list[str]:
@@ -188,7 +190,9 @@ class Sidebar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown_roots: tuple[Root, ...] | None = None
-        self._shown_tags: tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...], frozenset[str]] | None = None
+        self._shown_tags: tuple[object, ...] | None = None  # what set_tags last listed: the same again is no change
+        self._spellings: dict[str, str] = {}  # tag key -> as the user wrote it, where that differs (tag_spellings)
+        self._albums_spellings: dict[str, str] = {}  # the spellings the album entries were written with
         self._albums: dict[str, Album] = {}
         self._all_albums: tuple[Album, ...] = ()
         self._shown_albums: tuple[Album, ...] | None = None
@@ -305,10 +309,11 @@ class Sidebar(QFrame):
         self._all_albums = tuple(albums)
         roots = {str(root.path) for root in self._shown_roots or ()}
         shown = tuple(album for album in albums if str(album.folder) not in roots)
-        if shown == self._shown_albums:
+        if shown == self._shown_albums and self._spellings == self._albums_spellings:
             return
         first = self._shown_albums is None or not self._shown_albums
         self._shown_albums = shown
+        self._albums_spellings = dict(self._spellings)
         self._albums = {str(album.folder): album for album in shown}
         current = self.current_album()
         self.tree.blockSignals(True)
@@ -320,7 +325,7 @@ class Sidebar(QFrame):
                 item = self._entry(self.albums_section, name, "album", "album")
                 item.setData(0, PathRole, album.folder)
                 item.setData(0, CountRole, album.photos)
-                tags = album_tags_line(album)
+                tags = album_tags_line(album, self._spellings)
                 item.setToolTip(0, f"{humanize.shown(album.folder)}\n{plural(album.photos, 'photo')}"
                                    + (f"\nAlbum tags: {tags}" if tags else ""))
                 if current is not None and album.folder == current.folder:
@@ -376,19 +381,26 @@ class Sidebar(QFrame):
         self.tree.blockSignals(False)
 
     def set_tags(self, tags: list[tuple[str, int]] | tuple[tuple[str, int], ...],
-                 defined: dict[str, str] | None = None, given: Iterable[str] = ()) -> None:
+                 defined: dict[str, str] | None = None, given: Iterable[str] = (),
+                 spellings: Mapping[str, str] | None = None) -> None:
         """Show these (tag, count) entries in this order, then any tag of `defined` (the user's
         own: name -> what it looks like) no photo carries yet; a selected tag stays selected
         while it is still there (when it is gone the selection goes, but the window keeps its view).
-        `given`: the tags the user gave some photo; they and the defined ones can be renamed and deleted."""
+        `given`: the tags the user gave some photo; they and the defined ones can be renamed and deleted.
+        Tags come by key ("grandma rose"), which the entries keep (TagRole) and say when picked;
+        `spellings` (Library.tag_spellings) is how they are shown ("Grandma Rose"), album tags too."""
         tags = tuple((str(name), int(count)) for name, count in tags)
         defined = dict(defined or {})
         own = frozenset(given) | frozenset(defined)
         listed = {name for name, _count in tags}
         tags += tuple((name, 0) for name in sorted(defined) if name not in listed)
-        if (tags, tuple(sorted(defined.items())), own) == self._shown_tags:
+        spelt = dict(spellings or {})
+        if spelt != self._spellings:
+            self._spellings = spelt
+            self.set_albums(self._all_albums)  # their tag lines are spelt so too
+        if (tags, tuple(sorted(defined.items())), own, tuple(sorted(spelt.items()))) == self._shown_tags:
             return
-        self._shown_tags = (tags, tuple(sorted(defined.items())), own)
+        self._shown_tags = (tags, tuple(sorted(defined.items())), own, tuple(sorted(spelt.items())))
         current = self.current_tag()
         self.tree.blockSignals(True)
         try:
@@ -397,15 +409,16 @@ class Sidebar(QFrame):
             self._tags_item.removeChild(self.more_tags)
             self._no_tags.setHidden(bool(tags))
             for name, count in tags:
-                item = self._entry(self._tags_item, name, "tag", "tag")
+                shown = self.shown_tag(name)
+                item = self._entry(self._tags_item, shown, "tag", "tag")
                 item.setData(0, TagRole, name)
                 item.setData(0, CountRole, count)
-                item.setToolTip(0, f"{plural(count, 'photo')} tagged “{name}”")
+                item.setToolTip(0, f"{plural(count, 'photo')} tagged “{humanize.shown(shown)}”")
                 item.setData(0, OwnRole, name in own)
                 if name in defined:
                     item.setData(0, PromptRole, defined[name])
                     item.setIcon(0, icons.icon("tag", theme.ACCENT))
-                    item.setToolTip(0, defined_tag_tooltip(defined[name], count, name))
+                    item.setToolTip(0, defined_tag_tooltip(defined[name], count, humanize.shown(shown)))
                 if name == current:
                     self.tree.setCurrentItem(item)
             self._tags_item.addChild(self.more_tags)
@@ -431,6 +444,10 @@ class Sidebar(QFrame):
         self.more_tags.setHidden(len(items) <= TAGS_SHOWN)
         self.more_tags.setText(0, "Show fewer tags" if all_of_them else f"Show all {len(items):,} tags")
         self.more_tags.setIcon(0, icons.icon("chevron-up" if all_of_them else "chevron-down", theme.MUTED))
+
+    def shown_tag(self, tag: str) -> str:
+        """A tag (its key) as the sidebar shows it: as the user wrote it ("Grandma Rose")."""
+        return self._spellings.get(tag, tag)
 
     def tag_item(self, tag: str) -> QTreeWidgetItem | None:
         return next((item for item in self.tag_items() if item.data(0, TagRole) == tag), None)

@@ -5,11 +5,16 @@ a tag of the user's own that auto-tagging gives to photos looking like a sentenc
 The chips say what the user asked (show a tag, take it off, add one); the window has the
 worker do it and the panel re-reads the tags when the worker says they changed. A removed
 chip goes at once, before the worker confirms, so the click feels immediate.
+
+A tag is known by its key ("grandma rose"), which the chips keep and say, and shown as the
+user wrote it ("Grandma Rose", Library.tag_spellings). What is typed goes to the engine as
+written (spelt_tag), so that a new tag keeps its spelling; the engine finds an existing tag
+in any case and keeps the spelling it has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -33,7 +38,8 @@ from PySide6.QtWidgets import (
 from photoclip.errors import QueryError
 from photoclip.gui import icons, theme
 from photoclip.humanize import plural
-from photoclip.tagging import PhotoTag, default_prompt, normalize_tag
+from photoclip.humanize import shown as screen_text
+from photoclip.tagging import PhotoTag, default_prompt, spelt_tag
 
 
 class FlowLayout(QLayout):
@@ -99,14 +105,16 @@ class FlowLayout(QLayout):
 
 
 class TagChip(QFrame):
-    """One tag: its name (click: show the photos that carry it) and a small ×."""
+    """One tag: its name as spelt (`shown`; click: show the photos that carry it) and a small ×.
+    Its signals say the tag's key (tag.name)."""
 
     open_requested = Signal(str)
     remove_requested = Signal(str)
 
-    def __init__(self, tag: PhotoTag, removable: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, tag: PhotoTag, removable: bool, parent: QWidget | None = None, shown: str | None = None) -> None:
         super().__init__(parent)
         self.tag = tag
+        name = screen_text(shown or tag.name)
         self.setObjectName("TagChip")
         self.setProperty("source", tag.source)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -115,19 +123,19 @@ class TagChip(QFrame):
         layout.setSpacing(0)
         self.name = QToolButton()
         self.name.setObjectName("TagChipName")
-        self.name.setText(tag.name)
+        self.name.setText(name)
         self.name.setCursor(Qt.CursorShape.PointingHandCursor)
         self.name.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.name.setMaximumWidth(200)
         how = f"Given by photoclip (score {tag.score:.2f})" if tag.source == "auto" else "Added by you"
-        self.name.setToolTip(f"{how}\nClick to see every photo tagged “{tag.name}”")
+        self.name.setToolTip(f"{how}\nClick to see every photo tagged “{name}”")
         self.name.clicked.connect(lambda: self.open_requested.emit(self.tag.name))
         layout.addWidget(self.name)
         self.remove = QToolButton()
         self.remove.setObjectName("TagChipRemove")
         self.remove.setIcon(icons.icon("close", theme.MUTED))
         self.remove.setIconSize(QSize(12, 12))
-        self.remove.setToolTip(f"Take “{tag.name}” off this photo")
+        self.remove.setToolTip(f"Take “{name}” off this photo")
         self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.remove.setCursor(Qt.CursorShape.PointingHandCursor)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self.tag.name))
@@ -174,9 +182,9 @@ class _EnterTakesTheName(QObject):
 class TagPanel(QWidget):
     """The tags of the photo shown (rejected ones left out) and "Add a tag"."""
 
-    open_requested = Signal(str)  # show the photos carrying this tag
-    add_requested = Signal(str)  # the tag as typed, already checked
-    remove_requested = Signal(str)
+    open_requested = Signal(str)  # show the photos carrying this tag (its key)
+    add_requested = Signal(str)  # the tag as typed (spelt_tag), already checked
+    remove_requested = Signal(str)  # the tag's key
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -217,13 +225,15 @@ class TagPanel(QWidget):
         self.empty.setVisible(bool(message))
         self.error.hide()
 
-    def set_tags(self, tags: list[PhotoTag]) -> None:
-        self._set_chips([t for t in tags if t.source != "rejected"])
+    def set_tags(self, tags: list[PhotoTag], spellings: Mapping[str, str] | None = None) -> None:
+        """Chips for these tags (keys), shown as `spellings` (Library.tag_spellings) spells them."""
+        self._set_chips([t for t in tags if t.source != "rejected"], spellings or {})
         self.empty.setText("No tags yet")
         self.empty.setVisible(not self.chips)
 
     def set_known_tags(self, names: list[str]) -> None:
-        """What the add field offers to complete."""
+        """What the add field offers to complete: the tags as shown ("Grandma Rose"), so that a
+        name picked is written as the tag is spelt."""
         self._names.setStringList(names)
 
     def set_writable(self, writable: bool) -> None:
@@ -235,14 +245,14 @@ class TagPanel(QWidget):
     def shown(self) -> list[str]:
         return [name for name, chip in self.chips.items() if not chip.isHidden()]
 
-    def _set_chips(self, tags: list[PhotoTag]) -> None:
+    def _set_chips(self, tags: list[PhotoTag], spellings: Mapping[str, str] | None = None) -> None:
         for chip in self.chips.values():
             self._flow.removeWidget(chip)
             chip.hide()  # deleted later: gone from sight now
             chip.deleteLater()
         self.chips = {}
         for tag in tags:
-            chip = TagChip(tag, self._writable, self._chips_box)
+            chip = TagChip(tag, self._writable, self._chips_box, (spellings or {}).get(tag.name))
             chip.open_requested.connect(self.open_requested)
             chip.remove_requested.connect(self._remove)
             self._flow.addWidget(chip)
@@ -264,7 +274,7 @@ class TagPanel(QWidget):
         if not text.strip():
             return
         try:
-            name = normalize_tag(text)
+            name = spelt_tag(text)  # the rules of normalize_tag; the case kept for a new tag's spelling
         except QueryError as exc:
             self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
             self.error.show()
@@ -281,11 +291,12 @@ def ask_tag_name(parent: QWidget, count: int, known: list[str]) -> str | None:
 
 
 def ask_new_name(parent: QWidget, tag: str, known: list[str]) -> str | None:
-    """Ask what `tag` should be called instead, starting from its name (a typo is fixed in
-    place); completing the library's tags, since renaming onto one merges the two (the caller
-    asks about that). Returns the text as typed or None when the user cancelled."""
-    return _ask_name(parent, "RenameTagDialog", "Rename tag", f"Rename “{tag}” to:", "Rename", tag,
-                     [name for name in known if name != tag])
+    """Ask what `tag` (as it is shown, e.g. "grandma rose") should be called instead, starting
+    from that name (a typo is fixed in place, the case too: "Grandma Rose"); completing the
+    library's tags (as shown), since renaming onto one merges the two (the caller asks about
+    that). Returns the text as typed or None when the user cancelled."""
+    return _ask_name(parent, "RenameTagDialog", "Rename tag", f"Rename “{screen_text(tag)}” to:", "Rename", tag,
+                     [name for name in known if name.lower() != tag.lower()])
 
 
 def _ask_name(parent: QWidget, name: str, title: str, label: str, ok: str, text: str, known: list[str]) -> str | None:
@@ -314,14 +325,17 @@ def _ask_name(parent: QWidget, name: str, title: str, label: str, ok: str, text:
 class NewTagDialog(QDialog):
     """Asks for a tag of the user's own: its name and what it looks like (the sentence photos
     are matched against; empty = the engine's default). A name the engine refuses is said
-    under the field and the dialog stays open; OK emits `chosen` with the name as the engine
-    will store it and the sentence ("" for the default)."""
+    under the field and the dialog stays open; OK emits `chosen` with the name as written
+    (spelt_tag: the engine keeps its case for a new tag) and the sentence ("" for the default).
+    `defined`: the user's tags by key -> their sentence; `spellings` shows a key as written."""
 
     chosen = Signal(str, str)
 
-    def __init__(self, defined: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, defined: dict[str, str], parent: QWidget | None = None,
+                 spellings: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self._defined = dict(defined)
+        self._spellings = dict(spellings or {})
         self.setObjectName("NewTagDialog")
         self.setWindowTitle("New tag")
         self.setMinimumWidth(440)
@@ -366,7 +380,7 @@ class NewTagDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            name = normalize_tag(self.name.text())
+            name = spelt_tag(self.name.text())
         except QueryError as exc:
             self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
             self.error.show()
@@ -380,7 +394,8 @@ class NewTagDialog(QDialog):
         name = " ".join(text.split()).lower()
         mine = self._defined.get(name)
         if mine is not None:
-            self.hint.setText(f"“{name}” is already a tag of yours, given to photos that look like ‘{mine}’; "
+            shown = screen_text(self._spellings.get(name, name))
+            self.hint.setText(f"“{shown}” is already a tag of yours, given to photos that look like ‘{mine}’; "
                               "what you write here takes its place.")
         elif name:
             self.hint.setText(f"Left empty, photoclip looks for “{default_prompt(name)}”")

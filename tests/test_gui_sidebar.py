@@ -1,0 +1,45 @@
+"""The sidebar on its own, offscreen: tags come by key and are shown as the user wrote them,
+in the tag list and in the albums' tag lines, whichever of the two arrives first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from photoclip.gui.sidebar import CountRole, TagRole, album_tags_line
+from photoclip.tagging import Album
+from tests.gui_support import sidebar  # noqa: F401
+
+SPELT = {"grandma rose": "Grandma Rose"}
+
+
+def test_tags_are_listed_as_spelt_and_picked_by_their_key(qtbot, sidebar) -> None:
+    picked: list[str] = []
+    sidebar.tag_selected.connect(picked.append)
+    sidebar.set_tags([("grandma rose", 3), ("lake", 2)], {"grandma rose": "an old lady"}, ["grandma rose"], SPELT)
+    rows = [(i.text(0), i.data(0, TagRole), i.data(0, CountRole)) for i in sidebar.tag_items()]
+    assert rows == [("Grandma Rose", "grandma rose", 3), ("lake", "lake", 2)]
+    item = sidebar.tag_item("grandma rose")
+    assert item.toolTip(0).endswith("3 photos tagged “Grandma Rose”")
+    sidebar.tree.setCurrentItem(item)
+    assert picked == ["grandma rose"] and sidebar.current_tag() == "grandma rose"
+
+    sidebar.set_tags([("grandma rose", 3), ("lake", 2)], {"grandma rose": "an old lady"}, ["grandma rose"],
+                     {"grandma rose": "GRANDMA ROSE"})  # only the spelling changed: shown again
+    assert sidebar.tag_item("grandma rose").text(0) == "GRANDMA ROSE"
+    assert sidebar.current_tag() == "grandma rose"  # still selected, without saying so again
+    assert picked == ["grandma rose"]
+
+
+def test_album_tag_lines_are_spelt_whether_the_spellings_come_before_or_after_the_albums(qtbot, sidebar) -> None:
+    album = Album(Path("/photos/Visit"), 4, (("grandma rose", 1.0), ("lake", 0.75)))
+    assert album_tags_line(album) == "grandma rose, lake"
+    assert album_tags_line(album, SPELT) == "Grandma Rose, lake"
+
+    sidebar.set_albums([album])
+    [item] = sidebar.album_items()
+    assert item.toolTip(0).endswith("Album tags: grandma rose, lake")
+    sidebar.set_tags([("grandma rose", 4), ("lake", 3)], spellings=SPELT)  # the tags' query answered last
+    [item] = sidebar.album_items()
+    assert item.toolTip(0).endswith("Album tags: Grandma Rose, lake")
+    sidebar.set_albums([album])  # the albums' query answered again
+    assert sidebar.album_items()[0].toolTip(0).endswith("Album tags: Grandma Rose, lake")
