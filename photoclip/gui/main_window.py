@@ -1148,6 +1148,8 @@ class MainWindow(QMainWindow):
         except QueryError as exc:
             self.report_error(exc)
             return
+        if written == self.shown_tag(tag):  # OK on the name as it was: nothing to do
+            return
         both_defined = tag in self._defined_tags and new in self._defined_tags  # the engine says why not
         old_shown, new_shown = self.shown_tag(tag), self.shown_tag(new)
         if new != tag and new in self._known_tags and not both_defined and not self._confirmed(
