@@ -32,7 +32,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -253,6 +253,14 @@ _MIGRATIONS: dict[int, str] = {
         tag TEXT PRIMARY KEY,
         shown TEXT NOT NULL
     ) WITHOUT ROWID;
+    """,
+    # Which of the user's tags they gave by hand: a keyword taken away in another program takes
+    # its tag away here, but not the same tag given here by hand. A user tag no keyword gave was
+    # given by hand.
+    14: """
+    ALTER TABLE tags ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0;
+    UPDATE tags SET by_hand = 1 WHERE source = 'user' AND NOT EXISTS
+        (SELECT 1 FROM keyword_tags k WHERE k.photo_id = tags.photo_id AND k.tag = tags.tag);
     """,
 }
 
@@ -871,7 +879,8 @@ class Catalog:
                 if old_hash is not None:
                     self._forget_tags_of(pid, old_hash, old_pixels, path)
                 self._conn.execute(
-                    f"INSERT OR IGNORE INTO tags (photo_id, tag, source) SELECT ?, tag, source FROM forgotten_tags"
+                    "INSERT OR IGNORE INTO tags (photo_id, tag, source, by_hand)"
+                    f" SELECT ?, tag, source, source = 'user' FROM forgotten_tags"
                     f" WHERE path = ? AND {same}", (pid, chosen, *same_args))
                 self._conn.execute(f"DELETE FROM forgotten_tags WHERE path = ? AND {same}", (chosen, *same_args))
             self._conn.execute(
@@ -993,9 +1002,10 @@ class Catalog:
         """`source` 'user' gives the tag; 'rejected' takes it away and keeps it away."""
         with self.transaction():
             self._conn.executemany(
-                "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, ?, 1.0)"
-                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = excluded.source, score = 1.0",
-                [(pid, tag, source) for pid in ids],
+                "INSERT INTO tags (photo_id, tag, source, score, by_hand) VALUES (?, ?, ?, 1.0, ?)"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = excluded.source, score = 1.0,"
+                " by_hand = excluded.by_hand",
+                [(pid, tag, source, source == "user") for pid in ids],
             )
 
     def give_user_tags(self, moves: Iterable[tuple[PhotoId, PhotoId]]) -> int:
@@ -1003,9 +1013,10 @@ class Catalog:
         stead, unless the user took that tag off it. Returns how many the kept photos gained."""
         with self.transaction():
             return sum(max(self._conn.execute(
-                "INSERT INTO tags (photo_id, tag, source, score)"
-                " SELECT ?, tag, 'user', 1.0 FROM tags WHERE photo_id = ? AND source = 'user'"
-                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
+                "INSERT INTO tags (photo_id, tag, source, score, by_hand)"
+                " SELECT ?, tag, 'user', 1.0, 1 FROM tags WHERE photo_id = ? AND source = 'user'"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0, by_hand = 1"
+                " WHERE source = 'auto'",
                 (kept, copy),
             ).rowcount, 0) for copy, kept in moves if copy != kept)
 
@@ -1037,7 +1048,7 @@ class Catalog:
             [(pid, tag) for tag in tags if tag not in old],
         ).rowcount
         taken = self._conn.executemany(  # taken away in the other program
-            "DELETE FROM tags WHERE photo_id = ? AND tag = ? AND source = 'user'"
+            "DELETE FROM tags WHERE photo_id = ? AND tag = ? AND source = 'user' AND by_hand = 0"
             " AND NOT EXISTS (SELECT 1 FROM keyword_tags k WHERE k.photo_id = ? AND k.tag = ?)",
             [(pid, tag, pid, tag) for tag in old - new],
         ).rowcount
@@ -1188,9 +1199,10 @@ class Catalog:
         its description and its photos under the new name. Returns how many photos carry `new`."""
         with self.transaction():
             self._conn.execute(
-                "INSERT INTO tags (photo_id, tag, source, score)"
-                " SELECT photo_id, ?, source, 1.0 FROM tags WHERE tag = ? AND source != 'auto'"
-                " ON CONFLICT (photo_id, tag) DO UPDATE SET score = 1.0, source ="
+                "INSERT INTO tags (photo_id, tag, source, score, by_hand)"
+                " SELECT photo_id, ?, source, 1.0, source = 'user' FROM tags WHERE tag = ? AND source != 'auto'"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET score = 1.0,"
+                " by_hand = MAX(by_hand, excluded.by_hand), source ="
                 " CASE WHEN source = 'user' OR excluded.source = 'user' THEN 'user' ELSE excluded.source END",
                 (new, old))
             self._conn.execute("DELETE FROM tags WHERE tag = ? AND source != 'auto'", (old,))

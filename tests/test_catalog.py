@@ -566,6 +566,7 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
+            ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -656,6 +657,7 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     catalog.close()
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
+            ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -737,7 +739,33 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     selfie, odd = _indexed(catalog, ["/p/😀 Selfie.jpg", "/p/caf\udce9 Paris.jpg"])  # a name not in UTF-8
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("DROP TABLE tag_spellings; DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
+        conn.executescript("ALTER TABLE tags DROP COLUMN by_hand; DROP TABLE tag_spellings; "
+                           "DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
                            "PRAGMA user_version = 11;")
     catalog = Catalog(path)
     assert catalog.named_whole("selfie") == [selfie] and catalog.named_whole("caf paris") == [odd]
+
+
+def test_a_tag_given_by_hand_stays_when_the_same_keyword_is_taken_away_in_another_program(catalog: Catalog) -> None:
+    """Given here before the keyword came (lake), or after it had (tram): the user's word both times."""
+    pid = add_photo(catalog)
+    catalog.set_user_tag([pid], "lake house", "user")
+    catalog.set_sidecar_keywords([(pid, ["Lake House", "tram", "dog"])])
+    catalog.set_user_tag([pid], "tram", "user")
+    catalog.set_sidecar_keywords([(pid, [])])
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"lake house": "user", "tram": "user"}
+
+
+def test_a_schema_13_catalogs_user_tags_no_keyword_gave_are_the_users_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    pid = add_photo(catalog)
+    catalog.set_sidecar_keywords([(pid, ["dog", "cat"])])
+    catalog.set_user_tag([pid], "lake", "user")
+    catalog.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript("ALTER TABLE tags DROP COLUMN by_hand; PRAGMA user_version = 13;")
+    catalog = Catalog(path)
+    catalog.set_sidecar_keywords([(pid, ["cat"])])
+    catalog.set_sidecar_keywords([(pid, [])])
+    assert {tag for tag, _, _ in catalog.photo_tags(pid)} == {"lake"}
