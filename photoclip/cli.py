@@ -1087,10 +1087,13 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
                 raise QueryError(f"{folder} is not in the library; `photoclip status` lists its folders")
         report = library.export_sidecars(args.folders, mine_only=args.mine)
     for path, reason in report.failed:
-        print(f"photoclip: cannot write {path}: {reason}", file=sys.stderr)
-    if report.kept:
-        print(f"kept {plural(len(report.kept), 'sidecar')} another program wrote, e.g. {report.kept[0]}",
+        print(on_terminal(f"photoclip: cannot write {one_line(path, sys.stderr)}: {reason}", sys.stderr),
               file=sys.stderr)
+    if report.kept:  # each, so the user knows which photos' tags are not in a sidecar
+        print(f"kept {plural(len(report.kept), 'sidecar')} another program wrote or changed as they are; their "
+              "photos' tags were not exported:", file=sys.stderr)
+        for path in report.kept:
+            print(on_terminal(one_line(path, sys.stderr), sys.stderr), file=sys.stderr)
     print(f"{plural(report.written, 'sidecar')} written, {report.updated} updated, {report.unchanged} already up "
           "to date", file=sys.stderr)
     return EXIT_ERROR if report.failed else 0

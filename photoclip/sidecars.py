@@ -3,7 +3,9 @@
 in photoclip's catalog. The photo itself is never touched.
 
 A sidecar photoclip did not write is someone else's (a raw developer's edits, say) and is
-left alone; one it wrote before is brought up to date."""
+left alone; one it wrote before is brought up to date. Nor is one written beside another
+program's sidecar of the photo under another name (Lightroom's `IMG_0042.xmp`, a camera's
+`IMG_0042.jpg.XMP`): the photo would have two, each saying something else."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import html
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +38,16 @@ class SidecarReport:
     written: int = 0
     updated: int = 0
     unchanged: int = 0
-    kept: list[Path] = field(default_factory=list)  # sidecars another program wrote
+    kept: list[Path] = field(default_factory=list)  # sidecars another program wrote, each once
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    _kept: set[Path] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def keep(self, sidecar: Path) -> None:
+        """`sidecar` is another program's and stays as it is; one shared by two photos
+        (Lightroom's `IMG_1.xmp` of `IMG_1.nef` and `IMG_1.jpg`) is listed once."""
+        if sidecar not in self._kept:
+            self._kept.add(sidecar)
+            self.kept.append(sidecar)
 
 
 def written_by_photoclip(document: bytes) -> bool:
@@ -61,6 +72,32 @@ def sidecar_path(photo: Path) -> Path:
     """`name.jpg.xmp`: the name digiKam and darktable look for first, and one that cannot clash
     between `IMG_1.jpg` and `IMG_1.heic`."""
     return photo.with_name(photo.name + SUFFIX)
+
+
+def others_beside(photo: Path) -> list[Path]:
+    """Another program's sidecars of `photo` under a name photoclip does not write (`IMG_1.xmp`,
+    `IMG_1.jpg.XMP`), by the rules keywords are read with: the names xmp.sidecar_paths gives,
+    of this photo as keywords.sidecar_owners has it (`IMG_1.xmp` is `IMG_1.nef`'s and
+    `IMG_1.jpg`'s, `IMG_1.jpg.xmp` is not `IMG_1.jpg.png`'s)."""
+    from photoclip import keywords, xmp  # they import this module
+
+    own, of_photo = sidecar_path(photo), keywords.sidecar_owners([photo])
+    found = []
+    seen: set[tuple[int, int]] = set()  # .xmp and .XMP are one file where case does not count
+    for sidecar in xmp.sidecar_paths(photo):
+        if sidecar in (own, photo) or photo not in of_photo(sidecar):
+            continue
+        try:
+            st = sidecar.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in seen:  # a folder or a FIFO is no sidecar
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        packet = read_small_file(sidecar, MAX_SIDECAR_BYTES)
+        if packet is None or not written_by_photoclip(packet):  # one that cannot be read is not ours either
+            found.append(sidecar)
+    return found
 
 
 def xmp_document(tags: list[str], version: str = __version__) -> bytes:
@@ -107,10 +144,15 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
             return
         existing = read_small_file(target, MAX_SIDECAR_BYTES) if target.exists() else None
         if target.exists() and existing is None:  # bigger than any sidecar, or not to be read: not ours
-            report.kept.append(path)
+            report.keep(path)
             return
         if existing is not None and not as_photoclip_left_it(existing):
-            report.kept.append(path)
+            report.keep(path)
+            return
+        theirs = others_beside(photo) if existing is None else []
+        if theirs:
+            for sidecar in theirs:
+                report.keep(sidecar)
             return
         if existing == document:
             report.unchanged += 1

@@ -1353,3 +1353,26 @@ def test_watch_of_a_folder_inside_a_library_folder_watches_the_library_without_a
     assert "indexed 1 photo, 0 failed" in said.read_text() and not [line for line in lines if "photoclip:" in line], lines
     folders = json.loads(subprocess.run([*command, "status", "--json"], capture_output=True, env=env).stdout)["folders"]
     assert [f["path"] for f in folders] == [str(tmp_path / "photos")]
+
+
+def test_export_tags_lists_each_sidecar_another_program_wrote_and_writes_none_beside_it(
+    run, photo_folder: Path
+) -> None:
+    run("index", str(photo_folder))
+    folder = photo_folder.resolve()
+    photos = [folder / "p0.jpg", folder / "p1.jpg", folder / "p2.jpg", folder / "trip" / "p4.png"]
+    run("tag", "Picnic", *map(str, photos))
+    theirs = b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core"><edits/></x:xmpmeta>'
+    kept = [folder / "p0.xmp", folder / "p1.jpg.XMP", folder / "trip" / "p4.png.xmp"]  # Lightroom's, a camera's
+    for sidecar in kept:
+        sidecar.write_bytes(theirs)
+
+    code, _, err = run("export-tags", "--mine")
+
+    lines = err.splitlines()
+    assert code == 0 and lines[0].startswith("kept 3 sidecars another program wrote") and lines[-1].startswith(
+        "1 sidecar written, 0 updated")
+    assert sorted(lines[1:-1]) == sorted(map(str, kept))
+    assert sorted(p.name for p in folder.glob("p[0-2].*")) == ["p0.jpg", "p0.xmp", "p1.jpg", "p1.jpg.XMP", "p2.jpg",
+                                                               "p2.jpg.xmp"]
+    assert all(sidecar.read_bytes() == theirs for sidecar in kept)

@@ -122,3 +122,39 @@ def test_a_sidecar_photoclip_wrote_that_someone_changed_since_is_kept(tmp_path: 
 
     assert rated.read_bytes() == before and report.kept == [rated]  # the rating stays
     assert keywords(older) == ["dog", "lake"] and keywords(sidecar_path(tmp_path / "plain.jpg")) == ["dog", "lake"]
+
+
+def test_no_sidecar_is_written_beside_another_programs_of_the_other_naming_or_case(tmp_path: Path) -> None:
+    theirs = b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core"><edits/></x:xmpmeta>'
+    lightroom, upper, shared = tmp_path / "LR_raw.xmp", tmp_path / "new_upper.jpg.XMP", tmp_path / "IMG_1.xmp"
+    for sidecar in (lightroom, upper, shared, tmp_path / "IMG_2.jpg.xmp"):
+        sidecar.write_bytes(theirs)
+    report = SidecarReport()
+    for name in ("LR_raw.nef", "new_upper.jpg", "IMG_1.jpg", "IMG_1.nef"):
+        write_sidecar(tmp_path / name, ["dog"], report)
+
+    assert report.kept == [lightroom, upper, shared] and report.written == 0  # the shared one listed once
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["IMG_1.xmp", "IMG_2.jpg.xmp", "LR_raw.xmp",
+                                                         "new_upper.jpg.XMP"]
+    assert all(p.read_bytes() == theirs for p in tmp_path.iterdir())
+
+    write_sidecar(tmp_path / "IMG_2.jpg.png", ["dog"], report)  # IMG_2.jpg.xmp is IMG_2.jpg's, not this one's
+    assert report.written == 1 and keywords(tmp_path / "IMG_2.jpg.png.xmp") == ["dog"]
+
+
+def test_its_own_sidecar_is_still_updated_beside_another_programs_but_none_is_made_there(tmp_path: Path) -> None:
+    theirs = b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core"/>'
+    photo, mine = tmp_path / "IMG_3.nef", sidecar_path(tmp_path / "IMG_3.nef")
+    report = SidecarReport()
+    write_sidecar(photo, ["dog"], report)
+    (tmp_path / "IMG_3.xmp").write_bytes(theirs)  # Lightroom's, since photoclip wrote its own
+    (tmp_path / "IMG_5.xmp").write_bytes(theirs)
+    (tmp_path / "IMG_4.nef.XMP").write_bytes(mine.read_bytes())  # photoclip's, copied: not another program's
+    (tmp_path / "IMG_4.xmp").mkdir()  # a folder so named is no one's sidecar
+
+    for name in ("IMG_3.nef", "IMG_4.nef", "IMG_5.nef"):
+        write_sidecar(tmp_path / name, ["dog", "lake"], report)
+
+    assert (report.written, report.updated, report.kept) == (2, 1, [tmp_path / "IMG_5.xmp"])
+    assert keywords(mine) == ["dog", "lake"] and keywords(sidecar_path(tmp_path / "IMG_4.nef")) == ["dog", "lake"]
+    assert not sidecar_path(tmp_path / "IMG_5.nef").exists()
