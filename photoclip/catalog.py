@@ -256,11 +256,17 @@ _MIGRATIONS: dict[int, str] = {
     """,
     # Which of the user's tags they gave by hand: a keyword taken away in another program takes
     # its tag away here, but not the same tag given here by hand. A user tag no keyword gave was
-    # given by hand.
+    # given by hand. And the automatic tags export wrote into a photo's sidecar: another program
+    # that edits the sidecar keeps them, and they must not come back as the user's keywords.
     14: """
     ALTER TABLE tags ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0;
     UPDATE tags SET by_hand = 1 WHERE source = 'user' AND NOT EXISTS
         (SELECT 1 FROM keyword_tags k WHERE k.photo_id = tags.photo_id AND k.tag = tags.tag);
+    CREATE TABLE exported_auto_tags (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (photo_id, tag)
+    ) WITHOUT ROWID;
     """,
 }
 
@@ -1042,10 +1048,12 @@ class Catalog:
         self._conn.execute("DELETE FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))
         self._conn.executemany("INSERT INTO keyword_tags (photo_id, tag, origin) VALUES (?, ?, ?)",
                                ((pid, tag, origin) for tag in new))
+        exported = {r[0] for r in self._conn.execute(
+            "SELECT tag FROM exported_auto_tags WHERE photo_id = ?", (pid,))} if origin == "sidecar" else set()
         given = self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
             "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
             " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
-            [(pid, tag) for tag in tags if tag not in old],
+            [(pid, tag) for tag in tags if tag not in old and tag not in exported],
         ).rowcount
         taken = self._conn.executemany(  # taken away in the other program
             "DELETE FROM tags WHERE photo_id = ? AND tag = ? AND source = 'user' AND by_hand = 0"
@@ -1102,6 +1110,15 @@ class Catalog:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""
         return {r[0] for r in self._rows_in("SELECT DISTINCT tag FROM tags WHERE tag IN ({marks}) AND source = 'user'",
                                              names)}
+
+    def change_stamp(self) -> tuple[int, int]:
+        """Differs once anything in the catalog changed, here or in another process: what a cache
+        of what it holds is checked against."""
+        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes
+
+    def user_tag_names(self) -> list[str]:
+        """Every tag the user gave some photo, by hand or as a keyword."""
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT tag FROM tags WHERE source = 'user'")]
 
     def has_tag(self, tag: str) -> bool:
         """Whether some photo carries `tag`, takes it off, or the user defined it."""
@@ -1175,6 +1192,19 @@ class Catalog:
         for path, tag in rows:
             out.setdefault(Path(_path_text(path)), []).append(tag)
         return out
+
+    def note_exported_auto_tags(self, paths: Iterable[Path]) -> None:
+        """The sidecars of the photos at `paths` were just written with their automatic tags as
+        keywords: those keywords are photoclip's guesses, not the user's, should another program
+        keep them when it edits the sidecar."""
+        with self.transaction():
+            for path in paths:
+                row = self._conn.execute("SELECT id FROM photos WHERE path = ?", (_text(path),)).fetchone()
+                if row is None:
+                    continue
+                self._conn.execute("DELETE FROM exported_auto_tags WHERE photo_id = ?", (row[0],))
+                self._conn.execute("INSERT INTO exported_auto_tags (photo_id, tag)"
+                                   " SELECT photo_id, tag FROM tags WHERE photo_id = ? AND source = 'auto'", (row[0],))
 
     def define_tag(self, name: str, prompt: str) -> None:
         with self.transaction():

@@ -266,6 +266,7 @@ class Library:
         self._previous: _PreviousModel | None = None
         self._previous_known = False
         self._label_space: tuple[str, LabelSpace] | None = None
+        self._user_tag_keys: tuple[tuple[int, int], dict[str, list[str]]] | None = None  # name_key -> tags
 
     @classmethod
     def open(
@@ -933,9 +934,9 @@ class Library:
         if inside is not None:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
-        rest, tags = take_tags(terms, self.catalog.user_tags_among(tag_candidates(terms)))
+        rest, tags = take_tags(terms, self._tags_named(terms))
         if tags:
-            lists = [self.catalog.tagged(name) for name in tags]
+            lists = self._tagged_by_key(tags)
             tagged = set(lists[0]).intersection(*lists[1:])
             first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
             rank_by = rest if any(t.sign > 0 for t in rest) else terms
@@ -951,6 +952,29 @@ class Library:
                 return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words))
         scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
         return self._ranked(terms, among, limit, tag), scope
+
+    def _tags_named(self, terms: list[QueryTerm]) -> set[str]:
+        """The user's own tags some run of the query's words names, compared by their words as
+        name_key compares them: "smith john" names "smith, john", "hund" names "🐶 hund". The
+        user's tags are read by their keys once, and again only after the catalog changed."""
+        wanted = tag_candidates(terms)
+        if not wanted:
+            return set()
+        stamp = self.catalog.change_stamp()
+        if self._user_tag_keys is None or self._user_tag_keys[0] != stamp:
+            keys: dict[str, list[str]] = {}
+            for tag in self.catalog.user_tag_names():
+                keys.setdefault(name_key(tag), []).append(tag)
+            self._user_tag_keys = (stamp, keys)
+        return {tag for key in wanted for tag in self._user_tag_keys[1].get(key, ())}
+
+    def _tagged_by_key(self, tags: Sequence[str]) -> list[list[PhotoId]]:
+        """The photos of each tag named, tags of one key ("smith, john", "smith john": the query
+        named both) together, as catalog.tagged orders them."""
+        lists: dict[str, list[PhotoId]] = {}
+        for name in tags:
+            lists.setdefault(name_key(name), []).extend(self.catalog.tagged(name))
+        return [list(dict.fromkeys(ids)) for ids in lists.values()]
 
     def _first_then_rest(
         self, first: list[PhotoId], rank_by: list[QueryTerm], among: list[PhotoId] | None, limit: int,
@@ -1364,11 +1388,16 @@ class Library:
         report = SidecarReport()
         exported = self.catalog.tags_of_present_photos(user_only=mine_only)
         spellings = self.catalog.spellings()
+        guessed: list[Path] = []  # sidecars written with the photo's automatic tags in them
         for path, tags in exported.items():
             if under and not any(path.is_relative_to(folder) for folder in under):
                 continue
             if path.exists():
+                before = report.written + report.updated
                 sidecars.write_sidecar(path, [spellings.get(tag, tag) for tag in tags], report)
+                if not mine_only and report.written + report.updated > before:
+                    guessed.append(path)
+        self.catalog.note_exported_auto_tags(guessed)
         for photo in self.catalog.present_photos().values():
             if photo.path not in exported and (not under or any(photo.path.is_relative_to(f) for f in under)):
                 sidecars.empty_own_sidecar(photo.path, report)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ import numpy as np
 
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
+from photoclip.names import name_key
 from photoclip.places import Place, extract_place
 from photoclip.when import Period, dashes_between_dates, extract_period
 
@@ -163,17 +165,18 @@ def take_place(
     return kept, place
 
 
-MAX_TAG_WORDS = 4  # the longest tag name a query is searched for
+MAX_TAG_WORDS = 4  # the longest tag name a query is searched for, in words
 
 
 def tag_candidates(terms: list[QueryTerm]) -> set[str]:
-    """Every run of up to MAX_TAG_WORDS words in the positive text terms: the names a tag
-    would need to have to be named by the query."""
+    """Every run of up to MAX_TAG_WORDS words in the positive text terms, as names.name_key
+    spells them: the keys a tag would need to have to be named by the query ("photos of mt
+    fuji" holds "mt fuji", the key of the tag "mt. fuji")."""
     found: set[str] = set()
     for term in terms:
         if term.text is None or term.sign < 0:
             continue
-        words = _words(term.text)
+        words = name_key(term.text).split()
         for size in range(1, MAX_TAG_WORDS + 1):
             found.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
     return found
@@ -182,30 +185,50 @@ def tag_candidates(terms: list[QueryTerm]) -> set[str]:
 def take_tags(terms: list[QueryTerm], names: set[str]) -> tuple[list[QueryTerm], tuple[str, ...]]:
     """Tags named in the text terms ("sarah at the beach", with a tag "sarah"), longest names
     first, and the terms without their words (none, or only terms to leave out, when the tags
-    were all it looked for)."""
+    were all it looked for). A tag is named by its words whatever stands between them, as
+    names.name_key compares names: "Smith John" and "smith, john" name the tag "smith, john",
+    "hund" the tag "🐶 hund"; tags of one key ("smith john" too) are all named."""
+    by_key: dict[str, list[str]] = {}
+    for name in sorted(names):
+        if key := name_key(name):
+            by_key.setdefault(key, []).append(name)
     kept: list[QueryTerm] = []
     tags: dict[str, None] = {}
     for term in terms:
-        if term.text is None or term.sign < 0 or not names:
+        if term.text is None or term.sign < 0 or not by_key:
             kept.append(term)
             continue
-        words, rest = _words(term.text), []
+        text = unicodedata.normalize("NFC", term.text)
+        words, spans = _key_words(text), []
         i = 0
         while i < len(words):
             size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)
-                         if " ".join(words[i:i + n]) in names), 0)
+                         if " ".join(w for _, _, w in words[i:i + n]) in by_key), 0)
             if size:
-                tags[" ".join(words[i:i + size])] = None
+                tags.update(dict.fromkeys(by_key[" ".join(w for _, _, w in words[i:i + size])]))
+                spans.append((words[i][0], words[i + size - 1][1]))
                 i += size
             else:
-                rest.append(words[i])
                 i += 1
-        if len(rest) == len(words):
+        if not spans:
             kept.append(term)
-        elif rest and not all(word in _FILLER for word in rest):
+            continue
+        pieces, at = [], 0
+        for start, end in spans:
+            pieces.append(text[at:start])
+            at = end
+        rest = _words(" ".join([*pieces, text[at:]]))
+        if rest and not all(word in _FILLER for word in rest):
             kept.append(dataclasses.replace(term, text=" ".join(rest)))
     return kept, tuple(tags)
 
+
+def _key_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the words of `text` (composed) as names.name_key finds them."""
+    return [(m.start(), m.end(), word) for m in _KEY_WORD.finditer(text) for word in name_key(m.group()).split()]
+
+
+_KEY_WORD = re.compile(r"[^\W_]+")  # names.name_key's words
 
 _FILLER = frozenset({"a", "an", "the", "and", "with", "of", "photo", "photos", "picture", "pictures"})
 

@@ -566,7 +566,7 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
-            ALTER TABLE tags DROP COLUMN by_hand;
+            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -657,7 +657,7 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     catalog.close()
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
-            ALTER TABLE tags DROP COLUMN by_hand;
+            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -739,7 +739,8 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     selfie, odd = _indexed(catalog, ["/p/😀 Selfie.jpg", "/p/caf\udce9 Paris.jpg"])  # a name not in UTF-8
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("ALTER TABLE tags DROP COLUMN by_hand; DROP TABLE tag_spellings; "
+        conn.executescript("DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
+                           "DROP TABLE tag_spellings; "
                            "DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
                            "PRAGMA user_version = 11;")
     catalog = Catalog(path)
@@ -764,7 +765,8 @@ def test_a_schema_13_catalogs_user_tags_no_keyword_gave_are_the_users_by_hand(tm
     catalog.set_user_tag([pid], "lake", "user")
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("ALTER TABLE tags DROP COLUMN by_hand; PRAGMA user_version = 13;")
+        conn.executescript("DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
+                           "PRAGMA user_version = 13;")
     catalog = Catalog(path)
     catalog.set_sidecar_keywords([(pid, ["cat"])])
     catalog.set_sidecar_keywords([(pid, [])])

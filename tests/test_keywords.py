@@ -234,3 +234,26 @@ def test_a_keyword_is_shown_as_the_other_program_spelt_it_unless_the_tag_was_the
 
     assert library.tag_spellings() == {"lisbon": "Lisbon"}  # "tokyo" was the user's first; LISBON came later
     assert len(library.tagged("lisbon")) == 2 and len(library.tagged("Tokyo")) == 2
+
+
+def test_automatic_tags_exported_to_a_sidecar_another_program_edits_stay_automatic(
+    open_library, tmp_path: Path
+) -> None:
+    from tests.helpers import scene_folder, shapes_vocabulary
+
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=4, others=4)
+    library = open_library()
+    library.set_vocabulary(shapes_vocabulary(tmp_path / "shapes.txt"))
+    library.index([tmp_path / "photos"])
+    photo = next(p for p in scenes if any(t.source == "auto" for t in library.photo_tags(library.photo_at(p).id)))
+    pid = library.photo_at(photo).id
+    guessed = {t.name for t in library.photo_tags(pid) if t.source == "auto"}
+    library.add_tag([pid], "Grandma")
+    library.export_sidecars()
+    sidecar = photo.parent / (photo.name + ".xmp")
+    assert set(keywords_in_xmp(sidecar.read_bytes())) == guessed | {"Grandma"}
+    sidecar.write_bytes(others_sidecar([*sorted(guessed), "Grandma", "Roses"]))  # digiKam added a keyword
+    library.index([tmp_path / "photos"])
+
+    sources = {t.name: t.source for t in library.photo_tags(pid)}
+    assert sources == {**dict.fromkeys(guessed, "auto"), "grandma": "user", "roses": "user"}

@@ -1068,6 +1068,30 @@ def test_a_search_naming_the_users_tag_puts_its_photos_first_and_keeps_the_rest(
     assert library.search_scoped("sarah with a red circle", limit=10)[1] is None  # a tag taken away names nothing
 
 
+def test_a_search_names_the_users_tags_that_hold_punctuation_or_an_emoji(open_library, tmp_path: Path) -> None:
+    """Tags as Lightroom and people write them ("Smith, John", "Mt. Fuji", "🐶 Hund") are named
+    by their words, typed as written or not, and their photos come first."""
+    scenes = scene_folder(tmp_path / "photos", seed=3)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    john, fuji, dog, other = (library.photo_at(path).id for path in sorted(scenes)[5:9])
+    library.add_tag([john], "Smith, John")
+    library.add_tag([fuji], "Mt. Fuji")
+    library.add_tag([dog], "🐶 Hund")
+
+    for query, photo, tag in [("Smith, John", john, "smith, john"), ("smith john", john, "smith, john"),
+                              ("Mt. Fuji", fuji, "mt. fuji"), ("photos of mt fuji at dawn", fuji, "mt. fuji"),
+                              ("🐶 Hund", dog, "🐶 hund"), ("hund", dog, "🐶 hund")]:
+        hits, scope = library.search_scoped(query, limit=10)
+        assert scope is not None and scope.tags == (tag,), query
+        assert hits[0].photo_id == photo and len(hits) == 10, query
+
+    library.add_tag([other], "Smith John")  # one person under two spellings: photos of either come first
+    hits, scope = library.search_scoped("Smith, John", limit=10)
+    assert scope is not None and scope.tags == ("smith john", "smith, john")
+    assert {h.photo_id for h in hits[:2]} == {john, other}
+
+
 @pytest.fixture
 def tagged_library(open_library, tmp_path: Path):
     """48 scenes indexed and tagged with the shapes the tiny model knows. Returns (library, scenes)."""

@@ -130,6 +130,24 @@ def test_tags_named_in_a_query_are_taken_longest_first_and_their_words_go() -> N
     assert tags == () and [t.text for t in terms] == ["sarahs cat"]  # whole words only
 
 
+def test_a_tag_with_punctuation_or_an_emoji_is_named_by_its_words_whatever_stands_between() -> None:
+    """"Smith, John" is how Lightroom keeps people: typed as written, or without the comma, it
+    names the tag; so do "mt fuji" in a sentence and "hund" for "🐶 hund", whole words only."""
+    names = {"smith, john", "mt. fuji", "🐶 hund", "cat"}
+    for query in ("Smith, John", "smith john", "photos of SMITH JOHN!"):
+        assert take_tags(parse_query(query), names) == ([], ("smith, john",))
+    terms, tags = take_tags(parse_query("photos of mt fuji at dawn"), names)
+    assert tags == ("mt. fuji",) and [t.text for t in terms] == ["photos of at dawn"]
+    terms, tags = take_tags(parse_query("🐶 Hund im Schnee"), names)
+    assert tags == ("🐶 hund",) and [t.text for t in terms] == ["im schnee"]
+    assert take_tags(parse_query("hund"), names) == ([], ("🐶 hund",))
+    terms, tags = take_tags(parse_query("cathedral below Mt. Fuji"), names)
+    assert tags == ("mt. fuji",) and [t.text for t in terms] == ["cathedral below"]  # not the tag "cat"
+    assert take_tags(parse_query("smith, john"), names | {"smith john"})[1] == ("smith john", "smith, john")
+    found = tag_candidates(parse_query("Smith, John + photos of Mt. Fuji + 🐶 Hund"))
+    assert {"smith john", "mt fuji", "hund"} <= found
+
+
 def test_tag_candidates_are_the_runs_of_up_to_four_words() -> None:
     found = tag_candidates(parse_query("kids at the lake house + sunset"))
     assert {"kids", "lake house", "at the lake house", "kids at the lake", "sunset"} <= found
