@@ -960,13 +960,18 @@ class Library:
         wanted = tag_candidates(terms)
         if not wanted:
             return set()
+        by_key = self._user_tags_by_key()
+        return {tag for key in wanted for tag in by_key.get(key, ())}
+
+    def _user_tags_by_key(self) -> dict[str, list[str]]:
+        """The user's own tags by their name_key, read again only after the catalog changed."""
         stamp = self.catalog.change_stamp()
         if self._user_tag_keys is None or self._user_tag_keys[0] != stamp:
             keys: dict[str, list[str]] = {}
             for tag in self.catalog.user_tag_names():
                 keys.setdefault(name_key(tag), []).append(tag)
             self._user_tag_keys = (stamp, keys)
-        return {tag for key in wanted for tag in self._user_tag_keys[1].get(key, ())}
+        return self._user_tag_keys[1]
 
     def _tagged_by_key(self, tags: Sequence[str]) -> list[list[PhotoId]]:
         """The photos of each tag named, tags of one key ("smith, john", "smith john": the query
@@ -1021,12 +1026,24 @@ class Library:
         if place is not None:
             located = self._located(place)
             log.info("photos taken %s (%s): %d", place.words, place.label, len(located))
+            named = self._tagged_with_place(place)
+            if named:  # the user's keyword "Lisbon" on a photo without a GPS position
+                known = set(located)
+                located = located + [pid for pid in named if pid not in known]
             if located:
                 terms, keep = rest, set(located)
                 among = located if among is None else [pid for pid in among if pid in keep]
             else:
                 place = None
         return terms, period, place, among
+
+    def _tagged_with_place(self, place: Place) -> list[PhotoId]:
+        """The photos the user tagged with the place's name ("Lisbon"): taken there too, for a
+        search that keeps to it, whether or not they hold a GPS position."""
+        by_key = self._user_tags_by_key()
+        keys = {name_key(place.label.split(",")[0]), name_key(place.town or "")} - {""}
+        tags = [tag for key in keys for tag in by_key.get(key, ())]
+        return list(dict.fromkeys(pid for tag in tags for pid in self.catalog.tagged(tag)))
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""

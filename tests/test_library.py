@@ -1417,6 +1417,17 @@ def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) 
     assert travels.search_scoped("in lisbon")[1].only_scope
 
 
+def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: Library, tmp_path: Path) -> None:
+    """A keyword "Lisbon" from Lightroom, on a photo without a GPS position."""
+    home = travels.photo_at(tmp_path / "travels" / "home-a.jpg").id
+    travels.add_tag([home], "Lisbon")
+    assert sorted(paths(travels.search("a photo in lisbon", limit=10))) == [
+        "home-a.jpg", "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"]
+    assert sorted(paths(travels.search("in lisbon", limit=10))) == [
+        "home-a.jpg", "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"]
+    assert "home-a.jpg" not in paths(travels.search("a photo near paris", limit=10))
+
+
 def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_path: Path) -> None:
     folder = tmp_path / "alps"
     zermatt = located_photo(folder / "matterhorn.jpg", 1, (46.0207, 7.7491), "2024:08:01 10:00:00")
