@@ -32,6 +32,7 @@ FORMAT_VERSION = 2
 _READABLE_FORMATS = (1, 2)  # format 1 knew no twins
 _NEIGHBOUR_CHUNK = 2048
 _TWIN_DISTANCE = 1e-6  # cosine distance below which two vectors are one point
+_EXACT_CHUNK = 65536  # points compared at a time when the graph cannot answer: 128 MB of 512-d vectors
 
 
 class VectorIndex:
@@ -184,20 +185,31 @@ class VectorIndex:
             accept = None if keep is None else self._accepts(keep)
             try:
                 labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
-            except RuntimeError:
-                self._index.set_ef(max(len(self), 2 * k))
-                while True:
-                    try:
-                        labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
-                        break
-                    except RuntimeError:  # fewer than k of `keep` are in the index
-                        k //= 2
-                        if k == 0:
-                            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            found, similarities = labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+                found, similarities = labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+            except RuntimeError:  # the graph reaches fewer than k (of `keep`): every point is compared
+                found, similarities = self._exact(query[0], k, keep)
             if self._twins:
                 found, similarities = self._with_twins(found, similarities, wanted, keep)
             return found, similarities
+
+    def _exact(self, query: np.ndarray, k: int, keep: AbstractSet[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k by comparing the query with every live point (of `keep`), a chunk at a time: what
+        a query that asks for most of the index gets, since an HNSW graph may leave a point no
+        path leads to, and then cannot return as many as it holds."""
+        labels = np.asarray(self._index.get_ids_list(), dtype=np.int64)
+        if self._deleted:
+            labels = labels[~np.isin(labels, np.fromiter(self._deleted, dtype=np.int64))]
+        if keep is not None:
+            labels = labels[np.isin(labels, np.fromiter(keep, dtype=np.int64))]
+        unit = query / max(float(np.linalg.norm(query)), 1e-30)
+        scores = np.concatenate([
+            self._index.get_items(labels[start:start + _EXACT_CHUNK], return_type="numpy") @ unit
+            for start in range(0, len(labels), _EXACT_CHUNK)
+        ]) if len(labels) else np.zeros(0, dtype=np.float32)
+        k = min(k, len(labels))
+        best = np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return labels[best], scores[best].astype(np.float32)
 
     def _accepts(self, keep: AbstractSet[int]) -> Callable[[int], bool]:
         """A point counts when its photo or one of its twins is kept."""

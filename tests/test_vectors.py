@@ -208,3 +208,17 @@ def test_a_full_index_makes_room_to_hand_a_point_on() -> None:
     index.add(np.array([1, 2]), np.vstack([picture, picture]))  # 16 points: full
     index.remove([1])
     assert index.query(picture[0], k=1)[0].tolist() == [2]
+
+
+def test_a_query_the_graph_cannot_answer_in_full_compares_every_point_and_loses_none() -> None:
+    """Asked for 10 among a slice of which 7 are in the index, the graph fails; halving the
+    count answered 5 of the 7, and a query for the whole of an index whose graph left a point
+    unreachable answered half of it."""
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(40, 16)).astype(np.float32)
+    index = VectorIndex(16)
+    index.add(np.arange(40), vectors)
+    keep = set(range(7)) | {100, 101, 102}
+    found, similarities = index.query(vectors[3], 10, keep=keep)
+    assert sorted(found.tolist()) == list(range(7)) and found[0] == 3 and abs(similarities[0] - 1) < 1e-5
+    assert list(similarities) == sorted(similarities, reverse=True)
