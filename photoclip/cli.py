@@ -825,6 +825,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
             raise KeyboardInterrupt
         stop.set()
 
+    for path in args.paths:  # before watching anything: a typo must not leave it watching nothing
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
+                               else f"{path} is not a folder; give the folder that holds your photos")
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     bar = ProgressBar()
     try:

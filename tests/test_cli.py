@@ -1376,3 +1376,11 @@ def test_export_tags_lists_each_sidecar_another_program_wrote_and_writes_none_be
     assert sorted(p.name for p in folder.glob("p[0-2].*")) == ["p0.jpg", "p0.xmp", "p1.jpg", "p1.jpg.XMP", "p2.jpg",
                                                                "p2.jpg.xmp"]
     assert all(sidecar.read_bytes() == theirs for sidecar in kept)
+
+
+def test_watch_of_a_folder_that_is_not_there_says_so_and_watches_nothing(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    assert run("watch", str(photo_folder / "nowhere")) == (
+        1, "", f"photoclip: error: there is no folder {photo_folder / 'nowhere'}; check the name\n")
+    code, _, err = run("watch", str(photo_folder / "p0.jpg"))
+    assert code == 1 and err.endswith("p0.jpg is not a folder; give the folder that holds your photos\n")
