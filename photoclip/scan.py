@@ -132,11 +132,19 @@ def is_candidate(path: str) -> bool:
     return sniff_file(Path(path)) is not None
 
 
-def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
-    """Every candidate photo below `root`: hidden entries skipped, symlink loops not followed."""
+def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) -> Walk:
+    """Every candidate photo below `root`: hidden entries skipped, symlink loops not followed.
+
+    `library`: the folders of the library (real paths). A folder reached through a symbolic
+    link into one of them is not followed, whatever order folders come in, and wherever the
+    walk starts (a whole root, or a folder a watcher saw appear): walking that folder's own
+    root lists its photos under their own paths, so they are never listed twice."""
     result = Walk()
     visited: set[tuple[int, int]] = set()
     stack = [str(root)]
+    if library and _linked_into(str(root), library, exclude):
+        log.info("not following %s: it links to a folder of the library", root)
+        stack.clear()
     while stack:
         folder = stack.pop()
         try:
@@ -161,8 +169,12 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
                 continue
             try:
                 if entry.is_dir():
-                    if not is_skipped_folder(entry.name, os.path.basename(folder)):
-                        stack.append(entry.path)
+                    if is_skipped_folder(entry.name, os.path.basename(folder)):
+                        continue
+                    if library and entry.is_symlink() and _linked_into(entry.path, library, exclude):
+                        log.info("not following %s: it links to a folder of the library", entry.path)
+                        continue
+                    stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
                     result.paired_raws.append(entry.path)
                     result.raw_partners[entry.path] = partners[os.path.splitext(entry.name)[0].lower()]
@@ -180,6 +192,19 @@ def walk(root: Path, exclude: Sequence[str] = ()) -> Walk:
             except OSError as exc:
                 result.cannot_read(entry.path, exc)  # its photo stays until it can be seen again
     return result
+
+
+def _linked_into(folder: str, library: Sequence[Path], exclude: Sequence[str]) -> bool:
+    """Whether `folder` is reached through a symbolic link (itself or a folder above it) and
+    is really a folder that the walk of one of `library` reaches by its own path (one not left
+    out there as hidden, excluded or skipped)."""
+    real = os.path.realpath(folder)
+    if real == os.path.abspath(folder):
+        return False
+    for top in map(str, library):
+        if _under(real, [top]) and not _ignored_below(top, real, exclude):
+            return True
+    return False
 
 
 def _is_raw(name: str) -> bool:
@@ -356,11 +381,12 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
     known = catalog.file_states(root.id)
     if not root.path.is_dir():
         return _offline(catalog, root)
-    seen = walk(root.path, exclude)
+    library = [r.path for r in catalog.roots()]
+    seen = walk(root.path, exclude, library)
     for _ in range(_REWALKS):
         if not seen.vanished:
             break
-        seen = walk(root.path, exclude)
+        seen = walk(root.path, exclude, library)
     if seen.entries_seen == 0 and known:
         if str(root.path) in seen.unreadable:
             log.warning("cannot read %s, which had %d photos: keeping them, shown as offline", root.path, len(known))
@@ -520,7 +546,13 @@ def root_present(path: Path) -> bool:
 
 def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:
     """Whether `walk` would skip `path`: a hidden or excluded name anywhere below the root."""
-    current = str(root.path)
+    return _ignored_below(str(root.path), path, exclude)
+
+
+def _ignored_below(top: str, path: str, exclude: Sequence[str] = ()) -> bool:
+    if path == top:
+        return False
+    current = top
     parts = os.path.relpath(path, current).split(os.sep)
     for i, part in enumerate(parts):
         parent = os.path.basename(current)
@@ -575,7 +607,7 @@ def scan_paths(
             log.warning("cannot read %s: %s", path, exc)
             continue
         if stat.S_ISDIR(st.st_mode):
-            seen = walk(Path(path), exclude)
+            seen = walk(Path(path), exclude, [r.path for r in roots])
             _unpair_raws_of_failed_partners(catalog, seen)
             present.update((f.path, (root, f)) for f in seen.files)
             paired = set(seen.paired_raws)
@@ -605,12 +637,16 @@ def scan_paths(
     states = catalog.photo_states(present)
     new: dict[RootId, tuple[Root, list[FileEntry]]] = {}
     changed: list[tuple[PhotoId, int, int]] = []
+    failed: dict[PhotoId, FileEntry] = {}
     for path, (root, entry) in present.items():
         state = states.get(path)
         if state is None:
             new.setdefault(root.id, (root, []))[1].append(entry)
         elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns):
             changed.append((state.id, entry.size, entry.mtime_ns))
+        elif state.status == "failed":
+            failed[state.id] = entry
+    changed += _readable_again(catalog, failed)  # a chmod's event: the file may be read now
     # Moves: a new file with the bytes of a photo whose file is gone. Its "deleted" event may
     # not have come yet (a watcher can see a move as a creation plus a later deletion), so
     # photos whose files are missing count too, on roots that are present.

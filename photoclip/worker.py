@@ -76,6 +76,10 @@ STEP_RETRY_MAX_S = 60.0
 to this: it is said once, and it does not spin a core writing the same error."""
 REOPEN_CHECKS = 200
 """Unreadable folders and files checked at each poll for permissions that changed."""
+WRITING_SETTLES = 3
+"""A photo whose file was written within this many settle intervals may still be being written
+(a slow copy, a download, writes a chunk every second or two, and may settle between two): it
+waits till then before it is decoded, so a half-written file is never shown failed or damaged."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other
@@ -302,6 +306,7 @@ class Worker:
         self.library = library
         self.watch = watch
         self.poll_s = poll_s
+        self._writing_s = WRITING_SETTLES * settle_s
         self._cv = threading.Condition()
         self._subscribers: list[Subscriber] = []
         self._jobs: list[_Job] = []
@@ -320,11 +325,13 @@ class Worker:
         self._idle_announced = True
         self._plan_dirty = False
         self._plan_size = 0
+        self._writing_size = 0  # len(self._writing)
         # worker thread only
         self._plan = _Plan()
         self._hot: dict[PhotoId, Priority] = {}
         self._user_roots: set[RootId] = set()
         self._held: set[PhotoId] = set()
+        self._writing: dict[PhotoId, float] = {}  # photos whose files were just written -> when to try them
         self._blocked: str | None = None
         self._retry_at: float | None = None  # when embedding blocked by a full disk is tried again
         self._announced_pause = False
@@ -571,6 +578,8 @@ class Worker:
             settle = self._changes.next_deadline()
             if settle is not None:
                 deadlines.append(settle)
+            if self._writing and not self._paused and self._blocked is None:
+                deadlines.append(min(self._writing.values()))
             self._cv.wait(max(0.01, min(deadlines) - now))
 
     def _shutdown(self) -> None:
@@ -604,7 +613,7 @@ class Worker:
         return True
 
     def _busy_locked(self) -> bool:
-        embedding = self._plan_size > 0 and self._blocked is None
+        embedding = (self._plan_size > 0 or self._writing_size > 0) and self._blocked is None
         return bool(
             self._starting or self._running or self._jobs or self._changes or self._plan_dirty or embedding
         )
@@ -801,7 +810,8 @@ class Worker:
 
     def _expand(self, folder: str) -> None:
         """A folder appeared: each photo in it settles on its own (it may still be copying)."""
-        for entry in scan.walk(Path(folder), self.library.settings.exclude_patterns).files:
+        library = [r.path for r in self.library.roots()]
+        for entry in scan.walk(Path(folder), self.library.settings.exclude_patterns, library).files:
             self._touch(entry.path)
 
     def _report(self, changes: scan.PathChanges) -> None:
@@ -926,9 +936,11 @@ class Worker:
         ids = {pid for pid, _ in pending}
         self._held &= ids
         self._hot = {pid: p for pid, p in self._hot.items() if pid in ids}
+        now = time.monotonic()
+        self._writing = {pid: at for pid, at in self._writing.items() if pid in ids and at > now}
         self._plan.clear()
         for pid, path in pending:
-            if pid in self._held:
+            if pid in self._held or pid in self._writing:
                 continue
             if roots and any(r.path in path.parents for r in roots):
                 priority = Priority.USER
@@ -940,6 +952,7 @@ class Worker:
         with self._cv:
             self._plan_dirty = False
             self._plan_size = len(self._plan)
+            self._writing_size = len(self._writing)
 
     def _embed_chunk(self) -> bool:
         """Embed about a second's worth of photos; False when there is nothing to embed now."""
@@ -949,6 +962,8 @@ class Worker:
             self._refresh_plan()
         if self._retry_at is not None and time.monotonic() >= self._retry_at:
             self._blocked = self._retry_at = None
+        if self._writing and min(self._writing.values()) <= time.monotonic():
+            self._refresh_plan()  # photos that waited for their files to be written are due
         if self._paused or self._blocked is not None:
             return False
         self._interrupt.clear()
@@ -957,10 +972,10 @@ class Worker:
                 self._jobs and self._jobs[0].priority == Priority.USER
             ):
                 return True
-        items = self._plan.take(self._chunk)
+        items = self._wait_for_writers(self._plan.take(self._chunk))
         if not items:
-            return False
-        remaining = len(self._plan)
+            return bool(len(self._plan))
+        remaining = len(self._plan) + len(self._writing)  # those waiting for their files count too
         started = time.monotonic()
         stats = self._stats
 
@@ -992,8 +1007,9 @@ class Worker:
             return True
         seconds = time.monotonic() - started
         processed = report.embedded + report.reused + report.failed
+        unfailed = self._written_while_read(items)
         stats.done += processed
-        stats.failed += report.failed
+        stats.failed += max(0, report.failed - unfailed)
         stats.active_s += seconds
         if processed and seconds > 0:
             self._chunk = max(8, min(512, int(processed / seconds)))  # about a second per chunk
@@ -1010,13 +1026,52 @@ class Worker:
             self._save_index()
         return True
 
+    def _wait_for_writers(self, items: list[tuple[PhotoId, Path]]) -> list[tuple[PhotoId, Path]]:
+        """Those of `items` whose files were not written just now; the others wait (see
+        WRITING_SETTLES), so a copy still going on is not read half done. A file dated ahead of
+        the clock by more than that (a camera's clock) is not being written."""
+        now, wall = time.monotonic(), time.time()
+        ready = []
+        for pid, path in items:
+            try:
+                age = wall - path.stat().st_mtime
+            except OSError:
+                age = self._writing_s  # gone or unreadable: decoding says so
+            if abs(age) < self._writing_s:
+                self._writing[pid] = now + self._writing_s - age
+            else:
+                ready.append((pid, path))
+        if len(ready) < len(items):
+            with self._cv:
+                self._writing_size = len(self._writing)
+                self._plan_size = len(self._plan) + len(ready)
+        return ready
+
+    def _written_while_read(self, items: list[tuple[PhotoId, Path]]) -> int:
+        """Photos whose files changed while they were decoded (still being written) are pending
+        again, at their new size and mtime, whatever came of reading them (failed, damaged):
+        they are read once the file is done, and their watch events need not come first.
+        Returns how many of them had failed."""
+        states = self.library.catalog.photo_states(str(path) for _, path in items)
+        again, failed = [], 0
+        for path, state in states.items():
+            current = _stat(path)
+            if state.status == "pending" or current is None or current[:2] == (state.size, state.mtime_ns):
+                continue  # not read yet (cancelled), gone (a watch event says so), or read whole
+            log.debug("%s changed while it was read: reading it again once it is written", path)
+            again.append(path)
+            failed += state.status == "failed"
+        if again:
+            self._report(self.library.scan_paths(again))
+        return failed
+
     def _progress_event(
         self, current: Path | None, *, paused: bool | None = None, done: int | None = None,
         failed: int | None = None, total: int | None = None, elapsed: float | None = None,
     ) -> IndexProgress:
         stats = self._stats
         done = stats.done if done is None else done
-        total = stats.done + self._plan_size if total is None else total
+        total = stats.done + self._plan_size + self._writing_size if total is None else total
         elapsed = stats.active_s if elapsed is None else elapsed
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = (total - done) / rate if rate > 0 else None

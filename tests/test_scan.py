@@ -10,6 +10,7 @@ import pytest
 
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
+from photoclip.imaging import PERMISSION_DENIED
 from photoclip.scan import is_candidate, move_path, scan_paths, scan_root, walk
 from tests.helpers import write_photo
 
@@ -53,6 +54,50 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     write_photo(tmp_path / "a" / "x.jpg", seed=1)
     os.symlink(tmp_path, tmp_path / "a" / "loop")
     assert len(walk(tmp_path).files) == 1
+
+
+def test_a_folder_linked_to_a_folder_of_the_library_is_walked_under_its_own_path_only(tmp_path: Path) -> None:
+    # the link sorts before the folder it names, and the walk takes folders last in first out:
+    # without the library's folders to go by, the photos would be listed under the link's path
+    write_photo(tmp_path / "b" / "x.jpg", seed=1)
+    os.symlink(tmp_path / "b", tmp_path / "a")
+    os.symlink(tmp_path, tmp_path / "b" / "up")
+    assert [f.path for f in walk(tmp_path, library=[tmp_path]).files] == [str(tmp_path / "b" / "x.jpg")]
+    assert walk(tmp_path / "a", library=[tmp_path]).files == []  # a walk starting at the link
+    assert [Path(f.path).name for f in walk(tmp_path / "b", library=[tmp_path]).files] == ["x.jpg"]
+
+
+def test_a_linked_folder_that_a_watcher_names_adds_nothing(catalog: Catalog, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    write_photo(photos / "a" / "x.jpg", seed=1)
+    outside = write_photo(tmp_path / "outside" / "y.jpg", seed=2)
+    root = catalog.add_root(photos)
+    scan_root(catalog, root)
+    (photos / "sub").mkdir()
+    os.symlink(photos, photos / "sub" / "up")
+    os.symlink(photos / "a", photos / "sub" / "a")
+    os.symlink(outside.parent, photos / "sub" / "out")
+    assert not scan_paths(catalog, [root], [photos / "sub" / "up"]).added
+    changes = scan_paths(catalog, [root], [photos / "sub"])
+    assert [catalog.photo(pid).path for pid in changes.added] == [photos / "sub" / "out" / "y.jpg"]
+    assert len(scan_root(catalog, root).removed_vectors) == 0
+    assert len(catalog.file_states(root.id)) == 2
+
+
+def test_a_photo_that_failed_for_want_of_permission_is_read_again_when_a_watcher_names_it(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    # a chmod changes neither size nor mtime: the event it causes must still retry the photo
+    photo = write_photo(tmp_path / "x.jpg", seed=1)
+    damaged = write_photo(tmp_path / "y.jpg", seed=2)
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    states = catalog.photo_states([str(photo), str(damaged)])
+    catalog.store_batch("m", [], [(states[str(photo)].id, PERMISSION_DENIED), (states[str(damaged)].id, "truncated")])
+    changes = scan_paths(catalog, [root], [photo, damaged])
+    assert changes.changed == (states[str(photo)].id,)
+    assert catalog.photo_by_path(photo).status == "pending"
+    assert catalog.photo_by_path(damaged).status == "failed"  # read whole, and still cut off: it stays failed
 
 
 def _kernel_log_blocks() -> bool:

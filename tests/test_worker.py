@@ -29,6 +29,7 @@ from photoclip.pipeline import DECODE_NICENESS
 from photoclip.vectors import META_FILE
 from photoclip.worker import (
     BACKGROUND_NICENESS,
+    WRITING_SETTLES,
     Idle,
     IndexProgress,
     ModelDownload,
@@ -275,6 +276,49 @@ def test_a_half_written_file_is_indexed_only_once_complete(start_live, tmp_path:
     photo = live.library.catalog.photo_by_path(target)
     assert (photo.status, photo.size) == ("indexed", len(data))
     assert spy.images == 1
+
+
+def test_a_file_written_slowly_is_never_shown_failed_or_damaged_while_it_is_written(
+    start_live, tmp_path: Path
+) -> None:
+    live = start_live()
+    data = write_photo(tmp_path / "camera" / "slow.jpg", seed=61, size=(1600, 1200)).read_bytes()
+    target = live.photos / "slow.jpg"
+    seen: list[str] = []
+
+    def look() -> None:
+        seen.extend(f"failed: {why}" for path, why in live.library.status().failures if path == target)
+        seen.extend(f"damaged: {how}" for path, how in live.library.catalog.damaged() if path == target)
+
+    step = len(data) // 6 + 1
+    with open(target, "wb") as fh:
+        for start in range(0, len(data), step):
+            fh.write(data[start:start + step])
+            fh.flush()
+            until = time.monotonic() + 2 * SETTLE + 0.1  # settles between writes, as a slow copy does
+            while time.monotonic() < until:
+                look()
+                time.sleep(0.02)
+    eventually(lambda: target in searchable(live.library), what="the finished file is searchable")
+    look()
+    assert seen == []
+    assert live.library.catalog.photo_by_path(target).size == len(data)
+    assert not any(e.failed for e in live.of(IndexProgress))
+
+
+def test_a_link_back_up_the_tree_made_while_watching_adds_nothing(start_live, tmp_path: Path) -> None:
+    live = start_live()
+    before = searchable(live.library)
+    (live.photos / "sub").mkdir()
+    os.symlink("..", live.photos / "sub" / "up")
+    os.symlink(live.photos / "trip", live.photos / "sidelink")
+    write_photo(tmp_path / "camera" / "new.jpg", seed=70)
+    shutil.copy(tmp_path / "camera" / "new.jpg", live.photos / "sub" / "new.jpg")  # after the links: a marker
+    eventually(lambda: live.photos / "sub" / "new.jpg" in searchable(live.library), what="the marker is searchable")
+    time.sleep(3 * SETTLE)
+    assert live.worker.wait_idle(TIMEOUT)
+    assert searchable(live.library) == before | {live.photos / "sub" / "new.jpg"}
+    assert len(live.library.catalog.file_states(live.library.roots()[0].id)) == len(before) + 1
 
 
 def test_a_root_renamed_away_goes_offline_keeps_everything_and_comes_back(start_live, tmp_path: Path) -> None:
@@ -663,6 +707,7 @@ def test_photos_found_but_not_stored_for_a_full_disk_are_embedded_once_there_is_
     for i in range(20):
         write_photo(live.photos / "new" / f"n{i}.jpg", seed=700 + i)
     eventually(lambda: live.library.status().counts.pending == 20, what="the new photos found")
+    time.sleep(WRITING_SETTLES * SETTLE)  # none waits for its file to be written: they go in one batch
     pages = live.library.catalog._conn.execute("PRAGMA page_count").fetchone()[0]
     limited = threading.Event()
     live.worker._submit("pragma", lambda: (live.library.catalog._conn.execute(f"PRAGMA max_page_count = {pages}"),
