@@ -362,6 +362,23 @@ def test_stopping_a_defined_tag_from_its_menu_leaves_only_the_photos_tagged_by_h
     assert tag_icon_key(window, "heart") == tag_icon_key(window, other)
 
 
+def type_new_names(qtbot, monkeypatch, typed: str) -> list[tuple[str, str]]:
+    """Answer each rename dialog by typing `typed` over its name; returns what each asked and
+    the name it started from."""
+    asked: list[tuple[str, str]] = []
+
+    def type_in(dialog: QInputDialog) -> int:
+        assert dialog.objectName() == "RenameTagDialog"
+        asked.append((dialog.labelText(), dialog.textValue()))
+        field = dialog.findChild(QLineEdit)
+        field.selectAll()
+        qtbot.keyClicks(field, typed)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QInputDialog, "exec", type_in)
+    return asked
+
+
 def test_renaming_a_mistyped_tag_from_its_menu_renames_it_on_every_photo_and_its_page_follows(
     qtbot, make_window, library, monkeypatch
 ) -> None:
@@ -374,17 +391,7 @@ def test_renaming_a_mistyped_tag_from_its_menu_renames_it_on_every_photo_and_its
     assert not menu_action(window, given_by_model, "delete_tag").isEnabled()
     rename = menu_action(window, "holidya", "rename_tag")
     assert rename.text() == "Rename tag…" and rename.isEnabled()
-    asked: list[tuple[str, str]] = []
-
-    def type_in(dialog: QInputDialog) -> int:
-        assert dialog.objectName() == "RenameTagDialog"
-        asked.append((dialog.labelText(), dialog.textValue()))
-        field = dialog.findChild(QLineEdit)
-        field.selectAll()
-        qtbot.keyClicks(field, " Holiday")
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(QInputDialog, "exec", type_in)
+    asked = type_new_names(qtbot, monkeypatch, " Holiday")
     rename.trigger()
     assert asked == [("Rename “holidya” to:", "holidya")]
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Renamed “holidya” to “Holiday” on 3 photos.",
@@ -737,16 +744,7 @@ def test_renaming_a_tag_to_itself_in_another_case_from_its_menu_respells_it(
     library.add_tag(mine, "grandma rose")
     window = make_window(library, worker=True)
     click_tag(qtbot, window, "grandma rose")
-    asked: list[tuple[str, str]] = []
-
-    def type_in(dialog: QInputDialog) -> int:
-        asked.append((dialog.labelText(), dialog.textValue()))
-        field = dialog.findChild(QLineEdit)
-        field.selectAll()
-        qtbot.keyClicks(field, "Grandma Rose")
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(QInputDialog, "exec", type_in)
+    asked = type_new_names(qtbot, monkeypatch, "Grandma Rose")
     menu_action(window, "grandma rose", "rename_tag").trigger()
     assert asked == [("Rename “grandma rose” to:", "grandma rose")]
     qtbot.waitUntil(lambda: window.statusBar().currentMessage()
