@@ -6,6 +6,17 @@ import struct
 import zlib
 from pathlib import Path
 
+import pytest
+
+
+def _cuda_is_usable() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+needs_cuda = pytest.mark.skipif(not _cuda_is_usable(), reason="no CUDA GPU here")
+
 
 def write_photo(path: Path, seed: int, size: tuple[int, int] = (160, 120), fmt: str = "JPEG") -> Path:
     """A distinct generated photo: coloured blocks from `seed`, so vectors differ between seeds."""

@@ -33,6 +33,7 @@ from tests.helpers import (
     copies_folder,
     index_then_change_model,
     located_photo,
+    needs_cuda,
     other_tiny_weights,
     others_sidecar,
     resized_copy,
@@ -84,6 +85,19 @@ def test_indexing_a_folder_makes_every_photo_searchable(open_library, photo_fold
     counts = library.status().counts
     assert (counts.total, counts.indexed, counts.pending, counts.failed) == (6, 6, 0, 0)
     assert len(library.search("a photo", limit=50)) == 6
+
+
+@needs_cuda
+def test_a_library_indexed_on_cuda_finds_what_it_finds_on_the_cpu(open_library, tmp_path: Path) -> None:
+    scene_folder(tmp_path / "scenes")
+    found = {}
+    for device in ("cuda", "cpu"):
+        library = open_library(tmp_path / device, device=device)
+        assert library.index([tmp_path / "scenes"]).embedded == 32
+        found[device] = [paths(library.search(q, limit=5)) for q in ("a red circle", "a blue square", "a yellow star")]
+        found[device].append(paths(library.similar(tmp_path / "scenes" / "scene_0000.jpg", limit=5)))
+    for on_gpu, on_cpu in zip(found["cuda"], found["cpu"]):
+        assert on_gpu[0] == on_cpu[0] and len(set(on_gpu) & set(on_cpu)) >= 4
 
 
 def test_photos_whose_names_are_not_utf8_are_indexed_found_and_followed(open_library, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from photoclip.model import (
     shipped_models,
     weight_urls,
 )
-from tests.helpers import as_an_unprivileged_user
+from tests.helpers import as_an_unprivileged_user, needs_cuda
 
 TINY = "photoclip-tiny"
 
@@ -180,7 +180,7 @@ def test_tiny_model_encodes_unit_vectors_of_its_dimension() -> None:
 def test_a_thread_that_starts_indexing_during_a_query_still_encodes_on_all_its_threads() -> None:
     import torch
 
-    enc = load_encoder(resolve_model(TINY), threads=2)
+    enc = load_encoder(resolve_model(TINY), threads=2, device="cpu")
     seen: list[int] = []
     hook = enc.model.visual.register_forward_pre_hook(lambda module, args: seen.append(torch.get_num_threads()))
     previous = torch.get_num_threads()
@@ -199,7 +199,7 @@ def test_a_thread_that_starts_indexing_during_a_query_still_encodes_on_all_its_t
 def test_a_query_uses_every_thread_unless_images_are_being_encoded() -> None:
     import torch
 
-    enc = load_encoder(resolve_model(TINY), threads=2)
+    enc = load_encoder(resolve_model(TINY), threads=2, device="cpu")
     seen: list[int] = []
     tokenizer = enc.text.tokenizer
 
@@ -239,14 +239,14 @@ def padded_reference(enc, texts: list[str]) -> np.ndarray:
     import torch
 
     with torch.inference_mode():
-        features = enc.model.encode_text(torch.as_tensor(enc.tokenizer(texts)))
-        return torch.nn.functional.normalize(features, dim=-1).numpy()
+        features = enc.model.encode_text(torch.as_tensor(enc.tokenizer(texts)).to(enc.device))
+        return torch.nn.functional.normalize(features.float(), dim=-1).cpu().numpy()
 
 
 def test_trimmed_text_encoding_equals_open_clips_padded_one() -> None:
     import torch
 
-    enc = load_encoder(resolve_model(TINY))
+    enc = load_encoder(resolve_model(TINY), device="cpu")
     with torch.inference_mode():
         trimmed = enc._encode_trimmed(torch.as_tensor(enc.tokenizer(TEXTS)))
         trimmed = torch.nn.functional.normalize(trimmed, dim=-1).numpy()
@@ -258,7 +258,7 @@ def test_a_query_with_a_word_opening_in_an_exclamation_mark_is_encoded_whole(tex
     """"!" opening a word is token 0, the padding's id: the tokens after it were cut off."""
     import torch
 
-    enc = load_encoder(resolve_model(TINY))
+    enc = load_encoder(resolve_model(TINY), device="cpu")
     with torch.inference_mode():
         trimmed = torch.nn.functional.normalize(enc._encode_trimmed(torch.as_tensor(enc.tokenizer([text]))), dim=-1)
     np.testing.assert_allclose(trimmed.numpy(), padded_reference(enc, [text]), atol=1e-5)
@@ -266,7 +266,7 @@ def test_a_query_with_a_word_opening_in_an_exclamation_mark_is_encoded_whole(tex
 
 
 def test_int8_text_vectors_stay_within_a_hair_of_fp32() -> None:
-    enc = load_encoder(resolve_model(TINY))
+    enc = load_encoder(resolve_model(TINY), device="cpu")
     assert enc.int8_text is not None, "CPU text queries should use the int8 tower"
     cosines = (enc.encode_texts(TEXTS) * padded_reference(enc, TEXTS)).sum(axis=1)
     assert cosines.min() > 0.99
@@ -278,7 +278,7 @@ def test_int8_text_keeps_the_ranking_of_fp32() -> None:
     from photoclip.imaging import prepare_for_model
     from photoclip.tinyclip.scenes import random_scene, render
 
-    enc = load_encoder(resolve_model(TINY))
+    enc = load_encoder(resolve_model(TINY), device="cpu")
     rng = random.Random("int8-ranking")
     crops = np.stack([prepare_for_model(render(random_scene(rng), 128), enc.image_size) for _ in range(60)])
     images = enc.encode_images(crops)
@@ -287,6 +287,46 @@ def test_int8_text_keeps_the_ranking_of_fp32() -> None:
     exact = np.argsort(-(padded_reference(enc, queries) @ images.T), axis=1)[:, :5]
     assert (fast[:, 0] == exact[:, 0]).all()
     assert all(len(set(f) & set(e)) >= 4 for f, e in zip(fast, exact))
+
+
+def test_a_model_in_half_precision_as_on_cuda_encodes_as_it_does_in_fp32(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CUDA loads a model in fp16, where open_clip turns only convolutions and linear layers to
+    half; the CPU stands in for the GPU here, through the same loading code."""
+    import random
+
+    import torch
+
+    import photoclip.model
+    from photoclip.imaging import prepare_for_model
+    from photoclip.tinyclip.scenes import random_scene, render
+
+    full = load_encoder(resolve_model(TINY), device="cpu")
+    monkeypatch.setattr(photoclip.model, "_loaded", {})
+    monkeypatch.setattr(photoclip.model, "_precision", lambda device: "fp16")
+    half = load_encoder(resolve_model(TINY), device="cpu")
+    assert half.model.visual.conv1.weight.dtype == torch.float16 and half.int8_text is None
+    rng = random.Random("half precision")
+    crops = np.stack([prepare_for_model(render(random_scene(rng), 128), full.image_size) for _ in range(8)])
+    assert (half.encode_images(crops) * full.encode_images(crops)).sum(axis=1).min() > 0.99
+    assert (half.encode_texts(TEXTS) * padded_reference(full, TEXTS)).sum(axis=1).min() > 0.99
+
+
+@needs_cuda
+def test_on_cuda_a_model_runs_in_half_precision_and_encodes_as_on_the_cpu() -> None:
+    import random
+
+    import torch
+
+    from photoclip.imaging import prepare_for_model
+    from photoclip.tinyclip.scenes import random_scene, render
+
+    cpu = load_encoder(resolve_model(TINY), device="cpu")
+    gpu = load_encoder(resolve_model(TINY), device="cuda")
+    assert gpu.model.visual.conv1.weight.dtype == torch.float16 and gpu.model.visual.conv1.weight.is_cuda
+    rng = random.Random("on cuda")
+    crops = np.stack([prepare_for_model(render(random_scene(rng), 128), cpu.image_size) for _ in range(8)])
+    assert (gpu.encode_images(crops) * cpu.encode_images(crops)).sum(axis=1).min() > 0.99
+    assert (gpu.encode_texts(TEXTS) * padded_reference(cpu, TEXTS)).sum(axis=1).min() > 0.99
 
 
 def test_repeated_queries_come_from_the_text_cache() -> None:
@@ -323,10 +363,10 @@ def test_a_model_loaded_from_a_file_holds_every_weight_of_the_file(tmp_path: Pat
 
     spec = fresh_tiny(tmp_path)
     saved = load_file(str(spec.checkpoint))
-    loaded = load_encoder(spec).model.state_dict()
+    loaded = load_encoder(spec, device="cpu").model.state_dict()
     assert set(saved) <= set(loaded)
     assert all(torch.equal(loaded[name], saved[name]) for name in saved)
-    assert all(name in saved for name, _ in load_encoder(spec).model.named_parameters())
+    assert all(name in saved for name, _ in load_encoder(spec, device="cpu").model.named_parameters())
 
 
 def test_a_model_on_random_weights_is_initialised() -> None:
@@ -341,7 +381,7 @@ def test_a_model_on_random_weights_is_initialised() -> None:
 def test_the_text_tower_alone_gives_the_vectors_of_the_whole_model(tmp_path: Path) -> None:
     spec = fresh_tiny(tmp_path)
     assert load_text_encoder(spec) is None  # never loaded here: nothing cached yet
-    whole = load_encoder(spec)
+    whole = load_encoder(spec, device="cpu")
     alone = load_text_encoder(spec)
     assert alone is not None
     assert (alone.model_id, alone.dim, alone.logit_scale) == (whole.model_id, whole.dim, whole.logit_scale)
@@ -378,7 +418,7 @@ def test_a_weights_file_rewritten_in_place_does_not_leave_its_old_text_tower_in_
     assert resolve_model(TINY, model_file=big).model_id == spec.model_id
     assert load_text_encoder(spec) is None
     monkeypatch.setattr(photoclip.model, "_loaded", {})
-    whole = load_encoder(spec)
+    whole = load_encoder(spec, device="cpu")
     alone = load_text_encoder(spec)
     assert alone is not None
     np.testing.assert_allclose(alone.encode_texts(TEXTS), padded_reference(whole, TEXTS), atol=1e-5)

@@ -19,7 +19,7 @@ from tests.helpers import write_photo
 
 @pytest.fixture
 def encoder():
-    return load_encoder(resolve_model("photoclip-tiny"))
+    return load_encoder(resolve_model("photoclip-tiny"), device="cpu")
 
 
 def pending_catalog(folder: Path, db: Path) -> tuple[Catalog, list]:

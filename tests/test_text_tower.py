@@ -53,7 +53,7 @@ def vit_b_32_256():
 @pytest.mark.parametrize("which", ["tiny", "layer scale, linear projection, QuickGELU", "ViT-B-32-256"])
 def test_the_tower_gives_the_models_own_features(which: str, tmp_path: Path) -> None:
     if which == "tiny":
-        model = load_encoder(resolve_model(TINY)).model
+        model = load_encoder(resolve_model(TINY), device="cpu").model
     elif which == "ViT-B-32-256":
         model = vit_b_32_256()
     else:
@@ -77,7 +77,7 @@ def test_the_kept_length_ends_at_the_last_token_even_after_an_exclamation_mark()
 
 
 def test_a_saved_tower_loads_with_its_metadata_and_gives_the_same_features(tmp_path: Path) -> None:
-    tower = TextTower.from_model(load_encoder(resolve_model(TINY)).model)
+    tower = TextTower.from_model(load_encoder(resolve_model(TINY), device="cpu").model)
     tower.save(tmp_path / "tower.safetensors", {"model_id": "tiny", "dim": "64"})
     loaded, metadata = TextTower.load(tmp_path / "tower.safetensors")
     assert metadata == {"model_id": "tiny", "dim": "64"}
@@ -88,7 +88,7 @@ def test_a_saved_tower_loads_with_its_metadata_and_gives_the_same_features(tmp_p
 
 @pytest.mark.parametrize("damage", ["cut short", "empty", "not a tower", "a tensor missing", "a weight changed"])
 def test_a_damaged_tower_file_is_refused(damage: str, tmp_path: Path) -> None:
-    tower = TextTower.from_model(load_encoder(resolve_model(TINY)).model)
+    tower = TextTower.from_model(load_encoder(resolve_model(TINY), device="cpu").model)
     path = tmp_path / "tower.safetensors"
     if damage == "a tensor missing":
         smaller = copy.copy(tower)
@@ -106,7 +106,7 @@ def test_a_damaged_tower_file_is_refused(damage: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("change", ["pooled at the last token", "no causal mask"])
 def test_a_tower_unlike_open_clips_standard_one_is_not_taken(change: str) -> None:
-    model = copy.deepcopy(load_encoder(resolve_model(TINY)).model)
+    model = copy.deepcopy(load_encoder(resolve_model(TINY), device="cpu").model)
     if change == "no causal mask":
         model.attn_mask = None
     else:

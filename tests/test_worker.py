@@ -835,6 +835,7 @@ def test_indexing_runs_nicer_than_the_app(start_live, monkeypatch) -> None:
         monkeypatch.setattr(encoder, "encode_images", recording_encode)
 
     monkeypatch.setattr(pipeline, "decode_photo", recording_decode)
+    monkeypatch.setenv("PHOTOCLIP_DEVICE", "cpu")  # decoding defers to an encoder on the CPU alone
     start_live(count=6, before_start=record_encoding)
 
     expected = max(mine, BACKGROUND_NICENESS)
