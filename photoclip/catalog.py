@@ -32,7 +32,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -267,6 +267,10 @@ _MIGRATIONS: dict[int, str] = {
         tag TEXT NOT NULL,
         PRIMARY KEY (photo_id, tag)
     ) WITHOUT ROWID;
+    """,
+    # Names are looked up without the accents of Latin letters: "zurich" finds "Zürich.jpg".
+    15: """
+    UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
     """,
 }
 

@@ -42,6 +42,7 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library
 from photoclip.lock import LibraryLock
+from photoclip.names import name_key
 from photoclip.pipeline import Progress
 from photoclip.search import SearchHit, parse_query
 
@@ -650,9 +651,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_hits(hits, args)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = args.tag and not library.tagged(args.tag, limit=1)
-            print(f"no photo is tagged {_tag(args.tag)}; `photoclip tags` lists the tags" if untagged
-                  else "no photos match",
-                  file=sys.stderr)
+            print(_no_photo_tagged(library, args.tag) if untagged else "no photos match", file=sys.stderr)
             return EXIT_ERROR
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
@@ -984,15 +983,26 @@ def cmd_tagged(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
         ids = library.tagged(args.tag, limit=args.limit)
         photos = library.photos(ids)
-    paths = [str(photos[pid].path) for pid in ids if pid in photos]
+        paths = [str(photos[pid].path) for pid in ids if pid in photos]
+        untagged = _no_photo_tagged(library, args.tag) if not paths else None
     if args.json:
         _print_rows(args, paths, paths)
     else:
         _print_paths(args, paths)
-    if not paths:  # as grep, and as `search --tag`: a script can tell from the exit code
-        print(f"no photo is tagged {_tag(args.tag)}; `photoclip tags` lists the tags", file=sys.stderr)
+    if untagged:  # as grep, and as `search --tag`: a script can tell from the exit code
+        print(untagged, file=sys.stderr)
         return EXIT_ERROR
     return 0
+
+
+def _no_photo_tagged(library: Library, tag: str) -> str:
+    """What to say when no photo has `tag`: the tag meant, where one is spelt alike ("zurich"
+    for "Zürich", "smith john" for "Smith, John") or close."""
+    names = [name for name, _ in library.tags()]
+    meant = [n for n in names if name_key(n) == name_key(tag)]
+    meant = meant or difflib.get_close_matches(tagging.normalize_tag(tag), names, n=1)
+    hint = f"did you mean {_tag(library.shown_tag(meant[0]))}?" if meant else "`photoclip tags` lists the tags"
+    return f"no photo is tagged {_tag(tag)}; {hint}"
 
 
 def _tag(name: str) -> str:

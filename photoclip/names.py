@@ -11,9 +11,25 @@ import unicodedata
 
 def name_key(name: str) -> str:
     """A file name's stem, or a query, as a look-up by name compares them: its words in lower
-    case, whatever is between them (spaces, _ - . and punctuation, an emoji) one space.
-    "😀 Selfie", "selfie!" and "SELFIE" are one name; "IMG_1234" is "img 1234"."""
-    return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name).casefold()))
+    case without the accents of Latin letters, whatever is between them (spaces, _ - . and
+    punctuation, an emoji) one space. "😀 Selfie", "selfie!" and "SELFIE" are one name;
+    "IMG_1234" is "img 1234"; "Zürich" is "zurich", as people type it."""
+    return " ".join(_unaccented(w) for w in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name).casefold()))
+
+
+def _unaccented(word: str) -> str:
+    """`word` without the accents on its Latin letters ("hà nội" is "ha noi"), as the catalog's
+    caption index folds them; the marks other scripts' letters are spelt with stay ("が")."""
+    if word.isascii():
+        return word
+    kept, latin = [], False
+    for char in unicodedata.normalize("NFD", word):
+        if not unicodedata.combining(char):
+            latin = unicodedata.name(char, "").startswith("LATIN ")
+        elif latin:
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def file_name_key(path: str) -> str:

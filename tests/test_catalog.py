@@ -747,6 +747,19 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     assert catalog.named_whole("selfie") == [selfie] and catalog.named_whole("caf paris") == [odd]
 
 
+def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    zurich, plain = _indexed(catalog, ["/p/Zürich 2019.jpg", "/p/lake.jpg"])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # the keys schema 14 made, with their accents
+        conn.execute("UPDATE photos SET name_key = 'zürich 2019' WHERE id = ?", (zurich,))
+        conn.execute("PRAGMA user_version = 14")
+    catalog = Catalog(path)
+    assert catalog.named_whole("zurich 2019") == [zurich]
+    assert catalog.named_whole("lake") == [plain]
+
+
 def test_a_tag_given_by_hand_stays_when_the_same_keyword_is_taken_away_in_another_program(catalog: Catalog) -> None:
     """Given here before the keyword came (lake), or after it had (tram): the user's word both times."""
     pid = add_photo(catalog)

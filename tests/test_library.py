@@ -1088,14 +1088,16 @@ def test_a_search_names_the_users_tags_that_hold_punctuation_or_an_emoji(open_li
     scenes = scene_folder(tmp_path / "photos", seed=3)
     library = open_library()
     library.index([tmp_path / "photos"])
-    john, fuji, dog, other = (library.photo_at(path).id for path in sorted(scenes)[5:9])
+    john, fuji, dog, zurich, other = (library.photo_at(path).id for path in sorted(scenes)[5:10])
     library.add_tag([john], "Smith, John")
     library.add_tag([fuji], "Mt. Fuji")
     library.add_tag([dog], "🐶 Hund")
+    library.add_tag([zurich], "Zürich")
 
     for query, photo, tag in [("Smith, John", john, "smith, john"), ("smith john", john, "smith, john"),
                               ("Mt. Fuji", fuji, "mt. fuji"), ("photos of mt fuji at dawn", fuji, "mt. fuji"),
-                              ("🐶 Hund", dog, "🐶 hund"), ("hund", dog, "🐶 hund")]:
+                              ("🐶 Hund", dog, "🐶 hund"), ("hund", dog, "🐶 hund"),
+                              ("zurich", zurich, "zürich"), ("Zurich lake", zurich, "zürich")]:
         hits, scope = library.search_scoped(query, limit=10)
         assert scope is not None and scope.tags == (tag,), query
         assert hits[0].photo_id == photo and len(hits) == 10, query
