@@ -222,3 +222,20 @@ def test_a_query_the_graph_cannot_answer_in_full_compares_every_point_and_loses_
     found, similarities = index.query(vectors[3], 10, keep=keep)
     assert sorted(found.tolist()) == list(range(7)) and found[0] == 3 and abs(similarities[0] - 1) < 1e-5
     assert list(similarities) == sorted(similarities, reverse=True)
+
+
+def test_a_query_far_from_every_photo_finds_the_best_ones_as_exact_search_would() -> None:
+    """A text's vector lies far from every photo's (CLIP's gap between texts and images), where a
+    narrow walk of the graph misses many of the best photos."""
+    rng = np.random.default_rng(3)
+    centers = rng.standard_normal((1000, 128)).astype(np.float32)
+    photos = centers[rng.integers(0, 1000, 20000)] + 0.6 * rng.standard_normal((20000, 128)).astype(np.float32)
+    photos /= np.linalg.norm(photos, axis=1, keepdims=True)
+    index = VectorIndex(128, capacity=20000)
+    index.add(np.arange(20000), photos, num_threads=2)
+    texts = (centers[rng.integers(0, 1000, 50)] + centers[rng.integers(0, 1000, 50)]) * 0.25
+    texts += rng.standard_normal(texts.shape).astype(np.float32)
+    texts /= np.linalg.norm(texts, axis=1, keepdims=True)
+    best = np.argsort(-(texts @ photos.T), axis=1)[:, :20]
+    found = sum(len(set(index.query(text, 20)[0]) & set(row)) for text, row in zip(texts, best, strict=True))
+    assert found / best.size >= 0.97
