@@ -287,22 +287,13 @@ def pick_device(requested: str = "auto") -> str:
     return "cpu"
 
 
-def _precision(device: str) -> str:
-    """Half precision on CUDA (twice the speed, half the memory, vectors within a hair of fp32);
-    fp32 elsewhere, where half is slower (CPU) or unreliable (MPS)."""
-    return "fp16" if device.startswith("cuda") else "fp32"
-
-
-def _input_dtype(tower: torch.nn.Module) -> torch.dtype:
-    """The dtype a tower's first convolution or linear layer computes in. open_clip's fp16 turns
-    only those layers to half and keeps embeddings and norms in fp32, so a tower's first
-    parameter does not tell what its input must be."""
+def _half_precision(device: str) -> torch.dtype | None:
+    """The dtype a model computes in under autocast: half on CUDA (twice the speed, vectors within
+    a hair of fp32), none elsewhere, where half is slower (CPU) or unreliable (MPS). The weights
+    stay fp32: open_clip's own fp16 leaves some in fp32 that meet half ones (CoCa's pooler)."""
     import torch
 
-    for module in tower.modules():
-        if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
-            return module.weight.dtype
-    return next(tower.parameters()).dtype
+    return torch.float16 if device.startswith("cuda") else None
 
 
 _loaded: dict[tuple[ModelSpec, str, int, bool], ClipEncoder] = {}
@@ -345,12 +336,13 @@ def _load(
         open_clip.add_model_config(str(spec.config))
     if spec.arch not in open_clip.list_models():
         raise ModelError(f"unknown model architecture {spec.arch!r}; `photoclip models` lists them")
+    config = open_clip.get_model_config(spec.arch) or {}
+    tokenizer = _tokenizer_of(spec, config.get("text_cfg", {}))  # before a download it could make useless
     weights = None if random_weights else fetch_weights(spec, progress=progress, cancel=cancel)
     dev = pick_device(device)
     cpu_threads = (threads or os.cpu_count() or 1) if dev == "cpu" else None
     if cpu_threads:
         torch.set_num_threads(cpu_threads)
-    precision = _precision(dev)
     try:
         # open_clip loads a whole checkpoint strictly (big_vision's .npz aside): what init draws is overwritten
         strict = weights is not None and weights.suffix not in (".npz", ".npy")
@@ -361,7 +353,7 @@ def _load(
                 spec.arch,
                 pretrained=str(weights) if weights else None,
                 device=dev,
-                precision=precision,
+                precision="fp32",
                 pretrained_text=False,
                 weights_only=True,
             )
@@ -376,10 +368,8 @@ def _load(
         raise ModelError(f"cannot load {spec.label} from {source}: {_first_line(exc)}{hint}") from exc
     model.eval()
     mean, std = _normalisation(spec, model)
-    config = open_clip.get_model_config(spec.arch) or {}
-    text_cfg = config.get("text_cfg", {})
-    tokenizer = _model_tokenizer(spec.arch, text_cfg)
-    log.info("loaded %s on %s (%s)", spec.label, dev, precision)
+    half = _half_precision(dev)
+    log.info("loaded %s on %s (%s)", spec.label, dev, "fp16" if half else "fp32")
     encoder = ClipEncoder(
         model=model,
         tokenizer=tokenizer,
@@ -389,6 +379,7 @@ def _load(
         std=std,
         device=dev,
         cpu_threads=cpu_threads,
+        half=half,
     )
     if not random_weights:
         _keep_text_tower(encoder, spec)
@@ -487,6 +478,21 @@ def _keep_text_tower(encoder: ClipEncoder, spec: ModelSpec) -> None:
         log.info("text tower of %s not cached (%s)", encoder.model_id, _first_line(exc))
 
 
+def _tokenizer_of(spec: ModelSpec, text_cfg: dict) -> Callable[[list[str]], Any]:
+    """_model_tokenizer, with what stops it said in one line: SigLIP's and other Hugging Face
+    tokenizers need the transformers package, and their files from the hub."""
+    try:
+        return _model_tokenizer(spec.arch, text_cfg)
+    except ImportError as exc:
+        package = exc.name or "transformers"
+        raise ModelError(
+            f"{spec.label} needs the Python package {package} for its tokenizer; install it into photoclip's "
+            f"environment (pip install {package}), or use another model"
+        ) from exc
+    except Exception as exc:  # a tokenizer fetched from the hub: offline, missing, damaged
+        raise ModelError(f"cannot load the tokenizer of {spec.label}: {_first_line(exc)}") from exc
+
+
 def _model_tokenizer(arch: str, text_cfg: dict) -> Callable[[list[str]], Any]:
     """The tokenizer open_clip.get_tokenizer gives `arch`, by its rules: a Hugging Face or SigLIP
     one, or one with options of its BPE one that ClipTokenizer lacks, from open_clip; else its BPE
@@ -542,6 +548,7 @@ class ClipEncoder:
         std: tuple[float, ...],
         device: str,
         cpu_threads: int | None = None,
+        half: torch.dtype | None = None,
     ) -> None:
         import torch
 
@@ -553,7 +560,7 @@ class ClipEncoder:
         self.cpu_threads = cpu_threads
         size = getattr(model.visual, "image_size", 224)
         self.image_size = int(size[0] if isinstance(size, (tuple, list)) else size)
-        self._dtype = _input_dtype(model.visual)
+        self._half = half
         self._mean = torch.tensor(mean, device=device, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
         self._std = torch.tensor(std, device=device, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
         self._running_lock = threading.Lock()
@@ -563,8 +570,7 @@ class ClipEncoder:
             and getattr(model, "attn_mask", None) is not None
             and getattr(model, "text_pool_type", "") in ("argmax", "eos", "first")
         )
-        on_cpu_in_fp32 = device == "cpu" and self._can_trim and _input_dtype(model.transformer) == torch.float32
-        self.int8_text = _Int8TextTower.build(model) if on_cpu_in_fp32 else None
+        self.int8_text = _Int8TextTower.build(model) if self._can_trim and device == "cpu" and not half else None
         if self.int8_text is not None:
             self._encode_tokens = self.int8_text
         elif self._can_trim:
@@ -600,11 +606,10 @@ class ClipEncoder:
         with self._running_lock:
             self._images_running += 1
         try:
-            with torch.inference_mode():
+            with torch.inference_mode(), self._precision():
                 x = torch.from_numpy(np.ascontiguousarray(batch)).to(self.device)
                 x = x.permute(0, 3, 1, 2).float()
-                x = ((x - self._mean) / self._std).to(self._dtype)
-                features = self.model.encode_image(x)
+                features = self.model.encode_image((x - self._mean) / self._std)
                 features = torch.nn.functional.normalize(features.float(), dim=-1)
                 return features.cpu().numpy()
         finally:
@@ -621,9 +626,17 @@ class ClipEncoder:
     def _text_features(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        with torch.inference_mode(), _query_threads(self.cpu_threads, self.images_running):
+        with torch.inference_mode(), _query_threads(self.cpu_threads, self.images_running), self._precision():
             tokens = torch.as_tensor(self.text.tokenizer(texts)).to(self.device)
             return self._encode_tokens(tokens).float().cpu().numpy()
+
+    def _precision(self) -> contextlib.AbstractContextManager:
+        """Autocast to half precision where the model runs in it (CUDA), else nothing."""
+        import torch
+
+        if self._half is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.partition(":")[0], dtype=self._half)
 
     def _encode_trimmed(self, tokens: torch.Tensor) -> torch.Tensor:
         """open_clip's encode_text on the first L positions only. The causal mask means no

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -289,44 +291,76 @@ def test_int8_text_keeps_the_ranking_of_fp32() -> None:
     assert all(len(set(f) & set(e)) >= 4 for f, e in zip(fast, exact))
 
 
-def test_a_model_in_half_precision_as_on_cuda_encodes_as_it_does_in_fp32(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CUDA loads a model in fp16, where open_clip turns only convolutions and linear layers to
-    half; the CPU stands in for the GPU here, through the same loading code."""
-    import random
-
+def dtypes_computed(encoder, encode: Callable[[], object]) -> set:
+    """The dtypes the model's linear layers and convolutions gave while `encode` ran."""
     import torch
 
-    import photoclip.model
+    seen: set = set()
+    layers = [m for m in encoder.model.modules() if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d))]
+    hooks = [m.register_forward_hook(lambda module, args, out: seen.add(out.dtype)) for m in layers]
+    try:
+        encode()
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return seen
+
+
+def scene_crops(size: int, seed: str, count: int = 8) -> np.ndarray:
+    import random
+
     from photoclip.imaging import prepare_for_model
     from photoclip.tinyclip.scenes import random_scene, render
 
-    full = load_encoder(resolve_model(TINY), device="cpu")
+    rng = random.Random(seed)
+    return np.stack([prepare_for_model(render(random_scene(rng), 128), size) for _ in range(count)])
+
+
+@pytest.mark.parametrize("name", [TINY, "coca_ViT-B-32:laion2b_s13b_b90k"])
+def test_a_model_in_half_precision_as_on_cuda_encodes_as_it_does_in_fp32(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CUDA runs a model in half precision (autocast), every architecture: CoCa too, whose pooler
+    open_clip's own fp16 leaves in fp32. The CPU stands in for the GPU here."""
+    import torch
+
+    import photoclip.model
+
     monkeypatch.setattr(photoclip.model, "_loaded", {})
-    monkeypatch.setattr(photoclip.model, "_precision", lambda device: "fp16")
-    half = load_encoder(resolve_model(TINY), device="cpu")
-    assert half.model.visual.conv1.weight.dtype == torch.float16 and half.int8_text is None
-    rng = random.Random("half precision")
-    crops = np.stack([prepare_for_model(render(random_scene(rng), 128), full.image_size) for _ in range(8)])
+    torch.manual_seed(0)  # random weights (CoCa's): the same ones both times
+    full = load_encoder(resolve_model(name), device="cpu", random_weights=name != TINY)
+    monkeypatch.setattr(photoclip.model, "_loaded", {})
+    monkeypatch.setattr(photoclip.model, "_half_precision", lambda device: torch.float16)
+    torch.manual_seed(0)
+    half = load_encoder(resolve_model(name), device="cpu", random_weights=name != TINY)
+    crops = scene_crops(full.image_size, "half precision")
+    assert half.int8_text is None
+    assert dtypes_computed(half, lambda: half.encode_images(crops)) == {torch.float16}
+    assert dtypes_computed(half, lambda: half.text.encode_texts(["a new text"])) == {torch.float16}
     assert (half.encode_images(crops) * full.encode_images(crops)).sum(axis=1).min() > 0.99
-    assert (half.encode_texts(TEXTS) * padded_reference(full, TEXTS)).sum(axis=1).min() > 0.99
+    assert (half.encode_texts(TEXTS) * full.encode_texts(TEXTS)).sum(axis=1).min() > 0.99
 
 
 @needs_cuda
 def test_on_cuda_a_model_runs_in_half_precision_and_encodes_as_on_the_cpu() -> None:
-    import random
-
     import torch
-
-    from photoclip.imaging import prepare_for_model
-    from photoclip.tinyclip.scenes import random_scene, render
 
     cpu = load_encoder(resolve_model(TINY), device="cpu")
     gpu = load_encoder(resolve_model(TINY), device="cuda")
-    assert gpu.model.visual.conv1.weight.dtype == torch.float16 and gpu.model.visual.conv1.weight.is_cuda
-    rng = random.Random("on cuda")
-    crops = np.stack([prepare_for_model(render(random_scene(rng), 128), cpu.image_size) for _ in range(8)])
+    crops = scene_crops(cpu.image_size, "on cuda")
+    assert gpu.model.visual.conv1.weight.is_cuda
+    assert dtypes_computed(gpu, lambda: gpu.encode_images(crops)) == {torch.float16}
     assert (gpu.encode_images(crops) * cpu.encode_images(crops)).sum(axis=1).min() > 0.99
     assert (gpu.encode_texts(TEXTS) * padded_reference(cpu, TEXTS)).sum(axis=1).min() > 0.99
+
+
+@pytest.mark.skipif(importlib.util.find_spec("transformers") is not None, reason="transformers is installed")
+def test_a_model_whose_tokenizer_needs_a_missing_package_says_which_before_any_download() -> None:
+    """Offline here, a download would fail first: the package is named before the weights are fetched."""
+    with pytest.raises(ModelError, match=r"^ViT-B-16-SigLIP:webli needs the Python package transformers for its "
+                                         r"tokenizer; install it into photoclip's environment \(pip install "
+                                         r"transformers\), or use another model$"):
+        load_encoder(resolve_model("ViT-B-16-SigLIP:webli"), device="cpu")
 
 
 def test_repeated_queries_come_from_the_text_cache() -> None:
