@@ -265,6 +265,9 @@ def fetch_weights(
         ) from exc
 
 
+_CHOOSE_CPU = "run the model on the CPU or let photoclip choose (--device auto, or Settings in the app)"
+
+
 def pick_device(requested: str = "auto") -> str:
     """CUDA if present, else Apple's MPS, else CPU; an explicit choice is honoured if it exists."""
     import torch
@@ -274,10 +277,10 @@ def pick_device(requested: str = "auto") -> str:
         if not re.fullmatch(DEVICE_NAMES, requested):
             raise ModelError(f"unknown device {requested!r}; use auto, cpu, cuda or mps")
         if requested.startswith("cuda") and not torch.cuda.is_available():
-            raise ModelError(f"device {requested!r} asked for, but no CUDA GPU is usable; use --device cpu")
+            raise ModelError(f"device {requested!r} asked for, but no CUDA GPU is usable here; {_CHOOSE_CPU}")
         mps = getattr(torch.backends, "mps", None)
         if requested == "mps" and not (mps is not None and mps.is_available()):
-            raise ModelError("device 'mps' asked for, but Apple's GPU is not usable here; use --device cpu")
+            raise ModelError(f"device 'mps' asked for, but Apple's GPU is not usable here; {_CHOOSE_CPU}")
         return requested
     if torch.cuda.is_available():
         return "cuda"
