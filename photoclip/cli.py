@@ -573,6 +573,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         "failed": report.failed, "seconds": round(took, 2), "cancelled": report.cancelled,
         "library_total": status.counts.total, "library_failed": status.counts.failed,
         "moved": report.moved, "removed": report.removed, "offline": [str(path) for path in report.offline],
+        "keywords": report.keywords,
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -589,6 +590,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                  f"{plural(report.removed, 'photo')} deleted" if report.removed else ""]
         if any(found):
             print(f"found {' and '.join(filter(None, found))} since the last scan", file=sys.stderr)
+        if report.keywords:
+            print(f"{plural(report.keywords, 'tag')} came or went with keywords other programs wrote in sidecars",
+                  file=sys.stderr)
         for folder in report.offline:
             print(f"{folder} is not there (an unplugged drive?): its photos are kept, shown as offline",
                   file=sys.stderr)

@@ -723,7 +723,8 @@ class Library:
         roots = list(dict.fromkeys(self.add_root(p, or_its_root=True) for p in paths)) if paths else None
         found = self.scan(roots)
         scanned = IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0,
-                              moved=found.moved, removed=found.removed, offline=found.offline)
+                              moved=found.moved, removed=found.removed, offline=found.offline,
+                              keywords=found.keywords)
         spec = self.model_spec
         pending = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
         if not pending:

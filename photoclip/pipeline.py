@@ -76,6 +76,7 @@ class IndexReport:
     moved: int = 0  # what the scan before it found: photos moved (ids kept), photos deleted,
     removed: int = 0
     offline: tuple[Path, ...] = ()  # and folders that are not there (an unplugged drive), photos kept
+    keywords: int = 0  # and tags that came or went with keywords other programs wrote in sidecars
 
     def and_then(self, more: IndexReport) -> IndexReport:
         """This run and the one after it, as one."""

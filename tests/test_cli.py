@@ -25,6 +25,7 @@ from tests.helpers import (
     as_an_unprivileged_user,
     copies_folder,
     located_photo,
+    others_sidecar,
     resized_copy,
     scene_folder,
     shapes_vocabulary,
@@ -202,6 +203,19 @@ def test_index_says_what_it_found_moved_deleted_and_offline(run, photo_folder: P
     code, out, _ = run("index", "--json")
     said = json.loads(out)
     assert code == 0 and (said["moved"], said["removed"], said["offline"]) == (0, 0, [str(drive)])
+
+
+def test_index_says_how_many_tags_came_with_keywords_other_programs_wrote(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    sidecar = photo_folder / "p0.jpg.xmp"
+    sidecar.write_bytes(others_sidecar(["Grandma", "Lisbon"]))  # digiKam, while photoclip was closed
+    later = (photo_folder / "p0.jpg").stat().st_mtime_ns + 10**9
+    os.utime(sidecar, ns=(later, later))
+    code, _, err = run("index")
+    assert code == 0 and err.startswith("indexed 0 photos, 0 failed, in ") and err.splitlines()[1:] == [
+        "2 tags came or went with keywords other programs wrote in sidecars"]
+    code, out, _ = run("index", "--json")
+    assert code == 0 and json.loads(out)["keywords"] == 0
 
 
 def test_status_names_a_folder_left_out_as_it_is_named(run, photo_folder: Path) -> None:
