@@ -1367,11 +1367,8 @@ class Library:
         photo at once. Returns the new name as stored and how many photos carry it. The
         vocabulary's tags are renamed by its file, and keywords in files stay as written."""
         self._require_writable()
-        old_name, new_name = tagging.normalize_tag(old), tagging.normalize_tag(new)
+        old_name, new_name = self._own_tag(old), tagging.normalize_tag(new)
         defined = dict(self.catalog.defined_tags())
-        if old_name not in defined and old_name not in self.catalog.user_tags_among([old_name]):
-            raise QueryError(f"{old_name} is no tag you gave or defined; the tags the vocabulary gives change with it "
-                             "(`photoclip tags --vocabulary FILE`)")
         if old_name == new_name:
             if self.shown_tag(old_name) == tagging.spelt_tag(new):
                 raise QueryError(f"the tag is called {tagging.spelt_tag(new)} already; give another name")
@@ -1384,14 +1381,25 @@ class Library:
         self.catalog.unspell_unused(old_name)
         return new_name, count
 
+    def _own_tag(self, tag: str) -> str:
+        """The tag `tag` names, one the user gave or defined; else a QueryError that says what
+        it is instead: a tag the vocabulary gives, or none at all."""
+        name = tagging.normalize_tag(tag)
+        if name in dict(self.catalog.defined_tags()) or name in self.catalog.user_tags_among([name]):
+            return name
+        known = self.catalog.has_tag(name)
+        shown = self.shown_tag(name) if known else tagging.spelt_tag(tag)
+        shown = f'"{shown}"' if " " in shown else shown
+        if known:
+            raise QueryError(f"{shown} is a tag the vocabulary gives, not one you gave or defined; the vocabulary's "
+                             "tags change with it (`photoclip tags --vocabulary FILE`)")
+        raise QueryError(f"this library has no tag {shown}; `photoclip tags` lists the tags")
+
     def delete_tag(self, tag: str) -> int:
         """Take a tag the user gave or defined off every photo; returns how many lost it. Tags
         the vocabulary gives stay (a photo keeps "beach" if the model finds a beach)."""
         self._require_writable()
-        name = tagging.normalize_tag(tag)
-        if name not in dict(self.catalog.defined_tags()) and name not in self.catalog.user_tags_among([name]):
-            raise QueryError(f"{name} is no tag you gave or defined; the tags the vocabulary gives change with it "
-                             "(`photoclip tags --vocabulary FILE`)")
+        name = self._own_tag(tag)
         lost = self.catalog.delete_user_tag(name)
         self.catalog.unspell_unused(name)
         return lost

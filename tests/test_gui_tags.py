@@ -406,7 +406,7 @@ def test_renaming_a_mistyped_tag_from_its_menu_renames_it_on_every_photo_and_its
 
     window.rename_tag(given_by_model, "shape")  # the engine refuses, and says why where errors show
     qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=WAIT_MS)
-    assert "no tag you gave or defined" in window.error_banner.text.text()
+    assert "is a tag the vocabulary gives, not one you gave or defined" in window.error_banner.text.text()
 
 
 def test_deleting_a_tag_asks_first_then_takes_it_off_its_photos_and_goes_back_to_the_library(

@@ -1204,8 +1204,11 @@ def test_a_tag_the_user_gave_can_be_renamed_or_deleted_and_the_vocabularys_canno
     assert library.rename_tag("holidya", "Holiday") == ("holiday", 3)
     assert sorted(library.tagged("holiday")) == sorted(ids) and "holidya" not in dict(library.tags())
     vocabulary_tag = next(name for name, _ in library.tags() if name != "holiday")
-    with pytest.raises(QueryError, match="no tag you gave or defined"):
+    with pytest.raises(QueryError, match=f"^{vocabulary_tag} is a tag the vocabulary gives, not one you gave or "
+                                         "defined; the vocabulary's tags change with it"):
         library.rename_tag(vocabulary_tag, "other")
+    with pytest.raises(QueryError, match=r'^this library has no tag "Grandma Rose"; `photoclip tags` lists the tags$'):
+        library.rename_tag("Grandma Rose", "Nana")
     assert library.shown_tag("holiday") == "Holiday" and library.tag_spellings() == {"holiday": "Holiday"}
     assert library.rename_tag("holiday", " HOLIDAY ") == ("holiday", 3) and library.shown_tag("Holiday") == "HOLIDAY"
     with pytest.raises(QueryError, match="called HOLIDAY already"):
@@ -1214,7 +1217,7 @@ def test_a_tag_the_user_gave_can_be_renamed_or_deleted_and_the_vocabularys_canno
     assert "holiday" not in dict(library.tags()) and library.tag_spellings() == {}
     library.add_tag(ids[:1], "holiday")
     assert library.shown_tag("holiday") == "holiday"  # a tag made anew is spelt anew
-    with pytest.raises(QueryError, match="no tag you gave or defined"):
+    with pytest.raises(QueryError, match="is a tag the vocabulary gives, not one you gave or defined"):
         library.delete_tag(vocabulary_tag)
     assert dict(library.tags())[vocabulary_tag] > 0
 
