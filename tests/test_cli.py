@@ -294,7 +294,7 @@ def test_a_device_or_model_file_that_cannot_work_is_refused_and_not_kept_as_the_
     assert code != 0 and err.count("\n") == 1 and "is not a model weights file" in err
     if not torch.cuda.is_available():
         code, _, err = run("--device", "cuda", "search", "a photo")
-        assert code != 0 and err.count("\n") == 1 and "--device cpu" in err
+        assert code != 0 and err.count("\n") == 1 and "no CUDA GPU is usable here; run the model on the CPU" in err
     for model, said in (("ViT-B-32:typo", "open_clip has no weights 'typo' for ViT-B-32"),
                         ("nonsense:foo", "unknown model architecture 'nonsense'")):
         code, _, err = run("--model", model, "status")
