@@ -570,6 +570,18 @@ class Catalog:
             else:
                 self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
 
+    def set_unreadable_under(self, root_id: RootId, folder: str, reasons: Mapping[str, str]) -> None:
+        """set_unreadable for one folder of a root, walked again on its own (a watcher saw it
+        appear): what is listed at or below it becomes `reasons`, the rest of the root's list stays."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (f"unreadable:{root_id}",)).fetchone()
+        kept = json.loads(row[0]) if row else {}
+        if isinstance(kept, list):
+            kept = dict.fromkeys(kept, "permission denied?")
+        inside = folder.rstrip(os.sep) + os.sep
+        now = {path: why for path, why in kept.items() if path != folder and not path.startswith(inside)} | reasons
+        if now != kept:
+            self.set_unreadable(root_id, now)
+
     def unreadable(self) -> list[tuple[Path, str]]:
         """What set_unreadable kept, for the roots still in the library: (path, why), by path."""
         roots = {f"unreadable:{r.id}" for r in self.roots()}

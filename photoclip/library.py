@@ -805,6 +805,15 @@ class Library:
         self._drop_vectors(changes.removed_vectors)
         return changes
 
+    def note_unreadable(self, folder: Path | str, reasons: Mapping[str, str]) -> None:
+        """What a walk of one folder of the library (one a watcher saw appear) could not read,
+        and why, in place of what was listed at or below it: status names it, and the worker
+        reads it once it opens."""
+        self._require_writable()
+        root = next(scan.iter_roots_containing(self.catalog.roots(), Path(folder)), None)
+        if root is not None:
+            self.catalog.set_unreadable_under(root.id, str(folder), reasons)
+
     def read_sidecars(self, sidecars: Iterable[Path | str]) -> int:
         """Keywords in XMP sidecars that another program just wrote (or deleted) become tags of
         their photos, and those taken away there go here too; their titles and descriptions

@@ -602,12 +602,14 @@ def scan_paths(
         except (FileNotFoundError, NotADirectoryError):
             for known_path, state in _known_at(catalog, path).items():
                 gone[known_path], gone_root[known_path] = state, root
+            catalog.set_unreadable_under(root.id, path, {})  # gone: nothing there to read
             continue
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
             continue
         if stat.S_ISDIR(st.st_mode):
             seen = walk(Path(path), exclude, [r.path for r in roots])
+            catalog.set_unreadable_under(root.id, path, seen.unreadable)
             _unpair_raws_of_failed_partners(catalog, seen)
             present.update((f.path, (root, f)) for f in seen.files)
             paired = set(seen.paired_raws)

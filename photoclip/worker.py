@@ -811,7 +811,9 @@ class Worker:
     def _expand(self, folder: str) -> None:
         """A folder appeared: each photo in it settles on its own (it may still be copying)."""
         library = [r.path for r in self.library.roots()]
-        for entry in scan.walk(Path(folder), self.library.settings.exclude_patterns, library).files:
+        seen = scan.walk(Path(folder), self.library.settings.exclude_patterns, library)
+        self.library.note_unreadable(folder, seen.unreadable)
+        for entry in seen.files:
             self._touch(entry.path)
 
     def _report(self, changes: scan.PathChanges) -> None:

@@ -688,8 +688,18 @@ def test_watch_reads_a_folder_once_its_permissions_let_it(tmp_path: Path) -> Non
         status_until(lambda s: s["indexed"] == 2 and not s["unreadable"], "the opened folder's photo indexed")
         write_photo(tmp_path / "new.jpg", seed=3).rename(album / "c.jpg")
         status_until(lambda s: s["indexed"] == 3, "a photo put in it afterwards indexed")
+        write_photo(tmp_path / "closed" / "d.jpg", seed=4)
+        (tmp_path / "closed").chmod(0)
+        moved = (tmp_path / "closed").rename(tmp_path / "photos" / "moved in")
+        status_until(lambda s: s["unreadable"] == [{"path": str(moved), "reason": "permission denied"}],
+                     "a closed folder moved in listed, and why")
+        moved.chmod(0o755)
+        status_until(lambda s: s["indexed"] == 4 and not s["unreadable"], "the moved folder's photo indexed")
     finally:
         album.chmod(0o755)
+        for closed in (tmp_path / "closed", tmp_path / "photos" / "moved in"):
+            if closed.exists():
+                closed.chmod(0o755)
         watcher.send_signal(signal.SIGINT)
         watcher.wait(30)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,6 +99,27 @@ def test_a_photo_that_failed_for_want_of_permission_is_read_again_when_a_watcher
     assert changes.changed == (states[str(photo)].id,)
     assert catalog.photo_by_path(photo).status == "pending"
     assert catalog.photo_by_path(damaged).status == "failed"  # read whole, and still cut off: it stays failed
+
+
+def test_a_folder_a_watcher_names_is_listed_with_what_in_it_cannot_be_read(catalog: Catalog, tmp_path: Path) -> None:
+    """A folder moved in while something in it cannot be read (a link loop here; a folder closed
+    to the user alike) is listed as the whole scan lists it, and leaves the list once it reads."""
+    root = catalog.add_root(tmp_path)
+    catalog.set_unreadable(root.id, {str(tmp_path / "elsewhere"): "permission denied"})
+    album = tmp_path / "album"
+    write_photo(album / "a.jpg", seed=1)
+    (album / "loop").symlink_to(album / "loop")
+    scan_paths(catalog, [root], [album])
+    assert catalog.unreadable() == [
+        (album / "loop", "a symbolic link loop"), (tmp_path / "elsewhere", "permission denied")]
+    (album / "loop").unlink()
+    scan_paths(catalog, [root], [album])
+    assert catalog.unreadable() == [(tmp_path / "elsewhere", "permission denied")]
+    (album / "loop").symlink_to(album / "loop")
+    scan_paths(catalog, [root], [album])
+    shutil.rmtree(album)  # gone: nothing there is unreadable now
+    scan_paths(catalog, [root], [album])
+    assert catalog.unreadable() == [(tmp_path / "elsewhere", "permission denied")]
 
 
 def _kernel_log_blocks() -> bool:
