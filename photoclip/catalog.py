@@ -570,15 +570,13 @@ class Catalog:
             else:
                 self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
 
-    def set_unreadable_under(self, root_id: RootId, folder: str, reasons: Mapping[str, str]) -> None:
-        """set_unreadable for one folder of a root, walked again on its own (a watcher saw it
-        appear): what is listed at or below it becomes `reasons`, the rest of the root's list stays."""
+    def set_unreadable_under(self, root_id: RootId, folders: Iterable[str], reasons: Mapping[str, str]) -> None:
+        """set_unreadable for some folders of a root, walked again on their own (a watcher saw them
+        appear, or go): what is listed at or below them becomes `reasons`, the rest of the root's
+        list stays."""
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (f"unreadable:{root_id}",)).fetchone()
-        kept = json.loads(row[0]) if row else {}
-        if isinstance(kept, list):
-            kept = dict.fromkeys(kept, "permission denied?")
-        inside = folder.rstrip(os.sep) + os.sep
-        now = {path: why for path, why in kept.items() if path != folder and not path.startswith(inside)} | reasons
+        kept = _unreadable_kept(row[0]) if row else {}
+        now = {path: why for path, why in kept.items() if not _at_or_under(path, folders)} | reasons
         if now != kept:
             self.set_unreadable(root_id, now)
 
@@ -589,10 +587,7 @@ class Catalog:
         found: list[tuple[Path, str]] = []
         for key, value in rows:
             if key in roots:
-                kept = json.loads(value)
-                if isinstance(kept, list):  # kept before reasons were: permissions were all it said
-                    kept = dict.fromkeys(kept, "permission denied?")
-                found += ((Path(path), reason) for path, reason in kept.items())
+                found += ((Path(path), reason) for path, reason in _unreadable_kept(value).items())
         return sorted(found)
 
     def generation(self) -> int:
@@ -1481,6 +1476,18 @@ def _fts_word(word: str) -> str:
     parts = cjk.query_parts(word) if cjk.has_cjk(word) else [word]
     phrases = ['"' + part.replace('"', '""') + '"' for part in parts]
     return phrases[0] if len(phrases) == 1 else "(" + " AND ".join(phrases) + ")"
+
+
+def _unreadable_kept(value: str) -> dict[str, str]:
+    """A root's unreadable list as set_unreadable keeps it: path -> why."""
+    kept = json.loads(value)
+    if isinstance(kept, list):  # kept before reasons were: permissions were all it said
+        kept = dict.fromkeys(kept, "permission denied?")
+    return kept
+
+
+def _at_or_under(path: str, folders: Iterable[str]) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
 
 
 def _file_name_key(path: str) -> str:

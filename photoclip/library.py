@@ -812,7 +812,7 @@ class Library:
         self._require_writable()
         root = next(scan.iter_roots_containing(self.catalog.roots(), Path(folder)), None)
         if root is not None:
-            self.catalog.set_unreadable_under(root.id, str(folder), reasons)
+            self.catalog.set_unreadable_under(root.id, [str(folder)], reasons)
 
     def read_sidecars(self, sidecars: Iterable[Path | str]) -> int:
         """Keywords in XMP sidecars that another program just wrote (or deleted) become tags of

@@ -588,6 +588,7 @@ def scan_paths(
     gone_root: dict[str, Root] = {}
     check: dict[RootId, Root] = {}
     files: dict[str, Root] = {}  # files named by themselves: a JPEG among them may replace a raw
+    vanished: dict[RootId, list[str]] = {}  # paths named and not there: nothing there is unreadable now
     for path in dict.fromkeys(str(p) for p in paths):
         root = _root_of(roots, path)
         if root is None or not root.online:
@@ -602,14 +603,14 @@ def scan_paths(
         except (FileNotFoundError, NotADirectoryError):
             for known_path, state in _known_at(catalog, path).items():
                 gone[known_path], gone_root[known_path] = state, root
-            catalog.set_unreadable_under(root.id, path, {})  # gone: nothing there to read
+            vanished.setdefault(root.id, []).append(path)
             continue
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
             continue
         if stat.S_ISDIR(st.st_mode):
             seen = walk(Path(path), exclude, [r.path for r in roots])
-            catalog.set_unreadable_under(root.id, path, seen.unreadable)
+            catalog.set_unreadable_under(root.id, [path], seen.unreadable)
             _unpair_raws_of_failed_partners(catalog, seen)
             present.update((f.path, (root, f)) for f in seen.files)
             paired = set(seen.paired_raws)
@@ -624,6 +625,8 @@ def scan_paths(
         else:
             for known_path, state in catalog.photo_states([path]).items():
                 gone[known_path], gone_root[known_path] = state, root
+    for root_id, paths_gone in vanished.items():
+        catalog.set_unreadable_under(root_id, paths_gone, {})
     partners = {os.path.splitext(p)[0]: root for p, root in files.items()}
     for raw_path, state in _raw_siblings(catalog, files).items():
         gone[raw_path], gone_root[raw_path] = state, partners[os.path.splitext(raw_path)[0]]
