@@ -44,6 +44,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
                          "kopien", "copia", "copie", "sicherung"))
 _COPY_NAME = re.compile(r"(?:\s\(\d+\)|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
+SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their shape (looks.RESHAPED); looser, crops count
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
@@ -183,8 +184,10 @@ def find_groups(
             for a, b, sim, damage in pairs:
                 if a not in photos or b not in photos or joined(a, b):
                     continue
-                if not _moments_apart(photos[PhotoId(a)], photos[PhotoId(b)], similarity) and \
-                        _copies(sim, prepared.get(PhotoId(a)), prepared.get(PhotoId(b)), similarity, damage):
+                first, second = photos[PhotoId(a)], photos[PhotoId(b)]
+                if not _moments_apart(first, second, similarity) and _copies(
+                    sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second)
+                ):
                     join(PhotoId(a), PhotoId(b))
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -234,13 +237,21 @@ def _nearby(
 
 
 def _copies(
-    sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float, damaged: bool
+    sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float, damaged: bool,
+    shapes: tuple[float, float] = (1.0, 1.0),
 ) -> bool:
     """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
     same (an edited copy, or a damaged one over the rows it holds). A damaged photo must look
     the same whatever the similarity asked for: it may be the only copy of its picture, and a
-    looser match would offer it to the trash for another photo taken a moment later."""
+    looser match would offer it to the trash for another photo taken a moment later. Photos of
+    other shapes (width / height, `shapes`) are copies only at the looser similarities that ask
+    for crops, and only when one looks the same as the middle of the other: a crop, unlike a
+    second shot, shows just what its photo shows there."""
+    if max(shapes) / min(shapes) > looks.RESHAPED:  # a crop at most, which a blank look cannot vouch for
+        if similarity >= SAME_SHAPE_FROM or damaged or a is None or b is None or a.flat or b.flat:
+            return False
+        return looks.compare_shaped(a, b, *shapes) >= looks.SAME
     if a is None or b is None:
         return sim >= similarity
     if a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
@@ -249,6 +260,13 @@ def _copies(
         return looks.compare_held(a, b) >= looks.SAME
     likeness = looks.compare(a, b)
     return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
+
+
+def _shapes(a: Photo, b: Photo) -> tuple[float, float]:
+    """Each photo's width / height as the user sees it; alike when either is not known."""
+    if not (a.width and a.height and b.width and b.height):
+        return 1.0, 1.0
+    return a.width / a.height, b.width / b.height
 
 
 def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
@@ -316,7 +334,7 @@ def _around_keepers(
             damaged = keeper.damage is not None or other.damage is not None
             if sim is not None and sim >= _least_similarity(similarity, damaged) and \
                     not _moments_apart(keeper, other, similarity) and \
-                    _copies(sim, look(keeper.id), look(other.id), similarity, damaged):
+                    _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other)):
                 copies.append((other, min(_ALMOST_SAME, sim)))
             else:
                 left.append(other)

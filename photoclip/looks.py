@@ -30,6 +30,11 @@ each side 0.98, by a sixth about 0.9); most different photos that a model confus
 below 0.6. The same subject on the same background, moved a little, can score 0.8-0.95: such
 takes are told apart by the similarity asked for, not by their looks."""
 
+RESHAPED = 1.25
+"""How far two copies' shapes (width / height) may differ: a trim of a tenth off two opposite
+sides. A look is squeezed to a square, so photos of shapes further apart are compared over the
+middle one would share as a centre crop of the other."""
+
 _COMPARED = 16  # looks are compared at this size, after trimming up to _TRIMS pixels a side
 _TRIMS = 3
 _FLAT = 3.0  # grey levels of spread below which a look is flat (a blank page, a black frame)
@@ -73,6 +78,19 @@ def compare(a: Prepared, b: Prepared) -> float:
     if a.flat or b.flat:
         return 1.0 if a.flat and b.flat and abs(a.mean - b.mean) <= _FLAT_SAME else 0.0
     return float(max((b.views @ a.views[0]).max(), (a.views @ b.views[0]).max()))
+
+
+def compare_shaped(a: Prepared, b: Prepared, shape_a: float, shape_b: float) -> float:
+    """compare() of two photos of these shapes (width / height). Squeezed to squares, a tall oval
+    and a wide one look alike, and a square crop of a 3:2 photo does not look like it: photos of
+    shapes further apart than RESHAPED are compared as a centre crop of one another, either way."""
+    gap = max(shape_a, shape_b) / min(shape_a, shape_b)
+    if gap <= RESHAPED or a.flat or b.flat:
+        return compare(a, b)
+    wide, narrow = (a, b) if shape_a > shape_b else (b, a)
+    cut = round(SIDE * (1 - 1 / gap) / 2)
+    middle, _ = _unit(np.stack([_compared(wide.grid[:, cut:SIDE - cut]), _compared(narrow.grid[cut:SIDE - cut, :])]))
+    return float(max((narrow.views @ middle[0]).max(), (wide.views @ middle[1]).max()))
 
 
 def compare_held(a: Prepared, b: Prepared) -> float:

@@ -292,3 +292,14 @@ def as_an_unprivileged_user() -> list[str] | None:
     probe = subprocess.run([*prefix, sys.executable, "-c", "import photoclip"], capture_output=True,
                            cwd=Path(__file__).parent.parent)
     return prefix if probe.returncode == 0 else None
+
+
+def oval(size: tuple[int, int]):
+    """An orange oval filling most of a blue photo of `size`: tall in a tall photo, wide in a
+    wide one. Squeezed to a square, both are the same circle."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (20, 110, 220))
+    w, h = size
+    ImageDraw.Draw(image).ellipse((w * 0.25, h * 0.15, w * 0.75, h * 0.85), fill=(240, 140, 30))
+    return image

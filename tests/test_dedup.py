@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from photoclip.dedup import (
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.helpers import circle_on_snow, lost_band, scene_folder, write_photo
+from tests.helpers import circle_on_snow, lost_band, oval, scene_folder, write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
@@ -128,6 +129,42 @@ def test_a_looser_similarity_accepts_copies_cut_closer(library_vectors) -> None:
     assert looks.likeness(stored[PhotoId(0)], stored[PhotoId(100)]) < look_bar(0.99)
     assert not grouped(0.99) and grouped(0.97)
     assert look_bar(0.97) < look_bar(0.99) == looks.ALIKE and look_bar(0.5) > 0
+
+
+def pair_of(first: Image.Image, second: Image.Image, cosine: float) -> tuple[dict, dict, Callable]:
+    """Photos 0 and 1 of these images' shapes and looks, their vectors `cosine` alike, among ten
+    unrelated photos: (photos, vectors, photo_looks) for groups_of."""
+    rng = np.random.default_rng(4)
+    vectors = {i: rng.normal(size=32) for i in range(2, 12)}
+    vectors[0] = rng.normal(size=32)
+    vectors[1] = towards(vectors[0], cosine, seed=5)
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    for pid, image in ((0, first), (1, second)):
+        photos[PhotoId(pid)] = photo(pid, width=image.width, height=image.height)
+    stored = {PhotoId(0): looks.look_of(first), PhotoId(1): looks.look_of(second)}
+    return photos, vectors, lambda ids: {pid: stored[pid] for pid in ids if pid in stored}
+
+
+@pytest.mark.parametrize("similarity", [0.99, 0.97, 0.94])
+def test_a_tall_photo_and_a_wide_one_are_not_copies_however_alike_their_vectors(similarity: float) -> None:
+    """A tall oval and a wide one: a weak model finds them 0.995 alike, and squeezed to square
+    looks both are one circle."""
+    photos, vectors, photo_looks = pair_of(oval((800, 1200)), oval((640, 480)), 0.995)
+    assert groups_of(photos, vectors, similarity, photo_looks=photo_looks) == []
+
+
+def test_a_centre_crop_to_another_shape_is_a_near_copy_but_not_a_copy() -> None:
+    """A 3:2 tall crop of a 4:3 photo (the model sees less of it: 0.955 alike) is found by "near
+    copies (edits, crops)"; the strict level asks for the same photo, and a crop is not, however
+    alike the vectors."""
+    image = circle_on_snow(0.5, texture=3)
+    w, h = image.size
+    keep = h * 2 // 3
+    crop = image.crop(((w - keep) // 2, 0, (w + keep) // 2, h))
+    photos, vectors, photo_looks = pair_of(image, crop, 0.955)
+    assert [sorted(g.members) for g in groups_of(photos, vectors, 0.97, photo_looks=photo_looks)] == [[0, 1]]
+    photos, vectors, photo_looks = pair_of(image, crop, 0.995)
+    assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks) == []
 
 
 @pytest.mark.parametrize(("other_y", "similar"), [(0.3, True), (0.2, False)])
@@ -342,7 +379,8 @@ def test_a_damaged_copy_is_never_kept_over_an_intact_one() -> None:
 
 
 def test_a_group_lists_the_keeper_first_and_the_most_alike_copy_next(library_vectors) -> None:
-    photos = {PhotoId(i): photo(i, width=50 if i >= 100 else 100) for i in library_vectors}
+    side = {i: 50 if i >= 100 else 100 for i in library_vectors}  # the copies are smaller
+    photos = {PhotoId(i): photo(i, width=side[i], height=side[i]) for i in library_vectors}
     group = next(g for g in groups_of(photos, library_vectors, 0.99) if 0 in g.members)
     assert isinstance(group, DuplicateGroup) and group.keeper == 0
     assert list(group.similarities) == sorted(group.similarities, reverse=True)

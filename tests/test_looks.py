@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageEnhance
 
 from photoclip import looks
-from tests.helpers import circle_on_snow, lost_band
+from tests.helpers import circle_on_snow, lost_band, oval
 
 
 def jpeg_again(image: Image.Image, quality: int) -> Image.Image:
@@ -82,3 +82,22 @@ def test_over_the_rows_both_hold_a_moved_subject_still_does_not_look_the_same() 
     moved = looks.prepare(looks.look_of(circle_on_snow(0.5, texture=4)))
     damaged = looks.prepare(looks.look_of(lost_band(circle_on_snow(0.45, texture=4), 0.06)))
     assert looks.compare_held(moved, damaged) < looks.SAME
+
+
+def test_a_tall_oval_and_a_wide_one_do_not_look_alike_though_both_squeeze_to_a_circle() -> None:
+    tall, wide = oval((800, 1200)), oval((640, 480))
+    assert looks.likeness(looks.look_of(tall), looks.look_of(wide)) >= looks.SAME  # what a square look sees
+    shaped = looks.compare_shaped(looks.prepare(looks.look_of(tall)), looks.prepare(looks.look_of(wide)), 800 / 1200,
+                                  640 / 480)
+    assert shaped < looks.ALIKE
+
+
+@pytest.mark.parametrize("crop", ["square", "tall"])
+def test_a_centre_crop_to_another_shape_looks_like_its_photo(crop: str) -> None:
+    photo = circle_on_snow(0.5, texture=3)
+    w, h = photo.size
+    keep = h if crop == "square" else h * 3 // 4
+    cropped = photo.crop(((w - keep) // 2, 0, (w + keep) // 2, h))
+    prepared = looks.prepare(looks.look_of(photo)), looks.prepare(looks.look_of(cropped))
+    for first, second, shapes in ((0, 1, (w / h, keep / h)), (1, 0, (keep / h, w / h))):
+        assert looks.compare_shaped(prepared[first], prepared[second], *shapes) >= looks.SAME
