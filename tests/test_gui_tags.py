@@ -84,6 +84,18 @@ def open_preview_of(qtbot, window, photo_id) -> None:
                     timeout=WAIT_MS)
 
 
+def test_esc_in_the_tag_field_clears_what_was_typed_before_it_leaves_the_preview(qtbot, make_window, library) -> None:
+    window = make_window(library, worker=True)
+    open_preview_of(qtbot, window, library.photos_by_date(0, 1)[0])
+    field = window.preview.tags.field
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(field, "lake hou")
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert field.text() == "" and window.pages.currentWidget() is window.preview
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.preview, timeout=WAIT_MS)
+
+
 def chip_shown(window, tag: str) -> bool:
     """Whether the preview shows `tag`'s chip on screen (a new chip shows once Qt's event loop runs)."""
     chip = window.preview.tags.chips.get(tag)
@@ -407,6 +419,16 @@ def test_renaming_a_mistyped_tag_from_its_menu_renames_it_on_every_photo_and_its
     window.rename_tag(given_by_model, "shape")  # the engine refuses, and says why where errors show
     qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=WAIT_MS)
     assert "is a tag the vocabulary gives, not one you gave or defined" in window.error_banner.text.text()
+
+
+def test_deleting_a_tag_of_one_photo_asks_in_the_singular(qtbot, make_window, library, monkeypatch) -> None:
+    library.add_tag(library.photos_by_date()[:1], "Grandma Rose")
+    window = make_window(library, worker=True)
+    click_tag(qtbot, window, "grandma rose")
+    asked = answer_questions(monkeypatch, False)
+    menu_action(window, "grandma rose", "delete_tag").trigger()
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=WAIT_MS)
+    assert asked[0] == ("Take “Grandma Rose” off its photo?\n\nThe photo stays; only the tag goes.", "Delete tag")
 
 
 def test_deleting_a_tag_asks_first_then_takes_it_off_its_photos_and_goes_back_to_the_library(

@@ -1203,17 +1203,19 @@ class MainWindow(QMainWindow):
 
         def ask(found: tuple[int, bool, str]) -> None:
             count, in_vocabulary, shown = found
+            its, stay = ("its photo", "The photo stays") if count == 1 else (f"its {plural(count, 'photo')}",
+                                                                             "The photos stay")
             if prompt is not None:
-                question = f"Take “{shown}” off its {plural(count, 'photo')} and stop giving it?"
+                question = f"Take “{shown}” off {its} and stop giving it?"
                 detail = (f"photoclip stops giving it to photos that look like ‘{prompt}’, and it goes from every "
-                          "photo: those photoclip gave it to and those you tagged by hand. The photos stay.")
+                          f"photo: those photoclip gave it to and those you tagged by hand. {stay}.")
             elif in_vocabulary:
                 question = f"Take “{shown}” off the photos you gave it?"
                 detail = (f"The photos stay. photoclip gives “{shown}” by itself too, from its vocabulary: the "
                           "photos it gave it to keep it.")
             else:
-                question = f"Take “{shown}” off its {plural(count, 'photo')}?"
-                detail = "The photos stay; only the tag goes."
+                question = f"Take “{shown}” off {its}?"
+                detail = f"{stay}; only the tag goes."
             if self._confirmed("Delete tag", question, detail, "Delete tag"):
                 self.delete_tag(tag)
 

@@ -149,9 +149,20 @@ class _TagField(QLineEdit):
     """The "Add a tag…" field. Keys typed here stop here, Esc aside: QLineEdit lets the ones it
     has no use for go on to its parents, and the preview takes Enter for "back to the grid"
     (which hid the new chip, or the reason a tag was refused, the moment it appeared) and the
-    arrows for the next photo (whose tag the text typed so far would then become)."""
+    arrows for the next photo (whose tag the text typed so far would then become). Esc clears
+    what was typed first, and only then goes back to the grid as it does elsewhere."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape and self.text():
+            event.accept()  # the key comes here instead of to the window's Esc
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            event.accept()
+            return
         super().keyPressEvent(event)
         if event.key() != Qt.Key.Key_Escape:
             event.accept()
