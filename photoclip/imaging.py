@@ -848,7 +848,9 @@ def _decode_cut_jpeg(
     image = np.asarray(decoded.image)
     flat = np.all(image == image[:, :1], axis=tuple(range(1, image.ndim)))
     cut = _first_row_past_the_data(image, garbled)
-    if not garbled:  # the flat rows at the bottom are all there is to go by
+    if jpegfile.averages_whole(data):  # every row is there, coarser past the cut, though a photo's own may be flat
+        missing = 0.0
+    elif not garbled:  # the flat rows at the bottom are all there is to go by
         missing = len(flat) if flat.all() else int(np.argmin(flat[::-1]))
     elif cut is None:  # all it lacks is its end marker; or it stops before its image data
         missing = len(flat) if np.all(image == image[0, 0]) else 0

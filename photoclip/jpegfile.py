@@ -221,29 +221,55 @@ def lacks_scans(data: bytes) -> bool:
     at full precision: a file cut between two scans, which decoders show whole but coarse
     (only its first scan: in blocks of 8 x 8 pixels). False for a sequential JPEG, or one
     whose header cannot be walked."""
-    precision: dict[int, list[int]] = {}
+    components, scans = _progressive_scans(data)
+    precision = {component: [_NOT_SCANNED] * 64 for component in components}
+    for members, start, end, approximation, _ in scans:
+        for component in members:
+            bands = precision.get(component, [])
+            for k in range(start, min(end, 63) + 1 if bands else 0):
+                bands[k] = min(bands[k], approximation & 0x0F)
+    return any(any(band for band in bands) for bands in precision.values())
+
+
+def averages_whole(data: bytes) -> bool:
+    """Whether a progressive JPEG holds whole, with more scans after them, the scans of every
+    component's DC coefficients (each 8 x 8 block's average colour): cut after those, every row
+    of the image is there, only coarser, whatever a decoder leaves flat. False for a sequential
+    JPEG, or one whose header cannot be walked."""
+    components, scans = _progressive_scans(data)
+    averaged: set[int] = set()
+    for members, start, _, _, after in scans:
+        if start == 0 and after is not None and data[after + 1] != 0xD9:
+            averaged.update(members)
+    return bool(components) and averaged >= set(components)
+
+
+def _progressive_scans(data: bytes) -> tuple[list[int], list[tuple[bytes, int, int, int, int | None]]]:
+    """A progressive JPEG's components, and each scan whose header is there: its components,
+    first and last coefficient, successive approximation, and where the marker after its data
+    is (None: its data runs to the end of `data`). No components for a sequential JPEG, or one
+    whose header cannot be walked."""
+    components: list[int] = []
     try:
         for position, kind in _segments(io.BytesIO(data)):
             if kind in _PROGRESSIVE_FRAMES:
-                count = data[position + 9]
-                precision = {data[position + 10 + 3 * i]: [_NOT_SCANNED] * 64 for i in range(count)}
+                components = [data[position + 10 + 3 * i] for i in range(data[position + 9])]
     except (ImageDecodeError, IndexError):
-        return False
-    position = _image_data_start(data) if precision else None
+        return [], []
+    scans: list[tuple[bytes, int, int, int, int | None]] = []
+    position = _image_data_start(data) if components else None
     while position is not None and position + 4 <= len(data) and data[position + 1] != 0xD9:
         length = int.from_bytes(data[position + 2:position + 4], "big")
+        after = _next_marker(data, position + 2 + length)
         if data[position + 1] == 0xDA:
             count = data[position + 4]
             header = data[position + 5:position + 8 + 2 * count]
             if len(header) < 3 + 2 * count or length < 6 + 2 * count:
                 break  # cut inside the scan's header: that scan is not there
             start, end, approximation = header[-3:]
-            for component in header[:2 * count:2]:
-                bands = precision.get(component, [])
-                for k in range(start, min(end, 63) + 1 if bands else 0):
-                    bands[k] = min(bands[k], approximation & 0x0F)
-        position = _next_marker(data, position + 2 + length)
-    return any(any(band for band in bands) for bands in precision.values())
+            scans.append((header[:2 * count:2], start, end, approximation, after))
+        position = after
+    return components, scans
 
 
 def _image_data_start(data: bytes) -> int | None:

@@ -845,6 +845,28 @@ def test_a_progressive_jpeg_cut_between_two_scans_is_whole_with_less_detail(tmp_
         "the file ends early; the image looks whole")
 
 
+@pytest.mark.parametrize("keep", [0.9, 0.97, 0.995])
+def test_a_progressive_jpeg_cut_after_its_first_scans_is_whole_though_its_rows_end_in_white(tmp_path, keep):
+    """A product shot on white, a border, a clipped sky: the photo's own flat row ends are not
+    rows its cut file lacks."""
+    noise = np.random.default_rng(0).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    noise[:, 448:] = 255
+    whole = _save(tmp_path / "whole.jpg", Image.fromarray(noise), progressive=True, quality=90).read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(_cut(whole, keep))
+
+    photo = imaging.decode_photo(tmp_path / "cut.jpg", min_side=0)
+    assert photo.damage == "the file ends early; all of the image is there, with less detail"
+
+
+def test_a_progressive_jpeg_cut_inside_its_first_scan_lacks_the_rows_past_the_cut(tmp_path):
+    whole = _noise_file(tmp_path / "whole.jpg", (640, 480), progressive=True)
+    first, second = [m.start() for m in re.finditer(b"\xff\xda", whole)][:2]
+    (tmp_path / "cut.jpg").write_bytes(whole[:(first + second) // 2])
+
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(the lower [3-6]\d% of the image is missing\)$"):
+        imaging.decode_photo(tmp_path / "cut.jpg", min_side=0)
+
+
 @pytest.mark.parametrize("min_side", [0, 64])
 def test_a_jpeg_cut_inside_its_last_row_of_blocks_says_that_row_is_missing(tmp_path, min_side):
     """Its data stops a few blocks into that row: the rest of the row is filled flat, but its
