@@ -29,7 +29,7 @@ import numpy as np
 import xxhash
 from PIL import ExifTags, Image, ImageFile, PngImagePlugin, TiffImagePlugin, features
 
-from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation
+from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation, zerotail
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import NotARegularFileError, atomic_write_bytes, open_regular, read_small_file
 
@@ -763,6 +763,13 @@ def _decode_stream(
         raise ImageDecodeError("truncated file (it ends in zeros where its image data should be)")
     if fmt == "jpeg" and not retried:
         jpegfile.check_data_holds_frame(stream)
+    filled = None if retried else zerotail.zero_filled(stream, fmt)
+    if filled is not None:
+        if fmt in _CUT_ROWS_FORMATS:
+            data = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
+            return _decode_cut_rows(io.BytesIO(data[:filled[0]]), need_for, fmt)
+        if filled[1] > MAX_MISSING_ROWS:
+            raise ImageDecodeError(f"truncated file (zeros fill the last {_percent(filled[1])} of its image data)")
     try:
         with truncation.SWITCH.strict(), _open_image(stream, fmt, head) as im:
             full_size = im.size
@@ -783,6 +790,9 @@ def _decode_stream(
                      *captions.comment_texts(im, fmt))
             found = (*(captions.iptc_keywords(im) if fmt in ("jpeg", "tiff") else ()), *facts.keywords)
     except ImageDecodeError as exc:
+        if filled is not None:
+            raise ImageDecodeError(f"truncated file (zeros fill the last {_percent(filled[1])} of its image data)") \
+                from exc
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
             raise ImageDecodeError("truncated file") from exc
         if retried or not isinstance(stream, io.BytesIO):
@@ -817,6 +827,8 @@ def _decode_stream(
         end = jpegfile.image_end(stream.getvalue())
         if end is not None:
             return _decode_cut_jpeg(io.BytesIO(stream.getvalue()[:end]), need_for, closed=True)
+    if filled is not None and damage is None:
+        damage = f"the file ends early, filled with zeros; about the lower {_percent(filled[1])} of the image is garbled"
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
                     texts, damage, found)

@@ -867,6 +867,33 @@ def test_a_progressive_jpeg_cut_inside_its_first_scan_lacks_the_rows_past_the_cu
         imaging.decode_photo(tmp_path / "cut.jpg", min_side=0)
 
 
+@pytest.mark.parametrize("fmt", ["WEBP", "HEIF", "AVIF"])
+def test_a_compressed_photo_cut_and_filled_with_zeros_is_said_damaged_or_fails_by_how_much_is_lost(tmp_path, fmt):
+    """An interrupted copy into a file of its full size: decoders show the zeros as a garbled
+    picture, mostly without a word."""
+    noise = np.random.default_rng(7).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    whole = _save(tmp_path / "whole", Image.fromarray(noise), fmt).read_bytes()
+    for keep, name in ((0.97, "little"), (0.8, "much")):
+        cut = int(len(whole) * keep)
+        (tmp_path / name).write_bytes(whole[:cut] + bytes(len(whole) - cut))
+
+    assert re.fullmatch(r"the file ends early, filled with zeros; about the lower [2-4]% of the image is garbled",
+                        imaging.decode_photo(tmp_path / "little", min_side=0).damage)
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(zeros fill the last (19|2\d)% of its image data\)$"):
+        imaging.decode_photo(tmp_path / "much", min_side=0)
+    (tmp_path / "padded").write_bytes(whole + bytes(8192))
+    assert imaging.decode_photo(tmp_path / "padded", min_side=0).damage is None
+
+
+def test_a_png_cut_and_filled_with_zeros_lacks_the_rows_past_the_zeros(tmp_path):
+    whole = _noise_file(tmp_path / "whole.png", (640, 480))
+    cut = int(len(whole) * 0.96)
+    (tmp_path / "cut.png").write_bytes(whole[:cut] + bytes(len(whole) - cut))
+
+    photo = imaging.decode_photo(tmp_path / "cut.png", min_side=0)
+    assert re.fullmatch(r"the file ends early; the lower [3-5]% of the image is missing", photo.damage)
+
+
 @pytest.mark.parametrize("min_side", [0, 64])
 def test_a_jpeg_cut_inside_its_last_row_of_blocks_says_that_row_is_missing(tmp_path, min_side):
     """Its data stops a few blocks into that row: the rest of the row is filled flat, but its
