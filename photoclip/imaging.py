@@ -828,7 +828,8 @@ def _decode_stream(
         if end is not None:
             return _decode_cut_jpeg(io.BytesIO(stream.getvalue()[:end]), need_for, closed=True)
     if filled is not None and damage is None:
-        damage = f"the file ends early, filled with zeros; about the lower {_percent(filled[1])} of the image is garbled"
+        damage = f"the file ends early, filled with zeros; about the lower {_percent(filled[1])} of the image " \
+            "is garbled"
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
                     texts, damage, found)
