@@ -432,10 +432,15 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
     started, waiting, asked = time.monotonic(), False, False
     while True:
         try:
-            return Library.open(
+            library = Library.open(
                 args.library, model=args.model, model_file=args.model_file, device=args.device,
-                allow_read_only_fallback=not write,
+                allow_read_only_fallback=not write, choose_model=adding is not None,
             )
+            if library.model_not_chosen:
+                print(f"this library's photos are indexed with {library.model_spec.label}, which {args.command} "
+                      f"uses; to index them with {library.model_not_chosen}: {_photoclip(args)} --model "
+                      f"{_quoted(library.model_not_chosen)} index", file=sys.stderr)
+            return library
         except LibraryLockedError as exc:
             if isinstance(exc, LibraryNotWritableError) or time.monotonic() - started > LOCK_WAIT_S:
                 raise

@@ -259,6 +259,7 @@ class Library:
         self._failed_loads = 0
         self._untried_model: tuple[str, str | None] | None = None  # saved as the library's once loaded (_model_untried)
         self._saved_model: tuple[str, str | None] | None = None  # the library's model while that one is untried
+        self.model_not_chosen: str | None = None  # a model asked for that the library did not take (Library.open)
         self._load_failure: ModelError | None = None
         self._text_encoder: TextEncoder | None = None
         self._text_lock = threading.Lock()
@@ -277,10 +278,14 @@ class Library:
         device: str | None = None,
         read_only: bool = False,
         allow_read_only_fallback: bool = False,
+        choose_model: bool = True,
     ) -> Library:
         """Open (creating if needed) the library at `directory`, or the user's default one.
 
-        Model choices given here are saved into the library's settings."""
+        Model choices given here are saved into the library's settings. Without `choose_model`
+        (a command that only reads or tags), another model asked for is not: the library keeps
+        its own, and `model_not_chosen` names the one asked for, so the caller can say so; a
+        search must not have every photo embedded again with the next `index`."""
         directory = Path(directory).expanduser() if directory else config.default_library_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -299,6 +304,10 @@ class Library:
         try:
             catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)  # another program's: left alone
             saved = config.load_settings(directory, otherwise=_last_used(catalog))
+            not_chosen = None
+            if not choose_model and model and model != saved.model:
+                _chosen(saved, model, model_file, None)  # one that cannot work is refused all the same
+                not_chosen, model, model_file = model, None, None
             settings = _chosen(saved, model, model_file, device)
             untried = _model_untried(saved, settings)
             kept = settings
@@ -309,6 +318,7 @@ class Library:
             library = cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
             library._untried_model = (settings.model, settings.model_file) if untried else None
             library._saved_model = (saved.model, saved.model_file) if untried else None
+            library.model_not_chosen = not_chosen
             return library
         except BaseException:
             if catalog is not None:

@@ -1185,24 +1185,24 @@ def test_status_says_whether_a_folder_is_online_now_not_at_the_last_scan(
     assert f"folder:  {photo_folder}  (offline)\n" in run("status")[1]
 
 
-def test_status_with_a_model_that_is_not_on_this_machine_shows_the_librarys_model(
-    run, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_command_that_does_not_index_keeps_the_librarys_model_and_says_how_to_index_with_another(
+    run, photo_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A search or status with --model must not make the next `index` embed every photo again."""
     monkeypatch.setenv("PHOTOCLIP_OFFLINE", "1")
     run("index", str(photo_folder))
 
-    code, out, _ = run("--model", "ViT-B-32:openai", "status")
+    code, out, err = run("--model", "ViT-B-32:openai", "status")
 
-    assert code == 0 and out.splitlines()[1:4] == [
-        "model:   photoclip-tiny",
-        "asked:   ViT-B-32:openai, not used until it is downloaded: its weights are not on this machine (`index` "
-        "with it while online, or give them with --model-file)",
-        "photos:  6 (6 indexed, 0 pending, 0 failed)",
-    ]
-    status = json.loads(run("--model", "ViT-B-32:openai", "status", "--json")[1])
-    assert (status["model"], status["untried_model"], status["searching_with"]) == (
-        "photoclip-tiny", "ViT-B-32:openai", None)
-    assert json.loads(run("status", "--json")[1])["untried_model"] is None
+    assert code == 0 and out.splitlines()[1:3] == ["model:   photoclip-tiny", "photos:  6 (6 indexed, 0 pending, 0 failed)"]
+    assert err == (f"this library's photos are indexed with photoclip-tiny, which status uses; to index them with "
+                   f"ViT-B-32:openai: photoclip --library {tmp_path / 'lib'} --model ViT-B-32:openai index\n")
+    code, out, err = run("--model", "ViT-B-32:openai", "search", "a photo", "-n", "2")
+    assert code == 0 and len(out.splitlines()) == 2 and "which search uses" in err
+    status = json.loads(run("status", "--json")[1])
+    assert (status["model"], status["untried_model"], status["searching_with"], status["indexed"]) == (
+        "photoclip-tiny", None, None, 6)
+    assert json.loads((tmp_path / "lib" / "settings.json").read_text())["model"] == "photoclip-tiny"
 
 
 def test_a_file_name_not_found_on_disk_is_looked_for_among_the_photos_names(

@@ -406,6 +406,20 @@ def test_a_damaged_settings_file_keeps_the_model_the_library_was_used_with(
         reopened.close()
 
 
+def test_a_library_opened_without_choosing_its_model_keeps_its_own(open_library, photo_folder: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    library.close()
+
+    reading = open_library(model="ViT-B-32:openai", choose_model=False)
+    assert (reading.settings.model, reading.model_not_chosen) == (TINY_MODEL, "ViT-B-32:openai")
+    assert reading.status().counts.indexed == 6 and reading.status().searching_with is None
+    reading.close()
+    assert load_settings(reading.directory).model == TINY_MODEL
+    with pytest.raises(ModelError, match="unknown model architecture 'nonsense'"):
+        open_library(model="nonsense:foo", choose_model=False)
+
+
 def test_a_model_in_the_environment_that_cannot_work_is_named(open_library, monkeypatch) -> None:
     monkeypatch.setenv("PHOTOCLIP_MODEL", "bogus")
     with pytest.raises(ModelError, match=r"^PHOTOCLIP_MODEL \(from the environment\): model 'bogus' needs a"):
