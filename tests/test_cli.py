@@ -1194,7 +1194,8 @@ def test_a_command_that_does_not_index_keeps_the_librarys_model_and_says_how_to_
 
     code, out, err = run("--model", "ViT-B-32:openai", "status")
 
-    assert code == 0 and out.splitlines()[1:3] == ["model:   photoclip-tiny", "photos:  6 (6 indexed, 0 pending, 0 failed)"]
+    assert code == 0 and out.splitlines()[1:3] == ["model:   photoclip-tiny",
+                                                   "photos:  6 (6 indexed, 0 pending, 0 failed)"]
     assert err == (f"this library's photos are indexed with photoclip-tiny, which status uses; to index them with "
                    f"ViT-B-32:openai: photoclip --library {tmp_path / 'lib'} --model ViT-B-32:openai index\n")
     code, out, err = run("--model", "ViT-B-32:openai", "search", "a photo", "-n", "2")
