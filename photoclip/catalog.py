@@ -32,7 +32,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -271,6 +271,25 @@ _MIGRATIONS: dict[int, str] = {
     # Names are looked up without the accents of Latin letters: "zurich" finds "Zürich.jpg".
     15: """
     UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
+    """,
+    # A tag the user took off a photo is remembered with the photo when it is forgotten, though
+    # a keyword in its file gave it (deleted or renamed in photoclip): a folder removed and added
+    # again must not bring it back.
+    16: """
+    DROP TRIGGER photos_forgotten;
+    CREATE TRIGGER photos_forgotten BEFORE DELETE ON photos WHEN old.hash IS NOT NULL BEGIN
+        INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, path, tag, source)
+            SELECT old.hash, old.pixels_hash, old.path, t.tag, t.source FROM tags t
+            WHERE t.photo_id = old.id AND (t.source = 'rejected' OR t.source = 'user'
+            AND NOT EXISTS (SELECT 1 FROM keyword_tags k WHERE k.photo_id = old.id AND k.tag = t.tag));
+        INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, path, tag, source)
+            SELECT DISTINCT old.hash, old.pixels_hash, old.path, k.tag, 'rejected' FROM keyword_tags k
+            WHERE k.photo_id = old.id AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = old.id AND t.tag = k.tag);
+        INSERT OR IGNORE INTO forgotten_distinct (key, other_key)
+            SELECT COALESCE(old.pixels_hash, old.hash), COALESCE(p.pixels_hash, p.hash)
+            FROM distinct_photos d JOIN photos p ON p.id = CASE WHEN d.a = old.id THEN d.b ELSE d.a END
+            WHERE (d.a = old.id OR d.b = old.id) AND p.hash IS NOT NULL;
+    END;
     """,
 }
 
@@ -895,10 +914,11 @@ class Catalog:
                 chosen = path if path in paths else next((p for p in paths if os.path.basename(p) == name), paths[0])
                 if old_hash is not None:
                     self._forget_tags_of(pid, old_hash, old_pixels, path)
-                self._conn.execute(
-                    "INSERT OR IGNORE INTO tags (photo_id, tag, source, by_hand)"
-                    f" SELECT ?, tag, source, source = 'user' FROM forgotten_tags"
-                    f" WHERE path = ? AND {same}", (pid, chosen, *same_args))
+                self._conn.execute(  # one taken off stays off, though its keyword gave it again
+                    "INSERT INTO tags (photo_id, tag, source, by_hand)"
+                    f" SELECT ?, tag, source, source = 'user' FROM forgotten_tags WHERE path = ? AND {same}"
+                    " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'rejected', by_hand = 0"
+                    " WHERE excluded.source = 'rejected' AND tags.by_hand = 0", (pid, chosen, *same_args))
                 self._conn.execute(f"DELETE FROM forgotten_tags WHERE path = ? AND {same}", (chosen, *same_args))
             self._conn.execute(
                 "INSERT OR IGNORE INTO distinct_photos (a, b)"
@@ -911,9 +931,9 @@ class Catalog:
 
     def _forget_tags_of(self, pid: PhotoId, content_hash: str, pixels_hash: str | None, path: str) -> None:
         """What the photos_forgotten trigger does for a deleted photo, for one that stays (`path`
-        as stored)."""
-        kept = (" FROM tags t WHERE t.photo_id = ? AND t.source IN ('user', 'rejected') AND NOT EXISTS"
-                " (SELECT 1 FROM keyword_tags k WHERE k.photo_id = t.photo_id AND k.tag = t.tag)")
+        as stored); its keywords are the new file's by now, so those the user took off are not."""
+        kept = (" FROM tags t WHERE t.photo_id = ? AND (t.source = 'rejected' OR t.source = 'user' AND NOT EXISTS"
+                " (SELECT 1 FROM keyword_tags k WHERE k.photo_id = t.photo_id AND k.tag = t.tag))")
         self._conn.execute(
             "INSERT OR REPLACE INTO forgotten_tags (hash, pixels_hash, path, tag, source)"
             f" SELECT ?, ?, ?, t.tag, t.source{kept}", (content_hash, pixels_hash, path, pid))

@@ -634,6 +634,23 @@ def test_a_folder_removed_and_added_again_gets_back_the_users_tags_and_marks(
     assert library.catalog._conn.execute("SELECT COUNT(*) FROM forgotten_tags").fetchone()[0] == 0
 
 
+def test_keyword_tags_deleted_or_renamed_stay_so_when_their_folder_is_removed_and_added_again(
+    open_library, photo_folder: Path
+) -> None:
+    (photo_folder / "p0.jpg.xmp").write_bytes(others_sidecar(["Grandma Rose", "Sarah", "Lisbon"]))
+    library = open_library()
+    library.index([photo_folder])
+    library.delete_tag("grandma rose")
+    library.rename_tag("Sarah", "Sara")
+    library.remove_root(photo_folder)
+    library.index([photo_folder])
+    shown = {(t.name, t.source) for t in library.photo_tags(library.photo_at(photo_folder / "p0.jpg").id)}
+    assert {("sara", "user"), ("lisbon", "user")} <= shown
+    assert not {("grandma rose", "user"), ("sarah", "user")} & shown
+    assert library.tagged("grandma rose") == [] and library.tagged("sarah") == []
+    assert len(library.tagged("lisbon")) == 1
+
+
 def test_copies_with_the_same_bytes_removed_and_added_again_each_get_back_their_own_tags(
     open_library, tmp_path: Path
 ) -> None:
