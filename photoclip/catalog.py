@@ -1180,10 +1180,11 @@ class Catalog:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def tagged(self, tag: str) -> list[PhotoId]:
-        """Photos that carry `tag`: the user's own first, then the surest auto tags."""
+    def tagged(self, tag: str, by_user: bool = False) -> list[PhotoId]:
+        """Photos that carry `tag`: the user's own first, then the surest auto tags (none of
+        those `by_user`: where the tag is taken for a fact, such as where a photo was taken)."""
         rows = self._conn.execute(
-            "SELECT photo_id FROM tags WHERE tag = ? AND source != 'rejected'"
+            "SELECT photo_id FROM tags WHERE tag = ? AND source " + ("= 'user'" if by_user else "!= 'rejected'") +
             " ORDER BY source = 'auto', score DESC, photo_id", (tag,)
         )
         return [PhotoId(r[0]) for r in rows]

@@ -1059,11 +1059,12 @@ class Library:
 
     def _tagged_with_place(self, place: Place) -> list[PhotoId]:
         """The photos the user tagged with the place's name ("Lisbon"): taken there too, for a
-        search that keeps to it, whether or not they hold a GPS position."""
+        search that keeps to it, whether or not they hold a GPS position. Not those the model
+        tagged so, for a tag the user defined: a guess from looks is no evidence of a place."""
         by_key = self._user_tags_by_key()
         keys = {name_key(place.label.split(",")[0]), name_key(place.town or "")} - {""}
         tags = [tag for key in keys for tag in by_key.get(key, ())]
-        return list(dict.fromkeys(pid for tag in tags for pid in self.catalog.tagged(tag)))
+        return list(dict.fromkeys(pid for tag in tags for pid in self.catalog.tagged(tag, by_user=True)))
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""

@@ -1478,6 +1478,20 @@ def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: 
     assert "home-a.jpg" not in paths(travels.search("a photo near paris", limit=10))
 
 
+def test_photos_the_model_tagged_with_a_place_name_the_user_defined_are_not_taken_there(
+    travels: Library, tmp_path: Path
+) -> None:
+    """A tag "Lisbon" the user defined, which the model then gives by looks: no evidence of where."""
+    home = travels.photo_at(tmp_path / "travels" / "home-a.jpg").id
+    travels.add_tag([home], "Lisbon")
+    travels.define_tag("Lisbon")
+    guessed = [travels.photo_at(tmp_path / "travels" / name).id for name in ("home-b.jpg", "porto.jpg")]
+    travels.catalog.replace_auto_tags(guessed, [(pid, "lisbon", 0.6) for pid in guessed])
+    assert set(guessed) <= set(travels.tagged("Lisbon"))
+    assert sorted(paths(travels.search("in lisbon", limit=10))) == [
+        "home-a.jpg", "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"]
+
+
 def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_path: Path) -> None:
     folder = tmp_path / "alps"
     zermatt = located_photo(folder / "matterhorn.jpg", 1, (46.0207, 7.7491), "2024:08:01 10:00:00")
