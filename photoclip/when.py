@@ -16,6 +16,10 @@ from or between one to, until, through or and another, or one-another, is from t
 first to the end of the second ("from march to july 2023", "2019-2021", "from june to august",
 "from 2019 until now"); a list joined by "and" likewise ("2022, 2023 and 2024"); one or another,
 when they touch ("2022 or 2023 or 2024"); since, after, before or until one, or one onwards.
+Holidays with their year, or this or last one: christmas (24-26 December), christmas eve, christmas
+day, new year's eve (into the small hours), new year's day, easter (Good Friday to Easter Monday),
+halloween, valentine's day, thanksgiving (the US one, Thursday to Sunday); a holiday alone
+("christmas tree") is left to search for, as a season alone is.
 Numbers that look like a day but are none (2023-02-30) are left to search for. Seasons are the
 northern hemisphere's (summer is June to August; winter runs from December into the next year:
 "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter 2020-2023"
@@ -113,6 +117,46 @@ def _season(year: int, name: str) -> Span:
     return _month(year, SEASONS[name], 3)
 
 
+_HOLIDAYS: dict[str, Callable[[int], Span]] = {
+    "christmas": lambda year: _days(date(year, 12, 24), date(year, 12, 26)),
+    "christmas eve": lambda year: _days(date(year, 12, 24)),
+    "christmas day": lambda year: _days(date(year, 12, 25)),
+    "new years eve": lambda year: (datetime(year, 12, 31), datetime(year + 1, 1, 1, 6)),
+    "new years day": lambda year: _days(date(year, 1, 1)),
+    "halloween": lambda year: _days(date(year, 10, 31)),
+    "valentines day": lambda year: _days(date(year, 2, 14)),
+    "easter": lambda year: _days(_easter(year) - timedelta(days=2), _easter(year) + timedelta(days=1)),
+    "thanksgiving": lambda year: _days(_thanksgiving(year), _thanksgiving(year) + timedelta(days=3)),
+}
+_HOLIDAY_NAMES = {"xmas": "christmas", "xmas eve": "christmas eve", "xmas day": "christmas day", "nye": "new years eve",
+                  "new year eve": "new years eve", "new year day": "new years day", "valentines": "valentines day",
+                  "valentine day": "valentines day"}
+
+
+def _holiday(year: int, name: str) -> Span:
+    words = " ".join(name.replace("'", "").replace("\u2019", "").split())
+    return _HOLIDAYS[_HOLIDAY_NAMES.get(words, words)](year)
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _thanksgiving(year: int) -> date:
+    """The fourth Thursday of November (the US holiday)."""
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
 def _latest(yearly: Yearly, by: datetime, finished: bool = False) -> Span:
     """The latest one that began before `by` or, finished, that ended by it: "last summer" and "last december"
     have ended (in December, last december is a year ago, as last winter is), "this winter" has begun."""
@@ -147,6 +191,8 @@ def _numeric_day(first: int, second: int, year: int) -> date:
 _YEAR = r"(19\d\d|20\d\d)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
+_HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|new\s+year(?:['\u2019]?s)?\s+(?:eve|day)|nye|halloween"
+            r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter|thanksgiving)")
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(day|week|month|year)"
@@ -159,6 +205,9 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
     "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
+    "holiday_year": rf"{_THIS_OR_LAST}{_HOLIDAY}(?:-|\s+(?:of\s+)?){_YEAR}\b",  # christmas 2020
+    "year_holiday": rf"{_YEAR}\s+{_HOLIDAY}\b",
+    "holiday_rel": rf"(this|last)\s+{_HOLIDAY}\b",
     "season_year": rf"{_THIS_OR_LAST}{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
     "season_rel": rf"(this|last)\s+{_SEASON}\b",
@@ -170,6 +219,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "year": rf"{_YEAR}\b",
     "month": rf"{_MONTH}\b\.?",
     "season": rf"{_SEASON}\b",
+    "holiday": rf"{_HOLIDAY}\b",
     "now": r"(now|the\s+present)\b",  # only where a range ends ("from 2019 until now"): "dogs now" is no date
 }
 _ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _ATOMS.items()}
@@ -201,6 +251,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:(?:in|from|during)\s+)?the\s+(\d)0'?s\b", "decade"),
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
+        *_led("holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
         (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),
         *_led("weekend", "relative"),
@@ -325,6 +376,16 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         last = int(groups[1]) if len(groups[1]) == 4 else first + (int(groups[1]) - first) % 100  # 2025/26
         first, last = sorted((first, last))
         return datetime(first, 12, 1), datetime(max(last, first + 1), 3, 1)
+    if kind == "holiday_year":
+        return _holiday(int(groups[1]), groups[0])
+    if kind == "year_holiday":
+        return _holiday(int(groups[0]), groups[1])
+    if kind == "holiday_rel":  # "this christmas" is this year's, even before it
+        if groups[0] == "this":
+            return _holiday(today.year, groups[1])
+        return _latest(partial(_holiday, name=groups[1]), _day(today), finished=True)
+    if kind == "holiday":
+        return partial(_holiday, name=groups[0])
     if kind == "season_year":
         return _season(int(groups[1]), groups[0])
     if kind == "year_season":

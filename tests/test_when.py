@@ -131,6 +131,37 @@ def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> Non
     assert extract_period(query, TODAY) == (query, None)
 
 
+@pytest.mark.parametrize(
+    ("query", "rest", "start", "end"),
+    [
+        ("kids christmas 2020", "kids", (2020, 12, 24), (2020, 12, 27)),
+        ("Xmas of 2019", "", (2019, 12, 24), (2019, 12, 27)),
+        ("2021 Christmas Eve", "", (2021, 12, 24), (2021, 12, 25)),
+        ("tree christmas day 2018", "tree", (2018, 12, 25), (2018, 12, 26)),
+        ("fireworks new year’s eve 2019", "fireworks", (2019, 12, 31, 0), (2020, 1, 1, 6)),  # into the small hours
+        ("new years day 2020", "", (2020, 1, 1), (2020, 1, 2)),
+        ("easter 2024", "", (2024, 3, 29), (2024, 4, 2)),  # Good Friday to Easter Monday
+        ("egg hunt easter 2019", "egg hunt", (2019, 4, 19), (2019, 4, 23)),
+        ("costumes halloween 2022", "costumes", (2022, 10, 31), (2022, 11, 1)),
+        ("valentine's day 2023", "", (2023, 2, 14), (2023, 2, 15)),
+        ("turkey thanksgiving 2025", "turkey", (2025, 11, 27), (2025, 12, 1)),  # Thursday to Sunday
+        ("last christmas", "", (2025, 12, 24), (2025, 12, 27)),  # on 1 December 2026
+        ("this christmas", "", (2026, 12, 24), (2026, 12, 27)),
+        ("last easter", "", (2026, 4, 3), (2026, 4, 7)),
+        ("from christmas 2020 to new year's day 2021", "", (2020, 12, 24), (2021, 1, 2)),
+    ],
+)
+def test_holidays_with_their_year_or_this_or_last_one_are_periods(query, rest, start, end) -> None:
+    left, period = extract_period(query, TODAY)
+    assert left == rest
+    assert period is not None and (period.start, period.end) == (datetime(*start), datetime(*end))
+
+
+@pytest.mark.parametrize("query", ["christmas tree", "easter eggs", "halloween costumes", "a christmas market"])
+def test_a_holiday_alone_is_searched_as_text(query: str) -> None:
+    assert extract_period(query, TODAY) == (query, None)
+
+
 def test_last_summer_in_july_is_the_summer_before() -> None:
     _, period = extract_period("last summer", date(2026, 7, 15))
     assert (period.start, period.end) == (datetime(2025, 6, 1), datetime(2025, 9, 1))
