@@ -466,6 +466,30 @@ def test_sigterm_stops_index_as_cleanly_as_ctrl_c(tmp_path: Path) -> None:
         assert 0 < library.status().counts.indexed < 600
 
 
+def test_a_second_ctrl_c_quits_index_at_once_in_one_line_and_loses_nothing(tmp_path: Path) -> None:
+    for i in range(600):
+        write_photo(tmp_path / "photos" / f"p{i:03d}.jpg", seed=i, size=(64, 48))
+    child = _photoclip(tmp_path / "lib", "index", str(tmp_path / "photos"))
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            with contextlib.suppress(Exception), Library.open(tmp_path / "lib", read_only=True) as library:
+                if library.status().counts.indexed:
+                    break
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        time.sleep(0.02)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130 and err.endswith("photoclip: interrupted\n")
+    assert "Traceback" not in err and "Exception ignored" not in err
+    with Library.open(tmp_path / "lib", read_only=True) as library:
+        assert 0 < library.status().counts.indexed < 600
+
+
 def test_duplicates_trash_never_moves_the_last_copy_of_a_picture(run, tmp_path: Path) -> None:
     photos, elsewhere = tmp_path / "photos", tmp_path / "elsewhere"
     write_photo(photos / "p1.jpg", seed=61)
