@@ -415,7 +415,7 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
     """The library; a command that changes it waits a while for another photoclip (a search
     reading it holds it as a writer would) instead of failing the moment both start. Only a
     command `adding` folders makes a new library, so a mistyped --library is an error, not a
-    library made there."""
+    library made there; and only once those folders are found to be there."""
     directory = _library_dir(args)
     if directory.is_file():
         if directory.name == CATALOG_FILE:
@@ -423,6 +423,7 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
                                f"{_quoted(str(directory.parent))}")
         raise LibraryError(f"{directory} is a file, not a library folder; name a folder for the library (a new one, "
                            "or one photoclip made)")
+    _require_folders(adding or ())
     if not (directory / CATALOG_FILE).exists():
         if adding is None:
             raise LibraryError(f"no library at {directory} (index a folder first: {_photoclip(args)} index FOLDER)")
@@ -544,6 +545,16 @@ def _print_paths(args: argparse.Namespace, lines: Iterable[str]) -> None:
         print(line if args.null else one_line(line, sys.stdout), end="\0" if args.null else "\n")
 
 
+def _require_folders(paths: Sequence[str]) -> None:
+    """Folders to index or watch must be there before anything is done: a typo must not make a
+    library, nor leave `watch` watching nothing."""
+    for path in paths:
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
+                               else f"{path} is not a folder; give the folder that holds your photos")
+
+
 def _quit_now() -> NoReturn:
     """A second Ctrl-C: out at once, with no traceback from wherever the main thread was (a
     generator's clean-up, torch's exit hooks). Nothing is lost: each batch is committed whole and
@@ -600,6 +611,9 @@ def cmd_index(args: argparse.Namespace) -> int:
               file=sys.stderr)
         if report.failed:
             print("see `photoclip status` for the files that failed and why", file=sys.stderr)
+        if not status.counts.total:
+            print("no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and "
+                  "camera raw files, and skips hidden folders", file=sys.stderr)
         found = [f"{plural(report.moved, 'photo')} moved (tags kept)" if report.moved else "",
                  f"{plural(report.removed, 'photo')} deleted" if report.removed else ""]
         if any(found):
@@ -842,11 +856,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
             _quit_now()
         stop.set()
 
-    for path in args.paths:  # before watching anything: a typo must not leave it watching nothing
-        folder = Path(path).expanduser()
-        if not folder.is_dir():
-            raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
-                               else f"{path} is not a folder; give the folder that holds your photos")
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     bar = ProgressBar()
     try:
@@ -945,6 +954,8 @@ def _photos_at(library: Library, paths: Sequence[str]) -> list[Photo]:
         if photo is None:
             if not os.path.lexists(Path(path).expanduser()):
                 raise QueryError(f"there is no file {path}; check the name")
+            if Path(path).expanduser().is_dir():
+                raise QueryError(f"{path} is a folder; give the photos in it ({Path(path) / '*.jpg'}, for example)")
             raise QueryError(f"{path} is not a photo of this library; `photoclip index` its folder first")
         photos.setdefault(photo.id, photo)
     return list(photos.values())
@@ -957,6 +968,7 @@ def cmd_not_duplicates(args: argparse.Namespace) -> int:
             print("photoclip: error: give at least two photos", file=sys.stderr)
             return EXIT_USAGE
         library.not_duplicates(ids)
+    print(f"marked {plural(len(ids), 'photo')} as not duplicates of one another", file=sys.stderr)
     return 0
 
 

@@ -1069,13 +1069,13 @@ class Library:
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
         path = as_cataloged(Path(folder).expanduser())
+        if os.path.lexists(path) and not os.path.isdir(path):
+            raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
         if not any(path == root.path or root.path in path.parents or path in root.path.parents
                    for root in self.catalog.roots()):
             if not os.path.lexists(path):
                 raise QueryError(f"there is no folder {folder}; check the name (`photoclip status` lists the "
                                  "library's folders)")
-            if not os.path.isdir(path):
-                raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
             raise QueryError(f"{folder} is not a folder of the library; add it with `photoclip index {folder}`")
         return path
 

@@ -279,7 +279,11 @@ def test_errors_are_one_line_with_a_non_zero_exit(run, tmp_path: Path) -> None:
     code, out, err = run("index", str(tmp_path / "no-such-folder"))
     assert code == 1 and out == ""
     assert err.startswith("photoclip: error:") and err.count("\n") == 1
-    assert "is not a folder" in err
+    assert "there is no folder" in err
+    assert not (tmp_path / "lib").exists()  # a typo makes no library
+    (tmp_path / "notes.txt").write_text("not photos", encoding="utf-8")
+    code, _, err = run("index", str(tmp_path / "notes.txt"))
+    assert code == 1 and err.count("\n") == 1 and "is not a folder; give the folder that holds your photos" in err
 
 
 def test_a_device_or_model_file_that_cannot_work_is_refused_and_not_kept_as_the_choice(
@@ -333,7 +337,10 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
 
 def test_searching_an_empty_library_says_what_to_do(run, tmp_path: Path) -> None:
     (tmp_path / "no photos yet").mkdir()
-    run("index", str(tmp_path / "no photos yet"))
+    code, _, err = run("index", str(tmp_path / "no photos yet"))
+    assert code == 0 and err.splitlines()[1] == (
+        "no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and camera raw "
+        "files, and skips hidden folders")
     code, out, err = run("search", "a dog")
     assert code == 1 and out == "" and "photoclip index FOLDER" in err
 
@@ -522,13 +529,17 @@ def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Pa
     code, out, err = run("search", "a photo", "--in", str(elsewhere))
     assert code == 1 and out == "" and err == (
         f"photoclip: error: {elsewhere} is not a folder of the library; add it with `photoclip index {elsewhere}`\n")
+    code, out, err = run("search", "a photo", "--in", str(photo_folder / "p0.jpg"))
+    assert code == 1 and out == "" and err == (
+        f"photoclip: error: {photo_folder / 'p0.jpg'} is a file, not a folder; give a folder of the library\n")
 
 
 def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
     copy, original = next((c, o) for c, o in copies.items() if c.parent.name == "sent" and o != min(copies.values()))
-    assert run("not-duplicates", str(original), str(copy))[0] == 0
+    assert run("not-duplicates", str(original), str(copy)) == (
+        0, "", "marked 2 photos as not duplicates of one another\n")
     _, out, err = run("duplicates")
     assert str(copy.resolve()) not in out and "1 group," in err
     assert run("not-duplicates", str(copy), str(copy)) == (2, "", "photoclip: error: give at least two photos\n")
@@ -582,6 +593,9 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert code == 1 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
     code, _, err = run("tag", "x", str(vocabulary))
     assert code == 1 and "is not a photo of this library" in err and len(err.splitlines()) == 1
+    code, _, err = run("tag", "x", str(photo.parent))
+    assert code == 1 and err == (
+        f"photoclip: error: {photo.parent} is a folder; give the photos in it ({photo.parent / '*.jpg'}, for example)\n")
 
 
 def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp_path: Path) -> None:
