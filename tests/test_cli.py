@@ -595,7 +595,8 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert code == 1 and "is not a photo of this library" in err and len(err.splitlines()) == 1
     code, _, err = run("tag", "x", str(photo.parent))
     assert code == 1 and err == (
-        f"photoclip: error: {photo.parent} is a folder; give the photos in it ({photo.parent / '*.jpg'}, for example)\n")
+        f"photoclip: error: {photo.parent} is a folder; give the photos in it ({photo.parent / '*.jpg'}, "
+        "for example)\n")
 
 
 def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp_path: Path) -> None:
