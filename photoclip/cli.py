@@ -407,7 +407,7 @@ def build_parser() -> _Parser:
     p = _command(sub, "places", "the countries your photos were taken in (from their GPS), most photos first")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    _command(sub, "models", "list the model names you can use with --model")
+    _json_option(_command(sub, "models", "list the model names you can use with --model"))
     return parser
 
 
@@ -1015,8 +1015,8 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         photos = library.photos(ids)
         paths = [str(photos[pid].path) for pid in ids if pid in photos]
         untagged = _no_photo_tagged(library, args.tag) if not paths else None
-    if args.json:
-        _print_rows(args, paths, paths)
+    if args.json:  # as search's rows, so that a script reads both alike
+        _print_rows(args, [{"path": str(photos[pid].path), "id": pid} for pid in ids if pid in photos], paths)
     else:
         _print_paths(args, paths)
     if untagged:  # as grep, and as `search --tag`: a script can tell from the exit code
@@ -1163,11 +1163,11 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_models(args: argparse.Namespace) -> int:  # noqa: ARG001
+def cmd_models(args: argparse.Namespace) -> int:
     from photoclip.model import list_models
 
-    for name in list_models():
-        print(name)
+    names = list_models()
+    _print_rows(args, names, names)
     return 0
 
 

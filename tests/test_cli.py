@@ -345,6 +345,14 @@ def test_searching_an_empty_library_says_what_to_do(run, tmp_path: Path) -> None
     assert code == 1 and out == "" and "photoclip index FOLDER" in err
 
 
+def test_models_lists_the_names_to_give_as_text_or_json(run) -> None:
+    code, out, _ = run("models")
+    names = out.splitlines()
+    assert code == 0 and "photoclip-tiny" in names and "ViT-B-32-256:datacomp_s34b_b86k" in names
+    code, out, _ = run("models", "--json")
+    assert code == 0 and json.loads(out) == names
+
+
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "search" in capsys.readouterr().err
@@ -580,6 +588,9 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     tags = {t["tag"]: t["source"] for t in json.loads(out)}
     assert code == 0 and tags["circle"] == "rejected" and tags["Our Cabin"] == "user"
     assert Path(run("tagged", "our cabin")[1].strip()) == photo
+    found = {hit["path"]: hit["id"] for hit in json.loads(run("search", "a shape", "--json", "-n", "100")[1])}
+    code, out, _ = run("tagged", "our cabin", "--json")  # rows as search's, so a script reads both alike
+    assert code == 0 and json.loads(out) == [{"path": str(photo), "id": found[str(photo)]}]
     assert run("tag", "OUR CABIN", str(circles[1])) == (0, "", 'tagged 1 photo "Our Cabin"\n')  # it stays so
     assert "2\tOur Cabin" in run("tags")[1].splitlines()
     assert run("tagged", "no such tag") == (1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the '
