@@ -147,3 +147,16 @@ def test_folders_the_last_scan_could_not_read_are_counted_and_listed(
     assert shown[0].table.item(0, 1).text() == "cannot be read: a symbolic link loop"
     assert shown[0].intro.text() == ("2 folders or files cannot be read: the photos in them are left out until "
                                      "photoclip can read them.")
+
+
+def test_a_run_that_starts_takes_the_place_of_a_passing_message(qtbot, make_window, open_library, tmp_path: Path):
+    """A message shown for seconds hid the progress and the pause button of a run started meanwhile."""
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=4, without=12, seed=5)
+    window = make_window(open_library(), worker=True)
+    progress = []
+    window.bridge.progress.connect(progress.append)
+    window.statusBar().showMessage("No photo matches “Stars” well enough to be tagged so.", 15000)
+    window.add_folder(folder)
+    qtbot.waitUntil(lambda: bool(progress), timeout=WAIT_MS)
+    assert window.statusBar().currentMessage() == "" and window.index_status.isVisible()

@@ -1407,11 +1407,13 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, event: IndexProgress) -> None:
         """The failures button keeps counting the library's, this run's failures added (the
-        status read before the run counts those before it)."""
+        status read before the run counts those before it). A run that starts takes the place
+        of a passing message, which would hide its progress and its pause button for seconds."""
         was_running = self.index_status.running
         known = self.status
         if not was_running:
             self._failed_before_run = known.counts.failed if known is not None else 0
+            self.statusBar().clearMessage()
         self.index_status.set_progress(event.done, event.total, self._failed_before_run + event.failed, event.rate,
                                        event.eta_s, event.paused, len(known.damaged) if known is not None else 0,
                                        len(known.unreadable) if known is not None else 0)
