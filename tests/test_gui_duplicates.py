@@ -286,11 +286,13 @@ def test_a_page_stops_at_a_bounded_number_of_groups_or_photos_and_counts_the_res
     assert len(page.rows) == 2 and not page.more.isVisibleTo(page)
 
 
-def test_a_tile_cuts_a_long_size_line_in_its_middle_and_names_a_byte_copy_an_identical_copy(
+def test_a_tile_puts_a_long_size_line_on_two_and_names_a_byte_copy_an_identical_copy(
     qtbot, on_duplicates
 ) -> None:
     """"3000×2000 · 138.8" lost its unit at the tile's edge; "same file" read like a hard link."""
     import dataclasses
+
+    from photoclip import humanize
 
     from photoclip.gui.duplicates import TILE_SIDE, _Tile
 
@@ -305,9 +307,13 @@ def test_a_tile_cuts_a_long_size_line_in_its_middle_and_names_a_byte_copy_an_ide
     qtbot.addWidget(wide)
     wide.show()
     text = wide.detail.text()
-    assert "…" in text and text.startswith("30000×") and text.endswith("MB")
-    assert wide.detail.fontMetrics().horizontalAdvance(text) <= TILE_SIDE
+    assert text == "30000×20000\n138.8 MB"  # its size under its pixels, neither cut ("1200×80…26.9 kB")
+    assert all(wide.detail.fontMetrics().horizontalAdvance(line) <= TILE_SIDE for line in text.splitlines())
     assert wide.detail.toolTip() == "30000×20000 · 138.8 MB"
+    assert tile.detail.text() == f"{tile.photo.width}×{tile.photo.height} · {humanize.file_size(tile.photo.size)}"
+    far = _Tile(dataclasses.replace(big, path=Path("/photos/Holiday 2024 — Côte d’Azur/pano.tif")), 1.0)
+    qtbot.addWidget(far)
+    assert far.folder.text().startswith("in Holiday 2024") and far.folder.text().endswith("…")  # its start says most
 
 
 def test_the_keyboard_reaches_moves_among_and_switches_the_photos(qtbot, on_duplicates) -> None:

@@ -123,18 +123,22 @@ class _Tile(QFrame):
                                                    TILE_SIDE - 4))
         layout.addWidget(name)
         folder = humanize.shown(photo.path.parent.name or photo.path.parent)
-        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {folder}", Qt.TextElideMode.ElideMiddle,
-                                                                 TILE_SIDE - 4))
+        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {folder}", Qt.TextElideMode.ElideRight,
+                                                                 TILE_SIDE - 4))  # "in Holiday 2024 — Cô…"
         self.folder.setObjectName("Muted")
         self.folder.setFixedWidth(TILE_SIDE)
         self.folder.setToolTip(humanize.shown(photo.path.parent))
         layout.addWidget(self.folder)
-        pixels = f"{photo.width}×{photo.height} · " if photo.width and photo.height else ""
-        size = f"{pixels}{humanize.file_size(photo.size)}"
-        self.detail = QLabel(QFontMetrics(self.font()).elidedText(size, Qt.TextElideMode.ElideMiddle, TILE_SIDE - 4))
+        pixels = f"{photo.width}×{photo.height}" if photo.width and photo.height else ""
+        size = " · ".join(filter(None, (pixels, humanize.file_size(photo.size))))
+        metrics = QFontMetrics(self.font())
+        if metrics.horizontalAdvance(size) > TILE_SIDE - 4:  # its size under its pixels, rather than either cut
+            size = "\n".join(metrics.elidedText(part, Qt.TextElideMode.ElideRight, TILE_SIDE - 4)
+                              for part in filter(None, (pixels, humanize.file_size(photo.size))))
+        self.detail = QLabel(size)
         self.detail.setObjectName("Muted")
         self.detail.setFixedWidth(TILE_SIDE)
-        self.detail.setToolTip(size)
+        self.detail.setToolTip(size.replace("\n", " · "))
         layout.addWidget(self.detail)
         self.alike: QLabel | None = None
         if similarity is not None:
