@@ -293,7 +293,6 @@ def test_a_tile_puts_a_long_size_line_on_two_and_names_a_byte_copy_an_identical_
     import dataclasses
 
     from photoclip import humanize
-
     from photoclip.gui.duplicates import TILE_SIDE, _Tile
 
     library, copies, window = on_duplicates
