@@ -48,3 +48,24 @@ def on_network_share(path: Path, mountinfo: Path | None = None) -> bool:
     """Whether `path` is on a file system that other machines may change."""
     kind = filesystem_type(path, mountinfo)
     return kind is not None and kind in NETWORK_FILESYSTEMS
+
+
+DRIVE_PLACES = ("/media/", "/run/media/", "/mnt/", "/Volumes/")
+"""Where drives and shares are mounted: a folder there that cannot be reached is unplugged."""
+
+
+def looks_deleted(folder: Path) -> bool:
+    """Whether a folder that cannot be reached was deleted, moved or renamed, rather than left on
+    a drive that is not plugged in or a share not connected: the folder that held it is there,
+    with other things in it, and is not where drives are mounted. Its photos will not come back
+    by themselves then, and the user is told so instead of to plug a drive in."""
+    if str(folder).startswith(DRIVE_PLACES) or (folder.drive and not Path(folder.anchor).exists()):
+        return False
+    parent = folder.parent
+    try:
+        if parent == folder or folder.exists() or not parent.is_dir():
+            return False
+        with os.scandir(parent) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False

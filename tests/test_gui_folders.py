@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from photoclip.gui import theme
@@ -19,12 +20,12 @@ from tests.gui_support import (  # noqa: F401
 def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     qtbot, make_window, open_library, tmp_path: Path
 ) -> None:
-    drive, home = tmp_path / "usb-drive", tmp_path / "home"
+    drive, home = tmp_path / "media" / "usb-drive", tmp_path / "home"
     red_circle_folder(drive, with_red_circle=2, without=4, seed=1)
     red_circle_folder(home, with_red_circle=2, without=2, seed=2)
     library = open_library()
     library.index([drive, home])
-    drive.rename(tmp_path / "unplugged")
+    drive.rename(tmp_path / "unplugged")  # what was mounted is gone; where it was mounted stays, empty
     window = make_window(library, worker=True)  # the worker's start-up scan finds the drive gone
 
     def drive_item():
@@ -54,6 +55,29 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     window.sidebar.tree.setCurrentItem(window.sidebar.all_photos)
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 10,
                     timeout=WAIT_MS)
+
+
+def test_a_deleted_folder_is_shown_not_found_rather_than_offline(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    trip, home = tmp_path / "Pictures" / "Trip", tmp_path / "Pictures" / "Home"
+    red_circle_folder(trip, with_red_circle=1, without=2, seed=1)
+    red_circle_folder(home, with_red_circle=1, without=2, seed=2)
+    library = open_library()
+    library.index([trip, home])
+    shutil.rmtree(trip)
+    window = make_window(library, worker=True)
+
+    def trip_item():
+        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("Trip")), None)
+
+    qtbot.waitUntil(lambda: trip_item() is not None and trip_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)
+    item = trip_item()
+    assert item.text(0) == "Trip (not found)" and "deleted, moved or renamed" in item.toolTip(0)
+    window.sidebar.tree.setCurrentItem(item)
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window), timeout=WAIT_MS)
+    assert window.subtitle_label.text().endswith("not found")
 
 
 def test_removing_the_last_folder_forgets_its_photos_and_welcomes_again(

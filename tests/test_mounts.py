@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from photoclip.mounts import MOUNTINFO, filesystem_type, on_network_share
+from photoclip.mounts import MOUNTINFO, filesystem_type, looks_deleted, on_network_share
 
 TABLE = """\
 22 27 0:21 / /proc rw,relatime - proc proc rw
@@ -50,3 +50,15 @@ def test_without_a_mount_table_nothing_is_known(tmp_path: Path) -> None:
 @pytest.mark.skipif(not MOUNTINFO.exists(), reason="Linux only")
 def test_this_machine_s_own_table_is_read(tmp_path: Path) -> None:
     assert filesystem_type(tmp_path) is not None
+
+
+def test_a_folder_gone_from_a_folder_still_there_looks_deleted_and_one_gone_with_its_drive_does_not(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Pictures" / "Home").mkdir(parents=True)
+    assert looks_deleted(tmp_path / "Pictures" / "Trip")  # deleted, moved or renamed
+    assert not looks_deleted(tmp_path / "Pictures" / "Home")  # there
+    (tmp_path / "mnt-usb").mkdir()
+    assert not looks_deleted(tmp_path / "mnt-usb" / "photos")  # where a drive is mounted, empty: unplugged
+    assert not looks_deleted(tmp_path / "unplugged" / "photos")  # nothing of it left
+    assert not looks_deleted(Path("/media/anna/USB/photos")) and not looks_deleted(Path("/Volumes/Card/DCIM"))

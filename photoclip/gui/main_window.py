@@ -82,6 +82,7 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
 from photoclip.lock import LibraryLock
+from photoclip.mounts import looks_deleted
 from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit
 from photoclip.tagging import Album, normalize_tag, spelt_tag
@@ -664,11 +665,18 @@ class MainWindow(QMainWindow):
             title = view.root.path.name or str(view.root.path)
             more = "+" if self.model.canFetchMore(QModelIndex()) else ""  # paged in: 2,000+ until scrolled
             count = [] if self.model.is_loading and rows == 0 else [f"{plural(rows, 'photo')}{more}"]
-            subtitle = "  ·  ".join(count + [str(view.root.path)] + (["offline"] if not view.root.online else []))
-            empty = ("folder-offline", "This folder is offline",
-                     "Connect the drive that holds it. Its photos stay in the library meanwhile.") \
-                if not view.root.online else ("folder", "No photos in this folder yet",
-                                              "Photos appear here as they are found.")
+            gone = not view.root.online and looks_deleted(view.root.path)
+            state = ["not found" if gone else "offline"] if not view.root.online else []
+            subtitle = "  ·  ".join(count + [str(view.root.path)] + state)
+            if gone:
+                empty = ("folder-offline", "This folder is not found",
+                         "It was deleted, moved or renamed. Remove it from the library (right-click it in the "
+                         "sidebar), or add it where it is now: its photos keep their tags.")
+            elif not view.root.online:
+                empty = ("folder-offline", "This folder is offline",
+                         "Connect the drive that holds it. Its photos stay in the library meanwhile.")
+            else:
+                empty = ("folder", "No photos in this folder yet", "Photos appear here as they are found.")
         elif view.kind == "album":
             assert view.album is not None
             title = view.album.folder.name or str(view.album.folder)

@@ -37,6 +37,7 @@ from photoclip.catalog import Root
 from photoclip.gui import icons, theme
 from photoclip.humanize import plural
 from photoclip.ids import RootId
+from photoclip.mounts import looks_deleted
 from photoclip.tagging import Album
 
 log = logging.getLogger(__name__)
@@ -561,6 +562,12 @@ class Sidebar(QFrame):
         item.setData(0, OnlineRole, root.online)
         if root.online:
             item.setToolTip(0, humanize.shown(root.path))
+        elif looks_deleted(root.path):
+            item.setText(0, humanize.shown(f"{name} (not found)"))
+            item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
+            item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
+            item.setToolTip(0, f"{humanize.shown(root.path)}\nNot found: the folder was deleted, moved or renamed. "
+                               "Remove it from the library, or add it where it is now.")
         else:
             item.setText(0, humanize.shown(f"{name} (offline)"))
             item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
