@@ -1312,6 +1312,8 @@ def _unsupported_variant(stream: IO[bytes], fmt: str) -> str | None:
         return _unsupported_tiff(stream)
     bits = jpegfile.sample_precision(stream) if fmt == "jpeg" else None
     if bits is not None and bits != 8:
+        if not 2 <= bits <= 16:  # no JPEG has it (lossless ones have 2 to 16): a damaged header
+            return f"corrupt JPEG file (its header gives {bits} bits per sample)"
         return f"{bits}-bit JPEG, which this Pillow cannot decode; convert it to 8 bits"
     return None
 
@@ -1344,7 +1346,8 @@ def _unsupported_tiff(stream: IO[bytes]) -> str | None:
 
 def _check_bmp_header(stream: IO[bytes]) -> None:
     """A BMP may wrap a JPEG or PNG (printer spools do); Pillow only says "pixel depth (0)".
-    And one whose pixels would begin past its end has none: not "the lower 100%" of them cut."""
+    One whose pixels would begin past its end has none: not "the lower 100%" of them cut. And a
+    width below 1 is a damaged header, which Pillow reads as billions of pixels."""
     header = stream.read(34)
     size = stream.seek(0, io.SEEK_END)
     stream.seek(0)
@@ -1352,6 +1355,8 @@ def _check_bmp_header(stream: IO[bytes]) -> None:
         inside = _BMP_WRAPPED.get(int.from_bytes(header[30:34], "little"))
         if inside:
             raise ImageDecodeError(f"unsupported BMP (a {inside} inside)")
+        if int.from_bytes(header[18:22], "little", signed=True) <= 0:  # a negative height is top-down; width never
+            raise ImageDecodeError("corrupt BMP file (its header gives a width below 1)")
     if len(header) >= 14 and int.from_bytes(header[10:14], "little") >= size:
         if int.from_bytes(header[2:6], "little") > size:
             raise ImageDecodeError("truncated file (it ends before its pixels begin: none of the image is there)")

@@ -728,6 +728,17 @@ def test_a_bmp_whose_pixels_would_begin_past_its_end_says_it_holds_none(tmp_path
         imaging.decode_photo(path, min_side=0)
 
 
+@pytest.mark.parametrize("width", [-640, 0])
+def test_a_bmp_whose_header_gives_a_width_below_one_is_corrupt_not_too_large(tmp_path, width):
+    data = bytearray(_save(tmp_path / "whole.bmp", _quadrants(64, 48)).read_bytes())
+    data[18:22] = width.to_bytes(4, "little", signed=True)
+    path = tmp_path / "width.bmp"
+    path.write_bytes(data)
+
+    with pytest.raises(ImageDecodeError, match=r"^corrupt BMP file \(its header gives a width below 1\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
 def test_a_gif_or_animated_webp_without_frames_says_so(tmp_path):
     gif = tmp_path / "empty.gif"  # a header, a palette, the trailer
     gif.write_bytes(b"GIF89a\x40\x00\x30\x00\x80\x00\x00" + bytes(6) + b";")
@@ -1856,6 +1867,17 @@ def test_a_jpeg_of_more_than_eight_bits_says_so(tmp_path, bits):
 
     reason = rf"^{bits}-bit JPEG, which this Pillow cannot decode; convert it to 8 bits$"
     with pytest.raises(ImageDecodeError, match=reason):
+        imaging.decode_photo(path, min_side=0)
+
+
+@pytest.mark.parametrize("bits", [0, 156])
+def test_a_jpeg_whose_header_gives_bits_no_jpeg_has_is_corrupt(tmp_path, bits):
+    data = bytearray(_save(tmp_path / "ok.jpg", _quadrants(32, 32)).read_bytes())
+    data[data.index(b"\xff\xc0") + 4] = bits
+    path = tmp_path / "flipped.jpg"
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(ImageDecodeError, match=rf"^corrupt JPEG file \(its header gives {bits} bits per sample\)$"):
         imaging.decode_photo(path, min_side=0)
 
 
