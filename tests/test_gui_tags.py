@@ -96,6 +96,15 @@ def test_esc_in_the_tag_field_clears_what_was_typed_before_it_leaves_the_preview
     qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.preview, timeout=WAIT_MS)
 
 
+def test_an_error_while_the_preview_is_shown_is_said_in_the_status_bar(qtbot, make_window, library) -> None:
+    """The preview shows no error strip, to leave the photo its room: the error showed only back in the grid."""
+    window = make_window(library, worker=True)
+    open_preview_of(qtbot, window, library.photos_by_date(0, 1)[0])
+    window.report_error("the photo could not be moved to the trash: permission denied")
+    assert window.statusBar().currentMessage() == "The photo could not be moved to the trash: permission denied"
+    assert not window.error_banner.isVisibleTo(window)
+
+
 def chip_shown(window, tag: str) -> bool:
     """Whether the preview shows `tag`'s chip on screen (a new chip shows once Qt's event loop runs)."""
     chip = window.preview.tags.chips.get(tag)

@@ -1509,7 +1509,8 @@ class MainWindow(QMainWindow):
     def report_error(self, error: BaseException | str,
                      actions: Sequence[tuple[str, Callable[[], object]]] = ()) -> None:
         """The one place errors are shown: a strip above the content, until dismissed (or,
-        with `actions`, until one of them is taken)."""
+        with `actions`, until one of them is taken). The preview has no strip, to leave the photo
+        its room: there the status bar says it too, or it would show only after going back."""
         text = humanize.shown(error if isinstance(error, (str, PhotoclipError)) else f"{type(error).__name__}: {error}")
         if self.model_state.explains(text):
             return  # the worker tripping over the model the model banner already explains
@@ -1517,6 +1518,8 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(text[:1].upper() + text[1:], kind="warning", actions=actions,
                                        closable=not actions)
         self._update_banner_box()
+        if hasattr(self, "pages") and self.pages.currentWidget() is self.preview:
+            self.statusBar().showMessage(text[:1].upper() + text[1:], 15000)
 
     def _model_state_changed(self) -> None:
         state = self.model_state
