@@ -42,6 +42,7 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library
 from photoclip.lock import LibraryLock
+from photoclip.mounts import looks_deleted
 from photoclip.names import name_key
 from photoclip.pipeline import Progress
 from photoclip.search import SearchHit, parse_query
@@ -622,8 +623,12 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"{plural(report.keywords, 'tag')} came or went with keywords other programs wrote in sidecars",
                   file=sys.stderr)
         for folder in report.offline:
-            print(f"{folder} is not there (an unplugged drive?): its photos are kept, shown as offline",
-                  file=sys.stderr)
+            if looks_deleted(folder):
+                print(f"{folder} is not found (deleted, moved or renamed?): its photos are kept until you remove it "
+                      f"({_photoclip(args)} remove {_quoted(str(folder))})", file=sys.stderr)
+            else:
+                print(f"{folder} is not there (an unplugged drive?): its photos are kept, shown as offline",
+                      file=sys.stderr)
     if report.cancelled:
         raise IndexingCancelled("indexing stopped; run `photoclip index` again to continue")
     return 0

@@ -189,20 +189,24 @@ def test_remove_of_a_folder_that_is_not_there_is_an_error_not_a_rule_kept_for_ev
 
 
 def test_index_says_what_it_found_moved_deleted_and_offline(run, photo_folder: Path, tmp_path: Path) -> None:
-    drive = tmp_path / "drive"
+    drive, old = tmp_path / "media" / "drive", tmp_path / "old"
     write_photo(drive / "d.jpg", seed=8)
-    run("index", str(photo_folder), str(drive))
+    write_photo(old / "o.jpg", seed=9)
+    run("index", str(photo_folder), str(drive), str(old))
     (photo_folder / "trip").rename(photo_folder / "Trip 2019")
     (photo_folder / "p0.jpg").unlink()
-    drive.rename(tmp_path / "unplugged")
+    drive.rename(tmp_path / "unplugged")  # where it was mounted stays, empty
+    shutil.rmtree(old)  # from a folder that holds more
     code, _, err = run("index")
     assert code == 0 and err.splitlines()[1:] == [
         "found 2 photos moved (tags kept) and 1 photo deleted since the last scan",
         f"{drive} is not there (an unplugged drive?): its photos are kept, shown as offline",
+        f"{old} is not found (deleted, moved or renamed?): its photos are kept until you remove it "
+        f"(photoclip --library {tmp_path / 'lib'} remove {old})",
     ]
     code, out, _ = run("index", "--json")
     said = json.loads(out)
-    assert code == 0 and (said["moved"], said["removed"], said["offline"]) == (0, 0, [str(drive)])
+    assert code == 0 and (said["moved"], said["removed"], said["offline"]) == (0, 0, [str(drive), str(old)])
 
 
 def test_index_says_how_many_tags_came_with_keywords_other_programs_wrote(run, photo_folder: Path) -> None:
