@@ -908,7 +908,10 @@ def _is_progressive(data: bytes) -> bool:
 
 
 def _percent(fraction: float) -> str:
-    return f"{max(1, round(fraction * 100))}%"
+    """A share missing, in whole percent on its side of MAX_MISSING_ROWS: a file that fails for
+    more than a tenth missing never reads "10%" beside one kept with 10% missing."""
+    shown = max(1, round(fraction * 100))
+    return f"{max(shown, round(MAX_MISSING_ROWS * 100) + 1) if fraction > MAX_MISSING_ROWS else shown}%"
 
 
 def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]], fmt: str) -> _Decoded:

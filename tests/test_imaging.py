@@ -856,6 +856,13 @@ def test_a_progressive_jpeg_cut_between_two_scans_is_whole_with_less_detail(tmp_
         "the file ends early; the image looks whole")
 
 
+@pytest.mark.parametrize(("share", "said"), [(0.004, "1%"), (0.1, "10%"), (0.1004, "11%"), (0.104, "11%"),
+                                             (0.3, "30%")])
+def test_a_share_missing_reads_on_its_side_of_the_tenth_that_fails(share: float, said: str) -> None:
+    """A file failing for "the lower 10% missing" beside one kept with 10% missing read as a contradiction."""
+    assert imaging._percent(share) == said
+
+
 @pytest.mark.parametrize("keep", [0.9, 0.97, 0.995])
 def test_a_progressive_jpeg_cut_after_its_first_scans_is_whole_though_its_rows_end_in_white(tmp_path, keep):
     """A product shot on white, a border, a clipped sky: the photo's own flat row ends are not
