@@ -674,7 +674,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"no photo is named {missing}", file=sys.stderr)
             return EXIT_ERROR
         if scope is not None and scope.period is not None:
-            print(f"photos taken {scope.period.describe()} ({scope.period.words})", file=sys.stderr)
+            print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
         if scope is not None and scope.place is not None:
             print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:

@@ -65,6 +65,17 @@ class Period:
     def __and__(self, other: Period) -> Period:
         return Period(max(self.start, other.start), min(self.end, other.end), f"{self.words}, {other.words}")
 
+    @property
+    def said(self) -> str:
+        """The words as they read after "taken": "from last summer", "from 1990" and "taken in
+        2019" are "last summer", "in 1990" and "in 2019"; a range keeps its "from" ("from march
+        to july")."""
+        words = _TAKEN.sub("", self.words)
+        if _RANGE_WORD.search(words) or not _LONE_FROM.match(words):
+            return words
+        rest = _LONE_FROM.sub("", words)
+        return f"in {rest}" if _IN_WHEN.match(rest) else f"at {rest}" if _HOLIDAY_FIRST.match(rest) else rest
+
     def describe(self) -> str:
         last = self.end - timedelta(days=1)
         if self.start >= self.end:
@@ -264,6 +275,11 @@ _NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", 
 """Kinds whose words, when they are no date, hold none either: they are left to search for and hidden from the
 patterns after, so that "2019 or 2022" is not read as 2019, nor "2023-02-30" as 2023, nor "the last march" as March."""
 _POSSESSIVE = re.compile(r"['\u2019]s\b")  # "yesterday's party"
+_TAKEN = re.compile(r"^taken\s+", re.IGNORECASE)
+_LONE_FROM = re.compile(r"^from\s+", re.IGNORECASE)
+_IN_WHEN = re.compile(rf"(?:\d|{_MONTH}\b|{_SEASON}\b)", re.IGNORECASE)  # "in 1990", "in july", "in summer 2023"
+_HOLIDAY_FIRST = re.compile(_HOLIDAY, re.IGNORECASE)  # "at christmas 2020"
+_RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or)\b|[-/\u2013]\s*(?:19|20)?\d", re.IGNORECASE)
 
 
 def _groups(match: re.Match[str]) -> tuple[str, ...]:

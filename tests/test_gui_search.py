@@ -180,6 +180,11 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
     assert window.grid.empty_state()[1:] == ("No photos taken in 1990",
                                              "Leave out “in 1990” to search all your photos.")
+    window.search_field.setText("a red circle from 1990")  # as it reads after "taken", but left out as typed
+    wait_for_results(qtbot, window, "a red circle from 1990")
+    assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
+    assert window.grid.empty_state()[1:] == ("No photos taken in 1990",
+                                             "Leave out “from 1990” to search all your photos.")
 
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")

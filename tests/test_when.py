@@ -162,6 +162,18 @@ def test_a_holiday_alone_is_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
 
+@pytest.mark.parametrize(("query", "said"), [
+    ("dogs from last summer", "last summer"), ("taken in 2019", "in 2019"), ("from 1990", "in 1990"),
+    ("from july 2023", "in july 2023"), ("from christmas 2020", "at christmas 2020"),
+    ("from march to july 2023", "from march to july 2023"), ("from 2019 until now", "from 2019 until now"),
+    ("from 2019-2021", "from 2019-2021"), ("since 2020", "since 2020"),
+])
+def test_date_words_read_as_said_after_taken(query: str, said: str) -> None:
+    """"No photos taken from last summer" read oddly; a range keeps its "from"."""
+    period = extract_period(query, TODAY)[1]
+    assert period is not None and period.said == said
+
+
 def test_last_summer_in_july_is_the_summer_before() -> None:
     _, period = extract_period("last summer", date(2026, 7, 15))
     assert (period.start, period.end) == (datetime(2025, 6, 1), datetime(2025, 9, 1))

@@ -112,7 +112,7 @@ def period_line(period: Period) -> str:
     """What a search kept to, for its header: "Taken 1 Jun 2026 to 31 Aug 2026 (last summer)"."""
     if period.start >= period.end:
         return "No date is both " + " and ".join(f"“{words}”" for words in period.words.split(", "))
-    return f"Taken {period.describe()} ({period.words})"
+    return f"Taken {period.describe()} ({period.said})"
 
 
 def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
@@ -123,7 +123,7 @@ def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
         return period_line(period), "Leave out one of the dates to search again."
     named = [(f"in {place.label}", place.words)] if place is not None else []  # (as shown, as typed)
     if period is not None:
-        named.append((period.words, period.words))
+        named.append((period.said, period.words))
     if not named:
         return None
     typed = " and ".join(f"“{words}”" for _, words in named)
