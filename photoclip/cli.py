@@ -1101,7 +1101,12 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
         if args.command == "forget-tag":
             library.forget_tag(args.tag)
             return 0
+        defined = {name for name, _ in library.defined_tags()}
+        given = 0 if tagging.normalize_tag(args.tag) in defined else len(library.tagged(args.tag))
         library.define_tag(args.tag, args.prompt)
+        if given:  # a tag of the user's, or another program's keyword: now the model gives it too
+            print(f"{_tag(library.shown_tag(args.tag))} was a tag of {plural(given, 'photo')} already; photoclip now "
+                  "also gives it to photos that look like it (`photoclip forget-tag` stops that)", file=sys.stderr)
         library.update_tags_or_warn()
         print(f"{plural(len(library.tagged(args.tag)), 'photo')} tagged {_tag(library.shown_tag(args.tag))}",
               file=sys.stderr)

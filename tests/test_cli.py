@@ -600,15 +600,20 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=8)
     run("index", str(tmp_path / "photos"))
     run("tags", "--vocabulary", str(shapes_vocabulary(tmp_path / "shapes.txt", without=("circle",))))
+    first = json.loads(run("search", "a shape", "--json", "-n", "1")[1])[0]["path"]
+    run("tag", "Round", first)
     code, _, err = run("define-tag", "Round", "--prompt", "a circle")
-    assert code == 0 and "photos tagged Round" in err
+    assert code == 0 and err.startswith("Round was a tag of 1 photo already; photoclip now also gives it to photos "
+                                        "that look like it (`photoclip forget-tag` stops that)\n")
+    assert "photos tagged Round" in err
+    assert "already" not in run("define-tag", "Round", "--prompt", "a circle")[2]  # defined already: no news
     assert "Round\ta circle" in run("tags", "--defined")[1]
     code, out, _ = run("albums", "--json")
     [album] = json.loads(out)
     assert code == 0 and Path(album["folder"]) == (tmp_path / "photos").resolve() and album["photos"] == 16
     assert "Round" in {t["tag"] for t in album["tags"]}
     assert run("albums")[1].startswith(f"{(tmp_path / 'photos').resolve()}\t16\t")
-    assert run("forget-tag", "round")[0] == 0 and "Round" not in run("tags")[1]
+    assert run("forget-tag", "round")[0] == 0 and "1\tRound" in run("tags")[1].splitlines()  # the one given by hand
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
     assert code == 1 and "cannot read the tag vocabulary" in err
 
