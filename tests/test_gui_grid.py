@@ -303,3 +303,26 @@ def test_a_folders_page_counts_its_photos_as_an_albums_page_does(qtbot, make_win
                     timeout=WAIT_MS)
     assert window.title_label.text() == folder.name
     assert window.subtitle_label.text() == f"20 photos  ·  {root.path}"
+
+
+def test_with_nothing_to_scroll_the_scroll_bar_keeps_its_width_but_draws_no_handle(qtbot, parts) -> None:
+    """A full-length handle beside an empty page, or one that fits, looked like a stray bar."""
+    from PySide6.QtGui import QColor
+
+    _, _, _, model = parts
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
+    view = shown_view(qtbot, model, QSize(360, 260))
+    bar = view.verticalScrollBar()
+
+    def handle_drawn() -> bool:
+        image = bar.grab().toImage()
+        handle = QColor("#c9ced6").rgb()
+        return any(image.pixel(image.width() // 2, y) == handle for y in range(image.height()))
+
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and handle_drawn(), timeout=WAIT_MS)
+    width = bar.width()
+    view.resize(QSize(1600, 1600))
+    qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not handle_drawn(), timeout=WAIT_MS)
+    assert bar.isVisible() and bar.width() == width

@@ -523,6 +523,8 @@ class PhotoGridView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # a steady width: no relayout jitter
+        self.verticalScrollBar().rangeChanged.connect(self._show_handle_if_scrolling)
+        self._show_handle_if_scrolling(0, 0)
         self.setMouseTracking(True)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setDragEnabled(False)
@@ -545,6 +547,16 @@ class PhotoGridView(QListView):
         self.doubleClicked.connect(self.open_requested)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._fit_cells()
+
+    def _show_handle_if_scrolling(self, _minimum: int, maximum: int) -> None:
+        """The scroll bar stays (its width must not come and go), but with nothing to scroll its
+        handle is not drawn: a full-length handle beside an empty page looked like a stray bar."""
+        bar = self.verticalScrollBar()
+        idle = maximum <= 0
+        if bar.property("idle") != idle:
+            bar.setProperty("idle", idle)
+            bar.style().unpolish(bar)
+            bar.style().polish(bar)
 
     def date_badge(self) -> str | None:
         """The month shown over the top of the grid while it scrolls, if any."""

@@ -142,6 +142,7 @@ QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}  /* Qt's generic c
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: #c9ced6; border-radius: 3px; min-height: 30px; }}
 QScrollBar::handle:vertical:hover {{ background: #aeb4bf; }}
+QScrollBar[idle="true"]::handle:vertical {{ background: transparent; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
 """
