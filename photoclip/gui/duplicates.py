@@ -129,16 +129,16 @@ class _Tile(QFrame):
         self.folder.setFixedWidth(TILE_SIDE)
         self.folder.setToolTip(humanize.shown(photo.path.parent))
         layout.addWidget(self.folder)
-        pixels = f"{photo.width}×{photo.height}" if photo.width and photo.height else ""
-        size = " · ".join(filter(None, (pixels, humanize.file_size(photo.size))))
+        parts = [f"{photo.width}×{photo.height}"] if photo.width and photo.height else []
+        parts.append(humanize.file_size(photo.size))
+        size = " · ".join(parts)
         metrics = QFontMetrics(self.font())
-        if metrics.horizontalAdvance(size) > TILE_SIDE - 4:  # its size under its pixels, rather than either cut
-            size = "\n".join(metrics.elidedText(part, Qt.TextElideMode.ElideRight, TILE_SIDE - 4)
-                              for part in filter(None, (pixels, humanize.file_size(photo.size))))
-        self.detail = QLabel(size)
+        fits = metrics.horizontalAdvance(size) <= TILE_SIDE - 4  # else its bytes under its pixels, neither cut
+        self.detail = QLabel(size if fits else "\n".join(
+            metrics.elidedText(part, Qt.TextElideMode.ElideRight, TILE_SIDE - 4) for part in parts))
         self.detail.setObjectName("Muted")
         self.detail.setFixedWidth(TILE_SIDE)
-        self.detail.setToolTip(size.replace("\n", " · "))
+        self.detail.setToolTip(size)
         layout.addWidget(self.detail)
         self.alike: QLabel | None = None
         if similarity is not None:

@@ -1518,7 +1518,7 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(text[:1].upper() + text[1:], kind="warning", actions=actions,
                                        closable=not actions)
         self._update_banner_box()
-        if hasattr(self, "pages") and self.pages.currentWidget() is self.preview:
+        if self._previewing():
             self.statusBar().showMessage(text[:1].upper() + text[1:], 15000)
 
     def _model_state_changed(self) -> None:
@@ -1554,9 +1554,11 @@ class MainWindow(QMainWindow):
                                        len(self.status.unreadable))
         self._update_banner_box()
 
+    def _previewing(self) -> bool:
+        return hasattr(self, "pages") and self.pages.currentWidget() is self.preview  # pages: once built
+
     def _update_banner_box(self) -> None:
-        in_preview = self.pages.currentWidget() is self.preview if hasattr(self, "pages") else False
-        visible = not in_preview and not (self.model_banner.isHidden() and self.error_banner.isHidden())
+        visible = not self._previewing() and not (self.model_banner.isHidden() and self.error_banner.isHidden())
         self._banner_box.setVisible(visible)
         self._banner_box.layout().setContentsMargins(16, 12 if visible else 0, 16, 4 if visible else 0)
 

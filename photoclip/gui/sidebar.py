@@ -562,18 +562,15 @@ class Sidebar(QFrame):
         item.setData(0, OnlineRole, root.online)
         if root.online:
             item.setToolTip(0, humanize.shown(root.path))
-        elif looks_deleted(root.path):
-            item.setText(0, humanize.shown(f"{name} (not found)"))
-            item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
-            item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
-            item.setToolTip(0, f"{humanize.shown(root.path)}\nNot found: the folder was deleted, moved or renamed. "
-                               "Remove it from the library, or add it where it is now.")
-        else:
-            item.setText(0, humanize.shown(f"{name} (offline)"))
-            item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
-            item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
-            item.setToolTip(0, f"{humanize.shown(root.path)}\nOffline: the folder cannot be reached (unplugged "
-                               "drive?). Its photos stay in the library and come back when it does.")
+            return item
+        state, why = ("not found", "Not found: the folder was deleted, moved or renamed. Remove it from the library, "
+                      "or add it where it is now.") if looks_deleted(root.path) else (
+            "offline", "Offline: the folder cannot be reached (unplugged drive?). Its photos stay in the library "
+                       "and come back when it does.")
+        item.setText(0, humanize.shown(f"{name} ({state})"))
+        item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
+        item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
+        item.setToolTip(0, f"{humanize.shown(root.path)}\n{why}")
         return item
 
     def _root_of(self, item: QTreeWidgetItem) -> Root:
