@@ -25,6 +25,7 @@ if "PHOTOCLIP_TESTS_DATA_HOME" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["PHOTOCLIP_TESTS_DATA_HOME"], True)
 os.environ["XDG_DATA_HOME"] = os.environ["PHOTOCLIP_TESTS_DATA_HOME"]
 os.environ["XDG_CACHE_HOME"] = os.path.join(os.environ["PHOTOCLIP_TESTS_DATA_HOME"], "cache")  # the style's files
+os.environ["XDG_CONFIG_HOME"] = os.path.join(os.environ["PHOTOCLIP_TESTS_DATA_HOME"], "config")  # the app's QSettings
 
 from photoclip.library import Library  # noqa: E402
 from tests.helpers import write_photo  # noqa: E402

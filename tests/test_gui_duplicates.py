@@ -322,7 +322,7 @@ def test_the_keyboard_reaches_moves_among_and_switches_the_photos(qtbot, on_dupl
     from PySide6.QtGui import QColor
     from PySide6.QtWidgets import QApplication
 
-    from photoclip.gui.theme import TEXT
+    from photoclip.gui import theme
 
     library, _, window = on_duplicates
     page = window.duplicates
@@ -355,9 +355,9 @@ def test_the_keyboard_reaches_moves_among_and_switches_the_photos(qtbot, on_dupl
     focused = QApplication.focusWidget()
     qtbot.wait(50)  # the style takes in the focus
     edge = focused.grab().toImage()
-    assert edge.pixelColor(1, edge.height() // 2) == QColor(TEXT)
+    assert edge.pixelColor(1, edge.height() // 2) == QColor(theme.colours().text)
     other = next(tile for tile in top.tiles.values() if tile is not focused and tile.photo.id not in top.kept)
-    assert other.grab().toImage().pixelColor(1, edge.height() // 2) != QColor(TEXT)
+    assert other.grab().toImage().pixelColor(1, edge.height() // 2) != QColor(theme.colours().text)
 
 
 @pytest.fixture

@@ -35,10 +35,10 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)  # the sidebar is not rebuilt under our clicks
     item = drive_item()
     assert item.text(0) == "usb-drive (offline)"
-    assert item.foreground(0).color().name() == theme.OFFLINE
+    assert item.foreground(0).color().name() == theme.colours().offline
     assert "Offline" in item.toolTip(0)
     home_item = next(i for i in window.sidebar.folder_items() if i.text(0) == "home")
-    assert home_item.foreground(0).color().name() != theme.OFFLINE
+    assert home_item.foreground(0).color().name() != theme.colours().offline
 
     window.sidebar.tree.setCurrentItem(item)
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 6,

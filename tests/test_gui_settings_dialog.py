@@ -71,3 +71,28 @@ def test_ctrl_comma_opens_the_settings_where_the_desktop_has_no_key_for_them(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
     QTest.keySequence(window, QKeySequence("Ctrl+,"))
     assert len(opened) == 1
+
+
+def test_the_appearance_chosen_is_kept_for_the_next_start_and_said_to_show_then(
+    qtbot, make_window, open_library, monkeypatch
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog
+
+    from photoclip.gui import theme
+
+    def choose_dark(dialog: SettingsDialog) -> QDialog.DialogCode:
+        assert dialog.appearance() == "system" and dialog.appearance_note.isHidden()
+        dialog.appearance_box.setCurrentIndex(dialog.appearance_box.findData("dark"))
+        assert not dialog.appearance_note.isHidden()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SettingsDialog, "exec", choose_dark)
+    window = make_window(open_library())
+    try:
+        window.open_settings()
+        assert theme.saved_appearance(QSettings("photoclip", "photoclip")) == "dark"  # what the next start reads
+        assert "starts again" in window.statusBar().currentMessage()
+        assert window._switch is None  # the library's own settings did not change: no reopening
+    finally:
+        QSettings("photoclip", "photoclip").remove(theme.APPEARANCE_KEY)

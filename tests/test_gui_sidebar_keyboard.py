@@ -38,7 +38,7 @@ def tab_to_the_sidebar(qtbot, window) -> None:
 def outlined(tree, item) -> bool:
     """Whether the entry's row is drawn with an accent-coloured outline."""
     image = tree.viewport().grab(tree.visualItemRect(item)).toImage()
-    accent = QColor(theme.ACCENT)
+    accent = QColor(theme.colours().accent)
     return sum(image.pixelColor(x, y) == accent for x in range(image.width()) for y in range(image.height())) > 20
 
 

@@ -343,7 +343,7 @@ def test_new_tag_asks_a_name_and_a_look_and_the_tag_goes_to_photos_that_look_lik
     item = window.sidebar.tag_item("heart")
     assert item.data(0, PromptRole) == "a heart"
     assert item.toolTip(0).startswith("Your tag: given to photos that look like ‘a heart’")
-    assert tag_icon_key(window, "heart") == icons.icon("tag", theme.ACCENT).cacheKey()
+    assert tag_icon_key(window, "heart") == icons.icon("tag", theme.colours().accent).cacheKey()
     other = next(name for name, _ in library.tags() if name != "heart")
     assert tag_icon_key(window, other) != tag_icon_key(window, "heart")
     assert window.sidebar.tag_item(other).data(0, PromptRole) is None

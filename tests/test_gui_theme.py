@@ -38,8 +38,8 @@ def test_a_combo_box_arrow_is_a_muted_chevron_without_a_bevel(qtbot) -> None:
     box.resize(260, 30)
     box.show()
     arrow = colours_at_right(box, 24)
-    assert any(near(c, theme.MUTED) for c in arrow)
-    assert darkest(arrow) >= QColor(theme.MUTED).lightness() - 20  # no dark bevel lines
+    assert any(near(c, theme.colours().muted) for c in arrow)
+    assert darkest(arrow) >= QColor(theme.colours().muted).lightness() - 20  # no dark bevel lines
 
 
 def test_a_spin_box_has_both_arrows_and_greys_them_when_disabled(qtbot) -> None:
@@ -55,8 +55,8 @@ def test_a_spin_box_has_both_arrows_and_greys_them_when_disabled(qtbot) -> None:
         box.show()
         boxes.append(box)
     enabled_arrows, disabled_arrows = (colours_at_right(box, 20) for box in boxes)
-    assert QColor(theme.MUTED).lightness() - 20 <= darkest(enabled_arrows)  # no dark bevel lines
-    assert darkest(enabled_arrows) < darkest(disabled_arrows) < QColor(theme.SURFACE).lightness() - 20
+    assert QColor(theme.colours().muted).lightness() - 20 <= darkest(enabled_arrows)  # no dark bevel lines
+    assert darkest(enabled_arrows) < darkest(disabled_arrows) < QColor(theme.colours().surface).lightness() - 20
 
 
 def test_a_cache_that_cannot_be_written_leaves_fusion_arrows_and_says_why(monkeypatch, tmp_path, caplog) -> None:
@@ -93,8 +93,8 @@ def test_a_disabled_primary_button_is_greyed_not_accent_blue(qtbot) -> None:
         button.show()
         buttons.append(button)
     active, disabled = (commonest(button) for button in buttons)
-    assert near(active, theme.ACCENT, by=8)
-    assert near(disabled, theme.PLACEHOLDER, by=8)  # the grey of the theme's empty places
+    assert near(active, theme.colours().accent, by=8)
+    assert near(disabled, theme.colours().placeholder, by=8)  # the grey of the theme's empty places
     assert disabled.saturation() < 40
 
 
@@ -114,8 +114,8 @@ def test_the_highlighted_entry_of_a_drop_down_list_is_readable(qtbot) -> None:
     rect = view.visualRect(current)
     image = view.viewport().grab(rect).toImage()
     colours = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
-    assert any(near(c, theme.ACCENT_DARK, by=30) for c in colours)  # the entry's text, in the accent
-    assert any(near(c, theme.ACCENT_SOFT, by=8) for c in colours)  # on the soft accent
+    assert any(near(c, theme.colours().accent_text, by=30) for c in colours)  # the entry's text, in the accent
+    assert any(near(c, theme.colours().accent_soft, by=8) for c in colours)  # on the soft accent
     box.hidePopup()
 
 
@@ -143,7 +143,7 @@ def test_dialog_buttons_carry_no_generic_icons(qtbot) -> None:
 
 def accent_pixels(widget: QWidget) -> int:
     image = widget.grab().toImage()
-    return sum(near(image.pixelColor(x, y), theme.ACCENT, by=30)
+    return sum(near(image.pixelColor(x, y), theme.colours().accent, by=30)
                for x in range(image.width()) for y in range(image.height()))
 
 
@@ -182,3 +182,68 @@ def test_the_style_sheets_arrows_are_drawn_into_the_cache_photoclip_is_told_to_u
     sheet = theme.arrow_rules()
     drawn = sorted((cache / "style").glob("*.svg"))
     assert drawn and all(path.as_posix() in sheet for path in drawn)
+
+
+@pytest.fixture
+def dark_app():
+    """The app in its dark colours, and back in the light ones the other tests expect after."""
+    app = make_app(appearance="dark")
+    yield app
+    make_app()
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+    def luminance(name: str) -> float:
+        channels = [c / 255 for c in QColor(name).getRgb()[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("colours", [theme.LIGHT, theme.DARK], ids=["light", "dark"])
+def test_text_reads_well_on_every_background_in_both_appearances(colours: theme.Colours) -> None:
+    for ground in (colours.window, colours.surface, colours.sidebar):
+        assert contrast(colours.text, ground) >= 7
+        assert contrast(colours.muted, ground) >= 4.5
+    assert contrast(colours.accent_text, colours.accent_soft) >= 4.5  # a selected entry, a tag chip
+    assert contrast("#ffffff", colours.accent) >= 4.5  # a primary button's label
+    assert contrast(colours.danger, colours.surface) >= 4.5
+    assert contrast(colours.banner_text, colours.banner) >= 4.5
+    assert contrast("#ffffff", colours.tooltip) >= 7
+
+
+@pytest.mark.parametrize(("appearance", "system", "dark"), [
+    ("system", Qt.ColorScheme.Dark, True), ("system", Qt.ColorScheme.Light, False),
+    ("system", Qt.ColorScheme.Unknown, False), ("light", Qt.ColorScheme.Dark, False),
+    ("dark", Qt.ColorScheme.Light, True),
+])
+def test_the_appearance_follows_the_system_unless_the_user_chose_one(appearance, system, dark) -> None:
+    assert theme.chosen(appearance, system).dark is dark
+
+
+def test_the_dark_appearance_paints_windows_buttons_and_icons_dark(qtbot, dark_app) -> None:
+    from photoclip.gui import icons
+
+    button = QPushButton(icons.icon("settings"), "Settings")
+    qtbot.addWidget(button)
+    button.resize(160, 34)
+    button.show()
+    assert theme.colours() is theme.DARK
+    assert dark_app.palette().window().color().lightness() < 60
+    assert near(commonest(button), theme.DARK.surface, by=8)
+    drawn = icons.icon("settings").pixmap(24, 24).toImage()
+    inked = [drawn.pixelColor(x, y) for x in range(24) for y in range(24) if drawn.pixelColor(x, y).alpha() > 200]
+    assert inked and all(c.lightness() > 180 for c in inked)  # light strokes, seen on the dark surface
+
+
+def test_an_unknown_saved_appearance_reads_as_the_systems(tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    stored = QSettings(str(tmp_path / "photoclip.conf"), QSettings.Format.IniFormat)
+    assert theme.saved_appearance(stored) == "system"
+    stored.setValue(theme.APPEARANCE_KEY, "dark")
+    assert theme.saved_appearance(stored) == "dark"
+    stored.setValue(theme.APPEARANCE_KEY, "solarized")
+    assert theme.saved_appearance(stored) == "system"

@@ -30,14 +30,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def make_app(argv: Sequence[str] | None = None) -> QApplication:
-    """The QApplication with our name, icon and look (one per process)."""
+def make_app(argv: Sequence[str] | None = None, appearance: str = "system") -> QApplication:
+    """The QApplication with our name, icon and look, light or dark as `appearance` asks
+    (one per process)."""
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("photoclip")
     app.setApplicationDisplayName("photoclip")
     app.setOrganizationName("photoclip")
+    theme.apply(app, appearance)
     app.setWindowIcon(icons.app_icon())
-    theme.apply(app)
     return app
 
 
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = make_app()
+    app = make_app(appearance=theme.saved_appearance(QSettings("photoclip", "photoclip")))
     try:
         library = Library.open(args.library, model=args.model, model_file=args.model_file,
                                allow_read_only_fallback=True)

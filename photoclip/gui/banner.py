@@ -10,12 +10,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from photoclip.gui import icons
+from photoclip.gui import icons, theme
 
 Action = tuple[str, Callable[[], None]]
-
-_ICON_COLOURS = {"warning": "#b45309", "info": "#2f5cc0", "model": "#2f5cc0"}
-
 
 class Banner(QFrame):
     dismissed = Signal()
@@ -59,8 +56,10 @@ class Banner(QFrame):
         closable: bool = True,
     ) -> None:
         """Show `text` with buttons for `actions`; `progress` (done, total or None) adds a bar."""
-        self._icon.setPixmap(icons.icon("warning" if kind == "warning" else "info",
-                                        _ICON_COLOURS.get(kind, "#2f5cc0")).pixmap(22, 22))
+        colours = theme.colours()
+        warning = kind == "warning"
+        self._icon.setPixmap(icons.icon("warning" if warning else "info",
+                                        colours.warning_icon if warning else colours.accent_text).pixmap(22, 22))
         self.text.setText(text)
         self.set_progress(progress)
         while self._buttons.count():

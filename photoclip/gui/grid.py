@@ -404,11 +404,11 @@ class CellPainter:
 
     def __init__(self) -> None:
         self._placeholders: dict[tuple[int, bool, float], QPixmap] = {}
-        self._selected_pen = QPen(QColor(theme.ACCENT), 3)
+        self._selected_pen = QPen(QColor(theme.colours().accent), 3)
         self._hover_fill = QColor(255, 255, 255, 40)
         self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
         self._badge_pen = QPen(QColor("#ffffff"), 2)
-        self._badge_fill = QColor(theme.ACCENT)
+        self._badge_fill = QColor(theme.colours().accent)
 
     @classmethod
     def square(cls, cell: QRect) -> QRect:
@@ -454,9 +454,10 @@ class CellPainter:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             path = QPainterPath()
             path.addRoundedRect(QRectF(0, 0, side, side), self.RADIUS, self.RADIUS)
-            painter.fillPath(path, QColor(theme.PLACEHOLDER))
+            painter.fillPath(path, QColor(theme.colours().placeholder))
             glyph = max(16, int(side * 0.22))
-            icon = icons.icon("image-broken", theme.DANGER) if failed else icons.icon("image", theme.FAINT)
+            colours = theme.colours()
+            icon = icons.icon("image-broken", colours.danger) if failed else icons.icon("image", colours.faint)
             icon.paint(painter, QRect((side - glyph) // 2, (side - glyph) // 2, glyph, glyph))
             painter.end()
             if len(self._placeholders) > 16:
@@ -789,16 +790,16 @@ class PhotoGridView(QListView):
         area = self.viewport().rect()
         top = area.height() // 2 - 90
         icon_rect = QRect(area.width() // 2 - 28, top, 56, 56)
-        icons.icon(icon_name, theme.FAINT).paint(painter, icon_rect)
+        icons.icon(icon_name, theme.colours().faint).paint(painter, icon_rect)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(font)
-        painter.setPen(QColor(theme.TEXT))
+        painter.setPen(QColor(theme.colours().text))
         title_rect = QRect(area.left() + 24, top + 70, area.width() - 48, 32)
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, title)
         painter.setFont(self.font())
-        painter.setPen(QColor(theme.MUTED))
+        painter.setPen(QColor(theme.colours().muted))
         text_rect = QRect(area.width() // 2 - 230, top + 108, 460, 80)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, text)
         painter.end()

@@ -42,9 +42,10 @@ def tinted_file(name: str, colour: str) -> Path:
     return path
 
 
-def render(name: str, size: int, colour: str = theme.TEXT, ratio: float = 1.0) -> QPixmap:
-    """One icon drawn at `size` logical pixels in `colour` (device pixel `ratio` honoured)."""
-    data = _svg(name).replace("currentColor", colour)
+def render(name: str, size: int, colour: str | None = None, ratio: float = 1.0) -> QPixmap:
+    """One icon drawn at `size` logical pixels in `colour`, else the theme's text colour
+    (device pixel `ratio` honoured)."""
+    data = _svg(name).replace("currentColor", colour or theme.colours().text)
     renderer = QSvgRenderer(QByteArray(data.encode()))
     side = max(1, round(size * ratio))
     image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
@@ -58,13 +59,19 @@ def render(name: str, size: int, colour: str = theme.TEXT, ratio: float = 1.0) -
     return pixmap
 
 
+def icon(name: str, colour: str | None = None) -> QIcon:
+    """A QIcon in `colour` (else the theme's text colour) with normal and greyed disabled
+    states (cached; GUI thread only)."""
+    current = theme.colours()
+    return _icon(name, colour or current.text, current.faint)
+
+
 @functools.cache
-def icon(name: str, colour: str = theme.TEXT) -> QIcon:
-    """A QIcon with normal and greyed disabled states (cached; GUI thread only)."""
+def _icon(name: str, colour: str, disabled: str) -> QIcon:
     result = QIcon()
     for size in _SIZES:
         result.addPixmap(render(name, size, colour), QIcon.Mode.Normal)
-        result.addPixmap(render(name, size, theme.FAINT), QIcon.Mode.Disabled)
+        result.addPixmap(render(name, size, disabled), QIcon.Mode.Disabled)
         result.addPixmap(render(name, size, colour), QIcon.Mode.Selected)
     return result
 

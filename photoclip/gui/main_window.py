@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QRect,
+    QSettings,
     QSize,
     Qt,
     QTimer,
@@ -55,7 +56,7 @@ from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import PhotoclipError, QueryError
 from photoclip.export import CopyReport
-from photoclip.gui import desktop, gctune, icons
+from photoclip.gui import desktop, gctune, icons, theme
 from photoclip.gui.banner import Banner
 from photoclip.gui.bridge import WorkerBridge
 from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
@@ -333,7 +334,8 @@ class MainWindow(QMainWindow):
         self.search_field.setObjectName("SearchField")
         self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.addAction(icons.icon("search", "#6b7280"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_field.addAction(icons.icon("search", theme.colours().muted),
+                                    QLineEdit.ActionPosition.LeadingPosition)
         self.search_field.setMinimumHeight(38)
         self.search_field.textChanged.connect(self._search_text_changed)
         self.search_field.returnPressed.connect(self._search_return)
@@ -371,7 +373,8 @@ class MainWindow(QMainWindow):
         subtitle_row.addStretch(1)
         header_layout.addWidget(self.title_label)
         header_layout.addLayout(subtitle_row)
-        header.setStyleSheet("background: white;")
+        header.setObjectName("ViewHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout.addWidget(header)
         self.grid = PhotoGridView()
         self.grid.setModel(self.model)
@@ -1578,8 +1581,13 @@ class MainWindow(QMainWindow):
         if self._switch is not None:  # the latest choice, being applied or next
             chosen = self._switch_next[0] if self._switch_next is not None else self._switch.settings
             current = chosen if chosen is not None else current
-        dialog = SettingsDialog(current, self, writable=not self.library.read_only)
+        stored = QSettings()
+        appearance = theme.saved_appearance(stored)
+        dialog = SettingsDialog(current, self, writable=not self.library.read_only, appearance=appearance)
         if dialog.exec():
+            if dialog.appearance() != appearance:
+                stored.setValue(theme.APPEARANCE_KEY, dialog.appearance())
+                self.statusBar().showMessage("The new appearance shows when photoclip starts again.", 10000)
             chosen = dialog.settings()
             if chosen != current:
                 self._reopen(chosen)

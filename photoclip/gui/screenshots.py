@@ -61,12 +61,12 @@ def save(widget: QWidget, folder: Path, name: str) -> Path:
     return path
 
 
-def take(out: Path, photos: int, model_file: str | None) -> list[Path]:
+def take(out: Path, photos: int, model_file: str | None, appearance: str = "light") -> list[Path]:
     from photoclip.gui.app import make_app
     from photoclip.library import Library
     from photoclip.tinyclip.scenes import scene_with, write_scene_folder, write_scenes
 
-    app = make_app()
+    app = make_app(appearance=appearance)
     from photoclip.gui.main_window import MainWindow
 
     out.mkdir(parents=True, exist_ok=True)
@@ -144,9 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", nargs="?", default="docs/screenshots", help="folder for the PNGs")
     parser.add_argument("--photos", type=int, default=1500, help="generated photos in the demo library")
     parser.add_argument("--model-file", help="weights to use instead of the shipped tiny model's")
+    parser.add_argument("--appearance", choices=("light", "dark"), default="light", help="the app's colours")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for path in take(Path(args.out), args.photos, args.model_file):
+    for path in take(Path(args.out), args.photos, args.model_file, args.appearance):
         print(path)
     return 0
 

@@ -1,7 +1,9 @@
-"""The settings dialog: model, device, CPU threads, folders to leave out, the tag vocabulary.
+"""The settings dialog: model, device, CPU threads, folders to leave out, the tag vocabulary,
+and the app's appearance.
 
 It edits a `config.Settings` value and gives a new one back; the window saves it and
-reopens the library so the engine picks it up. A vocabulary file is read when chosen: a
+reopens the library so the engine picks it up. The appearance is the user's, not the
+library's: the window keeps it in the app's own settings. A vocabulary file is read when chosen: a
 file the engine would refuse is said in the dialog (its one-line reason) and not taken.
 """
 
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import config, tagging
 from photoclip.errors import ModelError, QueryError
+from photoclip.gui import theme
 from photoclip.gui.tags import error_label
 from photoclip.library import check_model_choice
 
@@ -65,7 +68,8 @@ def vocabulary_problem(path: str | None) -> str | None:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: config.Settings, parent: QWidget | None = None, writable: bool = True) -> None:
+    def __init__(self, settings: config.Settings, parent: QWidget | None = None, writable: bool = True,
+                 appearance: str = "system") -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
@@ -126,6 +130,20 @@ class SettingsDialog(QDialog):
         self.excluded.setFixedHeight(96)
         form.addRow("Leave out", self.excluded)
         form.addRow("Tags", self._build_vocabulary_row(writable))
+
+        self.appearance_box = QComboBox()
+        for value, label in theme.APPEARANCES:
+            self.appearance_box.addItem(label, value)
+        self.appearance_box.setCurrentIndex(max(0, self.appearance_box.findData(appearance)))
+        self.appearance_note = QLabel("Shown when photoclip starts again.")
+        self.appearance_note.setObjectName("Muted")
+        self.appearance_note.hide()
+        self.appearance_box.currentIndexChanged.connect(
+            lambda: self.appearance_note.setVisible(self.appearance() != appearance))
+        appearance_row = QHBoxLayout()
+        appearance_row.addWidget(self.appearance_box)
+        appearance_row.addWidget(self.appearance_note, 1)
+        form.addRow("Appearance", appearance_row)
         layout.addLayout(form)
 
         note = QLabel("Changing the model indexes the library again in the background, and another "
@@ -165,6 +183,10 @@ class SettingsDialog(QDialog):
             exclude_patterns=patterns,
             vocabulary=self._vocabulary,
         )
+
+    def appearance(self) -> str:
+        """The appearance chosen: "system", "light" or "dark"."""
+        return str(self.appearance_box.currentData())
 
     def _show_where_weights_come_from(self, model: str) -> None:
         shipped = model.strip() == config.DEMO_MODEL

@@ -61,7 +61,7 @@ def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
 
 def fold_arrow(expanded: bool) -> QIcon:
     """The arrow of a section's header: pointing down while it is open, right while folded."""
-    return icons.icon("chevron-down" if expanded else "chevron-right", theme.FAINT)
+    return icons.icon("chevron-down" if expanded else "chevron-right", theme.colours().faint)
 
 
 def album_tags_line(album: Album, spellings: Mapping[str, str] | None = None) -> str:
@@ -162,7 +162,7 @@ class _CountDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         painter.save()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(QColor(theme.ACCENT_DARK if selected else theme.FAINT))
+        painter.setPen(QColor(theme.colours().accent_text if selected else theme.colours().faint))
         painter.setFont(opt.font)
         painter.drawText(text_rect.adjusted(0, 0, right - text_rect.right(), 0),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, number)
@@ -253,7 +253,7 @@ class Sidebar(QFrame):
         self.new_tag_button.clicked.connect(self.new_tag_requested)
         self.more_tags = self._entry(self._tags_item, "", "chevron-down", "more_tags")
         self.more_tags.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        self.more_tags.setForeground(0, QBrush(QColor(theme.MUTED)))
+        self.more_tags.setForeground(0, QBrush(QColor(theme.colours().muted)))
         self.more_tags.setHidden(True)
         self._all_tags_shown = False
         self.places_section = self._section("Places")
@@ -418,7 +418,7 @@ class Sidebar(QFrame):
                 item.setData(0, OwnRole, name in own)
                 if name in defined:
                     item.setData(0, PromptRole, defined[name])
-                    item.setIcon(0, icons.icon("tag", theme.ACCENT))
+                    item.setIcon(0, icons.icon("tag", theme.colours().accent))
                     item.setToolTip(0, defined_tag_tooltip(defined[name], count, humanize.shown(shown)))
                 if name == current:
                     self.tree.setCurrentItem(item)
@@ -444,7 +444,7 @@ class Sidebar(QFrame):
             item.setHidden(not all_of_them and index >= TAGS_SHOWN and item is not current)
         self.more_tags.setHidden(len(items) <= TAGS_SHOWN)
         self.more_tags.setText(0, "Show fewer tags" if all_of_them else f"Show all {len(items):,} tags")
-        self.more_tags.setIcon(0, icons.icon("chevron-up" if all_of_them else "chevron-down", theme.MUTED))
+        self.more_tags.setIcon(0, icons.icon("chevron-up" if all_of_them else "chevron-down", theme.colours().muted))
 
     def shown_tag(self, tag: str) -> str:
         """A tag (its key) as the sidebar shows it: as the user wrote it ("Grandma Rose")."""
@@ -523,7 +523,7 @@ class Sidebar(QFrame):
         font.setWeight(QFont.Weight.DemiBold)
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.8)
         item.setFont(0, font)
-        item.setForeground(0, QBrush(QColor(theme.FAINT)))
+        item.setForeground(0, QBrush(QColor(theme.colours().faint)))
         item.setSizeHint(0, QSize(10, 30))
         item.setData(0, KindRole, "section")
         item.setToolTip(0, "Click to fold or unfold")
@@ -537,7 +537,7 @@ class Sidebar(QFrame):
         row.setContentsMargins(0, 0, 2, 0)
         row.addStretch(1)
         button = QToolButton()
-        button.setIcon(icons.icon(icon_name, theme.MUTED))
+        button.setIcon(icons.icon(icon_name, theme.colours().muted))
         button.setStyleSheet("padding: 0px;")  # the header's row is only as tall as its text
         button.setIconSize(QSize(16, 16))
         button.setFixedSize(22, 18)
@@ -568,8 +568,8 @@ class Sidebar(QFrame):
             "offline", "Offline: the folder cannot be reached (unplugged drive?). Its photos stay in the library "
                        "and come back when it does.")
         item.setText(0, humanize.shown(f"{name} ({state})"))
-        item.setForeground(0, QBrush(QColor(theme.OFFLINE)))
-        item.setIcon(0, icons.icon("folder-offline", theme.OFFLINE))
+        item.setForeground(0, QBrush(QColor(theme.colours().offline)))
+        item.setIcon(0, icons.icon("folder-offline", theme.colours().offline))
         item.setToolTip(0, f"{humanize.shown(root.path)}\n{why}")
         return item
 

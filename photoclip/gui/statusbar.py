@@ -68,7 +68,7 @@ class IndexStatus(QWidget):
         self.failures_button = QToolButton()
         self.failures_button.setObjectName("LinkButton")
         self.failures_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.failures_button.setIcon(icons.icon("warning", theme.DANGER))
+        self.failures_button.setIcon(icons.icon("warning", theme.colours().danger))
         self.failures_button.setIconSize(QSize(14, 14))
         self.failures_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.failures_button.setToolTip("Show the files that could not be read or are damaged")
@@ -134,10 +134,10 @@ class IndexStatus(QWidget):
 
     def _show_pause_state(self) -> None:
         if self._paused:
-            self.pause_button.setIcon(icons.icon("play", theme.ACCENT))
+            self.pause_button.setIcon(icons.icon("play", theme.colours().accent))
             self.pause_button.setToolTip("Resume indexing")
         else:
-            self.pause_button.setIcon(icons.icon("pause", theme.MUTED))
+            self.pause_button.setIcon(icons.icon("pause", theme.colours().muted))
             self.pause_button.setToolTip("Pause indexing (photoclip stops using the processor)")
 
     def _toggle(self) -> None:

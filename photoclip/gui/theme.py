@@ -1,189 +1,271 @@
-"""The look: Fusion with a light, calm palette and a small style sheet.
+"""The look: Fusion with a calm palette, light or dark, and a small style sheet.
 
 Colours live here once, so widgets that paint themselves (the grid delegate, the empty
-states) use the same ones the style sheet does.
+states) use the same ones the style sheet does. The dark set follows the system's choice
+unless the user picked one; it is chosen when the app starts (icons are tinted once).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
 
-WINDOW = "#f6f7f9"
-SURFACE = "#ffffff"
-SIDEBAR = "#eef0f4"
-BORDER = "#dfe3e8"
-TEXT = "#1d2330"
-MUTED = "#6b7280"
-FAINT = "#9aa1ad"
-ACCENT = "#3a6fe0"
-ACCENT_DARK = "#2f5cc0"
-ACCENT_SOFT = "#e3ebfc"
-PLACEHOLDER = "#e6e9ee"
-DANGER = "#c2410c"
-OFFLINE = "#9aa1ad"
+APPEARANCES = (("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))
+APPEARANCE_KEY = "window/appearance"
 
-STYLE_SHEET = f"""
-QMainWindow, QDialog {{ background: {WINDOW}; }}
-QToolTip {{ background: {TEXT}; color: white; border: none; padding: 5px 8px; border-radius: 4px; }}
-QMenu {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; padding: 5px; }}
-QMenu::item {{ padding: 6px 22px 6px 10px; border-radius: 5px; color: {TEXT}; }}
-QMenu::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; }}
-QMenu::item:disabled {{ color: {FAINT}; }}
+
+@dataclasses.dataclass(frozen=True)
+class Colours:
+    dark: bool
+    window: str
+    surface: str
+    sidebar: str
+    border: str
+    text: str
+    muted: str
+    faint: str
+    accent: str
+    accent_text: str  # the accent as text on accent_soft
+    accent_deep: str  # a primary button's edge, and its background under the mouse
+    accent_soft: str
+    placeholder: str
+    danger: str
+    offline: str
+    hover: str
+    pressed: str
+    sidebar_hover: str
+    midlight: str
+    tooltip: str
+    scroll_handle: str
+    scroll_handle_hover: str
+    chip_border: str
+    chip_remove_hover: str
+    discard: str  # a duplicates tile that goes to the trash
+    tile_hover: str
+    banner: str
+    banner_border: str
+    banner_text: str
+    warning_icon: str
+
+
+LIGHT = Colours(
+    dark=False, window="#f6f7f9", surface="#ffffff", sidebar="#eef0f4", border="#dfe3e8", text="#1d2330",
+    muted="#646b78", faint="#9aa1ad", accent="#3a6fe0", accent_text="#2f5cc0", accent_deep="#2f5cc0",
+    accent_soft="#e3ebfc", placeholder="#e6e9ee", danger="#c2410c", offline="#9aa1ad", hover="#f0f2f5", pressed="#e6e9ee",
+    sidebar_hover="#e4e7ed", midlight="#eceff3", tooltip="#1d2330", scroll_handle="#c9ced6",
+    scroll_handle_hover="#aeb4bf", chip_border="#c8d6f5", chip_remove_hover="rgba(0, 0, 0, 0.08)",
+    discard="#fbf3ee", tile_hover="#c9ced6", banner="#fff7e6", banner_border="#f3d9a4", banner_text="#7a4b00",
+    warning_icon="#b45309",
+)
+DARK = Colours(
+    dark=True, window="#1b1e24", surface="#23272f", sidebar="#191c21", border="#363c48", text="#e4e7ec",
+    muted="#9ca3af", faint="#6d7480", accent="#3a6fe0", accent_text="#a8c1fa", accent_deep="#325fc4",
+    accent_soft="#2a3a5e", placeholder="#2f343e", danger="#f0895a", offline="#6d7480", hover="#2c313a", pressed="#363c47",
+    sidebar_hover="#262a32", midlight="#2a2e36", tooltip="#3b414d", scroll_handle="#4a515e",
+    scroll_handle_hover="#5e6675", chip_border="#3d5286", chip_remove_hover="rgba(255, 255, 255, 0.12)",
+    discard="#3a2b25", tile_hover="#4a515e", banner="#3a301c", banner_border="#6b5526", banner_text="#f3d9a4",
+    warning_icon="#f0b45a",
+)
+_active = LIGHT
+
+
+def colours() -> Colours:
+    """The colours the app was started in."""
+    return _active
+
+
+def chosen(appearance: str, system: Qt.ColorScheme) -> Colours:
+    """The colours for the user's choice ("system", "light" or "dark"); the system's scheme
+    decides "system", and light when it says nothing (an older desktop, offscreen)."""
+    if appearance == "dark" or (appearance == "system" and system == Qt.ColorScheme.Dark):
+        return DARK
+    return LIGHT
+
+
+def saved_appearance(settings: QSettings) -> str:
+    """The appearance the user chose in Settings ("system" until they choose, or when the
+    stored value is not one photoclip knows)."""
+    value = settings.value(APPEARANCE_KEY, "system")
+    return value if value in dict(APPEARANCES) else "system"
+
+
+def style_sheet(c: Colours) -> str:
+    return f"""
+QMainWindow, QDialog {{ background: {c.window}; }}
+QToolTip {{ background: {c.tooltip}; color: white; border: none; padding: 5px 8px; border-radius: 4px; }}
+QMenu {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; padding: 5px; }}
+QMenu::item {{ padding: 6px 22px 6px 10px; border-radius: 5px; color: {c.text}; }}
+QMenu::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; }}
+QMenu::item:disabled {{ color: {c.faint}; }}
 QMenu::icon {{ padding-left: 8px; }}
-QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 6px; }}
+QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 
-#Sidebar {{ background: {SIDEBAR}; border: none; border-right: 1px solid {BORDER}; }}
+#Sidebar {{ background: {c.sidebar}; border: none; border-right: 1px solid {c.border}; }}
 #SidebarTree {{ background: transparent; border: none; outline: 0; font-size: 10pt; }}
 #SidebarTree::item {{  /* a clear border, drawn in the accent on the entry with the keyboard focus */
-    padding: 4px 3px; border: 1px solid transparent; border-radius: 6px; margin: 1px 6px; color: {TEXT};
+    padding: 4px 3px; border: 1px solid transparent; border-radius: 6px; margin: 1px 6px; color: {c.text};
 }}
-#SidebarTree::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; }}
-#SidebarTree::item:hover:!selected {{ background: #e4e7ed; }}
-#SidebarTree::item:focus {{ border: 1px solid {ACCENT}; }}
+#SidebarTree::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; }}
+#SidebarTree::item:hover:!selected {{ background: {c.sidebar_hover}; }}
+#SidebarTree::item:focus {{ border: 1px solid {c.accent}; }}
 #SidebarTree::branch {{ background: transparent; border: none; image: none; }}
-#AppTitle {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
+#AppTitle {{ font-size: 13pt; font-weight: 600; color: {c.text}; }}
 
-#TopBar {{ background: {SURFACE}; border-bottom: 1px solid {BORDER}; }}
+#TopBar {{ background: {c.surface}; border-bottom: 1px solid {c.border}; }}
 #SearchField {{
-    background: {WINDOW}; border: 1px solid {BORDER}; border-radius: 9px;
-    padding: 7px 10px; font-size: 11pt; color: {TEXT};
-    selection-background-color: {ACCENT};
+    background: {c.window}; border: 1px solid {c.border}; border-radius: 9px;
+    padding: 7px 10px; font-size: 11pt; color: {c.text};
+    selection-background-color: {c.accent};
 }}
-#SearchField:focus {{ border: 1px solid {ACCENT}; background: {SURFACE}; }}
+#SearchField:focus {{ border: 1px solid {c.accent}; background: {c.surface}; }}
 
-#ViewTitle {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
-#ViewSubtitle {{ color: {MUTED}; }}
-#PhotoGrid {{ background: {SURFACE}; border: none; }}
+#ViewHeader {{ background: {c.surface}; }}
+#ViewTitle {{ font-size: 15pt; font-weight: 600; color: {c.text}; }}
+#ViewSubtitle {{ color: {c.muted}; }}
+#PhotoGrid {{ background: {c.surface}; border: none; }}
 
 QPushButton {{
-    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 7px;
-    padding: 6px 14px; color: {TEXT};
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 7px;
+    padding: 6px 14px; color: {c.text};
 }}
-QPushButton:hover {{ background: #f0f2f5; }}
-QPushButton:pressed {{ background: #e6e9ee; }}
-QPushButton:disabled {{ color: {FAINT}; }}
-QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600; }}
-QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
-QPushButton[primary="true"]:disabled {{ background: {PLACEHOLDER}; color: {FAINT}; border: 1px solid {BORDER}; }}
+QPushButton:hover {{ background: {c.hover}; }}
+QPushButton:pressed {{ background: {c.pressed}; }}
+QPushButton:disabled {{ color: {c.faint}; }}
+QPushButton[primary="true"] {{
+    background: {c.accent}; color: white; border: 1px solid {c.accent_deep}; font-weight: 600;
+}}
+QPushButton[primary="true"]:hover {{ background: {c.accent_deep}; }}
+QPushButton[primary="true"]:disabled {{ background: {c.placeholder}; color: {c.faint}; border: 1px solid {c.border}; }}
 QPushButton#BigButton {{ padding: 12px 26px; font-size: 12pt; border-radius: 9px; }}
-QPushButton:focus {{ border: 1px solid {ACCENT}; }}  /* the style sheet's borders hide Fusion's focus frame */
-QPushButton[primary="true"]:focus {{ border: 2px solid {TEXT}; }}
+QPushButton:focus {{ border: 1px solid {c.accent}; }}  /* the style sheet's borders hide Fusion's focus frame */
+QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
 
-QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {TEXT}; }}
-QToolButton:hover {{ background: #e8ebf0; }}
-QToolButton:pressed {{ background: #dde1e7; }}
-QToolButton#LinkButton {{ color: {DANGER}; font-weight: 600; padding: 2px 6px; }}
-QToolButton#ScopeButton {{ color: {ACCENT}; padding: 0px 4px; }}
-QToolButton:focus {{ border: 1px solid {ACCENT}; }}
+QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {c.text}; }}
+QToolButton:hover {{ background: {c.hover}; }}
+QToolButton:pressed {{ background: {c.pressed}; }}
+QToolButton#LinkButton {{ color: {c.danger}; font-weight: 600; padding: 2px 6px; }}
+QToolButton#ScopeButton {{ color: {c.accent}; padding: 0px 4px; }}
+QToolButton:focus {{ border: 1px solid {c.accent}; }}
 
-QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
+QStatusBar {{ background: {c.surface}; border-top: 1px solid {c.border}; color: {c.muted}; }}
 QStatusBar::item {{ border: none; }}
-QStatusBar QLabel {{ color: {MUTED}; }}
+QStatusBar QLabel {{ color: {c.muted}; }}
 QProgressBar {{
-    background: {PLACEHOLDER}; border: none; border-radius: 3px; max-height: 6px; min-height: 6px;
+    background: {c.placeholder}; border: none; border-radius: 3px; max-height: 6px; min-height: 6px;
 }}
-QProgressBar::chunk {{ background: {ACCENT}; border-radius: 3px; }}
+QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 
-#Banner {{ background: #fff7e6; border: 1px solid #f3d9a4; border-radius: 10px; }}
-#Banner QLabel {{ color: #7a4b00; }}
-#WelcomeTitle {{ font-size: 20pt; font-weight: 600; color: {TEXT}; }}
-#WelcomeText {{ font-size: 11pt; color: {MUTED}; }}
-#Muted {{ color: {MUTED}; }}
+#Banner {{ background: {c.banner}; border: 1px solid {c.banner_border}; border-radius: 10px; }}
+#Banner QLabel {{ color: {c.banner_text}; }}
+#WelcomeTitle {{ font-size: 20pt; font-weight: 600; color: {c.text}; }}
+#WelcomeText {{ font-size: 11pt; color: {c.muted}; }}
+#Muted {{ color: {c.muted}; }}
 
 #PreviewPage {{ background: #1b1e24; }}
-#PreviewInfo {{ background: {SURFACE}; border-left: 1px solid {BORDER}; }}
-#PreviewDetails {{ background: {SURFACE}; }}
-#PreviewName {{ font-size: 13pt; font-weight: 600; color: {TEXT}; }}
-#InfoKey {{ color: {MUTED}; }}
-#InfoValue {{ color: {TEXT}; }}
+#PreviewInfo {{ background: {c.surface}; border-left: 1px solid {c.border}; }}
+#PreviewDetails {{ background: {c.surface}; }}
+#PreviewName {{ font-size: 13pt; font-weight: 600; color: {c.text}; }}
+#InfoKey {{ color: {c.muted}; }}
+#InfoValue {{ color: {c.text}; }}
 #PreviewBar QToolButton {{ color: white; }}
 #PreviewBar QToolButton:hover {{ background: rgba(255, 255, 255, 0.12); }}
 #PreviewBar QLabel {{ color: #d5d9e0; }}
 
-#TagChip {{ background: {ACCENT_SOFT}; border: 1px solid #c8d6f5; border-radius: 12px; }}
-#TagChip[source="auto"] {{ background: {WINDOW}; border: 1px solid {BORDER}; }}
+#TagChip {{ background: {c.accent_soft}; border: 1px solid {c.chip_border}; border-radius: 12px; }}
+#TagChip[source="auto"] {{ background: {c.window}; border: 1px solid {c.border}; }}
 #TagChip QToolButton {{ border-radius: 9px; padding: 2px; }}
-#TagChipName {{ color: {ACCENT_DARK}; font-weight: 600; padding: 2px 1px; }}
-#TagChip[source="auto"] #TagChipName {{ color: {TEXT}; font-weight: normal; }}
+#TagChipName {{ color: {c.accent_text}; font-weight: 600; padding: 2px 1px; }}
+#TagChip[source="auto"] #TagChipName {{ color: {c.text}; font-weight: normal; }}
 #TagChipName:hover {{ background: transparent; text-decoration: underline; }}
-#TagChipRemove:hover {{ background: rgba(0, 0, 0, 0.08); }}
-#TagError, #DamageValue {{ color: {DANGER}; }}
+#TagChipRemove:hover {{ background: {c.chip_remove_hover}; }}
+#TagError, #DamageValue {{ color: {c.danger}; }}
 
-#DupHeader {{ background: {SURFACE}; }}
-#DupBody {{ background: {WINDOW}; }}
-#DupGroup {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 10px; }}
+#DupHeader {{ background: {c.surface}; }}
+#DupBody {{ background: {c.window}; }}
+#DupGroup {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 10px; }}
 #DupTile {{ border: 2px solid transparent; border-radius: 8px; }}
-#DupTile[kept="true"] {{ border: 2px solid {ACCENT}; background: {ACCENT_SOFT}; }}
-#DupTile[kept="false"] {{ background: #fbf3ee; }}
-#DupTile:hover {{ border: 2px solid #c9ced6; }}
-#DupTile:focus {{ border: 2px solid {TEXT}; }}  /* after :hover and [kept]: the keyboard's place wins */
-#DupImage {{ background: {PLACEHOLDER}; border-radius: 6px; }}
-#DupName {{ color: {TEXT}; font-weight: 600; }}
-#DupState {{ color: {DANGER}; font-weight: 600; }}
-#DupTile[kept="true"] #DupState {{ color: {ACCENT_DARK}; }}
+#DupTile[kept="true"] {{ border: 2px solid {c.accent}; background: {c.accent_soft}; }}
+#DupTile[kept="false"] {{ background: {c.discard}; }}
+#DupTile:hover {{ border: 2px solid {c.tile_hover}; }}
+#DupTile:focus {{ border: 2px solid {c.text}; }}  /* after :hover and [kept]: the keyboard's place wins */
+#DupImage {{ background: {c.placeholder}; border-radius: 6px; }}
+#DupName {{ color: {c.text}; font-weight: 600; }}
+#DupState {{ color: {c.danger}; font-weight: 600; }}
+#DupTile[kept="true"] #DupState {{ color: {c.accent_text}; }}
 
-QTableWidget {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; gridline-color: {BORDER}; }}
-QHeaderView::section {{ background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER}; padding: 5px; color: {MUTED}; }}
+QTableWidget {{
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 6px; gridline-color: {c.border};
+}}
+QHeaderView::section {{
+    background: {c.window}; border: none; border-bottom: 1px solid {c.border}; padding: 5px; color: {c.muted};
+}}
 QLineEdit, QComboBox, QSpinBox, QPlainTextEdit {{
-    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 4px 6px;
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 6px; padding: 4px 6px;
 }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {ACCENT}; }}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {c.accent}; }}
 QComboBox QAbstractItemView {{  /* the popup: without these its current item is white on white */
-    background: {SURFACE}; border: 1px solid {BORDER}; outline: 0;
-    selection-background-color: {ACCENT_SOFT}; selection-color: {ACCENT_DARK};
+    background: {c.surface}; border: 1px solid {c.border}; outline: 0;
+    selection-background-color: {c.accent_soft}; selection-color: {c.accent_text};
 }}
-QComboBox::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT_DARK}; border: none; }}
+QComboBox::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; border: none; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}  /* Qt's generic check and cross clash with ours */
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
-QScrollBar::handle:vertical {{ background: #c9ced6; border-radius: 3px; min-height: 30px; }}
-QScrollBar::handle:vertical:hover {{ background: #aeb4bf; }}
+QScrollBar::handle:vertical {{ background: {c.scroll_handle}; border-radius: 3px; min-height: 30px; }}
+QScrollBar::handle:vertical:hover {{ background: {c.scroll_handle_hover}; }}
 QScrollBar[idle="true"]::handle:vertical {{ background: transparent; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
 """
 
 
-def palette() -> QPalette:
+def palette(c: Colours) -> QPalette:
     """Fusion's palette roles in our colours (widgets not covered by the style sheet)."""
     pal = QPalette()
     roles = {
-        QPalette.ColorRole.Window: WINDOW,
-        QPalette.ColorRole.WindowText: TEXT,
-        QPalette.ColorRole.Base: SURFACE,
-        QPalette.ColorRole.AlternateBase: WINDOW,
-        QPalette.ColorRole.Text: TEXT,
-        QPalette.ColorRole.Button: SURFACE,
-        QPalette.ColorRole.ButtonText: TEXT,
-        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.Window: c.window,
+        QPalette.ColorRole.WindowText: c.text,
+        QPalette.ColorRole.Base: c.surface,
+        QPalette.ColorRole.AlternateBase: c.window,
+        QPalette.ColorRole.Text: c.text,
+        QPalette.ColorRole.Button: c.surface,
+        QPalette.ColorRole.ButtonText: c.text,
+        QPalette.ColorRole.Highlight: c.accent,
         QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: TEXT,
+        QPalette.ColorRole.ToolTipBase: c.tooltip,
         QPalette.ColorRole.ToolTipText: "#ffffff",
-        QPalette.ColorRole.PlaceholderText: FAINT,
-        QPalette.ColorRole.Link: ACCENT,
-        QPalette.ColorRole.Mid: BORDER,
-        QPalette.ColorRole.Midlight: "#eceff3",
+        QPalette.ColorRole.PlaceholderText: c.faint,
+        QPalette.ColorRole.Link: c.accent_text if c.dark else c.accent,
+        QPalette.ColorRole.Mid: c.border,
+        QPalette.ColorRole.Midlight: c.midlight,
     }
+    if c.dark:  # Qt's defaults for these are a light theme's bevels
+        roles |= {QPalette.ColorRole.Light: c.hover, QPalette.ColorRole.Dark: c.pressed,
+                  QPalette.ColorRole.Shadow: "#000000", QPalette.ColorRole.BrightText: "#ffffff"}
     for role, colour in roles.items():
         pal.setColor(role, QColor(colour))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(FAINT))
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.faint))
     return pal
 
 
-def apply(app: QApplication) -> None:
-    """Fusion, our palette and style sheet, and a readable default font size."""
+def apply(app: QApplication, appearance: str = "system") -> None:
+    """Fusion, our palette and style sheet in the colours `appearance` asks for, and a
+    readable default font size."""
+    global _active
+    _active = chosen(appearance, QGuiApplication.styleHints().colorScheme())
     app.setStyle("Fusion")
-    app.setPalette(palette())
+    app.setPalette(palette(_active))
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET + arrow_rules())
+    app.setStyleSheet(style_sheet(_active) + arrow_rules())
 
 
 def arrow_rules() -> str:
@@ -194,7 +276,7 @@ def arrow_rules() -> str:
     try:
         down, up, down_off, up_off = (
             icons.tinted_file(name, colour).as_posix()
-            for colour in (MUTED, FAINT) for name in ("chevron-down", "chevron-up")
+            for colour in (_active.muted, _active.faint) for name in ("chevron-down", "chevron-up")
         )
     except OSError as exc:
         log.warning("the style's arrows cannot be written (%s); boxes keep Fusion's", exc)
