@@ -44,6 +44,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 _COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
                          "kopien", "copia", "copie", "sicherung"))
 _COPY_NAME = re.compile(r"(?:\s\(\d+\)|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
+_SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "screen capture", "bildschirmfoto",
+                     "bildschirmaufnahme", "captura de pantalla", "captura de tela", "capture d'écran",
+                     "capture d'ecran", "schermafbeelding", "schermata", "skärmbild", "skærmbillede", "skjermbilde",
+                     "kuvakaappaus", "zrzut ekranu", "snímek obrazovky", "снимок экрана", "скриншот", "スクリーンショット",
+                     "截屏", "截图", "屏幕截图", "스크린샷")
 SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their shape (looks.RESHAPED); looser, crops count
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
@@ -82,21 +87,23 @@ class TrashResult:
 
 def keeper_order(photo: Photo) -> tuple:
     """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
-    original every JPEG of it was made from; its size is its preview's), then a camera's file:
-    a date taken or a place in its metadata, at CAMERA_PIXELS or more (a copy saved again
-    larger, upscaled, has more pixels but no more detail, and mostly lost them; a copy made
-    smaller that kept them still loses to its larger original below, and one a chat or a web
-    export made small loses to a bigger file without them, such as a scan), then the most
-    pixels, then a date taken and a place kept (the camera's file, not a copy saved again
-    without them), then not a GIF (256 colours), then the most bytes (least recompressed; a
-    PNG saved from a JPEG is bigger, so this comes after the metadata), then one with a
-    sidecar another program wrote (the user's ratings and keywords), then one not named a
-    copy, then the oldest file (the original, not the copy), then the shortest path."""
+    original every JPEG of it was made from; its size is its preview's), then not a screenshot
+    (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
+    camera's file: a date taken or a place in its metadata, at CAMERA_PIXELS or more (a copy
+    saved again larger, upscaled, has more pixels but no more detail, and mostly lost them; a
+    copy made smaller that kept them still loses to its larger original below, and one a chat
+    or a web export made small loses to a bigger file without them, such as a scan), then the
+    most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
+    without them), then not a GIF (256 colours), then one with a sidecar another program wrote
+    (the user's ratings and keywords), then one not named a copy, then the oldest file (the
+    original: an edit, an export to another format or a copy saved again at a higher quality
+    is written later, and has more bytes as often as fewer), then the most bytes (of files
+    written at one moment, the least recompressed), then the shortest path."""
     pixels = (photo.width or 0) * (photo.height or 0)
     camera = (photo.taken_at is not None or photo.lat is not None) and pixels >= CAMERA_PIXELS
-    return (photo.damage is not None, photo.format != "raw", not camera, -pixels, photo.taken_at is None,
-            photo.lat is None, photo.format == "gif", -photo.size, not has_notes(photo.path),
-            reads_as_a_copy(photo.path), photo.mtime_ns, len(str(photo.path)), photo.id)
+    return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
+            photo.taken_at is None, photo.lat is None, photo.format == "gif", not has_notes(photo.path),
+            reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
 
 
 def has_notes(path: Path) -> bool:
@@ -112,6 +119,14 @@ def reads_as_a_copy(path: Path) -> bool:
     folders = {part.casefold() for part in path.parent.parts}
     named = {word for part in folders for word in _WORD.findall(part)}
     return bool(named & _COPY_WORDS) or bool(_COPY_NAME.search(path.stem))
+
+
+def reads_as_a_screenshot(path: Path) -> bool:
+    """Whether a file's name, or a folder it is in, says it is a screenshot, as phones and
+    desktops name them ("Screenshot_20230615-031700.png", "Screen Shot 2023-06-15 at 3.17.00",
+    "Bildschirmfoto …", "Screenshots/")."""
+    return any(part.casefold().replace("\u2019", "'").startswith(_SCREENSHOT_WORDS)
+               for part in (*path.parent.parts[-2:], path.stem))
 
 
 

@@ -347,6 +347,31 @@ def test_the_keeper_is_the_largest_then_the_original() -> None:
     assert min([newer, older], key=keeper_order) is older
 
 
+def test_the_camera_file_is_kept_over_an_edit_or_export_written_later_with_more_bytes() -> None:
+    """An edit saved with the camera's EXIF at a higher quality, and an export to HEIC or PNG,
+    have the original's pixels and metadata and more bytes: the file written first is kept."""
+    camera = photo(1, "/photos/Camera/IMG_1011.jpg", width=1600, height=1200, size=400_000,
+                   taken_at="2023-06-15T10:00:00", mtime_ns=1_000)
+    edit = dataclasses.replace(camera, id=PhotoId(2), path=Path("/photos/Edited/cat_birthday.jpg"), size=520_000,
+                               mtime_ns=9_000)
+    heic = dataclasses.replace(camera, id=PhotoId(3), path=Path("/photos/Exports/IMG_1011.heic"), size=650_000,
+                               format="heif", mtime_ns=5_000)
+    assert sorted([edit, heic, camera], key=keeper_order) == [camera, heic, edit]
+
+
+@pytest.mark.parametrize("shot", ["/photos/Screenshots/coffee.png", "/photos/Screenshot_20230615-031700.png",
+                                  "/photos/Screen Shot 2023-06-15 at 03.17.00.png",
+                                  "/photos/Bildschirmfoto vom 2023-06-15.png", "/photos/Capture d’écran 1.png"])
+def test_a_screenshot_of_a_photo_is_never_kept_over_the_photo(shot: str) -> None:
+    """A phone's screenshot of a photo a chat sent has more pixels (the screen's), and a date
+    in its name, but shows the photo smaller, between bars."""
+    sent = photo(1, "/photos/WhatsApp Images/IMG-20230615-WA0003.jpg", width=1600, height=1200, size=200_000,
+                 mtime_ns=1_000)
+    screenshot = photo(2, shot, width=1440, height=3200, size=2_400_000, fmt="png",
+                       taken_at="2023-06-15T03:17:00", mtime_ns=900)
+    assert min([screenshot, sent], key=keeper_order) is sent
+
+
 @pytest.mark.parametrize("copy", ["/photos/Backup copy/IMG_1283.jpg", "/photos/2024/Birthday/IMG_1283 (2).jpg",
                                   "/photos/2024/Birthday/IMG_1283 - Copy.jpg", "/photos/Sicherung/IMG_1283.jpg"])
 def test_of_the_same_bytes_copied_with_their_dates_the_one_not_named_a_copy_is_kept(copy: str) -> None:
@@ -604,6 +629,37 @@ def test_the_camera_file_is_kept_over_an_upscaled_copy_of_it(open_library, tmp_p
     photos = library.photos(group.members)
     assert photos[group.keeper].path.name == "IMG_0001.jpg" and photos[group.keeper].taken_at is not None
     assert [photos[pid].path.name for pid in group.others] == ["upscaled.jpg"]
+
+
+def test_the_camera_file_is_kept_over_its_exports_saved_later_at_a_higher_quality(
+    open_library, tmp_path: Path
+) -> None:
+    """Indexed as they are: an export saved a day later with the camera's EXIF, at a higher
+    JPEG quality and as a PNG (both with more bytes), is offered for the trash, not the original."""
+    folder = tmp_path / "photos"
+    (folder / "Camera").mkdir(parents=True)
+    (folder / "Exports").mkdir()
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 10:00:00"
+    camera = folder / "Camera" / "IMG_0001.jpg"
+    circle_on_snow(0.5, texture=6).resize((1024, 768), Image.Resampling.BICUBIC).save(
+        camera, "JPEG", quality=80, exif=exif)
+    with Image.open(camera) as im:
+        im.save(folder / "Exports" / "IMG_0001.jpg", "JPEG", quality=98, exif=exif)
+        im.save(folder / "Exports" / "IMG_0001.png", "PNG", exif=exif)
+    day = 86_400
+    os.utime(camera, (1_720_000_000, 1_720_000_000))
+    for export in (folder / "Exports").iterdir():
+        os.utime(export, (1_720_000_000 + day, 1_720_000_000 + day))
+    assert all(export.stat().st_size > camera.stat().st_size for export in (folder / "Exports").iterdir())
+    library = open_library()
+    library.index([folder])
+
+    [group] = library.duplicates()
+
+    photos = library.photos(group.members)
+    assert photos[group.keeper].path == camera.resolve()
+    assert sorted(photos[pid].path.name for pid in group.others) == ["IMG_0001.jpg", "IMG_0001.png"]
 
 
 MOMENTS = {  # pairs of dates taken; whether the two can be copies of one photo, and similar shots of one occasion
