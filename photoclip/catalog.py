@@ -309,6 +309,7 @@ class Root:
     id: RootId
     path: Path
     online: bool
+    gone: bool = False  # offline because deleted, moved or renamed, not unplugged (mounts.looks_deleted)
 
 
 @dataclass(frozen=True)

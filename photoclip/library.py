@@ -32,6 +32,7 @@ from photoclip import (
     export,
     imaging,
     keywords,
+    mounts,
     places,
     scan,
     sidecars,
@@ -610,7 +611,9 @@ class Library:
     # roots
 
     def roots(self) -> list[Root]:
-        return self.catalog.roots()
+        """The library's folders, each offline one marked `gone` when it looks deleted rather
+        than unplugged (a look at the file system: off the GUI thread, where a share may hang)."""
+        return [_with_gone(root) for root in self.catalog.roots()]
 
     def add_root(self, path: Path | str, or_its_root: bool = False) -> Root:
         """Watch a folder. A folder inside one already watched is refused, not duplicated;
@@ -1552,7 +1555,8 @@ class Library:
         return LibraryStatus(
             model=spec.label if spec is not None else self.settings.model,
             counts=self.catalog.counts(spec.model_id if spec is not None else ""),
-            roots=tuple(dataclasses.replace(root, online=self.root_present(root)) for root in self.catalog.roots()),
+            roots=tuple(_with_gone(dataclasses.replace(root, online=self.root_present(root)))
+                        for root in self.catalog.roots()),
             failures=tuple(self.catalog.failures()),
             damaged=tuple(self.catalog.damaged()),
             unreadable=tuple(self.catalog.unreadable()),
@@ -1567,6 +1571,10 @@ class Library:
         if scan.root_present(root.path):
             return True
         return os.path.isdir(root.path) and not self.catalog.states_under(str(root.path))
+
+
+def _with_gone(root: Root) -> Root:
+    return dataclasses.replace(root, gone=True) if not root.online and mounts.looks_deleted(root.path) else root
 
 
 def _last_used(catalog: Catalog) -> config.Settings | None:

@@ -58,9 +58,23 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
 
 
 def test_a_deleted_folder_is_shown_not_found_rather_than_offline(
-    qtbot, make_window, open_library, tmp_path: Path
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
 ) -> None:
+    """Whether the folder was deleted is looked at off the GUI thread: a share that stopped
+    answering would freeze the window there."""
+    import os
+    import threading
+
     trip, home = tmp_path / "Pictures" / "Trip", tmp_path / "Pictures" / "Home"
+    looked_from: list[threading.Thread] = []  # what lists the folder that held it, to see whether it is deleted
+    scandir = os.scandir
+
+    def listing(path=".", *args):
+        if not isinstance(path, int) and os.fspath(path) == os.fspath(trip.parent):
+            looked_from.append(threading.current_thread())
+        return scandir(path, *args)
+
+    monkeypatch.setattr(os, "scandir", listing)
     red_circle_folder(trip, with_red_circle=1, without=2, seed=1)
     red_circle_folder(home, with_red_circle=1, without=2, seed=2)
     library = open_library()
@@ -78,6 +92,7 @@ def test_a_deleted_folder_is_shown_not_found_rather_than_offline(
     window.sidebar.tree.setCurrentItem(item)
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window), timeout=WAIT_MS)
     assert window.subtitle_label.text().endswith("not found")
+    assert looked_from and threading.main_thread() not in looked_from
 
 
 def test_removing_the_last_folder_forgets_its_photos_and_welcomes_again(

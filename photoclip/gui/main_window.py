@@ -83,7 +83,6 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
 from photoclip.lock import LibraryLock
-from photoclip.mounts import looks_deleted
 from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit
 from photoclip.tagging import Album, normalize_tag, spelt_tag
@@ -668,7 +667,7 @@ class MainWindow(QMainWindow):
             title = view.root.path.name or str(view.root.path)
             more = "+" if self.model.canFetchMore(QModelIndex()) else ""  # paged in: 2,000+ until scrolled
             count = [] if self.model.is_loading and rows == 0 else [f"{plural(rows, 'photo')}{more}"]
-            gone = not view.root.online and looks_deleted(view.root.path)
+            gone = not view.root.online and view.root.gone
             state = ["not found" if gone else "offline"] if not view.root.online else []
             subtitle = "  ·  ".join(count + [str(view.root.path)] + state)
             if gone:

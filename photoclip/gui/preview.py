@@ -47,7 +47,6 @@ from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
 from photoclip.ids import PhotoId
 from photoclip.library import Library
-from photoclip.mounts import looks_deleted
 from photoclip.tagging import PhotoTag
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ def _offline(library: Library, photo: Photo) -> str | None:
     root = next((r for r in library.roots() if r.id == photo.root_id), None)
     if root is None or root.online or photo.path.exists():
         return None
-    if looks_deleted(root.path):
+    if root.gone:
         return f"Its folder {root.path.name} is not found (deleted, moved or renamed?)."
     return f"Its folder {root.path.name} is offline (an unplugged drive?): plug it in to see this photo."
 

@@ -37,7 +37,6 @@ from photoclip.catalog import Root
 from photoclip.gui import icons, theme
 from photoclip.humanize import plural
 from photoclip.ids import RootId
-from photoclip.mounts import looks_deleted
 from photoclip.tagging import Album
 
 log = logging.getLogger(__name__)
@@ -46,6 +45,7 @@ KindRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
 RootIdRole = Qt.ItemDataRole.UserRole + 3
 OnlineRole = Qt.ItemDataRole.UserRole + 4
+GoneRole = Qt.ItemDataRole.UserRole + 9  # an offline folder deleted, moved or renamed, not unplugged
 TagRole = Qt.ItemDataRole.UserRole + 5
 CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
 PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
@@ -560,11 +560,12 @@ class Sidebar(QFrame):
         item.setData(0, PathRole, root.path)
         item.setData(0, RootIdRole, int(root.id))
         item.setData(0, OnlineRole, root.online)
+        item.setData(0, GoneRole, root.gone)
         if root.online:
             item.setToolTip(0, humanize.shown(root.path))
             return item
         state, why = ("not found", "Not found: the folder was deleted, moved or renamed. Remove it from the library, "
-                      "or add it where it is now.") if looks_deleted(root.path) else (
+                      "or add it where it is now.") if root.gone else (
             "offline", "Offline: the folder cannot be reached (unplugged drive?). Its photos stay in the library "
                        "and come back when it does.")
         item.setText(0, humanize.shown(f"{name} ({state})"))
@@ -574,7 +575,8 @@ class Sidebar(QFrame):
         return item
 
     def _root_of(self, item: QTreeWidgetItem) -> Root:
-        return Root(RootId(int(item.data(0, RootIdRole))), Path(item.data(0, PathRole)), bool(item.data(0, OnlineRole)))
+        return Root(RootId(int(item.data(0, RootIdRole))), Path(item.data(0, PathRole)), bool(item.data(0, OnlineRole)),
+                    bool(item.data(0, GoneRole)))
 
     # interaction
 
