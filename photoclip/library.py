@@ -1035,39 +1035,69 @@ class Library:
     def _scope(self, query: str) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None]:
         """A query's terms to rank by, the period and place its words keep to, and the photos
         those leave (None: all). A place where no photo of the library was taken is no filter:
-        its words stay in the text, for the model (it may know the landmark)."""
+        its words stay in the text, for the model (it may know the landmark); so do a name's
+        other places ("victoria": Victoria, Canada, where the photos were taken, not Hong Kong)."""
         terms, period = take_period(parse_query(query))
         among: list[PhotoId] | None = None
         if period is not None:
-            among = self.catalog.taken_between(period.start, period.end)
+            among = self.catalog.taken_between(period.spans)
             log.info("searching photos of %s (%s): %d", period.words, period.describe(), len(among))
-        rest, place = (terms, None)
+        place = None
         if self.catalog.has_positions():
-            rest, place = take_place(terms)
-            if place is None:
-                rest, place = take_place(terms, self._own_towns())
-        if place is not None:
-            located = self._located(place)
-            log.info("photos taken %s (%s): %d", place.words, place.label, len(located))
-            named = self._tagged_with_place(place)
-            if named:  # the user's keyword "Lisbon" on a photo without a GPS position
-                known = set(located)
-                located = located + [pid for pid in named if pid not in known]
-            if located:
-                terms, keep = rest, set(located)
-                among = located if among is None else [pid for pid in among if pid in keep]
-            else:
-                place = None
+            located: dict[str, list[PhotoId]] = {}
+            rest, place = take_place(terms, self._place_lookup(located))
+            if place is not None:
+                log.info("photos taken %s (%s): %d", place.words, place.label, len(located[place.label]))
+                terms, keep = rest, set(located[place.label])
+                among = located[place.label] if among is None else [pid for pid in among if pid in keep]
         return terms, period, place, among
 
+    def _place_lookup(self, located: dict[str, list[PhotoId]]) -> Callable[[str], Place | None]:
+        """A lookup of the places the library has photos of, which notes those photos in
+        `located` by the place's label. Of the places a name stands for (the gazetteer's, small
+        towns too, and the towns the photos are named by), the ones with photos are meant,
+        together when several are ("in georgia": the country and the US state); one whose
+        photos are all another's (a town of the region of its name) adds nothing and goes."""
+        gazetteer, own_towns = places.gazetteer(), self._own_towns()
+
+        def lookup(words: str) -> Place | None:
+            found: dict[str, tuple[Place, list[PhotoId]]] = {}
+            for place in [*own_towns(words), *gazetteer.lookup_all(words)]:
+                ids = self._located(place) + self._tagged_with_place(place)
+                if ids:
+                    first, known = found.get(place.label, (place, []))
+                    found[place.label] = (first, list(dict.fromkeys(known + ids)))
+            kept = _widest({label: ids for label, (_, ids) in found.items()})
+            if not kept:
+                return None
+            place = dataclasses.replace(found[kept[0]][0], label=" or ".join(kept))
+            ids = [pid for label in kept for pid in found[label][1]]
+            located[place.label] = list(dict.fromkeys(ids)) if len(kept) == 1 else self._newest_first(ids)
+            return place
+
+        return lookup
+
+    def _newest_first(self, ids: list[PhotoId]) -> list[PhotoId]:
+        """`ids` once each, newest first as the library lists photos (undated ones by their file's date)."""
+        photos = self.catalog.photos(ids)
+
+        def shown_at(pid: PhotoId) -> str:
+            photo = photos[pid]
+            return photo.taken_at or time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(photo.mtime_ns // 10**9))
+
+        return sorted((pid for pid in dict.fromkeys(ids) if pid in photos), key=shown_at, reverse=True)
+
     def _tagged_with_place(self, place: Place) -> list[PhotoId]:
-        """The photos the user tagged with the place's name ("Lisbon"): taken there too, for a
-        search that keeps to it, whether or not they hold a GPS position. Not those the model
-        tagged so, for a tag the user defined: a guess from looks is no evidence of a place."""
+        """The photos without a GPS position the user tagged with the place's name ("Lisbon"
+        on a scan): taken there too, for a search that keeps to it. A position says better where
+        a photo was taken than a tag (a "paris" on a photo from Sydney names a person or a
+        theme), and the model's tags, for a tag the user defined, are guesses from looks."""
         by_key = self._user_tags_by_key()
         keys = {name_key(place.label.split(",")[0]), name_key(place.town or "")} - {""}
         tags = [tag for key in keys for tag in by_key.get(key, ())]
-        return list(dict.fromkeys(pid for tag in tags for pid in self.catalog.tagged(tag, by_user=True)))
+        tagged = list(dict.fromkeys(pid for tag in tags for pid in self.catalog.tagged(tag, by_user=True)))
+        photos = self.catalog.photos(tagged)
+        return [pid for pid in tagged if pid in photos and photos[pid].lat is None]
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
@@ -1082,26 +1112,32 @@ class Library:
             raise QueryError(f"{folder} is not a folder of the library; add it with `photoclip index {folder}`")
         return path
 
-    def _own_towns(self) -> Callable[[str], Place | None]:
-        """A lookup of the towns this library's photos are named by, small ones too ("in
-        zermatt"), read from the catalog only when a query has a place word to look up."""
-        table: dict[str, Place] = {}
+    def _own_towns(self) -> Callable[[str], list[Place]]:
+        """A lookup of the towns this library's photos are named by, small ones too, however far
+        from the town ("in zermatt" of a photo on the mountain), read from the catalog only when
+        a query has a place word to look up. A town of another country than the photo's (named
+        so before photos were named by their own country's towns) is left out: a search by
+        distance finds those photos."""
+        table: dict[str, list[Place]] = {}
 
-        def lookup(words: str) -> Place | None:
+        def lookup(words: str) -> list[Place]:
             if not table:
                 gazetteer = places.gazetteer()
                 for town, country in self.catalog.towns():
-                    table.setdefault(places.fold(town), Place("named", gazetteer.label(town, country), "", country,
-                                                              town=town))
-            return table.get(places.fold(words))
+                    if gazetteer.has_town(town, country):
+                        table.setdefault(places.fold(town), []).append(
+                            Place("named", gazetteer.label(town, country), "", country, town=town))
+            return table.get(places.fold(words).removeprefix("the ").strip(), [])
 
         return lookup
 
     def _located(self, place: Place) -> list[PhotoId]:
+        """The indexed photos taken at a place, newest first: a town's in its country only (Geneva's
+        reach across the border into France is France)."""
         if place.kind == "named":
-            return self.catalog.located_in_town(place.town or "")
+            return self.catalog.located_in_town(place.town or "", place.country)
         if place.kind == "town":
-            return self.catalog.located_near(place.lat, place.lon, place.radius_km)
+            return self.catalog.located_near(place.lat, place.lon, place.radius_km, place.country)
         return self.catalog.located_in(place.country, place.region)
 
     def countries(self) -> list[tuple[str, int]]:
@@ -1575,6 +1611,16 @@ class Library:
 
 def _with_gone(root: Root) -> Root:
     return dataclasses.replace(root, gone=True) if not root.online and mounts.looks_deleted(root.path) else root
+
+
+def _widest(located: dict[str, list[PhotoId]]) -> list[str]:
+    """The labels of the places whose photos no other place's hold all of (of places with the
+    same photos, the first)."""
+    sets = {label: set(ids) for label, ids in located.items()}
+    labels = list(located)
+    return [label for i, label in enumerate(labels)
+            if not any(sets[label] < sets[other] or (sets[label] == sets[other] and j < i)
+                       for j, other in enumerate(labels) if j != i)]
 
 
 def _last_used(catalog: Catalog) -> config.Settings | None:

@@ -3,10 +3,14 @@
 Phones write each photo's position into its EXIF. photoclip names it by the nearest town of
 5,000 people or more and keeps that town's country and region with the photo, so that
 "beach in portugal", "kids at the lake near munich", "castle in scotland" or "snow in
-colorado" keep to the photos taken there (GeoNames data in resources/places, CC BY 4.0). A place is read from a
-query only after "in", "at", "near" or "around", and only where its name ends the query or
-is followed by a small word ("sunset in nice with mum"): "girl in orange dress" keeps its
-orange. Common words that are also towns ("at sunset", "in spring") are never places.
+colorado" keep to the photos taken there (GeoNames data in resources/places, CC BY 4.0). A
+town names only photos of its own country: a suburb across a border keeps its country's name.
+A place is read from a query only after "in", "at", "near" or "around" (or "à", "em", "en",
+"im", "bei", "près de": "plage à nice"), and only where its name ends the query or is
+followed by a small word, punctuation or an emoji ("sunset in nice with mum", "sunset in
+nice!"): "girl in orange dress" keeps its orange. Common words that are also towns ("at
+sunset", "in spring", "at the marina", "girl in orange and white") are never places, nor is
+what was "made in" a place, "us" other than "in the us", or "nice and warm".
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ NEAREST_WITHIN_KM = 100.0  # farther from every town (at sea, in a desert), a ph
 QUERY_TOWN_POPULATION = 15_000  # smaller towns are not looked for in queries (too many clash with words)
 BIG_TOWN = 500_000  # a city this big is what its name means, before a region of the same name
 _PREPOSITIONS = frozenset({"in", "at", "near", "around"})
+_ABROAD = frozenset({"à", "em", "en", "im", "bei", "près"})  # "plage à nice", "praia em lisboa", "près de nice"
 _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
     "this", "last", "next", "before", "after", "when", "+", "-", ",",
@@ -36,9 +41,21 @@ _WORDS_NOT_PLACES = frozenset({
     "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "bay", "orange", "green",
     "union", "paradise", "eden", "liberty", "independence", "reading", "bath", "sale", "best", "deal", "march",
     "surprise", "mobile", "split", "home", "school", "church", "work", "night", "dawn", "dusk", "noon",
+    "seaside", "marina", "peak", "rugby", "gold", "lion", "pet", "lime", "summit", "vineyard", "fountain",
+    "retreat", "springs", "university", "bank", "police", "store", "mission", "holiday", "metro", "time", "man",
+    "part", "date", "mine", "central", "bell", "golden", "coin", "bear", "officer", "drama", "pen", "yoga",
+    "normal", "tank", "salt", "crystal", "olympic", "hub", "eagle", "pearl", "delta", "hurricane", "clay",
+    "enterprise", "dome", "hook", "humble", "savage", "imperial", "anthem", "falcon", "terrace", "vista", "mango",
+    "cove", "walnut", "highland", "woodland", "butterfly", "soul", "deli", "federal", "superior", "republic",
+    "commonwealth", "alliance", "opportunity", "asia",
 })  # fmt: skip
+_NO_PLACE_AFTER = frozenset({"made"})  # "made in china" says where a thing was made, not where the photo was taken
+_ONLY_AFTER_IN = frozenset({"us"})  # "in the us", but "snow all around us", "kids near us"
+_ALSO_ADJECTIVES = frozenset({"nice"})  # "in nice and warm weather", but "in nice and cannes"
 _MAX_NAME_WORDS = 5
+_MIN_ALIAS = 3  # GeoNames' shorter other names ("Pa" for Chongqing, "we" for Huế) are noise
 _TOKEN = re.compile(r"[+,-]|[^\s+,]+")
+_TRAILING = re.compile(r"[^\w\s]+$")  # punctuation or an emoji after a word: "sunset in nice!", "in nice 😎"
 _EARTH_KM = 6371.0088
 
 
@@ -87,10 +104,15 @@ def town_radius_km(population: int) -> float:
     return min(40.0, max(5.0, 3.0 * math.sqrt(population / 10_000)))
 
 
+def _town_place(town: Town, countries: dict[str, str]) -> Place:
+    return Place("town", f"{town.name}, {countries.get(town.country, town.country)}", "", town.country,
+                 town.region, town.lat, town.lon, town_radius_km(town.population))
+
+
 class Gazetteer:
     """Towns, countries and regions: names to places, positions to the nearest town."""
 
-    def __init__(self, towns: list[Town], countries: dict[str, str], names: dict[str, Place]) -> None:
+    def __init__(self, towns: list[Town], countries: dict[str, str], names: dict[str, list[Place]]) -> None:
         self.towns = towns
         self.countries = countries  # ISO code -> name
         self._names = names
@@ -102,7 +124,9 @@ class Gazetteer:
     def read(cls, path: Path) -> Gazetteer:
         """Names are looked up in this order: countries, towns of BIG_TOWN people or more
         ("in madrid" is the city, not its region), regions ("in tuscany"), then the other
-        towns of QUERY_TOWN_POPULATION or more, the most populous of a name first."""
+        towns of QUERY_TOWN_POPULATION or more, the most populous of a name first; every place's
+        own name before the other names of others. A town's other name that is the own name of
+        a place looked up in queries ("Sion" for Jerusalem) names only that place."""
         rows = []
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
@@ -112,27 +136,26 @@ class Gazetteer:
         countries = {row[2]: row[1] for row in rows if row[0] == "C"}
         town_rows = [row for row in rows if row[0] == "T"]
         towns = [Town(row[1], row[2], row[3], float(row[4]), float(row[5]), int(row[6])) for row in town_rows]
-        spellings = [row[7] for row in town_rows]
-        names: dict[str, Place] = {}
+        own_names = {fold(row[1]) for row in rows if row[0] != "T" or int(row[6]) >= QUERY_TOWN_POPULATION}
+        spellings = [[row[1], *(alias for alias in row[7][1:] if len(alias) >= _MIN_ALIAS
+                                and fold(alias) not in own_names)] for row in town_rows]
+        names: dict[str, list[Place]] = {}
 
         def add(words: list[str], place: Place) -> None:
             for spelling in words:
-                key = fold(spelling)
-                if key not in names and key not in _WORDS_NOT_PLACES:
-                    names[key] = place
-
-        def town_place(town: Town) -> Place:
-            return Place("town", f"{town.name}, {countries.get(town.country, town.country)}", "", town.country,
-                         town.region, town.lat, town.lon, town_radius_km(town.population))
+                found = names.setdefault(fold(spelling), [])
+                if place not in found:
+                    found.append(place)
 
         by_size = sorted(range(len(towns)), key=lambda i: -towns[i].population)
         ordered: list[tuple[list[str], Place]] = [
             (row[7], Place("country", row[1], "", row[2])) for row in rows if row[0] == "C"
         ]
-        ordered += [(spellings[i], town_place(towns[i])) for i in by_size if towns[i].population >= BIG_TOWN]
+        ordered += [(spellings[i], _town_place(towns[i], countries)) for i in by_size
+                    if towns[i].population >= BIG_TOWN]
         ordered += [(row[7], Place("region", f"{row[1]}, {countries.get(row[2], row[2])}", "", row[2], row[3]))
                     for row in rows if row[0] == "R"]
-        ordered += [(spellings[i], town_place(towns[i])) for i in by_size
+        ordered += [(spellings[i], _town_place(towns[i], countries)) for i in by_size
                     if QUERY_TOWN_POPULATION <= towns[i].population < BIG_TOWN]
         for words, place in ordered:  # every place's own name first (a country's every name), then others'
             add(words if place.kind == "country" else words[:1], place)
@@ -142,18 +165,46 @@ class Gazetteer:
 
     def lookup(self, words: str) -> Place | None:
         """The place a name stands for ("lisbon", "the netherlands", "california"), or None."""
-        return self._names.get(fold(words).removeprefix("the ").strip()) or self._names.get(fold(words).strip())
+        found = self.lookup_all(words, small_towns=False)
+        return found[0] if found else None
+
+    def lookup_all(self, words: str, small_towns: bool = True) -> list[Place]:
+        """Every place of a name, the one it most likely stands for first (as lookup's order);
+        with `small_towns`, also the towns too small to look up in any query, last: a library
+        keeps those its photos were taken in ("in victoria": Victoria, Canada, not Hong Kong)."""
+        for key in dict.fromkeys((fold(words).removeprefix("the ").strip(), fold(words).strip())):
+            found = list(self._names.get(key, ()))
+            if small_towns:
+                found += [_town_place(self.towns[i], self.countries) for i in self._towns_by_name.get(key, ())
+                          if self.towns[i].population < QUERY_TOWN_POPULATION]
+            if found:
+                return found
+        return []
+
+    @functools.cached_property
+    def _towns_by_name(self) -> dict[str, list[int]]:
+        """Every town by its own name, folded: built when a library first looks for a small town."""
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for i, town in enumerate(self.towns):
+            by_name[fold(town.name)].append(i)
+        return by_name
+
+    def has_town(self, name: str, country: str) -> bool:
+        """Whether a town of this name is in this country."""
+        return any(self.towns[i].country == country for i in self._towns_by_name.get(fold(name), ()))
 
     def locate(self, lat: float, lon: float) -> tuple[Town, Town] | None:
         """(nearest, named) towns of a position, None when no town is within NEAREST_WITHIN_KM.
         The nearest is the one whose country and region the position is most likely in; the
-        named is the biggest town it is within the reach of (town_radius_km: London, not the
-        borough), else the nearest."""
+        named is the biggest town of its country it is within the reach of (town_radius_km:
+        London, not the borough; a suburb across a border keeps its own country's name), else
+        the nearest."""
         around = [(town, km) for town, km in self._around(lat, lon) if km <= NEAREST_WITHIN_KM]
         if not around:
             return None
         nearest = min(around, key=lambda found: found[1])[0]
-        within = [town for town, km in around if km <= town_radius_km(town.population)]
+        within = [town for town, km in around
+                  if km <= town_radius_km(town.population) and town.country == nearest.country]
         return nearest, max(within, key=lambda t: t.population) if within else nearest
 
     def describe(self, lat: float, lon: float) -> str | None:
@@ -212,20 +263,54 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
     places (default: the gazetteer's); it is not called when no place word is there."""
     tokens = _TOKEN.findall(text)
     folded = [fold(t) for t in tokens]
-    if not _PREPOSITIONS.intersection(folded[:-1]):
+    before = [i for i in range(len(tokens) - 1) if _may_come_before_a_place(tokens, folded, i)]
+    if not before:
         return text, None  # no place can follow: the gazetteer need not be read
     lookup = lookup or gazetteer().lookup
-    for i, token in enumerate(folded):
-        if token not in _PREPOSITIONS:
-            continue
-        for n in range(min(_MAX_NAME_WORDS, len(tokens) - i - 1), 0, -1):
-            after = i + 1 + n
-            if after < len(tokens) and folded[after] not in _FOLLOWERS:
+    for i in before:
+        start = i + 2 if folded[i] == "pres" and folded[i + 1] == "de" else i + 1
+        for after in range(min(start + _MAX_NAME_WORDS, len(tokens)), start, -1):
+            words = _name_between(tokens, folded, start, after)
+            if words is None or not _may_name_a_place(words, folded[i], folded[after:after + 2]):
                 continue
-            words = " ".join(tokens[i + 1 : after])
             place = lookup(words)
             if place is not None:
-                said = " ".join(tokens[i:after])
-                rest = " ".join(tokens[:i] + tokens[after:])
-                return rest, dataclasses.replace(place, words=said)
+                rest = tokens[:i] + tokens[after:]
+                if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
+                    rest = []
+                return " ".join(rest), dataclasses.replace(place, words=" ".join([*tokens[i:start], words]))
     return text, None
+
+
+def _may_come_before_a_place(tokens: list[str], folded: list[str], i: int) -> bool:
+    """Whether the i-th word is one a place follows: in, at, near, around, or as French,
+    Portuguese, Spanish or German say it; not after "made" ("made in china")."""
+    if i > 0 and folded[i - 1] in _NO_PLACE_AFTER:
+        return False
+    return folded[i] in _PREPOSITIONS or tokens[i].casefold() in _ABROAD
+
+
+def _name_between(tokens: list[str], folded: list[str], start: int, after: int) -> str | None:
+    """The words from `start` to `after` (punctuation or an emoji at their end left out), if
+    what comes next lets them be a name: nothing, a small word, punctuation or an emoji. A full
+    stop ends a name only at the end of the query ("in st. helier" goes on)."""
+    last = _TRAILING.sub("", tokens[after - 1])
+    if not last:
+        return None
+    punctuated = tokens[after - 1][len(last):].strip(".") != ""
+    then = folded[after] if after < len(tokens) else ""
+    if then and not punctuated and then not in _FOLLOWERS and not _TRAILING.fullmatch(then):
+        return None
+    return " ".join([*tokens[start:after - 1], last])
+
+
+def _may_name_a_place(words: str, preposition: str, then: list[str]) -> bool:
+    """Whether words a lookup knows as a place may mean it here: never a common word ("at the
+    marina"), "us" only after "in", and "nice and ..." only before another place ("in nice and
+    cannes", not "in nice and warm weather")."""
+    key = fold(words).removeprefix("the ").strip()
+    if key in _WORDS_NOT_PLACES or (key in _ONLY_AFTER_IN and preposition != "in"):
+        return False
+    if key in _ALSO_ADJECTIVES and then[:1] == ["and"]:
+        return len(then) > 1 and gazetteer().lookup(then[1]) is not None
+    return True

@@ -27,7 +27,9 @@ from photoclip.when import Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_LEFT_OUT_WORD = re.compile(r'(?<!\S)-(?:"([^"]+)"|([^\W\d_][\w\'’-]*))')  # web searches' -word, -"two words"
+_LEFT_OUT_YEAR = r"(?:(?:1[89]|2\d)\d\d(?:'?s|[-–/](?:\d\d){1,2})?|\d0'?s)(?![^\s,;!?])"  # 2026, 2019-2020, 90s
+_LEFT_OUT_WORD = re.compile(  # web searches' -word, -"two words", and -2026 (but -5 and -20°C are numbers)
+    rf'(?<!\S)-(?:"([^"]+)"|([^\W\d_][\w\'’-]*|{_LEFT_OUT_YEAR}))')
 _WEIGHT = re.compile(r"(\d+(?:\.\d*)?|\.\d+):(?!\d)(.+)", re.DOTALL)  # not "7:30 sunset"
 MAX_WEIGHT = 100.0
 NEGATIVE_WEIGHT = 1.0
@@ -133,7 +135,8 @@ class QueryScope:
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
     """Date words in the text terms become a period to filter by ("beach last summer"); a term
-    that was only a date goes, so the terms left may be none (show that period's photos)."""
+    that was only a date goes, so the terms left may be none (show that period's photos) or only
+    terms to leave out ("last summer -people": that period's photos, least like people first)."""
     kept, period = [], None
     for term in terms:
         if term.text is None or term.sign < 0:
@@ -144,7 +147,6 @@ def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list
             period = found if period is None else period & found
         if rest:
             kept.append(dataclasses.replace(term, text=rest if found is not None else term.text))
-    _require_something_to_find(kept)
     return kept, period
 
 
@@ -152,7 +154,7 @@ def take_place(
     terms: list[QueryTerm], lookup: Callable[[str], Place | None] | None = None
 ) -> tuple[list[QueryTerm], Place | None]:
     """The first place named in the text terms ("beach in lisbon") becomes a place to filter
-    by; a term that was only a place goes. `lookup`: as extract_place's."""
+    by; a term that was only a place goes, as take_period's do. `lookup`: as extract_place's."""
     kept, place = [], None
     for term in terms:
         if term.text is None or term.sign < 0 or place is not None:
@@ -161,7 +163,6 @@ def take_place(
         rest, place = extract_place(term.text, lookup)
         if rest:
             kept.append(dataclasses.replace(term, text=rest))
-    _require_something_to_find(kept)
     return kept, place
 
 
@@ -235,11 +236,6 @@ _FILLER = frozenset({"a", "an", "the", "and", "with", "of", "photo", "photos", "
 
 def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w'&-]+", text.lower()) if w]
-
-
-def _require_something_to_find(terms: list[QueryTerm]) -> None:
-    if terms and all(t.sign < 0 for t in terms):
-        raise QueryError("a search needs at least one thing to look for, not only things to leave out")
 
 
 def combine(terms: list[QueryTerm], embed: Callable[[QueryTerm], np.ndarray]) -> np.ndarray:

@@ -4,23 +4,28 @@ date words are taken out of the text and become a filter on the date taken (the 
 when a photo has no EXIF date).
 
 Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend,
-month, year; this/last spring, summer, autumn (fall), winter; last <month>; in <month>,
-<month> <year>; <season> <year>, <year> <season> ("last summer 2023" is summer 2023: the year
-said wins); 2019-07; <year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25
-December 2022, Dec 25th, 2022, 25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be
-either way round, is read as the user's locale writes days); N days, weeks, months or years ago
-(that day, week, month or year); the past week, the last week, the last 3 months (up to today).
-"Last" summer or july has ended, "this" winter and "in" may have begun; "the last march" (of a
-band) or "the last week of july" is the final one, not a date. Dates joined make one period:
-from or between one to, until, through or and another, or one-another, is from the start of the
-first to the end of the second ("from march to july 2023", "2019-2021", "from june to august",
-"from 2019 until now"); a list joined by "and" likewise ("2022, 2023 and 2024"); one or another,
+month, year; this/last spring, summer, autumn (fall), winter; last <month>; <month> <year>;
+<season> <year>, <year> <season> ("last summer 2023" is summer 2023: the year said wins); 2019-07;
+<year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25 December 2022, Dec
+25th, 2022, 25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be either way round, is
+read as the user's locale writes days); N days, weeks, months or years ago (that day, week, month
+or year); the past week, the last week, the last 3 months (up to today). "Last" summer or july has
+ended, "this" winter has begun; "the last march" (of a band) or "the last week of july" is the
+final one, not a date. A month, season or holiday without its year is that one in every year, as
+Google Photos and Apple Photos read it: "in may", "in (the) summer", "at christmas", "from march to
+july" (each year's), "in june and december" or "at christmas or easter" (each of them, every year).
+Dates joined make one period: from or between one to, until, through or and another, or
+one-another, is from the start of the first to the end of the second ("from march to july 2023",
+"2019-2021", "from 2019 until now"); a list joined by "and" likewise ("2022, 2023 and 2024"), but a
+list of months, seasons or holidays is each of them ("june and december 2023"); one or another,
 when they touch ("2022 or 2023 or 2024"); since, after, before or until one, or one onwards.
 Holidays with their year, or this or last one: christmas (24-26 December), christmas eve, christmas
 day, new year's eve (into the small hours), new year's day, easter (Good Friday to Easter Monday),
-halloween, valentine's day, thanksgiving (the US one, Thursday to Sunday); a holiday alone
-("christmas tree") is left to search for, as a season alone is.
-Numbers that look like a day but are none (2023-02-30) are left to search for. Seasons are the
+halloween, valentine's day, thanksgiving (the US one, Thursday to Sunday); a holiday or season
+alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers").
+Numbers that look like a day but are none (2023-02-30) are left to search for, as are years that
+name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece puzzle"), "year
+2000", "class of 2015"; so is "today show" or "last night of the proms". Seasons are the
 northern hemisphere's (summer is June to August; winter runs from December into the next year:
 "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter 2020-2023"
 the winters from December 2020 to February 2023)."""
@@ -29,41 +34,69 @@ from __future__ import annotations
 
 import locale
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")],
-        start=1,
-    )
-    for name in names
-}
+_MONTH_WORDS = [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+                ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+                ("october", "oct"), ("november", "nov"), ("december", "dec")]
+MONTHS = {name: number for number, names in enumerate(_MONTH_WORDS, start=1) for name in names}
+_MONTH_NAMES = [names[0].title() for names in _MONTH_WORDS]  # English, whatever the locale: "in May of any year"
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month of each
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 EARLIEST = datetime(1800, 1, 1)
 """Where a period open to the past ("before 2015") starts."""
 Span = tuple[datetime, datetime]
-Yearly = Callable[[int], Span]
-"""A month or season named without its year ("from june to august"): its span in a given year."""
+
+
+@dataclass(frozen=True)
+class Yearly:
+    """A month, season or holiday named without its year ("in may", "at christmas"): its span in a given year,
+    and how it is shown ("in", "May")."""
+
+    span: Callable[[int], Span]
+    at: str
+    name: str
+
+    def __call__(self, year: int) -> Span:
+        return self.span(year)
 
 
 @dataclass(frozen=True)
 class Period:
-    """[start, end) in local time, and the words it was read from."""
+    """When the photos were taken: [start, end) spans in local time, sorted and apart (none: no dates at all),
+    and the words they were read from. Several spans where a month or holiday was named without its year ("in
+    may" is every May) or a list of them ("june and december 2023"); `every` then says what each year holds
+    ("in May or June"), and `narrowed` that other dates keep it to some years ("in may since 2020")."""
 
-    start: datetime
-    end: datetime
+    spans: tuple[Span, ...]
     words: str
+    every: str = ""
+    narrowed: bool = False
+
+    @property
+    def start(self) -> datetime:
+        """Where the first span starts; with none, not before `end`: no dates at all."""
+        return self.spans[0][0] if self.spans else EARLIEST
+
+    @property
+    def end(self) -> datetime:
+        return self.spans[-1][1] if self.spans else EARLIEST
 
     def __and__(self, other: Period) -> Period:
-        return Period(max(self.start, other.start), min(self.end, other.end), f"{self.words}, {other.words}")
+        """The times in both. Each year's months or holidays stay described so while they are what is left
+        ("in may, in 2021" is May 2021; "at christmas and easter, since 2020" is both since 2020)."""
+        spans, words = _overlap(self.spans, other.spans), f"{self.words}, {other.words}"
+        if len(spans) < 2:
+            return Period(spans, words)
+        same = next((one for one in (self, other) if one.every and one.spans == spans), None)
+        if same is not None:
+            return Period(spans, words, same.every, same.narrowed)
+        every = " and ".join(one.every for one in (self, other) if one.every)
+        return Period(spans, words, every, narrowed=bool(every))
 
     @property
     def said(self) -> str:
@@ -77,14 +110,57 @@ class Period:
         return f"in {rest}" if _IN_WHEN.match(rest) else f"at {rest}" if _HOLIDAY_FIRST.match(rest) else rest
 
     def describe(self) -> str:
-        last = self.end - timedelta(days=1)
-        if self.start >= self.end:
+        """"1 Jun 2026 to 31 Aug 2026"; "in May of any year", "at Christmas, any year"; "in May, 1 May 2020 to
+        31 May 2026"."""
+        if not self.spans:
             return "no dates at all"
-        if self.start == EARLIEST:
-            return f"before {_shown_day(self.end)}"
-        if self.start.date() == last.date():
-            return _shown_day(self.start)
-        return f"{_shown_day(self.start)} to {_shown_day(last)}"
+        if self.every and self.narrowed:
+            return f"{self.every}, {_shown_span(self.start, self.end)}"
+        if self.every:
+            return f"{self.every}{' of any year' if self.every.split()[-1] in _MONTH_NAMES else ', any year'}"
+        return _listed([_shown_span(*span) for span in self.spans], "and")
+
+
+def _shown_span(start: datetime, end: datetime) -> str:
+    """"1 Jun 2021 to 31 Aug 2021"; from EARLIEST's year (open to the past, or every year's since then) "before
+    1 Jun 2014"."""
+    last = end - timedelta(days=1)
+    if start.year == EARLIEST.year:
+        return f"before {_shown_day(end)}"
+    if start.date() == last.date():
+        return _shown_day(start)
+    return f"{_shown_day(start)} to {_shown_day(last)}"
+
+
+def _listed(parts: list[str], joint: str) -> str:
+    """"May, June or July"."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {joint} {parts[-1]}"
+
+
+def _union(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """The spans sorted, those that overlap or touch made one, empty ones left out."""
+    merged: list[Span] = []
+    for start, end in sorted(span for span in spans if span[0] < span[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = merged[-1][0], max(end, merged[-1][1])
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _overlap(these: tuple[Span, ...], those: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The times in both, each sorted and apart."""
+    both: list[Span] = []
+    i = j = 0
+    while i < len(these) and j < len(those):
+        start, end = max(these[i][0], those[j][0]), min(these[i][1], those[j][1])
+        if start < end:
+            both.append((start, end))
+        if these[i][1] < those[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(both)
 
 
 def _shown_day(moment: datetime) -> str:
@@ -142,11 +218,21 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
 _HOLIDAY_NAMES = {"xmas": "christmas", "xmas eve": "christmas eve", "xmas day": "christmas day", "nye": "new years eve",
                   "new year eve": "new years eve", "new year day": "new years day", "valentines": "valentines day",
                   "valentine day": "valentines day"}
+_HOLIDAYS_SHOWN = {"christmas": ("at", "Christmas"), "christmas eve": ("on", "Christmas Eve"),
+                   "christmas day": ("on", "Christmas Day"), "new years eve": ("on", "New Year's Eve"),
+                   "new years day": ("on", "New Year's Day"), "halloween": ("on", "Halloween"),
+                   "valentines day": ("on", "Valentine's Day"), "easter": ("at", "Easter"),
+                   "thanksgiving": ("at", "Thanksgiving")}
+
+
+def _holiday_key(name: str) -> str:
+    """A holiday as _HOLIDAYS names it: "christmas" for "xmas", "new years eve" for "new year's eve"."""
+    words = " ".join(name.replace("'", "").replace("\u2019", "").split())
+    return _HOLIDAY_NAMES.get(words, words)
 
 
 def _holiday(year: int, name: str) -> Span:
-    words = " ".join(name.replace("'", "").replace("\u2019", "").split())
-    return _HOLIDAYS[_HOLIDAY_NAMES.get(words, words)](year)
+    return _HOLIDAYS[_holiday_key(name)](year)
 
 
 def _easter(year: int) -> date:
@@ -168,14 +254,14 @@ def _thanksgiving(year: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
-def _latest(yearly: Yearly, by: datetime, finished: bool = False) -> Span:
+def _latest(yearly: Callable[[int], Span], by: datetime, finished: bool = False) -> Span:
     """The latest one that began before `by` or, finished, that ended by it: "last summer" and "last december"
     have ended (in December, last december is a year ago, as last winter is), "this winter" has begun."""
     return next(span for span in map(yearly, range(by.year, by.year - 3, -1))
                 if (span[1] <= by if finished else span[0] < by))
 
 
-def _earliest(yearly: Yearly, by: datetime) -> Span:
+def _earliest(yearly: Callable[[int], Span], by: datetime) -> Span:
     """The earliest one that ends at `by` or later."""
     return next(span for span in map(yearly, range(by.year - 1, by.year + 2)) if span[1] >= by)
 
@@ -208,6 +294,8 @@ _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(day|week|month|year)"
 _NTH = r"(\d{1,2})(?:st|nd|rd|th)?"
+_COUNTED = (r"(?:m|km|mm|cm|ft|feet|foot|metres?|meters?|mi|miles?|yards?|pieces?|pcs?|cc|mph|kph|kmh|kg|lbs?"
+            r"|hp|kw|watts?|mah|kcal|calories|points|dollars|euros|pounds|yen)")  # "2000 piece puzzle"
 _THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wins, "last" goes with it
 _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read
     "iso_day": rf"{_YEAR}[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b",  # 2023-05-14, 2023/05/14, 2023.05.14
@@ -226,8 +314,8 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "month_rel": rf"(last)\s+{_MONTH}\b",
     "weekend": r"(this|last)\s+weekend\b",
     "relative": r"(this|last)\s+(week|month|year)\b",
-    "day": r"(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b",
-    "year": rf"{_YEAR}\b",
+    "day": r"(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b(?!\s+(?:show|of)\b)",
+    "year": rf"(?<![$€£¥#])(?<!\byear\s)(?<!\bclass\sof\s){_YEAR}\b(?!\s+{_COUNTED}\b)",  # not "year 2000"
     "month": rf"{_MONTH}\b\.?",
     "season": rf"{_SEASON}\b",
     "holiday": rf"{_HOLIDAY}\b",
@@ -246,7 +334,7 @@ _FROM = r"\b(?:(?P<lead>from|between|since|in|during|of|on|at|taken)\s+)?(?:the\
 _FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
 _JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
 _TO = r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+)"
-_AND_OR = r"(?:\s*,\s*|\s+)(?:and|or)\s+(?:(?:in|during)\s+)?"  # " or ", ", and in "
+_AND_OR = r"(?:\s*,\s*|\s+)(?:and|or)\s+(?:(?:in|during|at|on)\s+)?"  # " or ", ", and in ", " or at "
 _NEXT = rf"(?:{_AND_OR}|\s*,\s*)"  # before each date of a list after the first: "2022, 2023 or 2024"
 _LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -264,11 +352,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
         *_led("holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
-        (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),
+        (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),  # every year's: "dog in may"; "may flowers" is no date
+        (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}", "season"),
+        (rf"\b(?:at|on|during|over)\s+{_ATOMS['holiday']}", "holiday"),  # not "at the christmas market"
         *_led("weekend", "relative"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),
         (rf"\b{_ATOMS['day']}", "day"),
-        *_led("year"),
+        (rf"\b{_LEAD}{_ATOMS['year']}", "lone_year"),
     ]
 ]
 _NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", "day_month_year"}
@@ -286,17 +376,18 @@ def _groups(match: re.Match[str]) -> tuple[str, ...]:
     return tuple(g.lower() for g in match.groups() if g is not None)
 
 
-def _resolve(kind: str, match: re.Match[str], today: date) -> Span | None:
+def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
     """The period of one match, or None when its numbers are no date (2022-13-45) or its words no period."""
     if kind == "final":
         return None
+    words = " ".join(match.group().split())
     try:
         if kind in ("range", "list", "open"):
-            return _joined(kind, match, today)
+            return _joined(kind, match, today, words)
         found = _period(kind, _groups(match), today)
     except (ValueError, OverflowError):
         return None
-    return found if isinstance(found, tuple) else _latest(found, _now(today))
+    return Period(_union([found]), words) if isinstance(found, tuple) else _every_year([found], "list", today, words)
 
 
 def _atom(words: str, today: date) -> Span | Yearly:
@@ -304,45 +395,66 @@ def _atom(words: str, today: date) -> Span | Yearly:
     return _period(kind, _groups(match), today)
 
 
-def _joined(kind: str, match: re.Match[str], today: date) -> Span | None:
+def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period | None:
     """Dates joined by words: a range from the start of the first to the end of the second, as is a list
     joined by "and" ("2022, 2023 and 2024"); "X or Y" (or "X, Y or Z"), their span when they touch (else None:
     a gap is no one period); since/after/before/until a date, or one onwards. A range written the wrong way
     round ("from july 2023 to march 2022") is read the right way round, as "2020-2019" always was: the user
-    means the photos between the two dates. Months and seasons without a year join only after a word such as
-    "from" ("leaves fall and winter comes" holds no date) and never open a period."""
+    means the photos between the two dates. A list with months, seasons or holidays is each of them ("june and
+    december 2023" leaves out July to November). Months and seasons without a year join only after a word
+    such as "from" ("leaves fall and winter comes" holds no date) and never open a period; with no year at all
+    they are those of every year ("from march to july", "in june and december")."""
     first = _atom(match["first"], today)
     if kind == "open":
-        return None if not isinstance(first, tuple) else _open(match["word"].lower(), first, today)
+        return Period(_union([_open(match["word"].lower(), first, today)]), words) if isinstance(first, tuple) else None
     others = [match["second"]] if kind == "range" else [m["date"] for m in _LISTED.finditer(match["more"])]
-    found = [first, *(_atom(words, today) for words in others)]
-    if not any(isinstance(one, tuple) for one in found) and not match["lead"]:
-        return None
+    found = [first, *(_atom(other, today) for other in others)]
+    yearless = [one for one in found if isinstance(one, Yearly)]
+    if len(yearless) == len(found):
+        return _every_year(yearless, kind, today, words) if match["lead"] else None
+    spans = sorted(_dated(found))
+    if kind == "list" and yearless:
+        return Period(_union(spans), words)
     either = kind == "list" and re.search(r"\bor\b", match["more"], re.IGNORECASE) is not None
-    spans = sorted(_dated(found, today))
     end = spans[0][1]
     for start, later_end in spans[1:]:
         if either and start > end:
             return None
         end = max(end, later_end)
-    return spans[0][0], end
+    return Period(_union([(spans[0][0], end)]), words)
 
 
-def _dated(found: list[Span | Yearly], today: date) -> list[Span]:
-    """All dated: a month or season without its year is the one nearest the date after it ("from march to july
-    2023" starts in March 2023, "june, july or august 2023" is 2023's summer), else the first after the one
-    before it ("from november 2022 to february" ends in February 2023); with no year given, the latest that
-    has begun starts ("from june to august" in December is this year's)."""
+def _dated(found: list[Span | Yearly]) -> list[Span]:
+    """All dated, where one has its year: a month or season without its year is the one nearest the date after
+    it ("from march to july 2023" starts in March 2023, "june, july or august 2023" is 2023's summer), else the
+    first after the one before it ("from november 2022 to february" ends in February 2023)."""
     found = list(found)
     for i in reversed(range(len(found) - 1)):
         if not isinstance(found[i], tuple) and isinstance(after := found[i + 1], tuple):
             found[i] = _latest(found[i], after[1])
     spans: list[Span] = []
     for one in found:
-        if not isinstance(one, tuple):
-            one = _earliest(one, spans[-1][1]) if spans else _latest(one, _now(today))
-        spans.append(one)
+        spans.append(one if isinstance(one, tuple) else _earliest(one, spans[-1][1]))
     return spans
+
+
+def _every_year(found: list[Yearly], kind: str, today: date, words: str) -> Period:
+    """Months, seasons or holidays named without a year: those of every year, as Google Photos and Apple Photos
+    read them ("in may" is each May), up to the ones begun by the end of today. Each of them, or for a range
+    from the first to the next of the second after it ("from november to february" runs into the next year)."""
+    years = range(EARLIEST.year, today.year + 1)
+    if kind == "range":
+        spans = [(first[0], _earliest(found[-1], first[1])[1]) for first in map(found[0], years)]
+        every = f"from {found[0].name} to {found[-1].name}"
+    else:
+        spans, every = [one(year) for year in years for one in found], _either(found)
+    return Period(_union(span for span in spans if span[0] < _now(today)), words, every)
+
+
+def _either(found: list[Yearly]) -> str:
+    """"in May or June", "at Christmas or Easter", "in May or at Christmas": each word before them said once."""
+    return _listed([one.name if i and one.at == found[i - 1].at else f"{one.at} {one.name}"
+                    for i, one in enumerate(found)], "or")
 
 
 def _open(word: str, span: Span, today: date) -> Span:
@@ -401,7 +513,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
             return _holiday(today.year, groups[1])
         return _latest(partial(_holiday, name=groups[1]), _day(today), finished=True)
     if kind == "holiday":
-        return partial(_holiday, name=groups[0])
+        return Yearly(partial(_holiday, name=groups[0]), *_HOLIDAYS_SHOWN[_holiday_key(groups[0])])
     if kind == "season_year":
         return _season(int(groups[1]), groups[0])
     if kind == "year_season":
@@ -414,9 +526,9 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
     if kind == "month_rel":
         return _latest(partial(_month, month=MONTHS[groups[1]]), _day(today), finished=True)
     if kind == "month":
-        return partial(_month, month=MONTHS[groups[0]])
+        return Yearly(partial(_month, month=MONTHS[groups[0]]), "in", _MONTH_NAMES[MONTHS[groups[0]] - 1])
     if kind == "season":
-        return partial(_season, name=groups[0])
+        return Yearly(partial(_season, name=groups[0]), "in", groups[0])
     if kind == "relative":
         this, unit = groups[0] == "this", groups[1]
         if unit == "year":
@@ -434,6 +546,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
             return _day(today) - timedelta(hours=12), _day(today) + timedelta(hours=6)
         start = _day(today) - timedelta(days=groups[0] == "yesterday")
         return start, start + timedelta(days=1)
+    if kind == "lone_year" and int(groups[0]) > today.year:
+        raise ValueError("a year to come is a name ('blade runner 2049', 'agenda 2030'), no date a photo was taken")
     return _year(int(groups[0]))
 
 
@@ -454,8 +568,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
                 if kind in _NO_DATE_AT_ALL:
                     scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
-            words = Period(*found, " ".join(match.group().split()))
-            period = words if period is None else period & words
+            period = found if period is None else period & found
             possessive = _POSSESSIVE.match(scan, match.end())
             end = possessive.end() if possessive else match.end()
             rest, scan = _blanked(rest, match.start(), end), _blanked(scan, match.start(), end)

@@ -430,8 +430,26 @@ def test_photos_taken_in_a_period_use_the_file_date_when_there_is_no_exif_date(c
         ids[name] = catalog.photo_by_path(f"/p/{name}.jpg").id
         m = PhotoMetadata(hash=name, width=1, height=1, taken_at=taken, format="jpeg")
         catalog.store_batch("m", [(ids[name], m, np.ones(4, np.float32))], [])
-    assert catalog.taken_between(datetime(2021, 7, 1), datetime(2021, 8, 1)) == [ids["file"], ids["exif"]]
-    assert catalog.taken_between(datetime(2021, 7, 5), datetime(2021, 7, 20)) == []
+    assert catalog.taken_between([(datetime(2021, 7, 1), datetime(2021, 8, 1))]) == [ids["file"], ids["exif"]]
+    assert catalog.taken_between([(datetime(2021, 7, 5), datetime(2021, 7, 20))]) == []
+
+
+def test_photos_taken_in_any_of_several_spans_newest_first(catalog: Catalog) -> None:
+    """"In may" is a span in every year: May 2000 and May 2026, not the June between."""
+    from datetime import datetime
+
+    root = catalog.add_root(Path("/p"))
+    ids = {}
+    for taken in ("2000-05-10T09:00:00", "2000-06-10T09:00:00", "2013-05-31T23:59:59", "2026-05-01T00:00:00",
+                  "2026-06-01T00:00:00"):
+        catalog.add_pending(root.id, [(f"/p/{taken}.jpg", 10, 1)])
+        ids[taken] = catalog.photo_by_path(f"/p/{taken}.jpg").id
+        m = PhotoMetadata(hash=taken, width=1, height=1, taken_at=taken, format="jpeg")
+        catalog.store_batch("m", [(ids[taken], m, np.ones(4, np.float32))], [])
+    mays = [(datetime(year, 5, 1), datetime(year, 6, 1)) for year in range(1800, 2027)]
+    assert catalog.taken_between(mays) == [ids["2026-05-01T00:00:00"], ids["2013-05-31T23:59:59"],
+                                           ids["2000-05-10T09:00:00"]]
+    assert catalog.taken_between([]) == []
 
 
 def test_file_names_that_are_not_utf8_are_stored_and_given_back_as_the_file_system_names_them(

@@ -333,6 +333,9 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     code, out, err = run("search", "in lisbon")
     assert code == 0 and out.splitlines() == [str(lisbon.resolve())]
     assert err == "photos taken in Lisbon, Portugal (in lisbon)\n"
+    code, out, err = run("search", "in lisbon -people")  # the place, ranked by what to leave out
+    assert code == 0 and out.splitlines() == [str(lisbon.resolve())]
+    assert err == "photos taken in Lisbon, Portugal (in lisbon)\n"
     code, out, _ = run("places")
     assert code == 0 and out == "1\tNorway\n1\tPortugal\n"  # most photos first, then by name
     code, out, _ = run("places", "--json")

@@ -185,6 +185,9 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
     assert window.grid.empty_state()[1:] == ("No photos taken in 1990",
                                              "Leave out “from 1990” to search all your photos.")
+    window.search_field.setText("a red circle in july")  # every July, not only this year's
+    wait_for_results(qtbot, window, "a red circle in july")
+    assert window.subtitle_label.text() == "Taken in July of any year (in july)  ·  3 photos, best match first"
 
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")

@@ -1385,6 +1385,25 @@ def test_date_words_keep_only_the_photos_of_that_period(open_library, tmp_path: 
     assert library.search_scoped("a red circle")[1] is None
 
 
+def test_a_month_or_holiday_without_its_year_keeps_to_that_one_in_every_year(open_library, tmp_path: Path) -> None:
+    """"flowers in may" found nothing when this May had no photos: it was read as this May alone."""
+    taken = {"may_2000": "2000:05:10", "june_2000": "2000:06:10", "may_2026": "2026:05:02", "july_2020": "2020:07:15",
+             "june_2020": "2020:06:15", "december_2019": "2019:12:24", "march_2023": "2023:03:03"}
+    for seed, (name, day) in enumerate(taken.items()):
+        located_photo(tmp_path / "photos" / f"{name}.jpg", seed, None, f"{day} 10:00:00")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+
+    def found(query: str) -> list[str]:
+        return sorted(hit.path.stem for hit in library.search(query, limit=100))
+
+    assert found("flowers in may") == ["may_2000", "may_2026"]
+    assert found("in june and december") == ["december_2019", "june_2000", "june_2020"]
+    assert found("snow in march") == ["march_2023"]
+    assert found("presents at christmas") == ["december_2019"]
+    assert found("flowers in may 2026") == ["may_2026"]
+
+
 def test_tags_follow_the_model_search_uses_through_a_model_change(open_library, tmp_path: Path) -> None:
     scene_folder(tmp_path / "photos", seed=0, red_circles=4, others=8)
     vocabulary = shapes_vocabulary(tmp_path / "shapes.txt")
@@ -1505,6 +1524,61 @@ def test_a_small_town_the_photos_were_taken_in_is_a_place_too(open_library, tmp_
     assert (scope.place.kind, scope.place.label, scope.place.words) == ("named", "Zermatt, Switzerland", "in Zermatt")
     assert paths(library.search("in chamonix-mont-blanc", limit=10)) == ["chamonix.jpg"]
     assert len(library.search("a photo in saas-fee", limit=10)) == 3  # no photo named by it: words for the model
+
+
+def test_a_date_or_place_with_only_words_left_out_keeps_to_it_ranked_by_them(travels: Library) -> None:
+    hits, scope = travels.search_scoped("in lisbon -people", limit=10)
+    assert sorted(paths(hits)) == ["lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"]
+    assert (scope.place.label, scope.only_scope) == ("Lisbon, Portugal", False)
+    hits, scope = travels.search_scoped("in 2022 - people", limit=10)
+    assert sorted(paths(hits)) == ["home-b.jpg", "lisbon-b.jpg"] and scope.period is not None
+    hits, scope = travels.search_scoped("a photo -2021", limit=10)  # a year left out is no year kept to
+    assert len(hits) == 8 and scope is None
+
+
+def test_a_tag_is_evidence_of_a_place_only_for_photos_without_a_position(travels: Library, tmp_path: Path) -> None:
+    """A tag "Lisbon" on a photo whose GPS says Paris names a person or a theme, not where it was taken."""
+    tagged = [travels.photo_at(tmp_path / "travels" / name).id for name in ("home-a.jpg", "paris-a.jpg")]
+    travels.add_tag(tagged, "Lisbon")
+    assert sorted(paths(travels.search("in lisbon", limit=10))) == [
+        "home-a.jpg", "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"]
+
+
+@pytest.fixture
+def namesakes(open_library, tmp_path: Path) -> Library:
+    """Photos in places that share their names with others (and in Orange, France)."""
+    folder = tmp_path / "namesakes"
+    spots = {"victoria-bc.jpg": (48.4284, -123.3656), "tbilisi.jpg": (41.7151, 44.8271),
+             "atlanta.jpg": (33.749, -84.388), "orange.jpg": (44.1381, 4.8075)}
+    for seed, (name, position) in enumerate(spots.items()):
+        located_photo(folder / name, seed, position, "2024:05:01 10:00:00")
+    library = open_library()
+    library.index([folder])
+    return library
+
+
+def test_of_the_places_of_a_name_those_the_photos_were_taken_in_are_meant(namesakes: Library) -> None:
+    hits, scope = namesakes.search_scoped("beach in victoria", limit=10)  # not Victoria, Hong Kong: the biggest
+    assert paths(hits) == ["victoria-bc.jpg"] and scope.place.label == "Victoria, Canada"
+    hits, scope = namesakes.search_scoped("in georgia", limit=10)
+    assert sorted(paths(hits)) == ["atlanta.jpg", "tbilisi.jpg"]
+    assert scope.place.label == "Georgia or Georgia, United States"
+    assert namesakes.search_scoped("girl in orange and white")[1] is None  # a colour, though a town of the library
+
+
+def test_a_town_finds_its_photos_named_after_a_bigger_one_never_across_a_border(
+    open_library, tmp_path: Path
+) -> None:
+    unterfoehring = located_photo(tmp_path / "p" / "unterfoehring.jpg", 1, (48.1925, 11.6429), "2024:05:01 10:00:00")
+    peak = located_photo(tmp_path / "p" / "peak.jpg", 2, (22.2759, 114.1455), "2024:05:01 10:00:00")
+    library = open_library()
+    library.index([tmp_path / "p"])
+    assert library.place_of(library.photo_at(unterfoehring)) == "Munich, Germany"
+    assert paths(library.search("in unterföhring", limit=10)) == ["unterfoehring.jpg"]  # 10,500 people
+    assert library.place_of(library.photo_at(peak)) == "Hong Kong, Hong Kong"  # not Shenzhen, China, in its reach
+    assert paths(library.search("in hong kong", limit=10)) == ["peak.jpg"]
+    library.catalog._conn.execute("UPDATE photos SET town = 'Shenzhen'")  # as indexed before: no index again needed
+    assert library.search_scoped("in shenzhen")[1] is None
 
 
 def test_a_place_where_no_photo_was_taken_is_searched_as_words(travels: Library) -> None:

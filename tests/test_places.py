@@ -22,6 +22,10 @@ from photoclip import places
     ("castle in scotland", "castle", "Scotland, United Kingdom", "in scotland"),  # a region, not the whole UK
     ("vineyard in tuscany", "vineyard", "Tuscany, Italy", "in tuscany"),
     ("tulips in holland", "tulips", "The Netherlands", "in holland"),  # a country's other name beats a town's
+    ("plage à Nice", "plage", "Nice, France", "à Nice"),  # as other languages say "in"
+    ("praia em Lisboa", "praia", "Lisbon, Portugal", "em Lisboa"),
+    ("plage près de Nice", "plage", "Nice, France", "près de Nice"),
+    ("strand bei Köln", "strand", "Köln, Germany", "bei Köln"),
 ])
 def test_place_words_after_in_at_near_name_a_place(query, rest, label, words) -> None:
     found_rest, place = places.extract_place(query)
@@ -36,9 +40,43 @@ def test_place_words_after_in_at_near_name_a_place(query, rest, label, words) ->
     "tokyo at night",
     "trip to japan",  # "to" is not one of the words a place follows
     "a red circle",
+    "snow all around us", "kids near us", "the world around us",  # "us" is the country only after "in"
+    "made in china",  # where a thing was made
+    "in nice and warm weather",
+    "girl in orange and white",
+    "at the seaside", "boats in the marina", "at the peak", "kids at rugby", "ring in gold", "at the summit",
+    "in the vineyard", "at the fountain", "at the bank", "at the police", "in time",  # towns, but common words
+    "statue near lion", "dog near pet", "tree near lime",  # GeoNames' other names of Lyon, Perth and Lima
 ])
 def test_words_that_only_look_like_places_stay_words(query) -> None:
     assert places.extract_place(query) == (query, None)
+
+
+@pytest.mark.parametrize(("query", "rest"), [
+    ("sunset in nice!", "sunset"), ("sunset in nice.", "sunset"), ("in nice?", ""),
+    ("beach in nice 😎", "beach 😎"), ("in Nice 🇫🇷", ""), ("in nice!!! beach", "beach"),
+])
+def test_punctuation_or_an_emoji_after_a_place_is_no_part_of_its_name(query, rest) -> None:
+    found_rest, place = places.extract_place(query)
+    assert (found_rest, place and place.label) == (rest, "Nice, France")
+
+
+@pytest.mark.parametrize(("query", "label"), [
+    ("in the us", "United States"), ("in the US", "United States"), ("in usa", "United States"),
+    ("sunset in nice and cannes", "Nice, France"),  # "nice and" before another place
+])
+def test_words_that_may_be_other_words_are_places_where_they_can_only_be(query, label) -> None:
+    assert places.extract_place(query)[1].label == label
+
+
+def test_every_place_of_a_name_is_known_small_towns_last() -> None:
+    gazetteer = places.gazetteer()
+    victoria = [p.label for p in gazetteer.lookup_all("victoria")]
+    assert victoria[:3] == ["Victoria, Hong Kong", "Victoria, Australia", "Victoria, Canada"]
+    assert [p.label for p in gazetteer.lookup_all("georgia")] == ["Georgia", "Georgia, United States"]
+    assert [p.label for p in gazetteer.lookup_all("cologne")] == ["Köln, Germany", "Cologne, Italy"]
+    assert gazetteer.lookup("cologne").label == "Köln, Germany" and gazetteer.lookup("unterföhring") is None
+    assert [p.label for p in gazetteer.lookup_all("unterföhring")] == ["Unterföhring, Germany"]  # 10,500 people
 
 
 def test_a_town_found_in_a_query_is_the_most_populous_of_its_name() -> None:
@@ -60,8 +98,9 @@ def test_positions_are_named_by_their_town_and_keep_the_nearest_ones_country() -
     assert gazetteer.describe(51.5, -0.12) == "London, United Kingdom"  # not the borough it is in
     nearest, named = gazetteer.locate(46.19, 6.236)
     assert (nearest.name, nearest.country) == ("Annemasse", "FR")  # a suburb of Geneva across the border
-    assert (named.name, named.country) == ("Geneva", "CH")  # named by its city
-    assert gazetteer.describe(46.19, 6.236) == "Geneva, Switzerland"
+    assert (named.name, named.country) == ("Annemasse", "FR")  # named in its own country, not by Geneva
+    assert gazetteer.describe(22.2759, 114.1455) == "Hong Kong, Hong Kong"  # the Peak, not Shenzhen, China
+    assert gazetteer.describe(33.6292, -112.368) == "Phoenix, United States"  # Surprise, in Phoenix's reach
     assert gazetteer.describe(0.001, 0.001) is None and gazetteer.locate(-40.0, -120.0) is None  # at sea
     assert gazetteer.describe(-16.78, 179.34) is not None  # Fiji, by the antimeridian
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -114,8 +114,61 @@ def test_date_words_leave_the_text_terms_and_a_term_of_only_dates_goes() -> None
     terms, period = take_period(parse_query("in 2019"))
     assert terms == [] and period.start == datetime(2019, 1, 1)
     assert take_period(parse_query("dog - cat")) == (parse_query("dog - cat"), None)
-    with pytest.raises(QueryError, match="at least one thing to look for"):
-        take_period(parse_query("2019 - cat"))
+
+
+@pytest.mark.parametrize("query", ["in 2019 - cat", "2019 -cat", "last summer -people"])
+def test_a_date_and_words_left_out_keep_to_the_date_and_rank_by_the_words(query: str) -> None:
+    """The words left out rank that period's photos, least like them first; nothing is refused."""
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query(query))
+    assert period is not None and [t.sign for t in terms] == [-1]
+
+
+def test_a_place_and_words_left_out_keep_to_the_place_and_rank_by_the_words() -> None:
+    from photoclip.places import Place
+    from photoclip.search import take_place
+
+    nice = Place("town", "Nice, France", "", "FR")
+    for query in ("in nice -people", "in nice - people"):
+        terms, place = take_place(parse_query(query), lambda words: nice if words == "nice" else None)
+        assert place.label == "Nice, France" and terms == [QueryTerm(-1, text="people")]
+
+
+def test_a_year_written_with_a_minus_is_left_out_not_kept_to() -> None:
+    from photoclip.search import take_period
+
+    assert [(t.sign, t.text) for t in parse_query("beach -2026 -90s")] == [(1, "beach"), (-1, "2026"), (-1, "90s")]
+    assert take_period(parse_query("beach -2026"))[1] is None
+    assert take_period(parse_query("beach -2019-2020"))[1] is None
+
+
+@pytest.mark.parametrize("query", [
+    "blade runner 2049", "agenda 2030", "class of 2015", "2000 piece puzzle",
+    "year 2000 party", "hiking at 2000 m", "a 2019 km walk", "today show", "the today show",
+    "last night of the proms", "the tonight show", "price $2019",
+])
+def test_numbers_and_words_that_name_things_are_no_dates(query: str) -> None:
+    """A year to come, a number with a unit, a show: what the photo shows, not when it was taken."""
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query(query), date(2026, 12, 4))
+    assert period is None and terms == [QueryTerm(1, text=query)]
+
+
+@pytest.mark.parametrize(("query", "start", "end"), [
+    ("beach 2019", datetime(2019, 1, 1), datetime(2020, 1, 1)),
+    ("snow in 2019", datetime(2019, 1, 1), datetime(2020, 1, 1)),
+    ("cars in the 90s", datetime(1990, 1, 1), datetime(2000, 1, 1)),
+    ("2022 or 2023", datetime(2022, 1, 1), datetime(2024, 1, 1)),
+    ("party last night", datetime(2026, 12, 3, 12), datetime(2026, 12, 4, 6)),
+    ("beach this year", datetime(2026, 1, 1), datetime(2027, 1, 1)),
+])
+def test_years_and_days_said_as_dates_still_keep_to_them(query: str, start: datetime, end: datetime) -> None:
+    from photoclip.search import take_period
+
+    _terms, period = take_period(parse_query(query), date(2026, 12, 4))
+    assert (period.start, period.end) == (start, end)
 
 
 def test_tags_named_in_a_query_are_taken_longest_first_and_their_words_go() -> None:
