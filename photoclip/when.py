@@ -297,6 +297,8 @@ _NTH = r"(\d{1,2})(?:st|nd|rd|th)?"
 _COUNTED = (r"(?:m|km|mm|cm|ft|feet|foot|metres?|meters?|mi|miles?|yards?|pieces?|pcs?|cc|mph|kph|kmh|kg|lbs?"
             r"|hp|kw|watts?|mah|kcal|calories|points|dollars|euros|pounds|yen)")  # "2000 piece puzzle"
 _THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wins, "last" goes with it
+_NO_NOUN_AFTER = (r"(?!\s+(?!(?:and|or|to|till|until|since|before|after|from|in|at|on|with|by|of|this|last|for)\b)"
+                  r"[^\W\d_])")  # a season a noun follows is a kind of thing: "summer dress", "winter coat"
 _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read
     "iso_day": rf"{_YEAR}[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b",  # 2023-05-14, 2023/05/14, 2023.05.14
     "numeric_day": rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.]{_YEAR}\b",
@@ -353,7 +355,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         *_led("holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
         (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),  # every year's: "dog in may"; "may flowers" is no date
-        (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}", "season"),
+        (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
         (rf"\b(?:at|on|during|over)\s+{_ATOMS['holiday']}", "holiday"),  # not "at the christmas market"
         *_led("weekend", "relative"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),

@@ -348,3 +348,9 @@ def test_the_date_a_phone_wrote_into_a_file_name(name: str, taken: str | None) -
     from photoclip.when import date_in_name
 
     assert date_in_name(name, TODAY) == taken
+
+
+@pytest.mark.parametrize("query", ["girl in summer dress", "dog in winter jacket", "in spring water",
+                                   "kids in summer clothes"])
+def test_a_season_a_noun_follows_is_no_date(query: str) -> None:
+    assert extract_period(query, today=date(2026, 12, 4))[1] is None
