@@ -1117,17 +1117,22 @@ class Library:
         from the town ("in zermatt" of a photo on the mountain), read from the catalog only when
         a query has a place word to look up. A town of another country than the photo's (named
         so before photos were named by their own country's towns) is left out: a search by
-        distance finds those photos."""
+        distance finds those photos. A country or region after the name keeps to the towns in it
+        ("in reading, uk")."""
         table: dict[str, list[Place]] = {}
 
         def lookup(words: str) -> list[Place]:
+            gazetteer = places.gazetteer()
             if not table:
-                gazetteer = places.gazetteer()
-                for town, country in self.catalog.towns():
-                    if gazetteer.has_town(town, country):
-                        table.setdefault(places.fold(town), []).append(
-                            Place("named", gazetteer.label(town, country), "", country, town=town))
-            return table.get(places.fold(words).removeprefix("the ").strip(), [])
+                for name, country in self.catalog.towns():
+                    if (town := gazetteer.town(name, country)) is not None:
+                        table.setdefault(places.fold(name), []).append(
+                            Place("named", gazetteer.label(name, country), "", country, town.region, town=name))
+            if (found := table.get(places.folded_name(words))) is not None:
+                return found
+            qualified = gazetteer.qualified(words)
+            return [] if qualified is None else [place for place in lookup(qualified[0])
+                                                 if places.inside(place, qualified[1])]
 
         return lookup
 

@@ -8,9 +8,12 @@ town names only photos of its own country: a suburb across a border keeps its co
 A place is read from a query only after "in", "at", "near" or "around" (or "à", "em", "en",
 "im", "bei", "près de": "plage à nice"), and only where its name ends the query or is
 followed by a small word, punctuation or an emoji ("sunset in nice with mum", "sunset in
-nice!"): "girl in orange dress" keeps its orange. Common words that are also towns ("at
-sunset", "in spring", "at the marina", "girl in orange and white") are never places, nor is
-what was "made in" a place, "us" other than "in the us", or "nice and warm".
+nice!"): "girl in orange dress" keeps its orange. A country or region after a name keeps to
+the namesakes in it ("in florence, alabama", "in paris texas", "in victoria, bc"). Common words
+that are also towns ("at sunset", "girl in orange and white") are never places, nor is what was
+"made in" a place, "us" other than "in the us", or "nice and warm"; towns known by words ("in
+reading", "in split") are places only for a library with photos taken there, and never after
+"the" ("at the marina", "in the bath").
 """
 
 from __future__ import annotations
@@ -38,21 +41,38 @@ _FOLLOWERS = frozenset({
     "this", "last", "next", "before", "after", "when", "+", "-", ",",
 })  # fmt: skip
 _WORDS_NOT_PLACES = frozenset({
-    "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "bay", "orange", "green",
-    "union", "paradise", "eden", "liberty", "independence", "reading", "bath", "sale", "best", "deal", "march",
-    "surprise", "mobile", "split", "home", "school", "church", "work", "night", "dawn", "dusk", "noon",
-    "seaside", "marina", "peak", "rugby", "gold", "lion", "pet", "lime", "summit", "vineyard", "fountain",
-    "retreat", "springs", "university", "bank", "police", "store", "mission", "holiday", "metro", "time", "man",
-    "part", "date", "mine", "central", "bell", "golden", "coin", "bear", "officer", "drama", "pen", "yoga",
-    "normal", "tank", "salt", "crystal", "olympic", "hub", "eagle", "pearl", "delta", "hurricane", "clay",
-    "enterprise", "dome", "hook", "humble", "savage", "imperial", "anthem", "falcon", "terrace", "vista", "mango",
-    "cove", "walnut", "highland", "woodland", "butterfly", "soul", "deli", "federal", "superior", "republic",
-    "commonwealth", "alliance", "opportunity", "asia",
+    "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "orange", "green", "home",
+    "school", "church", "work", "night", "dawn", "dusk", "noon", "peak", "gold", "lion", "pet", "lime", "summit",
+    "vineyard", "fountain", "retreat", "university", "bank", "police", "store", "holiday", "metro", "time", "man",
+    "part", "date", "mine", "central", "coin", "bear", "officer", "drama", "pen", "yoga", "tank", "salt",
+    "crystal", "olympic", "hub", "hurricane", "dome", "hook", "anthem", "terrace", "mango", "butterfly", "soul",
+    "deli", "asia",
 })  # fmt: skip
+_TOWNS_ALSO_WORDS = frozenset({
+    "reading", "bath", "sale", "best", "deal", "march", "surprise", "mobile", "split", "seaside", "marina", "rugby",
+    "bay", "union", "paradise", "eden", "liberty", "independence", "springs", "mission", "bell", "golden",
+    "normal", "eagle", "pearl", "delta", "clay", "enterprise", "humble", "savage", "imperial", "falcon", "vista",
+    "cove", "walnut", "highland", "woodland", "federal", "superior", "republic", "commonwealth", "alliance",
+    "opportunity",
+})  # fmt: skip
+"""Towns whose names are common words: "in reading" is the town only where the library's photos are named by it
+(or a country follows: "in split, croatia"), and "in the bath" never is."""
 _NO_PLACE_AFTER = frozenset({"made"})  # "made in china" says where a thing was made, not where the photo was taken
 _ONLY_AFTER_IN = frozenset({"us"})  # "in the us", but "snow all around us", "kids near us"
 _ALSO_ADJECTIVES = frozenset({"nice"})  # "in nice and warm weather", but "in nice and cannes"
-_MAX_NAME_WORDS = 5
+_MAX_NAME_WORDS = 7  # "new york city, united states"
+_MAX_QUALIFIER_WORDS = 3  # "bosnia and herzegovina"
+_PROVINCE_CODES = {
+    ("CA", "01"): "ab", ("CA", "02"): "bc", ("CA", "03"): "mb", ("CA", "04"): "nb", ("CA", "05"): "nl",
+    ("CA", "07"): "ns", ("CA", "08"): "on", ("CA", "09"): "pe", ("CA", "10"): "qc", ("CA", "11"): "sk",
+    ("CA", "12"): "yt", ("CA", "14"): "nu", ("AU", "01"): "act", ("AU", "02"): "nsw", ("AU", "03"): "nt",
+    ("AU", "04"): "qld", ("AU", "05"): "sa", ("AU", "06"): "tas", ("AU", "07"): "vic", ("AU", "08"): "wa",
+}  # fmt: skip
+"""How Canadians and Australians write their provinces and states after a town ("victoria, bc"); a US
+state's code is its GeoNames code ("paris, tx")."""
+_CODES_ALSO_WORDS = frozenset({"in", "or", "me", "hi", "ok", "oh", "ma", "pa", "la", "de", "al", "co", "id", "on",
+                               "act", "mb", "nt", "sa"})  # a state's code only after a comma: "portland, or"
+_DIVISION = re.compile(r"\s+(?:state|province)$")  # "in new york state"
 _MIN_ALIAS = 3  # GeoNames' shorter other names ("Pa" for Chongqing, "we" for Huế) are noise
 _TOKEN = re.compile(r"[+,-]|[^\s+,]+")
 _TRAILING = re.compile(r"[^\w\s]+$")  # punctuation or an emoji after a word: "sunset in nice!", "in nice 😎"
@@ -104,6 +124,13 @@ def town_radius_km(population: int) -> float:
     return min(40.0, max(5.0, 3.0 * math.sqrt(population / 10_000)))
 
 
+def inside(place: Place, within: list[Place]) -> bool:
+    """Whether a place lies in one of these countries or regions (and is none of them)."""
+    return place.kind != "country" and any(
+        place.country == area.country and (area.kind == "country" or place.region == area.region) and place != area
+        for area in within)
+
+
 def _town_place(town: Town, countries: dict[str, str]) -> Place:
     return Place("town", f"{town.name}, {countries.get(town.country, town.country)}", "", town.country,
                  town.region, town.lat, town.lon, town_radius_km(town.population))
@@ -116,6 +143,11 @@ class Gazetteer:
         self.towns = towns
         self.countries = countries  # ISO code -> name
         self._names = names
+        self._codes: dict[str, list[Place]] = defaultdict(list)  # "tx", "bc", "nsw": only after a town's name
+        for place in {place for found in names.values() for place in found if place.kind == "region"}:
+            code = place.region.lower() if place.country == "US" else _PROVINCE_CODES.get((place.country, place.region))
+            if code:
+                self._codes[code].append(place)
         self._grid: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i, town in enumerate(towns):
             self._grid[(math.floor(town.lat), math.floor(town.lon) % 360)].append(i)
@@ -171,8 +203,36 @@ class Gazetteer:
     def lookup_all(self, words: str, small_towns: bool = True) -> list[Place]:
         """Every place of a name, the one it most likely stands for first (as lookup's order);
         with `small_towns`, also the towns too small to look up in any query, last: a library
-        keeps those its photos were taken in ("in victoria": Victoria, Canada, not Hong Kong)."""
-        for key in dict.fromkeys((fold(words).removeprefix("the ").strip(), fold(words).strip())):
+        keeps those its photos were taken in ("in victoria": Victoria, Canada, not Hong Kong).
+        A name followed by its country or region is only the places of the name in it
+        ("florence, alabama", "paris texas", "atlanta georgia"); "new york state" is the region."""
+        found = self._named(words, small_towns)
+        if found:
+            return found
+        division = _DIVISION.sub("", fold(words))
+        if division != fold(words):
+            return [place for place in self._named(division, False) if place.kind == "region"]
+        qualified = self.qualified(words)
+        if qualified is None:
+            return []
+        return [place for place in self.lookup_all(qualified[0], small_towns) if inside(place, qualified[1])]
+
+    def qualified(self, words: str) -> tuple[str, list[Place]] | None:
+        """A name and the country or region after it ("florence, alabama" -> "florence", [Alabama];
+        "atlanta georgia": both Georgias), or None when its last words name neither."""
+        parts = fold(words).replace(",", " , ").split()
+        for size in range(min(_MAX_QUALIFIER_WORDS, len(parts) - 1), 0, -1):
+            head, last = " ".join(parts[:-size]), " ".join(parts[-size:])
+            within = [place for place in self._named(last, False) if place.kind in ("country", "region")]
+            if size == 1 and (head.endswith(",") or last not in _CODES_ALSO_WORDS):
+                within += self._codes.get(last, [])
+            if head.rstrip(" ,") and within:
+                return head.rstrip(" ,"), within
+        return None
+
+    def _named(self, words: str, small_towns: bool) -> list[Place]:
+        """The places of exactly this name (with or without a "the" before it)."""
+        for key in dict.fromkeys((folded_name(words), fold(words).strip())):
             found = list(self._names.get(key, ()))
             if small_towns:
                 found += [_town_place(self.towns[i], self.countries) for i in self._towns_by_name.get(key, ())
@@ -189,9 +249,10 @@ class Gazetteer:
             by_name[fold(town.name)].append(i)
         return by_name
 
-    def has_town(self, name: str, country: str) -> bool:
-        """Whether a town of this name is in this country."""
-        return any(self.towns[i].country == country for i in self._towns_by_name.get(fold(name), ()))
+    def town(self, name: str, country: str) -> Town | None:
+        """The most populous town of this name in this country, if any."""
+        found = [self.towns[i] for i in self._towns_by_name.get(fold(name), ()) if self.towns[i].country == country]
+        return max(found, key=lambda town: town.population, default=None)
 
     def locate(self, lat: float, lon: float) -> tuple[Town, Town] | None:
         """(nearest, named) towns of a position, None when no town is within NEAREST_WITHIN_KM.
@@ -260,13 +321,14 @@ def _places_file() -> Path:
 def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None) -> tuple[str, Place | None]:
     """Split a query into the rest of its words and the place it names, if any ("dog at the
     beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins. `lookup` names
-    places (default: the gazetteer's); it is not called when no place word is there."""
+    places (default: the gazetteer's, less towns known by words); it is not called when no place
+    word is there."""
     tokens = _TOKEN.findall(text)
     folded = [fold(t) for t in tokens]
     before = [i for i in range(len(tokens) - 1) if _may_come_before_a_place(tokens, folded, i)]
     if not before:
         return text, None  # no place can follow: the gazetteer need not be read
-    lookup = lookup or gazetteer().lookup
+    lookup = lookup or _known_anywhere
     for i in before:
         start = i + 2 if folded[i] == "pres" and folded[i + 1] == "de" else i + 1
         for after in range(min(start + _MAX_NAME_WORDS, len(tokens)), start, -1):
@@ -280,6 +342,12 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
                     rest = []
                 return " ".join(rest), dataclasses.replace(place, words=" ".join([*tokens[i:start], words]))
     return text, None
+
+
+def _known_anywhere(words: str) -> Place | None:
+    """The gazetteer's place of a name, but no town whose name is also a common word ("in reading"): without a
+    library's photos taken there, the word is meant."""
+    return None if folded_name(words) in _TOWNS_ALSO_WORDS else gazetteer().lookup(words)
 
 
 def _may_come_before_a_place(tokens: list[str], folded: list[str], i: int) -> bool:
@@ -301,16 +369,23 @@ def _name_between(tokens: list[str], folded: list[str], start: int, after: int) 
     then = folded[after] if after < len(tokens) else ""
     if then and not punctuated and then not in _FOLLOWERS and not _TRAILING.fullmatch(then):
         return None
-    return " ".join([*tokens[start:after - 1], last])
+    return " ".join([*tokens[start:after - 1], last]).replace(" ,", ",")
 
 
 def _may_name_a_place(words: str, preposition: str, then: list[str]) -> bool:
-    """Whether words a lookup knows as a place may mean it here: never a common word ("at the
-    marina"), "us" only after "in", and "nice and ..." only before another place ("in nice and
-    cannes", not "in nice and warm weather")."""
-    key = fold(words).removeprefix("the ").strip()
+    """Whether words a lookup knows as a place may mean it here: never a common word ("at
+    sunset") nor a town's that is one after "the" ("in the bath"), "us" only after "in", and
+    "nice and ..." only before another place ("in nice and cannes", not "in nice and warm weather")."""
+    key = folded_name(words)
     if key in _WORDS_NOT_PLACES or (key in _ONLY_AFTER_IN and preposition != "in"):
+        return False
+    if key in _TOWNS_ALSO_WORDS and key != fold(words).strip():
         return False
     if key in _ALSO_ADJECTIVES and then[:1] == ["and"]:
         return len(then) > 1 and gazetteer().lookup(then[1]) is not None
     return True
+
+
+def folded_name(words: str) -> str:
+    """A place's name as it is looked up: folded, without a "the" before it."""
+    return fold(words).removeprefix("the ").strip()

@@ -1546,10 +1546,12 @@ def test_a_tag_is_evidence_of_a_place_only_for_photos_without_a_position(travels
 
 @pytest.fixture
 def namesakes(open_library, tmp_path: Path) -> Library:
-    """Photos in places that share their names with others (and in Orange, France)."""
+    """Photos in places that share their names with others, and in towns known by words."""
     folder = tmp_path / "namesakes"
     spots = {"victoria-bc.jpg": (48.4284, -123.3656), "tbilisi.jpg": (41.7151, 44.8271),
-             "atlanta.jpg": (33.749, -84.388), "orange.jpg": (44.1381, 4.8075)}
+             "atlanta.jpg": (33.749, -84.388), "orange.jpg": (44.1381, 4.8075), "reading.jpg": (51.4543, -0.9781),
+             "bath.jpg": (51.3811, -2.359), "florence-al.jpg": (34.7998, -87.6773),
+             "florence-it.jpg": (43.7696, 11.2558)}
     for seed, (name, position) in enumerate(spots.items()):
         located_photo(folder / name, seed, position, "2024:05:01 10:00:00")
     library = open_library()
@@ -1564,6 +1566,23 @@ def test_of_the_places_of_a_name_those_the_photos_were_taken_in_are_meant(namesa
     assert sorted(paths(hits)) == ["atlanta.jpg", "tbilisi.jpg"]
     assert scope.place.label == "Georgia or Georgia, United States"
     assert namesakes.search_scoped("girl in orange and white")[1] is None  # a colour, though a town of the library
+
+
+def test_a_country_or_region_after_a_name_keeps_to_the_photos_of_its_namesake_there(namesakes: Library) -> None:
+    hits, scope = namesakes.search_scoped("in florence", limit=10)
+    assert sorted(paths(hits)) == ["florence-al.jpg", "florence-it.jpg"]
+    for query, photo in [("in florence, alabama", "florence-al.jpg"), ("in florence italy", "florence-it.jpg"),
+                         ("in atlanta georgia", "atlanta.jpg"), ("in georgia usa", "atlanta.jpg"),
+                         ("in victoria bc", "victoria-bc.jpg"), ("in reading, uk", "reading.jpg")]:
+        hits, scope = namesakes.search_scoped(query, limit=10)
+        assert (paths(hits), scope.place.words) == ([photo], query)
+
+
+def test_a_town_known_by_a_word_is_a_place_where_the_library_has_photos_of_it(namesakes: Library) -> None:
+    assert paths(namesakes.search("in reading", limit=10)) == ["reading.jpg"]
+    assert paths(namesakes.search("church in bath", limit=10)) == ["bath.jpg"]  # named Bristol, the bigger town
+    assert namesakes.search_scoped("baby in the bath")[1] is None
+    assert namesakes.search_scoped("in split")[1] is None  # no photo of the library was taken in Split
 
 
 def test_a_town_finds_its_photos_named_after_a_bigger_one_never_across_a_border(

@@ -69,6 +69,29 @@ def test_words_that_may_be_other_words_are_places_where_they_can_only_be(query, 
     assert places.extract_place(query)[1].label == label
 
 
+@pytest.mark.parametrize(("query", "label", "region"), [
+    ("beach in florence, alabama", "Florence, United States", "AL"),
+    ("beach in florence italy", "Florence, Italy", "16"),
+    ("in atlanta georgia", "Atlanta, United States", "GA"),  # the US state, not the country
+    ("in georgia usa", "Georgia, United States", "GA"),
+    ("in victoria, australia", "Victoria, Australia", "07"),  # the state, not the Hong Kong town
+    ("in victoria bc", "Victoria, Canada", "02"),
+    ("in paris texas", "Paris, United States", "TX"),
+    ("in portland, or", "Portland, United States", "OR"),  # "or" is Oregon only after a comma
+    ("in new york state", "New York, United States", "NY"),
+    ("in split, croatia", "Split, Croatia", "15"),  # a town known by a word, kept to by its country
+])
+def test_a_country_or_region_after_a_name_keeps_to_its_namesakes_there(query, label, region) -> None:
+    place = places.extract_place(query)[1]
+    assert (place.label, place.region, place.words) == (label, region, query.removeprefix("beach "))
+
+
+@pytest.mark.parametrize("query", ["in nice spain", "in paris texas beach", "in reading", "phone in mobile",
+                                   "in split", "church in bath"])
+def test_a_name_with_no_namesake_in_the_country_after_it_or_known_by_a_word_is_no_place(query) -> None:
+    assert places.extract_place(query) == (query, None)
+
+
 def test_every_place_of_a_name_is_known_small_towns_last() -> None:
     gazetteer = places.gazetteer()
     victoria = [p.label for p in gazetteer.lookup_all("victoria")]
