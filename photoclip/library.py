@@ -1047,9 +1047,11 @@ class Library:
             located: dict[str, list[PhotoId]] = {}
             rest, place = take_place(terms, self._place_lookup(located))
             if place is not None:
-                log.info("photos taken %s (%s): %d", place.words, place.label, len(located[place.label]))
-                terms, keep = rest, set(located[place.label])
-                among = located[place.label] if among is None else [pid for pid in among if pid in keep]
+                there = located[place.label] if not place.parts else self._newest_first(
+                    [pid for part in place.parts for pid in located[part.label]])
+                log.info("photos taken %s (%s): %d", place.words, place.label, len(there))
+                terms, keep = rest, set(there)
+                among = there if among is None else [pid for pid in among if pid in keep]
         return terms, period, place, among
 
     def _place_lookup(self, located: dict[str, list[PhotoId]]) -> Callable[[str], Place | None]:

@@ -38,8 +38,9 @@ _PREPOSITIONS = frozenset({"in", "at", "near", "around"})
 _ABROAD = frozenset({"à", "em", "en", "im", "bei", "près"})  # "plage à nice", "praia em lisboa", "près de nice"
 _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
-    "this", "last", "next", "before", "after", "when", "+", "-", ",",
+    "this", "last", "next", "before", "after", "when", "+", "-", ",", "or",
 })  # fmt: skip
+_JOINING = frozenset({"and", "or", ","})  # between places: "in spain or portugal", "in paris, lyon and nice"
 _WORDS_NOT_PLACES = frozenset({
     "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "orange", "green", "home",
     "school", "church", "work", "night", "dawn", "dusk", "noon", "peak", "gold", "lion", "pet", "lime", "summit",
@@ -103,6 +104,7 @@ class Place:
     lon: float = 0.0
     radius_km: float = 0.0
     town: str | None = None  # kind "named": the town's name as photos carry it
+    parts: tuple[Place, ...] = ()  # several places named together ("in spain or portugal"), each as looked up
 
 
 def fold(text: str) -> str:
@@ -320,7 +322,8 @@ def _places_file() -> Path:
 
 def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None) -> tuple[str, Place | None]:
     """Split a query into the rest of its words and the place it names, if any ("dog at the
-    beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins. `lookup` names
+    beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins; places joined by
+    "and", "or" or a comma are each of them ("in spain or portugal": `parts`). `lookup` names
     places (default: the gazetteer's, less towns known by words); it is not called when no place
     word is there."""
     tokens = _TOKEN.findall(text)
@@ -331,17 +334,45 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
     lookup = lookup or _known_anywhere
     for i in before:
         start = i + 2 if folded[i] == "pres" and folded[i + 1] == "de" else i + 1
-        for after in range(min(start + _MAX_NAME_WORDS, len(tokens)), start, -1):
-            words = _name_between(tokens, folded, start, after)
-            if words is None or not _may_name_a_place(words, folded[i], folded[after:after + 2]):
-                continue
-            place = lookup(words)
-            if place is not None:
-                rest = tokens[:i] + tokens[after:]
-                if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
-                    rest = []
-                return " ".join(rest), dataclasses.replace(place, words=" ".join([*tokens[i:start], words]))
+        found = _place_at(tokens, folded, start, folded[i], lookup)
+        if found is None:
+            continue
+        parts, end, said = [found[0]], found[1], [*tokens[i:start], found[2]]
+        while end + 1 < len(tokens) and folded[end] in _JOINING:
+            joined = end + 1 + (folded[end + 1] == folded[i])  # "in paris and in london"
+            more = _place_at(tokens, folded, joined, folded[i], lookup) if joined < len(tokens) else None
+            if more is None:
+                break
+            parts.append(more[0])
+            said += [*tokens[end:joined], more[2]]
+            end = more[1]
+        rest = tokens[:i] + tokens[end:]
+        if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
+            rest = []
+        return " ".join(rest).strip(" ,"), _joined(list({part.label: part for part in parts}.values()), " ".join(said))
     return text, None
+
+
+def _place_at(
+    tokens: list[str], folded: list[str], start: int, preposition: str, lookup: Callable[[str], Place | None]
+) -> tuple[Place, int, str] | None:
+    """The place whose name starts at `start`, where its words end, and its words."""
+    for after in range(min(start + _MAX_NAME_WORDS, len(tokens)), start, -1):
+        words = _name_between(tokens, folded, start, after)
+        if words is None or not _may_name_a_place(words, preposition, folded[after:after + 2]):
+            continue
+        place = lookup(words)
+        if place is not None:
+            return place, after, words
+    return None
+
+
+def _joined(parts: list[Place], words: str) -> Place:
+    """One place, or several as one: labelled by them all, the first's otherwise."""
+    if len(parts) == 1:
+        return dataclasses.replace(parts[0], words=words.replace(" ,", ","))
+    label = " or ".join(part.label for part in parts)
+    return dataclasses.replace(parts[0], label=label, words=words.replace(" ,", ","), parts=tuple(parts))
 
 
 def _known_anywhere(words: str) -> Place | None:
@@ -375,13 +406,14 @@ def _name_between(tokens: list[str], folded: list[str], start: int, after: int) 
 def _may_name_a_place(words: str, preposition: str, then: list[str]) -> bool:
     """Whether words a lookup knows as a place may mean it here: never a common word ("at
     sunset") nor a town's that is one after "the" ("in the bath"), "us" only after "in", and
-    "nice and ..." only before another place ("in nice and cannes", not "in nice and warm weather")."""
+    "nice and ..." or "nice or ..." only before another place ("in nice and cannes", not "in
+    nice and warm weather")."""
     key = folded_name(words)
     if key in _WORDS_NOT_PLACES or (key in _ONLY_AFTER_IN and preposition != "in"):
         return False
     if key in _TOWNS_ALSO_WORDS and key != fold(words).strip():
         return False
-    if key in _ALSO_ADJECTIVES and then[:1] == ["and"]:
+    if key in _ALSO_ADJECTIVES and then[:1] in (["and"], ["or"]):
         return len(then) > 1 and gazetteer().lookup(then[1]) is not None
     return True
 

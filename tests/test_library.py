@@ -1578,6 +1578,16 @@ def test_a_country_or_region_after_a_name_keeps_to_the_photos_of_its_namesake_th
         assert (paths(hits), scope.place.words) == ([photo], query)
 
 
+def test_places_joined_by_and_or_or_are_each_of_them(namesakes: Library) -> None:
+    hits, scope = namesakes.search_scoped("in reading or bath", limit=10)
+    assert sorted(paths(hits)) == ["bath.jpg", "reading.jpg"]
+    assert scope.place.label == "Reading, United Kingdom or Bath, United Kingdom"
+    hits, scope = namesakes.search_scoped("in florence, italy and atlanta", limit=10)
+    assert sorted(paths(hits)) == ["atlanta.jpg", "florence-it.jpg"]
+    hits, scope = namesakes.search_scoped("in atlanta and tokyo", limit=10)  # no photo taken in Tokyo: words
+    assert (paths(hits), scope.place.label) == (["atlanta.jpg"], "Atlanta, United States")
+
+
 def test_a_town_known_by_a_word_is_a_place_where_the_library_has_photos_of_it(namesakes: Library) -> None:
     assert paths(namesakes.search("in reading", limit=10)) == ["reading.jpg"]
     assert paths(namesakes.search("church in bath", limit=10)) == ["bath.jpg"]  # named Bristol, the bigger town

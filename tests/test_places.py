@@ -63,10 +63,24 @@ def test_punctuation_or_an_emoji_after_a_place_is_no_part_of_its_name(query, res
 
 @pytest.mark.parametrize(("query", "label"), [
     ("in the us", "United States"), ("in the US", "United States"), ("in usa", "United States"),
-    ("sunset in nice and cannes", "Nice, France"),  # "nice and" before another place
+    ("sunset in nice and cannes", "Nice, France or Cannes, France"),  # "nice and" before another place
 ])
 def test_words_that_may_be_other_words_are_places_where_they_can_only_be(query, label) -> None:
     assert places.extract_place(query)[1].label == label
+
+
+@pytest.mark.parametrize(("query", "rest", "labels", "words"), [
+    ("beach in spain or portugal", "beach", ["Spain", "Portugal"], "in spain or portugal"),
+    ("in paris, lyon and nice!", "", ["Paris, France", "Lyon, France", "Nice, France"], "in paris, lyon and nice"),
+    ("in paris and in london", "", ["Paris, France", "London, United Kingdom"], "in paris and in london"),
+    ("in paris, france or london", "", ["Paris, France", "London, United Kingdom"], "in paris, france or london"),
+    ("kids in paris and disneyland", "kids and disneyland", ["Paris, France"], "in paris"),
+    ("in lisbon, sunset", "sunset", ["Lisbon, Portugal"], "in lisbon"),
+])
+def test_places_joined_by_and_or_or_a_comma_are_each_of_them(query, rest, labels, words) -> None:
+    found_rest, place = places.extract_place(query)
+    assert (found_rest, [part.label for part in place.parts or (place,)], place.words) == (rest, labels, words)
+    assert place.label == " or ".join(labels)
 
 
 @pytest.mark.parametrize(("query", "label", "region"), [
