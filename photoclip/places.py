@@ -224,7 +224,7 @@ class Gazetteer:
         "atlanta georgia": both Georgias), or None when its last words name neither."""
         parts = fold(words).replace(",", " , ").split()
         for size in range(min(_MAX_QUALIFIER_WORDS, len(parts) - 1), 0, -1):
-            head, last = " ".join(parts[:-size]), " ".join(parts[-size:])
+            head, last = " ".join(parts[:-size]), " ".join(parts[-size:]).replace(".", "")  # "b.c.", "u.s."
             within = [place for place in self._named(last, False) if place.kind in ("country", "region")]
             if size == 1 and (head.endswith(",") or last not in _CODES_ALSO_WORDS):
                 within += self._codes.get(last, [])

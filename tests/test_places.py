@@ -90,6 +90,8 @@ def test_places_joined_by_and_or_or_a_comma_are_each_of_them(query, rest, labels
     ("in georgia usa", "Georgia, United States", "GA"),
     ("in victoria, australia", "Victoria, Australia", "07"),  # the state, not the Hong Kong town
     ("in victoria bc", "Victoria, Canada", "02"),
+    ("in victoria, b.c.", "Victoria, Canada", "02"),
+    ("in springfield, u.s.", "Springfield, United States", "MO"),
     ("in paris texas", "Paris, United States", "TX"),
     ("in portland, or", "Portland, United States", "OR"),  # "or" is Oregon only after a comma
     ("in new york state", "New York, United States", "NY"),
@@ -97,7 +99,7 @@ def test_places_joined_by_and_or_or_a_comma_are_each_of_them(query, rest, labels
 ])
 def test_a_country_or_region_after_a_name_keeps_to_its_namesakes_there(query, label, region) -> None:
     place = places.extract_place(query)[1]
-    assert (place.label, place.region, place.words) == (label, region, query.removeprefix("beach "))
+    assert (place.label, place.region, place.words) == (label, region, query.removeprefix("beach ").rstrip("."))
 
 
 @pytest.mark.parametrize("query", ["in nice spain", "in paris texas beach", "in reading", "phone in mobile",
