@@ -90,9 +90,17 @@ def parse_query(query: str) -> list[QueryTerm]:
             terms += _with_words_left_out(sign, piece, weight)
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
-    if all(t.sign < 0 or t.weight == 0 for t in terms):
+    if all(t.sign < 0 or t.weight == 0 for t in terms) and not all(_only_a_date(t) for t in terms if t.sign < 0):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
+
+
+def _only_a_date(term: QueryTerm) -> bool:
+    """Whether a term is wholly a date: "-2019" alone lists the photos of any other time (take_period)."""
+    if term.text is None:
+        return False
+    rest, period = extract_period(term.text)
+    return period is not None and not rest
 
 
 def _with_words_left_out(sign: int, text: str, weight: float) -> list[QueryTerm]:
@@ -136,17 +144,28 @@ class QueryScope:
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
     """Date words in the text terms become a period to filter by ("beach last summer"); a term
     that was only a date goes, so the terms left may be none (show that period's photos) or only
-    terms to leave out ("last summer -people": that period's photos, least like people first)."""
-    kept, period = [], None
+    terms to leave out ("last summer -people": that period's photos, least like people first).
+    A term left out that is only a date leaves that period's photos out ("beach -2019": the
+    photos not taken in 2019), which subtracting the words "2019" from the text never did."""
+    kept, period, left_out = [], None, []
     for term in terms:
-        if term.text is None or term.sign < 0:
+        if term.text is None:
             kept.append(term)
             continue
         rest, found = extract_period(term.text, today)
+        if term.sign < 0:
+            if found is not None and not rest:
+                left_out.append(found)
+            else:
+                kept.append(term)
+            continue
         if found is not None:
             period = found if period is None else period & found
         if rest:
             kept.append(dataclasses.replace(term, text=rest if found is not None else term.text))
+    if left_out:
+        outside = Period.any_time_but(left_out)
+        period = outside if period is None else period & outside
     return kept, period
 
 

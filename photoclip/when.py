@@ -13,17 +13,20 @@ or year); the past week, the last week, the last 3 months (up to today). "Last" 
 ended, "this" winter has begun; "the last march" (of a band) or "the last week of july" is the
 final one, not a date. A month, season or holiday without its year is that one in every year, as
 Google Photos and Apple Photos read it: "in may", "in (the) summer", "at christmas", "from march to
-july" (each year's), "in june and december" or "at christmas or easter" (each of them, every year).
-Dates joined make one period: from or between one to, until, through or and another, or
-one-another, is from the start of the first to the end of the second ("from march to july 2023",
-"2019-2021", "from 2019 until now"); a list joined by "and" likewise ("2022, 2023 and 2024"), but a
-list of months, seasons or holidays is each of them ("june and december 2023"); one or another,
-when they touch ("2022 or 2023 or 2024"); since, after, before or until one, or one onwards.
+july" (each year's), "in june and december" or "at christmas or easter" (each of them, every year);
+so is one just before since, after, before or until a date ("may since 2024", "christmas since 2020").
+Dates joined: from one to, until or through another, between one and another, or one-another, is
+from the start of the first to the end of the second ("from march to july 2023", "2019-2021", "from
+2019 until now"); a list joined by "and" or "or" is each of its dates ("christmas 2020 and christmas
+2021", "2019 or 2022": either year), one span where they touch ("2022, 2023 and 2024"); since,
+after, before or until one, or one onwards. A date a query leaves out ("beach -2019") keeps to any
+time but it (Period.any_time_but).
 Holidays with their year, or this or last one: christmas (24-26 December), christmas eve, christmas
 day, new year's eve (into the small hours), new year's day, easter (Good Friday to Easter Monday),
-halloween, valentine's day, thanksgiving (the US one, Thursday to Sunday); a holiday or season
-alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers").
-Numbers that look like a day but are none (2023-02-30) are left to search for, as are years that
+halloween, valentine's day, thanksgiving (the US one, Thursday to Sunday), the fourth of july (july
+4th), boxing day, st patrick's day; a holiday or season
+alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in
+march madness"). Numbers that look like a day but are none (2023-02-30) are left to search for, as are years that
 name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece puzzle"), "year
 2000", "class of 2015"; so is "today show" or "last night of the proms". Seasons are the
 northern hemisphere's (summer is June to August; winter runs from December into the next year:
@@ -34,8 +37,8 @@ from __future__ import annotations
 
 import locale
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -49,6 +52,7 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 EARLIEST = datetime(1800, 1, 1)
 """Where a period open to the past ("before 2015") starts."""
+_DAWN, _DUSK = datetime.min, datetime.max  # where "any time but" a date starts and ends
 Span = tuple[datetime, datetime]
 
 
@@ -70,12 +74,24 @@ class Period:
     """When the photos were taken: [start, end) spans in local time, sorted and apart (none: no dates at all),
     and the words they were read from. Several spans where a month or holiday was named without its year ("in
     may" is every May) or a list of them ("june and december 2023"); `every` then says what each year holds
-    ("in May or June"), and `narrowed` that other dates keep it to some years ("in may since 2020")."""
+    ("in May or June"), and `narrowed` that other dates keep it to some years ("may since 2020"). `but`: the
+    periods a query left out ("beach -2019"), where the spans are all the times outside them."""
 
     spans: tuple[Span, ...]
     words: str
     every: str = ""
     narrowed: bool = False
+    but: tuple[Period, ...] = ()
+
+    @classmethod
+    def any_time_but(cls, left_out: Sequence[Period]) -> Period:
+        """The times in none of `left_out`: "beach -2019" is the photos not taken in 2019, the very ones "2019"
+        does not find (an undated photo is dated by its file here too). It runs from the first moment a date can
+        hold to the last, so that a photo dated before EARLIEST or wrongly in the future is still not in 2019."""
+        spans = _union(span for period in left_out for span in period.spans)
+        edges = [_DAWN, *(moment for span in spans for moment in span), _DUSK]
+        words = " ".join(f"-{period.words}" for period in left_out)
+        return cls(_union(zip(edges[::2], edges[1::2])), words, but=tuple(left_out))
 
     @property
     def start(self) -> datetime:
@@ -102,7 +118,9 @@ class Period:
     def said(self) -> str:
         """The words as they read after "taken": "from last summer", "from 1990" and "taken in
         2019" are "last summer", "in 1990" and "in 2019"; a range keeps its "from" ("from march
-        to july")."""
+        to july"); "-2019" is "other than 2019" ("no photos taken other than 2019")."""
+        if self.but:
+            return f"other than {_listed([period.said for period in self.but], 'or')}"
         words = _TAKEN.sub("", self.words)
         if _RANGE_WORD.search(words) or not _LONE_FROM.match(words):
             return words
@@ -110,15 +128,33 @@ class Period:
         return f"in {rest}" if _IN_WHEN.match(rest) else f"at {rest}" if _HOLIDAY_FIRST.match(rest) else rest
 
     def describe(self) -> str:
-        """"1 Jun 2026 to 31 Aug 2026"; "in May of any year", "at Christmas, any year"; "in May, 1 May 2020 to
-        31 May 2026"."""
+        """"1 Jun 2026 to 31 Aug 2026"; "in May of any year", "at Christmas, any year"; kept to some years,
+        those years: "in May, 2024 to 2026" ("may since 2024"), "in May, up to 2018 and 2020 to 2026" ("in may
+        -2019"); "any time but 1 Jan 2019 to 31 Dec 2019" ("-2019")."""
+        if self.but:
+            return f"any time but {_listed([period.describe() for period in self.but], 'and')}"
         if not self.spans:
             return "no dates at all"
         if self.every and self.narrowed:
-            return f"{self.every}, {_shown_span(self.start, self.end)}"
+            return f"{self.every}, {_years(self.spans)}"
         if self.every:
-            return f"{self.every}{' of any year' if self.every.split()[-1] in _MONTH_NAMES else ', any year'}"
+            *_, before, last = ["", *self.every.split()]  # "in May" of any year, "on the Fourth of July", any year
+            return f"{self.every}{' of any year' if last in _MONTH_NAMES and before != 'of' else ', any year'}"
         return _listed([_shown_span(*span) for span in self.spans], "and")
+
+
+def _years(spans: tuple[Span, ...]) -> str:
+    """The years the spans start in, a run of them from first to last: "2024 to 2026", "up to 2018 and 2020 to
+    2026" (from EARLIEST's year, as every year's are), "2019 and 2021". A winter is its December's year, as
+    "winter 2025" names the one from December 2025."""
+    runs: list[list[int]] = []
+    for year in sorted({start.year for start, _ in spans}):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return _listed([f"up to {run[-1]}" if run[0] == EARLIEST.year else str(run[0]) if len(run) == 1
+                    else f"{run[0]} to {run[-1]}" for run in runs], "and")
 
 
 def _shown_span(start: datetime, end: datetime) -> str:
@@ -214,20 +250,26 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
     "valentines day": lambda year: _days(date(year, 2, 14)),
     "easter": lambda year: _days(_easter(year) - timedelta(days=2), _easter(year) + timedelta(days=1)),
     "thanksgiving": lambda year: _days(_thanksgiving(year), _thanksgiving(year) + timedelta(days=3)),
+    "fourth of july": lambda year: _days(date(year, 7, 4)),
+    "boxing day": lambda year: _days(date(year, 12, 26)),
+    "st patricks day": lambda year: _days(date(year, 3, 17)),
 }
 _HOLIDAY_NAMES = {"xmas": "christmas", "xmas eve": "christmas eve", "xmas day": "christmas day", "nye": "new years eve",
                   "new year eve": "new years eve", "new year day": "new years day", "valentines": "valentines day",
-                  "valentine day": "valentines day"}
+                  "valentine day": "valentines day", "4th of july": "fourth of july", "july 4th": "fourth of july",
+                  "july fourth": "fourth of july", "saint patricks day": "st patricks day",
+                  "st patrick day": "st patricks day", "saint patrick day": "st patricks day"}
 _HOLIDAYS_SHOWN = {"christmas": ("at", "Christmas"), "christmas eve": ("on", "Christmas Eve"),
                    "christmas day": ("on", "Christmas Day"), "new years eve": ("on", "New Year's Eve"),
                    "new years day": ("on", "New Year's Day"), "halloween": ("on", "Halloween"),
                    "valentines day": ("on", "Valentine's Day"), "easter": ("at", "Easter"),
-                   "thanksgiving": ("at", "Thanksgiving")}
+                   "thanksgiving": ("at", "Thanksgiving"), "fourth of july": ("on", "the Fourth of July"),
+                   "boxing day": ("on", "Boxing Day"), "st patricks day": ("on", "St Patrick's Day")}
 
 
 def _holiday_key(name: str) -> str:
     """A holiday as _HOLIDAYS names it: "christmas" for "xmas", "new years eve" for "new year's eve"."""
-    words = " ".join(name.replace("'", "").replace("\u2019", "").split())
+    words = " ".join(name.replace("'", "").replace("\u2019", "").replace(".", "").split()).removeprefix("the ")
     return _HOLIDAY_NAMES.get(words, words)
 
 
@@ -289,7 +331,8 @@ _YEAR = r"(19\d\d|20\d\d)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
 _HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|new\s+year(?:['\u2019]?s)?\s+(?:eve|day)|nye|halloween"
-            r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter|thanksgiving)")
+            r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter|thanksgiving|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
+            r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day)")
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(day|week|month|year)"
@@ -297,8 +340,10 @@ _NTH = r"(\d{1,2})(?:st|nd|rd|th)?"
 _COUNTED = (r"(?:m|km|mm|cm|ft|feet|foot|metres?|meters?|mi|miles?|yards?|pieces?|pcs?|cc|mph|kph|kmh|kg|lbs?"
             r"|hp|kw|watts?|mah|kcal|calories|points|dollars|euros|pounds|yen)")  # "2000 piece puzzle"
 _THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wins, "last" goes with it
-_NO_NOUN_AFTER = (r"(?!\s+(?!(?:and|or|to|till|until|since|before|after|from|in|at|on|with|by|of|this|last|for)\b)"
-                  r"[^\W\d_])")  # a season a noun follows is a kind of thing: "summer dress", "winter coat"
+_NO_NOUN_AFTER = (r"(?!\s+(?!(?:and|or|to|till|until|since|before|after|from|in|at|on|with|by|of|this|last|for"
+                  r"|near|around|during|when|while|without)\b)[^\W\d_])")
+"""After a month or season: a noun after it makes it a kind of thing ("summer dress", "winter coat", "march
+madness"), where a word such as "with" goes on to say more of the photo ("in may with mum")."""
 _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read
     "iso_day": rf"{_YEAR}[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b",  # 2023-05-14, 2023/05/14, 2023.05.14
     "numeric_day": rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.]{_YEAR}\b",
@@ -345,7 +390,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|{_UNIT}\s+of)\b", "final"),
         (rf"{_JOINED}(?P<more>(?:{_NEXT}(?>{_ANY}))*{_AND_OR}(?>{_ANY}))", "list"),
         (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
-        (rf"\b(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),
+        (rf"\b(?:(?:(?:in|during|at|on)\s+)?(?:the\s+)?(?P<every>{_ATOMS['month']}|{_ATOMS['season']}|{_ATOMS['holiday']})"
+         rf"\s+)?(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),  # "may since 2024": each May
         (rf"{_JOINED}\s+(?P<word>onwards?|and\s+(?:later|after)|or\s+later)\b", "open"),
         *_led("iso_day", "numeric_day", "month_day_year", "day_month_year", "iso_month"),
         (rf"\b{_LEAD}((?:19|20)\d)0'?s\b", "decade"),
@@ -354,7 +400,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
         *_led("holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
-        (rf"\b(?:in|during)\s+{_ATOMS['month']}", "month"),  # every year's: "dog in may"; "may flowers" is no date
+        # every year's: "dog in may", "in may with mum"; "may flowers" and "in march madness" are no dates
+        (rf"\b(?:in|during)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),
         (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
         (rf"\b(?:at|on|during|over)\s+{_ATOMS['holiday']}", "holiday"),  # not "at the christmas market"
         *_led("weekend", "relative"),
@@ -365,13 +412,16 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 _NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", "day_month_year"}
 """Kinds whose words, when they are no date, hold none either: they are left to search for and hidden from the
-patterns after, so that "2019 or 2022" is not read as 2019, nor "2023-02-30" as 2023, nor "the last march" as March."""
+patterns after, so that "2023-02-30 or 2024" is not read as 2024, nor "2023-02-30" as 2023, nor "the last march" as
+March."""
 _POSSESSIVE = re.compile(r"['\u2019]s\b")  # "yesterday's party"
 _TAKEN = re.compile(r"^taken\s+", re.IGNORECASE)
 _LONE_FROM = re.compile(r"^from\s+", re.IGNORECASE)
 _IN_WHEN = re.compile(rf"(?:\d|{_MONTH}\b|{_SEASON}\b)", re.IGNORECASE)  # "in 1990", "in july", "in summer 2023"
 _HOLIDAY_FIRST = re.compile(_HOLIDAY, re.IGNORECASE)  # "at christmas 2020"
-_RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or)\b|[-/\u2013]\s*(?:19|20)?\d", re.IGNORECASE)
+_UNTIL = re.compile(r"\s+(?:until|till)\s+", re.IGNORECASE)
+_RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or|onwards?|later)\b|[-/\u2013]\s*(?:19|20)?\d",
+                         re.IGNORECASE)
 
 
 def _groups(match: re.Match[str]) -> tuple[str, ...]:
@@ -398,32 +448,54 @@ def _atom(words: str, today: date) -> Span | Yearly:
 
 
 def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period | None:
-    """Dates joined by words: a range from the start of the first to the end of the second, as is a list
-    joined by "and" ("2022, 2023 and 2024"); "X or Y" (or "X, Y or Z"), their span when they touch (else None:
-    a gap is no one period); since/after/before/until a date, or one onwards. A range written the wrong way
-    round ("from july 2023 to march 2022") is read the right way round, as "2020-2019" always was: the user
-    means the photos between the two dates. A list with months, seasons or holidays is each of them ("june and
-    december 2023" leaves out July to November). Months and seasons without a year join only after a word
-    such as "from" ("leaves fall and winter comes" holds no date) and never open a period; with no year at all
-    they are those of every year ("from march to july", "in june and december")."""
+    """Dates joined by words. A range is from the start of the first to the end of the second, as is "between
+    one and another"; a range written the wrong way round ("from july 2023 to march 2022") is read the right way
+    round, as "2020-2019" always was: the user means the photos between the two dates. A list joined by "and" or
+    "or" is each of its dates ("christmas 2020 and christmas 2021" leaves out the year between; "2019 or 2022" is
+    either year), those that touch one span ("2022, 2023 and 2024"). Since/after/before/until a date, or one
+    onwards, and a month just before ("may since 2024": each May since then). Months and seasons without a year
+    join only after a word such as "from" ("leaves fall and winter comes" holds no date) and never open a period;
+    with no year at all they are those of every year ("from march to july", "in june and december")."""
     first = _atom(match["first"], today)
     if kind == "open":
-        return Period(_union([_open(match["word"].lower(), first, today)]), words) if isinstance(first, tuple) else None
+        word, every = match["word"].lower(), match.groupdict().get("every")
+        return _opened(word, first, every, today, words) if isinstance(first, tuple) else None
+    if kind == "range" and (until := _month_until_years(match, today, words)) is not None:
+        return until
     others = [match["second"]] if kind == "range" else [m["date"] for m in _LISTED.finditer(match["more"])]
+    if kind == "list" and (match["lead"] or "").lower() == "between":
+        kind = "range"
     found = [first, *(_atom(other, today) for other in others)]
     yearless = [one for one in found if isinstance(one, Yearly)]
     if len(yearless) == len(found):
         return _every_year(yearless, kind, today, words) if match["lead"] else None
-    spans = sorted(_dated(found))
-    if kind == "list" and yearless:
+    spans = _dated(found)
+    if kind == "list":
         return Period(_union(spans), words)
-    either = kind == "list" and re.search(r"\bor\b", match["more"], re.IGNORECASE) is not None
-    end = spans[0][1]
-    for start, later_end in spans[1:]:
-        if either and start > end:
-            return None
-        end = max(end, later_end)
-    return Period(_union([(spans[0][0], end)]), words)
+    return Period(((min(spans)[0], max(end for _, end in spans)),), words)
+
+
+def _opened(word: str, span: Span, every: str | None, today: date, words: str) -> Period:
+    """Since, after, before or until a date, or one onwards; with a month, season or holiday said just before
+    ("may since 2024", "christmas before 2020") that one in each of those years."""
+    opened = Period(_union([_open(word, span, today)]), words)
+    if every is None:
+        return opened
+    yearly = _atom(every, today)
+    assert isinstance(yearly, Yearly)
+    return replace(_every_year([yearly], "list", today, words) & opened, words=words)
+
+
+def _month_until_years(match: re.Match[str], today: date, words: str) -> Period | None:
+    """"(in) may until 2020" is each May up to 2020, as "may before 2020" is: no one means a range from some May
+    to a whole year. "march until july 2023" is a range, and so is "from may until 2020"."""
+    joint = match.string[match.end("first"):match.start("second")]
+    if (match["lead"] or "in").lower() not in ("in", "during") or not _UNTIL.fullmatch(joint) \
+            or not _ATOM_PATTERNS["month"].fullmatch(match["first"]):
+        return None
+    until = _atom(match["second"], today)
+    whole_years = isinstance(until, tuple) and all(moment == datetime(moment.year, 1, 1) for moment in until)
+    return _opened("until", until, match["first"], today, words) if whole_years else None
 
 
 def _dated(found: list[Span | Yearly]) -> list[Span]:
@@ -556,11 +628,12 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
 def extract_period(text: str, today: date | None = None) -> tuple[str, Period | None]:
     """Take the date words out of a text query: (what is left to search for, the period).
     Several date phrases must all hold ("2021 last summer" finds nothing in 2026) unless words join
-    them ("from march 2022 to july 2023", "2022 or 2023"); "2019 or 2022" is no one period, so
-    its words are left to search for, and hidden from the patterns after."""
+    them ("from march 2022 to july 2023", "2022 or 2023"); the period's words are theirs in the order
+    the query says them ("in may, since 2024"), whichever pattern found them first."""
     today = today or date.today()
     rest = scan = text
     period = None
+    said: list[tuple[int, str]] = []
     for pattern, kind in _PATTERNS:
         position = 0
         while (match := pattern.search(scan, position)) is not None:
@@ -571,9 +644,12 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
                     scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
             period = found if period is None else period & found
+            said.append((match.start(), found.words))
             possessive = _POSSESSIVE.match(scan, match.end())
             end = possessive.end() if possessive else match.end()
             rest, scan = _blanked(rest, match.start(), end), _blanked(scan, match.start(), end)
+    if period is not None and len(said) > 1:
+        period = replace(period, words=", ".join(words for _, words in sorted(said)))
     return " ".join(rest.split()).strip(" ,"), period
 
 

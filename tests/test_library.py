@@ -1532,8 +1532,9 @@ def test_a_date_or_place_with_only_words_left_out_keeps_to_it_ranked_by_them(tra
     assert (scope.place.label, scope.only_scope) == ("Lisbon, Portugal", False)
     hits, scope = travels.search_scoped("in 2022 - people", limit=10)
     assert sorted(paths(hits)) == ["home-b.jpg", "lisbon-b.jpg"] and scope.period is not None
-    hits, scope = travels.search_scoped("a photo -2021", limit=10)  # a year left out is no year kept to
-    assert len(hits) == 8 and scope is None
+    hits, scope = travels.search_scoped("a photo -2021", limit=10)  # a year left out: its photos, not only them
+    assert sorted(paths(hits)) == ["home-b.jpg", "lisbon-b.jpg", "lisbon-c.jpg", "porto.jpg"]
+    assert scope.period.said == "other than 2021" and not scope.only_scope
 
 
 def test_a_tag_is_evidence_of_a_place_only_for_photos_without_a_position(travels: Library, tmp_path: Path) -> None:
@@ -2275,3 +2276,20 @@ def test_index_of_a_folder_inside_a_library_folder_scans_that_folder(open_librar
     assert report.embedded == 1 and [r.path for r in library.roots()] == [photo_folder]
     with pytest.raises(LibraryError, match="already part of the library"):
         library.add_root(photo_folder / "trip")  # adding it as a folder of its own is still refused
+
+
+def test_a_date_left_out_leaves_out_the_photos_taken_then_undated_ones_by_their_file_date(
+    open_library, tmp_path: Path
+) -> None:
+    """"a red circle -2019" found the photos of 2019 too: the minus only subtracted the words "2019". The
+    photos it keeps are exactly those "2019" does not find, so an undated photo goes by its file's date."""
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=16)
+    years = _date_photos(tmp_path / "photos", scenes)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    not_2019 = {p for p, y in years.items() if y != 2019}
+    hits, scope = library.search_scoped("a red circle -2019", limit=100)
+    assert {h.path for h in hits} == not_2019 and scope is not None and scope.period.said == "other than 2019"
+    assert {h.path for h in library.search("a red circle - in 2019", limit=100)} == not_2019
+    assert {h.path for h in library.search("a red circle 2019", limit=100)} == set(years) - not_2019
+    assert {h.path for h in library.search("-2019", limit=100)} == not_2019  # a date alone left out: all others

@@ -43,6 +43,9 @@ def test_a_word_written_with_a_minus_before_it_is_left_out_as_in_web_searches() 
     assert parse_query("-5 degrees at -20°C") == [QueryTerm(1, text="-5 degrees at -20°C")]  # numbers, not words
     with pytest.raises(QueryError, match="not only things to leave out"):
         parse_query("-red")
+    with pytest.raises(QueryError, match="not only things to leave out"):
+        parse_query("-2019 -red")
+    assert parse_query("-2019 -2021") == [QueryTerm(-1, text="2019"), QueryTerm(-1, text="2021")]  # other times
 
 
 def test_an_existing_image_path_is_an_image_term(tmp_path: Path) -> None:
@@ -139,8 +142,37 @@ def test_a_year_written_with_a_minus_is_left_out_not_kept_to() -> None:
     from photoclip.search import take_period
 
     assert [(t.sign, t.text) for t in parse_query("beach -2026 -90s")] == [(1, "beach"), (-1, "2026"), (-1, "90s")]
-    assert take_period(parse_query("beach -2026"))[1] is None
-    assert take_period(parse_query("beach -2019-2020"))[1] is None
+    terms, period = take_period(parse_query("beach -2026"), date(2026, 12, 4))
+    assert terms == [QueryTerm(1, text="beach")]
+    assert period.spans == ((datetime.min, datetime(2026, 1, 1)), (datetime(2027, 1, 1), datetime.max))
+    _terms, period = take_period(parse_query("beach -2019-2020"), date(2026, 12, 4))
+    assert period.spans == ((datetime.min, datetime(2019, 1, 1)), (datetime(2021, 1, 1), datetime.max))
+
+
+@pytest.mark.parametrize(("query", "header"), [
+    ("beach -2019", "any time but 1 Jan 2019 to 31 Dec 2019 (other than 2019)"),
+    ("beach - last summer", "any time but 1 Jun 2026 to 31 Aug 2026 (other than last summer)"),
+    ('beach -"in may"', "any time but in May of any year (other than in may)"),
+    ("beach -2019 -2021", "any time but 1 Jan 2019 to 31 Dec 2019 and 1 Jan 2021 to 31 Dec 2021 "
+                          "(other than 2019 or 2021)"),
+])
+def test_a_term_left_out_that_is_only_a_date_leaves_out_that_periods_photos(query: str, header: str) -> None:
+    """"beach -2019" subtracted the words "2019" from the text, so the photos of 2019 still came back."""
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query(query), date(2026, 12, 4))
+    assert terms == [QueryTerm(1, text="beach")] and f"{period.describe()} ({period.said})" == header
+
+
+def test_a_date_left_out_is_taken_from_the_dates_kept_to() -> None:
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query('beach 2019 -"july 2019"'), date(2026, 12, 4))
+    assert terms == [QueryTerm(1, text="beach")]
+    assert period.spans == ((datetime(2019, 1, 1), datetime(2019, 7, 1)), (datetime(2019, 8, 1), datetime(2020, 1, 1)))
+    assert period.words == "2019, -july 2019"
+    terms, period = take_period(parse_query('beach -"dogs 2019"'), date(2026, 12, 4))  # not only a date: words
+    assert period is None and terms == [QueryTerm(1, text="beach"), QueryTerm(-1, text="dogs 2019")]
 
 
 @pytest.mark.parametrize("query", [
@@ -161,6 +193,7 @@ def test_numbers_and_words_that_name_things_are_no_dates(query: str) -> None:
     ("snow in 2019", datetime(2019, 1, 1), datetime(2020, 1, 1)),
     ("cars in the 90s", datetime(1990, 1, 1), datetime(2000, 1, 1)),
     ("2022 or 2023", datetime(2022, 1, 1), datetime(2024, 1, 1)),
+    ("calendars 2019 or 2022", datetime(2019, 1, 1), datetime(2023, 1, 1)),  # either year
     ("party last night", datetime(2026, 12, 3, 12), datetime(2026, 12, 4, 6)),
     ("beach this year", datetime(2026, 1, 1), datetime(2027, 1, 1)),
 ])
