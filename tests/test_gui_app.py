@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from photoclip.gui.app import make_app
+from tests.gui_support import make_window  # noqa: F401
 
 
 def test_the_qt_binding_keeps_its_references_to_none(qtbot) -> None:
@@ -76,3 +77,83 @@ def test_the_window_opens_where_and_as_big_as_it_was_left(qtbot, tmp_path: Path)
     remember_window(first, QSettings(str(tmp_path / "photoclip.conf"), QSettings.Format.IniFormat))
     restore_window(second, QSettings(str(tmp_path / "photoclip.conf"), QSettings.Format.IniFormat))
     assert second.geometry() == first.geometry()
+
+
+def _whole(widget) -> bool:
+    """Shown, and not cut by its window or anything around it."""
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def test_the_window_fits_half_a_laptop_screen_on_every_page(qtbot, make_window, open_library, tmp_path: Path) -> None:
+    """It could not be made narrower than 878×619: snapped to half of a 1366-px-wide screen (683
+    px), or on a 1280×720 screen less its taskbar, it stayed too big. On each page, with real
+    content, it now fits 683×540, keeps that size (resizeEvent does not push it back), and shows
+    the page's buttons whole."""
+    from PySide6.QtCore import QSize
+
+    from photoclip.gui.main_window import View
+    from photoclip.gui.screenshots import DEMO_VOCABULARY
+    from tests.gui_support import MODEL_TIMEOUT_MS, WAIT_MS, red_circle_folder
+    from tests.helpers import copies_folder
+
+    snapped = QSize(683, 540)
+
+    def fits(page: str, *buttons) -> None:
+        qtbot.wait(100)  # the page's texts are laid out
+        assert window.minimumSize().width() <= snapped.width(), (page, window.minimumSize())
+        assert window.minimumSize().height() <= snapped.height(), (page, window.minimumSize())
+        assert window.minimumSizeHint().boundedTo(snapped) == window.minimumSizeHint(), page
+        window.resize(snapped)
+        qtbot.wait(100)  # a size below the smallest would be asked back by now
+        assert window.size() == snapped, page
+        for button in (window.sidebar.add_button, window.sidebar.settings_button, *buttons):
+            assert _whole(button), (page, button.text())
+        window.resize(window.minimumSize())
+        qtbot.wait(100)
+        assert window.size() == window.minimumSize(), page
+        for button in (window.sidebar.add_button, window.sidebar.settings_button, *buttons):
+            assert _whole(button), (page, button.text())
+        window.resize(1100, 760)
+
+    window = make_window(open_library(tmp_path / "empty"))
+    assert window.pages.currentWidget() is window.welcome
+    fits("welcome", window.welcome.add_button)
+
+    vocabulary = tmp_path / "shapes.txt"
+    vocabulary.write_text(DEMO_VOCABULARY, encoding="utf-8")
+    library = open_library()
+    library.set_vocabulary(vocabulary)
+    red_circle_folder(tmp_path / "photos" / "Holidays by the lake in the summer of 2023")
+    copies_folder(tmp_path / "photos" / "copies")
+    library.index([tmp_path / "photos"])
+    window = make_window(library)
+    window.search_field.setText("a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and not window._search_pending()
+                    and window.model.rowCount() > 0, timeout=MODEL_TIMEOUT_MS)
+    fits("search")
+
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    preview = window.preview
+    fits("preview", preview.similar_button, preview.open_button, preview.folder_button, preview.back_button)
+
+    window.close_preview()
+    album = next(item for item in window.sidebar.album_items() if "Holidays" in item.text(0))
+    window.sidebar.tree.setCurrentItem(album)  # its header says its folder, a long path
+    qtbot.waitUntil(lambda: window.view.kind == "album" and not window.model.is_loading, timeout=WAIT_MS)
+    assert str(tmp_path) in window.subtitle_label.text()
+    fits("album")
+    assert window.subtitle_label.heightForWidth(window.subtitle_label.width()) <= window.subtitle_label.height()
+
+    window.show_view(View("duplicates"))
+    qtbot.waitUntil(lambda: bool(window.duplicates.rows), timeout=WAIT_MS)
+    fits("duplicates", window.duplicates.trash_button, window.duplicates.level)
+
+    qtbot.waitUntil(lambda: bool(window.sidebar.tag_items()), timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(window.sidebar.tag_items()[0])
+    qtbot.waitUntil(lambda: window.view.kind == "tag" and window.model.rowCount() > 0
+                    and not window.model.is_loading, timeout=WAIT_MS)
+    fits("tag")
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None and bool(preview.tags.chips), timeout=WAIT_MS)
+    fits("a tagged photo", preview.similar_button, preview.folder_button)

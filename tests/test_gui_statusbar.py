@@ -29,6 +29,27 @@ def test_progress_reads_as_a_person_says_it(qtbot, rate: float, eta_s: float, pa
     assert status.label.text() == said
 
 
+def test_a_narrow_status_bar_drops_the_speed_then_the_time_left_rather_than_cutting_the_line(qtbot) -> None:
+    """In a window snapped to half a small screen the line was cut mid-word ("Paused · 11 of 355
+    photos ir"); it now says less, and the whole line is in its tooltip."""
+    make_app()
+    status = IndexStatus()
+    qtbot.addWidget(status)
+    status.show()
+    status.set_progress(100, 1_500, 0, 52.4, 27.6, False)
+    label = status.label
+    whole = "Indexing 100 of 1,500 photos · 52 photos/s · about 28 s left"
+    metrics = label.fontMetrics()
+    for shown in (whole, "Indexing 100 of 1,500 photos · about 28 s left", "Indexing 100 of 1,500 photos"):
+        label.resize(metrics.horizontalAdvance(shown) + 4, label.height())
+        assert label.shown() == shown and label.text() == whole
+        assert label.toolTip() == ("" if shown == whole else whole)
+    assert label.minimumSizeHint().width() <= metrics.horizontalAdvance("100 of 1,500") + 4
+    status.set_progress(11, 355, 0, 0, None, True)
+    label.resize(metrics.horizontalAdvance("Paused · 11 of 355") + 4, label.height())
+    assert label.shown() == "Paused · 11 of 355" and label.text() == "Paused · 11 of 355 photos indexed"
+
+
 @pytest.mark.parametrize(("failed", "damaged", "unreadable", "said"), [
     (1, 0, 0, "1 file could not be read. It is skipped, not deleted; photoclip tries again when it changes."),
     (2, 0, 0, "2 files could not be read. They are skipped, not deleted; photoclip tries again when a file "

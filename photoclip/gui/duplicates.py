@@ -24,10 +24,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -344,6 +345,41 @@ class GroupRow(QFrame):
         self.more_button.setText(f"Show {min(GROUP_TILES, count):,} more")
 
 
+class _Header(QWidget):
+    """The page's title and what it says on the left, its buttons on the right; below them where
+    the window is narrow (snapped to half a small screen), so they never hold the window wide."""
+
+    TITLE_ROOM = 260  # the least width the title and its line get beside the buttons
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.top = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.top.setContentsMargins(20, 14, 20, 10)
+        self.titles: QVBoxLayout
+        self.title: QLabel
+        self.controls: QHBoxLayout
+
+    def _beside_width(self) -> int:
+        """The width the buttons can stay beside the title from."""
+        margins = self.top.contentsMargins()
+        room = max(self.TITLE_ROOM, self.title.sizeHint().width())
+        return margins.left() + room + self.top.spacing() + self.controls.sizeHint().width() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the buttons under the title allow, whichever way it is laid out now."""
+        margins = self.top.contentsMargins()
+        width = max(self.titles.minimumSize().width(), self.controls.minimumSize().width())
+        return QSize(margins.left() + width + margins.right(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= self._beside_width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if direction != self.top.direction():
+            self.top.setDirection(direction)
+            self.top.setSpacing(10 if direction == QBoxLayout.Direction.TopToBottom else -1)
+
+
 class DuplicatesPage(QWidget):
     """Finds groups through Ops (off the GUI thread); the window carries out what is asked."""
 
@@ -368,11 +404,10 @@ class DuplicatesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        header = QWidget()
+        header = _Header()
         header.setObjectName("DupHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        top = QHBoxLayout(header)
-        top.setContentsMargins(20, 14, 20, 10)
+        top = header.top
         titles = QVBoxLayout()
         titles.setSpacing(2)
         title = QLabel("Duplicates")
@@ -383,21 +418,26 @@ class DuplicatesPage(QWidget):
         titles.addWidget(title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
+        controls = QHBoxLayout()
+        controls.setSpacing(top.spacing())
+        top.addLayout(controls)
+        header.titles, header.title, header.controls = titles, title, controls
         self.reload_button = QPushButton("Look again")
         self.reload_button.setToolTip("Photos were added or changed since these groups were found")
         self.reload_button.clicked.connect(self.refresh)
         self.reload_button.hide()
-        top.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.level = QComboBox()
         for label, similarity in LEVELS:
             self.level.addItem(label, similarity)
         self.level.setToolTip("How alike photos must be to count as copies")
         self.level.currentIndexChanged.connect(lambda _i: self.refresh())
-        top.addWidget(self.level, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.level, 0, Qt.AlignmentFlag.AlignVCenter)
         self.trash_button = QPushButton("Move to trash")
         self.trash_button.setProperty("primary", True)
         self.trash_button.clicked.connect(self._trash_clicked)
-        top.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addStretch(1)  # under the title, where the window is narrow: from the left
         layout.addWidget(header)
 
         self.scroll = QScrollArea()

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QStatusBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -73,8 +74,9 @@ from photoclip.gui.modelstate import ModelState, Phase
 from photoclip.gui.ops import Ops
 from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
+from photoclip.gui.sidebar import WIDTH as SIDEBAR_WIDTH
 from photoclip.gui.sidebar import CountRole, Sidebar, album_tags_line
-from photoclip.gui.statusbar import FailuresDialog, IndexStatus
+from photoclip.gui.statusbar import FailuresDialog, FittedLabel, IndexStatus
 from photoclip.gui.tags import NewTagDialog, ask_new_name, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
@@ -106,6 +108,8 @@ THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big it
 MODEL_LOAD_AT_LATEST_MS = 3000
 """The model loads once the sidebar is filled, or after this long: importing torch holds
 Python's lock for seconds, and the photos and albums should be on screen before that."""
+SMALLEST_WINDOW = QSize(640, 520)  # at least: what the pages need at their narrowest is less (see resizeEvent)
+PAGE_ROOM = 440  # the width the sidebar leaves the page where the window is narrow, before it narrows itself
 
 
 def period_line(period: Period) -> str:
@@ -194,6 +198,42 @@ def _standard_or(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySeque
     return QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
 
 
+class _WrappedLine(QLabel):
+    """A header's line (a long query, an album's folder): on one line where it fits, wrapped onto
+    more where the window is narrow, instead of holding the window as wide as it is."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        width = max((self.fontMetrics().horizontalAdvance(line) for line in self.text().splitlines()), default=0)
+        return QSize(width + margins.left() + margins.right() + 2 * self.margin(), hint.height())
+
+
+class _Central(QWidget):
+    """The window's content, never smaller than SMALLEST_WINDOW less the status bar: its own
+    smallest size, the pages' widths that are maximums (the sidebar, the preview's facts) at
+    their least, is lower, and a window smaller still would show too little to be of use."""
+
+    def __init__(self, status_bar: QStatusBar) -> None:
+        super().__init__()
+        self._status_bar = status_bar
+        status_bar.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        bar = self._status_bar.minimumSizeHint().height() if not self._status_bar.isHidden() else 0
+        return super().minimumSizeHint().expandedTo(SMALLEST_WINDOW - QSize(0, bar))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self._status_bar and isinstance(event, QResizeEvent)
+                and event.size().height() != event.oldSize().height()):
+            self.updateGeometry()  # taller while indexing (its pause button): the window is not
+        return super().eventFilter(watched, event)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, library: Library, watch: bool = True, start_worker: bool = True) -> None:
         super().__init__()
@@ -249,7 +289,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        central = QWidget()
+        central = _Central(self.statusBar())
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -318,7 +358,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.index_status, 1)
         # a one-off message hides the status bar's widgets but not its permanent ones
         self.statusBar().addPermanentWidget(self.index_status.failures_button)
-        self.count_label = QLabel("")
+        self.count_label = FittedLabel("")
         self.count_label.setContentsMargins(0, 0, 12, 0)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().setSizeGripEnabled(False)
@@ -351,25 +391,23 @@ class MainWindow(QMainWindow):
         header_layout = QVBoxLayout(header)
         header_layout.setContentsMargins(20, 14, 20, 6)
         header_layout.setSpacing(2)
-        self.title_label = QLabel("All photos")
+        self.title_label = _WrappedLine("All photos")
         self.title_label.setObjectName("ViewTitle")
-        self.subtitle_label = QLabel("")
+        self.subtitle_label = _WrappedLine("")
         self.subtitle_label.setObjectName("ViewSubtitle")
         self.search_everywhere = QToolButton()
         self.search_everywhere.setObjectName("ScopeButton")
         self.search_everywhere.setText("Search all photos instead")
         self.search_everywhere.setCursor(Qt.CursorShape.PointingHandCursor)
         self.search_everywhere.clicked.connect(self.search_everywhere_instead)
-        keep_height = self.search_everywhere.sizePolicy()
-        keep_height.setRetainSizeWhenHidden(True)  # the grid below does not jump when it shows
-        self.search_everywhere.setSizePolicy(keep_height)
         self.search_everywhere.hide()
+        # the grid below does not jump when it shows; its width goes to a long line while hidden
+        self.subtitle_label.setMinimumHeight(self.search_everywhere.sizeHint().height())
         subtitle_row = QHBoxLayout()
         subtitle_row.setContentsMargins(0, 0, 0, 0)
         subtitle_row.setSpacing(8)
-        subtitle_row.addWidget(self.subtitle_label)
+        subtitle_row.addWidget(self.subtitle_label, 1)  # all the width there is: it wraps only where it must
         subtitle_row.addWidget(self.search_everywhere)
-        subtitle_row.addStretch(1)
         header_layout.addWidget(self.title_label)
         header_layout.addLayout(subtitle_row)
         header.setObjectName("ViewHeader")
@@ -1494,7 +1532,8 @@ class MainWindow(QMainWindow):
         model = f"model {status.model}"
         if status.searching_with:
             model = f"search uses {status.searching_with} until every photo is indexed with {status.model}"
-        self.count_label.setText(f"{plural(counts.total - counts.failed, 'photo')}  ·  {model}")
+        photos = plural(counts.total - counts.failed, 'photo')
+        self.count_label.set_texts(f"{photos}  ·  {model}", f"{photos}  ·  model {status.model}", photos)
         if not self.index_status.running:
             self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged),
                                        len(status.unreadable))
@@ -1603,10 +1642,14 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Never smaller than the smallest size its content allows (the sidebar's buttons, the
-        status bar, the preview's facts whole): a window manager keeps a window to it, but a
-        display without one (a bare X server, a script resizing the window) does not, so the
-        window asks for that size back."""
+        status bar, the preview's buttons whole), at least SMALLEST_WINDOW: a window manager
+        keeps a window to it, but a display without one (a bare X server, a script resizing the
+        window) does not, so the window asks for that size back."""
         super().resizeEvent(event)
+        # The sidebar gives up its width first (to its buttons' width) in a narrow window, by
+        # the window's width alone, so it stays as wide on every page.
+        self.sidebar.setMaximumWidth(max(self.sidebar.minimumSizeHint().width(),
+                                         min(SIDEBAR_WIDTH, self.width() - PAGE_ROOM)))
         size, smallest = self.size(), self.minimumSize()  # the size now: resize events may come merged
         if (size.width() < smallest.width() or size.height() < smallest.height()) and not (
                 self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen)):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpacerItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -52,6 +53,9 @@ from photoclip.tagging import PhotoTag
 log = logging.getLogger(__name__)
 
 MAX_PREVIEW_SIDE = 2560
+INFO_WIDTH = 300  # the facts panel where the window has room
+MIN_INFO_WIDTH = 240  # ... and in a narrow window: a date or a folder still reads on a line or two
+MIN_INFO_LINES = 6  # the facts scrolled in a low window still show this many lines
 MISSING = "The file is missing: it was moved, renamed or deleted, or its drive is not plugged in"
 
 
@@ -143,18 +147,98 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
     return metrics.elidedText(folder, Qt.TextElideMode.ElideLeft, width)
 
 
-class _InfoScroll(QScrollArea):
-    """Scrolls only what wrapped lines add: as tall at least as its content laid out a line a
-    fact, so the window's smallest size still shows the buttons whole."""
+class _Bar(QFrame):
+    """The bar above the picture: Back, and the photo's position between ‹ and ›. Where the
+    picture is narrow (a window snapped to half a small screen), Back shows its arrow alone."""
+
+    back_button: QToolButton
+    _widths: tuple[int, int] | None = None  # Back's width with its text, and without
+
+    def _back_widths(self) -> tuple[int, int]:
+        if self._widths is None:
+            button = self.back_button
+            button.ensurePolished()
+            style = button.toolButtonStyle()
+            widths = []
+            for each in (Qt.ToolButtonStyle.ToolButtonTextBesideIcon, Qt.ToolButtonStyle.ToolButtonIconOnly):
+                button.setToolButtonStyle(each)
+                widths.append(button.sizeHint().width())
+            button.setToolButtonStyle(style)
+            self._widths = (widths[0], widths[1])
+            button.setMinimumWidth(widths[1])  # the bar's smallest width: Back without its text
+        return self._widths
+
+    def fit_back(self) -> None:
+        layout = self.layout()
+        if layout is None:
+            return
+        with_text, without = self._back_widths()
+        room = self.width() >= layout.minimumSize().width() - without + with_text
+        self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if room
+                                            else Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_back()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._widths = None
+
+
+class _InfoPanel(QFrame):
+    """The preview's right-hand panel: INFO_WIDTH wide where the window has room, narrower (down
+    to what its buttons and the keys' hint need, and no less than MIN_INFO_WIDTH) in a narrow
+    window, so the picture keeps a share of it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumWidth(INFO_WIDTH)
+
+    def sizeHint(self) -> QSize:
+        return QSize(INFO_WIDTH, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
+        return QSize(max(MIN_INFO_WIDTH, hint.width()), hint.height())
+
+
+class _Details(QWidget):
+    """The facts and tags: as tall as their lines need at the width they have (heightForWidth),
+    not as their smallest size says (each wrapped fact at its narrowest, on many lines), which
+    the scroll area would keep them to, scrolling where all of them fit."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
+class _InfoScroll(QScrollArea):
+    """As tall as its content needs at the width it has, where there is room (the actions follow
+    right below); lower where the window is low, scrolling, down to a few lines."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
         content = self.widget()
-        return hint if content is None else QSize(hint.width(), content.minimumSizeHint().height())
+        if content is None:
+            return hint
+        width = self.contentsRect().width()  # as wide as that, it needs no scroll bar
+        height = (content.heightForWidth(width) if content.hasHeightForWidth() and width > 0
+                  else content.sizeHint().height())
+        return QSize(hint.width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), self.fontMetrics().lineSpacing() * MIN_INFO_LINES)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # wrapped facts take more or fewer lines: the height it asks for follows
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # facts shown or hidden: the window's smallest size follows
+            self.updateGeometry()  # facts or tags shown or hidden: the height it asks for follows
         return super().eventFilter(watched, event)
 
 
@@ -223,7 +307,9 @@ class PreviewPage(QWidget):
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(0)
-        left.addWidget(self._build_bar())
+        bar = self._build_bar()
+        bar.fit_back()  # its smallest width, Back's arrow alone, holds before it is first shown
+        left.addWidget(bar)
         self.canvas = _Canvas()
         left.addWidget(self.canvas, 1)
         outer.addLayout(left, 1)
@@ -232,7 +318,7 @@ class PreviewPage(QWidget):
     # building
 
     def _build_bar(self) -> QWidget:
-        bar = QFrame()
+        bar = _Bar()
         bar.setObjectName("PreviewBar")
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(10, 8, 10, 8)
@@ -240,6 +326,7 @@ class PreviewPage(QWidget):
         self.back_button.setText("  Back")
         self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.back_button.clicked.connect(self.close_requested)
+        bar.back_button = self.back_button
         self.position_label = QLabel("")
         self.prev_button = self._bar_button("chevron-left", "Previous photo (←)")
         self.prev_button.clicked.connect(lambda: self.step_requested.emit(-1))
@@ -251,9 +338,8 @@ class PreviewPage(QWidget):
         layout.addWidget(self.position_label)
         layout.addWidget(self.next_button)
         layout.addStretch(1)
-        spacer = QWidget()
-        spacer.setFixedWidth(self.back_button.sizeHint().width())
-        layout.addWidget(spacer)
+        # as wide as Back, so the position is in the middle; narrower where the window is narrow
+        layout.addSpacerItem(QSpacerItem(self.back_button.sizeHint().width(), 0, QSizePolicy.Policy.Preferred))
         return bar
 
     def _bar_button(self, icon_name: str, tip: str) -> QToolButton:
@@ -265,16 +351,16 @@ class PreviewPage(QWidget):
         return button
 
     def _build_info(self) -> QWidget:
-        """The facts, tags and actions, in a scroll area: a window at its smallest has no room for
-        a fact wrapped onto a second line (a long date, a caption), and cutting it says less."""
-        panel = QFrame()
+        """The facts and tags, in a scroll area, and below them the actions: a low window has no
+        room for all the facts and tags (a long date or caption wrapped onto more lines, many
+        tags), and cutting them says less; the actions stay in sight."""
+        panel = _InfoPanel()
         panel.setObjectName("PreviewInfo")
-        panel.setFixedWidth(300)
-        details = QWidget()
+        details = _Details()
         details.setObjectName("PreviewDetails")
         details.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(details)
-        layout.setContentsMargins(20, 22, 20, 20)
+        layout.setContentsMargins(20, 22, 20, 14)  # and 6 more above the actions
         layout.setSpacing(14)
         self.name_label = _ElidedLabel()
         self.name_label.setObjectName("PreviewName")
@@ -309,8 +395,10 @@ class PreviewPage(QWidget):
         self.tags.add_requested.connect(self._add_tag)
         self.tags.remove_requested.connect(self._remove_tag)
         layout.addWidget(self.tags)
-        layout.addSpacing(6)
 
+        actions = QVBoxLayout()
+        actions.setContentsMargins(20, 6, 20, 20)
+        actions.setSpacing(14)
         self.similar_button = QPushButton(icons.icon("similar", "#ffffff"), "  Find similar photos")
         self.similar_button.setProperty("primary", True)
         self.similar_button.clicked.connect(self._find_similar)
@@ -321,12 +409,12 @@ class PreviewPage(QWidget):
         for button in (self.similar_button, self.open_button, self.folder_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(36)
-            layout.addWidget(button)
-        layout.addStretch(1)
+            actions.addWidget(button)
+        actions.addStretch(1)  # the actions follow the tags; the scroll area takes no more than they need
         self.keys_hint = QLabel("")
         self.keys_hint.setObjectName("Muted")
         self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.keys_hint)
+        actions.addWidget(self.keys_hint)
         self.set_writable(True)
         scroll = _InfoScroll()
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -334,9 +422,12 @@ class PreviewPage(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
         scroll.setWidget(details)
+        scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # room left: below the actions
         outer = QVBoxLayout(panel)
         outer.setContentsMargins(1, 0, 0, 0)  # the panel's border on the left
+        outer.setSpacing(0)
         outer.addWidget(scroll)
+        outer.addLayout(actions)
         return panel
 
     # showing a photo
@@ -385,6 +476,7 @@ class PreviewPage(QWidget):
         self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
         self.prev_button.setEnabled(position[0] > 0)
         self.next_button.setEnabled(position[0] + 1 < position[1])
+        self.back_button.parentWidget().fit_back()  # "1,234 of 5,678" may leave no room for "Back"
 
     def refresh_tags(self) -> None:
         """Re-read the shown photo's tags in the background (they changed, or it is new), with
@@ -412,7 +504,7 @@ class PreviewPage(QWidget):
     def set_writable(self, writable: bool) -> None:
         self._writable = writable
         self.tags.set_writable(writable)
-        keys = "← → previous / next   ·   Esc back"  # a line more for Delete: one would not fit the panel
+        keys = "← →  previous / next\nEsc  back"  # a line a key: one would not fit a narrow panel
         self.keys_hint.setText(f"{keys}\nDel  move to the trash" if writable else keys)
 
     def _show_loaded(self, result: _Loaded, ratio: float) -> None:

@@ -54,14 +54,19 @@ def wait_for(app: QApplication, condition: Callable[[], bool], timeout: float, w
         spin(app, 0.05)
 
 
-def save(widget: QWidget, folder: Path, name: str) -> Path:
+def save(widget: QWidget, folder: Path, name: str, smallest: bool = False) -> Path:
+    if smallest:  # what a window snapped to half a small screen shows
+        widget.resize(widget.minimumSize())
+        spin(QApplication.instance(), 0.3)
     path = folder / f"{name}.png"
     widget.grab().save(str(path))
     log.info("wrote %s", path)
     return path
 
 
-def take(out: Path, photos: int, model_file: str | None, appearance: str = "light") -> list[Path]:
+def take(out: Path, photos: int, model_file: str | None, appearance: str = "light",
+         smallest: bool = False) -> list[Path]:
+    """The pictures, at SIZE, or (`smallest`) each at the window's smallest size on that page."""
     from photoclip.gui.app import make_app
     from photoclip.library import Library
     from photoclip.tinyclip.scenes import scene_with, write_scene_folder, write_scenes
@@ -87,7 +92,7 @@ def take(out: Path, photos: int, model_file: str | None, appearance: str = "ligh
             window.show()
             wait_for(app, lambda: window.status is not None and window.model_state.ready, 120, "the model")
             spin(app, 0.3)
-            written.append(save(window, out, "welcome"))
+            written.append(save(window, out, "welcome", smallest))
 
             progress: list[object] = []
             assert window.bridge is not None
@@ -97,7 +102,7 @@ def take(out: Path, photos: int, model_file: str | None, appearance: str = "ligh
                      "indexing to get going")
             wait_for(app, lambda: window.model.rowCount() > 0 and window.loader.pending() == 0, 30, "thumbnails")
             spin(app, 0.2)
-            written.append(save(window, out, "indexing"))
+            written.append(save(window, out, "indexing", smallest))
 
             assert window.worker is not None
             wait_for(app, lambda: not window.worker.busy and not window.index_status.running, 300, "indexing to end")
@@ -108,12 +113,12 @@ def take(out: Path, photos: int, model_file: str | None, appearance: str = "ligh
             window.grid.setCurrentIndex(window.model.index(0, 0))
             wait_for(app, lambda: window.loader.pending() == 0, 30, "thumbnails")
             spin(app, 0.3)
-            written.append(save(window, out, "search"))
+            written.append(save(window, out, "search", smallest))
 
             window.open_preview(window.model.index(0, 0))
             wait_for(app, lambda: window.preview.photo is not None, 30, "the preview")
             spin(app, 0.3)
-            written.append(save(window, out, "preview"))
+            written.append(save(window, out, "preview", smallest))
 
             wait_for(app, lambda: bool(window.sidebar.tag_items()), 60, "tags in the sidebar")
             window.sidebar.tree.setCurrentItem(window.sidebar.tag_items()[0])
@@ -123,7 +128,7 @@ def take(out: Path, photos: int, model_file: str | None, appearance: str = "ligh
             wait_for(app, lambda: window.preview.photo is not None and bool(window.preview.tags.chips), 30,
                      "the photo's tags")
             spin(app, 0.3)
-            written.append(save(window, out, "tags"))
+            written.append(save(window, out, "tags", smallest))
 
             window.close_preview()
             album = next(item for item in window.sidebar.album_items() if "Lake" in item.text(0))
@@ -131,7 +136,7 @@ def take(out: Path, photos: int, model_file: str | None, appearance: str = "ligh
             wait_for(app, lambda: window.view.kind == "album" and window.model.rowCount() > 0
                      and not window.model.is_loading and window.loader.pending() == 0, 30, "the album's photos")
             spin(app, 0.3)
-            written.append(save(window, out, "albums"))
+            written.append(save(window, out, "albums", smallest))
         finally:
             window.shutdown()
             window.close()
@@ -145,9 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=int, default=1500, help="generated photos in the demo library")
     parser.add_argument("--model-file", help="weights to use instead of the shipped tiny model's")
     parser.add_argument("--appearance", choices=("light", "dark"), default="light", help="the app's colours")
+    parser.add_argument("--smallest", action="store_true", help="each at the window's smallest size")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for path in take(Path(args.out), args.photos, args.model_file, args.appearance):
+    for path in take(Path(args.out), args.photos, args.model_file, args.appearance, args.smallest):
         print(path)
     return 0
 

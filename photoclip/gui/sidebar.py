@@ -169,6 +169,9 @@ class _CountDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+WIDTH = 236  # where the window has room; entries' names too long for a narrower one are elided
+
+
 class Sidebar(QFrame):
     """Navigation. Says what the user picked; the window decides what that shows."""
 
@@ -200,7 +203,7 @@ class Sidebar(QFrame):
         self._shown_places: tuple[tuple[str, int], ...] | None = None
         self._writable = True
         self.setObjectName("Sidebar")
-        self.setFixedWidth(236)
+        self.setMaximumWidth(WIDTH)  # narrower, to its buttons' width, in a window snapped to half a laptop screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 14, 0, 12)
         layout.setSpacing(8)
@@ -262,7 +265,7 @@ class Sidebar(QFrame):
         self.tree.setCurrentItem(self.all_photos)
 
         buttons = QHBoxLayout()
-        buttons.setContentsMargins(12, 0, 12, 0)
+        buttons.setContentsMargins(10, 0, 10, 0)
         buttons.setSpacing(6)
         self.add_button = QPushButton(icons.icon("folder-add"), "  Add folder…")
         self.add_button.setToolTip("Add a folder of photos to the library")
@@ -274,6 +277,9 @@ class Sidebar(QFrame):
         buttons.addWidget(self.add_button, 1)
         buttons.addWidget(self.settings_button)
         layout.addLayout(buttons)
+
+    def sizeHint(self) -> QSize:
+        return QSize(WIDTH, super().sizeHint().height())
 
     # content
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,6 +34,8 @@ from photoclip.humanize import plural
 
 log = logging.getLogger(__name__)
 
+BAR_WIDTH = 150
+
 
 def format_duration(seconds: float) -> str:
     """'40 s', '3 min', '1 h 20 min': how long, as a person says it."""
@@ -47,6 +49,57 @@ def format_duration(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+class FittedLabel(QLabel):
+    """A status line that says less where the window is narrow rather than being cut: given
+    its wordings longest first ("Indexing 100 of 1,500 photos · 52 photos/s · about 28 s
+    left", "Indexing 100 of 1,500 photos"), it shows the longest that fits, and the whole in
+    its tooltip. Its text() is the whole; it needs no more width than its shortest wording."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._wordings: tuple[str, ...] = (text,)
+
+    def set_texts(self, *wordings: str) -> None:
+        self._wordings = wordings or ("",)
+        self.setText(self._wordings[0])
+        self.updateGeometry()
+        self._fit()
+
+    def wordings(self) -> tuple[str, ...]:
+        return self._wordings if self._wordings[0] == self.text() else (self.text(),)
+
+    def shown(self) -> str:
+        """The wording that fits its width now (cut with "…" where not even the shortest does)."""
+        width = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        wordings = self.wordings()
+        if width <= 0:
+            return wordings[0]
+        for text in wordings:
+            if metrics.horizontalAdvance(text) <= width:
+                return text
+        return metrics.elidedText(wordings[-1], Qt.TextElideMode.ElideRight, width)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        margins = self.contentsMargins()
+        shortest = min(self.fontMetrics().horizontalAdvance(text) for text in self.wordings())
+        return QSize(min(hint.width(), shortest + margins.left() + margins.right()), hint.height())
+
+    def _fit(self) -> None:
+        self.setToolTip(self.text() if self.shown() != self.text() else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(),
+                                  self.isEnabled(), self.shown(), self.foregroundRole())
+        painter.end()
+
+
 class IndexStatus(QWidget):
     """Left side of the status bar: what indexing is doing right now."""
 
@@ -58,10 +111,11 @@ class IndexStatus(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.setSpacing(10)
-        self.bar = QProgressBar()
+        self.bar = _ProgressBar()
         self.bar.setTextVisible(False)
-        self.bar.setFixedWidth(150)
-        self.label = QLabel("")
+        self.bar.setMinimumWidth(BAR_WIDTH // 3)  # shorter where the window is narrow
+        self.bar.setMaximumWidth(BAR_WIDTH)
+        self.label = FittedLabel("")
         self.pause_button = QToolButton()
         self.pause_button.setIconSize(QSize(14, 14))
         self.pause_button.clicked.connect(self._toggle)
@@ -100,14 +154,19 @@ class IndexStatus(QWidget):
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(min(done, total))
         if paused:
-            text = f"Paused · {done:,} of {plural(total, 'photo')} indexed" if total else "Indexing paused"
+            wordings = ([f"Paused · {done:,} of {plural(total, 'photo')} indexed", f"Paused · {done:,} of {total:,}"]
+                        if total else ["Indexing paused"])
         else:
-            text = f"Indexing {done:,} of {plural(total, 'photo')}"
+            head = f"Indexing {done:,} of {plural(total, 'photo')}"
+            speed = ""
             if rate > 0:
-                text += f" · {rate:,.0f} photos/s" if rate >= 10 else f" · {rate:.1f} photos/s"
+                speed = f" · {rate:,.0f} photos/s" if rate >= 10 else f" · {rate:.1f} photos/s"
+            left = ""
             if eta_s is not None and done < total:
-                text += f" · about {format_duration(eta_s)} left" if eta_s >= 0.5 else " · almost done"
-        self.label.setText(text)
+                left = f" · about {format_duration(eta_s)} left" if eta_s >= 0.5 else " · almost done"
+            # a narrow window drops the speed first, then the time left
+            wordings = list(dict.fromkeys([head + speed + left, head + left, head, f"{done:,} of {total:,}"]))
+        self.label.set_texts(*wordings)
         self.pause_button.show()
         self._show_pause_state()
         self._show_failures(failed, damaged, unreadable)
@@ -118,13 +177,13 @@ class IndexStatus(QWidget):
         self._running, self._paused = False, False
         self.bar.hide()
         self.pause_button.hide()
-        self.label.setText("" if indexed is None else f"{plural(indexed, 'photo')} indexed")
+        self.label.set_texts("" if indexed is None else f"{plural(indexed, 'photo')} indexed")
         self._show_failures(failed, damaged, unreadable)
 
     def set_message(self, text: str) -> None:
         """A one-off line while nothing is being indexed (model loading, scanning)."""
         if not self._running:
-            self.label.setText(text)
+            self.label.set_texts(text)
 
     def _show_failures(self, failed: int, damaged: int = 0, unreadable: int = 0) -> None:
         self.failures_button.setVisible(failed > 0 or damaged > 0 or unreadable > 0)
@@ -144,6 +203,11 @@ class IndexStatus(QWidget):
         self._paused = not self._paused
         self._show_pause_state()
         self.pause_requested.emit(self._paused)
+
+
+class _ProgressBar(QProgressBar):
+    def sizeHint(self) -> QSize:
+        return QSize(BAR_WIDTH, super().sizeHint().height())
 
 
 class _CutAtTheEnd(QStyledItemDelegate):

@@ -163,6 +163,7 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 
 #Banner {{ background: {c.banner}; border: 1px solid {c.banner_border}; border-radius: 10px; }}
 #Banner QLabel {{ color: {c.banner_text}; }}
+#WelcomeContent {{ background: {c.window}; }}
 #WelcomeTitle {{ font-size: 20pt; font-weight: 600; color: {c.text}; }}
 #WelcomeText {{ font-size: 11pt; color: {c.muted}; }}
 #Muted {{ color: {c.muted}; }}

@@ -5,11 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photoclip.gui import icons
+
+TEXT_WIDTH = 560
+LOGO_SIDE = 96
+SMALL_LOGO_SIDE = 48
+MIN_HEIGHT = 200
 
 
 class WelcomePanel(QWidget):
@@ -22,19 +36,23 @@ class WelcomePanel(QWidget):
         super().__init__(parent)
         if pictures is None:
             pictures = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 40, 40, 40)
+        content = QWidget()
+        content.setObjectName("WelcomeContent")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 12, 24, 12)  # the stretches above and below centre it where there is room
         layout.addStretch(3)
-        logo = QLabel()
-        logo.setPixmap(icons.app_icon().pixmap(96, 96))
-        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(logo)
-        layout.addSpacing(18)
+        self._logo = QLabel()
+        self._logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._logo_side = 0
+        self._set_logo(LOGO_SIDE)
+        layout.addWidget(self._logo)
+        layout.addSpacing(12)
         title = QLabel("Find your photos by describing them")
         title.setObjectName("WelcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)  # on two lines in a narrow window
         layout.addWidget(title)
-        layout.addSpacing(10)
+        layout.addSpacing(8)
         text = QLabel(
             "Add the folders where you keep your photos. photoclip looks at each photo on this "
             "computer — nothing is uploaded — and then you can type what you remember, like "
@@ -43,10 +61,18 @@ class WelcomePanel(QWidget):
         text.setObjectName("WelcomeText")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setFixedWidth(560)
-        self._text = text
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(26)
+        text.setMaximumWidth(TEXT_WIDTH)  # lines short enough to read; narrower, more of them
+        policy = text.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+        text.setSizePolicy(policy)
+        # centred by stretches, not by the layout's alignment: an aligned label is given its
+        # sizeHint's width, narrower than the width its height was worked out for, and was cut
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(text, 1000)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addSpacing(22)
         self.add_button = QPushButton(icons.icon("folder-add", "#ffffff"), "  Add a folder…")
         self.add_button.setObjectName("BigButton")
         self.add_button.setProperty("primary", True)
@@ -59,20 +85,53 @@ class WelcomePanel(QWidget):
         self.pictures_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.pictures_button.setVisible(self.pictures is not None)
         self.pictures_button.clicked.connect(lambda: self.add_path_requested.emit(self.pictures))
-        layout.addSpacing(10)
+        layout.addSpacing(8)
         layout.addWidget(self.pictures_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(14)
+        layout.addSpacing(12)
         hint = QLabel("Your photos are only read, never changed. You can add more folders later.")
         hint.setObjectName("Muted")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(4)
+        # In a scroll area, which lays the wrapped lines out at the width it has (heightForWidth):
+        # at the window's smallest size it all fits (a smaller logo); with larger fonts it scrolls
+        # rather than holding the window taller than the screen, or cutting a line.
+        scroll = QScrollArea()
+        scroll.setObjectName("WelcomeScroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.scroll = scroll
+
+    def _set_logo(self, side: int) -> None:
+        if side != self._logo_side:
+            self._logo_side = side
+            self._logo.setPixmap(icons.app_icon().pixmap(side, side))
+
+    def _fit_logo(self) -> None:
+        """The big logo where all of the panel fits with it, a smaller one where the window is low."""
+        content = self.scroll.widget()
+        width = self.scroll.viewport().width()
+        needed = content.heightForWidth(width) - self._logo_side + LOGO_SIDE
+        self._set_logo(LOGO_SIDE if needed <= self.scroll.height() else SMALL_LOGO_SIDE)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_logo()
 
     def showEvent(self, event: QShowEvent) -> None:
-        """A wrapped label is as tall as its styled font needs only once the style is applied."""
-        self._text.ensurePolished()
-        self._text.setMinimumHeight(self._text.heightForWidth(self._text.width()))
         super().showEvent(event)
+        self._fit_logo()  # the styled fonts are known from now on
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as its widest button and a few words a line; as low as a few lines."""
+        content = self.scroll.widget()
+        return QSize(content.minimumSizeHint().width(), MIN_HEIGHT)
 
 
 def _shown(folder: Path) -> str:
