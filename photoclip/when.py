@@ -650,7 +650,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
             rest, scan = _blanked(rest, match.start(), end), _blanked(scan, match.start(), end)
     if period is not None and len(said) > 1:
         period = replace(period, words=", ".join(words for _, words in sorted(said)))
-    return " ".join(rest.split()).strip(" ,"), period
+    return re.sub(r"(?:\s*,)+", ",", " ".join(rest.split())).strip(" ,"), period  # "dog in may, at the lake"
 
 
 def _blanked(text: str, start: int, end: int, blank: str = " ") -> str:

@@ -208,6 +208,7 @@ def test_a_range_says_its_words_and_its_span() -> None:
         ("fireworks on the fourth of july", "fireworks", [((2000, 7, 4), (2000, 7, 5))],
          "on the Fourth of July, any year"),
         ("bbq on july 4th", "bbq", [((2000, 7, 4), (2000, 7, 5))], "on the Fourth of July, any year"),
+        ("dog in may, at the lake", "dog, at the lake", [((2000, 5, 1), (2000, 6, 1))], "in May of any year"),
         ("parade on saint patrick's day", "parade", [((2000, 3, 17), (2000, 3, 18))], "on St Patrick's Day, any year"),
     ],
 )
