@@ -11,9 +11,9 @@ followed by a small word, punctuation or an emoji ("sunset in nice with mum", "s
 nice!"): "girl in orange dress" keeps its orange. A country or region after a name keeps to
 the namesakes in it ("in florence, alabama", "in paris texas", "in victoria, bc"). Common words
 that are also towns ("at sunset", "girl in orange and white") are never places, nor is what was
-"made in" a place, "us" other than "in the us", or "nice and warm"; towns known by words ("in
-reading", "in split") are places only for a library with photos taken there, and never after
-"the" ("at the marina", "in the bath").
+"made in" a place, "us" other than "in the us", or "nice and warm"; towns known by words are
+places only written with a capital ("in Reading", not "girl in reading glasses" or "baby in
+bath") or with their country ("in split, croatia"), and never after "the" ("in the Bath").
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ _PREPOSITIONS = frozenset({"in", "at", "near", "around"})
 _ABROAD = frozenset({"à", "em", "en", "im", "bei", "près"})  # "plage à nice", "praia em lisboa", "près de nice"
 _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
-    "this", "last", "next", "before", "after", "when", "+", "-", ",", "or",
+    "this", "last", "next", "before", "after", "when", "+", "-", ",", "or", "&",
 })  # fmt: skip
-_JOINING = frozenset({"and", "or", ","})  # between places: "in spain or portugal", "in paris, lyon and nice"
+_JOINING = frozenset({"and", "or", ",", "&"})  # between places: "in spain or portugal", "in paris, lyon and nice"
 _WORDS_NOT_PLACES = frozenset({
     "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "orange", "green", "home",
     "school", "church", "work", "night", "dawn", "dusk", "noon", "peak", "gold", "lion", "pet", "lime", "summit",
@@ -56,8 +56,7 @@ _TOWNS_ALSO_WORDS = frozenset({
     "cove", "walnut", "highland", "woodland", "federal", "superior", "republic", "commonwealth", "alliance",
     "opportunity",
 })  # fmt: skip
-"""Towns whose names are common words: "in reading" is the town only where the library's photos are named by it
-(or a country follows: "in split, croatia"), and "in the bath" never is."""
+"""Towns whose names are common words: "in Reading" is the town, "in reading" (or "baby in bath") the word."""
 _NO_PLACE_AFTER = frozenset({"made"})  # "made in china" says where a thing was made, not where the photo was taken
 _ONLY_AFTER_IN = frozenset({"us"})  # "in the us", but "snow all around us", "kids near us"
 _ALSO_ADJECTIVES = frozenset({"nice"})  # "in nice and warm weather", but "in nice and cannes"
@@ -127,10 +126,9 @@ def town_radius_km(population: int) -> float:
 
 
 def inside(place: Place, within: list[Place]) -> bool:
-    """Whether a place lies in one of these countries or regions (and is none of them)."""
+    """Whether a place lies in one of these countries or regions (a region in itself too: "new york, ny")."""
     return place.kind != "country" and any(
-        place.country == area.country and (area.kind == "country" or place.region == area.region) and place != area
-        for area in within)
+        place.country == area.country and (area.kind == "country" or place.region == area.region) for area in within)
 
 
 def _town_place(town: Town, countries: dict[str, str]) -> Place:
@@ -323,21 +321,21 @@ def _places_file() -> Path:
 def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None) -> tuple[str, Place | None]:
     """Split a query into the rest of its words and the place it names, if any ("dog at the
     beach in lisbon" -> ("dog at the beach", Lisbon)). The longest name wins; places joined by
-    "and", "or" or a comma are each of them ("in spain or portugal": `parts`). `lookup` names
-    places (default: the gazetteer's, less towns known by words); it is not called when no place
-    word is there."""
+    "and", "or", "&" or a comma are each of them ("in spain or portugal": `parts`), those of them
+    `lookup` knows. `lookup` names places (default: the gazetteer's; a library's knows only those
+    its photos were taken in); it is not called when no place word is there."""
     tokens = _TOKEN.findall(text)
     folded = [fold(t) for t in tokens]
     before = [i for i in range(len(tokens) - 1) if _may_come_before_a_place(tokens, folded, i)]
     if not before:
         return text, None  # no place can follow: the gazetteer need not be read
-    lookup = lookup or _known_anywhere
+    lookup = lookup or gazetteer().lookup
     for i in before:
         start = i + 2 if folded[i] == "pres" and folded[i + 1] == "de" else i + 1
-        found = _place_at(tokens, folded, start, folded[i], lookup)
-        if found is None:
+        named = _place_at(tokens, folded, start, folded[i], lookup)
+        if named is None:
             continue
-        parts, end, said = [found[0]], found[1], [*tokens[i:start], found[2]]
+        parts, end, said = [named[0]], named[1], [*tokens[i:start], named[2]]
         while end + 1 < len(tokens) and folded[end] in _JOINING:
             joined = end + 1 + (folded[end + 1] == folded[i])  # "in paris and in london"
             more = _place_at(tokens, folded, joined, folded[i], lookup) if joined < len(tokens) else None
@@ -346,25 +344,44 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
             parts.append(more[0])
             said += [*tokens[end:joined], more[2]]
             end = more[1]
+        found = [part for part in parts if part is not None]
+        if not found:
+            continue  # no photo was taken there: the words are left to the model
+        if end + 1 == len(tokens) and folded[end] in _JOINING:  # "in paris or", as it is being typed
+            end += 1
         rest = tokens[:i] + tokens[end:]
         if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
             rest = []
-        return " ".join(rest).strip(" ,"), _joined(list({part.label: part for part in parts}.values()), " ".join(said))
+        place = _joined(list({part.label: part for part in found}.values()), " ".join(said))
+        return " ".join(rest).replace(" ,", ",").strip(" ,"), place
     return text, None
 
 
 def _place_at(
     tokens: list[str], folded: list[str], start: int, preposition: str, lookup: Callable[[str], Place | None]
-) -> tuple[Place, int, str] | None:
-    """The place whose name starts at `start`, where its words end, and its words."""
+) -> tuple[Place | None, int, str] | None:
+    """The place whose name starts at `start` (None: a place, but `lookup` knows none of that
+    name), where its words end, and its words; None where no place's name starts there. A
+    place named with its country is that one or none ("in paris, texas" is not Paris, France)."""
     for after in range(min(start + _MAX_NAME_WORDS, len(tokens)), start, -1):
         words = _name_between(tokens, folded, start, after)
         if words is None or not _may_name_a_place(words, preposition, folded[after:after + 2]):
             continue
         place = lookup(words)
-        if place is not None:
+        if place is not None or _names_a_place(words):
             return place, after, words
     return None
+
+
+def _names_a_place(words: str) -> bool:
+    """Whether words name a place, whether or not any photo was taken there: one looked up in
+    queries, or a town or region with a country or region after it ("nice, italy" too)."""
+    known = gazetteer()
+    if known.lookup(words) is not None:
+        return True
+    qualified = known.qualified(words)
+    return qualified is not None and any(place.kind != "country"
+                                         for place in known.lookup_all(qualified[0], small_towns=False))
 
 
 def _joined(parts: list[Place], words: str) -> Place:
@@ -373,12 +390,6 @@ def _joined(parts: list[Place], words: str) -> Place:
         return dataclasses.replace(parts[0], words=words.replace(" ,", ","))
     label = " or ".join(part.label for part in parts)
     return dataclasses.replace(parts[0], label=label, words=words.replace(" ,", ","), parts=tuple(parts))
-
-
-def _known_anywhere(words: str) -> Place | None:
-    """The gazetteer's place of a name, but no town whose name is also a common word ("in reading"): without a
-    library's photos taken there, the word is meant."""
-    return None if folded_name(words) in _TOWNS_ALSO_WORDS else gazetteer().lookup(words)
 
 
 def _may_come_before_a_place(tokens: list[str], folded: list[str], i: int) -> bool:
@@ -405,13 +416,14 @@ def _name_between(tokens: list[str], folded: list[str], start: int, after: int) 
 
 def _may_name_a_place(words: str, preposition: str, then: list[str]) -> bool:
     """Whether words a lookup knows as a place may mean it here: never a common word ("at
-    sunset") nor a town's that is one after "the" ("in the bath"), "us" only after "in", and
+    sunset"), a town's that is one only written with a capital ("in Bath", not "baby in bath" or
+    "in the Bath"), "us" only after "in", and
     "nice and ..." or "nice or ..." only before another place ("in nice and cannes", not "in
     nice and warm weather")."""
     key = folded_name(words)
     if key in _WORDS_NOT_PLACES or (key in _ONLY_AFTER_IN and preposition != "in"):
         return False
-    if key in _TOWNS_ALSO_WORDS and key != fold(words).strip():
+    if key in _TOWNS_ALSO_WORDS and (key != fold(words).strip() or not words[:1].isupper()):
         return False
     if key in _ALSO_ADJECTIVES and then[:1] in (["and"], ["or"]):
         return len(then) > 1 and gazetteer().lookup(then[1]) is not None

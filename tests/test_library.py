@@ -1580,7 +1580,7 @@ def test_a_country_or_region_after_a_name_keeps_to_the_photos_of_its_namesake_th
 
 
 def test_places_joined_by_and_or_or_are_each_of_them(namesakes: Library) -> None:
-    hits, scope = namesakes.search_scoped("in reading or bath", limit=10)
+    hits, scope = namesakes.search_scoped("in Reading or Bath", limit=10)
     assert sorted(paths(hits)) == ["bath.jpg", "reading.jpg"]
     assert scope.place.label == "Reading, United Kingdom or Bath, United Kingdom"
     hits, scope = namesakes.search_scoped("in florence, italy and atlanta", limit=10)
@@ -1589,11 +1589,21 @@ def test_places_joined_by_and_or_or_are_each_of_them(namesakes: Library) -> None
     assert (paths(hits), scope.place.label) == (["atlanta.jpg"], "Atlanta, United States")
 
 
-def test_a_town_known_by_a_word_is_a_place_where_the_library_has_photos_of_it(namesakes: Library) -> None:
-    assert paths(namesakes.search("in reading", limit=10)) == ["reading.jpg"]
-    assert paths(namesakes.search("church in bath", limit=10)) == ["bath.jpg"]  # named Bristol, the bigger town
-    assert namesakes.search_scoped("baby in the bath")[1] is None
-    assert namesakes.search_scoped("in split")[1] is None  # no photo of the library was taken in Split
+def test_a_town_known_by_a_word_is_a_place_written_with_a_capital(namesakes: Library) -> None:
+    assert paths(namesakes.search("in Reading", limit=10)) == ["reading.jpg"]
+    assert paths(namesakes.search("church in Bath", limit=10)) == ["bath.jpg"]  # named Bristol, the bigger town
+    assert namesakes.search_scoped("baby in bath")[1] is None  # though the library has photos of Bath
+    assert namesakes.search_scoped("in the Bath")[1] is None
+    assert namesakes.search_scoped("in Split")[1] is None  # no photo of the library was taken in Split
+
+
+def test_a_place_named_with_its_country_where_no_photo_was_taken_is_no_namesake_elsewhere(
+    namesakes: Library
+) -> None:
+    for query in ("in florence, arizona", "in reading, pennsylvania", "in victoria, hong kong"):
+        assert namesakes.search_scoped(query)[1] is None, query
+    hits, scope = namesakes.search_scoped("beach in spain or italy", limit=10)  # no photo was taken in Spain
+    assert (paths(hits), scope.place.label) == (["florence-it.jpg"], "Italy")
 
 
 def test_a_town_finds_its_photos_named_after_a_bigger_one_never_across_a_border(

@@ -76,6 +76,9 @@ def test_words_that_may_be_other_words_are_places_where_they_can_only_be(query, 
     ("in paris, france or london", "", ["Paris, France", "London, United Kingdom"], "in paris, france or london"),
     ("kids in paris and disneyland", "kids and disneyland", ["Paris, France"], "in paris"),
     ("in lisbon, sunset", "sunset", ["Lisbon, Portugal"], "in lisbon"),
+    ("in nice & cannes", "", ["Nice, France", "Cannes, France"], "in nice & cannes"),
+    ("dog in nice, sunny day", "dog, sunny day", ["Nice, France"], "in nice"),
+    ("in paris or", "", ["Paris, France"], "in paris"),  # as it is being typed
 ])
 def test_places_joined_by_and_or_or_a_comma_are_each_of_them(query, rest, labels, words) -> None:
     found_rest, place = places.extract_place(query)
@@ -102,10 +105,17 @@ def test_a_country_or_region_after_a_name_keeps_to_its_namesakes_there(query, la
     assert (place.label, place.region, place.words) == (label, region, query.removeprefix("beach ").rstrip("."))
 
 
-@pytest.mark.parametrize("query", ["in nice spain", "in paris texas beach", "in reading", "phone in mobile",
-                                   "in split", "church in bath"])
+@pytest.mark.parametrize("query", ["in nice spain", "in nice, italy", "in sydney, new york", "in paris texas beach",
+                                   "in reading", "phone in mobile", "in split", "church in bath", "baby in bath",
+                                   "in the Bath", "in reading or writing"])
 def test_a_name_with_no_namesake_in_the_country_after_it_or_known_by_a_word_is_no_place(query) -> None:
     assert places.extract_place(query) == (query, None)
+
+
+@pytest.mark.parametrize(("query", "label"), [("church in Bath", "Bath, United Kingdom"),
+                                              ("in Reading", "Reading, United Kingdom")])
+def test_a_town_known_by_a_word_is_a_place_written_with_a_capital(query, label) -> None:
+    assert places.extract_place(query)[1].label == label
 
 
 def test_every_place_of_a_name_is_known_small_towns_last() -> None:
