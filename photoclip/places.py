@@ -231,8 +231,8 @@ class Gazetteer:
         return None
 
     def _named(self, words: str, small_towns: bool) -> list[Place]:
-        """The places of exactly this name (with or without a "the" before it)."""
-        for key in dict.fromkeys((folded_name(words), fold(words).strip())):
+        """The places of exactly this name (with or without a "the" before it, or its full stops: "st. helier")."""
+        for key in dict.fromkeys((folded_name(words), fold(words).strip(), folded_name(words).replace(".", ""))):
             found = list(self._names.get(key, ()))
             if small_towns:
                 found += [_town_place(self.towns[i], self.countries) for i in self._towns_by_name.get(key, ())

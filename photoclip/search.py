@@ -90,13 +90,14 @@ def parse_query(query: str) -> list[QueryTerm]:
             terms += _with_words_left_out(sign, piece, weight)
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
-    if all(t.sign < 0 or t.weight == 0 for t in terms) and not all(_only_a_date(t) for t in terms if t.sign < 0):
+    if all(t.sign < 0 or t.weight == 0 for t in terms) and not any(_only_a_date(t) for t in terms if t.sign < 0):
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
 
 
 def _only_a_date(term: QueryTerm) -> bool:
-    """Whether a term is wholly a date: "-2019" alone lists the photos of any other time (take_period)."""
+    """Whether a term is wholly a date: "-2019" alone lists the photos of any other time (take_period), and
+    "-2019 -people" ranks them least like people first."""
     if term.text is None:
         return False
     rest, period = extract_period(term.text)

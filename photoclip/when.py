@@ -380,7 +380,8 @@ def _led(*kinds: str) -> list[tuple[str, str]]:
 _FROM = r"\b(?:(?P<lead>from|between|since|in|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
 _JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
-_TO = r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+)"
+_TO = (r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+"
+       r"|(?<=\d)\s+and\s+(?=(?:now|the\s+present)\b))")  # "between 2019 and now"
 _AND_OR = r"(?:\s*,\s*|\s+)(?:and|or)\s+(?:(?:in|during|at|on)\s+)?"  # " or ", ", and in ", " or at "
 _NEXT = rf"(?:{_AND_OR}|\s*,\s*)"  # before each date of a list after the first: "2022, 2023 or 2024"
 _LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
@@ -389,6 +390,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         # "the last march of the band", "the last week of july": the final one, not the latest
         (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|{_UNIT}\s+of)\b", "final"),
         (rf"{_JOINED}(?P<more>(?:{_NEXT}(?>{_ANY}))*{_AND_OR}(?>{_ANY}))", "list"),
+        (rf"{_JOINED}(?P<more>(?:\s*,\s*(?>{_ANY}))+)", "commas"),  # "2019, 2021", "christmas 2020, 2021"
         (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
         (rf"\b(?:(?:(?:in|during|at|on)\s+)?(?:the\s+)?(?P<every>{_ATOMS['month']}|{_ATOMS['season']}|{_ATOMS['holiday']})"
          rf"\s+)?(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),  # "may since 2024": each May
@@ -419,7 +421,10 @@ _TAKEN = re.compile(r"^taken\s+", re.IGNORECASE)
 _LONE_FROM = re.compile(r"^from\s+", re.IGNORECASE)
 _IN_WHEN = re.compile(rf"(?:\d|{_MONTH}\b|{_SEASON}\b)", re.IGNORECASE)  # "in 1990", "in july", "in summer 2023"
 _HOLIDAY_FIRST = re.compile(_HOLIDAY, re.IGNORECASE)  # "at christmas 2020"
-_UNTIL = re.compile(r"\s+(?:until|till)\s+", re.IGNORECASE)
+_YEARLY_OF = {"holiday_year": ("holiday", 0), "year_holiday": ("holiday", 1), "season_year": ("season", 0),
+              "year_season": ("season", 1), "month_year": ("month", 0)}
+"""Dates that name a month, season or holiday with its year: which, and where its name is in their words."""
+_UNTIL = re.compile(r"\s+(?:until|till|through|thru|up\s+(?:to|until|till))\s+", re.IGNORECASE)
 _RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or|onwards?|later)\b|[-/\u2013]\s*(?:19|20)?\d",
                          re.IGNORECASE)
 
@@ -434,7 +439,7 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
         return None
     words = " ".join(match.group().split())
     try:
-        if kind in ("range", "list", "open"):
+        if kind in ("range", "list", "commas", "open"):
             return _joined(kind, match, today, words)
         found = _period(kind, _groups(match), today)
     except (ValueError, OverflowError):
@@ -452,27 +457,46 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     one and another"; a range written the wrong way round ("from july 2023 to march 2022") is read the right way
     round, as "2020-2019" always was: the user means the photos between the two dates. A list joined by "and" or
     "or" is each of its dates ("christmas 2020 and christmas 2021" leaves out the year between; "2019 or 2022" is
-    either year), those that touch one span ("2022, 2023 and 2024"). Since/after/before/until a date, or one
-    onwards, and a month just before ("may since 2024": each May since then). Months and seasons without a year
-    join only after a word such as "from" ("leaves fall and winter comes" holds no date) and never open a period;
-    with no year at all they are those of every year ("from march to july", "in june and december")."""
+    either year), those that touch one span ("2022, 2023 and 2024"); so is one of dates with their years joined
+    by commas only ("2019, 2021"). A year alone after a month, season or holiday with its year is that one's
+    ("christmas 2020 or 2021"), and one without its year before one with it is in that year ("christmas or
+    easter 2023"). Since/after/before/until a date, or one onwards, and a month, season or holiday just before
+    ("may since 2024": each May since then). Months and seasons without a year join only after a word such as
+    "from" ("leaves fall and winter comes" holds no date) and never open a period; with no year at all they are
+    those of every year ("from march to july", "in june and december")."""
     first = _atom(match["first"], today)
     if kind == "open":
         word, every = match["word"].lower(), match.groupdict().get("every")
         return _opened(word, first, every, today, words) if isinstance(first, tuple) else None
-    if kind == "range" and (until := _month_until_years(match, today, words)) is not None:
+    if kind == "range" and (until := _yearly_until_years(match, today, words)) is not None:
         return until
     others = [match["second"]] if kind == "range" else [m["date"] for m in _LISTED.finditer(match["more"])]
     if kind == "list" and (match["lead"] or "").lower() == "between":
         kind = "range"
-    found = [first, *(_atom(other, today) for other in others)]
+    yearly = _yearly_of(match["first"], today) if kind != "range" else None
+    found = [first, *(yearly(int(other)) if yearly is not None and _ATOM_PATTERNS["year"].fullmatch(other)
+                      else _atom(other, today) for other in others)]
     yearless = [one for one in found if isinstance(one, Yearly)]
+    if kind == "commas" and yearless:
+        return None  # "in may, 2020" is May 2020: the dates hold together
     if len(yearless) == len(found):
         return _every_year(yearless, kind, today, words) if match["lead"] else None
-    spans = _dated(found)
-    if kind == "list":
-        return Period(_union(spans), words)
-    return Period(((min(spans)[0], max(end for _, end in spans)),), words)
+    if kind == "range":
+        spans = _dated(found)
+        return Period(((min(spans)[0], max(end for _, end in spans)),), words)
+    dated = [i for i, one in enumerate(found) if isinstance(one, tuple)]
+    spans = [one if isinstance(one, tuple) else one(found[next((j for j in dated if j > i), dated[-1])][0].year)
+             for i, one in enumerate(found)]
+    return Period(_union(spans), words)
+
+
+def _yearly_of(words: str, today: date) -> Yearly | None:
+    """The month, season or holiday a date with its year names ("christmas 2020": Christmas), else None."""
+    for kind, (yearly, at) in _YEARLY_OF.items():
+        if (match := _ATOM_PATTERNS[kind].fullmatch(words)) is not None:
+            found = _period(yearly, (_groups(match)[at],), today)
+            return found if isinstance(found, Yearly) else None
+    return None
 
 
 def _opened(word: str, span: Span, every: str | None, today: date, words: str) -> Period:
@@ -486,12 +510,13 @@ def _opened(word: str, span: Span, every: str | None, today: date, words: str) -
     return replace(_every_year([yearly], "list", today, words) & opened, words=words)
 
 
-def _month_until_years(match: re.Match[str], today: date, words: str) -> Period | None:
-    """"(in) may until 2020" is each May up to 2020, as "may before 2020" is: no one means a range from some May
-    to a whole year. "march until july 2023" is a range, and so is "from may until 2020"."""
+def _yearly_until_years(match: re.Match[str], today: date, words: str) -> Period | None:
+    """"(in) may until 2020" is each May up to 2020, as "may before 2020" is, and "christmas through 2020" each
+    Christmas: no one means a range from some May to a whole year. "march until july 2023" is a range, and so is
+    "from may until 2020"."""
     joint = match.string[match.end("first"):match.start("second")]
-    if (match["lead"] or "in").lower() not in ("in", "during") or not _UNTIL.fullmatch(joint) \
-            or not _ATOM_PATTERNS["month"].fullmatch(match["first"]):
+    if (match["lead"] or "in").lower() not in ("in", "during", "at", "on") or not _UNTIL.fullmatch(joint) \
+            or not isinstance(_atom(match["first"], today), Yearly):
         return None
     until = _atom(match["second"], today)
     whole_years = isinstance(until, tuple) and all(moment == datetime(moment.year, 1, 1) for moment in until)

@@ -2303,3 +2303,4 @@ def test_a_date_left_out_leaves_out_the_photos_taken_then_undated_ones_by_their_
     assert {h.path for h in library.search("a red circle - in 2019", limit=100)} == not_2019
     assert {h.path for h in library.search("a red circle 2019", limit=100)} == set(years) - not_2019
     assert {h.path for h in library.search("-2019", limit=100)} == not_2019  # a date alone left out: all others
+    assert {h.path for h in library.search("-2019 -a red circle", limit=100)} == not_2019

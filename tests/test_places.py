@@ -99,6 +99,7 @@ def test_places_joined_by_and_or_or_a_comma_are_each_of_them(query, rest, labels
     ("in portland, or", "Portland, United States", "OR"),  # "or" is Oregon only after a comma
     ("in new york state", "New York, United States", "NY"),
     ("in split, croatia", "Split, Croatia", "15"),  # a town known by a word, kept to by its country
+    ("in st. helier, jersey", "St Helier, Jersey", "3237864"),  # a full stop in a name
 ])
 def test_a_country_or_region_after_a_name_keeps_to_its_namesakes_there(query, label, region) -> None:
     place = places.extract_place(query)[1]

@@ -68,7 +68,7 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("snow from winter to spring 2023", "snow", (2022, 12, 1), (2023, 6, 1)),
         ("in 2022 or 2023", "", (2022, 1, 1), (2024, 1, 1)),
         ("beach july or august 2023", "beach", (2023, 7, 1), (2023, 9, 1)),
-        ("summer 2022 or 2022", "", (2022, 1, 1), (2023, 1, 1)),
+        ("summer 2022 or 2022", "", (2022, 6, 1), (2022, 9, 1)),  # the year alone is that summer's
         ("before 2022-03-10", "", (1800, 1, 1), (2022, 3, 10)),
         ("after 2022-03-10", "", (2022, 3, 11), (2026, 12, 2)),
         ("since 2022-03-10", "", (2022, 3, 10), (2026, 12, 2)),
@@ -383,6 +383,18 @@ def _spans(*spans) -> tuple:
     ("2022, 2023 and 2024", [((2022, 1, 1), (2025, 1, 1))], "1 Jan 2022 to 31 Dec 2024"),  # touching: one span
     ("between 2019 and 2021", [((2019, 1, 1), (2022, 1, 1))], "1 Jan 2019 to 31 Dec 2021"),  # a range
     ("between christmas 2020 and christmas 2021", [((2020, 12, 24), (2021, 12, 27))], "24 Dec 2020 to 26 Dec 2021"),
+    ("christmas 2020 or 2021", [((2020, 12, 24), (2020, 12, 27)), ((2021, 12, 24), (2021, 12, 27))],
+     "24 Dec 2020 to 26 Dec 2020 and 24 Dec 2021 to 26 Dec 2021"),  # that Christmas of each year, not all of 2021
+    ("summer 2019 and 2021", [((2019, 6, 1), (2019, 9, 1)), ((2021, 6, 1), (2021, 9, 1))],
+     "1 Jun 2019 to 31 Aug 2019 and 1 Jun 2021 to 31 Aug 2021"),
+    ("christmas or easter 2023", [((2023, 4, 7), (2023, 4, 11)), ((2023, 12, 24), (2023, 12, 27))],
+     "7 Apr 2023 to 10 Apr 2023 and 24 Dec 2023 to 26 Dec 2023"),  # 2023's Christmas, not 2022's
+    ("2019, 2021", [((2019, 1, 1), (2020, 1, 1)), ((2021, 1, 1), (2022, 1, 1))],
+     "1 Jan 2019 to 31 Dec 2019 and 1 Jan 2021 to 31 Dec 2021"),  # commas only: no longer no dates at all
+    ("christmas 2020, 2021", [((2020, 12, 24), (2020, 12, 27)), ((2021, 12, 24), (2021, 12, 27))],
+     "24 Dec 2020 to 26 Dec 2020 and 24 Dec 2021 to 26 Dec 2021"),
+    ("in may, 2020", [((2020, 5, 1), (2020, 6, 1))], "1 May 2020 to 31 May 2020"),  # May of 2020: not a list
+    ("between 2019 and now", [((2019, 1, 1), (2026, 12, 2))], "1 Jan 2019 to 1 Dec 2026"),
 ])
 def test_a_list_of_dates_is_each_of_them_and_between_two_is_a_range(query: str, spans, described: str) -> None:
     """"christmas 2020 and christmas 2021" was the whole year between; "2019 or 2022" was no date at all."""
@@ -425,6 +437,16 @@ def test_a_month_before_since_or_until_a_date_is_that_month_in_each_of_those_yea
     month = 5 if "may" in query else 12
     assert [start for start, _ in period.spans] == [datetime(year, month, 1) for year in years]
     assert (period.describe(), period.said) == (described, said)
+
+
+@pytest.mark.parametrize(("query", "described"), [
+    ("christmas until 2020", "at Christmas, up to 2020"), ("at christmas till 2020", "at Christmas, up to 2020"),
+    ("summer until 2020", "in summer, up to 2020"), ("may through 2020", "in May, up to 2020"),
+    ("may up to 2020", "in May, up to 2020"), ("from may until 2020", "1 Jan 2020 to 31 Dec 2020"),
+])
+def test_a_month_season_or_holiday_until_a_year_is_each_of_those_up_to_it(query: str, described: str) -> None:
+    """"christmas until 2020" was the whole of 2020."""
+    assert extract_period(query, TODAY)[1].describe() == described
 
 
 @pytest.mark.parametrize(("query", "span"), [("march until july 2023", ((2023, 3, 1), (2023, 8, 1))),
