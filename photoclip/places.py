@@ -231,15 +231,19 @@ class Gazetteer:
         return None
 
     def _named(self, words: str, small_towns: bool) -> list[Place]:
-        """The places of exactly this name (with or without a "the" before it, or its full stops: "st. helier")."""
-        for key in dict.fromkeys((folded_name(words), fold(words).strip(), folded_name(words).replace(".", ""))):
+        """The places of exactly this name, with or without a "the" before it; those written without its full
+        stops too ("st. helier": St. Helier, a hamlet, and St Helier, Jersey)."""
+        found: list[Place] = []
+        for key in dict.fromkeys((folded_name(words), fold(words).strip())):
             found = list(self._names.get(key, ()))
             if small_towns:
                 found += [_town_place(self.towns[i], self.countries) for i in self._towns_by_name.get(key, ())
                           if self.towns[i].population < QUERY_TOWN_POPULATION]
             if found:
-                return found
-        return []
+                break
+        if "." in words:
+            found += [place for place in self._named(words.replace(".", ""), small_towns) if place not in found]
+        return found
 
     @functools.cached_property
     def _towns_by_name(self) -> dict[str, list[int]]:
