@@ -144,17 +144,18 @@ class Period:
 
 
 def _years(spans: tuple[Span, ...]) -> str:
-    """The years the spans start in, a run of them from first to last: "2024 to 2026", "up to 2018 and 2020 to
-    2026" (from EARLIEST's year, as every year's are), "2019 and 2021". A winter is its December's year, as
-    "winter 2025" names the one from December 2025."""
+    """The years the spans start in, a run of three or more from first to last: "2024 to 2026", "up to 2018 and
+    2020 to 2026" (from EARLIEST's year, as every year's are), "2019 and 2021", "2020 and 2021". A winter is its
+    December's year, as "winter 2025" names the one from December 2025."""
     runs: list[list[int]] = []
     for year in sorted({start.year for start, _ in spans}):
         if runs and year == runs[-1][-1] + 1:
             runs[-1].append(year)
         else:
             runs.append([year])
-    return _listed([f"up to {run[-1]}" if run[0] == EARLIEST.year else str(run[0]) if len(run) == 1
-                    else f"{run[0]} to {run[-1]}" for run in runs], "and")
+    shown = [[f"up to {run[-1]}"] if run[0] == EARLIEST.year else [f"{run[0]} to {run[-1]}"] if len(run) > 2
+             else [str(year) for year in run] for run in runs]
+    return _listed([part for parts in shown for part in parts], "and")
 
 
 def _shown_span(start: datetime, end: datetime) -> str:
@@ -424,6 +425,7 @@ _HOLIDAY_FIRST = re.compile(_HOLIDAY, re.IGNORECASE)  # "at christmas 2020"
 _YEARLY_OF = {"holiday_year": ("holiday", 0), "year_holiday": ("holiday", 1), "season_year": ("season", 0),
               "year_season": ("season", 1), "month_year": ("month", 0)}
 """Dates that name a month, season or holiday with its year: which, and where its name is in their words."""
+_DASH = re.compile(r"\s*[-\u2013]\s*")
 _UNTIL = re.compile(r"\s+(?:until|till|through|thru|up\s+(?:to|until|till))\s+", re.IGNORECASE)
 _RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or|onwards?|later)\b|[-/\u2013]\s*(?:19|20)?\d",
                          re.IGNORECASE)
@@ -470,6 +472,8 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
         return _opened(word, first, every, today, words) if isinstance(first, tuple) else None
     if kind == "range" and (until := _yearly_until_years(match, today, words)) is not None:
         return until
+    if kind == "range" and (each := _yearly_through_years(match, today, words)) is not None:
+        return each
     others = [match["second"]] if kind == "range" else [m["date"] for m in _LISTED.finditer(match["more"])]
     if kind == "list" and (match["lead"] or "").lower() == "between":
         kind = "range"
@@ -487,6 +491,8 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     dated = [i for i, one in enumerate(found) if isinstance(one, tuple)]
     spans = [one if isinstance(one, tuple) else one(found[next((j for j in dated if j > i), dated[-1])][0].year)
              for i, one in enumerate(found)]
+    if yearly is not None and all(_ATOM_PATTERNS["year"].fullmatch(other) for other in others):
+        return Period(_union(spans), words, _either([yearly]), narrowed=True)  # "at Christmas, 2020 and 2021"
     return Period(_union(spans), words)
 
 
@@ -508,6 +514,20 @@ def _opened(word: str, span: Span, every: str | None, today: date, words: str) -
     yearly = _atom(every, today)
     assert isinstance(yearly, Yearly)
     return replace(_every_year([yearly], "list", today, words) & opened, words=words)
+
+
+def _yearly_through_years(match: re.Match[str], today: date, words: str) -> Period | None:
+    """"christmas 2019-2021" and "summer 2019-2021" are each of those years' (as "winter 2020-2023" is), not all
+    the time from the first to the end of 2021; "may 2019-2021" stays a range."""
+    joint = match.string[match.end("first"):match.start("second")]
+    yearly = _yearly_of(match["first"], today)
+    if match["lead"] or yearly is None or yearly.at == "in" and yearly.name in _MONTH_NAMES \
+            or not _DASH.fullmatch(joint) or not _ATOM_PATTERNS["year"].fullmatch(match["second"]):
+        return None
+    start = _atom(match["first"], today)
+    assert isinstance(start, tuple)
+    first, last = sorted((start[0].year, int(match["second"])))
+    return Period(_union(yearly(year) for year in range(first, last + 1)), words, _either([yearly]), narrowed=True)
 
 
 def _yearly_until_years(match: re.Match[str], today: date, words: str) -> Period | None:
