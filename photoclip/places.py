@@ -421,9 +421,8 @@ def _name_between(tokens: list[str], folded: list[str], start: int, after: int) 
 def _may_name_a_place(words: str, preposition: str, then: list[str]) -> bool:
     """Whether words a lookup knows as a place may mean it here: never a common word ("at
     sunset"), a town's that is one only written with a capital ("in Bath", not "baby in bath" or
-    "in the Bath"), "us" only after "in", and
-    "nice and ..." or "nice or ..." only before another place ("in nice and cannes", not "in
-    nice and warm weather")."""
+    "in the Bath"), "us" only after "in", and "nice and ..." or "nice or ..." only before
+    another place ("in nice and cannes", not "in nice and warm weather")."""
     key = folded_name(words)
     if key in _WORDS_NOT_PLACES or (key in _ONLY_AFTER_IN and preposition != "in"):
         return False
