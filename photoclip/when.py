@@ -3,35 +3,36 @@ lake" among the photos of last summer. CLIP knows nothing of when a photo was ta
 date words are taken out of the text and become a filter on the date taken (the file's date
 when a photo has no EXIF date).
 
-Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend,
-month, year; this/last spring, summer, autumn (fall), winter; last <month>; <month> <year>;
-<season> <year>, <year> <season> ("last summer 2023" is summer 2023: the year said wins); 2019-07;
-<year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25 December 2022, Dec
-25th, 2022, 25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be either way round, is
-read as the user's locale writes days); N days, weeks, months or years ago (that day, week, month
-or year); the past week, the last week, the last 3 months (up to today). "Last" summer or july has
-ended, "this" winter has begun; "the last march" (of a band) or "the last week of july" is the
-final one, not a date. A month, season or holiday without its year is that one in every year, as
-Google Photos and Apple Photos read it: "in may", "in (the) summer", "at christmas", "from march to
-july" (each year's), "in june and december" or "at christmas or easter" (each of them, every year);
-so is one just before since, after, before or until a date ("may since 2024", "christmas since 2020").
-Dates joined: from one to, until or through another, between one and another, or one-another, is
-from the start of the first to the end of the second ("from march to july 2023", "2019-2021", "from
-2019 until now"); a list joined by "and" or "or" is each of its dates ("christmas 2020 and christmas
+Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend, month,
+year; this/last spring, summer, autumn (fall), winter; last <month>; <month> <year>; <season>
+<year>, <year> <season> ("last summer 2023" is summer 2023: the year said wins); 2019-07; <year>, in
+<year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25 December 2022, Dec 25th, 2022,
+25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be either way round, is read as the
+user's locale writes days); N days, weeks, months or years ago (that day, week, month or year); the
+past week, the last week, the last 3 months (up to today). "Last" summer or july has ended, "this"
+winter has begun; "the last march" (of a band) or "the last week of july" is the final one, not a
+date. A month, season or holiday without its year is that one in every year, as Google Photos and
+Apple Photos read it: "in may", "in (the) summer", "at christmas", "from march to july" (each
+year's), "in june and december" or "at christmas or easter" (each of them, every year); so is one
+just before since, after, before or until a date ("may since 2024", "christmas since 2020"). Dates
+joined: from one to, until or through another, between one and another, or one-another, is from the
+start of the first to the end of the second ("from march to july 2023", "2019-2021", "from 2019
+until now"); a list joined by "and" or "or" is each of its dates ("christmas 2020 and christmas
 2021", "2019 or 2022": either year), one span where they touch ("2022, 2023 and 2024"); since,
-after, before or until one, or one onwards. A date a query leaves out ("beach -2019") keeps to any
-time but it (Period.any_time_but).
-Holidays with their year, or this or last one: christmas (24-26 December), christmas eve, christmas
-day, new year's eve (into the small hours), new year's day, easter (Good Friday to Easter Monday),
-halloween, valentine's day, thanksgiving (the US one, Thursday to Sunday), the fourth of july (july
-4th), boxing day, st patrick's day; a holiday or season
-alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in
-march madness"). Numbers that look like a day but are none (2023-02-30) are left to search for, as are years that
-name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece puzzle"), "year
-2000", "class of 2015"; so is "today show" or "last night of the proms". Seasons are the
-northern hemisphere's (summer is June to August; winter runs from December into the next year:
-"winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter 2020-2023"
-the winters from December 2020 to February 2023)."""
+after, before or until one, or one onwards. A year alone after a month, season or holiday with its
+year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christmas 2019-2021"), and
+dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019")
+keeps to any time but it (Period.any_time_but). Holidays with their year, or this or last one:
+christmas (24-26 December), christmas eve, christmas day, new year's eve (into the small hours), new
+year's day, easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US
+one, Thursday to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or
+season alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers",
+"in march madness"). Numbers that look like a day but are none (2023-02-30) are left to search for,
+as are years that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000
+piece puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the proms".
+Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
+next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
+2020-2023" the winters from December 2020 to February 2023)."""
 
 from __future__ import annotations
 
