@@ -489,9 +489,7 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     if kind == "range":
         spans = _dated(found)
         return Period(((min(spans)[0], max(end for _, end in spans)),), words)
-    dated = [i for i, one in enumerate(found) if isinstance(one, tuple)]
-    spans = [one if isinstance(one, tuple) else one(found[next((j for j in dated if j > i), dated[-1])][0].year)
-             for i, one in enumerate(found)]
+    spans = _dated_list(found)
     if yearly is not None and all(_ATOM_PATTERNS["year"].fullmatch(other) for other in others):
         return Period(_union(spans), words, _either([yearly]), narrowed=True)  # "at Christmas, 2020 and 2021"
     return Period(_union(spans), words)
@@ -522,7 +520,7 @@ def _yearly_through_years(match: re.Match[str], today: date, words: str) -> Peri
     the time from the first to the end of 2021; "may 2019-2021" stays a range."""
     joint = match.string[match.end("first"):match.start("second")]
     yearly = _yearly_of(match["first"], today)
-    if match["lead"] or yearly is None or yearly.at == "in" and yearly.name in _MONTH_NAMES \
+    if match["lead"] or yearly is None or _ATOM_PATTERNS["month_year"].fullmatch(match["first"]) \
             or not _DASH.fullmatch(joint) or not _ATOM_PATTERNS["year"].fullmatch(match["second"]):
         return None
     start = _atom(match["first"], today)
@@ -544,10 +542,18 @@ def _yearly_until_years(match: re.Match[str], today: date, words: str) -> Period
     return _opened("until", until, match["first"], today, words) if whole_years else None
 
 
+def _dated_list(found: list[Span | Yearly]) -> list[Span]:
+    """A list's dates all dated: one without its year is in the year of the next with one ("christmas or easter
+    2023", "june, july or august 2023"), else of the last before it."""
+    dated = [i for i, one in enumerate(found) if isinstance(one, tuple)]
+    return [one if isinstance(one, tuple) else one(found[next((j for j in dated if j > i), dated[-1])][0].year)
+            for i, one in enumerate(found)]
+
+
 def _dated(found: list[Span | Yearly]) -> list[Span]:
-    """All dated, where one has its year: a month or season without its year is the one nearest the date after
-    it ("from march to july 2023" starts in March 2023, "june, july or august 2023" is 2023's summer), else the
-    first after the one before it ("from november 2022 to february" ends in February 2023)."""
+    """A range's ends dated, where one has its year: a month or season without its year is the one nearest the
+    date after it ("from march to july 2023" starts in March 2023), else the first after the one before it
+    ("from november 2022 to february" ends in February 2023)."""
     found = list(found)
     for i in reversed(range(len(found) - 1)):
         if not isinstance(found[i], tuple) and isinstance(after := found[i + 1], tuple):
