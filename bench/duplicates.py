@@ -12,15 +12,22 @@ a damaged copy (a file cut short: vectors about 0.9 alike, the look's lower 3 ro
 found because it looks the same over the rows it holds) and 0.5% a damaged burst shot (as
 alike, but its subject moved too: left apart); last, one photo in 5,000 is a picture with 19
 more copies (a card imported ten times, a chat's smaller copy received ten times: more copies
-than a photo has nearest neighbours at first), which must make one group.
+than a photo has nearest neighbours at first), which must make one group. Then 1% more are
+added: black-and-white copies (vectors about 0.85 alike, the same look) and as many mirrored
+copies (vectors about 0.93 alike, the look flipped), which only the looser "edits" similarity
+(0.97) is to find.
 `dedup.find_groups` runs over the real HNSW index with the looks, as the library calls it, R
-times (median). The baseline is the obvious exact method: every pair compared by a chunked
-matrix product. Recall is the share of the pairs the baseline finds at the default
-similarity that end up in one group; edited_recall the share of edited copies grouped,
-damaged_recall the share of damaged copies grouped with their original, many_copies_split
-how many of the pictures with 19 copies are split into more than one group.
+times (median), at the default similarity and at 0.97 (edits_find_s). The baseline is the
+obvious exact method: every pair compared by a chunked matrix product. Recall is the share of
+the pairs the baseline finds at the default similarity that end up in one group;
+edited_recall the share of edited copies grouped, damaged_recall the share of damaged copies
+grouped with their original, many_copies_split how many of the pictures with 19 copies are
+split into more than one group, grey_recall and mirrored_recall the shares of black-and-white
+and mirrored copies grouped at 0.97, recoloured_at_default how many of them the default
+groups (none should be).
 The last line is JSON: n_photos, groups, find_s, brute_force_s, speedup, pair_recall,
-edited_recall, bursts_grouped, damaged_recall, damaged_bursts_grouped, many_copies_split.
+edited_recall, bursts_grouped, damaged_recall, damaged_bursts_grouped, many_copies_split,
+edits_find_s, grey_recall, mirrored_recall, recoloured_at_default.
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ from photoclip.vectors import VectorIndex  # noqa: E402
 
 DIM = 512
 MANY = 19  # more copies of a picture with many
+EDITS = 0.97  # the similarity that asks for edited copies too
+RECOLOURED = 0.005  # black-and-white copies, and as many mirrored ones, added for each photo
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -112,7 +121,27 @@ def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], 
         where[kind] = range(start, start + count)
         start += count
     where["many"], where["many_originals"] = range(crowd_start, n), many_picks.tolist()
+    vectors, looks = _recoloured(vectors, grids, hashes, looks, np.setdiff1d(np.arange(originals), picks), where)
     return vectors, hashes, looks, originals, where
+
+
+def _recoloured(vectors: np.ndarray, grids: list[np.ndarray], hashes: list[str], looks: list[bytes],
+                untouched: np.ndarray, where: dict[str, Sequence[int]]) -> tuple[np.ndarray, list[bytes]]:
+    """`vectors` and `looks` with black-and-white and mirrored copies of some untouched photos
+    added at the end, by a random generator of their own, so the library before them stays
+    the same as before they were planted."""
+    rng = np.random.default_rng(1)
+    count = int(RECOLOURED * len(vectors))
+    picks = rng.choice(untouched, 2 * count, replace=False)
+    spreads = np.repeat([0.62, 0.4], count)[:, None]  # vectors about 0.85 and 0.93 alike
+    added = unit(vectors[picks] + spreads * rng.standard_normal((2 * count, DIM)) / np.sqrt(DIM))
+    start = len(vectors)
+    where["grey"], where["mirrored"] = range(start, start + count), range(start + count, start + 2 * count)
+    for n, original in enumerate(picks):
+        grid = grids[original] if n < count else grids[original][:, ::-1]
+        looks.append(np.clip(grid + rng.normal(0, 2, grid.shape), 0, 255).astype(np.uint8).tobytes())
+        hashes.append(f"h{start + n}")
+    return np.concatenate([vectors, added]), looks
 
 
 def smooth_look(rng: np.random.Generator) -> np.ndarray:
@@ -136,12 +165,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     vectors, hashes, looks, originals, where = library(args.photos)
+    total = len(vectors)
     cut = range(where["damaged"].start, where["damaged_bursts"].stop)
     photos = {
         PhotoId(i): Photo(PhotoId(i), RootId(1), Path(f"/photos/{i}.jpg"), 2_000_000 - i, i, hashes[i],
                           4000, 3000, None, "jpeg", "indexed", None,
                           damage="the file ends early; the lower 9% of the image is missing" if i in cut else None)
-        for i in range(args.photos)
+        for i in range(total)
     }
     same_bytes: dict[str, list[PhotoId]] = {}
     for pid, digest in enumerate(hashes):
@@ -149,18 +179,24 @@ def main() -> None:
     exact_groups = [ids for ids in same_bytes.values() if len(ids) > 1]
 
     started = time.perf_counter()
-    index = VectorIndex(DIM, capacity=args.photos)
-    index.add(np.arange(args.photos), vectors, num_threads=-1)
-    print(f"{args.photos:,} photos indexed in {time.perf_counter() - started:.1f} s (not counted)", flush=True)
+    index = VectorIndex(DIM, capacity=total)
+    index.add(np.arange(total), vectors, num_threads=-1)
+    print(f"{total:,} photos indexed in {time.perf_counter() - started:.1f} s (not counted)", flush=True)
 
-    times, groups = [], []
-    for run in range(args.runs):
-        started = time.perf_counter()
-        chunks = ((ids, vectors[ids]) for ids in np.array_split(np.arange(args.photos), max(1, args.photos // 20_000)))
-        groups = find_groups(photos, exact_groups, index, chunks, DEFAULT_SIMILARITY,
-                             photo_looks=lambda ids: {pid: looks[pid] for pid in ids})
-        times.append(time.perf_counter() - started)
-        print(f"run {run + 1}: {len(groups):,} groups in {times[-1]:.2f} s", flush=True)
+    def grouped(similarity: float) -> tuple[list, float]:
+        times, groups = [], []
+        for run in range(args.runs):
+            started = time.perf_counter()
+            chunks = ((ids, vectors[ids])
+                      for ids in np.array_split(np.arange(total), max(1, total // 20_000)))
+            groups = find_groups(photos, exact_groups, index, chunks, similarity,
+                                 photo_looks=lambda ids: {pid: looks[pid] for pid in ids})
+            times.append(time.perf_counter() - started)
+            print(f"at {similarity}, run {run + 1}: {len(groups):,} groups in {times[-1]:.2f} s", flush=True)
+        return groups, statistics.median(times)
+
+    groups, find_s = grouped(DEFAULT_SIMILARITY)
+    edit_groups, edits_find_s = grouped(EDITS)
 
     started = time.perf_counter()
     pairs = brute_force_pairs(vectors, DEFAULT_SIMILARITY)
@@ -177,19 +213,26 @@ def main() -> None:
         1 for picture, original in enumerate(where["many_originals"])
         if len({group_of.get(pid, -pid - 1) for pid in (original, *where["many"][picture::pictures])}) > 1
     )
-    find_s = statistics.median(times)
+    in_edit_group = {pid for g in edit_groups for pid in g.members}
+    grey_recall = sum(1 for pid in where["grey"] if pid in in_edit_group) / max(1, len(where["grey"]))
+    mirrored_recall = sum(1 for pid in where["mirrored"] if pid in in_edit_group) / max(1, len(where["mirrored"]))
+    recoloured_at_default = sum(1 for kind in ("grey", "mirrored") for pid in where[kind] if pid in group_of)
     print(f"baseline (every pair, exact): {len(pairs):,} pairs >= {DEFAULT_SIMILARITY} in {brute:.1f} s")
     print(f"find_groups: median {find_s:.2f} s, {brute / find_s:.1f}x faster, pair recall {recall:.4f}, "
           f"edited copies found {edited_recall:.4f}, burst shots grouped at the default: {bursts_grouped}")
     print(f"damaged copies found {damaged_recall:.4f}, damaged burst shots grouped: {damaged_bursts_grouped} "
           f"of {len(where['damaged_bursts'])}")
     print(f"pictures with {MANY} copies split into several groups: {many_copies_split} of {pictures}")
+    print(f"at {EDITS}: median {edits_find_s:.2f} s, black-and-white copies found {grey_recall:.4f}, mirrored copies "
+          f"found {mirrored_recall:.4f}; either grouped at the default: {recoloured_at_default}")
     print(json.dumps({
-        "n_photos": args.photos, "groups": len(groups), "find_s": round(find_s, 3),
+        "n_photos": total, "groups": len(groups), "find_s": round(find_s, 3),
         "brute_force_s": round(brute, 2), "speedup": round(brute / find_s, 1), "pair_recall": round(recall, 4),
         "edited_recall": round(edited_recall, 4), "bursts_grouped": bursts_grouped,
         "damaged_recall": round(damaged_recall, 4), "damaged_bursts_grouped": damaged_bursts_grouped,
-        "many_copies_split": many_copies_split,
+        "many_copies_split": many_copies_split, "edits_find_s": round(edits_find_s, 3),
+        "grey_recall": round(grey_recall, 4), "mirrored_recall": round(mirrored_recall, 4),
+        "recoloured_at_default": recoloured_at_default,
     }))
 
 

@@ -347,7 +347,8 @@ def build_parser() -> _Parser:
     p = _command(sub, "duplicates", "list copies of the same photo (and move the extra ones to the trash)")
     p.add_number("--similarity", kind=float, fits=lambda s: LEAST_SIMILARITY <= s <= 1, default=DEFAULT_SIMILARITY,
                  metavar="S", help=f"how alike two photos must be, from {LEAST_SIMILARITY:g} to 1 (default "
-                                   f"{DEFAULT_SIMILARITY}: copies; 0.97 also edited copies and crops)",
+                                   f"{DEFAULT_SIMILARITY}: copies; 0.97 also edited, black-and-white and mirrored "
+                                   "copies, and crops)",
                  error=f"--similarity must be from {LEAST_SIMILARITY:g} to 1 (lower groups different photos of one "
                        "subject), like --similarity 0.97")
     p.add_argument("--exact", action="store_true", help="only files with the very same bytes")

@@ -4,7 +4,9 @@ in each group, and moving the others to the system trash, never deleting them ou
 
 Vectors say what a photo shows; its look (looks.py) says how it is laid out. Copies need both:
 two photos the model finds alike but that look different are not copies, and an edited copy
-that the model finds a little less alike is one when it looks the same.
+that the model finds a little less alike is one when it looks the same. At the similarities
+that ask for edits, a copy made black and white or mirrored is one when it looks the same in
+grey (or flipped) however far apart the model finds the two.
 
 The default similarity is strict on purpose (Immich and google-photos-deduper settled on 0.99
 too): burst shots and two takes of the same smile are different photos to their owner, and a
@@ -57,6 +59,7 @@ _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.5  # different photos a weak model confused look less alike than this
+_LOOKS_AT_ONCE = 5000  # looks read at a time to find twins among: 5 MB
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,13 @@ def find_groups(
                     sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second)
                 ):
                     join(PhotoId(a), PhotoId(b))
+    if similarity < SAME_SHAPE_FROM:
+        pairs = _maybe_twins(photos, photo_looks)
+        wanted = {pid for pair in pairs for pid in pair} - prepared.keys()
+        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
+        for a, b in pairs:
+            if not joined(a, b) and _twin_likeness(photos[a], photos[b], prepared.get, similarity):
+                join(a, b)
 
     components: dict[PhotoId, list[PhotoId]] = {}
     for pid in list(parent):
@@ -311,6 +321,40 @@ def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
     return apart > _TIME_ZONES or (apart > slack and off_zone > slack)
 
 
+def _maybe_twins(
+    photos: dict[PhotoId, Photo], photo_looks: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]]
+) -> list[tuple[PhotoId, PhotoId]]:
+    """Pairs of intact photos whose looks may be the same in grey or mirrored (looks.twins),
+    their looks read a chunk at a time."""
+    ids: list[PhotoId] = []
+    sketches = []
+    whole = [pid for pid, photo in photos.items() if photo.damage is None]
+    for start in range(0, len(whole), _LOOKS_AT_ONCE):
+        stored = photo_looks(whole[start:start + _LOOKS_AT_ONCE])
+        ids.extend(stored)
+        sketches.append(looks.sketches(list(stored.values())))
+    if len(ids) < 2:
+        return []
+    return [(ids[a], ids[b]) for a, b in looks.twins(np.concatenate(sketches))]
+
+
+def _twin_likeness(a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared | None], similarity: float) -> float:
+    """How alike two photos of one shape look, straight or mirrored, when they may be the same
+    picture in grey (at least looks.TWIN), else 0: a copy made black and white, recoloured or
+    flipped is an edit, found at the similarities that ask for edits (below SAME_SHAPE_FROM)
+    whatever the vectors say, as perceptual hashes find black-and-white copies."""
+    if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None:
+        return 0.0
+    first, second = look(a.id), look(b.id)
+    shapes = _shapes(a, b)
+    if first is None or second is None or first.flat or second.flat or max(shapes) / min(shapes) > looks.RESHAPED:
+        return 0.0
+    if _moments_apart(a, b, similarity):
+        return 0.0
+    likeness = max(looks.compare(first, second), looks.compare(first, looks.mirrored(second)))
+    return likeness if likeness >= looks.TWIN else 0.0
+
+
 def look_bar(similarity: float) -> float:
     """How alike two photos must look (looks.likeness) at a similarity: the default asks for
     copies; the looser similarities the user picks for edits, crops and bursts accept
@@ -351,6 +395,8 @@ def _around_keepers(
                     not _moments_apart(keeper, other, similarity) and \
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other)):
                 copies.append((other, min(_ALMOST_SAME, sim)))
+            elif twin := _twin_likeness(keeper, other, look, similarity):
+                copies.append((other, min(_ALMOST_SAME, sim if sim is not None else twin)))
             else:
                 left.append(other)
         if copies:

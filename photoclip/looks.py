@@ -6,14 +6,17 @@ tiled patterns, can be 0.99 alike to a model, and a duplicate group puts one of 
 from the trash. A copy (resized, re-compressed, brightened, trimmed at the edges) keeps the
 layout of light and dark, so near-duplicates must look alike too. The look is made from the
 image already decoded for the model (about 1 ms) and compared only for pairs the vectors
-found, allowing for a trim of up to a tenth of each side.
+found, allowing for a trim of up to a tenth of each side. A copy made black and white, or
+mirrored, is the one kind the vectors may not find: twins() finds those by the looks alone.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import hnswlib
 import numpy as np
 from PIL import Image
 
@@ -30,6 +33,12 @@ each side 0.98, by a sixth about 0.9); most different photos that a model confus
 below 0.6. The same subject on the same background, moved a little, can score 0.8-0.95: such
 takes are told apart by the similarity asked for, not by their looks."""
 
+TWIN = 0.985
+"""Least correlation of looks for two photos of one shape to be the same picture whatever their
+vectors say: a copy made black and white or recoloured, or mirrored (compared flipped), which a
+model finds 0.3-0.9 alike. Copies score 0.99-1.0; of different photos, the most alike scored
+0.96 (a wallpaper and its variant, a photo and its screenshot on a phone)."""
+
 RESHAPED = 1.25
 """How far two copies' shapes (width / height) may differ: a trim of a tenth off two opposite
 sides. A look is squeezed to a square, so photos of shapes further apart are compared over the
@@ -40,6 +49,11 @@ _TRIMS = 3
 _FLAT = 3.0  # grey levels of spread below which a look is flat (a blank page, a black frame)
 _FLAT_SAME = 10.0  # two flat looks this close in brightness are the same
 _HELD = 4  # rows of a look a damaged photo may lack at its top or bottom: an eighth, past the tenth a cut file may miss
+_SKETCHES_ALIKE = 0.95  # of copies 0.97-1.0, of different photos up to 0.95
+_SKETCH_NEIGHBOURS = 8  # a sketch's nearest looked at: copies of one picture meet through one another too
+_SKETCH_LINKS, _SKETCH_SEARCH = 8, 40  # a small graph, built fast: sketches are 63 numbers
+_FREQUENCIES = 8  # a sketch's lowest frequencies along each side, the first (the mean) dropped: 63
+_MIRRORED = np.tile((-1.0) ** np.arange(_FREQUENCIES), _FREQUENCIES)[1:]  # a sketch's signs when flipped left to right
 
 
 def look_of(image: Image.Image) -> bytes:
@@ -141,3 +155,51 @@ def _unit(views: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     views = views - views.mean(axis=1, keepdims=True)
     norms = np.linalg.norm(views, axis=1, keepdims=True)
     return views / np.maximum(norms, 1e-6), norms
+
+
+def mirrored(look: Prepared) -> Prepared:
+    """The look of the photo flipped left to right (a selfie camera's copy, an edit)."""
+    return prepare(np.ascontiguousarray(look.grid[:, ::-1]).tobytes())
+
+
+def sketches(looks: Sequence[bytes]) -> np.ndarray:
+    """Each look's lowest frequencies (its cosine transform's first _FREQUENCIES along each
+    side, the mean dropped), made unit length: the little of a look that twins() needs, kept
+    for a whole library (126 bytes a photo). A flat look's is all zeros: it has no twins."""
+    if not looks:
+        return np.zeros((0, _FREQUENCIES ** 2 - 1), dtype=np.float16)
+    grids = np.stack([_grid(look) for look in looks]).astype(np.float32)
+    low = (_cosines() @ grids @ _cosines().T).reshape(len(grids), -1)[:, 1:]
+    low[grids.reshape(len(grids), -1).std(axis=1) < _FLAT] = 0.0
+    return (low / np.maximum(np.linalg.norm(low, axis=1, keepdims=True), 1e-6)).astype(np.float16)
+
+
+def twins(sketches: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs of looks (their positions in `sketches`) that may be the same in grey: a
+    black-and-white or recoloured copy, or a mirrored one, which a model's vectors can find far
+    apart. Each sketch and its mirror (a sketch's signs flip with the odd frequencies across)
+    meet their nearest sketches in an HNSW graph of their own, as photos' vectors meet theirs;
+    the pairs kept have sketches alike (_SKETCHES_ALIKE). To be confirmed with compare(), and
+    with mirrored() for the mirrored ones."""
+    straight = sketches.astype(np.float32)
+    shown = np.flatnonzero(np.linalg.norm(straight, axis=1) > 0.5)  # flat looks have no sketch
+    if len(shown) < 2:
+        return []
+    graph = hnswlib.Index(space="ip", dim=straight.shape[1])
+    graph.init_index(max_elements=len(shown), M=_SKETCH_LINKS, ef_construction=_SKETCH_SEARCH)
+    graph.add_items(straight[shown], shown, num_threads=-1)
+    k = min(_SKETCH_NEIGHBOURS, len(shown))
+    graph.set_ef(2 * k)
+    labels, distances = graph.knn_query(np.concatenate([straight[shown], straight[shown] * _MIRRORED]), k=k,
+                                        num_threads=-1)
+    rows, cols = np.nonzero(1.0 - distances >= _SKETCHES_ALIKE)
+    first, second = shown[rows % len(shown)], labels[rows, cols].astype(np.int64)
+    keep = first != second
+    pairs = np.unique(np.minimum(first, second)[keep] * len(sketches) + np.maximum(first, second)[keep])
+    return [(int(pair // len(sketches)), int(pair % len(sketches))) for pair in pairs]
+
+
+@functools.cache
+def _cosines() -> np.ndarray:
+    """The (_FREQUENCIES, SIDE) rows of the cosine transform along one side."""
+    return np.cos(np.pi * np.outer(np.arange(_FREQUENCIES), 2 * np.arange(SIDE) + 1) / (2 * SIDE)).astype(np.float32)

@@ -167,6 +167,58 @@ def test_a_centre_crop_to_another_shape_is_a_near_copy_but_not_a_copy() -> None:
     assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks) == []
 
 
+RECOLOURED = {
+    "black and white": lambda image: image.convert("L").convert("RGB"),
+    "mirrored": lambda image: image.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+}
+
+
+@pytest.mark.parametrize("edit", list(RECOLOURED))
+def test_a_black_and_white_or_mirrored_copy_is_a_near_copy_however_far_its_vectors(edit: str) -> None:
+    """A model may find a black-and-white or mirrored copy only 0.6 alike: it is the same
+    picture in grey (or flipped), an edit that "near copies (edits, crops)" finds; the strict
+    level asks for the same photo. The similarity shown is the vectors'."""
+    image = circle_on_snow(0.4, texture=3)
+    photos, vectors, photo_looks = pair_of(image, RECOLOURED[edit](image), 0.6)
+    groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks)
+    assert [(g.keeper, g.others) for g in groups] == [(0, (1,))]
+    assert groups[0].similarity == pytest.approx(0.6, abs=0.01)
+    assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks) == []
+
+
+@pytest.mark.parametrize("change", ["taken days apart", "damaged", "marked distinct", "another shape"])
+def test_photos_the_same_in_grey_are_not_copies_when_their_dates_shape_damage_or_the_user_say_otherwise(
+    change: str
+) -> None:
+    image = circle_on_snow(0.4, texture=3)
+    grey = RECOLOURED["black and white"](image)
+    photos, vectors, photo_looks = pair_of(image, grey, 0.6)
+    distinct = frozenset()
+    if change == "taken days apart":
+        photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], taken_at="2024-05-01T10:00:00")
+        photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], taken_at="2024-05-04T10:00:00")
+    elif change == "damaged":
+        photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], damage="the file ends early")
+    elif change == "marked distinct":
+        distinct = frozenset({(PhotoId(0), PhotoId(1))})
+    else:
+        photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], width=grey.width, height=grey.width * 2)
+    assert groups_of(photos, vectors, 0.94, photo_looks=photo_looks, distinct=distinct) == []
+
+
+def test_a_black_and_white_copy_joins_its_photos_other_copies_in_one_group(library_vectors) -> None:
+    """Photo 0 has two near copies (100, 101) and a black-and-white copy (103) the vectors find
+    0.5 alike: all four make one group, around the photo kept (5 and its copy 102 another)."""
+    library_vectors[103] = towards(library_vectors[0], 0.5, seed=6)
+    image = circle_on_snow(0.4, texture=3)
+    stored = {PhotoId(pid): looks.look_of(image) for pid in (0, 100, 101)}
+    stored[PhotoId(103)] = looks.look_of(image.convert("L"))
+    photos = {PhotoId(i): photo(i, mtime_ns=i) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.97,
+                       photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    assert sorted((g.keeper, set(g.others)) for g in groups) == [(0, {100, 101, 103}), (5, {102})]
+
+
 @pytest.mark.parametrize(("other_y", "similar"), [(0.3, True), (0.2, False)])
 def test_at_the_loosest_similarity_photos_laid_out_differently_are_not_similar_shots(other_y, similar) -> None:
     """A weak model finds two undated photos 0.93 alike: a similar shot when the subject moved a

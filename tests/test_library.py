@@ -951,6 +951,24 @@ def test_an_edited_copy_is_a_duplicate_and_the_same_subject_moved_is_not_however
     ]
 
 
+def test_black_and_white_and_mirrored_copies_are_near_copies_not_copies(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    scene = circle_on_snow(0.4, texture=3)
+    scene.save(folder / "beach.jpg", quality=90)
+    circle_on_snow(0.67, texture=1).save(folder / "other.jpg", quality=90)
+    (folder / "edits").mkdir()
+    scene.convert("L").save(folder / "edits" / "beach bw.jpg", quality=90)
+    scene.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(folder / "edits" / "beach flipped.jpg", quality=90)
+    library = open_library()
+    library.index([folder])
+    assert group_paths(library, library.duplicates(0.97)) == [
+        ((folder / "beach.jpg").resolve(), {(folder / "edits" / "beach bw.jpg").resolve(),
+                                            (folder / "edits" / "beach flipped.jpg").resolve()})
+    ]
+    assert library.duplicates() == []
+
+
 def test_trashed_copies_leave_the_library_and_its_search(copies_indexed) -> None:
     library, copies = copies_indexed
     extras = [pid for g in library.duplicates() for pid in g.others]

@@ -4,6 +4,7 @@ trimmed; different photos of the same subject do not, nor do a blank page and a 
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from PIL import Image, ImageEnhance
@@ -101,3 +102,55 @@ def test_a_centre_crop_to_another_shape_looks_like_its_photo(crop: str) -> None:
     prepared = looks.prepare(looks.look_of(photo)), looks.prepare(looks.look_of(cropped))
     for first, second, shapes in ((0, 1, (w / h, keep / h)), (1, 0, (keep / h, w / h))):
         assert looks.compare_shaped(prepared[first], prepared[second], *shapes) >= looks.SAME
+
+
+def test_a_mirrored_look_is_the_look_of_the_photo_flipped() -> None:
+    photo = circle_on_snow(0.4, texture=2)
+    look = looks.prepare(looks.look_of(photo))
+    flipped = looks.prepare(looks.look_of(photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    assert looks.compare(look, flipped) < looks.ALIKE
+    assert looks.compare(looks.mirrored(look), flipped) >= 0.999
+
+
+def scenes(count: int, seed: int) -> list[Image.Image]:
+    from photoclip.tinyclip.scenes import random_scene, render
+
+    rng = random.Random(seed)
+    return [render(random_scene(rng), size=96, aspect=4 / 3) for _ in range(count)]
+
+
+def test_twins_are_the_black_and_white_mirrored_and_brightened_copies_among_many_photos() -> None:
+    """Of 80 different photos and copies of three of them, the copies that look the same in grey
+    are found, whichever way round; different photos whose sketches met are not confirmed."""
+    photos = scenes(80, seed=7)
+    photos += [photos[3].convert("L"), photos[7].transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+               ImageEnhance.Brightness(photos[9]).enhance(1.2)]
+    stored = [looks.look_of(photo) for photo in photos]
+    pairs = looks.twins(looks.sketches(stored))
+    assert {(3, 80), (7, 81), (9, 82)} <= set(pairs)
+    prepared = [looks.prepare(look) for look in stored]
+    confirmed = {
+        (a, b) for a, b in pairs
+        if max(looks.compare(prepared[a], prepared[b]), looks.compare(prepared[a], looks.mirrored(prepared[b])))
+        >= looks.TWIN
+    }
+    assert confirmed == {(3, 80), (7, 81), (9, 82)}
+
+
+def test_flat_looks_and_a_library_of_one_have_no_twins() -> None:
+    blank = looks.look_of(Image.new("RGB", (64, 48), (250, 250, 250)))
+    assert looks.twins(looks.sketches([blank, blank, blank])) == []
+    assert looks.twins(looks.sketches([looks.look_of(circle_on_snow(0.5, texture=1))])) == []
+    assert looks.twins(looks.sketches([])) == []
+
+
+def test_many_copies_of_one_picture_all_meet_as_twins() -> None:
+    """More copies than a sketch's nearest (a picture imported 20 times): each still meets some,
+    so that, joined pair by pair, they make one group."""
+    photos = scenes(30, seed=9)
+    stored = [looks.look_of(photo) for photo in photos] + [looks.look_of(photos[0].convert("L"))] * 20
+    pairs = looks.twins(looks.sketches(stored))
+    joined = {0}
+    for _ in range(len(stored)):
+        joined |= {p for pair in pairs if joined & set(pair) for p in pair}
+    assert joined == {0, *range(30, 50)}
