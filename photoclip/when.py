@@ -24,10 +24,12 @@ year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christma
 dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019")
 keeps to any time but it (Period.any_time_but). Holidays with their year, or this or last one:
 christmas (24-26 December), christmas eve, christmas day, new year's eve (into the small hours), new
-year's day, easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US
+year's day, new year (the eve and the day after: "new year 2022" is the one of new year's eve 2022), easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US
 one, Thursday to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or
 season alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers",
-"in march madness"). Numbers that look like a day but are none (2023-02-30) are left to search for,
+"in march madness"). A day of a month without its year is that day of every year, with or without "on"
+("fireworks july 4th", "dog 3 march", "on feb 29th": each leap year's), unless a noun follows ("july 4th
+parade"). Numbers that look like a day but are none (2023-02-30) are left to search for,
 as are years that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000
 piece puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the proms".
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
@@ -230,6 +232,14 @@ def _days(first: date, last: date | None = None) -> Span:
     return _day(first), _day(last or first) + timedelta(days=1)
 
 
+def _day_of(year: int, month: int, day: int) -> Span:
+    """That day of the year; none in a year without it (29 February)."""
+    try:
+        return _days(date(year, month, day))
+    except ValueError:
+        return datetime(year, month, 1), datetime(year, month, 1)
+
+
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
 
@@ -248,6 +258,7 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
     "christmas day": lambda year: _days(date(year, 12, 25)),
     "new years eve": lambda year: (datetime(year, 12, 31), datetime(year + 1, 1, 1, 6)),
     "new years day": lambda year: _days(date(year, 1, 1)),
+    "new year": lambda year: (datetime(year, 12, 31, 12), datetime(year + 1, 1, 2)),  # the eve's year, as "nye 2019"
     "halloween": lambda year: _days(date(year, 10, 31)),
     "valentines day": lambda year: _days(date(year, 2, 14)),
     "easter": lambda year: _days(_easter(year) - timedelta(days=2), _easter(year) + timedelta(days=1)),
@@ -257,13 +268,14 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
     "st patricks day": lambda year: _days(date(year, 3, 17)),
 }
 _HOLIDAY_NAMES = {"xmas": "christmas", "xmas eve": "christmas eve", "xmas day": "christmas day", "nye": "new years eve",
-                  "new year eve": "new years eve", "new year day": "new years day", "valentines": "valentines day",
+                  "new year eve": "new years eve", "new year day": "new years day", "new years": "new year", "valentines": "valentines day",
                   "valentine day": "valentines day", "4th of july": "fourth of july", "july 4th": "fourth of july",
                   "july fourth": "fourth of july", "saint patricks day": "st patricks day",
                   "st patrick day": "st patricks day", "saint patrick day": "st patricks day"}
 _HOLIDAYS_SHOWN = {"christmas": ("at", "Christmas"), "christmas eve": ("on", "Christmas Eve"),
                    "christmas day": ("on", "Christmas Day"), "new years eve": ("on", "New Year's Eve"),
-                   "new years day": ("on", "New Year's Day"), "halloween": ("on", "Halloween"),
+                   "new years day": ("on", "New Year's Day"), "new year": ("at", "New Year"),
+                   "halloween": ("on", "Halloween"),
                    "valentines day": ("on", "Valentine's Day"), "easter": ("at", "Easter"),
                    "thanksgiving": ("at", "Thanksgiving"), "fourth of july": ("on", "the Fourth of July"),
                    "boxing day": ("on", "Boxing Day"), "st patricks day": ("on", "St Patrick's Day")}
@@ -332,7 +344,7 @@ def _numeric_day(first: int, second: int, year: int) -> date:
 _YEAR = r"(19\d\d|20\d\d)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
-_HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|new\s+year(?:['\u2019]?s)?\s+(?:eve|day)|nye|halloween"
+_HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye|halloween"
             r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter|thanksgiving|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
             r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day)")
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
@@ -361,6 +373,8 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "season_rel": rf"(this|last)\s+{_SEASON}\b",
     "month_year": rf"{_THIS_OR_LAST}{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "month_rel": rf"(last)\s+{_MONTH}\b",
+    "month_day": rf"{_MONTH}\.?\s+{_NTH}\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",  # july 4th, march 3: each year's
+    "day_month": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\b\.?",  # 3 march, 3rd of march
     "weekend": r"(this|last)\s+weekend\b",
     "relative": r"(this|last)\s+(week|month|year)\b",
     "day": r"(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b(?!\s+(?:show|of)\b)",
@@ -404,6 +418,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
         *_led("holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
+        # a day is a date without "on" ("fireworks july 4th"), unless a noun makes it a kind ("4th of july parade")
+        *[(pattern + _NO_NOUN_AFTER, kind) for pattern, kind in _led("month_day", "day_month")],
         # every year's: "dog in may", "in may with mum"; "may flowers" and "in march madness" are no dates
         (rf"\b(?:in|during)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),
         (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
@@ -651,6 +667,12 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         return _month(int(groups[1]), MONTHS[groups[0]])
     if kind == "month_rel":
         return _latest(partial(_month, month=MONTHS[groups[1]]), _day(today), finished=True)
+    if kind in ("month_day", "day_month"):
+        month, day = MONTHS[groups[kind == "day_month"]], int(groups[kind == "month_day"])
+        date(2000, month, day)  # a day of some year: no 30 February
+        if (month, day) == (7, 4):  # "july 4th" is the holiday's name
+            return _period("holiday", ("fourth of july",), today)
+        return Yearly(partial(_day_of, month=month, day=day), "on", f"{day} {_MONTH_NAMES[month - 1]}")
     if kind == "month":
         return Yearly(partial(_month, month=MONTHS[groups[0]]), "in", _MONTH_NAMES[MONTHS[groups[0]] - 1])
     if kind == "season":

@@ -144,7 +144,8 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
                                    "the last night of the trip", "the last weekend of the holidays",
                                    "christmas tree", "easter eggs", "halloween costumes", "a christmas market",
                                    "at the christmas market", "summer dress", "may and june", "in march madness",
-                                   "during march madness", "born in may fair"])
+                                   "during march madness", "born in may fair", "july 4th parade", "may 20th-25th",
+                                   "happy new year banner", "new year's resolutions", "cake feb 30th"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -210,6 +211,12 @@ def test_a_range_says_its_words_and_its_span() -> None:
         ("bbq on july 4th", "bbq", [((2000, 7, 4), (2000, 7, 5))], "on the Fourth of July, any year"),
         ("dog in may, at the lake", "dog, at the lake", [((2000, 5, 1), (2000, 6, 1))], "in May of any year"),
         ("parade on saint patrick's day", "parade", [((2000, 3, 17), (2000, 3, 18))], "on St Patrick's Day, any year"),
+        ("fireworks july 4th", "fireworks", [((2000, 7, 4), (2000, 7, 5))], "on the Fourth of July, any year"),
+        ("dog march 3rd", "dog", [((2000, 3, 3), (2000, 3, 4))], "on 3 March of any year"),
+        ("beach 25 dec.", "beach", [((2000, 12, 25), (2000, 12, 26))], "on 25 December of any year"),
+        ("cake on the 3rd of may with mum", "cake with mum", [((2000, 5, 3), (2000, 5, 4))], "on 3 May of any year"),
+        ("from march 3rd to march 10th", "", [((2000, 3, 3), (2000, 3, 11))], "from 3 March to 10 March of any year"),
+        ("fireworks at new year", "fireworks", [((2000, 12, 31, 12), (2001, 1, 2))], "at New Year, any year"),
     ],
 )
 def test_a_month_season_or_holiday_without_its_year_is_that_of_every_year(query, rest, in_2000, described) -> None:
@@ -218,6 +225,26 @@ def test_a_month_season_or_holiday_without_its_year_is_that_of_every_year(query,
     assert left == rest
     assert [span for span in period.spans if span[0].year == 2000] == [(datetime(*a), datetime(*b)) for a, b in in_2000]
     assert period.start.year == 1800 and period.describe() == described
+
+
+def test_the_29th_of_february_is_that_of_each_leap_year() -> None:
+    period = extract_period("cake on feb 29th", TODAY)[1]
+    assert [start.year for start, _ in period.spans if start.year >= 2000][:3] == [2000, 2004, 2008]
+    assert all((start.month, start.day, (end - start).days) == (2, 29, 1) for start, end in period.spans)
+
+
+@pytest.mark.parametrize(("query", "spans", "described"), [
+    ("new year 2022", [((2022, 12, 31, 12), (2023, 1, 2))], "31 Dec 2022 to 1 Jan 2023"),  # as "new year's eve 2022"
+    ("fireworks last new year", [((2025, 12, 31, 12), (2026, 1, 2))], "31 Dec 2025 to 1 Jan 2026"),
+    ("christmas and new year 2022", [((2022, 12, 24), (2022, 12, 27)), ((2022, 12, 31, 12), (2023, 1, 2))],
+     "24 Dec 2022 to 26 Dec 2022 and 31 Dec 2022 to 1 Jan 2023"),
+    ("new year 2020-2021", [((2020, 12, 31, 12), (2021, 1, 2)), ((2021, 12, 31, 12), (2022, 1, 2))],
+     "at New Year, 2020 and 2021"),
+])
+def test_new_year_is_the_eve_and_the_day_after_it(query: str, spans, described: str) -> None:
+    period = extract_period(query, TODAY)[1]
+    assert period.spans == tuple((datetime(*a), datetime(*b)) for a, b in spans)
+    assert period.describe() == described
 
 
 @pytest.mark.parametrize(("query", "last"), [
