@@ -24,14 +24,15 @@ year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christma
 dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019")
 keeps to any time but it (Period.any_time_but). Holidays with their year, or this or last one:
 christmas (24-26 December), christmas eve, christmas day, new year's eve (into the small hours), new
-year's day, new year (the eve and the day after: "new year 2022" is the one of new year's eve 2022), easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US
-one, Thursday to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or
-season alone ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers",
-"in march madness"). A day of a month without its year is that day of every year, with or without "on"
-("fireworks july 4th", "dog 3 march", "on feb 29th": each leap year's), unless a noun follows ("july 4th
-parade"). Numbers that look like a day but are none (2023-02-30) are left to search for,
-as are years that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000
-piece puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the proms".
+year's day, new year (the eve and the day after: "new year 2022" is the one of new year's eve 2022),
+easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US one, Thursday
+to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or season alone
+("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in march
+madness"). A day of a month without its year is that day of every year, with or without "on"
+("fireworks july 4th", "dog 3 march", "on feb 29th": each leap year's), unless a noun follows ("july
+4th parade"). Numbers that look like a day but are none (2023-02-30) are left to search for, as are
+years that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece
+puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the proms".
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
 2020-2023" the winters from December 2020 to February 2023)."""
@@ -268,8 +269,9 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
     "st patricks day": lambda year: _days(date(year, 3, 17)),
 }
 _HOLIDAY_NAMES = {"xmas": "christmas", "xmas eve": "christmas eve", "xmas day": "christmas day", "nye": "new years eve",
-                  "new year eve": "new years eve", "new year day": "new years day", "new years": "new year", "valentines": "valentines day",
-                  "valentine day": "valentines day", "4th of july": "fourth of july", "july 4th": "fourth of july",
+                  "new year eve": "new years eve", "new year day": "new years day", "new years": "new year",
+                  "valentines": "valentines day", "valentine day": "valentines day", "4th of july": "fourth of july",
+                  "july 4th": "fourth of july",
                   "july fourth": "fourth of july", "saint patricks day": "st patricks day",
                   "st patrick day": "st patricks day", "saint patrick day": "st patricks day"}
 _HOLIDAYS_SHOWN = {"christmas": ("at", "Christmas"), "christmas eve": ("on", "Christmas Eve"),
