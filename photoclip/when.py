@@ -28,10 +28,13 @@ year's day, new year (the eve and the day after: "new year 2022" is the one of n
 easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US one, Thursday
 to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or season alone
 ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in march
-madness"). A day of a month without its year is that day of every year, with or without "on"
-("fireworks july 4th", "dog 3 march", "on feb 29th": each leap year's), unless a noun follows ("july
-4th parade"). Numbers that look like a day but are none (2023-02-30) are left to search for, as are
-years that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece
+madness"). A day of a month without its year is that day of every year after "on" ("dog on 3 march",
+"on feb 29th": each leap year's), or written with its ordinal ("fireworks july 4th", "march 3rd"), or
+in a range or list of days ("dec 24 to dec 26"); not where a noun follows ("july 4th parade"), a
+number is a name's ("iphone 12 march", "covid-19 march") or a word opens a period from it ("since
+march 3rd"). "New year" is no other calendar's ("chinese new year") and no greeting ("happy new
+year"). Numbers that look like a day but are none (2023-02-30) are left to search for, as are years
+that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece
 puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the proms".
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
@@ -56,6 +59,7 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 EARLIEST = datetime(1800, 1, 1)
 """Where a period open to the past ("before 2015") starts."""
+_MOST_YEARS_SHOWN = 4  # years a header lists apart ("2019, 2021 and 2023")
 _DAWN, _DUSK = datetime.min, datetime.max  # where "any time but" a date starts and ends
 Span = tuple[datetime, datetime]
 
@@ -149,8 +153,9 @@ class Period:
 
 def _years(spans: tuple[Span, ...]) -> str:
     """The years the spans start in, a run of three or more from first to last: "2024 to 2026", "up to 2018 and
-    2020 to 2026" (from EARLIEST's year, as every year's are), "2019 and 2021", "2020 and 2021". A winter is its
-    December's year, as "winter 2025" names the one from December 2025."""
+    2020 to 2026" (from EARLIEST's year, as every year's are), "2019 and 2021", "2020 and 2021"; more apart than
+    _MOST_YEARS_SHOWN, from the first to the last. A winter is its December's year, as "winter 2025" names the
+    one from December 2025."""
     runs: list[list[int]] = []
     for year in sorted({start.year for start, _ in spans}):
         if runs and year == runs[-1][-1] + 1:
@@ -159,7 +164,11 @@ def _years(spans: tuple[Span, ...]) -> str:
             runs.append([year])
     shown = [[f"up to {run[-1]}"] if run[0] == EARLIEST.year else [f"{run[0]} to {run[-1]}"] if len(run) > 2
              else [str(year) for year in run] for run in runs]
-    return _listed([part for parts in shown for part in parts], "and")
+    parts = [part for parts in shown for part in parts]
+    if len(parts) > _MOST_YEARS_SHOWN:  # 29 February of each leap year
+        first, last = runs[0][0], runs[-1][-1]
+        return f"up to {last}" if first == EARLIEST.year else f"{first} to {last}"
+    return _listed(parts, "and")
 
 
 def _shown_span(start: datetime, end: datetime) -> str:
@@ -238,7 +247,7 @@ def _day_of(year: int, month: int, day: int) -> Span:
     try:
         return _days(date(year, month, day))
     except ValueError:
-        return datetime(year, month, 1), datetime(year, month, 1)
+        return datetime(year, month + 1, 1), datetime(year, month + 1, 1)  # where it would have ended
 
 
 def _count(word: str) -> int:
@@ -346,7 +355,10 @@ def _numeric_day(first: int, second: int, year: int) -> date:
 _YEAR = r"(19\d\d|20\d\d)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
-_HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye|halloween"
+_NOT_OURS = r"(?<!chinese\s)(?<!lunar\s)(?<!jewish\s)(?<!persian\s)(?<!islamic\s)(?<!hijri\s)(?<!tet\s)(?<!happy\s)"
+"""Before "new year": another calendar's, or a greeting ("happy new year 2027" on a card)."""
+_HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|" + _NOT_OURS + r"new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?"
+            r"|nye|halloween"
             r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter|thanksgiving|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
             r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day)")
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
@@ -376,7 +388,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "month_year": rf"{_THIS_OR_LAST}{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "month_rel": rf"(last)\s+{_MONTH}\b",
     "month_day": rf"{_MONTH}\.?\s+{_NTH}\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",  # july 4th, march 3: each year's
-    "day_month": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\b\.?",  # 3 march, 3rd of march
+    "day_month": rf"(?<![-+$€£¥#./,:]){_NTH}\s+(?:of\s+)?{_MONTH}\b\.?",  # 3 march, 3rd of march; no "covid-19 may"
     "weekend": r"(this|last)\s+weekend\b",
     "relative": r"(this|last)\s+(week|month|year)\b",
     "day": r"(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b(?!\s+(?:show|of)\b)",
@@ -387,6 +399,12 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "now": r"(now|the\s+present)\b",  # only where a range ends ("from 2019 until now"): "dogs now" is no date
 }
 _ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _ATOMS.items()}
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
+_ALONE_DAY = (r"(?!\s*(?:[-\u2013/,&]|\b(?:to|until|till|through|thru|and|or)\b)\s*\d)"  # not "march 3rd to 10th"
+              + _NO_NOUN_AFTER)
+"""After a day read alone: no second day of a range or list written short, and no noun ("july 4th parade")."""
+_NOT_OPENED = r"(?<!since\s)(?<!after\s)(?<!before\s)(?<!until\s)(?<!till\s)(?<!through\s)"
+"""Before a day read alone: not a word that would open a period from a day of no year ("since march 3rd")."""
 _ANY = "(?:" + "|".join(pattern for kind, pattern in _ATOMS.items() if kind != "now") + ")"
 
 
@@ -395,12 +413,12 @@ def _led(*kinds: str) -> list[tuple[str, str]]:
     return [(rf"\b{_LEAD}{_ATOMS[kind]}", kind) for kind in kinds]
 
 
-_FROM = r"\b(?:(?P<lead>from|between|since|in|during|of|on|at|taken)\s+)?(?:the\s+)?"
+_FROM = r"\b(?:(?P<lead>from|between|since|in|during|of|on|at|over|taken)\s+)?(?:the\s+)?"
 _FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
 _JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
 _TO = (r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+"
        r"|(?<=\d)\s+and\s+(?=(?:now|the\s+present)\b))")  # "between 2019 and now"
-_AND_OR = r"(?:\s*,\s*|\s+)(?:and|or)\s+(?:(?:in|during|at|on)\s+)?"  # " or ", ", and in ", " or at "
+_AND_OR = r"(?:\s*,\s*|\s+)(?:and|or|&)\s+(?:(?:in|during|at|on)\s+)?"  # " or ", ", and in ", " or at ", " & "
 _NEXT = rf"(?:{_AND_OR}|\s*,\s*)"  # before each date of a list after the first: "2022, 2023 or 2024"
 _LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -420,8 +438,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
         *_led("holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
-        # a day is a date without "on" ("fireworks july 4th"), unless a noun makes it a kind ("4th of july parade")
-        *[(pattern + _NO_NOUN_AFTER, kind) for pattern, kind in _led("month_day", "day_month")],
+        # a day: after "on", or written with its ordinal ("fireworks july 4th"; "iphone 12 march" is no date)
+        (rf"\bon\s+(?:the\s+)?{_ATOMS['month_day']}{_ALONE_DAY}", "month_day"),
+        (rf"\bon\s+(?:the\s+)?{_ATOMS['day_month']}{_ALONE_DAY}", "day_month"),
+        (rf"\b{_NOT_OPENED}{_LEAD}{_MONTH}\.?\s+{_ORDINAL}\b{_ALONE_DAY}", "month_day"),
+        (rf"\b{_NOT_OPENED}{_LEAD}(?<![-+$€£¥#./,:]){_ORDINAL}\s+(?:of\s+)?{_MONTH}\b\.?{_ALONE_DAY}", "day_month"),
         # every year's: "dog in may", "in may with mum"; "may flowers" and "in march madness" are no dates
         (rf"\b(?:in|during)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),
         (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
@@ -484,7 +505,8 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     easter 2023"). Since/after/before/until a date, or one onwards, and a month, season or holiday just before
     ("may since 2024": each May since then). Months and seasons without a year join only after a word such as
     "from" ("leaves fall and winter comes" holds no date) and never open a period; with no year at all they are
-    those of every year ("from march to july", "in june and december")."""
+    those of every year ("from march to july", "in june and december"); days of a month join without
+    ("dec 24th to dec 26th")."""
     first = _atom(match["first"], today)
     if kind == "open":
         word, every = match["word"].lower(), match.groupdict().get("every")
@@ -503,7 +525,9 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     if kind == "commas" and yearless:
         return None  # "in may, 2020" is May 2020: the dates hold together
     if len(yearless) == len(found):
-        return _every_year(yearless, kind, today, words) if match["lead"] else None
+        days = all(_ATOM_PATTERNS["month_day"].fullmatch(one) or _ATOM_PATTERNS["day_month"].fullmatch(one)
+                   for one in (match["first"], *others))
+        return _every_year(yearless, kind, today, words) if match["lead"] or days else None
     if kind == "range":
         spans = _dated(found)
         return Period(((min(spans)[0], max(end for _, end in spans)),), words)

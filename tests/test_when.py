@@ -145,7 +145,10 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
                                    "christmas tree", "easter eggs", "halloween costumes", "a christmas market",
                                    "at the christmas market", "summer dress", "may and june", "in march madness",
                                    "during march madness", "born in may fair", "july 4th parade", "may 20th-25th",
-                                   "happy new year banner", "new year's resolutions", "cake feb 30th"])
+                                   "happy new year banner", "new year's resolutions", "cake feb 30th",
+                                   "dog 3 march", "iphone 12 march", "covid-19 march", "top 10 may", "we may 2",
+                                   "chapter 4 july", "dogs -2 may", "$5 may", "since march 3rd", "march 3rd to 10th",
+                                   "chinese new year 2023", "happy new year 2027", "wedding june 08"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -213,7 +216,11 @@ def test_a_range_says_its_words_and_its_span() -> None:
         ("parade on saint patrick's day", "parade", [((2000, 3, 17), (2000, 3, 18))], "on St Patrick's Day, any year"),
         ("fireworks july 4th", "fireworks", [((2000, 7, 4), (2000, 7, 5))], "on the Fourth of July, any year"),
         ("dog march 3rd", "dog", [((2000, 3, 3), (2000, 3, 4))], "on 3 March of any year"),
-        ("beach 25 dec.", "beach", [((2000, 12, 25), (2000, 12, 26))], "on 25 December of any year"),
+        ("beach on 25 dec.", "beach", [((2000, 12, 25), (2000, 12, 26))], "on 25 December of any year"),
+        ("cake dec 24 to dec 26", "cake", [((2000, 12, 24), (2000, 12, 27))],
+         "from 24 December to 26 December of any year"),
+        ("over christmas and new year", "", [((2000, 12, 24), (2000, 12, 27)), ((2000, 12, 31, 12), (2001, 1, 2))],
+         "at Christmas or New Year, any year"),
         ("cake on the 3rd of may with mum", "cake with mum", [((2000, 5, 3), (2000, 5, 4))], "on 3 May of any year"),
         ("from march 3rd to march 10th", "", [((2000, 3, 3), (2000, 3, 11))], "from 3 March to 10 March of any year"),
         ("fireworks at new year", "fireworks", [((2000, 12, 31, 12), (2001, 1, 2))], "at New Year, any year"),
@@ -231,12 +238,18 @@ def test_the_29th_of_february_is_that_of_each_leap_year() -> None:
     period = extract_period("cake on feb 29th", TODAY)[1]
     assert [start.year for start, _ in period.spans if start.year >= 2000][:3] == [2000, 2004, 2008]
     assert all((start.month, start.day, (end - start).days) == (2, 29, 1) for start, end in period.spans)
+    assert extract_period("on feb 29 since 1990", TODAY)[1].describe() == "on 29 February, 1992 to 2024"
+    spans = extract_period("from feb 28 to feb 29", TODAY)[1].spans
+    assert {(start, end) for start, end in spans if start.year in (2003, 2004)} == {
+        (datetime(2003, 2, 28), datetime(2003, 3, 1)), (datetime(2004, 2, 28), datetime(2004, 3, 1))}
 
 
 @pytest.mark.parametrize(("query", "spans", "described"), [
     ("new year 2022", [((2022, 12, 31, 12), (2023, 1, 2))], "31 Dec 2022 to 1 Jan 2023"),  # as "new year's eve 2022"
     ("fireworks last new year", [((2025, 12, 31, 12), (2026, 1, 2))], "31 Dec 2025 to 1 Jan 2026"),
     ("christmas and new year 2022", [((2022, 12, 24), (2022, 12, 27)), ((2022, 12, 31, 12), (2023, 1, 2))],
+     "24 Dec 2022 to 26 Dec 2022 and 31 Dec 2022 to 1 Jan 2023"),
+    ("christmas & new year 2022", [((2022, 12, 24), (2022, 12, 27)), ((2022, 12, 31, 12), (2023, 1, 2))],
      "24 Dec 2022 to 26 Dec 2022 and 31 Dec 2022 to 1 Jan 2023"),
     ("new year 2020-2021", [((2020, 12, 31, 12), (2021, 1, 2)), ((2021, 12, 31, 12), (2022, 1, 2))],
      "at New Year, 2020 and 2021"),
