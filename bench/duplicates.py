@@ -12,10 +12,11 @@ a damaged copy (a file cut short: vectors about 0.9 alike, the look's lower 3 ro
 found because it looks the same over the rows it holds) and 0.5% a damaged burst shot (as
 alike, but its subject moved too: left apart); last, one photo in 5,000 is a picture with 19
 more copies (a card imported ten times, a chat's smaller copy received ten times: more copies
-than a photo has nearest neighbours at first), which must make one group. Then 1% more are
-added: black-and-white copies (vectors about 0.85 alike, the same look) and as many mirrored
+than a photo has nearest neighbours at first), which must make one group. Then 1.5% more are
+added: black-and-white copies (vectors about 0.85 alike, the same look), as many mirrored
 copies (vectors about 0.93 alike, the look flipped), which only the looser "edits" similarity
-(0.97) is to find.
+(0.97) is to find, and as many photos of another's layout in other colours (a red shirt, then
+a blue one: vectors about 0.75 alike, the same look), which it must leave apart.
 `dedup.find_groups` runs over the real HNSW index with the looks, as the library calls it, R
 times (median), at the default similarity and at 0.97 (edits_find_s). The baseline is the
 obvious exact method: every pair compared by a chunked matrix product. Recall is the share of
@@ -24,10 +25,11 @@ edited_recall the share of edited copies grouped, damaged_recall the share of da
 grouped with their original, many_copies_split how many of the pictures with 19 copies are
 split into more than one group, grey_recall and mirrored_recall the shares of black-and-white
 and mirrored copies grouped at 0.97, recoloured_at_default how many of them the default
-groups (none should be).
+groups (none should be), other_colours_grouped how many photos in other colours 0.97 groups
+(none should be).
 The last line is JSON: n_photos, groups, find_s, brute_force_s, speedup, pair_recall,
 edited_recall, bursts_grouped, damaged_recall, damaged_bursts_grouped, many_copies_split,
-edits_find_s, grey_recall, mirrored_recall, recoloured_at_default.
+edits_find_s, grey_recall, mirrored_recall, recoloured_at_default, other_colours_grouped.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from photoclip import looks  # noqa: E402
 from photoclip.catalog import Photo  # noqa: E402
 from photoclip.dedup import DEFAULT_SIMILARITY, find_groups  # noqa: E402
 from photoclip.ids import PhotoId, RootId  # noqa: E402
@@ -53,15 +56,19 @@ from photoclip.vectors import VectorIndex  # noqa: E402
 DIM = 512
 MANY = 19  # more copies of a picture with many
 EDITS = 0.97  # the similarity that asks for edited copies too
-RECOLOURED = 0.005  # black-and-white copies, and as many mirrored ones, added for each photo
+RECOLOURED = 0.005  # black-and-white copies, as many mirrored ones and other colours, added for each photo
+TINT = np.zeros((looks.COLOURS_SIDE, looks.COLOURS_SIDE, 3))  # colours of two hues, alike either way round:
+TINT[:, 2:6, 0], TINT[:, [0, 1, 6, 7], 2] = 60, 60  # red in the middle, blue at the sides
+OTHER_TINT = np.roll(TINT, 1, axis=2)  # green in the middle, red at the sides
 
 
 def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], int, dict[str, Sequence[int]]]:
-    """Vectors, content hashes and looks of n photos, the last of them planted copies, edited
+def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], list[bytes], int,
+                                           dict[str, Sequence[int]]]:
+    """Vectors, content hashes, looks and colours of n photos, the last of them planted copies, edited
     copies, bursts, damaged copies, damaged bursts and pictures with many copies; also where
     each planted kind after the copies is ("many": the copies of the pictures with many, one of
     each picture after another; "many_originals": those pictures)."""
@@ -121,27 +128,41 @@ def library(n: int, seed: int = 0) -> tuple[np.ndarray, list[str], list[bytes], 
         where[kind] = range(start, start + count)
         start += count
     where["many"], where["many_originals"] = range(crowd_start, n), many_picks.tolist()
-    vectors, looks = _recoloured(vectors, grids, hashes, looks, np.setdiff1d(np.arange(originals), picks), where)
-    return vectors, hashes, looks, originals, where
+    vectors, looks, colours = _recoloured(vectors, grids, hashes, looks, np.setdiff1d(np.arange(originals), picks),
+                                          where)
+    return vectors, hashes, looks, colours, originals, where
 
 
 def _recoloured(vectors: np.ndarray, grids: list[np.ndarray], hashes: list[str], looks: list[bytes],
-                untouched: np.ndarray, where: dict[str, Sequence[int]]) -> tuple[np.ndarray, list[bytes]]:
+                untouched: np.ndarray, where: dict[str, Sequence[int]]) -> tuple[np.ndarray, list[bytes], list[bytes]]:
     """`vectors` and `looks` with black-and-white and mirrored copies of some untouched photos
-    added at the end, by a random generator of their own, so the library before them stays
-    the same as before they were planted."""
+    added at the end, and as many photos of their layout in other colours (a red shirt, then a
+    blue one: vectors about 0.75 alike), by a random generator of their own, so the library
+    before them stays the same as before they were planted; and every photo's colours."""
     rng = np.random.default_rng(1)
     count = int(RECOLOURED * len(vectors))
-    picks = rng.choice(untouched, 2 * count, replace=False)
-    spreads = np.repeat([0.62, 0.4], count)[:, None]  # vectors about 0.85 and 0.93 alike
-    added = unit(vectors[picks] + spreads * rng.standard_normal((2 * count, DIM)) / np.sqrt(DIM))
+    picks = rng.choice(untouched, 3 * count, replace=False)
+    spreads = np.repeat([0.62, 0.4, 0.88], count)[:, None]  # vectors about 0.85, 0.93 and 0.75 alike
+    added = unit(vectors[picks] + spreads * rng.standard_normal((3 * count, DIM)) / np.sqrt(DIM))
     start = len(vectors)
-    where["grey"], where["mirrored"] = range(start, start + count), range(start + count, start + 2 * count)
+    where["grey"], where["mirrored"], where["other_colours"] = (range(start + k * count, start + (k + 1) * count)
+                                                                 for k in range(3))
+    colours = [tinted(grid, TINT) for grid in grids]
     for n, original in enumerate(picks):
-        grid = grids[original] if n < count else grids[original][:, ::-1]
-        looks.append(np.clip(grid + rng.normal(0, 2, grid.shape), 0, 255).astype(np.uint8).tobytes())
+        grid = grids[original][:, ::-1] if count <= n < 2 * count else grids[original]
+        grid = grid + rng.normal(0, 2, grid.shape)
+        looks.append(np.clip(grid, 0, 255).astype(np.uint8).tobytes())
+        colours.append(tinted(grid, 0.0 if n < count else TINT if n < 2 * count else OTHER_TINT))
         hashes.append(f"h{start + n}")
-    return np.concatenate([vectors, added]), looks
+    return np.concatenate([vectors, added]), looks, colours
+
+
+def tinted(grid: np.ndarray, tint: np.ndarray | float) -> bytes:
+    """A photo's colours (looks.colours_of) from its look: its light and dark, coloured by `tint`
+    (0: black and white)."""
+    side = looks.COLOURS_SIDE
+    grey = grid.reshape(side, grid.shape[0] // side, side, grid.shape[1] // side).mean(axis=(1, 3))
+    return np.clip(np.repeat(grey[:, :, None], 3, axis=2) + tint, 0, 255).astype(np.uint8).tobytes()
 
 
 def smooth_look(rng: np.random.Generator) -> np.ndarray:
@@ -164,7 +185,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    vectors, hashes, looks, originals, where = library(args.photos)
+    vectors, hashes, looks, colours, originals, where = library(args.photos)
     total = len(vectors)
     cut = range(where["damaged"].start, where["damaged_bursts"].stop)
     photos = {
@@ -190,7 +211,8 @@ def main() -> None:
             chunks = ((ids, vectors[ids])
                       for ids in np.array_split(np.arange(total), max(1, total // 20_000)))
             groups = find_groups(photos, exact_groups, index, chunks, similarity,
-                                 photo_looks=lambda ids: {pid: looks[pid] for pid in ids})
+                                 photo_looks=lambda ids: {pid: looks[pid] for pid in ids},
+                                 photo_colours=lambda ids: {pid: colours[pid] for pid in ids})
             times.append(time.perf_counter() - started)
             print(f"at {similarity}, run {run + 1}: {len(groups):,} groups in {times[-1]:.2f} s", flush=True)
         return groups, statistics.median(times)
@@ -217,6 +239,7 @@ def main() -> None:
     grey_recall = sum(1 for pid in where["grey"] if pid in in_edit_group) / max(1, len(where["grey"]))
     mirrored_recall = sum(1 for pid in where["mirrored"] if pid in in_edit_group) / max(1, len(where["mirrored"]))
     recoloured_at_default = sum(1 for kind in ("grey", "mirrored") for pid in where[kind] if pid in group_of)
+    other_colours_grouped = sum(1 for pid in where["other_colours"] if pid in in_edit_group)
     print(f"baseline (every pair, exact): {len(pairs):,} pairs >= {DEFAULT_SIMILARITY} in {brute:.1f} s")
     print(f"find_groups: median {find_s:.2f} s, {brute / find_s:.1f}x faster, pair recall {recall:.4f}, "
           f"edited copies found {edited_recall:.4f}, burst shots grouped at the default: {bursts_grouped}")
@@ -224,7 +247,8 @@ def main() -> None:
           f"of {len(where['damaged_bursts'])}")
     print(f"pictures with {MANY} copies split into several groups: {many_copies_split} of {pictures}")
     print(f"at {EDITS}: median {edits_find_s:.2f} s, black-and-white copies found {grey_recall:.4f}, mirrored copies "
-          f"found {mirrored_recall:.4f}; either grouped at the default: {recoloured_at_default}")
+          f"found {mirrored_recall:.4f}; either grouped at the default: {recoloured_at_default}; photos of their "
+          f"layout in other colours grouped: {other_colours_grouped} of {len(where['other_colours'])}")
     print(json.dumps({
         "n_photos": total, "groups": len(groups), "find_s": round(find_s, 3),
         "brute_force_s": round(brute, 2), "speedup": round(brute / find_s, 1), "pair_recall": round(recall, 4),
@@ -232,7 +256,7 @@ def main() -> None:
         "damaged_recall": round(damaged_recall, 4), "damaged_bursts_grouped": damaged_bursts_grouped,
         "many_copies_split": many_copies_split, "edits_find_s": round(edits_find_s, 3),
         "grey_recall": round(grey_recall, 4), "mirrored_recall": round(mirrored_recall, 4),
-        "recoloured_at_default": recoloured_at_default,
+        "recoloured_at_default": recoloured_at_default, "other_colours_grouped": other_colours_grouped,
     }))
 
 

@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -292,6 +292,11 @@ _MIGRATIONS: dict[int, str] = {
             WHERE (d.a = old.id OR d.b = old.id) AND p.hash IS NOT NULL;
     END;
     """,
+    # A tiny colour thumbnail (looks.colours_of): a black-and-white copy is the same picture in
+    # grey, and so is another photo of the same layout in other colours (a red shirt, a blue one).
+    17: """
+    ALTER TABLE photos ADD COLUMN colours BLOB;
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -356,6 +361,7 @@ class PhotoMetadata:
     region: str | None = None
     town: str | None = None  # the town it is named by (places.Gazetteer.locate)
     look: bytes | None = None  # looks.look_of
+    colours: bytes | None = None  # looks.colours_of
     keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file, as spelt (keywords.keywords_in_file)
     sidecar_keywords: tuple[str, ...] = ()  # and in their sidecars beside it
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (imaging.DecodedPhoto)
@@ -853,10 +859,10 @@ class Catalog:
                 [pid for pid, _, _ in embedded])}
             self._conn.executemany(
                 "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
-                " country = ?, region = ?, town = ?, look = ?, pixels_hash = ?, damage = ?, status = 'indexed',"
-                " failure = NULL, indexed_at = ? WHERE id = ?",
+                " country = ?, region = ?, town = ?, look = ?, colours = ?, pixels_hash = ?, damage = ?,"
+                " status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
-                  m.region, m.town, m.look, m.pixels_hash, m.damage, now, pid) for pid, m, _ in embedded),
+                  m.region, m.town, m.look, m.colours, m.pixels_hash, m.damage, now, pid) for pid, m, _ in embedded),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
@@ -977,6 +983,12 @@ class Catalog:
     def looks(self, ids: Iterable[PhotoId]) -> dict[PhotoId, bytes]:
         """The looks (looks.look_of) of these photos, where they have one."""
         rows = self._rows_in("SELECT id, look FROM photos WHERE id IN ({marks}) AND look IS NOT NULL", ids)
+        return {PhotoId(r[0]): bytes(r[1]) for r in rows}
+
+    def colours(self, ids: Iterable[PhotoId]) -> dict[PhotoId, bytes]:
+        """The colours (looks.colours_of) of these photos, where they have them: photos indexed
+        before they were kept have none."""
+        rows = self._rows_in("SELECT id, colours FROM photos WHERE id IN ({marks}) AND colours IS NOT NULL", ids)
         return {PhotoId(r[0]): bytes(r[1]) for r in rows}
 
     def vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:

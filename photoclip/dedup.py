@@ -141,6 +141,7 @@ def find_groups(
     similarity: float = DEFAULT_SIMILARITY,
     distinct: set[tuple[PhotoId, PhotoId]] | frozenset = frozenset(),
     photo_looks: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]] = lambda ids: {},
+    photo_colours: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]] = lambda ids: {},
 ) -> list[DuplicateGroup]:
     """Group `photos` (the candidates: present, on online folders) by shared bytes and by
     vectors at least `similarity` alike: each of `embeddings` (chunks of ids and their vectors,
@@ -149,7 +150,9 @@ def find_groups(
     whose looks (`photo_looks`, as the catalog stores them) differ joined; pairs whose looks
     are the same are joined a little below `similarity` (LOOKS_VOUCH), and well below it when
     one of them is damaged and the looks are the same over the rows both hold
-    (DAMAGED_VOUCH). Newest keeper first, like the library's own order."""
+    (DAMAGED_VOUCH); at the similarities that ask for edits, those the same in grey or mirrored
+    whose colours (`photo_colours`) allow it, whatever their vectors (_twin_likeness). Newest
+    keeper first, like the library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
     members_of: dict[PhotoId, set[PhotoId]] = {}
     apart: dict[PhotoId, set[PhotoId]] = {}
@@ -207,12 +210,14 @@ def find_groups(
                     sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second)
                 ):
                     join(PhotoId(a), PhotoId(b))
+    colours: dict[PhotoId, bytes] = {}
     if similarity < SAME_SHAPE_FROM:
         pairs = _maybe_twins(photos, photo_looks)
-        wanted = {pid for pair in pairs for pid in pair} - prepared.keys()
-        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
+        wanted = {pid for pair in pairs for pid in pair}
+        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
+        colours.update(photo_colours(wanted))
         for a, b in pairs:
-            if not joined(a, b) and _twin_likeness(photos[a], photos[b], prepared.get, similarity):
+            if not joined(a, b) and _twin_likeness(photos[a], photos[b], prepared.get, colours.get, similarity):
                 join(a, b)
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -220,13 +225,16 @@ def find_groups(
         components.setdefault(find(pid), []).append(pid)
 
     grouped = [members for members in components.values() if len(members) > 1]
-    wanted = {pid for members in grouped for pid in members} - prepared.keys()
-    if wanted:
-        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
+    wanted = {pid for members in grouped for pid in members}
+    if wanted - prepared.keys():
+        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
+    if similarity < SAME_SHAPE_FROM and wanted - colours.keys():
+        colours.update(photo_colours(wanted - colours.keys()))
     groups = [
         group
         for members in grouped
-        for group in _around_keepers([photos[m] for m in members], vectors, embedded, prepared.get, similarity)
+        for group in _around_keepers([photos[m] for m in members], vectors, embedded, prepared.get, colours.get,
+                                     similarity)
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
@@ -338,11 +346,15 @@ def _maybe_twins(
     return [(ids[a], ids[b]) for a, b in looks.twins(np.concatenate(sketches))]
 
 
-def _twin_likeness(a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared | None], similarity: float) -> float:
-    """How alike two photos of one shape look, straight or mirrored, when they may be the same
-    picture in grey (at least looks.TWIN), else 0: a copy made black and white, recoloured or
-    flipped is an edit, found at the similarities that ask for edits (below SAME_SHAPE_FROM)
-    whatever the vectors say, as perceptual hashes find black-and-white copies."""
+def _twin_likeness(
+    a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared | None], colour: Callable[[PhotoId], bytes | None],
+    similarity: float,
+) -> float:
+    """How alike two photos of one shape look, straight or mirrored, when they are one picture in
+    grey (at least looks.TWIN) and their colours allow it (looks.one_picture_in_colour), else 0:
+    a copy made black and white or sepia, or flipped, is an edit, found at the similarities that
+    ask for edits (below SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find
+    black-and-white copies; photos without colours (indexed before they were kept) have none."""
     if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None:
         return 0.0
     first, second = look(a.id), look(b.id)
@@ -351,8 +363,11 @@ def _twin_likeness(a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared 
         return 0.0
     if _moments_apart(a, b, similarity):
         return 0.0
-    likeness = max(looks.compare(first, second), looks.compare(first, looks.mirrored(second)))
-    return likeness if likeness >= looks.TWIN else 0.0
+    straight, flipped = looks.compare(first, second), looks.compare(first, looks.mirrored(second))
+    tints = colour(a.id), colour(b.id)
+    if max(straight, flipped) < looks.TWIN or tints[0] is None or tints[1] is None:
+        return 0.0
+    return max(straight, flipped) if looks.one_picture_in_colour(*tints, flipped=flipped > straight) else 0.0
 
 
 def look_bar(similarity: float) -> float:
@@ -372,6 +387,7 @@ def _around_keepers(
     vectors: VectorIndex | None,
     embedded: set[int],
     look: Callable[[PhotoId], looks.Prepared | None],
+    colour: Callable[[PhotoId], bytes | None],
     similarity: float,
 ) -> list[DuplicateGroup]:
     """Photos joined pair by pair, as groups in which every copy is a copy of the photo kept:
@@ -395,7 +411,7 @@ def _around_keepers(
                     not _moments_apart(keeper, other, similarity) and \
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other)):
                 copies.append((other, min(_ALMOST_SAME, sim)))
-            elif twin := _twin_likeness(keeper, other, look, similarity):
+            elif twin := _twin_likeness(keeper, other, look, colour, similarity):
                 copies.append((other, min(_ALMOST_SAME, sim if sim is not None else twin)))
             else:
                 left.append(other)

@@ -1519,6 +1519,7 @@ class Library:
             embeddings = self.catalog.embeddings(model_id, vectors.dim)
         return dedup.find_groups(
             photos, same_bytes, vectors, embeddings, similarity, self.catalog.distinct_pairs(), self.catalog.looks,
+            self.catalog.colours,
         )
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:

@@ -7,7 +7,8 @@ from the trash. A copy (resized, re-compressed, brightened, trimmed at the edges
 layout of light and dark, so near-duplicates must look alike too. The look is made from the
 image already decoded for the model (about 1 ms) and compared only for pairs the vectors
 found, allowing for a trim of up to a tenth of each side. A copy made black and white, or
-mirrored, is the one kind the vectors may not find: twins() finds those by the looks alone.
+mirrored, is the one kind the vectors may not find: twins() finds those by the looks, and
+their colours (colours_of) tell them from photos of one layout in other colours.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ takes are told apart by the similarity asked for, not by their looks."""
 
 TWIN = 0.985
 """Least correlation of looks for two photos of one shape to be the same picture whatever their
-vectors say: a copy made black and white or recoloured, or mirrored (compared flipped), which a
+vectors say: a copy made black and white or sepia, or mirrored (compared flipped), which a
 model finds 0.3-0.9 alike. Copies score 0.99-1.0; of different photos, the most alike scored
-0.96 (a wallpaper and its variant, a photo and its screenshot on a phone)."""
+0.96 (a wallpaper and its variant, a photo and its screenshot on a phone), but for photos of
+one layout in other colours, which score 1.0 too: their colours tell them apart
+(one_picture_in_colour)."""
 
 RESHAPED = 1.25
 """How far two copies' shapes (width / height) may differ: a trim of a tenth off two opposite
@@ -52,6 +55,12 @@ _HELD = 4  # rows of a look a damaged photo may lack at its top or bottom: an ei
 _SKETCHES_ALIKE = 0.95  # of copies 0.97-1.0, of different photos up to 0.95
 _SKETCH_NEIGHBOURS = 8  # a sketch's nearest looked at: copies of one picture meet through one another too
 _SKETCH_LINKS, _SKETCH_SEARCH = 8, 40  # a small graph, built fast: sketches are 63 numbers
+COLOURS_SIDE = 8
+"""The stored colours: COLOURS_SIDE x COLOURS_SIDE RGB, three bytes a cell."""
+_GREY = 6.0  # chroma (Cb, Cr) of a cell below which it is grey
+_TONED_MOST = 32.0  # ... above which it is a colour of its own, not a tone (sepia: 20-28; a red shirt: about 90)
+_ONE_HUE = 0.87  # cos 30 degrees: the coloured cells of a toned image share its hue this closely
+_SAME_COLOURS, _SAME_COLOURS_SHARE = 16.0, 0.3  # chroma apart in any cell of the same colours (or this share of it)
 _FREQUENCIES = 8  # a sketch's lowest frequencies along each side, the first (the mean) dropped: 63
 _MIRRORED = np.tile((-1.0) ** np.arange(_FREQUENCIES), _FREQUENCIES)[1:]  # a sketch's signs when flipped left to right
 
@@ -155,6 +164,45 @@ def _unit(views: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     views = views - views.mean(axis=1, keepdims=True)
     norms = np.linalg.norm(views, axis=1, keepdims=True)
     return views / np.maximum(norms, 1e-6), norms
+
+
+def colours_of(image: Image.Image) -> bytes:
+    """The colours of an upright image: a COLOURS_SIDE x COLOURS_SIDE RGB thumbnail, what tells
+    a black-and-white copy (the same picture) from a photo of the same layout in other colours."""
+    small = image.resize((COLOURS_SIDE, COLOURS_SIDE), Image.Resampling.BOX, reducing_gap=2.0)
+    return small.convert("RGB").tobytes()
+
+
+def one_picture_in_colour(a: bytes, b: bytes, flipped: bool) -> bool:
+    """Whether two photos whose looks are the same in grey (one `flipped` left to right) may be one
+    picture by their colours (colours_of): either has none of its own (black and white, or toned
+    one hue, as sepia), or they have the same colours, the same way round as their looks. A red
+    shirt and a blue one photographed alike, or two flags of one layout, are not one picture."""
+    first, second = _chroma(a), _chroma(b)
+    if _toned(first) or _toned(second):
+        return True
+    if flipped:
+        second = second.reshape(COLOURS_SIDE, COLOURS_SIDE, 2)[:, ::-1].reshape(-1, 2)
+    apart = np.linalg.norm(first - second, axis=1).max()
+    return bool(apart <= max(_SAME_COLOURS, _SAME_COLOURS_SHARE * np.linalg.norm(first, axis=1).max()))
+
+
+def _chroma(colours: bytes) -> np.ndarray:
+    """Each cell's colour without its lightness: (Cb, Cr) of YCbCr, 0 for grey."""
+    rgb = np.frombuffer(colours, dtype=np.uint8).reshape(-1, 3).astype(np.float32)
+    return rgb @ np.array([[-0.1687, 0.5], [-0.3313, -0.4187], [0.5, -0.0813]], dtype=np.float32)
+
+
+def _toned(chroma: np.ndarray) -> bool:
+    """Whether an image has no colours but one faint hue: black and white, sepia, a duotone."""
+    strength = np.linalg.norm(chroma, axis=1)
+    if strength.max() > _TONED_MOST:
+        return False
+    hued = chroma[strength > _GREY]
+    if not len(hued):
+        return True
+    hue = hued.mean(axis=0)
+    return bool((hued @ hue / np.linalg.norm(hued, axis=1) / max(float(np.linalg.norm(hue)), 1e-6)).min() >= _ONE_HUE)
 
 
 def mirrored(look: Prepared) -> Prepared:

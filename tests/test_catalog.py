@@ -584,7 +584,7 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
-            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
+            ALTER TABLE photos DROP COLUMN colours; DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -675,7 +675,7 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     catalog.close()
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
-            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
+            ALTER TABLE photos DROP COLUMN colours; DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -757,7 +757,8 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     selfie, odd = _indexed(catalog, ["/p/😀 Selfie.jpg", "/p/caf\udce9 Paris.jpg"])  # a name not in UTF-8
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
+        conn.executescript("ALTER TABLE photos DROP COLUMN colours; "
+                           "DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
                            "DROP TABLE tag_spellings; "
                            "DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
                            "PRAGMA user_version = 11;")
@@ -772,6 +773,7 @@ def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade
     catalog.close()
     with sqlite3.connect(path) as conn:  # the keys schema 14 made, with their accents
         conn.execute("UPDATE photos SET name_key = 'zürich 2019' WHERE id = ?", (zurich,))
+        conn.execute("ALTER TABLE photos DROP COLUMN colours")
         conn.execute("PRAGMA user_version = 14")
     catalog = Catalog(path)
     assert catalog.named_whole("zurich 2019") == [zurich]
@@ -796,7 +798,8 @@ def test_a_schema_13_catalogs_user_tags_no_keyword_gave_are_the_users_by_hand(tm
     catalog.set_user_tag([pid], "lake", "user")
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
+        conn.executescript("ALTER TABLE photos DROP COLUMN colours; "
+                           "DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
                            "PRAGMA user_version = 13;")
     catalog = Catalog(path)
     catalog.set_sidecar_keywords([(pid, ["cat"])])

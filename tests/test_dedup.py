@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageEnhance
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from photoclip import looks
 from photoclip.catalog import Photo
@@ -169,31 +169,67 @@ def test_a_centre_crop_to_another_shape_is_a_near_copy_but_not_a_copy() -> None:
 
 RECOLOURED = {
     "black and white": lambda image: image.convert("L").convert("RGB"),
+    "sepia": lambda image: ImageOps.colorize(image.convert("L"), (40, 26, 13), (255, 240, 192)),
     "mirrored": lambda image: image.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+    "mirrored black and white": lambda image: image.convert("L").transpose(Image.Transpose.FLIP_LEFT_RIGHT),
 }
 
 
+def coloured(first: Image.Image, second: Image.Image) -> Callable:
+    """photo_colours for photos 0 and 1 of pair_of."""
+    stored = {PhotoId(0): looks.colours_of(first), PhotoId(1): looks.colours_of(second)}
+    return lambda ids: {pid: stored[pid] for pid in ids if pid in stored}
+
+
 @pytest.mark.parametrize("edit", list(RECOLOURED))
-def test_a_black_and_white_or_mirrored_copy_is_a_near_copy_however_far_its_vectors(edit: str) -> None:
+def test_a_black_and_white_sepia_or_mirrored_copy_is_a_near_copy_however_far_its_vectors(edit: str) -> None:
     """A model may find a black-and-white or mirrored copy only 0.6 alike: it is the same
     picture in grey (or flipped), an edit that "near copies (edits, crops)" finds; the strict
     level asks for the same photo. The similarity shown is the vectors'."""
     image = circle_on_snow(0.4, texture=3)
-    photos, vectors, photo_looks = pair_of(image, RECOLOURED[edit](image), 0.6)
-    groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks)
+    copy = RECOLOURED[edit](image)
+    photos, vectors, photo_looks = pair_of(image, copy, 0.6)
+    groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks, photo_colours=coloured(image, copy))
     assert [(g.keeper, g.others) for g in groups] == [(0, (1,))]
     assert groups[0].similarity == pytest.approx(0.6, abs=0.01)
-    assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks) == []
+    assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks, photo_colours=coloured(image, copy)) == []
 
 
-@pytest.mark.parametrize("change", ["taken days apart", "damaged", "marked distinct", "another shape"])
+def shirt(colour: tuple[int, int, int], flipped: bool = False) -> Image.Image:
+    """A shirt-like shape of one colour on a white backdrop, off centre: photographed alike in
+    another colour, it is the same picture in grey."""
+    image = Image.new("RGB", (480, 360), (245, 245, 245))
+    ImageDraw.Draw(image).polygon([(120, 60), (260, 60), (300, 140), (260, 150), (250, 320), (130, 320), (120, 150),
+                                   (80, 140)], fill=colour)
+    return image.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if flipped else image
+
+
+@pytest.mark.parametrize("flipped", [False, True])
+def test_photos_the_same_in_grey_but_not_in_colour_are_not_copies(flipped: bool) -> None:
+    """A red shirt and a blue one photographed alike look the same in grey (and so does one
+    mirrored): different photos, however a weak model confuses them. The same photo mirrored
+    keeps its colours, and is a copy."""
+    red, blue = shirt((200, 30, 30)), shirt((30, 60, 200), flipped)
+    assert looks.likeness(looks.look_of(red), looks.look_of(shirt((30, 60, 200)))) >= looks.TWIN
+    photos, vectors, photo_looks = pair_of(red, blue, 0.7)
+    assert groups_of(photos, vectors, 0.94, photo_looks=photo_looks, photo_colours=coloured(red, blue)) == []
+    same = shirt((200, 30, 30), flipped)
+    photos, vectors, photo_looks = pair_of(red, same, 0.7)
+    groups = groups_of(photos, vectors, 0.94, photo_looks=photo_looks, photo_colours=coloured(red, same))
+    assert [sorted(g.members) for g in groups] == [[0, 1]]
+
+
+@pytest.mark.parametrize("change", ["taken days apart", "damaged", "marked distinct", "another shape", "no colours"])
 def test_photos_the_same_in_grey_are_not_copies_when_their_dates_shape_damage_or_the_user_say_otherwise(
     change: str
 ) -> None:
+    """Photos indexed before colours were kept have none to tell a black-and-white copy from
+    another photo of the same layout in other colours: they are left to their vectors."""
     image = circle_on_snow(0.4, texture=3)
     grey = RECOLOURED["black and white"](image)
     photos, vectors, photo_looks = pair_of(image, grey, 0.6)
     distinct = frozenset()
+    photo_colours = coloured(image, grey)
     if change == "taken days apart":
         photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], taken_at="2024-05-01T10:00:00")
         photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], taken_at="2024-05-04T10:00:00")
@@ -201,9 +237,12 @@ def test_photos_the_same_in_grey_are_not_copies_when_their_dates_shape_damage_or
         photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], damage="the file ends early")
     elif change == "marked distinct":
         distinct = frozenset({(PhotoId(0), PhotoId(1))})
-    else:
+    elif change == "another shape":
         photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], width=grey.width, height=grey.width * 2)
-    assert groups_of(photos, vectors, 0.94, photo_looks=photo_looks, distinct=distinct) == []
+    else:
+        photo_colours = lambda ids: {}  # noqa: E731
+    assert groups_of(photos, vectors, 0.94, photo_looks=photo_looks, distinct=distinct,
+                     photo_colours=photo_colours) == []
 
 
 def test_a_black_and_white_copy_joins_its_photos_other_copies_in_one_group(library_vectors) -> None:
@@ -213,9 +252,12 @@ def test_a_black_and_white_copy_joins_its_photos_other_copies_in_one_group(libra
     image = circle_on_snow(0.4, texture=3)
     stored = {PhotoId(pid): looks.look_of(image) for pid in (0, 100, 101)}
     stored[PhotoId(103)] = looks.look_of(image.convert("L"))
+    tints = {PhotoId(pid): looks.colours_of(image) for pid in (0, 100, 101)}
+    tints[PhotoId(103)] = looks.colours_of(image.convert("L"))
     photos = {PhotoId(i): photo(i, mtime_ns=i) for i in library_vectors}
     groups = groups_of(photos, library_vectors, 0.97,
-                       photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+                       photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored},
+                       photo_colours=lambda ids: {p: tints[p] for p in ids if p in tints})
     assert sorted((g.keeper, set(g.others)) for g in groups) == [(0, {100, 101, 103}), (5, {102})]
 
 

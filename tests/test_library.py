@@ -960,6 +960,8 @@ def test_black_and_white_and_mirrored_copies_are_near_copies_not_copies(open_lib
     (folder / "edits").mkdir()
     scene.convert("L").save(folder / "edits" / "beach bw.jpg", quality=90)
     scene.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(folder / "edits" / "beach flipped.jpg", quality=90)
+    red, green, blue = scene.split()
+    Image.merge("RGB", (blue, green, red)).save(folder / "blue ball.jpg", quality=90)  # the same in grey, not a copy
     library = open_library()
     library.index([folder])
     assert group_paths(library, library.duplicates(0.97)) == [

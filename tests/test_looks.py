@@ -7,7 +7,7 @@ import io
 import random
 
 import pytest
-from PIL import Image, ImageEnhance
+from PIL import Image, ImageEnhance, ImageOps
 
 from photoclip import looks
 from tests.helpers import circle_on_snow, lost_band, oval
@@ -154,3 +154,41 @@ def test_many_copies_of_one_picture_all_meet_as_twins() -> None:
     for _ in range(len(stored)):
         joined |= {p for pair in pairs if joined & set(pair) for p in pair}
     assert joined == {0, *range(30, 50)}
+
+
+def test_colours_are_a_small_rgb_thumbnail_of_any_image() -> None:
+    rgba = Image.new("RGBA", (300, 200), (255, 0, 0, 128))
+    for image in (rgba, rgba.convert("P"), rgba.convert("L"), Image.new("1", (7, 5)), Image.new("CMYK", (9, 9))):
+        assert len(looks.colours_of(image)) == looks.COLOURS_SIDE ** 2 * 3
+
+
+def two_colours(left: tuple[int, int, int], right: tuple[int, int, int]) -> Image.Image:
+    image = Image.new("RGB", (160, 120), left)
+    image.paste(right, (100, 0, 160, 120))
+    return image
+
+
+@pytest.mark.parametrize(("first", "second", "flipped", "one"), [
+    ("photo", "black and white", False, True),
+    ("photo", "sepia", False, True),
+    ("photo", "mirrored", True, True),
+    ("photo", "mirrored black and white", True, True),
+    ("photo", "photo", False, True),
+    ("photo", "mirrored", False, False),  # the colours are the other way round
+    ("red shirt", "blue shirt", False, False),
+    ("italy", "nigeria", False, False),
+])
+def test_one_picture_in_colour_is_a_copy_without_colours_or_with_the_same(first, second, flipped, one) -> None:
+    photo = circle_on_snow(0.4, texture=2)
+    photo.paste((30, 160, 40), (0, 0, 120, 480))  # a green band at the left: mirrored, it is at the right
+    images = {
+        "photo": photo, "black and white": photo.convert("L"),
+        "sepia": ImageOps.colorize(photo.convert("L"), (40, 26, 13), (255, 240, 192)),
+        "mirrored": photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+        "mirrored black and white": photo.convert("L").transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+        "red shirt": two_colours((245, 245, 245), (200, 30, 30)),
+        "blue shirt": two_colours((245, 245, 245), (30, 60, 200)),
+        "italy": two_colours((0, 146, 70), (206, 43, 55)), "nigeria": two_colours((0, 135, 81), (0, 135, 81)),
+    }
+    colours = looks.colours_of(images[first]), looks.colours_of(images[second])
+    assert looks.one_picture_in_colour(*colours, flipped) == one
