@@ -133,7 +133,8 @@ def is_candidate(path: str) -> bool:
 
 
 def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) -> Walk:
-    """Every candidate photo below `root`: hidden entries skipped, symlink loops not followed.
+    """Every candidate photo below `root`: hidden entries skipped, symlink loops not followed (a
+    link to the root or a folder above it, such as "/" or "..", is one).
 
     `library`: the folders of the library (real paths). A folder reached through a symbolic
     link into one of them is not followed, whatever order folders come in, and wherever the
@@ -142,6 +143,7 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
     result = Walk()
     visited: set[tuple[int, int]] = set()
     stack = [str(root)]
+    real_root = os.path.realpath(root)
     if library and _linked_into(str(root), library, exclude):
         log.info("not following %s: it links to a folder of the library", root)
         stack.clear()
@@ -173,6 +175,9 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                         continue
                     if library and entry.is_symlink() and _linked_into(entry.path, library, exclude):
                         log.info("not following %s: it links to a folder of the library", entry.path)
+                        continue
+                    if entry.is_symlink() and _under(real_root, [os.path.realpath(entry.path)]):
+                        log.info("not following %s: it links to a folder above it, a loop", entry.path)
                         continue
                     stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
@@ -316,15 +321,16 @@ def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple
 
 
 def _is_gone(path: str) -> bool:
-    """Only a file the system says is not there is gone. One it will not let us see (its folder
-    lost its search permission) may still be there, and keeps its photo, with its tags."""
+    """Only a file the system says is not there, or that is no file now (a folder, a pipe or a
+    device took its name), is gone. One it will not let us see (its folder lost its search
+    permission) may still be there, and keeps its photo, with its tags."""
     try:
-        os.stat(path)
+        st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
         return False
-    return False
+    return not stat.S_ISREG(st.st_mode)
 
 
 def _under(path: str, folders: Iterable[str]) -> bool:

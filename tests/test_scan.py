@@ -57,6 +57,20 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     assert len(walk(tmp_path).files) == 1
 
 
+def test_a_link_to_a_folder_above_the_walked_one_is_not_followed(tmp_path: Path) -> None:
+    """"up -> .." or a link to "/" would walk the whole disk: each leads above, a loop."""
+    root = tmp_path / "photos"
+    write_photo(root / "a" / "kept.jpg", 1)
+    write_photo(tmp_path / "outside.jpg", 2)
+    write_photo(tmp_path / "beside" / "other.jpg", 3)
+    (root / "up").symlink_to("..")
+    (root / "a" / "top").symlink_to(root)
+    (root / "disk").symlink_to("/")
+    (root / "beside").symlink_to(tmp_path / "beside")
+    assert sorted(Path(f.path).relative_to(root) for f in walk(root).files) == [
+        Path("a/kept.jpg"), Path("beside/other.jpg")]
+
+
 def test_a_folder_linked_to_a_folder_of_the_library_is_walked_under_its_own_path_only(tmp_path: Path) -> None:
     # the link sorts before the folder it names, and the walk takes folders last in first out:
     # without the library's folders to go by, the photos would be listed under the link's path
@@ -310,6 +324,20 @@ def test_a_changed_file_becomes_pending_again(catalog: Catalog, photo_folder: Pa
     write_photo(photo_folder / "p0.jpg", seed=50, size=(200, 100))
     assert scan_root(catalog, root).changed == 1
     assert catalog.photo(pid).status == "pending"
+
+
+@pytest.mark.parametrize("other", ["a folder", "a pipe"])
+def test_a_photo_whose_name_another_kind_of_entry_took_leaves_the_catalog(
+    catalog: Catalog, photo_folder: Path, other: str
+) -> None:
+    """Swapped while it was indexed, it failed as "not a regular file"; it must not stay failed."""
+    root = catalog.add_root(photo_folder)
+    scan_root(catalog, root)
+    path = photo_folder / "p0.jpg"
+    path.unlink()
+    path.mkdir() if other == "a folder" else os.mkfifo(path)
+    assert scan_root(catalog, root).removed == 1
+    assert catalog.photo_by_path(path) is None
 
 
 def test_a_missing_root_goes_offline_and_keeps_every_photo(catalog: Catalog, photo_folder: Path) -> None:
