@@ -403,8 +403,15 @@ _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 _ALONE_DAY = (r"(?!\s*(?:[-\u2013/,&]|\b(?:to|until|till|through|thru|and|or)\b)\s*\d)"  # not "march 3rd to 10th"
               + _NO_NOUN_AFTER)
 """After a day read alone: no second day of a range or list written short, and no noun ("july 4th parade")."""
-_NOT_OPENED = r"(?<!since\s)(?<!after\s)(?<!before\s)(?<!until\s)(?<!till\s)(?<!through\s)"
+_NOT_OPENED = "".join(rf"(?<!{word}\s)(?<!{word}\sthe\s)" for word in ("since", "after", "before", "until", "till",
+                                                                     "through"))
 """Before a day read alone: not a word that would open a period from a day of no year ("since march 3rd")."""
+_NOT_COUNTED = (
+    "".join(rf"(?<!\d\w\w{joint})" for joint in (r"\sto\s", r"\sand\s", r"\sor\s", r"\s&\s", r",\s", ",", "-"))
+    + "".join(rf"(?<!\b{word}\s)" for word in ("my", "your", "his", "her", "its", "our", "their", "a", "an"))
+)
+"""Before a day written day first: not the second day of a range or list written short ("3rd to 5th may"),
+nor a count ("my 3rd march", the third march I walked)."""
 _ANY = "(?:" + "|".join(pattern for kind, pattern in _ATOMS.items() if kind != "now") + ")"
 
 
@@ -442,7 +449,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\bon\s+(?:the\s+)?{_ATOMS['month_day']}{_ALONE_DAY}", "month_day"),
         (rf"\bon\s+(?:the\s+)?{_ATOMS['day_month']}{_ALONE_DAY}", "day_month"),
         (rf"\b{_NOT_OPENED}{_LEAD}{_MONTH}\.?\s+{_ORDINAL}\b{_ALONE_DAY}", "month_day"),
-        (rf"\b{_NOT_OPENED}{_LEAD}(?<![-+$€£¥#./,:]){_ORDINAL}\s+(?:of\s+)?{_MONTH}\b\.?{_ALONE_DAY}", "day_month"),
+        (rf"\b{_NOT_OPENED}{_LEAD}(?<![-+$€£¥#./,:]){_NOT_COUNTED}{_ORDINAL}\s+(?:of\s+)?{_MONTH}\b\.?{_ALONE_DAY}",
+         "day_month"),
         # every year's: "dog in may", "in may with mum"; "may flowers" and "in march madness" are no dates
         (rf"\b(?:in|during)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),
         (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
