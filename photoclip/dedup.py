@@ -64,11 +64,13 @@ _LOOKS_AT_ONCE = 5000  # looks read at a time to find twins among: 5 MB
 
 @dataclass(frozen=True)
 class DuplicateGroup:
-    """Photos that are copies of one another: the one to keep, and the extra copies."""
+    """Photos that are copies of one another: the one to keep, and the extra copies, each with its
+    similarity to the keeper (1.0: the same bytes); for a copy the same in grey or mirrored, how
+    alike the two look, which is what a person sees, whatever the model found."""
 
     keeper: PhotoId
     others: tuple[PhotoId, ...]  # most alike first
-    similarities: tuple[float, ...]  # of each of the others to the keeper (1.0: the same bytes)
+    similarities: tuple[float, ...]  # of each of the others to the keeper
     exact: bool  # every copy has the keeper's bytes
 
     @property
@@ -412,7 +414,7 @@ def _around_keepers(
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other)):
                 copies.append((other, min(_ALMOST_SAME, sim)))
             elif twin := _twin_likeness(keeper, other, look, colour, similarity):
-                copies.append((other, min(_ALMOST_SAME, sim if sim is not None else twin)))
+                copies.append((other, min(_ALMOST_SAME, max(sim or 0.0, twin))))
             else:
                 left.append(other)
         if copies:

@@ -185,13 +185,14 @@ def coloured(first: Image.Image, second: Image.Image) -> Callable:
 def test_a_black_and_white_sepia_or_mirrored_copy_is_a_near_copy_however_far_its_vectors(edit: str) -> None:
     """A model may find a black-and-white or mirrored copy only 0.6 alike: it is the same
     picture in grey (or flipped), an edit that "near copies (edits, crops)" finds; the strict
-    level asks for the same photo. The similarity shown is the vectors'."""
+    level asks for the same photo. The similarity shown is how alike they look: a page saying
+    "60% alike" beside a copy it offers to the trash reads as a mistake."""
     image = circle_on_snow(0.4, texture=3)
     copy = RECOLOURED[edit](image)
     photos, vectors, photo_looks = pair_of(image, copy, 0.6)
     groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks, photo_colours=coloured(image, copy))
     assert [(g.keeper, g.others) for g in groups] == [(0, (1,))]
-    assert groups[0].similarity == pytest.approx(0.6, abs=0.01)
+    assert groups[0].similarity >= looks.TWIN
     assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks, photo_colours=coloured(image, copy)) == []
 
 
