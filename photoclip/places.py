@@ -41,6 +41,7 @@ _FOLLOWERS = frozenset({
     "this", "last", "next", "before", "after", "when", "+", "-", ",", "or", "&",
 })  # fmt: skip
 _JOINING = frozenset({"and", "or", ",", "&"})  # between places: "in spain or portugal", "in paris, lyon and nice"
+_SAYING_MORE = frozenset({"at", "in", "on", "near", "by", "with", "under", "during", "around"})  # "... or at the beach"
 _WORDS_NOT_PLACES = frozenset({
     "sunset", "sunrise", "spring", "forest", "wedding", "airport", "temple", "bar", "orange", "green", "home",
     "school", "church", "work", "night", "dawn", "dusk", "noon", "peak", "gold", "lion", "pet", "lime", "summit",
@@ -351,8 +352,9 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
         found = [part for part in parts if part is not None]
         if not found:
             continue  # no photo was taken there: the words are left to the model
-        if end + 1 == len(tokens) and folded[end] in _JOINING:  # "in paris or", as it is being typed
-            end += 1
+        if end < len(tokens) and folded[end] in _JOINING and \
+                (end + 1 == len(tokens) or folded[end + 1] in _SAYING_MORE):
+            end += 1  # "in paris or", as it is being typed; "in paris or at the beach": "at the beach"
         rest = tokens[:i] + tokens[end:]
         if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
             rest = []

@@ -79,6 +79,8 @@ def test_words_that_may_be_other_words_are_places_where_they_can_only_be(query, 
     ("in nice & cannes", "", ["Nice, France", "Cannes, France"], "in nice & cannes"),
     ("dog in nice, sunny day", "dog, sunny day", ["Nice, France"], "in nice"),
     ("in paris or", "", ["Paris, France"], "in paris"),  # as it is being typed
+    ("in paris or at the beach", "at the beach", ["Paris, France"], "in paris"),
+    ("kids in paris and in the park", "kids in the park", ["Paris, France"], "in paris"),
 ])
 def test_places_joined_by_and_or_or_a_comma_are_each_of_them(query, rest, labels, words) -> None:
     found_rest, place = places.extract_place(query)
