@@ -533,9 +533,8 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     if kind == "commas" and yearless:
         return None  # "in may, 2020" is May 2020: the dates hold together
     if len(yearless) == len(found):
-        days = all(_ATOM_PATTERNS["month_day"].fullmatch(one) or _ATOM_PATTERNS["day_month"].fullmatch(one)
-                   for one in (match["first"], *others))
-        return _every_year(yearless, kind, today, words) if match["lead"] or days else None
+        joins = match["lead"] or _all_days([match["first"], *others])
+        return _every_year(yearless, kind, today, words) if joins else None
     if kind == "range":
         spans = _dated(found)
         return Period(((min(spans)[0], max(end for _, end in spans)),), words)
@@ -543,6 +542,13 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     if yearly is not None and all(_ATOM_PATTERNS["year"].fullmatch(other) for other in others):
         return Period(_union(spans), words, _either([yearly]), narrowed=True)  # "at Christmas, 2020 and 2021"
     return Period(_union(spans), words)
+
+
+def _all_days(dates: Iterable[str]) -> bool:
+    """Whether these dates are all days of a month ("dec 24", "26th of december"): joined, they are dates without a
+    word such as "from" before them, as a month or season is not ("leaves fall and winter comes")."""
+    return all(_ATOM_PATTERNS["month_day"].fullmatch(one) or _ATOM_PATTERNS["day_month"].fullmatch(one)
+               for one in dates)
 
 
 def _yearly_of(words: str, today: date) -> Yearly | None:
@@ -778,8 +784,9 @@ def dashes_between_dates(query: str, today: date | None = None) -> str:
     today = today or date.today()
 
     def written(match: re.Match[str]) -> str:
-        if _resolve("range", match, today) is None or not (match["lead"] or all(
-                isinstance(_atom(match[side], today), tuple) for side in ("first", "second"))):
+        sides = (match["first"], match["second"])
+        if _resolve("range", match, today) is None or not (
+                match["lead"] or _all_days(sides) or all(isinstance(_atom(side, today), tuple) for side in sides)):
             return match.group()
         start, end = match.span("dash")
         return match.string[match.start():start] + " \u2013 " + match.string[end:match.end()]

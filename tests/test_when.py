@@ -357,6 +357,7 @@ def test_numbers_that_are_no_day_are_left_alone_not_read_as_their_year(query: st
         ("beach - people", "beach - people"),
         ("dogs - 2019", "dogs - 2019"),
         ("summer - winter", "summer - winter"),  # months and seasons alone are words, unless "from" says so
+        ("cake dec 24 - dec 26", "cake dec 24 \u2013 dec 26"),  # days are dates
         ("2023-02-30 - 2024", "2023-02-30 - 2024"),
     ],
 )
