@@ -33,9 +33,10 @@ madness"). A day of a month without its year is that day of every year after "on
 in a range or list of days ("dec 24 to dec 26"); not where a noun follows ("july 4th parade"), a
 number is a name's ("iphone 12 march", "covid-19 march") or a word opens a period from it ("since
 march 3rd"). "New year" is no other calendar's ("chinese new year") and no greeting ("happy new
-year"). Numbers that look like a day but are none (2023-02-30) are left to search for, as are years
-that name things: one still to come ("blade runner 2049"), one counted ("2000 m", "2000 piece
-puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the proms".
+year"). Words in quotes are searched as written ('"1984" book cover'). Numbers that look like a day
+but are none (2023-02-30) are left to search for, as are years that name things: one still to come
+("blade runner 2049"), one counted ("2000 m", "2000 piece puzzle"), "year 2000", "class of 2015"; so
+is "today show" or "last night of the proms".
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
 2020-2023" the winters from December 2020 to February 2023)."""
@@ -746,6 +747,8 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     the query says them ("in may, since 2024"), whichever pattern found them first."""
     today = today or date.today()
     rest = scan = text
+    for quoted in _QUOTED.finditer(text):
+        scan = _blanked(scan, quoted.start(), quoted.end(), "\0")
     period = None
     said: list[tuple[int, str]] = []
     for pattern, kind in _PATTERNS:
@@ -765,6 +768,10 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     if period is not None and len(said) > 1:
         period = replace(period, words=", ".join(words for _, words in sorted(said)))
     return re.sub(r"(?:\s*,)+", ",", " ".join(rest.split())).strip(" ,"), period  # "dog in may, at the lake"
+
+
+_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb')
+"""Words in quotes, searched as they are written: '"1984" book cover' is the book, not the year."""
 
 
 def _blanked(text: str, start: int, end: int, blank: str = " ") -> str:

@@ -150,7 +150,8 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
                                    "chapter 4 july", "dogs -2 may", "$5 may", "since march 3rd", "march 3rd to 10th",
                                    "chinese new year 2023", "happy new year 2027", "wedding june 08",
                                    "since the 3rd of march", "3rd to 5th may", "1st and 2nd may", "1st, 2nd may",
-                                   "2nd or 3rd of dec", "my 3rd march"])
+                                   "2nd or 3rd of dec", "my 3rd march", '"1984" book cover', 'fireworks "july 4th"',
+                                   "\u201csummer 2019\u201d album"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
