@@ -235,7 +235,7 @@ def twins(sketches: np.ndarray) -> list[tuple[int, int]]:
         return []
     graph = hnswlib.Index(space="ip", dim=straight.shape[1])
     graph.init_index(max_elements=len(shown), M=_SKETCH_LINKS, ef_construction=_SKETCH_SEARCH)
-    graph.add_items(straight[shown], shown, num_threads=-1)
+    graph.add_items(straight[shown], shown, num_threads=1)  # one thread: the same graph, the same groups each time
     k = min(_SKETCH_NEIGHBOURS, len(shown))
     graph.set_ef(2 * k)
     labels, distances = graph.knn_query(np.concatenate([straight[shown], straight[shown] * _MIRRORED]), k=k,
