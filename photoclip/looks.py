@@ -237,9 +237,13 @@ def twins(sketches: np.ndarray) -> list[tuple[int, int]]:
     graph.init_index(max_elements=len(shown), M=_SKETCH_LINKS, ef_construction=_SKETCH_SEARCH)
     graph.add_items(straight[shown], shown, num_threads=1)  # one thread: the same graph, the same groups each time
     k = min(_SKETCH_NEIGHBOURS, len(shown))
+    queries = np.concatenate([straight[shown], straight[shown] * _MIRRORED])
     graph.set_ef(3 * k)
-    labels, distances = graph.knn_query(np.concatenate([straight[shown], straight[shown] * _MIRRORED]), k=k,
-                                        num_threads=-1)
+    try:
+        labels, distances = graph.knn_query(queries, k=k, num_threads=-1)
+    except RuntimeError:  # too few found for some sketch (a sparse graph): search wider
+        graph.set_ef(len(shown))
+        labels, distances = graph.knn_query(queries, k=k, num_threads=-1)
     rows, cols = np.nonzero(1.0 - distances >= _SKETCHES_ALIKE)
     first, second = shown[rows % len(shown)], labels[rows, cols].astype(np.int64)
     keep = first != second
