@@ -335,7 +335,7 @@ def _maybe_twins(
     photos: dict[PhotoId, Photo], photo_looks: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]]
 ) -> list[tuple[PhotoId, PhotoId]]:
     """Pairs of intact photos whose looks may be the same in grey or mirrored (looks.twins),
-    their looks read a chunk at a time."""
+    their looks read a chunk at a time and let go (the few paired are read again, not all kept)."""
     ids: list[PhotoId] = []
     sketches = []
     whole = [pid for pid, photo in photos.items() if photo.damage is None]

@@ -400,6 +400,9 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "now": r"(now|the\s+present)\b",  # only where a range ends ("from 2019 until now"): "dogs now" is no date
 }
 _ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _ATOMS.items()}
+_NAMED_DAYS = {(MONTHS[found[1]], int(found[2])): holiday for name, holiday in _HOLIDAY_NAMES.items()
+               if (found := _ATOM_PATTERNS["month_day"].fullmatch(name))}
+"""Days a holiday is named by ("july 4th"): read as the holiday, whichever way they are written ("4 july")."""
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 _ALONE_DAY = (r"(?!\s*(?:[-\u2013/,&]|\b(?:to|until|till|through|thru|and|or)\b)\s*\d)"  # not "march 3rd to 10th"
               + _NO_NOUN_AFTER)
@@ -711,8 +714,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
     if kind in ("month_day", "day_month"):
         month, day = MONTHS[groups[kind == "day_month"]], int(groups[kind == "month_day"])
         date(2000, month, day)  # a day of some year: no 30 February
-        if (month, day) == (7, 4):  # "july 4th" is the holiday's name
-            return _period("holiday", ("fourth of july",), today)
+        if (month, day) in _NAMED_DAYS:
+            return _period("holiday", (_NAMED_DAYS[month, day],), today)
         return Yearly(partial(_day_of, month=month, day=day), "on", f"{day} {_MONTH_NAMES[month - 1]}")
     if kind == "month":
         return Yearly(partial(_month, month=MONTHS[groups[0]]), "in", _MONTH_NAMES[MONTHS[groups[0]] - 1])
