@@ -386,6 +386,8 @@ _OTHER_FILES = (  # (its first bytes, where they stand, what the file is)
     (b"mdat", 4, "a video"),
     (b"wide", 4, "a video"),
 )
+# A file that is all of the start of one of these is a photo cut off within its first bytes.
+_MAGIC_NUMBERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 _AUDIO_BRANDS = (b"M4A ", b"M4B ", b"M4P ")
 _WEB_PAGE = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|script)\b", re.I | re.S)
 
@@ -396,6 +398,8 @@ def _not_an_image(stream: IO[bytes]) -> str:
     phone's export, its videos), else "unrecognised content"."""
     head = stream.read(512)
     stream.seek(0)
+    if len(head) >= 2 and any(magic.startswith(head) for magic in _MAGIC_NUMBERS):
+        return f"truncated file (it ends after its first {len(head)} bytes)"
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if head[4:8] == b"ftyp":
@@ -830,6 +834,8 @@ def _decode_stream(
     if filled is not None and damage is None:
         damage = f"the file ends early, filled with zeros; about the lower {_percent(filled[1])} of the image " \
             "is garbled"
+    if fmt == "gif" and damage is None and _gif_ends_early(_all_of(stream)):
+        damage = "the file ends early; its first frame is whole"
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
                     texts, damage, found)
@@ -1115,8 +1121,7 @@ def _heif_thumbnail_vouched_for(stream: IO[bytes], thumbnail: Image.Image) -> bo
     thumbnail shows the most detail, which another picture would not show there. False when
     they differ, or when there is no grid to check by (then the main image is decoded)."""
     try:
-        stream.seek(0)
-        data = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
+        data = _all_of(stream)
         layout = _heif_layout(data)
         if layout is None or not layout.is_grid or not layout.tiles:
             return False
@@ -1385,20 +1390,45 @@ def _without_frames(stream: IO[bytes], fmt: str) -> str | None:
 _FRAMES_SEARCHED = 1 << 20  # a GIF's or WebP's header and metadata before its first picture fit in it
 
 
+def _all_of(stream: IO[bytes]) -> bytes:
+    """A file's bytes, all of them: from one already in memory (a BytesIO), or read from its start."""
+    stream.seek(0)
+    return stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
+
+
 def _gif_has_no_image(data: bytes) -> bool:
     """Whether a GIF's blocks reach its trailer (0x3B) with no image descriptor (0x2C) before."""
+    for kind, _ in _gif_blocks(data):
+        if kind != 0x21:
+            return kind == 0x3B  # an image, or something broken: the decoder says what
+    return False
+
+
+def _gif_ends_early(data: bytes) -> bool:
+    """Whether a GIF (whose first frame decoded) stops within a block: its later frames cut off.
+    One that only lacks its trailer is not said to, as some encoders write none."""
+    blocks = list(_gif_blocks(data))
+    return bool(blocks) and blocks[-1][0] in (0x21, 0x2C) and blocks[-1][1] > len(data)
+
+
+def _gif_blocks(data: bytes) -> Iterator[tuple[int, int]]:
+    """The kind of each of a GIF's blocks in turn (0x21 extension, 0x2C image, 0x3B trailer) and
+    where it ends, up to its trailer, a byte that starts no block, or the end of `data`."""
     position = 13 + (3 << ((data[10] & 7) + 1) if len(data) > 10 and data[10] & 0x80 else 0)
     while position < len(data):
         kind = data[position]
-        if kind == 0x3B:
-            return True
-        if kind != 0x21 or position + 2 >= len(data):
-            return False  # an image, or something broken: the decoder says what
-        position += 2  # an extension: its label, then sub-blocks up to an empty one
+        if kind == 0x2C:  # its descriptor, its own colours, the LZW code size; then its data's sub-blocks
+            flags = data[position + 9] if position + 9 < len(data) else 0
+            position += 11 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+        elif kind == 0x21:  # its label; then its sub-blocks
+            position += 2
+        else:
+            yield kind, position + 1
+            return
         while position < len(data) and data[position]:
             position += 1 + data[position]
         position += 1
-    return False
+        yield kind, position
 
 
 def _webp_has_no_image(data: bytes) -> bool:

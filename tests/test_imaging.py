@@ -718,6 +718,15 @@ def test_a_file_named_like_a_photo_that_is_something_else_says_what_it_is(tmp_pa
     assert str(failure.value) in (f"not an image: {what}", f"not an image {what}")
 
 
+@pytest.mark.parametrize("head", [b"\xff\xd8", b"\x89PNG\r", b"GIF8"])
+def test_a_photo_cut_within_its_first_bytes_is_truncated_not_something_else(tmp_path, head):
+    path = tmp_path / "IMG_0001.jpg"
+    path.write_bytes(head)
+
+    with pytest.raises(ImageDecodeError, match=rf"^truncated file \(it ends after its first {len(head)} bytes\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
 def test_a_bmp_whose_pixels_would_begin_past_its_end_says_it_holds_none(tmp_path):
     data = bytearray(_save(tmp_path / "whole.bmp", _quadrants(64, 48)).read_bytes())
     data[10:14] = (0x7FFFFFFF).to_bytes(4, "little")
@@ -976,15 +985,24 @@ def test_an_interlaced_png_or_gif_cut_after_its_first_passes_keeps_all_of_its_pi
     assert np.array_equal(np.asarray(photo.image)[::4, ::2], intact[::4, ::2])  # the pixels it has, as they are
 
 
-def test_an_animated_gif_cut_after_its_first_frame_is_whole(tmp_path):
+@pytest.mark.parametrize(("kept", "damage"), [
+    (0.75, "the file ends early; its first frame is whole"),
+    (1.0, None),
+    (-1, None),  # all but its trailer, which some encoders leave out
+])
+def test_an_animated_gif_cut_after_its_first_frame_keeps_that_frame_and_says_the_rest_is_missing(
+        tmp_path, kept, damage):
     frames = [Image.fromarray(np.random.default_rng(seed).integers(0, 256, (96, 128, 3), dtype=np.uint8)).convert("P")
               for seed in (1, 2)]
     frames[0].save(tmp_path / "whole.gif", save_all=True, append_images=frames[1:])
     whole = (tmp_path / "whole.gif").read_bytes()
     path = tmp_path / "cut.gif"
-    path.write_bytes(_cut(whole, 0.75))
+    path.write_bytes(whole[:-1] if kept == -1 else _cut(whole, kept))
 
-    assert imaging.decode_photo(path, min_side=0).damage is None
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.damage == damage
+    assert np.array_equal(np.asarray(photo.image), np.asarray(frames[0].convert("RGB")))
 
 
 @pytest.mark.parametrize(("name", "band"), [("half.png", "the lower "), ("half.bmp", "the upper "),
