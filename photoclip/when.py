@@ -324,9 +324,10 @@ def _thanksgiving(year: int) -> date:
 
 def _latest(yearly: Callable[[int], Span], by: datetime, finished: bool = False) -> Span:
     """The latest one that began before `by` or, finished, that ended by it: "last summer" and "last december"
-    have ended (in December, last december is a year ago, as last winter is), "this winter" has begun."""
-    return next(span for span in map(yearly, range(by.year, by.year - 3, -1))
-                if (span[1] <= by if finished else span[0] < by))
+    have ended (in December, last december is a year ago, as last winter is), "this winter" has begun. A year
+    without one (29 February) has none."""
+    return next(span for span in map(yearly, range(by.year, by.year - 9, -1))
+                if span[0] < span[1] and (span[1] <= by if finished else span[0] < by))
 
 
 def _earliest(yearly: Callable[[int], Span], by: datetime) -> Span:
@@ -387,7 +388,8 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
     "season_rel": rf"(this|last)\s+{_SEASON}\b",
     "month_year": rf"{_THIS_OR_LAST}{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
-    "month_rel": rf"(last)\s+{_MONTH}\b",
+    "day_rel": rf"(this|last)\s+{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",
+    "month_rel": rf"(last|this(?!\s+may\b))\s+{_MONTH}\b",  # "this may be" is no date
     "month_day": rf"{_MONTH}\.?\s+{_NTH}\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",  # july 4th, march 3: each year's
     "day_month": rf"(?<![-+$€£¥#./,:]){_NTH}\s+(?:of\s+)?{_MONTH}\b\.?",  # 3 march, 3rd of march; no "covid-19 may"
     "weekend": r"(this|last)\s+weekend\b",
@@ -448,7 +450,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
         *_led("holiday_year", "year_holiday", "holiday_rel"),
-        *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "month_rel"),
+        *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "day_rel", "month_rel"),
         # a day: after "on", or written with its ordinal ("fireworks july 4th"; "iphone 12 march" is no date)
         (rf"\bon\s+(?:the\s+)?{_ATOMS['month_day']}{_ALONE_DAY}", "month_day"),
         (rf"\bon\s+(?:the\s+)?{_ATOMS['day_month']}{_ALONE_DAY}", "day_month"),
@@ -709,8 +711,16 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         return _latest(partial(_season, name=groups[1]), _day(today) if last else now, finished=last)
     if kind == "month_year":
         return _month(int(groups[1]), MONTHS[groups[0]])
-    if kind == "month_rel":
+    if kind == "month_rel":  # "this march" is this year's, even before it
+        if groups[0] == "this":
+            return _month(today.year, MONTHS[groups[1]])
         return _latest(partial(_month, month=MONTHS[groups[1]]), _day(today), finished=True)
+    if kind == "day_rel":
+        month, day = MONTHS[groups[1]], int(groups[2])
+        date(2000, month, day)  # a day of some year: no 30 February
+        if groups[0] == "this":
+            return _day_of(today.year, month, day)
+        return _latest(partial(_day_of, month=month, day=day), _day(today), finished=True)
     if kind in ("month_day", "day_month"):
         month, day = MONTHS[groups[kind == "day_month"]], int(groups[kind == "month_day"])
         date(2000, month, day)  # a day of some year: no 30 February

@@ -80,6 +80,11 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("dog last may", "dog", (2026, 5, 1), (2026, 6, 1)),
         ("last december", "", (2025, 12, 1), (2026, 1, 1)),  # December 2026 has not ended, as with last winter
         ("band last march", "band", (2026, 3, 1), (2026, 4, 1)),
+        ("band this march", "band", (2026, 3, 1), (2026, 4, 1)),
+        ("kids last march 3rd", "kids", (2026, 3, 3), (2026, 3, 4)),
+        ("this march 3rd", "", (2026, 3, 3), (2026, 3, 4)),
+        ("cake last dec 1st", "cake", (2025, 12, 1), (2025, 12, 2)),  # today's has not ended
+        ("last feb 29th", "", (2024, 2, 29), (2024, 3, 1)),  # the last year that had one
         ("2022 or 2023 or 2024", "", (2022, 1, 1), (2025, 1, 1)),
         ("dogs 2022, 2023 or 2024", "dogs", (2022, 1, 1), (2025, 1, 1)),
         ("2022 and 2023 and 2024", "", (2022, 1, 1), (2025, 1, 1)),
@@ -146,7 +151,7 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
                                    "at the christmas market", "summer dress", "may and june", "in march madness",
                                    "during march madness", "born in may fair", "july 4th parade", "may 20th-25th",
                                    "happy new year banner", "new year's resolutions", "cake feb 30th",
-                                   "dog 3 march", "iphone 12 march", "covid-19 march", "top 10 may", "we may 2",
+                                   "dog 3 march", "this may be a dog", "iphone 12 march", "covid-19 march", "top 10 may", "we may 2",
                                    "chapter 4 july", "dogs -2 may", "$5 may", "since march 3rd", "march 3rd to 10th",
                                    "chinese new year 2023", "happy new year 2027", "wedding june 08",
                                    "since the 3rd of march", "3rd to 5th may", "1st and 2nd may", "1st, 2nd may",
