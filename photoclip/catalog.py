@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
@@ -297,6 +297,14 @@ _MIGRATIONS: dict[int, str] = {
     17: """
     ALTER TABLE photos ADD COLUMN colours BLOB;
     """,
+    # A vector kept for search until its photo is embedded again, never lent to a copy: those of
+    # photos more than twice as long as high (or high as wide), which the model saw cropped
+    # before it saw them whole (imaging.WIDE).
+    18: """
+    ALTER TABLE embeddings ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+    UPDATE embeddings SET stale = 1
+        WHERE photo_id IN (SELECT id FROM photos WHERE width > 2 * height OR height > 2 * width);
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -306,7 +314,7 @@ _RETRY_FAILED = (" failure = CASE WHEN status = 'failed' THEN NULL ELSE failure 
 _PENDING = (  # photos on online roots that need a vector from the model bound to "?"
     " FROM photos p JOIN roots r ON r.id = p.root_id"
     " LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?"
-    " WHERE r.online = 1 AND (p.status = 'pending' OR (p.status = 'indexed' AND e.photo_id IS NULL))"
+    " WHERE r.online = 1 AND (p.status = 'pending' OR (p.status = 'indexed' AND (e.photo_id IS NULL OR e.stale)))"
 )
 
 
@@ -832,7 +840,7 @@ class Catalog:
         copy, a touched file or a photo whose tags were edited in place costs no encoder call."""
         row = self._conn.execute(  # one round trip: SQLite answers the OR from both indexes
             "SELECT e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id"
-            " WHERE (p.hash = ? OR p.pixels_hash = ?) AND e.model_id = ? LIMIT 1",
+            " WHERE (p.hash = ? OR p.pixels_hash = ?) AND e.model_id = ? AND NOT e.stale LIMIT 1",
             (content_hash, pixels_hash, model_id),
         ).fetchone()
         return np.frombuffer(row[0], dtype=np.float16).astype(np.float32) if row else None
@@ -1446,7 +1454,7 @@ class Catalog:
     def counts(self, model_id: str) -> Counts:
         row = self._conn.execute(
             "SELECT COUNT(*),"
-            " SUM(p.status = 'indexed' AND e.photo_id IS NOT NULL),"
+            " SUM(p.status = 'indexed' AND e.photo_id IS NOT NULL AND NOT e.stale),"
             " SUM(p.status = 'failed')"
             " FROM photos p LEFT JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?",
             (model_id,),

@@ -614,22 +614,33 @@ def ensure_thumbnail(path: Path, content_hash: str, cache_dir: Path, side: int) 
 
 
 _REDUCING_GAP = 1.4
+WIDE = 2.0
+"""A photo longer than this many times its other side reaches the model whole (see prepare_for_model)."""
+MODEL_MEAN_COLOUR = (123, 117, 104)  # CLIP's normalisation mean: zero, nothing, to the model
 
 
 def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
-    """uint8 (size, size, 3): shortest side resized to `size` (bicubic), then center crop.
+    """uint8 (size, size, 3): shortest side resized to `size` (bicubic), then center crop; a
+    photo more than WIDE times as long as it is high (or the other way round) is shown whole.
 
     Reproduces open_clip's default eval transform (torchvision Resize(size, BICUBIC) +
     CenterCrop(size)) including its rounding, but resamples only the cropped region. Inputs
     at least _REDUCING_GAP x 2 larger (a JPEG decoded in draft mode mostly is) are box-reduced
     by a whole factor first: 3 ms instead of 7 for a 12 MP photo's draft, within a grey
     level of the exact resampling on average, where JPEG's own rounding is larger.
+
+    The crop keeps most of a photo, and the model sees its subject large. Of a panorama or a
+    phone's screenshot it would keep the middle third or half: the lake at the left of the
+    panorama could never be found. Those are shrunk whole onto a square of the model's mean
+    colour (what the model reads as nothing there), as open_clip's "longest" resize does.
     """
     if size <= 0:
         raise ValueError(f"size must be positive, not {size}")
     if image.mode != "RGB":
         image = image.convert("RGB")
     w, h = image.size
+    if max(w, h) > WIDE * min(w, h):
+        return _shown_whole(image, size)
     if w <= h:
         new_w, new_h = size, int(size * h / w)
     else:
@@ -640,6 +651,16 @@ def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
     box = (left * sx, top * sy, (left + size) * sx, (top + size) * sy)
     out = image.resize((size, size), Image.Resampling.BICUBIC, box=box, reducing_gap=_REDUCING_GAP)
     return np.array(out, dtype=np.uint8)
+
+
+def _shown_whole(image: Image.Image, size: int) -> np.ndarray:
+    """The image's longest side resized to `size`, centred on a square of MODEL_MEAN_COLOUR."""
+    w, h = image.size
+    inner = (size, max(1, round(size * h / w))) if w >= h else (max(1, round(size * w / h)), size)
+    square = Image.new("RGB", (size, size), MODEL_MEAN_COLOUR)
+    square.paste(image.resize(inner, Image.Resampling.BICUBIC, reducing_gap=_REDUCING_GAP),
+                 ((size - inner[0]) // 2, (size - inner[1]) // 2))
+    return np.array(square, dtype=np.uint8)
 
 
 @contextmanager

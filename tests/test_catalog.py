@@ -584,7 +584,8 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     catalog.close()
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
-            ALTER TABLE photos DROP COLUMN colours; DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
+            ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale;
+            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -675,7 +676,8 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     catalog.close()
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
-            ALTER TABLE photos DROP COLUMN colours; DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
+            ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale;
+            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -757,7 +759,7 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     selfie, odd = _indexed(catalog, ["/p/😀 Selfie.jpg", "/p/caf\udce9 Paris.jpg"])  # a name not in UTF-8
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("ALTER TABLE photos DROP COLUMN colours; "
+        conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale; "
                            "DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
                            "DROP TABLE tag_spellings; "
                            "DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
@@ -773,7 +775,7 @@ def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade
     catalog.close()
     with sqlite3.connect(path) as conn:  # the keys schema 14 made, with their accents
         conn.execute("UPDATE photos SET name_key = 'zürich 2019' WHERE id = ?", (zurich,))
-        conn.execute("ALTER TABLE photos DROP COLUMN colours")
+        conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale;")
         conn.execute("PRAGMA user_version = 14")
     catalog = Catalog(path)
     assert catalog.named_whole("zurich 2019") == [zurich]
@@ -798,10 +800,42 @@ def test_a_schema_13_catalogs_user_tags_no_keyword_gave_are_the_users_by_hand(tm
     catalog.set_user_tag([pid], "lake", "user")
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("ALTER TABLE photos DROP COLUMN colours; "
+        conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale; "
                            "DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
                            "PRAGMA user_version = 13;")
     catalog = Catalog(path)
     catalog.set_sidecar_keywords([(pid, ["cat"])])
     catalog.set_sidecar_keywords([(pid, [])])
     assert {tag for tag, _, _ in catalog.photo_tags(pid)} == {"lake"}
+
+
+def test_a_schema_17_catalogs_long_photos_are_embedded_again_and_searched_by_their_old_vectors_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """The model saw a panorama cropped to its middle before it saw it whole (imaging.WIDE)."""
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    root = catalog.add_root(Path("/p"))
+    sizes = {"/p/pano.jpg": (900, 300), "/p/screenshot.png": (1080, 2340), "/p/wide.jpg": (1920, 960)}
+    catalog.add_pending(root.id, [(name, 10, 1) for name in sizes])
+    ids = {name: catalog.photo_by_path(name).id for name in sizes}
+    catalog.store_batch("m", [(ids[name], PhotoMetadata(hash=name, width=w, height=h, taken_at=None, format="jpeg"),
+                               np.full(4, 0.5, np.float32)) for name, (w, h) in sizes.items()], [])
+    catalog.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript("ALTER TABLE embeddings DROP COLUMN stale; PRAGMA user_version = 17;")
+    catalog = Catalog(path)
+
+    assert {p for _, p in catalog.pending("m")} == {Path("/p/pano.jpg"), Path("/p/screenshot.png")}
+    assert catalog.counts("m").pending == 2
+    assert sorted(i for chunk, _ in catalog.embeddings("m", 4) for i in chunk.tolist()) == sorted(ids.values())
+    assert catalog.vector_for_hash("/p/pano.jpg", "m") is None  # not lent to a copy, nor back to itself
+    assert catalog.vector_for_hash("/p/wide.jpg", "m") is not None
+
+    catalog.store_batch("m", [(ids["/p/pano.jpg"], PhotoMetadata(hash="/p/pano.jpg", width=900, height=300,
+                                                                taken_at=None, format="jpeg"),
+                               np.full(4, 0.25, np.float32))], [])
+
+    assert [p for _, p in catalog.pending("m")] == [Path("/p/screenshot.png")]
+    assert catalog.vector_for_hash("/p/pano.jpg", "m") is not None
+    catalog.close()

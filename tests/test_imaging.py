@@ -1513,8 +1513,8 @@ def test_sniff_file_reads_content_and_is_none_when_unreadable(tmp_path):
 
 
 def test_prepare_for_model_center_crops_away_the_margins(tmp_path):
-    image = Image.new("RGB", (300, 100), BLUE)
-    image.paste(RED, (100, 0, 200, 100))
+    image = Image.new("RGB", (200, 100), BLUE)  # twice as wide as high: at most imaging.WIDE
+    image.paste(RED, (50, 0, 150, 100))
 
     exact = imaging.prepare_for_model(image, 100)
     scaled = imaging.prepare_for_model(image, 50)
@@ -1526,9 +1526,25 @@ def test_prepare_for_model_center_crops_away_the_margins(tmp_path):
     assert (np.abs(inner.astype(int) - RED).max(axis=1) <= 2).all()
 
 
+@pytest.mark.parametrize("size", [(300, 100), (100, 300), (4000, 500)])
+def test_prepare_for_model_shows_a_panorama_or_a_tall_screenshot_whole_on_the_models_mean_colour(size):
+    image = Image.new("RGB", size, BLUE)
+    image.paste(RED, (0, 0, size[0] // 2, size[1] // 2))  # the first quarter, where no crop would keep it
+    long_side = 100 * min(size) // max(size)
+
+    shown = imaging.prepare_for_model(image, 100).astype(int)
+
+    assert shown.shape == (100, 100, 3)
+    across = shown if size[0] > size[1] else shown.transpose(1, 0, 2)  # a tall one turned to lie along
+    inside = across[(100 - long_side) // 2 + 1:(100 + long_side) // 2 - 1]
+    assert np.abs(inside[:long_side // 2 - 2, :48] - RED).max() <= 2  # all of the photo, its corner too
+    assert np.abs(inside[-2:, -2:] - BLUE).max() <= 2
+    assert (across[:(100 - long_side) // 2 - 1] == imaging.MODEL_MEAN_COLOUR).all()
+
+
 def test_prepare_for_model_matches_resize_shortest_then_center_crop():
     rng = np.random.default_rng(3)
-    for width, height in [(1000, 750), (481, 1333), (256, 256)]:
+    for width, height in [(1000, 750), (481, 900), (256, 256)]:
         small = rng.integers(0, 256, (height // 8, width // 8, 3), dtype=np.uint8)
         image = Image.fromarray(small).resize((width, height), Image.Resampling.BICUBIC)
         # torchvision's Resize(int) + CenterCrop, as open_clip's eval transform uses them.

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from photoclip.errors import (
 )
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
+from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
 from tests.conftest import TINY_MODEL, SlowHub
 from tests.helpers import (
     circle_on_snow,
@@ -226,6 +228,28 @@ def test_an_edited_photo_is_embedded_again(open_library, photo_folder: Path, spy
     assert spy.images == 1
     assert not np.allclose(before, after)
     assert library.catalog.photo(photo.id).width == 300
+
+
+def test_a_long_photo_the_model_saw_cropped_before_is_embedded_again_and_found_meanwhile(
+    open_library, photo_folder: Path, spy_on
+) -> None:
+    """As a library indexed before panoramas were seen whole finds itself once upgraded."""
+    write_photo(photo_folder / "panorama.jpg", seed=5, size=(900, 300))
+    library = open_library()
+    library.index([photo_folder])
+    photo = library.catalog.photo_by_path(photo_folder / "panorama.jpg")
+    model_id = library.encoder().model_id
+    with library.catalog.transaction():  # what the schema 18 upgrade does to such a photo's vector
+        library.catalog._conn.execute("UPDATE embeddings SET stale = 1 WHERE photo_id = ?", (photo.id,))
+    spy = spy_on(library)
+
+    assert library.status().counts.pending == 1
+    assert photo.id in [hit.photo_id for hit in library.search("a photo", limit=10)]
+    report = library.index()
+
+    assert (report.embedded, report.reused, spy.images) == (1, 0, 1)
+    assert library.status().counts.pending == 0
+    assert library.catalog.vector(photo.id, model_id) is not None
 
 
 def test_a_copy_of_an_indexed_photo_reuses_its_vector(open_library, photo_folder: Path, spy_on) -> None:
@@ -773,6 +797,27 @@ def test_a_red_circle_puts_only_red_circles_in_the_top_five(scenes_indexed) -> N
     top = library.search("a red circle", limit=5)
     assert [scenes[hit.path].has("red", "circle") for hit in top] == [True] * 5, [scenes[h.path].caption() for h in top]
     assert top[0].score > library.search("a red circle", limit=30)[-1].score
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_panorama_is_found_by_what_lies_at_its_end(open_library, tmp_path: Path, seed: int) -> None:
+    """Cropped to its middle, as the model sees most photos, it never was (imaging.WIDE)."""
+    rng = random.Random(seed)
+    ends = [render(scene_with(rng, [(colour, shape)]), 256)
+            for colour, shape in [("red", "circle"), ("blue", "square"), ("yellow", "star")]]
+    panorama = Image.new("RGB", (768, 256))
+    for i, part in enumerate(ends):
+        panorama.paste(part, (256 * i, 0))
+    others = [scene for scene in (random_scene(rng) for _ in range(60))
+              if not scene.has("red") and not scene.has(shape="circle")][:8]
+    write_scenes(tmp_path / "photos", others)
+    panorama.save(tmp_path / "photos" / "panorama.jpg", quality=92)
+    panorama.save(tmp_path / "sent.png")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+
+    assert library.search("a red circle", limit=1)[0].path == tmp_path / "photos" / "panorama.jpg"
+    assert library.similar(tmp_path / "sent.png", limit=1)[0].path == tmp_path / "photos" / "panorama.jpg"
 
 
 def test_similar_finds_the_resized_recompressed_copy_first(scenes_indexed, tmp_path: Path) -> None:
