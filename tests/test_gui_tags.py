@@ -10,9 +10,9 @@ import random
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QToolButton
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QToolButton, QWidget
 
 from photoclip import config
 from photoclip.gui import icons, settings_dialog, theme
@@ -94,6 +94,36 @@ def test_esc_in_the_tag_field_clears_what_was_typed_before_it_leaves_the_preview
     assert field.text() == "" and window.pages.currentWidget() is window.preview
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.preview, timeout=WAIT_MS)
+
+
+class _WindowsShown(QObject):
+    """Every widget shown as a window of its own, however briefly."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            self.shown.append(watched.objectName() or type(watched).__name__)
+        return False
+
+
+def test_a_photos_tags_shown_in_the_preview_open_no_window_of_their_own(qtbot, make_window, library) -> None:
+    """Each tag's × was shown before it was put in its tag: a window of its own for a moment,
+    which took the keys from the app's (the arrows, Esc and Tab did nothing after)."""
+    tag = library.tags()[0][0]
+    photo = library.tagged(tag)[0]
+    window = make_window(library, worker=True)
+    windows = _WindowsShown()
+    QApplication.instance().installEventFilter(windows)
+    try:
+        open_preview_of(qtbot, window, photo)
+        qtbot.waitUntil(lambda: tag in window.preview.tags.shown(), timeout=WAIT_MS)
+    finally:
+        QApplication.instance().removeEventFilter(windows)
+
+    assert windows.shown == []
 
 
 def test_an_error_while_the_preview_is_shown_is_said_in_the_status_bar(qtbot, make_window, library) -> None:

@@ -121,7 +121,7 @@ class TagChip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(9, 1, 3, 1)
         layout.setSpacing(0)
-        self.name = QToolButton()
+        self.name = QToolButton(self)
         self.name.setObjectName("TagChipName")
         self.name.setText(name)
         self.name.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -131,7 +131,7 @@ class TagChip(QFrame):
         self.name.setToolTip(f"{how}\nClick to see every photo tagged “{name}”")
         self.name.clicked.connect(lambda: self.open_requested.emit(self.tag.name))
         layout.addWidget(self.name)
-        self.remove = QToolButton()
+        self.remove = QToolButton(self)  # a child from the first: shown alone, it would be a window
         self.remove.setObjectName("TagChipRemove")
         self.remove.setIcon(icons.icon("close", theme.colours().muted))
         self.remove.setIconSize(QSize(12, 12))
