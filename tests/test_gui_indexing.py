@@ -80,6 +80,32 @@ def test_pause_stops_indexing_and_resume_finishes_it(qtbot, make_window, open_li
     qtbot.waitUntil(lambda: window.index_status.label.text() == "40 photos indexed", timeout=WAIT_MS)
 
 
+def test_pausing_as_indexing_ends_then_resuming_says_what_is_indexed_again(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """Paused at the last photo (the button still shown), then resumed: the status bar was left
+    blank, the failures link gone, until the next run."""
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=2, without=4, seed=5)
+    broken_jpeg(folder / "broken.jpg")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "6 photos indexed", timeout=WAIT_MS)
+    progress = []
+    window.bridge.progress.connect(progress.append)
+    window.index_status.set_progress(6, 6, 1, 20.0, 0.0, paused=False)  # the last report of a run, as it ends
+
+    qtbot.mouseClick(window.index_status.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1].paused, timeout=WAIT_MS)
+    qtbot.mouseClick(window.index_status.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not progress[-1].paused, timeout=WAIT_MS)
+
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "6 photos indexed", timeout=WAIT_MS)
+    assert window.index_status.failures_button.isVisible() and window.index_status.failures_button.text() == "1 failed"
+    assert not window.index_status.pause_button.isVisible()
+
+
 def test_while_indexing_the_failures_button_still_counts_the_librarys(
     qtbot, make_window, open_library, tmp_path: Path
 ) -> None:

@@ -1467,6 +1467,8 @@ class MainWindow(QMainWindow):
                                        len(known.unreadable) if known is not None else 0)
         if not was_running:
             self._update_header()
+        if event.total <= 0 and not event.paused:  # resumed with nothing left: say what is indexed again
+            self.refresh_status()
 
     def _on_photos_changed(self, event: PhotosChanged) -> None:
         """Removed photos leave the grid now (the preview of one moves on to the next photo, or
