@@ -14,6 +14,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QMenu, QWidget
 
 from photoclip.gui import desktop
+from photoclip.gui import grid as grid_module
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
@@ -121,6 +122,22 @@ def test_ctrl_and_shift_click_and_ctrl_a_select_several_and_enter_still_opens_on
     qtbot.keyClicks(window.search_field, "a star")  # another view: nothing selected there yet
     qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
     assert grid.selected_photo_ids() == [] and "selected" not in window.subtitle_label.text()
+
+
+def test_ctrl_a_selects_every_photo_also_those_not_paged_in_yet(qtbot, make_window, library, monkeypatch) -> None:
+    """The grid pages photos in as it scrolls: Ctrl+A then Delete trashed the first pages' only."""
+    monkeypatch.setattr(grid_module, "PAGE", 2)
+    window = make_window(library, worker=True)
+    window.resize(640, 520)  # the view pages in only as many as it shows
+    shown(qtbot, window)
+    everything = library.photos_by_date(0, 1000)
+    assert window.model.rowCount() < len(everything)
+
+    qtbot.keyClick(window.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    qtbot.waitUntil(lambda: window.grid.selected_count() == len(everything), timeout=WAIT_MS)
+    assert window.grid.selected_photo_ids() == everything
+    assert window.subtitle_label.text().endswith(f"  ·  {len(everything)} selected")
 
 
 def test_right_click_keeps_the_selection_and_offers_what_fits_it(qtbot, make_window, library) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -53,6 +53,7 @@ from photoclip.search import SearchHit
 log = logging.getLogger(__name__)
 
 PAGE = 2000  # ids fetched per page in the library view
+_ALL = 1 << 62  # a page of every id there is
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
 PathRole = Qt.ItemDataRole.UserRole + 3
@@ -286,7 +287,15 @@ class PhotoGridModel(QAbstractListModel):
             self._fetching = fetching
             self.loading_changed.emit(fetching)
 
-    def _fetch_page(self, offset: int, limit: int, replace: bool) -> None:
+    def load_rest(self, then: Callable[[], None]) -> None:
+        """Fetch every photo of the view not paged in yet, then call `then` (unless the view
+        changed meanwhile): Ctrl+A selects them all, not the first pages only."""
+        if self._paging and not self._exhausted:
+            self._fetch_page(len(self._ids), _ALL, replace=False, then=then)
+        else:
+            then()
+
+    def _fetch_page(self, offset: int, limit: int, replace: bool, then: Callable[[], None] | None = None) -> None:
         token, root, album = self._token, self._root, self._album
         self._set_fetching(True)
 
@@ -301,6 +310,8 @@ class PhotoGridModel(QAbstractListModel):
                 known = self._rows
                 self._append([pid for pid in ids if pid not in known])
             self.page_loaded.emit()
+            if then is not None:
+                then()
 
         def failed(exc: BaseException) -> None:
             if token == self._token:
@@ -496,7 +507,7 @@ class PhotoGridView(QListView):
     """Icon-mode list with cells that fill the width, Enter/Space to open, and an empty state.
 
     Selection is extended, as in a file manager: click selects one photo, Ctrl-click adds or
-    takes one, Shift-click (or Shift+arrows) a run, Ctrl+A all that are loaded. A right click
+    takes one, Shift-click (or Shift+arrows) a run, Ctrl+A all of them. A right click
     asks for the context menu (`customContextMenuRequested`); the window builds it."""
 
     open_requested = Signal(QModelIndex)
@@ -623,6 +634,15 @@ class PhotoGridView(QListView):
         if selection is None:
             return []
         return sorted({row for span in selection.selection() for row in range(span.top(), span.bottom() + 1)})
+
+    def selectAll(self) -> None:
+        """Every photo of the view, those not paged in yet too: Delete after Ctrl+A trashed only
+        the first pages' photos."""
+        model = self.model()
+        if isinstance(model, PhotoGridModel):
+            model.load_rest(lambda: QListView.selectAll(self))
+        else:
+            super().selectAll()
 
     def select_only_current(self) -> None:
         """Let go of a multiple selection, keeping the photo with the focus selected."""
