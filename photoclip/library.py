@@ -1418,6 +1418,13 @@ class Library:
         if not self.catalog.forget_tag(name):
             raise QueryError(f"{name} is not a tag you defined; `photoclip tags --defined` lists them")
         self.catalog.unspell_unused(name)
+        self._tag_all_again()
+
+    def _tag_all_again(self) -> None:
+        """A defined tag's auto tags went with it: the others no longer come from one vocabulary
+        as it stands, so the next update_tags gives them all again (else the tag defined anew,
+        the same vocabulary again, found nothing to do and went to no photo)."""
+        self.catalog.set_meta(_TAGGED_WITH_KEY, "")
 
     def defined_tags(self) -> list[tuple[str, str]]:
         """(tag, prompt) of the tags the user defined."""
@@ -1466,8 +1473,11 @@ class Library:
         the vocabulary gives stay (a photo keeps "beach" if the model finds a beach)."""
         self._require_writable()
         name = self._own_tag(tag)
+        defined = name in dict(self.catalog.defined_tags())
         lost = self.catalog.delete_user_tag(name)
         self.catalog.unspell_unused(name)
+        if defined:
+            self._tag_all_again()
         return lost
 
     def export_sidecars(self, folders: Iterable[Path | str] = (), mine_only: bool = False) -> SidecarReport:

@@ -1293,6 +1293,27 @@ def test_a_tag_the_user_defines_is_given_to_photos_that_match_it(open_library, t
         library.forget_tag("heart")
 
 
+@pytest.mark.parametrize("stop", ["forget_tag", "delete_tag"])
+def test_a_tag_defined_again_after_it_was_stopped_goes_to_the_same_photos(
+    open_library, tmp_path: Path, stop: str
+) -> None:
+    """Its photos were left without it: the library held that it had tagged with this very vocabulary."""
+    scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=40)
+    library = open_library()
+    library.set_vocabulary(shapes_vocabulary(tmp_path / "shapes.txt", without=("heart",)))
+    library.index([tmp_path / "photos"])
+    library.define_tag("heart", "a heart")
+    library.update_tags()
+    hearts = library.tagged("heart")
+    assert hearts
+
+    getattr(library, stop)("heart")
+    library.define_tag("heart", "a heart")
+    library.update_tags()
+
+    assert library.tagged("heart") == hearts
+
+
 def test_a_tag_the_user_gave_can_be_renamed_or_deleted_and_the_vocabularys_cannot(tagged_library) -> None:
     library, scenes = tagged_library
     ids = [library.photo_at(path).id for path in list(scenes)[:3]]
