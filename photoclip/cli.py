@@ -1102,16 +1102,29 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
         if args.command == "forget-tag":
             library.forget_tag(args.tag)
             return 0
-        defined = {name for name, _ in library.defined_tags()}
-        given = 0 if tagging.normalize_tag(args.tag) in defined else len(library.tagged(args.tag))
+        name, defined = tagging.normalize_tag(args.tag), {name for name, _ in library.defined_tags()}
+        labelled = name not in defined and _a_vocabulary_label(library, name)
+        given = 0 if name in defined else len(library.tagged(args.tag))
         library.define_tag(args.tag, args.prompt)
-        if given:  # a tag of the user's, or another program's keyword: now the model gives it too
-            print(f"{_tag(library.shown_tag(args.tag))} was a tag of {plural(given, 'photo')} already; photoclip now "
-                  "also gives it to photos that look like it (`photoclip forget-tag` stops that)", file=sys.stderr)
+        shown = _tag(library.shown_tag(args.tag))
+        if labelled:  # the user's description wins over the vocabulary's
+            print(f"{shown} is a tag the vocabulary gives; photoclip now gives it to photos that look like your "
+                  f"description instead (`photoclip forget-tag {shown}` goes back to the vocabulary's)",
+                  file=sys.stderr)
+        elif given:  # a tag of the user's, or another program's keyword: now the model gives it too
+            print(f"{shown} was a tag of {plural(given, 'photo')} already; photoclip now also gives it to photos "
+                  "that look like it (`photoclip forget-tag` stops that)", file=sys.stderr)
         library.update_tags_or_warn()
         print(f"{plural(len(library.tagged(args.tag)), 'photo')} tagged {_tag(library.shown_tag(args.tag))}",
               file=sys.stderr)
     return 0
+
+
+def _a_vocabulary_label(library: Library, name: str) -> bool:
+    try:
+        return name in library.vocabulary().names()
+    except QueryError:  # a vocabulary file that cannot be read now: the warning after says so
+        return False
 
 
 def cmd_rename_tag(args: argparse.Namespace) -> int:
@@ -1122,10 +1135,16 @@ def cmd_rename_tag(args: argparse.Namespace) -> int:
             print(f"took {_tag(shown)} off {plural(lost, 'photo')}", file=sys.stderr)
             return 0
         new, old = tagging.normalize_tag(args.new_name), library.shown_tag(args.tag)
-        existing = new != tagging.normalize_tag(args.tag) and (new in dict(library.tags())
-                                                                or new in dict(library.defined_tags()))
+        defined = dict(library.defined_tags())
+        existing = new != tagging.normalize_tag(args.tag) and (new in dict(library.tags()) or new in defined)
+        labelled = tagging.normalize_tag(args.tag) in defined and new not in defined and _a_vocabulary_label(
+            library, new)
         name, count = library.rename_tag(args.tag, args.new_name)
         name = library.shown_tag(name)
+    if labelled:  # as define-tag onto a label of the vocabulary
+        print(f"{_tag(name)} is a tag the vocabulary gives; photoclip now gives it to photos that look like your "
+              f"description of {_tag(old)} instead (`photoclip forget-tag {_tag(name)}` goes back to the "
+              "vocabulary's)", file=sys.stderr)
     if existing:
         print(f"merged {_tag(old)} into the existing tag {_tag(name)}: "
               f"{plural(count, 'photo')} tagged {_tag(name)}", file=sys.stderr)

@@ -610,6 +610,15 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
                                         "that look like it (`photoclip forget-tag` stops that)\n")
     assert "photos tagged Round" in err
     assert "already" not in run("define-tag", "Round", "--prompt", "a circle")[2]  # defined already: no news
+    code, _, err = run("define-tag", "square", "--prompt", "a square block")
+    assert code == 0 and err.startswith(
+        "square is a tag the vocabulary gives; photoclip now gives it to photos that look like your description "
+        "instead (`photoclip forget-tag square` goes back to the vocabulary's)\n")
+    run("define-tag", "blob", "--prompt", "a round blob")
+    code, _, err = run("rename-tag", "blob", "star")
+    assert code == 0 and err.startswith(
+        "star is a tag the vocabulary gives; photoclip now gives it to photos that look like your description of "
+        "blob instead (`photoclip forget-tag star` goes back to the vocabulary's)\n")
     assert "Round\ta circle" in run("tags", "--defined")[1]
     code, out, _ = run("albums", "--json")
     [album] = json.loads(out)
