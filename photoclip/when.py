@@ -127,14 +127,19 @@ class Period:
     def said(self) -> str:
         """The words as they read after "taken": "from last summer", "from 1990" and "taken in
         2019" are "last summer", "in 1990" and "in 2019"; a range keeps its "from" ("from march
-        to july"); "-2019" is "other than 2019" ("no photos taken other than 2019")."""
+        to july"); words typed bare read with what they lack ("in 2019", "at christmas 2020", "on
+        march 3rd", "from march to july"); "-2019" is "other than 2019" ("no photos taken other
+        than 2019")."""
         if self.but:
-            return f"other than {_listed([period.said for period in self.but], 'or')}"
-        words = _TAKEN.sub("", self.words)
-        if _RANGE_WORD.search(words) or not _LONE_FROM.match(words):
-            return words
-        rest = _LONE_FROM.sub("", words)
-        return f"in {rest}" if _IN_WHEN.match(rest) else f"at {rest}" if _HOLIDAY_FIRST.match(rest) else rest
+            return f"other than {_listed([_bare(period.words) for period in self.but], 'or')}"
+        words = _bare(self.words)
+        if _LONE_FROM.match(words) or not (_IN_WHEN.match(words) or _HOLIDAY_FIRST.match(words)):
+            return words  # "from march to july", "last summer", "in may", "since 2020"
+        if self.spans and all(end - start <= timedelta(days=1) for start, end in self.spans):
+            return f"on {words}"  # "on 2020-03-04", "on march 3rd", "on new year's eve 2019"
+        if _UNTIL_WORD.search(words) and not self.every:  # "may until 2020" is each May up to then
+            return f"from {words}"
+        return f"at {words}" if _HOLIDAY_FIRST.match(words) else f"in {words}"
 
     def describe(self) -> str:
         """"1 Jun 2026 to 31 Aug 2026"; "in May of any year", "at Christmas, any year"; kept to some years,
@@ -150,6 +155,12 @@ class Period:
             *_, before, last = ["", *self.every.split()]  # "in May" of any year, "on the Fourth of July", any year
             return f"{self.every}{' of any year' if last in _MONTH_NAMES and before != 'of' else ', any year'}"
         return _listed([_shown_span(*span) for span in self.spans], "and")
+
+
+def _bare(words: str) -> str:
+    """Date words without the "taken" or "from" they began with; a range keeps its "from"."""
+    words = _TAKEN.sub("", words)
+    return words if _RANGE_WORD.search(words) else _LONE_FROM.sub("", words)
 
 
 def _years(spans: tuple[Span, ...]) -> str:
@@ -481,6 +492,7 @@ _YEARLY_OF = {"holiday_year": ("holiday", 0), "year_holiday": ("holiday", 1), "s
 """Dates that name a month, season or holiday with its year: which, and where its name is in their words."""
 _DASH = re.compile(r"\s*[-\u2013]\s*")
 _UNTIL = re.compile(r"\s+(?:until|till|through|thru|up\s+(?:to|until|till))\s+", re.IGNORECASE)
+_UNTIL_WORD = re.compile(r"\b(?:to|until|till|through|thru)\b", re.IGNORECASE)  # a range typed without "from"
 _RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or|onwards?|later)\b|[-/\u2013]\s*(?:19|20)?\d",
                          re.IGNORECASE)
 

@@ -184,3 +184,49 @@ def test_adding_a_folder_of_the_library_again_says_it_is_there_already(
     window.add_folder(tmp_path / "photos")
     assert window.statusBar().currentMessage() == (
         "“photos” is in the library already; looking for new or changed photos in it.")
+
+
+def test_an_empty_folder_once_looked_through_says_no_photos_were_found_in_it(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """An empty folder showed "0 photos+" and "Photos appear here as they are found" long after
+    the scan had found none: the count is whole, and the empty state says none were found."""
+    red_circle_folder(tmp_path / "photos", with_red_circle=1, without=1)
+    (tmp_path / "empty").mkdir()
+    library = open_library()
+    library.index([tmp_path / "photos", tmp_path / "empty"])
+    window = make_window(library, worker=True)
+
+    def empty_item():
+        return next((i for i in window.sidebar.folder_items() if i.text(0) == "empty"), None)
+
+    qtbot.waitUntil(lambda: empty_item() is not None and not window.worker.busy, timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(empty_item())
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and not window.index_status.running,
+                    timeout=WAIT_MS)
+    assert window.subtitle_label.text().startswith("0 photos  ·  ")
+    assert window.grid.empty_state() == ("folder", "No photos found in this folder",
+                                         "photoclip looked through it and its subfolders and found no photos.")
+
+
+def test_removing_a_folder_says_it_is_done_in_place_of_the_message_before(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    """"“Other photos” is in the library already; …" stayed shown after the folder was removed,
+    and nothing said it was: now the removal says how many photos were forgotten."""
+    red_circle_folder(tmp_path / "Photos", with_red_circle=1, without=2, seed=1)
+    red_circle_folder(tmp_path / "Other photos", with_red_circle=1, without=3, seed=2)
+    library = open_library()
+    library.index([tmp_path / "Photos", tmp_path / "Other photos"])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.status is not None and len(window.status.roots) == 2, timeout=WAIT_MS)
+    window.add_folder(tmp_path / "Other photos")
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)
+    assert window.statusBar().currentMessage().startswith("“Other photos” is in the library already")
+    answer_questions(monkeypatch, True)
+    other = next(i for i in window.sidebar.folder_items() if i.text(0) == "Other photos")
+    window.sidebar.tree.setCurrentItem(other)
+    window.sidebar._remove_current()
+    qtbot.waitUntil(lambda: [i.text(0) for i in window.sidebar.folder_items()] == ["Photos"], timeout=WAIT_MS)
+    assert window.statusBar().currentMessage() == (
+        "Removed “Other photos” from the library (its 4 photos forgotten; the files are not touched).")

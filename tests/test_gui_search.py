@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from photoclip.gui.grid import PhotoIdRole, ScoreRole
-from photoclip.gui.main_window import SEARCH_LIMIT
+from photoclip.gui.main_window import SEARCH_LIMIT, scope_left_none
 from photoclip.gui.sidebar import CountRole
+from photoclip.search import QueryScope
+from photoclip.when import extract_period
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
 from tests.helpers import located_photo
 
@@ -192,6 +194,33 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")
     assert window.subtitle_label.text() == "20 photos, best match first"
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("2019", "No photos taken in 2019"),
+    ("from 2019", "No photos taken in 2019"),
+    ("last summer", "No photos taken last summer"),
+    ("2019-2021", "No photos taken in 2019-2021"),
+    ("2019 to 2021", "No photos taken from 2019 to 2021"),
+    ("christmas 2020", "No photos taken at christmas 2020"),
+    ("july 2019", "No photos taken in july 2019"),
+    ("24 dec 2020", "No photos taken on 24 dec 2020"),
+    ("since 2020", "No photos taken since 2020"),
+])
+def test_dates_typed_bare_read_right_after_taken(typed: str, said: str) -> None:
+    """"2019" alone said "No photos taken 2019": a bare year or month is taken in it, a holiday
+    at it, a day on it, as when typed with "from"."""
+    _rest, period = extract_period(typed, today=date(2026, 12, 5))
+    way_out = f"Leave out “{typed}” to search all your photos."
+    assert scope_left_none(QueryScope(period, None, only_scope=True)) == (said, way_out)
+
+
+def test_a_bare_year_with_no_photos_says_none_were_taken_in_it(qtbot, make_window, indexed) -> None:
+    window = make_window(indexed[0])
+    qtbot.keyClicks(window.search_field, "1990")
+    wait_for_results(qtbot, window, "1990")
+    assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
+    assert window.grid.empty_state()[1:] == ("No photos taken in 1990", "Leave out “1990” to search all your photos.")
 
 
 def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot, make_window, indexed) -> None:

@@ -81,10 +81,10 @@ def painted(table, row: int, column: int) -> str:
     return option.fontMetrics.elidedText(option.text, option.textElideMode, width)
 
 
-def test_a_long_path_in_the_failures_dialog_keeps_its_end_in_sight_and_the_paths_get_the_room(qtbot) -> None:
+def test_a_long_path_in_the_failures_dialog_keeps_its_end_in_sight(qtbot) -> None:
     """A path too long for its column is cut at its start: its file name and the folders that tell
     it apart show (cut in its middle, a narrow half of the table showed "/home/Pictu…22/Munich
-    city/broken.jpg"); the tooltip has it whole. The reasons, short, leave the paths the room."""
+    city/broken.jpg"); the tooltip has it whole."""
     make_app()
     folder = "/home/anna/Pictures/Holidays/2024 Summer trip to the coast with the whole family/Camera/"
     paths = [Path(folder + "IMG_20240712_181233.jpg"), Path("/home/anna/Pictures/2022/Munich city/broken.jpg")]
@@ -98,7 +98,30 @@ def test_a_long_path_in_the_failures_dialog_keeps_its_end_in_sight_and_the_paths
     assert table.item(0, 0).toolTip() == str(paths[0])
     assert painted(table, 1, 0) == str(paths[1])  # whole where it fits
     assert painted(table, 1, 1) == "cannot identify image file"
-    assert table.columnWidth(0) > 2 * table.columnWidth(1)
+
+
+def test_the_failures_dialog_shows_the_reasons_whole_and_tells_damaged_files_from_skipped_ones(qtbot) -> None:
+    """The paths took two thirds of the table and cut the reasons, what a person needs most
+    ("corrupt JPEG file (its header cannot be …" at 1200 px): the reasons get the room now, and
+    a damaged file, indexed all the same, has an icon of its own."""
+    make_app()
+    folder = "/home/anna/Pictures/Holidays/2024 Summer trip to the coast with the whole family/Camera/"
+    reason = "corrupt JPEG file (its header cannot be read: the file stops after 64 bytes, a copy cut short?)"
+    paths = [Path(folder + f"IMG_2024071218123{i}.jpg") for i in range(3)]
+    dialog = FailuresDialog([(paths[0], reason), (paths[1], "not an image")], [(paths[2], "the file ends early")])
+    qtbot.addWidget(dialog)
+    dialog.resize(1200, 440)
+    dialog.show()
+    table = dialog.table
+    assert painted(table, 0, 1) == reason and table.item(0, 1).toolTip() == reason
+    assert painted(table, 0, 0).endswith("/Camera/IMG_20240712181230.jpg")
+    assert table.columnWidth(1) > table.columnWidth(0)
+
+    def icon(row: int):
+        return table.item(row, 1).icon().pixmap(16, 16).toImage()
+
+    assert not table.item(0, 1).icon().isNull() and icon(0) == icon(1)
+    assert icon(2) != icon(0) and table.item(2, 1).text() == "damaged: the file ends early"
 
 
 def test_the_window_keeps_a_smallest_size_with_its_sidebar_buttons_and_status_bar_whole(

@@ -302,8 +302,8 @@ class PhotoGridModel(QAbstractListModel):
         def arrived(ids: list[PhotoId]) -> None:
             if token != self._token:
                 return  # the user moved on to another view meanwhile
+            self._exhausted = len(ids) < limit  # first: the end of loading says whether more follow
             self._set_fetching(False)
-            self._exhausted = len(ids) < limit
             if replace:
                 self._replace(ids, {}, {})
             else:

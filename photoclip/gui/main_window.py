@@ -715,8 +715,11 @@ class MainWindow(QMainWindow):
             elif not view.root.online:
                 empty = ("folder-offline", "This folder is offline",
                          "Connect the drive that holds it. Its photos stay in the library meanwhile.")
-            else:
+            elif indexing:
                 empty = ("folder", "No photos in this folder yet", "Photos appear here as they are found.")
+            else:
+                empty = ("folder", "No photos found in this folder",
+                         "photoclip looked through it and its subfolders and found no photos.")
         elif view.kind == "album":
             assert view.album is not None
             title = view.album.folder.name or str(view.album.folder)
@@ -1014,14 +1017,30 @@ class MainWindow(QMainWindow):
                 self.show_view(View("library"))
 
     def remove_folder(self, root: Root) -> None:
+        """Forget a folder once confirmed. Its photos are counted first, for the message that
+        says it is done: once removed, the catalog no longer knows how many it had."""
         if self.worker is not None and self._confirmed(
             "Remove folder", f"Remove “{humanize.shown(root.path.name)}” from the library?",
             "The photos stay where they are on disk; photoclip only forgets them.", "Remove",
         ):
-            try:
-                self.worker.remove_root(root.path)
-            except PhotoclipError as exc:
-                self.report_error(exc)
+            self.statusBar().showMessage(f"Removing “{humanize.shown(root.path.name)}” from the library…")
+            self.ops.query(lambda lib: len(lib.photos_by_date(0, 1 << 62, root.id)),
+                           lambda count: self._remove_root(root, count), lambda _exc: self._remove_root(root, None),
+                           parent=self)
+
+    def _remove_root(self, root: Root, photos: int | None) -> None:
+        if self.worker is None:
+            self.statusBar().clearMessage()
+            return
+        try:
+            self.worker.remove_root(root.path)
+        except PhotoclipError as exc:
+            self.statusBar().clearMessage()
+            self.report_error(exc)
+            return
+        forgotten = "its photos" if photos is None else f"its {plural(photos, 'photo')}" if photos else "no photos"
+        self.statusBar().showMessage(f"Removed “{humanize.shown(root.path.name)}” from the library "
+                                     f"({forgotten} forgotten; the files are not touched).", 8000)
 
     def _confirmed(self, title: str, question: str, detail: str, action: str) -> bool:
         """Ask first, with Cancel as the default and a button that says what it does."""

@@ -249,6 +249,7 @@ class FailuresDialog(QDialog):
         layout.addWidget(intro)
         rows = [*((path, f"cannot be read: {reason}") for path, reason in unreadable), *failures,
                 *((path, f"damaged: {damage}") for path, damage in damaged)]
+        not_indexed = len(rows) - len(damaged)  # the rows before the damaged ones
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["File", "Reason"])
         self.table.verticalHeader().hide()
@@ -259,13 +260,15 @@ class FailuresDialog(QDialog):
         self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.table.setItemDelegateForColumn(1, _CutAtTheEnd(self.table))
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the paths get what the reasons leave
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the reasons get what the paths leave
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        colours = theme.colours()
+        skipped, indexed = icons.icon("image-broken", colours.danger), icons.icon("warning", colours.warning_icon)
         for row, (path, reason) in enumerate(rows):
             name = QTableWidgetItem(humanize.shown(path))
             name.setToolTip(humanize.shown(path))
-            why = QTableWidgetItem(reason)
+            why = QTableWidgetItem(skipped if row < not_indexed else indexed, reason)
             why.setToolTip(reason)
             self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, why)
@@ -278,16 +281,18 @@ class FailuresDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def _fit_reasons(self) -> None:
-        """The reasons as wide as they need, up to a third of the table: the paths, longer and
-        told apart by their ends, get the rest."""
-        needed = self.table.sizeHintForColumn(1) + 16
-        self.table.setColumnWidth(1, max(120, min(needed, self.table.viewport().width() // 3)))
+    def _fit_paths(self) -> None:
+        """The paths get what the reasons leave, and at least two fifths of the table: a path cut at
+        its start still shows the file and its folder, where a reason cut short no longer says
+        what is wrong (the reasons, stretched, get the rest)."""
+        width = self.table.viewport().width()
+        path, reason = (self.table.sizeHintForColumn(column) + 16 for column in (0, 1))
+        self.table.setColumnWidth(0, max(160, min(path, max(width - reason, width * 2 // 5))))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._fit_reasons()
+        self._fit_paths()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_reasons()
+        self._fit_paths()
