@@ -220,7 +220,8 @@ def test_a_bare_year_with_no_photos_says_none_were_taken_in_it(qtbot, make_windo
     qtbot.keyClicks(window.search_field, "1990")
     wait_for_results(qtbot, window, "1990")
     assert window.subtitle_label.text() == "Taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  0 photos"
-    assert window.grid.empty_state()[1:] == ("No photos taken in 1990", "Leave out “1990” to search all your photos.")
+    assert window.grid.empty_state()[1:] == ("No photos taken in 1990",
+                                             "Leave out “1990” to search all your photos.")
 
 
 def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot, make_window, indexed) -> None:
