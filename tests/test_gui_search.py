@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from photoclip.gui import main_window
 from photoclip.gui.grid import PhotoIdRole, ScoreRole
 from photoclip.gui.main_window import SEARCH_LIMIT, scope_left_none
 from photoclip.gui.sidebar import CountRole
@@ -194,6 +195,20 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     window.search_field.setText("a red circle")
     wait_for_results(qtbot, window, "a red circle")
     assert window.subtitle_label.text() == "20 photos, best match first"
+
+
+def test_results_cut_at_the_limit_say_they_are_the_best_of_more(qtbot, make_window, indexed, monkeypatch) -> None:
+    """"400 photos, best match first" read as every photo that matched, of a library of 4,000."""
+    monkeypatch.setattr(main_window, "SEARCH_LIMIT", 5)
+    library, _ = indexed
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    assert window.subtitle_label.text() == "The 5 best matches"
+
+    window.find_similar(window.model.ids[0])
+    qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window), timeout=WAIT_MS)
+    assert window.subtitle_label.text() == "The 5 most alike photos"
 
 
 @pytest.mark.parametrize(("typed", "said"), [

@@ -736,8 +736,11 @@ class MainWindow(QMainWindow):
             title = f"“{view.text}”"
             scope = scope_name(view)
             among = f" tagged “{self.shown_tag(view.tag)}”" if view.tag else f" in “{scope}”" if scope else ""
-            order = "newest first" if view.by_date else "best match first"
-            found = f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
+            if rows >= SEARCH_LIMIT and not view.by_date:  # the best of more, not all there are
+                found = f"The {rows:,} best matches{among}"
+            else:
+                order = "newest first" if view.by_date else "best match first"
+                found = f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
             subtitle = "Searching…" if self._search_pending() else found
             if view.first_tagged:
                 names = " and ".join(f"“{self.shown_tag(name)}”" for name in view.first_tagged)
@@ -754,7 +757,8 @@ class MainWindow(QMainWindow):
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
-            found = f"{plural(rows, 'photo')}{ordered(rows, 'most alike first')}"
+            found = f"The {rows:,} most alike photos" if rows >= SEARCH_LIMIT else \
+                f"{plural(rows, 'photo')}{ordered(rows, 'most alike first')}"
             subtitle = "Looking…" if self._search_pending() else found
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("similar", "", "")
         if self.model.is_loading and rows == 0 and view.browsing:
