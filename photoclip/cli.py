@@ -1041,6 +1041,11 @@ def _no_photo_tagged(library: Library, tag: str) -> str:
     return f"no photo is tagged {_tag(tag)}; {hint}"
 
 
+def _listed_tag(name: str) -> str:
+    """A tag in a list joined by commas: in quotes when it holds one ("Smith, John")."""
+    return f'"{name}"' if "," in name else name
+
+
 def _tag(name: str) -> str:
     """A tag as messages name it: in quotes when it has more than one word, so that "tagged 1
     photo \"best shot\"" does not read as a sentence."""
@@ -1181,7 +1186,7 @@ def cmd_albums(args: argparse.Namespace) -> int:
     albums = [dataclasses.replace(a, tags=tuple((spell.get(t, t), share) for t, share in a.tags)) for a in albums]
     _print_rows(args, [{"folder": str(a.folder), "photos": a.photos,
                         "tags": [{"tag": t, "share": s} for t, s in a.tags]} for a in albums],
-                (f"{a.folder}\t{a.photos}\t{', '.join(t for t, _ in a.tags)}" for a in albums))
+                (f"{a.folder}\t{a.photos}\t{', '.join(_listed_tag(t) for t, _ in a.tags)}" for a in albums))
     return 0
 
 

@@ -625,6 +625,8 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     assert code == 0 and Path(album["folder"]) == (tmp_path / "photos").resolve() and album["photos"] == 16
     assert "Round" in {t["tag"] for t in album["tags"]}
     assert run("albums")[1].startswith(f"{(tmp_path / 'photos').resolve()}\t16\t")
+    run("tag", "Smith, John", *map(str, sorted((tmp_path / "photos").glob("*.jpg"))))
+    assert ', "Smith, John"' in run("albums")[1] or '\t"Smith, John"' in run("albums")[1]  # one tag, not two
     assert run("forget-tag", "round")[0] == 0 and "1\tRound" in run("tags")[1].splitlines()  # the one given by hand
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
     assert code == 1 and "cannot read the tag vocabulary" in err
