@@ -360,10 +360,12 @@ def build_parser() -> _Parser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
     p = _command(sub, "tags", "list the library's tags (or one photo's) with how many photos carry each")
-    p.add_argument("--photo", metavar="PATH", help="the tags of this photo, with where each came from")
-    p.add_argument("--defined", action="store_true", help="the tags you defined, with their prompts")
-    p.add_argument("--vocabulary", metavar="FILE", help="tag with your own vocabulary file from now on")
-    p.add_argument("--default-vocabulary", action="store_true", help="go back to photoclip's vocabulary")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--photo", metavar="PATH", help="the tags of this photo, with where each came from")
+    shown.add_argument("--defined", action="store_true", help="the tags you defined, with their prompts")
+    vocabulary = p.add_mutually_exclusive_group()
+    vocabulary.add_argument("--vocabulary", metavar="FILE", help="tag with your own vocabulary file from now on")
+    vocabulary.add_argument("--default-vocabulary", action="store_true", help="go back to photoclip's vocabulary")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = _command(sub, "tagged", "photos that carry a tag, surest first")

@@ -892,6 +892,21 @@ def test_a_number_out_of_range_is_refused_in_one_line_that_says_what_to_give(
     assert exited.value.code == 2 and capsys.readouterr().err == said + "\n"
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (("tags", "--vocabulary", "v.txt", "--default-vocabulary"),
+     "photoclip tags: error: argument --default-vocabulary: not allowed with argument --vocabulary "
+     "(see photoclip tags --help)"),
+    (("tags", "--photo", "a.jpg", "--defined"),
+     "photoclip tags: error: argument --defined: not allowed with argument --photo (see photoclip tags --help)"),
+])
+def test_options_that_ask_for_opposite_things_are_refused_not_one_taken(
+    args: tuple[str, ...], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny", *args])
+    assert exited.value.code == 2 and capsys.readouterr().err == said + "\n"
+
+
 def test_each_command_says_what_it_does_in_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in COMMANDS:
         with pytest.raises(SystemExit):
