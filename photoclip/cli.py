@@ -1006,14 +1006,19 @@ def cmd_tags(args: argparse.Namespace) -> int:
         if args.defined:
             defined = [(spell.get(t, t), p) for t, p in library.defined_tags()]
             _print_rows(args, [{"tag": t, "prompt": p} for t, p in defined], (f"{t}\t{p}" for t, p in defined))
+            none = "you have defined no tags; `photoclip define-tag NAME` defines one" if not defined else None
         elif args.photo:
             [photo] = _photos_at(library, [args.photo])
             tags = [dataclasses.replace(t, name=spell.get(t.name, t.name)) for t in library.photo_tags(photo.id)]
             _print_rows(args, [{"tag": t.name, "source": t.source, "score": t.score} for t in tags],
                         (f"{t.name}\t{t.source}" + (f"\t{t.score:.2f}" if t.source == "auto" else "") for t in tags))
+            none = "this photo has no tags; `photoclip tag NAME PATH` gives it one" if not tags else None
         else:
             counts = [(spell.get(t, t), n) for t, n in library.tags()]
             _print_rows(args, [{"tag": t, "photos": n} for t, n in counts], (f"{n}\t{t}" for t, n in counts))
+            none = "no photo has a tag yet; `photoclip tag NAME PATH` gives one" if not counts else None
+    if none and not args.json:  # said to a person; the output stays empty for a script
+        print(none, file=sys.stderr)
     return 0
 
 

@@ -599,6 +599,16 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
         "for example)\n")
 
 
+def test_an_empty_list_of_tags_says_so_to_a_person_and_prints_nothing(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    photo = str(photo_folder / "p0.jpg")
+
+    assert run("tags") == (0, "", "no photo has a tag yet; `photoclip tag NAME PATH` gives one\n")
+    assert run("tags", "--defined") == (0, "", "you have defined no tags; `photoclip define-tag NAME` defines one\n")
+    assert run("tags", "--photo", photo) == (0, "", "this photo has no tags; `photoclip tag NAME PATH` gives it one\n")
+    assert run("tags", "--json") == (0, "[]\n", "")
+
+
 def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp_path: Path) -> None:
     scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=8)
     run("index", str(tmp_path / "photos"))
