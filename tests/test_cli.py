@@ -893,23 +893,13 @@ def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, 
                                             "(lower groups different photos of one subject), like --similarity 0.97"),
     (("duplicates", "--similarity", "0.6"), "photoclip duplicates: error: --similarity must be from 0.9 to 1 "
                                             "(lower groups different photos of one subject), like --similarity 0.97"),
-])
-def test_a_number_out_of_range_is_refused_in_one_line_that_says_what_to_give(
-    args: tuple[str, ...], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny", *args])
-    assert exited.value.code == 2 and capsys.readouterr().err == said + "\n"
-
-
-@pytest.mark.parametrize(("args", "said"), [
-    (("tags", "--vocabulary", "v.txt", "--default-vocabulary"),
+    (("tags", "--vocabulary", "v.txt", "--default-vocabulary"),  # asking for opposite things: neither is taken
      "photoclip tags: error: argument --default-vocabulary: not allowed with argument --vocabulary "
      "(see photoclip tags --help)"),
     (("tags", "--photo", "a.jpg", "--defined"),
      "photoclip tags: error: argument --defined: not allowed with argument --photo (see photoclip tags --help)"),
 ])
-def test_options_that_ask_for_opposite_things_are_refused_not_one_taken(
+def test_an_option_out_of_range_or_against_another_is_refused_in_one_line_that_says_what_to_give(
     args: tuple[str, ...], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
