@@ -35,6 +35,13 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 18
 
+MOVED_BY_COPY_S = 24 * 3600.0
+"""A photo forgotten while the library holds a copy of its bytes that came after it, at most this
+long ago, was moved by copying (a file manager moving a folder between drives, rsync
+--remove-source-files): the copy is found, and often indexed, before the original is deleted, which
+can be hours later for a big folder, so the copy gets what the user said about it. A copy that came
+before the original, or longer ago, is one the user keeps beside it: it keeps only its own tags."""
+
 _SHOWN_AT = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000, 'unixepoch'))"
 """When a photo was taken, as the library's views sort it: its EXIF date, else its file's (UTC,
 which keeps the expression fit for an index; at worst hours off for undated photos)."""
@@ -781,20 +788,46 @@ class Catalog:
         return ids
 
     def delete_photos(self, ids: Iterable[PhotoId]) -> list[PhotoId]:
-        """Forget photos whose files are gone; returns the ids that had vectors."""
+        """Forget photos whose files are gone; returns the ids that had vectors. What the user said
+        about one goes to its copies that came after it (MOVED_BY_COPY_S), as it would to a copy
+        that came after the deletion (_remember_again)."""
         ids = list(ids)
         if not ids:
             return []
         with self.transaction():
+            copies = self._copies_that_came_after(ids)
             with_vectors = []
             for chunk in _chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
                 with_vectors += [PhotoId(r[0]) for r in self._conn.execute(
                     f"SELECT DISTINCT photo_id FROM embeddings WHERE photo_id IN ({marks})", chunk)]
                 self._conn.execute(f"DELETE FROM photos WHERE id IN ({marks})", chunk)
+            for (path, content_hash), given in copies.items():
+                self._give_forgotten_tags([pid for pid, _ in given], path, "hash = ?", (content_hash,))
+                for pid, key in given:
+                    self._give_forgotten_distinct(pid, key)
             if with_vectors:
                 self._bump_generation()
         return with_vectors
+
+    def _copies_that_came_after(self, ids: list[PhotoId]) -> dict[tuple[str, str], list[tuple[PhotoId, str]]]:
+        """Of each of these photos, (path as stored, hash) -> the photos that stay with its bytes and
+        came after it, recently (MOVED_BY_COPY_S), as (id, key of its "not duplicates" marks): those
+        of its name if any (a folder moved by copying may hold two copies of one photo)."""
+        leaving = set(ids)
+        found: dict[tuple[str, str], list[tuple[PhotoId, str, str]]] = {}
+        for path, content_hash, pid, copy_path, key in self._rows_in(
+            "SELECT g.path, g.hash, c.id, c.path, COALESCE(c.pixels_hash, c.hash) FROM photos g"
+            " JOIN photos c ON c.hash = g.hash AND c.added_at > g.added_at AND c.added_at >= ?"
+            " WHERE g.id IN ({marks})", ids, time.time() - MOVED_BY_COPY_S,
+        ):
+            if pid not in leaving:
+                found.setdefault((path, content_hash), []).append((PhotoId(pid), copy_path, key))
+        copies: dict[tuple[str, str], list[tuple[PhotoId, str]]] = {}
+        for (path, content_hash), candidates in found.items():
+            named = [c for c in candidates if os.path.basename(c[1]) == os.path.basename(path)]
+            copies[(path, content_hash)] = [(pid, key) for pid, _, key in named or candidates]
+        return copies
 
     # photos: embedding work
 
@@ -930,20 +963,30 @@ class Catalog:
                 chosen = path if path in paths else next((p for p in paths if os.path.basename(p) == name), paths[0])
                 if old_hash is not None:
                     self._forget_tags_of(pid, old_hash, old_pixels, path)
-                self._conn.execute(  # one taken off stays off, though its keyword gave it again
-                    "INSERT INTO tags (photo_id, tag, source, by_hand)"
-                    f" SELECT ?, tag, source, source = 'user' FROM forgotten_tags WHERE path = ? AND {same}"
-                    " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'rejected', by_hand = 0"
-                    " WHERE excluded.source = 'rejected' AND tags.by_hand = 0", (pid, chosen, *same_args))
-                self._conn.execute(f"DELETE FROM forgotten_tags WHERE path = ? AND {same}", (chosen, *same_args))
-            self._conn.execute(
-                "INSERT OR IGNORE INTO distinct_photos (a, b)"
-                " SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
-                " ON p.pixels_hash = f.other_key OR p.hash = f.other_key WHERE f.key = ?2 AND p.id != ?1"
-                " UNION SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
-                " ON p.pixels_hash = f.key OR p.hash = f.key WHERE f.other_key = ?2 AND p.id != ?1",
-                (pid, meta.pixels_hash or meta.hash),
-            )
+                self._give_forgotten_tags([pid], chosen, same, same_args)
+            self._give_forgotten_distinct(pid, meta.pixels_hash or meta.hash)
+
+    def _give_forgotten_tags(self, ids: Sequence[PhotoId], path: str, same: str, same_args: tuple) -> None:
+        """The tags forgotten with the photo at `path` (as stored) whose bytes match `same` go to
+        `ids`, once: they are no longer kept for another copy."""
+        for pid in ids:
+            self._conn.execute(  # one taken off stays off, though its keyword gave it again
+                "INSERT INTO tags (photo_id, tag, source, by_hand)"
+                f" SELECT ?, tag, source, source = 'user' FROM forgotten_tags WHERE path = ? AND {same}"
+                " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'rejected', by_hand = 0"
+                " WHERE excluded.source = 'rejected' AND tags.by_hand = 0", (pid, path, *same_args))
+        self._conn.execute(f"DELETE FROM forgotten_tags WHERE path = ? AND {same}", (path, *same_args))
+
+    def _give_forgotten_distinct(self, pid: PhotoId, key: str) -> None:
+        """The "not duplicates" marks forgotten with photos of this key (pixels hash, else hash)."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO distinct_photos (a, b)"
+            " SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
+            " ON p.pixels_hash = f.other_key OR p.hash = f.other_key WHERE f.key = ?2 AND p.id != ?1"
+            " UNION SELECT MIN(?1, p.id), MAX(?1, p.id) FROM forgotten_distinct f JOIN photos p"
+            " ON p.pixels_hash = f.key OR p.hash = f.key WHERE f.other_key = ?2 AND p.id != ?1",
+            (pid, key),
+        )
 
     def _forget_tags_of(self, pid: PhotoId, content_hash: str, pixels_hash: str | None, path: str) -> None:
         """What the photos_forgotten trigger does for a deleted photo, for one that stays (`path`

@@ -8,11 +8,12 @@ waits long behind a big backfill.
 
 Watching: one watchdog observer per root (the native one, else polling). Observer threads only
 record paths. A created or modified path is looked at once it has settled (size and mtime
-unchanged for `settle_s`), so a photo still being copied is never indexed half-written; moves
-are applied straight away by path, so a moved file or a renamed folder keeps its ids and
-vectors. A root whose folder vanished (unplugged drive, renamed away) is marked offline — none
-of its photos leave the library — and polled until it returns; deletions are applied only
-while their root is present.
+unchanged for `settle_s`) and, where the observer tells (inotify), its writer closed it, so a
+photo still being copied is never indexed half-written; moves are applied straight away by path,
+so a moved file or a renamed folder keeps its ids and vectors, and a photo renamed to a backup's
+name waits a few seconds for its new file, as an editor saves. A root whose folder vanished
+(unplugged drive, renamed away) is marked offline — none of its photos leave the library — and
+polled until it returns; deletions are applied only while their root is present.
 
 Subscribers get frozen dataclass events through plain callbacks, called on the worker thread:
 the CLI prints them, the GUI marshals them to its own thread. No Qt here, and no public method
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
+from watchdog import events as watchdog_events
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -80,6 +82,15 @@ WRITING_SETTLES = 3
 """A photo whose file was written within this many settle intervals may still be being written
 (a slow copy, a download, writes a chunk every second or two, and may settle between two): it
 waits till then before it is decoded, so a half-written file is never shown failed or damaged."""
+BACKUP_SAVE_S = 10.0
+"""An editor that saves through a backup renames the photo away ("x.jpg~", "x.jpg.bak") and writes
+it anew, seconds later for a big image: a photo renamed to a name that is no photo's waits this long
+for its new file, which is the same photo with its id and tags. Nothing there by then, it is gone
+(only such photos wait: a deletion leaves search at once), and a file there later is another photo."""
+OPEN_WRITE_MAX_S = 300.0
+"""Where the observer hears a writer close a file (inotify), a file written to and not closed yet
+waits for the close: a network or USB copy can stall for seconds mid-write. This long after its last
+write at most, so a program that keeps a photo open does not keep it out of the library for ever."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other
@@ -189,6 +200,7 @@ def _stat(path: str) -> FileStat | None:
 class _Settling:
     since: float  # when the path last changed (an event, or a different stat)
     stat: FileStat | None  # what it looked like then; None when missing
+    back_by: float = 0.0  # missing before then: renamed away for a backup, maybe not written anew yet
 
 
 class _Changes:
@@ -202,28 +214,44 @@ class _Changes:
         self.settling: dict[str, _Settling] = {}
         self.ready: dict[str, float] = {}
         self.moves: deque[tuple[str, str]] = deque()
+        self.open: dict[str, float] = {}  # written to, not closed yet (inotify) -> last written
 
     def __bool__(self) -> bool:
         return bool(self.settling or self.ready or self.moves)
 
-    def touch(self, path: str, now: float, current: FileStat | None) -> None:
+    def touch(self, path: str, now: float, current: FileStat | None, back_by: float = 0.0) -> None:
         self.ready.pop(path, None)
-        self.settling[path] = _Settling(now, current)
+        self.settling[path] = _Settling(now, current, back_by)
+
+    def wrote(self, path: str, now: float, still_open: bool) -> None:
+        """A writer wrote to `path` and has not closed it, or is done with it (closed, deleted)."""
+        if still_open:
+            self.open[path] = now
+        else:
+            self.open.pop(path, None)
 
     def due(self, now: float) -> list[tuple[str, _Settling]]:
         """Paths quiet for `settle_s`: to be stat-ed again (outside the lock)."""
         return [(p, s) for p, s in self.settling.items() if now - s.since >= self.settle_s]
 
     def settle(self, checked: list[tuple[str, _Settling, FileStat | None]], now: float) -> None:
-        """Unchanged since the last look: ready. Changed: wait another `settle_s`."""
+        """Unchanged since the last look, and done with: ready. Else wait another `settle_s`."""
         for path, entry, current in checked:
             if self.settling.get(path) is not entry:
                 continue  # touched again meanwhile
-            if current == entry.stat:
+            if current == entry.stat and not self._unfinished(path, entry, now):
                 del self.settling[path]
+                self.open.pop(path, None)
                 self.ready.setdefault(path, now)
             else:
-                self.settling[path] = _Settling(now, current)
+                self.settling[path] = _Settling(now, current, entry.back_by)
+
+    def _unfinished(self, path: str, entry: _Settling, now: float) -> bool:
+        """Renamed away for a backup and not written anew yet, or still open for writing."""
+        if entry.stat is None:
+            return now < entry.back_by
+        opened = self.open.get(path)
+        return opened is not None and now - opened < OPEN_WRITE_MAX_S
 
     def take_ready(self, now: float) -> list[str]:
         """Ready paths, all at once, when nothing else is settling (so a move seen as a deletion
@@ -244,12 +272,13 @@ class _Changes:
 class _Handler(FileSystemEventHandler):
     """Runs on an observer thread: records paths, nothing else."""
 
-    def __init__(self, worker: Worker, root: Path) -> None:
+    def __init__(self, worker: Worker, root: Path, hears_closes: bool) -> None:
         self._worker = worker
         self._root = str(root)
+        self._hears_closes = hears_closes
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        self._worker._on_fs_event(self._root, event)
+        self._worker._on_fs_event(self._root, event, self._hears_closes)
 
 
 _WATCHED_EVENTS = [
@@ -468,13 +497,16 @@ class Worker:
 
     # observer threads
 
-    def _on_fs_event(self, root: str, event: FileSystemEvent) -> None:
+    def _on_fs_event(self, root: str, event: FileSystemEvent, hears_closes: bool) -> None:
+        """`hears_closes`: the observer says when a writer closes a file, so one written to
+        waits for that (OPEN_WRITE_MAX_S)."""
         if event.is_directory and event.event_type == "modified":
             return
         src = os.fsdecode(event.src_path)
         if event.event_type == "moved":
             with self._cv:
                 self._changes.moves.append((src, os.fsdecode(event.dest_path)))
+                self._changes.wrote(src, time.monotonic(), still_open=False)
                 self._idle_announced = False
                 self._cv.notify_all()
             return
@@ -482,12 +514,16 @@ class Worker:
             return
         if _hidden_below(root, src) or _inside(src, self._library_dir):
             return
+        if hears_closes and event.event_type != "created":
+            with self._cv:
+                self._changes.wrote(src, time.monotonic(), still_open=event.event_type == "modified")
         self._touch(src)
 
-    def _touch(self, path: str) -> None:
+    def _touch(self, path: str, back_by: float = 0.0) -> None:
+        """Look at `path` once it settles; missing, it is gone only from `back_by` on."""
         current = _stat(path)
         with self._cv:
-            self._changes.touch(path, time.monotonic(), current)
+            self._changes.touch(path, time.monotonic(), current, back_by)
             self._idle_announced = False
             self._cv.notify_all()
 
@@ -753,12 +789,19 @@ class Worker:
             if root is not None and not _hidden_below(str(root.path), dest):
                 self._touch(dest)  # catches an edit made along with the move, or a file new to us
             if next(scan.iter_roots_containing(roots, Path(src)), None) is not None:
-                self._touch(src)  # written anew after a backup was made of it, or gone for good
+                self._touch(src, self._backup_window(src))  # written anew after a backup was made, or gone
         if moved:
             self._set_plan_dirty()  # a photo that failed because it moved while being indexed waits again
         if removed or moved:
             self._emit(PhotosChanged(added=(), removed=tuple(removed), updated=tuple(moved)))
         return True
+
+    def _backup_window(self, src: str) -> float:
+        """Until when a photo whose file was renamed away may be written anew (BACKUP_SAVE_S): one
+        that stayed at `src` (renamed to a name that is no photo's, as a backup); 0 for others."""
+        if src not in self.library.catalog.photo_states([src]):
+            return 0.0
+        return time.monotonic() + BACKUP_SAVE_S
 
     def _apply_settled(self) -> bool:
         now = time.monotonic()
@@ -907,7 +950,8 @@ class Worker:
         for make in makers:
             observer = make()
             try:
-                observer.schedule(_Handler(self, path), str(path), recursive=True, event_filter=_WATCHED_EVENTS)
+                handler = _Handler(self, path, _hears_closes(observer))
+                observer.schedule(handler, str(path), recursive=True, event_filter=_WATCHED_EVENTS)
                 observer.start()
                 return observer
             except Exception as exc:  # watchdog raises OSError, or RuntimeError from its threads
@@ -1102,6 +1146,12 @@ class Worker:
                 callback(event)
             except Exception:
                 log.exception("a worker subscriber failed on %s", type(event).__name__)
+
+
+def _hears_closes(observer: BaseObserver) -> bool:
+    """Linux's inotify observer tells a writer's close (FileClosedEvent) and its writes from a
+    change of permissions (FileAttribEvent, not watched): others and polling tell neither."""
+    return type(observer).__name__ == "InotifyObserver" and hasattr(watchdog_events, "FileAttribEvent")
 
 
 def _stop_observer(observer: BaseObserver) -> None:

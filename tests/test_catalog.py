@@ -664,6 +664,45 @@ def test_what_the_user_said_about_a_forgotten_photo_comes_back_once_with_its_byt
     assert tags(stored("/p/d.jpg", "h1", "px1")) == {}  # given back once, to the first copy read
 
 
+def test_a_photo_moved_by_copying_gives_what_the_user_said_to_its_recent_copy_not_to_older_ones(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Copied elsewhere and indexed, then deleted where it was (a move between drives): the copy
+    gets its tags, taken-off tags and marks. Copies older than it, or than a day, keep their own."""
+    clock = [1_000_000.0]
+    monkeypatch.setattr(catalog_module.time, "time", lambda: clock[0])
+
+    def stored(name: str, content_hash: str) -> PhotoId:
+        clock[0] += 1
+        pid = add_photo(catalog, name)
+        catalog.store_batch("m", [(pid, meta(content_hash), np.ones(4, np.float32))], [])
+        return pid
+
+    def tags(pid: PhotoId) -> dict[str, str]:
+        return {tag: source for tag, source, _ in catalog.photo_tags(pid)}
+
+    older = stored("/p/old/a.jpg", "h1")
+    original = stored("/p/a.jpg", "h1")
+    other = stored("/p/b.jpg", "h2")
+    kept = stored("/p/kept/a.jpg", "h1")
+    clock[0] += catalog_module.MOVED_BY_COPY_S  # long ago by the time of the move
+    catalog.set_user_tag([original], "lake", "user")
+    catalog.set_user_tag([original], "beach", "rejected")
+    catalog.set_user_tag([older], "older", "user")
+    catalog.set_user_tag([kept], "kept", "user")
+    catalog.mark_distinct([original, other])
+    renamed = stored("/q/renamed.jpg", "h1")
+    copy = stored("/q/a.jpg", "h1")
+    catalog.set_user_tag([copy], "copy", "user")
+    catalog.delete_photos([original])
+    assert tags(copy) == {"lake": "user", "beach": "rejected", "copy": "user"}  # of its name, not `renamed`
+    assert tags(renamed) == {} and tags(older) == {"older": "user"} and tags(kept) == {"kept": "user"}
+    assert catalog.distinct_pairs() == {tuple(sorted((copy, other)))}
+    assert tags(stored("/r/a.jpg", "h1")) == {}  # given once
+    catalog.delete_photos([older])
+    assert tags(kept) == {"kept": "user"}  # came after it, but a day before the deletion
+
+
 def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_after_the_upgrade(
     tmp_path: Path,
 ) -> None:
