@@ -24,7 +24,8 @@ year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christma
 dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019")
 keeps to any time but it (Period.any_time_but). Holidays with their year, or this or last one:
 christmas (24-26 December), christmas eve, christmas day, new year's eve (into the small hours), new
-year's day, new year (the eve and the day after: "new year 2022" is the one of new year's eve 2022),
+year's day, new year (the eve and the day after: "new year 2022" is the one of new year's eve 2022,
+"new year 2021-22" the one between),
 easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US one, Thursday
 to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or season alone
 ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in march
@@ -392,6 +393,8 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
     "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
+    "new_year_years": (_NOT_OURS + r"(new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye)\s+(?:of\s+)?"
+                       rf"{_YEAR}\s*[-/\u2013]\s*(\d\d)\b(?![-/.]\d)"),  # new year 2021-22: the one between
     "holiday_year": rf"{_THIS_OR_LAST}{_HOLIDAY}(?:-|\s+(?:of\s+)?){_YEAR}\b",  # christmas 2020
     "year_holiday": rf"{_YEAR}\s+{_HOLIDAY}\b",
     "holiday_rel": rf"(this|last)\s+{_HOLIDAY}\b",
@@ -460,7 +463,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:(?:in|from|during)\s+)?the\s+(\d)0'?s\b", "decade"),
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
-        *_led("holiday_year", "year_holiday", "holiday_rel"),
+        *_led("new_year_years", "holiday_year", "year_holiday", "holiday_rel"),
         *_led("winter_years", "season_year", "year_season", "season_rel", "month_year", "day_rel", "month_rel"),
         # a day: after "on", or written with its ordinal ("fireworks july 4th"; "iphone 12 march" is no date)
         (rf"\bon\s+(?:the\s+)?{_ATOMS['month_day']}{_ALONE_DAY}", "month_day"),
@@ -704,6 +707,11 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         last = int(groups[1]) if len(groups[1]) == 4 else first + (int(groups[1]) - first) % 100  # 2025/26
         first, last = sorted((first, last))
         return datetime(first, 12, 1), datetime(max(last, first + 1), 3, 1)
+    if kind == "new_year_years":  # the new year between two years ("2019-21" is none: no date, "2019" is read)
+        first, name = int(groups[1]), _holiday_key(groups[0])
+        if int(groups[2]) != (first + 1) % 100:
+            raise ValueError(f"no new year between {groups[1]} and {groups[2]}")
+        return _holiday(first + (name == "new years day"), name)
     if kind == "holiday_year":
         return _holiday(int(groups[1]), groups[0])
     if kind == "year_holiday":

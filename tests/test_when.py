@@ -272,6 +272,18 @@ def test_new_year_is_the_eve_and_the_day_after_it(query: str, spans, described: 
     assert period.describe() == described
 
 
+@pytest.mark.parametrize(("query", "start", "end"), [
+    ("fireworks new year 2021-22", (2021, 12, 31, 12), (2022, 1, 2)),
+    ("fireworks new years 2021/22", (2021, 12, 31, 12), (2022, 1, 2)),
+    ("fireworks nye 1999-00", (1999, 12, 31), (2000, 1, 1, 6)),
+    ("fireworks new year's day 2021 - 22", (2022, 1, 1), (2022, 1, 2)),
+])
+def test_the_new_year_between_two_years_is_the_one_at_their_turn(query: str, start, end) -> None:
+    rest, period = extract_period(query, TODAY)
+    assert rest == "fireworks" and period.spans == ((datetime(*start), datetime(*end)),)
+    assert extract_period("new year 2019-21", TODAY)[0] == "-21"  # no new year between those: the first is read
+
+
 @pytest.mark.parametrize(("query", "last"), [
     ("in may", ((2026, 5, 1), (2026, 6, 1))),
     ("in december", ((2026, 12, 1), (2027, 1, 1))),  # begun by today
