@@ -171,15 +171,8 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                 continue
             try:
                 if entry.is_dir():
-                    if is_skipped_folder(entry.name, os.path.basename(folder)):
-                        continue
-                    if library and entry.is_symlink() and _linked_into(entry.path, library, exclude):
-                        log.info("not following %s: it links to a folder of the library", entry.path)
-                        continue
-                    if entry.is_symlink() and _under(real_root, [os.path.realpath(entry.path)]):
-                        log.info("not following %s: it links to a folder above it, a loop", entry.path)
-                        continue
-                    stack.append(entry.path)
+                    if _follows(entry, folder, real_root, library, exclude):
+                        stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
                     result.paired_raws.append(entry.path)
                     result.raw_partners[entry.path] = partners[os.path.splitext(entry.name)[0].lower()]
@@ -197,6 +190,59 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
             except OSError as exc:
                 result.cannot_read(entry.path, exc)  # its photo stays until it can be seen again
     return result
+
+
+def _follows(entry: os.DirEntry[str], folder: str, real_root: str, library: Sequence[Path],
+             exclude: Sequence[str]) -> bool:
+    """Whether a walk goes into this folder of `folder` (not hidden, not excluded)."""
+    if is_skipped_folder(entry.name, os.path.basename(folder)):
+        return False
+    if library and entry.is_symlink() and _linked_into(entry.path, library, exclude):
+        log.info("not following %s: it links to a folder of the library", entry.path)
+        return False
+    if entry.is_symlink() and _under(real_root, [os.path.realpath(entry.path)]):
+        log.info("not following %s: it links to a folder above it, a loop", entry.path)
+        return False
+    return True
+
+
+def linked_folders(
+    root: Path, below: Path, exclude: Sequence[str] = (), library: Sequence[Path] = (),
+) -> dict[str, str]:
+    """The folders walk() reaches from `below` (`root` or a folder in it) through a symbolic link to outside
+    `root`'s own tree, as path through the link -> real path (one per real folder): a watcher of `root` hears
+    nothing of what changes in them, since it watches real folders, so each is watched on its own. Reads
+    folders only, not their files."""
+    real_root = os.path.realpath(root)
+    links: dict[str, str] = {}
+    visited: set[tuple[int, int]] = set()
+    stack = [] if library and _linked_into(str(below), library, exclude) else [str(below)]
+    if os.path.islink(below) and not _under(os.path.realpath(below), [real_root]):
+        links[str(below)] = os.path.realpath(below)
+    while stack:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in visited:
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            with os.scandir(folder) as entries:
+                listing = list(entries)
+        except OSError:
+            continue
+        for entry in listing:
+            if entry.name.startswith(".") or is_excluded(entry.name, entry.path, exclude):
+                continue
+            try:
+                if not entry.is_dir() or not _follows(entry, folder, real_root, library, exclude):
+                    continue
+            except OSError:
+                continue
+            stack.append(entry.path)
+            real = os.path.realpath(entry.path)
+            if entry.is_symlink() and not _under(real, [real_root, *links.values()]):
+                links[entry.path] = real
+    return links
 
 
 def _linked_into(folder: str, library: Sequence[Path], exclude: Sequence[str]) -> bool:

@@ -6,7 +6,8 @@ on disk, then the backfill of photos still waiting for a vector. Embedding runs 
 about a second, and a user's request interrupts the current chunk after its batch, so nothing
 waits long behind a big backfill.
 
-Watching: one watchdog observer per root (the native one, else polling). Observer threads only
+Watching: one watchdog observer per root (the native one, else polling), also over the folders the
+root reaches through links to elsewhere (told by the links' paths). Observer threads only
 record paths. A created or modified path is looked at once it has settled (size and mtime
 unchanged for `settle_s`) and, where the observer tells (inotify), its writer closed it, so a
 photo still being copied is never indexed half-written; moves are applied straight away by path,
@@ -22,6 +23,7 @@ blocks its caller on disk, model or index work.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import logging
@@ -270,15 +272,29 @@ class _Changes:
 
 
 class _Handler(FileSystemEventHandler):
-    """Runs on an observer thread: records paths, nothing else."""
+    """Runs on an observer thread: records paths, nothing else. `linked`: (real folder, path through a link to it)
+    for a folder below the root reached through a link, whose photos the catalog keeps by the link's paths."""
 
-    def __init__(self, worker: Worker, root: Path, hears_closes: bool) -> None:
+    def __init__(self, worker: Worker, root: Path, hears_closes: bool, linked: tuple[str, str] | None = None) -> None:
         self._worker = worker
         self._root = str(root)
         self._hears_closes = hears_closes
+        self._linked = linked
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if self._linked is not None:
+            event = _through_link(event, *self._linked)
         self._worker._on_fs_event(self._root, event, self._hears_closes)
+
+
+def _through_link(event: FileSystemEvent, real: str, link: str) -> FileSystemEvent:
+    """The event with its paths inside `real` told as they are through `link`."""
+    def shown(path: bytes | str) -> bytes | str:
+        text = os.fsdecode(path)
+        return link + text[len(real):] if text == real or text.startswith(real + os.sep) else path
+
+    return dataclasses.replace(event, src_path=shown(event.src_path),
+                               dest_path=shown(event.dest_path) if event.dest_path else event.dest_path)
 
 
 _WATCHED_EVENTS = [
@@ -365,6 +381,7 @@ class Worker:
         self._retry_at: float | None = None  # when embedding blocked by a full disk is tried again
         self._announced_pause = False
         self._observers: dict[RootId, tuple[Path, BaseObserver]] = {}
+        self._linked: dict[RootId, set[str]] = {}  # the real folders each root's observer watches for its links
         self._next_poll = 0.0
         self._reopen_tried: set[Path] = set()  # unreadable paths that opened and were scanned again
         self._last_save = time.monotonic()
@@ -858,6 +875,9 @@ class Worker:
         self.library.note_unreadable(folder, seen.unreadable)
         for entry in seen.files:
             self._touch(entry.path)
+        root = next(scan.iter_roots_containing(self.library.roots(), Path(folder)), None)
+        if root is not None and root.id in self._observers:
+            self._watch_links(root, Path(folder))
 
     def _report(self, changes: scan.PathChanges) -> None:
         fresh = changes.added + changes.changed
@@ -938,6 +958,24 @@ class Worker:
                 observer = self._observe(root.path)
                 if observer is not None:
                     self._observers[root_id] = (root.path, observer)
+                    self._linked[root_id] = set()
+                    self._watch_links(root, root.path)
+
+    def _watch_links(self, root: Root, below: Path) -> None:
+        """The folders below `below` that the root reaches through links to elsewhere are watched with it: its
+        own watch does not go through links (a new photo there would wait for the next start)."""
+        _, observer = self._observers[root.id]
+        watched = self._linked[root.id]
+        library, exclude = [r.path for r in self.library.roots()], self.library.settings.exclude_patterns
+        for link, real in scan.linked_folders(root.path, below, exclude, library).items():
+            if real in watched:
+                continue
+            try:
+                handler = _Handler(self, root.path, _hears_closes(observer), linked=(real, link))
+                observer.schedule(handler, real, recursive=True, event_filter=_WATCHED_EVENTS)
+                watched.add(real)
+            except Exception as exc:  # as in _observe: OSError, or RuntimeError from watchdog's threads
+                log.warning("cannot watch %s (linked from %s): %s", real, link, exc)
 
     def _observe(self, path: Path) -> BaseObserver | None:
         """The platform's native observer; polling where it cannot start (e.g. inotify limits),
@@ -962,6 +1000,7 @@ class Worker:
 
     def _unwatch(self, root_id: RootId) -> None:
         _, observer = self._observers.pop(root_id)
+        self._linked.pop(root_id, None)
         _stop_observer(observer)
 
     # embedding

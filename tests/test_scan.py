@@ -12,7 +12,7 @@ import pytest
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
 from photoclip.imaging import PERMISSION_DENIED
-from photoclip.scan import is_candidate, move_path, scan_paths, scan_root, walk
+from photoclip.scan import is_candidate, linked_folders, move_path, scan_paths, scan_root, walk
 from tests.helpers import write_photo
 
 
@@ -69,6 +69,25 @@ def test_a_link_to_a_folder_above_the_walked_one_is_not_followed(tmp_path: Path)
     (root / "beside").symlink_to(tmp_path / "beside")
     assert sorted(Path(f.path).relative_to(root) for f in walk(root).files) == [
         Path("a/kept.jpg"), Path("beside/other.jpg")]
+
+
+def test_the_folders_linked_from_elsewhere_are_those_a_watcher_of_the_root_would_not_hear(tmp_path: Path) -> None:
+    root, drive = tmp_path / "photos", tmp_path / "drive"
+    for folder in ("trips/rome", "pets", "hidden", "lib/in"):
+        (drive / folder).mkdir(parents=True)
+    (root / "a").mkdir(parents=True)
+    (root / "trips").symlink_to(drive / "trips")
+    (root / "a" / "pets").symlink_to(drive / "pets")
+    (root / "a" / "sideways").symlink_to(root / "a")  # inside the root: watched with it
+    (root / "up").symlink_to("..")  # a loop
+    (root / ".hidden").symlink_to(drive / "hidden")
+    (root / "lib").symlink_to(drive / "lib")  # a folder of the library: walked under its own path
+    (drive / "trips" / "again").symlink_to(drive / "trips" / "rome")  # below a folder watched already
+    trips, pets = str((drive / "trips").resolve()), str((drive / "pets").resolve())
+    assert linked_folders(root, root, library=[root, drive / "lib"]) == {str(root / "trips"): trips,
+                                                                          str(root / "a" / "pets"): pets}
+    assert linked_folders(root, root / "a", library=[root]) == {str(root / "a" / "pets"): pets}
+    assert linked_folders(root, root / "trips") == {str(root / "trips"): trips}
 
 
 def test_a_folder_linked_to_a_folder_of_the_library_is_walked_under_its_own_path_only(tmp_path: Path) -> None:

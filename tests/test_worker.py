@@ -395,6 +395,29 @@ def test_a_file_its_writer_keeps_open_is_indexed_after_a_while_and_polling_keeps
     assert not worker_module._hears_closes(PollingObserver())
 
 
+def test_photos_in_a_folder_linked_from_elsewhere_are_watched_by_the_links_path(start_live, tmp_path: Path) -> None:
+    """A link to a folder on another drive, there before the worker started, and one made while it watches:
+    photos copied into, moved within, and deleted from their folders are seen as they happen."""
+    elsewhere = tmp_path / "drive"
+    write_photo(elsewhere / "before" / "old.jpg", seed=80)
+    write_photo(elsewhere / "later" / "old.jpg", seed=81)
+    live = start_live(before_start=lambda live: os.symlink(elsewhere / "before", live.photos / "linked"))
+    os.symlink(elsewhere / "later", live.photos / "trip" / "linked later")
+    linked = [live.photos / "linked", live.photos / "trip" / "linked later"]
+    eventually(lambda: linked[1] / "old.jpg" in searchable(live.library), what="the photo linked later")
+    assert live.worker.wait_idle(TIMEOUT)
+    for seed, link in enumerate(linked, start=82):
+        write_photo(tmp_path / "camera" / f"{seed}.jpg", seed=seed)
+        shutil.copy(tmp_path / "camera" / f"{seed}.jpg", elsewhere / link.resolve().name / "new.jpg")
+        eventually(lambda: link / "new.jpg" in searchable(live.library), what=f"the new photo in {link}")
+    pid = live.photo_id(linked[0] / "new.jpg")
+    (elsewhere / "before" / "new.jpg").rename(elsewhere / "before" / "renamed.jpg")
+    (elsewhere / "later" / "old.jpg").unlink()
+    eventually(lambda: live.photo_id(linked[0] / "renamed.jpg") == pid, what="the move, by the link's path")
+    eventually(lambda: linked[1] / "old.jpg" not in searchable(live.library), what="the deletion")
+    assert not any(str(p).startswith(str(elsewhere.resolve())) for p in searchable(live.library))
+
+
 def test_a_link_back_up_the_tree_made_while_watching_adds_nothing(start_live, tmp_path: Path) -> None:
     live = start_live()
     before = searchable(live.library)
