@@ -662,7 +662,10 @@ def cmd_search(args: argparse.Namespace) -> int:
                 print("[]")
             _nothing_indexed(library, status.counts.pending)
         query = " ".join(args.query)
-        hits, scope = library.search_scoped(query, limit=args.limit, tag=args.tag, folder=args.within)
+        tag = _the_tag_meant(library, args.tag) if args.tag else args.tag
+        if tag != args.tag:
+            print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
+        hits, scope = library.search_scoped(query, limit=args.limit, tag=tag, folder=args.within)
         missing = _missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
             if not _bare_name(query, missing):
@@ -690,8 +693,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
         _print_hits(hits, args)
         if not hits:  # as grep: a script can tell from the exit code
-            untagged = args.tag and not library.tagged(args.tag, limit=1)
-            print(_no_photo_tagged(library, args.tag) if untagged else "no photos match", file=sys.stderr)
+            untagged = tag and not library.tagged(tag, limit=1)
+            print(_no_photo_tagged(library, tag) if untagged else "no photos match", file=sys.stderr)
             return EXIT_ERROR
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
@@ -1024,7 +1027,10 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 def cmd_tagged(args: argparse.Namespace) -> int:
     with _tagging_library(args) as library:
-        ids = library.tagged(args.tag, limit=args.limit)
+        tag = _the_tag_meant(library, args.tag)
+        if tag != args.tag:
+            print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
+        ids = library.tagged(tag, limit=args.limit)
         photos = library.photos(ids)
         paths = [str(photos[pid].path) for pid in ids if pid in photos]
         untagged = _no_photo_tagged(library, args.tag) if not paths else None
@@ -1036,6 +1042,15 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         print(untagged, file=sys.stderr)
         return EXIT_ERROR
     return 0
+
+
+def _the_tag_meant(library: Library, tag: str) -> str:
+    """`tag`, or where no photo carries it, the one tag spelt alike: people type "zurich" for "Zürich" and
+    "smith john" for "Smith, John"."""
+    if library.tagged(tag, limit=1):
+        return tag
+    alike = [name for name, _ in library.tags() if name_key(name) == name_key(tag)]
+    return alike[0] if len(alike) == 1 else tag
 
 
 def _no_photo_tagged(library: Library, tag: str) -> str:

@@ -585,9 +585,12 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert run("tagged", "no such tag") == (1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the '
                                                    'tags\n')
     assert run("tag", "Zürich", str(photo))[0] == 0
-    assert run("tagged", "zurich") == (1, "", "no photo is tagged zurich; did you mean Zürich?\n")
-    assert run("search", "a red circle", "--tag", "Our-Cabin") == (
-        1, "", 'no photo is tagged Our-Cabin; did you mean "Our Cabin"?\n')
+    assert run("tagged", "zurich") == (0, f"{photo}\n", "photos tagged Zürich\n")  # as people type it
+    code, out, err = run("search", "a red circle", "--tag", "Our-Cabin", "--json")
+    assert code == 0 and str(photo) in [row["path"] for row in json.loads(out)[:2]]  # the two tagged so, first
+    assert err == 'photos tagged "Our Cabin"\n'
+    assert run("tag", "Smith, John", str(photo))[0] == 0 and run("tag", "Smith John", str(photo))[0] == 0
+    assert run("tagged", "smith-john")[2].startswith("no photo is tagged smith-john; did you mean")  # two alike
     assert run("tagged", "circel")[2] == "no photo is tagged circel; did you mean circle?\n"
     code, _, err = run("tag", "x", str(tmp_path / "nowhere.jpg"))
     assert code == 1 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
