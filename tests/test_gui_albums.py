@@ -75,7 +75,7 @@ def test_an_album_shows_its_photos_and_its_tags(qtbot, make_window, library) -> 
     qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=WAIT_MS)
     folder = window.view.album.folder
     assert {p.path.parent for p in library.photos(window.model.ids).values()} == {folder}
-    assert window.title_label.text() == "Lake"
+    assert window.title_label.text() == "2023/Lake"  # as the sidebar names it: 2024/Lake is another
     assert window.subtitle_label.text().startswith("5 photos  ·  Album tags: ")
     assert "circle" in window.subtitle_label.text() and str(folder) in window.subtitle_label.text()
     menu = window.sidebar.menu_for(item)
@@ -88,7 +88,7 @@ def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photo
     window = make_window(library)
     lake_2024 = open_album(qtbot, window, 1)
     album = window.view.album.folder
-    assert window.search_field.placeholderText() == "Search “Lake”…"
+    assert window.search_field.placeholderText() == "Search “2024/Lake”…"
 
     qtbot.keyClicks(window.search_field, "a red circle")
     qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
@@ -102,7 +102,7 @@ def test_searching_in_an_album_or_a_folder_keeps_to_it_until_asked_for_all_photo
     assert window.model.ids == [h.photo_id for h in library.search("a red circle", 200, folder=album,
                                                                     subfolders=False)]
     assert {p.path.parent for p in library.photos(window.model.ids).values()} == {album}
-    assert window.subtitle_label.text().startswith("4 photos in “Lake”, best match first")
+    assert window.subtitle_label.text().startswith("4 photos in “2024/Lake”, best match first")
     assert window.search_everywhere.isVisible() and window.sidebar.tree.currentItem() is lake_2024
 
     qtbot.mouseClick(window.search_everywhere, Qt.MouseButton.LeftButton)
@@ -127,7 +127,7 @@ def test_an_album_left_out_of_the_library_goes_with_its_photos_and_settings_list
     asked = answer_questions(monkeypatch, True)
 
     next(a for a in window.sidebar.menu_for(item).actions() if a.objectName() == "leave_out").trigger()
-    assert asked[0][0].startswith("Leave “Lake” out of the library?") and asked[0][1] == "Leave out"
+    assert asked[0][0].startswith("Leave “2023/Lake” out of the library?") and asked[0][1] == "Leave out"
 
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 9,
                     timeout=WAIT_MS)
@@ -239,3 +239,17 @@ def test_a_search_typed_on_the_duplicates_page_covers_all_photos_not_the_album_s
     window.search_field.clear()
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window), timeout=WAIT_MS)
     assert window.model.rowCount() == 14 and window.sidebar.tree.currentItem() is window.sidebar.all_photos
+
+
+def test_an_album_named_like_another_is_told_apart_wherever_the_window_names_it(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    """2023/Lake and 2024/Lake: the sidebar told them apart, but the header, the search field's
+    hint, a search's line and the question to leave one out all said "Lake"."""
+    window = make_window(library)
+    open_album(qtbot, window, 1)
+    assert window.title_label.text() == "2024/Lake"
+    assert window.search_field.placeholderText() == "Search “2024/Lake”…"
+    qtbot.keyClicks(window.search_field, "a red circle")
+    qtbot.waitUntil(lambda: window.view.kind == "search" and settled(window), timeout=WAIT_MS)
+    assert " in “2024/Lake”" in window.subtitle_label.text()

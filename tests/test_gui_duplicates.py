@@ -537,3 +537,78 @@ def test_copies_in_groups_not_yet_seen_are_named_in_the_question_and_may_stay(
     page.trash_button.click()
     qtbot.waitUntil(lambda: page.subtitle.text().startswith(f"Moved {len(shown)} photo"), timeout=WAIT_MS)
     assert not any(path.exists() for path in shown) and all(path.exists() for path in unseen)
+
+
+def test_copies_in_folders_of_one_name_are_told_apart_by_their_parents(qtbot) -> None:
+    """Copies in 2019/Trip and 2021/Trip both said "in Trip": which to keep was a guess."""
+    from photoclip.catalog import Photo
+    from photoclip.dedup import DuplicateGroup
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import GroupRow
+    from photoclip.ids import PhotoId, RootId
+
+    make_app()
+    folders = ["/p/2019/Trip", "/p/2021/Trip", "/p/sent", "/p/Summer holidays in the mountains of 2019/Trip",
+               "/p/Summer holidays in the mountains of 2020/Trip"]
+    photos = {PhotoId(i): Photo(PhotoId(i), RootId(1), Path(folder) / "IMG_0001.jpg", 2_000_000, 0, None, 4000, 3000,
+                                None, "jpeg", "indexed", None) for i, folder in enumerate(folders, 1)}
+    row = GroupRow(DuplicateGroup(PhotoId(1), tuple(photos)[1:], (0.995,) * 4, False), photos, {})
+    qtbot.addWidget(row)
+    named = [tile.folder.text() for tile in row.tiles.values()]
+    assert named[:3] == ["in 2019/Trip", "in 2021/Trip", "in sent"]
+    assert len(set(named)) == len(named) and all("…" in name and name.endswith("/Trip") for name in named[3:])
+    assert [tile.folder.toolTip() for tile in row.tiles.values()] == folders
+    assert row.tiles[PhotoId(1)].accessibleName() == "IMG_0001.jpg in 2019/Trip, kept"
+
+
+def test_names_alike_but_in_their_middle_are_told_apart_on_two_lines(qtbot) -> None:
+    """Cut in their middle on one line, IMG_20190612_0001.jpg and IMG_20190613_0001.jpg both read "IMG_20…01.jpg"."""
+    from photoclip.catalog import Photo
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import TILE_SIDE, _Tile
+    from photoclip.ids import PhotoId, RootId
+
+    make_app()
+    names = []
+    for i, day in enumerate(("0612", "0613"), 1):
+        path = Path(f"/p/IMG_2019{day}_0001.jpg")
+        tile = _Tile(Photo(PhotoId(i), RootId(1), path, 1, 0, None, 40, 30, None, "jpeg", "indexed", None), 0.99)
+        qtbot.addWidget(tile)
+        names.append(tile.name.text())
+        assert tile.name.toolTip() == str(path)
+        assert all(tile.name.fontMetrics().horizontalAdvance(line) <= TILE_SIDE for line in names[-1].splitlines())
+    assert names[0] != names[1] and [name.replace("\n", "") for name in names] == [
+        "IMG_20190612_0001.jpg", "IMG_20190613_0001.jpg"]
+
+
+def test_a_groups_photos_are_compared_large_side_by_side_with_their_facts(qtbot, on_duplicates) -> None:
+    """A tile's thumbnail is too small to tell a copy saved smaller from its original: "Compare",
+    or a double-click on a photo, shows the group large, with each photo's size, dimensions, date
+    and path; the double-click leaves the photo kept or not as it was."""
+    from PySide6.QtWidgets import QApplication
+
+    from photoclip import humanize
+    from photoclip.gui.compare import COMPARE_SIDE, CompareDialog
+
+    library, copies, window = on_duplicates
+    page = window.duplicates
+    row = next(row for row in page.rows if len(row.tiles) == 3)  # the original, its backup and its smaller copy
+    tile = next(tile for pid, tile in row.tiles.items() if pid not in row.kept)
+    qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, CompareDialog) and tile.photo.id not in row.kept  # as it was
+    assert [column.photo for column in dialog.columns] == [t.photo for t in row.tiles.values()]
+    for column in dialog.columns:
+        photo = column.photo
+        assert column.facts["Path"].toolTip() == column.facts["Path"].text().replace("\u200b", "") == str(photo.path)
+        assert column.facts["Size"].text() == humanize.file_size(photo.size)
+        assert column.facts["Dimensions"].text() == f"{photo.width:,} × {photo.height:,} pixels"
+        assert column.facts["Taken"].text().startswith("unknown · file from ")
+    big = max(dialog.columns, key=lambda column: column.photo.width)
+    qtbot.waitUntil(lambda: big.image.pixmap().width() == min(big.photo.width, COMPARE_SIDE), timeout=WAIT_MS)
+    page.mark_stale()
+    assert not page.reload_if_stale() and page.reload_button.isVisibleTo(page)  # the groups stay under it
+    dialog.close()
+    qtbot.mouseClick(row.compare, Qt.MouseButton.LeftButton)
+    assert isinstance(QApplication.activeModalWidget(), CompareDialog)
+    QApplication.activeModalWidget().close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from photoclip.gui.main_window import SEARCH_LIMIT
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
@@ -406,3 +406,50 @@ def test_a_match_score_shows_only_where_it_means_something_as_in_the_grid(qtbot,
         said.append((None if match.isHidden() else match.text(), tip.partition("Match: ")[2].partition("<")[0] or None))
         window.close_preview()
     assert said == [("0.312", "0.312"), (None, None), (None, None)]
+
+
+def tab_from(qtbot, widget: QWidget, times: int) -> list[QWidget]:
+    """The widgets Tab gives the focus to, `times` over, starting from `widget`."""
+    widget.setFocus()
+    reached = []
+    for _ in range(times):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    return reached
+
+
+def test_tab_reaches_the_previews_buttons_in_reading_order_and_its_keys_still_work(qtbot, window, monkeypatch) -> None:
+    """Its buttons took no focus: only the mouse reached them. The arrows step and Esc goes back
+    from a focused button too; Enter presses it, and a button pressed keeps the focus."""
+    preview, model = window.preview, window.model
+    window.library.add_tag([model.photo_id(2)], "picnic")
+    window.open_preview(model.index(2, 0))
+    qtbot.waitUntil(lambda: preview.photo is not None and "picnic" in preview.tags.shown(), timeout=WAIT_MS)
+    chip = preview.tags.chips["picnic"]
+    order = [preview.back_button, preview.prev_button, preview.next_button, chip.name, chip.remove,
+             preview.tags.field, preview.similar_button, preview.open_button, preview.folder_button]
+    assert tab_from(qtbot, preview, len(order)) == order
+
+    preview.next_button.setFocus()
+    qtbot.keyClick(preview.next_button, Qt.Key.Key_Space)  # its click, not "back"
+    assert preview.photo_id == model.photo_id(3) and QApplication.focusWidget() is preview.next_button
+    qtbot.keyClick(preview.next_button, Qt.Key.Key_Right)  # the step, not the focus moving along
+    assert preview.photo_id == model.photo_id(4) and QApplication.focusWidget() is preview.next_button
+    qtbot.keyClick(preview.next_button, Qt.Key.Key_Up)
+    assert preview.photo_id == model.photo_id(3)
+    qtbot.waitUntil(lambda: preview.photo is not None and preview.open_button.isEnabled(), timeout=WAIT_MS)
+
+    opened = []
+    monkeypatch.setattr("photoclip.gui.desktop.open_with_default_app", lambda path: opened.append(path) or True)
+    preview.open_button.setFocus()
+    qtbot.keyClick(preview.open_button, Qt.Key.Key_Return)
+    assert opened == [preview.photo.path] and window.pages.currentWidget() is preview
+    preview.tags.field.setFocus()
+    qtbot.keyClicks(preview.tags.field, "ab")
+    for key in (Qt.Key.Key_Left, Qt.Key.Key_Down):  # the field's cursor (or completions), not another photo
+        qtbot.keyClick(preview.tags.field, key)
+    assert preview.photo_id == model.photo_id(3) and preview.tags.field.cursorPosition() == 1
+    preview.tags.field.clear()
+    preview.folder_button.setFocus()
+    qtbot.keyClick(preview.folder_button, Qt.Key.Key_Escape)
+    assert window.pages.currentWidget() is not preview

@@ -10,9 +10,10 @@ similarity, photos added) never puts a photo they kept back in the trash.
 
 From the keyboard, Tab reaches the photos, the arrow keys move among them (left and right in
 reading order, up and down a line of photos, then to the group above or below) and Space
-switches one. "Not duplicates" keeps the whole group and remembers it. Groups are shown a
-page at a time (each photo is a small widget here, unlike the grid); the choice of how alike
-photos must be is the library's similarity, from copies only to burst shots.
+switches one. "Not duplicates" keeps the whole group and remembers it; "Compare" (or a
+double-click on a photo) shows its photos large, side by side, with their facts. Groups are
+shown a page at a time (each photo is a small widget here, unlike the grid); the choice of how
+alike photos must be is the library's similarity, from copies only to burst shots.
 
 The groups are found again when photos were added or changed since (the window calls
 `reload_if_stale` when the worker goes idle), unless the user is mid-way: then a "Look
@@ -42,8 +43,10 @@ from PySide6.QtWidgets import (
 from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.dedup import DuplicateGroup, TrashResult
+from photoclip.gui.compare import CompareDialog, compared
 from photoclip.gui.flow_layout import FlowLayout
 from photoclip.gui.ops import Ops
+from photoclip.gui.sidebar import album_names
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
@@ -89,15 +92,33 @@ def trashable(group: DuplicateGroup) -> tuple[PhotoId, ...]:
     return group.members[:GROUP_TILES]
 
 
+def two_lines(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` on a line if it fits, else on two: as much as fits on the first, the rest on the
+    second, cut in its middle if it is still too long. A file name has no spaces to wrap at, and
+    cut in its middle on one line, "IMG_20190612_0001.jpg" and "IMG_20190613_0001.jpg" both read
+    "IMG_20…01.jpg": the copies' names could not be told apart."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    cut = len(text) - 1
+    while cut > 1 and metrics.horizontalAdvance(text[:cut]) > width:
+        cut -= 1
+    word = max(text.rfind(mark, 0, cut) for mark in " _-.")  # after a word ("IMG_20190612_" / "0001.jpg")
+    cut = word + 1 if word >= cut // 2 else cut
+    return f"{text[:cut]}\n{metrics.elidedText(text[cut:], Qt.TextElideMode.ElideMiddle, width)}"
+
+
 class _Tile(QFrame):
-    """One photo of a group: its thumbnail, name, size, and whether it is kept."""
+    """One photo of a group: its thumbnail, name, folder, size, and whether it is kept. `folder`
+    names its folder as its group tells them apart ("2019/Trip", "2021/Trip"; see album_names)."""
 
     clicked = Signal(int)
     stepped = Signal(int, int)  # PhotoId, the arrow key pressed on it
+    compare_requested = Signal(int)  # PhotoId: double-clicked
 
-    def __init__(self, photo: Photo, similarity: float | None) -> None:
+    def __init__(self, photo: Photo, similarity: float | None, folder: str | None = None) -> None:
         super().__init__()
         self.photo = photo
+        self._folder = folder or humanize.shown(photo.path.parent.name or photo.path.parent)
         self.setObjectName("DupTile")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -120,12 +141,11 @@ class _Tile(QFrame):
         name.setFixedWidth(TILE_SIDE)
         bold = QFont(name.font())
         bold.setBold(True)
-        name.setText(QFontMetrics(bold).elidedText(humanize.shown(photo.path.name), Qt.TextElideMode.ElideMiddle,
-                                                   TILE_SIDE - 4))
+        name.setText(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), TILE_SIDE - 4))
         layout.addWidget(name)
-        folder = humanize.shown(photo.path.parent.name or photo.path.parent)
-        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {folder}", Qt.TextElideMode.ElideRight,
-                                                                 TILE_SIDE - 4))  # "in Holiday 2024 — Cô…"
+        # "in Holiday 2024 — Cô…"; a folder named with its parent keeps both ends ("in 2019 Su…/Trip")
+        cut = Qt.TextElideMode.ElideMiddle if "/" in self._folder else Qt.TextElideMode.ElideRight
+        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {self._folder}", cut, TILE_SIDE - 4))
         self.folder.setObjectName("Muted")
         self.folder.setFixedWidth(TILE_SIDE)
         self.folder.setToolTip(humanize.shown(photo.path.parent))
@@ -156,13 +176,13 @@ class _Tile(QFrame):
         self.state = QLabel()
         self.state.setObjectName("DupState")
         layout.addWidget(self.state)
-        self.setToolTip(f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash")
+        self.setToolTip(f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash, "
+                        "double-click to compare its group's photos large")
 
     def set_kept(self, kept: bool) -> None:
         self.state.setText("✓ Keep" if kept else "Move to trash")
         self.setProperty("kept", kept)
-        folder = humanize.shown(self.photo.path.parent.name or self.photo.path.parent)
-        self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {folder}, "
+        self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {self._folder}, "
                                f"{'kept' if kept else 'to move to the trash'}")
         for widget in (self, self.state):
             widget.style().unpolish(widget)
@@ -180,6 +200,11 @@ class _Tile(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(int(self.photo.id))
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """Its two presses (Qt 6 sends both before this) switched the photo and back: it stays as it was."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.compare_requested.emit(int(self.photo.id))
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in SWITCH_KEYS and not event.isAutoRepeat():
             self.clicked.emit(int(self.photo.id))
@@ -196,6 +221,7 @@ class GroupRow(QFrame):
     not_duplicates = Signal(object)  # tuple[PhotoId, ...]
     stepped_out = Signal(object, int, int)  # this row, -1 up or +1 down, the middle of the photo left
     focus_moved = Signal(object)  # the tile given the focus (to scroll to)
+    compare_requested = Signal(object, object)  # this row, the PhotoId double-clicked (None: "Compare")
 
     def __init__(self, group: DuplicateGroup, photos: Mapping[PhotoId, Photo], choices: Mapping[PhotoId, bool],
                  thumbnail: Callable[[PhotoId], QPixmap | None] = lambda _pid: None) -> None:
@@ -207,6 +233,8 @@ class GroupRow(QFrame):
         self.tiles: dict[PhotoId, _Tile] = {}
         self._choices = choices
         self._similarities = dict(zip(group.others, group.similarities))
+        self._folders = dict(zip(group.members, album_names([self.photos[pid].path.parent for pid in group.members]),
+                                 strict=True))
         self._thumbnail = thumbnail
         self._showing = GROUP_TILES  # photos to show: more as the user asks
         layout = QHBoxLayout(self)
@@ -232,7 +260,15 @@ class GroupRow(QFrame):
         self.apart = apart = QPushButton("Not duplicates")
         apart.setToolTip("Keep all of these and never group them again")
         apart.clicked.connect(lambda: self.not_duplicates.emit(tuple(self.members)))
-        layout.addWidget(apart, 0, Qt.AlignmentFlag.AlignTop)
+        self.compare = QPushButton("Compare")
+        self.compare.setToolTip("See these photos large, side by side, with their sizes, dates and folders")
+        self.compare.clicked.connect(lambda: self.compare_requested.emit(self, None))
+        buttons = QVBoxLayout()
+        buttons.setSpacing(8)
+        buttons.addWidget(apart)
+        buttons.addWidget(self.compare)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self._show_state()
 
     @property
@@ -248,8 +284,9 @@ class GroupRow(QFrame):
     def _add_tiles(self, count: int) -> None:
         previous = next(reversed(self.tiles.values()), None)
         for pid in self.unshown[:max(count, 0)]:
-            tile = _Tile(self.photos[pid], self._similarities.get(pid))
+            tile = _Tile(self.photos[pid], self._similarities.get(pid), self._folders[pid])
             tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
+            tile.compare_requested.connect(lambda raw: self.compare_requested.emit(self, PhotoId(raw)))
             tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
             self.tiles[pid] = tile
             self.flow.addWidget(tile)
@@ -590,9 +627,19 @@ class DuplicatesPage(QWidget):
             row.not_duplicates.connect(self._keep_apart)
             row.stepped_out.connect(self._row_left)
             row.focus_moved.connect(self.scroll.ensureWidgetVisible)
+            row.compare_requested.connect(self.compare)
             self.list.insertWidget(self.list.indexOf(self.more), row)
             self.rows.append(row)
         self._update()
+
+    def compare(self, row: GroupRow, chosen: PhotoId | None = None) -> CompareDialog:
+        """The photos of `row`'s group large, side by side (the one double-clicked among them).
+        Modal: the groups are not found again under it (reload_if_stale)."""
+        ids = compared(list(row.tiles), chosen)
+        dialog = CompareDialog(self.ops, [row.photos[pid] for pid in ids], set(row.kept), self.loader.pixmap,
+                               len(row.members), parent=self)
+        dialog.open()
+        return dialog
 
     def _choice_changed(self, raw: int, kept: bool) -> None:
         """Remembered by photo, so that the groups found next (another similarity, "Look

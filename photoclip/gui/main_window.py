@@ -162,10 +162,12 @@ class View:
         return self.kind in ("library", "folder", "album", "tag")
 
 
-def scope_name(view: View) -> str | None:
-    """The name of the folder or album a view keeps to, as its header titles it."""
+def scope_name(view: View, albums: Mapping[str, str] | None = None) -> str | None:
+    """The name of the folder or album a view keeps to, as its header titles it: an album as
+    `albums` (the sidebar's names, by folder) names it, so two of the same name ("2023/Lake",
+    "2024/Lake") are told apart there too."""
     if view.album is not None:
-        return view.album.folder.name or str(view.album.folder)
+        return (albums or {}).get(str(view.album.folder)) or view.album.folder.name or str(view.album.folder)
     if view.root is not None:
         return view.root.path.name or str(view.root.path)
     return None
@@ -182,13 +184,14 @@ def url_label(url: str) -> str:
     return urllib.parse.unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.netloc or url
 
 
-def search_placeholder(view: View, spellings: Mapping[str, str] | None = None) -> str:
+def search_placeholder(view: View, spellings: Mapping[str, str] | None = None,
+                       albums: Mapping[str, str] | None = None) -> str:
     """The search field's hint, which says what typing there searches (a tag as `spellings`
-    spells it: the view holds its key)."""
+    spells it: the view holds its key; an album as `albums` names it, see scope_name)."""
     if view.kind == "tag":
         tag = view.tag or ""
         return f"Search the photos tagged “{humanize.shown((spellings or {}).get(tag, tag))}”…"
-    name = scope_name(view)
+    name = scope_name(view, albums)
     return f"Search “{humanize.shown(name)}”…" if name else SEARCH_PLACEHOLDER
 
 
@@ -603,7 +606,7 @@ class MainWindow(QMainWindow):
             self._browse_view = view if view.browsing else View("library")  # a search from duplicates: all
             self._search_seq += 1  # a search still running is no longer wanted
             self._clear_search_field()
-            self.search_field.setPlaceholderText(search_placeholder(self._browse_view, self._tag_spellings))
+            self.search_field.setPlaceholderText(self._search_hint())
         if view.browsing:
             if view.kind == "library":
                 self.sidebar.select_library()
@@ -642,6 +645,10 @@ class MainWindow(QMainWindow):
         """Letters typed in the grid begin a new search, as if typed in the field."""
         self.focus_search()
         self.search_field.insert(text)
+
+    def _search_hint(self) -> str:
+        """What the search field says typing there searches, in the view browsed."""
+        return search_placeholder(self._browse_view, self._tag_spellings, self.sidebar.album_titles)
 
     def escape(self) -> None:
         """Esc backs out one step: preview -> grid, photos like one found in a search -> that
@@ -722,7 +729,7 @@ class MainWindow(QMainWindow):
                          "photoclip looked through it and its subfolders and found no photos.")
         elif view.kind == "album":
             assert view.album is not None
-            title = view.album.folder.name or str(view.album.folder)
+            title = scope_name(view, self.sidebar.album_titles) or ""
             tags = album_tags_line(view.album, self._tag_spellings)
             subtitle = "  ·  ".join([plural(view.album.photos, "photo")] + ([f"Album tags: {tags}"] if tags else [])
                                     + [str(view.album.folder)])
@@ -734,7 +741,7 @@ class MainWindow(QMainWindow):
                      "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
             title = f"“{view.text}”"
-            scope = scope_name(view)
+            scope = scope_name(view, self.sidebar.album_titles)
             among = f" tagged “{self.shown_tag(view.tag)}”" if view.tag else f" in “{scope}”" if scope else ""
             if rows >= SEARCH_LIMIT and not view.by_date:  # the best of more, not all there are
                 found = f"The {rows:,} best matches{among}"
@@ -931,7 +938,9 @@ class MainWindow(QMainWindow):
                                 self.loader.pixmap(pid), index.data(PathRole))
         self.pages.setCurrentWidget(self.preview)
         self._update_banner_box()
-        self.preview.setFocus()
+        focus = self.focusWidget()
+        if focus is None or not self.preview.isAncestorOf(focus):  # a button tabbed to (Next) keeps the focus
+            self.preview.setFocus()
 
     def step_preview(self, delta: int) -> None:
         row = self.grid.currentIndex().row() + delta
@@ -1011,8 +1020,9 @@ class MainWindow(QMainWindow):
     def leave_out(self, folder: Path) -> None:
         """Index an album's folder no more (its photos are forgotten, the files stay); Settings'
         "Leave out" lists it, and adding the folder again brings it back."""
+        name = self.sidebar.album_titles.get(str(folder), folder.name)  # "2023/Lake": 2024/Lake is another
         if self.worker is not None and self._confirmed(
-            "Leave out folder", f"Leave “{humanize.shown(folder.name)}” out of the library?",
+            "Leave out folder", f"Leave “{humanize.shown(name)}” out of the library?",
             "Its photos stay where they are on disk; photoclip forgets them and does not index "
             "this folder again. Settings lists the folders left out.", "Leave out",
         ):
@@ -1140,7 +1150,7 @@ class MainWindow(QMainWindow):
             self._known_tags = [name for name, _count in tags] + [n for n in self._defined_tags if n not in counts]
             self.preview.set_known_tags(self._known_tags_shown())
             if respelt:  # a tag's page or an album named its tags by the spelling they had
-                self.search_field.setPlaceholderText(search_placeholder(self._browse_view, self._tag_spellings))
+                self.search_field.setPlaceholderText(self._search_hint())
                 self._update_header()
             if self._defining is not None and self._defining in counts:
                 name, self._defining = self._defining, None

@@ -1,6 +1,7 @@
 """The large view of one photo: the picture, what is known about it (its tags among it), and
 what to do next (find similar photos, open it, show it in its folder, tag it). Arrow keys
-step through the grid; Delete asks to move the photo to the trash, as in the grid.
+step through the grid; Delete asks to move the photo to the trash, as in the grid. Tab reaches
+its buttons in reading order (the bar, the tags, the actions); the arrows step on from any of them.
 
 The picture is decoded in the background at screen size (EXIF orientation applied, HEIC
 included, through `imaging`); until it arrives the grid's thumbnail stands in.
@@ -12,6 +13,7 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
@@ -25,8 +27,11 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPixmap,
     QResizeEvent,
+    QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -56,6 +61,8 @@ MAX_PREVIEW_SIDE = 2560
 INFO_WIDTH = 300  # the facts panel where the window has room
 MIN_INFO_WIDTH = 240  # ... and in a narrow window: a date or a folder still reads on a line or two
 MIN_INFO_LINES = 6  # the facts scrolled in a low window still show this many lines
+STEP_KEYS = {-1: (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp),
+             1: (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown)}
 MISSING = "The file is missing: it was moved, renamed or deleted, or its drive is not plugged in"
 
 
@@ -314,8 +321,27 @@ class PreviewPage(QWidget):
         left.addWidget(self.canvas, 1)
         outer.addLayout(left, 1)
         outer.addWidget(self._build_info())
+        self._step_keys()
+        self.tags.chips_changed.connect(self._order_tabs)
+        self._order_tabs()
 
     # building
+
+    def _step_keys(self) -> None:
+        """The arrows step wherever the focus is in the page: a focused button would otherwise
+        take them to move the focus along (the add-a-tag field keeps them, see tags._TagField)."""
+        for step, keys in STEP_KEYS.items():
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(partial(self.step_requested.emit, step))
+
+    def _order_tabs(self) -> None:
+        """Tab in reading order: the bar, the tags and the add field, then the actions. Chips
+        made for each photo join the window's focus chain at its end, so the order is set again."""
+        chain = [self.back_button, self.prev_button, self.next_button, *self.tags.focus_order(),
+                 self.similar_button, self.open_button, self.folder_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _build_bar(self) -> QWidget:
         bar = _Bar()
@@ -347,7 +373,7 @@ class PreviewPage(QWidget):
         button.setIcon(icons.icon(icon_name, "#e8ebf0"))
         button.setIconSize(QSize(20, 20))
         button.setToolTip(tip)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus (and Space, Enter) where it was
         return button
 
     def _build_info(self) -> QWidget:
@@ -407,7 +433,7 @@ class PreviewPage(QWidget):
         self.folder_button = QPushButton(icons.icon("folder-open"), "  Show in folder")
         self.folder_button.clicked.connect(self._show_in_folder)
         for button in (self.similar_button, self.open_button, self.folder_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setMinimumHeight(36)
             actions.addWidget(button)
         actions.addStretch(1)  # the actions follow the tags; the scroll area takes no more than they need
@@ -564,9 +590,16 @@ class PreviewPage(QWidget):
             folder = humanize.shown(photo.path.parent)
             self.desktop_failed.emit(f"No file manager could be started to show “{folder}”.")
 
+    def _focused_button(self) -> QAbstractButton | None:
+        focus = QApplication.focusWidget()
+        return focus if isinstance(focus, QAbstractButton) and self.isAncestorOf(focus) else None
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if event.matches(QKeySequence.StandardKey.Delete):
+        button = self._focused_button()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and button is not None:
+            button.click()  # Enter on a button tabbed to presses it (Qt leaves that to dialogs), not "back"
+        elif event.matches(QKeySequence.StandardKey.Delete):
             if self._photo_id is not None and self._writable:  # the window asks first, as from the grid
                 self.trash_requested.emit(int(self._photo_id))
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp):

@@ -198,6 +198,7 @@ class Sidebar(QFrame):
         self._spellings: dict[str, str] = {}  # tag key -> as the user wrote it, where that differs (tag_spellings)
         self._albums_spellings: dict[str, str] = {}  # the spellings the album entries were written with
         self._albums: dict[str, Album] = {}
+        self.album_titles: dict[str, str] = {}  # folder -> its name here ("2023/Lake"), for the header
         self._all_albums: tuple[Album, ...] = ()
         self._shown_albums: tuple[Album, ...] | None = None
         self._shown_places: tuple[tuple[str, int], ...] | None = None
@@ -328,7 +329,9 @@ class Sidebar(QFrame):
             for item in self.album_items():
                 self.albums_section.removeChild(item)
             self.albums_section.setHidden(not shown)
-            for album, name in sorted_albums(shown):
+            named = sorted_albums(shown)
+            self.album_titles = {str(album.folder): name for album, name in named}
+            for album, name in named:
                 item = self._entry(self.albums_section, name, "album", "album")
                 item.setData(0, PathRole, album.folder)
                 item.setData(0, CountRole, album.photos)

@@ -125,7 +125,7 @@ class TagChip(QFrame):
         self.name.setObjectName("TagChipName")
         self.name.setText(name)
         self.name.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.name.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.name.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches it; a click leaves the focus where it was
         self.name.setMaximumWidth(200)
         how = f"Given by photoclip (score {tag.score:.2f})" if tag.source == "auto" else "Added by you"
         self.name.setToolTip(f"{how}\nClick to see every photo tagged “{name}”")
@@ -136,7 +136,7 @@ class TagChip(QFrame):
         self.remove.setIcon(icons.icon("close", theme.colours().muted))
         self.remove.setIconSize(QSize(12, 12))
         self.remove.setToolTip(f"Take “{name}” off this photo")
-        self.remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.remove.setCursor(Qt.CursorShape.PointingHandCursor)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self.tag.name))
         self.remove.setVisible(removable)
@@ -145,16 +145,21 @@ class TagChip(QFrame):
             layout.setContentsMargins(9, 1, 9, 1)
 
 
+OWN_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+
+
 class _TagField(QLineEdit):
     """The "Add a tag…" field. Keys typed here stop here, Esc aside: QLineEdit lets the ones it
     has no use for go on to its parents, and the preview takes Enter for "back to the grid"
     (which hid the new chip, or the reason a tag was refused, the moment it appeared) and the
-    arrows for the next photo (whose tag the text typed so far would then become). Esc clears
+    arrows for the next photo (whose tag the text typed so far would then become), by its
+    shortcuts too, which the field overrides for the arrows it moves its cursor with. Esc clears
     what was typed first, and only then goes back to the grid as it does elsewhere."""
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape and self.text():
-            event.accept()  # the key comes here instead of to the window's Esc
+        if event.type() == QEvent.Type.ShortcutOverride and (event.key() in OWN_KEYS
+                                                             or event.key() == Qt.Key.Key_Escape and self.text()):
+            event.accept()  # the key comes here instead of to the window's Esc or the preview's arrows
             return True
         return super().event(event)
 
@@ -196,6 +201,7 @@ class TagPanel(QWidget):
     open_requested = Signal(str)  # show the photos carrying this tag (its key)
     add_requested = Signal(str)  # the tag as typed (spelt_tag), already checked
     remove_requested = Signal(str)  # the tag's key
+    chips_changed = Signal()  # new chips: the preview puts them back in its Tab order
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -253,6 +259,10 @@ class TagPanel(QWidget):
         for chip in self.chips.values():
             chip.remove.setVisible(writable)
 
+    def focus_order(self) -> list[QWidget]:
+        """What Tab reaches here, in order: each chip's name and its ×, then the add field."""
+        return [*(button for chip in self.chips.values() for button in (chip.name, chip.remove)), self.field]
+
     def shown(self) -> list[str]:
         return [name for name, chip in self.chips.items() if not chip.isHidden()]
 
@@ -271,6 +281,7 @@ class TagPanel(QWidget):
         self._chips_box.setVisible(bool(tags))
         self._flow.invalidate()
         self._chips_box.updateGeometry()
+        self.chips_changed.emit()
 
     def _remove(self, name: str) -> None:
         chip = self.chips.get(name)

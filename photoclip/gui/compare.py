@@ -1,0 +1,181 @@
+"""A group of duplicates side by side, large, to tell its copies apart before choosing which
+to keep: each photo with its size, dimensions, date and whole path. The thumbnails show at
+once; the pictures, decoded at the dialog's size in the background, take their places.
+
+It only shows: the choices stay on the Duplicates page, where the user makes them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip import humanize, imaging
+from photoclip.catalog import Photo
+from photoclip.gui.grid import format_date, format_day
+from photoclip.gui.ops import Ops
+from photoclip.ids import PhotoId
+
+COMPARE_SIDE = 360  # each picture fits a square this big: two or three side by side on a laptop
+ZERO_WIDTH_SPACE = "\u200b"
+COMPARE_MOST = 6  # photos compared at once: each is a picture decoded at COMPARE_SIDE
+
+
+def _decode(photo: Photo, side: int) -> QImage:
+    """The photo fitting `side` (pool thread: QImage only, never QPixmap)."""
+    image = QImage.fromData(imaging.make_thumbnail(photo.path, side))
+    if image.isNull():
+        raise ValueError("cannot decode it")
+    return image
+
+
+def compared(members: Sequence[PhotoId], chosen: PhotoId | None) -> list[PhotoId]:
+    """The photos of a group to compare: its first COMPARE_MOST, the one the user chose among them."""
+    first = list(members[:COMPARE_MOST])
+    if chosen is not None and chosen not in first:
+        first[-1] = chosen
+    return first
+
+
+def taken_line(photo: Photo) -> str:
+    """When it was taken, or the file's date where the photo does not say."""
+    file_day = format_day(datetime.fromtimestamp(photo.mtime_ns / 1e9))
+    return format_date(photo.taken_at) or f"unknown · file from {file_day}"
+
+
+def facts(photo: Photo, kept: bool) -> list[tuple[str, str]]:
+    """What tells copies apart, a fact a line: (what, its value)."""
+    dimensions = f"{photo.width:,} × {photo.height:,} pixels" if photo.width and photo.height else "not read yet"
+    lines = [("Size", humanize.file_size(photo.size)), ("Dimensions", dimensions), ("Taken", taken_line(photo)),
+             ("Path", humanize.shown(photo.path))]
+    if photo.damage:
+        lines.append(("Damaged", photo.damage))
+    return [*lines, ("Choice", "✓ Keep" if kept else "Move to trash")]
+
+
+def _fact_label(key: str, value: str) -> QLabel:
+    """A fact's value, wrapped. A path wraps after any folder ("/2019" allows no break of its
+    own), with breaks that would paste wrong: it is not selectable, and whole in its tooltip."""
+    label = QLabel(value)
+    label.setObjectName("DamageValue" if key == "Damaged" else "InfoValue")
+    label.setWordWrap(True)
+    if key == "Path":
+        label.setText(value.replace(os.sep, os.sep + ZERO_WIDTH_SPACE))
+        label.setToolTip(value)
+    else:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class _Column(QFrame):
+    """One photo: the picture, its name, and the facts that tell copies apart."""
+
+    def __init__(self, photo: Photo, kept: bool, placeholder: QPixmap | None) -> None:
+        super().__init__()
+        self.photo = photo
+        self.setFixedWidth(COMPARE_SIDE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.image = QLabel("Loading…" if placeholder is None else "")
+        self.image.setObjectName("DupImage")
+        self.image.setFixedSize(COMPARE_SIDE, COMPARE_SIDE)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if placeholder is not None:
+            self.show_picture(placeholder)
+        layout.addWidget(self.image)
+        name = QLabel(humanize.shown(photo.path.name))
+        name.setObjectName("DupName")
+        name.setWordWrap(True)
+        layout.addWidget(name)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        self.facts: dict[str, QLabel] = {}
+        for row, (key, value) in enumerate(facts(photo, kept)):
+            what = QLabel(key)
+            what.setObjectName("InfoKey")
+            grid.addWidget(what, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.facts[key] = _fact_label(key, value)
+            grid.addWidget(self.facts[key], row, 1)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def show_picture(self, pixmap: QPixmap) -> None:
+        """`pixmap` fitted to the square, never blown up: a small copy looks smaller than a large one."""
+        ratio = self.devicePixelRatioF() or 1.0
+        side = round(COMPARE_SIDE * ratio)
+        if pixmap.width() > side or pixmap.height() > side:
+            pixmap = pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+            pixmap.setDevicePixelRatio(ratio)
+        self.image.setPixmap(pixmap)
+
+    def failed(self, exc: BaseException) -> None:
+        self.image.setPixmap(QPixmap())
+        self.image.setWordWrap(True)
+        self.image.setText(f"Cannot show this photo: {exc}")
+
+
+class CompareDialog(QDialog):
+    """The photos of one group side by side; scrolls sideways where the screen is too narrow."""
+
+    def __init__(self, ops: Ops, photos: Sequence[Photo], kept: set[PhotoId],
+                 thumbnail: Callable[[PhotoId], QPixmap | None], total: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Compare copies")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and the pictures still on their way are dropped
+        self._ops = ops
+        layout = QVBoxLayout(self)
+        shown = f"{len(photos)} of the {total:,} photos" if total > len(photos) else f"The {len(photos)} photos"
+        line = QLabel(f"{shown} of this group, side by side. Choose which to keep on the Duplicates page.")
+        line.setObjectName("Muted")
+        line.setWordWrap(True)
+        layout.addWidget(line)
+        row = QWidget()
+        columns = QHBoxLayout(row)
+        columns.setSpacing(20)
+        self.columns: list[_Column] = []
+        for photo in photos:
+            column = _Column(photo, photo.id in kept, thumbnail(photo.id))
+            columns.addWidget(column, 0, Qt.AlignmentFlag.AlignTop)
+            self.columns.append(column)
+            self._load(column)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(row)
+        layout.addWidget(self.scroll, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._fit(row)
+
+    def _fit(self, row: QWidget) -> None:
+        """As wide as the photos side by side, as the screen allows; they scroll sideways beyond."""
+        hint = row.sizeHint()
+        screen = (self.parentWidget() or self).screen().availableGeometry()
+        self.resize(min(hint.width() + 48, screen.width() * 9 // 10),
+                    min(hint.height() + 120, screen.height() * 9 // 10))
+
+    def _load(self, column: _Column) -> None:
+        side = round(COMPARE_SIDE * (self.devicePixelRatioF() or 1.0))
+        photo = column.photo
+        self._ops.query(lambda _lib: _decode(photo, side), lambda image: column.show_picture(QPixmap.fromImage(image)),
+                        column.failed, parent=self)
