@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 MOVED_BY_COPY_S = 24 * 3600.0
 """A photo forgotten while the library holds a copy of its bytes that came after it, at most this
@@ -312,6 +312,21 @@ _MIGRATIONS: dict[int, str] = {
     UPDATE embeddings SET stale = 1
         WHERE photo_id IN (SELECT id FROM photos WHERE width > 2 * height OR height > 2 * width);
     """,
+    # Every keyword export wrote into a photo's sidecar, the user's tags too: one the user deleted,
+    # renamed or took off since must not come back once another program re-saves the sidecar.
+    # Photos exported with their automatic tags were exported with the user's tags of then, likely
+    # those they carry now. And the photos whose own sidecar photoclip knows it wrote just so: a
+    # keyword in it that export did not write was added by hand, and is the user's (one in a
+    # sidecar photoclip exported before it kept this, or one copied with its photo, may be a tag
+    # deleted since, or an automatic one: none is read until export writes the sidecar again).
+    19: """
+    ALTER TABLE exported_auto_tags RENAME TO exported_tags;
+    INSERT OR IGNORE INTO exported_tags (photo_id, tag)
+        SELECT photo_id, tag FROM tags WHERE source = 'user' AND photo_id IN (SELECT photo_id FROM exported_tags);
+    CREATE TABLE exported_sidecars (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE
+    );
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -379,6 +394,7 @@ class PhotoMetadata:
     colours: bytes | None = None  # looks.colours_of
     keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file, as spelt (keywords.keywords_in_file)
     sidecar_keywords: tuple[str, ...] = ()  # and in their sidecars beside it
+    own_sidecar_keywords: tuple[str, ...] = ()  # in photoclip's own sidecar of it (keywords.own_keywords)
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (imaging.DecodedPhoto)
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
     sidecar_caption: str | None = None  # what another program's sidecar says about it
@@ -913,9 +929,9 @@ class Catalog:
             had_keywords = {r[0] for r in self._rows_in(
                 "SELECT DISTINCT photo_id FROM keyword_tags WHERE photo_id IN ({marks})", ids)}
             for pid, m, _ in embedded:  # most photos have no keywords, before or now: nothing to do
-                if pid in had_keywords or m.keywords or m.sidecar_keywords:
+                if pid in had_keywords or m.keywords or m.sidecar_keywords or m.own_sidecar_keywords:
                     self._replace_keywords(pid, "file", m.keywords)
-                    self._replace_keywords(pid, "sidecar", m.sidecar_keywords)
+                    self._replace_keywords(pid, "sidecar", m.sidecar_keywords, m.own_sidecar_keywords)
             self._conn.executemany("DELETE FROM captions WHERE rowid = ?", ((pid,) for pid in ids))
             self._conn.executemany(
                 "INSERT INTO captions (rowid, in_file, in_sidecar, cjk) VALUES (?, ?, ?, ?)",
@@ -1122,19 +1138,24 @@ class Catalog:
                 (kept, copy),
             ).rowcount, 0) for copy, kept in moves if copy != kept)
 
-    def set_sidecar_keywords(self, keywords: Iterable[tuple[PhotoId, Sequence[str]]]) -> int:
-        """Another program's sidecar of each photo now holds these keywords: new ones become
-        the user's tags, and those it held before and no longer does (nor the file) are taken
-        off. Returns how many tags came or went."""
+    def set_sidecar_keywords(
+        self, keywords: Iterable[tuple[PhotoId, Sequence[str]]], own: Mapping[PhotoId, Sequence[str]] | None = None
+    ) -> int:
+        """Another program's sidecar of each photo now holds these keywords, and photoclip's own
+        those in `own`: new ones become the user's tags, and those it held before and no longer
+        does (nor the file) are taken off. Returns how many tags came or went."""
+        own = own or {}
         with self.transaction():
-            return sum(self._replace_keywords(pid, "sidecar", tags) for pid, tags in keywords)
+            return sum(self._replace_keywords(pid, "sidecar", tags, own.get(pid, ())) for pid, tags in keywords)
 
-    def _replace_keywords(self, pid: PhotoId, origin: str, tags: Sequence[str]) -> int:
+    def _replace_keywords(self, pid: PhotoId, origin: str, tags: Sequence[str], own: Sequence[str] = ()) -> int:
         """The keywords a photo's file or sidecars (`origin`) hold now, in place of those they
-        held; returns how many of its tags came or went."""
+        held; returns how many of its tags came or went. `own`: those in photoclip's own sidecar,
+        of which only the ones added to it count (_added_to_own)."""
         old = {r[0] for r in self._conn.execute(
             "SELECT tag FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))}
         spelt = {normalize_tag(tag): tag for tag in tags}
+        spelt.update((tag, shown) for tag, shown in self._added_to_own(pid, own, old).items() if tag not in spelt)
         self._conn.executemany(  # a new tag is shown as the other program spelt it
             "INSERT OR IGNORE INTO tag_spellings (tag, shown) SELECT ?, ?"
             " WHERE NOT EXISTS (SELECT 1 FROM tags WHERE tag = ?) AND NOT EXISTS (SELECT 1 FROM defined_tags"
@@ -1144,8 +1165,8 @@ class Catalog:
         self._conn.execute("DELETE FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))
         self._conn.executemany("INSERT INTO keyword_tags (photo_id, tag, origin) VALUES (?, ?, ?)",
                                ((pid, tag, origin) for tag in new))
-        exported = {r[0] for r in self._conn.execute(
-            "SELECT tag FROM exported_auto_tags WHERE photo_id = ?", (pid,))} if origin == "sidecar" else set()
+        exported = {r[0] for r in self._conn.execute(  # photoclip's own keywords are neither guesses nor gone tags
+            "SELECT tag FROM exported_tags WHERE photo_id = ?", (pid,))} if origin == "sidecar" else set()
         given = self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
             "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
             " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",
@@ -1157,6 +1178,21 @@ class Catalog:
             [(pid, tag, pid, tag) for tag in old - new],
         ).rowcount
         return max(given, 0) + max(taken, 0)
+
+    def _added_to_own(self, pid: PhotoId, own: Sequence[str], old: set[str]) -> dict[str, str]:
+        """The keywords of photoclip's own sidecar of a photo (tag -> as spelt) that someone
+        added to it: those it held already, and new ones that export did not write, nor name a
+        tag the photo has (a watcher reads the sidecar the moment export wrote it). None where
+        photoclip does not know what it wrote there (exported before schema 19, or a copy)."""
+        if not own:
+            return {}
+        spelt = {normalize_tag(tag): tag for tag in own}
+        if not self._conn.execute("SELECT 1 FROM exported_sidecars WHERE photo_id = ?", (pid,)).fetchone():
+            return {tag: shown for tag, shown in spelt.items() if tag in old}
+        known = {r[0] for r in self._conn.execute(
+            "SELECT tag FROM exported_tags WHERE photo_id = ? UNION SELECT tag FROM tags WHERE photo_id = ?",
+            (pid, pid))}
+        return {tag: shown for tag, shown in spelt.items() if tag in old or tag not in known}
 
     def captioned(self, words: Sequence[str]) -> list[PhotoId]:
         """Indexed photos whose caption holds every one of `words` (any case and accents), newest first."""
@@ -1290,18 +1326,20 @@ class Catalog:
             out.setdefault(Path(_path_text(path)), []).append(tag)
         return out
 
-    def note_exported_auto_tags(self, paths: Iterable[Path]) -> None:
-        """The sidecars of the photos at `paths` were just written with their automatic tags as
-        keywords: those keywords are photoclip's guesses, not the user's, should another program
-        keep them when it edits the sidecar."""
+    def note_exported_tags(self, written: Mapping[Path, Sequence[str]]) -> None:
+        """The sidecars of the photos at `written` were just written with these tags as keywords:
+        they are photoclip's, not keywords the user gave elsewhere, should another program keep
+        them when it edits the sidecar. Automatic ones stay guesses, and one the user deletes,
+        renames or takes off later does not come back from the sidecar."""
         with self.transaction():
-            for path in paths:
+            for path, tags in written.items():
                 row = self._conn.execute("SELECT id FROM photos WHERE path = ?", (_text(path),)).fetchone()
                 if row is None:
                     continue
-                self._conn.execute("DELETE FROM exported_auto_tags WHERE photo_id = ?", (row[0],))
-                self._conn.execute("INSERT INTO exported_auto_tags (photo_id, tag)"
-                                   " SELECT photo_id, tag FROM tags WHERE photo_id = ? AND source = 'auto'", (row[0],))
+                self._conn.execute("DELETE FROM exported_tags WHERE photo_id = ?", (row[0],))
+                self._conn.executemany("INSERT OR IGNORE INTO exported_tags (photo_id, tag) VALUES (?, ?)",
+                                       ((row[0], normalize_tag(tag)) for tag in tags))
+                self._conn.execute("INSERT OR IGNORE INTO exported_sidecars (photo_id) VALUES (?)", (row[0],))
 
     def define_tag(self, name: str, prompt: str) -> None:
         with self.transaction():

@@ -10,6 +10,7 @@ or EXIF means no keywords from it, never a failed photo.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -17,7 +18,9 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.errors import QueryError
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.tagging import normalize_tag, spelt_tag
+from photoclip.tagging import MAX_TAG_LENGTH, normalize_tag, spelt_tag
+
+log = logging.getLogger(__name__)
 
 _SUBJECT = xmp.DC + "subject"
 MAX_KEYWORDS = 250  # a photo's, the first ones: a broken or hostile sidecar with 150,000 made as many tags
@@ -51,11 +54,13 @@ def keywords_in_file(packet: bytes | None, written: Iterable[str] = ()) -> tuple
 
 
 def _add(found: dict[str, str], keyword: str) -> None:
-    """A keyword into `found` (tag -> as first spelt), unless it is no usable tag name."""
+    """A keyword into `found` (tag -> as first spelt), unless it is no usable tag name: one
+    too long for a tag (a sentence typed into the keyword field) is logged, not lost unseen."""
     try:
         found.setdefault(normalize_tag(keyword), spelt_tag(keyword))
-    except QueryError:
-        pass
+    except QueryError as exc:
+        if keyword.strip():
+            log.info("keyword %r not taken as a tag: %s", keyword[:2 * MAX_TAG_LENGTH], exc)
 
 
 def is_sidecar(path: str | Path) -> bool:
@@ -64,14 +69,23 @@ def is_sidecar(path: str | Path) -> bool:
 
 def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
     """Which of `photos` a sidecar belongs to: `IMG_1.jpg` for `IMG_1.jpg.xmp`; every
-    `IMG_1.*` beside it for `IMG_1.xmp`. The photos are looked up once, for the thousands of
-    sidecars a program writes into one folder."""
+    `IMG_1.*` beside it for `IMG_1.xmp`; and, where no photo is named so exactly, those named
+    so in another case (`IMG_1.JPG.XMP`, as a camera writes it, is `IMG_1.jpg`'s). The photos
+    are looked up once, for the thousands of sidecars a program writes into one folder."""
     owners: dict[tuple[Path, str], list[Path]] = defaultdict(list)
     for photo in photos:
         owners[photo.parent, photo.name].append(photo)
         if photo.suffix and Path(photo.stem).suffix.lower() not in IMAGE_SUFFIXES:  # not IMG_1.jpg.png's
             owners[photo.parent, photo.stem].append(photo)  # party.2023.jpg's is party.2023.xmp
-    return lambda sidecar: owners.get((sidecar.parent, sidecar.with_suffix("").name), [])
+    folded: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for (folder, name), named in owners.items():
+        folded[folder, name.casefold()] += named
+
+    def owners_of(sidecar: Path) -> list[Path]:
+        name = sidecar.with_suffix("").name
+        return owners.get((sidecar.parent, name)) or folded.get((sidecar.parent, name.casefold()), [])
+
+    return owners_of
 
 
 def photo_keywords(embedded: bytes | None, sidecars: Sequence[bytes] = ()) -> tuple[str, ...]:
@@ -81,3 +95,10 @@ def photo_keywords(embedded: bytes | None, sidecars: Sequence[bytes] = ()) -> tu
     for keyword in keywords_in_xmp(embedded) + [k for packet in sidecars for k in keywords_in_xmp(packet)]:
         _add(found, keyword)
     return tuple(found.values())[:MAX_KEYWORDS]
+
+
+def own_keywords(photo: Path) -> tuple[str, ...]:
+    """The keywords in photoclip's own sidecar of `photo` (xmp.own_sidecar): which of them
+    photoclip wrote, and which were added to it since, the catalog tells (exported_tags)."""
+    packet = xmp.own_sidecar(photo)
+    return photo_keywords(None, [packet]) if packet else ()

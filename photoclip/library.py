@@ -828,19 +828,21 @@ class Library:
             self.catalog.set_unreadable_under(root.id, [str(folder)], reasons)
 
     def read_sidecars(self, sidecars: Iterable[Path | str]) -> int:
-        """Keywords in XMP sidecars that another program just wrote (or deleted) become tags of
-        their photos, and those taken away there go here too; their titles and descriptions
+        """Keywords in XMP sidecars that another program just wrote (or deleted), or that were
+        added to photoclip's own, become tags of their photos, and those taken away there go
+        here too (those photoclip exported stay as they are here); their titles and descriptions
         become the photos' captions (the photos are not indexed again). Returns how many tags
         came or went."""
         self._require_writable()
-        tagged, described = [], []
+        tagged, own, described = [], {}, []
         for pid, (photo_path, _) in self._photos_beside(sidecars, keywords.sidecar_owners).items():
             packets = xmp.others_sidecars(photo_path)
             tagged.append((pid, keywords.photo_keywords(None, packets)))
+            own[pid] = keywords.own_keywords(photo_path)
             described.append((pid, captions.joined(captions.sidecar_texts(packets))))
         if described:
             self.catalog.set_sidecar_captions(described)
-        return self.catalog.set_sidecar_keywords(tagged) if tagged else 0
+        return self.catalog.set_sidecar_keywords(tagged, own) if tagged else 0
 
     def read_takeout_json(self, files: Iterable[Path | str]) -> scan.PathChanges:
         """Google Takeout JSON written (or changed, or deleted) after its photo was indexed, as
@@ -1490,22 +1492,35 @@ class Library:
         report = SidecarReport()
         exported = self.catalog.tags_of_present_photos(user_only=mine_only)
         spellings = self.catalog.spellings()
-        guessed: list[Path] = []  # sidecars written with the photo's automatic tags in them
+        unchanged: dict[Path, list[str]] = {}  # sidecars that hold these keywords already
         for path, tags in exported.items():
             if under and not any(path.is_relative_to(folder) for folder in under):
                 continue
             if path.exists():
-                before = report.written + report.updated
-                sidecars.write_sidecar(path, [spellings.get(tag, tag) for tag in tags], report)
-                if not mine_only and report.written + report.updated > before:
-                    guessed.append(path)
-        self.catalog.note_exported_auto_tags(guessed)
+                self._export_sidecar(path, tags, [spellings.get(tag, tag) for tag in tags], report, unchanged)
+        self.catalog.note_exported_tags(unchanged)  # those a catalog from before schema 19 did not record
         for photo in self.catalog.present_photos().values():
             if photo.path not in exported and (not under or any(photo.path.is_relative_to(f) for f in under)):
+                before = report.written + report.updated
                 sidecars.empty_own_sidecar(photo.path, report)
+                if report.written + report.updated > before:
+                    self.catalog.note_exported_tags({photo.path: []})
         log.info("sidecars: %d written, %d updated, %d unchanged, %d kept, %d failed", report.written,
                  report.updated, report.unchanged, len(report.kept), len(report.failed))
         return report
+
+    def _export_sidecar(
+        self, path: Path, tags: list[str], shown: list[str], report: SidecarReport, unchanged: dict[Path, list[str]]
+    ) -> None:
+        """Write one photo's sidecar with its `tags` as `shown`, and record them as
+        photoclip's at once: a watcher that reads the sidecar a moment later finds them recorded
+        (catalog.note_exported_tags), and takes none of them for the user's keywords."""
+        before = report.written + report.updated, report.unchanged
+        sidecars.write_sidecar(path, shown, report)
+        if report.written + report.updated > before[0]:
+            self.catalog.note_exported_tags({path: tags})
+        elif report.unchanged > before[1]:
+            unchanged[path] = tags
 
     def albums(self, min_photos: int = tagging.ALBUM_MIN_PHOTOS) -> list[Album]:
         """Each folder of photos with the tags most of its photos share."""

@@ -156,7 +156,7 @@ def _decoded(
         town=towns[1].name if towns else None,
         look=looks.look_of(photo.image), colours=looks.colours_of(photo.image),
         keywords=keywords.keywords_in_file(photo.xmp, photo.keywords),
-        sidecar_keywords=keywords.photo_keywords(None, sidecars),
+        sidecar_keywords=keywords.photo_keywords(None, sidecars), own_sidecar_keywords=keywords.own_keywords(path),
         caption=captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions,
                                  *([takeout.description] if takeout and takeout.description else [])]),
         sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)), damage=photo.damage,

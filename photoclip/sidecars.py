@@ -76,15 +76,15 @@ def sidecar_path(photo: Path) -> Path:
 
 def others_beside(photo: Path) -> list[Path]:
     """Another program's sidecars of `photo` under a name photoclip does not write (`IMG_1.xmp`,
-    `IMG_1.jpg.XMP`), by the rules keywords are read with: the names xmp.sidecar_paths gives,
-    of this photo as keywords.sidecar_owners has it (`IMG_1.xmp` is `IMG_1.nef`'s and
-    `IMG_1.jpg`'s, `IMG_1.jpg.xmp` is not `IMG_1.jpg.png`'s)."""
+    `IMG_1.jpg.XMP`, `IMG_1.JPG.xmp`), by the rules keywords are read with: the names
+    xmp.sidecars_beside gives, of this photo as keywords.sidecar_owners has it (`IMG_1.xmp` is
+    `IMG_1.nef`'s and `IMG_1.jpg`'s, `IMG_1.jpg.xmp` is not `IMG_1.jpg.png`'s)."""
     from photoclip import keywords, xmp  # they import this module
 
     own, of_photo = sidecar_path(photo), keywords.sidecar_owners([photo])
     found = []
     seen: set[tuple[int, int]] = set()  # .xmp and .XMP are one file where case does not count
-    for sidecar in xmp.sidecar_paths(photo):
+    for sidecar in xmp.sidecars_beside(photo):
         if sidecar in (own, photo) or photo not in of_photo(sidecar):
             continue
         try:

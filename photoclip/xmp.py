@@ -6,11 +6,14 @@ nothing, never as a failed photo."""
 from __future__ import annotations
 
 import logging
+import os
+import time
 import xml.etree.ElementTree as ElementTree
+from collections import defaultdict
 from pathlib import Path
 
 from photoclip.fsutil import read_small_file
-from photoclip.sidecars import MAX_SIDECAR_BYTES, written_by_photoclip
+from photoclip.sidecars import MAX_SIDECAR_BYTES, sidecar_path, written_by_photoclip
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +48,69 @@ def sidecar_paths(photo: Path) -> tuple[Path, ...]:
                  for path in (photo.with_name(photo.name + suffix), photo.with_suffix(suffix)))
 
 
-def others_sidecars(photo: Path) -> list[bytes]:
-    """The XMP sidecars beside `photo` (either naming) that another program wrote. A sidecar
-    photoclip exported holds its own tags, auto ones too: read back, they would become the
-    user's."""
+def sidecars_beside(photo: Path) -> tuple[Path, ...]:
+    """sidecar_paths, and those names in another case that the folder holds (`IMG_1.JPG.XMP`,
+    `img_1.jpg.xmp` beside `IMG_1.jpg`), where case counts: a camera or a Windows program wrote
+    them so. One that is exactly another file's (`img_1.jpg.xmp` beside `img_1.jpg` too) is not
+    this photo's."""
+    from photoclip import keywords  # it imports this module
 
+    usual = sidecar_paths(photo)
+    usual_names = {path.name for path in usual}
+    names = _sidecar_names(photo.parent)
+    variants = [photo.parent / name for folded in {n.casefold() for n in usual_names}
+                for name in names.get(folded, ()) if name not in usual_names]
+    if variants:  # rare: the folder is listed again, for the files that may own them
+        owners = keywords.sidecar_owners([photo, *(_files_in(photo.parent) - {photo})])
+        variants = [path for path in variants if photo in owners(path)]
+    return usual + tuple(sorted(variants))
+
+
+_LISTED: dict[Path, tuple[int, dict[str, tuple[str, ...]]]] = {}
+_LISTED_MAX = 256  # folders; a run indexes one folder's photos after another
+_SETTLED_NS = 2 * 10**9  # a folder changed more recently may change again within its clock's step
+
+
+def _sidecar_names(folder: Path) -> dict[str, tuple[str, ...]]:
+    """The names of the sidecars in `folder`, by their case-folded form: listed once while the
+    folder does not change, for the thousands of photos of one folder indexed one after another."""
+    try:
+        changed = folder.stat().st_mtime_ns
+    except OSError:
+        return {}
+    cached = _LISTED.get(folder)
+    if cached is not None and cached[0] == changed:
+        return cached[1]
+    listed: dict[str, list[str]] = defaultdict(list)
+    try:
+        for name in os.listdir(folder):
+            if name[-4:].lower() == ".xmp":
+                listed[name.casefold()].append(name)
+    except OSError:
+        return {}
+    names = {folded: tuple(same) for folded, same in listed.items()}
+    if time.time_ns() - changed > _SETTLED_NS:
+        if len(_LISTED) >= _LISTED_MAX:
+            _LISTED.clear()
+        _LISTED[folder] = changed, names
+    return names
+
+
+def _files_in(folder: Path) -> set[Path]:
+    """The files in `folder` that are not sidecars (photos, and files of any other kind)."""
+    try:
+        return {folder / name for name in os.listdir(folder) if name[-4:].lower() != ".xmp"}
+    except OSError:
+        return set()
+
+
+def others_sidecars(photo: Path) -> list[bytes]:
+    """The XMP sidecars beside `photo` (either naming, any case) that another program wrote. A
+    sidecar photoclip exported holds its own tags, auto ones too: read back, they would become
+    the user's (own_sidecar reads it, for the keywords added to it since)."""
     packets = []
     seen: set[tuple[int, int]] = set()  # .xmp and .XMP are one file where case does not count
-    for sidecar in sidecar_paths(photo):
+    for sidecar in sidecars_beside(photo):
         try:
             if sidecar == photo:
                 continue
@@ -66,3 +124,10 @@ def others_sidecars(photo: Path) -> list[bytes]:
         if packet and not written_by_photoclip(packet):  # an empty file holds nothing of anyone's
             packets.append(packet)
     return packets
+
+
+def own_sidecar(photo: Path) -> bytes | None:
+    """photoclip's own sidecar of `photo` (export-tags), where there is one: a keyword added to
+    it by hand is the user's, though the sidecar still reads as photoclip's."""
+    packet = read_small_file(sidecar_path(photo), MAX_XMP_BYTES)
+    return packet if packet and written_by_photoclip(packet) else None

@@ -585,7 +585,7 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     with sqlite3.connect(path) as conn:  # the captions table as schema 9 had it
         conn.executescript("""
             ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale;
-            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
+            DROP TABLE exported_tags; DROP TABLE exported_sidecars; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -716,7 +716,7 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     with sqlite3.connect(path) as conn:  # as schema 10 indexed it
         conn.executescript("""
             ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale;
-            DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand;
+            DROP TABLE exported_tags; DROP TABLE exported_sidecars; ALTER TABLE tags DROP COLUMN by_hand;
             DROP TABLE tag_spellings;
             DROP INDEX photos_name_key;
             ALTER TABLE photos DROP COLUMN name_key;
@@ -799,7 +799,8 @@ def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_
     catalog.close()
     with sqlite3.connect(path) as conn:
         conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale; "
-                           "DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
+                           "DROP TABLE exported_tags; DROP TABLE exported_sidecars; "
+                           "ALTER TABLE tags DROP COLUMN by_hand; "
                            "DROP TABLE tag_spellings; "
                            "DROP INDEX photos_name_key; ALTER TABLE photos DROP COLUMN name_key; "
                            "PRAGMA user_version = 11;")
@@ -814,7 +815,8 @@ def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade
     catalog.close()
     with sqlite3.connect(path) as conn:  # the keys schema 14 made, with their accents
         conn.execute("UPDATE photos SET name_key = 'zürich 2019' WHERE id = ?", (zurich,))
-        conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale;")
+        conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale; "
+                           "ALTER TABLE exported_tags RENAME TO exported_auto_tags; DROP TABLE exported_sidecars;")
         conn.execute("PRAGMA user_version = 14")
     catalog = Catalog(path)
     assert catalog.named_whole("zurich 2019") == [zurich]
@@ -840,7 +842,8 @@ def test_a_schema_13_catalogs_user_tags_no_keyword_gave_are_the_users_by_hand(tm
     catalog.close()
     with sqlite3.connect(path) as conn:
         conn.executescript("ALTER TABLE photos DROP COLUMN colours; ALTER TABLE embeddings DROP COLUMN stale; "
-                           "DROP TABLE exported_auto_tags; ALTER TABLE tags DROP COLUMN by_hand; "
+                           "DROP TABLE exported_tags; DROP TABLE exported_sidecars; "
+                           "ALTER TABLE tags DROP COLUMN by_hand; "
                            "PRAGMA user_version = 13;")
     catalog = Catalog(path)
     catalog.set_sidecar_keywords([(pid, ["cat"])])
@@ -862,7 +865,8 @@ def test_a_schema_17_catalogs_long_photos_are_embedded_again_and_searched_by_the
                                np.full(4, 0.5, np.float32)) for name, (w, h) in sizes.items()], [])
     catalog.close()
     with sqlite3.connect(path) as conn:
-        conn.executescript("ALTER TABLE embeddings DROP COLUMN stale; PRAGMA user_version = 17;")
+        conn.executescript("ALTER TABLE embeddings DROP COLUMN stale; ALTER TABLE exported_tags RENAME TO"
+                           " exported_auto_tags; DROP TABLE exported_sidecars; PRAGMA user_version = 17;")
     catalog = Catalog(path)
 
     assert {p for _, p in catalog.pending("m")} == {Path("/p/pano.jpg"), Path("/p/screenshot.png")}
@@ -878,3 +882,58 @@ def test_a_schema_17_catalogs_long_photos_are_embedded_again_and_searched_by_the
     assert [p for _, p in catalog.pending("m")] == [Path("/p/screenshot.png")]
     assert catalog.vector_for_hash("/p/pano.jpg", "m") is not None
     catalog.close()
+
+
+def test_keywords_photoclip_exported_do_not_bring_back_a_tag_the_user_deleted_or_renamed(catalog: Catalog) -> None:
+    """digiKam re-saves photoclip's sidecar with every keyword in it: only the one it added is the user's."""
+    pid = add_photo(catalog)
+    catalog.set_user_tag([pid], "grandma", "user")
+    catalog.set_user_tag([pid], "lake", "user")
+    catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
+    catalog.note_exported_tags({Path("/p/a.jpg"): ["grandma", "lake", "beach"]})
+    catalog.delete_user_tag("grandma")
+    catalog.rename_user_tag("lake", "lake house")
+
+    catalog.set_sidecar_keywords([(pid, ["Grandma", "lake", "beach", "Roses"])])
+
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {
+        "lake house": "user", "beach": "auto", "roses": "user"}
+
+
+def test_a_schema_18_catalogs_exported_photos_keep_their_users_tags_of_then_from_coming_back(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    pid, never = add_photo(catalog), add_photo(catalog, "/p/b.jpg")
+    catalog.set_user_tag([pid, never], "grandma", "user")
+    catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # schema 18 recorded the automatic tags export wrote, and only those
+        conn.executescript("ALTER TABLE exported_tags RENAME TO exported_auto_tags; DROP TABLE exported_sidecars;"
+                           " PRAGMA user_version = 18;")
+        conn.execute("INSERT INTO exported_auto_tags (photo_id, tag) VALUES (?, 'beach')", (pid,))
+    catalog = Catalog(path)
+    catalog.delete_user_tag("grandma")
+
+    catalog.set_sidecar_keywords([(pid, ["grandma", "beach"]), (never, ["grandma"])])
+
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"beach": "auto"}
+    assert {tag: source for tag, source, _ in catalog.photo_tags(never)} == {"grandma": "user"}  # never exported
+
+
+def test_keywords_added_to_photoclips_own_sidecar_are_the_users_but_not_those_it_wrote(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    catalog.set_user_tag([pid], "grandma", "user")
+    catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
+    own = ["beach", "Grandma", "Roses"]
+    catalog.set_sidecar_keywords([(pid, [])], {pid: own})  # exported before photoclip kept what it wrote, or a copy
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"grandma": "user", "beach": "auto"}
+
+    catalog.note_exported_tags({Path("/p/a.jpg"): ["grandma", "beach"]})
+    catalog.delete_user_tag("grandma")
+    catalog.set_sidecar_keywords([(pid, [])], {pid: own})
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"beach": "auto", "roses": "user"}
+    catalog.set_sidecar_keywords([(pid, [])], {pid: own})  # read again: still the user's
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"beach": "auto", "roses": "user"}
+
+    catalog.set_sidecar_keywords([(pid, [])], {pid: ["beach", "Grandma"]})  # Roses taken out of it by hand
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"beach": "auto"}

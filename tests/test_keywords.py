@@ -257,3 +257,122 @@ def test_automatic_tags_exported_to_a_sidecar_another_program_edits_stay_automat
 
     sources = {t.name: t.source for t in library.photo_tags(pid)}
     assert sources == {**dict.fromkeys(guessed, "auto"), "grandma": "user", "roses": "user"}
+
+
+def test_a_keyword_too_long_for_a_tag_is_logged_not_lost_unseen(caplog: pytest.LogCaptureFixture) -> None:
+    sentence = "Grandma and Grandpa at the lake house the summer before they moved to Lisbon"
+    with caplog.at_level("INFO", logger="photoclip.keywords"):
+        assert keywords_in_xmp(others_sidecar(["Lake", sentence])) == ["Lake"]
+    assert sentence in caplog.text
+
+
+def _case_sensitive(folder: Path) -> bool:
+    (folder / "Case").write_bytes(b"")
+    return not (folder / "CASE").exists()
+
+
+def test_sidecars_named_in_another_case_are_read_where_case_counts(tmp_path: Path) -> None:
+    if not _case_sensitive(tmp_path):
+        pytest.skip("the file system ignores case: the usual names find these")
+    for name in ("IMG_1.jpg", "IMG_2.jpg", "IMG_3.jpg", "img_3.jpg", "DSC_4.NEF"):
+        (tmp_path / name).write_bytes(b"photo")
+    (tmp_path / "IMG_1.JPG.XMP").write_bytes(others_sidecar(["From The Camera"]))
+    (tmp_path / "img_2.jpg.xmp").write_bytes(others_sidecar(["Renamed By Hand"]))
+    (tmp_path / "img_3.jpg.xmp").write_bytes(others_sidecar(["Not Yours"]))  # img_3.jpg's by its very name
+    (tmp_path / "dsc_4.xmp").write_bytes(others_sidecar(["Lightroom"]))
+
+    assert photo_keywords(None, others_sidecars(tmp_path / "IMG_1.jpg")) == ("From The Camera",)
+    assert photo_keywords(None, others_sidecars(tmp_path / "IMG_2.jpg")) == ("Renamed By Hand",)
+    assert photo_keywords(None, others_sidecars(tmp_path / "IMG_3.jpg")) == ()
+    assert photo_keywords(None, others_sidecars(tmp_path / "img_3.jpg")) == ("Not Yours",)
+    assert photo_keywords(None, others_sidecars(tmp_path / "DSC_4.NEF")) == ("Lightroom",)
+    owners = sidecar_owners([tmp_path / "IMG_1.jpg", tmp_path / "IMG_3.jpg", tmp_path / "img_3.jpg"])
+    assert owners(tmp_path / "IMG_1.JPG.XMP") == [tmp_path / "IMG_1.jpg"]
+    assert owners(tmp_path / "img_3.jpg.xmp") == [tmp_path / "img_3.jpg"]
+
+
+def test_a_sidecar_in_another_case_written_while_watched_tags_its_photo(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    photo = write_photo(folder / "IMG_1.jpg", seed=1)
+    if not _case_sensitive(tmp_path):
+        pytest.skip("the file system ignores case: the usual names find these")
+    library = open_library()
+    library.index([folder])
+    sidecar = folder / "IMG_1.JPG.XMP"
+    sidecar.write_bytes(others_sidecar(["Grandma"]))
+
+    assert library.read_sidecars([sidecar]) == 1
+    assert [(t.name, t.source) for t in library.photo_tags(library.photo_at(photo).id)] == [("grandma", "user")]
+
+
+def test_a_tag_deleted_or_renamed_after_export_does_not_come_back_from_the_sidecar_another_program_saved(
+    open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    photo = write_photo(folder / "IMG_1.jpg", seed=1)
+    library = open_library()
+    library.index([folder])
+    pid = library.photo_at(photo).id
+    for tag in ("Grandma", "lake", "tram"):
+        library.add_tag([pid], tag)
+    library.export_sidecars(mine_only=True)
+    library.delete_tag("grandma")
+    library.rename_tag("lake", "Lake House")
+    library.remove_tag([pid], "tram")
+    sidecar = folder / "IMG_1.jpg.xmp"
+    exported = keywords_in_xmp(sidecar.read_bytes())
+    assert exported == ["Grandma", "lake", "tram"]
+
+    sidecar.write_bytes(others_sidecar([*exported, "Roses"]))  # digiKam added a keyword, and kept photoclip's
+    library.read_sidecars([sidecar])
+
+    assert {(t.name, t.source) for t in library.photo_tags(pid)} == {
+        ("lake house", "user"), ("roses", "user"), ("tram", "rejected")}
+
+
+def test_a_keyword_added_by_hand_to_photoclips_own_sidecar_becomes_a_tag_and_stays(
+    open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    photo = write_photo(folder / "IMG_1.jpg", seed=1)
+    library = open_library()
+    library.index([folder])
+    pid = library.photo_at(photo).id
+    library.add_tag([pid], "Grandma")
+    library.catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
+    library.export_sidecars()
+    sidecar = folder / "IMG_1.jpg.xmp"
+    mine = sidecar.read_bytes()
+    sidecar.write_bytes(mine.replace(b"    </rdf:Bag>", b"     <rdf:li>Roses</rdf:li>\n    </rdf:Bag>"))  # an editor
+
+    assert library.read_sidecars([sidecar]) == 1
+    tags = {(t.name, t.source) for t in library.photo_tags(pid)}
+    assert tags == {("grandma", "user"), ("beach", "auto"), ("roses", "user")}
+    photo.write_bytes(photo.read_bytes() + b"\0")  # the photo changed: read again, sidecar and all
+    library.index([folder])
+    assert {(t.name, t.source) for t in library.photo_tags(pid) if t.source == "user"} == {
+        ("grandma", "user"), ("roses", "user")}
+    library.catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])  # as the model found it
+    library.export_sidecars()
+    assert set(keywords_in_xmp(sidecar.read_bytes())) == {"Grandma", "beach", "Roses"}
+    assert library.read_sidecars([sidecar]) == 0
+
+
+def test_photoclips_own_sidecar_copied_with_its_photo_gives_the_copy_none_of_its_keywords(
+    open_library, tmp_path: Path
+) -> None:
+    """photoclip does not know what it wrote beside the copy: its guesses would become the user's tags."""
+    import shutil
+
+    photo = write_photo(tmp_path / "photos" / "IMG_1.jpg", seed=1)
+    library = open_library()
+    library.index([photo.parent])
+    pid = library.photo_at(photo).id
+    library.add_tag([pid], "Grandma")
+    library.catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
+    library.export_sidecars()
+    copies = tmp_path / "backup"
+    shutil.copytree(photo.parent, copies)
+    library.index([copies])
+
+    assert [t for t in library.photo_tags(library.photo_at(copies / "IMG_1.jpg").id) if t.source == "user"] == []

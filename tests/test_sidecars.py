@@ -6,6 +6,8 @@ import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from photoclip.sidecars import SidecarReport, sidecar_path, write_sidecar, xmp_document
 from photoclip.xmp import others_sidecars
 
@@ -158,3 +160,21 @@ def test_its_own_sidecar_is_still_updated_beside_another_programs_but_none_is_ma
     assert (report.written, report.updated, report.kept) == (2, 1, [tmp_path / "IMG_5.xmp"])
     assert keywords(mine) == ["dog", "lake"] and keywords(sidecar_path(tmp_path / "IMG_4.nef")) == ["dog", "lake"]
     assert not sidecar_path(tmp_path / "IMG_5.nef").exists()
+
+
+def test_no_sidecar_is_written_beside_another_programs_named_as_the_photo_in_another_case(tmp_path: Path) -> None:
+    (tmp_path / "Case").write_bytes(b"")
+    if (tmp_path / "CASE").exists():
+        pytest.skip("the file system ignores case: the usual names find these")
+    theirs = b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core"><edits/></x:xmpmeta>'
+    camera = tmp_path / "IMG_1.JPG.XMP"
+    camera.write_bytes(theirs)
+    (tmp_path / "img_2.jpg.xmp").write_bytes(theirs)  # img_2.jpg's, by its very name
+    (tmp_path / "img_2.jpg").write_bytes(b"jpeg")
+    report = SidecarReport()
+    for name in ("IMG_1.jpg", "IMG_2.jpg"):
+        write_sidecar(tmp_path / name, ["dog"], report)
+
+    assert report.kept == [camera] and report.written == 1
+    assert not sidecar_path(tmp_path / "IMG_1.jpg").exists()
+    assert keywords(sidecar_path(tmp_path / "IMG_2.jpg")) == ["dog"]
