@@ -36,7 +36,8 @@ def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     assert QApplication.focusWidget() is window.search_field  # photos are coming: typing searches them
     qtbot.waitUntil(lambda: bool(progress) and progress[-1].done == progress[-1].total == 25, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not window.index_status.running and window.model.rowCount() == 24, timeout=WAIT_MS)
-    assert any(label.startswith("Indexing ") and " of 25 photos" in label for label in labels), labels
+    # the file that cannot be read is no photo: once it failed, the line counts it out, as the grid does
+    assert labels[-1].startswith("Indexing 24 of 24 photos"), labels
     assert [p.done for p in progress] == sorted(p.done for p in progress)
     qtbot.waitUntil(lambda: window.index_status.label.text() == "24 photos indexed", timeout=WAIT_MS)
     assert [item.text(0) for item in window.sidebar.folder_items()] == ["Holidays"]
@@ -186,3 +187,51 @@ def test_a_run_that_starts_takes_the_place_of_a_passing_message(qtbot, make_wind
     window.add_folder(folder)
     qtbot.waitUntil(lambda: bool(progress), timeout=WAIT_MS)
     assert window.statusBar().currentMessage() == "" and window.index_status.isVisible()
+
+
+def test_while_indexing_every_count_says_the_same_number_of_photos(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    """The status bar's "Indexing 7 of 25 photos" counted a file that could not be read beside
+    "24 photos" and "1 failed"; the count and the grid's header said 0 photos for a second
+    after the folder's photos were found (a second more each time the worker spoke), and the
+    status bar went blank, its failures link gone, as the run ended. A file that cannot be read
+    is no photo anywhere; the photos found show at once, however long the refresh interval."""
+    from photoclip.gui import main_window
+
+    monkeypatch.setattr(main_window, "REFRESH_DELAY_MS", 60_000)  # only the worker's events can refresh now
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=4, without=20, seed=9)
+    broken_jpeg(folder / "broken.jpg")
+    window = make_window(open_library(), worker=True)
+    window.worker.pause()  # found, not embedded yet
+    window.add_folder(folder)
+
+    def counts_say(found: int) -> bool:
+        return (window.count_label.text().startswith(f"{found} photos  ·")
+                and window.subtitle_label.text() == f"{found} photos, newest first"
+                and window.model.rowCount() == found)
+
+    qtbot.waitUntil(lambda: counts_say(25), timeout=WAIT_MS)
+    samples: list[tuple[str, str, str, str]] = []
+    window.bridge.progress.connect(lambda event: event.paused or samples.append((
+        window.index_status.label.text(), window.count_label.text(), window.subtitle_label.text(),
+        window.index_status.failures_button.text() if window.index_status.failures_button.isVisible() else "")))
+    at_idle: list[tuple[str, str]] = []
+    window.bridge.idle.connect(lambda: at_idle.append((
+        window.index_status.label.text(),
+        window.index_status.failures_button.text() if window.index_status.failures_button.isVisible() else "")))
+    window.worker.resume()
+    qtbot.waitUntil(lambda: bool(at_idle), timeout=WAIT_MS)
+
+    assert samples
+    for label, count, subtitle, failures in samples:  # the window's numbers as each report came
+        photos = int(label.split(" of ")[1].split(" photos")[0])
+        failed = int(failures.split(" failed")[0]) if failures else 0
+        assert photos + failed == 25, (label, failures)
+        assert count.startswith(f"{photos} photos  ·") and subtitle == f"{photos} photos, newest first", (label, count)
+    assert samples[-1][0].startswith("Indexing 24 of 24 photos") and samples[-1][3] == "1 failed", samples[-1]
+    assert at_idle[0][0] and at_idle[0][1] == "1 failed", at_idle  # not blank while the counts are read again
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "24 photos indexed" and counts_say(24),
+                    timeout=WAIT_MS)
+    assert window.index_status.failures_button.text() == "1 failed"

@@ -453,3 +453,39 @@ def test_tab_reaches_the_previews_buttons_in_reading_order_and_its_keys_still_wo
     preview.folder_button.setFocus()
     qtbot.keyClick(preview.folder_button, Qt.Key.Key_Escape)
     assert window.pages.currentWidget() is not preview
+
+
+def test_tabbing_into_the_tags_of_a_low_window_scrolls_the_facts_to_the_focused_one(qtbot, window) -> None:
+    """The facts scroll in a low window; Tab gave the focus to a tag out of sight below them."""
+    from PySide6.QtCore import QRect
+
+    preview, model = window.preview, window.model
+    names = [f"tag number {i}" for i in range(14)]
+    for name in names:
+        window.library.add_tag([model.photo_id(0)], name)
+    window.open_preview(model.index(0, 0))
+    qtbot.waitUntil(lambda: preview.photo is not None and len(preview.tags.shown()) >= len(names), timeout=WAIT_MS)
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: window.size() == window.minimumSize(), timeout=WAIT_MS)
+    qtbot.wait(100)  # the layouts settle
+    scroll = preview.info_scroll
+    assert scroll.verticalScrollBar().maximum() > 0 and scroll.verticalScrollBar().value() == 0
+    viewport = scroll.viewport()
+
+    def in_sight(widget: QWidget) -> bool:
+        return viewport.rect().contains(QRect(widget.mapTo(viewport, widget.rect().topLeft()), widget.size()))
+
+    assert not in_sight(preview.tags.field)
+    preview.similar_button.setFocus()  # below the scrolled facts: Shift+Tab comes back into the tags from there
+    qtbot.keyClick(preview.similar_button, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is preview.tags.field
+    assert in_sight(preview.tags.field) and scroll.verticalScrollBar().value() > 0
+    window.grab().save("/tmp/probe/preview_tab.png")
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    first = preview.tags.focus_order()[0]  # Tab from the bar above: the first tag's name
+    assert tab_from(qtbot, preview.next_button, 1) == [first] and in_sight(first)
+
+
+def test_the_previews_key_hint_mentions_tab(qtbot, window) -> None:
+    """Tab reaches the tags and the buttons, but the hint listed only the arrows, Esc and Del."""
+    assert any(line.startswith("Tab ") for line in window.preview.keys_hint.text().splitlines())

@@ -270,6 +270,9 @@ class MainWindow(QMainWindow):
         self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
         self._search_before_similar: str | None = None  # Esc from photos like one of its results goes back to it
         self._failed_before_run = 0  # files that could not be read, before the indexing now running
+        self._run_failed = 0  # files the indexing now running could not read (its last report's)
+        self._status_seq = 0  # the newest status read asked for: an older one arriving later is stale
+        self._refresh_owed = False  # the catalog changed since the last re-read: once more when the timer ends
         self._trash_from_duplicates = False
         self._closing = False
         self._switch: LibrarySwap | None = None  # the library being reopened with new settings
@@ -283,7 +286,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._take_over_timer = QTimer(self, interval=TAKE_OVER_CHECK_MS)
         self._take_over_timer.timeout.connect(self._take_over_when_free)
-        self._refresh_timer.timeout.connect(self._refresh_after_changes)
+        self._refresh_timer.timeout.connect(self._refresh_due)
         self._shortcuts()
         self.search_field.setFocus()  # typing searches from the start: the first in the tab order is "Add folder…"
 
@@ -519,7 +522,7 @@ class MainWindow(QMainWindow):
             self._switch_next = (settings,)
             return
         self._search_timer.stop()
-        self._refresh_timer.stop()
+        self._stop_refreshes()
         worker = self.worker
         self.worker = None
         self._stop_session()
@@ -573,7 +576,7 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self._search_timer.stop()
-        self._refresh_timer.stop()
+        self._stop_refreshes()
         self.model_state.cancel()
         self._stop_session()
         if self._switch is not None:  # let it end, and close what it opened
@@ -701,9 +704,9 @@ class MainWindow(QMainWindow):
         if view.kind == "library":
             title = "All photos"
             subtitle = f"{plural(rows, 'photo')}{'+' if self.model.canFetchMore(QModelIndex()) else ''}, newest first"
-            total = self.status.counts.total - self.status.counts.failed if self.status else None
-            if total is not None and total >= rows:
-                subtitle = f"{plural(total, 'photo')}, newest first"
+            found = self._photos_found()
+            if found is not None:  # the library's, as the count says, not the pages read so far
+                subtitle = f"{plural(found, 'photo')}, newest first"
             empty = ("library", "Looking for photos…", "Photos appear here as they are found.") if indexing else (
                 "library", "No photos yet",
                 "Add a folder of photos with “Add folder…” in the sidebar, or drop a folder on this window.")
@@ -1494,14 +1497,21 @@ class MainWindow(QMainWindow):
         known = self.status
         if not was_running:
             self._failed_before_run = known.counts.failed if known is not None else 0
+            self._run_failed = 0
             self.statusBar().clearMessage()
-        self.index_status.set_progress(event.done, event.total, self._failed_before_run + event.failed, event.rate,
-                                       event.eta_s, event.paused, len(known.damaged) if known is not None else 0,
-                                       len(known.unreadable) if known is not None else 0)
-        if not was_running:
-            self._update_header()
         if event.total <= 0 and not event.paused:  # resumed with nothing left: say what is indexed again
-            self.refresh_status()
+            self.index_status.end_run()
+            self._refresh_now()
+            return
+        newly_failed = event.failed > self._run_failed
+        self._run_failed = event.failed
+        self.index_status.set_progress(event.done, event.total, self._failed_now(), event.rate, event.eta_s,
+                                       event.paused, len(known.damaged) if known is not None else 0,
+                                       len(known.unreadable) if known is not None else 0, unread=event.failed)
+        if not was_running or newly_failed:
+            self._show_counts()
+        if newly_failed:  # no photo after all: it leaves the grid and the counts now, as the failures link counts it
+            self._refresh_soon()
 
     def _on_photos_changed(self, event: PhotosChanged) -> None:
         """Removed photos leave the grid now (the preview of one moves on to the next photo, or
@@ -1519,8 +1529,7 @@ class MainWindow(QMainWindow):
             self.model.photos_updated(event.updated)
         if event.added or event.updated:
             self.duplicates.mark_stale()
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+        self._refresh_soon()
 
     def _on_roots_changed(self, event: RootsChanged) -> None:
         roots = tuple(event.roots)
@@ -1537,14 +1546,40 @@ class MainWindow(QMainWindow):
     def _on_idle(self) -> None:
         """The worker has nothing left to do: the status bar says what is indexed now."""
         if self.index_status.running:
-            self.index_status.set_idle(None)
-        self._refresh_after_changes()
+            self.index_status.end_run()
+        self._refresh_now()
         self.refresh_tags()
         if self.pages.currentWidget() is self.duplicates:
             self.duplicates.reload_if_stale()
 
-    def _refresh_after_changes(self) -> None:
+    def _refresh_soon(self) -> None:
+        """The catalog changed: re-read the grid and the counts now if they were not re-read within
+        REFRESH_DELAY_MS, else once that time is up. The first photos found show at once, and
+        while indexing the grid, its header and the count follow the worker at that pace (a
+        delay restarted on each event left them at 0 for the first second, then behind the
+        status bar); one background read per interval, whatever the worker's pace."""
+        if self._refresh_timer.isActive():
+            self._refresh_owed = True
+            return
+        self._refresh_after_changes()
+        self._refresh_timer.start()
+
+    def _refresh_due(self) -> None:
+        if self._refresh_owed:
+            self._refresh_after_changes()
+            self._refresh_timer.start()
+
+    def _refresh_now(self) -> None:
+        """Re-read at once (the worker is idle: its last changes are all in)."""
+        self._stop_refreshes()
+        self._refresh_after_changes()
+
+    def _stop_refreshes(self) -> None:
         self._refresh_timer.stop()
+        self._refresh_owed = False
+
+    def _refresh_after_changes(self) -> None:
+        self._refresh_owed = False
         if self.view.browsing:
             self.model.refresh()
         self.refresh_status()
@@ -1556,26 +1591,61 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status, errors, model
 
     def refresh_status(self) -> None:
-        """Re-read counts, folders and failures in the background."""
-        self.ops.query(lambda lib: lib.status(), self._status_arrived, parent=self)
+        """Re-read counts, folders and failures in the background. Reads run side by side: one
+        asked for before another may arrive after it, so only the newest asked for is shown
+        (an older one, read mid-run, said "50 photos indexed" after the run had ended)."""
+        self._status_seq += 1
+        seq = self._status_seq
+        self.ops.query(lambda lib: lib.status(), lambda status: self._status_arrived(status, seq), parent=self)
 
-    def _status_arrived(self, status: LibraryStatus) -> None:
+    def _status_arrived(self, status: LibraryStatus, seq: int | None = None) -> None:
+        if seq is not None and seq != self._status_seq:
+            return  # a newer read is on its way
         first = self.status is None
         self.status = status
         self.sidebar.set_roots(status.roots)
         counts = status.counts
-        model = f"model {status.model}"
-        if status.searching_with:
-            model = f"search uses {status.searching_with} until every photo is indexed with {status.model}"
-        photos = plural(counts.total - counts.failed, 'photo')
-        self.count_label.set_texts(f"{photos}  ·  {model}", f"{photos}  ·  model {status.model}", photos)
         if not self.index_status.running:
-            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged),
-                                       len(status.unreadable))
+            self._show_idle()
             if self.worker is not None and not self.worker.busy and counts.pending and not first:
                 self.index_status.set_message(f"{plural(counts.pending, 'photo')} waiting to be indexed")
         self._update_page()
+        self._show_counts()
+
+    def _failed_now(self) -> int:
+        """Files that could not be read, as the failures link counts them: while indexing, the
+        library's before the run and the run's own (newer than the last status read)."""
+        if self.index_status.running:
+            return self._failed_before_run + self._run_failed
+        return self.status.counts.failed if self.status is not None else 0
+
+    def _photos_found(self) -> int | None:
+        """The library's photos, indexed or not yet, as the grid lists them (files that could not
+        be read are not photos): the one number "N photos" means everywhere in the window."""
+        if self.status is None:
+            return None
+        return max(0, self.status.counts.total - self._failed_now())
+
+    def _show_counts(self) -> None:
+        """The count at the status bar's right and the grid's header, from the same numbers as
+        the failures link."""
+        status, found = self.status, self._photos_found()
+        if status is not None and found is not None:
+            model = f"model {status.model}"
+            if status.searching_with:
+                model = f"search uses {status.searching_with} until every photo is indexed with {status.model}"
+            photos = plural(found, "photo")
+            self.count_label.set_texts(f"{photos}  ·  {model}", f"{photos}  ·  model {status.model}", photos)
         self._update_header()
+
+    def _show_idle(self) -> None:
+        """Nothing being indexed: how many photos are searchable, of how many found."""
+        status = self.status
+        if status is None:
+            return
+        counts = status.counts
+        self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged),
+                                   len(status.unreadable), found=counts.total - counts.failed)
 
     def show_failures(self) -> None:
         self.ops.query(lambda lib: lib.status(),
@@ -1624,10 +1694,8 @@ class MainWindow(QMainWindow):
             self.index_status.set_message("Loading the search model…")
         if state.phase is Phase.READY:
             gctune.settle_after_startup()
-        if state.searchable and not self.index_status.running and self.status is not None:
-            counts, damaged = self.status.counts, len(self.status.damaged)
-            self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, damaged,
-                                       len(self.status.unreadable))
+        if state.searchable and not self.index_status.running:
+            self._show_idle()
         self._update_banner_box()
 
     def _previewing(self) -> bool:

@@ -61,6 +61,7 @@ MAX_PREVIEW_SIDE = 2560
 INFO_WIDTH = 300  # the facts panel where the window has room
 MIN_INFO_WIDTH = 240  # ... and in a narrow window: a date or a folder still reads on a line or two
 MIN_INFO_LINES = 6  # the facts scrolled in a low window still show this many lines
+FOCUS_MARGIN = 12  # px kept in sight around a tag the keyboard focuses in the scrolled facts
 STEP_KEYS = {-1: (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp),
              1: (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown)}
 MISSING = "The file is missing: it was moved, renamed or deleted, or its drive is not plugged in"
@@ -324,6 +325,9 @@ class PreviewPage(QWidget):
         self._step_keys()
         self.tags.chips_changed.connect(self._order_tabs)
         self._order_tabs()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)
 
     # building
 
@@ -342,6 +346,13 @@ class PreviewPage(QWidget):
                  self.similar_button, self.open_button, self.folder_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Tab into the tags of a low window: the facts scroll to the focused chip or field,
+        which was otherwise out of sight below them (the scroll area takes no focus itself)."""
+        details = self.info_scroll.widget()
+        if new is not None and details is not None and details.isAncestorOf(new):
+            self.info_scroll.ensureWidgetVisible(new, 0, FOCUS_MARGIN)
 
     def _build_bar(self) -> QWidget:
         bar = _Bar()
@@ -442,7 +453,7 @@ class PreviewPage(QWidget):
         self.keys_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         actions.addWidget(self.keys_hint)
         self.set_writable(True)
-        scroll = _InfoScroll()
+        self.info_scroll = scroll = _InfoScroll()
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -530,7 +541,8 @@ class PreviewPage(QWidget):
     def set_writable(self, writable: bool) -> None:
         self._writable = writable
         self.tags.set_writable(writable)
-        keys = "← →  previous / next\nEsc  back"  # a line a key: one would not fit a narrow panel
+        # a line a key: one would not fit a narrow panel; Tab reaches the tags, then the buttons below them
+        keys = "← →  previous / next\nTab  tags and buttons\nEsc  back"
         self.keys_hint.setText(f"{keys}\nDel  move to the trash" if writable else keys)
 
     def _show_loaded(self, result: _Loaded, ratio: float) -> None:

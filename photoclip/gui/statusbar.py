@@ -143,12 +143,16 @@ class IndexStatus(QWidget):
         return self._running
 
     def set_progress(self, done: int, total: int, failed: int, rate: float, eta_s: float | None,
-                     paused: bool, damaged: int = 0, unreadable: int = 0) -> None:
+                     paused: bool, damaged: int = 0, unreadable: int = 0, unread: int = 0) -> None:
         """A progress report from the worker; `failed`, `damaged` and `unreadable` count the
-        whole library's, as when idle."""
+        whole library's, as when idle. `unread`: files of this run that could not be read, which
+        the run's `done` and `total` count: they are no photos (the grid, its header and the
+        count leave them out, the failures link counts them), so the line leaves them out too,
+        or it said "of 61 photos" beside "60 photos" and "1 failed"."""
         if total <= 0 and not paused:
             self.set_idle(None)
             return
+        done, total = max(0, done - unread), max(0, total - unread)
         self._running, self._paused = True, paused
         self.bar.setVisible(total > 0)
         self.bar.setRange(0, max(total, 1))
@@ -171,14 +175,29 @@ class IndexStatus(QWidget):
         self._show_pause_state()
         self._show_failures(failed, damaged, unreadable)
 
-    def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0, unreadable: int = 0) -> None:
-        """Nothing to do: say how many photos are searchable (None: say nothing yet), and how
+    def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0, unreadable: int = 0,
+                 found: int | None = None) -> None:
+        """Nothing to do: say how many photos are searchable (None: say nothing yet), of how many
+        `found` where some are not indexed yet (the grid and the count show those too), and how
         many files could not be read or are damaged, and how many folders could not be read."""
         self._running, self._paused = False, False
         self.bar.hide()
         self.pause_button.hide()
-        self.label.set_texts("" if indexed is None else f"{plural(indexed, 'photo')} indexed")
+        if indexed is None:
+            self.label.set_texts("")
+        elif found is not None and found > indexed:
+            self.label.set_texts(f"{indexed:,} of {plural(found, 'photo')} indexed", f"{indexed:,} of {found:,}")
+        else:
+            self.label.set_texts(f"{plural(indexed, 'photo')} indexed")
         self._show_failures(failed, damaged, unreadable)
+
+    def end_run(self) -> None:
+        """The run is over: the bar and the pause button go; the last line and the failures link
+        stay until the library's counts, read again, take their place (hiding them meanwhile
+        flashed an empty status bar, the failures link gone, at the end of every run)."""
+        self._running, self._paused = False, False
+        self.bar.hide()
+        self.pause_button.hide()
 
     def set_message(self, text: str) -> None:
         """A one-off line while nothing is being indexed (model loading, scanning)."""
