@@ -17,7 +17,12 @@ endif
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
-	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	@if ! $(PY) -m pip --version >/dev/null 2>&1; then \
+	  $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	    echo "photoclip needs Python 3.11 or newer, and '$(PYTHON)' is missing or older: run make again with PYTHON=python3.12 (or the newer one you have)" >&2; exit 1; }; \
+	  rm -rf $(VENV); $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	    echo "could not make $(VENV) with $(PYTHON): install its venv module (Debian, Ubuntu: apt install python3-venv), then run make again" >&2; exit 1; }; \
+	fi
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q $(TORCH_SPEC)
 	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
@@ -26,8 +31,10 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(PY) -m photoclip.gui $(ARGS)
 
+# PYTEST_EXIT_FILE: where to write pytest's own exit status, which make turns into 2 (.ci/run reads it)
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
+	@rc=0; QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
+	  [ -z "$(PYTEST_EXIT_FILE)" ] || echo $$rc > "$(PYTEST_EXIT_FILE)"; exit $$rc
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m photoclip.gui.screenshots docs/screenshots

@@ -201,8 +201,9 @@ class _Parser(argparse.ArgumentParser):
     def quote_query(self, stray: str) -> str:
         """A word starting with - is an option to argparse unless the query it is part of is one
         argument (a space in it); a query of that word alone needs `--` before it."""
-        query = " ".join(self._words_given())
-        shown = _quoted(query) if " " in query else f"-- {_quoted(query)}"
+        words, options = self._given_split()
+        query = " ".join(words)  # the options given go before `--`: after it they would be words of the query
+        shown = " ".join([*map(_quoted, options), _quoted(query) if " " in query else f"-- {_quoted(query)}"])
         return f"{stray} is not an option; to search for words with a -, quote the query: {self.prog} {shown}"
 
     def _unknown_command(self, word: str) -> str:
@@ -230,14 +231,22 @@ class _Parser(argparse.ArgumentParser):
 
     def _words_given(self) -> list[str]:
         """The words given that are not options or their values, in their order."""
-        words, given = [], iter(self._given)
+        return self._given_split()[0]
+
+    def _given_split(self) -> tuple[list[str], list[str]]:
+        """The words given (_words_given), and the options given with their values, each in their order."""
+        words: list[str] = []
+        options: list[str] = []
+        given = iter(self._given)
         for word in given:
             action = self._option_string_actions.get(word.split("=")[0])
             if action is None:
                 words.append(word)
-            elif action.nargs != 0 and "=" not in word:
-                next(given, None)
-        return words
+                continue
+            options.append(word)
+            if action.nargs != 0 and "=" not in word and (value := next(given, None)) is not None:
+                options.append(value)
+        return words, options
 
 
 def _listed(words: Sequence[str]) -> str:
@@ -1299,6 +1308,20 @@ class _TerminalSafe:
         return getattr(self._stream, name)
 
 
+class _NamingTheLibrary:
+    """stderr, where advice naming a command (`photoclip index`) names the library the command
+    line named too: followed as written, it would act on the user's own library."""
+
+    def __init__(self, stream: TextIO, photoclip: str) -> None:
+        self._stream, self._photoclip = stream, photoclip
+
+    def write(self, text: str) -> int:
+        return self._stream.write(text.replace("`photoclip ", f"`{self._photoclip} "))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def _as_named_else_escaped(error: UnicodeError) -> tuple[str | bytes, int]:
     """A file name's bytes that are not UTF-8 (surrogate escapes) as they are; other text the
     output's encoding cannot hold as \\x escapes: printing never fails."""
@@ -1350,6 +1373,9 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    stderr = sys.stderr
+    if args.library:
+        sys.stderr = _NamingTheLibrary(stderr, _photoclip(args))
     try:
         return COMMANDS[args.command](args)
     except IndexingCancelled as exc:
@@ -1360,3 +1386,5 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return 0
+    finally:
+        sys.stderr = stderr

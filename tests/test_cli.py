@@ -42,6 +42,7 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
         out, err = capsys.readouterr()
         return code, out, err
 
+    invoke.photoclip = f"photoclip --library {tmp_path / 'lib'}"  # advice to run a command names the library
     return invoke
 
 
@@ -171,7 +172,7 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
 
     assert run("remove", str(photo_folder / "trip")) == (0, "", (
         f"forgot 2 photos in {photo_folder / 'trip'} (the files are untouched; "
-        f"`photoclip index {photo_folder / 'trip'}` brings them back, with the tags you gave them)\n"))
+        f"`{run.photoclip} index {photo_folder / 'trip'}` brings them back, with the tags you gave them)\n"))
     status = json.loads(run("status", "--json")[1])
     assert status["total"] == 4 and status["left_out"] == [str(photo_folder / "trip")]
     assert f"left out: {photo_folder / 'trip'}\n" in run("status")[1]
@@ -349,7 +350,7 @@ def test_searching_an_empty_library_says_what_to_do(run, tmp_path: Path) -> None
         "no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and camera raw "
         "files, and skips hidden folders")
     code, out, err = run("search", "a dog")
-    assert code == 1 and out == "" and "photoclip index FOLDER" in err
+    assert code == 1 and out == "" and f"`{run.photoclip} index FOLDER`" in err
 
 
 def test_models_lists_the_names_to_give_as_text_or_json(run) -> None:
@@ -467,7 +468,8 @@ def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("signals", "said"), [
-    ((signal.SIGTERM,), ("stopping after the current batch", "run `photoclip index` again to continue")),
+    ((signal.SIGTERM,), ("stopping after the current batch",
+                         "run `photoclip --library {lib} index` again to continue")),
     ((signal.SIGINT, signal.SIGINT), ("stopping after the current batch", "\nphotoclip: interrupted\n")),
 ], ids=["sigterm stops as cleanly as ctrl-c", "a second ctrl-c quits at once"])
 def test_index_stopped_says_so_in_lines_and_loses_nothing(tmp_path: Path, signals, said) -> None:
@@ -489,7 +491,7 @@ def test_index_stopped_says_so_in_lines_and_loses_nothing(tmp_path: Path, signal
         if child.poll() is None:
             child.kill()
     assert child.returncode == 130 and "Traceback" not in err and "Exception ignored" not in err
-    assert all(words in err for words in said), err
+    assert all(words.format(lib=tmp_path / "lib") in err for words in said), err
     with Library.open(tmp_path / "lib", read_only=True) as library:
         assert 0 < library.status().counts.indexed < 600
 
@@ -525,7 +527,8 @@ def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Pa
     elsewhere = photo_folder.parent / "lib"
     code, out, err = run("search", "a photo", "--in", str(elsewhere))
     assert code == 1 and out == "" and err == (
-        f"photoclip: error: {elsewhere} is not a folder of the library; add it with `photoclip index {elsewhere}`\n")
+        f"photoclip: error: {elsewhere} is not a folder of the library; add it with "
+        f"`{run.photoclip} index {elsewhere}`\n")
     code, out, err = run("search", "a photo", "--in", str(photo_folder / "p0.jpg"))
     assert code == 1 and out == "" and err == (
         f"photoclip: error: {photo_folder / 'p0.jpg'} is a file, not a folder; give a folder of the library\n")
@@ -567,7 +570,7 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     code, out, err = run("search", "a red circle from 1990 to 1991", "--tag", "circle")
     assert code == 1 and out == "" and "no photo is tagged" not in err
     assert run("search", "a red circle", "--tag", "no such tag") == (
-        1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the tags\n')
+        1, "", f'no photo is tagged "no such tag"; `{run.photoclip} tags` lists the tags\n')
 
     photo = circles[0]
     assert run("untag", "circle", str(photo))[0] == 0
@@ -582,8 +585,8 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert code == 0 and json.loads(out) == [{"path": str(photo), "id": found[str(photo)]}]
     assert run("tag", "OUR CABIN", str(circles[1])) == (0, "", 'tagged 1 photo "Our Cabin"\n')  # it stays so
     assert "2\tOur Cabin" in run("tags")[1].splitlines()
-    assert run("tagged", "no such tag") == (1, "", 'no photo is tagged "no such tag"; `photoclip tags` lists the '
-                                                   'tags\n')
+    assert run("tagged", "no such tag") == (
+        1, "", f'no photo is tagged "no such tag"; `{run.photoclip} tags` lists the tags\n')
     assert run("tag", "Zürich", str(photo))[0] == 0
     assert run("tagged", "zurich") == (0, f"{photo}\n", "photos tagged Zürich\n")  # as people type it
     code, out, err = run("search", "a red circle", "--tag", "Our-Cabin", "--json")
@@ -606,9 +609,11 @@ def test_an_empty_list_of_tags_says_so_to_a_person_and_prints_nothing(run, photo
     run("index", str(photo_folder))
     photo = str(photo_folder / "p0.jpg")
 
-    assert run("tags") == (0, "", "no photo has a tag yet; `photoclip tag NAME PATH` gives one\n")
-    assert run("tags", "--defined") == (0, "", "you have defined no tags; `photoclip define-tag NAME` defines one\n")
-    assert run("tags", "--photo", photo) == (0, "", "this photo has no tags; `photoclip tag NAME PATH` gives it one\n")
+    assert run("tags") == (0, "", f"no photo has a tag yet; `{run.photoclip} tag NAME PATH` gives one\n")
+    assert run("tags", "--defined") == (
+        0, "", f"you have defined no tags; `{run.photoclip} define-tag NAME` defines one\n")
+    assert run("tags", "--photo", photo) == (
+        0, "", f"this photo has no tags; `{run.photoclip} tag NAME PATH` gives it one\n")
     assert run("tags", "--json") == (0, "[]\n", "")
 
 
@@ -620,18 +625,18 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     run("tag", "Round", first)
     code, _, err = run("define-tag", "Round", "--prompt", "a circle")
     assert code == 0 and err.startswith("Round was a tag of 1 photo already; photoclip now also gives it to photos "
-                                        "that look like it (`photoclip forget-tag` stops that)\n")
+                                        f"that look like it (`{run.photoclip} forget-tag` stops that)\n")
     assert "photos tagged Round" in err
     assert "already" not in run("define-tag", "Round", "--prompt", "a circle")[2]  # defined already: no news
     code, _, err = run("define-tag", "square", "--prompt", "a square block")
     assert code == 0 and err.startswith(
         "square is a tag the vocabulary gives; photoclip now gives it to photos that look like your description "
-        "instead (`photoclip forget-tag square` goes back to the vocabulary's)\n")
+        f"instead (`{run.photoclip} forget-tag square` goes back to the vocabulary's)\n")
     run("define-tag", "blob", "--prompt", "a round blob")
     code, _, err = run("rename-tag", "blob", "star")
     assert code == 0 and err.startswith(
         "star is a tag the vocabulary gives; photoclip now gives it to photos that look like your description of "
-        "blob instead (`photoclip forget-tag star` goes back to the vocabulary's)\n")
+        f"blob instead (`{run.photoclip} forget-tag star` goes back to the vocabulary's)\n")
     assert "Round\ta circle" in run("tags", "--defined")[1]
     code, out, _ = run("albums", "--json")
     [album] = json.loads(out)
@@ -654,7 +659,7 @@ def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder
     assert run("delete-tag", "holiday") == (0, "", "took Holiday off 2 photos\n")
     assert run("tagged", "holiday")[:2] == (1, "")
     assert run("delete-tag", "Holiday") == (
-        1, "", "photoclip: error: this library has no tag Holiday; `photoclip tags` lists the tags\n")
+        1, "", f"photoclip: error: this library has no tag Holiday; `{run.photoclip} tags` lists the tags\n")
 
 
 def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) -> None:
@@ -881,7 +886,7 @@ def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, 
     (tmp_path / "no photos yet").mkdir()
     run("index", str(tmp_path / "no photos yet"))
     code, out, err = run("search", "a dog", "--json")
-    assert code == 1 and json.loads(out) == [] and "photoclip index FOLDER" in err
+    assert code == 1 and json.loads(out) == [] and f"`{run.photoclip} index FOLDER`" in err
 
 
 @pytest.mark.parametrize(("args", "said"), [
@@ -1056,6 +1061,8 @@ def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
                                    '-, quote the query: photoclip search "city -night"'),
     (["search", "-red"], "photoclip search: error: -red is not an option; to search for words with a -, "
                          "quote the query: photoclip search -- -red"),
+    (["search", "-2019", "-n", "3", "--json"], "photoclip search: error: -2019 is not an option; to search for words "
+                                               "with a -, quote the query: photoclip search -n 3 --json -- -2019"),
     (["search", "a dog", "--limt", "5"], "photoclip search: error: unknown option --limt (did you mean --limit? "
                                          "see photoclip search --help)"),
     (["--libary", "x", "status"], "photoclip: error: unknown option --libary (did you mean --library? "
@@ -1198,7 +1205,7 @@ def test_export_tags_refuses_a_folder_outside_the_library(run, photo_folder: Pat
     run("index", str(photo_folder))
     (tmp_path / "elsewhere").mkdir()
     assert run("export-tags", str(tmp_path / "elsewhere")) == (
-        1, "", f"photoclip: error: {tmp_path / 'elsewhere'} is not in the library; `photoclip status` lists its "
+        1, "", f"photoclip: error: {tmp_path / 'elsewhere'} is not in the library; `{run.photoclip} status` lists its "
                "folders\n")
 
 
@@ -1223,14 +1230,15 @@ def test_a_search_before_any_photo_is_indexed_says_whether_indexing_is_under_way
     with Library.open(tmp_path / "lib", model=TINY_MODEL) as library:
         library.add_root(photo_folder)
         library.scan()
+    photoclip = run.photoclip  # advice names the library the command named
     assert run("search", "a dog") == (1, "", "photoclip: error: none of the library's 6 photos is indexed yet; "
-                                             "run `photoclip index` to index them\n")
+                                             f"run `{photoclip} index` to index them\n")
     indexing = LibraryLock(tmp_path / "lib")  # `photoclip index` or `watch` in another terminal
     indexing.acquire()
     try:
         assert run("search", "a dog") == (1, "", "photoclip: error: none of the library's 6 photos is indexed yet: "
                                                  "another photoclip is indexing them; try again in a moment "
-                                                 "(`photoclip status` shows how far it got)\n")
+                                                 f"(`{photoclip} status` shows how far it got)\n")
     finally:
         indexing.release()
 
@@ -1312,7 +1320,7 @@ def test_a_path_that_is_not_there_is_said_not_to_exist(run, photo_folder: Path, 
     run("index", str(photo_folder))
     nowhere = tmp_path / "nonexist"
     assert run("search", "a photo", "--in", str(nowhere)) == (
-        1, "", f"photoclip: error: there is no folder {nowhere}; check the name (`photoclip status` lists the "
+        1, "", f"photoclip: error: there is no folder {nowhere}; check the name (`{run.photoclip} status` lists the "
                "library's folders)\n")
     assert run("similar", "nosuch.jpg") == (1, "", "photoclip: error: there is no file nosuch.jpg; give the path of "
                                                    "a photo\n")
@@ -1320,7 +1328,7 @@ def test_a_path_that_is_not_there_is_said_not_to_exist(run, photo_folder: Path, 
                                                             "check the name\n")
     (tmp_path / "elsewhere").mkdir()
     code, _, err = run("search", "a photo", "--in", str(tmp_path / "elsewhere"))
-    assert code == 1 and "is not a folder of the library; add it with `photoclip index" in err
+    assert code == 1 and f"is not a folder of the library; add it with `{run.photoclip} index" in err
 
 
 def test_untag_of_a_tag_no_photo_has_and_none_would_be_given_is_refused_as_a_typo(run, photo_folder: Path) -> None:
@@ -1342,9 +1350,9 @@ def test_untag_of_a_tag_no_photo_has_and_none_would_be_given_is_refused_as_a_typ
 
 def test_tagged_of_a_tag_no_photo_has_exits_1_as_grep_does(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
-    assert run("tagged", "nosuch") == (1, "", "no photo is tagged nosuch; `photoclip tags` lists the tags\n")
-    assert run("tagged", "nosuch", "--json") == (1, "[]\n", "no photo is tagged nosuch; `photoclip tags` lists the "
-                                                            "tags\n")
+    assert run("tagged", "nosuch") == (1, "", f"no photo is tagged nosuch; `{run.photoclip} tags` lists the tags\n")
+    assert run("tagged", "nosuch", "--json") == (
+        1, "[]\n", f"no photo is tagged nosuch; `{run.photoclip} tags` lists the tags\n")
 
 
 def test_index_of_a_folder_inside_a_library_folder_scans_it_again(run, photo_folder: Path) -> None:
@@ -1413,7 +1421,8 @@ def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
         watch.send_signal(signal.SIGINT)
         watch.communicate(timeout=60)
     assert took < 2 and (code, err) == (1, (
-        f"photoclip: error: library {tmp_path / 'lib'} is kept up to date by `photoclip watch` (pid {watch.pid}); "
+        f"photoclip: error: library {tmp_path / 'lib'} is kept up to date by `{run.photoclip} watch` "
+        f"(pid {watch.pid}); "
         "stop it (Ctrl-C where it runs) to change the library, then start it again\n"))
 
     holding = ("import sys; from photoclip.lock import LibraryLock; lock = LibraryLock(sys.argv[1]); lock.acquire();"
