@@ -1136,7 +1136,7 @@ def _refuse_an_unknown_tag(library: Library, name: str, tags: dict[PhotoId, list
 def cmd_define_tag(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         if args.command == "forget-tag":
-            library.forget_tag(args.tag)
+            _forget_tag(library, args.tag)
             return 0
         name, defined = tagging.normalize_tag(args.tag), {name for name, _ in library.defined_tags()}
         labelled = name not in defined and _a_vocabulary_label(library, name)
@@ -1154,6 +1154,20 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
         print(f"{plural(len(library.tagged(args.tag)), 'photo')} tagged {_tag(library.shown_tag(args.tag))}",
               file=sys.stderr)
     return 0
+
+
+def _forget_tag(library: Library, tag: str) -> None:
+    """Forget a defined tag, and say what became of it: the vocabulary's again, or only on the
+    photos the user tagged by hand."""
+    shown = _tag(library.shown_tag(tag))
+    library.forget_tag(tag)
+    if _a_vocabulary_label(library, tagging.normalize_tag(tag)):
+        print(f"photoclip gives {shown} to photos that look like the vocabulary's description again", file=sys.stderr)
+    else:
+        print(f"photoclip no longer gives {shown} to photos that look like it; those you tagged keep it",
+              file=sys.stderr)
+    library.update_tags_or_warn()
+    print(f"{plural(len(library.tagged(tag)), 'photo')} tagged {shown}", file=sys.stderr)
 
 
 def _a_vocabulary_label(library: Library, name: str) -> bool:

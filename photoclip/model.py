@@ -48,6 +48,7 @@ TEXT_CACHE_SIZE = 1024
 _OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 _OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
 _HF_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
+WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")  # the names a weights file goes by
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,13 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
         raise ModelError(f"model name {name!r} is empty; use e.g. {DEFAULT_MODEL}")
     if model_file is not None:
         path = Path(model_file).expanduser()
+        if path.is_dir():
+            raise ModelError(_a_folder_for_weights(path))
         if not path.is_file():
             raise ModelError(f"model file {path} does not exist (moved, or on a drive not plugged in); give another "
                              "with --model-file, or pick one in Settings")
         if not _looks_like_weights(path):
-            named = path.suffix.lower() in (".safetensors", ".pt", ".pth", ".bin", ".ckpt")
+            named = path.suffix.lower() in WEIGHT_SUFFIXES
             raise ModelError(f"{path} holds no model weights (a download cut short, or a web page saved in its "
                              "place); download it again"
                              if named else
@@ -237,6 +240,19 @@ def weight_urls(spec: ModelSpec) -> list[str]:
     if cfg.get("url"):
         urls.append(cfg["url"])
     return urls
+
+
+def _a_folder_for_weights(folder: Path) -> str:
+    """--model-file given a folder (a downloaded model's, as a hub keeps it): the weights file
+    in it, where one is there to name."""
+    try:
+        inside = sorted(path for path in folder.iterdir() if path.suffix.lower() in WEIGHT_SUFFIXES and path.is_file())
+    except OSError:
+        inside = []
+    if len(inside) == 1:
+        return f"{folder} is a folder; give its weights file, {inside[0]}, with --model-file, or pick it in Settings"
+    return (f"{folder} is a folder; give the model weights file (a .safetensors file or a PyTorch checkpoint) with "
+            "--model-file, or pick it in Settings")
 
 
 def fetch_weights(
@@ -366,6 +382,13 @@ def _load(
             "load it; use a .safetensors file, or a checkpoint of weights only"
         ) from exc
     except Exception as exc:  # open_clip reports a bad checkpoint with asserts, KeyErrors, anything
+        if spec.checkpoint and _does_not_fit(exc):
+            log.info("%s does not fit %s: %s", weights, spec.arch, exc)
+            raise ModelError(f"{weights} is not a checkpoint of {spec.arch}: its weights do not fit that model; give "
+                             "the --model it was made for (its download page names it)") from exc
+        if spec.checkpoint and "Error while deserializing header" in str(exc):  # safetensors' words for a cut file
+            raise ModelError(f"{weights} is cut short or damaged (a download that did not finish, or a copy that "
+                             "failed); download it again") from exc
         source = weights or "random weights"
         hint = f"; is it a checkpoint of {spec.arch}?" if spec.checkpoint else ""
         raise ModelError(f"cannot load {spec.label} from {source}: {_first_line(exc)}{hint}") from exc
@@ -513,6 +536,13 @@ def _model_tokenizer(arch: str, text_cfg: dict) -> Callable[[list[str]], Any]:
 @functools.cache
 def _clip_tokenizer(context_length: int, clean: str) -> ClipTokenizer:
     return ClipTokenizer(context_length, clean)
+
+
+def _does_not_fit(exc: BaseException) -> bool:
+    """open_clip's and torch's ways of saying a checkpoint's weights are another model's: an
+    assert on their shapes ("text pos_embed width changed!"), missing or unexpected keys, sizes
+    that differ. Their words mean nothing to a user; a file that is no checkpoint fails otherwise."""
+    return isinstance(exc, (AssertionError, KeyError)) or str(exc).startswith("Error(s) in loading state_dict")
 
 
 def _first_line(exc: BaseException) -> str:

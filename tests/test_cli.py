@@ -645,7 +645,14 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     assert run("albums")[1].startswith(f"{(tmp_path / 'photos').resolve()}\t16\t")
     run("tag", "Smith, John", *map(str, sorted((tmp_path / "photos").glob("*.jpg"))))
     assert ', "Smith, John"' in run("albums")[1] or '\t"Smith, John"' in run("albums")[1]  # one tag, not two
-    assert run("forget-tag", "round")[0] == 0 and "1\tRound" in run("tags")[1].splitlines()  # the one given by hand
+    assert run("forget-tag", "round") == (0, "", "photoclip no longer gives Round to photos that look like it; those "
+                                                 "you tagged keep it\n1 photo tagged Round\n")
+    assert "1\tRound" in run("tags")[1].splitlines()  # the one given by hand
+    code, _, err = run("forget-tag", "square")
+    squares = len(json.loads(run("tagged", "square", "--json")[1]))
+    assert code == 0 and squares > 0 and err == (
+        f"photoclip gives square to photos that look like the vocabulary's description again\n"
+        f"{squares} photos tagged square\n")
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
     assert code == 1 and "cannot read the tag vocabulary" in err
 

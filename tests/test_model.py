@@ -69,6 +69,22 @@ def test_a_missing_model_file_is_refused_with_its_path(tmp_path: Path) -> None:
         resolve_model("ViT-B-32", model_file=tmp_path / "nope.safetensors")
 
 
+def test_a_folder_given_for_the_model_file_names_the_weights_file_in_it(tmp_path: Path) -> None:
+    snapshot = tmp_path / "ViT-B-32"  # a model's folder, as a hub downloads it
+    snapshot.mkdir()
+    (snapshot / "open_clip_config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError) as refused:
+        resolve_model("ViT-B-32", model_file=snapshot)
+    assert str(refused.value) == (f"{snapshot} is a folder; give the model weights file (a .safetensors file or a "
+                                  "PyTorch checkpoint) with --model-file, or pick it in Settings")
+    (snapshot / "open_clip_model.safetensors").write_bytes(b"")
+    with pytest.raises(ModelError) as refused:
+        resolve_model("ViT-B-32", model_file=snapshot)
+    assert str(refused.value) == (f"{snapshot} is a folder; give its weights file, "
+                                  f"{snapshot / 'open_clip_model.safetensors'}, with --model-file, or pick it in "
+                                  "Settings")
+
+
 def test_model_id_follows_the_weights_file_content(tmp_path: Path) -> None:
     a, b = tmp_path / "a.safetensors", tmp_path / "b.safetensors"
     header = (2).to_bytes(8, "little") + b"{}"  # an empty safetensors file
@@ -556,8 +572,19 @@ def test_the_shared_tokenizer_tokenizes_as_open_clips_own(arch: str) -> None:
 def test_weights_that_do_not_fit_the_architecture_are_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "other.safetensors"
     shutil.copy(resolve_model(TINY).checkpoint, bad)
-    with pytest.raises(ModelError, match="cannot load ViT-B-32.*; is it a checkpoint of ViT-B-32\\?"):
+    with pytest.raises(ModelError) as refused:
         load_encoder(resolve_model("ViT-B-32", model_file=bad))
+    assert str(refused.value) == (f"{bad} is not a checkpoint of ViT-B-32: its weights do not fit that model; give "
+                                  "the --model it was made for (its download page names it)")
+
+
+def test_a_weights_file_cut_short_says_to_download_it_again(tmp_path: Path) -> None:
+    cut = tmp_path / "open_clip_model.safetensors"
+    cut.write_bytes(resolve_model(TINY).checkpoint.read_bytes()[:300_000])
+    with pytest.raises(ModelError) as refused:
+        load_encoder(resolve_model("ViT-B-32", model_file=cut))
+    assert str(refused.value) == (f"{cut} is cut short or damaged (a download that did not finish, or a copy that "
+                                  "failed); download it again")
 
 
 class _Ran:
