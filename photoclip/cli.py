@@ -1043,14 +1043,24 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         photos = library.photos(ids)
         paths = [str(photos[pid].path) for pid in ids if pid in photos]
         untagged = _no_photo_tagged(library, args.tag) if not paths else None
-    if args.json:  # as search's rows, so that a script reads both alike
-        _print_rows(args, [{"path": str(photos[pid].path), "id": pid} for pid in ids if pid in photos], paths)
+        how = _how_tagged(library, tag, [pid for pid in ids if pid in photos]) if args.json else {}
+    if args.json:  # as search's rows, so that a script reads both alike, with how sure the tag is
+        _print_rows(args, [{"path": str(photos[pid].path), "id": pid, **how[pid]} for pid in ids if pid in photos],
+                    paths)
     else:
         _print_paths(args, paths)
     if untagged:  # as grep, and as `search --tag`: a script can tell from the exit code
         print(untagged, file=sys.stderr)
         return EXIT_ERROR
     return 0
+
+
+def _how_tagged(library: Library, tag: str, ids: Sequence[PhotoId]) -> dict[PhotoId, dict[str, object]]:
+    """Each photo's `source` of the tag ("user": given by hand or as a keyword elsewhere; "auto":
+    photoclip's guess) and its `score` (a guess's share of the vocabulary's softmax; 1.0 given by hand)."""
+    name = tagging.normalize_tag(tag)
+    return {pid: next(({"source": t.source, "score": round(t.score, 4)} for t in library.photo_tags(pid)
+                       if t.name == name), {}) for pid in ids}
 
 
 def _the_tag_meant(library: Library, tag: str) -> str:

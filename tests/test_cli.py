@@ -582,7 +582,12 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert Path(run("tagged", "our cabin")[1].strip()) == photo
     found = {hit["path"]: hit["id"] for hit in json.loads(run("search", "a shape", "--json", "-n", "100")[1])}
     code, out, _ = run("tagged", "our cabin", "--json")  # rows as search's, so a script reads both alike
-    assert code == 0 and json.loads(out) == [{"path": str(photo), "id": found[str(photo)]}]
+    assert code == 0 and json.loads(out) == [{"path": str(photo), "id": found[str(photo)], "source": "user",
+                                              "score": 1.0}]
+    guessed = json.loads(run("tagged", "circle", "--json")[1])  # photoclip's guesses, the surest first
+    scores = [row["score"] for row in guessed]
+    assert {row["source"] for row in guessed} == {"auto"} and scores == sorted(scores, reverse=True)
+    assert 0 < scores[-1] <= scores[0] < 1 and len(guessed) == len(circles) - 1
     assert run("tag", "OUR CABIN", str(circles[1])) == (0, "", 'tagged 1 photo "Our Cabin"\n')  # it stays so
     assert "2\tOur Cabin" in run("tags")[1].splitlines()
     assert run("tagged", "no such tag") == (
