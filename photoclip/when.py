@@ -784,6 +784,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
         scan = _blanked(scan, quoted.start(), quoted.end(), "\0")
     period = None
     said: list[tuple[int, str]] = []
+    phrases: list[tuple[int, int, Period, bool]] = []  # where each starts and ends, whether "early", "mid"...
     for pattern, kind in _PATTERNS:
         position = 0
         while (match := pattern.search(scan, position)) is not None:
@@ -793,15 +794,87 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
                 if kind in _NO_DATE_AT_ALL:
                     scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
+            start, part = match.start(), _part_before(scan, match, found)
+            if part is not None:
+                start, found = part
+            phrases.append((start, match.end(), found, part is not None))
             period = found if period is None else period & found
-            said.append((match.start(), found.words))
+            said.append((start, found.words))
             possessive = _POSSESSIVE.match(scan, match.end())
             end = possessive.end() if possessive else match.end()
-            rest, scan = _blanked(rest, match.start(), end), _blanked(scan, match.start(), end)
-    if period is not None and len(said) > 1:
+            rest, scan = _blanked(rest, start, end), _blanked(scan, start, end)
+    if (ranged := _parts_range(text, phrases)) is not None:
+        (start, end), period = ranged
+        rest = _blanked(rest, start, end)
+    elif period is not None and len(said) > 1:
         period = replace(period, words=", ".join(words for _, words in sorted(said)))
     return re.sub(r"(?:\s*,)+", ",", " ".join(rest.split())).strip(" ,"), period  # "dog in may, at the lake"
 
+
+_PART = re.compile(r"(?:\b(?:in|during|from|at|by|around|towards?)\s+)?(?:\bthe\s+)?"
+                   r"\b(?P<part>early|mid|late|(?P<edge>beginning|start|end))(?P<of>\s+of)?(?:\s+the)?(?:\s+|\s*-\s*)$",
+                   re.IGNORECASE)
+_PARTS = {"early": "early", "mid": "mid", "late": "late", "beginning": "early", "start": "early", "end": "late"}
+
+
+def _part_before(scan: str, match: re.Match[str], found: Period) -> tuple[int, Period] | None:
+    """"early 2019", "mid-june 2020", "late summer 2018", "the end of last year": the third of that
+    time the word says (where it starts, and that period), for a year or more, a season or a month
+    (a day or a holiday has no thirds worth the name). A word "beginning", "start" or "end" counts
+    only with its "of" ("a fresh start 2019" is no part of it)."""
+    part = _PART.search(scan, 0, match.start())
+    if part is None or len(found.spans) != 1 or found.every or found.but:
+        return None
+    if part["edge"] and not part["of"] and not match.group().lower().startswith("of "):
+        return None
+    (start, end), = found.spans
+    if end - start < timedelta(days=28):
+        return None
+    words = f"{' '.join(part.group().split())} {found.words}".replace(" - ", "-").replace("- ", "-")
+    return part.start(), Period((_third(start, end, _PARTS[part["part"].lower()]),), words)
+
+
+_RANGE_JOINT = re.compile(r"\s*(?:to|until|till|through|thru|-|–)\s*", re.IGNORECASE)
+
+
+def _parts_range(text: str, phrases: list[tuple[int, int, Period, bool]]) -> tuple[Span, Period] | None:
+    """"from early 2019 to late 2020": a range from the start of one date to the end of the other,
+    where two were said, joined by "to" or a dash, one of them with "early", "mid" or "late" (the
+    range patterns know none of those). Returns where the words joining them are, and the range."""
+    if len(phrases) != 2 or not any(part for *_, part in phrases):
+        return None
+    (_, first_end, first, _), (second_start, _, second, _) = sorted(phrases, key=lambda phrase: phrase[0])
+    if not _RANGE_JOINT.fullmatch(text, first_end, second_start):
+        return None
+    spans = first.spans + second.spans
+    return (first_end, second_start), Period(((min(spans)[0], max(end for _, end in spans)),),
+                                             f"{first.words} to {second.words}")
+
+
+def _third(start: datetime, end: datetime, part: str) -> Span:
+    """The early, mid or late third of [start, end), in whole years, months or days as the span is
+    made of: "early 90s" is 1990 to 1993, "mid 2021" May to August, "late june" from the 21st. The
+    thirds of ten years or 31 days overlap by one, as people's early and mid do."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    whole_months = start.day == end.day == 1 and start.time() == end.time() == datetime.min.time()
+    if whole_months and months % 12 == 0 and start.month == 1 and months >= 36:
+        unit, count = "year", months // 12
+    elif whole_months and months >= 3:
+        unit, count = "month", months
+    else:
+        unit, count = "day", (end - start).days
+    few, most = count // 3, -(-count // 3)
+    first, last = {"early": (0, most), "mid": (few, count - few), "late": (count - most, count)}[part]
+    return _later(start, unit, first), _later(start, unit, last)
+
+
+def _later(start: datetime, unit: str, count: int) -> datetime:
+    """`count` years, months or days after `start`, which is the first of a year or month for those."""
+    if unit == "year":
+        return datetime(start.year + count, 1, 1)
+    if unit == "month":
+        return datetime(start.year + (start.month - 1 + count) // 12, (start.month - 1 + count) % 12 + 1, 1)
+    return start + timedelta(days=count)
 
 _QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb')
 """Words in quotes, searched as they are written: '"1984" book cover' is the book, not the year."""

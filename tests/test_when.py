@@ -556,3 +556,26 @@ def test_any_time_but_a_period_is_every_moment_outside_it_and_says_so() -> None:
     kept = extract_period("in may", TODAY)[1] & outside
     assert datetime(2019, 5, 1) not in [start for start, _ in kept.spans]
     assert kept.describe() == "in May, up to 2018 and 2020 to 2026"
+
+
+@pytest.mark.parametrize(("query", "rest", "described", "words"), [
+    ("early 2019", "", "1 Jan 2019 to 30 Apr 2019", "early 2019"),
+    ("kids mid 2021", "kids", "1 May 2021 to 31 Aug 2021", "mid 2021"),
+    ("in late 2019", "", "1 Sep 2019 to 31 Dec 2019", "in late 2019"),
+    ("lake in late summer 2018", "lake", "1 Aug 2018 to 31 Aug 2018", "in late summer 2018"),
+    ("mid-june 2020", "", "11 Jun 2020 to 20 Jun 2020", "mid-june 2020"),
+    ("late may 2020", "", "21 May 2020 to 31 May 2020", "late may 2020"),
+    ("beach at the end of june 2020 with kids", "beach with kids", "21 Jun 2020 to 30 Jun 2020",
+     "at the end of june 2020"),
+    ("the beginning of last year", "", "1 Jan 2025 to 30 Apr 2025", "the beginning of last year"),
+    ("early 1990s", "", "1 Jan 1990 to 31 Dec 1993", "early 1990s"),  # a decade's thirds overlap by a year
+    ("the late 1990s", "", "1 Jan 1996 to 31 Dec 1999", "the late 1990s"),
+    ("from early 2019 to late 2020", "", "1 Jan 2019 to 31 Dec 2020", "from early 2019 to late 2020"),
+    ("from 2019 to mid 2020 beach", "beach", "1 Jan 2019 to 31 Aug 2020", "from 2019 to mid 2020"),
+    ("late night 2019", "late night", "1 Jan 2019 to 31 Dec 2019", "2019"),  # the night, not the year's end
+    ("a fresh start 2019", "a fresh start", "1 Jan 2019 to 31 Dec 2019", "2019"),  # no "of": no part of it
+    ("early christmas 2019", "early", "24 Dec 2019 to 26 Dec 2019", "christmas 2019"),  # days: no thirds
+])
+def test_early_mid_or_late_is_that_third_of_a_year_season_or_month(query, rest, described, words) -> None:
+    left, period = extract_period(query, TODAY)
+    assert (left, period.describe(), period.words) == (rest, described, words)
