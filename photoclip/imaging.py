@@ -139,7 +139,7 @@ this share of its rows is missing: a tenth changes what the model sees little. M
 fails as truncated."""
 _METADATA_TOO_LARGE = "{} metadata too large to read"
 _DATA_DAMAGED = "the image data is damaged"
-_JPEG_DATA_DAMAGED = f"{_DATA_DAMAGED}; parts of the picture may be garbled"
+_DATA_GARBLED = f"{_DATA_DAMAGED}; parts of the picture may be garbled"
 _JPEG_DATA_STOPS_EARLY = f"{_DATA_DAMAGED}; its data stops at a marker before the picture is complete"
 """libjpeg's "premature end of data segment": mostly a file cut short and given an end marker
 after, which _decode_stream measures as a cut file (what is missing is said, or it fails)."""
@@ -804,6 +804,8 @@ def _decode_stream(
             if image is None:
                 with _DECODE_MEMORY.hold(_decode_cost(im, fmt, need)):
                     image, damage = _decode_rgb(im, fmt, need, check=not retried)
+                    if fmt == "png" and not retried and damage is None:
+                        damage = _png_damage(im, stream)
             if fmt == "heif" and im.size != full_size and not _heif_thumbnail_vouched_for(stream, image):
                 log.debug("HEIF thumbnail unchecked or of another picture; decoding the main image")
                 with _open_image(stream, fmt, head) as main, _DECODE_MEMORY.hold(_decode_cost(main, fmt, (0, 0))):
@@ -904,10 +906,30 @@ def _decode_cut_jpeg(
     elif (cut is not None and _is_progressive(data)) or jpegfile.lacks_scans(data):
         damage = f"{what}; all of the image is there, with less detail"
     elif closed:
-        damage = _JPEG_DATA_DAMAGED
+        damage = _DATA_GARBLED
     else:
         damage = f"{what}; the image looks whole"
     return dataclasses.replace(decoded, damage=damage)
+
+
+def _png_damage(im: ImageFile.ImageFile, stream: IO[bytes]) -> str | None:
+    """What a whole PNG that Pillow decoded without a word lacks, when its image data ends
+    before the picture does (see pngfile.image_data_missing): the rows it never reached are
+    black. Kept, with the damage said, when at most MAX_MISSING_ROWS of it is missing; else it
+    fails. Only looked into when one of its last two rows is all zeros (what is left so). And
+    whether its image data's checksums say it was damaged since it was written (Pillow reads
+    past them): parts of the picture may then be garbled."""
+    if not isinstance(stream, io.BytesIO):
+        return None
+    rows = np.asarray(im.crop((0, max(0, im.height - 2), im.width, im.height)))
+    share = None if all(row.any() for row in rows) else pngfile.image_data_missing(stream.getvalue())
+    if not share:
+        return _DATA_GARBLED if pngfile.image_data_checksum_wrong(stream.getvalue()) else None
+    interlaced = bool(im.info.get("interlace"))
+    part = f"{_percent(share)} of the image" if interlaced else f"the lower {_percent(share)} of the image"
+    if share > MAX_MISSING_ROWS or interlaced:  # an interlaced one lacks every other pixel of its rows
+        raise ImageDecodeError(f"corrupt PNG data ({part} cannot be read)")
+    return f"{_DATA_DAMAGED}; {part} is missing"
 
 
 def _filled_share(image: np.ndarray) -> np.ndarray:
@@ -1596,7 +1618,7 @@ def _checked_jpeg(im: ImageFile.ImageFile) -> tuple[Image.Image | None, str | No
         if not _is_damage(str(exc), im.fp.getvalue()):
             return None, None
         stopped = "premature end of data segment" in str(exc).lower()
-        return None, _JPEG_DATA_STOPS_EARLY if stopped else _JPEG_DATA_DAMAGED
+        return None, _JPEG_DATA_STOPS_EARLY if stopped else _DATA_GARBLED
     if pixels.shape[:2] != (height, width):
         return None, None
     return Image.fromarray(pixels if im.mode == "RGB" else pixels[..., 0], im.mode), None

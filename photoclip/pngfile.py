@@ -115,3 +115,52 @@ def _content_size(kind: bytes, body: bytes, limit: int) -> int:
         return len(zlib.decompressobj().decompress(text, limit + 1))
     except zlib.error:
         return 0  # broken, not big: Pillow says what is wrong with it
+
+
+_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type: grey, RGB, palette, grey + alpha, RGBA
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+"""Interlacing's seven passes: the first column and row, and the steps across and down."""
+_INFLATE_STEP = 1 << 20
+
+
+def image_data_missing(data: bytes) -> float | None:
+    """The share of a whole PNG's image data (inflated, as its header's size needs) that its
+    IDAT stream ends without: a stream damaged so that it reads as finished early (a block of
+    zeros over it can), or a header that claims more rows than the data holds. Pillow stops
+    there without a word, and the rows it never reached stay black. 0.0 when all of it is
+    there; None when the header cannot be read, or the stream is broken (the decoder says)."""
+    if not data.startswith(SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 29:
+        return None
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    depth, colour_type, interlaced = data[24], data[25], data[28]
+    if colour_type not in _CHANNELS or not width or not height:
+        return None
+    bits = depth * _CHANNELS[colour_type]
+    passes = _ADAM7 if interlaced else ((0, 0, 1, 1),)
+    expected = 0
+    for x, y, step_x, step_y in passes:
+        across, down = -(-(width - x) // step_x), -(-(height - y) // step_y)
+        if across > 0 and down > 0:
+            expected += down * (1 + -(-across * bits // 8))
+    inflater, found = zlib.decompressobj(), 0
+    try:
+        for kind, start, end in _chunks(data):
+            if kind != b"IDAT":
+                continue
+            pending = data[start + 8:end - 4]
+            while pending and found < expected and not inflater.eof:
+                found += len(inflater.decompress(pending, _INFLATE_STEP))
+                pending = inflater.unconsumed_tail
+            if found >= expected or inflater.eof:
+                break
+    except zlib.error:
+        return None
+    return max(0.0, (expected - found) / expected)
+
+
+def image_data_checksum_wrong(data: bytes) -> bool:
+    """Whether an IDAT chunk's checksum is wrong: its bytes changed since they were written (bit
+    rot, a block of a disk overwritten). Pillow never checks them, and inflates damaged data
+    that still reads as valid without a word: garbled rows, as if whole."""
+    return any(kind == b"IDAT" and zlib.crc32(data[start + 4:end - 4]) != int.from_bytes(data[end - 4:end], "big")
+               for kind, start, end in _chunks(data))

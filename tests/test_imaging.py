@@ -2230,3 +2230,49 @@ def test_a_big_progressive_jpeg_is_budgeted_for_all_its_coefficients_however_red
     # component): measured, 1.5 GB of memory for this size at 4:4:4, decoded reduced or not.
     assert costs[True] >= 16000 * 15000 * bytes_per_pixel
     assert costs[False] < 100_000_000  # a sequential one: its reduced output, 2000 x 1875
+
+
+def _png_of_rows(width: int, height: int, rows: int, level: int = 6) -> bytes:
+    """An RGB PNG whose header says width x height and whose image data holds `rows` rows, whole
+    and closed: Pillow decodes it without a word, the rows it lacks black."""
+    raw = b"".join(b"\0" + bytes([(y * 3) % 256, 120, 200]) * width for y in range(rows))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, level))
+            + _chunk(b"IEND", b""))
+
+
+def test_a_png_whose_image_data_ends_before_its_last_rows_says_so_or_fails(tmp_path):
+    few_missing, most_missing = tmp_path / "few.png", tmp_path / "most.png"
+    few_missing.write_bytes(_png_of_rows(64, 100, rows=95))
+    most_missing.write_bytes(_png_of_rows(64, 100, rows=40))
+
+    assert imaging.decode_photo(few_missing, 0).damage == "the image data is damaged; the lower 5% of the image is missing"
+    with pytest.raises(ImageDecodeError, match=r"^corrupt PNG data \(the lower 60% of the image cannot be read\)$"):
+        imaging.decode_photo(most_missing, 0)
+
+
+def test_a_png_whose_image_data_changed_after_it_was_written_is_said_damaged(tmp_path):
+    # Pillow stops inflating once its rows are full and never reads an IDAT checksum: a block of
+    # zeros over compressed data that still inflates to enough rows goes unseen. Find one such.
+    pixels = np.random.default_rng(7).integers(0, 16, (120, 160, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "PNG")
+    whole = out.getvalue()
+    start = whole.index(b"IDAT") + 4
+    rotten = None
+    for position in range(start + len(whole) // 4, len(whole) - 64, 5):
+        candidate = whole[:position] + bytes(16) + whole[position + 16:]
+        try:
+            with Image.open(io.BytesIO(candidate)) as im:
+                if (np.asarray(im.convert("RGB")) != pixels).any():
+                    rotten = candidate
+                    break
+        except Exception:  # most such damage Pillow sees: not what this test is about
+            continue
+    assert rotten is not None
+    (tmp_path / "whole.png").write_bytes(whole)
+    (tmp_path / "rotten.png").write_bytes(rotten)
+
+    assert imaging.decode_photo(tmp_path / "whole.png", 0).damage is None
+    assert imaging.decode_photo(tmp_path / "rotten.png", 0).damage == (
+        "the image data is damaged; parts of the picture may be garbled")

@@ -73,3 +73,24 @@ def test_ancillary_chunks_that_break_their_own_format_are_left_out_and_sound_one
 
     assert repaired == _png_with(*sound)
     assert pngfile.without_damaged_ancillary_chunks(repaired) is None
+
+
+def _rgb_png(width: int, height: int, rows: int | None = None, level: int = 6) -> bytes:
+    """An RGB PNG whose header says width x height, its data holding `rows` rows (all, by default)."""
+    raw = b"".join(b"\0" + bytes([y % 256, 80, 160]) * width for y in range(height if rows is None else rows))
+    header = png_chunk(b"IHDR", width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x02\x00\x00\x00")
+    return pngfile.SIGNATURE + header + png_chunk(b"IDAT", zlib.compress(raw, level)) + png_chunk(b"IEND", b"")
+
+
+def test_image_data_that_ends_before_the_rows_its_header_claims_is_measured():
+    assert pngfile.image_data_missing(_rgb_png(40, 100)) == 0.0
+    assert pngfile.image_data_missing(_rgb_png(40, 100, rows=75)) == 0.25
+
+
+def test_an_idat_chunk_changed_since_it_was_written_is_found_by_its_checksum():
+    whole = _rgb_png(40, 30, level=0)  # stored: any byte changed still inflates
+    position = whole.index(b"IDAT") + 200
+    damaged = whole[:position] + bytes([whole[position] ^ 0x55]) + whole[position + 1:]
+
+    assert not pngfile.image_data_checksum_wrong(whole)
+    assert pngfile.image_data_checksum_wrong(damaged)
