@@ -305,14 +305,19 @@ def test_a_sidecar_in_another_case_written_while_watched_tags_its_photo(open_lib
     assert [(t.name, t.source) for t in library.photo_tags(library.photo_at(photo).id)] == [("grandma", "user")]
 
 
-def test_a_tag_deleted_or_renamed_after_export_does_not_come_back_from_the_sidecar_another_program_saved(
-    open_library, tmp_path: Path
-) -> None:
+def _one_photo_indexed(open_library, tmp_path: Path):
+    """A library of one photo, photos/IMG_1.jpg: (the library, its folder, the photo's id)."""
     folder = tmp_path / "photos"
     photo = write_photo(folder / "IMG_1.jpg", seed=1)
     library = open_library()
     library.index([folder])
-    pid = library.photo_at(photo).id
+    return library, folder, library.photo_at(photo).id
+
+
+def test_a_tag_deleted_or_renamed_after_export_does_not_come_back_from_the_sidecar_another_program_saved(
+    open_library, tmp_path: Path
+) -> None:
+    library, folder, pid = _one_photo_indexed(open_library, tmp_path)
     for tag in ("Grandma", "lake", "tram"):
         library.add_tag([pid], tag)
     library.export_sidecars(mine_only=True)
@@ -333,11 +338,7 @@ def test_a_tag_deleted_or_renamed_after_export_does_not_come_back_from_the_sidec
 def test_a_keyword_added_by_hand_to_photoclips_own_sidecar_becomes_a_tag_and_stays(
     open_library, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "photos"
-    photo = write_photo(folder / "IMG_1.jpg", seed=1)
-    library = open_library()
-    library.index([folder])
-    pid = library.photo_at(photo).id
+    library, folder, pid = _one_photo_indexed(open_library, tmp_path)
     library.add_tag([pid], "Grandma")
     library.catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
     library.export_sidecars()
@@ -348,6 +349,7 @@ def test_a_keyword_added_by_hand_to_photoclips_own_sidecar_becomes_a_tag_and_sta
     assert library.read_sidecars([sidecar]) == 1
     tags = {(t.name, t.source) for t in library.photo_tags(pid)}
     assert tags == {("grandma", "user"), ("beach", "auto"), ("roses", "user")}
+    photo = folder / "IMG_1.jpg"
     photo.write_bytes(photo.read_bytes() + b"\0")  # the photo changed: read again, sidecar and all
     library.index([folder])
     assert {(t.name, t.source) for t in library.photo_tags(pid) if t.source == "user"} == {
