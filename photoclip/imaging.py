@@ -921,10 +921,11 @@ def _png_damage(im: ImageFile.ImageFile, stream: IO[bytes]) -> str | None:
     past them): parts of the picture may then be garbled."""
     if not isinstance(stream, io.BytesIO):
         return None
+    data = stream.getvalue()
     rows = np.asarray(im.crop((0, max(0, im.height - 2), im.width, im.height)))
-    share = None if all(row.any() for row in rows) else pngfile.image_data_missing(stream.getvalue())
+    share = None if all(row.any() for row in rows) else pngfile.image_data_missing(data)
     if not share:
-        return _DATA_GARBLED if pngfile.image_data_checksum_wrong(stream.getvalue()) else None
+        return _DATA_GARBLED if pngfile.image_data_checksum_wrong(data) else None
     interlaced = bool(im.info.get("interlace"))
     part = f"{_percent(share)} of the image" if interlaced else f"the lower {_percent(share)} of the image"
     if share > MAX_MISSING_ROWS or interlaced:  # an interlaced one lacks every other pixel of its rows
