@@ -1290,6 +1290,12 @@ class Catalog:
         )
         return [PhotoId(r[0]) for r in rows]
 
+    def tag_sources(self, tag: str) -> dict[PhotoId, tuple[str, float]]:
+        """(source, score) of `tag` on each photo that carries it."""
+        rows = self._conn.execute("SELECT photo_id, source, score FROM tags WHERE tag = ? AND source != 'rejected'",
+                                  (tag,))
+        return {PhotoId(r[0]): (r[1], r[2]) for r in rows}
+
     def photo_tags(self, photo_id: PhotoId) -> list[tuple[str, str, float]]:
         """(tag, source, score) of one photo, rejected ones included, best first."""
         rows = self._conn.execute(

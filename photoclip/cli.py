@@ -1058,9 +1058,9 @@ def cmd_tagged(args: argparse.Namespace) -> int:
 def _how_tagged(library: Library, tag: str, ids: Sequence[PhotoId]) -> dict[PhotoId, dict[str, object]]:
     """Each photo's `source` of the tag ("user": given by hand or as a keyword elsewhere; "auto":
     photoclip's guess) and its `score` (a guess's share of the vocabulary's softmax; 1.0 given by hand)."""
-    name = tagging.normalize_tag(tag)
-    return {pid: next(({"source": t.source, "score": round(t.score, 4)} for t in library.photo_tags(pid)
-                       if t.name == name), {}) for pid in ids}
+    sources = library.tag_sources(tag)
+    return {pid: {"source": sources[pid][0], "score": round(sources[pid][1], 4)} if pid in sources else {}
+            for pid in ids}
 
 
 def _the_tag_meant(library: Library, tag: str) -> str:

@@ -1368,6 +1368,10 @@ class Library:
         """What the photo's owner wrote about it, in its file or another program's sidecar."""
         return self.catalog.caption(photo_id)
 
+    def tag_sources(self, tag: str) -> dict[PhotoId, tuple[str, float]]:
+        """How each photo that carries `tag` got it: (source, score), as photo_tags says."""
+        return self.catalog.tag_sources(tagging.normalize_tag(tag))
+
     def photo_tags(self, photo_id: PhotoId) -> list[PhotoTag]:
         return [PhotoTag(*row) for row in self.catalog.photo_tags(photo_id)]
 

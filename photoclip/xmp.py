@@ -10,6 +10,8 @@ import os
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from photoclip.fsutil import read_small_file
@@ -53,55 +55,70 @@ def sidecars_beside(photo: Path) -> tuple[Path, ...]:
     `img_1.jpg.xmp` beside `IMG_1.jpg`), where case counts: a camera or a Windows program wrote
     them so. One that is exactly another file's (`img_1.jpg.xmp` beside `img_1.jpg` too) is not
     this photo's."""
-    from photoclip import keywords  # it imports this module
-
     usual = sidecar_paths(photo)
     usual_names = {path.name for path in usual}
-    names = _sidecar_names(photo.parent)
+    listing = _listing(photo.parent)
+    if listing is None:
+        return usual
     variants = [photo.parent / name for folded in {n.casefold() for n in usual_names}
-                for name in names.get(folded, ()) if name not in usual_names]
-    if variants:  # rare: the folder is listed again, for the files that may own them
-        owners = keywords.sidecar_owners([photo, *(_files_in(photo.parent) - {photo})])
-        variants = [path for path in variants if photo in owners(path)]
+                for name in listing.sidecars.get(folded, ()) if name not in usual_names]
+    if variants:
+        owners = listing.owners()
+        variants = [path for path in variants if photo in owners(path) or not owners(path)]
     return usual + tuple(sorted(variants))
 
 
-_LISTED: dict[Path, tuple[int, dict[str, tuple[str, ...]]]] = {}
+@dataclass
+class _Listing:
+    """One folder's files, listed once while it does not change: for the thousands of photos of
+    one folder indexed one after another, a camera's `.JPG.XMP` beside each of them."""
+
+    folder: Path
+    sidecars: dict[str, tuple[str, ...]]  # the sidecars' names, by their case-folded form
+    others: tuple[str, ...]  # the names of its other files
+    _owners: Callable[[Path], list[Path]] | None = None
+
+    def owners(self) -> Callable[[Path], list[Path]]:
+        """keywords.sidecar_owners of the folder's files, made the first time a sidecar in
+        another case asks."""
+        if self._owners is None:
+            from photoclip import keywords  # it imports this module
+
+            self._owners = keywords.sidecar_owners([self.folder / name for name in self.others])
+        return self._owners
+
+
+_LISTED: dict[Path, tuple[int, _Listing]] = {}
 _LISTED_MAX = 256  # folders; a run indexes one folder's photos after another
 _SETTLED_NS = 2 * 10**9  # a folder changed more recently may change again within its clock's step
 
 
-def _sidecar_names(folder: Path) -> dict[str, tuple[str, ...]]:
-    """The names of the sidecars in `folder`, by their case-folded form: listed once while the
-    folder does not change, for the thousands of photos of one folder indexed one after another."""
+def _listing(folder: Path) -> _Listing | None:
+    """`folder`'s files, from the last listing while the folder has not changed since; None
+    where it cannot be listed."""
     try:
         changed = folder.stat().st_mtime_ns
     except OSError:
-        return {}
+        return None
     cached = _LISTED.get(folder)
     if cached is not None and cached[0] == changed:
         return cached[1]
-    listed: dict[str, list[str]] = defaultdict(list)
+    sidecars: dict[str, list[str]] = defaultdict(list)
+    others = []
     try:
         for name in os.listdir(folder):
             if name[-4:].lower() == ".xmp":
-                listed[name.casefold()].append(name)
+                sidecars[name.casefold()].append(name)
+            else:
+                others.append(name)
     except OSError:
-        return {}
-    names = {folded: tuple(same) for folded, same in listed.items()}
+        return None
+    listing = _Listing(folder, {folded: tuple(same) for folded, same in sidecars.items()}, tuple(others))
     if time.time_ns() - changed > _SETTLED_NS:
         if len(_LISTED) >= _LISTED_MAX:
             _LISTED.clear()
-        _LISTED[folder] = changed, names
-    return names
-
-
-def _files_in(folder: Path) -> set[Path]:
-    """The files in `folder` that are not sidecars (photos, and files of any other kind)."""
-    try:
-        return {folder / name for name in os.listdir(folder) if name[-4:].lower() != ".xmp"}
-    except OSError:
-        return set()
+        _LISTED[folder] = changed, listing
+    return listing
 
 
 def others_sidecars(photo: Path) -> list[bytes]:

@@ -32,3 +32,20 @@ def test_a_packet_is_parsed_and_broken_xml_reads_as_nothing() -> None:
     assert xmp.parse(PACKET) is not None
     assert xmp.parse(b"<x:xmpmeta><rdf:RDF></x:xmpmeta>") is None
     assert xmp.parse(None) is None and xmp.parse(b"") is None
+
+
+def test_sidecars_in_another_case_are_found_from_one_listing_of_a_settled_folder(tmp_path: Path) -> None:
+    import os
+
+    photos = [tmp_path / f"img_{i}.jpg" for i in range(3)]
+    for photo in photos:
+        photo.write_bytes(b"")
+        (tmp_path / f"{photo.stem}.JPG.XMP").write_bytes(b"")
+    settled = (os.stat(tmp_path).st_mtime_ns - 10 * 10**9) / 1e9
+    os.utime(tmp_path, (settled, settled))  # as a folder of last week's photos
+    found = [xmp.sidecars_beside(photo)[-1] for photo in photos]
+    assert found == [tmp_path / f"img_{i}.JPG.XMP" for i in range(3)]
+    listing = xmp._LISTED[tmp_path][1]
+    owners = listing.owners()
+    xmp.sidecars_beside(photos[0])
+    assert xmp._LISTED[tmp_path][1] is listing and listing.owners() is owners  # the folder is not listed again
