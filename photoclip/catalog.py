@@ -375,6 +375,11 @@ class FileState:
     size: int
     mtime_ns: int
     status: str
+    broken_read_at: float | None = None  # when a failed or damaged photo was read (time.time())
+
+
+_STATE_COLUMNS = (
+    "path, id, size, mtime_ns, status, CASE WHEN status = 'failed' OR damage IS NOT NULL THEN indexed_at END")
 
 
 @dataclass(frozen=True)
@@ -705,7 +710,7 @@ class Catalog:
 
     def file_states(self, root_id: RootId) -> dict[str, FileState]:
         rows = self._conn.execute(
-            "SELECT path, id, size, mtime_ns, status FROM photos WHERE root_id = ?", (root_id,)
+            "SELECT " + _STATE_COLUMNS + " FROM photos WHERE root_id = ?", (root_id,)
         )
         return _states(rows)
 
@@ -719,7 +724,7 @@ class Catalog:
         for start in range(0, len(sizes), 500):
             chunk = sizes[start:start + 500]
             rows = self._conn.execute(
-                f"SELECT path, id, size, mtime_ns, status FROM photos WHERE root_id IN ({roots})"
+                f"SELECT {_STATE_COLUMNS} FROM photos WHERE root_id IN ({roots})"
                 f" AND size IN ({','.join('?' * len(chunk))})", (*root_ids, *chunk),
             )
             states.update(_states(rows))
@@ -764,14 +769,14 @@ class Catalog:
     def photo_states(self, paths: Iterable[str]) -> dict[str, FileState]:
         """What the catalog knows of exactly these paths (a watcher's events name a few files)."""
         rows = self._rows_in(
-            "SELECT path, id, size, mtime_ns, status FROM photos WHERE path IN ({marks})", map(_text, paths)
+            "SELECT " + _STATE_COLUMNS + " FROM photos WHERE path IN ({marks})", map(_text, paths)
         )
         return _states(rows)
 
     def states_of_sizes(self, sizes: Iterable[int]) -> dict[str, FileState]:
         """Hashed photos of these byte sizes: where a file that just appeared may have moved from."""
         rows = self._rows_in(
-            "SELECT path, id, size, mtime_ns, status FROM photos WHERE size IN ({marks}) AND hash IS NOT NULL",
+            "SELECT " + _STATE_COLUMNS + " FROM photos WHERE size IN ({marks}) AND hash IS NOT NULL",
             sorted(set(sizes)),
         )
         return _states(rows)
@@ -780,7 +785,7 @@ class Catalog:
         """Photos below `folder` (not the folder's own path): a range scan on the path index."""
         low, high = _prefix_range(_text(folder))
         rows = self._conn.execute(
-            "SELECT path, id, size, mtime_ns, status FROM photos WHERE path >= ? AND path < ?", (low, high)
+            "SELECT " + _STATE_COLUMNS + " FROM photos WHERE path >= ? AND path < ?", (low, high)
         )
         return _states(rows)
 
@@ -1659,7 +1664,7 @@ def _folder(text: str) -> str:
 
 
 def _states(rows: Iterable[tuple]) -> dict[str, FileState]:
-    return {_path_text(r[0]): FileState(PhotoId(r[1]), r[2], r[3], r[4]) for r in rows}
+    return {_path_text(r[0]): FileState(PhotoId(r[1]), *r[2:]) for r in rows}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -25,6 +25,7 @@ DEMO_MODEL = "photoclip-tiny"
 download the default model index and browse (dates, places, albums, duplicates) meanwhile."""
 SETTINGS_FILE = "settings.json"
 DEVICE_NAMES = r"auto|cpu|mps|cuda(:\d+)?"  # any case
+WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")  # the names a weights file goes by
 
 
 def default_library_dir() -> Path:

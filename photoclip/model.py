@@ -28,7 +28,14 @@ import numpy as np
 
 from photoclip import download
 from photoclip.clip_tokenizer import ClipTokenizer
-from photoclip.config import DEFAULT_MODEL, DEMO_MODEL, DEVICE_NAMES, model_cache_dir, resources_dir
+from photoclip.config import (
+    DEFAULT_MODEL,
+    DEMO_MODEL,
+    DEVICE_NAMES,
+    WEIGHT_SUFFIXES,
+    model_cache_dir,
+    resources_dir,
+)
 from photoclip.errors import ModelError, ModelUnavailableError
 from photoclip.skip_init import without_random_init
 from photoclip.text_tower import LINEARS, TextTower, kept_length
@@ -48,7 +55,6 @@ TEXT_CACHE_SIZE = 1024
 _OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 _OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
 _HF_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
-WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")  # the names a weights file goes by
 
 
 @dataclass(frozen=True)

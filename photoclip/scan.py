@@ -307,7 +307,18 @@ def _changed(path: str, state: FileState) -> bool:
         st = os.stat(path)
     except OSError:
         return False  # gone: it stands for nothing
-    return (st.st_size, st.st_mtime_ns) != (state.size, state.mtime_ns)
+    return (st.st_size, st.st_mtime_ns) != (state.size, state.mtime_ns) or _rewritten(path, state)
+
+
+def _rewritten(path: str, state: FileState) -> bool:
+    """A failed or damaged photo's file written since it was read, though its size and mtime
+    are as they were: restored from a backup with `cp -p`, rsync -a or Time Machine."""
+    if state.broken_read_at is None:
+        return False
+    try:
+        return os.stat(path).st_ctime_ns > state.broken_read_at * 1e9
+    except OSError:
+        return False
 
 
 def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:
@@ -458,7 +469,7 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
         state = known.get(f.path)
         if state is None:
             new.append(f)
-        elif (state.size, state.mtime_ns) != (f.size, f.mtime_ns):
+        elif (state.size, state.mtime_ns) != (f.size, f.mtime_ns) or _rewritten(f.path, state):
             changed.append((state.id, f.size, f.mtime_ns))
         elif state.status == "failed":
             failed[state.id] = f
@@ -699,7 +710,7 @@ def scan_paths(
         state = states.get(path)
         if state is None:
             new.setdefault(root.id, (root, []))[1].append(entry)
-        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns):
+        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns) or _rewritten(path, state):
             changed.append((state.id, entry.size, entry.mtime_ns))
         elif state.status == "failed":
             failed[state.id] = entry

@@ -7,9 +7,11 @@ import dataclasses
 import glob
 from pathlib import Path
 
+from PySide6.QtCore import QDir
+
 from photoclip import config
 from photoclip.gui.app import make_app
-from photoclip.gui.settings_dialog import SettingsDialog
+from photoclip.gui.settings_dialog import MODEL_FILE_FILTER, SettingsDialog
 from tests.gui_support import WAIT_MS, make_window  # noqa: F401
 
 
@@ -96,3 +98,12 @@ def test_the_appearance_chosen_is_kept_for_the_next_start_and_said_to_show_then(
         assert window._switch is None  # the library's own settings did not change: no reopening
     finally:
         QSettings("photoclip", "photoclip").remove(theme.APPEARANCE_KEY)
+
+
+def test_the_model_file_dialog_lists_every_kind_of_weights_file_photoclip_reads(tmp_path: Path) -> None:
+    weights = ["clip.bin", "clip.ckpt", "clip.pt", "clip.pth", "clip.safetensors"]
+    for name in [*weights, "notes.txt"]:
+        (tmp_path / name).write_bytes(b"")
+    shown_first = MODEL_FILE_FILTER.split(";;")[0]
+    patterns = shown_first[shown_first.index("(") + 1:shown_first.index(")")].split()
+    assert QDir(str(tmp_path)).entryList(patterns, QDir.Filter.Files) == weights

@@ -414,6 +414,35 @@ def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folde
     assert library.status().counts.failed == 0
 
 
+def test_photos_restored_from_a_backup_with_their_size_and_mtime_are_read_again(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    # a crash zero-fills a file in place; `cp -p`, rsync -a and Time Machine restore its date too
+    write_photo(photo_folder / "p1.jpg", seed=1, size=(640, 480))
+    good = {name: (photo_folder / name).read_bytes() for name in ("p0.jpg", "p1.jpg")}
+    for name in good:
+        shutil.copy2(photo_folder / name, tmp_path / name)
+    kept = len(good["p1.jpg"]) * 98 // 100
+    (photo_folder / "p0.jpg").write_bytes(bytes(len(good["p0.jpg"])))
+    (photo_folder / "p1.jpg").write_bytes(good["p1.jpg"][:kept] + bytes(len(good["p1.jpg"]) - kept))
+    for name in good:
+        shutil.copystat(tmp_path / name, photo_folder / name)
+    library = open_library()
+    library.index([photo_folder])
+    status = library.status()
+    assert [path.name for path, _ in status.failures] == ["p0.jpg"]
+    assert [path.name for path, _ in status.damaged] == ["p1.jpg"]
+    assert library.index().total == 0  # nothing new: neither is read again
+
+    time.sleep(0.05)  # the kernel stamps files from a clock that ticks every few milliseconds
+    for name in good:
+        shutil.copy2(tmp_path / name, photo_folder / name)
+    assert library.index().embedded == 2
+    status = library.status()
+    assert (status.failures, status.damaged, status.counts.indexed) == ((), (), 6)
+    assert library.index().total == 0
+
+
 def test_a_damaged_settings_file_keeps_the_model_the_library_was_used_with(
     open_library, photo_folder: Path, tmp_path: Path, caplog
 ) -> None:

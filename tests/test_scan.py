@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -132,6 +133,23 @@ def test_a_photo_that_failed_for_want_of_permission_is_read_again_when_a_watcher
     assert changes.changed == (states[str(photo)].id,)
     assert catalog.photo_by_path(photo).status == "pending"
     assert catalog.photo_by_path(damaged).status == "failed"  # read whole, and still cut off: it stays failed
+
+
+def test_a_failed_photo_restored_with_its_size_and_mtime_is_read_again_when_a_watcher_names_it(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    photo = write_photo(tmp_path / "x.jpg", seed=1)
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    state = catalog.photo_states([str(photo)])[str(photo)]
+    catalog.store_batch("m", [], [(state.id, "truncated file")])
+    assert not scan_paths(catalog, [root], [photo]).changed
+    time.sleep(0.05)  # the kernel stamps files from a clock that ticks every few milliseconds
+    stat = photo.stat()
+    photo.write_bytes(photo.read_bytes())
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert scan_paths(catalog, [root], [photo]).changed == (state.id,)
+    assert catalog.photo_by_path(photo).status == "pending"
 
 
 def test_a_folder_a_watcher_names_is_listed_with_what_in_it_cannot_be_read(catalog: Catalog, tmp_path: Path) -> None:

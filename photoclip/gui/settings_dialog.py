@@ -34,7 +34,7 @@ from photoclip.gui import theme
 from photoclip.gui.tags import error_label
 from photoclip.library import check_model_choice
 
-MODEL_FILE_FILTER = "Model weights (*.safetensors *.bin *.pt *.pth);;All files (*)"
+MODEL_FILE_FILTER = f"Model weights ({' '.join('*' + suffix for suffix in config.WEIGHT_SUFFIXES)});;All files (*)"
 VOCABULARY_FILE_FILTER = "Tag vocabularies (*.txt);;All files (*)"
 DEVICES = (("auto", "Automatic (GPU when there is one)"), ("cpu", "Processor (CPU)"),
            ("cuda", "NVIDIA GPU (CUDA)"), ("mps", "Apple GPU (Metal)"))
