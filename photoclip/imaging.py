@@ -1608,11 +1608,11 @@ def _checked_jpeg(im: ImageFile.ImageFile) -> tuple[Image.Image | None, str | No
     rot garbled would pass for whole, and a duplicates clean-up could keep it over its intact
     copy. (pixels, None) when it decodes clean; (None, damage) when its data is damaged;
     (None, None) when this cannot tell, and Pillow decodes it as it would anyway."""
-    if simplejpeg is None or im.mode not in ("RGB", "L") or not isinstance(im.fp, io.BytesIO):
+    if simplejpeg is None or im.mode not in _STRICT_COLORSPACES or not isinstance(im.fp, io.BytesIO):
         return None, None
     width, height = im.size
     try:
-        pixels = simplejpeg.decode_jpeg(im.fp.getvalue(), colorspace="RGB" if im.mode == "RGB" else "GRAY",
+        pixels = simplejpeg.decode_jpeg(im.fp.getvalue(), colorspace=_STRICT_COLORSPACES[im.mode],
                                         min_width=width, min_height=height, strict=True)
     except ValueError as exc:
         log.debug("JPEG decoded strictly: %s", exc)
@@ -1620,9 +1620,12 @@ def _checked_jpeg(im: ImageFile.ImageFile) -> tuple[Image.Image | None, str | No
             return None, None
         stopped = "premature end of data segment" in str(exc).lower()
         return None, _JPEG_DATA_STOPS_EARLY if stopped else _DATA_GARBLED
-    if pixels.shape[:2] != (height, width):
+    if pixels.shape[:2] != (height, width) or im.mode == "CMYK":  # Pillow knows which CMYK is stored inverted
         return None, None
     return Image.fromarray(pixels if im.mode == "RGB" else pixels[..., 0], im.mode), None
+
+
+_STRICT_COLORSPACES = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
 
 
 def _is_damage(warning: str, data: bytes) -> bool:

@@ -1040,9 +1040,11 @@ def test_cut_files_decoded_at_once_on_many_threads_each_get_their_own_verdict(tm
     assert not ImageFile.LOAD_TRUNCATED_IMAGES
 
 
-@pytest.mark.parametrize("progressive", [False, True])
-def test_a_jpeg_whose_data_is_damaged_is_decoded_and_its_damage_said(tmp_path, progressive):
-    data = bytearray(_noise_file(tmp_path / "whole.jpg", (320, 240), progressive=progressive))
+@pytest.mark.parametrize(("progressive", "mode"), [(False, "RGB"), (True, "RGB"), (False, "CMYK")])
+def test_a_jpeg_whose_data_is_damaged_is_decoded_and_its_damage_said(tmp_path, progressive, mode):
+    noise = np.random.default_rng(7).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    data = bytearray(_save(tmp_path / "whole.jpg", Image.fromarray(noise).convert(mode),
+                           progressive=progressive).read_bytes())
     middle = len(data) // 2
     data[middle:middle + 4096] = bytes(4096)  # a disk block lost to zeros, mid image data
     path = tmp_path / "rotten.jpg"
