@@ -144,6 +144,7 @@ def find_groups(
     distinct: set[tuple[PhotoId, PhotoId]] | frozenset = frozenset(),
     photo_looks: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]] = lambda ids: {},
     photo_colours: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]] = lambda ids: {},
+    weak_model: bool = False,
 ) -> list[DuplicateGroup]:
     """Group `photos` (the candidates: present, on online folders) by shared bytes and by
     vectors at least `similarity` alike: each of `embeddings` (chunks of ids and their vectors,
@@ -153,8 +154,9 @@ def find_groups(
     are the same are joined a little below `similarity` (LOOKS_VOUCH), and well below it when
     one of them is damaged and the looks are the same over the rows both hold
     (DAMAGED_VOUCH); at the similarities that ask for edits, those the same in grey or mirrored
-    whose colours (`photo_colours`) allow it, whatever their vectors (_twin_likeness). Newest
-    keeper first, like the library's own order."""
+    whose colours (`photo_colours`) allow it, whatever their vectors (_twin_likeness). A
+    `weak_model` (photoclip's demo model, which knows only shapes) finds most photos alike:
+    its copies must look the same (_copies). Newest keeper first, like the library's own order."""
     parent: dict[PhotoId, PhotoId] = {}
     members_of: dict[PhotoId, set[PhotoId]] = {}
     apart: dict[PhotoId, set[PhotoId]] = {}
@@ -193,6 +195,7 @@ def find_groups(
             join(members[0], other)
     embedded: set[int] = set()
     prepared: dict[PhotoId, looks.Prepared] = {}
+    colours: dict[PhotoId, bytes] = {}
     damaged = np.fromiter((pid for pid, p in photos.items() if p.damage is not None), dtype=np.int64)
     if vectors is not None and len(vectors):
         candidates = np.fromiter(photos, dtype=np.int64, count=len(photos))
@@ -202,22 +205,25 @@ def find_groups(
             ids, chunk = ids[keep], chunk[keep]
             embedded.update(ids.tolist())
             pairs = [pair for pair in _nearby(vectors, ids, chunk, damaged, similarity) if not joined(*pair[:2])]
-            wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)} - prepared.keys()
-            prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted).items())
+            wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)}
+            prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
+            if weak_model:
+                colours.update(photo_colours(wanted - colours.keys()))
             for a, b, sim, damage in pairs:
                 if a not in photos or b not in photos or joined(a, b):
                     continue
                 first, second = photos[PhotoId(a)], photos[PhotoId(b)]
+                tints = (colours.get(first.id), colours.get(second.id)) if weak_model else None
                 if not _moments_apart(first, second, similarity) and _copies(
-                    sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second)
+                    sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second),
+                    tints,
                 ):
                     join(PhotoId(a), PhotoId(b))
-    colours: dict[PhotoId, bytes] = {}
     if similarity < SAME_SHAPE_FROM:
         pairs = _maybe_twins(photos, photo_looks)
         wanted = {pid for pair in pairs for pid in pair}
         prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
-        colours.update(photo_colours(wanted))
+        colours.update(photo_colours(wanted - colours.keys()))
         for a, b in pairs:
             if not joined(a, b) and _twin_likeness(photos[a], photos[b], prepared.get, colours.get, similarity):
                 join(a, b)
@@ -230,13 +236,13 @@ def find_groups(
     wanted = {pid for members in grouped for pid in members}
     if wanted - prepared.keys():
         prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
-    if similarity < SAME_SHAPE_FROM and wanted - colours.keys():
+    if (similarity < SAME_SHAPE_FROM or weak_model) and wanted - colours.keys():
         colours.update(photo_colours(wanted - colours.keys()))
     groups = [
         group
         for members in grouped
         for group in _around_keepers([photos[m] for m in members], vectors, embedded, prepared.get, colours.get,
-                                     similarity)
+                                     similarity, weak_model)
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
@@ -273,7 +279,7 @@ def _nearby(
 
 def _copies(
     sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float, damaged: bool,
-    shapes: tuple[float, float] = (1.0, 1.0),
+    shapes: tuple[float, float] = (1.0, 1.0), weak_colours: tuple[bytes | None, bytes | None] | None = None,
 ) -> bool:
     """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
@@ -282,17 +288,26 @@ def _copies(
     looser match would offer it to the trash for another photo taken a moment later. Photos of
     other shapes (width / height, `shapes`) are copies only at the looser similarities that ask
     for crops, and only when one looks the same as the middle of the other: a crop, unlike a
-    second shot, shows just what its photo shows there."""
+    second shot, shows just what its photo shows there. A weak model's vectors vouch for little:
+    intact copies must look as alike as a copy's looks are (a ball and a box of one size look
+    almost the same), and blank looks (a plain background with a few small things on it) must
+    have the same colours too (`weak_colours`, where both are known)."""
     if max(shapes) / min(shapes) > looks.RESHAPED:  # a crop at most, which a blank look cannot vouch for
         if similarity >= SAME_SHAPE_FROM or damaged or a is None or b is None or a.flat or b.flat:
             return False
         return looks.compare_shaped(a, b, *shapes) >= looks.SAME
     if a is None or b is None:
         return sim >= similarity
+    if damaged and not (a.flat or b.flat):
+        return looks.compare_held(a, b) >= looks.SAME
+    if weak_colours is not None:
+        first, second = weak_colours
+        same_colours = first is None or second is None or looks.same_colours(first, second)
+        if (a.flat or b.flat) and not (sim >= similarity and same_colours):
+            return False
+        return looks.compare(a, b) >= looks.TWIN
     if a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
         return sim >= similarity and looks.compare(a, b) >= looks.SAME
-    if damaged:
-        return looks.compare_held(a, b) >= looks.SAME
     likeness = looks.compare(a, b)
     return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
 
@@ -391,6 +406,7 @@ def _around_keepers(
     look: Callable[[PhotoId], looks.Prepared | None],
     colour: Callable[[PhotoId], bytes | None],
     similarity: float,
+    weak_model: bool = False,
 ) -> list[DuplicateGroup]:
     """Photos joined pair by pair, as groups in which every copy is a copy of the photo kept:
     a chain of photos each a little like the next (skies, pages, a burst) would otherwise put
@@ -411,7 +427,8 @@ def _around_keepers(
             damaged = keeper.damage is not None or other.damage is not None
             if sim is not None and sim >= _least_similarity(similarity, damaged) and \
                     not _moments_apart(keeper, other, similarity) and \
-                    _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other)):
+                    _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
+                            (colour(keeper.id), colour(other.id)) if weak_model else None):
                 copies.append((other, min(_ALMOST_SAME, sim)))
             elif twin := _twin_likeness(keeper, other, look, colour, similarity):
                 copies.append((other, min(_ALMOST_SAME, max(sim or 0.0, twin))))

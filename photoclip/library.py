@@ -1542,13 +1542,13 @@ class Library:
                              "0.99 finds copies")
         same_bytes = list(self.catalog.same_bytes())
         photos = dedup.one_name_per_file(self.catalog.present_photos(), same_bytes)
-        vectors, embeddings = None, ()
-        if not exact_only:
-            model_id, vectors, _ = self._answering()
-            embeddings = self.catalog.embeddings(model_id, vectors.dim)
+        if exact_only:
+            return dedup.find_groups(photos, same_bytes, similarity=1.0, distinct=self.catalog.distinct_pairs())
+        model_id, vectors, _ = self._answering()
+        embeddings = self.catalog.embeddings(model_id, vectors.dim)
         return dedup.find_groups(
             photos, same_bytes, vectors, embeddings, similarity, self.catalog.distinct_pairs(), self.catalog.looks,
-            self.catalog.colours,
+            self.catalog.colours, weak_model=model_id.partition("/")[0] == config.DEMO_MODEL,
         )
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:

@@ -60,6 +60,7 @@ COLOURS_SIDE = 8
 _GREY = 6.0  # chroma (Cb, Cr) of a cell below which it is grey
 _TONED_MOST = 32.0  # ... above which it is a colour of its own, not a tone (sepia: 20-28; a red shirt: about 90)
 _ONE_HUE = 0.87  # cos 30 degrees: the coloured cells of a toned image share its hue this closely
+_COPY_COLOURS_APART = 8.0  # levels a copy's cell strays from its photo's (median over the cells)
 _SAME_COLOURS, _SAME_COLOURS_SHARE = 16.0, 0.3  # chroma apart in any cell of the same colours (or this share of it)
 _FREQUENCIES = 8  # a sketch's lowest frequencies along each side, the first (the mean) dropped: 63
 _MIRRORED = np.tile((-1.0) ** np.arange(_FREQUENCIES), _FREQUENCIES)[1:]  # a sketch's signs when flipped left to right
@@ -187,10 +188,21 @@ def one_picture_in_colour(a: bytes, b: bytes, flipped: bool) -> bool:
     return bool(apart <= max(_SAME_COLOURS, _SAME_COLOURS_SHARE * np.linalg.norm(first, axis=1).max()))
 
 
+def same_colours(a: bytes, b: bytes) -> bool:
+    """Whether two photos' colours (colours_of) are a copy's: most cells as they were, give or
+    take what resizing and compression change (a quarter-size copy at JPEG quality 60: about 7
+    levels); a plain background of another shade, or brightened by a tenth, is further apart."""
+    apart = np.abs(_cells(a) - _cells(b)).mean(axis=1)
+    return bool(np.median(apart) <= _COPY_COLOURS_APART)
+
+
+def _cells(colours: bytes) -> np.ndarray:
+    return np.frombuffer(colours, dtype=np.uint8).reshape(-1, 3).astype(np.float32)
+
+
 def _chroma(colours: bytes) -> np.ndarray:
     """Each cell's colour without its lightness: (Cb, Cr) of YCbCr, 0 for grey."""
-    rgb = np.frombuffer(colours, dtype=np.uint8).reshape(-1, 3).astype(np.float32)
-    return rgb @ np.array([[-0.1687, 0.5], [-0.3313, -0.4187], [0.5, -0.0813]], dtype=np.float32)
+    return _cells(colours) @ np.array([[-0.1687, 0.5], [-0.3313, -0.4187], [0.5, -0.0813]], dtype=np.float32)
 
 
 def _toned(chroma: np.ndarray) -> bool:

@@ -85,6 +85,16 @@ def lost_band(image, share: float, at_top: bool = False):
     return damaged
 
 
+def on_black(shape: str):
+    """A yellow ball, or a box of its size, on black: to a model that knows little, 0.998 alike."""
+    from PIL import Image, ImageDraw
+
+    scene = Image.new("RGB", (640, 480), (10, 10, 10))
+    draw = ImageDraw.Draw(scene)
+    (draw.ellipse if shape == "ball" else draw.rectangle)((220, 140, 420, 340), fill=(240, 220, 20))
+    return scene
+
+
 def resized_copy(source: Path, target: Path, scale: float = 0.6, quality: int = 70) -> Path:
     """`source` scaled down and saved again as a lower-quality JPEG (what a messaging app does)."""
     from PIL import Image

@@ -4,6 +4,7 @@ own trash, see conftest), real files."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import shutil
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from photoclip.dedup import (
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.helpers import circle_on_snow, lost_band, oval, scene_folder, write_photo
+from tests.helpers import circle_on_snow, lost_band, on_black, oval, scene_folder, write_photo
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
@@ -358,6 +359,30 @@ def test_plain_photos_that_look_alike_are_copies_only_when_their_vectors_say_so(
                        photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
     members = [set(g.members) for g in groups if set(g.members) & {13, 14, 203, 204}]
     assert members == [{14, 204}]
+
+
+@pytest.mark.parametrize("weak_model", [False, True])
+def test_a_weak_models_vectors_make_copies_only_of_photos_that_look_the_same(library_vectors, weak_model) -> None:
+    """photoclip's demo model finds a ball and a box on black 0.995 alike, and two clear skies
+    of other blues (with a bird in each): a copy must look the same to it, and plain looks must
+    have the same colours too. 302 is 20 resized and saved again."""
+    for pid, seed in ((300, 20), (301, 21), (302, 20)):
+        library_vectors[pid] = towards(library_vectors[seed], 0.995, seed=pid)
+    saved = io.BytesIO()
+    on_black("ball").resize((320, 240)).save(saved, "JPEG", quality=60)
+    copy = Image.open(saved).convert("RGB")
+    other_sky = Image.new("RGB", (640, 480), (150, 170, 215))
+    ImageDraw.Draw(other_sky).ellipse((400, 60, 408, 65), fill=(30, 30, 30))
+    images = {PhotoId(20): on_black("ball"), PhotoId(300): on_black("box"), PhotoId(302): copy,
+              PhotoId(21): bird_in_sky(100, 100), PhotoId(301): other_sky}
+    assert looks.likeness(*(looks.look_of(images[PhotoId(p)]) for p in (20, 300))) >= look_bar(0.99)
+    assert looks.likeness(*(looks.look_of(images[PhotoId(p)]) for p in (21, 301))) == 1.0
+    photos = {PhotoId(i): photo(i) for i in library_vectors}
+    groups = groups_of(photos, library_vectors, 0.99, weak_model=weak_model,
+                       photo_looks=lambda ids: {p: looks.look_of(images[p]) for p in ids if p in images},
+                       photo_colours=lambda ids: {p: looks.colours_of(images[p]) for p in ids if p in images})
+    members = [set(g.members) for g in groups if set(g.members) & {20, 21}]
+    assert members == ([{20, 302}] if weak_model else [{20, 300, 302}, {21, 301}])
 
 
 def blended(weight: float) -> Image.Image:

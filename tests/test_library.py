@@ -36,6 +36,7 @@ from tests.helpers import (
     index_then_change_model,
     located_photo,
     needs_cuda,
+    on_black,
     other_tiny_weights,
     others_sidecar,
     resized_copy,
@@ -1023,6 +1024,30 @@ def test_an_edited_copy_is_a_duplicate_and_the_same_subject_moved_is_not_however
         ((folder / "low.jpg").resolve(), {(folder / "sent" / "low small.jpg").resolve(),
                                           (folder / "low edited.jpg").resolve()})
     ]
+
+
+def test_the_demo_models_copies_must_look_the_same_and_exact_copies_are_only_the_same_bytes(
+    open_library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    on_black("ball").save(folder / "ball.jpg", quality=90)
+    on_black("box").save(folder / "box.jpg", quality=90)
+    resized_copy(folder / "ball.jpg", folder / "ball small.jpg")
+    shutil.copy2(folder / "box.jpg", folder / "box copy.jpg")
+    library = open_library()
+    library.index([folder])
+    ball, box = (library.photo_at(folder / name).id for name in ("ball.jpg", "box.jpg"))
+    model_id = library.model_spec.model_id
+    a, b = library.catalog.vector(ball, model_id), library.catalog.vector(box, model_id)
+    assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) >= 0.99  # the model alone would group them
+    assert group_paths(library, library.duplicates()) == [
+        ((folder / "ball.jpg").resolve(), {(folder / "ball small.jpg").resolve()}),
+        ((folder / "box.jpg").resolve(), {(folder / "box copy.jpg").resolve()}),
+    ]
+    for similarity in (0.9, 0.97, 0.99):
+        exact = library.duplicates(similarity, exact_only=True)
+        assert group_paths(library, exact) == [((folder / "box.jpg").resolve(), {(folder / "box copy.jpg").resolve()})]
 
 
 def test_black_and_white_and_mirrored_copies_are_near_copies_not_copies(open_library, tmp_path: Path) -> None:

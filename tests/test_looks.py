@@ -204,3 +204,16 @@ def test_twins_are_all_found_among_many_random_sketches() -> None:
     found = looks.twins(sketches.astype(np.float16))
     assert {(i, 10_000 + i) for i in range(500)} <= set(found)
     assert looks.twins(sketches.astype(np.float16)) == found
+
+
+@pytest.mark.parametrize(("change", "same"), [
+    ("saved smaller", True), ("re-compressed", True), ("sent by a messenger", True), ("brightened", False)])
+def test_a_copy_saved_again_keeps_its_colours_and_one_brightened_does_not(change: str, same: bool) -> None:
+    photo = circle_on_snow(0.67, texture=1)
+    assert looks.same_colours(looks.colours_of(photo), looks.colours_of(COPIES[change](photo))) is same
+
+
+def test_a_plain_background_of_another_shade_has_other_colours() -> None:
+    sky, paler = Image.new("RGB", (64, 48), (135, 180, 230)), Image.new("RGB", (64, 48), (150, 190, 235))
+    assert looks.same_colours(looks.colours_of(sky), looks.colours_of(sky))
+    assert not looks.same_colours(looks.colours_of(sky), looks.colours_of(paler))
