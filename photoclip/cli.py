@@ -11,6 +11,7 @@ import ast
 import codecs
 import dataclasses
 import difflib
+import errno
 import itertools
 import json
 import logging
@@ -129,7 +130,7 @@ class _Parser(argparse.ArgumentParser):
             value = kind(text)
             if not fits(value):
                 raise ValueError(text)
-            return value
+            return min(value, _MOST) if kind is int else value  # more than SQLite counts to: as many as there are
 
         action = self.add_argument(*names, type=number, **options)
         self._number_errors["/".join(action.option_strings)] = error
@@ -203,8 +204,11 @@ class _Parser(argparse.ArgumentParser):
         argument (a space in it); a query of that word alone needs `--` before it."""
         words, options = self._given_split()
         query = " ".join(words)  # the options given go before `--`: after it they would be words of the query
-        shown = " ".join([*map(_quoted, options), _quoted(query) if " " in query else f"-- {_quoted(query)}"])
-        return f"{stray} is not an option; to search for words with a -, quote the query: {self.prog} {shown}"
+        if " " in query:
+            shown, how = " ".join([*map(_quoted, options), _quoted(query)]), "quote the query"
+        else:  # quoted or not, the shell gives it as it is
+            shown, how = " ".join([*map(_quoted, options), "--", _quoted(query)]), "put -- before it"
+        return f"{stray} is not an option; to search for words with a -, {how}: {self.prog} {shown}"
 
     def _unknown_command(self, word: str) -> str:
         at = self._given.index(word)
@@ -289,6 +293,9 @@ def _global_options(parser: argparse.ArgumentParser, after_command: bool = False
     option("-v", "--verbose", action="store_true", help="log what happens")
 
 
+_MOST = (1 << 63) - 1
+
+
 def _limit_option(parser: _Parser, default: int | None, what: str) -> None:
     parser.add_number("-n", "--limit", kind=int, fits=lambda n: n >= 1, default=default, help=what,
                       error="-n must be a positive number of results, like -n 20")
@@ -347,7 +354,7 @@ def build_parser() -> _Parser:
     _json_option(p)
 
     p = _command(sub, "remove", "stop watching a folder, or leave out one inside it (its files are not "
-                 "touched; `index` brings it back)")
+                 "touched; `index FOLDER` brings it back)")
     p.add_argument("path", help="a folder of the library, or a folder inside one to leave out")
 
     p = _command(sub, "watch", "keep the library up to date: watch its folders, index new photos (Ctrl-C stops)")
@@ -441,7 +448,7 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
         if adding is None:
             raise LibraryError(f"no library at {directory} (index a folder first: {_photoclip(args)} index FOLDER)")
         if not adding:
-            raise LibraryError(f"this library has no folders yet; give one: photoclip {args.command} FOLDER")
+            raise LibraryError(f"this library has no folders yet; give one: {_photoclip(args)} {args.command} FOLDER")
         _refuse_a_folder_of_photos(directory, adding)
     started, waiting, asked = time.monotonic(), False, False
     while True:
@@ -541,6 +548,17 @@ def _lock_holder(args: argparse.Namespace) -> str:
         return "unknown"
 
 
+def _on_disk(hits: list[SearchHit]) -> list[SearchHit]:
+    """The hits whose files are still where the library last saw them; those deleted or moved
+    since (their folder is there, they are not) are said once on stderr, not printed for a pipe
+    to stumble on. A photo on a drive that is not plugged in is kept: `status` says why."""
+    gone = [hit for hit in hits if not os.path.lexists(hit.path) and hit.path.parent.is_dir()]
+    if gone:
+        print(f"left out {plural(len(gone), 'photo')} deleted or moved since indexing (`photoclip index` catches up)",
+              file=sys.stderr)
+    return [hit for hit in hits if hit not in gone]
+
+
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id} for h in hits], indent=2))
@@ -595,7 +613,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     try:
         with _open(args, write=True, adding=args.paths) as library:
             if not args.paths and not library.roots():
-                raise LibraryError("this library has no folders yet; give one: photoclip index FOLDER")
+                raise LibraryError(f"this library has no folders yet; give one: {_photoclip(args)} index FOLDER")
             _say_folders_inside(library, args.paths)
             report = library.index(
                 args.paths or None, progress=bar.indexing, cancel=cancel, download_progress=bar.download
@@ -700,6 +718,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if scope is not None and scope.file_name:
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
+        hits = _on_disk(hits)
         _print_hits(hits, args)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = tag and not library.tagged(tag, limit=1)
@@ -748,7 +767,8 @@ def _bare_name(query: str, name: str) -> bool:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
-        _print_hits(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit), args)
+        _print_hits(_on_disk(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit)),
+                    args)
     return 0
 
 
@@ -881,7 +901,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     try:
         with _open(args, write=True, adding=args.paths) as library:
             if not args.paths and not library.roots():
-                raise LibraryError("this library has no folders yet; give one: photoclip watch FOLDER")
+                raise LibraryError(f"this library has no folders yet; give one: {_photoclip(args)} watch FOLDER")
             worker = Worker(library)
             status = WatchStatus(library, bar)
             worker.subscribe(status)
@@ -1192,7 +1212,12 @@ def cmd_rename_tag(args: argparse.Namespace) -> int:
         if args.command == "delete-tag":
             shown = library.shown_tag(args.tag)
             lost = library.delete_tag(args.tag)
-            print(f"took {_tag(shown)} off {plural(lost, 'photo')}", file=sys.stderr)
+            given = 0
+            if _a_vocabulary_label(library, tagging.normalize_tag(args.tag)):
+                library.update_tags_or_warn()
+                given = len(library.tagged(args.tag))
+            still = f"; the vocabulary still gives it to {plural(given, 'photo')} that look like it" if given else ""
+            print(f"took {_tag(shown)} off {plural(lost, 'photo')}{still}", file=sys.stderr)
             return 0
         new, old = tagging.normalize_tag(args.new_name), library.shown_tag(args.tag)
         defined = dict(library.defined_tags())
@@ -1410,5 +1435,17 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # what the system refused of a path given: a name too long for it, a failing disk
+        print(on_terminal(f"photoclip: error: {_refused(exc)}", sys.stderr), file=sys.stderr)
+        return EXIT_ERROR
     finally:
         sys.stderr = stderr
+
+
+def _refused(exc: OSError) -> str:
+    """One line for an OSError, the path it names cut to fit (a name too long is hundreds of characters)."""
+    name = os.fsdecode(exc.filename) if exc.filename is not None else ""
+    shown = name if len(name) <= 80 else f"{name[:45]}…{name[-30:]}"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{shown}: a name in this path is too long for this system; give a shorter one"
+    return f"{shown}: {exc.strerror or exc}" if name else str(exc.strerror or exc)

@@ -78,6 +78,8 @@ def parse_query(query: str) -> list[QueryTerm]:
         while piece[:1] in ("+", "-") and (len(piece) == 1 or piece[1].isspace()):  # "red + - blue": minus blue
             sign = 1 if piece[0] == "+" else -1
             piece = piece[1:].strip()
+        if i and piece[:1] in ("+", "-") and _WEIGHT.fullmatch(piece[1:]):  # "red + -2:blue": blue left out, twice over
+            sign, piece = (1 if piece[0] == "+" else -1), piece[1:]
         if not piece:
             continue
         weight, piece = _weighed(piece)
@@ -91,6 +93,9 @@ def parse_query(query: str) -> list[QueryTerm]:
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
     if all(t.sign < 0 or t.weight == 0 for t in terms) and not any(_only_a_date(t) for t in terms if t.sign < 0):
+        if any(t.sign > 0 for t in terms):
+            raise QueryError("a weight of 0 leaves a term out; give what you are looking for a weight above 0, "
+                             "e.g. 1:red")
         raise QueryError("a search needs at least one thing to look for, not only things to leave out")
     return terms
 

@@ -60,7 +60,8 @@ def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) ->
 
 
 def test_index_without_folders_says_how_to_give_one(run) -> None:
-    assert run("index") == (1, "", "photoclip: error: this library has no folders yet; give one: photoclip index FOLDER\n")
+    assert run("index") == (
+        1, "", f"photoclip: error: this library has no folders yet; give one: {run.photoclip} index FOLDER\n")
 
 
 def test_a_search_answers_from_the_text_tower_without_importing_torch(photo_folder: Path, tmp_path: Path) -> None:
@@ -127,6 +128,7 @@ def test_search_copy_to_copies_what_it_found(run, photo_folder: Path, tmp_path: 
     assert code == 0 and "copied 0 photos to" in err and "(3 there already)" in err
     assert len(list((tmp_path / "picked").iterdir())) == 3
     found[0].unlink()
+    found[0].mkdir()  # a file that cannot be copied (a deleted one is left out of the results)
     code, _, err = run("search", "a photo", "-n", "3", "--copy-to", str(tmp_path / "again"))
     assert code != 0 and err.count(str(found[0])) == 1  # said once, not by a log line too
     code, _, err = run("search", "a photo", "-n", "1", "--copy-to", str(found[1] / "below a file"))
@@ -662,6 +664,18 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
     assert code == 1 and "cannot read the tag vocabulary" in err
 
 
+def test_deleting_a_defined_tag_the_vocabulary_also_gives_says_where_it_stays(run, tmp_path: Path) -> None:
+    scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=8)
+    run("index", str(tmp_path / "photos"))
+    run("tags", "--vocabulary", str(shapes_vocabulary(tmp_path / "shapes.txt")))
+    run("define-tag", "circle", "--prompt", "a round blob")
+    code, _, err = run("delete-tag", "circle")
+    given = len(json.loads(run("tagged", "circle", "--json")[1]))
+    assert code == 0 and given > 0
+    assert re.fullmatch(rf"took circle off \d+ photos?; the vocabulary still gives it to {given} photos? that look "
+                        r"like it\n", err)
+
+
 def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     photos = [str(photo_folder / name) for name in ("p0.jpg", "p1.jpg")]
@@ -901,6 +915,34 @@ def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, 
     assert code == 1 and json.loads(out) == [] and f"`{run.photoclip} index FOLDER`" in err
 
 
+def test_photos_deleted_since_indexing_are_left_out_of_results_and_said(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    (photo_folder / "p0.jpg").unlink()
+    for args, found in ((("search", "a photo"), 5), (("similar", str(photo_folder / "p1.jpg")), 4)):  # not itself
+        code, out, err = run(*args)
+        assert code == 0 and str(photo_folder / "p0.jpg") not in out and len(out.splitlines()) == found
+        assert err.endswith(f"left out 1 photo deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
+
+
+def test_more_results_than_sqlite_counts_to_are_all_of_them(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    code, out, _ = run("search", "a photo", "-n", "99999999999999999999")
+    assert code == 0 and len(out.splitlines()) == 6
+
+
+@pytest.mark.parametrize("args", [
+    ("index", "{long}"), ("search", "a", "--copy-to", "{long}"), ("export-tags", "{long}")])
+def test_a_path_with_a_name_too_long_for_the_system_is_refused_in_one_line(
+    run, tmp_path: Path, photo_folder: Path, args: tuple[str, ...]
+) -> None:
+    run("index", str(photo_folder))
+    long = str(tmp_path / ("a" * 300))
+    code, out, err = run(*(arg.format(long=long) for arg in args))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"photoclip: error: {long[:45]}…{long[-30:]}: a name in this path is too long")
+    assert len(err.splitlines()) == 1
+
+
 @pytest.mark.parametrize(("args", "said"), [
     (("search", "a dog", "-n", "-1"), "photoclip search: error: -n must be a positive number of results, like -n 20"),
     (("search", "a dog", "-n", "0"), "photoclip search: error: -n must be a positive number of results, like -n 20"),
@@ -1072,9 +1114,9 @@ def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     (["search", "city", "-night"], "photoclip search: error: -night is not an option; to search for words with a "
                                    '-, quote the query: photoclip search "city -night"'),
     (["search", "-red"], "photoclip search: error: -red is not an option; to search for words with a -, "
-                         "quote the query: photoclip search -- -red"),
+                         "put -- before it: photoclip search -- -red"),
     (["search", "-2019", "-n", "3", "--json"], "photoclip search: error: -2019 is not an option; to search for words "
-                                               "with a -, quote the query: photoclip search -n 3 --json -- -2019"),
+                                               "with a -, put -- before it: photoclip search -n 3 --json -- -2019"),
     (["search", "a dog", "--limt", "5"], "photoclip search: error: unknown option --limt (did you mean --limit? "
                                          "see photoclip search --help)"),
     (["--libary", "x", "status"], "photoclip: error: unknown option --libary (did you mean --library? "

@@ -92,8 +92,13 @@ def test_times_and_other_colons_are_no_weights(query: str) -> None:
 def test_weights_out_of_range_or_only_zero_are_refused() -> None:
     with pytest.raises(QueryError, match="the weight 1000 is too large"):
         parse_query("1000:cat")
-    with pytest.raises(QueryError, match="at least one thing to look for"):
+    with pytest.raises(QueryError, match="a weight of 0 leaves a term out; give what you are looking for a weight"):
         parse_query("0:cat - dog")
+
+
+def test_a_weighed_term_after_an_operator_keeps_its_own_sign() -> None:
+    assert parse_query("red + -2:blue") == [QueryTerm(1, text="red"), QueryTerm(-1, text="blue", weight=2.0)]
+    assert parse_query("red - +0.5:blue") == [QueryTerm(1, text="red"), QueryTerm(1, text="blue", weight=0.5)]
 
 
 def test_a_weight_survives_taking_the_dates_and_the_users_tags_out_of_its_term() -> None:
