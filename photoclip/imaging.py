@@ -874,9 +874,11 @@ def _decode_cut_jpeg(
     a little short), with the damage said; else it fails. With `broken_at`, the file goes on
     but its data is garbage from there (see jpegfile.first_stray_marker): the same, up to it.
     `closed`: the file had its end marker where its data stops short (cut, then closed by a
-    tool): the same, but when it looks whole its data is damaged, not just cut."""
+    tool): the same, but when it looks whole, or zeros lie in its data, its data is damaged,
+    not just cut."""
     data = stream.getvalue()[:broken_at]
-    if broken_at is None:
+    holed = closed and jpegfile.zeros_inside(data)  # not cut: garbled from the zeros on, however it ends
+    if broken_at is None and not holed:
         what, failure = "the file ends early", "truncated file (the lower {} of the image is missing)"
     else:
         what, failure = _DATA_DAMAGED, "corrupt JPEG data (the lower {} of the image cannot be read)"
@@ -901,7 +903,9 @@ def _decode_cut_jpeg(
     share = missing / len(flat)
     if share > MAX_MISSING_ROWS:
         raise ImageDecodeError(failure.format(_percent(share)))
-    if missing:
+    if holed:
+        damage = _DATA_GARBLED
+    elif missing:
         damage = f"{what}; the lower {_percent(share)} of the image is missing"
     elif (cut is not None and _is_progressive(data)) or jpegfile.lacks_scans(data):
         damage = f"{what}; all of the image is there, with less detail"

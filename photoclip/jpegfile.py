@@ -21,6 +21,7 @@ _MPF_TAG = b"MPF\x00"
 _PREVIEW_PADDING = b"\x00\xff"  # cameras pad previews to a fixed size after their EOI
 _START, END = b"\xff\xd8", b"\xff\xd9"
 _ZERO_TAIL_MIN = 32  # fewer zeros at the end can be a cut file's own last bytes
+_ZERO_HOLE_MIN = 64  # zeros in a row inside a JPEG's data that its damage, not its encoder, wrote
 _CHUNK = 1 << 20
 _ZERO_SCAN_LIMIT = 64 << 20
 _PREVIEW_MAX_BYTES = 32 << 20  # a 4K preview is a few megabytes; more is not a preview
@@ -144,6 +145,13 @@ def zero_filled_end(data: bytes | memoryview) -> int | None:
     if kept.endswith(END) or _image_data_start(kept) is None:  # whole; or zeros where its header goes on
         return None
     return len(kept)
+
+
+def zeros_inside(data: bytes) -> bool:
+    """Whether a run of zero bytes lies inside the image data: a disk block lost to zeros in a
+    file of its full length (entropy-coded data of a photo holds no such run)."""
+    start = _image_data_start(data)
+    return start is not None and bytes(_ZERO_HOLE_MIN) in data[start:]
 
 
 def ends_in_zeros(stream: IO[bytes]) -> bool:

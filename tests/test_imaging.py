@@ -1057,6 +1057,22 @@ def test_a_jpeg_whose_data_is_damaged_is_decoded_and_its_damage_said(tmp_path, p
     assert imaging.decode_photo(tmp_path / "whole.jpg", min_side=0).damage is None
 
 
+@pytest.mark.parametrize("hole", [(0.4, 0.5), (0.8, 0.85)])
+def test_a_jpeg_with_a_band_of_its_data_lost_to_zeros_is_said_garbled_not_cut(tmp_path, hole):
+    """The decoder runs out of data before the end marker, as in a file cut and closed again,
+    but the file is whole: what follows the zeros is garbled, not missing."""
+    y, x = np.mgrid[0:600, 0:800]
+    smooth = np.stack([x * 255 // 799, y * 255 // 599, (x + y) * 127 // 1400 + 60], -1).astype(np.int16)
+    smooth += np.random.default_rng(3).integers(-12, 12, smooth.shape, dtype=np.int16)
+    data = _save(tmp_path / "whole.jpg", Image.fromarray(smooth.clip(0, 255).astype(np.uint8)), quality=90).read_bytes()
+    start, end = int(len(data) * hole[0]), int(len(data) * hole[1])
+    path = tmp_path / "rotten.jpg"
+    path.write_bytes(data[:start] + bytes(end - start) + data[end:])
+
+    damage = imaging.decode_photo(path, min_side=0).damage
+    assert damage == "the image data is damaged; parts of the picture may be garbled"
+
+
 @pytest.mark.parametrize(("where", "progressive", "outcome"), [
     (0.9, False, r"the image data is damaged; the lower ([5-9]|10)% of the image is missing"),  # its last tenth
     (0.5, False, r"failed: corrupt JPEG data \(the lower (4[5-9]|5[0-5])% of the image cannot be read\)"),
