@@ -879,10 +879,15 @@ def _decode_cut_jpeg(
     data = stream.getvalue()[:broken_at]
     holed = closed and jpegfile.zeros_inside(data)  # not cut: garbled from the zeros on, however it ends
     if broken_at is None and not holed:
-        what, failure = "the file ends early", "truncated file (the lower {} of the image is missing)"
+        what, failure = "the file ends early", "truncated file ({} is missing)"
     else:
-        what, failure = _DATA_DAMAGED, "corrupt JPEG data (the lower {} of the image cannot be read)"
-    decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, retried=True)
+        what, failure = _DATA_DAMAGED, "corrupt JPEG data ({} cannot be read)"
+    try:
+        decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, retried=True)
+    except ImageDecodeError as exc:
+        if broken_at is None and not closed and str(exc).startswith("corrupt JPEG file"):
+            raise ImageDecodeError("truncated file") from exc  # cut inside its header
+        raise
     garbled = []
     for filler in _FILLERS:
         try:
@@ -902,7 +907,9 @@ def _decode_cut_jpeg(
         missing = float(_filled_share(image)[cut:].sum())  # a photo's own flat band above the cut is not
     share = missing / len(flat)
     if share > MAX_MISSING_ROWS:
-        raise ImageDecodeError(failure.format(_percent(share)))
+        shown = _percent(share)
+        part = "all of the image" if shown == "100%" else f"the lower {shown} of the image"
+        raise ImageDecodeError(failure.format(part))
     if holed:
         damage = _DATA_GARBLED
     elif missing:
@@ -1014,7 +1021,14 @@ def _past_the_data(data: bytes, fmt: str) -> tuple[np.ndarray, Image.Image] | No
     (truncation.SWITCH)."""
     first: tuple[np.ndarray, Image.Image] | None = None
     for fill in (0, 255):
-        with Image.open(io.BytesIO(data), formats=_PIL_FORMATS[fmt]) as im:
+        try:
+            opened = Image.open(io.BytesIO(data), formats=_PIL_FORMATS[fmt])
+        except MemoryError:
+            raise
+        except Exception as exc:  # cut inside its header
+            log.debug("%s cut short in its header: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
+            return None
+        with opened as im:
             with _DECODE_MEMORY.hold(_decode_cost(im, fmt, (0, 0))):
                 canvas = Image.new(im.mode, im.size, fill)
                 im.im = canvas.im
@@ -1350,6 +1364,9 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
         log.debug("%s header: %s: %s", _LABELS[fmt], type(exc).__name__, exc)
         reason = _without_frames(stream, fmt) or _failure_reason(
             exc, fmt, "corrupt {} file (its header cannot be read)")
+        if reason == "truncated file" and fmt in _END_MARKED and isinstance(stream, io.BytesIO) and _ends_whole(
+                stream.getvalue(), fmt):
+            reason = f"corrupt {_LABELS[fmt]} file (its header cannot be read)"  # a length in it past its end
         raise ImageDecodeError(reason) from exc
     width, height = im.size
     if width <= 0 or height <= 0:
@@ -1400,10 +1417,14 @@ def _unsupported_tiff(stream: IO[bytes]) -> str | None:
     return f"unsupported TIFF ({kind}): convert it to 8- or 16-bit"
 
 
+_BMP_DEPTHS = frozenset((0, 1, 2, 4, 8, 16, 24, 32, 64))  # 0: a JPEG or PNG inside
+
+
 def _check_bmp_header(stream: IO[bytes]) -> None:
     """A BMP may wrap a JPEG or PNG (printer spools do); Pillow only says "pixel depth (0)".
     One whose pixels would begin past its end has none: not "the lower 100%" of them cut. And a
-    width below 1 is a damaged header, which Pillow reads as billions of pixels."""
+    width below 1, or a pixel depth no BMP has, is a damaged header, which Pillow reads as
+    billions of pixels or an unsupported variant."""
     header = stream.read(34)
     size = stream.seek(0, io.SEEK_END)
     stream.seek(0)
@@ -1413,6 +1434,9 @@ def _check_bmp_header(stream: IO[bytes]) -> None:
             raise ImageDecodeError(f"unsupported BMP (a {inside} inside)")
         if int.from_bytes(header[18:22], "little", signed=True) <= 0:  # a negative height is top-down; width never
             raise ImageDecodeError("corrupt BMP file (its header gives a width below 1)")
+        depth = int.from_bytes(header[28:30], "little")
+        if depth not in _BMP_DEPTHS:
+            raise ImageDecodeError(f"corrupt BMP file (its header gives {depth} bits a pixel)")
     if len(header) >= 14 and int.from_bytes(header[10:14], "little") >= size:
         if int.from_bytes(header[2:6], "little") > size:
             raise ImageDecodeError("truncated file (it ends before its pixels begin: none of the image is there)")
@@ -1459,10 +1483,15 @@ def _gif_ends_early(data: bytes) -> bool:
     return bool(blocks) and blocks[-1][0] in (0x21, 0x2C) and blocks[-1][1] > len(data)
 
 
+def _gif_blocks_start(data: bytes) -> int:
+    """Where a GIF's first block starts: after its header and global colour table."""
+    return 13 + (3 << ((data[10] & 7) + 1) if len(data) > 10 and data[10] & 0x80 else 0)
+
+
 def _gif_blocks(data: bytes) -> Iterator[tuple[int, int]]:
     """The kind of each of a GIF's blocks in turn (0x21 extension, 0x2C image, 0x3B trailer) and
     where it ends, up to its trailer, a byte that starts no block, or the end of `data`."""
-    position = 13 + (3 << ((data[10] & 7) + 1) if len(data) > 10 and data[10] & 0x80 else 0)
+    position = _gif_blocks_start(data)
     while position < len(data):
         kind = data[position]
         if kind == 0x2C:  # its descriptor, its own colours, the LZW code size; then its data's sub-blocks
@@ -1507,9 +1536,26 @@ def _ends_early(stream: IO[bytes], fmt: str) -> bool:
             return int.from_bytes(head[4:8], order) + 2 > size
         if fmt == "heif":
             return _boxes_end(stream, size) > size
+        if fmt in _END_MARKED and size <= _WHOLE_READ_MOST:
+            data = _all_of(stream)
+            if fmt == "gif":
+                return len(data) < _gif_blocks_start(data) or _gif_ends_early(data)
+            if fmt == "jpeg":  # a phone's trailer after the end marker (Samsung's, a motion photo's video) is whole
+                return jpegfile.END not in data
+            return not _ends_whole(data, fmt)
     except (OSError, ValueError):
         pass
     return False
+
+
+def _ends_whole(data: bytes, fmt: str) -> bool:
+    """Whether a PNG, GIF or JPEG ends as its format ends a file: its end chunk, trailer or marker."""
+    tail = data.rstrip(b"\0") if fmt == "jpeg" else data  # a copy padded to its block size
+    return tail.endswith(_END_MARKED[fmt])
+
+
+_END_MARKED = {"png": b"IEND\xaeB`\x82", "gif": b"\x3b", "jpeg": jpegfile.END}
+_WHOLE_READ_MOST = 256 << 20
 
 
 def _boxes_end(stream: IO[bytes], size: int) -> int:
@@ -1921,6 +1967,7 @@ def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
         return "truncated file"
     if "unsupported" in lowered and len(detail) <= 60:
         what = re.sub(rf"^unsupported\s+({re.escape(label)}\s+)?", "", detail, flags=re.IGNORECASE)
+        what = re.sub(r"\((\d+)\)$", r"\1", what)  # "pixel depth (64)": within brackets of its own
         if what[1:2].islower():  # "Palette size" mid-sentence, but "RLE8" stays
             what = what[:1].lower() + what[1:]
         return f"unsupported {label} ({what})"

@@ -1728,13 +1728,28 @@ def test_imaging_imports_neither_torch_nor_qt():
     assert result.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("keep", [3, 12, 20, 40])
-def test_a_jpeg_cut_inside_its_header_is_corrupt_or_truncated(tmp_path, keep):
-    whole = _save(tmp_path / "whole.jpg", _quadrants(64, 48), exif=_exif(6)).read_bytes()
-    path = tmp_path / "cut.jpg"
-    path.write_bytes(whole[:keep])
+@pytest.mark.parametrize(("name", "keep"), [
+    ("cut.jpg", 3), ("cut.jpg", 12), ("cut.jpg", 20), ("cut.jpg", 40),
+    ("cut.png", 12), ("cut.png", 20), ("cut.png", 40), ("cut.gif", 20), ("cut.gif", 400),
+])
+def test_a_photo_cut_inside_its_header_is_truncated(tmp_path, name, keep):
+    noise = Image.fromarray(np.random.default_rng(7).integers(0, 256, (48, 64, 3), dtype=np.uint8))
+    image = noise.quantize(256) if name.endswith(".gif") else _quadrants(64, 48)  # a GIF of 256 colours in 781 bytes
+    whole = _save(tmp_path / f"whole{name[3:]}", image, **({"exif": _exif(6)} if name.endswith(".jpg") else {}))
+    path = tmp_path / name
+    path.write_bytes(whole.read_bytes()[:keep])
 
-    with pytest.raises(ImageDecodeError, match=r"^(corrupt JPEG file|truncated file)"):
+    with pytest.raises(ImageDecodeError, match=r"^truncated file"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_whole_png_whose_header_gives_a_length_past_its_end_is_corrupt_not_truncated(tmp_path):
+    data = bytearray(_save(tmp_path / "whole.png", _quadrants(64, 48)).read_bytes())
+    data[9] = 0x40  # IHDR's length: 13 becomes 4 MB
+    path = tmp_path / "flipped.png"
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(ImageDecodeError, match=r"^corrupt PNG file \(its header cannot be read\)$"):
         imaging.decode_photo(path, min_side=0)
 
 
@@ -1863,13 +1878,18 @@ def test_a_float_tiff_pillow_cannot_read_is_unsupported_not_corrupt(tmp_path, va
         imaging.ensure_thumbnail(path, imaging.file_hash(path), tmp_path / "thumbs", imaging.THUMBNAIL_SIDE)
 
 
-def test_an_unsupported_variant_is_named_as_such(tmp_path):
+@pytest.mark.parametrize(("depth", "reason"), [
+    (64, r"^unsupported BMP \(pixel depth 64\)$"),  # a BMP may have 64 bits a pixel; Pillow reads none
+    (7, r"^corrupt BMP file \(its header gives 7 bits a pixel\)$"),  # no BMP has 7
+    (4120, r"^corrupt BMP file \(its header gives 4120 bits a pixel\)$"),
+])
+def test_an_unsupported_variant_is_named_as_such_and_a_depth_no_bmp_has_is_a_damaged_header(tmp_path, depth, reason):
     data = bytearray(_save(tmp_path / "ok.bmp", _quadrants(16, 16)).read_bytes())
-    data[28:30] = (7).to_bytes(2, "little")  # bits per pixel: no BMP has 7
-    path = tmp_path / "seven_bits.bmp"
+    data[28:30] = depth.to_bytes(2, "little")  # bits per pixel
+    path = tmp_path / "odd_bits.bmp"
     path.write_bytes(bytes(data))
 
-    with pytest.raises(ImageDecodeError, match=r"^unsupported BMP \(pixel depth \(7\)\)$"):
+    with pytest.raises(ImageDecodeError, match=reason):
         imaging.decode_photo(path, min_side=0)
 
 
@@ -1972,7 +1992,7 @@ def test_a_decoders_capitalised_words_read_as_part_of_the_sentence(tmp_path):
     path = tmp_path / "palette.bmp"
     path.write_bytes(bytes(data))
 
-    with pytest.raises(ImageDecodeError, match=r"^unsupported BMP \(palette size \(305402420\)\)$"):
+    with pytest.raises(ImageDecodeError, match=r"^unsupported BMP \(palette size 305402420\)$"):
         imaging.decode_photo(path, min_side=0)
 
 
