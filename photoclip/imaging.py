@@ -144,10 +144,10 @@ _JPEG_DATA_STOPS_EARLY = f"{_DATA_DAMAGED}; its data stops at a marker before th
 """libjpeg's "premature end of data segment": mostly a file cut short and given an end marker
 after, which _decode_stream measures as a cut file (what is missing is said, or it fails)."""
 _HARMLESS_LEFT_OVER = 8  # bytes of data before a JPEG's end marker that sloppy encoders leave
-_CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif"})
+_CUT_ROWS_FORMATS = frozenset({"png", "bmp", "gif", "tiff"})
 """Formats that Pillow, told to, decodes as far as a file cut short goes, leaving the rest of
-the picture as it found it (see _past_the_data). WebP and TIFF decoders give nothing of
-such a file. An animated GIF needs only its first frame whole."""
+the picture as it found it (see _past_the_data). WebP decoders, and libtiff's for compressed
+TIFFs, give nothing of such a file. An animated GIF needs only its first frame whole."""
 _FILLERS = (bytes(4096), bytes(range(1, 255)) * 16)
 """Entropy-coded data to decode after a JPEG cut short, to see where its own data ends
 (_missing_rows); no 0xFF in them, so no marker. Zeros read as valid codes in the standard
@@ -989,7 +989,8 @@ def _decode_cut_rows(stream: io.BytesIO, need_for: Callable[[tuple[int, int]], t
         missing_pixels, first = found
         missing = missing_pixels.any(axis=1)
         share = float(missing.mean())
-        step = next((s for s in _INTERLACED_STEPS if share and not missing_pixels[::s, ::s].any()), None)
+        step = next((s for s in _INTERLACED_STEPS if share and fmt in ("png", "gif")
+                     and not missing_pixels[::s, ::s].any()), None)
         if step is None and share > MAX_MISSING_ROWS:
             raise ImageDecodeError(f"truncated file ({_missing_part(missing)} is missing)")
         decoded = _decode_stream(io.BytesIO(data), need_for, retried=True)
@@ -1529,11 +1530,13 @@ def _ends_early(stream: IO[bytes], fmt: str) -> bool:
         head = stream.read(16)
         if fmt == "webp":
             return size < 8 + int.from_bytes(head[4:8], "little")
-        if fmt == "tiff":
+        if fmt == "tiff":  # its first IFD (which writers often put last) must be all there
             order = "little" if head[:2] == b"II" else "big"
-            if head[2:4] in (b"+\x00", b"\x00+"):  # BigTIFF: 8-byte offset of the first IFD
-                return int.from_bytes(head[8:16], order) + 8 > size
-            return int.from_bytes(head[4:8], order) + 2 > size
+            big = head[2:4] in (b"+\x00", b"\x00+")  # BigTIFF: 8-byte offsets and counts, 20-byte entries
+            ifd = int.from_bytes(head[8:16] if big else head[4:8], order)
+            if ifd + (8 if big else 2) > size:
+                return True
+            return _tiff_ifd_end(stream, ifd, order, big) > size
         if fmt == "heif":
             return _boxes_end(stream, size) > size
         if fmt in _END_MARKED and size <= _WHOLE_READ_MOST:
@@ -1546,6 +1549,27 @@ def _ends_early(stream: IO[bytes], fmt: str) -> bool:
     except (OSError, ValueError):
         pass
     return False
+
+
+def _tiff_ifd_end(stream: IO[bytes], ifd: int, order: str, big: bool) -> int:
+    """Where a TIFF's IFD at `ifd` and the values its entries point to end (libtiff writes them
+    after the pixels, at the end of the file: a file cut there loses its header, not pixels)."""
+    stream.seek(ifd)
+    entries = int.from_bytes(stream.read(8 if big else 2), order)
+    table, inline = (20, 8) if big else (12, 4)
+    end = ifd + (8 if big else 2) + table * entries + (8 if big else 4)
+    listed = stream.read(table * min(entries, _TIFF_ENTRIES_READ))
+    for at in range(0, len(listed) - table + 1, table):
+        kind = int.from_bytes(listed[at + 2:at + 4], order)
+        count = int.from_bytes(listed[at + 4:at + 4 + inline], order)
+        length = count * _TIFF_TYPE_SIZES.get(kind, 1)
+        if length > inline:
+            end = max(end, int.from_bytes(listed[at + 4 + inline:at + table], order) + length)
+    return end
+
+
+_TIFF_TYPE_SIZES = {3: 2, 4: 4, 5: 8, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8}  # others: 1 byte
+_TIFF_ENTRIES_READ = 512
 
 
 def _ends_whole(data: bytes, fmt: str) -> bool:

@@ -1743,6 +1743,26 @@ def test_a_photo_cut_inside_its_header_is_truncated(tmp_path, name, keep):
         imaging.decode_photo(path, min_side=0)
 
 
+@pytest.mark.parametrize(("compression", "cut", "outcome"), [
+    (None, 1, r"the file ends early; the lower 1% of the image is missing"),  # a byte of its last pixel
+    (None, 0.4, r"failed: truncated file \(the lower 4\d% of the image is missing\)"),
+    ("tiff_lzw", 1, r"failed: truncated file$"),  # libtiff writes its header last: that is what is cut
+    ("jpeg", 100, r"failed: truncated file$"),
+])
+@pytest.mark.filterwarnings("ignore:Truncated File Read")  # Pillow's word on a TIFF cut in its IFD's values
+def test_a_tiff_cut_short_shows_the_rows_it_holds_or_says_it_is_truncated(tmp_path, compression, cut, outcome):
+    params = {"compression": compression} if compression else {}
+    data = _noise_file(tmp_path / "whole.tif", (320, 240), **params)
+    path = tmp_path / "cut.tif"
+    path.write_bytes(data[:-cut] if cut >= 1 else data[:int(len(data) * (1 - cut))])
+
+    try:
+        said = imaging.decode_photo(path, min_side=0).damage
+    except ImageDecodeError as exc:
+        said = f"failed: {exc}"
+    assert re.match(outcome, said), said
+
+
 def test_a_whole_png_whose_header_gives_a_length_past_its_end_is_corrupt_not_truncated(tmp_path):
     data = bytearray(_save(tmp_path / "whole.png", _quadrants(64, 48)).read_bytes())
     data[9] = 0x40  # IHDR's length: 13 becomes 4 MB
