@@ -17,6 +17,15 @@ def shown(value: object) -> str:
     return text if text.isprintable() else _UNSHOWABLE.sub("\ufffd", text)
 
 
+def shortened(name: str, most: int = 60) -> str:
+    """A long file name cut in its middle, its start and its end (the extension, a copy's
+    number) kept: a dialog that cuts it at its end hides which file it means."""
+    if len(name) <= most:
+        return name
+    tail = most // 3
+    return f"{name[:most - tail - 1]}…{name[-tail:]}"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """"1 photo", "2,000 photos"; `words` where adding an s is wrong ("copies")."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"

@@ -222,6 +222,8 @@ def test_album_names_grow_only_as_far_as_it_takes_to_tell_them_apart() -> None:
     folders = [Path("/p/2023/Day 1"), Path("/p/2024/Day 1"), Path("/p/2024/Beach"), Path("/q/x/Beach"), Path("/p/y/Beach")]
     assert album_names(folders) == ["2023/Day 1", "2024/Day 1", "2024/Beach", "x/Beach", "y/Beach"]
     assert album_names([Path("/a/Same"), Path("/b/a/Same")]) == ["/a/Same", "b/a/Same"]
+    copies = [Path("/p/Pictures/Holidays"), Path("/p/Pictures/Backup"), Path("/p/Pictures/Backup")]  # two in Backup
+    assert album_names(copies) == ["Holidays", "Backup", "Backup"]
 
 
 def test_a_search_typed_on_the_duplicates_page_covers_all_photos_not_the_album_seen_before(

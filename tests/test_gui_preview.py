@@ -54,6 +54,18 @@ def test_enter_opens_the_preview_with_the_photos_facts_and_arrows_step(qtbot, wi
     assert window.grid.currentIndex().row() == 1
 
 
+def test_back_shows_its_whole_word_or_its_arrow_alone_at_every_width(qtbot, window) -> None:
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    back = window.preview.back_button
+    for width in range(700, 1400, 50):
+        window.resize(width, 560)
+        qtbot.wait(50)
+        if back.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon:  # never "← …k"
+            wanted = back.fontMetrics().horizontalAdvance(back.text())
+            assert back.width() >= back.iconSize().width() + wanted, width
+
+
 def preview_of_the_one_photo_in(qtbot, make_window, open_library, folder: Path):
     """A window over a library of `folder`'s one photo, its preview open and filled in."""
     library = open_library()

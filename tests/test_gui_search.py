@@ -49,6 +49,18 @@ def test_typing_a_red_circle_shows_the_photos_with_a_red_circle_first(qtbot, mak
     assert window.title_label.text() == "“a red circle”"
 
 
+def test_a_query_of_one_long_word_does_not_widen_the_window(qtbot, make_window, indexed) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    window.resize(800, 520)
+    word = "IMG_20190116_051500_small_copy_from_whatsapp_backup_of_the_old_laptop_" * 3
+    window.search_field.setText(word)
+    wait_for_results(qtbot, window, word)
+    qtbot.wait(100)  # the layouts take in the title
+    assert window.title_label.text() == f"“{word}”" and window.width() == 800
+    assert window.minimumSizeHint().width() <= 800
+
+
 def test_what_is_typed_at_start_goes_to_the_search_field(qtbot, make_window, indexed) -> None:
     """Not to the sidebar's "Add folder…" (first in the tab order), where Enter opened the picker."""
     library, _ = indexed

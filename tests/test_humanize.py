@@ -26,3 +26,10 @@ def test_control_characters_are_not_shown_but_tabs_and_line_breaks_are() -> None
     assert humanize.shown("Grandma\x92s garden\x01") == "Grandma\ufffds garden\ufffd"
     assert humanize.shown("Lake house\nDay\tone") == "Lake house\nDay\tone"
     assert humanize.shown("caf\udce9 Straße") == "caf\ufffd Straße"
+
+
+def test_a_long_file_name_is_cut_in_its_middle_keeping_its_start_and_extension() -> None:
+    name = "Summer_holiday_at_the_lake_with_grandma_and_the_kids_and_the_dog_2019 (2).jpg"
+    short = humanize.shortened(name)
+    assert len(short) == 60 and short.startswith("Summer_holiday_at_the_lake") and short.endswith("2019 (2).jpg")
+    assert "…" in short and humanize.shortened("IMG_0001.jpg") == "IMG_0001.jpg"

@@ -201,6 +201,9 @@ def _standard_or(key: QKeySequence.StandardKey, fallback: str) -> list[QKeySeque
     return QKeySequence.keyBindings(key) or [QKeySequence(fallback)]
 
 
+_LEAST_CHARS = 12
+
+
 class _WrappedLine(QLabel):
     """A header's line (a long query, an album's folder): on one line where it fits, wrapped onto
     more where the window is narrow, instead of holding the window as wide as it is."""
@@ -214,6 +217,12 @@ class _WrappedLine(QLabel):
         margins = self.contentsMargins()
         width = max((self.fontMetrics().horizontalAdvance(line) for line in self.text().splitlines()), default=0)
         return QSize(width + margins.left() + margins.right() + 2 * self.margin(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """No wider than a few words: a word wider than the window (a file name pasted as the
+        query, a long tag) runs past the edge instead of widening the window."""
+        least = super().minimumSizeHint()
+        return QSize(min(least.width(), self.fontMetrics().averageCharWidth() * _LEAST_CHARS), least.height())
 
 
 class _Central(QWidget):
@@ -1087,7 +1096,8 @@ class MainWindow(QMainWindow):
         one = len(photos) == 1
         kept = (f"; the copy kept stays where it is, and takes the tags you gave {'this one' if one else 'these'}"
                 if duplicates else "")
-        what = f"“{humanize.shown(photos[0].path.name)}”" if one else plural(len(photos), "photo")
+        name = humanize.shortened(humanize.shown(photos[0].path.name))
+        what = f"“{name}”" if one else plural(len(photos), "photo")
         detail = (f"{'It goes' if one else 'They go'} to the system trash, where you can restore "
                   f"{'it' if one else 'them'}{kept}.")
         shown = self.duplicates.shown_to_trash() if duplicates else photos

@@ -180,8 +180,10 @@ class _Bar(QFrame):
         layout = self.layout()
         if layout is None:
             return
-        with_text, without = self._back_widths()
-        room = self.width() >= layout.minimumSize().width() - without + with_text
+        with_text, _ = self._back_widths()
+        # below the bar's natural width its layout shrinks Back along with the spacer that centres
+        # the position, which would cut its word to "…k"
+        room = self.width() >= layout.sizeHint().width() - self.back_button.sizeHint().width() + with_text
         self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if room
                                             else Qt.ToolButtonStyle.ToolButtonIconOnly)
 

@@ -73,14 +73,17 @@ def album_tags_line(album: Album, spellings: Mapping[str, str] | None = None) ->
 
 def album_names(folders: Sequence[Path]) -> list[str]:
     """A short name for each album: its folder's name, with as many parent folders as it takes
-    to tell apart two albums of the same name ("2023/Day 1", "2024/Day 1")."""
-    depth = [1] * len(folders)
+    to tell apart two albums of the same name ("2023/Day 1", "2024/Day 1"); one folder listed
+    twice (two copies in it) has one name."""
+    distinct = list(dict.fromkeys(folders))
+    depth = [1] * len(distinct)
     while True:
-        names = [str(f) if d >= len(f.parts) else "/".join(f.parts[-d:]) for f, d in zip(folders, depth, strict=True)]
+        names = [str(f) if d >= len(f.parts) else "/".join(f.parts[-d:]) for f, d in zip(distinct, depth, strict=True)]
         clashes = {n for n, count in Counter(names).items() if count > 1}
-        grow = [i for i, n in enumerate(names) if n in clashes and depth[i] < len(folders[i].parts)]
+        grow = [i for i, n in enumerate(names) if n in clashes and depth[i] < len(distinct[i].parts)]
         if not grow:
-            return names
+            named = dict(zip(distinct, names, strict=True))
+            return [named[folder] for folder in folders]
         for i in grow:
             depth[i] += 1
 
