@@ -798,7 +798,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, "
           f"{st.counts.failed} failed)")
     for root in st.roots:
-        print(f"folder:  {one_line(root.path, sys.stdout)}" + ("" if root.online else "  (offline)"))
+        gone = "" if root.online else "  (not found: deleted, moved or renamed?)" if looks_deleted(root.path) else \
+            "  (offline)"
+        print(f"folder:  {one_line(root.path, sys.stdout)}{gone}")
     for pattern in library.settings.exclude_patterns:
         print(f"left out: {config.shown_pattern(pattern)}")
     if st.failures:
@@ -1415,6 +1417,10 @@ def _run(argv: Sequence[str] | None) -> int:
         parser.refuse_unknown(args.command, extras)
     if args.library is not None and not args.library.strip():  # not the default library, as Library.open takes it
         parser.refuse("--library is empty; give the library's folder, or leave --library out for your own library")
+    if args.device is not None and not re.fullmatch(config.DEVICE_NAMES, args.device.strip().lower()):
+        parser.refuse(f"unknown device {args.device!r}; use auto, cpu, cuda or mps")
+    if getattr(args, "null", False) and getattr(args, "json", False):
+        parser.refuse("-0 ends paths with a NUL, --json prints JSON: give one of them")
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     else:

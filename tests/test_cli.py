@@ -958,6 +958,9 @@ def test_a_path_with_a_name_too_long_for_the_system_is_refused_in_one_line(
     (("tags", "--vocabulary", "v.txt", "--default-vocabulary"),  # asking for opposite things: neither is taken
      "photoclip tags: error: argument --default-vocabulary: not allowed with argument --vocabulary "
      "(see photoclip tags --help)"),
+    (("--device", "bogus", "status"), "photoclip: error: unknown device 'bogus'; use auto, cpu, cuda or mps"),
+    (("search", "red", "-0", "--json"),
+     "photoclip: error: -0 ends paths with a NUL, --json prints JSON: give one of them"),
     (("tags", "--photo", "a.jpg", "--defined"),
      "photoclip tags: error: argument --defined: not allowed with argument --photo (see photoclip tags --help)"),
 ])
@@ -1303,7 +1306,7 @@ def test_status_says_whether_a_folder_is_online_now_not_at_the_last_scan(
     run("index", str(photo_folder))
     photo_folder.rename(tmp_path / "unplugged")  # no `index` since: the catalog still says online
 
-    assert f"folder:  {photo_folder}  (offline)\n" in run("status")[1]
+    assert f"folder:  {photo_folder}  (not found: deleted, moved or renamed?)\n" in run("status")[1]  # beside others
     assert json.loads(run("status", "--json")[1])["folders"] == [{"path": str(photo_folder), "online": False}]
     with Library.open(tmp_path / "lib", read_only=True) as library:
         assert [root.online for root in library.roots()] == [True]  # status looked, and wrote nothing
