@@ -549,14 +549,20 @@ def _lock_holder(args: argparse.Namespace) -> str:
 
 
 def _on_disk(hits: list[SearchHit]) -> list[SearchHit]:
-    """The hits whose files are still where the library last saw them; those deleted or moved
-    since (their folder is there, they are not) are said once on stderr, not printed for a pipe
-    to stumble on. A photo on a drive that is not plugged in is kept: `status` says why."""
-    gone = [hit for hit in hits if not os.path.lexists(hit.path) and hit.path.parent.is_dir()]
+    """The hits whose files are still where the library last saw them (see _gone)."""
+    gone = _gone([hit.path for hit in hits])
+    return [hit for hit in hits if hit.path not in gone]
+
+
+def _gone(paths: Sequence[Path]) -> set[Path]:
+    """Which of the photos found were deleted or moved since indexing (their folder is there,
+    they are not), said once on stderr: they are not printed for a pipe to stumble on. A photo
+    on a drive that is not plugged in stays: `status` says why."""
+    gone = {path for path in paths if not os.path.lexists(path) and path.parent.is_dir()}
     if gone:
         print(f"left out {plural(len(gone), 'photo')} deleted or moved since indexing (`photoclip index` catches up)",
               file=sys.stderr)
-    return [hit for hit in hits if hit not in gone]
+    return gone
 
 
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
@@ -1063,7 +1069,9 @@ def cmd_tagged(args: argparse.Namespace) -> int:
             print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
         ids = library.tagged(tag, limit=args.limit)
         photos = library.photos(ids)
-        paths = [str(photos[pid].path) for pid in ids if pid in photos]
+        gone = _gone([photos[pid].path for pid in ids if pid in photos])
+        ids = [pid for pid in ids if pid in photos and photos[pid].path not in gone]
+        paths = [str(photos[pid].path) for pid in ids]
         untagged = _no_photo_tagged(library, args.tag) if not paths else None
         how = _how_tagged(library, tag, [pid for pid in ids if pid in photos]) if args.json else {}
     if args.json:  # as search's rows, so that a script reads both alike, with how sure the tag is

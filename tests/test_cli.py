@@ -918,10 +918,14 @@ def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, 
 def test_photos_deleted_since_indexing_are_left_out_of_results_and_said(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     (photo_folder / "p0.jpg").unlink()
-    for args, found in ((("search", "a photo"), 5), (("similar", str(photo_folder / "p1.jpg")), 4)):  # not itself
+    run("tag", "picnic", *(str(photo_folder / name) for name in ("p1.jpg", "p2.jpg")))
+    (photo_folder / "p2.jpg").unlink()
+    code, out, err = run("tagged", "picnic")
+    assert (code, out) == (0, f"{photo_folder / 'p1.jpg'}\n") and "left out 1 photo deleted or moved" in err
+    for args, found in ((("search", "a photo"), 4), (("similar", str(photo_folder / "p1.jpg")), 3)):  # not itself
         code, out, err = run(*args)
         assert code == 0 and str(photo_folder / "p0.jpg") not in out and len(out.splitlines()) == found
-        assert err.endswith(f"left out 1 photo deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
+        assert err.endswith(f"left out 2 photos deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
 
 
 def test_more_results_than_sqlite_counts_to_are_all_of_them(run, photo_folder: Path) -> None:
