@@ -157,6 +157,7 @@ def find_groups(
     whose colours (`photo_colours`) allow it, whatever their vectors (_twin_likeness). A
     `weak_model` (photoclip's demo model, which knows only shapes) finds most photos alike:
     its copies must look the same (_copies). Newest keeper first, like the library's own order."""
+    similarity = min(similarity, _ALMOST_SAME)  # 1 asks for the same picture, which other bytes are at most
     parent: dict[PhotoId, PhotoId] = {}
     members_of: dict[PhotoId, set[PhotoId]] = {}
     apart: dict[PhotoId, set[PhotoId]] = {}
@@ -395,7 +396,10 @@ def look_bar(similarity: float) -> float:
 
 
 def _least_similarity(similarity: float, damaged: bool) -> float:
-    """The least similarity at which two photos can be copies (when their looks vouch for it)."""
+    """The least similarity at which two photos can be copies (when their looks vouch for it).
+    At 1, the strictest, only the same picture (saved again, its metadata changed): no edit."""
+    if similarity >= _ALMOST_SAME:
+        return _ALMOST_SAME
     return min(similarity - LOOKS_VOUCH, DAMAGED_VOUCH) if damaged else similarity - LOOKS_VOUCH
 
 

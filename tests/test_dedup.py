@@ -297,6 +297,10 @@ def test_an_edited_copy_that_looks_the_same_is_grouped_though_its_vectors_are_le
     members = [set(g.members) for g in groups]
     assert {10, 200} in members
     assert not any(m & {11, 201, 12, 202} for m in members)
+    library_vectors[203] = towards(library_vectors[13], 0.99995, seed=203)  # 13 saved again: the same picture
+    strictest = groups_of(photos | {PhotoId(203): photo(203)}, library_vectors, 1.0,
+                          photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    assert [set(g.members) for g in strictest] == [{13, 203}]  # at 1, an edit is not the same picture
 
 
 def test_a_damaged_copy_is_grouped_by_the_rows_it_holds_though_its_vectors_are_far_less_alike(library_vectors) -> None:
