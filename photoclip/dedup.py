@@ -30,6 +30,7 @@ from send2trash import send2trash
 
 from photoclip import looks, xmp
 from photoclip.catalog import Photo
+from photoclip.fsutil import mtime_ns
 from photoclip.ids import PhotoId
 from photoclip.vectors import VectorIndex
 
@@ -471,7 +472,7 @@ def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
             st = os.stat(photo.path)
         except OSError:
             continue
-        if (st.st_size, st.st_mtime_ns) == (photo.size, photo.mtime_ns) and \
+        if (st.st_size, mtime_ns(st)) == (photo.size, photo.mtime_ns) and \
                 (st.st_dev, st.st_ino) != (copy.st_dev, copy.st_ino):
             return True
     return False
@@ -525,7 +526,7 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
         except OSError as exc:
             failed.append((photo.path, f"cannot read it: {exc.strerror or exc}"))
             continue
-        if (st.st_size, st.st_mtime_ns) != (photo.size, photo.mtime_ns):
+        if (st.st_size, mtime_ns(st)) != (photo.size, photo.mtime_ns):
             failed.append((photo.path, "it changed since it was indexed; look at it again"))
             continue
         if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(st, kept_for[photo.id]):

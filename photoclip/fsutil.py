@@ -23,6 +23,21 @@ def as_cataloged(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+def mtime_ns(st: os.stat_result) -> int:
+    """A file's mtime as the catalog keeps it (see in_int64)."""
+    return in_int64(st.st_mtime_ns)
+
+
+def in_int64(ns: int) -> int:
+    """A file time as SQLite can keep it: a clock gone wrong can date a file past 2262, further
+    than its integers reach, and one such file must not stop a scan."""
+    return max(_INT64_MIN, min(ns, _INT64_MAX))
+
+
+_INT64_MAX = (1 << 63) - 1
+_INT64_MIN = -(1 << 63)
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside `path` durable (a no-op where directories cannot be opened)."""
     try:

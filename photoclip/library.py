@@ -51,7 +51,7 @@ from photoclip.errors import (
     ModelUnavailableError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged
+from photoclip.fsutil import as_cataloged, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.names import name_key
@@ -1705,7 +1705,7 @@ def _unchanged_since_indexed(photo: Photo) -> bool:
         st = os.stat(photo.path)
     except OSError:
         return False
-    return (st.st_size, st.st_mtime_ns) == (photo.size, photo.mtime_ns)
+    return (st.st_size, mtime_ns(st)) == (photo.size, photo.mtime_ns)
 
 
 class _NotifyingSink:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
+from photoclip.fsutil import in_int64, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
@@ -178,13 +179,14 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                     result.raw_partners[entry.path] = partners[os.path.splitext(entry.name)[0].lower()]
                 elif entry.name.lower().endswith(".xmp") and entry.is_file():
                     st = entry.stat()
-                    result.sidecars.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
+                    result.sidecars.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
                 elif entry.name.lower().endswith(".json") and entry.is_file():
                     st = os.stat(entry.path)  # unzip keeps the archive's mtime; the ctime is when it arrived
-                    result.descriptions.append(FileEntry(entry.path, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
+                    changed = in_int64(max(st.st_mtime_ns, st.st_ctime_ns))
+                    result.descriptions.append(FileEntry(entry.path, st.st_size, changed))
                 elif entry.is_file() and is_candidate(entry.path):
                     st = entry.stat()
-                    result.files.append(FileEntry(entry.path, st.st_size, st.st_mtime_ns))
+                    result.files.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
             except FileNotFoundError:
                 continue
             except OSError as exc:
@@ -307,7 +309,7 @@ def _changed(path: str, state: FileState) -> bool:
         st = os.stat(path)
     except OSError:
         return False  # gone: it stands for nothing
-    return (st.st_size, st.st_mtime_ns) != (state.size, state.mtime_ns) or _rewritten(path, state)
+    return (st.st_size, mtime_ns(st)) != (state.size, state.mtime_ns) or _rewritten(path, state)
 
 
 def _rewritten(path: str, state: FileState) -> bool:
@@ -334,7 +336,7 @@ def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:
         except OSError:
             continue
         seen.paired_raws.remove(raw)
-        seen.files.append(FileEntry(raw, st.st_size, st.st_mtime_ns))
+        seen.files.append(FileEntry(raw, st.st_size, mtime_ns(st)))
 
 
 def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState]:
@@ -683,7 +685,7 @@ def scan_paths(
                 if known_path in paired or _is_gone(known_path):
                     gone[known_path], gone_root[known_path] = state, root
         elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not _stood_in_for(catalog, path):
-            present[path] = (root, FileEntry(path, st.st_size, st.st_mtime_ns))
+            present[path] = (root, FileEntry(path, st.st_size, mtime_ns(st)))
             files[path] = root
         else:
             for known_path, state in catalog.photo_states([path]).items():

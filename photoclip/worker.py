@@ -59,6 +59,7 @@ from photoclip import keywords, mounts, scan, takeout
 from photoclip.catalog import Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
+from photoclip.fsutil import mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
@@ -195,7 +196,7 @@ def _stat(path: str) -> FileStat | None:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns, stat.S_ISDIR(st.st_mode)
+    return st.st_size, mtime_ns(st), stat.S_ISDIR(st.st_mode)
 
 
 @dataclass

@@ -415,6 +415,14 @@ def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folde
     assert library.status().counts.failed == 0
 
 
+def test_a_file_dated_past_what_sqlite_counts_to_is_indexed_with_the_others(open_library, photo_folder: Path) -> None:
+    os.utime(photo_folder / "p0.jpg", ns=(0, 9_300_000_000 * 10**9))  # a camera clock gone wrong: the year 2264
+    library = open_library()
+    report = library.index([photo_folder])
+    assert (report.embedded, report.failed) == (6, 0)
+    assert library.index().total == 0  # and nothing is read again
+
+
 def test_photos_restored_from_a_backup_with_their_size_and_mtime_are_read_again(
     open_library, photo_folder: Path, tmp_path: Path
 ) -> None:
