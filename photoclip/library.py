@@ -1494,6 +1494,11 @@ class Library:
             if not folder.is_dir():
                 raise QueryError(f"{folder} is not a folder; give a folder that holds photos of this library")
         report = SidecarReport()
+        scope = [photo.path for photo in self.catalog.present_photos().values()
+                 if not under or any(photo.path.is_relative_to(folder) for folder in under)]
+        own = [sidecars.sidecar_path(path) for path in scope if sidecars.sidecar_path(path).is_file()]
+        if own:  # keywords added to photoclip's own sidecars since it wrote them: tags, not written over
+            self.read_sidecars(own)
         exported = self.catalog.tags_of_present_photos(user_only=mine_only)
         spellings = self.catalog.spellings()
         unchanged: dict[Path, list[str]] = {}  # sidecars that hold these keywords already
@@ -1503,12 +1508,12 @@ class Library:
             if path.exists():
                 self._export_sidecar(path, tags, [spellings.get(tag, tag) for tag in tags], report, unchanged)
         self.catalog.note_exported_tags(unchanged)  # those a catalog from before schema 19 did not record
-        for photo in self.catalog.present_photos().values():
-            if photo.path not in exported and (not under or any(photo.path.is_relative_to(f) for f in under)):
+        for path in scope:
+            if path not in exported:
                 before = report.written + report.updated
-                sidecars.empty_own_sidecar(photo.path, report)
+                sidecars.empty_own_sidecar(path, report)
                 if report.written + report.updated > before:
-                    self.catalog.note_exported_tags({photo.path: []})
+                    self.catalog.note_exported_tags({path: []})
         log.info("sidecars: %d written, %d updated, %d unchanged, %d kept, %d failed", report.written,
                  report.updated, report.unchanged, len(report.kept), len(report.failed))
         return report

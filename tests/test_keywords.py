@@ -360,6 +360,23 @@ def test_a_keyword_added_by_hand_to_photoclips_own_sidecar_becomes_a_tag_and_sta
     assert library.read_sidecars([sidecar]) == 0
 
 
+def test_a_keyword_added_by_hand_to_photoclips_own_sidecar_survives_the_next_export_without_an_index_between(
+    open_library, tmp_path: Path
+) -> None:
+    library, folder, pid = _one_photo_indexed(open_library, tmp_path)
+    library.add_tag([pid], "Mine")
+    library.export_sidecars()
+    sidecar = folder / "IMG_1.jpg.xmp"
+    added = b"     <rdf:li>HandAdded</rdf:li>\n    </rdf:Bag>"  # in photoclip's own layout, by an editor
+    sidecar.write_bytes(sidecar.read_bytes().replace(b"    </rdf:Bag>", added))
+    library.add_tag([pid], "Second")
+
+    report = library.export_sidecars()
+
+    assert report.updated == 1 and set(keywords_in_xmp(sidecar.read_bytes())) == {"Mine", "Second", "HandAdded"}
+    assert ("handadded", "user") in {(t.name, t.source) for t in library.photo_tags(pid)}
+
+
 def test_photoclips_own_sidecar_copied_with_its_photo_gives_the_copy_none_of_its_keywords(
     open_library, tmp_path: Path
 ) -> None:
