@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
@@ -28,6 +29,7 @@ def parse(packet: bytes | None) -> ElementTree.Element | None:
     """The x:xmpmeta (or bare rdf:RDF) element of a packet, or None when there is no usable one."""
     if not packet or len(packet) > MAX_XMP_BYTES:
         return None
+    packet = _as_utf8(packet)
     start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
     if start < 0 or end < start:  # a bare rdf:RDF packet, or one without the usual wrapper
         start, end = packet.find(b"<rdf:RDF"), packet.rfind(b"</rdf:RDF>")
@@ -41,6 +43,28 @@ def parse(packet: bytes | None) -> ElementTree.Element | None:
     except (ElementTree.ParseError, ValueError) as exc:
         log.debug("unreadable XMP packet: %s", exc)
         return None
+
+
+def _as_utf8(packet: bytes) -> bytes:
+    """A packet in UTF-8, which the element is parsed as once its XML declaration is cut off:
+    XMP may be UTF-16 (with its byte order mark), and sidecars written by older programs
+    declare Latin-1 or hold Windows' code page bytes in a file they call UTF-8."""
+    declared = _DECLARED.match(packet)
+    encoding = declared.group(1).decode("ascii").lower() if declared else None
+    if packet.startswith((b"\xff\xfe", b"\xfe\xff")) or packet[:4] in (b"<\0?\0", b"\0<\0?"):
+        encoding = "utf-16-be" if packet.startswith(b"\xfe\xff") or packet[:1] == b"\0" else "utf-16-le"
+    try:
+        if encoding in (None, "utf-8", "utf8"):
+            packet.decode("utf-8")
+            return packet
+        return packet.decode(encoding, errors="replace").encode("utf-8")
+    except UnicodeDecodeError:
+        return packet.decode("cp1252", errors="replace").encode("utf-8")
+    except LookupError:  # an encoding Python does not know
+        return packet
+
+
+_DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def sidecar_paths(photo: Path) -> tuple[Path, ...]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from photoclip import xmp
 from tests.helpers import write_photo
 from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
@@ -32,6 +34,24 @@ def test_a_packet_is_parsed_and_broken_xml_reads_as_nothing() -> None:
     assert xmp.parse(PACKET) is not None
     assert xmp.parse(b"<x:xmpmeta><rdf:RDF></x:xmpmeta>") is None
     assert xmp.parse(None) is None and xmp.parse(b"") is None
+
+
+_SUBJECTS = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+             ' xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Description rdf:about=""><dc:subject><rdf:Bag>'
+             '<rdf:li>Holiday</rdf:li><rdf:li>Café</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF>'
+             '</x:xmpmeta>')
+
+
+@pytest.mark.parametrize("packet", [
+    ('<?xml version="1.0" encoding="ISO-8859-1"?>\n' + _SUBJECTS).encode("latin-1"),
+    ('<?xml version="1.0" encoding="UTF-16"?>\n' + _SUBJECTS).encode("utf-16"),  # with its byte order mark
+    ('<?xml version="1.0" encoding="UTF-8"?>\n' + _SUBJECTS).encode("cp1252"),  # called UTF-8, written in Windows'
+    ('\ufeff<?xml version="1.0"?>\n' + _SUBJECTS).encode("utf-8"),
+], ids=["latin-1", "utf-16", "cp1252", "utf-8"])
+def test_a_packet_in_any_encoding_a_program_wrote_is_read_whole(packet: bytes) -> None:
+    root = xmp.parse(packet)
+    assert root is not None
+    assert [li.text for li in root.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li")] == ["Holiday", "Café"]
 
 
 def test_sidecars_in_another_case_are_found_from_one_listing_of_a_settled_folder(tmp_path: Path) -> None:
