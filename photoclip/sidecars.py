@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".xmp"
 _TOOLKIT = "photoclip"
-_MARK = f'x:xmptk="{_TOOLKIT}'
-_VERSION = re.compile(rb'x:xmptk="photoclip ([^"]*)"')
+_VERSION = re.compile(rb'<x:xmpmeta\s[^>]*?\bx:xmptk="photoclip ([^"]*)"')  # its toolkit, not "photoclipper"
 _ITEM = re.compile(rb"     <rdf:li>(.*?)</rdf:li>\n")
 
 
@@ -52,7 +51,7 @@ class SidecarReport:
 
 def written_by_photoclip(document: bytes) -> bool:
     """Whether a sidecar is one photoclip wrote (export-tags), by the toolkit its XMP names."""
-    return _MARK.encode() in document[:4096]
+    return _VERSION.search(document[:4096]) is not None
 
 
 def as_photoclip_left_it(document: bytes) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from photoclip.sidecars import SidecarReport, sidecar_path, write_sidecar, xmp_document
+from photoclip.sidecars import SidecarReport, sidecar_path, write_sidecar, written_by_photoclip, xmp_document
 from photoclip.xmp import others_sidecars
 
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -48,6 +48,14 @@ def test_a_sidecar_that_cannot_be_written_is_reported_not_raised(tmp_path: Path)
     write_sidecar(tmp_path / "a.jpg", ["dog"], report)
     write_sidecar(tmp_path / "b.jpg", ["dog"], report)
     assert [path for path, _ in report.failed] == [tmp_path / "a.jpg.xmp"] and report.written == 1
+
+
+def test_a_sidecar_is_photoclips_by_its_toolkit_alone(tmp_path: Path) -> None:
+    mine = xmp_document(["x"])
+    theirs = mine.replace(b'x:xmptk="photoclip ', b'x:xmptk="photoclipper ')
+    quoted = mine.replace(b"<rdf:li>x</rdf:li>", b'<rdf:li>x:xmptk="photoclip 1.0"</rdf:li>').replace(
+        b'x:xmptk="photoclip ', b'x:xmptk="Adobe XMP Core ', 1)
+    assert written_by_photoclip(mine) and not written_by_photoclip(theirs) and not written_by_photoclip(quoted)
 
 
 def test_the_document_is_an_xmp_packet() -> None:
