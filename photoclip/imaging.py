@@ -1890,7 +1890,7 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
         gps = {}
     position = None
     if gps:
-        position = (_gps_degrees(gps.get(2), gps.get(1), "S"), _gps_degrees(gps.get(4), gps.get(3), "W"))
+        position = (_gps_degrees(gps.get(2), gps.get(1), "NS"), _gps_degrees(gps.get(4), gps.get(3), "EW"))
     return _ExifFacts(orientation, taken_at, _location(position), tuple(captions.exif_texts(exif, details)),
                       tuple(captions.xp_keywords(exif)))
 
@@ -1908,10 +1908,12 @@ def _xmp_packet(im: Image.Image) -> bytes | None:
     return bytes(packet) if isinstance(packet, (bytes, bytearray)) and packet else None
 
 
-def _gps_degrees(value: object, ref: object, negative: str) -> float | None:
-    """EXIF GPS degrees, minutes, seconds (rationals) and their N/S or E/W reference, signed.
-    Minutes or seconds of 60 or more are garbage, not a position. Degrees written negative
-    (some programs sign them) are west or south already: the reference cannot flip them back."""
+def _gps_degrees(value: object, ref: object, refs: str) -> float | None:
+    """EXIF GPS degrees, minutes, seconds (rationals) and their N/S or E/W reference (`refs`:
+    the positive one, then the negative), signed. Minutes or seconds of 60 or more, or another
+    reference, are garbage, not a position; a missing one is taken as N or E, as ExifTool does.
+    Degrees written negative (some programs sign them) are west or south already: the
+    reference cannot flip them back."""
     values = list(value) if isinstance(value, (tuple, list)) else [value]
     try:
         parts = [float(v) for v in values]
@@ -1924,8 +1926,10 @@ def _gps_degrees(value: object, ref: object, negative: str) -> float | None:
     degrees = abs(parts[0]) + sum(p / 60**i for i, p in enumerate(parts[1:], 1))
     if isinstance(ref, bytes):
         ref = ref.decode("latin-1")
-    south_or_west = isinstance(ref, str) and ref.strip().upper().startswith(negative)
-    return -degrees if parts[0] < 0 or south_or_west else degrees
+    given = ref.strip("\0 ").upper()[:1] if isinstance(ref, str) else ""
+    if given and given not in refs:
+        return None
+    return -degrees if parts[0] < 0 or given == refs[1] else degrees
 
 
 def _location(position: tuple[float | None, float | None] | None) -> tuple[float, float] | None:
@@ -1933,9 +1937,10 @@ def _location(position: tuple[float | None, float | None] | None) -> tuple[float
     if position is None:
         return None
     lat, lon = position
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
-    return round(lat, 6), round(lon, 6)
+    lat, lon = round(lat, 6), round(lon, 6)
+    return None if lat == 0 and lon == 0 else (lat, lon)
 
 
 def _parse_exif_datetime(value: object, fraction: object = None) -> str | None:

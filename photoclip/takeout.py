@@ -113,10 +113,13 @@ def _location(data: dict) -> tuple[float, float] | None:
         geo = data.get(key)
         if not isinstance(geo, dict):
             continue
+        if any(isinstance(geo.get(key), bool) for key in ("latitude", "longitude")):  # float(True) is 1.0
+            continue
         try:
             lat, lon = float(geo.get("latitude")), float(geo.get("longitude"))
         except (TypeError, ValueError):
             continue
-        if math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180 and (lat, lon) != (0, 0):
+        if math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180 and (
+                round(lat, 6), round(lon, 6)) != (0, 0):  # "null island": a GPS without a fix, as in EXIF
             return lat, lon
     return None

@@ -2191,6 +2191,8 @@ def test_a_gps_position_written_signed_keeps_its_sign_whatever_its_reference(tmp
     {1: "N", 2: (45.0, 0.0, 0.0), 3: "E", 4: (200.0, 0.0, 0.0)},
     {1: "N", 2: (45.0, 999.0, 0.0), 3: "E", 4: (7.0, 0.0, 0.0)},  # 999 minutes: not 61.65 degrees
     {1: "N", 2: (45.0, 30.0, 0.0), 3: "E", 4: (7.0, 0.0, 60.0)},
+    {1: "X", 2: (38.0, 42.0, 0.0), 3: "Q", 4: (9.0, 8.0, 0.0)},  # references that are none: no side of the Earth
+    {1: "N", 2: (0.0, 0.0, 0.0), 3: "E", 4: (0.0, 0.0, 0.001)},  # "null island", a thousandth of a second off
 ])
 def test_a_gps_position_that_cannot_be_right_is_no_position(tmp_path, gps):
     photo = imaging.decode_photo(_with_gps(tmp_path / "odd.jpg", gps), 32)

@@ -68,10 +68,13 @@ def test_unknown_dates_and_places_are_none(tmp_path: Path) -> None:
     _takeout_json(tmp_path / "a.jpg.json", 0, (0.0, 0.0), geoDataExif={"latitude": 0.0, "longitude": 0.0})
     _takeout_json(tmp_path / "b.jpg.json", "soon", (91.0, 10.0), geoDataExif={"latitude": 47.0, "longitude": 8.0})
     _takeout_json(tmp_path / "c.jpg.json", 4102444800, (47.0, 8.0))  # 2100
+    _takeout_json(tmp_path / "d.jpg.json", 0, (True, True))  # not 1.0, 1.0
+    _takeout_json(tmp_path / "e.jpg.json", 0, (1e-9, 1e-9))  # null island
 
     assert takeout_facts(tmp_path / "a.jpg") == TakeoutFacts(None, None)
     assert takeout_facts(tmp_path / "b.jpg") == TakeoutFacts(None, (47.0, 8.0))
     assert takeout_facts(tmp_path / "c.jpg") == TakeoutFacts(None, (47.0, 8.0))
+    assert takeout_facts(tmp_path / "d.jpg") == takeout_facts(tmp_path / "e.jpg") == TakeoutFacts(None, None)
 
 
 @pytest.mark.parametrize("content", [b"", b"{broken", b"[1, 2]", b'{"title": "x.jpg"}', b'"text"', b"\xff\xfe",
