@@ -32,6 +32,7 @@ from PIL import ExifTags, Image, ImageFile, PngImagePlugin, TiffImagePlugin, fea
 from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation, zerotail
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import NotARegularFileError, atomic_write_bytes, open_regular, read_small_file
+from photoclip.when import EPOCH
 
 try:  # HEIC/HEIF from phones; without it those files fail with a clear reason.
     import pillow_heif
@@ -1963,7 +1964,7 @@ def _parse_exif_datetime(value: object, fraction: object = None) -> str | None:
         moment = datetime(*parts)
     except ValueError:
         return None
-    if moment.date() > date.today() + timedelta(days=1):  # a clock set wrong: the file's date says more
+    if moment.date() > date.today() + timedelta(days=1) or moment == EPOCH:  # a clock set wrong or reset
         return None
     if isinstance(fraction, bytes):
         fraction = fraction.decode("latin-1")

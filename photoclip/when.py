@@ -938,6 +938,10 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
         found = datetime(int(year), int(month), int(day), hour, minute, second)
     except ValueError:
         return None
-    if found.date() > (today or date.today()) + timedelta(days=1):
+    if found.date() > (today or date.today()) + timedelta(days=1) or found == EPOCH:
         return None
     return found.isoformat(timespec="seconds")
+
+
+EPOCH = datetime(1970, 1, 1)
+"""The moment a device whose clock was reset to zero says a photo was taken: no date at all."""

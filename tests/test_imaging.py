@@ -296,9 +296,11 @@ def test_taken_at_comes_from_date_time_original(tmp_path):
 def test_garbage_date_gives_no_taken_at(tmp_path):
     path = _save(tmp_path / "zero.jpg", _quadrants(32, 32), exif=_exif(original="0000:00:00 00:00:00"))
     other = _save(tmp_path / "text.jpg", _quadrants(32, 32), exif=_exif(original="yesterday-ish"))
+    reset = _save(tmp_path / "reset.jpg", _quadrants(32, 32), exif=_exif(original="1970:01:01 00:00:00"))
 
     assert imaging.decode_photo(path, min_side=0).taken_at is None
     assert imaging.decode_photo(other, min_side=0).taken_at is None
+    assert imaging.decode_photo(reset, min_side=0).taken_at is None  # a camera's clock reset to zero
 
 
 @pytest.mark.parametrize("future", ["2099:01:01 10:00:00", "9999:12:31 23:59:59"])

@@ -416,6 +416,7 @@ def test_a_range_written_with_a_spaced_hyphen_stays_one_term_of_a_query() -> Non
         ("scan_20230230.png", None),
         ("future_20990101.jpg", None),
         ("order 120230514.jpg", None),
+        ("IMG_19700101_000000.jpg", None),  # a phone whose clock was reset to zero
     ],
 )
 def test_the_date_a_phone_wrote_into_a_file_name(name: str, taken: str | None) -> None:
