@@ -40,9 +40,11 @@ from pathlib import Path
 
 from watchdog import events as watchdog_events
 from watchdog.events import (
+    DirAttribEvent,
     DirCreatedEvent,
     DirDeletedEvent,
     DirMovedEvent,
+    FileAttribEvent,
     FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
@@ -218,6 +220,7 @@ class _Changes:
         self.ready: dict[str, float] = {}
         self.moves: deque[tuple[str, str]] = deque()
         self.open: dict[str, float] = {}  # written to, not closed yet (inotify) -> last written
+        self.closed: set[str] = set()  # closed by their writer since last written to (inotify)
 
     def __bool__(self) -> bool:
         return bool(self.settling or self.ready or self.moves)
@@ -226,12 +229,17 @@ class _Changes:
         self.ready.pop(path, None)
         self.settling[path] = _Settling(now, current, back_by)
 
-    def wrote(self, path: str, now: float, still_open: bool) -> None:
-        """A writer wrote to `path` and has not closed it, or is done with it (closed, deleted)."""
+    def wrote(self, path: str, now: float, still_open: bool, closed: bool = False) -> None:
+        """A writer wrote to `path` and has not closed it, or is done with it (`closed`, or
+        deleted, moved)."""
         if still_open:
             self.open[path] = now
         else:
             self.open.pop(path, None)
+        if closed and not still_open:
+            self.closed.add(path)
+        else:
+            self.closed.discard(path)
 
     def due(self, now: float) -> list[tuple[str, _Settling]]:
         """Paths quiet for `settle_s`: to be stat-ed again (outside the lock)."""
@@ -301,6 +309,7 @@ def _through_link(event: FileSystemEvent, real: str, link: str) -> FileSystemEve
 _WATCHED_EVENTS = [
     FileCreatedEvent, DirCreatedEvent, FileModifiedEvent, FileClosedEvent,
     FileDeletedEvent, DirDeletedEvent, FileMovedEvent, DirMovedEvent,
+    FileAttribEvent, DirAttribEvent,  # permissions given back: what could not be read is read
 ]
 
 
@@ -528,13 +537,14 @@ class Worker:
                 self._idle_announced = False
                 self._cv.notify_all()
             return
-        if event.event_type not in ("created", "modified", "closed", "deleted"):
+        if event.event_type not in ("created", "modified", "closed", "deleted", "attrib"):
             return
         if _hidden_below(root, src) or _inside(src, self._library_dir):
             return
-        if hears_closes and event.event_type != "created":
+        if hears_closes and event.event_type not in ("created", "attrib"):  # attrib: a chmod, no write
             with self._cv:
-                self._changes.wrote(src, time.monotonic(), still_open=event.event_type == "modified")
+                self._changes.wrote(src, time.monotonic(), still_open=event.event_type == "modified",
+                                    closed=event.event_type == "closed")
         self._touch(src)
 
     def _touch(self, path: str, back_by: float = 0.0) -> None:
@@ -1113,12 +1123,19 @@ class Worker:
         return True
 
     def _wait_for_writers(self, items: list[tuple[PhotoId, Path]]) -> list[tuple[PhotoId, Path]]:
-        """Those of `items` whose files were not written just now; the others wait (see
-        WRITING_SETTLES), so a copy still going on is not read half done. A file dated ahead of
-        the clock by more than that (a camera's clock) is not being written."""
+        """Those of `items` whose files were not written just now, or whose writers closed them
+        (inotify says so: a copy is searchable a settle interval after it ends); the others wait
+        (see WRITING_SETTLES), so a copy still going on is not read half done. A file dated ahead
+        of the clock by more than that (a camera's clock) is not being written."""
         now, wall = time.monotonic(), time.time()
+        with self._cv:  # a writer that closed the file is done with it: no need to wait (inotify)
+            closed = {str(path) for _, path in items} & self._changes.closed
+            self._changes.closed -= closed
         ready = []
         for pid, path in items:
+            if str(path) in closed:
+                ready.append((pid, path))
+                continue
             try:
                 age = wall - path.stat().st_mtime
             except OSError:
@@ -1190,7 +1207,7 @@ class Worker:
 
 def _hears_closes(observer: BaseObserver) -> bool:
     """Linux's inotify observer tells a writer's close (FileClosedEvent) and its writes from a
-    change of permissions (FileAttribEvent, not watched): others and polling tell neither."""
+    change of permissions (FileAttribEvent): others and polling tell neither."""
     return type(observer).__name__ == "InotifyObserver" and hasattr(watchdog_events, "FileAttribEvent")
 
 

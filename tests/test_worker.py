@@ -381,6 +381,37 @@ def test_a_file_whose_writer_stalls_mid_write_waits_for_its_writer_to_close_it(s
     assert not any(e.failed for e in live.of(IndexProgress))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify tells when a writer closes a file")
+def test_a_file_its_writer_closed_is_read_without_waiting_for_it_to_age(
+    start_live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A copy that ended (its writer closed it) is searchable a settle interval later, not after
+    WRITING_SETTLES of them: here, those would be an hour."""
+    def aged(live: Live) -> None:  # the photos there before: written long ago
+        for photo in live.photos.rglob("*.jpg"):
+            os.utime(photo, (time.time() - 7200, time.time() - 7200))
+
+    monkeypatch.setattr(worker_module, "WRITING_SETTLES", 3600 / SETTLE)
+    live = start_live(before_start=aged)
+    target = live.photos / "copied.jpg"
+    shutil.copyfile(write_photo(tmp_path / "camera" / "copied.jpg", seed=64), target)
+    eventually(lambda: target in searchable(live.library), what="the copied photo is searchable")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify tells a change of permissions")
+def test_a_change_of_permissions_is_looked_at(start_live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photo or folder the user lets photoclip read while it watches: what failed for want of
+    permission is read again (scan._readable_again; here, running as root, nothing is denied)."""
+    live = start_live()
+    looked: list[str] = []
+    touch = live.worker._changes.touch
+    monkeypatch.setattr(live.worker._changes, "touch", lambda path, *rest: (looked.append(path), touch(path, *rest)))
+    photo, folder = live.photos / "p0.jpg", live.photos / "trip"
+    photo.chmod(0o600)
+    folder.chmod(0o700)
+    eventually(lambda: {str(photo), str(folder)} <= set(looked), what="the photo and the folder looked at")
+
+
 def test_a_file_its_writer_keeps_open_is_indexed_after_a_while_and_polling_keeps_settling(
     start_live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
