@@ -558,11 +558,22 @@ def _gone(paths: Sequence[Path]) -> set[Path]:
     """Which of the photos found were deleted or moved since indexing (their folder is there,
     they are not), said once on stderr: they are not printed for a pipe to stumble on. A photo
     on a drive that is not plugged in stays: `status` says why."""
-    gone = {path for path in paths if not os.path.lexists(path) and path.parent.is_dir()}
+    gone = {path for path in paths if _deleted(path)}
     if gone:
         print(f"left out {plural(len(gone), 'photo')} deleted or moved since indexing (`photoclip index` catches up)",
               file=sys.stderr)
     return gone
+
+
+def _deleted(path: Path) -> bool:
+    """Not there, in a folder that is: one photoclip may not look into keeps its photos."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return path.parent.is_dir()
+    except OSError:
+        return False
+    return False
 
 
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
