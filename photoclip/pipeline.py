@@ -28,7 +28,14 @@ from photoclip import captions, keywords, looks, places, xmp
 from photoclip.catalog import Catalog, PhotoMetadata
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
-from photoclip.imaging import DEFAULT_CONTENT_HASH, THUMBNAIL_SIDE, decode_photo, prepare_for_model, save_thumbnail
+from photoclip.imaging import (
+    DEFAULT_CONTENT_HASH,
+    FILE_GONE,
+    THUMBNAIL_SIDE,
+    decode_photo,
+    prepare_for_model,
+    save_thumbnail,
+)
 from photoclip.takeout import takeout_facts
 from photoclip.when import date_in_name
 
@@ -226,7 +233,7 @@ def run_pipeline(
         run.embedded += len(embedded)
         run.reused += len(reused)
         run.done += len(done) + len(failed)
-        run.failed += len(failed)
+        run.failed += sum(reason != FILE_GONE for _, reason in failed)  # gone meanwhile: nothing went wrong
         last = batch[-1].path if batch else None
         batch.clear()
         reused.clear()

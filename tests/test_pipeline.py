@@ -64,6 +64,15 @@ def test_progress_counts_up_to_the_total_with_failures(encoder, many_photos: Pat
     catalog.close()
 
 
+def test_a_photo_deleted_before_it_is_read_is_no_failure(encoder, many_photos: Path, tmp_path: Path) -> None:
+    """A folder deleted while it is indexed: its photos leave the library, none of them broke."""
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    (many_photos / "00.jpg").unlink()
+    report = run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=4, workers=1)
+    assert (report.embedded, report.failed) == (19, 1)  # broken.jpg alone
+    catalog.close()
+
+
 def test_cancel_stops_early_and_keeps_what_was_committed(encoder, many_photos: Path, tmp_path: Path) -> None:
     catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
     cancel = threading.Event()
