@@ -541,6 +541,11 @@ class Worker:
             return
         if _hidden_below(root, src) or _inside(src, self._library_dir):
             return
+        if event.is_directory and event.event_type == "attrib":  # opened, maybe: a watch below it is due
+            with self._cv:
+                self._next_poll = 0.0
+                self._cv.notify_all()
+            return
         if hears_closes and event.event_type not in ("created", "attrib"):  # attrib: a chmod, no write
             with self._cv:
                 self._changes.wrote(src, time.monotonic(), still_open=event.event_type == "modified",

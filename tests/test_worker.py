@@ -400,16 +400,25 @@ def test_a_file_its_writer_closed_is_read_without_waiting_for_it_to_age(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify tells a change of permissions")
 def test_a_change_of_permissions_is_looked_at(start_live, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A photo or folder the user lets photoclip read while it watches: what failed for want of
-    permission is read again (scan._readable_again; here, running as root, nothing is denied)."""
+    """A photo or folder the user lets photoclip read while it watches: a photo that failed for
+    want of permission is read again (scan._readable_again), and the folders that could not be
+    read are looked at now, not at the next poll (_reopen_folders; here, running as root,
+    nothing is denied)."""
     live = start_live()
     looked: list[str] = []
     touch = live.worker._changes.touch
     monkeypatch.setattr(live.worker._changes, "touch", lambda path, *rest: (looked.append(path), touch(path, *rest)))
+    polls: list[float] = []
+    reopen = live.worker._reopen_folders
+    monkeypatch.setattr(live.worker, "_reopen_folders", lambda: (polls.append(time.monotonic()), reopen())[1])
+    live.worker.poll_s = 3600.0  # from the next poll on, none for an hour
+    eventually(lambda: polls, what="a poll")
     photo, folder = live.photos / "p0.jpg", live.photos / "trip"
     photo.chmod(0o600)
+    eventually(lambda: str(photo) in looked, what="the photo looked at")
+    asked = time.monotonic()
     folder.chmod(0o700)
-    eventually(lambda: {str(photo), str(folder)} <= set(looked), what="the photo and the folder looked at")
+    eventually(lambda: any(at >= asked for at in polls), what="the unreadable folders looked at")
 
 
 def test_a_file_its_writer_keeps_open_is_indexed_after_a_while_and_polling_keeps_settling(
