@@ -37,7 +37,7 @@ from photoclip.errors import (
     PhotoclipError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged
+from photoclip.fsutil import as_cataloged, in_int64
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -130,7 +130,7 @@ class _Parser(argparse.ArgumentParser):
             value = kind(text)
             if not fits(value):
                 raise ValueError(text)
-            return min(value, _MOST) if kind is int else value  # more than SQLite counts to: as many as there are
+            return in_int64(value) if kind is int else value
 
         action = self.add_argument(*names, type=number, **options)
         self._number_errors["/".join(action.option_strings)] = error
@@ -291,9 +291,6 @@ def _global_options(parser: argparse.ArgumentParser, after_command: bool = False
     option("--model-file", metavar="PATH", help="local weights file for --model (works offline)")
     option("--device", metavar="DEV", help="auto (default), cpu, cuda or mps")
     option("-v", "--verbose", action="store_true", help="log what happens")
-
-
-_MOST = (1 << 63) - 1
 
 
 def _limit_option(parser: _Parser, default: int | None, what: str) -> None:
@@ -1084,10 +1081,9 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         ids = [pid for pid in ids if pid in photos and photos[pid].path not in gone]
         paths = [str(photos[pid].path) for pid in ids]
         untagged = _no_photo_tagged(library, args.tag) if not paths else None
-        how = _how_tagged(library, tag, [pid for pid in ids if pid in photos]) if args.json else {}
+        how = _how_tagged(library, tag, ids) if args.json else {}
     if args.json:  # as search's rows, so that a script reads both alike, with how sure the tag is
-        _print_rows(args, [{"path": str(photos[pid].path), "id": pid, **how[pid]} for pid in ids if pid in photos],
-                    paths)
+        _print_rows(args, [{"path": str(photos[pid].path), "id": pid, **how[pid]} for pid in ids], paths)
     else:
         _print_paths(args, paths)
     if untagged:  # as grep, and as `search --tag`: a script can tell from the exit code

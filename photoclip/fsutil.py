@@ -28,10 +28,10 @@ def mtime_ns(st: os.stat_result) -> int:
     return in_int64(st.st_mtime_ns)
 
 
-def in_int64(ns: int) -> int:
-    """A file time as SQLite can keep it: a clock gone wrong can date a file past 2262, further
-    than its integers reach, and one such file must not stop a scan."""
-    return max(_INT64_MIN, min(ns, _INT64_MAX))
+def in_int64(value: int) -> int:
+    """A number as SQLite's integers hold it: a clock gone wrong can date a file past 2262, and
+    one such file must not stop a scan; "-n 99999999999999999999" means all results."""
+    return max(_INT64_MIN, min(value, _INT64_MAX))
 
 
 _INT64_MAX = (1 << 63) - 1

@@ -1496,7 +1496,7 @@ class Library:
         report = SidecarReport()
         scope = [photo.path for photo in self.catalog.present_photos().values()
                  if not under or any(photo.path.is_relative_to(folder) for folder in under)]
-        own = [sidecars.sidecar_path(path) for path in scope if sidecars.sidecar_path(path).is_file()]
+        own = [sidecar for sidecar in map(sidecars.sidecar_path, scope) if sidecar.is_file()]
         if own:  # keywords added to photoclip's own sidecars since it wrote them: tags, not written over
             self.read_sidecars(own)
         exported = self.catalog.tags_of_present_photos(user_only=mine_only)

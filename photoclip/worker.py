@@ -220,7 +220,7 @@ class _Changes:
         self.ready: dict[str, float] = {}
         self.moves: deque[tuple[str, str]] = deque()
         self.open: dict[str, float] = {}  # written to, not closed yet (inotify) -> last written
-        self.closed: set[str] = set()  # closed by their writer since last written to (inotify)
+        self.closed: dict[str, float] = {}  # closed by their writer since last written to (inotify) -> when
 
     def __bool__(self) -> bool:
         return bool(self.settling or self.ready or self.moves)
@@ -237,9 +237,9 @@ class _Changes:
         else:
             self.open.pop(path, None)
         if closed and not still_open:
-            self.closed.add(path)
+            self.closed[path] = now
         else:
-            self.closed.discard(path)
+            self.closed.pop(path, None)
 
     def due(self, now: float) -> list[tuple[str, _Settling]]:
         """Paths quiet for `settle_s`: to be stat-ed again (outside the lock)."""
@@ -1134,8 +1134,9 @@ class Worker:
         of the clock by more than that (a camera's clock) is not being written."""
         now, wall = time.monotonic(), time.time()
         with self._cv:  # a writer that closed the file is done with it: no need to wait (inotify)
-            closed = {str(path) for _, path in items} & self._changes.closed
-            self._changes.closed -= closed
+            closed = {str(path) for _, path in items} & self._changes.closed.keys()
+            self._changes.closed = {path: at for path, at in self._changes.closed.items()  # the others: age says
+                                    if path not in closed and now - at < self._writing_s}
         ready = []
         for pid, path in items:
             if str(path) in closed:
