@@ -100,16 +100,32 @@ def keeper_order(photo: Photo) -> tuple:
     copy made smaller that kept them still loses to its larger original below, and one a chat
     or a web export made small loses to a bigger file without them, such as a scan), then the
     most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
-    without them), then not a GIF (256 colours), then one with a sidecar another program wrote
-    (the user's ratings and keywords), then one not named a copy, then the oldest file (the
+    without them), then not a GIF (256 colours), then one not named a copy, then the oldest file (the
     original: an edit, an export to another format or a copy saved again at a higher quality
     is written later, and has more bytes as often as fewer), then the most bytes (of files
-    written at one moment, the least recompressed), then the shortest path."""
+    written at one moment, the least recompressed), then the shortest path. best_first() puts
+    the file another program keeps notes on first among the best one's very bytes."""
     pixels = (photo.width or 0) * (photo.height or 0)
     camera = (photo.taken_at is not None or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
-            photo.taken_at is None, photo.lat is None, photo.format == "gif", not has_notes(photo.path),
+            photo.taken_at is None, photo.lat is None, photo.format == "gif",
             reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
+
+
+def best_first(photos: Iterable[Photo]) -> list[Photo]:
+    """Photos in keeper_order, but of the best one's very bytes, a file another program keeps
+    notes on (a sidecar with the user's rating or keywords) first: of files that are one
+    picture, the one the user worked on is kept. A better picture (the camera's file, not a copy
+    saved again at a lower quality) is kept over a copy with notes, which then stays with them
+    (move_to_trash) rather than cost the user the better file."""
+    order = sorted(photos, key=keeper_order)
+    if not order:
+        return order
+    noted = next((p for p in order if p.hash is not None and p.hash == order[0].hash and has_notes(p.path)), None)
+    if noted is not None:
+        order.remove(noted)
+        order.insert(0, noted)
+    return order
 
 
 def has_notes(path: Path) -> bool:
@@ -209,16 +225,14 @@ def find_groups(
             pairs = [pair for pair in _nearby(vectors, ids, chunk, damaged, similarity) if not joined(*pair[:2])]
             wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)}
             prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
-            if weak_model:
-                colours.update(photo_colours(wanted - colours.keys()))
+            colours.update(photo_colours(wanted - colours.keys()))
             for a, b, sim, damage in pairs:
                 if a not in photos or b not in photos or joined(a, b):
                     continue
                 first, second = photos[PhotoId(a)], photos[PhotoId(b)]
-                tints = (colours.get(first.id), colours.get(second.id)) if weak_model else None
                 if not _moments_apart(first, second, similarity) and _copies(
                     sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second),
-                    tints,
+                    (colours.get(first.id), colours.get(second.id)), weak_model,
                 ):
                     join(PhotoId(a), PhotoId(b))
     if similarity < SAME_SHAPE_FROM:
@@ -238,7 +252,7 @@ def find_groups(
     wanted = {pid for members in grouped for pid in members}
     if wanted - prepared.keys():
         prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
-    if (similarity < SAME_SHAPE_FROM or weak_model) and wanted - colours.keys():
+    if wanted - colours.keys():
         colours.update(photo_colours(wanted - colours.keys()))
     groups = [
         group
@@ -281,19 +295,23 @@ def _nearby(
 
 def _copies(
     sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float, damaged: bool,
-    shapes: tuple[float, float] = (1.0, 1.0), weak_colours: tuple[bytes | None, bytes | None] | None = None,
+    shapes: tuple[float, float] = (1.0, 1.0), colours: tuple[bytes | None, bytes | None] = (None, None),
+    weak_model: bool = False,
 ) -> bool:
     """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
-    same (an edited copy, or a damaged one over the rows it holds). A damaged photo must look
-    the same whatever the similarity asked for: it may be the only copy of its picture, and a
-    looser match would offer it to the trash for another photo taken a moment later. Photos of
-    other shapes (width / height, `shapes`) are copies only at the looser similarities that ask
-    for crops, and only when one looks the same as the middle of the other: a crop, unlike a
-    second shot, shows just what its photo shows there. A weak model's vectors vouch for little:
+    same (an edited copy, or a damaged one over the rows it holds). At the default, copies only
+    (SAME_SHAPE_FROM and stricter), a copy keeps its photo's colours (`colours`, where both are
+    known) and frame (looks.COPY_TRIMS): an edit (brightened, recoloured, cropped) is the user's
+    work, and waits for the similarities that ask for edits. A damaged photo must look the same
+    whatever the similarity asked for: it may be the only copy of its picture, and a looser
+    match would offer it to the trash for another photo taken a moment later. Photos of other
+    shapes (width / height, `shapes`) are copies only at the looser similarities that ask for
+    crops, and only when one looks the same as the middle of the other: a crop, unlike a second
+    shot, shows just what its photo shows there. A `weak_model`'s vectors vouch for little:
     intact copies must look as alike as a copy's looks are (a ball and a box of one size look
     almost the same), and blank looks (a plain background with a few small things on it) must
-    have the same colours too (`weak_colours`, where both are known)."""
+    have the same colours too."""
     if max(shapes) / min(shapes) > looks.RESHAPED:  # a crop at most, which a blank look cannot vouch for
         if similarity >= SAME_SHAPE_FROM or damaged or a is None or b is None or a.flat or b.flat:
             return False
@@ -302,16 +320,24 @@ def _copies(
         return sim >= similarity
     if damaged and not (a.flat or b.flat):
         return looks.compare_held(a, b) >= looks.SAME
-    if weak_colours is not None:
-        first, second = weak_colours
-        same_colours = first is None or second is None or looks.same_colours(first, second)
-        if (a.flat or b.flat) and not (sim >= similarity and same_colours):
-            return False
-        return looks.compare(a, b) >= looks.TWIN
-    if a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
-        return sim >= similarity and looks.compare(a, b) >= looks.SAME
-    likeness = looks.compare(a, b)
-    return likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
+    strict = similarity >= SAME_SHAPE_FROM
+    trims = looks.COPY_TRIMS if strict else looks.CROP_TRIMS
+    colours_tell = strict
+    if weak_model:
+        copies = looks.compare(a, b, trims) >= looks.TWIN and (sim >= similarity or not (a.flat or b.flat))
+        colours_tell = strict or a.flat or b.flat
+    elif a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
+        copies = sim >= similarity and looks.compare(a, b) >= looks.SAME
+    else:
+        likeness = looks.compare(a, b, trims)
+        copies = likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
+    return copies and not (colours_tell and _recoloured(colours))
+
+
+def _recoloured(colours: tuple[bytes | None, bytes | None]) -> bool:
+    """Whether two photos' colours (looks.colours_of) are not a copy's, where both are known."""
+    first, second = colours
+    return first is not None and second is not None and not looks.same_colours(first, second)
 
 
 def _shapes(a: Photo, b: Photo) -> tuple[float, float]:
@@ -329,8 +355,9 @@ def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
     zones (a Takeout's UTC). Two dates to the millisecond (EXIF's SubSecTime, which a copy
     keeps) that differ are two frames of a burst, however close. At the looser similarities
     that ask for similar shots too (SAME_MOMENT_FROM), those of one occasion: not a day or
-    more apart (the sunset of each evening of a trip)."""
-    if not a.taken_at or not b.taken_at:
+    more apart (the sunset of each evening of a trip). A screenshot's date is when the screen
+    was captured: it says nothing of when the photo it shows was taken."""
+    if not a.taken_at or not b.taken_at or reads_as_a_screenshot(a.path) != reads_as_a_screenshot(b.path):
         return False
     try:
         first, second = sorted(datetime.fromisoformat(t).replace(tzinfo=None) for t in (a.taken_at, b.taken_at))
@@ -417,10 +444,11 @@ def _around_keepers(
     a chain of photos each a little like the next (skies, pages, a burst) would otherwise put
     photos that are not copies of each other in one group, a click from the trash; and the
     similarity a group shows is to the photo kept."""
-    rest = sorted(members, key=keeper_order)
+    rest = members
     vector_of = _vectors_by_hash(rest, vectors, embedded)
     groups = []
     while len(rest) > 1:
+        rest = best_first(rest)
         keeper, copies, left = rest[0], [], []
         for other in rest[1:]:
             if other.hash == keeper.hash:
@@ -433,7 +461,7 @@ def _around_keepers(
             if sim is not None and sim >= _least_similarity(similarity, damaged) and \
                     not _moments_apart(keeper, other, similarity) and \
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
-                            (colour(keeper.id), colour(other.id)) if weak_model else None):
+                            (colour(keeper.id), colour(other.id)), weak_model):
                 copies.append((other, min(_ALMOST_SAME, sim)))
             elif twin := _twin_likeness(keeper, other, look, colour, similarity):
                 copies.append((other, min(_ALMOST_SAME, max(sim or 0.0, twin))))

@@ -47,8 +47,12 @@ RESHAPED = 1.25
 sides. A look is squeezed to a square, so photos of shapes further apart are compared over the
 middle one would share as a centre crop of the other."""
 
-_COMPARED = 16  # looks are compared at this size, after trimming up to _TRIMS pixels a side
-_TRIMS = 3
+_COMPARED = 16  # looks are compared at this size, after trimming up to CROP_TRIMS pixels a side
+CROP_TRIMS = 3
+"""Pixels a side a look may be trimmed by to look like another: a crop of up to a tenth a side."""
+COPY_TRIMS = 1
+"""Pixels a side a copy's look may be trimmed by: a copy keeps its photo's frame, give or take an
+edge of about 3% (a crop of a tenth a side scores 0.66-0.94 so, against 0.98-0.99 trimmed by 3)."""
 _FLAT = 3.0  # grey levels of spread below which a look is flat (a blank page, a black frame)
 _FLAT_SAME = 10.0  # two flat looks this close in brightness are the same
 _HELD = 4  # rows of a look a damaged photo may lack at its top or bottom: an eighth, past the tenth a cut file may miss
@@ -83,7 +87,7 @@ class Prepared:
     """A look made ready for comparing: its trimmed views as zero-mean unit vectors. Worth
     keeping when one photo is compared with many."""
 
-    views: np.ndarray  # (_TRIMS + 1, _COMPARED ** 2)
+    views: np.ndarray  # (CROP_TRIMS + 1, _COMPARED ** 2)
     flat: bool
     mean: float
     grid: np.ndarray  # (SIDE, SIDE), the look itself
@@ -97,11 +101,12 @@ def prepare(look: bytes) -> Prepared:
     return Prepared(views, flat, float(grid.mean()), grid)
 
 
-def compare(a: Prepared, b: Prepared) -> float:
-    """likeness() of two prepared looks."""
+def compare(a: Prepared, b: Prepared, trims: int = CROP_TRIMS) -> float:
+    """likeness() of two prepared looks, either trimmed by at most `trims` pixels a side (of
+    SIDE): COPY_TRIMS for a copy, which keeps its frame, to CROP_TRIMS for a crop."""
     if a.flat or b.flat:
         return 1.0 if a.flat and b.flat and abs(a.mean - b.mean) <= _FLAT_SAME else 0.0
-    return float(max((b.views @ a.views[0]).max(), (a.views @ b.views[0]).max()))
+    return float(max((b.views[:trims + 1] @ a.views[0]).max(), (a.views[:trims + 1] @ b.views[0]).max()))
 
 
 def compare_shaped(a: Prepared, b: Prepared, shape_a: float, shape_b: float) -> float:
@@ -138,8 +143,8 @@ def _grid(look: bytes) -> np.ndarray:
 
 
 def _trimmed(grid: np.ndarray) -> list[np.ndarray]:
-    """The look, then trimmed by 1.._TRIMS pixels a side, each at the compared size."""
-    return [_compared(grid[trim:SIDE - trim, trim:SIDE - trim]) for trim in range(_TRIMS + 1)]
+    """The look, then trimmed by 1..CROP_TRIMS pixels a side, each at the compared size."""
+    return [_compared(grid[trim:SIDE - trim, trim:SIDE - trim]) for trim in range(CROP_TRIMS + 1)]
 
 
 def _compared(part: np.ndarray) -> np.ndarray:

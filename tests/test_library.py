@@ -1017,9 +1017,10 @@ def model_alike(library: Library, first: Path, second: Path) -> float:
     return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
 
 
-def test_an_edited_copy_is_a_duplicate_and_the_same_subject_moved_is_not_however_alike_the_model_finds_them(
+def test_an_edited_copy_is_a_near_duplicate_and_the_same_subject_moved_is_not_however_alike_the_model_finds_them(
     open_library, tmp_path: Path
 ) -> None:
+    """Copies only (the default) groups the copy sent smaller; near copies the edit too."""
     folder = tmp_path / "photos"
     folder.mkdir()
     circle_on_snow(0.67, texture=1).save(folder / "low.jpg", quality=90)
@@ -1033,6 +1034,9 @@ def test_an_edited_copy_is_a_duplicate_and_the_same_subject_moved_is_not_however
     library.index([folder])
     assert model_alike(library, folder / "low.jpg", folder / "high.jpg") >= 0.99  # the model alone would group them
     assert group_paths(library, library.duplicates()) == [
+        ((folder / "low.jpg").resolve(), {(folder / "sent" / "low small.jpg").resolve()})
+    ]
+    assert group_paths(library, library.duplicates(similarity=0.97)) == [
         ((folder / "low.jpg").resolve(), {(folder / "sent" / "low small.jpg").resolve(),
                                           (folder / "low edited.jpg").resolve()})
     ]
