@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from photoclip.gui.app import make_app
+from photoclip.gui.app import DESKTOP_FILE, make_app
 from tests.gui_support import make_window  # noqa: F401
 
 
@@ -157,3 +157,10 @@ def test_the_window_fits_half_a_laptop_screen_on_every_page(qtbot, make_window, 
     window.open_preview(window.model.index(0, 0))
     qtbot.waitUntil(lambda: window.preview.photo is not None and bool(preview.tags.chips), timeout=WAIT_MS)
     fits("a tagged photo", preview.similar_button, preview.folder_button)
+
+
+def test_the_window_is_matched_to_its_menu_entry(qtbot) -> None:
+    """On Wayland a dock links a window to its launcher by the app id Qt takes from this name."""
+    app = make_app()
+    assert app.desktopFileName() == DESKTOP_FILE
+    assert (Path(__file__).parent.parent / "installers" / "linux" / f"{DESKTOP_FILE}.desktop").is_file()

@@ -18,6 +18,7 @@ from photoclip.library import Library
 log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window/geometry"
+DESKTOP_FILE = "photoclip"  # installers/linux/photoclip.desktop: on Wayland, the dock finds the window's entry by it
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -37,6 +38,7 @@ def make_app(argv: Sequence[str] | None = None, appearance: str = "system") -> Q
     app.setApplicationName("photoclip")
     app.setApplicationDisplayName("photoclip")
     app.setOrganizationName("photoclip")
+    app.setDesktopFileName(DESKTOP_FILE)
     theme.apply(app, appearance)
     app.setWindowIcon(icons.app_icon())
     return app
