@@ -1321,7 +1321,7 @@ class Library:
         self.catalog.drop_auto_tags(keep_model=None if since == 0 else encoder.model_id)
         tagged = 0
         for ids, matrix in self.catalog.embeddings(encoder.model_id, encoder.dim, since_gen=since):
-            found = tagging.score_photos(space, matrix)
+            found = tagging.score_photos(space, matrix, own=vocabulary.own)
             pids = [PhotoId(int(i)) for i in ids]
             self.catalog.replace_auto_tags(pids, [(pid, name, share) for pid, tags in zip(pids, found)
                                                   for name, share in tags])

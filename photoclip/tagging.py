@@ -49,11 +49,14 @@ class Vocabulary:
     labels: tuple[Label, ...]
     none_prompts: tuple[str, ...] = ()
     source: str = ""
+    own: int = 0  # the last this many labels are the user's own tags (score_photos)
 
     @property
     def digest(self) -> str:
-        """Changes whenever any label or prompt does: stored tags made with another are redone."""
-        text = "\n".join([*(f"{lb.name}={'|'.join(lb.prompts)}" for lb in self.labels), *self.none_prompts])
+        """Changes whenever any label or prompt does, or which are the user's (scored their own
+        way): stored tags made with another are redone."""
+        text = "\n".join([*(f"{lb.name}={'|'.join(lb.prompts)}" for lb in self.labels), *self.none_prompts,
+                          *([f"@own {self.own}"] if self.own else [])])
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
     def names(self) -> list[str]:
@@ -64,7 +67,7 @@ class Vocabulary:
         extra = list(extra)
         own = {label.name for label in extra}
         labels = tuple(label for label in self.labels if label.name not in own) + tuple(extra)
-        return Vocabulary(labels, self.none_prompts, self.source)
+        return Vocabulary(labels, self.none_prompts, self.source, len(extra))
 
 
 _JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")  # in Persian words and joined emoji: part of the name
@@ -196,23 +199,37 @@ def embed_vocabulary(
 
 
 def score_photos(
-    space: LabelSpace, vectors: np.ndarray, min_score: float = MIN_SCORE, max_tags: int = MAX_TAGS
+    space: LabelSpace, vectors: np.ndarray, min_score: float = MIN_SCORE, max_tags: int = MAX_TAGS, own: int = 0
 ) -> list[list[tuple[str, float]]]:
-    """For each photo vector, its labels (name, softmax share), best first."""
+    """For each photo vector, its labels (name, softmax share), best first. The last `own`
+    labels are tags the user defined: one is also given where it is the label nearest the
+    photo and beats the "none" class (and the user's other tags), its share taken of those
+    alone. A whole vocabulary of rivals, some of them its own words ("car" for "our red car"),
+    would otherwise split its share below min_score, as with a model of a low logit scale (the
+    demo model's: 25) every label's is; a tag the user asked for must not fade so."""
     if not len(vectors):
         return []
-    logits = space.scale * (np.asarray(vectors, dtype=np.float32) @ space.matrix.T)
-    logits -= logits.max(axis=1, keepdims=True)
-    shares = np.exp(logits)
-    shares /= shares.sum(axis=1, keepdims=True)
-    if space.has_none:
-        shares = shares[:, :-1]
-    take = min(max_tags, shares.shape[1])
+    similarities = np.asarray(vectors, dtype=np.float32) @ space.matrix.T
+    shares = _softmax(space.scale * similarities)
+    labels = len(space.names)
+    own = min(own, labels) if space.has_none else 0
+    if own:
+        theirs = _softmax(space.scale * similarities[:, labels - own:])[:, :-1]
+        nearest = similarities[:, :labels].argmax(axis=1)[:, None] == np.arange(labels - own, labels)
+        shares[:, labels - own:labels] = np.where(nearest, np.maximum(theirs, shares[:, labels - own:labels]),
+                                                  shares[:, labels - own:labels])
+    shares = shares[:, :labels]
+    take = min(max_tags, labels)
     best = np.argsort(-shares, axis=1)[:, :take]
     out = []
     for row, columns in enumerate(best):
         out.append([(space.names[c], round(float(shares[row, c]), 4)) for c in columns if shares[row, c] >= min_score])
     return out
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)

@@ -1360,6 +1360,20 @@ def test_a_tag_the_user_defines_is_given_to_photos_that_match_it(open_library, t
         library.forget_tag("heart")
 
 
+def test_a_tag_the_user_defines_is_given_with_the_shipped_vocabulary_too(open_library, tmp_path: Path) -> None:
+    """Its 112 everyday words (which the demo model, with its low logit scale, cannot tell
+    apart) would split a defined tag's share below what a tag needs: it competes with the
+    plain "a photo." and the user's other tags, and must be among the labels nearest a photo."""
+    scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=40)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    library.define_tag("red circle", "a red circle")
+    library.update_tags()
+    circles = library.tagged("red circle")
+    right = sum(scenes[library.photo(p).path].has("red", "circle") for p in circles)
+    assert len(circles) >= 3 and right / len(circles) >= 0.75
+
+
 @pytest.mark.parametrize("stop", ["forget_tag", "delete_tag"])
 def test_a_tag_defined_again_after_it_was_stopped_goes_to_the_same_photos(
     open_library, tmp_path: Path, stop: str

@@ -127,6 +127,35 @@ def test_a_label_must_beat_the_none_class_to_be_given() -> None:
     assert [n for n, _ in score_photos(_space(with_none=False), photo[None])[0]] == ["beach"]
 
 
+def _rows_at(cosines: list[float], seed: int = 5) -> np.ndarray:
+    """Unit rows whose cosines to the first axis (the photo) are `cosines`."""
+    rng = np.random.default_rng(seed)
+    rest = rng.normal(size=(len(cosines), 63))
+    rest /= np.linalg.norm(rest, axis=1, keepdims=True)
+    c = np.array(cosines)[:, None]
+    return np.hstack([c, np.sqrt(1 - c**2) * rest]).astype(np.float32)
+
+
+def test_a_tag_the_user_defined_is_given_where_it_is_the_nearest_label_and_beats_none() -> None:
+    """As the demo model scores a red circle (logit scale 25): 111 everyday labels at 0.35-0.47,
+    the defined "red circle" (last label) at 0.52, "a photo." at 0.445. Its share of the whole
+    vocabulary is below MIN_SCORE; scored as the user's own it is given. Nearer "any photo",
+    or behind another label, it is not."""
+    photo = np.eye(1, 64, dtype=np.float32)
+    words = list(np.linspace(0.35, 0.47, 111))
+    names = tuple(f"word {i}" for i in range(111)) + ("red circle",)
+
+    def space(mine: float, none: float = 0.445) -> LabelSpace:
+        return LabelSpace(names, _rows_at([*words, mine, none]), True, 25.0)
+
+    assert score_photos(space(0.52), photo) == [[]]
+    [tags] = score_photos(space(0.52), photo, own=1)
+    assert [name for name, _ in tags] == ["red circle"] and tags[0][1] >= 0.15
+    assert score_photos(space(0.40), photo, own=1) == [[]]
+    assert score_photos(space(0.465, none=0.30), photo, own=1) == [[]]
+    assert [name for name, _ in score_photos(space(0.475, none=0.30), photo, own=1)[0]] == ["red circle"]
+
+
 def test_at_most_max_tags_and_none_below_min_score() -> None:
     photo = _unit(0.3, 0.3, 0.3)
     assert len(score_photos(_space(False), photo[None], max_tags=2)[0]) == 2
