@@ -37,7 +37,7 @@ from photoclip.errors import (
     PhotoclipError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, in_int64
+from photoclip.fsutil import as_cataloged, deleted, in_int64
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -555,22 +555,11 @@ def _gone(paths: Sequence[Path]) -> set[Path]:
     """Which of the photos found were deleted or moved since indexing (their folder is there,
     they are not), said once on stderr: they are not printed for a pipe to stumble on. A photo
     on a drive that is not plugged in stays: `status` says why."""
-    gone = {path for path in paths if _deleted(path)}
+    gone = {path for path in paths if deleted(path)}
     if gone:
         print(f"left out {plural(len(gone), 'photo')} deleted or moved since indexing (`photoclip index` catches up)",
               file=sys.stderr)
     return gone
-
-
-def _deleted(path: Path) -> bool:
-    """Not there, in a folder that is: one photoclip may not look into keeps its photos."""
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        return path.parent.is_dir()
-    except OSError:
-        return False
-    return False
 
 
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
@@ -1292,6 +1281,9 @@ def cmd_places(args: argparse.Namespace) -> int:
         countries = library.countries()
     _print_rows(args, [{"country": name, "photos": count} for name, count in countries],
                 (f"{count}\t{name}" for name, count in countries))
+    if not countries and not args.json:  # said to a person; the output stays empty for a script
+        print("no photo has a GPS position (phones and cameras write one when location is on for photos)",
+              file=sys.stderr)
     return 0
 
 

@@ -38,6 +38,18 @@ _INT64_MAX = (1 << 63) - 1
 _INT64_MIN = -(1 << 63)
 
 
+def deleted(path: Path) -> bool:
+    """Whether a file photoclip knew is gone from a folder that is still there: deleted or moved
+    since. One in a folder photoclip may not look into, or on a drive not plugged in, is not."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return path.parent.is_dir()
+    except OSError:
+        return False
+    return False
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside `path` durable (a no-op where directories cannot be opened)."""
     try:

@@ -51,7 +51,7 @@ from photoclip.errors import (
     ModelUnavailableError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, mtime_ns
+from photoclip.fsutil import as_cataloged, deleted, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.names import name_key
@@ -1541,12 +1541,24 @@ class Library:
         """Groups of copies among the photos on connected folders, the one to keep first.
         `similarity` (LEAST_SIMILARITY to 1) is how alike two vectors must be; `exact_only`: same
         bytes only. Lower, a group would offer the only copy of one photo to the trash in favour
-        of another photo of the same subject."""
+        of another photo of the same subject. Photos deleted or moved since they were indexed
+        are left out (the groups are made again without them), as search leaves them out."""
         if not dedup.LEAST_SIMILARITY <= similarity <= 1.0:
             raise QueryError(f"similarity must be from {dedup.LEAST_SIMILARITY:g} to 1 (got {similarity:g}); "
                              "0.99 finds copies")
         same_bytes = list(self.catalog.same_bytes())
         photos = dedup.one_name_per_file(self.catalog.present_photos(), same_bytes)
+        groups = self._groups(photos, same_bytes, similarity, exact_only)
+        gone = {pid for group in groups for pid in group.members if deleted(photos[pid].path)}
+        if not gone:
+            return groups
+        log.info("left out %d photos deleted or moved since indexing", len(gone))
+        photos = {pid: photo for pid, photo in photos.items() if pid not in gone}
+        return self._groups(photos, [[pid for pid in ids if pid not in gone] for ids in same_bytes], similarity,
+                            exact_only)
+
+    def _groups(self, photos: dict[PhotoId, Photo], same_bytes: list[Sequence[PhotoId]], similarity: float,
+                exact_only: bool) -> list[DuplicateGroup]:
         if exact_only:
             return dedup.find_groups(photos, same_bytes, similarity=1.0, distinct=self.catalog.distinct_pairs())
         model_id, vectors, _ = self._answering()

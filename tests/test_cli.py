@@ -345,6 +345,13 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     assert json.loads(out) == [{"country": "Norway", "photos": 1}, {"country": "Portugal", "photos": 1}]
 
 
+def test_places_without_a_photo_with_a_position_says_so(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    code, out, err = run("places")
+    assert (code, out) == (0, "") and err.startswith("no photo has a GPS position")
+    assert run("places", "--json") == (0, "[]\n", "")
+
+
 def test_searching_an_empty_library_says_what_to_do(run, tmp_path: Path) -> None:
     (tmp_path / "no photos yet").mkdir()
     code, _, err = run("index", str(tmp_path / "no photos yet"))

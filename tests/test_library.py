@@ -1010,6 +1010,19 @@ def test_duplicates_find_resized_and_byte_copies_and_keep_the_originals(copies_i
     ]
 
 
+@pytest.mark.parametrize("exact_only", [False, True])
+def test_a_copy_deleted_since_indexing_is_left_out_of_its_group(copies_indexed, exact_only: bool) -> None:
+    """As search leaves it out: listed, it would be counted as space to free, and offered to a
+    trash that cannot take it; its group's other copies still make one."""
+    library, copies = copies_indexed
+    before = group_paths(library, library.duplicates(exact_only=exact_only))
+    copy, original = next((c, o) for c, o in copies.items() if c.parent.name == "backup")
+    copy.unlink()
+    after = group_paths(library, library.duplicates(exact_only=exact_only))
+    expected = [(keep, others - {copy.resolve()}) for keep, others in before]
+    assert after == [(keep, others) for keep, others in expected if others] and after != before
+
+
 def model_alike(library: Library, first: Path, second: Path) -> float:
     """How alike the library's model finds two of its photos (their vectors' cosine)."""
     model_id = library.model_spec.model_id

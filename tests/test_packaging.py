@@ -23,7 +23,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("source")
     for name in ("photoclip", "resources"):
         shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, source / name)
     built = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(source),
@@ -39,6 +39,7 @@ def test_the_wheel_carries_every_module_and_every_shipped_file(wheel: Path) -> N
 
     assert modules - carried == set()
     assert shipped - carried == set()
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in carried)
 
 
 def test_photoclip_installed_from_the_wheel_indexes_and_searches_with_its_shipped_model(

@@ -70,7 +70,8 @@ def why_no_window(
         if not tried:
             return None  # Wayland asked for by name, at the compositor's default socket
         return (f"no display answers at {' or '.join(tried)} (a desktop session that ended, or SSH without X "
-                f"forwarding); start photoclip from a desktop session, or use the command line: {command_line()} --help")
+                "forwarding); start photoclip from a desktop session, or use the command line: "
+                f"{command_line()} --help")
     missing = missing_libraries(list(XCB_LIBRARIES))
     if missing and missing_libraries([str(xcb_plugin())]):  # the plugin itself is the judge
         packages = " ".join(XCB_LIBRARIES.get(name, name) for name in missing)
