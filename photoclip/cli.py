@@ -326,7 +326,8 @@ def build_parser() -> _Parser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="folders to add (default: every folder of the library)")
     _json_option(p, "print a JSON summary")
 
-    p = _command(sub, "search", "find photos by text; terms can be joined with + and -", takes_words=True)
+    p = _command(sub, "search", "find photos by text, file name, date or place; terms can be joined with + and -",
+                 takes_words=True)
     p.add_argument("query", nargs="+", help='e.g. "kids at the lake last summer" or "beach + sunset - people" '
                    '(a term may be weighed: "2:beach"); date words keep to the photos of that time')
     _limit_option(p, 20, "how many results (default 20)")
@@ -382,33 +383,33 @@ def build_parser() -> _Parser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = _command(sub, "tagged", "photos that carry a tag, surest first")
-    p.add_argument("tag", type=_words)
-    _limit_option(p, None, "at most this many")
+    p.add_argument("tag", metavar="TAG", type=_words, help="a tag, in any case (`photoclip tags` lists them)")
+    _limit_option(p, None, "at most this many (default: all)")
     _json_option(p)
     _null_option(p)
 
     p = _command(sub, "tag", "tag photos by hand (auto-tagging never takes it away)")
-    p.add_argument("tag", type=_words)
+    p.add_argument("tag", metavar="TAG", type=_words, help='the tag, e.g. "grandma rose"')
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
     p = _command(sub, "untag", "take a tag off photos (auto-tagging does not give it back)")
-    p.add_argument("tag", type=_words)
+    p.add_argument("tag", metavar="TAG", type=_words, help="the tag to take off")
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
 
     p = _command(sub, "define-tag", "a tag of your own that photoclip gives to matching photos")
-    p.add_argument("tag", type=_words)
+    p.add_argument("tag", metavar="TAG", type=_words, help="the tag's name")
     p.add_argument("--prompt", type=_words,
                    help='what it looks like, e.g. "a wooden cabin by a lake" (default: "a photo of TAG.")')
 
     p = _command(sub, "forget-tag", "stop giving a tag you defined (photos you tagged by hand keep it)")
-    p.add_argument("tag", type=_words)
+    p.add_argument("tag", metavar="TAG", type=_words, help="a tag you defined (`photoclip tags --defined`)")
 
     p = _command(sub, "rename-tag", "rename a tag you gave or defined, on every photo that has it")
-    p.add_argument("tag", type=_words)
-    p.add_argument("new_name", metavar="NEW", type=_words)
+    p.add_argument("tag", metavar="TAG", type=_words, help="the tag as it is now")
+    p.add_argument("new_name", metavar="NEW", type=_words, help="its new name (or the same in another case)")
 
     p = _command(sub, "delete-tag", "take a tag you gave or defined off every photo (the photos stay)")
-    p.add_argument("tag", type=_words)
+    p.add_argument("tag", metavar="TAG", type=_words, help="the tag to delete")
 
     p = _command(sub, "export-tags",
                  "write tags to XMP sidecars beside the photos (for digiKam, darktable, Lightroom)")
@@ -424,7 +425,8 @@ def build_parser() -> _Parser:
     p = _command(sub, "places", "the countries your photos were taken in (from their GPS), most photos first")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    _json_option(_command(sub, "models", "list the model names you can use with --model"))
+    _command(sub, "models", "list the model names you can use with --model").add_argument(
+        "--json", action="store_true", help="print JSON")
     return parser
 
 

@@ -149,11 +149,28 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
         config = shipped[arch].config if arch in shipped else None
         return ModelSpec(arch=arch, pretrained=tag or None, checkpoint=path.resolve(), config=config)
     if not tag:
+        like = _named_like(arch)
+        if like.startswith("did you mean"):
+            raise ModelError(f"unknown model {name!r}; {like} `photoclip models` lists the models and their tags")
         raise ModelError(
-            f"model {name!r} needs a pretrained tag (e.g. {DEFAULT_MODEL}) or a weights file (--model-file); "
-            "`photoclip models` lists the models and their tags"
+            f"model {name!r} needs a pretrained tag ({like or f'e.g. {DEFAULT_MODEL}'}) or a weights file "
+            "(--model-file); `photoclip models` lists the models and their tags"
         )
     return ModelSpec(arch=arch, pretrained=tag)
+
+
+def _named_like(arch: str) -> str:
+    """The names with tags of the architecture `arch` is, or is nearly ("Vit-B-32-265" for
+    ViT-B-32-256): "ViT-B-32:openai or ...", "did you mean ...?", or "" for none close."""
+    import difflib
+
+    names = list_models()
+    archs = {n.partition(":")[0].lower(): n.partition(":")[0] for n in names}
+    close = difflib.get_close_matches(arch.lower(), archs, n=1, cutoff=0.8)
+    if not close:
+        return ""
+    tagged = [n for n in names if n.partition(":")[0] == archs[close[0]]][:3]
+    return " or ".join(tagged) if archs[close[0]] == arch else f"did you mean {tagged[0]}?"
 
 
 def check_known(spec: ModelSpec) -> None:
@@ -164,7 +181,9 @@ def check_known(spec: ModelSpec) -> None:
     import open_clip
 
     if spec.arch not in open_clip.list_models():
-        raise ModelError(f"unknown model architecture {spec.arch!r}; `photoclip models` lists them")
+        like = _named_like(spec.arch)
+        raise ModelError(f"unknown model architecture {spec.arch!r}; {f'{like} ' if like.startswith('did') else ''}"
+                         "`photoclip models` lists them")
     if spec.checkpoint is None:
         weight_urls(spec)
 

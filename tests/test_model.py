@@ -21,6 +21,7 @@ from photoclip.model import (
     _format_1_text_tower_path,
     _text_tower_path,
     cached_weights,
+    check_known,
     fetch_weights,
     load_encoder,
     load_text_encoder,
@@ -53,9 +54,18 @@ def test_a_shipped_architecture_with_other_weights_is_labelled_with_their_file(t
     assert resolve_model(TINY, model_file=weights).label == f"{TINY} (mine.safetensors)"
 
 
-def test_an_architecture_without_tag_or_file_is_refused_with_a_hint() -> None:
-    with pytest.raises(ModelError, match="pretrained tag"):
+def test_an_architecture_without_tag_or_file_is_refused_with_its_tags() -> None:
+    with pytest.raises(ModelError, match=r"^model 'ViT-L-14' needs a pretrained tag \(ViT-L-14:openai or ViT-L-14:"):
         resolve_model("ViT-L-14")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("Vit-B-32-265", "ViT-B-32-256:datacomp_s34b_b86k"),
+                                              ("photoclip-tin", TINY)])
+def test_a_misspelt_model_name_is_refused_with_the_one_meant(typed: str, meant: str) -> None:
+    with pytest.raises(ModelError, match=f"^unknown model '{typed}'; did you mean {meant}\\? `photoclip models`"):
+        resolve_model(typed)
+    with pytest.raises(ModelError, match="^unknown model architecture 'vit-b-32-256'; did you mean ViT-B-32-256:"):
+        check_known(resolve_model("vit-b-32-256:datacomp_s34b_b86k"))
 
 
 def test_the_shipped_model_is_known_in_any_case_and_takes_no_tag() -> None:
