@@ -711,6 +711,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 raise QueryError(f"{path} is in the library but could not be indexed, so no search finds it: {reason}")
             print(f"no photo is named {missing}", file=sys.stderr)
             return EXIT_ERROR
+        hits = _on_disk(hits)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
         if scope is not None and scope.place is not None:
@@ -720,10 +721,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         if scope is not None and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
-        if scope is not None and scope.file_name:
+        if scope is not None and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
-        hits = _on_disk(hits)
         _print_hits(hits, args)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = tag and not library.tagged(tag, limit=1)

@@ -152,6 +152,10 @@ def test_a_search_for_a_file_name_lists_that_photo_first(run, photo_folder: Path
 
     assert code == 0 and out.splitlines()[0] == str(photo_folder / "trip" / "p4.png") and len(out.splitlines()) == 3
     assert err == "photos whose name starts with P4 first\n"
+    (photo_folder / "trip" / "p4.png").unlink()  # deleted since indexing: no photo named so is shown
+    code, out, err = run("search", "P4", "-n", "3")
+    assert code == 0 and "p4.png" not in out and err == (
+        f"left out 1 photo deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
 
 
 def test_a_search_for_words_of_a_caption_lists_that_photo_first(run, photo_folder: Path) -> None:
