@@ -15,6 +15,7 @@ false group puts a photo one click from the trash. Users who want bursts grouped
 
 from __future__ import annotations
 
+import functools
 import glob
 import logging
 import os
@@ -40,6 +41,7 @@ DEFAULT_SIMILARITY = 0.99
 LEAST_SIMILARITY = 0.9  # below it the model calls different photos of one subject alike (Immich stops there too)
 NEIGHBOURS = 8  # per photo; more for one whose nearest are all alike enough (_nearby), up to _MOST_NEIGHBOURS
 _MOST_NEIGHBOURS = 512  # a picture with more copies than this still meets them through its copies' own neighbours
+_WEAK_MOST_NEIGHBOURS = 64  # a weak model finds crowds alike, which asking further only fills with look-alikes
 LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies when the looks are the same
 DAMAGED_VOUCH = 0.85  # ... and as low as this for a damaged photo: the model sees its lost band too
 CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for twenty years; chats send smaller
@@ -82,6 +84,15 @@ class DuplicateGroup:
     def similarity(self) -> float:
         """The least alike copy's similarity to the keeper."""
         return min(self.similarities)
+
+    def without(self, gone: set[PhotoId], photos: dict[PhotoId, Photo]) -> DuplicateGroup | None:
+        """This group less its copies in `gone` (its keeper stays; each copy is a copy of it),
+        None when no copy is left."""
+        left = [(pid, alike) for pid, alike in zip(self.others, self.similarities) if pid not in gone]
+        if not left:
+            return None
+        return DuplicateGroup(self.keeper, tuple(pid for pid, _ in left), tuple(alike for _, alike in left),
+                              all(photos[pid].hash == photos[self.keeper].hash for pid, _ in left))
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,7 @@ def reads_as_a_copy(path: Path) -> bool:
     return bool(named & _COPY_WORDS) or bool(_COPY_NAME.search(path.stem))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def reads_as_a_screenshot(path: Path) -> bool:
     """Whether a file's name, or a folder it is in, says it is a screenshot, as phones and
     desktops name them ("Screenshot_20230615-031700.png", "Screen Shot 2023-06-15 at 3.17.00",
@@ -222,7 +234,9 @@ def find_groups(
             keep = np.isin(ids, candidates)
             ids, chunk = ids[keep], chunk[keep]
             embedded.update(ids.tolist())
-            pairs = [pair for pair in _nearby(vectors, ids, chunk, damaged, similarity) if not joined(*pair[:2])]
+            most = _WEAK_MOST_NEIGHBOURS if weak_model else _MOST_NEIGHBOURS
+            pairs = [pair for pair in _nearby(vectors, ids, chunk, damaged, similarity, most)
+                     if not joined(*pair[:2])]
             wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)}
             prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
             colours.update(photo_colours(wanted - colours.keys()))
@@ -265,7 +279,8 @@ def find_groups(
 
 
 def _nearby(
-    vectors: VectorIndex, ids: np.ndarray, chunk: np.ndarray, damaged: np.ndarray, similarity: float
+    vectors: VectorIndex, ids: np.ndarray, chunk: np.ndarray, damaged: np.ndarray, similarity: float,
+    most: int = _MOST_NEIGHBOURS,
 ) -> list[tuple[int, int, float, bool]]:
     """Each of `ids` (vectors `chunk`) and those of its nearest photos alike enough to be its
     copies: (id, neighbour, similarity, either damaged). A photo whose nearest are all as alike
@@ -285,7 +300,7 @@ def _nearby(
         cols += seen
         pairs.extend(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist(),
                          hurt[rows, cols].tolist()))
-        if k >= min(len(vectors), _MOST_NEIGHBOURS):
+        if k >= min(len(vectors), most):
             break
         more = np.flatnonzero(sims[:, -1] >= similarity)
         more = np.sort(more[np.unique(chunk[more], axis=0, return_index=True)[1]])
@@ -357,22 +372,34 @@ def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
     that ask for similar shots too (SAME_MOMENT_FROM), those of one occasion: not a day or
     more apart (the sunset of each evening of a trip). A screenshot's date is when the screen
     was captured: it says nothing of when the photo it shows was taken."""
-    if not a.taken_at or not b.taken_at or reads_as_a_screenshot(a.path) != reads_as_a_screenshot(b.path):
+    if not a.taken_at or not b.taken_at:
         return False
-    try:
-        first, second = sorted(datetime.fromisoformat(t).replace(tzinfo=None) for t in (a.taken_at, b.taken_at))
-    except ValueError:
+    first, second = _moment(a.taken_at), _moment(b.taken_at)
+    if first is None or second is None:
         return False
+    first, second = min(first, second), max(first, second)
     midnight = datetime.min.time()
     if first.time() == midnight or second.time() == midnight:
         day_only, dated = (first, second) if first.time() == midnight else (second, first)
-        return day_only < dated and dated - day_only > _TIME_ZONES
-    apart = second - first
-    if similarity < SAME_MOMENT_FROM:
-        return apart > _TIME_ZONES
-    off_zone = min(apart % _ZONE_STEP, _ZONE_STEP - apart % _ZONE_STEP)
-    slack = timedelta(0) if "." in a.taken_at and "." in b.taken_at else _MOMENT_SLACK
-    return apart > _TIME_ZONES or (apart > slack and off_zone > slack)
+        apart = day_only < dated and dated - day_only > _TIME_ZONES
+    elif similarity < SAME_MOMENT_FROM:
+        apart = second - first > _TIME_ZONES
+    else:
+        gap = second - first
+        off_zone = min(gap % _ZONE_STEP, _ZONE_STEP - gap % _ZONE_STEP)
+        slack = timedelta(0) if "." in a.taken_at and "." in b.taken_at else _MOMENT_SLACK
+        apart = gap > _TIME_ZONES or (gap > slack and off_zone > slack)
+    return apart and reads_as_a_screenshot(a.path) == reads_as_a_screenshot(b.path)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _moment(taken_at: str) -> datetime | None:
+    """A date taken as stored, without its time zone; None when it cannot be read. Kept: a
+    photo is compared with many."""
+    try:
+        return datetime.fromisoformat(taken_at).replace(tzinfo=None)
+    except ValueError:
+        return None
 
 
 def _maybe_twins(

@@ -1542,7 +1542,8 @@ class Library:
         `similarity` (LEAST_SIMILARITY to 1) is how alike two vectors must be; `exact_only`: same
         bytes only. Lower, a group would offer the only copy of one photo to the trash in favour
         of another photo of the same subject. Photos deleted or moved since they were indexed
-        are left out (the groups are made again without them), as search leaves them out."""
+        are left out, as search leaves them out (the groups are made again without them when a
+        photo to keep is one)."""
         if not dedup.LEAST_SIMILARITY <= similarity <= 1.0:
             raise QueryError(f"similarity must be from {dedup.LEAST_SIMILARITY:g} to 1 (got {similarity:g}); "
                              "0.99 finds copies")
@@ -1553,6 +1554,8 @@ class Library:
         if not gone:
             return groups
         log.info("left out %d photos deleted or moved since indexing", len(gone))
+        if not any(group.keeper in gone for group in groups):
+            return [left for group in groups if (left := group.without(gone, photos)) is not None]
         photos = {pid: photo for pid, photo in photos.items() if pid not in gone}
         return self._groups(photos, [[pid for pid in ids if pid not in gone] for ids in same_bytes], similarity,
                             exact_only)

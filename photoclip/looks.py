@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import hnswlib
 import numpy as np
@@ -91,6 +91,16 @@ class Prepared:
     flat: bool
     mean: float
     grid: np.ndarray  # (SIDE, SIDE), the look itself
+    middles: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def middle(self, cut: int, across: bool) -> np.ndarray:
+        """The look less `cut` pixels at two opposite sides (left and right when `across`), as a
+        compared view: a photo is compared with many of other shapes, in a few cuts."""
+        view = self.middles.get((cut, across))
+        if view is None:
+            part = self.grid[:, cut:SIDE - cut] if across else self.grid[cut:SIDE - cut, :]
+            view = self.middles[(cut, across)] = _unit(_compared(part)[None])[0][0]
+        return view
 
 
 def prepare(look: bytes) -> Prepared:
@@ -118,8 +128,7 @@ def compare_shaped(a: Prepared, b: Prepared, shape_a: float, shape_b: float) -> 
         return compare(a, b)
     wide, narrow = (a, b) if shape_a > shape_b else (b, a)
     cut = round(SIDE * (1 - 1 / gap) / 2)
-    middle, _ = _unit(np.stack([_compared(wide.grid[:, cut:SIDE - cut]), _compared(narrow.grid[cut:SIDE - cut, :])]))
-    return float(max((narrow.views @ middle[0]).max(), (wide.views @ middle[1]).max()))
+    return float(max((narrow.views @ wide.middle(cut, True)).max(), (wide.views @ narrow.middle(cut, False)).max()))
 
 
 def compare_held(a: Prepared, b: Prepared) -> float:

@@ -1021,6 +1021,10 @@ def test_a_copy_deleted_since_indexing_is_left_out_of_its_group(copies_indexed, 
     after = group_paths(library, library.duplicates(exact_only=exact_only))
     expected = [(keep, others - {copy.resolve()}) for keep, others in before]
     assert after == [(keep, others) for keep, others in expected if others] and after != before
+    original.unlink()  # the photo kept: its other copies are grouped again without it
+    again = group_paths(library, library.duplicates(exact_only=exact_only))
+    assert original.resolve() not in {keep for keep, _ in again}
+    assert all(original.resolve() not in others for _, others in again)
 
 
 def model_alike(library: Library, first: Path, second: Path) -> float:
