@@ -172,7 +172,10 @@ def _decoded(
 
 
 class _Run:
-    """Counters and the progress clock of one run."""
+    """Counters and the progress clock of one run. Its rate is taken from the first photos
+    done on: the time before them (the model warming up, the first batch filling) says
+    nothing of how long the rest will take, and made the first ETA of a short run minutes
+    long for seconds of work."""
 
     def __init__(self, total: int, progress: ProgressCallback | None) -> None:
         self.total = total
@@ -181,14 +184,21 @@ class _Run:
         self.embedded = 0
         self.reused = 0
         self.started = time.monotonic()
+        self._first: tuple[float, int] | None = None  # (when, how many) the first photos were done
         self._progress = progress
 
     def report(self, current: Path | None) -> None:
         if self._progress is None:
             return
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = self.done / elapsed
-        eta = (self.total - self.done) / rate if rate > 0 else None
+        now = time.monotonic()
+        if self._first is None and self.done:
+            self._first = (now, self.done)
+        since, before = self._first if self._first is not None else (now, 0)
+        if self.done > before and now > since:
+            rate = (self.done - before) / (now - since)
+            eta = (self.total - self.done) / rate
+        else:
+            rate, eta = self.done / max(now - self.started, 1e-9), None
         self._progress(Progress(self.done, self.total, self.failed, rate, eta, current))
 
 
