@@ -300,7 +300,7 @@ def fetch_weights(
     except ModelUnavailableError as exc:
         raise ModelUnavailableError(
             f"cannot download model {spec.label}: {exc}. Connect to the internet once, or get the "
-            f"weights file another way and use it with --model-file PATH (settings: model_file); to try "
+            f"weights file another way and use it with --model-file PATH (in the app: Settings, Model file); to try "
             f"photoclip meanwhile: --model {DEMO_MODEL} (a demo model that knows only simple shapes)",
             model=spec.label, reason=str(exc),
         ) from exc

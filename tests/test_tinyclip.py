@@ -162,3 +162,12 @@ def test_training_is_reproducible_from_its_seed(tmp_path: Path) -> None:
     assert first.losses == second.losses
     weights = [(tmp_path / d / "photoclip-tiny.safetensors").read_bytes() for d in "abc"]
     assert weights[0] == weights[1] != weights[2]
+
+
+def test_training_writes_by_default_where_photoclip_finds_the_shipped_model() -> None:
+    """Installed from a wheel, the repository's resources/ is not beside the package: a model
+    trained there would never be used."""
+    from photoclip.model import resolve_model
+    from photoclip.tinyclip.train import DEFAULT_OUT, MODEL_NAME
+
+    assert DEFAULT_OUT == resolve_model(MODEL_NAME).checkpoint.parent

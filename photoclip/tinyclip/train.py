@@ -51,6 +51,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file
 
+from photoclip.config import resources_dir
 from photoclip.fsutil import atomic_write_bytes, atomic_write_with
 from photoclip.imaging import prepare_for_model
 from photoclip.tinyclip import captions as caps
@@ -70,7 +71,7 @@ from photoclip.tinyclip.scenes import (
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "photoclip-tiny"
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "resources" / "models" / MODEL_NAME
+DEFAULT_OUT = resources_dir() / "models" / MODEL_NAME  # where photoclip finds it, in a checkout or installed
 MODEL_CONFIG: dict = {
     "embed_dim": 64,
     "vision_cfg": {"image_size": 64, "layers": [1, 1, 1, 1], "width": 16, "head_width": 32},
@@ -390,7 +391,9 @@ def _scratch_dir() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m photoclip.tinyclip.train", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the config and weights")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"folder for the config and weights (default: the shipped model's, {DEFAULT_OUT}, "
+                             "which it replaces)")
     parser.add_argument("--minutes", type=float, default=None,
                         help=f"training length in minutes of the build machine ({STEPS_PER_MINUTE} steps/min)")
     parser.add_argument("--steps", type=int, default=None, help="training length in steps (overrides --minutes)")
