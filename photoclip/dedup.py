@@ -317,7 +317,7 @@ def _copies(
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
     same (an edited copy, or a damaged one over the rows it holds). At the default, copies only
     (SAME_SHAPE_FROM and stricter), a copy keeps its photo's colours (`colours`, where both are
-    known) and frame (looks.COPY_TRIMS): an edit (brightened, recoloured, cropped) is the user's
+    known) and its frame (looks.COPY_TRIMS): an edit (brightened, recoloured, cropped) is the user's
     work, and waits for the similarities that ask for edits. A damaged photo must look the same
     whatever the similarity asked for: it may be the only copy of its picture, and a looser
     match would offer it to the trash for another photo taken a moment later. Photos of other

@@ -44,6 +44,18 @@ def test_copies_look_alike(change: str) -> None:
     assert looks.likeness(looks.look_of(copy), looks.look_of(photo)) >= looks.ALIKE
 
 
+def test_a_crop_looks_the_same_only_when_trimmed_as_crops_are_not_copies() -> None:
+    """A copy keeps its photo's frame (COPY_TRIMS); a crop of 3% a side, of fields of colour
+    as busy as a photo's at a look's scale, looks the same only trimmed as crops may be."""
+    cells = np.random.default_rng(7).integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    photo = Image.fromarray(cells).resize((640, 480), Image.Resampling.BICUBIC)
+    crop = photo.crop((19, 14, 621, 466))
+    resized = photo.resize((320, 240), Image.Resampling.BICUBIC)
+    first, cropped, smaller = (looks.prepare(looks.look_of(image)) for image in (photo, crop, resized))
+    assert looks.compare(first, cropped, looks.COPY_TRIMS) < looks.SAME <= looks.compare(first, cropped)
+    assert looks.compare(first, smaller, looks.COPY_TRIMS) >= looks.TWIN
+
+
 def test_the_same_subject_moved_across_the_frame_does_not_look_alike() -> None:
     low, high = circle_on_snow(0.67, texture=1), circle_on_snow(0.30, texture=2)
     assert looks.likeness(looks.look_of(low), looks.look_of(high)) < 0.5
