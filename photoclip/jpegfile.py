@@ -137,12 +137,14 @@ def zero_filled_end(data: bytes | memoryview) -> int | None:
     """Where a run of zero bytes that ends the file begins, when no end marker stands before it:
     a copy cut short into a file of its full size (preallocated by the copying program, or
     recovered from a card). Decoders read zeros as image data and show a whole picture, so
-    the file must be taken as cut where they start. None when the file does not end so, or
-    when the zeros begin before its image data (the header check says what is wrong then)."""
+    the file must be taken as cut where they start. None when the file does not end so, when
+    the zeros begin before its image data (the header check says what is wrong then), or when
+    the image ends before them: what follows its end marker is a trailer (the video of a phone's
+    motion photo, which may end in zeros itself; padding)."""
     if len(data) < _ZERO_TAIL_MIN or any(data[-_ZERO_TAIL_MIN:]):
         return None
     kept = bytes(data).rstrip(b"\0")
-    if kept.endswith(END) or _image_data_start(kept) is None:  # whole; or zeros where its header goes on
+    if _image_data_start(kept) is None or image_end(kept) is not None:
         return None
     return len(kept)
 

@@ -914,6 +914,20 @@ def test_a_compressed_photo_cut_and_filled_with_zeros_is_said_damaged_or_fails_b
     assert imaging.decode_photo(tmp_path / "padded", min_side=0).damage is None
 
 
+def test_a_motion_photo_whose_video_ends_in_zeros_is_whole(tmp_path):
+    """A phone's motion photo: the JPEG, then after its end marker an MP4 whose last box may be
+    zeros. The picture is whole; only a JPEG whose data runs into the zeros was cut short."""
+    whole = _noise_file(tmp_path / "whole.jpg", (640, 480))
+    video = b"\x00\x00\x00\x18ftypmp42" + np.random.default_rng(3).bytes(200_000) + bytes(4096)
+    (tmp_path / "PXL_1.MP.jpg").write_bytes(whole + video)
+    (tmp_path / "padded.jpg").write_bytes(whole + b"\xff" * 16 + bytes(4096))
+    assert imaging.decode_photo(tmp_path / "PXL_1.MP.jpg", min_side=0).damage is None
+    assert imaging.decode_photo(tmp_path / "padded.jpg", min_side=0).damage is None
+    cut = int(len(whole) * 0.97)
+    (tmp_path / "cut.jpg").write_bytes(whole[:cut] + bytes(len(whole) - cut))
+    assert imaging.decode_photo(tmp_path / "cut.jpg", min_side=0).damage is not None
+
+
 def test_a_png_cut_and_filled_with_zeros_lacks_the_rows_past_the_zeros(tmp_path):
     whole = _noise_file(tmp_path / "whole.png", (640, 480))
     cut = int(len(whole) * 0.96)
