@@ -61,13 +61,16 @@ FailureRole = Qt.ItemDataRole.UserRole + 4
 
 
 def format_date(taken_at: str | None) -> str | None:
-    """'12 July 2024, 14:05' from the catalog's ISO text; None when unknown."""
+    """'12 July 2024, 14:05' from the catalog's ISO text; None when unknown. A time of exactly
+    midnight is a day without one (a date from a file's name, "PANO_20230705"): '5 July 2023'."""
     if not taken_at:
         return None
     try:
         moment = datetime.fromisoformat(taken_at)
     except ValueError:
         return taken_at
+    if moment.time() == datetime.min.time():
+        return format_day(moment)
     return f"{format_day(moment)}, {moment:%H:%M}"
 
 
