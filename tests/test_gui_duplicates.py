@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from photoclip.library import Library
 from tests.conftest import TRASH_INFO
@@ -134,9 +134,13 @@ def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:
     row = window.duplicates.rows[0]
     members = set(row.tiles)
     [button] = [button for button in row.findChildren(QPushButton) if button.text() == "Not duplicates"]
-    button.click()
+    window.show()
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # as a keyboard user does it: the focus goes on to the next group
     assert len(window.duplicates.rows) == 1
     qtbot.waitUntil(lambda: not members & {pid for g in library.duplicates() for pid in g.members}, timeout=WAIT_MS)
+    next_row = window.duplicates.rows[0]
+    assert QApplication.focusWidget() is list(next_row.tiles.values())[0]
 
 
 def test_a_read_only_window_cannot_trash(qtbot, make_window, open_library, tmp_path) -> None:
@@ -612,3 +616,49 @@ def test_a_groups_photos_are_compared_large_side_by_side_with_their_facts(qtbot,
     qtbot.mouseClick(row.compare, Qt.MouseButton.LeftButton)
     assert isinstance(QApplication.activeModalWidget(), CompareDialog)
     QApplication.activeModalWidget().close()
+
+
+def test_each_copy_is_named_by_its_folder_among_its_groups() -> None:
+    """The way down from the folder the copies share: a backup's year folder alone ("2023")
+    hid that it is the backup."""
+    from photoclip.gui.duplicates import group_folders
+
+    photos = Path("/home/ana/photos")
+    assert group_folders([photos / "Camera", photos / "Backup" / "2023", photos / "WhatsApp Images"]) == [
+        "Camera", "Backup/2023", "WhatsApp Images"]
+    assert group_folders([photos, photos / "sent"]) == ["photos", "sent"]
+    assert group_folders([photos / "2019", photos / "2019"]) == ["2019", "2019"]
+    assert group_folders([photos / "a", Path("/media/usb/old/2019/Trip")]) == ["…/photos/a", "…/2019/Trip"]
+
+
+def test_while_photos_are_indexed_a_page_without_copies_says_more_are_to_come(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    from photoclip.worker import IndexProgress
+
+    write_photo(tmp_path / "photos" / "one.jpg", seed=1)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library)
+    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    page = window.duplicates
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and not page._loading, timeout=WAIT_MS)
+    assert (page.subtitle.text(), page.empty.text()) == ("No duplicates", "No copies found among the indexed photos.")
+
+    window._on_progress(IndexProgress(done=10, total=3000, failed=0, rate=30.0, eta_s=99.0, current=None,
+                                      paused=False))
+    assert page.subtitle.text() == "No duplicates yet" and "being indexed" in page.empty.text()
+    window._on_idle()
+    qtbot.waitUntil(lambda: page.subtitle.text() == "No duplicates", timeout=WAIT_MS)
+
+
+def test_enter_presses_the_pages_buttons_as_space_does(qtbot, on_duplicates, monkeypatch) -> None:
+    _, _, window = on_duplicates
+    page = window.duplicates
+    asked: list[int] = []
+    page.trash_requested.connect(lambda chosen: asked.append(len(chosen)))
+    answer_questions(monkeypatch, False)  # the window asks before moving anything: no
+    window.show()
+    page.trash_button.setFocus()
+    qtbot.keyClick(page.trash_button, Qt.Key.Key_Return)
+    assert asked == [len(page.to_trash())] and asked[0] > 0

@@ -23,7 +23,9 @@ again" button offers it instead of the page changing under their hands.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPixmap, QResizeEvent
@@ -87,6 +89,30 @@ def without(group: DuplicateGroup, gone: set[PhotoId]) -> DuplicateGroup | None:
                                similarities=tuple(alike.get(pid, group.similarity) for pid in others))
 
 
+def _button(text: str) -> QPushButton:
+    """A button that Enter presses as well as Space, as a keyboard user expects (outside a
+    dialog, Qt's buttons take Space only)."""
+    button = QPushButton(text)
+    button.setAutoDefault(True)
+    return button
+
+
+def group_folders(folders: Sequence[Path]) -> list[str]:
+    """A name for each copy's folder that says where it is among its group's: the way down from
+    the folder they share ("Backup/2023", "WhatsApp Images", "Camera"), the folder's own name
+    for the one they share, at most its last two folders when the way is longer. A backup's
+    year folder named alone ("2023") hid that it is the backup."""
+    try:
+        shared = Path(os.path.commonpath(folders))
+    except ValueError:  # other drives (Windows)
+        return album_names(folders)
+    names = []
+    for folder in folders:
+        parts = folder.relative_to(shared).parts or (folder.name or str(folder),)
+        names.append("/".join(parts) if len(parts) <= 2 else "…/" + "/".join(parts[-2:]))
+    return names
+
+
 def trashable(group: DuplicateGroup) -> tuple[PhotoId, ...]:
     """The photos of a group "Move to trash" may move: those it shows (or will, on its page)."""
     return group.members[:GROUP_TILES]
@@ -109,7 +135,7 @@ def two_lines(text: str, metrics: QFontMetrics, width: int) -> str:
 
 class _Tile(QFrame):
     """One photo of a group: its thumbnail, name, folder, size, and whether it is kept. `folder`
-    names its folder as its group tells them apart ("2019/Trip", "2021/Trip"; see album_names)."""
+    names its folder among its group's ("Backup/2023", "Camera"; see group_folders)."""
 
     clicked = Signal(int)
     stepped = Signal(int, int)  # PhotoId, the arrow key pressed on it
@@ -233,7 +259,7 @@ class GroupRow(QFrame):
         self.tiles: dict[PhotoId, _Tile] = {}
         self._choices = choices
         self._similarities = dict(zip(group.others, group.similarities))
-        self._folders = dict(zip(group.members, album_names([self.photos[pid].path.parent for pid in group.members]),
+        self._folders = dict(zip(group.members, group_folders([self.photos[pid].path.parent for pid in group.members]),
                                  strict=True))
         self._thumbnail = thumbnail
         self._showing = GROUP_TILES  # photos to show: more as the user asks
@@ -253,14 +279,14 @@ class GroupRow(QFrame):
         self.more.setObjectName("Muted")
         self.more.setWordWrap(True)
         more.addWidget(self.more, 1)
-        self.more_button = QPushButton("")
+        self.more_button = _button("")
         self.more_button.clicked.connect(self.show_more)
         more.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignVCenter)
         column.addWidget(self.more_line)
-        self.apart = apart = QPushButton("Not duplicates")
+        self.apart = apart = _button("Not duplicates")
         apart.setToolTip("Keep all of these and never group them again")
         apart.clicked.connect(lambda: self.not_duplicates.emit(tuple(self.members)))
-        self.compare = QPushButton("Compare")
+        self.compare = _button("Compare")
         self.compare.setToolTip("See these photos large, side by side, with their sizes, dates and folders")
         self.compare.clicked.connect(lambda: self.compare_requested.emit(self, None))
         buttons = QVBoxLayout()
@@ -435,6 +461,7 @@ class DuplicatesPage(QWidget):
         self._writable = True
         self._note = ""
         self._stale = False  # photos were added or changed since the groups were found
+        self._indexing = False  # photos are being indexed: the page looks again when they are
         self._touched = False  # the user changed a choice: the page is theirs until they look again
         self._choices: dict[PhotoId, bool] = {}  # photo -> kept, as the user last switched it, in any group
 
@@ -459,7 +486,7 @@ class DuplicatesPage(QWidget):
         controls.setSpacing(top.spacing())
         top.addLayout(controls)
         header.titles, header.title, header.controls = titles, title, controls
-        self.reload_button = QPushButton("Look again")
+        self.reload_button = _button("Look again")
         self.reload_button.setToolTip("Photos were added or changed since these groups were found")
         self.reload_button.clicked.connect(self.refresh)
         self.reload_button.hide()
@@ -470,7 +497,7 @@ class DuplicatesPage(QWidget):
         self.level.setToolTip("How alike photos must be to count as copies")
         self.level.currentIndexChanged.connect(lambda _i: self.refresh())
         controls.addWidget(self.level, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.trash_button = QPushButton("Move to trash")
+        self.trash_button = _button("Move to trash")
         self.trash_button.setProperty("primary", True)
         self.trash_button.clicked.connect(self._trash_clicked)
         controls.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -491,7 +518,7 @@ class DuplicatesPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.list.addWidget(self.empty)
-        self.more = QPushButton("Show more")
+        self.more = _button("Show more")
         self.more.clicked.connect(self._show_page)
         self.list.addWidget(self.more, 0, Qt.AlignmentFlag.AlignHCenter)
         self.list.addStretch(1)
@@ -506,6 +533,12 @@ class DuplicatesPage(QWidget):
     def set_writable(self, writable: bool) -> None:
         self._writable = writable
         self._update()
+
+    def set_indexing(self, indexing: bool) -> None:
+        """While photos are being indexed, a page without copies says the others are to come."""
+        if indexing != self._indexing:
+            self._indexing = indexing
+            self._update()
 
     def mark_stale(self) -> None:
         """Photos were added or changed: the groups shown may be missing some."""
@@ -655,9 +688,15 @@ class DuplicatesPage(QWidget):
             self.rows[index].focus_near(middle, step)
 
     def _keep_apart(self, ids: tuple[PhotoId, ...]) -> None:
-        """The photos stay in the library, and so do the user's choices for them."""
+        """The photos stay in the library, and so do the user's choices for them. The keyboard's
+        focus, on the group that goes, moves to the first photo of the group in its place."""
+        at = next((i for i, row in enumerate(self.rows) if not set(row.members).isdisjoint(ids)), None)
         self.not_duplicates_requested.emit(ids)
         self._remove(set(ids))
+        if at is not None and self.rows:
+            self.rows[min(at, len(self.rows) - 1)].focus_tile(0)
+        elif at is not None:
+            self.level.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _thumbnail_ready(self, raw: int) -> None:
         pid = PhotoId(raw)
@@ -683,7 +722,7 @@ class DuplicatesPage(QWidget):
             subtitle = (f"{plural(groups, 'group')} · {plural(len(chosen), 'photo')} to move to the trash "
                         f"({humanize.file_size(size)}) · click a photo to keep it or not")
         else:
-            subtitle = "No copies are left." if self._note else "No duplicates"
+            subtitle = "No copies are left." if self._note else f"No duplicates{' yet' if self._indexing else ''}"
         if self._note:
             subtitle = f"{self._note} {subtitle}"
         self.subtitle.setText(subtitle)
@@ -692,4 +731,7 @@ class DuplicatesPage(QWidget):
         self.more.setVisible(bool(self._waiting))
         self.more.setText(f"Show {self._next_page():,} more of {plural(len(self._waiting), 'group')}")
         self.empty.setVisible(not self.rows and not self._loading)
-        self.empty.setText("No copies found among the indexed photos." if not self._loading else "")
+        self.empty.setText("" if self._loading else
+                           "No copies among the photos indexed so far. The others are being indexed; this page "
+                           "looks again when they are." if self._indexing else
+                           "No copies found among the indexed photos.")

@@ -1513,6 +1513,7 @@ class MainWindow(QMainWindow):
             self.index_status.end_run()
             self._refresh_now()
             return
+        self.duplicates.set_indexing(True)
         newly_failed = event.failed > self._run_failed
         self._run_failed = event.failed
         self.index_status.set_progress(event.done, event.total, self._failed_now(), event.rate, event.eta_s,
@@ -1557,6 +1558,7 @@ class MainWindow(QMainWindow):
         """The worker has nothing left to do: the status bar says what is indexed now."""
         if self.index_status.running:
             self.index_status.end_run()
+        self.duplicates.set_indexing(False)
         self._refresh_now()
         self.refresh_tags()
         if self.pages.currentWidget() is self.duplicates:
