@@ -12,7 +12,7 @@ ifeq ($(strip $(TORCH_SPEC)),)
 TORCH_SPEC := torch torchvision
 endif
 
-.PHONY: run test setup screenshots bench clean
+.PHONY: run test setup screenshots bench clean desktop
 
 setup: $(STAMP)
 
@@ -35,6 +35,14 @@ run: $(STAMP)
 test: $(STAMP)
 	@rc=0; QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS) || rc=$$?; \
 	  [ -z "$(PYTEST_EXIT_FILE)" ] || echo $$rc > "$(PYTEST_EXIT_FILE)"; exit $$rc
+
+# The app in the desktop's menu, started from this checkout's .venv (which is on no PATH).
+APPLICATIONS ?= $(HOME)/.local/share/applications
+ICONS ?= $(HOME)/.local/share/icons/hicolor/scalable/apps
+desktop: $(STAMP)
+	@mkdir -p $(APPLICATIONS) $(ICONS)
+	sed 's|^Exec=.*|Exec="$(abspath $(VENV))/bin/photoclip-gui"|' installers/linux/photoclip.desktop > $(APPLICATIONS)/photoclip.desktop
+	install -m644 resources/icons/photoclip.svg $(ICONS)/photoclip.svg
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m photoclip.gui.screenshots docs/screenshots

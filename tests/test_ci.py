@@ -49,3 +49,18 @@ def test_setup_with_too_old_or_missing_python_says_which_to_use_and_leaves_no_ve
     assert ("photoclip needs Python 3.11 or newer, and 'python2.7-absent' is missing or older:"
             " run make again with PYTHON=python3.12 (or the newer one you have)") in done.stderr
     assert not venv.exists()
+
+
+@needs_make
+def test_make_desktop_puts_the_app_in_the_menu_started_from_the_checkouts_venv(tmp_path: Path) -> None:
+    """`make run` leaves photoclip-gui in .venv/bin, on no PATH: a menu entry running
+    `photoclip-gui` would do nothing."""
+    if not _set_up():
+        pytest.skip(".venv is not set up here: make would install it")
+    done = subprocess.run(["make", "-s", "-C", str(REPO), "desktop", f"APPLICATIONS={tmp_path / 'apps'}",
+                           f"ICONS={tmp_path / 'icons'}"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    entry = (tmp_path / "apps" / "photoclip.desktop").read_text().splitlines()
+    [command] = [line.removeprefix("Exec=").strip('"') for line in entry if line.startswith("Exec=")]
+    assert Path(command) == REPO / ".venv" / "bin" / "photoclip-gui" and Path(command).is_file()
+    assert "Icon=photoclip" in entry and (tmp_path / "icons" / "photoclip.svg").is_file()
