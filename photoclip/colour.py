@@ -2,8 +2,8 @@
 profile other than sRGB (Adobe RGB from cameras, Display P3 from phones) are converted to
 sRGB for display, since screens and Qt assume sRGB and would show them dull.
 
-Only what people look at (thumbnails, the preview) is converted; the model is fed the
-pixels as they are, as it was trained.
+What people look at (thumbnails, the preview) is converted, and the colours duplicates are
+compared by (looks.colours_of); the model is fed the pixels as they are, as it was trained.
 """
 
 from __future__ import annotations

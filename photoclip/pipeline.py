@@ -161,7 +161,7 @@ def _decoded(
         taken_at=taken_at, format=photo.format, location=location,
         country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
         town=towns[1].name if towns else None,
-        look=looks.look_of(photo.image), colours=looks.colours_of(photo.image),
+        look=looks.look_of(photo.image), colours=looks.colours_of(photo.image, photo.icc),
         keywords=keywords.keywords_in_file(photo.xmp, photo.keywords),
         sidecar_keywords=keywords.photo_keywords(None, sidecars), own_sidecar_keywords=keywords.own_keywords(path),
         caption=captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions,

@@ -2491,3 +2491,29 @@ def test_a_date_left_out_leaves_out_the_photos_taken_then_undated_ones_by_their_
     assert {h.path for h in library.search("a red circle 2019", limit=100)} == set(years) - not_2019
     assert {h.path for h in library.search("-2019", limit=100)} == not_2019  # a date alone left out: all others
     assert {h.path for h in library.search("-2019 -a red circle", limit=100)} == not_2019
+
+
+def test_a_display_p3_original_and_its_srgb_export_are_copies(open_library, tmp_path: Path) -> None:
+    """A phone's photo in Display P3 and the sRGB JPEG it exports hold other numbers for the same
+    colours: compared as people see them (converted by their profiles), they are one picture."""
+    import io
+
+    from PIL import Image, ImageCms
+
+    from tests.helpers import rgb_profile
+    from tests.test_colour import DISPLAY_P3
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    vivid = np.array([[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255]], np.uint8)
+    cells = vivid[np.random.default_rng(7).integers(0, len(vivid), (12, 16))]
+    export = Image.fromarray(cells).resize((640, 480), Image.Resampling.BICUBIC)
+    export.save(folder / "IMG_0001 export.jpg", quality=95)
+    p3 = rgb_profile("Display P3", DISPLAY_P3, gamma=2.2)
+    to_p3 = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.ImageCmsProfile(io.BytesIO(p3)),
+                                    "RGB", "RGB")
+    ImageCms.applyTransform(export, to_p3).save(folder / "IMG_0001.jpg", quality=95, icc_profile=p3)
+    library = open_library()
+    library.index([folder])
+    [(keep, others)] = group_paths(library, library.duplicates())
+    assert {keep, *others} == {(folder / "IMG_0001 export.jpg").resolve(), (folder / "IMG_0001.jpg").resolve()}
