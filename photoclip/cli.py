@@ -28,7 +28,7 @@ from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import CATALOG_FILE, Photo
-from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup
+from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept
 from photoclip.errors import (
     IndexingCancelled,
     LibraryError,
@@ -988,6 +988,7 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
 
     return {
         "keep": entry(photos[group.keeper]),
+        "kept_because": why_kept(photos[group.keeper], [photos[pid] for pid in group.others]),
         "copies": [entry(photos[pid]) | {"similarity": alike} for pid, alike in zip(group.others, group.similarities)],
         "exact": group.exact,
     }

@@ -123,6 +123,30 @@ def keeper_order(photo: Photo) -> tuple:
             reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
 
 
+_KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
+    "it is intact", "it is the camera's raw file", "it is not a screenshot", "it is the camera's file",
+    "it has the most pixels", "it keeps the date taken", "it keeps the place", "it is not a GIF",
+    "it is not named or filed as a copy", "it is the oldest file", "it is the least compressed",
+    "its path is the shortest", "it was indexed first",
+)
+
+
+def why_kept(keeper: Photo, others: Sequence[Photo]) -> list[str]:
+    """Why `keeper` is kept over `others`, in a few words each, most telling first: where
+    keeper_order first tells it from each of them ("it has the most pixels", "it is the oldest
+    file"); "another program keeps notes on it" where best_first chose it for that."""
+    mine = keeper_order(keeper)
+    reasons = set()
+    for other in others:
+        theirs = keeper_order(other)
+        first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), None)
+        if first is not None and mine[first] < theirs[first]:
+            reasons.add(first)
+        elif first is not None:
+            return ["another program keeps notes on it (a sidecar)"]
+    return [_KEPT_FOR[i] for i in sorted(reasons)]
+
+
 def best_first(photos: Iterable[Photo]) -> list[Photo]:
     """Photos in keeper_order, but of the best one's very bytes, a file another program keeps
     notes on (a sidecar with the user's rating or keywords) first: of files that are one

@@ -436,6 +436,7 @@ def test_duplicates_lists_each_group_with_the_copy_to_keep_first(run, tmp_path: 
     assert code == 0 and {Path(g["keep"]["path"]) for g in data} == {o.resolve() for o in copies.values()}
     assert all(0.99 <= c["similarity"] <= 1.0 for g in data for c in g["copies"])
     assert all(c["damage"] is None for g in data for c in [g["keep"], *g["copies"]])
+    assert all(g["kept_because"] and all(r.startswith("it") for r in g["kept_because"]) for g in data)
 
 
 def test_duplicates_counts_one_group_and_one_copy_in_the_singular(run, tmp_path: Path) -> None:

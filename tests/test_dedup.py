@@ -25,6 +25,7 @@ from photoclip.dedup import (
     look_bar,
     move_to_trash,
     one_name_per_file,
+    why_kept,
 )
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
@@ -657,6 +658,21 @@ def test_a_copy_stays_unless_the_photo_kept_in_its_stead_is_still_there_as_it_wa
 
 RATED = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
          b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="5"/></rdf:RDF></x:xmpmeta>')
+
+
+def test_why_a_photo_is_kept_is_where_it_first_beats_each_copy(tmp_path: Path) -> None:
+    camera = photo(1, "/photos/Camera/IMG_1.jpg", width=4000, height=3000, taken_at="2023-07-01T10:00:00",
+                   mtime_ns=1)
+    sent = photo(2, "/photos/WhatsApp Images/IMG-20230702-WA0001.jpg", width=1600, height=1200, mtime_ns=2)
+    backup = dataclasses.replace(camera, id=PhotoId(3), path=Path("/photos/Backup/IMG_1.jpg"))
+    resaved = dataclasses.replace(camera, id=PhotoId(4), path=Path("/photos/Edits/IMG_1.jpg"), mtime_ns=5)
+    assert why_kept(camera, [sent, backup, resaved]) == [
+        "it is the camera's file", "it is not named or filed as a copy", "it is the oldest file"]
+    original = on_disk(write_photo(tmp_path / "2020" / "IMG_7000.jpg", seed=5), 1)
+    noted = on_disk(write_photo(tmp_path / "Backup" / "IMG_7000.jpg", seed=5), 2)
+    (tmp_path / "Backup" / "IMG_7000.jpg.xmp").write_bytes(RATED)
+    assert best_first([original, noted])[0] is noted
+    assert why_kept(noted, [original]) == ["another program keeps notes on it (a sidecar)"]
 
 
 def test_of_the_same_bytes_the_copy_another_program_keeps_notes_on_is_kept(tmp_path: Path) -> None:

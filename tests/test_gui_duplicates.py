@@ -54,6 +54,10 @@ def test_the_page_shows_each_group_with_its_original_kept(qtbot, on_duplicates) 
     assert page.subtitle.text().startswith("2 groups · 3 photos to move to the trash")
     folders = {tile.photo.path: tile.folder.text() for row in page.rows for tile in row.tiles.values()}
     assert folders == {path: f"in {path.parent.name}" for path in shown}  # which copy is where: backup/, sent/
+    for row in page.rows:  # the photo kept says why: the copies were written after it, or made smaller
+        kept, *copies_shown = row.tiles.values()
+        assert kept.toolTip().endswith(row.kept_because) and row.kept_because.startswith("photoclip keeps this one: it")
+        assert not any("keeps this one" in tile.toolTip() for tile in copies_shown)
 
 
 def test_the_page_does_not_hold_the_window_wide(qtbot, make_window, open_library, tmp_path) -> None:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.catalog import Photo
-from photoclip.dedup import DuplicateGroup, TrashResult
+from photoclip.dedup import DuplicateGroup, TrashResult, why_kept
 from photoclip.gui.compare import CompareDialog, compared
 from photoclip.gui.flow_layout import FlowLayout
 from photoclip.gui.ops import Ops
@@ -298,6 +298,12 @@ class GroupRow(QFrame):
         self._show_state()
 
     @property
+    def kept_because(self) -> str:
+        """Why photoclip keeps the group's first photo, as its tooltip says it."""
+        keeper, *others = (self.photos[pid] for pid in self.members)
+        return f"photoclip keeps this one: {', '.join(why_kept(keeper, others))}"
+
+    @property
     def unshown(self) -> list[PhotoId]:
         return [pid for pid in self.members if pid not in self.tiles]
 
@@ -311,6 +317,8 @@ class GroupRow(QFrame):
         previous = next(reversed(self.tiles.values()), None)
         for pid in self.unshown[:max(count, 0)]:
             tile = _Tile(self.photos[pid], self._similarities.get(pid), self._folders[pid])
+            if pid == self.members[0]:
+                tile.setToolTip(f"{tile.toolTip()}\n{self.kept_because}")
             tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
             tile.compare_requested.connect(lambda raw: self.compare_requested.emit(self, PhotoId(raw)))
             tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
