@@ -1094,6 +1094,16 @@ class Catalog:
         with self.transaction():
             self._conn.executemany("INSERT OR IGNORE INTO distinct_photos (a, b) VALUES (?, ?)", pairs)
 
+    def unmark_distinct(self, ids: Iterable[PhotoId]) -> int:
+        """These photos may be duplicates of one another again (mark_distinct undone); returns
+        how many of their pairs were marked."""
+        ids = sorted(set(ids))
+        pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+        with self.transaction():
+            before = self._conn.total_changes
+            self._conn.executemany("DELETE FROM distinct_photos WHERE a = ? AND b = ?", pairs)
+            return self._conn.total_changes - before
+
     def distinct_pairs(self) -> set[tuple[PhotoId, PhotoId]]:
         """Every (smaller id, larger id) pair marked distinct."""
         return {(PhotoId(a), PhotoId(b)) for a, b in self._conn.execute("SELECT a, b FROM distinct_photos")}

@@ -372,6 +372,7 @@ def build_parser() -> _Parser:
 
     p = _command(sub, "not-duplicates", "mark photos as different, so they are never grouped again")
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos of the library")
+    p.add_argument("--undo", action="store_true", help="they may be grouped as duplicates again")
 
     p = _command(sub, "tags", "list the library's tags (or one photo's) with how many photos carry each")
     shown = p.add_mutually_exclusive_group()
@@ -1015,8 +1016,16 @@ def cmd_not_duplicates(args: argparse.Namespace) -> int:
         if len(ids) < 2:
             print("photoclip: error: give at least two photos", file=sys.stderr)
             return EXIT_USAGE
-        library.not_duplicates(ids)
-    print(f"marked {plural(len(ids), 'photo')} as not duplicates of one another", file=sys.stderr)
+        if args.undo:
+            undone = library.maybe_duplicates(ids)
+        else:
+            library.not_duplicates(ids)
+    if not args.undo:
+        print(f"marked {plural(len(ids), 'photo')} as not duplicates of one another", file=sys.stderr)
+    elif undone:
+        print(f"{plural(len(ids), 'photo')} may be grouped as duplicates again", file=sys.stderr)
+    else:
+        print("none of these photos were marked as not duplicates of one another", file=sys.stderr)
     return 0
 
 

@@ -1576,6 +1576,12 @@ class Library:
         self._require_writable()
         self.catalog.mark_distinct(ids)
 
+    def maybe_duplicates(self, ids: Iterable[PhotoId]) -> int:
+        """not_duplicates undone: these photos may be grouped together again (a click by mistake
+        is not for ever). Returns how many of their pairs had been marked."""
+        self._require_writable()
+        return self.catalog.unmark_distinct(ids)
+
     def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None) -> TrashResult:
         """Move these photos' files to the system trash (restorable) and forget them. A file that
         changed since it was indexed stays, and is reported, as does one the trash refuses.

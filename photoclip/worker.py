@@ -461,6 +461,11 @@ class Worker:
         chosen = tuple(ids)
         self._submit("not duplicates", lambda: self.library.not_duplicates(chosen))
 
+    def maybe_duplicates(self, ids: Iterable[PhotoId]) -> None:
+        """not_duplicates undone: these photos may be grouped as duplicates again."""
+        chosen = tuple(ids)
+        self._submit("maybe duplicates", lambda: self.library.maybe_duplicates(chosen))
+
     def add_tag(self, ids: Iterable[PhotoId], tag: str) -> None:
         """Tag these photos by hand (a TagsChanged event follows)."""
         chosen = tuple(ids)

@@ -563,6 +563,13 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     code, _, err = run("not-duplicates", str(original), str(elsewhere))
     assert code == 1 and "not a photo of this library" in err
 
+    assert run("not-duplicates", "--undo", str(original), str(copy)) == (
+        0, "", "2 photos may be grouped as duplicates again\n")  # a mark made by mistake is not for ever
+    _, out, err = run("duplicates")
+    assert str(copy.resolve()) in out and "2 groups," in err
+    assert run("not-duplicates", "--undo", str(original), str(copy)) == (
+        0, "", "none of these photos were marked as not duplicates of one another\n")
+
 
 def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) -> None:
     scenes = scene_folder(tmp_path / "photos", seed=0, red_circles=8, others=24)

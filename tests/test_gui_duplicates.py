@@ -147,6 +147,20 @@ def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:
     assert QApplication.focusWidget() is list(next_row.tiles.values())[0]
 
 
+def test_not_duplicates_can_be_undone_and_the_group_comes_back(qtbot, on_duplicates) -> None:
+    library, _, window = on_duplicates
+    page = window.duplicates
+    members = set(page.rows[0].tiles)
+    [button] = [b for b in page.rows[0].findChildren(QPushButton) if b.text() == "Not duplicates"]
+    button.click()
+    assert page.undo_button.isVisibleTo(page)
+    assert page.subtitle.text().startswith(f"Marked {len(members)} photos as not duplicates.")
+    qtbot.waitUntil(lambda: not members & {pid for g in library.duplicates() for pid in g.members}, timeout=WAIT_MS)
+    page.undo_button.click()
+    assert not page.undo_button.isVisibleTo(page)
+    qtbot.waitUntil(lambda: any(set(row.tiles) == members for row in page.rows), timeout=WAIT_MS)
+
+
 def test_a_read_only_window_cannot_trash(qtbot, make_window, open_library, tmp_path) -> None:
     indexed_copies(open_library, tmp_path)
     reader = Library.open(tmp_path / "library", model="photoclip-tiny", read_only=True)

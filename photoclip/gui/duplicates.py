@@ -456,6 +456,7 @@ class DuplicatesPage(QWidget):
 
     trash_requested = Signal(object)  # list[Photo]
     not_duplicates_requested = Signal(object)  # tuple[PhotoId, ...]
+    maybe_duplicates_requested = Signal(object)  # tuple[PhotoId, ...]: "Not duplicates" undone
 
     def __init__(self, ops: Ops, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -499,6 +500,12 @@ class DuplicatesPage(QWidget):
         self.reload_button.clicked.connect(self.refresh)
         self.reload_button.hide()
         controls.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.undo_button = _button("Undo")
+        self.undo_button.setToolTip("Group the photos just marked as not duplicates again")
+        self.undo_button.clicked.connect(self._undo_apart)
+        self.undo_button.hide()
+        self._kept_apart: tuple[PhotoId, ...] = ()  # the group "Not duplicates" took away last
+        controls.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.level = QComboBox()
         for label, similarity in LEVELS:
             self.level.addItem(label, similarity)
@@ -567,6 +574,8 @@ class DuplicatesPage(QWidget):
         """Look for groups afresh (the page opened, another similarity, "Look again"): what the
         last clean-up moved is old news by then, so its note goes."""
         self._note = ""
+        self._kept_apart = ()
+        self.undo_button.hide()
         self._look()
 
     def _look(self) -> None:
@@ -700,11 +709,25 @@ class DuplicatesPage(QWidget):
         focus, on the group that goes, moves to the first photo of the group in its place."""
         at = next((i for i, row in enumerate(self.rows) if not set(row.members).isdisjoint(ids)), None)
         self.not_duplicates_requested.emit(ids)
+        self._kept_apart = ids
+        self._note = f"Marked {plural(len(ids), 'photo')} as not duplicates."
+        self.undo_button.show()
         self._remove(set(ids))
         if at is not None and self.rows:
             self.rows[min(at, len(self.rows) - 1)].focus_tile(0)
         elif at is not None:
             self.level.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _undo_apart(self) -> None:
+        """Not duplicates undone: the photos may be grouped again, found again once the worker
+        has forgotten the mark (it is idle then)."""
+        ids, self._kept_apart = self._kept_apart, ()
+        self.undo_button.hide()
+        self._note = ""
+        if ids:
+            self.maybe_duplicates_requested.emit(ids)
+            self.mark_stale()
+        self._update()
 
     def _thumbnail_ready(self, raw: int) -> None:
         pid = PhotoId(raw)

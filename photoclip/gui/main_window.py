@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
         self.duplicates = DuplicatesPage(self.ops, self.duplicate_loader)
         self.duplicates.trash_requested.connect(self.trash_photos)
         self.duplicates.not_duplicates_requested.connect(self._not_duplicates)
+        self.duplicates.maybe_duplicates_requested.connect(self._maybe_duplicates)
         self.pages.addWidget(self.duplicates)
         column.addWidget(self.pages, 1)
         outer.addLayout(column, 1)
@@ -1131,6 +1132,10 @@ class MainWindow(QMainWindow):
     def _not_duplicates(self, ids: tuple[PhotoId, ...]) -> None:
         if self.worker is not None:
             self.worker.not_duplicates(ids)
+
+    def _maybe_duplicates(self, ids: tuple[PhotoId, ...]) -> None:
+        if self.worker is not None:
+            self.worker.maybe_duplicates(ids)
 
     # ------------------------------------------------------------------ tags
 
