@@ -56,6 +56,7 @@ _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "s
                      "截屏", "截图", "屏幕截图", "스크린샷")
 SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their shape (looks.RESHAPED); looser, crops count
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
+BURST = timedelta(seconds=10)  # looser than SAME_MOMENT_FROM, photos dated this close are a burst's shots
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
@@ -270,7 +271,7 @@ def find_groups(
                 first, second = photos[PhotoId(a)], photos[PhotoId(b)]
                 if not _moments_apart(first, second, similarity) and _copies(
                     sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second),
-                    (colours.get(first.id), colours.get(second.id)), weak_model,
+                    (colours.get(first.id), colours.get(second.id)), weak_model, _burst(first, second, similarity),
                 ):
                     join(PhotoId(a), PhotoId(b))
     if similarity < SAME_SHAPE_FROM:
@@ -335,7 +336,7 @@ def _nearby(
 def _copies(
     sim: float, a: looks.Prepared | None, b: looks.Prepared | None, similarity: float, damaged: bool,
     shapes: tuple[float, float] = (1.0, 1.0), colours: tuple[bytes | None, bytes | None] = (None, None),
-    weak_model: bool = False,
+    weak_model: bool = False, burst: bool = False,
 ) -> bool:
     """Whether two photos whose vectors are `sim` alike are copies: alike enough, and looking
     alike (photos without a look are left to their vectors); or nearly alike, and looking the
@@ -350,7 +351,8 @@ def _copies(
     shot, shows just what its photo shows there. A `weak_model`'s vectors vouch for little:
     intact copies must look as alike as a copy's looks are (a ball and a box of one size look
     almost the same), and blank looks (a plain background with a few small things on it) must
-    have the same colours too."""
+    have the same colours too; but shots of one `burst` (dated seconds apart, at the similarity
+    that asks for them) need only look alike, in the same colours, as the subject moves."""
     if max(shapes) / min(shapes) > looks.RESHAPED:  # a crop at most, which a blank look cannot vouch for
         if similarity >= SAME_SHAPE_FROM or damaged or a is None or b is None or a.flat or b.flat:
             return False
@@ -363,8 +365,9 @@ def _copies(
     trims = looks.COPY_TRIMS if strict else looks.CROP_TRIMS
     colours_tell = strict
     if weak_model:
-        copies = looks.compare(a, b, trims) >= looks.TWIN and (sim >= similarity or not (a.flat or b.flat))
-        colours_tell = strict or a.flat or b.flat
+        bar = looks.ALIKE if burst else looks.TWIN
+        copies = looks.compare(a, b, trims) >= bar and (sim >= similarity or not (a.flat or b.flat))
+        colours_tell = strict or a.flat or b.flat or burst
     elif a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
         copies = sim >= similarity and looks.compare(a, b) >= looks.SAME
     else:
@@ -414,6 +417,18 @@ def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
         slack = timedelta(0) if "." in a.taken_at and "." in b.taken_at else _MOMENT_SLACK
         apart = gap > _TIME_ZONES or (gap > slack and off_zone > slack)
     return apart and reads_as_a_screenshot(a.path) == reads_as_a_screenshot(b.path)
+
+
+def _burst(a: Photo, b: Photo, similarity: float) -> bool:
+    """Whether two photos are shots of one burst, at a similarity that asks for similar shots:
+    both dated to the second (not a day from a name), at most BURST apart."""
+    if similarity >= SAME_MOMENT_FROM or not a.taken_at or not b.taken_at:
+        return False
+    first, second = _moment(a.taken_at), _moment(b.taken_at)
+    midnight = datetime.min.time()
+    if first is None or second is None or first.time() == midnight or second.time() == midnight:
+        return False
+    return abs(first - second) <= BURST
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -512,7 +527,7 @@ def _around_keepers(
             if sim is not None and sim >= _least_similarity(similarity, damaged) and \
                     not _moments_apart(keeper, other, similarity) and \
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
-                            (colour(keeper.id), colour(other.id)), weak_model):
+                            (colour(keeper.id), colour(other.id)), weak_model, _burst(keeper, other, similarity)):
                 copies.append((other, min(_ALMOST_SAME, sim)))
             elif twin := _twin_likeness(keeper, other, look, colour, similarity):
                 copies.append((other, min(_ALMOST_SAME, max(sim or 0.0, twin))))

@@ -900,6 +900,26 @@ def test_a_screenshot_of_a_photo_is_its_copy_whatever_date_its_name_gives() -> N
     assert groups_of(photos, vectors, 0.99) == []
 
 
+@pytest.mark.parametrize(("second", "bursts"), [("2022-08-01T10:00:08", True), ("2022-08-01T11:00:07", False),
+                                                (None, False)])
+def test_a_weak_model_groups_a_bursts_shots_at_the_level_that_asks_for_them(second, bursts) -> None:
+    """The demo model finds most photos alike, so its copies must look the same; a burst's shots
+    (dated a second apart, the subject moved a little) look only alike, and the similar-shots
+    level groups them; an hour apart, or undated, they are no burst."""
+    first = circle_on_snow(0.50, texture=3)
+    moved = circle_on_snow(0.55, texture=3)
+    photos, vectors, photo_looks = pair_of(first, moved, 0.995)
+    photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], taken_at="2022-08-01T10:00:07")
+    photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], taken_at=second)
+    assert looks.ALIKE < looks.likeness(looks.look_of(first), looks.look_of(moved)) < looks.TWIN
+
+    def grouped(similarity: float) -> bool:
+        return bool(groups_of(photos, vectors, similarity, photo_looks=photo_looks,
+                              photo_colours=coloured(first, moved), weak_model=True))
+
+    assert (grouped(0.94), grouped(0.97), grouped(0.99)) == (bursts, False, False)
+
+
 def test_two_shots_copied_once_each_stay_apart_through_their_copies() -> None:
     rng = np.random.default_rng(12)
     vectors = {i: rng.normal(size=32) for i in range(30)}
