@@ -59,8 +59,9 @@ class FileEntry:
 
 @dataclass
 class Walk:
-    """What a walk saw: the photo candidates, the folders it could not read, and those of them
-    that were listed but gone when read (moved or deleted during the walk)."""
+    """What a walk saw: the photo candidates, the folders it could not read, and the folders
+    and files listed but gone when read (moved or deleted during the walk): the photos the
+    walk did not see may be where those went."""
 
     files: list[FileEntry] = field(default_factory=list)
     paired_raws: list[str] = field(default_factory=list)  # left out for their JPEG/HEIC beside them
@@ -188,6 +189,7 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                     st = entry.stat()
                     result.files.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
             except FileNotFoundError:
+                result.vanished.append(entry.path)  # its folder, moved since it was listed, took it along
                 continue
             except OSError as exc:
                 result.cannot_read(entry.path, exc)  # its photo stays until it can be seen again

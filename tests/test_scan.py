@@ -526,6 +526,28 @@ def test_a_folder_moved_again_during_the_walk_keeps_its_vectors(
     assert set(ids) <= set(catalog.embedding_ids("m").tolist())
 
 
+def test_a_folder_moved_after_its_photos_were_listed_keeps_its_vectors(
+    catalog: Catalog, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk listed holiday/ and its photos, then holiday/ was renamed before they were
+    read: they were in neither place, and their vectors went with them."""
+    import photoclip.scan as scan
+
+    root, ids = _embed_trip(catalog, photo_folder)
+    real_candidate = scan.is_candidate
+
+    def moved_while_read(path: str) -> bool:
+        if "/holiday/" in path and (photo_folder / "holiday").is_dir():
+            (photo_folder / "holiday").rename(photo_folder / "holiday-later")
+        return real_candidate(path)
+
+    monkeypatch.setattr(scan, "is_candidate", moved_while_read)
+    result = scan_root(catalog, root)
+
+    assert (result.moved, result.added, result.removed) == (2, 0, 0)
+    assert sorted(catalog.photo_by_path(p).id for p in (photo_folder / "holiday-later").iterdir()) == sorted(ids)
+
+
 def test_deletions_wait_while_folders_keep_moving_during_every_walk(
     catalog: Catalog, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
