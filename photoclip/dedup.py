@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -86,14 +86,17 @@ class DuplicateGroup:
         """The least alike copy's similarity to the keeper."""
         return min(self.similarities)
 
-    def without(self, gone: set[PhotoId], photos: dict[PhotoId, Photo]) -> DuplicateGroup | None:
-        """This group less its copies in `gone` (its keeper stays; each copy is a copy of it),
-        None when no copy is left."""
-        left = [(pid, alike) for pid, alike in zip(self.others, self.similarities) if pid not in gone]
-        if not left:
+    def without(self, gone: set[PhotoId], photos: Mapping[PhotoId, Photo]) -> DuplicateGroup | None:
+        """This group less the photos in `gone` (`photos`: its members), None when fewer than two
+        are left. When the keeper is gone, the copy next to it stands in: the rest are copies of
+        the keeper, not always of it (Library.duplicates groups again then; a page shows it)."""
+        members = [pid for pid in self.members if pid not in gone]
+        if len(members) < 2:
             return None
-        return DuplicateGroup(self.keeper, tuple(pid for pid, _ in left), tuple(alike for _, alike in left),
-                              all(photos[pid].hash == photos[self.keeper].hash for pid, _ in left))
+        alike = dict(zip(self.others, self.similarities))
+        keeper, *others = members
+        return DuplicateGroup(keeper, tuple(others), tuple(alike.get(pid, self.similarity) for pid in others),
+                              all(photos[pid].hash == photos[keeper].hash for pid in others))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
-from photoclip import looks
+from photoclip import dedup, looks
 from photoclip.catalog import Photo
 from photoclip.dedup import (
     DAMAGED_VOUCH,
@@ -658,6 +658,18 @@ def test_a_copy_stays_unless_the_photo_kept_in_its_stead_is_still_there_as_it_wa
 
 RATED = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
          b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="5"/></rdf:RDF></x:xmpmeta>')
+
+
+def test_a_group_less_photos_that_left_keeps_its_keeper_or_the_copy_next_to_it() -> None:
+    photos = {PhotoId(i): photo(i, digest="same" if i < 4 else f"h{i}") for i in range(1, 5)}
+    group = DuplicateGroup(PhotoId(1), (PhotoId(2), PhotoId(3), PhotoId(4)), (1.0, 0.999, 0.995), exact=False)
+    assert group.without({PhotoId(4)}, photos) == DuplicateGroup(PhotoId(1), (2, 3), (1.0, 0.999), exact=True)
+    assert group.without({PhotoId(1)}, photos) == DuplicateGroup(PhotoId(2), (3, 4), (0.999, 0.995), exact=False)
+    assert group.without({PhotoId(1), PhotoId(2), PhotoId(3)}, photos) is None
+
+
+def test_every_place_of_the_keepers_order_says_why_it_wins() -> None:
+    assert len(keeper_order(photo(1))) == len(dedup._KEPT_FOR)
 
 
 def test_why_a_photo_is_kept_is_where_it_first_beats_each_copy(tmp_path: Path) -> None:

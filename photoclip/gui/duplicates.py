@@ -22,7 +22,6 @@ again" button offers it instead of the page changing under their hands.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -75,18 +74,6 @@ def kept_of(members: Sequence[PhotoId], keeper: PhotoId, choices: Mapping[PhotoI
     if not kept:
         kept.add(next((pid for pid in members if pid not in choices), keeper))
     return kept
-
-
-def without(group: DuplicateGroup, gone: set[PhotoId]) -> DuplicateGroup | None:
-    """`group` less the photos that left the library, or None when fewer than two are left (a
-    group not shown yet must not ask to trash a file that is already gone)."""
-    members = [pid for pid in group.members if pid not in gone]
-    if len(members) < 2:
-        return None
-    alike = dict(zip(group.others, group.similarities))
-    keeper, *others = members
-    return dataclasses.replace(group, keeper=keeper, others=tuple(others),
-                               similarities=tuple(alike.get(pid, group.similarity) for pid in others))
 
 
 def _button(text: str) -> QPushButton:
@@ -607,7 +594,7 @@ class DuplicatesPage(QWidget):
             if row.size < 2:
                 self.rows.remove(row)
                 row.deleteLater()
-        left = ((without(group, gone), photos) for group, photos in self._waiting)
+        left = ((group.without(gone, photos), photos) for group, photos in self._waiting)
         self._waiting = [(group, photos) for group, photos in left if group is not None]
         self._update()
 
