@@ -375,11 +375,11 @@ class FileState:
     size: int
     mtime_ns: int
     status: str
-    broken_read_at: float | None = None  # when a failed or damaged photo was read (time.time())
+    read_at: float | None = None  # when its file was last read (time.time()); None before the first time
+    broken: bool = False  # failed, or indexed with damage
 
 
-_STATE_COLUMNS = (
-    "path, id, size, mtime_ns, status, CASE WHEN status = 'failed' OR damage IS NOT NULL THEN indexed_at END")
+_STATE_COLUMNS = "path, id, size, mtime_ns, status, indexed_at, status = 'failed' OR damage IS NOT NULL"
 
 
 @dataclass(frozen=True)
@@ -480,12 +480,6 @@ class Catalog:
             raise self._cannot_open(exc) from exc
         return conn
 
-    def _full(self, then: str) -> LibraryFullError:
-        return LibraryFullError(
-            f"the disk that holds the library ({self.path.parent}) is full; free some space there and {then} "
-            "(nothing is lost)"
-        )
-
     def _cannot_open(self, exc: sqlite3.DatabaseError) -> LibraryError:
         """Only a file SQLite finds is no database, or damaged, is one to move away: a full
         disk, or one gone or unreadable, says so and leaves the catalog as it is."""
@@ -495,7 +489,7 @@ class Catalog:
                 f"{self.path} is not a photoclip catalog or is damaged ({exc}); move it away to start fresh"
             )
         if _disk_full(exc, self.path.parent):
-            return self._full("open it again")
+            return LibraryFullError(self.path.parent, "open it again")
         return LibraryError(f"cannot open the catalog {self.path} ({exc}); check that its disk is there and readable")
 
     def _held(self) -> _Held:
@@ -537,7 +531,7 @@ class Catalog:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc, self.path.parent):
-                    raise self._full("indexing can go on") from exc
+                    raise LibraryFullError(self.path.parent) from exc
                 raise
             finally:
                 held.depth = 0
@@ -1594,6 +1588,15 @@ def _free_bytes(folder: Path) -> int:
         return _FULL_BELOW_BYTES
 
 
+def unusable(path: Path, exc: sqlite3.DatabaseError) -> LibraryError:
+    """What to tell of a catalog SQLite fails on after it opened: a damaged one is the user's
+    tags and marks, to be kept, not written over."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return LibraryError(f"cannot use the catalog {path} ({exc}); check that its disk is there and working")
+    return LibraryError(f"the catalog {path} is damaged ({exc}); keep a copy of it, then restore it from a backup, "
+                        "or move it away to start fresh")
+
+
 def _disk_full(exc: sqlite3.DatabaseError, folder: Path) -> bool:
     """SQLite says the disk is full, or fails to read or write (its WAL index cannot grow) on a
     disk with next to no room left."""
@@ -1674,7 +1677,7 @@ def _folder(text: str) -> str:
 
 
 def _states(rows: Iterable[tuple]) -> dict[str, FileState]:
-    return {_path_text(r[0]): FileState(PhotoId(r[1]), *r[2:]) for r in rows}
+    return {_path_text(r[0]): FileState(PhotoId(r[1]), *r[2:6], bool(r[6])) for r in rows}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

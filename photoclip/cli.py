@@ -19,6 +19,7 @@ import os
 import re
 import shlex
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
-from photoclip.catalog import CATALOG_FILE, Photo
+from photoclip.catalog import CATALOG_FILE, Photo, unusable
 from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept
 from photoclip.errors import (
     IndexingCancelled,
@@ -1257,7 +1258,7 @@ def cmd_rename_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_export_tags(args: argparse.Namespace) -> int:
-    with _open(args, write=False) as library:
+    with _open(args, write=True) as library:
         roots = [root.path for root in library.roots()]
         for folder in args.folders:
             path = as_cataloged(Path(folder).expanduser())
@@ -1460,6 +1461,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return 0
+    except sqlite3.DatabaseError as exc:  # a catalog damaged where opening it did not look
+        print(on_terminal(f"photoclip: error: {unusable(_library_dir(args) / CATALOG_FILE, exc)}", sys.stderr),
+              file=sys.stderr)
+        return EXIT_ERROR
     except OSError as exc:  # what the system refused of a path given: a name too long for it, a failing disk
         print(on_terminal(f"photoclip: error: {_refused(exc)}", sys.stderr), file=sys.stderr)
         return EXIT_ERROR

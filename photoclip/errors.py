@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class PhotoclipError(Exception):
     """Base of every error photoclip means a person to read."""
@@ -37,6 +39,11 @@ class LibraryError(PhotoclipError):
 
 class LibraryFullError(LibraryError):
     """The disk that holds the library has no room for what photoclip must write."""
+
+    def __init__(self, folder: Path, then: str = "try again") -> None:
+        super().__init__(
+            f"the disk that holds the library ({folder}) is full; free some space there and {then} (nothing is lost)")
+        self.folder = folder
 
 
 class LibraryLockedError(LibraryError):

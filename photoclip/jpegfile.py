@@ -169,7 +169,7 @@ def ends_in_zeros(stream: IO[bytes]) -> bool:
     end = _data_end(stream.fileno(), size)
     position = end
     try:
-        while position > 0 and size - position <= _ZERO_SCAN_LIMIT:
+        while position > 0 and end - position <= _ZERO_SCAN_LIMIT:
             start = max(0, position - _CHUNK)
             stream.seek(start)
             chunk = stream.read(position - start).rstrip(b"\0")

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -303,6 +303,7 @@ class Library:
                 lock, read_only, unchanging = None, True, isinstance(exc, LibraryNotWritableError)
         catalog = None
         try:
+            _refuse_an_emptied_catalog(directory)
             catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)  # another program's: left alone
             saved = config.load_settings(directory, otherwise=_last_used(catalog))
             not_chosen = None
@@ -492,7 +493,10 @@ class Library:
         if index.needs_compaction():
             index = self._rebuilt(model_id, dim)
         if not self.read_only:
-            index.save(directory, generation, model_id)
+            try:
+                index.save(directory, generation, model_id)
+            except OSError as exc:
+                _warn_unsaved(exc)
         return index
 
     def _rebuilt(self, model_id: str, dim: int) -> VectorIndex:
@@ -518,7 +522,9 @@ class Library:
         spec = _spec_from_meta(self.catalog.meta(_SEARCH_MODEL_KEY))
         if spec is None or spec.model_id == target.model_id or not self.catalog.has_embeddings(spec.model_id):
             if not self.read_only:
-                self.catalog.set_meta(_SEARCH_MODEL_KEY, _meta_for(self.settings, target))
+                searched_by = _meta_for(self.settings, target)
+                if self.catalog.meta(_SEARCH_MODEL_KEY) != searched_by:  # a search on a full disk writes nothing
+                    self.catalog.set_meta(_SEARCH_MODEL_KEY, searched_by)
                 shutil.rmtree(self._previous_index_dir(), ignore_errors=True)  # left by a crash
             return None
         if not self.read_only:
@@ -598,10 +604,14 @@ class Library:
             self._save_vectors()
         except OSError as exc:
             self._vectors_dirty = False  # said once; the next open catches up
-            log.warning("the search index was not saved (%s); it is rebuilt from the catalog on the next open",
-                        exc.strerror or exc)
+            _warn_unsaved(exc)
 
     def _require_writable(self) -> None:
+        if self.unwritable:
+            raise LibraryNotWritableError(
+                f"library {self.directory} is on a disk or in a folder that cannot be written; it can be searched, "
+                "not changed"
+            )
         if self.read_only:
             raise LibraryLockedError(
                 f"library {self.directory} is open read-only because another photoclip is using it; "
@@ -811,10 +821,12 @@ class Library:
 
     # watching: targeted updates for the paths a watcher's events name (one writer thread)
 
-    def scan_paths(self, paths: Iterable[Path | str]) -> scan.PathChanges:
-        """Bring just these files or folders in line with the disk, instead of whole roots."""
+    def scan_paths(self, paths: Iterable[Path | str], written: Collection[str] = ()) -> scan.PathChanges:
+        """Bring just these files or folders in line with the disk, instead of whole roots;
+        `written`: files heard written to, read again even where their size and mtime are the same."""
         self._require_writable()
-        changes = scan.scan_paths(self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns)
+        changes = scan.scan_paths(
+            self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns, written)
         self._drop_vectors(changes.removed_vectors)
         return changes
 
@@ -1488,7 +1500,9 @@ class Library:
 
     def export_sidecars(self, folders: Iterable[Path | str] = (), mine_only: bool = False) -> SidecarReport:
         """Write each tagged photo's tags to an XMP sidecar beside it (all photos, or those under
-        `folders`), for other photo programs; `mine_only`: only the tags the user gave."""
+        `folders`), for other photo programs; `mine_only`: only the tags the user gave. The
+        catalog records what it wrote, so that reading the sidecars back takes none for the user's."""
+        self._require_writable()
         under = [Path(f).expanduser().resolve() for f in folders]
         for folder in under:
             if not folder.is_dir():
@@ -1691,6 +1705,25 @@ def _last_used(catalog: Catalog) -> config.Settings | None:
     settings file is damaged: the default model would have every photo embedded again."""
     choice = _choice_from_meta(catalog.meta(_SEARCH_MODEL_KEY))
     return choice[0] if choice else None
+
+
+def _refuse_an_emptied_catalog(directory: Path) -> None:
+    """A catalog of 0 bytes beside an index or thumbnails was a library's (a failed copy, a sync
+    tool's conflict): opened, it would be a new and empty one, its folders and tags gone unsaid."""
+    catalog = directory / CATALOG_FILE
+    try:
+        emptied = catalog.stat().st_size == 0
+    except OSError:
+        return
+    if emptied and ((directory / INDEX_DIR).is_dir() or (directory / THUMBNAIL_DIR).is_dir()):
+        raise LibraryError(f"{catalog} is empty, but this folder held a library; restore the catalog from a backup, "
+                           "or move it away to start fresh")
+
+
+def _warn_unsaved(exc: OSError) -> None:
+    """The index is a cache of the catalog: one not saved (a full disk) is caught up on the next open."""
+    log.warning("the search index was not saved (%s); it is rebuilt from the catalog on the next open",
+                exc.strerror or exc)
 
 
 def _meta_for(settings: config.Settings, spec: ModelSpec) -> str:

@@ -12,7 +12,7 @@ import fnmatch
 import logging
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -314,13 +314,15 @@ def _changed(path: str, state: FileState) -> bool:
     return (st.st_size, mtime_ns(st)) != (state.size, state.mtime_ns) or _rewritten(path, state)
 
 
-def _rewritten(path: str, state: FileState) -> bool:
-    """A failed or damaged photo's file written since it was read, though its size and mtime
-    are as they were: restored from a backup with `cp -p`, rsync -a or Time Machine."""
-    if state.broken_read_at is None:
+def _rewritten(path: str, state: FileState, written: bool = False) -> bool:
+    """A file written since it was read, though its size and mtime are as they were: a failed or
+    damaged photo restored from a backup with `cp -p`, rsync -a or Time Machine, or any photo a
+    watcher heard written (an edit that kept the file's date, `touch -r`, exiftool -P). Only
+    these: a rename or chmod moves the ctime of a photo that did not change too."""
+    if state.read_at is None or not (state.broken or written):
         return False
     try:
-        return os.stat(path).st_ctime_ns > state.broken_read_at * 1e9
+        return os.stat(path).st_ctime_ns > state.read_at * 1e9
     except OSError:
         return False
 
@@ -643,9 +645,11 @@ def _known_at(catalog: Catalog, path: str) -> dict[str, FileState]:
 
 
 def scan_paths(
-    catalog: Catalog, roots: Sequence[Root], paths: Iterable[str | Path], exclude: Sequence[str] = ()
+    catalog: Catalog, roots: Sequence[Root], paths: Iterable[str | Path], exclude: Sequence[str] = (),
+    written: Collection[str] = (),
 ) -> PathChanges:
-    """Reconcile just these files or folders (present or gone) with the catalog.
+    """Reconcile just these files or folders (present or gone) with the catalog; `written`: those
+    a watcher heard written to, read again even where their size and mtime are as they were.
 
     Deletions are applied only while their root is present: when a drive vanishes, the flood of
     "deleted" events it may cause marks the root offline instead. A file that vanished while one
@@ -714,7 +718,7 @@ def scan_paths(
         state = states.get(path)
         if state is None:
             new.setdefault(root.id, (root, []))[1].append(entry)
-        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns) or _rewritten(path, state):
+        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns) or _rewritten(path, state, path in written):
             changed.append((state.id, entry.size, entry.mtime_ns))
         elif state.status == "failed":
             failed[state.id] = entry

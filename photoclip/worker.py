@@ -221,6 +221,7 @@ class _Changes:
         self.moves: deque[tuple[str, str]] = deque()
         self.open: dict[str, float] = {}  # written to, not closed yet (inotify) -> last written
         self.closed: dict[str, float] = {}  # closed by their writer since last written to (inotify) -> when
+        self.written: set[str] = set()  # heard written to (not renamed or chmod-ed) since last taken in
 
     def __bool__(self) -> bool:
         return bool(self.settling or self.ready or self.moves)
@@ -264,14 +265,17 @@ class _Changes:
         opened = self.open.get(path)
         return opened is not None and now - opened < OPEN_WRITE_MAX_S
 
-    def take_ready(self, now: float) -> list[str]:
+    def take_ready(self, now: float) -> tuple[list[str], set[str]]:
         """Ready paths, all at once, when nothing else is settling (so a move seen as a deletion
-        here and a creation there pairs up) or when the oldest has waited `hold_s`."""
+        here and a creation there pairs up) or when the oldest has waited `hold_s`; and which of
+        them were heard written to."""
         if not self.ready or (self.settling and now - min(self.ready.values()) < self.hold_s):
-            return []
+            return [], set()
         paths = list(self.ready)
         self.ready.clear()
-        return paths
+        written = self.written.intersection(paths)
+        self.written.difference_update(paths)
+        return paths, written
 
     def next_deadline(self) -> float | None:
         times = [s.since + self.settle_s for s in self.settling.values()]
@@ -536,8 +540,12 @@ class Worker:
             return
         src = os.fsdecode(event.src_path)
         if event.event_type == "moved":
+            dest = os.fsdecode(event.dest_path)
             with self._cv:
-                self._changes.moves.append((src, os.fsdecode(event.dest_path)))
+                self._changes.moves.append((src, dest))
+                if src in self._changes.written:  # a temporary file written, then renamed over the photo
+                    self._changes.written.discard(src)
+                    self._changes.written.add(dest)
                 self._changes.wrote(src, time.monotonic(), still_open=False)
                 self._idle_announced = False
                 self._cv.notify_all()
@@ -551,6 +559,9 @@ class Worker:
                 self._next_poll = 0.0
                 self._cv.notify_all()
             return
+        if event.event_type in ("modified", "closed") and not event.is_directory:
+            with self._cv:
+                self._changes.written.add(src)
         if hears_closes and event.event_type not in ("created", "attrib"):  # attrib: a chmod, no write
             with self._cv:
                 self._changes.wrote(src, time.monotonic(), still_open=event.event_type == "modified",
@@ -848,7 +859,7 @@ class Worker:
         checked = [(path, entry, _stat(path)) for path, entry in due]
         with self._cv:
             self._changes.settle(checked, now)
-            ready = self._changes.take_ready(now)
+            ready, written = self._changes.take_ready(now)
         if not ready:
             return False
         root_paths = {str(r.path) for r in self.library.roots()}
@@ -860,16 +871,17 @@ class Worker:
             else:
                 paths.append(path)
         try:
-            self._take_in(paths)
+            self._take_in(paths, written)
         except LibraryFullError as exc:
             for path in paths:  # they settle again, and are taken in once there is room
                 self._touch(path)
             self._stop_for_full_disk(exc)
         return True
 
-    def _take_in(self, paths: list[str]) -> None:
+    def _take_in(self, paths: list[str], written: set[str]) -> None:
         """Files that settled: sidecars and Takeout JSON are read for their photos, the rest
-        scanned as photos."""
+        scanned as photos (`written`: heard written to, so read again even at the same size and
+        mtime)."""
         sidecars = [p for p in paths if keywords.is_sidecar(p)]
         if sidecars:
             paths = [p for p in paths if not keywords.is_sidecar(p)]
@@ -880,13 +892,14 @@ class Worker:
             paths = [p for p in paths if not takeout.is_json(p)]
             self._report(self.library.read_takeout_json(descriptions))
         if paths:
-            self._report(self.library.scan_paths(paths))
+            self._report(self.library.scan_paths(paths, written))
 
     def _stop_for_full_disk(self, exc: LibraryFullError) -> None:
         """Embedding waits FULL_DISK_RETRY_S, then tries again; the user hears of it once."""
-        if self._blocked != str(exc):
-            self._emit(WorkerError(str(exc)))
-        self._blocked = str(exc)
+        message = str(LibraryFullError(exc.folder, "indexing goes on by itself"))
+        if self._blocked != message:
+            self._emit(WorkerError(message))
+        self._blocked = message
         self._retry_at = time.monotonic() + FULL_DISK_RETRY_S
 
     def _expand(self, folder: str) -> None:

@@ -5,9 +5,11 @@ import io
 import json
 import logging
 import os
+import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from photoclip import cli, tagging
+from photoclip.catalog import CATALOG_FILE
 from photoclip.cli import COMMANDS, main
 from photoclip.library import Library
 from photoclip.lock import LibraryLock
@@ -57,6 +60,22 @@ def test_index_then_search_prints_paths_one_per_line(run, photo_folder: Path) ->
     lines = out.splitlines()
     assert code == 0 and len(lines) == 3
     assert all(Path(line).is_file() for line in lines)
+
+
+def test_a_catalog_damaged_inside_gives_one_line_that_says_to_keep_it(run, photo_folder: Path, tmp_path: Path) -> None:
+    """Opening it looks only at its first page: a table damaged further in fails a command later."""
+    run("index", str(photo_folder))
+    catalog = tmp_path / "lib" / CATALOG_FILE
+    with sqlite3.connect(catalog) as connection:
+        page = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'photos'").fetchone()[0]
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    with catalog.open("r+b") as file:
+        file.seek((page - 1) * size)
+        file.write(bytes(random.Random(1).randrange(256) for _ in range(size)))
+    assert run("search", "a photo") == (1, "", (
+        f"photoclip: error: the catalog {catalog} is damaged (database disk image is malformed); keep a copy of it, "
+        "then restore it from a backup, or move it away to start fresh\n"))
 
 
 def test_index_without_folders_says_how_to_give_one(run) -> None:
@@ -1498,9 +1517,12 @@ def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
         started = time.monotonic()
         code, _, err = run("tag", "trip", str(photo_folder / "p0.jpg"))
         took = time.monotonic() - started
+        exported = run("export-tags")  # it records what it wrote: a change as well
     finally:
         watch.send_signal(signal.SIGINT)
         watch.communicate(timeout=60)
+    assert exported[0] == 1 and "is kept up to date by" in exported[2]
+    assert not list(photo_folder.rglob("*.xmp"))
     assert took < 2 and (code, err) == (1, (
         f"photoclip: error: library {tmp_path / 'lib'} is kept up to date by `{run.photoclip} watch` "
         f"(pid {watch.pid}); "

@@ -1488,6 +1488,16 @@ def test_a_huge_file_of_a_jpeg_header_and_zeros_fails_without_being_read_through
     assert reads == []
 
 
+def test_a_whole_jpeg_followed_by_a_long_hole_decodes(tmp_path):
+    """A file preallocated past its end (a download, a recovery tool): only zeros read count
+    against the scan limit, not the hole after the data."""
+    path = tmp_path / "preallocated.jpg"
+    with open(path, "wb") as fh:
+        fh.write(_noise_file(tmp_path / "whole.jpg", (640, 480)))
+        fh.truncate(300 << 20)
+    assert imaging.decode_photo(path, min_side=128).image.size[0] >= 128
+
+
 def test_a_jpeg_too_big_to_read_whole_padded_with_zeros_after_its_end_decodes(tmp_path, monkeypatch):
     path = tmp_path / "padded.jpg"
     path.write_bytes(_noise_file(tmp_path / "whole.jpg", (640, 480)) + bytes(4096))

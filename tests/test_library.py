@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
 
+from photoclip.catalog import CATALOG_FILE
 from photoclip.config import load_settings
 from photoclip.errors import (
     DownloadCancelled,
@@ -29,6 +31,7 @@ from photoclip.errors import (
 from photoclip.ids import PhotoId
 from photoclip.library import INDEX_DIR, Library
 from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
+from photoclip.vectors import VectorIndex
 from tests.conftest import TINY_MODEL, SlowHub
 from tests.helpers import (
     circle_on_snow,
@@ -272,6 +275,53 @@ def test_a_deleted_photo_leaves_the_results(open_library, photo_folder: Path) ->
     assert "p2.jpg" not in found and len(found) == 5
 
 
+def test_a_search_on_a_full_disk_writes_nothing_and_an_index_it_cannot_save_is_still_used(
+    open_library, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searching, and saying what the library holds, must work where nothing can be written."""
+    library = open_library()
+    library.index([photo_folder])
+    library.close()
+    shutil.rmtree(library.directory / INDEX_DIR)
+
+    def full_disk(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(VectorIndex, "save", full_disk)
+    again = open_library()
+    assert len(again.search("a photo", limit=50)) == 6
+    assert again.status().counts.indexed == 6
+    assert again.catalog._conn.total_changes == 0
+
+
+def test_a_catalog_emptied_beside_its_index_is_refused_not_opened_as_a_new_library(
+    open_library, photo_folder: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    library.close()
+    catalog = library.directory / CATALOG_FILE
+    catalog.write_bytes(b"")
+    with pytest.raises(LibraryError, match=r"catalog.sqlite is empty, but this folder held a library; restore the "
+                                           r"catalog from a backup, or move it away to start fresh$"):
+        open_library(library.directory)
+    assert catalog.stat().st_size == 0
+
+
+def test_a_change_to_a_library_whose_folder_cannot_be_written_says_so_not_that_another_photoclip_has_it(
+    open_library, photo_folder: Path
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    library.close()
+    (library.directory / "lock").unlink()
+    (library.directory / "lock").mkdir()  # no lock can be written there, as on a read-only drive
+    reader = open_library(library.directory, allow_read_only_fallback=True)
+    photo = reader.search("a photo", limit=1)[0]
+    with pytest.raises(LibraryError, match=r"cannot be written; it can be searched, not changed$"):
+        reader.add_tag([photo.photo_id], "trip")
+
+
 def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library, photo_folder: Path) -> None:
     (photo_folder / "empty.jpg").write_bytes(b"")
     (photo_folder / "text.jpg").write_text("not a photo at all")
@@ -297,7 +347,7 @@ def test_a_full_disk_stops_indexing_with_one_clear_error_and_the_next_run_finish
     library.scan()
     connection = library.catalog._conn  # the thread that indexes
     connection.execute(f"PRAGMA max_page_count = {connection.execute('PRAGMA page_count').fetchone()[0]}")
-    with pytest.raises(LibraryFullError, match="is full; free some space there and indexing can go on"):
+    with pytest.raises(LibraryFullError, match="is full; free some space there and try again"):
         library.index()
     assert library.status().counts.pending == 6
     connection.execute("PRAGMA max_page_count = 1073741823")  # room again

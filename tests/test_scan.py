@@ -152,6 +152,26 @@ def test_a_failed_photo_restored_with_its_size_and_mtime_is_read_again_when_a_wa
     assert catalog.photo_by_path(photo).status == "pending"
 
 
+def test_an_indexed_photo_written_anew_at_its_size_and_mtime_is_read_again_only_when_heard_written(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """`touch -r` or exiftool -P keep a file's date; a rename or chmod moves its ctime as well,
+    without a write: only a watcher's word that it was written makes it read again."""
+    photo = write_photo(tmp_path / "x.bmp", seed=1, fmt="BMP")
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    state = catalog.photo_states([str(photo)])[str(photo)]
+    catalog.store_batch("m", [(state.id, PhotoMetadata("h1", 1, 1, None, "bmp"), np.ones(4, np.float32))], [])
+    time.sleep(0.05)
+    stat = photo.stat()
+    write_photo(photo, seed=2, fmt="BMP")
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert photo.stat().st_size == stat.st_size
+    assert not scan_paths(catalog, [root], [photo]).changed
+    assert scan_paths(catalog, [root], [photo], written={str(photo)}).changed == (state.id,)
+    assert catalog.photo_by_path(photo).status == "pending"
+
+
 def test_a_folder_a_watcher_names_is_listed_with_what_in_it_cannot_be_read(catalog: Catalog, tmp_path: Path) -> None:
     """A folder moved in while something in it cannot be read (a link loop here; a folder closed
     to the user alike) is listed as the whole scan lists it, and leaves the list once it reads."""

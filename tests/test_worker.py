@@ -211,6 +211,24 @@ def test_a_photo_exiftool_edits_under_watch_keeps_its_tag_and_its_backup_is_not_
     assert live.library.photo_at(backup) is None and live.library.status().counts.total == 4
 
 
+def test_a_photo_written_anew_keeping_its_size_and_date_is_read_again(start_live) -> None:
+    """An edit that keeps the file's date (`touch -r`, exiftool -P), in a format whose size
+    follows from the picture's (a BMP): its id and tags stay, its bytes and vector are new."""
+    live = start_live()
+    photo = write_photo(live.photos / "scan.bmp", seed=10, fmt="BMP")
+    eventually(lambda: (p := live.library.photo_at(photo)) is not None and p.status == "indexed",
+               what="the BMP indexed")
+    before = live.library.photo_at(photo)
+    live.library.add_tag([before.id], "grandma")
+    stat = photo.stat()
+    write_photo(photo, seed=11, fmt="BMP")
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert photo.stat().st_size == stat.st_size
+    eventually(lambda: (p := live.library.photo_at(photo)).hash != before.hash and p.status == "indexed",
+               what="the new bytes read")
+    assert live.photo_id(photo) == before.id and live.library.tagged("grandma") == [before.id]
+
+
 def test_a_photo_moved_out_of_the_library_and_back_gets_its_tag_back(start_live, tmp_path: Path) -> None:
     live = start_live()
     photo = live.photos / "p0.jpg"
@@ -841,7 +859,7 @@ def test_indexing_stopped_by_a_full_disk_says_so_and_goes_on_once_there_is_room(
         write_photo(live.photos / "new" / f"n{i}.jpg", seed=600 + i)
     eventually(lambda: bool(live.of(WorkerError)), what="the full disk reported")
     assert live.of(WorkerError)[0].message.startswith("the disk that holds the library (")
-    assert live.of(WorkerError)[0].message.endswith("is full; free some space there and indexing can go on "
+    assert live.of(WorkerError)[0].message.endswith("is full; free some space there and indexing goes on by itself "
                                                     "(nothing is lost)")
     assert live.photos / "new" / "n0.jpg" not in searchable(live.library)
     time.sleep(3)  # the photos settle again and again while there is no room
