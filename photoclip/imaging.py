@@ -1353,6 +1353,8 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
         jpegfile.check_header(stream)
     elif fmt == "bmp":
         _check_bmp_header(stream)
+    elif fmt == "tiff":
+        _check_tiff_tags(stream)
     try:
         im = Image.open(stream, formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -1555,22 +1557,50 @@ def _ends_early(stream: IO[bytes], fmt: str) -> bool:
 def _tiff_ifd_end(stream: IO[bytes], ifd: int, order: str, big: bool) -> int:
     """Where a TIFF's IFD at `ifd` and the values its entries point to end (libtiff writes them
     after the pixels, at the end of the file: a file cut there loses its header, not pixels)."""
+    table_end, entries = _tiff_entries(stream, ifd, order, big)
+    return max([table_end] + [at + length for _, length, at in entries])
+
+
+def _tiff_entries(stream: IO[bytes], ifd: int, order: str, big: bool) -> tuple[int, list[tuple[int, int, int]]]:
+    """Where the IFD at `ifd` ends, and (tag, length, offset) of each of its first
+    _TIFF_ENTRIES_READ entries whose value stands apart from it."""
     stream.seek(ifd)
     entries = int.from_bytes(stream.read(8 if big else 2), order)
     table, inline = (20, 8) if big else (12, 4)
-    end = ifd + (8 if big else 2) + table * entries + (8 if big else 4)
     listed = stream.read(table * min(entries, _TIFF_ENTRIES_READ))
+    apart = []
     for at in range(0, len(listed) - table + 1, table):
         kind = int.from_bytes(listed[at + 2:at + 4], order)
         count = int.from_bytes(listed[at + 4:at + 4 + inline], order)
         length = count * _TIFF_TYPE_SIZES.get(kind, 1)
         if length > inline:
-            end = max(end, int.from_bytes(listed[at + 4 + inline:at + table], order) + length)
-    return end
+            apart.append((int.from_bytes(listed[at:at + 2], order), length,
+                          int.from_bytes(listed[at + 4 + inline:at + table], order)))
+    return ifd + (8 if big else 2) + table * entries + (8 if big else 4), apart
+
+
+def _check_tiff_tags(stream: IO[bytes]) -> None:
+    """Refuse a TIFF whose first IFD has a tag of more than _TIFF_TAG_MOST bytes (but the
+    pixels' own tables and a layered Photoshop file's layers): Pillow reads every tag whole
+    when it opens the file, a 512 MB "description" took 2 GB. Rewinds the stream."""
+    try:
+        head = stream.read(16)
+        order = "little" if head[:2] == b"II" else "big"
+        big = head[2:4] in (b"+\x00", b"\x00+")
+        ifd = int.from_bytes(head[8:16] if big else head[4:8], order)
+        largest = max((length for tag, length, _ in _tiff_entries(stream, ifd, order, big)[1]
+                       if tag not in _TIFF_LARGE_TAGS), default=0)
+    finally:
+        stream.seek(0)
+    if largest > _TIFF_TAG_MOST:
+        raise ImageDecodeError(f"corrupt TIFF file (a tag of {largest / 1e6:.0f} MB in its header, more than any photo "
+                               "has)")
 
 
 _TIFF_TYPE_SIZES = {3: 2, 4: 4, 5: 8, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8}  # others: 1 byte
 _TIFF_ENTRIES_READ = 512
+_TIFF_TAG_MOST = 64 << 20
+_TIFF_LARGE_TAGS = frozenset({273, 279, 324, 325, 34377, 37724})  # strips' and tiles' tables, Photoshop's
 
 
 def _ends_whole(data: bytes, fmt: str) -> bool:

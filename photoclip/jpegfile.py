@@ -35,6 +35,10 @@ MAX_SCANS = 500
 picture per scan: a progressive photo has about ten; a crafted (or broken) one can have
 hundreds of thousands of tiny ones, and take minutes while the whole run waits (300,000 scans
 in 30 MB: 18 minutes). libjpeg-turbo's own tools and fuzzers stop at the same number."""
+MAX_SCAN_WORK = 40 * 256_000_000
+"""The most pixels times scans a progressive JPEG may cost: forty scans of the largest picture
+photoclip decodes, a few seconds. A 24-megapixel photo may have the MAX_SCANS; a 256-megapixel
+one with 450 took 40 seconds."""
 _BETWEEN_SCANS = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE, *range(0xE0, 0xF0)}
 """Segments that may stand after image data begins: tables, the next scan, restarts, notes."""
 
@@ -305,23 +309,32 @@ def _next_marker(data: bytes, position: int) -> int | None:
 
 def check_header(stream: IO[bytes]) -> None:
     """Walk the segments up to the image data, so that a file of junk after its first bytes
-    fails at once (Pillow would crawl through it a byte at a time); and refuse a JPEG with more
-    scans than MAX_SCANS (see there). Rewinds the stream."""
+    fails at once (Pillow would crawl through it a byte at a time); and refuse a progressive
+    JPEG with more scans than MAX_SCANS, or than MAX_SCAN_WORK allows its size (see there).
+    Rewinds the stream."""
     try:
-        progressive, data_start = False, None
+        pixels, data_start = 0, None
         for position, kind in _segments(stream):
-            progressive = progressive or kind in _PROGRESSIVE_FRAMES
+            if kind in _PROGRESSIVE_FRAMES:
+                stream.seek(position + 5)
+                size = stream.read(4)
+                pixels = int.from_bytes(size[:2], "big") * int.from_bytes(size[2:], "big") if len(size) == 4 else 0
             if kind == 0xDA:
                 data_start = position
-        scans = _count_scans(stream, data_start) if progressive and data_start is not None else 0
+        most = min(MAX_SCANS, MAX_SCAN_WORK // max(pixels, 1))
+        scans = _count_scans(stream, data_start, most) if pixels and data_start is not None else 0
     finally:
         stream.seek(0)
     if scans > MAX_SCANS:
         raise ImageDecodeError(f"progressive JPEG with too many scans ({scans}); it would take minutes to decode")
+    if scans > most:
+        raise ImageDecodeError(f"progressive JPEG of {pixels / 1e6:.0f} megapixels in {scans} scans; it would take "
+                               "minutes to decode")
 
 
-def _count_scans(stream: IO[bytes], data_start: int) -> int:
-    """The start-of-scan markers from the first scan to the end marker (none can stand inside
+def _count_scans(stream: IO[bytes], data_start: int, most: int) -> int:
+    """The start-of-scan markers from the first scan to the end marker, or a count no more
+    than `most` that may take in what follows that marker (none can stand inside
     image data, where a 0xFF byte is always followed by 0x00 or a restart marker): a memory
     search, about a millisecond a megabyte. Not past the end marker: what follows it (a phone's
     video, a camera's previews) is no part of this image, and its bytes may read as anything.
@@ -330,8 +343,9 @@ def _count_scans(stream: IO[bytes], data_start: int) -> int:
     bytes."""
     if isinstance(stream, io.BytesIO):
         data = stream.getvalue()  # the bytes read, not a copy
-        if data.count(b"\xff\xda", data_start) <= MAX_SCANS:
-            return 0  # not over the limit even with what follows the image: the usual case, in one pass
+        quick = data.count(b"\xff\xda", data_start)
+        if quick <= most:
+            return quick  # not over the limit even with what follows the image: the usual case, in one pass
     count, carry = 0, b""
     stream.seek(data_start)
     while chunk := stream.read(_CHUNK):

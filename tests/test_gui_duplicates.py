@@ -670,6 +670,22 @@ def test_while_photos_are_indexed_a_page_without_copies_says_more_are_to_come(
     qtbot.waitUntil(lambda: page.subtitle.text() == "No duplicates", timeout=WAIT_MS)
 
 
+def test_a_page_without_copies_in_a_library_without_photos_says_to_add_a_folder(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    write_photo(tmp_path / "photos" / "one.jpg", seed=1)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    page = window.duplicates
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and not page._loading, timeout=WAIT_MS)
+    assert page.empty.text() == "No copies found among the indexed photos."
+    window.worker.remove_root(tmp_path / "photos")
+    qtbot.waitUntil(lambda: page.empty.text() == "No photos are indexed yet; add a folder of photos, and their "
+                                                 "copies show here.", timeout=WAIT_MS)
+
+
 def test_enter_presses_the_pages_buttons_as_space_does(qtbot, on_duplicates, monkeypatch) -> None:
     _, _, window = on_duplicates
     page = window.duplicates

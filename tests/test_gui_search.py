@@ -367,3 +367,23 @@ def test_down_and_enter_after_a_search_open_its_best_match_not_the_photo_opened_
     assert window.preview.position_label.text() == "1 of 20"
     window.escape()
     assert window.grid.verticalScrollBar().value() == 0
+
+
+def test_photos_indexed_after_a_search_join_its_results_and_the_photo_selected_stays(
+    qtbot, make_window, indexed, tmp_path: Path
+) -> None:
+    library, scenes = indexed
+    window = make_window(library, worker=True, watch=True)
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    assert window.model.rowCount() == len(scenes)
+    window.grid.setCurrentIndex(window.model.index(3, 0))
+    chosen = window.model.ids[3]
+
+    red_circle_folder(tmp_path / "photos" / "more", with_red_circle=3, without=7, seed=8)
+    qtbot.waitUntil(lambda: window.model.rowCount() == len(scenes) + 10, timeout=WAIT_MS)
+    assert window.view.kind == "search" and window.view.text == "a red circle"
+    assert window.model.ids[window.grid.currentIndex().row()] == chosen
+    assert window.grid.selectionModel().isSelected(window.grid.currentIndex())
+    assert window.subtitle_label.text().startswith("30 photos")

@@ -1488,6 +1488,29 @@ def test_a_huge_file_of_a_jpeg_header_and_zeros_fails_without_being_read_through
     assert reads == []
 
 
+def test_a_tiff_with_a_tag_of_hundreds_of_megabytes_is_refused_before_pillow_reads_it(tmp_path):
+    """Pillow reads every tag whole when it opens a TIFF: a 512 MB description took 2 GB."""
+    path = tmp_path / "described.tif"
+    entries = [(256, 4, 1, 64), (257, 4, 1, 64), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, 8),
+               (277, 3, 1, 1), (278, 4, 1, 64), (279, 4, 1, 4096), (270, 2, 512 << 20, 8192)]
+    with open(path, "wb") as fh:  # the description a hole in a sparse file: 512 MB on paper
+        fh.write(b"II*\x00" + struct.pack("<I", 8 + 4096) + bytes(4096))
+        fh.write(struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + bytes(4))
+        fh.truncate(8192 + (512 << 20))
+    with pytest.raises(ImageDecodeError, match=r"^corrupt TIFF file \(a tag of 537 MB in its header, more than any "
+                                               r"photo has\)$"):
+        imaging.decode_photo(path, min_side=32)
+    entries[-1] = (270, 2, 12, 8192)
+    with open(path, "r+b") as fh:
+        fh.seek(8 + 4096)
+        fh.write(struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + bytes(4))
+        fh.truncate(8192 + 12)
+        fh.seek(8192)
+        fh.write(b"a lake\x00\x00\x00\x00\x00\x00")
+    decoded = imaging.decode_photo(path, min_side=32)
+    assert (decoded.width, decoded.height) == (64, 64)
+
+
 def test_a_whole_jpeg_followed_by_a_long_hole_decodes(tmp_path):
     """A file preallocated past its end (a download, a recovery tool): only zeros read count
     against the scan limit, not the hole after the data."""

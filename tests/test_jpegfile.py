@@ -136,6 +136,20 @@ def test_a_jpeg_with_more_scans_than_any_photo_has_is_refused_from_its_structure
     assert crafted.tell() == 0
 
 
+def test_a_huge_progressive_jpeg_may_have_fewer_scans_than_a_photo_of_the_usual_size():
+    """Each scan is a pass over every block: 450 scans of 256 megapixels took 40 seconds."""
+    def claiming(side: int, ac_scans: int) -> io.BytesIO:
+        data = many_scans_jpeg(ac_scans)
+        frame = data.index(b"\xff\xc2")
+        return io.BytesIO(data[:frame + 5] + side.to_bytes(2, "big") * 2 + data[frame + 9:])
+
+    jpegfile.check_header(claiming(16000, 30))
+    jpegfile.check_header(claiming(4000, 400))
+    with pytest.raises(ImageDecodeError, match=r"^progressive JPEG of 256 megapixels in 101 scans; it would take "
+                                               r"minutes to decode$"):
+        jpegfile.check_header(claiming(16000, 100))
+
+
 def test_scans_are_counted_in_the_image_only_not_in_what_follows_its_end():
     video = b"\xff\xda\x00\x01" * 2000  # a motion photo's video after the end marker: any bytes
     jpegfile.check_header(io.BytesIO(many_scans_jpeg(5) + video))

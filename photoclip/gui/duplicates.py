@@ -458,6 +458,7 @@ class DuplicatesPage(QWidget):
         self._note = ""
         self._stale = False  # photos were added or changed since the groups were found
         self._indexing = False  # photos are being indexed: the page looks again when they are
+        self._none_indexed = False  # the library has no indexed photo: a folder is to be added first
         self._touched = False  # the user changed a choice: the page is theirs until they look again
         self._choices: dict[PhotoId, bool] = {}  # photo -> kept, as the user last switched it, in any group
 
@@ -540,6 +541,12 @@ class DuplicatesPage(QWidget):
         """While photos are being indexed, a page without copies says the others are to come."""
         if indexing != self._indexing:
             self._indexing = indexing
+            self._update()
+
+    def set_none_indexed(self, none: bool) -> None:
+        """With no photo indexed, an empty page says where to begin, not that there are no copies."""
+        if none != self._none_indexed:
+            self._none_indexed = none
             self._update()
 
     def mark_stale(self) -> None:
@@ -752,4 +759,5 @@ class DuplicatesPage(QWidget):
         self.empty.setText("" if self._loading else
                            "No copies among the photos indexed so far. The others are being indexed; this page "
                            "looks again when they are." if self._indexing else
-                           "No copies found among the indexed photos.")
+                           "No photos are indexed yet; add a folder of photos, and their copies show here."
+                           if self._none_indexed else "No copies found among the indexed photos.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPoint,
@@ -103,6 +105,7 @@ SEARCH_PLACEHOLDER = "Describe a photo — “dog on the beach”, “red car in
 SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 400
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
+RESULTS_REFRESH_S = 5.0  # while indexing: a search's results gain the photos indexed since, at most this often
 TAKE_OVER_CHECK_MS = 2000  # while another photoclip writes the library: how often to look whether it has closed
 THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
 MODEL_LOAD_AT_LATEST_MS = 3000
@@ -271,6 +274,9 @@ class MainWindow(QMainWindow):
         self._browse_view = View("library")
         self._search_seq = 0
         self._pending_seq = -1  # the search or similar query still running, if any
+        self._shown_query: tuple[Callable[[Library], tuple[list[SearchHit], QueryScope | None]], str] | None = None
+        self._results_outdated = False  # photos were indexed since the results shown were found
+        self._answered_at = 0.0  # time.monotonic() of the shown query's asking
         self._known_tags: list[str] = []  # by key ("grandma rose"), as tags are known and compared
         self._defined_tags: dict[str, str] = {}  # the user's own tags: name -> what they look like
         self._tag_spellings: dict[str, str] = {}  # key -> as shown ("Grandma Rose"), read with the tags
@@ -884,17 +890,41 @@ class MainWindow(QMainWindow):
             self.view = dataclasses.replace(self.view, text=photo.path.name)
             self._update_header()
 
-    def _query(self, call: Callable[[Library], tuple[list[SearchHit], QueryScope | None]], what: str) -> None:
+    def _query(
+        self, call: Callable[[Library], tuple[list[SearchHit], QueryScope | None]], what: str, again: bool = False
+    ) -> None:
         """Run a search off the GUI thread (with the dates and place its words kept to); only the newest
-        one may fill the grid."""
+        one may fill the grid. `again`: the query shown, asked anew for photos indexed since; its
+        results come without "Searching…", and leave the selection and the scroll as they are."""
         self._search_seq += 1
-        seq = self._pending_seq = self._search_seq
-        self.ops.query(call, lambda hits: self._results(seq, hits),
-                       lambda exc: self._results_failed(seq, exc, what), parent=self)
+        seq = self._search_seq
+        if not again:
+            self._pending_seq = seq
+        self._shown_query = (call, what)
+        self._results_outdated = False
+        self._answered_at = time.monotonic()
+        self.ops.query(call, lambda hits: self._results(seq, hits, again),
+                       lambda exc: self._results_failed(seq, exc, what, again), parent=self)
 
-    def _results(self, seq: int, found: tuple[list[SearchHit], QueryScope | None]) -> None:
+    def _query_again(self, running: bool = False) -> None:
+        """Photos indexed since the search or "similar" shown was answered join its results: at
+        once when the worker is done; while it indexes (`running`), no more often than
+        RESULTS_REFRESH_S and only while the user is not among them (at the top, none selected)."""
+        if not self._results_outdated or self.view.kind not in ("search", "similar") or self._shown_query is None:
+            return
+        if self._search_timer.isActive() or self._search_pending() or self.pages.currentWidget() is self.preview:
+            return  # a newer query is coming, or the user steps through these results
+        if running and (time.monotonic() - self._answered_at < RESULTS_REFRESH_S
+                        or self.grid.selectionModel().hasSelection() or self.grid.verticalScrollBar().value() > 0):
+            return
+        self._query(*self._shown_query, again=True)
+
+    def _results(self, seq: int, found: tuple[list[SearchHit], QueryScope | None], again: bool = False) -> None:
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile
+        if again and self.model.rowCount():  # none shown: the whole of a first answer, its empty state too
+            self._results_again(found)
+            return
         hits, scope = found
         self._pending_seq = -1
         if scope is not None:
@@ -917,8 +947,29 @@ class MainWindow(QMainWindow):
         self.grid.scrollToTop()
         self._update_header()
 
-    def _results_failed(self, seq: int, exc: BaseException, kind: str) -> None:
+    def _results_again(self, found: tuple[list[SearchHit], QueryScope | None]) -> None:
+        """The shown query's results anew: the photo the user was at stays current and selected,
+        the scroll where it was."""
+        hits, scope = found
+        current = self.grid.currentIndex()
+        at = PhotoId(current.data(PhotoIdRole)) if current.isValid() else None
+        selected = self.grid.selectionModel().hasSelection()
+        scrolled = self.grid.verticalScrollBar().value()
+        self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
+                             file_name=scope.file_name if scope is not None else None)
+        row = self.model.row_of(at) if at is not None else None
+        if row is not None:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect if selected else \
+                QItemSelectionModel.SelectionFlag.NoUpdate
+            self.grid.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+        self.grid.verticalScrollBar().setValue(scrolled)
+        self._update_header()
+
+    def _results_failed(self, seq: int, exc: BaseException, kind: str, again: bool = False) -> None:
         if seq != self._search_seq:
+            return
+        if again:  # the results shown stay: they answered it a moment ago
+            log.warning("%s asked again failed: %s", kind, exc)
             return
         self._pending_seq = -1
         self.model.show_hits([])
@@ -1004,6 +1055,7 @@ class MainWindow(QMainWindow):
         self.grid.setFocus()
         if self.grid.currentIndex().isValid():
             self.grid.scrollTo(self.grid.currentIndex())
+        self._query_again(running=self.index_status.running)
 
     # ------------------------------------------------------------------ folders
 
@@ -1545,6 +1597,7 @@ class MainWindow(QMainWindow):
             self.model.photos_updated(event.updated)
         if event.added or event.updated:
             self.duplicates.mark_stale()
+            self._results_outdated = True
         self._refresh_soon()
 
     def _on_roots_changed(self, event: RootsChanged) -> None:
@@ -1565,6 +1618,7 @@ class MainWindow(QMainWindow):
             self.index_status.end_run()
         self.duplicates.set_indexing(False)
         self._refresh_now()
+        self._query_again()
         self.refresh_tags()
         if self.pages.currentWidget() is self.duplicates:
             self.duplicates.reload_if_stale()
@@ -1599,6 +1653,8 @@ class MainWindow(QMainWindow):
         self._refresh_owed = False
         if self.view.browsing:
             self.model.refresh()
+        else:
+            self._query_again(running=self.index_status.running)
         self.refresh_status()
 
     def _pause_requested(self, pause: bool) -> None:
@@ -1622,6 +1678,7 @@ class MainWindow(QMainWindow):
         self.status = status
         self.sidebar.set_roots(status.roots)
         counts = status.counts
+        self.duplicates.set_none_indexed(counts.indexed == 0)
         if not self.index_status.running:
             self._show_idle()
             if self.worker is not None and not self.worker.busy and counts.pending and not first:
