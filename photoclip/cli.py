@@ -612,7 +612,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         if cancel.is_set():
             _quit_now()
         cancel.set()
-        sys.stderr.write("\nstopping after the current batch (Ctrl-C again to quit now)\n")
+        again = " (Ctrl-C again to quit now)" if signum == signal.SIGINT else ""
+        sys.stderr.write(f"\nstopping after the current batch{again}\n")
 
     previous_term = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGINT, interrupt)
@@ -880,8 +881,8 @@ class WatchStatus:
             counts = self.library.status().counts
             self._show(f"{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
 
-    def stopping(self) -> None:
-        text = "stopping after the current batch (Ctrl-C again to quit now)"
+    def stopping(self, by_ctrl_c: bool) -> None:
+        text = "stopping after the current batch" + (" (Ctrl-C again to quit now)" if by_ctrl_c else "")
         self.bar.message(text)
         self._log(text)
 
@@ -899,10 +900,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from photoclip.worker import Worker
 
     stop = threading.Event()
+    signals: list[int] = []
 
     def interrupt(signum, frame):  # noqa: ARG001
         if stop.is_set():
             _quit_now()
+        signals.append(signum)
         stop.set()
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -920,7 +923,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             try:
                 while not stop.wait(0.5):
                     pass
-                status.stopping()
+                status.stopping(by_ctrl_c=signals[:1] == [signal.SIGINT])
             finally:
                 worker.stop()
     finally:

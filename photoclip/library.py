@@ -52,6 +52,7 @@ from photoclip.errors import (
     QueryError,
 )
 from photoclip.fsutil import as_cataloged, deleted, mtime_ns
+from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.names import name_key
@@ -1341,7 +1342,7 @@ class Library:
         with self.catalog.transaction():
             self.catalog.set_meta(_TAGGED_WITH_KEY, key)
             self.catalog.set_meta(_TAGGED_UP_TO_KEY, str(generation))
-        log.info("tagged %d photos with %d labels", tagged, len(vocabulary.labels))
+        log.info("tagged %s with %s", plural(tagged, "photo"), plural(len(vocabulary.labels), "label"))
         return tagged
 
     def _search_model_id(self) -> str:

@@ -32,6 +32,7 @@ import stat
 import sys
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -408,6 +409,8 @@ class Worker:
 
     def start(self) -> None:
         """Reconcile every root with the disk, then watch them and index what is pending."""
+        warnings.filterwarnings(  # inotify's watch of a folder moved out and back in is taken over, as it should be
+            "ignore", r"Callback with id .* already exists for watch", RuntimeWarning, r"watchdog\.")
         with self._cv:
             if self._thread is not None:
                 return

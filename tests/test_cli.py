@@ -501,9 +501,10 @@ def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("signals", "said"), [
-    ((signal.SIGTERM,), ("stopping after the current batch",
+    ((signal.SIGTERM,), ("stopping after the current batch\n",
                          "run `photoclip --library {lib} index` again to continue")),
-    ((signal.SIGINT, signal.SIGINT), ("stopping after the current batch", "\nphotoclip: interrupted\n")),
+    ((signal.SIGINT, signal.SIGINT), ("stopping after the current batch (Ctrl-C again to quit now)\n",
+                                      "\nphotoclip: interrupted\n")),
 ], ids=["sigterm stops as cleanly as ctrl-c", "a second ctrl-c quits at once"])
 def test_index_stopped_says_so_in_lines_and_loses_nothing(tmp_path: Path, signals, said) -> None:
     for i in range(600):

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1090,3 +1091,17 @@ def test_tagging_that_fails_is_reported_once_and_the_worker_goes_on(start_live, 
         assert live.worker.wait_idle(TIMEOUT)
     errors = [e.message for e in live.of(WorkerError)]
     assert errors == ["photos were not tagged: disk I/O error"]
+
+
+def test_a_folder_moved_out_and_back_in_warns_of_nothing(start_live, tmp_path: Path) -> None:
+    """watchdog warns that it overwrites its callback for the folder's old watch: nothing the user can act on."""
+    live = start_live()
+    trip = live.photos / "trip"
+    with warnings.catch_warnings(record=True) as caught:  # the filters in force, watch's own among them
+        away = trip.rename(tmp_path / "trip")
+        eventually(lambda: live.library.photo_at(trip / "p1.jpg") is None, what="the folder moved away is forgotten")
+        away.rename(trip)
+        eventually(lambda: live.library.photo_at(trip / "p1.jpg") is not None, what="the folder back")
+        write_photo(trip / "new.jpg", seed=77)
+        eventually(lambda: live.library.photo_at(trip / "new.jpg") is not None, what="a photo new in it")
+    assert [str(w.message) for w in caught] == []
