@@ -55,7 +55,8 @@ class LibraryLock:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
             os.close(fd)
             raise LibraryLockedError(
-                f"library {self.path.parent} is in use by another photoclip (pid {holder}); close it first"
+                f"library {self.path.parent} is in use by another photoclip (pid {holder}); let it finish (or close "
+                "it), then try again"
             )
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)

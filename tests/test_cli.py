@@ -1105,7 +1105,7 @@ def test_a_change_waits_a_while_for_another_photoclip_using_the_library(
         other.release()
     assert code == 1 and err.splitlines()[-1] == (
         f"photoclip: error: library {tmp_path / 'lib'} is in use by another photoclip (pid {os.getpid()}); "
-        "close it first")
+        "let it finish (or close it), then try again")
 
 
 class _Terminal(io.StringIO):
