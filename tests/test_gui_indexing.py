@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from photoclip.gui import statusbar
 from tests.gui_support import WAIT_MS, broken_jpeg, make_window, red_circle_folder  # noqa: F401
+from tests.helpers import located_photo
 
 
 def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
@@ -235,3 +236,25 @@ def test_while_indexing_every_count_says_the_same_number_of_photos(
     qtbot.waitUntil(lambda: window.index_status.label.text() == "24 photos indexed" and counts_say(24),
                     timeout=WAIT_MS)
     assert window.index_status.failures_button.text() == "1 failed"
+
+
+def test_a_long_run_lists_the_places_of_the_photos_indexed_so_far(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    """The first run of a big library takes an hour: its countries must not wait for the end."""
+    from photoclip.gui import main_window
+    from photoclip.worker import IndexProgress
+
+    folder = tmp_path / "photos"
+    located_photo(folder / "home.jpg", 1, None, "2021:01:01 10:00:00")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    window._on_progress(IndexProgress(done=10, total=3000, failed=0, rate=30.0, eta_s=99.0, current=None,
+                                      paused=False))
+    located_photo(folder / "lisbon.jpg", 2, (38.72, -9.14), "2021:02:01 10:00:00")
+    library.index([folder])
+    monkeypatch.setattr(main_window, "SIDEBAR_REFRESH_S", 0.0)
+    window._refresh_after_changes()
+    qtbot.waitUntil(lambda: [item.text(0) for item in window.sidebar.place_items()] == ["Portugal"], timeout=WAIT_MS)
+    assert window.index_status.running

@@ -106,6 +106,7 @@ SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 400
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
 RESULTS_REFRESH_S = 5.0  # while indexing: a search's results gain the photos indexed since, at most this often
+SIDEBAR_REFRESH_S = 30.0  # while indexing: the albums and places listed gain those of the photos indexed since
 TAKE_OVER_CHECK_MS = 2000  # while another photoclip writes the library: how often to look whether it has closed
 THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
 MODEL_LOAD_AT_LATEST_MS = 3000
@@ -277,6 +278,7 @@ class MainWindow(QMainWindow):
         self._shown_query: tuple[Callable[[Library], tuple[list[SearchHit], QueryScope | None]], str] | None = None
         self._results_outdated = False  # photos were indexed since the results shown were found
         self._answered_at = 0.0  # time.monotonic() of the shown query's asking
+        self._tags_read_at = 0.0  # time.monotonic() of the last refresh_tags
         self._known_tags: list[str] = []  # by key ("grandma rose"), as tags are known and compared
         self._defined_tags: dict[str, str] = {}  # the user's own tags: name -> what they look like
         self._tag_spellings: dict[str, str] = {}  # key -> as shown ("Grandma Rose"), read with the tags
@@ -1209,6 +1211,8 @@ class MainWindow(QMainWindow):
         spelt (sidebar, completion, the header of a tag's page); apart from them, the albums and
         the countries, which take longer. `just_defined`: a tag the user just defined, whose
         photos have been looked for."""
+        self._tags_read_at = time.monotonic()
+
         def tags_arrived(result: _TagsRead) -> None:
             tags, defined, given, spellings = result
             self._defined_tags = dict(defined)
@@ -1655,6 +1659,8 @@ class MainWindow(QMainWindow):
             self.model.refresh()
         else:
             self._query_again(running=self.index_status.running)
+        if self.index_status.running and time.monotonic() - self._tags_read_at >= SIDEBAR_REFRESH_S:
+            self.refresh_tags()  # a long first run shows its places and albums as they come
         self.refresh_status()
 
     def _pause_requested(self, pause: bool) -> None:
