@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from photoclip.gui import main_window
@@ -379,11 +379,13 @@ def test_photos_indexed_after_a_search_join_its_results_and_the_photo_selected_s
     wait_for_results(qtbot, window, "a red circle")
     assert window.model.rowCount() == len(scenes)
     window.grid.setCurrentIndex(window.model.index(3, 0))
+    window.grid.selectionModel().select(window.model.index(5, 0), QItemSelectionModel.SelectionFlag.Select)
     chosen = window.model.ids[3]
+    selected = {window.model.ids[3], window.model.ids[5]}
 
     red_circle_folder(tmp_path / "photos" / "more", with_red_circle=3, without=7, seed=8)
     qtbot.waitUntil(lambda: window.model.rowCount() == len(scenes) + 10, timeout=WAIT_MS)
     assert window.view.kind == "search" and window.view.text == "a red circle"
     assert window.model.ids[window.grid.currentIndex().row()] == chosen
-    assert window.grid.selectionModel().isSelected(window.grid.currentIndex())
+    assert {window.model.ids[i.row()] for i in window.grid.selectionModel().selectedIndexes()} == selected
     assert window.subtitle_label.text().startswith("30 photos")

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QEvent,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPoint,
@@ -950,20 +949,12 @@ class MainWindow(QMainWindow):
         self._update_header()
 
     def _results_again(self, found: tuple[list[SearchHit], QueryScope | None]) -> None:
-        """The shown query's results anew: the photo the user was at stays current and selected,
-        the scroll where it was."""
+        """The shown query's results anew: the model keeps the selection and the current photo
+        on the same photos; the scroll stays where it was."""
         hits, scope = found
-        current = self.grid.currentIndex()
-        at = PhotoId(current.data(PhotoIdRole)) if current.isValid() else None
-        selected = self.grid.selectionModel().hasSelection()
         scrolled = self.grid.verticalScrollBar().value()
         self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
                              file_name=scope.file_name if scope is not None else None)
-        row = self.model.row_of(at) if at is not None else None
-        if row is not None:
-            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect if selected else \
-                QItemSelectionModel.SelectionFlag.NoUpdate
-            self.grid.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
         self.grid.verticalScrollBar().setValue(scrolled)
         self._update_header()
 
