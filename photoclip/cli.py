@@ -914,7 +914,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         with _open(args, write=True, adding=args.paths) as library:
             if not args.paths and not library.roots():
                 raise LibraryError(f"this library has no folders yet; give one: {_photoclip(args)} watch FOLDER")
-            worker = Worker(library)
+            worker = Worker(library, model_at_start=False)
             status = WatchStatus(library, bar)
             worker.subscribe(status)
             for path in args.paths:

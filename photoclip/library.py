@@ -405,6 +405,11 @@ class Library:
                 return tower
         return self.encoder().text
 
+    @property
+    def model_loaded(self) -> bool:
+        """Whether encoder() answers without loading (or downloading) the model."""
+        return self._encoder is not None
+
     def prepare_search(self) -> bool:
         """Get text queries ready without the whole model where its text tower is cached, so a
         window can say search is ready while the rest still loads. False: only the whole model

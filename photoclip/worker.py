@@ -353,10 +353,13 @@ class Worker:
     """Indexes and watches a library in a background thread. Start it, subscribe, stop it.
 
     `settle_s`: how long a file must stay unchanged before it is indexed; `poll_s`: how often
-    the roots' folders are checked (offline ones coming back, online ones vanishing)."""
+    the roots' folders are checked (offline ones coming back, online ones vanishing). Without
+    `model_at_start`, the model is loaded once a photo is to be embedded, not at start: a
+    `photoclip watch` with nothing to do holds a few hundred megabytes less (torch's own)."""
 
     def __init__(
-        self, library: Library, watch: bool = True, *, settle_s: float = 1.0, poll_s: float = 3.0
+        self, library: Library, watch: bool = True, *, settle_s: float = 1.0, poll_s: float = 3.0,
+        model_at_start: bool = True,
     ) -> None:
         if library.read_only:
             raise LibraryLockedError(
@@ -366,6 +369,7 @@ class Worker:
         self.library = library
         self.watch = watch
         self.poll_s = poll_s
+        self._model_at_start = model_at_start
         self._writing_s = WRITING_SETTLES * settle_s
         self._cv = threading.Condition()
         self._subscribers: list[Subscriber] = []
@@ -620,7 +624,8 @@ class Worker:
         self._sync_observers()
         self._submit("scan", lambda: self._reconcile(self.library.roots()), Priority.CHANGES)
         self._submit("roots", self._after_reconcile, Priority.CHANGES)
-        self._submit("model", self._load_model, Priority.CHANGES)
+        if self._model_at_start:
+            self._submit("model", self._load_model, Priority.CHANGES)
         self._submit("thumbnails", self.library.prune_thumbnails, Priority.BACKFILL)
         with self._cv:
             self._starting = False
@@ -1097,6 +1102,11 @@ class Worker:
         items = self._wait_for_writers(self._plan.take(self._chunk))
         if not items:
             return bool(len(self._plan))
+        if not self.library.model_loaded:
+            self._load_model()
+            if self._blocked is not None:
+                self._set_plan_dirty()  # those taken wait with the rest
+                return True
         remaining = len(self._plan) + len(self._writing)  # those waiting for their files count too
         started = time.monotonic()
         stats = self._stats

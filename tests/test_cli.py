@@ -1507,6 +1507,29 @@ def _lock_held_by(child: subprocess.Popen, library: Path) -> None:
     raise AssertionError(f"{child.args} did not take the library: {child.communicate(timeout=10)}")
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="tells what a process loaded from /proc")
+def test_watch_with_nothing_to_index_holds_no_torch_until_a_photo_comes(run, photo_folder: Path, tmp_path: Path) -> None:
+    """torch alone is about 300 MB of a process's own memory: a watch that waits all day need not hold it."""
+    run("index", str(photo_folder))
+    watch = _photoclip(tmp_path / "lib", "watch")
+
+    def holds_torch() -> bool:
+        return "libtorch" in Path(f"/proc/{watch.pid}/maps").read_text()
+
+    try:
+        _lock_held_by(watch, tmp_path / "lib")
+        time.sleep(5)  # it has looked through the folder, and found nothing new
+        assert not holds_torch()
+        write_photo(photo_folder / "new.jpg", seed=99)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not holds_torch():
+            time.sleep(0.1)
+        assert holds_torch()
+    finally:
+        watch.send_signal(signal.SIGINT)
+        watch.communicate(timeout=60)
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
 def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
     run, photo_folder: Path, tmp_path: Path

@@ -1105,3 +1105,24 @@ def test_a_folder_moved_out_and_back_in_warns_of_nothing(start_live, tmp_path: P
         write_photo(trip / "new.jpg", seed=77)
         eventually(lambda: live.library.photo_at(trip / "new.jpg") is not None, what="a photo new in it")
     assert [str(w.message) for w in caught] == []
+
+
+def test_a_worker_told_so_loads_the_model_only_once_a_photo_is_to_be_embedded(open_library, tmp_path: Path) -> None:
+    """`photoclip watch` with nothing new to index holds no model (and no torch, the CLI's own test says)."""
+    photos = tmp_path / "photos"
+    write_photo(photos / "p0.jpg", seed=1)
+    first = open_library(tmp_path / "lib")
+    first.index([photos])
+    first.close()
+    library = open_library(tmp_path / "lib")
+    worker = Worker(library, settle_s=SETTLE, poll_s=POLL, model_at_start=False)
+    worker.start()
+    try:
+        assert worker.wait_idle(60)
+        assert not library.model_loaded
+        write_photo(photos / "new.jpg", seed=2)
+        eventually(lambda: (p := library.photo_at(photos / "new.jpg")) is not None and p.status == "indexed",
+                   what="the new photo indexed")
+        assert library.model_loaded and photos.resolve() / "new.jpg" in searchable(library)
+    finally:
+        worker.stop()
