@@ -1508,7 +1508,9 @@ def _lock_held_by(child: subprocess.Popen, library: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="tells what a process loaded from /proc")
-def test_watch_with_nothing_to_index_holds_no_torch_until_a_photo_comes(run, photo_folder: Path, tmp_path: Path) -> None:
+def test_watch_with_nothing_to_index_holds_no_torch_until_a_photo_comes(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
     """torch alone is about 300 MB of a process's own memory: a watch that waits all day need not hold it."""
     run("index", str(photo_folder))
     watch = _photoclip(tmp_path / "lib", "watch")
