@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QSize, QStringListModel, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
@@ -71,6 +71,26 @@ def test_the_library_view_pages_ids_in_as_the_view_asks(qtbot, parts, monkeypatc
     qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
     assert not model.canFetchMore(QModelIndex())
     assert model.ids == library.photos_by_date(0, 100)
+
+
+def test_rows_added_below_keep_the_view_where_the_user_is(qtbot) -> None:
+    """A page of 2,000 photos arrived, and a 27,000-photo library jumped back 1,500 photos: Qt
+    laid the grid out again from the top, a batch at a time (here, 20 cells at a time)."""
+    rows = QStringListModel([str(i) for i in range(200)])
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.setBatchSize(20)
+    view.setModel(rows)
+    view.show()
+    qtbot.wait(100)
+    view.scrollTo(rows.index(196, 0))
+    qtbot.wait(50)
+    at = view.verticalScrollBar().value()
+    assert at > 10_000
+    rows.insertRows(200, 400)
+    qtbot.wait(300)
+    assert view.verticalScrollBar().value() == at
 
 
 def test_a_refresh_keeps_the_selected_photo_selected(qtbot, parts) -> None:

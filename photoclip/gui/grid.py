@@ -529,8 +529,7 @@ class PhotoGridView(QListView):
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)  # batched, each page laid the grid out anew from the top
         self.setSpacing(0)
         self.setWrapping(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
