@@ -93,6 +93,38 @@ def test_rows_added_below_keep_the_view_where_the_user_is(qtbot) -> None:
     assert view.verticalScrollBar().value() == at
 
 
+def test_end_goes_to_the_oldest_photo_of_the_library_not_of_the_pages_loaded(qtbot, parts, monkeypatch) -> None:
+    _, _, _, model = parts
+    monkeypatch.setattr(grid, "PAGE", 8)
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 8 and not model.is_loading, timeout=WAIT_MS)
+    view = shown_view(qtbot, model, QSize(400, 300))
+    view.setCurrentIndex(model.index(2, 0))
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: view.currentIndex().row() == 19, timeout=WAIT_MS)
+    assert model.rowCount() == 20
+    assert sorted(i.row() for i in view.selectionModel().selectedIndexes()) == list(range(2, 20))
+    assert view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert view.currentIndex().row() == 19 and [i.row() for i in view.selectionModel().selectedIndexes()] == [19]
+
+
+def test_ctrl_space_marks_the_photo_at_the_keyboard_and_starts_no_search(qtbot, parts) -> None:
+    _, _, _, model = parts
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
+    view = shown_view(qtbot, model, QSize(400, 300))
+    typed: list[str] = []
+    view.typed.connect(typed.append)
+    view.setCurrentIndex(model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(i.row() for i in view.selectionModel().selectedIndexes()) == [0, 1] and typed == []
+    qtbot.keyClick(view, Qt.Key.Key_D)
+    assert typed == ["d"]
+
+
 def test_a_refresh_keeps_the_selected_photo_selected(qtbot, parts) -> None:
     _, _, _, model = parts
     model.show_library()

@@ -389,3 +389,16 @@ def test_photos_indexed_after_a_search_join_its_results_and_the_photo_selected_s
     assert window.model.ids[window.grid.currentIndex().row()] == chosen
     assert {window.model.ids[i.row()] for i in window.grid.selectionModel().selectedIndexes()} == selected
     assert window.subtitle_label.text().startswith("30 photos")
+
+
+def test_the_search_field_the_photos_and_the_icon_buttons_have_names_a_screen_reader_says(
+    qtbot, make_window, indexed
+) -> None:
+    library, _ = indexed
+    window = make_window(library)
+    named = {w.accessibleName() for w in (window.search_field, window.grid, window.sidebar.tree,
+                                          window.sidebar.settings_button)}
+    assert named == {"Search photos", "Photos", "Library", "Settings"}
+    window.open_preview(window.model.index(0, 0))
+    bar = [window.preview.back_button, window.preview.prev_button, window.preview.next_button]
+    assert [b.accessibleName() for b in bar] == ["Back to the photos", "Previous photo", "Next photo"]

@@ -7,7 +7,7 @@ import dataclasses
 import glob
 from pathlib import Path
 
-from PySide6.QtCore import QDir
+from PySide6.QtCore import QDir, Qt
 
 from photoclip import config
 from photoclip.gui.app import make_app
@@ -29,6 +29,17 @@ def test_folders_left_out_show_plainly_and_are_saved_as_they_were(qtbot, tmp_pat
     assert dialog.settings().exclude_patterns == settings.exclude_patterns  # the drive's folder too, though absent
     dialog.excluded.appendPlainText(f"{added}\n*.tmp")
     assert dialog.settings().exclude_patterns == (*settings.exclude_patterns, glob.escape(str(added)), "*.tmp")
+
+
+def test_tab_leaves_the_folders_left_out_for_the_next_setting(qtbot) -> None:
+    """One pattern a line: a tab typed there is no pattern, and it kept the keyboard from the rest."""
+    make_app()
+    dialog = SettingsDialog(config.Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.excluded.setFocus()
+    qtbot.keyClick(dialog.excluded, Qt.Key.Key_Tab)
+    assert dialog.excluded.toPlainText() == "" and not dialog.excluded.hasFocus()
 
 
 def test_the_model_file_hint_says_the_demo_model_comes_with_photoclip(qtbot) -> None:

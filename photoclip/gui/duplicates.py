@@ -751,7 +751,7 @@ class DuplicatesPage(QWidget):
         if self._note:
             subtitle = f"{self._note} {subtitle}"
         self.subtitle.setText(subtitle)
-        self.trash_button.setText(f"Move {len(chosen)} to trash" if chosen else "Move to trash")
+        self.trash_button.setText(f"Move {len(chosen):,} to trash" if chosen else "Move to trash")
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
         self.more.setVisible(bool(self._waiting))
         self.more.setText(f"Show {self._next_page():,} more of {plural(len(self._waiting), 'group')}")

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -656,6 +657,12 @@ class PhotoGridView(QListView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier)
+        model = self.model()
+        if event.key() == Qt.Key.Key_End and isinstance(model, PhotoGridModel):
+            extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            model.load_rest(lambda: self._to_last(extend))
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or (event.key() == Qt.Key.Key_Space and plain):
             index = self.currentIndex()
             if not index.isValid() and self.model() is not None and self.model().rowCount() > 0:
@@ -678,8 +685,25 @@ class PhotoGridView(QListView):
 
     def keyboardSearch(self, search: str) -> None:
         """Typing starts a search (the window's field) instead of jumping to a photo whose
-        file name begins with the letters typed, which no one reads in a grid of pictures."""
-        self.typed.emit(search)
+        file name begins with the letters typed, which no one reads in a grid of pictures. A
+        space starts none: Ctrl+Space marks the photo at the keyboard, as in any list."""
+        if search.strip():
+            self.typed.emit(search)
+
+    def _to_last(self, extend: bool) -> None:
+        """End: the last photo of the view, the oldest (every page loaded first), shown; with
+        Shift, the selection reaches it."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        last = model.index(model.rowCount() - 1, 0)
+        current = self.currentIndex()
+        if extend and current.isValid():
+            self.selectionModel().select(QItemSelection(current, last), QItemSelectionModel.SelectionFlag.Select)
+            self.selectionModel().setCurrentIndex(last, QItemSelectionModel.SelectionFlag.NoUpdate)
+        else:
+            self.selectionModel().setCurrentIndex(last, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(last)
 
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)

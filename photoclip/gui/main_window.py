@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(16, 10, 16, 10)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("SearchField")
+        self.search_field.setAccessibleName("Search photos")  # a screen reader does not read the placeholder
         self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search_field.setClearButtonEnabled(True)
         self.search_field.addAction(icons.icon("search", theme.colours().muted),
@@ -437,6 +438,7 @@ class MainWindow(QMainWindow):
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout.addWidget(header)
         self.grid = PhotoGridView()
+        self.grid.setAccessibleName("Photos")
         self.grid.setModel(self.model)
         self.grid.open_requested.connect(self.open_preview)
         self.grid.typed.connect(self._type_into_search)

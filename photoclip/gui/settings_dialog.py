@@ -126,6 +126,7 @@ class SettingsDialog(QDialog):
 
         self._patterns = {config.shown_pattern(p): p for p in settings.exclude_patterns}
         self.excluded = QPlainTextEdit("\n".join(self._patterns))
+        self.excluded.setTabChangesFocus(True)  # one pattern a line: Tab goes on to the next setting
         self.excluded.setPlaceholderText("One pattern per line, e.g.\n*/Screenshots/*\n*.tmp")
         self.excluded.setFixedHeight(96)
         form.addRow("Leave out", self.excluded)

@@ -225,6 +225,7 @@ class Sidebar(QFrame):
 
         self.tree = _Tree()
         self.tree.setObjectName("SidebarTree")
+        self.tree.setAccessibleName("Library")
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(0)
@@ -276,6 +277,7 @@ class Sidebar(QFrame):
         self.add_button.clicked.connect(self.add_folder_requested)
         self.settings_button = QPushButton(icons.icon("settings"), "")
         self.settings_button.setToolTip("Settings")
+        self.settings_button.setAccessibleName("Settings")
         self.settings_button.setFixedWidth(38)
         self.settings_button.clicked.connect(self.settings_requested)
         buttons.addWidget(self.add_button, 1)
