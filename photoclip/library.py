@@ -912,7 +912,7 @@ class Library:
 
     def search_scoped(
         self, query: str, limit: int = 20, tag: str | None = None, folder: Path | str | None = None,
-        subfolders: bool = True,
+        subfolders: bool = True, listed: int | None = None,
     ) -> tuple[list[SearchHit], QueryScope | None]:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
         a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
@@ -925,13 +925,15 @@ class Library:
         for its JPEG) the photos of its stem. So does a query of a few words that is a photo's
         whole name ("Lisbon tram", "scan 003"): typing all of a photo's name is a strong sign
         that photo is meant, as rclip's and Immich's file-name searches take it, while a name's
-        start is none ("beach" does not put "beach party.jpg" first)."""
+        start is none ("beach" does not put "beach party.jpg" first). `listed`: how many photos
+        a query of only dates or places lists, where more than `limit` are wanted (a window shows
+        every photo of 2019, not its best matches)."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
         inside = None
         if folder is not None:
             inside = self.catalog.indexed_in(str(self._library_folder(folder)), subfolders)
-        hits, scope = self._search_in(query, limit, tag, inside)
+        hits, scope = self._search_in(query, limit, tag, inside, listed)
         name, whole = query.strip(), False
         named: list[PhotoId] = []
         if tag is None and not (scope and scope.only_scope):
@@ -971,7 +973,7 @@ class Library:
                 if path.name.casefold() in keys or name_key(path.stem) in keys]
 
     def _search_in(
-        self, query: str, limit: int, tag: str | None, inside: list[PhotoId] | None
+        self, query: str, limit: int, tag: str | None, inside: list[PhotoId] | None, listed: int | None = None
     ) -> tuple[list[SearchHit], QueryScope | None]:
         terms, period, place, among = self._scope(query)
         if inside is not None:
@@ -994,6 +996,8 @@ class Library:
                 hits = self._first_then_rest(first, terms, among, limit, tag)
                 return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words))
         scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
+        if scope is not None and scope.only_scope and listed is not None:
+            limit = max(limit, listed)
         return self._ranked(terms, among, limit, tag), scope
 
     def _tags_named(self, terms: list[QueryTerm]) -> set[str]:

@@ -402,3 +402,22 @@ def test_the_search_field_the_photos_and_the_icon_buttons_have_names_a_screen_re
     window.open_preview(window.model.index(0, 0))
     bar = [window.preview.back_button, window.preview.prev_button, window.preview.next_button]
     assert [b.accessibleName() for b in bar] == ["Back to the photos", "Previous photo", "Next photo"]
+
+
+def test_a_search_of_only_a_year_lists_every_photo_of_it_not_the_best_matches(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(main_window, "SEARCH_LIMIT", 3)
+    folder = tmp_path / "photos"
+    for i in range(6):
+        located_photo(folder / f"p{i}.jpg", i, None, f"2019:0{i + 1}:01 10:00:00")
+    located_photo(folder / "later.jpg", 9, None, "2021:01:01 10:00:00")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    window.search_field.setText("2019")
+    wait_for_results(qtbot, window, "2019")
+    assert window.model.rowCount() == 6 and window.subtitle_label.text().endswith("6 photos, newest first")
+    window.search_field.setText("a photo from 2019")
+    wait_for_results(qtbot, window, "a photo from 2019")
+    assert window.model.rowCount() == 3  # ranked by the words: the best ones

@@ -103,6 +103,7 @@ log = logging.getLogger(__name__)
 SEARCH_PLACEHOLDER = "Describe a photo — “dog on the beach”, “red car in the snow”…"
 SEARCH_DELAY_MS = 250
 SEARCH_LIMIT = 400
+LISTED_LIMIT = 1_000_000  # a search of only dates or places ("2019", "in australia") lists every photo of them
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
 RESULTS_REFRESH_S = 5.0  # while indexing: a search's results gain the photos indexed since, at most this often
 SIDEBAR_REFRESH_S = 30.0  # while indexing: the albums and places listed gain those of the photos indexed since
@@ -850,7 +851,7 @@ class MainWindow(QMainWindow):
         self._update_header()
 
         self._query(lambda lib: lib.search_scoped(text, limit=SEARCH_LIMIT, tag=tag, folder=folder,
-                                                  subfolders=album is None), "search")
+                                                  subfolders=album is None, listed=LISTED_LIMIT), "search")
 
     def search_everywhere_instead(self) -> None:
         """The same words over the whole library, not just the tag, folder or album shown."""
