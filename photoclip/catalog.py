@@ -1174,8 +1174,8 @@ class Catalog:
         self._conn.execute("DELETE FROM keyword_tags WHERE photo_id = ? AND origin = ?", (pid, origin))
         self._conn.executemany("INSERT INTO keyword_tags (photo_id, tag, origin) VALUES (?, ?, ?)",
                                ((pid, tag, origin) for tag in new))
-        exported = {r[0] for r in self._conn.execute(  # photoclip's own keywords are neither guesses nor gone tags
-            "SELECT tag FROM exported_tags WHERE photo_id = ?", (pid,))} if origin == "sidecar" else set()
+        exported = {r[0] for r in self._conn.execute(  # photoclip's own keywords (in its sidecar, or copied from
+            "SELECT tag FROM exported_tags WHERE photo_id = ?", (pid,))}  # it into the file): no guess nor gone tag
         given = self._conn.executemany(  # the user's own tags, given elsewhere; one taken away here stays away
             "INSERT INTO tags (photo_id, tag, source, score) VALUES (?, ?, 'user', 1.0)"
             " ON CONFLICT (photo_id, tag) DO UPDATE SET source = 'user', score = 1.0 WHERE source = 'auto'",

@@ -900,6 +900,25 @@ def test_keywords_photoclip_exported_do_not_bring_back_a_tag_the_user_deleted_or
         "lake house": "user", "beach": "auto", "roses": "user"}
 
 
+def test_keywords_photoclip_exported_copied_into_the_photo_do_not_bring_back_a_tag_or_make_a_guess_the_users(
+    catalog: Catalog
+) -> None:
+    """digiKam's "write metadata to file" copies photoclip's sidecar into the photo: the same."""
+    pid = add_photo(catalog)
+    catalog.set_user_tag([pid], "grandma", "user")
+    catalog.set_user_tag([pid], "lake", "user")
+    catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
+    catalog.note_exported_tags({Path("/p/a.jpg"): ["grandma", "lake", "beach"]})
+    catalog.delete_user_tag("grandma")
+    catalog.rename_user_tag("lake", "lake house")
+
+    catalog.store_batch("m", [(pid, PhotoMetadata("h", 1, 1, None, "jpeg", keywords=(
+        "Grandma", "lake", "beach", "Roses")), np.ones(4, np.float32))], [])
+
+    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {
+        "lake house": "user", "beach": "auto", "roses": "user"}
+
+
 def test_a_schema_18_catalogs_exported_photos_keep_their_users_tags_of_then_from_coming_back(tmp_path: Path) -> None:
     path = tmp_path / "catalog.sqlite"
     catalog = Catalog(path)
