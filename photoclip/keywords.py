@@ -11,6 +11,7 @@ or EXIF means no keywords from it, never a failed photo.
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.errors import QueryError
 from photoclip.imaging import IMAGE_SUFFIXES
+from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 from photoclip.tagging import MAX_TAG_LENGTH, normalize_tag, spelt_tag
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,12 @@ def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
 
     def owners_of(sidecar: Path) -> list[Path]:
         name = sidecar.with_suffix("").name
-        return owners.get((sidecar.parent, name)) or folded.get((sidecar.parent, name.casefold()), [])
+        found = owners.get((sidecar.parent, name)) or folded.get((sidecar.parent, name.casefold()), [])
+        stem, suffix = os.path.splitext(name)
+        if found or suffix.lower() not in RAW_SUFFIXES:
+            return found
+        return [photo for photo in owners.get((sidecar.parent, stem), [])  # a raw's, where its JPEG stands for it
+                if photo.suffix.lower() in RAW_PARTNER_SUFFIXES]
 
     return owners_of
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photoclip.fsutil import read_small_file
+from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 from photoclip.sidecars import MAX_SIDECAR_BYTES, sidecar_path, written_by_photoclip
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,18 @@ def sidecars_beside(photo: Path) -> tuple[Path, ...]:
     if variants:
         owners = listing.owners()
         variants = [path for path in variants if photo in owners(path) or not owners(path)]
-    return usual + tuple(sorted(variants))
+    return usual + tuple(sorted(variants)) + _raws_sidecars(photo, listing)
+
+
+def _raws_sidecars(photo: Path, listing: _Listing) -> tuple[Path, ...]:
+    """The sidecars darktable and digiKam write for the raw a JPEG or HEIC stands for
+    (`DSC_2.NEF.xmp` beside `DSC_2.JPG`): they show the raw, and keep its keywords there."""
+    if photo.suffix.lower() not in RAW_PARTNER_SUFFIXES:
+        return ()
+    raws = [name for name in listing.others
+            if os.path.splitext(name)[0] == photo.stem and os.path.splitext(name)[1].lower() in RAW_SUFFIXES]
+    return tuple(photo.parent / name for raw in sorted(raws)
+                 for name in listing.sidecars.get(f"{raw}.xmp".casefold(), ()))
 
 
 @dataclass

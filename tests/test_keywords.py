@@ -80,6 +80,22 @@ def test_sidecars_of_either_naming_are_read(tmp_path: Path) -> None:
     assert photo_keywords(None, others_sidecars(camera)) == ("Spelt By A Camera",)
 
 
+def test_a_jpeg_that_stands_for_a_raw_reads_the_sidecar_darktable_and_digikam_write_for_the_raw(
+    tmp_path: Path
+) -> None:
+    photo = tmp_path / "DSC_2.JPG"
+    photo.write_bytes(b"jpeg")
+    (tmp_path / "DSC_2.NEF").write_bytes(b"raw")
+    (tmp_path / "DSC_2.NEF.xmp").write_bytes(others_sidecar(["Kept In Darktable"]))
+    assert photo_keywords(None, others_sidecars(photo)) == ("Kept In Darktable",)
+    alone = tmp_path / "DSC_3.JPG"
+    alone.write_bytes(b"jpeg")
+    (tmp_path / "DSC_3.NEF.xmp").write_bytes(others_sidecar(["Of A Raw Not There"]))
+    assert others_sidecars(alone) == []
+    photos_of_sidecar = sidecar_owners([photo, alone])
+    assert photos_of_sidecar(tmp_path / "DSC_2.NEF.xmp") == [photo]
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
 def test_the_packet_embedded_in_a_photo_is_read_with_it(tmp_path: Path, fmt: str) -> None:
     packet = xmp_document(["beach"])
