@@ -299,6 +299,8 @@ def test_move_to_trash_asks_then_sends_the_selected_files_to_the_trash(
     trigger(window, "trash")
     qtbot.waitUntil(lambda: not any(path.exists() for path in paths), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.model.ids == [pid for pid in ids if pid not in chosen], timeout=WAIT_MS)
+    assert window.grid.current_photo_id() == ids[5]  # the one after the photo the keyboard was at: → goes on
+    assert window.grid.selected_photo_ids() == [ids[5]]
     for path in paths:
         [info] = [i for i in TRASH_INFO.glob("*.trashinfo") if f"Path={quote(str(path))}\n" in i.read_text()]
         assert (TRASH_FILES / info.stem).read_bytes() == contents[path]

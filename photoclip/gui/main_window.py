@@ -1586,8 +1586,13 @@ class MainWindow(QMainWindow):
             shown = self.preview.photo_id if self.pages.currentWidget() is self.preview else None
             gone = set(event.removed)
             following = self._next_remaining(shown, gone) if shown in gone else None
+            at = self.grid.current_photo_id()
+            then = self._next_remaining(at, gone) if at in gone else None  # the keyboard stays where it was
             self.model.remove_ids(event.removed)
             self.duplicates.remove_ids(event.removed)
+            row = self.model.row_of(then) if then is not None else None
+            if row is not None:
+                self.grid.setCurrentIndex(self.model.index(row, 0))
             if shown in gone:
                 self._preview_photo_gone(following)
         if event.updated:
