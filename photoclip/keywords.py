@@ -24,22 +24,33 @@ from photoclip.tagging import MAX_TAG_LENGTH, normalize_tag, spelt_tag
 
 log = logging.getLogger(__name__)
 
-_SUBJECT = xmp.DC + "subject"
+_KEYWORD_FIELDS = (  # (field, what parts a keyword path there)
+    (xmp.DC + "subject", ""),
+    ("{http://ns.adobe.com/lightroom/1.0/}hierarchicalSubject", "|"),
+    ("{http://www.digikam.org/ns/1.0/}TagsList", "/"),
+)
 MAX_KEYWORDS = 250  # a photo's, the first ones: a broken or hostile sidecar with 150,000 made as many tags
 
 
 def keywords_in_xmp(packet: bytes | None) -> list[str]:
     """The dc:subject keywords of an XMP packet, as tag names spelt as written, in their order,
-    once each whatever their case."""
+    once each whatever their case; then the last part of each keyword path Lightroom and
+    digiKam keep apart ("Places|Europe|Lisbon": Lisbon), where dc:subject lacks it (a keyword
+    Lightroom does not export, a program that writes only its paths). darktable's own paths
+    ("darktable|format|nef") are its notes, no keywords."""
     root = xmp.parse(packet)
     if root is None:
         return []
     found: dict[str, str] = {}
-    for subject in root.iter(_SUBJECT):
-        for item in subject.iter(xmp.RDF_ITEM):
-            _add(found, item.text or "")
-            if len(found) >= MAX_KEYWORDS:
-                return list(found.values())
+    for field, separator in _KEYWORD_FIELDS:
+        for subject in root.iter(field):
+            for item in subject.iter(xmp.RDF_ITEM):
+                parts = (item.text or "").split(separator) if separator else [item.text or ""]
+                if len(parts) > 1 and parts[0].strip().casefold() == "darktable":
+                    continue
+                _add(found, parts[-1])
+                if len(found) >= MAX_KEYWORDS:
+                    return list(found.values())
     return list(found.values())
 
 

@@ -80,6 +80,21 @@ def test_sidecars_of_either_naming_are_read(tmp_path: Path) -> None:
     assert photo_keywords(None, others_sidecars(camera)) == ("Spelt By A Camera",)
 
 
+def test_the_last_part_of_lightrooms_and_digikams_keyword_paths_is_a_keyword_and_darktables_notes_are_not() -> None:
+    def bag(field: str, items: list[str]) -> str:
+        return f"<{field}><rdf:Bag>" + "".join(f"<rdf:li>{i}</rdf:li>" for i in items) + f"</rdf:Bag></{field}>"
+
+    packet = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:lr="http://ns.adobe.com/lightroom/1.0/"'
+        ' xmlns:digiKam="http://www.digikam.org/ns/1.0/">'
+        + bag("dc:subject", ["Beach"])
+        + bag("lr:hierarchicalSubject", ["Places|Europe|Lisbon", "darktable|format|nef", "People|Grandma Rose"])
+        + bag("digiKam:TagsList", ["Family/Grandma Rose", "Trips/Crete", "beach"])
+        + "</rdf:Description></rdf:RDF></x:xmpmeta>").encode()
+    assert keywords_in_xmp(packet) == ["Beach", "Lisbon", "Grandma Rose", "Crete"]
+
+
 def test_a_jpeg_that_stands_for_a_raw_reads_the_sidecar_darktable_and_digikam_write_for_the_raw(
     tmp_path: Path
 ) -> None:
