@@ -418,7 +418,7 @@ def build_parser() -> _Parser:
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="only photos under these folders (default: all)")
     p.add_argument("--mine", action="store_true", help="only the tags you gave, not the automatic ones")
 
-    p = _command(sub, "albums", "each folder of photos with the tags most of its photos share")
+    p = _command(sub, "albums", "each folder of photos with the tags a third or more of its photos share")
     p.add_number("--min-photos", kind=int, fits=lambda n: n >= 1, default=3, metavar="N",
                  help="folders with at least N photos (default 3)",
                  error="--min-photos must be a whole number from 1 up, like --min-photos 3")

@@ -1556,7 +1556,7 @@ class Library:
             unchanged[path] = tags
 
     def albums(self, min_photos: int = tagging.ALBUM_MIN_PHOTOS) -> list[Album]:
-        """Each folder of photos with the tags most of its photos share."""
+        """Each folder of photos with the tags a third or more of its photos share."""
         return tagging.album_tags(self.catalog.folder_sizes(), self.catalog.folder_tag_counts(), min_photos=min_photos)
 
     # duplicates

@@ -145,6 +145,8 @@ def write_sidecar(photo: Path, tags: list[str], report: SidecarReport) -> None:
         if target.exists() and existing is None:  # bigger than any sidecar, or not to be read: not ours
             report.keep(path)
             return
+        if existing == b"":  # a write that failed, or a name made ready: it holds nothing of anyone's
+            existing = None
         if existing is not None and not as_photoclip_left_it(existing):
             report.keep(path)
             return

@@ -257,7 +257,7 @@ def album_tags(
 ) -> list[Album]:
     """Albums are the folders that hold photos directly. `sizes`: how many photos each folder
     holds; `tag_counts`: (folder, tag, how many of its photos carry it). Folders with fewer
-    than `min_photos` are left out."""
+    than `min_photos` are left out. A tag of one photo is no album's, however small the album."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for folder, tag, count in tag_counts:
         counts[folder][tag] += count
@@ -265,7 +265,7 @@ def album_tags(
     for folder, size in sizes.items():
         if size < min_photos:
             continue
-        shared = [(tag, round(n / size, 3)) for tag, n in counts[folder].most_common() if n / size >= share]
+        shared = [(tag, round(n / size, 3)) for tag, n in counts[folder].most_common() if n / size >= share and n > 1]
         albums.append(Album(Path(folder), size, tuple(shared[:limit])))
     albums.sort(key=lambda album: str(album.folder))
     return albums

@@ -42,6 +42,16 @@ def test_its_own_sidecar_is_brought_up_to_date_and_another_programs_is_kept(tmp_
     assert keywords(sidecar_path(mine)) == ["dog", "beach"] and b"darktable" in theirs_xmp.read_bytes()
 
 
+def test_an_empty_sidecar_is_written_as_a_new_one(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_1.jpg"
+    photo.write_bytes(b"jpeg")
+    sidecar_path(photo).write_bytes(b"")
+    report = SidecarReport()
+    write_sidecar(photo, ["beach"], report)
+    assert (report.written, report.kept) == (1, [])
+    assert sidecar_path(photo).read_bytes() == xmp_document(["beach"])
+
+
 def test_a_sidecar_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:
     sidecar_path(tmp_path / "a.jpg").mkdir()  # a folder where the sidecar would go
     report = SidecarReport()

@@ -191,6 +191,8 @@ def test_an_album_tag_is_one_a_third_of_its_photos_share() -> None:
     assert album.folder == Path("/p/lake") and album.photos == 6
     assert album.tags == (("lake", 0.667), ("boat", 0.333))
     assert [a.folder for a in album_tags(sizes, tags, min_photos=2)] == [Path("/p/lake"), Path("/p/two")]
+    small = album_tags({"/p/three": 3}, [("/p/three", "night", 1), ("/p/three", "sand", 2)])
+    assert small[0].tags == (("sand", 0.667),)  # the one photo of the night is no album's
 
 
 def test_a_vocabulary_saved_by_notepad_reads_the_same(tmp_path: Path) -> None:
