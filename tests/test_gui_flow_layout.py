@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from photoclip.gui.app import make_app
@@ -81,3 +82,21 @@ def test_in_a_scroll_area_it_scrolls_down_and_never_sideways(qtbot) -> None:
     assert scroll.horizontalScrollBar().maximum() == 0
     assert body.height() >= layout.heightForWidth(layout.geometry().width()) > 300
     assert layout.minimumSize().width() == 100  # the widest item, not all of them side by side
+
+
+def test_the_items_are_placed_again_only_where_they_or_the_width_changed(qtbot, flow, monkeypatch) -> None:
+    """A Duplicates page of hundreds of groups gave every tile its place anew, dozens of times,
+    for each group shown below: each time its layout was handed another height."""
+    holder, layout = flow
+    placed = []
+    real = FlowLayout._place
+    monkeypatch.setattr(FlowLayout, "_place", lambda self, rect, move: placed.append(move) or real(self, rect, move))
+    for height in (400, 420, 380):
+        layout.setGeometry(QRect(0, 0, 330, height))
+    assert placed == []
+    layout.addWidget(box())
+    qtbot.waitUntil(lambda: [len(line) for line in layout.lines()] == [3, 3, 2], timeout=5000)
+    assert True in placed
+    placed.clear()
+    layout.setGeometry(QRect(0, 0, 440, 400))
+    assert placed == [True] and [len(line) for line in layout.lines()] == [4, 4]

@@ -21,6 +21,8 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._gap = spacing
         self._heights: dict[int, int] = {}  # width -> height, until the items change
+        self._placed: tuple[QPoint, int] | None = None  # where (top left, width) the items were last placed
+        self._least: QSize | None = None  # minimumSize, until the items change
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
@@ -42,6 +44,7 @@ class FlowLayout(QLayout):
 
     def invalidate(self) -> None:
         self._heights.clear()
+        self._placed = self._least = None
         super().invalidate()
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -56,20 +59,28 @@ class FlowLayout(QLayout):
         return self._heights[width]
 
     def setGeometry(self, rect: QRect) -> None:
+        """Placed again only where the items, or where the rect starts or its width, changed
+        (lines run from the top, whatever height is given): a page of hundreds of rows of tiles
+        gave every tile its place anew, dozens of times, for each row added below."""
         super().setGeometry(rect)
-        self._place(rect, move=True)
+        placed = (rect.topLeft(), rect.width())
+        if placed != self._placed:
+            self._place(rect, move=True)
+            self._placed = placed
 
     def sizeHint(self) -> QSize:
         return self.minimumSize()
 
     def minimumSize(self) -> QSize:
         """The widest item: narrower than that, no number of lines would help."""
-        size = QSize()
-        for item in self._items:
-            if not item.isEmpty():
-                size = size.expandedTo(item.minimumSize())
-        margins: QMargins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        if self._least is None:
+            size = QSize()
+            for item in self._items:
+                if not item.isEmpty():
+                    size = size.expandedTo(item.minimumSize())
+            margins: QMargins = self.contentsMargins()
+            self._least = size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        return QSize(self._least)
 
     def lines(self) -> list[list[QWidget]]:
         """The widgets shown, line by line, as last placed (for moving among them by keyboard)."""
