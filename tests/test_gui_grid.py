@@ -125,6 +125,28 @@ def test_ctrl_space_marks_the_photo_at_the_keyboard_and_starts_no_search(qtbot, 
     assert typed == ["d"]
 
 
+def test_the_photo_the_keyboard_is_at_is_drawn_so_while_the_grid_has_the_focus(qtbot, parts) -> None:
+    """Ctrl+arrows move the keyboard without selecting: where it was, nothing showed."""
+    _, _, _, model = parts
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 20 and not model.is_loading, timeout=WAIT_MS)
+    view = shown_view(qtbot, model, QSize(600, 400))
+    view.setCurrentIndex(model.index(0, 0))
+    view.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert view.currentIndex().row() == 1 and [i.row() for i in view.selectionModel().selectedIndexes()] == [0]
+    focused = view.viewport().grab().toImage()
+    view.clearFocus()
+    qtbot.waitUntil(lambda: not view.hasFocus(), timeout=WAIT_MS)
+    unfocused = view.viewport().grab().toImage()
+    cell = view.cell_rect(1)
+    changed = [(x, y) for y in range(focused.height()) for x in range(0, focused.width(), 1)
+               if focused.pixel(x, y) != unfocused.pixel(x, y)]
+    assert changed and all(cell.contains(x, y) for x, y in changed)
+
+
 def test_a_refresh_keeps_the_selected_photo_selected(qtbot, parts) -> None:
     _, _, _, model = parts
     model.show_library()

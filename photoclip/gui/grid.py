@@ -420,6 +420,8 @@ class CellPainter:
     def __init__(self) -> None:
         self._placeholders: dict[tuple[int, bool, float], QPixmap] = {}
         self._selected_pen = QPen(QColor(theme.colours().accent), 3)
+        self._focus_pen = QPen(QColor(theme.colours().accent), 2, Qt.PenStyle.DashLine)
+        self._focus_inner_pen = QPen(QColor("#ffffff"), 1.5)
         self._hover_fill = QColor(255, 255, 255, 40)
         self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
         self._badge_pen = QPen(QColor("#ffffff"), 2)
@@ -433,7 +435,9 @@ class CellPainter:
         return QRect(rect.x() + (rect.width() - side) // 2, rect.y() + (rect.height() - side) // 2, side, side)
 
     def paint(self, painter: QPainter, cell: QRect, pixmap: QPixmap | None, failed: bool,
-              selected: bool, hover: bool, checked: bool = False) -> None:
+              selected: bool, hover: bool, checked: bool = False, focused: bool = False) -> None:
+        """`focused`: the photo the keyboard is at (arrows, Ctrl+Space, Enter act there), drawn
+        so whether or not it is selected."""
         square = self.square(cell)
         if pixmap is not None and not pixmap.isNull():
             painter.drawPixmap(square, pixmap)
@@ -450,6 +454,11 @@ class CellPainter:
                 painter.fillPath(path, self._hover_fill)
                 painter.setPen(self._hover_pen)
                 painter.drawPath(path)
+        if focused and (checked or not selected):
+            outline = QRectF(square).adjusted(4.5, 4.5, -4.5, -4.5) if selected else \
+                QRectF(square).adjusted(1, 1, -1, -1)
+            painter.setPen(self._focus_inner_pen if selected else self._focus_pen)
+            painter.drawRoundedRect(outline, self.RADIUS, self.RADIUS)
         if checked:
             badge = QRect(square.left() + 8, square.top() + 8, self.BADGE, self.BADGE)
             painter.setPen(self._badge_pen)
@@ -682,6 +691,11 @@ class PhotoGridView(QListView):
         if tabbed and not self.currentIndex().isValid() and model is not None and model.rowCount() > 0:
             self.setCurrentIndex(model.index(0, 0))
         super().focusInEvent(event)
+        self.viewport().update()  # the photo the keyboard is at shows it
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
 
     def keyboardSearch(self, search: str) -> None:
         """Typing starts a search (the window's field) instead of jumping to a photo whose
@@ -770,6 +784,7 @@ class PhotoGridView(QListView):
         root = self.rootIndex()
         spans = selection.selection() if selection is not None else []
         several = len(spans) > 1 or (len(spans) == 1 and spans[0].height() > 1)
+        focused, current = self.hasFocus(), self.currentIndex().row()
         cell = getattr(model, "cell", None)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -784,7 +799,8 @@ class PhotoGridView(QListView):
                 index = model.index(row, 0)
                 pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(FailureRole) is not None
             selected = selection is not None and selection.isRowSelected(row, root)
-            self._cells.paint(painter, rect, pixmap, failed, selected, row == self._hover_row, selected and several)
+            self._cells.paint(painter, rect, pixmap, failed, selected, row == self._hover_row, selected and several,
+                              focused and row == current)
         if self._badge_shown():
             self._paint_date_badge(painter, (top // grid.height()) * columns)
         painter.end()
