@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 MOVED_BY_COPY_S = 24 * 3600.0
 """A photo forgotten while the library holds a copy of its bytes that came after it, at most this
@@ -326,6 +326,11 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE exported_sidecars (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE
     );
+    """,
+    # Names are looked up without the marks that are part of a Latin letter too ("lodz" finds
+    # "Łódź.jpg"), and "İstanbul" is one word.
+    20: """
+    UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
     """,
 }
 

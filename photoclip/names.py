@@ -13,13 +13,20 @@ def name_key(name: str) -> str:
     """A file name's stem, or a query, as a look-up by name compares them: its words in lower
     case without the accents of Latin letters, whatever is between them (spaces, _ - . and
     punctuation, an emoji) one space. "😀 Selfie", "selfie!" and "SELFIE" are one name;
-    "IMG_1234" is "img 1234"; "Zürich" is "zurich", as people type it."""
-    return " ".join(_unaccented(w) for w in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", name).casefold()))
+    "IMG_1234" is "img 1234"; "Zürich" is "zurich", "Łódź" "lodz" and "İstanbul" "istanbul", as
+    people type them."""
+    folded = _unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS)
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+_PLAIN_LETTERS = str.maketrans({  # Latin letters whose mark is part of the letter, not an accent apart
+    "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th"})
 
 
 def _unaccented(word: str) -> str:
     """`word` without the accents on its Latin letters ("hà nội" is "ha noi"), as the catalog's
-    caption index folds them; the marks other scripts' letters are spelt with stay ("が")."""
+    caption index folds them; the marks other scripts' letters are spelt with stay ("が"). Before
+    words are told apart: the dot "İ" keeps in lower case ("i̇") is a mark of its own."""
     if word.isascii():
         return word
     kept, latin = [], False

@@ -823,6 +823,21 @@ def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade
     assert catalog.named_whole("lake") == [plain]
 
 
+def test_a_schema_19_catalogs_name_keys_lose_the_marks_that_are_part_of_latin_letters(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    lodz, istanbul = _indexed(catalog, ["/p/Łódź.jpg", "/p/İstanbul.jpg"])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # the keys schema 19 made
+        conn.execute("UPDATE photos SET name_key = 'łodz' WHERE id = ?", (lodz,))
+        conn.execute("UPDATE photos SET name_key = 'i stanbul' WHERE id = ?", (istanbul,))
+        conn.execute("PRAGMA user_version = 19")
+    conn.close()
+    catalog = Catalog(path)
+    assert catalog.named_whole("lodz") == [lodz] and catalog.named_whole("istanbul") == [istanbul]
+    catalog.close()
+
+
 def test_a_tag_given_by_hand_stays_when_the_same_keyword_is_taken_away_in_another_program(catalog: Catalog) -> None:
     """Given here before the keyword came (lake), or after it had (tram): the user's word both times."""
     pid = add_photo(catalog)

@@ -17,6 +17,8 @@ def test_a_name_is_compared_without_the_accents_of_latin_letters() -> None:
     assert name_key("Straße") == name_key("STRASSE") == "strasse"
     assert name_key("がっこう") != name_key("かっこう") and name_key("Αθήνα") == "αθήνα"
     assert name_key("cafe\u0301") == name_key("caf\u00e9") and name_key("😀 ") == ""
+    assert name_key("İstanbul") == "istanbul" and name_key("Łódź 2019") == "lodz 2019"
+    assert name_key("Ørsted") == "orsted" and name_key("Æbleskiver") == "aebleskiver"
 
 
 def test_a_files_key_is_its_names_less_folder_and_suffix() -> None:
