@@ -899,26 +899,12 @@ def test_a_schema_17_catalogs_long_photos_are_embedded_again_and_searched_by_the
     catalog.close()
 
 
-def test_keywords_photoclip_exported_do_not_bring_back_a_tag_the_user_deleted_or_renamed(catalog: Catalog) -> None:
-    """digiKam re-saves photoclip's sidecar with every keyword in it: only the one it added is the user's."""
-    pid = add_photo(catalog)
-    catalog.set_user_tag([pid], "grandma", "user")
-    catalog.set_user_tag([pid], "lake", "user")
-    catalog.replace_auto_tags([pid], [(pid, "beach", 0.7)])
-    catalog.note_exported_tags({Path("/p/a.jpg"): ["grandma", "lake", "beach"]})
-    catalog.delete_user_tag("grandma")
-    catalog.rename_user_tag("lake", "lake house")
-
-    catalog.set_sidecar_keywords([(pid, ["Grandma", "lake", "beach", "Roses"])])
-
-    assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {
-        "lake house": "user", "beach": "auto", "roses": "user"}
-
-
-def test_keywords_photoclip_exported_copied_into_the_photo_do_not_bring_back_a_tag_or_make_a_guess_the_users(
-    catalog: Catalog
+@pytest.mark.parametrize("back_in", ["sidecar", "file"])
+def test_keywords_photoclip_exported_do_not_bring_back_a_tag_the_user_deleted_or_renamed(
+    catalog: Catalog, back_in: str
 ) -> None:
-    """digiKam's "write metadata to file" copies photoclip's sidecar into the photo: the same."""
+    """digiKam re-saves photoclip's sidecar with every keyword in it, or copies them into the
+    photo ("write metadata to file"): only the one it added is the user's."""
     pid = add_photo(catalog)
     catalog.set_user_tag([pid], "grandma", "user")
     catalog.set_user_tag([pid], "lake", "user")
@@ -927,8 +913,12 @@ def test_keywords_photoclip_exported_copied_into_the_photo_do_not_bring_back_a_t
     catalog.delete_user_tag("grandma")
     catalog.rename_user_tag("lake", "lake house")
 
-    catalog.store_batch("m", [(pid, PhotoMetadata("h", 1, 1, None, "jpeg", keywords=(
-        "Grandma", "lake", "beach", "Roses")), np.ones(4, np.float32))], [])
+    keywords = ("Grandma", "lake", "beach", "Roses")
+    if back_in == "sidecar":
+        catalog.set_sidecar_keywords([(pid, list(keywords))])
+    else:
+        catalog.store_batch("m", [(pid, PhotoMetadata("h", 1, 1, None, "jpeg", keywords=keywords),
+                                   np.ones(4, np.float32))], [])
 
     assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {
         "lake house": "user", "beach": "auto", "roses": "user"}

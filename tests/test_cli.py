@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -1507,19 +1508,28 @@ def _lock_held_by(child: subprocess.Popen, library: Path) -> None:
     raise AssertionError(f"{child.args} did not take the library: {child.communicate(timeout=10)}")
 
 
+@contextlib.contextmanager
+def _watching(run, photo_folder: Path, library: Path) -> Iterator[subprocess.Popen]:
+    """`photoclip watch` over `photo_folder`, indexed first, once it holds the library; Ctrl-C after."""
+    run("index", str(photo_folder))
+    watch = _photoclip(library, "watch")
+    try:
+        _lock_held_by(watch, library)
+        yield watch
+    finally:
+        watch.send_signal(signal.SIGINT)
+        watch.communicate(timeout=60)
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="tells what a process loaded from /proc")
 def test_watch_with_nothing_to_index_holds_no_torch_until_a_photo_comes(
     run, photo_folder: Path, tmp_path: Path
 ) -> None:
     """torch alone is about 300 MB of a process's own memory: a watch that waits all day need not hold it."""
-    run("index", str(photo_folder))
-    watch = _photoclip(tmp_path / "lib", "watch")
+    with _watching(run, photo_folder, tmp_path / "lib") as watch:
+        def holds_torch() -> bool:
+            return "libtorch" in Path(f"/proc/{watch.pid}/maps").read_text()
 
-    def holds_torch() -> bool:
-        return "libtorch" in Path(f"/proc/{watch.pid}/maps").read_text()
-
-    try:
-        _lock_held_by(watch, tmp_path / "lib")
         time.sleep(5)  # it has looked through the folder, and found nothing new
         assert not holds_torch()
         write_photo(photo_folder / "new.jpg", seed=99)
@@ -1527,26 +1537,17 @@ def test_watch_with_nothing_to_index_holds_no_torch_until_a_photo_comes(
         while time.monotonic() < deadline and not holds_torch():
             time.sleep(0.1)
         assert holds_torch()
-    finally:
-        watch.send_signal(signal.SIGINT)
-        watch.communicate(timeout=60)
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
 def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
     run, photo_folder: Path, tmp_path: Path
 ) -> None:
-    run("index", str(photo_folder))
-    watch = _photoclip(tmp_path / "lib", "watch")
-    try:
-        _lock_held_by(watch, tmp_path / "lib")
+    with _watching(run, photo_folder, tmp_path / "lib") as watch:
         started = time.monotonic()
         code, _, err = run("tag", "trip", str(photo_folder / "p0.jpg"))
         took = time.monotonic() - started
         exported = run("export-tags")  # it records what it wrote: a change as well
-    finally:
-        watch.send_signal(signal.SIGINT)
-        watch.communicate(timeout=60)
     assert exported[0] == 1 and "is kept up to date by" in exported[2]
     assert not list(photo_folder.rglob("*.xmp"))
     assert took < 2 and (code, err) == (1, (

@@ -649,18 +649,25 @@ def test_each_copy_is_named_by_its_folder_among_its_groups() -> None:
     assert group_folders([photos / "a", Path("/media/usb/old/2019/Trip")]) == ["…/photos/a", "…/2019/Trip"]
 
 
+def one_photo_on_duplicates(qtbot, make_window, open_library, folder: Path, worker: bool = False):
+    """A library of one photo in `folder`, its window on the Duplicates page: no copies there."""
+    write_photo(folder / "one.jpg", seed=1)
+    library = open_library()
+    library.index([folder])
+    window = make_window(library, worker=worker)
+    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.duplicates and not window.duplicates._loading,
+                    timeout=WAIT_MS)
+    return window
+
+
 def test_while_photos_are_indexed_a_page_without_copies_says_more_are_to_come(
     qtbot, make_window, open_library, tmp_path
 ) -> None:
     from photoclip.worker import IndexProgress
 
-    write_photo(tmp_path / "photos" / "one.jpg", seed=1)
-    library = open_library()
-    library.index([tmp_path / "photos"])
-    window = make_window(library)
-    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    window = one_photo_on_duplicates(qtbot, make_window, open_library, tmp_path / "photos")
     page = window.duplicates
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and not page._loading, timeout=WAIT_MS)
     assert (page.subtitle.text(), page.empty.text()) == ("No duplicates", "No copies found among the indexed photos.")
 
     window._on_progress(IndexProgress(done=10, total=3000, failed=0, rate=30.0, eta_s=99.0, current=None,
@@ -673,13 +680,8 @@ def test_while_photos_are_indexed_a_page_without_copies_says_more_are_to_come(
 def test_a_page_without_copies_in_a_library_without_photos_says_to_add_a_folder(
     qtbot, make_window, open_library, tmp_path
 ) -> None:
-    write_photo(tmp_path / "photos" / "one.jpg", seed=1)
-    library = open_library()
-    library.index([tmp_path / "photos"])
-    window = make_window(library, worker=True)
-    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    window = one_photo_on_duplicates(qtbot, make_window, open_library, tmp_path / "photos", worker=True)
     page = window.duplicates
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and not page._loading, timeout=WAIT_MS)
     assert page.empty.text() == "No copies found among the indexed photos."
     window.worker.remove_root(tmp_path / "photos")
     qtbot.waitUntil(lambda: page.empty.text() == "No photos are indexed yet; add a folder of photos, and their "

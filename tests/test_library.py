@@ -275,13 +275,19 @@ def test_a_deleted_photo_leaves_the_results(open_library, photo_folder: Path) ->
     assert "p2.jpg" not in found and len(found) == 5
 
 
+def indexed_and_closed(open_library, folder: Path) -> Library:
+    """A library that indexed `folder`, closed, for a test to do something to its files."""
+    library = open_library()
+    library.index([folder])
+    library.close()
+    return library
+
+
 def test_a_search_on_a_full_disk_writes_nothing_and_an_index_it_cannot_save_is_still_used(
     open_library, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Searching, and saying what the library holds, must work where nothing can be written."""
-    library = open_library()
-    library.index([photo_folder])
-    library.close()
+    library = indexed_and_closed(open_library, photo_folder)
     shutil.rmtree(library.directory / INDEX_DIR)
 
     def full_disk(*args: object) -> None:
@@ -297,9 +303,7 @@ def test_a_search_on_a_full_disk_writes_nothing_and_an_index_it_cannot_save_is_s
 def test_a_catalog_emptied_beside_its_index_is_refused_not_opened_as_a_new_library(
     open_library, photo_folder: Path
 ) -> None:
-    library = open_library()
-    library.index([photo_folder])
-    library.close()
+    library = indexed_and_closed(open_library, photo_folder)
     catalog = library.directory / CATALOG_FILE
     catalog.write_bytes(b"")
     with pytest.raises(LibraryError, match=r"catalog.sqlite is empty, but this folder held a library; restore the "
@@ -311,9 +315,7 @@ def test_a_catalog_emptied_beside_its_index_is_refused_not_opened_as_a_new_libra
 def test_a_change_to_a_library_whose_folder_cannot_be_written_says_so_not_that_another_photoclip_has_it(
     open_library, photo_folder: Path
 ) -> None:
-    library = open_library()
-    library.index([photo_folder])
-    library.close()
+    library = indexed_and_closed(open_library, photo_folder)
     (library.directory / "lock").unlink()
     (library.directory / "lock").mkdir()  # no lock can be written there, as on a read-only drive
     reader = open_library(library.directory, allow_read_only_fallback=True)
@@ -519,9 +521,7 @@ def test_a_damaged_settings_file_keeps_the_model_the_library_was_used_with(
 
 
 def test_a_library_opened_without_choosing_its_model_keeps_its_own(open_library, photo_folder: Path) -> None:
-    library = open_library()
-    library.index([photo_folder])
-    library.close()
+    indexed_and_closed(open_library, photo_folder)
 
     reading = open_library(model="ViT-B-32:openai", choose_model=False)
     assert (reading.settings.model, reading.model_not_chosen) == (TINY_MODEL, "ViT-B-32:openai")
