@@ -12,6 +12,7 @@ The other photos of such a point are its twins, found with it at its score.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -292,7 +293,7 @@ class VectorIndex:
             # JSON's would pair the old metadata (its deleted list) with the new vectors.
             name = f"vectors-{generation}-b.hnsw"
         with self._lock:
-            atomic_write_with(directory / name, lambda tmp: self._index.save_index(str(tmp)))
+            atomic_write_with(directory / name, self._write_whole)
             meta = {
                 "format": FORMAT_VERSION,
                 "file": name,
@@ -310,6 +311,15 @@ class VectorIndex:
                 old.unlink(missing_ok=True)
         for leftover in directory.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)  # a save cut short by a crash
+
+    def _write_whole(self, path: Path) -> None:
+        """hnswlib's save, which says nothing when the disk fills: a file shorter than its
+        elements' level-0 records alone (links, vector, label) is refused here, not renamed into
+        place."""
+        self._index.save_index(str(path))
+        per_element = (2 * self._m + 1) * 4 + self.dim * 4 + 8
+        if path.stat().st_size < self._index.get_current_count() * per_element:
+            raise OSError(errno.ENOSPC, "the vector index was cut short (no space left on device?)", str(path))
 
     @classmethod
     def load(cls, directory: Path, dim: int, model_id: str) -> tuple[VectorIndex, int] | None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from photoclip.vectors import META_FILE, VectorIndex
 
@@ -103,6 +105,31 @@ def test_saving_again_replaces_the_old_file(tmp_path: Path) -> None:
     index.save(tmp_path, 2, "m")
     assert sorted(p.name for p in tmp_path.glob("vectors-*")) == ["vectors-2.hnsw"]
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_save_the_full_disk_cut_short_fails_and_leaves_the_index_saved_before(tmp_path: Path) -> None:
+    """hnswlib's save says nothing when the disk fills: its file, cut short, was renamed into place."""
+    index = VectorIndex(16)
+    index.add(np.arange(20), unit(np.random.default_rng(7), 20))
+    index.save(tmp_path, 1, "m")
+
+    class CutShort:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.real, name)
+
+        def save_index(self, path: str) -> None:
+            self.real.save_index(path)
+            os.truncate(path, os.path.getsize(path) // 3)
+
+    index.add(np.arange(20, 40), unit(np.random.default_rng(8), 20))
+    index._index = CutShort(index._index)
+    with pytest.raises(OSError, match="cut short"):
+        index.save(tmp_path, 2, "m")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [META_FILE, "vectors-1.hnsw"]
+    assert sorted(VectorIndex.load(tmp_path, 16, "m")[0].ids().tolist()) == list(range(20))
 
 
 def test_unusable_saved_index_loads_as_none(tmp_path: Path) -> None:
