@@ -238,6 +238,15 @@ def test_add_tag_gives_the_tag_to_every_selected_photo(qtbot, make_window, libra
     assert not any("lake house" in shown_tags(library, pid) for pid in ids if pid not in chosen)
     qtbot.waitUntil(lambda: window.sidebar.tag_item("lake house") is not None, timeout=WAIT_MS)
 
+    click(qtbot, window, 2)
+    window.activateWindow()  # offscreen, no window is active once a dialog has closed
+    window.grid.setFocus()
+    qtbot.waitUntil(window.grid.hasFocus, timeout=WAIT_MS)
+    answer_tag_dialog(qtbot, "Grandma", asked)
+    qtbot.keyClick(window.grid, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # the keyboard's way
+    assert asked[-1] == "Tag 1 photo with:"
+    qtbot.waitUntil(lambda: library.tagged("grandma") == [ids[2]], timeout=WAIT_MS)
+
     answer_tag_dialog(qtbot, "x" * 61, asked)  # the engine's rule, said in the error strip
     trigger(window, "add_tag")
     assert window.error_banner.isVisible()

@@ -102,6 +102,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_PLACEHOLDER = "Describe a photo — “dog on the beach”, “red car in the snow”…"
 SEARCH_DELAY_MS = 250
+TAG_KEYS = "Ctrl+T"  # tag the photos selected in the grid
 SEARCH_LIMIT = 400
 LISTED_LIMIT = 1_000_000  # a search of only dates or places ("2019", "in australia") lists every photo of them
 REFRESH_DELAY_MS = 1200  # the catalog changed: re-read the grid at most this often while indexing
@@ -446,6 +447,8 @@ class MainWindow(QMainWindow):
         self.grid.customContextMenuRequested.connect(self._grid_context_menu)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.grid, context=Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(lambda: self.trash_ids(self.grid.selected_photo_ids()))
+        tag = QShortcut(QKeySequence(TAG_KEYS), self.grid, context=Qt.ShortcutContext.WidgetShortcut)
+        tag.activated.connect(self._tag_selected)  # the menu's "Add tag…", for those without a mouse
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_header())
         self.grid.viewport_moved.connect(self.loader.drop_queued)
         self.grid.thumbnail_side_changed.connect(self.loader.set_side)
@@ -1434,7 +1437,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             return action
 
-        add("add_tag", "Add tag…", lambda: self.ask_tag_for(ids), writable, "tag")
+        tag_action = add("add_tag", "Add tag…", lambda: self.ask_tag_for(ids), writable, "tag")
+        tag_action.setShortcut(QKeySequence(TAG_KEYS))  # what the grid's Ctrl+T does
+        tag_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         if tag is not None:
             shown = humanize.shown(self.shown_tag(tag))
             add("remove_tag", f"Remove tag “{shown}”", lambda: self._untag_shown(ids, tag), writable, "minus")
@@ -1454,6 +1459,11 @@ class MainWindow(QMainWindow):
         if menu is not None:
             menu.exec(self.grid.viewport().mapToGlobal(pos))
             menu.deleteLater()
+
+    def _tag_selected(self) -> None:
+        ids = self.grid.selected_photo_ids()
+        if ids and self.worker is not None:
+            self.ask_tag_for(ids)
 
     def ask_tag_for(self, ids: list[PhotoId]) -> None:
         """Ask for a tag and give it to these photos; a name the engine refuses is said in the
