@@ -42,7 +42,7 @@ from photoclip.fsutil import as_cataloged, deleted, in_int64
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.library import Library
+from photoclip.library import Library, ask_to_add
 from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key
@@ -475,6 +475,20 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
             time.sleep(0.1)
 
 
+def _hand_to_watch(args: argparse.Namespace, pid: str) -> int:
+    """`index FOLDER` while `photoclip watch` holds the library: watch adds the folders itself."""
+    folders = [Path(path).expanduser().absolute() for path in args.paths]
+    ask_to_add(_library_dir(args), folders)
+    if args.json:
+        print(json.dumps({"handed_to_watch": int(pid), "folders": [str(folder) for folder in folders]}, indent=2))
+    named = ", ".join(one_line(folder, sys.stderr) for folder in folders)
+    print(on_terminal(f"`photoclip watch` (pid {pid}) keeps this library up to date: it adds {named} and indexes "
+                      f"{'them' if len(folders) > 1 else 'it'} in a few seconds; `photoclip status` shows how far it "
+                      "is", sys.stderr),
+          file=sys.stderr)
+    return 0
+
+
 def _library_dir(args: argparse.Namespace) -> Path:
     """The folder Library.open opens for these arguments."""
     return Path(args.library).expanduser() if args.library else config.default_library_dir()
@@ -505,11 +519,19 @@ def _refuse_a_lasting_holder(args: argparse.Namespace, directory: Path) -> None:
     pid = _lock_holder(args)
     kind = _holder_kind(pid)
     if kind == "watch":
-        raise LibraryLockedError(f"library {directory} is kept up to date by `photoclip watch` (pid {pid}); stop it "
-                                 "(Ctrl-C where it runs) to change the library, then start it again")
+        raise _KeptByWatch(pid, f"library {directory} is kept up to date by `photoclip watch` (pid {pid}); stop it "
+                                "(Ctrl-C where it runs) to change the library, then start it again")
     if kind == "app":
         raise LibraryLockedError(f"library {directory} is open in the photoclip app (pid {pid}); do this in the app, "
                                  "or close the app first")
+
+
+class _KeptByWatch(LibraryLockedError):
+    """`photoclip watch` holds the library, the process `pid`."""
+
+    def __init__(self, pid: str, message: str) -> None:
+        super().__init__(message)
+        self.pid = pid
 
 
 def _holder_kind(pid: str) -> str | None:
@@ -619,7 +641,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)  # a logout or `kill`: stop as cleanly as Ctrl-C does
     try:
-        with _open(args, write=True, adding=args.paths) as library:
+        try:
+            opened = _open(args, write=True, adding=args.paths)
+        except _KeptByWatch as exc:
+            if not args.paths:
+                raise
+            return _hand_to_watch(args, exc.pid)
+        with opened as library:
             if not args.paths and not library.roots():
                 raise LibraryError(f"this library has no folders yet; give one: {_photoclip(args)} index FOLDER")
             _say_folders_inside(library, args.paths)

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,7 @@ from photoclip.errors import (
     ModelUnavailableError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, deleted, mtime_ns
+from photoclip.fsutil import as_cataloged, atomic_write_bytes, deleted, mtime_ns
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
@@ -86,6 +87,7 @@ PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors dur
 THUMBNAIL_DIR = "thumbnails"
 THUMBNAIL_GRACE_S = 3600.0
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
+REQUESTS_DIR = "requests"  # folders another photoclip asked the one keeping the library up to date to add
 MAX_WEB_IMAGE_BYTES = 64 << 20
 _ONE_WORD = re.compile(r"[\w.()-]+")
 FILTERED_INDEX_FROM = 20_000
@@ -404,6 +406,21 @@ class Library:
             if tower is not None:
                 return tower
         return self.encoder().text
+
+    def asked_to_add(self) -> list[Path]:
+        """The folders ask_to_add asked for, oldest first, each once: its request is gone after."""
+        try:
+            requests = sorted(p for p in (self.directory / REQUESTS_DIR).iterdir() if p.suffix == ".json")
+        except OSError:
+            return []
+        folders = []
+        for request in requests:
+            try:
+                folders.append(Path(json.loads(request.read_text(encoding="utf-8"))["add"]))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("request %s cannot be read; left out: %s", request, exc)
+            request.unlink(missing_ok=True)
+        return folders
 
     @property
     def model_loaded(self) -> bool:
@@ -1715,6 +1732,16 @@ def _last_used(catalog: Catalog) -> config.Settings | None:
     settings file is damaged: the default model would have every photo embedded again."""
     choice = _choice_from_meta(catalog.meta(_SEARCH_MODEL_KEY))
     return choice[0] if choice else None
+
+
+def ask_to_add(directory: Path | str, folders: Iterable[Path]) -> None:
+    """Ask the photoclip that keeps the library at `directory` up to date (`photoclip watch`,
+    which holds it all day) to add these folders: it takes them at its next look round
+    (Library.asked_to_add), where another process cannot write the catalog."""
+    requests = Path(directory) / REQUESTS_DIR
+    for folder in folders:
+        atomic_write_bytes(requests / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json",
+                           json.dumps({"add": str(folder)}).encode())
 
 
 def _refuse_an_emptied_catalog(directory: Path) -> None:

@@ -940,12 +940,16 @@ class Worker:
 
     def _poll_roots(self) -> bool:
         """A root that vanished goes offline; an offline root that is back is reconciled; so is
-        a root holding a folder the last scan could not open that opens now."""
+        a root holding a folder the last scan could not open that opens now. Folders another
+        photoclip asked for are added."""
         now = time.monotonic()
         if now < self._next_poll:
             return False
         self._next_poll = now + self.poll_s
-        return self._flip_roots() or self._reopen_folders()
+        asked = self.library.asked_to_add()  # `photoclip index FOLDER` while this one holds the library
+        for folder in asked:
+            self.add_root(folder, or_its_root=True)
+        return bool(asked) or self._flip_roots() or self._reopen_folders()
 
     def _reopen_folders(self) -> bool:
         """A folder (or file) that could not be read and can now (its permissions changed): its

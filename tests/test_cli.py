@@ -1540,6 +1540,27 @@ def test_watch_with_nothing_to_index_holds_no_torch_until_a_photo_comes(
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
+def test_index_of_a_new_folder_while_watch_runs_hands_it_to_watch(run, photo_folder: Path, tmp_path: Path) -> None:
+    """watch holds the library all day: `index FOLDER` meanwhile was refused, and the user had to stop it."""
+    other = tmp_path / "phone"
+    write_photo(other / "from the phone.jpg", seed=77)
+    with _watching(run, photo_folder, tmp_path / "lib") as watch:
+        code, out, err = run("index", str(other))
+        assert (code, out) == (0, "") and err == (
+            f"`{run.photoclip} watch` (pid {watch.pid}) keeps this library up to date: it adds {other} and indexes it "
+            "in a "
+            f"few seconds; `{run.photoclip} status` shows how far it is\n")
+        deadline, indexed = time.monotonic() + 60, None
+        while time.monotonic() < deadline and indexed is None:
+            with contextlib.suppress(Exception), Library.open(tmp_path / "lib", read_only=True) as library:
+                photo = library.photo_at(other / "from the phone.jpg")
+                indexed = photo if photo is not None and photo.status == "indexed" else None
+            time.sleep(0.2)
+        assert indexed is not None
+    assert not list((tmp_path / "lib" / "requests").iterdir())
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
 def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
     run, photo_folder: Path, tmp_path: Path
 ) -> None:

@@ -29,7 +29,7 @@ from photoclip.errors import (
     QueryError,
 )
 from photoclip.ids import PhotoId
-from photoclip.library import INDEX_DIR, Library
+from photoclip.library import INDEX_DIR, REQUESTS_DIR, Library, ask_to_add
 from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
 from photoclip.vectors import VectorIndex
 from tests.conftest import TINY_MODEL, SlowHub
@@ -322,6 +322,16 @@ def test_a_change_to_a_library_whose_folder_cannot_be_written_says_so_not_that_a
     photo = reader.search("a photo", limit=1)[0]
     with pytest.raises(LibraryError, match=r"cannot be written; it can be searched, not changed$"):
         reader.add_tag([photo.photo_id], "trip")
+
+
+def test_folders_another_photoclip_asked_for_are_taken_once_in_order_and_a_garbled_request_is_left_out(
+    open_library, tmp_path: Path
+) -> None:
+    library = open_library()
+    ask_to_add(library.directory, [tmp_path / "phone", tmp_path / "scans"])
+    (library.directory / REQUESTS_DIR / "0-garbled.json").write_text("{not json")
+    assert library.asked_to_add() == [tmp_path / "phone", tmp_path / "scans"]
+    assert library.asked_to_add() == [] and not list((library.directory / REQUESTS_DIR).iterdir())
 
 
 def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library, photo_folder: Path) -> None:
