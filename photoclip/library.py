@@ -432,7 +432,7 @@ class Library:
         window can say search is ready while the rest still loads. False: only the whole model
         (encoder()) can answer them. It takes no state lock: the worker may hold that one through
         a first download of the model, which this caller must be free to join and cancel."""
-        return self._encoder is not None or self._text_tower() is not None
+        return self.model_loaded or self._text_tower() is not None
 
     def _text_tower(self) -> TextEncoder | None:
         with self._text_lock:

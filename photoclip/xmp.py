@@ -96,12 +96,14 @@ def sidecars_beside(photo: Path) -> tuple[Path, ...]:
 def _raws_sidecars(photo: Path, listing: _Listing) -> tuple[Path, ...]:
     """The sidecars darktable and digiKam write for the raw a JPEG or HEIC stands for
     (`DSC_2.NEF.xmp` beside `DSC_2.JPG`): they show the raw, and keep its keywords there."""
-    if photo.suffix.lower() not in RAW_PARTNER_SUFFIXES:
+    if not listing.sidecars or photo.suffix.lower() not in RAW_PARTNER_SUFFIXES:
         return ()
-    raws = [name for name in listing.others
-            if os.path.splitext(name)[0] == photo.stem and os.path.splitext(name)[1].lower() in RAW_SUFFIXES]
-    return tuple(photo.parent / name for raw in sorted(raws)
-                 for name in listing.sidecars.get(f"{raw}.xmp".casefold(), ()))
+    found = []
+    for suffix in sorted(RAW_SUFFIXES):  # a look-up each, not a pass over a folder of thousands per photo
+        for name in listing.sidecars.get(f"{photo.stem}{suffix}.xmp".casefold(), ()):
+            if name[:-4] in listing.other_names() and os.path.splitext(name[:-4])[0] == photo.stem:
+                found.append(photo.parent / name)
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -113,6 +115,13 @@ class _Listing:
     sidecars: dict[str, tuple[str, ...]]  # the sidecars' names, by their case-folded form
     others: tuple[str, ...]  # the names of its other files
     _owners: Callable[[Path], list[Path]] | None = None
+    _other_names: frozenset[str] | None = None
+
+    def other_names(self) -> frozenset[str]:
+        """`others`, to look a name up in, made the first time one is looked up."""
+        if self._other_names is None:
+            self._other_names = frozenset(self.others)
+        return self._other_names
 
     def owners(self) -> Callable[[Path], list[Path]]:
         """keywords.sidecar_owners of the folder's files, made the first time a sidecar in
