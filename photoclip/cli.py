@@ -31,7 +31,6 @@ from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import CATALOG_FILE, Photo, unusable
 from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept
 from photoclip.errors import (
-    IndexingCancelled,
     LibraryError,
     LibraryLockedError,
     LibraryNotWritableError,
@@ -49,9 +48,11 @@ from photoclip.names import name_key
 from photoclip.pipeline import Progress
 from photoclip.search import SearchHit, parse_query
 
-EXIT_ERROR = 1
+EXIT_NOTHING_FOUND = 1  # as grep: a search that ran and found nothing
+EXIT_ERROR = 2  # as grep: what was asked could not be done (or only in part)
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C ended
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 LOCK_WAIT_S = 10.0
 """How long a command that changes the library waits for another photoclip to be done with it
 (a search started at the same moment holds it for a second or two)."""
@@ -65,6 +66,8 @@ class ProgressBar:
         self.width = width
         self.enabled = stream.isatty()
         self._last = 0.0
+        self._dumb = os.environ.get("TERM") == "dumb"  # Emacs' shell, some IDE consoles: no escape codes
+        self._drawn = 0
 
     def indexing(self, p: Progress) -> None:
         if not self.enabled or (time.monotonic() - self._last < 0.2 and p.done < p.total):
@@ -90,13 +93,26 @@ class ProgressBar:
             self._draw(text)
 
     def _draw(self, text: str) -> None:
-        self.stream.write("\r\033[K" + text)
+        self.stream.write(self._clear() + text)
         self.stream.flush()
+        self._drawn = len(text)
+
+    def _clear(self) -> str:
+        return f"\r{' ' * self._drawn}\r" if self._dumb else "\r\033[K"
 
     def finish(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K")
+            self.stream.write(self._clear())
             self.stream.flush()
+            self._drawn = 0
+
+
+def _home_relative(path: Path) -> str:
+    """`path` as ~/… when it is in the home folder: help text reads the same for every user."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 def _duration(seconds: float | None) -> str:
@@ -151,6 +167,8 @@ class _Parser(argparse.ArgumentParser):
             self.refuse(self._unknown_command(ast.literal_eval(chosen.group(1))))
         if missing := re.fullmatch(r"the following arguments are required: (.*)", message):
             stray = next((word for word in self._words_given() if word.startswith("-")), None)
+            if stray is not None and not self.takes_words and os.path.lexists(stray):  # `similar -x.jpg`
+                self.refuse(f"{stray} reads as an option; give the file as {os.path.join('.', stray)}")
             self.refuse(self.quote_query(stray) if self.takes_words and stray else self._missing(missing.group(1)))
         if valueless := re.fullmatch(r"argument (\S+): expected one argument", message):
             message = f"{valueless.group(1).split('/')[-1]} needs a value"
@@ -287,7 +305,8 @@ def _global_options(parser: argparse.ArgumentParser, after_command: bool = False
     def option(*names: str, **settings: Any) -> None:
         parser.add_argument(*names, **settings | hidden)
 
-    option("--library", metavar="DIR", help="library folder (default: your user data folder)")
+    option("--library", metavar="DIR", help=f"library folder (default: $PHOTOCLIP_LIBRARY, else "
+                                            f"{_home_relative(config.user_library_dir())})")
     option("--model", metavar="NAME", help="model, e.g. ViT-B-32-256:datacomp_s34b_b86k or photoclip-tiny")
     option("--model-file", metavar="PATH", help="local weights file for --model (works offline)")
     option("--device", metavar="DEV", help="auto (default), cpu, cuda or mps")
@@ -341,8 +360,8 @@ def build_parser() -> _Parser:
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
     p = _command(sub, "similar", "find photos that look like an image (or like several together)")
-    p.add_argument("image", nargs="+", help="an image file (in the library or not), or the http(s) URL of one; "
-                   "several: photos like all of them together")
+    p.add_argument("image", nargs="+", help="an image file (in the library or not), the http(s) URL of one, or - "
+                   "for an image on standard input; several: photos like all of them together")
     _limit_option(p, 20, "how many results (default 20)")
     _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
@@ -368,6 +387,9 @@ def build_parser() -> _Parser:
                        "subject), like --similarity 0.97")
     p.add_argument("--exact", action="store_true", help="only files with the very same bytes")
     _json_option(p)
+    p.add_argument("-0", "--null", action="store_true",
+                   help="end each line with a NUL instead of a newline (a file name may hold one); an empty one "
+                        "between groups")
     p.add_argument("--trash", action="store_true", help="move every copy but the one kept to the system trash")
     p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
 
@@ -628,14 +650,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     started = time.monotonic()
     bar = ProgressBar()
     cancel = threading.Event()
+    stopped_by: list[int] = []
     previous = signal.getsignal(signal.SIGINT)
 
     def interrupt(signum, frame):  # noqa: ARG001
         if cancel.is_set():
             _quit_now()
         cancel.set()
+        stopped_by.append(signum)
         again = " (Ctrl-C again to quit now)" if signum == signal.SIGINT else ""
-        sys.stderr.write(f"\nstopping after the current batch{again}\n")
+        bar.finish()
+        sys.stderr.write(f"stopping after the current batch{again}\n")
 
     previous_term = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGINT, interrupt)
@@ -696,7 +721,8 @@ def cmd_index(args: argparse.Namespace) -> int:
                 print(f"{folder} is not there (an unplugged drive?): its photos are kept, shown as offline",
                       file=sys.stderr)
     if report.cancelled:
-        raise IndexingCancelled("indexing stopped; run `photoclip index` again to continue")
+        print("photoclip: indexing stopped; run `photoclip index` again to continue", file=sys.stderr)
+        return EXIT_TERMINATED if stopped_by[:1] == [signal.SIGTERM] else EXIT_INTERRUPTED
     return 0
 
 
@@ -741,7 +767,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 path, reason = failed[0]
                 raise QueryError(f"{path} is in the library but could not be indexed, so no search finds it: {reason}")
             print(f"no photo is named {missing}", file=sys.stderr)
-            return EXIT_ERROR
+            return EXIT_NOTHING_FOUND
         hits = _on_disk(hits)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
@@ -759,7 +785,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not hits:  # as grep: a script can tell from the exit code
             untagged = tag and not library.tagged(tag, limit=1)
             print(_no_photo_tagged(library, tag) if untagged else "no photos match", file=sys.stderr)
-            return EXIT_ERROR
+            return EXIT_NOTHING_FOUND
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
             there = f" ({len(report.already)} there already)" if report.already else ""
@@ -802,6 +828,12 @@ def _bare_name(query: str, name: str) -> bool:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
+    if "-" in args.image:
+        if sys.stdin.isatty():
+            raise QueryError("- reads the image from standard input; pipe one in: photoclip similar - < photo.jpg")
+        if os.name != "posix":
+            raise QueryError("cannot read an image from standard input here; give the path of a photo")
+        args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
     with _open(args, write=False) as library:
         _print_hits(_on_disk(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit)),
                     args)
@@ -981,13 +1013,15 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([_group_json(g, photos) for g in groups], indent=2))
         else:
+            end = "\0" if args.null else "\n"
             for number, group in enumerate(groups):
                 if number:
-                    print()
-                print(f"keep\t{one_line(photos[group.keeper].path, sys.stdout)}")
-                for pid, alike in zip(group.others, group.similarities):
-                    same = photos[pid].hash == photos[group.keeper].hash
-                    print(f"{'same' if same else humanize.similarity(alike)}\t{one_line(photos[pid].path, sys.stdout)}")
+                    print(end=end)
+                keeper = photos[group.keeper]
+                lines = [f"keep\t{keeper.path}"] + [
+                    f"{'same' if photos[pid].hash == keeper.hash else humanize.similarity(alike)}\t{photos[pid].path}"
+                    for pid, alike in zip(group.others, group.similarities)]
+                _print_paths(args, lines)
         size = sum(p.size for p in extras)
         copies = plural(len(extras), "extra copy", "extra copies")
         print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}", file=sys.stderr)
@@ -997,7 +1031,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 print("photoclip: error: add --yes to move the extra copies to the trash without being asked",
                       file=sys.stderr)
-                return EXIT_ERROR
+                return EXIT_USAGE
             try:
                 answer = input(f"Move {copies} ({humanize.file_size(size)}) to the trash? [y/N] ")
             except EOFError:  # Ctrl-D, or no more input: no
@@ -1121,7 +1155,7 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         _print_paths(args, paths)
     if untagged:  # as grep, and as `search --tag`: a script can tell from the exit code
         print(untagged, file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_NOTHING_FOUND
     return 0
 
 
@@ -1397,6 +1431,40 @@ def one_line(text: object, stream: TextIO) -> str:
     return shown.replace("\n", "?") if stream.isatty() else shown
 
 
+class _OutputFailed(Exception):
+    """stdout could not be written (a full disk): said as such, not as a path the command was given."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class _Output:
+    """stdout, a failed write (but a reader gone, which ends the command quietly) an _OutputFailed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _OutputFailed(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _OutputFailed(exc) from exc
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 class _TerminalSafe:
     """stdout, every write passed through on_terminal."""
 
@@ -1447,17 +1515,51 @@ def _print_paths_as_named() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`photoclip status >&-`): what it prints goes nowhere
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     stdout = sys.stdout
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        if stdout.isatty():
-            sys.stdout = _TerminalSafe(stdout)
-        return _run(argv)
+        sys.stdout = _Output(_TerminalSafe(stdout) if stdout.isatty() else stdout)
+        code = _run(argv)
     except KeyboardInterrupt:
         print("photoclip: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
     finally:
         sys.stdout = stdout
+    return _written(code)
+
+
+def _written(code: int) -> int:
+    """`code`, once what is left of the output is written. Output short enough to sit in the buffer
+    is written only now: a reader gone (`| head -1`) is a quiet end, as for any command, not
+    Python's "Exception ignored" and exit 120 when it exits; a full disk is one line."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            _to_nowhere(stream)
+        except OSError as exc:
+            _to_nowhere(stream)
+            if stream is sys.stdout:
+                code = _cannot_write_output(exc)
+    return code
+
+
+def _cannot_write_output(exc: OSError) -> int:
+    print(f"photoclip: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _to_nowhere(stream: TextIO) -> None:
+    """What `stream` still holds, and Python's last flush at exit, go to the null device."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(nowhere, stream.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(nowhere)
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -1484,14 +1586,14 @@ def _run(argv: Sequence[str] | None) -> int:
         sys.stderr = _NamingTheLibrary(stderr, _photoclip(args))
     try:
         return COMMANDS[args.command](args)
-    except IndexingCancelled as exc:
-        print(f"photoclip: {exc}", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except PhotoclipError as exc:
         print(on_terminal(f"photoclip: error: {exc}", sys.stderr), file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return 0
+    except _OutputFailed as exc:
+        _to_nowhere(sys.stdout)
+        return _cannot_write_output(exc.error)
     except sqlite3.DatabaseError as exc:  # a catalog damaged where opening it did not look
         print(on_terminal(f"photoclip: error: {unusable(_library_dir(args) / CATALOG_FILE, exc)}", sys.stderr),
               file=sys.stderr)

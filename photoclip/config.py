@@ -33,6 +33,11 @@ def default_library_dir() -> Path:
     override = os.environ.get("PHOTOCLIP_LIBRARY")
     if override:
         return Path(override).expanduser()
+    return user_library_dir()
+
+
+def user_library_dir() -> Path:
+    """Where the platform keeps this user's application data (~/.local/share/photoclip on Linux)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

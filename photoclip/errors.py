@@ -56,7 +56,3 @@ class LibraryNotWritableError(LibraryLockedError):
 
 class QueryError(PhotoclipError):
     """A search query could not be understood."""
-
-
-class IndexingCancelled(PhotoclipError):
-    """An indexing run was cancelled; everything committed before it stays."""

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -290,7 +291,7 @@ class Library:
         (a command that only reads or tags), another model asked for is not: the library keeps
         its own, and `model_not_chosen` names the one asked for, so the caller can say so; a
         search must not have every photo embedded again with the next `index`."""
-        directory = Path(directory).expanduser() if directory else config.default_library_dir()
+        directory = Path(directory).expanduser().absolute() if directory else config.default_library_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -501,7 +502,7 @@ class Library:
         loaded = VectorIndex.load(directory, dim, model_id)
         if loaded is not None and loaded[1] <= generation:
             index, saved_generation = loaded
-            if saved_generation == generation:
+            if saved_generation == generation and (self.read_only or not index.needs_compaction()):
                 return index
             log.info("vector index is behind the catalog (%d < %d); catching up", saved_generation, generation)
             for ids, matrix in self.catalog.embeddings(model_id, dim, since_gen=saved_generation):
@@ -521,6 +522,26 @@ class Library:
             except OSError as exc:
                 _warn_unsaved(exc)
         return index
+
+    def compact_vectors(self) -> bool:
+        """Rebuild the vector index once a quarter of it is photos gone since: hnswlib only marks
+        them deleted, and they cost memory and every search's time for as long as the library
+        runs. Searches go on with the old index meanwhile. True when it was rebuilt."""
+        with self._state_lock:
+            old = self._vectors
+            if old is None or self.read_only or self._previous is not None or not old.needs_compaction():
+                return False
+            model_id, generation = self.model_spec.model_id, self.catalog.generation()
+        log.info("rebuilding the vector index: a quarter of it is photos removed since it was built")
+        rebuilt = self._rebuilt(model_id, old.dim)
+        with self._state_lock:
+            if self._vectors is not old:
+                return False
+            for ids, matrix in self.catalog.embeddings(model_id, old.dim, since_gen=generation):
+                rebuilt.add(ids, matrix)
+            rebuilt.remove(np.setdiff1d(rebuilt.ids(), self.catalog.embedding_ids(model_id)))
+            self._vectors, self._vectors_dirty = rebuilt, True
+        return True
 
     def _rebuilt(self, model_id: str, dim: int) -> VectorIndex:
         index = VectorIndex(dim, capacity=max(1024, len(self.catalog.embedding_ids(model_id))))
@@ -1254,6 +1275,8 @@ class Library:
                 except OSError as exc:
                     raise QueryError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
                 if not is_file:
+                    if _is_stream(path):
+                        return self._embed_streamed(path, str(target), encoder()), None
                     if not os.path.lexists(path):
                         raise QueryError(f"there is no file {target}; give the path of a photo")
                     if path.is_dir():
@@ -1292,6 +1315,21 @@ class Library:
             path = Path(folder) / "image"
             path.write_bytes(body)
             return self._embed_image_file(path, url, encoder)
+
+    def _embed_streamed(self, path: Path, name: str, encoder: ClipEncoder) -> np.ndarray:
+        """An image piped in (`similar /dev/stdin`, `<(curl …)`): decoding seeks, so it is read
+        into a temporary file first, as an image fetched from the web is."""
+        try:
+            with open(path, "rb") as stream:
+                body = stream.read(MAX_WEB_IMAGE_BYTES + 1)
+        except OSError as exc:
+            raise QueryError(f"cannot read {name}: {(exc.strerror or str(exc)).lower()}") from exc
+        if len(body) > MAX_WEB_IMAGE_BYTES:
+            raise QueryError(f"{name} gives more than {MAX_WEB_IMAGE_BYTES >> 20} MB; give the path of a photo")
+        with tempfile.TemporaryDirectory(prefix="photoclip-piped-") as folder:
+            copy = Path(folder) / "image"
+            copy.write_bytes(body)
+            return self._embed_image_file(copy, name, encoder)
 
     @staticmethod
     def _embed_image_file(path: Path, name: str, encoder: ClipEncoder) -> np.ndarray:
@@ -1794,6 +1832,15 @@ def _spec_from_meta(value: str | None) -> ModelSpec | None:
         log.info("the model search used before cannot be found again (%s)", exc)
         return None
     return spec if spec.model_id == model_id else None
+
+
+def _is_stream(path: Path) -> bool:
+    """A pipe or a character device (standard input), which can be read once but not seeked."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
 
 
 def _unchanged_since_indexed(photo: Photo) -> bool:

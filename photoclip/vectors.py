@@ -33,6 +33,7 @@ FORMAT_VERSION = 2
 _READABLE_FORMATS = (1, 2)  # format 1 knew no twins
 _NEIGHBOUR_CHUNK = 2048
 _TWIN_DISTANCE = 1e-6  # cosine distance below which two vectors are one point
+COMPACT_FROM = 1000  # slots: a smaller index costs too little to rebuild for
 _EXACT_CHUNK = 65536  # points compared at a time when the graph cannot answer: 128 MB of 512-d vectors
 # Candidates a query keeps while it walks the graph: at least 2,000, and one per 500 points. A
 # text's vector lies far from every photo's (CLIP's gap between texts and images), where HNSW
@@ -281,7 +282,7 @@ class VectorIndex:
         """Deleted slots still cost memory and search time; past a quarter, rebuild."""
         with self._lock:
             count = self._index.get_current_count()
-            return count > 1000 and len(self._deleted) > count // 4
+            return count > COMPACT_FROM and len(self._deleted) > count // 4
 
     def save(self, directory: Path, generation: int, model_id: str) -> None:
         """Write the index, then point index.json at it; older files are removed after."""

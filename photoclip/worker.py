@@ -71,6 +71,9 @@ log = logging.getLogger(__name__)
 
 SAVE_EVERY_S = 120.0
 """During a long run, save the vector index this often (a crash costs only a catch-up)."""
+PRUNE_THUMBNAILS_EVERY_S = 3600.0
+"""A worker left running for weeks drops the thumbnails of photos deleted or edited this often
+(when it is next idle), not only at its next start."""
 POLLING_INTERVAL_S = 5.0
 """The fallback observer walks and stats the whole tree each time: not too often."""
 NETWORK_POLLING_INTERVAL_S = 60.0
@@ -403,7 +406,7 @@ class Worker:
         self._linked: dict[RootId, set[str]] = {}  # the real folders each root's observer watches for its links
         self._next_poll = 0.0
         self._reopen_tried: set[Path] = set()  # unreadable paths that opened and were scanned again
-        self._last_save = time.monotonic()
+        self._last_save = self._last_prune = time.monotonic()  # the start prunes thumbnails (_queue_startup)
         self._tagging_error: str | None = None
         self._chunk = 32
         self._stats = _RunStats()
@@ -654,6 +657,7 @@ class Worker:
         if announce:
             self._update_tags()
             self._save_index()
+            self._prune_thumbnails_now_and_then()
             self._stats = _RunStats()
             self._emit(Idle())
             with self._cv:
@@ -1224,11 +1228,22 @@ class Worker:
             rate=rate, eta_s=eta, current=current, paused=self._paused if paused is None else paused,
         )
 
+    def _prune_thumbnails_now_and_then(self) -> None:
+        if time.monotonic() - self._last_prune < PRUNE_THUMBNAILS_EVERY_S:
+            return
+        self._last_prune = time.monotonic()
+        try:
+            self.library.prune_thumbnails()
+        except (PhotoclipError, OSError) as exc:
+            log.warning("cannot remove the thumbnails of photos gone: %s", exc)
+
     def _save_index(self) -> None:
         """The index is a cache of the catalog (rebuilt on open if it is behind), so a save that
-        fails, on a full disk say, is reported and the worker goes on."""
+        fails, on a full disk say, is reported and the worker goes on. One that has gathered many
+        photos removed is rebuilt first (Library.compact_vectors)."""
         self._last_save = time.monotonic()
         try:
+            self.library.compact_vectors()
             self.library.save_index()
         except Exception as exc:
             log.exception("saving the search index failed")

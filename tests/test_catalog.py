@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -961,3 +962,11 @@ def test_keywords_added_to_photoclips_own_sidecar_are_the_users_but_not_those_it
 
     catalog.set_sidecar_keywords([(pid, [])], {pid: ["beach", "Grandma"]})  # Roses taken out of it by hand
     assert {tag: source for tag, source, _ in catalog.photo_tags(pid)} == {"beach": "auto"}
+
+
+def test_a_new_catalog_logs_one_line_not_one_per_schema_step(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`photoclip -v` on a new library: one line, not twenty "migrated to schema N"."""
+    with caplog.at_level(logging.INFO, logger="photoclip.catalog"):
+        Catalog(tmp_path / "catalog.sqlite").close()
+    said = [r.getMessage() for r in caplog.records if "schema" in r.getMessage()]
+    assert said == [f"catalog {tmp_path / 'catalog.sqlite'} made (schema {SCHEMA_VERSION})"]

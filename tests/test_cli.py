@@ -7,6 +7,7 @@ import logging
 import os
 import random
 import re
+import select
 import shutil
 import signal
 import sqlite3
@@ -74,14 +75,14 @@ def test_a_catalog_damaged_inside_gives_one_line_that_says_to_keep_it(run, photo
     with catalog.open("r+b") as file:
         file.seek((page - 1) * size)
         file.write(bytes(random.Random(1).randrange(256) for _ in range(size)))
-    assert run("search", "a photo") == (1, "", (
+    assert run("search", "a photo") == (2, "", (
         f"photoclip: error: the catalog {catalog} is damaged (database disk image is malformed); keep a copy of it, "
         "then restore it from a backup, or move it away to start fresh\n"))
 
 
 def test_index_without_folders_says_how_to_give_one(run) -> None:
     assert run("index") == (
-        1, "", f"photoclip: error: this library has no folders yet; give one: {run.photoclip} index FOLDER\n")
+        2, "", f"photoclip: error: this library has no folders yet; give one: {run.photoclip} index FOLDER\n")
 
 
 def test_a_search_answers_from_the_text_tower_without_importing_torch(photo_folder: Path, tmp_path: Path) -> None:
@@ -210,7 +211,7 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
 def test_remove_of_a_folder_that_is_not_there_is_an_error_not_a_rule_kept_for_ever(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     typo = photo_folder / "tirp"
-    assert run("remove", str(typo)) == (1, "", f"photoclip: error: {typo} is not a folder, and the library has "
+    assert run("remove", str(typo)) == (2, "", f"photoclip: error: {typo} is not a folder, and the library has "
                                                 "no photos there; check the name\n")
     assert json.loads(run("status", "--json")[1])["left_out"] == []
 
@@ -268,7 +269,7 @@ def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) 
     code, out, _ = run("similar", f"{base}/p2.jpg", "-n", "1")
     assert code == 0 and out == f"{photo_folder / 'p2.jpg'}\n"
     code, out, err = run("similar", f"{base}/gone.jpg")
-    assert code == 1 and out == "" and err == (
+    assert code == 2 and out == "" and err == (
         f"photoclip: error: cannot fetch the image at {base}/gone.jpg: the server answered HTTP 404\n")
 
 
@@ -308,13 +309,13 @@ def test_a_warning_is_one_line_even_after_a_library_logs_through_the_root_logger
 
 def test_errors_are_one_line_with_a_non_zero_exit(run, tmp_path: Path) -> None:
     code, out, err = run("index", str(tmp_path / "no-such-folder"))
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert err.startswith("photoclip: error:") and err.count("\n") == 1
     assert "there is no folder" in err
     assert not (tmp_path / "lib").exists()  # a typo makes no library
     (tmp_path / "notes.txt").write_text("not photos", encoding="utf-8")
     code, _, err = run("index", str(tmp_path / "notes.txt"))
-    assert code == 1 and err.count("\n") == 1 and "is not a folder; give the folder that holds your photos" in err
+    assert code == 2 and err.count("\n") == 1 and "is not a folder; give the folder that holds your photos" in err
 
 
 def test_a_device_or_model_file_that_cannot_work_is_refused_and_not_kept_as_the_choice(
@@ -350,7 +351,7 @@ def test_photoclips_warnings_are_one_line_each_on_stderr(run, photo_folder: Path
 def test_an_empty_search_is_a_usage_error_not_a_crash(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, _, err = run("search", " ")
-    assert code == 1 and "empty" in err
+    assert code == 2 and "empty" in err
 
 
 def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
@@ -383,7 +384,7 @@ def test_searching_an_empty_library_says_what_to_do(run, tmp_path: Path) -> None
         "no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and camera raw "
         "files, and skips hidden folders")
     code, out, err = run("search", "a dog")
-    assert code == 1 and out == "" and f"`{run.photoclip} index FOLDER`" in err
+    assert code == 2 and out == "" and f"`{run.photoclip} index FOLDER`" in err
 
 
 def test_models_lists_the_names_to_give_as_text_or_json(run) -> None:
@@ -473,7 +474,7 @@ def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: 
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
     code, _, err = run("duplicates", "--trash")  # stdin is not a terminal here
-    assert code == 1 and "add --yes" in err and all(c.exists() for c in copies)
+    assert code == 2 and "add --yes" in err and all(c.exists() for c in copies)
     code, _, err = run("duplicates", "--trash", "--yes")
     assert code == 0 and "moved 3 files" in err
     assert not any(c.exists() for c in copies) and all(o.exists() for o in copies.values())
@@ -483,7 +484,7 @@ def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: 
 
 def _photoclip(library: Path, *args: str, **popen: object) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "photoclip", "--library", str(library), "--model", TINY_MODEL,
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+                             *args], **{"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True} | popen)
 
 
 def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
@@ -501,13 +502,16 @@ def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
     assert all(copy.exists() for copy in copies)
 
 
-@pytest.mark.parametrize(("signals", "said"), [
+@pytest.mark.parametrize(("signals", "said", "exit_code"), [
     ((signal.SIGTERM,), ("stopping after the current batch\n",
-                         "run `photoclip --library {lib} index` again to continue")),
+                         "run `photoclip --library {lib} index` again to continue"), 143),
+    ((signal.SIGINT,), ("stopping after the current batch (Ctrl-C again to quit now)\n",
+                        "run `photoclip --library {lib} index` again to continue"), 130),
     ((signal.SIGINT, signal.SIGINT), ("stopping after the current batch (Ctrl-C again to quit now)\n",
-                                      "\nphotoclip: interrupted\n")),
-], ids=["sigterm stops as cleanly as ctrl-c", "a second ctrl-c quits at once"])
-def test_index_stopped_says_so_in_lines_and_loses_nothing(tmp_path: Path, signals, said) -> None:
+                                      "\nphotoclip: interrupted\n"), 130),
+], ids=["sigterm stops as cleanly as ctrl-c", "ctrl-c stops after the batch", "a second ctrl-c quits at once"])
+def test_index_stopped_says_so_in_lines_and_loses_nothing(tmp_path: Path, signals, said, exit_code) -> None:
+    """The exit code is the shell's for the signal; on a pipe, no empty line for a progress bar never drawn."""
     for i in range(600):
         write_photo(tmp_path / "photos" / f"p{i:03d}.jpg", seed=i, size=(64, 48))
     child = _photoclip(tmp_path / "lib", "index", str(tmp_path / "photos"))
@@ -525,8 +529,8 @@ def test_index_stopped_says_so_in_lines_and_loses_nothing(tmp_path: Path, signal
     finally:
         if child.poll() is None:
             child.kill()
-    assert child.returncode == 130 and "Traceback" not in err and "Exception ignored" not in err
-    assert all(words.format(lib=tmp_path / "lib") in err for words in said), err
+    assert child.returncode == exit_code and "Traceback" not in err and "Exception ignored" not in err
+    assert all(words.format(lib=tmp_path / "lib") in err for words in said) and not err.startswith("\n"), err
     with Library.open(tmp_path / "lib", read_only=True) as library:
         assert 0 < library.status().counts.indexed < 600
 
@@ -561,11 +565,11 @@ def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Pa
     assert len(run("search", "a photo", "--in", "..", "-n", "50")[1].splitlines()) == 6
     elsewhere = photo_folder.parent / "lib"
     code, out, err = run("search", "a photo", "--in", str(elsewhere))
-    assert code == 1 and out == "" and err == (
+    assert code == 2 and out == "" and err == (
         f"photoclip: error: {elsewhere} is not a folder of the library; add it with "
         f"`{run.photoclip} index {elsewhere}`\n")
     code, out, err = run("search", "a photo", "--in", str(photo_folder / "p0.jpg"))
-    assert code == 1 and out == "" and err == (
+    assert code == 2 and out == "" and err == (
         f"photoclip: error: {photo_folder / 'p0.jpg'} is a file, not a folder; give a folder of the library\n")
 
 
@@ -579,10 +583,10 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     assert str(copy.resolve()) not in out and "1 group," in err
     assert run("not-duplicates", str(copy), str(copy)) == (2, "", "photoclip: error: give at least two photos\n")
     code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
-    assert code == 1 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
+    assert code == 2 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
     elsewhere = write_photo(tmp_path / "elsewhere.jpg", seed=3)
     code, _, err = run("not-duplicates", str(original), str(elsewhere))
-    assert code == 1 and "not a photo of this library" in err
+    assert code == 2 and "not a photo of this library" in err
 
     assert run("not-duplicates", "--undo", str(original), str(copy)) == (
         0, "", "2 photos may be grouped as duplicates again\n")  # a mark made by mistake is not for ever
@@ -643,11 +647,11 @@ def test_tags_are_listed_given_taken_and_searched_within(run, tmp_path: Path) ->
     assert run("tagged", "smith-john")[2].startswith("no photo is tagged smith-john; did you mean")  # two alike
     assert run("tagged", "circel")[2] == "no photo is tagged circel; did you mean circle?\n"
     code, _, err = run("tag", "x", str(tmp_path / "nowhere.jpg"))
-    assert code == 1 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
+    assert code == 2 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
     code, _, err = run("tag", "x", str(vocabulary))
-    assert code == 1 and "is not a photo of this library" in err and len(err.splitlines()) == 1
+    assert code == 2 and "is not a photo of this library" in err and len(err.splitlines()) == 1
     code, _, err = run("tag", "x", str(photo.parent))
-    assert code == 1 and err == (
+    assert code == 2 and err == (
         f"photoclip: error: {photo.parent} is a folder; give the photos in it ({photo.parent / '*.jpg'}, "
         "for example)\n")
 
@@ -701,7 +705,7 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
         f"photoclip gives square to photos that look like the vocabulary's description again\n"
         f"{squares} photos tagged square\n")
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
-    assert code == 1 and "cannot read the tag vocabulary" in err
+    assert code == 2 and "cannot read the tag vocabulary" in err
 
 
 def test_deleting_a_defined_tag_the_vocabulary_also_gives_says_where_it_stays(run, tmp_path: Path) -> None:
@@ -725,7 +729,7 @@ def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder
     assert run("delete-tag", "holiday") == (0, "", "took Holiday off 2 photos\n")
     assert run("tagged", "holiday")[:2] == (1, "")
     assert run("delete-tag", "Holiday") == (
-        1, "", f"photoclip: error: this library has no tag Holiday; `{run.photoclip} tags` lists the tags\n")
+        2, "", f"photoclip: error: this library has no tag Holiday; `{run.photoclip} tags` lists the tags\n")
 
 
 def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) -> None:
@@ -940,7 +944,7 @@ def test_a_library_that_cannot_be_written_is_read_and_says_so_when_asked_to_chan
         found = subprocess.run([*command, "search", "a photo"], capture_output=True, text=True)
         assert found.returncode == 0 and len(found.stdout.splitlines()) == 3
         indexing = subprocess.run([*command, "index"], capture_output=True, text=True)
-        assert indexing.returncode == 1 and indexing.stderr == (
+        assert indexing.returncode == 2 and indexing.stderr == (
             f"photoclip: error: cannot write to library {library} (permission denied); "
             "give a folder you can write with --library\n")
     finally:
@@ -952,7 +956,7 @@ def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, 
     (tmp_path / "no photos yet").mkdir()
     run("index", str(tmp_path / "no photos yet"))
     code, out, err = run("search", "a dog", "--json")
-    assert code == 1 and json.loads(out) == [] and f"`{run.photoclip} index FOLDER`" in err
+    assert code == 2 and json.loads(out) == [] and f"`{run.photoclip} index FOLDER`" in err
 
 
 def test_photos_deleted_since_indexing_are_left_out_of_results_and_said(run, photo_folder: Path) -> None:
@@ -982,7 +986,7 @@ def test_a_path_with_a_name_too_long_for_the_system_is_refused_in_one_line(
     run("index", str(photo_folder))
     long = str(tmp_path / ("a" * 300))
     code, out, err = run(*(arg.format(long=long) for arg in args))
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err.startswith(f"photoclip: error: {long[:45]}…{long[-30:]}: a name in this path is too long")
     assert len(err.splitlines()) == 1
 
@@ -1034,12 +1038,12 @@ def test_a_query_naming_an_image_file_that_is_not_there_is_refused_not_taken_as_
     run("index", str(photo_folder))
     monkeypatch.chdir(photo_folder)
     code, out, err = run("search", "./missing.jpg")
-    assert code == 1 and out == "" and err == (
+    assert code == 2 and out == "" and err == (
         "photoclip: error: no photo at ./missing.jpg: give an existing image file, or quote words that are not a "
         "file name\n")
     for query in ("beach + ./nowhere/sunset.PNG", "~/nowhere/gone.heic", "dog - ../cat.webp", "beach + gone.jpg"):
         code, out, err = run("search", query)
-        assert code == 1 and out == "" and "photoclip: error: no photo at " in err, query
+        assert code == 2 and out == "" and "photoclip: error: no photo at " in err, query
     for name in ("missing.jpg", "2:gone.heic"):  # a name alone is looked for among the library's photos' names
         code, out, err = run("search", name)
         assert (code, out, err) == (1, "", f"no photo is named {name.removeprefix('2:')}\n"), name
@@ -1104,7 +1108,7 @@ def test_a_change_waits_a_while_for_another_photoclip_using_the_library(
         code, _, err = run("untag", "trip", str(photo_folder / "p0.jpg"))
     finally:
         other.release()
-    assert code == 1 and err.splitlines()[-1] == (
+    assert code == 2 and err.splitlines()[-1] == (
         f"photoclip: error: library {tmp_path / 'lib'} is in use by another photoclip (pid {os.getpid()}); "
         "let it finish (or close it), then try again")
 
@@ -1223,11 +1227,11 @@ def test_a_mistyped_library_is_an_error_and_nothing_is_made_there(
 ) -> None:
     typo = tmp_path / "typo"
     code, out, err = _refused(["--library", str(typo), *args], capsys)
-    assert (code, out) == (1, "") and err == (
+    assert (code, out) == (2, "") and err == (
         f"photoclip: error: no library at {typo} (index a folder first: photoclip --library {typo} index FOLDER)\n")
     assert not typo.exists()
     typo.mkdir()
-    assert _refused(["--library", str(typo), *args], capsys)[0] == 1 and list(typo.iterdir()) == []
+    assert _refused(["--library", str(typo), *args], capsys)[0] == 2 and list(typo.iterdir()) == []
 
 
 @pytest.mark.parametrize("args", [("status",), ("search", "a dog"), ("index", "photos")])
@@ -1237,7 +1241,7 @@ def test_a_file_named_as_the_library_is_refused_saying_a_folder_is_wanted(
     notes = tmp_path / "notes.txt"
     notes.write_text("mine")
     code, out, err = _refused(["--library", str(notes), *args], capsys)
-    assert (code, out) == (1, "") and err == (
+    assert (code, out) == (2, "") and err == (
         f"photoclip: error: {notes} is a file, not a library folder; name a folder for the library (a new one, "
         "or one photoclip made)\n")
     catalog = tmp_path / "my library" / "catalog.sqlite"
@@ -1254,7 +1258,7 @@ def test_a_folder_of_photos_is_refused_as_the_library(photo_folder: Path, capsys
                  ["--library", str(photo_folder / "trip"), "index", str(photo_folder / "trip")],
                  ["--library", str(photo_folder), "index", str(photo_folder / "trip")]):
         code, _, err = _refused(args, capsys)
-        assert code == 1 and err == (
+        assert code == 2 and err == (
             f"photoclip: error: {args[1]} holds photos, not a library: --library is the folder where photoclip keeps "
             "its own files; give a new or empty one\n")
     assert sorted(photo_folder.rglob("*")) == before
@@ -1307,7 +1311,7 @@ def test_export_tags_refuses_a_folder_outside_the_library(run, photo_folder: Pat
     run("index", str(photo_folder))
     (tmp_path / "elsewhere").mkdir()
     assert run("export-tags", str(tmp_path / "elsewhere")) == (
-        1, "", f"photoclip: error: {tmp_path / 'elsewhere'} is not in the library; `{run.photoclip} status` lists its "
+        2, "", f"photoclip: error: {tmp_path / 'elsewhere'} is not in the library; `{run.photoclip} status` lists its "
                "folders\n")
 
 
@@ -1323,7 +1327,7 @@ def test_search_copy_to_a_file_says_it_is_not_a_folder(run, photo_folder: Path) 
     run("index", str(photo_folder))
     gen = photo_folder / "p0.jpg"
     assert run("search", "a photo", "--copy-to", str(gen)) == (
-        1, "", f"photoclip: error: {gen} is a file, not a folder; give a folder to copy the photos into\n")
+        2, "", f"photoclip: error: {gen} is a file, not a folder; give a folder to copy the photos into\n")
 
 
 def test_a_search_before_any_photo_is_indexed_says_whether_indexing_is_under_way(
@@ -1333,12 +1337,12 @@ def test_a_search_before_any_photo_is_indexed_says_whether_indexing_is_under_way
         library.add_root(photo_folder)
         library.scan()
     photoclip = run.photoclip  # advice names the library the command named
-    assert run("search", "a dog") == (1, "", "photoclip: error: none of the library's 6 photos is indexed yet; "
+    assert run("search", "a dog") == (2, "", "photoclip: error: none of the library's 6 photos is indexed yet; "
                                              f"run `{photoclip} index` to index them\n")
     indexing = LibraryLock(tmp_path / "lib")  # `photoclip index` or `watch` in another terminal
     indexing.acquire()
     try:
-        assert run("search", "a dog") == (1, "", "photoclip: error: none of the library's 6 photos is indexed yet: "
+        assert run("search", "a dog") == (2, "", "photoclip: error: none of the library's 6 photos is indexed yet: "
                                                  "another photoclip is indexing them; try again in a moment "
                                                  f"(`{photoclip} status` shows how far it got)\n")
     finally:
@@ -1407,13 +1411,13 @@ def test_a_file_name_not_found_on_disk_is_looked_for_among_the_photos_names(
     assert run("search", "lisbon TRAM", "-n", "1") == (0, f"{tram}\n", 'photos named "lisbon TRAM" first\n')
     assert run("search", "scan 003", "-n", "1") == (0, f"{scan}\n", 'photos named "scan 003" first\n')
     code, out, err = run("search", "IMG_3000.jpg")
-    assert (code, out) == (1, "") and err.startswith(
+    assert (code, out) == (2, "") and err.startswith(
         f"photoclip: error: {photos / 'IMG_3000.jpg'} is in the library but could not be indexed, so no search "
         "finds it: ")
     assert run("search", "IMG_9999.CR2") == (1, "", "no photo is named IMG_9999.CR2\n")
     assert run("search", "IMG_9999.CR2", "--json") == (1, "[]\n", "no photo is named IMG_9999.CR2\n")
     code, out, err = run("search", "./IMG_9999.CR2")
-    assert (code, out) == (1, "") and err.startswith("photoclip: error: no photo at ./IMG_9999.CR2: ")
+    assert (code, out) == (2, "") and err.startswith("photoclip: error: no photo at ./IMG_9999.CR2: ")
     code, out, err = run("search", "a photo of a tram", "-n", "1")
     assert code == 0 and err == ""  # words that are no photo's whole name are a description
 
@@ -1422,15 +1426,15 @@ def test_a_path_that_is_not_there_is_said_not_to_exist(run, photo_folder: Path, 
     run("index", str(photo_folder))
     nowhere = tmp_path / "nonexist"
     assert run("search", "a photo", "--in", str(nowhere)) == (
-        1, "", f"photoclip: error: there is no folder {nowhere}; check the name (`{run.photoclip} status` lists the "
+        2, "", f"photoclip: error: there is no folder {nowhere}; check the name (`{run.photoclip} status` lists the "
                "library's folders)\n")
-    assert run("similar", "nosuch.jpg") == (1, "", "photoclip: error: there is no file nosuch.jpg; give the path of "
+    assert run("similar", "nosuch.jpg") == (2, "", "photoclip: error: there is no file nosuch.jpg; give the path of "
                                                    "a photo\n")
-    assert run("tag", "beach", "nosuchfile.jpg") == (1, "", "photoclip: error: there is no file nosuchfile.jpg; "
+    assert run("tag", "beach", "nosuchfile.jpg") == (2, "", "photoclip: error: there is no file nosuchfile.jpg; "
                                                             "check the name\n")
     (tmp_path / "elsewhere").mkdir()
     code, _, err = run("search", "a photo", "--in", str(tmp_path / "elsewhere"))
-    assert code == 1 and f"is not a folder of the library; add it with `{run.photoclip} index" in err
+    assert code == 2 and f"is not a folder of the library; add it with `{run.photoclip} index" in err
 
 
 def test_untag_of_a_tag_no_photo_has_and_none_would_be_given_is_refused_as_a_typo(run, photo_folder: Path) -> None:
@@ -1440,9 +1444,9 @@ def test_untag_of_a_tag_no_photo_has_and_none_would_be_given_is_refused_as_a_typ
     before = run("tags", "--photo", p1, "--json")[1]
 
     assert run("untag", "best shto", p1) == (
-        1, "", 'photoclip: error: no photo has the tag "best shto", and photoclip never gives it (did you mean '
+        2, "", 'photoclip: error: no photo has the tag "best shto", and photoclip never gives it (did you mean '
                '"best shot"?)\n')
-    assert run("untag", "zzzqqq", p1)[:2] == (1, "")
+    assert run("untag", "zzzqqq", p1)[:2] == (2, "")
     assert run("tags", "--photo", p1, "--json")[1] == before  # no refusal recorded
     run("define-tag", "cabin")
     code, _, err = run("untag", "cabin", p1)  # defined: it may come, so it can be kept from coming
@@ -1569,9 +1573,9 @@ def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
         code, _, err = run("tag", "trip", str(photo_folder / "p0.jpg"))
         took = time.monotonic() - started
         exported = run("export-tags")  # it records what it wrote: a change as well
-    assert exported[0] == 1 and "is kept up to date by" in exported[2]
+    assert exported[0] == 2 and "is kept up to date by" in exported[2]
     assert not list(photo_folder.rglob("*.xmp"))
-    assert took < 2 and (code, err) == (1, (
+    assert took < 2 and (code, err) == (2, (
         f"photoclip: error: library {tmp_path / 'lib'} is kept up to date by `{run.photoclip} watch` "
         f"(pid {watch.pid}); "
         "stop it (Ctrl-C where it runs) to change the library, then start it again\n"))
@@ -1586,7 +1590,7 @@ def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
         code, _, err = run("duplicates", "--trash", "--yes")
     finally:
         app.communicate("", timeout=30)
-    assert (code, err) == (1, f"photoclip: error: library {tmp_path / 'lib'} is open in the photoclip app (pid "
+    assert (code, err) == (2, f"photoclip: error: library {tmp_path / 'lib'} is open in the photoclip app (pid "
                               f"{app.pid}); do this in the app, or close the app first\n")
 
 
@@ -1643,6 +1647,95 @@ def test_export_tags_lists_each_sidecar_another_program_wrote_and_writes_none_be
 def test_watch_of_a_folder_that_is_not_there_says_so_and_watches_nothing(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     assert run("watch", str(photo_folder / "nowhere")) == (
-        1, "", f"photoclip: error: there is no folder {photo_folder / 'nowhere'}; check the name\n")
+        2, "", f"photoclip: error: there is no folder {photo_folder / 'nowhere'}; check the name\n")
     code, _, err = run("watch", str(photo_folder / "p0.jpg"))
-    assert code == 1 and err.endswith("p0.jpg is not a folder; give the folder that holds your photos\n")
+    assert code == 2 and err.endswith("p0.jpg is not a folder; give the folder that holds your photos\n")
+
+
+def test_output_its_reader_stopped_reading_ends_quietly_and_a_full_disk_in_one_line(run, photo_folder: Path,
+                                                                                      tmp_path: Path) -> None:
+    """Short output is written only as Python exits: `| head -1` must not get "Exception ignored"
+    and exit 120 (a `set -o pipefail` script fails on it)."""
+    run("index", str(photo_folder))
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    reading, writing = os.pipe()
+    os.close(reading)
+    child = _photoclip(tmp_path / "lib", "search", "a photo", stdout=writing, env=buffered)
+    os.close(writing)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 0 and err == "", err
+    with open("/dev/full", "w") as full:
+        child = _photoclip(tmp_path / "lib", "search", "a photo", "-n", "1", stdout=full, env=buffered)
+        _, err = child.communicate(timeout=120)
+    assert child.returncode == 2 and err == "photoclip: error: cannot write the output: No space left on device\n"
+    closed = subprocess.run(["bash", "-c", '"$@" >&-', "bash", sys.executable, "-m", "photoclip", "--library",
+                             str(tmp_path / "lib"), "--model", TINY_MODEL, "status"],
+                            capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 0 and closed.stderr == ""
+
+
+def test_duplicates_can_end_each_line_with_nul_for_names_that_hold_a_newline(run, tmp_path: Path) -> None:
+    photo = write_photo(tmp_path / "photos" / "lake\nday.jpg", seed=4)
+    shutil.copy2(photo, tmp_path / "photos" / "copy.jpg")
+    other = write_photo(tmp_path / "photos" / "hill.jpg", seed=5)
+    shutil.copy2(other, tmp_path / "photos" / "hill copy.jpg")
+    run("index", str(tmp_path / "photos"))
+    code, out, _ = run("duplicates", "-0")
+    records = out.split("\0")
+    assert code == 0 and records[-1] == "" and records.count("") == 2  # one between the groups, one at the end
+    listed = {Path(record.split("\t", 1)[1]) for record in records if record}
+    assert listed == {p.resolve() for p in (photo, other, tmp_path / "photos" / "copy.jpg",
+                                            tmp_path / "photos" / "hill copy.jpg")}
+
+
+def test_similar_reads_an_image_piped_in(run, photo_folder: Path, tmp_path: Path) -> None:
+    run("index", str(photo_folder))
+    child = _photoclip(tmp_path / "lib", "similar", "-", "-n", "1", stdin=subprocess.PIPE, text=False)
+    out, err = child.communicate((photo_folder / "p3.jpg").read_bytes(), timeout=120)
+    assert child.returncode == 0 and out == os.fsencode(f"{(photo_folder / 'p3.jpg').resolve()}\n"), err
+    child = _photoclip(tmp_path / "lib", "similar", "-", stdin=subprocess.PIPE, text=False)
+    _, err = child.communicate(b"not an image at all", timeout=120)
+    assert child.returncode == 2 and err.startswith(b"photoclip: error: cannot search with /dev/stdin: ") and \
+        err.count(b"\n") == 1
+
+
+def test_a_file_whose_name_starts_with_a_dash_is_shown_how_to_name_it(
+    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_photo(tmp_path / "-lake.jpg", seed=1)
+    monkeypatch.chdir(tmp_path)
+    assert _refused(["similar", "-lake.jpg"], capsys) == (
+        2, "", "photoclip similar: error: -lake.jpg reads as an option; give the file as "
+               f"{os.path.join('.', '-lake.jpg')}\n")
+
+
+def test_a_progress_bar_on_a_dumb_terminal_clears_its_line_with_spaces_not_escape_codes(monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    terminal, its_end = os.openpty()
+    with os.fdopen(its_end, "w") as stream:
+        bar = cli.ProgressBar(stream)
+        bar.message("loading the model")
+        bar.message("idle")
+        bar.finish()
+    drawn = ""
+    while not drawn.endswith("idle\r    \r") and select.select([terminal], [], [], 5)[0]:
+        drawn += os.read(terminal, 4096).decode()
+    os.close(terminal)
+    assert "\033" not in drawn and drawn == "\r\rloading the model\r" + " " * 17 + "\ridle\r    \r"
+
+
+def test_help_names_the_default_library_and_a_relative_library_is_shown_whole(
+    run, photo_folder: Path, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from photoclip import config
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    home = config.user_library_dir()
+    shown = "~" / home.relative_to(Path.home()) if home.is_relative_to(Path.home()) else home
+    assert f"$PHOTOCLIP_LIBRARY, else {shown})" in said
+    run("index", str(photo_folder))
+    monkeypatch.chdir(tmp_path)
+    assert main(["--library", "lib", "--model", TINY_MODEL, "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["library"] == str(tmp_path / "lib")

@@ -2577,3 +2577,28 @@ def test_a_display_p3_original_and_its_srgb_export_are_copies(open_library, tmp_
     library.index([folder])
     [(keep, others)] = group_paths(library, library.duplicates())
     assert {keep, *others} == {(folder / "IMG_0001 export.jpg").resolve(), (folder / "IMG_0001.jpg").resolve()}
+
+
+def test_an_index_saved_with_many_photos_removed_is_rebuilt_when_the_library_opens_to_write(
+    open_library, photo_folder: Path, monkeypatch
+) -> None:
+    """hnswlib only marks a removed photo: up to date or not, a saved index that is a quarter dead
+    costs every search; a library opened only to read uses it as it is (its writer rebuilds it)."""
+    from photoclip import vectors
+
+    monkeypatch.setattr(vectors, "COMPACT_FROM", 2)
+    library = open_library()
+    library.index([photo_folder])
+    for name in ("p0.jpg", "p1.jpg", "p2.jpg"):
+        (photo_folder / name).unlink()
+    library.index([photo_folder])
+    library.close()
+    meta = library.directory / INDEX_DIR / "index.json"
+    assert len(json.loads(meta.read_text())["deleted"]) == 3
+
+    with Library.open(library.directory, read_only=True) as reader:
+        assert len(reader.vectors()) == 3 and reader.vectors().needs_compaction()
+    assert len(json.loads(meta.read_text())["deleted"]) == 3
+    with open_library() as writer:
+        assert len(writer.vectors()) == 3 and not writer.vectors().needs_compaction()
+    assert json.loads(meta.read_text())["deleted"] == []

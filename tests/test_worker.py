@@ -976,7 +976,7 @@ def test_cli_watch_refuses_a_library_in_use(open_library, tmp_path: Path) -> Non
         capture_output=True, text=True, timeout=60,
     )
     waited, refused = result.stderr.splitlines()  # it waits a while first (a search may be reading)
-    assert result.returncode == 1 and waited.startswith("waiting for another photoclip")
+    assert result.returncode == 2 and waited.startswith("waiting for another photoclip")
     assert "in use by another photoclip" in refused
 
 
@@ -1126,3 +1126,28 @@ def test_a_worker_told_so_loads_the_model_only_once_a_photo_is_to_be_embedded(op
         assert library.model_loaded and photos.resolve() / "new.jpg" in searchable(library)
     finally:
         worker.stop()
+
+
+def test_a_worker_left_running_drops_thumbnails_of_photos_gone_and_photos_removed_from_its_index(
+    start_live, monkeypatch
+) -> None:
+    """Not only at its next start: a library left open for weeks while photos come and go."""
+    from photoclip import imaging, vectors
+
+    monkeypatch.setattr(worker_module, "PRUNE_THUMBNAILS_EVERY_S", 0.0)
+    monkeypatch.setattr(vectors, "COMPACT_FROM", 2)
+    live = start_live(count=8)
+    orphan = imaging.thumbnail_path(live.library.thumbnail_dir, "e" * 32, imaging.THUMBNAIL_SIDE)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"the thumbnail of a photo deleted two hours ago")
+    two_hours_ago = time.time() - 7200
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+    for i in range(4):
+        (live.photos / ("trip" if i % 2 else "") / f"p{i}.jpg").unlink()
+    eventually(lambda: live.library.status().counts.total == 4, what="the deleted photos leave the catalog")
+    assert live.worker.wait_idle(60)
+    eventually(lambda: not orphan.exists(), what="the orphan thumbnail is removed")
+    eventually(lambda: json.loads((live.library.directory / INDEX_DIR / META_FILE).read_text())["deleted"] == [],
+               what="the saved index holds no photo removed")
+    kept = live.library.catalog.embedding_ids(live.library.model_spec.model_id)
+    assert len(kept) == 4 and sorted(live.library.vectors().ids().tolist()) == sorted(kept.tolist())
