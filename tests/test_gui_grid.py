@@ -400,3 +400,37 @@ def test_with_nothing_to_scroll_the_scroll_bar_keeps_its_width_but_draws_no_hand
     qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not handle_drawn(), timeout=WAIT_MS)
     assert bar.isVisible() and bar.width() == width
+
+
+@pytest.mark.parametrize("photo", ["#3a6fe0", "#ffffff", "#000000", "#808080", "#14215a"])
+@pytest.mark.parametrize("selected", [False, True], ids=["alone", "among_several"])
+def test_the_keyboards_photo_is_outlined_visibly_on_a_photo_of_any_colour(photo: str, selected: bool) -> None:
+    """The dashed accent outline all but vanished on a dark or blue photo: every side of it now
+    holds ink at 3:1 or more against the photo (what WCAG asks of a focus indicator)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    from tests.test_gui_theme import contrast
+
+    make_app()
+    cells = grid.CellPainter()
+    cell = QRect(0, 0, 160, 160)
+    square = cells.square(cell)
+    picture = QPixmap(square.size())
+    picture.fill(QColor(photo))
+    canvas = QImage(cell.size(), QImage.Format.Format_ARGB32)
+    canvas.fill(QColor(photo))
+    painter = QPainter(canvas)
+    cells.paint(painter, cell, picture, failed=False, selected=selected, hover=False, checked=selected, focused=True)
+    painter.end()
+
+    middle = square.center()
+    inset = range(0, 9)  # the outline lies within the square's first few px, inside the selection's ring
+    sides = {
+        "top": [(x, square.top() + d) for x in range(middle.x() - 10, middle.x() + 10) for d in inset],
+        "bottom": [(x, square.bottom() - d) for x in range(middle.x() - 10, middle.x() + 10) for d in inset],
+        "left": [(square.left() + d, y) for y in range(middle.y() - 10, middle.y() + 10) for d in inset],
+        "right": [(square.right() - d, y) for y in range(middle.y() - 10, middle.y() + 10) for d in inset],
+    }
+    for side, points in sides.items():
+        assert max(contrast(canvas.pixelColor(x, y).name(), photo) for x, y in points) >= 3, side

@@ -1,6 +1,7 @@
 """Several photos at once in the grid, on a real library, worker and tiny CLIP, offscreen:
-Ctrl/Shift-click and Ctrl+A select, and the right-click menu tags, untags, finds similar,
-shows in the folder and moves to the trash what is selected (read-only: no changes)."""
+Ctrl/Shift-click and Ctrl+A select, and the right-click (or Menu key, or Shift+F10) menu tags,
+untags, finds similar, shows in the folder and moves to the trash what is selected (read-only: no
+changes)."""
 
 from __future__ import annotations
 
@@ -165,6 +166,44 @@ def test_right_click_keeps_the_selection_and_offers_what_fits_it(qtbot, make_win
     qtbot.waitUntil(lambda: bool(seen), timeout=WAIT_MS)
     assert window.grid.selected_photo_ids() == [ids[5]]
     assert seen[0]["find_similar"] == ("Find similar", True) and seen[0]["show_in_folder"] == ("Show in folder", True)
+
+
+def test_shift_f10_and_the_menu_key_open_the_menu_of_the_photo_the_keyboard_is_at(
+    qtbot, make_window, library, monkeypatch
+) -> None:
+    """Laptops have no Menu key: Shift+F10 opens the menu too. Ctrl+arrows move the keyboard off
+    the selection without changing it: the menu then acts on that photo, as in a file manager;
+    back on a selected photo, on the selection."""
+    window = make_window(library)
+    shown(qtbot, window)
+    ids, grid = window.model.ids, window.grid
+    revealed: list[Path] = []
+    monkeypatch.setattr(desktop, "show_in_folder", revealed.append)
+    click(qtbot, window, 0)
+    click(qtbot, window, 1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(grid, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert grid.currentIndex().row() == 2 and grid.selected_photo_ids() == ids[0:2]
+    seen: list[dict[str, tuple[str, bool]]] = []
+
+    def show_in_folder(menu: QMenu) -> None:
+        seen.append(menu_entries(menu))
+        [action] = [a for a in menu.actions() if a.objectName() == "show_in_folder"]
+        action.trigger()
+        menu.close()
+
+    when_shown(QApplication.activePopupWidget, show_in_folder)
+    qtbot.keyClick(grid, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT_MS)
+    assert seen[0]["find_similar"] == ("Find similar", True)
+    qtbot.waitUntil(lambda: revealed == [library.photo(ids[2]).path], timeout=WAIT_MS)
+    assert grid.selected_photo_ids() == ids[0:2]  # the menu acted on the photo, the selection stayed
+
+    seen.clear()
+    qtbot.keyClick(grid, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    when_shown(QApplication.activePopupWidget, lambda menu: (seen.append(menu_entries(menu)), menu.close()))
+    qtbot.keyClick(grid, Qt.Key.Key_Menu)
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT_MS)
+    assert seen[0]["find_similar"] == ("Find photos like these", True)
 
 
 def test_find_similar_and_show_in_folder_act_on_the_one_selected_photo(

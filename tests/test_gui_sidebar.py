@@ -43,3 +43,35 @@ def test_album_tag_lines_are_spelt_whether_the_spellings_come_before_or_after_th
     assert item.toolTip(0).endswith("Album tags: Grandma Rose, lake")
     sidebar.set_albums([album])  # the albums' query answered again
     assert sidebar.album_items()[0].toolTip(0).endswith("Album tags: Grandma Rose, lake")
+
+
+def test_counts_headings_and_a_folder_not_found_read_at_the_contrast_text_needs(qtbot, sidebar) -> None:
+    """They were drawn at 2.3:1 on the sidebar; text needs 4.5:1 (WCAG AA)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor
+
+    from photoclip.catalog import Root
+    from photoclip.gui import theme
+    from photoclip.ids import RootId
+    from tests.test_gui_theme import contrast
+
+    sidebar.set_tags([("lake", 20)], spellings={})
+    sidebar.set_roots([Root(RootId(1), Path("/media/usb/Photos"), False, True)])
+    [tag] = sidebar.tag_items()
+    [folder] = sidebar.folder_items()
+    assert folder.text(0) == "Photos (not found)"
+    tree = sidebar.tree
+
+    def inkiest(item, right: int | None = None) -> float:
+        """The contrast of the strongest pixel of the entry's row (of its last `right` px) on the sidebar."""
+        rect = tree.visualItemRect(item)
+        if right is not None:
+            rect.setLeft(rect.right() - right)
+        image = sidebar.grab(QRect(tree.viewport().mapTo(sidebar, rect.topLeft()), rect.size())).toImage()
+        assert image.pixelColor(0, image.height() // 2) == QColor(theme.colours().sidebar)  # the real background
+        return max(contrast(image.pixelColor(x, y).name(), theme.colours().sidebar)
+                   for x in range(image.width()) for y in range(image.height()))
+
+    assert inkiest(tag, right=40) >= 4.5  # its count
+    assert inkiest(tag.parent()) >= 4.5  # the section's heading
+    assert inkiest(folder) >= 4.5

@@ -107,3 +107,33 @@ def test_tab_into_the_grid_selects_its_first_photo_and_right_goes_to_the_second(
     assert grid.selected_photo_ids() == [ids[0]] and grid.current_photo_id() == ids[0]
     qtbot.keyClick(grid, Qt.Key.Key_Right)
     assert grid.selected_photo_ids() == [ids[1]]
+
+
+def test_shift_f10_opens_the_menu_of_the_entry_the_keyboard_is_at(qtbot, window) -> None:
+    """Laptops have no Menu key; and Qt's own keyboard menu was the one of the entry under the mouse."""
+    from PySide6.QtGui import QCursor
+
+    from tests.test_gui_selection import menu_entries, when_shown
+
+    sidebar, tree = window.sidebar, window.sidebar.tree
+    tab_to_the_sidebar(qtbot, window)
+    [folder] = sidebar.folder_items()
+    tree.setCurrentItem(folder)
+    QCursor.setPos(tree.viewport().mapToGlobal(tree.visualItemRect(sidebar.all_photos).center()))
+    seen: list[dict[str, tuple[str, bool]]] = []
+    when_shown(QApplication.activePopupWidget, lambda menu: (seen.append(menu_entries(menu)), menu.close()))
+    qtbot.keyClick(tree, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT_MS)
+    assert {"show_folder", "remove_folder", "add_folder"} <= set(seen[0])
+
+
+def test_tab_goes_on_from_the_entries_to_the_new_tag_button_and_space_presses_it(qtbot, window) -> None:
+    sidebar = window.sidebar
+    asked: list[bool] = []
+    sidebar.new_tag_requested.connect(lambda: asked.append(True))
+    tab_to_the_sidebar(qtbot, window)
+    qtbot.keyClick(sidebar.tree, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is sidebar.new_tag_button
+    assert sidebar.new_tag_button.accessibleName() == "New tag…"
+    qtbot.keyClick(sidebar.new_tag_button, Qt.Key.Key_Space)
+    assert asked == [True]

@@ -4,6 +4,7 @@ the theme's colours (Fusion left a sunken bevel, or nothing, under a bordered bo
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 from PySide6.QtCore import Qt
@@ -207,6 +208,7 @@ def test_text_reads_well_on_every_background_in_both_appearances(colours: theme.
     for ground in (colours.window, colours.surface, colours.sidebar):
         assert contrast(colours.text, ground) >= 7
         assert contrast(colours.muted, ground) >= 4.5
+    assert contrast(colours.offline, colours.sidebar) >= 4.5  # a folder "(not found)"
     assert contrast(colours.accent_text, colours.accent_soft) >= 4.5  # a selected entry, a tag chip
     assert contrast("#ffffff", colours.accent) >= 4.5  # a primary button's label
     assert contrast(colours.danger, colours.surface) >= 4.5
@@ -221,6 +223,37 @@ def test_text_reads_well_on_every_background_in_both_appearances(colours: theme.
 ])
 def test_the_appearance_follows_the_system_unless_the_user_chose_one(appearance, system, dark) -> None:
     assert theme.chosen(appearance, system).dark is dark
+
+
+@pytest.mark.parametrize(("appearance", "window", "dark"), [
+    ("system", "#2b2b2b", True), ("system", "#efefef", False), ("light", "#2b2b2b", False),
+])
+def test_a_system_that_names_no_scheme_is_read_by_its_window_colour(appearance, window, dark) -> None:
+    """A dark desktop whose scheme Qt cannot read (Unknown) got the light look."""
+    assert theme.chosen(appearance, Qt.ColorScheme.Unknown, QColor(window)).dark is dark
+    assert theme.chosen(appearance, Qt.ColorScheme.Light, QColor(window)).dark is (appearance == "dark")
+
+
+def test_the_app_started_on_a_dark_palette_with_no_scheme_is_dark(tmp_path) -> None:
+    """What a dark desktop gives an app whose platform says no scheme: its palette, nothing else."""
+    import subprocess
+    import sys
+
+    script = (
+        "from PySide6.QtGui import QColor, QPalette\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "palette = QPalette(app.palette())\n"
+        "palette.setColor(QPalette.ColorRole.Window, QColor('#2b2b2b'))\n"
+        "app.setPalette(palette)\n"
+        "from photoclip.gui import theme\n"
+        "from photoclip.gui.app import make_app\n"
+        "make_app()\n"
+        "print(app.styleHints().colorScheme().name, theme.colours().dark)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.stdout.split() == ["Unknown", "True"]
 
 
 def test_the_dark_appearance_paints_windows_buttons_and_icons_dark(qtbot, dark_app) -> None:

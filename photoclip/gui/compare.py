@@ -8,10 +8,11 @@ It only shows: the choices stay on the Duplicates page, where the user makes the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTextBoundaryFinder
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +34,7 @@ from photoclip.ids import PhotoId
 
 COMPARE_SIDE = 360  # each picture fits a square this big: two or three side by side on a laptop
 ZERO_WIDTH_SPACE = "\u200b"
+LONG_PART = 12  # characters of a name or folder beyond which a wrapped line may break it anywhere
 COMPARE_MOST = 6  # photos compared at once: each is a picture decoded at COMPARE_SIDE
 
 
@@ -68,15 +70,36 @@ def facts(photo: Photo, kept: bool) -> list[tuple[str, str]]:
     return [*lines, ("Choice", "✓ Keep" if kept else "Move to trash")]
 
 
+def graphemes(text: str) -> list[str]:
+    """`text` in the characters a reader sees (an accent stays on its letter)."""
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, text)
+    parts, start = [], 0
+    while (end := finder.toNextBoundary()) != -1:
+        parts.append(text[start:end])
+        start = end
+    return parts
+
+
+def breakable(text: str) -> str:
+    """`text` for a wrapped label that shows it whole: a zero-width space after each folder ("/2019"
+    allows no break of its own) and between the characters of a part longer than LONG_PART without
+    a space; a file name has none, and was cut at the label's edge and squeezed the lines under it."""
+    pieces = re.split(f"(\\s|{re.escape(os.sep)})", text)
+    return "".join(piece + ZERO_WIDTH_SPACE if piece == os.sep
+                   else ZERO_WIDTH_SPACE.join(graphemes(piece)) if len(piece) > LONG_PART else piece
+                   for piece in pieces)
+
+
 def _fact_label(key: str, value: str) -> QLabel:
-    """A fact's value, wrapped. A path wraps after any folder ("/2019" allows no break of its
-    own), with breaks that would paste wrong: it is not selectable, and whole in its tooltip."""
+    """A fact's value, wrapped. A path wraps after a folder or inside a long name, with breaks that
+    would paste wrong: it is not selectable, whole in its tooltip and for a screen reader."""
     label = QLabel(value)
     label.setObjectName("DamageValue" if key == "Damaged" else "InfoValue")
     label.setWordWrap(True)
     if key == "Path":
-        label.setText(value.replace(os.sep, os.sep + ZERO_WIDTH_SPACE))
+        label.setText(breakable(value))
         label.setToolTip(value)
+        label.setAccessibleName(value)
     else:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -99,7 +122,8 @@ class _Column(QFrame):
         if placeholder is not None:
             self.show_picture(placeholder)
         layout.addWidget(self.image)
-        name = QLabel(humanize.shown(photo.path.name))
+        name = QLabel(breakable(humanize.shown(photo.path.name)))
+        name.setAccessibleName(humanize.shown(photo.path.name))
         name.setObjectName("DupName")
         name.setWordWrap(True)
         layout.addWidget(name)

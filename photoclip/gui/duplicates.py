@@ -61,6 +61,8 @@ PAGE = 40  # groups added at a time...
 PAGE_TILES = 480  # ... or fewer once their photos reach this many: each photo is a widget
 GROUP_TILES = 200  # photos of one group shown at a time; the rest stay where they are until shown
 TILE_SIDE = 132
+TILE_LINE_CHARS = 18  # a tile's text is at least this many average characters wide (a large font widens it)
+KEEP, TRASH = "✓ Keep", "Move to trash"
 SWITCH_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
@@ -120,6 +122,17 @@ def two_lines(text: str, metrics: QFontMetrics, width: int) -> str:
     return f"{text[:cut]}\n{metrics.elidedText(text[cut:], Qt.TextElideMode.ElideMiddle, width)}"
 
 
+def tile_text_width(font: QFont) -> int:
+    """How wide a tile's lines of text are: the thumbnail's side, or wider where a large font would
+    cut the verdict ("Move to tra") or "identical copy", or leave a name a few letters a line."""
+    bold = QFont(font)
+    bold.setBold(True)
+    verdict = max(QFontMetrics(bold).horizontalAdvance(text) for text in (KEEP, TRASH))
+    metrics = QFontMetrics(font)
+    return max(TILE_SIDE, verdict + 4, metrics.horizontalAdvance("identical copy") + 4,
+               metrics.averageCharWidth() * TILE_LINE_CHARS)
+
+
 class _Tile(QFrame):
     """One photo of a group: its thumbnail, name, folder, size, and whether it is kept. `folder`
     names its folder among its group's ("Backup/2023", "Camera"; see group_folders)."""
@@ -137,7 +150,8 @@ class _Tile(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # the name on the tile may be cut short: a screen reader gets the whole path
         self.setAccessibleDescription(f"{humanize.shown(photo.path)}. Space keeps it or moves it to the trash")
-        self.setFixedWidth(TILE_SIDE + 16)
+        side = tile_text_width(self.font())
+        self.setFixedWidth(side + 16)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(3)
@@ -145,33 +159,33 @@ class _Tile(QFrame):
         self.image.setFixedSize(TILE_SIDE, TILE_SIDE)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setObjectName("DupImage")
-        layout.addWidget(self.image)
+        layout.addWidget(self.image, 0, Qt.AlignmentFlag.AlignHCenter)
         self.name = name = QLabel(humanize.shown(photo.path.name))
         name.setObjectName("DupName")
         name.setToolTip(humanize.shown(photo.path))
         name.setAccessibleName(humanize.shown(photo.path.name))
         name.setAccessibleDescription(humanize.shown(photo.path))
-        name.setFixedWidth(TILE_SIDE)
+        name.setFixedWidth(side)
         bold = QFont(name.font())
         bold.setBold(True)
-        name.setText(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), TILE_SIDE - 4))
+        name.setText(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), side - 4))
         layout.addWidget(name)
         # "in Holiday 2024 — Cô…"; a folder named with its parent keeps both ends ("in 2019 Su…/Trip")
         cut = Qt.TextElideMode.ElideMiddle if "/" in self._folder else Qt.TextElideMode.ElideRight
-        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {self._folder}", cut, TILE_SIDE - 4))
+        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {self._folder}", cut, side - 4))
         self.folder.setObjectName("Muted")
-        self.folder.setFixedWidth(TILE_SIDE)
+        self.folder.setFixedWidth(side)
         self.folder.setToolTip(humanize.shown(photo.path.parent))
         layout.addWidget(self.folder)
         parts = [f"{photo.width}×{photo.height}"] if photo.width and photo.height else []
         parts.append(humanize.file_size(photo.size))
         size = " · ".join(parts)
         metrics = QFontMetrics(self.font())
-        fits = metrics.horizontalAdvance(size) <= TILE_SIDE - 4  # else its bytes under its pixels, neither cut
+        fits = metrics.horizontalAdvance(size) <= side - 4  # else its bytes under its pixels, neither cut
         self.detail = QLabel(size if fits else "\n".join(
-            metrics.elidedText(part, Qt.TextElideMode.ElideRight, TILE_SIDE - 4) for part in parts))
+            metrics.elidedText(part, Qt.TextElideMode.ElideRight, side - 4) for part in parts))
         self.detail.setObjectName("Muted")
-        self.detail.setFixedWidth(TILE_SIDE)
+        self.detail.setFixedWidth(side)
         self.detail.setToolTip(size)
         layout.addWidget(self.detail)
         self.alike: QLabel | None = None
@@ -193,7 +207,7 @@ class _Tile(QFrame):
                         "double-click to compare its group's photos large")
 
     def set_kept(self, kept: bool) -> None:
-        self.state.setText("✓ Keep" if kept else "Move to trash")
+        self.state.setText(KEEP if kept else TRASH)
         self.setProperty("kept", kept)
         self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {self._folder}, "
                                f"{'kept' if kept else 'to move to the trash'}")

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QRectF,
     QSize,
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -46,6 +48,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 
 from photoclip import humanize
 from photoclip.gui import icons, theme
+from photoclip.gui.keys import asks_for_menu
 from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.ids import PhotoId, RootId
@@ -420,8 +423,9 @@ class CellPainter:
     def __init__(self) -> None:
         self._placeholders: dict[tuple[int, bool, float], QPixmap] = {}
         self._selected_pen = QPen(QColor(theme.colours().accent), 3)
-        self._focus_pen = QPen(QColor(theme.colours().accent), 2, Qt.PenStyle.DashLine)
-        self._focus_inner_pen = QPen(QColor("#ffffff"), 1.5)
+        # the keyboard's photo: a dark and a light ring together, seen on a photo of any colour
+        self._focus_pens = (QPen(QColor("#ffffff"), 4), QPen(QColor(theme.colours().accent), 2, Qt.PenStyle.DashLine))
+        self._focus_inner_pens = (QPen(QColor(0, 0, 0, 160), 3.5), QPen(QColor("#ffffff"), 1.5))
         self._hover_fill = QColor(255, 255, 255, 40)
         self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
         self._badge_pen = QPen(QColor("#ffffff"), 2)
@@ -456,9 +460,10 @@ class CellPainter:
                 painter.drawPath(path)
         if focused and (checked or not selected):
             outline = QRectF(square).adjusted(4.5, 4.5, -4.5, -4.5) if selected else \
-                QRectF(square).adjusted(1, 1, -1, -1)
-            painter.setPen(self._focus_inner_pen if selected else self._focus_pen)
-            painter.drawRoundedRect(outline, self.RADIUS, self.RADIUS)
+                QRectF(square).adjusted(2, 2, -2, -2)
+            for pen in self._focus_inner_pens if selected else self._focus_pens:
+                painter.setPen(pen)
+                painter.drawRoundedRect(outline, self.RADIUS, self.RADIUS)
         if checked:
             badge = QRect(square.left() + 8, square.top() + 8, self.BADGE, self.BADGE)
             painter.setPen(self._badge_pen)
@@ -521,9 +526,11 @@ class PhotoGridView(QListView):
 
     Selection is extended, as in a file manager: click selects one photo, Ctrl-click adds or
     takes one, Shift-click (or Shift+arrows) a run, Ctrl+A all of them. A right click
-    asks for the context menu (`customContextMenuRequested`); the window builds it."""
+    asks for the context menu (`customContextMenuRequested`), the Menu key or Shift+F10 for the
+    photo the keyboard is at (`keyboard_menu_requested`); the window builds it."""
 
     open_requested = Signal(QModelIndex)
+    keyboard_menu_requested = Signal(QPoint)  # where in the viewport: the photo the keyboard is at
     typed = Signal(str)  # letters typed while the grid has the focus: the start of a search
     viewport_moved = Signal()
     thumbnail_side_changed = Signal(int)  # logical px of a cell's square
@@ -663,6 +670,24 @@ class PhotoGridView(QListView):
             self.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         else:
             self.clearSelection()
+
+    def event(self, event: QEvent) -> bool:
+        if asks_for_menu(event):
+            index = self.currentIndex()
+            self.scrollTo(index)
+            self.keyboard_menu_requested.emit(self.visualRect(index).center() if index.isValid()
+                                              else self.viewport().rect().center())
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyboard_menu_ids(self) -> list[PhotoId]:
+        """What a menu opened from the keyboard acts on: the selection, or the photo the keyboard
+        is at where Ctrl+arrows moved it off the selection (as in a file manager)."""
+        index, selection = self.currentIndex(), self.selectionModel()
+        if index.isValid() and selection is not None and not selection.isSelected(index):
+            return [PhotoId(index.data(PhotoIdRole))]
+        return self.selected_photo_ids()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier)
@@ -844,24 +869,30 @@ class PhotoGridView(QListView):
             self._hover_row = row
 
     def _paint_empty_state(self) -> None:
+        """The icon, title and text of an empty view, in boxes as tall as their lines at the font
+        they are drawn in (a large font or a long message was cut off), and higher up where needed."""
         icon_name, title, text = self._empty
         if not title:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = self.viewport().rect()
-        top = area.height() // 2 - 90
-        icon_rect = QRect(area.width() // 2 - 28, top, 56, 56)
-        icons.icon(icon_name, theme.colours().faint).paint(painter, icon_rect)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setWeight(QFont.Weight.DemiBold)
+        wrap = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+        title_width = area.width() - 48
+        title_height = max(32, QFontMetrics(font).boundingRect(QRect(0, 0, title_width, 10_000), wrap, title).height())
+        text_width = min(area.width() - 48, max(460, self.fontMetrics().averageCharWidth() * 65))
+        text_height = self.fontMetrics().boundingRect(QRect(0, 0, text_width, 10_000), wrap, text).height()
+        top = max(0, min(area.height() // 2 - 90, (area.height() - 76 - title_height - text_height) // 2))
+        icons.icon(icon_name, theme.colours().faint).paint(painter, QRect(area.width() // 2 - 28, top, 56, 56))
         painter.setFont(font)
         painter.setPen(QColor(theme.colours().text))
-        title_rect = QRect(area.left() + 24, top + 70, area.width() - 48, 32)
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, title)
+        title_rect = QRect(area.left() + 24, top + 70, title_width, title_height)
+        painter.drawText(title_rect, wrap | Qt.AlignmentFlag.AlignVCenter, title)
         painter.setFont(self.font())
         painter.setPen(QColor(theme.colours().muted))
-        text_rect = QRect(area.width() // 2 - 230, top + 108, 460, 80)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, text)
+        painter.drawText(QRect((area.width() - text_width) // 2, title_rect.bottom() + 7, text_width, text_height),
+                         wrap, text)
         painter.end()

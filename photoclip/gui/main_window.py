@@ -445,6 +445,8 @@ class MainWindow(QMainWindow):
         self.grid.open_requested.connect(self.open_preview)
         self.grid.typed.connect(self._type_into_search)
         self.grid.customContextMenuRequested.connect(self._grid_context_menu)
+        self.grid.keyboard_menu_requested.connect(
+            lambda pos: self._grid_context_menu(pos, self.grid.keyboard_menu_ids()))
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.grid, context=Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(lambda: self.trash_ids(self.grid.selected_photo_ids()))
         tag = QShortcut(QKeySequence(TAG_KEYS), self.grid, context=Qt.ShortcutContext.WidgetShortcut)
@@ -1420,10 +1422,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ the selected photos
 
-    def selection_menu(self) -> QMenu | None:
-        """What can be done with the photos selected in the grid (its context menu); None when
-        none is. Changes are left out of reach (disabled) when the library is read-only."""
-        ids = self.grid.selected_photo_ids()
+    def selection_menu(self, ids: list[PhotoId] | None = None) -> QMenu | None:
+        """What can be done with the photos selected in the grid, or with `ids` (its context
+        menu); None when there are none. Changes are left out of reach (disabled) when the
+        library is read-only."""
+        ids = self.grid.selected_photo_ids() if ids is None else ids
         if not ids:
             return None
         writable, one, tag = self.worker is not None, len(ids) == 1, self.view.tag
@@ -1454,8 +1457,8 @@ class MainWindow(QMainWindow):
         trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         return menu
 
-    def _grid_context_menu(self, pos: QPoint) -> None:
-        menu = self.selection_menu()
+    def _grid_context_menu(self, pos: QPoint, ids: list[PhotoId] | None = None) -> None:
+        menu = self.selection_menu(ids)
         if menu is not None:
             menu.exec(self.grid.viewport().mapToGlobal(pos))
             menu.deleteLater()

@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 MAX_PREVIEW_SIDE = 2560
 INFO_WIDTH = 300  # the facts panel where the window has room
 MIN_INFO_WIDTH = 240  # ... and in a narrow window: a date or a folder still reads on a line or two
+INFO_CHARS, MIN_INFO_CHARS = 40, 32  # the same in the font's average characters, where a large font needs more
 MIN_INFO_LINES = 6  # the facts scrolled in a low window still show this many lines
 FOCUS_MARGIN = 12  # px kept in sight around a tag the keyboard focuses in the scrolled facts
 STEP_KEYS = {-1: (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp),
@@ -200,18 +201,21 @@ class _Bar(QFrame):
 class _InfoPanel(QFrame):
     """The preview's right-hand panel: INFO_WIDTH wide where the window has room, narrower (down
     to what its buttons and the keys' hint need, and no less than MIN_INFO_WIDTH) in a narrow
-    window, so the picture keeps a share of it."""
+    window, so the picture keeps a share of it. A large font widens both, in characters: a fixed
+    width cut its buttons and values."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMaximumWidth(INFO_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # no wider than its hint
 
     def sizeHint(self) -> QSize:
-        return QSize(INFO_WIDTH, super().sizeHint().height())
+        width = max(INFO_WIDTH, self.fontMetrics().averageCharWidth() * INFO_CHARS, self.minimumSizeHint().width())
+        return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        return QSize(max(MIN_INFO_WIDTH, hint.width()), hint.height())
+        least = max(MIN_INFO_WIDTH, self.fontMetrics().averageCharWidth() * MIN_INFO_CHARS)
+        return QSize(max(least, hint.width()), hint.height())
 
 
 class _Details(QWidget):
@@ -448,7 +452,8 @@ class PreviewPage(QWidget):
         self.folder_button.clicked.connect(self._show_in_folder)
         for button in (self.similar_button, self.open_button, self.folder_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setMinimumHeight(36)
+            button.ensurePolished()  # the style sheet's padding is in its size hint
+            button.setMinimumHeight(max(36, button.sizeHint().height()))  # a low window cut a large font's text
             actions.addWidget(button)
         actions.addStretch(1)  # the actions follow the tags; the scroll area takes no more than they need
         self.keys_hint = QLabel("")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,6 +40,7 @@ MODEL_FILE_FILTER = f"Model weights ({' '.join('*' + suffix for suffix in config
 VOCABULARY_FILE_FILTER = "Tag vocabularies (*.txt);;All files (*)"
 DEVICES = (("auto", "Automatic (GPU when there is one)"), ("cpu", "Processor (CPU)"),
            ("cuda", "NVIDIA GPU (CUDA)"), ("mps", "Apple GPU (Metal)"))
+FIELD_WIDTH_CHARS = 56  # the fields' least width, in the font's average characters (the dialog's width follows it)
 
 
 def pick_model_file(parent: QWidget | None, start: str = "") -> str | None:
@@ -67,12 +70,19 @@ def vocabulary_problem(path: str | None) -> str | None:
     return None
 
 
+def lines_high(edit: QPlainTextEdit, lines: int) -> int:
+    """The height that shows `lines` lines of text in `edit` at its font, frame and padding included."""
+    edit.ensurePolished()
+    margins = edit.contentsMargins()
+    chrome = margins.top() + margins.bottom() + 2 * round(edit.document().documentMargin())
+    return lines * edit.fontMetrics().lineSpacing() + chrome
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: config.Settings, parent: QWidget | None = None, writable: bool = True,
                  appearance: str = "system") -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(560)
         self._original = settings
         self._vocabulary = settings.vocabulary
         layout = QVBoxLayout(self)
@@ -87,6 +97,7 @@ class SettingsDialog(QDialog):
         for name in dict.fromkeys((config.DEFAULT_MODEL, settings.model, config.DEMO_MODEL)):
             self.model.addItem(name)
         self.model.setCurrentText(settings.model)
+        self.model.setMinimumWidth(self.fontMetrics().averageCharWidth() * FIELD_WIDTH_CHARS)
         self.model.setToolTip("An open_clip model name with its pretrained tag, e.g. " + config.DEFAULT_MODEL)
         form.addRow("Model", self.model)
 
@@ -128,7 +139,7 @@ class SettingsDialog(QDialog):
         self.excluded = QPlainTextEdit("\n".join(self._patterns))
         self.excluded.setTabChangesFocus(True)  # one pattern a line: Tab goes on to the next setting
         self.excluded.setPlaceholderText("One pattern per line, e.g.\n*/Screenshots/*\n*.tmp")
-        self.excluded.setFixedHeight(96)
+        self.excluded.setFixedHeight(lines_high(self.excluded, 5))
         form.addRow("Leave out", self.excluded)
         form.addRow("Tags", self._build_vocabulary_row(writable))
 
@@ -170,6 +181,21 @@ class SettingsDialog(QDialog):
             self.adjustSize()  # room for the line, not squeezed out of the rows below
             return
         super().accept()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a line shown or hidden: the rows need another height
+            self._fit_height()
+        return handled
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Never shorter than the rows at this width. Qt's minimum for a window leaves out that the
+        note wraps onto more lines as the font grows, and a small screen then squeezed rows over each other."""
+        self.setMinimumHeight(self.layout().totalHeightForWidth(self.width()))
 
     def settings(self) -> config.Settings:
         """The settings as edited (unchanged fields kept)."""

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFocusEvent, QFont, QIcon, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize
 from photoclip.catalog import Root
 from photoclip.gui import icons, theme
+from photoclip.gui.keys import asks_for_menu
 from photoclip.humanize import plural
 from photoclip.ids import RootId
 from photoclip.tagging import Album
@@ -61,7 +62,7 @@ def defined_tag_tooltip(prompt: str, count: int, name: str) -> str:
 
 def fold_arrow(expanded: bool) -> QIcon:
     """The arrow of a section's header: pointing down while it is open, right while folded."""
-    return icons.icon("chevron-down" if expanded else "chevron-right", theme.colours().faint)
+    return icons.icon("chevron-down" if expanded else "chevron-right", theme.colours().muted)
 
 
 def album_tags_line(album: Album, spellings: Mapping[str, str] | None = None) -> str:
@@ -108,6 +109,16 @@ class _Tree(QTreeWidget):
 
     delete_pressed = Signal()
     item_pressed = Signal(object)  # QTreeWidgetItem: Enter or Space on it
+
+    def event(self, event: QEvent) -> bool:
+        """The Menu key or Shift+F10: the menu of the entry the keyboard is at (Qt's own would be
+        the entry under the mouse)."""
+        if asks_for_menu(event):
+            item = self.currentItem()
+            self.customContextMenuRequested.emit(self.visualItemRect(item).center() if item is not None else QPoint())
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -165,7 +176,7 @@ class _CountDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         painter.save()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(QColor(theme.colours().accent_text if selected else theme.colours().faint))
+        painter.setPen(QColor(theme.colours().accent_text if selected else theme.colours().muted))
         painter.setFont(opt.font)
         painter.drawText(text_rect.adjusted(0, 0, right - text_rect.right(), 0),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, number)
@@ -537,7 +548,7 @@ class Sidebar(QFrame):
         font.setWeight(QFont.Weight.DemiBold)
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.8)
         item.setFont(0, font)
-        item.setForeground(0, QBrush(QColor(theme.colours().faint)))
+        item.setForeground(0, QBrush(QColor(theme.colours().muted)))
         item.setSizeHint(0, QSize(10, 30))
         item.setData(0, KindRole, "section")
         item.setToolTip(0, "Click to fold or unfold")
@@ -557,7 +568,8 @@ class Sidebar(QFrame):
         button.setFixedSize(22, 18)
         button.setToolTip(tip)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab goes on from the entries to it; a click leaves the focus
+        button.setAccessibleName(tip.split(" — ")[0])
         row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.tree.setItemWidget(section, 0, holder)
         return button

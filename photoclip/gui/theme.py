@@ -28,8 +28,8 @@ class Colours:
     sidebar: str
     border: str
     text: str
-    muted: str
-    faint: str
+    muted: str  # secondary text, still readable (4.5:1 on every background): notes, counts, headings
+    faint: str  # what is out of reach: disabled text, placeholders
     accent: str
     accent_text: str  # the accent as text on accent_soft
     accent_deep: str  # a primary button's edge, and its background under the mouse
@@ -57,8 +57,8 @@ class Colours:
 LIGHT = Colours(
     dark=False, window="#f6f7f9", surface="#ffffff", sidebar="#eef0f4", border="#dfe3e8", text="#1d2330",
     muted="#646b78", faint="#9aa1ad", accent="#3a6fe0", accent_text="#2f5cc0", accent_deep="#2f5cc0",
-    accent_soft="#e3ebfc", placeholder="#e6e9ee", danger="#c2410c", offline="#9aa1ad", hover="#f0f2f5", pressed="#e6e9ee",
-    sidebar_hover="#e4e7ed", midlight="#eceff3", tooltip="#1d2330", scroll_handle="#c9ced6",
+    accent_soft="#e3ebfc", placeholder="#e6e9ee", danger="#c2410c", offline="#646b78", hover="#f0f2f5",
+    pressed="#e6e9ee", sidebar_hover="#e4e7ed", midlight="#eceff3", tooltip="#1d2330", scroll_handle="#c9ced6",
     scroll_handle_hover="#aeb4bf", chip_border="#c8d6f5", chip_remove_hover="rgba(0, 0, 0, 0.08)",
     discard="#fbf3ee", tile_hover="#c9ced6", banner="#fff7e6", banner_border="#f3d9a4", banner_text="#7a4b00",
     warning_icon="#b45309",
@@ -66,13 +66,14 @@ LIGHT = Colours(
 DARK = Colours(
     dark=True, window="#1b1e24", surface="#23272f", sidebar="#191c21", border="#363c48", text="#e4e7ec",
     muted="#9ca3af", faint="#6d7480", accent="#3a6fe0", accent_text="#a8c1fa", accent_deep="#325fc4",
-    accent_soft="#2a3a5e", placeholder="#2f343e", danger="#f0895a", offline="#6d7480", hover="#2c313a", pressed="#363c47",
-    sidebar_hover="#262a32", midlight="#2a2e36", tooltip="#3b414d", scroll_handle="#4a515e",
+    accent_soft="#2a3a5e", placeholder="#2f343e", danger="#f0895a", offline="#9ca3af", hover="#2c313a",
+    pressed="#363c47", sidebar_hover="#262a32", midlight="#2a2e36", tooltip="#3b414d", scroll_handle="#4a515e",
     scroll_handle_hover="#5e6675", chip_border="#3d5286", chip_remove_hover="rgba(255, 255, 255, 0.12)",
     discard="#3a2b25", tile_hover="#4a515e", banner="#3a301c", banner_border="#6b5526", banner_text="#f3d9a4",
     warning_icon="#f0b45a",
 )
 _active = LIGHT
+_desktop_window: QColor | None = None  # the desktop's window colour, read before our palette replaces it
 
 
 def colours() -> Colours:
@@ -80,10 +81,13 @@ def colours() -> Colours:
     return _active
 
 
-def chosen(appearance: str, system: Qt.ColorScheme) -> Colours:
+def chosen(appearance: str, system: Qt.ColorScheme, window: QColor | None = None) -> Colours:
     """The colours for the user's choice ("system", "light" or "dark"); the system's scheme
-    decides "system", and light when it says nothing (an older desktop, offscreen)."""
-    if appearance == "dark" or (appearance == "system" and system == Qt.ColorScheme.Dark):
+    decides "system". Where it says nothing (an older desktop, a theme Qt cannot read), the
+    desktop's window colour (`window`, from its palette) does: dark when it is dark, else light."""
+    unknown = system == Qt.ColorScheme.Unknown
+    dark_window = window is not None and window.lightness() < 128
+    if appearance == "dark" or (appearance == "system" and (system == Qt.ColorScheme.Dark or unknown and dark_window)):
         return DARK
     return LIGHT
 
@@ -95,7 +99,19 @@ def saved_appearance(settings: QSettings) -> str:
     return value if value in dict(APPEARANCES) else "system"
 
 
-def style_sheet(c: Colours) -> str:
+REFERENCE_POINT_SIZE = 10.0  # the app font the style sheet's sizes were chosen at (apply's smallest)
+
+
+def style_sheet(c: Colours, base_point_size: float | None = None) -> str:
+    """The style sheet in colours `c`. Its font sizes are proportions of the app font
+    (`base_point_size`, the running app's when not given), so a larger system font enlarges
+    headings with the text they head instead of leaving them smaller than it."""
+    base = base_point_size or QApplication.font().pointSizeF()
+    scale = base / REFERENCE_POINT_SIZE if base > 0 else 1.0  # -1 when the font is sized in pixels
+
+    def pt(size: float) -> str:
+        return f"{size * scale:.4g}pt"
+
     return f"""
 QMainWindow, QDialog {{ background: {c.window}; }}
 QToolTip {{ background: {c.tooltip}; color: white; border: none; padding: 5px 8px; border-radius: 4px; }}
@@ -107,7 +123,7 @@ QMenu::icon {{ padding-left: 8px; }}
 QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 
 #Sidebar {{ background: {c.sidebar}; border: none; border-right: 1px solid {c.border}; }}
-#SidebarTree {{ background: transparent; border: none; outline: 0; font-size: 10pt; }}
+#SidebarTree {{ background: transparent; border: none; outline: 0; font-size: {pt(10)}; }}
 #SidebarTree::item {{  /* a clear border, drawn in the accent on the entry with the keyboard focus */
     padding: 4px 3px; border: 1px solid transparent; border-radius: 6px; margin: 1px 6px; color: {c.text};
 }}
@@ -115,18 +131,18 @@ QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 #SidebarTree::item:hover:!selected {{ background: {c.sidebar_hover}; }}
 #SidebarTree::item:focus {{ border: 1px solid {c.accent}; }}
 #SidebarTree::branch {{ background: transparent; border: none; image: none; }}
-#AppTitle {{ font-size: 13pt; font-weight: 600; color: {c.text}; }}
+#AppTitle {{ font-size: {pt(13)}; font-weight: 600; color: {c.text}; }}
 
 #TopBar {{ background: {c.surface}; border-bottom: 1px solid {c.border}; }}
 #SearchField {{
     background: {c.window}; border: 1px solid {c.border}; border-radius: 9px;
-    padding: 7px 10px; font-size: 11pt; color: {c.text};
+    padding: 7px 10px; font-size: {pt(11)}; color: {c.text};
     selection-background-color: {c.accent};
 }}
 #SearchField:focus {{ border: 1px solid {c.accent}; background: {c.surface}; }}
 
 #ViewHeader {{ background: {c.surface}; }}
-#ViewTitle {{ font-size: 15pt; font-weight: 600; color: {c.text}; }}
+#ViewTitle {{ font-size: {pt(15)}; font-weight: 600; color: {c.text}; }}
 #ViewSubtitle {{ color: {c.muted}; }}
 #PhotoGrid {{ background: {c.surface}; border: none; }}
 
@@ -142,7 +158,7 @@ QPushButton[primary="true"] {{
 }}
 QPushButton[primary="true"]:hover {{ background: {c.accent_deep}; }}
 QPushButton[primary="true"]:disabled {{ background: {c.placeholder}; color: {c.faint}; border: 1px solid {c.border}; }}
-QPushButton#BigButton {{ padding: 12px 26px; font-size: 12pt; border-radius: 9px; }}
+QPushButton#BigButton {{ padding: 12px 26px; font-size: {pt(12)}; border-radius: 9px; }}
 QPushButton:focus {{ border: 1px solid {c.accent}; }}  /* the style sheet's borders hide Fusion's focus frame */
 QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
 
@@ -164,14 +180,14 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 #Banner {{ background: {c.banner}; border: 1px solid {c.banner_border}; border-radius: 10px; }}
 #Banner QLabel {{ color: {c.banner_text}; }}
 #WelcomeContent {{ background: {c.window}; }}
-#WelcomeTitle {{ font-size: 20pt; font-weight: 600; color: {c.text}; }}
-#WelcomeText {{ font-size: 11pt; color: {c.muted}; }}
+#WelcomeTitle {{ font-size: {pt(20)}; font-weight: 600; color: {c.text}; }}
+#WelcomeText {{ font-size: {pt(11)}; color: {c.muted}; }}
 #Muted {{ color: {c.muted}; }}
 
 #PreviewPage {{ background: #1b1e24; }}
 #PreviewInfo {{ background: {c.surface}; border-left: 1px solid {c.border}; }}
 #PreviewDetails {{ background: {c.surface}; }}
-#PreviewName {{ font-size: 13pt; font-weight: 600; color: {c.text}; }}
+#PreviewName {{ font-size: {pt(13)}; font-weight: 600; color: {c.text}; }}
 #InfoKey {{ color: {c.muted}; }}
 #InfoValue {{ color: {c.text}; }}
 #PreviewBar QToolButton {{ color: white; }}
@@ -258,8 +274,10 @@ def palette(c: Colours) -> QPalette:
 def apply(app: QApplication, appearance: str = "system") -> None:
     """Fusion, our palette and style sheet in the colours `appearance` asks for, and a
     readable default font size."""
-    global _active
-    _active = chosen(appearance, QGuiApplication.styleHints().colorScheme())
+    global _active, _desktop_window
+    if _desktop_window is None:
+        _desktop_window = app.palette().window().color()
+    _active = chosen(appearance, QGuiApplication.styleHints().colorScheme(), _desktop_window)
     app.setStyle("Fusion")
     app.setPalette(palette(_active))
     font = QFont(app.font())

@@ -1,0 +1,198 @@
+"""The app under a large system font (16 to 20 points, what people with low vision choose): headings
+stay larger than the text they head, and no dialog, tile or panel cuts or overlaps its text (nor at
+the usual font, where a long name did)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPushButton, QWidget
+
+from photoclip import config
+from photoclip.catalog import Photo
+from photoclip.gui import theme
+from photoclip.gui.app import make_app
+from photoclip.ids import PhotoId, RootId
+from tests.gui_support import WAIT_MS
+from tests.helpers import write_photo
+
+
+@pytest.fixture
+def app_font_of() -> Iterator[Callable[[float], None]]:
+    """app_font_of(points): the app restyled at that font size; back at the usual one after."""
+    app = make_app()
+    usual = QFont(app.font())
+
+    def restyle(points: float) -> None:
+        font = QFont(usual)
+        font.setPointSizeF(points)
+        app.setFont(font)
+        make_app()
+
+    yield restyle
+    app.setFont(usual)
+    make_app()
+
+
+def styled_font(qtbot, widget: QWidget, name: str) -> float:
+    widget.setObjectName(name)
+    qtbot.addWidget(widget)
+    widget.ensurePolished()
+    return widget.font().pointSizeF()
+
+
+def area_in(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def shown(window: QWidget, kind: type[QWidget]) -> list[QWidget]:
+    return [w for w in window.findChildren(kind) if w.isVisibleTo(window)]
+
+
+def cut_buttons(window: QWidget) -> list[str]:
+    """The buttons narrower than their text and padding need."""
+    return [b.text() for b in shown(window, QAbstractButton) if b.width() < b.sizeHint().width()]
+
+
+def test_headings_and_the_search_field_grow_with_a_larger_system_font(qtbot, app_font_of) -> None:
+    app_font_of(18)
+    assert styled_font(qtbot, QLabel("Library"), "ViewTitle") == pytest.approx(27)
+    assert styled_font(qtbot, QLabel("photoclip"), "AppTitle") > 18
+    assert styled_font(qtbot, QLabel("Welcome"), "WelcomeTitle") > 18
+    assert styled_font(qtbot, QLineEdit(), "SearchField") >= 18
+    assert styled_font(qtbot, QPushButton("Add a folder"), "BigButton") >= 18
+
+
+def test_the_style_sheets_sizes_are_unchanged_at_the_default_font(qtbot, app_font_of) -> None:
+    app_font_of(theme.REFERENCE_POINT_SIZE)
+    assert styled_font(qtbot, QLabel("Library"), "ViewTitle") == 15
+    assert styled_font(qtbot, QLineEdit(), "SearchField") == 11
+    assert "font-size: 10pt" in theme.style_sheet(theme.LIGHT, 10.0)
+
+
+@pytest.mark.parametrize("points", [16, 20])
+def test_the_settings_dialog_grows_to_its_rows_at_a_large_font(qtbot, app_font_of, points) -> None:
+    from photoclip.gui.settings_dialog import SettingsDialog
+
+    app_font_of(points)
+    dialog = SettingsDialog(config.Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+
+    assert cut_buttons(dialog) == []
+    labels = [label for label in shown(dialog, QLabel) if not label.wordWrap()]
+    assert [label.text() for label in labels if label.width() < label.sizeHint().width()] == []
+    below = area_in(dialog.excluded, dialog)
+    assert all(not area_in(w, dialog).intersects(below) for w in (dialog.vocabulary_label, dialog.choose_vocabulary))
+    assert dialog.excluded.height() >= 5 * dialog.excluded.fontMetrics().lineSpacing()
+
+
+def a_photo(path: str) -> Photo:
+    return Photo(id=PhotoId(1), root_id=RootId(1), path=Path(path), size=37_600, mtime_ns=0, hash=None, width=320,
+                 height=320, taken_at=None, format="JPEG", status="indexed", failure=None)
+
+
+@pytest.mark.parametrize("points", [16, 20])
+def test_a_duplicates_tile_widens_so_its_verdict_and_likeness_are_never_cut(qtbot, app_font_of, points) -> None:
+    from photoclip.gui.duplicates import TILE_SIDE, _Tile
+
+    app_font_of(points)
+    tiles = []
+    for kept in (True, False):
+        tile = _Tile(a_photo("/photos/Backup/IMG_20190612_0001.jpg"), 1.0)
+        qtbot.addWidget(tile)
+        tile.set_kept(kept)
+        tile.show()
+        tiles.append(tile)
+    QApplication.processEvents()
+
+    labels = [label for tile in tiles for label in (tile.state, tile.alike) if label is not None]
+    assert [label.text() for label in labels if label.width() < label.sizeHint().width()] == []
+    for tile in tiles:
+        assert all(tile.name.fontMetrics().horizontalAdvance(line) <= tile.name.width()
+                   for line in tile.name.text().splitlines())
+        assert tile.image.width() == TILE_SIDE  # the thumbnail keeps its size, in the middle of the wider tile
+
+
+@pytest.mark.parametrize("points", [10, 16])
+def test_the_compare_dialog_shows_a_long_name_and_path_whole(
+    qtbot, app_font_of, open_library, tmp_path, points
+) -> None:
+    """A file name has no space to wrap at: it was cut at the column's edge, and the path under it
+    was clipped top and bottom, even at the usual font."""
+    from photoclip.gui.compare import COMPARE_SIDE, CompareDialog
+    from photoclip.gui.ops import Ops
+
+    app_font_of(points)
+    path = tmp_path / "Backup of phone 2019 - a long folder name" / "IMG_20190612_0007_copy_with_a_rather_long_name.jpg"
+    write_photo(path, seed=1)
+    photo = a_photo(str(path))
+    ops = Ops(open_library())
+    dialog = CompareDialog(ops, [photo], {photo.id}, lambda _pid: None, total=1)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    [column] = dialog.columns
+    qtbot.waitUntil(lambda: not column.image.pixmap().isNull(), timeout=WAIT_MS)
+
+    name = column.findChild(QLabel, "DupName")
+    for label in (name, *column.facts.values()):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+        lines = label.fontMetrics().boundingRect(QRect(0, 0, label.width(), 10_000), Qt.TextFlag.TextWordWrap,
+                                                 label.text())
+        assert lines.width() <= label.width(), label.text()
+    assert column.width() == COMPARE_SIDE
+    assert name.accessibleName() == path.name
+    assert column.facts["Path"].text().replace("\u200b", "") == column.facts["Path"].accessibleName() == str(path)
+
+
+@pytest.mark.parametrize("points", [10, 16, 20])
+def test_the_preview_panel_widens_with_the_font_so_its_buttons_and_keys_show_whole(
+    qtbot, app_font_of, open_library, points
+) -> None:
+    from photoclip.gui.ops import Ops
+    from photoclip.gui.preview import INFO_WIDTH, PreviewPage
+
+    app_font_of(points)
+    page = PreviewPage(Ops(open_library()))
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    QApplication.processEvents()
+
+    panel = page.info_scroll.parentWidget()
+    buttons = (page.similar_button, page.open_button, page.folder_button)
+    assert [b.text() for b in buttons if b.width() < b.sizeHint().width() or b.height() < b.sizeHint().height()] == []
+    assert page.keys_hint.width() >= page.keys_hint.sizeHint().width()
+    assert panel.width() == INFO_WIDTH if points == theme.REFERENCE_POINT_SIZE else panel.width() > INFO_WIDTH
+
+
+def test_an_empty_views_message_shows_every_line_at_a_large_font(qtbot, app_font_of) -> None:
+    """The message was drawn into a fixed 460×80 box: at 20 points its third line was cut off."""
+    from photoclip.gui.grid import PhotoGridView
+    from tests.test_gui_theme import contrast
+
+    app_font_of(20)
+    view = PhotoGridView()
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    lines = ["No photos are indexed yet.", "Add a folder of photos to start,", "or plug in the drive",
+             "that holds them,", "or wait for indexing to finish."]
+    view.set_empty_state("library", "Nothing here yet", "\n".join(lines))
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.viewport().grab().toImage()
+    surface = theme.colours().surface
+    inked = [y for y in range(image.height())
+             if any(contrast(image.pixelColor(x, y).name(), surface) >= 3 for x in range(0, image.width(), 2))]
+    assert inked, "nothing drawn"
+    needed = len(lines) * view.fontMetrics().lineSpacing()
+    assert inked[-1] - inked[0] >= needed  # from the title's top to the last line's bottom
+    assert inked[-1] < image.height() - 1
