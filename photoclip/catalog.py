@@ -1455,12 +1455,16 @@ class Catalog:
 
     def named_whole(self, key: str, limit: int = 500) -> list[PhotoId]:
         """Indexed photos whose whole name, less its suffix, has this name key ("lisbon tram" is
-        "Lisbon tram.JPG", "selfie" is "😀 selfie.jpg"), newest first: one probe of the index."""
+        "Lisbon tram.JPG", "selfie" is "😀 selfie.jpg") or is it numbered ("Lisbon tram 2.jpg",
+        "lisbon tram (3).jpg", as exports and copies number them), those named so exactly first,
+        newest first: one range of the index, from the name to the names after it with a space and
+        a digit (":" comes after "9")."""
         rows = self._conn.execute(
-            f"SELECT id FROM photos WHERE name_key = ? AND status = 'indexed' ORDER BY {_SHOWN_AT} DESC, id LIMIT ?",
-            (key, limit),
+            f"SELECT id, name_key FROM photos WHERE name_key >= ? AND name_key < ? AND +status = 'indexed'"
+            f" ORDER BY name_key != ?, {_SHOWN_AT} DESC, id LIMIT ?",
+            (key, f"{key} :", key, limit),
         )
-        return [PhotoId(r[0]) for r in rows]
+        return [PhotoId(pid) for pid, named in rows if named == key or named[len(key) + 1:].isdigit()]
 
     def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
         rows = self._rows_in(f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE id IN ({{marks}})", ids)

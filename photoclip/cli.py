@@ -750,7 +750,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             if args.json:
                 print("[]")
             _nothing_indexed(library, status.counts.pending)
-        query = " ".join(args.query)
+        query = _query_of(args.query)
+        if args.within:
+            _require_folder_there(library, args.within)
         tag = _the_tag_meant(library, args.tag) if args.tag else args.tag
         if tag != args.tag:
             print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
@@ -772,7 +774,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
         if scope is not None and scope.place is not None:
-            print(f"photos taken in {scope.place.label} ({scope.place.words})", file=sys.stderr)
+            taken = "not taken" if scope.place.left_out else "taken"
+            print(f"photos {taken} in {scope.place.label} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:
             print(f"photos tagged {' and '.join(_tag(library.shown_tag(t)) for t in scope.tags)} first",
                   file=sys.stderr)
@@ -807,6 +810,37 @@ def _nothing_indexed(library: Library, pending: int) -> NoReturn:
         raise LibraryError(f"{photos}: another photoclip is indexing them; try again in a moment "
                            "(`photoclip status` shows how far it got)")
     raise LibraryError(f"{photos}; run `photoclip index` to index them")
+
+
+def _require_folder_there(library: Library, folder: str) -> None:
+    """`--in` a folder that is not there, in a folder of the library on a drive that is (a typo), is
+    an error, not a folder without photos; on a drive unplugged, its photos are still listed."""
+    path = as_cataloged(Path(folder).expanduser())
+    holders = [root.path for root in library.roots() if root.path == path or root.path in path.parents]
+    if not os.path.lexists(path) and any(holder.is_dir() for holder in holders):
+        raise QueryError(f"there is no folder {folder}; check the name")
+
+
+def _query_of(words: Sequence[str]) -> str:
+    """The words given as one query. An image file among other words (`search beach.jpg 2019`,
+    as the shell splits it) is a term of its own, as "beach.jpg + 2019" writes it: joined by
+    spaces, its path was searched as words. A folder alone is refused, saying how to search in it."""
+    if len(words) == 1 and (os.sep in words[0] or words[0].startswith("~")) and Path(words[0]).expanduser().is_dir():
+        raise QueryError(f"{words[0]} is a folder; to search in it, say what to look for and add "
+                         f"--in {_quoted(words[0])}")
+    if len(words) < 2 or any(word in ("+", "-") for word in words):
+        return " ".join(words)
+    parts: list[str] = []
+    text: list[str] = []
+    for word in words:
+        path = Path(word).expanduser()
+        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+            parts += [" ".join(text)] if text else []
+            parts.append(word)
+            text = []
+        else:
+            text.append(word)
+    return " + ".join(parts + ([" ".join(text)] if text else []))
 
 
 def _missing_image(query: str) -> str | None:

@@ -1112,8 +1112,12 @@ class Library:
                 there = located[place.label] if not place.parts else self._newest_first(
                     [pid for part in place.parts for pid in located[part.label]])
                 log.info("photos taken %s (%s): %d", place.words, place.label, len(there))
-                terms, keep = rest, set(there)
-                among = there if among is None else [pid for pid in among if pid in keep]
+                terms, there_set = rest, set(there)
+                if place.left_out:  # "not in france": the photos taken elsewhere, and those of no known place
+                    indexed = self.catalog.taken_between(Period.any_time_but([]).spans) if among is None else among
+                    among = [pid for pid in indexed if pid not in there_set]
+                else:
+                    among = there if among is None else [pid for pid in among if pid in there_set]
         return terms, period, place, among
 
     def _place_lookup(self, located: dict[str, list[PhotoId]]) -> Callable[[str], Place | None]:

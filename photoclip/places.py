@@ -105,6 +105,7 @@ class Place:
     radius_km: float = 0.0
     town: str | None = None  # kind "named": the town's name as photos carry it
     parts: tuple[Place, ...] = ()  # several places named together ("in spain or portugal"), each as looked up
+    left_out: bool = False  # said after "not" or "except" ("beach not in france"): the photos taken elsewhere
 
 
 def fold(text: str) -> str:
@@ -355,10 +356,13 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
         if end < len(tokens) and folded[end] in _JOINING and \
                 (end + 1 == len(tokens) or folded[end + 1] in _SAYING_MORE):
             end += 1  # "in paris or", as it is being typed; "in paris or at the beach": "at the beach"
-        rest = tokens[:i] + tokens[end:]
+        negation = _negation_before(folded, i)
+        rest = tokens[:i - negation] + tokens[end:]
         if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
             rest = []
-        place = _joined(list({part.label: part for part in found}.values()), " ".join(said))
+        place = _joined(list({part.label: part for part in found}.values()), " ".join([*tokens[i - negation:i], *said]))
+        if negation:
+            place = dataclasses.replace(place, left_out=True)
         return " ".join(rest).replace(" ,", ",").strip(" ,"), place
     return text, None
 
@@ -388,6 +392,15 @@ def _names_a_place(words: str) -> bool:
     qualified = known.qualified(words)
     return qualified is not None and any(place.kind != "country"
                                          for place in known.lookup_all(qualified[0], small_towns=False))
+
+
+_NEGATIONS = (("not",), ("except",), ("excluding",), ("without",), ("but", "not"), ("other", "than"),
+              ("apart", "from"), ("except", "for"))
+
+
+def _negation_before(folded: list[str], i: int) -> int:
+    """How many words just before the i-th say "not" ("not in france", "but not in paris"): 0 when none."""
+    return max((len(words) for words in _NEGATIONS if tuple(folded[max(0, i - len(words)):i]) == words), default=0)
 
 
 def _joined(parts: list[Place], words: str) -> Place:

@@ -23,7 +23,7 @@ from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
 from photoclip.names import name_key
 from photoclip.places import Place, extract_place
-from photoclip.when import Period, dashes_between_dates, extract_period
+from photoclip.when import QUOTED, Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -166,7 +166,7 @@ def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list
                 kept.append(term)
             continue
         if found is not None:
-            period = found if period is None else period & found
+            period = found if period is None else period.both_or_either(found)
         if rest:
             kept.append(dataclasses.replace(term, text=rest if found is not None else term.text))
     if left_out:
@@ -179,13 +179,21 @@ def take_place(
     terms: list[QueryTerm], lookup: Callable[[str], Place | None] | None = None
 ) -> tuple[list[QueryTerm], Place | None]:
     """The first place named in the text terms ("beach in lisbon") becomes a place to filter
-    by; a term that was only a place goes, as take_period's do. `lookup`: as extract_place's."""
+    by, or to leave out ("beach not in lisbon", "beach - in lisbon"); a term that was only a
+    place goes, as take_period's do. `lookup`: as extract_place's."""
     kept, place = [], None
     for term in terms:
-        if term.text is None or term.sign < 0 or place is not None:
+        if term.text is None or place is not None:
             kept.append(term)
             continue
         rest, place = extract_place(term.text, lookup)
+        if term.sign < 0:  # "beach - in france" leaves out the photos taken there, as "beach not in france"
+            if place is None or rest:
+                place = None
+                kept.append(term)
+            else:
+                place = dataclasses.replace(place, left_out=True, words=f"-{place.words}")
+            continue
         if rest:
             kept.append(dataclasses.replace(term, text=rest))
     return kept, place
@@ -225,7 +233,8 @@ def take_tags(terms: list[QueryTerm], names: set[str]) -> tuple[list[QueryTerm],
             kept.append(term)
             continue
         text = unicodedata.normalize("NFC", term.text)
-        words, spans = _key_words(text), []
+        quoted = [match.span() for match in QUOTED.finditer(text)]  # '"summer 2019"' is words as written
+        words, spans = [word for word in _key_words(text) if not any(a <= word[0] < b for a, b in quoted)], []
         i = 0
         while i < len(words):
             size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)

@@ -124,6 +124,14 @@ class Period:
         every = " and ".join(one.every for one in (self, other) if one.every)
         return Period(spans, words, every, narrowed=bool(every))
 
+    def both_or_either(self, other: Period) -> Period:
+        """The times in both ("2019, in july"); or, for two dates that never meet ("2018 2019",
+        "2018 + 2019"), the times in either: nobody asks for what cannot be."""
+        both = self & other
+        if both.spans or self.but or other.but or self.every or other.every or not (self.spans and other.spans):
+            return both
+        return Period(_union([*self.spans, *other.spans]), f"{self.words} or {other.words}")
+
     @property
     def said(self) -> str:
         """The words as they read after "taken": "from last summer", "from 1990" and "taken in
@@ -149,7 +157,7 @@ class Period:
         if self.but:
             return f"any time but {_listed([period.describe() for period in self.but], 'and')}"
         if not self.spans:
-            return "no dates at all"
+            return "at no time (the dates never meet, or are yet to come)"
         if self.every and self.narrowed:
             return f"{self.every}, {_years(self.spans)}"
         if self.every:
@@ -390,6 +398,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "iso_day": rf"{_YEAR}[-/.](\d{{1,2}})[-/.](\d{{1,2}})\b",  # 2023-05-14, 2023/05/14, 2023.05.14
     "numeric_day": rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.]{_YEAR}\b",
     "iso_month": rf"{_YEAR}[-/.](0[1-9]|1[0-2])\b(?![-/.]\d)",  # 2019-07, as albums are named: "2019-07 Portugal"
+    "numeric_month": rf"(?<![\d/.-])(0?[1-9]|1[0-2])/{_YEAR}\b(?![-/.]\d)",  # 07/2019, as forms write it
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
     "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
@@ -458,9 +467,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:(?:(?:in|during|at|on)\s+)?(?:the\s+)?(?P<every>{_ATOMS['month']}|{_ATOMS['season']}|{_ATOMS['holiday']})"
          rf"\s+)?(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),  # "may since 2024": each May
         (rf"{_JOINED}\s+(?P<word>onwards?|and\s+(?:later|after)|or\s+later)\b", "open"),
-        *_led("iso_day", "numeric_day", "month_day_year", "day_month_year", "iso_month"),
-        (rf"\b{_LEAD}((?:19|20)\d)0'?s\b", "decade"),
-        (r"\b(?:(?:in|from|during)\s+)?the\s+(\d)0'?s\b", "decade"),
+        *_led("iso_day", "numeric_day", "month_day_year", "day_month_year", "iso_month", "numeric_month"),
+        (rf"\b{_LEAD}((?:19|20)\d)0['\u2019]?s\b", "decade"),
+        (r"\b(?:(?:in|from|during)\s+)?the\s+['\u2019]?(\d)0['\u2019]?s\b", "decade"),
         (rf"\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+{_COUNT}\s+{_UNIT}s\b", "rolling"),
         (rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+{_UNIT}\b", "rolling"),  # "in the last year"
         *_led("new_year_years", "holiday_year", "year_holiday", "holiday_rel"),
@@ -675,6 +684,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         return _days(_numeric_day(*(int(g) for g in groups)))
     if kind == "iso_month":
         return _month(int(groups[0]), int(groups[1]))
+    if kind == "numeric_month":
+        return _month(int(groups[1]), int(groups[0]))
     if kind == "month_day_year":
         return _days(date(int(groups[2]), MONTHS[groups[0]], int(groups[1])))
     if kind == "day_month_year":
@@ -780,7 +791,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     the query says them ("in may, since 2024"), whichever pattern found them first."""
     today = today or date.today()
     rest = scan = text
-    for quoted in _QUOTED.finditer(text):
+    for quoted in QUOTED.finditer(text):
         scan = _blanked(scan, quoted.start(), quoted.end(), "\0")
     period = None
     said: list[tuple[int, str]] = []
@@ -797,8 +808,10 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
             start, part = match.start(), _part_before(scan, match, found)
             if part is not None:
                 start, found = part
+            if (negated := _NEGATED.search(scan, 0, start)) is not None:  # "not in 2019", "except last summer"
+                start, found = negated.start(), Period.any_time_but([found])
             phrases.append((start, match.end(), found, part is not None))
-            period = found if period is None else period & found
+            period = found if period is None else period.both_or_either(found)
             said.append((start, found.words))
             possessive = _POSSESSIVE.match(scan, match.end())
             end = possessive.end() if possessive else match.end()
@@ -811,6 +824,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     return re.sub(r"(?:\s*,)+", ",", " ".join(rest.split())).strip(" ,"), period  # "dog in may, at the lake"
 
 
+_NEGATED = re.compile(r"\b(?:not|except(?:\s+for)?|excluding|but\s+not|other\s+than|apart\s+from)\s+$", re.IGNORECASE)
 _PART = re.compile(r"(?:\b(?:in|during|from|at|by|around|towards?)\s+)?(?:\bthe\s+)?"
                    r"\b(?P<part>early|mid|late|(?P<edge>beginning|start|end))(?P<of>\s+of)?(?:\s+the)?(?:\s+|\s*-\s*)$",
                    re.IGNORECASE)
@@ -876,7 +890,7 @@ def _later(start: datetime, unit: str, count: int) -> datetime:
         return datetime(start.year + (start.month - 1 + count) // 12, (start.month - 1 + count) % 12 + 1, 1)
     return start + timedelta(days=count)
 
-_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb')
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb')
 """Words in quotes, searched as they are written: '"1984" book cover' is the book, not the year."""
 
 

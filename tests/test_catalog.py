@@ -787,10 +787,23 @@ def test_photos_are_found_by_the_words_of_their_names_and_starts_of_names(catalo
         "/p/😀 Selfie.jpg", "/p/trip/Lisbon_tram!.JPG", "/p/IMG_1234.jpg", "/p/IMG_12345.jpg", "/p/x.jpg"])
     catalog.move_photo(moved, catalog.roots()[0].id, "/p/new/Selfie (2).png", 1, 9)
 
-    assert catalog.named_whole("selfie") == [selfie] and catalog.named_whole("lisbon tram") == [tram]
+    assert catalog.named_whole("lisbon tram") == [tram]
+    assert catalog.named_whole("selfie") == [selfie, moved]  # "Selfie (2)" numbered, after the one named so
     assert catalog.named_whole("selfie 2") == [moved] and catalog.named_whole("x") == []
     assert catalog.named("IMG_1234") == [img, img_long] and catalog.named("img_1234.JPG") == [img]
     assert catalog.named("😀 sel") == [selfie] and catalog.named("Lisbon_tram!.j") == [tram]
+
+
+def test_a_name_searched_finds_the_photos_numbered_after_it_but_not_other_names_that_start_with_it(
+    catalog: Catalog
+) -> None:
+    """"lake day" found nothing of "lake day 1.jpg" and "lake day 2.jpg", as exports and cameras number them."""
+    plain, first, second, copy, other, longer = _indexed(catalog, [
+        "/p/Lake day.jpg", "/p/lake day 1.jpg", "/p/lake_day_2.png", "/p/lake day (3).jpg", "/p/lake day trip.jpg",
+        "/p/lake days.jpg"])
+    assert sorted(catalog.named_whole("lake day")[1:]) == sorted([first, second, copy])
+    assert catalog.named_whole("lake day")[0] == plain and catalog.named_whole("lake") == []
+    assert other not in catalog.named_whole("lake day") and longer not in catalog.named_whole("lake day")
 
 
 def test_a_schema_11_catalog_finds_photos_by_the_words_of_their_names_after_the_upgrade(tmp_path: Path) -> None:

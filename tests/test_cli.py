@@ -370,6 +370,22 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     assert json.loads(out) == [{"country": "Norway", "photos": 1}, {"country": "Portugal", "photos": 1}]
 
 
+def test_a_place_or_date_after_not_leaves_its_photos_out(run, tmp_path: Path) -> None:
+    """"not in lisbon", "except 2021" showed only those photos: the opposite of what was asked."""
+    located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
+    oslo = located_photo(tmp_path / "photos" / "oslo.jpg", 2, (59.91, 10.75), "2022:06:01 10:00:00")
+    nowhere = located_photo(tmp_path / "photos" / "nowhere.jpg", 3, None, "2023:06:01 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", "not in lisbon")
+    assert code == 0 and out.splitlines() == [str(nowhere.resolve()), str(oslo.resolve())]
+    assert err == "photos not taken in Lisbon, Portugal (not in lisbon)\n"
+    code, out, _ = run("search", "a photo - in lisbon")
+    assert code == 0 and sorted(out.splitlines()) == sorted([str(oslo.resolve()), str(nowhere.resolve())])
+    code, out, err = run("search", "except 2021", "--json")
+    assert code == 0 and {row["path"] for row in json.loads(out)} == {str(oslo.resolve()), str(nowhere.resolve())}
+    assert err.startswith("photos taken any time but 1 Jan 2021 to 31 Dec 2021 (other than 2021)")
+
+
 def test_places_without_a_photo_with_a_position_says_so(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     code, out, err = run("places")
@@ -571,6 +587,8 @@ def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Pa
     code, out, err = run("search", "a photo", "--in", str(photo_folder / "p0.jpg"))
     assert code == 2 and out == "" and err == (
         f"photoclip: error: {photo_folder / 'p0.jpg'} is a file, not a folder; give a folder of the library\n")
+    assert run("search", "a photo", "--in", str(photo_folder / "tirp")) == (  # a typo is not an empty folder
+        2, "", f"photoclip: error: there is no folder {photo_folder / 'tirp'}; check the name\n")
 
 
 def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
@@ -1739,3 +1757,17 @@ def test_help_names_the_default_library_and_a_relative_library_is_shown_whole(
     monkeypatch.chdir(tmp_path)
     assert main(["--library", "lib", "--model", TINY_MODEL, "status", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["library"] == str(tmp_path / "lib")
+
+
+def test_an_image_among_words_is_searched_as_an_image_and_a_folder_alone_says_to_use_in(
+    run, photo_folder: Path
+) -> None:
+    """`search beach.jpg 2019` searched the path as words (scores near 0); written with + it was an image."""
+    run("index", str(photo_folder))
+    image = str(photo_folder / "p3.jpg")
+    code, out, _ = run("search", image, "a photo", "--json")
+    as_written = run("search", f"{image} + a photo", "--json")[1]
+    assert code == 0 and json.loads(out) == json.loads(as_written)
+    assert run("search", str(photo_folder)) == (
+        2, "", f"photoclip: error: {photo_folder} is a folder; to search in it, say what to look for and add "
+               f"--in {photo_folder}\n")

@@ -242,3 +242,21 @@ def test_tag_candidates_are_the_runs_of_up_to_four_words() -> None:
     found = tag_candidates(parse_query("kids at the lake house + sunset"))
     assert {"kids", "lake house", "at the lake house", "kids at the lake", "sunset"} <= found
     assert "kids at the lake house" not in found  # five words
+
+
+def test_dates_in_two_terms_that_never_meet_ask_for_either() -> None:
+    """"2018 + 2019" found nothing at all ("photos taken no dates at all"); within one term as much."""
+    from datetime import datetime
+
+    from photoclip.search import take_period
+
+    terms, period = take_period(parse_query("2018 + 2019"))
+    assert terms == [] and period.spans == ((datetime(2018, 1, 1), datetime(2020, 1, 1)),)
+    terms, period = take_period(parse_query("beach in 2019 + in july"))
+    assert terms == [QueryTerm(1, text="beach")] and period.spans == ((datetime(2019, 7, 1), datetime(2019, 8, 1)),)
+
+
+def test_words_in_quotes_name_no_tag() -> None:
+    """The README says quoted words are searched as written; the dates and places kept to that, tags did not."""
+    rest, tags = take_tags(parse_query('kids "summer 2019"'), {"2019", "kids"})
+    assert tags == ("kids",) and rest == [QueryTerm(1, text="summer 2019")]

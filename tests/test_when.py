@@ -133,6 +133,11 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("fireworks july fourth 2020", "fireworks", (2020, 7, 4), (2020, 7, 5)),
         ("boxing day 2020", "", (2020, 12, 26), (2020, 12, 27)),
         ("parade on st. patrick's day 2019", "parade", (2019, 3, 17), (2019, 3, 18)),
+        ("07/2019", "", (2019, 7, 1), (2019, 8, 1)),  # as forms write a month
+        ("beach 7/2019", "beach", (2019, 7, 1), (2019, 8, 1)),
+        ("from 07/2019 to 09/2019", "", (2019, 7, 1), (2019, 10, 1)),
+        ("in the '90s", "", (1990, 1, 1), (2000, 1, 1)),
+        ("2019 2020", "", (2019, 1, 1), (2021, 1, 1)),  # two years that never meet: either
     ],
 )
 def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, start, end) -> None:
@@ -159,6 +164,19 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
                                    "\u201csummer 2019\u201d album"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
+
+
+@pytest.mark.parametrize(("query", "rest", "left_out"), [
+    ("not in 2019", "", "1 Jan 2019 to 31 Dec 2019"), ("beach except 2019", "beach", "1 Jan 2019 to 31 Dec 2019"),
+    ("excluding 2019", "", "1 Jan 2019 to 31 Dec 2019"),
+    ("kids but not last summer", "kids", "1 Jun 2026 to 31 Aug 2026"),
+    ("tree other than at christmas", "tree", "at Christmas, any year"),
+])
+def test_a_date_after_not_or_except_is_left_out_not_kept_to(query: str, rest: str, left_out: str) -> None:
+    """"beach not in 2019" meant the very opposite of the photos of 2019 it showed."""
+    left, period = extract_period(query, TODAY)
+    assert left == rest and period is not None and period.describe() == f"any time but {left_out}"
+    assert period.said.startswith("other than ")
 
 
 @pytest.mark.parametrize(("query", "said"), [
@@ -305,7 +323,7 @@ def test_every_year_runs_up_to_the_one_begun_by_today(query: str, last) -> None:
      "at Christmas or Easter, 2023"),
     ("in may since 2024", [((2024, 5, 1), (2024, 6, 1)), ((2025, 5, 1), (2025, 6, 1)), ((2026, 5, 1), (2026, 6, 1))],
      "in May, 2024 to 2026"),
-    ("in may in june", [], "no dates at all"),
+    ("in may in june", [], "at no time (the dates never meet, or are yet to come)"),
 ])
 def test_every_year_kept_to_other_dates_is_each_of_those_left(query: str, spans, described: str) -> None:
     period = extract_period(query, TODAY)[1]
@@ -353,9 +371,13 @@ def test_a_day_that_could_be_either_way_round_is_month_first_where_the_locale_ca
     assert (period.start, period.end) == (datetime(2022, 3, 5), datetime(2022, 3, 6))
 
 
-def test_two_date_phrases_must_both_hold_and_a_period_describes_itself() -> None:
-    _, period = extract_period("in 2021 last summer", TODAY)
-    assert period.start >= period.end and period.describe() == "no dates at all"
+def test_two_date_phrases_must_both_hold_unless_they_never_meet_and_a_period_describes_itself() -> None:
+    _, period = extract_period("summer 2021, in july", TODAY)
+    assert period.describe() == "1 Jul 2021 to 31 Jul 2021"
+    _, period = extract_period("in 2021 last summer", TODAY)  # both cannot be: either is what is meant
+    assert period.describe() == "1 Jan 2021 to 31 Dec 2021 and 1 Jun 2026 to 31 Aug 2026"
+    _, period = extract_period("after 2030", TODAY)
+    assert period.start >= period.end and period.describe() == "at no time (the dates never meet, or are yet to come)"
     _, period = extract_period("summer 2021", TODAY)
     assert period.describe() == "1 Jun 2021 to 31 Aug 2021" and period.words == "summer 2021"
     assert extract_period("yesterday", TODAY)[1].describe() == "30 Nov 2026"
