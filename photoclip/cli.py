@@ -612,7 +612,8 @@ def _gone(paths: Sequence[Path]) -> set[Path]:
 
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
     if args.json:
-        print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id} for h in hits], indent=2))
+        print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id,
+                           "first_because": h.first_because} for h in hits], indent=2))
         return
     _print_paths(args, (f"{hit.score:.3f}\t{hit.path}" if args.scores else str(hit.path) for hit in hits))
 

@@ -990,7 +990,7 @@ class Library:
         if not named:
             return hits, scope
         photos = self.catalog.photos(named)
-        first = [SearchHit(pid, photos[pid].path, 1.0) for pid in named if pid in photos]
+        first = [SearchHit(pid, photos[pid].path, 1.0, first_because="name") for pid in named if pid in photos]
         shown = {h.photo_id for h in first}
         hits = (first + [h for h in hits if h.photo_id not in shown])[:limit]
         return hits, dataclasses.replace(scope or QueryScope(None, None, only_scope=False), file_name=name,
@@ -1023,7 +1023,7 @@ class Library:
             tagged = set(lists[0]).intersection(*lists[1:])
             first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
             rank_by = rest if any(t.sign > 0 for t in rest) else terms
-            hits = self._first_then_rest(first, rank_by, among, limit, tag)
+            hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
             return hits, QueryScope(period, place, only_scope=False, tags=tags)
         words = self.catalog.caption_words_known(captions.search_words(t.text for t in terms if t.text and t.sign > 0))
         described = self.catalog.captioned(words) if words else []
@@ -1031,7 +1031,7 @@ class Library:
             keep = set(described)
             first = [pid for pid in (among if among is not None else described) if pid in keep]
             if first:
-                hits = self._first_then_rest(first, terms, among, limit, tag)
+                hits = self._first_then_rest(first, terms, among, limit, tag, "caption")
                 return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words))
         scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
         if scope is not None and scope.only_scope and listed is not None:
@@ -1068,10 +1068,11 @@ class Library:
 
     def _first_then_rest(
         self, first: list[PhotoId], rank_by: list[QueryTerm], among: list[PhotoId] | None, limit: int,
-        tag: str | None,
+        tag: str | None, because: str,
     ) -> list[SearchHit]:
-        """The photos `first` ranked by `rank_by`, then the others of `among` (None: all)."""
-        hits = self._ranked(rank_by, first, limit, tag)
+        """The photos `first` ranked by `rank_by` (marked first `because` of a tag or caption: their
+        scores may be below those after them), then the others of `among` (None: all)."""
+        hits = [dataclasses.replace(hit, first_because=because) for hit in self._ranked(rank_by, first, limit, tag)]
         if len(hits) < limit:
             shown = {h.photo_id for h in hits}
             hits += [h for h in self._ranked(rank_by, among, limit + len(shown), tag) if h.photo_id not in shown]

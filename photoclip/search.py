@@ -49,6 +49,7 @@ class SearchHit:
     photo_id: PhotoId
     path: Path
     score: float
+    first_because: str | None = None  # "name", "tag" or "caption": listed ahead of better scores for it
 
 
 def _as_image(term: str) -> Path | None:

@@ -1771,3 +1771,16 @@ def test_an_image_among_words_is_searched_as_an_image_and_a_folder_alone_says_to
     assert run("search", str(photo_folder)) == (
         2, "", f"photoclip: error: {photo_folder} is a folder; to search in it, say what to look for and add "
                f"--in {photo_folder}\n")
+
+
+def test_search_json_says_which_photos_come_first_for_a_tag_or_name_ahead_of_better_scores(
+    run, photo_folder: Path
+) -> None:
+    """A script sorting by score undid "tagged first" without knowing it was there."""
+    run("index", str(photo_folder))
+    run("tag", "sarah", str(photo_folder / "p1.jpg"))
+    rows = json.loads(run("search", "sarah", "--json", "-n", "3")[1])
+    assert rows[0]["path"] == str((photo_folder / "p1.jpg").resolve()) and rows[0]["first_because"] == "tag"
+    assert [row["first_because"] for row in rows[1:]] == [None, None]
+    rows = json.loads(run("search", "p2", "--json", "-n", "2")[1])
+    assert rows[0]["path"].endswith("p2.jpg") and rows[0]["first_because"] == "name"
