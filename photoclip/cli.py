@@ -794,6 +794,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
             there = f" ({len(report.already)} there already)" if report.already else ""
             print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}{there}", file=sys.stderr)
+            destination = as_cataloged(Path(args.copy_to).expanduser())
+            if report.copied and any(r.path == destination or r.path in destination.parents for r in library.roots()):
+                print(f"{args.copy_to} is in a folder of the library: the copies will be indexed too, and listed by "
+                      "`photoclip duplicates`", file=sys.stderr)
             for path, reason in report.failed:
                 print(f"photoclip: not copied: {path}: {reason}", file=sys.stderr)
             if report.failed:

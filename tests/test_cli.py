@@ -147,7 +147,10 @@ def test_search_copy_to_copies_what_it_found(run, photo_folder: Path, tmp_path: 
     assert sorted(p.name for p in (tmp_path / "picked").iterdir()) == sorted(p.name for p in found)
     code, _, err = run("search", "a photo", "-n", "3", "--copy-to", str(tmp_path / "picked"))
     assert code == 0 and "copied 0 photos to" in err and "(3 there already)" in err
-    assert len(list((tmp_path / "picked").iterdir())) == 3
+    assert len(list((tmp_path / "picked").iterdir())) == 3 and "indexed too" not in err
+    code, _, err = run("search", "a photo", "-n", "1", "--copy-to", str(photo_folder / "picked"))
+    assert code == 0 and err.endswith(f"{photo_folder / 'picked'} is in a folder of the library: the copies will be "
+                                      f"indexed too, and listed by `{run.photoclip} duplicates`\n")
     found[0].unlink()
     found[0].mkdir()  # a file that cannot be copied (a deleted one is left out of the results)
     code, _, err = run("search", "a photo", "-n", "3", "--copy-to", str(tmp_path / "again"))
