@@ -481,8 +481,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b{_NOT_OPENED}{_LEAD}(?<![-+$€£¥#./,:]){_NOT_COUNTED}{_ORDINAL}\s+(?:of\s+)?{_MONTH}\b\.?{_ALONE_DAY}",
          "day_month"),
         # every year's: "dog in may", "in may with mum"; "may flowers" and "in march madness" are no dates
-        (rf"\b(?:in|during)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),
-        (rf"\b(?:in|during)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
+        (rf"\b(?:in|during|from)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),  # "photos from august" too
+        (rf"\b(?:in|during|from)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
         (rf"\b(?:at|on|during|over)\s+{_ATOMS['holiday']}", "holiday"),  # not "at the christmas market"
         *_led("weekend", "relative"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),

@@ -254,6 +254,7 @@ def test_a_range_says_its_words_and_its_span() -> None:
         ("cake on the 3rd of may with mum", "cake with mum", [((2000, 5, 3), (2000, 5, 4))], "on 3 May of any year"),
         ("from march 3rd to march 10th", "", [((2000, 3, 3), (2000, 3, 11))], "from 3 March to 10 March of any year"),
         ("fireworks at new year", "fireworks", [((2000, 12, 31, 12), (2001, 1, 2))], "at New Year, any year"),
+        ("kids from august", "kids", [((2000, 8, 1), (2000, 9, 1))], "in August of any year"),  # as "in august"
     ],
 )
 def test_a_month_season_or_holiday_without_its_year_is_that_of_every_year(query, rest, in_2000, described) -> None:
