@@ -683,9 +683,36 @@ def test_a_page_without_copies_in_a_library_without_photos_says_to_add_a_folder(
     window = one_photo_on_duplicates(qtbot, make_window, open_library, tmp_path / "photos", worker=True)
     page = window.duplicates
     assert page.empty.text() == "No copies found among the indexed photos."
+    assert page.add_button.isHidden()
     window.worker.remove_root(tmp_path / "photos")
-    qtbot.waitUntil(lambda: page.empty.text() == "No photos are indexed yet; add a folder of photos, and their "
-                                                 "copies show here.", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.empty.text() == "Add a folder of photos, and the copies among them show here.",
+                    timeout=WAIT_MS)
+    assert page.subtitle.text() == "No photos indexed yet"  # not "No duplicates": there was nothing to look among
+    assert page.add_button.isVisible() and page.add_button.isEnabled()
+
+
+def test_the_add_folder_button_of_a_page_without_photos_adds_the_folder_chosen_and_the_page_stays(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    folder = tmp_path / "photos"
+    write_photo(folder / "one.jpg", seed=1)
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: asked.append(args[1]) or str(folder))
+    window = make_window(open_library(), worker=True)
+    window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
+    page = window.duplicates
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and page.add_button.isVisible(), timeout=WAIT_MS)
+    assert page.subtitle.text() == "No photos indexed yet"
+
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Add a folder of photos"]  # the sidebar's "Add folder…" asks the same
+    assert window.pages.currentWidget() is page  # not the grid, under a header of the page before
+    qtbot.waitUntil(lambda: window.status is not None and window.status.counts.indexed == 1
+                    and not window.worker.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.subtitle.text() == "No duplicates" and page.add_button.isHidden(), timeout=WAIT_MS)
+    assert window.pages.currentWidget() is page and window.view.kind == "duplicates"
 
 
 def test_enter_presses_the_pages_buttons_as_space_does(qtbot, on_duplicates, monkeypatch) -> None:

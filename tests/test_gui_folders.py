@@ -44,6 +44,10 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 6,
                     timeout=WAIT_MS)
     assert window.subtitle_label.text().endswith("offline")
+    assert window.folder_banner.isVisible() and window.folder_banner.text.text() == (
+        "“usb-drive” is not connected: its photos are kept and shown from their thumbnails; plug it in to see "
+        "them whole.")
+    assert window.folder_banner.button_labels() == []
     window.open_preview(window.model.index(0, 0))
     qtbot.waitUntil(lambda: window.preview.canvas._message not in ("", "Loading…"), timeout=WAIT_MS)
     assert window.preview.canvas._message == (
@@ -52,6 +56,7 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     window.sidebar.tree.setCurrentItem(home_item)
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 4,
                     timeout=WAIT_MS)
+    assert window.folder_banner.isHidden() and window._banner_box.isHidden()  # a folder at hand: nothing to say
     window.sidebar.tree.setCurrentItem(window.sidebar.all_photos)
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 10,
                     timeout=WAIT_MS)
@@ -93,6 +98,42 @@ def test_a_deleted_folder_is_shown_not_found_rather_than_offline(
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window), timeout=WAIT_MS)
     assert window.subtitle_label.text().endswith("not found")
     assert looked_from and threading.main_thread() not in looked_from
+
+
+def test_the_page_of_a_folder_not_found_says_so_and_offers_to_remove_it_from_the_library(
+    qtbot, make_window, open_library, tmp_path: Path, monkeypatch
+) -> None:
+    """Faint "(not found)" in the sidebar and placeholders in the grid looked like damaged files:
+    the folder's page says what happened and offers the sidebar menu's "Remove from library…"."""
+    trip, home = tmp_path / "Pictures" / "Trip", tmp_path / "Pictures" / "Home"
+    red_circle_folder(trip, with_red_circle=1, without=2, seed=1)
+    red_circle_folder(home, with_red_circle=1, without=2, seed=2)
+    library = open_library()
+    library.index([trip, home])
+    trip.rename(tmp_path / "Pictures" / "Trip 2019")
+    window = make_window(library, worker=True)
+
+    def trip_item():
+        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("Trip")), None)
+
+    qtbot.waitUntil(lambda: trip_item() is not None and trip_item().data(0, OnlineRole) is False
+                    and not window.worker.busy, timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(trip_item())
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 3,
+                    timeout=WAIT_MS)
+    banner = window.folder_banner
+    assert banner.isVisible() and banner.text.text() == (
+        "“Trip” is not found: it was deleted, moved or renamed. Its photos stay listed until you remove it from the "
+        "library or add the folder where it is now.")
+    assert banner.button_labels() == ["Remove from library…"]
+
+    asked = answer_questions(monkeypatch, True)
+    banner.click("Remove from library…")
+    assert asked == [("Remove “Trip” from the library?\n\nThe photos stay where they are on disk; photoclip only "
+                      "forgets them.", "Remove")]  # the sidebar menu's question
+    qtbot.waitUntil(lambda: [i.text(0) for i in window.sidebar.folder_items()] == ["Home"], timeout=WAIT_MS)
+    assert window.view.kind == "library" and banner.isHidden() and window._banner_box.isHidden()
+    assert [root.path for root in library.roots()] == [home.resolve()]
 
 
 def test_removing_the_last_folder_forgets_its_photos_and_welcomes_again(

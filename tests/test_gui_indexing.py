@@ -13,6 +13,21 @@ from tests.gui_support import WAIT_MS, broken_jpeg, make_window, red_circle_fold
 from tests.helpers import located_photo
 
 
+def failures_listed(monkeypatch) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What each failures dialog opened says while it is open (it is freed once closed): its
+    intro and its rows (file, reason); shown without waiting for the user."""
+    shown: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def read(dialog: statusbar.FailuresDialog) -> int:
+        table = dialog.table
+        shown.append((dialog.intro.text(), [(table.item(row, 0).text(), table.item(row, 1).text())
+                                            for row in range(table.rowCount())]))
+        return 0
+
+    monkeypatch.setattr(statusbar.FailuresDialog, "exec", read)
+    return shown
+
+
 def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     qtbot, make_window, open_library, tmp_path: Path, monkeypatch
 ) -> None:
@@ -48,16 +63,15 @@ def test_first_run_welcomes_then_adding_a_folder_indexes_it_with_live_progress(
     assert window.index_status.failures_button.text() == "1 failed"
     window.statusBar().showMessage("1 photo tagged “triangles”.", 8000)  # a one-off message hid it for 8 s
     assert window.index_status.failures_button.isVisible()
-    shown = []
-    monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
+    shown = failures_listed(monkeypatch)
     qtbot.mouseClick(window.index_status.failures_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
-    table = shown[0].table
-    assert table.rowCount() == 1
-    assert table.item(0, 0).text() == str(folder / "broken.jpg")
-    assert table.item(0, 1).text()
-    assert shown[0].intro.text().startswith("1 file could not be read. It is skipped, not deleted; photoclip tries "
-                                            "again when it changes.")
+    intro, rows = shown[0]
+    assert len(rows) == 1
+    assert rows[0][0] == str(folder / "broken.jpg")
+    assert rows[0][1]
+    assert intro.startswith("1 file could not be read. It is skipped, not deleted; photoclip tries again when it "
+                            "changes.")
 
 
 def test_pause_stops_indexing_and_resume_finishes_it(qtbot, make_window, open_library, tmp_path: Path) -> None:
@@ -166,15 +180,13 @@ def test_folders_the_last_scan_could_not_read_are_counted_and_listed(
     window = make_window(library)
     qtbot.waitUntil(lambda: window.index_status.failures_button.isVisible(), timeout=WAIT_MS)
     assert window.index_status.failures_button.text() == "2 unreadable"
-    shown = []
-    monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
+    shown = failures_listed(monkeypatch)
     qtbot.mouseClick(window.index_status.failures_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
-    assert [shown[0].table.item(row, 0).text() for row in range(2)] == [str(folder / "loopA.jpg"),
-                                                                         str(folder / "loopB.jpg")]
-    assert shown[0].table.item(0, 1).text() == "cannot be read: a symbolic link loop"
-    assert shown[0].intro.text() == ("2 folders or files cannot be read: the photos in them are left out until "
-                                     "photoclip can read them.")
+    intro, rows = shown[0]
+    assert [path for path, _reason in rows] == [str(folder / "loopA.jpg"), str(folder / "loopB.jpg")]
+    assert rows[0][1] == "cannot be read: a symbolic link loop"
+    assert intro == "2 folders or files cannot be read: the photos in them are left out until photoclip can read them."
 
 
 def test_a_run_that_starts_takes_the_place_of_a_passing_message(qtbot, make_window, open_library, tmp_path: Path):

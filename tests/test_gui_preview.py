@@ -204,13 +204,18 @@ def test_a_damaged_photo_says_so_in_its_facts_and_in_the_status_bar(
     assert damage == "the file ends early; the image looks whole"
     assert fact_shown(qtbot, window, library.photo_at(whole).id, "Damaged") is None
 
-    shown = []
-    monkeypatch.setattr(statusbar.FailuresDialog, "exec", lambda self: shown.append(self) or 0)
+    shown: list[tuple[str, list[tuple[str, str]]]] = []  # read while open: the dialog is freed once closed
+
+    def read(dialog: statusbar.FailuresDialog) -> int:
+        table = dialog.table
+        shown.append((dialog.windowTitle(), [(table.item(row, 0).text(), table.item(row, 1).text())
+                                             for row in range(table.rowCount())]))
+        return 0
+
+    monkeypatch.setattr(statusbar.FailuresDialog, "exec", read)
     window.show_failures()
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
-    assert shown[0].table.rowCount() == 1 and shown[0].windowTitle() == "Damaged photos"
-    assert shown[0].table.item(0, 0).text() == str(cut)
-    assert shown[0].table.item(0, 1).text() == "damaged: the file ends early; the image looks whole"
+    assert shown == [("Damaged photos", [(str(cut), "damaged: the file ends early; the image looks whole")])]
 
 
 def test_a_long_name_without_spaces_is_cut_in_its_middle_and_whole_in_its_tooltip(

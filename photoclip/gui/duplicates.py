@@ -458,6 +458,7 @@ class DuplicatesPage(QWidget):
     trash_requested = Signal(object)  # list[Photo]
     not_duplicates_requested = Signal(object)  # tuple[PhotoId, ...]
     maybe_duplicates_requested = Signal(object)  # tuple[PhotoId, ...]: "Not duplicates" undone
+    add_folder_requested = Signal()  # the empty page's "Add folder…": the sidebar's action
 
     def __init__(self, ops: Ops, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -535,6 +536,10 @@ class DuplicatesPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.list.addWidget(self.empty)
+        self.add_button = _button("Add folder…")
+        self.add_button.setProperty("primary", True)
+        self.add_button.clicked.connect(self.add_folder_requested)
+        self.list.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.more = _button("Show more")
         self.more.clicked.connect(self._show_page)
         self.list.addWidget(self.more, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -755,11 +760,14 @@ class DuplicatesPage(QWidget):
         chosen = self.to_trash()
         groups = len(self.rows) + len(self._waiting)
         size = sum(p.size for p in chosen)
+        first_folder = self._none_indexed and not self._indexing  # nothing to look among: a folder to add first
         if self._loading:
             subtitle = "Looking for copies…"
         elif groups:
             subtitle = (f"{plural(groups, 'group')} · {plural(len(chosen), 'photo')} to move to the trash "
                         f"({humanize.file_size(size)}) · click a photo to keep it or not")
+        elif first_folder:
+            subtitle = "No photos indexed yet"  # not "No duplicates": there was nothing to look among
         else:
             subtitle = "No copies are left." if self._note else f"No duplicates{' yet' if self._indexing else ''}"
         if self._note:
@@ -769,9 +777,12 @@ class DuplicatesPage(QWidget):
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
         self.more.setVisible(bool(self._waiting))
         self.more.setText(f"Show {self._next_page():,} more of {plural(len(self._waiting), 'group')}")
-        self.empty.setVisible(not self.rows and not self._loading)
+        empty = not self.rows and not self._loading
+        self.empty.setVisible(empty)
         self.empty.setText("" if self._loading else
                            "No copies among the photos indexed so far. The others are being indexed; this page "
                            "looks again when they are." if self._indexing else
-                           "No photos are indexed yet; add a folder of photos, and their copies show here."
-                           if self._none_indexed else "No copies found among the indexed photos.")
+                           "Add a folder of photos, and the copies among them show here."
+                           if first_folder else "No copies found among the indexed photos.")
+        self.add_button.setVisible(empty and first_folder)
+        self.add_button.setEnabled(self._writable)

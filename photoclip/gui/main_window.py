@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         self._switch: LibrarySwap | None = None  # the library being reopened with new settings
         self._switch_next: tuple[config.Settings | None] | None = None  # settings chosen during that
         self._clearing_search = False
+        self._folder_banner_for: Root | None = None  # the unreachable folder the folder banner is about
 
         self._build()
         self.layout().activate()  # the smallest size the content allows holds from now: a restored size too
@@ -344,10 +345,10 @@ class MainWindow(QMainWindow):
         banners.setSpacing(8)
         self.model_banner = Banner()
         self.error_banner = Banner()
-        self.model_banner.dismissed.connect(self._update_banner_box)
-        self.error_banner.dismissed.connect(self._update_banner_box)
-        banners.addWidget(self.model_banner)
-        banners.addWidget(self.error_banner)
+        self.folder_banner = Banner()  # on the page of a folder that cannot be reached: why, and what to do
+        for banner in (self.model_banner, self.error_banner, self.folder_banner):
+            banner.dismissed.connect(self._update_banner_box)
+            banners.addWidget(banner)
         self._banner_box = QWidget()
         self._banner_box.setLayout(banners)
         column.addWidget(self._banner_box)
@@ -372,6 +373,7 @@ class MainWindow(QMainWindow):
         self.duplicates.trash_requested.connect(self.trash_photos)
         self.duplicates.not_duplicates_requested.connect(self._not_duplicates)
         self.duplicates.maybe_duplicates_requested.connect(self._maybe_duplicates)
+        self.duplicates.add_folder_requested.connect(self.choose_folder)
         self.pages.addWidget(self.duplicates)
         column.addWidget(self.pages, 1)
         outer.addLayout(column, 1)
@@ -721,7 +723,34 @@ class MainWindow(QMainWindow):
             self.search_field.setFocus()
         self.pages.setCurrentWidget(page)
 
+    def _update_folder_banner(self) -> None:
+        """On the page of a folder that cannot be reached (or a search in it), say why its photos
+        show only as thumbnails (or, with none cached, a broken-file mark that looks like damage) and
+        what to do: plug the drive in, or remove a folder deleted, moved or renamed. Said once per
+        visit: dismissed, it stays hidden until the page is left."""
+        root = self.view.root if self.view.kind in ("folder", "search") else None
+        root = root if root is not None and not root.online else None
+        if root == self._folder_banner_for:
+            return
+        self._folder_banner_for = root
+        if root is None:
+            self.folder_banner.hide()
+        else:
+            name = humanize.shown(root.path.name or str(root.path))
+            if root.gone:
+                writable = self.worker is not None  # read-only: the sidebar's "Remove" is disabled too
+                remove = [("Remove from library…", lambda: self.remove_folder(root))] if writable else []
+                self.folder_banner.show_message(
+                    f"“{name}” is not found: it was deleted, moved or renamed. Its photos stay listed until you "
+                    "remove it from the library or add the folder where it is now.", actions=remove)
+            else:
+                self.folder_banner.show_message(
+                    f"“{name}” is not connected: its photos are kept and shown from their thumbnails; plug it in "
+                    "to see them whole.", kind="info")
+        self._update_banner_box()
+
     def _update_header(self) -> None:
+        self._update_folder_banner()
         if self.view.kind == "duplicates":
             return  # the duplicates page has a header of its own
         view, rows = self.view, self.model.rowCount()
@@ -1080,7 +1109,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"“{humanize.shown(folder.name)}” is in the library already; "
                                          "looking for new or changed photos in it.", 8000)
         self.index_status.set_message(f"Looking for photos in {folder.name}…")
-        self._show_page(self.pages.widget(1))
+        if self.pages.currentWidget() is self.welcome:  # the photos show as found; the Duplicates page stays
+            self._show_page(self.pages.widget(1))
         self.refresh_status()
 
     def leave_out(self, folder: Path) -> None:
@@ -1136,7 +1166,9 @@ class MainWindow(QMainWindow):
         buttons.update((box.addButton(other, QMessageBox.ButtonRole.AcceptRole), other) for other in others)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return buttons.get(box.clickedButton())
+        answer = buttons.get(box.clickedButton())
+        box.deleteLater()  # a child of the window: kept until the window goes, one more on each question
+        return answer
 
     # ------------------------------------------------------------------ duplicates
 
@@ -1740,9 +1772,12 @@ class MainWindow(QMainWindow):
                                    len(status.unreadable), found=counts.total - counts.failed)
 
     def show_failures(self) -> None:
-        self.ops.query(lambda lib: lib.status(),
-                       lambda status: FailuresDialog(status.failures, status.damaged, self, status.unreadable).exec(),
-                       parent=self)
+        self.ops.query(lambda lib: lib.status(), self._show_failures_of, parent=self)
+
+    def _show_failures_of(self, status: LibraryStatus) -> None:
+        dialog = FailuresDialog(status.failures, status.damaged, self, status.unreadable)
+        dialog.exec()
+        dialog.deleteLater()  # a child of the window: kept until the window goes, one more on each opening
 
     def report_error(self, error: BaseException | str,
                      actions: Sequence[tuple[str, Callable[[], object]]] = ()) -> None:
@@ -1794,7 +1829,8 @@ class MainWindow(QMainWindow):
         return hasattr(self, "pages") and self.pages.currentWidget() is self.preview  # pages: once built
 
     def _update_banner_box(self) -> None:
-        visible = not self._previewing() and not (self.model_banner.isHidden() and self.error_banner.isHidden())
+        banners = (self.model_banner, self.error_banner, self.folder_banner)
+        visible = not self._previewing() and not all(banner.isHidden() for banner in banners)
         self._banner_box.setVisible(visible)
         self._banner_box.layout().setContentsMargins(16, 12 if visible else 0, 16, 4 if visible else 0)
 
@@ -1817,11 +1853,13 @@ class MainWindow(QMainWindow):
         stored = QSettings()
         appearance = theme.saved_appearance(stored)
         dialog = SettingsDialog(current, self, writable=not self.library.read_only, appearance=appearance)
-        if dialog.exec():
-            if dialog.appearance() != appearance:
-                stored.setValue(theme.APPEARANCE_KEY, dialog.appearance())
+        accepted = dialog.exec()
+        chosen, chosen_appearance = dialog.settings(), dialog.appearance()
+        dialog.deleteLater()  # a child of the window (centred on it): freed once read, not when the window goes
+        if accepted:
+            if chosen_appearance != appearance:
+                stored.setValue(theme.APPEARANCE_KEY, chosen_appearance)
                 self.statusBar().showMessage("The new appearance shows when photoclip starts again.", 10000)
-            chosen = dialog.settings()
             if chosen != current:
                 self._reopen(chosen)
 
