@@ -288,6 +288,12 @@ def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, mak
     wait_for_results(qtbot, window, "a photo in lisbon")
     assert sorted(library.photo(pid).path.name for pid in window.model.ids) == ["lisbon-a.jpg", "lisbon-b.jpg"]
     assert window.subtitle_label.text() == "In Lisbon, Portugal (in lisbon)  ·  2 photos, best match first"
+    window.search_field.setText("a photo not in lisbon")
+    wait_for_results(qtbot, window, "a photo not in lisbon")
+    assert sorted(library.photo(pid).path.name for pid in window.model.ids) == ["home.jpg", "oslo.jpg"]
+    assert window.subtitle_label.text() == "Not in Lisbon, Portugal (not in lisbon)  ·  2 photos, best match first"
+    window.search_field.setText("a photo in lisbon")
+    wait_for_results(qtbot, window, "a photo in lisbon")
 
     window.open_preview(window.model.index(0, 0))
     qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview._facts["Place"].isVisible(),

@@ -124,13 +124,19 @@ def period_line(period: Period) -> str:
     return f"Taken {period.describe()} ({period.said})"
 
 
+def place_line(place: Place) -> str:
+    """"In Lisbon, Portugal"; "Not in Lisbon, Portugal" for a place a search leaves out ("beach not in lisbon")."""
+    return f"{'Not in' if place.left_out else 'In'} {place.label}"
+
+
 def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
     """The empty state of a search kept to dates or a place (every photo else is a candidate, so
     none found means none was taken then or there): its title and the way out."""
     period, place = scope.period, scope.place
     if period is not None and period.start >= period.end:
         return period_line(period), "Leave out one of the dates to search again."
-    named = [(f"in {place.label}", place.words)] if place is not None else []  # (as shown, as typed)
+    shown = f"{'not in' if place.left_out else 'in'} {place.label}" if place is not None else ""
+    named = [(shown, place.words)] if place is not None else []  # (as shown, as typed)
     if period is not None:
         named.append((period.said, period.words))
     if not named:
@@ -815,7 +821,7 @@ class MainWindow(QMainWindow):
                 subtitle = f"Captioned “{' '.join(view.caption_words)}” first  ·  {subtitle}"
             if view.place is not None:
                 said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
-                subtitle = f"In {view.place.label}{said}  ·  {subtitle}"
+                subtitle = f"{place_line(view.place)}{said}  ·  {subtitle}"
             if view.period is not None:
                 subtitle = f"{period_line(view.period)}  ·  {subtitle}"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
