@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from photoclip.gui import theme
+from photoclip.gui.grid import MarkRole
 from photoclip.gui.sidebar import OnlineRole
 from photoclip.library import Library
 from tests.gui_support import (  # noqa: F401
@@ -45,9 +46,11 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
                     timeout=WAIT_MS)
     assert window.subtitle_label.text().endswith("offline")
     assert window.folder_banner.isVisible() and window.folder_banner.text.text() == (
-        "“usb-drive” is not connected: its photos are kept and shown from their thumbnails; plug it in to see "
-        "them whole.")
+        "“usb-drive” is not connected: its photos, tags and albums are kept, and searches still find them; plug it "
+        "in to see the photos.")
     assert window.folder_banner.button_labels() == []
+    qtbot.waitUntil(lambda: [window.model.index(row, 0).data(MarkRole) for row in range(6)] == ["missing"] * 6,
+                    timeout=WAIT_MS)  # a photo not at hand, not a broken file
     window.open_preview(window.model.index(0, 0))
     qtbot.waitUntil(lambda: window.preview.canvas._message not in ("", "Loading…"), timeout=WAIT_MS)
     assert window.preview.canvas._message == (

@@ -62,6 +62,7 @@ PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
 PathRole = Qt.ItemDataRole.UserRole + 3
 FailureRole = Qt.ItemDataRole.UserRole + 4
+MarkRole = Qt.ItemDataRole.UserRole + 5  # ThumbnailLoader.mark: "broken", "missing" or None
 
 
 def format_date(taken_at: str | None) -> str | None:
@@ -165,10 +166,10 @@ class PhotoGridModel(QAbstractListModel):
             self._loader.forget(list(gone))
             self._replace([pid for pid in self._ids if pid not in gone], self._scores, self._paths)
 
-    def cell(self, row: int) -> tuple[QPixmap | None, bool]:
-        """(thumbnail or None, failed) of `row`, for the view's painter (no Qt round trip)."""
+    def cell(self, row: int) -> tuple[QPixmap | None, str | None]:
+        """(thumbnail or None, ThumbnailLoader.mark) of `row`, for the view's painter (no Qt round trip)."""
         pid = self._ids[row]
-        return self._loader.pixmap(pid), self._loader.failure(pid) is not None
+        return self._loader.pixmap(pid), self._loader.mark(pid)
 
     @property
     def is_dated(self) -> bool:
@@ -232,6 +233,8 @@ class PhotoGridModel(QAbstractListModel):
             return self._scores.get(pid)
         if role == FailureRole:
             return self._loader.failure(pid)
+        if role == MarkRole:
+            return self._loader.mark(pid)
         if role == PathRole:
             return self._path(pid)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -438,10 +441,10 @@ class CellPainter:
         side = min(rect.width(), rect.height())
         return QRect(rect.x() + (rect.width() - side) // 2, rect.y() + (rect.height() - side) // 2, side, side)
 
-    def paint(self, painter: QPainter, cell: QRect, pixmap: QPixmap | None, failed: bool,
+    def paint(self, painter: QPainter, cell: QRect, pixmap: QPixmap | None, failed: str | None,
               selected: bool, hover: bool, checked: bool = False, focused: bool = False) -> None:
-        """`focused`: the photo the keyboard is at (arrows, Ctrl+Space, Enter act there), drawn
-        so whether or not it is selected."""
+        """`failed`: ThumbnailLoader.mark, for a cell without its thumbnail. `focused`: the photo the
+        keyboard is at (arrows, Ctrl+Space, Enter act there), drawn so whether or not it is selected."""
         square = self.square(cell)
         if pixmap is not None and not pixmap.isNull():
             painter.drawPixmap(square, pixmap)
@@ -472,7 +475,7 @@ class CellPainter:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             icons.icon("check", "#ffffff").paint(painter, badge.adjusted(4, 4, -4, -4))
 
-    def _placeholder(self, side: int, failed: bool, ratio: float) -> QPixmap:
+    def _placeholder(self, side: int, failed: str | None, ratio: float) -> QPixmap:
         key = (side, failed, ratio)
         pixmap = self._placeholders.get(key)
         if pixmap is None:
@@ -486,7 +489,9 @@ class CellPainter:
             painter.fillPath(path, QColor(theme.colours().placeholder))
             glyph = max(16, int(side * 0.22))
             colours = theme.colours()
-            icon = icons.icon("image-broken", colours.danger) if failed else icons.icon("image", colours.faint)
+            marks = {"broken": ("image-broken", colours.danger), "missing": ("folder-offline", colours.muted)}
+            name, colour = marks.get(failed or "", ("image", colours.faint))
+            icon = icons.icon(name, colour)
             icon.paint(painter, QRect((side - glyph) // 2, (side - glyph) // 2, glyph, glyph))
             painter.end()
             if len(self._placeholders) > 16:
@@ -515,7 +520,7 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         self._cells.paint(painter, QRect(option.rect), index.data(Qt.ItemDataRole.DecorationRole),
-                          index.data(FailureRole) is not None,
+                          index.data(MarkRole),
                           bool(option.state & QStyle.StateFlag.State_Selected),
                           bool(option.state & QStyle.StateFlag.State_MouseOver))
         painter.restore()
@@ -822,7 +827,7 @@ class PhotoGridView(QListView):
                 pixmap, failed = cell(row)
             else:
                 index = model.index(row, 0)
-                pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(FailureRole) is not None
+                pixmap, failed = index.data(Qt.ItemDataRole.DecorationRole), index.data(MarkRole)
             selected = selection is not None and selection.isRowSelected(row, root)
             self._cells.paint(painter, rect, pixmap, failed, selected, row == self._hover_row, selected and several,
                               focused and row == current)

@@ -751,8 +751,8 @@ class MainWindow(QMainWindow):
                     "remove it from the library or add the folder where it is now.", actions=remove)
             else:
                 self.folder_banner.show_message(
-                    f"“{name}” is not connected: its photos are kept and shown from their thumbnails; plug it in "
-                    "to see them whole.", kind="info")
+                    f"“{name}” is not connected: its photos, tags and albums are kept, and searches still find them; "
+                    "plug it in to see the photos.", kind="info")
         self._update_banner_box()
 
     def _update_header(self) -> None:

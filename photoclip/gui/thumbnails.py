@@ -11,6 +11,7 @@ broken file is not retried on every repaint.
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from pathlib import Path
 
@@ -28,6 +29,7 @@ CACHE_BYTES = 160 << 20
 """Memory for the thumbnails kept ready to paint: a 2x screen's thumbnail is four times a 1x
 one's (336 x 336 x 4 bytes: 450 kB), so it keeps a quarter as many, still several screens full."""
 PHOTOS_KEPT = 6000  # photo rows kept for painting their cells (a few hundred bytes each)
+NOT_THERE = "the file is not there (on a drive not connected, or moved since)"
 
 
 class _Relay(QObject):
@@ -53,7 +55,8 @@ class _ThumbnailTask(QRunnable):
             image = load_square(thumbnail_file(self._library, photo), self._side, self._radius)
         except Exception as exc:  # a bad file is data: remembered, shown as broken
             log.debug("no thumbnail for photo %s: %s", self.photo_id, exc)
-            self._emit("failed", str(exc) or type(exc).__name__, photo)
+            gone = photo is not None and not os.path.lexists(photo.path)
+            self._emit("failed", NOT_THERE if gone else str(exc) or type(exc).__name__, photo)
             return
         self._emit("loaded", image, photo)
 
@@ -180,6 +183,12 @@ class ThumbnailLoader(QObject):
 
     def failure(self, photo_id: PhotoId) -> str | None:
         return self._failures.get(photo_id)
+
+    def mark(self, photo_id: PhotoId) -> str | None:
+        """What a cell without a thumbnail shows: "broken" (a file that cannot be read), "missing"
+        (a file not there: on a drive unplugged, or moved since), or None (a thumbnail to come)."""
+        failure = self._failures.get(photo_id)
+        return None if failure is None else "missing" if failure == NOT_THERE else "broken"
 
     def photo(self, photo_id: PhotoId) -> Photo | None:
         """The catalog row seen when the thumbnail was made (for tooltips), if any."""
