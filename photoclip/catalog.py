@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from photoclip import cjk, places
-from photoclip.errors import LibraryError, LibraryFullError
+from photoclip.errors import CatalogOutdatedError, LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
 from photoclip.names import file_name_key, key_range, name_key
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
@@ -34,6 +34,7 @@ from photoclip.tagging import normalize_tag
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 20
+MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
 """A photo forgotten while the library holds a copy of its bytes that came after it, at most this
@@ -453,11 +454,15 @@ class _Held:
 class Catalog:
     """A library's catalog file. Safe to share between threads."""
 
-    def __init__(self, path: Path, unchanging: bool = False) -> None:
+    def __init__(self, path: Path, unchanging: bool = False, may_migrate: bool = True) -> None:
         """`unchanging`: on a disk or in a folder that cannot be written (a read-only drive, a
-        backup), where no one writes it either: opened read-only as it is, never migrated."""
+        backup), where no one writes it either: opened read-only as it is, never migrated.
+        `may_migrate` false: another process holds the library (perhaps an older photoclip, which
+        would go on writing it as it knows it): an older catalog is not updated from here, but
+        refused (CatalogOutdatedError) unless its holder updates it within MIGRATION_WAIT_S."""
         self.path = Path(path)
         self._unchanging = unchanging
+        self._may_migrate = may_migrate
         self._write_lock = threading.RLock()
         self._threads: dict[int, _Held] = {}
         self._threads_lock = threading.Lock()
@@ -570,6 +575,35 @@ class Catalog:
                 "its own with --library"
             )
 
+    def _updated_by_its_holder(self, version: int) -> int:
+        """The schema once the process holding the library has updated it (a photoclip as new as
+        this one, opening it just now, does so within seconds); else CatalogOutdatedError."""
+        deadline = time.monotonic() + MIGRATION_WAIT_S
+        while version < SCHEMA_VERSION and time.monotonic() < deadline:
+            time.sleep(0.1)
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            raise CatalogOutdatedError(f"catalog {self.path} is an older photoclip's (schema {version})")
+        return version
+
+    def _keep_before_update(self, version: int) -> None:
+        """A copy of the catalog as it was, before it is updated for good (no older photoclip can
+        open it after): catalog-schemaN.sqlite beside it, the one before the last update only."""
+        kept = self.path.with_name(f"{self.path.stem}-schema{version}{self.path.suffix}")
+        try:
+            with closing(sqlite3.connect(kept)) as copy:
+                self._conn.backup(copy)
+        except (OSError, sqlite3.Error) as exc:
+            kept.unlink(missing_ok=True)
+            log.warning("catalog %s: updating it for this photoclip without a copy of it as it was (%s)", self.path,
+                        exc)
+            return
+        for older in self.path.parent.glob(f"{self.path.stem}-schema*{self.path.suffix}"):
+            if older != kept:
+                older.unlink(missing_ok=True)
+        log.warning("library updated for this photoclip: older ones cannot open it now; the catalog as it was is "
+                    "kept as %s", kept)
+
     def _migrate(self) -> None:
         conn = self._conn
         try:
@@ -585,6 +619,10 @@ class Catalog:
                 f"catalog {self.path} is from an older photoclip and cannot be updated where it is (the folder "
                 "cannot be written); copy the library somewhere writable"
             )
+        if not self._may_migrate and 0 < version < SCHEMA_VERSION:
+            version = self._updated_by_its_holder(version)
+        if 0 < version < SCHEMA_VERSION:
+            self._keep_before_update(version)
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= target:

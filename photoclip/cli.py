@@ -587,10 +587,7 @@ def _command_word(words: Sequence[str]) -> str | None:
 
 
 def _lock_holder(args: argparse.Namespace) -> str:
-    try:
-        return LibraryLock(_library_dir(args)).path.read_text(errors="replace").strip() or "unknown"
-    except OSError:
-        return "unknown"
+    return LibraryLock(_library_dir(args)).holder()
 
 
 def _on_disk(hits: list[SearchHit]) -> list[SearchHit]:
@@ -1064,6 +1061,10 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         size = sum(p.size for p in extras)
         copies = plural(len(extras), "extra copy", "extra copies")
         print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}", file=sys.stderr)
+        offline = [one_line(root.path, sys.stderr) for root in library.roots() if not root.online]
+        if offline:
+            print(f"the photos in {_listed(offline)} were not compared: {'they are' if len(offline) > 1 else 'it is'} "
+                  "not there (a drive not connected?)", file=sys.stderr)
         if not args.trash or not extras:
             return 0
         if not args.yes:

@@ -50,6 +50,10 @@ class LibraryLockedError(LibraryError):
     """Another photoclip process is writing this library."""
 
 
+class CatalogOutdatedError(LibraryError):
+    """The catalog is an older photoclip's, and this process may not update it: another holds the library."""
+
+
 class LibraryNotWritableError(LibraryLockedError):
     """The library's folder cannot be written (a read-only drive or backup): it opens read-only."""
 

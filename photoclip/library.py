@@ -45,6 +45,7 @@ from photoclip import (
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
 from photoclip.dedup import DuplicateGroup, TrashResult
 from photoclip.errors import (
+    CatalogOutdatedError,
     ImageDecodeError,
     LibraryError,
     LibraryLockedError,
@@ -296,7 +297,7 @@ class Library:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create library folder {directory}: {exc.strerror}") from exc
-        lock, unchanging = None, False
+        lock, unchanging, held_elsewhere = None, False, False
         if not read_only:
             lock = LibraryLock(directory)
             try:
@@ -304,11 +305,18 @@ class Library:
             except LibraryLockedError as exc:
                 if not allow_read_only_fallback:
                     raise
-                lock, read_only, unchanging = None, True, isinstance(exc, LibraryNotWritableError)
+                unchanging = isinstance(exc, LibraryNotWritableError)
+                lock, read_only, held_elsewhere = None, True, not unchanging
         catalog = None
         try:
             _refuse_an_emptied_catalog(directory)
-            catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging)  # another program's: left alone
+            try:  # another program's is left alone
+                catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging, may_migrate=not held_elsewhere)
+            except CatalogOutdatedError:
+                raise LibraryError(
+                    f"library {directory} is in use by an older photoclip (pid {LibraryLock(directory).holder()}), "
+                    "which could not read it once this one updates it; stop that one (Ctrl-C where it runs, or close "
+                    "the app), then run this again") from None
             saved = config.load_settings(directory, otherwise=_last_used(catalog))
             not_chosen = None
             if not choose_model and model and model != saved.model:

@@ -62,6 +62,13 @@ class LibraryLock:
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
 
+    def holder(self) -> str:
+        """The pid of the process that holds the lock, as it wrote it ("unknown" when unreadable)."""
+        try:
+            return self.path.read_text(errors="replace").strip() or "unknown"
+        except OSError:
+            return "unknown"
+
     def release(self) -> None:
         if self._fd is None:
             return

@@ -238,6 +238,9 @@ def test_index_says_what_it_found_moved_deleted_and_offline(run, photo_folder: P
     code, out, _ = run("index", "--json")
     said = json.loads(out)
     assert code == 0 and (said["moved"], said["removed"], said["offline"]) == (0, 0, [str(drive), str(old)])
+    code, _, err = run("duplicates")  # "0 groups" alone read as "no duplicates" among the photos not there
+    assert code == 0 and err.splitlines()[-1] == (
+        f"the photos in {drive} and {old} were not compared: they are not there (a drive not connected?)")
 
 
 def test_index_says_how_many_tags_came_with_keywords_other_programs_wrote(run, photo_folder: Path) -> None:

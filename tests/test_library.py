@@ -2602,3 +2602,42 @@ def test_an_index_saved_with_many_photos_removed_is_rebuilt_when_the_library_ope
     with open_library() as writer:
         assert len(writer.vectors()) == 3 and not writer.vectors().needs_compaction()
     assert json.loads(meta.read_text())["deleted"] == []
+
+
+def test_a_library_an_older_photoclip_holds_is_not_updated_under_it_and_an_update_keeps_the_catalog_as_it_was(
+    open_library, photo_folder: Path, monkeypatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A search by this photoclip updated the catalog while an older `watch` held it: that watch went on
+    writing it as it knew it (search keys this one cannot use), and could not start again after."""
+    import sqlite3
+    from contextlib import closing
+
+    from photoclip import catalog as catalog_module
+    from photoclip.lock import LibraryLock
+
+    def schema(path: Path) -> int:
+        with closing(sqlite3.connect(path)) as conn:
+            return conn.execute("PRAGMA user_version").fetchone()[0]
+
+    monkeypatch.setattr(catalog_module, "MIGRATION_WAIT_S", 0.3)
+    library = open_library()
+    library.index([photo_folder])
+    library.close()
+    path = library.directory / CATALOG_FILE
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA user_version = 19")  # the schema before the last
+    older = LibraryLock(library.directory)
+    older.acquire()
+    try:
+        with pytest.raises(LibraryError, match=rf"is in use by an older photoclip \(pid {os.getpid()}\), which could "
+                                               "not read it once this one updates it; stop that one"):
+            Library.open(library.directory, model=TINY_MODEL, allow_read_only_fallback=True)
+        assert schema(path) == 19 and not list(library.directory.glob("catalog-schema*"))
+    finally:
+        older.release()
+    with caplog.at_level(logging.WARNING, logger="photoclip.catalog"), open_library(library.directory) as updated:
+        assert len(updated.search("a photo", limit=10)) == 6
+    kept = library.directory / "catalog-schema19.sqlite"
+    assert schema(path) == catalog_module.SCHEMA_VERSION and schema(kept) == 19
+    assert [r.getMessage() for r in caplog.records] == [
+        f"library updated for this photoclip: older ones cannot open it now; the catalog as it was is kept as {kept}"]
