@@ -978,7 +978,10 @@ class WatchStatus:
             self._show(f"{counts.indexed} photos indexed, up to date · Ctrl-C to stop")
 
     def stopping(self, by_ctrl_c: bool) -> None:
-        text = "stopping after the current batch" + (" (Ctrl-C again to quit now)" if by_ctrl_c else "")
+        if self._run is None:  # idle: nothing to finish first
+            text = "stopping"
+        else:
+            text = "stopping after the current batch" + (" (Ctrl-C again to quit now)" if by_ctrl_c else "")
         self.bar.message(text)
         self._log(text)
 

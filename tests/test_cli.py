@@ -1297,7 +1297,8 @@ def test_watch_logs_plain_lines_when_stderr_is_not_a_terminal(open_library, tmp_
     library.add_root(tmp_path / "photos")
     log = io.StringIO()
     worker = Worker(library, settle_s=0.3, poll_s=0.3)
-    worker.subscribe(cli.WatchStatus(library, cli.ProgressBar(log)))
+    status = cli.WatchStatus(library, cli.ProgressBar(log))
+    worker.subscribe(status)
     worker.start()
     try:
         assert worker.wait_idle(60)
@@ -1308,13 +1309,15 @@ def test_watch_logs_plain_lines_when_stderr_is_not_a_terminal(open_library, tmp_
         (tmp_path / "photos" / "p0.jpg").unlink()
         while "removed" not in log.getvalue() and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert worker.wait_idle(60)
+        status.stopping(by_ctrl_c=True)  # idle: no batch to finish first
     finally:
         worker.stop()
     lines = log.getvalue().splitlines()
     assert "\r" not in log.getvalue() and lines[0] == "watching 1 folder"
     assert re.fullmatch(r"indexed 3 photos, 0 failed \(\d+\.\d photos/s\)", lines[1]), lines
     assert re.fullmatch(r"indexed 1 photo, 0 failed \(\d+\.\d photos/s\)", lines[2]), lines
-    assert lines[3:] == ["removed 1 photo (deleted, or moved out of the library's folders)"]
+    assert lines[3:] == ["removed 1 photo (deleted, or moved out of the library's folders)", "stopping"]
 
 
 def test_untag_says_how_many_photos_had_the_tag(run, photo_folder: Path) -> None:
