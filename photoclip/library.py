@@ -274,6 +274,7 @@ class Library:
         self._previous_known = False
         self._label_space: tuple[str, LabelSpace] | None = None
         self._user_tag_keys: tuple[tuple[int, int], dict[str, list[str]]] | None = None  # name_key -> tags
+        self._own_town_table: tuple[tuple[int, int], dict[str, list[Place]]] | None = None  # _own_towns
 
     @classmethod
     def open(
@@ -1135,11 +1136,11 @@ class Library:
         towns too, and the towns the photos are named by), the ones with photos are meant,
         together when several are ("in georgia": the country and the US state); one whose
         photos are all another's (a town of the region of its name) adds nothing and goes."""
-        gazetteer, own_towns = places.gazetteer(), self._own_towns()
+        own_towns = self._own_towns()
 
-        def lookup(words: str) -> Place | None:
+        def lookup(words: str) -> Place | None:  # the gazetteer is read only once a query has a place word
             found: dict[str, tuple[Place, list[PhotoId]]] = {}
-            for place in [*own_towns(words), *gazetteer.lookup_all(words)]:
+            for place in [*own_towns(words), *places.gazetteer().lookup_all(words)]:
                 ids = self._located(place) + self._tagged_with_place(place)
                 if ids:
                     first, known = found.get(place.label, (place, []))
@@ -1196,15 +1197,17 @@ class Library:
         so before photos were named by their own country's towns) is left out: a search by
         distance finds those photos. A country or region after the name keeps to the towns in it
         ("in reading, uk")."""
-        table: dict[str, list[Place]] = {}
-
         def lookup(words: str) -> list[Place]:
             gazetteer = places.gazetteer()
-            if not table:
+            stamp = self.catalog.change_stamp()
+            if self._own_town_table is None or self._own_town_table[0] != stamp:  # a scan of every photo: kept
+                table: dict[str, list[Place]] = {}
                 for name, country in self.catalog.towns():
                     if (town := gazetteer.town(name, country)) is not None:
                         table.setdefault(places.fold(name), []).append(
                             Place("named", gazetteer.label(name, country), "", country, town.region, town=name))
+                self._own_town_table = (stamp, table)
+            table = self._own_town_table[1]
             if (found := table.get(places.folded_name(words))) is not None:
                 return found
             qualified = gazetteer.qualified(words)

@@ -2641,3 +2641,25 @@ def test_a_library_an_older_photoclip_holds_is_not_updated_under_it_and_an_updat
     assert schema(path) == catalog_module.SCHEMA_VERSION and schema(kept) == 19
     assert [r.getMessage() for r in caplog.records] == [
         f"library updated for this photoclip: older ones cannot open it now; the catalog as it was is kept as {kept}"]
+
+
+def test_a_search_without_a_place_word_reads_no_gazetteer_and_the_towns_are_read_once(
+    open_library, tmp_path: Path, monkeypatch
+) -> None:
+    """Every first search of a process read the shipped gazetteer (a second), "dog on a beach" too; and
+    each search with a place word scanned every photo for the towns they were taken in."""
+    from photoclip import places
+
+    located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
+    located_photo(tmp_path / "photos" / "home.jpg", 2, None, "2021:06:01 10:00:00")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    places._shipped.cache_clear()
+    assert len(library.search("a dog on a beach", limit=5)) == 2
+    assert places._shipped.cache_info().currsize == 0
+    scans = []
+    towns = library.catalog.towns
+    monkeypatch.setattr(library.catalog, "towns", lambda: scans.append(1) or towns())
+    for _ in range(3):
+        assert [hit.path.name for hit in library.search("in lisbon", limit=5)] == ["lisbon.jpg"]
+    assert places._shipped.cache_info().currsize == 1 and len(scans) == 1
