@@ -630,11 +630,10 @@ class Catalog:
                 for statement in _statements(_MIGRATIONS[target]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target}")
-        if version == 0:
-            log.info("catalog %s made (schema %d)", self.path, SCHEMA_VERSION)
-        elif version < SCHEMA_VERSION:
+        if 0 < version < SCHEMA_VERSION:
             log.info("catalog %s migrated from schema %d to %d", self.path, version, SCHEMA_VERSION)
         if version == 0:  # a new catalog starts without the pages its own migrations left free
+            log.info("catalog %s made (schema %d)", self.path, SCHEMA_VERSION)
             try:
                 conn.execute("VACUUM")
             except sqlite3.OperationalError as exc:  # another process opened it meanwhile: no matter

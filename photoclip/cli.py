@@ -46,6 +46,7 @@ from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key
 from photoclip.pipeline import Progress
+from photoclip.scan import iter_roots_containing
 from photoclip.search import SearchHit, parse_query
 
 EXIT_NOTHING_FOUND = 1  # as grep: a search that ran and found nothing
@@ -792,7 +793,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             there = f" ({len(report.already)} there already)" if report.already else ""
             print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}{there}", file=sys.stderr)
             destination = as_cataloged(Path(args.copy_to).expanduser())
-            if report.copied and any(r.path == destination or r.path in destination.parents for r in library.roots()):
+            if report.copied and any(iter_roots_containing(library.roots(), destination)):
                 print(f"{args.copy_to} is in a folder of the library: the copies will be indexed too, and listed by "
                       "`photoclip duplicates`", file=sys.stderr)
             for path, reason in report.failed:
@@ -818,8 +819,7 @@ def _require_folder_there(library: Library, folder: str) -> None:
     """`--in` a folder that is not there, in a folder of the library on a drive that is (a typo), is
     an error, not a folder without photos; on a drive unplugged, its photos are still listed."""
     path = as_cataloged(Path(folder).expanduser())
-    holders = [root.path for root in library.roots() if root.path == path or root.path in path.parents]
-    if not os.path.lexists(path) and any(holder.is_dir() for holder in holders):
+    if not os.path.lexists(path) and any(root.path.is_dir() for root in iter_roots_containing(library.roots(), path)):
         raise QueryError(f"there is no folder {folder}; check the name")
 
 
@@ -1489,16 +1489,15 @@ class _Output:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _OutputFailed(exc) from exc
+        return self._guarded(self._stream.write, text)
 
     def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    @staticmethod
+    def _guarded(call: Callable[..., Any], *args: object) -> Any:
         try:
-            self._stream.flush()
+            return call(*args)
         except BrokenPipeError:
             raise
         except OSError as exc:

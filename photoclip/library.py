@@ -513,11 +513,9 @@ class Library:
             index, saved_generation = loaded
             if saved_generation == generation and (self.read_only or not index.needs_compaction()):
                 return index
-            log.info("vector index is behind the catalog (%d < %d); catching up", saved_generation, generation)
-            for ids, matrix in self.catalog.embeddings(model_id, dim, since_gen=saved_generation):
-                index.add(ids, matrix)
-            stale = np.setdiff1d(index.ids(), self.catalog.embedding_ids(model_id))
-            index.remove(stale)
+            if saved_generation < generation:
+                log.info("vector index is behind the catalog (%d < %d); catching up", saved_generation, generation)
+                self._catch_up(index, model_id, saved_generation)
         else:
             log.info("building the vector index from the catalog")
             index = VectorIndex(dim, capacity=max(1024, len(self.catalog.embedding_ids(model_id))))
@@ -546,11 +544,15 @@ class Library:
         with self._state_lock:
             if self._vectors is not old:
                 return False
-            for ids, matrix in self.catalog.embeddings(model_id, old.dim, since_gen=generation):
-                rebuilt.add(ids, matrix)
-            rebuilt.remove(np.setdiff1d(rebuilt.ids(), self.catalog.embedding_ids(model_id)))
+            self._catch_up(rebuilt, model_id, generation)
             self._vectors, self._vectors_dirty = rebuilt, True
         return True
+
+    def _catch_up(self, index: VectorIndex, model_id: str, generation: int) -> None:
+        """`index`, made at catalog `generation`, given the vectors stored since and rid of the photos gone."""
+        for ids, matrix in self.catalog.embeddings(model_id, index.dim, since_gen=generation):
+            index.add(ids, matrix)
+        index.remove(np.setdiff1d(index.ids(), self.catalog.embedding_ids(model_id)))
 
     def _rebuilt(self, model_id: str, dim: int) -> VectorIndex:
         index = VectorIndex(dim, capacity=max(1024, len(self.catalog.embedding_ids(model_id))))
@@ -1322,19 +1324,15 @@ class Library:
         return stored if stored is not None else self._embed_image_file(term.image, str(term.image), encoder)
 
     def _embed_web_image(self, url: str, encoder: ClipEncoder) -> np.ndarray:
-        """An image a search names by its URL, fetched into a temporary file that is gone after."""
+        """An image a search names by its URL."""
         try:
             body = download.fetch_bytes(url, MAX_WEB_IMAGE_BYTES)
         except ModelUnavailableError as exc:
             raise QueryError(f"cannot fetch the image at {url}: {exc}") from None
-        with tempfile.TemporaryDirectory(prefix="photoclip-web-") as folder:
-            path = Path(folder) / "image"
-            path.write_bytes(body)
-            return self._embed_image_file(path, url, encoder)
+        return self._embed_image_bytes(body, url, encoder)
 
     def _embed_streamed(self, path: Path, name: str, encoder: ClipEncoder) -> np.ndarray:
-        """An image piped in (`similar /dev/stdin`, `<(curl …)`): decoding seeks, so it is read
-        into a temporary file first, as an image fetched from the web is."""
+        """An image piped in (`similar /dev/stdin`, `<(curl …)`): decoding seeks, so it is read whole first."""
         try:
             with open(path, "rb") as stream:
                 body = stream.read(MAX_WEB_IMAGE_BYTES + 1)
@@ -1342,10 +1340,14 @@ class Library:
             raise QueryError(f"cannot read {name}: {(exc.strerror or str(exc)).lower()}") from exc
         if len(body) > MAX_WEB_IMAGE_BYTES:
             raise QueryError(f"{name} gives more than {MAX_WEB_IMAGE_BYTES >> 20} MB; give the path of a photo")
-        with tempfile.TemporaryDirectory(prefix="photoclip-piped-") as folder:
-            copy = Path(folder) / "image"
-            copy.write_bytes(body)
-            return self._embed_image_file(copy, name, encoder)
+        return self._embed_image_bytes(body, name, encoder)
+
+    def _embed_image_bytes(self, body: bytes, name: str, encoder: ClipEncoder) -> np.ndarray:
+        """An image not in a file of its own (fetched, piped in), through a temporary file that is gone after."""
+        with tempfile.TemporaryDirectory(prefix="photoclip-query-") as folder:
+            path = Path(folder) / "image"
+            path.write_bytes(body)
+            return self._embed_image_file(path, name, encoder)
 
     @staticmethod
     def _embed_image_file(path: Path, name: str, encoder: ClipEncoder) -> np.ndarray:

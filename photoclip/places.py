@@ -394,8 +394,9 @@ def _names_a_place(words: str) -> bool:
                                          for place in known.lookup_all(qualified[0], small_towns=False))
 
 
-_NEGATIONS = (("not",), ("except",), ("excluding",), ("without",), ("but", "not"), ("other", "than"),
-              ("apart", "from"), ("except", "for"))
+NEGATIONS = ("not", "except", "except for", "excluding", "but not", "other than", "apart from")
+"""Words before a place or a date that leave its photos out ("beach not in france", "except in 2019")."""
+_NEGATIONS = tuple(tuple(words.split()) for words in NEGATIONS)
 
 
 def _negation_before(folded: list[str], i: int) -> int:

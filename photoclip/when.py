@@ -51,6 +51,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from photoclip.places import NEGATIONS
+
 _MONTH_WORDS = [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
                 ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
                 ("october", "oct"), ("november", "nov"), ("december", "dec")]
@@ -824,7 +826,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     return re.sub(r"(?:\s*,)+", ",", " ".join(rest.split())).strip(" ,"), period  # "dog in may, at the lake"
 
 
-_NEGATED = re.compile(r"\b(?:not|except(?:\s+for)?|excluding|but\s+not|other\s+than|apart\s+from)\s+$", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:" + "|".join(words.replace(" ", r"\s+") for words in NEGATIONS) + r")\s+$", re.IGNORECASE)
 _PART = re.compile(r"(?:\b(?:in|during|from|at|by|around|towards?)\s+)?(?:\bthe\s+)?"
                    r"\b(?P<part>early|mid|late|(?P<edge>beginning|start|end))(?P<of>\s+of)?(?:\s+the)?(?:\s+|\s*-\s*)$",
                    re.IGNORECASE)
