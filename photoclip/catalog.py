@@ -926,6 +926,20 @@ class Catalog:
                 keep + keep,
             )
 
+    def hashes_with_vectors(self, ids: Iterable[PhotoId], model_id: str) -> dict[PhotoId, str]:
+        """The content hash of each of these photos that has a current vector from `model_id`:
+        the bytes that vector was made from, which a touched file may still hold."""
+        return {PhotoId(r[0]): r[1] for r in self._rows_in(
+            "SELECT p.id, p.hash FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?"
+            " WHERE NOT e.stale AND p.hash IS NOT NULL AND p.id IN ({marks})", ids, model_id)}
+
+    def settle_unchanged(self, ids: Iterable[PhotoId]) -> None:
+        """Photos whose files hash as they did when embedded are indexed again as they were:
+        their vectors, facts and tags stand (see hashes_with_vectors)."""
+        with self.transaction():
+            self._conn.executemany(
+                "UPDATE photos SET status = 'indexed', failure = NULL WHERE id = ?", ((pid,) for pid in ids))
+
     def vector_for_hash(
         self, content_hash: str, model_id: str, pixels_hash: str | None = None
     ) -> np.ndarray | None:

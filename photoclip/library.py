@@ -59,7 +59,14 @@ from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
 from photoclip.names import name_key
-from photoclip.pipeline import IndexReport, ProgressCallback, VectorSink, run_pipeline
+from photoclip.pipeline import (
+    IndexReport,
+    ProgressCallback,
+    VectorSink,
+    counted_after,
+    run_pipeline,
+    settle_unchanged,
+)
 from photoclip.places import Place
 from photoclip.search import (
     QueryScope,
@@ -808,9 +815,9 @@ class Library:
         if not pending:
             self.update_tags_or_warn()
             return scanned
-        self.encoder(progress=download_progress, cancel=cancel)
         try:
-            report = self.embed(pending, progress=progress, cancel=cancel, workers=workers)
+            report = self.embed(pending, progress=progress, cancel=cancel, workers=workers,
+                                download_progress=download_progress)
             if report.failed and not report.cancelled and self.raws_of_failed_partners(pending):
                 more = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
                 report = report.and_then(self.embed(more, progress=progress, cancel=cancel, workers=workers))
@@ -848,13 +855,20 @@ class Library:
         cancel: threading.Event | None = None,
         on_stored: Callable[[tuple[PhotoId, ...]], None] | None = None,
         workers: int | None = None,
+        download_progress: DownloadProgress | None = None,
     ) -> IndexReport:
         """Embed these pending photos and store them; `on_stored` hears each committed batch.
+        Those only touched since they were embedded keep their vectors, and when all of them
+        were, the model is not even loaded (settle_unchanged).
 
         The vector index is not saved here (it is a cache of the catalog, rebuilt or caught up
         on open), so a background worker can embed small chunks cheaply and save when idle."""
-        self._require_writable()
-        encoder = self.encoder(cancel=cancel)
+        items, settled = self.settle_touched(items, progress, cancel, on_stored, workers)
+        if not items:
+            self._finish_model_change_if_done()
+            return settled
+        progress = counted_after(progress, settled.total)
+        encoder = self.encoder(progress=download_progress, cancel=cancel)
         vectors: VectorSink = self.vectors()
         if on_stored is not None:
             vectors = _NotifyingSink(vectors, on_stored)
@@ -866,7 +880,21 @@ class Library:
         finally:
             self._vectors_dirty = True
         self._finish_model_change_if_done()
-        return report
+        return settled.and_then(report)
+
+    def settle_touched(
+        self,
+        items: Sequence[tuple[PhotoId, Path]],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        on_stored: Callable[[tuple[PhotoId, ...]], None] | None = None,
+        workers: int | None = None,
+    ) -> tuple[list[tuple[PhotoId, Path]], IndexReport]:
+        """Those of these pending photos that only had their files touched are indexed again as
+        they were, with no model (pipeline.settle_unchanged); returns the others, which need it."""
+        self._require_writable()
+        return settle_unchanged(items, self.catalog, self.model_spec.model_id, workers=workers, progress=progress,
+                                cancel=cancel, on_settled=on_stored)
 
     def save_index(self) -> None:
         """Save the vector index now if it changed (a worker does so when idle and on stop)."""

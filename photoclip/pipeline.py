@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -33,10 +33,11 @@ from photoclip.imaging import (
     FILE_GONE,
     THUMBNAIL_SIDE,
     decode_photo,
+    file_hash,
     prepare_for_model,
     save_thumbnail,
 )
-from photoclip.takeout import takeout_facts
+from photoclip.takeout import has_json, takeout_facts
 from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+
+_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True)
@@ -282,15 +285,79 @@ def run_pipeline(
     )
 
 
+def settle_unchanged(
+    items: Sequence[tuple[PhotoId, Path]],
+    catalog: Catalog,
+    model_id: str,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    on_settled: Callable[[tuple[PhotoId, ...]], None] | None = None,
+    batch_size: int = 256,
+) -> tuple[list[tuple[PhotoId, Path]], IndexReport]:
+    """Photos whose files were touched but not changed (a backup put back, a sync tool, `touch`)
+    hash as they did when embedded: they are indexed again as they were, read at the speed of
+    the disk, with no decoding and no model to load. Those with a Takeout JSON beside them are
+    read again all the same (its date and place may be new: Library.read_takeout_json). Returns
+    the photos left for run_pipeline, in their order, and what was settled (as `reused`);
+    `on_settled` hears each committed batch."""
+    started = time.monotonic()
+    known = catalog.hashes_with_vectors([pid for pid, _ in items], model_id)
+    candidates = [(pid, path) for pid, path in items if pid in known]
+    run = _Run(len(items), progress if candidates else None)
+    algorithm = catalog.hash_algorithm
+    same: list[PhotoId] = []
+
+    def unchanged(photo_id: PhotoId, path: Path) -> bool:
+        try:
+            return file_hash(path, algorithm) == known[photo_id] and not has_json(path)
+        except OSError:
+            return False  # the pipeline says what is wrong with it
+
+    def commit(current: Path | None) -> None:
+        if same:
+            catalog.settle_unchanged(same)
+            if on_settled is not None:
+                on_settled(tuple(same))
+            run.reused += len(same)
+            run.done += len(same)
+            same.clear()
+        run.report(current)
+
+    settled: set[PhotoId] = set()
+    cancelled = False
+    hashed = _decode_stream(candidates, unchanged, default_workers() if workers is None else workers, batch_size, cancel)
+    for result, (photo_id, path) in zip(hashed, candidates):
+        if result is None:
+            cancelled = True
+            break
+        if result:
+            same.append(photo_id)
+            settled.add(photo_id)
+            if len(same) >= batch_size:
+                commit(path)
+    commit(None)
+    rest = [] if cancelled else [(pid, path) for pid, path in items if pid not in settled]
+    return rest, IndexReport(total=len(items) - len(rest), embedded=0, reused=run.reused, failed=0,
+                             cancelled=cancelled, seconds=time.monotonic() - started)
+
+
+def counted_after(progress: ProgressCallback | None, before: int) -> ProgressCallback | None:
+    """`progress` for a run that goes on from `before` photos already done (settle_unchanged's)."""
+    if progress is None or not before:
+        return progress
+    return lambda p: progress(dataclasses.replace(p, done=p.done + before, total=p.total + before))
+
+
 def _decode_stream(
     items: Sequence[tuple[PhotoId, Path]],
-    decode: Callable[[PhotoId, Path], Decoded],
+    decode: Callable[[PhotoId, Path], _Result],
     workers: int,
     batch_size: int,
     cancel: threading.Event | None,
     defer: bool = False,
-) -> Iterator[Decoded | None]:
-    """Decoded photos in input order; yields None once if cancelled. With `defer`, the decode
+) -> Iterator[_Result | None]:
+    """`decode`'s results in input order; yields None once if cancelled. With `defer`, the decode
     threads run at DECODE_NICENESS."""
     if workers <= 0:
         for photo_id, path in items:
@@ -300,7 +367,7 @@ def _decode_stream(
             yield decode(photo_id, path)
         return
     window = 2 * batch_size + workers
-    pending: deque[Future[Decoded]] = deque()
+    pending: deque[Future[_Result]] = deque()
     source = iter(items)
     with ThreadPoolExecutor(
         max_workers=workers, thread_name_prefix="decode", initializer=_defer_to_the_encoder if defer else None

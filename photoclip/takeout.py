@@ -77,6 +77,11 @@ def json_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
     return lambda json_file: owners.get((json_file.parent, json_file.name), [])
 
 
+def has_json(photo: Path) -> bool:
+    """Whether a JSON of one of the names Takeout gives it lies beside `photo`."""
+    return any(photo.with_name(name).is_file() for name in sidecar_names(photo.name))
+
+
 def takeout_facts(photo: Path) -> TakeoutFacts | None:
     """The date and place in the Takeout JSON beside `photo`; None when there is none (or it
     is no Takeout JSON, or broken: the photo is indexed all the same)."""

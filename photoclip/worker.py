@@ -1111,6 +1111,9 @@ class Worker:
         if not items:
             return bool(len(self._plan))
         if not self.library.model_loaded:
+            items = self._settle_touched(items)
+            if not items:
+                return True
             self._load_model()
             if self._blocked is not None:
                 self._set_plan_dirty()  # those taken wait with the rest
@@ -1165,6 +1168,28 @@ class Worker:
             self._update_tags()  # a long first run shows tags as it goes, not only at the end
             self._save_index()
         return True
+
+    def _settle_touched(self, items: list[tuple[PhotoId, Path]]) -> list[tuple[PhotoId, Path]]:
+        """Photos only touched since they were embedded (a backup put back) are settled before
+        the model is loaded for the rest, so that none is loaded when they are all there is."""
+        try:
+            rest, settled = self.library.settle_touched(
+                items, cancel=self._interrupt,
+                on_stored=lambda ids: self._emit(PhotosChanged(added=(), removed=(), updated=ids)))
+        except PhotoclipError as exc:
+            log.warning("cannot check the files touched since indexing: %s", exc)
+            return items
+        self._stats.done += settled.reused
+        self._stats.active_s += settled.seconds
+        if settled.reused and settled.seconds > 0:
+            self._chunk = max(8, min(512, int(settled.reused / settled.seconds)))
+        with self._cv:
+            self._plan_size = len(self._plan) + len(items) - settled.reused
+        if settled.cancelled:
+            self._set_plan_dirty()
+        if settled.reused:
+            self._emit(self._progress_event(None))
+        return rest
 
     def _wait_for_writers(self, items: list[tuple[PhotoId, Path]]) -> list[tuple[PhotoId, Path]]:
         """Those of `items` whose files were not written just now, or whose writers closed them

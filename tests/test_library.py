@@ -220,6 +220,55 @@ def test_reindexing_unchanged_files_calls_no_encoder(open_library, photo_folder:
     assert report.total == 0 and spy.images == 0
 
 
+def _touch_all(folder: Path) -> list[Path]:
+    """Every photo in `folder` given a new mtime, as a backup put back or a sync tool does."""
+    later = time.time() + 120
+    photos = sorted(p for p in folder.rglob("p*.*"))
+    for photo in photos:
+        os.utime(photo, (later, later))
+    return photos
+
+
+def test_photos_only_touched_keep_their_vectors_and_load_no_model(open_library, photo_folder: Path) -> None:
+    first = open_library()
+    first.index([photo_folder])
+    model_id = first.model_spec.model_id
+    vectors = {p: first.catalog.vector(first.photo_at(p).id, model_id) for p in photo_folder.rglob("p*.*")}
+    generation = first.catalog.generation()
+    first.close()
+    touched = _touch_all(photo_folder)
+    library = open_library()
+
+    report = library.index()
+
+    assert (report.total, report.reused, report.embedded, report.failed) == (len(touched), len(touched), 0, 0)
+    assert not library.model_loaded
+    assert library.status().counts.pending == 0
+    assert library.catalog.generation() == generation  # nothing new for the vector index or the tagger
+    for photo, vector in vectors.items():
+        assert library.photo_at(photo).status == "indexed"
+        assert np.array_equal(library.catalog.vector(library.photo_at(photo).id, model_id), vector)
+    assert library.search("a photo", limit=10)
+
+
+def test_a_photo_edited_among_photos_only_touched_is_the_one_embedded(
+    open_library, photo_folder: Path, spy_on
+) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    spy = spy_on(library)
+    write_photo(photo_folder / "p2.jpg", seed=1234, size=(300, 200))
+    touched = _touch_all(photo_folder)
+    seen: list[tuple[int, int]] = []
+
+    report = library.index(progress=lambda p: seen.append((p.done, p.total)))
+
+    assert (report.reused, report.embedded) == (len(touched) - 1, 1) and spy.images == 1
+    assert library.photo_at(photo_folder / "p2.jpg").width == 300
+    assert {total for _, total in seen} == {len(touched)}  # one count over both steps, never back
+    assert seen[-1][0] == len(touched) and seen == sorted(seen)
+
+
 def test_an_edited_photo_is_embedded_again(open_library, photo_folder: Path, spy_on) -> None:
     library = open_library()
     library.index([photo_folder])

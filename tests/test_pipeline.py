@@ -11,7 +11,7 @@ from PIL import Image
 
 from photoclip.catalog import Catalog
 from photoclip.model import load_encoder, resolve_model
-from photoclip.pipeline import DECODE_NICENESS, Progress, run_pipeline
+from photoclip.pipeline import DECODE_NICENESS, Progress, run_pipeline, settle_unchanged
 from photoclip.scan import scan_root
 from photoclip.vectors import VectorIndex
 from tests.helpers import write_photo
@@ -103,6 +103,50 @@ def test_cancel_stops_early_and_keeps_what_was_committed(encoder, many_photos: P
     done = report.embedded + report.failed
     assert 4 <= done < 21
     assert len(catalog.pending(encoder.model_id)) == 21 - done
+    catalog.close()
+
+
+def _touched_again(catalog: Catalog, folder: Path) -> list:
+    """Every file of `folder` given a new mtime; what the next scan then finds pending."""
+    for photo in folder.iterdir():
+        os.utime(photo, (photo.stat().st_mtime + 60,) * 2)
+    scan_root(catalog, catalog.roots()[0])
+    return catalog.pending("photoclip-tiny")
+
+
+def test_settling_touched_photos_leaves_the_changed_and_unreadable_ones_in_order(
+    encoder, many_photos: Path, tmp_path: Path
+) -> None:
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=8, workers=1)
+    write_photo(many_photos / "03.jpg", seed=303)
+    touched = _touched_again(catalog, many_photos)
+    (many_photos / "07.jpg").chmod(0)
+    heard: list[tuple] = []
+    try:
+        rest, report = settle_unchanged(touched, catalog, encoder.model_id, workers=2, batch_size=4,
+                                        on_settled=heard.append)
+    finally:
+        (many_photos / "07.jpg").chmod(0o644)
+    left = [path.name for _, path in rest]
+    expected = ["03.jpg", "broken.jpg"] + ([] if os.geteuid() == 0 else ["07.jpg"])  # root reads it all the same
+    assert sorted(left) == sorted(expected)
+    assert left == [path.name for _, path in touched if path.name in expected]
+    assert (report.reused, report.total, report.cancelled) == (21 - len(expected), 21 - len(expected), False)
+    assert sorted(pid for ids in heard for pid in ids) == sorted(pid for pid, path in touched if path.name not in left)
+    assert {pid for pid, _ in catalog.pending(encoder.model_id)} == {pid for pid, _ in rest}
+    catalog.close()
+
+
+def test_settling_cancelled_leaves_the_rest_pending(encoder, many_photos: Path, tmp_path: Path) -> None:
+    catalog, items = pending_catalog(many_photos, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), batch_size=8, workers=1)
+    touched = _touched_again(catalog, many_photos)
+    cancel = threading.Event()
+    cancel.set()
+    rest, report = settle_unchanged(touched, catalog, encoder.model_id, workers=1, cancel=cancel)
+    assert (rest, report.cancelled, report.reused) == ([], True, 0)
+    assert len(catalog.pending(encoder.model_id)) == 21
     catalog.close()
 
 

@@ -1107,6 +1107,31 @@ def test_a_folder_moved_out_and_back_in_warns_of_nothing(start_live, tmp_path: P
     assert [str(w.message) for w in caught] == []
 
 
+def test_a_worker_settles_photos_only_touched_without_loading_the_model(open_library, tmp_path: Path) -> None:
+    """A backup put back while the app was closed: every file has a new mtime and the same bytes."""
+    photos = tmp_path / "photos"
+    for i in range(3):
+        write_photo(photos / f"p{i}.jpg", seed=i)
+    first = open_library(tmp_path / "lib")
+    first.index([photos])
+    first.close()
+    later = time.time() + 120
+    for photo in photos.iterdir():
+        os.utime(photo, (later, later))
+    library = open_library(tmp_path / "lib")
+    worker = Worker(library, settle_s=SETTLE, poll_s=POLL, model_at_start=False)
+    events: list[object] = []
+    worker.subscribe(events.append)
+    worker.start()
+    try:
+        assert worker.wait_idle(60)
+        assert library.status().counts.pending == 0 and not library.model_loaded
+        updated = {pid for e in events if isinstance(e, PhotosChanged) for pid in e.updated}
+        assert updated == {library.photo_at(p).id for p in photos.iterdir()}
+    finally:
+        worker.stop()
+
+
 def test_a_worker_told_so_loads_the_model_only_once_a_photo_is_to_be_embedded(open_library, tmp_path: Path) -> None:
     """`photoclip watch` with nothing new to index holds no model (and no torch, the CLI's own test says)."""
     photos = tmp_path / "photos"
