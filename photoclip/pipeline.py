@@ -326,7 +326,8 @@ def settle_unchanged(
 
     settled: set[PhotoId] = set()
     cancelled = False
-    hashed = _decode_stream(candidates, unchanged, default_workers() if workers is None else workers, batch_size, cancel)
+    workers = default_workers() if workers is None else workers
+    hashed = _decode_stream(candidates, unchanged, workers, batch_size, cancel)
     for result, (photo_id, path) in zip(hashed, candidates):
         if result is None:
             cancelled = True
