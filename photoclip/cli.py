@@ -774,7 +774,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
         if scope is not None and scope.place is not None:
             taken = "not taken" if scope.place.left_out else "taken"
-            print(f"photos {taken} in {scope.place.label} ({scope.place.words})", file=sys.stderr)
+            print(f"photos {taken} in {scope.place.shown} ({scope.place.words})", file=sys.stderr)
         if scope is not None and scope.tags:
             print(f"photos tagged {' and '.join(_tag(library.shown_tag(t)) for t in scope.tags)} first",
                   file=sys.stderr)

@@ -1151,6 +1151,9 @@ class Library:
             if place is not None:
                 there = located[place.label] if not place.parts else self._newest_first(
                     [pid for part in place.parts for pid in located[part.label]])
+                if place.but:  # "in france but not paris": not the photos taken there
+                    elsewhere = {pid for part in place.but for pid in located[part.label]}
+                    there = [pid for pid in there if pid not in elsewhere]
                 log.info("photos taken %s (%s): %d", place.words, place.label, len(there))
                 terms, there_set = rest, set(there)
                 if place.left_out:  # "not in france": the photos taken elsewhere, and those of no known place

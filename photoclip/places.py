@@ -9,7 +9,8 @@ A place is read from a query only after "in", "at", "near" or "around" (or "à",
 "im", "bei", "près de": "plage à nice"), and only where its name ends the query or is
 followed by a small word, punctuation or an emoji ("sunset in nice with mum", "sunset in
 nice!"): "girl in orange dress" keeps its orange. A country or region after a name keeps to
-the namesakes in it ("in florence, alabama", "in paris texas", "in victoria, bc"). Common words
+the namesakes in it ("in florence, alabama", "in paris texas", "in victoria, bc"); one named but not
+another leaves that one out ("in france but not paris", "in france, except in paris or lyon"). Common words
 that are also towns ("at sunset", "girl in orange and white") are never places, nor is what was
 "made in" a place, "us" other than "in the us", or "nice and warm"; towns known by words are
 places only written with a capital ("in Reading", not "girl in reading glasses" or "baby in
@@ -40,6 +41,7 @@ _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
     "this", "last", "next", "before", "after", "when", "+", "-", ",", "or", "&",
 })  # fmt: skip
+_EXCEPTING = frozenset({"but", "not", "except", "excluding", "other", "apart"})  # "in france but not paris"
 _JOINING = frozenset({"and", "or", ",", "&"})  # between places: "in spain or portugal", "in paris, lyon and nice"
 _SAYING_MORE = frozenset({"at", "in", "on", "near", "by", "with", "under", "during", "around"})  # "... or at the beach"
 _WORDS_NOT_PLACES = frozenset({
@@ -106,6 +108,12 @@ class Place:
     town: str | None = None  # kind "named": the town's name as photos carry it
     parts: tuple[Place, ...] = ()  # several places named together ("in spain or portugal"), each as looked up
     left_out: bool = False  # said after "not" or "except" ("beach not in france"): the photos taken elsewhere
+    but: tuple[Place, ...] = ()  # places left out of it ("in france but not paris"), each as looked up
+
+    @property
+    def shown(self) -> str:
+        """The place as the user is told it was read: "France but not Paris, France"."""
+        return f"{self.label} but not {' or '.join(part.label for part in self.but)}" if self.but else self.label
 
 
 def fold(text: str) -> str:
@@ -338,33 +346,67 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
     lookup = lookup or gazetteer().lookup
     for i in before:
         start = i + 2 if folded[i] == "pres" and folded[i + 1] == "de" else i + 1
-        named = _place_at(tokens, folded, start, folded[i], lookup)
+        named = _places_from(tokens, folded, start, folded[i], lookup)
         if named is None:
             continue
-        parts, end, said = [named[0]], named[1], [*tokens[i:start], named[2]]
-        while end + 1 < len(tokens) and folded[end] in _JOINING:
-            joined = end + 1 + (folded[end + 1] == folded[i])  # "in paris and in london"
-            more = _place_at(tokens, folded, joined, folded[i], lookup) if joined < len(tokens) else None
-            if more is None:
-                break
-            parts.append(more[0])
-            said += [*tokens[end:joined], more[2]]
-            end = more[1]
+        parts, end, said = named[0], named[1], [*tokens[i:start], *named[2]]
         found = [part for part in parts if part is not None]
         if not found:
             continue  # no photo was taken there: the words are left to the model
+        negation = _negation_before(folded, i)
+        but = None if negation else _left_out_at(tokens, folded, end, folded[i], lookup)
+        if but is not None:  # "in france but not paris"
+            end, said = but[1], [*said, *but[2]]
         if end < len(tokens) and folded[end] in _JOINING and \
                 (end + 1 == len(tokens) or folded[end + 1] in _SAYING_MORE):
             end += 1  # "in paris or", as it is being typed; "in paris or at the beach": "at the beach"
-        negation = _negation_before(folded, i)
         rest = tokens[:i - negation] + tokens[end:]
         if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
             rest = []
         place = _joined(list({part.label: part for part in found}.values()), " ".join([*tokens[i - negation:i], *said]))
         if negation:
             place = dataclasses.replace(place, left_out=True)
+        if but is not None:
+            place = dataclasses.replace(place, but=tuple(part for part in but[0] if part is not None))
         return " ".join(rest).replace(" ,", ",").strip(" ,"), place
     return text, None
+
+
+def _places_from(
+    tokens: list[str], folded: list[str], start: int, preposition: str, lookup: Callable[[str], Place | None]
+) -> tuple[list[Place | None], int, list[str]] | None:
+    """The places named from `start` on, joined by "and", "or", "&" or a comma ("spain or portugal", "in paris and in
+    london"), as _place_at gives each; where their words end, and their words. None where no place's name starts
+    there."""
+    named = _place_at(tokens, folded, start, preposition, lookup)
+    if named is None:
+        return None
+    parts, end, said = [named[0]], named[1], [named[2]]
+    while end + 1 < len(tokens) and folded[end] in _JOINING:
+        joined = end + 1 + (folded[end + 1] == preposition)  # "in paris and in london"
+        more = _place_at(tokens, folded, joined, preposition, lookup) if joined < len(tokens) else None
+        if more is None:
+            break
+        parts.append(more[0])
+        said += [*tokens[end:joined], more[2]]
+        end = more[1]
+    return parts, end, said
+
+
+def _left_out_at(
+    tokens: list[str], folded: list[str], at: int, preposition: str, lookup: Callable[[str], Place | None]
+) -> tuple[list[Place | None], int, list[str]] | None:
+    """The places a place is named without, where `at` says so ("in france but not paris", "in france, except in
+    paris or lyon"): as _places_from gives them, from the words that say so on. None where no name of a place
+    follows those words ("in nice but cold")."""
+    start = at + (folded[at:at + 1] == [","])
+    negation = max((len(words) for words in _NEGATIONS if tuple(folded[start:start + len(words)]) == words), default=0)
+    if not negation:
+        return None
+    start += negation
+    start += int(start < len(tokens) and folded[start] in _PREPOSITIONS)  # "but not in paris"
+    found = _places_from(tokens, folded, start, preposition, lookup) if start < len(tokens) else None
+    return None if found is None else (found[0], found[1], [*tokens[at:start], *found[2]])
 
 
 def _place_at(
@@ -377,6 +419,9 @@ def _place_at(
         words = _name_between(tokens, folded, start, after)
         if words is None or not _may_name_a_place(words, preposition, folded[after:after + 2]):
             continue
+        if folded[after:after + 1] and folded[after] in _EXCEPTING and \
+                _left_out_at(tokens, folded, after, preposition, lookup) is None:
+            continue  # "in nice but cold": a name ends before "but" only where a place left out follows
         place = lookup(words)
         if place is not None or _names_a_place(words):
             return place, after, words
@@ -429,7 +474,7 @@ def _name_between(tokens: list[str], folded: list[str], start: int, after: int) 
         return None
     punctuated = tokens[after - 1][len(last):].strip(".") != ""
     then = folded[after] if after < len(tokens) else ""
-    if then and not punctuated and then not in _FOLLOWERS and not _TRAILING.fullmatch(then):
+    if then and not punctuated and then not in _FOLLOWERS | _EXCEPTING and not _TRAILING.fullmatch(then):
         return None
     return " ".join([*tokens[start:after - 1], last]).replace(" ,", ",")
 

@@ -3,41 +3,44 @@ lake" among the photos of last summer. CLIP knows nothing of when a photo was ta
 date words are taken out of the text and become a filter on the date taken (the file's date
 when a photo has no EXIF date).
 
-Understood, in any case: today, tonight, yesterday, last night; this/last week, weekend, month,
-year; this/last spring, summer, autumn (fall), winter; last <month>; <month> <year>; <season>
-<year>, <year> <season> ("last summer 2023" is summer 2023: the year said wins); 2019-07; <year>, in
-<year>; the 90s, the 1990s; a day: 2022-12-25 (or 2022/12/25), 25 December 2022, Dec 25th, 2022,
-25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could be either way round, is read as the
-user's locale writes days); N days, weeks, months or years ago (that day, week, month or year); the
-past week, the last week, the last 3 months (up to today). "Last" summer or july has ended, "this"
-winter has begun; "the last march" (of a band) or "the last week of july" is the final one, not a
-date. A month, season or holiday without its year is that one in every year, as Google Photos and
-Apple Photos read it: "in may", "in (the) summer", "at christmas", "from march to july" (each
-year's), "in june and december" or "at christmas or easter" (each of them, every year); so is one
-just before since, after, before or until a date ("may since 2024", "christmas since 2020"). Dates
-joined: from one to, until or through another, between one and another, or one-another, is from the
-start of the first to the end of the second ("from march to july 2023", "2019-2021", "from 2019
-until now"); a list joined by "and" or "or" is each of its dates ("christmas 2020 and christmas
-2021", "2019 or 2022": either year), one span where they touch ("2022, 2023 and 2024"); since,
-after, before or until one, or one onwards. A year alone after a month, season or holiday with its
-year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christmas 2019-2021"), and
-dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019")
-keeps to any time but it (Period.any_time_but). Holidays with their year, or this or last one:
-christmas (24-26 December), christmas eve, christmas day, new year's eve (into the small hours), new
-year's day, new year (the eve and the day after: "new year 2022" is the one of new year's eve 2022,
-"new year 2021-22" the one between),
-easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US one, Thursday
-to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or season alone
-("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in march
-madness"). A day of a month without its year is that day of every year after "on" ("dog on 3 march",
-"on feb 29th": each leap year's), or written with its ordinal ("fireworks july 4th", "march 3rd"), or
-in a range or list of days ("dec 24 to dec 26"); not where a noun follows ("july 4th parade"), a
-number is a name's ("iphone 12 march", "covid-19 march") or a word opens a period from it ("since
-march 3rd"). "New year" is no other calendar's ("chinese new year") and no greeting ("happy new
-year"). Words in quotes are searched as written ('"1984" book cover'). Numbers that look like a day
-but are none (2023-02-30) are left to search for, as are years that name things: one still to come
-("blade runner 2049"), one counted ("2000 m", "2000 piece puzzle"), "year 2000", "class of 2015"; so
-is "today show" or "last night of the proms".
+Understood, in any case: today, tonight, yesterday, the day before yesterday, last night; this/last week,
+weekend, month, year; this/last spring, summer, autumn (fall), winter; last <month>; "this past" for "last"
+("this past summer"); <month> <year>; <season> <year>, <year> <season> ("last summer 2023" is summer 2023:
+the year said wins); a year written short after an apostrophe ("summer '19", "jul ’19": the latest such year
+begun, "summer of '69" is 1969); 2019-07; <year>, in <year>; the 90s, the 1990s; a day: 2022-12-25 (or
+2022/12/25), 25 December 2022, Dec 25th, 2022, 25/12/2022 (or 25.12.2022, 25-12-2022; 3/4/2022, which could
+be either way round, is read as the user's locale writes days); N days, weeks, months or years ago (that
+day, week, month or year); the past week, the last week, the last 3 months (up to today). "Last" summer or
+july has ended, "this" winter has begun; "the last march" (of a band) or "the last week of july" is the
+final one, not a date. A month, season or holiday without its year is that one in every year, as Google
+Photos and Apple Photos read it: "in may", "in (the) summer", "at christmas", "from march to july" (each
+year's), "in june and december" or "at christmas or easter" (each of them, every year); so is one just
+before since, after, before or until a date ("may since 2024", "christmas since 2020"). Dates joined: from
+one to, until or through another, between one and another, or one-another, is from the start of the first to
+the end of the second ("from march to july 2023", "2019-2021", "from 2019 until now"); a list joined by
+"and" or "or" is each of its dates ("christmas 2020 and christmas 2021", "2019 or 2022": either year), one
+span where they touch ("2022, 2023 and 2024"); since, after, before or until one, or one onwards; since a
+holiday, month or season without its year is since the latest one begun ("since christmas", "since june").
+Days of every week: "on weekends" ("weekends", "at weekends"), "on weekdays", "on sundays", "every saturday
+and sunday" (a day's name alone is a word: "sunday roast"). A year alone after a month, season or holiday
+with its year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christmas 2019-2021"), and
+dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019") keeps
+to any time but it (Period.any_time_but). Holidays with their year, or this or last one: christmas (24-26
+December), christmas eve, christmas day, new year's eve (into the small hours), new year's day, new year
+(the eve and the day after: "new year 2022" is the one of new year's eve 2022, "new year 2021-22" the one
+between), easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US one,
+Thursday to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or season alone
+("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in march madness").
+A day of a month without its year is that day of every year after "on" ("dog on 3 march", "on feb 29th":
+each leap year's), or written with its ordinal ("fireworks july 4th", "march 3rd"), or month first ("dog
+july 14"; not "may 2", "june 08"), or day first opening the query ("14 july"; "dog 3 march" may count
+marches), or in a range or list of days ("dec 24 to dec 26"); not where a noun follows ("july 4th parade"),
+a number is a name's ("iphone 12 march", "covid-19 march") or a word opens a period from it ("since march
+3rd"). "New year" is no other calendar's ("chinese new year") and no greeting ("happy new year"). Words in
+quotes are searched as written ('"1984" book cover'). Numbers that look like a day but are none (2023-02-30)
+are left to search for, as are years that name things: one still to come ("blade runner 2049"), one counted
+("2000 m", "2000 piece puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the
+proms".
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
 2020-2023" the winters from December 2020 to February 2023)."""
@@ -49,7 +52,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from photoclip.places import NEGATIONS
 
@@ -144,8 +147,8 @@ class Period:
         if self.but:
             return f"other than {_listed([_bare(period.words) for period in self.but], 'or')}"
         words = _bare(self.words)
-        if _LONE_FROM.match(words) or not (_IN_WHEN.match(words) or _HOLIDAY_FIRST.match(words)):
-            return words  # "from march to july", "last summer", "in may", "since 2020"
+        if _LONE_FROM.match(words) or _AGO.search(words) or not (_IN_WHEN.match(words) or _HOLIDAY_FIRST.match(words)):
+            return words  # "from march to july", "last summer", "in may", "since 2020", "2 days ago"
         if self.spans and all(end - start <= timedelta(days=1) for start, end in self.spans):
             return f"on {words}"  # "on 2020-03-04", "on march 3rd", "on new year's eve 2019"
         if _UNTIL_WORD.search(words) and not self.every:  # "may until 2020" is each May up to then
@@ -376,7 +379,7 @@ def _numeric_day(first: int, second: int, year: int) -> date:
     return date(year, first, second)
 
 
-_YEAR = r"(19\d\d|20\d\d)"
+_YEAR = r"(19\d\d|20\d\d|(?<![\w'\u2018\u2019])['\u2018\u2019]\d\d)"  # '19, ’19: the 2019 of "summer '19"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
 _NOT_OURS = r"(?<!chinese\s)(?<!lunar\s)(?<!jewish\s)(?<!persian\s)(?<!islamic\s)(?<!hijri\s)(?<!tet\s)(?<!happy\s)"
@@ -391,6 +394,7 @@ _UNIT = r"(day|week|month|year)"
 _NTH = r"(\d{1,2})(?:st|nd|rd|th)?"
 _COUNTED = (r"(?:m|km|mm|cm|ft|feet|foot|metres?|meters?|mi|miles?|yards?|pieces?|pcs?|cc|mph|kph|kmh|kg|lbs?"
             r"|hp|kw|watts?|mah|kcal|calories|points|dollars|euros|pounds|yen)")  # "2000 piece puzzle"
+_LATEST = r"(this\s+past|this|last)"  # "this past summer" is last summer
 _THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wins, "last" goes with it
 _NO_NOUN_AFTER = (r"(?!\s+(?!(?:and|or|to|till|until|since|before|after|from|in|at|on|with|by|of|this|last|for"
                   r"|near|around|during|when|while|without)\b)[^\W\d_])")
@@ -408,18 +412,19 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
                        rf"{_YEAR}\s*[-/\u2013]\s*(\d\d)\b(?![-/.]\d)"),  # new year 2021-22: the one between
     "holiday_year": rf"{_THIS_OR_LAST}{_HOLIDAY}(?:-|\s+(?:of\s+)?){_YEAR}\b",  # christmas 2020
     "year_holiday": rf"{_YEAR}\s+{_HOLIDAY}\b",
-    "holiday_rel": rf"(this|last)\s+{_HOLIDAY}\b",
+    "holiday_rel": rf"{_LATEST}\s+{_HOLIDAY}\b",
     "season_year": rf"{_THIS_OR_LAST}{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
-    "season_rel": rf"(this|last)\s+{_SEASON}\b",
+    "season_rel": rf"{_LATEST}\s+{_SEASON}\b",
     "month_year": rf"{_THIS_OR_LAST}{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "day_rel": rf"(this|last)\s+{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",
-    "month_rel": rf"(last|this(?!\s+may\b))\s+{_MONTH}\b",  # "this may be" is no date
+    "month_rel": rf"(this\s+past|last|this(?!\s+may\b))\s+{_MONTH}\b",  # "this may be" is no date
     "month_day": rf"{_MONTH}\.?\s+{_NTH}\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",  # july 4th, march 3: each year's
     "day_month": rf"(?<![-+$€£¥#./,:]){_NTH}\s+(?:of\s+)?{_MONTH}\b\.?",  # 3 march, 3rd of march; no "covid-19 may"
-    "weekend": r"(this|last)\s+weekend\b",
+    "weekend": rf"{_LATEST}\s+weekend\b",
     "relative": r"(this|last)\s+(week|month|year)\b",
-    "day": r"(today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b(?!\s+(?:show|of)\b)",
+    "day": (r"(today|tonight|this\s+(?:morning|afternoon|evening)|(?:(?:the\s+)?day\s+before\s+)?yesterday"
+            r"|last\s+night)\b(?!\s+(?:show|of)\b)"),
     "year": rf"(?<![$€£¥#])(?<!\byear\s)(?<!\bclass\sof\s){_YEAR}\b(?!\s+{_COUNTED}\b)",  # not "year 2000"
     "month": rf"{_MONTH}\b\.?",
     "season": rf"{_SEASON}\b",
@@ -431,6 +436,8 @@ _NAMED_DAYS = {(MONTHS[found[1]], int(found[2])): holiday for name, holiday in _
                if (found := _ATOM_PATTERNS["month_day"].fullmatch(name))}
 """Days a holiday is named by ("july 4th"): read as the holiday, whichever way they are written ("4 july")."""
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
+_NOUN_AFTER = re.compile(_NO_NOUN_AFTER, re.IGNORECASE)  # matches (empty) where no noun follows
+_PLAIN_DAY = r"([1-9]|[12]\d|3[01])"  # no "08": "june 08" is as likely 2008
 _ALONE_DAY = (r"(?!\s*(?:[-\u2013/,&]|\b(?:to|until|till|through|thru|and|or)\b)\s*\d)"  # not "march 3rd to 10th"
               + _NO_NOUN_AFTER)
 """After a day read alone: no second day of a range or list written short, and no noun ("july 4th parade")."""
@@ -443,15 +450,21 @@ _NOT_COUNTED = (
 )
 """Before a day written day first: not the second day of a range or list written short ("3rd to 5th may"),
 nor a count ("my 3rd march", the third march I walked)."""
+_DAY_NAME = r"(?:week(?:end|day)|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+_DAY_JOINT = r"(?:\s*,\s*|\s+(?:and|or|&)\s+)"
+_WEEKLY_WORDS = (rf"(?:\b(?:on|at|during|over)\s+(?:the\s+)?{_DAY_NAME}s(?:{_DAY_JOINT}{_DAY_NAME}s)*"
+                 rf"|\bevery\s+{_DAY_NAME}(?:{_DAY_JOINT}{_DAY_NAME})*|\bweek(?:end|day)s)\b{_NO_NOUN_AFTER}")
+"""Days of every week: "on weekends" ("at weekends"), "weekends", "on weekdays", "on sundays", "every saturday and
+sunday"; a day's name alone is left to search for ("sunday roast", "ice cream sundays")."""
 _ANY = "(?:" + "|".join(pattern for kind, pattern in _ATOMS.items() if kind != "now") + ")"
 
 
 def _led(*kinds: str) -> list[tuple[str, str]]:
     """The patterns of these dates standing alone, with the words that may come before them ("in", "from the")."""
-    return [(rf"\b{_LEAD}{_ATOMS[kind]}", kind) for kind in kinds]
+    return [(rf"(?<!\w){_LEAD}{_ATOMS[kind]}", kind) for kind in kinds]
 
 
-_FROM = r"\b(?:(?P<lead>from|between|since|in|during|of|on|at|over|taken)\s+)?(?:the\s+)?"
+_FROM = r"(?<!\w)(?:(?P<lead>from|between|since|in|during|of|on|at|over|taken)\s+)?(?:the\s+)?"
 _FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
 _JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
 _TO = (r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+"
@@ -467,7 +480,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"{_JOINED}(?P<more>(?:\s*,\s*(?>{_ANY}))+)", "commas"),  # "2019, 2021", "christmas 2020, 2021"
         (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
         (rf"\b(?:(?:(?:in|during|at|on)\s+)?(?:the\s+)?(?P<every>{_ATOMS['month']}|{_ATOMS['season']}|{_ATOMS['holiday']})"
-         rf"\s+)?(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})", "open"),  # "may since 2024": each May
+         rf"\s+)?(?<!\bday\s)(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})",  # "may since 2024": each May
+         "open"),  # not "the day before yesterday"
         (rf"{_JOINED}\s+(?P<word>onwards?|and\s+(?:later|after)|or\s+later)\b", "open"),
         *_led("iso_day", "numeric_day", "month_day_year", "day_month_year", "iso_month", "numeric_month"),
         (rf"\b{_LEAD}((?:19|20)\d)0['\u2019]?s\b", "decade"),
@@ -482,14 +496,19 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b{_NOT_OPENED}{_LEAD}{_MONTH}\.?\s+{_ORDINAL}\b{_ALONE_DAY}", "month_day"),
         (rf"\b{_NOT_OPENED}{_LEAD}(?<![-+$€£¥#./,:]){_NOT_COUNTED}{_ORDINAL}\s+(?:of\s+)?{_MONTH}\b\.?{_ALONE_DAY}",
          "day_month"),
+        # or without it: month first ("dog july 14"; "we may 2" is a verb, "june 08" a year), or day first where the
+        # query opens with it ("14 july with mum"; "dog 3 march" may count marches, "iphone 12 march" is a phone)
+        (rf"\b{_NOT_OPENED}{_LEAD}(?!may\b){_MONTH}\.?\s+{_PLAIN_DAY}\b(?![.,:]?\d){_ALONE_DAY}", "month_day"),
+        (rf"^\s*(?:the\s+)?{_PLAIN_DAY}\s+(?:of\s+)?{_MONTH}\b\.?{_ALONE_DAY}", "day_month"),
         # every year's: "dog in may", "in may with mum"; "may flowers" and "in march madness" are no dates
         (rf"\b(?:in|during|from)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),  # "photos from august" too
         (rf"\b(?:in|during|from)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
         (rf"\b(?:at|on|during|over)\s+{_ATOMS['holiday']}", "holiday"),  # not "at the christmas market"
         *_led("weekend", "relative"),
+        (_WEEKLY_WORDS, "weekly"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),
         (rf"\b{_ATOMS['day']}", "day"),
-        (rf"\b{_LEAD}{_ATOMS['year']}", "lone_year"),
+        (rf"(?<!\w){_LEAD}{_ATOMS['year']}", "lone_year"),
     ]
 ]
 _NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", "day_month_year"}
@@ -499,7 +518,8 @@ March."""
 _POSSESSIVE = re.compile(r"['\u2019]s\b")  # "yesterday's party"
 _TAKEN = re.compile(r"^taken\s+", re.IGNORECASE)
 _LONE_FROM = re.compile(r"^from\s+", re.IGNORECASE)
-_IN_WHEN = re.compile(rf"(?:\d|{_MONTH}\b|{_SEASON}\b)", re.IGNORECASE)  # "in 1990", "in july", "in summer 2023"
+_AGO = re.compile(r"\bago$", re.IGNORECASE)
+_IN_WHEN = re.compile(rf"(?:['\u2018\u2019]?\d|{_MONTH}\b|{_SEASON}\b)", re.IGNORECASE)  # "in 1990", "in '19"
 _HOLIDAY_FIRST = re.compile(_HOLIDAY, re.IGNORECASE)  # "at christmas 2020"
 _YEARLY_OF = {"holiday_year": ("holiday", 0), "year_holiday": ("holiday", 1), "season_year": ("season", 0),
               "year_season": ("season", 1), "month_year": ("month", 0)}
@@ -511,8 +531,22 @@ _RANGE_WORD = re.compile(r"\b(?:to|until|till|through|thru|and|or|onwards?|later
                          re.IGNORECASE)
 
 
-def _groups(match: re.Match[str]) -> tuple[str, ...]:
-    return tuple(g.lower() for g in match.groups() if g is not None)
+def _groups(match: re.Match[str], today: date) -> tuple[str, ...]:
+    return tuple(_full_year(g.lower(), today) for g in match.groups() if g is not None)
+
+
+_SHORT_YEAR = re.compile(r"['\u2018\u2019](\d\d)")
+
+
+def _full_year(word: str, today: date) -> str:
+    """A year written short with its apostrophe ("summer '19", "jul ’19") as four digits: the latest such
+    year that has begun ('19 is 2019, '69 is 1969), as nobody searches for photos yet to be taken. Other words
+    as they are."""
+    short = _SHORT_YEAR.fullmatch(word)
+    if short is None:
+        return word
+    year = 2000 + int(short[1])
+    return str(year if year <= today.year else year - 100)
 
 
 def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
@@ -520,18 +554,46 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
     if kind == "final":
         return None
     words = " ".join(match.group().split())
+    if kind == "weekly":
+        return _weekly(words, today)
     try:
         if kind in ("range", "list", "commas", "open"):
             return _joined(kind, match, today, words)
-        found = _period(kind, _groups(match), today)
+        found = _period(kind, _groups(match, today), today)
     except (ValueError, OverflowError):
         return None
     return Period(_union([found]), words) if isinstance(found, tuple) else _every_year([found], "list", today, words)
 
 
+_WEEK_DAYS = {"monday": (0,), "tuesday": (1,), "wednesday": (2,), "thursday": (3,), "friday": (4,), "saturday": (5,),
+              "sunday": (6,), "weekday": (0, 1, 2, 3, 4), "weekend": (5, 6)}
+_DAY_WORD = re.compile(_DAY_NAME, re.IGNORECASE)
+
+
+def _weekly(words: str, today: date) -> Period:
+    """Those days of every week ("on weekends": each Saturday and Sunday), up to today, as "in may" is each May:
+    spans the period and the catalog already filter by."""
+    names = list(dict.fromkeys(name.lower() for name in _DAY_WORD.findall(words)))
+    days = frozenset(day for name in names for day in _WEEK_DAYS[name])
+    shown = [f"{name}s" if name.startswith("week") else f"{name.title()}s" for name in names]
+    return Period(_weekly_spans(days, today), words, f"on {_listed(shown, 'or')}")
+
+
+@lru_cache(maxsize=8)
+def _weekly_spans(days: frozenset[int], today: date) -> tuple[Span, ...]:
+    """The spans of these days (Monday is 0) in every week from EARLIEST to today, one a run of days: some 12,000,
+    which take tens of milliseconds to make, so a query typed on is not made to wait for them again."""
+    runs = [(timedelta(days=first), timedelta(days=next(last for last in range(first, 7) if last + 1 not in days) + 1))
+            for first in sorted(days) if first - 1 not in days]  # from the first day of each run to the day after it
+    monday, now = _day(EARLIEST) - timedelta(days=EARLIEST.weekday()), _now(today)
+    weeks = [monday + timedelta(weeks=week) for week in range((now - monday).days // 7 + 1)]
+    return _union((max(EARLIEST, week + first), week + after)
+                  for week in weeks for first, after in runs if week + first < now)
+
+
 def _atom(words: str, today: date) -> Span | Yearly:
     kind, match = next((kind, m) for kind, pattern in _ATOM_PATTERNS.items() if (m := pattern.fullmatch(words)))
-    return _period(kind, _groups(match), today)
+    return _period(kind, _groups(match, today), today)
 
 
 def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period | None:
@@ -550,7 +612,8 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     first = _atom(match["first"], today)
     if kind == "open":
         word, every = match["word"].lower(), match.groupdict().get("every")
-        return _opened(word, first, every, today, words) if isinstance(first, tuple) else None
+        since = first if isinstance(first, tuple) else _since_the_last(match, first, today)
+        return None if since is None else _opened(word, since, every, today, words)
     if kind == "range" and (until := _yearly_until_years(match, today, words)) is not None:
         return until
     if kind == "range" and (each := _yearly_through_years(match, today, words)) is not None:
@@ -559,7 +622,8 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     if kind == "list" and (match["lead"] or "").lower() == "between":
         kind = "range"
     yearly = _yearly_of(match["first"], today) if kind != "range" else None
-    found = [first, *(yearly(int(other)) if yearly is not None and _ATOM_PATTERNS["year"].fullmatch(other)
+    found = [first, *(yearly(int(_full_year(other, today)))
+                      if yearly is not None and _ATOM_PATTERNS["year"].fullmatch(other)
                       else _atom(other, today) for other in others)]
     yearless = [one for one in found if isinstance(one, Yearly)]
     if kind == "commas" and yearless:
@@ -576,6 +640,17 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     return Period(_union(spans), words)
 
 
+def _since_the_last(match: re.Match[str], yearly: Yearly, today: date) -> Span | None:
+    """"since christmas", "since june", "since summer": since the latest one begun by today (on 1 December,
+    Christmas of last year), as "since last christmas" is. Only after "since": "before christmas" is rather each
+    year's run-up to it. None for a day of a month ("since march 3rd" is left to search for), or where a noun
+    follows ("since summer camp")."""
+    if match["word"].lower() != "since" or _NOUN_AFTER.match(match.string, match.end()) is None \
+            or not any(_ATOM_PATTERNS[kind].fullmatch(match["first"]) for kind in ("month", "season", "holiday")):
+        return None
+    return _latest(yearly, _now(today))
+
+
 def _all_days(dates: Iterable[str]) -> bool:
     """Whether these dates are all days of a month ("dec 24", "26th of december"): joined, they are dates without a
     word such as "from" before them, as a month or season is not ("leaves fall and winter comes")."""
@@ -587,7 +662,7 @@ def _yearly_of(words: str, today: date) -> Yearly | None:
     """The month, season or holiday a date with its year names ("christmas 2020": Christmas), else None."""
     for kind, (yearly, at) in _YEARLY_OF.items():
         if (match := _ATOM_PATTERNS[kind].fullmatch(words)) is not None:
-            found = _period(yearly, (_groups(match)[at],), today)
+            found = _period(yearly, (_groups(match, today)[at],), today)
             return found if isinstance(found, Yearly) else None
     return None
 
@@ -613,7 +688,7 @@ def _yearly_through_years(match: re.Match[str], today: date, words: str) -> Peri
         return None
     start = _atom(match["first"], today)
     assert isinstance(start, tuple)
-    first, last = sorted((start[0].year, int(match["second"])))
+    first, last = sorted((start[0].year, int(_full_year(match["second"], today))))
     return Period(_union(yearly(year) for year in range(first, last + 1)), words, _either([yearly]), narrowed=True)
 
 
@@ -703,7 +778,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         year, month = _months_back(today, count * (12 if unit == "year" else 1))
         return datetime(year, month, min(today.day, 28)), now
     if kind == "weekend":
-        saturday = _day(today) + timedelta(days=5 - today.weekday() - (7 if groups[0] == "last" else 0))
+        saturday = _day(today) + timedelta(days=5 - today.weekday() - (7 if groups[0] != "this" else 0))
         return saturday, saturday + timedelta(days=2)
     if kind == "ago":
         count, unit = _count(groups[0]), groups[1]
@@ -740,7 +815,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
     if kind == "year_season":
         return _season(int(groups[0]), groups[1])
     if kind == "season_rel":
-        last = groups[0] == "last"
+        last = groups[0] != "this"
         return _latest(partial(_season, name=groups[1]), _day(today) if last else now, finished=last)
     if kind == "month_year":
         return _month(int(groups[1]), MONTHS[groups[0]])
@@ -779,7 +854,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
     if kind == "day":
         if groups[0].startswith("last"):
             return _day(today) - timedelta(hours=12), _day(today) + timedelta(hours=6)
-        start = _day(today) - timedelta(days=groups[0] == "yesterday")
+        start = _day(today) - timedelta(days=2 if "before" in groups[0] else groups[0] == "yesterday")
         return start, start + timedelta(days=1)
     if kind == "lone_year" and int(groups[0]) > today.year:
         raise ValueError("a year to come is a name ('blade runner 2049', 'agenda 2030'), no date a photo was taken")

@@ -376,6 +376,15 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     assert json.loads(out) == [{"country": "Norway", "photos": 1}, {"country": "Portugal", "photos": 1}]
 
 
+def test_search_says_which_place_it_left_out_of_another(run, tmp_path: Path) -> None:
+    located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
+    porto = located_photo(tmp_path / "photos" / "porto.jpg", 2, (41.15, -8.61), "2021:06:01 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", "in portugal but not lisbon")
+    assert code == 0 and out.splitlines() == [str(porto.resolve())]
+    assert err == "photos taken in Portugal but not Lisbon, Portugal (in portugal but not lisbon)\n"
+
+
 def test_a_place_or_date_after_not_leaves_its_photos_out(run, tmp_path: Path) -> None:
     """"not in lisbon", "except 2021" showed only those photos: the opposite of what was asked."""
     located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")

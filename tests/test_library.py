@@ -1779,6 +1779,14 @@ def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) 
     assert travels.search_scoped("in lisbon")[1].only_scope
 
 
+def test_a_place_named_but_not_another_keeps_to_the_first_without_the_second(travels: Library) -> None:
+    assert sorted(paths(travels.search("in portugal but not lisbon", limit=10))) == ["porto.jpg"]
+    assert sorted(paths(travels.search("a photo in portugal, except in porto", limit=10))) == [
+        "lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"]
+    place = travels.search_scoped("in portugal but not lisbon")[1].place
+    assert (place.label, [part.label for part in place.but]) == ("Portugal", ["Lisbon, Portugal"])
+
+
 def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: Library, tmp_path: Path) -> None:
     """A keyword "Lisbon" from Lightroom, on a photo without a GPS position."""
     home = travels.photo_at(tmp_path / "travels" / "home-a.jpg").id

@@ -47,6 +47,7 @@ def test_place_words_after_in_at_near_name_a_place(query, rest, label, words) ->
     "at the seaside", "boats in the marina", "at the peak", "kids at rugby", "ring in gold", "at the summit",
     "in the vineyard", "at the fountain", "at the bank", "at the police", "in time",  # towns, but common words
     "statue near lion", "dog near pet", "tree near lime",  # GeoNames' other names of Lyon, Perth and Lima
+    "in nice but cold", "beach in france but not the beach",  # "but" ends a name only before a place left out
 ])
 def test_words_that_only_look_like_places_stay_words(query) -> None:
     assert places.extract_place(query) == (query, None)
@@ -167,3 +168,29 @@ def test_country_names_read_alone_are_the_gazetteers() -> None:
     from photoclip.places import country_names, gazetteer
 
     assert country_names() == gazetteer().countries and country_names()["PT"] == "Portugal"
+
+
+@pytest.mark.parametrize(("query", "rest", "label", "but", "words"), [
+    ("in france but not paris", "", "France", ["Paris, France"], "in france but not paris"),
+    ("beach in france but not in paris", "beach", "France", ["Paris, France"], "in france but not in paris"),
+    ("in france, except paris or lyon, sunset", "sunset", "France", ["Paris, France", "Lyon, France"],
+     "in france, except paris or lyon"),
+    ("castle in scotland excluding edinburgh", "castle", "Scotland, United Kingdom", ["Edinburgh, United Kingdom"],
+     "in scotland excluding edinburgh"),
+    ("beach in spain or portugal other than lisbon", "beach", "Spain or Portugal", ["Lisbon, Portugal"],
+     "in spain or portugal other than lisbon"),
+])
+def test_a_place_named_but_not_another_leaves_that_one_out(query, rest, label, but, words) -> None:
+    """"in france but not paris" was no place at all, and "in france but not in paris" left France to the model."""
+    found_rest, place = places.extract_place(query)
+    assert (found_rest, place.label, [part.label for part in place.but], place.words) == (rest, label, but, words)
+    assert not place.left_out
+
+
+def test_a_place_left_out_where_no_photo_was_taken_leaves_nothing_out_but_its_words() -> None:
+    """A library's lookup knows no Paris when none of its photos were taken there: no photo to leave out, but the
+    words are still no words to search for."""
+    france = places.gazetteer().lookup("france")
+    rest, place = places.extract_place("beach in france but not paris",
+                                       lambda words: france if words == "france" else None)
+    assert (rest, place.label, place.but, place.words) == ("beach", "France", (), "in france but not paris")

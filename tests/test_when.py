@@ -138,6 +138,10 @@ TODAY = date(2026, 12, 1)  # a Tuesday
         ("from 07/2019 to 09/2019", "", (2019, 7, 1), (2019, 10, 1)),
         ("in the '90s", "", (1990, 1, 1), (2000, 1, 1)),
         ("2019 2020", "", (2019, 1, 1), (2021, 1, 1)),  # two years that never meet: either
+        ("kids this past summer", "kids", (2026, 6, 1), (2026, 9, 1)),  # "this past" is last
+        ("bbq this past weekend", "bbq", (2026, 11, 28), (2026, 11, 30)),
+        ("tree this past christmas", "tree", (2025, 12, 24), (2025, 12, 27)),
+        ("cake the day before yesterday", "cake", (2026, 11, 29), (2026, 11, 30)),  # not all time before yesterday
     ],
 )
 def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, start, end) -> None:
@@ -161,7 +165,9 @@ def test_date_words_become_a_period_and_leave_the_rest_to_search(query, rest, st
                                    "chinese new year 2023", "happy new year 2027", "wedding june 08",
                                    "since the 3rd of march", "3rd to 5th may", "1st and 2nd may", "1st, 2nd may",
                                    "2nd or 3rd of dec", "my 3rd march", '"1984" book cover', 'fireworks "july 4th"',
-                                   "\u201csummer 2019\u201d album"])
+                                   "\u201csummer 2019\u201d album", "class of '19", "6'11\" player",
+                                   "fireworks 14 july", "july 14 parade", "since summer camp",
+                                   "sunday roast", "weekend getaway", "ice cream sundays", "weekends away"])
 def test_words_that_only_look_like_dates_are_searched_as_text(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -187,7 +193,8 @@ def test_a_date_after_not_or_except_is_left_out_not_kept_to(query: str, rest: st
     ("2019", "in 2019"), ("beach july 2019", "in july 2019"), ("christmas 2020", "at christmas 2020"),
     ("cake march 3rd", "on march 3rd"), ("2020-03-04", "on 2020-03-04"), ("2019 to 2021", "from 2019 to 2021"),
     ("christmas 2020 to easter 2021", "from christmas 2020 to easter 2021"), ("2019 or 2022", "in 2019 or 2022"),
-    ("yesterday", "yesterday"), ("in may", "in may"),
+    ("yesterday", "yesterday"), ("in may", "in may"), ("summer '19", "in summer '19"), ("'19", "in '19"),
+    ("2 years ago", "2 years ago"), ("dinner 2 days ago", "2 days ago"),  # not "in 2 years ago", "on 2 days ago"
 ])
 def test_date_words_read_as_said_after_taken(query: str, said: str) -> None:
     """"No photos taken from last summer" read oddly; a range keeps its "from"."""
@@ -255,6 +262,11 @@ def test_a_range_says_its_words_and_its_span() -> None:
         ("from march 3rd to march 10th", "", [((2000, 3, 3), (2000, 3, 11))], "from 3 March to 10 March of any year"),
         ("fireworks at new year", "fireworks", [((2000, 12, 31, 12), (2001, 1, 2))], "at New Year, any year"),
         ("kids from august", "kids", [((2000, 8, 1), (2000, 9, 1))], "in August of any year"),  # as "in august"
+        ("dog july 14", "dog", [((2000, 7, 14), (2000, 7, 15))], "on 14 July of any year"),  # as "on july 14"
+        ("14 july", "", [((2000, 7, 14), (2000, 7, 15))], "on 14 July of any year"),
+        ("14 july with mum", "with mum", [((2000, 7, 14), (2000, 7, 15))], "on 14 July of any year"),
+        ("cake dec 25", "cake", [((2000, 12, 25), (2000, 12, 26))], "on 25 December of any year"),
+        ("bbq july 4", "bbq", [((2000, 7, 4), (2000, 7, 5))], "on the Fourth of July, any year"),
     ],
 )
 def test_a_month_season_or_holiday_without_its_year_is_that_of_every_year(query, rest, in_2000, described) -> None:
@@ -603,3 +615,59 @@ def test_any_time_but_a_period_is_every_moment_outside_it_and_says_so() -> None:
 def test_early_mid_or_late_is_that_third_of_a_year_season_or_month(query, rest, described, words) -> None:
     left, period = extract_period(query, TODAY)
     assert (left, period.describe(), period.words) == (rest, described, words)
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("beach summer '19", "beach", (2019, 6, 1), (2019, 9, 1)),
+    ("Jul '19", "", (2019, 7, 1), (2019, 8, 1)),
+    ("july \u201919", "", (2019, 7, 1), (2019, 8, 1)),  # the apostrophe as phones type it
+    ("kids \u201819", "kids", (2019, 1, 1), (2020, 1, 1)),  # as word processors turn it
+    ("christmas '19", "", (2019, 12, 24), (2019, 12, 27)),
+    ("summer of '69", "", (1969, 6, 1), (1969, 9, 1)),  # 2069 is still to come
+    ("from '19 to '21", "", (2019, 1, 1), (2022, 1, 1)),
+    ("dec 25, '19", "", (2019, 12, 25), (2019, 12, 26)),
+])
+def test_a_year_written_short_with_its_apostrophe_is_that_year(query: str, rest: str, start, end) -> None:
+    """"summer '19" and "jul '19" were searched as words."""
+    left, period = extract_period(query, TODAY)
+    assert left == rest and (period.start, period.end) == (datetime(*start), datetime(*end))
+
+
+@pytest.mark.parametrize(("query", "rest", "described"), [
+    ("since christmas", "", "24 Dec 2025 to 1 Dec 2026"),  # on 1 December, last year's: as "since last christmas"
+    ("kids since easter", "kids", "3 Apr 2026 to 1 Dec 2026"),
+    ("since june", "", "1 Jun 2026 to 1 Dec 2026"),
+    ("snow since december", "snow", "1 Dec 2026"),  # begun today
+    ("beach since summer, with kids", "beach, with kids", "1 Jun 2026 to 1 Dec 2026"),
+])
+def test_since_a_holiday_month_or_season_is_since_the_latest_one_begun(query: str, rest: str, described: str) -> None:
+    """"since christmas" was searched as words, though "since last christmas" was a date."""
+    left, period = extract_period(query, TODAY)
+    assert (left, period.describe()) == (rest, described)
+
+
+@pytest.mark.parametrize(("query", "rest", "week", "described"), [
+    ("kids on weekends", "kids", [((2026, 11, 28), (2026, 11, 30))], "on weekends, any year"),
+    ("beach weekends", "beach", [((2026, 11, 28), (2026, 11, 30))], "on weekends, any year"),
+    ("park at weekends", "park", [((2026, 11, 28), (2026, 11, 30))], "on weekends, any year"),
+    ("church on sundays", "church", [((2026, 11, 29), (2026, 11, 30))], "on Sundays, any year"),
+    ("every saturday and sunday", "", [((2026, 11, 28), (2026, 11, 30))], "on Saturdays or Sundays, any year"),
+    ("on tuesdays or thursdays", "", [((2026, 11, 24), (2026, 11, 25)), ((2026, 11, 26), (2026, 11, 27))],
+     "on Tuesdays or Thursdays, any year"),
+    ("office on weekdays", "office", [((2026, 11, 23), (2026, 11, 28))], "on weekdays, any year"),
+])
+def test_days_of_the_week_are_those_days_of_every_week(query: str, rest: str, week, described: str) -> None:
+    """"on weekends" and "on sundays" were searched as words: CLIP cannot see the day a photo was taken."""
+    left, period = extract_period(query, TODAY)
+    assert (left, period.describe()) == (rest, described)
+    assert [span for span in period.spans if datetime(2026, 11, 23) <= span[0] < datetime(2026, 11, 30)] == list(
+        _spans(*week))
+    assert period.start < datetime(1800, 1, 8) and period.spans[-1][0] <= datetime(2026, 12, 1)
+
+
+def test_days_of_the_week_keep_to_other_dates_and_can_be_left_out() -> None:
+    period = extract_period("beach on weekends in 2019", TODAY)[1]
+    assert len(period.spans) == 52 and period.describe() == "on weekends, 2019"
+    assert all(start.weekday() == 5 and start.year == 2019 for start, _ in period.spans)
+    period = extract_period("kids not on weekends", TODAY)[1]
+    assert period.describe() == "any time but on weekends, any year" and period.said == "other than on weekends"
