@@ -355,9 +355,11 @@ def build_parser() -> _Parser:
     _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     _null_option(p)
-    p.add_argument("--tag", type=_words, help="only photos that carry this tag")
-    p.add_argument("--in", dest="within", metavar="FOLDER",
-                   help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder)")
+    p.add_argument("--tag", type=_words, action="append",
+                   help="only photos that carry this tag (given again: that carry all of them)")
+    p.add_argument("--in", dest="within", metavar="FOLDER", action="append",
+                   help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder; given again: "
+                        "in any of them)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
     p = _command(sub, "similar", "find photos that look like an image (or like several together)")
@@ -750,12 +752,13 @@ def cmd_search(args: argparse.Namespace) -> int:
                 print("[]")
             _nothing_indexed(library, status.counts.pending)
         query = _query_of(args.query)
-        if args.within:
-            _require_folder_there(library, args.within)
-        tag = _the_tag_meant(library, args.tag) if args.tag else args.tag
-        if tag != args.tag:
-            print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
-        hits, scope = library.search_scoped(query, limit=args.limit, tag=tag, folder=args.within)
+        for folder in args.within or ():
+            _require_folder_there(library, folder)
+        tags = [_the_tag_meant(library, given) for given in args.tag or ()]
+        for tag, given in zip(tags, args.tag or ()):
+            if tag != given:
+                print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
+        hits, scope = library.search_scoped(query, limit=args.limit, tag=tags, folder=args.within)
         missing = _missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
             if not _bare_name(query, missing):
@@ -785,8 +788,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
         _print_hits(hits, args)
         if not hits:  # as grep: a script can tell from the exit code
-            untagged = tag and not library.tagged(tag, limit=1)
-            print(_no_photo_tagged(library, tag) if untagged else "no photos match", file=sys.stderr)
+            untagged = next((tag for tag in tags if not library.tagged(tag, limit=1)), None)
+            print(_no_photo_tagged(library, untagged) if untagged else "no photos match", file=sys.stderr)
             return EXIT_NOTHING_FOUND
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)

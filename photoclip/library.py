@@ -988,8 +988,8 @@ class Library:
         return self.search_scoped(query, limit, tag, folder, subfolders)[0]
 
     def search_scoped(
-        self, query: str, limit: int = 20, tag: str | None = None, folder: Path | str | None = None,
-        subfolders: bool = True, listed: int | None = None,
+        self, query: str, limit: int = 20, tag: str | Sequence[str] | None = None,
+        folder: Path | str | Sequence[Path | str] | None = None, subfolders: bool = True, listed: int | None = None,
     ) -> tuple[list[SearchHit], QueryScope | None]:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
         a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
@@ -1004,12 +1004,20 @@ class Library:
         that photo is meant, as rclip's and Immich's file-name searches take it, while a name's
         start is none ("beach" does not put "beach party.jpg" first). `listed`: how many photos
         a query of only dates or places lists, where more than `limit` are wanted (a window shows
-        every photo of 2019, not its best matches)."""
+        every photo of 2019, not its best matches). Several tags keep to the photos that carry
+        all of them, several folders to the photos in any of them."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
+        tags = [tag] if isinstance(tag, str) else list(tag or ())
+        folders = [folder] if isinstance(folder, (str, Path)) else list(folder or ())
         inside = None
-        if folder is not None:
-            inside = self.catalog.indexed_in(str(self._library_folder(folder)), subfolders)
+        if folders:
+            lists = [self.catalog.indexed_in(str(self._library_folder(f)), subfolders) for f in folders]
+            inside = lists[0] if len(lists) == 1 else self._newest_first([pid for ids in lists for pid in ids])
+        for more in tags[1:]:
+            carrying = set(self.tagged(more))
+            inside = [pid for pid in (self.tagged(tags[0]) if inside is None else inside) if pid in carrying]
+        tag = tags[0] if tags else None
         hits, scope = self._search_in(query, limit, tag, inside, listed)
         name, whole = query.strip(), False
         named: list[PhotoId] = []

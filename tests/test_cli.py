@@ -606,6 +606,24 @@ def test_search_in_a_folder_keeps_to_it_and_its_subfolders(run, photo_folder: Pa
         2, "", f"photoclip: error: there is no folder {photo_folder / 'tirp'}; check the name\n")
 
 
+def test_search_in_several_folders_or_with_several_tags_keeps_to_any_folder_and_all_tags(
+    run, photo_folder: Path
+) -> None:
+    """Repeated, --in and --tag kept only the last one given."""
+    write_photo(photo_folder / "home" / "h0.jpg", seed=40)
+    run("index", str(photo_folder))
+    code, out, _ = run("search", "a photo", "--in", str(photo_folder / "trip"), "--in", str(photo_folder / "home"))
+    assert code == 0 and sorted(Path(line).name for line in out.splitlines()) == ["h0.jpg", "p4.png", "p5.png"]
+    run("tag", "alpha", str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg"))
+    run("tag", "beta", str(photo_folder / "p1.jpg"), str(photo_folder / "p2.jpg"))
+    code, out, _ = run("search", "a photo", "--tag", "alpha", "--tag", "beta", "-n", "50")
+    assert code == 0 and [Path(line).name for line in out.splitlines()] == ["p1.jpg"]
+    code, out, _ = run("search", "a photo", "--tag", "alpha", "--tag", "beta", "--in", str(photo_folder / "trip"))
+    assert code == 1 and out == ""
+    assert run("search", "a photo", "--tag", "no such tag", "--tag", "alpha") == (
+        1, "", f'no photo is tagged "no such tag"; `{run.photoclip} tags` lists the tags\n')
+
+
 def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
