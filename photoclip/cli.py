@@ -354,6 +354,7 @@ def build_parser() -> _Parser:
     _limit_option(p, 20, "how many results (default 20)")
     _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
+    _sort_option(p)
     _null_option(p)
     p.add_argument("--tag", type=_words, action="append",
                    help="only photos that carry this tag (given again: that carry all of them)")
@@ -362,12 +363,14 @@ def build_parser() -> _Parser:
                         "in any of them)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
 
-    p = _command(sub, "similar", "find photos that look like an image (or like several together)")
+    p = _command(sub, "similar", "find photos that look like an image (or like several together); to keep to a "
+                                 "folder, a tag or dates: search IMAGE --in FOLDER (or --tag TAG, or with date words)")
     p.add_argument("image", nargs="+", help="an image file (in the library or not), the http(s) URL of one, or - "
                    "for an image on standard input; several: photos like all of them together")
     _limit_option(p, 20, "how many results (default 20)")
     _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
+    _sort_option(p)
     _null_option(p)
 
     p = _command(sub, "status", "counts of indexed, pending and failed photos; which failed and why, "
@@ -610,12 +613,25 @@ def _gone(paths: Sequence[Path]) -> set[Path]:
     return gone
 
 
-def _print_hits(hits: list[SearchHit], args: argparse.Namespace) -> None:
+def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Library) -> None:
+    """The photos found, best first or, with --sort, by the date they were taken."""
+    if args.sort != "score":
+        order = library.newest_first([h.photo_id for h in hits])
+        by_id = {h.photo_id: h for h in hits}
+        hits = [by_id[pid] for pid in (order if args.sort == "newest" else reversed(order))]
     if args.json:
+        photos = library.photos(h.photo_id for h in hits)
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id,
-                           "first_because": h.first_because} for h in hits], indent=2))
+                           "first_because": h.first_because,
+                           "taken_at": photos[h.photo_id].taken_at if h.photo_id in photos else None}
+                          for h in hits], indent=2))
         return
     _print_paths(args, (f"{hit.score:.3f}\t{hit.path}" if args.scores else str(hit.path) for hit in hits))
+
+
+def _sort_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sort", choices=("score", "newest", "oldest"), default="score",
+                        help="the photos found, best match first (default), or by the date they were taken")
 
 
 def _null_option(parser: argparse.ArgumentParser) -> None:
@@ -786,7 +802,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if scope is not None and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
-        _print_hits(hits, args)
+        _print_hits(hits, args, library)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = next((tag for tag in tags if not library.tagged(tag, limit=1)), None)
             print(_no_photo_tagged(library, untagged) if untagged else "no photos match", file=sys.stderr)
@@ -875,7 +891,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
     with _open(args, write=False) as library:
         _print_hits(_on_disk(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit)),
-                    args)
+                    args, library)
     return 0
 
 

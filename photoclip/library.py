@@ -1013,7 +1013,7 @@ class Library:
         inside = None
         if folders:
             lists = [self.catalog.indexed_in(str(self._library_folder(f)), subfolders) for f in folders]
-            inside = lists[0] if len(lists) == 1 else self._newest_first([pid for ids in lists for pid in ids])
+            inside = lists[0] if len(lists) == 1 else self.newest_first([pid for ids in lists for pid in ids])
         for more in tags[1:]:
             carrying = set(self.tagged(more))
             inside = [pid for pid in (self.tagged(tags[0]) if inside is None else inside) if pid in carrying]
@@ -1157,7 +1157,7 @@ class Library:
             located: dict[str, list[PhotoId]] = {}
             rest, place = take_place(terms, self._place_lookup(located))
             if place is not None:
-                there = located[place.label] if not place.parts else self._newest_first(
+                there = located[place.label] if not place.parts else self.newest_first(
                     [pid for part in place.parts for pid in located[part.label]])
                 if place.but:  # "in france but not paris": not the photos taken there
                     elsewhere = {pid for part in place.but for pid in located[part.label]}
@@ -1191,13 +1191,14 @@ class Library:
                 return None
             place = dataclasses.replace(found[kept[0]][0], label=" or ".join(kept))
             ids = [pid for label in kept for pid in found[label][1]]
-            located[place.label] = list(dict.fromkeys(ids)) if len(kept) == 1 else self._newest_first(ids)
+            located[place.label] = list(dict.fromkeys(ids)) if len(kept) == 1 else self.newest_first(ids)
             return place
 
         return lookup
 
-    def _newest_first(self, ids: list[PhotoId]) -> list[PhotoId]:
-        """`ids` once each, newest first as the library lists photos (undated ones by their file's date)."""
+    def newest_first(self, ids: list[PhotoId]) -> list[PhotoId]:
+        """`ids` once each, newest first as the library lists photos (undated ones by their file's
+        date): how a search's best matches are shown by date."""
         photos = self.catalog.photos(ids)
 
         def shown_at(pid: PhotoId) -> str:

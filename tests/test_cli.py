@@ -376,6 +376,19 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     assert json.loads(out) == [{"country": "Norway", "photos": 1}, {"country": "Portugal", "photos": 1}]
 
 
+def test_search_and_similar_list_by_date_when_asked_and_json_says_when_each_was_taken(run, tmp_path: Path) -> None:
+    dated = {name: located_photo(tmp_path / "photos" / name, seed, None, taken) for seed, (name, taken) in enumerate(
+        (("b.jpg", "2021:05:01 10:00:00"), ("c.jpg", "2023:05:01 10:00:00"), ("a.jpg", "2019:05:01 10:00:00")))}
+    run("index", str(tmp_path / "photos"))
+    in_order = [str(dated[name].resolve()) for name in ("c.jpg", "b.jpg", "a.jpg")]
+    assert run("search", "a photo", "--sort", "newest")[1].splitlines() == in_order
+    assert run("search", "a photo", "--sort", "oldest")[1].splitlines() == in_order[::-1]
+    code, out, _ = run("similar", str(dated["a.jpg"]), "--sort", "newest", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [row["path"] for row in rows] == in_order[:2]
+    assert [row["taken_at"] for row in rows] == ["2023-05-01T10:00:00", "2021-05-01T10:00:00"]
+
+
 def test_search_says_which_place_it_left_out_of_another(run, tmp_path: Path) -> None:
     located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
     porto = located_photo(tmp_path / "photos" / "porto.jpg", 2, (41.15, -8.61), "2021:06:01 10:00:00")
