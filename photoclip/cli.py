@@ -362,6 +362,9 @@ def build_parser() -> _Parser:
                    help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder; given again: "
                         "in any of them)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
+    p.add_argument("--all-copies", action="store_true",
+                   help="list each copy of a photo found (by default, files with the same bytes are one result: "
+                        "the file duplicates would keep)")
 
     p = _command(sub, "similar", "find photos that look like an image (or like several together); to keep to a "
                                  "folder, a tag or dates: search IMAGE --in FOLDER (or --tag TAG, or with date words)")
@@ -623,7 +626,8 @@ def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Librar
         photos = library.photos(h.photo_id for h in hits)
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id,
                            "first_because": h.first_because,
-                           "taken_at": photos[h.photo_id].taken_at if h.photo_id in photos else None}
+                           "taken_at": photos[h.photo_id].taken_at if h.photo_id in photos else None,
+                           "copies": [str(path) for path in h.copies]}
                           for h in hits], indent=2))
         return
     _print_paths(args, (f"{hit.score:.3f}\t{hit.path}" if args.scores else str(hit.path) for hit in hits))
@@ -774,7 +778,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         for tag, given in zip(tags, args.tag or ()):
             if tag != given:
                 print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
-        hits, scope = library.search_scoped(query, limit=args.limit, tag=tags, folder=args.within)
+        hits, scope = library.search_scoped(query, limit=args.limit, tag=tags, folder=args.within,
+                                            all_copies=args.all_copies)
         missing = _missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
             if not _bare_name(query, missing):

@@ -43,7 +43,7 @@ from photoclip import (
     xmp,
 )
 from photoclip.catalog import CATALOG_FILE, Catalog, Counts, FileState, Photo, Root
-from photoclip.dedup import DuplicateGroup, TrashResult
+from photoclip.dedup import DuplicateGroup, TrashResult, best_first
 from photoclip.errors import (
     CatalogOutdatedError,
     ImageDecodeError,
@@ -990,6 +990,7 @@ class Library:
     def search_scoped(
         self, query: str, limit: int = 20, tag: str | Sequence[str] | None = None,
         folder: Path | str | Sequence[Path | str] | None = None, subfolders: bool = True, listed: int | None = None,
+        all_copies: bool = False,
     ) -> tuple[list[SearchHit], QueryScope | None]:
         """search(), and the dates and place the query kept to ("last summer", "in lisbon"), so
         a face can say what it filtered; None when it kept to neither. Photos carrying a tag of
@@ -1005,9 +1006,47 @@ class Library:
         start is none ("beach" does not put "beach party.jpg" first). `listed`: how many photos
         a query of only dates or places lists, where more than `limit` are wanted (a window shows
         every photo of 2019, not its best matches). Several tags keep to the photos that carry
-        all of them, several folders to the photos in any of them."""
+        all of them, several folders to the photos in any of them. Files of the very same bytes
+        (a backup, a copy in an album's folder) are one hit, the others its `copies`, unless
+        `all_copies`: a result list of the same photo over and over hides the rest."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
+        wanted = limit
+        while True:
+            hits, scope = self._search_scoped(query, wanted, tag, folder, subfolders, listed)
+            if all_copies:
+                return hits, scope
+            one_each = self._one_hit_per_picture(hits)
+            if scope is not None and scope.only_scope and listed is not None:
+                return one_each, scope  # all the photos of a date or place, as many as were listed
+            if len(one_each) >= limit or len(hits) < wanted or wanted >= 8 * limit:
+                return one_each[:limit], scope
+            wanted *= 2
+
+    def _one_hit_per_picture(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """`hits` with the files of the same bytes as one, where the best ranked of them was: the
+        file duplicates would keep (dedup.best_first), the others its `copies`."""
+        photos = self.catalog.photos(h.photo_id for h in hits)
+        by_picture: dict[str, list[SearchHit]] = {}
+        for hit in hits:
+            photo = photos.get(hit.photo_id)
+            key = photo.hash if photo is not None else None
+            by_picture.setdefault(key or f"#{hit.photo_id}", []).append(hit)
+        one_each = []
+        for same in by_picture.values():  # in the order of each picture's best ranked file
+            if len(same) == 1:
+                one_each.append(same[0])
+                continue
+            kept = best_first([photos[h.photo_id] for h in same])[0]
+            one_each.append(dataclasses.replace(
+                same[0], photo_id=kept.id, path=kept.path,
+                copies=tuple(photos[h.photo_id].path for h in same if h.photo_id != kept.id)))
+        return one_each
+
+    def _search_scoped(
+        self, query: str, limit: int, tag: str | Sequence[str] | None, folder: Path | str | Sequence[Path | str] | None,
+        subfolders: bool, listed: int | None,
+    ) -> tuple[list[SearchHit], QueryScope | None]:
         tags = [tag] if isinstance(tag, str) else list(tag or ())
         folders = [folder] if isinstance(folder, (str, Path)) else list(folder or ())
         inside = None

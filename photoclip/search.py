@@ -50,6 +50,7 @@ class SearchHit:
     path: Path
     score: float
     first_because: str | None = None  # "name", "tag" or "caption": listed ahead of better scores for it
+    copies: tuple[Path, ...] = ()  # other files of the very same picture, shown as this one
 
 
 def _as_image(term: str) -> Path | None:

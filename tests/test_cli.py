@@ -389,6 +389,21 @@ def test_search_and_similar_list_by_date_when_asked_and_json_says_when_each_was_
     assert [row["taken_at"] for row in rows] == ["2023-05-01T10:00:00", "2021-05-01T10:00:00"]
 
 
+def test_search_lists_a_photo_once_with_its_copies_in_json_or_each_copy_when_asked(
+    run, photo_folder: Path
+) -> None:
+    backup = photo_folder / "Backup" / "p0.jpg"
+    backup.parent.mkdir()
+    shutil.copy2(photo_folder / "p0.jpg", backup)
+    run("index", str(photo_folder))
+    original, copy = str((photo_folder / "p0.jpg").resolve()), str(backup.resolve())
+    found = run("search", "p0.jpg")[1].splitlines()
+    assert found and found[0] == original and copy not in found and len(found) == 6
+    assert sorted(run("search", "p0.jpg", "--all-copies")[1].splitlines()[:2]) == sorted([original, copy])
+    rows = json.loads(run("search", "p0.jpg", "--json")[1])
+    assert (rows[0]["path"], rows[0]["copies"]) == (original, [copy]) and all(not row["copies"] for row in rows[1:])
+
+
 def test_search_says_which_place_it_left_out_of_another(run, tmp_path: Path) -> None:
     located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
     porto = located_photo(tmp_path / "photos" / "porto.jpg", 2, (41.15, -8.61), "2021:06:01 10:00:00")

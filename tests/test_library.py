@@ -1779,6 +1779,25 @@ def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) 
     assert travels.search_scoped("in lisbon")[1].only_scope
 
 
+def test_files_of_one_picture_are_one_search_result_unless_every_copy_is_asked_for(
+    open_library, photo_folder: Path
+) -> None:
+    """A backup folder inside the library showed each photo twice in a row."""
+    backup = photo_folder / "Backup" / "p0.jpg"
+    backup.parent.mkdir()
+    shutil.copy2(photo_folder / "p0.jpg", backup)
+    library = open_library()
+    library.index([photo_folder])
+
+    hits = library.search("a photo", limit=6)
+
+    assert len(hits) == 6 and backup not in [h.path for h in hits]  # six pictures: the limit is filled
+    assert next(h for h in hits if h.path == photo_folder / "p0.jpg").copies == (backup,)
+    every = library.search_scoped("a photo", limit=10, all_copies=True)[0]
+    assert len(every) == 7 and backup in [h.path for h in every] and all(not h.copies for h in every)
+    assert [h.path for h in library.search("p0", limit=5)][:1] == [photo_folder / "p0.jpg"]  # the camera's file
+
+
 def test_a_place_named_but_not_another_keeps_to_the_first_without_the_second(travels: Library) -> None:
     assert sorted(paths(travels.search("in portugal but not lisbon", limit=10))) == ["porto.jpg"]
     assert sorted(paths(travels.search("a photo in portugal, except in porto", limit=10))) == [
