@@ -374,6 +374,17 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class _Positions:
+    """The GPS positions of the indexed photos, in arrays (see Catalog.located_near)."""
+
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    country: np.ndarray
+    taken_at: list[str | None]
+
+
+@dataclass(frozen=True)
 class FileState:
     """What the catalog last saw of a file: enough to tell whether it changed."""
 
@@ -467,6 +478,7 @@ class Catalog:
         self._threads: dict[int, _Held] = {}
         self._threads_lock = threading.Lock()
         self._hash_algorithm: str | None = None
+        self._positions: tuple[tuple[int, int], _Positions] | None = None
         self._refuse_others()
         self._migrate()
 
@@ -1572,14 +1584,32 @@ class Catalog:
         """Indexed photos taken within radius_km of a position (and in `country`), newest first."""
         dlat = radius_km / 111.0
         dlon = radius_km / max(1.0, 111.0 * math.cos(math.radians(lat)))
+        known = self._positions_known()
+        box = (known.lat >= lat - dlat) & (known.lat <= lat + dlat) & (known.lon >= lon - dlon) & (
+            known.lon <= lon + dlon)
+        if country is not None:
+            box &= known.country == country
+        near = [i for i in np.flatnonzero(box).tolist()
+                if places.distance_km(lat, lon, float(known.lat[i]), float(known.lon[i])) <= radius_km]
+        near.sort(key=lambda i: known.taken_at[i] or "", reverse=True)  # newest first, undated last
+        return [PhotoId(int(known.ids[i])) for i in near]
+
+    def _positions_known(self) -> _Positions:
+        """Where the indexed photos were taken, read once per change of the catalog: a search near
+        a town looks at every position (no index can), and a place word may name a dozen towns."""
+        stamp = self.change_stamp()
+        cached = self._positions
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         rows = self._conn.execute(
-            "SELECT id, lat, lon, taken_at FROM photos WHERE status = 'indexed'"
-            " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND (? IS NULL OR country = ?) ORDER BY id",
-            (lat - dlat, lat + dlat, lon - dlon, lon + dlon, country, country),
-        )
-        near = [r for r in rows if places.distance_km(lat, lon, r[1], r[2]) <= radius_km]
-        near.sort(key=lambda r: r[3] or "", reverse=True)  # newest first, undated last
-        return [PhotoId(r[0]) for r in near]
+            "SELECT id, lat, lon, country, taken_at FROM photos WHERE status = 'indexed' AND lat IS NOT NULL"
+            " AND lon IS NOT NULL ORDER BY id").fetchall()
+        known = _Positions(
+            ids=np.array([r[0] for r in rows], dtype=np.int64), lat=np.array([r[1] for r in rows], dtype=np.float64),
+            lon=np.array([r[2] for r in rows], dtype=np.float64),
+            country=np.array([r[3] for r in rows], dtype=object), taken_at=[r[4] for r in rows])
+        self._positions = (stamp, known)
+        return known
 
     def located_in_town(self, town: str, country: str) -> list[PhotoId]:
         """Indexed photos named by this town of this country, newest first."""

@@ -118,6 +118,8 @@ class Place:
 
 def fold(text: str) -> str:
     """Lower case without accents: how names are compared ("Köln" = "koln")."""
+    if text.isascii():  # most names: the same, in a tenth of the time (the gazetteer folds 180,000)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -1806,6 +1806,15 @@ def test_a_place_named_but_not_another_keeps_to_the_first_without_the_second(tra
     assert (place.label, [part.label for part in place.but]) == ("Portugal", ["Lisbon, Portugal"])
 
 
+def test_a_search_near_a_town_sees_photos_taken_there_since_the_last_one(travels: Library, tmp_path: Path) -> None:
+    """The positions are read once per change of the catalog: a photo indexed or deleted since counts."""
+    assert paths(travels.search("near versailles", limit=10)) == ["versailles.jpg"]  # its photos are named Paris
+    located_photo(tmp_path / "travels" / "palace.jpg", 20, (48.805, 2.12), "2024:03:01 10:00:00")
+    (tmp_path / "travels" / "versailles.jpg").unlink()
+    travels.index()
+    assert paths(travels.search("near versailles", limit=10)) == ["palace.jpg"]
+
+
 def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: Library, tmp_path: Path) -> None:
     """A keyword "Lisbon" from Lightroom, on a photo without a GPS position."""
     home = travels.photo_at(tmp_path / "travels" / "home-a.jpg").id
