@@ -164,3 +164,41 @@ def test_the_window_is_matched_to_its_menu_entry(qtbot) -> None:
     app = make_app()
     assert app.desktopFileName() == DESKTOP_FILE
     assert (Path(__file__).parent.parent / "installers" / "linux" / f"{DESKTOP_FILE}.desktop").is_file()
+
+
+def test_no_full_garbage_collection_runs_while_the_model_loads_at_start(qtbot, open_library) -> None:
+    """Importing torch and the model beside the open window made objects by the million, and each
+    full collection they set off walked them all with Python's lock held: the window froze 100,
+    190, 270 ms, once a second, at every start of a 100,000-photo library. From the window's
+    making until its model is loaded (or known not to load) only young objects are collected;
+    then what exists is frozen out of the collector's way, and full collections come back."""
+    import gc
+
+    from photoclip.gui.main_window import MainWindow
+    from tests.gui_support import MODEL_TIMEOUT_MS
+
+    make_app()
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # CPython's own, as a fresh process starts
+    full: list[int] = []
+
+    def noted(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.callbacks.append(noted)
+    window = None
+    try:
+        window = MainWindow(open_library(), watch=False, start_worker=False)
+        qtbot.addWidget(window)
+        loaded = [[i] for i in range(1_000_000)]  # what loading the model leaves: objects that stay
+        assert full == [] and not window.model_state.ready
+        del loaded
+        window.show()
+        qtbot.waitUntil(lambda: window.model_state.ready, timeout=MODEL_TIMEOUT_MS)
+        assert gc.get_threshold()[2] < 100 and gc.get_freeze_count() > 0  # full collections are back
+    finally:
+        gc.callbacks.remove(noted)
+        if window is not None:
+            window.shutdown()
+        gc.set_threshold(*saved)

@@ -32,8 +32,8 @@ def open_duplicates(qtbot, window) -> None:
         assert window.worker.wait_idle(WAIT_MS / 1000)
         QCoreApplication.processEvents()
     window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.duplicates and bool(window.duplicates.rows),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.duplicates and bool(window.duplicates.rows)
+                    and not window.duplicates._loading, timeout=WAIT_MS)  # every group found on the page
 
 
 @pytest.fixture
@@ -725,3 +725,43 @@ def test_enter_presses_the_pages_buttons_as_space_does(qtbot, on_duplicates, mon
     page.trash_button.setFocus()
     qtbot.keyClick(page.trash_button, Qt.Key.Key_Return)
     assert asked == [len(page.to_trash())] and asked[0] > 0
+
+
+def test_a_page_of_many_groups_comes_a_slice_at_a_time_and_the_page_before_goes_so_too(qtbot) -> None:
+    """Forty groups of a dozen copies are some 3,000 widgets: made at once they held the GUI thread
+    300-500 ms, and finding the groups again (another similarity) also deleted the page before at
+    once: 800 ms (bench/gui_responsiveness.py). The groups go on the page, and the old ones go, a
+    slice of time at a time; the page is whole, and its choices right, once loading ends."""
+    from shiboken6 import isValid
+
+    from photoclip.catalog import Photo
+    from photoclip.dedup import DuplicateGroup
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import DuplicatesPage
+    from photoclip.gui.ops import Ops
+    from photoclip.gui.thumbnails import ThumbnailLoader
+    from photoclip.ids import PhotoId, RootId
+
+    make_app()
+    photos = {PhotoId(i): Photo(PhotoId(i), RootId(1), Path(f"/p/{i // 12}/IMG_{i:04d}.jpg"), 2_000_000, 0, None,
+                                4000, 3000, None, "jpeg", "indexed", None) for i in range(1, 1201)}
+    ids = list(photos)
+    groups = [DuplicateGroup(ids[i], tuple(ids[i + 1:i + 12]), (0.99,) * 11, False) for i in range(0, 1200, 12)]
+    loader = ThumbnailLoader(None, side=132)  # type: ignore[arg-type]  # no thumbnails: none asked for
+    loader._request = lambda pid: None
+    page = DuplicatesPage(Ops(None), loader)  # type: ignore[arg-type]  # nothing is read: the groups are given
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    before: list = []
+    for seq in (1, 2):  # found, and found again at another similarity
+        page._seq, page._loading = seq, True
+        page._arrived(seq, groups, photos)
+        assert page._loading and len(page.rows) < 40  # the rest after the window has answered
+        assert all(row.isHidden() for row in before)  # the page before is gone from sight at once...
+        qtbot.waitUntil(lambda: not page._loading, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not any(isValid(row) for row in before), timeout=WAIT_MS)  # ...and deleted since
+        assert len(page.rows) == 40 and all(len(row.tiles) == 12 for row in page.rows)
+        assert len(page.to_trash()) == 100 * 11 and page.more.text() == "Show 40 more of 60 groups"
+        before = list(page.rows)

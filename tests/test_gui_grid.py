@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QModelIndex, QSize, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSize, QStringListModel, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
@@ -266,6 +266,66 @@ def test_the_painted_cells_are_where_qt_lays_the_items_out(qtbot, parts, width: 
     qtbot.wait(20)
     for row in range(0, 399, 7):
         assert view.cell_rect(row) == view.visualRect(model.index(row, 0)), row
+
+
+def test_rows_added_to_a_huge_view_are_placed_by_arithmetic_where_qt_would_lay_them_out(qtbot, parts) -> None:
+    """Every page of 2,000 ids paged in as the library scrolled (and every refresh while indexing)
+    made QListView lay each of its rows out again, in C++ on the GUI thread: 140-260 ms with
+    100,000 photos, the window frozen each time. A grid of same-sized cells needs no layout:
+    adding rows to 200,000 is answered at once, and the scroll range, where a cell is painted,
+    and which cell is under a point all agree."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits([SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in range(1, 200_001)])
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    model._append([PhotoId(i) for i in range(200_001, 202_001)])  # a page paged in
+    view.executeDelayedItemsLayout()  # what Qt does when the event loop next runs (bench/gui_grid_paging.py times it)
+    grid_size, columns = view.gridSize(), view.viewport().width() // view.gridSize().width()
+    lines = -(-202_000 // columns)
+    assert view.verticalScrollBar().maximum() == lines * grid_size.height() - view.viewport().height()
+    for row in (0, 1, columns - 1, columns, 150_001, 201_999):
+        index = model.index(row, 0)
+        view.scrollTo(index)
+        rect = view.visualRect(index)
+        assert view.viewport().rect().contains(rect) and rect == view.cell_rect(row), row
+        assert view.indexAt(rect.center()) == index and view.indexAt(rect.topLeft()) == index, row
+    assert not view.indexAt(QPoint(columns * grid_size.width() + 2, 5)).isValid()  # right of the last column
+
+
+def test_the_arrow_keys_move_through_the_grid_as_it_is_laid_out(qtbot, parts) -> None:
+    """Left and right go on to the next or previous line; up and down keep the column (to the
+    last photo from above a shorter last line); Page Down moves as many lines as a screen holds;
+    Shift+click selects the block of cells between the two photos, as QListView did."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits([SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in range(1, 51)])
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    columns = view.viewport().width() // view.gridSize().width()
+    assert columns > 1
+    view.setCurrentIndex(model.index(columns - 1, 0))
+
+    def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> int:
+        qtbot.keyClick(view, key, modifier)
+        return view.currentIndex().row()
+
+    assert press(Qt.Key.Key_Right) == columns  # the first of the next line
+    assert press(Qt.Key.Key_Left) == columns - 1
+    assert press(Qt.Key.Key_Down) == 2 * columns - 1
+    assert press(Qt.Key.Key_Up) == columns - 1
+    assert press(Qt.Key.Key_Up) == columns - 1  # the first line: nowhere to go
+    lines = (view.viewport().height() - 1) // view.gridSize().height() + 1
+    assert press(Qt.Key.Key_PageDown) == columns - 1 + lines * columns
+    assert press(Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier) == 49
+    assert view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
+    assert press(Qt.Key.Key_Home) == 0
+    view.selectionModel().clearSelection()
+    for row, modifier in ((1, Qt.KeyboardModifier.NoModifier), (columns + 2, Qt.KeyboardModifier.ShiftModifier)):
+        view.scrollTo(model.index(row, 0))
+        point = view.visualRect(model.index(row, 0)).center()
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, point)
+    assert sorted(i.row() for i in view.selectionModel().selectedIndexes()) == [1, 2, columns + 1, columns + 2]
 
 
 def test_scrolling_a_view_by_date_shows_the_month_at_the_top_for_a_moment(qtbot, parts, scanned) -> None:

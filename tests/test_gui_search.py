@@ -275,6 +275,19 @@ def test_a_search_for_a_file_name_shows_that_photo_first_and_says_so(qtbot, make
     assert window.subtitle_label.text() == f"Named “{wanted.stem}…” first  ·  20 photos, best match first"
 
 
+def test_a_search_of_a_place_but_not_another_says_both(qtbot, make_window, open_library, tmp_path) -> None:
+    folder = tmp_path / "photos"
+    for i, (name, position) in enumerate([("lisbon", (38.72, -9.14)), ("porto", (41.15, -8.61))]):
+        located_photo(folder / f"{name}.jpg", i, position, f"2021:0{i + 1}:01 10:00:00")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    window.search_field.setText("in portugal but not lisbon")
+    wait_for_results(qtbot, window, "in portugal but not lisbon")
+    assert [library.photo(pid).path.name for pid in window.model.ids] == ["porto.jpg"]
+    assert window.subtitle_label.text() == "In Portugal but not Lisbon, Portugal  ·  1 photo"
+
+
 def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, make_window, open_library, tmp_path) -> None:
     folder = tmp_path / "photos"
     for i, (name, position) in enumerate([("lisbon-a", (38.72, -9.14)), ("lisbon-b", (38.70, -9.20)),

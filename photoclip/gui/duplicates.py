@@ -23,10 +23,11 @@ again" button offers it instead of the page changing under their hands.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -60,6 +61,8 @@ LEVELS = (
 PAGE = 40  # groups added at a time...
 PAGE_TILES = 480  # ... or fewer once their photos reach this many: each photo is a widget
 GROUP_TILES = 200  # photos of one group shown at a time; the rest stay where they are until shown
+FIRST_TILES = 24  # photos of a group added at once; more (a big group's) a slice of GUI time at a time...
+SLICE_S = 0.008  # ... this long, and then the window repaints and answers before more are added
 TILE_SIDE = 132
 TILE_LINE_CHARS = 18  # a tile's text is at least this many average characters wide (a large font widens it)
 KEEP, TRASH = "✓ Keep", "Move to trash"
@@ -251,7 +254,10 @@ class GroupRow(QFrame):
     compare_requested = Signal(object, object)  # this row, the PhotoId double-clicked (None: "Compare")
 
     def __init__(self, group: DuplicateGroup, photos: Mapping[PhotoId, Photo], choices: Mapping[PhotoId, bool],
-                 thumbnail: Callable[[PhotoId], QPixmap | None] = lambda _pid: None) -> None:
+                 thumbnail: Callable[[PhotoId], QPixmap | None] = lambda _pid: None,
+                 tiles: int = GROUP_TILES) -> None:
+        """`tiles`: how many of its photos to add now (at least one); `fill` adds the others
+        to show (each photo is a few widgets: 200 of them hold the GUI thread 150 ms)."""
         super().__init__()
         self.setObjectName("DupGroup")
         self.members = list(group.members)
@@ -272,7 +278,7 @@ class GroupRow(QFrame):
         layout.addLayout(column, 1)
         self.flow = FlowLayout(spacing=8)
         column.addLayout(self.flow)
-        self._add_tiles(self._showing)  # before the buttons: Tab reaches the photos first
+        self._add_tiles(max(1, min(tiles, self._showing)))  # before the buttons: Tab reaches the photos first
         self.more_line = QWidget()
         more = QHBoxLayout(self.more_line)
         more.setContentsMargins(0, 0, 0, 0)
@@ -296,7 +302,10 @@ class GroupRow(QFrame):
         buttons.addWidget(self.compare)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self._show_state()
+        self._more_state()
+        self._filler = QTimer(self)
+        self._filler.setSingleShot(True)
+        self._filler.timeout.connect(lambda: self._fill_on(time.perf_counter() + SLICE_S))
 
     @property
     def kept_because(self) -> str:
@@ -309,10 +318,32 @@ class GroupRow(QFrame):
         return [pid for pid in self.members if pid not in self.tiles]
 
     def show_more(self) -> None:
-        """Add the next GROUP_TILES photos of a huge group (each tile is a widget)."""
+        """Add the next GROUP_TILES photos of a huge group (each tile is a widget): the first
+        FIRST_TILES now, the others a slice of time at a time."""
         self._showing = len(self.tiles) + GROUP_TILES
-        self._add_tiles(GROUP_TILES)
-        self._show_state()
+        self._add_tiles(min(FIRST_TILES, GROUP_TILES))
+        self._more_state()
+        self._fill_on(time.perf_counter() + SLICE_S)
+
+    @property
+    def filling(self) -> bool:
+        """Photos it is to show not added yet."""
+        return len(self.tiles) < min(self._showing, len(self.members))
+
+    def fill(self, until: float) -> bool:
+        """Add photos still to show, a few at a time, until time.perf_counter() passes `until`;
+        True once every one is."""
+        added = False
+        while self.filling and time.perf_counter() < until:
+            self._add_tiles(min(8, self._showing - len(self.tiles)))
+            added = True
+        if added:
+            self._more_state()
+        return not self.filling
+
+    def _fill_on(self, until: float) -> None:
+        if not self.fill(until):
+            self._filler.start(0)
 
     def _add_tiles(self, count: int) -> None:
         previous = next(reversed(self.tiles.values()), None)
@@ -328,6 +359,7 @@ class GroupRow(QFrame):
             if previous is not None:
                 QWidget.setTabOrder(previous, tile)  # after the photos before it, not the buttons
             previous = tile
+            tile.set_kept(pid in self.kept)
             pixmap = self._thumbnail(pid)
             if pixmap is not None:
                 tile.set_pixmap(pixmap)
@@ -410,7 +442,10 @@ class GroupRow(QFrame):
     def _show_state(self) -> None:
         for pid, tile in self.tiles.items():
             tile.set_kept(pid in self.kept)
-        count = len(self.unshown)
+        self._more_state()
+
+    def _more_state(self) -> None:
+        count = len(self.members) - max(len(self.tiles), min(self._showing, len(self.members)))
         self.more_line.setVisible(bool(count))
         self.more.setText("1 more photo of this group is not shown yet and stays where it is." if count == 1 else
                           f"{count:,} more photos of this group are not shown yet and stay where they are.")
@@ -467,7 +502,17 @@ class DuplicatesPage(QWidget):
         self.loader.ready.connect(self._thumbnail_ready)
         self.rows: list[GroupRow] = []
         self._waiting: list[tuple[DuplicateGroup, dict[PhotoId, Photo]]] = []
+        # The first `_to_build` groups waiting are on their way to the page, a slice of GUI time at a
+        # time (a page of 40 groups is some 500 widgets: 300 ms at once); `_building` is the row whose
+        # photos are being added.
+        self._to_build = 0
+        self._building: GroupRow | None = None
+        self._doomed: list[GroupRow] = []  # rows of groups found before, hidden, deleted a few at a time
+        self._builder = QTimer(self)
+        self._builder.setSingleShot(True)
+        self._builder.timeout.connect(self._build)
         self._seq = 0
+        self._shown_seq = 0  # the look whose groups are shown (or on their way to the page)
         self._loading = False
         self._writable = True
         self._note = ""
@@ -620,9 +665,18 @@ class DuplicatesPage(QWidget):
             if row.size < 2:
                 self.rows.remove(row)
                 row.deleteLater()
-        left = ((group.without(gone, photos), photos) for group, photos in self._waiting)
-        self._waiting = [(group, photos) for group, photos in left if group is not None]
+                if row is self._building:
+                    self._building = None
+        building = self._left(self._waiting[:self._to_build], gone)
+        waiting = self._left(self._waiting[self._to_build:], gone)
+        self._waiting, self._to_build = building + waiting, len(building)
         self._update()
+
+    @staticmethod
+    def _left(groups: list[tuple[DuplicateGroup, dict[PhotoId, Photo]]],
+              gone: set[PhotoId]) -> list[tuple[DuplicateGroup, dict[PhotoId, Photo]]]:
+        left = ((group.without(gone, photos), photos) for group, photos in groups)
+        return [(group, photos) for group, photos in left if group is not None]
 
     def trash_done(self, result: TrashResult) -> None:
         freed = humanize.file_size(result.freed_bytes)
@@ -657,12 +711,14 @@ class DuplicatesPage(QWidget):
     def _arrived(self, seq: int, groups: list[DuplicateGroup], photos: dict[PhotoId, Photo]) -> None:
         if seq != self._seq:
             return
-        self._loading = False
         for row in self.rows:
-            row.deleteLater()
+            row.hide()  # deleting a page's hundreds of widgets at once held the GUI thread 250 ms
+        self._doomed += self.rows
         self.rows = []
         self._waiting = [(group, photos) for group in groups]
-        self._show_page()
+        self._to_build, self._building = 0, None
+        self._shown_seq = seq
+        self._show_page()  # loading ends once its groups are on the page
 
     def _failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
@@ -675,17 +731,37 @@ class DuplicatesPage(QWidget):
         """How many waiting groups "Show more" adds: PAGE, or fewer once their photos come to
         PAGE_TILES (always one at least)."""
         tiles = 0
-        for count, (group, _) in enumerate(self._waiting[:PAGE]):
+        unasked = self._waiting[self._to_build:]
+        for count, (group, _) in enumerate(unasked[:PAGE]):
             tiles += min(len(group.members), GROUP_TILES)
             if count and tiles > PAGE_TILES:
                 return count
-        return min(PAGE, len(self._waiting))
+        return min(PAGE, len(unasked))
 
     def _show_page(self) -> None:
-        count = self._next_page()
-        page, self._waiting = self._waiting[:count], self._waiting[count:]
-        for group, photos in page:
-            row = GroupRow(group, photos, self._choices, self.loader.pixmap)
+        self._to_build += self._next_page()
+        self._build()
+
+    def _build(self) -> None:
+        """Put the groups asked for on the page, for SLICE_S at a time (at least one group, its
+        first FIRST_TILES photos): then the window repaints and answers, and a timer goes on."""
+        until = time.perf_counter() + SLICE_S
+        tiles = 0
+        while self._doomed and tiles < PAGE_TILES // 16:
+            row = self._doomed.pop()
+            tiles += len(row.tiles)
+            row.deleteLater()
+        first = True
+        while True:
+            if self._building is not None and not self._building.fill(until):
+                break
+            self._building = None
+            if not self._to_build or (not first and time.perf_counter() >= until):
+                break
+            first = False
+            (group, photos), self._waiting = self._waiting[0], self._waiting[1:]
+            self._to_build -= 1
+            row = GroupRow(group, photos, self._choices, self.loader.pixmap, tiles=FIRST_TILES)
             row.changed.connect(self._choice_changed)
             row.not_duplicates.connect(self._keep_apart)
             row.stepped_out.connect(self._row_left)
@@ -693,6 +769,11 @@ class DuplicatesPage(QWidget):
             row.compare_requested.connect(self.compare)
             self.list.insertWidget(self.list.indexOf(self.more), row)
             self.rows.append(row)
+            self._building = row
+        if self._building is not None or self._to_build or self._doomed:
+            self._builder.start(0)
+        if self._building is None and not self._to_build and self._shown_seq == self._seq:
+            self._loading = False  # the groups found are on the page (those asked for)
         self._update()
 
     def compare(self, row: GroupRow, chosen: PhotoId | None = None) -> CompareDialog:
@@ -761,7 +842,7 @@ class DuplicatesPage(QWidget):
         groups = len(self.rows) + len(self._waiting)
         size = sum(p.size for p in chosen)
         first_folder = self._none_indexed and not self._indexing  # nothing to look among: a folder to add first
-        if self._loading:
+        if self._loading and (self._shown_seq != self._seq or not self.rows):
             subtitle = "Looking for copies…"
         elif groups:
             subtitle = (f"{plural(groups, 'group')} · {plural(len(chosen), 'photo')} to move to the trash "
@@ -775,8 +856,9 @@ class DuplicatesPage(QWidget):
         self.subtitle.setText(subtitle)
         self.trash_button.setText(f"Move {len(chosen):,} to trash" if chosen else "Move to trash")
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
-        self.more.setVisible(bool(self._waiting))
-        self.more.setText(f"Show {self._next_page():,} more of {plural(len(self._waiting), 'group')}")
+        unasked = len(self._waiting) - self._to_build
+        self.more.setVisible(unasked > 0)
+        self.more.setText(f"Show {self._next_page():,} more of {plural(unasked, 'group')}")
         empty = not self.rows and not self._loading
         self.empty.setVisible(empty)
         self.empty.setText("" if self._loading else

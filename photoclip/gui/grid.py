@@ -43,6 +43,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QRegion,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -551,7 +552,7 @@ class PhotoGridView(QListView):
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
-        self.setLayoutMode(QListView.LayoutMode.SinglePass)  # batched, each page laid the grid out anew from the top
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)  # no batches: the geometry is computed (see doItemsLayout)
         self.setSpacing(0)
         self.setWrapping(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -571,8 +572,6 @@ class PhotoGridView(QListView):
         self._delegate = PhotoDelegate(self._cells, self)
         self.setItemDelegate(self._delegate)
         self._hover_row = -1
-        self._columns_key: tuple[int, int, int] | None = None
-        self._columns_cache = 1
         self._empty: tuple[str, str, str] = ("library", "", "")
         self._badge_text: str | None = None  # the month at the top while scrolling (date-ordered views)
         self._badge_until = 0.0
@@ -752,6 +751,7 @@ class PhotoGridView(QListView):
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)
         self._fit_cells()
+        self.updateGeometries()  # the scroll range for the new width now, not after QListView's 100 ms
 
     def _fit_cells(self) -> None:
         """As many columns of about TARGET_CELL px as fit, stretched to fill the width."""
@@ -764,34 +764,158 @@ class PhotoGridView(QListView):
             self.setGridSize(cell)
             self.thumbnail_side_changed.emit(CellPainter.square(QRect(0, 0, side, side)).width())
 
+    # The geometry of a uniform grid, computed. QListView lays every item out anew (in C++, on the
+    # GUI thread) whenever rows come or go or are reordered: with 100,000 photos that is 140-260 ms
+    # for each page of 2,000 ids paged in while scrolling, and for each refresh while indexing. Every
+    # cell here is the same size, so where a row is, and which row is at a point, is arithmetic.
+
+    def doItemsLayout(self) -> None:
+        """No per-item layout: the scroll range, and a repaint (QAbstractItemView's own)."""
+        QAbstractItemView.doItemsLayout(self)
+
+    def updateGeometries(self) -> None:
+        grid, viewport = self.gridSize(), self.viewport()
+        bar = self.verticalScrollBar()
+        count = self._count()
+        bar.setPageStep(max(1, viewport.height()))
+        if count == 0 or grid.height() <= 0:
+            bar.setRange(0, 0)
+        else:
+            lines = -(-count // self._columns())
+            bar.setRange(0, max(0, lines * grid.height() - viewport.height()))
+        self.horizontalScrollBar().setRange(0, 0)
+        QAbstractItemView.updateGeometries(self)
+
+    def horizontalOffset(self) -> int:
+        return 0
+
+    def verticalOffset(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def visualRect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        if not self._ours(index):
+            return QRect()
+        return self.cell_rect(index.row())
+
+    def indexAt(self, point: QPoint) -> QModelIndex:
+        grid, model = self.gridSize(), self.model()
+        if model is None or grid.width() <= 0 or grid.height() <= 0 or point.x() < 0:
+            return QModelIndex()
+        column, y = point.x() // grid.width(), point.y() + self.verticalOffset()
+        if column >= self._columns() or y < 0:
+            return QModelIndex()
+        row = (y // grid.height()) * self._columns() + column
+        return model.index(row, 0, self.rootIndex()) if row < self._count() else QModelIndex()
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        self.executeDelayedItemsLayout()  # the scroll range of rows just added
+        rect = self.visualRect(index)
+        if not rect.isValid():
+            return
+        area, bar = self.viewport().rect(), self.verticalScrollBar()
+        hints = QAbstractItemView.ScrollHint
+        if hint == hints.PositionAtTop or (hint == hints.EnsureVisible and
+                                           (rect.top() < area.top() or rect.height() > area.height())):
+            bar.setValue(bar.value() + rect.top() - area.top())
+        elif hint == hints.PositionAtBottom or (hint == hints.EnsureVisible and rect.bottom() > area.bottom()):
+            bar.setValue(bar.value() + rect.bottom() - area.bottom())
+        elif hint == hints.PositionAtCenter:
+            bar.setValue(bar.value() + rect.center().y() - area.center().y())
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """As QListView moves in its icon mode: left and right in reading order, up and down a
+        line of cells (to the last photo from above a shorter last line), a page a screen's lines."""
+        model, count = self.model(), self._count()
+        if model is None or count == 0:
+            return QModelIndex()
+        current = self.currentIndex()
+        if not self._ours(current):
+            return model.index(0, 0, self.rootIndex())
+        row, columns = current.row(), self._columns()
+        page = max(1, (self.viewport().height() - 1) // max(1, self.gridSize().height()) + 1) * columns
+        actions = QAbstractItemView.CursorAction
+        target = {
+            actions.MoveLeft: row - 1, actions.MoveRight: row + 1,
+            actions.MoveUp: row - columns, actions.MovePrevious: row - columns,
+            actions.MoveDown: row + columns, actions.MoveNext: row + columns,
+            actions.MovePageUp: row - page, actions.MovePageDown: row + page,
+            actions.MoveHome: 0, actions.MoveEnd: count - 1,
+        }.get(action, row)
+        if action in (actions.MoveLeft, actions.MoveRight) and not 0 <= target < count:
+            return current
+        if action in (actions.MoveUp, actions.MovePrevious, actions.MovePageUp) and target < 0:
+            target = row % columns if action == actions.MovePageUp and row >= columns else row
+        if action in (actions.MoveDown, actions.MoveNext, actions.MovePageDown) and target >= count:
+            last_line = (count - 1) // columns
+            target = row if row // columns == last_line else min(count - 1, last_line * columns + row % columns)
+        return model.index(max(0, min(count - 1, target)), 0, self.rootIndex())
+
+    def setSelection(self, rect: QRect, command: QItemSelectionModel.SelectionFlag) -> None:
+        """The cells `rect` (viewport coordinates, corners in any order) touches, as QListView
+        selects them: a click's point selects the cell under it, a drag or Shift the block between."""
+        selection, model = self.selectionModel(), self.model()
+        if selection is None or model is None:
+            return
+        chosen = QItemSelection()
+        if rect.width() == 1 and rect.height() == 1:
+            index = self.indexAt(rect.topLeft())
+            if index.isValid():
+                chosen.select(index, index)
+        else:
+            grid, columns, count = self.gridSize(), self._columns(), self._count()
+            left, right = sorted((rect.left(), rect.right()))
+            top, bottom = (y + self.verticalOffset() for y in sorted((rect.top(), rect.bottom())))
+            if count and grid.width() > 0 and grid.height() > 0 and right >= 0 and bottom >= 0 \
+                    and left < columns * grid.width():
+                first_column, last_column = max(0, left // grid.width()), min(columns - 1, right // grid.width())
+                first_line, last_line = max(0, top // grid.height()), bottom // grid.height()
+                root = self.rootIndex()
+                if first_column == 0 and last_column == columns - 1:
+                    spans = [(first_line * columns, (last_line + 1) * columns - 1)]
+                else:
+                    spans = [(line * columns + first_column, line * columns + last_column)
+                             for line in range(first_line, last_line + 1)]
+                for start, end in spans:
+                    end = min(end, count - 1)
+                    if start <= end:
+                        chosen.select(model.index(start, 0, root), model.index(end, 0, root))
+        selection.select(chosen, command)
+
+    def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
+        """The visible cells of `selection` (what a change of it repaints)."""
+        region = QRegion()
+        grid = self.gridSize()
+        if grid.height() <= 0:
+            return region
+        columns, top = self._columns(), self.verticalOffset()
+        first = (top // grid.height()) * columns
+        last = ((top + self.viewport().height()) // grid.height() + 1) * columns - 1
+        for span in selection:
+            if span.parent() != self.rootIndex():
+                continue
+            for row in range(max(span.top(), first), min(span.bottom(), last) + 1):
+                region += self.cell_rect(row)
+        return region
+
+    def _ours(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return (index.isValid() and index.model() is self.model() and index.parent() == self.rootIndex()
+                and index.column() == 0 and index.row() < self._count())
+
+    def _count(self) -> int:
+        model = self.model()
+        return model.rowCount(self.rootIndex()) if model is not None else 0
+
     def cell_rect(self, row: int) -> QRect:
-        """Where cell `row` is in the viewport (the uniform grid QListView lays out)."""
+        """Where cell `row` is in the viewport."""
         grid = self.gridSize()
         columns = self._columns()
         return QRect((row % columns) * grid.width() - self.horizontalOffset(),
-                      (row // columns) * grid.height() - self.verticalOffset(), grid.width(), grid.height())
+                     (row // columns) * grid.height() - self.verticalOffset(), grid.width(), grid.height())
 
     def _columns(self) -> int:
-        """How many cells Qt put in a row: learnt from its own layout, not re-derived from
-        style metrics (a few visualRect calls, cached per width)."""
-        model = self.model()
-        count = model.rowCount() if model is not None else 0
-        key = (self.viewport().width(), self.gridSize().width(), min(count, 257))
-        if key != self._columns_key:
-            self._columns_key = key
-            self._columns_cache = self._count_first_row(model, min(count, 257)) if count else 1
-        return self._columns_cache
-
-    def _count_first_row(self, model: QAbstractListModel, limit: int) -> int:
-        top = self.visualRect(model.index(0, 0)).y()
-        low, high = 1, limit  # the first row holds `low` cells at least; the answer is <= high
-        while low < high:
-            middle = (low + high) // 2
-            if self.visualRect(model.index(middle, 0)).y() == top:
-                low = middle + 1
-            else:
-                high = middle
-        return max(1, low)
+        """How many cells a line holds: as many as fit the viewport's width (QListView's rule)."""
+        return max(1, self.viewport().width() // max(1, self.gridSize().width()))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint the visible cells in one Python call.

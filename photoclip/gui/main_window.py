@@ -111,6 +111,7 @@ SIDEBAR_REFRESH_S = 30.0  # while indexing: the albums and places listed gain th
 TAKE_OVER_CHECK_MS = 2000  # while another photoclip writes the library: how often to look whether it has closed
 THUMBNAIL_SIDE = 168  # logical px of a thumbnail until the grid says how big its cells are
 MODEL_LOAD_AT_LATEST_MS = 3000
+FULL_GC_HELD_AT_MOST_MS = 120_000  # no library opened, or a download going on: full collections come back
 """The model loads once the sidebar is filled, or after this long: importing torch holds
 Python's lock for seconds, and the photos and albums should be on screen before that."""
 SMALLEST_WINDOW = QSize(640, 520)  # at least: what the pages need at their narrowest is less (see resizeEvent)
@@ -125,8 +126,9 @@ def period_line(period: Period) -> str:
 
 
 def place_line(place: Place) -> str:
-    """"In Lisbon, Portugal"; "Not in Lisbon, Portugal" for a place a search leaves out ("beach not in lisbon")."""
-    return f"{'Not in' if place.left_out else 'In'} {place.label}"
+    """"In Lisbon, Portugal"; "Not in Lisbon, Portugal" for a place a search leaves out ("beach not in lisbon");
+    "In France but not Paris, France"."""
+    return f"{'Not in' if place.left_out else 'In'} {place.shown}"
 
 
 def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
@@ -135,7 +137,7 @@ def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
     period, place = scope.period, scope.place
     if period is not None and period.start >= period.end:
         return period_line(period), "Leave out one of the dates to search again."
-    shown = f"{'not in' if place.left_out else 'in'} {place.label}" if place is not None else ""
+    shown = f"{'not in' if place.left_out else 'in'} {place.shown}" if place is not None else ""
     named = [(shown, place.words)] if place is not None else []  # (as shown, as typed)
     if period is not None:
         named.append((period.said, period.words))
@@ -304,6 +306,8 @@ class MainWindow(QMainWindow):
         self._clearing_search = False
         self._folder_banner_for: Root | None = None  # the unreachable folder the folder banner is about
 
+        gctune.hold_while_starting()  # no full collection while torch loads in the background
+        QTimer.singleShot(FULL_GC_HELD_AT_MOST_MS, gctune.settle_after_startup)
         self._build()
         self.layout().activate()  # the smallest size the content allows holds from now: a restored size too
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -1825,8 +1829,8 @@ class MainWindow(QMainWindow):
             self.error_banner.hide()  # the worker said the same thing first
         if state.phase is Phase.LOADING and not state.searchable:
             self.index_status.set_message("Loading the search model…")
-        if state.phase is Phase.READY:
-            gctune.settle_after_startup()
+        if state.phase in (Phase.READY, Phase.UNAVAILABLE, Phase.FAILED, Phase.CANCELLED):
+            gctune.settle_after_startup()  # loaded, or not to be: full collections come back
         if state.searchable and not self.index_status.running:
             self._show_idle()
         self._update_banner_box()
