@@ -1152,6 +1152,13 @@ class Catalog:
         )
         return [[PhotoId(int(i)) for i in r[0].split(",")] for r in rows]
 
+    def copies_of(self, photo_id: PhotoId) -> list[Path]:
+        """The other indexed files of this photo's very bytes, by path."""
+        rows = self._conn.execute(
+            "SELECT c.path FROM photos p JOIN photos c ON c.hash = p.hash AND c.id != p.id"
+            " WHERE p.id = ? AND c.status = 'indexed' ORDER BY c.path", (photo_id,))
+        return [Path(_path_text(r[0])) for r in rows]
+
     def mark_distinct(self, ids: Iterable[PhotoId]) -> None:
         """These photos are not duplicates of one another, whatever their vectors say."""
         ids = sorted(set(ids))

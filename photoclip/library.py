@@ -1796,6 +1796,11 @@ class Library:
     def photos(self, ids: Iterable[PhotoId]) -> dict[PhotoId, Photo]:
         return self.catalog.photos(ids)
 
+    def copies_of(self, photo_id: PhotoId) -> list[Path]:
+        """Where else the library has this photo's very bytes (a backup, an album's copy): a
+        search lists them as one (SearchHit.copies), the preview says where the others are."""
+        return self.catalog.copies_of(photo_id)
+
     def photo_at(self, path: Path | str) -> Photo | None:
         return self.catalog.photo_by_path(path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from photoclip.gui.sidebar import CountRole
 from photoclip.search import QueryScope
 from photoclip.when import extract_period
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
-from tests.helpers import located_photo
+from tests.helpers import located_photo, write_photo
 
 
 @pytest.fixture
@@ -273,6 +274,33 @@ def test_a_search_for_a_file_name_shows_that_photo_first_and_says_so(qtbot, make
 
     assert window.model.ids[0] == library.photo_at(wanted).id
     assert window.subtitle_label.text() == f"Named “{wanted.stem}…” first  ·  20 photos, best match first"
+
+
+def test_a_photo_and_its_backup_are_one_result_and_the_preview_says_where_the_copy_is(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    folder = tmp_path / "photos"
+    for i in range(3):
+        write_photo(folder / f"p{i}.jpg", seed=i)
+    backup = folder / "Backup" / "p0.jpg"
+    backup.parent.mkdir()
+    shutil.copy2(folder / "p0.jpg", backup)
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    window.search_field.setText("a photo")
+    wait_for_results(qtbot, window, "a photo")
+    shown = [library.photo(pid).path for pid in window.model.ids]
+    assert sorted(path.name for path in shown) == ["p0.jpg", "p1.jpg", "p2.jpg"] and backup not in shown
+    window.open_preview(window.model.index(shown.index(folder / "p0.jpg"), 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview._facts["Copies"].isVisible(),
+                    timeout=WAIT_MS)
+    assert window.preview._facts["Copies"].text() == "Backup/p0.jpg"
+    assert window.preview._facts["Copies"].toolTip() == str(backup)
+    window.preview.next_button.click()
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name != "p0.jpg",
+                    timeout=WAIT_MS)
+    assert not window.preview._facts["Copies"].isVisible()
 
 
 def test_a_search_of_a_place_but_not_another_says_both(qtbot, make_window, open_library, tmp_path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -76,6 +77,7 @@ class _Loaded:
     place: str | None = None  # where it was taken, named by its town
     caption: str | None = None  # what its owner wrote about it (captions.py)
     missing: bool = False  # its file is not there (moved, deleted, on an unplugged drive)
+    copies: tuple[Path, ...] = ()  # the library's other files of its very bytes
 
 
 def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
@@ -83,16 +85,29 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     photo = library.photo(photo_id)
     if photo is None:
         return _Loaded(None, None, "This photo is no longer in the library.")
-    place, caption = library.place_of(photo), library.caption(photo_id)
+    place, caption, copies = library.place_of(photo), library.caption(photo_id), tuple(library.copies_of(photo_id))
     try:
         data = imaging.make_thumbnail(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
         return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place, caption,
-                       missing=not photo.path.exists())
+                       missing=not photo.path.exists(), copies=copies)
     image = QImage.fromData(data)
     if image.isNull():
-        return _Loaded(photo, None, "Cannot decode it", place, caption)
-    return _Loaded(photo, image, None, place, caption)
+        return _Loaded(photo, None, "Cannot decode it", place, caption, copies=copies)
+    return _Loaded(photo, image, None, place, caption, copies=copies)
+
+
+COPIES_NAMED = 3  # the copies the preview names; more are counted
+
+
+def copies_line(copies: Sequence[Path]) -> str:
+    """Where the library's other files of a photo's bytes are, a line each, by their folder and
+    name (copies share their names; a whole path would not fit the panel), the most named and
+    the rest counted."""
+    lines = [humanize.shown(Path(path.parent.name, path.name)) for path in copies[:COPIES_NAMED]]
+    if len(copies) > COPIES_NAMED:
+        lines.append(f"and {len(copies) - COPIES_NAMED:,} more")
+    return "\n".join(lines)
 
 
 def _offline(library: Library, photo: Photo) -> str | None:
@@ -416,7 +431,8 @@ class PreviewPage(QWidget):
         facts.setVerticalSpacing(8)
         self._facts: dict[str, QLabel] = {}
         self.folder_label = _ElidedLabel(folder=True)
-        for row, key in enumerate(("Caption", "Damaged", "Folder", "Size", "Dimensions", "Taken", "Place", "Match")):
+        for row, key in enumerate(("Caption", "Damaged", "Folder", "Copies", "Size", "Dimensions", "Taken", "Place",
+                                   "Match")):
             name = QLabel(key)
             name.setObjectName("InfoKey")
             value = self.folder_label if key == "Folder" else QLabel("")
@@ -500,6 +516,7 @@ class PreviewPage(QWidget):
         self._facts["Match"].setText(match or "")
         self._show_fact("Match", match is not None)
         self._show_fact("Place", False)
+        self._show_fact("Copies", False)
         self._show_fact("Caption", False)
         self._show_fact("Damaged", False)
         self.canvas.set_pixmap(placeholder, "" if placeholder is not None else "Loading…")
@@ -570,6 +587,9 @@ class PreviewPage(QWidget):
         self._show_fact("Place", result.place is not None)
         self._facts["Caption"].setText(humanize.shown(result.caption or ""))
         self._show_fact("Caption", result.caption is not None)
+        self._facts["Copies"].setText(copies_line(result.copies))
+        self._facts["Copies"].setToolTip("\n".join(humanize.shown(path) for path in result.copies))
+        self._show_fact("Copies", bool(result.copies))
         self.similar_button.setEnabled(photo is not None)
         for button in (self.open_button, self.folder_button):
             button.setEnabled(photo is not None and not result.missing)
