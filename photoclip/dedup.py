@@ -15,7 +15,6 @@ false group puts a photo one click from the trash. Users who want bursts grouped
 
 from __future__ import annotations
 
-import functools
 import glob
 import logging
 import os
@@ -54,12 +53,16 @@ _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "s
                      "capture d'ecran", "schermafbeelding", "schermata", "skärmbild", "skærmbillede", "skjermbilde",
                      "kuvakaappaus", "zrzut ekranu", "snímek obrazovky", "снимок экрана", "скриншот", "スクリーンショット",
                      "截屏", "截图", "屏幕截图", "스크린샷")
+_SCREENSHOT_HINT = re.compile("|".join(map(re.escape, _SCREENSHOT_WORDS)))  # in a screenshot's path anywhere
 SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their shape (looks.RESHAPED); looser, crops count
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 BURST = timedelta(seconds=10)  # looser than SAME_MOMENT_FROM, photos dated this close are a burst's shots
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
+_MICROSECOND = timedelta(microseconds=1)  # what _Dates counts in
+_DAY = timedelta(days=1) // _MICROSECOND
+_DENSE = 16  # photo ids up to this many times as many photos are looked up in a table
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.5  # different photos a weak model confused look less alike than this
@@ -182,13 +185,18 @@ def reads_as_a_copy(path: Path) -> bool:
     return bool(named & _COPY_WORDS) or bool(_COPY_NAME.search(path.stem))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def reads_as_a_screenshot(path: Path) -> bool:
     """Whether a file's name, or a folder it is in, says it is a screenshot, as phones and
     desktops name them ("Screenshot_20230615-031700.png", "Screen Shot 2023-06-15 at 3.17.00",
     "Bildschirmfoto …", "Screenshots/")."""
-    return any(part.casefold().replace("\u2019", "'").startswith(_SCREENSHOT_WORDS)
-               for part in (*path.parent.parts[-2:], path.stem))
+    if not _SCREENSHOT_HINT.search(_folded(str(path))):  # one search, not its parts one by one: most paths
+        return False
+    return any(_folded(part).startswith(_SCREENSHOT_WORDS) for part in (*path.parent.parts[-2:], path.stem))
+
+
+def _folded(name: str) -> str:
+    """A name as reads_as_a_screenshot compares it."""
+    return name.casefold().replace("\u2019", "'")
 
 
 
@@ -255,6 +263,7 @@ def find_groups(
     prepared: dict[PhotoId, looks.Prepared] = {}
     colours: dict[PhotoId, bytes] = {}
     damaged = np.fromiter((pid for pid, p in photos.items() if p.damage is not None), dtype=np.int64)
+    dates = _Dates(photos.values())
     if vectors is not None and len(vectors):
         candidates = np.fromiter(photos, dtype=np.int64, count=len(photos))
         candidates = candidates[np.isin(candidates, vectors.ids())]  # stored but not yet in the index: next time
@@ -263,16 +272,17 @@ def find_groups(
             ids, chunk = ids[keep], chunk[keep]
             embedded.update(ids.tolist())
             most = _WEAK_MOST_NEIGHBOURS if weak_model else _MOST_NEIGHBOURS
-            pairs = [pair for pair in _nearby(vectors, ids, chunk, damaged, similarity, most)
+            pairs = [pair for pair in _same_moment(dates, *_nearby(vectors, ids, chunk, damaged, similarity, most),
+                                                   similarity)
                      if not joined(*pair[:2])]
             wanted = {PhotoId(p) for a, b, _, _ in pairs for p in (a, b)}
-            prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
+            prepared.update(_prepared(photo_looks(wanted - prepared.keys())))
             colours.update(photo_colours(wanted - colours.keys()))
             for a, b, sim, damage in pairs:
-                if a not in photos or b not in photos or joined(a, b):
+                if joined(a, b):
                     continue
                 first, second = photos[PhotoId(a)], photos[PhotoId(b)]
-                if not _moments_apart(first, second, similarity) and _copies(
+                if _copies(
                     sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second),
                     (colours.get(first.id), colours.get(second.id)), weak_model, _burst(first, second, similarity),
                 ):
@@ -280,10 +290,13 @@ def find_groups(
     if similarity < SAME_SHAPE_FROM:
         pairs = _maybe_twins(photos, photo_looks)
         wanted = {pid for pair in pairs for pid in pair}
-        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
+        prepared.update(_prepared(photo_looks(wanted - prepared.keys())))
         colours.update(photo_colours(wanted - colours.keys()))
-        for a, b in pairs:
-            if not joined(a, b) and _twin_likeness(photos[a], photos[b], prepared.get, colours.get, similarity):
+        twins_apart = dates.apart(np.array([a for a, _ in pairs], dtype=np.int64),
+                                  np.array([b for _, b in pairs], dtype=np.int64), similarity).tolist()
+        for (a, b), dated_apart in zip(pairs, twins_apart):
+            if not joined(a, b) and _twin_likeness(photos[a], photos[b], prepared.get, colours.get, similarity,
+                                                   dated_apart):
                 join(a, b)
 
     components: dict[PhotoId, list[PhotoId]] = {}
@@ -293,32 +306,38 @@ def find_groups(
     grouped = [members for members in components.values() if len(members) > 1]
     wanted = {pid for members in grouped for pid in members}
     if wanted - prepared.keys():
-        prepared.update((pid, looks.prepare(look)) for pid, look in photo_looks(wanted - prepared.keys()).items())
+        prepared.update(_prepared(photo_looks(wanted - prepared.keys())))
     if wanted - colours.keys():
         colours.update(photo_colours(wanted - colours.keys()))
     groups = [
         group
         for members in grouped
         for group in _around_keepers([photos[m] for m in members], vectors, embedded, prepared.get, colours.get,
-                                     similarity, weak_model)
+                                     similarity, dates, weak_model)
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
 
 
+def _prepared(stored: dict[PhotoId, bytes]) -> dict[PhotoId, looks.Prepared]:
+    """Stored looks, prepared (looks.prepare_many)."""
+    return dict(zip(stored, looks.prepare_many(list(stored.values()))))
+
+
 def _nearby(
     vectors: VectorIndex, ids: np.ndarray, chunk: np.ndarray, damaged: np.ndarray, similarity: float,
     most: int = _MOST_NEIGHBOURS,
-) -> list[tuple[int, int, float, bool]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each of `ids` (vectors `chunk`) and those of its nearest photos alike enough to be its
-    copies: (id, neighbour, similarity, either damaged). A photo whose nearest are all as alike
+    copies, as arrays of the pairs' ids, neighbours, similarities and whether either is damaged:
+    a weak model pairs a library's photos by the million. A photo whose nearest are all as alike
     as the similarity asked for asks for twice as many, until the farthest is not: a picture
     imported or received many times fills each copy's nearest with copies of one kind (the
     camera's file, the one a chat made smaller), and would split into groups that never meet.
     (Only as alike: a crowd of look-alikes, such as a model that knows little, would ask for
     hundreds.) Of photos with the very same vector, one asks for the others: they have the
     same nearest."""
-    pairs: list[tuple[int, int, float, bool]] = []
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     k, seen = NEIGHBOURS, 0
     while len(ids):
         labels, sims = vectors.neighbours(chunk, k)
@@ -326,14 +345,28 @@ def _nearby(
         near = sims >= np.where(hurt, _least_similarity(similarity, True), _least_similarity(similarity, False))
         rows, cols = np.nonzero(near[:, seen:] & (labels[:, seen:] != ids[:, None]))
         cols += seen
-        pairs.extend(zip(ids[rows].tolist(), labels[rows, cols].tolist(), sims[rows, cols].tolist(),
-                         hurt[rows, cols].tolist()))
+        found.append((ids[rows], labels[rows, cols], sims[rows, cols], hurt[rows, cols]))
         if k >= min(len(vectors), most):
             break
         more = np.flatnonzero(sims[:, -1] >= similarity)
         more = np.sort(more[np.unique(chunk[more], axis=0, return_index=True)[1]])
         ids, chunk, k, seen = ids[more], chunk[more], 2 * k, k
-    return pairs
+    if not found:
+        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32),
+                np.zeros(0, dtype=bool))
+    first, second, alike, damage = (np.concatenate(column) for column in zip(*found))
+    return first, second, alike, damage
+
+
+def _same_moment(
+    dates: _Dates, first: np.ndarray, second: np.ndarray, alike: np.ndarray, damaged: np.ndarray, similarity: float,
+) -> list[tuple[int, int, float, bool]]:
+    """The pairs (_nearby's arrays) of photos both among the candidates and not taken at different
+    moments, in their order: of the millions a weak model pairs, all but a few thousand are
+    dated apart, and are let go before any is looked at one by one."""
+    kept = dates.has(second)
+    kept[kept] = ~dates.apart(first[kept], second[kept], similarity)
+    return list(zip(first[kept].tolist(), second[kept].tolist(), alike[kept].tolist(), damaged[kept].tolist()))
 
 
 def _copies(
@@ -392,34 +425,94 @@ def _shapes(a: Photo, b: Photo) -> tuple[float, float]:
     return a.width / a.height, b.width / b.height
 
 
-def _moments_apart(a: Photo, b: Photo, similarity: float) -> bool:
-    """Whether two photos were taken at different moments, so that however alike they are
-    they are two shots, not copies: a copy keeps its photo's date. A time of midnight is a date
-    without one (a chat's file name, the day the copy was sent: the day taken or later, never
-    before); a difference of whole quarter hours up to a day may be one moment in two time
-    zones (a Takeout's UTC). Two dates to the millisecond (EXIF's SubSecTime, which a copy
-    keeps) that differ are two frames of a burst, however close. At the looser similarities
-    that ask for similar shots too (SAME_MOMENT_FROM), those of one occasion: not a day or
-    more apart (the sunset of each evening of a trip). A screenshot's date is when the screen
-    was captured: it says nothing of when the photo it shows was taken."""
-    if not a.taken_at or not b.taken_at:
-        return False
-    first, second = _moment(a.taken_at), _moment(b.taken_at)
-    if first is None or second is None:
-        return False
-    first, second = min(first, second), max(first, second)
-    midnight = datetime.min.time()
-    if first.time() == midnight or second.time() == midnight:
-        day_only, dated = (first, second) if first.time() == midnight else (second, first)
-        apart = day_only < dated and dated - day_only > _TIME_ZONES
-    elif similarity < SAME_MOMENT_FROM:
-        apart = second - first > _TIME_ZONES
-    else:
-        gap = second - first
-        off_zone = min(gap % _ZONE_STEP, _ZONE_STEP - gap % _ZONE_STEP)
-        slack = timedelta(0) if "." in a.taken_at and "." in b.taken_at else _MOMENT_SLACK
-        apart = gap > _TIME_ZONES or (gap > slack and off_zone > slack)
-    return apart and reads_as_a_screenshot(a.path) == reads_as_a_screenshot(b.path)
+class _Dates:
+    """The candidates' dates taken as numbers, to tell whether photos were taken at different
+    moments (apart) a million pairs at once: a weak model finds crowds alike, and all but a few
+    thousand of its pairs were taken at other moments. Each photo's date (and whether it reads
+    as a screenshot) is read when first asked for: a strong model pairs few photos."""
+
+    def __init__(self, photos: Iterable[Photo]) -> None:
+        self.photos = list(photos)
+        ids = np.fromiter((photo.id for photo in self.photos), dtype=np.int64, count=len(self.photos))
+        self.row_of = _table(ids)
+        self.read = np.zeros(len(ids), dtype=bool)
+        self.known = np.zeros(len(ids), dtype=bool)
+        self.at = np.zeros(len(ids), dtype=np.int64)  # microseconds since the year 1, without time zone
+        self.to_the_ms = np.zeros(len(ids), dtype=bool)
+        self.screenshot = np.full(len(ids), -1, dtype=np.int8)  # -1: not read yet
+
+    def has(self, ids: np.ndarray) -> np.ndarray:
+        """Which of `ids` are candidates."""
+        return self.row_of(ids) >= 0
+
+    def apart(self, first: np.ndarray, second: np.ndarray, similarity: float) -> np.ndarray:
+        """Which pairs of candidates (`first[i]`, `second[i]`) were taken at different moments, so
+        that however alike they are they are two shots, not copies: a copy keeps its photo's date.
+        A time of midnight is a date without one (a chat's file name, the day the copy was sent:
+        the day taken or later, never before); a difference of whole quarter hours up to a day may
+        be one moment in two time zones (a Takeout's UTC). Two dates to the millisecond (EXIF's
+        SubSecTime, which a copy keeps) that differ are two frames of a burst, however close. At
+        the looser similarities that ask for similar shots too (SAME_MOMENT_FROM), those of one
+        occasion: not a day or more apart (the sunset of each evening of a trip). A screenshot's
+        date is when the screen was captured: it says nothing of when the photo it shows was
+        taken."""
+        a, b = self._rows(first), self._rows(second)
+        earlier, later = np.minimum(self.at[a], self.at[b]), np.maximum(self.at[a], self.at[b])
+        gap = later - earlier
+        if similarity < SAME_MOMENT_FROM:
+            apart = gap > _TIME_ZONES // _MICROSECOND
+        else:
+            apart = _moments_apart(gap, self.to_the_ms[a] & self.to_the_ms[b])
+        day_only = (earlier % _DAY == 0) | (later % _DAY == 0)
+        apart = np.where(day_only, (earlier % _DAY == 0) & (gap > _TIME_ZONES // _MICROSECOND), apart)
+        apart &= self.known[a] & self.known[b]
+        apart[apart] = self._screenshots(a[apart]) == self._screenshots(b[apart])
+        return apart
+
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        """Where these candidates' dates are, read now where they were not yet."""
+        rows = self.row_of(ids)
+        unread = np.unique(rows[~self.read[rows]])
+        taken = [self.photos[row].taken_at for row in unread.tolist()]
+        moments = [_moment(at) if at else None for at in taken]
+        self.known[unread] = [moment is not None for moment in moments]
+        self.at[unread] = [(moment - datetime.min) // _MICROSECOND if moment is not None else 0 for moment in moments]
+        self.to_the_ms[unread] = ["." in (at or "") for at in taken]
+        self.read[unread] = True
+        return rows
+
+    def _screenshots(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of these photos reads as a screenshot, read from its path once."""
+        unread = np.unique(rows[self.screenshot[rows] < 0])
+        self.screenshot[unread] = [reads_as_a_screenshot(self.photos[row].path) for row in unread.tolist()]
+        return self.screenshot[rows] == 1
+
+
+def _table(ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Where each of `ids` is in it, as a function of many ids: -1 for one not in it. A table
+    indexed by id where ids are dense, as SQLite's are (a search among a hundred thousand, for each
+    of millions of pairs, takes a second), else a search."""
+    if len(ids) and ids.min() >= 0 and ids.max() <= _DENSE * len(ids) + (1 << 20):
+        rows = np.full(int(ids.max()) + 2, -1, dtype=np.int64)  # the last: every id past the table's
+        rows[ids] = np.arange(len(ids))
+        return lambda wanted: rows[np.minimum(wanted, len(rows) - 1)]
+    order = np.argsort(ids)
+    ordered, rows = np.append(ids[order], -1), np.append(order, -1)  # the last: every id not in it
+
+    def search(wanted: np.ndarray) -> np.ndarray:
+        at = np.searchsorted(ordered[:-1], wanted)
+        return np.where(ordered[at] == wanted, rows[at], -1)
+    return search
+
+
+def _moments_apart(gap: np.ndarray, to_the_ms: np.ndarray) -> np.ndarray:
+    """Whether dates `gap` microseconds apart are different moments, at the similarities that ask
+    for copies: more than a day apart, or further than rounding (none for dates both `to_the_ms`)
+    from whole quarter hours (one moment in two time zones)."""
+    step, zones = _ZONE_STEP // _MICROSECOND, _TIME_ZONES // _MICROSECOND
+    off_zone = np.minimum(gap % step, step - gap % step)
+    slack = np.where(to_the_ms, 0, _MOMENT_SLACK // _MICROSECOND)
+    return (gap > zones) | ((gap > slack) & (off_zone > slack))
 
 
 def _burst(a: Photo, b: Photo, similarity: float) -> bool:
@@ -434,10 +527,8 @@ def _burst(a: Photo, b: Photo, similarity: float) -> bool:
     return abs(first - second) <= BURST
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _moment(taken_at: str) -> datetime | None:
-    """A date taken as stored, without its time zone; None when it cannot be read. Kept: a
-    photo is compared with many."""
+    """A date taken as stored, without its time zone; None when it cannot be read."""
     try:
         return datetime.fromisoformat(taken_at).replace(tzinfo=None)
     except ValueError:
@@ -463,20 +554,21 @@ def _maybe_twins(
 
 def _twin_likeness(
     a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared | None], colour: Callable[[PhotoId], bytes | None],
-    similarity: float,
+    similarity: float, dated_apart: bool,
 ) -> float:
     """How alike two photos of one shape look, straight or mirrored, when they are one picture in
     grey (at least looks.TWIN) and their colours allow it (looks.one_picture_in_colour), else 0:
     a copy made black and white or sepia, or flipped, is an edit, found at the similarities that
     ask for edits (below SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find
-    black-and-white copies; photos without colours (indexed before they were kept) have none."""
+    black-and-white copies; photos without colours (indexed before they were kept) have none.
+    Two photos `dated_apart` (_Dates.apart) are not one picture."""
     if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None:
         return 0.0
     first, second = look(a.id), look(b.id)
     shapes = _shapes(a, b)
     if first is None or second is None or first.flat or second.flat or max(shapes) / min(shapes) > looks.RESHAPED:
         return 0.0
-    if _moments_apart(a, b, similarity):
+    if dated_apart:
         return 0.0
     straight, flipped = looks.compare(first, second), looks.compare(first, looks.mirrored(second))
     tints = colour(a.id), colour(b.id)
@@ -507,6 +599,7 @@ def _around_keepers(
     look: Callable[[PhotoId], looks.Prepared | None],
     colour: Callable[[PhotoId], bytes | None],
     similarity: float,
+    dates: _Dates,
     weak_model: bool = False,
 ) -> list[DuplicateGroup]:
     """Photos joined pair by pair, as groups in which every copy is a copy of the photo kept:
@@ -519,7 +612,9 @@ def _around_keepers(
     while len(rest) > 1:
         rest = best_first(rest)
         keeper, copies, left = rest[0], [], []
-        for other in rest[1:]:
+        apart_from_keeper = dates.apart(np.full(len(rest) - 1, keeper.id, dtype=np.int64),
+                                        np.array([other.id for other in rest[1:]], dtype=np.int64), similarity)
+        for other, dated_apart in zip(rest[1:], apart_from_keeper.tolist()):
             if other.hash == keeper.hash:
                 copies.append((other, 1.0))
                 continue
@@ -528,11 +623,11 @@ def _around_keepers(
                 sim = float(vector_of[keeper.hash] @ vector_of[other.hash])
             damaged = keeper.damage is not None or other.damage is not None
             if sim is not None and sim >= _least_similarity(similarity, damaged) and \
-                    not _moments_apart(keeper, other, similarity) and \
+                    not dated_apart and \
                     _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
                             (colour(keeper.id), colour(other.id)), weak_model, _burst(keeper, other, similarity)):
                 copies.append((other, min(_ALMOST_SAME, sim)))
-            elif twin := _twin_likeness(keeper, other, look, colour, similarity):
+            elif twin := _twin_likeness(keeper, other, look, colour, similarity, dated_apart):
                 copies.append((other, min(_ALMOST_SAME, max(sim or 0.0, twin))))
             else:
                 left.append(other)

@@ -55,6 +55,7 @@ CROP_TRIMS = 3
 COPY_TRIMS = 0
 """Pixels a side a copy's look may be trimmed by: none, a copy keeps its photo's frame (copies
 score 0.99-1.0 untrimmed; a crop of 3% a side 0.92-0.98, of a tenth 0.47-0.91)."""
+_PREPARED_AT_ONCE = 256  # looks prepared in one stack: small enough to stay in the cache
 _FLAT = 3.0  # grey levels of spread below which a look is flat (a blank page, a black frame)
 _FLAT_SAME = 10.0  # two flat looks this close in brightness are the same
 _HELD = 4  # rows of a look a damaged photo may lack at its top or bottom: an eighth, past the tenth a cut file may miss
@@ -108,10 +109,24 @@ class Prepared:
 
 def prepare(look: bytes) -> Prepared:
     """A stored look, ready to be compared with many others."""
-    grid = _grid(look)
-    views, norms = _unit(np.stack(_trimmed(grid)))
-    flat = bool(grid.std() < _FLAT) or bool((norms < 1e-6).any())
-    return Prepared(views, flat, float(grid.mean()), grid)
+    return prepare_many([look])[0]
+
+
+def prepare_many(stored: Sequence[bytes]) -> list[Prepared]:
+    """prepare() of each of many looks: a duplicate search prepares tens of thousands, which a
+    stack at a time takes a quarter of the time (each look's numbers the same as alone)."""
+    return [prepared for start in range(0, len(stored), _PREPARED_AT_ONCE)
+            for prepared in _prepare_stack(np.stack([_grid(look) for look in stored[start:start + _PREPARED_AT_ONCE]]))]
+
+
+def _prepare_stack(grids: np.ndarray) -> list[Prepared]:
+    """prepare() of a stack of looks' grids, (n, SIDE, SIDE)."""
+    views, norms = _unit(np.stack(_trimmed(grids), axis=1).reshape(-1, _COMPARED ** 2))
+    views, norms = views.reshape(len(grids), CROP_TRIMS + 1, -1), norms.reshape(len(grids), -1)
+    pixels = grids.reshape(len(grids), -1)
+    flat = (pixels.std(axis=1) < _FLAT) | (norms < 1e-6).any(axis=1)
+    return [Prepared(view, is_flat, mean, grid)
+            for view, is_flat, mean, grid in zip(views, flat.tolist(), pixels.mean(axis=1).tolist(), grids)]
 
 
 def compare(a: Prepared, b: Prepared, trims: int = CROP_TRIMS) -> float:
@@ -154,16 +169,18 @@ def _grid(look: bytes) -> np.ndarray:
     return np.frombuffer(look, dtype=np.uint8).reshape(SIDE, SIDE)
 
 
-def _trimmed(grid: np.ndarray) -> list[np.ndarray]:
-    """The look, then trimmed by 1..CROP_TRIMS pixels a side, each at the compared size."""
-    return [_compared(grid[trim:SIDE - trim, trim:SIDE - trim]) for trim in range(CROP_TRIMS + 1)]
+def _trimmed(grids: np.ndarray) -> list[np.ndarray]:
+    """The looks (n, SIDE, SIDE), then trimmed by 1..CROP_TRIMS pixels a side, each at the
+    compared size: (n, _COMPARED ** 2) each."""
+    return [_compared(grids[:, trim:SIDE - trim, trim:SIDE - trim]) for trim in range(CROP_TRIMS + 1)]
 
 
 def _compared(part: np.ndarray) -> np.ndarray:
-    """`part` resized to _COMPARED x _COMPARED as Pillow's bilinear resize does it, as two small
-    matrix products: a duplicate search prepares tens of thousands of looks."""
-    rows, cols = _resampler(part.shape[0]), _resampler(part.shape[1])
-    return (rows @ part.astype(np.float32) @ cols.T).ravel()
+    """`part` (or each of a stack of parts) resized to _COMPARED x _COMPARED as Pillow's bilinear
+    resize does it, as two small matrix products, flattened: a duplicate search prepares tens of
+    thousands of looks."""
+    rows, cols = _resampler(part.shape[-2]), _resampler(part.shape[-1])
+    return (rows @ part.astype(np.float32) @ cols.T).reshape(*part.shape[:-2], -1)
 
 
 @functools.cache

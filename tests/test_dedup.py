@@ -898,6 +898,28 @@ def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, g
     assert len(groups_of(photos, vectors, 0.94)) == similar  # similar shots of one occasion, when asked for
 
 
+@pytest.mark.parametrize("similarity", [0.99, 0.94])
+def test_many_pairs_told_apart_at_once_by_their_dates_are_told_apart_as_each_alone(similarity: float) -> None:
+    """A weak model pairs a library's photos by the million, and their dates are compared all at
+    once (_Dates): each pair, whatever the others beside it, either way round, as MOMENTS says."""
+    photos = {}
+    for n, (first, second) in enumerate(MOMENTS):
+        photos[PhotoId(2 * n)] = photo(2 * n, taken_at=first)
+        photos[PhotoId(2 * n + 1)] = photo(2 * n + 1, taken_at=second)
+    dates = dedup._Dates(photos.values())
+    firsts, seconds = np.arange(0, len(photos), 2), np.arange(1, len(photos), 2)
+    expected = [not grouped[0 if similarity >= dedup.SAME_MOMENT_FROM else 1] for grouped in MOMENTS.values()]
+    assert dates.apart(firsts, seconds, similarity).tolist() == expected
+    assert dates.apart(seconds[::-1], firsts[::-1], similarity).tolist() == expected[::-1]
+
+
+def test_photo_ids_far_apart_are_found_as_dense_ones_are() -> None:
+    """Pairs are looked up by photo id a million at a time: in a table where ids are dense, as
+    SQLite's are, by a search where they are far apart; an id not among them is -1 either way."""
+    for ids in (np.array([5, 3, 100, 0]), np.array([5, 3, 10**15, 0])):
+        assert dedup._table(ids)(np.array([3, 5, 0, ids[2], 4, 10**16])).tolist() == [1, 0, 3, 2, -1, -1]
+
+
 def test_a_screenshot_of_a_photo_is_its_copy_whatever_date_its_name_gives() -> None:
     """A screenshot is dated by its name, to the second, when the screen was captured: not when
     the photo it shows was taken. Two screenshots taken at other moments stay apart."""

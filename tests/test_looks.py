@@ -77,6 +77,21 @@ def test_blank_pages_look_alike_and_unlike_photos_or_dark_frames() -> None:
     assert looks.likeness(white, photo) == 0.0 and looks.likeness(photo, black) == 0.0
 
 
+def test_looks_prepared_many_at_once_are_as_each_prepared_alone() -> None:
+    """A duplicate search prepares a library's looks a stack at a time: each must compare exactly
+    as when prepared alone, or the groups found would change with how many were asked for."""
+    rng = np.random.default_rng(8)
+    stored = [looks.look_of(circle_on_snow(0.3 + 0.001 * n, texture=n % 5)) for n in range(40)]
+    stored += [rng.integers(0, 256, looks.SIDE ** 2, dtype=np.uint8).tobytes() for _ in range(260)]
+    stored += [bytes(looks.SIDE ** 2), bytes([200]) * looks.SIDE ** 2]  # flat: a black frame, a blank page
+    together = looks.prepare_many(stored)
+    for look, prepared in zip(stored, together, strict=True):
+        alone = looks.prepare(look)
+        assert np.array_equal(prepared.views, alone.views) and np.array_equal(prepared.grid, alone.grid)
+        assert (prepared.flat, prepared.mean) == (alone.flat, alone.mean)
+    assert [p.flat for p in together[-2:]] == [True, True]
+
+
 def test_a_look_of_the_wrong_size_is_refused() -> None:
     with pytest.raises(ValueError, match="1024 bytes"):
         looks.likeness(b"\x00" * 10, b"\x00" * 1024)
