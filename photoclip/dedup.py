@@ -33,6 +33,7 @@ from photoclip.catalog import Photo
 from photoclip.fsutil import mtime_ns
 from photoclip.ids import PhotoId
 from photoclip.vectors import VectorIndex
+from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,12 @@ _SCREENSHOT_HINT = re.compile("|".join(map(re.escape, _SCREENSHOT_WORDS)))  # in
 SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their shape (looks.RESHAPED); looser, crops count
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 BURST = timedelta(seconds=10)  # looser than SAME_MOMENT_FROM, photos dated this close are a burst's shots
-_MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart
+_MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart (see _Dates.apart)
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
 _MICROSECOND = timedelta(microseconds=1)  # what _Dates counts in
 _DAY = timedelta(days=1) // _MICROSECOND
+_SECOND = timedelta(seconds=1) // _MICROSECOND
 _DENSE = 16  # photo ids up to this many times as many photos are looked up in a table
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
@@ -440,6 +442,7 @@ class _Dates:
         self.at = np.zeros(len(ids), dtype=np.int64)  # microseconds since the year 1, without time zone
         self.to_the_ms = np.zeros(len(ids), dtype=bool)
         self.screenshot = np.full(len(ids), -1, dtype=np.int8)  # -1: not read yet
+        self.named = np.full(len(ids), -1, dtype=np.int8)  # whether its name holds a date: -1, not read yet
 
     def has(self, ids: np.ndarray) -> np.ndarray:
         """Which of `ids` are candidates."""
@@ -453,16 +456,23 @@ class _Dates:
         be one moment in two time zones (a Takeout's UTC). Two dates to the millisecond (EXIF's
         SubSecTime, which a copy keeps) that differ are two frames of a burst, however close. At
         the looser similarities that ask for similar shots too (SAME_MOMENT_FROM), those of one
-        occasion: not a day or more apart (the sunset of each evening of a trip). A screenshot's
-        date is when the screen was captured: it says nothing of when the photo it shows was
-        taken."""
+        occasion: not a day or more apart (the sunset of each evening of a trip). A date to the
+        second is one moment with one to the millisecond in that second (a copy that lost its
+        SubSecTime); dates a second or two apart are one only where a name gave one of them
+        (_MOMENT_SLACK): a copy keeps its photo's EXIF date, and two shots of a camera that writes
+        no sub-second time are a second apart. A screenshot's date is when
+        the screen was captured: it says nothing of when the photo it shows was taken."""
         a, b = self._rows(first), self._rows(second)
         earlier, later = np.minimum(self.at[a], self.at[b]), np.maximum(self.at[a], self.at[b])
         gap = later - earlier
         if similarity < SAME_MOMENT_FROM:
             apart = gap > _TIME_ZONES // _MICROSECOND
         else:
-            apart = _moments_apart(gap, self.to_the_ms[a] & self.to_the_ms[b])
+            one_to_the_ms = self.to_the_ms[a] != self.to_the_ms[b]  # the other's SubSecTime dropped: within a second
+            apart = _moments_apart(gap, np.where(one_to_the_ms, _SECOND, 0))
+            slack = _MOMENT_SLACK // _MICROSECOND
+            rounded = apart & ~(self.to_the_ms[a] & self.to_the_ms[b]) & ~_moments_apart(gap, slack)
+            apart[rounded] = ~(self._named(a[rounded]) | self._named(b[rounded]))
         day_only = (earlier % _DAY == 0) | (later % _DAY == 0)
         apart = np.where(day_only, (earlier % _DAY == 0) & (gap > _TIME_ZONES // _MICROSECOND), apart)
         apart &= self.known[a] & self.known[b]
@@ -480,6 +490,12 @@ class _Dates:
         self.to_the_ms[unread] = ["." in (at or "") for at in taken]
         self.read[unread] = True
         return rows
+
+    def _named(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of these photos' names holds a date (when.date_in_name), read once."""
+        unread = np.unique(rows[self.named[rows] < 0])
+        self.named[unread] = [date_in_name(self.photos[row].path.name) is not None for row in unread.tolist()]
+        return self.named[rows] == 1
 
     def _screenshots(self, rows: np.ndarray) -> np.ndarray:
         """Whether each of these photos reads as a screenshot, read from its path once."""
@@ -505,13 +521,12 @@ def _table(ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     return search
 
 
-def _moments_apart(gap: np.ndarray, to_the_ms: np.ndarray) -> np.ndarray:
+def _moments_apart(gap: np.ndarray, slack: np.ndarray | int) -> np.ndarray:
     """Whether dates `gap` microseconds apart are different moments, at the similarities that ask
-    for copies: more than a day apart, or further than rounding (none for dates both `to_the_ms`)
-    from whole quarter hours (one moment in two time zones)."""
+    for copies: more than a day apart, or further than rounding (`slack` microseconds) from whole
+    quarter hours (one moment in two time zones)."""
     step, zones = _ZONE_STEP // _MICROSECOND, _TIME_ZONES // _MICROSECOND
     off_zone = np.minimum(gap % step, step - gap % step)
-    slack = np.where(to_the_ms, 0, _MOMENT_SLACK // _MICROSECOND)
     return (gap > zones) | ((gap > slack) & (off_zone > slack))
 
 
@@ -605,42 +620,98 @@ def _around_keepers(
     """Photos joined pair by pair, as groups in which every copy is a copy of the photo kept:
     a chain of photos each a little like the next (skies, pages, a burst) would otherwise put
     photos that are not copies of each other in one group, a click from the trash; and the
-    similarity a group shows is to the photo kept."""
+    similarity a group shows is to the photo kept. A copy goes with the photo it is most a copy
+    of (_nearer_elsewhere), and the copies of a group were all taken at one moment, not only
+    each at the kept photo's (_of_one_moment)."""
     rest = members
     vector_of = _vectors_by_hash(rest, vectors, embedded)
+
+    def likeness(keeper: Photo, other: Photo, dated_apart: bool) -> float | None:
+        """How alike `other` is to `keeper` as its copy; None when it is no copy of it."""
+        if other.hash == keeper.hash:
+            return 1.0
+        sim = None
+        if keeper.hash in vector_of and other.hash in vector_of:
+            sim = float(vector_of[keeper.hash] @ vector_of[other.hash])
+        damaged = keeper.damage is not None or other.damage is not None
+        if sim is not None and sim >= _least_similarity(similarity, damaged) and not dated_apart and \
+                _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
+                        (colour(keeper.id), colour(other.id)), weak_model, _burst(keeper, other, similarity)):
+            return min(_ALMOST_SAME, sim)
+        if twin := _twin_likeness(keeper, other, look, colour, similarity, dated_apart):
+            return min(_ALMOST_SAME, max(sim or 0.0, twin))
+        return None
+
     groups = []
     while len(rest) > 1:
         rest = best_first(rest)
-        keeper, copies, left = rest[0], [], []
+        keeper = rest[0]
         apart_from_keeper = dates.apart(np.full(len(rest) - 1, keeper.id, dtype=np.int64),
                                         np.array([other.id for other in rest[1:]], dtype=np.int64), similarity)
-        for other, dated_apart in zip(rest[1:], apart_from_keeper.tolist()):
-            if other.hash == keeper.hash:
-                copies.append((other, 1.0))
-                continue
-            sim = None
-            if keeper.hash in vector_of and other.hash in vector_of:
-                sim = float(vector_of[keeper.hash] @ vector_of[other.hash])
-            damaged = keeper.damage is not None or other.damage is not None
-            if sim is not None and sim >= _least_similarity(similarity, damaged) and \
-                    not dated_apart and \
-                    _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
-                            (colour(keeper.id), colour(other.id)), weak_model, _burst(keeper, other, similarity)):
-                copies.append((other, min(_ALMOST_SAME, sim)))
-            elif twin := _twin_likeness(keeper, other, look, colour, similarity, dated_apart):
-                copies.append((other, min(_ALMOST_SAME, max(sim or 0.0, twin))))
-            else:
-                left.append(other)
+        found = [(other, likeness(keeper, other, dated_apart))
+                 for other, dated_apart in zip(rest[1:], apart_from_keeper.tolist())]
+        copies = sorted(((other, sim) for other, sim in found if sim is not None), key=lambda copy: -copy[1])
+        left = [other for other, sim in found if sim is None]
+        copies, elsewhere = _nearer_elsewhere(copies, left, vector_of, likeness, dates, similarity)
+        copies, apart = _of_one_moment(copies, keeper, dates, similarity)
         if copies:
-            copies.sort(key=lambda copy: -copy[1])
             groups.append(DuplicateGroup(
                 keeper=keeper.id,
                 others=tuple(copy.id for copy, _ in copies),
                 similarities=tuple(round(sim, 4) for _, sim in copies),
                 exact=all(copy.hash == keeper.hash for copy, _ in copies),
             ))
-        rest = left
+        rest = left + elsewhere + apart
     return groups
+
+
+def _nearer_elsewhere(
+    copies: list[tuple[Photo, float]], left: list[Photo], vector_of: dict[str, np.ndarray],
+    likeness: Callable[[Photo, Photo, bool], float | None], dates: _Dates, similarity: float,
+) -> tuple[list[tuple[Photo, float]], list[Photo]]:
+    """The copies of a kept photo that are more alike a photo left out of its group, as copies of
+    that one, taken out: a chat's copy of one shot, a little like the shot before it that is kept,
+    goes with its own shot (and its tags with it, when it is trashed), not with the other."""
+    if not copies or not left:
+        return copies, []
+    others = [photo for photo in left if photo.hash in vector_of]
+    if not others:
+        return copies, []
+    matrix = np.stack([vector_of[photo.hash] for photo in others])
+    kept, moved = [], []
+    for copy, sim in copies:
+        if sim >= 1.0 or copy.hash not in vector_of:
+            kept.append((copy, sim))
+            continue
+        closer = np.flatnonzero(matrix @ vector_of[copy.hash] > sim)
+        candidates = [others[i] for i in closer.tolist()]
+        apart = dates.apart(np.array([c.id for c in candidates], dtype=np.int64),
+                            np.full(len(candidates), copy.id, dtype=np.int64), similarity).tolist()
+        if any((alike := likeness(candidate, copy, dated_apart)) is not None and alike > sim
+               for candidate, dated_apart in zip(candidates, apart)):
+            moved.append(copy)
+        else:
+            kept.append((copy, sim))
+    return kept, moved
+
+
+def _of_one_moment(
+    copies: list[tuple[Photo, float]], keeper: Photo, dates: _Dates, similarity: float,
+) -> tuple[list[tuple[Photo, float]], list[Photo]]:
+    """The copies of a kept photo, most alike first, each taken at the moment of those before it:
+    a photo dated to the second only is at the moment of two burst frames dated to the millisecond
+    a third of a second apart, which are two shots, not copies of one another. Those that are
+    not are taken out."""
+    kept: list[tuple[Photo, float]] = []
+    apart: list[Photo] = []
+    for copy, sim in copies:
+        if kept and copy.hash != keeper.hash and dates.apart(
+                np.array([other.id for other, _ in kept], dtype=np.int64),
+                np.full(len(kept), copy.id, dtype=np.int64), similarity).any():
+            apart.append(copy)
+        else:
+            kept.append((copy, sim))
+    return kept, apart
 
 
 def _vectors_by_hash(members: list[Photo], vectors: VectorIndex | None, embedded: set[int]) -> dict[str, np.ndarray]:

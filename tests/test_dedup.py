@@ -867,17 +867,20 @@ def test_the_camera_file_is_kept_over_its_exports_saved_later_at_a_higher_qualit
     assert sorted(photos[pid].path.name for pid in group.others) == ["IMG_0001.jpg", "IMG_0001.png"]
 
 
-MOMENTS = {  # pairs of dates taken; whether the two can be copies of one photo, and similar shots of one occasion
+MOMENTS = {  # pairs of dates taken (and the second's name, where it holds a date); whether the two can be copies of
+    # one photo, and similar shots of one occasion
     ("2022-03-02T09:30:00", "2022-03-10T09:30:00"): (False, False),  # a week apart: two shots of one scene
     ("2022-08-01T10:00:07", "2022-08-01T10:00:37"): (False, True),  # the next shot
     ("2022-05-01T10:00:07", "2022-05-01T12:00:07"): (True, True),  # one moment in two time zones (a Takeout's UTC)
     ("2022-06-01T10:00:07", "2022-06-01T00:00:00"): (True, True),  # a chat's copy: the day in its name, no time
     ("2022-06-01T10:00:07", "2022-06-09T00:00:00"): (True, True),  # ... sent a week later
     ("2022-06-01T10:00:07", "2022-05-29T00:00:00"): (False, False),  # ... sent before the photo was taken: another
-    ("2022-07-01T10:00:07", "2022-07-01T10:00:08"): (True, True),  # EXIF and a name's date, a second apart
+    ("2022-07-01T10:00:07", "2022-07-01T10:00:08", "IMG_20220701_100008.jpg"): (True, True),  # EXIF and a name's date
+    ("2022-07-01T11:00:07", "2022-07-01T11:00:08"): (False, True),  # two shots a second apart, dated by the camera
     ("2022-07-02T10:00:07.000", "2022-07-02T10:00:07.100"): (False, True),  # two frames of a burst, within the second
     ("2022-07-03T10:00:07.250", "2022-07-03T10:00:07.250"): (True, True),  # a copy keeps its SubSecTime
-    ("2022-07-04T10:00:07.250", "2022-07-04T10:00:08"): (True, True),  # ... or a name's date, a second apart
+    ("2022-07-04T10:00:07.250", "2022-07-04T10:00:08", "PXL_20220704_100008.jpg"): (True, True),  # ... or a name's
+    ("2022-07-04T11:00:07.450", "2022-07-04T11:00:09"): (False, True),  # a burst's frame, and a shot after it
     ("2022-07-05T10:00:07.250", "2022-07-05T12:00:07.250"): (True, True),  # ... in another time zone
     ("2023-06-01T10:11:01", "2023-06-02T10:12:02"): (False, True),  # screenshots of two days, named with their times
     ("2023-06-01T18:11:01", "2023-06-03T18:12:02"): (False, False),  # the sunset of two evenings of a trip
@@ -892,10 +895,47 @@ def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, g
     vectors[100] = towards(vectors[0], 0.998, seed=1)  # as alike as a demo model finds two blue squares
     photos = {PhotoId(i): photo(i) for i in vectors}
     photos[PhotoId(0)] = photo(0, taken_at=dates[0], width=4000, height=3000)
-    photos[PhotoId(100)] = photo(100, taken_at=dates[1], width=4000, height=3000)
+    photos[PhotoId(100)] = photo(100, f"/photos/{dates[2]}" if len(dates) > 2 else "", taken_at=dates[1], width=4000,
+                                 height=3000)
     copies, similar = grouped
     assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == ([(0, (100,))] if copies else [])
     assert len(groups_of(photos, vectors, 0.94)) == similar  # similar shots of one occasion, when asked for
+
+
+def test_a_copy_goes_with_the_photo_it_is_most_a_copy_of_not_the_first_kept() -> None:
+    """A chat's copy of a shot (its day only, from its name), a little like the shot taken before
+    it, went with that one, kept first: trashing the copy gave its tags to the wrong photo, and
+    its own shot was in no group."""
+    rng = np.random.default_rng(5)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    first = vectors[0] / np.linalg.norm(vectors[0])
+    second = towards(first, 0.99, seed=2)
+    angle = np.arccos(0.99)
+    vectors[1] = second
+    vectors[2] = (np.sin(angle - 0.03) * second + np.sin(0.03) * first) / np.sin(angle)  # 0.03 rad from `second`
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:00", width=4000, height=3000, mtime_ns=1)
+    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:30", width=4000, height=3000, mtime_ns=2)
+    photos[PhotoId(2)] = photo(2, "/chat/IMG-20240601-WA0001.jpg", taken_at="2024-06-01T00:00:00", width=1600,
+                               height=1200, mtime_ns=3)
+    assert float(unit(np.stack([vectors[2]]))[0] @ first) > 0.99  # a copy of the first too, by the vectors
+    assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == [(1, (2,))]
+
+
+def test_the_copies_of_a_group_are_of_one_moment_not_only_each_of_the_kept_photos() -> None:
+    """A photo dated to the second is at the moment of two burst frames dated to the millisecond
+    a third of a second apart; the two frames are no copies of one another, so not in one group."""
+    rng = np.random.default_rng(6)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[1] = towards(vectors[0], 0.998, seed=3)
+    vectors[2] = towards(vectors[0], 0.997, seed=4)
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:07", width=4000, height=3000)
+    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:07.100", width=2000, height=1500)
+    photos[PhotoId(2)] = photo(2, taken_at="2024-06-01T10:00:07.450", width=2000, height=1500)
+    groups = groups_of(photos, vectors, 0.99)
+    assert not any({1, 2} <= {g.keeper, *g.others} for g in groups)
+    assert (0, (1,)) in [(g.keeper, g.others) for g in groups]
 
 
 @pytest.mark.parametrize("similarity", [0.99, 0.94])
@@ -903,9 +943,9 @@ def test_many_pairs_told_apart_at_once_by_their_dates_are_told_apart_as_each_alo
     """A weak model pairs a library's photos by the million, and their dates are compared all at
     once (_Dates): each pair, whatever the others beside it, either way round, as MOMENTS says."""
     photos = {}
-    for n, (first, second) in enumerate(MOMENTS):
+    for n, (first, second, *named) in enumerate(MOMENTS):
         photos[PhotoId(2 * n)] = photo(2 * n, taken_at=first)
-        photos[PhotoId(2 * n + 1)] = photo(2 * n + 1, taken_at=second)
+        photos[PhotoId(2 * n + 1)] = photo(2 * n + 1, "".join(f"/photos/{name}" for name in named), taken_at=second)
     dates = dedup._Dates(photos.values())
     firsts, seconds = np.arange(0, len(photos), 2), np.arange(1, len(photos), 2)
     expected = [not grouped[0 if similarity >= dedup.SAME_MOMENT_FROM else 1] for grouped in MOMENTS.values()]
