@@ -32,6 +32,7 @@ from photoclip import looks, xmp
 from photoclip.catalog import Photo
 from photoclip.fsutil import mtime_ns
 from photoclip.ids import PhotoId
+from photoclip.takeout import has_json
 from photoclip.vectors import VectorIndex
 from photoclip.when import date_in_name
 
@@ -66,6 +67,7 @@ _DAY = timedelta(days=1) // _MICROSECOND
 _SECOND = timedelta(seconds=1) // _MICROSECOND
 _DENSE = 16  # photo ids up to this many times as many photos are looked up in a table
 _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means the same bytes)
+_VECTORS_TIE = 0.002  # a copy this close alike to two photos says nothing of which it is of: its looks do
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.5  # different photos a weak model confused look less alike than this
 _LOOKS_AT_ONCE = 5000  # looks read at a time to find twins among: 5 MB
@@ -442,7 +444,8 @@ class _Dates:
         self.at = np.zeros(len(ids), dtype=np.int64)  # microseconds since the year 1, without time zone
         self.to_the_ms = np.zeros(len(ids), dtype=bool)
         self.screenshot = np.full(len(ids), -1, dtype=np.int8)  # -1: not read yet
-        self.named = np.full(len(ids), -1, dtype=np.int8)  # whether its name holds a date: -1, not read yet
+        self.named = np.full(len(ids), -1, dtype=np.int8)  # whether its date is its name's: -1, not read yet
+        self.takeout = np.full(len(ids), -1, dtype=np.int8)  # whether a Takeout JSON is beside it: -1, not read yet
 
     def has(self, ids: np.ndarray) -> np.ndarray:
         """Which of `ids` are candidates."""
@@ -452,31 +455,44 @@ class _Dates:
         """Which pairs of candidates (`first[i]`, `second[i]`) were taken at different moments, so
         that however alike they are they are two shots, not copies: a copy keeps its photo's date.
         A time of midnight is a date without one (a chat's file name, the day the copy was sent:
-        the day taken or later, never before); a difference of whole quarter hours up to a day may
-        be one moment in two time zones (a Takeout's UTC). Two dates to the millisecond (EXIF's
+        the day taken or later, never before). Two dates to the millisecond (EXIF's
         SubSecTime, which a copy keeps) that differ are two frames of a burst, however close. At
         the looser similarities that ask for similar shots too (SAME_MOMENT_FROM), those of one
-        occasion: not a day or more apart (the sunset of each evening of a trip). A date to the
-        second is one moment with one to the millisecond in that second (a copy that lost its
-        SubSecTime); dates a second or two apart are one only where a name gave one of them
-        (_MOMENT_SLACK): a copy keeps its photo's EXIF date, and two shots of a camera that writes
-        no sub-second time are a second apart. A screenshot's date is when
-        the screen was captured: it says nothing of when the photo it shows was taken."""
+        occasion: not a day or more apart (the sunset of each evening of a trip); at the others, see
+        _apart_to_the_moment. A screenshot's date is when the screen was captured: it says nothing
+        of when the photo it shows was taken."""
         a, b = self._rows(first), self._rows(second)
         earlier, later = np.minimum(self.at[a], self.at[b]), np.maximum(self.at[a], self.at[b])
         gap = later - earlier
         if similarity < SAME_MOMENT_FROM:
             apart = gap > _TIME_ZONES // _MICROSECOND
         else:
-            one_to_the_ms = self.to_the_ms[a] != self.to_the_ms[b]  # the other's SubSecTime dropped: within a second
-            apart = _moments_apart(gap, np.where(one_to_the_ms, _SECOND, 0))
-            slack = _MOMENT_SLACK // _MICROSECOND
-            rounded = apart & ~(self.to_the_ms[a] & self.to_the_ms[b]) & ~_moments_apart(gap, slack)
-            apart[rounded] = ~(self._named(a[rounded]) | self._named(b[rounded]))
+            apart = self._apart_to_the_moment(a, b, gap)
         day_only = (earlier % _DAY == 0) | (later % _DAY == 0)
         apart = np.where(day_only, (earlier % _DAY == 0) & (gap > _TIME_ZONES // _MICROSECOND), apart)
         apart &= self.known[a] & self.known[b]
         apart[apart] = self._screenshots(a[apart]) == self._screenshots(b[apart])
+        return apart
+
+    def _apart_to_the_moment(self, a: np.ndarray, b: np.ndarray, gap: np.ndarray) -> np.ndarray:
+        """Whether the photos of rows `a` and `b`, dated `gap` microseconds apart, were taken at
+        different moments, at the similarities that ask for copies. A copy keeps its photo's EXIF
+        date: dates to the second a second apart are two shots of a camera that writes no sub-second
+        time. A date to the second is one moment with one to the millisecond in that second (a copy
+        that lost its SubSecTime); a date a name gave and an EXIF date are one a second or two apart
+        (_MOMENT_SLACK: the name is written when the file is); a date from a Takeout's JSON and one
+        from EXIF are one whole quarter hours apart, up to a day (its UTC, the camera's zone)."""
+        both_ms = self.to_the_ms[a] & self.to_the_ms[b]
+        slack = np.where(both_ms | (self.to_the_ms[a] == self.to_the_ms[b]), 0, _SECOND)
+        step, zones = _ZONE_STEP // _MICROSECOND, _TIME_ZONES // _MICROSECOND
+        off_zone = np.minimum(gap % step, step - gap % step)
+        near = np.minimum(gap, off_zone) <= _MOMENT_SLACK // _MICROSECOND  # a second or two, or from a zone's
+        rounded = ~both_ms & (gap > slack) & near & (gap <= zones)
+        slack[rounded] = np.where(self._from_name(a[rounded]) != self._from_name(b[rounded]),
+                                  _MOMENT_SLACK // _MICROSECOND, slack[rounded])
+        apart = (gap > zones) | ((gap > slack) & (off_zone > slack))
+        zoned = ~apart & (gap > slack)  # one moment only in two time zones
+        apart[zoned] = ~(self._takeout(a[zoned]) | self._takeout(b[zoned]))
         return apart
 
     def _rows(self, ids: np.ndarray) -> np.ndarray:
@@ -491,11 +507,19 @@ class _Dates:
         self.read[unread] = True
         return rows
 
-    def _named(self, rows: np.ndarray) -> np.ndarray:
-        """Whether each of these photos' names holds a date (when.date_in_name), read once."""
+    def _from_name(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of these photos' date is its name's (when.date_in_name), read once: a
+        phone's own file, named with the EXIF date it has, counts too."""
         unread = np.unique(rows[self.named[rows] < 0])
-        self.named[unread] = [date_in_name(self.photos[row].path.name) is not None for row in unread.tolist()]
+        self.named[unread] = [date_in_name(self.photos[row].path.name) == self.photos[row].taken_at
+                              for row in unread.tolist()]
         return self.named[rows] == 1
+
+    def _takeout(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of these photos has a Takeout JSON beside it (its date may be that one's)."""
+        unread = np.unique(rows[self.takeout[rows] < 0])
+        self.takeout[unread] = [has_json(self.photos[row].path) for row in unread.tolist()]
+        return self.takeout[rows] == 1
 
     def _screenshots(self, rows: np.ndarray) -> np.ndarray:
         """Whether each of these photos reads as a screenshot, read from its path once."""
@@ -519,15 +543,6 @@ def _table(ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         at = np.searchsorted(ordered[:-1], wanted)
         return np.where(ordered[at] == wanted, rows[at], -1)
     return search
-
-
-def _moments_apart(gap: np.ndarray, slack: np.ndarray | int) -> np.ndarray:
-    """Whether dates `gap` microseconds apart are different moments, at the similarities that ask
-    for copies: more than a day apart, or further than rounding (`slack` microseconds) from whole
-    quarter hours (one moment in two time zones)."""
-    step, zones = _ZONE_STEP // _MICROSECOND, _TIME_ZONES // _MICROSECOND
-    off_zone = np.minimum(gap % step, step - gap % step)
-    return (gap > zones) | ((gap > slack) & (off_zone > slack))
 
 
 def _burst(a: Photo, b: Photo, similarity: float) -> bool:
@@ -652,7 +667,7 @@ def _around_keepers(
                  for other, dated_apart in zip(rest[1:], apart_from_keeper.tolist())]
         copies = sorted(((other, sim) for other, sim in found if sim is not None), key=lambda copy: -copy[1])
         left = [other for other, sim in found if sim is None]
-        copies, elsewhere = _nearer_elsewhere(copies, left, vector_of, likeness, dates, similarity)
+        copies, elsewhere = _nearer_elsewhere(copies, keeper, left, vector_of, likeness, look, dates, similarity)
         copies, apart = _of_one_moment(copies, keeper, dates, similarity)
         if copies:
             groups.append(DuplicateGroup(
@@ -666,16 +681,15 @@ def _around_keepers(
 
 
 def _nearer_elsewhere(
-    copies: list[tuple[Photo, float]], left: list[Photo], vector_of: dict[str, np.ndarray],
-    likeness: Callable[[Photo, Photo, bool], float | None], dates: _Dates, similarity: float,
+    copies: list[tuple[Photo, float]], keeper: Photo, left: list[Photo], vector_of: dict[str, np.ndarray],
+    likeness: Callable[[Photo, Photo, bool], float | None], look: Callable[[PhotoId], looks.Prepared | None],
+    dates: _Dates, similarity: float,
 ) -> tuple[list[tuple[Photo, float]], list[Photo]]:
-    """The copies of a kept photo that are more alike a photo left out of its group, as copies of
-    that one, taken out: a chat's copy of one shot, a little like the shot before it that is kept,
-    goes with its own shot (and its tags with it, when it is trashed), not with the other."""
-    if not copies or not left:
-        return copies, []
+    """The copies of a kept photo that are more alike a photo left out of its group (_more_alike),
+    as copies of that one, taken out: a chat's copy of one shot, a little like the shot before it
+    that is kept, goes with its own shot (and its tags with it, when it is trashed)."""
     others = [photo for photo in left if photo.hash in vector_of]
-    if not others:
+    if not copies or not others or keeper.hash not in vector_of:
         return copies, []
     matrix = np.stack([vector_of[photo.hash] for photo in others])
     kept, moved = [], []
@@ -683,16 +697,30 @@ def _nearer_elsewhere(
         if sim >= 1.0 or copy.hash not in vector_of:
             kept.append((copy, sim))
             continue
-        closer = np.flatnonzero(matrix @ vector_of[copy.hash] > sim)
-        candidates = [others[i] for i in closer.tolist()]
-        apart = dates.apart(np.array([c.id for c in candidates], dtype=np.int64),
-                            np.full(len(candidates), copy.id, dtype=np.int64), similarity).tolist()
-        if any((alike := likeness(candidate, copy, dated_apart)) is not None and alike > sim
-               for candidate, dated_apart in zip(candidates, apart)):
+        own = vector_of[copy.hash]
+        near = np.flatnonzero(matrix @ own > float(vector_of[keeper.hash] @ own) - _VECTORS_TIE).tolist()
+        apart = dates.apart(np.array([others[i].id for i in near], dtype=np.int64),
+                            np.full(len(near), copy.id, dtype=np.int64), similarity).tolist()
+        if any((alike := likeness(others[i], copy, dated_apart)) is not None
+               and _more_alike(copy, others[i], keeper, alike, sim, look) for i, dated_apart in zip(near, apart)):
             moved.append(copy)
         else:
             kept.append((copy, sim))
     return kept, moved
+
+
+def _more_alike(
+    copy: Photo, other: Photo, keeper: Photo, to_other: float, to_keeper: float,
+    look: Callable[[PhotoId], looks.Prepared | None],
+) -> bool:
+    """Whether `copy`, a copy of `other` and of the photo kept this alike (`to_other`,
+    `to_keeper`), is more a copy of `other`: the more alike, or, where they are within
+    _VECTORS_TIE (a model finds a chat's copies of two shots of one scene as alike to either), the
+    one it looks more like."""
+    mine, theirs, kept = look(copy.id), look(other.id), look(keeper.id)
+    if abs(to_other - to_keeper) >= _VECTORS_TIE or mine is None or theirs is None or kept is None:
+        return to_other > to_keeper
+    return looks.compare(mine, theirs) > looks.compare(mine, kept)
 
 
 def _of_one_moment(

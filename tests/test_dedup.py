@@ -867,11 +867,13 @@ def test_the_camera_file_is_kept_over_its_exports_saved_later_at_a_higher_qualit
     assert sorted(photos[pid].path.name for pid in group.others) == ["IMG_0001.jpg", "IMG_0001.png"]
 
 
-MOMENTS = {  # pairs of dates taken (and the second's name, where it holds a date); whether the two can be copies of
-    # one photo, and similar shots of one occasion
+TAKEOUT = "beside a Takeout JSON"
+MOMENTS = {  # pairs of dates taken (and the second's name where it holds a date, or TAKEOUT); whether the two can be
+    # copies of one photo, and similar shots of one occasion
     ("2022-03-02T09:30:00", "2022-03-10T09:30:00"): (False, False),  # a week apart: two shots of one scene
     ("2022-08-01T10:00:07", "2022-08-01T10:00:37"): (False, True),  # the next shot
-    ("2022-05-01T10:00:07", "2022-05-01T12:00:07"): (True, True),  # one moment in two time zones (a Takeout's UTC)
+    ("2022-05-01T10:00:07", "2022-05-01T12:00:07", TAKEOUT): (True, True),  # one moment in two zones (a Takeout's UTC)
+    ("2022-05-02T10:00:07", "2022-05-02T11:00:07"): (False, True),  # an hour apart, both the camera's: a time-lapse
     ("2022-06-01T10:00:07", "2022-06-01T00:00:00"): (True, True),  # a chat's copy: the day in its name, no time
     ("2022-06-01T10:00:07", "2022-06-09T00:00:00"): (True, True),  # ... sent a week later
     ("2022-06-01T10:00:07", "2022-05-29T00:00:00"): (False, False),  # ... sent before the photo was taken: another
@@ -881,22 +883,31 @@ MOMENTS = {  # pairs of dates taken (and the second's name, where it holds a dat
     ("2022-07-03T10:00:07.250", "2022-07-03T10:00:07.250"): (True, True),  # a copy keeps its SubSecTime
     ("2022-07-04T10:00:07.250", "2022-07-04T10:00:08", "PXL_20220704_100008.jpg"): (True, True),  # ... or a name's
     ("2022-07-04T11:00:07.450", "2022-07-04T11:00:09"): (False, True),  # a burst's frame, and a shot after it
-    ("2022-07-05T10:00:07.250", "2022-07-05T12:00:07.250"): (True, True),  # ... in another time zone
+    ("2022-07-05T10:00:07.250", "2022-07-05T12:00:07", TAKEOUT): (True, True),  # ... in another time zone
     ("2023-06-01T10:11:01", "2023-06-02T10:12:02"): (False, True),  # screenshots of two days, named with their times
     ("2023-06-01T18:11:01", "2023-06-03T18:12:02"): (False, False),  # the sunset of two evenings of a trip
     ("2022-09-01T10:00:07", None): (True, True),
 }
 
 
+def second_path(said: tuple[str, ...], where: Path, n: int = 1) -> str:
+    """The path of a MOMENTS pair's second photo: named with its date, or beside a Takeout JSON."""
+    if not said:
+        return ""
+    if said[0] == TAKEOUT:
+        (where / f"IMG_{n}.jpg.json").write_text("{}", encoding="utf-8")
+        return str(where / f"IMG_{n}.jpg")
+    return f"/photos/{said[0]}"
+
+
 @pytest.mark.parametrize(("dates", "grouped"), MOMENTS.items())
-def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, grouped) -> None:
+def test_photos_taken_at_different_moments_are_not_copies_however_alike(dates, grouped, tmp_path: Path) -> None:
     rng = np.random.default_rng(11)
     vectors = {i: rng.normal(size=32) for i in range(30)}
     vectors[100] = towards(vectors[0], 0.998, seed=1)  # as alike as a demo model finds two blue squares
     photos = {PhotoId(i): photo(i) for i in vectors}
     photos[PhotoId(0)] = photo(0, taken_at=dates[0], width=4000, height=3000)
-    photos[PhotoId(100)] = photo(100, f"/photos/{dates[2]}" if len(dates) > 2 else "", taken_at=dates[1], width=4000,
-                                 height=3000)
+    photos[PhotoId(100)] = photo(100, second_path(dates[2:], tmp_path), taken_at=dates[1], width=4000, height=3000)
     copies, similar = grouped
     assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == ([(0, (100,))] if copies else [])
     assert len(groups_of(photos, vectors, 0.94)) == similar  # similar shots of one occasion, when asked for
@@ -922,6 +933,43 @@ def test_a_copy_goes_with_the_photo_it_is_most_a_copy_of_not_the_first_kept() ->
     assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == [(1, (2,))]
 
 
+def test_a_copy_the_vectors_find_as_alike_to_two_shots_goes_with_the_one_it_looks_like() -> None:
+    """A chat's copy of the second of two shots of one scene: the model finds it as alike to either
+    shot (0.0002-0.001 apart), its look tells which it is of."""
+    from PIL import Image
+
+    rng = np.random.default_rng(8)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    first = vectors[0] / np.linalg.norm(vectors[0])
+    vectors[1] = towards(first, 0.995, seed=7)
+    vectors[2] = first + vectors[1]  # as alike to each
+    shots = circle_on_snow(0.50, texture=4), circle_on_snow(0.53, texture=4)
+    stored = {PhotoId(0): looks.look_of(shots[0]), PhotoId(1): looks.look_of(shots[1]),
+              PhotoId(2): looks.look_of(shots[1].resize((shots[1].width // 2, shots[1].height // 2), Image.BILINEAR))}
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:00", width=4000, height=3000, mtime_ns=1)
+    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:30", width=4000, height=3000, mtime_ns=2)
+    photos[PhotoId(2)] = photo(2, "/chat/IMG-20240601-WA0002.jpg", taken_at="2024-06-01T00:00:00", width=1600,
+                               height=1200, mtime_ns=3)
+    groups = groups_of(photos, vectors, 0.99, photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
+    assert [(g.keeper, g.others) for g in groups] == [(1, (2,))]
+
+
+def test_photos_a_phone_named_with_their_dates_a_second_apart_are_two_shots() -> None:
+    """"IMG_20220701_110007.jpg" and "..._110008.jpg" carry the EXIF dates their names say: a
+    camera's two shots, not a copy whose date a name gave (the slack of a name's date)."""
+    rng = np.random.default_rng(9)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[1] = towards(vectors[0], 0.998, seed=9)
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, "/DCIM/IMG_20220701_110007.jpg", taken_at="2022-07-01T11:00:07")
+    photos[PhotoId(1)] = photo(1, "/DCIM/IMG_20220701_110008.jpg", taken_at="2022-07-01T11:00:08")
+    assert groups_of(photos, vectors, 0.99) == []
+    photos[PhotoId(1)] = photo(1, "/sent/IMG_20220701_110008.jpg", taken_at="2022-07-01T11:00:08")
+    photos[PhotoId(0)] = photo(0, "/DCIM/DSC_0007.jpg", taken_at="2022-07-01T11:00:07")
+    assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == [(0, (1,))]  # its EXIF gone
+
+
 def test_the_copies_of_a_group_are_of_one_moment_not_only_each_of_the_kept_photos() -> None:
     """A photo dated to the second is at the moment of two burst frames dated to the millisecond
     a third of a second apart; the two frames are no copies of one another, so not in one group."""
@@ -939,13 +987,15 @@ def test_the_copies_of_a_group_are_of_one_moment_not_only_each_of_the_kept_photo
 
 
 @pytest.mark.parametrize("similarity", [0.99, 0.94])
-def test_many_pairs_told_apart_at_once_by_their_dates_are_told_apart_as_each_alone(similarity: float) -> None:
+def test_many_pairs_told_apart_at_once_by_their_dates_are_told_apart_as_each_alone(
+    similarity: float, tmp_path: Path
+) -> None:
     """A weak model pairs a library's photos by the million, and their dates are compared all at
     once (_Dates): each pair, whatever the others beside it, either way round, as MOMENTS says."""
     photos = {}
-    for n, (first, second, *named) in enumerate(MOMENTS):
+    for n, (first, second, *said) in enumerate(MOMENTS):
         photos[PhotoId(2 * n)] = photo(2 * n, taken_at=first)
-        photos[PhotoId(2 * n + 1)] = photo(2 * n + 1, "".join(f"/photos/{name}" for name in named), taken_at=second)
+        photos[PhotoId(2 * n + 1)] = photo(2 * n + 1, second_path(tuple(said), tmp_path, n), taken_at=second)
     dates = dedup._Dates(photos.values())
     firsts, seconds = np.arange(0, len(photos), 2), np.arange(1, len(photos), 2)
     expected = [not grouped[0 if similarity >= dedup.SAME_MOMENT_FROM else 1] for grouped in MOMENTS.values()]
