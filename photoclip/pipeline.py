@@ -297,8 +297,9 @@ def settle_unchanged(
 ) -> tuple[list[tuple[PhotoId, Path]], IndexReport]:
     """Photos whose files were touched but not changed (a backup put back, a sync tool, `touch`)
     hash as they did when embedded: they are indexed again as they were, read at the speed of
-    the disk, with no decoding and no model to load. Those with a Takeout JSON beside them are
-    read again all the same (its date and place may be new: Library.read_takeout_json). Returns
+    the disk, with no decoding and no model to load. Those with a Takeout JSON or an XMP sidecar
+    beside them are read again all the same (its date, place, keywords or caption may be new:
+    a photo waiting to be read again is not one Library.read_sidecars can give them to). Returns
     the photos left for run_pipeline, in their order, and what was settled (as `reused`);
     `on_settled` hears each committed batch."""
     started = time.monotonic()
@@ -310,7 +311,8 @@ def settle_unchanged(
 
     def unchanged(photo_id: PhotoId, path: Path) -> bool:
         try:
-            return file_hash(path, algorithm) == known[photo_id] and not has_json(path)
+            return file_hash(path, algorithm) == known[photo_id] and not has_json(path) and not any(
+                sidecar.is_file() for sidecar in xmp.sidecars_beside(path))
         except OSError:
             return False  # the pipeline says what is wrong with it
 

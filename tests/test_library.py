@@ -251,6 +251,21 @@ def test_photos_only_touched_keep_their_vectors_and_load_no_model(open_library, 
     assert library.search("a photo", limit=10)
 
 
+def test_a_photo_touched_while_another_program_wrote_its_sidecar_gets_the_sidecars_keywords(
+    open_library, photo_folder: Path
+) -> None:
+    """digiKam writes a keyword to the sidecar and touches the photo, while photoclip is closed."""
+    first = open_library()
+    first.index([photo_folder])
+    first.close()
+    (photo_folder / "p0.jpg.xmp").write_bytes(others_sidecar(["Skiing"]))
+    _touch_all(photo_folder)
+    library = open_library()
+    library.index()
+    assert [(t.name, t.source) for t in library.photo_tags(library.photo_at(photo_folder / "p0.jpg").id)] == [
+        ("skiing", "user")]
+
+
 def test_a_photo_edited_among_photos_only_touched_is_the_one_embedded(
     open_library, photo_folder: Path, spy_on
 ) -> None:
