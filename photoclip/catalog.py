@@ -1152,6 +1152,14 @@ class Catalog:
         )
         return [[PhotoId(int(i)) for i in r[0].split(",")] for r in rows]
 
+    def files_of_bytes(self, hashes: Iterable[str]) -> dict[str, list[Photo]]:
+        """The indexed files of each of these contents that two files or more have."""
+        found: dict[str, list[Photo]] = {}
+        for photo in map(_photo, self._rows_in(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE hash IN ({{marks}}) AND status = 'indexed'", hashes)):
+            found.setdefault(photo.hash or "", []).append(photo)
+        return {content: files for content, files in found.items() if len(files) > 1}
+
     def copies_of(self, photo_id: PhotoId) -> list[Path]:
         """The other indexed files of this photo's very bytes, by path."""
         rows = self._conn.execute(

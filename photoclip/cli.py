@@ -621,7 +621,7 @@ def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Librar
     if args.sort != "score":
         order = library.newest_first([h.photo_id for h in hits])
         by_id = {h.photo_id: h for h in hits}
-        hits = [by_id[pid] for pid in (order if args.sort == "newest" else reversed(order))]
+        hits = [by_id[pid] for pid in (order if args.sort == "newest" else reversed(order))][:args.limit]
     if args.json:
         photos = library.photos(h.photo_id for h in hits)
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id,
@@ -779,7 +779,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             if tag != given:
                 print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
         hits, scope = library.search_scoped(query, limit=args.limit, tag=tags, folder=args.within,
-                                            all_copies=args.all_copies)
+                                            all_copies=args.all_copies,
+                                            listed=sys.maxsize if args.sort == "oldest" else None)
         missing = _missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
             if not _bare_name(query, missing):
@@ -799,12 +800,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         if scope is not None and scope.place is not None:
             taken = "not taken" if scope.place.left_out else "taken"
             print(f"photos {taken} in {scope.place.shown} ({scope.place.words})", file=sys.stderr)
-        if scope is not None and scope.tags:
+        first = scope is not None and args.sort == "score"  # by date, no photo is listed first for its words
+        if first and scope.tags:
             print(f"photos tagged {' and '.join(_tag(library.shown_tag(t)) for t in scope.tags)} first",
                   file=sys.stderr)
-        if scope is not None and scope.caption_words:
+        if first and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
-        if scope is not None and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
+        if first and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
         _print_hits(hits, args, library)

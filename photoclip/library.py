@@ -1011,42 +1011,6 @@ class Library:
         `all_copies`: a result list of the same photo over and over hides the rest."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
-        wanted = limit
-        while True:
-            hits, scope = self._search_scoped(query, wanted, tag, folder, subfolders, listed)
-            if all_copies:
-                return hits, scope
-            one_each = self._one_hit_per_picture(hits)
-            if scope is not None and scope.only_scope and listed is not None:
-                return one_each, scope  # all the photos of a date or place, as many as were listed
-            if len(one_each) >= limit or len(hits) < wanted or wanted >= 8 * limit:
-                return one_each[:limit], scope
-            wanted *= 2
-
-    def _one_hit_per_picture(self, hits: list[SearchHit]) -> list[SearchHit]:
-        """`hits` with the files of the same bytes as one, where the best ranked of them was: the
-        file duplicates would keep (dedup.best_first), the others its `copies`."""
-        photos = self.catalog.photos(h.photo_id for h in hits)
-        by_picture: dict[str, list[SearchHit]] = {}
-        for hit in hits:
-            photo = photos.get(hit.photo_id)
-            key = photo.hash if photo is not None else None
-            by_picture.setdefault(key or f"#{hit.photo_id}", []).append(hit)
-        one_each = []
-        for same in by_picture.values():  # in the order of each picture's best ranked file
-            if len(same) == 1:
-                one_each.append(same[0])
-                continue
-            kept = best_first([photos[h.photo_id] for h in same])[0]
-            one_each.append(dataclasses.replace(
-                same[0], photo_id=kept.id, path=kept.path,
-                copies=tuple(photos[h.photo_id].path for h in same if h.photo_id != kept.id)))
-        return one_each
-
-    def _search_scoped(
-        self, query: str, limit: int, tag: str | Sequence[str] | None, folder: Path | str | Sequence[Path | str] | None,
-        subfolders: bool, listed: int | None,
-    ) -> tuple[list[SearchHit], QueryScope | None]:
         tags = [tag] if isinstance(tag, str) else list(tag or ())
         folders = [folder] if isinstance(folder, (str, Path)) else list(folder or ())
         inside = None
@@ -1056,7 +1020,52 @@ class Library:
         for more in tags[1:]:
             carrying = set(self.tagged(more))
             inside = [pid for pid in (self.tagged(tags[0]) if inside is None else inside) if pid in carrying]
-        tag = tags[0] if tags else None
+        first_tag = tags[0] if tags else None
+        wanted = limit
+        while True:
+            hits, scope = self._search_scoped(query, wanted, first_tag, inside, listed)
+            if all_copies:
+                return hits, scope
+            allowed = set(inside) if inside is not None else None
+            if first_tag is not None:
+                allowed = set(self.tagged(first_tag)) & allowed if allowed is not None else set(self.tagged(first_tag))
+            one_each = self._one_hit_per_picture(hits, allowed)
+            if scope is not None and scope.only_scope and listed is not None:
+                return one_each, scope  # all the photos of a date or place, as many as were listed
+            if len(one_each) >= limit or len(hits) < wanted or wanted >= 8 * limit:
+                return one_each[:limit], scope
+            wanted *= 2
+
+    def _one_hit_per_picture(self, hits: list[SearchHit], allowed: set[PhotoId] | None) -> list[SearchHit]:
+        """`hits` with the files of the same bytes as one, where the best ranked of them was: the
+        file duplicates would keep (dedup.best_first) of those the search may list (`allowed`, or
+        any), whichever the search happened to meet first (their vectors are one); or the file a
+        query named. Its `copies` are all the others."""
+        photos = self.catalog.photos(h.photo_id for h in hits)
+        files = self.catalog.files_of_bytes({p.hash for p in photos.values() if p.hash is not None})
+        by_picture: dict[str, list[SearchHit]] = {}
+        for hit in hits:
+            photo = photos.get(hit.photo_id)
+            key = photo.hash if photo is not None and photo.hash in files else None
+            by_picture.setdefault(key or f"#{hit.photo_id}", []).append(hit)
+        one_each = []
+        for key, same in by_picture.items():  # in the order of each picture's best ranked file
+            if key not in files:
+                one_each.extend(same)
+                continue
+            if same[0].first_because == "name":
+                kept = photos[same[0].photo_id]
+            else:
+                kept = best_first([p for p in files[key] if allowed is None or p.id in allowed]
+                                  or [photos[same[0].photo_id]])[0]
+            one_each.append(dataclasses.replace(
+                same[0], photo_id=kept.id, path=kept.path,
+                copies=tuple(sorted(p.path for p in files[key] if p.id != kept.id))))
+        return one_each
+
+    def _search_scoped(
+        self, query: str, limit: int, tag: str | None, inside: list[PhotoId] | None, listed: int | None,
+    ) -> tuple[list[SearchHit], QueryScope | None]:
         hits, scope = self._search_in(query, limit, tag, inside, listed)
         name, whole = query.strip(), False
         named: list[PhotoId] = []

@@ -383,6 +383,9 @@ def test_search_and_similar_list_by_date_when_asked_and_json_says_when_each_was_
     in_order = [str(dated[name].resolve()) for name in ("c.jpg", "b.jpg", "a.jpg")]
     assert run("search", "a photo", "--sort", "newest")[1].splitlines() == in_order
     assert run("search", "a photo", "--sort", "oldest")[1].splitlines() == in_order[::-1]
+    assert run("search", "from 2018 to 2024", "-n", "2", "--sort", "oldest")[1].splitlines() == in_order[:0:-1]
+    code, out, err = run("search", "a.jpg", "--sort", "newest")
+    assert out.splitlines() == in_order and "first" not in err  # by date: none is listed first for its name
     code, out, _ = run("similar", str(dated["a.jpg"]), "--sort", "newest", "--json")
     rows = json.loads(out)
     assert code == 0 and [row["path"] for row in rows] == in_order[:2]

@@ -1811,6 +1811,20 @@ def test_files_of_one_picture_are_one_search_result_unless_every_copy_is_asked_f
     every = library.search_scoped("a photo", limit=10, all_copies=True)[0]
     assert len(every) == 7 and backup in [h.path for h in every] and all(not h.copies for h in every)
     assert [h.path for h in library.search("p0", limit=5)][:1] == [photo_folder / "p0.jpg"]  # the camera's file
+    for limit in range(1, 7):  # whichever of the two the index meets first (one vector), the same is listed
+        assert backup not in [h.path for h in library.search("a photo", limit=limit)]
+    in_backup = library.search("a photo", limit=5, folder=backup.parent)
+    assert [(h.path, h.copies) for h in in_backup] == [(backup, (photo_folder / "p0.jpg",))]
+
+
+def test_a_copy_searched_for_by_its_own_name_is_the_one_listed(open_library, photo_folder: Path) -> None:
+    renamed = photo_folder / "sent" / "other_name.jpg"
+    renamed.parent.mkdir()
+    shutil.copy2(photo_folder / "p1.jpg", renamed)
+    library = open_library()
+    library.index([photo_folder])
+    hit = library.search("other_name", limit=20)[0]
+    assert (hit.path, hit.copies, hit.first_because) == (renamed, (photo_folder / "p1.jpg",), "name")
 
 
 def test_a_place_named_but_not_another_keeps_to_the_first_without_the_second(travels: Library) -> None:
