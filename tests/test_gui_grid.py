@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QModelIndex, QPoint, QSize, QStringListModel, Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QSize, QStringListModel, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from photoclip import imaging
 from photoclip.gui import grid, thumbnails
@@ -295,8 +295,9 @@ def test_rows_added_to_a_huge_view_are_placed_by_arithmetic_where_qt_would_lay_t
 
 def test_the_arrow_keys_move_through_the_grid_as_it_is_laid_out(qtbot, parts) -> None:
     """Left and right go on to the next or previous line; up and down keep the column (to the
-    last photo from above a shorter last line); Page Down moves as many lines as a screen holds;
-    Shift+click selects the block of cells between the two photos, as QListView did."""
+    last photo from above a shorter last line); Page Down moves as many whole lines as a screen
+    holds (none is skipped unseen); Shift+click and Shift with a key select the photos from one to
+    the other in their order, a drag the block of cells it covers, as QListView did."""
     _, _, loader, model = parts
     loader._request = lambda pid: None
     view = shown_view(qtbot, model, QSize(600, 420))
@@ -315,7 +316,7 @@ def test_the_arrow_keys_move_through_the_grid_as_it_is_laid_out(qtbot, parts) ->
     assert press(Qt.Key.Key_Down) == 2 * columns - 1
     assert press(Qt.Key.Key_Up) == columns - 1
     assert press(Qt.Key.Key_Up) == columns - 1  # the first line: nowhere to go
-    lines = (view.viewport().height() - 1) // view.gridSize().height() + 1
+    lines = max(1, view.viewport().height() // view.gridSize().height())
     assert press(Qt.Key.Key_PageDown) == columns - 1 + lines * columns
     assert press(Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier) == 49
     assert view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
@@ -325,7 +326,43 @@ def test_the_arrow_keys_move_through_the_grid_as_it_is_laid_out(qtbot, parts) ->
         view.scrollTo(model.index(row, 0))
         point = view.visualRect(model.index(row, 0)).center()
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, point)
-    assert sorted(i.row() for i in view.selectionModel().selectedIndexes()) == [1, 2, columns + 1, columns + 2]
+    assert sorted(i.row() for i in view.selectionModel().selectedIndexes()) == list(range(1, columns + 3))
+
+    def selected() -> list[int]:
+        return sorted(i.row() for i in view.selectionModel().selectedIndexes())
+
+    view.scrollTo(model.index(0, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(2, 0)).center())
+    assert press(Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier) == columns + 2 and selected() == list(
+        range(2, columns + 3))
+    assert press(Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier) == 0 and selected() == [0, 1, 2]
+    start, end = view.visualRect(model.index(1, 0)).center(), view.visualRect(model.index(columns + 2, 0)).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(end), QPointF(view.viewport().mapToGlobal(end)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), move)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    assert selected() == [1, 2, columns + 1, columns + 2]  # a drag: the block it covers
+
+
+def test_a_screen_reader_hears_the_photo_the_keyboard_moves_to(qtbot, parts, monkeypatch) -> None:
+    """QListView names the focused photo by the place its own layout gave it, which this grid,
+    placing its cells itself, leaves empty: the event named the list, not the photo."""
+    from PySide6.QtGui import QAccessible
+
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits([SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in range(1, 21)])
+    heard: list[tuple[object, int]] = []
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(QAccessible, "updateAccessibility",
+                        staticmethod(lambda event: heard.append((event.type(), event.child()))))
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=WAIT_MS)
+    view.setCurrentIndex(model.index(3, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert (QAccessible.Event.Focus, 4) in heard and heard[-1] == (QAccessible.Event.Focus, 4)
 
 
 def test_scrolling_a_view_by_date_shows_the_month_at_the_top_for_a_moment(qtbot, parts, scanned) -> None:

@@ -32,6 +32,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
     QColor,
     QFocusEvent,
     QFont,
@@ -712,6 +714,15 @@ class PhotoGridView(QListView):
                 return
         super().keyPressEvent(event)
 
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+        """Screen readers hear the photo the keyboard moved to: QListView names it by the place
+        its own layout gave it, which this grid, placing its cells itself, leaves empty."""
+        super().currentChanged(current, previous)
+        if QAccessible.isActive() and current.isValid() and self.hasFocus():
+            event = QAccessibleEvent(self, QAccessible.Event.Focus)
+            event.setChild(current.row())
+            QAccessible.updateAccessibility(event)
+
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Tabbed into with no photo current, the first one is selected: Qt would make it current
         unmarked, so nothing showed where the keyboard was and → went to the second photo."""
@@ -833,7 +844,7 @@ class PhotoGridView(QListView):
         if not self._ours(current):
             return model.index(0, 0, self.rootIndex())
         row, columns = current.row(), self._columns()
-        page = max(1, (self.viewport().height() - 1) // max(1, self.gridSize().height()) + 1) * columns
+        page = max(1, self.viewport().height() // max(1, self.gridSize().height())) * columns  # whole lines
         actions = QAbstractItemView.CursorAction
         target = {
             actions.MoveLeft: row - 1, actions.MoveRight: row + 1,
@@ -852,8 +863,9 @@ class PhotoGridView(QListView):
         return model.index(max(0, min(count - 1, target)), 0, self.rootIndex())
 
     def setSelection(self, rect: QRect, command: QItemSelectionModel.SelectionFlag) -> None:
-        """The cells `rect` (viewport coordinates, corners in any order) touches, as QListView
-        selects them: a click's point selects the cell under it, a drag or Shift the block between."""
+        """The cells `rect` (viewport coordinates, from the anchor's point to the current one)
+        selects, as QListView selects them: a click's point the cell under it, Shift (a click or
+        a key) the photos from one to the other in their order, a drag the block of cells between."""
         selection, model = self.selectionModel(), self.model()
         if selection is None or model is None:
             return
@@ -862,6 +874,11 @@ class PhotoGridView(QListView):
             index = self.indexAt(rect.topLeft())
             if index.isValid():
                 chosen.select(index, index)
+        elif self.state() != QAbstractItemView.State.DragSelectingState:
+            rows = sorted(self._row_near(point) for point in (rect.topLeft(), rect.bottomRight()))
+            if rows[1] >= 0:
+                root = self.rootIndex()
+                chosen.select(model.index(max(0, rows[0]), 0, root), model.index(rows[1], 0, root))
         else:
             grid, columns, count = self.gridSize(), self._columns(), self._count()
             left, right = sorted((rect.left(), rect.right()))
@@ -881,6 +898,19 @@ class PhotoGridView(QListView):
                     if start <= end:
                         chosen.select(model.index(start, 0, root), model.index(end, 0, root))
         selection.select(chosen, command)
+
+    def _row_near(self, point: QPoint) -> int:
+        """The photo at `point`, or the last one for a point past it (below the last line); -1 for none."""
+        index = self.indexAt(point)
+        if index.isValid():
+            return index.row()
+        count = self._count()
+        grid = self.gridSize()
+        if count == 0 or grid.height() <= 0:
+            return -1
+        line = (point.y() + self.verticalOffset()) // grid.height()
+        column = min(self._columns() - 1, max(0, point.x() // max(1, grid.width())))
+        return max(0, min(count - 1, line * self._columns() + column))
 
     def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
         """The visible cells of `selection` (what a change of it repaints)."""
