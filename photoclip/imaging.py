@@ -620,9 +620,11 @@ WIDE = 2.0
 MODEL_MEAN_COLOUR = (123, 117, 104)  # CLIP's normalisation mean: zero, nothing, to the model
 
 
-def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
+def prepare_for_model(image: Image.Image, size: int, icc: bytes | None = None) -> np.ndarray:
     """uint8 (size, size, 3): shortest side resized to `size` (bicubic), then center crop; a
     photo more than WIDE times as long as it is high (or the other way round) is shown whole.
+    Its colours are taken to sRGB by its profile `icc` first: the model learnt from sRGB photos,
+    and a phone's Display P3 photo and its sRGB export are to look alike to it, as to people.
 
     Reproduces open_clip's default eval transform (torchvision Resize(size, BICUBIC) +
     CenterCrop(size)) including its rounding, but resamples only the cropped region. Inputs
@@ -639,6 +641,7 @@ def prepare_for_model(image: Image.Image, size: int) -> np.ndarray:
         raise ValueError(f"size must be positive, not {size}")
     if image.mode != "RGB":
         image = image.convert("RGB")
+    image = colour.to_srgb(image, icc)
     w, h = image.size
     if max(w, h) > WIDE * min(w, h):
         return _shown_whole(image, size)

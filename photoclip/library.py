@@ -1444,7 +1444,7 @@ class Library:
             photo = imaging.decode_photo(path, encoder.decode_min_side, hash_algorithm="")
         except ImageDecodeError as exc:
             raise QueryError(f"cannot search with {name}: {exc}") from None
-        return encoder.encode_images(imaging.prepare_for_model(photo.image, encoder.image_size)[None])[0]
+        return encoder.encode_images(imaging.prepare_for_model(photo.image, encoder.image_size, photo.icc)[None])[0]
 
     def _nearest(
         self, vectors: VectorIndex, vector: np.ndarray, limit: int, exclude: tuple[PhotoId, ...],

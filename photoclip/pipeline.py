@@ -147,7 +147,7 @@ def _decoded(
 ) -> Decoded:
     try:
         photo = decode_photo(path, min_side, hash_algorithm)
-        pixels = prepare_for_model(photo.image, size)
+        pixels = prepare_for_model(photo.image, size, photo.icc)
     except ImageDecodeError as exc:
         return Decoded(photo_id, path, failure=str(exc) or "unreadable image")
     if thumbnail_dir is not None and photo.format != "jpeg":

@@ -2691,6 +2691,10 @@ def test_a_display_p3_original_and_its_srgb_export_are_copies(open_library, tmp_
     library.index([folder])
     [(keep, others)] = group_paths(library, library.duplicates())
     assert {keep, *others} == {(folder / "IMG_0001 export.jpg").resolve(), (folder / "IMG_0001.jpg").resolve()}
+    model_id = library.model_spec.model_id
+    original, exported = (library.catalog.vector(library.photo_at(folder / name).id, model_id)
+                          for name in ("IMG_0001.jpg", "IMG_0001 export.jpg"))
+    assert float(original @ exported) / float(np.linalg.norm(original) * np.linalg.norm(exported)) > 0.999  # as seen
 
 
 def test_an_index_saved_with_many_photos_removed_is_rebuilt_when_the_library_opens_to_write(
