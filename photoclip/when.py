@@ -164,11 +164,20 @@ class Period:
         if not self.spans:
             return "at no time (the dates never meet, or are yet to come)"
         if self.every and self.narrowed:
+            if _WEEKLY_SHOWN.match(self.every) and self.end - self.start < _PART_OF_A_YEAR:
+                return f"{self.every}, {_shown_span(self.start, self.end)}"  # "on weekends last summer": not "2026"
             return f"{self.every}, {_years(self.spans)}"
         if self.every:
             *_, before, last = ["", *self.every.split()]  # "in May" of any year, "on the Fourth of July", any year
             return f"{self.every}{' of any year' if last in _MONTH_NAMES and before != 'of' else ', any year'}"
+        if len(self.spans) > _SPANS_LISTED:  # "in 2019 not on weekends": the days of each week left
+            return f"{len(self.spans):,} stretches of days from {_shown_span(self.start, self.end)}"
         return _listed([_shown_span(*span) for span in self.spans], "and")
+
+
+_WEEKLY_SHOWN = re.compile(r"on (?:week(?:end|day)s|[A-Z][a-z]+days)\b")  # as _weekly says them
+_SPANS_LISTED = 8  # spans describe() lists; more are said by their number and bounds
+_PART_OF_A_YEAR = timedelta(days=300)  # days of each week within this long are said by their bounds, not their years
 
 
 def _bare(words: str) -> str:
@@ -397,7 +406,7 @@ _COUNTED = (r"(?:m|km|mm|cm|ft|feet|foot|metres?|meters?|mi|miles?|yards?|pieces
 _LATEST = r"(this\s+past|this|last)"  # "this past summer" is last summer
 _THIS_OR_LAST = r"(?:(?:this|last)\s+)?"  # "last summer 2023": the year said wins, "last" goes with it
 _NO_NOUN_AFTER = (r"(?!\s+(?!(?:and|or|to|till|until|since|before|after|from|in|at|on|with|by|of|this|last|for"
-                  r"|near|around|during|when|while|without)\b)[^\W\d_])")
+                  r"|near|around|during|when|while|without|not|except|excluding|but)\b)[^\W\d_])")
 """After a month or season: a noun after it makes it a kind of thing ("summer dress", "winter coat", "march
 madness"), where a word such as "with" goes on to say more of the photo ("in may with mum")."""
 _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the first is how words are read

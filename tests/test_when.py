@@ -671,3 +671,15 @@ def test_days_of_the_week_keep_to_other_dates_and_can_be_left_out() -> None:
     assert all(start.weekday() == 5 and start.year == 2019 for start, _ in period.spans)
     period = extract_period("kids not on weekends", TODAY)[1]
     assert period.describe() == "any time but on weekends, any year" and period.said == "other than on weekends"
+
+
+def test_days_of_the_week_before_a_date_left_out_are_still_read_and_said_in_a_line() -> None:
+    """"on weekends not in 2019" left "on weekends" to the model; a season's weekends were said
+    by their year only, and a year's weekdays by each of their 53 stretches."""
+    rest, period = extract_period("on weekends not in 2019", TODAY)
+    assert rest == "" and period.describe() == "on weekends, up to 2018 and 2020 to 2026"
+    assert all(start.weekday() == 5 and start.year != 2019 for start, _ in period.spans)
+    assert extract_period("on weekends last summer", TODAY)[1].describe() == "on weekends, 6 Jun 2026 to 30 Aug 2026"
+    described = extract_period("in 2019 not on weekends", TODAY)[1].describe()
+    assert described == "53 stretches of days from 1 Jan 2019 to 31 Dec 2019"
+    assert extract_period("may not be", TODAY)[0] == "may not be"
