@@ -345,6 +345,23 @@ def test_the_arrow_keys_move_through_the_grid_as_it_is_laid_out(qtbot, parts) ->
     assert selected() == [1, 2, columns + 1, columns + 2]  # a drag: the block it covers
 
 
+def test_the_photos_in_sight_stay_in_sight_when_the_window_is_resized(qtbot, parts) -> None:
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits([SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in range(1, 301)])
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    view.scrollTo(model.index(150, 0), view.ScrollHint.PositionAtTop)
+    top = view.indexAt(QPoint(1, 1)).row()
+    current = model.index(top + 2, 0)
+    view.setCurrentIndex(current)
+    for size in (QSize(500, 400), QSize(1300, 800)):
+        view.resize(size)
+        qtbot.waitUntil(lambda: view.viewport().width() < size.width(), timeout=WAIT_MS)
+        assert view.viewport().rect().intersects(view.visualRect(current))
+        assert abs(view.indexAt(QPoint(1, 1)).row() - top) < 2 * (view.viewport().width() // view.gridSize().width())
+
+
 def test_a_screen_reader_hears_the_photo_the_keyboard_moves_to(qtbot, parts, monkeypatch) -> None:
     """QListView names the focused photo by the place its own layout gave it, which this grid,
     placing its cells itself, leaves empty: the event named the list, not the photo."""

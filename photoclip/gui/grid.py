@@ -574,6 +574,7 @@ class PhotoGridView(QListView):
         self._delegate = PhotoDelegate(self._cells, self)
         self.setItemDelegate(self._delegate)
         self._hover_row = -1
+        self._in_sight = (-1, -1)  # the first and last rows in sight when last scrolled (see resizeEvent)
         self._empty: tuple[str, str, str] = ("library", "", "")
         self._badge_text: str | None = None  # the month at the top while scrolling (date-ordered views)
         self._badge_until = 0.0
@@ -611,6 +612,7 @@ class PhotoGridView(QListView):
         self._hide_date_badge()
 
     def _scrolled(self, value: int) -> None:
+        self._note_in_sight()
         self.viewport_moved.emit()
         if not getattr(self.model(), "is_dated", False) or self.verticalScrollBar().maximum() == 0:
             self._scroll_value = value
@@ -760,9 +762,29 @@ class PhotoGridView(QListView):
         self.scrollTo(last)
 
     def resizeEvent(self, event: QEvent) -> None:
+        """The photos in sight stay in sight: the first one at the top, and the one the keyboard is
+        at, if it was in sight (a window made narrower has more lines above them). What was in
+        sight is as it was last scrolled: the viewport has its new size already."""
+        first, last = self._in_sight
+        current = self.currentIndex()
         super().resizeEvent(event)
         self._fit_cells()
         self.updateGeometries()  # the scroll range for the new width now, not after QListView's 100 ms
+        if 0 <= first < self._count():
+            self.verticalScrollBar().setValue((first // self._columns()) * self.gridSize().height())
+        if current.isValid() and first <= current.row() <= last:
+            self.scrollTo(current)
+        self._note_in_sight()
+
+    def _note_in_sight(self) -> None:
+        """The first and last rows in sight now (whole or in part): what a resize keeps in sight."""
+        grid, columns = self.gridSize(), self._columns()
+        if self._count() == 0 or grid.height() <= 0:
+            self._in_sight = (-1, -1)
+            return
+        top = self.verticalOffset()
+        self._in_sight = ((top // grid.height()) * columns,
+                          min(self._count(), ((top + self.viewport().height() - 1) // grid.height() + 1) * columns) - 1)
 
     def _fit_cells(self) -> None:
         """As many columns of about TARGET_CELL px as fit, stretched to fill the width."""
@@ -796,6 +818,7 @@ class PhotoGridView(QListView):
             bar.setRange(0, max(0, lines * grid.height() - viewport.height()))
         self.horizontalScrollBar().setRange(0, 0)
         QAbstractItemView.updateGeometries(self)
+        self._note_in_sight()
 
     def horizontalOffset(self) -> int:
         return 0
