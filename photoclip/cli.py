@@ -362,9 +362,7 @@ def build_parser() -> _Parser:
                    help="only photos in FOLDER and its subfolders (e.g. --in . for the current folder; given again: "
                         "in any of them)")
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
-    p.add_argument("--all-copies", action="store_true",
-                   help="list each copy of a photo found (by default, files with the same bytes are one result: "
-                        "the file duplicates would keep)")
+    _all_copies_option(p)
 
     p = _command(sub, "similar", "find photos that look like an image (or like several together); to keep to a "
                                  "folder, a tag or dates: search IMAGE --in FOLDER (or --tag TAG, or with date words)")
@@ -374,6 +372,7 @@ def build_parser() -> _Parser:
     _json_option(p, "print JSON with scores")
     p.add_argument("--scores", action="store_true", help="print the score before each path")
     _sort_option(p)
+    _all_copies_option(p)
     _null_option(p)
 
     p = _command(sub, "status", "counts of indexed, pending and failed photos; which failed and why, "
@@ -631,6 +630,12 @@ def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Librar
                           for h in hits], indent=2))
         return
     _print_paths(args, (f"{hit.score:.3f}\t{hit.path}" if args.scores else str(hit.path) for hit in hits))
+
+
+def _all_copies_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all-copies", action="store_true",
+                        help="list each copy of a photo found (by default, files with the same bytes are one result: "
+                             "the file duplicates would keep)")
 
 
 def _sort_option(parser: argparse.ArgumentParser) -> None:
@@ -897,8 +902,9 @@ def cmd_similar(args: argparse.Namespace) -> int:
             raise QueryError("cannot read an image from standard input here; give the path of a photo")
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
     with _open(args, write=False) as library:
-        _print_hits(_on_disk(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit)),
-                    args, library)
+        hits = library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit,
+                               all_copies=args.all_copies)
+        _print_hits(_on_disk(hits), args, library)
     return 0
 
 

@@ -1036,11 +1036,14 @@ class Library:
                 return one_each[:limit], scope
             wanted *= 2
 
-    def _one_hit_per_picture(self, hits: list[SearchHit], allowed: set[PhotoId] | None) -> list[SearchHit]:
+    def _one_hit_per_picture(
+        self, hits: list[SearchHit], allowed: set[PhotoId] | None, left_out: frozenset[PhotoId] = frozenset(),
+    ) -> list[SearchHit]:
         """`hits` with the files of the same bytes as one, where the best ranked of them was: the
         file duplicates would keep (dedup.best_first) of those the search may list (`allowed`, or
         any), whichever the search happened to meet first (their vectors are one); or the file a
-        query named. Its `copies` are all the others."""
+        query named; never one `left_out` (the photos a similar search was asked about). Its
+        `copies` are all the others."""
         photos = self.catalog.photos(h.photo_id for h in hits)
         files = self.catalog.files_of_bytes({p.hash for p in photos.values() if p.hash is not None})
         by_picture: dict[str, list[SearchHit]] = {}
@@ -1056,8 +1059,8 @@ class Library:
             if same[0].first_because == "name":
                 kept = photos[same[0].photo_id]
             else:
-                kept = best_first([p for p in files[key] if allowed is None or p.id in allowed]
-                                  or [photos[same[0].photo_id]])[0]
+                kept = best_first([p for p in files[key] if (allowed is None or p.id in allowed)
+                                   and p.id not in left_out] or [photos[same[0].photo_id]])[0]
             one_each.append(dataclasses.replace(
                 same[0], photo_id=kept.id, path=kept.path,
                 copies=tuple(sorted(p.path for p in files[key] if p.id != kept.id))))
@@ -1344,11 +1347,12 @@ class Library:
                 for i in best if PhotoId(int(ids[i])) in photos]
 
     def similar(
-        self, target: Path | str | PhotoId | Sequence[Path | str | PhotoId], limit: int = 20
+        self, target: Path | str | PhotoId | Sequence[Path | str | PhotoId], limit: int = 20, all_copies: bool = False,
     ) -> list[SearchHit]:
         """Photos that look like `target`: a photo of the library (by id or path), any image
         file, or an image's URL; or like several of them together ("more like these"). The
-        photos asked about are not among the answers."""
+        photos asked about are not among the answers. Files of the same bytes are one, as a
+        search lists them, unless `all_copies`."""
         model_id, vectors, encoder = self._answering()
         targets = list(target) if isinstance(target, (list, tuple)) else [target]
         if not targets:
@@ -1359,7 +1363,15 @@ class Library:
         if norm < 1e-6:
             raise QueryError("these photos have nothing in common to look for")
         exclude = tuple(dict.fromkeys(pid for _, pid in found if pid is not None))
-        return self._nearest(vectors, total / norm, limit, exclude=exclude)
+        wanted = limit
+        while True:
+            hits = self._nearest(vectors, total / norm, wanted, exclude=exclude)
+            if all_copies:
+                return hits
+            one_each = self._one_hit_per_picture(hits, None, left_out=frozenset(exclude))
+            if len(one_each) >= limit or len(hits) < wanted or wanted >= 8 * limit:
+                return one_each[:limit]
+            wanted *= 2
 
     def _target_vector(
         self, target: Path | str | PhotoId, model_id: str, encoder: Callable[[], ClipEncoder]

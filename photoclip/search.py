@@ -182,9 +182,16 @@ def take_place(
 ) -> tuple[list[QueryTerm], Place | None]:
     """The first place named in the text terms ("beach in lisbon") becomes a place to filter
     by, or to leave out ("beach not in lisbon", "beach - in lisbon"); a term that was only a
-    place goes, as take_period's do. `lookup`: as extract_place's."""
+    place goes, as take_period's do. Terms left out that are only places, after a place to
+    keep to, are left out of it ("in france - in paris", as "in france but not paris").
+    `lookup`: as extract_place's."""
     kept, place = [], None
     for term in terms:
+        if term.text is not None and term.sign < 0 and place is not None and not place.left_out:
+            rest, other = extract_place(term.text, lookup)
+            if other is not None and not rest:
+                place = dataclasses.replace(place, but=(*place.but, other), words=f"{place.words} -{other.words}")
+                continue
         if term.text is None or place is not None:
             kept.append(term)
             continue

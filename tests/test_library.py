@@ -1817,6 +1817,19 @@ def test_files_of_one_picture_are_one_search_result_unless_every_copy_is_asked_f
     assert [(h.path, h.copies) for h in in_backup] == [(backup, (photo_folder / "p0.jpg",))]
 
 
+def test_photos_like_one_list_files_of_the_same_bytes_once(open_library, photo_folder: Path) -> None:
+    for copy in (photo_folder / "Backup" / "p1.jpg", photo_folder / "Backup" / "p0.jpg"):
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy2(photo_folder / copy.name, copy)
+    library = open_library()
+    library.index([photo_folder])
+    like = library.similar(photo_folder / "p0.jpg", limit=20)
+    shown = [h.path for h in like]
+    assert photo_folder / "p0.jpg" not in shown and len(shown) == len(set(shown)) == 6  # 5 others, p0's backup
+    assert next(h for h in like if h.path == photo_folder / "p1.jpg").copies == (photo_folder / "Backup" / "p1.jpg",)
+    assert len(library.similar(photo_folder / "p0.jpg", limit=20, all_copies=True)) == 7
+
+
 def test_a_copy_searched_for_by_its_own_name_is_the_one_listed(open_library, photo_folder: Path) -> None:
     renamed = photo_folder / "sent" / "other_name.jpg"
     renamed.parent.mkdir()
@@ -1842,6 +1855,13 @@ def test_a_search_near_a_town_sees_photos_taken_there_since_the_last_one(travels
     (tmp_path / "travels" / "versailles.jpg").unlink()
     travels.index()
     assert paths(travels.search("near versailles", limit=10)) == ["palace.jpg"]
+
+
+def test_a_place_left_out_as_a_term_after_one_kept_to_is_left_out_of_it(travels: Library) -> None:
+    """"in portugal - in lisbon" kept to Portugal and searched the words "in lisbon" away from it."""
+    assert sorted(paths(travels.search("a photo in portugal - in lisbon", limit=10))) == ["porto.jpg"]
+    place = travels.search_scoped("in portugal - in lisbon")[1].place
+    assert (place.label, [part.label for part in place.but]) == ("Portugal", ["Lisbon, Portugal"])
 
 
 def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: Library, tmp_path: Path) -> None:
