@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import urllib.error
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -31,6 +32,9 @@ class CancelFlag(Protocol):
     def is_set(self) -> bool: ...
 
 CHUNK = 1 << 20
+"""Most bytes read at once; a read returns what has arrived, so a slow link shows progress, and
+honours a cancel, as its data trickles in, not a whole chunk later (at 80 KB/s, 13 s)."""
+_PROGRESS_EVERY_S = 0.1  # progress said at most this often, and at each CHUNK done
 
 
 class NotOnServer(Exception):
@@ -99,16 +103,20 @@ def _fetch_one(
         with urlopen(request, timeout=timeout) as response, open(part, "wb") as out:
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
-            done = 0
+            done = said = 0
+            said_at = -_PROGRESS_EVERY_S  # the first data is said at once
             if progress:
                 progress(0, total)
-            while chunk := response.read(CHUNK):
-                if cancel is not None and cancel.is_set():
-                    raise DownloadCancelled("model download cancelled")
+            while not (cancel is not None and cancel.is_set()) and (chunk := response.read1(CHUNK)):
                 out.write(chunk)
                 done += len(chunk)
-                if progress:
+                if progress and (done - said >= CHUNK or time.monotonic() - said_at >= _PROGRESS_EVERY_S):
                     progress(done, total)
+                    said, said_at = done, time.monotonic()
+            if cancel is not None and cancel.is_set():
+                raise DownloadCancelled("model download cancelled")
+            if progress and done != said:
+                progress(done, total)
             if total is not None and done != total:
                 raise ModelUnavailableError(f"download of {url} stopped early ({done} of {total} bytes)")
             out.flush()

@@ -67,6 +67,52 @@ def test_cancel_leaves_no_file(server, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.part"))
 
 
+class _TrickleHandler(http.server.BaseHTTPRequestHandler):
+    """Announces 50 MB, sends 8 KB, then holds the line until the test lets go: a slow link."""
+
+    let_go: threading.Event
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(50 << 20))
+        self.end_headers()
+        self.wfile.write(bytes(8192))
+        self.wfile.flush()
+        self.let_go.wait(10)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trickle() -> Iterator[str]:
+    let_go = threading.Event()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("Trickle", (_TrickleHandler,), {"let_go": let_go}))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/w.bin"
+    let_go.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_slow_link_shows_progress_and_cancels_as_data_trickles_in(trickle: str, tmp_path: Path) -> None:
+    """Before, a read waited for a whole megabyte: on a slow link the bar sat at 0 and Cancel
+    waited as long (13 s at 80 KB/s); here the server never sends that much."""
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:
+        seen.append(done)
+        if done > 0:
+            cancel.set()
+
+    with pytest.raises(DownloadCancelled):
+        fetch([trickle], tmp_path / "w.bin", progress=progress, cancel=cancel, timeout=5)
+    assert seen[-1] == 8192
+    assert not list(tmp_path.iterdir())
+
+
 def test_no_network_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="no connection"):
         fetch(["http://127.0.0.1:9/w.bin"], tmp_path / "w.bin", timeout=5)
