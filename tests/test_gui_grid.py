@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QSize, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QPointF, QSize, QStringListModel, Qt
 from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -360,6 +361,139 @@ def test_the_photos_in_sight_stay_in_sight_when_the_window_is_resized(qtbot, par
         qtbot.waitUntil(lambda: view.viewport().width() < size.width(), timeout=WAIT_MS)
         assert view.viewport().rect().intersects(view.visualRect(current))
         assert abs(view.indexAt(QPoint(1, 1)).row() - top) < 2 * (view.viewport().width() // view.gridSize().width())
+
+
+def hits(ids: Iterable[int]) -> list[SearchHit]:
+    return [SearchHit(PhotoId(i), Path(f"/p/{i}.jpg"), 0.5) for i in ids]
+
+
+def move_mouse(view: PhotoGridView, point: QPoint, button: Qt.MouseButton = Qt.MouseButton.NoButton) -> None:
+    """A mouse move over the viewport (`button` held: a drag)."""
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(point), QPointF(view.viewport().mapToGlobal(point)),
+                       Qt.MouseButton.NoButton, button, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), move)
+
+
+def test_photos_added_or_removed_above_the_ones_in_sight_do_not_push_them_away(qtbot, parts) -> None:
+    """Indexing newest first, each refresh put the new photos above the ones the user was looking
+    at, and those slid down and off the screen; photos deleted above pulled them up. The one the
+    keyboard is at, if in sight, stays where it was, else the first one in sight does; at the very
+    top the view stays at the top, where the new photos show."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits(hits(range(1, 201)))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    view.verticalScrollBar().setValue(5 * view.gridSize().height() + 37)
+
+    def top_of(photo: PhotoId) -> int:
+        return view.visualRect(model.index(model.row_of(photo), 0)).top()
+
+    first = model.photo_id(view.indexAt(QPoint(1, 1)).row())
+    where = top_of(first)
+    model.show_hits(hits(range(1001, 1008)) + hits(range(1, 201)))  # what a refresh does, newest first
+    assert top_of(first) == where
+    current = model.photo_id(view.indexAt(QPoint(view.viewport().width() - 2, view.gridSize().height() + 1)).row())
+    view.setCurrentIndex(model.index(model.row_of(current), 0))  # at a line's end: one more photo, it wraps
+    where = top_of(current)
+    model.show_hits(hits(range(2001, 2002)) + hits(range(1001, 1008)) + hits(range(1, 201)))
+    assert top_of(current) == where
+    first = model.photo_id(view.indexAt(QPoint(1, 1)).row())
+    where = top_of(first)
+    model.remove_ids([PhotoId(i) for i in range(2001, 2002)] + [current])  # the keyboard's photo too
+    assert top_of(first) == where
+
+    strings = QStringListModel([str(i) for i in range(200)])  # rows inserted above, as any model says it
+    view.setModel(strings)
+    view.verticalScrollBar().setValue(7 * view.gridSize().height())
+    where = view.visualRect(strings.index(30, 0)).top()
+    strings.insertRows(0, 3)
+    assert view.visualRect(strings.index(33, 0)).top() == where
+    view.scrollToTop()
+    strings.insertRows(0, 5)
+    assert view.verticalScrollBar().value() == 0 and view.indexAt(QPoint(1, 1)).row() == 0
+
+
+def test_photos_removed_leave_the_selection_and_the_current_photo_on_the_photos_that_stay(qtbot, parts) -> None:
+    """Rows went from the end before the photos were put in their new places, so removing N
+    photos anywhere let go of the selection of the last N: trashing the first photo unselected
+    the last one."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits(hits(range(1, 11)))
+    qtbot.waitUntil(lambda: model.rowCount() == 10, timeout=WAIT_MS)
+    view.setCurrentIndex(model.index(9, 0))
+    view.selectionModel().select(model.index(8, 0), QItemSelectionModel.SelectionFlag.Select)
+    model.remove_ids([PhotoId(1), PhotoId(2)])
+    assert model.rowCount() == 8
+    assert sorted(view.selected_photo_ids()) == [PhotoId(9), PhotoId(10)]
+    assert model.photo_id(view.currentIndex().row()) == PhotoId(10)
+    model.show_hits(hits([10, 4, 9]))  # a refresh: fewer photos, in another order
+    assert sorted(view.selected_photo_ids()) == [PhotoId(9), PhotoId(10)]
+    assert model.photo_id(view.currentIndex().row()) == PhotoId(10)
+
+
+def test_a_drag_draws_a_rubber_band_over_the_photos_it_takes_until_it_ends(qtbot, parts) -> None:
+    """A drag selected a block of photos with nothing drawn to show which: the band, in the
+    highlight colour as file managers draw it, goes from where the drag began to the mouse."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits(hits(range(1, 4)))
+    qtbot.waitUntil(lambda: view.visualRect(model.index(2, 0)).isValid(), timeout=WAIT_MS)
+    assert view.viewport().width() // view.gridSize().width() == 3
+    below = view.gridSize().height()  # the empty space under the one line of photos
+    start, end = QPoint(20, below + 60), view.visualRect(model.index(1, 0)).center()
+    edge = QPoint(20, below + 30)  # on the band's left side, where there is no photo
+    highlight = view.palette().color(view.palette().ColorRole.Highlight)
+    before = view.viewport().grab().toImage().pixelColor(edge)
+    assert before != highlight
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    move_mouse(view, end, Qt.MouseButton.LeftButton)
+    during = view.viewport().grab().toImage()
+    assert during.pixelColor(edge) == highlight
+    inside = QPoint(100, below + 30)
+    assert during.pixelColor(inside) not in (highlight, before)  # filled, see-through
+    assert sorted(i.row() for i in view.selectionModel().selectedIndexes()) == [0, 1]
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    after = view.viewport().grab().toImage()
+    assert after.pixelColor(edge) == before and after.pixelColor(inside) == before
+
+
+def test_the_hovered_photo_is_the_one_under_the_mouse_whatever_moves_under_it(qtbot, parts) -> None:
+    """The photo under a still mouse changed (the view scrolled under it, photos went, a new search
+    came up and went to the top) and the one it had been over stayed lit, away from the mouse; a
+    new view, or the mouse gone onto the scroll bar, leaves none lit."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits(hits(range(1, 201)))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    line = view.gridSize().height()
+    mouse = view.visualRect(model.index(1, 0)).center()
+    move_mouse(view, mouse)
+
+    def under_mouse() -> int:
+        return view.indexAt(mouse).row()
+
+    assert view._hover_row == under_mouse() == 1
+    view.verticalScrollBar().setValue(2 * line)  # the wheel, the keys, a scroll bar
+    assert view._hover_row == under_mouse() != 1
+    view.scrollToBottom()
+    move_mouse(view, mouse)
+    model.remove_ids([PhotoId(i) for i in range(150, 201)])  # the end is nearer: the view moves up
+    view.executeDelayedItemsLayout()
+    assert view._hover_row == under_mouse()
+    model.show_hits(hits(range(500, 560)))  # a new search, shown from the top
+    view.scrollToTop()
+    assert view._hover_row == under_mouse() == 1
+    QApplication.sendEvent(view.viewport(), QEvent(QEvent.Type.Leave))
+    assert view._hover_row == -1
+    move_mouse(view, mouse)
+    model.show_hits([])
+    model.show_hits(hits(range(1, 201)))
+    assert view._hover_row == -1
 
 
 def test_a_screen_reader_hears_the_photo_the_keyboard_moves_to(qtbot, parts, monkeypatch) -> None:

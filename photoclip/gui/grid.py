@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QEvent,
     QItemSelection,
@@ -30,6 +31,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtGui import (
     QAccessible,
@@ -43,9 +45,11 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
+    QPalette,
     QPen,
     QPixmap,
     QRegion,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -365,8 +369,10 @@ class PhotoGridModel(QAbstractListModel):
     def _replace(self, ids: list[PhotoId], scores: dict[PhotoId, float], paths: dict[PhotoId, Path]) -> None:
         """Show `ids`, keeping persistent indexes (selection, current) on the same photos.
 
-        Growing or shrinking happens at the end with row signals; the reorder is then one
-        layout change, so the view neither resets nor loses its place.
+        New rows come at the end with row signals, then one layout change puts every photo in
+        its place, those that go after the rest (their persistent indexes let go), and rows
+        that go leave from the end: the view neither resets nor loses its place, and the
+        photos that were at the end keep their selection.
         """
         self._scores, self._paths = dict(scores), dict(paths)
         old = self._ids
@@ -380,23 +386,23 @@ class PhotoGridModel(QAbstractListModel):
             return
         if len(ids) > len(old):
             self._append_placeholder_rows(ids[len(old):])
-        elif len(ids) < len(old):
-            self.beginRemoveRows(QModelIndex(), len(ids), len(old) - 1)
-            del self._ids[len(ids):]
-            self.endRemoveRows()
         self.layoutAboutToBeChanged.emit()
         before = self._ids
         new_rows = {pid: row for row, pid in enumerate(ids)}
+        going = [pid for pid in before if pid not in new_rows]
         moved_from, moved_to = [], []
         for index in self.persistentIndexList():
-            pid = before[index.row()] if index.row() < len(before) else None
-            target = new_rows.get(pid) if pid is not None else None
+            target = new_rows.get(before[index.row()])
             moved_from.append(index)
             moved_to.append(self.index(target, 0) if target is not None else QModelIndex())
-        self._ids = list(ids)
+        self._ids = list(ids) + going
         self._rows = new_rows
         self.changePersistentIndexList(moved_from, moved_to)
         self.layoutChanged.emit()
+        if going:
+            self.beginRemoveRows(QModelIndex(), len(ids), len(self._ids) - 1)
+            del self._ids[len(ids):]
+            self.endRemoveRows()
 
     def _append_placeholder_rows(self, ids: list[PhotoId]) -> None:
         start = len(self._ids)
@@ -430,7 +436,7 @@ class CellPainter:
         self._placeholders: dict[tuple[int, bool, float], QPixmap] = {}
         self._selected_pen = QPen(QColor(theme.colours().accent), 3)
         # the keyboard's photo: a dark and a light ring together, seen on a photo of any colour
-        self._focus_pens = (QPen(QColor("#ffffff"), 4), QPen(QColor(theme.colours().accent), 2, Qt.PenStyle.DashLine))
+        self._focus_pens = (QPen(QColor("#ffffff"), 4), QPen(QColor(theme.colours().focus), 2, Qt.PenStyle.DashLine))
         self._focus_inner_pens = (QPen(QColor(0, 0, 0, 160), 3.5), QPen(QColor("#ffffff"), 1.5))
         self._hover_fill = QColor(255, 255, 255, 40)
         self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
@@ -574,7 +580,11 @@ class PhotoGridView(QListView):
         self._delegate = PhotoDelegate(self._cells, self)
         self.setItemDelegate(self._delegate)
         self._hover_row = -1
+        self._pointer: QPoint | None = None  # where the mouse is over the viewport, as last seen
+        self._band_origin: QPoint | None = None  # where a drag began, in content coordinates (scrolled along)
+        self._band = QRect()  # the rubber band of a drag, as last painted (viewport coordinates)
         self._in_sight = (-1, -1)  # the first and last rows in sight when last scrolled (see resizeEvent)
+        self._places: list[tuple[QPersistentModelIndex, int]] = []  # see _hold_place
         self._empty: tuple[str, str, str] = ("library", "", "")
         self._badge_text: str | None = None  # the month at the top while scrolling (date-ordered views)
         self._badge_until = 0.0
@@ -607,12 +617,67 @@ class PhotoGridView(QListView):
         return time.monotonic() < self._badge_until and self.verticalScrollBar().maximum() > 0
 
     def reset(self) -> None:
-        """Another view: the month of the last one goes with it."""
+        """Another view: the month of the last one goes with it, and so does the hover of a photo
+        that is gone (the mouse lights the photo under it once it moves)."""
         super().reset()
         self._hide_date_badge()
+        self._pointer = None
+        self._set_hover(-1)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        """Rows that come, go or move are watched, to keep the photos in sight in place (see _hold_place)."""
+        old = self.model()  # None too where the old one was deleted
+        if old is not None:
+            for about, done in self._place_signals(old):
+                about.disconnect(self._hold_place)
+                done.disconnect(self._keep_place)
+        super().setModel(model)
+        if model is not None:
+            for about, done in self._place_signals(model):
+                about.connect(self._hold_place)
+                done.connect(self._keep_place)
+
+    @staticmethod
+    def _place_signals(model: QAbstractItemModel) -> list[tuple[SignalInstance, SignalInstance]]:
+        return [(model.rowsAboutToBeInserted, model.rowsInserted), (model.rowsAboutToBeRemoved, model.rowsRemoved),
+                (model.layoutAboutToBeChanged, model.layoutChanged)]
+
+    def _hold_place(self) -> None:
+        """Before photos come, go or move: note the photos in sight (the keyboard's first, if in
+        sight) and where each is, so that photos added or removed above them (newest first while
+        indexing, a refresh in another order, a deletion) do not push them away (see _keep_place).
+        At the very top nothing is held: there the new photos arriving are what the user watches."""
+        self._places = []
+        model = self.model()
+        if model is None or self.verticalOffset() == 0:
+            return
+        self._note_in_sight()
+        first, last = self._in_sight
+        if first < 0:
+            return
+        rows = list(range(first, last + 1))
+        current = self.currentIndex().row()
+        if current in rows:
+            rows.insert(0, current)
+        self._places = [(QPersistentModelIndex(model.index(row, 0, self.rootIndex())), self.cell_rect(row).top())
+                        for row in rows]
+
+    def _keep_place(self) -> None:
+        """Scroll so the first held photo still there is where it was (see _hold_place)."""
+        places, self._places = self._places, []
+        for index, top in places:
+            if self._ours(index):
+                self.updateGeometries()  # the scroll range with the rows that came or went
+                self.verticalScrollBar().setValue(self.verticalOffset() + self.cell_rect(index.row()).top() - top)
+                break
+        self._rehover()
 
     def _scrolled(self, value: int) -> None:
         self._note_in_sight()
+        self._rehover()
+        if self._band.isValid():
+            self._update_band()
+            self.viewport().update()  # the band's corner at the mouse stays put while the photos scroll
         self.viewport_moved.emit()
         if not getattr(self.model(), "is_dated", False) or self.verticalScrollBar().maximum() == 0:
             self._scroll_value = value
@@ -1010,6 +1075,14 @@ class PhotoGridView(QListView):
                               focused and row == current)
         if self._badge_shown():
             self._paint_date_badge(painter, (top // grid.height()) * columns)
+        if self._band.isValid():
+            highlight = self.palette().color(QPalette.ColorRole.Highlight)
+            fill = QColor(highlight)
+            fill.setAlpha(56)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # a crisp 1 px edge
+            painter.setPen(QPen(highlight, 1))
+            painter.setBrush(fill)
+            painter.drawRect(self._band.adjusted(0, 0, -1, -1))
         painter.end()
 
     def _paint_date_badge(self, painter: QPainter, top_row: int) -> None:
@@ -1034,14 +1107,47 @@ class PhotoGridView(QListView):
         painter.setPen(QColor("#ffffff"))
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self._badge_text)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._band_origin = event.position().toPoint() + QPoint(0, self.verticalOffset())
+        super().mousePressEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
-        index = self.indexAt(event.position().toPoint())
-        self._set_hover(index.row() if index.isValid() else -1)
+        self._pointer = event.position().toPoint()
+        self._rehover()
+        self._update_band()
 
-    def leaveEvent(self, event: QEvent) -> None:
-        super().leaveEvent(event)
-        self._set_hover(-1)
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self._band_origin = None
+        self._update_band()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self._pointer = event.position().toPoint()
+        super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:  # to the scroll bar too, where the view itself is not left
+            self._pointer = None
+            self._rehover()
+        return super().viewportEvent(event)
+
+    def _update_band(self) -> None:
+        """The rubber band of a drag over the grid, from where it began (scrolled with the photos)
+        to the mouse, as file managers draw it; none once the drag ends."""
+        band = QRect()
+        if self._band_origin is not None and self._pointer is not None \
+                and self.state() == QAbstractItemView.State.DragSelectingState and self.isSelectionRectVisible():
+            band = QRect(self._band_origin - QPoint(0, self.verticalOffset()), self._pointer).normalized()
+        if band != self._band:
+            self.viewport().update(self._band.united(band).adjusted(-1, -1, 1, 1))
+            self._band = band
+
+    def _rehover(self) -> None:
+        """Light the photo under the mouse now: the photos may have moved under a still mouse
+        (scrolled by the wheel or the keyboard, photos added or removed above it)."""
+        index = self.indexAt(self._pointer) if self._pointer is not None else QModelIndex()
+        self._set_hover(index.row() if index.isValid() else -1)
 
     def _set_hover(self, row: int) -> None:
         if row != self._hover_row:
@@ -1060,7 +1166,7 @@ class PhotoGridView(QListView):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = self.viewport().rect()
         font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setPointSizeF(theme.point_size(font) * 1.35)
         font.setWeight(QFont.Weight.DemiBold)
         wrap = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
         title_width = area.width() - 48
