@@ -202,3 +202,56 @@ def test_no_full_garbage_collection_runs_while_the_model_loads_at_start(qtbot, o
         if window is not None:
             window.shutdown()
         gc.set_threshold(*saved)
+
+
+def menu_bar_menu(window, title: str):
+    [menu] = [a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == title]
+    menu.aboutToShow.emit()  # what opening it does: filled for the photos selected now
+    return menu
+
+
+def entries(menu) -> dict[str, tuple[str, bool]]:
+    return {a.objectName(): (a.text(), a.isEnabled()) for a in menu.actions() if not a.isSeparator()}
+
+
+def test_the_photos_right_click_menu_is_in_the_menu_bar_for_the_selected_ones(
+    qtbot, make_window, open_library, photo_folder, tmp_path: Path, monkeypatch
+) -> None:
+    """Copy to folder…, and Find photos like these for several, were on the right-click menu only: a
+    keyboard user needed the Menu key, someone who looks in the menu bar never found them."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QFileDialog
+
+    from photoclip.gui.main_window import View
+    from tests.gui_support import WAIT_MS, settled
+
+    library = open_library()
+    library.index([photo_folder])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: settled(window) and window.model.rowCount() == 6, timeout=WAIT_MS)
+    photo = menu_bar_menu(window, "Photo")
+    assert entries(photo) and not any(enabled for _text, enabled in entries(photo).values())  # none selected
+
+    window.grid.setCurrentIndex(window.model.index(1, 0))
+    window.grid.selectionModel().select(window.model.index(4, 0), QItemSelectionModel.SelectionFlag.Select)
+    assert entries(menu_bar_menu(window, "Photo")) == entries(window.selection_menu())
+    assert entries(photo)["find_similar"] == ("Find photos like these", True)
+    assert entries(photo)["copy_to_folder"] == ("Copy to folder…", True)
+    [trash] = [a for a in photo.actions() if a.objectName() == "trash"]
+    assert trash.shortcut() == QKeySequence(QKeySequence.StandardKey.Delete)
+
+    target = tmp_path / "picked"
+    target.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args: str(target))
+    [copy] = [a for a in photo.actions() if a.objectName() == "copy_to_folder"]
+    copy.trigger()
+    chosen = [library.photo(pid).path.name for pid in window.grid.selected_photo_ids()]
+    qtbot.waitUntil(lambda: sorted(p.name for p in target.iterdir()) == sorted(chosen), timeout=WAIT_MS)
+
+    window.show_view(View("duplicates"))  # the grid's selection is out of sight: nothing to act on
+    assert not any(enabled for _text, enabled in entries(menu_bar_menu(window, "Photo")).values())
+
+    shortcuts = {a.text(): a.shortcut() for a in menu_bar_menu(window, "File").actions() if not a.isSeparator()}
+    assert list(shortcuts) == ["Add folder…", "Settings…", "Quit"]
+    assert shortcuts["Add folder…"] == QKeySequence(QKeySequence.StandardKey.Open)

@@ -74,6 +74,36 @@ def test_the_style_sheets_sizes_are_unchanged_at_the_default_font(qtbot, app_fon
     assert "font-size: 10pt" in theme.style_sheet(theme.LIGHT, 10.0)
 
 
+def test_a_desktop_font_given_in_pixels_is_kept_and_the_headings_follow_it(qtbot, app_font_of) -> None:
+    """A desktop font sized in pixels (27 px: 20 points at 96 dpi) was replaced by 10 points."""
+    app = QApplication.instance()
+    font = QFont(app.font())
+    font.setPixelSize(27)
+    app.setFont(font)
+    make_app()
+    assert app.font().pixelSize() == 27
+    points = theme.point_size(app.font())
+    assert points > 18
+    assert styled_font(qtbot, QLabel("Library"), "ViewTitle") == pytest.approx(1.5 * points, rel=0.01)
+
+
+def test_headings_follow_a_font_made_larger_while_the_app_runs(qtbot, app_font_of) -> None:
+    """The desktop's font set to 20 points with photoclip open: the text grew, the headings, the search
+    field and the sidebar's section titles stayed at their 10-point sizes (smaller than the text they head)."""
+    from photoclip.gui.sidebar import Sidebar
+
+    app_font_of(theme.REFERENCE_POINT_SIZE)
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.show()
+    font = QFont(QApplication.font())
+    font.setPointSizeF(20)
+    QApplication.setFont(font)  # what Qt does when the desktop's font changes; photoclip is not asked
+    assert styled_font(qtbot, QLabel("Library"), "ViewTitle") == pytest.approx(30)
+    assert styled_font(qtbot, QLineEdit(), "SearchField") == pytest.approx(22)
+    assert sidebar.tree.topLevelItem(0).font(0).pointSizeF() == pytest.approx(16)
+
+
 @pytest.mark.parametrize("points", [16, 20])
 def test_the_settings_dialog_grows_to_its_rows_at_a_large_font(qtbot, app_font_of, points) -> None:
     from photoclip.gui.settings_dialog import SettingsDialog

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMenuBar,
     QMessageBox,
     QStackedWidget,
     QStatusBar,
@@ -239,18 +240,18 @@ class _WrappedLine(QLabel):
 
 
 class _Central(QWidget):
-    """The window's content, never smaller than SMALLEST_WINDOW less the status bar: its own
-    smallest size, the pages' widths that are maximums (the sidebar, the preview's facts) at
-    their least, is lower, and a window smaller still would show too little to be of use."""
+    """The window's content, never smaller than SMALLEST_WINDOW less the menu and status bars:
+    its own smallest size, the pages' widths that are maximums (the sidebar, the preview's facts)
+    at their least, is lower, and a window smaller still would show too little to be of use."""
 
-    def __init__(self, status_bar: QStatusBar) -> None:
+    def __init__(self, status_bar: QStatusBar, menu_bar: QMenuBar) -> None:
         super().__init__()
-        self._status_bar = status_bar
+        self._status_bar, self._menu_bar = status_bar, menu_bar
         status_bar.installEventFilter(self)
 
     def minimumSizeHint(self) -> QSize:
-        bar = self._status_bar.minimumSizeHint().height() if not self._status_bar.isHidden() else 0
-        return super().minimumSizeHint().expandedTo(SMALLEST_WINDOW - QSize(0, bar))
+        bars = sum(bar.minimumSizeHint().height() for bar in (self._status_bar, self._menu_bar) if not bar.isHidden())
+        return super().minimumSizeHint().expandedTo(SMALLEST_WINDOW - QSize(0, bars))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched is self._status_bar and isinstance(event, QResizeEvent)
@@ -317,6 +318,7 @@ class MainWindow(QMainWindow):
         self._take_over_timer.timeout.connect(self._take_over_when_free)
         self._refresh_timer.timeout.connect(self._refresh_due)
         self._shortcuts()
+        self._menus()
         self.search_field.setFocus()  # typing searches from the start: the first in the tab order is "Add folder…"
 
         self._start_session(start_worker)
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        central = _Central(self.statusBar())
+        central = _Central(self.statusBar(), self.menuBar())
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -470,6 +472,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self.loader.drop_queued)
         self.model.modelReset.connect(self._update_header)
         self.model.rowsInserted.connect(self._update_header)
+        self.model.rowsRemoved.connect(self._update_header)
         self.model.layoutChanged.connect(self._update_header)
         self.model.loading_changed.connect(lambda _loading: self._update_header())
         for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.layoutChanged):
@@ -482,16 +485,21 @@ class MainWindow(QMainWindow):
         find.activated.connect(self.focus_search)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.activated.connect(self.escape)
-        add = QAction("Add folder…", self)
+
+    def _menus(self) -> None:
+        """The menu bar: what the window's buttons and the photos' right-click menu do, found
+        without the mouse's right button or the Menu key (Alt, or F10 on some desktops)."""
+        file_menu = self.menuBar().addMenu("&File")
+        add = file_menu.addAction(icons.icon("folder-add"), "Add folder…", self.choose_folder)
         add.setShortcut(QKeySequence.StandardKey.Open)
-        add.triggered.connect(self.choose_folder)
-        settings = QAction("Settings…", self)
+        settings = file_menu.addAction(icons.icon("settings"), "Settings…", self.open_settings)
         settings.setShortcuts(_standard_or(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
-        settings.triggered.connect(self.open_settings)
-        quit_app = QAction("Quit", self)
+        file_menu.addSeparator()
+        quit_app = file_menu.addAction("Quit", self.close)
         quit_app.setShortcuts(_standard_or(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
-        quit_app.triggered.connect(self.close)
-        self.addActions([add, settings, quit_app])
+        self.photo_menu = self.menuBar().addMenu("&Photo")
+        self.photo_menu.aboutToShow.connect(self._fill_photo_menu)
+        self._fill_photo_menu()
 
     # ------------------------------------------------------------------ session (library + worker)
 
@@ -997,12 +1005,10 @@ class MainWindow(QMainWindow):
 
     def _results_again(self, found: tuple[list[SearchHit], QueryScope | None]) -> None:
         """The shown query's results anew: the model keeps the selection and the current photo
-        on the same photos; the scroll stays where it was."""
+        on the same photos, and the grid the photos in sight where they were."""
         hits, scope = found
-        scrolled = self.grid.verticalScrollBar().value()
         self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
                              file_name=scope.file_name if scope is not None else None)
-        self.grid.verticalScrollBar().setValue(scrolled)
         self._update_header()
 
     def _results_failed(self, seq: int, exc: BaseException, kind: str, again: bool = False) -> None:
@@ -1466,19 +1472,34 @@ class MainWindow(QMainWindow):
 
     def selection_menu(self, ids: list[PhotoId] | None = None) -> QMenu | None:
         """What can be done with the photos selected in the grid, or with `ids` (its context
-        menu); None when there are none. Changes are left out of reach (disabled) when the
-        library is read-only."""
+        menu); None when there are none."""
         ids = self.grid.selected_photo_ids() if ids is None else ids
         if not ids:
             return None
-        writable, one, tag = self.worker is not None, len(ids) == 1, self.view.tag
         menu = QMenu(self)
         menu.setObjectName("PhotoMenu")
+        self._add_photo_actions(menu, ids)
+        return menu
+
+    def _fill_photo_menu(self) -> None:
+        """The menu bar's Photo menu, the right-click menu's entries for those who use the menu
+        bar: on the photo in the preview, or those selected in the grid; greyed while there are none."""
+        if self.pages.currentWidget() is self.preview:
+            ids = [] if self.preview.photo_id is None else [self.preview.photo_id]
+        else:
+            ids = self.grid.selected_photo_ids() if self.grid.isVisibleTo(self.pages) else []
+        self.photo_menu.clear()
+        self._add_photo_actions(self.photo_menu, ids)
+
+    def _add_photo_actions(self, menu: QMenu, ids: list[PhotoId]) -> None:
+        """What can be done with `ids`, all disabled when there are none. Changes are left out of
+        reach (disabled) when the library is read-only. The shortcuts shown are the grid's own."""
+        writable, one, tag = self.worker is not None, len(ids) == 1, self.view.tag
 
         def add(name: str, text: str, slot: Callable[[], None], enabled: bool, icon: str | None = None) -> QAction:
             action = menu.addAction(icons.icon(icon) if icon else QIcon(), text)
             action.setObjectName(name)
-            action.setEnabled(enabled)
+            action.setEnabled(enabled and bool(ids))
             action.triggered.connect(slot)
             return action
 
@@ -1489,7 +1510,7 @@ class MainWindow(QMainWindow):
             shown = humanize.shown(self.shown_tag(tag))
             add("remove_tag", f"Remove tag “{shown}”", lambda: self._untag_shown(ids, tag), writable, "minus")
         menu.addSeparator()
-        add("find_similar", "Find similar" if one else "Find photos like these",
+        add("find_similar", "Find photos like these" if len(ids) > 1 else "Find similar",
             lambda: self.find_similar(tuple(ids)), True, "similar")
         add("show_in_folder", "Show in folder", lambda: self.show_photo_in_folder(ids[0]), one, "folder-open")
         add("copy_to_folder", "Copy to folder…", lambda: self.choose_copy_folder(ids), True, "folder")
@@ -1497,7 +1518,6 @@ class MainWindow(QMainWindow):
         trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable)
         trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # what the grid's Delete key does
         trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        return menu
 
     def _grid_context_menu(self, pos: QPoint, ids: list[PhotoId] | None = None) -> None:
         menu = self.selection_menu(ids)

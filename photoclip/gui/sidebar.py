@@ -543,16 +543,27 @@ class Sidebar(QFrame):
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self.tree, [title.upper()])
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.8)
-        font.setWeight(QFont.Weight.DemiBold)
-        font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.8)
-        item.setFont(0, font)
+        item.setFont(0, self._section_font())
         item.setForeground(0, QBrush(QColor(theme.colours().muted)))
         item.setSizeHint(0, QSize(10, 30))
         item.setData(0, KindRole, "section")
         item.setToolTip(0, "Click to fold or unfold")
         return item
+
+    def _section_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(theme.point_size(font) * 0.8)
+        font.setWeight(QFont.Weight.DemiBold)
+        font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.8)
+        return font
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The app's font changed (the desktop's, while photoclip runs): the headers, whose font
+        is set on them, follow it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            for item in (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())):
+                item.setFont(0, self._section_font())
 
     def _section_button(self, section: QTreeWidgetItem, icon_name: str, tip: str) -> QToolButton:
         """A small button at the right end of a section's header (its title stays painted beneath)."""

@@ -52,6 +52,8 @@ class Colours:
     banner_border: str
     banner_text: str
     warning_icon: str
+    focus: str  # the keyboard's place (focus rings, a menu's highlighted entry): 3:1 on every ground under it
+    focus_on_accent: str  # a primary button's focus ring, between its accent fill and the window
 
 
 LIGHT = Colours(
@@ -61,7 +63,7 @@ LIGHT = Colours(
     pressed="#e6e9ee", sidebar_hover="#e4e7ed", midlight="#eceff3", tooltip="#1d2330", scroll_handle="#c9ced6",
     scroll_handle_hover="#aeb4bf", chip_border="#c8d6f5", chip_remove_hover="rgba(0, 0, 0, 0.08)",
     discard="#fbf3ee", tile_hover="#c9ced6", banner="#fff7e6", banner_border="#f3d9a4", banner_text="#7a4b00",
-    warning_icon="#b45309",
+    warning_icon="#b45309", focus="#3a6fe0", focus_on_accent="#000000",
 )
 DARK = Colours(
     dark=True, window="#1b1e24", surface="#23272f", sidebar="#191c21", border="#363c48", text="#e4e7ec",
@@ -70,7 +72,7 @@ DARK = Colours(
     pressed="#363c47", sidebar_hover="#262a32", midlight="#2a2e36", tooltip="#3b414d", scroll_handle="#4a515e",
     scroll_handle_hover="#5e6675", chip_border="#3d5286", chip_remove_hover="rgba(255, 255, 255, 0.12)",
     discard="#3a2b25", tile_hover="#4a515e", banner="#3a301c", banner_border="#6b5526", banner_text="#f3d9a4",
-    warning_icon="#f0b45a",
+    warning_icon="#f0b45a", focus="#7aa2f7", focus_on_accent="#e4e7ec",
 )
 _active = LIGHT
 _desktop_window: QColor | None = None  # the desktop's window colour, read before our palette replaces it
@@ -100,14 +102,24 @@ def saved_appearance(settings: QSettings) -> str:
 
 
 REFERENCE_POINT_SIZE = 10.0  # the app font the style sheet's sizes were chosen at (apply's smallest)
+_restyled: QApplication | None = None  # the app whose style sheet follows its font
+
+
+def point_size(font: QFont) -> float:
+    """The font's size in points, also where the desktop gives it in pixels (its pointSizeF is
+    then -1): sizes made from -1 left a large desktop font for the defaults."""
+    if font.pointSizeF() > 0:
+        return font.pointSizeF()
+    screen = QGuiApplication.primaryScreen()
+    return font.pixelSize() * 72 / (screen.logicalDotsPerInchY() if screen is not None else 96.0)
 
 
 def style_sheet(c: Colours, base_point_size: float | None = None) -> str:
     """The style sheet in colours `c`. Its font sizes are proportions of the app font
     (`base_point_size`, the running app's when not given), so a larger system font enlarges
     headings with the text they head instead of leaving them smaller than it."""
-    base = base_point_size or QApplication.font().pointSizeF()
-    scale = base / REFERENCE_POINT_SIZE if base > 0 else 1.0  # -1 when the font is sized in pixels
+    base = base_point_size or point_size(QApplication.font())
+    scale = base / REFERENCE_POINT_SIZE if base > 0 else 1.0
 
     def pt(size: float) -> str:
         return f"{size * scale:.4g}pt"
@@ -115,21 +127,24 @@ def style_sheet(c: Colours, base_point_size: float | None = None) -> str:
     return f"""
 QMainWindow, QDialog {{ background: {c.window}; }}
 QToolTip {{ background: {c.tooltip}; color: white; border: none; padding: 5px 8px; border-radius: 4px; }}
+QMenuBar {{ background: {c.surface}; color: {c.text}; }}
+QMenuBar::item {{ padding: 4px 9px; border: 1px solid transparent; border-radius: 5px; }}
+QMenuBar::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; border: 1px solid {c.focus}; }}
 QMenu {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; padding: 5px; }}
-QMenu::item {{ padding: 6px 22px 6px 10px; border-radius: 5px; color: {c.text}; }}
-QMenu::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; }}
+QMenu::item {{ padding: 5px 21px 5px 9px; border: 1px solid transparent; border-radius: 5px; color: {c.text}; }}
+QMenu::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; border: 1px solid {c.focus}; }}
 QMenu::item:disabled {{ color: {c.faint}; }}
 QMenu::icon {{ padding-left: 8px; }}
 QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 
 #Sidebar {{ background: {c.sidebar}; border: none; border-right: 1px solid {c.border}; }}
 #SidebarTree {{ background: transparent; border: none; outline: 0; font-size: {pt(10)}; }}
-#SidebarTree::item {{  /* a clear border, drawn in the accent on the entry with the keyboard focus */
+#SidebarTree::item {{  /* a clear border, drawn on the entry with the keyboard focus */
     padding: 4px 3px; border: 1px solid transparent; border-radius: 6px; margin: 1px 6px; color: {c.text};
 }}
 #SidebarTree::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; }}
 #SidebarTree::item:hover:!selected {{ background: {c.sidebar_hover}; }}
-#SidebarTree::item:focus {{ border: 1px solid {c.accent}; }}
+#SidebarTree::item:focus {{ border: 1px solid {c.focus}; }}
 #SidebarTree::branch {{ background: transparent; border: none; image: none; }}
 #AppTitle {{ font-size: {pt(13)}; font-weight: 600; color: {c.text}; }}
 
@@ -139,7 +154,7 @@ QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
     padding: 7px 10px; font-size: {pt(11)}; color: {c.text};
     selection-background-color: {c.accent};
 }}
-#SearchField:focus {{ border: 1px solid {c.accent}; background: {c.surface}; }}
+#SearchField:focus {{ border: 1px solid {c.focus}; background: {c.surface}; }}
 
 #ViewHeader {{ background: {c.surface}; }}
 #ViewTitle {{ font-size: {pt(15)}; font-weight: 600; color: {c.text}; }}
@@ -159,15 +174,15 @@ QPushButton[primary="true"] {{
 QPushButton[primary="true"]:hover {{ background: {c.accent_deep}; }}
 QPushButton[primary="true"]:disabled {{ background: {c.placeholder}; color: {c.faint}; border: 1px solid {c.border}; }}
 QPushButton#BigButton {{ padding: 12px 26px; font-size: {pt(12)}; border-radius: 9px; }}
-QPushButton:focus {{ border: 1px solid {c.accent}; }}  /* the style sheet's borders hide Fusion's focus frame */
-QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
+QPushButton:focus {{ border: 1px solid {c.focus}; }}  /* the style sheet's borders hide Fusion's focus frame */
+QPushButton[primary="true"]:focus {{ border: 2px solid {c.focus_on_accent}; }}
 
 QToolButton {{ border: none; border-radius: 6px; padding: 4px; color: {c.text}; }}
 QToolButton:hover {{ background: {c.hover}; }}
 QToolButton:pressed {{ background: {c.pressed}; }}
 QToolButton#LinkButton {{ color: {c.danger}; font-weight: 600; padding: 2px 6px; }}
 QToolButton#ScopeButton {{ color: {c.accent}; padding: 0px 4px; }}
-QToolButton:focus {{ border: 1px solid {c.accent}; }}
+QToolButton:focus {{ border: 1px solid {c.focus}; }}
 
 QStatusBar {{ background: {c.surface}; border-top: 1px solid {c.border}; color: {c.muted}; }}
 QStatusBar::item {{ border: none; }}
@@ -184,7 +199,7 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 #WelcomeText {{ font-size: {pt(11)}; color: {c.muted}; }}
 #Muted {{ color: {c.muted}; }}
 
-#PreviewPage {{ background: #1b1e24; }}
+#PreviewPage {{ background: {DARK.window}; }}  /* dark in both appearances */
 #PreviewInfo {{ background: {c.surface}; border-left: 1px solid {c.border}; }}
 #PreviewDetails {{ background: {c.surface}; }}
 #PreviewName {{ font-size: {pt(13)}; font-weight: 600; color: {c.text}; }}
@@ -192,6 +207,8 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 #InfoValue {{ color: {c.text}; }}
 #PreviewBar QToolButton {{ color: white; }}
 #PreviewBar QToolButton:hover {{ background: rgba(255, 255, 255, 0.12); }}
+#PreviewBar QToolButton:pressed {{ background: rgba(255, 255, 255, 0.2); }}
+#PreviewBar QToolButton:focus {{ border: 1px solid {DARK.focus}; }}
 #PreviewBar QLabel {{ color: #d5d9e0; }}
 
 #TagChip {{ background: {c.accent_soft}; border: 1px solid {c.chip_border}; border-radius: 12px; }}
@@ -225,12 +242,12 @@ QHeaderView::section {{
 QLineEdit, QComboBox, QSpinBox, QPlainTextEdit {{
     background: {c.surface}; border: 1px solid {c.border}; border-radius: 6px; padding: 4px 6px;
 }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {c.accent}; }}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 1px solid {c.focus}; }}
 QComboBox QAbstractItemView {{  /* the popup: without these its current item is white on white */
     background: {c.surface}; border: 1px solid {c.border}; outline: 0;
     selection-background-color: {c.accent_soft}; selection-color: {c.accent_text};
 }}
-QComboBox::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; border: none; }}
+QComboBox::item:selected {{ background: {c.accent_soft}; color: {c.accent_text}; border: 1px solid {c.focus}; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}  /* Qt's generic check and cross clash with ours */
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {c.scroll_handle}; border-radius: 3px; min-height: 30px; }}
@@ -273,17 +290,22 @@ def palette(c: Colours) -> QPalette:
 
 def apply(app: QApplication, appearance: str = "system") -> None:
     """Fusion, our palette and style sheet in the colours `appearance` asks for, and a
-    readable default font size."""
-    global _active, _desktop_window
+    readable default font size. The desktop's font is set again only where it is smaller: a
+    font the app sets no longer follows the desktop's. The style sheet's sizes follow the app
+    font whenever it changes."""
+    global _active, _desktop_window, _restyled
     if _desktop_window is None:
         _desktop_window = app.palette().window().color()
     _active = chosen(appearance, QGuiApplication.styleHints().colorScheme(), _desktop_window)
     app.setStyle("Fusion")
     app.setPalette(palette(_active))
-    font = QFont(app.font())
-    if font.pointSizeF() < 10:
-        font.setPointSizeF(10)
-    app.setFont(font)
+    if point_size(app.font()) < REFERENCE_POINT_SIZE:
+        font = QFont(app.font())
+        font.setPointSizeF(REFERENCE_POINT_SIZE)
+        app.setFont(font)
+    if _restyled is not app:
+        app.fontChanged.connect(lambda _font: app.setStyleSheet(style_sheet(_active) + arrow_rules()))
+        _restyled = app
     app.setStyleSheet(style_sheet(_active) + arrow_rules())
 
 
