@@ -255,3 +255,48 @@ def test_the_photos_right_click_menu_is_in_the_menu_bar_for_the_selected_ones(
     shortcuts = {a.text(): a.shortcut() for a in menu_bar_menu(window, "File").actions() if not a.isSeparator()}
     assert list(shortcuts) == ["Add folder…", "Settings…", "Quit"]
     assert shortcuts["Add folder…"] == QKeySequence(QKeySequence.StandardKey.Open)
+
+
+def test_the_sidebars_right_click_menu_is_in_the_menu_bar_for_its_current_entry(
+    qtbot, make_window, open_library, photo_folder, monkeypatch
+) -> None:
+    """Rename tag…, Delete tag…, Show in file manager, Leave out… and Remove from library… were on the sidebar's
+    right-click menu only: someone who looks in the menu bar never found them. The Library menu lists them all,
+    those that do not apply to the entry current in the sidebar greyed."""
+    from photoclip.gui import main_window
+    from tests.gui_support import WAIT_MS
+    from tests.helpers import write_photo
+
+    write_photo(photo_folder / "trip" / "p6.jpg", seed=6)  # an album: three photos or more
+    library = open_library()
+    library.index([photo_folder])
+    library.add_tag(library.photos_by_date(0, 1 << 62)[:2], "Cabin")
+    library.define_tag("sunset", "a sunset over the sea")
+    window = make_window(library)
+    sidebar = window.sidebar
+    qtbot.waitUntil(lambda: bool(sidebar.album_items()) and None not in map(sidebar.tag_item, ["cabin", "sunset"]),
+                    timeout=WAIT_MS)
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Library", "&Photo"]
+    places = {"all_photos", "duplicates", "new_tag"}  # not the current entry's
+    for item in (sidebar.folder_items()[0], sidebar.album_items()[0], sidebar.tag_item("cabin"),
+                 sidebar.tag_item("sunset"), sidebar.all_photos):
+        sidebar.tree.setCurrentItem(item)
+        shown = entries(menu_bar_menu(window, "Library"))
+        right_click = {name: entry for name, entry in entries(sidebar.menu_for(item)).items()
+                       if name not in ("add_folder", "new_tag")}
+        assert {name: shown[name] for name in right_click} == right_click
+        assert not any(enabled for name, (_text, enabled) in shown.items() if name not in {*right_click, *places})
+        assert bool(right_click) is (item is not sidebar.all_photos)
+    assert list(shown) == ["all_photos", "duplicates", "show_folder", "leave_out", "remove_folder", "rename_tag",
+                           "delete_tag", "forget_tag", "new_tag"]
+
+    asked: list[str] = []
+    monkeypatch.setattr(main_window, "ask_new_name", lambda _parent, tag, _known: asked.append(tag))
+    sidebar.tree.setCurrentItem(sidebar.tag_item("cabin"))
+    library_menu = menu_bar_menu(window, "Library")
+    [rename] = [a for a in library_menu.actions() if a.objectName() == "rename_tag"]
+    rename.trigger()
+    assert asked == ["Cabin"]
+    [duplicates] = [a for a in library_menu.actions() if a.objectName() == "duplicates"]
+    duplicates.trigger()
+    assert window.view.kind == "duplicates" and sidebar.tree.currentItem() is sidebar.duplicates

@@ -6,12 +6,23 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QToolButton, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
 
 from photoclip import config
 from photoclip.gui import theme
@@ -242,6 +253,8 @@ FOCUS_GROUNDS: dict[str, Callable[[theme.Colours], tuple[str, ...]]] = {
     "#DupTile:focus": lambda c: (c.surface, c.accent_soft, c.discard),
     "QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus": lambda c: (c.window, c.surface),
     "QComboBox::item:selected": lambda c: (c.surface, c.accent_soft),
+    "QTableWidget:focus": lambda c: (c.window, c.surface),
+    "#CompareScroll:focus": lambda c: (c.window,),
 }
 
 
@@ -329,3 +342,100 @@ def test_an_unknown_saved_appearance_reads_as_the_systems(tmp_path) -> None:
     assert theme.saved_appearance(stored) == "dark"
     stored.setValue(theme.APPEARANCE_KEY, "solarized")
     assert theme.saved_appearance(stored) == "system"
+
+
+def luminance(image: QImage) -> np.ndarray:
+    """WCAG's relative luminance of each pixel."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    channels = rows[:, :image.width() * 4].reshape(image.height(), image.width(), 4)[..., 2::-1] / 255
+    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def marked(widget: QWidget) -> QWidget:
+    """The control a focused widget is part of: an editable combo box's or a spin box's, for their field."""
+    while (parent := widget.parentWidget()) is not None and parent.focusProxy() is widget:
+        widget = parent
+    return widget
+
+
+def focus_marks_tabbed(qtbot, dialog: QWidget) -> list[tuple[str, int, int]]:
+    """Tab once round `dialog`: each control reached, the pixels of it (and 2 px round it) that Tab changed
+    by 3:1 or more (WCAG 2.2's focus appearance), and the least a ring round it has (half its perimeter)."""
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    first, reached = QApplication.focusWidget(), []
+    while len(reached) < 40:
+        before, was = luminance(dialog.grab().toImage()), QApplication.focusWidget()
+        qtbot.keyClick(was, Qt.Key.Key_Tab)
+        now = QApplication.focusWidget()
+        assert now is not was, f"Tab stays in {type(was).__name__}"
+        after = luminance(dialog.grab().toImage())
+        control = marked(now)
+        area = QRect(control.mapTo(dialog, QPoint()), control.size()).adjusted(-2, -2, 2, 2) & dialog.rect()
+        ratio = (np.maximum(before, after) + 0.05) / (np.minimum(before, after) + 0.05)
+        changed = ratio[area.top():area.bottom() + 1, area.left():area.right() + 1]
+        name = f"{type(control).__name__} {getattr(control, 'text', lambda: '')() or control.objectName()}"
+        reached.append((name, int((changed >= 3).sum()), control.width() + control.height()))
+        if now is first:
+            return reached
+    raise AssertionError("Tab never came back to where it started")
+
+
+class _Ops:
+    """Ops that never answers: the compared pictures stay "Loading…"."""
+
+    def query(self, *_args: object, **_kwargs: object) -> None:
+        pass
+
+
+def compare_dialog() -> QWidget:
+    from photoclip.catalog import Photo
+    from photoclip.gui.compare import CompareDialog
+    from photoclip.ids import PhotoId, RootId
+
+    photos = [Photo(PhotoId(i), RootId(1), Path(f"/photos/copy {i}.jpg"), 2_000_000, 0, None, 4000, 3000, None,
+                    "jpeg", "indexed", None) for i in range(1, 4)]
+    dialog = CompareDialog(_Ops(), photos, {PhotoId(1)}, lambda _id: None, 3)  # type: ignore[arg-type]
+    dialog.resize(700, 560)  # narrower than the photos: they scroll sideways
+    return dialog
+
+
+def failures_dialog() -> QWidget:
+    from photoclip.gui.statusbar import FailuresDialog
+
+    return FailuresDialog([(Path(f"/photos/{i}.jpg"), "not an image") for i in range(30)],
+                          [(Path("/photos/cut.jpg"), "ends early")])
+
+
+def new_tag_dialog() -> QWidget:
+    from photoclip.gui.tags import NewTagDialog
+
+    return NewTagDialog({"cabin": "a wooden cabin"})
+
+
+def settings_dialog() -> QWidget:
+    from photoclip.gui.settings_dialog import SettingsDialog
+
+    return SettingsDialog(config.Settings(vocabulary="/photos/labels.txt"))
+
+
+@pytest.fixture(params=["light", "dark"])
+def appearance(request) -> Iterator[str]:
+    make_app(appearance=request.param)
+    yield request.param
+    make_app()
+
+
+@pytest.mark.parametrize("make", [settings_dialog, new_tag_dialog, failures_dialog, compare_dialog])
+def test_tab_shows_where_it_is_in_every_dialog_3_to_1_in_both_appearances(qtbot, appearance, make) -> None:
+    """The failures' table showed the keyboard there only by a faint frame round its current cell (1.6:1), and
+    Tab then went from cell to cell, never on to Copy list past 30 files; the compared photos' scroll area
+    (its arrows scroll it) showed nothing at all."""
+    dialog = make()
+    qtbot.addWidget(dialog)
+    reached = focus_marks_tabbed(qtbot, dialog)
+    assert len(reached) > 1
+    assert [(name, strong, least) for name, strong, least in reached if strong < least] == []

@@ -182,6 +182,7 @@ class CompareDialog(QDialog):
             self.columns.append(column)
             self._load(column)
         self.scroll = QScrollArea()
+        self.scroll.setObjectName("CompareScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(row)

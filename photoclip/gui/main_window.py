@@ -497,6 +497,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_app = file_menu.addAction("Quit", self.close)
         quit_app.setShortcuts(_standard_or(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        self.library_menu = self.menuBar().addMenu("&Library")
+        self.library_menu.aboutToShow.connect(self._fill_library_menu)
+        self._fill_library_menu()
         self.photo_menu = self.menuBar().addMenu("&Photo")
         self.photo_menu.aboutToShow.connect(self._fill_photo_menu)
         self._fill_photo_menu()
@@ -1480,6 +1483,22 @@ class MainWindow(QMainWindow):
         menu.setObjectName("PhotoMenu")
         self._add_photo_actions(menu, ids)
         return menu
+
+    def _fill_library_menu(self) -> None:
+        """The menu bar's Library menu: where the sidebar goes first, and what its right-click menu does with
+        the entry current in it (a folder, an album, a tag), greyed where it does not apply, for those who
+        use the menu bar (a right-click menu is found only by those who think to right-click)."""
+        menu = self.library_menu
+        menu.clear()
+        sidebar = self.sidebar
+        menu.addAction(icons.icon("library"), "&All photos",
+                       lambda: sidebar.open_entry(sidebar.all_photos)).setObjectName("all_photos")
+        menu.addAction(icons.icon("duplicates"), "&Duplicates",
+                       lambda: sidebar.open_entry(sidebar.duplicates)).setObjectName("duplicates")
+        menu.addSeparator()
+        sidebar.add_entry_actions(menu, sidebar.tree.currentItem(), every=True)
+        menu.addSeparator()
+        sidebar.add_new_tag(menu)
 
     def _fill_photo_menu(self) -> None:
         """The menu bar's Photo menu, the right-click menu's entries for those who use the menu

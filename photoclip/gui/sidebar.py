@@ -531,6 +531,14 @@ class Sidebar(QFrame):
         self.tree.setCurrentItem(self.all_photos)
         self.tree.blockSignals(False)
 
+    def open_entry(self, item: QTreeWidgetItem) -> None:
+        """Make `item` the current entry and show its photos, as Enter on it does: shown again when it is
+        current already (a photo's preview, say, gives way to them)."""
+        self.tree.blockSignals(True)
+        self.tree.setCurrentItem(item)
+        self.tree.blockSignals(False)
+        self._current_changed(item, None)
+
     def clear_selection(self) -> None:
         """No entry highlighted (search and similar results belong to none)."""
         self.tree.blockSignals(True)
@@ -661,52 +669,70 @@ class Sidebar(QFrame):
 
     def menu_for(self, item: QTreeWidgetItem | None) -> QMenu:
         """The right-click menu of an entry (or of the empty space under them): a folder's
-        actions and "Add folder…"; in the Tags section, "New tag…" and, on a tag, "Rename tag…"
-        and "Delete tag…" (for the user's own only: the vocabulary's change with its file) and,
-        on a tag the user defined, "Stop giving this tag automatically". Changes are disabled
-        when read-only."""
+        actions and "Add folder…"; in the Tags section, a tag's actions and "New tag…"."""
         menu = QMenu(self)
-
-        def add(name: str, icon_name: str, text: str, slot: Callable[[], object], enabled: bool = True) -> QAction:
-            action = QAction(icons.icon(icon_name), text, menu)
-            action.setObjectName(name)
-            action.setEnabled(enabled)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            return action
-
         kind = item.data(0, KindRole) if item is not None else None
         if item is not None and (item is self._tags_item or item.parent() is self._tags_item):
             if kind == "tag":
-                tag, own = str(item.data(0, TagRole)), bool(item.data(0, OwnRole))
-                rename = add("rename_tag", "tag", "Rename tag…", lambda: self.rename_tag_requested.emit(tag),
-                             self._writable and own)
-                delete = add("delete_tag", "close", "Delete tag…", lambda: self.delete_tag_requested.emit(tag),
-                             self._writable and own)
-                if not own:
-                    menu.setToolTipsVisible(True)
-                    for action in (rename, delete):
-                        action.setToolTip("photoclip gives this tag itself; the vocabulary in Settings "
-                                          "chooses the tags it gives")
-                if item.data(0, PromptRole) is not None:
-                    add("forget_tag", "minus", "Stop giving this tag automatically",
-                        lambda: self.forget_tag_requested.emit(tag), self._writable)
+                self.add_entry_actions(menu, item)
                 menu.addSeparator()
-            add("new_tag", "plus", "New tag…", lambda: self.new_tag_requested.emit(), self._writable)
+            self.add_new_tag(menu)
             return menu
+        self.add_entry_actions(menu, item)
         if kind == "album":
-            folder = Path(item.data(0, PathRole))
-            add("show_folder", "folder-open", "Show in file manager",
-                lambda: self.show_folder_requested.emit(folder), folder.is_dir())
-            add("leave_out", "minus", "Leave out of the library…",
-                lambda: self.leave_out_requested.emit(folder), self._writable)
             return menu
         if kind == "folder":
-            root = self._root_of(item)
-            add("show_folder", "folder-open", "Show in file manager",
-                lambda: self.show_folder_requested.emit(root.path), root.online)
-            add("remove_folder", "minus", "Remove from library…",
-                lambda: self.remove_folder_requested.emit(root), self._writable)
             menu.addSeparator()
-        add("add_folder", "folder-add", "Add folder…", lambda: self.add_folder_requested.emit(), self._writable)
+        self._add(menu, "add_folder", "folder-add", "Add folder…", self.add_folder_requested.emit, self._writable)
         return menu
+
+    def add_entry_actions(self, menu: QMenu, item: QTreeWidgetItem | None, every: bool = False) -> None:
+        """The actions of the entry `item` on `menu`: a folder's or an album's, or a tag's ("Rename tag…" and
+        "Delete tag…" for the user's own only: the vocabulary's change with its file; "Stop giving this tag
+        automatically" for one the user defined). With `every` (the menu bar's), those of every kind of entry,
+        greyed where they do not apply to this one, so each stays where the user found it last. Changes are
+        greyed when read-only. The right-click menu and the menu bar are both made here, so they never differ."""
+        kind = item.data(0, KindRole) if item is not None else None
+
+        def add(name: str, icon_name: str, text: str, slot: Callable[[], object], enabled: bool,
+                applies: bool) -> QAction | None:
+            if not (applies or every):
+                return None
+            return self._add(menu, name, icon_name, text, slot, applies and enabled)
+
+        folder = Path(item.data(0, PathRole)) if kind in ("folder", "album") else None
+        root = self._root_of(item) if kind == "folder" else None
+        add("show_folder", "folder-open", "Show in file manager", lambda: self.show_folder_requested.emit(folder),
+            root.online if root is not None else folder is not None and folder.is_dir(), folder is not None)
+        add("leave_out", "minus", "Leave out of the library…", lambda: self.leave_out_requested.emit(folder),
+            self._writable, kind == "album")
+        add("remove_folder", "minus", "Remove from library…", lambda: self.remove_folder_requested.emit(root),
+            self._writable, root is not None)
+        if every:
+            menu.addSeparator()
+        tag = str(item.data(0, TagRole)) if kind == "tag" else None
+        own = tag is not None and bool(item.data(0, OwnRole))
+        rename = add("rename_tag", "tag", "Rename tag…", lambda: self.rename_tag_requested.emit(tag),
+                     self._writable and own, tag is not None)
+        delete = add("delete_tag", "close", "Delete tag…", lambda: self.delete_tag_requested.emit(tag),
+                     self._writable and own, tag is not None)
+        if tag is not None and not own:
+            menu.setToolTipsVisible(True)
+            for action in (rename, delete):
+                if action is not None:
+                    action.setToolTip("photoclip gives this tag itself; the vocabulary in Settings chooses the "
+                                      "tags it gives")
+        add("forget_tag", "minus", "Stop giving this tag automatically", lambda: self.forget_tag_requested.emit(tag),
+            self._writable, tag is not None and item.data(0, PromptRole) is not None)
+
+    def add_new_tag(self, menu: QMenu) -> None:
+        self._add(menu, "new_tag", "plus", "New tag…", self.new_tag_requested.emit, self._writable)
+
+    def _add(self, menu: QMenu, name: str, icon_name: str, text: str, slot: Callable[[], object],
+             enabled: bool) -> QAction:
+        action = QAction(icons.icon(icon_name), text, menu)
+        action.setObjectName(name)
+        action.setEnabled(enabled)
+        action.triggered.connect(lambda: slot())
+        menu.addAction(action)
+        return action

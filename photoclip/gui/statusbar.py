@@ -275,6 +275,7 @@ class FailuresDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # arrows go from file to file; Tab on to the buttons, not cell by cell
         # a long path keeps its end in sight: the file's name and the folders that tell it apart
         self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.table.setItemDelegateForColumn(1, _CutAtTheEnd(self.table))

@@ -228,6 +228,8 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 #DupTile[kept="false"] {{ background: {c.discard}; }}
 #DupTile:hover {{ border: 2px solid {c.tile_hover}; }}
 #DupTile:focus {{ border: 2px solid {c.text}; }}  /* after :hover and [kept]: the keyboard's place wins */
+#CompareScroll {{ border: 1px solid transparent; border-radius: 6px; }}  /* arrows scroll it: Tab stops there */
+#CompareScroll:focus {{ border: 1px solid {c.focus}; }}
 #DupImage {{ background: {c.placeholder}; border-radius: 6px; }}
 #DupName {{ color: {c.text}; font-weight: 600; }}
 #DupState {{ color: {c.danger}; font-weight: 600; }}
@@ -236,6 +238,7 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 QTableWidget {{
     background: {c.surface}; border: 1px solid {c.border}; border-radius: 6px; gridline-color: {c.border};
 }}
+QTableWidget:focus {{ border: 1px solid {c.focus}; }}  /* Fusion marks only the current cell, faintly */
 QHeaderView::section {{
     background: {c.window}; border: none; border-bottom: 1px solid {c.border}; padding: 5px; color: {c.muted};
 }}
