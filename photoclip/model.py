@@ -11,18 +11,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import os
 import pickle
 import re
 import threading
 import warnings
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -216,13 +218,49 @@ def cached_weights(spec: ModelSpec) -> Path | None:
     ours = model_cache_dir() / spec.arch / spec.pretrained
     for name in _HF_FILES + ("weights.pt",):
         if (ours / name).is_file():
-            return ours / name
+            flaw = weights_flaw(ours / name)
+            if flaw is None:
+                return ours / name
+            log.warning("%s is not whole (%s): it is removed, and downloaded again", ours / name, flaw)
+            (ours / name).unlink(missing_ok=True)
     repo = _hf_repo(spec)
     if repo:
         snapshots = _hf_hub_cache() / ("models--" + repo[0].replace("/", "--")) / "snapshots"
         for name in _HF_FILES:
             for candidate in sorted(snapshots.glob(f"*/{repo[1] or name}")):
                 return candidate
+    return None
+
+
+def weights_flaw(path: Path) -> str | None:
+    """What shows a weights file is not whole, or None: a download cut short by a server that
+    said no length, kept by an older photoclip, failed to load on every start with no way out.
+    A safetensors file (its header's JSON at byte 8) says its own length; torch and numpy
+    archives (zip) end in a directory. Told by content: a download is judged as `<name>.part`."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as file:
+            head = file.read(9)
+            if head[:4] == b"PK\x03\x04":
+                return None if zipfile.is_zipfile(file) else "its archive has no end"
+            if head[8:9] == b"{":
+                return _safetensors_flaw(file, int.from_bytes(head[:8], "little"), size)
+    except OSError as exc:
+        return f"it cannot be read: {exc.strerror or exc}"
+    return None
+
+
+def _safetensors_flaw(file: BinaryIO, length: int, size: int) -> str | None:
+    file.seek(8)
+    if length > size - 8:
+        return f"{size} bytes, shorter than its header says"
+    try:
+        header = json.loads(file.read(length))
+        end = max((entry["data_offsets"][1] for key, entry in header.items() if key != "__metadata__"), default=0)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return "its header is damaged"
+    if 8 + length + end != size:
+        return f"{size} bytes where its header says {8 + length + end}"
     return None
 
 
@@ -296,7 +334,7 @@ def fetch_weights(
     urls = weight_urls(spec)
     dest_dir = model_cache_dir() / spec.arch / str(spec.pretrained)
     try:
-        return download.fetch(urls, dest_dir / Path(urls[0]).name, progress=progress, cancel=cancel)
+        return download.fetch(urls, dest_dir / Path(urls[0]).name, progress=progress, cancel=cancel, flaw=weights_flaw)
     except ModelUnavailableError as exc:
         raise ModelUnavailableError(
             f"cannot download model {spec.label}: {exc}. Connect to the internet once, or get the "

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 import http.server
 import importlib.util
 import os
@@ -8,11 +7,12 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+import safetensors.numpy
 
 from photoclip.config import DEFAULT_MODEL
 from photoclip.errors import ModelError, ModelUnavailableError
@@ -25,6 +25,7 @@ from photoclip.model import (
     fetch_weights,
     load_encoder,
     load_text_encoder,
+    model_cache_dir,
     pick_device,
     resolve_model,
     shipped_models,
@@ -157,28 +158,68 @@ def test_offline_the_error_names_the_model_and_the_way_out(tmp_path: Path, monke
     assert (info.value.model, info.value.reason) == ("ViT-B-32-256:datacomp_s34b_b86k", "no connection to 127.0.0.1:9")
 
 
-def test_pretrained_weights_download_into_the_user_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    www = tmp_path / "www"
-    repo = www / "laion/CLIP-ViT-B-32-256x256-DataComp-s34B-b86K/resolve/main"
-    repo.mkdir(parents=True)
-    (repo / "open_clip_model.safetensors").write_bytes(b"weights" * 1000)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+WEIGHTS = safetensors.numpy.save({"w": np.arange(1000, dtype=np.float32)})  # a whole weights file, 4 kB of data
+HUB_WEIGHTS = "laion/CLIP-ViT-B-32-256x256-DataComp-s34B-b86K/resolve/main/open_clip_model.safetensors"
+
+
+class _Hub(http.server.BaseHTTPRequestHandler):
+    """The model hub on loopback: the weights whole, or the first `cut` bytes of them with no
+    length said (a proxy or server that closes early)."""
+
+    cut: int | None = None
+
+    def do_GET(self) -> None:
+        body = WEIGHTS[:self.cut] if self.cut is not None else WEIGHTS
+        self.send_response(200)
+        if self.cut is None:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Hub]]:
+    handler = type("Hub", (_Hub,), {})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{httpd.server_address[1]}")
+    yield handler
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_pretrained_weights_download_into_the_user_cache_once(hub) -> None:
     spec = resolve_model(None)
     progress: list[int] = []
-    try:
-        path = fetch_weights(spec, progress=lambda done, total: progress.append(done))
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    assert path.is_relative_to(Path(tmp_path.parent)) or path.exists()
-    assert path.read_bytes() == b"weights" * 1000
-    assert progress[-1] == 7000
+    path = fetch_weights(spec, progress=lambda done, total: progress.append(done))
+    assert path.name == "open_clip_model.safetensors" and path.read_bytes() == WEIGHTS
+    assert progress[-1] == len(WEIGHTS)
     assert cached_weights(spec) == path
+    hub.cut = 0  # nothing more comes from the hub
     assert fetch_weights(spec) == path
+
+
+def test_a_download_cut_short_with_no_length_said_is_not_kept(hub) -> None:
+    """It was kept as the model, and every start then failed to load it ("invalid JSON in header")."""
+    hub.cut = len(WEIGHTS) - 1000
+    spec = resolve_model(None)
+    with pytest.raises(ModelUnavailableError, match="is not whole"):
+        fetch_weights(spec)
+    assert cached_weights(spec) is None
+    hub.cut = None
+    assert fetch_weights(spec).read_bytes() == WEIGHTS
+
+
+def test_weights_cached_cut_short_are_downloaded_again(hub) -> None:
+    spec = resolve_model(None)
+    cut = model_cache_dir() / spec.arch / str(spec.pretrained) / "open_clip_model.safetensors"
+    cut.parent.mkdir(parents=True)
+    cut.write_bytes(WEIGHTS[:-10])
+    assert fetch_weights(spec).read_bytes() == WEIGHTS
 
 
 @pytest.mark.parametrize("variable", ["HF_HOME", "HF_HUB_CACHE", "XDG_CACHE_HOME"])
