@@ -41,7 +41,7 @@ from photoclip.fsutil import as_cataloged, deleted, in_int64
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.library import Library, ask_to_add
+from photoclip.library import Library, ask_to_add, file_date
 from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key
@@ -626,6 +626,7 @@ def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Librar
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id,
                            "first_because": h.first_because,
                            "taken_at": photos[h.photo_id].taken_at if h.photo_id in photos else None,
+                           "file_date": file_date(photos[h.photo_id]) if h.photo_id in photos else None,
                            "copies": [str(path) for path in h.copies]}
                           for h in hits], indent=2))
         return

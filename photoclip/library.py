@@ -1036,14 +1036,11 @@ class Library:
                 return one_each[:limit], scope
             wanted *= 2
 
-    def _one_hit_per_picture(
-        self, hits: list[SearchHit], allowed: set[PhotoId] | None, left_out: frozenset[PhotoId] = frozenset(),
-    ) -> list[SearchHit]:
+    def _one_hit_per_picture(self, hits: list[SearchHit], allowed: set[PhotoId] | None) -> list[SearchHit]:
         """`hits` with the files of the same bytes as one, where the best ranked of them was: the
         file duplicates would keep (dedup.best_first) of those the search may list (`allowed`, or
         any), whichever the search happened to meet first (their vectors are one); or the file a
-        query named; never one `left_out` (the photos a similar search was asked about). Its
-        `copies` are all the others."""
+        query named. Its `copies` are all the others."""
         photos = self.catalog.photos(h.photo_id for h in hits)
         files = self.catalog.files_of_bytes({p.hash for p in photos.values() if p.hash is not None})
         by_picture: dict[str, list[SearchHit]] = {}
@@ -1059,8 +1056,8 @@ class Library:
             if same[0].first_because == "name":
                 kept = photos[same[0].photo_id]
             else:
-                kept = best_first([p for p in files[key] if (allowed is None or p.id in allowed)
-                                   and p.id not in left_out] or [photos[same[0].photo_id]])[0]
+                kept = best_first([p for p in files[key] if allowed is None or p.id in allowed]
+                                  or [photos[same[0].photo_id]])[0]
             one_each.append(dataclasses.replace(
                 same[0], photo_id=kept.id, path=kept.path,
                 copies=tuple(sorted(p.path for p in files[key] if p.id != kept.id))))
@@ -1351,39 +1348,43 @@ class Library:
     ) -> list[SearchHit]:
         """Photos that look like `target`: a photo of the library (by id or path), any image
         file, or an image's URL; or like several of them together ("more like these"). The
-        photos asked about are not among the answers. Files of the same bytes are one, as a
-        search lists them, unless `all_copies`."""
+        photos of the library asked about are not among the answers, nor are files of their
+        very bytes (a backup's copy is the same photo, not one like it). Files of the same bytes are one, as
+        a search lists them, unless `all_copies`."""
         model_id, vectors, encoder = self._answering()
         targets = list(target) if isinstance(target, (list, tuple)) else [target]
         if not targets:
             raise QueryError("give at least one photo to find photos like it")
         found = [self._target_vector(t, model_id, encoder) for t in targets]
-        total = np.sum([vector for vector, _ in found], axis=0)
+        total = np.sum([vector for vector, _, _ in found], axis=0)
         norm = float(np.linalg.norm(total))
         if norm < 1e-6:
             raise QueryError("these photos have nothing in common to look for")
-        exclude = tuple(dict.fromkeys(pid for _, pid in found if pid is not None))
+        exclude = tuple(dict.fromkeys(pid for _, pid, _ in found if pid is not None))
+        asked = {content for _, _, content in found if content is not None}
         wanted = limit
         while True:
-            hits = self._nearest(vectors, total / norm, wanted, exclude=exclude)
-            if all_copies:
-                return hits
-            one_each = self._one_hit_per_picture(hits, None, left_out=frozenset(exclude))
-            if len(one_each) >= limit or len(hits) < wanted or wanted >= 8 * limit:
+            nearest = self._nearest(vectors, total / norm, wanted, exclude=exclude)
+            hashes = self.catalog.hashes(hit.photo_id for hit in nearest) if asked else {}
+            hits = [hit for hit in nearest if hashes.get(hit.photo_id) not in asked]
+            one_each = hits if all_copies else self._one_hit_per_picture(hits, None)
+            if len(one_each) >= limit or len(nearest) < wanted or wanted >= 8 * limit:
                 return one_each[:limit]
             wanted *= 2
 
     def _target_vector(
         self, target: Path | str | PhotoId, model_id: str, encoder: Callable[[], ClipEncoder]
-    ) -> tuple[np.ndarray, PhotoId | None]:
-        """The vector of what `similar` was given, and its photo id when it is a photo of the
-        library (its stored vector; the encoder is asked for only when there is none)."""
+    ) -> tuple[np.ndarray, PhotoId | None, str | None]:
+        """The vector of what `similar` was given, its photo id when it is a photo of the
+        library (its stored vector; the encoder is asked for only when there is none), and then
+        the hash of its bytes. An image from outside has none: its copy in the library is what
+        "do I have this photo?" asks for."""
         if isinstance(target, int):
             photo = self.catalog.photo(PhotoId(target))
             if photo is None:
                 raise QueryError(f"no photo with id {target} in this library")
         elif isinstance(target, str) and is_url(target):
-            return self._embed_term(QueryTerm(1, url=target), encoder()), None
+            return self._embed_term(QueryTerm(1, url=target), encoder()), None, None
         else:
             path = Path(target).expanduser()
             photo = self.catalog.photo_by_path(as_cataloged(path))
@@ -1394,19 +1395,19 @@ class Library:
                     raise QueryError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
                 if not is_file:
                     if _is_stream(path):
-                        return self._embed_streamed(path, str(target), encoder()), None
+                        return self._embed_streamed(path, str(target), encoder()), None, None
                     if not os.path.lexists(path):
                         raise QueryError(f"there is no file {target}; give the path of a photo")
                     if path.is_dir():
                         raise QueryError(f"{target} is a folder; give the path of a photo")
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
-                return self._embed_term(QueryTerm(1, image=path), encoder()), None
+                return self._embed_term(QueryTerm(1, image=path), encoder()), None, None
         stored = self._stored_vector(photo.id, model_id)
         if stored is not None:
-            return stored, photo.id
+            return stored, photo.id, photo.hash
         if photo.status == "failed" and _unchanged_since_indexed(photo):  # its reason, without loading the model
             raise QueryError(f"cannot search with {photo.path}: {photo.failure}")
-        return self._embed_image_file(photo.path, str(photo.path), encoder()), photo.id
+        return self._embed_image_file(photo.path, str(photo.path), encoder()), photo.id, photo.hash
 
     def _stored_vector(self, photo_id: PhotoId, model_id: str) -> np.ndarray | None:
         """A library photo's vector from the catalog, unit length; None before it is indexed."""
@@ -1872,6 +1873,12 @@ class Library:
         if scan.root_present(root.path):
             return True
         return os.path.isdir(root.path) and not self.catalog.states_under(str(root.path))
+
+
+def file_date(photo: Photo) -> str:
+    """The date of a photo's file, in local time as date words read it for a photo without a date of its own
+    (Catalog.taken_between): a script that finds `taken_at` empty can tell why "since christmas" found it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(photo.mtime_ns // 10**9))
 
 
 def _with_gone(root: Root) -> Root:

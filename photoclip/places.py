@@ -35,7 +35,8 @@ from photoclip import config
 NEAREST_WITHIN_KM = 100.0  # farther from every town (at sea, in a desert), a photo is named by none
 QUERY_TOWN_POPULATION = 15_000  # smaller towns are not looked for in queries (too many clash with words)
 BIG_TOWN = 500_000  # a city this big is what its name means, before a region of the same name
-_PREPOSITIONS = frozenset({"in", "at", "near", "around"})
+PREPOSITIONS = frozenset({"in", "at", "near", "around"})
+"""The words a place follows in a query ("beach in lisbon")."""
 _ABROAD = frozenset({"à", "em", "en", "im", "bei", "près"})  # "plage à nice", "praia em lisboa", "près de nice"
 _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
@@ -406,7 +407,7 @@ def _left_out_at(
     if not negation:
         return None
     start += negation
-    start += int(start < len(tokens) and folded[start] in _PREPOSITIONS)  # "but not in paris"
+    start += int(start < len(tokens) and folded[start] in PREPOSITIONS)  # "but not in paris"
     found = _places_from(tokens, folded, start, preposition, lookup) if start < len(tokens) else None
     return None if found is None else (found[0], found[1], [*tokens[at:start], *found[2]])
 
@@ -464,7 +465,7 @@ def _may_come_before_a_place(tokens: list[str], folded: list[str], i: int) -> bo
     Portuguese, Spanish or German say it; not after "made" ("made in china")."""
     if i > 0 and folded[i - 1] in _NO_PLACE_AFTER:
         return False
-    return folded[i] in _PREPOSITIONS or tokens[i].casefold() in _ABROAD
+    return folded[i] in PREPOSITIONS or tokens[i].casefold() in _ABROAD
 
 
 def _name_between(tokens: list[str], folded: list[str], start: int, after: int) -> str | None:

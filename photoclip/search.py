@@ -22,7 +22,7 @@ import numpy as np
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
 from photoclip.names import name_key
-from photoclip.places import Place, extract_place
+from photoclip.places import PREPOSITIONS, Place, extract_place
 from photoclip.when import QUOTED, Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
@@ -113,10 +113,36 @@ def _only_a_date(term: QueryTerm) -> bool:
 
 def _with_words_left_out(sign: int, text: str, weight: float) -> list[QueryTerm]:
     """A text term, and the words in it written as web searches leave words out ("beach -people",
-    '-"tour bus"') as terms of their own, subtracted; a hyphen inside a word ("t-shirt") is none."""
-    left_out = [quoted or word for quoted, word in _LEFT_OUT_WORD.findall(text)]
-    rest = " ".join(_LEFT_OUT_WORD.sub(" ", text).split())
+    '-"tour bus"') as terms of their own, subtracted; a hyphen inside a word ("t-shirt") is none.
+    A minus before a date or a place leaves out all its words, as " - " does ("beach -last summer",
+    "in portugal -in lisbon"): left out one by one, "-in" was subtracted and "lisbon" kept to."""
+    matches = list(_LEFT_OUT_WORD.finditer(text))
+    kept, left_out, at = [], [], 0
+    for match, after in zip(matches, [*(m.start() for m in matches[1:]), len(text)]):
+        end = match.end() if match[1] is not None else _left_out_end(text, match, after)
+        kept.append(text[at:match.start()])
+        left_out.append(match[1] or " ".join(text[match.start() + 1:end].split()))
+        at = end
+    rest = " ".join(" ".join([*kept, text[at:]]).split())
     return [*([QueryTerm(sign, text=rest, weight=weight)] if rest else []), *(QueryTerm(-1, text=w) for w in left_out)]
+
+
+_WORD = re.compile(r"\S+")
+_MOST_DATE_WORDS = 8  # "-from march 2022 to july 2023" and longer dates are left out whole
+
+
+def _left_out_end(text: str, match: re.Match[str], bound: int) -> int:
+    """Where the words a minus leaves out end (none of them past `bound`, where the next one is): a
+    date's last word ("-last summer", "-in 2019"); after a place's "in", "at", "near" or "around",
+    `bound`, as a spaced minus runs to the next term ("-in new york"); else the word's end."""
+    words = [word.end() for word in _WORD.finditer(text, match.start(), bound)]
+    for end in reversed(words[1:_MOST_DATE_WORDS]):
+        rest, period = extract_period(text[match.start() + 1:end])
+        if period is not None and not rest:
+            return end
+    if match[2].lower() in PREPOSITIONS and len(words) > 1:
+        return words[-1]
+    return match.end()
 
 
 def is_url(text: str) -> bool:

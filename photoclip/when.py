@@ -22,13 +22,16 @@ the end of the second ("from march to july 2023", "2019-2021", "from 2019 until 
 span where they touch ("2022, 2023 and 2024"); since, after, before or until one, or one onwards; since a
 holiday, month or season without its year is since the latest one begun ("since christmas", "since june").
 Days of every week: "on weekends" ("weekends", "at weekends"), "on weekdays", "on sundays", "every saturday
-and sunday" (a day's name alone is a word: "sunday roast"). A year alone after a month, season or holiday
+and sunday", "sundays" opening a query; a day of the week: "last sunday" (the latest before today), "on sunday" or
+"this sunday" (the latest up to today: a search looks back), "sunday" opening a query ("sunday at the beach"), each
+of them within another date ("on sunday in 2019": each Sunday of 2019); elsewhere or before a noun a day's name
+is a word ("sunday roast", "sunday best", "ice cream sundays"). A year alone after a month, season or holiday
 with its year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christmas 2019-2021"), and
 dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019") keeps
 to any time but it (Period.any_time_but). Holidays with their year, or this or last one: christmas (24-26
 December), christmas eve, christmas day, new year's eve (into the small hours), new year's day, new year
 (the eve and the day after: "new year 2022" is the one of new year's eve 2022, "new year 2021-22" the one
-between), easter (Good Friday to Easter Monday), halloween, valentine's day, thanksgiving (the US one,
+between), easter (Good Friday to Easter Monday), easter sunday, halloween, valentine's day, thanksgiving (the US one,
 Thursday to Sunday), the fourth of july (july 4th), boxing day, st patrick's day; a holiday or season alone
 ("christmas tree", "summer dress") is left to search for, as is a month ("may flowers", "in march madness").
 A day of a month without its year is that day of every year after "on" ("dog on 3 march", "on feb 29th":
@@ -90,13 +93,15 @@ class Period:
     and the words they were read from. Several spans where a month or holiday was named without its year ("in
     may" is every May) or a list of them ("june and december 2023"); `every` then says what each year holds
     ("in May or June"), and `narrowed` that other dates keep it to some years ("may since 2020"). `but`: the
-    periods a query left out ("beach -2019"), where the spans are all the times outside them."""
+    periods a query left out ("beach -2019"), where the spans are all the times outside them, or those of `kept`
+    outside them ("on weekends not in summer": kept, on weekends)."""
 
     spans: tuple[Span, ...]
     words: str
     every: str = ""
     narrowed: bool = False
     but: tuple[Period, ...] = ()
+    kept: Period | None = None
 
     @classmethod
     def any_time_but(cls, left_out: Sequence[Period]) -> Period:
@@ -119,7 +124,16 @@ class Period:
 
     def __and__(self, other: Period) -> Period:
         """The times in both. Each year's months or holidays stay described so while they are what is left
-        ("in may, in 2021" is May 2021; "at christmas and easter, since 2020" is both since 2020)."""
+        ("in may, in 2021" is May 2021; "at christmas and easter, since 2020" is both since 2020), and the
+        periods either left out stay known, so that they can be said ("on weekends not in summer")."""
+        both = self._in_both(other)
+        if not (self.but or other.but):
+            return both
+        kept = [one for one in (one.kept if one.but else one for one in (self, other)) if one is not None]
+        return replace(both, but=self.but + other.but,
+                       kept=kept[0] & kept[1] if len(kept) == 2 else next(iter(kept), None))
+
+    def _in_both(self, other: Period) -> Period:
         spans, words = _overlap(self.spans, other.spans), f"{self.words}, {other.words}"
         if len(spans) < 2:
             return Period(spans, words)
@@ -144,7 +158,7 @@ class Period:
         to july"); words typed bare read with what they lack ("in 2019", "at christmas 2020", "on
         march 3rd", "from march to july"); "-2019" is "other than 2019" ("no photos taken other
         than 2019")."""
-        if self.but:
+        if self.but and self.kept is None:
             return f"other than {_listed([_bare(period.words) for period in self.but], 'or')}"
         words = _bare(self.words)
         if _LONE_FROM.match(words) or _AGO.search(words) or not (_IN_WHEN.match(words) or _HOLIDAY_FIRST.match(words)):
@@ -158,11 +172,16 @@ class Period:
     def describe(self) -> str:
         """"1 Jun 2026 to 31 Aug 2026"; "in May of any year", "at Christmas, any year"; kept to some years,
         those years: "in May, 2024 to 2026" ("may since 2024"), "in May, up to 2018 and 2020 to 2026" ("in may
-        -2019"); "any time but 1 Jan 2019 to 31 Dec 2019" ("-2019")."""
-        if self.but:
+        -2019"); "any time but 1 Jan 2019 to 31 Dec 2019" ("-2019"); where what was left out takes no year away,
+        it is said: "on weekends, any year, but not in summer" ("on weekends not in summer")."""
+        if self.but and self.kept is None:
             return f"any time but {_listed([period.describe() for period in self.but], 'and')}"
         if not self.spans:
             return "at no time (the dates never meet, or are yet to come)"
+        if self.kept is not None and _start_years(self.spans) == _start_years(self.kept.spans):
+            left_out = [period.every if period.every and not period.narrowed else period.describe()
+                        for period in self.but]
+            return f"{self.kept.describe()}, but not {_listed(left_out, 'or')}"
         if self.every and self.narrowed:
             if _WEEKLY_SHOWN.match(self.every) and self.end - self.start < _PART_OF_A_YEAR:
                 return f"{self.every}, {_shown_span(self.start, self.end)}"  # "on weekends last summer": not "2026"
@@ -186,13 +205,17 @@ def _bare(words: str) -> str:
     return words if _RANGE_WORD.search(words) else _LONE_FROM.sub("", words)
 
 
+def _start_years(spans: tuple[Span, ...]) -> set[int]:
+    return {start.year for start, _ in spans}
+
+
 def _years(spans: tuple[Span, ...]) -> str:
     """The years the spans start in, a run of three or more from first to last: "2024 to 2026", "up to 2018 and
     2020 to 2026" (from EARLIEST's year, as every year's are), "2019 and 2021", "2020 and 2021"; more apart than
     _MOST_YEARS_SHOWN, from the first to the last. A winter is its December's year, as "winter 2025" names the
     one from December 2025."""
     runs: list[list[int]] = []
-    for year in sorted({start.year for start, _ in spans}):
+    for year in sorted(_start_years(spans)):
         if runs and year == runs[-1][-1] + 1:
             runs[-1].append(year)
         else:
@@ -307,6 +330,7 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
     "halloween": lambda year: _days(date(year, 10, 31)),
     "valentines day": lambda year: _days(date(year, 2, 14)),
     "easter": lambda year: _days(_easter(year) - timedelta(days=2), _easter(year) + timedelta(days=1)),
+    "easter sunday": lambda year: _days(_easter(year)),
     "thanksgiving": lambda year: _days(_thanksgiving(year), _thanksgiving(year) + timedelta(days=3)),
     "fourth of july": lambda year: _days(date(year, 7, 4)),
     "boxing day": lambda year: _days(date(year, 12, 26)),
@@ -323,6 +347,7 @@ _HOLIDAYS_SHOWN = {"christmas": ("at", "Christmas"), "christmas eve": ("on", "Ch
                    "new years day": ("on", "New Year's Day"), "new year": ("at", "New Year"),
                    "halloween": ("on", "Halloween"),
                    "valentines day": ("on", "Valentine's Day"), "easter": ("at", "Easter"),
+                   "easter sunday": ("on", "Easter Sunday"),
                    "thanksgiving": ("at", "Thanksgiving"), "fourth of july": ("on", "the Fourth of July"),
                    "boxing day": ("on", "Boxing Day"), "st patricks day": ("on", "St Patrick's Day")}
 
@@ -391,11 +416,13 @@ def _numeric_day(first: int, second: int, year: int) -> date:
 _YEAR = r"(19\d\d|20\d\d|(?<![\w'\u2018\u2019])['\u2018\u2019]\d\d)"  # '19, ’19: the 2019 of "summer '19"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NOT_OURS = r"(?<!chinese\s)(?<!lunar\s)(?<!jewish\s)(?<!persian\s)(?<!islamic\s)(?<!hijri\s)(?<!tet\s)(?<!happy\s)"
 """Before "new year": another calendar's, or a greeting ("happy new year 2027" on a card)."""
 _HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|" + _NOT_OURS + r"new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?"
             r"|nye|halloween"
-            r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter|thanksgiving|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
+            r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter(?:\s+sunday)?|thanksgiving"
+            r"|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
             r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day)")
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -431,6 +458,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "month_day": rf"{_MONTH}\.?\s+{_NTH}\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",  # july 4th, march 3: each year's
     "day_month": rf"(?<![-+$€£¥#./,:]){_NTH}\s+(?:of\s+)?{_MONTH}\b\.?",  # 3 march, 3rd of march; no "covid-19 may"
     "weekend": rf"{_LATEST}\s+weekend\b",
+    "weekday_rel": rf"{_LATEST}\s+{_WEEKDAY}\b",  # last sunday, this sunday
     "relative": r"(this|last)\s+(week|month|year)\b",
     "day": (r"(today|tonight|this\s+(?:morning|afternoon|evening)|(?:(?:the\s+)?day\s+before\s+)?yesterday"
             r"|last\s+night)\b(?!\s+(?:show|of)\b)"),
@@ -462,9 +490,11 @@ nor a count ("my 3rd march", the third march I walked)."""
 _DAY_NAME = r"(?:week(?:end|day)|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 _DAY_JOINT = r"(?:\s*,\s*|\s+(?:and|or|&)\s+)"
 _WEEKLY_WORDS = (rf"(?:\b(?:on|at|during|over)\s+(?:the\s+)?{_DAY_NAME}s(?:{_DAY_JOINT}{_DAY_NAME}s)*"
-                 rf"|\bevery\s+{_DAY_NAME}(?:{_DAY_JOINT}{_DAY_NAME})*|\bweek(?:end|day)s)\b{_NO_NOUN_AFTER}")
+                 rf"|\bevery\s+{_DAY_NAME}(?:{_DAY_JOINT}{_DAY_NAME})*|\bweek(?:end|day)s"
+                 rf"|^{_DAY_NAME}s(?:{_DAY_JOINT}{_DAY_NAME}s)*)\b{_NO_NOUN_AFTER}")
 """Days of every week: "on weekends" ("at weekends"), "weekends", "on weekdays", "on sundays", "every saturday and
-sunday"; a day's name alone is left to search for ("sunday roast", "ice cream sundays")."""
+sunday", "sundays" opening the query; elsewhere or before a noun, a day's name is left to search for ("sunday roast",
+"ice cream sundays")."""
 _ANY = "(?:" + "|".join(pattern for kind, pattern in _ATOMS.items() if kind != "now") + ")"
 
 
@@ -484,7 +514,7 @@ _LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in [
         # "the last march of the band", "the last week of july": the final one, not the latest
-        (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|{_UNIT}\s+of)\b", "final"),
+        (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|(?:{_UNIT}|{_WEEKDAY})\s+of)\b", "final"),
         (rf"{_JOINED}(?P<more>(?:{_NEXT}(?>{_ANY}))*{_AND_OR}(?>{_ANY}))", "list"),
         (rf"{_JOINED}(?P<more>(?:\s*,\s*(?>{_ANY}))+)", "commas"),  # "2019, 2021", "christmas 2020, 2021"
         (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
@@ -513,11 +543,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b(?:in|during|from)\s+{_ATOMS['month']}{_NO_NOUN_AFTER}", "month"),  # "photos from august" too
         (rf"\b(?:in|during|from)\s+(?:the\s+)?{_ATOMS['season']}{_NO_NOUN_AFTER}", "season"),  # not "in summer dress"
         (rf"\b(?:at|on|during|over)\s+{_ATOMS['holiday']}", "holiday"),  # not "at the christmas market"
-        *_led("weekend", "relative"),
+        *_led("weekend", "weekday_rel", "relative"),
         (_WEEKLY_WORDS, "weekly"),
         (rf"\b{_COUNT}\s+{_UNIT}s?\s+ago\b", "ago"),
         (rf"\b{_ATOMS['day']}", "day"),
         (rf"(?<!\w){_LEAD}{_ATOMS['year']}", "lone_year"),
+        # last, as they are read by the dates before them: "on sunday in 2019" is each Sunday of 2019
+        (rf"\bon\s+{_WEEKDAY}\b", "weekday"),  # "on sunday", "on sunday morning"
+        (rf"^{_WEEKDAY}\b{_NO_NOUN_AFTER}", "weekday"),  # "sunday at the beach"; not "sunday roast", "easter sunday"
     ]
 ]
 _NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", "day_month_year"}
@@ -528,7 +561,7 @@ _POSSESSIVE = re.compile(r"['\u2019]s\b")  # "yesterday's party"
 _TAKEN = re.compile(r"^taken\s+", re.IGNORECASE)
 _LONE_FROM = re.compile(r"^from\s+", re.IGNORECASE)
 _AGO = re.compile(r"\bago$", re.IGNORECASE)
-_IN_WHEN = re.compile(rf"(?:['\u2018\u2019]?\d|{_MONTH}\b|{_SEASON}\b)", re.IGNORECASE)  # "in 1990", "in '19"
+_IN_WHEN = re.compile(rf"(?:['\u2018\u2019]?\d|{_MONTH}\b|{_SEASON}\b|{_WEEKDAY}\b)", re.IGNORECASE)  # "in '19"
 _HOLIDAY_FIRST = re.compile(_HOLIDAY, re.IGNORECASE)  # "at christmas 2020"
 _YEARLY_OF = {"holiday_year": ("holiday", 0), "year_holiday": ("holiday", 1), "season_year": ("season", 0),
               "year_season": ("season", 1), "month_year": ("month", 0)}
@@ -786,6 +819,9 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
             return _day(today) - timedelta(days=count * (7 if unit == "week" else 1) - 1), now
         year, month = _months_back(today, count * (12 if unit == "year" else 1))
         return datetime(year, month, min(today.day, 28)), now
+    if kind in ("weekday", "weekday_rel"):  # the latest up to today ("on sunday", "this sunday"); "last" before it
+        before = kind == "weekday_rel" and groups[0] != "this"
+        return _days(today - timedelta(days=(today.weekday() - _WEEK_DAYS[groups[-1]][0]) % 7 or 7 * before))
     if kind == "weekend":
         saturday = _day(today) + timedelta(days=5 - today.weekday() - (7 if groups[0] != "this" else 0))
         return saturday, saturday + timedelta(days=2)
@@ -886,7 +922,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
         position = 0
         while (match := pattern.search(scan, position)) is not None:
             position = match.end()
-            found = _resolve(kind, match, today)
+            found = _resolve("weekly" if kind == "weekday" and period is not None else kind, match, today)
             if found is None:
                 if kind in _NO_DATE_AT_ALL:
                     scan = _blanked(scan, match.start(), match.end(), "\0")

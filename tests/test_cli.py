@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,20 @@ def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
     code, out, _ = run("similar", str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg"))
     assert code == 0 and len(out.splitlines()) == 4
     assert not {str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg")} & set(out.splitlines())
+
+
+def test_similar_leaves_out_the_files_of_the_very_bytes_asked_about(run, photo_folder: Path) -> None:
+    """A backup of p0 came first at 1.000, its `copies` naming p0: the photo asked about, not one like it."""
+    backup = photo_folder / "Backup" / "p0.jpg"
+    backup.parent.mkdir()
+    shutil.copy2(photo_folder / "p0.jpg", backup)
+    run("index", str(photo_folder))
+    asked = {str((photo_folder / "p0.jpg").resolve()), str(backup.resolve())}
+    for args in (("--json",), ("--json", "--all-copies")):
+        code, out, _ = run("similar", str(photo_folder / "p0.jpg"), *args)
+        rows = json.loads(out)
+        assert code == 0 and len(rows) == 5 and not asked & {row["path"] for row in rows}
+        assert not any(row["copies"] for row in rows) and max(row["score"] for row in rows) < 0.999
 
 
 def test_a_search_for_a_file_name_lists_that_photo_first(run, photo_folder: Path) -> None:
@@ -414,6 +429,59 @@ def test_search_says_which_place_it_left_out_of_another(run, tmp_path: Path) -> 
     code, out, err = run("search", "in portugal but not lisbon")
     assert code == 0 and out.splitlines() == [str(porto.resolve())]
     assert err == "photos taken in Portugal but not Lisbon, Portugal (in portugal but not lisbon)\n"
+
+
+def test_a_place_left_out_is_echoed_in_words_that_read_back_the_same(run, tmp_path: Path) -> None:
+    """The header echoed "(in portugal -in lisbon)" for "in portugal - in lisbon": typed back, those words
+    kept to no place at all and listed every photo, Oslo's too."""
+    located_photo(tmp_path / "photos" / "lisbon.jpg", 1, (38.72, -9.14), "2021:05:01 10:00:00")
+    porto = located_photo(tmp_path / "photos" / "porto.jpg", 2, (41.15, -8.61), "2021:06:01 10:00:00")
+    located_photo(tmp_path / "photos" / "oslo.jpg", 3, (59.91, 10.75), "2022:06:01 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", "in portugal - in lisbon")
+    assert (code, out) == (0, f"{porto.resolve()}\n")
+    assert err == "photos taken in Portugal but not Lisbon, Portugal (in portugal -in lisbon)\n"
+    assert run("search", "in portugal -in lisbon") == (code, out, err)
+
+
+def test_a_date_left_out_of_days_of_the_week_is_said_and_its_echo_reads_back(run, tmp_path: Path) -> None:
+    """"on weekends not in summer" said "photos taken on weekends, up to 2026": not the summers left out."""
+    saturday = located_photo(tmp_path / "photos" / "may.jpg", 1, None, "2021:05:01 10:00:00")
+    located_photo(tmp_path / "photos" / "july.jpg", 2, None, "2021:07:03 10:00:00")  # a Saturday in summer
+    located_photo(tmp_path / "photos" / "wednesday.jpg", 3, None, "2021:05:05 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", "on weekends not in summer")
+    assert (code, out) == (0, f"{saturday.resolve()}\n")
+    assert err == "photos taken on weekends, any year, but not in summer (on weekends, -in summer)\n"
+    assert run("search", "on weekends, -in summer") == (code, out, err)
+
+
+def test_last_sunday_keeps_to_the_latest_sunday_before_today(run, tmp_path: Path) -> None:
+    """"last sunday" was searched as words: no date kept to, no header."""
+    today = date.today()
+    sunday = today - timedelta(days=(today.weekday() - 6) % 7 or 7)
+    that_day = located_photo(tmp_path / "photos" / "a.jpg", 1, None, f"{sunday:%Y:%m:%d} 10:00:00")
+    located_photo(tmp_path / "photos" / "b.jpg", 2, None, f"{sunday - timedelta(days=7):%Y:%m:%d} 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", "last sunday")
+    assert (code, out) == (0, f"{that_day.resolve()}\n")
+    assert err == f"photos taken {sunday.day} {sunday:%b %Y} (last sunday)\n"
+
+
+def test_json_says_the_file_date_a_photo_without_its_own_was_found_by(run, tmp_path: Path) -> None:
+    """"since christmas" found a photo with no date of its own by its file's date, and --json said only
+    "taken_at": null: a script could not tell why it was found."""
+    undated = write_photo(tmp_path / "photos" / "screenshot.png", seed=1, fmt="PNG")
+    moment = datetime.now().replace(microsecond=0)
+    os.utime(undated, (moment.timestamp(), moment.timestamp()))
+    dated = located_photo(tmp_path / "photos" / "dated.jpg", 2, None, "2001:05:01 10:00:00")
+    run("index", str(tmp_path / "photos"))
+    code, out, _ = run("search", "since christmas", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [(row["path"], row["taken_at"]) for row in rows] == [(str(undated.resolve()), None)]
+    assert rows[0]["file_date"] == moment.isoformat()
+    row = json.loads(run("search", "in 2001", "--json")[1])[0]
+    assert (row["path"], row["taken_at"]) == (str(dated.resolve()), "2001-05-01T10:00:00") and row["file_date"]
 
 
 def test_a_place_or_date_after_not_leaves_its_photos_out(run, tmp_path: Path) -> None:

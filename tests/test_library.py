@@ -327,7 +327,8 @@ def test_a_copy_of_an_indexed_photo_reuses_its_vector(open_library, photo_folder
     shutil.copy(photo_folder / "p1.jpg", photo_folder / "copy-of-p1.jpg")
     report = library.index()
     assert (report.reused, spy.images) == (1, 0)
-    assert paths(library.similar(photo_folder / "p1.jpg", limit=1)) == ["copy-of-p1.jpg"]
+    hits = library.search_scoped(str(photo_folder / "p1.jpg"), limit=2, all_copies=True)[0]
+    assert sorted(paths(hits)) == ["copy-of-p1.jpg", "p1.jpg"] and hits[1].score > 0.9999
 
 
 def test_a_deleted_photo_leaves_the_results(open_library, photo_folder: Path) -> None:
@@ -916,9 +917,11 @@ def test_similar_to_a_photo_that_failed_says_why_without_loading_the_model(
 def test_an_image_outside_the_library_can_be_the_query(open_library, photo_folder: Path, tmp_path: Path) -> None:
     library = open_library()
     library.index([photo_folder])
-    outside = shutil.copy(photo_folder / "p2.jpg", tmp_path / "elsewhere.jpg")
+    outside = resized_copy(photo_folder / "p2.jpg", tmp_path / "elsewhere.jpg")
     assert paths(library.similar(outside, limit=1)) == ["p2.jpg"]
     assert paths(library.search(str(outside), limit=1)) == ["p2.jpg"]
+    same_bytes = shutil.copy(photo_folder / "p2.jpg", tmp_path / "p2 again.jpg")
+    assert paths(library.similar(same_bytes, limit=1)) == ["p2.jpg"]  # "do I have this one?": yes, there
 
 
 def test_bad_queries_are_clear_errors(open_library, photo_folder: Path, tmp_path: Path) -> None:
@@ -1817,17 +1820,28 @@ def test_files_of_one_picture_are_one_search_result_unless_every_copy_is_asked_f
     assert [(h.path, h.copies) for h in in_backup] == [(backup, (photo_folder / "p0.jpg",))]
 
 
-def test_photos_like_one_list_files_of_the_same_bytes_once(open_library, photo_folder: Path) -> None:
+def test_photos_like_one_list_files_of_the_same_bytes_once_and_never_the_ones_asked_about(
+    open_library, photo_folder: Path
+) -> None:
+    """p0's backup came first at 1.000, its copies naming p0 itself: the photo asked about, not one like it."""
     for copy in (photo_folder / "Backup" / "p1.jpg", photo_folder / "Backup" / "p0.jpg"):
         copy.parent.mkdir(exist_ok=True)
         shutil.copy2(photo_folder / copy.name, copy)
     library = open_library()
     library.index([photo_folder])
-    like = library.similar(photo_folder / "p0.jpg", limit=20)
-    shown = [h.path for h in like]
-    assert photo_folder / "p0.jpg" not in shown and len(shown) == len(set(shown)) == 6  # 5 others, p0's backup
-    assert next(h for h in like if h.path == photo_folder / "p1.jpg").copies == (photo_folder / "Backup" / "p1.jpg",)
-    assert len(library.similar(photo_folder / "p0.jpg", limit=20, all_copies=True)) == 7
+    p0, backup = photo_folder / "p0.jpg", photo_folder / "Backup" / "p0.jpg"
+    for asked in (p0, backup):
+        like = library.similar(asked, limit=20)
+        shown = [h.path for h in like]
+        assert len(shown) == len(set(shown)) == 5 and not {p0, backup} & set(shown)
+        assert not any(p0 in h.copies or backup in h.copies for h in like)
+        p1 = next(h for h in like if h.path == photo_folder / "p1.jpg")
+        assert p1.copies == (photo_folder / "Backup" / "p1.jpg",)
+    every = [h.path for h in library.similar(p0, limit=20, all_copies=True)]
+    assert len(every) == 6 and photo_folder / "Backup" / "p1.jpg" in every and backup not in every
+    assert len(library.similar(p0, limit=3)) == len(library.similar(p0, limit=3, all_copies=True)) == 3
+    together = [h.path for h in library.similar([p0, photo_folder / "p2.jpg"], limit=20)]
+    assert len(together) == 4 and not {p0, backup, photo_folder / "p2.jpg"} & set(together)
 
 
 def test_a_copy_searched_for_by_its_own_name_is_the_one_listed(open_library, photo_folder: Path) -> None:
@@ -1862,6 +1876,16 @@ def test_a_place_left_out_as_a_term_after_one_kept_to_is_left_out_of_it(travels:
     assert sorted(paths(travels.search("a photo in portugal - in lisbon", limit=10))) == ["porto.jpg"]
     place = travels.search_scoped("in portugal - in lisbon")[1].place
     assert (place.label, [part.label for part in place.but]) == ("Portugal", ["Lisbon, Portugal"])
+
+
+def test_a_place_left_out_with_its_minus_against_it_is_left_out_too(travels: Library) -> None:
+    """"in portugal -in lisbon" subtracted the word "in" and kept to no place: all eight photos came back;
+    "in 2021 -in lisbon" kept Lisbon's photos of 2021."""
+    for query in ("in portugal -in lisbon", "a photo in portugal -in lisbon"):
+        hits, scope = travels.search_scoped(query, limit=10)
+        assert paths(hits) == ["porto.jpg"] and scope.place.words == "in portugal -in lisbon"
+    hits, scope = travels.search_scoped("in 2021 -in lisbon", limit=10)
+    assert sorted(paths(hits)) == ["home-a.jpg", "paris-a.jpg", "versailles.jpg"] and scope.place.left_out
 
 
 def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: Library, tmp_path: Path) -> None:

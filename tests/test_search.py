@@ -260,3 +260,42 @@ def test_words_in_quotes_name_no_tag() -> None:
     """The README says quoted words are searched as written; the dates and places kept to that, tags did not."""
     rest, tags = take_tags(parse_query('kids "summer 2019"'), {"2019", "kids"})
     assert tags == ("kids",) and rest == [QueryTerm(1, text="summer 2019")]
+
+
+@pytest.mark.parametrize(("typed", "spaced"), [
+    ("in portugal -in lisbon", "in portugal - in lisbon"),
+    ("beach in portugal -in lisbon", "beach in portugal - in lisbon"),
+    ("in 2019 -in lisbon", "in 2019 - in lisbon"),
+    ("beach -in new york -people", "beach - in new york -people"),
+    ("beach -last summer", "beach - last summer"),
+    ("beach -christmas 2020 + dog", "beach - christmas 2020 + dog"),
+    ("cat -at night", "cat - at night"),
+])
+def test_a_minus_before_a_place_or_a_date_leaves_out_all_its_words_as_a_spaced_minus_does(typed, spaced) -> None:
+    """"in portugal -in lisbon" subtracted the word "in" and kept to the words "in portugal lisbon": no
+    place at all, every photo; "beach -last summer" kept "summer" to search for."""
+    assert parse_query(typed) == parse_query(spaced)
+
+
+def test_a_place_left_out_of_another_is_said_as_it_reads_back() -> None:
+    """The header said "(in portugal -in lisbon)" for "in portugal - in lisbon", the very words that
+    lost every place when typed back."""
+    from photoclip.places import Place
+    from photoclip.search import take_place
+
+    known = {"portugal": Place("country", "Portugal", "", "PT"), "lisbon": Place("town", "Lisbon, Portugal", "", "PT")}
+    terms, place = take_place(parse_query("beach in portugal -in lisbon"), known.get)
+    assert terms == [QueryTerm(1, text="beach")] and place.words == "in portugal -in lisbon"
+    assert (place.label, [part.label for part in place.but]) == ("Portugal", ["Lisbon, Portugal"])
+    assert take_place(parse_query(place.words), known.get) == ([], place)
+    _terms, alone = take_place(parse_query("beach -in lisbon"), known.get)
+    assert alone.left_out and take_place(parse_query(f"beach {alone.words}"), known.get)[1] == alone
+
+
+@pytest.mark.parametrize(("query", "terms"), [
+    ("red -in", [(1, "red"), (-1, "in")]),  # no place after it: the word
+    ("beach -may flowers", [(1, "beach flowers"), (-1, "may")]),  # "may flowers" is no date
+    ("beach -in 2019 in lisbon", [(1, "beach in lisbon"), (-1, "in 2019")]),  # the date, then a place kept to
+])
+def test_a_minus_leaves_out_a_word_or_a_dates_words_only(query: str, terms) -> None:
+    assert [(t.sign, t.text) for t in parse_query(query)] == terms

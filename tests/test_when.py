@@ -681,5 +681,62 @@ def test_days_of_the_week_before_a_date_left_out_are_still_read_and_said_in_a_li
     assert all(start.weekday() == 5 and start.year != 2019 for start, _ in period.spans)
     assert extract_period("on weekends last summer", TODAY)[1].describe() == "on weekends, 6 Jun 2026 to 30 Aug 2026"
     described = extract_period("in 2019 not on weekends", TODAY)[1].describe()
-    assert described == "53 stretches of days from 1 Jan 2019 to 31 Dec 2019"
+    assert described == "1 Jan 2019 to 31 Dec 2019, but not on weekends"
     assert extract_period("may not be", TODAY)[0] == "may not be"
+
+
+@pytest.mark.parametrize(("query", "described", "said"), [
+    ("on weekends not in summer", "on weekends, any year, but not in summer", "on weekends, -in summer"),
+    ("on weekends except last summer", "on weekends, any year, but not 1 Jun 2026 to 31 Aug 2026",
+     "on weekends, -last summer"),
+    ("last summer not on sundays", "1 Jun 2026 to 31 Aug 2026, but not on Sundays", "last summer, -on sundays"),
+    ("in 2019 not in july or august", "1 Jan 2019 to 31 Dec 2019, but not in July or August",
+     "in 2019, -in july or august"),
+    ("in may not in 2019", "in May, up to 2018 and 2020 to 2026", "in may, -in 2019"),  # the years show it
+    ("not in 2019 not in 2021", "any time but 1 Jan 2019 to 31 Dec 2019 and 1 Jan 2021 to 31 Dec 2021",
+     "other than in 2019 or in 2021"),
+])
+def test_a_date_left_out_of_another_is_said_where_no_year_shows_it(query: str, described: str, said: str) -> None:
+    """"on weekends not in summer" and "on weekends except last summer" both said "on weekends, up to 2026": the
+    summers left out were not said, though they were left out."""
+    rest, period = extract_period(query, TODAY)
+    assert (rest, period.describe(), period.said) == ("", described, said)
+
+
+@pytest.mark.parametrize(("query", "rest", "day", "said"), [
+    ("last sunday", "", (2026, 11, 29), "last sunday"),
+    ("kids on sunday", "kids", (2026, 11, 29), "on sunday"),
+    ("this sunday", "", (2026, 11, 29), "this sunday"),  # not the one to come: a photo search looks back
+    ("sunday at the beach", "at the beach", (2026, 11, 29), "on sunday"),
+    ("Sunday", "", (2026, 11, 29), "on Sunday"),
+    ("last tuesday", "", (2026, 11, 24), "last tuesday"),  # today is a Tuesday: the one before it
+    ("on tuesday", "", (2026, 12, 1), "on tuesday"),  # today
+    ("this past friday", "", (2026, 11, 27), "this past friday"),
+    ("kids on saturday morning", "kids morning", (2026, 11, 28), "on saturday"),
+])
+def test_a_day_of_the_week_is_the_latest_one(query: str, rest: str, day, said: str) -> None:
+    """"last sunday", "on sunday" and "sunday" were searched as words: CLIP cannot see which day it was."""
+    left, period = extract_period(query, TODAY)
+    start = datetime(*day)
+    assert (left, period.spans, period.said) == (rest, ((start, start + timedelta(days=1)),), said)
+
+
+def test_days_of_the_week_said_alone_are_each_of_them_and_one_with_a_date_each_in_it() -> None:
+    rest, period = extract_period("sundays with grandma", TODAY)
+    assert (rest, period.describe()) == ("with grandma", "on Sundays, any year")
+    assert extract_period("saturdays and sundays", TODAY)[1].describe() == "on Saturdays or Sundays, any year"
+    rest, period = extract_period("beach on sunday in 2019", TODAY)
+    assert (rest, period.describe(), len(period.spans)) == ("beach", "on Sundays, 2019", 52)
+    assert all(start.weekday() == 6 and start.year == 2019 for start, _ in period.spans)
+
+
+def test_easter_sunday_is_that_sunday() -> None:
+    period = extract_period("easter sunday 2024", TODAY)[1]
+    assert period.spans == _spans(((2024, 3, 31), (2024, 4, 1)))
+    assert extract_period("eggs at easter sunday", TODAY)[1].describe() == "on Easter Sunday, any year"
+
+
+@pytest.mark.parametrize("query", ["sunday best", "sunday roast", "easter sunday", "the last sunday of july",
+                                   "mondays suck", "friday night lights", "ice cream sundays", "beach sundays"])
+def test_a_days_name_that_names_a_thing_is_no_date(query: str) -> None:
+    assert extract_period(query, TODAY) == (query, None)
