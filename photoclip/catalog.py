@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -333,6 +333,17 @@ _MIGRATIONS: dict[int, str] = {
     20: """
     UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
     """,
+    # Whether a photo's own file dates it and places it, and its own caption (FileFacts), apart from
+    # what a Google Takeout JSON beside it adds: a JSON that changed while the photo did not is read
+    # again without decoding the photo. Photos read before have none: they are decoded for it once.
+    21: """
+    CREATE TABLE IF NOT EXISTS file_facts (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        dated INTEGER NOT NULL,
+        placed INTEGER NOT NULL,
+        caption TEXT
+    );
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -400,6 +411,41 @@ _STATE_COLUMNS = "path, id, size, mtime_ns, status, indexed_at, status = 'failed
 
 
 @dataclass(frozen=True)
+class FileFacts:
+    """When and where a photo's own file says it was taken, and what it says the photo shows, apart
+    from what a Google Takeout JSON beside it adds (PhotoMetadata holds both): kept so that a JSON
+    changed since is read again without decoding the photo (Described)."""
+
+    taken_at: str | None = None
+    location: tuple[float, float] | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class TakenFacts:
+    """When and where a photo was taken and what it shows: its FileFacts, with a Takeout JSON's."""
+
+    taken_at: str | None
+    location: tuple[float, float] | None = None
+    country: str | None = None  # of the nearest town (places.Gazetteer.locate)
+    region: str | None = None
+    town: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Described:
+    """What the files beside a photo say of it now, read again for a photo whose bytes did not change
+    (Catalog.settle_unchanged): another program's sidecars, photoclip's own, and `taken` with its
+    Takeout JSON's date, place and caption, where the catalog knows its FileFacts (else those stay)."""
+
+    sidecar_keywords: tuple[str, ...] = ()
+    own_sidecar_keywords: tuple[str, ...] = ()
+    sidecar_caption: str | None = None
+    taken: TakenFacts | None = None
+
+
+@dataclass(frozen=True)
 class PhotoMetadata:
     """What decoding a photo learned about it, stored with its embedding."""
 
@@ -421,6 +467,7 @@ class PhotoMetadata:
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
     sidecar_caption: str | None = None  # what another program's sidecar says about it
     damage: str | None = None  # imaging.DecodedPhoto.damage
+    file_facts: FileFacts | None = None  # None: not known (a Takeout JSON beside it has it decoded again)
 
 
 @dataclass(frozen=True)
@@ -945,12 +992,53 @@ class Catalog:
             "SELECT p.id, p.hash FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model_id = ?"
             " WHERE NOT e.stale AND p.hash IS NOT NULL AND p.id IN ({marks})", ids, model_id)}
 
-    def settle_unchanged(self, ids: Iterable[PhotoId]) -> None:
+    def file_facts(self, ids: Iterable[PhotoId]) -> dict[PhotoId, FileFacts]:
+        """The FileFacts of these photos, where they are known (read since schema 21)."""
+        return {PhotoId(r[0]): FileFacts(r[1], (r[2], r[3]) if r[2] is not None else None, r[4])
+                for r in self._rows_in(
+                    "SELECT p.id, CASE WHEN f.dated THEN p.taken_at END, CASE WHEN f.placed THEN p.lat END,"
+                    " CASE WHEN f.placed THEN p.lon END, f.caption"
+                    " FROM photos p JOIN file_facts f ON f.photo_id = p.id WHERE p.id IN ({marks})", ids)}
+
+    def _store_file_facts(self, facts: list[tuple[PhotoId, FileFacts | None]]) -> None:
+        """What photos' files say of themselves, as PhotoMetadata.file_facts has it (None: not known)."""
+        self._conn.executemany("DELETE FROM file_facts WHERE photo_id = ?", ((pid,) for pid, f in facts if f is None))
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO file_facts (photo_id, dated, placed, caption) VALUES (?, ?, ?, ?)",
+            ((pid, f.taken_at is not None, f.location is not None, f.caption) for pid, f in facts if f is not None))
+
+    def settle_unchanged(self, ids: Iterable[PhotoId], described: Iterable[tuple[PhotoId, Described]] = ()) -> int:
         """Photos whose files hash as they did when embedded are indexed again as they were:
-        their vectors, facts and tags stand (see hashes_with_vectors)."""
+        their vectors, facts and tags stand (see hashes_with_vectors), but for what the files
+        beside them say now (`described`, photos of `ids` too). Their files were read just now (a
+        damaged one is not read again for a ctime older than that, scan._rewritten). Returns how
+        many tags came or went with their sidecars' keywords."""
+        changed, now = 0, time.time()
         with self.transaction():
-            self._conn.executemany(
-                "UPDATE photos SET status = 'indexed', failure = NULL WHERE id = ?", ((pid,) for pid in ids))
+            for pid, what in described:
+                changed += self._replace_keywords(pid, "sidecar", what.sidecar_keywords, what.own_sidecar_keywords)
+                if what.taken is not None:
+                    self._set_taken(pid, what.taken)
+                self._set_captions(pid, what.taken.caption if what.taken else self._caption_in_file(pid),
+                                   what.sidecar_caption)
+            self._conn.executemany("UPDATE photos SET status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
+                                   ((now, pid) for pid in ids))
+        return changed
+
+    def _set_taken(self, pid: PhotoId, taken: TakenFacts) -> None:
+        self._conn.execute(
+            "UPDATE photos SET taken_at = ?, lat = ?, lon = ?, country = ?, region = ?, town = ? WHERE id = ?",
+            (taken.taken_at, *(taken.location or (None, None)), taken.country, taken.region, taken.town, pid))
+
+    def _caption_in_file(self, pid: PhotoId) -> str | None:
+        row = self._conn.execute("SELECT in_file FROM captions WHERE rowid = ?", (pid,)).fetchone()
+        return row[0] if row else None
+
+    def _set_captions(self, pid: PhotoId, in_file: str | None, in_sidecar: str | None) -> None:
+        self._conn.execute("DELETE FROM captions WHERE rowid = ?", (pid,))
+        if in_file or in_sidecar:
+            self._conn.execute("INSERT INTO captions (rowid, in_file, in_sidecar, cjk) VALUES (?, ?, ?, ?)",
+                               (pid, in_file, in_sidecar, _cjk_index_terms(in_file, in_sidecar)))
 
     def vector_for_hash(
         self, content_hash: str, model_id: str, pixels_hash: str | None = None
@@ -991,6 +1079,7 @@ class Catalog:
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
                   m.region, m.town, m.look, m.colours, m.pixels_hash, m.damage, now, pid) for pid, m, _ in embedded),
             )
+            self._store_file_facts([(pid, m.file_facts) for pid, m, _ in embedded])
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
@@ -1326,12 +1415,7 @@ class Catalog:
         """Another program's sidecar changed: what it says about each photo now."""
         with self.transaction():
             for pid, text in captions:
-                row = self._conn.execute("SELECT in_file FROM captions WHERE rowid = ?", (pid,)).fetchone()
-                self._conn.execute("DELETE FROM captions WHERE rowid = ?", (pid,))
-                if text or (row and row[0]):
-                    in_file = row[0] if row else None
-                    self._conn.execute("INSERT INTO captions (rowid, in_file, in_sidecar, cjk) VALUES (?, ?, ?, ?)",
-                                       (pid, in_file, text, _cjk_index_terms(in_file, text)))
+                self._set_captions(pid, self._caption_in_file(pid), text)
 
     def user_tags_among(self, names: Iterable[str]) -> set[str]:
         """Which of `names` are tags the user gave some photo (by hand, or in another program)."""

@@ -25,7 +25,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from photoclip import captions, keywords, looks, places, xmp
-from photoclip.catalog import Catalog, PhotoMetadata
+from photoclip.catalog import Catalog, Described, FileFacts, PhotoMetadata, TakenFacts
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
 from photoclip.imaging import (
@@ -37,7 +37,7 @@ from photoclip.imaging import (
     prepare_for_model,
     save_thumbnail,
 )
-from photoclip.takeout import has_json, takeout_facts
+from photoclip.takeout import TakeoutFacts, has_json, takeout_facts
 from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
@@ -155,23 +155,48 @@ def _decoded(
             save_thumbnail(photo, thumbnail_dir)
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
-    takeout, sidecars = takeout_facts(path), xmp.others_sidecars(path)
-    taken_at = photo.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
-    location = photo.location or (takeout and takeout.location) or None
-    towns = places.gazetteer().locate(*location) if location else None
+    own = FileFacts(photo.taken_at or None, photo.location or None,
+                    captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions]))
+    beside = described_beside(path, own)
+    taken = beside.taken
+    assert taken is not None  # with `own` known, it is read
     meta = PhotoMetadata(
         hash=photo.content_hash, pixels_hash=photo.pixels_hash, width=photo.width, height=photo.height,
-        taken_at=taken_at, format=photo.format, location=location,
-        country=towns[0].country if towns else None, region=(towns[0].region or None) if towns else None,
-        town=towns[1].name if towns else None,
+        taken_at=taken.taken_at, format=photo.format, location=taken.location, country=taken.country,
+        region=taken.region, town=taken.town,
         look=looks.look_of(photo.image), colours=looks.colours_of(photo.image, photo.icc),
-        keywords=keywords.keywords_in_file(photo.xmp, photo.keywords),
-        sidecar_keywords=keywords.photo_keywords(None, sidecars), own_sidecar_keywords=keywords.own_keywords(path),
-        caption=captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions,
-                                 *([takeout.description] if takeout and takeout.description else [])]),
-        sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)), damage=photo.damage,
+        keywords=keywords.keywords_in_file(photo.xmp, photo.keywords), sidecar_keywords=beside.sidecar_keywords,
+        own_sidecar_keywords=beside.own_sidecar_keywords, caption=taken.caption,
+        sidecar_caption=beside.sidecar_caption, damage=photo.damage, file_facts=own,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
+
+
+def described_beside(path: Path, own: FileFacts | None) -> Described:
+    """What the files beside a photo say of it: another program's sidecars, photoclip's own, and
+    its Takeout JSON, with what the photo's own file says where that is known (`own`). Read when
+    the photo is decoded, and again, without decoding it, when only its file's date changed
+    (settle_unchanged): a sidecar or JSON changed meanwhile is all there is that may be new."""
+    sidecars = xmp.others_sidecars(path)
+    return Described(
+        sidecar_keywords=keywords.photo_keywords(None, sidecars), own_sidecar_keywords=keywords.own_keywords(path),
+        sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)),
+        taken=None if own is None else taken_facts(path, own, takeout_facts(path)),
+    )
+
+
+def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None) -> TakenFacts:
+    """When, where and what: the photo's file says, else its Takeout JSON (Google keeps a date or
+    place changed there in the JSON only), else the date in its name; captions of both count."""
+    taken_at = own.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
+    location = own.location or (takeout and takeout.location) or None
+    towns = places.gazetteer().locate(*location) if location else None
+    return TakenFacts(
+        taken_at, location, country=towns[0].country if towns else None,
+        region=(towns[0].region or None) if towns else None, town=towns[1].name if towns else None,
+        caption=captions.joined([*(own.caption.splitlines() if own.caption else ()),
+                                 *([takeout.description] if takeout and takeout.description else [])]),
+    )
 
 
 class _Run:
@@ -297,33 +322,52 @@ def settle_unchanged(
 ) -> tuple[list[tuple[PhotoId, Path]], IndexReport]:
     """Photos whose files were touched but not changed (a backup put back, a sync tool, `touch`)
     hash as they did when embedded: they are indexed again as they were, read at the speed of
-    the disk, with no decoding and no model to load. Those with a Takeout JSON or an XMP sidecar
-    beside them are read again all the same (its date, place, keywords or caption may be new:
-    a photo waiting to be read again is not one Library.read_sidecars can give them to). Returns
-    the photos left for run_pipeline, in their order, and what was settled (as `reused`);
+    the disk, with no decoding and no model to load. The sidecars and Takeout JSON beside them
+    are read again (described_beside: their keywords, caption, date or place may be new, and a
+    photo waiting to be read again is not one Library.read_sidecars can give them to); only a
+    photo with a JSON whose own file's facts the catalog does not know (read before it kept
+    them) is left to decode. Returns the photos left for run_pipeline, in their order, and what
+    was settled (as `reused`, with the tags its sidecars' keywords gave or took as `keywords`);
     `on_settled` hears each committed batch."""
     started = time.monotonic()
     known = catalog.hashes_with_vectors([pid for pid, _ in items], model_id)
     candidates = [(pid, path) for pid, path in items if pid in known]
+    facts = catalog.file_facts(known)
     run = _Run(len(items), progress if candidates else None)
     algorithm = catalog.hash_algorithm
     same: list[PhotoId] = []
+    described: list[tuple[PhotoId, Described]] = []
+    tags = 0
 
-    def unchanged(photo_id: PhotoId, path: Path) -> bool:
+    def unchanged(photo_id: PhotoId, path: Path) -> Described | bool:
+        """True for a photo as it was, with nothing beside it; what is beside it now; False to decode it."""
         try:
-            return file_hash(path, algorithm) == known[photo_id] and not has_json(path) and not any(
-                sidecar.is_file() for sidecar in xmp.sidecars_beside(path))
+            if file_hash(path, algorithm) != known[photo_id]:
+                return False
+            with_json = has_json(path)
+            if not with_json and not any(sidecar.is_file() for sidecar in xmp.sidecars_beside(path)):
+                return True
+            if with_json and photo_id not in facts:
+                return False
+            return described_beside(path, facts.get(photo_id))
         except OSError:
             return False  # the pipeline says what is wrong with it
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception:  # a sidecar that trips up a reader: the pipeline reports it, and goes on
+            log.debug("reading what is beside %s again", path, exc_info=True)
+            return False
 
     def commit(current: Path | None) -> None:
+        nonlocal tags
         if same:
-            catalog.settle_unchanged(same)
+            tags += catalog.settle_unchanged(same, described)
             if on_settled is not None:
                 on_settled(tuple(same))
             run.reused += len(same)
             run.done += len(same)
             same.clear()
+            described.clear()
         run.report(current)
 
     settled: set[PhotoId] = set()
@@ -334,15 +378,18 @@ def settle_unchanged(
         if result is None:
             cancelled = True
             break
-        if result:
-            same.append(photo_id)
-            settled.add(photo_id)
-            if len(same) >= batch_size:
-                commit(path)
+        if result is False:
+            continue
+        same.append(photo_id)
+        settled.add(photo_id)
+        if isinstance(result, Described):
+            described.append((photo_id, result))
+        if len(same) >= batch_size:
+            commit(path)
     commit(None)
     rest = [] if cancelled else [(pid, path) for pid, path in items if pid not in settled]
     return rest, IndexReport(total=len(items) - len(rest), embedded=0, reused=run.reused, failed=0,
-                             cancelled=cancelled, seconds=time.monotonic() - started)
+                             cancelled=cancelled, seconds=time.monotonic() - started, keywords=tags)
 
 
 def counted_after(progress: ProgressCallback | None, before: int) -> ProgressCallback | None:

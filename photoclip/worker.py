@@ -1164,6 +1164,8 @@ class Worker:
                 self._report(raws)
         with self._cv:
             self._plan_size = len(self._plan) + len(items) - processed
+        if report.keywords:  # keywords in the sidecars of photos only touched (Library.settle_touched)
+            self._emit(TagsChanged())
         if time.monotonic() - self._last_save > SAVE_EVERY_S:
             self._update_tags()  # a long first run shows tags as it goes, not only at the end
             self._save_index()
@@ -1189,6 +1191,8 @@ class Worker:
             self._set_plan_dirty()
         if settled.reused:
             self._emit(self._progress_event(None))
+        if settled.keywords:
+            self._emit(TagsChanged())
         return rest
 
     def _wait_for_writers(self, items: list[tuple[PhotoId, Path]]) -> list[tuple[PhotoId, Path]]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sqlite3
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from photoclip import catalog as catalog_module
-from photoclip.catalog import SCHEMA_VERSION, Catalog, PhotoMetadata
+from photoclip.catalog import SCHEMA_VERSION, Catalog, Described, FileFacts, PhotoMetadata, TakenFacts
 from photoclip.errors import LibraryError, LibraryFullError
 from photoclip.ids import PhotoId
 
@@ -609,6 +610,27 @@ def test_a_schema_9_catalog_finds_its_chinese_and_japanese_captions_after_the_up
     assert catalog.caption(pid) == "東京タワーの夜景\nTokyo"
     catalog.delete_photos([pid])
     assert catalog._conn.execute("SELECT count(*) FROM captions").fetchone()[0] == 0
+
+
+def test_what_a_photos_file_says_of_itself_is_kept_apart_from_what_its_takeout_json_adds(catalog: Catalog) -> None:
+    pid = add_photo(catalog)
+    own = FileFacts(taken_at="2016-05-01T10:00:00", caption="In the file")
+    m = PhotoMetadata(hash="h", width=1, height=1, taken_at=own.taken_at, format="jpeg", location=(38.7, -9.1),
+                      caption="In the file\nFrom Google", sidecar_caption="In darktable", file_facts=own)
+    catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+    assert catalog.file_facts([pid]) == {pid: own}  # the place is the JSON's
+
+    catalog.settle_unchanged([pid], [(pid, Described(sidecar_keywords=("Lake",), sidecar_caption="Edited"))])
+    assert catalog.caption(pid) == "In the file\nFrom Google\nEdited" and catalog.photo(pid).status == "indexed"
+    assert catalog.photo_tags(pid) == [("lake", "user", 1.0)]
+    catalog.settle_unchanged([pid], [(pid, Described(taken=TakenFacts("2016-05-01T10:00:00", caption="In the file")))])
+    assert catalog.caption(pid) == "In the file" and catalog.photo(pid).lat is None and catalog.photo_tags(pid) == []
+
+    catalog.store_batch("m", [(pid, dataclasses.replace(m, file_facts=None), np.ones(4, np.float32))], [])
+    assert catalog.file_facts([pid]) == {}  # not known: read by a photoclip that did not keep them
+    catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+    catalog.delete_photos([pid])
+    assert catalog._conn.execute("SELECT count(*) FROM file_facts").fetchone()[0] == 0
 
 
 def test_keywords_taken_away_in_another_program_are_taken_away_here(catalog: Catalog) -> None:

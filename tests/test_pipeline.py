@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
+import time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +150,128 @@ def test_settling_cancelled_leaves_the_rest_pending(encoder, many_photos: Path, 
     rest, report = settle_unchanged(touched, catalog, encoder.model_id, workers=1, cancel=cancel)
     assert (rest, report.cancelled, report.reused) == ([], True, 0)
     assert len(catalog.pending(encoder.model_id)) == 21
+    catalog.close()
+
+
+class CountingEncoder:
+    """The real encoder, counting the images it encodes."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder, self.images = encoder, 0
+        self.model_id, self.image_size, self.cpu_threads = encoder.model_id, encoder.image_size, encoder.cpu_threads
+        self.decode_min_side = encoder.decode_min_side
+
+    def encode_images(self, batch: np.ndarray) -> np.ndarray:
+        self.images += len(batch)
+        return self.encoder.encode_images(batch)
+
+
+def _decodes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The photos the pipeline decodes from now on, each through the real decoder."""
+    from photoclip import pipeline
+
+    decoded: list[Path] = []
+    real = pipeline.decode_photo
+    monkeypatch.setattr(pipeline, "decode_photo", lambda path, *rest: decoded.append(path) or real(path, *rest))
+    return decoded
+
+
+def test_touched_photos_with_sidecars_settle_without_decoding_and_take_their_sidecars_new_keywords(
+    encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """darktable writes a sidecar beside every photo: a backup put back (new mtimes, the same bytes) decoded
+    them all and loaded the model, only to reuse each vector by its hash."""
+    from tests.helpers import others_sidecar
+
+    folder = tmp_path / "photos"
+    for i in range(6):
+        write_photo(folder / f"p{i}.jpg", seed=i)
+        (folder / f"p{i}.jpg.xmp").write_bytes(others_sidecar([f"Roll {i}"]))
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+    (folder / "p1.jpg.xmp").write_bytes(others_sidecar(["Roll 1", "Grandma"]))  # in darktable meanwhile
+    write_photo(folder / "p4.jpg", seed=44)  # edited: other bytes
+    touched = _touched_again(catalog, folder)
+    decoded, counting = _decodes(monkeypatch), CountingEncoder(encoder)
+
+    rest, report = settle_unchanged(touched, catalog, encoder.model_id, workers=2)
+    run_pipeline(rest, counting, catalog, VectorIndex(encoder.dim), workers=1)
+
+    assert [path.name for _, path in rest] == ["p4.jpg"] and (report.reused, report.keywords) == (5, 1)
+    assert decoded == [folder / "p4.jpg"] and counting.images == 1  # only the edited photo is embedded again
+
+    def user_tags(name: str) -> set[str]:
+        tags = catalog.photo_tags(catalog.photo_by_path(folder / name).id)
+        return {tag for tag, source, _ in tags if source == "user"}
+
+    assert user_tags("p1.jpg") == {"roll 1", "grandma"} and user_tags("p4.jpg") == {"roll 4"}
+    assert catalog.pending(encoder.model_id) == []
+    catalog.close()
+
+
+def test_a_damaged_photo_only_touched_is_settled_once_not_at_every_scan(encoder, tmp_path: Path) -> None:
+    """A damaged photo is read again when its ctime is past its last reading (scan._rewritten): settled
+    without that reading noted, it was pending again after every scan."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    noise = np.random.default_rng(3).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(folder / "cut.jpg", quality=90)
+    data = (folder / "cut.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: int(len(data) * 0.95)])
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+    assert catalog.photo_by_path(folder / "cut.jpg").damage is not None
+    time.sleep(0.05)  # the backup is put back after the photo was read, past the file clock's coarse step
+
+    rest, report = settle_unchanged(_touched_again(catalog, folder), catalog, encoder.model_id, workers=1)
+    scan_root(catalog, catalog.roots()[0])
+
+    assert (rest, report.reused) == ([], 1) and catalog.pending(encoder.model_id) == []
+    catalog.close()
+
+
+def _takeout_json(photo: Path, taken: datetime, place: tuple[float, float] | None, description: str) -> None:
+    (photo.parent / f"{photo.name}.json").write_text(json.dumps({
+        "title": photo.name, "description": description, "photoTakenTime": {"timestamp": str(int(taken.timestamp()))},
+        **({"geoData": {"latitude": place[0], "longitude": place[1], "altitude": 0.0}} if place else {}),
+    }), encoding="utf-8")
+
+
+def test_a_takeout_json_changed_while_its_photo_was_only_touched_is_read_without_decoding_the_photo(
+    encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The date, place and caption of a photo changed in Google Photos and exported again: its JSON is new,
+    its bytes are not. Its own EXIF date still wins over the JSON's."""
+    from photoclip.catalog import PhotoMetadata
+    from tests.helpers import located_photo
+
+    folder = tmp_path / "Takeout"
+    bare, older = write_photo(folder / "Scan 12.jpg", seed=1), write_photo(folder / "Scan 13.jpg", seed=3)
+    dated = located_photo(folder / "DSC_0042.JPG", seed=2, position=None, taken="2016:05:01 10:00:00")
+    for photo in (bare, dated, older):
+        _takeout_json(photo, datetime(2015, 7, 4, 18, 30), None, "At the lake")
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+    was = catalog.photo_by_path(older)  # as a photoclip that did not keep what its file says left it
+    catalog.store_batch(encoder.model_id, [(was.id, PhotoMetadata(was.hash, was.width, was.height, was.taken_at,
+                                            was.format), catalog.vector(was.id, encoder.model_id))], [])
+    lisbon = (38.7223, -9.1393)
+    for photo in (bare, dated, older):
+        _takeout_json(photo, datetime(2015, 8, 1, 12, 0), lisbon, "Grandma at the lake")
+    touched = _touched_again(catalog, folder)
+    decoded, counting = _decodes(monkeypatch), CountingEncoder(encoder)
+
+    rest, report = settle_unchanged(touched, catalog, encoder.model_id, workers=2)
+    assert [path for _, path in rest] == [older] and decoded == []
+    run_pipeline(rest, counting, catalog, VectorIndex(encoder.dim), workers=1)
+
+    assert decoded == [older] and counting.images == 0
+    august, exif = "2015-08-01T12:00:00", "2016-05-01T10:00:00"
+    for photo, taken in ((bare, august), (dated, exif), (older, august)):
+        now = catalog.photo_by_path(photo)
+        assert (now.taken_at, now.lat, now.lon) == (taken, *lisbon)
+        assert catalog.caption(now.id) == "Grandma at the lake"
+    assert sorted(catalog.located_in_town("Lisbon", "PT")) == sorted(pid for pid, _ in touched)
     catalog.close()
 
 

@@ -1132,6 +1132,37 @@ def test_a_worker_settles_photos_only_touched_without_loading_the_model(open_lib
         worker.stop()
 
 
+def test_a_worker_settles_touched_photos_with_sidecars_without_loading_the_model(open_library, tmp_path: Path) -> None:
+    """darktable keeps a sidecar beside every photo: a backup put back touched them all, and a keyword was
+    added in darktable meanwhile. Only the sidecars are read again."""
+    from tests.helpers import others_sidecar
+
+    photos = tmp_path / "photos"
+    for i in range(3):
+        write_photo(photos / f"p{i}.jpg", seed=i)
+        (photos / f"p{i}.jpg.xmp").write_bytes(others_sidecar(["Holiday"]))
+    first = open_library(tmp_path / "lib")
+    first.index([photos])
+    first.close()
+    (photos / "p1.jpg.xmp").write_bytes(others_sidecar(["Holiday", "Grandma"]))
+    later = time.time() + 120
+    for photo in photos.glob("*.jpg"):
+        os.utime(photo, (later, later))
+    library = open_library(tmp_path / "lib")
+    worker = Worker(library, settle_s=SETTLE, poll_s=POLL, model_at_start=False)
+    events: list[object] = []
+    worker.subscribe(events.append)
+    worker.start()
+    try:
+        assert worker.wait_idle(60)
+        assert library.status().counts.pending == 0 and not library.model_loaded
+        tags = library.photo_tags(library.photo_at(photos / "p1.jpg").id)
+        assert {t.name for t in tags if t.source == "user"} == {"holiday", "grandma"}
+        assert any(isinstance(e, TagsChanged) for e in events)
+    finally:
+        worker.stop()
+
+
 def test_a_worker_told_so_loads_the_model_only_once_a_photo_is_to_be_embedded(open_library, tmp_path: Path) -> None:
     """`photoclip watch` with nothing new to index holds no model (and no torch, the CLI's own test says)."""
     photos = tmp_path / "photos"
