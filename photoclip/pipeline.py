@@ -93,7 +93,7 @@ class IndexReport:
         return dataclasses.replace(
             self, total=self.total + more.total, embedded=self.embedded + more.embedded,
             reused=self.reused + more.reused, failed=self.failed + more.failed, cancelled=more.cancelled,
-            seconds=self.seconds + more.seconds,
+            seconds=self.seconds + more.seconds, keywords=self.keywords + more.keywords,
         )
 
 

@@ -129,18 +129,24 @@ def _with_words_left_out(sign: int, text: str, weight: float) -> list[QueryTerm]
 
 _WORD = re.compile(r"\S+")
 _MOST_DATE_WORDS = 8  # "-from march 2022 to july 2023" and longer dates are left out whole
+_MOST_PLACE_WORDS = 8  # "-in san jose del cabo, mexico"
 
 
 def _left_out_end(text: str, match: re.Match[str], bound: int) -> int:
     """Where the words a minus leaves out end (none of them past `bound`, where the next one is): a
     date's last word ("-last summer", "-in 2019"); after a place's "in", "at", "near" or "around",
-    `bound`, as a spaced minus runs to the next term ("-in new york"); else the word's end."""
+    its name's last word ("-in new york", and "beach -in lisbon sunset" still looks for a sunset), or
+    for a name no map knows, `bound`, as a spaced minus runs to the next term; else the word's end."""
     words = [word.end() for word in _WORD.finditer(text, match.start(), bound)]
     for end in reversed(words[1:_MOST_DATE_WORDS]):
         rest, period = extract_period(text[match.start() + 1:end])
         if period is not None and not rest:
             return end
     if match[2].lower() in PREPOSITIONS and len(words) > 1:
+        for end in reversed(words[1:_MOST_PLACE_WORDS]):
+            rest, place = extract_place(text[match.start() + 1:end])
+            if place is not None and not rest.strip():
+                return end
         return words[-1]
     return match.end()
 

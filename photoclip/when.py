@@ -23,9 +23,9 @@ span where they touch ("2022, 2023 and 2024"); since, after, before or until one
 holiday, month or season without its year is since the latest one begun ("since christmas", "since june").
 Days of every week: "on weekends" ("weekends", "at weekends"), "on weekdays", "on sundays", "every saturday
 and sunday", "sundays" opening a query; a day of the week: "last sunday" (the latest before today), "on sunday" or
-"this sunday" (the latest up to today: a search looks back), "sunday" opening a query ("sunday at the beach"), each
-of them within another date ("on sunday in 2019": each Sunday of 2019); elsewhere or before a noun a day's name
-is a word ("sunday roast", "sunday best", "ice cream sundays"). A year alone after a month, season or holiday
+"this sunday" (the latest up to today: a search looks back), "on saturday and sunday" (each latest), each of them
+within another date ("on sunday in 2019": each Sunday of 2019); alone or before a noun a day's name is a word
+("sunday roast", "beach -sunday", "ice cream sundays"). A year alone after a month, season or holiday
 with its year is that one's ("christmas 2020 or 2021"), as is a dash to a year ("christmas 2019-2021"), and
 dates with years joined by commas are each ("2019, 2021"). A date a query leaves out ("beach -2019") keeps
 to any time but it (Period.any_time_but). Holidays with their year, or this or last one: christmas (24-26
@@ -514,7 +514,8 @@ _LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in [
         # "the last march of the band", "the last week of july": the final one, not the latest
-        (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|(?:{_UNIT}|{_WEEKDAY})\s+of)\b", "final"),
+        (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|{_UNIT}\s+of)\b", "final"),
+        (rf"\b(?:the\s+)?last\s+{_WEEKDAY}\s+of\b", "final"),  # "last sunday of july": not last Sunday
         (rf"{_JOINED}(?P<more>(?:{_NEXT}(?>{_ANY}))*{_AND_OR}(?>{_ANY}))", "list"),
         (rf"{_JOINED}(?P<more>(?:\s*,\s*(?>{_ANY}))+)", "commas"),  # "2019, 2021", "christmas 2020, 2021"
         (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
@@ -549,8 +550,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (rf"\b{_ATOMS['day']}", "day"),
         (rf"(?<!\w){_LEAD}{_ATOMS['year']}", "lone_year"),
         # last, as they are read by the dates before them: "on sunday in 2019" is each Sunday of 2019
-        (rf"\bon\s+{_WEEKDAY}\b", "weekday"),  # "on sunday", "on sunday morning"
-        (rf"^{_WEEKDAY}\b{_NO_NOUN_AFTER}", "weekday"),  # "sunday at the beach"; not "sunday roast", "easter sunday"
+        (rf"\bon\s+{_WEEKDAY}(?:{_DAY_JOINT}{_WEEKDAY})*\b", "weekday"),  # "on sunday", "on saturday and sunday"
     ]
 ]
 _NO_DATE_AT_ALL = {"final", "list", "iso_day", "numeric_day", "month_day_year", "day_month_year"}
@@ -598,6 +598,8 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
     words = " ".join(match.group().split())
     if kind == "weekly":
         return _weekly(words, today)
+    if kind == "weekday" and len(days := _DAY_WORD.findall(words)) > 1:  # "on saturday and sunday": each latest
+        return Period(_union(_latest_day(day.lower(), today) for day in days), words)
     try:
         if kind in ("range", "list", "commas", "open"):
             return _joined(kind, match, today, words)
@@ -610,6 +612,11 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
 _WEEK_DAYS = {"monday": (0,), "tuesday": (1,), "wednesday": (2,), "thursday": (3,), "friday": (4,), "saturday": (5,),
               "sunday": (6,), "weekday": (0, 1, 2, 3, 4), "weekend": (5, 6)}
 _DAY_WORD = re.compile(_DAY_NAME, re.IGNORECASE)
+
+
+def _latest_day(name: str, today: date, before: bool = False) -> Span:
+    """The latest day of that name up to today (`before`: before today)."""
+    return _days(today - timedelta(days=(today.weekday() - _WEEK_DAYS[name][0]) % 7 or 7 * before))
 
 
 def _weekly(words: str, today: date) -> Period:
@@ -820,8 +827,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         year, month = _months_back(today, count * (12 if unit == "year" else 1))
         return datetime(year, month, min(today.day, 28)), now
     if kind in ("weekday", "weekday_rel"):  # the latest up to today ("on sunday", "this sunday"); "last" before it
-        before = kind == "weekday_rel" and groups[0] != "this"
-        return _days(today - timedelta(days=(today.weekday() - _WEEK_DAYS[groups[-1]][0]) % 7 or 7 * before))
+        return _latest_day(groups[-1], today, before=kind == "weekday_rel" and groups[0] != "this")
     if kind == "weekend":
         saturday = _day(today) + timedelta(days=5 - today.weekday() - (7 if groups[0] != "this" else 0))
         return saturday, saturday + timedelta(days=2)

@@ -152,6 +152,23 @@ def test_keywords_written_to_sidecars_while_photoclip_was_closed_come_in_at_the_
     assert spy.images == 0  # the photos were not indexed again
 
 
+def test_index_counts_the_tags_a_touched_photos_changed_sidecar_gave(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    """The tags the sidecar of a photo only touched gave were lost from the report: `index` said
+    nothing of them, and --json said "keywords": 0."""
+    import os
+
+    (photo_folder / "p0.jpg.xmp").write_bytes(others_sidecar(["Old"]))
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    (photo_folder / "p0.jpg.xmp").write_bytes(others_sidecar(["Old", "Grandma", "Lisbon"]))
+    os.utime(photo_folder / "p0.jpg")  # a backup put back
+    report = library.index()
+    assert (report.embedded, report.keywords) == (0, 2)
+    assert {t.name for t in library.photo_tags(library.photo_at(photo_folder / "p0.jpg").id)} >= {"grandma", "lisbon"}
+
+
 def test_tags_photoclip_exported_to_sidecars_do_not_come_back_as_the_users_own(
     open_library, photo_folder: Path, tmp_path: Path
 ) -> None:

@@ -277,6 +277,19 @@ def test_a_minus_before_a_place_or_a_date_leaves_out_all_its_words_as_a_spaced_m
     assert parse_query(typed) == parse_query(spaced)
 
 
+@pytest.mark.parametrize(("query", "terms"), [
+    ("beach -in lisbon sunset", [(1, "beach sunset"), (-1, "in lisbon")]),
+    ("-in lisbon beach", [(1, "beach"), (-1, "in lisbon")]),
+    ("beach -in lisbon at sunset", [(1, "beach at sunset"), (-1, "in lisbon")]),
+    ("beach -in new york skyline", [(1, "beach skyline"), (-1, "in new york")]),
+    ("beach -in zzyzxq sunset", [(1, "beach"), (-1, "in zzyzxq sunset")]),  # no map knows it: as a spaced minus
+])
+def test_a_minus_before_a_place_leaves_out_the_place_and_looks_for_the_words_after_it(query, terms) -> None:
+    """"beach -in lisbon sunset" subtracted the sunset too, and "-in lisbon beach" was refused as only
+    things to leave out."""
+    assert [(term.sign, term.text) for term in parse_query(query)] == terms
+
+
 def test_a_place_left_out_of_another_is_said_as_it_reads_back() -> None:
     """The header said "(in portugal -in lisbon)" for "in portugal - in lisbon", the very words that
     lost every place when typed back."""

@@ -707,8 +707,6 @@ def test_a_date_left_out_of_another_is_said_where_no_year_shows_it(query: str, d
     ("last sunday", "", (2026, 11, 29), "last sunday"),
     ("kids on sunday", "kids", (2026, 11, 29), "on sunday"),
     ("this sunday", "", (2026, 11, 29), "this sunday"),  # not the one to come: a photo search looks back
-    ("sunday at the beach", "at the beach", (2026, 11, 29), "on sunday"),
-    ("Sunday", "", (2026, 11, 29), "on Sunday"),
     ("last tuesday", "", (2026, 11, 24), "last tuesday"),  # today is a Tuesday: the one before it
     ("on tuesday", "", (2026, 12, 1), "on tuesday"),  # today
     ("this past friday", "", (2026, 11, 27), "this past friday"),
@@ -719,6 +717,23 @@ def test_a_day_of_the_week_is_the_latest_one(query: str, rest: str, day, said: s
     left, period = extract_period(query, TODAY)
     start = datetime(*day)
     assert (left, period.spans, period.said) == (rest, ((start, start + timedelta(days=1)),), said)
+
+
+@pytest.mark.parametrize("query", ["sunday at the beach", "Sunday", "monday", "last sunday of july", "sunday roast"])
+def test_a_days_name_alone_or_before_other_words_is_a_word(query: str) -> None:
+    """"beach -sunday" left out the photos of the latest Sunday (with every undated photo copied in that day),
+    and "monday" alone found nothing but last Monday's; "last sunday of july" was last Sunday."""
+    assert extract_period(query, TODAY) == (query, None)
+
+
+def test_on_two_days_is_the_latest_of_each() -> None:
+    """"on saturday and sunday" kept to last Saturday, and looked for the words "and sunday" in its photos."""
+    rest, period = extract_period("kids on saturday and sunday", TODAY)
+    assert (rest, period.spans) == ("kids", ((datetime(2026, 11, 28), datetime(2026, 11, 30)),))
+    rest, period = extract_period("on monday or friday", TODAY)
+    assert period.spans == ((datetime(2026, 11, 27), datetime(2026, 11, 28)), (datetime(2026, 11, 30),
+                                                                                datetime(2026, 12, 1)))
+    assert extract_period("on saturday and sunday in 2019", TODAY)[1].describe() == "on Saturdays or Sundays, 2019"
 
 
 def test_days_of_the_week_said_alone_are_each_of_them_and_one_with_a_date_each_in_it() -> None:
