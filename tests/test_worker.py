@@ -1107,16 +1107,18 @@ def test_a_folder_moved_out_and_back_in_warns_of_nothing(start_live, tmp_path: P
     assert [str(w.message) for w in caught] == []
 
 
-def test_a_worker_settles_photos_only_touched_without_loading_the_model(open_library, tmp_path: Path) -> None:
-    """A backup put back while the app was closed: every file has a new mtime and the same bytes."""
-    photos = tmp_path / "photos"
-    for i in range(3):
-        write_photo(photos / f"p{i}.jpg", seed=i)
+def _touched_and_worked(
+    open_library, tmp_path: Path, photos: Path, meanwhile: Callable[[], object] = lambda: None,
+) -> tuple[Library, list[object]]:
+    """`photos` indexed, then (after `meanwhile`, in another program) every photo touched (a backup
+    put back while the app was closed), and a worker that found them so gone idle: the library and
+    the worker's events."""
     first = open_library(tmp_path / "lib")
     first.index([photos])
     first.close()
+    meanwhile()
     later = time.time() + 120
-    for photo in photos.iterdir():
+    for photo in photos.glob("*.jpg"):
         os.utime(photo, (later, later))
     library = open_library(tmp_path / "lib")
     worker = Worker(library, settle_s=SETTLE, poll_s=POLL, model_at_start=False)
@@ -1125,11 +1127,20 @@ def test_a_worker_settles_photos_only_touched_without_loading_the_model(open_lib
     worker.start()
     try:
         assert worker.wait_idle(60)
-        assert library.status().counts.pending == 0 and not library.model_loaded
-        updated = {pid for e in events if isinstance(e, PhotosChanged) for pid in e.updated}
-        assert updated == {library.photo_at(p).id for p in photos.iterdir()}
     finally:
         worker.stop()
+    return library, events
+
+
+def test_a_worker_settles_photos_only_touched_without_loading_the_model(open_library, tmp_path: Path) -> None:
+    """A backup put back while the app was closed: every file has a new mtime and the same bytes."""
+    photos = tmp_path / "photos"
+    for i in range(3):
+        write_photo(photos / f"p{i}.jpg", seed=i)
+    library, events = _touched_and_worked(open_library, tmp_path, photos)
+    assert library.status().counts.pending == 0 and not library.model_loaded
+    updated = {pid for e in events if isinstance(e, PhotosChanged) for pid in e.updated}
+    assert updated == {library.photo_at(p).id for p in photos.iterdir()}
 
 
 def test_a_worker_settles_touched_photos_with_sidecars_without_loading_the_model(open_library, tmp_path: Path) -> None:
@@ -1141,26 +1152,12 @@ def test_a_worker_settles_touched_photos_with_sidecars_without_loading_the_model
     for i in range(3):
         write_photo(photos / f"p{i}.jpg", seed=i)
         (photos / f"p{i}.jpg.xmp").write_bytes(others_sidecar(["Holiday"]))
-    first = open_library(tmp_path / "lib")
-    first.index([photos])
-    first.close()
-    (photos / "p1.jpg.xmp").write_bytes(others_sidecar(["Holiday", "Grandma"]))
-    later = time.time() + 120
-    for photo in photos.glob("*.jpg"):
-        os.utime(photo, (later, later))
-    library = open_library(tmp_path / "lib")
-    worker = Worker(library, settle_s=SETTLE, poll_s=POLL, model_at_start=False)
-    events: list[object] = []
-    worker.subscribe(events.append)
-    worker.start()
-    try:
-        assert worker.wait_idle(60)
-        assert library.status().counts.pending == 0 and not library.model_loaded
-        tags = library.photo_tags(library.photo_at(photos / "p1.jpg").id)
-        assert {t.name for t in tags if t.source == "user"} == {"holiday", "grandma"}
-        assert any(isinstance(e, TagsChanged) for e in events)
-    finally:
-        worker.stop()
+    darktable = lambda: (photos / "p1.jpg.xmp").write_bytes(others_sidecar(["Holiday", "Grandma"]))  # noqa: E731
+    library, events = _touched_and_worked(open_library, tmp_path, photos, darktable)
+    assert library.status().counts.pending == 0 and not library.model_loaded
+    tags = library.photo_tags(library.photo_at(photos / "p1.jpg").id)
+    assert {t.name for t in tags if t.source == "user"} == {"holiday", "grandma"}
+    assert any(isinstance(e, TagsChanged) for e in events)
 
 
 def test_a_worker_told_so_loads_the_model_only_once_a_photo_is_to_be_embedded(open_library, tmp_path: Path) -> None:
