@@ -366,7 +366,7 @@ def extract_place(text: str, lookup: Callable[[str], Place | None] | None = None
         rest = tokens[:i - negation] + tokens[end:]
         if all(_TRAILING.fullmatch(t) for t in rest):  # "in nice 🇫🇷" is only a place
             rest = []
-        place = _joined(list({part.label: part for part in found}.values()), " ".join([*tokens[i - negation:i], *said]))
+        place = joined(list({part.label: part for part in found}.values()), " ".join([*tokens[i - negation:i], *said]))
         if negation:
             place = dataclasses.replace(place, left_out=True)
         if but is not None:
@@ -452,7 +452,7 @@ def _negation_before(folded: list[str], i: int) -> int:
     return max((len(words) for words in _NEGATIONS if tuple(folded[max(0, i - len(words)):i]) == words), default=0)
 
 
-def _joined(parts: list[Place], words: str) -> Place:
+def joined(parts: list[Place], words: str) -> Place:
     """One place, or several as one: labelled by them all, the first's otherwise."""
     if len(parts) == 1:
         return dataclasses.replace(parts[0], words=words.replace(" ,", ","))

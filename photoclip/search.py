@@ -22,7 +22,7 @@ import numpy as np
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
 from photoclip.names import name_key
-from photoclip.places import PREPOSITIONS, Place, extract_place
+from photoclip.places import PREPOSITIONS, Place, extract_place, joined
 from photoclip.when import QUOTED, Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
@@ -215,14 +215,15 @@ def take_place(
     """The first place named in the text terms ("beach in lisbon") becomes a place to filter
     by, or to leave out ("beach not in lisbon", "beach - in lisbon"); a term that was only a
     place goes, as take_period's do. Terms left out that are only places, after a place to
-    keep to, are left out of it ("in france - in paris", as "in france but not paris").
+    keep to, are left out of it ("in france - in paris", as "in france but not paris"); after one
+    left out, are left out too ("beach -in lisbon -in porto").
     `lookup`: as extract_place's."""
     kept, place = [], None
     for term in terms:
-        if term.text is not None and term.sign < 0 and place is not None and not place.left_out:
+        if term.text is not None and term.sign < 0 and place is not None:
             rest, other = extract_place(term.text, lookup)
             if other is not None and not rest:
-                place = dataclasses.replace(place, but=(*place.but, other), words=f"{place.words} -{other.words}")
+                place = _left_out_too(place, other)
                 continue
         if term.text is None or place is not None:
             kept.append(term)
@@ -238,6 +239,15 @@ def take_place(
         if rest:
             kept.append(dataclasses.replace(term, text=rest))
     return kept, place
+
+
+def _left_out_too(place: Place, other: Place) -> Place:
+    """`place` with `other` left out as well: out of a place to keep to ("in france -in paris"), or
+    beside one left out ("beach -in lisbon -in porto": photos taken in neither)."""
+    words = f"{place.words} -{other.words}"
+    if not place.left_out:
+        return dataclasses.replace(place, but=(*place.but, other), words=words)
+    return dataclasses.replace(joined([*(place.parts or (place,)), *(other.parts or (other,))], words), left_out=True)
 
 
 MAX_TAG_WORDS = 4  # the longest tag name a query is searched for, in words

@@ -1903,6 +1903,8 @@ def test_a_place_left_out_with_its_minus_against_it_is_left_out_too(travels: Lib
         assert paths(hits) == ["porto.jpg"] and scope.place.words == "in portugal -in lisbon"
     hits, scope = travels.search_scoped("in 2021 -in lisbon", limit=10)
     assert sorted(paths(hits)) == ["home-a.jpg", "paris-a.jpg", "versailles.jpg"] and scope.place.left_out
+    hits, scope = travels.search_scoped("a photo -in lisbon -in porto", limit=10)  # Porto's photo stayed
+    assert not {"lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg", "porto.jpg"} & set(paths(hits)) and len(hits) == 4
 
 
 def test_photos_the_user_tagged_with_a_places_name_are_taken_there_too(travels: Library, tmp_path: Path) -> None:

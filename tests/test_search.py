@@ -290,6 +290,22 @@ def test_a_minus_before_a_place_leaves_out_the_place_and_looks_for_the_words_aft
     assert [(term.sign, term.text) for term in parse_query(query)] == terms
 
 
+def test_places_left_out_one_after_another_are_all_left_out() -> None:
+    """"beach -in lisbon -in porto" left out Lisbon only, and looked for photos unlike the words "in porto"."""
+    from photoclip.places import Place
+    from photoclip.search import take_place
+
+    known = {"lisbon": Place("town", "Lisbon, Portugal", "", "PT"), "porto": Place("town", "Porto, Portugal", "", "PT"),
+             "france": Place("country", "France", "", "FR"), "paris": Place("town", "Paris, France", "", "FR"),
+             "lyon": Place("town", "Lyon, France", "", "FR")}
+    terms, place = take_place(parse_query("beach -in lisbon -in porto"), known.get)
+    assert terms == [QueryTerm(1, text="beach")] and place.left_out
+    assert [part.label for part in place.parts] == ["Lisbon, Portugal", "Porto, Portugal"]
+    assert take_place(parse_query(f"beach {place.words}"), known.get)[1] == place
+    terms, place = take_place(parse_query("in france -in paris -in lyon"), known.get)
+    assert terms == [] and [part.label for part in place.but] == ["Paris, France", "Lyon, France"]
+
+
 def test_a_place_left_out_of_another_is_said_as_it_reads_back() -> None:
     """The header said "(in portugal -in lisbon)" for "in portugal - in lisbon", the very words that
     lost every place when typed back."""
