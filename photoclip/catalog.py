@@ -1000,6 +1000,16 @@ class Catalog:
                     " CASE WHEN f.placed THEN p.lon END, f.caption"
                     " FROM photos p JOIN file_facts f ON f.photo_id = p.id WHERE p.id IN ({marks})", ids)}
 
+    def noted_beside(self, ids: Iterable[PhotoId]) -> set[PhotoId]:
+        """Photos given keywords or a caption by a sidecar beside them: one touched after its sidecar
+        went is read again (pipeline.settle_unchanged), so that what the sidecar gave goes with it."""
+        ids = list(ids)
+        tagged = self._rows_in(
+            "SELECT DISTINCT photo_id FROM keyword_tags WHERE origin = 'sidecar' AND photo_id IN ({marks})", ids)
+        captioned = self._rows_in(
+            "SELECT rowid FROM captions WHERE in_sidecar IS NOT NULL AND in_sidecar != '' AND rowid IN ({marks})", ids)
+        return {PhotoId(row[0]) for row in (*tagged, *captioned)}
+
     def _store_file_facts(self, facts: list[tuple[PhotoId, FileFacts | None]]) -> None:
         """What photos' files say of themselves, as PhotoMetadata.file_facts has it (None: not known)."""
         self._conn.executemany("DELETE FROM file_facts WHERE photo_id = ?", ((pid,) for pid, f in facts if f is None))

@@ -323,8 +323,9 @@ def settle_unchanged(
     """Photos whose files were touched but not changed (a backup put back, a sync tool, `touch`)
     hash as they did when embedded: they are indexed again as they were, read at the speed of
     the disk, with no decoding and no model to load. The sidecars and Takeout JSON beside them
-    are read again (described_beside: their keywords, caption, date or place may be new, and a
-    photo waiting to be read again is not one Library.read_sidecars can give them to); only a
+    are read again (described_beside: their keywords, caption, date or place may be new, or gone
+    with a sidecar deleted, and a photo waiting to be read again is not one Library.read_sidecars
+    can give them to); only a
     photo with a JSON whose own file's facts the catalog does not know (read before it kept
     them) is left to decode. Returns the photos left for run_pipeline, in their order, and what
     was settled (as `reused`, with the tags its sidecars' keywords gave or took as `keywords`);
@@ -332,7 +333,7 @@ def settle_unchanged(
     started = time.monotonic()
     known = catalog.hashes_with_vectors([pid for pid, _ in items], model_id)
     candidates = [(pid, path) for pid, path in items if pid in known]
-    facts = catalog.file_facts(known)
+    facts, noted = catalog.file_facts(known), catalog.noted_beside(known)
     run = _Run(len(items), progress if candidates else None)
     algorithm = catalog.hash_algorithm
     same: list[PhotoId] = []
@@ -346,7 +347,7 @@ def settle_unchanged(
                 return False
             with_json = has_json(path)
             if not with_json and not any(sidecar.is_file() for sidecar in xmp.sidecars_beside(path)):
-                return True
+                return True if photo_id not in noted else described_beside(path, facts.get(photo_id))
             if with_json and photo_id not in facts:
                 return False
             return described_beside(path, facts.get(photo_id))

@@ -209,6 +209,32 @@ def test_touched_photos_with_sidecars_settle_without_decoding_and_take_their_sid
     catalog.close()
 
 
+def test_a_touched_photos_deleted_sidecar_takes_its_keywords_with_it(
+    encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing beside it any more, a touched photo was settled as it was: the keywords of the
+    sidecar deleted meanwhile stayed until a later scan."""
+    from tests.helpers import others_sidecar
+
+    folder = tmp_path / "photos"
+    for i in range(2):
+        write_photo(folder / f"p{i}.jpg", seed=i)
+        (folder / f"p{i}.jpg.xmp").write_bytes(others_sidecar(["Holiday"]))
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+    (folder / "p0.jpg.xmp").unlink()
+    touched = _touched_again(catalog, folder)
+    decoded = _decodes(monkeypatch)
+
+    rest, report = settle_unchanged(touched, catalog, encoder.model_id, workers=1)
+
+    assert (rest, report.reused, report.keywords, decoded) == ([], 2, 1, [])
+    tags = {name: {tag for tag, _, _ in catalog.photo_tags(catalog.photo_by_path(folder / name).id)}
+            for name in ("p0.jpg", "p1.jpg")}
+    assert tags == {"p0.jpg": set(), "p1.jpg": {"holiday"}}
+    catalog.close()
+
+
 def test_a_damaged_photo_only_touched_is_settled_once_not_at_every_scan(encoder, tmp_path: Path) -> None:
     """A damaged photo is read again when its ctime is past its last reading (scan._rewritten): settled
     without that reading noted, it was pending again after every scan."""
