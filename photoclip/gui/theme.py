@@ -307,8 +307,13 @@ def apply(app: QApplication, appearance: str = "system") -> None:
         font.setPointSizeF(REFERENCE_POINT_SIZE)
         app.setFont(font)
     if _restyled is not app:
-        app.fontChanged.connect(lambda _font: app.setStyleSheet(style_sheet(_active) + arrow_rules()))
+        app.fontChanged.connect(lambda _font: _restyle(app))
         _restyled = app
+    _restyle(app)
+
+
+def _restyle(app: QApplication) -> None:
+    """The style sheet in the active colours, its sizes made from the app font as it is now."""
     app.setStyleSheet(style_sheet(_active) + arrow_rules())
 
 
