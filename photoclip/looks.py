@@ -76,8 +76,14 @@ _MIRRORED = np.tile((-1.0) ** np.arange(_FREQUENCIES), _FREQUENCIES)[1:]  # a sk
 
 def look_of(image: Image.Image) -> bytes:
     """The look of an upright image (any size and mode)."""
-    small = image.resize((SIDE, SIDE), Image.Resampling.BOX, reducing_gap=2.0)
-    return small.convert("L").tobytes()
+    return _shrunk(image, SIDE).convert("L").tobytes()
+
+
+def _shrunk(image: Image.Image, side: int) -> Image.Image:
+    """`image` as side x side cells, each the mean of its share of the image. Exactly: Pillow's
+    reducing_gap first reduces by whole factors and leaves the last row and column part-filled,
+    which at 768 x 606 and at half that cut the cells differently (a half-size copy was not a copy)."""
+    return image.resize((side, side), Image.Resampling.BOX)
 
 
 def likeness(a: bytes, b: bytes) -> float:
@@ -208,10 +214,8 @@ def colours_of(image: Image.Image, icc: bytes | None = None) -> bytes:
     original and its sRGB export hold other numbers for the same colours. Converted at
     _CONVERTED_SIDE: a profile's curves bent over the mean of a cell of many colours miss."""
     if icc:
-        image = to_srgb(image.resize((_CONVERTED_SIDE, _CONVERTED_SIDE), Image.Resampling.BOX, reducing_gap=2.0)
-                        .convert("RGB"), icc)
-    small = image.resize((COLOURS_SIDE, COLOURS_SIDE), Image.Resampling.BOX, reducing_gap=2.0)
-    return small.convert("RGB").tobytes()
+        image = to_srgb(_shrunk(image, _CONVERTED_SIDE).convert("RGB"), icc)
+    return _shrunk(image, COLOURS_SIDE).convert("RGB").tobytes()
 
 
 def one_picture_in_colour(a: bytes, b: bytes, flipped: bool) -> bool:

@@ -244,3 +244,18 @@ def test_a_plain_background_of_another_shade_has_other_colours() -> None:
     sky, paler = Image.new("RGB", (64, 48), (135, 180, 230)), Image.new("RGB", (64, 48), (150, 190, 235))
     assert looks.same_colours(looks.colours_of(sky), looks.colours_of(sky))
     assert not looks.same_colours(looks.colours_of(sky), looks.colours_of(paler))
+
+
+def banded(width: int, height: int, band: int) -> Image.Image:
+    """Rows of two colours, `band` pixels each: where each of a look's rows begins shows."""
+    rows = ((np.arange(height) // band) % 2 * 200 + 20).astype(np.uint8)
+    grey = np.repeat(rows[:, None], width, axis=1)
+    return Image.fromarray(np.stack([grey, 255 - grey, grey // 2], axis=2))
+
+
+@pytest.mark.parametrize("band", [50, 76])
+def test_a_half_size_copy_of_an_odd_sized_photo_is_a_copy_by_its_look_and_colours(band: int) -> None:
+    photo = banded(768, 606, band)  # scikit-image's coins, twice: 606 rows do not halve evenly into cells
+    half = photo.resize((384, 303), Image.Resampling.LANCZOS)
+    assert looks.same_colours(looks.colours_of(photo), looks.colours_of(half))
+    assert looks.likeness(looks.look_of(photo), looks.look_of(half)) >= looks.SAME
