@@ -1609,7 +1609,7 @@ class Library:
         by `prompt` (default "a photo of <tag>.")."""
         self._require_writable()
         name = self._named_tag(tag)
-        text = " ".join((prompt or tagging.default_prompt(name)).split())
+        text = " ".join((prompt or "").split()) or tagging.default_prompt(name)
         self.catalog.define_tag(name, text)
         return name
 

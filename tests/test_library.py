@@ -1521,6 +1521,13 @@ def test_a_tag_the_user_defines_is_given_to_photos_that_match_it(open_library, t
         library.forget_tag("heart")
 
 
+@pytest.mark.parametrize("prompt", [None, "", "   ", " \t "])
+def test_a_tag_defined_without_a_description_is_described_as_a_photo_of_it(open_library, prompt) -> None:
+    library = open_library()
+    assert library.define_tag("Lake house", prompt) == "lake house"
+    assert library.defined_tags() == [("lake house", "a photo of lake house.")]
+
+
 def test_a_tag_the_user_defines_is_given_with_the_shipped_vocabulary_too(open_library, tmp_path: Path) -> None:
     """Its 112 everyday words (which the demo model, with its low logit scale, cannot tell
     apart) would split a defined tag's share below what a tag needs: it competes with the
