@@ -1112,14 +1112,18 @@ class Library:
         if inside is not None:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
-        rest, tags = take_tags(terms, self._tags_named(terms))
-        if tags:
-            lists = self._tagged_by_key(tags)
+        named = take_tags(terms, self._tags_named(terms))
+        if named.left_out:
+            gone = {pid for ids in self._tagged_by_key(named.left_out) for pid in ids}
+            indexed = self.catalog.taken_between(Period.any_time_but([]).spans) if among is None else among
+            among, terms = [pid for pid in indexed if pid not in gone], named.terms
+        if named.tags:
+            lists = self._tagged_by_key(named.tags)
             tagged = set(lists[0]).intersection(*lists[1:])
             first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
-            rank_by = rest if any(t.sign > 0 for t in rest) else terms
+            rank_by = named.terms if any(t.sign > 0 for t in named.terms) else terms
             hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
-            return hits, QueryScope(period, place, only_scope=False, tags=tags)
+            return hits, QueryScope(period, place, only_scope=False, tags=named.tags, left_out_tags=named.left_out)
         words = self.catalog.caption_words_known(captions.search_words(t.text for t in terms if t.text and t.sign > 0))
         described = self.catalog.captioned(words) if words else []
         if described:
@@ -1127,8 +1131,10 @@ class Library:
             first = [pid for pid in (among if among is not None else described) if pid in keep]
             if first:
                 hits = self._first_then_rest(first, terms, among, limit, tag, "caption")
-                return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words))
-        scope = None if period is None and place is None else QueryScope(period, place, only_scope=not terms)
+                return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words),
+                                        left_out_tags=named.left_out)
+        scope = None if period is None and place is None and not named.left_out else \
+            QueryScope(period, place, only_scope=not terms, left_out_tags=named.left_out)
         if scope is not None and scope.only_scope and listed is not None:
             limit = max(limit, listed)
         return self._ranked(terms, among, limit, tag), scope
@@ -1195,7 +1201,11 @@ class Library:
         those leave (None: all). A place where no photo of the library was taken is no filter:
         its words stay in the text, for the model (it may know the landmark); so do a name's
         other places ("victoria": Victoria, Canada, where the photos were taken, not Hong Kong)."""
-        terms, period = take_period(parse_query(query))
+        terms = parse_query(query)
+        own_tags = self._user_tags_by_key()
+        tag_named = [t for t in terms if t.text is not None and name_key(t.text) in own_tags]  # a tag "2019"
+        terms, period = take_period([t for t in terms if t not in tag_named])
+        terms += tag_named
         among: list[PhotoId] | None = None
         if period is not None:
             among = self.catalog.taken_between(period.spans)

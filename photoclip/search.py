@@ -22,7 +22,7 @@ import numpy as np
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
 from photoclip.names import name_key
-from photoclip.places import PREPOSITIONS, Place, extract_place, joined
+from photoclip.places import NEGATIONS, PREPOSITIONS, Place, extract_place, joined
 from photoclip.when import QUOTED, Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
@@ -176,6 +176,7 @@ class QueryScope:
     place: Place | None
     only_scope: bool
     tags: tuple[str, ...] = ()  # the user's own tags the query named: their photos come first
+    left_out_tags: tuple[str, ...] = ()  # ... and those it named to leave out ("not sarah"): their photos are not shown
     file_name: str | None = None  # the query looked like a file name: the photos named so come first
     whole_name: bool = False  # file_name is the whole name of those photos (less its suffix), not its start
     caption_words: tuple[str, ...] = ()  # photos whose captions hold these words of the query come first
@@ -254,12 +255,12 @@ MAX_TAG_WORDS = 4  # the longest tag name a query is searched for, in words
 
 
 def tag_candidates(terms: list[QueryTerm]) -> set[str]:
-    """Every run of up to MAX_TAG_WORDS words in the positive text terms, as names.name_key
-    spells them: the keys a tag would need to have to be named by the query ("photos of mt
-    fuji" holds "mt fuji", the key of the tag "mt. fuji")."""
+    """Every run of up to MAX_TAG_WORDS words in the text terms, as names.name_key spells them:
+    the keys a tag would need to have to be named by the query ("photos of mt fuji" holds "mt
+    fuji", the key of the tag "mt. fuji"; "beach -sarah" names "sarah" to leave out)."""
     found: set[str] = set()
     for term in terms:
-        if term.text is None or term.sign < 0:
+        if term.text is None:
             continue
         words = name_key(term.text).split()
         for size in range(1, MAX_TAG_WORDS + 1):
@@ -267,46 +268,78 @@ def tag_candidates(terms: list[QueryTerm]) -> set[str]:
     return found
 
 
-def take_tags(terms: list[QueryTerm], names: set[str]) -> tuple[list[QueryTerm], tuple[str, ...]]:
+@dataclass(frozen=True)
+class NamedTags:
+    """What a query said of the user's tags: the terms left to rank by, the tags whose photos
+    come first, and those whose photos it leaves out ("beach not sarah", "beach -sarah")."""
+
+    terms: list[QueryTerm]
+    tags: tuple[str, ...]
+    left_out: tuple[str, ...] = ()
+
+
+def take_tags(terms: list[QueryTerm], names: set[str]) -> NamedTags:
     """Tags named in the text terms ("sarah at the beach", with a tag "sarah"), longest names
     first, and the terms without their words (none, or only terms to leave out, when the tags
     were all it looked for). A tag is named by its words whatever stands between them, as
     names.name_key compares names: "Smith John" and "smith, john" name the tag "smith, john",
-    "hund" the tag "🐶 hund"; tags of one key ("smith john" too) are all named."""
+    "hund" the tag "🐶 hund"; tags of one key ("smith john" too) are all named. Quoted words
+    name a tag only as a whole ('"sarah jones"'). A tag after "not" or "except", or left out
+    whole ("-sarah"), leaves its photos out: the model cannot know who sarah is."""
     by_key: dict[str, list[str]] = {}
     for name in sorted(names):
         if key := name_key(name):
             by_key.setdefault(key, []).append(name)
     kept: list[QueryTerm] = []
     tags: dict[str, None] = {}
+    left_out: dict[str, None] = {}
     for term in terms:
-        if term.text is None or term.sign < 0 or not by_key:
+        if term.text is None or not by_key:
             kept.append(term)
             continue
         text = unicodedata.normalize("NFC", term.text)
-        quoted = [match.span() for match in QUOTED.finditer(text)]  # '"summer 2019"' is words as written
-        words, spans = [word for word in _key_words(text) if not any(a <= word[0] < b for a, b in quoted)], []
-        i = 0
-        while i < len(words):
-            size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)
-                         if " ".join(w for _, _, w in words[i:i + n]) in by_key), 0)
-            if size:
-                tags.update(dict.fromkeys(by_key[" ".join(w for _, _, w in words[i:i + size])]))
-                spans.append((words[i][0], words[i + size - 1][1]))
-                i += size
-            else:
-                i += 1
+        if term.sign < 0:
+            left_out.update(dict.fromkeys(by_key.get(name_key(text), ())))
+            kept.append(term)
+            continue
+        spans = _tag_spans(text, by_key)
         if not spans:
             kept.append(term)
             continue
         pieces, at = [], 0
-        for start, end in spans:
-            pieces.append(text[at:start])
+        for start, end, key in spans:
+            before = text[at:start]
+            negation = _NEGATION_BEFORE.search(before)
+            (left_out if negation else tags).update(dict.fromkeys(by_key[key]))
+            pieces.append(before[:negation.start()] if negation else before)
             at = end
         rest = _words(" ".join([*pieces, text[at:]]))
         if rest and not all(word in _FILLER for word in rest):
             kept.append(dataclasses.replace(term, text=" ".join(rest)))
-    return kept, tuple(tags)
+    return NamedTags(kept, tuple(t for t in tags if t not in left_out), tuple(left_out))
+
+
+def _tag_spans(text: str, by_key: dict[str, list[str]]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of the tags named in `text`, in order: a quoted run as a whole, other
+    words longest names first."""
+    quoted = [match.span() for match in QUOTED.finditer(text)]  # '"summer 2019"' is words as written
+    spans = [(a, b, key) for a, b in quoted if (key := name_key(text[a + 1:b - 1])) in by_key]
+    words = [word for word in _key_words(text) if not any(a <= word[0] < b for a, b in quoted)]
+    i = 0
+    while i < len(words):
+        size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)
+                     if " ".join(w for _, _, w in words[i:i + n]) in by_key), 0)
+        if size:
+            spans.append((words[i][0], words[i + size - 1][1], " ".join(w for _, _, w in words[i:i + size])))
+            i += size
+        else:
+            i += 1
+    return sorted(spans)
+
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted((*NEGATIONS, "without"), key=len, reverse=True))
+    + r")[\s,]*$", re.IGNORECASE)
 
 
 def _key_words(text: str) -> list[tuple[int, int, str]]:

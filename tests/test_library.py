@@ -1406,6 +1406,41 @@ def test_a_search_naming_the_users_tag_puts_its_photos_first_and_keeps_the_rest(
     assert library.search_scoped("sarah with a red circle", limit=10)[1] is None  # a tag taken away names nothing
 
 
+@pytest.mark.parametrize("query", ["with a red circle not kids", "with a red circle except kids",
+                                   "with a red circle -kids", "with a red circle - kids"])
+def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out(open_library, tmp_path: Path, query: str) -> None:
+    """"not kids" asked the model for kids, and the photos tagged kids came first."""
+    scenes = scene_folder(tmp_path / "photos", seed=3)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    circles = [h.photo_id for h in library.search("with a red circle", limit=6)]
+    library.add_tag(circles[:3], "kids")
+
+    hits, scope = library.search_scoped(query, limit=50)
+    assert scope is not None and scope.left_out_tags == ("kids",) and scope.tags == ()
+    assert not {h.photo_id for h in hits} & set(circles[:3]) and len(hits) == 29
+    assert {h.photo_id for h in hits[:3]} == set(circles[3:])  # still ranked by the other words
+    hits, scope = library.search_scoped("not kids", limit=50)
+    assert scope is not None and scope.only_scope and len(hits) == 29
+
+
+def test_a_tag_named_like_a_date_or_quoted_is_the_users_tag(open_library, tmp_path: Path) -> None:
+    """A keyword "2019" (as Lightroom users give) was read as the year, and a quoted name as words only."""
+    scenes = scene_folder(tmp_path / "photos", seed=3)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    year, jones = (library.photo_at(path).id for path in sorted(scenes)[:2])
+    library.add_tag([year], "2019")
+    library.add_tag([jones], "Sarah Jones")
+    for query, photo, tag in [("2019", year, "2019"), ('"2019"', year, "2019"), ('"sarah jones"', jones, "sarah jones"),
+                              ('red circle "Sarah Jones"', jones, "sarah jones")]:
+        hits, scope = library.search_scoped(query, limit=10)
+        assert scope is not None and scope.tags == (tag,) and scope.period is None, query
+        assert hits[0].photo_id == photo and len(hits) == 10, query
+    _, scope = library.search_scoped("beach 2019", limit=10)
+    assert scope is not None and scope.period is not None and scope.tags == ()  # part of a query, still the year
+
+
 def test_a_search_names_the_users_tags_that_hold_punctuation_or_an_emoji(open_library, tmp_path: Path) -> None:
     """Tags as Lightroom and people write them ("Smith, John", "Mt. Fuji", "🐶 Hund") are named
     by their words, typed as written or not, and their photos come first."""

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from photoclip.errors import QueryError
-from photoclip.search import QueryTerm, combine, parse_query, tag_candidates, take_tags
+from photoclip.search import NamedTags, QueryTerm, combine, parse_query, tag_candidates, take_tags
 from photoclip.when import extract_period
 from tests.helpers import write_photo
 
@@ -106,8 +106,8 @@ def test_a_weight_survives_taking_the_dates_and_the_users_tags_out_of_its_term()
 
     terms, period = take_period(parse_query("2:beach in 2019 + sunset"))
     assert period is not None and terms == [QueryTerm(1, text="beach", weight=2.0), QueryTerm(1, text="sunset")]
-    rest, tags = take_tags(parse_query("3:sarah at the lake"), {"sarah"})
-    assert tags == ("sarah",) and rest == [QueryTerm(1, text="at the lake", weight=3.0)]
+    named = take_tags(parse_query("3:sarah at the lake"), {"sarah"})
+    assert named.tags == ("sarah",) and named.terms == [QueryTerm(1, text="at the lake", weight=3.0)]
 
 
 def test_date_words_leave_the_text_terms_and_a_term_of_only_dates_goes() -> None:
@@ -210,14 +210,38 @@ def test_years_and_days_said_as_dates_still_keep_to_them(query: str, start: date
 
 def test_tags_named_in_a_query_are_taken_longest_first_and_their_words_go() -> None:
     names = {"sarah", "lake house", "lake", "tom & ann"}
-    terms, tags = take_tags(parse_query("Sarah at the lake house"), names)
-    assert tags == ("sarah", "lake house") and [t.text for t in terms] == ["at the"]
-    terms, tags = take_tags(parse_query("photos of tom & ann"), names)
-    assert tags == ("tom & ann",) and terms == []  # nothing left to rank by but filler
-    terms, tags = take_tags(parse_query("beach - sarah"), names)
-    assert tags == () and [(t.sign, t.text) for t in terms] == [(1, "beach"), (-1, "sarah")]  # left out, not asked for
-    terms, tags = take_tags(parse_query("sarahs cat"), names)
-    assert tags == () and [t.text for t in terms] == ["sarahs cat"]  # whole words only
+    named = take_tags(parse_query("Sarah at the lake house"), names)
+    assert named.tags == ("sarah", "lake house") and [t.text for t in named.terms] == ["at the"]
+    named = take_tags(parse_query("photos of tom & ann"), names)
+    assert named.tags == ("tom & ann",) and named.terms == []  # nothing left to rank by but filler
+    named = take_tags(parse_query("beach - sarah"), names)
+    assert named.tags == () and named.left_out == ("sarah",)  # left out, not asked for
+    assert [(t.sign, t.text) for t in named.terms] == [(1, "beach"), (-1, "sarah")]
+    named = take_tags(parse_query("sarahs cat"), names)
+    assert named.tags == () and [t.text for t in named.terms] == ["sarahs cat"]  # whole words only
+
+
+@pytest.mark.parametrize("query", [
+    "beach not sarah", "beach except sarah", "beach without sarah", "beach but not sarah", "beach, except for Sarah",
+    "not sarah beach", "beach -sarah", "beach - Sarah"])
+def test_a_tag_after_not_or_a_minus_is_left_out_and_its_words_go(query: str) -> None:
+    named = take_tags(parse_query(query), {"sarah", "lake"})
+    assert named.tags == () and named.left_out == ("sarah",)
+    assert [t.text for t in named.terms if t.sign > 0] == ["beach"]
+
+
+def test_a_tag_asked_for_and_another_left_out_in_one_query() -> None:
+    named = take_tags(parse_query("sarah at the lake not tom & ann"), {"sarah", "lake", "tom & ann"})
+    assert named.tags == ("sarah", "lake") and named.left_out == ("tom & ann",)
+    assert [t.text for t in named.terms] == ["at the"]
+
+
+def test_a_quoted_tag_name_names_the_tag_as_a_whole_only() -> None:
+    names = {"sarah jones", "sarah"}
+    named = take_tags(parse_query('"sarah jones"'), names)
+    assert named.tags == ("sarah jones",) and named.terms == []
+    named = take_tags(parse_query('"sarah at the lake"'), names)
+    assert named.tags == () and [t.text for t in named.terms] == ['"sarah at the lake"']  # words as written
 
 
 def test_a_tag_with_punctuation_or_an_emoji_is_named_by_its_words_whatever_stands_between() -> None:
@@ -225,15 +249,18 @@ def test_a_tag_with_punctuation_or_an_emoji_is_named_by_its_words_whatever_stand
     names the tag; so do "mt fuji" in a sentence and "hund" for "🐶 hund", whole words only."""
     names = {"smith, john", "mt. fuji", "🐶 hund", "cat"}
     for query in ("Smith, John", "smith john", "photos of SMITH JOHN!"):
-        assert take_tags(parse_query(query), names) == ([], ("smith, john",))
-    terms, tags = take_tags(parse_query("photos of mt fuji at dawn"), names)
+        assert take_tags(parse_query(query), names) == NamedTags([], ("smith, john",))
+    named = take_tags(parse_query("photos of mt fuji at dawn"), names)
+    terms, tags = named.terms, named.tags
     assert tags == ("mt. fuji",) and [t.text for t in terms] == ["photos of at dawn"]
-    terms, tags = take_tags(parse_query("🐶 Hund im Schnee"), names)
+    named = take_tags(parse_query("🐶 Hund im Schnee"), names)
+    terms, tags = named.terms, named.tags
     assert tags == ("🐶 hund",) and [t.text for t in terms] == ["im schnee"]
-    assert take_tags(parse_query("hund"), names) == ([], ("🐶 hund",))
-    terms, tags = take_tags(parse_query("cathedral below Mt. Fuji"), names)
+    assert take_tags(parse_query("hund"), names) == NamedTags([], ("🐶 hund",))
+    named = take_tags(parse_query("cathedral below Mt. Fuji"), names)
+    terms, tags = named.terms, named.tags
     assert tags == ("mt. fuji",) and [t.text for t in terms] == ["cathedral below"]  # not the tag "cat"
-    assert take_tags(parse_query("smith, john"), names | {"smith john"})[1] == ("smith john", "smith, john")
+    assert take_tags(parse_query("smith, john"), names | {"smith john"}).tags == ("smith john", "smith, john")
     found = tag_candidates(parse_query("Smith, John + photos of Mt. Fuji + 🐶 Hund"))
     assert {"smith john", "mt fuji", "hund"} <= found
 
@@ -258,7 +285,8 @@ def test_dates_in_two_terms_that_never_meet_ask_for_either() -> None:
 
 def test_words_in_quotes_name_no_tag() -> None:
     """The README says quoted words are searched as written; the dates and places kept to that, tags did not."""
-    rest, tags = take_tags(parse_query('kids "summer 2019"'), {"2019", "kids"})
+    named = take_tags(parse_query('kids "summer 2019"'), {"2019", "kids"})
+    rest, tags = named.terms, named.tags
     assert tags == ("kids",) and rest == [QueryTerm(1, text="summer 2019")]
 
 
