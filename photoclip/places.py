@@ -442,8 +442,10 @@ def _names_a_place(words: str) -> bool:
                                          for place in known.lookup_all(qualified[0], small_towns=False))
 
 
-NEGATIONS = ("not", "except", "except for", "excluding", "but not", "other than", "apart from")
-"""Words before a place or a date that leave its photos out ("beach not in france", "except in 2019")."""
+NEGATIONS = ("not", "except", "except for", "excluding", "but not", "other than", "apart from",
+             "pas", "sauf", "excepté", "hors", "nicht", "außer", "ausser", "não", "exceto", "excepto")
+"""Words before a place or a date that leave its photos out ("beach not in france", "except in 2019"), also as
+they are said before the places' words of _ABROAD ("plage pas à nice", "strand nicht in köln")."""
 _NEGATIONS = tuple(tuple(words.split()) for words in NEGATIONS)
 
 

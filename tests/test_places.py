@@ -194,3 +194,17 @@ def test_a_place_left_out_where_no_photo_was_taken_leaves_nothing_out_but_its_wo
     rest, place = places.extract_place("beach in france but not paris",
                                        lambda words: france if words == "france" else None)
     assert (rest, place.label, place.but, place.words) == ("beach", "France", (), "in france but not paris")
+
+
+@pytest.mark.parametrize(("query", "rest", "label"), [
+    ("beach not in paris", "beach", "Paris, France"),
+    ("plage pas à zurich", "plage", "Zurich, Switzerland"),
+    ("plage sauf à nice", "plage", "Nice, France"),
+    ("Strand nicht in Köln", "Strand", "Köln, Germany"),
+    ("außer in köln", "", "Köln, Germany"),
+    ("praia exceto em lisboa", "praia", "Lisbon, Portugal"),
+])
+def test_a_place_after_not_in_french_german_or_portuguese_is_left_out(query: str, rest: str, label: str) -> None:
+    """"plage pas à zurich" kept to Zürich: the negation was a word and "à zurich" the place."""
+    found_rest, place = places.extract_place(query)
+    assert (found_rest, place.label, place.left_out) == (rest, label, True)
