@@ -84,7 +84,7 @@ def atomic_write_with(path: Path, write: Callable[[Path], None], parents: bool =
         mode = path.stat().st_mode & 0o7777
     except OSError:
         mode = 0o666 & ~_UMASK
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{_shortened(path.name)}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -97,6 +97,17 @@ def atomic_write_with(path: Path, write: Callable[[Path], None], parents: bool =
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+_NAME_MAX = 255  # bytes of a file's name on Linux and macOS file systems
+_TEMPORARY_EXTRA = 14  # what mkstemp adds to a name: ".", "." and 8 random letters, ".tmp"
+
+
+def _shortened(name: str) -> str:
+    """`name` cut so that a temporary file named after it fits where `name` itself fits: a sidecar of
+    an 80-character Japanese photo name could not be written ("File name too long")."""
+    room = _NAME_MAX - _TEMPORARY_EXTRA
+    return os.fsencode(name)[:room].decode(errors="ignore") if len(os.fsencode(name)) > room else name
 
 
 def atomic_write_bytes(path: Path, data: bytes, parents: bool = True) -> None:

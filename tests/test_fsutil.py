@@ -1,0 +1,19 @@
+"""File writes that never leave half a file, whatever the file's name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from photoclip.fsutil import atomic_write_bytes
+
+
+@pytest.mark.parametrize("name", ["写" * 80 + ".jpg.xmp", "a" * 255, "ü" * 127 + "x"])
+def test_a_file_whose_name_fills_the_limit_is_written_whole_and_alone(tmp_path: Path, name: str) -> None:
+    """The temporary file beside it was named after it and 14 bytes longer: "File name too long"."""
+    assert len(os.fsencode(name)) in (248, 255)
+    atomic_write_bytes(tmp_path / name, b"<x:xmpmeta/>")
+    atomic_write_bytes(tmp_path / name, b"<x:xmpmeta>again</x:xmpmeta>")
+    assert os.listdir(tmp_path) == [name] and (tmp_path / name).read_bytes() == b"<x:xmpmeta>again</x:xmpmeta>"
