@@ -122,16 +122,18 @@ def keeper_order(photo: Photo) -> tuple:
     copy made smaller that kept them still loses to its larger original below, and one a chat
     or a web export made small loses to a bigger file without them, such as a scan), then the
     most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
-    without them), then not a GIF (256 colours), then one not named a copy, then the oldest file (the
+    without them; a date a copy's name gave is none: "Backup/IMG_20240815_183012 (2).png"), then not a GIF (256 colours), then one not named a copy, then the oldest file (the
     original: an edit, an export to another format or a copy saved again at a higher quality
     is written later, and has more bytes as often as fewer), then the most bytes (of files
     written at one moment, the least recompressed), then the shortest path. best_first() puts
     the file another program keeps notes on first among the best one's very bytes."""
     pixels = (photo.width or 0) * (photo.height or 0)
-    camera = (photo.taken_at is not None or photo.lat is not None) and pixels >= CAMERA_PIXELS
+    copy = reads_as_a_copy(photo.path)
+    dated = photo.taken_at is not None and not (copy and photo.taken_at == date_in_name(photo.path.name))
+    camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
-            photo.taken_at is None, photo.lat is None, photo.format == "gif",
-            reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
+            not dated, photo.lat is None, photo.format == "gif",
+            copy, photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
 
 
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there

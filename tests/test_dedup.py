@@ -29,6 +29,7 @@ from photoclip.dedup import (
 )
 from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
+from photoclip.when import date_in_name
 from tests.conftest import TRASH_FILES, TRASH_INFO
 from tests.helpers import circle_on_snow, lost_band, on_black, oval, scene_folder, write_photo
 
@@ -546,6 +547,18 @@ def test_of_the_same_bytes_copied_with_their_dates_the_one_not_named_a_copy_is_k
     original = photo(1, "/photos/2024/Birthday/IMG_1283.jpg", digest="same", mtime_ns=7)
     backup = photo(2, copy, digest="same", mtime_ns=7)
     assert min([backup, original], key=keeper_order) is original
+
+
+def test_of_the_same_bytes_a_copy_dated_only_by_its_name_is_not_kept_over_the_photo() -> None:
+    """The Backup copy was kept: its name gave it a date taken, which the photo itself has not."""
+    original = photo(1, "/photos/Real photos/chelsea.png", digest="same", mtime_ns=7, fmt="png")
+    name = "IMG_20240815_183012 copy(2).png"
+    backup = photo(2, f"/photos/Backup copy/{name}", digest="same", mtime_ns=7, fmt="png",
+                   taken_at=date_in_name(name))
+    assert backup.taken_at is not None and min([backup, original], key=keeper_order) is original
+    dated = dataclasses.replace(original, path=Path("/photos/Real photos/IMG_20240815_183012.png"),
+                                taken_at=backup.taken_at)
+    assert min([backup, dated], key=keeper_order) is dated
 
 
 def test_the_camera_file_is_kept_over_a_bigger_copy_saved_again_without_its_date_and_place() -> None:
