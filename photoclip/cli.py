@@ -163,11 +163,13 @@ class _Parser(argparse.ArgumentParser):
         for option, error in self._number_errors.items():
             if message.startswith(f"argument {option}:"):  # `search city -night` is -n with "ight" to argparse
                 dashed = next((word for word in self._given if re.fullmatch(r"-[^\W\d_]{2,}", word)), None)
-                self.refuse(self.quote_query(dashed) if self.takes_words and dashed else error)
+                self.refuse(self.quote_query(dashed) if self.takes_words and dashed else self.dashed_tag() or error)
         if chosen := re.fullmatch(r"argument COMMAND: invalid choice: (.*) \(choose from .*\)", message, re.DOTALL):
             self.refuse(self._unknown_command(ast.literal_eval(chosen.group(1))))
         if missing := re.fullmatch(r"the following arguments are required: (.*)", message):
             stray = next((word for word in self._words_given() if word.startswith("-")), None)
+            if dashed_tag := self.dashed_tag():  # `tag -beach a.jpg`: argparse took the photo for the tag
+                self.refuse(dashed_tag)
             if stray is not None and not self.takes_words and os.path.lexists(stray):  # `similar -x.jpg`
                 self.refuse(f"{stray} reads as an option; give the file as {os.path.join('.', stray)}")
             self.refuse(self.quote_query(stray) if self.takes_words and stray else self._missing(missing.group(1)))
@@ -187,6 +189,8 @@ class _Parser(argparse.ArgumentParser):
             self.refuse(self.unknown_option(stray))
         if parser.takes_words and (dashed := next((x for x in extras if x[:1] == "-" and x[:2] != "--"), None)):
             parser.refuse(parser.quote_query(dashed))
+        if dashed_tag := parser.dashed_tag():
+            parser.refuse(dashed_tag)
         if stray.startswith("-"):
             parser.refuse(parser.unknown_option(stray))
         parser.refuse(f"unexpected {stray!r} (see {parser.prog} --help)")
@@ -229,6 +233,19 @@ class _Parser(argparse.ArgumentParser):
         else:  # quoted or not, the shell gives it as it is
             shown, how = " ".join([*map(_quoted, options), "--", _quoted(query)]), "put -- before it"
         return f"{stray} is not an option; to search for words with a -, {how}: {self.prog} {shown}"
+
+    def dashed_tag(self) -> str | None:
+        """Where a word starting with a single - stands where a tag goes (`tag -beach a.jpg`), how to
+        give it: argparse takes it for an option, and says the photo after it is missing."""
+        words, options = self._given_split()
+        tags = len(list(itertools.takewhile(
+            lambda action: action.type is _words and action.nargs is None,
+            (action for action in self._actions if not action.option_strings))))
+        stray = next((word for word in words[:tags] if word[:1] == "-" and word[:2] != "--"), None)
+        if stray is None:
+            return None
+        shown = " ".join([*map(_quoted, options), "--", *map(_quoted, words)])
+        return f"{stray} is not an option; for a tag that starts with -, put -- before the tag: {self.prog} {shown}"
 
     def _unknown_command(self, word: str) -> str:
         at = self._given.index(word)
@@ -440,7 +457,8 @@ def build_parser() -> _Parser:
     p.add_argument("tag", metavar="TAG", type=_words, help="the tag as it is now")
     p.add_argument("new_name", metavar="NEW", type=_words, help="its new name (or the same in another case)")
 
-    p = _command(sub, "delete-tag", "take a tag you gave or defined off every photo (the photos stay)")
+    p = _command(sub, "delete-tag", "take a tag you gave or defined off every photo, and stop giving one you "
+                                    "defined (the photos stay)")
     p.add_argument("tag", metavar="TAG", type=_words, help="the tag to delete")
 
     p = _command(sub, "export-tags",
@@ -1137,17 +1155,21 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
     }
 
 
-def _photos_at(library: Library, paths: Sequence[str]) -> list[Photo]:
-    """Each photo once, however many of the paths name it."""
+def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list[Photo]:
+    """Each photo once, however many of the paths name it. A path that names none refuses them all;
+    where several were given, the error says so in `undone` ("no photo was tagged"): the others
+    were left as they were too."""
     photos: dict[PhotoId, Photo] = {}
     for path in paths:
         photo = library.photo_at(as_cataloged(Path(path).expanduser()))
         if photo is None:
+            said = f": {undone};" if undone and len(paths) > 1 else ";"
             if not os.path.lexists(Path(path).expanduser()):
-                raise QueryError(f"there is no file {path}; check the name")
+                raise QueryError(f"there is no file {path}{said} check the name")
             if Path(path).expanduser().is_dir():
-                raise QueryError(f"{path} is a folder; give the photos in it ({Path(path) / '*.jpg'}, for example)")
-            raise QueryError(f"{path} is not a photo of this library; `photoclip index` its folder first")
+                raise QueryError(f"{path} is a folder{said} give the photos in it ({Path(path) / '*.jpg'}, for "
+                                 "example)")
+            raise QueryError(f"{path} is not a photo of this library{said} `photoclip index` its folder first")
         photos.setdefault(photo.id, photo)
     return list(photos.values())
 
@@ -1275,7 +1297,8 @@ def _tag(name: str) -> str:
 
 def cmd_tag(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
-        ids = [photo.id for photo in _photos_at(library, args.paths)]
+        undone = "no photo was tagged" if args.command == "tag" else "no photo was untagged"
+        ids = [photo.id for photo in _photos_at(library, args.paths, undone)]
         if args.command == "tag":
             name = library.add_tag(ids, args.tag)
             print(f"tagged {plural(len(ids), 'photo')} {_tag(library.shown_tag(name))}", file=sys.stderr)
@@ -1370,14 +1393,7 @@ def _a_vocabulary_label(library: Library, name: str) -> bool:
 def cmd_rename_tag(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         if args.command == "delete-tag":
-            shown = library.shown_tag(args.tag)
-            lost = library.delete_tag(args.tag)
-            given = 0
-            if _a_vocabulary_label(library, tagging.normalize_tag(args.tag)):
-                library.update_tags_or_warn()
-                given = len(library.tagged(args.tag))
-            still = f"; the vocabulary still gives it to {plural(given, 'photo')} that look like it" if given else ""
-            print(f"took {_tag(shown)} off {plural(lost, 'photo')}{still}", file=sys.stderr)
+            _delete_tag(library, args.tag)
             return 0
         new, old = tagging.normalize_tag(args.new_name), library.shown_tag(args.tag)
         defined = dict(library.defined_tags())
@@ -1396,6 +1412,21 @@ def cmd_rename_tag(args: argparse.Namespace) -> int:
     else:
         print(f"{plural(count, 'photo')} tagged {_tag(name)}", file=sys.stderr)
     return 0
+
+
+def _delete_tag(library: Library, tag: str) -> None:
+    """Delete a tag, and say what became of it: a tag the user defined is no longer given either,
+    unless the vocabulary gives it too."""
+    name, shown = tagging.normalize_tag(tag), _tag(library.shown_tag(tag))
+    defined = name in dict(library.defined_tags())
+    lost = library.delete_tag(tag)
+    if _a_vocabulary_label(library, name):
+        library.update_tags_or_warn()
+        given = len(library.tagged(tag))
+        still = f"; the vocabulary still gives it to {plural(given, 'photo')} that look like it" if given else ""
+    else:
+        still = ", and stopped giving it" if defined else ""
+    print(f"took {shown} off {plural(lost, 'photo')}{still}", file=sys.stderr)
 
 
 def cmd_export_tags(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ import pytest
 from photoclip import cli, tagging
 from photoclip.catalog import CATALOG_FILE
 from photoclip.cli import COMMANDS, main
+from photoclip.humanize import plural
 from photoclip.library import Library
 from photoclip.lock import LibraryLock
 from tests.conftest import TINY_MODEL
@@ -882,6 +883,32 @@ def test_a_tag_given_by_hand_is_renamed_and_deleted_everywhere(run, photo_folder
         2, "", f"photoclip: error: this library has no tag Holiday; `{run.photoclip} tags` lists the tags\n")
 
 
+def test_deleting_a_tag_you_defined_says_it_is_no_longer_given(
+    run, photo_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run("index", str(photo_folder))
+    run("define-tag", "bluesq", "--prompt", "a blue square")
+    run("tag", "bluesq", str(photo_folder / "p0.jpg"))
+    had = len(run("tagged", "bluesq")[1].splitlines())
+    assert run("delete-tag", "bluesq") == (0, "", f"took bluesq off {plural(had, 'photo')}, and stopped giving it\n")
+    assert run("tagged", "bluesq")[:2] == (1, "") and "bluesq" not in run("tags", "--defined")[1]
+    code, out, _ = _refused(["delete-tag", "--help"], capsys)
+    assert code == 0 and "and stop giving one you defined" in " ".join(out.split())
+
+
+def test_tag_and_untag_of_a_path_that_is_not_there_say_no_photo_was_changed(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    good, gone = str(photo_folder / "p0.jpg"), str(photo_folder / "gone.jpg")
+    assert run("tag", "mixed", good, gone) == (
+        2, "", f"photoclip: error: there is no file {gone}: no photo was tagged; check the name\n")
+    assert "mixed" not in run("tags", "--photo", good)[1]  # all or nothing
+    run("tag", "mixed", good)
+    assert run("untag", "mixed", good, str(photo_folder)) == (
+        2, "", f"photoclip: error: {photo_folder} is a folder: no photo was untagged; give the photos in it "
+               f"({photo_folder / '*.jpg'}, for example)\n")
+    assert "mixed\tuser" in run("tags", "--photo", good)[1]
+
+
 def test_export_tags_writes_sidecars_beside_the_photos(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     photo = photo_folder.resolve() / "p0.jpg"
@@ -1329,6 +1356,24 @@ def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     (["tag"], "photoclip tag: error: missing TAG and PATH: photoclip tag TAG PATH..."),
     (["tag", "beach"], "photoclip tag: error: missing PATH: photoclip tag TAG PATH..."),
     (["tagged"], "photoclip tagged: error: missing TAG: photoclip tagged TAG"),
+    (["tag", "-beach", "a.jpg"], "photoclip tag: error: -beach is not an option; for a tag that starts with -, put "
+                                 "-- before the tag: photoclip tag -- -beach a.jpg"),
+    (["tag", "-beach", "a.jpg", "b.jpg"], "photoclip tag: error: -beach is not an option; for a tag that starts "
+                                          "with -, put -- before the tag: photoclip tag -- -beach a.jpg b.jpg"),
+    (["untag", "-n", "a.jpg"], "photoclip untag: error: -n is not an option; for a tag that starts with -, put -- "
+                               "before the tag: photoclip untag -- -n a.jpg"),
+    (["define-tag", "-x", "--prompt", "a cross"], "photoclip define-tag: error: -x is not an option; for a tag that "
+                                                  "starts with -, put -- before the tag: photoclip define-tag "
+                                                  '--prompt "a cross" -- -x'),
+    (["forget-tag", "-x"], "photoclip forget-tag: error: -x is not an option; for a tag that starts with -, put -- "
+                           "before the tag: photoclip forget-tag -- -x"),
+    (["rename-tag", "x", "-y"], "photoclip rename-tag: error: -y is not an option; for a tag that starts with -, "
+                                "put -- before the tag: photoclip rename-tag -- x -y"),
+    (["delete-tag", "-x"], "photoclip delete-tag: error: -x is not an option; for a tag that starts with -, put -- "
+                           "before the tag: photoclip delete-tag -- -x"),
+    (["tagged", "-night", "-n", "5"], "photoclip tagged: error: -night is not an option; for a tag that starts "
+                                      "with -, put -- before the tag: photoclip tagged -n 5 -- -night"),
+    (["delete-tag", "x", "-y"], "photoclip delete-tag: error: unknown option -y (see photoclip delete-tag --help)"),
     (["search"], "photoclip search: error: missing QUERY: photoclip search QUERY..."),
     (["status", "--library"], "photoclip status: error: --library needs a value (see photoclip status --help)"),
     (["--library", "", "status"], "photoclip: error: --library is empty; give the library's folder, or leave "
