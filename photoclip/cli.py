@@ -828,6 +828,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         if first and scope.tags:
             print(f"photos tagged {' and '.join(_tag(library.shown_tag(t)) for t in scope.tags)} first",
                   file=sys.stderr)
+        if scope is not None and scope.left_out_tags:
+            print(f"photos tagged {' or '.join(_tag(library.shown_tag(t)) for t in scope.left_out_tags)} left out",
+                  file=sys.stderr)
         if first and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
         if first and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
@@ -1086,8 +1089,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         forgotten = library.remove_root(args.path)
+    again = ("-- " if args.path.startswith("-") else "") + shlex.quote(args.path)  # `index -x` would be an option
     print(f"forgot {plural(forgotten, 'photo')} in {args.path} (the files are untouched; "
-          f"`photoclip index {shlex.quote(args.path)}` brings them back, with the tags you gave them)", file=sys.stderr)
+          f"`photoclip index {again}` brings them back, with the tags you gave them)", file=sys.stderr)
     return 0
 
 
@@ -1176,7 +1180,7 @@ def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list
 
 def cmd_not_duplicates(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
-        ids = [photo.id for photo in _photos_at(library, args.paths)]
+        ids = [photo.id for photo in _photos_at(library, args.paths, "no photo was marked")]
         if len(ids) < 2:
             print("photoclip: error: give at least two photos", file=sys.stderr)
             return EXIT_USAGE

@@ -227,6 +227,29 @@ def test_remove_leaves_out_a_folder_inside_the_library_and_index_brings_it_back(
     assert json.loads(run("status", "--json")[1])["total"] == 6
 
 
+def test_remove_of_a_folder_named_with_a_dash_says_how_to_bring_it_back(
+    run, photo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hint said `index -trip`, which is refused as an unknown option."""
+    (photo_folder / "trip").rename(photo_folder / "-trip")
+    run("index", str(photo_folder))
+    monkeypatch.chdir(photo_folder)
+
+    code, _, err = run("remove", "--", "-trip")
+    assert code == 0 and f"`{run.photoclip} index -- -trip` brings them back" in err
+    assert run("index", "--", "-trip")[0] == 0
+    assert json.loads(run("status", "--json")[1])["total"] == 6
+
+
+def test_a_search_that_leaves_out_a_tag_says_so(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    run("tag", "Kids", str(photo_folder / "p3.jpg"))
+
+    code, out, err = run("search", "a photo not kids")
+    assert code == 0 and err == "photos tagged Kids left out\n"
+    assert str(photo_folder / "p3.jpg") not in out.splitlines() and len(out.splitlines()) == 5
+
+
 def test_remove_of_a_folder_that_is_not_there_is_an_error_not_a_rule_kept_for_ever(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     typo = photo_folder / "tirp"
@@ -734,7 +757,8 @@ def test_not_duplicates_keeps_photos_apart(run, tmp_path: Path) -> None:
     assert str(copy.resolve()) not in out and "1 group," in err
     assert run("not-duplicates", str(copy), str(copy)) == (2, "", "photoclip: error: give at least two photos\n")
     code, _, err = run("not-duplicates", str(original), str(tmp_path / "nowhere.jpg"))
-    assert code == 2 and err == f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}; check the name\n"
+    assert code == 2 and err == (f"photoclip: error: there is no file {tmp_path / 'nowhere.jpg'}: no photo was marked; "
+                                 "check the name\n")
     elsewhere = write_photo(tmp_path / "elsewhere.jpg", seed=3)
     code, _, err = run("not-duplicates", str(original), str(elsewhere))
     assert code == 2 and "not a photo of this library" in err
