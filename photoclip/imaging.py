@@ -974,8 +974,9 @@ def _is_progressive(data: bytes) -> bool:
 
 def _percent(fraction: float) -> str:
     """A share missing, in whole percent on its side of MAX_MISSING_ROWS: a file that fails for
-    more than a tenth missing never reads "10%" beside one kept with 10% missing."""
-    shown = max(1, round(fraction * 100))
+    more than a tenth missing never reads "10%" beside one kept with 10% missing; nor a file that
+    kept its first row "the lower 100%"."""
+    shown = max(1, round(fraction * 100)) if fraction >= 1 else min(99, max(1, round(fraction * 100)))
     return f"{max(shown, round(MAX_MISSING_ROWS * 100) + 1) if fraction > MAX_MISSING_ROWS else shown}%"
 
 

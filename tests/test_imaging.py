@@ -868,9 +868,10 @@ def test_a_progressive_jpeg_cut_between_two_scans_is_whole_with_less_detail(tmp_
 
 
 @pytest.mark.parametrize(("share", "said"), [(0.004, "1%"), (0.1, "10%"), (0.1004, "11%"), (0.104, "11%"),
-                                             (0.3, "30%")])
+                                             (0.3, "30%"), (0.996, "99%"), (1.0, "100%")])
 def test_a_share_missing_reads_on_its_side_of_the_tenth_that_fails(share: float, said: str) -> None:
-    """A file failing for "the lower 10% missing" beside one kept with 10% missing read as a contradiction."""
+    """A file failing for "the lower 10% missing" beside one kept with 10% missing read as a contradiction; one
+    that kept its first row read "the lower 100% of the image is missing"."""
     assert imaging._percent(share) == said
 
 
