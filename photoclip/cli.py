@@ -1307,8 +1307,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
             name = library.add_tag(ids, args.tag)
             print(f"tagged {plural(len(ids), 'photo')} {_tag(library.shown_tag(name))}", file=sys.stderr)
             return 0
-        name = tagging.normalize_tag(args.tag)
         tags = {pid: library.photo_tags(pid) for pid in ids}
+        name = tagging.normalize_tag(_spelt_alike([t.name for pid in ids for t in tags[pid] if t.source != "rejected"],
+                                                  args.tag))
         had = sum(any(t.name == name and t.source != "rejected" for t in tags[pid]) for pid in ids)
         if not had:
             _refuse_an_unknown_tag(library, name, tags)
@@ -1323,6 +1324,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
     else:
         print(f"took {shown} off {plural(had, 'photo')}", file=sys.stderr)
     return 0
+
+
+def _spelt_alike(names: Iterable[str], tag: str) -> str:
+    """`tag` as known, or where none of `names` is it, the one of them spelt alike: "zurich" for
+    "Zürich", "smith john" for "Smith, John", as search and `tagged` read them."""
+    names = set(names)
+    alike = {other for other in names if name_key(other) == name_key(tag)}
+    return next(iter(alike)) if tagging.normalize_tag(tag) not in names and len(alike) == 1 else tag
 
 
 def _refuse_an_unknown_tag(library: Library, name: str, tags: dict[PhotoId, list[tagging.PhotoTag]]) -> None:
@@ -1376,6 +1385,7 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
 def _forget_tag(library: Library, tag: str) -> None:
     """Forget a defined tag, and say what became of it: the vocabulary's again, or only on the
     photos the user tagged by hand."""
+    tag = _spelt_alike((name for name, _ in library.defined_tags()), tag)
     shown = _tag(library.shown_tag(tag))
     library.forget_tag(tag)
     if _a_vocabulary_label(library, tagging.normalize_tag(tag)):
@@ -1396,6 +1406,7 @@ def _a_vocabulary_label(library: Library, name: str) -> bool:
 
 def cmd_rename_tag(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
+        args.tag = _spelt_alike([*(name for name, _ in library.tags()), *dict(library.defined_tags())], args.tag)
         if args.command == "delete-tag":
             _delete_tag(library, args.tag)
             return 0

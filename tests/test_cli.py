@@ -241,6 +241,19 @@ def test_remove_of_a_folder_named_with_a_dash_says_how_to_bring_it_back(
     assert json.loads(run("status", "--json")[1])["total"] == 6
 
 
+def test_tag_commands_take_a_tag_spelt_as_search_reads_it(run, photo_folder: Path) -> None:
+    """`tagged zurich` found the photos tagged "Zürich", but `untag zurich` and `rename-tag zurich` refused it."""
+    run("index", str(photo_folder))
+    one, two = str(photo_folder / "p1.jpg"), str(photo_folder / "p2.jpg")
+    run("tag", "Zürich", one, two)
+
+    assert run("untag", "zurich", one) == (0, "", "took Zürich off 1 photo\n")
+    assert run("rename-tag", "zurich", "Zuerich") == (0, "", "1 photo tagged Zuerich\n")
+    assert run("delete-tag", "ZUERICH")[2] == "took Zuerich off 1 photo\n"
+    run("define-tag", "Rotkreis Ü", "--prompt", "a red circle")
+    assert run("forget-tag", "rotkreis u")[0] == 0 and run("tags", "--defined")[1] == ""
+
+
 def test_a_search_that_leaves_out_a_tag_says_so(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     run("tag", "Kids", str(photo_folder / "p3.jpg"))
