@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -343,6 +343,10 @@ _MIGRATIONS: dict[int, str] = {
         placed INTEGER NOT NULL,
         caption TEXT
     );
+    """,
+    # Names are looked up without the accents of Greek letters too: "ακροπολη" finds "Ακρόπολη.jpg".
+    22: """
+    UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
     """,
 }
 

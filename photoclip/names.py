@@ -11,10 +11,10 @@ import unicodedata
 
 def name_key(name: str) -> str:
     """A file name's stem, or a query, as a look-up by name compares them: its words in lower
-    case without the accents of Latin letters, whatever is between them (spaces, _ - . and
+    case without the accents of Latin and Greek letters, whatever is between them (spaces, _ - . and
     punctuation, an emoji) one space. "😀 Selfie", "selfie!" and "SELFIE" are one name;
-    "IMG_1234" is "img 1234"; "Zürich" is "zurich", "Łódź" "lodz" and "İstanbul" "istanbul", as
-    people type them."""
+    "IMG_1234" is "img 1234"; "Zürich" is "zurich", "Łódź" "lodz", "İstanbul" "istanbul" and
+    "Ακρόπολη" "ακροπολη" (Greek capitals are written without them), as people type them."""
     folded = _unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS)
     return " ".join(re.findall(r"[^\W_]+", folded))
 
@@ -24,15 +24,15 @@ _PLAIN_LETTERS = str.maketrans({  # Latin letters whose mark is part of the lett
 
 
 def _unaccented(word: str) -> str:
-    """`word` without the accents on its Latin letters ("hà nội" is "ha noi"), as the catalog's
-    caption index folds them; the marks other scripts' letters are spelt with stay ("が"). Before
+    """`word` without the accents on its Latin and Greek letters ("hà nội" is "ha noi", "Αθήνα"
+    "Αθηνα"); the marks other scripts' letters are spelt with stay ("が", "й"). Before
     words are told apart: the dot "İ" keeps in lower case ("i̇") is a mark of its own."""
     if word.isascii():
         return word
     kept, latin = [], False
     for char in unicodedata.normalize("NFD", word):
         if not unicodedata.combining(char):
-            latin = unicodedata.name(char, "").startswith("LATIN ")
+            latin = unicodedata.name(char, "").startswith(("LATIN ", "GREEK "))
         elif latin:
             continue
         kept.append(char)

@@ -859,6 +859,20 @@ def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade
     assert catalog.named_whole("lake") == [plain]
 
 
+def test_a_schema_21_catalogs_name_keys_lose_the_accents_of_greek_letters(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    [athens] = _indexed(catalog, ["/p/Αθήνα Ακρόπολη.jpg"])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # the key schema 21 made
+        conn.execute("UPDATE photos SET name_key = 'αθήνα ακρόπολη' WHERE id = ?", (athens,))
+        conn.execute("PRAGMA user_version = 21")
+    conn.close()
+    catalog = Catalog(path)
+    assert catalog.named_whole("αθηνα ακροπολη") == [athens]
+    catalog.close()
+
+
 def test_a_schema_19_catalogs_name_keys_lose_the_marks_that_are_part_of_latin_letters(tmp_path: Path) -> None:
     path = tmp_path / "catalog.sqlite"
     catalog = Catalog(path)
