@@ -765,3 +765,13 @@ def test_a_page_of_many_groups_comes_a_slice_at_a_time_and_the_page_before_goes_
         assert len(page.rows) == 40 and all(len(row.tiles) == 12 for row in page.rows)
         assert len(page.to_trash()) == 100 * 11 and page.more.text() == "Show 40 more of 60 groups"
         before = list(page.rows)
+
+
+def test_trashing_copies_of_several_groups_says_a_copy_is_kept_in_each(qtbot, on_duplicates, monkeypatch) -> None:
+    """The question said "the copy kept stays where it is" of the copies of two groups."""
+    library, copies, window = on_duplicates
+    asked = answer_questions(monkeypatch, False)
+    window.duplicates.trash_button.click()
+    assert len(window.duplicates.rows) == 2
+    assert "; the copy kept in each group stays where it is, and takes the tags you gave these." in asked[0][0]
+    assert all(c.exists() for c in copies)

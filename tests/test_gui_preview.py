@@ -502,12 +502,12 @@ def test_tabbing_into_the_tags_of_a_low_window_scrolls_the_facts_to_the_focused_
     def in_sight(widget: QWidget) -> bool:
         return viewport.rect().contains(QRect(widget.mapTo(viewport, widget.rect().topLeft()), widget.size()))
 
-    assert not in_sight(preview.tags.field)
-    preview.similar_button.setFocus()  # below the scrolled facts: Shift+Tab comes back into the tags from there
-    qtbot.keyClick(preview.similar_button, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert QApplication.focusWidget() is preview.tags.field
-    assert in_sight(preview.tags.field) and scroll.verticalScrollBar().value() > 0
-    window.grab().save("/tmp/probe/preview_tab.png")
+    last = preview.tags.focus_order()[-2]  # the last tag's ×, above the add field pinned below the facts
+    assert not in_sight(last)
+    preview.tags.field.setFocus()  # Shift+Tab comes back into the scrolled tags from there
+    qtbot.keyClick(preview.tags.field, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is last
+    assert in_sight(last) and scroll.verticalScrollBar().value() > 0
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     first = preview.tags.focus_order()[0]  # Tab from the bar above: the first tag's name
     assert tab_from(qtbot, preview.next_button, 1) == [first] and in_sight(first)
@@ -516,3 +516,79 @@ def test_tabbing_into_the_tags_of_a_low_window_scrolls_the_facts_to_the_focused_
 def test_the_previews_key_hint_mentions_tab(qtbot, window) -> None:
     """Tab reaches the tags and the buttons, but the hint listed only the arrows, Esc and Del."""
     assert any(line.startswith("Tab ") for line in window.preview.keys_hint.text().splitlines())
+
+
+def wholly_shown(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+@pytest.mark.parametrize("points", [None, 16])
+def test_the_add_a_tag_field_shows_whole_below_many_tags_at_any_font(qtbot, window, points) -> None:
+    """With three tags or more it hid under "Find similar photos" (gone at 16 points): the panel
+    was a chip line short, its scroll bar kept by the narrower width it leaves."""
+    if points:
+        from PySide6.QtGui import QFont
+
+        from photoclip.gui.app import make_app
+        app = make_app()
+        usual = QFont(app.font())
+        font = QFont(usual)
+        font.setPointSizeF(points)
+        app.setFont(font)
+        make_app()
+    try:
+        preview, model = window.preview, window.model
+        for name in ("Chelsea the cat", "cross", "circle", "star", "heart"):
+            window.library.add_tag([model.photo_id(0)], name)
+        window.resize(1280, 800)
+        window.open_preview(model.index(0, 0))
+        qtbot.waitUntil(lambda: preview.photo is not None and len(preview.tags.shown()) == 5, timeout=WAIT_MS)
+        qtbot.wait(200)  # the layouts settle
+        assert wholly_shown(preview.tags.field)
+        field, button = preview.tags.field, preview.similar_button
+        assert field.mapTo(window, field.rect().bottomLeft()).y() < button.mapTo(window, button.rect().topLeft()).y()
+    finally:
+        if points:
+            app.setFont(usual)
+            make_app()
+
+
+def test_the_facts_scroll_bar_goes_when_the_facts_fit_their_whole_width(qtbot) -> None:
+    """Tags that fit a line at the area's width but wrap beside a scroll bar kept the bar (and the
+    area a line short) once a low window had shown it, however tall the window grew again."""
+    from photoclip.gui.preview import _InfoScroll
+    from photoclip.gui.tags import FlowLayout
+
+    content = QWidget()
+    flow = FlowLayout(content)
+    for _ in range(3):
+        box = QWidget()
+        box.setFixedSize(80, 200)
+        flow.addWidget(box)
+    scroll = _InfoScroll()
+    scroll.setFrameShape(scroll.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(content)
+    qtbot.addWidget(scroll)
+    line = 3 * 80 + 2 * 6  # the three boxes and their gaps
+    scroll.resize(line + 2, 100)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().isVisible(), timeout=WAIT_MS)
+    scroll.resize(line + 2, 300)
+    qtbot.waitUntil(lambda: not scroll.verticalScrollBar().isVisible(), timeout=WAIT_MS)
+    assert content.width() == scroll.width()
+    assert [box.y() for box in content.children() if box.isWidgetType()] == [0] * 3  # one line
+
+
+def test_a_small_window_leaves_the_photo_the_larger_part_of_the_preview(qtbot, window) -> None:
+    """At 800×560 the sidebar and the facts kept their widths and left the photo 216 pixels."""
+    window.resize(800, 560)
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
+    qtbot.wait(100)  # the layouts settle
+    panel = window.preview.info_scroll.parentWidget()
+    assert window.preview.canvas.width() > panel.width()
+    for button in (window.preview.similar_button, window.preview.open_button, window.preview.folder_button):
+        assert button.width() >= button.sizeHint().width()

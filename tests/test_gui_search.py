@@ -264,6 +264,18 @@ def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot,
     assert window.subtitle_label.text() == "Tagged “Sarah” first  ·  20 photos, best match first"  # as given
 
 
+def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out_and_says_so(qtbot, make_window, indexed) -> None:
+    """"star not kids" showed the photos tagged kids first, with the header "Tagged “kids” first"."""
+    library, scenes = indexed
+    kids = [library.photo_at(path).id for path in sorted(scenes)[:2]]
+    library.add_tag(kids, "Kids")
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "a red circle not kids")
+    wait_for_results(qtbot, window, "a red circle not kids")
+    assert not set(window.model.ids) & set(kids) and window.model.rowCount() > 0
+    assert window.subtitle_label.text().startswith("Not tagged “Kids”  ·  ")
+
+
 def test_a_search_for_a_file_name_shows_that_photo_first_and_says_so(qtbot, make_window, indexed) -> None:
     library, scenes = indexed
     wanted = sorted(scenes)[7]

@@ -76,15 +76,15 @@ def painted(table, row: int, column: int) -> str:
     index = table.model().index(row, column)
     option = QStyleOptionViewItem()
     table.initViewItemOption(option)
+    option.rect = table.visualRect(index)
     table.itemDelegateForIndex(index).initStyleOption(option, index)
     width = table.visualRect(index).width() - 12  # the cell's padding
     return option.fontMetrics.elidedText(option.text, option.textElideMode, width)
 
 
-def test_a_long_path_in_the_failures_dialog_keeps_its_end_in_sight(qtbot) -> None:
-    """A path too long for its column is cut at its start: its file name and the folders that tell
-    it apart show (cut in its middle, a narrow half of the table showed "/home/Pictu…22/Munich
-    city/broken.jpg"); the tooltip has it whole."""
+def test_a_long_path_in_the_failures_dialog_keeps_its_start_and_its_file_name_in_sight(qtbot) -> None:
+    """A path too long for its column is cut inside: its file name (and the folders before it that
+    fit) and its start show; cut at its start, the folder it is in was gone. The tooltip has it whole."""
     make_app()
     folder = "/home/anna/Pictures/Holidays/2024 Summer trip to the coast with the whole family/Camera/"
     paths = [Path(folder + "IMG_20240712_181233.jpg"), Path("/home/anna/Pictures/2022/Munich city/broken.jpg")]
@@ -93,8 +93,8 @@ def test_a_long_path_in_the_failures_dialog_keeps_its_end_in_sight(qtbot) -> Non
     dialog.show()
     table = dialog.table
     shown = painted(table, 0, 0)
-    assert table.item(0, 0).text() == str(paths[0]) and shown.startswith("…")
-    assert shown.endswith("/Camera/IMG_20240712_181233.jpg")
+    assert table.item(0, 0).text() == str(paths[0]) and shown.startswith("/home/anna/") and "…" in shown
+    assert shown.endswith("/IMG_20240712_181233.jpg")
     assert table.item(0, 0).toolTip() == str(paths[0])
     assert painted(table, 1, 0) == str(paths[1])  # whole where it fits
     assert painted(table, 1, 1) == "cannot identify image file"
@@ -114,7 +114,7 @@ def test_the_failures_dialog_shows_the_reasons_whole_and_tells_damaged_files_fro
     dialog.show()
     table = dialog.table
     assert painted(table, 0, 1) == reason and table.item(0, 1).toolTip() == reason
-    assert painted(table, 0, 0).endswith("/Camera/IMG_20240712181230.jpg")
+    assert painted(table, 0, 0).endswith("/IMG_20240712181230.jpg") and painted(table, 0, 0).startswith("/home/")
     assert table.columnWidth(1) > table.columnWidth(0)
 
     def icon(row: int):

@@ -840,3 +840,52 @@ def test_an_album_line_shows_its_tags_as_written(qtbot, make_window, open_librar
     window.sidebar.tree.setCurrentItem(item)
     qtbot.waitUntil(lambda: window.view.kind == "album" and settled(window), timeout=WAIT_MS)
     assert "Album tags: Grandma Rose" in window.subtitle_label.text()
+
+
+def test_merging_a_tag_onto_the_same_photos_says_it_merged(qtbot, make_window, library, monkeypatch) -> None:
+    """Renamed onto a tag its photo had already, the status bar said "Renamed “a” to “b” on 1
+    photo." after the user had agreed to a merge."""
+    ids = library.photos_by_date()
+    library.add_tag(ids[:1], "beach")
+    library.add_tag(ids[:1], "seaside")
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: count_of(window, "beach") == 1 and count_of(window, "seaside") == 1, timeout=WAIT_MS)
+    answer_questions(monkeypatch, True)
+    window.rename_tag("beach", "seaside")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "Merged “beach” into “seaside”: 1 photo retagged, 1 photo tagged “seaside” now.",
+                    timeout=WAIT_MS)
+
+
+def test_the_new_tag_dialog_grows_to_show_its_whole_hint_at_a_large_font(qtbot) -> None:
+    """At 16 points the hint about a tag of one's own (four lines) was cut: the dialog kept its size."""
+    from PySide6.QtGui import QFont
+
+    from photoclip.gui.app import make_app
+
+    app = make_app()
+    usual = QFont(app.font())
+    font = QFont(usual)
+    font.setPointSizeF(16)
+    app.setFont(font)
+    make_app()
+    try:
+        dialog = NewTagDialog({"grandma's red things": "a red circle drawn on paper by a child"}, None,
+                              {"grandma's red things": "Grandma's red things"})
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.keyClicks(dialog.name, "grandma's red things")
+        QApplication.processEvents()
+        hint = dialog.hint
+        assert "already a tag of yours" in hint.text()
+        assert hint.height() >= hint.heightForWidth(hint.width())
+        assert hint.geometry().bottom() < dialog.buttons.geometry().top()
+        dialog.name.setText("x" * 90)
+        dialog.ok_button.click()
+        QApplication.processEvents()
+        assert dialog.error.isVisible() and dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
+        assert dialog.hint.geometry().bottom() < dialog.buttons.geometry().top()
+    finally:
+        app.setFont(usual)
+        make_app()

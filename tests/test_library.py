@@ -1410,7 +1410,7 @@ def test_a_search_naming_the_users_tag_puts_its_photos_first_and_keeps_the_rest(
                                    "with a red circle -kids", "with a red circle - kids"])
 def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out(open_library, tmp_path: Path, query: str) -> None:
     """"not kids" asked the model for kids, and the photos tagged kids came first."""
-    scenes = scene_folder(tmp_path / "photos", seed=3)
+    scene_folder(tmp_path / "photos", seed=3)
     library = open_library()
     library.index([tmp_path / "photos"])
     circles = [h.photo_id for h in library.search("with a red circle", limit=6)]

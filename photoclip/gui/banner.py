@@ -5,22 +5,59 @@ errors are shown in one place instead of in dialogs popping up from everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photoclip.gui import icons, theme
 
 Action = tuple[str, Callable[[], None]]
+TEXT_CHARS = 36  # average characters the text keeps beside the buttons; narrower, the buttons go below it
+LONG_WORD = re.compile(r"\S{16,}")  # a model's name or a path: a line may break it anywhere
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """`text` with a zero-width space after each 8 characters of its long words, so that a
+    word-wrapped label can break them: one model name held a narrow window wider than itself."""
+    return LONG_WORD.sub(lambda word: ZERO_WIDTH_SPACE.join(re.findall(".{1,8}", word.group())), text)
+
+
+class _Message(QLabel):
+    """The banner's text, wrapped, long words too (`breakable`); `text()` is the text as set."""
+
+    def setText(self, text: str) -> None:
+        super().setText(breakable(text))
+
+    def text(self) -> str:
+        return super().text().replace(ZERO_WIDTH_SPACE, "")
+
 
 class Banner(QFrame):
+    """Its text wraps to the width it has; its buttons sit beside it where there is room, else
+    below it, so that it never makes the window wider (three buttons beside a long message did)."""
+
     dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Banner")
         layout = QHBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # its least width is minimumSizeHint's
         layout.setContentsMargins(14, 10, 10, 10)
         layout.setSpacing(12)
         self._icon = QLabel()
@@ -28,17 +65,21 @@ class Banner(QFrame):
         layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(6)
-        self.text = QLabel("")
+        self.text = _Message()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         column.addWidget(self.text)
         column.addWidget(self.progress)
-        layout.addLayout(column, 1)
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._body.setSpacing(12)
+        self._body.addLayout(column, 1)
         self._buttons = QHBoxLayout()
         self._buttons.setSpacing(6)
-        layout.addLayout(self._buttons)
+        self._body.addLayout(self._buttons)
+        self._body.setAlignment(self._buttons, Qt.AlignmentFlag.AlignLeft)  # below the text: as wide as they need
+        layout.addLayout(self._body, 1)
         self._close = QToolButton()
         self._close.setIcon(icons.icon("close"))
         self._close.setIconSize(QSize(14, 14))
@@ -71,7 +112,29 @@ class Banner(QFrame):
             button.clicked.connect(callback)
             self._buttons.addWidget(button)
         self._close.setVisible(closable)
+        self._fit()
         self.show()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the buttons in a row below the text: the text wraps."""
+        margins = self.layout().contentsMargins()
+        frame = margins.left() + margins.right() + 2 * self.layout().spacing()
+        edges = self._icon.width() + (self._close.sizeHint().width() if not self._close.isHidden() else 0)
+        least = max(self._buttons.sizeHint().width(), self.fontMetrics().averageCharWidth() * 12)
+        return QSize(frame + edges + least, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The buttons beside the text where it keeps TEXT_CHARS beside them, else below it."""
+        beside = self.fontMetrics().averageCharWidth() * TEXT_CHARS + self._buttons.sizeHint().width()
+        room = self.width() - self.minimumSizeHint().width() + self._buttons.sizeHint().width()
+        wide = not self._buttons.count() or room >= beside + self._body.spacing()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._body.direction() != direction:
+            self._body.setDirection(direction)
 
     def _dismiss(self) -> None:
         self.hide()

@@ -167,6 +167,7 @@ class View:
     place: Place | None = None
     by_date: bool = False  # the search was only dates or a place: its photos newest first
     first_tagged: tuple[str, ...] = ()  # the user's tags the search named: their photos come first
+    left_out_tagged: tuple[str, ...] = ()  # ... and those it named to leave out ("not kids")
     file_name: str | None = None  # the search looked like a file name: the photos named so come first
     caption_words: tuple[str, ...] = ()  # the photos whose captions hold these words come first
     similar_to: PhotoId | Path | str | tuple[PhotoId, ...] | None = None  # a photo (or several), a file, a URL
@@ -258,6 +259,22 @@ class _Central(QWidget):
                 and event.size().height() != event.oldSize().height()):
             self.updateGeometry()  # taller while indexing (its pause button): the window is not
         return super().eventFilter(watched, event)
+
+
+class _Pages(QStackedWidget):
+    """The pages, as small as the one shown allows: a stack is as small as its largest page
+    allows, and the preview's height, added to a model banner's over the grid, made the
+    window taller than the screen's 560 pixels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        if page is None:
+            return super().minimumSizeHint()
+        return page.minimumSizeHint().expandedTo(page.minimumSize())
 
 
 class MainWindow(QMainWindow):
@@ -365,7 +382,7 @@ class MainWindow(QMainWindow):
         self._banner_box.setLayout(banners)
         column.addWidget(self._banner_box)
 
-        self.pages = QStackedWidget()
+        self.pages = _Pages()
         self.welcome = WelcomePanel()
         self.welcome.add_folder_requested.connect(self.choose_folder)
         self.welcome.add_path_requested.connect(self.add_folder)
@@ -830,6 +847,9 @@ class MainWindow(QMainWindow):
             if view.first_tagged:
                 names = " and ".join(f"“{self.shown_tag(name)}”" for name in view.first_tagged)
                 subtitle = f"Tagged {names} first  ·  {subtitle}"
+            if view.left_out_tagged:
+                names = " or ".join(f"“{self.shown_tag(name)}”" for name in view.left_out_tagged)
+                subtitle = f"Not tagged {names}  ·  {subtitle}"
             if view.file_name:
                 subtitle = f"Named “{view.file_name}…” first  ·  {subtitle}"
             if view.caption_words:
@@ -989,6 +1009,7 @@ class MainWindow(QMainWindow):
         if scope is not None:
             self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
                                             by_date=scope.only_scope, first_tagged=scope.tags,
+                                            left_out_tagged=scope.left_out_tags,
                                             file_name=scope.file_name, caption_words=scope.caption_words)
         self.grid.clearSelection()  # what was selected elsewhere is not acted on here; first, as it redraws the header
         if not hits:
@@ -1199,7 +1220,7 @@ class MainWindow(QMainWindow):
             return
         size = humanize.file_size(sum(p.size for p in photos))
         one = len(photos) == 1
-        kept = (f"; the copy kept stays where it is, and takes the tags you gave {'this one' if one else 'these'}"
+        kept = (f"; {self._kept_clause(photos)}, and takes the tags you gave {'this one' if one else 'these'}"
                 if duplicates else "")
         name = humanize.shortened(humanize.shown(photos[0].path.name))
         what = f"“{name}”" if one else plural(len(photos), "photo")
@@ -1220,6 +1241,12 @@ class MainWindow(QMainWindow):
         if chosen and self.worker is not None:
             self._trash_from_duplicates = duplicates
             self.worker.trash((p.id for p in chosen), self.duplicates.kept_for() if duplicates else None)
+
+    def _kept_clause(self, photos: list[Photo]) -> str:
+        """What stays, of as many groups as the copies to trash come from: one copy kept in each."""
+        ids = {photo.id for photo in photos}
+        groups = len({kept for pid, kept in self.duplicates.kept_for().items() if pid in ids})
+        return "the copy kept in each group stays where it is" if groups > 1 else "the copy kept stays where it is"
 
     def _trashed(self, result: TrashResult) -> None:
         if self._trash_from_duplicates:
@@ -1380,17 +1407,19 @@ class MainWindow(QMainWindow):
             self.report_error("This library is open read-only; tags cannot be changed now.")
             return
 
-        def rename(lib: Library) -> tuple[str, str, str, int, int]:
+        def rename(lib: Library) -> tuple[str, str, str, int, int, bool]:
             had, was = set(lib.tagged(old)), lib.shown_tag(old)
+            merged = normalize_tag(new) != normalize_tag(old) and bool(lib.tagged(normalize_tag(new)))
             name, carrying = lib.rename_tag(old, new)
             if name == normalize_tag(old):  # only respelt: every photo that had it has it still
-                return name, was, lib.shown_tag(name), carrying, carrying
-            return name, was, lib.shown_tag(name), len(had - set(lib.tagged(old))), carrying  # vocabulary's stay
+                return name, was, lib.shown_tag(name), carrying, carrying, False
+            renamed = len(had - set(lib.tagged(old)))  # the vocabulary's stay
+            return name, was, lib.shown_tag(name), renamed, carrying, merged
 
-        def done(result: tuple[str, str, str, int, int]) -> None:
-            name, was, shown, renamed, carrying = result
+        def done(result: tuple[str, str, str, int, int, bool]) -> None:
+            name, was, shown, renamed, carrying, merged = result
             was, shown = humanize.shown(was), humanize.shown(shown)
-            if carrying > renamed:
+            if merged or carrying > renamed:  # a merge onto the same photos adds none, and is one still
                 said = (f"Merged “{was}” into “{shown}”: {plural(renamed, 'photo')} retagged, "
                         f"{plural(carrying, 'photo')} tagged “{shown}” now.")
             else:

@@ -60,8 +60,9 @@ log = logging.getLogger(__name__)
 
 MAX_PREVIEW_SIDE = 2560
 INFO_WIDTH = 300  # the facts panel where the window has room
-MIN_INFO_WIDTH = 240  # ... and in a narrow window: a date or a folder still reads on a line or two
+MIN_INFO_WIDTH = 260  # ... and in a narrow window: a date or a folder's last name still reads on a line or two
 INFO_CHARS, MIN_INFO_CHARS = 40, 32  # the same in the font's average characters, where a large font needs more
+INFO_SHARE = 0.4  # of the preview's width at most, down to its least: the photo keeps the larger part
 MIN_INFO_LINES = 6  # the facts scrolled in a low window still show this many lines
 FOCUS_MARGIN = 12  # px kept in sight around a tag the keyboard focuses in the scrolled facts
 STEP_KEYS = {-1: (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp),
@@ -140,7 +141,8 @@ class _Canvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#1b1e24"))
-        area = self.rect().adjusted(24, 16, -24, -16)
+        side = min(24, self.width() // 40)  # a narrow picture keeps its pixels rather than a margin
+        area = self.rect().adjusted(side, 16, -side, -16)
         if self._pixmap is not None and not self._pixmap.isNull():
             size = self._pixmap.deviceIndependentSize().toSize()
             size.scale(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -215,22 +217,54 @@ class _Bar(QFrame):
 
 class _InfoPanel(QFrame):
     """The preview's right-hand panel: INFO_WIDTH wide where the window has room, narrower (down
-    to what its buttons and the keys' hint need, and no less than MIN_INFO_WIDTH) in a narrow
-    window, so the picture keeps a share of it. A large font widens both, in characters: a fixed
-    width cut its buttons and values."""
+    to what its buttons need, and no less than MIN_INFO_WIDTH) in a narrow window, no more than
+    INFO_SHARE of the preview, so the picture keeps the larger part (it was left 216 pixels of an
+    800-pixel window). A large font widens both, in characters: a fixed width cut its buttons and
+    values. The keys' hint gives way where the panel is too low for it and all the facts."""
+
+    scroll: QScrollArea
+    actions: QVBoxLayout
+    keys_hint: QLabel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # no wider than its hint
 
     def sizeHint(self) -> QSize:
-        width = max(INFO_WIDTH, self.fontMetrics().averageCharWidth() * INFO_CHARS, self.minimumSizeHint().width())
-        return QSize(width, super().sizeHint().height())
+        width = max(INFO_WIDTH, self.fontMetrics().averageCharWidth() * INFO_CHARS)
+        page = self.parentWidget()
+        if page is not None and page.width() > 0:
+            width = min(width, round(page.width() * INFO_SHARE))
+        return QSize(max(width, self.minimumSizeHint().width()), super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         least = max(MIN_INFO_WIDTH, self.fontMetrics().averageCharWidth() * MIN_INFO_CHARS)
         return QSize(max(least, hint.width()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_keys_hint()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.fit_keys_hint()  # the facts or tags changed: the height they ask for too
+        return handled
+
+    def fit_keys_hint(self) -> None:
+        """The hint shown only where the facts and tags get all the height they ask for beside it:
+        in a low window it took their room, and cut the "Tags" heading in two."""
+        hint = getattr(self, "keys_hint", None)
+        if hint is None:
+            return
+        shown = not hint.isHidden()
+        actions = self.actions.sizeHint().height()
+        if not shown:
+            actions += hint.sizeHint().height() + self.actions.spacing()
+        room = self.scroll.sizeHint().height() + actions <= self.contentsRect().height()
+        if room != shown:
+            hint.setVisible(room)
 
 
 class _Details(QWidget):
@@ -264,11 +298,25 @@ class _InfoScroll(QScrollArea):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # wrapped facts take more or fewer lines: the height it asks for follows
+        self._fit_scroll_bar()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # facts or tags shown or hidden: the height it asks for follows
+            self._fit_scroll_bar()
         return super().eventFilter(watched, event)
+
+    def _fit_scroll_bar(self) -> None:
+        """A scroll bar only where the content is taller than the area at its whole width. Qt
+        measures the content at the width left beside a scroll bar once one shows: tags that
+        wrap onto one more line there kept it shown, and the area a line short, for good."""
+        content = self.widget()
+        width, height = self.contentsRect().width(), self.contentsRect().height()
+        if content is None or not content.hasHeightForWidth() or width <= 0:
+            return
+        fits = content.heightForWidth(width) <= height
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
+                                        else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
 
 class _ElidedLabel(QLabel):
@@ -342,13 +390,19 @@ class PreviewPage(QWidget):
         self.canvas = _Canvas()
         left.addWidget(self.canvas, 1)
         outer.addLayout(left, 1)
-        outer.addWidget(self._build_info())
+        self._info = self._build_info()
+        outer.addWidget(self._info)
         self._step_keys()
         self.tags.chips_changed.connect(self._order_tabs)
         self._order_tabs()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._follow_focus)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._info.updateGeometry()  # its width is a share of the page's
 
     # building
 
@@ -409,7 +463,7 @@ class PreviewPage(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus (and Space, Enter) where it was
         return button
 
-    def _build_info(self) -> QWidget:
+    def _build_info(self) -> _InfoPanel:
         """The facts and tags, in a scroll area, and below them the actions: a low window has no
         room for all the facts and tags (a long date or caption wrapped onto more lines, many
         tags), and cutting them says less; the actions stay in sight."""
@@ -419,7 +473,7 @@ class PreviewPage(QWidget):
         details.setObjectName("PreviewDetails")
         details.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(details)
-        layout.setContentsMargins(20, 22, 20, 14)  # and 6 more above the actions
+        layout.setContentsMargins(20, 22, 20, 2)  # and 6 more above the add-a-tag field and the actions
         layout.setSpacing(14)
         self.name_label = _ElidedLabel()
         self.name_label.setObjectName("PreviewName")
@@ -459,6 +513,7 @@ class PreviewPage(QWidget):
         actions = QVBoxLayout()
         actions.setContentsMargins(20, 6, 20, 20)
         actions.setSpacing(14)
+        actions.addWidget(self.tags.adder)  # below the scrolled tags: in sight however many there are
         self.similar_button = QPushButton(icons.icon("similar", "#ffffff"), "  Find similar photos")
         self.similar_button.setProperty("primary", True)
         self.similar_button.clicked.connect(self._find_similar)
@@ -484,6 +539,7 @@ class PreviewPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(details)
         scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # room left: below the actions
+        panel.scroll, panel.actions, panel.keys_hint = scroll, actions, self.keys_hint
         outer = QVBoxLayout(panel)
         outer.setContentsMargins(1, 0, 0, 0)  # the panel's border on the left
         outer.setSpacing(0)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -229,8 +229,40 @@ class _ProgressBar(QProgressBar):
         return QSize(BAR_WIDTH, super().sizeHint().height())
 
 
+CELL_PADDING = 16  # px of a table cell that are not its text's
+
+
+def cut_path(path: str, metrics: QFontMetrics, width: int) -> str:
+    """`path` in `width` pixels: whole where it fits, else cut inside, keeping the file's name
+    (and the folders before it that fit in half the width) and as much of its start as the rest
+    allows ("/home/anna/Pict…/Camera/IMG_1.jpg"): cut at its start, the folder it is in was gone."""
+    if metrics.horizontalAdvance(path) <= width:
+        return path
+    head, sep, name = path.rpartition("/")
+    tail = sep + name
+    while head and metrics.horizontalAdvance(tail) <= width // 2:
+        longer = "/" + head.rpartition("/")[2] + tail
+        if metrics.horizontalAdvance(longer) > width // 2:
+            break
+        head, tail = head.rpartition("/")[0], longer
+    room = width - metrics.horizontalAdvance(tail)
+    start = metrics.elidedText(head, Qt.TextElideMode.ElideRight, room) if head else ""
+    if not start or start == "…":
+        return metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, width)
+    return start + tail if start.endswith("…") else start + "…" + tail
+
+
+class _CutInside(QStyledItemDelegate):
+    """A path too long for its column is cut inside (`cut_path`), not at an end."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if option.rect.width() > CELL_PADDING:
+            option.text = cut_path(option.text, option.fontMetrics, option.rect.width() - CELL_PADDING)
+
+
 class _CutAtTheEnd(QStyledItemDelegate):
-    """A reason too long for its column keeps its start (the table cuts paths at theirs)."""
+    """A reason too long for its column keeps its start (its tooltip has it whole)."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
@@ -276,8 +308,7 @@ class FailuresDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # arrows go from file to file; Tab on to the buttons, not cell by cell
-        # a long path keeps its end in sight: the file's name and the folders that tell it apart
-        self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.table.setItemDelegateForColumn(0, _CutInside(self.table))
         self.table.setItemDelegateForColumn(1, _CutAtTheEnd(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

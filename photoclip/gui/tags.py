@@ -196,7 +196,9 @@ class _EnterTakesTheName(QObject):
 
 
 class TagPanel(QWidget):
-    """The tags of the photo shown (rejected ones left out) and "Add a tag"."""
+    """The tags of the photo shown (rejected ones left out) and "Add a tag". The field (and the
+    line that says why a name was refused) is in `adder`, which the owner places: the preview
+    pins it below its scrolled facts, where many tags or a large font hid it under the buttons."""
 
     open_requested = Signal(str)  # show the photos carrying this tag (its key)
     add_requested = Signal(str)  # the tag as typed (spelt_tag), already checked
@@ -217,6 +219,10 @@ class TagPanel(QWidget):
         self.empty = QLabel("No tags yet")
         self.empty.setObjectName("Muted")
         layout.addWidget(self.empty)
+        self.adder = QWidget()
+        adding = QVBoxLayout(self.adder)
+        adding.setContentsMargins(0, 0, 0, 0)
+        adding.setSpacing(8)
         self.field = _TagField()
         self.field.setObjectName("TagField")
         self.field.setPlaceholderText("Add a tag…")
@@ -230,9 +236,9 @@ class TagPanel(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.field.setCompleter(completer)
         _EnterTakesTheName(completer, self.field, self._add)
-        layout.addWidget(self.field)
+        adding.addWidget(self.field)
         self.error = error_label()
-        layout.addWidget(self.error)
+        adding.addWidget(self.error)
         self.clear()
 
     def clear(self, message: str = "") -> None:
@@ -406,6 +412,7 @@ class NewTagDialog(QDialog):
         except QueryError as exc:
             self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
             self.error.show()
+            self._fit_height()
             self.name.setFocus()
             return
         self.chosen.emit(name, " ".join(self.prompt.text().split()))
@@ -423,6 +430,17 @@ class NewTagDialog(QDialog):
             self.hint.setText(f"Left empty, photoclip looks for “{default_prompt(name)}”")
         else:
             self.hint.setText("Left empty, photoclip looks for “a photo of” the tag's name.")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Taller where the hint or the error takes more lines at the dialog's width: a window
+        keeps its size as its content grows, and cut them (at a large font most of all)."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 def error_label() -> QLabel:
