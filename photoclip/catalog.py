@@ -1124,8 +1124,8 @@ class Catalog:
         """Photos whose bytes are new to their row get back what the user said about the same
         bytes (or, read for the first time, the same pixels) when the library forgot them (see
         forgotten_tags): the tags of the photo forgotten at the same path, else of one whose
-        path the library no longer has (it moved; one with the same name first), never those
-        of a copy back at its own path. A photo whose file was replaced by a forgotten one (put
+        path the library no longer has, or has with other bytes (it moved, and its name was used
+        again; one with the same name first), never those of a copy back at its own path. A photo whose file was replaced by a forgotten one (put
         back over it while photoclip was closed) becomes that photo: its own tags are forgotten
         in turn. `photos`: (id, what was read now, (path, hash, pixels hash) before)."""
         if not self._conn.execute(
@@ -1144,8 +1144,10 @@ class Catalog:
             same, same_args = "(hash = ? OR pixels_hash = ?)", (meta.hash, pixels)
             if not paths and old_hash is None:  # a raw whose JPEG, deleted, stood for the shot, or a JPEG for a raw
                 paths, same, same_args = sorted(n for n in partners[path] if n in forgotten), "1", ()
-            if path not in paths:  # moved: only from a path the library no longer has (not a copy's)
-                here = {r[0] for r in self._rows_in("SELECT path FROM photos WHERE path IN ({marks})", paths)}
+            if path not in paths:  # moved: only from a path whose bytes the library no longer has (not a copy's)
+                here = {r[0] for r in self._rows_in(
+                    "SELECT path FROM photos WHERE (hash IS NULL OR hash = ? OR pixels_hash = ?) AND path IN ({marks})",
+                    paths, meta.hash, meta.pixels_hash)}
                 paths = [p for p in paths if p not in here]
             if paths:
                 name = os.path.basename(path)

@@ -687,6 +687,31 @@ def test_what_the_user_said_about_a_forgotten_photo_comes_back_once_with_its_byt
     assert tags(stored("/p/d.jpg", "h1", "px1")) == {}  # given back once, to the first copy read
 
 
+def test_a_forgotten_photo_back_under_another_name_gets_its_tags_though_its_old_name_holds_another_photo(
+    catalog: Catalog,
+) -> None:
+    """Moved away, its name used again by a new photo, then put back as "IMG_9 (1).jpg" (a trash
+    restore whose name was taken): it came back without the tags the user gave it."""
+    def stored(name: str, content_hash: str) -> PhotoId:
+        pid = add_photo(catalog, name)
+        m = PhotoMetadata(hash=content_hash, width=1, height=1, taken_at=None, format="jpeg",
+                          pixels_hash="p" + content_hash)
+        catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+        return pid
+
+    first = stored("/p/IMG_9.jpg", "h1")
+    catalog.set_user_tag([first], "secret", "user")
+    catalog.delete_photos([first])
+    stored("/p/IMG_9.jpg", "h2")  # another photo, under the name
+    back = stored("/p/IMG_9 (1).jpg", "h1")
+    assert {tag for tag, _, _ in catalog.photo_tags(back)} == {"secret"}
+    kept = stored("/p/b.jpg", "h3")
+    catalog.set_user_tag([kept], "lake", "user")
+    catalog.delete_photos([kept])
+    stored("/p/b.jpg", "h3")  # back at its own path: its tags are its own
+    assert catalog.photo_tags(stored("/p/b copy.jpg", "h3")) == []  # a copy of it gets none
+
+
 def test_a_photo_moved_by_copying_gives_what_the_user_said_to_its_recent_copy_not_to_older_ones(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
