@@ -64,6 +64,23 @@ _MONTH_WORDS = [("january", "jan"), ("february", "feb"), ("march", "mar"), ("apr
                 ("october", "oct"), ("november", "nov"), ("december", "dec")]
 MONTHS = {name: number for number, names in enumerate(_MONTH_WORDS, start=1) for name in names}
 _MONTH_NAMES = [names[0].title() for names in _MONTH_WORDS]  # English, whatever the locale: "in May of any year"
+_FOREIGN_MONTH_WORDS = [  # German, French, Spanish, Italian, Portuguese, Dutch: read only with a year after them
+    ("januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "januari"),
+    ("februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "februari"),
+    ("märz", "maerz", "mars", "marzo", "março", "maart"),
+    ("avril", "abril", "aprile"),
+    ("mai", "mayo", "maggio", "maio", "mei"),
+    ("juni", "juin", "junio", "giugno", "junho"),
+    ("juli", "juillet", "julio", "luglio", "julho"),
+    ("août", "aout", "agosto", "augustus"),
+    ("septembre", "septiembre", "setiembre", "settembre", "setembro"),
+    ("oktober", "octobre", "octubre", "ottobre", "outubro"),
+    ("novembre", "noviembre", "novembro"),
+    ("dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro"),
+]
+_ANY_MONTHS = MONTHS | {name: number for number, names in enumerate(_FOREIGN_MONTH_WORDS, start=1) for name in names}
+"""Months as named in English and, before a year ("juli 2023", "14 juillet 2023", "julio de 2023"), in the
+languages of _FOREIGN_MONTH_WORDS: read alone, "juli 2023" was the whole of 2023."""
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month of each
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -415,6 +432,7 @@ def _numeric_day(first: int, second: int, year: int) -> date:
 
 _YEAR = r"(19\d\d|20\d\d|(?<![\w'\u2018\u2019])['\u2018\u2019]\d\d)"  # '19, ’19: the 2019 of "summer '19"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+_ANY_MONTH = r"(" + "|".join(sorted(_ANY_MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NOT_OURS = r"(?<!chinese\s)(?<!lunar\s)(?<!jewish\s)(?<!persian\s)(?<!islamic\s)(?<!hijri\s)(?<!tet\s)(?<!happy\s)"
@@ -442,7 +460,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "iso_month": rf"{_YEAR}[-/.](0[1-9]|1[0-2])\b(?![-/.]\d)",  # 2019-07, as albums are named: "2019-07 Portugal"
     "numeric_month": rf"(?<![\d/.-])(0?[1-9]|1[0-2])/{_YEAR}\b(?![-/.]\d)",  # 07/2019, as forms write it
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
-    "day_month_year": rf"{_NTH}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b",
+    "day_month_year": rf"{_NTH}\.?\s+(?:of\s+|de\s+)?{_ANY_MONTH}\.?,?\s+(?:de\s+)?{_YEAR}\b",  # 14. juli 2023
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
     "new_year_years": (_NOT_OURS + r"(new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye)\s+(?:of\s+)?"
                        rf"{_YEAR}\s*[-/\u2013]\s*(\d\d)\b(?![-/.]\d)"),  # new year 2021-22: the one between
@@ -452,7 +470,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "season_year": rf"{_THIS_OR_LAST}{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
     "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
     "season_rel": rf"{_LATEST}\s+{_SEASON}\b",
-    "month_year": rf"{_THIS_OR_LAST}{_MONTH}\.?(?:-|\s+(?:of\s+)?){_YEAR}\b",
+    "month_year": rf"{_THIS_OR_LAST}{_ANY_MONTH}\.?(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # julio de 2023
     "day_rel": rf"(this|last)\s+{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",
     "month_rel": rf"(this\s+past|last|this(?!\s+may\b))\s+{_MONTH}\b",  # "this may be" is no date
     "month_day": rf"{_MONTH}\.?\s+{_NTH}\b(?![.,:]?\d|\s*[-/\u2013]\s*\d)",  # july 4th, march 3: each year's
@@ -815,7 +833,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
     if kind == "month_day_year":
         return _days(date(int(groups[2]), MONTHS[groups[0]], int(groups[1])))
     if kind == "day_month_year":
-        return _days(date(int(groups[2]), MONTHS[groups[1]], int(groups[0])))
+        return _days(date(int(groups[2]), _ANY_MONTHS[groups[1]], int(groups[0])))
     if kind == "decade":
         digits = int(groups[0])  # "199" of the 1990s, or "9" of the 90s (the 20s are this century's)
         first = digits * 10 if len(groups[0]) == 3 else (2000 if digits < 3 else 1900) + digits * 10
@@ -869,7 +887,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         last = groups[0] != "this"
         return _latest(partial(_season, name=groups[1]), _day(today) if last else now, finished=last)
     if kind == "month_year":
-        return _month(int(groups[1]), MONTHS[groups[0]])
+        return _month(int(groups[1]), _ANY_MONTHS[groups[0]])
     if kind == "month_rel":  # "this march" is this year's, even before it
         if groups[0] == "this":
             return _month(today.year, MONTHS[groups[1]])

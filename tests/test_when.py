@@ -755,3 +755,27 @@ def test_easter_sunday_is_that_sunday() -> None:
                                    "mondays suck", "friday night lights", "ice cream sundays", "beach sundays"])
 def test_a_days_name_that_names_a_thing_is_no_date(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("strand juli 2023", "strand", datetime(2023, 7, 1), datetime(2023, 8, 1)),
+    ("plage 14 juillet 2023", "plage", datetime(2023, 7, 14), datetime(2023, 7, 15)),
+    ("14. Juli 2023", "", datetime(2023, 7, 14), datetime(2023, 7, 15)),
+    ("playa julio de 2023", "playa", datetime(2023, 7, 1), datetime(2023, 8, 1)),
+    ("14 de julio de 2023", "", datetime(2023, 7, 14), datetime(2023, 7, 15)),
+    ("März 2020", "", datetime(2020, 3, 1), datetime(2020, 4, 1)),
+    ("AOÛT 2019", "", datetime(2019, 8, 1), datetime(2019, 9, 1)),
+    ("spiaggia maggio 2018", "spiaggia", datetime(2018, 5, 1), datetime(2018, 6, 1)),
+    ("praia março de 2021", "praia", datetime(2021, 3, 1), datetime(2021, 4, 1)),
+    ("strand mei 2022", "strand", datetime(2022, 5, 1), datetime(2022, 6, 1)),
+])
+def test_a_month_in_german_french_spanish_italian_portuguese_or_dutch_before_a_year_is_that_month(
+        query: str, rest: str, start: datetime, end: datetime) -> None:
+    """"juli 2023" was the whole of 2023, the month word left to the model."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == (rest, start, end)
+
+
+@pytest.mark.parametrize("query", ["photos of mars", "juli", "mai tai", "marco polo"])
+def test_a_month_in_another_language_without_a_year_is_a_word(query: str) -> None:
+    assert extract_period(query, TODAY) == (query, None)
