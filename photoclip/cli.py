@@ -37,7 +37,7 @@ from photoclip.errors import (
     PhotoclipError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, deleted, in_int64
+from photoclip.fsutil import as_cataloged, deleted, in_int64, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -871,7 +871,7 @@ def _nothing_indexed(library: Library, pending: int) -> NoReturn:
 def _require_folder_there(library: Library, folder: str) -> None:
     """`--in` a folder that is not there, in a folder of the library on a drive that is (a typo), is
     an error, not a folder without photos; on a drive unplugged, its photos are still listed."""
-    path = as_cataloged(Path(folder).expanduser())
+    path = as_cataloged(on_disk(Path(folder).expanduser()))
     if not os.path.lexists(path) and any(root.path.is_dir() for root in iter_roots_containing(library.roots(), path)):
         raise QueryError(f"there is no folder {folder}; check the name")
 
@@ -1165,7 +1165,7 @@ def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list
     were left as they were too."""
     photos: dict[PhotoId, Photo] = {}
     for path in paths:
-        photo = library.photo_at(as_cataloged(Path(path).expanduser()))
+        photo = library.photo_at(as_cataloged(on_disk(Path(path).expanduser())))
         if photo is None:
             said = f": {undone};" if undone and len(paths) > 1 else ";"
             if not os.path.lexists(Path(path).expanduser()):

@@ -7,6 +7,7 @@ import logging
 import os
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,25 @@ def as_cataloged(path: Path) -> Path:
         return path.resolve(strict=True)
     except (OSError, RuntimeError):  # missing, not permitted, or a symlink loop
         return Path(os.path.abspath(path))
+
+
+def on_disk(path: Path) -> Path:
+    """`path` as the file system spells it, where it is there in another Unicode form: a name
+    typed composed ("Été") for a folder copied from a Mac, which wrote it decomposed. Linux
+    compares names byte for byte. `path` itself where it is there, or is not in either form."""
+    if os.path.lexists(path):
+        return path
+    parts = Path(os.path.abspath(path)).parts
+    found = Path(parts[0])
+    for part in parts[1:]:
+        if not os.path.lexists(found / part):
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                part = next(name for name in os.listdir(found) if unicodedata.normalize("NFC", name) == wanted)
+            except (OSError, StopIteration):
+                return path
+        found /= part
+    return found
 
 
 def mtime_ns(st: os.stat_result) -> int:

@@ -54,7 +54,7 @@ from photoclip.errors import (
     ModelUnavailableError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, atomic_write_bytes, deleted, mtime_ns
+from photoclip.fsutil import as_cataloged, atomic_write_bytes, deleted, mtime_ns, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
@@ -719,7 +719,7 @@ class Library:
         inside one of the library's is left out from then on (`leave_out`). Returns how many
         photos were forgotten."""
         self._require_writable()
-        folder = as_cataloged(Path(path).expanduser())
+        folder = as_cataloged(on_disk(Path(path).expanduser()))
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
@@ -1279,7 +1279,7 @@ class Library:
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
-        path = as_cataloged(Path(folder).expanduser())
+        path = as_cataloged(on_disk(Path(folder).expanduser()))
         if os.path.lexists(path) and not os.path.isdir(path):
             raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
         if not any(path == root.path or root.path in path.parents or path in root.path.parents

@@ -254,6 +254,20 @@ def test_tag_commands_take_a_tag_spelt_as_search_reads_it(run, photo_folder: Pat
     assert run("forget-tag", "rotkreis u")[0] == 0 and run("tags", "--defined")[1] == ""
 
 
+def test_a_folder_or_photo_typed_composed_is_the_one_a_mac_wrote_decomposed(run, photo_folder: Path) -> None:
+    """`--in "Été"` said there was no such folder when the folder, copied from a Mac, was named "E\u0301te\u0301"."""
+    import unicodedata
+
+    summer = photo_folder / unicodedata.normalize("NFD", "Été")
+    write_photo(summer / unicodedata.normalize("NFD", "Plage.jpg"), seed=11)
+    run("index", str(photo_folder))
+
+    code, out, _ = run("search", "a photo", "--in", str(photo_folder / "Été"))
+    assert code == 0 and out.splitlines() == [str(summer / unicodedata.normalize("NFD", "Plage.jpg"))]
+    assert run("tag", "beach", str(photo_folder / "Été" / "Plage.jpg"))[0] == 0
+    assert run("remove", str(photo_folder / "Été"))[0] == 0
+
+
 def test_a_search_that_leaves_out_a_tag_says_so(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     run("tag", "Kids", str(photo_folder / "p3.jpg"))

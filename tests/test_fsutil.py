@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from photoclip.fsutil import atomic_write_bytes
+from photoclip.fsutil import atomic_write_bytes, on_disk
 
 
 @pytest.mark.parametrize("name", ["写" * 80 + ".jpg.xmp", "a" * 255, "ü" * 127 + "x"])
@@ -17,3 +18,12 @@ def test_a_file_whose_name_fills_the_limit_is_written_whole_and_alone(tmp_path: 
     atomic_write_bytes(tmp_path / name, b"<x:xmpmeta/>")
     atomic_write_bytes(tmp_path / name, b"<x:xmpmeta>again</x:xmpmeta>")
     assert os.listdir(tmp_path) == [name] and (tmp_path / name).read_bytes() == b"<x:xmpmeta>again</x:xmpmeta>"
+
+
+def test_a_path_typed_composed_is_found_as_a_mac_wrote_it_decomposed(tmp_path: Path) -> None:
+    decomposed = unicodedata.normalize("NFD", "Été à Genève")
+    (tmp_path / decomposed / "Café").mkdir(parents=True)
+    typed = tmp_path / "Été à Genève" / "Café"
+    assert not typed.exists() and on_disk(typed) == tmp_path / decomposed / "Café"
+    assert on_disk(tmp_path / "Été à Genève" / "nowhere") == tmp_path / "Été à Genève" / "nowhere"
+    assert on_disk(tmp_path) == tmp_path
