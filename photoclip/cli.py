@@ -41,7 +41,7 @@ from photoclip.fsutil import as_cataloged, deleted, in_int64, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.library import Library, ask_to_add, file_date
+from photoclip.library import Library, ask_to_add, ask_to_tag, file_date
 from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key
@@ -1300,10 +1300,17 @@ def _tag(name: str) -> str:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    with _open(args, write=True) as library:
+    try:
+        opened, watch = _open(args, write=True), None
+    except _KeptByWatch as exc:  # it holds the library all day: it tags them, as it adds a folder `index` gives
+        opened, watch = _open(args, write=False), exc.pid
+    with opened as library:
         undone = "no photo was tagged" if args.command == "tag" else "no photo was untagged"
-        ids = [photo.id for photo in _photos_at(library, args.paths, undone)]
+        photos = _photos_at(library, args.paths, undone)
+        ids = [photo.id for photo in photos]
         if args.command == "tag":
+            if watch is not None:
+                return _tag_through_watch(args, watch, tagging.spelt_tag(args.tag), photos)
             name = library.add_tag(ids, args.tag)
             print(f"tagged {plural(len(ids), 'photo')} {_tag(library.shown_tag(name))}", file=sys.stderr)
             return 0
@@ -1313,6 +1320,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         had = sum(any(t.name == name and t.source != "rejected" for t in tags[pid]) for pid in ids)
         if not had:
             _refuse_an_unknown_tag(library, name, tags)
+        if watch is not None:
+            return _tag_through_watch(args, watch, library.shown_tag(name), photos)
         library.remove_tag(ids, name)  # those without it are kept from getting it too
         shown = _tag(library.shown_tag(name))
     lacking = plural(len(ids) - had, "photo")
@@ -1323,6 +1332,17 @@ def cmd_tag(args: argparse.Namespace) -> int:
               "automatically)", file=sys.stderr)
     else:
         print(f"took {shown} off {plural(had, 'photo')}", file=sys.stderr)
+    return 0
+
+
+def _tag_through_watch(args: argparse.Namespace, pid: str, tag: str, photos: Sequence[Photo]) -> int:
+    """`tag` or `untag` while `photoclip watch` holds the library: watch does it, in a few seconds."""
+    untag = args.command == "untag"
+    ask_to_tag(_library_dir(args), tag, [photo.path for photo in photos], untag=untag)
+    what = f"takes {_tag(tag)} off {plural(len(photos), 'photo')}" if untag else \
+        f"tags {plural(len(photos), 'photo')} {_tag(tag)}"
+    print(f"`photoclip watch` (pid {pid}) keeps this library up to date: it {what} in a few seconds",
+          file=sys.stderr)
     return 0
 
 

@@ -96,7 +96,7 @@ PREVIOUS_INDEX_DIR = "previous"  # inside INDEX_DIR: the old model's vectors dur
 THUMBNAIL_DIR = "thumbnails"
 THUMBNAIL_GRACE_S = 3600.0
 TAGS_DIR = "tags"  # label vectors of the vocabulary, per model: a cache
-REQUESTS_DIR = "requests"  # folders another photoclip asked the one keeping the library up to date to add
+REQUESTS_DIR = "requests"  # folders to add, photos to tag: what another photoclip asked the one holding the library
 MAX_WEB_IMAGE_BYTES = 64 << 20
 _ONE_WORD = re.compile(r"[\w.()-]+")
 FILTERED_INDEX_FROM = 20_000
@@ -426,18 +426,34 @@ class Library:
 
     def asked_to_add(self) -> list[Path]:
         """The folders ask_to_add asked for, oldest first, each once: its request is gone after."""
+        return [Path(request["add"]) for request in self._requests(("add",))]
+
+    def asked_to_tag(self) -> list[TagRequest]:
+        """The tags ask_to_tag asked to give or take, oldest first, each once."""
+        return [TagRequest(str(request["tag"]), [Path(p) for p in request["paths"]], bool(request.get("untag")))
+                for request in self._requests(("tag", "paths"))]
+
+    def _requests(self, keys: tuple[str, ...]) -> list[dict]:
+        """The requests (see REQUESTS_DIR) that hold `keys`, oldest first; their files are gone after, and
+        those of requests no photoclip can read."""
         try:
             requests = sorted(p for p in (self.directory / REQUESTS_DIR).iterdir() if p.suffix == ".json")
         except OSError:
             return []
-        folders = []
+        found = []
         for request in requests:
             try:
-                folders.append(Path(json.loads(request.read_text(encoding="utf-8"))["add"]))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+                asked = json.loads(request.read_text(encoding="utf-8"))
+                if not isinstance(asked, dict) or not any(key in asked for key in ("add", "tag")):
+                    raise ValueError("neither a folder to add nor a tag")
+            except (OSError, ValueError) as exc:
                 log.warning("request %s cannot be read; left out: %s", request, exc)
-            request.unlink(missing_ok=True)
-        return folders
+                request.unlink(missing_ok=True)
+                continue
+            if all(key in asked for key in keys):
+                found.append(asked)
+                request.unlink(missing_ok=True)
+        return found
 
     @property
     def model_loaded(self) -> bool:
@@ -1910,6 +1926,23 @@ def _last_used(catalog: Catalog) -> config.Settings | None:
     settings file is damaged: the default model would have every photo embedded again."""
     choice = _choice_from_meta(catalog.meta(_SEARCH_MODEL_KEY))
     return choice[0] if choice else None
+
+
+@dataclass(frozen=True)
+class TagRequest:
+    """A tag to give (or take off) the photos at `paths`, asked by `photoclip tag` while `watch` held the library."""
+
+    tag: str
+    paths: list[Path]
+    untag: bool = False
+
+
+def ask_to_tag(directory: Path | str, tag: str, paths: Iterable[Path], untag: bool = False) -> None:
+    """Ask the photoclip that keeps the library at `directory` up to date to tag (or untag) the
+    photos at `paths`, as ask_to_add asks it to add a folder."""
+    request = {"tag": tag, "paths": [os.fsdecode(path) for path in paths], "untag": untag}
+    atomic_write_bytes(Path(directory) / REQUESTS_DIR / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json",
+                       json.dumps(request).encode())
 
 
 def ask_to_add(directory: Path | str, folders: Iterable[Path]) -> None:

@@ -953,7 +953,22 @@ class Worker:
         asked = self.library.asked_to_add()  # `photoclip index FOLDER` while this one holds the library
         for folder in asked:
             self.add_root(folder, or_its_root=True)
-        return bool(asked) or self._flip_roots() or self._reopen_folders()
+        tagged = self._tag_as_asked()
+        return bool(asked) or tagged or self._flip_roots() or self._reopen_folders()
+
+    def _tag_as_asked(self) -> bool:
+        """Tags `photoclip tag` and `untag` asked for while this one holds the library (ask_to_tag)."""
+        asked = self.library.asked_to_tag()
+        for request in asked:
+            photos = [self.library.photo_at(path) for path in request.paths]
+            ids = [photo.id for photo in photos if photo is not None]
+            if ids:
+                (self.library.remove_tag if request.untag else self.library.add_tag)(ids, request.tag)
+                log.info("%s %s: %d photos, as another photoclip asked", "took off" if request.untag else "tagged",
+                         request.tag, len(ids))
+        if asked:
+            self._emit(TagsChanged())
+        return bool(asked)
 
     def _reopen_folders(self) -> bool:
         """A folder (or file) that could not be read and can now (its permissions changed): its

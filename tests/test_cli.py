@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -1814,12 +1814,43 @@ def test_index_of_a_new_folder_while_watch_runs_hands_it_to_watch(run, photo_fol
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
+def test_tag_and_untag_while_watch_runs_hand_the_tag_to_watch(run, photo_folder: Path, tmp_path: Path) -> None:
+    """watch holds the library all day: `tag` and `untag` meanwhile were refused, and the user had to stop it."""
+    one, two = photo_folder / "p0.jpg", photo_folder / "p1.jpg"
+
+    def tags_of(photo: Path) -> set[str]:
+        with Library.open(tmp_path / "lib", read_only=True) as library:
+            return {t.name for t in library.photo_tags(library.photo_at(photo).id) if t.source == "user"}
+
+    def eventually(check: Callable[[], bool]) -> bool:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                if check():
+                    return True
+            time.sleep(0.2)
+        return False
+
+    with _watching(run, photo_folder, tmp_path / "lib") as watch:
+        assert run("tag", "Lake House", str(one), str(two)) == (0, "", (
+            f"`{run.photoclip} watch` (pid {watch.pid}) keeps this library up to date: it tags 2 photos "
+            "\"Lake House\" in a few seconds\n"))
+        assert eventually(lambda: tags_of(one) == tags_of(two) == {"lake house"})
+        said = run("untag", "lake house", str(two))[2]
+        assert said.endswith(': it takes "Lake House" off 1 photo in a few seconds\n')
+        assert eventually(lambda: tags_of(two) == set()) and tags_of(one) == {"lake house"}
+        code, _, err = run("tag", "x", str(one), str(tmp_path / "nowhere.jpg"))  # checked here, as ever
+        assert code == 2 and "no photo was tagged" in err
+    assert not list((tmp_path / "lib" / "requests").iterdir())
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
 def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
     run, photo_folder: Path, tmp_path: Path
 ) -> None:
     with _watching(run, photo_folder, tmp_path / "lib") as watch:
         started = time.monotonic()
-        code, _, err = run("tag", "trip", str(photo_folder / "p0.jpg"))
+        code, _, err = run("define-tag", "trip")
         took = time.monotonic() - started
         exported = run("export-tags")  # it records what it wrote: a change as well
     assert exported[0] == 2 and "is kept up to date by" in exported[2]

@@ -29,7 +29,7 @@ from photoclip.errors import (
     QueryError,
 )
 from photoclip.ids import PhotoId
-from photoclip.library import INDEX_DIR, REQUESTS_DIR, Library, ask_to_add
+from photoclip.library import INDEX_DIR, REQUESTS_DIR, Library, TagRequest, ask_to_add, ask_to_tag
 from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
 from photoclip.vectors import VectorIndex
 from tests.conftest import TINY_MODEL, SlowHub
@@ -414,6 +414,20 @@ def test_folders_another_photoclip_asked_for_are_taken_once_in_order_and_a_garbl
     (library.directory / REQUESTS_DIR / "0-garbled.json").write_text("{not json")
     assert library.asked_to_add() == [tmp_path / "phone", tmp_path / "scans"]
     assert library.asked_to_add() == [] and not list((library.directory / REQUESTS_DIR).iterdir())
+
+
+def test_tags_another_photoclip_asked_for_wait_for_asked_to_tag_and_folders_for_asked_to_add(
+    open_library, tmp_path: Path
+) -> None:
+    library = open_library()
+    ask_to_tag(library.directory, "Lake House", [tmp_path / "a.jpg", tmp_path / "b.jpg"])
+    ask_to_add(library.directory, [tmp_path / "phone"])
+    ask_to_tag(library.directory, "dog", [tmp_path / "a.jpg"], untag=True)
+    (library.directory / REQUESTS_DIR / "1-odd.json").write_text('["a list"]')
+    assert library.asked_to_add() == [tmp_path / "phone"]
+    assert library.asked_to_tag() == [TagRequest("Lake House", [tmp_path / "a.jpg", tmp_path / "b.jpg"]),
+                                       TagRequest("dog", [tmp_path / "a.jpg"], untag=True)]
+    assert not list((library.directory / REQUESTS_DIR).iterdir())
 
 
 def test_bad_files_are_failed_with_reasons_and_do_not_stop_indexing(open_library, photo_folder: Path) -> None:
