@@ -113,7 +113,7 @@ class TrashResult:
     failed: tuple[tuple[Path, str], ...]  # (file, why it stayed where it is)
 
 
-def keeper_order(photo: Photo) -> tuple:
+def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> tuple:
     """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then not a screenshot
     (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
@@ -122,18 +122,24 @@ def keeper_order(photo: Photo) -> tuple:
     copy made smaller that kept them still loses to its larger original below, and one a chat
     or a web export made small loses to a bigger file without them, such as a scan), then the
     most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
-    without them; a date a copy's name gave is none: "Backup/IMG_20240815_183012 (2).png"), then not a GIF (256 colours), then one not named a copy, then the oldest file (the
+    without them; a date is none where the photo's very bytes are undated in another file (`undated_bytes`, see
+    dated_apart): its name gave it, "Backup/IMG_20240815_183012 (2).png"), then not a GIF (256 colours), then one not named a copy, then the oldest file (the
     original: an edit, an export to another format or a copy saved again at a higher quality
     is written later, and has more bytes as often as fewer), then the most bytes (of files
     written at one moment, the least recompressed), then the shortest path. best_first() puts
     the file another program keeps notes on first among the best one's very bytes."""
     pixels = (photo.width or 0) * (photo.height or 0)
-    copy = reads_as_a_copy(photo.path)
-    dated = photo.taken_at is not None and not (copy and photo.taken_at == date_in_name(photo.path.name))
+    dated = photo.taken_at is not None and photo.hash not in undated_bytes
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
             not dated, photo.lat is None, photo.format == "gif",
-            copy, photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
+            reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
+
+
+def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
+    """The hashes of files of these that are undated: where a file of the same bytes has a date, its name (or
+    a Takeout JSON beside it) gave it, not the photo itself (keeper_order)."""
+    return frozenset(p.hash for p in photos if p.hash is not None and p.taken_at is None)
 
 
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
@@ -148,10 +154,11 @@ def why_kept(keeper: Photo, others: Sequence[Photo]) -> list[str]:
     """Why `keeper` is kept over `others`, in a few words each, most telling first: where
     keeper_order first tells it from each of them ("it has the most pixels", "it is the oldest
     file"); "another program keeps notes on it" where best_first chose it for that."""
-    mine = keeper_order(keeper)
+    undated = dated_apart([keeper, *others])
+    mine = keeper_order(keeper, undated)
     reasons = set()
     for other in others:
-        theirs = keeper_order(other)
+        theirs = keeper_order(other, undated)
         first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), None)
         if first is not None and mine[first] < theirs[first]:
             reasons.add(first)
@@ -166,7 +173,9 @@ def best_first(photos: Iterable[Photo]) -> list[Photo]:
     picture, the one the user worked on is kept. A better picture (the camera's file, not a copy
     saved again at a lower quality) is kept over a copy with notes, which then stays with them
     (move_to_trash) rather than cost the user the better file."""
-    order = sorted(photos, key=keeper_order)
+    photos = list(photos)
+    undated = dated_apart(photos)
+    order = sorted(photos, key=lambda photo: keeper_order(photo, undated))
     if not order:
         return order
     noted = next((p for p in order if p.hash is not None and p.hash == order[0].hash and has_notes(p.path)), None)

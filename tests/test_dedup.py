@@ -555,10 +555,21 @@ def test_of_the_same_bytes_a_copy_dated_only_by_its_name_is_not_kept_over_the_ph
     name = "IMG_20240815_183012 copy(2).png"
     backup = photo(2, f"/photos/Backup copy/{name}", digest="same", mtime_ns=7, fmt="png",
                    taken_at=date_in_name(name))
-    assert backup.taken_at is not None and min([backup, original], key=keeper_order) is original
+    assert backup.taken_at is not None and best_first([backup, original])[0] is original
+    assert why_kept(original, [backup]) == ["it is not named or filed as a copy"]
     dated = dataclasses.replace(original, path=Path("/photos/Real photos/IMG_20240815_183012.png"),
                                 taken_at=backup.taken_at)
-    assert min([backup, dated], key=keeper_order) is dated
+    assert best_first([backup, dated])[0] is dated
+
+
+def test_a_phones_photo_named_by_its_exif_date_is_kept_over_a_copy_without_a_date_whatever_its_folder() -> None:
+    """A phone names a photo by the second its EXIF date says: taking such a date for the name's lost the original
+    to a copy saved again without EXIF."""
+    name = "IMG_20240815_183012 (1).jpg"
+    original = photo(1, f"/photos/Downloads/{name}", taken_at=date_in_name(name), width=2400, height=1600, mtime_ns=9)
+    saved_again = photo(2, "/photos/Edits/holiday.jpg", width=2400, height=1600, mtime_ns=7)
+    assert best_first([saved_again, original])[0] is original
+    assert why_kept(original, [saved_again]) == ["it is the camera's file"]
 
 
 def test_the_camera_file_is_kept_over_a_bigger_copy_saved_again_without_its_date_and_place() -> None:
