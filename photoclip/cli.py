@@ -44,7 +44,7 @@ from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, ask_to_add, ask_to_tag, file_date
 from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
-from photoclip.names import name_key
+from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
 from photoclip.scan import iter_roots_containing
 from photoclip.search import SearchHit, parse_query
@@ -1272,7 +1272,7 @@ def _how_tagged(library: Library, tag: str, ids: Sequence[PhotoId]) -> dict[Phot
 def _the_tag_meant(library: Library, tag: str) -> str:
     """`tag`, or where no photo carries it, the one tag spelt alike: people type "zurich" for "Zürich" and
     "smith john" for "Smith, John"."""
-    if library.tagged(tag, limit=1):
+    if library.tagged(tag, limit=1) or not name_key(tag):  # "🐱" is not every tag of emoji alone
         return tag
     alike = [name for name, _ in library.tags() if name_key(name) == name_key(tag)]
     return alike[0] if len(alike) == 1 else tag
@@ -1282,7 +1282,7 @@ def _no_photo_tagged(library: Library, tag: str) -> str:
     """What to say when no photo has `tag`: the tag meant, where one is spelt alike ("zurich"
     for "Zürich", "smith john" for "Smith, John") or close."""
     names = [name for name, _ in library.tags()]
-    meant = [n for n in names if name_key(n) == name_key(tag)]
+    meant = [n for n in names if name_key(n) == name_key(tag)] if name_key(tag) else []
     meant = meant or difflib.get_close_matches(tagging.normalize_tag(tag), names, n=1)
     hint = f"did you mean {_tag(library.shown_tag(meant[0]))}?" if meant else "`photoclip tags` lists the tags"
     return f"no photo is tagged {_tag(tag)}; {hint}"
@@ -1347,10 +1347,10 @@ def _tag_through_watch(args: argparse.Namespace, pid: str, tag: str, photos: Seq
 
 
 def _spelt_alike(names: Iterable[str], tag: str) -> str:
-    """`tag` as known, or where none of `names` is it, the one of them spelt alike: "zurich" for
-    "Zürich", "smith john" for "Smith, John", as search and `tagged` read them."""
+    """`tag` as known, or where none of `names` is it, the one of them spelt alike but for case and accents:
+    "zurich" for "Zürich", as search and `tagged` read them."""
     names = set(names)
-    alike = {other for other in names if name_key(other) == name_key(tag)}
+    alike = {other for other in names if spelling_key(other) == spelling_key(tag)}
     return next(iter(alike)) if tagging.normalize_tag(tag) not in names and len(alike) == 1 else tag
 
 

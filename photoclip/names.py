@@ -19,6 +19,13 @@ def name_key(name: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", folded))
 
 
+def spelling_key(name: str) -> str:
+    """A name as name_key compares it, but with every character that is not a letter's accent kept: "zurich"
+    is "Zürich", but "c" is not "c++" nor "🐱" "🐶" (whose name_key are "c" and nothing). What a change to
+    a tag typed in another spelling goes by: it must not change another tag."""
+    return " ".join(_unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS).split())
+
+
 _PLAIN_LETTERS = str.maketrans({  # Latin letters whose mark is part of the letter, not an accent apart
     "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th"})
 

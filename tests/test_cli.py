@@ -254,6 +254,18 @@ def test_tag_commands_take_a_tag_spelt_as_search_reads_it(run, photo_folder: Pat
     assert run("forget-tag", "rotkreis u")[0] == 0 and run("tags", "--defined")[1] == ""
 
 
+def test_tag_commands_never_take_another_tag_for_one_of_other_signs_or_emoji(run, photo_folder: Path) -> None:
+    """"c" deleted "c++", and "🐱" the tag "🐶": their names differ only in what a search leaves out."""
+    run("index", str(photo_folder))
+    one = str(photo_folder / "p1.jpg")
+    run("tag", "🐶", one)
+    run("tag", "c++", one)
+
+    assert run("untag", "🐱", one)[0] == 2 and run("delete-tag", "c")[0] == 2
+    assert run("rename-tag", "🐱", "cat")[0] == 2 and run("tagged", "🐱")[0] == 1
+    assert {line.split("\t")[0] for line in run("tags", "--photo", one)[1].splitlines()} >= {"🐶", "c++"}
+
+
 def test_a_folder_or_photo_typed_composed_is_the_one_a_mac_wrote_decomposed(run, photo_folder: Path) -> None:
     """`--in "Été"` said there was no such folder when the folder, copied from a Mac, was named "E\u0301te\u0301"."""
     import unicodedata

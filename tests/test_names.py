@@ -32,3 +32,10 @@ def test_the_keys_that_start_as_a_key_is_spelt_are_in_its_range() -> None:
     low, high = key_range("img 12")
     assert all(low <= key < high for key in ("img 12", "img 1234", "img 12 ☃", "img 12\U0010fffe"))
     assert not any(low <= key < high for key in ("img 1", "img 13", "img 2", "im"))
+
+
+def test_a_spelling_key_folds_case_and_accents_but_keeps_signs_and_emoji() -> None:
+    from photoclip.names import spelling_key
+
+    assert spelling_key("Zürich") == spelling_key("zurich") and spelling_key("Rotkreis  Ü") == "rotkreis u"
+    assert spelling_key("c++") != spelling_key("c") and spelling_key("🐶") != spelling_key("🐱")
