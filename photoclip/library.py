@@ -1218,10 +1218,10 @@ class Library:
         its words stay in the text, for the model (it may know the landmark); so do a name's
         other places ("victoria": Victoria, Canada, where the photos were taken, not Hong Kong)."""
         terms = parse_query(query)
-        own_tags = self._user_tags_by_key()
-        tag_named = [t for t in terms if t.text is not None and name_key(t.text) in own_tags]  # a tag "2019"
-        terms, period = take_period([t for t in terms if t not in tag_named])
-        terms += tag_named
+        if len(terms) == 1 and terms[0].text is not None and name_key(terms[0].text) in self._user_tags_by_key():
+            period = None  # the whole query names a tag of the user's, such as "2019": not the year, but the tag
+        else:
+            terms, period = take_period(terms)
         among: list[PhotoId] | None = None
         if period is not None:
             among = self.catalog.taken_between(period.spans)

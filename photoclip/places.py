@@ -446,12 +446,14 @@ NEGATIONS = ("not", "except", "except for", "excluding", "but not", "other than"
              "pas", "sauf", "excepté", "hors", "nicht", "außer", "ausser", "não", "exceto", "excepto")
 """Words before a place or a date that leave its photos out ("beach not in france", "except in 2019"), also as
 they are said before the places' words of _ABROAD ("plage pas à nice", "strand nicht in köln")."""
-_NEGATIONS = tuple(tuple(words.split()) for words in NEGATIONS)
+_NEGATIONS = tuple(tuple(fold(word) for word in words.split()) for words in NEGATIONS)  # as tokens are compared
+_FRENCH_BEFORE = frozenset({"a", "au", "aux", "en", "pres"})  # "pas" says "not" only before these: not "faux pas in"
 
 
 def _negation_before(folded: list[str], i: int) -> int:
     """How many words just before the i-th say "not" ("not in france", "but not in paris"): 0 when none."""
-    return max((len(words) for words in _NEGATIONS if tuple(folded[max(0, i - len(words)):i]) == words), default=0)
+    return max((len(words) for words in _NEGATIONS if tuple(folded[max(0, i - len(words)):i]) == words
+                and (words != ("pas",) or folded[i] in _FRENCH_BEFORE)), default=0)
 
 
 def joined(parts: list[Place], words: str) -> Place:

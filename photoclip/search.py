@@ -306,12 +306,13 @@ def take_tags(terms: list[QueryTerm], names: set[str]) -> NamedTags:
         if not spans:
             kept.append(term)
             continue
-        pieces, at = [], 0
+        pieces, at, negated = [], 0, False
         for start, end, key in spans:
             before = text[at:start]
             negation = _NEGATION_BEFORE.search(before)
-            (left_out if negation else tags).update(dict.fromkeys(by_key[key]))
-            pieces.append(before[:negation.start()] if negation else before)
+            negated = negation is not None or (negated and _JOINED_ONLY.fullmatch(before) is not None)
+            (left_out if negated else tags).update(dict.fromkeys(by_key[key]))  # "without kids or dogs": neither
+            pieces.append(before[:negation.start()] if negation else "" if negated else before)
             at = end
         rest = _words(" ".join([*pieces, text[at:]]))
         if rest and not all(word in _FILLER for word in rest):
@@ -328,7 +329,8 @@ def _tag_spans(text: str, by_key: dict[str, list[str]]) -> list[tuple[int, int, 
     i = 0
     while i < len(words):
         size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)
-                     if " ".join(w for _, _, w in words[i:i + n]) in by_key), 0)
+                     if " ".join(w for _, _, w in words[i:i + n]) in by_key
+                     and (n > 1 or len(words) == 1 or words[i][2] not in _TAG_NEGATIONS)), 0)  # a tag "not"
         if size:
             spans.append((words[i][0], words[i + size - 1][1], " ".join(w for _, _, w in words[i:i + size])))
             i += size
@@ -337,9 +339,13 @@ def _tag_spans(text: str, by_key: dict[str, list[str]]) -> list[tuple[int, int, 
     return sorted(spans)
 
 
+_TAG_NEGATIONS = (*(words for words in NEGATIONS if words != "pas"), "nao", "excepte", "without", "no", "sans", "ohne",
+                  "sin", "sem")
+"""Words before a tag that leave its photos out ("beach no kids", "plage sans kids"); "pas" is also English."""
 _NEGATION_BEFORE = re.compile(
-    r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted((*NEGATIONS, "without"), key=len, reverse=True))
-    + r")[\s,]*$", re.IGNORECASE)
+    r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(_TAG_NEGATIONS, key=len, reverse=True))
+    + r")(?:[\s,]+(?:at|on|in|the|a|an|of|with|by))*[\s,]*$", re.IGNORECASE)  # "kids not at the beach"
+_JOINED_ONLY = re.compile(r"\s*(?:,|(?:,\s*)?(?:or|and|nor|&))\s*", re.IGNORECASE)  # "without kids or dogs"
 
 
 def _key_words(text: str) -> list[tuple[int, int, str]]:

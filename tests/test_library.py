@@ -1451,8 +1451,9 @@ def test_a_tag_named_like_a_date_or_quoted_is_the_users_tag(open_library, tmp_pa
         hits, scope = library.search_scoped(query, limit=10)
         assert scope is not None and scope.tags == (tag,) and scope.period is None, query
         assert hits[0].photo_id == photo and len(hits) == 10, query
-    _, scope = library.search_scoped("beach 2019", limit=10)
-    assert scope is not None and scope.period is not None and scope.tags == ()  # part of a query, still the year
+    for query in ("beach 2019", "beach -2019", "2019 + beach"):  # part of a query, still the year
+        _, scope = library.search_scoped(query, limit=10)
+        assert scope is not None and scope.period is not None and scope.tags == scope.left_out_tags == (), query
 
 
 def test_a_search_names_the_users_tags_that_hold_punctuation_or_an_emoji(open_library, tmp_path: Path) -> None:

@@ -203,8 +203,15 @@ def test_a_place_left_out_where_no_photo_was_taken_leaves_nothing_out_but_its_wo
     ("Strand nicht in Köln", "Strand", "Köln, Germany"),
     ("außer in köln", "", "Köln, Germany"),
     ("praia exceto em lisboa", "praia", "Lisbon, Portugal"),
+    ("praia não em lisboa", "praia", "Lisbon, Portugal"),
+    ("plage excepté à nice", "plage", "Nice, France"),
 ])
 def test_a_place_after_not_in_french_german_or_portuguese_is_left_out(query: str, rest: str, label: str) -> None:
     """"plage pas à zurich" kept to Zürich: the negation was a word and "à zurich" the place."""
     found_rest, place = places.extract_place(query)
     assert (found_rest, place.label, place.left_out) == (rest, label, True)
+
+
+def test_pas_in_english_says_no_not() -> None:
+    rest, place = places.extract_place("faux pas in paris")
+    assert (rest, place.label, place.left_out) == ("faux pas", "Paris, France", False)

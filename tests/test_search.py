@@ -223,11 +223,26 @@ def test_tags_named_in_a_query_are_taken_longest_first_and_their_words_go() -> N
 
 @pytest.mark.parametrize("query", [
     "beach not sarah", "beach except sarah", "beach without sarah", "beach but not sarah", "beach, except for Sarah",
-    "not sarah beach", "beach -sarah", "beach - Sarah"])
+    "not sarah beach", "beach -sarah", "beach - Sarah", "beach no sarah", "beach sans sarah", "beach ohne Sarah",
+    "beach sin sarah", "beach sem sarah", "beach não sarah", "beach not with sarah"])
 def test_a_tag_after_not_or_a_minus_is_left_out_and_its_words_go(query: str) -> None:
     named = take_tags(parse_query(query), {"sarah", "lake"})
     assert named.tags == () and named.left_out == ("sarah",)
     assert [t.text for t in named.terms if t.sign > 0] == ["beach"]
+
+
+@pytest.mark.parametrize(("query", "tags", "left_out"), [
+    ("beach without kids or sunset", ("beach",), ("kids", "sunset")),
+    ("beach except kids, and sunset", ("beach",), ("kids", "sunset")),
+    ("beach not kids sunset", ("beach", "sunset"), ("kids",)),
+    ("kids not at the beach", ("kids",), ("beach",)),
+    ("red circle not kids", (), ("kids",)),
+    ("not", ("not",), ()),
+])
+def test_a_negation_reaches_the_tags_joined_to_it_and_a_tag_named_not_does_not_take_it(query, tags, left_out) -> None:
+    """"beach without kids or sunset" put the sunset photos first; a tag "not" took "red circle not kids" for it."""
+    named = take_tags(parse_query(query), {"kids", "sunset", "beach", "not", "except"})
+    assert (named.tags, named.left_out) == (tags, left_out)
 
 
 def test_a_tag_asked_for_and_another_left_out_in_one_query() -> None:
