@@ -33,7 +33,7 @@ from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -347,6 +347,24 @@ _MIGRATIONS: dict[int, str] = {
     # Names are looked up without the accents of Greek letters too: "ακροπολη" finds "Ακρόπολη.jpg".
     22: """
     UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
+    """,
+    # A tag is known without the dot "İ" keeps in lower case (tagging.normalize_tag): "İstanbul" and
+    # "istanbul" were two tags. Where a photo had both, the one the user gave stays.
+    23: """
+    DELETE FROM tags WHERE instr(tag, 'i\u0307') = 0 AND source <> 'user' AND EXISTS (SELECT 1 FROM tags d
+        WHERE d.photo_id = tags.photo_id AND d.source = 'user' AND replace(d.tag, 'i\u0307', 'i') = tags.tag);
+    UPDATE OR IGNORE tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
+    DELETE FROM tags WHERE instr(tag, 'i\u0307') > 0;
+    UPDATE OR IGNORE defined_tags SET name = replace(name, 'i\u0307', 'i') WHERE instr(name, 'i\u0307') > 0;
+    DELETE FROM defined_tags WHERE instr(name, 'i\u0307') > 0;
+    UPDATE OR IGNORE keyword_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
+    DELETE FROM keyword_tags WHERE instr(tag, 'i\u0307') > 0;
+    UPDATE OR IGNORE forgotten_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
+    DELETE FROM forgotten_tags WHERE instr(tag, 'i\u0307') > 0;
+    UPDATE OR IGNORE tag_spellings SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
+    DELETE FROM tag_spellings WHERE instr(tag, 'i\u0307') > 0;
+    UPDATE OR IGNORE exported_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
+    DELETE FROM exported_tags WHERE instr(tag, 'i\u0307') > 0;
     """,
 }
 

@@ -75,8 +75,12 @@ _JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")  # in Persian words and joined 
 
 def normalize_tag(name: str) -> str:
     """One spelling per tag, what it is known by: spelt_tag in lower case ("Lisbon" and "lisbon"
-    are one tag). Raises QueryError when unusable."""
-    return spelt_tag(name).lower()
+    are one tag, and "İstanbul" and "istanbul": the dot "İ" keeps in lower case goes). Raises
+    QueryError when unusable."""
+    return spelt_tag(name).lower().replace(_DOTTED_I, "i")
+
+
+_DOTTED_I = "i\u0307"  # "İ".lower()
 
 
 def spelt_tag(name: str) -> str:

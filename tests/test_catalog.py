@@ -884,6 +884,28 @@ def test_a_schema_14_catalog_finds_names_without_their_accents_after_the_upgrade
     assert catalog.named_whole("lake") == [plain]
 
 
+def test_a_schema_22_catalogs_tags_lose_the_dot_of_a_capital_i(tmp_path: Path) -> None:
+    """"İstanbul" was known as "i̇stanbul" (the dot a mark of its own), another tag than "istanbul"."""
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    one, two, three = _indexed(catalog, ["/p/a.jpg", "/p/b.jpg", "/p/c.jpg"])
+    dotted = "i\u0307stanbul"
+    catalog.set_user_tag([one, two], dotted, "user")
+    catalog.set_user_tag([two, three], "istanbul", "rejected")
+    catalog.spell(dotted, "İstanbul")
+    catalog.define_tag("i\u0307zmir", "a photo of izmir")
+    catalog.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 22")
+    conn.close()
+    catalog = Catalog(path)
+    assert {pid: source for pid, (source, _) in catalog.tag_sources("istanbul").items()} == {one: "user", two: "user"}
+    assert [(tag, source) for tag, source, _ in catalog.photo_tags(three)] == [("istanbul", "rejected")]
+    assert catalog.tag_sources(dotted) == {} and catalog.spellings()["istanbul"] == "İstanbul"
+    assert [name for name, _ in catalog.defined_tags()] == ["izmir"]
+    catalog.close()
+
+
 def test_a_schema_21_catalogs_name_keys_lose_the_accents_of_greek_letters(tmp_path: Path) -> None:
     path = tmp_path / "catalog.sqlite"
     catalog = Catalog(path)

@@ -199,3 +199,9 @@ def test_a_vocabulary_saved_by_notepad_reads_the_same(tmp_path: Path) -> None:
     path = tmp_path / "mine.txt"
     path.write_bytes("\ufeffbeach = a beach\r\ncabin = our cabin\r\n".encode("utf-8"))
     assert load_vocabulary(path).names() == ["beach", "cabin"]
+
+
+def test_a_capital_dotted_i_is_one_tag_with_its_lower_case() -> None:
+    """"İstanbul" was known as "i̇stanbul", another tag than "istanbul"; `untag istanbul` left it on."""
+    assert normalize_tag("İstanbul") == normalize_tag("istanbul") == normalize_tag("ISTANBUL") == "istanbul"
+    assert normalize_tag("İZMİR") == "izmir" and normalize_tag("ırmak") == "ırmak"
