@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QMenu, QPushButton, QStyle, QWidget
 
 from photoclip import config
 from photoclip.catalog import Photo
 from photoclip.gui import theme
 from photoclip.gui.app import make_app
 from photoclip.ids import PhotoId, RootId
-from tests.gui_support import WAIT_MS
+from tests.gui_support import WAIT_MS, make_window  # noqa: F401
 from tests.helpers import write_photo
 
 
@@ -226,3 +226,71 @@ def test_an_empty_views_message_shows_every_line_at_a_large_font(qtbot, app_font
     needed = len(lines) * view.fontMetrics().lineSpacing()
     assert inked[-1] - inked[0] >= needed  # from the title's top to the last line's bottom
     assert inked[-1] < image.height() - 1
+
+
+def icon_sides(sidebar, menu: QMenu, field: QLineEdit, banner) -> dict[str, int]:
+    metric = QStyle.PixelMetric
+    return {"sidebar's entries": sidebar.tree.iconSize().width(),
+            "Tags' +": sidebar.new_tag_button.iconSize().width(),
+            "settings button": sidebar.settings_button.iconSize().width(),
+            "Add folder": sidebar.add_button.iconSize().width(),
+            "menu": menu.style().pixelMetric(metric.PM_SmallIconSize, None, menu),
+            "search field": field.style().pixelMetric(metric.PM_LineEditIconSize, None, field),
+            "banner's close": banner._close.iconSize().width(),
+            "banner's icon": banner._icon.pixmap().deviceIndependentSize().width()}
+
+
+def test_icons_grow_with_a_font_made_larger_while_the_app_runs(qtbot, app_font_of) -> None:
+    """At 16 points the sidebar's icons, the Tags "+" and the settings button's stayed their 10-point
+    sizes (some 12 pixels drawn) beside 21-pixel text; so did the menus' and the search field's."""
+    from photoclip.gui.banner import Banner
+    from photoclip.gui.sidebar import Sidebar
+
+    app_font_of(theme.REFERENCE_POINT_SIZE)
+    sidebar, menu, field, banner = Sidebar(), QMenu(), QLineEdit(), Banner()
+    for widget in (sidebar, menu, field, banner):
+        qtbot.addWidget(widget)
+    sidebar.show()
+    banner.show_message("The model could not be loaded")
+    usual = icon_sides(sidebar, menu, field, banner)
+    font = QFont(QApplication.font())
+    font.setPointSizeF(16)
+    QApplication.setFont(font)  # what Qt does when the desktop's font changes
+    large = icon_sides(sidebar, menu, field, banner)
+    assert {name: side for name, side in large.items() if side < 1.5 * usual[name]} == {}
+    button = sidebar.new_tag_button
+    assert button.width() >= button.iconSize().width() and button.height() >= button.iconSize().height()
+    assert sidebar.settings_button.width() > sidebar.settings_button.iconSize().width()
+
+
+@pytest.mark.parametrize("points", [theme.REFERENCE_POINT_SIZE, 16])
+def test_the_window_narrows_to_800_pixels_at_16_points_on_all_photos_and_duplicates(
+    qtbot, app_font_of, make_window, open_library, tmp_path, points
+) -> None:
+    """At 16 points it could not be made narrower than 877 pixels on the Duplicates page: its level
+    and its trash button side by side held it wide. At the usual font it stays 640 at the least."""
+    from tests.test_gui_duplicates import indexed_copies, open_duplicates
+
+    app_font_of(points)
+    library, _ = indexed_copies(open_library, tmp_path)
+    window = make_window(library)
+    narrowest = 640 if points == theme.REFERENCE_POINT_SIZE else 800
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=WAIT_MS)
+    assert window.minimumSizeHint().width() <= narrowest
+    open_duplicates(qtbot, window)
+    qtbot.wait(300)  # the layouts take in the page's texts
+    assert window.minimumSizeHint().width() <= narrowest
+    assert window.minimumSize().width() >= 640
+
+    window.resize(narrowest, 600)
+    qtbot.waitUntil(lambda: window.width() == narrowest, timeout=WAIT_MS)
+    page = window.duplicates
+    header = page.trash_button.parentWidget()
+    controls = (page.level, page.trash_button)
+
+    def whole() -> bool:
+        """Each at its width, inside the header, neither over the other."""
+        return (all(c.width() >= c.sizeHint().width() and header.rect().contains(c.geometry()) for c in controls)
+                and not page.level.geometry().intersects(page.trash_button.geometry()))
+
+    qtbot.waitUntil(whole, timeout=WAIT_MS)

@@ -88,6 +88,19 @@ def answer_tag_dialog(qtbot, text: str, asked: list[str]) -> None:
     when_shown(QApplication.activeModalWidget, type_in)
 
 
+def test_every_entry_of_the_photo_menu_has_its_icon(qtbot, make_window, library) -> None:
+    """"Move to trash…" was the one entry of the Photo menu and the right-click menu without one."""
+    window = make_window(library, worker=True)
+    shown(qtbot, window)
+    click(qtbot, window, 0)
+    menu = window.selection_menu()
+    assert menu is not None
+    entries = [a for a in menu.actions() if not a.isSeparator()]
+    assert "trash" in [a.objectName() for a in entries]
+    assert [a.objectName() for a in entries if a.icon().isNull()] == []
+    menu.deleteLater()
+
+
 def test_ctrl_and_shift_click_and_ctrl_a_select_several_and_enter_still_opens_one(
     qtbot, make_window, library
 ) -> None:

@@ -60,8 +60,7 @@ class Banner(QFrame):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # its least width is minimumSizeHint's
         layout.setContentsMargins(14, 10, 10, 10)
         layout.setSpacing(12)
-        self._icon = QLabel()
-        self._icon.setFixedSize(22, 22)
+        self._icon = icons.IconLabel(22)
         layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(6)
@@ -75,14 +74,14 @@ class Banner(QFrame):
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._body.setSpacing(12)
         self._body.addLayout(column, 1)
-        self._buttons = QHBoxLayout()
+        self._buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._buttons.setSpacing(6)
         self._body.addLayout(self._buttons)
         self._body.setAlignment(self._buttons, Qt.AlignmentFlag.AlignLeft)  # below the text: as wide as they need
         layout.addLayout(self._body, 1)
         self._close = QToolButton()
         self._close.setIcon(icons.icon("close"))
-        self._close.setIconSize(QSize(14, 14))
+        icons.keep_icon_size(self._close, 14)
         self._close.setToolTip("Dismiss")
         self._close.clicked.connect(self._dismiss)
         layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
@@ -99,8 +98,8 @@ class Banner(QFrame):
         """Show `text` with buttons for `actions`; `progress` (done, total or None) adds a bar."""
         colours = theme.colours()
         warning = kind == "warning"
-        self._icon.setPixmap(icons.icon("warning" if warning else "info",
-                                        colours.warning_icon if warning else colours.accent_text).pixmap(22, 22))
+        self._icon.set_icon(icons.icon("warning" if warning else "info",
+                                       colours.warning_icon if warning else colours.accent_text))
         self.text.setText(text)
         self.set_progress(progress)
         while self._buttons.count():
@@ -115,26 +114,40 @@ class Banner(QFrame):
         self._fit()
         self.show()
 
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as the buttons in a row below the text: the text wraps."""
+    def _button_widths(self) -> list[int]:
+        items = (self._buttons.itemAt(i) for i in range(self._buttons.count()))
+        return [item.widget().sizeHint().width() for item in items if item.widget() is not None]
+
+    def _row_width(self) -> int:
+        """The buttons' width side by side."""
+        widths = self._button_widths()
+        return sum(widths) + self._buttons.spacing() * max(0, len(widths) - 1)
+
+    def _around_text(self) -> int:
+        """The width the icon, the close button and the margins take beside the text."""
         margins = self.layout().contentsMargins()
         frame = margins.left() + margins.right() + 2 * self.layout().spacing()
-        edges = self._icon.width() + (self._close.sizeHint().width() if not self._close.isHidden() else 0)
-        least = max(self._buttons.sizeHint().width(), self.fontMetrics().averageCharWidth() * 12)
-        return QSize(frame + edges + least, super().minimumSizeHint().height())
+        return frame + self._icon.width() + (self._close.sizeHint().width() if not self._close.isHidden() else 0)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the widest button below the text, the others under it: the text wraps."""
+        least = max([*self._button_widths(), self.fontMetrics().averageCharWidth() * 12])
+        return QSize(self._around_text() + least, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 
     def _fit(self) -> None:
-        """The buttons beside the text where it keeps TEXT_CHARS beside them, else below it."""
-        beside = self.fontMetrics().averageCharWidth() * TEXT_CHARS + self._buttons.sizeHint().width()
-        room = self.width() - self.minimumSizeHint().width() + self._buttons.sizeHint().width()
-        wide = not self._buttons.count() or room >= beside + self._body.spacing()
-        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
-        if self._body.direction() != direction:
-            self._body.setDirection(direction)
+        """The buttons beside the text where it keeps TEXT_CHARS beside them, else below it: in a
+        row where they fit, else one under the other (a large font)."""
+        room = self.width() - self._around_text()
+        row = self._row_width()
+        beside = self.fontMetrics().averageCharWidth() * TEXT_CHARS + row + self._body.spacing()
+        for layout, along in ((self._body, not self._buttons.count() or room >= beside), (self._buttons, room >= row)):
+            direction = QBoxLayout.Direction.LeftToRight if along else QBoxLayout.Direction.TopToBottom
+            if layout.direction() != direction:
+                layout.setDirection(direction)
 
     def _dismiss(self) -> None:
         self.hide()

@@ -454,7 +454,8 @@ class GroupRow(QFrame):
 
 class _Header(QWidget):
     """The page's title and what it says on the left, its buttons on the right; below them where
-    the window is narrow (snapped to half a small screen), so they never hold the window wide."""
+    the window is narrow (snapped to half a small screen), and one under the other where they do
+    not fit side by side either (a large font), so they never hold the window wide."""
 
     TITLE_ROOM = 260  # the least width the title and its line get beside the buttons
 
@@ -464,27 +465,42 @@ class _Header(QWidget):
         self.top.setContentsMargins(20, 14, 20, 10)
         self.titles: QVBoxLayout
         self.title: QLabel
-        self.controls: QHBoxLayout
+        self.controls: QBoxLayout
+
+    def _shown_controls(self) -> list[QWidget]:
+        items = (self.controls.itemAt(i) for i in range(self.controls.count()))
+        return [item.widget() for item in items if item.widget() is not None and not item.widget().isHidden()]
+
+    def _row_width(self) -> int:
+        """The buttons' width side by side."""
+        shown = self._shown_controls()
+        return sum(w.sizeHint().width() for w in shown) + self.controls.spacing() * max(0, len(shown) - 1)
 
     def _beside_width(self) -> int:
         """The width the buttons can stay beside the title from."""
         margins = self.top.contentsMargins()
         room = max(self.TITLE_ROOM, self.title.sizeHint().width())
-        return margins.left() + room + self.top.spacing() + self.controls.sizeHint().width() + margins.right()
+        return margins.left() + room + self.top.spacing() + self._row_width() + margins.right()
 
     def minimumSizeHint(self) -> QSize:
-        """As narrow as the buttons under the title allow, whichever way it is laid out now."""
+        """As narrow as the widest button under the title allows, whichever way they are laid out now."""
         margins = self.top.contentsMargins()
-        width = max(self.titles.minimumSize().width(), self.controls.minimumSize().width())
+        widest = max((w.minimumSizeHint().expandedTo(w.minimumSize()).width() for w in self._shown_controls()),
+                     default=0)
+        width = max(self.titles.minimumSize().width(), widest)
         return QSize(margins.left() + width + margins.right(), super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= self._beside_width()
-                     else QBoxLayout.Direction.TopToBottom)
-        if direction != self.top.direction():
-            self.top.setDirection(direction)
-            self.top.setSpacing(10 if direction == QBoxLayout.Direction.TopToBottom else -1)
+        beside = self.width() >= self._beside_width()
+        margins = self.top.contentsMargins()
+        in_a_row = self.width() - margins.left() - margins.right() >= self._row_width()
+        for layout, along in ((self.top, beside), (self.controls, in_a_row)):
+            direction = QBoxLayout.Direction.LeftToRight if along else QBoxLayout.Direction.TopToBottom
+            if direction != layout.direction():
+                layout.setDirection(direction)
+                if layout is self.top:
+                    layout.setSpacing(-1 if along else 10)
 
 
 class DuplicatesPage(QWidget):
@@ -539,7 +555,7 @@ class DuplicatesPage(QWidget):
         titles.addWidget(title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
-        controls = QHBoxLayout()
+        controls = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         controls.setSpacing(top.spacing())
         top.addLayout(controls)
         header.titles, header.title, header.controls = titles, title, controls
@@ -547,23 +563,23 @@ class DuplicatesPage(QWidget):
         self.reload_button.setToolTip("Photos were added or changed since these groups were found")
         self.reload_button.clicked.connect(self.refresh)
         self.reload_button.hide()
-        controls.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.undo_button = _button("Undo")
         self.undo_button.setToolTip("Group the photos just marked as not duplicates again")
         self.undo_button.clicked.connect(self._undo_apart)
         self.undo_button.hide()
         self._kept_apart: tuple[PhotoId, ...] = ()  # the group "Not duplicates" took away last
-        controls.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.level = QComboBox()
         for label, similarity in LEVELS:
             self.level.addItem(label, similarity)
         self.level.setToolTip("How alike photos must be to count as copies")
         self.level.currentIndexChanged.connect(lambda _i: self.refresh())
-        controls.addWidget(self.level, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.level, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.trash_button = _button("Move to trash")
         self.trash_button.setProperty("primary", True)
         self.trash_button.clicked.connect(self._trash_clicked)
-        controls.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        controls.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         controls.addStretch(1)  # under the title, where the window is narrow: from the left
         layout.addWidget(header)
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QWidget
 
 from photoclip import config
 from photoclip.fsutil import atomic_write_bytes
@@ -21,6 +24,7 @@ from photoclip.gui import theme
 log = logging.getLogger(__name__)
 
 _SIZES = (16, 20, 24, 32, 48, 64, 96)
+W = TypeVar("W", bound=QWidget)
 
 
 @functools.cache
@@ -85,5 +89,60 @@ def app_icon() -> QIcon:
     return result
 
 
+def scaled(px: int) -> int:
+    """`px`, a size chosen at theme.REFERENCE_POINT_SIZE, at the app font's size now."""
+    return max(1, round(px * theme.font_scale()))
+
+
 def icon_size(px: int) -> QSize:
-    return QSize(px, px)
+    """A square `px` wide at the reference font, `scaled` to the app font."""
+    side = scaled(px)
+    return QSize(side, side)
+
+
+class _Refit(QObject):
+    def __init__(self, widget: W, fit: Callable[[W], object]) -> None:
+        super().__init__(widget)
+        self._fit = fit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit(watched)
+        return False
+
+
+def follow_font(widget: W, fit: Callable[[W], object]) -> None:
+    """`fit(widget)` now, and again whenever its font or style changes (the app font changed, and
+    the style sheet with it), to size its icons anew: sizes set once stayed small beside a font
+    made larger."""
+    fit(widget)
+    widget.installEventFilter(_Refit(widget, fit))
+
+
+def keep_icon_size(widget: QAbstractButton | QAbstractItemView, px: int) -> None:
+    """Icons `px` wide at the reference font on `widget`, as much larger as the app font is."""
+    follow_font(widget, lambda shown: shown.setIconSize(icon_size(px)))
+
+
+class IconLabel(QLabel):
+    """An icon shown as a picture, `px` wide at the reference font and as much larger as the app font is."""
+
+    def __init__(self, px: int, icon: QIcon | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._px = px
+        self._icon = icon or QIcon()
+        self._draw()
+
+    def set_icon(self, icon: QIcon) -> None:
+        self._icon = icon
+        self._draw()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._draw()
+
+    def _draw(self) -> None:
+        size = icon_size(self._px)
+        self.setFixedSize(size)
+        self.setPixmap(self._icon.pixmap(size, self.devicePixelRatioF()) if not self._icon.isNull() else QPixmap())

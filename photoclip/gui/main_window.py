@@ -32,7 +32,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QIcon,
     QKeySequence,
     QResizeEvent,
     QShortcut,
@@ -1544,8 +1543,8 @@ class MainWindow(QMainWindow):
         reach (disabled) when the library is read-only. The shortcuts shown are the grid's own."""
         writable, one, tag = self.worker is not None, len(ids) == 1, self.view.tag
 
-        def add(name: str, text: str, slot: Callable[[], None], enabled: bool, icon: str | None = None) -> QAction:
-            action = menu.addAction(icons.icon(icon) if icon else QIcon(), text)
+        def add(name: str, text: str, slot: Callable[[], None], enabled: bool, icon: str) -> QAction:
+            action = menu.addAction(icons.icon(icon), text)
             action.setObjectName(name)
             action.setEnabled(enabled and bool(ids))
             action.triggered.connect(slot)
@@ -1563,7 +1562,7 @@ class MainWindow(QMainWindow):
         add("show_in_folder", "Show in folder", lambda: self.show_photo_in_folder(ids[0]), one, "folder-open")
         add("copy_to_folder", "Copy to folder…", lambda: self.choose_copy_folder(ids), True, "folder")
         menu.addSeparator()
-        trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable)
+        trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable, "trash")
         trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # what the grid's Delete key does
         trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 

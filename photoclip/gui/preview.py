@@ -457,7 +457,7 @@ class PreviewPage(QWidget):
     def _bar_button(self, icon_name: str, tip: str) -> QToolButton:
         button = QToolButton()
         button.setIcon(icons.icon(icon_name, "#e8ebf0"))
-        button.setIconSize(QSize(20, 20))
+        icons.keep_icon_size(button, 20)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])  # an icon alone says nothing to a screen reader
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus (and Space, Enter) where it was

@@ -225,8 +225,7 @@ class Sidebar(QFrame):
 
         brand = QHBoxLayout()
         brand.setContentsMargins(16, 0, 16, 6)
-        logo = QLabel()
-        logo.setPixmap(icons.app_icon().pixmap(28, 28))
+        logo = icons.IconLabel(28, icons.app_icon())
         title = QLabel("photoclip")
         title.setObjectName("AppTitle")
         brand.addWidget(logo)
@@ -240,7 +239,7 @@ class Sidebar(QFrame):
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(0)
-        self.tree.setIconSize(QSize(18, 18))
+        icons.keep_icon_size(self.tree, 18)
         self.tree.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -289,7 +288,7 @@ class Sidebar(QFrame):
         self.settings_button = QPushButton(icons.icon("settings"), "")
         self.settings_button.setToolTip("Settings")
         self.settings_button.setAccessibleName("Settings")
-        self.settings_button.setFixedWidth(38)
+        icons.follow_font(self.settings_button, lambda button: button.setFixedWidth(button.iconSize().width() + 22))
         self.settings_button.clicked.connect(self.settings_requested)
         buttons.addWidget(self.add_button, 1)
         buttons.addWidget(self.settings_button)
@@ -583,8 +582,7 @@ class Sidebar(QFrame):
         button = QToolButton()
         button.setIcon(icons.icon(icon_name, theme.colours().muted))
         button.setStyleSheet("padding: 0px;")  # the header's row is only as tall as its text
-        button.setIconSize(QSize(16, 16))
-        button.setFixedSize(22, 18)
+        icons.follow_font(button, lambda shown: shown.setFixedSize(icons.scaled(22), icons.scaled(18)))
         button.setToolTip(tip)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab goes on from the entries to it; a click leaves the focus

@@ -134,7 +134,7 @@ class TagChip(QFrame):
         self.remove = QToolButton(self)  # a child from the first: shown alone, it would be a window
         self.remove.setObjectName("TagChipRemove")
         self.remove.setIcon(icons.icon("close", theme.colours().muted))
-        self.remove.setIconSize(QSize(12, 12))
+        icons.keep_icon_size(self.remove, 12)
         self.remove.setToolTip(f"Take “{name}” off this photo")
         self.remove.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.remove.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,31 @@ def point_size(font: QFont) -> float:
         return font.pointSizeF()
     screen = QGuiApplication.primaryScreen()
     return font.pixelSize() * 72 / (screen.logicalDotsPerInchY() if screen is not None else 96.0)
+
+
+def font_scale() -> float:
+    """How many times REFERENCE_POINT_SIZE the app font is: sizes chosen at that font (the style
+    sheet's, icons') are drawn this much larger."""
+    base = point_size(QApplication.font())
+    return base / REFERENCE_POINT_SIZE if base > 0 else 1.0
+
+
+# the icon sizes Qt's others follow (a search field's icons, a menu's, an item view's)
+_ICON_METRICS = frozenset({QStyle.PixelMetric.PM_SmallIconSize, QStyle.PixelMetric.PM_ButtonIconSize,
+                           QStyle.PixelMetric.PM_ToolBarIconSize})
+
+
+class _Style(QProxyStyle):
+    """Fusion, its icons as many times larger as the app font is larger than REFERENCE_POINT_SIZE:
+    at 16 points, menus', buttons' and the search field's icons stayed 16 pixels beside 21-pixel text."""
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,
+                    widget: QWidget | None = None) -> int:
+        value = super().pixelMetric(metric, option, widget)
+        return round(value * font_scale()) if metric in _ICON_METRICS else value
 
 
 def style_sheet(c: Colours, base_point_size: float | None = None) -> str:
@@ -292,15 +317,17 @@ def palette(c: Colours) -> QPalette:
 
 
 def apply(app: QApplication, appearance: str = "system") -> None:
-    """Fusion, our palette and style sheet in the colours `appearance` asks for, and a
-    readable default font size. The desktop's font is set again only where it is smaller: a
+    """Fusion (its icons as large as the font makes them), our palette and style sheet in the colours
+    `appearance` asks for, and a readable default font size. The desktop's font is set again only where it is smaller: a
     font the app sets no longer follows the desktop's. The style sheet's sizes follow the app
     font whenever it changes."""
     global _active, _desktop_window, _restyled
     if _desktop_window is None:
         _desktop_window = app.palette().window().color()
     _active = chosen(appearance, QGuiApplication.styleHints().colorScheme(), _desktop_window)
-    app.setStyle("Fusion")
+    style = _Style()
+    style.setParent(app)  # the app's to delete, when the next style replaces it
+    app.setStyle(style)
     app.setPalette(palette(_active))
     if point_size(app.font()) < REFERENCE_POINT_SIZE:
         font = QFont(app.font())
