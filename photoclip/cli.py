@@ -62,10 +62,10 @@ LOCK_WAIT_S = 10.0
 class ProgressBar:
     """A one-line progress bar on stderr, redrawn at most a few times a second."""
 
-    def __init__(self, stream=sys.stderr, width: int = 28) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 28) -> None:
+        self.stream = stream or sys.stderr  # as it is now: main() puts one in where it was closed
         self.width = width
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
         self._last = 0.0
         self._dumb = os.environ.get("TERM") == "dumb"  # Emacs' shell, some IDE consoles: no escape codes
         self._drawn = 0
@@ -924,9 +924,12 @@ def cmd_similar(args: argparse.Namespace) -> int:
             raise QueryError("cannot read an image from standard input here; give the path of a photo")
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
     with _open(args, write=False) as library:
-        hits = library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit,
-                               all_copies=args.all_copies)
-        _print_hits(_on_disk(hits), args, library)
+        hits = _on_disk(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit,
+                                        all_copies=args.all_copies))
+        _print_hits(hits, args, library)
+    if not hits:  # as search: a script can tell from the exit code
+        print("no photos match", file=sys.stderr)
+        return EXIT_NOTHING_FOUND
     return 0
 
 
@@ -1131,7 +1134,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 return EXIT_USAGE
             try:
-                answer = input(f"Move {copies} ({humanize.file_size(size)}) to the trash? [y/N] ")
+                sys.stderr.write(f"Move {copies} ({humanize.file_size(size)}) to the trash? [y/N] ")  # stdout: the list
+                sys.stderr.flush()
+                answer = input()
             except EOFError:  # Ctrl-D, or no more input: no
                 answer = ""
                 print(file=sys.stderr)
@@ -1658,6 +1663,10 @@ def _print_paths_as_named() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:  # started with stdout closed (`photoclip status >&-`): what it prints goes nowhere
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:  # `photoclip index 2>&-`: its messages go nowhere, and the work is done all the same
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdin is None:  # `<&-`: nothing to read, as from /dev/null
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
     stdout = sys.stdout
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)

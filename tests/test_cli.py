@@ -171,6 +171,13 @@ def test_similar_excludes_the_query_photo(run, photo_folder: Path) -> None:
     assert not {str(photo_folder / "p0.jpg"), str(photo_folder / "p1.jpg")} & set(out.splitlines())
 
 
+def test_similar_that_finds_nothing_says_so_and_exits_1_as_search_does(run, tmp_path: Path) -> None:
+    write_photo(tmp_path / "one" / "only.jpg", seed=1)
+    run("index", str(tmp_path / "one"))
+    assert run("similar", str(tmp_path / "one" / "only.jpg")) == (1, "", "no photos match\n")
+    assert run("similar", str(tmp_path / "one" / "only.jpg"), "--json") == (1, "[]\n", "no photos match\n")
+
+
 def test_similar_leaves_out_the_files_of_the_very_bytes_asked_about(run, photo_folder: Path) -> None:
     """A backup of p0 came first at 1.000, its `copies` naming p0: the photo asked about, not one like it."""
     backup = photo_folder / "Backup" / "p0.jpg"
@@ -693,6 +700,36 @@ def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
         os.close(terminal)
     assert child.returncode == 0 and "Traceback" not in err and err.endswith("nothing moved\n")
     assert all(copy.exists() for copy in copies)
+
+
+def test_the_trash_question_is_asked_on_stderr_so_the_list_piped_on_stays_only_the_list(run, tmp_path: Path) -> None:
+    """`duplicates --trash --json > list.json` hid the question in the file, and broke its JSON."""
+    copies_folder(tmp_path / "photos")
+    run("index", str(tmp_path / "photos"))
+    terminal, its_end = os.openpty()
+    child = _photoclip(tmp_path / "lib", "duplicates", "--trash", "--json", stdin=its_end)
+    os.close(its_end)
+    os.write(terminal, b"n\n")
+    try:
+        out, err = child.communicate(timeout=60)
+    finally:
+        os.close(terminal)
+    assert child.returncode == 0 and json.loads(out) and "to the trash? [y/N] " in err
+
+
+@pytest.mark.parametrize("closed", ["<&-", "2>&-"])
+def test_a_command_started_with_stdin_or_stderr_closed_does_its_work(run, tmp_path: Path, closed: str) -> None:
+    """`photoclip index 2>&-` exited 1 having indexed nothing; `duplicates --trash <&-` ended in a traceback."""
+    scenes, copies = copies_folder(tmp_path / "photos")
+
+    def photoclip(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL, *args]
+        return subprocess.run(["sh", "-c", f'exec "$@" {closed}', "sh", *command], capture_output=True, text=True)
+
+    assert photoclip("index", str(tmp_path / "photos")).returncode == 0
+    assert json.loads(run("status", "--json")[1])["indexed"] == len(scenes) + len(copies)
+    trashing = photoclip("duplicates", "--trash")
+    assert trashing.returncode == 2 and "Traceback" not in trashing.stderr and all(c.exists() for c in copies)
 
 
 @pytest.mark.parametrize(("signals", "said", "exit_code"), [
