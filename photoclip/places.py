@@ -40,7 +40,7 @@ PREPOSITIONS = frozenset({"in", "at", "near", "around"})
 _ABROAD = frozenset({"à", "em", "en", "im", "bei", "près"})  # "plage à nice", "praia em lisboa", "près de nice"
 _FOLLOWERS = frozenset({
     "with", "and", "on", "during", "at", "in", "near", "around", "while", "for", "by", "from", "of", "the",
-    "this", "last", "next", "before", "after", "when", "+", "-", ",", "or", "&",
+    "this", "last", "next", "before", "after", "when", "+", "-", ",", "or", "&", "without", "no",
 })  # fmt: skip
 _EXCEPTING = frozenset({"but", "not", "except", "excluding", "other", "apart"})  # "in france but not paris"
 _JOINING = frozenset({"and", "or", ",", "&"})  # between places: "in spain or portugal", "in paris, lyon and nice"
@@ -422,9 +422,9 @@ def _place_at(
         words = _name_between(tokens, folded, start, after)
         if words is None or not _may_name_a_place(words, preposition, folded[after:after + 2]):
             continue
-        if folded[after:after + 1] and folded[after] in _EXCEPTING and \
+        if folded[after:after + 1] and folded[after] in _EXCEPTING and folded_name(words) in _ALSO_ADJECTIVES and \
                 _left_out_at(tokens, folded, after, preposition, lookup) is None:
-            continue  # "in nice but cold": a name ends before "but" only where a place left out follows
+            continue  # "in nice but cold": "nice" ends before "but" only where a place left out follows
         place = lookup(words)
         if place is not None or _names_a_place(words):
             return place, after, words

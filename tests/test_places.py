@@ -47,7 +47,7 @@ def test_place_words_after_in_at_near_name_a_place(query, rest, label, words) ->
     "at the seaside", "boats in the marina", "at the peak", "kids at rugby", "ring in gold", "at the summit",
     "in the vineyard", "at the fountain", "at the bank", "at the police", "in time",  # towns, but common words
     "statue near lion", "dog near pet", "tree near lime",  # GeoNames' other names of Lyon, Perth and Lima
-    "in nice but cold", "beach in france but not the beach",  # "but" ends a name only before a place left out
+    "in nice but cold",  # "but" ends "nice" only before a place left out
 ])
 def test_words_that_only_look_like_places_stay_words(query) -> None:
     assert places.extract_place(query) == (query, None)
@@ -215,3 +215,16 @@ def test_a_place_after_not_in_french_german_or_portuguese_is_left_out(query: str
 def test_pas_in_english_says_no_not() -> None:
     rest, place = places.extract_place("faux pas in paris")
     assert (rest, place.label, place.left_out) == ("faux pas", "Paris, France", False)
+
+
+@pytest.mark.parametrize(("query", "rest", "label"), [
+    ("beach in paris not kids", "beach not kids", "Paris, France"),
+    ("kids in lisbon except sarah", "kids except sarah", "Lisbon, Portugal"),
+    ("in paris without kids", "without kids", "Paris, France"),
+    ("in paris no kids", "no kids", "Paris, France"),
+    ("beach in france but not the beach", "beach but not the beach", "France"),
+])
+def test_a_place_followed_by_not_and_words_that_are_no_place_is_still_the_place(query, rest, label) -> None:
+    """"beach in paris not kids" kept to no place: a name ended before "not" only where a place left out followed."""
+    found_rest, place = places.extract_place(query)
+    assert (found_rest, place.label, place.left_out) == (rest, label, False)
