@@ -1,17 +1,18 @@
 """Opening the app on a big library: how soon the first photos, the tags and the albums show,
 and how long the window ever stops answering meanwhile.
 
-    python bench/gui_startup.py [--photos 100000] [--folders 2000] [--runs 3]
+    python bench/gui_startup.py [--photos 100000] [--folders 2000] [--keywords 0] [--runs 3]
 
 The library is synthetic (photos that exist only in the catalog, random vectors from the
-shipped tiny model, EXIF dates, a third with GPS positions, auto tags) and is built once under
+shipped tiny model, EXIF dates, a third with GPS positions, auto tags; with --keywords, that
+many tags given by hand, as imported keywords are, ten photos each) and is built once under
 bench/.cache. Each run is a fresh process, as a user's start is: the window opens with the
 worker off (its files are not on disk) while the model loads beside it, and a probe timer on
 the GUI thread notes how late each 10 ms tick comes. The baseline, measured in the same run,
 is the engine alone computing the albums and the countries the sidebar shows.
 The model loads once the sidebar is filled (importing torch holds Python's lock for seconds).
 Targets: first photos within 1 s, no stall over 2 s. The last line is JSON: n_photos,
-n_albums, first_rows_s, tags_s, albums_s, search_ready_s (a search can answer: the model's cached
+n_albums, n_keywords, first_rows_s, tags_s, albums_s, search_ready_s (a search can answer: the model's cached
 text tower is loaded), model_ready_s (the whole model, which indexing needs), albums_engine_s,
 max_stall_ms, p99_ms.
 """
@@ -41,8 +42,9 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 BATCH = 2000
 
 
-def build(directory: Path, photos: int, folders: int) -> None:
-    """A library of `photos` in `folders` folders (year/month day), embedded and tagged."""
+def build(directory: Path, photos: int, folders: int, keywords: int = 0) -> None:
+    """A library of `photos` in `folders` folders (year/month day), embedded and tagged, with
+    `keywords` tags of the user's own."""
     rng = random.Random(1)
     library = Library.open(directory, model="photoclip-tiny")
     try:
@@ -70,6 +72,9 @@ def build(directory: Path, photos: int, folders: int) -> None:
                 batch.append((pending[j][0], meta, vectors[j]))
             library.catalog.store_batch(encoder.model_id, batch, [])
         library.update_tags()
+        ids = [photo_id for photo_id, *_ in pending]
+        for k in range(keywords):
+            library.add_tag(ids[k * 10 % len(ids):][:10], f"keyword {k:04d}")
     finally:
         library.close()
 
@@ -124,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=100_000)
     parser.add_argument("--folders", type=int, default=2_000)
+    parser.add_argument("--keywords", type=int, default=0, help="tags given by hand (imported keywords)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--one-run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -131,11 +137,11 @@ def main() -> None:
         print(json.dumps(one_run(args.one_run, seconds=60)))
         return
 
-    directory = CACHE / f"library-{args.photos}-{args.folders}"
+    directory = CACHE / (f"library-{args.photos}-{args.folders}" + (f"-{args.keywords}kw" if args.keywords else ""))
     if not (directory / "built").exists():
         shutil.rmtree(directory, ignore_errors=True)
         started = time.perf_counter()
-        build(directory, args.photos, args.folders)
+        build(directory, args.photos, args.folders, args.keywords)
         (directory / "built").touch()
         print(f"built a library of {args.photos:,} photos in {time.perf_counter() - started:.0f} s (not counted)")
 
@@ -156,7 +162,7 @@ def main() -> None:
           f"{median['albums_s']} s (the engine alone: {engine_s:.2f} s), longest stall {median['max_stall_ms']} ms "
           f"(target <= 2000 ms), p99 {median['p99_ms']} ms; search can answer after {median['search_ready_s']} s, the "
           f"whole model is loaded after {median['model_ready_s']} s")
-    print(json.dumps({"n_photos": args.photos, "n_albums": len(albums), **median,
+    print(json.dumps({"n_photos": args.photos, "n_albums": len(albums), "n_keywords": args.keywords, **median,
                       "albums_engine_s": round(engine_s, 2)}))
 
 

@@ -767,6 +767,59 @@ def test_a_page_of_many_groups_comes_a_slice_at_a_time_and_the_page_before_goes_
         before = list(page.rows)
 
 
+def test_building_a_page_counts_the_groups_still_waiting_once_not_on_every_slice(qtbot, monkeypatch) -> None:
+    """What "Move to trash" moves from the groups not on the page yet was counted again on every
+    slice of building: with 3,000 groups that held the GUI thread longer than the building itself.
+    It is counted once, kept up as groups are built, and counted again when a choice changes; the
+    button and the subtitle say what to_trash() moves all along."""
+    from photoclip import humanize
+    from photoclip.catalog import Photo
+    from photoclip.dedup import DuplicateGroup
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import DuplicatesPage
+    from photoclip.gui.ops import Ops
+    from photoclip.gui.thumbnails import ThumbnailLoader
+    from photoclip.ids import PhotoId, RootId
+
+    make_app()
+    photos = {PhotoId(i): Photo(PhotoId(i), RootId(1), Path(f"/p/{i // 3}/IMG_{i:04d}.jpg"), 1_000_000 + i, 0, None,
+                                4000, 3000, None, "jpeg", "indexed", None) for i in range(1, 6001)}
+    ids = list(photos)
+    groups = [DuplicateGroup(ids[i], tuple(ids[i + 1:i + 3]), (0.99,) * 2, False) for i in range(0, 6000, 3)]
+    loader = ThumbnailLoader(None, side=132)  # type: ignore[arg-type]  # no thumbnails: none asked for
+    loader._request = lambda pid: None
+    page = DuplicatesPage(Ops(None), loader)  # type: ignore[arg-type]  # nothing is read: the groups are given
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    counted: list[PhotoId] = []
+    unkept = page._unkept
+    monkeypatch.setattr(page, "_unkept", lambda group: counted.append(group.keeper) or unkept(group))
+
+    def says_what_it_trashes() -> None:
+        before = len(counted)
+        chosen = page.to_trash()
+        del counted[before:]  # the test's own count
+        assert page.trash_button.text() == f"Move {len(chosen):,} to trash"
+        size = humanize.file_size(sum(photo.size for photo in chosen))
+        assert f"{len(chosen):,} photos to move to the trash ({size})" in page.subtitle.text()
+
+    page._seq, page._loading = 1, True
+    page._arrived(1, groups, photos)
+    for _ in range(3):
+        qtbot.waitUntil(lambda: not page.building, timeout=WAIT_MS)
+        says_what_it_trashes()
+        page.more.click()
+        assert page.building  # the rest after the window has answered
+    qtbot.waitUntil(lambda: not page.building, timeout=WAIT_MS)
+    assert len(page.rows) == 160
+    says_what_it_trashes()
+    assert len(counted) < len(groups) + 2 * len(page.rows)  # once, and each group built once more
+    page.rows[0].toggle(page.rows[0].members[1])  # kept now: in the groups waiting, too
+    says_what_it_trashes()
+    assert len(page.to_trash()) == 2 * len(groups) - 1
+
+
 def test_trashing_copies_of_several_groups_says_a_copy_is_kept_in_each(qtbot, on_duplicates, monkeypatch) -> None:
     """The question said "the copy kept stays where it is" of the copies of two groups."""
     library, copies, window = on_duplicates

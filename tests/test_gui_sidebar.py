@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from photoclip.gui.sidebar import CountRole, TagRole, album_tags_line
+from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, OwnRole, PathRole, TagRole, album_tags_line
 from photoclip.tagging import Album
 from tests.gui_support import sidebar  # noqa: F401
 
@@ -43,6 +43,47 @@ def test_album_tag_lines_are_spelt_whether_the_spellings_come_before_or_after_th
     assert item.toolTip(0).endswith("Album tags: Grandma Rose, lake")
     sidebar.set_albums([album])  # the albums' query answered again
     assert sidebar.album_items()[0].toolTip(0).endswith("Album tags: Grandma Rose, lake")
+
+
+def test_many_albums_and_places_are_listed_in_one_insertion_each(qtbot, sidebar) -> None:
+    """Inserted one by one, 2,000 albums made the tree lay out 2,000 times: the window froze
+    100 ms as a big library opened. The selected album stays selected through a refresh."""
+    albums = [Album(Path(f"/photos/{2000 + i // 100}/Trip {i:04d}"), 1 + i % 7) for i in range(2000)]
+    places = [(f"Country {i}", 100 - i) for i in range(60)]
+    inserted: list[tuple[int, int]] = []
+    sidebar.tree.model().rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    sidebar.set_albums(albums)
+    sidebar.set_places(places)
+    assert inserted == [(0, 1999), (0, 59)]
+    assert len(sidebar.album_items()) == 2000 and len(sidebar.place_items()) == 60
+    chosen = sidebar.album_items()[1234]
+    sidebar.tree.setCurrentItem(chosen)
+    folder = chosen.data(0, PathRole)
+    sidebar.set_albums(albums[1:])
+    assert sidebar.current_album() is not None and sidebar.current_album().folder == folder
+
+
+def test_many_tags_are_listed_in_one_insertion_without_a_change_signal_per_entry(qtbot, sidebar) -> None:
+    """Each tag's entry was filled in while in the tree, each of its facts a change the tree laid
+    out again: 500 imported keywords held the window 1.6 s whenever a count changed (while
+    indexing, every refresh). The first TAGS_SHOWN show; the selected tag stays selected."""
+    tags = [(f"keyword {i:03d}", 600 - i) for i in range(500)]
+    sidebar.set_tags(tags[:3])
+    sidebar.tree.setCurrentItem(sidebar.tag_item("keyword 002"))
+    model = sidebar.tree.model()
+    inserted: list[tuple[int, int]] = []
+    changed: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.dataChanged.connect(lambda first, _last, _roles: changed.append(first.row()))
+    sidebar.set_tags(tags, {"keyword 007": "a red kite"}, ["keyword 001"])
+    assert inserted == [(0, 0), (1, 501)]  # "No tags yet", then the tags and "Show all"
+    assert len(changed) <= 3  # "Show all 500 tags" written: not one change per entry
+    items = sidebar.tag_items()
+    assert [i.text(0) for i in items] == [name for name, _count in tags]
+    assert [i.isHidden() for i in items] == [i >= TAGS_SHOWN for i in range(500)]
+    assert sidebar.more_tags.text(0) == "Show all 500 tags" and not sidebar.more_tags.isHidden()
+    assert sidebar._no_tags.isHidden() and sidebar.current_tag() == "keyword 002"
+    assert sidebar.defined_prompt("keyword 007") == "a red kite" and sidebar.tag_item("keyword 001").data(0, OwnRole)
 
 
 def test_counts_headings_and_a_folder_not_found_read_at_the_contrast_text_needs(qtbot, sidebar) -> None:

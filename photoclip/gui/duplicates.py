@@ -524,6 +524,7 @@ class DuplicatesPage(QWidget):
         self._to_build = 0
         self._building: GroupRow | None = None
         self._doomed: list[GroupRow] = []  # rows of groups found before, hidden, deleted a few at a time
+        self._waiting_counted: tuple[int, int] | None = None  # what the waiting groups trash: photos, bytes
         self._builder = QTimer(self)
         self._builder.setSingleShot(True)
         self._builder.timeout.connect(self._build)
@@ -613,6 +614,12 @@ class DuplicatesPage(QWidget):
     def similarity(self) -> float:
         return float(self.level.currentData())
 
+    @property
+    def building(self) -> bool:
+        """Groups are being looked for, or those found (or asked for by "Show more") are on
+        their way to the page."""
+        return self._loading or self._building is not None or bool(self._to_build)
+
     def set_writable(self, writable: bool) -> None:
         self._writable = writable
         self._update()
@@ -686,6 +693,7 @@ class DuplicatesPage(QWidget):
         building = self._left(self._waiting[:self._to_build], gone)
         waiting = self._left(self._waiting[self._to_build:], gone)
         self._waiting, self._to_build = building + waiting, len(building)
+        self._waiting_counted = None
         self._update()
 
     @staticmethod
@@ -720,6 +728,22 @@ class DuplicatesPage(QWidget):
             kept.update((pid, stead) for pid in self._unkept(group))
         return kept
 
+    def _waiting_to_trash(self) -> tuple[int, int]:
+        """How many photos of the groups not on the page yet "Move to trash" moves, and their
+        bytes: counted once, then kept up as the groups are built (counted anew on each slice of
+        building, 3,000 groups took the GUI thread longer than the building itself)."""
+        if self._waiting_counted is None:
+            chosen = [photos[pid] for group, photos in self._waiting for pid in self._unkept(group)]
+            self._waiting_counted = (len(chosen), sum(p.size for p in chosen))
+        return self._waiting_counted
+
+    def _uncount(self, group: DuplicateGroup, photos: Mapping[PhotoId, Photo]) -> None:
+        """A group left the waiting ones for the page: what it trashes is counted there now."""
+        if self._waiting_counted is not None:
+            chosen = [photos[pid] for pid in self._unkept(group)]
+            count, size = self._waiting_counted
+            self._waiting_counted = (count - len(chosen), size - sum(p.size for p in chosen))
+
     def _unkept(self, group: DuplicateGroup) -> list[PhotoId]:
         kept = kept_of(group.members, group.keeper, self._choices)
         return [pid for pid in trashable(group) if pid not in kept]
@@ -732,6 +756,7 @@ class DuplicatesPage(QWidget):
         self._doomed += self.rows
         self.rows = []
         self._waiting = [(group, photos) for group in groups]
+        self._waiting_counted = None
         self._to_build, self._building = 0, None
         self._shown_seq = seq
         self._show_page()  # loading ends once its groups are on the page
@@ -776,6 +801,7 @@ class DuplicatesPage(QWidget):
                 break
             first = False
             (group, photos), self._waiting = self._waiting[0], self._waiting[1:]
+            self._uncount(group, photos)
             self._to_build -= 1
             row = GroupRow(group, photos, self._choices, self.loader.pixmap, tiles=FIRST_TILES)
             row.changed.connect(self._choice_changed)
@@ -805,6 +831,7 @@ class DuplicatesPage(QWidget):
         """Remembered by photo, so that the groups found next (another similarity, "Look
         again") show it as the user left it."""
         self._choices[PhotoId(raw)] = kept
+        self._waiting_counted = None  # the choice holds in groups not shown yet too
         self._touched = True
         self._update()
 
@@ -854,14 +881,16 @@ class DuplicatesPage(QWidget):
             self.trash_requested.emit(chosen)
 
     def _update(self) -> None:
-        chosen = self.to_trash()
+        shown = self.shown_to_trash()
+        waiting, waiting_size = self._waiting_to_trash()
+        chosen = len(shown) + waiting
         groups = len(self.rows) + len(self._waiting)
-        size = sum(p.size for p in chosen)
+        size = sum(p.size for p in shown) + waiting_size
         first_folder = self._none_indexed and not self._indexing  # nothing to look among: a folder to add first
         if self._loading and (self._shown_seq != self._seq or not self.rows):
             subtitle = "Looking for copies…"
         elif groups:
-            subtitle = (f"{plural(groups, 'group')} · {plural(len(chosen), 'photo')} to move to the trash "
+            subtitle = (f"{plural(groups, 'group')} · {plural(chosen, 'photo')} to move to the trash "
                         f"({humanize.file_size(size)}) · click a photo to keep it or not")
         elif first_folder:
             subtitle = "No photos indexed yet"  # not "No duplicates": there was nothing to look among
@@ -870,7 +899,7 @@ class DuplicatesPage(QWidget):
         if self._note:
             subtitle = f"{self._note} {subtitle}"
         self.subtitle.setText(subtitle)
-        self.trash_button.setText(f"Move {len(chosen):,} to trash" if chosen else "Move to trash")
+        self.trash_button.setText(f"Move {chosen:,} to trash" if chosen else "Move to trash")
         self.trash_button.setEnabled(bool(chosen) and self._writable and not self._loading)
         unasked = len(self._waiting) - self._to_build
         self.more.setVisible(unasked > 0)
