@@ -330,7 +330,7 @@ def _tag_spans(text: str, by_key: dict[str, list[str]]) -> list[tuple[int, int, 
     while i < len(words):
         size = next((n for n in range(min(MAX_TAG_WORDS, len(words) - i), 0, -1)
                      if " ".join(w for _, _, w in words[i:i + n]) in by_key
-                     and (n > 1 or len(words) == 1 or words[i][2] not in _TAG_NEGATIONS)), 0)  # a tag "not"
+                     and (n > 1 or (len(words) == 1 and not quoted) or words[i][2] not in _TAG_NEGATIONS)), 0)
         if size:
             spans.append((words[i][0], words[i + size - 1][1], " ".join(w for _, _, w in words[i:i + size])))
             i += size

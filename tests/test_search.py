@@ -238,10 +238,11 @@ def test_a_tag_after_not_or_a_minus_is_left_out_and_its_words_go(query: str) -> 
     ("kids not at the beach", ("kids",), ("beach",)),
     ("red circle not kids", (), ("kids",)),
     ("not", ("not",), ()),
+    ('no "kids"', (), ("kids",)),
 ])
 def test_a_negation_reaches_the_tags_joined_to_it_and_a_tag_named_not_does_not_take_it(query, tags, left_out) -> None:
     """"beach without kids or sunset" put the sunset photos first; a tag "not" took "red circle not kids" for it."""
-    named = take_tags(parse_query(query), {"kids", "sunset", "beach", "not", "except"})
+    named = take_tags(parse_query(query), {"kids", "sunset", "beach", "not", "no", "except"})
     assert (named.tags, named.left_out) == (tags, left_out)
 
 
