@@ -506,6 +506,8 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
                 args.library, model=args.model, model_file=args.model_file, device=args.device,
                 allow_read_only_fallback=not write, choose_model=adding is not None,
             )
+            if write and not library.read_only:
+                library.tag_as_asked()  # asked of a `watch` that stopped first: before what is asked now
             if library.model_not_chosen:
                 print(f"this library's photos are indexed with {library.model_spec.label}, which {args.command} "
                       f"uses; to index them with {library.model_not_chosen}: {_photoclip(args)} --model "

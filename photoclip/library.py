@@ -433,6 +433,20 @@ class Library:
         return [TagRequest(str(request["tag"]), [Path(p) for p in request["paths"]], bool(request.get("untag")))
                 for request in self._requests(("tag", "paths"))]
 
+    def tag_as_asked(self) -> int:
+        """Give (or take) the tags asked for while another photoclip held the library, in the order asked:
+        by the one holding it, or by the next to write the library where that one stopped first (else a
+        tag asked for then would come long after, over what the user did since). Returns how many requests."""
+        asked = self.asked_to_tag()
+        for request in asked:
+            photos = [self.photo_at(path) for path in request.paths]
+            ids = [photo.id for photo in photos if photo is not None]
+            if ids:
+                (self.remove_tag if request.untag else self.add_tag)(ids, request.tag)
+                log.info("%s %s: %d photos, as asked while another photoclip held the library",
+                         "took off" if request.untag else "tagged", request.tag, len(ids))
+        return len(asked)
+
     def _requests(self, keys: tuple[str, ...]) -> list[dict]:
         """The requests (see REQUESTS_DIR) that hold `keys`, oldest first; their files are gone after, and
         those of requests no photoclip can read."""

@@ -958,14 +958,7 @@ class Worker:
 
     def _tag_as_asked(self) -> bool:
         """Tags `photoclip tag` and `untag` asked for while this one holds the library (ask_to_tag)."""
-        asked = self.library.asked_to_tag()
-        for request in asked:
-            photos = [self.library.photo_at(path) for path in request.paths]
-            ids = [photo.id for photo in photos if photo is not None]
-            if ids:
-                (self.library.remove_tag if request.untag else self.library.add_tag)(ids, request.tag)
-                log.info("%s %s: %d photos, as another photoclip asked", "took off" if request.untag else "tagged",
-                         request.tag, len(ids))
+        asked = self.library.tag_as_asked()
         if asked:
             self._emit(TagsChanged())
         return bool(asked)

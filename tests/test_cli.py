@@ -1893,6 +1893,17 @@ def test_tag_and_untag_while_watch_runs_hand_the_tag_to_watch(run, photo_folder:
     assert not list((tmp_path / "lib" / "requests").iterdir())
 
 
+def test_a_tag_asked_of_a_watch_that_stopped_first_is_given_before_the_next_change(run, photo_folder: Path) -> None:
+    """It waited for the next watch, and came then over what the user did since: an untag in between failed."""
+    from photoclip.library import ask_to_tag
+
+    run("index", str(photo_folder))
+    photo = photo_folder / "p0.jpg"
+    ask_to_tag(photo_folder.parent / "lib", "mistake", [photo])  # watch was stopped before it took this
+    assert run("untag", "mistake", str(photo)) == (0, "", "took mistake off 1 photo\n")
+    assert run("tagged", "mistake")[0] == 1 and not list((photo_folder.parent / "lib" / "requests").iterdir())
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells what holds the library from /proc")
 def test_a_change_is_refused_at_once_while_watch_or_the_app_holds_the_library(
     run, photo_folder: Path, tmp_path: Path
