@@ -78,10 +78,21 @@ _FOREIGN_MONTH_WORDS = [  # German, French, Spanish, Italian, Portuguese, Dutch:
     ("novembre", "noviembre", "novembro"),
     ("dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro"),
 ]
-_ANY_MONTHS = MONTHS | {name: number for number, names in enumerate(_FOREIGN_MONTH_WORDS, start=1) for name in names}
+_FOREIGN_MONTH_SHORT = [  # their abbreviations that are no word of another language ("set", "out", "mag", "gen")
+    ("janv", "ene"), ("févr", "fevr", "fev"), ("mär", "mrz", "marz", "mrt"), ("avr", "abr"), (), ("giu",),
+    ("juil", "lug"), (), (), ("okt", "ott"), (), ("déc", "dez", "dic"),
+]
+_ANY_MONTHS = MONTHS | {name: number for words in (_FOREIGN_MONTH_WORDS, _FOREIGN_MONTH_SHORT)
+                        for number, names in enumerate(words, start=1) for name in names}
 """Months as named in English and, before a year ("juli 2023", "14 juillet 2023", "julio de 2023"), in the
 languages of _FOREIGN_MONTH_WORDS: read alone, "juli 2023" was the whole of 2023."""
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month of each
+_FOREIGN_SEASONS = {  # German, French, Spanish, Italian, Portuguese, Dutch: read only with a year after them
+    **dict.fromkeys(("frühling", "fruhling", "printemps", "primavera", "lente"), "spring"),
+    **dict.fromkeys(("sommer", "été", "ete", "verano", "estate", "verão", "verao", "zomer"), "summer"),
+    **dict.fromkeys(("herbst", "automne", "otoño", "otono", "autunno", "outono", "herfst"), "autumn"),
+    **dict.fromkeys(("hiver", "invierno", "inverno"), "winter"),
+}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 EARLIEST = datetime(1800, 1, 1)
@@ -334,7 +345,7 @@ def _year(year: int, last: int | None = None) -> Span:
 
 
 def _season(year: int, name: str) -> Span:
-    return _month(year, SEASONS[name], 3)
+    return _month(year, SEASONS[_FOREIGN_SEASONS.get(name, name)], 3)
 
 
 _HOLIDAYS: dict[str, Callable[[int], Span]] = {
@@ -434,6 +445,7 @@ _YEAR = r"(19\d\d|20\d\d|(?<![\w'\u2018\u2019])['\u2018\u2019]\d\d)"  # '19, ’
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _ANY_MONTH = r"(" + "|".join(sorted(_ANY_MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
+_ANY_SEASON = r"(" + "|".join(sorted([*SEASONS, *_FOREIGN_SEASONS], key=len, reverse=True)) + r")"
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NOT_OURS = r"(?<!chinese\s)(?<!lunar\s)(?<!jewish\s)(?<!persian\s)(?<!islamic\s)(?<!hijri\s)(?<!tet\s)(?<!happy\s)"
 """Before "new year": another calendar's, or a greeting ("happy new year 2027" on a card)."""
@@ -467,7 +479,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "holiday_year": rf"{_THIS_OR_LAST}{_HOLIDAY}(?:-|\s+(?:of\s+)?){_YEAR}\b",  # christmas 2020
     "year_holiday": rf"{_YEAR}\s+{_HOLIDAY}\b",
     "holiday_rel": rf"{_LATEST}\s+{_HOLIDAY}\b",
-    "season_year": rf"{_THIS_OR_LAST}{_SEASON}(?:-|\s+(?:of\s+)?){_YEAR}\b",
+    "season_year": rf"{_THIS_OR_LAST}{_ANY_SEASON}(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # sommer 2023
     "year_season": rf"{_YEAR}\s+{_SEASON}\b",  # as folders are named: "2023 Summer Lake"
     "season_rel": rf"{_LATEST}\s+{_SEASON}\b",
     "month_year": rf"{_THIS_OR_LAST}{_ANY_MONTH}\.?(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # julio de 2023
@@ -831,7 +843,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
     if kind == "numeric_month":
         return _month(int(groups[1]), int(groups[0]))
     if kind == "month_day_year":
-        return _days(date(int(groups[2]), MONTHS[groups[0]], int(groups[1])))
+        return _days(date(int(groups[2]), _ANY_MONTHS[groups[0]], int(groups[1])))
     if kind == "day_month_year":
         return _days(date(int(groups[2]), _ANY_MONTHS[groups[1]], int(groups[0])))
     if kind == "decade":
@@ -890,24 +902,24 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         return _month(int(groups[1]), _ANY_MONTHS[groups[0]])
     if kind == "month_rel":  # "this march" is this year's, even before it
         if groups[0] == "this":
-            return _month(today.year, MONTHS[groups[1]])
-        return _latest(partial(_month, month=MONTHS[groups[1]]), _day(today), finished=True)
+            return _month(today.year, _ANY_MONTHS[groups[1]])
+        return _latest(partial(_month, month=_ANY_MONTHS[groups[1]]), _day(today), finished=True)
     if kind == "day_rel":
-        month, day = MONTHS[groups[1]], int(groups[2])
+        month, day = _ANY_MONTHS[groups[1]], int(groups[2])
         date(2000, month, day)  # a day of some year: no 30 February
         if groups[0] == "this":
             return _day_of(today.year, month, day)
         return _latest(partial(_day_of, month=month, day=day), _day(today), finished=True)
     if kind in ("month_day", "day_month"):
-        month, day = MONTHS[groups[kind == "day_month"]], int(groups[kind == "month_day"])
+        month, day = _ANY_MONTHS[groups[kind == "day_month"]], int(groups[kind == "month_day"])
         date(2000, month, day)  # a day of some year: no 30 February
         if (month, day) in _NAMED_DAYS:
             return _period("holiday", (_NAMED_DAYS[month, day],), today)
         return Yearly(partial(_day_of, month=month, day=day), "on", f"{day} {_MONTH_NAMES[month - 1]}")
     if kind == "month":
-        return Yearly(partial(_month, month=MONTHS[groups[0]]), "in", _MONTH_NAMES[MONTHS[groups[0]] - 1])
+        return Yearly(partial(_month, month=_ANY_MONTHS[groups[0]]), "in", _MONTH_NAMES[_ANY_MONTHS[groups[0]] - 1])
     if kind == "season":
-        return Yearly(partial(_season, name=groups[0]), "in", groups[0])
+        return Yearly(partial(_season, name=groups[0]), "in", _FOREIGN_SEASONS.get(groups[0], groups[0]))
     if kind == "relative":
         this, unit = groups[0] == "this", groups[1]
         if unit == "year":

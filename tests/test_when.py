@@ -768,14 +768,27 @@ def test_a_days_name_that_names_a_thing_is_no_date(query: str) -> None:
     ("spiaggia maggio 2018", "spiaggia", datetime(2018, 5, 1), datetime(2018, 6, 1)),
     ("praia março de 2021", "praia", datetime(2021, 3, 1), datetime(2021, 4, 1)),
     ("strand mei 2022", "strand", datetime(2022, 5, 1), datetime(2022, 6, 1)),
+    ("dez 2019", "", datetime(2019, 12, 1), datetime(2020, 1, 1)),
+    ("févr. 2019", "", datetime(2019, 2, 1), datetime(2019, 3, 1)),
+    ("okt 2023", "", datetime(2023, 10, 1), datetime(2023, 11, 1)),
+    ("juli 2023 - august 2023", "", datetime(2023, 7, 1), datetime(2023, 9, 1)),
+    ("from juli 2023 to august 2023", "", datetime(2023, 7, 1), datetime(2023, 9, 1)),
+    ("strand sommer 2023", "strand", datetime(2023, 6, 1), datetime(2023, 9, 1)),
+    ("été 2023", "", datetime(2023, 6, 1), datetime(2023, 9, 1)),
+    ("verano de 2022", "", datetime(2022, 6, 1), datetime(2022, 9, 1)),
 ])
-def test_a_month_in_german_french_spanish_italian_portuguese_or_dutch_before_a_year_is_that_month(
+def test_a_month_or_season_in_german_french_spanish_italian_portuguese_or_dutch_before_a_year_is_that(
         query: str, rest: str, start: datetime, end: datetime) -> None:
-    """"juli 2023" was the whole of 2023, the month word left to the model."""
+    """"juli 2023" was the whole of 2023, the month word left to the model; "juli 2023 - august 2023" a crash."""
     found_rest, period = extract_period(query, TODAY)
     assert (found_rest, period.start, period.end) == (rest, start, end)
 
 
-@pytest.mark.parametrize("query", ["photos of mars", "juli", "mai tai", "marco polo"])
+@pytest.mark.parametrize("query", ["photos of mars", "juli", "mai tai", "marco polo", "sommer", "photo set"])
 def test_a_month_in_another_language_without_a_year_is_a_word(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
+
+
+def test_a_foreign_month_with_its_year_joined_to_another_year_is_that_month_in_each() -> None:
+    _, period = extract_period("juli 2023 or 2024", TODAY)
+    assert [span[0] for span in period.spans] == [datetime(2023, 7, 1), datetime(2024, 7, 1)]
