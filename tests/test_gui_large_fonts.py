@@ -8,9 +8,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QMenu, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QWidget,
+)
 
 from photoclip import config
 from photoclip.catalog import Photo
@@ -294,3 +303,91 @@ def test_the_window_narrows_to_800_pixels_at_16_points_on_all_photos_and_duplica
                 and not page.level.geometry().intersects(page.trash_button.geometry()))
 
     qtbot.waitUntil(whole, timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("points", [theme.REFERENCE_POINT_SIZE, 16])
+def test_the_model_banner_keeps_its_buttons_and_message_whole_in_a_low_window(
+    qtbot, app_font_of, make_window, open_library, tmp_path, points
+) -> None:
+    """At 16 points in 800×560 it needed more height than the window had: its layout squeezed its
+    buttons to 20 pixels, cutting their text top and bottom, and cut its message after three lines.
+    It scrolls now, each part at its whole height, the grid at its least; at the usual font the
+    grid gives it all the height it needs and it does not scroll."""
+    import types
+
+    from photoclip.gui.modelstate import Phase, unavailable_message
+    from tests.gui_support import red_circle_folder, settled
+
+    app_font_of(points)
+    red_circle_folder(tmp_path / "photos", with_red_circle=2, without=4)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)
+    window.resize(800, 560)
+    qtbot.waitUntil(lambda: window.size() == QSize(800, 560), timeout=WAIT_MS)
+    cause = types.SimpleNamespace(model="ViT-B-32-256:datacomp_s34b_b86k",
+                                  reason="the network is unreachable (no route to host huggingface.co)")
+    window.model_state._set(Phase.UNAVAILABLE, unavailable_message(cause))
+    banner = window.model_banner
+    qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
+    qtbot.wait(100)  # the layouts settle
+
+    assert window.size() == QSize(800, 560)
+    buttons = [b for b in banner.findChildren(QPushButton) if b.isVisibleTo(banner)]
+    assert len(buttons) == 3
+    assert [b.text() for b in buttons if b.height() < b.sizeHint().height()] == []
+    assert all(banner.rect().contains(area_in(b, banner)) for b in buttons)
+    text = banner.text
+    assert text.height() >= text.heightForWidth(text.width())
+    assert banner.rect().contains(area_in(text, banner))
+    assert window.pages.height() >= window.pages.minimumSizeHint().height()
+    if points == theme.REFERENCE_POINT_SIZE:
+        assert window._banner_box.verticalScrollBar().maximum() == 0
+
+
+def cut_facts(page) -> list[str]:
+    """The facts and tags the facts' area shows in part: cut by its bottom edge or its right one."""
+    viewport = page.info_scroll.viewport()
+    seen = viewport.rect()
+    cut = []
+    for widget in (*shown(viewport, QLabel), *shown(viewport, QAbstractButton)):
+        area = area_in(widget, viewport)
+        if area.intersects(seen) and not seen.contains(area):
+            cut.append(widget.text() or widget.accessibleName())
+    return cut
+
+
+def test_the_preview_fits_an_800_pixel_window_at_16_points_and_shows_its_facts_whole(
+    qtbot, app_font_of, make_window, open_library, tmp_path
+) -> None:
+    """Opening a photo widened the window from 800 to 885 pixels, and it stayed so after: the
+    sidebar, the bar's position and the facts panel's buttons on one line needed that. In the
+    low window half of the Dimensions row showed above the add-a-tag field."""
+    from tests.gui_support import red_circle_folder, settled
+
+    app_font_of(16)
+    red_circle_folder(tmp_path / "photos", with_red_circle=2, without=4)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)
+    window.resize(800, 560)
+    qtbot.waitUntil(lambda: window.size() == QSize(800, 560), timeout=WAIT_MS)
+
+    window.open_preview(window.model.index(0, 0))
+    page = window.preview
+    qtbot.waitUntil(lambda: page.photo is not None and page._facts["Dimensions"].text() != "", timeout=WAIT_MS)
+    qtbot.wait(200)  # the layouts take in the photo's facts
+    assert window.minimumSizeHint().width() <= 800 and window.size() == QSize(800, 560)
+    buttons = (page.similar_button, page.open_button, page.folder_button)
+    assert [b.full_text for b in buttons
+            if b.width() < b.sizeHint().width() or b.height() < b.sizeHint().height()] == []
+    assert all(line.strip() in b.full_text for b in buttons for line in b.text().splitlines())
+    assert cut_facts(page) == []
+    panel = page.info_scroll.parentWidget()
+    assert page.info_scroll.widget().width() <= page.info_scroll.viewport().width() <= panel.width()
+
+    window.close_preview()
+    qtbot.wait(200)
+    assert window.minimumSizeHint().width() <= 800 and window.size() == QSize(800, 560)

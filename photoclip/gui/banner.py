@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,7 @@ Action = tuple[str, Callable[[], None]]
 TEXT_CHARS = 36  # average characters the text keeps beside the buttons; narrower, the buttons go below it
 LONG_WORD = re.compile(r"\S{16,}")  # a model's name or a path: a line may break it anywhere
 ZERO_WIDTH_SPACE = "\u200b"
+LEAST_LINES = 8  # a window too low for the banners whole still shows this many lines of them, scrolling
 
 
 def breakable(text: str) -> str:
@@ -175,3 +177,45 @@ class Banner(QFrame):
                 widget.click()
                 return
         raise LookupError(f"no button {label!r} in the banner")
+
+
+class BannerBox(QScrollArea):
+    """The banners above the pages: as tall as their text and buttons need at the width they have,
+    where the window has room; lower where it has not, scrolling, down to LEAST_LINES. At 16 points
+    in an 800×560 window a model banner needed more height than the window had, and its layout
+    squeezed its buttons to 20 pixels and cut its message after three lines."""
+
+    def __init__(self, banners: QVBoxLayout) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidgetResizable(True)
+        content = QWidget()
+        content.setLayout(banners)
+        self.setWidget(content)
+
+    def _needed(self) -> int:
+        """The banners' height at the box's width."""
+        content = self.widget()
+        width = self.contentsRect().width()
+        if content.hasHeightForWidth() and width > 0:
+            return content.heightForWidth(width)
+        return content.sizeHint().height()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.widget().sizeHint().width(), self._needed())
+
+    def minimumSizeHint(self) -> QSize:
+        least = self.fontMetrics().lineSpacing() * LEAST_LINES
+        return QSize(self.widget().minimumSizeHint().width(), min(self._needed(), least))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the text wraps onto more or fewer lines: the height it asks for follows
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a banner shown, hidden or given another text: the height it asks for follows
+        return super().eventFilter(watched, event)

@@ -59,7 +59,7 @@ from photoclip.dedup import TrashResult
 from photoclip.errors import PhotoclipError, QueryError
 from photoclip.export import CopyReport
 from photoclip.gui import desktop, gctune, icons, theme
-from photoclip.gui.banner import Banner
+from photoclip.gui.banner import Banner, BannerBox
 from photoclip.gui.bridge import WorkerBridge
 from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
 from photoclip.gui.grid import (
@@ -275,6 +275,16 @@ class _Pages(QStackedWidget):
             return super().minimumSizeHint()
         return page.minimumSizeHint().expandedTo(page.minimumSize())
 
+    def sizeHint(self) -> QSize:
+        """No taller than its least height, nor measured by its width (a page's header and its grid's
+        hint at the width it has, which the window's layout kept as its least): the pages take the
+        height left (their stretch), and in a low window they give way before the banners above
+        them, which scroll only then. The grid kept more than it needed, and the banners scrolled."""
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
 
 class MainWindow(QMainWindow):
     def __init__(self, library: Library, watch: bool = True, start_worker: bool = True) -> None:
@@ -377,8 +387,7 @@ class MainWindow(QMainWindow):
         for banner in (self.model_banner, self.error_banner, self.folder_banner):
             banner.dismissed.connect(self._update_banner_box)
             banners.addWidget(banner)
-        self._banner_box = QWidget()
-        self._banner_box.setLayout(banners)
+        self._banner_box = BannerBox(banners)
         column.addWidget(self._banner_box)
 
         self.pages = _Pages()
@@ -1909,7 +1918,7 @@ class MainWindow(QMainWindow):
         banners = (self.model_banner, self.error_banner, self.folder_banner)
         visible = not self._previewing() and not all(banner.isHidden() for banner in banners)
         self._banner_box.setVisible(visible)
-        self._banner_box.layout().setContentsMargins(16, 12 if visible else 0, 16, 4 if visible else 0)
+        self._banner_box.widget().layout().setContentsMargins(16, 12 if visible else 0, 16, 4 if visible else 0)
 
     def use_model_file(self) -> None:
         path = pick_model_file(self, self.library.settings.model_file or "")

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
+    QIcon,
     QImage,
     QKeyEvent,
     QKeySequence,
@@ -41,6 +42,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpacerItem,
+    QStyle,
+    QStyleOptionButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -61,8 +64,11 @@ log = logging.getLogger(__name__)
 MAX_PREVIEW_SIDE = 2560
 INFO_WIDTH = 300  # the facts panel where the window has room
 MIN_INFO_WIDTH = 260  # ... and in a narrow window: a date or a folder's last name still reads on a line or two
-INFO_CHARS, MIN_INFO_CHARS = 40, 32  # the same in the font's average characters, where a large font needs more
+INFO_CHARS, MIN_INFO_CHARS = 40, 24  # the same in the font's average characters, where a large font needs more
 INFO_SHARE = 0.4  # of the preview's width at most, down to its least: the photo keeps the larger part
+VALUE_CHARS = 10  # a fact's value keeps at least this many average characters beside its name (a date's longest word)
+FACT_SPACING = 12  # px between a fact's name and its value
+BUTTON_HEIGHT = 36  # the actions' least height
 MIN_INFO_LINES = 6  # the facts scrolled in a low window still show this many lines
 FOCUS_MARGIN = 12  # px kept in sight around a tag the keyboard focuses in the scrolled facts
 STEP_KEYS = {-1: (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp),
@@ -175,9 +181,11 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
 
 class _Bar(QFrame):
     """The bar above the picture: Back, and the photo's position between ‹ and ›. Where the
-    picture is narrow (a window snapped to half a small screen), Back shows its arrow alone."""
+    picture is narrow (a window snapped to half a small screen), Back shows its arrow alone;
+    narrower still (16 points in an 800-pixel window), the position gives way to the arrows."""
 
     back_button: QToolButton
+    position_label: QLabel
     _widths: tuple[int, int] | None = None  # Back's width with its text, and without
 
     def _back_widths(self) -> tuple[int, int]:
@@ -194,14 +202,27 @@ class _Bar(QFrame):
             button.setMinimumWidth(widths[1])  # the bar's smallest width: Back without its text
         return self._widths
 
+    def _position_width(self) -> int:
+        return self.position_label.sizeHint().width() + self.layout().spacing()
+
+    def minimumSizeHint(self) -> QSize:
+        """Its width without the position, which gives way where the picture is narrower."""
+        hint = super().minimumSizeHint()
+        if self.layout() is None or self.position_label.isHidden():
+            return hint
+        return QSize(hint.width() - self._position_width(), hint.height())
+
     def fit_back(self) -> None:
         layout = self.layout()
         if layout is None:
             return
         with_text, _ = self._back_widths()
+        position = self._position_width()
+        natural = layout.sizeHint().width() + (position if self.position_label.isHidden() else 0)
+        self.position_label.setVisible(self.width() >= self.minimumSizeHint().width() + position)
         # below the bar's natural width its layout shrinks Back along with the spacer that centres
         # the position, which would cut its word to "…k"
-        room = self.width() >= layout.sizeHint().width() - self.back_button.sizeHint().width() + with_text
+        room = self.width() >= natural - self.back_button.sizeHint().width() + with_text
         self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if room
                                             else Qt.ToolButtonStyle.ToolButtonIconOnly)
 
@@ -213,6 +234,51 @@ class _Bar(QFrame):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._widths = None
+
+
+class _WrapButton(QPushButton):
+    """An action of the facts panel, on two lines where the panel is narrower than it on one: at
+    16 points "Open with default app" on one line held the preview, and so the window, 85 pixels
+    wider than an 800-pixel screen. `full_text` is its text on one line."""
+
+    def __init__(self, icon: QIcon, text: str) -> None:
+        super().__init__(icon, text)
+        self.full_text = text
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # narrower than its hint: wraps
+
+    def _size_for(self, text: str) -> QSize:
+        """The size the button asks for with `text`, as QPushButton.sizeHint measures it."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        width, height = option.iconSize.width() + 4, option.iconSize.height()
+        lines = self.fontMetrics().size(Qt.TextFlag.TextShowMnemonic, text)
+        size = QSize(width + lines.width(), max(height, lines.height()))
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, option, size, self)
+
+    def _two_lines(self) -> str:
+        """Its text broken at the space that leaves the longer line shortest."""
+        words = self.full_text.strip().split(" ")
+        lead = self.full_text[:len(self.full_text) - len(self.full_text.lstrip())]
+        splits = [lead + " ".join(words[:i]) + "\n" + " ".join(words[i:]) for i in range(1, len(words))]
+        return min(splits, key=lambda text: self._size_for(text).width(), default=self.full_text)
+
+    def sizeHint(self) -> QSize:
+        """At least BUTTON_HEIGHT tall, and as tall as its lines: its height is fixed to this, so a low
+        window cuts neither a large font's text nor its second line."""
+        return super().sizeHint().expandedTo(QSize(0, BUTTON_HEIGHT))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._size_for(self._two_lines()).width(), self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        fits = self.width() >= self._size_for(self.full_text).width()
+        text = self.full_text if fits else self._two_lines()
+        if text != self.text():
+            self.setText(text)
 
 
 class _InfoPanel(QFrame):
@@ -238,9 +304,15 @@ class _InfoPanel(QFrame):
         return QSize(max(width, self.minimumSizeHint().width()), super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
+        """Its height without the keys' hint, which gives way in a low panel: shown in a tall window
+        and then lowered while the preview was hidden, it made the window taller than the screen."""
         hint = super().minimumSizeHint()
         least = max(MIN_INFO_WIDTH, self.fontMetrics().averageCharWidth() * MIN_INFO_CHARS)
-        return QSize(max(least, hint.width()), hint.height())
+        keys = getattr(self, "keys_hint", None)
+        height = hint.height()
+        if keys is not None and not keys.isHidden():
+            height -= keys.sizeHint().height() + self.actions.spacing()
+        return QSize(max(least, hint.width()), height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -272,13 +344,27 @@ class _Details(QWidget):
     not as their smallest size says (each wrapped fact at its narrowest, on many lines), which
     the scroll area would keep them to, scrolling where all of them fit."""
 
+    keys: list[QLabel]  # the facts' names, shown or not
+
     def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), 0)
+        """At least the widest fact's name beside VALUE_CHARS of its value, for every photo and while
+        one loads: narrower then, the panel gave its buttons a second line, and the window grew taller."""
+        margins = self.layout().contentsMargins()
+        for key in self.keys:
+            key.ensurePolished()  # a hidden name has its style sheet's font once polished
+        keys = max((key.sizeHint().width() for key in self.keys), default=0)
+        values = self.fontMetrics().averageCharWidth() * VALUE_CHARS
+        least = margins.left() + margins.right() + keys + FACT_SPACING + values
+        return QSize(max(super().minimumSizeHint().width(), least), 0)
 
 
 class _InfoScroll(QScrollArea):
     """As tall as its content needs at the width it has, where there is room (the actions follow
     right below); lower where the window is low, scrolling, down to a few lines."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.verticalScrollBar().valueChanged.connect(self._end_at_a_whole_line)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -291,8 +377,14 @@ class _InfoScroll(QScrollArea):
         return QSize(hint.width(), height)
 
     def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(hint.width(), self.fontMetrics().lineSpacing() * MIN_INFO_LINES)
+        """As wide as the facts at their narrowest, beside a scroll bar: narrower, the panel cut them
+        at its right edge (a large font's key column and a date's longest word)."""
+        content = self.widget()
+        least = super().minimumSizeHint().width()
+        if content is not None:
+            scroll_bar = self.verticalScrollBar().sizeHint().width()
+            least = content.minimumSizeHint().width() + scroll_bar + 2 * self.frameWidth()
+        return QSize(least, self.fontMetrics().lineSpacing() * MIN_INFO_LINES)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -317,6 +409,24 @@ class _InfoScroll(QScrollArea):
         fits = content.heightForWidth(width) <= height
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
                                         else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._end_at_a_whole_line()
+
+    def _end_at_a_whole_line(self) -> None:
+        """The scrolled facts end above the first fact or tag the area's bottom edge would cut: at
+        16 points half of the Dimensions row showed, as if under the add-a-tag field below."""
+        content = self.widget()
+        if content is None:
+            return
+        height = self.contentsRect().height()
+        bottom = self.verticalScrollBar().value() + height
+        cut = [widget.mapTo(content, widget.rect().topLeft()).y() for widget in content.findChildren(QWidget)
+               if isinstance(widget, (QLabel, QAbstractButton)) and widget.isVisibleTo(content)
+               and widget.mapTo(content, widget.rect().topLeft()).y() < bottom
+               < widget.mapTo(content, widget.rect().bottomLeft()).y()]
+        edge = min(cut, default=bottom) - self.verticalScrollBar().value()
+        margin = max(0, height - edge) if edge > 0 else 0
+        if self.viewportMargins().bottom() != margin:
+            self.setViewportMargins(0, 0, 0, margin)
 
 
 class _ElidedLabel(QLabel):
@@ -439,7 +549,7 @@ class PreviewPage(QWidget):
         self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.back_button.clicked.connect(self.close_requested)
         bar.back_button = self.back_button
-        self.position_label = QLabel("")
+        self.position_label = bar.position_label = QLabel("")
         self.prev_button = self._bar_button("chevron-left", "Previous photo (←)")
         self.prev_button.clicked.connect(lambda: self.step_requested.emit(-1))
         self.next_button = self._bar_button("chevron-right", "Next photo (→)")
@@ -481,7 +591,7 @@ class PreviewPage(QWidget):
         layout.addWidget(self.name_label)
 
         facts = QGridLayout()
-        facts.setHorizontalSpacing(12)
+        facts.setHorizontalSpacing(FACT_SPACING)
         facts.setVerticalSpacing(8)
         self._facts: dict[str, QLabel] = {}
         self.folder_label = _ElidedLabel(folder=True)
@@ -497,6 +607,7 @@ class PreviewPage(QWidget):
             facts.addWidget(value, row, 1)
             self._facts[key] = value
             self._facts[key + ":key"] = name
+        details.keys = [label for key, label in self._facts.items() if key.endswith(":key")]
         self._facts["Damaged"].setObjectName("DamageValue")
         facts.setColumnStretch(1, 1)
         layout.addLayout(facts)
@@ -514,17 +625,15 @@ class PreviewPage(QWidget):
         actions.setContentsMargins(20, 6, 20, 20)
         actions.setSpacing(14)
         actions.addWidget(self.tags.adder)  # below the scrolled tags: in sight however many there are
-        self.similar_button = QPushButton(icons.icon("similar", "#ffffff"), "  Find similar photos")
+        self.similar_button = _WrapButton(icons.icon("similar", "#ffffff"), "  Find similar photos")
         self.similar_button.setProperty("primary", True)
         self.similar_button.clicked.connect(self._find_similar)
-        self.open_button = QPushButton(icons.icon("open-external"), "  Open with default app")
+        self.open_button = _WrapButton(icons.icon("open-external"), "  Open with default app")
         self.open_button.clicked.connect(self._open)
-        self.folder_button = QPushButton(icons.icon("folder-open"), "  Show in folder")
+        self.folder_button = _WrapButton(icons.icon("folder-open"), "  Show in folder")
         self.folder_button.clicked.connect(self._show_in_folder)
         for button in (self.similar_button, self.open_button, self.folder_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.ensurePolished()  # the style sheet's padding is in its size hint
-            button.setMinimumHeight(max(36, button.sizeHint().height()))  # a low window cut a large font's text
             actions.addWidget(button)
         actions.addStretch(1)  # the actions follow the tags; the scroll area takes no more than they need
         self.keys_hint = QLabel("")
