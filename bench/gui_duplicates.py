@@ -63,8 +63,9 @@ def build(directory: Path, photos: int, groups: int) -> None:
 
 def one_run(directory: Path, pages: int, seconds: float = 120) -> dict[str, float]:
     """Open the window, show its Duplicates page and page through it (in a fresh process)."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
 
+    from bench.gui_probe import Probe
     from photoclip.gui.app import make_app
 
     app = make_app()
@@ -82,17 +83,7 @@ def one_run(directory: Path, pages: int, seconds: float = 120) -> dict[str, floa
             time.sleep(0.002)
 
     spin_until(lambda: bool(window.sidebar.album_items()) and window.model_state.ready, seconds)
-    clock, delays, last = QElapsedTimer(), [], [0]
-    clock.start()
-
-    def tick() -> None:
-        now = clock.nsecsElapsed()
-        delays.append(max(0.0, (now - last[0]) / 1e6 - 10))
-        last[0] = now
-
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.timeout.connect(tick)
+    probe = Probe(10)
     probe.start()
     started = time.perf_counter()
     window.sidebar.tree.setCurrentItem(window.sidebar.duplicates)
@@ -104,7 +95,7 @@ def one_run(directory: Path, pages: int, seconds: float = 120) -> dict[str, floa
     probe.stop()
     rows = len(page.rows)
     window.shutdown()
-    delays.sort()
+    delays = sorted(probe.delays_ms)
     return {"rows": rows, "shown_s": round(shown_s, 2), "max_ms": round(delays[-1], 1),
             "p99_ms": round(delays[int(len(delays) * 0.99)], 1)}
 

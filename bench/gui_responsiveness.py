@@ -25,38 +25,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 
+from bench.gui_probe import Probe  # noqa: E402
 from photoclip.gui.app import make_app  # noqa: E402
 from photoclip.library import Library  # noqa: E402
 from photoclip.tinyclip.scenes import write_scene_folder  # noqa: E402
 
 log = logging.getLogger("bench.gui_responsiveness")
-
-
-class Probe:
-    """A timer that notes how late each of its ticks is."""
-
-    def __init__(self, interval_ms: int) -> None:
-        self.interval_ms = interval_ms
-        self.delays_ms: list[float] = []
-        self._clock = QElapsedTimer()
-        self._timer = QTimer()
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._clock.start()
-        self._last = self._clock.nsecsElapsed()
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def _tick(self) -> None:
-        now = self._clock.nsecsElapsed()
-        self.delays_ms.append(max(0.0, (now - self._last) / 1e6 - self.interval_ms))
-        self._last = now
 
 
 def percentile(values: list[float], q: float) -> float:

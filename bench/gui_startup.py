@@ -81,7 +81,9 @@ def build(directory: Path, photos: int, folders: int, keywords: int = 0) -> None
 
 def one_run(directory: Path, seconds: float) -> dict[str, float]:
     """Open the window on the library and watch it (in this process, which must be fresh)."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+
+    from bench.gui_probe import Probe
 
     started = time.perf_counter()
     from photoclip.gui.app import make_app
@@ -92,17 +94,7 @@ def one_run(directory: Path, seconds: float) -> dict[str, float]:
     window = MainWindow(Library.open(directory), watch=False, start_worker=False)
     window.resize(1280, 800)
     window.show()
-    clock, delays, last = QElapsedTimer(), [], [0]
-    clock.start()
-
-    def tick() -> None:
-        now = clock.nsecsElapsed()
-        delays.append(max(0.0, (now - last[0]) / 1e6 - 10))
-        last[0] = now
-
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.timeout.connect(tick)
+    probe = Probe(10)
     probe.start()
     seen: dict[str, float] = {}
     checks = {
@@ -120,7 +112,7 @@ def one_run(directory: Path, seconds: float) -> dict[str, float]:
             if name not in seen and check():
                 seen[name] = time.perf_counter() - started
     window.shutdown()
-    delays.sort()
+    delays = sorted(probe.delays_ms)
     return {**{name: round(seen.get(name, float("inf")), 2) for name in checks},
             "max_stall_ms": round(delays[-1], 1), "p99_ms": round(delays[int(len(delays) * 0.99)], 1)}
 

@@ -727,6 +727,22 @@ def test_enter_presses_the_pages_buttons_as_space_does(qtbot, on_duplicates, mon
     assert asked == [len(page.to_trash())] and asked[0] > 0
 
 
+def _page_given_its_groups(qtbot):
+    """A Duplicates page shown, that reads nothing: its groups are given to it (_arrived), and no
+    thumbnail is asked for."""
+    from photoclip.gui.duplicates import DuplicatesPage
+    from photoclip.gui.ops import Ops
+    from photoclip.gui.thumbnails import ThumbnailLoader
+
+    loader = ThumbnailLoader(None, side=132)  # type: ignore[arg-type]
+    loader._request = lambda pid: None
+    page = DuplicatesPage(Ops(None), loader)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    return page
+
+
 def test_a_page_of_many_groups_comes_a_slice_at_a_time_and_the_page_before_goes_so_too(qtbot) -> None:
     """Forty groups of a dozen copies are some 3,000 widgets: made at once they held the GUI thread
     300-500 ms, and finding the groups again (another similarity) also deleted the page before at
@@ -737,9 +753,6 @@ def test_a_page_of_many_groups_comes_a_slice_at_a_time_and_the_page_before_goes_
     from photoclip.catalog import Photo
     from photoclip.dedup import DuplicateGroup
     from photoclip.gui.app import make_app
-    from photoclip.gui.duplicates import DuplicatesPage
-    from photoclip.gui.ops import Ops
-    from photoclip.gui.thumbnails import ThumbnailLoader
     from photoclip.ids import PhotoId, RootId
 
     make_app()
@@ -747,12 +760,7 @@ def test_a_page_of_many_groups_comes_a_slice_at_a_time_and_the_page_before_goes_
                                 4000, 3000, None, "jpeg", "indexed", None) for i in range(1, 1201)}
     ids = list(photos)
     groups = [DuplicateGroup(ids[i], tuple(ids[i + 1:i + 12]), (0.99,) * 11, False) for i in range(0, 1200, 12)]
-    loader = ThumbnailLoader(None, side=132)  # type: ignore[arg-type]  # no thumbnails: none asked for
-    loader._request = lambda pid: None
-    page = DuplicatesPage(Ops(None), loader)  # type: ignore[arg-type]  # nothing is read: the groups are given
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
+    page = _page_given_its_groups(qtbot)
     qtbot.waitExposed(page)
     before: list = []
     for seq in (1, 2):  # found, and found again at another similarity
@@ -776,9 +784,6 @@ def test_building_a_page_counts_the_groups_still_waiting_once_not_on_every_slice
     from photoclip.catalog import Photo
     from photoclip.dedup import DuplicateGroup
     from photoclip.gui.app import make_app
-    from photoclip.gui.duplicates import DuplicatesPage
-    from photoclip.gui.ops import Ops
-    from photoclip.gui.thumbnails import ThumbnailLoader
     from photoclip.ids import PhotoId, RootId
 
     make_app()
@@ -786,12 +791,7 @@ def test_building_a_page_counts_the_groups_still_waiting_once_not_on_every_slice
                                 4000, 3000, None, "jpeg", "indexed", None) for i in range(1, 6001)}
     ids = list(photos)
     groups = [DuplicateGroup(ids[i], tuple(ids[i + 1:i + 3]), (0.99,) * 2, False) for i in range(0, 6000, 3)]
-    loader = ThumbnailLoader(None, side=132)  # type: ignore[arg-type]  # no thumbnails: none asked for
-    loader._request = lambda pid: None
-    page = DuplicatesPage(Ops(None), loader)  # type: ignore[arg-type]  # nothing is read: the groups are given
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
+    page = _page_given_its_groups(qtbot)
     counted: list[PhotoId] = []
     unkept = page._unkept
     monkeypatch.setattr(page, "_unkept", lambda group: counted.append(group.keeper) or unkept(group))
