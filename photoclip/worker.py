@@ -476,9 +476,15 @@ class Worker:
         self._submit("not duplicates", lambda: self.library.not_duplicates(chosen))
 
     def maybe_duplicates(self, ids: Iterable[PhotoId]) -> None:
-        """not_duplicates undone: these photos may be grouped as duplicates again."""
+        """not_duplicates undone: these photos may be grouped as duplicates again. Said as an update of
+        them once done: a view of the groups looks again then, not on an Idle that came before."""
         chosen = tuple(ids)
-        self._submit("maybe duplicates", lambda: self.library.maybe_duplicates(chosen))
+
+        def forget() -> None:
+            self.library.maybe_duplicates(chosen)
+            self._emit(PhotosChanged((), (), chosen))
+
+        self._submit("maybe duplicates", forget)
 
     def add_tag(self, ids: Iterable[PhotoId], tag: str) -> None:
         """Tag these photos by hand (a TagsChanged event follows)."""

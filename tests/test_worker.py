@@ -139,6 +139,20 @@ def test_a_raw_whose_jpeg_cannot_be_read_is_indexed_in_its_place(start_live) -> 
                for e in live.events)
 
 
+def test_not_duplicates_undone_says_its_photos_changed_before_the_worker_is_idle(start_live) -> None:
+    """A view of the groups looked again on the Idle of the job before, and the group never came back."""
+    live = start_live()
+    ids = tuple(live.photo_id(path) for path in sorted(live.photos.rglob("*.jpg"))[:2])
+    live.worker.not_duplicates(ids)
+    assert live.worker.wait_idle(30)
+    live.events.clear()
+    live.worker.maybe_duplicates(ids)
+    assert live.worker.wait_idle(30)
+    eventually(lambda: any(isinstance(e, Idle) for e in live.events), what="Idle")
+    said = [e for e in live.events if isinstance(e, PhotosChanged | Idle)]
+    assert isinstance(said[0], PhotosChanged) and said[0].updated == ids and not live.library.catalog.distinct_pairs()
+
+
 def test_a_photo_copied_in_becomes_searchable(start_live, tmp_path: Path) -> None:
     live = start_live()
     assert searchable(live.library) == {p for p in live.photos.rglob("*.jpg")}

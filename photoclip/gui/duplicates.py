@@ -857,13 +857,13 @@ class DuplicatesPage(QWidget):
 
     def _undo_apart(self) -> None:
         """Not duplicates undone: the photos may be grouped again, found again once the worker
-        has forgotten the mark (it is idle then)."""
+        has forgotten the mark (it says so, then is idle): an Idle on its way from before would
+        look again too soon, and the group would not come back."""
         ids, self._kept_apart = self._kept_apart, ()
         self.undo_button.hide()
         self._note = ""
         if ids:
             self.maybe_duplicates_requested.emit(ids)
-            self.mark_stale()
         self._update()
 
     def _thumbnail_ready(self, raw: int) -> None:
