@@ -1143,9 +1143,10 @@ class Catalog:
         bytes (or, read for the first time, the same pixels) when the library forgot them (see
         forgotten_tags): the tags of the photo forgotten at the same path, else of one whose
         path the library no longer has, or has with other bytes (it moved, and its name was used
-        again; one with the same name first), never those of a copy back at its own path. A photo whose file was replaced by a forgotten one (put
-        back over it while photoclip was closed) becomes that photo: its own tags are forgotten
-        in turn. `photos`: (id, what was read now, (path, hash, pixels hash) before)."""
+        again; one with the same name first), never those of a copy back at its own path. A photo
+        whose file was replaced by a forgotten one (put back over it while photoclip was closed)
+        becomes that photo: its own tags are forgotten in turn. `photos`: (id, what was read now,
+        (path, hash, pixels hash) before)."""
         if not self._conn.execute(
             "SELECT EXISTS (SELECT 1 FROM forgotten_tags) OR EXISTS (SELECT 1 FROM forgotten_distinct)"
         ).fetchone()[0]:

@@ -122,10 +122,11 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     copy made smaller that kept them still loses to its larger original below, and one a chat
     or a web export made small loses to a bigger file without them, such as a scan), then the
     most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
-    without them; a date is none where the photo's very bytes are undated in another file (`undated_bytes`, see
-    dated_apart): its name gave it, "Backup/IMG_20240815_183012 (2).png"), then not a GIF (256 colours), then one not named a copy, then the oldest file (the
-    original: an edit, an export to another format or a copy saved again at a higher quality
-    is written later, and has more bytes as often as fewer), then the most bytes (of files
+    without them; a date is none where the photo's very bytes are undated in another file, its
+    name gave it: "Backup/IMG_20240815_183012 (2).png", see dated_apart), then not a GIF (256
+    colours), then one not named a copy, then the oldest file (the original: an edit, an export
+    to another format or a copy saved again at a higher quality is written later, and has more
+    bytes as often as fewer), then the most bytes (of files
     written at one moment, the least recompressed), then the shortest path. best_first() puts
     the file another program keeps notes on first among the best one's very bytes."""
     pixels = (photo.width or 0) * (photo.height or 0)

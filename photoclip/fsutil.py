@@ -126,8 +126,9 @@ _TEMPORARY_EXTRA = 14  # what mkstemp adds to a name: ".", "." and 8 random lett
 def _shortened(name: str) -> str:
     """`name` cut so that a temporary file named after it fits where `name` itself fits: a sidecar of
     an 80-character Japanese photo name could not be written ("File name too long")."""
+    spelt = os.fsencode(name)
     room = _NAME_MAX - _TEMPORARY_EXTRA
-    return os.fsencode(name)[:room].decode(errors="ignore") if len(os.fsencode(name)) > room else name
+    return spelt[:room].decode(errors="ignore") if len(spelt) > room else name
 
 
 def atomic_write_bytes(path: Path, data: bytes, parents: bool = True) -> None:

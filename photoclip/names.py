@@ -15,15 +15,19 @@ def name_key(name: str) -> str:
     punctuation, an emoji) one space. "😀 Selfie", "selfie!" and "SELFIE" are one name;
     "IMG_1234" is "img 1234"; "Zürich" is "zurich", "Łódź" "lodz", "İstanbul" "istanbul" and
     "Ακρόπολη" "ακροπολη" (Greek capitals are written without them), as people type them."""
-    folded = _unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS)
-    return " ".join(re.findall(r"[^\W_]+", folded))
+    return " ".join(re.findall(r"[^\W_]+", _folded(name)))
 
 
 def spelling_key(name: str) -> str:
     """A name as name_key compares it, but with every character that is not a letter's accent kept: "zurich"
     is "Zürich", but "c" is not "c++" nor "🐱" "🐶" (whose name_key are "c" and nothing). What a change to
     a tag typed in another spelling goes by: it must not change another tag."""
-    return " ".join(_unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS).split())
+    return " ".join(_folded(name).split())
+
+
+def _folded(name: str) -> str:
+    """`name` in lower case, without the accents of its Latin and Greek letters."""
+    return _unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS)
 
 
 _PLAIN_LETTERS = str.maketrans({  # Latin letters whose mark is part of the letter, not an accent apart

@@ -72,6 +72,41 @@ def settled(window) -> bool:
     return not window._search_pending() and not window.model.is_loading
 
 
+def resized(qtbot, window, width: int, height: int):
+    """`window` once it is `width` x `height`."""
+    from PySide6.QtCore import QSize
+
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.size() == QSize(width, height), timeout=WAIT_MS)
+    return window
+
+
+def six_photos_in_a_small_window(qtbot, make_window, open_library, folder: Path):
+    """A window of 800 x 560 on six indexed photos, settled."""
+    red_circle_folder(folder, with_red_circle=2, without=4)
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)
+    return resized(qtbot, window, 800, 560)
+
+
+def show_model_unavailable(qtbot, window):
+    """The banner that says the default model could not be downloaded (no network), once shown,
+    and what it says."""
+    import types
+
+    from photoclip.gui.modelstate import Phase, unavailable_message
+
+    cause = types.SimpleNamespace(model="ViT-B-32-256:datacomp_s34b_b86k",
+                                  reason="the network is unreachable (no route to host huggingface.co)")
+    message = unavailable_message(cause)
+    window.model_state._set(Phase.UNAVAILABLE, message)
+    qtbot.waitUntil(window.model_banner.isVisible, timeout=WAIT_MS)
+    qtbot.wait(100)  # the layouts settle
+    return window.model_banner, message
+
+
 @pytest.fixture
 def sidebar(qtbot):
     """A sidebar on its own, shown at its usual width, with nothing in it yet."""

@@ -313,25 +313,11 @@ def test_the_model_banner_keeps_its_buttons_and_message_whole_in_a_low_window(
     buttons to 20 pixels, cutting their text top and bottom, and cut its message after three lines.
     It scrolls now, each part at its whole height, the grid at its least; at the usual font the
     grid gives it all the height it needs and it does not scroll."""
-    import types
-
-    from photoclip.gui.modelstate import Phase, unavailable_message
-    from tests.gui_support import red_circle_folder, settled
+    from tests.gui_support import show_model_unavailable, six_photos_in_a_small_window
 
     app_font_of(points)
-    red_circle_folder(tmp_path / "photos", with_red_circle=2, without=4)
-    library = open_library()
-    library.index([tmp_path / "photos"])
-    window = make_window(library)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)
-    window.resize(800, 560)
-    qtbot.waitUntil(lambda: window.size() == QSize(800, 560), timeout=WAIT_MS)
-    cause = types.SimpleNamespace(model="ViT-B-32-256:datacomp_s34b_b86k",
-                                  reason="the network is unreachable (no route to host huggingface.co)")
-    window.model_state._set(Phase.UNAVAILABLE, unavailable_message(cause))
-    banner = window.model_banner
-    qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
-    qtbot.wait(100)  # the layouts settle
+    window = six_photos_in_a_small_window(qtbot, make_window, open_library, tmp_path / "photos")
+    banner, _ = show_model_unavailable(qtbot, window)
 
     assert window.size() == QSize(800, 560)
     buttons = [b for b in banner.findChildren(QPushButton) if b.isVisibleTo(banner)]
@@ -364,16 +350,10 @@ def test_the_preview_fits_an_800_pixel_window_at_16_points_and_shows_its_facts_w
     """Opening a photo widened the window from 800 to 885 pixels, and it stayed so after: the
     sidebar, the bar's position and the facts panel's buttons on one line needed that. In the
     low window half of the Dimensions row showed above the add-a-tag field."""
-    from tests.gui_support import red_circle_folder, settled
+    from tests.gui_support import six_photos_in_a_small_window
 
     app_font_of(16)
-    red_circle_folder(tmp_path / "photos", with_red_circle=2, without=4)
-    library = open_library()
-    library.index([tmp_path / "photos"])
-    window = make_window(library)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)
-    window.resize(800, 560)
-    qtbot.waitUntil(lambda: window.size() == QSize(800, 560), timeout=WAIT_MS)
+    window = six_photos_in_a_small_window(qtbot, make_window, open_library, tmp_path / "photos")
 
     window.open_preview(window.model.index(0, 0))
     page = window.preview

@@ -214,22 +214,13 @@ def test_quitting_while_the_model_loads_hides_the_window_before_waiting_for_the_
 def test_the_model_banner_wraps_in_a_small_window_and_never_widens_it(qtbot, make_window, open_library) -> None:
     """At 800×560 it widened the window to 884 pixels, which stayed so after it went, and cut its
     own text: its three buttons beside it and a model name that cannot break held it wide."""
-    import types
+    from tests.gui_support import resized, show_model_unavailable
 
-    from photoclip.gui.modelstate import unavailable_message
-
-    window = make_window(open_library())
-    window.resize(800, 560)
-    qtbot.waitUntil(lambda: window.size() == QSize(800, 560), timeout=WAIT_MS)
-    cause = types.SimpleNamespace(model="ViT-B-32-256:datacomp_s34b_b86k",
-                                  reason="the network is unreachable (no route to host huggingface.co)")
-    window.model_state._set(Phase.UNAVAILABLE, unavailable_message(cause))
-    banner = window.model_banner
-    qtbot.waitUntil(lambda: banner.isVisible(), timeout=WAIT_MS)
-    qtbot.wait(100)  # the layouts settle
+    window = resized(qtbot, make_window(open_library()), 800, 560)
+    banner, message = show_model_unavailable(qtbot, window)
     assert window.size() == QSize(800, 560) and window.minimumSize().width() <= 800
     text = banner.text
-    assert text.text() == unavailable_message(cause)
+    assert text.text() == message
     assert text.height() >= text.heightForWidth(text.width())
     assert banner.geometry().right() <= banner.parentWidget().width()
     for label in banner.button_labels():

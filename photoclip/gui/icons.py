@@ -131,16 +131,11 @@ class IconLabel(QLabel):
         super().__init__(parent)
         self._px = px
         self._icon = icon or QIcon()
-        self._draw()
+        follow_font(self, IconLabel._draw)
 
     def set_icon(self, icon: QIcon) -> None:
         self._icon = icon
         self._draw()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._draw()
 
     def _draw(self) -> None:
         size = icon_size(self._px)
