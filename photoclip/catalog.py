@@ -27,13 +27,13 @@ import numpy as np
 from photoclip import cjk, places
 from photoclip.errors import CatalogOutdatedError, LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
-from photoclip.names import file_name_key, key_range, name_key
+from photoclip.names import file_name_key, key_range, name_key, spelling_key
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 from photoclip.tagging import normalize_tag
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -365,6 +365,12 @@ _MIGRATIONS: dict[int, str] = {
     DELETE FROM tag_spellings WHERE instr(tag, 'i\u0307') > 0;
     UPDATE OR IGNORE exported_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
     DELETE FROM exported_tags WHERE instr(tag, 'i\u0307') > 0;
+    """,
+    # Captions are found without the accents of Greek letters and by Latin letters whose mark is part of
+    # the letter, as names are: "ακροπολη" finds "Ακρόπολη", "lodz" finds "Łódź".
+    24: """
+    UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar)
+        WHERE cjk IS NOT cjk_index_terms(in_file, in_sidecar);
     """,
 }
 
@@ -1878,10 +1884,11 @@ def _file_name_key(path: str) -> str:
 
 def _cjk_index_terms(*texts: str | None) -> str | None:
     """The cjk column of a caption's row: the characters of its Chinese, Japanese and Korean
-    (cjk.py), and its words that fold unlike they lower (Straße as strasse, as a person
-    without ß types it); None when there are none."""
+    (cjk.py), and its words as people type them where the full-text index does not fold them so
+    (Straße as strasse, Ακρόπολη as ακροπολη, Łódź as lodz); None when there are none."""
     text = " ".join(t for t in texts if t)
-    folded = (word.casefold() for word in re.findall(r"\w+", text) if word.casefold() != word.lower())
+    folded = dict.fromkeys(spelling_key(word) for word in re.findall(r"\w+", text)
+                           if spelling_key(word) != word.lower())
     return " ".join(filter(None, (cjk.index_terms(text), *folded))) or None
 
 

@@ -778,6 +778,23 @@ def test_a_word_with_sharp_s_is_found_as_a_person_without_one_types_it_also_afte
     assert catalog.captioned(["grossmutter"]) == [older] and catalog.captioned(["strasse"]) == [fresh]
 
 
+def test_greek_and_polish_captions_are_found_typed_without_accents_also_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    acropolis, lodz, cafe = _captioned_photos(catalog, [("Ακρόπολη τη νύχτα", None), (None, "Rynek w Łodzi"),
+                                                         ("Café de Flore", None)])
+    for typed in ("ακροπολη", "ακρόπολη", "νυχτα"):
+        assert catalog.captioned([typed]) == [acropolis], typed
+    assert catalog.captioned(["lodzi"]) == [lodz] and catalog.captioned(["łodzi"]) == [lodz]
+    assert catalog.captioned(["cafe"]) == [cafe] and catalog.caption_words_known(["ακροπολη", "lodzi", "athens"]) \
+        == ["ακροπολη", "lodzi"]
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # as schema 23 indexed it
+        conn.executescript("UPDATE captions SET cjk = NULL; PRAGMA user_version = 23;")
+    catalog = Catalog(path)
+    assert catalog.captioned(["ακροπολη"]) == [acropolis] and catalog.captioned(["lodzi"]) == [lodz]
+
+
 RAW_NEF = (Path(__file__).parent / "fixtures" / "raw" / "Nikon-rotated.nef").read_bytes()
 
 

@@ -51,6 +51,7 @@ def test_the_page_shows_each_group_with_its_original_kept(qtbot, on_duplicates) 
     shown = {tile.photo.path: pid in row.kept for row in page.rows for pid, tile in row.tiles.items()}
     assert shown == {**{c.resolve(): False for c in copies}, **{o.resolve(): True for o in copies.values()}}
     assert page.trash_button.isEnabled() and page.trash_button.text() == "Move 3 to trash"
+    assert not page.trash_button.icon().isNull()  # as the preview's "Move to trash…"
     assert page.subtitle.text().startswith("2 groups · 3 photos to move to the trash")
     folders = {tile.photo.path: tile.folder.text() for row in page.rows for tile in row.tiles.values()}
     assert folders == {path: f"in {path.parent.name}" for path in shown}  # which copy is where: backup/, sent/

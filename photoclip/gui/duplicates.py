@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.dedup import DuplicateGroup, TrashResult, why_kept
+from photoclip.gui import icons
 from photoclip.gui.compare import CompareDialog, compared
 from photoclip.gui.flow_layout import FlowLayout
 from photoclip.gui.ops import Ops
@@ -579,6 +580,8 @@ class DuplicatesPage(QWidget):
         controls.addWidget(self.level, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.trash_button = _button("Move to trash")
         self.trash_button.setProperty("primary", True)
+        self.trash_button.setIcon(icons.icon("trash", "#ffffff"))
+        icons.keep_icon_size(self.trash_button, 16)
         self.trash_button.clicked.connect(self._trash_clicked)
         controls.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         controls.addStretch(1)  # under the title, where the window is narrow: from the left
