@@ -44,6 +44,10 @@ quotes are searched as written ('"1984" book cover'). Numbers that look like a d
 are left to search for, as are years that name things: one still to come ("blade runner 2049"), one counted
 ("2000 m", "2000 piece puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the
 proms".
+Months, seasons and holidays named in German, French, Spanish, Italian, Portuguese or Dutch are read only with a year
+after them ("juli 2023", "julio de 2023", "weihnachten 2022", "pâques 2023"), or joined by their language's words
+or a dash to a date with one, as the English ("juli bis august 2023", "juillet et août 2023", "de julio a agosto de
+2023", "van juni tot juli 2023", "juli-august 2023"); alone ("mars", "ostern", "noël") they are words.
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
 2020-2023" the winters from December 2020 to February 2023)."""
@@ -363,6 +367,7 @@ _HOLIDAYS: dict[str, Callable[[int], Span]] = {
     "fourth of july": lambda year: _days(date(year, 7, 4)),
     "boxing day": lambda year: _days(date(year, 12, 26)),
     "st patricks day": lambda year: _days(date(year, 3, 17)),
+    "holy week": lambda year: _days(_easter(year) - timedelta(days=7), _easter(year)),  # Palm Sunday to Easter Sunday
 }
 _HOLIDAY_NAMES = {"xmas": "christmas", "xmas eve": "christmas eve", "xmas day": "christmas day", "nye": "new years eve",
                   "new year eve": "new years eve", "new year day": "new years day", "new years": "new year",
@@ -377,13 +382,25 @@ _HOLIDAYS_SHOWN = {"christmas": ("at", "Christmas"), "christmas eve": ("on", "Ch
                    "valentines day": ("on", "Valentine's Day"), "easter": ("at", "Easter"),
                    "easter sunday": ("on", "Easter Sunday"),
                    "thanksgiving": ("at", "Thanksgiving"), "fourth of july": ("on", "the Fourth of July"),
-                   "boxing day": ("on", "Boxing Day"), "st patricks day": ("on", "St Patrick's Day")}
+                   "boxing day": ("on", "Boxing Day"), "st patricks day": ("on", "St Patrick's Day"),
+                   "holy week": ("in", "Holy Week")}
+_FOREIGN_HOLIDAYS = {  # German, French, Spanish, Italian, Portuguese, Dutch: read only with a year after them
+    **dict.fromkeys(("weihnachten", "noël", "navidad", "navidades", "natale", "natal", "kerstmis", "kerst"),
+                    "christmas"),
+    **dict.fromkeys(("heiligabend", "veille de noël", "veille de noel", "nochebuena", "vigilia di natale",
+                     "véspera de natal", "vespera de natal", "kerstavond"), "christmas eve"),
+    **dict.fromkeys(("silvester", "saint-sylvestre", "nochevieja", "oudejaarsavond", "oudjaar"), "new years eve"),
+    **dict.fromkeys(("neujahr", "nieuwjaarsdag"), "new years day"),
+    **dict.fromkeys(("ostern", "pâques", "paques", "pascua", "pasqua", "páscoa", "pascoa", "pasen"), "easter"),
+    **dict.fromkeys(("ostersonntag", "paaszondag"), "easter sunday"),
+    **dict.fromkeys(("semana santa", "settimana santa"), "holy week"),
+}
 
 
 def _holiday_key(name: str) -> str:
     """A holiday as _HOLIDAYS names it: "christmas" for "xmas", "new years eve" for "new year's eve"."""
     words = " ".join(name.replace("'", "").replace("\u2019", "").replace(".", "").split()).removeprefix("the ")
-    return _HOLIDAY_NAMES.get(words, words)
+    return _HOLIDAY_NAMES.get(words) or _FOREIGN_HOLIDAYS.get(words, words)
 
 
 def _holiday(year: int, name: str) -> Span:
@@ -446,14 +463,21 @@ _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _ANY_MONTH = r"(" + "|".join(sorted(_ANY_MONTHS, key=len, reverse=True)) + r")"
 _SEASON = r"(spring|summer|autumn|fall|winter)"
 _ANY_SEASON = r"(" + "|".join(sorted([*SEASONS, *_FOREIGN_SEASONS], key=len, reverse=True)) + r")"
+_FOREIGN_MONTH = r"(" + "|".join(sorted(_ANY_MONTHS.keys() - MONTHS.keys(), key=len, reverse=True)) + r")"
+_FOREIGN_SEASON = r"(" + "|".join(sorted(_FOREIGN_SEASONS, key=len, reverse=True)) + r")"
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NOT_OURS = r"(?<!chinese\s)(?<!lunar\s)(?<!jewish\s)(?<!persian\s)(?<!islamic\s)(?<!hijri\s)(?<!tet\s)(?<!happy\s)"
 """Before "new year": another calendar's, or a greeting ("happy new year 2027" on a card)."""
-_HOLIDAY = (r"((?:christmas|xmas)(?:\s+(?:eve|day))?|" + _NOT_OURS + r"new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?"
-            r"|nye|halloween"
-            r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter(?:\s+sunday)?|thanksgiving"
-            r"|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
-            r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day)")
+_HOLIDAY_WORDS = (r"(?:christmas|xmas)(?:\s+(?:eve|day))?|" + _NOT_OURS
+                  + r"new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye|halloween"
+                  r"|valentine(?:['\u2019]?s)?(?:\s+day)?|easter(?:\s+sunday)?|thanksgiving"
+                  r"|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
+                  r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day")
+_HOLIDAY = rf"({_HOLIDAY_WORDS})"
+_FOREIGN_HOLIDAY_WORDS = "|".join(re.escape(name).replace(r"\ ", r"\s+")
+                                  for name in sorted(_FOREIGN_HOLIDAYS, key=len, reverse=True))
+_FOREIGN_HOLIDAY = rf"({_FOREIGN_HOLIDAY_WORDS})"
+_ANY_HOLIDAY = rf"({_HOLIDAY_WORDS}|{_FOREIGN_HOLIDAY_WORDS})"
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
 _COUNT = r"(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(day|week|month|year)"
@@ -476,7 +500,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
     "new_year_years": (_NOT_OURS + r"(new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye)\s+(?:of\s+)?"
                        rf"{_YEAR}\s*[-/\u2013]\s*(\d\d)\b(?![-/.]\d)"),  # new year 2021-22: the one between
-    "holiday_year": rf"{_THIS_OR_LAST}{_HOLIDAY}(?:-|\s+(?:of\s+)?){_YEAR}\b",  # christmas 2020
+    "holiday_year": rf"{_THIS_OR_LAST}{_ANY_HOLIDAY}(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # weihnachten 2022
     "year_holiday": rf"{_YEAR}\s+{_HOLIDAY}\b",
     "holiday_rel": rf"{_LATEST}\s+{_HOLIDAY}\b",
     "season_year": rf"{_THIS_OR_LAST}{_ANY_SEASON}(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # sommer 2023
@@ -498,7 +522,14 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "holiday": rf"{_HOLIDAY}\b",
     "now": r"(now|the\s+present)\b",  # only where a range ends ("from 2019 until now"): "dogs now" is no date
 }
-_ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _ATOMS.items()}
+_FOREIGN_ATOMS = {
+    "foreign_month": rf"{_FOREIGN_MONTH}\b\.?",
+    "foreign_season": rf"{_FOREIGN_SEASON}\b",
+    "foreign_holiday": rf"{_FOREIGN_HOLIDAY}\b",
+}
+"""A month, season or holiday of another language without its year ("juli" of "juli bis august 2023"): joined to
+a date with its year only (_foreign_unread), never alone ("juli", "ostern" and "mars" are words)."""
+_ATOM_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in (_ATOMS | _FOREIGN_ATOMS).items()}
 _NAMED_DAYS = {(MONTHS[found[1]], int(found[2])): holiday for name, holiday in _HOLIDAY_NAMES.items()
                if (found := _ATOM_PATTERNS["month_day"].fullmatch(name))}
 """Days a holiday is named by ("july 4th"): read as the holiday, whichever way they are written ("4 july")."""
@@ -526,6 +557,8 @@ _WEEKLY_WORDS = (rf"(?:\b(?:on|at|during|over)\s+(?:the\s+)?{_DAY_NAME}s(?:{_DAY
 sunday", "sundays" opening the query; elsewhere or before a noun, a day's name is left to search for ("sunday roast",
 "ice cream sundays")."""
 _ANY = "(?:" + "|".join(pattern for kind, pattern in _ATOMS.items() if kind != "now") + ")"
+_FOREIGN_ANY = "(?:" + "|".join(_FOREIGN_ATOMS.values()) + ")"
+_JOINABLE = rf"(?:{_ANY}|{_FOREIGN_ANY})"  # a date a range or a list with "and" or "or" joins
 
 
 def _led(*kinds: str) -> list[tuple[str, str]]:
@@ -533,22 +566,35 @@ def _led(*kinds: str) -> list[tuple[str, str]]:
     return [(rf"(?<!\w){_LEAD}{_ATOMS[kind]}", kind) for kind in kinds]
 
 
-_FROM = r"(?<!\w)(?:(?P<lead>from|between|since|in|during|of|on|at|over|taken)\s+)?(?:the\s+)?"
+_LEADS = r"from|between|since|in|during|of|on|at|over|taken"
+_FOREIGN_FROM = r"von|zwischen|de|du|desde|entre|da|dal|tra|fra|van|tussen"  # "de juillet à août 2023"
+_FOREIGN_TO = r"bis|tot\s+en\s+met|t/m|tot|hasta|até|ate|à|a|ad"  # "juli bis august 2023", "van juni tot juli 2023"
+_FOREIGN_AND_OR = r"und|oder|et|ou|y|e|ed|o|en"  # "juli und august 2023", "julio y agosto de 2023"
+_FOREIGN_JOINT = re.compile(rf"[-/\u2013]|\b(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})\b", re.IGNORECASE)
+_BETWEEN = {"between", "zwischen", "entre", "tra", "fra", "tussen"}
+_FROM = rf"(?<!\w)(?:(?P<lead>{_LEADS})\s+)?(?:the\s+)?"
 _FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
 _JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
-_TO = (r"(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru|up\s+(?:to|until|till))\s+"
-       r"|(?<=\d)\s+and\s+(?=(?:now|the\s+present)\b))")  # "between 2019 and now"
-_AND_OR = r"(?:\s*,\s*|\s+)(?:and|or|&)\s+(?:(?:in|during|at|on)\s+)?"  # " or ", ", and in ", " or at ", " & "
+_JOINS = (rf"(?<!\w)(?:(?P<lead>{_LEADS})\s+|(?P<abroad>(?:{_FOREIGN_FROM})\s+|d['\u2019]))?(?:the\s+)?"
+          rf"(?<!winter\s)(?<!winter\sof\s)(?P<first>(?>{_ANY})"
+          rf"|{_FOREIGN_ANY}(?=\s*[-/\u2013,]|\s+(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})\s))")
+"""_JOINED for a range or a list with "and" or "or", which may open with another language's "from" or "between",
+where the words joining its dates are of that language too ("van juni tot juli 2023"; "camper van july to august
+2023" is no Dutch), or with a month, season or holiday of it without its year."""
+_TO = (rf"(?(abroad)\s+(?:{_FOREIGN_TO})\s+|(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru"
+       rf"|up\s+(?:to|until|till)|{_FOREIGN_TO})\s+|(?<=\d)\s+and\s+(?=(?:now|the\s+present)\b)))")  # 2019 and now
+_AND_OR = rf"(?:\s*,\s*|\s+)(?:and|or|&|{_FOREIGN_AND_OR})\s+(?:(?:in|during|at|on)\s+)?"  # ", and in ", " or at "
 _NEXT = rf"(?:{_AND_OR}|\s*,\s*)"  # before each date of a list after the first: "2022, 2023 or 2024"
-_LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_ANY}))", re.IGNORECASE)
+_LAST_AND_OR = rf"(?(abroad)(?:\s*,\s*|\s+)(?:{_FOREIGN_AND_OR})\s+|{_AND_OR})"
+_LISTED = re.compile(rf"{_NEXT}(?P<date>(?>{_JOINABLE}))", re.IGNORECASE)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in [
         # "the last march of the band", "the last week of july": the final one, not the latest
         (rf"\bthe\s+last\s+(?:{_MONTH}|{_SEASON}|weekend|night|{_UNIT}\s+of)\b", "final"),
         (rf"\b(?:the\s+)?last\s+{_WEEKDAY}\s+of\b", "final"),  # "last sunday of july": not last Sunday
-        (rf"{_JOINED}(?P<more>(?:{_NEXT}(?>{_ANY}))*{_AND_OR}(?>{_ANY}))", "list"),
+        (rf"{_JOINS}(?P<more>(?:{_NEXT}(?>{_JOINABLE}))*{_LAST_AND_OR}(?>{_JOINABLE}))", "list"),
         (rf"{_JOINED}(?P<more>(?:\s*,\s*(?>{_ANY}))+)", "commas"),  # "2019, 2021", "christmas 2020, 2021"
-        (rf"{_JOINED}{_TO}(?P<second>{_ANY}|{_ATOMS['now']})", "range"),
+        (rf"{_JOINS}{_TO}(?P<second>{_JOINABLE}|{_ATOMS['now']})", "range"),
         (rf"\b(?:(?:(?:in|during|at|on)\s+)?(?:the\s+)?(?P<every>{_ATOMS['month']}|{_ATOMS['season']}|{_ATOMS['holiday']})"
          rf"\s+)?(?<!\bday\s)(?P<word>since|after|before|until|till)\s+(?P<first>{_ANY})",  # "may since 2024": each May
          "open"),  # not "the day before yesterday"
@@ -671,8 +717,13 @@ def _weekly_spans(days: frozenset[int], today: date) -> tuple[Span, ...]:
 
 
 def _atom(words: str, today: date) -> Span | Yearly:
-    kind, match = next((kind, m) for kind, pattern in _ATOM_PATTERNS.items() if (m := pattern.fullmatch(words)))
+    kind, match = _atom_match(words)
     return _period(kind, _groups(match, today), today)
+
+
+def _atom_match(words: str) -> tuple[str, re.Match[str]]:
+    """The kind of date these words are, the first of _ATOM_PATTERNS to fit, and how they fit it."""
+    return next((kind, m) for kind, pattern in _ATOM_PATTERNS.items() if (m := pattern.fullmatch(words)))
 
 
 def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period | None:
@@ -687,18 +738,21 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     ("may since 2024": each May since then). Months and seasons without a year join only after a word such as
     "from" ("leaves fall and winter comes" holds no date) and never open a period; with no year at all they are
     those of every year ("from march to july", "in june and december"); days of a month join without
-    ("dec 24th to dec 26th")."""
+    ("dec 24th to dec 26th"). One of another language without its year joins as _foreign_unread says."""
     first = _atom(match["first"], today)
     if kind == "open":
         word, every = match["word"].lower(), match.groupdict().get("every")
         since = first if isinstance(first, tuple) else _since_the_last(match, first, today)
         return None if since is None else _opened(word, since, every, today, words)
+    dates, joints = _dates_joined(kind, match)
+    if _foreign_unread(dates, joints, today):
+        return None
+    others = dates[1:]
     if kind == "range" and (until := _yearly_until_years(match, today, words)) is not None:
         return until
     if kind == "range" and (each := _yearly_through_years(match, today, words)) is not None:
         return each
-    others = [match["second"]] if kind == "range" else [m["date"] for m in _LISTED.finditer(match["more"])]
-    if kind == "list" and (match["lead"] or "").lower() == "between":
+    if kind == "list" and (match["lead"] or match.groupdict().get("abroad") or "").strip().lower() in _BETWEEN:
         kind = "range"
     yearly = _yearly_of(match["first"], today) if kind != "range" else None
     found = [first, *(yearly(int(_full_year(other, today)))
@@ -717,6 +771,31 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
     if yearly is not None and all(_ATOM_PATTERNS["year"].fullmatch(other) for other in others):
         return Period(_union(spans), words, _either([yearly]), narrowed=True)  # "at Christmas, 2020 and 2021"
     return Period(_union(spans), words)
+
+
+def _dates_joined(kind: str, match: re.Match[str]) -> tuple[list[str], str]:
+    """The words of each date a range or list joins, and the words joining them."""
+    if kind == "range":
+        return [match["first"], match["second"]], match.string[match.end("first"):match.start("second")]
+    listed = list(_LISTED.finditer(match["more"]))
+    return ([match["first"], *(one["date"] for one in listed)],
+            " ".join(one.string[one.start():one.start("date")] for one in listed))
+
+
+def _foreign_among(dates: list[str]) -> bool:
+    """Whether a month, season or holiday of another language without its year is among these dates."""
+    return any(_atom_match(one)[0] in _FOREIGN_ATOMS for one in dates)
+
+
+def _foreign_unread(dates: list[str], joints: str, today: date) -> bool:
+    """Whether a month, season or holiday of another language without its year is among these joined dates where
+    it may be a word. It is read as its English is only where the words joining the dates are of its languages or a
+    dash ("juli bis august 2023", "juillet et août 2023", "juli-august 2023") and a date has its year: "mars and
+    july 2023" is the planet's, "ostern und pfingsten" two words."""
+    if not _foreign_among(dates):
+        return False
+    dated = any(isinstance(_atom(one, today), tuple) for one in dates)
+    return not dated or _FOREIGN_JOINT.search(joints) is None
 
 
 def _since_the_last(match: re.Match[str], yearly: Yearly, today: date) -> Span | None:
@@ -889,7 +968,7 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         if groups[0] == "this":
             return _holiday(today.year, groups[1])
         return _latest(partial(_holiday, name=groups[1]), _day(today), finished=True)
-    if kind == "holiday":
+    if kind in ("holiday", "foreign_holiday"):
         return Yearly(partial(_holiday, name=groups[0]), *_HOLIDAYS_SHOWN[_holiday_key(groups[0])])
     if kind == "season_year":
         return _season(int(groups[1]), groups[0])
@@ -916,9 +995,9 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         if (month, day) in _NAMED_DAYS:
             return _period("holiday", (_NAMED_DAYS[month, day],), today)
         return Yearly(partial(_day_of, month=month, day=day), "on", f"{day} {_MONTH_NAMES[month - 1]}")
-    if kind == "month":
+    if kind in ("month", "foreign_month"):
         return Yearly(partial(_month, month=_ANY_MONTHS[groups[0]]), "in", _MONTH_NAMES[_ANY_MONTHS[groups[0]] - 1])
-    if kind == "season":
+    if kind in ("season", "foreign_season"):
         return Yearly(partial(_season, name=groups[0]), "in", _FOREIGN_SEASONS.get(groups[0], groups[0]))
     if kind == "relative":
         this, unit = groups[0] == "this", groups[1]
@@ -960,7 +1039,9 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
             position = match.end()
             found = _resolve("weekly" if kind == "weekday" and period is not None else kind, match, today)
             if found is None:
-                if kind in _NO_DATE_AT_ALL:
+                if kind in ("list", "range") and _foreign_among(_dates_joined(kind, match)[0]):
+                    position = match.end("first")  # a foreign word, no date here: "2020 or mars", "mars, may and june"
+                elif kind in _NO_DATE_AT_ALL:
                     scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
             start, part = match.start(), _part_before(scan, match, found)

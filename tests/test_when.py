@@ -784,7 +784,9 @@ def test_a_month_or_season_in_german_french_spanish_italian_portuguese_or_dutch_
     assert (found_rest, period.start, period.end) == (rest, start, end)
 
 
-@pytest.mark.parametrize("query", ["photos of mars", "juli", "mai tai", "marco polo", "sommer", "photo set"])
+@pytest.mark.parametrize("query", ["photos of mars", "juli", "mai tai", "marco polo", "sommer", "photo set", "ostern",
+                                   "pasen", "kerst", "noël", "noël et marie", "natal", "semana santa",
+                                   "ostern und pfingsten", "von juli bis august", "juli und august"])
 def test_a_month_in_another_language_without_a_year_is_a_word(query: str) -> None:
     assert extract_period(query, TODAY) == (query, None)
 
@@ -792,3 +794,59 @@ def test_a_month_in_another_language_without_a_year_is_a_word(query: str) -> Non
 def test_a_foreign_month_with_its_year_joined_to_another_year_is_that_month_in_each() -> None:
     _, period = extract_period("juli 2023 or 2024", TODAY)
     assert [span[0] for span in period.spans] == [datetime(2023, 7, 1), datetime(2024, 7, 1)]
+
+
+@pytest.mark.parametrize(("query", "english"), [
+    ("juli bis august 2023", "july to august 2023"), ("von juli bis august 2023", "from july to august 2023"),
+    ("juli und august 2023", "july and august 2023"), ("de juillet à août 2023", "from july to august 2023"),
+    ("juillet et août 2023", "july and august 2023"), ("de julio a agosto de 2023", "from july to august 2023"),
+    ("julio y agosto de 2023", "july and august 2023"), ("da luglio ad agosto 2023", "from july to august 2023"),
+    ("luglio e agosto 2023", "july and august 2023"), ("de julho a agosto de 2023", "from july to august 2023"),
+    ("julho e agosto de 2023", "july and august 2023"), ("van juni tot juli 2023", "from june to july 2023"),
+    ("juni en juli 2023", "june and july 2023"), ("juni t/m juli 2023", "june through july 2023"),
+    ("juni, juli und august 2023", "june, july and august 2023"), ("d'avril à juin 2023", "from april to june 2023"),
+    ("zwischen juli und august 2023", "between july and august 2023"),
+    ("dezember bis januar 2024", "december to january 2024"), ("märz 2023 bis juli", "march 2023 to july"),
+    ("juli-august 2023", "july-august 2023"), ("juli \u2013 august 2023", "july \u2013 august 2023"),
+    ("sommer bis herbst 2023", "summer to autumn 2023"), ("2019 bis 2021", "2019 to 2021"),
+    ("weihnachten und silvester 2022", "christmas and new year's eve 2022"),
+    ("noël 2022 et 2023", "christmas 2022 and 2023"),
+])
+def test_foreign_months_joined_before_a_year_read_as_the_english(query: str, english: str) -> None:
+    """"juli bis august 2023" was August 2023 alone, "juli bis" left to the model."""
+    (rest, period), (_, expected) = extract_period(query, TODAY), extract_period(english, TODAY)
+    assert (rest, period.spans) == ("", expected.spans)
+
+
+@pytest.mark.parametrize(("query", "english"), [
+    ("weihnachten 2022", "christmas 2022"), ("heiligabend 2022", "christmas eve 2022"),
+    ("silvester 2022", "new year's eve 2022"), ("ostern 2023", "easter 2023"), ("noël 2022", "christmas 2022"),
+    ("pâques 2023", "easter 2023"), ("navidad de 2022", "christmas 2022"), ("nochebuena 2022", "christmas eve 2022"),
+    ("nochevieja 2022", "new year's eve 2022"), ("pascua 2023", "easter 2023"), ("natale 2022", "christmas 2022"),
+    ("vigilia di natale 2022", "christmas eve 2022"), ("pasqua 2023", "easter 2023"), ("natal 2022", "christmas 2022"),
+    ("páscoa 2023", "easter 2023"), ("kerstmis 2022", "christmas 2022"), ("kerst 2022", "christmas 2022"),
+    ("pasen 2023", "easter 2023"), ("oudejaarsavond 2022", "new year's eve 2022"), ("Weihnachten 2022", "xmas 2022"),
+])
+def test_a_holiday_in_another_language_before_a_year_is_that_holiday(query: str, english: str) -> None:
+    """"weihnachten 2022" was the whole of 2022, the holiday's name left to the model."""
+    rest, period = extract_period(f"{query} mit oma", TODAY)
+    assert (rest, period.spans) == ("mit oma", extract_period(english, TODAY)[1].spans)
+
+
+def test_holy_week_is_palm_sunday_to_easter_sunday_and_a_holiday_of_each_year_is_said_in_english() -> None:
+    assert extract_period("semana santa 2023", TODAY)[1].spans == _spans(((2023, 4, 2), (2023, 4, 10)))
+    assert extract_period("ostern 2020-2022", TODAY)[1].describe() == "at Easter, 2020 to 2022"
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("mars and july 2023", "mars and", datetime(2023, 7, 1), datetime(2023, 8, 1)),  # the planet: an English "and"
+    ("mars, july and august 2023", "mars", datetime(2023, 7, 1), datetime(2023, 9, 1)),
+    ("2020 or pasqua", "or pasqua", datetime(2020, 1, 1), datetime(2021, 1, 1)),
+    ("camper van july to august 2023", "camper van", datetime(2023, 7, 1), datetime(2023, 9, 1)),
+    ("camper van 2019-2021", "camper van", datetime(2019, 1, 1), datetime(2022, 1, 1)),
+    ("real estate and 2023", "real estate and", datetime(2023, 1, 1), datetime(2024, 1, 1)),
+])
+def test_a_foreign_word_that_is_no_date_here_leaves_the_dates_beside_it(
+        query: str, rest: str, start: datetime, end: datetime) -> None:
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == (rest, start, end)
