@@ -15,9 +15,11 @@ alike, but its subject moved too: left apart); last, one photo in 5,000 is a pic
 more copies (a card imported ten times, a chat's smaller copy received ten times: more copies
 than a photo has nearest neighbours at first), which must make one group. Then 1.5% more are
 added: black-and-white copies (vectors about 0.85 alike, the same look), as many mirrored
-copies (vectors about 0.93 alike, the look flipped), which only the looser "edits" similarity
-(0.97) is to find, and as many photos of another's layout in other colours (a red shirt, then
-a blue one: vectors about 0.75 alike, the same look), which it must leave apart.
+copies (vectors about 0.93 alike, the look flipped) and as many turned copies (a quarter either
+way, or upside down: vectors about 0.85 alike, the look and colours turned, the shape too), which
+only the looser "edits" similarity (0.97) is to find, and as many photos of another's layout in
+other colours (a red shirt, then a blue one: vectors about 0.75 alike, the same look), which it
+must leave apart.
 `dedup.find_groups` runs over the real HNSW index with the looks, as the library calls it, R
 times (median), at the default similarity and at 0.97 (edits_find_s). The baseline is the
 obvious exact method: every pair compared by a chunked matrix product. Recall is the share of
@@ -25,13 +27,13 @@ the pairs the baseline finds at the default similarity that end up in one group;
 edited_recall the share of edited copies grouped at 0.97, edited_at_default how many the
 default groups (none should be), damaged_recall the share of damaged copies
 grouped with their original, many_copies_split how many of the pictures with 19 copies are
-split into more than one group, grey_recall and mirrored_recall the shares of black-and-white
-and mirrored copies grouped at 0.97, recoloured_at_default how many of them the default
+split into more than one group, grey_recall, mirrored_recall and turned_recall the shares of
+black-and-white, mirrored and turned copies grouped at 0.97, recoloured_at_default how many of them the default
 groups (none should be), other_colours_grouped how many photos in other colours 0.97 groups
 (none should be).
 The last line is JSON: n_photos, groups, find_s, brute_force_s, speedup, pair_recall,
 edited_recall, edited_at_default, bursts_grouped, damaged_recall, damaged_bursts_grouped, many_copies_split,
-edits_find_s, grey_recall, mirrored_recall, recoloured_at_default, other_colours_grouped.
+edits_find_s, grey_recall, mirrored_recall, turned_recall, recoloured_at_default, other_colours_grouped.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ from photoclip.vectors import VectorIndex  # noqa: E402
 DIM = 512
 MANY = 19  # more copies of a picture with many
 EDITS = 0.97  # the similarity that asks for edited copies too
-RECOLOURED = 0.005  # black-and-white copies, as many mirrored ones and other colours, added for each photo
+RECOLOURED = 0.005  # black-and-white copies, as many mirrored, turned ones and other colours, added for each photo
+TURNS = (1, 2, 3)  # turned copies are turned by these quarters (np.rot90), one after another
 TINT = np.zeros((looks.COLOURS_SIDE, looks.COLOURS_SIDE, 3))  # colours of two hues, alike either way round:
 TINT[:, 2:6, 0], TINT[:, [0, 1, 6, 7], 2] = 60, 60  # red in the middle, blue at the sides
 OTHER_TINT = np.roll(TINT, 1, axis=2)  # green in the middle, red at the sides
@@ -139,8 +142,9 @@ def _recoloured(vectors: np.ndarray, grids: list[np.ndarray], hashes: list[str],
                 untouched: np.ndarray, where: dict[str, Sequence[int]]) -> tuple[np.ndarray, list[bytes], list[bytes]]:
     """`vectors` and `looks` with black-and-white and mirrored copies of some untouched photos
     added at the end, and as many photos of their layout in other colours (a red shirt, then a
-    blue one: vectors about 0.75 alike), by a random generator of their own, so the library
-    before them stays the same as before they were planted; and every photo's colours."""
+    blue one: vectors about 0.75 alike), then as many turned copies, by random generators of their
+    own, so the library before them stays the same as before they were planted; and every photo's
+    colours."""
     rng = np.random.default_rng(1)
     count = int(RECOLOURED * len(vectors))
     picks = rng.choice(untouched, 3 * count, replace=False)
@@ -156,6 +160,16 @@ def _recoloured(vectors: np.ndarray, grids: list[np.ndarray], hashes: list[str],
         looks.append(np.clip(grid, 0, 255).astype(np.uint8).tobytes())
         colours.append(tinted(grid, 0.0 if n < count else TINT if n < 2 * count else OTHER_TINT))
         hashes.append(f"h{start + n}")
+    turner = np.random.default_rng(2)
+    turned = turner.choice(np.setdiff1d(untouched, picks), count, replace=False)
+    where["turned"] = range(start + 3 * count, start + 4 * count)
+    for n, original in enumerate(turned):
+        quarters = TURNS[n % len(TURNS)]
+        grid = np.rot90(grids[original], quarters) + turner.normal(0, 2, (32, 32))
+        looks.append(np.clip(grid, 0, 255).astype(np.uint8).tobytes())
+        colours.append(tinted(grid, np.rot90(TINT, quarters)))
+        hashes.append(f"h{start + 3 * count + n}")
+    added = np.concatenate([added, unit(vectors[turned] + 0.62 * turner.standard_normal((count, DIM)) / np.sqrt(DIM))])
     return np.concatenate([vectors, added]), looks, colours
 
 
@@ -190,9 +204,10 @@ def main() -> None:
     vectors, hashes, looks, colours, originals, where = library(args.photos)
     total = len(vectors)
     cut = range(where["damaged"].start, where["damaged_bursts"].stop)
+    sideways = {pid for n, pid in enumerate(where["turned"]) if TURNS[n % len(TURNS)] % 2}
     photos = {
         PhotoId(i): Photo(PhotoId(i), RootId(1), Path(f"/photos/{i}.jpg"), 2_000_000 - i, i, hashes[i],
-                          4000, 3000, None, "jpeg", "indexed", None,
+                          *((3000, 4000) if i in sideways else (4000, 3000)), None, "jpeg", "indexed", None,
                           damage="the file ends early; the lower 9% of the image is missing" if i in cut else None)
         for i in range(total)
     }
@@ -241,7 +256,8 @@ def main() -> None:
     edited_at_default = sum(1 for pid in where["edited"] if pid in group_of)
     grey_recall = sum(1 for pid in where["grey"] if pid in in_edit_group) / max(1, len(where["grey"]))
     mirrored_recall = sum(1 for pid in where["mirrored"] if pid in in_edit_group) / max(1, len(where["mirrored"]))
-    recoloured_at_default = sum(1 for kind in ("grey", "mirrored") for pid in where[kind] if pid in group_of)
+    turned_recall = sum(1 for pid in where["turned"] if pid in in_edit_group) / max(1, len(where["turned"]))
+    recoloured_at_default = sum(1 for kind in ("grey", "mirrored", "turned") for pid in where[kind] if pid in group_of)
     other_colours_grouped = sum(1 for pid in where["other_colours"] if pid in in_edit_group)
     print(f"baseline (every pair, exact): {len(pairs):,} pairs >= {DEFAULT_SIMILARITY} in {brute:.1f} s")
     print(f"find_groups: median {find_s:.2f} s, {brute / find_s:.1f}x faster, pair recall {recall:.4f}, "
@@ -250,8 +266,8 @@ def main() -> None:
           f"of {len(where['damaged_bursts'])}")
     print(f"pictures with {MANY} copies split into several groups: {many_copies_split} of {pictures}")
     print(f"at {EDITS}: median {edits_find_s:.2f} s, edited copies found {edited_recall:.4f}, black-and-white "
-          f"copies found {grey_recall:.4f}, mirrored copies "
-          f"found {mirrored_recall:.4f}; either grouped at the default: {recoloured_at_default}; photos of their "
+          f"copies found {grey_recall:.4f}, mirrored copies found {mirrored_recall:.4f}, turned copies found "
+          f"{turned_recall:.4f}; any grouped at the default: {recoloured_at_default}; photos of their "
           f"layout in other colours grouped: {other_colours_grouped} of {len(where['other_colours'])}")
     print(json.dumps({
         "n_photos": total, "groups": len(groups), "find_s": round(find_s, 3),
@@ -261,6 +277,7 @@ def main() -> None:
         "damaged_recall": round(damaged_recall, 4), "damaged_bursts_grouped": damaged_bursts_grouped,
         "many_copies_split": many_copies_split, "edits_find_s": round(edits_find_s, 3),
         "grey_recall": round(grey_recall, 4), "mirrored_recall": round(mirrored_recall, 4),
+        "turned_recall": round(turned_recall, 4),
         "recoloured_at_default": recoloured_at_default, "other_colours_grouped": other_colours_grouped,
     }))
 

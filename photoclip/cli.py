@@ -381,8 +381,9 @@ def build_parser() -> _Parser:
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
     _all_copies_option(p)
 
-    p = _command(sub, "similar", "find photos that look like an image (or like several together); to keep to a "
-                                 "folder, a tag or dates: search IMAGE --in FOLDER (or --tag TAG, or with date words)")
+    p = _command(sub, "similar", "find photos that look like an image (or like several together), never it nor its "
+                                 "copies; to keep to a folder, a tag or dates: search IMAGE --in FOLDER (or --tag TAG, "
+                                 "or with date words), which lists the image and its copies too")
     p.add_argument("image", nargs="+", help="an image file (in the library or not), the http(s) URL of one, or - "
                    "for an image on standard input; several: photos like all of them together")
     _limit_option(p, 20, "how many results (default 20)")
@@ -406,8 +407,8 @@ def build_parser() -> _Parser:
     p = _command(sub, "duplicates", "list copies of the same photo (and move the extra ones to the trash)")
     p.add_number("--similarity", kind=float, fits=lambda s: LEAST_SIMILARITY <= s <= 1, default=DEFAULT_SIMILARITY,
                  metavar="S", help=f"how alike two photos must be, from {LEAST_SIMILARITY:g} to 1 (default "
-                                   f"{DEFAULT_SIMILARITY}: copies; 0.97 also edited, black-and-white and mirrored "
-                                   "copies, and crops)",
+                                   f"{DEFAULT_SIMILARITY}: copies; 0.97 also edited, black-and-white, mirrored and "
+                                   "turned copies, and crops)",
                  error=f"--similarity must be from {LEAST_SIMILARITY:g} to 1 (lower groups different photos of one "
                        "subject), like --similarity 0.97")
     p.add_argument("--exact", action="store_true", help="only files with the very same bytes")
@@ -618,21 +619,42 @@ def _lock_holder(args: argparse.Namespace) -> str:
     return LibraryLock(_library_dir(args)).holder()
 
 
-def _on_disk(hits: list[SearchHit]) -> list[SearchHit]:
-    """The hits whose files are still where the library last saw them (see _gone)."""
-    gone = _gone([hit.path for hit in hits])
-    return [hit for hit in hits if hit.path not in gone]
+def _on_disk(find: Callable[[int], list[SearchHit]], limit: int) -> tuple[list[SearchHit], int]:
+    """The hits of `find(n)` (the best n) whose files are still where the library last saw them,
+    asking for more where some were deleted or moved since indexing: -n 10 lists 10 photos while
+    10 are left; and how many of those that would have been listed are left out (_say_gone)."""
+    asked = limit
+    for _ in range(_ASKED_AGAIN):
+        hits = find(asked)
+        gone = {hit.path for hit in hits if deleted(hit.path)}
+        if len(hits) - len(gone) >= limit or len(hits) < asked:
+            break
+        asked *= 2
+    kept = [hit for hit in hits if hit.path not in gone]
+    if len(hits) > asked or len(kept) <= limit:  # more than asked: all are listed by date, then cut (_print_hits)
+        return kept, len(gone)
+    last = hits.index(kept[limit - 1])
+    return kept[:limit], sum(1 for hit in hits[:last] if hit.path in gone)
+
+
+_ASKED_AGAIN = 6  # times a search asks for twice as many where photos found were deleted since indexing
 
 
 def _gone(paths: Sequence[Path]) -> set[Path]:
     """Which of the photos found were deleted or moved since indexing (their folder is there,
-    they are not), said once on stderr: they are not printed for a pipe to stumble on. A photo
-    on a drive that is not plugged in stays: `status` says why."""
+    they are not), said once (_say_gone). A photo on a drive that is not plugged in stays: `status`
+    says why."""
     gone = {path for path in paths if deleted(path)}
-    if gone:
-        print(f"left out {plural(len(gone), 'photo')} deleted or moved since indexing (`photoclip index` catches up)",
-              file=sys.stderr)
+    _say_gone(len(gone))
     return gone
+
+
+def _say_gone(count: int) -> None:
+    """That `count` photos found were left out, deleted or moved since indexing, on stderr: they
+    are not printed for a pipe to stumble on."""
+    if count:
+        print(f"left out {plural(count, 'photo')} deleted or moved since indexing (`photoclip index` catches up)",
+              file=sys.stderr)
 
 
 def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Library) -> None:
@@ -736,7 +758,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         "indexed": report.embedded + report.reused, "embedded": report.embedded, "reused": report.reused,
         "failed": report.failed, "seconds": round(took, 2), "cancelled": report.cancelled,
         "library_total": status.counts.total, "library_failed": status.counts.failed,
-        "moved": report.moved, "removed": report.removed, "offline": [str(path) for path in report.offline],
+        "moved": report.moved, "removed": report.removed, "left_out": report.left_out,
+        "offline": [str(path) for path in report.offline],
         "keywords": report.keywords,
     }
     if args.json:
@@ -754,9 +777,12 @@ def cmd_index(args: argparse.Namespace) -> int:
             print("no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and "
                   "camera raw files, and skips hidden folders", file=sys.stderr)
         found = [f"{plural(report.moved, 'photo')} moved (tags kept)" if report.moved else "",
-                 f"{plural(report.removed, 'photo')} deleted" if report.removed else ""]
+                 f"{plural(deleted, 'photo')} deleted" if (deleted := report.removed - report.left_out) else ""]
         if any(found):
             print(f"found {' and '.join(filter(None, found))} since the last scan", file=sys.stderr)
+        if report.left_out:
+            print(f"{plural(report.left_out, 'photo')} no longer indexed, the files untouched: the settings leave them "
+                  "out now (or a JPEG beside a raw stands for it)", file=sys.stderr)
         if report.keywords:
             print(f"{plural(report.keywords, 'tag')} came or went with keywords other programs wrote in sidecars",
                   file=sys.stderr)
@@ -804,9 +830,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         for tag, given in zip(tags, args.tag or ()):
             if tag != given:
                 print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
-        hits, scope = library.search_scoped(query, limit=args.limit, tag=tags, folder=args.within,
-                                            all_copies=args.all_copies,
-                                            listed=sys.maxsize if args.sort == "oldest" else None)
+        scopes = []
+
+        def find(limit: int) -> list[SearchHit]:
+            hits, scope = library.search_scoped(query, limit=limit, tag=tags, folder=args.within,
+                                                all_copies=args.all_copies,
+                                                listed=sys.maxsize if args.sort == "oldest" else None)
+            scopes.append(scope)
+            return hits
+
+        hits, gone = _on_disk(find, args.limit)
+        scope = scopes[-1]
         missing = _missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
             if not _bare_name(query, missing):
@@ -820,7 +854,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 raise QueryError(f"{path} is in the library but could not be indexed, so no search finds it: {reason}")
             print(f"no photo is named {missing}", file=sys.stderr)
             return EXIT_NOTHING_FOUND
-        hits = _on_disk(hits)
+        _say_gone(gone)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
         if scope is not None and scope.place is not None:
@@ -926,8 +960,9 @@ def cmd_similar(args: argparse.Namespace) -> int:
             raise QueryError("cannot read an image from standard input here; give the path of a photo")
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
     with _open(args, write=False) as library:
-        hits = _on_disk(library.similar(args.image if len(args.image) > 1 else args.image[0], limit=args.limit,
-                                        all_copies=args.all_copies))
+        image = args.image if len(args.image) > 1 else args.image[0]
+        hits, gone = _on_disk(lambda limit: library.similar(image, limit=limit, all_copies=args.all_copies), args.limit)
+        _say_gone(gone)
         _print_hits(hits, args, library)
     if not hits:  # as search: a script can tell from the exit code
         print("no photos match", file=sys.stderr)

@@ -5,8 +5,8 @@ in each group, and moving the others to the system trash, never deleting them ou
 Vectors say what a photo shows; its look (looks.py) says how it is laid out. Copies need both:
 two photos the model finds alike but that look different are not copies, and an edited copy
 that the model finds a little less alike is one when it looks the same. At the similarities
-that ask for edits, a copy made black and white or mirrored is one when it looks the same in
-grey (or flipped) however far apart the model finds the two.
+that ask for edits, a copy made black and white, mirrored or turned is one when it looks the
+same in grey (flipped or turned so) however far apart the model finds the two.
 
 The default similarity is strict on purpose (Immich and google-photos-deduper settled on 0.99
 too): burst shots and two takes of the same smile are different photos to their owner, and a
@@ -580,7 +580,7 @@ def _moment(taken_at: str) -> datetime | None:
 def _maybe_twins(
     photos: dict[PhotoId, Photo], photo_looks: Callable[[Iterable[PhotoId]], dict[PhotoId, bytes]]
 ) -> list[tuple[PhotoId, PhotoId]]:
-    """Pairs of intact photos whose looks may be the same in grey or mirrored (looks.twins),
+    """Pairs of intact photos whose looks may be the same in grey, mirrored or turned (looks.twins),
     their looks read a chunk at a time and let go (the few paired are read again, not all kept)."""
     ids: list[PhotoId] = []
     sketches = []
@@ -598,25 +598,29 @@ def _twin_likeness(
     a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared | None], colour: Callable[[PhotoId], bytes | None],
     similarity: float, dated_apart: bool,
 ) -> float:
-    """How alike two photos of one shape look, straight or mirrored, when they are one picture in
-    grey (at least looks.TWIN) and their colours allow it (looks.one_picture_in_colour), else 0:
-    a copy made black and white or sepia, or flipped, is an edit, found at the similarities that
-    ask for edits (below SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find
-    black-and-white copies; photos without colours (indexed before they were kept) have none.
-    Two photos `dated_apart` (_Dates.apart) are not one picture."""
-    if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None:
+    """How alike two photos look, straight, mirrored or turned (looks.TURNS), when they are one
+    picture in grey (at least looks.TWIN) of one shape that way round, and their colours allow it
+    (looks.one_picture_in_colour), else 0: a copy made black and white or sepia, flipped, or a
+    sideways photo righted, is an edit, found at the similarities that ask for edits (below
+    SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find black-and-white copies;
+    photos without colours (indexed before they were kept) have none. Two photos `dated_apart`
+    (_Dates.apart) are not one picture."""
+    if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None or dated_apart:
         return 0.0
     first, second = look(a.id), look(b.id)
-    shapes = _shapes(a, b)
-    if first is None or second is None or first.flat or second.flat or max(shapes) / min(shapes) > looks.RESHAPED:
-        return 0.0
-    if dated_apart:
-        return 0.0
-    straight, flipped = looks.compare(first, second), looks.compare(first, looks.mirrored(second))
     tints = colour(a.id), colour(b.id)
-    if max(straight, flipped) < looks.TWIN or tints[0] is None or tints[1] is None:
+    if first is None or second is None or first.flat or second.flat or tints[0] is None or tints[1] is None:
         return 0.0
-    return max(straight, flipped) if looks.one_picture_in_colour(*tints, flipped=flipped > straight) else 0.0
+    shape, other = _shapes(a, b)
+    best = 0.0
+    for turn in looks.TURNS:
+        turned_shape = 1 / other if looks.sideways(turn) else other
+        if max(shape, turned_shape) / min(shape, turned_shape) > looks.RESHAPED:
+            continue
+        alike = looks.compare(first, looks.turned(second, turn))
+        if alike >= max(best, looks.TWIN) and looks.one_picture_in_colour(*tints, turn):
+            best = alike
+    return best
 
 
 def look_bar(similarity: float) -> float:

@@ -48,8 +48,8 @@ class NotOnServer(Exception):
 def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     """The body at `url`, at most `limit` bytes; raise ModelUnavailableError (offline, refused,
     too big) with a reason a person can act on."""
-    if _offline():
-        raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
+    if setting := offline_setting():
+        raise ModelUnavailableError(f"offline mode is on ({setting})", offline=setting)
     from urllib.request import Request, urlopen  # only here: it imports http.client and ssl, 40 ms of a start
 
     request = Request(url, headers={"User-Agent": "photoclip"})
@@ -66,8 +66,12 @@ def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     return body
 
 
-def _offline() -> bool:
-    return bool(os.environ.get("PHOTOCLIP_OFFLINE")) or os.environ.get("HF_HUB_OFFLINE") == "1"
+def offline_setting() -> str | None:
+    """The environment setting that keeps photoclip from downloading ("PHOTOCLIP_OFFLINE=1"), if any:
+    what a person must unset to download, where connecting to the internet would not help."""
+    if value := os.environ.get("PHOTOCLIP_OFFLINE"):
+        return f"PHOTOCLIP_OFFLINE={value}"
+    return "HF_HUB_OFFLINE=1" if os.environ.get("HF_HUB_OFFLINE") == "1" else None
 
 
 def fetch(
@@ -81,8 +85,8 @@ def fetch(
     """Download the first of `urls` the server has into `dest`; raise ModelUnavailableError.
     `flaw` says what is wrong with a downloaded file, if anything, before it is kept: a server
     that gives no length and closes early leaves a file that looks whole."""
-    if _offline():
-        raise ModelUnavailableError("offline mode is on (PHOTOCLIP_OFFLINE / HF_HUB_OFFLINE)")
+    if setting := offline_setting():
+        raise ModelUnavailableError(f"offline mode is on ({setting})", offline=setting)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     missing = []

@@ -21,12 +21,14 @@ class ModelUnavailableError(ModelError):
     """Weights are not on disk and could not be downloaded (offline, or the server said no).
 
     The message is whole (for the CLI); `model` and `reason`, when set, let a window say it
-    in its own words."""
+    in its own words; `offline` is the setting that kept it from downloading ("PHOTOCLIP_OFFLINE=1")."""
 
-    def __init__(self, message: str, model: str | None = None, reason: str | None = None) -> None:
+    def __init__(self, message: str, model: str | None = None, reason: str | None = None,
+                 offline: str | None = None) -> None:
         super().__init__(message)
         self.model = model
         self.reason = reason
+        self.offline = offline
 
 
 class DownloadCancelled(ModelError):

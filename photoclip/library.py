@@ -75,6 +75,7 @@ from photoclip.search import (
     combine,
     is_url,
     parse_query,
+    require_something_to_find,
     tag_candidates,
     take_period,
     take_place,
@@ -246,6 +247,7 @@ class ScanSummary:
     moved: int
     removed: int
     offline: tuple[Path, ...]
+    left_out: int = 0  # of those removed, files still there (scan.ScanResult.left_out)
     keywords: int = 0  # tags new from sidecars written while photoclip was closed
     described: tuple[PhotoId, ...] = ()  # to read again for Takeout JSON that arrived meanwhile
 
@@ -803,7 +805,7 @@ class Library:
     def scan(self, roots: list[Root] | None = None) -> ScanSummary:
         """Bring the catalog in line with the disk: new, changed, moved and deleted files."""
         self._require_writable()
-        totals = dict(added=0, changed=0, moved=0, removed=0)
+        totals = dict(added=0, changed=0, moved=0, removed=0, left_out=0)
         offline = []
         sidecars: list[str] = []
         descriptions: list[str] = []
@@ -817,6 +819,7 @@ class Library:
             totals["changed"] += result.changed
             totals["moved"] += result.moved
             totals["removed"] += result.removed
+            totals["left_out"] += result.left_out
             self._drop_vectors(result.removed_vectors)
             sidecars += result.sidecars
             descriptions += result.descriptions
@@ -838,7 +841,7 @@ class Library:
         roots = list(dict.fromkeys(self.add_root(p, or_its_root=True) for p in paths)) if paths else None
         found = self.scan(roots)
         scanned = IndexReport(total=0, embedded=0, reused=0, failed=0, cancelled=False, seconds=0.0,
-                              moved=found.moved, removed=found.removed, offline=found.offline,
+                              moved=found.moved, removed=found.removed, left_out=found.left_out, offline=found.offline,
                               keywords=found.keywords)
         spec = self.model_spec
         pending = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
@@ -1232,7 +1235,9 @@ class Library:
         its words stay in the text, for the model (it may know the landmark); so do a name's
         other places ("victoria": Victoria, Canada, where the photos were taken, not Hong Kong)."""
         terms = parse_query(query)
-        if len(terms) == 1 and terms[0].text is not None and name_key(terms[0].text) in self._user_tags_by_key():
+        tag_keys = self._user_tags_by_key()
+        require_something_to_find(terms, tag_keys)
+        if len(terms) == 1 and terms[0].text is not None and name_key(terms[0].text) in tag_keys:
             period = None  # the whole query names a tag of the user's, such as "2019": not the year, but the tag
         else:
             terms, period = take_period(terms)

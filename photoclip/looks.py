@@ -6,9 +6,9 @@ tiled patterns, can be 0.99 alike to a model, and a duplicate group puts one of 
 from the trash. A copy (resized, re-compressed, brightened, trimmed at the edges) keeps the
 layout of light and dark, so near-duplicates must look alike too. The look is made from the
 image already decoded for the model (about 1 ms) and compared only for pairs the vectors
-found, allowing for a trim of up to a tenth of each side. A copy made black and white, or
-mirrored, is the one kind the vectors may not find: twins() finds those by the looks, and
-their colours (colours_of) tell them from photos of one layout in other colours.
+found, allowing for a trim of up to a tenth of each side. A copy made black and white,
+mirrored or turned is the one kind the vectors may not find: twins() finds those by the looks,
+and their colours (colours_of) tell them from photos of one layout in other colours.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ takes are told apart by the similarity asked for, not by their looks."""
 
 TWIN = 0.985
 """Least correlation of looks for two photos of one shape to be the same picture whatever their
-vectors say: a copy made black and white or sepia, or mirrored (compared flipped), which a
-model finds 0.3-0.9 alike. Copies score 0.99-1.0; of different photos, the most alike scored
+vectors say: a copy made black and white or sepia, mirrored or turned (compared so, TURNS), which
+a model finds 0.3-0.9 alike. Copies score 0.99-1.0; of different photos, the most alike scored
 0.96 (a wallpaper and its variant, a photo and its screenshot on a phone), but for photos of
 one layout in other colours, which score 1.0 too: their colours tell them apart
 (one_picture_in_colour)."""
@@ -71,7 +71,10 @@ _ONE_HUE = 0.87  # cos 30 degrees: the coloured cells of a toned image share its
 _COPY_COLOURS_APART = 8.0  # levels a copy's cell strays from its photo's (median over the cells)
 _SAME_COLOURS, _SAME_COLOURS_SHARE = 16.0, 0.3  # chroma apart in any cell of the same colours (or this share of it)
 _FREQUENCIES = 8  # a sketch's lowest frequencies along each side, the first (the mean) dropped: 63
-_MIRRORED = np.tile((-1.0) ** np.arange(_FREQUENCIES), _FREQUENCIES)[1:]  # a sketch's signs when flipped left to right
+_SIGNS = (-1.0) ** np.arange(_FREQUENCIES)  # a frequency's sign along a side read the other way round
+STRAIGHT, MIRRORED, TURNED_LEFT, UPSIDE_DOWN, TURNED_RIGHT = TURNS = range(5)
+"""How a copy may be turned from its photo: flipped left to right (a selfie camera's copy, an
+edit), or turned a quarter either way or upside down (a sideways photo righted in a copy)."""
 
 
 def look_of(image: Image.Image) -> bytes:
@@ -218,16 +221,15 @@ def colours_of(image: Image.Image, icc: bytes | None = None) -> bytes:
     return _shrunk(image, COLOURS_SIDE).convert("RGB").tobytes()
 
 
-def one_picture_in_colour(a: bytes, b: bytes, flipped: bool) -> bool:
-    """Whether two photos whose looks are the same in grey (one `flipped` left to right) may be one
+def one_picture_in_colour(a: bytes, b: bytes, turn: int) -> bool:
+    """Whether two photos whose looks are the same in grey (the second `turn`ed, TURNS) may be one
     picture by their colours (colours_of): either has none of its own (black and white, or toned
     one hue, as sepia), or they have the same colours, the same way round as their looks. A red
     shirt and a blue one photographed alike, or two flags of one layout, are not one picture."""
     first, second = _chroma(a), _chroma(b)
     if _toned(first) or _toned(second):
         return True
-    if flipped:
-        second = second.reshape(COLOURS_SIDE, COLOURS_SIDE, 2)[:, ::-1].reshape(-1, 2)
+    second = _turned(second.reshape(COLOURS_SIDE, COLOURS_SIDE, 2), turn).reshape(-1, 2)
     apart = np.linalg.norm(first - second, axis=1).max()
     return bool(apart <= max(_SAME_COLOURS, _SAME_COLOURS_SHARE * np.linalg.norm(first, axis=1).max()))
 
@@ -261,9 +263,32 @@ def _toned(chroma: np.ndarray) -> bool:
     return bool((hued @ hue / np.linalg.norm(hued, axis=1) / max(float(np.linalg.norm(hue)), 1e-6)).min() >= _ONE_HUE)
 
 
-def mirrored(look: Prepared) -> Prepared:
-    """The look of the photo flipped left to right (a selfie camera's copy, an edit)."""
-    return prepare(np.ascontiguousarray(look.grid[:, ::-1]).tobytes())
+def turned(look: Prepared, turn: int) -> Prepared:
+    """The look of the photo turned (TURNS)."""
+    return prepare(np.ascontiguousarray(_turned(look.grid, turn)).tobytes())
+
+
+def sideways(turn: int) -> bool:
+    """Whether a photo `turn`ed is as wide as it was high."""
+    return turn in (TURNED_LEFT, TURNED_RIGHT)
+
+
+def _turned(grid: np.ndarray, turn: int) -> np.ndarray:
+    """A look's grid (or colours' cells, rows by columns first) turned (TURNS)."""
+    if turn == MIRRORED:
+        return grid[:, ::-1]
+    return np.rot90(grid, {STRAIGHT: 0, TURNED_LEFT: 1, UPSIDE_DOWN: 2, TURNED_RIGHT: 3}[turn], axes=(0, 1))
+
+
+def _turned_sketches(sketches: np.ndarray, turn: int) -> np.ndarray:
+    """sketches() of the looks turned, from their sketches: read the other way round, a side's
+    frequencies change sign by turns (_SIGNS); turned a quarter, its sides swap."""
+    full = np.concatenate([np.zeros((len(sketches), 1), sketches.dtype), sketches], axis=1)
+    full = full.reshape(-1, _FREQUENCIES, _FREQUENCIES)
+    rows, cols = _SIGNS[:, None], _SIGNS[None, :]
+    full = {STRAIGHT: full, MIRRORED: full * cols, UPSIDE_DOWN: full * rows * cols,
+            TURNED_LEFT: full.transpose(0, 2, 1) * rows, TURNED_RIGHT: full.transpose(0, 2, 1) * cols}[turn]
+    return full.reshape(len(sketches), -1)[:, 1:].astype(sketches.dtype)
 
 
 def sketches(looks: Sequence[bytes]) -> np.ndarray:
@@ -280,11 +305,11 @@ def sketches(looks: Sequence[bytes]) -> np.ndarray:
 
 def twins(sketches: np.ndarray) -> list[tuple[int, int]]:
     """Pairs of looks (their positions in `sketches`) that may be the same in grey: a
-    black-and-white or recoloured copy, or a mirrored one, which a model's vectors can find far
-    apart. Each sketch and its mirror (a sketch's signs flip with the odd frequencies across)
-    meet their nearest sketches in an HNSW graph of their own, as photos' vectors meet theirs;
-    the pairs kept have sketches alike (_SKETCHES_ALIKE). To be confirmed with compare(), and
-    with mirrored() for the mirrored ones."""
+    black-and-white or recoloured copy, or a mirrored or turned one, which a model's vectors can
+    find far apart. Each sketch, and it mirrored and turned (_turned_sketches), meet their
+    nearest sketches in an HNSW graph of their own, as photos' vectors meet theirs; the pairs
+    kept have sketches alike (_SKETCHES_ALIKE). To be confirmed with compare() of the looks
+    turned()."""
     straight = sketches.astype(np.float32)
     shown = np.flatnonzero(np.linalg.norm(straight, axis=1) > 0.5)  # flat looks have no sketch
     if len(shown) < 2:
@@ -293,7 +318,7 @@ def twins(sketches: np.ndarray) -> list[tuple[int, int]]:
     graph.init_index(max_elements=len(shown), M=_SKETCH_LINKS, ef_construction=_SKETCH_SEARCH)
     graph.add_items(straight[shown], shown, num_threads=1)  # one thread: the same graph, the same groups each time
     k = min(_SKETCH_NEIGHBOURS, len(shown))
-    queries = np.concatenate([straight[shown], straight[shown] * _MIRRORED])
+    queries = np.concatenate([_turned_sketches(straight[shown], turn) for turn in TURNS])
     graph.set_ef(3 * k)
     try:
         labels, distances = graph.knn_query(queries, k=k, num_threads=-1)

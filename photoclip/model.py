@@ -336,11 +336,13 @@ def fetch_weights(
     try:
         return download.fetch(urls, dest_dir / Path(urls[0]).name, progress=progress, cancel=cancel, flaw=weights_flaw)
     except ModelUnavailableError as exc:
+        online = f"Unset {exc.offline.split('=')[0]} to download it once" if exc.offline else \
+            "Connect to the internet once"
         raise ModelUnavailableError(
-            f"cannot download model {spec.label}: {exc}. Connect to the internet once, or get the "
+            f"cannot download model {spec.label}: {exc}. {online}, or get the "
             f"weights file another way and use it with --model-file PATH (in the app: Settings, Model file); to try "
             f"photoclip meanwhile: --model {DEMO_MODEL} (a demo model that knows only simple shapes)",
-            model=spec.label, reason=str(exc),
+            model=spec.label, reason=str(exc), offline=exc.offline,
         ) from exc
 
 

@@ -85,6 +85,7 @@ class IndexReport:
     seconds: float
     moved: int = 0  # what the scan before it found: photos moved (ids kept), photos deleted,
     removed: int = 0
+    left_out: int = 0  # (of those removed, files still there: the settings leave them out now),
     offline: tuple[Path, ...] = ()  # and folders that are not there (an unplugged drive), photos kept
     keywords: int = 0  # and tags that came or went with keywords other programs wrote in sidecars
 

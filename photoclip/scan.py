@@ -102,6 +102,7 @@ class ScanResult:
     moved: int = 0
     removed_vectors: tuple[PhotoId, ...] = ()
     removed: int = 0
+    left_out: int = 0  # of those removed, files still there: the settings leave them out, or a JPEG stands for a raw
     sidecars: tuple[str, ...] = ()  # written since the last scan (while photoclip was closed)
     descriptions: tuple[str, ...] = ()  # JSON files that arrived since the last scan
 
@@ -522,7 +523,8 @@ def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
     catalog.set_unreadable(root.id, seen.unreadable)
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(survey.changed), moved=len(survey.moved),
-        removed_vectors=tuple(removed), removed=len(gone), sidecars=_sidecars_since_last_scan(catalog, root, seen),
+        removed_vectors=tuple(removed), removed=len(gone), left_out=sum(1 for path in gone if os.path.lexists(path)),
+        sidecars=_sidecars_since_last_scan(catalog, root, seen),
         descriptions=_descriptions_since_last_scan(catalog, root, seen),
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,7 +62,9 @@ def _as_image(term: str) -> Path | None:
 
 
 def parse_query(query: str) -> list[QueryTerm]:
-    """Split a query into signed text and image terms; raise QueryError when nothing is left."""
+    """Split a query into signed text and image terms; raise QueryError when nothing is left. Whether
+    terms that only leave things out ("-kids") are a search is require_something_to_find's to say:
+    the user's tags, which it needs, are not known here."""
     query = query.strip()
     if not query:
         raise QueryError("the search is empty; type what you are looking for, e.g. \"dog on a beach\"")
@@ -94,12 +96,28 @@ def parse_query(query: str) -> list[QueryTerm]:
             terms += _with_words_left_out(sign, piece, weight)
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
-    if all(t.sign < 0 or t.weight == 0 for t in terms) and not any(_only_a_date(t) for t in terms if t.sign < 0):
-        if any(t.sign > 0 for t in terms):
-            raise QueryError("a weight of 0 leaves a term out; give what you are looking for a weight above 0, "
-                             "e.g. 1:red")
-        raise QueryError("a search needs at least one thing to look for, not only things to leave out")
+    looked_for = [t for t in terms if t.sign > 0]
+    if looked_for and all(t.weight == 0 for t in looked_for) and not any(_only_a_date(t) for t in terms if t.sign < 0):
+        raise QueryError("a weight of 0 leaves a term out; give what you are looking for a weight above 0, e.g. 1:red")
     return terms
+
+
+def require_something_to_find(terms: list[QueryTerm], tags: Container[str] = frozenset()) -> None:
+    """Refuse terms that only leave things out, unless one is wholly a date ("-2019": the photos of
+    any other time) or each names one of the user's tags (`tags`: their names.name_key): "-kids"
+    lists the photos without the tag kids, as "not kids" does. Raises QueryError that names the
+    words that are not tags when some are."""
+    if any(t.sign > 0 for t in terms) or any(_only_a_date(t) for t in terms):
+        return
+    not_tags = [t for t in terms if t.text is None or not (key := name_key(t.text)) or key not in tags]
+    if not not_tags:
+        return
+    nothing = "a search needs at least one thing to look for, not only things to leave out"
+    if len(not_tags) == len(terms):
+        raise QueryError(nothing)
+    words = " and ".join(t.text or t.url or str(t.image) for t in not_tags)
+    raise QueryError(f"{words} {'is not one of your tags' if len(not_tags) == 1 else 'are not among your tags'}, "
+                     f"and {nothing}")
 
 
 def _only_a_date(term: QueryTerm) -> bool:
@@ -285,7 +303,8 @@ def take_tags(terms: list[QueryTerm], names: set[str]) -> NamedTags:
     names.name_key compares names: "Smith John" and "smith, john" name the tag "smith, john",
     "hund" the tag "🐶 hund"; tags of one key ("smith john" too) are all named. Quoted words
     name a tag only as a whole ('"sarah jones"'). A tag after "not" or "except", or left out
-    whole ("-sarah"), leaves its photos out: the model cannot know who sarah is."""
+    whole ("-sarah"), leaves its photos out: the model cannot know who sarah is. Where nothing is
+    looked for ("-sarah", "-sarah -2019"), a tag left out whole goes from the terms, as "not sarah" does."""
     by_key: dict[str, list[str]] = {}
     for name in sorted(names):
         if key := name_key(name):
@@ -293,14 +312,17 @@ def take_tags(terms: list[QueryTerm], names: set[str]) -> NamedTags:
     kept: list[QueryTerm] = []
     tags: dict[str, None] = {}
     left_out: dict[str, None] = {}
+    looked_for = any(term.sign > 0 for term in terms)
     for term in terms:
         if term.text is None or not by_key:
             kept.append(term)
             continue
         text = unicodedata.normalize("NFC", term.text)
         if term.sign < 0:
-            left_out.update(dict.fromkeys(by_key.get(name_key(text), ())))
-            kept.append(term)
+            named = by_key.get(name_key(text), [])
+            left_out.update(dict.fromkeys(named))
+            if looked_for or not named:
+                kept.append(term)
             continue
         spans = _tag_spans(text, by_key)
         if not spans:

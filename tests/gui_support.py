@@ -94,11 +94,10 @@ def six_photos_in_a_small_window(qtbot, make_window, open_library, folder: Path)
 def show_model_unavailable(qtbot, window):
     """The banner that says the default model could not be downloaded (no network), once shown,
     and what it says."""
-    import types
-
+    from photoclip.errors import ModelUnavailableError
     from photoclip.gui.modelstate import Phase, unavailable_message
 
-    cause = types.SimpleNamespace(model="ViT-B-32-256:datacomp_s34b_b86k",
+    cause = ModelUnavailableError("cannot download", model="ViT-B-32-256:datacomp_s34b_b86k",
                                   reason="the network is unreachable (no route to host huggingface.co)")
     message = unavailable_message(cause)
     window.model_state._set(Phase.UNAVAILABLE, message)

@@ -296,6 +296,19 @@ def test_a_search_that_leaves_out_a_tag_says_so(run, photo_folder: Path) -> None
     assert str(photo_folder / "p3.jpg") not in out.splitlines() and len(out.splitlines()) == 5
 
 
+def test_a_search_of_only_a_tag_left_out_lists_the_photos_without_it_and_says_so(run, photo_folder: Path) -> None:
+    """"-kids" was refused for having nothing to look for, where "not kids" listed every other photo."""
+    run("index", str(photo_folder))
+    run("tag", "Kids", str(photo_folder / "p3.jpg"))
+
+    code, out, err = run("search", "--", "-kids")  # after --, as photoclip says, -kids is no option
+    assert (code, out, err) == run("search", "not kids")
+    assert code == 0 and err == "photos tagged Kids left out\n" and len(out.splitlines()) == 5
+    assert str(photo_folder / "p3.jpg") not in out.splitlines()
+    code, _, err = run("search", "--", "-kids", "-sunset")
+    assert code != 0 and "sunset is not one of your tags" in err
+
+
 def test_remove_of_a_folder_that_is_not_there_is_an_error_not_a_rule_kept_for_ever(run, photo_folder: Path) -> None:
     run("index", str(photo_folder))
     typo = photo_folder / "tirp"
@@ -326,6 +339,28 @@ def test_index_says_what_it_found_moved_deleted_and_offline(run, photo_folder: P
     code, _, err = run("duplicates")  # "0 groups" alone read as "no duplicates" among the photos not there
     assert code == 0 and err.splitlines()[-1] == (
         f"the photos in {drive} and {old} were not compared: they are not there (a drive not connected?)")
+
+
+def test_photos_the_settings_now_leave_out_are_not_said_to_be_deleted(run, photo_folder: Path, tmp_path: Path) -> None:
+    """A folder left out in Settings was reported as photos deleted, while its files were all there."""
+    run("index", str(photo_folder))
+    settings = tmp_path / "lib" / "settings.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "exclude_patterns": ["trip"]}))
+    (photo_folder / "p0.jpg").unlink()
+
+    code, _, err = run("index")
+
+    assert code == 0 and err.splitlines()[1:] == [
+        "found 1 photo deleted since the last scan",
+        "2 photos no longer indexed, the files untouched: the settings leave them out now (or a JPEG beside a raw "
+        "stands for it)",
+    ]
+    assert all(path.exists() for path in (photo_folder / "trip").iterdir())
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "exclude_patterns": []}))
+    run("index")
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "exclude_patterns": ["trip"]}))
+    said = json.loads(run("index", "--json")[1])
+    assert (said["removed"], said["left_out"]) == (2, 2)  # of the photos removed, those still there
 
 
 def test_index_says_how_many_tags_came_with_keywords_other_programs_wrote(run, photo_folder: Path) -> None:
@@ -1247,6 +1282,20 @@ def test_photos_deleted_since_indexing_are_left_out_of_results_and_said(run, pho
         code, out, err = run(*args)
         assert code == 0 and str(photo_folder / "p0.jpg") not in out and len(out.splitlines()) == found
         assert err.endswith(f"left out 2 photos deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
+
+
+@pytest.mark.parametrize("command", ["search", "similar"])
+def test_photos_deleted_since_indexing_leave_their_places_to_the_next_best(run, photo_folder: Path, command) -> None:
+    """-n 3 listed one photo where the two best were deleted since indexing, though three more were there."""
+    run("index", str(photo_folder))
+    query = "a photo" if command == "search" else str(photo_folder / "p1.jpg")
+    ranked = run(command, query, "-n", "9")[1].splitlines()
+    for path in ranked[:2]:
+        Path(path).unlink()
+    code, out, err = run(command, query, "-n", "3")
+    assert (code, out.splitlines()) == (0, ranked[2:5])
+    assert err.endswith(f"left out 2 photos deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
+    assert run(command, query, "-n", "9")[1].splitlines() == ranked[2:]
 
 
 def test_more_results_than_sqlite_counts_to_are_all_of_them(run, photo_folder: Path) -> None:

@@ -176,6 +176,9 @@ RECOLOURED = {
     "sepia": lambda image: ImageOps.colorize(image.convert("L"), (40, 26, 13), (255, 240, 192)),
     "mirrored": lambda image: image.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
     "mirrored black and white": lambda image: image.convert("L").transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+    "turned left": lambda image: image.transpose(Image.Transpose.ROTATE_90),
+    "upside down": lambda image: image.transpose(Image.Transpose.ROTATE_180),
+    "turned right in black and white": lambda image: image.convert("L").transpose(Image.Transpose.ROTATE_270),
 }
 
 
@@ -186,9 +189,9 @@ def coloured(first: Image.Image, second: Image.Image) -> Callable:
 
 
 @pytest.mark.parametrize("edit", list(RECOLOURED))
-def test_a_black_and_white_sepia_or_mirrored_copy_is_a_near_copy_however_far_its_vectors(edit: str) -> None:
-    """A model may find a black-and-white or mirrored copy only 0.6 alike: it is the same
-    picture in grey (or flipped), an edit that "near copies (edits, crops)" finds; the strict
+def test_a_black_and_white_sepia_mirrored_or_turned_copy_is_a_near_copy_however_far_its_vectors(edit: str) -> None:
+    """A model may find a black-and-white, mirrored or turned copy only 0.6 alike: it is the same
+    picture in grey (or flipped, or turned), an edit that "near copies (edits, crops)" finds; the strict
     level asks for the same photo. The similarity shown is how alike they look: a page saying
     "60% alike" beside a copy it offers to the trash reads as a mistake."""
     image = circle_on_snow(0.4, texture=3)

@@ -41,7 +41,8 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
     library = window.library
     banner = window.model_banner
     assert banner.isVisible()
-    assert "offline" in banner.text.text()
+    assert "offline" in banner.text.text() and "Start photoclip without PHOTOCLIP_OFFLINE set" in banner.text.text()
+    assert "internet" not in banner.text.text()  # connecting would not help while the setting is on
     assert UNAVAILABLE_MODEL in banner.text.text() and "browse your photos" in banner.text.text()
     assert "--model-file" not in banner.text.text()  # the command line's words stay in the command line
     assert banner.button_labels() == ["Use a model file…", "Demo model", "Try again"]

@@ -1238,7 +1238,7 @@ def test_the_demo_models_copies_must_look_the_same_and_exact_copies_are_only_the
         assert group_paths(library, exact) == [((folder / "box.jpg").resolve(), {(folder / "box copy.jpg").resolve()})]
 
 
-def test_black_and_white_and_mirrored_copies_are_near_copies_not_copies(open_library, tmp_path: Path) -> None:
+def test_black_and_white_mirrored_and_turned_copies_are_near_copies_not_copies(open_library, tmp_path: Path) -> None:
     folder = tmp_path / "photos"
     folder.mkdir()
     scene = circle_on_snow(0.4, texture=3)
@@ -1247,13 +1247,15 @@ def test_black_and_white_and_mirrored_copies_are_near_copies_not_copies(open_lib
     (folder / "edits").mkdir()
     scene.convert("L").save(folder / "edits" / "beach bw.jpg", quality=90)
     scene.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(folder / "edits" / "beach flipped.jpg", quality=90)
+    scene.transpose(Image.Transpose.ROTATE_270).save(folder / "edits" / "beach righted.jpg", quality=90)
     red, green, blue = scene.split()
     Image.merge("RGB", (blue, green, red)).save(folder / "blue ball.jpg", quality=90)  # the same in grey, not a copy
     library = open_library()
     library.index([folder])
     assert group_paths(library, library.duplicates(0.97)) == [
         ((folder / "beach.jpg").resolve(), {(folder / "edits" / "beach bw.jpg").resolve(),
-                                            (folder / "edits" / "beach flipped.jpg").resolve()})
+                                            (folder / "edits" / "beach flipped.jpg").resolve(),
+                                            (folder / "edits" / "beach righted.jpg").resolve()})
     ]
     assert library.duplicates() == []
 
@@ -1436,6 +1438,35 @@ def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out(open_library
     assert {h.photo_id for h in hits[:3]} == set(circles[3:])  # still ranked by the other words
     hits, scope = library.search_scoped("not kids", limit=50)
     assert scope is not None and scope.only_scope and len(hits) == 29
+
+
+def test_a_search_that_only_leaves_out_the_users_tags_lists_the_photos_without_them(
+    open_library, tmp_path: Path
+) -> None:
+    """"-kids" was refused for having nothing to look for, where "not kids" listed every photo without the tag."""
+    scenes = scene_folder(tmp_path / "photos", seed=3)
+    years = _date_photos(tmp_path / "photos", scenes)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    kids, sunset = sorted(scenes)[:3], sorted(scenes)[3:5]
+    library.add_tag([library.photo_at(path).id for path in kids], "kids")
+    library.add_tag([library.photo_at(path).id for path in sunset], "Sunset")
+    of_2019 = {path for path, year in years.items() if year == 2019}
+    for query, same_as, left_out in [
+        ("-kids", "not kids", set(kids)), ("- Kids", "not kids", set(kids)),
+        ("-kids -sunset", "not kids or sunset", {*kids, *sunset}),
+        ("-kids -2019", "not kids -2019", {*kids, *of_2019}),
+        ("-kids -2019 - red circle", "not kids -2019 - red circle", {*kids, *of_2019}),
+    ]:
+        hits, scope = library.search_scoped(query, limit=50)
+        assert (hits, scope) == library.search_scoped(same_as, limit=50), query
+        assert scope is not None and scope.left_out_tags[0] == "kids", query
+        assert {h.path for h in hits} == set(scenes) - left_out, query
+
+    with pytest.raises(QueryError, match="^red is not one of your tags, and a search needs at least one thing to look"):
+        library.search("-kids -red")
+    with pytest.raises(QueryError, match="^a search needs at least one thing to look for, not only things to leave"):
+        library.search("-kid")
 
 
 def test_a_tag_named_like_a_date_or_quoted_is_the_users_tag(open_library, tmp_path: Path) -> None:

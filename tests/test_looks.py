@@ -132,12 +132,18 @@ def test_a_centre_crop_to_another_shape_looks_like_its_photo(crop: str) -> None:
         assert looks.compare_shaped(prepared[first], prepared[second], *shapes) >= looks.SAME
 
 
-def test_a_mirrored_look_is_the_look_of_the_photo_flipped() -> None:
+TRANSPOSED = {looks.MIRRORED: Image.Transpose.FLIP_LEFT_RIGHT, looks.TURNED_LEFT: Image.Transpose.ROTATE_90,
+              looks.UPSIDE_DOWN: Image.Transpose.ROTATE_180, looks.TURNED_RIGHT: Image.Transpose.ROTATE_270}
+
+
+@pytest.mark.parametrize("turn", list(TRANSPOSED))
+def test_a_turned_look_is_the_look_of_the_photo_flipped_or_turned(turn: int) -> None:
     photo = circle_on_snow(0.4, texture=2)
     look = looks.prepare(looks.look_of(photo))
-    flipped = looks.prepare(looks.look_of(photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
-    assert looks.compare(look, flipped) < looks.ALIKE
-    assert looks.compare(looks.mirrored(look), flipped) >= 0.999
+    turned = looks.prepare(looks.look_of(photo.transpose(TRANSPOSED[turn])))
+    assert looks.compare(look, turned) < looks.ALIKE
+    assert looks.compare(looks.turned(look, turn), turned) >= 0.999
+    assert looks.compare(looks.turned(look, looks.STRAIGHT), look) == pytest.approx(1.0)
 
 
 def scenes(count: int, seed: int) -> list[Image.Image]:
@@ -147,22 +153,23 @@ def scenes(count: int, seed: int) -> list[Image.Image]:
     return [render(random_scene(rng), size=96, aspect=4 / 3) for _ in range(count)]
 
 
-def test_twins_are_the_black_and_white_mirrored_and_brightened_copies_among_many_photos() -> None:
-    """Of 80 different photos and copies of three of them, the copies that look the same in grey
-    are found, whichever way round; different photos whose sketches met are not confirmed."""
+def test_twins_are_the_black_and_white_mirrored_turned_and_brightened_copies_among_many_photos() -> None:
+    """Of 80 different photos and copies of six of them, the copies that look the same in grey
+    are found, whichever way round or up; different photos whose sketches met are not confirmed."""
     photos = scenes(80, seed=7)
     photos += [photos[3].convert("L"), photos[7].transpose(Image.Transpose.FLIP_LEFT_RIGHT),
-               ImageEnhance.Brightness(photos[9]).enhance(1.2)]
+               ImageEnhance.Brightness(photos[9]).enhance(1.2), photos[11].transpose(Image.Transpose.ROTATE_90),
+               photos[13].transpose(Image.Transpose.ROTATE_180), photos[15].transpose(Image.Transpose.ROTATE_270)]
+    copies = {(3, 80), (7, 81), (9, 82), (11, 83), (13, 84), (15, 85)}
     stored = [looks.look_of(photo) for photo in photos]
     pairs = looks.twins(looks.sketches(stored))
-    assert {(3, 80), (7, 81), (9, 82)} <= set(pairs)
+    assert copies <= set(pairs)
     prepared = [looks.prepare(look) for look in stored]
     confirmed = {
         (a, b) for a, b in pairs
-        if max(looks.compare(prepared[a], prepared[b]), looks.compare(prepared[a], looks.mirrored(prepared[b])))
-        >= looks.TWIN
+        if max(looks.compare(prepared[a], looks.turned(prepared[b], turn)) for turn in looks.TURNS) >= looks.TWIN
     }
-    assert confirmed == {(3, 80), (7, 81), (9, 82)}
+    assert confirmed == copies
 
 
 def test_flat_looks_and_a_library_of_one_have_no_twins() -> None:
@@ -196,17 +203,20 @@ def two_colours(left: tuple[int, int, int], right: tuple[int, int, int]) -> Imag
     return image
 
 
-@pytest.mark.parametrize(("first", "second", "flipped", "one"), [
+@pytest.mark.parametrize(("first", "second", "turn", "one"), [
     ("photo", "black and white", False, True),
     ("photo", "sepia", False, True),
-    ("photo", "mirrored", True, True),
-    ("photo", "mirrored black and white", True, True),
-    ("photo", "photo", False, True),
-    ("photo", "mirrored", False, False),  # the colours are the other way round
-    ("red shirt", "blue shirt", False, False),
-    ("italy", "nigeria", False, False),
+    ("photo", "mirrored", looks.MIRRORED, True),
+    ("photo", "mirrored black and white", looks.MIRRORED, True),
+    ("photo", "photo", looks.STRAIGHT, True),
+    ("photo", "mirrored", looks.STRAIGHT, False),  # the colours are the other way round
+    ("photo", "turned left", looks.TURNED_RIGHT, True),  # turned back
+    ("photo", "turned left", looks.TURNED_LEFT, False),  # turned further: the green band at the right
+    ("photo", "upside down", looks.UPSIDE_DOWN, True),
+    ("red shirt", "blue shirt", looks.STRAIGHT, False),
+    ("italy", "nigeria", looks.STRAIGHT, False),
 ])
-def test_one_picture_in_colour_is_a_copy_without_colours_or_with_the_same(first, second, flipped, one) -> None:
+def test_one_picture_in_colour_is_a_copy_without_colours_or_with_the_same(first, second, turn, one) -> None:
     photo = circle_on_snow(0.4, texture=2)
     photo.paste((30, 160, 40), (0, 0, 120, 480))  # a green band at the left: mirrored, it is at the right
     images = {
@@ -214,12 +224,14 @@ def test_one_picture_in_colour_is_a_copy_without_colours_or_with_the_same(first,
         "sepia": ImageOps.colorize(photo.convert("L"), (40, 26, 13), (255, 240, 192)),
         "mirrored": photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
         "mirrored black and white": photo.convert("L").transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+        "turned left": photo.transpose(Image.Transpose.ROTATE_90),
+        "upside down": photo.transpose(Image.Transpose.ROTATE_180),
         "red shirt": two_colours((245, 245, 245), (200, 30, 30)),
         "blue shirt": two_colours((245, 245, 245), (30, 60, 200)),
         "italy": two_colours((0, 146, 70), (206, 43, 55)), "nigeria": two_colours((0, 135, 81), (0, 135, 81)),
     }
     colours = looks.colours_of(images[first]), looks.colours_of(images[second])
-    assert looks.one_picture_in_colour(*colours, flipped) == one
+    assert looks.one_picture_in_colour(*colours, turn) == one
 
 
 def test_twins_are_all_found_among_many_random_sketches() -> None:

@@ -158,6 +158,19 @@ def test_offline_the_error_names_the_model_and_the_way_out(tmp_path: Path, monke
     assert (info.value.model, info.value.reason) == ("ViT-B-32-256:datacomp_s34b_b86k", "no connection to 127.0.0.1:9")
 
 
+@pytest.mark.parametrize(("variable", "value"), [("PHOTOCLIP_OFFLINE", "1"), ("HF_HUB_OFFLINE", "1")])
+def test_offline_by_a_setting_the_error_says_to_unset_it_not_to_connect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with Library.open(tmp_path / "lib", model=DEFAULT_MODEL) as library:
+        with pytest.raises(ModelUnavailableError) as info:
+            library.search("a dog")
+    message = str(info.value)
+    assert f"offline mode is on ({variable}={value}). Unset {variable} to download it once, or get" in message
+    assert "internet" not in message and info.value.offline == f"{variable}={value}"
+
+
 WEIGHTS = safetensors.numpy.save({"w": np.arange(1000, dtype=np.float32)})  # a whole weights file, 4 kB of data
 HUB_WEIGHTS = "laion/CLIP-ViT-B-32-256x256-DataComp-s34B-b86K/resolve/main/open_clip_model.safetensors"
 

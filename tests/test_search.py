@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from photoclip.errors import QueryError
-from photoclip.search import NamedTags, QueryTerm, combine, parse_query, tag_candidates, take_tags
+from photoclip.search import (
+    NamedTags,
+    QueryTerm,
+    combine,
+    parse_query,
+    require_something_to_find,
+    tag_candidates,
+    take_tags,
+)
 from photoclip.when import extract_period
 from tests.helpers import write_photo
 
@@ -42,7 +50,7 @@ def test_a_word_written_with_a_minus_before_it_is_left_out_as_in_web_searches() 
         (1, "beach"), (-1, "people"), (-1, "dogs")]
     assert parse_query("-5 degrees at -20°C") == [QueryTerm(1, text="-5 degrees at -20°C")]  # numbers, not words
     with pytest.raises(QueryError, match="not only things to leave out"):
-        parse_query("-red")
+        require_something_to_find(parse_query("-red"))
     assert parse_query("-2019 -2021") == [QueryTerm(-1, text="2019"), QueryTerm(-1, text="2021")]  # other times
     assert parse_query("-2019 -red") == [QueryTerm(-1, text="2019"), QueryTerm(-1, text="red")]
 
@@ -53,10 +61,27 @@ def test_an_existing_image_path_is_an_image_term(tmp_path: Path) -> None:
     assert terms == [QueryTerm(1, image=photo), QueryTerm(-1, text="grass")]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "- cats", "+", "-", "+ -"])
+@pytest.mark.parametrize("query", ["", "   ", "+", "-", "+ -"])
 def test_queries_with_nothing_to_look_for_are_refused(query: str) -> None:
     with pytest.raises(QueryError):
         parse_query(query)
+
+
+@pytest.mark.parametrize("query", ["-kids", "- Kids", "-kids -sunset", "-kids -2019", "-2019 -red", "beach -red"])
+def test_terms_that_only_leave_out_the_users_tags_or_a_date_are_a_search(query: str) -> None:
+    """"-kids" alone was refused, where "not kids" listed every photo without the tag kids."""
+    require_something_to_find(parse_query(query), {"kids", "sunset"})
+
+
+@pytest.mark.parametrize(("query", "tags", "error"), [
+    ("- cats", set(), "^a search needs at least one thing to look for, not only things to leave out$"),
+    ("-kids", {"sunset"}, "^a search needs at least one thing to look for"),
+    ("-kids -sunset", {"kids"}, "^sunset is not one of your tags, and a search needs at least one thing to look for"),
+    ("-kids -red -blue", {"kids"}, "^red and blue are not among your tags, and a search needs"),
+])
+def test_terms_that_only_leave_out_words_not_all_tags_are_refused_saying_which(query, tags, error) -> None:
+    with pytest.raises(QueryError, match=error):
+        require_something_to_find(parse_query(query), tags)
 
 
 def test_an_operator_after_an_operator_signs_the_term_it_stands_before() -> None:
@@ -229,6 +254,14 @@ def test_a_tag_after_not_or_a_minus_is_left_out_and_its_words_go(query: str) -> 
     named = take_tags(parse_query(query), {"sarah", "lake"})
     assert named.tags == () and named.left_out == ("sarah",)
     assert [t.text for t in named.terms if t.sign > 0] == ["beach"]
+
+
+def test_a_tag_left_out_where_nothing_is_looked_for_goes_from_the_terms_as_not_does() -> None:
+    """"-kids" ranked every photo by how little it looked like kids, where "not kids" listed them."""
+    assert take_tags(parse_query("-kids"), {"kids"}) == take_tags(parse_query("not kids"), {"kids"}) \
+        == NamedTags([], (), ("kids",))
+    named = take_tags(parse_query("-kids -people"), {"kids"})
+    assert named.left_out == ("kids",) and named.terms == [QueryTerm(-1, text="people")]
 
 
 @pytest.mark.parametrize(("query", "tags", "left_out"), [

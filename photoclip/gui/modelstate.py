@@ -142,7 +142,9 @@ def unavailable_message(exc: ModelUnavailableError) -> str:
     and the two ways out, without the command line's options."""
     if exc.model is None:
         return f"The search model is not available: {exc}."
+    online = f"Start photoclip without {exc.offline.split('=')[0]} set" if exc.offline else \
+        "Connect to the internet and press Try again"
     return (f"The search model ({exc.model}) is not on this computer and could not be downloaded: "
-            f"{exc.reason}. Connect to the internet and press Try again (it is downloaded once), "
+            f"{exc.reason}. {online} (it is downloaded once), "
             "or use a model file you have. Meanwhile you can browse your photos, or index them with "
             "the small demo model, which knows only simple shapes and colours.")
