@@ -48,8 +48,8 @@ class NotOnServer(Exception):
 def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     """The body at `url`, at most `limit` bytes; raise ModelUnavailableError (offline, refused,
     too big) with a reason a person can act on."""
-    if setting := offline_setting():
-        raise ModelUnavailableError(f"offline mode is on ({setting})", offline=setting)
+    if settings := offline_settings():
+        raise ModelUnavailableError(f"offline mode is on ({' and '.join(settings)})", offline=settings)
     from urllib.request import Request, urlopen  # only here: it imports http.client and ssl, 40 ms of a start
 
     request = Request(url, headers={"User-Agent": "photoclip"})
@@ -66,12 +66,12 @@ def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     return body
 
 
-def offline_setting() -> str | None:
-    """The environment setting that keeps photoclip from downloading ("PHOTOCLIP_OFFLINE=1"), if any:
-    what a person must unset to download, where connecting to the internet would not help."""
-    if value := os.environ.get("PHOTOCLIP_OFFLINE"):
-        return f"PHOTOCLIP_OFFLINE={value}"
-    return "HF_HUB_OFFLINE=1" if os.environ.get("HF_HUB_OFFLINE") == "1" else None
+def offline_settings() -> tuple[str, ...]:
+    """The environment settings that keep photoclip from downloading ("PHOTOCLIP_OFFLINE=1"):
+    what a person must unset to download, where connecting to the internet would not help.
+    "0", "false", "no" and "off" are no offline mode, as Hugging Face's tools read them."""
+    return tuple(f"{name}={value}" for name in ("PHOTOCLIP_OFFLINE", "HF_HUB_OFFLINE")
+                 if (value := os.environ.get(name, "")).strip().lower() not in ("", "0", "false", "no", "off"))
 
 
 def fetch(
@@ -85,8 +85,8 @@ def fetch(
     """Download the first of `urls` the server has into `dest`; raise ModelUnavailableError.
     `flaw` says what is wrong with a downloaded file, if anything, before it is kept: a server
     that gives no length and closes early leaves a file that looks whole."""
-    if setting := offline_setting():
-        raise ModelUnavailableError(f"offline mode is on ({setting})", offline=setting)
+    if settings := offline_settings():
+        raise ModelUnavailableError(f"offline mode is on ({' and '.join(settings)})", offline=settings)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     missing = []

@@ -21,14 +21,19 @@ class ModelUnavailableError(ModelError):
     """Weights are not on disk and could not be downloaded (offline, or the server said no).
 
     The message is whole (for the CLI); `model` and `reason`, when set, let a window say it
-    in its own words; `offline` is the setting that kept it from downloading ("PHOTOCLIP_OFFLINE=1")."""
+    in its own words; `offline` are the settings that kept it from downloading ("PHOTOCLIP_OFFLINE=1")."""
 
     def __init__(self, message: str, model: str | None = None, reason: str | None = None,
-                 offline: str | None = None) -> None:
+                 offline: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.model = model
         self.reason = reason
         self.offline = offline
+
+    @property
+    def offline_names(self) -> str:
+        """The names of the settings that kept it from downloading: "PHOTOCLIP_OFFLINE and HF_HUB_OFFLINE"."""
+        return " and ".join(setting.split("=")[0] for setting in self.offline)
 
 
 class DownloadCancelled(ModelError):

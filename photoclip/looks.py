@@ -43,6 +43,10 @@ a model finds 0.3-0.9 alike. Copies score 0.99-1.0; of different photos, the mos
 0.96 (a wallpaper and its variant, a photo and its screenshot on a phone), but for photos of
 one layout in other colours, which score 1.0 too: their colours tell them apart
 (one_picture_in_colour)."""
+TURNED_TWIN = 0.993
+"""TWIN for a copy turned a quarter or upside down: its look is the photo's turned exactly, and
+copies score 0.995-1.0; a subject that is alike turned (a clock at 12:30 and one at 6:30 upside
+down, coins, a flower from above) scored up to 0.987."""
 
 RESHAPED = 1.25
 """How far two copies' shapes (width / height) may differ: a trim of a tenth off two opposite
@@ -72,9 +76,13 @@ _COPY_COLOURS_APART = 8.0  # levels a copy's cell strays from its photo's (media
 _SAME_COLOURS, _SAME_COLOURS_SHARE = 16.0, 0.3  # chroma apart in any cell of the same colours (or this share of it)
 _FREQUENCIES = 8  # a sketch's lowest frequencies along each side, the first (the mean) dropped: 63
 _SIGNS = (-1.0) ** np.arange(_FREQUENCIES)  # a frequency's sign along a side read the other way round
-STRAIGHT, MIRRORED, TURNED_LEFT, UPSIDE_DOWN, TURNED_RIGHT = TURNS = range(5)
+STRAIGHT, MIRRORED, TURNED_LEFT, UPSIDE_DOWN, TURNED_RIGHT, FLIPPED, TRANSPOSED, TRANSVERSED = TURNS = range(8)
 """How a copy may be turned from its photo: flipped left to right (a selfie camera's copy, an
-edit), or turned a quarter either way or upside down (a sideways photo righted in a copy)."""
+edit), or turned a quarter either way or upside down (a sideways photo righted in a copy), or
+both (the last three: a mirrored copy of a photo righted in another)."""
+SEARCHED_TURNS = TURNS[:5]
+"""The turns twins() searches for: a copy both mirrored and turned meets its photo through the
+photo's other copies (the original of a mirrored copy and of a righted one)."""
 
 
 def look_of(image: Image.Image) -> bytes:
@@ -105,6 +113,7 @@ class Prepared:
     mean: float
     grid: np.ndarray  # (SIDE, SIDE), the look itself
     middles: dict[tuple[int, bool], np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    turns: list[Prepared] = field(default_factory=list, compare=False, repr=False)  # turned(), each of TURNS
 
     def middle(self, cut: int, across: bool) -> np.ndarray:
         """The look less `cut` pixels at two opposite sides (left and right when `across`), as a
@@ -264,19 +273,24 @@ def _toned(chroma: np.ndarray) -> bool:
 
 
 def turned(look: Prepared, turn: int) -> Prepared:
-    """The look of the photo turned (TURNS)."""
-    return prepare(np.ascontiguousarray(_turned(look.grid, turn)).tobytes())
+    """The look of the photo turned (TURNS). A look is compared turned every way with a few
+    others: its turns are prepared at once, in one stack, and kept."""
+    if not look.turns:
+        look.turns.extend(_prepare_stack(np.stack([_turned(look.grid, each) for each in TURNS])))
+    return look.turns[turn]
 
 
 def sideways(turn: int) -> bool:
     """Whether a photo `turn`ed is as wide as it was high."""
-    return turn in (TURNED_LEFT, TURNED_RIGHT)
+    return turn in (TURNED_LEFT, TURNED_RIGHT, TRANSPOSED, TRANSVERSED)
 
 
 def _turned(grid: np.ndarray, turn: int) -> np.ndarray:
     """A look's grid (or colours' cells, rows by columns first) turned (TURNS)."""
-    if turn == MIRRORED:
-        return grid[:, ::-1]
+    if turn in (MIRRORED, FLIPPED):
+        return grid[:, ::-1] if turn == MIRRORED else grid[::-1]
+    if turn in (TRANSPOSED, TRANSVERSED):
+        return np.swapaxes(grid if turn == TRANSPOSED else grid[::-1, ::-1], 0, 1)
     return np.rot90(grid, {STRAIGHT: 0, TURNED_LEFT: 1, UPSIDE_DOWN: 2, TURNED_RIGHT: 3}[turn], axes=(0, 1))
 
 
@@ -286,8 +300,11 @@ def _turned_sketches(sketches: np.ndarray, turn: int) -> np.ndarray:
     full = np.concatenate([np.zeros((len(sketches), 1), sketches.dtype), sketches], axis=1)
     full = full.reshape(-1, _FREQUENCIES, _FREQUENCIES)
     rows, cols = _SIGNS[:, None], _SIGNS[None, :]
-    full = {STRAIGHT: full, MIRRORED: full * cols, UPSIDE_DOWN: full * rows * cols,
-            TURNED_LEFT: full.transpose(0, 2, 1) * rows, TURNED_RIGHT: full.transpose(0, 2, 1) * cols}[turn]
+    if sideways(turn):
+        full = full.transpose(0, 2, 1)
+    signs = {STRAIGHT: 1.0, MIRRORED: cols, UPSIDE_DOWN: rows * cols, FLIPPED: rows, TURNED_LEFT: rows,
+             TURNED_RIGHT: cols, TRANSPOSED: 1.0, TRANSVERSED: rows * cols}[turn]
+    full = full * signs
     return full.reshape(len(sketches), -1)[:, 1:].astype(sketches.dtype)
 
 
@@ -318,7 +335,7 @@ def twins(sketches: np.ndarray) -> list[tuple[int, int]]:
     graph.init_index(max_elements=len(shown), M=_SKETCH_LINKS, ef_construction=_SKETCH_SEARCH)
     graph.add_items(straight[shown], shown, num_threads=1)  # one thread: the same graph, the same groups each time
     k = min(_SKETCH_NEIGHBOURS, len(shown))
-    queries = np.concatenate([_turned_sketches(straight[shown], turn) for turn in TURNS])
+    queries = np.concatenate([_turned_sketches(straight[shown], turn) for turn in SEARCHED_TURNS])
     graph.set_ef(3 * k)
     try:
         labels, distances = graph.knn_query(queries, k=k, num_threads=-1)

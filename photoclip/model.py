@@ -336,8 +336,7 @@ def fetch_weights(
     try:
         return download.fetch(urls, dest_dir / Path(urls[0]).name, progress=progress, cancel=cancel, flaw=weights_flaw)
     except ModelUnavailableError as exc:
-        online = f"Unset {exc.offline.split('=')[0]} to download it once" if exc.offline else \
-            "Connect to the internet once"
+        online = f"Unset {exc.offline_names} to download it once" if exc.offline else "Connect to the internet once"
         raise ModelUnavailableError(
             f"cannot download model {spec.label}: {exc}. {online}, or get the "
             f"weights file another way and use it with --model-file PATH (in the app: Settings, Model file); to try "

@@ -523,7 +523,7 @@ def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
     catalog.set_unreadable(root.id, seen.unreadable)
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(survey.changed), moved=len(survey.moved),
-        removed_vectors=tuple(removed), removed=len(gone), left_out=sum(1 for path in gone if os.path.lexists(path)),
+        removed_vectors=tuple(removed), removed=len(gone), left_out=sum(1 for path in gone if os.path.exists(path)),
         sidecars=_sidecars_since_last_scan(catalog, root, seen),
         descriptions=_descriptions_since_last_scan(catalog, root, seen),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageEnhance, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 from photoclip import dedup, looks
 from photoclip.catalog import Photo
@@ -201,6 +201,58 @@ def test_a_black_and_white_sepia_mirrored_or_turned_copy_is_a_near_copy_however_
     assert [(g.keeper, g.others) for g in groups] == [(0, (1,))]
     assert groups[0].similarity >= looks.TWIN
     assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks, photo_colours=coloured(image, copy)) == []
+
+
+@pytest.mark.parametrize(("edit", "smaller", "kept"), [
+    (Image.Transpose.ROTATE_90, False, 1), (Image.Transpose.ROTATE_180, False, 1),
+    (Image.Transpose.ROTATE_270, False, 1),
+    (Image.Transpose.FLIP_LEFT_RIGHT, False, 0),  # flipped later is an edit: the original is kept
+    (Image.Transpose.ROTATE_90, True, 0),  # turned and made smaller: the original has more pixels
+])
+def test_a_photo_turned_upright_later_is_kept_over_the_sideways_original(edit, smaller: bool, kept: int) -> None:
+    """A sideways photo righted in a copy: the original, the oldest file, was kept and the user's fix
+    offered to the trash."""
+    image = circle_on_snow(0.4, texture=3)
+    copy = image.transpose(edit)
+    photos, vectors, photo_looks = pair_of(image, copy, 0.8)
+    photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], mtime_ns=10**18, taken_at="2024-05-01T10:00:00")
+    width, height = (copy.width // 2, copy.height // 2) if smaller else copy.size
+    photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], mtime_ns=2 * 10**18, taken_at="2024-05-01T10:00:00",
+                                             width=width, height=height)
+    groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks, photo_colours=coloured(image, copy))
+    assert [(g.keeper, g.others) for g in groups] == [(kept, (1 - kept,))]
+    keeper, other = photos[PhotoId(kept)], photos[PhotoId(1 - kept)]
+    reasons = why_kept(keeper, [other], groups[0].righted)
+    assert ("it is the photo turned upright, written later" in reasons) == (kept == 1) and reasons
+
+
+def clock(hour: int, minute: int) -> Image.Image:
+    """A clock face from above, its hands at a time: much like another time turned upside down."""
+    import math
+
+    image = Image.new("RGB", (800, 800), (128, 128, 128))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 40, 760, 760), fill=(250, 250, 245), outline=(30, 30, 30), width=18)
+    for tick in range(60):
+        angle, inner = math.radians(tick * 6), 330 if tick % 5 else 300
+        draw.line((400 + inner * math.sin(angle), 400 - inner * math.cos(angle), 400 + 345 * math.sin(angle),
+                   400 - 345 * math.cos(angle)), fill=(20, 20, 20), width=4 if tick % 5 else 10)
+    for angle, length, width in (((hour % 12 + minute / 60) * 30, 180, 22), (minute * 6, 290, 14)):
+        hand = math.radians(angle)
+        draw.line((400, 400, 400 + length * math.sin(hand), 400 - length * math.cos(hand)), fill=(10, 10, 10),
+                  width=width)
+    return image.filter(ImageFilter.GaussianBlur(1))
+
+
+def test_a_subject_alike_turned_is_no_turned_copy() -> None:
+    """A clock at 12:30 and one at 6:30 look 0.987 alike with one turned upside down: two photos, which
+    "similar shots" grouped as a turned copy. The clock turned is one."""
+    half_past_twelve = clock(12, 30)
+    for other, copies in ((clock(6, 30), []), (half_past_twelve.transpose(Image.Transpose.ROTATE_180), [[0, 1]])):
+        photos, vectors, photo_looks = pair_of(half_past_twelve, other, 0.9)
+        groups = groups_of(photos, vectors, 0.95, photo_looks=photo_looks,
+                           photo_colours=coloured(half_past_twelve, other))
+        assert [sorted(g.members) for g in groups] == copies
 
 
 def shirt(colour: tuple[int, int, int], flipped: bool = False) -> Image.Image:

@@ -45,7 +45,7 @@ def test_offline_the_window_explains_and_a_model_file_or_settings_fix_it(
     assert "internet" not in banner.text.text()  # connecting would not help while the setting is on
     assert UNAVAILABLE_MODEL in banner.text.text() and "browse your photos" in banner.text.text()
     assert "--model-file" not in banner.text.text()  # the command line's words stay in the command line
-    assert banner.button_labels() == ["Use a model file…", "Demo model", "Try again"]
+    assert banner.button_labels() == ["Use a model file…", "Demo model"]  # trying again cannot help while it is set
     window.report_error(window.model_state.cause)  # the worker meeting the same missing model
     assert window.error_banner.isHidden()
 

@@ -158,17 +158,33 @@ def test_offline_the_error_names_the_model_and_the_way_out(tmp_path: Path, monke
     assert (info.value.model, info.value.reason) == ("ViT-B-32-256:datacomp_s34b_b86k", "no connection to 127.0.0.1:9")
 
 
-@pytest.mark.parametrize(("variable", "value"), [("PHOTOCLIP_OFFLINE", "1"), ("HF_HUB_OFFLINE", "1")])
+@pytest.mark.parametrize(("settings", "said", "unset"), [
+    ({"PHOTOCLIP_OFFLINE": "1"}, "PHOTOCLIP_OFFLINE=1", "PHOTOCLIP_OFFLINE"),
+    ({"HF_HUB_OFFLINE": "true"}, "HF_HUB_OFFLINE=true", "HF_HUB_OFFLINE"),
+    ({"PHOTOCLIP_OFFLINE": "yes", "HF_HUB_OFFLINE": "1"}, "PHOTOCLIP_OFFLINE=yes and HF_HUB_OFFLINE=1",
+     "PHOTOCLIP_OFFLINE and HF_HUB_OFFLINE"),  # both: unsetting one left the other in the way
+])
 def test_offline_by_a_setting_the_error_says_to_unset_it_not_to_connect(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: dict[str, str], said: str, unset: str
 ) -> None:
-    monkeypatch.setenv(variable, value)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
     with Library.open(tmp_path / "lib", model=DEFAULT_MODEL) as library:
         with pytest.raises(ModelUnavailableError) as info:
             library.search("a dog")
     message = str(info.value)
-    assert f"offline mode is on ({variable}={value}). Unset {variable} to download it once, or get" in message
-    assert "internet" not in message and info.value.offline == f"{variable}={value}"
+    assert f"offline mode is on ({said}). Unset {unset} to download it once, or get" in message
+    assert "internet" not in message
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off", ""])
+def test_an_offline_setting_of_no_is_no_offline_mode(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """PHOTOCLIP_OFFLINE=0 kept photoclip offline."""
+    from photoclip.download import offline_settings
+
+    monkeypatch.setenv("PHOTOCLIP_OFFLINE", value)
+    monkeypatch.setenv("HF_HUB_OFFLINE", value)
+    assert offline_settings() == ()
 
 
 WEIGHTS = safetensors.numpy.save({"w": np.arange(1000, dtype=np.float32)})  # a whole weights file, 4 kB of data

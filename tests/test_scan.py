@@ -593,7 +593,11 @@ def test_photos_a_new_leave_out_pattern_covers_leave_the_catalog_and_stay_on_dis
         write_photo(folder / name, seed=len(name), fmt="PNG" if name.endswith("png") else "JPEG")
     root = catalog.add_root(folder)
     assert scan_root(catalog, root).added == 3
+    outside = write_photo(tmp_path / "elsewhere" / "linked.jpg", seed=9)
+    (folder / "linked.jpg").symlink_to(outside)
+    assert scan_root(catalog, root).added == 1
+    outside.unlink()  # the link's photo deleted: gone, though the link is there
     result = scan_root(catalog, root, exclude=["*/Screenshots/*"])  # typed in Settings after indexing
-    assert result.removed == 2
+    assert (result.removed, result.left_out) == (3, 2)  # of them, two still on disk: left out, not deleted
     assert list(catalog.file_states(root.id)) == [str(folder / "IMG_1.jpg")]
     assert (folder / "Screenshots" / "shot_1.png").is_file()

@@ -1887,10 +1887,11 @@ class MainWindow(QMainWindow):
             banner.show_message(state.message, kind="model", actions=[("Cancel", state.cancel)],
                                 progress=state.progress, closable=False)
         elif state.phase is Phase.UNAVAILABLE:
+            again = [] if state.offline else [("Try again", state.load)]  # a setting holds until photoclip starts again
             banner.show_message(
                 state.message,
-                actions=[("Use a model file…", self.use_model_file), ("Demo model", self.use_demo_model),
-                         ("Try again", state.load)], closable=False)
+                actions=[("Use a model file…", self.use_model_file), ("Demo model", self.use_demo_model), *again],
+                closable=False)
         elif state.phase is Phase.CANCELLED:
             banner.show_message(state.message, actions=[("Download again", state.load),
                                                         ("Use a model file…", self.use_model_file)])

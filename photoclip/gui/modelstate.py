@@ -45,6 +45,7 @@ class ModelState(QObject):
         self.phase = Phase.IDLE
         self.message = ""
         self.cause = ""  # the engine's own words for the last failure, as the worker reports them too
+        self.offline: tuple[str, ...] = ()  # the settings that kept the model from downloading, if they did
         self.label = ""
         self.progress: tuple[int, int | None] = (0, None)
         self.searchable = False
@@ -119,6 +120,7 @@ class ModelState(QObject):
         if token != self._token:
             return
         self.cause = str(exc)
+        self.offline = exc.offline if isinstance(exc, ModelUnavailableError) else ()
         if isinstance(exc, DownloadCancelled):
             self._set(Phase.CANCELLED, "The model download was cancelled. Search needs the model; "
                                        "download it again when you are ready, or use a model file you have.")
@@ -142,7 +144,7 @@ def unavailable_message(exc: ModelUnavailableError) -> str:
     and the two ways out, without the command line's options."""
     if exc.model is None:
         return f"The search model is not available: {exc}."
-    online = f"Start photoclip without {exc.offline.split('=')[0]} set" if exc.offline else \
+    online = f"Start photoclip without {exc.offline_names} set" if exc.offline else \
         "Connect to the internet and press Try again"
     return (f"The search model ({exc.model}) is not on this computer and could not be downloaded: "
             f"{exc.reason}. {online} (it is downloaded once), "
