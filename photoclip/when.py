@@ -45,9 +45,17 @@ are left to search for, as are years that name things: one still to come ("blade
 ("2000 m", "2000 piece puzzle"), "year 2000", "class of 2015"; so is "today show" or "last night of the
 proms".
 Months, seasons and holidays named in German, French, Spanish, Italian, Portuguese or Dutch are read only with a year
-after them ("juli 2023", "julio de 2023", "weihnachten 2022", "pâques 2023"), or joined by their language's words
-or a dash to a date with one, as the English ("juli bis august 2023", "juillet et août 2023", "de julio a agosto de
-2023", "van juni tot juli 2023", "juli-august 2023"); alone ("mars", "ostern", "noël") they are words.
+after them ("juli 2023", "juli-2023", "julio de 2023", "weihnachten 2022", "pâques 2023"), or joined by their
+language's words or a dash to a date with one that names its month, season or holiday, as the English ("juli bis
+august 2023", "juillet et août 2023", "de julio a agosto de 2023", "van juni tot juli 2023", "juli-august 2023",
+"10. juli bis 20. juli 2023"); alone ("mars", "ostern", "noël") or joined to a year alone ("dic a 2021") they are
+words. Those languages' words join only dates named in them, or, where they are no English word ("bis", "und",
+"entre"), dates of numbers ("2019 bis 2021"): "july a 2023", "christmas e 2022" and "camper van 2019 a 2020" are
+English words and years. A holiday's name that is a place's or a person's is read so: "KwaZulu-Natal 2019", "isla
+de pascua 2023", "easter island pascua 2023"; "natal" is Christmas only before "de" and its year ("natal de 2022":
+"natal 2022" may be the city in Brazil), "silvester" New Year's Eve only after "an", "zu" or "über", joined to a
+date by those languages' words ("weihnachten und silvester 2022") or before the two years it is between ("silvester
+2022/23"): "Silvester 2022" may be someone of that name.
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
 2020-2023" the winters from December 2020 to February 2023)."""
@@ -474,8 +482,13 @@ _HOLIDAY_WORDS = (r"(?:christmas|xmas)(?:\s+(?:eve|day))?|" + _NOT_OURS
                   r"|(?:the\s+)?(?:4th|fourth)\s+of\s+july"
                   r"|july\s+(?:4th|fourth)|boxing\s+day|(?:st\.?|saint)\s+patrick(?:['\u2019]?s)?\s+day")
 _HOLIDAY = rf"({_HOLIDAY_WORDS})"
-_FOREIGN_HOLIDAY_WORDS = "|".join(re.escape(name).replace(r"\ ", r"\s+")
-                                  for name in sorted(_FOREIGN_HOLIDAYS, key=len, reverse=True))
+_NOT_A_PLACE = (r"(?<![\w-])(?<!isla\sde\s)(?<!ilha\sde\s)(?<!île\sde\s)(?<!ile\sde\s)(?<!isola\sdi\s)"
+                r"(?<!island\s)(?<!nui\s)")
+"""Before a holiday of another language: no part of a place's name ("KwaZulu-Natal", "isla de pascua", "easter
+island pascua", "rapa nui pascua")."""
+_FOREIGN_HOLIDAY_WORDS = _NOT_A_PLACE + "(?:" + "|".join(
+    [re.escape(name).replace(r"\ ", r"\s+") for name in sorted(_FOREIGN_HOLIDAYS, key=len, reverse=True)
+     if name != "natal"] + [r"natal(?=\s+de\s)"]) + ")"  # "natal de 2022"; "natal 2022" may be the city in Brazil
 _FOREIGN_HOLIDAY = rf"({_FOREIGN_HOLIDAY_WORDS})"
 _ANY_HOLIDAY = rf"({_HOLIDAY_WORDS}|{_FOREIGN_HOLIDAY_WORDS})"
 _LEAD = r"(?:(?:in|from|during|of|on|at|taken)\s+)?(?:the\s+)?"
@@ -498,9 +511,10 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "month_day_year": rf"{_MONTH}\.?\s+{_NTH},?\s+{_YEAR}\b",
     "day_month_year": rf"{_NTH}\.?\s+(?:of\s+|de\s+)?{_ANY_MONTH}\.?,?\s+(?:de\s+)?{_YEAR}\b",  # 14. juli 2023
     "winter_years": rf"winter\s+(?:of\s+)?{_YEAR}\s*[-/\u2013]\s*((?:19|20)?\d\d)\b",  # winter 2025-2026, 2025/26
-    "new_year_years": (_NOT_OURS + r"(new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye)\s+(?:of\s+)?"
+    "new_year_years": (_NOT_OURS + r"(new\s+year(?:['\u2019]?s)?(?:\s+(?:eve|day))?|nye|silvester)\s+(?:of\s+)?"
                        rf"{_YEAR}\s*[-/\u2013]\s*(\d\d)\b(?![-/.]\d)"),  # new year 2021-22: the one between
-    "holiday_year": rf"{_THIS_OR_LAST}{_ANY_HOLIDAY}(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # weihnachten 2022
+    "holiday_year": (rf"{_THIS_OR_LAST}(?:{_HOLIDAY}(?:-|\s+(?:of\s+)?)|{_FOREIGN_HOLIDAY}(?:-|\s+(?:of\s+|de\s+)?))"
+                     rf"{_YEAR}\b"),  # christmas 2020, weihnachten 2022, navidad de 2022; no "halloween de 2019"
     "year_holiday": rf"{_YEAR}\s+{_HOLIDAY}\b",
     "holiday_rel": rf"{_LATEST}\s+{_HOLIDAY}\b",
     "season_year": rf"{_THIS_OR_LAST}{_ANY_SEASON}(?:-|\s+(?:of\s+|de\s+)?){_YEAR}\b",  # sommer 2023
@@ -523,6 +537,7 @@ _ATOMS = {  # the dates a range, "or" and since/before join; where two fit, the 
     "now": r"(now|the\s+present)\b",  # only where a range ends ("from 2019 until now"): "dogs now" is no date
 }
 _FOREIGN_ATOMS = {
+    "foreign_day": rf"{_NTH}\.?\s+(?:de\s+)?{_FOREIGN_MONTH}\b\.?",  # "10. juli" of "10. juli bis 20. juli 2023"
     "foreign_month": rf"{_FOREIGN_MONTH}\b\.?",
     "foreign_season": rf"{_FOREIGN_SEASON}\b",
     "foreign_holiday": rf"{_FOREIGN_HOLIDAY}\b",
@@ -570,17 +585,33 @@ _LEADS = r"from|between|since|in|during|of|on|at|over|taken"
 _FOREIGN_FROM = r"von|zwischen|de|du|desde|entre|da|dal|tra|fra|van|tussen"  # "de juillet à août 2023"
 _FOREIGN_TO = r"bis|tot\s+en\s+met|t/m|tot|hasta|até|ate|à|a|ad"  # "juli bis august 2023", "van juni tot juli 2023"
 _FOREIGN_AND_OR = r"und|oder|et|ou|y|e|ed|o|en"  # "juli und august 2023", "julio y agosto de 2023"
-_FOREIGN_JOINT = re.compile(rf"[-/\u2013]|\b(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})\b", re.IGNORECASE)
+_FOREIGN_WORD = re.compile(rf"\b(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})(?!\w)", re.IGNORECASE)
+_DASHED = re.compile(r"[-/\u2013]")
+_ONLY_FOREIGN = {"von", "zwischen", "desde", "entre", "tussen", "bis", "tot", "tot en met", "t/m", "hasta", "até",
+                 "à", "und", "oder", "et", "ou"}
+"""Words joining dates that are no English word or name: they join dates of numbers too ("2019 bis 2021", "von 2019
+bis 2021"), where "a", "e", "o", "y", "en", "ad", "ed", "ate", "de", "da" or "van" join only dates named in their
+languages ("de julio a agosto de 2023"; "2019 a 2020" and "camper van 2019 a 2020" are words and years)."""
+_SPELLED_ALIKE = {"april", "august", "september", "november", "december", "winter"}
+"""Months and seasons named alike in English and German or Dutch: joined by words of _ONLY_FOREIGN, they are theirs
+("september bis november 2023")."""
+_LETTERS = re.compile(r"[^\W\d_]+")
+_FOREIGN_NAME = re.compile(rf"(?<!\w)(?:{_FOREIGN_MONTH}|{_FOREIGN_SEASON}|{_FOREIGN_HOLIDAY})(?!\w)", re.IGNORECASE)
+_NAME_HOLIDAY = re.compile(r"(?<!\w)silvester\b", re.IGNORECASE)
+"""A holiday of another language that is also a first name: the holiday only where said so ("an silvester 2022",
+"silvester 2022/23") or joined to dates by that language's words ("weihnachten und silvester 2022")."""
+_HOLIDAY_SAID = re.compile(r"\b(?:an|zu|über|ueber)\s+$", re.IGNORECASE)  # "an silvester 2022": on New Year's Eve
 _BETWEEN = {"between", "zwischen", "entre", "tra", "fra", "tussen"}
 _FROM = rf"(?<!\w)(?:(?P<lead>{_LEADS})\s+)?(?:the\s+)?"
 _FIRST = rf"(?P<first>(?>{_ANY}))"  # atomic: "march-2023" is one date, not a range from march
 _JOINED = rf"{_FROM}(?<!winter\s)(?<!winter\sof\s){_FIRST}"  # "winter 2025-2026" is no range from 2025
 _JOINS = (rf"(?<!\w)(?:(?P<lead>{_LEADS})\s+|(?P<abroad>(?:{_FOREIGN_FROM})\s+|d['\u2019]))?(?:the\s+)?"
-          rf"(?<!winter\s)(?<!winter\sof\s)(?P<first>(?>{_ANY})"
-          rf"|{_FOREIGN_ANY}(?=\s*[-/\u2013,]|\s+(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})\s))")
+          rf"(?<!winter\s)(?<!winter\sof\s)(?P<first>(?>(?>{_ANY})"
+          rf"|{_FOREIGN_ANY}(?=\s*[-/\u2013,]|\s+(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})\s)))")
 """_JOINED for a range or a list with "and" or "or", which may open with another language's "from" or "between",
 where the words joining its dates are of that language too ("van juni tot juli 2023"; "camper van july to august
-2023" is no Dutch), or with a month, season or holiday of it without its year."""
+2023" is no Dutch), or with a month, season or holiday of it without its year; atomic, as _FIRST: "juli-2023" is
+one date, no range from juli."""
 _TO = (rf"(?(abroad)\s+(?:{_FOREIGN_TO})\s+|(?:\s*[-/\u2013]\s*|\s+(?:to|until|till|through|thru"
        rf"|up\s+(?:to|until|till)|{_FOREIGN_TO})\s+|(?<=\d)\s+and\s+(?=(?:now|the\s+present)\b)))")  # 2019 and now
 _AND_OR = rf"(?:\s*,\s*|\s+)(?:and|or|&|{_FOREIGN_AND_OR})\s+(?:(?:in|during|at|on)\s+)?"  # ", and in ", " or at "
@@ -676,6 +707,8 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> Period | None:
         return _weekly(words, today)
     if kind == "weekday" and len(days := _DAY_WORD.findall(words)) > 1:  # "on saturday and sunday": each latest
         return Period(_union(_latest_day(day.lower(), today) for day in days), words)
+    if kind not in ("range", "list", "commas", "new_year_years") and _name_unread(match):
+        return None  # "Silvester 2022": a name and a year
     try:
         if kind in ("range", "list", "commas", "open"):
             return _joined(kind, match, today, words)
@@ -744,9 +777,9 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
         word, every = match["word"].lower(), match.groupdict().get("every")
         since = first if isinstance(first, tuple) else _since_the_last(match, first, today)
         return None if since is None else _opened(word, since, every, today, words)
-    dates, joints = _dates_joined(kind, match)
-    if _foreign_unread(dates, joints, today):
+    if _abroad_unread(kind, match, today):
         return None
+    dates, _ = _dates_joined(kind, match)
     others = dates[1:]
     if kind == "range" and (until := _yearly_until_years(match, today, words)) is not None:
         return until
@@ -765,8 +798,7 @@ def _joined(kind: str, match: re.Match[str], today: date, words: str) -> Period 
         joins = match["lead"] or _all_days([match["first"], *others])
         return _every_year(yearless, kind, today, words) if joins else None
     if kind == "range":
-        spans = _dated(found)
-        return Period(((min(spans)[0], max(end for _, end in spans)),), words)
+        return Period((_from_to(_dated(found)),), words)
     spans = _dated_list(found)
     if yearly is not None and all(_ATOM_PATTERNS["year"].fullmatch(other) for other in others):
         return Period(_union(spans), words, _either([yearly]), narrowed=True)  # "at Christmas, 2020 and 2021"
@@ -782,20 +814,71 @@ def _dates_joined(kind: str, match: re.Match[str]) -> tuple[list[str], str]:
             " ".join(one.string[one.start():one.start("date")] for one in listed))
 
 
+def _from_to(spans: list[Span]) -> Span:
+    """A range from the start of its first date to the end of its last, which ends within the first where it is a
+    part of it ("juli bis 20. juli 2023", "july to 20 july 2023": 1 to 20 July); else from the earliest start to the
+    latest end, so that one written the wrong way round ("from july 2023 to march 2022", "2020-2019") is the time
+    between, as the user means, and one from within a year to it the year ("from may until 2020")."""
+    (first_start, first_end), (last_start, last_end) = spans[0], spans[-1]
+    if first_start <= last_start and last_end < first_end:
+        return first_start, last_end
+    return min(spans)[0], max(end for _, end in spans)
+
+
 def _foreign_among(dates: list[str]) -> bool:
     """Whether a month, season or holiday of another language without its year is among these dates."""
     return any(_atom_match(one)[0] in _FOREIGN_ATOMS for one in dates)
 
 
-def _foreign_unread(dates: list[str], joints: str, today: date) -> bool:
-    """Whether a month, season or holiday of another language without its year is among these joined dates where
-    it may be a word. It is read as its English is only where the words joining the dates are of its languages or a
-    dash ("juli bis august 2023", "juillet et août 2023", "juli-august 2023") and a date has its year: "mars and
-    july 2023" is the planet's, "ostern und pfingsten" two words."""
-    if not _foreign_among(dates):
+def _abroad_lead(match: re.Match[str]) -> str:
+    """Another language's "from" or "between" opening these joined dates ("von", "de", "d'"), else ""."""
+    return " ".join((match.groupdict().get("abroad") or "").lower().split())
+
+
+def _abroad(kind: str, match: re.Match[str]) -> bool:
+    """Whether words of another language are among these joined dates: a "from", a word joining them or a month,
+    season or holiday's name."""
+    dates, joints = _dates_joined(kind, match)
+    return bool(_abroad_lead(match) or _FOREIGN_WORD.search(joints) or any(map(_FOREIGN_NAME.search, dates)))
+
+
+def _abroad_unread(kind: str, match: re.Match[str], today: date) -> bool:
+    """Whether the words of another language among these joined dates say they are no dates joined: the "from" and
+    the words joining them are of the dates' language (_said_abroad; "camper van 2019 a 2020" is no Dutch); a month,
+    season or holiday of another language without its year joins only by its words or a dash ("mars and july 2023"
+    is the planet's); one without its year joined only to dates of numbers ("dic a 2021", "juli-2023" is no range
+    to 2023, "winter und 25/12/2022"), or to no date with one ("ostern und pfingsten"), is none; a _NAME_HOLIDAY is
+    a name but where said."""
+    dates, joints = _dates_joined(kind, match)
+    lead, words = _abroad_lead(match), [" ".join(word.lower().split()) for word in _FOREIGN_WORD.findall(joints)]
+    if not words and any(_NAME_HOLIDAY.search(one) for one in dates) and _name_unread(match):
+        return True
+    yearless_named = _foreign_among(dates)
+    if not (lead or words or yearless_named):
         return False
-    dated = any(isinstance(_atom(one, today), tuple) for one in dates)
-    return not dated or _FOREIGN_JOINT.search(joints) is None
+    if (yearless_named and not (words or _DASHED.search(joints))) or not _said_abroad(dates, lead, words):
+        return True
+    found = [_atom(one, today) for one in dates]
+    dated = [one for one, atom in zip(dates, found) if isinstance(atom, tuple)]
+    return len(dated) < len(found) and not any(_LETTERS.search(one) for one in dated)
+
+
+def _said_abroad(dates: list[str], lead: str, words: list[str]) -> bool:
+    """Whether joined dates are of the language of the "from" and the words joining them: one is named in another
+    language ("de julio a agosto de 2023"), or those words are no English (_ONLY_FOREIGN) and the dates numbers or
+    _SPELLED_ALIKE ("2019 bis 2021", "september bis november 2023"). English dates are no other language's: "july a
+    2023", "christmas bis 2022" and "summer 2021 und 2022" are English words and years."""
+    if any(map(_FOREIGN_NAME.search, dates)):
+        return True
+    plain = lead in _ONLY_FOREIGN if lead else all(word in _ONLY_FOREIGN for word in words)
+    return plain and all(word.lower() in _SPELLED_ALIKE for one in dates for word in _LETTERS.findall(one))
+
+
+def _name_unread(match: re.Match[str]) -> bool:
+    """Whether a _NAME_HOLIDAY in these words is not said to be the holiday by a word before it ("an silvester
+    2022"): "Silvester 2022" may be someone of that name."""
+    return any(not _HOLIDAY_SAID.search(match.string, 0, name.start())
+               for name in _NAME_HOLIDAY.finditer(match.string, match.start(), match.end()))
 
 
 def _since_the_last(match: re.Match[str], yearly: Yearly, today: date) -> Span | None:
@@ -989,8 +1072,8 @@ def _period(kind: str, groups: tuple[str, ...], today: date) -> Span | Yearly:
         if groups[0] == "this":
             return _day_of(today.year, month, day)
         return _latest(partial(_day_of, month=month, day=day), _day(today), finished=True)
-    if kind in ("month_day", "day_month"):
-        month, day = _ANY_MONTHS[groups[kind == "day_month"]], int(groups[kind == "month_day"])
+    if kind in ("month_day", "day_month", "foreign_day"):
+        month, day = _ANY_MONTHS[groups[kind != "month_day"]], int(groups[kind == "month_day"])
         date(2000, month, day)  # a day of some year: no 30 February
         if (month, day) in _NAMED_DAYS:
             return _period("holiday", (_NAMED_DAYS[month, day],), today)
@@ -1039,8 +1122,8 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
             position = match.end()
             found = _resolve("weekly" if kind == "weekday" and period is not None else kind, match, today)
             if found is None:
-                if kind in ("list", "range") and _foreign_among(_dates_joined(kind, match)[0]):
-                    position = match.end("first")  # a foreign word, no date here: "2020 or mars", "mars, may and june"
+                if kind in ("list", "range", "commas") and _abroad(kind, match):
+                    position = _after_abroad(match)
                 elif kind in _NO_DATE_AT_ALL:
                     scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
@@ -1061,6 +1144,15 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     elif period is not None and len(said) > 1:
         period = replace(period, words=", ".join(words for _, words in sorted(said)))
     return re.sub(r"(?:\s*,)+", ",", " ".join(rest.split())).strip(" ,"), period  # "dog in may, at the lake"
+
+
+def _after_abroad(match: re.Match[str]) -> int:
+    """Where to look on for joined dates after these, whose words of another language say they are none: from their
+    first date without the "from" before it ("de 2019 à 2020": "2019 à 2020"), else after it ("2020 or mars": "or
+    mars"; not "2021 et 2020" of "summer 2021 et 2020", which would leave "summer" to search for)."""
+    if (name := _NAME_HOLIDAY.match(match.string, match.start("first"))) is not None:
+        return name.end()  # "Silvester 2022, 2023": "2022, 2023"
+    return match.start("first") if _abroad_lead(match) else match.end("first")
 
 
 _NEGATED = re.compile(r"\b(?:" + "|".join(words.replace(" ", r"\s+") for words in NEGATIONS) + r")\s+$", re.IGNORECASE)

@@ -820,10 +820,11 @@ def test_foreign_months_joined_before_a_year_read_as_the_english(query: str, eng
 
 @pytest.mark.parametrize(("query", "english"), [
     ("weihnachten 2022", "christmas 2022"), ("heiligabend 2022", "christmas eve 2022"),
-    ("silvester 2022", "new year's eve 2022"), ("ostern 2023", "easter 2023"), ("noël 2022", "christmas 2022"),
+    ("nieuwjaarsdag 2023", "new year's day 2023"), ("ostern 2023", "easter 2023"), ("noël 2022", "christmas 2022"),
     ("pâques 2023", "easter 2023"), ("navidad de 2022", "christmas 2022"), ("nochebuena 2022", "christmas eve 2022"),
     ("nochevieja 2022", "new year's eve 2022"), ("pascua 2023", "easter 2023"), ("natale 2022", "christmas 2022"),
-    ("vigilia di natale 2022", "christmas eve 2022"), ("pasqua 2023", "easter 2023"), ("natal 2022", "christmas 2022"),
+    ("vigilia di natale 2022", "christmas eve 2022"), ("pasqua 2023", "easter 2023"),
+    ("natal de 2022", "christmas 2022"),
     ("páscoa 2023", "easter 2023"), ("kerstmis 2022", "christmas 2022"), ("kerst 2022", "christmas 2022"),
     ("pasen 2023", "easter 2023"), ("oudejaarsavond 2022", "new year's eve 2022"), ("Weihnachten 2022", "xmas 2022"),
 ])
@@ -850,3 +851,84 @@ def test_a_foreign_word_that_is_no_date_here_leaves_the_dates_beside_it(
         query: str, rest: str, start: datetime, end: datetime) -> None:
     found_rest, period = extract_period(query, TODAY)
     assert (found_rest, period.start, period.end) == (rest, start, end)
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("juli-2023", "", datetime(2023, 7, 1), datetime(2023, 8, 1)),
+    ("mai-2023", "", datetime(2023, 5, 1), datetime(2023, 6, 1)),
+    ("märz-2023", "", datetime(2023, 3, 1), datetime(2023, 4, 1)),
+    ("mars-2023", "", datetime(2023, 3, 1), datetime(2023, 4, 1)),
+    ("août-2023", "", datetime(2023, 8, 1), datetime(2023, 9, 1)),
+    ("juin-2023", "", datetime(2023, 6, 1), datetime(2023, 7, 1)),
+    ("sommer-2023", "", datetime(2023, 6, 1), datetime(2023, 9, 1)),
+    ("beach mai-2023", "beach", datetime(2023, 5, 1), datetime(2023, 6, 1)),
+])
+def test_a_foreign_month_or_season_dashed_to_its_year_is_that_month_or_season(
+        query: str, rest: str, start: datetime, end: datetime) -> None:
+    """"juli-2023" was the whole of 2023: a range from juli to 2023."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == (rest, start, end)
+
+
+@pytest.mark.parametrize(("query", "rest", "year"), [
+    ("trip to natal 2022", "trip to natal", 2022), ("KwaZulu-Natal 2019", "KwaZulu-Natal", 2019),
+    ("Pré-Noël 2022", "Pré-Noël", 2022), ("isla de pascua 2023", "isla de pascua", 2023),
+    ("easter island pascua 2023", "easter island pascua", 2023), ("rapa nui pascua 2023", "rapa nui pascua", 2023),
+    ("ilha de páscoa 2023", "ilha de páscoa", 2023), ("Silvester 2022", "Silvester", 2022),
+    ("Silvester 2022 and 2023", "Silvester", 2022), ("Silvester 2022, 2023", "Silvester", 2022),
+])
+def test_a_foreign_holiday_that_is_a_place_or_a_name_here_is_a_word_and_a_year(
+        query: str, rest: str, year: int) -> None:
+    """"trip to natal 2022" (the city in Brazil) was Christmas 2022, "Silvester 2022" (someone so named) New Year's
+    Eve: the holiday's name left out of the search."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start) == (rest, datetime(year, 1, 1))
+    assert period.end in (datetime(year + 1, 1, 1), datetime(year + 2, 1, 1))
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("an silvester 2022", "an", datetime(2022, 12, 31), datetime(2023, 1, 1, 6)),
+    ("zu Silvester 2022 feuerwerk", "zu feuerwerk", datetime(2022, 12, 31), datetime(2023, 1, 1, 6)),
+    ("silvester 2022/23", "", datetime(2022, 12, 31), datetime(2023, 1, 1, 6)),
+    ("weihnachten und silvester 2022", "", datetime(2022, 12, 24), datetime(2023, 1, 1, 6)),
+    ("no natal de 2022", "no", datetime(2022, 12, 24), datetime(2022, 12, 27)),
+])
+def test_silvester_or_natal_said_to_be_the_holiday_is_it(query: str, rest: str, start: datetime, end: datetime) -> None:
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == (rest, start, end)
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("July a 2023", "July a", datetime(2023, 1, 1), datetime(2024, 1, 1)),
+    ("spring a 2020", "spring a", datetime(2020, 1, 1), datetime(2021, 1, 1)),
+    ("christmas e 2022", "christmas e", datetime(2022, 1, 1), datetime(2023, 1, 1)),
+    ("winter a 2021", "winter a", datetime(2021, 1, 1), datetime(2022, 1, 1)),
+    ("dic a 2021", "dic a", datetime(2021, 1, 1), datetime(2022, 1, 1)),
+    ("christmas bis 2022", "christmas bis", datetime(2022, 1, 1), datetime(2023, 1, 1)),
+    ("camper van 2019 a 2020", "camper van a", datetime(2019, 1, 1), datetime(2021, 1, 1)),
+    ("2019 a 2020", "a", datetime(2019, 1, 1), datetime(2021, 1, 1)),
+    ("2020 o pasqua", "o pasqua", datetime(2020, 1, 1), datetime(2021, 1, 1)),
+    ("von 2019 bis 2021", "", datetime(2019, 1, 1), datetime(2022, 1, 1)),
+    ("entre 2019 y 2021", "", datetime(2019, 1, 1), datetime(2022, 1, 1)),
+    ("september bis november 2023", "", datetime(2023, 9, 1), datetime(2023, 12, 1)),
+])
+def test_a_foreign_word_joins_dates_named_in_its_language_or_is_no_english_word(
+        query: str, rest: str, start: datetime, end: datetime) -> None:
+    """"July a 2023" was the whole of 2023 with the header "(in July a 2023)", the month dropped from the search;
+    "camper van 2019 a 2020" searched "camper"."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == (rest, start, end)
+
+
+@pytest.mark.parametrize(("query", "start", "end"), [
+    ("10. juli bis 20. juli 2023", datetime(2023, 7, 10), datetime(2023, 7, 21)),
+    ("juli bis 20. juli 2023", datetime(2023, 7, 1), datetime(2023, 7, 21)),
+    ("10 juli tot 20 juli 2023", datetime(2023, 7, 10), datetime(2023, 7, 21)),
+    ("july to 20 july 2023", datetime(2023, 7, 1), datetime(2023, 7, 21)),
+    ("from 2019 to 2019-06", datetime(2019, 1, 1), datetime(2019, 7, 1)),
+    ("10. juli 2023", datetime(2023, 7, 10), datetime(2023, 7, 11)),
+])
+def test_a_range_to_a_day_within_its_first_date_ends_on_that_day(query: str, start: datetime, end: datetime) -> None:
+    """"10. juli bis 20. juli 2023" searched "10." among all of July, "july to 20 july 2023" was all of July."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == ("", start, end)
