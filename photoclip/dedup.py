@@ -49,7 +49,10 @@ CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for t
 _WORD = re.compile(r"[^\W\d_]+")
 _COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
                          "kopien", "copia", "copie", "sicherung"))
-_COPY_NAME = re.compile(r"(?:\s\(\d+\)|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$", re.IGNORECASE)
+_COPY_NAME = re.compile(r"(?:\s\(\d+\)|(?<=\w)\s\d{1,2}|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$",
+                        re.IGNORECASE)  # "IMG_1 (2)", "IMG_1 2" (a Mac's copy), "IMG_1 - Copy"
+_EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|modificato|bewerkt)$",
+                        re.IGNORECASE)  # Apple Photos' edit of IMG_1234; Google Photos' "-edited" (Takeout)
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "screen capture", "bildschirmfoto",
                      "bildschirmaufnahme", "captura de pantalla", "captura de tela", "capture d'écran",
                      "capture d'ecran", "schermafbeelding", "schermata", "skärmbild", "skærmbillede", "skjermbilde",
@@ -126,7 +129,8 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
     without them; a date is none where the photo's very bytes are undated in another file, its
     name gave it: "Backup/IMG_20240815_183012 (2).png", see dated_apart), then not a GIF (256
-    colours), then one not named a copy, then the oldest file (the original: an edit, an export
+    colours), then a phone app's edit by its name (reads_as_an_edit), then one not named a copy,
+    then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
     bytes as often as fewer), then the most bytes (of files
     written at one moment, the least recompressed), then the shortest path. best_first() puts
@@ -135,7 +139,7 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     dated = photo.taken_at is not None and photo.hash not in undated_bytes
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
-            not dated, photo.lat is None, photo.format == "gif",
+            not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
             reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
 
 
@@ -148,6 +152,7 @@ def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
     "it is intact", "it is the camera's raw file", "it is not a screenshot", "it is the camera's file",
     "it has the most pixels", "it keeps the date taken", "it keeps the place", "it is not a GIF",
+    "it is the edit (IMG_E…, …-edited)",
     "it is not named or filed as a copy", "it is the oldest file", "it is the least compressed",
     "its path is the shortest", "it was indexed first",
 )
@@ -206,6 +211,19 @@ def reads_as_a_copy(path: Path) -> bool:
     folders = {part.casefold() for part in path.parent.parts}
     named = {word for part in folders for word in _WORD.findall(part)}
     return bool(named & _COPY_WORDS) or bool(_COPY_NAME.search(path.stem))
+
+
+def reads_as_an_edit(path: Path) -> bool:
+    """Whether a file's name says it is a phone app's edit of the photo beside it: Apple Photos'
+    "IMG_E1234.JPG" of IMG_1234, Google Photos' "IMG_1234-edited.jpg" (a Takeout). Their users see
+    the edit as the photo: of the two, it is kept; and an edit is no copy (_an_edit_apart)."""
+    return bool(_EDIT_NAME.search(path.stem))
+
+
+def _an_edit_apart(a: Photo, b: Photo, similarity: float) -> bool:
+    """Whether one of two photos is named an edit and the other not, at the similarities that ask
+    for copies only: an edit, brightened a little or cropped, is the user's other version."""
+    return similarity >= SAME_SHAPE_FROM and reads_as_an_edit(a.path) != reads_as_an_edit(b.path)
 
 
 def reads_as_a_screenshot(path: Path) -> bool:
@@ -305,7 +323,7 @@ def find_groups(
                 if joined(a, b):
                     continue
                 first, second = photos[PhotoId(a)], photos[PhotoId(b)]
-                if _copies(
+                if not _an_edit_apart(first, second, similarity) and _copies(
                     sim, prepared.get(first.id), prepared.get(second.id), similarity, damage, _shapes(first, second),
                     (colours.get(first.id), colours.get(second.id)), weak_model, _burst(first, second, similarity),
                 ):
@@ -705,6 +723,8 @@ def _around_keepers(
         if keeper.hash in vector_of and other.hash in vector_of:
             sim = float(vector_of[keeper.hash] @ vector_of[other.hash])
         damaged = keeper.damage is not None or other.damage is not None
+        if _an_edit_apart(keeper, other, similarity):
+            return None
         if sim is not None and sim >= _least_similarity(similarity, damaged) and not dated_apart and \
                 _copies(sim, look(keeper.id), look(other.id), similarity, damaged, _shapes(keeper, other),
                         (colour(keeper.id), colour(other.id)), weak_model, _burst(keeper, other, similarity)):

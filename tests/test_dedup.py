@@ -583,6 +583,32 @@ def test_the_camera_file_is_kept_over_an_edit_or_export_written_later_with_more_
     assert sorted([edit, heic, camera], key=keeper_order) == [camera, heic, edit]
 
 
+def test_a_macs_copy_named_with_a_number_is_a_copy() -> None:
+    """AirDrop's and Finder's "IMG_1234 2.jpg" was kept over the iPhone's photo, as "not named as a copy"."""
+    assert dedup.reads_as_a_copy(Path("/p/IMG_1234 2.jpg")) and dedup.reads_as_a_copy(Path("/p/IMG_1234 12.HEIC"))
+    assert not dedup.reads_as_a_copy(Path("/p/IMG_1234.jpg")) and not dedup.reads_as_a_copy(Path("/p/Trip 2019.jpg"))
+    phone = photo(1, "/photos/IMG_1234.jpg", taken_at="2024-08-15T18:30:12", mtime_ns=9_000)
+    airdropped = dataclasses.replace(phone, id=PhotoId(2), path=Path("/photos/IMG_1234 2.jpg"), mtime_ns=1_000)
+    assert best_first([airdropped, phone]) == [phone, airdropped]
+    assert why_kept(phone, [airdropped]) == ["it is not named or filed as a copy"]
+
+
+@pytest.mark.parametrize("name", ["IMG_E1300.JPG", "IMG_1300-edited.jpg", "IMG_1300-bearbeitet.jpg"])
+def test_a_phone_apps_edit_is_no_copy_and_of_near_copies_it_is_kept(name: str) -> None:
+    """Apple's IMG_E1300 and Google's -edited are the version their users see: at "copies only" a
+    slightly brightened edit was offered to the trash; at "near copies" the original was kept."""
+    image = circle_on_snow(0.4, texture=3)
+    edited = ImageEnhance.Brightness(image).enhance(1.05)
+    photos, vectors, photo_looks = pair_of(image, edited, 0.995)
+    photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], path=Path("/photos/IMG_1300.jpg"), mtime_ns=1_000)
+    photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], path=Path(f"/photos/{name}"), mtime_ns=9_000)
+    colours = coloured(image, edited)
+    assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks, photo_colours=colours) == []
+    groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks, photo_colours=colours)
+    assert [(g.keeper, g.others) for g in groups] == [(1, (0,))]
+    assert why_kept(photos[PhotoId(1)], [photos[PhotoId(0)]]) == ["it is the edit (IMG_E…, …-edited)"]
+
+
 @pytest.mark.parametrize("shot", ["/photos/Screenshots/coffee.png", "/photos/Screenshot_20230615-031700.png",
                                   "/photos/Screen Shot 2023-06-15 at 03.17.00.png",
                                   "/photos/Bildschirmfoto vom 2023-06-15.png", "/photos/Capture d’écran 1.png"])
