@@ -66,7 +66,7 @@ import locale
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
 
 from photoclip.places import NEGATIONS
@@ -1254,9 +1254,11 @@ def dashes_between_dates(query: str, today: date | None = None) -> str:
 
 _NAME_DATE = re.compile(
     r"(?<!\d)(19[7-9]\d|20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])"
-    r"(?:[-_ T.]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d)"
+    r"(?:[-_ T.]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d)(?:\d{3})?"  # milliseconds: a Pixel's
     r"|\s+at\s+([01]?\d|2[0-3])[.:]([0-5]\d)[.:]([0-5]\d)(?:\s*([AaPp])\.?[Mm]\b)?)?(?!\d)"  # macOS: " at 4.12.33 PM"
 )
+_UTC_NAME = re.compile(r"^PXL_", re.IGNORECASE)
+"""A Pixel's name for its photo: the time in it is UTC ("PXL_20240815_233000222": 23:30:00.222 UTC)."""
 _SENT_NAME = re.compile(r"whatsapp|-wa\d|^signal-|^photo_\d{4}-\d\d-\d\d_|^telegram", re.IGNORECASE)
 """A chat's name for a photo it received: its time is when it was sent (or saved), not taken."""
 
@@ -1281,7 +1283,9 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
         hour = minute = second = 0
     try:
         found = datetime(int(year), int(month), int(day), hour, minute, second)
-    except ValueError:
+        if _UTC_NAME.search(name) and clock[0]:  # in local time, as EXIF and Takeout's JSON say it
+            found = found.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
         return None
     if found.date() > (today or date.today()) + timedelta(days=1) or found == EPOCH:
         return None

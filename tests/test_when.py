@@ -434,7 +434,6 @@ def test_a_range_written_with_a_spaced_hyphen_stays_one_term_of_a_query() -> Non
     ("name", "taken"),
     [
         ("IMG_20230514_123456.jpg", "2023-05-14T12:34:56"),
-        ("PXL_20230514_123456789.jpg", "2023-05-14T00:00:00"),
         ("Screenshot_2023-05-14-12-34-56.png", "2023-05-14T12:34:56"),
         ("IMG-20230514-WA0003.jpg", "2023-05-14T00:00:00"),
         ("2023-05-14 12.34.56.jpg", "2023-05-14T12:34:56"),
@@ -458,6 +457,26 @@ def test_the_date_a_phone_wrote_into_a_file_name(name: str, taken: str | None) -
     from photoclip.when import date_in_name
 
     assert date_in_name(name, TODAY) == taken
+
+
+@pytest.mark.parametrize(("zone", "taken"), [("UTC", "2024-08-15T23:30:00"), ("Europe/Lisbon", "2024-08-16T00:30:00"),
+                                             ("America/New_York", "2024-08-15T19:30:00")])
+def test_a_pixels_name_is_its_time_in_utc_read_in_local_time(monkeypatch: pytest.MonkeyPatch, zone, taken) -> None:
+    """"PXL_20240815_233000222" was read as 15 August at midnight: its milliseconds hid the time,
+    which is UTC where EXIF and a Takeout's JSON say the local time (Lisbon: 16 August, 00:30)."""
+    import time
+
+    from photoclip.when import date_in_name
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert date_in_name("PXL_20240815_233000222.jpg", TODAY) == taken
+        assert date_in_name("PXL_20240815_233000222.MP.jpg", TODAY) == taken  # a motion photo
+        assert date_in_name("IMG_20240815_233000.jpg", TODAY) == "2024-08-15T23:30:00"  # others say local time
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.mark.parametrize("query", ["girl in summer dress", "dog in winter jacket", "in spring water",
