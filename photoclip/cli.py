@@ -1195,7 +1195,7 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
 
     return {
         "keep": entry(photos[group.keeper]),
-        "kept_because": why_kept(photos[group.keeper], [photos[pid] for pid in group.others], group.righted),
+        "kept_because": why_kept(photos[group.keeper], [photos[pid] for pid in group.others]),
         "copies": [entry(photos[pid]) | {"similarity": alike} for pid, alike in zip(group.others, group.similarities)],
         "exact": group.exact,
     }

@@ -49,9 +49,9 @@ CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for t
 _WORD = re.compile(r"[^\W\d_]+")
 _COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
                          "kopien", "copia", "copie", "sicherung"))
-_COPY_NAME = re.compile(r"(?:\s\(\d+\)|(?<=\w)\s\d{1,2}|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$",
-                        re.IGNORECASE)  # "IMG_1 (2)", "IMG_1 2" (a Mac's copy), "IMG_1 - Copy"
-_EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|modificato|bewerkt)$",
+_COPY_NAME = re.compile(r"(?:\s?\(\d+\)|(?<=\d{3})\s\d{1,2}|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$",
+                        re.IGNORECASE)  # "IMG_1 (2)", "IMG_1(2)", "IMG_1234 2" (a Mac's; not "Hike 2"), "IMG_1 - Copy"
+_EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|editada|modificato|bewerkt)$",
                         re.IGNORECASE)  # Apple Photos' edit of IMG_1234; Google Photos' "-edited" (Takeout)
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "screen capture", "bildschirmfoto",
                      "bildschirmaufnahme", "captura de pantalla", "captura de tela", "capture d'écran",
@@ -86,7 +86,6 @@ class DuplicateGroup:
     others: tuple[PhotoId, ...]  # most alike first
     similarities: tuple[float, ...]  # of each of the others to the keeper
     exact: bool  # every copy has the keeper's bytes
-    righted: bool = False  # the keeper is another's photo turned upright, written later (_righted)
 
     @property
     def members(self) -> tuple[PhotoId, ...]:
@@ -107,8 +106,7 @@ class DuplicateGroup:
         alike = dict(zip(self.others, self.similarities))
         keeper, *others = members
         return DuplicateGroup(keeper, tuple(others), tuple(alike.get(pid, self.similarity) for pid in others),
-                              all(photos[pid].hash == photos[keeper].hash for pid in others),
-                              self.righted and keeper == self.keeper)
+                              all(photos[pid].hash == photos[keeper].hash for pid in others))
 
 
 @dataclass(frozen=True)
@@ -156,28 +154,23 @@ _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wi
     "it is not named or filed as a copy", "it is the oldest file", "it is the least compressed",
     "its path is the shortest", "it was indexed first",
 )
-_OLDEST = _KEPT_FOR.index("it is the oldest file")
-_RIGHTING = (looks.TURNED_LEFT, looks.UPSIDE_DOWN, looks.TURNED_RIGHT)
 
 
-def why_kept(keeper: Photo, others: Sequence[Photo], righted: bool = False) -> list[str]:
+def why_kept(keeper: Photo, others: Sequence[Photo]) -> list[str]:
     """Why `keeper` is kept over `others`, in a few words each, most telling first: where
     keeper_order first tells it from each of them ("it has the most pixels", "it is the oldest
-    file"); "another program keeps notes on it" where best_first chose it for that, and that it
-    is a photo turned upright where it is kept for that (`righted`, DuplicateGroup.righted)."""
+    file"); "another program keeps notes on it" where best_first chose it for that."""
     undated = dated_apart([keeper, *others])
     mine = keeper_order(keeper, undated)
-    reasons: dict[float, str] = {}
+    reasons = set()
     for other in others:
         theirs = keeper_order(other, undated)
         first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), None)
         if first is not None and mine[first] < theirs[first]:
-            reasons[first] = _KEPT_FOR[first]
-        elif first == _OLDEST and righted:
-            reasons[_OLDEST - 0.5] = "it is the photo turned upright, written later"  # said before "the oldest"
+            reasons.add(first)
         elif first is not None:
             return ["another program keeps notes on it (a sidecar)"]
-    return [reasons[i] for i in sorted(reasons)]
+    return [_KEPT_FOR[i] for i in sorted(reasons)]
 
 
 def best_first(photos: Iterable[Photo]) -> list[Photo]:
@@ -217,7 +210,7 @@ def reads_as_an_edit(path: Path) -> bool:
     """Whether a file's name says it is a phone app's edit of the photo beside it: Apple Photos'
     "IMG_E1234.JPG" of IMG_1234, Google Photos' "IMG_1234-edited.jpg" (a Takeout). Their users see
     the edit as the photo: of the two, it is kept; and an edit is no copy (_an_edit_apart)."""
-    return bool(_EDIT_NAME.search(path.stem))
+    return bool(_EDIT_NAME.search(_COPY_NAME.sub("", path.stem)))  # "IMG_E1234 2", "…-edited(1)": its copies too
 
 
 def _an_edit_apart(a: Photo, b: Photo, similarity: float) -> bool:
@@ -624,61 +617,30 @@ def _twin_likeness(
     similarity: float, dated_apart: bool,
 ) -> float:
     """How alike two photos look, straight, mirrored or turned (looks.TURNS), when they are one
-    picture in grey (at least looks.TWIN) of one shape that way round, and their colours allow it
-    (looks.one_picture_in_colour), else 0: a copy made black and white or sepia, flipped, or a
-    sideways photo righted, is an edit, found at the similarities that ask for edits (below
-    SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find black-and-white copies;
-    photos without colours (indexed before they were kept) have none. Two photos `dated_apart`
-    (_Dates.apart) are not one picture."""
-    return _twin(a, b, look, colour, similarity, dated_apart)[0]
-
-
-def _twin(
-    a: Photo, b: Photo, look: Callable[[PhotoId], looks.Prepared | None], colour: Callable[[PhotoId], bytes | None],
-    similarity: float, dated_apart: bool,
-) -> tuple[float, int]:
-    """_twin_likeness, and how `b` is turned to look like `a` (looks.TURNS)."""
-    none = 0.0, looks.STRAIGHT
+    picture in grey (at least looks.TWIN; turned, looks.TURNED_TWIN) of one shape that way round,
+    and their colours allow it (looks.one_picture_in_colour), else 0: a copy made black and white
+    or sepia, flipped, or a sideways photo righted, is an edit, found at the similarities that ask
+    for edits (below SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find
+    black-and-white copies; photos without colours (indexed before they were kept) have none. Two
+    photos `dated_apart` (_Dates.apart) are not one picture. Which of the two is upright nobody
+    can tell: the original is kept, as of any edit."""
     if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None or dated_apart:
-        return none
+        return 0.0
     first, second = look(a.id), look(b.id)
     tints = colour(a.id), colour(b.id)
     if first is None or second is None or first.flat or second.flat or tints[0] is None or tints[1] is None:
-        return none
+        return 0.0
     shape, other = _shapes(a, b)
-    best = none
+    best = 0.0
     for turn in looks.TURNS:
         turned_shape = 1 / other if looks.sideways(turn) else other
         if max(shape, turned_shape) / min(shape, turned_shape) > looks.RESHAPED:
             continue
         alike = looks.compare(first, looks.turned(second, turn))
         least = looks.TWIN if turn in (looks.STRAIGHT, looks.MIRRORED) else looks.TURNED_TWIN
-        if alike >= max(best[0], least) and looks.one_picture_in_colour(*tints, turn):
-            best = alike, turn
+        if alike >= max(best, least) and looks.one_picture_in_colour(*tints, turn):
+            best = alike
     return best
-
-
-def _righted(
-    keeper: Photo, others: Sequence[Photo], look: Callable[[PhotoId], looks.Prepared | None],
-    colour: Callable[[PhotoId], bytes | None], similarity: float, dates: _Dates,
-) -> Photo | None:
-    """Of `others`, the newest that is `keeper` turned a quarter or upside down, written later and
-    as good a copy by all else keeper_order asks: a sideways or upside-down photo righted, the
-    one to keep (the oldest file is the original for any other copy, but here it is the mistake
-    the copy fixed). None when there is none."""
-    undated = dated_apart([keeper, *others])
-    mine = keeper_order(keeper, undated)[:_OLDEST]
-    later = sorted((other for other in others if other.hash != keeper.hash and other.mtime_ns > keeper.mtime_ns
-                    and keeper_order(other, undated)[:_OLDEST] == mine), key=lambda other: -other.mtime_ns)
-    mine_look = look(keeper.id)
-    for other in later:
-        theirs_look = look(other.id)
-        if mine_look is None or theirs_look is None or looks.compare(mine_look, theirs_look) >= looks.TWIN:
-            continue  # no look to turn, or a copy the same way round (most copies: no turn is tried)
-        apart = dates.apart(np.array([keeper.id], dtype=np.int64), np.array([other.id], dtype=np.int64), similarity)
-        if _twin(keeper, other, look, colour, similarity, bool(apart[0]))[1] in _RIGHTING:
-            return other
-    return None
 
 
 def look_bar(similarity: float) -> float:
@@ -737,9 +699,6 @@ def _around_keepers(
     while len(rest) > 1:
         rest = best_first(rest)
         keeper = rest[0]
-        if (righted := _righted(keeper, rest[1:], look, colour, similarity, dates)) is not None:
-            rest = [righted, *(photo for photo in rest if photo is not righted)]
-            keeper = righted
         apart_from_keeper = dates.apart(np.full(len(rest) - 1, keeper.id, dtype=np.int64),
                                         np.array([other.id for other in rest[1:]], dtype=np.int64), similarity)
         found = [(other, likeness(keeper, other, dated_apart))
@@ -754,7 +713,6 @@ def _around_keepers(
                 others=tuple(copy.id for copy, _ in copies),
                 similarities=tuple(round(sim, 4) for _, sim in copies),
                 exact=all(copy.hash == keeper.hash for copy, _ in copies),
-                righted=righted is not None,
             ))
         rest = left + elsewhere + apart
     return groups

@@ -262,7 +262,6 @@ class GroupRow(QFrame):
         super().__init__()
         self.setObjectName("DupGroup")
         self.members = list(group.members)
-        self.righted = group.righted
         self.photos = {pid: photos[pid] for pid in group.members}
         self.kept = kept_of(group.members, group.keeper, choices)
         self.tiles: dict[PhotoId, _Tile] = {}
@@ -313,7 +312,7 @@ class GroupRow(QFrame):
     def kept_because(self) -> str:
         """Why photoclip keeps the group's first photo, as its tooltip says it."""
         keeper, *others = (self.photos[pid] for pid in self.members)
-        return f"photoclip keeps this one: {', '.join(why_kept(keeper, others, self.righted))}"
+        return f"photoclip keeps this one: {', '.join(why_kept(keeper, others))}"
 
     @property
     def unshown(self) -> list[PhotoId]:
@@ -434,7 +433,6 @@ class GroupRow(QFrame):
         shown yet take their places."""
         for pid in ids & set(self.tiles):
             self.tiles.pop(pid).deleteLater()
-        self.righted = self.righted and self.members[0] not in ids
         self.members = [pid for pid in self.members if pid not in ids]
         self.kept -= ids
         if self.members and not self.kept:
