@@ -50,12 +50,12 @@ language's words or a dash to a date with one that names its month, season or ho
 august 2023", "juillet et août 2023", "de julio a agosto de 2023", "van juni tot juli 2023", "juli-august 2023",
 "10. juli bis 20. juli 2023"); alone ("mars", "ostern", "noël") or joined to a year alone ("dic a 2021") they are
 words. Those languages' words join only dates named in them, or, where they are no English word ("bis", "und",
-"entre"), dates of numbers ("2019 bis 2021"): "july a 2023", "christmas e 2022" and "camper van 2019 a 2020" are
-English words and years. A holiday's name that is a place's or a person's is read so: "KwaZulu-Natal 2019", "isla
-de pascua 2023", "easter island pascua 2023"; "natal" is Christmas only before "de" and its year ("natal de 2022":
-"natal 2022" may be the city in Brazil), "silvester" New Year's Eve only after "an", "zu" or "über", joined to a
-date by those languages' words ("weihnachten und silvester 2022") or before the two years it is between ("silvester
-2022/23"): "Silvester 2022" may be someone of that name.
+"entre", "de ... a"), dates of numbers ("2019 bis 2021", "de 2019 a 2021"): "july a 2023", "christmas e 2022" and
+"camper van 2019 a 2020" are English words and years. A holiday's name that is a place's or a person's is read
+so: "KwaZulu-Natal 2019", "isla de pascua 2023", "easter island pascua 2023"; "natal" is Christmas only before "de"
+and its year ("natal de 2022": "natal 2022" may be the city in Brazil), "silvester" New Year's Eve only after "an",
+"zu" or "über", joined to a date by those languages' words ("weihnachten und silvester 2022") or before the two years
+it is between ("silvester 2022/23"): "Silvester 2022" may be someone of that name.
 Seasons are the northern hemisphere's (summer is June to August; winter runs from December into the
 next year: "winter 2025" and "winter 2025-2026" are both December 2025 to February 2026, "winter
 2020-2023" the winters from December 2020 to February 2023)."""
@@ -583,7 +583,7 @@ def _led(*kinds: str) -> list[tuple[str, str]]:
 
 _LEADS = r"from|between|since|in|during|of|on|at|over|taken"
 _FOREIGN_FROM = r"von|zwischen|de|du|desde|entre|da|dal|tra|fra|van|tussen"  # "de juillet à août 2023"
-_FOREIGN_TO = r"bis|tot\s+en\s+met|t/m|tot|hasta|até|ate|à|a|ad"  # "juli bis august 2023", "van juni tot juli 2023"
+_FOREIGN_TO = r"bis|tot\s+en\s+met|t/m|tot|hasta|até|ate|à|al|au|a|ad"  # "juli bis august 2023", "de 2019 al 2021"
 _FOREIGN_AND_OR = r"und|oder|et|ou|y|e|ed|o|en"  # "juli und august 2023", "julio y agosto de 2023"
 _FOREIGN_WORD = re.compile(rf"\b(?:{_FOREIGN_TO}|{_FOREIGN_AND_OR})(?!\w)", re.IGNORECASE)
 _DASHED = re.compile(r"[-/\u2013]")
@@ -592,6 +592,9 @@ _ONLY_FOREIGN = {"von", "zwischen", "desde", "entre", "tussen", "bis", "tot", "t
 """Words joining dates that are no English word or name: they join dates of numbers too ("2019 bis 2021", "von 2019
 bis 2021"), where "a", "e", "o", "y", "en", "ad", "ed", "ate", "de", "da" or "van" join only dates named in their
 languages ("de julio a agosto de 2023"; "2019 a 2020" and "camper van 2019 a 2020" are words and years)."""
+_FROM_ABROAD, _TO_ABROAD = {"de", "da", "dal", "du"}, {"a", "al", "au", "à", "ad", "até", "ate", "hasta"}
+"""Another language's "from" and "to" that are English words or names alone but no English together: they join
+dates of numbers as _ONLY_FOREIGN do ("de 2019 a 2021", "da 2019 a 2021", "de 2019 al 2021": 2019 to 2021)."""
 _SPELLED_ALIKE = {"april", "august", "september", "november", "december", "winter"}
 """Months and seasons named alike in English and German or Dutch: joined by words of _ONLY_FOREIGN, they are theirs
 ("september bis november 2023")."""
@@ -866,10 +869,13 @@ def _abroad_unread(kind: str, match: re.Match[str], today: date) -> bool:
 def _said_abroad(dates: list[str], lead: str, words: list[str]) -> bool:
     """Whether joined dates are of the language of the "from" and the words joining them: one is named in another
     language ("de julio a agosto de 2023"), or those words are no English (_ONLY_FOREIGN) and the dates numbers or
-    _SPELLED_ALIKE ("2019 bis 2021", "september bis november 2023"). English dates are no other language's: "july a
-    2023", "christmas bis 2022" and "summer 2021 und 2022" are English words and years."""
+    _SPELLED_ALIKE ("2019 bis 2021", "september bis november 2023"), or they are _FROM_ABROAD and _TO_ABROAD and the
+    dates numbers ("de 2019 a 2021"). English dates are no other language's: "july a 2023", "christmas bis 2022",
+    "summer 2021 und 2022" and "de winter 2020 a winter 2021" are English words and years."""
     if any(map(_FOREIGN_NAME.search, dates)):
         return True
+    if lead in _FROM_ABROAD and words and set(words) <= _TO_ABROAD:
+        return not any(_LETTERS.search(one) for one in dates)
     plain = lead in _ONLY_FOREIGN if lead else all(word in _ONLY_FOREIGN for word in words)
     return plain and all(word.lower() in _SPELLED_ALIKE for one in dates for word in _LETTERS.findall(one))
 
@@ -1127,7 +1133,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
                 elif kind in _NO_DATE_AT_ALL:
                     scan = _blanked(scan, match.start(), match.end(), "\0")
                 continue
-            start, part = match.start(), _part_before(scan, match, found)
+            start, part = match.start(), _part_before(scan, match, found, kind, today)
             if part is not None:
                 start, found = part
             if (negated := _NEGATED.search(scan, 0, start)) is not None:  # "not in 2019", "except last summer"
@@ -1162,21 +1168,31 @@ _PART = re.compile(r"(?:\b(?:in|during|from|at|by|around|towards?)\s+)?(?:\bthe\
 _PARTS = {"early": "early", "mid": "mid", "late": "late", "beginning": "early", "start": "early", "end": "late"}
 
 
-def _part_before(scan: str, match: re.Match[str], found: Period) -> tuple[int, Period] | None:
+def _part_before(scan: str, match: re.Match[str], found: Period, kind: str, today: date) -> tuple[int, Period] | None:
     """"early 2019", "mid-june 2020", "late summer 2018", "the end of last year": the third of that
     time the word says (where it starts, and that period), for a year or more, a season or a month
     (a day or a holiday has no thirds worth the name). A word "beginning", "start" or "end" counts
-    only with its "of" ("a fresh start 2019" is no part of it)."""
+    only with its "of" ("a fresh start 2019" is no part of it). Before a range it is a part of the range's first
+    date: "from mid-2022 to september 2022" is from May to the end of September, not a third of the range, nor
+    the range to a day within that part."""
     part = _PART.search(scan, 0, match.start())
     if part is None or len(found.spans) != 1 or found.every or found.but:
         return None
     if part["edge"] and not part["of"] and not match.group().lower().startswith("of "):
         return None
-    (start, end), = found.spans
+    ends = _range_ends(match, today) if kind == "range" else None
+    (start, end), = found.spans if ends is None else ends[:1]
     if end - start < timedelta(days=28):
         return None
+    third = _third(start, end, _PARTS[part["part"].lower()])
     words = f"{' '.join(part.group().split())} {found.words}".replace(" - ", "-").replace("- ", "-")
-    return part.start(), Period((_third(start, end, _PARTS[part["part"].lower()]),), words)
+    return part.start(), Period((third if ends is None else _from_to([third, ends[1]]),), words)
+
+
+def _range_ends(match: re.Match[str], today: date) -> tuple[Span, Span]:
+    """The first and last dates of a range read as one span, dated as _joined dates them."""
+    first, last = _dated([_atom(match["first"], today), _atom(match["second"], today)])
+    return first, last
 
 
 _RANGE_JOINT = re.compile(r"\s*(?:to|until|till|through|thru|-|–)\s*", re.IGNORECASE)

@@ -951,3 +951,45 @@ def test_a_range_to_a_day_within_its_first_date_ends_on_that_day(query: str, sta
     """"10. juli bis 20. juli 2023" searched "10." among all of July, "july to 20 july 2023" was all of July."""
     found_rest, period = extract_period(query, TODAY)
     assert (found_rest, period.start, period.end) == ("", start, end)
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("snow from early 2022 to march 2022", "snow", datetime(2022, 1, 1), datetime(2022, 4, 1)),
+    ("from mid-2022 to september 2022", "", datetime(2022, 5, 1), datetime(2022, 10, 1)),
+    ("mid 2022 to july 2022", "", datetime(2022, 5, 1), datetime(2022, 8, 1)),
+    ("beach from late 2022 to november 2022", "beach", datetime(2022, 9, 1), datetime(2022, 12, 1)),
+    ("in early 2022 until february 2022", "", datetime(2022, 1, 1), datetime(2022, 3, 1)),
+    ("from the beginning of 2022 to march 2022", "", datetime(2022, 1, 1), datetime(2022, 4, 1)),
+    ("from early 2022 to 2023", "", datetime(2022, 1, 1), datetime(2024, 1, 1)),
+    ("juli bis 20. juli 2023", "", datetime(2023, 7, 1), datetime(2023, 7, 21)),
+    ("july to 20 july 2023", "", datetime(2023, 7, 1), datetime(2023, 7, 21)),
+    ("from may until 2020", "", datetime(2020, 1, 1), datetime(2021, 1, 1)),
+])
+def test_a_range_from_early_mid_or_late_a_date_runs_from_that_part_to_the_end_of_the_last(
+        query: str, rest: str, start: datetime, end: datetime) -> None:
+    """"from mid-2022 to september 2022" was April to June: the range ended at september within 2022 before "mid"
+    took its third."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.start, period.end) == (rest, start, end)
+
+
+@pytest.mark.parametrize(("query", "rest"), [
+    ("de 2019 a 2021", ""), ("da 2019 a 2021", ""), ("fotos de 2019 a 2021", "fotos"),
+    ("praia de 2019 a 2021", "praia"), ("de 2019 al 2021", ""), ("de 2019 à 2021", ""), ("dal 2019 al 2021", ""),
+    ("du 2019 au 2021", ""), ("desde 2019 al 2021", ""),
+    ("desde 2019 hasta 2021", ""), ("entre 2019 y 2021", ""),
+])
+def test_years_from_another_languages_from_to_its_to_are_the_years_between(query: str, rest: str) -> None:
+    """"de 2019 a 2021" was 2019 and 2021 alone, with "de a" left to search for."""
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.spans) == (rest, ((datetime(2019, 1, 1), datetime(2022, 1, 1)),))
+
+
+@pytest.mark.parametrize(("query", "rest", "spans"), [
+    ("camper van 2019 a 2020", "camper van a", ((datetime(2019, 1, 1), datetime(2021, 1, 1)),)),
+    ("plan a 2020", "plan a", ((datetime(2020, 1, 1), datetime(2021, 1, 1)),)),
+    ("2019 and 2021", "", ((datetime(2019, 1, 1), datetime(2020, 1, 1)), (datetime(2021, 1, 1), datetime(2022, 1, 1)))),
+])
+def test_english_words_beside_years_stay_words(query: str, rest: str, spans) -> None:
+    found_rest, period = extract_period(query, TODAY)
+    assert (found_rest, period.spans) == (rest, spans)
