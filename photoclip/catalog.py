@@ -353,19 +353,11 @@ _MIGRATIONS: dict[int, str] = {
     23: """
     DELETE FROM tags WHERE instr(tag, 'i\u0307') = 0 AND source <> 'user' AND EXISTS (SELECT 1 FROM tags d
         WHERE d.photo_id = tags.photo_id AND d.source = 'user' AND replace(d.tag, 'i\u0307', 'i') = tags.tag);
-    UPDATE OR IGNORE tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
-    DELETE FROM tags WHERE instr(tag, 'i\u0307') > 0;
-    UPDATE OR IGNORE defined_tags SET name = replace(name, 'i\u0307', 'i') WHERE instr(name, 'i\u0307') > 0;
-    DELETE FROM defined_tags WHERE instr(name, 'i\u0307') > 0;
-    UPDATE OR IGNORE keyword_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
-    DELETE FROM keyword_tags WHERE instr(tag, 'i\u0307') > 0;
-    UPDATE OR IGNORE forgotten_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
-    DELETE FROM forgotten_tags WHERE instr(tag, 'i\u0307') > 0;
-    UPDATE OR IGNORE tag_spellings SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
-    DELETE FROM tag_spellings WHERE instr(tag, 'i\u0307') > 0;
-    UPDATE OR IGNORE exported_tags SET tag = replace(tag, 'i\u0307', 'i') WHERE instr(tag, 'i\u0307') > 0;
-    DELETE FROM exported_tags WHERE instr(tag, 'i\u0307') > 0;
-    """,
+    """ + "".join(f"""
+    UPDATE OR IGNORE {table} SET {column} = replace({column}, 'i\u0307', 'i') WHERE instr({column}, 'i\u0307') > 0;
+    DELETE FROM {table} WHERE instr({column}, 'i\u0307') > 0;""" for table, column in (
+        ("tags", "tag"), ("defined_tags", "name"), ("keyword_tags", "tag"), ("forgotten_tags", "tag"),
+        ("tag_spellings", "tag"), ("exported_tags", "tag"))),
     # Captions are found without the accents of Greek letters and by Latin letters whose mark is part of
     # the letter, as names are: "ακροπολη" finds "Ακρόπολη", "lodz" finds "Łódź".
     24: """

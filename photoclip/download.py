@@ -48,8 +48,7 @@ class NotOnServer(Exception):
 def fetch_bytes(url: str, limit: int, timeout: float = 30.0) -> bytes:
     """The body at `url`, at most `limit` bytes; raise ModelUnavailableError (offline, refused,
     too big) with a reason a person can act on."""
-    if settings := offline_settings():
-        raise ModelUnavailableError(f"offline mode is on ({' and '.join(settings)})", offline=settings)
+    _refuse_offline()
     from urllib.request import Request, urlopen  # only here: it imports http.client and ssl, 40 ms of a start
 
     request = Request(url, headers={"User-Agent": "photoclip"})
@@ -74,6 +73,12 @@ def offline_settings() -> tuple[str, ...]:
                  if (value := os.environ.get(name, "")).strip().lower() not in ("", "0", "false", "no", "off"))
 
 
+def _refuse_offline() -> None:
+    """Raise ModelUnavailableError, naming the settings, where photoclip is told to stay offline."""
+    if settings := offline_settings():
+        raise ModelUnavailableError(f"offline mode is on ({' and '.join(settings)})", offline=settings)
+
+
 def fetch(
     urls: Sequence[str],
     dest: Path,
@@ -85,8 +90,7 @@ def fetch(
     """Download the first of `urls` the server has into `dest`; raise ModelUnavailableError.
     `flaw` says what is wrong with a downloaded file, if anything, before it is kept: a server
     that gives no length and closes early leaves a file that looks whole."""
-    if settings := offline_settings():
-        raise ModelUnavailableError(f"offline mode is on ({' and '.join(settings)})", offline=settings)
+    _refuse_offline()
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     missing = []

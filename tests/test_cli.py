@@ -725,31 +725,30 @@ def _photoclip(library: Path, *args: str, **popen: object) -> subprocess.Popen:
 def test_ctrl_d_at_the_trash_question_means_no(run, tmp_path: Path) -> None:
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
+    code, _, err = _answered_on_a_terminal(tmp_path / "lib", b"\x04", "duplicates", "--trash")
+    assert code == 0 and "Traceback" not in err and err.endswith("nothing moved\n")
+    assert all(copy.exists() for copy in copies)
+
+
+def _answered_on_a_terminal(library: Path, keys: bytes, *args: str) -> tuple[int, str, str]:
+    """photoclip run with a terminal for its input, `keys` typed there: its exit code, stdout and stderr."""
     terminal, its_end = os.openpty()
-    child = _photoclip(tmp_path / "lib", "duplicates", "--trash", stdin=its_end)
+    child = _photoclip(library, *args, stdin=its_end)
     os.close(its_end)
-    os.write(terminal, b"\x04")
+    os.write(terminal, keys)
     try:
-        _, err = child.communicate(timeout=60)
+        out, err = child.communicate(timeout=60)
     finally:
         os.close(terminal)
-    assert child.returncode == 0 and "Traceback" not in err and err.endswith("nothing moved\n")
-    assert all(copy.exists() for copy in copies)
+    return child.returncode, out, err
 
 
 def test_the_trash_question_is_asked_on_stderr_so_the_list_piped_on_stays_only_the_list(run, tmp_path: Path) -> None:
     """`duplicates --trash --json > list.json` hid the question in the file, and broke its JSON."""
     copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))
-    terminal, its_end = os.openpty()
-    child = _photoclip(tmp_path / "lib", "duplicates", "--trash", "--json", stdin=its_end)
-    os.close(its_end)
-    os.write(terminal, b"n\n")
-    try:
-        out, err = child.communicate(timeout=60)
-    finally:
-        os.close(terminal)
-    assert child.returncode == 0 and json.loads(out) and "to the trash? [y/N] " in err
+    code, out, err = _answered_on_a_terminal(tmp_path / "lib", b"n\n", "duplicates", "--trash", "--json")
+    assert code == 0 and json.loads(out) and "to the trash? [y/N] " in err
 
 
 @pytest.mark.parametrize("closed", ["<&-", "2>&-"])

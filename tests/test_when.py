@@ -485,6 +485,12 @@ def test_a_season_a_noun_follows_is_no_date(query: str) -> None:
     assert extract_period(query, today=date(2026, 12, 4))[1] is None
 
 
+def _read(query: str) -> tuple[str, datetime, datetime]:
+    """What a query leaves to search for, and when its period starts and ends."""
+    rest, period = extract_period(query, TODAY)
+    return rest, period.start, period.end
+
+
 def _spans(*spans) -> tuple:
     return tuple((datetime(*a), datetime(*b)) for a, b in spans)
 
@@ -799,8 +805,7 @@ def test_a_days_name_that_names_a_thing_is_no_date(query: str) -> None:
 def test_a_month_or_season_in_german_french_spanish_italian_portuguese_or_dutch_before_a_year_is_that(
         query: str, rest: str, start: datetime, end: datetime) -> None:
     """"juli 2023" was the whole of 2023, the month word left to the model; "juli 2023 - august 2023" a crash."""
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == (rest, start, end)
+    assert _read(query) == (rest, start, end)
 
 
 @pytest.mark.parametrize("query", ["photos of mars", "juli", "mai tai", "marco polo", "sommer", "photo set", "ostern",
@@ -868,8 +873,7 @@ def test_holy_week_is_palm_sunday_to_easter_sunday_and_a_holiday_of_each_year_is
 ])
 def test_a_foreign_word_that_is_no_date_here_leaves_the_dates_beside_it(
         query: str, rest: str, start: datetime, end: datetime) -> None:
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == (rest, start, end)
+    assert _read(query) == (rest, start, end)
 
 
 @pytest.mark.parametrize(("query", "rest", "start", "end"), [
@@ -885,8 +889,7 @@ def test_a_foreign_word_that_is_no_date_here_leaves_the_dates_beside_it(
 def test_a_foreign_month_or_season_dashed_to_its_year_is_that_month_or_season(
         query: str, rest: str, start: datetime, end: datetime) -> None:
     """"juli-2023" was the whole of 2023: a range from juli to 2023."""
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == (rest, start, end)
+    assert _read(query) == (rest, start, end)
 
 
 @pytest.mark.parametrize(("query", "rest", "year"), [
@@ -913,8 +916,7 @@ def test_a_foreign_holiday_that_is_a_place_or_a_name_here_is_a_word_and_a_year(
     ("no natal de 2022", "no", datetime(2022, 12, 24), datetime(2022, 12, 27)),
 ])
 def test_silvester_or_natal_said_to_be_the_holiday_is_it(query: str, rest: str, start: datetime, end: datetime) -> None:
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == (rest, start, end)
+    assert _read(query) == (rest, start, end)
 
 
 @pytest.mark.parametrize(("query", "rest", "start", "end"), [
@@ -935,8 +937,7 @@ def test_a_foreign_word_joins_dates_named_in_its_language_or_is_no_english_word(
         query: str, rest: str, start: datetime, end: datetime) -> None:
     """"July a 2023" was the whole of 2023 with the header "(in July a 2023)", the month dropped from the search;
     "camper van 2019 a 2020" searched "camper"."""
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == (rest, start, end)
+    assert _read(query) == (rest, start, end)
 
 
 @pytest.mark.parametrize(("query", "start", "end"), [
@@ -949,8 +950,7 @@ def test_a_foreign_word_joins_dates_named_in_its_language_or_is_no_english_word(
 ])
 def test_a_range_to_a_day_within_its_first_date_ends_on_that_day(query: str, start: datetime, end: datetime) -> None:
     """"10. juli bis 20. juli 2023" searched "10." among all of July, "july to 20 july 2023" was all of July."""
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == ("", start, end)
+    assert _read(query) == ("", start, end)
 
 
 @pytest.mark.parametrize(("query", "rest", "start", "end"), [
@@ -969,8 +969,7 @@ def test_a_range_from_early_mid_or_late_a_date_runs_from_that_part_to_the_end_of
         query: str, rest: str, start: datetime, end: datetime) -> None:
     """"from mid-2022 to september 2022" was April to June: the range ended at september within 2022 before "mid"
     took its third."""
-    found_rest, period = extract_period(query, TODAY)
-    assert (found_rest, period.start, period.end) == (rest, start, end)
+    assert _read(query) == (rest, start, end)
 
 
 @pytest.mark.parametrize(("query", "rest"), [
