@@ -1275,17 +1275,36 @@ _NAME_DATE = re.compile(
 )
 _UTC_NAME = re.compile(r"^PXL_", re.IGNORECASE)
 """A Pixel's name for its photo: the time in it is UTC ("PXL_20240815_233000222": 23:30:00.222 UTC)."""
-_SENT_NAME = re.compile(r"whatsapp|-wa\d|^signal-|^photo_\d{4}-\d\d-\d\d_|^telegram", re.IGNORECASE)
-"""A chat's name for a photo it received: its time is when it was sent (or saved), not taken."""
+_EPOCH_NAME = re.compile(r"^(?:FB_IMG_|mmexport(?:[0-9a-f]{32}_)?|wx_camera_|microMsg\.)(1\d{12})(?!\d)", re.IGNORECASE)
+"""An app's name for a photo with its moment in milliseconds since 1970 (UTC): Facebook's "FB_IMG_1688477400000.jpg",
+WeChat's "mmexport1688477400000.jpg" (or after the photo's hash, "mmexport<32 hex digits>_1688477400000.jpg"), its
+camera's "wx_camera_…" and its older "microMsg.…". Only these apps': a 13-digit number in another name may be an
+order's, a phone's or an id (Snapchat's "Snapchat-771329060.jpg" is one)."""
+_SENT_NAME = re.compile(r"whatsapp|-wa\d|^signal-|^photo_\d{4}-\d\d-\d\d_|^telegram|^fb_img_|^mmexport|^micromsg\.",
+                        re.IGNORECASE)
+"""A chat's name for a photo it received, or Facebook's or WeChat's for one saved from them: its time is when it was
+sent (or saved), not taken. WeChat's camera ("wx_camera_…") names a photo when it takes it."""
 
 
 def date_in_name(name: str, today: date | None = None) -> str | None:
     """The date a phone or app wrote into a file's name ("IMG_20230514_123456.jpg",
     "PXL_20230514_...", "Screenshot_2023-05-14-12-34-56.png", "Screenshot 2023-05-14 at 4.12.33
-    PM.png", "IMG-20230514-WA0003.jpg", "2023-05-14 12.34.56.jpg"), as ISO 8601: the best guess
-    of when a photo without EXIF was taken, since a copied file's own date is the day it was
-    copied. A chat's name gives the day only (midnight): the time in it is when the photo was
-    sent, which would make it another moment than the photo it is a copy of (dedup)."""
+    PM.png", "IMG-20230514-WA0003.jpg", "2023-05-14 12.34.56.jpg", "FB_IMG_1684067696000.jpg"), as
+    ISO 8601: the best guess of when a photo without EXIF was taken, since a copied file's own date
+    is the day it was copied. A chat's name, or Facebook's or WeChat's for a photo saved from them,
+    gives the day only (midnight): the time in it is when the photo was sent or saved, which would
+    make it another moment than the photo it is a copy of (dedup)."""
+    epoch = _EPOCH_NAME.match(name)
+    found = _in_local_time(EPOCH + timedelta(milliseconds=int(epoch[1]))) if epoch else _date_written(name)
+    if found is not None and _SENT_NAME.search(name):
+        found = datetime.combine(found.date(), datetime.min.time())
+    if found is None or found.date() > (today or date.today()) + timedelta(days=1) or found == EPOCH:
+        return None
+    return found.isoformat(timespec="seconds")
+
+
+def _date_written(name: str) -> datetime | None:
+    """The date and time written out in a file's name (_NAME_DATE), in local time; None where it names no moment."""
     match = _NAME_DATE.search(name)
     if match is None:
         return None
@@ -1295,17 +1314,16 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
         hour = hour % 12 + (12 if clock[6] in "Pp" else 0)
     elif clock[6]:
         return None
-    if _SENT_NAME.search(name):
-        hour = minute = second = 0
     try:
         found = datetime(int(year), int(month), int(day), hour, minute, second)
-        if _UTC_NAME.search(name) and clock[0]:  # in local time, as EXIF and Takeout's JSON say it
-            found = found.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+        return _in_local_time(found) if _UTC_NAME.search(name) and clock[0] else found
     except (ValueError, OverflowError, OSError):
         return None
-    if found.date() > (today or date.today()) + timedelta(days=1) or found == EPOCH:
-        return None
-    return found.isoformat(timespec="seconds")
+
+
+def _in_local_time(utc: datetime) -> datetime:
+    """A moment a name gives in UTC, in local time, as EXIF and Takeout's JSON say it."""
+    return utc.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
 
 
 EPOCH = datetime(1970, 1, 1)

@@ -479,6 +479,69 @@ def test_a_pixels_name_is_its_time_in_utc_read_in_local_time(monkeypatch: pytest
         time.tzset()
 
 
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [
+        ("FB_IMG_1688477400000.jpg", "2023-07-04T00:00:00"),  # Facebook's: when saved, the day alone
+        ("mmexport1688477400000.jpg", "2023-07-04T00:00:00"),  # WeChat's
+        ("mmexport4d931b739159e49b4998a52d0d951c32_1688477400000.png", "2023-07-04T00:00:00"),
+        ("microMsg.1688477400000.jpg", "2023-07-04T00:00:00"),
+        ("wx_camera_1688477400000.jpg", "2023-07-04T13:30:00"),  # WeChat's camera: when taken
+        ("FB_IMG_1688477400000 (1).jpg", "2023-07-04T00:00:00"),  # copies
+        ("mmexport1688477400000~2.jpg", "2023-07-04T00:00:00"),
+        ("wx_camera_1688477400000-edited.jpg", "2023-07-04T13:30:00"),
+        ("IMG_1688477400000.jpg", None),  # an unknown app's number
+        ("1688477400000.jpg", None),
+        ("order_1688477400000.jpg", None),
+        ("received_1688477400000.jpeg", None),  # Messenger's: an id
+        ("Snapchat-1688477400.jpg", None),  # Snapchat's: a random number
+        ("FB_IMG_168847740000.jpg", None),
+        ("FB_IMG_16884774000001.jpg", None),
+        ("mmexport1688477400.jpg", None),
+        ("FB_IMG_0000000000000.jpg", None),
+        ("wx_camera_1800000000000.jpg", None),  # January 2027: after today
+    ],
+)
+def test_an_apps_name_with_its_moment_in_milliseconds_since_1970(
+        monkeypatch: pytest.MonkeyPatch, name: str, taken: str | None) -> None:
+    """"FB_IMG_1688477400000.jpg" (Facebook) and "mmexport1688477400000.jpg" (WeChat) had no date: the
+    moment is written as milliseconds since 1970, UTC. Only those apps' names are read so: any other
+    13-digit number may be an order's or a phone's."""
+    import time
+
+    from photoclip.when import date_in_name
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert date_in_name(name, TODAY) == taken
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(("zone", "saved", "taken"),
+                         [("UTC", "2023-07-04T00:00:00", "2023-07-04T21:30:00"),
+                          ("Asia/Tokyo", "2023-07-05T00:00:00", "2023-07-05T06:30:00"),
+                          ("America/New_York", "2023-07-04T00:00:00", "2023-07-04T17:30:00")])
+def test_an_apps_milliseconds_since_1970_are_read_in_local_time(
+        monkeypatch: pytest.MonkeyPatch, zone: str, saved: str, taken: str) -> None:
+    """21:30 UTC on 4 July is 5 July in Tokyo: the day of a saved photo is the local one, as for a Pixel's name."""
+    import time
+
+    from photoclip.when import date_in_name
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert date_in_name("FB_IMG_1688506200000.jpg", TODAY) == saved
+        assert date_in_name("mmexport1688506200000.jpg", TODAY) == saved
+        assert date_in_name("wx_camera_1688506200000.jpg", TODAY) == taken
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 @pytest.mark.parametrize("query", ["girl in summer dress", "dog in winter jacket", "in spring water",
                                    "kids in summer clothes"])
 def test_a_season_a_noun_follows_is_no_date(query: str) -> None:
