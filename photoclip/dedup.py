@@ -15,6 +15,7 @@ false group puts a photo one click from the trash. Users who want bursts grouped
 
 from __future__ import annotations
 
+import functools
 import glob
 import logging
 import os
@@ -24,13 +25,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
+from PIL import Image
 from send2trash import send2trash
 
-from photoclip import looks, xmp
+from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
-from photoclip.fsutil import mtime_ns
+from photoclip.fsutil import mtime_ns, open_regular
 from photoclip.ids import PhotoId
 from photoclip.takeout import has_json
 from photoclip.vectors import VectorIndex
@@ -74,6 +77,13 @@ _VECTORS_TIE = 0.002  # a copy this close alike to two photos says nothing of wh
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.5  # different photos a weak model confused look less alike than this
 _LOOKS_AT_ONCE = 5000  # looks read at a time to find twins among: 5 MB
+_XMP_NS = "{http://ns.adobe.com/xap/1.0/}"
+_DIGIKAM_COLOUR = "{http://www.digikam.org/ns/1.0/}ColorLabel"
+_DARKTABLE_HISTORY = "{http://darktable.sf.net/}history"
+_LIGHTROOM_SETTINGS = "{http://ns.adobe.com/camera-raw-settings/1.0/}HasSettings"
+_RDF_LI = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
+_DIGIKAM_COLOURS = ("", "Red", "Orange", "Yellow", "Green", "Blue", "Magenta", "Gray", "Black", "White")
+_EXIF_IFD, _EXIF_RATING, _TIFF_XMP = 0x8769, 0x4746, 700  # the Exif sub-IFD, Windows' rating, a TIFF's XMP
 
 
 @dataclass(frozen=True)
@@ -131,14 +141,18 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
     bytes as often as fewer), then the most bytes (of files
-    written at one moment, the least recompressed), then the shortest path. best_first() puts
-    the file another program keeps notes on first among the best one's very bytes."""
+    written at one moment, the least recompressed), then one on the computer's own drive, not on
+    a drive that can be unplugged or a share (mounts.on_external_drive: a folder copied onto a USB
+    drive with its dates is the same in all else, and the backup drive must not end up holding the
+    only copy), then the shortest path. best_first() puts the file another program keeps notes on
+    first among the best one's very bytes."""
     pixels = (photo.width or 0) * (photo.height or 0)
     dated = photo.taken_at is not None and photo.hash not in undated_bytes
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
             not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
-            reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, len(str(photo.path)), photo.id)
+            reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, mounts.on_external_drive(photo.path),
+            len(str(photo.path)), photo.id)
 
 
 def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
@@ -152,7 +166,7 @@ _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wi
     "it has the most pixels", "it keeps the date taken", "it keeps the place", "it is not a GIF",
     "it is the edit (IMG_E…, …-edited)",
     "it is not named or filed as a copy", "it is the oldest file", "it is the least compressed",
-    "its path is the shortest", "it was indexed first",
+    "it is on this computer's own drive", "its path is the shortest", "it was indexed first",
 )
 
 
@@ -195,6 +209,122 @@ def has_notes(path: Path) -> bool:
     """Whether another program (digiKam, Lightroom, darktable) keeps notes on the photo in a
     sidecar beside it: a rating, keywords, edits, which its copies do not have."""
     return bool(xmp.others_sidecars(path))
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What a person wrote on a photo in another program (digiKam, Lightroom, Windows' file
+    properties), in its sidecars or its own file, and lost with them when a copy goes: its
+    captions (titles, descriptions; folded, to compare), its rating (-1, Lightroom's "rejected",
+    to 5; None when unrated, as 0 says too), its colour labels (in any case) and whether it holds
+    edits (darktable's history, Lightroom's develop settings: the user's work on that file). Keywords
+    are none of these: a copy's become tags of the photo kept (Library.trash)."""
+
+    captions: frozenset[str] = frozenset()
+    rating: int | None = None
+    labels: frozenset[str] = frozenset()
+    edited: bool = False
+
+    def __or__(self, other: Notes) -> Notes:
+        ratings = [r for r in (self.rating, other.rating) if r is not None]
+        return Notes(self.captions | other.captions, max(ratings, default=None), self.labels | other.labels,
+                     self.edited or other.edited)
+
+    def missing_from(self, kept: Iterable[Notes]) -> list[str]:
+        """These notes that none of `kept` holds, in a few words each: a caption none of them has
+        (in any case or spacing), a label none has, a rating none matches or beats (the user
+        rated the picture that high or higher there, so no filter by stars loses it; an unrated
+        photo holds no rating, not even a rejection)."""
+        held = Notes()
+        for notes in kept:
+            held |= notes
+        missing = []
+        if self.captions - held.captions:
+            missing.append("a caption")
+        if self.rating is not None and (held.rating is None or held.rating < self.rating):
+            stars = f"{self.rating} star{'s' if self.rating > 1 else ''}"
+            missing.append("a rejected mark" if self.rating < 0 else f"a rating ({stars})")
+        held_labels = {label.casefold() for label in held.labels}
+        if lost := sorted(label for label in self.labels if label.casefold() not in held_labels):
+            missing.append(f"a colour label ({', '.join(lost)})")
+        if self.edited and not held.edited:
+            missing.append("edits (darktable's or Lightroom's)")
+        return missing
+
+
+def notes_on(path: Path) -> Notes:
+    """The Notes on a photo in the sidecars other programs keep beside it and in its own file's
+    XMP, EXIF and IPTC. Broken XML or a file that cannot be read holds none."""
+    notes = _file_notes(path)
+    for packet in xmp.others_sidecars(path):
+        notes |= _xmp_notes(packet)
+    return notes
+
+
+def _xmp_notes(packet: bytes | None) -> Notes:
+    """The Notes in an XMP packet: dc:title and dc:description (captions.xmp_texts), xmp:Rating
+    and xmp:Label as an element or as an attribute of rdf:Description, and digiKam's colour."""
+    root = xmp.parse(packet)
+    if root is None:
+        return Notes()
+    ratings, labels, edited = [], [], False
+    for element in root.iter():
+        ratings.append(_xmp_value(element, _XMP_NS + "Rating"))
+        labels.append((_xmp_value(element, _XMP_NS + "Label") or "").strip())
+        colour = _number(_xmp_value(element, _DIGIKAM_COLOUR))
+        if colour is not None and 0 < colour < len(_DIGIKAM_COLOURS):
+            labels.append(_DIGIKAM_COLOURS[colour])
+        edited = edited or (element.tag == _DARKTABLE_HISTORY and any(e.tag == _RDF_LI for e in element.iter())) \
+            or (_xmp_value(element, _LIGHTROOM_SETTINGS) or "").strip().casefold() == "true"
+    return Notes(_as_compared(captions.xmp_texts(packet)), _rating(ratings), frozenset(filter(None, labels)), edited)
+
+
+def _xmp_value(element: ElementTree.Element, name: str) -> str | None:
+    """A property of XMP, written either way: as an attribute of rdf:Description, or as its own
+    element (this one, when it is named so)."""
+    return element.get(name, element.text if element.tag == name else None)
+
+
+def _file_notes(path: Path) -> Notes:
+    """The Notes in a photo's own file, read from its header as Pillow opens it (not its pixels):
+    its XMP, the captions of its EXIF, IPTC and comments, and Windows' rating in its EXIF."""
+    try:
+        with open_regular(path) as fh, Image.open(fh) as im:
+            fmt = "jpeg" if im.format in ("JPEG", "MPO") else (im.format or "").lower()
+            exif = im.getexif()
+            texts = [*captions.exif_texts(exif, exif.get_ifd(_EXIF_IFD)), *captions.comment_texts(im, fmt),
+                     *(captions.iptc_texts(im) if fmt in ("jpeg", "tiff") else ())]
+            packet = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp") or exif.get(_TIFF_XMP)
+            rating = exif.get(_EXIF_RATING)
+    except Exception as exc:  # any broken header, whichever Pillow plugin reads it: no notes, the trash run goes on
+        log.debug("no notes read from %s: %s", path, exc)
+        return Notes()
+    packet = packet.encode("utf-8", "replace") if isinstance(packet, str) else packet
+    notes = _xmp_notes(bytes(packet)) if isinstance(packet, (bytes, bytearray)) else Notes()
+    return notes | Notes(_as_compared(texts), _rating([rating]))
+
+
+def _as_compared(texts: Iterable[str]) -> frozenset[str]:
+    """Captions as Notes compares them: any case, any spacing."""
+    return frozenset(folded for text in texts if (folded := " ".join(text.split()).casefold()))
+
+
+def _rating(values: Iterable[str | float | None]) -> int | None:
+    """The highest of ratings as XMP or EXIF write them ("5", "-1", "3.0"), None for none: 0 is
+    unrated, and a number out of -1..5 no rating at all."""
+    ratings = [n for n in map(_number, values) if n is not None and n != 0 and -1 <= n <= 5]
+    return max(ratings, default=None)
+
+
+def _number(value: str | float | None) -> int | None:
+    """A whole number written as text ("5", "3.0") or stored as one (EXIF); None for anything else."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def reads_as_a_copy(path: Path) -> bool:
@@ -842,7 +972,9 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
     """Send each photo's file to the system trash, where the user can restore it. A file that
     changed since it was indexed, or vanished, stays out of it: the user chose what they saw.
     With `kept_for` (a copy -> the photos kept in its stead), a copy goes only while one of
-    those is still there as it was, and is another file: never the last one of a picture."""
+    those is still there as it was, and is another file: never the last one of a picture; and
+    only when they hold its Notes (a caption, a rating, a colour label) too."""
+    read = functools.cache(notes_on)  # many copies share the photo kept: each file is read once a run
     trashed: list[PhotoId] = []
     failed: list[tuple[Path, str]] = []
     freed = 0
@@ -862,9 +994,10 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
             failed.append((photo.path, "the copy kept in its place is gone, changed, or this very file; look again"))
             continue
         kept = kept_for.get(photo.id) if kept_for is not None else None
-        if kept is not None and has_notes(photo.path) and not any(has_notes(other.path) for other in kept):
-            failed.append((photo.path, "its sidecar holds notes (a rating, keywords) the photo kept has not; move the "
-                                       "sidecar beside that one, or trash this copy yourself"))
+        missing = _notes_missing(photo.path, kept, read) if kept is not None else []
+        if missing:
+            failed.append((photo.path, f"it holds {_listed(missing)} the photo kept has not; give that one the "
+                                       "same, then trash this copy yourself"))
             continue
         try:
             send2trash(str(photo.path))
@@ -876,6 +1009,20 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
         trashed.append(photo.id)
         freed += photo.size
     return TrashResult(trashed=tuple(trashed), freed_bytes=freed, failed=tuple(failed))
+
+
+def _notes_missing(copy: Path, kept: Sequence[Photo], read: Callable[[Path], Notes]) -> list[str]:
+    """What of the Notes on `copy` none of the photos `kept` in its stead holds (Notes.missing_from);
+    theirs are not read when it has none, as most copies have."""
+    notes = read(copy)
+    if notes == Notes():
+        return []
+    return notes.missing_from(read(other.path) for other in kept)
+
+
+def _listed(items: Sequence[str]) -> str:
+    """"a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _trash_sidecars(photo: Path) -> None:

@@ -768,6 +768,17 @@ def test_a_group_less_photos_that_left_keeps_its_keeper_or_the_copy_next_to_it()
     assert group.without({PhotoId(1), PhotoId(2), PhotoId(3)}, photos) is None
 
 
+def test_of_copies_alike_in_all_else_the_one_on_the_computers_own_drive_is_kept() -> None:
+    """~/Pictures/Camera copied with `cp -a` onto a USB drive, both indexed: the same bytes and
+    dates, and the drive's path shorter. The backup drive must not be left the only copy."""
+    home = photo(1, "/home/anna/Pictures/Camera/IMG_1000.jpg", digest="same", mtime_ns=5)
+    usb = photo(2, "/media/anna/WD/IMG_1000.jpg", digest="same", mtime_ns=5)
+    assert best_first([usb, home]) == [home, usb]
+    assert why_kept(home, [usb]) == ["it is on this computer's own drive"]
+    mac = photo(3, "/Volumes/WD/IMG_1000.jpg", digest="same", mtime_ns=5)
+    assert best_first([mac, usb, home])[0] is home
+
+
 def test_every_place_of_the_keepers_order_says_why_it_wins() -> None:
     assert len(keeper_order(photo(1))) == len(dedup._KEPT_FOR)
 
@@ -814,9 +825,100 @@ def test_a_copy_with_notes_the_photo_kept_has_not_stays_with_them(tmp_path: Path
     result = move_to_trash([copy], kept_for={2: [kept]})
 
     assert result.trashed == () and copy.path.exists() and notes.read_bytes() == RATED
-    assert dict(result.failed)[copy.path].startswith("its sidecar holds notes (a rating, keywords) the photo kept")
+    assert dict(result.failed)[copy.path] == ("it holds a rating (5 stars) the photo kept has not; give that one "
+                                              "the same, then trash this copy yourself")
     (tmp_path / "IMG_1.xmp").write_bytes(RATED)
     assert move_to_trash([copy], kept_for={2: [kept]}).trashed == (2,) and not notes.exists()
+
+
+def notes_xmp(rating: str | None = None, caption: str | None = None, label: str | None = None,
+              keywords: tuple[str, ...] = ()) -> bytes:
+    """An XMP packet as digiKam and Lightroom write one: the rating and label as attributes of
+    rdf:Description, the caption (dc:description) and keywords (dc:subject) as elements."""
+    attributes = "".join(f' xmp:{name}="{value}"' for name, value in (("Rating", rating), ("Label", label)) if value)
+    caption_xml = f"<dc:description><rdf:Alt><rdf:li xml:lang='x-default'>{caption}</rdf:li></rdf:Alt>" \
+                  "</dc:description>" if caption else ""
+    keywords_xml = f"<dc:subject><rdf:Bag>{''.join(f'<rdf:li>{k}</rdf:li>' for k in keywords)}</rdf:Bag></dc:subject>"
+    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+            f'{attributes}>{caption_xml}{keywords_xml}</rdf:Description></rdf:RDF></x:xmpmeta>').encode()
+
+
+def test_a_copy_whose_caption_or_rating_the_photo_kept_has_not_stays_wherever_it_keeps_them(tmp_path: Path) -> None:
+    """digiKam's sidecar (IMG_1.jpg.xmp) and Lightroom's (IMG_1.xmp) beside both, and XMP in the
+    copy's own file: a sidecar beside the photo kept is not enough, it must hold the notes."""
+    kept = on_disk(write_photo(tmp_path / "Camera" / "IMG_1000.jpg", seed=5, size=(320, 240)), 1)
+    (tmp_path / "Camera" / "IMG_1000.jpg.xmp").write_bytes(notes_xmp(rating="3"))
+    digikam = on_disk(write_photo(tmp_path / "small" / "astronaut_small.jpg", seed=5), 2)
+    sidecar = tmp_path / "small" / "astronaut_small.jpg.xmp"
+    sidecar.write_bytes(notes_xmp("5", "Grandma at the wedding", keywords=("wedding", "grandma")))
+    other = on_disk(write_photo(tmp_path / "Camera" / "IMG_1001.jpg", seed=6, size=(320, 240)), 3)
+    (tmp_path / "Camera" / "IMG_1001.xmp").write_bytes(notes_xmp(label="Green"))
+    lightroom = on_disk(write_photo(tmp_path / "small" / "coffee_small.jpg", seed=6), 4)
+    (tmp_path / "small" / "coffee_small.xmp").write_bytes(notes_xmp(caption="Coffee in Lisbon", label="Red"))
+    plain = on_disk(write_photo(tmp_path / "Camera" / "IMG_1002.jpg", seed=7, size=(320, 240)), 5)
+    embedded = tmp_path / "small" / "IMG_1002_small.jpg"
+    Image.open(plain.path).resize((160, 120)).save(embedded, xmp=notes_xmp("-1", "Grandma at the wedding"))
+    inside = on_disk(embedded, 6)
+
+    result = move_to_trash([digikam, lightroom, inside], kept_for={2: [kept], 4: [other], 6: [plain]})
+
+    assert result.trashed == () and all(p.path.exists() for p in (digikam, lightroom, inside)) and sidecar.exists()
+    assert dict(result.failed) == {
+        digikam.path: "it holds a caption and a rating (5 stars) the photo kept has not; give that one the same, "
+                      "then trash this copy yourself",
+        lightroom.path: "it holds a caption and a colour label (Red) the photo kept has not; give that one the "
+                        "same, then trash this copy yourself",
+        inside.path: "it holds a caption and a rejected mark the photo kept has not; give that one the same, then "
+                     "trash this copy yourself",
+    }
+
+
+def test_a_copy_darktable_or_lightroom_edited_stays_unless_the_photo_kept_was_edited_too(tmp_path: Path) -> None:
+    """The history of darktable's sidecar and Lightroom's develop settings are the user's work on that
+    file: the copy went to the trash with them (only a sidecar with keywords alone may go)."""
+    kept = on_disk(write_photo(tmp_path / "Camera" / "IMG_1.jpg", seed=5, size=(320, 240)), 1)
+    darktable = on_disk(write_photo(tmp_path / "dt" / "IMG_1.jpg", seed=5), 2)
+    (tmp_path / "dt" / "IMG_1.jpg.xmp").write_bytes(
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:darktable="http://darktable.sf.net/"><darktable:history><rdf:Seq>'
+        b'<rdf:li darktable:operation="exposure" darktable:enabled="1"/></rdf:Seq></darktable:history>'
+        b'</rdf:Description></rdf:RDF></x:xmpmeta>')
+    lightroom = on_disk(write_photo(tmp_path / "lr" / "IMG_1.jpg", seed=5), 3)
+    settings = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+                b'<rdf:Description xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" crs:HasSettings="True"'
+                b' crs:Exposure2012="+0.50"/></rdf:RDF></x:xmpmeta>')
+    (tmp_path / "lr" / "IMG_1.xmp").write_bytes(settings)
+
+    result = move_to_trash([darktable, lightroom], kept_for={2: [kept], 3: [kept]})
+
+    assert result.trashed == () and dict(result.failed) == {
+        copy.path: "it holds edits (darktable's or Lightroom's) the photo kept has not; give that one the same, "
+                   "then trash this copy yourself" for copy in (darktable, lightroom)}
+    (tmp_path / "Camera" / "IMG_1.xmp").write_bytes(settings)
+    assert move_to_trash([darktable, lightroom], kept_for={2: [kept], 3: [kept]}).trashed == (2, 3)
+
+
+def test_a_copy_goes_when_the_photo_kept_holds_its_notes_and_its_keywords_alone_keep_no_copy(tmp_path: Path) -> None:
+    """The same caption in another case or spacing, the same label and as high a rating or
+    higher, in a sidecar or in the file kept; keywords become the kept photo's tags (Library.trash)."""
+    kept = write_photo(tmp_path / "Camera" / "IMG_1000.jpg", seed=5, size=(320, 240))
+    exif = Image.Exif()
+    exif[0x010E] = "Grandma  at the WEDDING"  # ImageDescription
+    Image.open(kept).save(kept, exif=exif)
+    (tmp_path / "Camera" / "IMG_1000.jpg.xmp").write_bytes(notes_xmp(rating="5", label="Red"))
+    copy = on_disk(write_photo(tmp_path / "small" / "IMG_1000.jpg", seed=5), 2)
+    (tmp_path / "small" / "IMG_1000.jpg.xmp").write_bytes(notes_xmp("4", "Grandma at the wedding", "red"))
+    tagged = on_disk(write_photo(tmp_path / "small" / "IMG_1000_tagged.jpg", seed=5), 3)
+    (tmp_path / "small" / "IMG_1000_tagged.jpg.xmp").write_bytes(notes_xmp(rating="0", keywords=("wedding",)))
+    broken = tmp_path / "small" / "IMG_1000_broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00garbage")
+    (tmp_path / "small" / "IMG_1000_broken.jpg.xmp").write_bytes(b"<x:xmpmeta><rdf:RDF><unclosed")
+    kept_photo, bare = on_disk(kept, 1), on_disk(write_photo(tmp_path / "IMG_1000.jpg", seed=5, size=(320, 240)), 5)
+
+    result = move_to_trash([copy, tagged, on_disk(broken, 4)], kept_for={2: [kept_photo], 3: [bare], 4: [bare]})
+
+    assert result.trashed == (2, 3, 4) and not result.failed
 
 
 def test_one_file_reached_by_several_paths_is_not_a_copy_of_itself(tmp_path: Path) -> None:

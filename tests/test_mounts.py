@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
-from photoclip.mounts import MOUNTINFO, filesystem_type, looks_deleted, on_network_share
+from photoclip.mounts import MOUNTINFO, filesystem_type, looks_deleted, on_external_drive, on_network_share
 
 TABLE = """\
 22 27 0:21 / /proc rw,relatime - proc proc rw
@@ -62,3 +62,45 @@ def test_a_folder_gone_from_a_folder_still_there_looks_deleted_and_one_gone_with
     assert not looks_deleted(tmp_path / "mnt-usb" / "photos")  # where a drive is mounted, empty: unplugged
     assert not looks_deleted(tmp_path / "unplugged" / "photos")  # nothing of it left
     assert not looks_deleted(Path("/media/anna/USB/photos")) and not looks_deleted(Path("/Volumes/Card/DCIM"))
+
+
+DRIVES = """\
+27 1 253:1 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw
+30 27 253:3 / /home rw,relatime shared:2 - ext4 /dev/nvme0n1p3 rw
+50 27 8:17 / /media/anna/WD rw,nosuid,nodev,relatime shared:40 - exfat /dev/sdb1 rw,uid=1000
+51 27 8:33 / /srv/card rw,relatime - vfat /dev/sdc1 rw,fmask=0022
+52 27 8:49 / /data rw,relatime - ext4 /dev/sdd1 rw
+53 27 8:65 / /srv/old\\040disk rw,relatime - fuseblk /dev/sde1 rw,user_id=0
+40 27 0:45 / /srv/nas rw,relatime shared:30 - cifs //nas/photos rw,vers=3.1.1
+"""
+
+
+def test_a_drive_that_can_be_unplugged_or_a_share_is_not_the_computers_own(tmp_path: Path) -> None:
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(DRIVES)
+    assert not on_external_drive(PurePosixPath("/home/anna/Pictures/Camera/IMG_1.jpg"), mountinfo)
+    assert not on_external_drive(PurePosixPath("/data/Photos/IMG_1.jpg"), mountinfo)  # a second disk inside
+    assert on_external_drive(PurePosixPath("/media/anna/WD/Photos/IMG_1.jpg"), mountinfo)
+    assert on_external_drive(PurePosixPath("/srv/card/DCIM/IMG_1.jpg"), mountinfo)  # a card, wherever mounted
+    assert on_external_drive(PurePosixPath("/srv/old disk/IMG_1.jpg"), mountinfo)  # NTFS through FUSE
+    assert on_external_drive(PurePosixPath("/srv/nas/2024/IMG_1.jpg"), mountinfo)
+    assert on_external_drive(PurePosixPath("/run/media/anna/SD/DCIM/IMG_1.jpg"), mountinfo)  # by its place alone
+    assert not on_external_drive(PurePosixPath("/home/anna/Pictures/IMG_1.jpg"), tmp_path / "missing")
+    assert on_external_drive(PurePosixPath("/Volumes/Backup/Photos/IMG_1.jpg"), tmp_path / "missing")  # a Mac
+    assert not on_external_drive(PurePosixPath("/Users/anna/Pictures/IMG_1.jpg"), tmp_path / "missing")
+
+
+def test_on_windows_a_drive_other_than_the_systems_is_not_the_computers_own(monkeypatch) -> None:
+    monkeypatch.setenv("SystemDrive", "D:")
+    assert not on_external_drive(PureWindowsPath(r"d:\Users\anna\Pictures\IMG_1.jpg"))
+    assert on_external_drive(PureWindowsPath(r"C:\Photos\IMG_1.jpg"))
+    assert on_external_drive(PureWindowsPath(r"\\nas\photos\IMG_1.jpg"))
+
+
+def test_the_drive_that_holds_the_home_folder_is_the_computers_own_whatever_it_is(tmp_path: Path, monkeypatch) -> None:
+    """A home on the network at work, or a live system on a USB stick."""
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(TABLE)
+    monkeypatch.setenv("HOME", "/home/ann/Family Photos/ann")
+    assert not on_external_drive(PurePosixPath("/home/ann/Family Photos/ann/Pictures/IMG_1.jpg"), mountinfo)
+    assert on_external_drive(PurePosixPath("/home/ann/Family/IMG_1.jpg"), mountinfo)  # another share
