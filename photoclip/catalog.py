@@ -30,10 +30,11 @@ from photoclip.ids import PhotoId, RootId
 from photoclip.names import file_name_key, key_range, name_key, spelling_key
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 from photoclip.tagging import normalize_tag
+from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -364,6 +365,30 @@ _MIGRATIONS: dict[int, str] = {
     UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar)
         WHERE cjk IS NOT cjk_index_terms(in_file, in_sidecar);
     """,
+    # The date a photo's own file gives is kept apart from the one it has (FileFacts): a date another
+    # program wrote in a sidecar beats it, and it comes back once that sidecar goes. So does the file's
+    # ModifyDate, which the date in its name beats. Until now a photo its file dated had that date. The
+    # table is made anew, not altered, so that the step runs on a catalog of either shape. Photos only
+    # their names date are dated anew where the name says more now: Facebook's and WeChat's times,
+    # and a Pixel's time of day (its milliseconds hid it: they were dated midnight of the name's day).
+    25: """
+    CREATE TABLE file_facts_25 (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        dated INTEGER NOT NULL,
+        placed INTEGER NOT NULL,
+        caption TEXT,
+        taken_at TEXT,
+        modified_at TEXT
+    );
+    INSERT INTO file_facts_25 (photo_id, dated, placed, caption, taken_at)
+        SELECT photo_id, dated, placed, caption,
+            CASE WHEN dated THEN (SELECT taken_at FROM photos WHERE id = photo_id) END FROM file_facts;
+    DROP TABLE file_facts;
+    ALTER TABLE file_facts_25 RENAME TO file_facts;
+    UPDATE photos SET taken_at = name_date(path)
+        WHERE id IN (SELECT photo_id FROM file_facts WHERE NOT dated) AND name_date(path) IS NOT NULL
+        AND (taken_at IS NULL OR taken_at = pixel_midnight(path));
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -433,12 +458,18 @@ _STATE_COLUMNS = "path, id, size, mtime_ns, status, indexed_at, status = 'failed
 @dataclass(frozen=True)
 class FileFacts:
     """When and where a photo's own file says it was taken, and what it says the photo shows, apart
-    from what a Google Takeout JSON beside it adds (PhotoMetadata holds both): kept so that a JSON
-    changed since is read again without decoding the photo (Described)."""
+    from what a sidecar or a Google Takeout JSON beside it adds (PhotoMetadata holds both): kept so
+    that one changed or gone since is read again without decoding the photo (Described).
+
+    `taken_at` is the date the file says it was taken (EXIF's DateTimeOriginal or DateTimeDigitized,
+    else its XMP's): the file dates the photo (file_facts.dated). Its EXIF ModifyDate is no such date
+    (an editor writes it on export, and the date in the file's name beats it): `modified_at` is kept
+    apart, the date of a photo nothing else dates."""
 
     taken_at: str | None = None
     location: tuple[float, float] | None = None
     caption: str | None = None
+    modified_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -564,6 +595,8 @@ class Catalog:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.create_function("cjk_index_terms", 2, _cjk_index_terms, deterministic=True)
             conn.create_function("file_name_key", 1, _file_name_key, deterministic=True)
+            conn.create_function("name_date", 1, _name_date)
+            conn.create_function("pixel_midnight", 1, _pixel_midnight, deterministic=True)
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
             raise self._cannot_open(exc) from exc
@@ -1014,28 +1047,34 @@ class Catalog:
 
     def file_facts(self, ids: Iterable[PhotoId]) -> dict[PhotoId, FileFacts]:
         """The FileFacts of these photos, where they are known (read since schema 21)."""
-        return {PhotoId(r[0]): FileFacts(r[1], (r[2], r[3]) if r[2] is not None else None, r[4])
+        return {PhotoId(r[0]): FileFacts(r[1], (r[2], r[3]) if r[2] is not None else None, r[4], r[5])
                 for r in self._rows_in(
-                    "SELECT p.id, CASE WHEN f.dated THEN p.taken_at END, CASE WHEN f.placed THEN p.lat END,"
-                    " CASE WHEN f.placed THEN p.lon END, f.caption"
+                    "SELECT p.id, f.taken_at, CASE WHEN f.placed THEN p.lat END, CASE WHEN f.placed THEN p.lon END,"
+                    " f.caption, f.modified_at"
                     " FROM photos p JOIN file_facts f ON f.photo_id = p.id WHERE p.id IN ({marks})", ids)}
 
     def noted_beside(self, ids: Iterable[PhotoId]) -> set[PhotoId]:
-        """Photos given keywords or a caption by a sidecar beside them: one touched after its sidecar
-        went is read again (pipeline.settle_unchanged), so that what the sidecar gave goes with it."""
+        """Photos given keywords or a caption by a sidecar beside them, or another date than their
+        files' own (a sidecar's, a Takeout JSON's, their names'): one touched after its sidecar went
+        is read again (pipeline.settle_unchanged), so that what the sidecar gave goes with it."""
         ids = list(ids)
         tagged = self._rows_in(
             "SELECT DISTINCT photo_id FROM keyword_tags WHERE origin = 'sidecar' AND photo_id IN ({marks})", ids)
         captioned = self._rows_in(
             "SELECT rowid FROM captions WHERE in_sidecar IS NOT NULL AND in_sidecar != '' AND rowid IN ({marks})", ids)
-        return {PhotoId(row[0]) for row in (*tagged, *captioned)}
+        dated = self._rows_in(
+            "SELECT p.id FROM photos p JOIN file_facts f ON f.photo_id = p.id"
+            " WHERE p.taken_at IS NOT COALESCE(f.taken_at, f.modified_at) AND p.id IN ({marks})", ids)
+        return {PhotoId(row[0]) for row in (*tagged, *captioned, *dated)}
 
     def _store_file_facts(self, facts: list[tuple[PhotoId, FileFacts | None]]) -> None:
         """What photos' files say of themselves, as PhotoMetadata.file_facts has it (None: not known)."""
         self._conn.executemany("DELETE FROM file_facts WHERE photo_id = ?", ((pid,) for pid, f in facts if f is None))
         self._conn.executemany(
-            "INSERT OR REPLACE INTO file_facts (photo_id, dated, placed, caption) VALUES (?, ?, ?, ?)",
-            ((pid, f.taken_at is not None, f.location is not None, f.caption) for pid, f in facts if f is not None))
+            "INSERT OR REPLACE INTO file_facts (photo_id, dated, placed, caption, taken_at, modified_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            ((pid, f.taken_at is not None, f.location is not None, f.caption, f.taken_at, f.modified_at)
+             for pid, f in facts if f is not None))
 
     def settle_unchanged(self, ids: Iterable[PhotoId], described: Iterable[tuple[PhotoId, Described]] = ()) -> int:
         """Photos whose files hash as they did when embedded are indexed again as they were:
@@ -1054,6 +1093,13 @@ class Catalog:
             self._conn.executemany("UPDATE photos SET status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
                                    ((now, pid) for pid in ids))
         return changed
+
+    def set_taken(self, taken: Iterable[tuple[PhotoId, TakenFacts]]) -> None:
+        """When and where these photos were taken now that a sidecar beside them changed (their files
+        did not: Library.read_sidecars)."""
+        with self.transaction():
+            for pid, facts in taken:
+                self._set_taken(pid, facts)
 
     def _set_taken(self, pid: PhotoId, taken: TakenFacts) -> None:
         self._conn.execute(
@@ -1872,6 +1918,21 @@ def _at_or_under(path: str, folders: Iterable[str]) -> bool:
 def _file_name_key(path: str) -> str:
     """file_name_key of a path as the catalog stores it, for SQL."""
     return file_name_key(_path_text(path))
+
+
+def _name_date(path: str) -> str | None:
+    """when.date_in_name of a path as the catalog stores it, for SQL (local time: not deterministic)."""
+    return date_in_name(os.path.basename(_path_text(path)))
+
+
+_PIXEL_NAME = re.compile(r"PXL_(\d{4})(\d\d)(\d\d)_\d{9}", re.IGNORECASE)
+
+
+def _pixel_midnight(path: str) -> str | None:
+    """The date schema 24 and before gave a Pixel's photo only its name dated ("PXL_20240815_233000222"):
+    midnight of the name's day (UTC)."""
+    found = _PIXEL_NAME.match(os.path.basename(_path_text(path)))
+    return f"{found[1]}-{found[2]}-{found[3]}T00:00:00" if found else None
 
 
 def _cjk_index_terms(*texts: str | None) -> str | None:

@@ -29,7 +29,7 @@ import numpy as np
 import xxhash
 from PIL import ExifTags, Image, ImageFile, PngImagePlugin, TiffImagePlugin, features
 
-from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation, zerotail
+from photoclip import captions, colour, jpegfile, pngfile, rawfile, truncation, xmp, zerotail
 from photoclip.errors import ImageDecodeError
 from photoclip.fsutil import NotARegularFileError, atomic_write_bytes, open_regular, read_small_file
 from photoclip.when import EPOCH
@@ -260,6 +260,10 @@ _TAG_XMP = 700
 _EXIF_DATE = re.compile(
     r"(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})(?:[ T]+(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?)?"
 )
+_XMP_DATE = re.compile(  # ISO 8601 as XMP has it, down to the year alone; with EXIF's colons too, as some write it
+    r"(\d{4})(?:[-:](\d{1,2})(?:[-:](\d{1,2})(?:[T ]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,9}))?)?)?)?)?"
+    r"\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?)?"
+)
 _EARLIEST_YEAR = 1826  # the first photograph; anything before is a broken clock or garbage
 _HASH_TEXT = re.compile(r"[0-9a-f]{2,128}")
 
@@ -272,7 +276,7 @@ class DecodedPhoto:
     width: int  # full-resolution size as the user sees it (after EXIF orientation)
     height: int
     format: str  # as sniff_format
-    taken_at: str | None  # "YYYY-MM-DDTHH:MM:SS" from EXIF, None if absent or garbage
+    taken_at: str | None  # "YYYY-MM-DDTHH:MM:SS" from EXIF (_read_exif), else from its XMP packet; None if garbage
     content_hash: str  # file_hash() of the bytes that were decoded
     location: tuple[float, float] | None = None  # (latitude, longitude) from EXIF GPS
     xmp: bytes | None = None  # the XMP packet embedded in the file, if any (keywords.py reads it)
@@ -281,6 +285,7 @@ class DecodedPhoto:
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (jpegfile.pixel_data)
     damage: str | None = None  # what is wrong with a file decoded all the same (a JPEG cut short)
     keywords: tuple[str, ...] = ()  # as its IPTC, then Windows' XPKeywords, write them (keywords.keywords_in_file)
+    modified_at: str | None = None  # EXIF's DateTime (ModifyDate), as taken_at: when it was last saved (_read_exif)
 
 
 class _MemoryBudget:
@@ -493,7 +498,8 @@ def decode_photo(path: Path, min_side: int, hash_algorithm: str = DEFAULT_CONTEN
             pixels = _pixels_hash(stream, decoded.format, hash_algorithm, decoded.orientation)
         image, (width, height) = decoded.upright()
         return DecodedPhoto(image, width, height, decoded.format, decoded.taken_at, digest, decoded.location,
-                            decoded.xmp, decoded.icc, decoded.captions, pixels, decoded.damage, decoded.keywords)
+                            decoded.xmp, decoded.icc, decoded.captions, pixels, decoded.damage, decoded.keywords,
+                            decoded.modified_at)
 
 
 def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str, orientation: int) -> str | None:
@@ -752,6 +758,7 @@ class _Decoded:
     captions: tuple[str, ...] = ()
     damage: str | None = None
     keywords: tuple[str, ...] = ()
+    modified_at: str | None = None
 
     def upright(self) -> tuple[Image.Image, tuple[int, int]]:
         """The image turned as EXIF says, and the full size as the user sees it."""
@@ -864,8 +871,8 @@ def _decode_stream(
     if fmt == "gif" and damage is None and _gif_ends_early(_all_of(stream)):
         damage = "the file ends early; its first frame is whole"
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
-    return _Decoded(fmt, image, full_size, orientation, facts.taken_at, facts.location, xmp, icc or None,
-                    texts, damage, found)
+    return _Decoded(fmt, image, full_size, orientation, facts.taken_at or xmp_taken_at(xmp), facts.location, xmp,
+                    icc or None, texts, damage, found, facts.modified_at)
 
 
 def _decode_cut_jpeg(
@@ -1097,9 +1104,10 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
             failure = failure or exc
             continue
         orientation = raw.orientation if raw.orientation in range(1, 9) else facts.orientation
-        taken_at = _parse_exif_datetime(raw.taken_at) or facts.taken_at
+        taken_at = _parse_exif_datetime(raw.taken_at) or facts.taken_at or xmp_taken_at(raw.xmp)
         location = _location(raw.location) or facts.location
-        return _Decoded("raw", image, full_size, orientation, taken_at, location, raw.xmp, damage=damage)
+        return _Decoded("raw", image, full_size, orientation, taken_at, location, raw.xmp, damage=damage,
+                        modified_at=facts.modified_at)
     raise ImageDecodeError(f"camera raw file whose preview cannot be decoded: {failure}")
 
 
@@ -1890,6 +1898,7 @@ def _upright(image: Image.Image, orientation: int) -> Image.Image:
 class _ExifFacts:
     orientation: int = 1
     taken_at: str | None = None
+    modified_at: str | None = None
     location: tuple[float, float] | None = None
     captions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()  # Windows' (XPKeywords)
@@ -1897,7 +1906,9 @@ class _ExifFacts:
 
 def _read_exif(im: Image.Image) -> _ExifFacts:
     """Orientation 1..8, date taken, GPS position, captions and Windows' keywords from EXIF; broken
-    metadata counts as absent."""
+    metadata counts as absent. The date taken is DateTimeOriginal, else DateTimeDigitized; DateTime
+    (ModifyDate) is kept apart as `modified_at`: every editor writes it on export, so it says when
+    a copy was saved, and the date in a file's name beats it (pipeline.taken_facts), as Immich has it."""
     try:
         exif = im.getexif()
     except Exception as exc:
@@ -1915,9 +1926,9 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
         (details.get(_TAG_DATETIME_ORIGINAL), details.get(_TAG_SUBSEC_ORIGINAL)),
         (exif.get(_TAG_DATETIME_ORIGINAL), details.get(_TAG_SUBSEC_ORIGINAL)),
         (details.get(_TAG_DATETIME_DIGITIZED), details.get(_TAG_SUBSEC_DIGITIZED)),
-        (exif.get(_TAG_DATETIME), details.get(_TAG_SUBSEC)),
     ))
     taken_at = next((d for d in dates if d is not None), None)
+    modified_at = _parse_exif_datetime(exif.get(_TAG_DATETIME), details.get(_TAG_SUBSEC))
     try:
         gps = exif.get_ifd(_TAG_GPS_IFD)
     except Exception as exc:
@@ -1926,8 +1937,8 @@ def _read_exif(im: Image.Image) -> _ExifFacts:
     position = None
     if gps:
         position = (_gps_degrees(gps.get(2), gps.get(1), "NS"), _gps_degrees(gps.get(4), gps.get(3), "EW"))
-    return _ExifFacts(orientation, taken_at, _location(position), tuple(captions.exif_texts(exif, details)),
-                      tuple(captions.xp_keywords(exif)))
+    return _ExifFacts(orientation, taken_at, modified_at, _location(position),
+                      tuple(captions.exif_texts(exif, details)), tuple(captions.xp_keywords(exif)))
 
 
 def _xmp_packet(im: Image.Image) -> bytes | None:
@@ -1991,21 +2002,57 @@ def _parse_exif_datetime(value: object, fraction: object = None) -> str | None:
     match = _EXIF_DATE.match(value.replace("\x00", " ").strip())
     if match is None:
         return None
-    parts = [int(part) if part else 0 for part in match.groups()]
+    moment = _moment([int(part) if part else 0 for part in match.groups()])
+    if moment is None or moment == EPOCH:  # a clock reset
+        return None
+    if isinstance(fraction, bytes):
+        fraction = fraction.decode("latin-1")
+    digits = _SUBSEC.match(fraction.replace("\x00", " ").strip()) if isinstance(fraction, str) else None
+    return _iso(moment, digits.group() if digits else None)
+
+
+def xmp_taken_at(packet: bytes | None) -> str | None:
+    """When an XMP packet (embedded, or a sidecar's) says the photo was taken: the first of its
+    xmp.date_texts that is a date (_parse_xmp_datetime), as _parse_exif_datetime gives EXIF's."""
+    return next(filter(None, map(_parse_xmp_datetime, xmp.date_texts(xmp.parse(packet)))), None)
+
+
+def _parse_xmp_datetime(text: str) -> str | None:
+    """An XMP date ("1998-12-24", "1998-12-24T18:00", "2023-07-04T15:30:00.123+02:00") as ISO 8601,
+    the clock's time as written, its time zone left off as EXIF's offset is: the photo's own local
+    time, whatever the zone of the machine reading it (a "Z" too: it says which clock, not another
+    moment). None for garbage. A year or a month alone ("1998", "1998-12"), as scans of old prints
+    are dated, is its first day, at midnight: searching for that year (or month) finds the photo and
+    it sorts among that time's photos, where the scanner's date or the file's would put it decades
+    off. That first day is no clock reset, though 1970 alone is the epoch's."""
+    match = _XMP_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, *clock, fraction = match.groups()
+    moment = _moment([int(year), int(month or 1), int(day or 1), *(int(part or 0) for part in clock)])
+    if moment is None or (moment == EPOCH and day is not None):
+        return None
+    return _iso(moment, fraction)
+
+
+def _moment(parts: list[int]) -> datetime | None:
+    """Year, month, day, hour, minute, second as a moment; None before the first photograph, for a
+    day no calendar has, and for one past tomorrow (a clock set wrong)."""
     if parts[0] < _EARLIEST_YEAR:
         return None
     try:
         moment = datetime(*parts)
     except ValueError:
         return None
-    if moment.date() > date.today() + timedelta(days=1) or moment == EPOCH:  # a clock set wrong or reset
-        return None
-    if isinstance(fraction, bytes):
-        fraction = fraction.decode("latin-1")
-    digits = _SUBSEC.match(fraction.replace("\x00", " ").strip()) if isinstance(fraction, str) else None
-    if digits is None:
+    return None if moment.date() > date.today() + timedelta(days=1) else moment
+
+
+def _iso(moment: datetime, fraction: str | None) -> str:
+    """`moment` as ISO 8601, to the second; to the millisecond with the `fraction` of a second written
+    with it (its digits): the frames of a burst, taken within one second, are told apart by it."""
+    if fraction is None:
         return moment.isoformat(timespec="seconds")
-    return moment.replace(microsecond=int(digits.group()[:6].ljust(6, "0"))).isoformat(timespec="milliseconds")
+    return moment.replace(microsecond=int(fraction[:6].ljust(6, "0"))).isoformat(timespec="milliseconds")
 
 
 def _fit_inside(size: tuple[int, int], max_side: int) -> tuple[int, int]:

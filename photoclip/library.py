@@ -66,6 +66,7 @@ from photoclip.pipeline import (
     counted_after,
     run_pipeline,
     settle_unchanged,
+    taken_facts,
 )
 from photoclip.places import Place
 from photoclip.search import (
@@ -959,17 +960,25 @@ class Library:
         """Keywords in XMP sidecars that another program just wrote (or deleted), or that were
         added to photoclip's own, become tags of their photos, and those taken away there go
         here too (those photoclip exported stay as they are here); their titles and descriptions
-        become the photos' captions (the photos are not indexed again). Returns how many tags
-        came or went."""
+        become the photos' captions, and a date in them the date they were taken, which without
+        one is what their files say again (pipeline.taken_facts; for a photo whose file's facts
+        the catalog does not know, it stays). The photos are not indexed again. Returns how many
+        tags came or went."""
         self._require_writable()
-        tagged, own, described = [], {}, []
-        for pid, (photo_path, _) in self._photos_beside(sidecars, keywords.sidecar_owners).items():
+        tagged, own, described, dated = [], {}, [], []
+        photos = self._photos_beside(sidecars, keywords.sidecar_owners)
+        facts = self.catalog.file_facts(photos)
+        for pid, (photo_path, _) in photos.items():
             packets = xmp.others_sidecars(photo_path)
             tagged.append((pid, keywords.photo_keywords(None, packets)))
             own[pid] = keywords.own_keywords(photo_path)
             described.append((pid, captions.joined(captions.sidecar_texts(packets))))
+            if pid in facts:
+                dated.append((pid, taken_facts(photo_path, facts[pid], takeout.takeout_facts(photo_path), packets)))
         if described:
             self.catalog.set_sidecar_captions(described)
+        if dated:
+            self.catalog.set_taken(dated)
         return self.catalog.set_sidecar_keywords(tagged, own) if tagged else 0
 
     def read_takeout_json(self, files: Iterable[Path | str]) -> scan.PathChanges:
@@ -1825,17 +1834,22 @@ class Library:
         self._require_writable()
         return self.catalog.unmark_distinct(ids)
 
-    def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None) -> TrashResult:
+    def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None,
+              shown: Mapping[PhotoId, Photo] | None = None) -> TrashResult:
         """Move these photos' files to the system trash (restorable) and forget them. A file that
         changed since it was indexed stays, and is reported, as does one the trash refuses.
         Copies of duplicates name the photos kept in their stead (`kept_for`): a copy stays
         unless one of those is still there, unchanged, and another file; the tags the user gave
-        a copy that went go to them."""
+        a copy that went go to them. `shown`: the photos as the user saw them when they chose (the
+        app's Duplicates page, which keeps their choices while the library reads files again): a
+        file changed since then stays, though the catalog has caught up with it."""
         self._require_writable()
-        photos = self.catalog.photos(ids)
+        seen = shown or {}
+        photos = {pid: seen.get(pid, photo) for pid, photo in self.catalog.photos(ids).items()}
         kept = None
         if kept_for is not None:
-            known = self.catalog.photos({pid for stead in kept_for.values() for pid in stead})
+            known = {pid: seen.get(pid, photo) for pid, photo in
+                     self.catalog.photos({pid for stead in kept_for.values() for pid in stead}).items()}
             kept = {pid: [known[k] for k in stead if k in known] for pid, stead in kept_for.items()}
         result = dedup.move_to_trash(photos.values(), kept)
         if kept:

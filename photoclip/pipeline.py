@@ -36,6 +36,7 @@ from photoclip.imaging import (
     file_hash,
     prepare_for_model,
     save_thumbnail,
+    xmp_taken_at,
 )
 from photoclip.takeout import TakeoutFacts, has_json, takeout_facts
 from photoclip.when import date_in_name
@@ -157,7 +158,7 @@ def _decoded(
         except OSError as exc:  # a cache: the photo is indexed all the same
             log.debug("cannot cache the thumbnail of %s: %s", path, exc)
     own = FileFacts(photo.taken_at or None, photo.location or None,
-                    captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions]))
+                    captions.joined([*captions.xmp_texts(photo.xmp), *photo.captions]), photo.modified_at)
     beside = described_beside(path, own)
     taken = beside.taken
     assert taken is not None  # with `own` known, it is read
@@ -182,14 +183,19 @@ def described_beside(path: Path, own: FileFacts | None) -> Described:
     return Described(
         sidecar_keywords=keywords.photo_keywords(None, sidecars), own_sidecar_keywords=keywords.own_keywords(path),
         sidecar_caption=captions.joined(captions.sidecar_texts(sidecars)),
-        taken=None if own is None else taken_facts(path, own, takeout_facts(path)),
+        taken=None if own is None else taken_facts(path, own, takeout_facts(path), sidecars),
     )
 
 
-def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None) -> TakenFacts:
+def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None, sidecars: Sequence[bytes] = ()) -> TakenFacts:
     """When, where and what: the photo's file says, else its Takeout JSON (Google keeps a date or
-    place changed there in the JSON only), else the date in its name; captions of both count."""
-    taken_at = own.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
+    place changed there in the JSON only); captions of both count. The date in a sidecar of another
+    program's (`sidecars`, as xmp.others_sidecars reads them) comes first, that program's later word:
+    Lightroom and digiKam correct a scan's date there, and exiftool and Immich read it so. With no
+    date in any of them, the date in its name, then its file's ModifyDate (FileFacts.modified_at)."""
+    in_sidecar = next(filter(None, map(xmp_taken_at, sidecars)), None)
+    taken_at = (in_sidecar or own.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
+                or own.modified_at)
     location = own.location or (takeout and takeout.location) or None
     towns = places.gazetteer().locate(*location) if location else None
     return TakenFacts(
@@ -326,11 +332,10 @@ def settle_unchanged(
     the disk, with no decoding and no model to load. The sidecars and Takeout JSON beside them
     are read again (described_beside: their keywords, caption, date or place may be new, or gone
     with a sidecar deleted, and a photo waiting to be read again is not one Library.read_sidecars
-    can give them to); only a
-    photo with a JSON whose own file's facts the catalog does not know (read before it kept
-    them) is left to decode. Returns the photos left for run_pipeline, in their order, and what
-    was settled (as `reused`, with the tags its sidecars' keywords gave or took as `keywords`);
-    `on_settled` hears each committed batch."""
+    can give them to); only a photo with a JSON, or a sidecar that dates it, whose own file's
+    facts the catalog does not know (read before it kept them) is left to decode. Returns the
+    photos left for run_pipeline, in their order, and what was settled (as `reused`, with the tags
+    its sidecars' keywords gave or took as `keywords`); `on_settled` hears each committed batch."""
     started = time.monotonic()
     known = catalog.hashes_with_vectors([pid for pid, _ in items], model_id)
     candidates = [(pid, path) for pid, path in items if pid in known]
@@ -349,7 +354,7 @@ def settle_unchanged(
             with_json = has_json(path)
             if not with_json and not any(sidecar.is_file() for sidecar in xmp.sidecars_beside(path)):
                 return True if photo_id not in noted else described_beside(path, facts.get(photo_id))
-            if with_json and photo_id not in facts:
+            if photo_id not in facts and (with_json or any(map(xmp_taken_at, xmp.others_sidecars(path)))):
                 return False
             return described_beside(path, facts.get(photo_id))
         except OSError:

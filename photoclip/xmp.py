@@ -1,7 +1,7 @@
 """Reading XMP, the metadata other photo programs write into a photo or into a sidecar beside
 it (`IMG_1.jpg.xmp` as digiKam and darktable name it, `IMG_1.xmp` as Lightroom does): the
-packet parsed, and the sidecars of a photo that another program wrote. Broken XML reads as
-nothing, never as a failed photo."""
+packet parsed, the dates in it, and the sidecars of a photo that another program wrote. Broken
+XML reads as nothing, never as a failed photo."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 MAX_XMP_BYTES = MAX_SIDECAR_BYTES
 DC = "{http://purl.org/dc/elements/1.1/}"
 RDF_ITEM = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
+_EXIF = "{http://ns.adobe.com/exif/1.0/}"
+DATE_PROPERTIES = (  # when the photo was taken, as Lightroom, digiKam and exiftool write it, surest first
+    _EXIF + "DateTimeOriginal", "{http://ns.adobe.com/photoshop/1.0/}DateCreated", _EXIF + "DateTimeDigitized",
+    "{http://ns.adobe.com/xap/1.0/}CreateDate",
+)
 
 
 def parse(packet: bytes | None) -> ElementTree.Element | None:
@@ -63,6 +68,18 @@ def _as_utf8(packet: bytes) -> bytes:
         return packet.decode("cp1252", errors="replace").encode("utf-8")
     except LookupError:  # an encoding Python does not know
         return packet
+
+
+def date_texts(root: ElementTree.Element | None) -> list[str]:
+    """The texts of a parsed packet's DATE_PROPERTIES, surest first: each written as an attribute
+    of its rdf:Description (Lightroom, exiftool) or as an element of its own (digiKam)."""
+    if root is None:
+        return []
+    texts = []
+    for name in DATE_PROPERTIES:
+        texts += [element.attrib[name] for element in root.iter() if name in element.attrib]
+        texts += [element.text or "" for element in root.iter(name)]
+    return [text.strip() for text in texts if text.strip()]
 
 
 _DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")

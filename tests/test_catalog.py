@@ -4,6 +4,7 @@ import dataclasses
 import logging
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -631,6 +632,81 @@ def test_what_a_photos_file_says_of_itself_is_kept_apart_from_what_its_takeout_j
     catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
     catalog.delete_photos([pid])
     assert catalog._conn.execute("SELECT count(*) FROM file_facts").fetchone()[0] == 0
+
+
+def test_the_date_a_photos_file_gives_is_kept_apart_from_the_date_another_programs_sidecar_gives(
+    catalog: Catalog,
+) -> None:
+    pid = add_photo(catalog)
+    own = FileFacts(taken_at="2016-05-01T10:00:00", modified_at="2020-01-01T00:00:00")
+    m = PhotoMetadata(hash="h", width=1, height=1, taken_at="1998-12-24T18:00:00", format="jpeg", file_facts=own)
+    catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+    assert catalog.file_facts([pid]) == {pid: own} and catalog.noted_beside([pid]) == {pid}
+
+    catalog.set_taken([(pid, TakenFacts("2016-05-01T10:00:00"))])  # the sidecar gone
+    assert catalog.photo(pid).taken_at == "2016-05-01T10:00:00" and catalog.noted_beside([pid]) == set()
+    assert catalog._conn.execute("SELECT dated FROM file_facts").fetchall() == [(1,)]
+    catalog.store_batch("m", [(pid, dataclasses.replace(m, file_facts=FileFacts(modified_at="2020-01-01T00:00:00")),
+                                np.ones(4, np.float32))], [])
+    assert catalog._conn.execute("SELECT dated FROM file_facts").fetchall() == [(0,)]  # its ModifyDate dates it not
+
+
+def test_a_schema_24_catalog_keeps_the_date_a_photos_file_gave_apart(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    dated, undated = add_photo(catalog), add_photo(catalog, "/p/IMG_20160501_100000.jpg")
+    for pid, own in ((dated, FileFacts("2016-05-01T10:00:00")), (undated, FileFacts())):
+        m = PhotoMetadata(hash=f"h{pid}", width=1, height=1, taken_at="2016-05-01T10:00:00", format="jpeg",
+                          file_facts=own)
+        catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # file_facts as schema 24 had it: the date was the photo's
+        conn.executescript("ALTER TABLE file_facts DROP COLUMN taken_at;"
+                           " ALTER TABLE file_facts DROP COLUMN modified_at; PRAGMA user_version = 24;")
+    conn.close()
+    catalog = Catalog(path)
+    assert catalog.file_facts([dated, undated]) == {dated: FileFacts("2016-05-01T10:00:00"), undated: FileFacts()}
+    assert catalog.noted_beside([dated, undated]) == {undated}  # dated by its name: read again when touched
+    catalog.close()
+
+
+def test_a_schema_24_catalog_dates_anew_the_photos_only_their_names_date_where_they_say_more_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Pixel's time of day (its milliseconds hid it: midnight), Facebook's and WeChat's times in
+    milliseconds (no date). A date the file, a Takeout JSON or the user's clock gave stays."""
+    monkeypatch.setenv("TZ", "Europe/Lisbon")
+    time.tzset()
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    given = {"/p/PXL_20240815_233000222.jpg": "2024-08-15T00:00:00", "/p/FB_IMG_1688477400000.jpg": None,
+             "/p/PXL_20240816_101010101.jpg": "2024-08-16T12:10:10",
+             "/p/FB_IMG_1688477400001.jpg": "2023-07-01T09:00:00",
+             "/p/PXL_20240817_080000000.jpg": "2024-08-17T00:00:00"}
+    ids = {}
+    for name, taken in given.items():
+        ids[name] = pid = add_photo(catalog, name)
+        own = FileFacts("2024-08-17T00:00:00") if name.startswith("/p/PXL_20240817") else FileFacts()
+        m = PhotoMetadata(hash=name, width=1, height=1, taken_at=taken, format="jpeg", file_facts=own)
+        catalog.store_batch("m", [(pid, m, np.ones(4, np.float32))], [])
+    catalog.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript("ALTER TABLE file_facts DROP COLUMN taken_at;"
+                           " ALTER TABLE file_facts DROP COLUMN modified_at; PRAGMA user_version = 24;")
+    conn.close()
+    try:
+        catalog = Catalog(path)
+        assert {name: catalog.photo(pid).taken_at for name, pid in ids.items()} == {
+            "/p/PXL_20240815_233000222.jpg": "2024-08-16T00:30:00",  # 23:30 UTC
+            "/p/FB_IMG_1688477400000.jpg": "2023-07-04T00:00:00",  # saved from Facebook: the day
+            "/p/PXL_20240816_101010101.jpg": "2024-08-16T12:10:10",  # a Takeout JSON's
+            "/p/FB_IMG_1688477400001.jpg": "2023-07-01T09:00:00",
+            "/p/PXL_20240817_080000000.jpg": "2024-08-17T00:00:00",  # its file's, though midnight
+        }
+        catalog.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_keywords_taken_away_in_another_program_are_taken_away_here(catalog: Catalog) -> None:

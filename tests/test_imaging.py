@@ -34,6 +34,7 @@ from tests.helpers import (
 )
 from tests.test_jpegfile import many_scans_jpeg
 from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
+from tests.test_xmp import dated_xmp
 
 RED = (255, 0, 0)
 GREEN = (0, 255, 0)
@@ -313,14 +314,76 @@ def test_a_date_taken_in_the_future_is_a_clock_set_wrong_and_not_taken(tmp_path,
     assert imaging.decode_photo(today, min_side=0).taken_at == now.replace(":", "-", 2).replace(" ", "T")
 
 
-def test_taken_at_falls_back_to_digitized_then_date_time(tmp_path):
+def test_taken_at_falls_back_to_digitized_and_the_modify_date_is_kept_apart(tmp_path):
+    """DateTime (ModifyDate) is when an editor last saved the file, no date taken: kept apart, the
+    date in the name beats it (pipeline.taken_facts)."""
     digitized = _exif(original="2019:13:45 99:00:00", digitized="2019:05:06 07:08:09")
     plain = _exif(datetime="2018:02:03 04:05:06")
     a = _save(tmp_path / "a.jpg", _quadrants(32, 32), exif=digitized)
     b = _save(tmp_path / "b.jpg", _quadrants(32, 32), exif=plain)
 
     assert imaging.decode_photo(a, min_side=0).taken_at == "2019-05-06T07:08:09"
-    assert imaging.decode_photo(b, min_side=0).taken_at == "2018-02-03T04:05:06"
+    photo = imaging.decode_photo(b, min_side=0)
+    assert (photo.taken_at, photo.modified_at) == (None, "2018-02-03T04:05:06")
+
+
+def _with_xmp(path: Path, packet: bytes, exif: Image.Exif | None = None) -> Path:
+    """A photo whose XMP packet is embedded as its format keeps one (a PNG in an iTXt chunk)."""
+    if path.suffix == ".png":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", packet.decode())
+        return _save(path, _quadrants(32, 32), pnginfo=info)
+    return _save(path, _quadrants(32, 32), xmp=packet, **({"exif": exif} if exif is not None else {}))
+
+
+@pytest.mark.parametrize("name", ["exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"])
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".webp"])
+def test_a_date_only_in_the_embedded_xmp_is_the_date_taken(tmp_path, name, suffix):
+    """A screenshot or an edited photo whose only date is in its XMP packet had none."""
+    path = _with_xmp(tmp_path / f"shot{suffix}", dated_xmp({name: "2023-07-04T15:30:00.123+02:00"}))
+
+    assert imaging.decode_photo(path, min_side=0).taken_at == "2023-07-04T15:30:00.123"
+
+
+def test_the_exif_date_taken_beats_the_embedded_xmp_date_and_that_the_modify_date(tmp_path):
+    packet = dated_xmp({"photoshop:DateCreated": "2020-01-02T03:04:05"})
+    exif = _with_xmp(tmp_path / "exif.jpg", packet, _exif(original="2021:07:04 12:34:56"))
+    edited = _with_xmp(tmp_path / "edited.jpg", packet, _exif(datetime="2026:11:20 10:00:00"))
+
+    assert imaging.decode_photo(exif, min_side=0).taken_at == "2021-07-04T12:34:56"
+    photo = imaging.decode_photo(edited, min_side=0)
+    assert (photo.taken_at, photo.modified_at) == ("2020-01-02T03:04:05", "2026-11-20T10:00:00")
+
+
+@pytest.mark.parametrize(("written", "taken"), [
+    ("1998-12-24", "1998-12-24T00:00:00"),
+    ("1998-12-24T18:00", "1998-12-24T18:00:00"),
+    ("2023-07-04T15:30:00.123+02:00", "2023-07-04T15:30:00.123"),  # the clock's time as written, as EXIF's
+    ("2023-07-04T15:30:00Z", "2023-07-04T15:30:00"),
+    ("2023-07-04T15:30:00.5", "2023-07-04T15:30:00.500"),
+    ("1998:12:24 18:00:00", "1998-12-24T18:00:00"),  # EXIF's way, as some programs write it
+    ("1998", "1998-01-01T00:00:00"),  # a scan known by its year: its first day
+    ("1998-12", "1998-12-01T00:00:00"),
+    ("1970", "1970-01-01T00:00:00"),  # a year, no clock reset
+    ("1970-01-01T00:00:00", None),
+    ("0000-00-00T00:00:00", None),
+    ("1998-13-45", None),
+    ("1700-01-01", None),
+    ("2099-01-01T00:00:00", None),
+    ("christmas 1998", None),
+    ("1998-12-24 and then some", None),
+    ("", None),
+])
+def test_an_xmp_date_is_read_as_exif_dates_are_and_garbage_is_no_date(written, taken):
+    assert imaging.xmp_taken_at(dated_xmp({"photoshop:DateCreated": written})) == taken
+
+
+def test_the_surest_xmp_date_that_is_one_counts():
+    packet = dated_xmp({"exif:DateTimeOriginal": "0000:00:00 00:00:00", "xmp:CreateDate": "2024-03-01T09:00:00",
+                        "photoshop:DateCreated": "1998-12-24T18:00:00"})
+
+    assert imaging.xmp_taken_at(packet) == "1998-12-24T18:00:00"
+    assert imaging.xmp_taken_at(None) is None and imaging.xmp_taken_at(b"<x:xmpmeta>broken") is None
 
 
 @pytest.mark.parametrize(("subsec", "taken"), [

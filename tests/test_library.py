@@ -2445,6 +2445,31 @@ def test_a_folder_inside_the_library_can_be_left_out_and_brought_back(open_libra
         library.remove_root(tmp_path / "elsewhere")
 
 
+def test_a_date_another_program_writes_in_a_sidecar_later_dates_its_photo_at_once_and_goes_with_it(
+    open_library, tmp_path: Path
+) -> None:
+    """Lightroom and digiKam correct a scan's date in its sidecar: the scanner's date stayed, and
+    "christmas 1998" did not find the scan."""
+    from tests.test_xmp import dated_xmp
+
+    photos = tmp_path / "photos"
+    scan = located_photo(photos / "scan.jpg", seed=1, position=None, taken="2024:03:01 09:00:00")
+    write_photo(photos / "other.jpg", seed=2)
+    library = open_library()
+    library.index([photos])
+    sidecar = photos / "scan.jpg.xmp"
+
+    sidecar.write_bytes(dated_xmp({"exif:DateTimeOriginal": "1998-12-24T18:00:00"}, as_elements=True))
+    library.read_sidecars([sidecar])
+    assert library.photo_at(scan).taken_at == "1998-12-24T18:00:00"
+    assert [hit.path for hit in library.search("christmas 1998")] == [scan]
+
+    sidecar.unlink()
+    library.read_sidecars([sidecar])
+    assert library.photo_at(scan).taken_at == "2024-03-01T09:00:00"
+    assert library.search("christmas 1998") == []
+
+
 def test_a_keyword_taken_away_in_another_program_or_its_sidecar_deleted_goes_here_too(
     open_library, photo_folder: Path
 ) -> None:

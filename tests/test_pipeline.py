@@ -301,6 +301,89 @@ def test_a_takeout_json_changed_while_its_photo_was_only_touched_is_read_without
     catalog.close()
 
 
+def _exported_photo(path: Path, seed: int, modified: str) -> Path:
+    """write_photo as an editor exports it: the only date of its EXIF is DateTime (ModifyDate)."""
+    write_photo(path, seed=seed)
+    exif = Image.Exif()
+    exif[0x0132] = modified
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, "JPEG", exif=exif)
+    return path
+
+
+def _dated_folder(folder: Path) -> dict[str, Path]:
+    """A scan dated in Lightroom (its sidecar `scan.xmp`), a camera's photo dated again in digiKam
+    (`DSC_0042.JPG.xmp`), and two photos exported by an editor, one named by the phone that took it."""
+    from tests.helpers import located_photo
+    from tests.test_xmp import dated_xmp
+
+    photos = {"scan": write_photo(folder / "scan.jpg", seed=1),
+              "fixed": located_photo(folder / "DSC_0042.JPG", seed=2, position=None, taken="2016:05:01 10:00:00"),
+              "named": _exported_photo(folder / "IMG_20230704_153000.jpg", 3, "2026:11:20 10:00:00"),
+              "edited": _exported_photo(folder / "edited.jpg", 4, "2026:11:20 10:00:00")}
+    scanned = {"photoshop:DateCreated": "1998-12-24", "xmp:CreateDate": "2024-03-01"}  # that, and when it was scanned
+    (folder / "scan.xmp").write_bytes(dated_xmp(scanned))
+    (folder / "DSC_0042.JPG.xmp").write_bytes(dated_xmp({"exif:DateTimeOriginal": "1998-12-24T18:00:00+01:00"},
+                                                        as_elements=True))
+    return photos
+
+
+def test_a_sidecars_date_beats_the_files_and_an_editors_modify_date_comes_after_the_name(
+    encoder, tmp_path: Path
+) -> None:
+    """A scan dated in Lightroom or digiKam had the file's time, and an exported photo the day it was
+    exported though the phone's name said when it was taken."""
+    from photoclip.catalog import FileFacts
+
+    photos = _dated_folder(tmp_path / "photos")
+    catalog, items = pending_catalog(tmp_path / "photos", tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+
+    ids = {key: catalog.photo_by_path(path).id for key, path in photos.items()}
+    assert {key: catalog.photo(pid).taken_at for key, pid in ids.items()} == {
+        "scan": "1998-12-24T00:00:00", "fixed": "1998-12-24T18:00:00", "named": "2023-07-04T15:30:00",
+        "edited": "2026-11-20T10:00:00"}
+    facts = catalog.file_facts(ids.values())
+    assert facts[ids["fixed"]].taken_at == "2016-05-01T10:00:00"  # the file's own, for when the sidecar goes
+    assert facts[ids["edited"]] == FileFacts(modified_at="2026-11-20T10:00:00")  # saved then, not dated by it
+    catalog.close()
+
+
+def test_a_touched_photo_takes_the_date_of_its_sidecar_written_changed_or_deleted_meanwhile_without_decoding(
+    encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The date a sidecar gives goes with it (one that holds nothing but a date, too), and a photo's own
+    comes back; a photo the catalog does not know its file's date of is decoded for it."""
+    from photoclip.catalog import PhotoMetadata
+    from tests.test_xmp import dated_xmp
+
+    folder = tmp_path / "photos"
+    photos = _dated_folder(folder)
+    later, older = write_photo(folder / "later.jpg", seed=5), write_photo(folder / "older.jpg", seed=6)
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+    was = catalog.photo_by_path(older)  # as a photoclip that did not keep what its file says left it
+    catalog.store_batch(encoder.model_id, [(was.id, PhotoMetadata(was.hash, was.width, was.height, was.taken_at,
+                                            was.format), catalog.vector(was.id, encoder.model_id))], [])
+    (folder / "DSC_0042.JPG.xmp").unlink()
+    (folder / "scan.xmp").write_bytes(dated_xmp({"photoshop:DateCreated": "1998-12"}))
+    for photo in (later, older, photos["named"]):
+        (folder / f"{photo.stem}.xmp").write_bytes(dated_xmp({"exif:DateTimeOriginal": "2001-02-03T04:05:06"}))
+    touched = _touched_again(catalog, folder)
+    decoded = _decodes(monkeypatch)
+
+    rest, _ = settle_unchanged(touched, catalog, encoder.model_id, workers=2)
+    assert [path for _, path in rest] == [older] and decoded == []
+    run_pipeline(rest, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+
+    taken = {path.name: catalog.photo_by_path(path).taken_at for path in (*photos.values(), later, older)}
+    assert taken == {"scan.jpg": "1998-12-01T00:00:00", "DSC_0042.JPG": "2016-05-01T10:00:00",
+                     "IMG_20230704_153000.jpg": "2001-02-03T04:05:06", "edited.jpg": "2026-11-20T10:00:00",
+                     "later.jpg": "2001-02-03T04:05:06", "older.jpg": "2001-02-03T04:05:06"}
+    catalog.close()
+
+
 def test_photos_are_hashed_as_their_catalog_hashes(encoder, tmp_path: Path) -> None:
     from photoclip.imaging import file_hash
     from tests.helpers import schema_1_catalog

@@ -69,3 +69,32 @@ def test_sidecars_in_another_case_are_found_from_one_listing_of_a_settled_folder
     owners = listing.owners()
     xmp.sidecars_beside(photos[0])
     assert xmp._LISTED[tmp_path][1] is listing and listing.owners() is owners  # the folder is not listed again
+
+
+_DATE_NAMESPACES = {"exif": "http://ns.adobe.com/exif/1.0/", "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+                    "xmp": "http://ns.adobe.com/xap/1.0/"}
+
+
+def dated_xmp(dates: dict[str, str], as_elements: bool = False) -> bytes:
+    """An XMP packet (a sidecar's, or one embedded in a photo) with these date properties
+    ({"photoshop:DateCreated": "1998-12-24"}): attributes of its rdf:Description as Lightroom and
+    exiftool write them, or elements of their own as digiKam does."""
+    spaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _DATE_NAMESPACES.items())
+    if as_elements:
+        body = f'<rdf:Description rdf:about="" {spaces}>' + "".join(
+            f"<{name}>{value}</{name}>" for name, value in dates.items()) + "</rdf:Description>"
+    else:
+        body = f'<rdf:Description rdf:about="" {spaces} ' + " ".join(
+            f'{name}="{value}"' for name, value in dates.items()) + "/>"
+    return (f'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0">'
+            f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">{body}</rdf:RDF></x:xmpmeta>').encode()
+
+
+@pytest.mark.parametrize("as_elements", [False, True], ids=["lightroom", "digikam"])
+def test_the_dates_of_a_packet_are_read_surest_first_however_a_program_writes_them(as_elements: bool) -> None:
+    packet = dated_xmp({"xmp:CreateDate": "2024-03-01T09:00:00", "xmp:ModifyDate": "2024-03-02T10:00:00",
+                        "photoshop:DateCreated": "1998-12-24", "exif:DateTimeOriginal": " 1998-12-24T18:00 "},
+                       as_elements)
+
+    assert xmp.date_texts(xmp.parse(packet)) == ["1998-12-24T18:00", "1998-12-24", "2024-03-01T09:00:00"]
+    assert xmp.date_texts(xmp.parse(PACKET)) == [] and xmp.date_texts(None) == []
