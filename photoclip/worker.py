@@ -59,7 +59,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from photoclip import keywords, mounts, scan, takeout
-from photoclip.catalog import Root
+from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
 from photoclip.fsutil import mtime_ns
@@ -464,11 +464,13 @@ class Worker:
         the library's is left out from then on."""
         self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)))
 
-    def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None) -> None:
+    def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None,
+              shown: Mapping[PhotoId, Photo] | None = None) -> None:
         """Move these photos to the system trash, before anything else; a Trashed event says how it
-        went. Copies of duplicates name the photos kept in their stead (Library.trash)."""
+        went. Copies of duplicates name the photos kept in their stead, and come with the photos as
+        the user was shown them (Library.trash)."""
         chosen = tuple(ids)
-        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen, kept_for))
+        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen, kept_for, shown))
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
         """Remember that these photos are different, so they are not grouped as duplicates again."""
@@ -760,8 +762,9 @@ class Worker:
             self._emit(PhotosChanged(added=(), removed=ids))
         self._emit(RootsChanged(tuple(self.library.roots())))
 
-    def _do_trash(self, ids: tuple[PhotoId, ...], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None) -> None:
-        result = self.library.trash(ids, kept_for)
+    def _do_trash(self, ids: tuple[PhotoId, ...], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None,
+                  shown: Mapping[PhotoId, Photo] | None) -> None:
+        result = self.library.trash(ids, kept_for, shown)
         if result.trashed:
             self._emit(PhotosChanged(added=(), removed=result.trashed))
         self._emit(Trashed(result))

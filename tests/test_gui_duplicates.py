@@ -134,6 +134,36 @@ def test_copies_whose_kept_photo_was_deleted_meanwhile_stay_out_of_the_trash(qtb
     assert all(library.photo(pid).path.exists() for pid in row.tiles if pid != kept)
 
 
+@pytest.mark.parametrize("changed", ["kept", "copy"])
+def test_a_photo_changed_and_read_again_since_the_page_showed_it_stays_out_of_the_trash(
+    qtbot, on_duplicates, monkeypatch, changed: str
+) -> None:
+    """While the user is mid-way the page keeps their choices; a file overwritten meanwhile and
+    read again by the library passed the check against the catalog the reading had brought up to
+    date: the copies of a kept photo that was now another picture went to the trash (none of the
+    picture left), and a copy that was now another picture went too."""
+    library, copies, window = on_duplicates
+    page = window.duplicates
+    row = next(r for r in page.rows if len(r.tiles) == 3)
+    other = next(r for r in page.rows if r is not row)
+    choice = list(other.tiles.values())[1]
+    for _ in range(2):  # a choice changed and changed back: the page is the user's, it does not reload
+        qtbot.mouseClick(choice, Qt.MouseButton.LeftButton)
+    [kept] = row.kept
+    target = kept if changed == "kept" else next(pid for pid in row.tiles if pid != kept)
+    path = library.photo(target).path
+    write_photo(path, seed=77, size=(200, 150))
+    window.worker.reindex()
+    qtbot.waitUntil(lambda: library.photo(target).size == path.stat().st_size and window.worker.wait_idle(0),
+                    timeout=WAIT_MS)
+    answer_questions(monkeypatch, True)
+    page.trash_button.click()
+    qtbot.waitUntil(lambda: "stayed" in page.subtitle.text(), timeout=WAIT_MS)
+    assert path.exists()
+    if changed == "kept":
+        assert all(library.photo(pid).path.exists() for pid in row.tiles)
+
+
 def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:
     library, _, window = on_duplicates
     row = window.duplicates.rows[0]

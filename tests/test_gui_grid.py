@@ -337,6 +337,7 @@ def test_the_arrow_keys_move_through_the_grid_as_it_is_laid_out(qtbot, parts) ->
     assert press(Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier) == columns + 2 and selected() == list(
         range(2, columns + 3))
     assert press(Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier) == 0 and selected() == [0, 1, 2]
+    view.selectionModel().clearSelection()  # begun on a selected photo, a drag takes the selection out
     start, end = view.visualRect(model.index(1, 0)).center(), view.visualRect(model.index(columns + 2, 0)).center()
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
     move = QMouseEvent(QEvent.Type.MouseMove, QPointF(end), QPointF(view.viewport().mapToGlobal(end)),
@@ -459,6 +460,50 @@ def test_a_drag_draws_a_rubber_band_over_the_photos_it_takes_until_it_ends(qtbot
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
     after = view.viewport().grab().toImage()
     assert after.pixelColor(edge) == before and after.pixelColor(inside) == before
+
+
+def test_the_selected_photos_drag_out_as_copies_of_their_files_whose_places_are_read_for_it(qtbot, parts) -> None:
+    """Photos could not be dragged out of the grid into a folder, a mail or a chat. A drag carries
+    the files (copies only: a file manager would otherwise move them out of their folder), their
+    places read in the background for photos selected but never painted."""
+    library, _, loader, model = parts
+    loader._request = lambda pid: None  # nothing painted: the places must be read for the drag
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_library()
+    qtbot.waitUntil(lambda: model.rowCount() == 20, timeout=WAIT_MS)
+    chosen = [model.index(row, 0) for row in (0, 3, 19)]
+    assert model.mimeData(chosen) is None  # no place read yet: no drag (the files are not all known)
+    for index in chosen:
+        view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.Select)
+    qtbot.waitUntil(lambda: model.mimeData(chosen) is not None, timeout=WAIT_MS)
+    photos = library.photos(model.photo_id(index.row()) for index in chosen)
+    assert [Path(url.toLocalFile()) for url in model.mimeData(chosen).urls()] == [
+        photos[model.photo_id(index.row())].path for index in chosen]
+    assert model.supportedDragActions() == Qt.DropAction.CopyAction
+    assert all(model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled for index in chosen)
+
+
+def test_a_drag_from_a_selected_photo_keeps_the_selection_and_from_another_draws_a_band(qtbot, parts) -> None:
+    """As in a file manager: pressed on a photo of the selection, a drag takes the selection out
+    (the band would have replaced it); pressed on one not selected, it selects with a band."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(600, 420))
+    model.show_hits(hits(range(1, 10)))
+    qtbot.waitUntil(lambda: view.visualRect(model.index(8, 0)).isValid(), timeout=WAIT_MS)
+    for row in (0, 4):
+        view.selectionModel().select(model.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    start, end = view.visualRect(model.index(4, 0)).center(), view.visualRect(model.index(5, 0)).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    move_mouse(view, end, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    assert sorted(view.selected_photo_ids()) == [PhotoId(1), PhotoId(5)]
+    start = view.visualRect(model.index(6, 0)).center()
+    end = view.visualRect(model.index(7, 0)).center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    move_mouse(view, end, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    assert sorted(view.selected_photo_ids()) == [PhotoId(7), PhotoId(8)]
 
 
 def test_the_hovered_photo_is_the_one_under_the_mouse_whatever_moves_under_it(qtbot, parts) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QMenu, QWidget
 
 from photoclip.gui import desktop
@@ -169,6 +169,7 @@ def test_right_click_keeps_the_selection_and_offers_what_fits_it(qtbot, make_win
         "add_tag": ("Add tag…", True),
         "find_similar": ("Find photos like these", True),
         "show_in_folder": ("Show in folder", False),
+        "copy": ("Copy", True),
         "copy_to_folder": ("Copy to folder…", True),
         "trash": ("Move to trash…", True),
     }  # no "Remove tag": this is not a tag's page
@@ -270,6 +271,61 @@ def test_copy_to_folder_copies_the_selected_photos_and_says_so(
     window.copy_to_folder([ids[1]], library.photo(ids[1]).path / "below a file")
     qtbot.waitUntil(lambda: window.error_banner.isVisible(), timeout=WAIT_MS)
     assert "Cannot make the folder" in window.error_banner.text.text()
+
+
+def clipboard_files() -> list[Path]:
+    data = QGuiApplication.clipboard().mimeData()
+    return [] if data is None else [Path(url.toLocalFile()) for url in data.urls()]
+
+
+def test_ctrl_c_copies_the_selected_photos_files_for_a_folder_a_mail_or_a_chat(
+    qtbot, make_window, library
+) -> None:
+    """Ctrl+C in the grid did nothing: pasted into a file manager (GNOME's reads its own list too),
+    a mail or a chat, the copied photos are their files; into a text, their paths. The menu offers
+    it; in the preview it copies the photo shown."""
+    window = make_window(library)
+    shown(qtbot, window)
+    ids = window.model.ids
+    QGuiApplication.clipboard().clear()
+    click(qtbot, window, 1)
+    click(qtbot, window, 3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    expected = [library.photo(pid).path for pid in (ids[1], ids[3])]
+    qtbot.waitUntil(lambda: clipboard_files() == expected, timeout=WAIT_MS)
+    data = QGuiApplication.clipboard().mimeData()
+    assert data.text().splitlines() == [str(path) for path in expected]
+    assert bytes(data.data("x-special/gnome-copied-files").data()).decode().splitlines() == [
+        "copy", *(url.toString() for url in data.urls())]
+    assert window.statusBar().currentMessage().startswith("Copied 2 photos")
+    assert all(path.exists() for path in expected)  # copied, not cut
+
+    QGuiApplication.clipboard().clear()
+    trigger(window, "copy")
+    qtbot.waitUntil(lambda: clipboard_files() == expected, timeout=WAIT_MS)
+
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window.grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.preview.photo_id == ids[3], timeout=WAIT_MS)
+    qtbot.keyClick(window.preview, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: clipboard_files() == [expected[1]], timeout=WAIT_MS)
+
+
+def test_photos_dragged_out_of_the_grid_and_dropped_back_on_the_window_do_nothing(
+    qtbot, make_window, library
+) -> None:
+    """A drag out of the grid let go over the window itself (the user changed their mind) is no
+    image dropped to find photos like it."""
+    window = make_window(library)
+    shown(qtbot, window)
+    chosen = [window.model.index(0, 0)]
+    click(qtbot, window, 0)
+    qtbot.waitUntil(lambda: window.model.mimeData(chosen) is not None, timeout=WAIT_MS)
+    dragged = window.model.mimeData(chosen)
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, dragged, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert not event.isAccepted() and window.view.kind == "library"
 
 
 def test_add_tag_gives_the_tag_to_every_selected_photo(qtbot, make_window, library) -> None:
@@ -398,6 +454,7 @@ def test_a_read_only_window_offers_no_changes_to_the_selection(qtbot, make_windo
             "remove_tag": (f"Remove tag “{library.tags()[0][0]}”", False),
             "find_similar": ("Find similar", True),
             "show_in_folder": ("Show in folder", True),
+            "copy": ("Copy", True),
             "copy_to_folder": ("Copy to folder…", True),  # copying changes nothing of the library
             "trash": ("Move to trash…", False),
         }

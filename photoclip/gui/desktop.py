@@ -1,4 +1,5 @@
-"""Hand a file to the desktop: open it with its default app, or show it in the file manager."""
+"""Hand a file to the desktop: open it with its default app, show it in the file manager, or
+give it to another app as a file manager does (copied, dragged)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import logging
 import os
 import sys
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QProcess, QUrl
+from PySide6.QtCore import QByteArray, QMimeData, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
+
+from photoclip import humanize
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,18 @@ def file_url(path: Path) -> QUrl:
         if os.name == "posix":
             return QUrl.fromEncoded(QByteArray(b"file://" + urllib.parse.quote(os.fsencode(text)).encode()))
     return QUrl.fromLocalFile(text)
+
+
+def files_data(paths: Sequence[Path]) -> QMimeData:
+    """Photos as a file manager copies them: pasted or dropped into a folder, a mail or a chat
+    they are the files, into a text their paths. GNOME's file manager pastes only its own list."""
+    urls = [file_url(path) for path in paths]
+    data = QMimeData()
+    data.setUrls(urls)
+    data.setText("\n".join(humanize.shown(path) for path in paths))
+    listed = b"\n".join(bytes(url.toEncoded().data()) for url in urls)
+    data.setData("x-special/gnome-copied-files", QByteArray(b"copy\n" + listed))
+    return data
 
 
 def open_with_default_app(path: Path) -> bool:

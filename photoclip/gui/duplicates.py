@@ -731,6 +731,14 @@ class DuplicatesPage(QWidget):
             kept.update((pid, stead) for pid in self._unkept(group))
         return kept
 
+    def as_shown(self) -> dict[PhotoId, Photo]:
+        """Every photo of the groups as the page read it: a file changed since (and read again by
+        the library meanwhile) is not the one the user chose to trash or to keep (Library.trash)."""
+        shown = {pid: photo for row in self.rows for pid, photo in row.photos.items()}
+        for _, photos in self._waiting:
+            shown.update(photos)
+        return shown
+
     def _waiting_to_trash(self) -> tuple[int, int]:
         """How many photos of the groups not on the page yet "Move to trash" moves, and their
         bytes: counted once, then kept up as the groups are built (counted anew on each slice of

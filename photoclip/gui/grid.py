@@ -19,9 +19,11 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
+    QByteArray,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -37,6 +39,7 @@ from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
     QColor,
+    QDrag,
     QFocusEvent,
     QFont,
     QFontMetrics,
@@ -54,7 +57,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from photoclip import humanize
-from photoclip.gui import icons, theme
+from photoclip.catalog import Photo
+from photoclip.gui import desktop, icons, theme
 from photoclip.gui.keys import asks_for_menu
 from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
@@ -70,6 +74,8 @@ ScoreRole = Qt.ItemDataRole.UserRole + 2
 PathRole = Qt.ItemDataRole.UserRole + 3
 FailureRole = Qt.ItemDataRole.UserRole + 4
 MarkRole = Qt.ItemDataRole.UserRole + 5  # ThumbnailLoader.mark: "broken", "missing" or None
+PHOTO_IDS_MIME = "application/x-photoclip-photo-ids"  # a drag's photos came from this app's grid
+DRAG_PICTURE = 96  # logical px: the photo shown under the mouse while photos are dragged out
 
 
 def format_date(taken_at: str | None) -> str | None:
@@ -115,6 +121,8 @@ class PhotoGridModel(QAbstractListModel):
         self._rows: dict[PhotoId, int] = {}
         self._scores: dict[PhotoId, float] = {}
         self._paths: dict[PhotoId, Path] = {}
+        self._learned_paths: dict[PhotoId, Path] = {}  # see learn_paths
+        self._asked_paths: set[PhotoId] = set()
         self._root: RootId | None = None
         self._album: Path | None = None  # the album view: the photos directly in this folder
         self._tag: str | None = None  # the tag view: its photos, re-read when tags change
@@ -168,6 +176,8 @@ class PhotoGridModel(QAbstractListModel):
 
     def remove_ids(self, removed: Sequence[PhotoId]) -> None:
         """Photos that left the library disappear from whatever is shown."""
+        for pid in removed:
+            self._learned_paths.pop(pid, None)
         gone = {pid for pid in removed if pid in self._rows}
         if gone:
             self._loader.forget(list(gone))
@@ -202,6 +212,8 @@ class PhotoGridModel(QAbstractListModel):
 
     def photos_updated(self, photo_ids: Sequence[PhotoId]) -> None:
         """Repaint these rows (their thumbnail or facts may have changed)."""
+        for pid in photo_ids:
+            self._learned_paths.pop(pid, None)  # moved, perhaps
         rows = [self._rows[pid] for pid in photo_ids if pid in self._rows]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0))
@@ -254,6 +266,46 @@ class PhotoGridModel(QAbstractListModel):
             return humanize.shown(path.name) if path else "photo"
         return None
 
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        """Copies only: a drop into a file manager never moves a photo out of its folder."""
+        return Qt.DropAction.CopyAction
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:
+        """The files of these photos, for a drag out of the grid; None (no drag) while the place of
+        one of them is still being read (see learn_paths)."""
+        ids = [self._ids[index.row()] for index in indexes if 0 <= index.row() < len(self._ids)]
+        paths = [self._path(pid) for pid in ids]
+        if not paths or None in paths:
+            return None
+        data = desktop.files_data([path for path in paths if path is not None])
+        data.setData(PHOTO_IDS_MIME, QByteArray(",".join(map(str, ids)).encode()))
+        return data
+
+    def learn_paths(self, ids: Sequence[PhotoId]) -> None:
+        """Read in the background where these photos are (the selection): a drag needs them all at
+        once, and only those of the photos painted so far have been read."""
+        missing = [pid for pid in ids if self._path(pid) is None and pid not in self._asked_paths]
+        if not missing:
+            return
+        self._asked_paths.update(missing)
+
+        def arrived(photos: dict[PhotoId, Photo]) -> None:
+            self._asked_paths.difference_update(missing)
+            self._learned_paths.update((pid, photo.path) for pid, photo in photos.items())
+
+        def failed(exc: BaseException) -> None:
+            self._asked_paths.difference_update(missing)
+            log.warning("could not read where %d photos are: %s", len(missing), exc)
+
+        self._ops.query(lambda lib: lib.photos(missing), arrived, failed, parent=self)
+
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
         return not parent.isValid() and self._paging and not self._exhausted and not self._fetching
 
@@ -267,7 +319,7 @@ class PhotoGridModel(QAbstractListModel):
         path = self._paths.get(pid)
         if path is None:
             photo = self._loader.photo(pid)
-            path = photo.path if photo is not None else None
+            path = photo.path if photo is not None else self._learned_paths.get(pid)
         return path
 
     def _tooltip(self, pid: PhotoId) -> str:
@@ -592,6 +644,10 @@ class PhotoGridView(QListView):
         self._badge_timer = QTimer(self)
         self._badge_timer.setSingleShot(True)
         self._badge_timer.timeout.connect(self._hide_date_badge)
+        self._paths_timer = QTimer(self)  # once a selection settles, its photos' places are read
+        self._paths_timer.setSingleShot(True)
+        self._paths_timer.setInterval(50)
+        self._paths_timer.timeout.connect(self._learn_selected_paths)
         self.doubleClicked.connect(self.open_requested)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._fit_cells()
@@ -735,6 +791,11 @@ class PhotoGridView(QListView):
             model.load_rest(lambda: QListView.selectAll(self))
         else:
             super().selectAll()
+
+    def _learn_selected_paths(self) -> None:
+        model = self.model()
+        if isinstance(model, PhotoGridModel):
+            model.learn_paths(self.selected_photo_ids())
 
     def select_only_current(self) -> None:
         """Let go of a multiple selection, keeping the photo with the focus selected."""
@@ -1108,8 +1169,59 @@ class PhotoGridView(QListView):
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self._badge_text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A drag from a selected photo takes the selection out of the app (into a folder, a mail,
+        a chat: copies), as in a file manager; from any other photo it draws a band to select."""
         self._band_origin = event.position().toPoint() + QPoint(0, self.verticalOffset())
+        index, selection = self.indexAt(event.position().toPoint()), self.selectionModel()
+        self.setDragEnabled(event.button() == Qt.MouseButton.LeftButton and index.isValid()
+                            and not event.modifiers() and selection is not None and selection.isSelected(index))
         super().mousePressEvent(event)
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        """The files of the selection, shown by the photo the drag began at and how many go."""
+        model = self.model()
+        data = model.mimeData(self.selectedIndexes()) if model is not None else None
+        if data is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(data)
+        drag.setPixmap(self._drag_picture(self.selected_count()))
+        drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
+
+    def _drag_picture(self, count: int) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        side = round(DRAG_PICTURE * ratio)
+        picture = QPixmap(side, side)
+        picture.fill(Qt.GlobalColor.transparent)
+        thumbnail = self.currentIndex().data(Qt.ItemDataRole.DecorationRole)
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if isinstance(thumbnail, QPixmap) and not thumbnail.isNull():
+            scaled = thumbnail.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation)
+            painter.drawPixmap((side - scaled.width()) // 2, (side - scaled.height()) // 2, scaled)
+        else:
+            painter.fillRect(picture.rect(), self.palette().color(QPalette.ColorRole.Mid))
+        if count > 1:
+            text = str(count)
+            font = QFont(self.font())
+            font.setBold(True)
+            font.setPixelSize(round(13 * ratio))
+            painter.setFont(font)
+            width = max(QFontMetrics(font).horizontalAdvance(text) + round(12 * ratio), round(24 * ratio))
+            pill = QRect(side - width, 0, width, round(24 * ratio))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.palette().color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+            painter.setPen(self.palette().color(QPalette.ColorRole.HighlightedText))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        picture.setDevicePixelRatio(ratio)
+        return picture
+
+    def selectionChanged(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        super().selectionChanged(selected, deselected)
+        self._paths_timer.start()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
     QResizeEvent,
     QShortcut,
@@ -63,6 +64,7 @@ from photoclip.gui.banner import Banner, BannerBox
 from photoclip.gui.bridge import WorkerBridge
 from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
 from photoclip.gui.grid import (
+    PHOTO_IDS_MIME,
     CellPainter,
     PathRole,
     PhotoGridModel,
@@ -405,6 +407,10 @@ class MainWindow(QMainWindow):
         self.preview.remove_tag_requested.connect(lambda pid, tag: self.remove_tag([PhotoId(pid)], tag))
         self.preview.desktop_failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.preview.trash_requested.connect(lambda pid: self.trash_ids([PhotoId(pid)]))
+        copy = QShortcut(QKeySequence.StandardKey.Copy, self.preview,
+                         context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.activated.connect(lambda: self.copy_photos([] if self.preview.photo_id is None
+                                                        else [self.preview.photo_id]))
         self.pages.addWidget(self.preview)
         self.duplicates = DuplicatesPage(self.ops, self.duplicate_loader)
         self.duplicates.trash_requested.connect(self.trash_photos)
@@ -488,6 +494,8 @@ class MainWindow(QMainWindow):
             lambda pos: self._grid_context_menu(pos, self.grid.keyboard_menu_ids()))
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.grid, context=Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(lambda: self.trash_ids(self.grid.selected_photo_ids()))
+        copy = QShortcut(QKeySequence.StandardKey.Copy, self.grid, context=Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(lambda: self.copy_photos(self.grid.selected_photo_ids()))
         tag = QShortcut(QKeySequence(TAG_KEYS), self.grid, context=Qt.ShortcutContext.WidgetShortcut)
         tag.activated.connect(self._tag_selected)  # the menu's "Add tag…", for those without a mouse
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._update_header())
@@ -1248,7 +1256,10 @@ class MainWindow(QMainWindow):
             chosen = photos if answer == f"Move all {len(photos):,}" else shown if answer == only else []
         if chosen and self.worker is not None:
             self._trash_from_duplicates = duplicates
-            self.worker.trash((p.id for p in chosen), self.duplicates.kept_for() if duplicates else None)
+            if duplicates:
+                self.worker.trash((p.id for p in chosen), self.duplicates.kept_for(), self.duplicates.as_shown())
+            else:
+                self.worker.trash(p.id for p in chosen)
 
     def _kept_clause(self, photos: list[Photo]) -> str:
         """What stays, of as many groups as the copies to trash come from: one copy kept in each."""
@@ -1569,6 +1580,9 @@ class MainWindow(QMainWindow):
         add("find_similar", "Find photos like these" if len(ids) > 1 else "Find similar",
             lambda: self.find_similar(tuple(ids)), True, "similar")
         add("show_in_folder", "Show in folder", lambda: self.show_photo_in_folder(ids[0]), one, "folder-open")
+        copy = add("copy", "Copy", lambda: self.copy_photos(ids), True, "copy")
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))  # what the grid's and the preview's Ctrl+C do
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         add("copy_to_folder", "Copy to folder…", lambda: self.choose_copy_folder(ids), True, "folder")
         menu.addSeparator()
         trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable, "trash")
@@ -1615,6 +1629,21 @@ class MainWindow(QMainWindow):
             self.trash_photos([photos[pid] for pid in ids if pid in photos], duplicates=False)
 
         self.ops.query(lambda lib: lib.photos(ids), arrived, parent=self)
+
+    def copy_photos(self, ids: list[PhotoId]) -> None:
+        """Put these photos' files on the clipboard, as a file manager copies them: pasted into a
+        folder, a mail or a chat, they are the photos."""
+        if not ids:
+            return
+
+        def arrived(photos: dict[PhotoId, Photo]) -> None:
+            paths = [photos[pid].path for pid in ids if pid in photos]
+            if paths:
+                QGuiApplication.clipboard().setMimeData(desktop.files_data(paths))
+                self.statusBar().showMessage(f"Copied {plural(len(paths), 'photo')}: paste into a folder, "
+                                             "a mail or a chat.", 8000)
+
+        self.ops.query(lambda lib: lib.photos(ids), arrived, self.report_error, parent=self)
 
     def choose_copy_folder(self, ids: list[PhotoId]) -> None:
         folder = QFileDialog.getExistingDirectory(self, f"Copy {plural(len(ids), 'photo')} to a folder",
@@ -1673,7 +1702,9 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _dropped_path(event: QDragEnterEvent | QDropEvent) -> Path | str | None:
         """A dropped image file or an image from a browser (its URL: find similar), or a folder
-        (add it); None for anything else."""
+        (add it); None for anything else, and for photos dragged out of this window's grid."""
+        if event.mimeData().hasFormat(PHOTO_IDS_MIME):
+            return None
         for url in event.mimeData().urls():
             if url.isLocalFile():
                 path = Path(url.toLocalFile())
