@@ -44,6 +44,11 @@ SKIPPED_FOLDERS = frozenset({
 """Folders of copies and thumbnails that are not the user's photos: a NAS's thumbnails of
 every photo (Synology's @eaDir) and its recycle bins and snapshots, Windows' and Linux's
 system folders. Compared without case."""
+_TAKEOUT_TRASH = frozenset({"trash", "bin", "papierkorb", "corbeille", "papelera", "cestino", "prullenbak", "lixeira"})
+"""Google Takeout's folder of the photos the user deleted in Google Photos (by the account's
+language), inside its Google Photos folder (_GOOGLE_PHOTOS): they are not the user's photos any
+more, and a clean-up kept their copy there over one in an album."""
+_GOOGLE_PHOTOS = frozenset({"google photos", "google fotos", "google foto", "google foto's"})
 _SKIPPED_FOLDER_SUFFIXES = (".lrdata",)  # Lightroom's previews and smart previews (DNGs) of the catalog's photos
 _PHOTOS_LIBRARY_SUFFIX = ".photoslibrary"
 _PHOTOS_LIBRARY_ORIGINALS = frozenset({"originals", "masters"})
@@ -116,6 +121,8 @@ def is_skipped_folder(name: str, parent: str) -> bool:
     its parent's."""
     folded = name.lower()
     if folded in SKIPPED_FOLDERS or folded.endswith(_SKIPPED_FOLDER_SUFFIXES):
+        return True
+    if folded in _TAKEOUT_TRASH and parent.lower() in _GOOGLE_PHOTOS:
         return True
     return parent.lower().endswith(_PHOTOS_LIBRARY_SUFFIX) and folded not in _PHOTOS_LIBRARY_ORIGINALS
 

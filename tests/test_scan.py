@@ -341,10 +341,14 @@ NOT_THE_USERS_PHOTOS = [
     "Lightroom/Catalog Previews.lrdata/0/0A/IMG_0001.jpg", "Lightroom/Catalog Smart Previews.lrdata/a.dng",
     "Photos Library.photoslibrary/resources/derivatives/1/1A2B_1_105_c.jpeg",
     "Photos Library.photoslibrary/resources/renders/1/1A2B_1_201_a.jpeg",
+    "Takeout/Google Photos/Trash/IMG_1234.jpg", "Takeout/Google Photos/Bin/IMG_1301.jpg",  # deleted in Google Photos
+    "Takeout/Google Fotos/Papierkorb/IMG_1302.jpg",
 ]
 THE_USERS_PHOTOS = [
     "IMG_0001.JPG", "Trip/IMG_0002.JPG", "eaDir/fine.jpg", "recycle ideas/fine.jpg",
     "Photos Library.photoslibrary/originals/1/1A2B.jpeg", "Old.photoslibrary/Masters/2012/a.jpg",
+    "Takeout/Google Photos/Lake Tahoe 2019/IMG_1234.jpg", "Takeout/Google Photos/Photos from 2019/IMG_1301.jpg",
+    "Trash/IMG_0003.JPG",  # the user's own folder of that name
 ]
 
 
@@ -361,7 +365,8 @@ def test_nas_thumbnails_recycle_bins_and_other_programs_previews_are_skipped(
     root = catalog.add_root(photos)
     scan_root(catalog, root)
     late = [write_photo(photos / "@eaDir" / "IMG_0003.JPG" / "SYNOPHOTO_THUMB_S.jpg", seed=50),
-            write_photo(photos / "Trip" / "IMG_0003.JPG", seed=51)]
+            write_photo(photos / "Trip" / "IMG_0003.JPG", seed=51),
+            write_photo(photos / "Takeout" / "Google Photos" / "Bin" / "IMG_1303.jpg", seed=52)]
     added = scan_paths(catalog, [root], late).added
     assert [catalog.photo(pid).path for pid in added] == [late[1]]
 
