@@ -29,7 +29,7 @@ from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import CATALOG_FILE, Photo, unusable
-from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept
+from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept, why_kept_too
 from photoclip.errors import (
     LibraryError,
     LibraryLockedError,
@@ -416,7 +416,9 @@ def build_parser() -> _Parser:
     p.add_argument("-0", "--null", action="store_true",
                    help="end each line with a NUL instead of a newline (a file name may hold one); an empty one "
                         "between groups")
-    p.add_argument("--trash", action="store_true", help="move every copy but the one kept to the system trash")
+    p.add_argument("--trash", action="store_true",
+                   help="move every copy but those kept (the best one, and the only copy in each album folder) to "
+                        "the system trash")
     p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
 
     p = _command(sub, "not-duplicates", "mark photos as different, so they are never grouped again")
@@ -1143,7 +1145,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     with _open(args, write=args.trash) as library:
         groups = library.duplicates(args.similarity, exact_only=args.exact)
         photos = library.photos(pid for g in groups for pid in g.members)
-        extras = [photos[pid] for g in groups for pid in g.others]
+        extras = [photos[pid] for g in groups for pid in g.to_trash]
         if args.json:
             print(json.dumps([_group_json(g, photos) for g in groups], indent=2))
         else:
@@ -1152,13 +1154,15 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                 if number:
                     print(end=end)
                 keeper = photos[group.keeper]
-                lines = [f"keep\t{keeper.path}"] + [
+                lines = [f"keep\t{photos[pid].path}" for pid in (group.keeper, *group.kept_too)] + [
                     f"{'same' if photos[pid].hash == keeper.hash else humanize.similarity(alike)}\t{photos[pid].path}"
-                    for pid, alike in zip(group.others, group.similarities)]
+                    for pid, alike in zip(group.others, group.similarities) if pid not in group.kept_too]
                 _print_paths(args, lines)
         size = sum(p.size for p in extras)
         copies = plural(len(extras), "extra copy", "extra copies")
-        print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}", file=sys.stderr)
+        in_albums = sum(len(g.kept_too) for g in groups)
+        albums = f", {plural(in_albums, 'copy', 'copies')} kept in their albums" if in_albums else ""
+        print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}{albums}", file=sys.stderr)
         offline = [one_line(root.path, sys.stderr) for root in library.roots() if not root.online]
         if offline:
             print(f"the photos in {_listed(offline)} were not compared: {'they are' if len(offline) > 1 else 'it is'} "
@@ -1180,7 +1184,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing moved", file=sys.stderr)
                 return 0
-        result = library.trash((p.id for p in extras), kept_for={pid: (g.keeper,) for g in groups for pid in g.others})
+        result = library.trash((p.id for p in extras),
+                               kept_for={pid: (g.keeper, *g.kept_too) for g in groups for pid in g.to_trash})
     for path, reason in result.failed:
         print(f"photoclip: kept {path}: {reason}", file=sys.stderr)
     moved = plural(len(result.trashed), "file")
@@ -1193,10 +1198,15 @@ def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
         return {"path": str(photo.path), "id": photo.id, "bytes": photo.size,
                 "width": photo.width, "height": photo.height, "taken_at": photo.taken_at, "damage": photo.damage}
 
+    def copy(pid: PhotoId, alike: float) -> dict:
+        kept = pid in group.kept_too
+        return entry(photos[pid]) | {"similarity": alike, "keep": kept,
+                                     "kept_because": [why_kept_too(photos[pid].path)] if kept else []}
+
     return {
         "keep": entry(photos[group.keeper]),
         "kept_because": why_kept(photos[group.keeper], [photos[pid] for pid in group.others]),
-        "copies": [entry(photos[pid]) | {"similarity": alike} for pid, alike in zip(group.others, group.similarities)],
+        "copies": [copy(pid, alike) for pid, alike in zip(group.others, group.similarities)],
         "exact": group.exact,
     }
 

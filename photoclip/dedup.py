@@ -35,7 +35,7 @@ from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
 from photoclip.fsutil import mtime_ns, open_regular
 from photoclip.ids import PhotoId
-from photoclip.takeout import has_json
+from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
 from photoclip.vectors import VectorIndex
 from photoclip.when import date_in_name
 
@@ -54,6 +54,23 @@ _COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicat
                          "kopien", "copia", "copie", "sicherung"))
 _COPY_NAME = re.compile(r"(?:\s?\(\d+\)|(?<=\d{3})\s\d{1,2}|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$",
                         re.IGNORECASE)  # "IMG_1 (2)", "IMG_1(2)", "IMG_1234 2" (a Mac's; not "Hike 2"), "IMG_1 - Copy"
+_TRASH_FOLDERS = frozenset((  # Google Photos' in a Takeout (localized), Apple Photos', desktops' and drives'
+    "trash", "bin", "papierkorb", "corbeille", "papelera", "paperera", "cestino", "prullenbak", "lixeira", "kosz",
+    "корзина", "ゴミ箱", "回收站", "recently deleted", ".trash", ".trashes", "$recycle.bin", "recycler"))
+_TRASH_FOLDER = re.compile(r"\.trash-\d+")  # a drive's trash, per user: ".Trash-1000"
+_APP_FOLDERS = frozenset((  # folders a camera, a phone, an app or a system makes and fills
+    "dcim", "camera", "camera roll", "camera uploads", "screenshots", "screen recordings", "whatsapp",
+    "whatsapp images", "telegram", "telegram images", "signal", "messenger", "media", "sent", "download", "downloads",
+    "pictures", "my pictures", "photos", "my photos", "images", "bilder", "fotos", "foto", "immagini", "imágenes",
+    "afbeeldingen", "icloud photos", "google photos", "takeout", "archive", "archiv", "archivo", "arquivo", "archivio",
+    "archief", "archiwum", "locked folder"))
+_CAMERA_FOLDER = re.compile(r"\d{3}\w{5}")  # a camera's (DCF): 100APPLE, 100CANON, 123_FUJI
+_YEAR_FOLDER = re.compile(  # Takeout's, in its languages: "Photos from 2019", "Fotos von 2019", "Foto's van 2019"
+    r"(?:photos from|fotos del|fotos von|foto da|foto[_']s van|photos de|zdjęcia z)\s+\d{4}")
+_MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                     "nov", "dec"))
+_APPLE_MOMENT = re.compile(r".*,\s*([^\W\d_]+)\s+\d{1,2},\s*\d{4}")  # Apple Photos' export: "Tahoe, July 4, 2019"
 _EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|editada|modificato|bewerkt)$",
                         re.IGNORECASE)  # Apple Photos' edit of IMG_1234; Google Photos' "-edited" (Takeout)
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "screen capture", "bildschirmfoto",
@@ -88,18 +105,28 @@ _EXIF_IFD, _EXIF_RATING, _TIFF_XMP = 0x8769, 0x4746, 700  # the Exif sub-IFD, Wi
 
 @dataclass(frozen=True)
 class DuplicateGroup:
-    """Photos that are copies of one another: the one to keep, and the extra copies, each with its
+    """Photos that are copies of one another: the one to keep, and the other copies, each with its
     similarity to the keeper (1.0: the same bytes); for a copy the same in grey or mirrored, how
-    alike the two look, which is what a person sees, whatever the model found."""
+    alike the two look, which is what a person sees, whatever the model found.
+
+    `others` is every copy but the keeper. Of those, `kept_too` are kept as well unless the user
+    lets them go: each is the only copy kept in an album folder (kept_in_albums()), and trashing it
+    would take the photo out of an album the user made. `to_trash` is what a clean-up moves by default."""
 
     keeper: PhotoId
     others: tuple[PhotoId, ...]  # most alike first
     similarities: tuple[float, ...]  # of each of the others to the keeper
     exact: bool  # every copy has the keeper's bytes
+    kept_too: tuple[PhotoId, ...] = ()  # some of `others`, in their order: kept by default, for their albums
 
     @property
     def members(self) -> tuple[PhotoId, ...]:
         return (self.keeper, *self.others)
+
+    @property
+    def to_trash(self) -> tuple[PhotoId, ...]:
+        """The copies a clean-up moves to the trash by default: `others` less `kept_too`."""
+        return tuple(pid for pid in self.others if pid not in self.kept_too)
 
     @property
     def similarity(self) -> float:
@@ -109,14 +136,16 @@ class DuplicateGroup:
     def without(self, gone: set[PhotoId], photos: Mapping[PhotoId, Photo]) -> DuplicateGroup | None:
         """This group less the photos in `gone` (`photos`: its members), None when fewer than two
         are left. When the keeper is gone, the copy next to it stands in: the rest are copies of
-        the keeper, not always of it (Library.duplicates groups again then; a page shows it)."""
+        the keeper, not always of it (Library.duplicates groups again then; a page shows it). The
+        copies kept too are chosen again (kept_in_albums()): an album whose copy left may keep another."""
         members = [pid for pid in self.members if pid not in gone]
         if len(members) < 2:
             return None
         alike = dict(zip(self.others, self.similarities))
         keeper, *others = members
         return DuplicateGroup(keeper, tuple(others), tuple(alike.get(pid, self.similarity) for pid in others),
-                              all(photos[pid].hash == photos[keeper].hash for pid in others))
+                              all(photos[pid].hash == photos[keeper].hash for pid in others),
+                              kept_in_albums(photos[keeper], [photos[pid] for pid in others]))
 
 
 @dataclass(frozen=True)
@@ -127,7 +156,8 @@ class TrashResult:
 
 
 def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> tuple:
-    """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
+    """Sort key, best copy first: an intact file (never one cut short), one not in a trash folder
+    (in_a_trash_folder: Takeout's "Bin" holds what the user deleted in Google Photos), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then not a screenshot
     (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
     camera's file: a date taken or a place in its metadata, at CAMERA_PIXELS or more (a copy
@@ -144,15 +174,16 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     written at one moment, the least recompressed), then one on the computer's own drive, not on
     a drive that can be unplugged or a share (mounts.on_external_drive: a folder copied onto a USB
     drive with its dates is the same in all else, and the backup drive must not end up holding the
-    only copy), then the shortest path. best_first() puts the file another program keeps notes on
+    only copy), then one in an album (in_an_album: a Takeout's photo in "Lake Tahoe 2019", not in
+    "Photos from 2019"), then the shortest path. best_first() puts the file another program keeps notes on
     first among the best one's very bytes."""
     pixels = (photo.width or 0) * (photo.height or 0)
     dated = photo.taken_at is not None and photo.hash not in undated_bytes
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
-    return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
-            not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
-            reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size, mounts.on_external_drive(photo.path),
-            len(str(photo.path)), photo.id)
+    return (photo.damage is not None, in_a_trash_folder(photo.path), photo.format != "raw",
+            reads_as_a_screenshot(photo.path), not camera, -pixels, not dated, photo.lat is None, photo.format == "gif",
+            not reads_as_an_edit(photo.path), reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size,
+            mounts.on_external_drive(photo.path), not in_an_album(photo.path), len(str(photo.path)), photo.id)
 
 
 def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
@@ -162,11 +193,11 @@ def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
 
 
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
-    "it is intact", "it is the camera's raw file", "it is not a screenshot", "it is the camera's file",
-    "it has the most pixels", "it keeps the date taken", "it keeps the place", "it is not a GIF",
-    "it is the edit (IMG_E…, …-edited)",
+    "it is intact", "it is not in a trash folder", "it is the camera's raw file", "it is not a screenshot",
+    "it is the camera's file", "it has the most pixels", "it keeps the date taken", "it keeps the place",
+    "it is not a GIF", "it is the edit (IMG_E…, …-edited)",
     "it is not named or filed as a copy", "it is the oldest file", "it is the least compressed",
-    "it is on this computer's own drive", "its path is the shortest", "it was indexed first",
+    "it is on this computer's own drive", "it is in an album", "its path is the shortest", "it was indexed first",
 )
 
 
@@ -253,11 +284,15 @@ class Notes:
 
 
 def notes_on(path: Path) -> Notes:
-    """The Notes on a photo in the sidecars other programs keep beside it and in its own file's
-    XMP, EXIF and IPTC. Broken XML or a file that cannot be read holds none."""
+    """The Notes on a photo in the sidecars other programs keep beside it, in its own file's XMP,
+    EXIF and IPTC, and the caption written in Google Photos, in the Takeout JSON beside it.
+    Broken XML or JSON, or a file that cannot be read, holds none."""
     notes = _file_notes(path)
     for packet in xmp.others_sidecars(path):
         notes |= _xmp_notes(packet)
+    facts = takeout_facts(path)
+    if facts is not None and facts.description:
+        notes |= Notes(_as_compared([facts.description]))
     return notes
 
 
@@ -331,9 +366,62 @@ def reads_as_a_copy(path: Path) -> bool:
     """Whether a file's name or a folder it is in says it is a copy ("Backup/", "IMG_1 (2).jpg",
     "IMG_1 - Copy.jpg"): of two files with the same bytes, copied with their dates kept, the one
     in the album is kept, not the one in the backup folder with the shorter path."""
+    return _filed_as_a_copy(path) or bool(_COPY_NAME.search(path.stem))
+
+
+def _filed_as_a_copy(path: Path) -> bool:
+    """Whether a folder the file is in says it holds copies ("Backup/", "Kopien/")."""
     folders = {part.casefold() for part in path.parent.parts}
-    named = {word for part in folders for word in _WORD.findall(part)}
-    return bool(named & _COPY_WORDS) or bool(_COPY_NAME.search(path.stem))
+    return any(not _COPY_WORDS.isdisjoint(_WORD.findall(folder)) for folder in folders)
+
+
+def in_a_trash_folder(path: Path) -> bool:
+    """Whether a folder the file is in holds what someone threw away: a Takeout's Google Photos
+    "Trash" or "Bin" (in the languages it writes), Apple Photos' "Recently Deleted", a desktop's
+    or a drive's trash (".Trash-1000", ".Trashes", "$RECYCLE.BIN"). Its copy is never kept over
+    one elsewhere, and never kept too for its folder."""
+    return any(folder in _TRASH_FOLDERS or _TRASH_FOLDER.fullmatch(folder)
+               for folder in (part.casefold() for part in path.parent.parts))
+
+
+def in_an_album(path: Path) -> bool:
+    """Whether a photo's folder is one a person named and filled: not a camera's, a phone's or an
+    app's (DCIM, 100APPLE, Camera Roll, WhatsApp Images, iCloud Photos, Takeout's "Photos from
+    2019"), nor one named by a date alone ("2019", "2019-07-04", "July 2019", Apple Photos' export
+    "Lake Tahoe, July 4, 2019"), nor one in a trash or a backup folder. Taking its copy out of it
+    takes the photo out of the user's album (kept_in_albums)."""
+    folder = " ".join(path.parent.name.split()).casefold()
+    if not folder or folder in _APP_FOLDERS or _CAMERA_FOLDER.fullmatch(folder) or _YEAR_FOLDER.fullmatch(folder):
+        return False
+    if _dated_only(folder) or ((moment := _APPLE_MOMENT.fullmatch(folder)) and moment.group(1) in _MONTHS):
+        return False
+    return not in_a_trash_folder(path) and not _filed_as_a_copy(path)
+
+
+def _dated_only(folder: str) -> bool:
+    """Whether a folder's name (folded) is a date and nothing else: "2019", "2019_07_04", "July 4, 2019"."""
+    words = _WORD.findall(folder)
+    return any(c.isdigit() for c in folder) and all(word in _MONTHS for word in words)
+
+
+def kept_in_albums(keeper: Photo, others: Sequence[Photo]) -> tuple[PhotoId, ...]:
+    """The copies of a group kept with its keeper: each in an album folder (in_an_album) that
+    holds no other copy kept, the best of those there (keeper_order). An album the user made
+    ("Best of 2019", "Trips/Day 1") keeps its photo though a better copy is kept elsewhere (its
+    tags go to the kept photo, its folder does not). In the order of `others`."""
+    undated = dated_apart([keeper, *others])
+    held = {keeper.path.parent}
+    kept = set()
+    for photo in sorted(others, key=lambda other: keeper_order(other, undated)):
+        if photo.path.parent not in held and in_an_album(photo.path):
+            held.add(photo.path.parent)
+            kept.add(photo.id)
+    return tuple(photo.id for photo in others if photo.id in kept)
+
+
+def why_kept_too(path: Path) -> str:
+    """Why a copy kept too (DuplicateGroup.kept_too) is kept, in a few words."""
+    return f"it is in the album “{path.parent.name}”"
 
 
 def reads_as_an_edit(path: Path) -> bool:
@@ -843,6 +931,7 @@ def _around_keepers(
                 others=tuple(copy.id for copy, _ in copies),
                 similarities=tuple(round(sim, 4) for _, sim in copies),
                 exact=all(copy.hash == keeper.hash for copy, _ in copies),
+                kept_too=kept_in_albums(keeper, [copy for copy, _ in copies]),
             ))
         rest = left + elsewhere + apart
     return groups
@@ -975,6 +1064,7 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
     those is still there as it was, and is another file: never the last one of a picture; and
     only when they hold its Notes (a caption, a rating, a colour label) too."""
     read = functools.cache(notes_on)  # many copies share the photo kept: each file is read once a run
+    jsons = _TakeoutJsons()
     trashed: list[PhotoId] = []
     failed: list[tuple[Path, str]] = []
     freed = 0
@@ -1005,7 +1095,7 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
             failed.append((photo.path, f"cannot move it to the trash: {getattr(exc, 'strerror', None) or exc}"))
             continue
         log.info("moved %s to the trash", photo.path)
-        _trash_sidecars(photo.path)
+        _trash_sidecars(photo.path, jsons)
         trashed.append(photo.id)
         freed += photo.size
     return TrashResult(trashed=tuple(trashed), freed_bytes=freed, failed=tuple(failed))
@@ -1025,14 +1115,16 @@ def _listed(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _trash_sidecars(photo: Path) -> None:
-    """A trashed photo's XMP sidecars go with it (restored beside it, not left without it),
-    except a `name.xmp` another file of that name shares (Lightroom's for a raw and its JPEG)."""
-    shared = {p for p in photo.parent.glob(glob.escape(photo.stem) + ".*") if p.suffix.lower() != ".xmp"}
+def _trash_sidecars(photo: Path, jsons: _TakeoutJsons) -> None:
+    """A trashed photo's XMP sidecars and Takeout JSON go with it (restored beside it, not left
+    without it), except a `name.xmp` another file of that name shares (Lightroom's for a raw and its
+    JPEG) and a JSON another photo still uses (_TakeoutJsons)."""
+    shared = {p for p in photo.parent.glob(glob.escape(photo.stem) + ".*")
+              if p.suffix.lower() != ".xmp" and not is_json(p)}
+    sidecars = [sidecar for sidecar in xmp.sidecar_paths(photo) if sidecar.name == photo.name + sidecar.suffix
+                or not shared]
     seen: set[tuple[int, int]] = set()
-    for sidecar in xmp.sidecar_paths(photo):
-        if sidecar.name != photo.name + sidecar.suffix and shared:
-            continue
+    for sidecar in [*sidecars, *jsons.left_alone(photo)]:
         try:
             st = sidecar.lstat()
             if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in seen:
@@ -1043,3 +1135,44 @@ def _trash_sidecars(photo: Path) -> None:
             continue
         except OSError as exc:
             log.warning("the sidecar %s stays where it is: %s", sidecar, getattr(exc, "strerror", None) or exc)
+
+
+class _TakeoutJsons:
+    """The Takeout JSON files in the folders a trash run takes photos from, each with the files
+    that use it (takeout.sidecar_names: an "-edited" photo shares its original's, and names cut
+    short can be shared), so that a photo's JSON goes with the last of them. Each folder is listed
+    once a run: a Takeout's folder holds thousands of photos."""
+
+    def __init__(self) -> None:
+        self._users: dict[Path, dict[str, set[str]]] = {}
+
+    def left_alone(self, photo: Path) -> list[Path]:
+        """The JSON files of `photo`, just trashed, that no other file beside it uses."""
+        if not has_json(photo):
+            return []
+        if photo.parent not in self._users:
+            self._users[photo.parent] = _json_users(photo.parent)
+        users = self._users[photo.parent]
+        alone = []
+        for name in sidecar_names(photo.name):
+            if name in users:
+                users[name].discard(photo.name)
+                if not users[name]:
+                    del users[name]
+                    alone.append(photo.with_name(name))
+        return alone
+
+
+def _json_users(folder: Path) -> dict[str, set[str]]:
+    """Each Takeout JSON's name in `folder` -> the names of the other files there that use it."""
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return {}
+    users: dict[str, set[str]] = {name: set() for name in names if is_json(name)}
+    for name in names:
+        if not is_json(name):
+            for json_name in sidecar_names(name):
+                if json_name in users:
+                    users[json_name].add(name)
+    return users

@@ -705,6 +705,37 @@ def test_duplicates_counts_one_group_and_one_copy_in_the_singular(run, tmp_path:
     code, _, err = run("duplicates", "--trash", "--yes")
     assert code == 0 and "moved 1 file (" in err
 
+def test_a_clean_up_keeps_the_only_photo_in_each_album_and_trashes_the_rest(run, tmp_path: Path) -> None:
+    """`duplicates --trash` trashed every copy in the albums the user made ("Best of 2019", "Day 1"),
+    keeping the camera's folder's. (Not named for duplicates: a folder that says so is a backup's.)"""
+    photos = tmp_path / "photos"
+    camera = write_photo(photos / "iCloud Photos" / "IMG_1.jpg", seed=4)
+    albums = [photos / "Best of 2019", photos / "Trips" / "2019 Lake Tahoe" / "Day 1",
+              photos / "Takeout" / "Google Photos" / "Lake Tahoe 2019"]
+    dumps = [photos / "Takeout" / "Google Photos" / "Photos from 2019", photos / "Recently Deleted"]
+    for folder in albums + dumps:
+        folder.mkdir(parents=True)
+        shutil.copy(camera, folder / "IMG_1.jpg")  # written later: the camera's file is the oldest
+    run("index", str(photos))
+
+    code, out, err = run("duplicates")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == f"keep\t{camera.resolve()}"
+    assert sorted(lines[1:4]) == sorted(f"keep\t{(folder / 'IMG_1.jpg').resolve()}" for folder in albums)
+    assert sorted(lines[4:]) == sorted(f"same\t{(folder / 'IMG_1.jpg').resolve()}" for folder in dumps)
+    assert "1 group, 2 extra copies, " in err and ", 3 copies kept in their albums\n" in err
+    [group] = json.loads(run("duplicates", "--json")[1])
+    said = {Path(copy["path"]).parent: (copy["keep"], copy["kept_because"]) for copy in group["copies"]}
+    kept = {folder.resolve(): (True, [f"it is in the album \u201c{folder.name}\u201d"]) for folder in albums}
+    assert said == kept | {folder.resolve(): (False, []) for folder in dumps}
+
+    code, _, err = run("duplicates", "--trash", "--yes")
+    assert code == 0 and "moved 2 files" in err
+    assert camera.exists() and all((folder / "IMG_1.jpg").exists() for folder in albums)
+    assert not any((folder / "IMG_1.jpg").exists() for folder in dumps)
+    assert "1 group, 0 extra copies, " in run("duplicates")[2]
+
+
 def test_duplicates_trash_asks_first_then_moves_the_extra_copies(run, tmp_path: Path) -> None:
     _, copies = copies_folder(tmp_path / "photos")
     run("index", str(tmp_path / "photos"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -1093,10 +1094,13 @@ MOMENTS = {  # pairs of dates taken (and the second's name where it holds a date
 
 
 def second_path(said: tuple[str, ...], where: Path, n: int = 1) -> str:
-    """The path of a MOMENTS pair's second photo: named with its date, or beside a Takeout JSON."""
+    """The path of a MOMENTS pair's second photo: named with its date, or beside a Takeout JSON (in
+    Takeout's folder of a year, no album: in all else it is its pair's equal)."""
     if not said:
         return ""
     if said[0] == TAKEOUT:
+        where = where / "Photos from 2022"
+        where.mkdir(exist_ok=True)
         (where / f"IMG_{n}.jpg.json").write_text("{}", encoding="utf-8")
         return str(where / f"IMG_{n}.jpg")
     return f"/photos/{said[0]}"
@@ -1301,3 +1305,128 @@ def test_screenshots_of_two_days_named_as_macos_names_them_are_not_copies(open_l
 
     days = [sorted({p.taken_at for p in library.photos(g.members).values()}) for g in groups]
     assert sorted(days) == [["2023-06-01T10:11:01"], ["2023-06-02T10:12:02"]]
+
+
+# albums, trash folders and a Takeout's JSON
+
+
+@pytest.mark.parametrize("trash", ["Takeout/Google Photos/Bin", "Takeout/Google Photos/TRASH", "Takeout/Papierkorb",
+                                   "Corbeille", "Papelera", "Cestino", "Prullenbak", "Lixeira", "Recently Deleted",
+                                   ".Trash-1000/files", ".Trashes", ".Trash/Best of 2019"])
+def test_a_photo_in_a_trash_folder_is_never_kept_over_one_elsewhere(trash: str) -> None:
+    """The user deleted it in Google Photos: after a clean-up the only copy left was in Takeout's Bin."""
+    thrown = photo(1, f"/t/{trash}/IMG_1.jpg", digest="same", mtime_ns=5)
+    kept = photo(2, "/home/anna/Pictures/Takeout/Google Photos/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5)
+    assert best_first([thrown, kept]) == [kept, thrown]
+    assert why_kept(kept, [thrown]) == ["it is not in a trash folder"]
+    assert dedup.in_a_trash_folder(thrown.path) and not dedup.in_a_trash_folder(kept.path)
+
+
+ALBUMS = ["Best of 2019", "Trips/2019 Lake Tahoe/Day 1", "Takeout/Google Photos/Lake Tahoe 2019",
+          "Summer Road Trip with the Kids and Grandma", "2019-07-04 Lake Tahoe", "Untitled(1)"]
+NO_ALBUMS = ["iCloud Photos", "DCIM/100APPLE", "DCIM/123_FUJI", "Phone/DCIM/Camera", "Camera Roll", "Screenshots",
+             "WhatsApp/Media/WhatsApp Images", "WhatsApp Images/Sent", "Telegram Images", "Signal", "Downloads",
+             "Pictures", "Photos", "Takeout/Google Photos", "Takeout/Google Photos/Photos from 2019",
+             "Takeout/Google Fotos/Fotos von 2019", "Takeout/Google Photos/Foto's van 2019", "2019", "2019/07",
+             "2019-07", "2019-07-04", "2019_07_04", "July 2019", "Lake Tahoe - Emerald Bay, July 4, 2019",
+             "Takeout/Google Photos/Bin", "Backup/Best of 2019", "Best of 2019 - Copy",
+             ".Trash-1000/files/Best of 2019"]
+
+
+@pytest.mark.parametrize(("folder", "album"), [(f, True) for f in ALBUMS] + [(f, False) for f in NO_ALBUMS])
+def test_an_album_is_a_folder_a_person_named_not_a_cameras_an_apps_a_dates_a_trash_or_a_backup(
+    folder: str, album: bool
+) -> None:
+    assert dedup.in_an_album(Path("/home/anna/Pictures") / folder / "IMG_1.jpg") is album
+
+
+def test_of_copies_alike_in_all_else_the_one_in_an_album_is_kept() -> None:
+    """A Takeout puts a photo in its year's folder and in each album: the album's copy is kept,
+    whichever name is shorter (renaming the album no longer flips it)."""
+    takeout = "/home/anna/Takeout/Google Photos"
+    year = photo(1, f"{takeout}/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5)
+    album = photo(2, f"{takeout}/Summer Road Trip 2019/IMG_1.jpg", digest="same", mtime_ns=5)
+    assert best_first([year, album]) == [album, year]
+    assert why_kept(album, [year]) == ["it is in an album"]
+
+
+def users_library() -> dict[PhotoId, Photo]:
+    """A user's library, one picture in many folders with the same bytes: the camera's file in
+    iCloud Photos (the oldest), the albums they made, an Apple Photos export, a Takeout."""
+    folders = ["iCloud Photos", "Best of 2019", "Trips/2019 Lake Tahoe/Day 1",
+               "Lake Tahoe - Emerald Bay, July 4, 2019", "Takeout/Google Photos/Photos from 2019",
+               "Takeout/Google Photos/Lake Tahoe 2019", "Summer Road Trip with the Kids and Grandma",
+               "Takeout/Google Photos/Bin/Best of 2019", "Backup/Best of 2019"]
+    photos = {PhotoId(i): photo(i, f"/home/anna/Pictures/{folder}/IMG_1.jpg", digest="same", mtime_ns=1 if i else 0)
+              for i, folder in enumerate(folders)}
+    photos[PhotoId(9)] = photo(9, "/home/anna/Pictures/Best of 2019/IMG_1 (1).jpg", digest="same", mtime_ns=1)
+    return photos
+
+
+def test_a_copy_alone_in_an_album_is_kept_too_so_a_clean_up_empties_no_album() -> None:
+    photos = users_library()
+    [group] = find_groups(photos, [list(photos)])
+    assert group.keeper == 0 and set(group.others) == set(photos) - {0}
+    assert set(group.kept_too) == {1, 2, 5, 6}  # one copy in each album, the best of those there
+    assert set(group.to_trash) == {3, 4, 7, 8, 9}  # a copy in an album already kept, a date's, a trash's, a backup's
+    assert list(group.kept_too) == [pid for pid in group.others if pid in group.kept_too]
+    assert dedup.why_kept_too(photos[PhotoId(1)].path) == "it is in the album \u201cBest of 2019\u201d"
+
+
+def test_a_group_less_photos_that_left_keeps_a_copy_in_each_album_still() -> None:
+    photos = users_library()
+    [group] = find_groups(photos, [list(photos)])
+
+    smaller = group.without({PhotoId(1)}, photos)
+    assert smaller is not None and set(smaller.kept_too) == {9, 2, 5, 6}  # the album's other copy stays now
+    assert set(smaller.to_trash) == {3, 4, 7, 8}
+    moved = group.without({PhotoId(0)}, photos)
+    assert moved is not None and moved.keeper == group.others[0] and moved.keeper not in moved.kept_too
+    assert group.without({PhotoId(i) for i in range(1, 10)}, photos) is None
+
+
+def takeout_json(folder: Path, name: str, description: str = "") -> Path:
+    """A Takeout JSON as Google writes one beside a photo."""
+    path = folder / name
+    path.write_text(json.dumps({"title": name, "description": description,
+                                "photoTakenTime": {"timestamp": "1562261400"}}), encoding="utf-8")
+    return path
+
+
+def test_a_copy_whose_takeout_caption_the_photo_kept_has_not_stays(tmp_path: Path) -> None:
+    """A caption written in Google Photos is in the Takeout's JSON only: it went with the copy."""
+    kept = on_disk(write_photo(tmp_path / "iCloud Photos" / "IMG_1.jpg", seed=5, size=(320, 240)), 1)
+    year = tmp_path / "Takeout" / "Google Photos" / "Photos from 2019"
+    copy = on_disk(write_photo(year / "IMG_1.jpg", seed=5), 2)
+    caption = takeout_json(year, "IMG_1.jpg.supplemental-metadata.json", "Emerald Bay at sunset")
+
+    result = move_to_trash([copy], kept_for={2: [kept]})
+
+    assert result.trashed == () and copy.path.exists() and caption.exists()
+    assert dict(result.failed)[copy.path] == ("it holds a caption the photo kept has not; give that one the same, "
+                                              "then trash this copy yourself")
+    album = tmp_path / "Takeout" / "Google Photos" / "Lake Tahoe 2019"
+    in_album = on_disk(write_photo(album / "IMG_1.jpg", seed=5), 3)
+    takeout_json(album, "IMG_1.jpg.json", "  emerald bay AT sunset ")  # the album's copy kept too holds it
+    assert move_to_trash([copy], kept_for={2: [kept, in_album]}).trashed == (2,)
+    assert not caption.exists() and (TRASH_FILES / caption.name).exists()
+
+
+def test_a_trashed_photos_takeout_json_goes_with_it_unless_another_photo_still_uses_it(tmp_path: Path) -> None:
+    folder = tmp_path / "Takeout" / "Google Photos" / "Photos from 2019"
+    original, edited = write_photo(folder / "IMG_1.jpg", seed=1), write_photo(folder / "IMG_1-edited.jpg", seed=2)
+    shared = takeout_json(folder, "IMG_1.jpg.json")  # an "-edited" photo shares its original's
+    new_style = write_photo(folder / "IMG_2.jpg", seed=3)
+    supplemental = takeout_json(folder, "IMG_2.jpg.supplemental-metadata.json")
+    second, first = write_photo(folder / "IMG_3(1).jpg", seed=4), write_photo(folder / "IMG_3.jpg", seed=5)
+    numbered, firsts = takeout_json(folder, "IMG_3.jpg(1).json"), takeout_json(folder, "IMG_3.jpg.json")
+    long_name = write_photo(folder / "PXL_20190704_183012345.PORTRAIT.ORIGINAL_EXPORT.jpg", seed=6)
+    cut = takeout_json(folder, "PXL_20190704_183012345.PORTRAIT.ORIGINAL_EXPOR.json")
+
+    photos = [on_disk(path, pid) for pid, path in enumerate((original, new_style, second, long_name), 1)]
+    assert move_to_trash(photos).trashed == (1, 2, 3, 4)
+
+    assert not supplemental.exists() and not numbered.exists() and not cut.exists()
+    assert (TRASH_FILES / supplemental.name).exists() and (TRASH_FILES / cut.name).exists()
+    assert shared.exists() and firsts.exists() and first.exists()
+    assert move_to_trash([on_disk(edited, 5)]).trashed == (5,) and not shared.exists()  # its last user went

@@ -164,6 +164,34 @@ def test_a_photo_changed_and_read_again_since_the_page_showed_it_stays_out_of_th
         assert all(library.photo(pid).path.exists() for pid in row.tiles)
 
 
+def test_an_album_keeps_its_photo_on_the_page_unless_the_user_lets_it_go(
+    qtbot, make_window, open_library, tmp_path, monkeypatch
+) -> None:
+    """The page trashed a copy the user had filed in an album of theirs (the folder taken out of
+    the album): it is kept too by default, says why, and goes only when clicked."""
+    photos = tmp_path / "photos"
+    camera = write_photo(photos / "iCloud Photos" / "IMG_1.jpg", seed=4)
+    album, dump = photos / "Best of 2019" / "IMG_1.jpg", photos / "Google Photos" / "Photos from 2019" / "IMG_1.jpg"
+    for copy in (album, dump):
+        copy.parent.mkdir(parents=True)
+        shutil.copy(camera, copy)
+    library = open_library()
+    library.index([photos])
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    page = window.duplicates
+    [row] = page.rows
+    ids = {tile.photo.path: pid for pid, tile in row.tiles.items()}
+    assert row.kept == {ids[camera.resolve()], ids[album.resolve()]}
+    assert row.tiles[ids[album.resolve()]].toolTip().endswith(
+        "photoclip keeps this one too: it is in the album “Best of 2019”")
+    assert page.trash_button.text() == "Move 1 to trash"
+    answer_questions(monkeypatch, True)
+    page.trash_button.click()
+    qtbot.waitUntil(lambda: page.subtitle.text().startswith("Moved 1 photo"), timeout=WAIT_MS)
+    assert camera.exists() and album.exists() and not dump.exists()
+
+
 def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:
     library, _, window = on_duplicates
     row = window.duplicates.rows[0]

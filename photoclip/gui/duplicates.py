@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.catalog import Photo
-from photoclip.dedup import DuplicateGroup, TrashResult, why_kept
+from photoclip.dedup import DuplicateGroup, TrashResult, why_kept, why_kept_too
 from photoclip.gui import icons
 from photoclip.gui.compare import CompareDialog, compared
 from photoclip.gui.flow_layout import FlowLayout
@@ -71,12 +71,14 @@ SWITCH_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
 
-def kept_of(members: Sequence[PhotoId], keeper: PhotoId, choices: Mapping[PhotoId, bool]) -> set[PhotoId]:
+def kept_of(members: Sequence[PhotoId], keeper: PhotoId, choices: Mapping[PhotoId, bool],
+            kept_too: Collection[PhotoId] = ()) -> set[PhotoId]:
     """The photos of a group to keep: what the user chose for each, wherever they chose it (at
-    another similarity, before the groups were found again), else the group's keeper alone.
+    another similarity, before the groups were found again), else the group's keeper and the
+    copies kept too for their albums (DuplicateGroup.kept_too).
     One always stays: if the user sent every photo here to the trash elsewhere, the first they
     made no choice for stays, or else the keeper (keeping is the mistake that can be undone)."""
-    kept = {pid for pid in members if choices.get(pid, pid == keeper)}
+    kept = {pid for pid in members if choices.get(pid, pid == keeper or pid in kept_too)}
     if not kept:
         kept.add(next((pid for pid in members if pid not in choices), keeper))
     return kept
@@ -263,7 +265,8 @@ class GroupRow(QFrame):
         self.setObjectName("DupGroup")
         self.members = list(group.members)
         self.photos = {pid: photos[pid] for pid in group.members}
-        self.kept = kept_of(group.members, group.keeper, choices)
+        self._kept_too = frozenset(group.kept_too)
+        self.kept = kept_of(group.members, group.keeper, choices, self._kept_too)
         self.tiles: dict[PhotoId, _Tile] = {}
         self._choices = choices
         self._similarities = dict(zip(group.others, group.similarities))
@@ -352,6 +355,9 @@ class GroupRow(QFrame):
             tile = _Tile(self.photos[pid], self._similarities.get(pid), self._folders[pid])
             if pid == self.members[0]:
                 tile.setToolTip(f"{tile.toolTip()}\n{self.kept_because}")
+            elif pid in self._kept_too:
+                why = why_kept_too(self.photos[pid].path)
+                tile.setToolTip(f"{tile.toolTip()}\nphotoclip keeps this one too: {why}")
             tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
             tile.compare_requested.connect(lambda raw: self.compare_requested.emit(self, PhotoId(raw)))
             tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
@@ -436,7 +442,7 @@ class GroupRow(QFrame):
         self.members = [pid for pid in self.members if pid not in ids]
         self.kept -= ids
         if self.members and not self.kept:
-            self.kept = kept_of(self.members, self.members[0], self._choices)
+            self.kept = kept_of(self.members, self.members[0], self._choices, self._kept_too)
         self._add_tiles(self._showing - len(self.tiles))
         self._show_state()
 
@@ -727,7 +733,7 @@ class DuplicatesPage(QWidget):
         """Each photo "Move to trash" moves -> the photos kept in its stead."""
         kept = {pid: stead for row in self.rows for pid, stead in row.kept_for().items()}
         for group, _ in self._waiting:
-            stead = tuple(sorted(kept_of(group.members, group.keeper, self._choices)))
+            stead = tuple(sorted(kept_of(group.members, group.keeper, self._choices, group.kept_too)))
             kept.update((pid, stead) for pid in self._unkept(group))
         return kept
 
@@ -756,7 +762,7 @@ class DuplicatesPage(QWidget):
             self._waiting_counted = (count - len(chosen), size - sum(p.size for p in chosen))
 
     def _unkept(self, group: DuplicateGroup) -> list[PhotoId]:
-        kept = kept_of(group.members, group.keeper, self._choices)
+        kept = kept_of(group.members, group.keeper, self._choices, group.kept_too)
         return [pid for pid in trashable(group) if pid not in kept]
 
     def _arrived(self, seq: int, groups: list[DuplicateGroup], photos: dict[PhotoId, Photo]) -> None:
