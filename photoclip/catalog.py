@@ -371,6 +371,7 @@ _MIGRATIONS: dict[int, str] = {
     # table is made anew, not altered, so that the step runs on a catalog of either shape. Photos only
     # their names date are dated anew where the name says more now: Facebook's and WeChat's times,
     # and a Pixel's time of day (its milliseconds hid it: they were dated midnight of the name's day).
+    # Every sidecar is read again at the next scan, for the dates in it.
     25: """
     CREATE TABLE file_facts_25 (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
@@ -388,6 +389,7 @@ _MIGRATIONS: dict[int, str] = {
     UPDATE photos SET taken_at = name_date(path)
         WHERE id IN (SELECT photo_id FROM file_facts WHERE NOT dated) AND name_date(path) IS NOT NULL
         AND (taken_at IS NULL OR taken_at = pixel_midnight(path));
+    UPDATE meta SET value = '0' WHERE key LIKE 'sidecars_seen:%';
     """,
 }
 

@@ -784,7 +784,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"found {' and '.join(filter(None, found))} since the last scan", file=sys.stderr)
         if report.left_out:
             print(f"{plural(report.left_out, 'photo')} no longer indexed, the files untouched: the settings leave them "
-                  "out now (or a JPEG beside a raw stands for it)", file=sys.stderr)
+                  "out now (or a JPEG beside a raw stands for it, or they are in a Google Takeout's trash)",
+                  file=sys.stderr)
         if report.keywords:
             print(f"{plural(report.keywords, 'tag')} came or went with keywords other programs wrote in sidecars",
                   file=sys.stderr)

@@ -353,7 +353,7 @@ def test_photos_the_settings_now_leave_out_are_not_said_to_be_deleted(run, photo
     assert code == 0 and err.splitlines()[1:] == [
         "found 1 photo deleted since the last scan",
         "2 photos no longer indexed, the files untouched: the settings leave them out now (or a JPEG beside a raw "
-        "stands for it)",
+        "stands for it, or they are in a Google Takeout's trash)",
     ]
     assert all(path.exists() for path in (photo_folder / "trip").iterdir())
     settings.write_text(json.dumps({**json.loads(settings.read_text()), "exclude_patterns": []}))

@@ -6,6 +6,7 @@ import logging
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -2468,6 +2469,33 @@ def test_a_date_another_program_writes_in_a_sidecar_later_dates_its_photo_at_onc
     library.read_sidecars([sidecar])
     assert library.photo_at(scan).taken_at == "2024-03-01T09:00:00"
     assert library.search("christmas 1998") == []
+
+
+def test_a_library_upgraded_from_schema_24_reads_the_dates_in_its_sidecars_at_the_next_index(
+    open_library, tmp_path: Path
+) -> None:
+    """A scan dated in its Lightroom sidecar long before kept the scanner's date after the upgrade
+    (its sidecar had been seen: it was not read again)."""
+    from tests.test_xmp import dated_xmp
+
+    photos = tmp_path / "photos"
+    scan = located_photo(photos / "scan.jpg", seed=1, position=None, taken="2024:03:01 09:00:00")
+    (photos / "scan.xmp").write_bytes(dated_xmp({"exif:DateTimeOriginal": "1998-12-24T18:00:00"}))
+    write_photo(photos / "other.jpg", seed=2)
+    library = open_library()
+    library.index([photos])
+    library.index()  # a second scan: the sidecar is one seen
+    library.close()
+    with sqlite3.connect(tmp_path / "library" / CATALOG_FILE) as conn:  # as schema 24 left it
+        conn.executescript("UPDATE photos SET taken_at = '2024-03-01T09:00:00' WHERE path LIKE '%scan.jpg';"
+                           " ALTER TABLE file_facts DROP COLUMN taken_at;"
+                           " ALTER TABLE file_facts DROP COLUMN modified_at; PRAGMA user_version = 24;")
+    conn.close()
+
+    library = open_library()
+    assert library.photo_at(scan).taken_at == "2024-03-01T09:00:00"
+    library.index()
+    assert library.photo_at(scan).taken_at == "1998-12-24T18:00:00"
 
 
 def test_a_keyword_taken_away_in_another_program_or_its_sidecar_deleted_goes_here_too(
