@@ -371,7 +371,8 @@ _MIGRATIONS: dict[int, str] = {
     # table is made anew, not altered, so that the step runs on a catalog of either shape. Photos only
     # their names date are dated anew where the name says more now: Facebook's and WeChat's times,
     # and a Pixel's time of day (its milliseconds hid it: they were dated midnight of the name's day).
-    # Every sidecar is read again at the next scan, for the dates in it.
+    # Every sidecar is read again at the next scan, for the dates in it; a photo a sidecar dates says so
+    # (dated_beside), so that the sidecar deleted while photoclip was closed takes its date along.
     25: """
     CREATE TABLE file_facts_25 (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
@@ -379,7 +380,8 @@ _MIGRATIONS: dict[int, str] = {
         placed INTEGER NOT NULL,
         caption TEXT,
         taken_at TEXT,
-        modified_at TEXT
+        modified_at TEXT,
+        dated_beside INTEGER NOT NULL DEFAULT 0
     );
     INSERT INTO file_facts_25 (photo_id, dated, placed, caption, taken_at)
         SELECT photo_id, dated, placed, caption,
@@ -484,6 +486,7 @@ class TakenFacts:
     region: str | None = None
     town: str | None = None
     caption: str | None = None
+    dated_beside: bool = False  # the date is another program's sidecar's
 
 
 @dataclass(frozen=True)
@@ -521,6 +524,7 @@ class PhotoMetadata:
     sidecar_caption: str | None = None  # what another program's sidecar says about it
     damage: str | None = None  # imaging.DecodedPhoto.damage
     file_facts: FileFacts | None = None  # None: not known (a Takeout JSON beside it has it decoded again)
+    dated_beside: bool = False  # taken_at is another program's sidecar's (TakenFacts.dated_beside)
 
 
 @dataclass(frozen=True)
@@ -1069,14 +1073,16 @@ class Catalog:
             " WHERE p.taken_at IS NOT COALESCE(f.taken_at, f.modified_at) AND p.id IN ({marks})", ids)
         return {PhotoId(row[0]) for row in (*tagged, *captioned, *dated)}
 
-    def _store_file_facts(self, facts: list[tuple[PhotoId, FileFacts | None]]) -> None:
-        """What photos' files say of themselves, as PhotoMetadata.file_facts has it (None: not known)."""
-        self._conn.executemany("DELETE FROM file_facts WHERE photo_id = ?", ((pid,) for pid, f in facts if f is None))
+    def _store_file_facts(self, facts: list[tuple[PhotoId, FileFacts | None, bool]]) -> None:
+        """What photos' files say of themselves, as PhotoMetadata.file_facts has it (None: not known),
+        and whether a sidecar dates them (PhotoMetadata.dated_beside)."""
+        self._conn.executemany("DELETE FROM file_facts WHERE photo_id = ?",
+                               ((pid,) for pid, f, _ in facts if f is None))
         self._conn.executemany(
-            "INSERT OR REPLACE INTO file_facts (photo_id, dated, placed, caption, taken_at, modified_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            ((pid, f.taken_at is not None, f.location is not None, f.caption, f.taken_at, f.modified_at)
-             for pid, f in facts if f is not None))
+            "INSERT OR REPLACE INTO file_facts (photo_id, dated, placed, caption, taken_at, modified_at, dated_beside)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((pid, f.taken_at is not None, f.location is not None, f.caption, f.taken_at, f.modified_at, beside)
+             for pid, f, beside in facts if f is not None))
 
     def settle_unchanged(self, ids: Iterable[PhotoId], described: Iterable[tuple[PhotoId, Described]] = ()) -> int:
         """Photos whose files hash as they did when embedded are indexed again as they were:
@@ -1107,6 +1113,7 @@ class Catalog:
         self._conn.execute(
             "UPDATE photos SET taken_at = ?, lat = ?, lon = ?, country = ?, region = ?, town = ? WHERE id = ?",
             (taken.taken_at, *(taken.location or (None, None)), taken.country, taken.region, taken.town, pid))
+        self._conn.execute("UPDATE file_facts SET dated_beside = ? WHERE photo_id = ?", (taken.dated_beside, pid))
 
     def _caption_in_file(self, pid: PhotoId) -> str | None:
         row = self._conn.execute("SELECT in_file FROM captions WHERE rowid = ?", (pid,)).fetchone()
@@ -1157,7 +1164,7 @@ class Catalog:
                 ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
                   m.region, m.town, m.look, m.colours, m.pixels_hash, m.damage, now, pid) for pid, m, _ in embedded),
             )
-            self._store_file_facts([(pid, m.file_facts) for pid, m, _ in embedded])
+            self._store_file_facts([(pid, m.file_facts, m.dated_beside) for pid, m, _ in embedded])
             self._conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector, gen) VALUES (?, ?, ?, ?)",
                 ((pid, model_id, vector_to_blob(v), gen) for pid, _, v in embedded),
@@ -1471,10 +1478,11 @@ class Catalog:
         return [PhotoId(r[0]) for r in rows]
 
     def described_by_sidecars(self, root_id: RootId) -> list[str]:
-        """Paths of the photos of a root whose tags or caption came from another program's sidecar."""
+        """Paths of the photos of a root whose tags, caption or date came from another program's sidecar."""
         rows = self._conn.execute(
             "SELECT path FROM photos WHERE root_id = ? AND (id IN (SELECT photo_id FROM keyword_tags"
-            " WHERE origin = 'sidecar') OR id IN (SELECT rowid FROM captions WHERE in_sidecar IS NOT NULL))",
+            " WHERE origin = 'sidecar') OR id IN (SELECT rowid FROM captions WHERE in_sidecar IS NOT NULL)"
+            " OR id IN (SELECT photo_id FROM file_facts WHERE dated_beside))",
             (root_id,),
         )
         return [_path_text(r[0]) for r in rows]

@@ -169,7 +169,7 @@ def _decoded(
         look=looks.look_of(photo.image), colours=looks.colours_of(photo.image, photo.icc),
         keywords=keywords.keywords_in_file(photo.xmp, photo.keywords), sidecar_keywords=beside.sidecar_keywords,
         own_sidecar_keywords=beside.own_sidecar_keywords, caption=taken.caption,
-        sidecar_caption=beside.sidecar_caption, damage=photo.damage, file_facts=own,
+        sidecar_caption=beside.sidecar_caption, damage=photo.damage, file_facts=own, dated_beside=taken.dated_beside,
     )
     return Decoded(photo_id, path, meta=meta, pixels=pixels)
 
@@ -203,6 +203,7 @@ def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None, sideca
         region=(towns[0].region or None) if towns else None, town=towns[1].name if towns else None,
         caption=captions.joined([*(own.caption.splitlines() if own.caption else ()),
                                  *([takeout.description] if takeout and takeout.description else [])]),
+        dated_beside=in_sidecar is not None,
     )
 
 

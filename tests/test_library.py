@@ -2498,6 +2498,28 @@ def test_a_library_upgraded_from_schema_24_reads_the_dates_in_its_sidecars_at_th
     assert library.photo_at(scan).taken_at == "1998-12-24T18:00:00"
 
 
+def test_a_sidecar_that_only_dated_its_photo_deleted_while_photoclip_was_closed_takes_its_date_along(
+    open_library, tmp_path: Path
+) -> None:
+    """Only a sidecar that gave tags or a caption was looked for at the next scan: the date of one
+    holding a date alone stayed."""
+    from tests.test_xmp import dated_xmp
+
+    photos = tmp_path / "photos"
+    scan = located_photo(photos / "scan.jpg", seed=1, position=None, taken="2024:03:01 09:00:00")
+    sidecar = photos / "scan.jpg.xmp"
+    sidecar.write_bytes(dated_xmp({"exif:DateTimeOriginal": "2000-02-02T02:02:02"}, as_elements=True))
+    library = open_library()
+    library.index([photos])
+    assert library.photo_at(scan).taken_at == "2000-02-02T02:02:02"
+    library.close()
+    sidecar.unlink()
+
+    library = open_library()
+    library.index()
+    assert library.photo_at(scan).taken_at == "2024-03-01T09:00:00"
+
+
 def test_a_keyword_taken_away_in_another_program_or_its_sidecar_deleted_goes_here_too(
     open_library, photo_folder: Path
 ) -> None:
