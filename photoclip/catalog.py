@@ -372,7 +372,10 @@ _MIGRATIONS: dict[int, str] = {
     # their names date are dated anew where the name says more now: Facebook's and WeChat's times,
     # and a Pixel's time of day (its milliseconds hid it: they were dated midnight of the name's day).
     # Every sidecar is read again at the next scan, for the dates in it; a photo a sidecar dates says so
-    # (dated_beside), so that the sidecar deleted while photoclip was closed takes its date along.
+    # (dated_beside), so that the sidecar deleted while photoclip was closed takes its date along. The
+    # photos the new order may date otherwise (their files undated, or their names dated: EXIF's
+    # ModifyDate comes after the name now, and XMP in the file is read) have their headers read
+    # again at the next scan (dates_to_read_again, Library.scan).
     25: """
     CREATE TABLE file_facts_25 (
         photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
@@ -392,6 +395,12 @@ _MIGRATIONS: dict[int, str] = {
         WHERE id IN (SELECT photo_id FROM file_facts WHERE NOT dated) AND name_date(path) IS NOT NULL
         AND (taken_at IS NULL OR taken_at = pixel_midnight(path));
     UPDATE meta SET value = '0' WHERE key LIKE 'sidecars_seen:%';
+    CREATE TABLE IF NOT EXISTS dates_to_read_again (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE
+    );
+    INSERT OR IGNORE INTO dates_to_read_again (photo_id)
+        SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
+        WHERE p.format != 'raw' AND (NOT f.dated OR name_date(p.path) IS NOT NULL);
     """,
 }
 
@@ -1101,6 +1110,22 @@ class Catalog:
             self._conn.executemany("UPDATE photos SET status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
                                    ((now, pid) for pid in ids))
         return changed
+
+    def dates_to_read_again(self, limit: int) -> list[PhotoId]:
+        """Photos whose files' dates are to be read again once (schema 25; Library.scan), `limit` at most."""
+        return [PhotoId(r[0]) for r in self._conn.execute(
+            "SELECT photo_id FROM dates_to_read_again ORDER BY photo_id LIMIT ?", (limit,))]
+
+    def set_dates_read_again(self, ids: Iterable[PhotoId],
+                             dated: Iterable[tuple[PhotoId, FileFacts, TakenFacts]]) -> None:
+        """The dates read again of photos of `ids` (not all: a raw's, or an unreadable file's, stay),
+        as their files give them (FileFacts) and as the photos have them now (TakenFacts)."""
+        with self.transaction():
+            for pid, own, taken in dated:
+                self._conn.execute("UPDATE file_facts SET dated = ?, taken_at = ?, modified_at = ? WHERE photo_id = ?",
+                                   (own.taken_at is not None, own.taken_at, own.modified_at, pid))
+                self._set_taken(pid, taken)
+            self._conn.executemany("DELETE FROM dates_to_read_again WHERE photo_id = ?", ((pid,) for pid in ids))
 
     def set_taken(self, taken: Iterable[tuple[PhotoId, TakenFacts]]) -> None:
         """When and where these photos were taken now that a sidecar beside them changed (their files

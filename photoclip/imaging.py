@@ -2011,6 +2011,30 @@ def _parse_exif_datetime(value: object, fraction: object = None) -> str | None:
     return _iso(moment, digits.group() if digits else None)
 
 
+def dates_in_file(path: Path) -> tuple[str | None, str | None] | None:
+    """(taken_at, modified_at) of a photo as decode_photo reads them, from its header alone (no
+    pixel decoded): a library indexed before EXIF's ModifyDate came after the name's date, and
+    before XMP dates were read, is dated anew at a fraction of indexing's cost (a PNG's chunks
+    after its pixels are not read). None for a raw (a camera writes its ModifyDate when it takes
+    the photo), or a file that cannot be read."""
+    try:
+        with open_regular(path) as stream:
+            head = stream.read(_SNIFF_BYTES)
+            stream.seek(0)
+            fmt = sniff_format(head) or _sniff_named_like_a_photo(head)
+            if fmt is None or fmt == "raw" or (fmt == "tiff" and rawfile.is_raw_tiff(stream)):
+                return None
+            stream.seek(0)
+            with _open_image(stream, fmt, head) as im:
+                facts = _read_exif(im)
+                return facts.taken_at or xmp_taken_at(_xmp_packet(im)), facts.modified_at
+    except MemoryError:
+        raise
+    except Exception as exc:  # anything a broken header raises: the date stays as it was
+        log.debug("no dates read again from %s: %s", path, exc)
+        return None
+
+
 def xmp_taken_at(packet: bytes | None) -> str | None:
     """When an XMP packet (embedded, or a sidecar's) says the photo was taken: the first of its
     xmp.date_texts that is a date (_parse_xmp_datetime), as _parse_exif_datetime gives EXIF's."""

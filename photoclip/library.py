@@ -826,7 +826,29 @@ class Library:
             descriptions += result.descriptions
         keywords = self.read_sidecars(sidecars) if sidecars else 0
         described = self.read_takeout_json(descriptions).changed if descriptions else ()
+        self._read_dates_again()
         return ScanSummary(offline=tuple(offline), keywords=keywords, described=described, **totals)
+
+    def _read_dates_again(self, batch: int = 500) -> None:
+        """Once, after the upgrade to schema 25: the photos its order of dates may date otherwise
+        are dated anew from their files' headers (imaging.dates_in_file; no pixel decoded), a batch
+        at a time; a raw's, or an unreadable or missing file's, date stays."""
+        done = 0
+        while ids := self.catalog.dates_to_read_again(batch):
+            photos, facts = self.catalog.photos(ids), self.catalog.file_facts(ids)
+            dated = []
+            for pid in ids:
+                photo, own = photos.get(pid), facts.get(pid)
+                found = imaging.dates_in_file(photo.path) if photo is not None and own is not None else None
+                if found is not None:
+                    own = dataclasses.replace(own, taken_at=found[0], modified_at=found[1])
+                    taken = taken_facts(photo.path, own, takeout.takeout_facts(photo.path),
+                                        xmp.others_sidecars(photo.path))
+                    dated.append((pid, own, taken))
+            self.catalog.set_dates_read_again(ids, dated)
+            done += len(ids)
+        if done:
+            log.info("read the dates of %d photos again", done)
 
     def index(
         self,

@@ -2498,6 +2498,48 @@ def test_a_library_upgraded_from_schema_24_reads_the_dates_in_its_sidecars_at_th
     assert library.photo_at(scan).taken_at == "1998-12-24T18:00:00"
 
 
+def test_a_library_upgraded_from_schema_24_dates_anew_the_photos_the_new_order_of_dates_changes(
+    open_library, tmp_path: Path
+) -> None:
+    """Its export dated by EXIF's ModifyDate over the date in its name, and a screenshot whose XMP
+    dates it, kept the dates indexing gave them before (their files unchanged: not read again)."""
+    from PIL import Image, PngImagePlugin
+
+    from tests.test_xmp import dated_xmp
+
+    photos = tmp_path / "photos"
+    export = write_photo(photos / "IMG_20230704_153000.jpg", seed=1)
+    exif = Image.Exif()
+    exif[0x0132] = "2026:11:20 18:00:00"  # ModifyDate alone, as an editor's export
+    Image.open(export).save(export, exif=exif)
+    shot = photos / "old_print.png"
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", dated_xmp({"photoshop:DateCreated": "1962"}).decode())
+    Image.open(write_photo(tmp_path / "print.jpg", seed=2)).save(shot, pnginfo=info)
+    raw_like = write_photo(photos / "DSC_0001.jpg", seed=3)
+    library = open_library()
+    library.index([photos])
+    fresh = {path.name: library.photo_at(path).taken_at for path in (export, shot, raw_like)}
+    library.close()
+    with sqlite3.connect(tmp_path / "library" / CATALOG_FILE) as conn:  # as schema 24 left them
+        conn.executescript(
+            "UPDATE photos SET taken_at = '2026-11-20T18:00:00' WHERE path LIKE '%IMG_20230704_153000.jpg';"
+            " UPDATE file_facts SET dated = 1 WHERE photo_id = (SELECT id FROM photos WHERE path LIKE '%IMG_2023%');"
+            " UPDATE photos SET taken_at = NULL WHERE path LIKE '%old_print.png';"
+            " UPDATE file_facts SET dated = 0 WHERE photo_id = (SELECT id FROM photos WHERE path LIKE '%old_print%');"
+            " ALTER TABLE file_facts DROP COLUMN taken_at; ALTER TABLE file_facts DROP COLUMN modified_at;"
+            " ALTER TABLE file_facts DROP COLUMN dated_beside; DROP TABLE dates_to_read_again;"
+            " PRAGMA user_version = 24;")
+    conn.close()
+
+    library = open_library()
+    library.scan()
+    assert {path.name: library.photo_at(path).taken_at for path in (export, shot, raw_like)} == fresh == {
+        "IMG_20230704_153000.jpg": "2023-07-04T15:30:00", "old_print.png": "1962-01-01T00:00:00",
+        "DSC_0001.jpg": None}
+    assert library.catalog.dates_to_read_again(10) == []
+
+
 def test_a_sidecar_that_only_dated_its_photo_deleted_while_photoclip_was_closed_takes_its_date_along(
     open_library, tmp_path: Path
 ) -> None:
