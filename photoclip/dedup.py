@@ -50,10 +50,11 @@ LOOKS_VOUCH = 0.03  # vectors this much below the similarity still make copies w
 DAMAGED_VOUCH = 0.85  # ... and as low as this for a damaged photo: the model sees its lost band too
 CAMERA_PIXELS = 3_000_000  # 2000 x 1500: cameras have taken larger photos for twenty years; chats send smaller
 _WORD = re.compile(r"[^\W\d_]+")
-_COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "kopie",
-                         "kopien", "copia", "copie", "sicherung"))
-_COPY_NAME = re.compile(r"(?:\s?\(\d+\)|(?<=\d{3})\s\d{1,2}|[\s_-]+(?:copy|kopie|copie|copia)(?:\s*\(?\d+\)?)?)$",
-                        re.IGNORECASE)  # "IMG_1 (2)", "IMG_1(2)", "IMG_1234 2" (a Mac's; not "Hike 2"), "IMG_1 - Copy"
+_COPY_WORDS = frozenset(("backup", "backups", "bak", "copy", "copies", "duplicate", "duplicates", "dupes", "dups",
+                         "kopie", "kopien", "copia", "copie", "sicherung"))
+_COPY_NAME = re.compile(
+    r"(?:\s?\(\d+\)|(?<=\d{3})\s\d{1,2}|[\s_-]+(?:copy|kopie|copie|copia|backup|bak)(?:\s*\(?\d+\)?)?)$",
+    re.IGNORECASE)  # "IMG_1 (2)", "IMG_1(2)", "IMG_1234 2" (a Mac's; not "Hike 2"), "IMG_1 - Copy", "IMG_1_backup"
 _TRASH_FOLDERS = frozenset((  # Google Photos' in a Takeout (localized), Apple Photos', desktops' and drives'
     "trash", "bin", "papierkorb", "corbeille", "papelera", "paperera", "cestino", "prullenbak", "lixeira", "kosz",
     "корзина", "ゴミ箱", "回收站", "recently deleted", ".trash", ".trashes", "$recycle.bin", "recycler"))

@@ -577,8 +577,10 @@ def test_the_camera_file_is_kept_over_an_edit_or_export_written_later_with_more_
 
 
 def test_a_macs_copy_named_with_a_number_is_a_copy() -> None:
-    """AirDrop's and Finder's "IMG_1234 2.jpg" was kept over the iPhone's photo, as "not named as a copy"."""
-    for name in ("IMG_1234 2.jpg", "IMG_1234 12.HEIC", "DSC01234 2.JPG", "IMG_1234(1).jpg"):
+    """AirDrop's and Finder's "IMG_1234 2.jpg" was kept over the iPhone's photo, as "not named as a copy";
+    "moto_backup.jpg" in "dups/" over the camera's, as in an album."""
+    for name in ("IMG_1234 2.jpg", "IMG_1234 12.HEIC", "DSC01234 2.JPG", "IMG_1234(1).jpg", "moto_backup.jpg",
+                 "IMG_1234-bak.jpg", "dups/IMG_1234.jpg"):
         assert dedup.reads_as_a_copy(Path("/p") / name), name
     for name in ("IMG_1234.jpg", "Trip 2019.jpg", "Hike 2.jpg", "Day 12.jpg", "Apollo 11.jpg", "Mom at 50.jpg"):
         assert not dedup.reads_as_a_copy(Path("/p") / name), name  # a name the user gave
