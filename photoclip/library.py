@@ -1012,6 +1012,10 @@ class Library:
         self.catalog.mark_changed((s.id, s.size, s.mtime_ns) for _, s in again.values())
         return scan.PathChanges(changed=tuple(again))
 
+    def described_by_sidecars(self, sidecars: Iterable[Path | str]) -> tuple[PhotoId, ...]:
+        """The indexed photos these sidecars describe: what read_sidecars may give a date or a caption."""
+        return tuple(self._photos_beside(sidecars, keywords.sidecar_owners))
+
     def _photos_beside(
         self, files: Iterable[Path | str], owners: Callable[[Iterable[Path]], Callable[[Path], list[Path]]]
     ) -> dict[PhotoId, tuple[Path, FileState]]:

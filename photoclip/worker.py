@@ -906,8 +906,11 @@ class Worker:
         sidecars = [p for p in paths if keywords.is_sidecar(p)]
         if sidecars:
             paths = [p for p in paths if not keywords.is_sidecar(p)]
+            described = self.library.described_by_sidecars(sidecars)
             if self.library.read_sidecars(sidecars):
                 self._emit(TagsChanged())
+            if described:  # a date or a caption may have come or gone: views show them again
+                self._emit(PhotosChanged(added=(), removed=(), updated=described))
         descriptions = [p for p in paths if takeout.is_json(p)]
         if descriptions:
             paths = [p for p in paths if not takeout.is_json(p)]

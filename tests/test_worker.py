@@ -828,6 +828,19 @@ def test_keywords_another_program_writes_to_a_sidecar_become_tags_without_indexi
     eventually(lambda: len(live.of(TagsChanged)) > seen, what="TagsChanged")
 
 
+def test_a_date_another_program_writes_to_a_sidecar_has_the_views_show_the_photo_again(start_live) -> None:
+    """The date changed in the catalog, and the app kept showing the old one (and the old order):
+    only a change of tags was said."""
+    from tests.test_xmp import dated_xmp
+
+    live = start_live(count=2)
+    photo = live.library.photo_at(live.photos / "p0.jpg")
+    seen = len(live.of(PhotosChanged))
+    (live.photos / "p0.jpg.xmp").write_bytes(dated_xmp({"exif:DateTimeOriginal": "1998-12-24T18:00:00"}))
+    eventually(lambda: live.library.photo_at(photo.path).taken_at == "1998-12-24T18:00:00", what="the date read")
+    eventually(lambda: any(photo.id in e.updated for e in live.of(PhotosChanged)[seen:]), what="PhotosChanged")
+
+
 def test_a_takeout_json_unpacked_after_its_photo_gives_it_its_date_without_encoding(start_live, monkeypatch) -> None:
     live = start_live(count=2)
     spy = EncoderSpy(live.library, monkeypatch)
