@@ -57,14 +57,22 @@ _COPY_NAME = re.compile(
     re.IGNORECASE)  # "IMG_1 (2)", "IMG_1(2)", "IMG_1234 2" (a Mac's; not "Hike 2"), "IMG_1 - Copy", "IMG_1_backup"
 _TRASH_FOLDERS = frozenset((  # Google Photos' in a Takeout (localized), Apple Photos', desktops' and drives'
     "trash", "bin", "papierkorb", "corbeille", "papelera", "paperera", "cestino", "prullenbak", "lixeira", "kosz",
-    "корзина", "ゴミ箱", "回收站", "recently deleted", ".trash", ".trashes", "$recycle.bin", "recycler"))
+    "корзина", "ゴミ箱", "回收站", "recently deleted", ".trash", ".trashes", "$recycle.bin", "recycler",
+    "recycle bin", "deleted", "deleted photos", "delete", "to delete", "to be deleted", "gelöscht", "löschen"))
 _TRASH_FOLDER = re.compile(r"\.trash-\d+")  # a drive's trash, per user: ".Trash-1000"
 _APP_FOLDERS = frozenset((  # folders a camera, a phone, an app or a system makes and fills
     "dcim", "camera", "camera roll", "camera uploads", "screenshots", "screen recordings", "whatsapp",
     "whatsapp images", "telegram", "telegram images", "signal", "messenger", "media", "sent", "download", "downloads",
     "pictures", "my pictures", "photos", "my photos", "images", "bilder", "fotos", "foto", "immagini", "imágenes",
     "afbeeldingen", "icloud photos", "google photos", "takeout", "archive", "archiv", "archivo", "arquivo", "archivio",
-    "archief", "archiwum", "locked folder"))
+    "archief", "archiwum", "locked folder", "desktop", "new folder", "untitled folder", "neuer ordner",
+    "nouveau dossier", "nueva carpeta", "nuova cartella", "unsorted", "to sort", "misc", "import", "imports",
+    "imported", "export", "exports", "tmp", "temp", "dropbox", "onedrive", "uploads", "received", "saved",
+    "saved pictures", "instagram", "facebook", "twitter", "wechat", "snapseed", "vsco", "lightroom", "raw", "raws",
+    "jpeg", "jpg", "originals", "masters", "iphone", "android", "phone", "old phone", "new phone"))
+_DEVICE_FOLDER = re.compile(  # a phone's or a service's dump: "iPhone 12", "Samsung Galaxy S21", "Google Drive"
+    r"\b(?:iphone|ipad|android|samsung|galaxy|pixel|huawei|xiaomi|redmi|oneplus|nokia|motorola|xperia|"
+    r"google drive|icloud|onedrive|dropbox)\b")
 _CAMERA_FOLDER = re.compile(r"\d{3}\w{5}")  # a camera's (DCF): 100APPLE, 100CANON, 123_FUJI
 _YEAR_FOLDER = re.compile(  # Takeout's, in its languages: "Photos from 2019", "Fotos von 2019", "Foto's van 2019"
     r"(?:photos from|fotos del|fotos von|foto da|foto[_']s van|photos de|zdjęcia z)\s+\d{4}")
@@ -157,8 +165,7 @@ class TrashResult:
 
 
 def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> tuple:
-    """Sort key, best copy first: an intact file (never one cut short), one not in a trash folder
-    (in_a_trash_folder: Takeout's "Bin" holds what the user deleted in Google Photos), a camera raw (the
+    """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then not a screenshot
     (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
     camera's file: a date taken or a place in its metadata, at CAMERA_PIXELS or more (a copy
@@ -169,7 +176,9 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     without them; a date is none where the photo's very bytes are undated in another file, its
     name gave it: "Backup/IMG_20240815_183012 (2).png", see dated_apart), then not a GIF (256
     colours), then a phone app's edit by its name (reads_as_an_edit), then one not named a copy,
-    then the oldest file (the original: an edit, an export
+    then one not in a folder of things thrown away (in_a_trash_folder: Apple Photos' "Recently
+    Deleted", a "To delete" folder; after the quality, as the user's own "Bin" may hold the camera's
+    file and a chat's small copy lie elsewhere), then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
     bytes as often as fewer), then the most bytes (of files
     written at one moment, the least recompressed), then one on the computer's own drive, not on
@@ -181,9 +190,9 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     pixels = (photo.width or 0) * (photo.height or 0)
     dated = photo.taken_at is not None and photo.hash not in undated_bytes
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
-    return (photo.damage is not None, in_a_trash_folder(photo.path), photo.format != "raw",
-            reads_as_a_screenshot(photo.path), not camera, -pixels, not dated, photo.lat is None, photo.format == "gif",
-            not reads_as_an_edit(photo.path), reads_as_a_copy(photo.path), photo.mtime_ns, -photo.size,
+    return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
+            not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
+            reads_as_a_copy(photo.path), in_a_trash_folder(photo.path), photo.mtime_ns, -photo.size,
             mounts.on_external_drive(photo.path), not in_an_album(photo.path), len(str(photo.path)), photo.id)
 
 
@@ -194,10 +203,11 @@ def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
 
 
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
-    "it is intact", "it is not in a trash folder", "it is the camera's raw file", "it is not a screenshot",
+    "it is intact", "it is the camera's raw file", "it is not a screenshot",
     "it is the camera's file", "it has the most pixels", "it keeps the date taken", "it keeps the place",
     "it is not a GIF", "it is the edit (IMG_E…, …-edited)",
-    "it is not named or filed as a copy", "it is the oldest file", "it is the least compressed",
+    "it is not named or filed as a copy", "it is not in a folder of things thrown away", "it is the oldest file",
+    "it is the least compressed",
     "it is on this computer's own drive", "it is in an album", "its path is the shortest", "it was indexed first",
 )
 
@@ -377,10 +387,11 @@ def _filed_as_a_copy(path: Path) -> bool:
 
 
 def in_a_trash_folder(path: Path) -> bool:
-    """Whether a folder the file is in holds what someone threw away: a Takeout's Google Photos
-    "Trash" or "Bin" (in the languages it writes), Apple Photos' "Recently Deleted", a desktop's
-    or a drive's trash (".Trash-1000", ".Trashes", "$RECYCLE.BIN"). Its copy is never kept over
-    one elsewhere, and never kept too for its folder."""
+    """Whether a folder the file is in holds what someone threw away: a "Trash" or "Bin" (a
+    Takeout's Google Photos' in the languages it writes, or the user's own), Apple Photos' "Recently
+    Deleted", a "To delete" folder, a desktop's or a drive's trash (".Trash-1000", ".Trashes",
+    "$RECYCLE.BIN"). Of copies alike in quality, its copy is not the one kept, nor kept too for its
+    folder."""
     return any(folder in _TRASH_FOLDERS or _TRASH_FOLDER.fullmatch(folder)
                for folder in (part.casefold() for part in path.parent.parts))
 
@@ -392,7 +403,9 @@ def in_an_album(path: Path) -> bool:
     "Lake Tahoe, July 4, 2019"), nor one in a trash or a backup folder. Taking its copy out of it
     takes the photo out of the user's album (kept_in_albums)."""
     folder = " ".join(path.parent.name.split()).casefold()
-    if not folder or folder in _APP_FOLDERS or _CAMERA_FOLDER.fullmatch(folder) or _YEAR_FOLDER.fullmatch(folder):
+    if len(folder) < 3 or folder in _APP_FOLDERS or _CAMERA_FOLDER.fullmatch(folder) or _YEAR_FOLDER.fullmatch(folder):
+        return False
+    if _DEVICE_FOLDER.search(folder) or any(part.casefold().endswith(".photoslibrary") for part in path.parts):
         return False
     if _dated_only(folder) or ((moment := _APPLE_MOMENT.fullmatch(folder)) and moment.group(1) in _MONTHS):
         return False

@@ -1821,7 +1821,7 @@ class Library:
         bytes only. Lower, a group would offer the only copy of one photo to the trash in favour
         of another photo of the same subject. Photos deleted or moved since they were indexed
         are left out, as search leaves them out (the groups are made again without them when a
-        photo to keep is one)."""
+        photo to keep is one). Groups whose copies are all kept (each in an album) come last."""
         if not dedup.LEAST_SIMILARITY <= similarity <= 1.0:
             raise QueryError(f"similarity must be from {dedup.LEAST_SIMILARITY:g} to 1 (got {similarity:g}); "
                              "0.99 finds copies")
@@ -1829,14 +1829,15 @@ class Library:
         photos = dedup.one_name_per_file(self.catalog.present_photos(), same_bytes)
         groups = self._groups(photos, same_bytes, similarity, exact_only)
         gone = {pid for group in groups for pid in group.members if deleted(photos[pid].path)}
-        if not gone:
-            return groups
-        log.info("left out %d photos deleted or moved since indexing", len(gone))
-        if not any(group.keeper in gone for group in groups):
-            return [left for group in groups if (left := group.without(gone, photos)) is not None]
-        photos = {pid: photo for pid, photo in photos.items() if pid not in gone}
-        return self._groups(photos, [[pid for pid in ids if pid not in gone] for ids in same_bytes], similarity,
-                            exact_only)
+        if gone:
+            log.info("left out %d photos deleted or moved since indexing", len(gone))
+        if gone and not any(group.keeper in gone for group in groups):
+            groups = [left for group in groups if (left := group.without(gone, photos)) is not None]
+        elif gone:
+            photos = {pid: photo for pid, photo in photos.items() if pid not in gone}
+            groups = self._groups(photos, [[pid for pid in ids if pid not in gone] for ids in same_bytes],
+                                  similarity, exact_only)
+        return sorted(groups, key=lambda group: not group.to_trash)  # those all kept (albums) last
 
     def _groups(self, photos: dict[PhotoId, Photo], same_bytes: list[Sequence[PhotoId]], similarity: float,
                 exact_only: bool) -> list[DuplicateGroup]:

@@ -1315,13 +1315,22 @@ def test_screenshots_of_two_days_named_as_macos_names_them_are_not_copies(open_l
 @pytest.mark.parametrize("trash", ["Takeout/Google Photos/Bin", "Takeout/Google Photos/TRASH", "Takeout/Papierkorb",
                                    "Corbeille", "Papelera", "Cestino", "Prullenbak", "Lixeira", "Recently Deleted",
                                    ".Trash-1000/files", ".Trashes", ".Trash/Best of 2019"])
-def test_a_photo_in_a_trash_folder_is_never_kept_over_one_elsewhere(trash: str) -> None:
+def test_of_copies_alike_one_in_a_trash_folder_is_not_the_one_kept(trash: str) -> None:
     """The user deleted it in Google Photos: after a clean-up the only copy left was in Takeout's Bin."""
     thrown = photo(1, f"/t/{trash}/IMG_1.jpg", digest="same", mtime_ns=5)
     kept = photo(2, "/home/anna/Pictures/Takeout/Google Photos/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5)
     assert best_first([thrown, kept]) == [kept, thrown]
-    assert why_kept(kept, [thrown]) == ["it is not in a trash folder"]
+    assert why_kept(kept, [thrown]) == ["it is not in a folder of things thrown away"]
     assert dedup.in_a_trash_folder(thrown.path) and not dedup.in_a_trash_folder(kept.path)
+
+
+def test_the_cameras_file_in_the_users_own_bin_is_kept_over_a_chats_small_copy() -> None:
+    """A trash folder came before the quality: the 3000 px original in "Projects/Bin" went to the
+    trash, and the chat's 640 px copy stayed."""
+    original = photo(1, "/p/Projects/Bin/DSC_2000.JPG", width=3000, height=2000, size=2_000_000,
+                     taken_at="2023-06-15T10:00:00", mtime_ns=1_000)
+    small = photo(2, "/p/Downloads/DSC_2000-small.jpg", width=640, height=427, size=60_000, mtime_ns=9_000)
+    assert best_first([small, original]) == [original, small]
 
 
 ALBUMS = ["Best of 2019", "Trips/2019 Lake Tahoe/Day 1", "Takeout/Google Photos/Lake Tahoe 2019",
@@ -1332,7 +1341,10 @@ NO_ALBUMS = ["iCloud Photos", "DCIM/100APPLE", "DCIM/123_FUJI", "Phone/DCIM/Came
              "Takeout/Google Fotos/Fotos von 2019", "Takeout/Google Photos/Foto's van 2019", "2019", "2019/07",
              "2019-07", "2019-07-04", "2019_07_04", "July 2019", "Lake Tahoe - Emerald Bay, July 4, 2019",
              "Takeout/Google Photos/Bin", "Backup/Best of 2019", "Best of 2019 - Copy",
-             ".Trash-1000/files/Best of 2019"]
+             ".Trash-1000/files/Best of 2019", "Old Phone", "Desktop", "New folder", "To sort", "Instagram",
+             "Facebook", "Snapseed", "Photos Library.photoslibrary/originals/A", "Unsorted", "Misc", "Import",
+             "Exports", "tmp", "iPhone 12", "Samsung Galaxy S21", "Dropbox/Camera Uploads", "Saved Pictures",
+             "Untitled Folder", "Neuer Ordner", "To delete", "Deleted Photos", "Recycle Bin", "Projects/Bin"]
 
 
 @pytest.mark.parametrize(("folder", "album"), [(f, True) for f in ALBUMS] + [(f, False) for f in NO_ALBUMS])

@@ -185,6 +185,8 @@ def test_an_album_keeps_its_photo_on_the_page_unless_the_user_lets_it_go(
     assert row.kept == {ids[camera.resolve()], ids[album.resolve()]}
     assert row.tiles[ids[album.resolve()]].toolTip().endswith(
         "photoclip keeps this one too: it is in the album “Best of 2019”")
+    assert [row.tiles[ids[path.resolve()]].state.text() for path in (camera, album, dump)] == [
+        "✓ Keep", "✓ Keep · album", "Move to trash"]
     assert page.trash_button.text() == "Move 1 to trash"
     answer_questions(monkeypatch, True)
     page.trash_button.click()

@@ -2562,6 +2562,24 @@ def test_a_sidecar_that_only_dated_its_photo_deleted_while_photoclip_was_closed_
     assert library.photo_at(scan).taken_at == "2024-03-01T09:00:00"
 
 
+def test_groups_all_kept_for_their_albums_come_after_those_with_photos_to_trash(
+    open_library, tmp_path: Path
+) -> None:
+    """They filled the list between the groups the user came to clean up, with nothing to do in them."""
+    photos = tmp_path / "photos"
+    for seed in range(6):
+        original = write_photo(photos / "DCIM" / f"IMG_{seed}.jpg", seed=seed)
+        other = photos / ("Wedding Prints" if seed % 2 else "Downloads") / original.name
+        other.parent.mkdir(exist_ok=True)
+        shutil.copy(original, other)
+    library = open_library()
+    library.index([photos])
+
+    groups = library.duplicates()
+
+    assert [bool(group.to_trash) for group in groups] == [True] * 3 + [False] * 3
+
+
 def test_a_keyword_taken_away_in_another_program_or_its_sidecar_deleted_goes_here_too(
     open_library, photo_folder: Path
 ) -> None:

@@ -67,6 +67,7 @@ SLICE_S = 0.008  # ... this long, and then the window repaints and answers befor
 TILE_SIDE = 132
 TILE_LINE_CHARS = 18  # a tile's text is at least this many average characters wide (a large font widens it)
 KEEP, TRASH = "✓ Keep", "Move to trash"
+KEEP_FOR_ALBUM = "✓ Keep · album"  # a copy kept too by default: the only one in an album of the user's
 SWITCH_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
@@ -212,11 +213,13 @@ class _Tile(QFrame):
         self.setToolTip(f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash, "
                         "double-click to compare its group's photos large")
 
-    def set_kept(self, kept: bool) -> None:
-        self.state.setText(KEEP if kept else TRASH)
+    def set_kept(self, kept: bool, for_album: bool = False) -> None:
+        """`for_album`: kept as the only copy in an album (DuplicateGroup.kept_too), which the page
+        says apart from the photo kept for its quality."""
+        self.state.setText((KEEP_FOR_ALBUM if for_album else KEEP) if kept else TRASH)
         self.setProperty("kept", kept)
-        self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {self._folder}, "
-                               f"{'kept' if kept else 'to move to the trash'}")
+        said = ("kept for its album" if for_album else "kept") if kept else "to move to the trash"
+        self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {self._folder}, {said}")
         for widget in (self, self.state):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
@@ -366,7 +369,7 @@ class GroupRow(QFrame):
             if previous is not None:
                 QWidget.setTabOrder(previous, tile)  # after the photos before it, not the buttons
             previous = tile
-            tile.set_kept(pid in self.kept)
+            tile.set_kept(pid in self.kept, for_album=pid in self._kept_too)
             pixmap = self._thumbnail(pid)
             if pixmap is not None:
                 tile.set_pixmap(pixmap)
@@ -448,7 +451,7 @@ class GroupRow(QFrame):
 
     def _show_state(self) -> None:
         for pid, tile in self.tiles.items():
-            tile.set_kept(pid in self.kept)
+            tile.set_kept(pid in self.kept, for_album=pid in self._kept_too)
         self._more_state()
 
     def _more_state(self) -> None:
