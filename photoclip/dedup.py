@@ -68,11 +68,7 @@ _APP_FOLDERS = frozenset((  # folders a camera, a phone, an app or a system make
     "archief", "archiwum", "locked folder", "desktop", "new folder", "untitled folder", "neuer ordner",
     "nouveau dossier", "nueva carpeta", "nuova cartella", "unsorted", "to sort", "misc", "import", "imports",
     "imported", "export", "exports", "tmp", "temp", "dropbox", "onedrive", "uploads", "received", "saved",
-    "saved pictures", "instagram", "facebook", "twitter", "wechat", "snapseed", "vsco", "lightroom", "raw", "raws",
-    "jpeg", "jpg", "originals", "masters", "iphone", "android", "phone", "old phone", "new phone"))
-_DEVICE_FOLDER = re.compile(  # a phone's or a service's dump: "iPhone 12", "Samsung Galaxy S21", "Google Drive"
-    r"\b(?:iphone|ipad|android|samsung|galaxy|pixel|huawei|xiaomi|redmi|oneplus|nokia|motorola|xperia|"
-    r"google drive|icloud|onedrive|dropbox)\b")
+    "saved pictures", "instagram", "facebook", "twitter", "wechat", "snapseed", "vsco", "old phone", "new phone"))
 _CAMERA_FOLDER = re.compile(r"\d{3}\w{5}")  # a camera's (DCF): 100APPLE, 100CANON, 123_FUJI
 _YEAR_FOLDER = re.compile(  # Takeout's, in its languages: "Photos from 2019", "Fotos von 2019", "Foto's van 2019"
     r"(?:photos from|fotos del|fotos von|foto da|foto[_']s van|photos de|zdjęcia z)\s+\d{4}")
@@ -403,9 +399,9 @@ def in_an_album(path: Path) -> bool:
     "Lake Tahoe, July 4, 2019"), nor one in a trash or a backup folder. Taking its copy out of it
     takes the photo out of the user's album (kept_in_albums)."""
     folder = " ".join(path.parent.name.split()).casefold()
-    if len(folder) < 3 or folder in _APP_FOLDERS or _CAMERA_FOLDER.fullmatch(folder) or _YEAR_FOLDER.fullmatch(folder):
+    if not folder or folder in _APP_FOLDERS or _CAMERA_FOLDER.fullmatch(folder) or _YEAR_FOLDER.fullmatch(folder):
         return False
-    if _DEVICE_FOLDER.search(folder) or any(part.casefold().endswith(".photoslibrary") for part in path.parts):
+    if any(part.casefold().endswith(".photoslibrary") for part in path.parts):
         return False
     if _dated_only(folder) or ((moment := _APPLE_MOMENT.fullmatch(folder)) and moment.group(1) in _MONTHS):
         return False

@@ -309,6 +309,7 @@ def test_ctrl_c_copies_the_selected_photos_files_for_a_folder_a_mail_or_a_chat(
     qtbot.waitUntil(lambda: window.preview.photo_id == ids[3], timeout=WAIT_MS)
     qtbot.keyClick(window.preview, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: clipboard_files() == [expected[1]], timeout=WAIT_MS)
+    QGuiApplication.clipboard().clear()  # no data of this test's left to the application's end
 
 
 def test_photos_dragged_out_of_the_grid_and_dropped_back_on_the_window_do_nothing(
