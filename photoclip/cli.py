@@ -872,6 +872,11 @@ def cmd_search(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         if first and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
+        if first and scope.albums:
+            print(f"photos in {' and '.join(_album_name(folder) for folder in scope.albums)} first", file=sys.stderr)
+        if scope is not None and scope.left_out_albums:
+            print(f"photos in {' or '.join(_album_name(folder) for folder in scope.left_out_albums)} left out",
+                  file=sys.stderr)
         if first and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
@@ -1350,6 +1355,11 @@ def _tag(name: str) -> str:
     """A tag as messages name it: in quotes when it has more than one word, so that "tagged 1
     photo \"best shot\"" does not read as a sentence."""
     return f'"{name}"' if any(ch.isspace() for ch in name) else name
+
+
+def _album_name(folder: str) -> str:
+    """A folder a search named as messages name it: its name, in quotes as a tag is."""
+    return _tag(os.path.basename(folder) or folder)
 
 
 def cmd_tag(args: argparse.Namespace) -> int:

@@ -73,8 +73,10 @@ from photoclip.search import (
     QueryScope,
     QueryTerm,
     SearchHit,
+    album_words,
     combine,
     is_url,
+    named_albums,
     parse_query,
     require_something_to_find,
     tag_candidates,
@@ -284,6 +286,7 @@ class Library:
         self._previous_known = False
         self._label_space: tuple[str, LabelSpace] | None = None
         self._user_tag_keys: tuple[tuple[int, int], dict[str, list[str]]] | None = None  # name_key -> tags
+        self._album_words: tuple[tuple[int, int], dict[str, tuple[str, ...]]] | None = None  # folder -> its words
         self._own_town_table: tuple[tuple[int, int], dict[str, list[Place]]] | None = None  # _own_towns
 
     @classmethod
@@ -1181,17 +1184,30 @@ class Library:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
         named = take_tags(terms, self._tags_named(terms))
-        if named.left_out:
+        folders = self._folders_by_album_words()
+        albums = named_albums(named.terms, folders)  # the tag's words name no folder: "sarah" is the tag
+        terms = albums.terms if named.left_out else named_albums(terms, folders).terms
+        if named.left_out or albums.left_out:
             gone = {pid for ids in self._tagged_by_key(named.left_out) for pid in ids}
+            gone.update(pid for folder in albums.left_out for pid in self.catalog.indexed_in(folder))
             indexed = self.catalog.taken_between(Period.any_time_but([]).spans) if among is None else among
-            among, terms = [pid for pid in indexed if pid not in gone], named.terms
+            among = [pid for pid in indexed if pid not in gone]
+        ranked = QueryScope(period, place, only_scope=False, left_out_tags=named.left_out,
+                            left_out_albums=albums.left_out)
         if named.tags:
             lists = self._tagged_by_key(named.tags)
             tagged = set(lists[0]).intersection(*lists[1:])
             first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
-            rank_by = named.terms if any(t.sign > 0 for t in named.terms) else terms
+            rank_by = albums.terms if any(t.sign > 0 for t in albums.terms) else terms
             hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
-            return hits, QueryScope(period, place, only_scope=False, tags=named.tags, left_out_tags=named.left_out)
+            return hits, dataclasses.replace(ranked, tags=named.tags)
+        if albums.first:
+            held = [{*self.catalog.indexed_in(folder)} for folder in albums.first]
+            within = set.intersection(*held) or set.union(*held)  # "kids at lake tahoe": Lake Tahoe/Kids, if any
+            first = [pid for pid in (among if among is not None else within) if pid in within]
+            if first:
+                hits = self._first_then_rest(first, terms, among, limit, tag, "album")
+                return hits, dataclasses.replace(ranked, albums=albums.first)
         words = self.catalog.caption_words_known(captions.search_words(t.text for t in terms if t.text and t.sign > 0))
         described = self.catalog.captioned(words) if words else []
         if described:
@@ -1199,10 +1215,9 @@ class Library:
             first = [pid for pid in (among if among is not None else described) if pid in keep]
             if first:
                 hits = self._first_then_rest(first, terms, among, limit, tag, "caption")
-                return hits, QueryScope(period, place, only_scope=False, caption_words=tuple(words),
-                                        left_out_tags=named.left_out)
-        scope = None if period is None and place is None and not named.left_out else \
-            QueryScope(period, place, only_scope=not terms, left_out_tags=named.left_out)
+                return hits, dataclasses.replace(ranked, caption_words=tuple(words))
+        scope = None if period is None and place is None and not named.left_out and not albums.left_out else \
+            dataclasses.replace(ranked, only_scope=not terms)
         if scope is not None and scope.only_scope and listed is not None:
             limit = max(limit, listed)
         return self._ranked(terms, among, limit, tag), scope
@@ -1226,6 +1241,22 @@ class Library:
                 keys.setdefault(name_key(tag), []).append(tag)
             self._user_tag_keys = (stamp, keys)
         return self._user_tag_keys[1]
+
+    def _folders_by_album_words(self) -> dict[str, tuple[str, ...]]:
+        """Every folder inside the library's folders (they themselves name nothing: all their photos
+        are in them) by its search.album_words, read again only after the catalog changed."""
+        stamp = self.catalog.change_stamp()
+        if self._album_words is None or self._album_words[0] != stamp:
+            roots = [root.path for root in self.catalog.roots()]
+            folders: dict[str, tuple[str, ...]] = {}
+            for name in self.catalog.folders():
+                folder = Path(name)
+                root = max((r for r in roots if folder.is_relative_to(r)), key=lambda r: len(r.parts), default=None)
+                while root is not None and folder != root and str(folder) not in folders:
+                    folders[str(folder)] = album_words(folder.name)
+                    folder = folder.parent
+            self._album_words = (stamp, folders)
+        return self._album_words[1]
 
     def _tagged_by_key(self, tags: Sequence[str]) -> list[list[PhotoId]]:
         """The photos of each tag named, tags of one key ("smith, john", "smith john": the query

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
 from photoclip.names import name_key
 from photoclip.places import NEGATIONS, PREPOSITIONS, Place, extract_place, joined
-from photoclip.when import QUOTED, Period, dashes_between_dates, extract_period
+from photoclip.when import MONTHS, QUOTED, Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -198,6 +198,8 @@ class QueryScope:
     file_name: str | None = None  # the query looked like a file name: the photos named so come first
     whole_name: bool = False  # file_name is the whole name of those photos (less its suffix), not its start
     caption_words: tuple[str, ...] = ()  # photos whose captions hold these words of the query come first
+    albums: tuple[str, ...] = ()  # folders the query named ("lake tahoe": "2019 Lake Tahoe"): their photos come first
+    left_out_albums: tuple[str, ...] = ()  # ... and those it named to leave out ("not lake tahoe")
 
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
@@ -342,6 +344,70 @@ def take_tags(terms: list[QueryTerm], names: set[str]) -> NamedTags:
     return NamedTags(kept, tuple(t for t in tags if t not in left_out), tuple(left_out))
 
 
+def album_words(folder_name: str) -> tuple[str, ...]:
+    """The words of a folder's name that say what its photos are of, as name_key spells them:
+    "Lake Tahoe 2019" is lake tahoe, "Sarah's Birthday" sarah birthday. Dates, numbers and words
+    any folder may hold ("Photos", "Day 1", "Camera", "Best of") say nothing of it."""
+    return tuple(word for word in name_key(folder_name).split()
+                 if word not in _ALBUM_FILLER and word not in MONTHS and not any(c.isdigit() for c in word)
+                 and not (len(word) == 1 and word.isascii()))
+
+
+_ALBUM_FILLER = frozenset((
+    "a", "an", "the", "and", "of", "at", "in", "on", "to", "with", "from", "for", "my", "our", "und", "et", "y", "de",
+    "du", "des", "der", "die", "das", "le", "la", "les", "el", "los", "las", "il", "photo", "photos", "picture",
+    "pictures", "pic", "pics", "image", "images", "img", "foto", "fotos", "bilder", "album", "albums", "folder", "day",
+    "days", "part", "vol", "new", "old", "misc", "other", "best", "selected", "edited", "edits", "final", "jpeg",
+    "jpg", "raw", "originals", "original", "camera", "dcim", "roll", "media", "download", "downloads", "desktop",
+    "sent", "received", "saved", "uploads", "archive", "unsorted", "import", "imported", "export", "exports", "tmp",
+    "temp", "backup", "backups", "copy", "copies", "trash", "bin", "deleted", "untitled"))
+
+
+@dataclass(frozen=True)
+class NamedAlbums:
+    """What a query said of the library's folders by their album_words: the terms left to rank
+    by, the folders whose photos come first, and those whose photos it leaves out ("beach not
+    lake tahoe", "beach -lake tahoe")."""
+
+    terms: list[QueryTerm]
+    first: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+
+
+def named_albums(terms: list[QueryTerm], albums: Mapping[str, tuple[str, ...]]) -> NamedAlbums:
+    """The folders of `albums` (each by its album_words) whose words the query's text holds in
+    a row, as their name says them ("kids at lake tahoe" names "Lake Tahoe 2019", "sarah's
+    birthday" "2019/Sarah's Birthday"): someone named the folder after what is in it, which the
+    model may not know. Named after "not" or "except", or as a whole term left out, a folder's
+    photos are left out, and the words from "not" on are not looked for. Parts of a name name
+    nothing ("tahoe" is no album "Lake Tahoe": a word many albums hold would put them all first)."""
+    known = {words for words in albums.values() if words}
+    said: set[tuple[str, ...]] = set()
+    unsaid: set[tuple[str, ...]] = set()
+    kept = []
+    for term in terms:
+        negation = _NEGATION_WORD.search(term.text or "") if term.sign > 0 else None
+        if term.text and term.sign < 0:
+            unsaid.add(album_words(term.text))
+        elif term.text and negation:
+            after = [run for run in _runs(album_words(term.text[negation.end():])) if run in known]
+            unsaid.update(after)
+            if after:
+                term = dataclasses.replace(term, text=term.text[:negation.start()].strip())
+        if term.text and term.sign > 0:
+            said.update(_runs(album_words(term.text[:negation.start()] if negation else term.text)))
+        if term.text or term.image is not None or term.url is not None:
+            kept.append(term)
+    left_out = tuple(folder for folder, words in albums.items() if words and words in unsaid)
+    first = tuple(folder for folder, words in albums.items() if words and words in said and folder not in left_out)
+    return NamedAlbums(kept, first, left_out)
+
+
+def _runs(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every run of `words` in a row."""
+    return [words[i:i + size] for size in range(1, len(words) + 1) for i in range(len(words) - size + 1)]
+
+
 def _tag_spans(text: str, by_key: dict[str, list[str]]) -> list[tuple[int, int, str]]:
     """(start, end, key) of the tags named in `text`, in order: a quoted run as a whole, other
     words longest names first."""
@@ -368,6 +434,11 @@ _NEGATION_BEFORE = re.compile(
     r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(_TAG_NEGATIONS, key=len, reverse=True))
     + r")(?:[\s,]+(?:at|on|in|the|a|an|of|with|by))*[\s,]*$", re.IGNORECASE)  # "kids not at the beach"
 _JOINED_ONLY = re.compile(r"\s*(?:,|(?:,\s*)?(?:or|and|nor|&))\s*", re.IGNORECASE)  # "without kids or dogs"
+
+
+_NEGATION_WORD = re.compile(  # where a query starts to say what it does not want
+    r"(?<!\S)(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(_TAG_NEGATIONS, key=len, reverse=True))
+    + r")(?!\S)", re.IGNORECASE)
 
 
 def _key_words(text: str) -> list[tuple[int, int, str]]:

@@ -492,6 +492,7 @@ def test_each_folder_counts_its_own_indexed_photos_and_their_tags(catalog: Catal
     catalog.set_user_tag([ids[0]], "lake", "rejected")
 
     assert catalog.folder_sizes() == {"/p/lake": 2, "/p/lake/deep": 1, "/p": 1, odd: 1}
+    assert catalog.folders() == {"/p/lake", "/p/lake/deep", "/p", odd}
     assert sorted(catalog.folder_tag_counts()) == sorted([
         ("/p/lake", "boat", 1), ("/p/lake", "lake", 1), ("/p/lake/deep", "lake", 1), (odd, "cafe", 1)])
 

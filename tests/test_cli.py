@@ -296,6 +296,17 @@ def test_a_search_that_leaves_out_a_tag_says_so(run, photo_folder: Path) -> None
     assert str(photo_folder / "p3.jpg") not in out.splitlines() and len(out.splitlines()) == 5
 
 
+def test_a_search_naming_a_folder_lists_its_photos_first_and_says_so(run, photo_folder: Path) -> None:
+    run("index", str(photo_folder))
+    trip = {str(photo_folder / "trip" / "p4.png"), str(photo_folder / "trip" / "p5.png")}
+
+    code, out, err = run("search", "photos of our trip")
+    assert code == 0 and err == "photos in trip first\n" and set(out.splitlines()[:2]) == trip
+    code, out, err = run("search", "a photo not from the trip")
+    assert code == 0 and err == "photos in trip left out\n" and len(out.splitlines()) == 4
+    assert not set(out.splitlines()) & trip
+
+
 def test_a_search_of_only_a_tag_left_out_lists_the_photos_without_it_and_says_so(run, photo_folder: Path) -> None:
     """"-kids" was refused for having nothing to look for, where "not kids" listed every other photo."""
     run("index", str(photo_folder))

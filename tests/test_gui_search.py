@@ -276,6 +276,27 @@ def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out_and_says_so(
     assert window.subtitle_label.text().startswith("Not tagged “Kids”  ·  ")
 
 
+def test_a_search_naming_an_album_shows_its_photos_first_and_one_left_out_not_at_all(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    red_circle_folder(tmp_path / "photos" / "2019 Lake Tahoe", with_red_circle=2, without=4)
+    red_circle_folder(tmp_path / "photos" / "Home", seed=8)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    trip = set(library.catalog.indexed_in(str(tmp_path / "photos" / "2019 Lake Tahoe")))
+    window = make_window(library)
+
+    qtbot.keyClicks(window.search_field, "lake tahoe")
+    wait_for_results(qtbot, window, "lake tahoe")
+    assert set(window.model.ids[:6]) == trip
+    assert window.subtitle_label.text() == "In “2019 Lake Tahoe” first  ·  26 photos, best match first"
+    window.search_field.clear()
+    qtbot.keyClicks(window.search_field, "a red circle not lake tahoe")
+    wait_for_results(qtbot, window, "a red circle not lake tahoe")
+    assert not set(window.model.ids) & trip and window.model.rowCount() == 20  # Home's
+    assert window.subtitle_label.text().startswith("Not in “2019 Lake Tahoe”  ·  ")
+
+
 def test_a_search_for_a_file_name_shows_that_photo_first_and_says_so(qtbot, make_window, indexed) -> None:
     library, scenes = indexed
     wanted = sorted(scenes)[7]

@@ -1441,6 +1441,51 @@ def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out(open_library
     assert scope is not None and scope.only_scope and len(hits) == 29
 
 
+def _albums_of_scenes(photos: Path) -> tuple[Path, Path]:
+    """A trip's album of scenes in a day's subfolder, and scenes in a folder of other names."""
+    trip = photos / "2019 Lake Tahoe"
+    scene_folder(trip / "Day 1", seed=5, red_circles=3, others=3)
+    scene_folder(photos / "Home", seed=6, red_circles=4, others=8)
+    return trip, photos / "Home"
+
+
+def test_a_search_naming_an_album_puts_its_photos_first_and_keeps_the_rest(open_library, tmp_path: Path) -> None:
+    """Someone named the folder after what is in it, which the model cannot know: "lake tahoe" is
+    the photos in "2019 Lake Tahoe" (its day folders too), ranked by the whole query."""
+    trip, home = _albums_of_scenes(tmp_path / "Trips")
+    library = open_library()
+    library.index([tmp_path / "Trips"])
+    in_trip = set(library.catalog.indexed_in(str(trip)))
+    ranked = [h.photo_id for h in library.search("lake tahoe with a red circle", limit=50, folder=trip)]
+
+    hits, scope = library.search_scoped("lake tahoe with a red circle", limit=10)
+    assert scope is not None and scope.albums == (str(trip),)
+    assert [h.photo_id for h in hits[:6]] == ranked and {h.first_because for h in hits[:6]} == {"album"}
+    assert len(hits) == 10 and not {h.photo_id for h in hits[6:]} & in_trip
+    hits, scope = library.search_scoped("LAKE TAHOE!", limit=6)
+    assert {h.photo_id for h in hits} == in_trip and scope is not None and scope.albums == (str(trip),)
+    for query in ("tahoe with a red circle", "trips", "day 1", "a red circle -home"):
+        assert not (scope := library.search_scoped(query, limit=5)[1]) or not scope.albums, query
+    assert library.search_scoped("photos of home", limit=3)[1].albums == (str(home),)
+
+
+@pytest.mark.parametrize("query", ["with a red circle not at lake tahoe", "with a red circle except lake tahoe",
+                                   'with a red circle -"lake tahoe"', "with a red circle - lake tahoe"])
+def test_a_search_that_says_not_an_album_leaves_its_photos_out(open_library, tmp_path: Path, query: str) -> None:
+    trip, _ = _albums_of_scenes(tmp_path / "photos")
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    in_trip = set(library.catalog.indexed_in(str(trip)))
+    others = [h.photo_id for h in library.search("with a red circle", limit=50) if h.photo_id not in in_trip]
+
+    hits, scope = library.search_scoped(query, limit=50)
+    assert scope is not None and scope.left_out_albums == (str(trip),) and scope.albums == ()
+    if "-" in query:  # "lake tahoe" is subtracted from what is looked for too
+        assert sorted(h.photo_id for h in hits) == sorted(others)
+    else:
+        assert [h.photo_id for h in hits] == others  # ranked by the words before "not" alone
+
+
 def test_a_search_that_only_leaves_out_the_users_tags_lists_the_photos_without_them(
     open_library, tmp_path: Path
 ) -> None:

@@ -10,7 +10,9 @@ from photoclip.errors import QueryError
 from photoclip.search import (
     NamedTags,
     QueryTerm,
+    album_words,
     combine,
+    named_albums,
     parse_query,
     require_something_to_find,
     tag_candidates,
@@ -405,3 +407,36 @@ def test_a_place_left_out_of_another_is_said_as_it_reads_back() -> None:
 ])
 def test_a_minus_leaves_out_a_word_or_a_dates_words_only(query: str, terms) -> None:
     assert [(t.sign, t.text) for t in parse_query(query)] == terms
+
+
+@pytest.mark.parametrize("name, words", [
+    ("2019 Lake Tahoe", ("lake", "tahoe")), ("Sarah's Birthday", ("sarah", "birthday")), ("Day 1", ()),
+    ("DCIM", ()), ("100APPLE", ()), ("July 2019", ()), ("Best of 2019", ()), ("Camera Roll", ()),
+    ("Photos from Zürich", ("zurich",)), ("WhatsApp Images", ("whatsapp",)), ("東京", ("東京",)),
+])
+def test_an_albums_words_are_what_its_name_says_of_its_photos(name: str, words: tuple[str, ...]) -> None:
+    assert album_words(name) == words
+
+
+_ALBUMS = {"/p/2019 Lake Tahoe": ("lake", "tahoe"), "/p/Kids": ("kids",), "/p/Day 1": (),
+           "/p/Lake Como": ("lake", "como")}
+
+
+@pytest.mark.parametrize("query, first, left_out, rest", [
+    ("kids at Lake Tahoe", ("/p/2019 Lake Tahoe", "/p/Kids"), (), "kids at Lake Tahoe"),
+    ("lake", (), (), "lake"),
+    ("tahoe", (), (), "tahoe"),
+    ("tahoe lake", (), (), "tahoe lake"),
+    ("day 1", (), (), "day 1"),
+    ("sunset not at lake tahoe", (), ("/p/2019 Lake Tahoe",), "sunset"),
+    ("kids except lake como", ("/p/Kids",), ("/p/Lake Como",), "kids"),
+    ("sunset not at home", (), (), "sunset not at home"),
+    ("sunset - lake tahoe", (), ("/p/2019 Lake Tahoe",), "sunset|lake tahoe"),
+    ("not lake tahoe", (), ("/p/2019 Lake Tahoe",), ""),
+])
+def test_albums_named_by_all_their_words_in_a_row_come_first_or_are_left_out(
+    query: str, first: tuple[str, ...], left_out: tuple[str, ...], rest: str
+) -> None:
+    named = named_albums(parse_query(query), _ALBUMS)
+    assert (named.first, named.left_out) == (first, left_out)
+    assert "|".join(t.text or "" for t in named.terms) == rest

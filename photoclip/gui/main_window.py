@@ -171,6 +171,8 @@ class View:
     left_out_tagged: tuple[str, ...] = ()  # ... and those it named to leave out ("not kids")
     file_name: str | None = None  # the search looked like a file name: the photos named so come first
     caption_words: tuple[str, ...] = ()  # the photos whose captions hold these words come first
+    first_in: tuple[str, ...] = ()  # the folders the search named ("lake tahoe"): their photos come first
+    left_out_in: tuple[str, ...] = ()  # ... and those it named to leave out ("not lake tahoe")
     similar_to: PhotoId | Path | str | tuple[PhotoId, ...] | None = None  # a photo (or several), a file, a URL
 
     @property
@@ -870,6 +872,10 @@ class MainWindow(QMainWindow):
                 subtitle = f"Named “{view.file_name}…” first  ·  {subtitle}"
             if view.caption_words:
                 subtitle = f"Captioned “{' '.join(view.caption_words)}” first  ·  {subtitle}"
+            if view.first_in:
+                subtitle = f"In {self._folder_names(view.first_in, 'and')} first  ·  {subtitle}"
+            if view.left_out_in:
+                subtitle = f"Not in {self._folder_names(view.left_out_in, 'or')}  ·  {subtitle}"
             if view.place is not None:
                 said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
                 subtitle = f"{place_line(view.place)}{said}  ·  {subtitle}"
@@ -1026,7 +1032,8 @@ class MainWindow(QMainWindow):
             self.view = dataclasses.replace(self.view, period=scope.period, place=scope.place,
                                             by_date=scope.only_scope, first_tagged=scope.tags,
                                             left_out_tagged=scope.left_out_tags,
-                                            file_name=scope.file_name, caption_words=scope.caption_words)
+                                            file_name=scope.file_name, caption_words=scope.caption_words,
+                                            first_in=scope.albums, left_out_in=scope.left_out_albums)
         self.grid.clearSelection()  # what was selected elsewhere is not acted on here; first, as it redraws the header
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
@@ -1297,6 +1304,10 @@ class MainWindow(QMainWindow):
     def shown_tag(self, tag: str) -> str:
         """A tag, known by its key ("grandma rose"), as the user wrote it ("Grandma Rose")."""
         return self._tag_spellings.get(tag, tag)
+
+    def _folder_names(self, folders: tuple[str, ...], joint: str) -> str:
+        """Folders a search named, as the sidebar's Albums name them ("2023/Lake"), quoted."""
+        return f" {joint} ".join(f"“{self.sidebar.album_titles.get(f) or Path(f).name}”" for f in folders)
 
     def _known_tags_shown(self) -> list[str]:
         """The library's tags as the completers offer them: a name picked is the tag's spelling."""
