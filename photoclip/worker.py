@@ -190,6 +190,7 @@ class _Job:
     seq: int
     name: str = field(compare=False)
     run: Callable[[], None] = field(compare=False)
+    at_stop: Callable[[], object] | None = field(default=None, compare=False)  # what of it to do if stopped first
 
 
 # what the watchers saw, waiting to settle
@@ -457,12 +458,14 @@ class Worker:
     def add_root(self, path: Path | str, or_its_root: bool = False) -> None:
         """Add a folder, scan and index it before anything else; errors come back as WorkerError.
         `or_its_root`: a folder inside one of the library's stands for that one (Library.add_root)."""
-        self._submit(f"add {path}", lambda: self._do_add_root(Path(path), or_its_root))
+        self._submit(f"add {path}", lambda: self._do_add_root(Path(path), or_its_root),
+                     at_stop=lambda: self.library.add_root(Path(path), or_its_root))  # scanned at the next start
 
     def remove_root(self, path: Path | str) -> None:
         """Forget a folder and its photos (the files are not touched); a folder inside one of
         the library's is left out from then on."""
-        self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)))
+        self._submit(f"remove {path}", lambda: self._do_remove_root(Path(path)),
+                     at_stop=lambda: self.library.remove_root(Path(path)))
 
     def trash(self, ids: Iterable[PhotoId], kept_for: Mapping[PhotoId, Sequence[PhotoId]] | None = None,
               shown: Mapping[PhotoId, Photo] | None = None) -> None:
@@ -470,12 +473,14 @@ class Worker:
         went. Copies of duplicates name the photos kept in their stead, and come with the photos as
         the user was shown them (Library.trash)."""
         chosen = tuple(ids)
-        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen, kept_for, shown))
+        self._submit(f"trash {len(chosen)} photos", lambda: self._do_trash(chosen, kept_for, shown),
+                     at_stop=lambda: self.library.trash(chosen, kept_for, shown))
 
     def not_duplicates(self, ids: Iterable[PhotoId]) -> None:
         """Remember that these photos are different, so they are not grouped as duplicates again."""
         chosen = tuple(ids)
-        self._submit("not duplicates", lambda: self.library.not_duplicates(chosen))
+        self._submit("not duplicates", lambda: self.library.not_duplicates(chosen),
+                     at_stop=lambda: self.library.not_duplicates(chosen))
 
     def maybe_duplicates(self, ids: Iterable[PhotoId]) -> None:
         """not_duplicates undone: these photos may be grouped as duplicates again. Said as an update of
@@ -486,24 +491,24 @@ class Worker:
             self.library.maybe_duplicates(chosen)
             self._emit(PhotosChanged((), (), chosen))
 
-        self._submit("maybe duplicates", forget)
+        self._submit("maybe duplicates", forget, at_stop=lambda: self.library.maybe_duplicates(chosen))
 
     def add_tag(self, ids: Iterable[PhotoId], tag: str) -> None:
         """Tag these photos by hand (a TagsChanged event follows)."""
         chosen = tuple(ids)
-        self._submit(f"tag {tag}", lambda: self._do_tags(lambda: self.library.add_tag(chosen, tag)))
+        self._submit_tags(f"tag {tag}", lambda: self.library.add_tag(chosen, tag))
 
     def remove_tag(self, ids: Iterable[PhotoId], tag: str) -> None:
         """Take a tag off these photos; auto-tagging does not give it back."""
         chosen = tuple(ids)
-        self._submit(f"untag {tag}", lambda: self._do_tags(lambda: self.library.remove_tag(chosen, tag)))
+        self._submit_tags(f"untag {tag}", lambda: self.library.remove_tag(chosen, tag))
 
     def define_tag(self, tag: str, prompt: str | None = None) -> None:
         """A tag of the user's own, given to the photos that match `prompt` from now on."""
-        self._submit(f"define {tag}", lambda: self._do_tags(lambda: self.library.define_tag(tag, prompt), True))
+        self._submit_tags(f"define {tag}", lambda: self.library.define_tag(tag, prompt), defining=True)
 
     def forget_tag(self, tag: str) -> None:
-        self._submit(f"forget {tag}", lambda: self._do_tags(lambda: self.library.forget_tag(tag)))
+        self._submit_tags(f"forget {tag}", lambda: self.library.forget_tag(tag))
 
     def reindex(self) -> None:
         """Rescan every folder and index whatever is pending (also what a cancel left)."""
@@ -690,6 +695,7 @@ class Worker:
     def _shutdown(self) -> None:
         for root_id in list(self._observers):
             self._unwatch(root_id)
+        self._finish_what_the_user_asked()
         self._save_index()
         with self._cv:
             self._stopped = True
@@ -697,13 +703,36 @@ class Worker:
 
     # queue
 
-    def _submit(self, name: str, run: Callable[[], None], priority: Priority = Priority.USER) -> None:
+    def _submit(self, name: str, run: Callable[[], None], priority: Priority = Priority.USER,
+                at_stop: Callable[[], object] | None = None) -> None:
+        """Queue a job. `at_stop`: what of it is done even if the worker stops before it runs (a
+        folder added, a tag given or photos trashed just before the app quit are kept), without
+        the rest (the scan, the events: no one may be listening)."""
         with self._cv:
-            heapq.heappush(self._jobs, _Job(priority, next(self._seq), name, run))
+            heapq.heappush(self._jobs, _Job(priority, next(self._seq), name, run, at_stop))
             self._idle_announced = False
             if priority == Priority.USER:
                 self._interrupt.set()
             self._cv.notify_all()
+
+    def _submit_tags(self, name: str, change: Callable[[], object], defining: bool = False) -> None:
+        """A change of tags, then auto-tags brought up to date (at stop: the change alone; the
+        auto-tags at the next start's first rest)."""
+        self._submit(name, lambda: self._do_tags(change, defining), at_stop=change)
+
+    def _finish_what_the_user_asked(self) -> None:
+        """The jobs still queued at stop, as much of them as they say (_Job.at_stop), in order."""
+        with self._cv:
+            jobs = sorted(self._jobs)
+            self._jobs.clear()
+        for job in jobs:
+            if job.at_stop is None:
+                continue
+            try:
+                job.at_stop()
+                log.info("done before stopping: %s", job.name)
+            except Exception:  # the others still count; the library stays as it was for this one
+                log.exception("could not finish %s before stopping", job.name)
 
     def _run_job(self, up_to: Priority) -> bool:
         with self._cv:

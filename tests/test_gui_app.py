@@ -300,3 +300,17 @@ def test_the_sidebars_right_click_menu_is_in_the_menu_bar_for_its_current_entry(
     [duplicates] = [a for a in library_menu.actions() if a.objectName() == "duplicates"]
     duplicates.trigger()
     assert window.view.kind == "duplicates" and sidebar.tree.currentItem() is sidebar.duplicates
+
+
+def test_photos_left_on_the_clipboard_offscreen_do_not_crash_python_at_exit(tmp_path: Path) -> None:
+    """Python ended with a segmentation fault (exit 139) after photos were copied, offscreen: Qt
+    deleted the clipboard's data after Python had gone. The app lets go of it at its end."""
+    script = (
+        "from pathlib import Path\nfrom PySide6.QtWidgets import QApplication\n"
+        "from photoclip.gui import desktop\nfrom photoclip.gui.app import let_go_of_the_clipboard\n"
+        "app = QApplication(['photoclip'])\n"
+        f"app.clipboard().setMimeData(desktop.files_data([Path({str(tmp_path / 'a.jpg')!r})]))\n"
+        "let_go_of_the_clipboard(app)\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    ended = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
+    assert ended.returncode == 0, ended.stderr

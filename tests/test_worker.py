@@ -37,6 +37,7 @@ from photoclip.worker import (
     IndexProgress,
     ModelDownload,
     PhotosChanged,
+    Priority,
     RootsChanged,
     TagsChanged,
     Worker,
@@ -151,6 +152,30 @@ def test_not_duplicates_undone_says_its_photos_changed_before_the_worker_is_idle
     eventually(lambda: any(isinstance(e, Idle) for e in live.events), what="Idle")
     said = [e for e in live.events if isinstance(e, PhotosChanged | Idle)]
     assert isinstance(said[0], PhotosChanged) and said[0].updated == ids and not live.library.catalog.distinct_pairs()
+
+
+def test_what_the_user_asked_just_before_the_worker_stopped_is_kept(start_live, tmp_path: Path) -> None:
+    """A folder added while the model loaded at the app's start, then Quit: the job waited behind
+    the model and was dropped at stop; so were tags given and photos trashed then."""
+    live = start_live()
+    more = tmp_path / "more"
+    write_photo(more / "m0.jpg", seed=20)
+    p0, p2, p3 = (live.photo_id(live.photos / name) for name in ("p0.jpg", "p2.jpg", "trip/p3.jpg"))
+    busy, release = threading.Event(), threading.Event()
+    live.worker._submit("model", lambda: (busy.set(), release.wait(30)), Priority.CHANGES)
+    assert busy.wait(30)
+    live.worker.add_root(more)
+    live.worker.add_tag([p0, p2], "lake")
+    live.worker.trash([p3])
+    stopping = threading.Thread(target=live.worker.stop)
+    stopping.start()
+    eventually(lambda: live.worker._stopping, what="the stop")
+    release.set()
+    stopping.join(30)
+
+    assert more.resolve() in {root.path for root in live.library.roots()}
+    assert sorted(live.library.tagged("lake")) == sorted([p0, p2])
+    assert not (live.photos / "trip" / "p3.jpg").exists() and live.library.photo(p3) is None
 
 
 def test_a_photo_copied_in_becomes_searchable(start_live, tmp_path: Path) -> None:

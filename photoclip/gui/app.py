@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from photoclip.errors import PhotoclipError
@@ -56,6 +57,13 @@ def remember_window(window: QWidget, settings: QSettings) -> None:
     settings.sync()
 
 
+def let_go_of_the_clipboard(app: QGuiApplication) -> None:
+    """Offscreen, photos copied to the clipboard crashed Python at its exit (Qt deleted their data,
+    made in Python, after Python had gone); there no other program can paste them anyway."""
+    if app.platformName() == "offscreen":
+        app.clipboard().clear()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     problem = why_no_window()
@@ -84,3 +92,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         remember_window(window, settings)
         window.shutdown()  # stops the worker; closes libraries the window reopened itself
         library.close()
+        let_go_of_the_clipboard(app)
