@@ -30,11 +30,11 @@ from photoclip.ids import PhotoId, RootId
 from photoclip.names import file_name_key, key_range, name_key, spelling_key
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 from photoclip.tagging import normalize_tag
-from photoclip.when import date_in_name
+from photoclip.when import date_in_name, date_of_folder
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -402,6 +402,14 @@ _MIGRATIONS: dict[int, str] = {
         SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
         WHERE p.format != 'raw' AND (NOT f.dated OR name_date(p.path) IS NOT NULL);
     """,
+    # Schema 26: a photo nothing else dates takes the date its folder names ("1998 Christmas",
+    # pipeline.taken_facts); those of an upgraded library are dated so at the next scan.
+    26: """
+    INSERT OR IGNORE INTO dates_to_read_again (photo_id)
+        SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
+        WHERE p.format != 'raw' AND NOT f.dated AND NOT f.dated_beside AND name_date(p.path) IS NULL
+        AND folder_dated(p.path);
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -611,6 +619,7 @@ class Catalog:
             conn.create_function("cjk_index_terms", 2, _cjk_index_terms, deterministic=True)
             conn.create_function("file_name_key", 1, _file_name_key, deterministic=True)
             conn.create_function("name_date", 1, _name_date)
+            conn.create_function("folder_dated", 1, _folder_dated)
             conn.create_function("pixel_midnight", 1, _pixel_midnight, deterministic=True)
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
@@ -925,6 +934,7 @@ class Catalog:
                 + " WHERE id = ?",
                 (root_id, _text(new_path), file_name_key(new_path), size, mtime_ns, photo_id),
             )
+            self._date_again_if_filed([photo_id])
 
     def _rows_in(self, sql: str, values: Iterable, *before: object) -> Iterator[tuple]:
         """The rows of `sql` whose `{marks}` stands for `values`, asked in chunks SQLite accepts;
@@ -972,7 +982,16 @@ class Catalog:
                 + " WHERE path >= ? AND path < ?",
                 (new_low, len(old_low) + 1, root_id, old_low, old_high),
             )
+            self._date_again_if_filed(ids)
         return ids
+
+    def _date_again_if_filed(self, ids: list[PhotoId]) -> None:
+        """Moved photos whose files do not date them are dated again at the next scan (Library.scan,
+        Library.move_path): the date of the folder they are in now may be theirs (when.date_of_folder)."""
+        for chunk in _chunks(ids, 500):
+            self._conn.execute(
+                "INSERT OR IGNORE INTO dates_to_read_again (photo_id) SELECT photo_id FROM file_facts"
+                f" WHERE photo_id IN ({','.join('?' * len(chunk))}) AND NOT dated AND NOT dated_beside", chunk)
 
     def delete_photos(self, ids: Iterable[PhotoId]) -> list[PhotoId]:
         """Forget photos whose files are gone; returns the ids that had vectors. What the user said
@@ -1112,7 +1131,8 @@ class Catalog:
         return changed
 
     def dates_to_read_again(self, limit: int) -> list[PhotoId]:
-        """Photos whose files' dates are to be read again once (schema 25; Library.scan), `limit` at most."""
+        """Photos whose files' dates are to be read again once (schemas 25 and 26, moves: Library.scan), `limit`
+        at most."""
         return [PhotoId(r[0]) for r in self._conn.execute(
             "SELECT photo_id FROM dates_to_read_again ORDER BY photo_id LIMIT ?", (limit,))]
 
@@ -1791,6 +1811,16 @@ class Catalog:
         """Indexed photos below `folder` (only those directly in it without `subfolders`), newest first."""
         return self._newest_where(*_in_folder(folder, subfolders))
 
+    def indexed_below(self, folders: Iterable[str]) -> set[PhotoId]:
+        """Indexed photos below any of `folders`, unordered: a range of the path index each (the
+        status is checked on the rows found, not by its index: a scan of every photo)."""
+        found: set[PhotoId] = set()
+        for folder in folders:
+            prefix, after = _prefix_range(_text(folder))
+            found.update(PhotoId(r[0]) for r in self._conn.execute(
+                "SELECT id FROM photos WHERE path >= ? AND path < ? AND +status = 'indexed'", (prefix, after)))
+        return found
+
     def located_in(self, country: str, region: str | None = None) -> list[PhotoId]:
         """Indexed photos taken in a country (and region), newest first."""
         where, args = "country = ?", [country]
@@ -1958,6 +1988,11 @@ def _at_or_under(path: str, folders: Iterable[str]) -> bool:
 def _file_name_key(path: str) -> str:
     """file_name_key of a path as the catalog stores it, for SQL."""
     return file_name_key(_path_text(path))
+
+
+def _folder_dated(path: str) -> bool:
+    """Whether a photo's folders name its date (when.date_of_folder), for SQL (it depends on today)."""
+    return date_of_folder(os.path.dirname(_path_text(path))) is not None
 
 
 def _name_date(path: str) -> str | None:

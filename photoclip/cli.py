@@ -873,10 +873,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         if first and scope.caption_words:
             print(f"photos whose caption says {' '.join(scope.caption_words)} first", file=sys.stderr)
         if first and scope.albums:
-            print(f"photos in {' and '.join(_album_name(folder) for folder in scope.albums)} first", file=sys.stderr)
+            print(f"photos in {_album_names(scope.albums)} first", file=sys.stderr)
+        if first and scope.place_first is not None:
+            print(f"photos taken in {scope.place_first.shown} first", file=sys.stderr)
         if scope is not None and scope.left_out_albums:
-            print(f"photos in {' or '.join(_album_name(folder) for folder in scope.left_out_albums)} left out",
-                  file=sys.stderr)
+            print(f"photos in {_album_names(scope.left_out_albums)} left out", file=sys.stderr)
         if first and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
@@ -1357,9 +1358,12 @@ def _tag(name: str) -> str:
     return f'"{name}"' if any(ch.isspace() for ch in name) else name
 
 
-def _album_name(folder: str) -> str:
-    """A folder a search named as messages name it: its name, in quotes as a tag is."""
-    return _tag(os.path.basename(folder) or folder)
+def _album_names(folders: Sequence[str]) -> str:
+    """Folders a search named as messages name them: each by its name, in quotes as a tag is, or
+    with its parent's where two have one name ("Pictures/Kids or Lake Tahoe/Kids")."""
+    names = [os.path.basename(folder) or folder for folder in folders]
+    return " or ".join(_tag(os.path.join(os.path.basename(os.path.dirname(folder)), name) if names.count(name) > 1
+                            else name) for folder, name in zip(folders, names))
 
 
 def cmd_tag(args: argparse.Namespace) -> int:

@@ -287,6 +287,7 @@ class Library:
         self._label_space: tuple[str, LabelSpace] | None = None
         self._user_tag_keys: tuple[tuple[int, int], dict[str, list[str]]] | None = None  # name_key -> tags
         self._album_words: tuple[tuple[int, int], dict[str, tuple[str, ...]]] | None = None  # folder -> its words
+        self._place_name_set: tuple[tuple[int, int], set[str]] | None = None  # towns and countries of photos
         self._own_town_table: tuple[tuple[int, int], dict[str, list[Place]]] | None = None  # _own_towns
 
     @classmethod
@@ -833,9 +834,10 @@ class Library:
         return ScanSummary(offline=tuple(offline), keywords=keywords, described=described, **totals)
 
     def _read_dates_again(self, batch: int = 500) -> None:
-        """Once, after the upgrade to schema 25: the photos its order of dates may date otherwise
-        are dated anew from their files' headers (imaging.dates_in_file; no pixel decoded), a batch
-        at a time; a raw's, or an unreadable or missing file's, date stays."""
+        """The photos whose dates may have changed though their files did not (after the upgrade
+        to schema 25 or 26, or moved to another folder) are dated anew from their files' headers
+        (imaging.dates_in_file; no pixel decoded), a batch at a time; a raw's, or an unreadable or
+        missing file's, date stays."""
         done = 0
         while ids := self.catalog.dates_to_read_again(batch):
             photos, facts = self.catalog.photos(ids), self.catalog.file_facts(ids)
@@ -1042,6 +1044,7 @@ class Library:
         self._require_writable()
         changes = scan.move_path(self.catalog, self.catalog.roots(), src, dest, self.settings.exclude_patterns)
         self._drop_vectors(changes.removed_vectors)
+        self._read_dates_again()  # moved into "Christmas 1998", or out of it
         return changes
 
     # search
@@ -1185,29 +1188,39 @@ class Library:
             among = inside if among is None else [pid for pid in among if pid in keep]
         named = take_tags(terms, self._tags_named(terms))
         folders = self._folders_by_album_words()
-        albums = named_albums(named.terms, folders)  # the tag's words name no folder: "sarah" is the tag
-        terms = albums.terms if named.left_out else named_albums(terms, folders).terms
+        albums = named_albums(terms, folders, parse_query(query))
+        untagged = named_albums(named.terms, folders).terms  # without the tags' words, nor the albums left out
+        terms = untagged if named.left_out else albums.terms
         if named.left_out or albums.left_out:
             gone = {pid for ids in self._tagged_by_key(named.left_out) for pid in ids}
-            gone.update(pid for folder in albums.left_out for pid in self.catalog.indexed_in(folder))
+            gone.update(self.catalog.indexed_below(albums.left_out))
             indexed = self.catalog.taken_between(Period.any_time_but([]).spans) if among is None else among
             among = [pid for pid in indexed if pid not in gone]
         ranked = QueryScope(period, place, only_scope=False, left_out_tags=named.left_out,
                             left_out_albums=albums.left_out)
+        held = {folder: self.catalog.indexed_below([folder]) for folder in albums.first}
+        in_albums = set().union(*held.values())
         if named.tags:
             lists = self._tagged_by_key(named.tags)
             tagged = set(lists[0]).intersection(*lists[1:])
-            first = [pid for pid in (among if among is not None else lists[0]) if pid in tagged]
-            rank_by = albums.terms if any(t.sign > 0 for t in albums.terms) else terms
-            hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
-            return hits, dataclasses.replace(ranked, tags=named.tags)
-        if albums.first:
-            held = [{*self.catalog.indexed_in(folder)} for folder in albums.first]
-            within = set.intersection(*held) or set.union(*held)  # "kids at lake tahoe": Lake Tahoe/Kids, if any
-            first = [pid for pid in (among if among is not None else within) if pid in within]
+            both = tagged & in_albums  # "sarah at lake tahoe": the photos of her there
+            if both or not _says_more(albums.first, named.tags, folders):
+                first = [pid for pid in (among if among is not None else lists[0]) if pid in (both or tagged)]
+                rank_by = untagged if any(t.sign > 0 for t in untagged) else terms
+                hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
+                shown = _shown_albums(held, hits) if both else ()
+                return hits, dataclasses.replace(ranked, tags=named.tags, albums=shown)
+        first = [pid for pid in (among if among is not None else in_albums) if pid in in_albums]
+        if first:
+            hits = self._first_then_rest(first, terms, among, limit, tag, "album")
+            if shown := _shown_albums(held, hits):
+                return hits, dataclasses.replace(ranked, albums=shown)
+        if place is None and (alone := self._named_alone(terms)) is not None:
+            within = set(alone[1])
+            first = [pid for pid in (among if among is not None else alone[1]) if pid in within]
             if first:
-                hits = self._first_then_rest(first, terms, among, limit, tag, "album")
-                return hits, dataclasses.replace(ranked, albums=albums.first)
+                hits = self._first_then_rest(first, terms, among, limit, tag, "place")
+                return hits, dataclasses.replace(ranked, place_first=alone[0])
         words = self.catalog.caption_words_known(captions.search_words(t.text for t in terms if t.text and t.sign > 0))
         described = self.catalog.captioned(words) if words else []
         if described:
@@ -1247,14 +1260,14 @@ class Library:
         are in them) by its search.album_words, read again only after the catalog changed."""
         stamp = self.catalog.change_stamp()
         if self._album_words is None or self._album_words[0] != stamp:
-            roots = [root.path for root in self.catalog.roots()]
+            roots = sorted((str(root.path) for root in self.catalog.roots()), key=len, reverse=True)
             folders: dict[str, tuple[str, ...]] = {}
-            for name in self.catalog.folders():
-                folder = Path(name)
-                root = max((r for r in roots if folder.is_relative_to(r)), key=lambda r: len(r.parts), default=None)
-                while root is not None and folder != root and str(folder) not in folders:
-                    folders[str(folder)] = album_words(folder.name)
-                    folder = folder.parent
+            for folder in self.catalog.folders():
+                root = next((r for r in roots if folder.startswith(r) and folder[len(r):len(r) + 1] == os.sep), None)
+                while root is not None and len(folder) > len(root) and folder not in folders:
+                    parent, _, name = folder.rpartition(os.sep)
+                    folders[folder] = album_words(name)
+                    folder = parent
             self._album_words = (stamp, folders)
         return self._album_words[1]
 
@@ -1316,12 +1329,7 @@ class Library:
             located: dict[str, list[PhotoId]] = {}
             rest, place = take_place(terms, self._place_lookup(located))
             if place is not None:
-                there = located[place.label] if not place.parts else self.newest_first(
-                    [pid for part in place.parts for pid in located[part.label]])
-                if place.but:  # "in france but not paris": not the photos taken there
-                    elsewhere = {pid for part in place.but for pid in located[part.label]}
-                    there = [pid for pid in there if pid not in elsewhere]
-                log.info("photos taken %s (%s): %d", place.words, place.label, len(there))
+                there = self._taken_there(place, located)
                 terms, there_set = rest, set(there)
                 if place.left_out:  # "not in france": the photos taken elsewhere, and those of no known place
                     indexed = self.catalog.taken_between(Period.any_time_but([]).spans) if among is None else among
@@ -1329,6 +1337,42 @@ class Library:
                 else:
                     among = there if among is None else [pid for pid in among if pid in there_set]
         return terms, period, place, among
+
+    def _taken_there(self, place: Place, located: dict[str, list[PhotoId]]) -> list[PhotoId]:
+        """The photos taken at a place a query named, as its lookup noted them in `located`."""
+        there = located[place.label] if not place.parts else self.newest_first(
+            [pid for part in place.parts for pid in located[part.label]])
+        if place.but:  # "in france but not paris": not the photos taken there
+            elsewhere = {pid for part in place.but for pid in located[part.label]}
+            there = [pid for pid in there if pid not in elsewhere]
+        log.info("photos taken %s (%s): %d", place.words, place.label, len(there))
+        return there
+
+    def _named_alone(self, terms: list[QueryTerm]) -> tuple[Place, list[PhotoId]] | None:
+        """The place a query is the name of and nothing more ("paris", "lisbon 2019"), as "in
+        paris" names it, and the photos taken there: a search may list them first. Only a town
+        some photo is named by, or a country some photo was taken in, is looked up (the
+        gazetteer is read in a second, not for every word searched)."""
+        if len(terms) != 1 or terms[0].sign < 0 or not terms[0].text or not self.catalog.has_positions():
+            return None
+        text = terms[0].text.strip()
+        if places.fold(text) not in self._place_names():
+            return None
+        located: dict[str, list[PhotoId]] = {}
+        rest, place = places.extract_place(f"in {text}", self._place_lookup(located))
+        return None if place is None or rest else (place, self._taken_there(place, located))
+
+    def _place_names(self) -> set[str]:
+        """The towns the library's photos are named by and the countries they were taken in, as
+        places.fold spells them, read again only after the catalog changed."""
+        stamp = self.catalog.change_stamp()
+        if self._place_name_set is None or self._place_name_set[0] != stamp:
+            towns = self.catalog.towns()
+            countries = places.country_names()
+            names = {places.fold(town) for town, _ in towns} | {
+                places.fold(countries[code]) for _, code in towns if code in countries}
+            self._place_name_set = (stamp, names)
+        return self._place_name_set[1]
 
     def _place_lookup(self, located: dict[str, list[PhotoId]]) -> Callable[[str], Place | None]:
         """A lookup of the places the library has photos of, which notes those photos in
@@ -2010,6 +2054,20 @@ def _widest(located: dict[str, list[PhotoId]]) -> list[str]:
     return [label for i, label in enumerate(labels)
             if not any(sets[label] < sets[other] or (sets[label] == sets[other] and j < i)
                        for j, other in enumerate(labels) if j != i)]
+
+
+def _says_more(albums: Sequence[str], tags: Sequence[str], words: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether an album a query named holds in its name a tag it named, and more: "sarah's
+    birthday" is the album "Sarah's Birthday", not all the photos tagged "sarah"."""
+    return any(len(words[album]) > len(key) and set(key) <= set(words[album])
+               for album in albums for key in (name_key(tag).split() for tag in tags))
+
+
+def _shown_albums(held: Mapping[str, set[PhotoId]], hits: Sequence[SearchHit]) -> tuple[str, ...]:
+    """The folders (of `held`, their photos) some photo listed first is in: the others named
+    ("paris 2018": "Paris", none of whose photos are of 2018) put nothing first."""
+    first = {hit.photo_id for hit in hits if hit.first_because is not None}
+    return tuple(folder for folder, ids in held.items() if ids & first)
 
 
 def _last_used(catalog: Catalog) -> config.Settings | None:

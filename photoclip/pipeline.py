@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -39,7 +40,7 @@ from photoclip.imaging import (
     xmp_taken_at,
 )
 from photoclip.takeout import TakeoutFacts, has_json, takeout_facts
-from photoclip.when import date_in_name
+from photoclip.when import date_in_name, date_of_folder
 
 log = logging.getLogger(__name__)
 
@@ -192,10 +193,10 @@ def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None, sideca
     place changed there in the JSON only); captions of both count. The date in a sidecar of another
     program's (`sidecars`, as xmp.others_sidecars reads them) comes first, that program's later word:
     Lightroom and digiKam correct a scan's date there, and exiftool and Immich read it so. With no
-    date in any of them, the date in its name, then its file's ModifyDate (FileFacts.modified_at)."""
+    date in any of them, the date in its name, then its folder's (_folder_or_modified)."""
     in_sidecar = next(filter(None, map(xmp_taken_at, sidecars)), None)
     taken_at = (in_sidecar or own.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
-                or own.modified_at)
+                or _folder_or_modified(path, own.modified_at))
     location = own.location or (takeout and takeout.location) or None
     towns = places.gazetteer().locate(*location) if location else None
     return TakenFacts(
@@ -205,6 +206,23 @@ def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None, sideca
                                  *([takeout.description] if takeout and takeout.description else [])]),
         dated_beside=in_sidecar is not None,
     )
+
+
+def _folder_or_modified(path: Path, modified_at: str | None) -> str | None:
+    """The first day a photo's folder names (when.date_of_folder: "1998 Christmas"), unless its
+    file's ModifyDate (`modified_at`), or else its file's own date, is in those days and so says
+    more; else `modified_at`. A scanner writes the day of the scan into both, years after the
+    photo was taken."""
+    named = date_of_folder(str(path.parent))
+    if named is None:
+        return modified_at
+    try:
+        known = datetime.fromisoformat(modified_at) if modified_at else datetime.fromtimestamp(path.stat().st_mtime)
+    except (ValueError, OSError, OverflowError):
+        known = None
+    if known is not None and named.start <= known.replace(tzinfo=None) < named.end:
+        return modified_at
+    return named.start.isoformat(timespec="seconds")
 
 
 class _Run:

@@ -10,6 +10,7 @@ negative ones.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Container, Mapping
@@ -49,7 +50,7 @@ class SearchHit:
     photo_id: PhotoId
     path: Path
     score: float
-    first_because: str | None = None  # "name", "tag" or "caption": listed ahead of better scores for it
+    first_because: str | None = None  # "name", "tag", "album", "place" or "caption": listed ahead of better scores
     copies: tuple[Path, ...] = ()  # other files of the very same picture, shown as this one
 
 
@@ -200,6 +201,7 @@ class QueryScope:
     caption_words: tuple[str, ...] = ()  # photos whose captions hold these words of the query come first
     albums: tuple[str, ...] = ()  # folders the query named ("lake tahoe": "2019 Lake Tahoe"): their photos come first
     left_out_albums: tuple[str, ...] = ()  # ... and those it named to leave out ("not lake tahoe")
+    place_first: Place | None = None  # the query was only a place's name ("paris"): the photos taken there come first
 
 
 def take_period(terms: list[QueryTerm], today: date | None = None) -> tuple[list[QueryTerm], Period | None]:
@@ -356,11 +358,11 @@ def album_words(folder_name: str) -> tuple[str, ...]:
 _ALBUM_FILLER = frozenset((
     "a", "an", "the", "and", "of", "at", "in", "on", "to", "with", "from", "for", "my", "our", "und", "et", "y", "de",
     "du", "des", "der", "die", "das", "le", "la", "les", "el", "los", "las", "il", "photo", "photos", "picture",
-    "pictures", "pic", "pics", "image", "images", "img", "foto", "fotos", "bilder", "album", "albums", "folder", "day",
-    "days", "part", "vol", "new", "old", "misc", "other", "best", "selected", "edited", "edits", "final", "jpeg",
-    "jpg", "raw", "originals", "original", "camera", "dcim", "roll", "media", "download", "downloads", "desktop",
-    "sent", "received", "saved", "uploads", "archive", "unsorted", "import", "imported", "export", "exports", "tmp",
-    "temp", "backup", "backups", "copy", "copies", "trash", "bin", "deleted", "untitled"))
+    "pictures", "pic", "pics", "image", "images", "img", "foto", "fotos", "bilder", "album", "albums", "folder",
+    "part", "vol", "misc", "other", "best", "selected", "edited", "edits", "final", "jpeg", "jpg", "raw", "originals",
+    "original", "camera", "dcim", "roll", "media", "download", "downloads", "desktop", "sent", "received", "saved",
+    "uploads", "archive", "unsorted", "import", "imported", "export", "exports", "tmp", "temp", "backup", "backups",
+    "copy", "copies", "trash", "bin", "deleted", "untitled"))
 
 
 @dataclass(frozen=True)
@@ -374,33 +376,66 @@ class NamedAlbums:
     left_out: tuple[str, ...] = ()
 
 
-def named_albums(terms: list[QueryTerm], albums: Mapping[str, tuple[str, ...]]) -> NamedAlbums:
-    """The folders of `albums` (each by its album_words) whose words the query's text holds in
-    a row, as their name says them ("kids at lake tahoe" names "Lake Tahoe 2019", "sarah's
-    birthday" "2019/Sarah's Birthday"): someone named the folder after what is in it, which the
-    model may not know. Named after "not" or "except", or as a whole term left out, a folder's
-    photos are left out, and the words from "not" on are not looked for. Parts of a name name
-    nothing ("tahoe" is no album "Lake Tahoe": a word many albums hold would put them all first)."""
+def named_albums(
+    terms: list[QueryTerm], albums: Mapping[str, tuple[str, ...]], said_first: list[QueryTerm] | None = None
+) -> NamedAlbums:
+    """The folders of `albums` (each by its album_words) the query names: an album of one word
+    by a query that is that word and nothing else ("kids", "red", "kids last summer"); one of
+    more by all of them in a row anywhere in it ("kids at lake tahoe" names "2019 Lake Tahoe",
+    "sarah's birthday cake" "Sarah's Birthday"), or in `said_first` (the query as typed, before
+    its dates went: "summer vacation 2019" names "Summer Vacation"). Someone named the folder
+    after what is in it, which the model may not know; a folder of one everyday word ("Red",
+    "Snow") is not what "red circle on snow" is about. A folder named whole right after "not",
+    "except" or "without" ("beach not at lake tahoe", not "triangle without stars at lake
+    tahoe"), or as a whole term left out ("-lake tahoe"), has its photos left out, and those
+    words are not looked for. Those inside the others named are meant, not the others."""
     known = {words for words in albums.values() if words}
-    said: set[tuple[str, ...]] = set()
     unsaid: set[tuple[str, ...]] = set()
-    kept = []
+    kept: list[QueryTerm] = []
+    content: list[str] = []
+    said: set[tuple[str, ...]] = set()
     for term in terms:
-        negation = _NEGATION_WORD.search(term.text or "") if term.sign > 0 else None
         if term.text and term.sign < 0:
             unsaid.add(album_words(term.text))
-        elif term.text and negation:
-            after = [run for run in _runs(album_words(term.text[negation.end():])) if run in known]
-            unsaid.update(after)
-            if after:
-                term = dataclasses.replace(term, text=term.text[:negation.start()].strip())
-        if term.text and term.sign > 0:
-            said.update(_runs(album_words(term.text[:negation.start()] if negation else term.text)))
+        elif term.text:
+            text, left_out = _albums_left_out(term.text, known)
+            unsaid.update(left_out)
+            term = dataclasses.replace(term, text=text) if left_out else term
+            content += album_words(text)
+            said.update(_runs(album_words(text)))
         if term.text or term.image is not None or term.url is not None:
             kept.append(term)
-    left_out = tuple(folder for folder, words in albums.items() if words and words in unsaid)
-    first = tuple(folder for folder, words in albums.items() if words and words in said and folder not in left_out)
-    return NamedAlbums(kept, first, left_out)
+    for term in said_first or ():
+        if term.text and term.sign > 0:
+            said.update(_runs(album_words(_albums_left_out(term.text, known)[0])))
+    left_out = sorted(folder for folder, words in albums.items() if words in unsaid)
+    named = [folder for folder, words in albums.items() if folder not in left_out and words
+             and (words == tuple(content) or (len(words) > 1 and words in said))]
+    inner = [folder for folder in named if not any(other.startswith(folder + os.sep) for other in named)]
+    return NamedAlbums(kept, tuple(sorted(inner)), tuple(left_out))
+
+
+def _albums_left_out(text: str, known: set[tuple[str, ...]]) -> tuple[str, list[tuple[str, ...]]]:
+    """`text` without the albums (by their album_words, `known`) it names whole right after a
+    negation, and those albums: "beach not at lake tahoe" is beach, without lake tahoe; "not
+    red circle" names no album "Red" (a word is whole where the text ends, a digit, a comma or a
+    filler word such as "with" comes next)."""
+    left_out: list[tuple[str, ...]] = []
+    at = 0
+    while (negation := _NEGATION_WORD.search(text, at)) is not None:
+        words = [(a, b, w) for a, b, w in _key_words(text[negation.end():])
+                 if w not in _ALBUM_FILLER and w not in MONTHS and not any(c.isdigit() for c in w)]
+        lengths = sorted({len(album) for album in known if len(album) <= len(words)}, reverse=True)
+        found = next((n for n in lengths if tuple(w for _, _, w in words[:n]) in known and (
+            n == len(words) or not text[negation.end() + words[n - 1][1]:negation.end() + words[n][0]].isspace())), 0)
+        if not found:
+            at = negation.end()
+            continue
+        left_out.append(tuple(w for _, _, w in words[:found]))
+        end = negation.end() + words[found - 1][1]
+        text = f"{text[:negation.start()]} {text[end:]}".strip()
+        at = negation.start()
+    return " ".join(text.split()), left_out
 
 
 def _runs(words: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -68,6 +68,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
+from pathlib import PurePath
 
 from photoclip.places import NEGATIONS
 
@@ -1301,6 +1302,61 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
     if found is None or found.date() > (today or date.today()) + timedelta(days=1) or found == EPOCH:
         return None
     return found.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FolderDate:
+    """The days a folder's name says its photos were taken in, and its words that say so."""
+
+    start: datetime
+    end: datetime
+    words: str
+
+
+FOLDER_LEVELS = 3  # a photo's folders a date is looked for in, nearest first
+_LONGEST_FOLDER_SPAN = timedelta(days=366)  # "1990s", "2005-2010": too long a time to date a photo by
+
+
+def date_of_folder(folder: str, today: date | None = None) -> FolderDate | None:
+    """The date the nearest of a photo's folders names ("1998 Christmas", "Summer 2019", "Lake
+    Tahoe 2019", "2019-07-04 Picnic", "2019/07/04"): of a scan, or a photo whose file lost its date,
+    where nothing else dates it, the folder it was filed in says best when it was taken (immich-go
+    reads them too). A date that depends on today ("Last summer"), of every year ("July"), more
+    than a year long ("1990s") or still to come names none. `folder` as a path's text."""
+    return _date_of_folder(folder, today or date.today())
+
+
+def dated_by_folder(path: PurePath, taken_at: str | None) -> FolderDate | None:
+    """The date of the photo at `path`'s folder, where its date `taken_at` is that date's first day:
+    when it was filed there, a day or more long, not the moment it was taken."""
+    if not taken_at or not taken_at.endswith("T00:00:00"):
+        return None
+    named = date_of_folder(str(path.parent))
+    return named if named is not None and named.start.isoformat(timespec="seconds") == taken_at else None
+
+
+@lru_cache(maxsize=4096)
+def _date_of_folder(folder: str, today: date) -> FolderDate | None:
+    names = [name.replace("_", "-") for name in re.split(r"[\\/]", folder)[-FOLDER_LEVELS:] if name]
+    for i in range(len(names) - 1, -1, -1):
+        nested = ["-".join(names[i - k + 1:i + 1]) for k in (3, 2)
+                  if i - k + 1 >= 0 and all(name.isdigit() for name in names[i - k + 1:i + 1])]
+        for name in [*nested, names[i]]:
+            if (found := _named_date(name, today)) is not None:
+                return found
+    return None
+
+
+def _named_date(name: str, today: date) -> FolderDate | None:
+    """The one span of days a folder's name gives whatever today is, if it gives one."""
+    found = extract_period(name, today)[1]
+    if found is None or len(found.spans) != 1 or found.but or found.every:
+        return None
+    later = extract_period(name, today + timedelta(days=400))[1]
+    start, end = found.spans[0]
+    if later is None or later.spans != found.spans or end - start > _LONGEST_FOLDER_SPAN or start.date() > today:
+        return None
+    return FolderDate(start, end, found.words)
 
 
 def _date_written(name: str) -> datetime | None:

@@ -305,6 +305,10 @@ def test_a_search_naming_a_folder_lists_its_photos_first_and_says_so(run, photo_
     code, out, err = run("search", "a photo not from the trip")
     assert code == 0 and err == "photos in trip left out\n" and len(out.splitlines()) == 4
     assert not set(out.splitlines()) & trip
+    write_photo(photo_folder / "2019" / "trip" / "p9.jpg", seed=9)
+    run("index")
+    code, out, err = run("search", "the trip")
+    assert code == 0 and err == "photos in 2019/trip or photos/trip first\n" and len(out.splitlines()) == 7
 
 
 def test_a_search_of_only_a_tag_left_out_lists_the_photos_without_it_and_says_so(run, photo_folder: Path) -> None:
@@ -501,6 +505,9 @@ def test_search_says_which_place_it_kept_to(run, tmp_path: Path) -> None:
     code, out, err = run("search", "in lisbon -people")  # the place, ranked by what to leave out
     assert code == 0 and out.splitlines() == [str(lisbon.resolve())]
     assert err == "photos taken in Lisbon, Portugal (in lisbon)\n"
+    code, out, err = run("search", "portugal")  # only a place's name: its photos first, the others after
+    assert code == 0 and out.splitlines()[0] == str(lisbon.resolve()) and len(out.splitlines()) == 2
+    assert err == "photos taken in Portugal first\n"
     code, out, _ = run("places")
     assert code == 0 and out == "1\tNorway\n1\tPortugal\n"  # most photos first, then by name
     code, out, _ = run("places", "--json")

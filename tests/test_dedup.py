@@ -995,6 +995,27 @@ def test_more_copies_of_one_picture_than_a_photo_has_neighbours_make_one_group(o
     assert paths[groups[0].keeper].name == "IMG_0001.jpg"
 
 
+def test_a_scan_filed_in_two_folders_of_other_dates_is_one_photo_in_both(open_library, tmp_path: Path) -> None:
+    """Each copy took the first day its folder names ("Scans 1998": 1 January, "Christmas 1998": 24
+    December): dates of when they were filed, which told the two copies apart as two shots."""
+    folder = tmp_path / "photos"
+    scene_folder(folder / "others", seed=2, red_circles=2, others=6)
+    picture = circle_on_snow(0.5, texture=5)
+    scans, album = folder / "Scans 1998" / "scan 12.jpg", folder / "Christmas 1998" / "tree.jpg"
+    for path in (scans, album):
+        path.parent.mkdir(parents=True)
+    picture.save(scans, "JPEG", quality=95)
+    picture.resize((480, 360), Image.Resampling.BICUBIC).save(album, "JPEG", quality=80)
+    library = open_library()
+    library.index([folder])
+    assert {library.photo_at(p).taken_at for p in (scans, album)} == {"1998-01-01T00:00:00", "1998-12-24T00:00:00"}
+
+    groups = library.duplicates()
+
+    paths = {pid: p.path for pid, p in library.photos(pid for g in groups for pid in g.members).items()}
+    assert [{paths[pid] for pid in g.members} for g in groups] == [{scans.resolve(), album.resolve()}]
+
+
 def test_a_copy_saved_again_larger_without_the_cameras_metadata_is_not_kept_over_the_camera_file() -> None:
     """An upscaled copy has four times the pixels and more bytes, but no more detail than the
     photo it was made from, and lost its date and place: the camera's file is kept."""

@@ -347,6 +347,9 @@ def test_a_search_of_a_place_but_not_another_says_both(qtbot, make_window, open_
     wait_for_results(qtbot, window, "in portugal but not lisbon")
     assert [library.photo(pid).path.name for pid in window.model.ids] == ["porto.jpg"]
     assert window.subtitle_label.text() == "In Portugal but not Lisbon, Portugal  ·  1 photo"
+    window.search_field.setText("Portugal")
+    wait_for_results(qtbot, window, "Portugal")
+    assert window.subtitle_label.text() == "Taken in Portugal first  ·  2 photos, best match first"
 
 
 def test_a_search_with_a_place_says_it_and_the_preview_names_the_town(qtbot, make_window, open_library, tmp_path) -> None:

@@ -1464,9 +1464,34 @@ def test_a_search_naming_an_album_puts_its_photos_first_and_keeps_the_rest(open_
     assert len(hits) == 10 and not {h.photo_id for h in hits[6:]} & in_trip
     hits, scope = library.search_scoped("LAKE TAHOE!", limit=6)
     assert {h.photo_id for h in hits} == in_trip and scope is not None and scope.albums == (str(trip),)
-    for query in ("tahoe with a red circle", "trips", "day 1", "a red circle -home"):
+    for query in ("tahoe with a red circle", "trips", "a red circle at home", "a red circle -home"):
         assert not (scope := library.search_scoped(query, limit=5)[1]) or not scope.albums, query
-    assert library.search_scoped("photos of home", limit=3)[1].albums == (str(home),)
+    assert library.search_scoped("photos of home", limit=3)[1].albums == (str(home),)  # one word: alone
+    assert library.search_scoped("day 1", limit=3)[1].albums == (str(trip / "Day 1"),)
+
+
+def test_an_album_and_a_tag_named_together_list_the_photos_of_both_first(open_library, tmp_path: Path) -> None:
+    """With a tag "sarah", "sarah at lake tahoe" listed all of Sarah's photos first, and "sarah's
+    birthday" never the album "Sarah's Birthday"."""
+    trip, home = _albums_of_scenes(tmp_path / "photos")
+    scene_folder(tmp_path / "photos" / "Sarah's Birthday", seed=7, red_circles=2, others=2)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    at_home, there = library.catalog.indexed_in(str(home))[:3], library.catalog.indexed_in(str(trip))[:2]
+    library.add_tag([*at_home, *there], "sarah")
+    birthday = set(library.catalog.indexed_in(str(tmp_path / "photos" / "Sarah's Birthday")))
+
+    hits, scope = library.search_scoped("sarah at lake tahoe", limit=10)
+    assert {h.photo_id for h in hits[:2]} == set(there) and {h.first_because for h in hits[:2]} == {"tag"}
+    assert hits[2].first_because is None and (scope.tags, scope.albums) == (("sarah",), (str(trip),))
+    hits, scope = library.search_scoped("sarah's birthday", limit=10)
+    assert {h.photo_id for h in hits[:4]} == birthday
+    assert scope.albums == (str(tmp_path / "photos" / "Sarah's Birthday"),)
+    hits, scope = library.search_scoped("sarah with a red circle", limit=10)
+    assert {h.photo_id for h in hits[:5]} == {*at_home, *there} and scope.albums == ()
+    library.add_tag(at_home, "cat")
+    hits, scope = library.search_scoped("lake tahoe", limit=10, tag="cat")  # none of the album's is listed
+    assert {h.photo_id for h in hits} == set(at_home) and (scope is None or scope.albums == ())
 
 
 @pytest.mark.parametrize("query", ["with a red circle not at lake tahoe", "with a red circle except lake tahoe",
@@ -1948,6 +1973,19 @@ def test_a_place_in_the_query_keeps_to_the_photos_taken_there(travels: Library) 
     assert travels.search_scoped("in lisbon")[1].only_scope
 
 
+def test_a_query_that_is_only_a_places_name_lists_the_photos_taken_there_first(travels: Library) -> None:
+    """"paris" was left to the model, which may know the Eiffel Tower but not where a photo was taken."""
+    hits, scope = travels.search_scoped("Lisbon", limit=10)
+    assert sorted(paths(hits[:3])) == ["lisbon-a.jpg", "lisbon-b.jpg", "lisbon-c.jpg"] and len(hits) == 8
+    assert {h.first_because for h in hits[:3]} == {"place"} and {h.first_because for h in hits[3:]} == {None}
+    assert scope.place_first.label.startswith("Lisbon") and scope.place is None and not scope.only_scope
+    assert sorted(paths(travels.search("paris", limit=2))) == ["paris-a.jpg", "versailles.jpg"]
+    hits, scope = travels.search_scoped("portugal 2022", limit=10)
+    assert paths(hits) == ["lisbon-b.jpg", "home-b.jpg"] and scope.place_first.label == "Portugal"
+    for query in ("tokyo", "lisbon tram", "a photo", "in lisbon"):
+        assert (scope := travels.search_scoped(query, limit=3)[1]) is None or scope.place_first is None, query
+
+
 def test_files_of_one_picture_are_one_search_result_unless_every_copy_is_asked_for(
     open_library, photo_folder: Path
 ) -> None:
@@ -2297,7 +2335,7 @@ def test_a_takeout_json_that_arrives_after_its_photo_is_read_without_embedding_a
     photo, other = write_photo(folder / "Scan 12.jpg", seed=1), write_photo(folder / "Scan 13.jpg", seed=2)
     library = open_library()
     library.index([folder])
-    assert library.photo_at(photo).taken_at is None
+    assert library.photo_at(photo).taken_at == "2015-01-01T00:00:00"  # the year its folder names
     july_2015 = int(datetime(2015, 7, 4, 18, 30).timestamp())
     sidecar = folder / "Scan 12.jpg.supplemental-metadata.json"
     sidecar.write_text(json.dumps({"photoTakenTime": {"timestamp": str(july_2015)},
@@ -2308,7 +2346,7 @@ def test_a_takeout_json_that_arrives_after_its_photo_is_read_without_embedding_a
     assert changes.changed == (library.photo_at(photo).id,)
     library.index([folder])
     assert library.photo_at(photo).taken_at == "2015-07-04T18:30:00" and library.caption(changes.changed[0])
-    assert library.photo_at(other).taken_at is None
+    assert library.photo_at(other).taken_at == "2015-01-01T00:00:00"
     assert spy.images == 0  # its pixels did not change: its vector stays
 
 
@@ -2582,6 +2620,56 @@ def test_a_library_upgraded_from_schema_24_dates_anew_the_photos_the_new_order_o
     assert {path.name: library.photo_at(path).taken_at for path in (export, shot, raw_like)} == fresh == {
         "IMG_20230704_153000.jpg": "2023-07-04T15:30:00", "old_print.png": "1962-01-01T00:00:00",
         "DSC_0001.jpg": None}
+    assert library.catalog.dates_to_read_again(10) == []
+
+
+def test_a_library_upgraded_from_schema_25_dates_its_scans_by_their_folders_at_the_next_scan(
+    open_library, tmp_path: Path
+) -> None:
+    """A scan in "1998 Christmas" was dated by its file, the day it was scanned: "christmas 1998"
+    did not find it."""
+    photos = tmp_path / "photos"
+    scan = write_photo(photos / "1998 Christmas" / "scan.jpg", seed=1)
+    camera = located_photo(photos / "1998 Christmas" / "DSC_0001.JPG", 2, None, "2018:05:01 10:00:00")
+    library = open_library()
+    library.index([photos])
+    assert paths(library.search("christmas 1998", limit=5)) == ["scan.jpg"]
+    library.close()
+    with sqlite3.connect(tmp_path / "library" / CATALOG_FILE) as conn:  # as schema 25 left it
+        conn.executescript("UPDATE photos SET taken_at = NULL WHERE path LIKE '%scan.jpg';"
+                           " DELETE FROM dates_to_read_again; PRAGMA user_version = 25;")
+    conn.close()
+
+    library = open_library()
+    assert library.photo_at(scan).taken_at is None and library.catalog.dates_to_read_again(10) != []
+    library.scan()
+    assert library.photo_at(scan).taken_at == "1998-12-24T00:00:00"
+    assert library.photo_at(camera).taken_at == "2018-05-01T10:00:00"
+    assert library.catalog.dates_to_read_again(10) == []
+
+
+def test_photos_moved_into_a_folder_named_by_a_date_take_it_and_those_moved_out_lose_it(
+    open_library, tmp_path: Path
+) -> None:
+    """Scans sorted into "Christmas 1998" after indexing kept the day they were scanned."""
+    photos = tmp_path / "photos"
+    scan = write_photo(photos / "Inbox" / "scan.jpg", seed=1)
+    write_photo(photos / "Inbox 2" / "scan 2.jpg", seed=2)
+    located_photo(photos / "Inbox" / "DSC_0001.JPG", 3, None, "2018:05:01 10:00:00")
+    library = open_library()
+    library.index([photos])
+    assert library.photo_at(scan).taken_at is None
+
+    (photos / "Inbox").rename(photos / "Christmas 1998")  # as the watcher sees it
+    library.move_path(photos / "Inbox", photos / "Christmas 1998")
+    assert library.photo_at(photos / "Christmas 1998" / "scan.jpg").taken_at == "1998-12-24T00:00:00"
+    assert library.photo_at(photos / "Christmas 1998" / "DSC_0001.JPG").taken_at == "2018-05-01T10:00:00"
+    (photos / "Inbox 2").rename(photos / "Summer 2019")  # while photoclip was closed
+    library.scan()
+    assert library.photo_at(photos / "Summer 2019" / "scan 2.jpg").taken_at == "2019-06-01T00:00:00"
+    (photos / "Christmas 1998" / "scan.jpg").rename(photos / "scan.jpg")
+    library.move_path(photos / "Christmas 1998" / "scan.jpg", photos / "scan.jpg")
+    assert library.photo_at(photos / "scan.jpg").taken_at is None
     assert library.catalog.dates_to_read_again(10) == []
 
 

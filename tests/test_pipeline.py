@@ -350,6 +350,32 @@ def test_a_sidecars_date_beats_the_files_and_an_editors_modify_date_comes_after_
     catalog.close()
 
 
+def test_a_photo_nothing_else_dates_takes_the_first_day_its_folder_names(encoder, tmp_path: Path) -> None:
+    """A scan filed in "1998 Christmas" had the day it was scanned: its file's, or the ModifyDate
+    its scanner wrote. Its folder's date beats neither where they are in it, nor any other date."""
+    from tests.helpers import located_photo
+
+    folder = tmp_path / "photos"
+    photos = {"scan": write_photo(folder / "Scans" / "1998 Christmas" / "scan.jpg", seed=1),
+              "scanned": _exported_photo(folder / "Summer 2019" / "scanned.jpg", 2, "2023:03:01 10:00:00"),
+              "edited": _exported_photo(folder / "Summer 2019" / "edited.jpg", 3, "2019:07:14 10:00:00"),
+              "named": write_photo(folder / "Summer 2019" / "IMG_20190704_153000.jpg", seed=4),
+              "camera": located_photo(folder / "Summer 2019" / "DSC_0001.JPG", 5, None, "2018:05:01 10:00:00"),
+              "nested": write_photo(folder / "2019" / "07" / "04" / "picnic.png", seed=6, fmt="PNG"),
+              "copied then": write_photo(folder / "2019" / "07" / "04" / "beach.png", seed=7, fmt="PNG"),
+              "undated": write_photo(folder / "Last summer" / "lake.jpg", seed=8)}
+    then = datetime(2019, 7, 4, 12, 0).timestamp()
+    os.utime(photos["copied then"], (then, then))
+    catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
+    run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
+
+    assert {key: catalog.photo_by_path(path).taken_at for key, path in photos.items()} == {
+        "scan": "1998-12-24T00:00:00", "scanned": "2019-06-01T00:00:00", "edited": "2019-07-14T10:00:00",
+        "named": "2019-07-04T15:30:00", "camera": "2018-05-01T10:00:00", "nested": "2019-07-04T00:00:00",
+        "copied then": None, "undated": None}
+    catalog.close()
+
+
 def test_a_touched_photo_takes_the_date_of_its_sidecar_written_changed_or_deleted_meanwhile_without_decoding(
     encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import locale
 from datetime import date, datetime, timedelta
+from pathlib import PurePath
 
 import pytest
 
-from photoclip.when import dashes_between_dates, extract_period
+from photoclip.when import FolderDate, dashes_between_dates, date_of_folder, dated_by_folder, extract_period
 
 TODAY = date(2026, 12, 1)  # a Tuesday
 
@@ -1055,3 +1056,34 @@ def test_years_from_another_languages_from_to_its_to_are_the_years_between(query
 def test_english_words_beside_years_stay_words(query: str, rest: str, spans) -> None:
     found_rest, period = extract_period(query, TODAY)
     assert (found_rest, period.spans) == (rest, spans)
+
+
+@pytest.mark.parametrize("folder, start, end, words", [
+    ("/p/Scans/1998 Christmas", "1998-12-24", "1998-12-27", "1998 Christmas"),
+    ("/p/Summer 2019/Day 1", "2019-06-01", "2019-09-01", "Summer 2019"),
+    ("/p/2019/Lake Tahoe", "2019-01-01", "2020-01-01", "2019"),
+    ("/p/2019/07/04", "2019-07-04", "2019-07-05", "2019-07-04"),
+    ("/p/2019/07", "2019-07-01", "2019-08-01", "2019-07"),
+    ("/p/2019_08_12 BBQ", "2019-08-12", "2019-08-13", "2019-08-12"),
+    ("/p/Hochzeit 14. Juli 2023/JPEG", "2023-07-14", "2023-07-15", "14. Juli 2023"),
+    ("C:\\Users\\me\\Pictures\\2015", "2015-01-01", "2016-01-01", "2015"),
+])
+def test_a_folder_names_the_date_of_its_photos(folder: str, start: str, end: str, words: str) -> None:
+    assert date_of_folder(folder, date(2026, 12, 6)) == FolderDate(
+        datetime.fromisoformat(start), datetime.fromisoformat(end), words)
+
+
+@pytest.mark.parametrize("folder", ["/p/Last summer", "/p/Today", "/p/July", "/p/1990s", "/p/2005-2010",
+                                    "/p/Jan 2027", "/p/12/25", "/p/DCIM/100APPLE", "/home/u/Pictures", "/p/Day 1",
+                                    "/p/2019/Trips/Lake Tahoe/Day 1"])
+def test_a_folder_named_by_no_date_of_its_own_dates_nothing(folder: str) -> None:
+    """A date that moves with today, that every year has, too long or yet to come; one more than
+    when.FOLDER_LEVELS folders above the photo."""
+    assert date_of_folder(folder, date(2026, 12, 6)) is None
+
+
+def test_a_photo_is_dated_by_its_folder_only_where_its_date_is_that_dates_first_day() -> None:
+    scan = PurePath("/p/1998 Christmas/scan.jpg")
+    assert dated_by_folder(scan, "1998-12-24T00:00:00").words == "1998 Christmas"
+    assert dated_by_folder(scan, "1998-12-24T18:00:00") is None and dated_by_folder(scan, None) is None
+    assert dated_by_folder(PurePath("/p/Other/scan.jpg"), "1998-12-24T00:00:00") is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from PySide6.QtCore import Qt, QTextBoundaryFinder
 from PySide6.QtGui import QImage, QPixmap
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize, imaging
 from photoclip.catalog import Photo
-from photoclip.gui.grid import format_date, format_day
+from photoclip.gui.grid import taken_line
 from photoclip.gui.ops import Ops
 from photoclip.ids import PhotoId
 
@@ -52,12 +51,6 @@ def compared(members: Sequence[PhotoId], chosen: PhotoId | None) -> list[PhotoId
     if chosen is not None and chosen not in first:
         first[-1] = chosen
     return first
-
-
-def taken_line(photo: Photo) -> str:
-    """When it was taken, or the file's date where the photo does not say."""
-    file_day = format_day(datetime.fromtimestamp(photo.mtime_ns / 1e9))
-    return format_date(photo.taken_at) or f"unknown · file from {file_day}"
 
 
 def facts(photo: Photo, kept: bool) -> list[tuple[str, str]]:

@@ -64,6 +64,7 @@ from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.ids import PhotoId, RootId
 from photoclip.search import SearchHit
+from photoclip.when import dated_by_folder
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,20 @@ def format_date(taken_at: str | None) -> str | None:
     if moment.time() == datetime.min.time():
         return format_day(moment)
     return f"{format_day(moment)}, {moment:%H:%M}"
+
+
+def date_line(photo: Photo) -> str | None:
+    """When a photo was taken as its views say it: the date its folder names, with where it comes
+    from ("Christmas 1998 · from its folder": not the 24th, the day it was filed under), or its
+    date (format_date); None when it has none."""
+    filed = dated_by_folder(photo.path, photo.taken_at)
+    return f"{filed.words} · from its folder" if filed is not None else format_date(photo.taken_at)
+
+
+def taken_line(photo: Photo) -> str:
+    """date_line, or the file's date where the photo does not say."""
+    file_day = format_day(datetime.fromtimestamp(photo.mtime_ns / 1e9))
+    return date_line(photo) or f"unknown · file from {file_day}"
 
 
 def format_day(moment: datetime) -> str:
@@ -332,7 +347,7 @@ class PhotoGridModel(QAbstractListModel):
             lines.append(f"Match: {match}")
         photo = self._loader.photo(pid)
         if photo is not None:
-            date = format_date(photo.taken_at)
+            date = date_line(photo)
             if date:
                 lines.append(date)
             if photo.width and photo.height:

@@ -173,6 +173,7 @@ class View:
     caption_words: tuple[str, ...] = ()  # the photos whose captions hold these words come first
     first_in: tuple[str, ...] = ()  # the folders the search named ("lake tahoe"): their photos come first
     left_out_in: tuple[str, ...] = ()  # ... and those it named to leave out ("not lake tahoe")
+    place_first: Place | None = None  # the search was a place's name ("paris"): the photos taken there come first
     similar_to: PhotoId | Path | str | tuple[PhotoId, ...] | None = None  # a photo (or several), a file, a URL
 
     @property
@@ -873,7 +874,9 @@ class MainWindow(QMainWindow):
             if view.caption_words:
                 subtitle = f"Captioned “{' '.join(view.caption_words)}” first  ·  {subtitle}"
             if view.first_in:
-                subtitle = f"In {self._folder_names(view.first_in, 'and')} first  ·  {subtitle}"
+                subtitle = f"In {self._folder_names(view.first_in, 'or')} first  ·  {subtitle}"
+            if view.place_first is not None:
+                subtitle = f"Taken in {view.place_first.shown} first  ·  {subtitle}"
             if view.left_out_in:
                 subtitle = f"Not in {self._folder_names(view.left_out_in, 'or')}  ·  {subtitle}"
             if view.place is not None:
@@ -1033,7 +1036,8 @@ class MainWindow(QMainWindow):
                                             by_date=scope.only_scope, first_tagged=scope.tags,
                                             left_out_tagged=scope.left_out_tags,
                                             file_name=scope.file_name, caption_words=scope.caption_words,
-                                            first_in=scope.albums, left_out_in=scope.left_out_albums)
+                                            first_in=scope.albums, left_out_in=scope.left_out_albums,
+                                            place_first=scope.place_first)
         self.grid.clearSelection()  # what was selected elsewhere is not acted on here; first, as it redraws the header
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0

@@ -13,7 +13,6 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -52,7 +51,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize, imaging
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
-from photoclip.gui.grid import format_date, format_day, match_label
+from photoclip.gui.grid import match_label, taken_line
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
 from photoclip.ids import PhotoId
@@ -744,8 +743,7 @@ class PreviewPage(QWidget):
             self._facts["Size"].setText(humanize.file_size(photo.size))
             self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
                                               if photo.width and photo.height else "not read yet")
-            file_day = format_day(datetime.fromtimestamp(photo.mtime_ns / 1e9))
-            self._facts["Taken"].setText(format_date(photo.taken_at) or f"unknown · file from {file_day}")
+            self._facts["Taken"].setText(taken_line(photo))
             self._facts["Damaged"].setText(photo.damage or "")
         self._show_fact("Damaged", photo is not None and photo.damage is not None)
         self._facts["Place"].setText(result.place or "")
