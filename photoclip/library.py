@@ -74,6 +74,7 @@ from photoclip.search import (
     QueryTerm,
     SearchHit,
     album_words,
+    albums_by_words,
     combine,
     is_url,
     named_albums,
@@ -286,7 +287,7 @@ class Library:
         self._previous_known = False
         self._label_space: tuple[str, LabelSpace] | None = None
         self._user_tag_keys: tuple[tuple[int, int], dict[str, list[str]]] | None = None  # name_key -> tags
-        self._album_words: tuple[tuple[int, int], dict[str, tuple[str, ...]]] | None = None  # folder -> its words
+        self._album_words: tuple[tuple[int, int], dict[tuple[str, ...], list[str]]] | None = None  # words -> folders
         self._place_name_set: tuple[tuple[int, int], set[str]] | None = None  # towns and countries of photos
         self._own_town_table: tuple[tuple[int, int], dict[str, list[Place]]] | None = None  # _own_towns
 
@@ -1204,7 +1205,7 @@ class Library:
             lists = self._tagged_by_key(named.tags)
             tagged = set(lists[0]).intersection(*lists[1:])
             both = tagged & in_albums  # "sarah at lake tahoe": the photos of her there
-            if both or not _says_more(albums.first, named.tags, folders):
+            if both or not _says_more(albums.first, named.tags):
                 first = [pid for pid in (among if among is not None else lists[0]) if pid in (both or tagged)]
                 rank_by = untagged if any(t.sign > 0 for t in untagged) else terms
                 hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
@@ -1255,20 +1256,19 @@ class Library:
             self._user_tag_keys = (stamp, keys)
         return self._user_tag_keys[1]
 
-    def _folders_by_album_words(self) -> dict[str, tuple[str, ...]]:
+    def _folders_by_album_words(self) -> dict[tuple[str, ...], list[str]]:
         """Every folder inside the library's folders (they themselves name nothing: all their photos
         are in them) by its search.album_words, read again only after the catalog changed."""
         stamp = self.catalog.change_stamp()
         if self._album_words is None or self._album_words[0] != stamp:
             roots = sorted((str(root.path) for root in self.catalog.roots()), key=len, reverse=True)
-            folders: dict[str, tuple[str, ...]] = {}
+            folders: set[str] = set()
             for folder in self.catalog.folders():
                 root = next((r for r in roots if folder.startswith(r) and folder[len(r):len(r) + 1] == os.sep), None)
                 while root is not None and len(folder) > len(root) and folder not in folders:
-                    parent, _, name = folder.rpartition(os.sep)
-                    folders[folder] = album_words(name)
-                    folder = parent
-            self._album_words = (stamp, folders)
+                    folders.add(folder)
+                    folder = folder.rpartition(os.sep)[0]
+            self._album_words = (stamp, albums_by_words(folders))
         return self._album_words[1]
 
     def _tagged_by_key(self, tags: Sequence[str]) -> list[list[PhotoId]]:
@@ -2056,11 +2056,12 @@ def _widest(located: dict[str, list[PhotoId]]) -> list[str]:
                        for j, other in enumerate(labels) if j != i)]
 
 
-def _says_more(albums: Sequence[str], tags: Sequence[str], words: Mapping[str, tuple[str, ...]]) -> bool:
+def _says_more(albums: Sequence[str], tags: Sequence[str]) -> bool:
     """Whether an album a query named holds in its name a tag it named, and more: "sarah's
     birthday" is the album "Sarah's Birthday", not all the photos tagged "sarah"."""
-    return any(len(words[album]) > len(key) and set(key) <= set(words[album])
-               for album in albums for key in (name_key(tag).split() for tag in tags))
+    named = [album_words(os.path.basename(album)) for album in albums]
+    return any(len(words) > len(key) and set(key) <= set(words)
+               for words in named for key in (name_key(tag).split() for tag in tags))
 
 
 def _shown_albums(held: Mapping[str, set[PhotoId]], hits: Sequence[SearchHit]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ import dataclasses
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -377,9 +377,9 @@ class NamedAlbums:
 
 
 def named_albums(
-    terms: list[QueryTerm], albums: Mapping[str, tuple[str, ...]], said_first: list[QueryTerm] | None = None
+    terms: list[QueryTerm], albums: Mapping[tuple[str, ...], Sequence[str]], said_first: list[QueryTerm] | None = None
 ) -> NamedAlbums:
-    """The folders of `albums` (each by its album_words) the query names: an album of one word
+    """The folders of `albums` (by their album_words: albums_by_words) the query names: an album of one word
     by a query that is that word and nothing else ("kids", "red", "kids last summer"); one of
     more by all of them in a row anywhere in it ("kids at lake tahoe" names "2019 Lake Tahoe",
     "sarah's birthday cake" "Sarah's Birthday"), or in `said_first` (the query as typed, before
@@ -389,7 +389,7 @@ def named_albums(
     "except" or "without" ("beach not at lake tahoe", not "triangle without stars at lake
     tahoe"), or as a whole term left out ("-lake tahoe"), has its photos left out, and those
     words are not looked for. Those inside the others named are meant, not the others."""
-    known = {words for words in albums.values() if words}
+    known = albums.keys()
     unsaid: set[tuple[str, ...]] = set()
     kept: list[QueryTerm] = []
     content: list[str] = []
@@ -408,14 +408,23 @@ def named_albums(
     for term in said_first or ():
         if term.text and term.sign > 0:
             said.update(_runs(album_words(_albums_left_out(term.text, known)[0])))
-    left_out = sorted(folder for folder, words in albums.items() if words in unsaid)
-    named = [folder for folder, words in albums.items() if folder not in left_out and words
-             and (words == tuple(content) or (len(words) > 1 and words in said))]
+    left_out = sorted(folder for words in unsaid for folder in albums.get(words, ()))
+    wanted = {tuple(content), *(words for words in said if len(words) > 1)}
+    named = [folder for words in wanted for folder in albums.get(words, ()) if folder not in left_out]
     inner = [folder for folder in named if not any(other.startswith(folder + os.sep) for other in named)]
     return NamedAlbums(kept, tuple(sorted(inner)), tuple(left_out))
 
 
-def _albums_left_out(text: str, known: set[tuple[str, ...]]) -> tuple[str, list[tuple[str, ...]]]:
+def albums_by_words(folders: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+    """`folders` by their album_words, as named_albums looks them up; those of none left out."""
+    by_words: dict[tuple[str, ...], list[str]] = {}
+    for folder in folders:
+        if words := album_words(folder.rpartition(os.sep)[2]):
+            by_words.setdefault(words, []).append(folder)
+    return by_words
+
+
+def _albums_left_out(text: str, known: Collection[tuple[str, ...]]) -> tuple[str, list[tuple[str, ...]]]:
     """`text` without the albums (by their album_words, `known`) it names whole right after a
     negation, and those albums: "beach not at lake tahoe" is beach, without lake tahoe; "not
     red circle" names no album "Red" (a word is whole where the text ends, a digit, a comma or a

@@ -11,6 +11,7 @@ from photoclip.search import (
     NamedTags,
     QueryTerm,
     album_words,
+    albums_by_words,
     combine,
     named_albums,
     parse_query,
@@ -419,9 +420,8 @@ def test_an_albums_words_are_what_its_name_says_of_its_photos(name: str, words: 
     assert album_words(name) == words
 
 
-_ALBUMS = {"/p/2019 Lake Tahoe": ("lake", "tahoe"), "/p/Kids": ("kids",), "/p/Day 1": ("day",), "/p/Red": ("red",),
-           "/p/Lake Como": ("lake", "como"), "/p/Summer Vacation": ("summer", "vacation"),
-           "/p/2019 Lake Tahoe/Sarah's Birthday": ("sarah", "birthday")}
+_ALBUMS = albums_by_words(["/p/2019 Lake Tahoe", "/p/Kids", "/p/Day 1", "/p/Red", "/p/Lake Como", "/p/Summer Vacation",
+                           "/p/2019 Lake Tahoe/Sarah's Birthday", "/p/2019", "/p/Photos"])
 
 
 @pytest.mark.parametrize("query, first, left_out, rest", [
@@ -449,6 +449,10 @@ def test_albums_named_whole_come_first_or_are_left_out(
     named = named_albums(parse_query(query), _ALBUMS)
     assert (named.first, named.left_out) == (first, left_out)
     assert "|".join(t.text or "" for t in named.terms) == rest
+
+
+def test_folders_are_looked_up_by_their_album_words_and_those_of_none_are_not() -> None:
+    assert _ALBUMS[("lake", "tahoe")] == ["/p/2019 Lake Tahoe"] and () not in _ALBUMS and len(_ALBUMS) == 7
 
 
 def test_an_album_is_named_by_the_query_as_typed_before_its_dates_went() -> None:
