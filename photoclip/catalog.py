@@ -402,9 +402,11 @@ _MIGRATIONS: dict[int, str] = {
         SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
         WHERE p.format != 'raw' AND (NOT f.dated OR name_date(p.path) IS NOT NULL);
     """,
-    # Schema 26: a photo nothing else dates takes the date its folder names ("1998 Christmas",
-    # pipeline.taken_facts); those of an upgraded library are dated so at the next scan.
+    # Schema 26: a photo nothing else dates takes the days its folder names ("1998 Christmas",
+    # pipeline.taken_facts): taken_at their first moment, taken_until their end. Those of an
+    # upgraded library are dated so at the next scan.
     26: """
+    ALTER TABLE photos ADD COLUMN taken_until TEXT;
     INSERT OR IGNORE INTO dates_to_read_again (photo_id)
         SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
         WHERE p.format != 'raw' AND NOT f.dated AND NOT f.dated_beside AND name_date(p.path) IS NULL
@@ -448,6 +450,7 @@ class Photo:
     lat: float | None = None
     lon: float | None = None
     damage: str | None = None  # what is wrong with it, when it is indexed all the same
+    taken_until: str | None = None  # taken_at is then the first moment of the days it was taken in: its folder's
 
 
 @dataclass(frozen=True)
@@ -504,6 +507,7 @@ class TakenFacts:
     town: str | None = None
     caption: str | None = None
     dated_beside: bool = False  # the date is another program's sidecar's
+    taken_until: str | None = None  # taken_at is then the first moment of the days it was taken in: its folder's
 
 
 @dataclass(frozen=True)
@@ -536,6 +540,7 @@ class PhotoMetadata:
     keywords: tuple[str, ...] = ()  # tag names other programs gave it in the file, as spelt (keywords.keywords_in_file)
     sidecar_keywords: tuple[str, ...] = ()  # and in their sidecars beside it
     own_sidecar_keywords: tuple[str, ...] = ()  # in photoclip's own sidecar of it (keywords.own_keywords)
+    taken_until: str | None = None  # as TakenFacts.taken_until
     pixels_hash: str | None = None  # a JPEG's hash without its metadata (imaging.DecodedPhoto)
     caption: str | None = None  # what its file (and Google Takeout) says about it (captions.py)
     sidecar_caption: str | None = None  # what another program's sidecar says about it
@@ -553,7 +558,8 @@ class Counts:
 
 
 _PHOTO_COLUMNS = (
-    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure, lat, lon, damage"
+    "id, root_id, path, size, mtime_ns, hash, width, height, taken_at, format, status, failure, lat, lon, damage,"
+    " taken_until"
 )
 
 
@@ -562,6 +568,7 @@ def _photo(row: sqlite3.Row | tuple) -> Photo:
         id=PhotoId(row[0]), root_id=RootId(row[1]), path=Path(_path_text(row[2])), size=row[3],
         mtime_ns=row[4], hash=row[5], width=row[6], height=row[7], taken_at=row[8],
         format=row[9], status=row[10], failure=row[11], lat=row[12], lon=row[13], damage=row[14],
+        taken_until=row[15],
     )
 
 
@@ -764,7 +771,7 @@ class Catalog:
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= target:
                     continue  # another process (the writer) migrated it while we waited
                 for statement in _statements(_MIGRATIONS[target]):
-                    conn.execute(statement)
+                    _execute_again(conn, statement)
                 conn.execute(f"PRAGMA user_version = {target}")
         if 0 < version < SCHEMA_VERSION:
             log.info("catalog %s migrated from schema %d to %d", self.path, version, SCHEMA_VERSION)
@@ -1156,8 +1163,9 @@ class Catalog:
 
     def _set_taken(self, pid: PhotoId, taken: TakenFacts) -> None:
         self._conn.execute(
-            "UPDATE photos SET taken_at = ?, lat = ?, lon = ?, country = ?, region = ?, town = ? WHERE id = ?",
-            (taken.taken_at, *(taken.location or (None, None)), taken.country, taken.region, taken.town, pid))
+            "UPDATE photos SET taken_at = ?, taken_until = ?, lat = ?, lon = ?, country = ?, region = ?, town = ?"
+            " WHERE id = ?", (taken.taken_at, taken.taken_until, *(taken.location or (None, None)), taken.country,
+                              taken.region, taken.town, pid))
         self._conn.execute("UPDATE file_facts SET dated_beside = ? WHERE photo_id = ?", (taken.dated_beside, pid))
 
     def _caption_in_file(self, pid: PhotoId) -> str | None:
@@ -1203,11 +1211,12 @@ class Catalog:
                 "SELECT id, path, hash, pixels_hash FROM photos WHERE id IN ({marks})",
                 [pid for pid, _, _ in embedded])}
             self._conn.executemany(
-                "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, format = ?, lat = ?, lon = ?,"
-                " country = ?, region = ?, town = ?, look = ?, colours = ?, pixels_hash = ?, damage = ?,"
+                "UPDATE photos SET hash = ?, width = ?, height = ?, taken_at = ?, taken_until = ?, format = ?, lat = ?,"
+                " lon = ?, country = ?, region = ?, town = ?, look = ?, colours = ?, pixels_hash = ?, damage = ?,"
                 " status = 'indexed', failure = NULL, indexed_at = ? WHERE id = ?",
-                ((m.hash, m.width, m.height, m.taken_at, m.format, *(m.location or (None, None)), m.country,
-                  m.region, m.town, m.look, m.colours, m.pixels_hash, m.damage, now, pid) for pid, m, _ in embedded),
+                ((m.hash, m.width, m.height, m.taken_at, m.taken_until, m.format, *(m.location or (None, None)),
+                  m.country, m.region, m.town, m.look, m.colours, m.pixels_hash, m.damage, now, pid)
+                 for pid, m, _ in embedded),
             )
             self._store_file_facts([(pid, m.file_facts, m.dated_beside) for pid, m, _ in embedded])
             self._conn.executemany(
@@ -1801,11 +1810,16 @@ class Catalog:
         ends = [end.isoformat(timespec="seconds") for _, end in spans]
         rows = self._conn.execute(
             "SELECT id, COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ns / 1000000000,"
-            " 'unixepoch', 'localtime')) AS day FROM photos"
+            " 'unixepoch', 'localtime')) AS day, taken_until FROM photos"
             " WHERE status = 'indexed' AND day >= ? AND day < ? ORDER BY day DESC, id",
             (starts[0], ends[-1]),
         )
-        return [PhotoId(pid) for pid, day in rows if day < ends[bisect.bisect_right(starts, day) - 1]]
+        found = []
+        for pid, day, until in rows:
+            end = ends[bisect.bisect_right(starts, day) - 1]
+            if day < end if until is None else until <= end:  # dated "2019" by its folder: in 2019, not in its January
+                found.append(PhotoId(pid))
+        return found
 
     def indexed_in(self, folder: str, subfolders: bool = True) -> list[PhotoId]:
         """Indexed photos below `folder` (only those directly in it without `subfolders`), newest first."""
@@ -1988,6 +2002,16 @@ def _at_or_under(path: str, folders: Iterable[str]) -> bool:
 def _file_name_key(path: str) -> str:
     """file_name_key of a path as the catalog stores it, for SQL."""
     return file_name_key(_path_text(path))
+
+
+def _execute_again(conn: sqlite3.Connection, statement: str) -> None:
+    """A migration's statement, which a catalog marked older than it is may have had already: a
+    column it adds that is there is left as it is (the others are written to be run again)."""
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as exc:
+        if not (statement.lstrip().upper().startswith("ALTER TABLE") and "duplicate column name" in str(exc)):
+            raise
 
 
 def _folder_dated(path: str) -> bool:

@@ -670,6 +670,7 @@ def _print_hits(hits: list[SearchHit], args: argparse.Namespace, library: Librar
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 4), "id": h.photo_id,
                            "first_because": h.first_because,
                            "taken_at": photos[h.photo_id].taken_at if h.photo_id in photos else None,
+                           "taken_until": photos[h.photo_id].taken_until if h.photo_id in photos else None,
                            "file_date": file_date(photos[h.photo_id]) if h.photo_id in photos else None,
                            "copies": [str(path) for path in h.copies]}
                           for h in hits], indent=2))

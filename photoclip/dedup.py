@@ -37,7 +37,7 @@ from photoclip.fsutil import mtime_ns, open_regular
 from photoclip.ids import PhotoId
 from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
 from photoclip.vectors import VectorIndex
-from photoclip.when import date_in_name, dated_by_folder
+from photoclip.when import date_in_name
 
 log = logging.getLogger(__name__)
 
@@ -757,8 +757,8 @@ class _Dates:
         """Where these candidates' dates are, read now where they were not yet."""
         rows = self.row_of(ids)
         unread = np.unique(rows[~self.read[rows]])
-        taken = [None if dated_by_folder(self.photos[row].path, self.photos[row].taken_at) else
-                 self.photos[row].taken_at for row in unread.tolist()]  # "Scans 1998", "Christmas 1998": one photo
+        taken = [None if self.photos[row].taken_until else self.photos[row].taken_at  # its folder's days: no moment
+                 for row in unread.tolist()]
         moments = [_moment(at) if at else None for at in taken]
         self.known[unread] = [moment is not None for moment in moments]
         self.at[unread] = [(moment - datetime.min) // _MICROSECOND if moment is not None else 0 for moment in moments]

@@ -166,7 +166,7 @@ def _decoded(
     meta = PhotoMetadata(
         hash=photo.content_hash, pixels_hash=photo.pixels_hash, width=photo.width, height=photo.height,
         taken_at=taken.taken_at, format=photo.format, location=taken.location, country=taken.country,
-        region=taken.region, town=taken.town,
+        region=taken.region, town=taken.town, taken_until=taken.taken_until,
         look=looks.look_of(photo.image), colours=looks.colours_of(photo.image, photo.icc),
         keywords=keywords.keywords_in_file(photo.xmp, photo.keywords), sidecar_keywords=beside.sidecar_keywords,
         own_sidecar_keywords=beside.own_sidecar_keywords, caption=taken.caption,
@@ -195,8 +195,9 @@ def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None, sideca
     Lightroom and digiKam correct a scan's date there, and exiftool and Immich read it so. With no
     date in any of them, the date in its name, then its folder's (_folder_or_modified)."""
     in_sidecar = next(filter(None, map(xmp_taken_at, sidecars)), None)
-    taken_at = (in_sidecar or own.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name)
-                or _folder_or_modified(path, own.modified_at))
+    taken_at, until = in_sidecar or own.taken_at or (takeout and takeout.taken_at) or date_in_name(path.name), None
+    if taken_at is None:
+        taken_at, until = _folder_or_modified(path, own.modified_at)
     location = own.location or (takeout and takeout.location) or None
     towns = places.gazetteer().locate(*location) if location else None
     return TakenFacts(
@@ -204,25 +205,26 @@ def taken_facts(path: Path, own: FileFacts, takeout: TakeoutFacts | None, sideca
         region=(towns[0].region or None) if towns else None, town=towns[1].name if towns else None,
         caption=captions.joined([*(own.caption.splitlines() if own.caption else ()),
                                  *([takeout.description] if takeout and takeout.description else [])]),
-        dated_beside=in_sidecar is not None,
+        dated_beside=in_sidecar is not None, taken_until=until,
     )
 
 
-def _folder_or_modified(path: Path, modified_at: str | None) -> str | None:
-    """The first day a photo's folder names (when.date_of_folder: "1998 Christmas"), unless its
-    file's ModifyDate (`modified_at`), or else its file's own date, is in those days and so says
-    more; else `modified_at`. A scanner writes the day of the scan into both, years after the
-    photo was taken."""
+def _folder_or_modified(path: Path, modified_at: str | None) -> tuple[str | None, str | None]:
+    """The days a photo's folder names (when.date_of_folder: "1998 Christmas"), as their first
+    moment and their end, where its file's ModifyDate (`modified_at`), or else its file's own date,
+    is later than those days: a scanner or a copy writes the day it made the file, years after
+    the photo was taken. A file's date before or in those days says more (a backup's folder, a
+    camera's file in "Summer 2019"). Else (`modified_at`, None)."""
     named = date_of_folder(str(path.parent))
     if named is None:
-        return modified_at
+        return modified_at, None
     try:
         known = datetime.fromisoformat(modified_at) if modified_at else datetime.fromtimestamp(path.stat().st_mtime)
     except (ValueError, OSError, OverflowError):
         known = None
-    if known is not None and named.start <= known.replace(tzinfo=None) < named.end:
-        return modified_at
-    return named.start.isoformat(timespec="seconds")
+    if known is not None and known.replace(tzinfo=None) < named.end:
+        return modified_at, None
+    return named.start.isoformat(timespec="seconds"), named.end.isoformat(timespec="seconds")
 
 
 class _Run:

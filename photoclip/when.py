@@ -68,7 +68,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
-from pathlib import PurePath
 
 from photoclip.places import NEGATIONS
 
@@ -1306,11 +1305,10 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
 
 @dataclass(frozen=True)
 class FolderDate:
-    """The days a folder's name says its photos were taken in, and its words that say so."""
+    """The days a folder's name says its photos were taken in: [start, end)."""
 
     start: datetime
     end: datetime
-    words: str
 
 
 FOLDER_LEVELS = 3  # a photo's folders a date is looked for in, nearest first
@@ -1326,13 +1324,21 @@ def date_of_folder(folder: str, today: date | None = None) -> FolderDate | None:
     return _date_of_folder(folder, today or date.today())
 
 
-def dated_by_folder(path: PurePath, taken_at: str | None) -> FolderDate | None:
-    """The date of the photo at `path`'s folder, where its date `taken_at` is that date's first day:
-    when it was filed there, a day or more long, not the moment it was taken."""
-    if not taken_at or not taken_at.endswith("T00:00:00"):
-        return None
-    named = date_of_folder(str(path.parent))
-    return named if named is not None and named.start.isoformat(timespec="seconds") == taken_at else None
+def span_words(start: datetime, end: datetime) -> str:
+    """The days from `start` to `end` (not included) as a person says them: "2015", "July 2019",
+    "4 July 2019", "24–26 December 1998", "1 June – 31 August 2019"."""
+    last = end - timedelta(days=1)
+    if (start.month, start.day) == (1, 1) and (last.month, last.day) == (12, 31) and start.year == last.year:
+        return str(start.year)
+    if start.day == 1 and (last + timedelta(days=1)).day == 1 and (start.year, start.month) == (last.year, last.month):
+        return f"{start:%B %Y}"
+    if start.date() == last.date():
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (last.year, last.month):
+        return f"{start.day}–{last.day} {start:%B %Y}"
+    if start.year == last.year:
+        return f"{start.day} {start:%B} – {last.day} {last:%B %Y}"
+    return f"{start.day} {start:%B %Y} – {last.day} {last:%B %Y}"
 
 
 @lru_cache(maxsize=4096)
@@ -1356,7 +1362,7 @@ def _named_date(name: str, today: date) -> FolderDate | None:
     start, end = found.spans[0]
     if later is None or later.spans != found.spans or end - start > _LONGEST_FOLDER_SPAN or start.date() > today:
         return None
-    return FolderDate(start, end, found.words)
+    return FolderDate(start, end)
 
 
 def _date_written(name: str) -> datetime | None:

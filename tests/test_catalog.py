@@ -663,7 +663,8 @@ def test_a_schema_24_catalog_keeps_the_date_a_photos_file_gave_apart(tmp_path: P
     catalog.close()
     with sqlite3.connect(path) as conn:  # file_facts as schema 24 had it: the date was the photo's
         conn.executescript("ALTER TABLE file_facts DROP COLUMN taken_at;"
-                           " ALTER TABLE file_facts DROP COLUMN modified_at; PRAGMA user_version = 24;")
+                           " ALTER TABLE file_facts DROP COLUMN modified_at;"
+                           " ALTER TABLE photos DROP COLUMN taken_until; PRAGMA user_version = 24;")
     conn.close()
     catalog = Catalog(path)
     assert catalog.file_facts([dated, undated]) == {dated: FileFacts("2016-05-01T10:00:00"), undated: FileFacts()}
@@ -693,7 +694,8 @@ def test_a_schema_24_catalog_dates_anew_the_photos_only_their_names_date_where_t
     catalog.close()
     with sqlite3.connect(path) as conn:
         conn.executescript("ALTER TABLE file_facts DROP COLUMN taken_at;"
-                           " ALTER TABLE file_facts DROP COLUMN modified_at; PRAGMA user_version = 24;")
+                           " ALTER TABLE file_facts DROP COLUMN modified_at;"
+                           " ALTER TABLE photos DROP COLUMN taken_until; PRAGMA user_version = 24;")
     conn.close()
     try:
         catalog = Catalog(path)

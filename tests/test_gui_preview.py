@@ -89,10 +89,11 @@ def test_an_undated_photo_shows_its_files_date(qtbot, make_window, open_library,
 
 
 def test_a_photo_dated_by_its_folder_says_so(qtbot, make_window, open_library, tmp_path: Path) -> None:
-    """"24 December 1998" for a scan in "Christmas 1998" (its first day) read as the day it was taken."""
+    """"24 December 1998" for a scan in "Christmas 1998" (its first day) read as the day it was taken, and a
+    photo in "2015" as taken on 1 January."""
     write_photo(tmp_path / "photos" / "Christmas 1998" / "scan.jpg", seed=4)
     window = preview_of_the_one_photo_in(qtbot, make_window, open_library, tmp_path / "photos")
-    assert window.preview._facts["Taken"].text() == "Christmas 1998 · from its folder"
+    assert window.preview._facts["Taken"].text() == "24–26 December 1998 · from its folder"
 
 
 @pytest.mark.parametrize(("name", "taken"), [("PANO_20230705.jpg", "5 July 2023"),

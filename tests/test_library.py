@@ -2572,7 +2572,8 @@ def test_a_library_upgraded_from_schema_24_reads_the_dates_in_its_sidecars_at_th
     with sqlite3.connect(tmp_path / "library" / CATALOG_FILE) as conn:  # as schema 24 left it
         conn.executescript("UPDATE photos SET taken_at = '2024-03-01T09:00:00' WHERE path LIKE '%scan.jpg';"
                            " ALTER TABLE file_facts DROP COLUMN taken_at;"
-                           " ALTER TABLE file_facts DROP COLUMN modified_at; PRAGMA user_version = 24;")
+                           " ALTER TABLE file_facts DROP COLUMN modified_at;"
+                           " ALTER TABLE photos DROP COLUMN taken_until; PRAGMA user_version = 24;")
     conn.close()
 
     library = open_library()
@@ -2612,7 +2613,7 @@ def test_a_library_upgraded_from_schema_24_dates_anew_the_photos_the_new_order_o
             " UPDATE file_facts SET dated = 0 WHERE photo_id = (SELECT id FROM photos WHERE path LIKE '%old_print%');"
             " ALTER TABLE file_facts DROP COLUMN taken_at; ALTER TABLE file_facts DROP COLUMN modified_at;"
             " ALTER TABLE file_facts DROP COLUMN dated_beside; DROP TABLE dates_to_read_again;"
-            " PRAGMA user_version = 24;")
+            " ALTER TABLE photos DROP COLUMN taken_until; PRAGMA user_version = 24;")
     conn.close()
 
     library = open_library()
@@ -2637,7 +2638,8 @@ def test_a_library_upgraded_from_schema_25_dates_its_scans_by_their_folders_at_t
     library.close()
     with sqlite3.connect(tmp_path / "library" / CATALOG_FILE) as conn:  # as schema 25 left it
         conn.executescript("UPDATE photos SET taken_at = NULL WHERE path LIKE '%scan.jpg';"
-                           " DELETE FROM dates_to_read_again; PRAGMA user_version = 25;")
+                           " DELETE FROM dates_to_read_again;"
+                           " ALTER TABLE photos DROP COLUMN taken_until; PRAGMA user_version = 25;")
     conn.close()
 
     library = open_library()
@@ -2646,6 +2648,22 @@ def test_a_library_upgraded_from_schema_25_dates_its_scans_by_their_folders_at_t
     assert library.photo_at(scan).taken_at == "1998-12-24T00:00:00"
     assert library.photo_at(camera).taken_at == "2018-05-01T10:00:00"
     assert library.catalog.dates_to_read_again(10) == []
+
+
+def test_a_photo_dated_by_its_folder_is_found_in_those_days_not_in_a_part_of_them(open_library, tmp_path: Path) -> None:
+    """A scan in "Lake Tahoe 2019" took 1 January 2019: "new year's day 2019" and "january 2019"
+    found it, though all its folder says is 2019."""
+    photos = tmp_path / "photos"
+    scan = write_photo(photos / "Lake Tahoe 2019" / "scan.jpg", seed=1)
+    camera = located_photo(photos / "Lake Tahoe 2019" / "DSC_0001.JPG", 2, None, "2019:01:01 10:00:00")
+    library = open_library()
+    library.index([photos])
+
+    assert sorted(paths(library.search("in 2019", limit=5))) == ["DSC_0001.JPG", "scan.jpg"]
+    assert sorted(paths(library.search("2018 to 2020", limit=5))) == ["DSC_0001.JPG", "scan.jpg"]
+    for query in ("january 2019", "new year's day 2019", "in 2020"):
+        assert paths(library.search(query, limit=5)) == ([] if query == "in 2020" else ["DSC_0001.JPG"]), query
+    assert library.photo_at(scan).taken_until == "2020-01-01T00:00:00" and library.photo_at(camera).taken_until is None
 
 
 def test_photos_moved_into_a_folder_named_by_a_date_take_it_and_those_moved_out_lose_it(

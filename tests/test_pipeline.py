@@ -352,7 +352,8 @@ def test_a_sidecars_date_beats_the_files_and_an_editors_modify_date_comes_after_
 
 def test_a_photo_nothing_else_dates_takes_the_first_day_its_folder_names(encoder, tmp_path: Path) -> None:
     """A scan filed in "1998 Christmas" had the day it was scanned: its file's, or the ModifyDate
-    its scanner wrote. Its folder's date beats neither where they are in it, nor any other date."""
+    its scanner wrote. Its folder's days beat neither where they are in them or before (a camera's
+    file, a backup's copy of it that kept its date), nor any other date."""
     from tests.helpers import located_photo
 
     folder = tmp_path / "photos"
@@ -363,16 +364,22 @@ def test_a_photo_nothing_else_dates_takes_the_first_day_its_folder_names(encoder
               "camera": located_photo(folder / "Summer 2019" / "DSC_0001.JPG", 5, None, "2018:05:01 10:00:00"),
               "nested": write_photo(folder / "2019" / "07" / "04" / "picnic.png", seed=6, fmt="PNG"),
               "copied then": write_photo(folder / "2019" / "07" / "04" / "beach.png", seed=7, fmt="PNG"),
-              "undated": write_photo(folder / "Last summer" / "lake.jpg", seed=8)}
-    then = datetime(2019, 7, 4, 12, 0).timestamp()
-    os.utime(photos["copied then"], (then, then))
+              "undated": write_photo(folder / "Last summer" / "lake.jpg", seed=8),
+              "backed up": write_photo(folder / "Backup 2019" / "IMG_0001.JPG", seed=9),
+              "exported then": _exported_photo(folder / "Backup 2019" / "edit.jpg", 10, "2016:04:01 10:00:00")}
+    for key, then in (("copied then", datetime(2019, 7, 4, 12, 0)), ("backed up", datetime(2016, 3, 1, 9, 0))):
+        os.utime(photos[key], (then.timestamp(), then.timestamp()))
     catalog, items = pending_catalog(folder, tmp_path / "c.sqlite")
     run_pipeline(items, encoder, catalog, VectorIndex(encoder.dim), workers=1)
 
-    assert {key: catalog.photo_by_path(path).taken_at for key, path in photos.items()} == {
-        "scan": "1998-12-24T00:00:00", "scanned": "2019-06-01T00:00:00", "edited": "2019-07-14T10:00:00",
-        "named": "2019-07-04T15:30:00", "camera": "2018-05-01T10:00:00", "nested": "2019-07-04T00:00:00",
-        "copied then": None, "undated": None}
+    taken = {key: catalog.photo_by_path(path) for key, path in photos.items()}
+    assert {key: (photo.taken_at, photo.taken_until) for key, photo in taken.items()} == {
+        "scan": ("1998-12-24T00:00:00", "1998-12-27T00:00:00"),
+        "scanned": ("2019-06-01T00:00:00", "2019-09-01T00:00:00"),
+        "edited": ("2019-07-14T10:00:00", None), "named": ("2019-07-04T15:30:00", None),
+        "camera": ("2018-05-01T10:00:00", None), "nested": ("2019-07-04T00:00:00", "2019-07-05T00:00:00"),
+        "copied then": (None, None), "undated": (None, None), "backed up": (None, None),
+        "exported then": ("2016-04-01T10:00:00", None)}
     catalog.close()
 
 

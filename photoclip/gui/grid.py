@@ -64,7 +64,7 @@ from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.ids import PhotoId, RootId
 from photoclip.search import SearchHit
-from photoclip.when import dated_by_folder
+from photoclip.when import span_words
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +94,16 @@ def format_date(taken_at: str | None) -> str | None:
 
 
 def date_line(photo: Photo) -> str | None:
-    """When a photo was taken as its views say it: the date its folder names, with where it comes
-    from ("Christmas 1998 · from its folder": not the 24th, the day it was filed under), or its
-    date (format_date); None when it has none."""
-    filed = dated_by_folder(photo.path, photo.taken_at)
-    return f"{filed.words} · from its folder" if filed is not None else format_date(photo.taken_at)
+    """When a photo was taken as its views say it: the days its folder names, with where they come
+    from ("2015 · from its folder": not 1 January, the first of them), or its date (format_date);
+    None when it has none."""
+    if photo.taken_at and photo.taken_until:
+        try:
+            days = span_words(datetime.fromisoformat(photo.taken_at), datetime.fromisoformat(photo.taken_until))
+        except ValueError:
+            days = photo.taken_at
+        return f"{days} · from its folder"
+    return format_date(photo.taken_at)
 
 
 def taken_line(photo: Photo) -> str:
