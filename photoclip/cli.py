@@ -1204,7 +1204,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:
     def entry(photo: Photo) -> dict:
         return {"path": str(photo.path), "id": photo.id, "bytes": photo.size,
-                "width": photo.width, "height": photo.height, "taken_at": photo.taken_at, "damage": photo.damage}
+                "width": photo.width, "height": photo.height, "taken_at": photo.taken_at,
+                "taken_until": photo.taken_until, "damage": photo.damage}
 
     def copy(pid: PhotoId, alike: float) -> dict:
         kept = pid in group.kept_too

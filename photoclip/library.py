@@ -973,6 +973,7 @@ class Library:
         changes = scan.scan_paths(
             self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns, written)
         self._drop_vectors(changes.removed_vectors)
+        self._read_dates_again()  # a photo copied into "Christmas 2003", its old file then deleted: moved
         return changes
 
     def note_unreadable(self, folder: Path | str, reasons: Mapping[str, str]) -> None:
@@ -1204,12 +1205,17 @@ class Library:
         if named.tags:
             lists = self._tagged_by_key(named.tags)
             tagged = set(lists[0]).intersection(*lists[1:])
-            both = tagged & in_albums  # "sarah at lake tahoe": the photos of her there
-            if both or not _says_more(albums.first, named.tags):
-                first = [pid for pid in (among if among is not None else lists[0]) if pid in (both or tagged)]
+            keys = {tuple(name_key(name).split()) for name in named.tags}
+            alike = {folder: ids for folder, ids in held.items() if album_words(os.path.basename(folder)) in keys}
+            tagged |= set().union(*alike.values())  # "beach": the folder Beach's photos, as the photos tagged so
+            elsewhere = set().union(*(ids for folder, ids in held.items() if folder not in alike))
+            both = tagged & elsewhere  # "sarah at lake tahoe": the photos of her there
+            if both or not _says_more([folder for folder in held if folder not in alike], named.tags):
+                wanted = both or tagged
+                first = [pid for pid in (among if among is not None else [*lists[0], *tagged]) if pid in wanted]
                 rank_by = untagged if any(t.sign > 0 for t in untagged) else terms
-                hits = self._first_then_rest(first, rank_by, among, limit, tag, "tag")
-                shown = _shown_albums(held, hits) if both else ()
+                hits = self._first_then_rest(list(dict.fromkeys(first)), rank_by, among, limit, tag, "tag")
+                shown = _shown_albums(held if both else alike, hits)
                 return hits, dataclasses.replace(ranked, tags=named.tags, albums=shown)
         first = [pid for pid in (among if among is not None else in_albums) if pid in in_albums]
         if first:
@@ -1356,7 +1362,7 @@ class Library:
         if len(terms) != 1 or terms[0].sign < 0 or not terms[0].text or not self.catalog.has_positions():
             return None
         text = terms[0].text.strip()
-        if places.fold(text) not in self._place_names():
+        if places.fold(text) not in self._place_names() or not places.may_be_named_alone(text):
             return None
         located: dict[str, list[PhotoId]] = {}
         rest, place = places.extract_place(f"in {text}", self._place_lookup(located))

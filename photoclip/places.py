@@ -501,6 +501,15 @@ def _may_name_a_place(words: str, preposition: str, then: list[str]) -> bool:
     return True
 
 
+def may_be_named_alone(words: str) -> bool:
+    """Whether a search of only these words may mean the place of that name: not a country or
+    town whose name is an everyday word ("turkey", "nice"), unless written with a capital."""
+    return words[:1].isupper() or folded_name(words) not in _ALONE_ALSO_WORDS
+
+
+_ALONE_ALSO_WORDS = _TOWNS_ALSO_WORDS | _ALSO_ADJECTIVES | {"turkey", "chile", "china", "jordan", "chad", "georgia"}
+
+
 def folded_name(words: str) -> str:
     """A place's name as it is looked up: folded, without a "the" before it."""
     return fold(words).removeprefix("the ").strip()

@@ -396,7 +396,8 @@ def named_albums(
     said: set[tuple[str, ...]] = set()
     for term in terms:
         if term.text and term.sign < 0:
-            unsaid.add(album_words(term.text))
+            if len(words := album_words(term.text)) > 1:  # "-red" leaves out the word, not the folder Red
+                unsaid.add(words)
         elif term.text:
             text, left_out = _albums_left_out(term.text, known)
             unsaid.update(left_out)

@@ -1355,9 +1355,9 @@ def _date_of_folder(folder: str, today: date) -> FolderDate | None:
 
 def _named_date(name: str, today: date) -> FolderDate | None:
     """The one span of days a folder's name gives whatever today is, if it gives one."""
-    found = extract_period(name, today)[1]
-    if found is None or len(found.spans) != 1 or found.but or found.every:
-        return None
+    rest, found = extract_period(name, today)
+    if found is None or len(found.spans) != 1 or found.but or found.every or any(c.isdigit() for c in rest):
+        return None  # a number left ("Rome 3-7 May 2019" read as the 7th): the date was not read whole
     later = extract_period(name, today + timedelta(days=400))[1]
     start, end = found.spans[0]
     if later is None or later.spans != found.spans or end - start > _LONGEST_FOLDER_SPAN or start.date() > today:

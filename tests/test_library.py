@@ -1470,6 +1470,22 @@ def test_a_search_naming_an_album_puts_its_photos_first_and_keeps_the_rest(open_
     assert library.search_scoped("day 1", limit=3)[1].albums == (str(trip / "Day 1"),)
 
 
+def test_a_tag_and_a_folder_of_one_name_list_the_photos_of_either_first(open_library, tmp_path: Path) -> None:
+    """With a tag "beach" and a folder "Beach", "beach" listed first only the photos both tagged and
+    in the folder; the other tagged photos came last."""
+    trip, home = _albums_of_scenes(tmp_path / "photos")
+    scene_folder(tmp_path / "photos" / "Beach", seed=7, red_circles=1, others=2)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    beach = set(library.catalog.indexed_in(str(tmp_path / "photos" / "Beach")))
+    tagged = [*library.catalog.indexed_in(str(home))[:2], *list(beach)[:1]]
+    library.add_tag(tagged, "beach")
+
+    hits, scope = library.search_scoped("beach", limit=10)
+    assert {h.photo_id for h in hits[:5]} == beach | set(tagged) and {h.first_because for h in hits[:5]} == {"tag"}
+    assert scope.tags == ("beach",) and scope.albums == (str(tmp_path / "photos" / "Beach"),)
+
+
 def test_an_album_and_a_tag_named_together_list_the_photos_of_both_first(open_library, tmp_path: Path) -> None:
     """With a tag "sarah", "sarah at lake tahoe" listed all of Sarah's photos first, and "sarah's
     birthday" never the album "Sarah's Birthday"."""
@@ -2689,6 +2705,22 @@ def test_photos_moved_into_a_folder_named_by_a_date_take_it_and_those_moved_out_
     library.move_path(photos / "Christmas 1998" / "scan.jpg", photos / "scan.jpg")
     assert library.photo_at(photos / "scan.jpg").taken_at is None
     assert library.catalog.dates_to_read_again(10) == []
+
+
+def test_photos_copied_into_a_dated_folder_then_deleted_where_they_were_take_its_date_while_watched(
+    open_library, tmp_path: Path
+) -> None:
+    """Moved so (cp -a, then rm), under watch, they kept no date until the app started again."""
+    photos = tmp_path / "photos"
+    write_photo(photos / "Misc" / "scan.jpg", seed=1)
+    library = open_library()
+    library.index([photos])
+    shutil.copytree(photos / "Misc", photos / "Christmas 2003" / "Misc")
+    shutil.rmtree(photos / "Misc")
+
+    library.scan_paths([photos / "Christmas 2003", photos / "Misc"])
+    moved = library.photo_at(photos / "Christmas 2003" / "Misc" / "scan.jpg")
+    assert (moved.taken_at, moved.taken_until) == ("2003-12-24T00:00:00", "2003-12-27T00:00:00")
 
 
 def test_a_sidecar_that_only_dated_its_photo_deleted_while_photoclip_was_closed_takes_its_date_along(

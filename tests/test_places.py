@@ -228,3 +228,10 @@ def test_a_place_followed_by_not_and_words_that_are_no_place_is_still_the_place(
     """"beach in paris not kids" kept to no place: a name ended before "not" only where a place left out followed."""
     found_rest, place = places.extract_place(query)
     assert (found_rest, place.label, place.left_out) == (rest, label, False)
+
+
+@pytest.mark.parametrize("words, alone", [("paris", True), ("lisbon", True), ("Turkey", True), ("turkey", False),
+                                          ("nice", False), ("Nice", True), ("reading", False), ("china", False)])
+def test_a_search_of_an_everyday_word_alone_is_no_place_unless_written_with_a_capital(words: str, alone: bool) -> None:
+    """"turkey" listed the photos of a trip to Turkey first at Thanksgiving."""
+    assert places.may_be_named_alone(words) is alone

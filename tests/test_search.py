@@ -441,6 +441,7 @@ _ALBUMS = albums_by_words(["/p/2019 Lake Tahoe", "/p/Kids", "/p/Day 1", "/p/Red"
     ("sunset not at home", (), (), "sunset not at home"),
     ('sunset -"lake tahoe"', (), ("/p/2019 Lake Tahoe",), "sunset|lake tahoe"),
     ("not lake tahoe", (), ("/p/2019 Lake Tahoe",), ""),
+    ("sunset -red", (), (), "sunset|red"),
 ])
 def test_albums_named_whole_come_first_or_are_left_out(
     query: str, first: tuple[str, ...], left_out: tuple[str, ...], rest: str

@@ -1074,7 +1074,7 @@ def test_a_folder_names_the_date_of_its_photos(folder: str, start: str, end: str
 
 @pytest.mark.parametrize("folder", ["/p/Last summer", "/p/Today", "/p/July", "/p/1990s", "/p/2005-2010",
                                     "/p/Jan 2027", "/p/12/25", "/p/DCIM/100APPLE", "/home/u/Pictures", "/p/Day 1",
-                                    "/p/2019/Trips/Lake Tahoe/Day 1"])
+                                    "/p/2019/Trips/Lake Tahoe/Day 1", "/p/Rome 3-7 May 2019", "/p/Ski trip 02-2019"])
 def test_a_folder_named_by_no_date_of_its_own_dates_nothing(folder: str) -> None:
     """A date that moves with today, that every year has, too long or yet to come; one more than
     when.FOLDER_LEVELS folders above the photo."""
