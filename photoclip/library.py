@@ -1204,10 +1204,12 @@ class Library:
         in_albums = set().union(*held.values())
         if named.tags:
             lists = self._tagged_by_key(named.tags)
-            tagged = set(lists[0]).intersection(*lists[1:])
-            keys = {tuple(name_key(name).split()) for name in named.tags}
-            alike = {folder: ids for folder, ids in held.items() if album_words(os.path.basename(folder)) in keys}
-            tagged |= set().union(*alike.values())  # "beach": the folder Beach's photos, as the photos tagged so
+            keys = [tuple(key.split()) for key in dict.fromkeys(name_key(name) for name in named.tags)]
+            named_so = {folder: words for folder in held if (words := album_words(os.path.basename(folder))) in keys}
+            alike = {folder: held[folder] for folder in named_so}
+            tagged = set.intersection(*(  # "beach": the folder Beach's photos, as the photos tagged so
+                set(ids).union(*(alike[folder] for folder, words in named_so.items() if words == key))
+                for key, ids in zip(keys, lists)))
             elsewhere = set().union(*(ids for folder, ids in held.items() if folder not in alike))
             both = tagged & elsewhere  # "sarah at lake tahoe": the photos of her there
             if both or not _says_more([folder for folder in held if folder not in alike], named.tags):

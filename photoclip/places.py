@@ -507,7 +507,7 @@ def may_be_named_alone(words: str) -> bool:
     return words[:1].isupper() or folded_name(words) not in _ALONE_ALSO_WORDS
 
 
-_ALONE_ALSO_WORDS = _TOWNS_ALSO_WORDS | _ALSO_ADJECTIVES | {"turkey", "chile", "china", "jordan", "chad", "georgia"}
+_ALONE_ALSO_WORDS = _TOWNS_ALSO_WORDS | _ALSO_ADJECTIVES | {"turkey"}  # "turkey" at Thanksgiving
 
 
 def folded_name(words: str) -> str:

@@ -1312,6 +1312,7 @@ class FolderDate:
 
 
 FOLDER_LEVELS = 3  # a photo's folders a date is looked for in, nearest first
+_RANGE_CUT = re.compile(r"\d[-–](?!\S)|\d\s+(?:to|bis|au|al)\s*$", re.IGNORECASE)  # "Rome 3-", "3 to"
 _LONGEST_FOLDER_SPAN = timedelta(days=366)  # "1990s", "2005-2010": too long a time to date a photo by
 
 
@@ -1356,8 +1357,8 @@ def _date_of_folder(folder: str, today: date) -> FolderDate | None:
 def _named_date(name: str, today: date) -> FolderDate | None:
     """The one span of days a folder's name gives whatever today is, if it gives one."""
     rest, found = extract_period(name, today)
-    if found is None or len(found.spans) != 1 or found.but or found.every or any(c.isdigit() for c in rest):
-        return None  # a number left ("Rome 3-7 May 2019" read as the 7th): the date was not read whole
+    if found is None or len(found.spans) != 1 or found.but or found.every or _RANGE_CUT.search(rest):
+        return None  # the start of a range left ("Rome 3-7 May 2019" read as the 7th): not read whole
     later = extract_period(name, today + timedelta(days=400))[1]
     start, end = found.spans[0]
     if later is None or later.spans != found.spans or end - start > _LONGEST_FOLDER_SPAN or start.date() > today:

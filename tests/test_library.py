@@ -1500,6 +1500,11 @@ def test_an_album_and_a_tag_named_together_list_the_photos_of_both_first(open_li
     hits, scope = library.search_scoped("sarah at lake tahoe", limit=10)
     assert {h.photo_id for h in hits[:2]} == set(there) and {h.first_because for h in hits[:2]} == {"tag"}
     assert hits[2].first_because is None and (scope.tags, scope.albums) == (("sarah",), (str(trip),))
+    elsewhere = library.catalog.indexed_in(str(home))[5:6]
+    library.add_tag(elsewhere, "Lake Tahoe")  # a tag named as the folder: either is lake tahoe, sarah's are hers
+    hits, scope = library.search_scoped("sarah at lake tahoe", limit=10)
+    assert {h.photo_id for h in hits[:2]} == set(there) and hits[2].first_because is None
+    library.remove_tag(elsewhere, "Lake Tahoe")
     hits, scope = library.search_scoped("sarah's birthday", limit=10)
     assert {h.photo_id for h in hits[:4]} == birthday
     assert scope.albums == (str(tmp_path / "photos" / "Sarah's Birthday"),)

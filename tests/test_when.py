@@ -1066,6 +1066,8 @@ def test_english_words_beside_years_stay_words(query: str, rest: str, spans) -> 
     ("/p/2019_08_12 BBQ", "2019-08-12", "2019-08-13"),
     ("/p/Hochzeit 14. Juli 2023/JPEG", "2023-07-14", "2023-07-15"),
     ("C:\\Users\\me\\Pictures\\2015", "2015-01-01", "2016-01-01"),
+    ("/p/Italy 2019 (2)", "2019-01-01", "2020-01-01"),
+    ("/p/Day 1 - Rome May 2019", "2019-05-01", "2019-06-01"),
 ])
 def test_a_folder_names_the_date_of_its_photos(folder: str, start: str, end: str) -> None:
     assert date_of_folder(folder, date(2026, 12, 6)) == FolderDate(datetime.fromisoformat(start),
