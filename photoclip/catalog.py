@@ -1830,9 +1830,9 @@ class Catalog:
         status is checked on the rows found, not by its index: a scan of every photo)."""
         found: set[PhotoId] = set()
         for folder in folders:
-            prefix, after = _prefix_range(_text(folder))
+            where, args = _in_folder(folder, subfolders=True)
             found.update(PhotoId(r[0]) for r in self._conn.execute(
-                "SELECT id FROM photos WHERE path >= ? AND path < ? AND +status = 'indexed'", (prefix, after)))
+                f"SELECT id FROM photos WHERE {where} AND +status = 'indexed'", args))
         return found
 
     def located_in(self, country: str, region: str | None = None) -> list[PhotoId]:
