@@ -124,7 +124,7 @@ def load_settings(library_dir: Path, otherwise: Settings | None = None) -> Setti
         fits = isinstance(value, kinds) and not isinstance(value, bool)
         if fits and name == "exclude_patterns":
             fits = all(isinstance(pattern, str) for pattern in value)
-            value = tuple(value)
+            value = tuple(dict.fromkeys(normal_pattern(pattern) for pattern in value)) if fits else value
         if fits and name == "device":
             fits = re.fullmatch(DEVICE_NAMES, value.strip().lower()) is not None
         if fits and name == "cpu_threads":
@@ -173,6 +173,24 @@ def shown_pattern(pattern: str) -> str:
 
 
 def pattern_from_line(line: str) -> str:
-    """The leave-out pattern for a line a person typed: the path of a folder that exists is
-    that folder (folder_pattern); anything else is a pattern."""
+    """The leave-out pattern for a line a person typed (normal_pattern): the path of a folder that
+    exists is that folder (folder_pattern); anything else is a pattern."""
+    line = normal_pattern(line)
     return folder_pattern(line) if os.path.isabs(line) and os.path.isdir(line) else line
+
+
+def normal_pattern(pattern: str) -> str:
+    """A leave-out pattern as the scan can match it: "~/code" in the home folder, and "Games/" or
+    "/home/me/Games/" without the slash. A scan matches names and paths, which never end in a slash,
+    so a pattern written that way left nothing out, and said nothing."""
+    if pattern == "~" or pattern.startswith(("~/", "~" + os.sep)):
+        pattern = os.path.expanduser(pattern)
+    return pattern.rstrip("/\\") or pattern
+
+
+def pattern_below(pattern: str, folder: Path) -> bool:
+    """Whether a leave-out pattern is a path in `folder` (a folder left out there, or a path typed
+    in Settings): once `folder` is no longer the library's, it leaves out nothing of it, and
+    would leave out what is added there again. Patterns of names ("Android", "*.png") are no path."""
+    top = folder_pattern(folder)
+    return pattern == top or pattern.startswith(top.rstrip("/\\") + os.sep)

@@ -33,7 +33,7 @@ from send2trash import send2trash
 
 from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
-from photoclip.fsutil import mtime_ns, open_regular
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, open_regular
 from photoclip.ids import PhotoId
 from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
 from photoclip.vectors import VectorIndex
@@ -401,7 +401,7 @@ def in_an_album(path: Path) -> bool:
     folder = " ".join(path.parent.name.split()).casefold()
     if not folder or folder in _APP_FOLDERS or _CAMERA_FOLDER.fullmatch(folder) or _YEAR_FOLDER.fullmatch(folder):
         return False
-    if any(part.casefold().endswith(".photoslibrary") for part in path.parts):
+    if any(part.casefold().endswith(PHOTOS_LIBRARY_SUFFIX) for part in path.parts):
         return False
     if _dated_only(folder) or ((moment := _APPLE_MOMENT.fullmatch(folder)) and moment.group(1) in _MONTHS):
         return False

@@ -90,6 +90,7 @@ def _umask() -> int:
     return mask
 
 
+PHOTOS_LIBRARY_SUFFIX = ".photoslibrary"  # a macOS Photos library: a folder that macOS shows as one file
 _UMASK = _umask()  # read once, at import: setting it to read it is not safe among threads
 
 

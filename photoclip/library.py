@@ -747,6 +747,7 @@ class Library:
                 raise LibraryError(
                     f"{root.path}, a folder of the library inside {folder}, is offline (an unplugged drive?): "
                     f"plug it in before adding {folder}, or its photos and their tags would be forgotten")
+        self._include_again(folder)  # a folder left out inside a root since removed: added now, it is wanted
         root = self.catalog.add_root(folder)
         for adopted in inner:
             self.catalog.adopt_root(adopted.id, root.id)
@@ -768,6 +769,7 @@ class Library:
         forgotten = len(self.catalog.file_states(root.id))
         removed = self.catalog.remove_root(root.id)
         self._drop_vectors(removed)
+        self._forget_leave_outs(root.path)
         return forgotten
 
     def leave_out(self, folder: Path) -> int:
@@ -791,6 +793,15 @@ class Library:
             return False
         self._save_exclude_patterns(kept)
         return True
+
+    def _forget_leave_outs(self, folder: Path) -> None:
+        """Drop the leave-outs of paths in a folder no longer the library's (config.pattern_below):
+        kept, they stayed listed, and left out that folder when the user added it again."""
+        others = [root.path for root in self.catalog.roots()]
+        kept = tuple(p for p in self.settings.exclude_patterns
+                     if not config.pattern_below(p, folder) or any(config.pattern_below(p, o) for o in others))
+        if kept != self.settings.exclude_patterns:
+            self._save_exclude_patterns(kept)
 
     def _save_exclude_patterns(self, patterns: tuple[str, ...]) -> None:
         self.settings = dataclasses.replace(self.settings, exclude_patterns=patterns)
@@ -1266,12 +1277,13 @@ class Library:
 
     def _folders_by_album_words(self) -> dict[tuple[str, ...], list[str]]:
         """Every folder inside the library's folders (they themselves name nothing: all their photos
-        are in them) by its search.album_words, read again only after the catalog changed."""
+        are in them; nor do a Photos library's, tagging.outside_photos_library) by its
+        search.album_words, read again only after the catalog changed."""
         stamp = self.catalog.change_stamp()
         if self._album_words is None or self._album_words[0] != stamp:
             roots = sorted((str(root.path) for root in self.catalog.roots()), key=len, reverse=True)
             folders: set[str] = set()
-            for folder in self.catalog.folders():
+            for folder in map(tagging.outside_photos_library, self.catalog.folders()):
                 root = next((r for r in roots if folder.startswith(r) and folder[len(r):len(r) + 1] == os.sep), None)
                 while root is not None and len(folder) > len(root) and folder not in folders:
                     folders.add(folder)
@@ -1596,12 +1608,19 @@ class Library:
         return self._embed_image_bytes(body, url, encoder)
 
     def _embed_streamed(self, path: Path, name: str, encoder: ClipEncoder) -> np.ndarray:
-        """An image piped in (`similar /dev/stdin`, `<(curl …)`): decoding seeks, so it is read whole first."""
+        """An image piped in (`similar /dev/stdin`, `<(curl …)`): decoding seeks, so it is read whole first.
+        Opened without waiting for a writer, as opening a named pipe no program writes to waits for ever;
+        then read for as long as one writes, so that one with no writer reads as empty at once."""
         try:
-            with open(path, "rb") as stream:
+            with open(os.open(path, os.O_RDONLY | _NONBLOCKING), "rb") as stream:
+                if _NONBLOCKING:
+                    os.set_blocking(stream.fileno(), True)
                 body = stream.read(MAX_WEB_IMAGE_BYTES + 1)
         except OSError as exc:
             raise QueryError(f"cannot read {name}: {(exc.strerror or str(exc)).lower()}") from exc
+        if not body:
+            raise QueryError(f"nothing to read from {name} (no program writes to it); give the path of a photo, or "
+                             "pipe one in")
         if len(body) > MAX_WEB_IMAGE_BYTES:
             raise QueryError(f"{name} gives more than {MAX_WEB_IMAGE_BYTES >> 20} MB; give the path of a photo")
         return self._embed_image_bytes(body, name, encoder)
@@ -2163,6 +2182,9 @@ def _spec_from_meta(value: str | None) -> ModelSpec | None:
         log.info("the model search used before cannot be found again (%s)", exc)
         return None
     return spec if spec.model_id == model_id else None
+
+
+_NONBLOCKING = getattr(os, "O_NONBLOCK", 0)
 
 
 def _is_stream(path: Path) -> bool:

@@ -18,19 +18,27 @@ from pathlib import Path
 
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
-from photoclip.fsutil import in_int64, mtime_ns
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
 
+_AUDIO_SUFFIXES = frozenset({".mp3", ".flac", ".m4a", ".ogg", ".opus", ".wav", ".wma", ".aac", ".aiff"})
 SKIPPED_SUFFIXES = frozenset({
-    ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".wmv", ".webm",
-    ".txt", ".json", ".xml", ".xmp", ".aae", ".ini", ".db", ".thm", ".pdf", ".doc", ".docx",
-    ".zip", ".rar", ".7z", ".gz", ".mp3", ".wav", ".m4a", ".aac", ".flac", ".html", ".htm",
-    ".psd", ".svg",
-})
+    ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".wmv", ".webm", ".mpg", ".mpeg", ".ts", ".srt", ".vtt",
+    ".txt", ".json", ".xml", ".xmp", ".aae", ".ini", ".db", ".thm", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
+    ".pptx", ".odt", ".ods", ".epub", ".mobi", ".csv", ".md", ".rst", ".log", ".html", ".htm",
+    ".zip", ".rar", ".7z", ".gz", ".iso", ".dmg", ".apk", ".torrent", ".psd", ".svg", ".ico", ".cur", ".icns",
+    ".py", ".pyc", ".js", ".mjs", ".css", ".map", ".c", ".h", ".cpp", ".java", ".class", ".jar", ".go", ".rs",
+    ".sh", ".bat", ".ps1", ".yml", ".yaml", ".toml", ".cfg", ".lock", ".sqlite", ".lrcat",
+    ".exe", ".dll", ".so", ".dylib", ".o", ".a", ".woff", ".woff2", ".ttf", ".otf",
+}) | _AUDIO_SUFFIXES
+"""Files that are never photos, by their suffix: not opened to sniff their content, which a scan
+would do at every rescan for each of a project's thousands of source files. Icons and cursors
+(.ico, .cur, .icns) are images, but no photos: their content alone never made one a candidate
+(an ICO is decoded only when named like a photo: imaging._sniff_named_like_a_photo)."""
 BACKUP_ENDINGS = ("_original", "~", ".bak", ".orig", ".part", ".partial", ".crdownload", ".download", ".tmp")
 """After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original'),
 an editor's or a user's backup ('IMG_1.jpg~', 'IMG_1.jpg.bak'): the photo itself is beside it,
@@ -39,18 +47,44 @@ so it would only be an extra duplicate; and a download or copy still being writt
 them ('scan_original') is a photo's own."""
 SKIPPED_FOLDERS = frozenset({
     "@eadir", "#recycle", "#snapshot", "@recycle", "@recently-snapshot", "$recycle.bin",
-    "system volume information", "lost+found", "node_modules",
+    "system volume information", "lost+found", "node_modules", "bower_components",
+    "site-packages", "dist-packages", "__pycache__",
+    "program files", "program files (x86)", "programdata", "appdata", "$windows.~bt",
+    "steamapps", "librarycache", "cache_data", "gpucache", "code cache", "mobilesync",
 })
 """Folders of copies and thumbnails that are not the user's photos: a NAS's thumbnails of
 every photo (Synology's @eaDir) and its recycle bins and snapshots, Windows' and Linux's
-system folders. Compared without case."""
+system folders; and programs' folders, found when a whole home folder or drive is added: their
+icons and textures (Python and JavaScript packages, Windows' programs and their data, Steam's
+games and its store's banners), web browsers' caches (Chromium's), and iPhone backups
+(MobileSync: the user's photos, renamed by hash; removing one as a duplicate breaks the backup).
+Compared without case."""
+_SKIPPED_INSIDE: tuple[tuple[str, str], ...] = (
+    ("res", "drawable"), ("res", "drawable-*"), ("res", "mipmap"), ("res", "mipmap-*"),  # an Android app's icons
+    ("library", "caches"),  # macOS's caches of every program (~/Library/Caches); a 'Caches' album elsewhere stays
+    ("library", "artifacts"),  # a Unity project's imported textures, named by hash
+    ("screenshots", "thumbnails"),  # Steam's small copies of its screenshots
+    *((library, copies) for library in ("iphoto library", "*.photolibrary")
+      for copies in ("previews", "thumbnails", "data", "database", "ipod photo cache", "caches")),
+)
+"""(parent, folder) patterns, compared without case: folders of copies or icons known by the
+folder they are in. An old iPhoto library keeps its photos in Masters (Originals, Modified and
+the years of older ones) and copies of each in Previews, Thumbnails and Data."""
+_UNITY_PROJECT = ("Assets", "ProjectSettings")
+"""A folder holding these is a Unity project: its Library is the editor's cache of the Assets."""
+_WINDOWS_SYSTEM = ("System32", "SysWOW64", "WinSxS", "SystemApps")
+"""A folder named Windows holding one of these is a Windows installation, not an album of windows."""
+_ALBUM_ART = ("folder.jpg", "albumart*.jpg")
+"""The covers music players write into every album's folder (Windows Media Player: Folder.jpg,
+AlbumArt_{...}_Large.jpg, AlbumArtSmall.jpg), compared without case."""
+_COVERS = frozenset({"cover", "front", "back"})
+_BOOK_METADATA = "metadata.opf"  # beside each book of a Calibre library, with its cover.jpg
 _TAKEOUT_TRASH = frozenset({"trash", "bin", "papierkorb", "corbeille", "papelera", "cestino", "prullenbak", "lixeira"})
 """Google Takeout's folder of the photos the user deleted in Google Photos (by the account's
 language), inside its Google Photos folder (_GOOGLE_PHOTOS): they are not the user's photos any
 more, and a clean-up kept their copy there over one in an album."""
 _GOOGLE_PHOTOS = frozenset({"google photos", "google fotos", "google foto", "google foto's"})
 _SKIPPED_FOLDER_SUFFIXES = (".lrdata",)  # Lightroom's previews and smart previews (DNGs) of the catalog's photos
-_PHOTOS_LIBRARY_SUFFIX = ".photoslibrary"
 _PHOTOS_LIBRARY_ORIGINALS = frozenset({"originals", "masters"})
 """Inside a macOS Photos library only these hold the photos; the rest is renders and thumbnails."""
 
@@ -116,35 +150,70 @@ def is_excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
 
-def is_skipped_folder(name: str, parent: str) -> bool:
-    """A folder that holds no photos of the user's own (see SKIPPED_FOLDERS), by its name and
-    its parent's."""
-    folded = name.lower()
+def _nothing(name: str) -> bool:
+    return False
+
+
+def is_skipped_folder(name: str, parent: str, beside: Callable[[str], bool] = _nothing) -> bool:
+    """A folder that holds no photos of the user's own (see SKIPPED_FOLDERS, _SKIPPED_INSIDE), by
+    its name and its parent's; `beside`: whether its parent holds an entry of that name (a Unity
+    project's Library is known by the Assets and ProjectSettings beside it)."""
+    folded, parent = name.lower(), parent.lower()
     if folded in SKIPPED_FOLDERS or folded.endswith(_SKIPPED_FOLDER_SUFFIXES):
         return True
-    if folded in _TAKEOUT_TRASH and parent.lower() in _GOOGLE_PHOTOS:
+    if folded in _TAKEOUT_TRASH and parent in _GOOGLE_PHOTOS:
         return True
-    return parent.lower().endswith(_PHOTOS_LIBRARY_SUFFIX) and folded not in _PHOTOS_LIBRARY_ORIGINALS
+    if any(fnmatch.fnmatchcase(parent, up) and fnmatch.fnmatchcase(folded, down) for up, down in _SKIPPED_INSIDE):
+        return True
+    if folded == "library" and all(map(beside, _UNITY_PROJECT)):
+        return True
+    return parent.endswith(PHOTOS_LIBRARY_SUFFIX) and folded not in _PHOTOS_LIBRARY_ORIGINALS
 
 
-def is_candidate(path: str) -> bool:
+def holds_software(name: str, holds: Callable[[str], bool]) -> bool:
+    """A folder that what it holds shows to be a program's, whatever its name (`holds`: whether it
+    holds an entry of that name): a Python virtual environment, or a Windows installation."""
+    if holds("pyvenv.cfg"):
+        return True
+    return name.lower() == "windows" and any(map(holds, _WINDOWS_SYSTEM))
+
+
+def is_cover_art(path: str, names: Collection[str] | None = None) -> bool:
+    """An album's or a book's cover, not a photo: a music player's (_ALBUM_ART), or a cover, front
+    or back in a folder of music or of a Calibre book. `names`: its folder's entries, if listed."""
+    name = os.path.basename(path).lower()
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in _ALBUM_ART):
+        return True
+    if os.path.splitext(name)[0] not in _COVERS:
+        return False
+    if names is None:
+        try:
+            names = os.listdir(os.path.dirname(path) or ".")
+        except OSError:
+            return False
+    return any(n.lower() == _BOOK_METADATA or os.path.splitext(n)[1].lower() in _AUDIO_SUFFIXES for n in names)
+
+
+def is_candidate(path: str, names: Collection[str] | None = None) -> bool:
     """Photo by suffix, or by content when the suffix says nothing (e.g. 'IMG_0001'); not a
-    backup another program left beside the photo it edited (see BACKUP_ENDINGS)."""
+    backup another program left beside the photo it edited (see BACKUP_ENDINGS), nor a cover
+    (is_cover_art: `names` are its folder's entries, if listed)."""
     folded = path.lower()
     ending = next((e for e in BACKUP_ENDINGS if folded.endswith(e)), None)
     if ending is not None and os.path.splitext(os.path.basename(folded)[: -len(ending)])[1]:
         return False
     suffix = os.path.splitext(path)[1].lower()
+    if suffix in SKIPPED_SUFFIXES or is_cover_art(path, names):
+        return False
     if suffix in IMAGE_SUFFIXES:
         return True
-    if suffix in SKIPPED_SUFFIXES:
-        return False
     return sniff_file(Path(path)) is not None
 
 
 def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) -> Walk:
     """Every candidate photo below `root`: hidden entries skipped, symlink loops not followed (a
-    link to the root or a folder above it, such as "/" or "..", is one).
+    link to the root or a folder above it, such as "/" or "..", is one), and no folder below
+    `root` that is_skipped_folder or holds_software (decided from its own listing).
 
     `library`: the folders of the library (real paths). A folder reached through a symbolic
     link into one of them is not followed, whatever order folders come in, and wherever the
@@ -152,7 +221,8 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
     root lists its photos under their own paths, so they are never listed twice."""
     result = Walk()
     visited: set[tuple[int, int]] = set()
-    stack = [str(root)]
+    start = str(root)
+    stack = [start]
     real_root = os.path.realpath(root)
     if library and _linked_into(str(root), library, exclude):
         log.info("not following %s: it links to a folder of the library", root)
@@ -174,6 +244,9 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
         except OSError as exc:
             result.cannot_read(folder, exc)
             continue
+        names = {entry.name for entry in listing}
+        if folder != start and holds_software(os.path.basename(folder), names.__contains__):
+            continue
         partners = _partners(listing)
         for entry in listing:
             result.entries_seen += 1
@@ -181,7 +254,7 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                 continue
             try:
                 if entry.is_dir():
-                    if _follows(entry, folder, real_root, library, exclude):
+                    if _follows(entry, folder, names, real_root, library, exclude):
                         stack.append(entry.path)
                 elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
                     result.paired_raws.append(entry.path)
@@ -193,7 +266,7 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                     st = os.stat(entry.path)  # unzip keeps the archive's mtime; the ctime is when it arrived
                     changed = in_int64(max(st.st_mtime_ns, st.st_ctime_ns))
                     result.descriptions.append(FileEntry(entry.path, st.st_size, changed))
-                elif entry.is_file() and is_candidate(entry.path):
+                elif entry.is_file() and is_candidate(entry.path, names):
                     st = entry.stat()
                     result.files.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
             except FileNotFoundError:
@@ -204,10 +277,11 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
     return result
 
 
-def _follows(entry: os.DirEntry[str], folder: str, real_root: str, library: Sequence[Path],
+def _follows(entry: os.DirEntry[str], folder: str, names: Collection[str], real_root: str, library: Sequence[Path],
              exclude: Sequence[str]) -> bool:
-    """Whether a walk goes into this folder of `folder` (not hidden, not excluded)."""
-    if is_skipped_folder(entry.name, os.path.basename(folder)):
+    """Whether a walk goes into this folder of `folder` (not hidden, not excluded; `names`: the
+    entries of `folder`)."""
+    if is_skipped_folder(entry.name, os.path.basename(folder), names.__contains__):
         return False
     if library and entry.is_symlink() and _linked_into(entry.path, library, exclude):
         log.info("not following %s: it links to a folder of the library", entry.path)
@@ -242,11 +316,14 @@ def linked_folders(
                 listing = list(entries)
         except OSError:
             continue
+        names = {entry.name for entry in listing}
+        if folder != str(below) and holds_software(os.path.basename(folder), names.__contains__):
+            continue
         for entry in listing:
             if entry.name.startswith(".") or is_excluded(entry.name, entry.path, exclude):
                 continue
             try:
-                if not entry.is_dir() or not _follows(entry, folder, real_root, library, exclude):
+                if not entry.is_dir() or not _follows(entry, folder, names, real_root, library, exclude):
                     continue
             except OSError:
                 continue
@@ -492,9 +569,17 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
     gone = {  # a file the settings now leave out is gone from the library too, though still on disk
         path: state for path, state in known.items()
         if path not in present and not _under(path, seen.unreadable)
-        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path))
+        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path) or _passed_over(path))
     }
     return _Survey(root, seen, new, changed, gone)
+
+
+def _passed_over(path: str) -> bool:
+    """A photo of the catalog whose file the walk no longer takes for one (an album's cover, a
+    program's file, a cache file once taken for a JPEG XL by two bytes): it leaves the library as
+    one the settings leave out does. One that cannot be read now is not judged by its content: it
+    may be a photo whose permissions changed."""
+    return os.access(path, os.R_OK) and not is_candidate(path)
 
 
 def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[tuple[PhotoId, int, int]]:
@@ -633,13 +718,18 @@ def _ignored_below(top: str, path: str, exclude: Sequence[str] = ()) -> bool:
     current = top
     parts = os.path.relpath(path, current).split(os.sep)
     for i, part in enumerate(parts):
-        parent = os.path.basename(current)
-        current = os.path.join(current, part)
+        above, current = current, os.path.join(current, part)
         if part.startswith(".") or is_excluded(part, current, exclude):
             return True
-        if i < len(parts) - 1 and is_skipped_folder(part, parent):
+        if i < len(parts) - 1 and (is_skipped_folder(part, os.path.basename(above), _holder(above))
+                                   or holds_software(part, _holder(current))):
             return True
     return False
+
+
+def _holder(folder: str) -> Callable[[str], bool]:
+    """Whether `folder` holds an entry of a name, as a walk's listing of it would say."""
+    return lambda name: os.path.lexists(os.path.join(folder, name))
 
 
 def _root_of(roots: Sequence[Root], path: str) -> Root | None:

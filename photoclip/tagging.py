@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -21,7 +22,7 @@ import numpy as np
 
 from photoclip.config import resources_dir
 from photoclip.errors import QueryError
-from photoclip.fsutil import atomic_write_with
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, atomic_write_with
 
 log = logging.getLogger(__name__)
 
@@ -261,18 +262,28 @@ def album_tags(
 ) -> list[Album]:
     """Albums are the folders that hold photos directly. `sizes`: how many photos each folder
     holds; `tag_counts`: (folder, tag, how many of its photos carry it). Folders with fewer
-    than `min_photos` are left out. A tag of one photo is no album's, however small the album."""
+    than `min_photos` are left out, as are those inside a macOS Photos library (outside_photos_library).
+    A tag of one photo is no album's, however small the album."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for folder, tag, count in tag_counts:
         counts[folder][tag] += count
     albums = []
     for folder, size in sizes.items():
-        if size < min_photos:
+        if size < min_photos or outside_photos_library(folder) != folder:
             continue
         shared = [(tag, round(n / size, 3)) for tag, n in counts[folder].most_common() if n / size >= share and n > 1]
         albums.append(Album(Path(folder), size, tuple(shared[:limit])))
     albums.sort(key=lambda album: str(album.folder))
     return albums
+
+
+def outside_photos_library(folder: str) -> str:
+    """`folder`, or the folder that holds the macOS Photos library it is in. Photos files its
+    originals in buckets by their name's first character ("originals/0" … "originals/F"; by date
+    in "Masters" before): no album the user made, nor is the library's own folder one."""
+    parts = folder.split(os.sep)
+    inside = next((i for i, part in enumerate(parts) if part.casefold().endswith(PHOTOS_LIBRARY_SUFFIX)), None)
+    return folder if inside is None else os.sep.join(parts[:inside]) or os.sep
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

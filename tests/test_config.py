@@ -103,3 +103,32 @@ def test_a_device_in_the_environment_that_no_machine_has_is_named(monkeypatch) -
         Settings().with_env()
     monkeypatch.setenv("PHOTOCLIP_DEVICE", "CPU")
     assert Settings().with_env().device == "CPU"
+
+
+def test_leave_out_patterns_written_with_a_home_or_a_trailing_slash_are_read_as_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"~/code", "Games/" and a path ending in a slash left nothing out, and said nothing."""
+    import glob
+
+    from photoclip.config import pattern_from_line
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "code").mkdir()
+    (tmp_path / "settings.json").write_text(json.dumps({"exclude_patterns": [
+        "~/code", "Games/", f"{tmp_path}/Games/", "Games", "Saves\\", "Android", "*.png", "/"]}))
+    assert load_settings(tmp_path).exclude_patterns == (
+        str(tmp_path / "code"), "Games", str(tmp_path / "Games"), "Saves", "Android", "*.png", "/")
+    assert pattern_from_line("~/code/") == glob.escape(str(tmp_path / "code"))
+    assert pattern_from_line("Games/") == "Games"
+    assert pattern_from_line("~user-nobody-has/x") == "~user-nobody-has/x"
+
+
+def test_a_pattern_is_below_a_folder_when_it_is_a_path_there() -> None:
+    from photoclip.config import folder_pattern, pattern_below
+
+    home = Path("/home/me [1]")
+    assert pattern_below(folder_pattern(home / "Music"), home) and pattern_below(folder_pattern(home), home)
+    assert pattern_below(f"{folder_pattern(home)}/*/cache", home)
+    assert not pattern_below(folder_pattern(Path("/home/me [1]x/Music")), home)
+    assert not pattern_below("Android", home) and not pattern_below("*.png", home)

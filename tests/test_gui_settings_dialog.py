@@ -118,3 +118,18 @@ def test_the_model_file_dialog_lists_every_kind_of_weights_file_photoclip_reads(
     shown_first = MODEL_FILE_FILTER.split(";;")[0]
     patterns = shown_first[shown_first.index("(") + 1:shown_first.index(")")].split()
     assert QDir(str(tmp_path)).entryList(patterns, QDir.Filter.Files) == weights
+
+
+def test_folders_typed_with_a_home_or_a_trailing_slash_are_the_folders_meant(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """"~/code", "Games/" and "/home/me/Games/" left nothing out, and said nothing."""
+    make_app()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "code").mkdir()
+    (tmp_path / "Games").mkdir()
+    dialog = SettingsDialog(config.Settings())
+    qtbot.addWidget(dialog)
+    dialog.excluded.setPlainText(f"~/code\nGames/\n{tmp_path / 'Games'}/\n")
+    assert dialog.settings().exclude_patterns == (
+        glob.escape(str(tmp_path / "code")), "Games", glob.escape(str(tmp_path / "Games")))

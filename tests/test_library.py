@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -49,6 +50,7 @@ from tests.helpers import (
     with_iptc,
     write_photo,
 )
+from tests.test_scan import within
 
 
 class EncoderSpy:
@@ -939,7 +941,7 @@ def test_similar_to_a_photo_that_failed_says_why_without_loading_the_model(
     first.index([photo_folder])
     first.close()
     library = open_library(tmp_path / "lib")  # opened afresh: no model loaded yet
-    with pytest.raises(QueryError, match=r"^cannot search with .*broken.jpg: empty file$"):
+    with pytest.raises(QueryError, match=r"^cannot search with .*broken.jpg: empty file \(0 bytes: .*\)$"):
         library.similar(broken)
     assert library._encoder is None
     write_photo(broken, seed=3)  # mended since: it is read again
@@ -954,6 +956,41 @@ def test_an_image_outside_the_library_can_be_the_query(open_library, photo_folde
     assert paths(library.search(str(outside), limit=1)) == ["p2.jpg"]
     same_bytes = shutil.copy(photo_folder / "p2.jpg", tmp_path / "p2 again.jpg")
     assert paths(library.similar(same_bytes, limit=1)) == ["p2.jpg"]  # "do I have this one?": yes, there
+
+
+def test_similar_to_a_named_pipe_no_program_writes_to_says_so_at_once(open_library, photo_folder: Path,
+                                                                       tmp_path: Path) -> None:
+    library = open_library()
+    library.index([photo_folder])
+    fifo = tmp_path / "x.jpg"
+    os.mkfifo(fifo)
+    try:
+        with pytest.raises(QueryError, match=r"^nothing to read from .*x.jpg \(no program writes to it\); give the "
+                                             r"path of a photo, or pipe one in$"):
+            within(10, library.similar, fifo)
+    finally:  # a reader blocked in open() gets a writer, then end of file
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def test_similar_reads_an_image_from_a_pipe_as_a_shell_names_it(open_library, photo_folder: Path) -> None:
+    """`similar <(cat photo.jpg)`: the shell gives /dev/fd/N, a pipe whose writer writes as it is read."""
+    library = open_library()
+    library.index([photo_folder])
+    sent = resized_copy(photo_folder / "p2.jpg", photo_folder.parent / "sent.jpg").read_bytes()
+    reading, writing = os.pipe()
+
+    def write() -> None:
+        with open(writing, "wb") as pipe:
+            pipe.write(sent)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert paths(within(60, library.similar, f"/dev/fd/{reading}", 1)) == ["p2.jpg"]
+    finally:
+        writer.join()
+        os.close(reading)
 
 
 def test_bad_queries_are_clear_errors(open_library, photo_folder: Path, tmp_path: Path) -> None:
@@ -3255,3 +3292,90 @@ def test_a_search_without_a_place_word_reads_no_gazetteer_and_the_towns_are_read
     for _ in range(3):
         assert [hit.path.name for hit in library.search("in lisbon", limit=5)] == ["lisbon.jpg"]
     assert places._shipped.cache_info().currsize == 1 and len(scans) == 1
+
+
+def test_removing_a_folder_forgets_the_folders_left_out_in_it_and_adding_one_left_out_brings_it_back(
+    open_library, tmp_path: Path
+) -> None:
+    """Left behind, "left out: home/Music" stayed listed with no folder of the library, and the
+    next `index home` dropped the Music the user had added since."""
+    from photoclip.config import Settings, folder_pattern, save_settings
+
+    home = tmp_path / "home"
+    for i, name in enumerate(["a.jpg", "Music/m1.jpg", "Music/m2.jpg", "Android/x.jpg"]):
+        write_photo(home / name, seed=i)
+    library = open_library()
+    save_settings(library.directory, Settings(model=TINY_MODEL, exclude_patterns=("Android",)))
+    library.close()
+    library = open_library()
+    library.index([home])
+    library.remove_root(home / "Music")
+    assert load_settings(library.directory).exclude_patterns == ("Android", folder_pattern(home / "Music"))
+
+    library.remove_root(home)
+    assert load_settings(library.directory).exclude_patterns == ("Android",)  # names are no folder's
+    library.index([home / "Music"])
+    assert library.index([home]).left_out == 0
+    assert sorted(p.path.name for p in library.photos(library.photos_by_date()).values()) == ["a.jpg", "m1.jpg",
+                                                                                              "m2.jpg"]
+
+
+def test_adding_a_folder_left_out_when_its_library_folder_is_gone_takes_it_back(open_library, tmp_path: Path) -> None:
+    """A leave-out an older photoclip kept after its folder was removed: the folder added again wins."""
+    from photoclip.config import Settings, folder_pattern, save_settings
+
+    home = tmp_path / "home"
+    for i, name in enumerate(["a.jpg", "Music/m1.jpg", "Music/m2.jpg"]):
+        write_photo(home / name, seed=i)
+    library = open_library()
+    save_settings(library.directory, Settings(model=TINY_MODEL, exclude_patterns=(folder_pattern(home / "Music"),)))
+    library.close()
+    library = open_library()
+
+    library.index([home / "Music"])
+    assert library.settings.exclude_patterns == () == load_settings(library.directory).exclude_patterns
+    assert library.index([home]).left_out == 0
+    assert len(library.photos_by_date()) == 3
+
+
+def test_leave_out_patterns_with_a_home_or_a_trailing_slash_leave_their_folders_out(
+    open_library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written so in Settings they removed no photo, and said nothing."""
+    from photoclip.config import Settings, save_settings
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    for i, name in enumerate(["a.jpg", "code/c.jpg", "Games/g.jpg", "x/Games/g2.jpg", "Saves/s.jpg"]):
+        write_photo(home / name, seed=i)
+    library = open_library()
+    patterns = ("~/code", "Games/", f"{home}/Saves/")
+    save_settings(library.directory, Settings(model=TINY_MODEL, exclude_patterns=patterns))
+    library.close()
+    library = open_library()
+
+    library.index([home])
+
+    assert [p.path.name for p in library.photos(library.photos_by_date()).values()] == ["a.jpg"]
+
+
+def test_the_buckets_of_a_macos_photos_library_are_no_albums(open_library, tmp_path: Path) -> None:
+    """Photos files its originals in folders 0 … F (by date in "Masters" before): "5" showed as an
+    album, and "masters" or "library photoslibrary" listed a whole library's photos first."""
+    pictures = tmp_path / "Pictures"
+    bucketed = pictures / "Photos Library.photoslibrary" / "originals"
+    dated = pictures / "iPhoto Library.photoslibrary" / "Masters" / "2015" / "03" / "12" / "20150312-101010"
+    for i in range(8):
+        write_photo(bucketed / "05AF"[i % 4] / f"{i:X}ABC-{i}.jpeg", seed=i)
+        write_photo(pictures / "Lake Tahoe" / f"lake{i}.jpg", seed=20 + i)
+    for i in range(3):
+        write_photo(dated / f"IMG_{i}.jpg", seed=40 + i)
+    library = open_library()
+    library.index([pictures])
+
+    assert [album.folder for album in library.albums(min_photos=2)] == [pictures / "Lake Tahoe"]
+    for query in ("masters", "library photoslibrary"):
+        _, scope = library.search_scoped(query, limit=5)
+        assert scope is None or scope.albums == ()
+    _, scope = library.search_scoped("lake tahoe", limit=5)
+    assert scope.albums == (str(pictures / "Lake Tahoe"),)

@@ -343,12 +343,31 @@ NOT_THE_USERS_PHOTOS = [
     "Photos Library.photoslibrary/resources/renders/1/1A2B_1_201_a.jpeg",
     "Takeout/Google Photos/Trash/IMG_1234.jpg", "Takeout/Google Photos/Bin/IMG_1301.jpg",  # deleted in Google Photos
     "Takeout/Google Fotos/Papierkorb/IMG_1302.jpg",
+    # programs' icons, textures and caches, in a whole home folder or drive added as a folder of photos
+    "code/plot/lib/python3.11/site-packages/matplotlib/mpl-data/images/home.png",
+    "usr/lib/python3/dist-packages/app/icon.png", "code/app/__pycache__/x.png", "site/bower_components/a.png",
+    "Program Files/SomeApp/images/ic_1.png", "Program Files (x86)/Steam/appcache/librarycache/10_header.jpg",
+    "ProgramData/Vendor/logo.png", "$WINDOWS.~BT/Sources/a.jpg", "Games/steamapps/common/Game/t0.png",
+    "Users/Bob/AppData/Local/Teams/icon_1.png",
+    "Chrome/Default/Cache/Cache_Data/f_000001", "Chrome/Default/GPUCache/data_1", "Chrome/Default/Code Cache/js/x",
+    "Library/Caches/com.apple.Safari/a.jpg", "Backup/MobileSync/Backup/0000/ab/ab12cd",  # an iPhone's backup
+    "app/src/main/res/drawable-hdpi/ic_menu.png", "app/res/drawable/ic.png", "app/res/mipmap-xxhdpi/ic_launcher.png",
+    "MyGame/Library/Artifacts/0a/0a1b2c",  # Unity's imported textures
+    "Steam/userdata/1/760/remote/570/screenshots/thumbnails/20240101123456_1.jpg",
+    "iPhoto Library/Previews/2012/05/03/IMG_2000.jpg", "iPhoto Library/Data/2012/IMG_2000.jpg",
+    "Old.photolibrary/Thumbnails/2012/IMG_2000.jpg", "Old.photolibrary/iPod Photo Cache/F00/T1.jpg",
+    "Music/Album/Folder.jpg", "Music/Other/AlbumArtSmall.jpg", "Music/Other/AlbumArt_{1A2B}_Large.jpg",
 ]
 THE_USERS_PHOTOS = [
     "IMG_0001.JPG", "Trip/IMG_0002.JPG", "eaDir/fine.jpg", "recycle ideas/fine.jpg",
     "Photos Library.photoslibrary/originals/1/1A2B.jpeg", "Old.photoslibrary/Masters/2012/a.jpg",
     "Takeout/Google Photos/Lake Tahoe 2019/IMG_1234.jpg", "Takeout/Google Photos/Photos from 2019/IMG_1301.jpg",
     "Trash/IMG_0003.JPG",  # the user's own folder of that name
+    "Caches/geocache_1.jpg", "Library/IMG_0004.JPG", "Windows/IMG_0005.JPG", "Data/IMG_0006.JPG",  # and of these
+    "res/IMG_0007.JPG", "Thumbnails/IMG_0008.JPG", "Trip/cover.jpg", "drawable/IMG_0009.JPG",
+    "Steam/userdata/1/760/remote/570/screenshots/20240101123456_1.jpg",
+    "iPhoto Library/Masters/2012/05/03/IMG_2000.jpg", "Old.photolibrary/Originals/2009/Roll 1/IMG_2001.jpg",
+    "Old.photolibrary/Modified/2009/Roll 1/IMG_2001.jpg",
 ]
 
 
@@ -369,6 +388,84 @@ def test_nas_thumbnails_recycle_bins_and_other_programs_previews_are_skipped(
             write_photo(photos / "Takeout" / "Google Photos" / "Bin" / "IMG_1303.jpg", seed=52)]
     added = scan_paths(catalog, [root], late).added
     assert [catalog.photo(pid).path for pid in added] == [late[1]]
+
+
+def _programs_tree(top: Path) -> tuple[list[Path], list[Path]]:
+    """Photos in folders known as programs' by what they or their parents hold, and the user's
+    photos in folders of the same names that hold nothing of the kind."""
+    for name in ("env/pyvenv.cfg", "Windows/System32/kernel32.dll", "MyGame/ProjectSettings/ProjectSettings.asset",
+                 "Music/Album/01 Track.mp3", "Calibre Library/Author/Book (1)/metadata.opf", "Audiobook/01.opus"):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_bytes(b"\0")
+    (top / "MyGame" / "Assets").mkdir()
+    programs = ["env/lib/python3.11/site/icons/home.png", "env/share/jupyter/logo.png",  # a venv of any name
+                "Windows/Web/Wallpaper/img0.jpg", "MyGame/Library/ShaderCache/0a1b2c.png",
+                "Music/Album/cover.jpg", "Music/Album/back.png", "Calibre Library/Author/Book (1)/cover.jpg",
+                "Audiobook/Front.jpg"]
+    users = ["Trip/Windows/Bay window.jpg", "Old house/Library/shelves.jpg", "Magazine/cover.jpg", "Magazine/back.jpg",
+             "Music/Album/band on stage.jpg"]
+    return ([write_photo(top / name, seed=i) for i, name in enumerate(programs)],
+            [write_photo(top / name, seed=20 + i) for i, name in enumerate(users)])
+
+
+def test_programs_folders_known_by_what_they_hold_are_skipped_and_album_covers_too(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    photos = tmp_path / "home"
+    _programs_tree(photos)
+
+    found = {os.path.relpath(f.path, photos) for f in walk(photos).files}
+
+    assert found == {"Trip/Windows/Bay window.jpg", "Old house/Library/shelves.jpg", "Magazine/cover.jpg",
+                     "Magazine/back.jpg", "Music/Album/band on stage.jpg"}
+    root = catalog.add_root(photos)
+    scan_root(catalog, root)
+    late = [write_photo(photos / name, seed=40 + i) for i, name in enumerate(
+        ["env/lib/new.png", "Music/front.jpg", "MyGame/Library/a.png", "Windows/x.jpg", "Music/Album/Cover.JPG",
+         "Trip/y.jpg"])]
+    (photos / "Music" / "intro.mp3").write_bytes(b"\0")
+    added = scan_paths(catalog, [root], late).added  # as a watcher names them
+    assert [catalog.photo(pid).path for pid in added] == [late[-1]]
+
+
+def test_covers_and_programs_files_indexed_before_leave_the_library_and_stay_on_disk(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """A library that indexed a home folder before these were left out: the next scan takes them out."""
+    photos = tmp_path / "home"
+    programs, users = _programs_tree(photos)
+    cache = photos / "data_1"  # a cache file starting as a bare JPEG XL codestream does
+    cache.write_bytes(b"\xff\x0a" + np.random.default_rng(1).bytes(3000))
+    root = catalog.add_root(photos)
+    indexed = [*programs, *users, cache]
+    catalog.add_pending(root.id, ((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in indexed))
+
+    result = scan_root(catalog, root)
+
+    assert (result.added, result.removed, result.left_out) == (0, len(programs) + 1, len(programs) + 1)
+    assert sorted(catalog.file_states(root.id)) == sorted(map(str, users))
+    assert all(p.is_file() for p in indexed)
+
+
+@pytest.mark.parametrize("name", ["plot.py", "app.min.js", "icons/favicon.ico", "build/libx.so", "notes.md",
+                                  "data.csv", "song.ogg", "clip.mpg", "font.woff2", "archive.iso"])
+def test_programs_documents_and_media_files_are_no_photos_by_their_suffix_whatever_they_hold(
+    tmp_path: Path, name: str
+) -> None:
+    """Their suffix says they are no photos: they are not opened to read their first bytes (a home
+    folder's 30,000 Python files were, at every scan), even when those are an image's."""
+    path = write_photo(tmp_path / name, seed=1)
+
+    assert is_candidate(str(path)) is False
+    assert walk(tmp_path).files == []
+
+
+def test_a_file_without_suffix_is_a_photo_by_a_strong_signature_only(tmp_path: Path) -> None:
+    """FF 0A start a bare JPEG XL codestream, and a browser's cache file as well as anything."""
+    (tmp_path / "data_1").write_bytes(b"\xff\x0a" + np.random.default_rng(2).bytes(3000))
+    write_photo(tmp_path / "IMG_0001", seed=1)
+
+    assert [Path(f.path).name for f in walk(tmp_path).files] == ["IMG_0001"]
 
 
 def test_scan_adds_then_sees_nothing_new(catalog: Catalog, photo_folder: Path) -> None:
@@ -526,13 +623,13 @@ def _move_during_walks(monkeypatch: pytest.MonkeyPatch, folder: Path, walks: int
         state["walks"] += 1
         return real_walk(*args, **kwargs)
 
-    def moving_candidate(path: str) -> bool:
+    def moving_candidate(path: str, names: object = None) -> bool:
         if state["walks"] <= walks and state["moved_in_walk"] < state["walks"]:
             state["moved_in_walk"] = state["walks"]
             target = folder.with_name(f"{folder.name}-{state['walks']}")
             state["name"].rename(target)
             state["name"] = target
-        return real_candidate(path)
+        return real_candidate(path, names)
 
     monkeypatch.setattr(scan, "walk", counting_walk)
     monkeypatch.setattr(scan, "is_candidate", moving_candidate)
@@ -561,10 +658,10 @@ def test_a_folder_moved_after_its_photos_were_listed_keeps_its_vectors(
     root, ids = _embed_trip(catalog, photo_folder)
     real_candidate = scan.is_candidate
 
-    def moved_while_read(path: str) -> bool:
+    def moved_while_read(path: str, names: object = None) -> bool:
         if "/holiday/" in path and (photo_folder / "holiday").is_dir():
             (photo_folder / "holiday").rename(photo_folder / "holiday-later")
-        return real_candidate(path)
+        return real_candidate(path, names)
 
     monkeypatch.setattr(scan, "is_candidate", moved_while_read)
     result = scan_root(catalog, root)

@@ -14,6 +14,7 @@ from photoclip.tagging import (
     load_space,
     load_vocabulary,
     normalize_tag,
+    outside_photos_library,
     parse_vocabulary,
     save_space,
     score_photos,
@@ -193,6 +194,16 @@ def test_an_album_tag_is_one_a_third_of_its_photos_share() -> None:
     assert [a.folder for a in album_tags(sizes, tags, min_photos=2)] == [Path("/p/lake"), Path("/p/two")]
     small = album_tags({"/p/three": 3}, [("/p/three", "night", 1), ("/p/three", "sand", 2)])
     assert small[0].tags == (("sand", 0.667),)  # the one photo of the night is no album's
+
+
+def test_the_folders_inside_a_macos_photos_library_are_no_albums() -> None:
+    """Photos files its originals in buckets "originals/0" … "originals/F": each showed as an album."""
+    library = "/p/Photos Library.photoslibrary"
+    sizes = {f"{library}/originals/5": 4, f"{library}/originals/F": 4, "/p/lake": 4}
+    assert [a.folder for a in album_tags(sizes, [])] == [Path("/p/lake")]
+    assert outside_photos_library(f"{library}/originals/5") == "/p" == outside_photos_library(library)
+    assert outside_photos_library("/Old.PHOTOSLIBRARY/Masters/2015") == "/"
+    assert outside_photos_library("/p/lake") == "/p/lake"
 
 
 def test_a_vocabulary_saved_by_notepad_reads_the_same(tmp_path: Path) -> None:
