@@ -132,6 +132,7 @@ MAX_SIDE = 65_535
 """Wider or taller images are refused from their header (JPEG's own limit; beyond it a tiny
 file can make decoders allocate per-row tables of gigabytes)."""
 MAX_DECODE_BYTES = 1 << 30
+EMPTY_FILE = "empty file (0 bytes: a copy that did not finish, or a cloud drive's file not downloaded yet)"
 """What decoding one image may hold at once, estimated from its size and pixel mode before
 decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
 MAX_MISSING_ROWS = 0.1
@@ -362,17 +363,21 @@ def _sniff_named_like_a_photo(head: bytes) -> str | None:
 
 
 def sniff_file(path: Path) -> str | None:
-    """sniff_format of a file's first bytes; None when it is unreadable, not a regular file,
-    empty, or not an image. A scan sniffs every file without a suffix, so this must never
-    wait: a FIFO, or a link to /proc/kmsg (a "regular" file of size 0 that blocks on read),
-    would stop the scan for ever."""
+    """sniff_format of a file's first bytes, for a file not named like a photo; None when it is
+    unreadable, not a regular file, empty, or not an image by a strong signature: a bare JPEG XL
+    codestream starts with two bytes (FF 0A) that any cache file may start with, so only its
+    container makes such a file a JPEG XL (a .jxl is decoded by its name, whatever it holds).
+    A scan sniffs every file without a suffix, so this must never wait: a FIFO, or a link to
+    /proc/kmsg (a "regular" file of size 0 that blocks on read), would stop the scan for ever."""
     try:
         with open_regular(path) as fh:
             if os.fstat(fh.fileno()).st_size == 0:
                 return None  # nothing to sniff; and the kernel's files say 0 (reading /proc/kmsg consumes it)
-            return sniff_format(fh.read(_SNIFF_BYTES))
+            head = fh.read(_SNIFF_BYTES)
     except OSError:
         return None
+    fmt = sniff_format(head)
+    return None if fmt == "jxl" and not head.startswith(_JXL_CONTAINER) else fmt
 
 
 _OTHER_FILES = (  # (its first bytes, where they stand, what the file is)
@@ -710,7 +715,7 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
             raise ImageDecodeError(_os_reason(exc)) from None
         if data is not None:
             if not data:
-                raise ImageDecodeError("empty file")
+                raise ImageDecodeError(EMPTY_FILE)
             digest = bytes_hash(data, hash_algorithm) if hash_algorithm else ""
             yield io.BytesIO(data), lambda: digest
             return
@@ -783,7 +788,7 @@ def _decode_stream(
     head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
     if not head:
-        raise ImageDecodeError("empty file")
+        raise ImageDecodeError(EMPTY_FILE)
     fmt = sniff_format(head) or _sniff_named_like_a_photo(head)
     if fmt is None:
         raise ImageDecodeError(_not_an_image(stream))
@@ -799,11 +804,13 @@ def _decode_stream(
         raise ImageDecodeError("truncated file (it ends in zeros where its image data should be)")
     if fmt == "jpeg" and not retried:
         jpegfile.check_data_holds_frame(stream)
+    if fmt in _READ_WHOLE:
+        stream = _needed_part(stream, fmt)
     filled = None if retried else zerotail.zero_filled(stream, fmt)
     if filled is not None:
         if fmt in _CUT_ROWS_FORMATS:
-            data = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
-            return _decode_cut_rows(io.BytesIO(data[:filled[0]]), need_for, fmt)
+            data = stream.getvalue()[:filled[0]] if isinstance(stream, io.BytesIO) else stream.read(filled[0])
+            return _decode_cut_rows(io.BytesIO(data), need_for, fmt)
         if filled[1] > MAX_MISSING_ROWS:
             raise ImageDecodeError(f"truncated file (zeros fill the last {_percent(filled[1])} of its image data)")
     try:
@@ -868,11 +875,33 @@ def _decode_stream(
     if filled is not None and damage is None:
         damage = f"the file ends early, filled with zeros; about the lower {_percent(filled[1])} of the image " \
             "is garbled"
-    if fmt == "gif" and damage is None and _gif_ends_early(_all_of(stream)):
+    if fmt == "gif" and damage is None and isinstance(stream, io.BytesIO) and _gif_ends_early(stream.getvalue()):
         damage = "the file ends early; its first frame is whole"
     orientation = 1 if fmt == "jxl" else facts.orientation  # JPEG XL decoders turn it by its header, not EXIF
     return _Decoded(fmt, image, full_size, orientation, facts.taken_at or xmp_taken_at(xmp), facts.location, xmp,
                     icc or None, texts, damage, found, facts.modified_at)
+
+
+_READ_WHOLE = frozenset({"webp", "heif", "gif"})
+"""Formats read whole to be decoded: Pillow's WebP plugin and pillow_heif read all of a file
+into memory, and a GIF is walked to its end for its later frames (_gif_ends_early)."""
+
+
+def _needed_part(stream: IO[bytes], fmt: str) -> IO[bytes]:
+    """The bytes of a WebP, HEIF or GIF that its picture needs (zerotail.content_end), in memory:
+    a photo followed by gigabytes of zeros (preallocated, recovered from a card) took gigabytes.
+    One that needs more than _WHOLE_READ_MOST is no photo: a WebP or HEIF is refused, a GIF is
+    decoded from disk (Pillow reads it frame by frame)."""
+    end = zerotail.content_end(stream, fmt)
+    if isinstance(stream, io.BytesIO):
+        return stream if end == stream.getbuffer().nbytes else io.BytesIO(stream.getvalue()[:end])
+    if end <= _WHOLE_READ_MOST:
+        return io.BytesIO(stream.read(end))
+    if fmt == "gif":
+        return stream
+    label = _LABELS[fmt]
+    raise ImageDecodeError(f"{label} file too large to decode ({end / 1e6:.0f} MB; a {label} photo is far smaller, "
+                           "so this one is most likely damaged)")
 
 
 def _decode_cut_jpeg(
@@ -946,8 +975,13 @@ def _png_damage(im: ImageFile.ImageFile, stream: IO[bytes]) -> str | None:
     data = stream.getvalue()
     rows = np.asarray(im.crop((0, max(0, im.height - 2), im.width, im.height)))
     share = None if all(row.any() for row in rows) else pngfile.image_data_missing(data)
+    if share is not None and share >= 1:  # no data found: its chunk runs past the file's end; count the rows left
+        bbox = im.getbbox()
+        share = 1.0 if bbox is None else (im.height - bbox[3]) / im.height
     if not share:
         return _DATA_GARBLED if pngfile.image_data_checksum_wrong(data) else None
+    if share >= 1:
+        raise ImageDecodeError("corrupt PNG data (none of the image can be read)")
     interlaced = bool(im.info.get("interlace"))
     part = f"{_percent(share)} of the image" if interlaced else f"the lower {_percent(share)} of the image"
     if share > MAX_MISSING_ROWS or interlaced:  # an interlaced one lacks every other pixel of its rows
@@ -1084,6 +1118,9 @@ def _decode_raw(stream: IO[bytes], need_for: Callable[[tuple[int, int]], tuple[i
     if largest is None:
         if raw.cut_short:
             raise ImageDecodeError("truncated file")
+        if raw.misplaced:
+            raise ImageDecodeError("damaged camera raw file (its header places its preview past the end of the file, "
+                                   "which is not cut short)")
         raise ImageDecodeError(_NO_RAW_PREVIEW)
     full_size = (largest.width, largest.height)
     if raw.size is not None and raw.size[0] >= largest.width and _same_aspect(raw.size, full_size):

@@ -99,9 +99,11 @@ def pixel_data(data: bytes) -> list[memoryview]:
     return []
 
 
-_SHORTEST = {0xE0: (b"JFIF", 14), 0xEE: (b"Adobe", 12)}
+_SHORTEST = {0xE0: (b"JFIF", 14), 0xE2: (b"ICC_PROFILE\0", 14), 0xEE: (b"Adobe", 12)}
 """libjpeg's least lengths of the APP0 JFIF and APP14 Adobe segments: shorter, it takes them
-for another program's and passes over them; Pillow reads past their end and gives up."""
+for another program's and passes over them; Pillow reads past their end and gives up. An APP2
+colour profile's part needs its number and its count of parts after its name (libjpeg's
+jpeg_read_icc_profile skips it without them); Pillow refuses the file."""
 
 
 def without_malformed_segments(data: bytes) -> bytes | None:

@@ -12,7 +12,7 @@ starts: Olympus, Pentax and others keep their previews in maker notes. Byte-leve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -40,6 +40,8 @@ _TAG_PHOTOMETRIC = 0x0106
 _TAG_STRIP_OFFSETS = 0x0111
 _TAG_ORIENTATION = 0x0112
 _TAG_STRIP_BYTES = 0x0117
+_TAG_TILE_OFFSETS = 0x0144
+_TAG_TILE_BYTES = 0x0145
 _TAG_DATETIME = 0x0132
 _TAG_XMP = 0x02BC
 _TAG_SUB_IFDS = 0x014A
@@ -71,6 +73,7 @@ _MIN_PREVIEW_BYTES = 256
 _SMALL_PREVIEW = 1024  # only a thumbnail where the container says: look for a preview in maker notes too
 _SCAN_CHUNK = 4 << 20
 _SCAN_HITS = 64
+_TRAILER_MOST = 64  # bytes a whole raw may hold past its last data: padding, a writer's note
 _JPEG_START = b"\xff\xd8\xff"
 _DECODABLE_FRAMES = frozenset({0xC0, 0xC1, 0xC2})  # baseline, extended, progressive (not lossless)
 
@@ -91,7 +94,8 @@ class RawFile:
     own metadata does not say (RAF keeps them in its JPEG's EXIF instead)."""
 
     previews: list[Preview] = field(default_factory=list)
-    cut_short: bool = False  # a preview's place lies past the end of the file
+    cut_short: bool = False  # a preview's place lies past the end of the file, which stops short of its data
+    misplaced: bool = False  # a preview's place lies past the end of a file that is whole: its header is damaged
     size: tuple[int, int] | None = None  # the developed photo's, where the raw says
     location: tuple[float | None, float | None] | None = None  # signed degrees from its GPS IFD
     orientation: int | None = None
@@ -162,6 +166,7 @@ def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
     if tiff is None:
         return raw
     spans: list[tuple[int, int]] = []
+    data: list[tuple[int, int]] = []  # where its strips and tiles are, to tell a file cut short
     sizes: list[tuple[int, int] | None] = []  # best source first
     for ifd in tiff.ifds():
         if not sizes:
@@ -178,8 +183,9 @@ def _read_tiff_raw(stream: IO[bytes]) -> RawFile:
             sizes.insert(0, _pair(tiff.numbers(ifd, _TAG_DEFAULT_CROP)))
             sizes.append(_pair(tiff.numbers(ifd, _TAG_WIDTH) + tiff.numbers(ifd, _TAG_HEIGHT)))
         spans.extend(tiff.jpeg_spans(ifd))
+        data.extend(tiff.data_spans(ifd))
     raw.size = next((size for size in sizes if size is not None), None)
-    _add_previews(raw, stream, spans)
+    _add_previews(raw, stream, spans, data)
     return raw
 
 
@@ -275,19 +281,36 @@ def _scan_for_jpegs(stream: IO[bytes]) -> Iterator[Preview]:
 # ----------------------------------------------------------------------------- previews
 
 
-def _add_previews(raw: RawFile, stream: IO[bytes], spans: list[tuple[int, int]]) -> None:
+def _add_previews(
+    raw: RawFile, stream: IO[bytes], spans: list[tuple[int, int]], data: Sequence[tuple[int, int]] = ()
+) -> None:
+    """The previews at `spans` (offset, length); one past the end of the file marks it cut short,
+    or its header damaged when the rest of its data (`data`: strips, tiles) says it is whole."""
     size = _file_size(stream)
     found = {p.offset for p in raw.previews}
+    past_end = []
     for offset, length in spans:
         if offset <= 0 or length < _MIN_PREVIEW_BYTES or offset in found:
             continue
         if offset + length > size:
-            raw.cut_short = True
+            past_end.append(offset)
             continue
         preview = _preview_at(stream, offset, length)
         if preview is not None:
             found.add(offset)
             raw.previews.append(preview)
+    if past_end and _whole(size, min(past_end), [*spans, *data]):
+        raw.misplaced = True
+    elif past_end:
+        raw.cut_short = True
+
+
+def _whole(size: int, first_past_end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether a file with a preview placed past its end (from `first_past_end`) is whole all the
+    same, a number in its header damaged: cut short, it would have lost all from some point on,
+    so no span that fits would start after one that does not, nor reach (about) its end."""
+    inside = [(offset, offset + length) for offset, length in spans if offset > 0 and 0 < length <= size - offset]
+    return any(start >= first_past_end or end >= size - _TRAILER_MOST for start, end in inside)
 
 
 def _preview_at(stream: IO[bytes], offset: int, length: int) -> Preview | None:
@@ -380,6 +403,12 @@ class _Tiff:
             kind, count, value = ifd[_TAG_RW2_JPEG]
             if kind == 7 and count > 4:
                 yield self.base + self._int(value), count
+
+    def data_spans(self, ifd: _Ifd) -> Iterator[tuple[int, int]]:
+        """(offset, length) of the strips or tiles of an IFD's image."""
+        for offsets, lengths in ((_TAG_STRIP_OFFSETS, _TAG_STRIP_BYTES), (_TAG_TILE_OFFSETS, _TAG_TILE_BYTES)):
+            for offset, length in zip(self.numbers(ifd, offsets), self.numbers(ifd, lengths)):
+                yield self.base + offset, length
 
     def number(self, ifd: _Ifd, tag: int) -> int | None:
         values = self.numbers(ifd, tag)

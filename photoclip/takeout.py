@@ -96,10 +96,19 @@ def takeout_facts(photo: Path) -> TakeoutFacts | None:
             log.debug("cannot read %s: %s", candidate, exc)
             continue
         if isinstance(data, dict) and ("photoTakenTime" in data or "geoData" in data):
-            description = data.get("description")
-            return TakeoutFacts(_taken_at(data.get("photoTakenTime")), _location(data),
-                                description.strip() or None if isinstance(description, str) else None)
+            description = _text(data.get("description"))
+            return TakeoutFacts(_taken_at(data.get("photoTakenTime")), _location(data), description.strip() or None)
     return None
+
+
+def _text(value: object) -> str:
+    """A string of the JSON as text, "" for anything else. JSON's escapes may hold half of a
+    pair ("\\ud83d" of an emoji cut short) that no UTF-8 can store: one such caption failed the
+    catalog's write of the whole batch, at every index. Halves of a pair side by side are joined;
+    a lone one is dropped."""
+    if not isinstance(value, str):
+        return ""
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
 
 
 def _taken_at(value: object) -> str | None:
@@ -122,7 +131,7 @@ def _location(data: dict) -> tuple[float, float] | None:
             continue
         try:
             lat, lon = float(geo.get("latitude")), float(geo.get("longitude"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # an integer of 310 digits is too large for a float
             continue
         if math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180 and (
                 round(lat, 6), round(lon, 6)) != (0, 0):  # "null island": a GPS without a fix, as in EXIF

@@ -35,39 +35,59 @@ def parse(packet: bytes | None) -> ElementTree.Element | None:
     """The x:xmpmeta (or bare rdf:RDF) element of a packet, or None when there is no usable one."""
     if not packet or len(packet) > MAX_XMP_BYTES:
         return None
-    packet = _as_utf8(packet)
-    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
+    text = _as_text(packet)
+    start, end = text.find("<x:xmpmeta"), text.rfind("</x:xmpmeta>")
     if start < 0 or end < start:  # a bare rdf:RDF packet, or one without the usual wrapper
-        start, end = packet.find(b"<rdf:RDF"), packet.rfind(b"</rdf:RDF>")
+        start, end = text.find("<rdf:RDF"), text.rfind("</rdf:RDF>")
         if start < 0 or end < start:
             return None
-        end += len(b"</rdf:RDF>")
+        end += len("</rdf:RDF>")
     else:
-        end += len(b"</x:xmpmeta>")
+        end += len("</x:xmpmeta>")
     try:
-        return ElementTree.fromstring(packet[start:end])
+        return ElementTree.fromstring(_xml_chars(text[start:end]).encode("utf-8"))
     except (ElementTree.ParseError, ValueError) as exc:
         log.debug("unreadable XMP packet: %s", exc)
         return None
 
 
-def _as_utf8(packet: bytes) -> bytes:
-    """A packet in UTF-8, which the element is parsed as once its XML declaration is cut off:
+def _as_text(packet: bytes) -> str:
+    """A packet as text, which the element is parsed from once its XML declaration is cut off:
     XMP may be UTF-16 (with its byte order mark), and sidecars written by older programs
     declare Latin-1 or hold Windows' code page bytes in a file they call UTF-8."""
     declared = _DECLARED.match(packet)
-    encoding = declared.group(1).decode("ascii").lower() if declared else None
+    encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     if packet.startswith((b"\xff\xfe", b"\xfe\xff")) or packet[:4] in (b"<\0?\0", b"\0<\0?"):
         encoding = "utf-16-be" if packet.startswith(b"\xfe\xff") or packet[:1] == b"\0" else "utf-16-le"
     try:
-        if encoding in (None, "utf-8", "utf8"):
-            packet.decode("utf-8")
-            return packet
-        return packet.decode(encoding, errors="replace").encode("utf-8")
-    except UnicodeDecodeError:
-        return packet.decode("cp1252", errors="replace").encode("utf-8")
-    except LookupError:  # an encoding Python does not know
-        return packet
+        return packet.decode(encoding, errors="strict" if encoding in ("utf-8", "utf8") else "replace")
+    except (UnicodeError, LookupError):  # not UTF-8 after all, or an encoding Python does not know
+        try:
+            return packet.decode("utf-8")
+        except UnicodeDecodeError:
+            return packet.decode("cp1252", errors="replace")
+
+
+def _xml_chars(text: str) -> str:
+    """`text` without the characters XML forbids, written as they are or as references (`&#27;`):
+    an escape or a NUL typed into one keyword made the parser refuse the packet, and every
+    keyword and caption in it was lost. Half of a pair, which a packet declared UTF-7 may
+    decode to, is one of them."""
+    return _REFERENCE.sub(_allowed_reference, _NOT_XML.sub("", text))
+
+
+def _allowed_reference(reference: re.Match[str]) -> str:
+    """A character reference as it is where XML allows its character, else nothing."""
+    hexadecimal, decimal = reference.groups()
+    digits = (hexadecimal or decimal).lstrip("0") or "0"
+    if len(digits) > 7:  # past the last character there is
+        return ""
+    code = int(digits, 16 if hexadecimal else 10)
+    return reference.group(0) if code <= 0x10FFFF and not _NOT_XML.match(chr(code)) else ""
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_REFERENCE = re.compile("&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 
 
 def date_texts(root: ElementTree.Element | None) -> list[str]:

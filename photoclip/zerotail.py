@@ -34,6 +34,24 @@ def zero_filled(stream: IO[bytes], fmt: str) -> tuple[int, float] | None:
         stream.seek(0)
 
 
+def content_end(stream: IO[bytes], fmt: str) -> int:
+    """How many of a file's bytes its picture needs: all of them, but for zeros past its format's
+    own end (padding, which zero_filled does not take for a cut), of which TAIL_MIN are kept (its
+    data may end in fewer zeros of its own), or a HEIF's padding box they fill, left out whole.
+    A photo followed by gigabytes of zeros is then decoded from its own few megabytes."""
+    size = stream.seek(0, io.SEEK_END)
+    try:
+        start = _zeros_from(stream) if fmt in FORMATS else None
+        if not start or _data_lost(stream, fmt, start) is not None:
+            return size
+        box = _box_at(stream, start, size) if fmt == "heif" else None
+        if box is not None and box[0] in _PADDING_BOXES:
+            return box[1]
+        return min(size, start + TAIL_MIN)
+    finally:
+        stream.seek(0)
+
+
 def _zeros_from(stream: IO[bytes]) -> int | None:
     """Where a run of at least TAIL_MIN zero bytes that ends the file begins."""
     size = stream.seek(0, io.SEEK_END)
@@ -68,15 +86,15 @@ def _data_lost(stream: IO[bytes], fmt: str, start: int) -> tuple[int, float] | N
         box = _box_at(stream, start, size)
         if box is None or box[0] in _PADDING_BOXES:
             return None
-        _, data_start, end = box
+        _, _, data_start, end = box
     if end - start < TAIL_MIN:  # zeros its own data may end in, then padding past its end
         return None
     return start, (end - start) / max(1, end - data_start)
 
 
-def _box_at(stream: IO[bytes], offset: int, size: int) -> tuple[bytes, int, int] | None:
-    """The top-level ISO-BMFF box that holds `offset`: its type, where its data starts and
-    where it ends (at most the file's end)."""
+def _box_at(stream: IO[bytes], offset: int, size: int) -> tuple[bytes, int, int, int] | None:
+    """The top-level ISO-BMFF box that holds `offset`: its type, where it starts, where its
+    data starts and where it ends (at most the file's end)."""
     position = 0
     while position < size:
         stream.seek(position)
@@ -93,6 +111,6 @@ def _box_at(stream: IO[bytes], offset: int, size: int) -> tuple[bytes, int, int]
         if box_size < header_size:
             return None
         if offset < position + box_size:
-            return kind, position + header_size, min(size, position + box_size)
+            return kind, position, position + header_size, min(size, position + box_size)
         position += box_size
     return None

@@ -600,3 +600,44 @@ def test_a_small_window_leaves_the_photo_the_larger_part_of_the_preview(qtbot, w
     assert window.preview.canvas.width() > panel.width()
     for button in (window.preview.similar_button, window.preview.open_button, window.preview.folder_button):
         assert button.width() >= button.sizeHint().width()
+
+
+def test_a_caption_or_copy_name_without_spaces_wraps_and_never_widens_the_window(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """A caption of 1,000 letters without a space (a URL) held the window 8,263 pixels wide, even
+    after the preview closed."""
+    from PIL import Image
+
+    photos = tmp_path / "photos"
+    plain, captioned = write_photo(photos / "a.jpg", seed=1), write_photo(photos / "b.jpg", seed=2)
+    caption = "https://example.org/" + "a" * 1000
+    with Image.open(captioned) as im:
+        im.load()
+        im.save(captioned, "JPEG", comment=caption.encode())
+    shutil.copy(captioned, photos / ("c" * 150 + ".jpg"))
+    library = open_library()
+    library.index([photos])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 and settled(window), timeout=WAIT_MS)
+    window.resize(1000, 700)
+    window.open_preview(window.model.index(0, 0))
+    fact_shown(qtbot, window, library.photo_at(plain).id, "Caption")
+    qtbot.wait(100)  # the layouts settle
+    least, width = window.minimumSizeHint().width(), window.width()
+
+    shown = fact_shown(qtbot, window, library.photo_at(captioned).id, "Caption")
+    qtbot.wait(100)
+    window.grab().save(str(tmp_path / "long-caption.png"))
+
+    assert shown is not None and shown.replace("\u200b", "") == caption
+    assert window.minimumSizeHint().width() == least and window.width() == width
+    for fact in ("Caption", "Copies"):
+        label = window.preview._facts[fact]
+        assert label.isVisible() and label.geometry().right() < label.parentWidget().width(), fact
+        assert label.height() > 3 * label.fontMetrics().lineSpacing(), fact  # wrapped, not cut
+    caption_shown = window.preview._facts["Caption"].visibleRegion().boundingRect().height()
+    assert caption_shown > window.preview.info_scroll.height() // 2  # taller than the facts' area, it shows cut
+    window.escape()
+    qtbot.wait(100)
+    assert window.minimumSizeHint().width() == least and window.width() == width

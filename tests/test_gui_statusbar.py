@@ -100,6 +100,21 @@ def test_a_long_path_in_the_failures_dialog_keeps_its_start_and_its_file_name_in
     assert painted(table, 1, 1) == "cannot identify image file"
 
 
+def test_the_failures_dialog_lists_the_rarest_reasons_first_each_reasons_files_together(qtbot) -> None:
+    """A cloud drive's hundreds of empty placeholders buried the one web page saved as a photo: the
+    rarer a reason, the higher its files; files of one reason stay together, in the order given."""
+    make_app()
+    empty = [Path(f"/home/anna/OneDrive/Camera Roll/IMG_{i}.jpg") for i in range(5)]
+    page, bad = Path("/home/anna/Downloads/image.jpg"), [Path(f"/home/anna/x{i}.png") for i in range(2)]
+    given = [(empty[0], "empty file"), (bad[0], "not an image"), *((p, "empty file") for p in empty[1:3]),
+             (page, "a web page"), (bad[1], "not an image"), *((p, "empty file") for p in empty[3:])]
+    dialog = FailuresDialog(given)
+    qtbot.addWidget(dialog)
+    listed = [(dialog.table.item(row, 0).text(), dialog.table.item(row, 1).text()) for row in range(len(given))]
+    assert listed == [(str(page), "a web page"), *((str(p), "not an image") for p in bad),
+                      *((str(p), "empty file") for p in empty)]
+
+
 def test_the_failures_dialog_shows_the_reasons_whole_and_tells_damaged_files_from_skipped_ones(qtbot) -> None:
     """The paths took two thirds of the table and cut the reasons, what a person needs most
     ("corrupt JPEG file (its header cannot be …" at 1200 px): the reasons get the room now, and

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -731,6 +732,22 @@ def test_jpeg_xl_is_known_by_its_content_and_a_broken_one_fails_with_a_reason(tm
         imaging.decode_photo(path, min_side=64)
 
 
+def test_a_file_not_named_like_a_photo_is_a_jpeg_xl_only_in_its_container(tmp_path):
+    """A bare codestream's two bytes (FF 0A) start many a cache file: a scan listed one as a
+    corrupt JPEG XL. Named .jxl, the same bytes are still read as one."""
+    cache = tmp_path / "data_1"
+    cache.write_bytes(b"\xff\x0a" + np.random.default_rng(5).bytes(4000))
+    boxed = tmp_path / "export"
+    boxed.write_bytes(b"\x00\x00\x00\x0cJXL \x0d\x0a\x87\x0a\x00\x00\x00\x14ftypjxl " + b"\x00" * 40)
+    named = tmp_path / "data_1.jxl"
+    named.write_bytes(cache.read_bytes())
+
+    assert imaging.sniff_file(cache) is None
+    assert imaging.sniff_file(boxed) == "jxl"
+    with pytest.raises(ImageDecodeError, match="JPEG XL"):
+        imaging.decode_photo(named, min_side=0)
+
+
 @pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot encode AVIF")
 def test_avif_decodes_as_heif_family(tmp_path):
     path = _save(tmp_path / "a.avif", _quadrants(64, 48), "AVIF", quality=95)
@@ -827,13 +844,15 @@ def test_a_gif_or_animated_webp_without_frames_says_so(tmp_path):
         imaging.decode_photo(webp, min_side=0)
 
 
-def test_empty_file_says_so(tmp_path):
+def test_empty_file_says_so_and_why_a_photo_may_be_one(tmp_path):
+    """A cloud drive's placeholders, not downloaded, are empty: said as such, a folder of them is
+    no longer a wall of bare "empty file" lines the user cannot act on."""
     path = tmp_path / "empty.jpg"
     path.write_bytes(b"")
 
-    with pytest.raises(ImageDecodeError, match="empty file"):
+    with pytest.raises(ImageDecodeError, match=r"^empty file \(0 bytes: .*cloud drive's file not downloaded yet\)$"):
         imaging.decode_photo(path, min_side=0)
-    with pytest.raises(ImageDecodeError, match="empty file"):
+    with pytest.raises(ImageDecodeError, match="^empty file"):
         imaging.make_thumbnail(path, 64)
 
 
@@ -1595,6 +1614,67 @@ def test_a_jpeg_too_big_to_read_whole_padded_with_zeros_after_its_end_decodes(tm
         imaging.decode_photo(path, min_side=128)
 
 
+@pytest.mark.parametrize(("suffix", "keep"), [(".webp", 1.0), (".heic", 1.0), (".gif", 1.0), (".png", 0.97)])
+def test_a_photo_followed_by_a_long_hole_is_decoded_without_reading_the_hole_into_memory(
+    tmp_path, monkeypatch, suffix, keep
+):
+    """pillow_heif and Pillow's WebP plugin read a file whole, a GIF was walked whole, a cut PNG's
+    rows were sliced from all of it: a photo and 2 GB of zeros after took 5 GB."""
+    path = tmp_path / f"preallocated{suffix}"
+    with open(path, "wb") as fh:  # 64 MB on paper, a few kB on disk where holes are kept
+        fh.write(_cut(_noise_file(tmp_path / f"whole{suffix}", (640, 480)), keep))
+        fh.truncate(64 << 20)
+    monkeypatch.setattr(imaging, "_IN_MEMORY_LIMIT", 16)
+    tracemalloc.start()
+    try:
+        decoded = imaging.decode_photo(path, min_side=128)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert decoded.image.size[0] >= 128 and peak < 16 << 20
+
+
+def test_a_webp_or_heif_needing_more_than_any_photo_is_refused_and_a_gif_decoded_from_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(imaging, "_IN_MEMORY_LIMIT", 16)
+    monkeypatch.setattr(imaging, "_WHOLE_READ_MOST", 1000)
+    for suffix, label in ((".webp", "WebP"), (".heic", "HEIF")):
+        path = tmp_path / f"noise{suffix}"
+        size = len(_noise_file(path, (640, 480)))
+        reason = rf"^{label} file too large to decode \({size / 1e6:.0f} MB; a {label} photo is far smaller, so"
+        with pytest.raises(ImageDecodeError, match=reason + r" this one is most likely damaged\)$"):
+            imaging.decode_photo(path, min_side=128)
+    _noise_file(tmp_path / "noise.gif", (640, 480))
+    assert imaging.decode_photo(tmp_path / "noise.gif", min_side=128).image.size[0] >= 128
+
+
+def test_a_jpeg_whose_colour_profile_segment_holds_only_its_name_is_indexed_without_a_profile(tmp_path):
+    """Pillow refused the whole file ("its header cannot be read"); libjpeg and viewers pass over
+    such a segment."""
+    data = _noise_file(tmp_path / "whole.jpg", (160, 120))
+    path = tmp_path / "empty profile.jpg"
+    path.write_bytes(data[:2] + b"\xff\xe2\x00\x0eICC_PROFILE\x00" + data[2:])
+    decoded = imaging.decode_photo(path, min_side=64)
+    assert decoded.icc is None and decoded.damage is None
+    assert decoded.image.tobytes() == imaging.decode_photo(tmp_path / "whole.jpg", min_side=64).image.tobytes()
+
+
+@pytest.mark.parametrize(("first_rows", "reason"), [
+    ("noise", r"the lower 69% of the image cannot be read"), ("black", r"none of the image can be read")])
+def test_a_png_whose_image_data_chunk_runs_past_its_end_says_how_much_of_it_is_missing(tmp_path, first_rows, reason):
+    """Its data's chunk is longer than the file, so its data is not found whole; Pillow decodes
+    the first 10 of 32 rows and leaves the rest black. It read "the lower 100%" either way."""
+    rows = np.random.default_rng(1).integers(0, 256, (10, 64 * 3), dtype=np.uint8)
+    if first_rows == "black":
+        rows[:] = 0
+    idat = zlib.compress(b"".join(b"\0" + row.tobytes() for row in rows))
+    data = _png(64, 32, 8, 2, idat)
+    at = data.index(b"IDAT") - 4
+    path = tmp_path / "cut data.png"
+    path.write_bytes(data[:at] + struct.pack(">I", len(idat) + 4000) + data[at + 4:])
+    with pytest.raises(ImageDecodeError, match=rf"^corrupt PNG data \({reason}\)$"):
+        imaging.decode_photo(path, min_side=16)
+
+
 def test_concurrent_decodes_give_the_same_results_as_one_at_a_time(tmp_path):
     paths = []
     for i in range(8):
@@ -2258,6 +2338,32 @@ def test_a_raw_cut_before_its_preview_is_truncated(tmp_path):
     cut.write_bytes((RAW_FIXTURES / "CanonRaw.cr2").read_bytes()[:9000])  # the preview starts at 8650
     with pytest.raises(ImageDecodeError, match="^truncated file$"):
         imaging.decode_photo(cut, 128)
+
+
+def _cr2_with_preview_strip(tag: int, value: int) -> bytearray:
+    """The CR2 fixture with its IFD0's StripOffsets (0x111) or StripByteCounts (0x117), which place
+    its full-size preview, set to `value`: a damaged header in a file of its full size."""
+    data = bytearray((RAW_FIXTURES / "CanonRaw.cr2").read_bytes())
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    for entry in range(ifd + 2, ifd + 2 + 12 * struct.unpack_from("<H", data, ifd)[0], 12):
+        if struct.unpack_from("<H", data, entry)[0] == tag:
+            struct.pack_into("<I", data, entry + 8, value)
+    return data
+
+
+@pytest.mark.parametrize("tag", [0x111, 0x117])
+def test_a_whole_raw_whose_header_places_its_preview_past_its_end_is_damaged_not_truncated(tmp_path, tag):
+    """A byte flipped in the offset or length of the preview is no copy cut short: the JPEG is
+    found by its start, and without one the file is said to be damaged."""
+    data = _cr2_with_preview_strip(tag, 0x00930000)
+    path = tmp_path / "flipped.cr2"
+    path.write_bytes(bytes(data))
+    assert imaging.decode_photo(path, 128).format == "raw"
+    data[8650:8653] = b"\0\0\0"  # no JPEG starts there any more
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImageDecodeError, match=r"^damaged camera raw file \(its header places its preview past the "
+                                               r"end of the file, which is not cut short\)$"):
+        imaging.decode_photo(path, 128)
 
 
 def test_a_raw_whose_preview_is_damaged_says_so(tmp_path):

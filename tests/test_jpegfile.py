@@ -163,3 +163,10 @@ def test_segments_too_short_to_be_what_they_say_are_left_out_and_others_stay():
     assert jpegfile.without_malformed_segments(good[:2] + short_adobe + short_jfif + real_adobe + good[2:]) == (
         good[:2] + real_adobe + good[2:])
     assert jpegfile.without_malformed_segments(good) is None
+
+
+def test_a_colour_profile_segment_without_its_part_numbers_is_left_out():
+    good = _jpeg((16, 16), "red")
+    empty_icc, whole_icc = b"\xff\xe2\x00\x0eICC_PROFILE\x00", b"\xff\xe2\x00\x14ICC_PROFILE\x00\x01\x01abcd"
+    assert jpegfile.without_malformed_segments(good[:2] + empty_icc + whole_icc + good[2:]) == (
+        good[:2] + whole_icc + good[2:])

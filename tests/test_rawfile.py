@@ -82,6 +82,15 @@ def test_a_preview_past_the_end_of_the_file_means_cut_short() -> None:
     assert raw.cut_short and {p.offset for p in raw.previews} == {13022}
 
 
+def test_a_preview_past_the_end_of_a_file_whose_other_data_reaches_its_end_means_a_damaged_header() -> None:
+    data = bytearray((RAW / "CanonRaw.cr2").read_bytes())  # IFD0's JPEG at 8650, 8479 bytes; IFD2's, IFD3's after
+    struct.pack_into("<I", data, data.index(struct.pack("<HHII", 0x117, 4, 1, 8479)) + 8, 30239)  # a flipped bit
+    raw = rawfile.read_raw(io.BytesIO(bytes(data)))
+    assert raw.misplaced and not raw.cut_short and {p.offset for p in raw.previews} == {8650}  # found by its start
+    raw = rawfile.read_raw(io.BytesIO(bytes(data[:12000])))
+    assert raw.cut_short and not raw.misplaced
+
+
 def test_sniffing_tells_raws_from_plain_tiffs_and_jpegs(tmp_path: Path) -> None:
     for name in ("CanonRaw.cr2", "CanonRaw.cr3", "FujiFilm.raf", "Panasonic.rw2"):
         assert rawfile.sniff_raw((RAW / name).read_bytes()[:32]), name

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from photoclip.takeout import TakeoutFacts, json_owners, sidecar_names, takeout_facts
+from tests.helpers import write_photo
 from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
 
 
@@ -96,3 +97,44 @@ def test_a_json_whose_read_never_returns_is_passed_over(tmp_path: Path, blocking
     facts = within(10, takeout_facts, tmp_path / "x.jpg")
 
     assert facts is not None and facts.taken_at == datetime.fromtimestamp(1562850000).isoformat(timespec="seconds")
+
+
+def test_halves_of_a_pair_in_a_description_are_joined_and_a_lone_one_dropped(tmp_path: Path) -> None:
+    (tmp_path / "a.jpg.json").write_text('{"geoData": 0, "description": "Beach day \\ud83d"}', encoding="utf-8")
+    (tmp_path / "b.jpg.json").write_text('{"geoData": 0, "description": "\\udc00Lake \\ud83d\\ude00"}',
+                                         encoding="utf-8")
+    (tmp_path / "c.jpg.json").write_bytes(b'{"geoData": 0, "description": "Lake \xed\xa0\xbd\xed\xb8\x80"}')  # CESU-8
+
+    assert takeout_facts(tmp_path / "a.jpg") == TakeoutFacts(None, None, "Beach day")
+    lake = TakeoutFacts(None, None, "Lake 😀")
+    assert takeout_facts(tmp_path / "b.jpg") == takeout_facts(tmp_path / "c.jpg") == lake
+
+
+def test_a_photo_whose_description_holds_half_of_a_pair_is_indexed_with_it(open_library, tmp_path: Path) -> None:
+    folder = tmp_path / "Takeout"
+    lone, cut = write_photo(folder / "a.jpg", seed=1), write_photo(folder / "b.jpg", seed=2)
+    (folder / "a.jpg.json").write_text('{"geoData": 0, "description": "\\udc00"}', encoding="utf-8")
+    (folder / "b.jpg.json").write_text('{"photoTakenTime": {"timestamp": "1562850000"}, '
+                                       '"description": "Beach day \\ud83d"}', encoding="utf-8")
+    library = open_library()
+
+    library.index([folder])
+
+    assert library.status().counts.indexed == 2
+    assert library.caption(library.photo_at(lone).id) is None
+    assert library.caption(library.photo_at(cut).id) == "Beach day"
+    assert [hit.path for hit in library.search("beach day", limit=10)][0] == cut
+
+
+def test_numbers_too_large_for_a_date_or_place_leave_the_photo_without_them(open_library, tmp_path: Path) -> None:
+    photo = write_photo(tmp_path / "Takeout" / "a.jpg", seed=1)
+    huge = "1" + "0" * 400
+    (tmp_path / "Takeout" / "a.jpg.json").write_text(
+        f'{{"photoTakenTime": {{"timestamp": "{huge}"}}, "geoData": {{"latitude": {huge[:310]}, "longitude": 0}},'
+        f' "geoDataExif": {{"latitude": 1, "longitude": {huge[:310]}}}}}', encoding="utf-8")
+
+    assert takeout_facts(photo) == TakeoutFacts(None, None)
+    library = open_library()
+    library.index([tmp_path / "Takeout"])
+    indexed = library.photo_at(photo)
+    assert library.status().counts.failed == 0 and indexed.lat is None and indexed.lon is None

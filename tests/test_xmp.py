@@ -98,3 +98,48 @@ def test_the_dates_of_a_packet_are_read_surest_first_however_a_program_writes_th
 
     assert xmp.date_texts(xmp.parse(packet)) == ["1998-12-24T18:00", "1998-12-24", "2024-03-01T09:00:00"]
     assert xmp.date_texts(xmp.parse(PACKET)) == [] and xmp.date_texts(None) == []
+
+
+def noted(keywords: list[bytes], caption: bytes, declaration: bytes = b"") -> bytes:
+    """A packet with these keywords and this caption, as a program wrote it, odd characters and all."""
+    items = b"".join(b"<rdf:li>%s</rdf:li>" % keyword for keyword in keywords)
+    return (declaration + b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf'
+            b'-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:subject>'
+            b"<rdf:Bag>" + items + b'</rdf:Bag></dc:subject><dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+            + caption + b"</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>")
+
+
+def test_characters_xml_forbids_are_dropped_and_the_rest_of_the_packet_read() -> None:
+    raw = noted([b"Lisbon", b"a\x1bb", b"\x00", b"tab\there"], b"Sunset\x0b at the\x0c pier")
+    referenced = noted([b"Lisbon", b"a&#x1b;b&#0000065;", b"&#0;&#xD800;&#99999999999;"], b"Sunset&#11; at&#xA;pier")
+    utf7 = noted([b"Lisbon", b"Beach +2D3eAA-", b"+2D0-"], b"Sunset", b'<?xml version="1.0" encoding="UTF-7"?>')
+
+    texts = [[li.text for li in xmp.parse(packet).iter(xmp.RDF_ITEM)] for packet in (raw, referenced, utf7)]
+
+    assert texts == [["Lisbon", "ab", None, "tab\there", "Sunset at the pier"],
+                     ["Lisbon", "abA", None, "Sunset at\npier"],
+                     ["Lisbon", "Beach 😀", None, "Sunset"]]
+
+
+def test_a_photo_whose_xmp_holds_a_control_character_is_indexed_with_its_keywords_and_caption(
+    open_library, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "photos"
+    beside, inside, utf7 = (write_photo(folder / name, seed=i) for i, name in enumerate(("a.jpg", "b.jpg", "c.jpg")))
+    (folder / "a.jpg.xmp").write_bytes(noted([b"Lisbon", b"a\x1bb"], b"Sunset\x0b at the pier"))
+    with Image.open(inside) as im:
+        im.load()
+        im.save(inside, "JPEG", xmp=noted([b"Porto", b"\x00"], b"Bridge\x00 at night"))
+    (folder / "c.jpg.xmp").write_bytes(noted([b"Faro", b"+2D0-"], b"Beach +2D3eAA-",
+                                             b'<?xml version="1.0" encoding="UTF-7"?>'))
+    library = open_library()
+
+    library.index([folder])
+
+    assert library.status().counts.indexed == 3
+    found = {photo: ({t.name for t in library.photo_tags(library.photo_at(photo).id) if t.source == "user"},
+                     library.caption(library.photo_at(photo).id)) for photo in (beside, inside, utf7)}
+    assert found == {beside: ({"lisbon", "ab"}, "Sunset at the pier"), inside: ({"porto"}, "Bridge at night"),
+                     utf7: ({"faro"}, "Beach 😀")}

@@ -48,3 +48,19 @@ def test_formats_that_store_black_as_zeros_are_left_alone() -> None:
     dark = io.BytesIO()
     Image.new("RGB", (320, 240)).save(dark, "BMP")
     assert zerotail.zero_filled(io.BytesIO(dark.getvalue()), "bmp") is None
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_whole_file_needs_none_of_the_zeros_past_its_end_and_a_cut_one_all_of_its_bytes(fmt: str) -> None:
+    whole = encoded(fmt)
+    needed = zerotail.content_end(io.BytesIO(whole + bytes(1 << 20)), fmt)
+    assert len(whole) <= needed <= len(whole) + zerotail.TAIL_MIN  # its data may end in zeros of its own
+    assert zerotail.content_end(io.BytesIO(whole), fmt) == len(whole)
+    cut = whole[:len(whole) // 2] + bytes(len(whole) - len(whole) // 2)
+    assert zerotail.content_end(io.BytesIO(cut), fmt) == len(cut)
+
+
+def test_a_heif_padding_box_full_of_zeros_is_not_needed() -> None:
+    whole = encoded("heif")
+    padding = (8 + (1 << 20)).to_bytes(4, "big") + b"free" + bytes(1 << 20)
+    assert zerotail.content_end(io.BytesIO(whole + padding), "heif") == len(whole)

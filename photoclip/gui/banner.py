@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from photoclip.gui import icons, theme
+from photoclip.gui.wrapping import ZERO_WIDTH_SPACE
 
 Action = tuple[str, Callable[[], None]]
 TEXT_CHARS = 36  # average characters the text keeps beside the buttons; narrower, the buttons go below it
 LONG_WORD = re.compile(r"\S{16,}")  # a model's name or a path: a line may break it anywhere
-ZERO_WIDTH_SPACE = "\u200b"
 LEAST_LINES = 8  # a window too low for the banners whole still shows this many lines of them, scrolling
 
 

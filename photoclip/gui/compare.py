@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTextBoundaryFinder
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,10 +29,10 @@ from photoclip import humanize, imaging
 from photoclip.catalog import Photo
 from photoclip.gui.grid import taken_line
 from photoclip.gui.ops import Ops
+from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
 from photoclip.ids import PhotoId
 
 COMPARE_SIDE = 360  # each picture fits a square this big: two or three side by side on a laptop
-ZERO_WIDTH_SPACE = "\u200b"
 LONG_PART = 12  # characters of a name or folder beyond which a wrapped line may break it anywhere
 COMPARE_MOST = 6  # photos compared at once: each is a picture decoded at COMPARE_SIDE
 
@@ -61,16 +61,6 @@ def facts(photo: Photo, kept: bool) -> list[tuple[str, str]]:
     if photo.damage:
         lines.append(("Damaged", photo.damage))
     return [*lines, ("Choice", "✓ Keep" if kept else "Move to trash")]
-
-
-def graphemes(text: str) -> list[str]:
-    """`text` in the characters a reader sees (an accent stays on its letter)."""
-    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, text)
-    parts, start = [], 0
-    while (end := finder.toNextBoundary()) != -1:
-        parts.append(text[start:end])
-        start = end
-    return parts
 
 
 def breakable(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -54,6 +55,7 @@ from photoclip.gui import desktop, icons
 from photoclip.gui.grid import match_label, taken_line
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
+from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
@@ -412,7 +414,8 @@ class _InfoScroll(QScrollArea):
 
     def _end_at_a_whole_line(self) -> None:
         """The scrolled facts end above the first fact or tag the area's bottom edge would cut: at
-        16 points half of the Dimensions row showed, as if under the add-a-tag field below."""
+        16 points half of the Dimensions row showed, as if under the add-a-tag field below. One taller
+        than the area cannot show whole, and is cut: a long caption was hidden whole."""
         content = self.widget()
         if content is None:
             return
@@ -420,12 +423,55 @@ class _InfoScroll(QScrollArea):
         bottom = self.verticalScrollBar().value() + height
         cut = [widget.mapTo(content, widget.rect().topLeft()).y() for widget in content.findChildren(QWidget)
                if isinstance(widget, (QLabel, QAbstractButton)) and widget.isVisibleTo(content)
+               and widget.height() <= height
                and widget.mapTo(content, widget.rect().topLeft()).y() < bottom
                < widget.mapTo(content, widget.rect().bottomLeft()).y()]
         edge = min(cut, default=bottom) - self.verticalScrollBar().value()
         margin = max(0, height - edge) if edge > 0 else 0
         if self.viewportMargins().bottom() != margin:
             self.setViewportMargins(0, 0, 0, margin)
+
+
+def broken_to_fit(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` with a zero-width space between the characters of each word wider than `width`, where a
+    wrapped label may then break it: QLabel wraps at spaces only, and a caption of one word of 1,000
+    letters (a URL) held the window 8,263 pixels wide, even after the preview closed. Words that fit
+    stay whole, to wrap at their spaces and paste as written."""
+    return "".join(ZERO_WIDTH_SPACE.join(graphemes(part)) if metrics.horizontalAdvance(part) > width else part
+                   for part in re.split(r"(\s+)", text))
+
+
+class _WrappedLabel(QLabel):
+    """A fact's value on as many lines as the panel's width needs, however long its words (see
+    broken_to_fit); no narrower than VALUE_CHARS, which the facts keep for it (_Details)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self._value = ""
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name, for every fact alike
+        self._value = text
+        self._fit()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * VALUE_CHARS), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
+
+    def _fit(self) -> None:
+        width = self.contentsRect().width()
+        text = broken_to_fit(self._value, self.fontMetrics(), width) if width > 0 else self._value
+        if text != self.text():
+            super().setText(text)
 
 
 class _ElidedLabel(QLabel):
@@ -598,9 +644,8 @@ class PreviewPage(QWidget):
                                    "Match")):
             name = QLabel(key)
             name.setObjectName("InfoKey")
-            value = self.folder_label if key == "Folder" else QLabel("")
+            value = self.folder_label if key == "Folder" else _WrappedLabel()
             value.setObjectName("InfoValue")
-            value.setWordWrap(key != "Folder")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             facts.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             facts.addWidget(value, row, 1)

@@ -5,6 +5,7 @@ the failures), and the dialog that lists the files that could not be read.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -269,6 +270,14 @@ class _CutAtTheEnd(QStyledItemDelegate):
         option.textElideMode = Qt.TextElideMode.ElideRight
 
 
+def rarest_first(failures: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Failures of the rarest reasons first, each reason's files together: one web page saved as a
+    photo is no longer buried under a cloud drive's hundreds of empty placeholders."""
+    counts = Counter(reason for _, reason in failures)
+    first = {reason: at for at, (_, reason) in reversed(list(enumerate(failures)))}
+    return sorted(failures, key=lambda failure: (counts[failure[1]], first[failure[1]]))
+
+
 class FailuresDialog(QDialog):
     """Every file that could not be indexed, with the reason, and every one indexed despite
     damage, so a person can fix, restore or ignore them."""
@@ -295,6 +304,7 @@ class FailuresDialog(QDialog):
             it = "it" if len(unreadable) == 1 else "them"
             said.append(f"{plural(len(unreadable), 'folder or file', 'folders or files')} cannot be read: "
                         f"the photos in {it} are left out until photoclip can read {it}.")
+        failures = rarest_first(failures)
         self.intro = intro = QLabel(" ".join(said))
         intro.setWordWrap(True)
         layout.addWidget(intro)
