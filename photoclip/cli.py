@@ -29,6 +29,7 @@ from typing import Any, NoReturn, TextIO
 
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import CATALOG_FILE, Photo, unusable
+from photoclip.clip_tokenizer import ClipTokenizer
 from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept, why_kept_too
 from photoclip.errors import (
     LibraryError,
@@ -41,13 +42,22 @@ from photoclip.fsutil import as_cataloged, deleted, in_int64, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.library import Library, ask_to_add, ask_to_tag, file_date
+from photoclip.library import Library, LibraryStatus, ask_to_add, ask_to_tag, file_date
 from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
-from photoclip.scan import iter_roots_containing
-from photoclip.search import SearchHit, parse_query
+from photoclip.scan import is_ignored, iter_roots_containing, walk
+from photoclip.search import (
+    SearchHit,
+    bare_name,
+    is_url,
+    missing_image,
+    no_photo_at,
+    parse_query,
+    take_period,
+    typed_folder,
+)
 
 EXIT_NOTHING_FOUND = 1  # as grep: a search that ran and found nothing
 EXIT_ERROR = 2  # as grep: what was asked could not be done (or only in part)
@@ -133,9 +143,10 @@ class _Parser(argparse.ArgumentParser):
     "-1" looks like an option, says neither), a mistyped command or option names the one meant,
     and a query with a word starting with - is shown quoted."""
 
-    def __init__(self, *args: Any, takes_words: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, takes_words: bool = False, lists_photos: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.takes_words = takes_words  # its words are a query, which may hold a "-word"
+        self.lists_photos = lists_photos  # it lists the photos found, as rclip does: rclip's options are meant
         self.commands: dict[str, _Parser] = {}
         self._number_errors: dict[str, str] = {}
         self._given: list[str] = []
@@ -167,6 +178,8 @@ class _Parser(argparse.ArgumentParser):
         if chosen := re.fullmatch(r"argument COMMAND: invalid choice: (.*) \(choose from .*\)", message, re.DOTALL):
             self.refuse(self._unknown_command(ast.literal_eval(chosen.group(1))))
         if missing := re.fullmatch(r"the following arguments are required: (.*)", message):
+            if rclips := self.rclip_option():  # `search -p`
+                self.refuse(rclips)
             stray = next((word for word in self._words_given() if word.startswith("-")), None)
             if dashed_tag := self.dashed_tag():  # `tag -beach a.jpg`: argparse took the photo for the tag
                 self.refuse(dashed_tag)
@@ -187,6 +200,8 @@ class _Parser(argparse.ArgumentParser):
         stray = extras[0]
         if command and stray.startswith("-") and self._before_command(stray, command):  # `photoclip --json status`
             self.refuse(self.unknown_option(stray))
+        if rclips := parser.rclip_option():
+            parser.refuse(rclips)
         if parser.takes_words and (dashed := next((x for x in extras if x[:1] == "-" and x[:2] != "--"), None)):
             parser.refuse(parser.quote_query(dashed))
         if dashed_tag := parser.dashed_tag():
@@ -233,6 +248,28 @@ class _Parser(argparse.ArgumentParser):
         else:  # quoted or not, the shell gives it as it is
             shown, how = " ".join([*map(_quoted, options), "--", _quoted(query)]), "put -- before it"
         return f"{stray} is not an option; to search for words with a -, {how}: {self.prog} {shown}"
+
+    def rclip_option(self) -> str | None:
+        """What photoclip offers for an option of rclip's given to a command that lists photos as rclip
+        does (`search "red circle" -t 5`): read as words of the query, or as --tag, it was said to be
+        no option, or to be mistyped."""
+        if not self.lists_photos:
+            return None
+        given = list(itertools.takewhile(lambda word: word != "--", self._given))
+        for at, word in enumerate(given):
+            name, _, value = word.partition("=")
+            if top := re.fullmatch(r"(-t|--top)(\d*)", name):
+                value = value or top.group(2) or next(iter(given[at + 1:at + 2]), "")
+                return f"{top.group(1)} is rclip's; here it is -n {value if value.isdigit() else 'N'}"
+            if name in ("-f", "--filepath-only"):
+                command = self.prog.split()[-1]
+                return (f"{name} is rclip's; here paths are what {command} prints, one per line (--scores adds "
+                        "each score, --json prints JSON)")
+            if name in ("-p", "--preview"):
+                copy = "--copy-to" in self._option_string_actions
+                return (f"{name} is rclip's; to see the photos found, search in the app (photoclip-gui)"
+                        + (", or copy them into a folder with --copy-to FOLDER" if copy else ""))
+        return None
 
     def dashed_tag(self) -> str | None:
         """Where a word starting with a single - stands where a tag goes (`tag -beach a.jpg`), how to
@@ -307,9 +344,11 @@ def _quoted(text: str) -> str:
     return f'"{text}"'
 
 
-def _command(sub: argparse._SubParsersAction, name: str, about: str, takes_words: bool = False) -> _Parser:
+def _command(sub: argparse._SubParsersAction, name: str, about: str, takes_words: bool = False,
+             lists_photos: bool = False) -> _Parser:
     """A subcommand whose --help starts by saying what it does, as the list of commands does."""
-    parser = sub.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".", takes_words=takes_words)
+    parser = sub.add_parser(name, help=about, description=about[0].upper() + about[1:] + ".", takes_words=takes_words,
+                            lists_photos=lists_photos)
     _global_options(parser, after_command=True)
     return parser
 
@@ -365,7 +404,7 @@ def build_parser() -> _Parser:
     _json_option(p, "print a JSON summary")
 
     p = _command(sub, "search", "find photos by text, file name, date or place; terms can be joined with + and -",
-                 takes_words=True)
+                 takes_words=True, lists_photos=True)
     p.add_argument("query", nargs="+", help='e.g. "kids at the lake last summer" or "beach + sunset - people" '
                    '(a term may be weighed: "2:beach"); date words keep to the photos of that time')
     _limit_option(p, 20, "how many results (default 20)")
@@ -381,9 +420,10 @@ def build_parser() -> _Parser:
     p.add_argument("--copy-to", metavar="FOLDER", help="also copy the photos found into FOLDER (made if missing)")
     _all_copies_option(p)
 
-    p = _command(sub, "similar", "find photos that look like an image (or like several together), never it nor its "
-                                 "copies; to keep to a folder, a tag or dates: search IMAGE --in FOLDER (or --tag TAG, "
-                                 "or with date words), which lists the image and its copies too")
+    p = _command(sub, "similar", "find photos that look like an image (or like several together), never it nor "
+                                 "files of the same bytes (a resized or edited copy is listed); to keep to a folder, a "
+                                 "tag or dates: search IMAGE --in FOLDER (or --tag TAG, or with date words), which "
+                                 "lists the image and those files too", lists_photos=True)
     p.add_argument("image", nargs="+", help="an image file (in the library or not), the http(s) URL of one, or - "
                    "for an image on standard input; several: photos like all of them together")
     _limit_option(p, 20, "how many results (default 20)")
@@ -822,11 +862,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.copy_to and Path(args.copy_to).expanduser().is_file():
         raise QueryError(f"{args.copy_to} is a file, not a folder; give a folder to copy the photos into")
     with _open(args, write=False) as library:
-        status = library.status()
-        if status.counts.indexed == 0 and not status.searching_with:
-            if args.json:
-                print("[]")
-            _nothing_indexed(library, status.counts.pending)
+        status = _require_indexed(library)
         query = _query_of(args.query)
         for folder in args.within or ():
             _require_folder_there(library, folder)
@@ -845,20 +881,21 @@ def cmd_search(args: argparse.Namespace) -> int:
 
         hits, gone = _on_disk(find, args.limit)
         scope = scopes[-1]
-        missing = _missing_image(query)
+        missing = missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
-            if not _bare_name(query, missing):
-                raise QueryError(f"no photo at {missing}: give an existing image file, or quote words that are not "
-                                 "a file name")
-            if args.json:
-                print("[]")
+            if not bare_name(query, missing):
+                raise no_photo_at(missing)
             failed = library.failed_named(missing)
             if failed:
                 path, reason = failed[0]
                 raise QueryError(f"{path} is in the library but could not be indexed, so no search finds it: {reason}")
+            if args.json:
+                print("[]")
             print(f"no photo is named {missing}", file=sys.stderr)
             return EXIT_NOTHING_FOUND
         _say_gone(gone)
+        if not status.searching_with and not (scope is not None and scope.only_scope):  # no other model's words
+            _say_words_unread(library, query)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
         if scope is not None and scope.place is not None:
@@ -885,7 +922,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_hits(hits, args, library)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = next((tag for tag in tags if not library.tagged(tag, limit=1)), None)
-            print(_no_photo_tagged(library, untagged) if untagged else "no photos match", file=sys.stderr)
+            print(_no_photo_tagged(library, untagged) if untagged else _no_match(library, args.within or ()),
+                  file=sys.stderr)
             return EXIT_NOTHING_FOUND
         if args.copy_to:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
@@ -902,16 +940,81 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_indexed(library: Library) -> LibraryStatus:
+    """The library's status, where some photo is indexed. A search or similar on a library with none is
+    an error that says why (_nothing_indexed), not "no photos match"; as every error, it prints nothing
+    on stdout, --json or not."""
+    status = library.status()
+    if status.counts.indexed == 0 and not status.searching_with:
+        _nothing_indexed(library, status.counts.pending)
+    return status
+
+
 def _nothing_indexed(library: Library, pending: int) -> NoReturn:
     """Why a search cannot answer yet. A library that opened read-only for another photoclip
     holding it has that one writing it: `index` or `watch`, at work on the photos pending."""
     if not pending:
         raise LibraryError("the library has no indexed photos yet; run `photoclip index FOLDER` first")
     photos = f"none of the library's {plural(pending, 'photo')} is indexed yet"
+    raise LibraryError(f"{photos}{_how_to_index(library)}")
+
+
+def _how_to_index(library: Library) -> str:
+    """The end of a line saying photos are not indexed yet: what to do, or to wait for the photoclip indexing them."""
     if library.read_only and not library.unwritable:
-        raise LibraryError(f"{photos}: another photoclip is indexing them; try again in a moment "
-                           "(`photoclip status` shows how far it got)")
-    raise LibraryError(f"{photos}; run `photoclip index` to index them")
+        return ": another photoclip is indexing them; try again in a moment (`photoclip status` shows how far it got)"
+    return "; run `photoclip index` to index them"
+
+
+def _no_match(library: Library, folders: Sequence[str]) -> str:
+    """Why a search found nothing, where --in named a folder whose photos are not indexed yet (added to
+    a folder of the library since the last `index`): else the plain "no photos match"."""
+    waiting = next((folder for folder in folders if _holds_photos_not_indexed(library, folder)), None)
+    if waiting is None:
+        return "no photos match"
+    return f"no photos match: {waiting} holds photos not indexed yet{_how_to_index(library)}"
+
+
+def _holds_photos_not_indexed(library: Library, folder: str) -> bool:
+    """Whether a folder of the library (--in) holds photos that `index` would index: not in the catalog,
+    or pending. Looked at only when a search in it found nothing."""
+    path = as_cataloged(on_disk(Path(folder).expanduser()))
+    exclude = library.settings.exclude_patterns
+    if not any(not is_ignored(root, str(path), exclude) for root in iter_roots_containing(library.roots(), path)):
+        return False  # left out (`remove`, hidden): `index` would not index its photos
+    return any((photo := library.photo_at(entry.path)) is None or photo.status == "pending"
+               for entry in walk(path, exclude).files)
+
+
+def _say_words_unread(library: Library, query: str) -> None:
+    """That the model read only the first words of a text term too long for it (77 tokens for most CLIPs,
+    24 for photoclip-tiny), on stderr: its tokenizer cuts the rest off without a word. The words are
+    those left once the query's dates are taken out, as the library embeds them."""
+    terms, _ = take_period([term for term in parse_query(query) if term.text is not None and term.sign > 0])
+    if not terms or not library.prepare_search():  # only by loading the whole model, which the search did not need
+        return
+    tokenizer = library.text_encoder().tokenizer
+    if not isinstance(tokenizer, ClipTokenizer):  # a Hugging Face tokenizer: its own rules
+        return
+    for term in terms:
+        words = (term.text or "").split()
+        read = _words_read(tokenizer, words)
+        if read < len(words):
+            left_out = " ".join(words[read:])
+            shown = left_out if len(left_out) <= 60 else f"{left_out[:59]}…"
+            print(f"only the first {plural(read, 'word')} of the search were read (the model reads at most "
+                  f"{tokenizer.context_length} tokens); left out: {shown}", file=sys.stderr)
+            return
+
+
+def _words_read(tokenizer: ClipTokenizer, words: Sequence[str]) -> int:
+    """How many of `words` the tokenizer keeps whole: it keeps context_length tokens, with start and end."""
+    room, used = tokenizer.context_length - 2, 0
+    for count, word in enumerate(words):
+        used += len(tokenizer.encode(word))
+        if used > room:
+            return count
+    return len(words)
 
 
 def _require_folder_there(library: Library, folder: str) -> None:
@@ -923,10 +1026,10 @@ def _require_folder_there(library: Library, folder: str) -> None:
 
 
 def _query_of(words: Sequence[str]) -> str:
-    """The words given as one query. An image file among other words (`search beach.jpg 2019`,
+    """The words given as one query. An image file or address among other words (`search beach.jpg 2019`,
     as the shell splits it) is a term of its own, as "beach.jpg + 2019" writes it: joined by
     spaces, its path was searched as words. A folder alone is refused, saying how to search in it."""
-    if len(words) == 1 and (os.sep in words[0] or words[0].startswith("~")) and Path(words[0]).expanduser().is_dir():
+    if len(words) == 1 and typed_folder(words[0]) is not None:
         raise QueryError(f"{words[0]} is a folder; to search in it, say what to look for and add "
                          f"--in {_quoted(words[0])}")
     if len(words) < 2 or any(word in ("+", "-") for word in words):
@@ -935,31 +1038,13 @@ def _query_of(words: Sequence[str]) -> str:
     text: list[str] = []
     for word in words:
         path = Path(word).expanduser()
-        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+        if is_url(word) or (path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()):
             parts += [" ".join(text)] if text else []
             parts.append(word)
             text = []
         else:
             text.append(word)
     return " + ".join(parts + ([" ".join(text)] if text else []))
-
-
-def _missing_image(query: str) -> str | None:
-    """A term of the query named as an image file ("beach.jpg", "~/a/b.png") that is not there:
-    the search would take it as words. A name the library's photos start with is a search for
-    them, which the caller allows; quoted, such a term is words."""
-    for term in parse_query(query):
-        if term.text is not None and term.text[:1] not in "'\"" and Path(term.text).suffix.lower() in IMAGE_SUFFIXES:
-            return term.text
-    return None
-
-
-def _bare_name(query: str, name: str) -> bool:
-    """Whether the query is nothing but `name`, a file name without a folder ("DSC_2000.NEF"):
-    a search for the photos of that name, where a path ("./x.jpg", "~/a/b.jpg") or an image
-    among other terms means a file that should be there."""
-    terms = parse_query(query)
-    return len(terms) == 1 and terms[0].text == name and os.path.basename(name) == name and not name.startswith("~")
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
@@ -970,6 +1055,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
             raise QueryError("cannot read an image from standard input here; give the path of a photo")
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
     with _open(args, write=False) as library:
+        _require_indexed(library)
         image = args.image if len(args.image) > 1 else args.image[0]
         hits, gone = _on_disk(lambda limit: library.similar(image, limit=limit, all_copies=args.all_copies), args.limit)
         _say_gone(gone)

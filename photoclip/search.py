@@ -2,9 +2,10 @@
 
 A query is terms joined by ` + ` and ` - ` (as rclip users write them): "beach + sunset - people".
 A term that names an existing image file, or an image's http(s) URL, is an image query;
-anything else is text. A term may start with a weight, "2:golden retriever + 0.5:./pool.jpg",
-as in rclip. The query vector is the normalised weighted sum of positive terms minus the
-negative ones.
+anything else is text. A file whose name holds " - " or " + " ("IMG_1234 - Copy.jpg") is one
+term, and an address followed by words ("http://x/cat.jpg sunset") is the image and the words.
+A term may start with a weight, "2:golden retriever + 0.5:./pool.jpg", as in rclip. The query
+vector is the normalised weighted sum of positive terms minus the negative ones.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ import numpy as np
 
 from photoclip.errors import QueryError
 from photoclip.ids import PhotoId
+from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.names import name_key
 from photoclip.places import NEGATIONS, PREPOSITIONS, Place, extract_place, joined
 from photoclip.when import MONTHS, QUOTED, Period, dashes_between_dates, extract_period
 
 _OPERATOR = re.compile(r"\s+([+-])\s+")
+_SEPARATOR = re.compile(r"(\s+[+-]\s+)")  # an operator with its spaces as written
+_SIGNS = re.compile(r"(?:[+-]\s+)*")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"(?<!\S)https?://\S+", re.IGNORECASE)
 _LEFT_OUT_YEAR = r"(?:(?:1[89]|2\d)\d\d(?:'?s|[-–/](?:\d\d){1,2})?|\d0'?s)(?![^\s,;!?])"  # 2026, 2019-2020, 90s
 _LEFT_OUT_WORD = re.compile(  # web searches' -word, -"two words", and -2026 (but -5 and -20°C are numbers)
     rf'(?<!\S)-(?:"([^"]+)"|([^\W\d_][\w\'’-]*|{_LEFT_OUT_YEAR}))')
@@ -73,7 +78,7 @@ def parse_query(query: str) -> list[QueryTerm]:
     if query[0] in "+-" and len(query) > 1 and query[1].isspace():
         sign = 1 if query[0] == "+" else -1
         query = query[1:].strip()
-    pieces = _OPERATOR.split(dashes_between_dates(query))  # "march 2022 - july 2023" is one period
+    pieces = _split(query)
     terms = []
     for i, piece in enumerate(pieces):
         if i % 2 == 1:
@@ -94,13 +99,67 @@ def parse_query(query: str) -> list[QueryTerm]:
         elif is_url(bare):
             terms.append(QueryTerm(sign, url=bare, weight=weight))
         else:
-            terms += _with_words_left_out(sign, piece, weight)
+            terms += _text_and_urls(sign, piece, weight)
     if not terms:
         raise QueryError(f"nothing to search for in {query!r}; type what you are looking for, e.g. \"dog on a beach\"")
     looked_for = [t for t in terms if t.sign > 0]
     if looked_for and all(t.weight == 0 for t in looked_for) and not any(_only_a_date(t) for t in terms if t.sign < 0):
         raise QueryError("a weight of 0 leaves a term out; give what you are looking for a weight above 0, e.g. 1:red")
     return terms
+
+
+def _split(query: str) -> list[str]:
+    """The query's terms and the operators between them, as _OPERATOR.split gives them ([term, "+",
+    term, "-", term]). Terms that, joined by the operators between them as written, are an existing
+    image file ("IMG_1234 - Copy.jpg", "red + blue.jpg", as Windows and people name copies) are
+    one term, the longest such run first; " - " between two dates is none ("march 2022 - july
+    2023" is one period)."""
+    written = _SEPARATOR.split(query)  # term, separator, term, ...
+    parts: list[str] = []
+    start = at = 0
+    while at < len(written):
+        end = _image_run_end(written, at)
+        if end is None:
+            at += 2
+            continue
+        if at > start:
+            parts += _OPERATOR.split(dashes_between_dates("".join(written[start:at - 1])))
+        parts += [written[at - 1].strip()] if at else []
+        parts.append("".join(written[at:end + 1]))
+        start = at = end + 2
+    if start < len(written):
+        parts += [written[start - 1].strip()] if start else []
+        parts += _OPERATOR.split(dashes_between_dates("".join(written[start:])))
+    return parts
+
+
+def _image_run_end(written: list[str], start: int) -> int | None:
+    """Where the longest run of two terms or more from `start` (of _SEPARATOR.split's `written`)
+    that names an existing image file ends; None when none does."""
+    for end in range(len(written) - 1, start, -2):
+        if os.path.splitext(written[end].strip().strip("'\""))[1] and _names_image("".join(written[start:end + 1])):
+            return end
+    return None
+
+
+def _names_image(term: str) -> bool:
+    """Whether a term as written, perhaps signed or weighed ("- 2:a.jpg"), names an existing image file."""
+    term = _SIGNS.sub("", term.strip(), count=1)
+    weighed = _WEIGHT.fullmatch(term)
+    return _as_image(weighed.group(2).strip() if weighed else term) is not None
+
+
+def _text_and_urls(sign: int, text: str, weight: float) -> list[QueryTerm]:
+    """A text term, with each image address in it a term of its own of the same sign and weight
+    ("http://x/cat.jpg sunset": that image, and sunset): left in the text, its address was
+    searched as words, and the image never fetched."""
+    terms: list[QueryTerm] = []
+    at = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        terms += _with_words_left_out(sign, text[at:match.start()], weight)
+        terms.append(QueryTerm(sign, url=match.group(), weight=weight))
+        at = match.end()
+    return terms + _with_words_left_out(sign, text[at:], weight)
 
 
 def require_something_to_find(terms: list[QueryTerm], tags: Container[str] = frozenset()) -> None:
@@ -512,3 +571,36 @@ def combine(terms: list[QueryTerm], embed: Callable[[QueryTerm], np.ndarray]) ->
     if norm < 1e-6:
         raise QueryError("the terms of this search cancel each other out")
     return total / norm
+
+
+def typed_folder(query: str) -> Path | None:
+    """The folder `query` is the path of ("~/Pictures/2019", pasted), None for any other query: its
+    words would rank every photo alike. Looks at the disk."""
+    text = query.strip()
+    if os.sep not in text and not text.startswith("~"):
+        return None
+    folder = Path(text).expanduser()
+    return folder.resolve() if folder.is_dir() else None
+
+
+def missing_image(query: str) -> str | None:
+    """A term of the query named as an image file ("beach.jpg", "~/a/b.png") that is not there:
+    the search took it as words. A name the library's photos start with is a search for them,
+    which the caller allows; quoted, such a term is words. Looks at the disk."""
+    for term in parse_query(query):
+        if term.text is not None and term.text[:1] not in "'\"" and Path(term.text).suffix.lower() in IMAGE_SUFFIXES:
+            return term.text
+    return None
+
+
+def bare_name(query: str, name: str) -> bool:
+    """Whether the query is nothing but `name`, a file name without a folder ("DSC_2000.NEF"):
+    a search for the photos of that name, where a path ("./x.jpg", "~/a/b.jpg") or an image
+    among other terms means a file that should be there."""
+    terms = parse_query(query)
+    return len(terms) == 1 and terms[0].text == name and os.path.basename(name) == name and not name.startswith("~")
+
+
+def no_photo_at(name: str) -> QueryError:
+    """The error of a query naming an image file that is not there (see missing_image, bare_name)."""
+    return QueryError(f"no photo at {name}: give an existing image file, or quote words that are not a file name")

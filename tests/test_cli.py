@@ -178,6 +178,21 @@ def test_similar_that_finds_nothing_says_so_and_exits_1_as_search_does(run, tmp_
     assert run("similar", str(tmp_path / "one" / "only.jpg"), "--json") == (1, "[]\n", "no photos match\n")
 
 
+def test_similar_lists_a_resized_copy_and_says_it_leaves_out_only_files_of_the_same_bytes(
+    run, photo_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its help said "never it nor its copies", and a copy saved again smaller is listed, at the top."""
+    small = resized_copy(photo_folder / "p0.jpg", photo_folder / "sent" / "p0 small.jpg")
+    run("index", str(photo_folder))
+    code, out, _ = run("similar", str(photo_folder / "p0.jpg"), "-n", "1")
+    assert (code, out) == (0, f"{small}\n")
+    with pytest.raises(SystemExit):
+        main(["similar", "--help"])
+    described = " ".join(capsys.readouterr().out.split())
+    assert "never it nor files of the same bytes (a resized or edited copy is listed)" in described
+    assert "its copies" not in described
+
+
 def test_similar_leaves_out_the_files_of_the_very_bytes_asked_about(run, photo_folder: Path) -> None:
     """A backup of p0 came first at 1.000, its `copies` naming p0: the photo asked about, not one like it."""
     backup = photo_folder / "Backup" / "p0.jpg"
@@ -400,6 +415,32 @@ def test_status_names_a_folder_left_out_as_it_is_named(run, photo_folder: Path) 
     assert f"left out: {trip}\n" in run("status")[1]
     assert run("index", str(trip))[0] == 0
     assert "left out" not in run("status")[1] and json.loads(run("status", "--json")[1])["total"] == 7
+
+
+def test_an_image_address_among_words_is_fetched_as_an_image(run, photo_folder: Path, web_folder) -> None:
+    """`search URL blue` searched the address as words (a local file in its place was an image)."""
+    run("index", str(photo_folder))
+    served, base = web_folder
+    shutil.copy(photo_folder / "trip" / "p4.png", served / "p4.png")
+    url = f"{base}/p4.png"
+    as_written = json.loads(run("search", f"{url} + a photo", "--json")[1])
+    assert as_written[0]["path"] == str(photo_folder / "trip" / "p4.png")
+    for args in ((url, "a photo"), (f"{url} a photo",)):
+        code, out, _ = run("search", *args, "--json")
+        assert code == 0 and json.loads(out) == as_written, args
+
+
+def test_a_photo_whose_name_holds_a_spaced_dash_or_plus_is_searched_as_an_image(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    """"IMG_1234 - Copy.jpg", as Windows names a copy, said "no photo at Copy.jpg"."""
+    run("index", str(photo_folder))
+    (tmp_path / "outside").mkdir()
+    for name in ("p2 - Copy.jpg", "red + blue.jpg"):
+        copy = shutil.copy(photo_folder / "p2.jpg", tmp_path / "outside" / name)
+        for args in ((str(copy),), (str(copy), "a photo"), (f"{copy} + a photo",)):
+            code, out, err = run("search", *args, "-n", "1")
+            assert (code, out) == (0, f"{photo_folder / 'p2.jpg'}\n"), (args, err)
 
 
 def test_similar_takes_the_url_of_an_image(run, photo_folder: Path, web_folder) -> None:
@@ -1312,11 +1353,16 @@ def test_a_library_that_cannot_be_written_is_read_and_says_so_when_asked_to_chan
             path.chmod(path.stat().st_mode | 0o200)
 
 
-def test_search_json_prints_json_even_when_the_library_has_nothing_to_find(run, tmp_path: Path) -> None:
+def test_search_and_similar_of_a_library_with_nothing_indexed_are_errors_that_print_nothing_on_stdout(
+    run, tmp_path: Path
+) -> None:
+    """search --json printed [] and exited 2, as no other error does; similar said only "no photos match"."""
     (tmp_path / "no photos yet").mkdir()
     run("index", str(tmp_path / "no photos yet"))
-    code, out, err = run("search", "a dog", "--json")
-    assert code == 2 and json.loads(out) == [] and f"`{run.photoclip} index FOLDER`" in err
+    said = f"photoclip: error: the library has no indexed photos yet; run `{run.photoclip} index FOLDER` first\n"
+    outside = write_photo(tmp_path / "outside" / "x.jpg", seed=1)
+    for args in (("search", "a dog", "--json"), ("similar", str(outside)), ("similar", str(outside), "--json")):
+        assert run(*args) == (2, "", said), args
 
 
 def test_photos_deleted_since_indexing_are_left_out_of_results_and_said(run, photo_folder: Path) -> None:
@@ -1545,6 +1591,16 @@ def _refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
                                                "with a -, put -- before it: photoclip search -n 3 --json -- -2019"),
     (["search", "a dog", "--limt", "5"], "photoclip search: error: unknown option --limt (did you mean --limit? "
                                          "see photoclip search --help)"),
+    (["search", "red circle", "-t", "5"], "photoclip search: error: -t is rclip's; here it is -n 5"),
+    (["search", "red circle", "--top", "3"], "photoclip search: error: --top is rclip's; here it is -n 3"),
+    (["search", "--top=3", "red"], "photoclip search: error: --top is rclip's; here it is -n 3"),
+    (["similar", "a.jpg", "-t"], "photoclip similar: error: -t is rclip's; here it is -n N"),
+    (["search", "red circle", "-f"], "photoclip search: error: -f is rclip's; here paths are what search prints, one "
+                                     "per line (--scores adds each score, --json prints JSON)"),
+    (["search", "red circle", "-p"], "photoclip search: error: -p is rclip's; to see the photos found, search in the "
+                                     "app (photoclip-gui), or copy them into a folder with --copy-to FOLDER"),
+    (["similar", "-p"], "photoclip similar: error: -p is rclip's; to see the photos found, search in the app "
+                        "(photoclip-gui)"),
     (["--libary", "x", "status"], "photoclip: error: unknown option --libary (did you mean --library? "
                                   "see photoclip --help)"),
     (["status", "--jsno"], "photoclip status: error: unknown option --jsno (did you mean --json? "
@@ -1716,6 +1772,32 @@ def test_a_search_that_finds_nothing_says_so_and_exits_1_as_grep_does(run, photo
     assert run("search", "a photo", "--in", str(photo_folder / "empty")) == (1, "", "no photos match\n")
     code, out, err = run("search", "a photo", "--in", str(photo_folder / "empty"), "--json")
     assert (code, json.loads(out), err) == (1, [], "no photos match\n")
+
+
+def test_a_search_in_a_folder_whose_photos_are_not_indexed_yet_says_to_index_them(run, photo_folder: Path) -> None:
+    """It said only "no photos match" of a folder of new photos in a folder of the library."""
+    run("index", str(photo_folder))
+    new = write_photo(photo_folder / "New" / "fresh.jpg", seed=7).parent
+    write_photo(photo_folder / "New" / ".hidden" / "secret.jpg", seed=8)
+    assert run("search", "a photo", "--in", str(new)) == (
+        1, "", f"no photos match: {new} holds photos not indexed yet; run `{run.photoclip} index` to index them\n")
+    code, out, err = run("search", "a photo", "--in", str(new), "--json")
+    assert (code, json.loads(out), err.startswith("no photos match: ")) == (1, [], True)
+    (new / "fresh.jpg").unlink()  # only a hidden photo, which index skips
+    assert run("search", "a photo", "--in", str(new)) == (1, "", "no photos match\n")
+
+
+def test_a_search_longer_than_the_model_reads_says_which_words_were_left_out(run, photo_folder: Path) -> None:
+    """photoclip-tiny reads 24 tokens (22 words of one token each here); the rest was cut without a word."""
+    run("index", str(photo_folder))
+    words = ("a red circle and a blue square and a green triangle on white with a yellow star and an orange "
+             "cross by a purple heart at night").split()
+    code, out, err = run("search", " ".join(words), "-n", "1")
+    assert code == 0 and len(out.splitlines()) == 1
+    assert err == ("only the first 22 words of the search were read (the model reads at most 24 tokens); left out: "
+                   f"{' '.join(words[22:])}\n")
+    assert "were read" not in run("search", " ".join(words[:22]) + " last year", "-n", "1")[2]  # dates are no words
+    assert run("search", " ".join(words[:22]), "-n", "1")[2] == ""
 
 
 def test_search_copy_to_a_file_says_it_is_not_a_folder(run, photo_folder: Path) -> None:

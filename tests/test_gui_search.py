@@ -210,18 +210,129 @@ def test_a_search_with_date_words_says_the_period_in_its_header(qtbot, make_wind
     assert window.subtitle_label.text() == "20 photos, best match first"
 
 
-def test_results_cut_at_the_limit_say_they_are_the_best_of_more(qtbot, make_window, indexed, monkeypatch) -> None:
-    """"400 photos, best match first" read as every photo that matched, of a library of 4,000."""
-    monkeypatch.setattr(main_window, "SEARCH_LIMIT", 5)
+def scrolled_to_the_end(qtbot, window) -> None:
+    """The grid scrolled to its last photos, as the user does to see more."""
+    bar = window.grid.verticalScrollBar()
+    assert bar.maximum() > 0, "the first page must not fit the grid, or it asks for more by itself"
+    bar.setValue(bar.maximum())
+
+
+@pytest.fixture
+def small_pages(qtbot, make_window, indexed, monkeypatch):
+    """A window of 800 x 560 whose searches list their best 12 photos first (of 20: more than fit)."""
+    monkeypatch.setattr(main_window, "SEARCH_LIMIT", 12)
     library, _ = indexed
     window = make_window(library)
+    window.resize(800, 560)
+    qtbot.waitUntil(lambda: window.size().height() == 560, timeout=WAIT_MS)
+    return library, window
+
+
+def test_results_cut_at_the_limit_say_they_are_the_best_of_more_and_scrolling_lists_the_rest(
+    qtbot, small_pages
+) -> None:
+    """A search stopped at 400 photos ("The 400 best matches"), and scrolling to the end loaded no
+    more: Immich's users scroll on through every result."""
+    library, window = small_pages
     qtbot.keyClicks(window.search_field, "a red circle")
     wait_for_results(qtbot, window, "a red circle")
-    assert window.subtitle_label.text() == "The 5 best matches"
+    assert window.model.rowCount() == 12 and window.subtitle_label.text() == "The 12 best matches"
+    first = window.model.ids
+    window.grid.setCurrentIndex(window.model.index(1, 0))
+    window.grid.selectionModel().select(window.model.index(3, 0), QItemSelectionModel.SelectionFlag.Select)
 
-    window.find_similar(window.model.ids[0])
+    scrolled_to_the_end(qtbot, window)
+    at = window.grid.verticalScrollBar().value()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 20 and settled(window), timeout=WAIT_MS)
+    assert window.model.ids[:12] == first  # the rows shown stay where they were
+    assert window.model.ids[12:] == [h.photo_id for h in library.search("a red circle", 20) if h.photo_id not in first]
+    assert window.grid.verticalScrollBar().value() == at
+    assert window.grid.selected_photo_ids() == [first[1], first[3]]
+    assert window.subtitle_label.text() == "20 photos, best match first  ·  2 selected"
+
+    window.find_similar(first[0])
     qtbot.waitUntil(lambda: window.view.kind == "similar" and settled(window), timeout=WAIT_MS)
-    assert window.subtitle_label.text() == "The 5 most alike photos"
+    assert window.model.rowCount() == 12 and window.subtitle_label.text() == "The 12 most alike photos"
+    scrolled_to_the_end(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 19 and settled(window), timeout=WAIT_MS)  # all but itself
+    assert window.subtitle_label.text() == "19 photos, most alike first"
+
+
+def test_a_page_of_results_arriving_after_the_query_changed_is_dropped(qtbot, small_pages) -> None:
+    library, window = small_pages
+    real = library.search_scoped
+    asked, release = threading.Event(), threading.Event()
+
+    def slow_pages(query: str, limit: int = 20, **scope):
+        if limit > 12 and "circle" in query:
+            asked.set()
+            release.wait(10)  # answers only after the query was changed
+        return real(query, limit, **scope)
+
+    library.search_scoped = slow_pages  # type: ignore[method-assign]
+    window.search_field.setText("a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    scrolled_to_the_end(qtbot, window)
+    qtbot.waitUntil(asked.is_set, timeout=WAIT_MS)
+    window.search_field.setText("a blue square")
+    window._search_return()
+    wait_for_results(qtbot, window, "a blue square")
+    expected = [h.photo_id for h in real("a blue square", 12)[0]]
+    release.set()
+    time.sleep(0.2)
+    qtbot.wait(200)  # the late page arrives now, and must be dropped
+    assert window.model.ids == expected
+    assert window.subtitle_label.text() == "The 12 best matches"
+
+
+def test_ctrl_a_on_results_cut_at_the_limit_selects_every_photo_the_search_lists(qtbot, small_pages) -> None:
+    """Ctrl+A selects every photo of the view, those not listed yet too, as in the library view."""
+    _library, window = small_pages
+    qtbot.keyClicks(window.search_field, "a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.grid.selected_count() == 20 and settled(window), timeout=WAIT_MS)
+    assert window.subtitle_label.text() == "20 photos, best match first  ·  20 selected"
+
+
+def test_a_folders_path_typed_says_how_to_search_in_it_instead_of_ranking_its_words(
+    qtbot, make_window, indexed, tmp_path: Path
+) -> None:
+    """The path of a folder showed "31 photos, best match first", all of them alike."""
+    window = make_window(indexed[0])
+    folder = tmp_path / "photos"
+    window.search_field.setText(str(folder))
+    wait_for_results(qtbot, window, str(folder))
+    assert window.model.rowCount() == 0
+    way = "To search in it, pick “photos” in the sidebar, then type what to look for."
+    assert window.grid.empty_state() == ("folder", "“photos” is a folder", way)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    window.search_field.setText(f"{elsewhere}{os.sep}")
+    wait_for_results(qtbot, window, f"{elsewhere}{os.sep}")
+    assert window.grid.empty_state()[1:] == ("“elsewhere” is a folder", "It is not in the library: add it with "
+                                             "“Add folder…”, then pick it in the sidebar to search in it.")
+
+
+def test_an_image_file_name_that_no_photo_has_says_so_instead_of_ranking_its_words(
+    qtbot, make_window, indexed, tmp_path: Path
+) -> None:
+    window = make_window(indexed[0])
+    window.search_field.setText("nope.jpg")
+    wait_for_results(qtbot, window, "nope.jpg")
+    assert window.model.rowCount() == 0
+    assert window.grid.empty_state() == ("search", "No photo is named “nope.jpg”",
+                                         "Check the name, or put it in quotes to search for its words.")
+
+    window.search_field.setText("a red circle + nope.jpg")
+    wait_for_results(qtbot, window, "a red circle + nope.jpg")
+    assert window.grid.empty_state() == ("warning", "Search did not work", "no photo at nope.jpg: give an existing "
+                                         "image file, or quote words that are not a file name")
+
+    window.search_field.setText("'nope.jpg'")  # quoted: words
+    wait_for_results(qtbot, window, "'nope.jpg'")
+    assert window.model.rowCount() == 20
 
 
 @pytest.mark.parametrize(("typed", "said"), [
@@ -501,6 +612,15 @@ def test_a_search_of_only_a_year_lists_every_photo_of_it_not_the_best_matches(
     window.search_field.setText("2019")
     wait_for_results(qtbot, window, "2019")
     assert window.model.rowCount() == 6 and window.subtitle_label.text().endswith("6 photos, newest first")
+    asked: list[int] = []
+    real = library.search_scoped
+
+    def spy(query: str, limit: int = 20, **scope):
+        asked.append(limit)
+        return real(query, limit, **scope)
+
+    library.search_scoped = spy  # type: ignore[method-assign]
     window.search_field.setText("a photo from 2019")
     wait_for_results(qtbot, window, "a photo from 2019")
-    assert window.model.rowCount() == 3  # ranked by the words: the best ones
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)  # the rest: pages
+    assert asked[0] == 3  # ranked by the words: the best ones first

@@ -64,6 +64,34 @@ def test_an_existing_image_path_is_an_image_term(tmp_path: Path) -> None:
     assert terms == [QueryTerm(1, image=photo), QueryTerm(-1, text="grass")]
 
 
+def test_an_image_file_whose_name_holds_a_spaced_dash_or_plus_is_one_term(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows names a copy "IMG_1234 - Copy.jpg": split at its " - ", "Copy.jpg" was a file to look for."""
+    copy = write_photo(tmp_path / "Odd" / "holiday - Copy.jpg", seed=1)
+    both = write_photo(tmp_path / "red + blue.jpg", seed=2)
+    assert parse_query(str(copy)) == [QueryTerm(1, image=copy)]
+    assert parse_query(f"beach + 2:{both} - '{copy}' - people") == [
+        QueryTerm(1, text="beach"), QueryTerm(1, image=both, weight=2.0), QueryTerm(-1, image=copy),
+        QueryTerm(-1, text="people")]
+    monkeypatch.chdir(tmp_path)
+    assert parse_query("Odd/holiday - Copy.jpg + red + blue.jpg") == [
+        QueryTerm(1, image=Path("Odd/holiday - Copy.jpg")), QueryTerm(1, image=Path("red + blue.jpg"))]
+    assert [(t.sign, t.text) for t in parse_query("holiday - Copy.jpg")] == [(1, "holiday"), (-1, "Copy.jpg")]
+    assert [(t.sign, t.text) for t in parse_query("kids march 2022 - july 2023 + red + blue.jpg")][0] == (
+        1, "kids march 2022 \u2013 july 2023")
+
+
+def test_an_image_address_followed_by_words_is_the_image_and_the_words() -> None:
+    """Read as one text term, the address was searched as words and the image never fetched."""
+    url = "http://127.0.0.1:8000/red-circle.png"
+    assert parse_query(f"{url} blue") == [QueryTerm(1, url=url), QueryTerm(1, text="blue")]
+    assert parse_query(f"beach - 2:{url} people -dogs") == [
+        QueryTerm(1, text="beach"), QueryTerm(-1, url=url, weight=2.0), QueryTerm(-1, text="people", weight=2.0),
+        QueryTerm(-1, text="dogs")]
+    assert parse_query(url) == [QueryTerm(1, url=url)]
+
+
 @pytest.mark.parametrize("query", ["", "   ", "+", "-", "+ -"])
 def test_queries_with_nothing_to_look_for_are_refused(query: str) -> None:
     with pytest.raises(QueryError):

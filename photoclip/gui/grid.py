@@ -3,16 +3,19 @@ thumbnails, and an icon-mode view with an empty state.
 
 No widget per photo: 100,000 rows cost a list of ints and a dict. Rows are keyed by
 PhotoId (selection and scroll survive refreshes); the library view pages ids in from the
-catalog as the view scrolls (`fetchMore`, off the GUI thread), and row data (thumbnail,
-path, date) arrive lazily through the thumbnail loader when a row is first painted.
+catalog as the view scrolls (`fetchMore`, off the GUI thread), a search more of its hits
+(`MoreHits`), and row data (thumbnail, path, date) arrive lazily through the thumbnail
+loader when a row is first painted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -63,6 +66,7 @@ from photoclip.gui.keys import asks_for_menu
 from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.ids import PhotoId, RootId
+from photoclip.library import Library
 from photoclip.search import SearchHit
 from photoclip.when import span_words
 
@@ -127,6 +131,18 @@ def match_label(score: float | None) -> str | None:
     return f"{score:.3f}"
 
 
+@dataclass(frozen=True)
+class MoreHits:
+    """How a search or "similar" shown as its best `asked` hits lists more when the grid is
+    scrolled to its end: asked again for twice as many (no more than `most`, the library's
+    photos), of which the grid appends those it does not show yet, as Immich scrolls on through
+    every result. A page that comes back short was the last."""
+
+    ask: Callable[[Library, int], Sequence[SearchHit]]
+    asked: int
+    most: int
+
+
 class PhotoGridModel(QAbstractListModel):
     """Ids in display order, plus the scores and paths of search hits."""
 
@@ -146,6 +162,9 @@ class PhotoGridModel(QAbstractListModel):
         self._root: RootId | None = None
         self._album: Path | None = None  # the album view: the photos directly in this folder
         self._tag: str | None = None  # the tag view: its photos, re-read when tags change
+        self._more: MoreHits | None = None  # search hits: how to list more of them
+        self._scored = True  # search hits: their scores shown (see show_hits)
+        self._file_name: str | None = None
         self._paging = False  # the library view: more ids may be fetched as the view scrolls
         self._exhausted = True
         self._fetching = False
@@ -168,18 +187,44 @@ class PhotoGridModel(QAbstractListModel):
         self._replace([], {}, {})
         self._fetch_tagged()
 
-    def show_hits(self, hits: Sequence[SearchHit], scored: bool = True, file_name: str | None = None) -> None:
+    def show_hits(self, hits: Sequence[SearchHit], scored: bool = True, file_name: str | None = None,
+                  more: MoreHits | None = None) -> None:
         """Search or similarity results, best first (`scored`: with their match scores; a
         listing of a period or a place has none worth showing). With `file_name` (the query
         looked like one), the leading hits named so were listed for their name: their 1.0 is
-        no similarity, so they show none."""
+        no similarity, so they show none. With `more`, `hits` are the best of more, listed as
+        the view scrolls to its end (see MoreHits)."""
         self._begin_feed(paging=False)
-        scores = {h.photo_id: h.score for h in hits} if scored else {}
-        if file_name is not None:
-            prefix = file_name.casefold()
+        self._scored, self._file_name, self._more = scored, file_name, more
+        self._exhausted = more is None or len(hits) < more.asked or more.asked >= more.most
+        self._replace([h.photo_id for h in hits], self._hit_scores(hits), {h.photo_id: h.path for h in hits})
+
+    def _hit_scores(self, hits: Sequence[SearchHit]) -> dict[PhotoId, float]:
+        """The scores shown of `hits`, as show_hits says."""
+        scores = {h.photo_id: h.score for h in hits} if self._scored else {}
+        if self._file_name is not None:
+            prefix = self._file_name.casefold()
             for hit in itertools.takewhile(lambda h: h.path.name.casefold().startswith(prefix), hits):
                 scores.pop(hit.photo_id, None)
-        self._replace([h.photo_id for h in hits], scores, {h.photo_id: h.path for h in hits})
+        return scores
+
+    @property
+    def more_hits(self) -> bool:
+        """Whether the search hits shown are the best of more, which scrolling to the end lists."""
+        return self._more is not None and not self._exhausted
+
+    @property
+    def hits_asked(self) -> int:
+        """How many hits the search shown was last asked for (a page on its way counted): what
+        asking it again (for photos indexed since) asks for, so the pages scrolled through stay."""
+        return self._more.asked if self._more is not None else 0
+
+    def drop_more(self) -> None:
+        """Another search is coming: a page of the hits shown, on its way or asked later, is not wanted."""
+        if self._more is not None:
+            self._token += 1
+            self._more, self._exhausted = None, True
+            self._set_fetching(False)
 
     def refresh(self) -> None:
         """The catalog changed: re-read the library or tag view in place (scroll and selection kept)."""
@@ -251,6 +296,10 @@ class PhotoGridModel(QAbstractListModel):
 
     def row_of(self, photo_id: PhotoId) -> int | None:
         return self._rows.get(photo_id)
+
+    def path_of(self, photo_id: PhotoId) -> Path | None:
+        """Where a photo shown is, once known (a hit's, or read with its thumbnail or the selection)."""
+        return self._path(photo_id) if photo_id in self._rows else None
 
     def score(self, photo_id: PhotoId) -> float | None:
         return self._scores.get(photo_id)
@@ -327,10 +376,15 @@ class PhotoGridModel(QAbstractListModel):
         self._ops.query(lambda lib: lib.photos(missing), arrived, failed, parent=self)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        return not parent.isValid() and self._paging and not self._exhausted and not self._fetching
+        pages = self._paging or self._more is not None
+        return not parent.isValid() and pages and not self._exhausted and not self._fetching
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
-        if self.canFetchMore(parent):
+        if not self.canFetchMore(parent):
+            return
+        if self._more is not None:
+            self._fetch_hits(min(2 * self._more.asked, self._more.most))
+        else:
             self._fetch_page(len(self._ids), PAGE, replace=False)
 
     # internals
@@ -367,6 +421,7 @@ class PhotoGridModel(QAbstractListModel):
     def _begin_feed(self, paging: bool) -> None:
         self._token += 1
         self._tag = None
+        self._more = None
         self._paging = paging
         self._exhausted = not paging
         self._set_fetching(False)
@@ -377,12 +432,15 @@ class PhotoGridModel(QAbstractListModel):
             self.loading_changed.emit(fetching)
 
     def load_rest(self, then: Callable[[], None]) -> None:
-        """Fetch every photo of the view not paged in yet, then call `then` (unless the view
-        changed meanwhile): Ctrl+A selects them all, not the first pages only."""
-        if self._paging and not self._exhausted:
-            self._fetch_page(len(self._ids), _ALL, replace=False, then=then)
-        else:
+        """Fetch every photo of the view not paged in yet (of a search, every hit there is), then
+        call `then` (unless the view changed meanwhile): Ctrl+A selects them all, not the first
+        pages only, and End goes to the last."""
+        if self._exhausted:
             then()
+        elif self._more is not None:
+            self._fetch_hits(self._more.most, then)
+        else:
+            self._fetch_page(len(self._ids), _ALL, replace=False, then=then)
 
     def _fetch_page(self, offset: int, limit: int, replace: bool, then: Callable[[], None] | None = None) -> None:
         token, root, album = self._token, self._root, self._album
@@ -402,13 +460,45 @@ class PhotoGridModel(QAbstractListModel):
             if then is not None:
                 then()
 
+        self._ops.query(lambda lib: lib.photos_by_date(offset, limit, root, album), arrived, self._page_failed(token),
+                        parent=self)
+
+    def _fetch_hits(self, limit: int, then: Callable[[], None] | None = None) -> None:
+        """Ask the search shown again for `limit` hits and append those not shown, in their order:
+        the rows shown stay as they are, and so do the selection and the scroll. One page at a
+        time: one on its way is dropped for this one, which holds its hits."""
+        assert self._more is not None
+        self._token += 1
+        token, more = self._token, dataclasses.replace(self._more, asked=limit)
+        self._more = more
+        self._set_fetching(True)
+
+        def arrived(hits: Sequence[SearchHit]) -> None:
+            if token != self._token:
+                return  # another search, or another page, meanwhile
+            self._exhausted = len(hits) < limit or limit >= more.most
+            new = [hit for hit in hits if hit.photo_id not in self._rows]
+            scores = self._hit_scores(hits)
+            self._scores.update((hit.photo_id, scores[hit.photo_id]) for hit in new if hit.photo_id in scores)
+            self._paths.update((hit.photo_id, hit.path) for hit in new)
+            self._append([hit.photo_id for hit in new])
+            self._set_fetching(False)
+            self.page_loaded.emit()
+            if then is not None:
+                then()
+
+        self._ops.query(lambda lib: more.ask(lib, limit), arrived, self._page_failed(token), parent=self)
+
+    def _page_failed(self, token: int) -> Callable[[BaseException], None]:
+        """What a page that could not be read does: says why, and, if the view is still the one it
+        was for, asks for no more."""
         def failed(exc: BaseException) -> None:
             if token == self._token:
                 self._set_fetching(False)
                 self._exhausted = True
             self._ops.error.emit(exc)
 
-        self._ops.query(lambda lib: lib.photos_by_date(offset, limit, root, album), arrived, failed, parent=self)
+        return failed
 
     def _fetch_tagged(self) -> None:
         token, tag = self._token, self._tag

@@ -66,6 +66,7 @@ from photoclip.gui.duplicates import TILE_SIDE, DuplicatesPage
 from photoclip.gui.grid import (
     PHOTO_IDS_MIME,
     CellPainter,
+    MoreHits,
     PathRole,
     PhotoGridModel,
     PhotoGridView,
@@ -89,7 +90,7 @@ from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.library import Library, LibraryStatus
 from photoclip.lock import LibraryLock
 from photoclip.places import Place
-from photoclip.search import QueryScope, SearchHit
+from photoclip.search import QueryScope, SearchHit, bare_name, missing_image, no_photo_at, typed_folder
 from photoclip.tagging import Album, normalize_tag, spelt_tag
 from photoclip.when import Period
 from photoclip.worker import (
@@ -149,6 +150,51 @@ def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
     return f"No photos taken {' '.join(shown for shown, _ in named)}", f"Leave out {typed} to search all your photos."
 
 
+class FolderTyped(QueryError):
+    """The search was a folder's path, which would be searched for as words ("31 photos, best
+    match first", all alike): the window says how to search in a folder instead, as the CLI does."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"{folder} is a folder")
+        self.folder = folder
+
+
+class NoneNamed(QueryError):
+    """The search was an image file's name that no photo has and no file is: photos ranked by
+    the words of a name are none of them the one meant."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no photo is named {name}")
+        self.name = name
+
+
+def refuse_paths(query: str) -> None:
+    """Refuse a query that is a folder's path (FolderTyped), as the CLI's search does."""
+    folder = typed_folder(query)
+    if folder is not None:
+        raise FolderTyped(folder)
+
+
+def refuse_missing_image(library: Library, query: str, scope: QueryScope | None, by_name: bool = True) -> None:
+    """Refuse a query that names an image file that is not there, unless photos of that name were
+    found (`scope`): a path, a photo that could not be indexed, a name no photo has (NoneNamed).
+    A search that did not look for names (among a tag's photos: not `by_name`) says nothing of them."""
+    missing = missing_image(query)
+    if missing is None or (scope is not None and scope.file_name is not None):
+        return
+    if not bare_name(query, missing):
+        raise no_photo_at(missing)
+    if not by_name:
+        return
+    failed = library.failed_named(missing)
+    if failed:
+        path, reason = failed[0]
+        raise QueryError(f"{path.name} is in the library but could not be indexed, so no search finds it: {reason}")
+    raise NoneNamed(missing)
+
+
+# a search or "similar" asked for so many hits, with the dates and place its words kept to
+Asked = Callable[[Library, int], tuple[list[SearchHit], QueryScope | None]]
 # what refresh_tags reads: (tag, count), (defined tag, prompt), the tags given by hand, key -> spelling
 _TagsRead = tuple[list[tuple[str, int]], list[tuple[str, str]], set[str], dict[str, str]]
 
@@ -316,7 +362,7 @@ class MainWindow(QMainWindow):
         self._browse_view = View("library")
         self._search_seq = 0
         self._pending_seq = -1  # the search or similar query still running, if any
-        self._shown_query: tuple[Callable[[Library], tuple[list[SearchHit], QueryScope | None]], str] | None = None
+        self._shown_query: tuple[Asked, str] | None = None
         self._results_outdated = False  # photos were indexed since the results shown were found
         self._answered_at = 0.0  # time.monotonic() of the shown query's asking
         self._tags_read_at = 0.0  # time.monotonic() of the last refresh_tags
@@ -855,9 +901,8 @@ class MainWindow(QMainWindow):
                      "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
             title = f"“{view.text}”"
-            scope = scope_name(view, self.sidebar.album_titles)
-            among = f" tagged “{self.shown_tag(view.tag)}”" if view.tag else f" in “{scope}”" if scope else ""
-            if rows >= SEARCH_LIMIT and not view.by_date:  # the best of more, not all there are
+            among = self._searched_among(view)
+            if self.model.more_hits:  # the best of more, not all there are
                 found = f"The {rows:,} best matches{among}"
             else:
                 order = "newest first" if view.by_date else "best match first"
@@ -887,7 +932,7 @@ class MainWindow(QMainWindow):
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
-            found = f"The {rows:,} most alike photos" if rows >= SEARCH_LIMIT else \
+            found = f"The {rows:,} most alike photos" if self.model.more_hits else \
                 f"{plural(rows, 'photo')}{ordered(rows, 'most alike first')}"
             subtitle = "Looking…" if self._search_pending() else found
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("similar", "", "")
@@ -900,6 +945,11 @@ class MainWindow(QMainWindow):
         self.subtitle_label.setText(humanize.shown(subtitle))
         self.search_everywhere.setVisible(view.kind == "search" and bool(view.tag or scope_name(view)))
         self.grid.set_empty_state(*empty)
+
+    def _searched_among(self, view: View) -> str:
+        """What a search kept to, as its header says it: " tagged “kids”", " in “Lake”", or ""."""
+        scope = scope_name(view, self.sidebar.album_titles)
+        return f" tagged “{self.shown_tag(view.tag)}”" if view.tag else f" in “{scope}”" if scope else ""
 
     # ------------------------------------------------------------------ search and similar
 
@@ -950,8 +1000,14 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(1)
         self._update_header()
 
-        self._query(lambda lib: lib.search_scoped(text, limit=SEARCH_LIMIT, tag=tag, folder=folder,
-                                                  subfolders=album is None, listed=LISTED_LIMIT), "search")
+        def ask(lib: Library, limit: int) -> tuple[list[SearchHit], QueryScope | None]:
+            refuse_paths(text)
+            found = lib.search_scoped(text, limit=limit, tag=tag, folder=folder, subfolders=album is None,
+                                      listed=LISTED_LIMIT)
+            refuse_missing_image(lib, text, found[1], by_name=tag is None)
+            return found
+
+        self._query(ask, "search")
 
     def search_everywhere_instead(self) -> None:
         """The same words over the whole library, not just the tag, folder or album shown."""
@@ -987,27 +1043,30 @@ class MainWindow(QMainWindow):
             self.close_preview()
         self.pages.setCurrentIndex(1)
         self._update_header()
-        self._query(lambda lib: (lib.similar(target, limit=SEARCH_LIMIT), None), "similar")
+        self._query(lambda lib, limit: (lib.similar(target, limit=limit), None), "similar")
 
     def _name_similar(self, target: PhotoId | Path | str, photo: Photo | None) -> None:
         if photo is not None and self.view.kind == "similar" and self.view.similar_to == target:
             self.view = dataclasses.replace(self.view, text=photo.path.name)
             self._update_header()
 
-    def _query(
-        self, call: Callable[[Library], tuple[list[SearchHit], QueryScope | None]], what: str, again: bool = False
-    ) -> None:
+    def _query(self, ask: Asked, what: str, again: bool = False) -> None:
         """Run a search off the GUI thread (with the dates and place its words kept to); only the newest
-        one may fill the grid. `again`: the query shown, asked anew for photos indexed since; its
-        results come without "Searching…", and leave the selection and the scroll as they are."""
+        one may fill the grid, and its first SEARCH_LIMIT hits are more as the grid scrolls to its end.
+        `again`: the query shown, asked anew for photos indexed since, for as many as were scrolled
+        through; its results come without "Searching…", and leave the selection and the scroll as they are."""
         self._search_seq += 1
         seq = self._search_seq
+        limit = max(SEARCH_LIMIT, self.model.hits_asked) if again else SEARCH_LIMIT
         if not again:
             self._pending_seq = seq
-        self._shown_query = (call, what)
+            self.model.drop_more()  # a page of the results shown, arriving now, would join the wrong ones
+        self._shown_query = (ask, what)
         self._results_outdated = False
         self._answered_at = time.monotonic()
-        self.ops.query(call, lambda hits: self._results(seq, hits, again),
+        found = self._photos_found()
+        more = MoreHits(lambda lib, n: ask(lib, n)[0], limit, found if found else LISTED_LIMIT)
+        self.ops.query(lambda lib: ask(lib, limit), lambda hits: self._results(seq, hits, more, again),
                        lambda exc: self._results_failed(seq, exc, what, again), parent=self)
 
     def _query_again(self, running: bool = False) -> None:
@@ -1023,11 +1082,12 @@ class MainWindow(QMainWindow):
             return
         self._query(*self._shown_query, again=True)
 
-    def _results(self, seq: int, found: tuple[list[SearchHit], QueryScope | None], again: bool = False) -> None:
+    def _results(self, seq: int, found: tuple[list[SearchHit], QueryScope | None], more: MoreHits,
+                 again: bool = False) -> None:
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile
         if again and self.model.rowCount():  # none shown: the whole of a first answer, its empty state too
-            self._results_again(found)
+            self._results_again(found, more)
             return
         hits, scope = found
         self._pending_seq = -1
@@ -1039,6 +1099,7 @@ class MainWindow(QMainWindow):
                                             first_in=scope.albums, left_out_in=scope.left_out_albums,
                                             place_first=scope.place_first)
         self.grid.clearSelection()  # what was selected elsewhere is not acted on here; first, as it redraws the header
+        self.grid.scrollToTop()  # new results start at the best; at the end of the last ones, they would ask for more
         if not hits:
             indexed = self.status.counts.indexed if self.status else 0
             if indexed == 0:
@@ -1048,19 +1109,23 @@ class MainWindow(QMainWindow):
                 said = scope_left_none(scope) if scope is not None else None
                 self.grid.set_empty_state("search", *(said or ("No photos found",
                                                                "Try describing it with other words.")))
-        self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
-                             file_name=scope.file_name if scope is not None else None)
-        self.grid.selectionModel().clearCurrentIndex()  # new results start at the best: not at a photo of before
-        self.grid.scrollToTop()
+        self._show_hits(found, more)
+        self.grid.selectionModel().clearCurrentIndex()  # not at a photo of before either
         self._update_header()
 
-    def _results_again(self, found: tuple[list[SearchHit], QueryScope | None]) -> None:
+    def _results_again(self, found: tuple[list[SearchHit], QueryScope | None], more: MoreHits) -> None:
         """The shown query's results anew: the model keeps the selection and the current photo
         on the same photos, and the grid the photos in sight where they were."""
-        hits, scope = found
-        self.model.show_hits(hits, scored=scope is None or not scope.only_scope,
-                             file_name=scope.file_name if scope is not None else None)
+        self._show_hits(found, more)
         self._update_header()
+
+    def _show_hits(self, found: tuple[list[SearchHit], QueryScope | None], more: MoreHits) -> None:
+        """Results in the grid, more of them as it scrolls; a search of only dates or a place
+        lists all its photos at once, newest first, without scores."""
+        hits, scope = found
+        listed = scope is not None and scope.only_scope
+        self.model.show_hits(hits, scored=not listed, file_name=scope.file_name if scope is not None else None,
+                             more=None if listed else more)
 
     def _results_failed(self, seq: int, exc: BaseException, kind: str, again: bool = False) -> None:
         if seq != self._search_seq:
@@ -1070,13 +1135,38 @@ class MainWindow(QMainWindow):
             return
         self._pending_seq = -1
         self.model.show_hits([])
-        if isinstance(exc, PhotoclipError):
+        if isinstance(exc, FolderTyped):
+            self.grid.set_empty_state("folder", *self._folder_typed(exc.folder))
+        elif isinstance(exc, NoneNamed):
+            self.grid.set_empty_state("search", f"No photo{self._searched_among(self.view)} is named "
+                                      f"“{humanize.shown(exc.name)}”",
+                                      "Check the name, or put it in quotes to search for its words.")
+        elif isinstance(exc, PhotoclipError):
             self.grid.set_empty_state("warning", "Search did not work" if kind == "search" else
                                       "Could not look for similar photos", str(exc))
         else:
             log.error("%s failed", kind, exc_info=exc)
             self.grid.set_empty_state("warning", "Something went wrong", f"{type(exc).__name__}: {exc}")
         self._update_header()
+
+    def _folder_typed(self, folder: Path) -> tuple[str, str]:
+        """The empty state of a search that was a folder's path: how to search in it here."""
+        name = humanize.shown(folder.name or str(folder))
+        roots = [root.path for root in self.status.roots] if self.status is not None else []
+        album = self.sidebar.album_titles.get(str(folder))
+        holder = next((root for root in roots if root in folder.parents), None)
+        then = "in the sidebar, then type what to look for."
+        if folder in roots:
+            way = f"To search in it, pick “{name}” {then}"
+        elif album is not None:
+            way = f"To search in it, pick its album “{humanize.shown(album)}” {then}"
+        elif holder is not None:
+            held_in = humanize.shown(holder.name or str(holder))
+            way = f"To search in it, pick “{held_in}”, the folder that holds it, {then}"
+        else:
+            way = ("It is not in the library: add it with “Add folder…”, then pick it in the sidebar "
+                   "to search in it.")
+        return f"“{name}” is a folder", way
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down arrow in the search field moves into the results."""
@@ -1600,9 +1690,39 @@ class MainWindow(QMainWindow):
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         add("copy_to_folder", "Copy to folder…", lambda: self.choose_copy_folder(ids), True, "folder")
         menu.addSeparator()
+        self._add_leave_out_folder(menu, ids)
         trash = add("trash", "Move to trash…", lambda: self.trash_ids(ids), writable, "trash")
         trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # what the grid's Delete key does
         trash.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def _add_leave_out_folder(self, menu: QMenu, ids: list[PhotoId]) -> None:
+        """"Leave out folder “Screenshots”…": the folder of these photos (all in one), indexed no
+        more, as an album's "Leave out…" in the sidebar does, for any folder of the library, one of
+        a photo or two, or a folder that holds others. None for photos right in one of the library's
+        own folders (removing it is the sidebar's, not a photo's menu's), of several folders, or
+        whose places are not read yet; disabled when the library is read-only."""
+        folder = self._one_folder(ids)
+        roots = self.status.roots if self.status is not None else ()
+        if folder is None or not any(root.path in folder.parents for root in roots):
+            return
+        name = humanize.shortened(humanize.shown(folder.name))
+        action = menu.addAction(icons.icon("minus"), f"Leave out folder “{name}”…")
+        action.triggered.connect(lambda: self.leave_out(folder))
+        action.setObjectName("leave_out_folder")
+        action.setEnabled(self.worker is not None)
+
+    def _one_folder(self, ids: list[PhotoId]) -> Path | None:
+        """The folder all of `ids` are in, None where they are in several, or where one's place
+        is not known yet."""
+        folder = None
+        for pid in ids:
+            path = self.model.path_of(pid)
+            if path is None and self.preview.photo_id == pid and self.preview.photo is not None:
+                path = self.preview.photo.path
+            if path is None or (folder is not None and path.parent != folder):
+                return None
+            folder = path.parent
+        return folder
 
     def _grid_context_menu(self, pos: QPoint, ids: list[PhotoId] | None = None) -> None:
         menu = self.selection_menu(ids)
