@@ -51,7 +51,7 @@ from photoclip.scan import is_ignored, iter_roots_containing, walk
 from photoclip.search import (
     SearchHit,
     bare_name,
-    is_url,
+    is_image_url,
     missing_image,
     no_photo_at,
     parse_query,
@@ -825,7 +825,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"found {' and '.join(filter(None, found))} since the last scan", file=sys.stderr)
         if report.left_out:
             print(f"{plural(report.left_out, 'photo')} no longer indexed, the files untouched: the settings leave them "
-                  "out now (or a JPEG beside a raw stands for it, or they are in a Google Takeout's trash)",
+                  "out now (or a JPEG beside a raw stands for it, or they are in a Google Takeout's trash or a "
+                  "program's folder: see the README's \"What is not indexed\")",
                   file=sys.stderr)
         if report.keywords:
             print(f"{plural(report.keywords, 'tag')} came or went with keywords other programs wrote in sidecars",
@@ -980,8 +981,9 @@ def _holds_photos_not_indexed(library: Library, folder: str) -> bool:
     or pending. Looked at only when a search in it found nothing."""
     path = as_cataloged(on_disk(Path(folder).expanduser()))
     exclude = library.settings.exclude_patterns
-    if not any(not is_ignored(root, str(path), exclude) for root in iter_roots_containing(library.roots(), path)):
-        return False  # left out (`remove`, hidden): `index` would not index its photos
+    photo_in_it = str(path / "photo.jpg")  # is_ignored judges a file's folders, the file's own name aside
+    if not any(not is_ignored(root, photo_in_it, exclude) for root in iter_roots_containing(library.roots(), path)):
+        return False  # left out (`remove`, hidden, a program's folder): `index` would not index its photos
     return any((photo := library.photo_at(entry.path)) is None or photo.status == "pending"
                for entry in walk(path, exclude).files)
 
@@ -1038,7 +1040,7 @@ def _query_of(words: Sequence[str]) -> str:
     text: list[str] = []
     for word in words:
         path = Path(word).expanduser()
-        if is_url(word) or (path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()):
+        if is_image_url(word) or (path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()):
             parts += [" ".join(text)] if text else []
             parts.append(word)
             text = []

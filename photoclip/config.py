@@ -186,11 +186,3 @@ def normal_pattern(pattern: str) -> str:
     if pattern == "~" or pattern.startswith(("~/", "~" + os.sep)):
         pattern = os.path.expanduser(pattern)
     return pattern.rstrip("/\\") or pattern
-
-
-def pattern_below(pattern: str, folder: Path) -> bool:
-    """Whether a leave-out pattern is a path in `folder` (a folder left out there, or a path typed
-    in Settings): once `folder` is no longer the library's, it leaves out nothing of it, and
-    would leave out what is added there again. Patterns of names ("Android", "*.png") are no path."""
-    top = folder_pattern(folder)
-    return pattern == top or pattern.startswith(top.rstrip("/\\") + os.sep)

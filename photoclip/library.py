@@ -769,7 +769,6 @@ class Library:
         forgotten = len(self.catalog.file_states(root.id))
         removed = self.catalog.remove_root(root.id)
         self._drop_vectors(removed)
-        self._forget_leave_outs(root.path)
         return forgotten
 
     def leave_out(self, folder: Path) -> int:
@@ -793,15 +792,6 @@ class Library:
             return False
         self._save_exclude_patterns(kept)
         return True
-
-    def _forget_leave_outs(self, folder: Path) -> None:
-        """Drop the leave-outs of paths in a folder no longer the library's (config.pattern_below):
-        kept, they stayed listed, and left out that folder when the user added it again."""
-        others = [root.path for root in self.catalog.roots()]
-        kept = tuple(p for p in self.settings.exclude_patterns
-                     if not config.pattern_below(p, folder) or any(config.pattern_below(p, o) for o in others))
-        if kept != self.settings.exclude_patterns:
-            self._save_exclude_patterns(kept)
 
     def _save_exclude_patterns(self, patterns: tuple[str, ...]) -> None:
         self.settings = dataclasses.replace(self.settings, exclude_patterns=patterns)

@@ -62,8 +62,6 @@ Compared without case."""
 _SKIPPED_INSIDE: tuple[tuple[str, str], ...] = (
     ("res", "drawable"), ("res", "drawable-*"), ("res", "mipmap"), ("res", "mipmap-*"),  # an Android app's icons
     ("library", "caches"),  # macOS's caches of every program (~/Library/Caches); a 'Caches' album elsewhere stays
-    ("library", "artifacts"),  # a Unity project's imported textures, named by hash
-    ("screenshots", "thumbnails"),  # Steam's small copies of its screenshots
     *((library, copies) for library in ("iphoto library", "*.photolibrary")
       for copies in ("previews", "thumbnails", "data", "database", "ipod photo cache", "caches")),
 )
@@ -77,7 +75,7 @@ _WINDOWS_SYSTEM = ("System32", "SysWOW64", "WinSxS", "SystemApps")
 _ALBUM_ART = ("folder.jpg", "albumart*.jpg")
 """The covers music players write into every album's folder (Windows Media Player: Folder.jpg,
 AlbumArt_{...}_Large.jpg, AlbumArtSmall.jpg), compared without case."""
-_COVERS = frozenset({"cover", "front", "back"})
+_COVERS = frozenset({"cover", "front"})
 _BOOK_METADATA = "metadata.opf"  # beside each book of a Calibre library, with its cover.jpg
 _TAKEOUT_TRASH = frozenset({"trash", "bin", "papierkorb", "corbeille", "papelera", "cestino", "prullenbak", "lixeira"})
 """Google Takeout's folder of the photos the user deleted in Google Photos (by the account's
@@ -179,8 +177,8 @@ def holds_software(name: str, holds: Callable[[str], bool]) -> bool:
 
 
 def is_cover_art(path: str, names: Collection[str] | None = None) -> bool:
-    """An album's or a book's cover, not a photo: a music player's (_ALBUM_ART), or a cover, front
-    or back in a folder of music or of a Calibre book. `names`: its folder's entries, if listed."""
+    """An album's or a book's cover, not a photo: a music player's (_ALBUM_ART), or a cover or
+    front in a folder of music or of a Calibre book. `names`: its folder's entries, if listed."""
     name = os.path.basename(path).lower()
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in _ALBUM_ART):
         return True
@@ -569,17 +567,9 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
     gone = {  # a file the settings now leave out is gone from the library too, though still on disk
         path: state for path, state in known.items()
         if path not in present and not _under(path, seen.unreadable)
-        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path) or _passed_over(path))
+        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path))
     }
     return _Survey(root, seen, new, changed, gone)
-
-
-def _passed_over(path: str) -> bool:
-    """A photo of the catalog whose file the walk no longer takes for one (an album's cover, a
-    program's file, a cache file once taken for a JPEG XL by two bytes): it leaves the library as
-    one the settings leave out does. One that cannot be read now is not judged by its content: it
-    may be a photo whose permissions changed."""
-    return os.access(path, os.R_OK) and not is_candidate(path)
 
 
 def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[tuple[PhotoId, int, int]]:

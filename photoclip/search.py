@@ -150,12 +150,15 @@ def _names_image(term: str) -> bool:
 
 
 def _text_and_urls(sign: int, text: str, weight: float) -> list[QueryTerm]:
-    """A text term, with each image address in it a term of its own of the same sign and weight
-    ("http://x/cat.jpg sunset": that image, and sunset): left in the text, its address was
-    searched as words, and the image never fetched."""
+    """A text term, with each image file's address in it a term of its own of the same sign and
+    weight ("http://x/cat.jpg sunset": that image, and sunset): left in the text, its address was
+    searched as words, and the image never fetched. Other addresses are words ("screenshots of
+    https://github.com"); a whole term that is one is fetched all the same."""
     terms: list[QueryTerm] = []
     at = 0
     for match in _URL_IN_TEXT.finditer(text):
+        if not is_image_url(match.group()):
+            continue
         terms += _with_words_left_out(sign, text[at:match.start()], weight)
         terms.append(QueryTerm(sign, url=match.group(), weight=weight))
         at = match.end()
@@ -232,6 +235,13 @@ def _left_out_end(text: str, match: re.Match[str], bound: int) -> int:
 def is_url(text: str) -> bool:
     """Whether a query term or a similar-to target is an image's address on the web."""
     return _URL.fullmatch(text) is not None
+
+
+def is_image_url(text: str) -> bool:
+    """Whether `text` is the address of an image file ("https://x/cat.jpg?w=800"), which words
+    around it leave an image: a site's address among words ("github.com login page") is words."""
+    path = re.split(r"[?#]", text, maxsplit=1)[0]
+    return is_url(text) and "/" in path.split("://", 1)[1] and os.path.splitext(path)[1].lower() in IMAGE_SUFFIXES
 
 
 def _weighed(piece: str) -> tuple[float, str]:

@@ -383,7 +383,8 @@ def test_photos_the_settings_now_leave_out_are_not_said_to_be_deleted(run, photo
     assert code == 0 and err.splitlines()[1:] == [
         "found 1 photo deleted since the last scan",
         "2 photos no longer indexed, the files untouched: the settings leave them out now (or a JPEG beside a raw "
-        "stands for it, or they are in a Google Takeout's trash)",
+        "stands for it, or they are in a Google Takeout's trash or a program's folder: see the README's \"What is "
+        "not indexed\")",
     ]
     assert all(path.exists() for path in (photo_folder / "trip").iterdir())
     settings.write_text(json.dumps({**json.loads(settings.read_text()), "exclude_patterns": []}))
@@ -428,6 +429,8 @@ def test_an_image_address_among_words_is_fetched_as_an_image(run, photo_folder: 
     for args in ((url, "a photo"), (f"{url} a photo",)):
         code, out, _ = run("search", *args, "--json")
         assert code == 0 and json.loads(out) == as_written, args
+    for args in (("screenshot", "of", base, "login"), (f"screenshot of {base} login",)):  # a site's address: words
+        assert run("search", *args, "-n", "1")[0] == 0, args
 
 
 def test_a_photo_whose_name_holds_a_spaced_dash_or_plus_is_searched_as_an_image(
@@ -1785,6 +1788,8 @@ def test_a_search_in_a_folder_whose_photos_are_not_indexed_yet_says_to_index_the
     assert (code, json.loads(out), err.startswith("no photos match: ")) == (1, [], True)
     (new / "fresh.jpg").unlink()  # only a hidden photo, which index skips
     assert run("search", "a photo", "--in", str(new)) == (1, "", "no photos match\n")
+    cache = write_photo(photo_folder / "Library" / "Caches" / "app" / "a.jpg", seed=9).parent.parent
+    assert run("search", "a photo", "--in", str(cache)) == (1, "", "no photos match\n")  # a folder index passes over
 
 
 def test_a_search_longer_than_the_model_reads_says_which_words_were_left_out(run, photo_folder: Path) -> None:

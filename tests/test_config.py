@@ -122,13 +122,3 @@ def test_leave_out_patterns_written_with_a_home_or_a_trailing_slash_are_read_as_
     assert pattern_from_line("~/code/") == glob.escape(str(tmp_path / "code"))
     assert pattern_from_line("Games/") == "Games"
     assert pattern_from_line("~user-nobody-has/x") == "~user-nobody-has/x"
-
-
-def test_a_pattern_is_below_a_folder_when_it_is_a_path_there() -> None:
-    from photoclip.config import folder_pattern, pattern_below
-
-    home = Path("/home/me [1]")
-    assert pattern_below(folder_pattern(home / "Music"), home) and pattern_below(folder_pattern(home), home)
-    assert pattern_below(f"{folder_pattern(home)}/*/cache", home)
-    assert not pattern_below(folder_pattern(Path("/home/me [1]x/Music")), home)
-    assert not pattern_below("Android", home) and not pattern_below("*.png", home)

@@ -3294,11 +3294,11 @@ def test_a_search_without_a_place_word_reads_no_gazetteer_and_the_towns_are_read
     assert places._shipped.cache_info().currsize == 1 and len(scans) == 1
 
 
-def test_removing_a_folder_forgets_the_folders_left_out_in_it_and_adding_one_left_out_brings_it_back(
+def test_adding_a_folder_left_out_brings_it_back_and_removing_one_keeps_the_folders_left_out_in_it(
     open_library, tmp_path: Path
 ) -> None:
-    """Left behind, "left out: home/Music" stayed listed with no folder of the library, and the
-    next `index home` dropped the Music the user had added since."""
+    """The next `index home` dropped the Music the user had added since leaving it out; and a folder
+    removed and added again keeps out what was left out in it (a private folder stays private)."""
     from photoclip.config import Settings, folder_pattern, save_settings
 
     home = tmp_path / "home"
@@ -3313,11 +3313,16 @@ def test_removing_a_folder_forgets_the_folders_left_out_in_it_and_adding_one_lef
     assert load_settings(library.directory).exclude_patterns == ("Android", folder_pattern(home / "Music"))
 
     library.remove_root(home)
-    assert load_settings(library.directory).exclude_patterns == ("Android",)  # names are no folder's
+    assert load_settings(library.directory).exclude_patterns == ("Android", folder_pattern(home / "Music"))
     library.index([home / "Music"])
+    assert load_settings(library.directory).exclude_patterns == ("Android",)
     assert library.index([home]).left_out == 0
     assert sorted(p.path.name for p in library.photos(library.photos_by_date()).values()) == ["a.jpg", "m1.jpg",
                                                                                               "m2.jpg"]
+    library.remove_root(home / "Music")
+    library.remove_root(home)
+    library.index([home])
+    assert sorted(p.path.name for p in library.photos(library.photos_by_date()).values()) == ["a.jpg"]
 
 
 def test_adding_a_folder_left_out_when_its_library_folder_is_gone_takes_it_back(open_library, tmp_path: Path) -> None:

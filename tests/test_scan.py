@@ -13,7 +13,7 @@ import pytest
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
 from photoclip.imaging import PERMISSION_DENIED
-from photoclip.scan import is_candidate, linked_folders, move_path, scan_paths, scan_root, walk
+from photoclip.scan import is_candidate, is_ignored, linked_folders, move_path, scan_paths, scan_root, walk
 from tests.helpers import write_photo
 
 
@@ -352,8 +352,6 @@ NOT_THE_USERS_PHOTOS = [
     "Chrome/Default/Cache/Cache_Data/f_000001", "Chrome/Default/GPUCache/data_1", "Chrome/Default/Code Cache/js/x",
     "Library/Caches/com.apple.Safari/a.jpg", "Backup/MobileSync/Backup/0000/ab/ab12cd",  # an iPhone's backup
     "app/src/main/res/drawable-hdpi/ic_menu.png", "app/res/drawable/ic.png", "app/res/mipmap-xxhdpi/ic_launcher.png",
-    "MyGame/Library/Artifacts/0a/0a1b2c",  # Unity's imported textures
-    "Steam/userdata/1/760/remote/570/screenshots/thumbnails/20240101123456_1.jpg",
     "iPhoto Library/Previews/2012/05/03/IMG_2000.jpg", "iPhoto Library/Data/2012/IMG_2000.jpg",
     "Old.photolibrary/Thumbnails/2012/IMG_2000.jpg", "Old.photolibrary/iPod Photo Cache/F00/T1.jpg",
     "Music/Album/Folder.jpg", "Music/Other/AlbumArtSmall.jpg", "Music/Other/AlbumArt_{1A2B}_Large.jpg",
@@ -365,7 +363,8 @@ THE_USERS_PHOTOS = [
     "Trash/IMG_0003.JPG",  # the user's own folder of that name
     "Caches/geocache_1.jpg", "Library/IMG_0004.JPG", "Windows/IMG_0005.JPG", "Data/IMG_0006.JPG",  # and of these
     "res/IMG_0007.JPG", "Thumbnails/IMG_0008.JPG", "Trip/cover.jpg", "drawable/IMG_0009.JPG",
-    "Steam/userdata/1/760/remote/570/screenshots/20240101123456_1.jpg",
+    "Steam/userdata/1/760/remote/570/screenshots/20240101123456_1.jpg", "Library/Artifacts/vase.jpg",
+    "Screenshots/Thumbnails/s.jpg",
     "iPhoto Library/Masters/2012/05/03/IMG_2000.jpg", "Old.photolibrary/Originals/2009/Roll 1/IMG_2001.jpg",
     "Old.photolibrary/Modified/2009/Roll 1/IMG_2001.jpg",
 ]
@@ -394,16 +393,17 @@ def _programs_tree(top: Path) -> tuple[list[Path], list[Path]]:
     """Photos in folders known as programs' by what they or their parents hold, and the user's
     photos in folders of the same names that hold nothing of the kind."""
     for name in ("env/pyvenv.cfg", "Windows/System32/kernel32.dll", "MyGame/ProjectSettings/ProjectSettings.asset",
-                 "Music/Album/01 Track.mp3", "Calibre Library/Author/Book (1)/metadata.opf", "Audiobook/01.opus"):
+                 "Music/Album/01 Track.mp3", "Calibre Library/Author/Book (1)/metadata.opf", "Audiobook/01.opus",
+                 "Memos/voice memo.m4a"):
         (top / name).parent.mkdir(parents=True, exist_ok=True)
         (top / name).write_bytes(b"\0")
     (top / "MyGame" / "Assets").mkdir()
     programs = ["env/lib/python3.11/site/icons/home.png", "env/share/jupyter/logo.png",  # a venv of any name
                 "Windows/Web/Wallpaper/img0.jpg", "MyGame/Library/ShaderCache/0a1b2c.png",
-                "Music/Album/cover.jpg", "Music/Album/back.png", "Calibre Library/Author/Book (1)/cover.jpg",
+                "Music/Album/cover.jpg", "Music/Album/front.png", "Calibre Library/Author/Book (1)/cover.jpg",
                 "Audiobook/Front.jpg"]
     users = ["Trip/Windows/Bay window.jpg", "Old house/Library/shelves.jpg", "Magazine/cover.jpg", "Magazine/back.jpg",
-             "Music/Album/band on stage.jpg"]
+             "Music/Album/band on stage.jpg", "Memos/back.jpg"]
     return ([write_photo(top / name, seed=i) for i, name in enumerate(programs)],
             [write_photo(top / name, seed=20 + i) for i, name in enumerate(users)])
 
@@ -417,7 +417,7 @@ def test_programs_folders_known_by_what_they_hold_are_skipped_and_album_covers_t
     found = {os.path.relpath(f.path, photos) for f in walk(photos).files}
 
     assert found == {"Trip/Windows/Bay window.jpg", "Old house/Library/shelves.jpg", "Magazine/cover.jpg",
-                     "Magazine/back.jpg", "Music/Album/band on stage.jpg"}
+                     "Magazine/back.jpg", "Music/Album/band on stage.jpg", "Memos/back.jpg"}
     root = catalog.add_root(photos)
     scan_root(catalog, root)
     late = [write_photo(photos / name, seed=40 + i) for i, name in enumerate(
@@ -428,10 +428,12 @@ def test_programs_folders_known_by_what_they_hold_are_skipped_and_album_covers_t
     assert [catalog.photo(pid).path for pid in added] == [late[-1]]
 
 
-def test_covers_and_programs_files_indexed_before_leave_the_library_and_stay_on_disk(
+def test_photos_indexed_before_in_folders_now_passed_over_stay_in_the_library(
     catalog: Catalog, tmp_path: Path
 ) -> None:
-    """A library that indexed a home folder before these were left out: the next scan takes them out."""
+    """A library that indexed a home folder before these rules: the photos of programs' folders
+    leave it (left out, as the settings leave photos out: the files stay); covers and files once
+    taken for photos by their content stay, with any tags the user gave them."""
     photos = tmp_path / "home"
     programs, users = _programs_tree(photos)
     cache = photos / "data_1"  # a cache file starting as a bare JPEG XL codestream does
@@ -442,8 +444,10 @@ def test_covers_and_programs_files_indexed_before_leave_the_library_and_stay_on_
 
     result = scan_root(catalog, root)
 
-    assert (result.added, result.removed, result.left_out) == (0, len(programs) + 1, len(programs) + 1)
-    assert sorted(catalog.file_states(root.id)) == sorted(map(str, users))
+    in_programs = [p for p in programs if is_ignored(root, str(p))]
+    assert len(in_programs) == 4  # the venv's two, Windows', Unity's
+    assert (result.added, result.removed, result.left_out) == (0, 4, 4)
+    assert sorted(catalog.file_states(root.id)) == sorted(str(p) for p in indexed if p not in in_programs)
     assert all(p.is_file() for p in indexed)
 
 
