@@ -38,7 +38,7 @@ from photoclip.errors import (
     PhotoclipError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, deleted, in_int64, on_disk
+from photoclip.fsutil import as_cataloged, deleted, expanded, in_int64, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -570,7 +570,7 @@ def _open(args: argparse.Namespace, write: bool, adding: Sequence[str] | None = 
 
 def _hand_to_watch(args: argparse.Namespace, pid: str) -> int:
     """`index FOLDER` while `photoclip watch` holds the library: watch adds the folders itself."""
-    folders = [Path(path).expanduser().absolute() for path in args.paths]
+    folders = [expanded(path).absolute() for path in args.paths]
     ask_to_add(_library_dir(args), folders)
     if args.json:
         print(json.dumps({"handed_to_watch": int(pid), "folders": [str(folder) for folder in folders]}, indent=2))
@@ -584,7 +584,7 @@ def _hand_to_watch(args: argparse.Namespace, pid: str) -> int:
 
 def _library_dir(args: argparse.Namespace) -> Path:
     """The folder Library.open opens for these arguments."""
-    return Path(args.library).expanduser() if args.library else config.default_library_dir()
+    return expanded(args.library) if args.library else config.default_library_dir()
 
 
 def _photoclip(args: argparse.Namespace) -> str:
@@ -595,7 +595,7 @@ def _photoclip(args: argparse.Namespace) -> str:
 def _refuse_a_folder_of_photos(directory: Path, adding: Sequence[str]) -> None:
     """--library names where photoclip keeps its own files; `--library ~/Pictures index
     ~/Pictures` would put them among the photos."""
-    inside = (as_cataloged(Path(folder).expanduser()) for folder in adding)
+    inside = (as_cataloged(expanded(folder)) for folder in adding)
     try:
         photos = any(folder.is_relative_to(as_cataloged(directory)) for folder in inside) or any(
             entry.is_file() and Path(entry.name).suffix.lower() in IMAGE_SUFFIXES for entry in os.scandir(directory))
@@ -743,7 +743,7 @@ def _require_folders(paths: Sequence[str]) -> None:
     """Folders to index or watch must be there before anything is done: a typo must not make a
     library, nor leave `watch` watching nothing."""
     for path in paths:
-        folder = Path(path).expanduser()
+        folder = expanded(path)
         if not folder.is_dir():
             raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
                                else f"{path} is not a folder; give the folder that holds your photos")
@@ -849,7 +849,7 @@ def _say_folders_inside(library: Library, paths: Sequence[str]) -> None:
     say which folder of the library is scanned for it (one left out before is simply back)."""
     roots = library.roots()
     for path in paths:
-        folder = Path(path).expanduser()
+        folder = expanded(path)
         if not folder.is_dir():
             continue
         folder = folder.resolve()
@@ -860,7 +860,7 @@ def _say_folders_inside(library: Library, paths: Sequence[str]) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    if args.copy_to and Path(args.copy_to).expanduser().is_file():
+    if args.copy_to and expanded(args.copy_to).is_file():
         raise QueryError(f"{args.copy_to} is a file, not a folder; give a folder to copy the photos into")
     with _open(args, write=False) as library:
         status = _require_indexed(library)
@@ -930,7 +930,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             report = library.copy_to([h.photo_id for h in hits], args.copy_to)
             there = f" ({len(report.already)} there already)" if report.already else ""
             print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}{there}", file=sys.stderr)
-            destination = as_cataloged(Path(args.copy_to).expanduser())
+            destination = as_cataloged(expanded(args.copy_to))
             if report.copied and any(iter_roots_containing(library.roots(), destination)):
                 print(f"{args.copy_to} is in a folder of the library: the copies will be indexed too, and listed by "
                       "`photoclip duplicates`", file=sys.stderr)
@@ -979,7 +979,7 @@ def _no_match(library: Library, folders: Sequence[str]) -> str:
 def _holds_photos_not_indexed(library: Library, folder: str) -> bool:
     """Whether a folder of the library (--in) holds photos that `index` would index: not in the catalog,
     or pending. Looked at only when a search in it found nothing."""
-    path = as_cataloged(on_disk(Path(folder).expanduser()))
+    path = as_cataloged(on_disk(expanded(folder)))
     exclude = library.settings.exclude_patterns
     photo_in_it = str(path / "photo.jpg")  # is_ignored judges a file's folders, the file's own name aside
     if not any(not is_ignored(root, photo_in_it, exclude) for root in iter_roots_containing(library.roots(), path)):
@@ -1022,7 +1022,7 @@ def _words_read(tokenizer: ClipTokenizer, words: Sequence[str]) -> int:
 def _require_folder_there(library: Library, folder: str) -> None:
     """`--in` a folder that is not there, in a folder of the library on a drive that is (a typo), is
     an error, not a folder without photos; on a drive unplugged, its photos are still listed."""
-    path = as_cataloged(on_disk(Path(folder).expanduser()))
+    path = as_cataloged(on_disk(expanded(folder)))
     if not os.path.lexists(path) and any(root.path.is_dir() for root in iter_roots_containing(library.roots(), path)):
         raise QueryError(f"there is no folder {folder}; check the name")
 
@@ -1039,7 +1039,7 @@ def _query_of(words: Sequence[str]) -> str:
     parts: list[str] = []
     text: list[str] = []
     for word in words:
-        path = Path(word).expanduser()
+        path = expanded(word)
         if is_image_url(word) or (path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()):
             parts += [" ".join(text)] if text else []
             parts.append(word)
@@ -1314,12 +1314,12 @@ def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list
     were left as they were too."""
     photos: dict[PhotoId, Photo] = {}
     for path in paths:
-        photo = library.photo_at(as_cataloged(on_disk(Path(path).expanduser())))
+        photo = library.photo_at(as_cataloged(on_disk(expanded(path))))
         if photo is None:
             said = f": {undone};" if undone and len(paths) > 1 else ";"
-            if not os.path.lexists(Path(path).expanduser()):
+            if not os.path.lexists(expanded(path)):
                 raise QueryError(f"there is no file {path}{said} check the name")
-            if Path(path).expanduser().is_dir():
+            if expanded(path).is_dir():
                 raise QueryError(f"{path} is a folder{said} give the photos in it ({Path(path) / '*.jpg'}, for "
                                  "example)")
             raise QueryError(f"{path} is not a photo of this library{said} `photoclip index` its folder first")
@@ -1625,7 +1625,7 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         roots = [root.path for root in library.roots()]
         for folder in args.folders:
-            path = as_cataloged(Path(folder).expanduser())
+            path = as_cataloged(expanded(folder))
             if path.is_dir() and not any(path.is_relative_to(root) or root.is_relative_to(path) for root in roots):
                 raise QueryError(f"{folder} is not in the library; `photoclip status` lists its folders")
         report = library.export_sidecars(args.folders, mine_only=args.mine)

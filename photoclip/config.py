@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from photoclip.errors import LibraryError, ModelError
-from photoclip.fsutil import atomic_write_bytes
+from photoclip.fsutil import atomic_write_bytes, expanded
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def default_library_dir() -> Path:
     """The per-user library, unless PHOTOCLIP_LIBRARY points elsewhere."""
     override = os.environ.get("PHOTOCLIP_LIBRARY")
     if override:
-        return Path(override).expanduser()
+        return expanded(override)
     return user_library_dir()
 
 
@@ -45,7 +45,7 @@ def model_cache_dir() -> Path:
     """Downloaded weights; shared by every library of this user."""
     override = os.environ.get("PHOTOCLIP_CACHE_DIR")
     if override:
-        return Path(override).expanduser()
+        return expanded(override)
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "models"
 
 
@@ -54,7 +54,7 @@ def style_cache_dir() -> Path:
     models when PHOTOCLIP_CACHE_DIR moves them (a cache home that may not be written)."""
     override = os.environ.get("PHOTOCLIP_CACHE_DIR")
     if override:
-        return Path(override).expanduser() / "style"
+        return expanded(override) / "style"
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "style"
 
 

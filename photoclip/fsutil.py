@@ -15,6 +15,15 @@ from typing import IO
 log = logging.getLogger(__name__)
 
 
+def expanded(path: str | os.PathLike[str]) -> Path:
+    """`path` with a leading "~" or "~user" made that home folder, as a shell does; as written where
+    there is none ("~5 kg cat": no user of that name), as a shell leaves it, where pathlib raises."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        return Path(path)
+
+
 def as_cataloged(path: Path) -> Path:
     """`path` as the catalog spells it: resolved (symlinks, "..") where it can be, else made
     absolute. A path in a folder the user may not enter, or gone, is no error here."""

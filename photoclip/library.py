@@ -54,7 +54,7 @@ from photoclip.errors import (
     ModelUnavailableError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, atomic_write_bytes, deleted, mtime_ns, on_disk
+from photoclip.fsutil import as_cataloged, atomic_write_bytes, deleted, expanded, mtime_ns, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.lock import LibraryLock
@@ -144,7 +144,7 @@ def _chosen(
     device = device.strip().lower() if device else device
     changes = {k: v for k, v in (("model", model), ("model_file", model_file), ("device", device)) if v}
     if model_file:  # kept in the settings: a path relative to today's folder would not be found tomorrow
-        changes["model_file"] = str(as_cataloged(Path(model_file).expanduser()))
+        changes["model_file"] = str(as_cataloged(expanded(model_file)))
     if model and not model_file:
         changes["model_file"] = None
     if not changes:
@@ -308,7 +308,7 @@ class Library:
         (a command that only reads or tags), another model asked for is not: the library keeps
         its own, and `model_not_chosen` names the one asked for, so the caller can say so; a
         search must not have every photo embedded again with the next `index`."""
-        directory = Path(directory).expanduser().absolute() if directory else config.default_library_dir()
+        directory = expanded(directory).absolute() if directory else config.default_library_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -730,7 +730,7 @@ class Library:
         `or_its_root`: that folder of the library is the answer instead (`index` of a folder
         inside one looks at it again)."""
         self._require_writable()
-        folder = Path(path).expanduser()
+        folder = expanded(path)
         if not folder.is_dir():
             raise LibraryError(f"{folder} is not a folder; give the folder that holds your photos")
         folder = folder.resolve()
@@ -758,7 +758,7 @@ class Library:
         inside one of the library's is left out from then on (`leave_out`). Returns how many
         photos were forgotten."""
         self._require_writable()
-        folder = as_cataloged(on_disk(Path(path).expanduser()))
+        folder = as_cataloged(on_disk(expanded(path)))
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
@@ -1434,7 +1434,7 @@ class Library:
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
-        path = as_cataloged(on_disk(Path(folder).expanduser()))
+        path = as_cataloged(on_disk(expanded(folder)))
         if os.path.lexists(path) and not os.path.isdir(path):
             raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
         if not any(path == root.path or root.path in path.parents or path in root.path.parents
@@ -1551,7 +1551,7 @@ class Library:
         elif isinstance(target, str) and is_url(target):
             return self._embed_term(QueryTerm(1, url=target), encoder()), None, None
         else:
-            path = Path(target).expanduser()
+            path = expanded(target)
             photo = self.catalog.photo_by_path(as_cataloged(path))
             if photo is None:
                 try:
@@ -1659,7 +1659,7 @@ class Library:
         """Use a vocabulary file of the user's (None: the shipped one); auto tags are redone."""
         self._require_writable()
         if path is not None:
-            path = Path(path).expanduser().resolve()
+            path = expanded(path).resolve()
             tagging.load_vocabulary(path)
         self.settings = dataclasses.replace(self.settings, vocabulary=str(path) if path else None)
         config.save_settings(self.directory, dataclasses.replace(
@@ -1859,7 +1859,7 @@ class Library:
         `folders`), for other photo programs; `mine_only`: only the tags the user gave. The
         catalog records what it wrote, so that reading the sidecars back takes none for the user's."""
         self._require_writable()
-        under = [Path(f).expanduser().resolve() for f in folders]
+        under = [expanded(f).resolve() for f in folders]
         for folder in under:
             if not folder.is_dir():
                 raise QueryError(f"{folder} is not a folder; give a folder that holds photos of this library")
@@ -1982,7 +1982,7 @@ class Library:
         made."""
         ids = list(ids)
         photos = self.catalog.photos(ids)
-        folder = Path(folder).expanduser()
+        folder = expanded(folder)
         try:
             return export.copy_photos((photos[i].path for i in ids if i in photos), folder)
         except OSError as exc:

@@ -39,6 +39,7 @@ from photoclip.config import (
     resources_dir,
 )
 from photoclip.errors import ModelError, ModelUnavailableError
+from photoclip.fsutil import expanded
 from photoclip.skip_init import without_random_init
 from photoclip.text_tower import LINEARS, TextTower, kept_length
 
@@ -136,7 +137,7 @@ def resolve_model(name: str | None = None, model_file: str | Path | None = None)
     if not arch:
         raise ModelError(f"model name {name!r} is empty; use e.g. {DEFAULT_MODEL}")
     if model_file is not None:
-        path = Path(model_file).expanduser()
+        path = expanded(model_file)
         if path.is_dir():
             raise ModelError(_a_folder_for_weights(path))
         if not path.is_file():
@@ -269,7 +270,7 @@ def _hf_hub_cache() -> Path:
     program fetched before are used as they are."""
     for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
         if os.environ.get(name):
-            return Path(os.environ[name]).expanduser()
+            return expanded(os.environ[name])
     cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(os.environ.get("HF_HOME") or Path(cache_home) / "huggingface").expanduser() / "hub"
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from photoclip.errors import QueryError
+from photoclip.fsutil import expanded
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
 from photoclip.names import name_key
@@ -60,7 +61,7 @@ class SearchHit:
 
 
 def _as_image(term: str) -> Path | None:
-    candidate = Path(term.strip("'\"")).expanduser()
+    candidate = expanded(term.strip("'\""))
     try:
         return candidate if candidate.suffix and candidate.is_file() else None
     except OSError:
@@ -589,8 +590,11 @@ def typed_folder(query: str) -> Path | None:
     text = query.strip()
     if os.sep not in text and not text.startswith("~"):
         return None
-    folder = Path(text).expanduser()
-    return folder.resolve() if folder.is_dir() else None
+    folder = expanded(text)
+    try:
+        return folder.resolve() if folder.is_dir() else None
+    except OSError:  # a long query with a "/": a name longer than the system allows
+        return None
 
 
 def missing_image(query: str) -> str | None:

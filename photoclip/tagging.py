@@ -22,7 +22,7 @@ import numpy as np
 
 from photoclip.config import resources_dir
 from photoclip.errors import QueryError
-from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, atomic_write_with
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, atomic_write_with, expanded
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def parse_vocabulary(text: str, source: str = "vocabulary") -> Vocabulary:
 
 def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
     """The user's vocabulary file, or the one photoclip ships."""
-    path = Path(path).expanduser() if path else resources_dir() / "vocabularies" / DEFAULT_VOCABULARY
+    path = expanded(path) if path else resources_dir() / "vocabularies" / DEFAULT_VOCABULARY
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad starts UTF-8 files with a BOM
     except (OSError, UnicodeDecodeError) as exc:

@@ -62,7 +62,7 @@ from photoclip import keywords, mounts, scan, takeout
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
-from photoclip.fsutil import mtime_ns
+from photoclip.fsutil import expanded, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
@@ -779,7 +779,7 @@ class Worker:
         self._after_reconcile()
 
     def _do_remove_root(self, path: Path) -> None:
-        folder = path.expanduser()
+        folder = expanded(path)
         folder = folder.resolve() if folder.exists() else folder
         root = next((r for r in self.library.roots() if r.path == folder), None)
         states = self.library.catalog.file_states(root.id) if root else self.library.catalog.states_under(str(folder))

@@ -433,6 +433,15 @@ def test_an_image_address_among_words_is_fetched_as_an_image(run, photo_folder: 
         assert run("search", *args, "-n", "1")[0] == 0, args
 
 
+def test_words_starting_with_a_tilde_or_long_with_a_slash_are_searched_as_words(run, photo_folder: Path) -> None:
+    """"~5 kg cat" ended in a traceback (no user "5 kg cat" has a home), and a long query with a "/" was
+    refused as a name too long for the system."""
+    run("index", str(photo_folder))
+    for query in ("~5 kg cat", "a cat " * 50 + "and/or a dog"):
+        code, out, _ = run("search", query, "-n", "1")
+        assert code == 0 and len(out.splitlines()) == 1, query
+
+
 def test_a_photo_whose_name_holds_a_spaced_dash_or_plus_is_searched_as_an_image(
     run, photo_folder: Path, tmp_path: Path
 ) -> None:

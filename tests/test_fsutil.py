@@ -27,3 +27,11 @@ def test_a_path_typed_composed_is_found_as_a_mac_wrote_it_decomposed(tmp_path: P
     assert not typed.exists() and on_disk(typed) == tmp_path / decomposed / "Café"
     assert on_disk(tmp_path / "Été à Genève" / "nowhere") == tmp_path / "Été à Genève" / "nowhere"
     assert on_disk(tmp_path) == tmp_path
+
+
+def test_a_tilde_of_no_user_stays_as_written_as_a_shell_leaves_it() -> None:
+    """pathlib raised "Could not determine home directory" for "~5 kg cat", a search's words."""
+    from photoclip.fsutil import expanded
+
+    assert expanded("~5 kg cat") == Path("~5 kg cat")
+    assert expanded("~/Pictures") == Path.home() / "Pictures"

@@ -127,6 +127,7 @@ def test_an_album_left_out_of_the_library_goes_with_its_photos_and_settings_list
     asked = answer_questions(monkeypatch, True)
 
     next(a for a in window.sidebar.menu_for(item).actions() if a.objectName() == "leave_out").trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)  # once its photos are counted
     assert asked[0][0].startswith("Leave “2023/Lake” out of the library?") and asked[0][1] == "Leave out"
 
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 9,

@@ -10,6 +10,7 @@ import pytest
 
 from photoclip import config
 from photoclip.gui.grid import PathRole
+from photoclip.gui.main_window import leave_out_detail
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tinyclip.scenes import random_scene, write_scenes
@@ -56,7 +57,8 @@ def test_a_folder_of_two_photos_is_left_out_from_a_photos_menu_as_an_album_is(
 
     [action] = [a for a in window.selection_menu(shots[:1]).actions() if a.objectName() == "leave_out_folder"]
     action.trigger()
-    assert asked[0][0].startswith("Leave “Screenshots” out of the library?") and asked[0][1] == "Leave out"
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)  # once its photos are counted
+    assert asked[0] == ("Leave “Screenshots” out of the library?\n\n" + leave_out_detail(2, []), "Leave out")
     qtbot.waitUntil(lambda: window.model.rowCount() == 6 and settled(window), timeout=WAIT_MS)
     assert not set(shots) & set(window.model.ids)
     assert config.load_settings(library.directory).exclude_patterns == (str(screenshots),)
@@ -80,3 +82,53 @@ def test_the_folder_entry_names_the_photos_folder_or_is_not_offered(
     [menu] = [a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Photo"]
     menu.aboutToShow.emit()  # what opening it does
     assert entries(menu)["leave_out_folder"] == ("Leave out folder “Lake”…", True)
+
+
+@pytest.fixture
+def phone(open_library, tmp_path: Path) -> Library:
+    """Pictures/ holds 3 loose photos; Pictures/Phone 1, and its subfolders Camera 3, Camera/Burst 3
+    (two albums) and Screenshots 2 (too few for one)."""
+    rng = random.Random(5)
+    pictures = tmp_path / "Pictures"
+    phone = pictures / "Phone"
+    for folder, count in ((pictures, 3), (phone, 1), (phone / "Camera", 3), (phone / "Camera" / "Burst", 3),
+                          (phone / "Screenshots", 2)):
+        write_scenes(folder, [random_scene(rng) for _ in range(count)], size=192)
+    library = open_library()
+    library.index([pictures])
+    return library
+
+
+def test_leaving_out_a_folder_asks_saying_how_many_photos_go_and_which_albums_of_its_subfolders(
+    qtbot, make_window, phone, tmp_path: Path, monkeypatch
+) -> None:
+    """"Leave “Phone” out of the library?" took its subfolders' 8 photos and albums with its one,
+    without a word of them; once done, nothing said what had gone nor how to bring it back."""
+    window = make_window(phone, worker=True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 12 and len(window.sidebar.album_items()) == 2
+                    and settled(window), timeout=WAIT_MS)
+    [photo] = shown_in(qtbot, window, phone, tmp_path / "Pictures" / "Phone")
+    asked = answer_questions(monkeypatch, True)
+
+    [action] = [a for a in window.selection_menu([photo]).actions() if a.objectName() == "leave_out_folder"]
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)
+    assert asked[0][0] == (
+        "Leave “Phone” out of the library?\n\nIts 9 photos, those of “Burst” and “Camera” among them, stay where "
+        "they are on disk; photoclip forgets them and does not index this folder or the folders in it again. "
+        "Settings lists the folders left out; adding the folder again brings it back.")
+    assert window.statusBar().currentMessage() == (
+        "Left “Phone” out of the library (9 photos forgotten; the files are not touched). "
+        "Adding the folder again with “Add folder…” brings it back.")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 and not window.sidebar.album_items() and settled(window),
+                    timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize(("photos", "albums", "said"), [
+    (1, [], "Its 1 photo stays where it is on disk; photoclip forgets it and does not index this folder again."),
+    (None, ["Lake"], "Its photos, those of “Lake” among them, stay where they are on disk; photoclip forgets them "
+                     "and does not index this folder or the folders in it again."),
+    (50, ["A", "B", "C", "D", "E"], "Its 50 photos, those of “A”, “B”, “C” and 2 other albums among them, stay"),
+])
+def test_the_question_counts_the_photos_and_names_a_few_albums(photos: int | None, albums: list[str], said: str):
+    assert leave_out_detail(photos, albums).startswith(said)

@@ -638,6 +638,12 @@ def test_a_caption_or_copy_name_without_spaces_wraps_and_never_widens_the_window
         assert label.height() > 3 * label.fontMetrics().lineSpacing(), fact  # wrapped, not cut
     caption_shown = window.preview._facts["Caption"].visibleRegion().boundingRect().height()
     assert caption_shown > window.preview.info_scroll.height() // 2  # taller than the facts' area, it shows cut
+    label = window.preview._facts["Caption"]
+    label.setSelection(0, len(label.text()))
+    qtbot.keyClick(label, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QApplication.clipboard().text()
+    QApplication.clipboard().clear()  # nothing of the test's left on the clipboard at the application's end
+    assert copied == caption  # as written: the break points for the wrapping were in it, and a URL pasted broke
     window.escape()
     qtbot.wait(100)
     assert window.minimumSizeHint().width() == least and window.width() == width

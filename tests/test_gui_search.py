@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
+from photoclip import config
 from photoclip.gui import main_window
 from photoclip.gui.grid import PhotoIdRole, ScoreRole
 from photoclip.gui.main_window import SEARCH_LIMIT, scope_left_none
@@ -313,6 +315,44 @@ def test_a_folders_path_typed_says_how_to_search_in_it_instead_of_ranking_its_wo
     wait_for_results(qtbot, window, f"{elsewhere}{os.sep}")
     assert window.grid.empty_state()[1:] == ("“elsewhere” is a folder", "It is not in the library: add it with "
                                              "“Add folder…”, then pick it in the sidebar to search in it.")
+
+
+def test_the_path_of_a_folder_the_library_leaves_out_says_so_and_how_to_bring_it_back(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """A folder left out said "To search in it, pick “photos”, the folder that holds it", where no
+    search can find its photos."""
+    photos = tmp_path / "photos"
+    write_photo(photos / "p0.jpg", seed=0)
+    for name in ("Screenshots/2024", "Exports", "AppData", ".thumbs", "Kept"):
+        (photos / name).mkdir(parents=True)
+    config.save_settings(tmp_path / "library", dataclasses.replace(config.Settings(), exclude_patterns=("*/Exports",)))
+    library = open_library()
+    library.index([photos])
+    library.leave_out(photos / "Screenshots")
+    window = make_window(library)
+
+    def said(folder: Path) -> tuple[str, str]:
+        window.search_field.setText(str(folder))
+        wait_for_results(qtbot, window, str(folder))
+        kind, title, way = window.grid.empty_state()
+        assert kind == "folder" and window.model.rowCount() == 0
+        return title, way
+
+    bring_back = "with “Add folder…”, or take it off Settings → Leave out."
+    assert said(photos / "Screenshots") == (
+        "“Screenshots” is left out of the library", f"No search finds its photos. To bring them back, add it again "
+        f"{bring_back}")
+    assert said(photos / "Screenshots" / "2024") == (
+        "“2024” is left out of the library", "No search finds its photos. To bring them back, add “Screenshots”, the "
+        f"folder left out that holds it, {bring_back}")
+    assert said(photos / "Exports") == ("“Exports” is left out of the library", "A pattern in Settings → Leave out "
+                                        "matches it; take that pattern off to search its photos.")
+    for skipped in ("AppData", ".thumbs"):
+        assert said(photos / skipped) == (f"photoclip does not index “{skipped}”", "It is a hidden folder or a "
+                                          "program's (caches, app data), which hold no photos of yours, so no search "
+                                          "finds its pictures.")
+    assert said(photos / "Kept")[0] == "“Kept” is a folder"
 
 
 def test_an_image_file_name_that_no_photo_has_says_so_instead_of_ranking_its_words(

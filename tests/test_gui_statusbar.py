@@ -106,13 +106,15 @@ def test_the_failures_dialog_lists_the_rarest_reasons_first_each_reasons_files_t
     make_app()
     empty = [Path(f"/home/anna/OneDrive/Camera Roll/IMG_{i}.jpg") for i in range(5)]
     page, bad = Path("/home/anna/Downloads/image.jpg"), [Path(f"/home/anna/x{i}.png") for i in range(2)]
-    given = [(empty[0], "empty file"), (bad[0], "not an image"), *((p, "empty file") for p in empty[1:3]),
-             (page, "a web page"), (bad[1], "not an image"), *((p, "empty file") for p in empty[3:])]
+    cut = [(Path(f"/home/anna/cut{i}.jpg"), f"truncated file (the lower {90 + i}% of the image is missing)")
+           for i in range(3)]
+    given = [(empty[0], "empty file"), (bad[0], "not an image"), *((p, "empty file") for p in empty[1:3]), cut[0],
+             (page, "a web page"), (bad[1], "not an image"), *cut[1:], *((p, "empty file") for p in empty[3:])]
     dialog = FailuresDialog(given)
     qtbot.addWidget(dialog)
-    listed = [(dialog.table.item(row, 0).text(), dialog.table.item(row, 1).text()) for row in range(len(given))]
-    assert listed == [(str(page), "a web page"), *((str(p), "not an image") for p in bad),
-                      *((str(p), "empty file") for p in empty)]
+    listed = [(Path(dialog.table.item(row, 0).text()), dialog.table.item(row, 1).text()) for row in range(len(given))]
+    assert listed == [(page, "a web page"), *((p, "not an image") for p in bad), *cut,  # one kind, whatever its %
+                      *((p, "empty file") for p in empty)]
 
 
 def test_the_failures_dialog_shows_the_reasons_whole_and_tells_damaged_files_from_skipped_ones(qtbot) -> None:

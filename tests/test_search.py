@@ -491,3 +491,13 @@ def test_an_album_is_named_by_the_query_as_typed_before_its_dates_went() -> None
     """"summer vacation" is the album "Summer Vacation", though "summer" is also every summer."""
     assert named_albums(parse_query("vacation"), _ALBUMS, parse_query("summer vacation")).first == (
         "/p/Summer Vacation",)
+
+
+@pytest.mark.parametrize("query", ["~5 kg cat", "~ red circle", "a cat " * 50 + "and/or a dog"])
+def test_words_that_look_a_little_like_a_path_are_words(query: str) -> None:
+    """"~5 kg cat" raised (no user "5 kg cat" to find the home of), and a long query with a "/" failed
+    as a file name too long for the system, in the app and the CLI."""
+    from photoclip.search import missing_image, typed_folder
+
+    assert typed_folder(query) is None and missing_image(query) is None
+    assert [term.text for term in parse_query(query)] == [" ".join(query.split())]

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import config, humanize
+from photoclip import config, humanize, scan
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import PhotoclipError, QueryError
@@ -119,6 +119,7 @@ FULL_GC_HELD_AT_MOST_MS = 120_000  # no library opened, or a download going on: 
 Python's lock for seconds, and the photos and albums should be on screen before that."""
 SMALLEST_WINDOW = QSize(640, 520)  # at least: what the pages need at their narrowest is less (see resizeEvent)
 PAGE_ROOM = 440  # the width the sidebar leaves the page where the window is narrow, before it narrows itself
+ALBUMS_NAMED = 3  # a question that names the albums of a folder's subfolders names this many, then counts the rest
 
 
 def period_line(period: Period) -> str:
@@ -148,6 +149,32 @@ def scope_left_none(scope: QueryScope) -> tuple[str, str] | None:
         return None
     typed = " and ".join(f"“{words}”" for _, words in named)
     return f"No photos taken {' '.join(shown for shown, _ in named)}", f"Leave out {typed} to search all your photos."
+
+
+def listed(items: Sequence[str]) -> str:
+    """"a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def photos_below(albums: Sequence[Album], folder: Path) -> int:
+    """How many indexed photos `folder` and the folders in it hold, of every folder's album
+    (Library.albums(min_photos=1): the sidebar's leave out those of a photo or two)."""
+    return sum(album.photos for album in albums if album.folder == folder or folder in album.folder.parents)
+
+
+def leave_out_detail(photos: int | None, albums: Sequence[str]) -> str:
+    """What leaving a folder out does: how many photos go, naming the albums of its subfolders,
+    which go with it (the folder's name alone does not say so), that the files stay, and how to
+    bring it back. `photos`: None where they could not be counted."""
+    named = [f"“{humanize.shown(name)}”" for name in albums[:ALBUMS_NAMED]]
+    others = [plural(len(albums) - len(named), "other album")] if len(albums) > len(named) else []
+    among = f", those of {listed(named + others)} among them," if named else ""
+    one = photos == 1 and not named
+    what = f"Its {plural(photos, 'photo')}" if photos else "Its photos"
+    also = " or the folders in it" if named else ""
+    return (f"{what}{among} {'stays where it is' if one else 'stay where they are'} on disk; photoclip forgets "
+            f"{'it' if one else 'them'} and does not index this folder{also} again. Settings lists the folders "
+            "left out; adding the folder again brings it back.")
 
 
 class FolderTyped(QueryError):
@@ -1160,6 +1187,8 @@ class MainWindow(QMainWindow):
             way = f"To search in it, pick “{name}” {then}"
         elif album is not None:
             way = f"To search in it, pick its album “{humanize.shown(album)}” {then}"
+        elif (left_out := self._left_out_typed(folder, name)) is not None:
+            return left_out
         elif holder is not None:
             held_in = humanize.shown(holder.name or str(holder))
             way = f"To search in it, pick “{held_in}”, the folder that holds it, {then}"
@@ -1167,6 +1196,28 @@ class MainWindow(QMainWindow):
             way = ("It is not in the library: add it with “Add folder…”, then pick it in the sidebar "
                    "to search in it.")
         return f"“{name}” is a folder", way
+
+    def _left_out_typed(self, folder: Path, name: str) -> tuple[str, str] | None:
+        """The empty state of a search that was the path of a folder the library does not index
+        (left out in Settings, or a hidden or program's folder the scan passes over): picking the
+        folder that holds it would find none of its photos either. None for a folder indexed."""
+        roots = self.status.roots if self.status is not None else ()
+        holders = list(scan.iter_roots_containing(roots, folder))
+        inside = str(folder / "photo.jpg")  # is_ignored judges a file's folders, the file's own name aside
+        patterns = self.library.settings.exclude_patterns
+        if not holders or not all(scan.is_ignored(root, inside, patterns) for root in holders):
+            return None
+        if all(scan.is_ignored(root, inside) for root in holders):
+            return (f"photoclip does not index “{name}”", "It is a hidden folder or a program's (caches, app "
+                    "data), which hold no photos of yours, so no search finds its pictures.")
+        title = f"“{name}” is left out of the library"
+        left = next((p for p in (folder, *folder.parents) if config.folder_pattern(p) in patterns), None)
+        if left is None:
+            return title, "A pattern in Settings → Leave out matches it; take that pattern off to search its photos."
+        again = ("add it again" if left == folder
+                 else f"add “{humanize.shown(left.name)}”, the folder left out that holds it,")
+        return title, (f"No search finds its photos. To bring them back, {again} with “Add folder…”, or take it "
+                       "off Settings → Leave out.")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down arrow in the search field moves into the results."""
@@ -1271,17 +1322,26 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def leave_out(self, folder: Path) -> None:
-        """Index an album's folder no more (its photos are forgotten, the files stay); Settings'
-        "Leave out" lists it, and adding the folder again brings it back."""
-        name = self.sidebar.album_titles.get(str(folder), folder.name)  # "2023/Lake": 2024/Lake is another
-        if self.worker is not None and self._confirmed(
-            "Leave out folder", f"Leave “{humanize.shown(name)}” out of the library?",
-            "Its photos stay where they are on disk; photoclip forgets them and does not index "
-            "this folder again. Settings lists the folders left out.", "Leave out",
-        ):
-            self.worker.remove_root(folder)
-            if self.view.kind == "album" and self.view.album is not None and self.view.album.folder == folder:
-                self.show_view(View("library"))
+        """Index a folder of the library no more, nor the folders in it (their photos are forgotten,
+        the files stay); Settings' "Leave out" lists it, and adding the folder again brings it back.
+        Its photos are counted first, off the GUI thread, for the question to say how many go."""
+        if self.worker is not None:
+            self.ops.query(lambda lib: photos_below(lib.albums(min_photos=1), folder),
+                           lambda photos: self._ask_leave_out(folder, photos),
+                           lambda _exc: self._ask_leave_out(folder, None), parent=self)
+
+    def _ask_leave_out(self, folder: Path, photos: int | None) -> None:
+        name = humanize.shown(self.sidebar.album_titles.get(str(folder), folder.name))  # "2023/Lake", not "Lake"
+        inner = [title for path, title in self.sidebar.album_titles.items() if folder in Path(path).parents]
+        if self.worker is None or not self._confirmed("Leave out folder", f"Leave “{name}” out of the library?",
+                                                      leave_out_detail(photos, inner), "Leave out"):
+            return
+        self.worker.remove_root(folder)
+        if self.view.kind == "album" and self.view.album is not None and self.view.album.folder == folder:
+            self.show_view(View("library"))
+        forgotten = f"{plural(photos, 'photo')} forgotten; " if photos else ""
+        self.statusBar().showMessage(f"Left “{name}” out of the library ({forgotten}the files are not touched). "
+                                     "Adding the folder again with “Add folder…” brings it back.", 8000)
 
     def remove_folder(self, root: Root) -> None:
         """Forget a folder once confirmed. Its photos are counted first, for the message that

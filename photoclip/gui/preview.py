@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFontMetrics,
     QIcon,
     QImage,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -457,6 +459,32 @@ class _WrappedLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * VALUE_CHARS), hint.height())
+
+    def event(self, event: QEvent) -> bool:
+        """Ctrl+C with text selected copies that text, not the photo (the preview's Ctrl+C)."""
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.matches(QKeySequence.StandardKey.Copy) and self.hasSelectedText()):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy) and self.hasSelectedText():
+            self._copy()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Copy and Select all as a label's own menu has them, copying the text as written."""
+        menu = QMenu(self)
+        menu.addAction("Copy", self._copy).setEnabled(self.hasSelectedText())
+        menu.addAction("Select all", lambda: self.setSelection(0, len(self.text())))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def _copy(self) -> None:
+        """The selected text without the break points broken_to_fit put in it: a URL pasted works."""
+        QApplication.clipboard().setText(self.selectedText().replace(ZERO_WIDTH_SPACE, ""))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

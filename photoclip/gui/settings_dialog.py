@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import config, tagging
 from photoclip.errors import ModelError, QueryError
+from photoclip.fsutil import expanded
 from photoclip.gui import theme
 from photoclip.gui.tags import error_label
 from photoclip.library import check_model_choice
@@ -65,7 +66,7 @@ def vocabulary_problem(path: str | None) -> str | None:
         tagging.load_vocabulary(path)
     except QueryError as exc:
         name = Path(path).name
-        text = str(exc).replace(str(Path(path).expanduser()), name)
+        text = str(exc).replace(str(expanded(path)), name)
         return text if text.startswith(name) else text[:1].upper() + text[1:]
     return None
 
@@ -261,7 +262,7 @@ class SettingsDialog(QDialog):
         if problem is not None:
             self._show_vocabulary(problem)  # the choice stays as it was
             return
-        self._set_vocabulary(str(Path(path).expanduser().resolve()))
+        self._set_vocabulary(str(expanded(path).resolve()))
 
     def _set_vocabulary(self, path: str | None) -> None:
         self._vocabulary = path

@@ -271,11 +271,14 @@ class _CutAtTheEnd(QStyledItemDelegate):
 
 
 def rarest_first(failures: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
-    """Failures of the rarest reasons first, each reason's files together: one web page saved as a
-    photo is no longer buried under a cloud drive's hundreds of empty placeholders."""
-    counts = Counter(reason for _, reason in failures)
-    first = {reason: at for at, (_, reason) in reversed(list(enumerate(failures)))}
-    return sorted(failures, key=lambda failure: (counts[failure[1]], first[failure[1]]))
+    """Failures of the rarest kinds first, each kind's files together: one web page saved as a photo
+    is no longer buried under a cloud drive's hundreds of empty placeholders. A kind is a reason
+    but for what it says in brackets of each file ("truncated file (the lower 93% …)")."""
+    kinds = [reason.split(" (", 1)[0] for _, reason in failures]
+    counts = Counter(kinds)
+    first = {kind: at for at, kind in reversed(list(enumerate(kinds)))}
+    order = sorted(range(len(failures)), key=lambda at: (counts[kinds[at]], first[kinds[at]]))
+    return [failures[at] for at in order]
 
 
 class FailuresDialog(QDialog):
