@@ -12,16 +12,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from photoclip.errors import PhotoclipError
+
 log = logging.getLogger(__name__)
 
 
 def expanded(path: str | os.PathLike[str]) -> Path:
     """`path` with a leading "~" or "~user" made that home folder, as a shell does; as written where
-    there is none ("~5 kg cat": no user of that name), as a shell leaves it, where pathlib raises."""
+    there is no such user ("~5 kg cat"), as a shell leaves it, where pathlib raises. Raises
+    PhotoclipError for "~" when this computer says of no home folder: taken as written, a folder
+    named "~" was made where one would later `rm -rf ~` it."""
     try:
         return Path(path).expanduser()
     except RuntimeError:
-        return Path(path)
+        written = Path(path)
+        if written.parts and written.parts[0] == "~":
+            raise PhotoclipError(f"cannot tell which folder ~ is in {path} (no home folder is set): set HOME, "
+                                 "or write the whole path") from None
+        return written
 
 
 def as_cataloged(path: Path) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photoclip.errors import QueryError
+from photoclip.errors import PhotoclipError, QueryError
 from photoclip.fsutil import expanded
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -34,6 +34,7 @@ _SEPARATOR = re.compile(r"(\s+[+-]\s+)")  # an operator with its spaces as writt
 _SIGNS = re.compile(r"(?:[+-]\s+)*")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _URL_IN_TEXT = re.compile(r"(?<!\S)https?://\S+", re.IGNORECASE)
+_AFTER_A_URL = ",.;:!?)]}'\"”’»"  # punctuation that ends a sentence's words, not an address
 _LEFT_OUT_YEAR = r"(?:(?:1[89]|2\d)\d\d(?:'?s|[-–/](?:\d\d){1,2})?|\d0'?s)(?![^\s,;!?])"  # 2026, 2019-2020, 90s
 _LEFT_OUT_WORD = re.compile(  # web searches' -word, -"two words", and -2026 (but -5 and -20°C are numbers)
     rf'(?<!\S)-(?:"([^"]+)"|([^\W\d_][\w\'’-]*|{_LEFT_OUT_YEAR}))')
@@ -61,10 +62,10 @@ class SearchHit:
 
 
 def _as_image(term: str) -> Path | None:
-    candidate = expanded(term.strip("'\""))
     try:
+        candidate = expanded(term.strip("'\""))
         return candidate if candidate.suffix and candidate.is_file() else None
-    except OSError:
+    except (OSError, PhotoclipError):  # a name too long to be a file's; "~ red" with no home folder
         return None
 
 
@@ -158,10 +159,11 @@ def _text_and_urls(sign: int, text: str, weight: float) -> list[QueryTerm]:
     terms: list[QueryTerm] = []
     at = 0
     for match in _URL_IN_TEXT.finditer(text):
-        if not is_image_url(match.group()):
+        url = match.group().rstrip(_AFTER_A_URL)  # "http://x/cat.jpg, red": the comma is the sentence's
+        if not is_image_url(url):
             continue
         terms += _with_words_left_out(sign, text[at:match.start()], weight)
-        terms.append(QueryTerm(sign, url=match.group(), weight=weight))
+        terms.append(QueryTerm(sign, url=url, weight=weight))
         at = match.end()
     return terms + _with_words_left_out(sign, text[at:], weight)
 
@@ -590,10 +592,10 @@ def typed_folder(query: str) -> Path | None:
     text = query.strip()
     if os.sep not in text and not text.startswith("~"):
         return None
-    folder = expanded(text)
     try:
+        folder = expanded(text)
         return folder.resolve() if folder.is_dir() else None
-    except OSError:  # a long query with a "/": a name longer than the system allows
+    except (OSError, PhotoclipError):  # a long query with a "/": a name longer than the system allows
         return None
 
 

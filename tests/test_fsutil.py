@@ -35,3 +35,22 @@ def test_a_tilde_of_no_user_stays_as_written_as_a_shell_leaves_it() -> None:
 
     assert expanded("~5 kg cat") == Path("~5 kg cat")
     assert expanded("~/Pictures") == Path.home() / "Pictures"
+
+
+def test_a_tilde_with_no_home_folder_known_is_an_error_not_a_folder_named_tilde(monkeypatch) -> None:
+    """Taken as written, `--library ~/lib` made a folder "~" in the current one (where `rm -rf ~`
+    would later clear it), when neither HOME nor the user database said where home is."""
+    import pwd
+
+    from photoclip.errors import PhotoclipError
+    from photoclip.fsutil import expanded
+    from photoclip.search import parse_query
+
+    def no_user(uid: int) -> None:
+        raise KeyError(uid)
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_user)
+    with pytest.raises(PhotoclipError, match=r"^cannot tell which folder ~ is in ~/lib .*set HOME"):
+        expanded("~/lib")
+    assert [term.text for term in parse_query("~ red")] == ["~ red"]  # words all the same

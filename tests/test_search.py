@@ -90,6 +90,7 @@ def test_an_image_address_followed_by_words_is_the_image_and_the_words() -> None
         QueryTerm(1, text="beach"), QueryTerm(-1, url=url, weight=2.0), QueryTerm(-1, text="people", weight=2.0),
         QueryTerm(-1, text="dogs")]
     assert parse_query(url) == [QueryTerm(1, url=url)]
+    assert parse_query(f"{url}, blue") == [QueryTerm(1, url=url), QueryTerm(1, text="blue")]  # a sentence's comma
     page = "screenshot of https://github.com/login page"  # a site's address among words is words
     assert parse_query(page) == [QueryTerm(1, text=page)]
     assert parse_query("https://github.com") == [QueryTerm(1, url="https://github.com")]  # alone, fetched
