@@ -47,7 +47,7 @@ from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
-from photoclip.scan import is_ignored, iter_roots_containing, walk
+from photoclip.scan import is_ignored_folder, iter_roots_containing, walk
 from photoclip.search import (
     SearchHit,
     bare_name,
@@ -981,8 +981,7 @@ def _holds_photos_not_indexed(library: Library, folder: str) -> bool:
     or pending. Looked at only when a search in it found nothing."""
     path = as_cataloged(on_disk(expanded(folder)))
     exclude = library.settings.exclude_patterns
-    photo_in_it = str(path / "photo.jpg")  # is_ignored judges a file's folders, the file's own name aside
-    if not any(not is_ignored(root, photo_in_it, exclude) for root in iter_roots_containing(library.roots(), path)):
+    if all(is_ignored_folder(root, str(path), exclude) for root in iter_roots_containing(library.roots(), path)):
         return False  # left out (`remove`, hidden, a program's folder): `index` would not index its photos
     return any((photo := library.photo_at(entry.path)) is None or photo.status == "pending"
                for entry in walk(path, exclude).files)

@@ -702,7 +702,13 @@ def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:
     return _ignored_below(str(root.path), path, exclude)
 
 
-def _ignored_below(top: str, path: str, exclude: Sequence[str] = ()) -> bool:
+def is_ignored_folder(root: Root, folder: str, exclude: Sequence[str] = ()) -> bool:
+    """Whether `walk` of `root` passes over `folder` and all it holds: hidden, left out, or a program's."""
+    return _ignored_below(str(root.path), folder, exclude, folder=True)
+
+
+def _ignored_below(top: str, path: str, exclude: Sequence[str] = (), folder: bool = False) -> bool:
+    """is_ignored; `folder`: `path` is a folder, judged as the walk judges folders."""
     if path == top:
         return False
     current = top
@@ -711,8 +717,8 @@ def _ignored_below(top: str, path: str, exclude: Sequence[str] = ()) -> bool:
         above, current = current, os.path.join(current, part)
         if part.startswith(".") or is_excluded(part, current, exclude):
             return True
-        if i < len(parts) - 1 and (is_skipped_folder(part, os.path.basename(above), _holder(above))
-                                   or holds_software(part, _holder(current))):
+        if (folder or i < len(parts) - 1) and (is_skipped_folder(part, os.path.basename(above), _holder(above))
+                                               or holds_software(part, _holder(current))):
             return True
     return False
 

@@ -707,3 +707,17 @@ def test_photos_a_new_leave_out_pattern_covers_leave_the_catalog_and_stay_on_dis
     assert (result.removed, result.left_out) == (3, 2)  # of them, two still on disk: left out, not deleted
     assert list(catalog.file_states(root.id)) == [str(folder / "IMG_1.jpg")]
     assert (folder / "Screenshots" / "shot_1.png").is_file()
+
+
+def test_a_folder_is_ignored_as_the_walk_judges_folders(catalog: Catalog, tmp_path: Path) -> None:
+    """Asked of a file put in it, "*.jpg" left out made every folder a folder left out."""
+    from photoclip.scan import is_ignored_folder
+
+    root = catalog.add_root(tmp_path)
+    for folder in ("Trip", "Library/Caches", ".hidden", "Old"):
+        (tmp_path / folder).mkdir(parents=True)
+    assert not is_ignored_folder(root, str(tmp_path / "Trip"), ["*.jpg"])
+    assert is_ignored_folder(root, str(tmp_path / "Library" / "Caches"))
+    assert is_ignored_folder(root, str(tmp_path / ".hidden"))
+    assert is_ignored_folder(root, str(tmp_path / "Old"), ["Old"])
+    assert not is_ignored_folder(root, str(tmp_path))

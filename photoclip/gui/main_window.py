@@ -1203,11 +1203,10 @@ class MainWindow(QMainWindow):
         folder that holds it would find none of its photos either. None for a folder indexed."""
         roots = self.status.roots if self.status is not None else ()
         holders = list(scan.iter_roots_containing(roots, folder))
-        inside = str(folder / "photo.jpg")  # is_ignored judges a file's folders, the file's own name aside
         patterns = self.library.settings.exclude_patterns
-        if not holders or not all(scan.is_ignored(root, inside, patterns) for root in holders):
+        if not holders or not all(scan.is_ignored_folder(root, str(folder), patterns) for root in holders):
             return None
-        if all(scan.is_ignored(root, inside) for root in holders):
+        if all(scan.is_ignored_folder(root, str(folder)) for root in holders):
             return (f"photoclip does not index “{name}”", "It is a hidden folder or a program's (caches, app "
                     "data), which hold no photos of yours, so no search finds its pictures.")
         title = f"“{name}” is left out of the library"
