@@ -47,7 +47,7 @@ from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
-from photoclip.scan import is_ignored_folder, iter_roots_containing, walk
+from photoclip.scan import LeftOut, iter_roots_containing, left_out, walk
 from photoclip.search import (
     SearchHit,
     bare_name,
@@ -968,23 +968,37 @@ def _how_to_index(library: Library) -> str:
 
 
 def _no_match(library: Library, folders: Sequence[str]) -> str:
-    """Why a search found nothing, where --in named a folder whose photos are not indexed yet (added to
-    a folder of the library since the last `index`): else the plain "no photos match"."""
+    """Why a search found nothing, where --in named a folder the library leaves out, or one whose photos
+    are not indexed yet (added to a folder of the library since the last `index`): else the plain
+    "no photos match"."""
+    for folder in folders:
+        path = as_cataloged(on_disk(expanded(folder)))
+        why = left_out(library.roots(), path, library.settings.exclude_patterns)
+        if why is not None:
+            return f"no photos match: {_left_out_because(folder, why)}"
     waiting = next((folder for folder in folders if _holds_photos_not_indexed(library, folder)), None)
     if waiting is None:
         return "no photos match"
     return f"no photos match: {waiting} holds photos not indexed yet{_how_to_index(library)}"
 
 
+def _left_out_because(folder: str, why: LeftOut) -> str:
+    if why.pattern is None:
+        return f"photoclip does not index {folder}, a hidden folder or a program's (they hold no photos of yours)"
+    if why.folder is None:
+        return (f"{folder} is left out of the library by the pattern {config.shown_pattern(why.pattern)} "
+                "(`photoclip status` lists the patterns; the app's Settings take one off)")
+    return f"{folder} is left out of the library; `photoclip index {why.folder}` brings it back"
+
+
 def _holds_photos_not_indexed(library: Library, folder: str) -> bool:
-    """Whether a folder of the library (--in) holds photos that `index` would index: not in the catalog,
-    or pending. Looked at only when a search in it found nothing."""
+    """Whether a folder of the library (--in), one it does not leave out, holds photos that `index`
+    would index: not in the catalog, or pending. Looked at only when a search in it found nothing."""
     path = as_cataloged(on_disk(expanded(folder)))
-    exclude = library.settings.exclude_patterns
-    if all(is_ignored_folder(root, str(path), exclude) for root in iter_roots_containing(library.roots(), path)):
-        return False  # left out (`remove`, hidden, a program's folder): `index` would not index its photos
+    if not any(iter_roots_containing(library.roots(), path)):
+        return False
     return any((photo := library.photo_at(entry.path)) is None or photo.status == "pending"
-               for entry in walk(path, exclude).files)
+               for entry in walk(path, library.settings.exclude_patterns).files)
 
 
 def _say_words_unread(library: Library, query: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
+from photoclip.config import folder_pattern
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
@@ -705,6 +706,30 @@ def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:
 def is_ignored_folder(root: Root, folder: str, exclude: Sequence[str] = ()) -> bool:
     """Whether `walk` of `root` passes over `folder` and all it holds: hidden, left out, or a program's."""
     return _ignored_below(str(root.path), folder, exclude, folder=True)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Why the library indexes none of a folder's photos, so a search in it can say so rather than
+    "no photos match": a hidden or program's folder (`pattern` None), or a leave-out `pattern`,
+    which is the folder's own or a folder's holding it (`folder`, that folder) or one the user wrote."""
+
+    pattern: str | None = None
+    folder: Path | None = None
+
+
+def left_out(roots: Sequence[Root], folder: Path, exclude: Sequence[str]) -> LeftOut | None:
+    """Why the walk passes over `folder` of the library's `roots`; None when it indexes its photos
+    (or the folder is in none of the roots)."""
+    holders = list(iter_roots_containing(roots, folder))
+    if not holders or not all(is_ignored_folder(root, str(folder), exclude) for root in holders):
+        return None
+    if all(is_ignored_folder(root, str(folder)) for root in holders):
+        return LeftOut()
+    left = next((p for p in (folder, *folder.parents) if folder_pattern(p) in exclude), None)
+    if left is not None:
+        return LeftOut(folder_pattern(left), left)
+    return LeftOut(next(p for p in exclude if any(is_ignored_folder(root, str(folder), (p,)) for root in holders)))
 
 
 def _ignored_below(top: str, path: str, exclude: Sequence[str] = (), folder: bool = False) -> bool:

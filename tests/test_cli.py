@@ -1798,7 +1798,29 @@ def test_a_search_in_a_folder_whose_photos_are_not_indexed_yet_says_to_index_the
     (new / "fresh.jpg").unlink()  # only a hidden photo, which index skips
     assert run("search", "a photo", "--in", str(new)) == (1, "", "no photos match\n")
     cache = write_photo(photo_folder / "Library" / "Caches" / "app" / "a.jpg", seed=9).parent.parent
-    assert run("search", "a photo", "--in", str(cache)) == (1, "", "no photos match\n")  # a folder index passes over
+    assert run("search", "a photo", "--in", str(cache)) == (
+        1, "", f"no photos match: photoclip does not index {cache}, a hidden folder or a program's (they hold no "
+               "photos of yours)\n")
+
+
+def test_a_search_in_a_folder_left_out_says_so_and_how_to_bring_it_back(
+    run, photo_folder: Path, tmp_path: Path
+) -> None:
+    """It said only "no photos match", as of a folder of photos unlike the words."""
+    trip = write_photo(photo_folder / "Trip" / "Day 1" / "a.jpg", seed=7).parent.parent
+    exports = write_photo(photo_folder / "Exports" / "b.jpg", seed=8).parent
+    run("index", str(photo_folder))
+    run("remove", str(trip))
+    assert run("search", "a photo", "--in", str(trip / "Day 1")) == (
+        1, "", f"no photos match: {trip / 'Day 1'} is left out of the library; `{run.photoclip} index {trip}` brings "
+               "it back\n")
+    settings = tmp_path / "lib" / "settings.json"
+    written = json.loads(settings.read_text())
+    settings.write_text(json.dumps({**written, "exclude_patterns": [*written["exclude_patterns"], "*/Exports"]}))
+    run("index")  # as the app does on a change of its settings
+    assert run("search", "a photo", "--in", str(exports)) == (
+        1, "", f"no photos match: {exports} is left out of the library by the pattern */Exports (`{run.photoclip} "
+               "status` lists the patterns; the app's Settings take one off)\n")
 
 
 def test_a_search_longer_than_the_model_reads_says_which_words_were_left_out(run, photo_folder: Path) -> None:

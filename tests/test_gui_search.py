@@ -260,6 +260,24 @@ def test_results_cut_at_the_limit_say_they_are_the_best_of_more_and_scrolling_li
     assert window.subtitle_label.text() == "19 photos, most alike first"
 
 
+def test_the_preview_counts_results_still_to_list_and_next_at_the_last_one_lists_them(qtbot, small_pages) -> None:
+    """The preview said "12 of 12" with Next off at the 12th of a search that lists more as the
+    grid scrolls: the user took it for the end of the results."""
+    library, window = small_pages
+    window.search_field.setText("a red circle")
+    wait_for_results(qtbot, window, "a red circle")
+    preview = window.preview
+    window.open_preview(window.model.index(11, 0))
+    assert preview.position_label.text() == "12 of 12+" and preview.next_button.isEnabled()
+
+    preview.next_button.click()
+    qtbot.waitUntil(lambda: preview.photo_id == window.model.photo_id(12), timeout=WAIT_MS)
+    assert window.model.rowCount() == 20 and preview.position_label.text() == "13 of 20"
+    assert preview.photo_id == [h.photo_id for h in library.search("a red circle", 20)][12]
+    window.open_preview(window.model.index(19, 0))
+    assert not preview.next_button.isEnabled()
+
+
 def test_a_page_of_results_arriving_after_the_query_changed_is_dropped(qtbot, small_pages) -> None:
     library, window = small_pages
     real = library.search_scoped
@@ -346,8 +364,8 @@ def test_the_path_of_a_folder_the_library_leaves_out_says_so_and_how_to_bring_it
     assert said(photos / "Screenshots" / "2024") == (
         "“2024” is left out of the library", "No search finds its photos. To bring them back, add “Screenshots”, the "
         f"folder left out that holds it, {bring_back}")
-    assert said(photos / "Exports") == ("“Exports” is left out of the library", "A pattern in Settings → Leave out "
-                                        "matches it; take that pattern off to search its photos.")
+    assert said(photos / "Exports") == ("“Exports” is left out of the library", "The pattern “*/Exports” in Settings "
+                                        "→ Leave out matches it; take it off to search its photos.")
     for skipped in ("AppData", ".thumbs"):
         assert said(photos / skipped) == (f"photoclip does not index “{skipped}”", "It is a hidden folder or a "
                                           "program's (caches, app data), which hold no photos of yours, so no search "

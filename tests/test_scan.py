@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import threading
@@ -13,7 +14,17 @@ import pytest
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
 from photoclip.imaging import PERMISSION_DENIED
-from photoclip.scan import is_candidate, is_ignored, linked_folders, move_path, scan_paths, scan_root, walk
+from photoclip.scan import (
+    LeftOut,
+    is_candidate,
+    is_ignored,
+    left_out,
+    linked_folders,
+    move_path,
+    scan_paths,
+    scan_root,
+    walk,
+)
 from tests.helpers import write_photo
 
 
@@ -721,3 +732,18 @@ def test_a_folder_is_ignored_as_the_walk_judges_folders(catalog: Catalog, tmp_pa
     assert is_ignored_folder(root, str(tmp_path / ".hidden"))
     assert is_ignored_folder(root, str(tmp_path / "Old"), ["Old"])
     assert not is_ignored_folder(root, str(tmp_path))
+
+
+def test_a_folder_left_out_is_told_by_why(catalog: Catalog, tmp_path: Path) -> None:
+    """A search in a folder the walk passes over says why: a program's, a folder left out (which one
+    brings it back), or a pattern (which one)."""
+    root = catalog.add_root(tmp_path)
+    trip = tmp_path / "Trip [2019]"
+    for folder in (trip / "Day 1", tmp_path / "Library/Caches", tmp_path / "Old", tmp_path / "Kept"):
+        folder.mkdir(parents=True)
+    exclude = ("*.jpg", "Old", glob.escape(str(trip)))
+    assert left_out([root], tmp_path / "Library" / "Caches", exclude) == LeftOut()
+    assert left_out([root], trip / "Day 1", exclude) == LeftOut(glob.escape(str(trip)), trip)
+    assert left_out([root], tmp_path / "Old", exclude) == LeftOut("Old")
+    assert left_out([root], tmp_path / "Kept", exclude) is None
+    assert left_out([root], tmp_path.parent, exclude) is None  # outside the library

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -143,6 +144,15 @@ class MoreHits:
     most: int
 
 
+class GridPosition(NamedTuple):
+    """Where a photo is among the grid's: its row of `rows`, and whether the grid lists `more`
+    as it scrolls to its end (a search's next hits, the library's next page)."""
+
+    row: int
+    rows: int
+    more: bool
+
+
 class PhotoGridModel(QAbstractListModel):
     """Ids in display order, plus the scores and paths of search hits."""
 
@@ -212,6 +222,14 @@ class PhotoGridModel(QAbstractListModel):
     def more_hits(self) -> bool:
         """Whether the search hits shown are the best of more, which scrolling to the end lists."""
         return self._more is not None and not self._exhausted
+
+    @property
+    def lists_more(self) -> bool:
+        """Whether scrolling to the end lists more photos (a page of them may be on its way)."""
+        return (self._paging or self._more is not None) and not self._exhausted
+
+    def position(self, row: int) -> GridPosition:
+        return GridPosition(row, len(self._ids), self.lists_more)
 
     @property
     def hits_asked(self) -> int:

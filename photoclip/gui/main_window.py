@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
         self._defining: str | None = None  # a tag just defined, said in the status bar once it is listed
         self._search_before_similar: str | None = None  # Esc from photos like one of its results goes back to it
         self._failed_before_run = 0  # files that could not be read, before the indexing now running
+        self._stepping_from: PhotoId | None = None  # the preview photo whose Next waits for a page (step_preview)
         self._run_failed = 0  # files the indexing now running could not read (its last report's)
         self._status_seq = 0  # the newest status read asked for: an older one arriving later is stale
         self._refresh_owed = False  # the catalog changed since the last re-read: once more when the timer ends
@@ -584,8 +585,10 @@ class MainWindow(QMainWindow):
         self.model.rowsRemoved.connect(self._update_header)
         self.model.layoutChanged.connect(self._update_header)
         self.model.loading_changed.connect(lambda _loading: self._update_header())
-        for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.layoutChanged):
+        for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.layoutChanged,
+                        self.model.loading_changed):
             changed.connect(self._sync_preview_position)
+        self.model.page_loaded.connect(self._step_after_page)
         layout.addWidget(self.grid, 1)
         return page
 
@@ -1202,17 +1205,17 @@ class MainWindow(QMainWindow):
         (left out in Settings, or a hidden or program's folder the scan passes over): picking the
         folder that holds it would find none of its photos either. None for a folder indexed."""
         roots = self.status.roots if self.status is not None else ()
-        holders = list(scan.iter_roots_containing(roots, folder))
-        patterns = self.library.settings.exclude_patterns
-        if not holders or not all(scan.is_ignored_folder(root, str(folder), patterns) for root in holders):
+        why = scan.left_out(roots, folder, self.library.settings.exclude_patterns)
+        if why is None:
             return None
-        if all(scan.is_ignored_folder(root, str(folder)) for root in holders):
+        if why.pattern is None:
             return (f"photoclip does not index “{name}”", "It is a hidden folder or a program's (caches, app "
                     "data), which hold no photos of yours, so no search finds its pictures.")
         title = f"“{name}” is left out of the library"
-        left = next((p for p in (folder, *folder.parents) if config.folder_pattern(p) in patterns), None)
+        left = why.folder
         if left is None:
-            return title, "A pattern in Settings → Leave out matches it; take that pattern off to search its photos."
+            return title, (f"The pattern “{config.shown_pattern(why.pattern)}” in Settings → Leave out matches it; "
+                           "take it off to search its photos.")
         again = ("add it again" if left == folder
                  else f"add “{humanize.shown(left.name)}”, the folder left out that holds it,")
         return title, (f"No search finds its photos. To bring them back, {again} with “Add folder…”, or take it "
@@ -1235,7 +1238,7 @@ class MainWindow(QMainWindow):
             return
         self.grid.setCurrentIndex(index)
         pid = PhotoId(index.data(PhotoIdRole))
-        self.preview.show_photo(pid, index.data(ScoreRole), (index.row(), self.model.rowCount()),
+        self.preview.show_photo(pid, index.data(ScoreRole), self.model.position(index.row()),
                                 self.loader.pixmap(pid), index.data(PathRole))
         self.pages.setCurrentWidget(self.preview)
         self._update_banner_box()
@@ -1244,13 +1247,26 @@ class MainWindow(QMainWindow):
             self.preview.setFocus()
 
     def step_preview(self, delta: int) -> None:
+        """Show the photo `delta` rows on. Past the last row of a grid that lists more, the next
+        page is asked for and the step is taken when it arrives (see _step_after_page)."""
         row = self.grid.currentIndex().row() + delta
         if 0 <= row < self.model.rowCount():
             index = self.model.index(row, 0)
             self.grid.scrollTo(index)
             self.open_preview(index)
-        elif row >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
-            self.model.fetchMore(QModelIndex())
+        elif row >= self.model.rowCount() and self.model.lists_more:
+            self._stepping_from = self.preview.photo_id
+            if self.model.canFetchMore(QModelIndex()):
+                self.model.fetchMore(QModelIndex())
+
+    def _step_after_page(self) -> None:
+        """A page arrived: the step asked for past the last photo, if the preview still shows it, is taken."""
+        stepping_from, self._stepping_from = self._stepping_from, None
+        showing = self.pages.currentWidget() is self.preview
+        if showing and stepping_from is not None and stepping_from == self.preview.photo_id:
+            row = self.model.row_of(stepping_from)
+            if row is not None and row + 1 < self.model.rowCount():
+                self.step_preview(1)
 
     def _sync_preview_position(self) -> None:
         """The grid changed under the preview (photos found or gone): "3 of 12" follows."""
@@ -1258,7 +1274,7 @@ class MainWindow(QMainWindow):
             return
         row = self.model.row_of(self.preview.photo_id)
         if row is not None:
-            self.preview.set_position((row, self.model.rowCount()))
+            self.preview.set_position(self.model.position(row))
 
     def _next_remaining(self, photo_id: PhotoId, gone: set[PhotoId]) -> PhotoId | None:
         """The photo the preview shows next when `photo_id` leaves with `gone`: the one after it

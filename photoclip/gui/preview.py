@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from photoclip import humanize, imaging
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
-from photoclip.gui.grid import match_label, taken_line
+from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
 from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
@@ -738,7 +738,7 @@ class PreviewPage(QWidget):
     def photo(self) -> Photo | None:
         return self._photo
 
-    def show_photo(self, photo_id: PhotoId, score: float | None, position: tuple[int, int],
+    def show_photo(self, photo_id: PhotoId, score: float | None, position: GridPosition,
                    placeholder: QPixmap | None, path: Path | None = None) -> None:
         """Show `photo_id` now with what is at hand, then the full picture and facts."""
         self._token += 1
@@ -768,13 +768,14 @@ class PreviewPage(QWidget):
         self.tags.clear()
         self.refresh_tags()
 
-    def set_position(self, position: tuple[int, int]) -> None:
-        """Where the photo shown is among the grid's (row, rows): "3 of 12", and whether there is
-        a photo before it and after it. The grid changing under the preview (photos found or
-        gone) says it again."""
-        self.position_label.setText(f"{position[0] + 1:,} of {position[1]:,}")
-        self.prev_button.setEnabled(position[0] > 0)
-        self.next_button.setEnabled(position[0] + 1 < position[1])
+    def set_position(self, position: GridPosition) -> None:
+        """Where the photo shown is among the grid's: "3 of 12" ("400 of 400+" while the grid
+        lists more as it scrolls), and whether there is a photo before it and after it. The grid
+        changing under the preview (photos found or gone) says it again."""
+        more = "+" if position.more else ""
+        self.position_label.setText(f"{position.row + 1:,} of {position.rows:,}{more}")
+        self.prev_button.setEnabled(position.row > 0)
+        self.next_button.setEnabled(position.row + 1 < position.rows or position.more)
         self.back_button.parentWidget().fit_back()  # "1,234 of 5,678" may leave no room for "Back"
 
     def refresh_tags(self) -> None:
