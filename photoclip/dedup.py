@@ -21,7 +21,8 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, open_regular
 from photoclip.ids import PhotoId
+from photoclip.tagging import ALBUM_MIN_PHOTOS
 from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
 from photoclip.vectors import VectorIndex
 from photoclip.when import date_in_name
@@ -42,6 +44,13 @@ from photoclip.when import date_in_name
 log = logging.getLogger(__name__)
 
 DEFAULT_SIMILARITY = 0.99
+_LOWER_QUALITY = 75  # a JPEG saved below this quality (cameras save at 80 and more) ...
+_QUALITY_GAP = 15  # ... and this far below a copy of as many pixels lost detail to it (saved_at_lower_quality)
+_STANDARD_LUMINANCE = (  # JPEG's example luminance table (ITU T.81, Annex K), libjpeg's quality 50
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+)
 LEAST_SIMILARITY = 0.9  # below it the model calls different photos of one subject alike (Immich stops there too)
 NEIGHBOURS = 8  # per photo; more for one whose nearest are all alike enough (_nearby), up to _MOST_NEIGHBOURS
 _MOST_NEIGHBOURS = 512  # a picture with more copies than this still meets them through its copies' own neighbours
@@ -148,9 +157,10 @@ class DuplicateGroup:
             return None
         alike = dict(zip(self.others, self.similarities))
         keeper, *others = members
+        albums = {os.path.dirname(photos[pid].path) for pid in self.kept_too}
         return DuplicateGroup(keeper, tuple(others), tuple(alike.get(pid, self.similarity) for pid in others),
                               all(photos[pid].hash == photos[keeper].hash for pid in others),
-                              kept_in_albums(photos[keeper], [photos[pid] for pid in others]))
+                              kept_in_albums(photos[keeper], [photos[pid] for pid in others], albums))
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,8 @@ class TrashResult:
     failed: tuple[tuple[Path, str], ...]  # (file, why it stayed where it is)
 
 
-def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> tuple:
+def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
+                 saved_lower: frozenset[PhotoId] = frozenset()) -> tuple:
     """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then not a screenshot
     (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
@@ -171,8 +182,10 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
     without them; a date is none where the photo's very bytes are undated in another file, its
     name gave it: "Backup/IMG_20240815_183012 (2).png", see dated_apart), then not a GIF (256
-    colours), then a phone app's edit by its name (reads_as_an_edit), then one not named a copy,
-    then one not in a folder of things thrown away (in_a_trash_folder: Apple Photos' "Recently
+    colours), then a phone app's edit by its name (reads_as_an_edit), then not a JPEG saved again at
+    a visibly lower quality than a copy of as many pixels (`saved_lower`, see saved_at_lower_quality:
+    an export at 60 lost detail the camera's file at 95 has, whatever their names say), then one
+    not named a copy, then one not in a folder of things thrown away (in_a_trash_folder: Apple Photos' "Recently
     Deleted", a "To delete" folder; after the quality, as the user's own "Bin" may hold the camera's
     file and a chat's small copy lie elsewhere), then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
@@ -188,8 +201,52 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset()) -> t
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
             not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
-            reads_as_a_copy(photo.path), in_a_trash_folder(photo.path), photo.mtime_ns, -photo.size,
-            mounts.on_external_drive(photo.path), not in_an_album(photo.path), len(str(photo.path)), photo.id)
+            photo.id in saved_lower, reads_as_a_copy(photo.path), in_a_trash_folder(photo.path), photo.mtime_ns,
+            -photo.size, mounts.on_external_drive(photo.path), not in_an_album(photo.path), len(str(photo.path)),
+            photo.id)
+
+
+def _keeper_key(photos: Sequence[Photo]) -> Callable[[Photo], tuple]:
+    """keeper_order among `photos`, which tell of each other what a photo alone does not."""
+    undated, lower = dated_apart(photos), saved_at_lower_quality(photos)
+    return lambda photo: keeper_order(photo, undated, lower)
+
+
+def saved_at_lower_quality(photos: Iterable[Photo]) -> frozenset[PhotoId]:
+    """The JPEGs of `photos` saved again at a visibly lower quality (below _LOWER_QUALITY, and
+    _QUALITY_GAP or more below) than another JPEG of theirs of as many pixels: a copy that lost
+    detail (keeper_order). Only files of other bytes are read, their headers only."""
+    by_pixels: dict[int, list[Photo]] = {}
+    for photo in photos:
+        if photo.format == "jpeg" and photo.width and photo.height:
+            by_pixels.setdefault(photo.width * photo.height, []).append(photo)
+    lower: set[PhotoId] = set()
+    for alike in by_pixels.values():
+        if len({photo.hash for photo in alike}) < 2:
+            continue
+        qualities = {photo.id: _saved_quality(photo.path, photo.size, photo.mtime_ns) for photo in alike}
+        best = max((q for q in qualities.values() if q is not None), default=None)
+        if best is not None:
+            lower.update(pid for pid, q in qualities.items()
+                         if q is not None and q < _LOWER_QUALITY and q + _QUALITY_GAP <= best)
+    return frozenset(lower)
+
+
+@functools.lru_cache(maxsize=4096)
+def _saved_quality(path: Path, size: int, mtime_ns: int) -> int | None:
+    """The quality a JPEG was last saved at, on libjpeg's scale (from its luminance table, as
+    ImageMagick estimates it); None when it cannot be read. `size` and `mtime_ns` key the cache."""
+    try:
+        with open_regular(path) as fh, Image.open(fh) as im:
+            tables = getattr(im, "quantization", None) or {}
+            luminance = tables.get(0)
+    except Exception as exc:  # any broken header: no quality known, the photo is judged without it
+        log.debug("no JPEG quality read from %s: %s", path, exc)
+        return None
+    if not luminance or len(luminance) != len(_STANDARD_LUMINANCE):
+        return None
+    scale = 100 * sum(luminance) / sum(_STANDARD_LUMINANCE)
+    return max(1, min(100, round((200 - scale) / 2 if scale <= 100 else 5000 / scale)))
 
 
 def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
@@ -201,7 +258,7 @@ def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
     "it is intact", "it is the camera's raw file", "it is not a screenshot",
     "it is the camera's file", "it has the most pixels", "it keeps the date taken", "it keeps the place",
-    "it is not a GIF", "it is the edit (IMG_E…, …-edited)",
+    "it is not a GIF", "it is the edit (IMG_E…, …-edited)", "it is not saved again at a lower quality",
     "it is not named or filed as a copy", "it is not in a folder of things thrown away", "it is the oldest file",
     "it is the least compressed",
     "it is on this computer's own drive", "it is in an album", "its path is the shortest", "it was indexed first",
@@ -212,11 +269,11 @@ def why_kept(keeper: Photo, others: Sequence[Photo]) -> list[str]:
     """Why `keeper` is kept over `others`, in a few words each, most telling first: where
     keeper_order first tells it from each of them ("it has the most pixels", "it is the oldest
     file"); "another program keeps notes on it" where best_first chose it for that."""
-    undated = dated_apart([keeper, *others])
-    mine = keeper_order(keeper, undated)
+    key = _keeper_key([keeper, *others])
+    mine = key(keeper)
     reasons = set()
     for other in others:
-        theirs = keeper_order(other, undated)
+        theirs = key(other)
         first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), None)
         if first is not None and mine[first] < theirs[first]:
             reasons.add(first)
@@ -232,8 +289,7 @@ def best_first(photos: Iterable[Photo]) -> list[Photo]:
     saved again at a lower quality) is kept over a copy with notes, which then stays with them
     (move_to_trash) rather than cost the user the better file."""
     photos = list(photos)
-    undated = dated_apart(photos)
-    order = sorted(photos, key=lambda photo: keeper_order(photo, undated))
+    order = sorted(photos, key=_keeper_key(photos))
     if not order:
         return order
     noted = next((p for p in order if p.hash is not None and p.hash == order[0].hash and has_notes(p.path)), None)
@@ -414,16 +470,24 @@ def _dated_only(folder: str) -> bool:
     return any(c.isdigit() for c in folder) and all(word in _MONTHS for word in words)
 
 
-def kept_in_albums(keeper: Photo, others: Sequence[Photo]) -> tuple[PhotoId, ...]:
-    """The copies of a group kept with its keeper: each in an album folder (in_an_album) that
-    holds no other copy kept, the best of those there (keeper_order). An album the user made
-    ("Best of 2019", "Trips/Day 1") keeps its photo though a better copy is kept elsewhere (its
-    tags go to the kept photo, its folder does not). In the order of `others`."""
-    undated = dated_apart([keeper, *others])
+def album_folders(photos: Iterable[Photo]) -> frozenset[str]:
+    """The folders holding tagging.ALBUM_MIN_PHOTOS of `photos` or more: those alone can be albums,
+    as the app's sidebar lists them. A folder of a photo or two ("Rotated", "iCloud" holding one
+    export) is no album whose copy is kept for it (kept_in_albums)."""
+    sizes = Counter(os.path.dirname(photo.path) for photo in photos)
+    return frozenset(folder for folder, size in sizes.items() if size >= ALBUM_MIN_PHOTOS)
+
+
+def kept_in_albums(keeper: Photo, others: Sequence[Photo], albums: Container[str]) -> tuple[PhotoId, ...]:
+    """The copies of a group kept with its keeper: each in an album folder (one of `albums`, see
+    album_folders, that in_an_album) that holds no other copy kept, the best of those there
+    (keeper_order). An album the user made ("Best of 2019", "Trips/Day 1") keeps its photo though
+    a better copy is kept elsewhere (its tags go to the kept photo, its folder does not). In the
+    order of `others`."""
     held = {keeper.path.parent}
     kept = set()
-    for photo in sorted(others, key=lambda other: keeper_order(other, undated)):
-        if photo.path.parent not in held and in_an_album(photo.path):
+    for photo in sorted(others, key=_keeper_key([keeper, *others])):
+        if photo.path.parent not in held and os.path.dirname(photo.path) in albums and in_an_album(photo.path):
             held.add(photo.path.parent)
             kept.add(photo.id)
     return tuple(photo.id for photo in others if photo.id in kept)
@@ -571,11 +635,12 @@ def find_groups(
         prepared.update(_prepared(photo_looks(wanted - prepared.keys())))
     if wanted - colours.keys():
         colours.update(photo_colours(wanted - colours.keys()))
+    albums = album_folders(photos.values())
     groups = [
         group
         for members in grouped
         for group in _around_keepers([photos[m] for m in members], vectors, embedded, prepared.get, colours.get,
-                                     similarity, dates, weak_model)
+                                     similarity, dates, albums, weak_model)
     ]
     groups.sort(key=lambda g: _date_key(photos[g.keeper]), reverse=True)
     return groups
@@ -895,6 +960,7 @@ def _around_keepers(
     colour: Callable[[PhotoId], bytes | None],
     similarity: float,
     dates: _Dates,
+    albums: Container[str],
     weak_model: bool = False,
 ) -> list[DuplicateGroup]:
     """Photos joined pair by pair, as groups in which every copy is a copy of the photo kept:
@@ -942,7 +1008,7 @@ def _around_keepers(
                 others=tuple(copy.id for copy, _ in copies),
                 similarities=tuple(round(sim, 4) for _, sim in copies),
                 exact=all(copy.hash == keeper.hash for copy, _ in copies),
-                kept_too=kept_in_albums(keeper, [copy for copy, _ in copies]),
+                kept_too=kept_in_albums(keeper, [copy for copy, _ in copies], albums),
             ))
         rest = left + elsewhere + apart
     return groups
@@ -1026,15 +1092,20 @@ def _vectors_by_hash(members: list[Photo], vectors: VectorIndex | None, embedded
 
 
 def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
+    """Whether every photo kept in a copy's stead is there as it was, and another file. One edited
+    since (or gone) may no longer be the picture: the copy may be its last original, though a
+    lesser copy kept in an album is still there."""
+    if not kept:
+        return False
     for photo in kept:
         try:
             st = os.stat(photo.path)
         except OSError:
-            continue
-        if (st.st_size, mtime_ns(st)) == (photo.size, photo.mtime_ns) and \
-                (st.st_dev, st.st_ino) != (copy.st_dev, copy.st_ino):
-            return True
-    return False
+            return False
+        if (st.st_size, mtime_ns(st)) != (photo.size, photo.mtime_ns) or \
+                (st.st_dev, st.st_ino) == (copy.st_dev, copy.st_ino):
+            return False
+    return True
 
 
 def _date_key(photo: Photo) -> tuple[str, int]:
@@ -1071,7 +1142,7 @@ def _linked_name(path: Path) -> tuple[bool, int]:
 def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Photo]] | None = None) -> TrashResult:
     """Send each photo's file to the system trash, where the user can restore it. A file that
     changed since it was indexed, or vanished, stays out of it: the user chose what they saw.
-    With `kept_for` (a copy -> the photos kept in its stead), a copy goes only while one of
+    With `kept_for` (a copy -> the photos kept in its stead), a copy goes only while each of
     those is still there as it was, and is another file: never the last one of a picture; and
     only when they hold its Notes (a caption, a rating, a colour label) too."""
     read = functools.cache(notes_on)  # many copies share the photo kept: each file is read once a run

@@ -1116,8 +1116,8 @@ class Library:
     def _one_hit_per_picture(self, hits: list[SearchHit], allowed: set[PhotoId] | None) -> list[SearchHit]:
         """`hits` with the files of the same bytes as one, where the best ranked of them was: the
         file duplicates would keep (dedup.best_first) of those the search may list (`allowed`, or
-        any), whichever the search happened to meet first (their vectors are one); or the file a
-        query named. Its `copies` are all the others."""
+        any) and can reach (one on a drive unplugged only if all are), whichever the search happened
+        to meet first (their vectors are one); or the file a query named. Its `copies` are all the others."""
         photos = self.catalog.photos(h.photo_id for h in hits)
         files = self.catalog.files_of_bytes({p.hash for p in photos.values() if p.hash is not None})
         by_picture: dict[str, list[SearchHit]] = {}
@@ -1125,6 +1125,7 @@ class Library:
             photo = photos.get(hit.photo_id)
             key = photo.hash if photo is not None and photo.hash in files else None
             by_picture.setdefault(key or f"#{hit.photo_id}", []).append(hit)
+        away = self._roots_away() if files else set()
         one_each = []
         for key, same in by_picture.items():  # in the order of each picture's best ranked file
             if key not in files:
@@ -1133,8 +1134,8 @@ class Library:
             if same[0].first_because == "name":
                 kept = photos[same[0].photo_id]
             else:
-                kept = best_first([p for p in files[key] if allowed is None or p.id in allowed]
-                                  or [photos[same[0].photo_id]])[0]
+                listable = [p for p in files[key] if allowed is None or p.id in allowed] or [photos[same[0].photo_id]]
+                kept = best_first([p for p in listable if p.root_id not in away] or listable)[0]
             one_each.append(dataclasses.replace(
                 same[0], photo_id=kept.id, path=kept.path,
                 copies=tuple(sorted(p.path for p in files[key] if p.id != kept.id))))
@@ -1958,7 +1959,7 @@ class Library:
         """Move these photos' files to the system trash (restorable) and forget them. A file that
         changed since it was indexed stays, and is reported, as does one the trash refuses.
         Copies of duplicates name the photos kept in their stead (`kept_for`): a copy stays
-        unless one of those is still there, unchanged, and another file; the tags the user gave
+        unless each of those is still there, unchanged, and another file; the tags the user gave
         a copy that went go to them. `shown`: the photos as the user saw them when they chose (the
         app's Duplicates page, which keeps their choices while the library reads files again): a
         file changed since then stays, though the catalog has caught up with it."""
@@ -2043,6 +2044,10 @@ class Library:
             searching_with=searching_with,
             untried=untried,
         )
+
+    def _roots_away(self) -> set[RootId]:
+        """The library's folders that cannot be reached now (an unplugged drive), as a scan would find."""
+        return {root.id for root in self.catalog.roots() if not root.online or not self.root_present(root)}
 
     def root_present(self, root: Root) -> bool:
         """Whether a folder of the library is online now, by the rule a scan goes by: its folder

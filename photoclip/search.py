@@ -462,6 +462,7 @@ def named_albums(
     tahoe"), or as a whole term left out ("-lake tahoe"), has its photos left out, and those
     words are not looked for. Those inside the others named are meant, not the others."""
     known = albums.keys()
+    longest = max(map(len, known), default=0)
     unsaid: set[tuple[str, ...]] = set()
     kept: list[QueryTerm] = []
     content: list[str] = []
@@ -475,12 +476,12 @@ def named_albums(
             unsaid.update(left_out)
             term = dataclasses.replace(term, text=text) if left_out else term
             content += album_words(text)
-            said.update(_runs(album_words(text)))
+            said.update(_runs(album_words(text), longest))
         if term.text or term.image is not None or term.url is not None:
             kept.append(term)
     for term in said_first or ():
         if term.text and term.sign > 0:
-            said.update(_runs(album_words(_albums_left_out(term.text, known)[0])))
+            said.update(_runs(album_words(_albums_left_out(term.text, known)[0]), longest))
     left_out = sorted(folder for words in unsaid for folder in albums.get(words, ()))
     wanted = {tuple(content), *(words for words in said if len(words) > 1)}
     named = [folder for words in wanted for folder in albums.get(words, ()) if folder not in left_out]
@@ -520,9 +521,11 @@ def _albums_left_out(text: str, known: Collection[tuple[str, ...]]) -> tuple[str
     return " ".join(text.split()), left_out
 
 
-def _runs(words: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Every run of `words` in a row."""
-    return [words[i:i + size] for size in range(1, len(words) + 1) for i in range(len(words) - size + 1)]
+def _runs(words: tuple[str, ...], longest: int) -> list[tuple[str, ...]]:
+    """Every run of `words` in a row, of `longest` words at most (the longest album name's: a
+    pasted page of 2,000 words has two million runs, which took gigabytes)."""
+    return [words[i:i + size] for size in range(1, min(longest, len(words)) + 1)
+            for i in range(len(words) - size + 1)]
 
 
 def _tag_spans(text: str, by_key: dict[str, list[str]]) -> list[tuple[int, int, str]]:

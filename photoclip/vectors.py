@@ -2,7 +2,8 @@
 
 Labels are photo ids. The index is saved as `vectors-<generation>.hnsw` plus `index.json`,
 which names the file and the catalog generation it reflects; the JSON is replaced last and
-atomically, so a crash leaves either the old pair or the new one.
+atomically, so a crash leaves either the old pair or the new one. The JSON holds the file's
+CRC-32 too: hnswlib reads a damaged file without a word, and then answers wrongly or crashes.
 
 Photos with the very same vector (copies of one file, a picture saved many times over) are
 one point of the graph: HNSW fills the neighbour lists of identical points with each other,
@@ -17,6 +18,7 @@ import json
 import logging
 import os
 import threading
+import zlib
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -298,6 +300,7 @@ class VectorIndex:
             meta = {
                 "format": FORMAT_VERSION,
                 "file": name,
+                "crc32": _crc32(directory / name),
                 "generation": generation,
                 "model_id": model_id,
                 "dim": self.dim,
@@ -336,8 +339,12 @@ class VectorIndex:
             index._m = meta["m"]
             index._ef_construction = meta["ef_construction"]
             index._lock = threading.RLock()
+            path = directory / meta["file"]
+            if "crc32" in meta and _crc32(path) != meta["crc32"]:  # written before CRCs were kept: none to check
+                log.warning("vector index %s is damaged (its checksum differs); rebuilding from the catalog", path)
+                return None
             index._index = hnswlib.Index(space="cosine", dim=dim)
-            index._index.load_index(str(directory / meta["file"]), max_elements=0)
+            index._index.load_index(str(path), max_elements=0)
             index._index.set_num_threads(1)
             index._deleted = {int(i) for i in meta["deleted"]}
             index._twin_of = {int(twin): int(label) for twin, label in meta.get("twins", [])}
@@ -350,6 +357,16 @@ class VectorIndex:
         except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
             log.warning("vector index in %s is unreadable (%s); rebuilding from the catalog", directory, exc)
             return None
+
+
+def _crc32(path: Path) -> int:
+    """The CRC-32 of a file, read a few megabytes at a time (2 GB/s: a tenth of a second for
+    100,000 photos' index, which hnswlib reads whole anyway)."""
+    crc = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            crc = zlib.crc32(chunk, crc)
+    return crc
 
 
 def saved_model_id(directory: Path) -> str | None:

@@ -787,6 +787,9 @@ def test_a_clean_up_keeps_the_only_photo_in_each_album_and_trashes_the_rest(run,
     for folder in albums + dumps:
         folder.mkdir(parents=True)
         shutil.copy(camera, folder / "IMG_1.jpg")  # written later: the camera's file is the oldest
+    for seed, folder in enumerate(albums):  # an album holds three photos or more, as the sidebar lists albums
+        write_photo(folder / "IMG_2.jpg", seed=10 + seed)
+        write_photo(folder / "IMG_3.jpg", seed=20 + seed)
     run("index", str(photos))
 
     code, out, err = run("duplicates")

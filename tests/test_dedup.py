@@ -26,6 +26,7 @@ from photoclip.dedup import (
     look_bar,
     move_to_trash,
     one_name_per_file,
+    saved_at_lower_quality,
     why_kept,
 )
 from photoclip.ids import PhotoId, RootId
@@ -756,7 +757,21 @@ def test_a_copy_stays_unless_the_photo_kept_in_its_stead_is_still_there_as_it_wa
     assert all(reason.startswith("the copy kept in its place is gone, changed, or this very file")
                for _, reason in result.failed)
     intact = on_disk(write_photo(tmp_path / "intact.jpg", seed=5), 4)
-    assert move_to_trash(copies[:1], kept_for={11: [kept[0], intact]}).trashed == (11,)  # one kept is enough
+    assert move_to_trash(copies[1:2], kept_for={12: [kept[1], intact]}).trashed == ()
+    assert move_to_trash(copies[:1], kept_for={11: [intact]}).trashed == (11,)
+
+
+def test_a_copy_stays_when_the_photo_kept_was_edited_though_a_copy_kept_in_an_album_is_there(tmp_path: Path) -> None:
+    """The camera's file, kept, brightened since: its copies of the same bytes went to the trash
+    because a quality-60 copy kept in an album was still there, which left no original."""
+    keeper = on_disk(write_photo(tmp_path / "DCIM" / "IMG_0004.jpg", seed=5), 1)
+    in_album = on_disk(write_photo(tmp_path / "Best of" / "IMG_0004.jpg", seed=5, size=(80, 60)), 2)
+    copy = on_disk(write_photo(tmp_path / "Downloads" / "IMG_0004 (1).jpg", seed=5), 3)
+    write_photo(keeper.path, seed=6)
+
+    result = move_to_trash([copy], kept_for={3: [keeper, in_album]})
+
+    assert result.trashed == () and copy.path.is_file()
 
 
 RATED = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -1093,6 +1108,50 @@ def test_the_camera_file_is_kept_over_its_exports_saved_later_at_a_higher_qualit
     assert sorted(photos[pid].path.name for pid in group.others) == ["IMG_0001.jpg", "IMG_0001.png"]
 
 
+def test_the_camera_file_named_a_copy_is_kept_over_an_export_saved_again_at_a_low_quality(
+    open_library, tmp_path: Path
+) -> None:
+    """The camera's file downloaded twice ("IMG_2004 (1).jpg", its original gone) lost to an export
+    saved at quality 60 with its EXIF, for its name: the clean-up trashed the only full-quality file."""
+    folder = tmp_path / "photos"
+    (folder / "Downloads").mkdir(parents=True)
+    (folder / "Exports").mkdir()
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 10:00:00"
+    camera = folder / "Downloads" / "IMG_2004 (1).jpg"
+    circle_on_snow(0.5, texture=6).resize((1024, 768), Image.Resampling.BICUBIC).save(
+        camera, "JPEG", quality=95, exif=exif)
+    export = folder / "Exports" / "IMG_2004.jpg"
+    with Image.open(camera) as im:
+        im.save(export, "JPEG", quality=60, exif=exif)
+    os.utime(camera, (1_720_000_000, 1_720_000_000))
+    os.utime(export, (1_710_000_000, 1_710_000_000))  # older: the copy was downloaded after the export
+    library = open_library()
+    library.index([folder])
+
+    [group] = library.duplicates()
+
+    photos = library.photos(group.members)
+    assert photos[group.keeper].path == camera.resolve() and group.to_trash == group.others
+    assert why_kept(photos[group.keeper], [photos[pid] for pid in group.others]) == [
+        "it is not saved again at a lower quality"]
+
+
+def test_a_jpeg_is_saved_at_a_lower_quality_only_well_below_a_copy_of_as_many_pixels(tmp_path: Path) -> None:
+    """A camera's 80 exported at 98 lost nothing; at 60, detail went. Files of one bytes are not read."""
+    def saved_as(name: str, quality: int, pid: int, size: tuple[int, int] = (320, 240)) -> Photo:
+        circle_on_snow(0.5, texture=6).resize(size).save(tmp_path / name, "JPEG", quality=quality)
+        return dataclasses.replace(on_disk(tmp_path / name, pid), hash=f"h{pid}", width=size[0], height=size[1])
+
+    saved = {quality: saved_as(f"q{quality}.jpg", quality, n) for n, quality in enumerate((98, 80, 60), start=1)}
+    assert saved_at_lower_quality(list(saved.values())) == {saved[60].id}
+    assert saved_at_lower_quality([saved[98], saved[80]]) == frozenset()
+    small = saved_as("small.jpg", 40, 9, (160, 120))
+    assert saved_at_lower_quality([saved[98], small]) == frozenset()  # fewer pixels: told apart by them
+    alike = dataclasses.replace(saved[98], id=PhotoId(7), path=tmp_path / "gone.jpg")
+    assert saved_at_lower_quality([saved[98], alike]) == frozenset()
+
+
 TAKEOUT = "beside a Takeout JSON"
 MOMENTS = {  # pairs of dates taken (and the second's name where it holds a date, or TAKEOUT); whether the two can be
     # copies of one photo, and similar shots of one occasion
@@ -1396,22 +1455,45 @@ def users_library() -> dict[PhotoId, Photo]:
     photos = {PhotoId(i): photo(i, f"/home/anna/Pictures/{folder}/IMG_1.jpg", digest="same", mtime_ns=1 if i else 0)
               for i, folder in enumerate(folders)}
     photos[PhotoId(9)] = photo(9, "/home/anna/Pictures/Best of 2019/IMG_1 (1).jpg", digest="same", mtime_ns=1)
+    for i, folder in enumerate(folders):  # other photos in each folder: an album holds three or more
+        for n in (2, 3):
+            pid = 100 + 10 * i + n
+            photos[PhotoId(pid)] = photo(pid, f"/home/anna/Pictures/{folder}/IMG_{n}.jpg")
     return photos
+
+
+def one_picture(photos: dict[PhotoId, Photo]) -> list[list[PhotoId]]:
+    """The ids of users_library's copies of its picture, as the catalog lists files of the same bytes."""
+    return [[pid for pid, p in photos.items() if p.hash == "same"]]
 
 
 def test_a_copy_alone_in_an_album_is_kept_too_so_a_clean_up_empties_no_album() -> None:
     photos = users_library()
-    [group] = find_groups(photos, [list(photos)])
-    assert group.keeper == 0 and set(group.others) == set(photos) - {0}
+    [group] = find_groups(photos, one_picture(photos))
+    assert group.keeper == 0 and set(group.others) == set(range(1, 10))
     assert set(group.kept_too) == {1, 2, 5, 6}  # one copy in each album, the best of those there
     assert set(group.to_trash) == {3, 4, 7, 8, 9}  # a copy in an album already kept, a date's, a trash's, a backup's
     assert list(group.kept_too) == [pid for pid in group.others if pid in group.kept_too]
     assert dedup.why_kept_too(photos[PhotoId(1)].path) == "it is in the album \u201cBest of 2019\u201d"
 
 
+def test_a_copy_in_a_folder_of_a_photo_or_two_is_no_album_copy_and_goes() -> None:
+    """"Rotated" holding one righted copy, "iCloud" one export: each copy was "Keep · album",
+    though the sidebar lists no such album, and a clean-up moved almost nothing."""
+    photos = {PhotoId(1): photo(1, "/home/anna/DCIM/100CANON/IMG_0008.jpg", digest="same"),
+              PhotoId(2): photo(2, "/home/anna/Rotated/IMG_0008.jpg", digest="same", mtime_ns=1),
+              PhotoId(3): photo(3, "/home/anna/iCloud/IMG_0008.jpg", digest="same", mtime_ns=1),
+              PhotoId(4): photo(4, "/home/anna/iCloud/IMG_0009.jpg", mtime_ns=1)}
+    [group] = find_groups(photos, [[1, 2, 3]])
+    assert group.keeper == 1 and group.kept_too == () and set(group.to_trash) == {2, 3}
+    photos[PhotoId(5)] = photo(5, "/home/anna/iCloud/IMG_0010.jpg", mtime_ns=1)
+    [group] = find_groups(photos, [[1, 2, 3]])
+    assert group.kept_too == (3,)
+
+
 def test_a_group_less_photos_that_left_keeps_a_copy_in_each_album_still() -> None:
     photos = users_library()
-    [group] = find_groups(photos, [list(photos)])
+    [group] = find_groups(photos, one_picture(photos))
 
     smaller = group.without({PhotoId(1)}, photos)
     assert smaller is not None and set(smaller.kept_too) == {9, 2, 5, 6}  # the album's other copy stays now

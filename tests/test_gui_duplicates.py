@@ -175,6 +175,8 @@ def test_an_album_keeps_its_photo_on_the_page_unless_the_user_lets_it_go(
     for copy in (album, dump):
         copy.parent.mkdir(parents=True)
         shutil.copy(camera, copy)
+    for seed in (5, 6):  # an album holds three photos or more, as the sidebar lists albums
+        write_photo(album.parent / f"IMG_{seed}.jpg", seed=seed)
     library = open_library()
     library.index([photos])
     window = make_window(library, worker=True)

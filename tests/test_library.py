@@ -718,6 +718,22 @@ def test_a_deleted_vector_index_is_rebuilt_from_the_catalog(open_library, photo_
     assert paths(reopened.similar(photo_folder / "p0.jpg", limit=5)) == expected
 
 
+def test_a_vector_index_damaged_inside_is_rebuilt_from_the_catalog(
+    open_library, photo_folder: Path, tmp_path: Path
+) -> None:
+    """Random bytes over its middle made search crash, and `index` said there was nothing to do."""
+    library = open_library(tmp_path / "lib")
+    library.index([photo_folder])
+    expected = [(h.path, round(h.score, 4)) for h in library.search("a red circle", limit=5)]
+    library.close()
+    [saved] = (tmp_path / "lib" / INDEX_DIR).glob("vectors-*.hnsw")
+    with saved.open("r+b") as fh:
+        fh.seek(saved.stat().st_size // 2)
+        fh.write(np.random.default_rng(1).bytes(3000))
+    reopened = open_library(tmp_path / "lib")
+    assert [(h.path, round(h.score, 4)) for h in reopened.search("a red circle", limit=5)] == expected
+
+
 def test_a_stale_vector_index_catches_up_with_the_catalog(open_library, photo_folder: Path, tmp_path: Path) -> None:
     library = open_library(tmp_path / "lib")
     library.index([photo_folder])
@@ -2065,6 +2081,25 @@ def test_files_of_one_picture_are_one_search_result_unless_every_copy_is_asked_f
         assert backup not in [h.path for h in library.search("a photo", limit=limit)]
     in_backup = library.search("a photo", limit=5, folder=backup.parent)
     assert [(h.path, h.copies) for h in in_backup] == [(backup, (photo_folder / "p0.jpg",))]
+
+
+def test_of_files_of_the_same_bytes_a_search_lists_one_it_can_reach(open_library, tmp_path: Path) -> None:
+    """The original on a drive since unplugged was listed, which cannot be opened, and not its
+    copy on this computer; the copy was only among its `copies`."""
+    drive, pictures = tmp_path / "Ext", tmp_path / "Pictures"
+    original = write_photo(drive / "EXT_12000.jpg", seed=3)
+    os.utime(original, (1_600_000_000, 1_600_000_000))  # the oldest: the file duplicates would keep
+    copy = pictures / "FromExt" / "EXT_12000.jpg"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(original, copy)
+    write_photo(pictures / "other.jpg", seed=4)
+    library = open_library()
+    library.index([drive, pictures])
+    assert [(h.path, h.copies) for h in library.search("a photo", limit=5) if h.copies] == [(original, (copy,))]
+
+    drive.rename(tmp_path / "Ext unplugged")
+
+    assert [(h.path, h.copies) for h in library.search("a photo", limit=5) if h.copies] == [(copy, (original,))]
 
 
 def test_photos_like_one_list_files_of_the_same_bytes_once_and_never_the_ones_asked_about(

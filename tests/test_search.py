@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoclip import search
 from photoclip.errors import QueryError
 from photoclip.search import (
     NamedTags,
@@ -482,6 +483,14 @@ def test_albums_named_whole_come_first_or_are_left_out(
     named = named_albums(parse_query(query), _ALBUMS)
     assert (named.first, named.left_out) == (first, left_out)
     assert "|".join(t.text or "" for t in named.terms) == rest
+
+
+def test_a_pasted_page_names_an_album_inside_it_through_runs_no_longer_than_an_albums_name() -> None:
+    """A query of 2,000 words made every run of them, two million, and took 10 GB."""
+    words = ("red",) * 2000
+    assert search._runs(words, 3) == [words[:1]] * 2000 + [words[:2]] * 1999 + [words[:3]] * 1998
+    page = " ".join(["sunset"] * 1000 + ["at", "lake", "tahoe"] + ["sunset"] * 1000)
+    assert named_albums(parse_query(page), _ALBUMS).first == ("/p/2019 Lake Tahoe",)
 
 
 def test_folders_are_looked_up_by_their_album_words_and_those_of_none_are_not() -> None:

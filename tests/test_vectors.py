@@ -145,6 +145,20 @@ def test_unusable_saved_index_loads_as_none(tmp_path: Path) -> None:
     assert VectorIndex.load(tmp_path, 16, "m") is None
 
 
+def test_a_saved_index_damaged_inside_loads_as_none(tmp_path: Path) -> None:
+    """Bytes overwritten past its header: hnswlib read it, then crashed in a query or ranked a photo
+    at a score of 92,780,101,632."""
+    index = VectorIndex(16)
+    index.add(np.arange(200), unit(np.random.default_rng(9), 200))
+    index.save(tmp_path, 1, "m")
+    saved = tmp_path / "vectors-1.hnsw"
+    with saved.open("r+b") as fh:
+        fh.seek(3000)
+        fh.write(bytes(16))
+
+    assert VectorIndex.load(tmp_path, 16, "m") is None
+
+
 def test_index_grows_past_its_initial_capacity() -> None:
     index = VectorIndex(16, capacity=16)
     index.add(np.arange(100), unit(np.random.default_rng(8), 100))
