@@ -19,6 +19,7 @@ from pathlib import Path, PurePath
 log = logging.getLogger(__name__)
 
 MOUNTINFO = Path("/proc/self/mountinfo")
+FSTAB = Path("/etc/fstab")
 NETWORK_FILESYSTEMS = frozenset({
     "nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ceph", "glusterfs", "lustre", "beegfs", "gpfs",
     "9p", "davfs", "fuse.sshfs", "sshfs", "fuse.glusterfs", "fuse.davfs2", "fuse.rclone", "fuse.s3fs",
@@ -137,6 +138,23 @@ def _away(folder: str, table: _Table) -> bool:
     mount = _holding(folder, table.mounts)
     return mount is not None and mount[0] not in table.own and (
         mount[1] in PORTABLE_FILESYSTEMS or mount[1] in NETWORK_FILESYSTEMS)
+
+
+def mount_place(folder: Path, fstab: Path | None = None) -> bool:
+    """Whether a drive or a share may be mounted at `folder`: a drive's own root ("E:\\"), where
+    drives mount (DRIVE_PLACES), a mount point now, or one `fstab` (/etc/fstab) names. An unplugged
+    drive leaves such a folder empty; any other folder found empty was emptied (an inbox sorted
+    into other folders), and its photos moved or went."""
+    if folder.drive:
+        return folder == Path(folder.anchor)
+    if (str(folder).rstrip("/") + "/").startswith(DRIVE_PLACES) or os.path.ismount(folder):
+        return True
+    try:
+        text = (fstab or FSTAB).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    points = (fields[1] for line in text.splitlines() if len(fields := line.split()) > 1 and fields[0][:1] != "#")
+    return str(folder) in {_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)), point).rstrip("/") for point in points}
 
 
 def looks_deleted(folder: Path) -> bool:

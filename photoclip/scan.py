@@ -22,6 +22,7 @@ from photoclip.config import folder_pattern
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
+from photoclip.mounts import mount_place
 from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -540,11 +541,11 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
         if not seen.vanished:
             break
         seen = walk(root.path, exclude, library)
-    if seen.entries_seen == 0 and known:
-        if str(root.path) in seen.unreadable:
-            log.warning("cannot read %s, which had %d photos: keeping them, shown as offline", root.path, len(known))
-        else:
-            log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
+    if seen.entries_seen == 0 and known and str(root.path) in seen.unreadable:
+        log.warning("cannot read %s, which had %d photos: keeping them, shown as offline", root.path, len(known))
+        return _offline(catalog, root)
+    if seen.entries_seen == 0 and known and mount_place(root.path):
+        log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
         return _offline(catalog, root)
     if not root.online:
         catalog.set_root_online(root.id, True)
@@ -689,13 +690,16 @@ class PathChanges:
 
 
 def root_present(path: Path) -> bool:
-    """The root's folder is there and not empty. An unplugged drive often leaves an empty mount
-    point behind, so an empty root that had photos counts as missing, never as "all deleted"."""
+    """The root's folder is there, and no empty stand-in for a drive: an unplugged drive often
+    leaves an empty mount point behind (mounts.mount_place), so such a root that is empty counts
+    as missing, never as "all deleted". Any other folder found empty was emptied."""
     try:
         with os.scandir(path) as entries:
-            return next(entries, None) is not None
+            if next(entries, None) is not None:
+                return True
     except OSError:
         return False
+    return not mount_place(path)
 
 
 def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:

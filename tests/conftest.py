@@ -27,6 +27,7 @@ os.environ["XDG_DATA_HOME"] = os.environ["PHOTOCLIP_TESTS_DATA_HOME"]
 os.environ["XDG_CACHE_HOME"] = os.path.join(os.environ["PHOTOCLIP_TESTS_DATA_HOME"], "cache")  # the style's files
 os.environ["XDG_CONFIG_HOME"] = os.path.join(os.environ["PHOTOCLIP_TESTS_DATA_HOME"], "config")  # the app's QSettings
 
+from photoclip import mounts  # noqa: E402
 from photoclip.library import Library  # noqa: E402
 from tests.helpers import write_photo  # noqa: E402
 
@@ -44,6 +45,18 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     for name in ("PHOTOCLIP_MODEL", "PHOTOCLIP_MODEL_FILE", "PHOTOCLIP_DEVICE", "PHOTOCLIP_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(mounts, "FSTAB", home / "fstab")  # no folder a drive mounts at, but those mount_point names
+
+
+@pytest.fixture
+def mount_point() -> Callable[[Path], None]:
+    """Name a folder where a drive mounts, as /etc/fstab does: emptied, it is an unplugged drive's
+    stand-in (mounts.mount_place), not a folder whose photos went."""
+    def name(folder: Path) -> None:
+        with mounts.FSTAB.open("a", encoding="utf-8") as fstab:
+            fstab.write(f"UUID=1234-ABCD {str(folder).replace(' ', chr(92) + '040')} exfat noauto,user 0 0\n")
+
+    return name
 
 
 @pytest.fixture

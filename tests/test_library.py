@@ -821,8 +821,31 @@ def test_adding_a_parent_folder_adopts_the_inner_one(open_library, photo_folder:
     assert spy.images == 4 and library.status().counts.total == 6
 
 
-def test_a_parent_folder_of_an_unplugged_drive_is_refused_until_it_is_back(open_library, tmp_path: Path) -> None:
+def test_an_album_moved_out_of_an_inbox_left_empty_keeps_its_tags_and_is_not_listed_twice(
+    open_library, tmp_path: Path
+) -> None:
+    """The inbox, a folder of the library left empty, was taken for an unplugged drive: the moved
+    photos were listed twice, under their old paths with the tags and their new ones without."""
+    inbox, pictures = tmp_path / "Inbox", tmp_path / "Pictures"
+    for i in range(3):
+        write_photo(inbox / "Party" / f"IMG_{i}.jpg", seed=i)
+    write_photo(pictures / "old.jpg", seed=9)
+    library = open_library()
+    library.index([inbox, pictures])
+    library.add_tag([library.photo_at(inbox / "Party" / "IMG_0.jpg").id], "party")
+
+    (inbox / "Party").rename(pictures / "Party")
+    library.scan_paths([inbox / "Party", pictures / "Party"])  # what the watcher reports
+
+    assert library.status().counts.total == 4 and all(r.online for r in library.status().roots)
+    assert [library.photo(pid).path for pid in library.tagged("party")] == [pictures / "Party" / "IMG_0.jpg"]
+
+
+def test_a_parent_folder_of_an_unplugged_drive_is_refused_until_it_is_back(
+    open_library, tmp_path: Path, mount_point
+) -> None:
     drive = tmp_path / "drives" / "usb"
+    mount_point(drive)
     write_photo(drive / "p0.jpg", seed=0)
     write_photo(tmp_path / "drives" / "other" / "p1.jpg", seed=1)
     library = open_library()
@@ -3111,8 +3134,9 @@ def test_a_model_not_on_this_machine_becomes_the_librarys_only_once_it_has_loade
 
 
 def test_status_says_whether_each_folder_is_online_now_and_writes_nothing(
-    open_library, photo_folder: Path, tmp_path: Path
+    open_library, photo_folder: Path, tmp_path: Path, mount_point
 ) -> None:
+    mount_point(photo_folder)
     library = open_library()
     library.index([photo_folder])
     photo_folder.rename(tmp_path / "unplugged")

@@ -6,7 +6,14 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
-from photoclip.mounts import MOUNTINFO, filesystem_type, looks_deleted, on_external_drive, on_network_share
+from photoclip.mounts import (
+    MOUNTINFO,
+    filesystem_type,
+    looks_deleted,
+    mount_place,
+    on_external_drive,
+    on_network_share,
+)
 
 TABLE = """\
 22 27 0:21 / /proc rw,relatime - proc proc rw
@@ -104,3 +111,16 @@ def test_the_drive_that_holds_the_home_folder_is_the_computers_own_whatever_it_i
     monkeypatch.setenv("HOME", "/home/ann/Family Photos/ann")
     assert not on_external_drive(PurePosixPath("/home/ann/Family Photos/ann/Pictures/IMG_1.jpg"), mountinfo)
     assert on_external_drive(PurePosixPath("/home/ann/Family/IMG_1.jpg"), mountinfo)  # another share
+
+
+def test_a_drive_may_mount_where_drives_mount_at_a_mount_point_and_where_fstab_says(tmp_path: Path) -> None:
+    """An emptied inbox was taken for an unplugged drive's mount point, which any empty folder was."""
+    fstab = tmp_path / "fstab"
+    fstab.write_text("# <file system> <mount point> <type>\n"
+                     f"UUID=1234 {tmp_path}/My\\040Drive exfat noauto,user 0 0\n"
+                     "nas:/photos /srv/photos/ nfs defaults 0 0\n", encoding="utf-8")
+    for place in (tmp_path / "My Drive", Path("/srv/photos"), Path("/media/anna/USB"), Path("/mnt"), Path("/")):
+        assert mount_place(place, fstab), place
+    for other in (tmp_path / "Inbox", tmp_path / "My", Path("/srv"), Path("/mediaplayer")):
+        assert not mount_place(other, fstab), other
+    assert not mount_place(tmp_path / "Inbox", tmp_path / "no fstab")

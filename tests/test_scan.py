@@ -524,13 +524,25 @@ def test_a_missing_root_goes_offline_and_keeps_every_photo(catalog: Catalog, pho
     assert not catalog.roots()[0].online
 
 
-def test_an_empty_mount_point_is_treated_as_offline(catalog: Catalog, photo_folder: Path) -> None:
+def test_an_empty_mount_point_is_treated_as_offline(catalog: Catalog, photo_folder: Path, mount_point) -> None:
+    mount_point(photo_folder)
     root = catalog.add_root(photo_folder)
     scan_root(catalog, root)
     for path in list(photo_folder.rglob("*"))[::-1]:
         path.unlink() if path.is_file() else path.rmdir()
     assert not scan_root(catalog, root).online
     assert catalog.counts("m").total == 6
+
+
+def test_a_folder_emptied_where_no_drive_mounts_lost_its_photos(catalog: Catalog, photo_folder: Path) -> None:
+    """An inbox sorted into other folders was taken for an unplugged drive: its photos stayed, shown
+    twice with their new paths, and tags did not follow them."""
+    root = catalog.add_root(photo_folder)
+    scan_root(catalog, root)
+    for path in list(photo_folder.rglob("*"))[::-1]:
+        path.unlink() if path.is_file() else path.rmdir()
+    result = scan_root(catalog, root)
+    assert result.online and result.removed == 6 and catalog.counts("m").total == 0
 
 
 def test_a_file_moved_inside_the_root_keeps_its_id(catalog: Catalog, photo_folder: Path) -> None:

@@ -554,7 +554,10 @@ def test_a_root_renamed_away_goes_offline_keeps_everything_and_comes_back(start_
     eventually(lambda: live.photos / "after.jpg" in searchable(live.library), what="watching resumed")
 
 
-def test_deletion_events_from_a_vanished_drive_delete_nothing(open_library, photo_folder: Path, tmp_path) -> None:
+def test_deletion_events_from_a_vanished_drive_delete_nothing(
+    open_library, photo_folder: Path, tmp_path, mount_point
+) -> None:
+    mount_point(photo_folder)
     library = open_library()
     library.index([photo_folder])
     paths = sorted(p.resolve() for p in photo_folder.rglob("*.*") if ".hidden" not in p.parts)
