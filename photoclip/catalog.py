@@ -615,7 +615,7 @@ class Catalog:
     def _connect(self) -> sqlite3.Connection:
         try:
             if self._unchanging:  # immutable, unless a write-ahead log left by a crash holds the latest
-                settled = "" if self.path.with_name(self.path.name + "-wal").exists() else "&immutable=1"
+                settled = "" if _holds_bytes(self.path.with_name(self.path.name + "-wal")) else "&immutable=1"
                 conn = sqlite3.connect(self._read_only_uri(settled), uri=True, isolation_level=None,
                                        check_same_thread=False)
             else:
@@ -639,7 +639,8 @@ class Catalog:
         code = getattr(exc, "sqlite_errorcode", None)
         if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
             return LibraryError(
-                f"{self.path} is not a photoclip catalog or is damaged ({exc}); move it away to start fresh"
+                f"{self.path} is not a photoclip catalog or is damaged ({exc}); keep a copy of it, then restore it "
+                f"from a backup, {START_FRESH}"
             )
         if _disk_full(exc, self.path.parent):
             return LibraryFullError(self.path.parent, "open it again")
@@ -1943,13 +1944,25 @@ def _free_bytes(folder: Path) -> int:
         return _FULL_BELOW_BYTES
 
 
+START_FRESH = "or move it away to start fresh (the tags you gave go with it)"
+
+
 def unusable(path: Path, exc: sqlite3.DatabaseError) -> LibraryError:
     """What to tell of a catalog SQLite fails on after it opened: a damaged one is the user's
     tags and marks, to be kept, not written over."""
     if isinstance(exc, sqlite3.OperationalError):
         return LibraryError(f"cannot use the catalog {path} ({exc}); check that its disk is there and working")
     return LibraryError(f"the catalog {path} is damaged ({exc}); keep a copy of it, then restore it from a backup, "
-                        "or move it away to start fresh")
+                        f"{START_FRESH}")
+
+
+def _holds_bytes(path: Path) -> bool:
+    """Whether a file is there and not empty: an empty write-ahead log (one a full disk left, when
+    opening to write failed) holds nothing the catalog lacks."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _disk_full(exc: sqlite3.DatabaseError, folder: Path) -> bool:

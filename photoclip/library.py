@@ -48,6 +48,7 @@ from photoclip.errors import (
     CatalogOutdatedError,
     ImageDecodeError,
     LibraryError,
+    LibraryFullError,
     LibraryLockedError,
     LibraryNotWritableError,
     ModelError,
@@ -328,6 +329,14 @@ class Library:
             _refuse_an_emptied_catalog(directory)
             try:  # another program's is left alone
                 catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging, may_migrate=not held_elsewhere)
+            except LibraryFullError:
+                if not allow_read_only_fallback or unchanging:
+                    raise
+                log.warning("the disk that holds %s is full: opening the library read-only", directory)
+                if lock is not None:
+                    lock.release()
+                lock, read_only, unchanging = None, True, True  # a search needs no room: read as a read-only drive is
+                catalog = Catalog(directory / CATALOG_FILE, unchanging=True, may_migrate=False)
             except CatalogOutdatedError:
                 raise LibraryError(
                     f"library {directory} is in use by an older photoclip (pid {LibraryLock(directory).holder()}), "

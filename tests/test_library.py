@@ -465,6 +465,36 @@ def test_a_full_disk_stops_indexing_with_one_clear_error_and_the_next_run_finish
     assert library.index().embedded == 6 and library.status().counts.indexed == 6
 
 
+def test_a_library_on_a_full_disk_still_opens_to_read(open_library, photo_folder: Path, tmp_path: Path) -> None:
+    """status, search, tags and duplicates each refused: "the disk is full; free some space", as
+    though a search needed room. A read-only drive's library is read; so is a full one's."""
+    from photoclip.errors import LibraryFullError
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("no small disk can be mounted here (mounting needs root)")
+    try:
+        library = open_library(disk / "lib")
+        library.index([photo_folder])
+        expected = [h.path for h in library.search("a red circle", limit=3)]
+        library.close()
+        with contextlib.suppress(OSError), (disk / "filler").open("wb") as filler:
+            while True:
+                filler.write(bytes(1 << 16))
+                filler.flush()
+
+        with pytest.raises(LibraryFullError):
+            Library.open(disk / "lib", model=TINY_MODEL)
+        reopened = Library.open(disk / "lib", model=TINY_MODEL, allow_read_only_fallback=True)
+        try:
+            assert reopened.read_only and [h.path for h in reopened.search("a red circle", limit=3)] == expected
+        finally:
+            reopened.close()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
 def test_a_jpeg_cut_a_little_short_is_indexed_and_its_damage_kept(open_library, photo_folder: Path) -> None:
     from PIL import Image
 
