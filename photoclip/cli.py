@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -335,6 +336,35 @@ def _listed(words: Sequence[str]) -> str:
 def _synopsis(action: argparse.Action) -> str:
     name = (action.metavar or action.dest).upper()
     return {"+": f"{name}...", "*": f"[{name}...]"}.get(str(action.nargs), name)
+
+
+_FILE_URI = re.compile(r"file:(?://([^/]*))?(/(?!/).*)", re.IGNORECASE | re.DOTALL)
+
+
+def _local_path(text: str, what: str) -> str:
+    """`text`, or the path it names where it is a file:// URI, as a file manager's "copy address"
+    gives it (file:///home/me/My%20Photos is /home/me/My Photos): taken as written, it named a
+    folder "file:" in the current one. One on another computer is refused: no path here reaches it."""
+    uri = _FILE_URI.fullmatch(text)
+    if uri is None:
+        return text
+    host, path = uri.groups()
+    if host and host.lower() != "localhost":
+        raise QueryError(f"{text} names a {what} on the computer {host}; give the path it has on this computer "
+                         "(where it is mounted)")
+    if os.name == "nt":
+        import nturl2path  # as urllib.request reads one there: /C:/My%20Photos is C:\My Photos
+
+        return nturl2path.url2pathname(path)
+    return os.fsdecode(urllib.parse.unquote_to_bytes(path))
+
+
+def _library_as_a_path(args: argparse.Namespace) -> None:
+    """--library, or $PHOTOCLIP_LIBRARY, given as a file:// URI: the folder it names."""
+    if args.library:
+        args.library = _local_path(args.library, "folder")
+    elif os.environ.get("PHOTOCLIP_LIBRARY"):
+        os.environ["PHOTOCLIP_LIBRARY"] = _local_path(os.environ["PHOTOCLIP_LIBRARY"], "folder")
 
 
 def _quoted(text: str) -> str:
@@ -864,7 +894,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise QueryError(f"{args.copy_to} is a file, not a folder; give a folder to copy the photos into")
     with _open(args, write=False) as library:
         status = _require_indexed(library)
-        query = _query_of(args.query)
+        query = _query_of([_local_path(word, "file") for word in args.query])
         for folder in args.within or ():
             _require_folder_there(library, folder)
         tags = [_the_tag_meant(library, given) for given in args.tag or ()]
@@ -1069,6 +1099,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
         if os.name != "posix":
             raise QueryError("cannot read an image from standard input here; give the path of a photo")
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
+    args.image = [_local_path(image, "file") for image in args.image]
     with _open(args, write=False) as library:
         _require_indexed(library)
         image = args.image if len(args.image) > 1 else args.image[0]
@@ -1554,12 +1585,18 @@ def cmd_define_tag(args: argparse.Namespace) -> int:
         if args.command == "forget-tag":
             _forget_tag(library, args.tag)
             return 0
-        name, defined = tagging.normalize_tag(args.tag), {name for name, _ in library.defined_tags()}
-        labelled = name not in defined and _a_vocabulary_label(library, name)
-        given = 0 if name in defined else len(library.tagged(args.tag))
-        library.define_tag(args.tag, args.prompt)
-        shown = _tag(library.shown_tag(args.tag))
-        if labelled:  # the user's description wins over the vocabulary's
+        name = tagging.normalize_tag(args.tag)
+        was = dict(library.defined_tags()).get(name)
+        labelled = was is None and _a_vocabulary_label(library, name)
+        given = 0 if was is not None else len(library.tagged(args.tag))
+        if was is None or args.prompt is not None:  # defined again without one: its prompt stays
+            library.define_tag(args.tag, args.prompt)
+        shown, now = _tag(library.shown_tag(args.tag)), dict(library.defined_tags())[name]
+        if was is not None and args.prompt is None:
+            print(f"{shown} is defined already, as {_quoted(was)}; --prompt describes it anew", file=sys.stderr)
+        elif was is not None and now != was:
+            print(f"{shown} is now described as {_quoted(now)}, no longer as {_quoted(was)}", file=sys.stderr)
+        elif labelled:  # the user's description wins over the vocabulary's
             print(f"{shown} is a tag the vocabulary gives; photoclip now gives it to photos that look like your "
                   f"description instead (`photoclip forget-tag {shown}` goes back to the vocabulary's)",
                   file=sys.stderr)
@@ -1776,6 +1813,21 @@ class _Output:
         return getattr(self._stream, name)
 
 
+class _ClosedOutput:
+    """stdout for a command started with it closed (`photoclip search red >&-`): what it prints
+    would be lost, so printing fails, as `ls >&-` does; a command that prints nothing (index) does
+    its work. The null device holds the descriptor, so that no file opened later takes it as stdout."""
+
+    def __init__(self) -> None:
+        self._nowhere = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed; send it to a file, or to /dev/null to drop it")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._nowhere, name)
+
+
 class _TerminalSafe:
     """stdout, every write passed through on_terminal."""
 
@@ -1826,8 +1878,8 @@ def _print_paths_as_named() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if sys.stdout is None:  # started with stdout closed (`photoclip status >&-`): what it prints goes nowhere
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:  # started with stdout closed (`photoclip status >&-`)
+        sys.stdout = _ClosedOutput()
     if sys.stderr is None:  # `photoclip index 2>&-`: its messages go nowhere, and the work is done all the same
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     if sys.stdin is None:  # `<&-`: nothing to read, as from /dev/null
@@ -1885,6 +1937,10 @@ def _run(argv: Sequence[str] | None) -> int:
         parser.refuse_unknown(args.command, extras)
     if args.library is not None and not args.library.strip():  # not the default library, as Library.open takes it
         parser.refuse("--library is empty; give the library's folder, or leave --library out for your own library")
+    try:
+        _library_as_a_path(args)
+    except QueryError as exc:
+        parser.refuse(f"{'--library' if args.library else '$PHOTOCLIP_LIBRARY'} {exc}")
     if args.device is not None and not re.fullmatch(config.DEVICE_NAMES, args.device.strip().lower()):
         parser.refuse(f"unknown device {args.device!r}; use auto, cpu, cuda or mps")
     if getattr(args, "null", False) and getattr(args, "json", False):

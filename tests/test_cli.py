@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_a_catalog_damaged_inside_gives_one_line_that_says_to_keep_it(run, photo
         file.write(bytes(random.Random(1).randrange(256) for _ in range(size)))
     assert run("search", "a photo") == (2, "", (
         f"photoclip: error: the catalog {catalog} is damaged (database disk image is malformed); keep a copy of it, "
-        "then restore it from a backup, or move it away to start fresh\n"))
+        "then restore it from a backup, or move it away to start fresh (the tags you gave go with it)\n"))
 
 
 def test_index_without_folders_says_how_to_give_one(run) -> None:
@@ -867,6 +868,7 @@ def test_a_command_started_with_stdin_or_stderr_closed_does_its_work(run, tmp_pa
 
     assert photoclip("index", str(tmp_path / "photos")).returncode == 0
     assert json.loads(run("status", "--json")[1])["indexed"] == len(scenes) + len(copies)
+    assert photoclip("search", "").returncode == 2
     trashing = photoclip("duplicates", "--trash")
     assert trashing.returncode == 2 and "Traceback" not in trashing.stderr and all(c.exists() for c in copies)
 
@@ -1096,6 +1098,20 @@ def test_a_defined_tag_is_given_and_albums_show_what_their_photos_share(run, tmp
         f"{squares} photos tagged square\n")
     code, _, err = run("tags", "--vocabulary", str(tmp_path / "none.txt"))
     assert code == 2 and "cannot read the tag vocabulary" in err
+
+
+def test_defining_a_tag_again_keeps_its_prompt_unless_given_another(run, photo_folder: Path) -> None:
+    """`define-tag cabin` again put back "a photo of cabin." in place of the prompt crafted for it, saying nothing."""
+    run("index", str(photo_folder))
+    run("define-tag", "cabin", "--prompt", "a wooden cabin by a lake, autumn")
+    code, _, err = run("define-tag", "Cabin")
+    assert code == 0 and err.startswith(
+        'cabin is defined already, as "a wooden cabin by a lake, autumn"; --prompt describes it anew\n')
+    assert run("tags", "--defined")[1] == "cabin\ta wooden cabin by a lake, autumn\n"
+    code, _, err = run("define-tag", "cabin", "--prompt", "a log cabin")
+    assert code == 0 and err.startswith(
+        'cabin is now described as "a log cabin", no longer as "a wooden cabin by a lake, autumn"\n')
+    assert run("tags", "--defined")[1] == "cabin\ta log cabin\n"
 
 
 def test_deleting_a_defined_tag_the_vocabulary_also_gives_says_where_it_stays(run, tmp_path: Path) -> None:
@@ -1866,8 +1882,9 @@ def test_a_search_before_any_photo_is_indexed_says_whether_indexing_is_under_way
 
 
 def test_status_says_whether_a_folder_is_online_now_not_at_the_last_scan(
-    run, photo_folder: Path, tmp_path: Path
+    run, photo_folder: Path, tmp_path: Path, mount_point
 ) -> None:
+    mount_point(photo_folder)
     run("index", str(photo_folder))
     photo_folder.rename(tmp_path / "unplugged")  # no `index` since: the catalog still says online
 
@@ -2210,6 +2227,43 @@ def test_watch_of_a_folder_that_is_not_there_says_so_and_watches_nothing(run, ph
     assert code == 2 and err.endswith("p0.jpg is not a folder; give the folder that holds your photos\n")
 
 
+def test_a_command_started_with_stdout_closed_says_its_results_are_lost(photo_folder: Path, tmp_path: Path) -> None:
+    """`search red >&-` printed its results nowhere and exited 0; `ls >&-` fails, and so does it. A
+    command that prints nothing there (index) does its work."""
+
+    def photoclip(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model", TINY_MODEL, *args]
+        return subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *command], capture_output=True, text=True,
+                              timeout=120)
+
+    assert photoclip("index", str(photo_folder)).returncode == 0
+    for searched in (photoclip("search", "a photo"), photoclip("search", "a photo", "--json")):
+        assert (searched.returncode, searched.stderr) == (2, "photoclip: error: cannot write the output: standard "
+                                                             "output is closed; send it to a file, or to /dev/null to "
+                                                             "drop it\n")
+
+
+def test_a_file_uri_names_the_library_and_the_photos_at_its_path(
+    photo_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--library file:///tmp/x/lib index` made a folder "file:" in the current one, and `status` found no
+    library there; `similar file:///…/p0.jpg` found no such file."""
+    monkeypatch.chdir(tmp_path)
+    library = tmp_path / "My Lib"
+    tiny = ["--model", TINY_MODEL]
+    assert main(["--library", f"file://{urllib.parse.quote(str(library))}", *tiny, "index", str(photo_folder)]) == 0
+    assert (library / CATALOG_FILE).is_file() and not (tmp_path / "file:").exists()
+    monkeypatch.setenv("PHOTOCLIP_LIBRARY", f"file://localhost{urllib.parse.quote(str(library))}")
+    photo = f"FILE://{urllib.parse.quote(str(photo_folder / 'p0.jpg'))}"
+    capsys.readouterr()
+    assert main([*tiny, "similar", photo, "-n", "1"]) == 0 and len(capsys.readouterr().out.splitlines()) == 1
+    assert main([*tiny, "search", photo, "-n", "1"]) == 0
+    assert Path(capsys.readouterr().out.strip()) == (photo_folder / "p0.jpg").resolve()
+    assert _refused(["--library", "file://nas/photos", "status"], capsys) == (
+        2, "", "photoclip: error: --library file://nas/photos names a folder on the computer nas; give the path it "
+               "has on this computer (where it is mounted)\n")
+
+
 def test_output_its_reader_stopped_reading_ends_quietly_and_a_full_disk_in_one_line(run, photo_folder: Path,
                                                                                       tmp_path: Path) -> None:
     """Short output is written only as Python exits: `| head -1` must not get "Exception ignored"
@@ -2229,7 +2283,8 @@ def test_output_its_reader_stopped_reading_ends_quietly_and_a_full_disk_in_one_l
     closed = subprocess.run(["bash", "-c", '"$@" >&-', "bash", sys.executable, "-m", "photoclip", "--library",
                              str(tmp_path / "lib"), "--model", TINY_MODEL, "status"],
                             capture_output=True, text=True, timeout=120)
-    assert closed.returncode == 0 and closed.stderr == ""
+    assert closed.returncode == 2 and closed.stderr.startswith("photoclip: error: cannot write the output: standard "
+                                                               "output is closed;")
 
 
 def test_duplicates_can_end_each_line_with_nul_for_names_that_hold_a_newline(run, tmp_path: Path) -> None:
