@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -976,12 +976,10 @@ class Library:
 
     # watching: targeted updates for the paths a watcher's events name (one writer thread)
 
-    def scan_paths(self, paths: Iterable[Path | str], written: Collection[str] = ()) -> scan.PathChanges:
-        """Bring just these files or folders in line with the disk, instead of whole roots;
-        `written`: files heard written to, read again even where their size and mtime are the same."""
+    def scan_paths(self, paths: Iterable[Path | str]) -> scan.PathChanges:
+        """Bring just these files or folders in line with the disk, instead of whole roots."""
         self._require_writable()
-        changes = scan.scan_paths(
-            self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns, written)
+        changes = scan.scan_paths(self.catalog, self.catalog.roots(), paths, self.settings.exclude_patterns)
         self._drop_vectors(changes.removed_vectors)
         self._read_dates_again()  # a photo copied into "Christmas 2003", its old file then deleted: moved
         return changes

@@ -94,6 +94,7 @@ class FileEntry:
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int | None = None  # when its inode last changed (a write, a rename, a chmod); None: not read
 
 
 @dataclass
@@ -268,7 +269,7 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                     result.descriptions.append(FileEntry(entry.path, st.st_size, changed))
                 elif entry.is_file() and is_candidate(entry.path, names):
                     st = entry.stat()
-                    result.files.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
+                    result.files.append(FileEntry(entry.path, st.st_size, mtime_ns(st), in_int64(st.st_ctime_ns)))
             except FileNotFoundError:
                 result.vanished.append(entry.path)  # its folder, moved since it was listed, took it along
                 continue
@@ -399,15 +400,17 @@ def _changed(path: str, state: FileState) -> bool:
     return (st.st_size, mtime_ns(st)) != (state.size, state.mtime_ns) or _rewritten(path, state)
 
 
-def _rewritten(path: str, state: FileState, written: bool = False) -> bool:
-    """A file written since it was read, though its size and mtime are as they were: a failed or
-    damaged photo restored from a backup with `cp -p`, rsync -a or Time Machine, or any photo a
-    watcher heard written (an edit that kept the file's date, `touch -r`, exiftool -P). Only
-    these: a rename or chmod moves the ctime of a photo that did not change too."""
-    if state.read_at is None or not (state.broken or written):
+def _rewritten(path: str, state: FileState, ctime_ns: int | None = None) -> bool:
+    """A file written since it was read, though its size and mtime are as they were: a photo
+    restored from a backup with `cp -p`, rsync -a or Time Machine, or edited in place with its
+    date kept (`touch -r`, exiftool -P), while photoclip watched or not. Its ctime (`ctime_ns`,
+    else read now) says so. A rename or a chmod moves the ctime of a photo that did not change
+    too: that costs one read of its file, whose hash is found the same (nothing decoded, nothing
+    embedded: pipeline.settle_unchanged), which marks it read again."""
+    if state.read_at is None:
         return False
     try:
-        return os.stat(path).st_ctime_ns > state.read_at * 1e9
+        return (os.stat(path).st_ctime_ns if ctime_ns is None else ctime_ns) > state.read_at * 1e9
     except OSError:
         return False
 
@@ -425,7 +428,7 @@ def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:
         except OSError:
             continue
         seen.paired_raws.remove(raw)
-        seen.files.append(FileEntry(raw, st.st_size, mtime_ns(st)))
+        seen.files.append(FileEntry(raw, st.st_size, mtime_ns(st), in_int64(st.st_ctime_ns)))
 
 
 def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState]:
@@ -560,7 +563,7 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
         state = known.get(f.path)
         if state is None:
             new.append(f)
-        elif (state.size, state.mtime_ns) != (f.size, f.mtime_ns) or _rewritten(f.path, state):
+        elif (state.size, state.mtime_ns) != (f.size, f.mtime_ns) or _rewritten(f.path, state, f.ctime_ns):
             changed.append((state.id, f.size, f.mtime_ns))
         elif state.status == "failed":
             failed[state.id] = f
@@ -770,10 +773,8 @@ def _known_at(catalog: Catalog, path: str) -> dict[str, FileState]:
 
 def scan_paths(
     catalog: Catalog, roots: Sequence[Root], paths: Iterable[str | Path], exclude: Sequence[str] = (),
-    written: Collection[str] = (),
 ) -> PathChanges:
-    """Reconcile just these files or folders (present or gone) with the catalog; `written`: those
-    a watcher heard written to, read again even where their size and mtime are as they were.
+    """Reconcile just these files or folders (present or gone) with the catalog.
 
     Deletions are applied only while their root is present: when a drive vanishes, the flood of
     "deleted" events it may cause marks the root offline instead. A file that vanished while one
@@ -815,7 +816,7 @@ def scan_paths(
                 if known_path in paired or _is_gone(known_path):
                     gone[known_path], gone_root[known_path] = state, root
         elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not _stood_in_for(catalog, path):
-            present[path] = (root, FileEntry(path, st.st_size, mtime_ns(st)))
+            present[path] = (root, FileEntry(path, st.st_size, mtime_ns(st), in_int64(st.st_ctime_ns)))
             files[path] = root
         else:
             for known_path, state in catalog.photo_states([path]).items():
@@ -842,7 +843,7 @@ def scan_paths(
         state = states.get(path)
         if state is None:
             new.setdefault(root.id, (root, []))[1].append(entry)
-        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns) or _rewritten(path, state, path in written):
+        elif (state.size, state.mtime_ns) != (entry.size, entry.mtime_ns) or _rewritten(path, state, entry.ctime_ns):
             changed.append((state.id, entry.size, entry.mtime_ns))
         elif state.status == "failed":
             failed[state.id] = entry

@@ -226,7 +226,6 @@ class _Changes:
         self.moves: deque[tuple[str, str]] = deque()
         self.open: dict[str, float] = {}  # written to, not closed yet (inotify) -> last written
         self.closed: dict[str, float] = {}  # closed by their writer since last written to (inotify) -> when
-        self.written: set[str] = set()  # heard written to (not renamed or chmod-ed) since last taken in
 
     def __bool__(self) -> bool:
         return bool(self.settling or self.ready or self.moves)
@@ -270,17 +269,14 @@ class _Changes:
         opened = self.open.get(path)
         return opened is not None and now - opened < OPEN_WRITE_MAX_S
 
-    def take_ready(self, now: float) -> tuple[list[str], set[str]]:
+    def take_ready(self, now: float) -> list[str]:
         """Ready paths, all at once, when nothing else is settling (so a move seen as a deletion
-        here and a creation there pairs up) or when the oldest has waited `hold_s`; and which of
-        them were heard written to."""
+        here and a creation there pairs up) or when the oldest has waited `hold_s`."""
         if not self.ready or (self.settling and now - min(self.ready.values()) < self.hold_s):
-            return [], set()
+            return []
         paths = list(self.ready)
         self.ready.clear()
-        written = self.written.intersection(paths)
-        self.written.difference_update(paths)
-        return paths, written
+        return paths
 
     def next_deadline(self) -> float | None:
         times = [s.since + self.settle_s for s in self.settling.values()]
@@ -566,9 +562,6 @@ class Worker:
             dest = os.fsdecode(event.dest_path)
             with self._cv:
                 self._changes.moves.append((src, dest))
-                if src in self._changes.written:  # a temporary file written, then renamed over the photo
-                    self._changes.written.discard(src)
-                    self._changes.written.add(dest)
                 self._changes.wrote(src, time.monotonic(), still_open=False)
                 self._idle_announced = False
                 self._cv.notify_all()
@@ -582,9 +575,6 @@ class Worker:
                 self._next_poll = 0.0
                 self._cv.notify_all()
             return
-        if event.event_type in ("modified", "closed") and not event.is_directory:
-            with self._cv:
-                self._changes.written.add(src)
         if hears_closes and event.event_type not in ("created", "attrib"):  # attrib: a chmod, no write
             with self._cv:
                 self._changes.wrote(src, time.monotonic(), still_open=event.event_type == "modified",
@@ -909,7 +899,7 @@ class Worker:
         checked = [(path, entry, _stat(path)) for path, entry in due]
         with self._cv:
             self._changes.settle(checked, now)
-            ready, written = self._changes.take_ready(now)
+            ready = self._changes.take_ready(now)
         if not ready:
             return False
         root_paths = {str(r.path) for r in self.library.roots()}
@@ -921,17 +911,16 @@ class Worker:
             else:
                 paths.append(path)
         try:
-            self._take_in(paths, written)
+            self._take_in(paths)
         except LibraryFullError as exc:
             for path in paths:  # they settle again, and are taken in once there is room
                 self._touch(path)
             self._stop_for_full_disk(exc)
         return True
 
-    def _take_in(self, paths: list[str], written: set[str]) -> None:
+    def _take_in(self, paths: list[str]) -> None:
         """Files that settled: sidecars and Takeout JSON are read for their photos, the rest
-        scanned as photos (`written`: heard written to, so read again even at the same size and
-        mtime)."""
+        scanned as photos."""
         sidecars = [p for p in paths if keywords.is_sidecar(p)]
         if sidecars:
             paths = [p for p in paths if not keywords.is_sidecar(p)]
@@ -945,7 +934,7 @@ class Worker:
             paths = [p for p in paths if not takeout.is_json(p)]
             self._report(self.library.read_takeout_json(descriptions))
         if paths:
-            self._report(self.library.scan_paths(paths, written))
+            self._report(self.library.scan_paths(paths))
 
     def _stop_for_full_disk(self, exc: LibraryFullError) -> None:
         """Embedding waits FULL_DISK_RETRY_S, then tries again; the user hears of it once."""

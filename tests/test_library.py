@@ -240,6 +240,41 @@ def test_reindexing_unchanged_files_calls_no_encoder(open_library, photo_folder:
     assert report.total == 0 and spy.images == 0
 
 
+def test_a_photo_rewritten_with_its_size_and_date_kept_while_closed_is_read_again(
+    open_library, tmp_path: Path, spy_on
+) -> None:
+    """exiftool -P fixed a date taken in place (the same length, the file's date kept) while photoclip
+    was closed: `index` said nothing changed, and "april 2013" never found the photo. A chmod
+    moves the ctime too: that photo is only hashed again."""
+    from PIL import Image
+
+    def saved(path: Path, taken: str) -> None:
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = taken
+        Image.new("RGB", (64, 48), (200, 30, 30)).save(path, "JPEG", exif=exif)
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    fixed, other = folder / "fixed.jpg", folder / "other.jpg"
+    saved(fixed, "2018:02:02 10:00:00")
+    write_photo(other, seed=2)
+    library = open_library()
+    library.index([folder])
+    library.close()
+    before = fixed.stat()
+    saved(fixed, "2013:04:04 10:00:00")
+    os.utime(fixed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fixed.stat().st_size == before.st_size
+    other.chmod(0o600)
+
+    library = open_library()
+    spy = spy_on(library)
+    report = library.index()
+
+    assert library.photo_at(fixed).taken_at.startswith("2013-04-04")
+    assert (report.total, report.embedded, spy.images) == (2, 0, 0)  # the same pixels: their vector kept
+
+
 def _touch_all(folder: Path) -> list[Path]:
     """Every photo in `folder` given a new mtime, as a backup put back or a sync tool does."""
     later = time.time() + 120

@@ -163,11 +163,11 @@ def test_a_failed_photo_restored_with_its_size_and_mtime_is_read_again_when_a_wa
     assert catalog.photo_by_path(photo).status == "pending"
 
 
-def test_an_indexed_photo_written_anew_at_its_size_and_mtime_is_read_again_only_when_heard_written(
+def test_an_indexed_photo_written_anew_at_its_size_and_mtime_is_read_again_by_its_ctime(
     catalog: Catalog, tmp_path: Path
 ) -> None:
-    """`touch -r` or exiftool -P keep a file's date; a rename or chmod moves its ctime as well,
-    without a write: only a watcher's word that it was written makes it read again."""
+    """`touch -r` or exiftool -P keep a file's date: only a watcher that heard the write read it
+    again, so an edit made while photoclip was closed kept the old vector and date for ever."""
     photo = write_photo(tmp_path / "x.bmp", seed=1, fmt="BMP")
     root = catalog.add_root(tmp_path)
     scan_root(catalog, root)
@@ -178,9 +178,14 @@ def test_an_indexed_photo_written_anew_at_its_size_and_mtime_is_read_again_only_
     write_photo(photo, seed=2, fmt="BMP")
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert photo.stat().st_size == stat.st_size
-    assert not scan_paths(catalog, [root], [photo]).changed
-    assert scan_paths(catalog, [root], [photo], written={str(photo)}).changed == (state.id,)
+    assert scan_root(catalog, root).changed == 1
     assert catalog.photo_by_path(photo).status == "pending"
+    catalog.store_batch("m", [(state.id, PhotoMetadata("h2", 1, 1, None, "bmp"), np.ones(4, np.float32))], [])
+    assert scan_root(catalog, root).changed == 0  # read since: as it is
+    time.sleep(0.05)
+    write_photo(photo, seed=3, fmt="BMP")
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert scan_paths(catalog, [root], [photo]).changed == (state.id,)  # what a watcher hears
 
 
 def test_a_folder_a_watcher_names_is_listed_with_what_in_it_cannot_be_read(catalog: Catalog, tmp_path: Path) -> None:
