@@ -878,7 +878,7 @@ class Catalog:
                 "SELECT DISTINCT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id"
                 " WHERE p.root_id = ?", (root_id,))]
             self._conn.execute("DELETE FROM photos WHERE root_id = ?", (root_id,))
-            self._conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
+            self._forget_root(root_id)
             if ids:
                 self._bump_generation()
         return ids
@@ -887,7 +887,13 @@ class Catalog:
         """A new root contains an old one: its photos move over, ids and vectors kept."""
         with self.transaction():
             self._conn.execute("UPDATE photos SET root_id = ? WHERE root_id = ?", (outer, inner))
-            self._conn.execute("DELETE FROM roots WHERE id = ?", (inner,))
+            self._forget_root(inner)
+
+    def _forget_root(self, root_id: RootId) -> None:
+        """The root's row, and what the meta table kept of it ("sidecars_seen:3"): a root added
+        later may be given its id."""
+        self._conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
+        self._conn.execute("DELETE FROM meta WHERE key LIKE '%:' || ?", (str(root_id),))
 
     # photos: scanning
 

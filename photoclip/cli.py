@@ -359,12 +359,22 @@ def _local_path(text: str, what: str) -> str:
     return os.fsdecode(urllib.parse.unquote_to_bytes(path))
 
 
-def _library_as_a_path(args: argparse.Namespace) -> None:
-    """--library, or $PHOTOCLIP_LIBRARY, given as a file:// URI: the folder it names."""
-    if args.library:
-        args.library = _local_path(args.library, "folder")
-    elif os.environ.get("PHOTOCLIP_LIBRARY"):
-        os.environ["PHOTOCLIP_LIBRARY"] = _local_path(os.environ["PHOTOCLIP_LIBRARY"], "folder")
+def _uris_as_paths(args: argparse.Namespace) -> None:
+    """--library (or $PHOTOCLIP_LIBRARY), and the folders and photos a command names, given as
+    file:// URIs: the paths they name."""
+    try:
+        if args.library:
+            args.library = _local_path(args.library, "folder")
+        elif os.environ.get("PHOTOCLIP_LIBRARY"):
+            os.environ["PHOTOCLIP_LIBRARY"] = _local_path(os.environ["PHOTOCLIP_LIBRARY"], "folder")
+    except QueryError as exc:
+        raise QueryError(f"{'--library' if args.library else '$PHOTOCLIP_LIBRARY'} {exc}") from None
+    for name in ("paths", "path", "within", "folders"):
+        given = getattr(args, name, None)
+        if isinstance(given, str):
+            setattr(args, name, _local_path(given, "folder"))
+        elif given:
+            setattr(args, name, [_local_path(path, "file or folder") for path in given])
 
 
 def _quoted(text: str) -> str:
@@ -1938,9 +1948,9 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.library is not None and not args.library.strip():  # not the default library, as Library.open takes it
         parser.refuse("--library is empty; give the library's folder, or leave --library out for your own library")
     try:
-        _library_as_a_path(args)
+        _uris_as_paths(args)
     except QueryError as exc:
-        parser.refuse(f"{'--library' if args.library else '$PHOTOCLIP_LIBRARY'} {exc}")
+        parser.refuse(str(exc))
     if args.device is not None and not re.fullmatch(config.DEVICE_NAMES, args.device.strip().lower()):
         parser.refuse(f"unknown device {args.device!r}; use auto, cpu, cuda or mps")
     if getattr(args, "null", False) and getattr(args, "json", False):

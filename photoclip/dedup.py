@@ -157,7 +157,7 @@ class DuplicateGroup:
             return None
         alike = dict(zip(self.others, self.similarities))
         keeper, *others = members
-        albums = {os.path.dirname(photos[pid].path) for pid in self.kept_too}
+        albums = {os.path.dirname(photos[pid].path) for pid in (*self.kept_too, self.keeper) if pid in photos}
         return DuplicateGroup(keeper, tuple(others), tuple(alike.get(pid, self.similarity) for pid in others),
                               all(photos[pid].hash == photos[keeper].hash for pid in others),
                               kept_in_albums(photos[keeper], [photos[pid] for pid in others], albums))
@@ -1092,20 +1092,17 @@ def _vectors_by_hash(members: list[Photo], vectors: VectorIndex | None, embedded
 
 
 def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
-    """Whether every photo kept in a copy's stead is there as it was, and another file. One edited
-    since (or gone) may no longer be the picture: the copy may be its last original, though a
-    lesser copy kept in an album is still there."""
+    """Whether the first photo kept in a copy's stead (the best one kept) is there as it was, and
+    another file. Edited since (or gone), it may no longer be the picture: the copy may be its last
+    original, though a lesser copy kept in an album is still there."""
     if not kept:
         return False
-    for photo in kept:
-        try:
-            st = os.stat(photo.path)
-        except OSError:
-            return False
-        if (st.st_size, mtime_ns(st)) != (photo.size, photo.mtime_ns) or \
-                (st.st_dev, st.st_ino) == (copy.st_dev, copy.st_ino):
-            return False
-    return True
+    try:
+        st = os.stat(kept[0].path)
+    except OSError:
+        return False
+    return (st.st_size, mtime_ns(st)) == (kept[0].size, kept[0].mtime_ns) and \
+        (st.st_dev, st.st_ino) != (copy.st_dev, copy.st_ino)
 
 
 def _date_key(photo: Photo) -> tuple[str, int]:
@@ -1142,9 +1139,9 @@ def _linked_name(path: Path) -> tuple[bool, int]:
 def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Photo]] | None = None) -> TrashResult:
     """Send each photo's file to the system trash, where the user can restore it. A file that
     changed since it was indexed, or vanished, stays out of it: the user chose what they saw.
-    With `kept_for` (a copy -> the photos kept in its stead), a copy goes only while each of
-    those is still there as it was, and is another file: never the last one of a picture; and
-    only when they hold its Notes (a caption, a rating, a colour label) too."""
+    With `kept_for` (a copy -> the photos kept in its stead, the best first), a copy goes only
+    while the first of those is still there as it was, and is another file: never the last one of
+    a picture; and only when they hold its Notes (a caption, a rating, a colour label) too."""
     read = functools.cache(notes_on)  # many copies share the photo kept: each file is read once a run
     jsons = _TakeoutJsons()
     trashed: list[PhotoId] = []
@@ -1163,7 +1160,9 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
             failed.append((photo.path, "it changed since it was indexed; look at it again"))
             continue
         if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(st, kept_for[photo.id]):
-            failed.append((photo.path, "the copy kept in its place is gone, changed, or this very file; look again"))
+            stead = kept_for[photo.id][0].path.name if kept_for[photo.id] else "the photo kept"
+            failed.append((photo.path, f"{stead}, kept in its place, is gone, changed since it was read, or this very "
+                                       "file; look again once photoclip has read it again"))
             continue
         kept = kept_for.get(photo.id) if kept_for is not None else None
         missing = _notes_missing(photo.path, kept, read) if kept is not None else []

@@ -268,6 +268,7 @@ class Library:
         self.settings = settings
         self.read_only = read_only
         self.unwritable = unchanging  # read-only because its folder cannot be written, not for another photoclip
+        self.full_disk = False  # read-only because its disk is full (Library.open)
         self._lock = lock
         self.catalog = catalog
         self._encoder: ClipEncoder | None = None
@@ -314,7 +315,7 @@ class Library:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create library folder {directory}: {exc.strerror}") from exc
-        lock, unchanging, held_elsewhere = None, False, False
+        lock, unchanging, held_elsewhere, full = None, False, False, False
         if not read_only:
             lock = LibraryLock(directory)
             try:
@@ -330,12 +331,10 @@ class Library:
             try:  # another program's is left alone
                 catalog = Catalog(directory / CATALOG_FILE, unchanging=unchanging, may_migrate=not held_elsewhere)
             except LibraryFullError:
-                if not allow_read_only_fallback or unchanging:
+                if not allow_read_only_fallback or unchanging or lock is None:
                     raise
                 log.warning("the disk that holds %s is full: opening the library read-only", directory)
-                if lock is not None:
-                    lock.release()
-                lock, read_only, unchanging = None, True, True  # a search needs no room: read as a read-only drive is
+                full = True  # a search needs no room: read as a read-only drive's, the lock kept so no one writes
                 catalog = Catalog(directory / CATALOG_FILE, unchanging=True, may_migrate=False)
             except CatalogOutdatedError:
                 raise LibraryError(
@@ -354,7 +353,8 @@ class Library:
                 kept = dataclasses.replace(settings, model=saved.model, model_file=saved.model_file)
             if kept != saved and not read_only:
                 config.save_settings(directory, kept)
-            library = cls(directory, _with_env(settings), read_only, lock, catalog, unchanging)
+            library = cls(directory, _with_env(settings), read_only or full, lock, catalog, unchanging)
+            library.full_disk = full
             library._untried_model = (settings.model, settings.model_file) if untried else None
             library._saved_model = (saved.model, saved.model_file) if untried else None
             library.model_not_chosen = not_chosen
@@ -716,6 +716,8 @@ class Library:
             _warn_unsaved(exc)
 
     def _require_writable(self) -> None:
+        if self.full_disk:
+            raise LibraryFullError(self.directory, "open the library again")
         if self.unwritable:
             raise LibraryNotWritableError(
                 f"library {self.directory} is on a disk or in a folder that cannot be written; it can be searched, "
@@ -752,7 +754,7 @@ class Library:
                 raise LibraryError(f"{folder} is already part of the library (inside {root.path})")
         inner = [root for root in self.catalog.roots() if folder in root.path.parents]
         for root in inner:
-            if not scan.root_present(root.path) and self.catalog.file_states(root.id):
+            if not scan.root_present(self.catalog, root) and self.catalog.file_states(root.id):
                 raise LibraryError(
                     f"{root.path}, a folder of the library inside {folder}, is offline (an unplugged drive?): "
                     f"plug it in before adding {folder}, or its photos and their tags would be forgotten")
@@ -2060,7 +2062,7 @@ class Library:
         """Whether a folder of the library is online now, by the rule a scan goes by: its folder
         is there and is no empty stand-in (the mount point an unplugged drive leaves) for a
         folder that had photos."""
-        if scan.root_present(root.path):
+        if scan.root_present(self.catalog, root):
             return True
         return os.path.isdir(root.path) and not self.catalog.states_under(str(root.path))
 

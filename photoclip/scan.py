@@ -70,6 +70,7 @@ _SKIPPED_INSIDE: tuple[tuple[str, str], ...] = (
 """(parent, folder) patterns, compared without case: folders of copies or icons known by the
 folder they are in. An old iPhoto library keeps its photos in Masters (Originals, Modified and
 the years of older ones) and copies of each in Previews, Thumbnails and Data."""
+_MOUNT_POINT_KEY = "mount_point:{}"  # catalog meta: a root a scan saw with photos as a mount point
 _UNITY_PROJECT = ("Assets", "ProjectSettings")
 """A folder holding these is a Unity project: its Library is the editor's cache of the Assets."""
 _WINDOWS_SYSTEM = ("System32", "SysWOW64", "WinSxS", "SystemApps")
@@ -547,11 +548,13 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
     if seen.entries_seen == 0 and known and str(root.path) in seen.unreadable:
         log.warning("cannot read %s, which had %d photos: keeping them, shown as offline", root.path, len(known))
         return _offline(catalog, root)
-    if seen.entries_seen == 0 and known and mount_place(root.path):
+    if seen.entries_seen == 0 and known and _may_be_unmounted(catalog, root):
         log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
         return _offline(catalog, root)
     if not root.online:
         catalog.set_root_online(root.id, True)
+    if seen.entries_seen:
+        _note_mount_point(catalog, root)
     _unpair_raws_of_failed_partners(catalog, seen)
 
     new: list[FileEntry] = []
@@ -692,17 +695,30 @@ class PathChanges:
         return bool(self.added or self.changed or self.moved or self.removed or self.offline)
 
 
-def root_present(path: Path) -> bool:
+def root_present(catalog: Catalog, root: Root) -> bool:
     """The root's folder is there, and no empty stand-in for a drive: an unplugged drive often
-    leaves an empty mount point behind (mounts.mount_place), so such a root that is empty counts
-    as missing, never as "all deleted". Any other folder found empty was emptied."""
+    leaves an empty mount point behind, so such a root that is empty counts as missing, never as
+    "all deleted". Any other folder found empty was emptied."""
     try:
-        with os.scandir(path) as entries:
+        with os.scandir(root.path) as entries:
             if next(entries, None) is not None:
                 return True
     except OSError:
         return False
-    return not mount_place(path)
+    return not _may_be_unmounted(catalog, root)
+
+
+def _may_be_unmounted(catalog: Catalog, root: Root) -> bool:
+    """Whether a drive or share may be mounted at the root's folder: a place drives mount at
+    (mounts.mount_place), or a mount point when a scan last saw it (note_mount_point: sshfs,
+    rclone or a vault mounted in the home folder, named nowhere else)."""
+    return mount_place(root.path) or catalog.meta(_MOUNT_POINT_KEY.format(root.id)) is not None
+
+
+def _note_mount_point(catalog: Catalog, root: Root) -> None:
+    """Remember a root seen with photos that is a mount point: emptied later, it was unmounted."""
+    if os.path.ismount(root.path) and catalog.meta(_MOUNT_POINT_KEY.format(root.id)) is None:
+        catalog.set_meta(_MOUNT_POINT_KEY.format(root.id), "1")
 
 
 def is_ignored(root: Root, path: str, exclude: Sequence[str] = ()) -> bool:
@@ -828,7 +844,7 @@ def scan_paths(
         gone[raw_path], gone_root[raw_path] = state, partners[os.path.splitext(raw_path)[0]]
     for root in gone_root.values():
         check.setdefault(root.id, root)
-    offline = tuple(r for r in check.values() if not root_present(r.path))
+    offline = tuple(r for r in check.values() if not root_present(catalog, r))
     for root in offline:
         catalog.set_root_online(root.id, False)
         log.info("root %s is missing; its photos stay in the library (offline)", root.path)
@@ -858,7 +874,7 @@ def scan_paths(
             root = _root_of(roots, path)
             if path in pool or path in present or root is None or root.id in lost or os.path.exists(path):
                 continue
-            if root.online and root_present(root.path):
+            if root.online and root_present(catalog, root):
                 pool[path] = state
     added: list[str] = []
     moved: list[PhotoId] = []
@@ -904,7 +920,7 @@ def move_path(
         dest_root = None
     if dest_root is None:
         src_root = _root_of(roots, src)
-        if src_root is None or not root_present(src_root.path):
+        if src_root is None or not root_present(catalog, src_root):
             return PathChanges()
         if known is not None:
             return PathChanges()

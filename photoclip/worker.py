@@ -1031,7 +1031,7 @@ class Worker:
 
     def _present(self, root: Root) -> bool:
         """Its folder is there, and not an empty stand-in for a root that had photos."""
-        if scan.root_present(root.path):
+        if scan.root_present(self.library.catalog, root):
             return True
         return root.path.is_dir() and not self.library.catalog.states_under(str(root.path))
 

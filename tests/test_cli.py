@@ -2262,6 +2262,11 @@ def test_a_file_uri_names_the_library_and_the_photos_at_its_path(
     assert _refused(["--library", "file://nas/photos", "status"], capsys) == (
         2, "", "photoclip: error: --library file://nas/photos names a folder on the computer nas; give the path it "
                "has on this computer (where it is mounted)\n")
+    monkeypatch.setenv("PHOTOCLIP_LIBRARY", str(library))
+    folder = f"file://{urllib.parse.quote(str(photo_folder / 'trip'))}"
+    assert main([*tiny, "search", "a photo", "--in", folder, "-n", "1"]) == 0
+    assert Path(capsys.readouterr().out.strip()).parent == (photo_folder / "trip").resolve()
+    assert main([*tiny, "index", folder]) == 0  # a folder of the library already: scanned again
 
 
 def test_output_its_reader_stopped_reading_ends_quietly_and_a_full_disk_in_one_line(run, photo_folder: Path,

@@ -754,11 +754,12 @@ def test_a_copy_stays_unless_the_photo_kept_in_its_stead_is_still_there_as_it_wa
 
     assert result.trashed == () and all(c.path.exists() for c in copies)
     assert {path for path, _ in result.failed} == {c.path for c in copies}
-    assert all(reason.startswith("the copy kept in its place is gone, changed, or this very file")
-               for _, reason in result.failed)
+    assert dict(result.failed)[copies[1].path] == ("edited.jpg, kept in its place, is gone, changed since it was "
+                                                   "read, or this very file; look again once photoclip has read it "
+                                                   "again")
     intact = on_disk(write_photo(tmp_path / "intact.jpg", seed=5), 4)
-    assert move_to_trash(copies[1:2], kept_for={12: [kept[1], intact]}).trashed == ()
-    assert move_to_trash(copies[:1], kept_for={11: [intact]}).trashed == (11,)
+    assert move_to_trash(copies[1:2], kept_for={12: [kept[1], intact]}).trashed == ()  # the best one kept changed
+    assert move_to_trash(copies[:1], kept_for={11: [intact, kept[0]]}).trashed == (11,)  # an album's copy gone
 
 
 def test_a_copy_stays_when_the_photo_kept_was_edited_though_a_copy_kept_in_an_album_is_there(tmp_path: Path) -> None:
@@ -1475,6 +1476,22 @@ def test_a_copy_alone_in_an_album_is_kept_too_so_a_clean_up_empties_no_album() -
     assert set(group.to_trash) == {3, 4, 7, 8, 9}  # a copy in an album already kept, a date's, a trash's, a backup's
     assert list(group.kept_too) == [pid for pid in group.others if pid in group.kept_too]
     assert dedup.why_kept_too(photos[PhotoId(1)].path) == "it is in the album \u201cBest of 2019\u201d"
+
+
+def test_a_group_whose_keeper_left_keeps_the_copy_in_the_keepers_album() -> None:
+    """The keeper's album held a second copy, not kept too (the keeper was kept there): once the
+    keeper left, that album's only copy was offered to the trash."""
+    album = "/home/anna/Pictures/Trips Portugal"
+    photos = {PhotoId(1): photo(1, f"{album}/IMG_1.jpg", digest="same"),
+              PhotoId(2): photo(2, "/home/anna/Backup/IMG_1.jpg", digest="same", mtime_ns=1),
+              PhotoId(3): photo(3, f"{album}/IMG_1 (1).jpg", digest="same", mtime_ns=2),
+              PhotoId(4): photo(4, f"{album}/IMG_2.jpg"), PhotoId(5): photo(5, f"{album}/IMG_3.jpg")}
+    [group] = find_groups(photos, [[1, 2, 3]])
+    assert (group.keeper, group.kept_too) == (1, ())
+
+    left = group.without({PhotoId(1)}, photos)
+
+    assert left is not None and left.kept_too == (3,) and 3 not in left.to_trash
 
 
 def test_a_copy_in_a_folder_of_a_photo_or_two_is_no_album_copy_and_goes() -> None:

@@ -503,7 +503,7 @@ def test_a_full_disk_stops_indexing_with_one_clear_error_and_the_next_run_finish
 def test_a_library_on_a_full_disk_still_opens_to_read(open_library, photo_folder: Path, tmp_path: Path) -> None:
     """status, search, tags and duplicates each refused: "the disk is full; free some space", as
     though a search needed room. A read-only drive's library is read; so is a full one's."""
-    from photoclip.errors import LibraryFullError
+    from photoclip.errors import LibraryFullError, LibraryLockedError
 
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -524,6 +524,10 @@ def test_a_library_on_a_full_disk_still_opens_to_read(open_library, photo_folder
         reopened = Library.open(disk / "lib", model=TINY_MODEL, allow_read_only_fallback=True)
         try:
             assert reopened.read_only and [h.path for h in reopened.search("a red circle", limit=3)] == expected
+            with pytest.raises(LibraryLockedError):  # its lock kept: no one writes what it reads as unchanging
+                Library.open(disk / "lib", model=TINY_MODEL)
+            with pytest.raises(LibraryFullError, match="is full; free some space there and open the library again"):
+                reopened.add_root(photo_folder / "trip")
         finally:
             reopened.close()
     finally:

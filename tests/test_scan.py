@@ -3,6 +3,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -537,6 +538,29 @@ def test_an_empty_mount_point_is_treated_as_offline(catalog: Catalog, photo_fold
         path.unlink() if path.is_file() else path.rmdir()
     assert not scan_root(catalog, root).online
     assert catalog.counts("m").total == 6
+
+
+def test_a_share_mounted_in_the_home_folder_and_unmounted_is_offline_not_emptied(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """sshfs, rclone or a vault mounted at ~/nas, named in no fstab: unmounted, its empty folder
+    lost every photo, and each was embedded again once it was back. A scan remembers it as a mount point."""
+    nas = tmp_path / "nas"
+    nas.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(nas)], capture_output=True).returncode:
+        pytest.skip("no folder can be mounted here (mounting needs root)")
+    try:
+        write_photo(nas / "IMG_1.jpg", seed=1)
+        root = catalog.add_root(nas)
+        assert scan_root(catalog, root).added == 1
+    finally:
+        subprocess.run(["umount", "-l", str(nas)], capture_output=True)
+    assert not any(nas.iterdir())
+
+    result = scan_root(catalog, root)
+
+    assert not result.online and result.removed == 0 and catalog.counts("m").total == 1
+    assert scan_paths(catalog, catalog.roots(), [nas / "IMG_1.jpg"]).removed == ()
 
 
 def test_a_folder_emptied_where_no_drive_mounts_lost_its_photos(catalog: Catalog, photo_folder: Path) -> None:

@@ -430,7 +430,7 @@ class GroupRow(QFrame):
 
     def kept_for(self) -> dict[PhotoId, tuple[PhotoId, ...]]:
         """Each photo to trash -> the photos of its group kept in its stead."""
-        kept = tuple(sorted(self.kept))
+        kept = tuple(pid for pid in self.members if pid in self.kept)  # the best first
         return {photo.id: kept for photo in self.to_trash()}
 
     @property
@@ -736,7 +736,8 @@ class DuplicatesPage(QWidget):
         """Each photo "Move to trash" moves -> the photos kept in its stead."""
         kept = {pid: stead for row in self.rows for pid, stead in row.kept_for().items()}
         for group, _ in self._waiting:
-            stead = tuple(sorted(kept_of(group.members, group.keeper, self._choices, group.kept_too)))
+            chosen = kept_of(group.members, group.keeper, self._choices, group.kept_too)
+            stead = tuple(pid for pid in group.members if pid in chosen)  # the best first
             kept.update((pid, stead) for pid in self._unkept(group))
         return kept
 

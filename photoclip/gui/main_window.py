@@ -632,7 +632,11 @@ class MainWindow(QMainWindow):
             self.bridge.trashed.connect(self._trashed)
             self.bridge.tags_changed.connect(self._on_tags_changed)
             self.worker.start()
-        if self.library.unwritable:
+        if self.library.full_disk:
+            self.error_banner.show_message(
+                "The disk that holds this library is full, so it is open read-only: you can search and browse. "
+                "Free some space there, then open the library again to index or change it.", kind="info")
+        elif self.library.unwritable:
             self.error_banner.show_message(
                 "This library's folder cannot be written (a read-only drive, or a copy without write permission), "
                 "so it is open read-only: you can search and browse, but not index or change it.", kind="info")
