@@ -941,12 +941,14 @@ class Catalog:
 
     def move_photo(self, photo_id: PhotoId, root_id: RootId, new_path: str, size: int, mtime_ns: int) -> None:
         """A file moved or was renamed: keep its id and embedding, change where it lives. One
-        that failed is tried again (a move while it was being indexed failed it)."""
+        that failed is tried again (a move while it was being indexed failed it). Its bytes are
+        the same (hashed, or one file renamed), so it counts as read now: the ctime the rename
+        moved does not make the next scan read it again (scan._rewritten)."""
         with self.transaction():
             self._conn.execute(
-                "UPDATE photos SET root_id = ?, path = ?, name_key = ?, size = ?, mtime_ns = ?," + _RETRY_FAILED
-                + " WHERE id = ?",
-                (root_id, _text(new_path), file_name_key(new_path), size, mtime_ns, photo_id),
+                "UPDATE photos SET root_id = ?, path = ?, name_key = ?, size = ?, mtime_ns = ?,"
+                " indexed_at = CASE WHEN indexed_at IS NULL THEN NULL ELSE ? END," + _RETRY_FAILED + " WHERE id = ?",
+                (root_id, _text(new_path), file_name_key(new_path), size, mtime_ns, time.time(), photo_id),
             )
             self._date_again_if_filed([photo_id])
 

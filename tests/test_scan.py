@@ -14,7 +14,7 @@ import pytest
 
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
-from photoclip.imaging import PERMISSION_DENIED
+from photoclip.imaging import PERMISSION_DENIED, file_hash
 from photoclip.scan import (
     LeftOut,
     is_candidate,
@@ -561,6 +561,21 @@ def test_a_share_mounted_in_the_home_folder_and_unmounted_is_offline_not_emptied
 
     assert not result.online and result.removed == 0 and catalog.counts("m").total == 1
     assert scan_paths(catalog, catalog.roots(), [nas / "IMG_1.jpg"]).removed == ()
+
+
+def test_a_photo_moved_is_not_read_again_for_the_ctime_its_move_changed(catalog: Catalog, tmp_path: Path) -> None:
+    """A rename moves the file's ctime: each photo moved was hashed again at the next scan."""
+    photo = write_photo(tmp_path / "a.jpg", seed=1)
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    state = catalog.photo_states([str(photo)])[str(photo)]
+    meta = PhotoMetadata(file_hash(photo), 160, 120, None, "jpeg")
+    catalog.store_batch("m", [(state.id, meta, np.ones(4, np.float32))], [])
+    time.sleep(0.05)
+    photo.rename(tmp_path / "b.jpg")
+
+    assert scan_paths(catalog, [root], [photo, tmp_path / "b.jpg"]).moved == (state.id,)
+    assert scan_root(catalog, root).changed == 0
 
 
 def test_a_folder_emptied_where_no_drive_mounts_lost_its_photos(catalog: Catalog, photo_folder: Path) -> None:
