@@ -960,25 +960,28 @@ def cmd_search(args: argparse.Namespace) -> int:
         if first and scope.file_name and hits and hits[0].score == 1.0:  # not all deleted since
             named = "named" if scope.whole_name else "whose name starts with"
             print(f"photos {named} {_tag(scope.file_name)} first", file=sys.stderr)
+        copied = _copied(library, hits, args.copy_to) if hits and args.copy_to else True  # before a closed stdout fails
         _print_hits(hits, args, library)
         if not hits:  # as grep: a script can tell from the exit code
             untagged = next((tag for tag in tags if not library.tagged(tag, limit=1)), None)
             print(_no_photo_tagged(library, untagged) if untagged else _no_match(library, args.within or ()),
                   file=sys.stderr)
             return EXIT_NOTHING_FOUND
-        if args.copy_to:
-            report = library.copy_to([h.photo_id for h in hits], args.copy_to)
-            there = f" ({len(report.already)} there already)" if report.already else ""
-            print(f"copied {plural(len(report.copied), 'photo')} to {args.copy_to}{there}", file=sys.stderr)
-            destination = as_cataloged(expanded(args.copy_to))
-            if report.copied and any(iter_roots_containing(library.roots(), destination)):
-                print(f"{args.copy_to} is in a folder of the library: the copies will be indexed too, and listed by "
-                      "`photoclip duplicates`", file=sys.stderr)
-            for path, reason in report.failed:
-                print(f"photoclip: not copied: {path}: {reason}", file=sys.stderr)
-            if report.failed:
-                return EXIT_ERROR
-    return 0
+    return 0 if copied else EXIT_ERROR
+
+
+def _copied(library: Library, hits: Sequence[SearchHit], folder: str) -> bool:
+    """Copy the photos found into `folder` (search --copy-to) and say how it went; False where some failed."""
+    report = library.copy_to([h.photo_id for h in hits], folder)
+    there = f" ({len(report.already)} there already)" if report.already else ""
+    print(f"copied {plural(len(report.copied), 'photo')} to {folder}{there}", file=sys.stderr)
+    destination = as_cataloged(expanded(folder))
+    if report.copied and any(iter_roots_containing(library.roots(), destination)):
+        print(f"{folder} is in a folder of the library: the copies will be indexed too, and listed by "
+              "`photoclip duplicates`", file=sys.stderr)
+    for path, reason in report.failed:
+        print(f"photoclip: not copied: {path}: {reason}", file=sys.stderr)
+    return not report.failed
 
 
 def _require_indexed(library: Library) -> LibraryStatus:

@@ -2241,6 +2241,8 @@ def test_a_command_started_with_stdout_closed_says_its_results_are_lost(photo_fo
         assert (searched.returncode, searched.stderr) == (2, "photoclip: error: cannot write the output: standard "
                                                              "output is closed; send it to a file, or to /dev/null to "
                                                              "drop it\n")
+    copied = photoclip("search", "a photo", "-n", "2", "--copy-to", str(tmp_path / "out"))  # the copies made first
+    assert copied.returncode == 2 and len(list((tmp_path / "out").iterdir())) == 2
 
 
 def test_a_file_uri_names_the_library_and_the_photos_at_its_path(
