@@ -11,6 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from photoclip.gui.grid import GridPosition
 from photoclip.gui.main_window import SEARCH_LIMIT
 from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled  # noqa: F401
 from tests.helpers import write_photo
@@ -132,7 +133,7 @@ def test_a_captioned_photo_is_found_by_its_caption_and_shows_it(qtbot, make_wind
 
 def fact_shown(qtbot, window, photo_id, fact: str) -> str | None:
     """The preview's `fact` about this photo once it is loaded; None when the fact is hidden."""
-    window.preview.show_photo(photo_id, None, (0, 2), None)
+    window.preview.show_photo(photo_id, None, GridPosition(0, 2, more=False), None)
     qtbot.waitUntil(lambda: window.preview.photo is not None, timeout=WAIT_MS)
     label = window.preview._facts[fact]
     return None if label.isHidden() else label.text()
