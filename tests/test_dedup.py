@@ -1078,19 +1078,24 @@ def test_the_camera_file_is_kept_over_an_upscaled_copy_of_it(open_library, tmp_p
     assert [photos[pid].path.name for pid in group.others] == ["upscaled.jpg"]
 
 
+def dated_camera_file(path: Path, quality: int) -> tuple[Path, Image.Exif]:
+    """A camera's JPEG of 1024 x 768 with its date taken, at `quality`; and that EXIF, for its copies."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 10:00:00"
+    path.parent.mkdir(parents=True)
+    circle_on_snow(0.5, texture=6).resize((1024, 768), Image.Resampling.BICUBIC).save(
+        path, "JPEG", quality=quality, exif=exif)
+    return path, exif
+
+
 def test_the_camera_file_is_kept_over_its_exports_saved_later_at_a_higher_quality(
     open_library, tmp_path: Path
 ) -> None:
     """Indexed as they are: an export saved a day later with the camera's EXIF, at a higher
     JPEG quality and as a PNG (both with more bytes), is offered for the trash, not the original."""
     folder = tmp_path / "photos"
-    (folder / "Camera").mkdir(parents=True)
+    camera, exif = dated_camera_file(folder / "Camera" / "IMG_0001.jpg", quality=80)
     (folder / "Exports").mkdir()
-    exif = Image.Exif()
-    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 10:00:00"
-    camera = folder / "Camera" / "IMG_0001.jpg"
-    circle_on_snow(0.5, texture=6).resize((1024, 768), Image.Resampling.BICUBIC).save(
-        camera, "JPEG", quality=80, exif=exif)
     with Image.open(camera) as im:
         im.save(folder / "Exports" / "IMG_0001.jpg", "JPEG", quality=98, exif=exif)
         im.save(folder / "Exports" / "IMG_0001.png", "PNG", exif=exif)
@@ -1115,13 +1120,8 @@ def test_the_camera_file_named_a_copy_is_kept_over_an_export_saved_again_at_a_lo
     """The camera's file downloaded twice ("IMG_2004 (1).jpg", its original gone) lost to an export
     saved at quality 60 with its EXIF, for its name: the clean-up trashed the only full-quality file."""
     folder = tmp_path / "photos"
-    (folder / "Downloads").mkdir(parents=True)
+    camera, exif = dated_camera_file(folder / "Downloads" / "IMG_2004 (1).jpg", quality=95)
     (folder / "Exports").mkdir()
-    exif = Image.Exif()
-    exif.get_ifd(0x8769)[0x9003] = "2024:07:01 10:00:00"
-    camera = folder / "Downloads" / "IMG_2004 (1).jpg"
-    circle_on_snow(0.5, texture=6).resize((1024, 768), Image.Resampling.BICUBIC).save(
-        camera, "JPEG", quality=95, exif=exif)
     export = folder / "Exports" / "IMG_2004.jpg"
     with Image.open(camera) as im:
         im.save(export, "JPEG", quality=60, exif=exif)
