@@ -1115,18 +1115,25 @@ class Library:
             allowed = set(inside) if inside is not None else None
             if first_tag is not None:
                 allowed = set(self.tagged(first_tag)) & allowed if allowed is not None else set(self.tagged(first_tag))
-            one_each = self._one_hit_per_picture(hits, allowed)
+            by_file = scope is not None and (scope.period is not None or scope.place is not None)
+            one_each = self._one_hit_per_picture(hits, allowed, by_file)
             if scope is not None and scope.only_scope and listed is not None:
                 return one_each, scope  # all the photos of a date or place, as many as were listed
             if len(one_each) >= limit or len(hits) < wanted or wanted >= 8 * limit:
                 return one_each[:limit], scope
             wanted *= 2
 
-    def _one_hit_per_picture(self, hits: list[SearchHit], allowed: set[PhotoId] | None) -> list[SearchHit]:
+    def _one_hit_per_picture(
+        self, hits: list[SearchHit], allowed: set[PhotoId] | None, by_file: bool = False,
+    ) -> list[SearchHit]:
         """`hits` with the files of the same bytes as one, where the best ranked of them was: the
         file duplicates would keep (dedup.best_first) of those the search may list (`allowed`, or
         any) and can reach (one on a drive unplugged only if all are), whichever the search happened
-        to meet first (their vectors are one); or the file a query named. Its `copies` are all the others."""
+        to meet first (their vectors are one); or the file a query named. Where the search kept to
+        what a file says of itself (`by_file`: a date or a place, which one copy may hold and
+        another not), or put some first for it (its album, its caption, its tag), only the files it
+        found so are listed: not the camera's undated file for "2019", found as its copy in "Lisbon
+        2019". Its `copies` are all the others."""
         photos = self.catalog.photos(h.photo_id for h in hits)
         files = self.catalog.files_of_bytes({p.hash for p in photos.values() if p.hash is not None})
         by_picture: dict[str, list[SearchHit]] = {}
@@ -1143,7 +1150,10 @@ class Library:
             if same[0].first_because == "name":
                 kept = photos[same[0].photo_id]
             else:
-                listable = [p for p in files[key] if allowed is None or p.id in allowed] or [photos[same[0].photo_id]]
+                found = {h.photo_id for h in same if h.first_because == same[0].first_because}
+                only_found = by_file or same[0].first_because is not None
+                listable = [p for p in files[key] if (allowed is None or p.id in allowed)
+                            and (not only_found or p.id in found)] or [photos[same[0].photo_id]]
                 kept = best_first([p for p in listable if p.root_id not in away] or listable)[0]
             one_each.append(dataclasses.replace(
                 same[0], photo_id=kept.id, path=kept.path,

@@ -2194,6 +2194,28 @@ def test_of_files_of_the_same_bytes_a_search_lists_one_it_can_reach(open_library
     assert [(h.path, h.copies) for h in library.search("a photo", limit=5) if h.copies] == [(copy, (original,))]
 
 
+def test_a_search_by_date_or_album_lists_the_copy_it_found_so_not_its_stand_in(open_library, tmp_path: Path) -> None:
+    """"2019" listed the camera's undated file, found as its byte copy in "Lisbon 2019", whose preview
+    said "Taken: unknown"; "lisbon" put it first, from Camera, under "In Lisbon 2019 first"."""
+    camera = write_photo(tmp_path / "Pictures" / "Camera" / "IMG_0011.jpg", seed=11)
+    os.utime(camera, (1_600_000_000, 1_600_000_000))  # the oldest: the file duplicates would keep
+    album = tmp_path / "Pictures" / "Trips" / "Lisbon 2019"
+    album.mkdir(parents=True)
+    shutil.copy(camera, album / "tram.jpg")
+    for seed in (1, 2):
+        write_photo(album / f"IMG_{seed}.jpg", seed=seed)
+        write_photo(tmp_path / "Pictures" / "Camera" / f"IMG_000{seed}.jpg", seed=20 + seed)
+    library = open_library()
+    library.index([tmp_path / "Pictures"])
+
+    dated = [h.path for h in library.search("2019", limit=10)]
+    in_album = [h.path for h in library.search("lisbon", limit=10)]
+
+    assert album / "tram.jpg" in dated and camera not in dated
+    assert album / "tram.jpg" in in_album[:3] and camera not in in_album
+    assert [h.path for h in library.search("a photo", limit=10) if h.copies] == [camera]  # by its look: the original
+
+
 def test_photos_like_one_list_files_of_the_same_bytes_once_and_never_the_ones_asked_about(
     open_library, photo_folder: Path
 ) -> None:
