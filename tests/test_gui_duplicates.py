@@ -187,6 +187,10 @@ def test_an_album_keeps_its_photo_on_the_page_unless_the_user_lets_it_go(
     assert row.kept == {ids[camera.resolve()], ids[album.resolve()]}
     assert row.tiles[ids[album.resolve()]].toolTip().endswith(
         "photoclip keeps this one too: it is in the album “Best of 2019”")
+    row.toggle(ids[album.resolve()])  # let go: its tooltip no longer says it is kept
+    assert row.tiles[ids[album.resolve()]].toolTip().endswith(
+        "photoclip would keep this one too: it is in the album “Best of 2019”; you chose to move it to the trash")
+    row.toggle(ids[album.resolve()])
     assert [row.tiles[ids[path.resolve()]].state.text() for path in (camera, album, dump)] == [
         "✓ Keep", "✓ Keep · album", "Move to trash"]
     assert page.trash_button.text() == "Move 1 to trash"
@@ -222,6 +226,23 @@ def test_not_duplicates_can_be_undone_and_the_group_comes_back(qtbot, on_duplica
     page.undo_button.click()
     assert not page.undo_button.isVisibleTo(page)
     qtbot.waitUntil(lambda: any(set(row.tiles) == members for row in page.rows), timeout=WAIT_MS)
+
+
+def test_not_duplicates_undone_after_a_choice_brings_the_group_back_with_the_choice(qtbot, on_duplicates) -> None:
+    """With any photo clicked first, Undo showed "Look again" instead of the group, and a clean-up
+    then went on without it."""
+    library, _, window = on_duplicates
+    page = window.duplicates
+    row = page.rows[0]
+    members, chosen = set(row.tiles), list(row.tiles)[1]
+    row.toggle(chosen)  # kept now, by the user's choice
+    [button] = [b for b in row.findChildren(QPushButton) if b.text() == "Not duplicates"]
+    button.click()
+    qtbot.waitUntil(lambda: not members & {pid for g in library.duplicates() for pid in g.members}, timeout=WAIT_MS)
+    page.undo_button.click()
+    qtbot.waitUntil(lambda: any(set(row.tiles) == members for row in page.rows), timeout=WAIT_MS)
+    assert not page.reload_button.isVisibleTo(page)
+    assert chosen in next(row for row in page.rows if set(row.tiles) == members).kept
 
 
 def test_a_read_only_window_cannot_trash(qtbot, make_window, open_library, tmp_path) -> None:

@@ -210,13 +210,18 @@ class _Tile(QFrame):
         self.state = QLabel()
         self.state.setObjectName("DupState")
         layout.addWidget(self.state)
-        self.setToolTip(f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash, "
-                        "double-click to compare its group's photos large")
+        self._tip = (f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash, "
+                     "double-click to compare its group's photos large")
+        self.why: str | None = None  # why photoclip keeps it ("photoclip keeps this one: …"), said after the tip
+        self.setToolTip(self._tip)
 
     def set_kept(self, kept: bool, for_album: bool = False) -> None:
         """`for_album`: kept as the only copy in an album (DuplicateGroup.kept_too), which the page
         says apart from the photo kept for its quality."""
         self.state.setText((KEEP_FOR_ALBUM if for_album else KEEP) if kept else TRASH)
+        if self.why is not None:  # let go, it says so, not that it is kept
+            let_go = f"{self.why.replace(' keeps ', ' would keep ', 1)}; you chose to move it to the trash"
+            self.setToolTip(f"{self._tip}\n{self.why if kept else let_go}")
         self.setProperty("kept", kept)
         said = ("kept for its album" if for_album else "kept") if kept else "to move to the trash"
         self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {self._folder}, {said}")
@@ -357,10 +362,9 @@ class GroupRow(QFrame):
         for pid in self.unshown[:max(count, 0)]:
             tile = _Tile(self.photos[pid], self._similarities.get(pid), self._folders[pid])
             if pid == self.members[0]:
-                tile.setToolTip(f"{tile.toolTip()}\n{self.kept_because}")
+                tile.why = self.kept_because
             elif pid in self._kept_too:
-                why = why_kept_too(self.photos[pid].path)
-                tile.setToolTip(f"{tile.toolTip()}\nphotoclip keeps this one too: {why}")
+                tile.why = f"photoclip keeps this one too: {why_kept_too(self.photos[pid].path)}"
             tile.clicked.connect(lambda raw: self.toggle(PhotoId(raw)))
             tile.compare_requested.connect(lambda raw: self.compare_requested.emit(self, PhotoId(raw)))
             tile.stepped.connect(lambda raw, key: self._step(PhotoId(raw), key))
@@ -547,6 +551,7 @@ class DuplicatesPage(QWidget):
         self._indexing = False  # photos are being indexed: the page looks again when they are
         self._none_indexed = False  # the library has no indexed photo: a folder is to be added first
         self._touched = False  # the user changed a choice: the page is theirs until they look again
+        self._undone = False  # "Not duplicates" undone: its group is to come back, choices or none
         self._choices: dict[PhotoId, bool] = {}  # photo -> kept, as the user last switched it, in any group
 
         layout = QVBoxLayout(self)
@@ -657,7 +662,7 @@ class DuplicatesPage(QWidget):
         mid-way (a choice changed, a dialog open): then offer "Look again". True if reloading."""
         if not self._stale:
             return False
-        if self._touched or QApplication.activeModalWidget() is not None:
+        if (self._touched and not self._undone) or QApplication.activeModalWidget() is not None:
             self.reload_button.show()
             return False
         self._look()
@@ -674,7 +679,7 @@ class DuplicatesPage(QWidget):
     def _look(self) -> None:
         """Look for groups again (in the background); the newest answer wins. A reload because
         photos changed keeps the note: it may come right after the clean-up it reports."""
-        self._stale = self._touched = False
+        self._stale = self._touched = self._undone = False
         self.reload_button.hide()
         self._seq += 1
         seq, similarity = self._seq, self.similarity
@@ -884,6 +889,7 @@ class DuplicatesPage(QWidget):
         self.undo_button.hide()
         self._note = ""
         if ids:
+            self._undone = True  # the groups are found again then, the choices made kept (_choices)
             self.maybe_duplicates_requested.emit(ids)
         self._update()
 
