@@ -87,6 +87,7 @@ _NOT_A_CAPTION = re.compile("|".join((
     rf"{_PROGRAM}(?:\W+\w+){{0,2}}?\W*\b{_VERSION}",  # "LEAD Technologies Inc. V1.01", "Lavc58.54.100"
     rf"^\W*{_PROGRAM}\W*$",  # "GIMP"
     rf"^{_STAMP}\s+(?:with|by|using)\b.*(?:{_PROGRAM}|\d\.\d)",  # "Processed By eBay with ImageMagick, z1.1.0."
+    r"\bcmp\d+(?:\.\d+)+\w*\s+0x[0-9a-f]+\b",  # an encoder's mark in a JPEG's comment: "cmp3.10.3.2Lq3 0x756ffbf7"
 )), re.IGNORECASE)
 _CREDIT_SIGN = re.compile(_SIGN, re.IGNORECASE)
 _NAME_PARTICLES = frozenset("by and von van der den de la le du di da dos del y e".split())

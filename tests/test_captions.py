@@ -96,7 +96,7 @@ NOT_CAPTIONS = [
     "Photo: © Jane Doe", "Jane Doe ©", "Copyright Jane Doe", "Foto: Max Mustermann, Alle Rechte vorbehalten",
     "Tous droits réservés", "Todos los derechos reservados", "Tutti i diritti riservati",
     "Creative Commons Attribution-ShareAlike 4.0", "Licensed under CC BY 4.0", "CC0", "Public domain", "GIMP",
-    "Adobe Photoshop CS6",
+    "Adobe Photoshop CS6", "cmp3.10.3.2Lq3 0x756ffbf7", "CMP3.10.3.3Lq4 0x0cb2cd8a",
 ]
 REAL_CAPTIONS = ["Grandma's 90th birthday in the garden", "Lisbon, tram 28", "Copy of the wedding invitation",
                  "Made with love in Lisbon", "Saved by the bell", "Plan (c) for the trip, 2019", "Almoço no Porto",

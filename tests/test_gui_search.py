@@ -60,8 +60,23 @@ def test_a_query_of_one_long_word_does_not_widen_the_window(qtbot, make_window, 
     window.search_field.setText(word)
     wait_for_results(qtbot, window, word)
     qtbot.wait(100)  # the layouts take in the title
-    assert window.title_label.text() == f"“{word}”" and window.width() == 800
+    assert window.title_label.text() == f"“{word[:120]}…”" and window.width() == 800
     assert window.minimumSizeHint().width() <= 800
+
+
+def test_a_pasted_paragraph_is_quoted_in_the_title_up_to_a_word_and_leaves_room_for_the_results(
+    qtbot, make_window, indexed
+) -> None:
+    """1,400 characters pasted filled 60% of the page with the title, and cut it off mid-line in a small window."""
+    library, _ = indexed
+    window = make_window(library)
+    window.resize(800, 560)
+    paragraph = ("The little boat with the red sail drifted past the old harbour wall at dusk, " * 18).strip()
+    window.search_field.setText(paragraph)
+    wait_for_results(qtbot, window, paragraph)
+    title = window.title_label.text()
+    assert title.startswith("“The little boat with the red sail") and title.endswith(" the red sail drifted…”")
+    assert len(title) <= 123 and window.search_field.text() == paragraph
 
 
 def test_what_is_typed_at_start_goes_to_the_search_field(qtbot, make_window, indexed) -> None:

@@ -84,6 +84,7 @@ from photoclip.gui.statusbar import FailuresDialog, FittedLabel, IndexStatus
 from photoclip.gui.tags import NewTagDialog, ask_new_name, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
+from photoclip.gui.wrapping import graphemes
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -120,6 +121,17 @@ Python's lock for seconds, and the photos and albums should be on screen before 
 SMALLEST_WINDOW = QSize(640, 520)  # at least: what the pages need at their narrowest is less (see resizeEvent)
 PAGE_ROOM = 440  # the width the sidebar leaves the page where the window is narrow, before it narrows itself
 ALBUMS_NAMED = 3  # a question that names the albums of a folder's subfolders names this many, then counts the rest
+TITLE_QUERY_CHARACTERS = 120  # a search's title quotes this much of a long one (a paragraph pasted): the field has it all
+
+
+def quoted_query(text: str) -> str:
+    """A search's words as its page's title quotes them: a long one cut at a word, with "…", so
+    a paragraph pasted leaves room for its results."""
+    letters = graphemes(text)
+    if len(letters) <= TITLE_QUERY_CHARACTERS:
+        return f"“{text}”"
+    cut = "".join(letters[:TITLE_QUERY_CHARACTERS])
+    return f"“{cut.rsplit(' ', 1)[0] if ' ' in cut else cut}…”"
 
 
 def period_line(period: Period) -> str:
@@ -934,7 +946,7 @@ class MainWindow(QMainWindow):
             empty = ("tag", f"No photos tagged “{humanize.shown(title)}”",
                      "Tag a photo in its preview, or pick another tag in the sidebar.")
         elif view.kind == "search":
-            title = f"“{view.text}”"
+            title = quoted_query(view.text)
             among = self._searched_among(view)
             if self.model.more_hits:  # the best of more, not all there are
                 found = f"The {rows:,} best matches{among}"
