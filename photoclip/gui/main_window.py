@@ -121,7 +121,7 @@ Python's lock for seconds, and the photos and albums should be on screen before 
 SMALLEST_WINDOW = QSize(640, 520)  # at least: what the pages need at their narrowest is less (see resizeEvent)
 PAGE_ROOM = 440  # the width the sidebar leaves the page where the window is narrow, before it narrows itself
 ALBUMS_NAMED = 3  # a question that names the albums of a folder's subfolders names this many, then counts the rest
-TITLE_QUERY_CHARACTERS = 120  # a search's title quotes this much of a long one (a paragraph pasted): the field has it all
+TITLE_QUERY_CHARACTERS = 120  # of a long search (a paragraph pasted), its title quotes this much; its field has all
 
 
 def quoted_query(text: str) -> str:
