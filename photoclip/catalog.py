@@ -473,10 +473,9 @@ class FileState:
     mtime_ns: int
     status: str
     read_at: float | None = None  # when its file was last read (time.time()); None before the first time
-    broken: bool = False  # failed, or indexed with damage
 
 
-_STATE_COLUMNS = "path, id, size, mtime_ns, status, indexed_at, status = 'failed' OR damage IS NOT NULL"
+_STATE_COLUMNS = "path, id, size, mtime_ns, status, indexed_at"
 
 
 @dataclass(frozen=True)
@@ -1131,8 +1130,8 @@ class Catalog:
     def settle_unchanged(self, ids: Iterable[PhotoId], described: Iterable[tuple[PhotoId, Described]] = ()) -> int:
         """Photos whose files hash as they did when embedded are indexed again as they were:
         their vectors, facts and tags stand (see hashes_with_vectors), but for what the files
-        beside them say now (`described`, photos of `ids` too). Their files were read just now (a
-        damaged one is not read again for a ctime older than that, scan._rewritten). Returns how
+        beside them say now (`described`, photos of `ids` too). Their files were read just now (one
+        is not read again for a ctime older than that, scan._rewritten). Returns how
         many tags came or went with their sidecars' keywords."""
         changed, now = 0, time.time()
         with self.transaction():
@@ -2084,7 +2083,7 @@ def _folder(text: str) -> str:
 
 
 def _states(rows: Iterable[tuple]) -> dict[str, FileState]:
-    return {_path_text(r[0]): FileState(PhotoId(r[1]), *r[2:6], bool(r[6])) for r in rows}
+    return {_path_text(r[0]): FileState(PhotoId(r[1]), *r[2:6]) for r in rows}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

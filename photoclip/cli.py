@@ -360,8 +360,8 @@ def _local_path(text: str, what: str) -> str:
 
 
 def _uris_as_paths(args: argparse.Namespace) -> None:
-    """--library (or $PHOTOCLIP_LIBRARY), and the folders and photos a command names, given as
-    file:// URIs: the paths they name."""
+    """--library (or $PHOTOCLIP_LIBRARY), and the folders and photos a command names (a search's
+    words too: an image among them), given as file:// URIs: the paths they name."""
     try:
         if args.library:
             args.library = _local_path(args.library, "folder")
@@ -369,7 +369,7 @@ def _uris_as_paths(args: argparse.Namespace) -> None:
             os.environ["PHOTOCLIP_LIBRARY"] = _local_path(os.environ["PHOTOCLIP_LIBRARY"], "folder")
     except QueryError as exc:
         raise QueryError(f"{'--library' if args.library else '$PHOTOCLIP_LIBRARY'} {exc}") from None
-    for name in ("paths", "path", "within", "folders"):
+    for name in ("paths", "path", "within", "folders", "query", "image"):
         given = getattr(args, name, None)
         if isinstance(given, str):
             setattr(args, name, _local_path(given, "folder"))
@@ -904,7 +904,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise QueryError(f"{args.copy_to} is a file, not a folder; give a folder to copy the photos into")
     with _open(args, write=False) as library:
         status = _require_indexed(library)
-        query = _query_of([_local_path(word, "file") for word in args.query])
+        query = _query_of(args.query)
         for folder in args.within or ():
             _require_folder_there(library, folder)
         tags = [_the_tag_meant(library, given) for given in args.tag or ()]
@@ -1112,7 +1112,6 @@ def cmd_similar(args: argparse.Namespace) -> int:
         if os.name != "posix":
             raise QueryError("cannot read an image from standard input here; give the path of a photo")
         args.image = ["/dev/stdin" if image == "-" else image for image in args.image]
-    args.image = [_local_path(image, "file") for image in args.image]
     with _open(args, write=False) as library:
         _require_indexed(library)
         image = args.image if len(args.image) > 1 else args.image[0]

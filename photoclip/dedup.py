@@ -490,11 +490,12 @@ def kept_in_albums(keeper: Photo, others: Sequence[Photo], albums: Container[str
     (keeper_order). An album the user made ("Best of 2019", "Trips/Day 1") keeps its photo though
     a better copy is kept elsewhere (its tags go to the kept photo, its folder does not). In the
     order of `others`."""
-    held = {keeper.path.parent}
+    held = {_folder_of(keeper)}
     kept = set()
     for photo in sorted(others, key=_keeper_key([keeper, *others])):
-        if photo.path.parent not in held and _folder_of(photo) in albums and in_an_album(photo.path):
-            held.add(photo.path.parent)
+        folder = _folder_of(photo)
+        if folder not in held and folder in albums and in_an_album(photo.path):
+            held.add(folder)
             kept.add(photo.id)
     return tuple(photo.id for photo in others if photo.id in kept)
 

@@ -1141,7 +1141,14 @@ class Library:
             photo = photos.get(hit.photo_id)
             key = photo.hash if photo is not None and photo.hash in files else None
             by_picture.setdefault(key or f"#{hit.photo_id}", []).append(hit)
-        away = self._roots_away() if files else set()
+        reached: dict[RootId, bool] = {}  # asked only of the folders copies lie in, once a search
+
+        def reachable(root_id: RootId) -> bool:
+            if root_id not in reached:
+                root = next((r for r in self.catalog.roots() if r.id == root_id), None)
+                reached[root_id] = root is not None and root.online and self.root_present(root)
+            return reached[root_id]
+
         one_each = []
         for key, same in by_picture.items():  # in the order of each picture's best ranked file
             if key not in files:
@@ -1154,7 +1161,9 @@ class Library:
                 only_found = by_file or same[0].first_because is not None
                 listable = [p for p in files[key] if (allowed is None or p.id in allowed)
                             and (not only_found or p.id in found)] or [photos[same[0].photo_id]]
-                kept = best_first([p for p in listable if p.root_id not in away] or listable)[0]
+                if len({p.root_id for p in listable}) > 1:
+                    listable = [p for p in listable if reachable(p.root_id)] or listable
+                kept = best_first(listable)[0]
             one_each.append(dataclasses.replace(
                 same[0], photo_id=kept.id, path=kept.path,
                 copies=tuple(sorted(p.path for p in files[key] if p.id != kept.id))))
@@ -1977,8 +1986,8 @@ class Library:
               shown: Mapping[PhotoId, Photo] | None = None) -> TrashResult:
         """Move these photos' files to the system trash (restorable) and forget them. A file that
         changed since it was indexed stays, and is reported, as does one the trash refuses.
-        Copies of duplicates name the photos kept in their stead (`kept_for`): a copy stays
-        unless each of those is still there, unchanged, and another file; the tags the user gave
+        Copies of duplicates name the photos kept in their stead (`kept_for`, the best first): a
+        copy stays unless that first one is still there, unchanged, and another file; the tags the user gave
         a copy that went go to them. `shown`: the photos as the user saw them when they chose (the
         app's Duplicates page, which keeps their choices while the library reads files again): a
         file changed since then stays, though the catalog has caught up with it."""
@@ -2063,10 +2072,6 @@ class Library:
             searching_with=searching_with,
             untried=untried,
         )
-
-    def _roots_away(self) -> set[RootId]:
-        """The library's folders that cannot be reached now (an unplugged drive), as a scan would find."""
-        return {root.id for root in self.catalog.roots() if not root.online or not self.root_present(root)}
 
     def root_present(self, root: Root) -> bool:
         """Whether a folder of the library is online now, by the rule a scan goes by: its folder

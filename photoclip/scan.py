@@ -407,7 +407,7 @@ def _rewritten(path: str, state: FileState, ctime_ns: int | None = None) -> bool
     date kept (`touch -r`, exiftool -P), while photoclip watched or not. Its ctime (`ctime_ns`,
     else read now) says so. A rename or a chmod moves the ctime of a photo that did not change
     too: that costs one read of its file, whose hash is found the same (nothing decoded, nothing
-    embedded: pipeline.settle_unchanged), which marks it read again."""
+    embedded: pipeline.settle_unchanged), which marks it read again; a move marks it read at once."""
     if state.read_at is None:
         return False
     try:
@@ -710,7 +710,7 @@ def root_present(catalog: Catalog, root: Root) -> bool:
 
 def _may_be_unmounted(catalog: Catalog, root: Root) -> bool:
     """Whether a drive or share may be mounted at the root's folder: a place drives mount at
-    (mounts.mount_place), or a mount point when a scan last saw it (note_mount_point: sshfs,
+    (mounts.mount_place), or a mount point when a scan last saw it (_note_mount_point: sshfs,
     rclone or a vault mounted in the home folder, named nowhere else)."""
     return mount_place(root.path) or catalog.meta(_MOUNT_POINT_KEY.format(root.id)) is not None
 
