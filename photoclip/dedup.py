@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import itertools
 import logging
 import os
 import re
@@ -34,6 +35,7 @@ from send2trash import send2trash
 
 from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
+from photoclip.enlarged import adds_no_detail
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, open_regular
 from photoclip.ids import PhotoId
 from photoclip.tagging import ALBUM_MIN_PHOTOS
@@ -85,8 +87,8 @@ _MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "ju
                      "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                      "nov", "dec"))
 _APPLE_MOMENT = re.compile(r".*,\s*([^\W\d_]+)\s+\d{1,2},\s*\d{4}")  # Apple Photos' export: "Tahoe, July 4, 2019"
-_EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|editada|modificato|bewerkt)$",
-                        re.IGNORECASE)  # Apple Photos' edit of IMG_1234; Google Photos' "-edited" (Takeout)
+_EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|editada|modificato|bewerkt)$"
+                        r"|\d~\d{1,2}$|\.PORTRAIT$", re.IGNORECASE)  # see reads_as_an_edit
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "screen capture", "bildschirmfoto",
                      "bildschirmaufnahme", "captura de pantalla", "captura de tela", "capture d'écran",
                      "capture d'ecran", "schermafbeelding", "schermata", "skärmbild", "skærmbillede", "skjermbilde",
@@ -96,6 +98,8 @@ _SCREENSHOT_HINT = re.compile("|".join(map(re.escape, _SCREENSHOT_WORDS)))  # in
 SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their shape (looks.RESHAPED); looser, crops count
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 BURST = timedelta(seconds=10)  # looser than SAME_MOMENT_FROM, photos dated this close are a burst's shots
+_NONE: Mapping = {}
+_SAME_TIME_NS = 2_000_000_000  # files written this close (a copy of many, FAT's 2 s steps) are as old as each other
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart (see _Dates.apart)
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
@@ -171,7 +175,7 @@ class TrashResult:
 
 
 def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
-                 saved_lower: frozenset[PhotoId] = frozenset()) -> tuple:
+                 saved_lower: frozenset[PhotoId] = frozenset(), enlarged: Mapping[PhotoId, int] = _NONE) -> tuple:
     """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then not a screenshot
     (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
@@ -179,8 +183,9 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     saved again larger, upscaled, has more pixels but no more detail, and mostly lost them; a
     copy made smaller that kept them still loses to its larger original below, and one a chat
     or a web export made small loses to a bigger file without them, such as a scan), then the
-    most pixels, then a date taken and a place kept (the camera's file, not a copy saved again
-    without them; a date is none where the photo's very bytes are undated in another file, its
+    most pixels (of a copy that is a smaller one enlarged, `enlarged`, the smaller one's: see
+    enlarged_copies), then not such a copy, then a date taken and a place kept (the camera's
+    file, not a copy saved again without them; a date is none where the photo's very bytes are undated in another file, its
     name gave it: "Backup/IMG_20240815_183012 (2).png", see dated_apart), then not a GIF (256
     colours), then a phone app's edit by its name (reads_as_an_edit), then not a JPEG saved again at
     a visibly lower quality than a copy of as many pixels (`saved_lower`, see saved_at_lower_quality:
@@ -189,27 +194,63 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     Deleted", a "To delete" folder; after the quality, as the user's own "Bin" may hold the camera's
     file and a chat's small copy lie elsewhere), then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
-    bytes as often as fewer), then the most bytes (of files
+    bytes as often as fewer; files written within _SAME_TIME_NS are as old: a copy of many writes
+    them milliseconds apart, in any order), then the most bytes (of files
     written at one moment, the least recompressed), then one on the computer's own drive, not on
     a drive that can be unplugged or a share (mounts.on_external_drive: a folder copied onto a USB
     drive with its dates is the same in all else, and the backup drive must not end up holding the
     only copy), then one in an album (in_an_album: a Takeout's photo in "Lake Tahoe 2019", not in
     "Photos from 2019"), then the shortest path. best_first() puts the file another program keeps notes on
     first among the best one's very bytes."""
-    pixels = (photo.width or 0) * (photo.height or 0)
+    pixels = enlarged.get(photo.id, _pixels(photo))
     dated = photo.taken_at is not None and photo.hash not in undated_bytes
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
-            not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
-            photo.id in saved_lower, reads_as_a_copy(photo.path), in_a_trash_folder(photo.path), photo.mtime_ns,
-            -photo.size, mounts.on_external_drive(photo.path), not in_an_album(photo.path), len(str(photo.path)),
-            photo.id)
+            photo.id in enlarged, not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
+            photo.id in saved_lower, reads_as_a_copy(photo.path), in_a_trash_folder(photo.path),
+            photo.mtime_ns // _SAME_TIME_NS, -photo.size, mounts.on_external_drive(photo.path),
+            not in_an_album(photo.path), len(str(photo.path)), photo.id)
 
 
 def _keeper_key(photos: Sequence[Photo]) -> Callable[[Photo], tuple]:
     """keeper_order among `photos`, which tell of each other what a photo alone does not."""
     undated, lower = dated_apart(photos), saved_at_lower_quality(photos)
-    return lambda photo: keeper_order(photo, undated, lower)
+    enlarged = enlarged_copies(photos, undated, lower)
+    return lambda photo: keeper_order(photo, undated, lower, enlarged)
+
+
+def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset(),
+                    saved_lower: frozenset[PhotoId] = frozenset()) -> dict[PhotoId, int]:
+    """The copies of `photos` that are a smaller one enlarged (enlarged.adds_no_detail: more
+    pixels, no more of the picture), each with the smaller one's pixels, which are all it has.
+    Only the copy kept for its pixels is looked at, against the smaller copy that would be kept
+    in its stead were pixels not counted (the camera's file, with its date, or the oldest), and
+    the next one kept then, and so on: the files of most groups, where no smaller copy is better
+    in anything else, are not read."""
+    enlarged: dict[PhotoId, int] = {}
+    intact = [photo for photo in photos if photo.damage is None]
+    for _ in range(len(intact)):
+        key = functools.partial(keeper_order, undated_bytes=undated, saved_lower=saved_lower, enlarged=enlarged)
+        best = min(intact, key=key)
+        rivals = sorted((photo for photo in intact if _pixels(photo) < enlarged.get(best.id, _pixels(best))
+                         and _sizeless(key(photo)) < _sizeless(key(best))), key=lambda photo: _sizeless(key(photo)))
+        if not rivals or not adds_no_detail(best.path, rivals[0].path, (best.size, best.mtime_ns),
+                                            (rivals[0].size, rivals[0].mtime_ns)):
+            break
+        enlarged[best.id] = _pixels(rivals[0])
+    return enlarged
+
+
+def _pixels(photo: Photo) -> int:
+    return (photo.width or 0) * (photo.height or 0)
+
+
+_SIZE_PLACES = slice(3, 6)  # keeper_order's places that count pixels: a camera's file, the most pixels, enlarged
+
+
+def _sizeless(key: tuple) -> tuple:
+    """A keeper_order key with its places that count pixels left out."""
+    return key[:_SIZE_PLACES.start] + key[_SIZE_PLACES.stop:]
 
 
 def saved_at_lower_quality(photos: Iterable[Photo]) -> frozenset[PhotoId]:
@@ -256,9 +297,9 @@ def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
 
 
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
-    "it is intact", "it is the camera's raw file", "it is not a screenshot",
-    "it is the camera's file", "it has the most pixels", "it keeps the date taken", "it keeps the place",
-    "it is not a GIF", "it is the edit (IMG_E…, …-edited)", "it is not saved again at a lower quality",
+    "it is intact", "it is the camera's raw file", "it is not a screenshot", "it is the camera's file",
+    "it has the most pixels", "a larger copy is only this one enlarged", "it keeps the date taken", "it keeps the place",
+    "it is not a GIF", "it is the phone app's edit", "it is not saved again at a lower quality",
     "it is not named or filed as a copy", "it is not in a folder of things thrown away", "it is the oldest file",
     "it is the least compressed",
     "it is on this computer's own drive", "it is in an album", "its path is the shortest", "it was indexed first",
@@ -268,17 +309,18 @@ _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wi
 def why_kept(keeper: Photo, others: Sequence[Photo]) -> list[str]:
     """Why `keeper` is kept over `others`, in a few words each, most telling first: where
     keeper_order first tells it from each of them ("it has the most pixels", "it is the oldest
-    file"); "another program keeps notes on it" where best_first chose it for that."""
+    file"), but only what holds against them all (not "the most pixels" where a screenshot has
+    more: then the next way it beats that one); "another program keeps notes on it" where
+    best_first chose it for that."""
     key = _keeper_key([keeper, *others])
-    mine = key(keeper)
+    mine, all_theirs = key(keeper), [key(other) for other in others]
+    holds = [all(mine[i] <= theirs[i] for theirs in all_theirs) for i in range(len(mine))]
     reasons = set()
-    for other in others:
-        theirs = key(other)
+    for theirs in all_theirs:
         first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), None)
-        if first is not None and mine[first] < theirs[first]:
-            reasons.add(first)
-        elif first is not None:
+        if first is not None and mine[first] > theirs[first]:
             return ["another program keeps notes on it (a sidecar)"]
+        reasons.update(itertools.islice((i for i, (a, b) in enumerate(zip(mine, theirs)) if a < b and holds[i]), 1))
     return [_KEPT_FOR[i] for i in sorted(reasons)]
 
 
@@ -507,8 +549,10 @@ def why_kept_too(path: Path) -> str:
 
 def reads_as_an_edit(path: Path) -> bool:
     """Whether a file's name says it is a phone app's edit of the photo beside it: Apple Photos'
-    "IMG_E1234.JPG" of IMG_1234, Google Photos' "IMG_1234-edited.jpg" (a Takeout). Their users see
-    the edit as the photo: of the two, it is kept; and an edit is no copy (_an_edit_apart)."""
+    "IMG_E1234.JPG" of IMG_1234, Google Photos' "IMG_1234-edited.jpg" (a Takeout) and
+    "IMG_20190704_101500~2.jpg" (on the phone), a Pixel's portrait "PXL_….PORTRAIT.jpg", its
+    background blurred, of "PXL_….PORTRAIT.ORIGINAL.jpg". Their users see the edit as the photo:
+    of the two, it is kept; and an edit is no copy (_an_edit_apart)."""
     return bool(_EDIT_NAME.search(_COPY_NAME.sub("", path.stem)))  # "IMG_E1234 2", "…-edited(1)": its copies too
 
 
@@ -785,7 +829,8 @@ class _Dates:
         """Which pairs of candidates (`first[i]`, `second[i]`) were taken at different moments, so
         that however alike they are they are two shots, not copies: a copy keeps its photo's date.
         A time of midnight is a date without one (a chat's file name, the day the copy was sent:
-        the day taken or later, never before). Two dates to the millisecond (EXIF's
+        the day taken or later, never before; two such days say nothing of each other: the photo
+        sent to two chats on two days). Two dates to the millisecond (EXIF's
         SubSecTime, which a copy keeps) that differ are two frames of a burst, however close. At
         the looser similarities that ask for similar shots too (SAME_MOMENT_FROM), those of one
         occasion: not a day or more apart (the sunset of each evening of a trip); at the others, see
@@ -799,7 +844,8 @@ class _Dates:
         else:
             apart = self._apart_to_the_moment(a, b, gap)
         day_only = (earlier % _DAY == 0) | (later % _DAY == 0)
-        apart = np.where(day_only, (earlier % _DAY == 0) & (gap > _TIME_ZONES // _MICROSECOND), apart)
+        apart = np.where(day_only, (earlier % _DAY == 0) & (later % _DAY != 0) & (gap > _TIME_ZONES // _MICROSECOND),
+                         apart)
         apart &= self.known[a] & self.known[b]
         apart[apart] = self._screenshots(a[apart]) == self._screenshots(b[apart])
         return apart

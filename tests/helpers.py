@@ -313,3 +313,25 @@ def oval(size: tuple[int, int]):
     w, h = size
     ImageDraw.Draw(image).ellipse((w * 0.25, h * 0.15, w * 0.75, h * 0.85), fill=(240, 140, 30))
     return image
+
+
+def natural(size: tuple[int, int], seed: int):
+    """A picture with detail at every scale down to its pixels, as a photo has (equal energy in
+    each octave, and a few hard edges): made smaller it loses some, made larger it gains none."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    width, height = size
+    picture = np.zeros((height, width, 3), np.float32)
+    for octave in range(1, 12):
+        cells = min(width, 2 ** octave)
+        noise = rng.normal(size=(max(2, cells * height // width), cells, 3)).astype(np.float32)
+        picture += 22 * np.stack([np.asarray(Image.fromarray(noise[..., c]).resize(size, Image.BICUBIC))
+                                  for c in range(3)], axis=-1)
+    image = Image.fromarray(np.clip(picture + 128, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.integers(0, width), rng.integers(0, height)
+        draw.ellipse([x, y, x + width // 5, y + height // 5], fill=tuple(int(v) for v in rng.integers(0, 256, 3)))
+    return image

@@ -33,7 +33,9 @@ from photoclip.ids import PhotoId, RootId
 from photoclip.vectors import VectorIndex
 from photoclip.when import date_in_name
 from tests.conftest import TRASH_FILES, TRASH_INFO
-from tests.helpers import circle_on_snow, lost_band, on_black, oval, scene_folder, write_photo
+from tests.helpers import circle_on_snow, lost_band, natural, on_black, oval, scene_folder, write_photo
+
+APART = 10 * 1_000_000_000  # files written this far apart are not as old as each other (dedup._SAME_TIME_NS)
 
 
 def photo(pid: int, path: str = "", size: int = 1000, width: int = 100, height: int = 100,
@@ -308,7 +310,7 @@ def test_a_black_and_white_copy_joins_its_photos_other_copies_in_one_group(libra
     stored[PhotoId(103)] = looks.look_of(image.convert("L"))
     tints = {PhotoId(pid): looks.colours_of(image) for pid in (0, 100, 101)}
     tints[PhotoId(103)] = looks.colours_of(image.convert("L"))
-    photos = {PhotoId(i): photo(i, mtime_ns=i) for i in library_vectors}
+    photos = {PhotoId(i): photo(i, mtime_ns=i * APART) for i in library_vectors}
     groups = groups_of(photos, library_vectors, 0.97,
                        photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored},
                        photo_colours=lambda ids: {p: tints[p] for p in ids if p in tints})
@@ -558,10 +560,10 @@ def test_the_keeper_is_the_largest_then_the_original() -> None:
     assert min([small, large], key=keeper_order) is large
     heavier = photo(3, width=4000, height=3000, size=3_500_000)
     assert min([large, heavier], key=keeper_order) is heavier  # less recompressed
-    dated = photo(4, taken_at="2024:07:01 10:00:00", mtime_ns=5)
-    undated = photo(5, mtime_ns=1)
+    dated = photo(4, taken_at="2024:07:01 10:00:00", mtime_ns=5 * APART)
+    undated = photo(5, mtime_ns=1 * APART)
     assert min([undated, dated], key=keeper_order) is dated  # EXIF kept: the original
-    older, newer = photo(6, mtime_ns=1), photo(7, mtime_ns=2)
+    older, newer = photo(6, mtime_ns=1 * APART), photo(7, mtime_ns=2 * APART)
     assert min([newer, older], key=keeper_order) is older
 
 
@@ -569,11 +571,11 @@ def test_the_camera_file_is_kept_over_an_edit_or_export_written_later_with_more_
     """An edit saved with the camera's EXIF at a higher quality, and an export to HEIC or PNG,
     have the original's pixels and metadata and more bytes: the file written first is kept."""
     camera = photo(1, "/photos/Camera/IMG_1011.jpg", width=1600, height=1200, size=400_000,
-                   taken_at="2023-06-15T10:00:00", mtime_ns=1_000)
+                   taken_at="2023-06-15T10:00:00", mtime_ns=1_000 * APART)
     edit = dataclasses.replace(camera, id=PhotoId(2), path=Path("/photos/Edited/cat_birthday.jpg"), size=520_000,
-                               mtime_ns=9_000)
+                               mtime_ns=9_000 * APART)
     heic = dataclasses.replace(camera, id=PhotoId(3), path=Path("/photos/Exports/IMG_1011.heic"), size=650_000,
-                               format="heif", mtime_ns=5_000)
+                               format="heif", mtime_ns=5_000 * APART)
     assert sorted([edit, heic, camera], key=keeper_order) == [camera, heic, edit]
 
 
@@ -585,27 +587,29 @@ def test_a_macs_copy_named_with_a_number_is_a_copy() -> None:
         assert dedup.reads_as_a_copy(Path("/p") / name), name
     for name in ("IMG_1234.jpg", "Trip 2019.jpg", "Hike 2.jpg", "Day 12.jpg", "Apollo 11.jpg", "Mom at 50.jpg"):
         assert not dedup.reads_as_a_copy(Path("/p") / name), name  # a name the user gave
-    phone = photo(1, "/photos/IMG_1234.jpg", taken_at="2024-08-15T18:30:12", mtime_ns=9_000)
-    airdropped = dataclasses.replace(phone, id=PhotoId(2), path=Path("/photos/IMG_1234 2.jpg"), mtime_ns=1_000)
+    phone = photo(1, "/photos/IMG_1234.jpg", taken_at="2024-08-15T18:30:12", mtime_ns=9_000 * APART)
+    airdropped = dataclasses.replace(phone, id=PhotoId(2), path=Path("/photos/IMG_1234 2.jpg"), mtime_ns=1_000 * APART)
     assert best_first([airdropped, phone]) == [phone, airdropped]
     assert why_kept(phone, [airdropped]) == ["it is not named or filed as a copy"]
 
 
 @pytest.mark.parametrize("name", ["IMG_E1300.JPG", "IMG_1300-edited.jpg", "IMG_1300-bearbeitet.jpg",
-                                  "IMG_E1300 2.JPG", "IMG_1300-edited(1).jpg"])  # an edit's copy is an edit too
+                                  "IMG_E1300 2.JPG", "IMG_1300-edited(1).jpg",  # an edit's copy is an edit too
+                                  "IMG_20190704_101500~2.jpg", "PXL_20230706_081010000.PORTRAIT.jpg"])
 def test_a_phone_apps_edit_is_no_copy_and_of_near_copies_it_is_kept(name: str) -> None:
-    """Apple's IMG_E1300 and Google's -edited are the version their users see: at "copies only" a
-    slightly brightened edit was offered to the trash; at "near copies" the original was kept."""
+    """Apple's IMG_E1300, Google's -edited and ~2 and a Pixel's portrait (the background blurred) are
+    the version their users see: at "copies only" a slightly brightened edit was offered to the
+    trash; at "near copies" the original was kept."""
     image = circle_on_snow(0.4, texture=3)
     edited = ImageEnhance.Brightness(image).enhance(1.05)
     photos, vectors, photo_looks = pair_of(image, edited, 0.995)
-    photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], path=Path("/photos/IMG_1300.jpg"), mtime_ns=1_000)
-    photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], path=Path(f"/photos/{name}"), mtime_ns=9_000)
+    photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], path=Path("/photos/IMG_1300.jpg"), mtime_ns=1_000 * APART)
+    photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], path=Path(f"/photos/{name}"), mtime_ns=9_000 * APART)
     colours = coloured(image, edited)
     assert groups_of(photos, vectors, 0.99, photo_looks=photo_looks, photo_colours=colours) == []
     groups = groups_of(photos, vectors, 0.97, photo_looks=photo_looks, photo_colours=colours)
     assert [(g.keeper, g.others) for g in groups] == [(1, (0,))]
-    assert why_kept(photos[PhotoId(1)], [photos[PhotoId(0)]]) == ["it is the edit (IMG_E…, …-edited)"]
+    assert why_kept(photos[PhotoId(1)], [photos[PhotoId(0)]]) == ["it is the phone app's edit"]
 
 
 @pytest.mark.parametrize("shot", ["/photos/Screenshots/coffee.png", "/photos/Screenshot_20230615-031700.png",
@@ -615,25 +619,25 @@ def test_a_screenshot_of_a_photo_is_never_kept_over_the_photo(shot: str) -> None
     """A phone's screenshot of a photo a chat sent has more pixels (the screen's), and a date
     in its name, but shows the photo smaller, between bars."""
     sent = photo(1, "/photos/WhatsApp Images/IMG-20230615-WA0003.jpg", width=1600, height=1200, size=200_000,
-                 mtime_ns=1_000)
+                 mtime_ns=1_000 * APART)
     screenshot = photo(2, shot, width=1440, height=3200, size=2_400_000, fmt="png",
-                       taken_at="2023-06-15T03:17:00", mtime_ns=900)
+                       taken_at="2023-06-15T03:17:00", mtime_ns=900 * APART)
     assert min([screenshot, sent], key=keeper_order) is sent
 
 
 @pytest.mark.parametrize("copy", ["/photos/Backup copy/IMG_1283.jpg", "/photos/2024/Birthday/IMG_1283 (2).jpg",
                                   "/photos/2024/Birthday/IMG_1283 - Copy.jpg", "/photos/Sicherung/IMG_1283.jpg"])
 def test_of_the_same_bytes_copied_with_their_dates_the_one_not_named_a_copy_is_kept(copy: str) -> None:
-    original = photo(1, "/photos/2024/Birthday/IMG_1283.jpg", digest="same", mtime_ns=7)
-    backup = photo(2, copy, digest="same", mtime_ns=7)
+    original = photo(1, "/photos/2024/Birthday/IMG_1283.jpg", digest="same", mtime_ns=7 * APART)
+    backup = photo(2, copy, digest="same", mtime_ns=7 * APART)
     assert min([backup, original], key=keeper_order) is original
 
 
 def test_of_the_same_bytes_a_copy_dated_only_by_its_name_is_not_kept_over_the_photo() -> None:
     """The Backup copy was kept: its name gave it a date taken, which the photo itself has not."""
-    original = photo(1, "/photos/Real photos/chelsea.png", digest="same", mtime_ns=7, fmt="png")
+    original = photo(1, "/photos/Real photos/chelsea.png", digest="same", mtime_ns=7 * APART, fmt="png")
     name = "IMG_20240815_183012 copy(2).png"
-    backup = photo(2, f"/photos/Backup copy/{name}", digest="same", mtime_ns=7, fmt="png",
+    backup = photo(2, f"/photos/Backup copy/{name}", digest="same", mtime_ns=7 * APART, fmt="png",
                    taken_at=date_in_name(name))
     assert backup.taken_at is not None and best_first([backup, original])[0] is original
     assert why_kept(original, [backup]) == ["it is not named or filed as a copy"]
@@ -646,8 +650,8 @@ def test_a_phones_photo_named_by_its_exif_date_is_kept_over_a_copy_without_a_dat
     """A phone names a photo by the second its EXIF date says: taking such a date for the name's lost the original
     to a copy saved again without EXIF."""
     name = "IMG_20240815_183012 (1).jpg"
-    original = photo(1, f"/photos/Downloads/{name}", taken_at=date_in_name(name), width=2400, height=1600, mtime_ns=9)
-    saved_again = photo(2, "/photos/Edits/holiday.jpg", width=2400, height=1600, mtime_ns=7)
+    original = photo(1, f"/photos/Downloads/{name}", taken_at=date_in_name(name), width=2400, height=1600, mtime_ns=9 * APART)
+    saved_again = photo(2, "/photos/Edits/holiday.jpg", width=2400, height=1600, mtime_ns=7 * APART)
     assert best_first([saved_again, original])[0] is original
     assert why_kept(original, [saved_again]) == ["it is the camera's file"]
 
@@ -790,11 +794,11 @@ def test_a_group_less_photos_that_left_keeps_its_keeper_or_the_copy_next_to_it()
 def test_of_copies_alike_in_all_else_the_one_on_the_computers_own_drive_is_kept() -> None:
     """~/Pictures/Camera copied with `cp -a` onto a USB drive, both indexed: the same bytes and
     dates, and the drive's path shorter. The backup drive must not be left the only copy."""
-    home = photo(1, "/home/anna/Pictures/Camera/IMG_1000.jpg", digest="same", mtime_ns=5)
-    usb = photo(2, "/media/anna/WD/IMG_1000.jpg", digest="same", mtime_ns=5)
+    home = photo(1, "/home/anna/Pictures/Camera/IMG_1000.jpg", digest="same", mtime_ns=5 * APART)
+    usb = photo(2, "/media/anna/WD/IMG_1000.jpg", digest="same", mtime_ns=5 * APART)
     assert best_first([usb, home]) == [home, usb]
     assert why_kept(home, [usb]) == ["it is on this computer's own drive"]
-    mac = photo(3, "/Volumes/WD/IMG_1000.jpg", digest="same", mtime_ns=5)
+    mac = photo(3, "/Volumes/WD/IMG_1000.jpg", digest="same", mtime_ns=5 * APART)
     assert best_first([mac, usb, home])[0] is home
 
 
@@ -804,10 +808,10 @@ def test_every_place_of_the_keepers_order_says_why_it_wins() -> None:
 
 def test_why_a_photo_is_kept_is_where_it_first_beats_each_copy(tmp_path: Path) -> None:
     camera = photo(1, "/photos/Camera/IMG_1.jpg", width=4000, height=3000, taken_at="2023-07-01T10:00:00",
-                   mtime_ns=1)
-    sent = photo(2, "/photos/WhatsApp Images/IMG-20230702-WA0001.jpg", width=1600, height=1200, mtime_ns=2)
+                   mtime_ns=1 * APART)
+    sent = photo(2, "/photos/WhatsApp Images/IMG-20230702-WA0001.jpg", width=1600, height=1200, mtime_ns=2 * APART)
     backup = dataclasses.replace(camera, id=PhotoId(3), path=Path("/photos/Backup/IMG_1.jpg"))
-    resaved = dataclasses.replace(camera, id=PhotoId(4), path=Path("/photos/Edits/IMG_1.jpg"), mtime_ns=5)
+    resaved = dataclasses.replace(camera, id=PhotoId(4), path=Path("/photos/Edits/IMG_1.jpg"), mtime_ns=5 * APART)
     assert why_kept(camera, [sent, backup, resaved]) == [
         "it is the camera's file", "it is not named or filed as a copy", "it is the oldest file"]
     original = on_disk(write_photo(tmp_path / "2020" / "IMG_7000.jpg", seed=5), 1)
@@ -830,7 +834,7 @@ def test_a_copy_saved_again_at_a_lower_quality_is_not_kept_over_the_camera_file_
     camera's file is kept; the copy stays for its notes (move_to_trash)."""
     camera = on_disk(write_photo(tmp_path / "Camera" / "IMG_7000.jpg", seed=5), 1)
     resaved = dataclasses.replace(on_disk(write_photo(tmp_path / "Edits" / "IMG_7000_q60.jpg", seed=5), 2),
-                                  hash="other bytes", mtime_ns=camera.mtime_ns + 10**9, size=camera.size // 3)
+                                  hash="other bytes", mtime_ns=camera.mtime_ns + APART, size=camera.size // 3)
     (tmp_path / "Edits" / "IMG_7000_q60.jpg.xmp").write_bytes(RATED)
     assert best_first([resaved, camera]) == [camera, resaved]
 
@@ -1036,8 +1040,8 @@ def test_a_copy_saved_again_larger_without_the_cameras_metadata_is_not_kept_over
     """An upscaled copy has four times the pixels and more bytes, but no more detail than the
     photo it was made from, and lost its date and place: the camera's file is kept."""
     camera = photo(1, "/photos/DSC_0001.jpg", width=4000, height=3000, size=3_000_000, taken_at="2024-07-01T10:00:00")
-    upscaled = photo(2, "/photos/DSC_0001-2x.jpg", width=8000, height=6000, size=9_000_000, mtime_ns=5)
-    as_png = photo(3, "/photos/DSC_0001-2x.png", width=8000, height=6000, size=60_000_000, fmt="png", mtime_ns=5)
+    upscaled = photo(2, "/photos/DSC_0001-2x.jpg", width=8000, height=6000, size=9_000_000, mtime_ns=5 * APART)
+    as_png = photo(3, "/photos/DSC_0001-2x.png", width=8000, height=6000, size=60_000_000, fmt="png", mtime_ns=5 * APART)
     placed_only = dataclasses.replace(camera, id=PhotoId(4), taken_at=None, lat=46.0, lon=7.7)
     assert sorted([upscaled, as_png, camera], key=keeper_order) == [camera, as_png, upscaled]
     assert min([upscaled, placed_only], key=keeper_order) is placed_only
@@ -1214,10 +1218,10 @@ def test_a_copy_goes_with_the_photo_it_is_most_a_copy_of_not_the_first_kept() ->
     vectors[1] = second
     vectors[2] = (np.sin(angle - 0.03) * second + np.sin(0.03) * first) / np.sin(angle)  # 0.03 rad from `second`
     photos = {PhotoId(i): photo(i) for i in vectors}
-    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:00", width=4000, height=3000, mtime_ns=1)
-    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:30", width=4000, height=3000, mtime_ns=2)
+    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:00", width=4000, height=3000, mtime_ns=1 * APART)
+    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:30", width=4000, height=3000, mtime_ns=2 * APART)
     photos[PhotoId(2)] = photo(2, "/chat/IMG-20240601-WA0001.jpg", taken_at="2024-06-01T00:00:00", width=1600,
-                               height=1200, mtime_ns=3)
+                               height=1200, mtime_ns=3 * APART)
     assert float(unit(np.stack([vectors[2]]))[0] @ first) > 0.99  # a copy of the first too, by the vectors
     assert [(g.keeper, g.others) for g in groups_of(photos, vectors, 0.99)] == [(1, (2,))]
 
@@ -1236,10 +1240,10 @@ def test_a_copy_the_vectors_find_as_alike_to_two_shots_goes_with_the_one_it_look
     stored = {PhotoId(0): looks.look_of(shots[0]), PhotoId(1): looks.look_of(shots[1]),
               PhotoId(2): looks.look_of(shots[1].resize((shots[1].width // 2, shots[1].height // 2), Image.BILINEAR))}
     photos = {PhotoId(i): photo(i) for i in vectors}
-    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:00", width=4000, height=3000, mtime_ns=1)
-    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:30", width=4000, height=3000, mtime_ns=2)
+    photos[PhotoId(0)] = photo(0, taken_at="2024-06-01T10:00:00", width=4000, height=3000, mtime_ns=1 * APART)
+    photos[PhotoId(1)] = photo(1, taken_at="2024-06-01T10:00:30", width=4000, height=3000, mtime_ns=2 * APART)
     photos[PhotoId(2)] = photo(2, "/chat/IMG-20240601-WA0002.jpg", taken_at="2024-06-01T00:00:00", width=1600,
-                               height=1200, mtime_ns=3)
+                               height=1200, mtime_ns=3 * APART)
     groups = groups_of(photos, vectors, 0.99, photo_looks=lambda ids: {p: stored[p] for p in ids if p in stored})
     assert [(g.keeper, g.others) for g in groups] == [(1, (2,))]
 
@@ -1398,8 +1402,8 @@ def test_screenshots_of_two_days_named_as_macos_names_them_are_not_copies(open_l
                                    ".Trash-1000/files", ".Trashes", ".Trash/Best of 2019"])
 def test_of_copies_alike_one_in_a_trash_folder_is_not_the_one_kept(trash: str) -> None:
     """The user deleted it in Google Photos: after a clean-up the only copy left was in Takeout's Bin."""
-    thrown = photo(1, f"/t/{trash}/IMG_1.jpg", digest="same", mtime_ns=5)
-    kept = photo(2, "/home/anna/Pictures/Takeout/Google Photos/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5)
+    thrown = photo(1, f"/t/{trash}/IMG_1.jpg", digest="same", mtime_ns=5 * APART)
+    kept = photo(2, "/home/anna/Pictures/Takeout/Google Photos/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5 * APART)
     assert best_first([thrown, kept]) == [kept, thrown]
     assert why_kept(kept, [thrown]) == ["it is not in a folder of things thrown away"]
     assert dedup.in_a_trash_folder(thrown.path) and not dedup.in_a_trash_folder(kept.path)
@@ -1409,8 +1413,8 @@ def test_the_cameras_file_in_the_users_own_bin_is_kept_over_a_chats_small_copy()
     """A trash folder came before the quality: the 3000 px original in "Projects/Bin" went to the
     trash, and the chat's 640 px copy stayed."""
     original = photo(1, "/p/Projects/Bin/DSC_2000.JPG", width=3000, height=2000, size=2_000_000,
-                     taken_at="2023-06-15T10:00:00", mtime_ns=1_000)
-    small = photo(2, "/p/Downloads/DSC_2000-small.jpg", width=640, height=427, size=60_000, mtime_ns=9_000)
+                     taken_at="2023-06-15T10:00:00", mtime_ns=1_000 * APART)
+    small = photo(2, "/p/Downloads/DSC_2000-small.jpg", width=640, height=427, size=60_000, mtime_ns=9_000 * APART)
     assert best_first([small, original]) == [original, small]
 
 
@@ -1440,8 +1444,8 @@ def test_of_copies_alike_in_all_else_the_one_in_an_album_is_kept() -> None:
     """A Takeout puts a photo in its year's folder and in each album: the album's copy is kept,
     whichever name is shorter (renaming the album no longer flips it)."""
     takeout = "/home/anna/Takeout/Google Photos"
-    year = photo(1, f"{takeout}/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5)
-    album = photo(2, f"{takeout}/Summer Road Trip 2019/IMG_1.jpg", digest="same", mtime_ns=5)
+    year = photo(1, f"{takeout}/Photos from 2019/IMG_1.jpg", digest="same", mtime_ns=5 * APART)
+    album = photo(2, f"{takeout}/Summer Road Trip 2019/IMG_1.jpg", digest="same", mtime_ns=5 * APART)
     assert best_first([year, album]) == [album, year]
     assert why_kept(album, [year]) == ["it is in an album"]
 
@@ -1453,9 +1457,9 @@ def users_library() -> dict[PhotoId, Photo]:
                "Lake Tahoe - Emerald Bay, July 4, 2019", "Takeout/Google Photos/Photos from 2019",
                "Takeout/Google Photos/Lake Tahoe 2019", "Summer Road Trip with the Kids and Grandma",
                "Takeout/Google Photos/Bin/Best of 2019", "Backup/Best of 2019"]
-    photos = {PhotoId(i): photo(i, f"/home/anna/Pictures/{folder}/IMG_1.jpg", digest="same", mtime_ns=1 if i else 0)
+    photos = {PhotoId(i): photo(i, f"/home/anna/Pictures/{folder}/IMG_1.jpg", digest="same", mtime_ns=1 * APART if i else 0)
               for i, folder in enumerate(folders)}
-    photos[PhotoId(9)] = photo(9, "/home/anna/Pictures/Best of 2019/IMG_1 (1).jpg", digest="same", mtime_ns=1)
+    photos[PhotoId(9)] = photo(9, "/home/anna/Pictures/Best of 2019/IMG_1 (1).jpg", digest="same", mtime_ns=1 * APART)
     for i, folder in enumerate(folders):  # other photos in each folder: an album holds three or more
         for n in (2, 3):
             pid = 100 + 10 * i + n
@@ -1483,8 +1487,8 @@ def test_a_group_whose_keeper_left_keeps_the_copy_in_the_keepers_album() -> None
     keeper left, that album's only copy was offered to the trash."""
     album = "/home/anna/Pictures/Trips Portugal"
     photos = {PhotoId(1): photo(1, f"{album}/IMG_1.jpg", digest="same"),
-              PhotoId(2): photo(2, "/home/anna/Backup/IMG_1.jpg", digest="same", mtime_ns=1),
-              PhotoId(3): photo(3, f"{album}/IMG_1 (1).jpg", digest="same", mtime_ns=2),
+              PhotoId(2): photo(2, "/home/anna/Backup/IMG_1.jpg", digest="same", mtime_ns=1 * APART),
+              PhotoId(3): photo(3, f"{album}/IMG_1 (1).jpg", digest="same", mtime_ns=2 * APART),
               PhotoId(4): photo(4, f"{album}/IMG_2.jpg"), PhotoId(5): photo(5, f"{album}/IMG_3.jpg")}
     [group] = find_groups(photos, [[1, 2, 3]])
     assert (group.keeper, group.kept_too) == (1, ())
@@ -1498,12 +1502,12 @@ def test_a_copy_in_a_folder_of_a_photo_or_two_is_no_album_copy_and_goes() -> Non
     """"Rotated" holding one righted copy, "iCloud" one export: each copy was "Keep · album",
     though the sidebar lists no such album, and a clean-up moved almost nothing."""
     photos = {PhotoId(1): photo(1, "/home/anna/DCIM/100CANON/IMG_0008.jpg", digest="same"),
-              PhotoId(2): photo(2, "/home/anna/Rotated/IMG_0008.jpg", digest="same", mtime_ns=1),
-              PhotoId(3): photo(3, "/home/anna/iCloud/IMG_0008.jpg", digest="same", mtime_ns=1),
-              PhotoId(4): photo(4, "/home/anna/iCloud/IMG_0009.jpg", mtime_ns=1)}
+              PhotoId(2): photo(2, "/home/anna/Rotated/IMG_0008.jpg", digest="same", mtime_ns=1 * APART),
+              PhotoId(3): photo(3, "/home/anna/iCloud/IMG_0008.jpg", digest="same", mtime_ns=1 * APART),
+              PhotoId(4): photo(4, "/home/anna/iCloud/IMG_0009.jpg", mtime_ns=1 * APART)}
     [group] = find_groups(photos, [[1, 2, 3]])
     assert group.keeper == 1 and group.kept_too == () and set(group.to_trash) == {2, 3}
-    photos[PhotoId(5)] = photo(5, "/home/anna/iCloud/IMG_0010.jpg", mtime_ns=1)
+    photos[PhotoId(5)] = photo(5, "/home/anna/iCloud/IMG_0010.jpg", mtime_ns=1 * APART)
     [group] = find_groups(photos, [[1, 2, 3]])
     assert group.kept_too == (3,)
 
@@ -1565,3 +1569,76 @@ def test_a_trashed_photos_takeout_json_goes_with_it_unless_another_photo_still_u
     assert (TRASH_FILES / supplemental.name).exists() and (TRASH_FILES / cut.name).exists()
     assert shared.exists() and firsts.exists() and first.exists()
     assert move_to_trash([on_disk(edited, 5)]).trashed == (5,) and not shared.exists()  # its last user went
+
+
+def photo_file(path: Path, pid: int, image: Image.Image, taken_at: str | None = None, written: int = 0) -> Photo:
+    """A JPEG of `image` at `path`, as the catalog lists it, its file written `written` APARTs after the first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=92)
+    os.utime(path, ns=(10**18 + written * APART,) * 2)
+    st = path.stat()
+    return Photo(PhotoId(pid), RootId(1), path, st.st_size, st.st_mtime_ns, f"h{pid}", image.width, image.height,
+                 taken_at, "jpeg", "indexed", None)
+
+
+def test_the_cameras_file_is_kept_over_a_copy_that_is_it_enlarged(tmp_path: Path) -> None:
+    """An export to 2048 px of a 2 MP camera's photo, without its date: it was kept for its pixels, and the
+    camera's file, dated, went to the trash (a review, side by side with hashing tools)."""
+    picture = natural((400, 300), seed=1)
+    camera = photo_file(tmp_path / "DCIM" / "IMG_1007.JPG", 1, picture, taken_at="2023-09-10T10:00:00")
+    export = photo_file(tmp_path / "Exports" / "IMG_1007.jpg", 2, picture.resize((600, 450), Image.BICUBIC),
+                        written=5)
+    sent = photo_file(tmp_path / "WhatsApp" / "IMG-20230911-WA0001.jpg", 3, picture.resize((200, 150)), written=9)
+    assert [p.id for p in best_first([export, sent, camera])] == [1, 2, 3]
+    assert why_kept(camera, [export, sent]) == ["it has the most pixels", "a larger copy is only this one enlarged"]
+
+
+def test_a_larger_copy_that_shows_more_of_the_picture_is_kept_over_a_smaller_dated_one(tmp_path: Path) -> None:
+    """A scan of the print beside a web export that kept the camera's date: the scan has the detail."""
+    picture = natural((600, 450), seed=2)
+    export = photo_file(tmp_path / "Web" / "IMG_1007.jpg", 1, picture.resize((400, 300), Image.LANCZOS),
+                        taken_at="2023-09-10T10:00:00")
+    scan = photo_file(tmp_path / "Scans" / "scan_0001.jpg", 2, picture, written=5)
+    assert [p.id for p in best_first([export, scan])] == [2, 1]
+    assert why_kept(scan, [export]) == ["it has the most pixels"]
+
+
+def test_a_reason_to_keep_a_photo_is_one_it_holds_against_every_copy() -> None:
+    """"It has the most pixels" was said of a photo kept over a screenshot of it three times its size."""
+    camera = photo(1, "/photos/DCIM/IMG_1001.JPG", width=512, height=512, taken_at="2024-01-10T10:00:00")
+    sent = photo(2, "/photos/WhatsApp/IMG-20240110-WA0001.jpg", width=256, height=256, mtime_ns=1 * APART)
+    shot = photo(3, "/photos/Screenshot_20240110-101010.png", width=1536, height=1536, fmt="png", mtime_ns=2 * APART)
+    assert best_first([shot, sent, camera])[0] is camera
+    assert why_kept(camera, [sent, shot]) == ["it is not a screenshot", "it keeps the date taken"]
+
+
+def test_files_written_within_a_moment_of_each_other_are_as_old() -> None:
+    """Copied in one go, a Pixel's portrait and its .ORIGINAL, or a HEIC and its JPEG, are milliseconds
+    apart: which of them is kept flipped with the order they were copied in, "as the oldest file"."""
+    portrait = photo(1, "/p/PXL_20230706_081010000.PORTRAIT.jpg", size=900, mtime_ns=10**18 + 3_000_000)
+    original = photo(2, "/p/PXL_20230706_081010000.PORTRAIT.ORIGINAL.jpg", size=1000, mtime_ns=10**18)
+    heic = photo(3, "/p/IMG_1237.HEIC", size=900, fmt="heif", mtime_ns=10**18)
+    jpeg = photo(4, "/p/IMG_1237.JPG", size=1000, mtime_ns=10**18 + 3_000_000)
+    assert best_first([original, portrait])[0] is portrait
+    assert why_kept(portrait, [original]) == ["it is the phone app's edit"]
+    assert best_first([heic, jpeg])[0] is jpeg
+    assert why_kept(jpeg, [heic]) == ["it is the least compressed"]
+    assert best_first([dataclasses.replace(heic, mtime_ns=jpeg.mtime_ns + 10**6), jpeg])[0] is jpeg
+
+
+def test_a_photo_sent_to_two_chats_on_two_days_is_one_group_with_its_original() -> None:
+    """A chat's name gives the day it was sent: two such days say nothing of each other. The Telegram
+    copy, sent five days after the WhatsApp one, was left out of the group (a review of phone exports)."""
+    rng = np.random.default_rng(3)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[1] = towards(vectors[0], 0.999, seed=1)
+    vectors[2] = towards(vectors[0], 0.999, seed=2)
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, "/DCIM/IMG_20190810_183000.jpg", taken_at="2019-08-10T18:30:00", width=4000,
+                               height=3000)
+    photos[PhotoId(1)] = photo(1, "/Sent/IMG-20190812-WA0007.jpg", taken_at="2019-08-12T00:00:00", width=1600,
+                               height=1200, mtime_ns=1 * APART)
+    photos[PhotoId(2)] = photo(2, "/Telegram Desktop/photo_2019-08-17_09-00-00.jpg", taken_at="2019-08-17T00:00:00",
+                               width=1280, height=960, mtime_ns=2 * APART)
+    groups = groups_of(photos, vectors, 0.99)
+    assert [(g.keeper, set(g.others)) for g in groups] == [(0, {1, 2})]
