@@ -16,8 +16,10 @@ import logging
 import math
 import os
 import re
+import sys
 import threading
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,10 +133,30 @@ is its middle (all a view shows), not a strip a few pixels high, nor half a mega
 MAX_SIDE = 65_535
 """Wider or taller images are refused from their header (JPEG's own limit; beyond it a tiny
 file can make decoders allocate per-row tables of gigabytes)."""
-MAX_DECODE_BYTES = 1 << 30
-EMPTY_FILE = "empty file (0 bytes: a copy that did not finish, or a cloud drive's file not downloaded yet)"
+_DECODE_MEMORY_LEAST = 2 << 30
+_DECODE_MEMORY_MOST = 8 << 30
+
+
+def _memory_for_decoding() -> int:
+    """What all decoding threads together may hold: a quarter of the machine's memory (the model,
+    the app and the files read whole need the rest, and other programs theirs), at least 2 GiB
+    (what it was on every machine before), at most 8 GiB (the largest picture MAX_PIXELS lets
+    through, in the costliest mode Pillow decodes to: 32-bit grey, 30 bytes a pixel)."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): the least
+        return _DECODE_MEMORY_LEAST
+    return min(max(memory // 4, _DECODE_MEMORY_LEAST), _DECODE_MEMORY_MOST)
+
+
+MAX_DECODE_BYTES = _memory_for_decoding()
 """What decoding one image may hold at once, estimated from its size and pixel mode before
-decoding: formats that cannot decode reduced (PNG, WebP, TIFF, GIF...) decode in full."""
+decoding: formats that cannot decode reduced (PNG, WebP, TIFF, HEIF, GIF...) decode in full.
+It is all that decoding threads may hold together (_DECODE_MEMORY), so a picture that needs
+most of it decodes alone. At the least, 2 GiB, every 8-bit RGB or grey picture up to MAX_PIXELS
+fits (a 150 MP stitched panorama or medium-format scan is estimated at 1.2 GB, and holds about
+half that); with more memory, RGBA, 10-bit HEIF and 16-bit grey ones too."""
+EMPTY_FILE = "empty file (0 bytes: a copy that did not finish, or a cloud drive's file not downloaded yet)"
 MAX_MISSING_ROWS = 0.1
 """A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most
 this share of its rows is missing: a tenth changes what the model sees little. More, and it
@@ -154,9 +176,6 @@ _FILLERS = (bytes(4096), bytes(range(1, 255)) * 16)
 """Entropy-coded data to decode after a JPEG cut short, to see where its own data ends
 (_missing_rows); no 0xFF in them, so no marker. Zeros read as valid codes in the standard
 Huffman tables, where other bytes may read as a bad code, which decoders fill as if missing."""
-_DECODE_MEMORY_TOTAL = 2 * MAX_DECODE_BYTES
-"""What all decoding threads together may hold: two of the largest images, or any number of
-photos decoded reduced."""
 _BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGBA": 13, "RGBa": 13, "I": 30, "F": 30}
 _BYTES_PER_PIXEL_DEFAULT = 8  # RGB and the like: the decoded buffer plus one converted copy
 _BYTES_PER_PIXEL_DEEP_HEIF = 16  # libheif's 16-bit planes for 10/12-bit photos, then 8-bit RGB
@@ -292,18 +311,28 @@ class DecodedPhoto:
 class _MemoryBudget:
     """Bytes that decoding threads may hold at once. A decode that does not fit waits for
     others to finish, so one thread per core on a big machine cannot hold a gigabyte each;
-    when nothing else is decoding, any decode may start, so none waits forever."""
+    when nothing else is decoding, any decode may start. Decodes start in the order they ask:
+    one that needs all of the budget waits for those decoding to finish, not for a moment with
+    none decoding, which a stream of small decodes might never leave it; those after it wait."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self._used = 0
+        self._queue: deque[object] = deque()
         self._changed = threading.Condition()
 
     @contextmanager
     def hold(self, amount: int) -> Iterator[None]:
+        turn = object()
         with self._changed:
-            self._changed.wait_for(lambda: self._used == 0 or self._used + amount <= self.total)
-            self._used += amount
+            self._queue.append(turn)
+            try:
+                self._changed.wait_for(
+                    lambda: self._queue[0] is turn and (self._used == 0 or self._used + amount <= self.total))
+                self._used += amount
+            finally:
+                self._queue.remove(turn)
+                self._changed.notify_all()  # the next in line may fit too
         try:
             yield
         finally:
@@ -312,7 +341,7 @@ class _MemoryBudget:
                 self._changed.notify_all()
 
 
-_DECODE_MEMORY = _MemoryBudget(_DECODE_MEMORY_TOTAL)
+_DECODE_MEMORY = _MemoryBudget(MAX_DECODE_BYTES)
 
 
 # ----------------------------------------------------------------------------- sniffing
@@ -423,6 +452,8 @@ def _not_an_image(stream: IO[bytes]) -> str:
     text = head.lstrip()
     if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
         return "not an image: an SVG drawing, which photoclip cannot decode"
+    if _is_headerless_bitmap(head):
+        return _HEADERLESS_BITMAP
     try:
         words = head[:-4].decode("utf-8")  # (the last bytes may cut a character in two)
     except UnicodeDecodeError:
@@ -432,6 +463,22 @@ def _not_an_image(stream: IO[bytes]) -> str:
     if text.startswith((b"{", b"[")):
         return "not an image: a JSON text (a failed download?)"
     return "not an image: a text file"
+
+
+_HEADERLESS_BITMAP = ("unsupported image: a bitmap without its BMP file header (a DIB, as Windows' clipboard holds "
+                      "one); save it as a PNG")
+
+
+def _is_headerless_bitmap(head: bytes) -> bool:
+    """Whether a file starts as a BMP does after its 14-byte file header: a DIB header of a known
+    size (Windows' BITMAPINFOHEADER or later), a width above 0, a height, one colour plane and a
+    depth BMPs have. Windows' clipboard holds bitmaps so (CF_DIB), and some tools save them as
+    .dib files; Pillow reads them only when asked for a DIB, which photoclip does not."""
+    if len(head) < 16 or int.from_bytes(head[:4], "little") not in _BMP_HEADER_SIZES - {12}:
+        return False
+    width, height = int.from_bytes(head[4:8], "little", signed=True), int.from_bytes(head[8:12], "little", signed=True)
+    planes, depth = int.from_bytes(head[12:14], "little"), int.from_bytes(head[14:16], "little")
+    return width > 0 and height != 0 and planes == 1 and depth in _BMP_DEPTHS - {0}
 
 
 def _heif_brands(head: bytes) -> set[bytes]:
@@ -689,9 +736,15 @@ def _decode_errors(path: Path) -> Iterator[None]:
     except MemoryError as exc:
         raise ImageDecodeError("not enough memory to decode this image") from exc
     except Exception as exc:
-        reason = f"unreadable image: {type(exc).__name__}: {_short(exc)}"
-        log.debug("cannot decode %s: %s", path, reason, exc_info=True)
-        raise ImageDecodeError(reason) from exc
+        log.warning("cannot decode %s (%s: %s)", path, type(exc).__name__, _short(exc))
+        log.debug("cannot decode %s", path, exc_info=True)
+        raise ImageDecodeError(_UNEXPECTED_FAILURE) from exc
+
+
+_UNEXPECTED_FAILURE = "unreadable image (an unexpected error in photoclip's decoder; its log has the details)"
+"""A photo's failure when decoding it raised what no check foresaw: Python's own words for it
+(an OverflowError's "Python int too large to convert to C ssize_t") mean nothing to a person,
+so they go to the log, as a warning, and the reason says only that."""
 
 
 @contextmanager
@@ -1409,7 +1462,7 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(_too_large(_pixels_in_message(exc))) from None
     except Image.UnidentifiedImageError as exc:
-        unsupported = _unsupported_variant(stream, fmt) or _without_frames(stream, fmt)
+        unsupported = _unsupported_variant(stream, fmt) or _without_frames(stream, fmt) or _no_pixels(stream, fmt)
         raise ImageDecodeError(unsupported or f"corrupt {_LABELS[fmt]} file (its header cannot be read)") from exc
     except MemoryError:
         raise
@@ -1429,6 +1482,23 @@ def _open_image(stream: IO[bytes], fmt: str, head: bytes) -> ImageFile.ImageFile
         im.close()
         raise ImageDecodeError(_too_large(width * height, (width, height)))
     return im
+
+
+def _no_pixels(stream: IO[bytes], fmt: str) -> str | None:
+    """Why Pillow cannot open a GIF or PNG whose header gives it a width or height of 0 (Pillow
+    takes such a file for none of its format): it has no pixels, however the rest of it reads
+    (Pillow's zero_width.gif). Else None. Rewinds the stream."""
+    try:
+        head = stream.read(24)
+    finally:
+        stream.seek(0)
+    if fmt == "gif" and len(head) >= 10:
+        width, height = int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+    elif fmt == "png" and head[12:16] == b"IHDR" and len(head) >= 24:
+        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    else:
+        return None
+    return f"image has no pixels ({width}x{height})" if width == 0 or height == 0 else None
 
 
 def _unsupported_variant(stream: IO[bytes], fmt: str) -> str | None:
@@ -1587,7 +1657,7 @@ def _ends_early(stream: IO[bytes], fmt: str) -> bool:
             big = head[2:4] in (b"+\x00", b"\x00+")  # BigTIFF: 8-byte offsets and counts, 20-byte entries
             ifd = int.from_bytes(head[8:16] if big else head[4:8], order)
             if ifd + (8 if big else 2) > size:
-                return True
+                return ifd < sys.maxsize  # past where any file can reach, it is no cut file's but a broken header's
             return _tiff_ifd_end(stream, ifd, order, big) > size
         if fmt == "heif":
             return _boxes_end(stream, size) > size
@@ -1637,6 +1707,8 @@ def _check_tiff_tags(stream: IO[bytes]) -> None:
         order = "little" if head[:2] == b"II" else "big"
         big = head[2:4] in (b"+\x00", b"\x00+")
         ifd = int.from_bytes(head[8:16] if big else head[4:8], order)
+        if ifd >= stream.seek(0, io.SEEK_END):
+            return  # no IFD in the file to check: opening it says why (cut short, or a header broken)
         largest = max((length for tag, length, _ in _tiff_entries(stream, ifd, order, big)[1]
                        if tag not in _TIFF_LARGE_TAGS), default=0)
     finally:
@@ -1764,22 +1836,40 @@ def _checked_jpeg(im: ImageFile.ImageFile) -> tuple[Image.Image | None, str | No
     (None, None) when this cannot tell, and Pillow decodes it as it would anyway."""
     if simplejpeg is None or im.mode not in _STRICT_COLORSPACES or not isinstance(im.fp, io.BytesIO):
         return None, None
-    width, height = im.size
     try:
-        pixels = simplejpeg.decode_jpeg(im.fp.getvalue(), colorspace=_STRICT_COLORSPACES[im.mode],
-                                        min_width=width, min_height=height, strict=True)
+        pixels = _decode_strictly(im.fp.getvalue(), im.mode, im.size)
     except ValueError as exc:
         log.debug("JPEG decoded strictly: %s", exc)
         if not _is_damage(str(exc), im.fp.getvalue()):
             return None, None
         stopped = "premature end of data segment" in str(exc).lower()
         return None, _JPEG_DATA_STOPS_EARLY if stopped else _DATA_GARBLED
+    width, height = im.size
     if pixels.shape[:2] != (height, width) or im.mode == "CMYK":  # Pillow knows which CMYK is stored inverted
         return None, None
     return Image.fromarray(pixels if im.mode == "RGB" else pixels[..., 0], im.mode), None
 
 
 _STRICT_COLORSPACES = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
+
+
+def _decode_strictly(data: bytes, mode: str, size: tuple[int, int]) -> np.ndarray:
+    """simplejpeg's decode that stops at libjpeg's first warning, no smaller than `size`. Stray
+    bytes between header segments (before its first scan) warn as damaged data does, "N
+    extraneous bytes before marker 0xdb", but touch no pixel: such a file is decoded again
+    without them (jpegfile.without_header_junk), so that only what lies in its image data can
+    stop it. Raises ValueError with libjpeg's warning."""
+    def decode(jpeg: bytes) -> np.ndarray:
+        return simplejpeg.decode_jpeg(jpeg, colorspace=_STRICT_COLORSPACES[mode], min_width=size[0],
+                                      min_height=size[1], strict=True)
+
+    try:
+        return decode(data)
+    except ValueError as exc:
+        sound = jpegfile.without_header_junk(data) if "extraneous bytes" in str(exc).lower() else None
+        if sound is None:
+            raise
+    return decode(sound)
 
 
 def _is_damage(warning: str, data: bytes) -> bool:
@@ -2128,7 +2218,9 @@ def _fit_inside(size: tuple[int, int], max_side: int) -> tuple[int, int]:
 
 def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
     """A person's sentence for a decoder's error; `otherwise` ({} = the format) when the
-    decoder's own words would mean nothing to them (they go to the debug log)."""
+    decoder's own words would mean nothing to them (they go to the debug log). Only what Pillow's
+    plugins raise for a file they refuse (OSError, SyntaxError) has words of theirs to pass on:
+    Python's own ("unsupported operand type(s)" of a TypeError) never reach a reason."""
     label = _LABELS[fmt]
     detail = _short(exc)
     lowered = detail.lower()
@@ -2137,7 +2229,7 @@ def _failure_reason(exc: BaseException, fmt: str, otherwise: str) -> str:
         for marker in ("truncated", "premature end", "end of file", "not enough data", "not enough image data")
     ):
         return "truncated file"
-    if "unsupported" in lowered and len(detail) <= 60:
+    if "unsupported" in lowered and len(detail) <= 60 and isinstance(exc, (OSError, SyntaxError)):
         what = re.sub(rf"^unsupported\s+({re.escape(label)}\s+)?", "", detail, flags=re.IGNORECASE)
         what = re.sub(r"\((\d+)\)$", r"\1", what)  # "pixel depth (64)": within brackets of its own
         if what[1:2].islower():  # "Palette size" mid-sentence, but "RLE8" stays

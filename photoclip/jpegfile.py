@@ -52,10 +52,12 @@ def _segments(stream: IO[bytes]) -> Iterator[tuple[int, int]]:
         segment = stream.read(4)
         if len(segment) < 4:
             return  # cut short: the decoder says "truncated"
-        if segment[0] != 0xFF or segment[1] == 0xFF:
+        if segment[0] != 0xFF or segment[1] in (0x00, 0xFF):
             stream.seek(position + 1)
             window = stream.read(4096)
-            if segment[0] == 0xFF:
+            if segment[:2] == b"\xff\x00":  # no marker: libjpeg skips it as junk
+                step = 2
+            elif segment[0] == 0xFF:
                 step = len(window) - len(window.lstrip(b"\xff"))
             else:
                 found = window.find(b"\xff")
@@ -97,6 +99,27 @@ def pixel_data(data: bytes) -> list[memoryview]:
     except ImageDecodeError:
         return []
     return []
+
+
+def without_header_junk(data: bytes) -> bytes | None:
+    """The file without the stray bytes that stand between its header segments, up to its first
+    scan (a writer's leftovers, which libjpeg skips with a warning, "extraneous bytes before
+    marker", and which touch no pixel): decoded again so, the pixels are the same and only what
+    lies in the image data can still warn. None when it has none there, or its header cannot be
+    walked to a scan."""
+    view = memoryview(data)
+    parts, expected, junk = [view[:2]], 2, False
+    try:
+        for position, kind in _segments(io.BytesIO(data)):
+            junk = junk or position != expected
+            if kind == 0xDA:
+                return b"".join([*parts, view[position:]]) if junk else None
+            bare = kind == 0x01 or 0xD0 <= kind <= 0xD9
+            expected = position + 2 + (0 if bare else int.from_bytes(data[position + 2:position + 4], "big"))
+            parts.append(view[position:expected])
+    except ImageDecodeError:
+        return None
+    return None
 
 
 _SHORTEST = {0xE0: (b"JFIF", 14), 0xE2: (b"ICC_PROFILE\0", 14), 0xEE: (b"Adobe", 12)}

@@ -1405,15 +1405,18 @@ def test_a_png_with_a_bad_checksum_in_its_header_chunk_still_fails(tmp_path):
         (20_000, 20_000, 1, 0, r"too large \(400 megapixels; limit 256\)"),
         (40_000, 40_000, 1, 0, r"too large \(1600 megapixels; limit 256\)"),
         # under the pixel limit, but RGBA decoded in full (PNG cannot decode reduced) and
-        # flattened would take gigabytes
-        (12_000, 12_000, 8, 6, r"too large to decode \(144 megapixels; at most 83 for a PNG"),
+        # flattened would take more than the least memory for decoding
+        (15_000, 15_000, 8, 6, r"too large to decode \(225 megapixels; at most 165 for a PNG"),
         (1, 250_000_000, 8, 0, r"too large \(1x250000000; at most 65535 pixels a side\)"),
     ],
 )
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # pytest resets filters
-def test_decompression_bomb_is_refused_from_its_header(tmp_path, width, height, depth, colour_type, reason):
+def test_decompression_bomb_is_refused_from_its_header(
+    tmp_path, monkeypatch, width, height, depth, colour_type, reason
+):
     # A tiny PNG claiming a vast size, with an IDAT that is not even valid: the "too large"
     # reason proves nothing was decoded (decoding would fail differently).
+    monkeypatch.setattr(imaging, "MAX_DECODE_BYTES", imaging._DECODE_MEMORY_LEAST)  # as on a small machine
     path = tmp_path / "bomb.png"
     path.write_bytes(_png(width, height, depth, colour_type, b"never decoded"))
 
@@ -1437,7 +1440,28 @@ def test_zero_width_image_fails_cleanly(tmp_path):
     path = tmp_path / "zero.png"
     path.write_bytes(_png(0, 10, 8, 0, zlib.compress(b"")))
 
-    with pytest.raises(ImageDecodeError):
+    with pytest.raises(ImageDecodeError, match=r"^image has no pixels \(0x10\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_gif_of_width_0_has_no_pixels_though_its_frame_runs_past_its_end(tmp_path):
+    """Pillow's zero_width.gif: a screen 0 wide, then a frame cut short; its width is what is wrong."""
+    path = tmp_path / "zero_width.gif"
+    path.write_bytes(bytes.fromhex("47494638396100002000f10300000000ff0000ffff00ffffff21f904c900000000"
+                                   "2c000000ff00002905008f"))
+
+    with pytest.raises(ImageDecodeError, match=r"^image has no pixels \(0x32\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_bitmap_without_its_bmp_file_header_says_what_it_is(tmp_path):
+    """Windows' clipboard keeps a BMP without its first 14 bytes (Pillow's clipboard.dib)."""
+    bmp = io.BytesIO()
+    _quadrants(16, 8).save(bmp, "BMP")
+    path = tmp_path / "clipboard.dib"
+    path.write_bytes(bmp.getvalue()[14:])
+
+    with pytest.raises(ImageDecodeError, match=r"^unsupported image: a bitmap without its BMP file header \(a DIB"):
         imaging.decode_photo(path, min_side=0)
 
 
@@ -1480,14 +1504,41 @@ def test_a_file_whose_read_never_returns_is_sniffed_and_hashed_without_waiting(t
             within(10, imaging.file_hash, path)
 
 
-def test_unexpected_errors_become_decode_errors_with_their_type(tmp_path, monkeypatch):
+def test_unexpected_errors_become_decode_errors_in_plain_words_and_their_own_go_to_the_log(
+    tmp_path, monkeypatch, caplog
+):
     path = _save(tmp_path / "ok.png", _quadrants(16, 16))
 
     def explode(image, orientation):
-        raise RuntimeError("boom")
+        raise OverflowError("Python int too large to convert to C ssize_t")
 
     monkeypatch.setattr(imaging, "_upright", explode)
-    with pytest.raises(ImageDecodeError, match="unreadable image: RuntimeError: boom"):
+    with pytest.raises(ImageDecodeError) as failure:
+        imaging.decode_photo(path, min_side=0)
+
+    assert str(failure.value) == ("unreadable image (an unexpected error in photoclip's decoder; its log has the "
+                                  "details)")
+    assert "OverflowError: Python int too large" in caplog.text
+
+
+def test_pythons_own_words_for_a_plugins_error_never_make_a_reason(tmp_path, monkeypatch):
+    """Only a plugin's refusal (OSError, SyntaxError) that says "unsupported" is passed on."""
+    path = _save(tmp_path / "ok.png", _quadrants(16, 16))
+
+    def fail(self):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'NoneType'")
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", fail)
+    with pytest.raises(ImageDecodeError, match=r"^corrupt PNG data \(the image cannot be decoded\)$"):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_bigtiff_whose_first_directory_lies_past_where_any_file_can_reach_is_corrupt(tmp_path):
+    """Pillow's seek_too_large.tif: 16 bytes, its IFD at 0x80ff... (an OverflowError to seek to)."""
+    path = tmp_path / "seek_too_large.tif"
+    path.write_bytes(b"II+\x00\x08\x00\x00\x00" + b"\xff" * 7 + b"\x80")
+
+    with pytest.raises(ImageDecodeError, match=r"^corrupt TIFF file \(its header cannot be read\)$"):
         imaging.decode_photo(path, min_side=0)
 
 
@@ -1984,6 +2035,46 @@ def test_a_few_junk_bytes_between_jpeg_segments_are_tolerated(tmp_path):
     assert imaging.decode_photo(path, min_side=0).image.size == (64, 48)
 
 
+def _before_marker(data: bytes, marker: bytes, stray: bytes) -> bytes:
+    at = data.index(marker)
+    return data[:at] + stray + data[at:]
+
+
+@pytest.mark.parametrize("stray", [b"\x00\x00", b"\xff\x00\x00\x02", b"\x00\x00\xff\xff"])
+def test_stray_bytes_between_a_jpegs_header_segments_are_no_damage(tmp_path, stray):
+    """libjpeg warns "extraneous bytes before marker 0xdb" as it does of damaged data (Pillow's
+    jpeg_ff00_header.jpg, junk_jpeg_header.jpg); but before the first scan they touch no pixel."""
+    whole = _noise_file(tmp_path / "whole.jpg", (320, 240))
+    path = tmp_path / "stray.jpg"
+    path.write_bytes(_before_marker(whole, b"\xff\xdb", stray))
+
+    photo = imaging.decode_photo(path, min_side=0)
+
+    assert photo.damage is None
+    clean = imaging.decode_photo(tmp_path / "whole.jpg", min_side=0)
+    assert np.array_equal(np.asarray(photo.image), np.asarray(clean.image))
+    assert photo.pixels_hash == clean.pixels_hash
+
+
+def test_stray_bytes_in_a_jpegs_header_hide_no_damage_in_its_data(tmp_path):
+    data = bytearray(_noise_file(tmp_path / "whole.jpg", (320, 240)))
+    middle = len(data) // 2
+    data[middle:middle + 4096] = bytes(4096)
+    path = tmp_path / "stray and rotten.jpg"
+    path.write_bytes(_before_marker(bytes(data), b"\xff\xdb", b"\x00\x00"))
+
+    assert imaging.decode_photo(path, min_side=0).damage == imaging._DATA_GARBLED
+
+
+def test_stray_bytes_in_a_jpegs_image_data_are_damage(tmp_path):
+    """Before a restart marker they are data the decoder did not read (Pillow's hopper_bad_exif.jpg)."""
+    whole = _noise_file(tmp_path / "whole.jpg", (320, 240), restart_marker_rows=2)
+    path = tmp_path / "stray.jpg"
+    path.write_bytes(_before_marker(whole, b"\xff\xd0", b"\x12\x34\x56"))
+
+    assert imaging.decode_photo(path, min_side=0).damage == imaging._DATA_GARBLED
+
+
 def test_the_memory_budget_counts_what_is_decoded_after_draft_scaling(tmp_path, monkeypatch):
     # A budget smaller than the full 2000x1600 RGB decode: the JPEG decodes at 1/4 scale
     # within it; the same picture as PNG (no reduced decoding) is refused before decoding.
@@ -2251,6 +2342,64 @@ def test_a_decode_that_does_not_fit_the_shared_budget_waits_for_the_others():
     for thread in threads:
         thread.join(10)
     assert events == ["first done", "second in"]
+
+
+def test_a_decode_that_needs_the_whole_budget_is_not_passed_over_by_smaller_ones():
+    """Small decodes that come after a big one that waits wait behind it: else, with several
+    threads decoding, a moment with none decoding might never come for it."""
+    budget = imaging._MemoryBudget(100)
+    events: list[str] = []
+    small_in, let_small_go = threading.Event(), threading.Event()
+
+    def small() -> None:
+        with budget.hold(10):
+            small_in.set()
+            let_small_go.wait(10)
+            events.append("small done")
+
+    def asks(name: str, amount: int) -> threading.Thread:
+        def hold() -> None:
+            with budget.hold(amount):
+                events.append(f"{name} in")
+        thread = threading.Thread(target=hold)
+        thread.start()
+        time.sleep(0.3)  # in line before the next
+        return thread
+
+    threads = [threading.Thread(target=small)]
+    threads[0].start()
+    small_in.wait(10)
+    threads += [asks("big", 100), asks("later small", 10)]
+    assert events == []
+    let_small_go.set()
+    for thread in threads:
+        thread.join(10)
+    assert events == ["small done", "big in", "later small in"]
+
+
+def test_the_least_memory_for_decoding_holds_any_8_bit_rgb_picture_up_to_the_pixel_limit():
+    assert imaging.MAX_PIXELS * 8 <= imaging._DECODE_MEMORY_LEAST <= imaging.MAX_DECODE_BYTES
+
+
+def _black_png(path: Path, width: int, height: int) -> Path:
+    """An 8-bit RGB PNG of black rows, compressed a row at a time (its pixels are never all in memory)."""
+    packer = zlib.compressobj(1)
+    row = bytes(1 + 3 * width)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    path.write_bytes(_png(width, height, 8, 2, idat))
+    return path
+
+
+def test_a_150_megapixel_png_panorama_is_decoded_with_the_least_memory_for_decoding(tmp_path, monkeypatch):
+    """A stitched panorama or a medium-format scan: a JPEG of that size decodes reduced, and so
+    did a PNG, TIFF or HEIF only up to 134 megapixels (a 1 GiB estimate per image)."""
+    monkeypatch.setattr(imaging, "MAX_DECODE_BYTES", imaging._DECODE_MEMORY_LEAST)
+    path = _black_png(tmp_path / "pano.png", 30_000, 5_000)
+
+    photo = imaging.decode_photo(path, min_side=224)
+
+    assert (photo.width, photo.height) == (30_000, 5_000) and photo.damage is None
+    assert min(photo.image.size) >= 224 and photo.image.getextrema() == ((0, 0),) * 3
 
 
 def test_a_decode_bigger_than_the_whole_budget_still_runs_alone():

@@ -170,3 +170,15 @@ def test_a_colour_profile_segment_without_its_part_numbers_is_left_out():
     empty_icc, whole_icc = b"\xff\xe2\x00\x0eICC_PROFILE\x00", b"\xff\xe2\x00\x14ICC_PROFILE\x00\x01\x01abcd"
     assert jpegfile.without_malformed_segments(good[:2] + empty_icc + whole_icc + good[2:]) == (
         good[:2] + whole_icc + good[2:])
+
+
+def test_stray_bytes_before_the_first_scan_are_left_out_and_none_after_it():
+    good = _jpeg((64, 48), "red")
+    quantisation, scan = good.index(b"\xff\xdb"), good.index(b"\xff\xda")
+    stray = good[:quantisation] + b"\xff\x00\x00\x02" + good[quantisation:scan] + b"\x00\x00" + good[scan:]
+    in_data = good[:-2] + b"\x12\x34" + good[-2:]
+
+    assert jpegfile.without_header_junk(stray) == good
+    assert jpegfile.without_header_junk(good) is None
+    assert jpegfile.without_header_junk(in_data) is None  # the image data's own: not the header's
+    assert jpegfile.pixel_data(stray) and b"".join(jpegfile.pixel_data(stray)) == b"".join(jpegfile.pixel_data(good))
