@@ -28,7 +28,7 @@ from photoclip import cjk, places
 from photoclip.errors import CatalogOutdatedError, LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
 from photoclip.names import file_name_key, key_range, name_key, spelling_key
-from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
+from photoclip.rawfile import is_raw_name, one_shot, shot_stem, stands_for_raw
 from photoclip.tagging import normalize_tag
 from photoclip.when import date_in_name, date_of_folder
 
@@ -1266,9 +1266,7 @@ class Catalog:
             "SELECT EXISTS (SELECT 1 FROM forgotten_tags) OR EXISTS (SELECT 1 FROM forgotten_distinct)"
         ).fetchone()[0]:
             return
-        partners = {path: _partner_names(path) for _, _, (path, old_hash, _) in photos if old_hash is None}
-        forgotten = {r[0] for r in self._rows_in("SELECT DISTINCT path FROM forgotten_tags WHERE path IN ({marks})",
-                                                  {name for names in partners.values() for name in names})}
+        partners = self._forgotten_partners([path for _, _, (path, old_hash, _) in photos if old_hash is None])
         for pid, meta, (path, old_hash, old_pixels) in photos:
             pixels = meta.pixels_hash if old_hash is None else None
             found = self._conn.execute(
@@ -1277,7 +1275,7 @@ class Catalog:
             paths = sorted(r[0] for r in found)  # as stored, like `path`
             same, same_args = "(hash = ? OR pixels_hash = ?)", (meta.hash, pixels)
             if not paths and old_hash is None:  # a raw whose JPEG, deleted, stood for the shot, or a JPEG for a raw
-                paths, same, same_args = sorted(n for n in partners[path] if n in forgotten), "1", ()
+                paths, same, same_args = partners.get(path, []), "1", ()
             if path not in paths:  # moved: only from a path whose bytes the library no longer has (not a copy's)
                 here = {r[0] for r in self._rows_in(
                     "SELECT path FROM photos WHERE (hash IS NULL OR hash = ? OR pixels_hash = ?) AND path IN ({marks})",
@@ -1290,6 +1288,24 @@ class Catalog:
                     self._forget_tags_of(pid, old_hash, old_pixels, path)
                 self._give_forgotten_tags([pid], chosen, same, same_args)
             self._give_forgotten_distinct(pid, meta.pixels_hash or meta.hash)
+
+    def _forgotten_partners(self, paths: Sequence[str]) -> dict[str, list[str]]:
+        """Of each raw at `paths` (as stored), the JPEGs/HEICs of its shot beside it that tags were
+        forgotten at; of each JPEG/HEIC, its raws' (rawfile.one_shot). One stood for the shot while the
+        other was left out: when one is gone, the tags the library forgot with it are the other's
+        (_remember_again). A Pixel names the two unlike ("PXL_1.RAW-01.COVER.jpg", "PXL_1.RAW-02.ORIGINAL.dng"):
+        the paths that start as the shot's name does, up to its dot, are read, then matched."""
+        shots = {path: os.path.join(os.path.dirname(path), shot_stem(path)) + "."
+                 for path in paths if is_raw_name(path) or stands_for_raw(path)}
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(shots.items()), 200):
+            ranges = " OR ".join(["(path >= ? AND path < ?)"] * len(chunk))
+            bounds = [bound for _, start in chunk for bound in (start, start[:-1] + "/")]  # "/" follows "."
+            others = [r[0] for r in self._conn.execute(f"SELECT DISTINCT path FROM forgotten_tags WHERE {ranges}",
+                                                      bounds)]
+            for path, _ in chunk:
+                found[path] = sorted(other for other in others if one_shot(path, other) or one_shot(other, path))
+        return found
 
     def _give_forgotten_tags(self, ids: Sequence[PhotoId], path: str, same: str, same_args: tuple) -> None:
         """The tags forgotten with the photo at `path` (as stored) whose bytes match `same` go to
@@ -2089,13 +2105,3 @@ def _states(rows: Iterable[tuple]) -> dict[str, FileState]:
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _partner_names(path: str) -> list[str]:
-    """Of a camera's raw, the names its JPEG/HEIC may have; of a JPEG/HEIC, its raw's (as
-    stored). One stood for the shot while the other was left out: when one is gone, the tags
-    the library forgot with it are the other's (_remember_again)."""
-    stem, suffix = os.path.splitext(path)
-    others = RAW_PARTNER_SUFFIXES if suffix.lower() in RAW_SUFFIXES else \
-        RAW_SUFFIXES if suffix.lower() in RAW_PARTNER_SUFFIXES else ()
-    return [stem + s for other in others for s in (other, other.upper())]

@@ -843,7 +843,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         "library_total": status.counts.total, "library_failed": status.counts.failed,
         "moved": report.moved, "removed": report.removed, "left_out": report.left_out,
         "offline": [str(path) for path in report.offline],
-        "keywords": report.keywords,
+        "keywords": report.keywords, "videos": status.videos,
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -859,6 +859,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         if not status.counts.total:
             print("no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and "
                   "camera raw files, and skips hidden folders", file=sys.stderr)
+        if status.videos:
+            print(f"{plural(status.videos, 'video')} left out: photoclip indexes photos only", file=sys.stderr)
         found = [f"{plural(report.moved, 'photo')} moved (tags kept)" if report.moved else "",
                  f"{plural(deleted, 'photo')} deleted" if (deleted := report.removed - report.left_out) else ""]
         if any(found):
@@ -935,7 +937,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"no photo is named {missing}", file=sys.stderr)
             return EXIT_NOTHING_FOUND
         _say_gone(gone)
-        if not status.searching_with and not (scope is not None and scope.only_scope):  # no other model's words
+        by_name = scope is not None and scope.file_name is not None  # what the model read of a file name is no matter
+        if not status.searching_with and not (scope is not None and scope.only_scope) and not by_name:
             _say_words_unread(library, query)
         if scope is not None and scope.period is not None:
             print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
@@ -1060,8 +1063,12 @@ def _say_words_unread(library: Library, query: str) -> None:
         if read < len(words):
             left_out = " ".join(words[read:])
             shown = left_out if len(left_out) <= 60 else f"{left_out[:59]}…"
-            print(f"only the first {plural(read, 'word')} of the search were read (the model reads at most "
-                  f"{tokenizer.context_length} tokens); left out: {shown}", file=sys.stderr)
+            most = f"the model reads at most {tokenizer.context_length} tokens"
+            if read == 0:
+                print(f"only the start of the search's first word was read ({most}): {shown}", file=sys.stderr)
+            else:
+                print(f"only the first {plural(read, 'word')} of the search {'was' if read == 1 else 'were'} read "
+                      f"({most}); left out: {shown}", file=sys.stderr)
             return
 
 
@@ -1138,6 +1145,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "failures": [{"path": str(p), "reason": r} for p, r in st.failures],
             "damaged": [{"path": str(p), "damage": d} for p, d in st.damaged],
             "unreadable": [{"path": str(p), "reason": r} for p, r in st.unreadable],
+            "videos": st.videos,
         }, indent=2))
         return 0
     print(f"library: {library.directory}")
@@ -1149,6 +1157,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"search:  {st.searching_with}, until every photo has a vector from the new model")
     print(f"photos:  {st.counts.total} ({st.counts.indexed} indexed, {st.counts.pending} pending, "
           f"{st.counts.failed} failed)")
+    if st.videos:
+        print(f"videos:  {st.videos} left out (photoclip indexes photos only)")
     for root in st.roots:
         gone = "" if root.online else "  (not found: deleted, moved or renamed?)" if looks_deleted(root.path) else \
             "  (offline)"

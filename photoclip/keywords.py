@@ -11,7 +11,6 @@ or EXIF means no keywords from it, never a failed photo.
 from __future__ import annotations
 
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.errors import QueryError
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
+from photoclip.rawfile import is_raw_name, shot_key, stands_for_raw
 from photoclip.tagging import MAX_TAG_LENGTH, normalize_tag, spelt_tag
 
 log = logging.getLogger(__name__)
@@ -83,13 +82,18 @@ def is_sidecar(path: str | Path) -> bool:
 def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
     """Which of `photos` a sidecar belongs to: `IMG_1.jpg` for `IMG_1.jpg.xmp`; every
     `IMG_1.*` beside it for `IMG_1.xmp`; and, where no photo is named so exactly, those named
-    so in another case (`IMG_1.JPG.XMP`, as a camera writes it, is `IMG_1.jpg`'s). The photos
-    are looked up once, for the thousands of sidecars a program writes into one folder."""
+    so in another case (`IMG_1.JPG.XMP`, as a camera writes it, is `IMG_1.jpg`'s); a raw's, the
+    JPEG's/HEIC's of its shot that stands for it (rawfile.shot_key: `PXL_1.RAW-02.ORIGINAL.dng.xmp`
+    is `PXL_1.RAW-01.COVER.jpg`'s). The photos are looked up once, for the thousands of sidecars a
+    program writes into one folder."""
     owners: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    shots: dict[tuple[Path, str], list[Path]] = defaultdict(list)  # the JPEGs/HEICs by their shot (rawfile.shot_key)
     for photo in photos:
         owners[photo.parent, photo.name].append(photo)
         if photo.suffix and Path(photo.stem).suffix.lower() not in IMAGE_SUFFIXES:  # not IMG_1.jpg.png's
             owners[photo.parent, photo.stem].append(photo)  # party.2023.jpg's is party.2023.xmp
+        if stands_for_raw(photo.name):
+            shots[photo.parent, shot_key(photo.name)].append(photo)
     folded: dict[tuple[Path, str], list[Path]] = defaultdict(list)
     for (folder, name), named in owners.items():
         folded[folder, name.casefold()] += named
@@ -97,11 +101,9 @@ def sidecar_owners(photos: Iterable[Path]) -> Callable[[Path], list[Path]]:
     def owners_of(sidecar: Path) -> list[Path]:
         name = sidecar.with_suffix("").name
         found = owners.get((sidecar.parent, name)) or folded.get((sidecar.parent, name.casefold()), [])
-        stem, suffix = os.path.splitext(name)
-        if found or suffix.lower() not in RAW_SUFFIXES:
+        if found or not is_raw_name(name):
             return found
-        return [photo for photo in owners.get((sidecar.parent, stem), [])  # a raw's, where its JPEG stands for it
-                if photo.suffix.lower() in RAW_PARTNER_SUFFIXES]
+        return shots.get((sidecar.parent, shot_key(name)), [])  # a raw's, where its JPEG stands for it
 
     return owners_of
 

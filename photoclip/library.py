@@ -36,6 +36,7 @@ from photoclip import (
     keywords,
     mounts,
     places,
+    rawfile,
     scan,
     sidecars,
     tagging,
@@ -108,6 +109,9 @@ _ONE_WORD = re.compile(r"[\w.()-]+")
 FILTERED_INDEX_FROM = 20_000
 """A search kept to this many photos or more (a folder, a year), a fifth of the library at
 least, goes through the index with a filter; a smaller slice is scored exactly."""
+_SHOWN_BY_A_PHOTO_OF_ITS_STEM = imaging.IMAGE_SUFFIXES | scan.VIDEO_SUFFIXES
+"""A file name searched for with one of these suffixes, of no photo in the library, finds the photos of its
+stem: a raw left out for its JPEG, a Live Photo's or a phone's video beside its photo (neither is indexed)."""
 _SEARCH_MODEL_KEY = "search_model"
 _TAGGED_WITH_KEY = "tagged_with"  # model id + vocabulary digest the stored auto tags come from
 _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
@@ -115,9 +119,9 @@ _TAGGED_UP_TO_KEY = "tagged_up_to"  # catalog generation they reflect
 
 def _looks_like_a_file_name(query: str) -> bool:
     """One word holding a digit, as camera file names are (IMG_1234, DSC01234.JPG,
-    PXL_20230101_123456789, P1010001), or a name ending in an image's suffix, spaces and all
-    (grandma.jpg, "Screenshot 2024-03-01 at 10.10.00.png")."""
-    if os.path.splitext(query)[1].lower() in imaging.IMAGE_SUFFIXES:
+    PXL_20230101_123456789, P1010001), or a name ending in an image's or a video's suffix, spaces
+    and all (grandma.jpg, "Screenshot 2024-03-01 at 10.10.00.png", "first steps.mov")."""
+    if os.path.splitext(query)[1].lower() in _SHOWN_BY_A_PHOTO_OF_ITS_STEM:
         return "/" not in query and os.sep not in query
     return bool(_ONE_WORD.fullmatch(query)) and any(c.isdigit() for c in query)
 
@@ -232,6 +236,7 @@ class LibraryStatus:
     unreadable: tuple[tuple[Path, str], ...] = ()  # folders and files the last scan could not read, and why
     searching_with: str | None = None  # the old model, while the library is embedded with `model`
     untried: str | None = None  # a model asked for that is not `model` until it loads (its weights are not here)
+    videos: int = 0  # video files the last scan of the folders saw: left out, as photoclip indexes photos only
 
 
 @dataclass
@@ -903,7 +908,7 @@ class Library:
     def raws_of_failed_partners(self, items: Sequence[tuple[PhotoId, Path]]) -> scan.PathChanges | None:
         """A raw file beside a JPEG or HEIC of its name is left out for it; when that one turns
         out unreadable, the raw stands for the shot after all (pending). None when none does."""
-        partners = [str(path) for _, path in items if path.suffix.lower() in scan.RAW_PARTNER_SUFFIXES]
+        partners = [str(path) for _, path in items if rawfile.stands_for_raw(path.name)]
         failed = [path for path, state in self.catalog.photo_states(partners).items() if state.status == "failed"]
         raws = [raw for path in failed for raw in scan.raws_beside(path)]
         changes = self.scan_paths(raws) if raws else None
@@ -1083,18 +1088,18 @@ class Library:
         the user's that the query names ("sarah at the beach") come first, ranked by the rest
         of its words: the model cannot know who Sarah is, the user's tags can. Else photos whose
         captions hold the query's words that captions use ("grandma" of "grandma at the lake")
-        come first, ranked by the whole query. A query that
-        looks like a file name ("IMG_1234", "DSC01234.JPG") lists the photos named so first; one
-        with an image's suffix that no photo's name starts with ("DSC_2000.NEF", a raw left out
-        for its JPEG) the photos of its stem. So does a query of a few words that is a photo's
-        whole name ("Lisbon tram", "scan 003"): typing all of a photo's name is a strong sign
-        that photo is meant, as rclip's and Immich's file-name searches take it, while a name's
-        start is none ("beach" does not put "beach party.jpg" first). `listed`: how many photos
-        a query of only dates or places lists, where more than `limit` are wanted (a window shows
-        every photo of 2019, not its best matches). Several tags keep to the photos that carry
-        all of them, several folders to the photos in any of them. Files of the very same bytes
-        (a backup, a copy in an album's folder) are one hit, the others its `copies`, unless
-        `all_copies`: a result list of the same photo over and over hides the rest."""
+        come first, ranked by the whole query. A query that looks like a file name ("IMG_1234",
+        "DSC01234.JPG") lists the photos named so first; one with an image's or a video's suffix
+        that no photo's name starts with ("DSC_2000.NEF", a raw left out for its JPEG;
+        "IMG_1234.MOV", a Live Photo's video) the photos of its stem. So does a query of a few
+        words that is a photo's whole name ("Lisbon tram", "scan 003"): typing all of a photo's
+        name is a strong sign that photo is meant, as rclip's and Immich's file-name searches take
+        it, while a name's start is none ("beach" does not put "beach party.jpg" first). `listed`:
+        how many photos a query of only dates or places lists, where more than `limit` are wanted
+        (a window shows every photo of 2019, not its best matches). Several tags keep to the
+        photos that carry all of them, several folders to the photos in any of them. Files of the
+        very same bytes (a backup, a copy in an album's folder) are one hit, the others its
+        `copies`, unless `all_copies`: a result list of the same photo over and over hides the rest."""
         if limit <= 0:
             raise QueryError("the number of results must be at least 1")
         tags = [tag] if isinstance(tag, str) else list(tag or ())
@@ -1179,9 +1184,10 @@ class Library:
             if _looks_like_a_file_name(name):
                 named = self.catalog.named(name, limit)
                 stem, suffix = os.path.splitext(name)
-                if not named and suffix.lower() in imaging.IMAGE_SUFFIXES:  # DSC_1.NEF, shown by DSC_1.JPG
-                    name, whole = stem, True
-                    named = self._named_whole(stem, limit)
+                if not named and suffix.lower() in _SHOWN_BY_A_PHOTO_OF_ITS_STEM:  # DSC_1.NEF, shown by DSC_1.JPG
+                    name = rawfile.shot_stem(name)  # PXL_1.RAW-02.ORIGINAL.dng, shown by PXL_1.RAW-01.COVER.jpg
+                    whole = name == stem
+                    named = self._named_whole(stem, limit) if whole else self.catalog.named(name + ".", limit)
             elif _may_be_a_name(name):
                 whole = True
                 named = self._named_whole(name, limit)
@@ -2041,7 +2047,8 @@ class Library:
         return self.catalog.photos_by_date(offset, limit, root, None if album is None else str(album))
 
     def status(self) -> LibraryStatus:
-        """Counts, folders, failures and damaged files; needs neither the model nor the index.
+        """Counts, folders, failures, damaged files and the videos left out (as the last scan saw
+        them); needs neither the model nor the index.
         Whether each folder is online is looked at now (the catalog says what the last scan
         found: a drive unplugged or plugged in since is not in it), and nothing is written.
         A model asked for that has not loaded yet (its weights are not on this machine) is
@@ -2061,16 +2068,17 @@ class Library:
                 searching_with = previous.spec.label if previous and not previous.unavailable else None
             except ModelError:  # the model chosen cannot be named (a file with no weights): the one searched with
                 spec, searching_with = _spec_from_meta(self.catalog.meta(_SEARCH_MODEL_KEY)), None
+        roots = self.catalog.roots()
         return LibraryStatus(
             model=spec.label if spec is not None else self.settings.model,
             counts=self.catalog.counts(spec.model_id if spec is not None else ""),
-            roots=tuple(_with_gone(dataclasses.replace(root, online=self.root_present(root)))
-                        for root in self.catalog.roots()),
+            roots=tuple(_with_gone(dataclasses.replace(root, online=self.root_present(root))) for root in roots),
             failures=tuple(self.catalog.failures()),
             damaged=tuple(self.catalog.damaged()),
             unreadable=tuple(self.catalog.unreadable()),
             searching_with=searching_with,
             untried=untried,
+            videos=scan.videos_seen(self.catalog, roots),
         )
 
     def root_present(self, root: Root) -> bool:

@@ -12,6 +12,7 @@ starts: Olympus, Pentax and others keep their previews in maker notes. Byte-leve
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO
@@ -24,6 +25,40 @@ RAW_SUFFIXES: frozenset[str] = frozenset(
 the same name sits beside them (the camera shot both), which is then the one indexed."""
 RAW_PARTNER_SUFFIXES = frozenset({".jpg", ".jpeg", ".heic", ".heif", ".hif"})
 """What a camera saves beside a raw when it shoots both: that copy stands for the shot."""
+_PIXEL_RAW_NAME = re.compile(r"(.+?)\.raw-\d{2}(?:\.[a-z]+)+", re.IGNORECASE)
+"""How a Pixel phone names the two files of a RAW+JPEG shot: PXL_20230709_090000555.RAW-01.COVER.jpg
+(or .RAW-01.MP.COVER.jpg) beside PXL_20230709_090000555.RAW-02.ORIGINAL.dng."""
+
+
+def shot_stem(name: str) -> str:
+    """What names the shot in a file's name (or path), as written: its stem, less Pixel's
+    `.RAW-01.COVER` or `.RAW-02.ORIGINAL` (_PIXEL_RAW_NAME). A raw and a JPEG/HEIC beside it
+    of the same shot stem, compared without case, are one shot: the JPEG/HEIC stands for it."""
+    stem = os.path.splitext(os.path.basename(name))[0]
+    pixel = _PIXEL_RAW_NAME.fullmatch(stem)
+    return pixel.group(1) if pixel is not None else stem
+
+
+def shot_key(name: str) -> str:
+    """shot_stem as names are compared: a raw pairs with a JPEG/HEIC beside it of the same key."""
+    return shot_stem(name).lower()
+
+
+def is_raw_name(name: str) -> bool:
+    """A camera raw by its name (RAW_SUFFIXES)."""
+    return os.path.splitext(name)[1].lower() in RAW_SUFFIXES
+
+
+def stands_for_raw(name: str) -> bool:
+    """A JPEG or HEIC by its name: what stands for a raw of its shot beside it (RAW_PARTNER_SUFFIXES)."""
+    return os.path.splitext(name)[1].lower() in RAW_PARTNER_SUFFIXES
+
+
+def one_shot(raw: str, other: str) -> bool:
+    """Whether `other` (a path) is the JPEG/HEIC the camera saved of the raw at `raw` beside it."""
+    return (is_raw_name(raw) and stands_for_raw(other) and os.path.dirname(raw) == os.path.dirname(other)
+            and shot_key(raw) == shot_key(other))
+
 
 _TIFF_MAGIC = {b"II*\x00": "<", b"MM\x00*": ">"}
 _RAW_TIFF_MAGIC = {b"IIRO": "<", b"IIRS": "<", b"MMOR": ">", b"IIU\x00": "<"}  # Olympus ORF, Panasonic RW2

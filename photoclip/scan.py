@@ -23,20 +23,25 @@ from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.mounts import mount_place
-from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
+from photoclip.rawfile import is_raw_name, shot_key, stands_for_raw
 
 log = logging.getLogger(__name__)
 
 _AUDIO_SUFFIXES = frozenset({".mp3", ".flac", ".m4a", ".ogg", ".opus", ".wav", ".wma", ".aac", ".aiff"})
+VIDEO_SUFFIXES = frozenset({
+    ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".wmv", ".webm", ".mpg", ".mpeg", ".ts",
+})
+"""Videos, which a camera roll holds among its photos: left out (photoclip indexes photos only), and counted
+(Walk.videos) so that the user is told where they went."""
 SKIPPED_SUFFIXES = frozenset({
-    ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".wmv", ".webm", ".mpg", ".mpeg", ".ts", ".srt", ".vtt",
+    ".srt", ".vtt",
     ".txt", ".json", ".xml", ".xmp", ".aae", ".ini", ".db", ".thm", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
     ".pptx", ".odt", ".ods", ".epub", ".mobi", ".csv", ".md", ".rst", ".log", ".html", ".htm",
     ".zip", ".rar", ".7z", ".gz", ".iso", ".dmg", ".apk", ".torrent", ".psd", ".svg", ".ico", ".cur", ".icns",
     ".py", ".pyc", ".js", ".mjs", ".css", ".map", ".c", ".h", ".cpp", ".java", ".class", ".jar", ".go", ".rs",
     ".sh", ".bat", ".ps1", ".yml", ".yaml", ".toml", ".cfg", ".lock", ".sqlite", ".lrcat",
     ".exe", ".dll", ".so", ".dylib", ".o", ".a", ".woff", ".woff2", ".ttf", ".otf",
-}) | _AUDIO_SUFFIXES
+}) | _AUDIO_SUFFIXES | VIDEO_SUFFIXES
 """Files that are never photos, by their suffix: not opened to sniff their content, which a scan
 would do at every rescan for each of a project's thousands of source files. Icons and cursors
 (.ico, .cur, .icns) are images, but no photos: their content alone never made one a candidate
@@ -71,6 +76,7 @@ _SKIPPED_INSIDE: tuple[tuple[str, str], ...] = (
 folder they are in. An old iPhoto library keeps its photos in Masters (Originals, Modified and
 the years of older ones) and copies of each in Previews, Thumbnails and Data."""
 _MOUNT_POINT_KEY = "mount_point:{}"  # catalog meta: a root a scan saw with photos as a mount point
+_VIDEOS_KEY = "videos:{}"  # catalog meta: how many videos the last scan of a root saw (Walk.videos)
 _UNITY_PROJECT = ("Assets", "ProjectSettings")
 """A folder holding these is a Unity project: its Library is the editor's cache of the Assets."""
 _WINDOWS_SYSTEM = ("System32", "SysWOW64", "WinSxS", "SystemApps")
@@ -112,6 +118,7 @@ class Walk:
     unreadable: dict[str, str] = field(default_factory=dict)  # path -> why it cannot be read, in words
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
+    videos: int = 0  # video files seen (VIDEO_SUFFIXES): left out
 
     def cannot_read(self, path: str, exc: OSError) -> None:
         """Note a folder or file the walk could not read, and why (see unreadable_reason)."""
@@ -258,9 +265,11 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                 if entry.is_dir():
                     if _follows(entry, folder, names, real_root, library, exclude):
                         stack.append(entry.path)
-                elif _is_raw(entry.name) and os.path.splitext(entry.name)[0].lower() in partners:
+                elif is_raw_name(entry.name) and shot_key(entry.name) in partners:
                     result.paired_raws.append(entry.path)
-                    result.raw_partners[entry.path] = partners[os.path.splitext(entry.name)[0].lower()]
+                    result.raw_partners[entry.path] = partners[shot_key(entry.name)]
+                elif os.path.splitext(entry.name)[1].lower() in VIDEO_SUFFIXES and entry.is_file():
+                    result.videos += 1
                 elif entry.name.lower().endswith(".xmp") and entry.is_file():
                     st = entry.stat()
                     result.sidecars.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
@@ -349,41 +358,35 @@ def _linked_into(folder: str, library: Sequence[Path], exclude: Sequence[str]) -
     return False
 
 
-def _is_raw(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in RAW_SUFFIXES
-
-
 def _partners(entries: Iterable[os.DirEntry[str]]) -> dict[str, list[str]]:
-    """The JPEGs/HEICs of a folder by their lower-case stem: what a raw of that name pairs with."""
+    """The JPEGs/HEICs of a folder by their shot (rawfile.shot_key): what a raw of that shot pairs with."""
     stems: dict[str, list[str]] = {}
     for entry in entries:
-        stem, suffix = os.path.splitext(entry.name)
-        if suffix.lower() in RAW_PARTNER_SUFFIXES:
-            stems.setdefault(stem.lower(), []).append(entry.path)
+        if stands_for_raw(entry.name):
+            stems.setdefault(shot_key(entry.name), []).append(entry.path)
     return stems
 
 
 def _beside(path: str, wanted: Callable[[str], bool]) -> list[str]:
-    """The files beside `path` with its name (any case) whose suffix is `wanted`."""
+    """The files beside `path` of its shot (rawfile.shot_key) whose name is `wanted`."""
     folder, name = os.path.split(path)
-    stem = os.path.splitext(name)[0].lower()
+    shot = shot_key(name)
     try:
         with os.scandir(folder or ".") as entries:
-            return [e.path for e in entries if e.path != path and os.path.splitext(e.name)[0].lower() == stem
-                    and wanted(os.path.splitext(e.name)[1].lower())]
+            return [e.path for e in entries if e.path != path and shot_key(e.name) == shot and wanted(e.name)]
     except OSError:
         return []
 
 
 def raws_beside(path: str) -> list[str]:
     """The raw files a JPEG/HEIC at `path` stands for."""
-    return _beside(path, RAW_SUFFIXES.__contains__)
+    return _beside(path, is_raw_name)
 
 
 def _stood_in_for(catalog: Catalog, raw: str) -> bool:
     """Whether a raw file has a JPEG/HEIC beside it that stands for the shot: one not known to
     have failed. A raw whose partners cannot be read is a photo of its own."""
-    partners = _beside(raw, RAW_PARTNER_SUFFIXES.__contains__) if _is_raw(raw) else []
+    partners = _beside(raw, stands_for_raw) if is_raw_name(raw) else []
     return bool(partners) and not _all_failed(partners, catalog.photo_states(partners))
 
 
@@ -433,10 +436,23 @@ def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:
 
 
 def _raw_siblings(catalog: Catalog, paths: Iterable[str]) -> dict[str, FileState]:
-    """The known raw files that JPEGs/HEICs at `paths` stand for, in one catalog read."""
-    stems = [stem for stem, suffix in map(os.path.splitext, paths) if suffix.lower() in RAW_PARTNER_SUFFIXES]
-    names = [stem + s for stem in stems for raw in RAW_SUFFIXES for s in (raw, raw.upper())]
-    return catalog.photo_states(names) if names else {}
+    """The known raw files that JPEGs/HEICs at `paths` stand for: each of their folders listed
+    once, then one catalog read. A Pixel's raw is not named as its JPEG is (rawfile.shot_stem)."""
+    shots: dict[str, set[str]] = {}
+    for path in filter(stands_for_raw, paths):
+        shots.setdefault(os.path.dirname(path), set()).add(shot_key(path))
+    raws = [raw for folder, keys in shots.items() for raw in _paths_in(folder)
+            if is_raw_name(raw) and shot_key(raw) in keys]
+    return catalog.photo_states(raws) if raws else {}
+
+
+def _paths_in(folder: str) -> list[str]:
+    """The paths of a folder's entries; none where it cannot be read."""
+    try:
+        with os.scandir(folder or ".") as entries:
+            return [entry.path for entry in entries]
+    except OSError:
+        return []
 
 
 def _since_last_scan(catalog: Catalog, key: str, files: list[FileEntry]) -> tuple[str, ...] | None:
@@ -611,6 +627,7 @@ def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
     catalog.mark_changed(survey.changed)
     removed = catalog.delete_photos(state.id for state in gone.values())
     catalog.set_unreadable(root.id, seen.unreadable)
+    _note_videos(catalog, root, seen)
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(survey.changed), moved=len(survey.moved),
         removed_vectors=tuple(removed), removed=len(gone), left_out=sum(1 for path in gone if os.path.exists(path)),
@@ -713,6 +730,18 @@ def _may_be_unmounted(catalog: Catalog, root: Root) -> bool:
     (mounts.mount_place), or a mount point when a scan last saw it (_note_mount_point: sshfs,
     rclone or a vault mounted in the home folder, named nowhere else)."""
     return mount_place(root.path) or catalog.meta(_MOUNT_POINT_KEY.format(root.id)) is not None
+
+
+def _note_videos(catalog: Catalog, root: Root, seen: Walk) -> None:
+    """Keep how many videos the walk of `root` saw, for videos_seen."""
+    if catalog.meta(_VIDEOS_KEY.format(root.id)) != str(seen.videos):
+        catalog.set_meta(_VIDEOS_KEY.format(root.id), str(seen.videos))
+
+
+def videos_seen(catalog: Catalog, roots: Iterable[Root]) -> int:
+    """The video files the last scan of each of `roots` saw: left out, as photoclip indexes photos
+    only, and counted without walking the folders again."""
+    return sum(int(catalog.meta(_VIDEOS_KEY.format(root.id)) or 0) for root in roots)
 
 
 def _note_mount_point(catalog: Catalog, root: Root) -> None:
@@ -839,9 +868,9 @@ def scan_paths(
                 gone[known_path], gone_root[known_path] = state, root
     for root_id, paths_gone in vanished.items():
         catalog.set_unreadable_under(root_id, paths_gone, {})
-    partners = {os.path.splitext(p)[0]: root for p, root in files.items()}
+    partners = {(os.path.dirname(p), shot_key(p)): root for p, root in files.items()}
     for raw_path, state in _raw_siblings(catalog, files).items():
-        gone[raw_path], gone_root[raw_path] = state, partners[os.path.splitext(raw_path)[0]]
+        gone[raw_path], gone_root[raw_path] = state, partners[os.path.dirname(raw_path), shot_key(raw_path)]
     for root in gone_root.values():
         check.setdefault(root.id, root)
     offline = tuple(r for r in check.values() if not root_present(catalog, r))

@@ -904,6 +904,31 @@ def test_the_tags_of_a_jpeg_that_stood_for_a_shot_go_to_its_raw_once_the_jpeg_is
     assert [library.photo(pid).path.name for pid in library.tagged("fuji")] == ["DSC_2004.JPG"]
 
 
+def test_the_tags_of_a_pixels_jpeg_go_to_its_raw_though_their_names_differ(open_library, tmp_path):
+    """A Pixel names the two files of a RAW+JPEG shot unlike: PXL_<time>.RAW-01.COVER.jpg and
+    PXL_<time>.RAW-02.ORIGINAL.dng."""
+    from tests.helpers import write_photo
+
+    folder = tmp_path / "Camera"
+    folder.mkdir()
+    raw = folder / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng"
+    raw.write_bytes((Path(__file__).parent / "fixtures" / "raw" / "DNG.dng").read_bytes())
+    jpeg = write_photo(folder / "PXL_20230709_090000555.RAW-01.COVER.jpg", seed=4)
+    other = write_photo(folder / "PXL_20230709_090000555.PORTRAIT.jpg", seed=5)  # named as it starts: no raw's
+    library = open_library()
+    library.index([folder])
+    library.add_tag([library.catalog.photo_by_path(jpeg).id, library.catalog.photo_by_path(other).id], "fuji")
+
+    jpeg.unlink()
+    other.unlink()
+    library.index()
+    assert [library.photo(pid).path.name for pid in library.tagged("fuji")] == [raw.name]
+
+    write_photo(jpeg, seed=6)
+    library.index()
+    assert [library.photo(pid).path.name for pid in library.tagged("fuji")] == [jpeg.name]
+
+
 def test_what_a_scan_could_not_read_is_kept_with_why_and_older_lists_still_read(catalog: Catalog, tmp_path: Path) -> None:
     kept, gone = catalog.add_root(tmp_path / "kept"), catalog.add_root(tmp_path / "gone")
     catalog.set_unreadable(kept.id, {str(tmp_path / "kept" / "loop"): "a symbolic link loop"})

@@ -408,6 +408,20 @@ def test_index_says_how_many_tags_came_with_keywords_other_programs_wrote(run, p
     assert code == 0 and json.loads(out)["keywords"] == 0
 
 
+def test_index_and_status_say_how_many_videos_were_left_out(run, photo_folder: Path) -> None:
+    """A camera roll holds videos: "indexed 6 photos" alone left the user wondering where they went."""
+    for name in ("IMG_1234.MOV", "trip/PXL_20230704_183500111.mp4", ".hidden/VID_1.mp4"):
+        (photo_folder / name).write_bytes(b"\x00\x00\x00\x18ftypqt  ")
+    code, _, err = run("index", str(photo_folder))
+    assert code == 0 and err.splitlines()[1:] == ["2 videos left out: photoclip indexes photos only"]
+    assert "videos:  2 left out (photoclip indexes photos only)\n" in run("status")[1]
+    assert json.loads(run("status", "--json")[1])["videos"] == 2
+    (photo_folder / "IMG_1234.MOV").unlink()
+    (photo_folder / "trip" / "PXL_20230704_183500111.mp4").unlink()
+    code, _, err = run("index")
+    assert code == 0 and len(err.splitlines()) == 1 and "videos" not in run("status")[1]
+
+
 def test_status_names_a_folder_left_out_as_it_is_named(run, photo_folder: Path) -> None:
     trip = photo_folder / "[2019] Trip"
     write_photo(trip / "lake.jpg", seed=7)
@@ -788,6 +802,7 @@ def test_a_clean_up_keeps_the_only_photo_in_each_album_and_trashes_the_rest(run,
     for folder in albums + dumps:
         folder.mkdir(parents=True)
         shutil.copy(camera, folder / "IMG_1.jpg")  # written later: the camera's file is the oldest
+        os.utime(folder / "IMG_1.jpg", ns=(camera.stat().st_mtime_ns + 10**10,) * 2)
     for seed, folder in enumerate(albums):  # an album holds three photos or more, as the sidebar lists albums
         write_photo(folder / "IMG_2.jpg", seed=10 + seed)
         write_photo(folder / "IMG_3.jpg", seed=20 + seed)
@@ -1853,6 +1868,20 @@ def test_a_search_longer_than_the_model_reads_says_which_words_were_left_out(run
                    f"{' '.join(words[22:])}\n")
     assert "were read" not in run("search", " ".join(words[:22]) + " last year", "-n", "1")[2]  # dates are no words
     assert run("search", " ".join(words[:22]), "-n", "1")[2] == ""
+
+
+def test_a_search_by_a_long_file_name_says_nothing_of_the_words_read(run, tmp_path: Path) -> None:
+    """The model cuts a Pixel's file name short (24 tokens for photoclip-tiny): it said "only the first 0 words of
+    the search were read", though the photo was listed first by its name."""
+    name = "PXL_20230704_183012345.MP.jpg"
+    write_photo(tmp_path / "photos" / name, seed=1)
+    write_photo(tmp_path / "photos" / "p1.jpg", seed=2)
+    run("index", str(tmp_path / "photos"))
+    code, out, err = run("search", name, "-n", "1")
+    assert (code, out, err) == (0, f"{tmp_path / 'photos' / name}\n", f"photos whose name starts with {name} first\n")
+    code, _, err = run("search", "PXL_20230704_183012345_PXL_20230704_183012345_PXL_20230704_183012345", "-n", "1")
+    assert code == 0 and err == ("only the start of the search's first word was read (the model reads at most 24 "
+                                 "tokens): PXL_20230704_183012345_PXL_20230704_183012345_PXL_20230704_…\n")
 
 
 def test_search_copy_to_a_file_says_it_is_not_a_folder(run, photo_folder: Path) -> None:

@@ -111,6 +111,17 @@ def test_a_jpeg_that_stands_for_a_raw_reads_the_sidecar_darktable_and_digikam_wr
     assert photos_of_sidecar(tmp_path / "DSC_2.NEF.xmp") == [photo]
 
 
+def test_a_pixels_jpeg_reads_the_sidecar_written_for_its_raw(tmp_path: Path) -> None:
+    """A Pixel's RAW+JPEG: PXL_<time>.RAW-01.COVER.jpg stands for PXL_<time>.RAW-02.ORIGINAL.dng."""
+    cover = tmp_path / "PXL_20230709_090000555.RAW-01.MP.COVER.jpg"
+    cover.write_bytes(b"jpeg")
+    next_shot = tmp_path / "PXL_20230709_090000556.RAW-01.COVER.jpg"
+    next_shot.write_bytes(b"jpeg")
+    owners = sidecar_owners([cover, next_shot])
+    assert owners(tmp_path / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng.xmp") == [cover]
+    assert owners(tmp_path / "PXL_20230709_090000557.RAW-02.ORIGINAL.dng.xmp") == []
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
 def test_the_packet_embedded_in_a_photo_is_read_with_it(tmp_path: Path, fmt: str) -> None:
     packet = xmp_document(["beach"])

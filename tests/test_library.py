@@ -635,6 +635,27 @@ def test_a_raw_stands_for_the_shot_when_the_jpeg_beside_it_cannot_be_read(open_l
     assert library.status().counts.failed == 0
 
 
+def test_a_pixels_raw_stands_for_the_shot_when_its_jpeg_cannot_be_read(open_library, tmp_path: Path) -> None:
+    """A Pixel names its RAW+JPEG shot's files unlike: PXL_<time>.RAW-01.COVER.jpg, PXL_<time>.RAW-02.ORIGINAL.dng."""
+    folder = tmp_path / "Camera"
+    folder.mkdir()
+    raw = folder / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng"
+    shutil.copy(Path(__file__).parent / "fixtures" / "raw" / "DNG.dng", raw)
+    cover = folder / "PXL_20230709_090000555.RAW-01.COVER.jpg"
+    cover.write_bytes(b"\xff\xd8\xff\xe0 cut off by a full card")
+    library = open_library()
+
+    report = library.index([folder])
+    assert (report.embedded, report.failed) == (1, 1)
+    assert library.catalog.photo_by_path(raw).status == "indexed"
+    assert library.index().total == 0  # it stays, and is not indexed again
+
+    write_photo(cover, seed=5)  # the JPEG mended: it stands for the shot again
+    assert library.index().embedded == 1
+    assert library.catalog.photo_by_path(raw) is None
+    assert [h.path.name for h in library.search("PXL_20230709_090000555.RAW-02.ORIGINAL.dng", limit=1)] == [cover.name]
+
+
 def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folder: Path, spy_on) -> None:
     (photo_folder / "later.jpg").write_bytes(b"")
     library = open_library()
@@ -1396,6 +1417,8 @@ def test_black_and_white_mirrored_and_turned_copies_are_near_copies_not_copies(o
     scene.transpose(Image.Transpose.ROTATE_270).save(folder / "edits" / "beach righted.jpg", quality=90)
     red, green, blue = scene.split()
     Image.merge("RGB", (blue, green, red)).save(folder / "blue ball.jpg", quality=90)  # the same in grey, not a copy
+    for edit in (folder / "edits").iterdir():  # written later than the photo they were made from
+        os.utime(edit, ns=((folder / "beach.jpg").stat().st_mtime_ns + 10**10,) * 2)
     library = open_library()
     library.index([folder])
     assert group_paths(library, library.duplicates(0.97)) == [
@@ -2946,6 +2969,7 @@ def test_groups_all_kept_for_their_albums_come_after_those_with_photos_to_trash(
         other = photos / ("Wedding Prints" if seed % 2 else "Downloads") / original.name
         other.parent.mkdir(exist_ok=True)
         shutil.copy(original, other)
+        os.utime(other, ns=(original.stat().st_mtime_ns + 10**10,) * 2)  # copied later
     library = open_library()
     library.index([photos])
 
@@ -3296,6 +3320,25 @@ def test_a_search_for_a_photos_whole_name_or_its_raws_lists_that_photo_first(ope
     assert library.search_scoped("Beach", limit=3, folder=photos, subfolders=False)[0][0].path.name == "beach.jpg"
     assert [p.name for p, _ in library.failed_named("IMG_3000.CR2")] == ["IMG_3000.CR2"]
     assert library.failed_named("IMG_3000") and not library.failed_named("IMG_300")
+
+
+def test_a_search_for_a_videos_name_lists_the_photo_of_its_name_first(open_library, tmp_path: Path) -> None:
+    """A Live Photo's video (IMG_1234.MOV), or a phone's, is not indexed: its photo stands for it, as a JPEG does
+    for a raw."""
+    photos = tmp_path / "iCloud Photos"
+    for i, name in enumerate(["IMG_1234.HEIC", "IMG_1235.HEIC", "first steps.jpg", "IMG_12345.jpg"]):
+        write_photo(photos / name, seed=i, fmt="JPEG")
+    for name in ("IMG_1234.MOV", "first steps.mp4", "IMG_9999.MOV"):
+        (photos / name).write_bytes(b"\x00\x00\x00\x18ftypqt  ")
+    library = open_library()
+    library.index([photos])
+
+    for query, name in (("IMG_1234.MOV", "IMG_1234.HEIC"), ("first steps.mp4", "first steps.jpg")):
+        hits, scope = library.search_scoped(query, limit=3)
+        assert (hits[0].path.name, scope.file_name, scope.whole_name) == (name, os.path.splitext(query)[0], True)
+    hits, scope = library.search_scoped("IMG_9999.MOV", limit=3)
+    assert scope is None or scope.file_name is None
+    assert library.status().videos == 3
 
 
 def test_index_of_a_folder_inside_a_library_folder_scans_that_folder(open_library, photo_folder: Path) -> None:

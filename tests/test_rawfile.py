@@ -165,3 +165,20 @@ def test_a_tiff_raws_xmp_packet_is_read_for_its_keywords(tmp_path: Path) -> None
     assert decode_photo(RAW / "DNG.dng", 64).xmp == packet
     with open(RAW / "CanonRaw.cr2", "rb") as stream:
         assert rawfile.read_raw(stream).xmp is None  # a CR2 keeps none there
+
+
+def test_a_pixels_raw_and_jpeg_are_one_shot_and_no_other_name_is_cut() -> None:
+    """A Pixel saves PXL_<time>.RAW-01.COVER.jpg (.RAW-01.MP.COVER.jpg with motion) beside
+    PXL_<time>.RAW-02.ORIGINAL.dng: the stems differ, the shot is one."""
+    raw = "/DCIM/Camera/PXL_20230709_090000555.RAW-02.ORIGINAL.dng"
+    for jpeg in ("PXL_20230709_090000555.RAW-01.COVER.jpg", "pxl_20230709_090000555.raw-01.mp.cover.JPG",
+                 "PXL_20230709_090000555.jpg"):
+        assert rawfile.one_shot(raw, f"/DCIM/Camera/{jpeg}")
+    assert rawfile.shot_stem(raw) == "PXL_20230709_090000555"
+    assert not rawfile.one_shot(raw, "/DCIM/Camera/PXL_20230709_090000556.RAW-01.COVER.jpg")  # the next shot
+    assert not rawfile.one_shot(raw, "/DCIM/Other/PXL_20230709_090000555.RAW-01.COVER.jpg")  # another folder
+    assert not rawfile.one_shot(raw, "/DCIM/Camera/PXL_20230709_090000555.RAW-01.COVER.png")  # no camera's copy
+    assert not rawfile.one_shot("/DCIM/Camera/PXL_1.RAW-01.COVER.jpg", "/DCIM/Camera/PXL_1.RAW-02.ORIGINAL.jpg")
+    for name in ("PXL_1.PORTRAIT.ORIGINAL.jpg", "IMG_1.raw-1.cover.jpg", "PXL_1.RAW-01.jpg", ".RAW-01.COVER.jpg",
+                 "DSC_2.NEF"):
+        assert rawfile.shot_stem(name) == name.rsplit(".", 1)[0]

@@ -24,6 +24,7 @@ from photoclip.scan import (
     move_path,
     scan_paths,
     scan_root,
+    videos_seen,
     walk,
 )
 from tests.helpers import write_photo
@@ -343,6 +344,62 @@ def test_a_watched_jpeg_beside_an_indexed_raw_replaces_it(catalog: Catalog, tmp_
     assert changes.removed == (raw_id,) and len(changes.added) == 1
     assert catalog.photo_by_path(raw) is None
     assert not scan_paths(catalog, [root], [raw]).added  # a later event for the raw adds nothing
+
+
+RAW_DNG = (Path(__file__).parent / "fixtures" / "raw" / "DNG.dng").read_bytes()
+
+
+def test_a_pixels_raw_is_left_out_for_the_jpeg_it_saves_under_another_name(tmp_path: Path) -> None:
+    """A Pixel's RAW+JPEG: PXL_<time>.RAW-01.COVER.jpg (or .RAW-01.MP.COVER.jpg) beside
+    PXL_<time>.RAW-02.ORIGINAL.dng. Another shot's JPEG pairs with none of them."""
+    for shot, cover in (("PXL_20230709_090000555", "RAW-01.COVER"), ("PXL_20230709_090100000", "RAW-01.MP.COVER")):
+        (tmp_path / f"{shot}.RAW-02.ORIGINAL.dng").write_bytes(RAW_DNG)
+        write_photo(tmp_path / f"{shot}.{cover}.jpg", seed=1)
+    (tmp_path / "PXL_20230709_090200000.RAW-02.ORIGINAL.dng").write_bytes(RAW_DNG)  # its JPEG deleted
+    write_photo(tmp_path / "PXL_20230709_090200001.RAW-01.COVER.jpg", seed=2)  # the next shot's
+    seen = walk(tmp_path)
+    assert sorted(Path(f.path).name for f in seen.files) == [
+        "PXL_20230709_090000555.RAW-01.COVER.jpg", "PXL_20230709_090100000.RAW-01.MP.COVER.jpg",
+        "PXL_20230709_090200000.RAW-02.ORIGINAL.dng", "PXL_20230709_090200001.RAW-01.COVER.jpg"]
+    assert sorted(Path(p).name for p in seen.paired_raws) == [
+        "PXL_20230709_090000555.RAW-02.ORIGINAL.dng", "PXL_20230709_090100000.RAW-02.ORIGINAL.dng"]
+
+
+def test_a_pixels_jpeg_that_joins_its_indexed_raw_replaces_it_and_the_raw_stays_out(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    raw = tmp_path / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng"
+    raw.write_bytes(RAW_DNG)
+    (tmp_path / "PXL_20230709_090000556.RAW-02.ORIGINAL.dng").write_bytes(RAW_DNG)  # another shot: stays
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    raw_id = catalog.photo_by_path(raw).id
+    jpeg = write_photo(tmp_path / "PXL_20230709_090000555.RAW-01.COVER.jpg", seed=1)
+    changes = scan_paths(catalog, [root], [jpeg])
+    assert changes.removed == (raw_id,) and len(changes.added) == 1
+    assert not scan_paths(catalog, [root], [raw]).added  # a later event for the raw adds nothing
+    assert scan_root(catalog, root).added == 0
+    assert sorted(Path(p).name for p in catalog.file_states(root.id)) == [
+        "PXL_20230709_090000555.RAW-01.COVER.jpg", "PXL_20230709_090000556.RAW-02.ORIGINAL.dng"]
+
+
+def test_the_videos_a_scan_sees_are_counted_and_kept_for_status(catalog: Catalog, tmp_path: Path) -> None:
+    """A camera roll holds videos among its photos: none is indexed, and the user is told so."""
+    write_photo(tmp_path / "IMG_1234.jpg", seed=1)
+    for name in ("IMG_1234.MOV", "PXL_20230704_183500111.mp4", "trip/VID_1.3gp", ".trashed-1-VID_2.mp4"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (tmp_path / "clips.mov").mkdir()  # a folder is no video
+    assert walk(tmp_path).videos == 3
+    root, other = catalog.add_root(tmp_path), catalog.add_root(tmp_path.parent / "elsewhere")
+    assert videos_seen(catalog, [root]) == 0
+    assert scan_root(catalog, root).added == 1
+    assert videos_seen(catalog, [root, other]) == 3
+    (tmp_path / "IMG_1234.MOV").unlink()
+    scan_root(catalog, root)
+    assert videos_seen(catalog, catalog.roots()) == 2
+    catalog.remove_root(root.id)
+    assert videos_seen(catalog, [root]) == 0
 
 
 def test_excluded_patterns_are_skipped(photo_folder: Path) -> None:
