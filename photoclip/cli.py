@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -43,12 +43,12 @@ from photoclip.fsutil import as_cataloged, deleted, expanded, in_int64, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.library import Library, LibraryStatus, ask_to_add, ask_to_tag, file_date
+from photoclip.library import Library, LibraryStatus, ask_to_add, ask_to_tag, file_date, tagged_before_period
 from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
-from photoclip.scan import LeftOut, iter_roots_containing, left_out, walk
+from photoclip.scan import PHOTOSHOP_SUFFIXES, LeftOut, iter_roots_containing, left_out, walk
 from photoclip.search import (
     SearchHit,
     bare_name,
@@ -701,6 +701,11 @@ def _lock_holder(args: argparse.Namespace) -> str:
     return LibraryLock(_library_dir(args)).holder()
 
 
+def _tags_and(library: Library, tags: Sequence[str]) -> str:
+    """The tags a search named, as the user spells them: "sarah and beach"."""
+    return " and ".join(_tag(library.shown_tag(t)) for t in tags)
+
+
 def _on_disk(find: Callable[[int], list[SearchHit]], limit: int) -> tuple[list[SearchHit], int]:
     """The hits of `find(n)` (the best n) whose files are still where the library last saw them,
     asking for more where some were deleted or moved since indexing: -n 10 lists 10 photos while
@@ -844,6 +849,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         "moved": report.moved, "removed": report.removed, "left_out": report.left_out,
         "offline": [str(path) for path in report.offline],
         "keywords": report.keywords, "videos": status.videos,
+        "images_left_out": _by_format(status.images_left_out),
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -861,6 +867,8 @@ def cmd_index(args: argparse.Namespace) -> int:
                   "camera raw files, and skips hidden folders", file=sys.stderr)
         if status.videos:
             print(f"{plural(status.videos, 'video')} left out: photoclip indexes photos only", file=sys.stderr)
+        if status.images_left_out:
+            print(_images_left_out(status.images_left_out), file=sys.stderr)
         found = [f"{plural(report.moved, 'photo')} moved (tags kept)" if report.moved else "",
                  f"{plural(deleted, 'photo')} deleted" if (deleted := report.removed - report.left_out) else ""]
         if any(found):
@@ -940,15 +948,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         by_name = scope is not None and scope.file_name is not None  # what the model read of a file name is no matter
         if not status.searching_with and not (scope is not None and scope.only_scope) and not by_name:
             _say_words_unread(library, query)
+        first = scope is not None and args.sort == "score"  # by date, no photo is listed first for its words
+        dated_tag = scope is not None and tagged_before_period(scope.period, scope.tags)
         if scope is not None and scope.period is not None:
-            print(f"photos taken {scope.period.describe()} ({scope.period.said})", file=sys.stderr)
+            tagged = f"photos tagged {_tags_and(library, scope.tags)}{' first, then' if first else ' and'} "
+            print(f"{tagged if dated_tag else ''}photos taken {scope.period.describe()} ({scope.period.said})",
+                  file=sys.stderr)  # "2019" with a tag "2019": its photos, then the year's
         if scope is not None and scope.place is not None:
             taken = "not taken" if scope.place.left_out else "taken"
             print(f"photos {taken} in {scope.place.shown} ({scope.place.words})", file=sys.stderr)
-        first = scope is not None and args.sort == "score"  # by date, no photo is listed first for its words
-        if first and scope.tags:
-            print(f"photos tagged {' and '.join(_tag(library.shown_tag(t)) for t in scope.tags)} first",
-                  file=sys.stderr)
+        if first and scope.tags and not dated_tag:
+            print(f"photos tagged {_tags_and(library, scope.tags)} first", file=sys.stderr)
         if scope is not None and scope.left_out_tags:
             print(f"photos tagged {' or '.join(_tag(library.shown_tag(t)) for t in scope.left_out_tags)} left out",
                   file=sys.stderr)
@@ -1131,6 +1141,26 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _images_left_out(counts: Mapping[str, int]) -> str:
+    """The images of formats photoclip does not read that a scan left out, in one line, the
+    kinds seen most named: "16 Photoshop documents and 76 DDS, TGA, EPS and other images left
+    out: save them as JPEG, PNG or TIFF to index them"."""
+    photoshop = sum(count for suffix, count in counts.items() if suffix in PHOTOSHOP_SUFFIXES)
+    kinds = [suffix[1:].upper() for suffix in counts if suffix not in PHOTOSHOP_SUFFIXES]  # most first
+    shown = kinds[:3] + (["other"] if len(kinds) > 3 else [])
+    named = f"{', '.join(shown[:-1])} and {shown[-1]}" if len(shown) > 1 else "".join(shown)
+    others = sum(counts.values()) - photoshop
+    said = [plural(photoshop, "Photoshop document")] if photoshop else []
+    said += [plural(others, f"{named} image")] if others else []
+    them = "it" if sum(counts.values()) == 1 else "them"
+    return f"{' and '.join(said)} left out: save {them} as JPEG, PNG or TIFF to index {them}"
+
+
+def _by_format(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts by suffix as --json gives them: {"psd": 16}."""
+    return {suffix.lstrip("."): count for suffix, count in counts.items()}
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
         st = library.status()
@@ -1145,7 +1175,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "failures": [{"path": str(p), "reason": r} for p, r in st.failures],
             "damaged": [{"path": str(p), "damage": d} for p, d in st.damaged],
             "unreadable": [{"path": str(p), "reason": r} for p, r in st.unreadable],
-            "videos": st.videos,
+            "videos": st.videos, "images_left_out": _by_format(st.images_left_out),
         }, indent=2))
         return 0
     print(f"library: {library.directory}")
@@ -1159,6 +1189,8 @@ def cmd_status(args: argparse.Namespace) -> int:
           f"{st.counts.failed} failed)")
     if st.videos:
         print(f"videos:  {st.videos} left out (photoclip indexes photos only)")
+    if st.images_left_out:
+        print(f"images:  {_images_left_out(st.images_left_out)}")
     for root in st.roots:
         gone = "" if root.online else "  (not found: deleted, moved or renamed?)" if looks_deleted(root.path) else \
             "  (offline)"

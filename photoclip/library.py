@@ -237,6 +237,9 @@ class LibraryStatus:
     searching_with: str | None = None  # the old model, while the library is embedded with `model`
     untried: str | None = None  # a model asked for that is not `model` until it loads (its weights are not here)
     videos: int = 0  # video files the last scan of the folders saw: left out, as photoclip indexes photos only
+    images_left_out: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    """Images of formats photoclip does not read (a Photoshop document, a TGA) the last scan saw, by suffix
+    (".psd"), most first: left out too (scan.images_left_out)."""
 
 
 @dataclass
@@ -1220,10 +1223,13 @@ class Library:
     def _search_in(
         self, query: str, limit: int, tag: str | None, inside: list[PhotoId] | None, listed: int | None = None
     ) -> tuple[list[SearchHit], QueryScope | None]:
-        terms, period, place, among = self._scope(query)
+        terms, period, place, among, dated_tags = self._scope(query)
         if inside is not None:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
+        if dated_tags:
+            scope = QueryScope(period, place, only_scope=not terms, tags=dated_tags)
+            return self._tagged_then_dated(scope, terms, among, inside, limit, tag, listed), scope
         named = take_tags(terms, self._tags_named(terms))
         folders = self._folders_by_album_words()
         albums = named_albums(terms, folders, parse_query(query))
@@ -1279,6 +1285,20 @@ class Library:
         if scope is not None and scope.only_scope and listed is not None:
             limit = max(limit, listed)
         return self._ranked(terms, among, limit, tag), scope
+
+    def _tagged_then_dated(
+        self, scope: QueryScope, terms: list[QueryTerm], among: list[PhotoId] | None, inside: list[PhotoId] | None,
+        limit: int, tag: str | None, listed: int | None,
+    ) -> list[SearchHit]:
+        """The photos of `scope`'s tags, named by a query that is a date too ("2019"), first
+        wherever and whenever taken (the user said what they are), then the photos of the period
+        (`among`) as the date alone lists them: not every photo, which hid the year's among the
+        rest. The rest of the query's words ("beach" of a tag "beach 2019") rank both."""
+        keep = set(inside) if inside is not None else None
+        first = [pid for ids in self._tagged_by_key(scope.tags) for pid in ids if keep is None or pid in keep]
+        if scope.only_scope and listed is not None:
+            limit = max(limit, listed)
+        return self._first_then_rest(first, terms, among, limit, tag, "tag")
 
     def _tags_named(self, terms: list[QueryTerm]) -> set[str]:
         """The user's own tags some run of the query's words names, compared by their words as
@@ -1353,18 +1373,25 @@ class Library:
             return self._nearest_among(among, encoder, vector, limit)
         return self._nearest(vectors, vector, limit, exclude=(), keep=None if among is None else set(among))
 
-    def _scope(self, query: str) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None]:
-        """A query's terms to rank by, the period and place its words keep to, and the photos
-        those leave (None: all). A place where no photo of the library was taken is no filter:
-        its words stay in the text, for the model (it may know the landmark); so do a name's
-        other places ("victoria": Victoria, Canada, where the photos were taken, not Hong Kong)."""
+    def _scope(
+        self, query: str,
+    ) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None, tuple[str, ...]]:
+        """A query's terms to rank by, the period and place its words keep to, the photos those
+        leave (None: all), and the user's tags the whole query names where it is a date too ("2019",
+        a keyword Lightroom users give by year; _tagged_then_dated). A place where no photo of the
+        library was taken is no filter: its words stay in the text, for the model (it may know the
+        landmark); so do a name's other places ("victoria": Victoria, Canada, where the photos were
+        taken, not Hong Kong)."""
         terms = parse_query(query)
         tag_keys = self._user_tags_by_key()
         require_something_to_find(terms, tag_keys)
-        if len(terms) == 1 and terms[0].text is not None and name_key(terms[0].text) in tag_keys:
-            period = None  # the whole query names a tag of the user's, such as "2019": not the year, but the tag
+        whole = name_key(terms[0].text) if len(terms) == 1 and terms[0].text is not None else ""
+        named_whole = tuple(tag_keys.get(whole, ())) if whole else ()
+        if named_whole and terms[0].sign < 0:
+            period, dated_tags = None, ()  # "-2019" with a tag "2019": the photos not tagged so
         else:
             terms, period = take_period(terms)
+            dated_tags = named_whole if period is not None else ()
         among: list[PhotoId] | None = None
         if period is not None:
             among = self.catalog.taken_between(period.spans)
@@ -1381,7 +1408,7 @@ class Library:
                     among = [pid for pid in indexed if pid not in there_set]
                 else:
                     among = there if among is None else [pid for pid in among if pid in there_set]
-        return terms, period, place, among
+        return terms, period, place, among, dated_tags
 
     def _taken_there(self, place: Place, located: dict[str, list[PhotoId]]) -> list[PhotoId]:
         """The photos taken at a place a query named, as its lookup noted them in `located`."""
@@ -2047,8 +2074,8 @@ class Library:
         return self.catalog.photos_by_date(offset, limit, root, None if album is None else str(album))
 
     def status(self) -> LibraryStatus:
-        """Counts, folders, failures, damaged files and the videos left out (as the last scan saw
-        them); needs neither the model nor the index.
+        """Counts, folders, failures, damaged files and the videos and images of other formats
+        left out (as the last scan saw them); needs neither the model nor the index.
         Whether each folder is online is looked at now (the catalog says what the last scan
         found: a drive unplugged or plugged in since is not in it), and nothing is written.
         A model asked for that has not loaded yet (its weights are not on this machine) is
@@ -2079,6 +2106,7 @@ class Library:
             searching_with=searching_with,
             untried=untried,
             videos=scan.videos_seen(self.catalog, roots),
+            images_left_out=scan.images_left_out(self.catalog, roots),
         )
 
     def root_present(self, root: Root) -> bool:
@@ -2094,6 +2122,15 @@ def file_date(photo: Photo) -> str:
     """The date of a photo's file, in local time as date words read it for a photo without a date of its own
     (Catalog.taken_between): a script that finds `taken_at` empty can tell why "since christmas" found it."""
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(photo.mtime_ns // 10**9))
+
+
+def tagged_before_period(period: Period | None, tags: Sequence[str]) -> bool:
+    """Whether the photos of the tags a search named come first wherever they were taken, before
+    the photos of its period: the whole query named a tag that is a date too ("2019";
+    _tagged_then_dated). Only then does a tag hold the period's words, as a date's words leave
+    the rest of a query before its tags are looked for ("beach 2019" names a tag "beach")."""
+    return period is not None and any(set(name_key(period.words).split()) <= set(name_key(tag).split())
+                                      for tag in tags)
 
 
 def _with_gone(root: Root) -> Root:

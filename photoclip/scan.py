@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import json
 import logging
 import os
 import stat
@@ -33,19 +34,29 @@ VIDEO_SUFFIXES = frozenset({
 })
 """Videos, which a camera roll holds among its photos: left out (photoclip indexes photos only), and counted
 (Walk.videos) so that the user is told where they went."""
+PHOTOSHOP_SUFFIXES = frozenset({".psd", ".psb"})
+UNREAD_IMAGE_SUFFIXES = PHOTOSHOP_SUFFIXES | frozenset({
+    ".xcf", ".kra", ".ora", ".pdn", ".afphoto", ".pspimage", ".procreate",  # editors' documents
+    ".tga", ".dds", ".pcx", ".sgi", ".rgb", ".rgba", ".bw", ".qoi", ".xpm", ".xbm", ".ras", ".blp", ".pct", ".pict",
+    ".ppm", ".pgm", ".pbm", ".pnm", ".pam", ".pfm", ".exr", ".hdr", ".fits", ".jxr", ".wdp", ".hdp", ".pcd", ".eps",
+    ".ico", ".cur", ".icns",
+})
+"""Images in formats photoclip does not decode (Photoshop's and other editors' documents, textures, netpbm,
+HDR, icons): left out by their suffix, never sniffed, and counted (Walk.images_left_out) so that the user
+is told which to save as a JPEG, PNG or TIFF. Icons and cursors are images, but no photos: their content
+alone never made one a candidate (an ICO is decoded only when named like a photo:
+imaging._sniff_named_like_a_photo)."""
 SKIPPED_SUFFIXES = frozenset({
     ".srt", ".vtt",
     ".txt", ".json", ".xml", ".xmp", ".aae", ".ini", ".db", ".thm", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
     ".pptx", ".odt", ".ods", ".epub", ".mobi", ".csv", ".md", ".rst", ".log", ".html", ".htm",
-    ".zip", ".rar", ".7z", ".gz", ".iso", ".dmg", ".apk", ".torrent", ".psd", ".svg", ".ico", ".cur", ".icns",
+    ".zip", ".rar", ".7z", ".gz", ".iso", ".dmg", ".apk", ".torrent", ".svg",
     ".py", ".pyc", ".js", ".mjs", ".css", ".map", ".c", ".h", ".cpp", ".java", ".class", ".jar", ".go", ".rs",
     ".sh", ".bat", ".ps1", ".yml", ".yaml", ".toml", ".cfg", ".lock", ".sqlite", ".lrcat",
     ".exe", ".dll", ".so", ".dylib", ".o", ".a", ".woff", ".woff2", ".ttf", ".otf",
-}) | _AUDIO_SUFFIXES | VIDEO_SUFFIXES
+}) | _AUDIO_SUFFIXES | VIDEO_SUFFIXES | UNREAD_IMAGE_SUFFIXES
 """Files that are never photos, by their suffix: not opened to sniff their content, which a scan
-would do at every rescan for each of a project's thousands of source files. Icons and cursors
-(.ico, .cur, .icns) are images, but no photos: their content alone never made one a candidate
-(an ICO is decoded only when named like a photo: imaging._sniff_named_like_a_photo)."""
+would do at every rescan for each of a project's thousands of source files."""
 BACKUP_ENDINGS = ("_original", "~", ".bak", ".orig", ".part", ".partial", ".crdownload", ".download", ".tmp")
 """After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original'),
 an editor's or a user's backup ('IMG_1.jpg~', 'IMG_1.jpg.bak'): the photo itself is beside it,
@@ -77,6 +88,7 @@ folder they are in. An old iPhoto library keeps its photos in Masters (Originals
 the years of older ones) and copies of each in Previews, Thumbnails and Data."""
 _MOUNT_POINT_KEY = "mount_point:{}"  # catalog meta: a root a scan saw with photos as a mount point
 _VIDEOS_KEY = "videos:{}"  # catalog meta: how many videos the last scan of a root saw (Walk.videos)
+_IMAGES_LEFT_OUT_KEY = "images_left_out:{}"  # catalog meta: Walk.images_left_out of the last scan of a root
 _UNITY_PROJECT = ("Assets", "ProjectSettings")
 """A folder holding these is a Unity project: its Library is the editor's cache of the Assets."""
 _WINDOWS_SYSTEM = ("System32", "SysWOW64", "WinSxS", "SystemApps")
@@ -119,6 +131,7 @@ class Walk:
     vanished: list[str] = field(default_factory=list)
     entries_seen: int = 0
     videos: int = 0  # video files seen (VIDEO_SUFFIXES): left out
+    images_left_out: dict[str, int] = field(default_factory=dict)  # image files seen by their UNREAD_IMAGE_SUFFIXES
 
     def cannot_read(self, path: str, exc: OSError) -> None:
         """Note a folder or file the walk could not read, and why (see unreadable_reason)."""
@@ -268,8 +281,10 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
                 elif is_raw_name(entry.name) and shot_key(entry.name) in partners:
                     result.paired_raws.append(entry.path)
                     result.raw_partners[entry.path] = partners[shot_key(entry.name)]
-                elif os.path.splitext(entry.name)[1].lower() in VIDEO_SUFFIXES and entry.is_file():
+                elif (suffix := os.path.splitext(entry.name)[1].lower()) in VIDEO_SUFFIXES and entry.is_file():
                     result.videos += 1
+                elif suffix in UNREAD_IMAGE_SUFFIXES and entry.is_file():
+                    result.images_left_out[suffix] = result.images_left_out.get(suffix, 0) + 1
                 elif entry.name.lower().endswith(".xmp") and entry.is_file():
                     st = entry.stat()
                     result.sidecars.append(FileEntry(entry.path, st.st_size, mtime_ns(st)))
@@ -627,7 +642,7 @@ def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
     catalog.mark_changed(survey.changed)
     removed = catalog.delete_photos(state.id for state in gone.values())
     catalog.set_unreadable(root.id, seen.unreadable)
-    _note_videos(catalog, root, seen)
+    _note_left_out(catalog, root, seen)
     return ScanResult(
         root=root, online=True, added=len(new), changed=len(survey.changed), moved=len(survey.moved),
         removed_vectors=tuple(removed), removed=len(gone), left_out=sum(1 for path in gone if os.path.exists(path)),
@@ -732,16 +747,33 @@ def _may_be_unmounted(catalog: Catalog, root: Root) -> bool:
     return mount_place(root.path) or catalog.meta(_MOUNT_POINT_KEY.format(root.id)) is not None
 
 
-def _note_videos(catalog: Catalog, root: Root, seen: Walk) -> None:
-    """Keep how many videos the walk of `root` saw, for videos_seen."""
-    if catalog.meta(_VIDEOS_KEY.format(root.id)) != str(seen.videos):
-        catalog.set_meta(_VIDEOS_KEY.format(root.id), str(seen.videos))
+def _note_left_out(catalog: Catalog, root: Root, seen: Walk) -> None:
+    """Keep how many videos and images of formats photoclip does not read the walk of `root`
+    saw, for videos_seen and images_left_out; both go with the root (Catalog.remove_root)."""
+    images = json.dumps(seen.images_left_out, sort_keys=True)
+    for key, value in ((_VIDEOS_KEY, str(seen.videos)), (_IMAGES_LEFT_OUT_KEY, images)):
+        if catalog.meta(key.format(root.id)) != value:
+            catalog.set_meta(key.format(root.id), value)
 
 
 def videos_seen(catalog: Catalog, roots: Iterable[Root]) -> int:
     """The video files the last scan of each of `roots` saw: left out, as photoclip indexes photos
     only, and counted without walking the folders again."""
     return sum(int(catalog.meta(_VIDEOS_KEY.format(root.id)) or 0) for root in roots)
+
+
+def images_left_out(catalog: Catalog, roots: Iterable[Root]) -> dict[str, int]:
+    """The image files of formats photoclip does not read (UNREAD_IMAGE_SUFFIXES) the last scan of
+    each of `roots` saw, by their suffix (".psd"), most first: counted without walking the folders again."""
+    counts: dict[str, int] = {}
+    for root in roots:
+        try:
+            seen = json.loads(catalog.meta(_IMAGES_LEFT_OUT_KEY.format(root.id)) or "{}")
+        except ValueError:
+            continue
+        for suffix, count in seen.items():
+            counts[suffix] = counts.get(suffix, 0) + int(count)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _note_mount_point(catalog: Catalog, root: Root) -> None:

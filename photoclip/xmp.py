@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photoclip.fsutil import read_small_file
-from photoclip.rawfile import RAW_PARTNER_SUFFIXES, RAW_SUFFIXES
+from photoclip.rawfile import is_raw_name, shot_key, stands_for_raw
 from photoclip.sidecars import MAX_SIDECAR_BYTES, sidecar_path, written_by_photoclip
 
 log = logging.getLogger(__name__)
@@ -131,16 +131,12 @@ def sidecars_beside(photo: Path) -> tuple[Path, ...]:
 
 
 def _raws_sidecars(photo: Path, listing: _Listing) -> tuple[Path, ...]:
-    """The sidecars darktable and digiKam write for the raw a JPEG or HEIC stands for
-    (`DSC_2.NEF.xmp` beside `DSC_2.JPG`): they show the raw, and keep its keywords there."""
-    if not listing.sidecars or photo.suffix.lower() not in RAW_PARTNER_SUFFIXES:
+    """The sidecars darktable and digiKam write for the raw a JPEG or HEIC stands for, one shot
+    as rawfile.shot_key has it (`DSC_2.NEF.xmp` beside `DSC_2.JPG`, `PXL_1.RAW-02.ORIGINAL.dng.xmp`
+    beside `PXL_1.RAW-01.COVER.jpg`): they show the raw, and keep its keywords there."""
+    if not listing.sidecars or not stands_for_raw(photo.name):
         return ()
-    found = []
-    for suffix in sorted(RAW_SUFFIXES):  # a look-up each, not a pass over a folder of thousands per photo
-        for name in listing.sidecars.get(f"{photo.stem}{suffix}.xmp".casefold(), ()):
-            if name[:-4] in listing.other_names() and os.path.splitext(name[:-4])[0] == photo.stem:
-                found.append(photo.parent / name)
-    return tuple(sorted(found))
+    return tuple(photo.parent / name for name in listing.raws_sidecars().get(shot_key(photo.name), ()))
 
 
 @dataclass
@@ -153,12 +149,24 @@ class _Listing:
     others: tuple[str, ...]  # the names of its other files
     _owners: Callable[[Path], list[Path]] | None = None
     _other_names: frozenset[str] | None = None
+    _by_shot: dict[str, tuple[str, ...]] | None = None
 
     def other_names(self) -> frozenset[str]:
         """`others`, to look a name up in, made the first time one is looked up."""
         if self._other_names is None:
             self._other_names = frozenset(self.others)
         return self._other_names
+
+    def raws_sidecars(self) -> dict[str, tuple[str, ...]]:
+        """The sidecars of the folder's raws (`DSC_2.NEF.xmp` beside `DSC_2.NEF`) by the raw's
+        rawfile.shot_key, made the first time a JPEG asks: one pass over the folder, not one per photo."""
+        if self._by_shot is None:
+            by_shot: dict[str, list[str]] = defaultdict(list)
+            for name in sorted(name for same in self.sidecars.values() for name in same):
+                if is_raw_name(name[:-4]) and name[:-4] in self.other_names():
+                    by_shot[shot_key(name[:-4])].append(name)
+            self._by_shot = {key: tuple(names) for key, names in by_shot.items()}
+        return self._by_shot
 
     def owners(self) -> Callable[[Path], list[Path]]:
         """keywords.sidecar_owners of the folder's files, made the first time a sidecar in

@@ -422,6 +422,27 @@ def test_index_and_status_say_how_many_videos_were_left_out(run, photo_folder: P
     assert code == 0 and len(err.splitlines()) == 1 and "videos" not in run("status")[1]
 
 
+def test_index_and_status_say_how_many_images_of_other_formats_were_left_out(run, photo_folder: Path) -> None:
+    """A folder's Photoshop documents and TGA textures were left out without a word, while `similar
+    hopper.psd` said to save it as a JPEG, PNG or TIFF."""
+    for name in ("edit.psd", "retouch.psd", "wall.tga", "sky.dds", "trip/scan.ppm", "logo.eps", "notes.txt"):
+        (photo_folder / name).write_bytes(b"8BPS\x00\x01")
+    said = ("2 Photoshop documents and 4 DDS, EPS, PPM and other images left out: save them as JPEG, PNG or TIFF "
+            "to index them")
+    code, _, err = run("index", str(photo_folder))
+    assert code == 0 and err.splitlines()[1:] == [said]
+    assert f"images:  {said}\n" in run("status")[1]
+    assert json.loads(run("status", "--json")[1])["images_left_out"] == {"psd": 2, "dds": 1, "eps": 1, "ppm": 1,
+                                                                       "tga": 1}
+    for name in ("edit.psd", "wall.tga", "sky.dds", "trip/scan.ppm", "logo.eps"):
+        (photo_folder / name).unlink()
+    code, out, err = run("index", "--json")
+    assert code == 0 and json.loads(out)["images_left_out"] == {"psd": 1}
+    assert "images:  1 Photoshop document left out: save it as JPEG, PNG or TIFF to index it\n" in run("status")[1]
+    (photo_folder / "retouch.psd").unlink()
+    assert run("index")[0] == 0 and "images:" not in run("status")[1]
+
+
 def test_status_names_a_folder_left_out_as_it_is_named(run, photo_folder: Path) -> None:
     trip = photo_folder / "[2019] Trip"
     write_photo(trip / "lake.jpg", seed=7)
@@ -596,6 +617,22 @@ def test_search_and_similar_list_by_date_when_asked_and_json_says_when_each_was_
     rows = json.loads(out)
     assert code == 0 and [row["path"] for row in rows] == in_order[:2]
     assert [row["taken_at"] for row in rows] == ["2023-05-01T10:00:00", "2021-05-01T10:00:00"]
+
+
+def test_a_search_for_a_tag_named_like_a_year_says_its_photos_come_first_then_that_years(
+    run, tmp_path: Path
+) -> None:
+    """With a keyword "2019" on an undated photo, "2019" listed every photo after it and said no date."""
+    dated = {name: located_photo(tmp_path / "photos" / name, seed, None, taken) for seed, (name, taken) in enumerate(
+        (("b.jpg", "2019:05:01 10:00:00"), ("c.jpg", "2015:05:01 10:00:00")))}
+    undated = write_photo(tmp_path / "photos" / "a.jpg", seed=5)
+    run("index", str(tmp_path / "photos"))
+    assert run("tag", "2019", str(undated))[0] == 0
+    code, out, err = run("search", "2019")
+    assert code == 0 and out.splitlines() == [str(undated.resolve()), str(dated["b.jpg"].resolve())]
+    assert err == "photos tagged 2019 first, then photos taken 1 Jan 2019 to 31 Dec 2019 (in 2019)\n"
+    assert run("search", "2019", "--sort", "oldest")[2] == (
+        "photos tagged 2019 and photos taken 1 Jan 2019 to 31 Dec 2019 (in 2019)\n")
 
 
 def test_search_lists_a_photo_once_with_its_copies_in_json_or_each_copy_when_asked(

@@ -448,6 +448,21 @@ def test_a_search_naming_the_users_tag_shows_its_photos_first_and_says_so(qtbot,
     assert window.subtitle_label.text() == "Tagged “Sarah” first  ·  20 photos, best match first"  # as given
 
 
+def test_a_tag_named_like_a_year_shows_its_photos_first_then_the_years_and_says_so(
+    qtbot, make_window, indexed
+) -> None:
+    """A keyword "1990" on a photo of today turned the date off, and the header did not say the year's came next."""
+    library, scenes = indexed
+    tagged = library.photo_at(sorted(scenes)[0]).id
+    library.add_tag([tagged], "1990")
+    window = make_window(library)
+    qtbot.keyClicks(window.search_field, "1990")
+    wait_for_results(qtbot, window, "1990")
+    assert window.model.ids == [tagged]
+    assert window.subtitle_label.text() == (
+        "Tagged “1990” first, then taken 1 Jan 1990 to 31 Dec 1990 (in 1990)  ·  1 photo")
+
+
 def test_a_search_that_says_not_the_users_tag_leaves_its_photos_out_and_says_so(qtbot, make_window, indexed) -> None:
     """"star not kids" showed the photos tagged kids first, with the header "Tagged “kids” first"."""
     library, scenes = indexed

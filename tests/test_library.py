@@ -31,7 +31,15 @@ from photoclip.errors import (
     QueryError,
 )
 from photoclip.ids import PhotoId
-from photoclip.library import INDEX_DIR, REQUESTS_DIR, Library, TagRequest, ask_to_add, ask_to_tag
+from photoclip.library import (
+    INDEX_DIR,
+    REQUESTS_DIR,
+    Library,
+    TagRequest,
+    ask_to_add,
+    ask_to_tag,
+    tagged_before_period,
+)
 from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
 from photoclip.vectors import VectorIndex
 from tests.conftest import TINY_MODEL, SlowHub
@@ -1737,7 +1745,7 @@ def test_a_tag_named_like_a_date_or_quoted_is_the_users_tag(open_library, tmp_pa
     year, jones = (library.photo_at(path).id for path in sorted(scenes)[:2])
     library.add_tag([year], "2019")
     library.add_tag([jones], "Sarah Jones")
-    for query, photo, tag in [("2019", year, "2019"), ('"2019"', year, "2019"), ('"sarah jones"', jones, "sarah jones"),
+    for query, photo, tag in [('"2019"', year, "2019"), ('"sarah jones"', jones, "sarah jones"),
                               ('red circle "Sarah Jones"', jones, "sarah jones")]:
         hits, scope = library.search_scoped(query, limit=10)
         assert scope is not None and scope.tags == (tag,) and scope.period is None, query
@@ -1745,6 +1753,30 @@ def test_a_tag_named_like_a_date_or_quoted_is_the_users_tag(open_library, tmp_pa
     for query in ("beach 2019", "beach -2019", "2019 + beach"):  # part of a query, still the year
         _, scope = library.search_scoped(query, limit=10)
         assert scope is not None and scope.period is not None and scope.tags == scope.left_out_tags == (), query
+
+
+def test_a_tag_named_like_a_year_lists_its_photos_first_then_only_that_years(open_library, tmp_path: Path) -> None:
+    """With a keyword "2019" on one photo, "2019" listed it and then every photo, 2015's before 2019's."""
+    photos = tmp_path / "photos"
+    write_photo(photos / "a.jpg", seed=1)  # no date
+    for seed, (name, taken) in enumerate([("b", "2019:07:04 12:00:00"), ("c", "2015:03:01 10:00:00"),
+                                          ("e", "2019:12:01 10:00:00")], start=2):
+        located_photo(photos / f"{name}.jpg", seed, None, taken)
+    library = open_library()
+    library.index([photos])
+    assert [h.path.stem for h in library.search("2019", limit=10)] == ["e", "b"]
+    undated = next(h.photo_id for h in library.search("photo", limit=10) if h.path.stem == "a")
+    library.add_tag([undated], "2019")
+
+    hits, scope = library.search_scoped("2019", limit=10)
+    assert [h.path.stem for h in hits] == ["a", "e", "b"] and [h.first_because for h in hits] == ["tag", None, None]
+    assert scope.tags == ("2019",) and scope.period.words == "2019" and scope.only_scope
+    assert tagged_before_period(scope.period, scope.tags)
+    _, scope = library.search_scoped("beach 2019", limit=10)
+    assert scope.period is not None and not tagged_before_period(scope.period, scope.tags)
+    library.add_tag([undated], "beach")
+    _, scope = library.search_scoped("beach 2019", limit=10)
+    assert scope.tags == ("beach",) and not tagged_before_period(scope.period, scope.tags)
 
 
 def test_a_search_names_the_users_tags_that_hold_punctuation_or_an_emoji(open_library, tmp_path: Path) -> None:

@@ -71,6 +71,22 @@ def test_sidecars_in_another_case_are_found_from_one_listing_of_a_settled_folder
     assert xmp._LISTED[tmp_path][1] is listing and listing.owners() is owners  # the folder is not listed again
 
 
+def test_a_pixels_cover_jpeg_reads_the_sidecar_darktable_wrote_for_its_raw(tmp_path: Path) -> None:
+    """A Pixel's COVER JPEG stands for its raw (PXL_….RAW-02.ORIGINAL.dng), whose sidecar it never read."""
+    cover = write_photo(tmp_path / "PXL_20230709_090000555.RAW-01.COVER.jpg", seed=1)
+    (tmp_path / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng").write_bytes(b"raw")
+    (tmp_path / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng.xmp").write_bytes(PACKET)
+    other = write_photo(tmp_path / "PXL_20230709_090000556.RAW-01.MP.COVER.jpg", seed=2)
+    (tmp_path / "PXL_20230709_090000557.RAW-02.ORIGINAL.dng.xmp").write_bytes(PACKET + b" ")  # of no raw here
+    camera = write_photo(tmp_path / "DSC_2.JPG", seed=3)
+    (tmp_path / "DSC_2.NEF").write_bytes(b"raw")
+    (tmp_path / "DSC_2.NEF.xmp").write_bytes(PACKET + b"  ")
+
+    assert xmp.others_sidecars(cover) == [PACKET]
+    assert xmp.others_sidecars(other) == []
+    assert xmp.others_sidecars(camera) == [PACKET + b"  "]
+
+
 _DATE_NAMESPACES = {"exif": "http://ns.adobe.com/exif/1.0/", "photoshop": "http://ns.adobe.com/photoshop/1.0/",
                     "xmp": "http://ns.adobe.com/xap/1.0/"}
 

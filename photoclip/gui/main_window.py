@@ -88,7 +88,7 @@ from photoclip.gui.wrapping import graphemes
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.library import Library, LibraryStatus
+from photoclip.library import Library, LibraryStatus, tagged_before_period
 from photoclip.lock import LibraryLock
 from photoclip.places import Place
 from photoclip.search import QueryScope, SearchHit, bare_name, missing_image, no_photo_at, typed_folder
@@ -954,9 +954,10 @@ class MainWindow(QMainWindow):
                 order = "newest first" if view.by_date else "best match first"
                 found = f"{plural(rows, 'photo')}{among}{ordered(rows, order)}"
             subtitle = "Searching…" if self._search_pending() else found
-            if view.first_tagged:
-                names = " and ".join(f"“{self.shown_tag(name)}”" for name in view.first_tagged)
-                subtitle = f"Tagged {names} first  ·  {subtitle}"
+            tagged = " and ".join(f"“{self.shown_tag(name)}”" for name in view.first_tagged)
+            dated_tag = tagged_before_period(view.period, view.first_tagged)  # "2019", a tag: first, then the year's
+            if view.first_tagged and not dated_tag:
+                subtitle = f"Tagged {tagged} first  ·  {subtitle}"
             if view.left_out_tagged:
                 names = " or ".join(f"“{self.shown_tag(name)}”" for name in view.left_out_tagged)
                 subtitle = f"Not tagged {names}  ·  {subtitle}"
@@ -974,7 +975,9 @@ class MainWindow(QMainWindow):
                 said = "" if view.by_date else f" ({view.place.words})"  # else the title says just that
                 subtitle = f"{place_line(view.place)}{said}  ·  {subtitle}"
             if view.period is not None:
-                subtitle = f"{period_line(view.period)}  ·  {subtitle}"
+                line = period_line(view.period)
+                line = f"Tagged {tagged} first, then {line[:1].lower()}{line[1:]}" if dated_tag else line
+                subtitle = f"{line}  ·  {subtitle}"
             empty = self.grid.empty_state() if rows == 0 and not self._search_pending() else ("search", "", "")
         else:
             title = f"Similar to {view.text}"
