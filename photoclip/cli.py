@@ -48,7 +48,7 @@ from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
-from photoclip.scan import PHOTOSHOP_SUFFIXES, LeftOut, iter_roots_containing, left_out, walk
+from photoclip.scan import LeftOut, images_left_out_said, iter_roots_containing, left_out, left_out_said, walk
 from photoclip.search import (
     SearchHit,
     bare_name,
@@ -865,10 +865,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         if not status.counts.total:
             print("no photos were found: photoclip reads JPEG, PNG, HEIC, AVIF, WebP, TIFF, GIF, BMP, JPEG XL and "
                   "camera raw files, and skips hidden folders", file=sys.stderr)
-        if status.videos:
-            print(f"{plural(status.videos, 'video')} left out: photoclip indexes photos only", file=sys.stderr)
-        if status.images_left_out:
-            print(_images_left_out(status.images_left_out), file=sys.stderr)
+        for line in left_out_said(status.videos, status.images_left_out):
+            print(line, file=sys.stderr)
         found = [f"{plural(report.moved, 'photo')} moved (tags kept)" if report.moved else "",
                  f"{plural(deleted, 'photo')} deleted" if (deleted := report.removed - report.left_out) else ""]
         if any(found):
@@ -1141,21 +1139,6 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return 0
 
 
-def _images_left_out(counts: Mapping[str, int]) -> str:
-    """The images of formats photoclip does not read that a scan left out, in one line, the
-    kinds seen most named: "16 Photoshop documents and 76 DDS, TGA, EPS and other images left
-    out: save them as JPEG, PNG or TIFF to index them"."""
-    photoshop = sum(count for suffix, count in counts.items() if suffix in PHOTOSHOP_SUFFIXES)
-    kinds = [suffix[1:].upper() for suffix in counts if suffix not in PHOTOSHOP_SUFFIXES]  # most first
-    shown = kinds[:3] + (["other"] if len(kinds) > 3 else [])
-    named = f"{', '.join(shown[:-1])} and {shown[-1]}" if len(shown) > 1 else "".join(shown)
-    others = sum(counts.values()) - photoshop
-    said = [plural(photoshop, "Photoshop document")] if photoshop else []
-    said += [plural(others, f"{named} image")] if others else []
-    them = "it" if sum(counts.values()) == 1 else "them"
-    return f"{' and '.join(said)} left out: save {them} as JPEG, PNG or TIFF to index {them}"
-
-
 def _by_format(counts: Mapping[str, int]) -> dict[str, int]:
     """Counts by suffix as --json gives them: {"psd": 16}."""
     return {suffix.lstrip("."): count for suffix, count in counts.items()}
@@ -1190,7 +1173,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if st.videos:
         print(f"videos:  {st.videos} left out (photoclip indexes photos only)")
     if st.images_left_out:
-        print(f"images:  {_images_left_out(st.images_left_out)}")
+        print(f"images:  {images_left_out_said(st.images_left_out)}")
     for root in st.roots:
         gone = "" if root.online else "  (not found: deleted, moved or renamed?)" if looks_deleted(root.path) else \
             "  (offline)"

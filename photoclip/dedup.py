@@ -226,13 +226,16 @@ def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset
     Only the copy kept for its pixels is looked at, against the smaller copy that would be kept
     in its stead were pixels not counted (the camera's file, with its date, or the oldest), and
     the next one kept then, and so on: the files of most groups, where no smaller copy is better
-    in anything else, are not read."""
+    in anything else, are not read. The smaller copy is one below CAMERA_PIXELS, as the old
+    cameras' and phones' photos that are enlarged for a screen or a print are: a 12 MP camera's
+    file beside its 24 MP export, developed from the raw, is not read (a second each)."""
     enlarged: dict[PhotoId, int] = {}
     intact = [photo for photo in photos if photo.damage is None]
     for _ in range(len(intact)):
         key = functools.partial(keeper_order, undated_bytes=undated, saved_lower=saved_lower, enlarged=enlarged)
         best = min(intact, key=key)
-        rivals = sorted((photo for photo in intact if _pixels(photo) < enlarged.get(best.id, _pixels(best))
+        rivals = sorted((photo for photo in intact if _pixels(photo) < min(enlarged.get(best.id, _pixels(best)),
+                                                                             CAMERA_PIXELS)
                          and _sizeless(key(photo)) < _sizeless(key(best))), key=lambda photo: _sizeless(key(photo)))
         if not rivals or not adds_no_detail(best.path, rivals[0].path, (best.size, best.mtime_ns),
                                             (rivals[0].size, rivals[0].mtime_ns)):
@@ -246,6 +249,7 @@ def _pixels(photo: Photo) -> int:
 
 
 _SIZE_PLACES = slice(3, 6)  # keeper_order's places that count pixels: a camera's file, the most pixels, enlarged
+_MOST_PIXELS = 4
 
 
 def _sizeless(key: tuple) -> tuple:
@@ -309,12 +313,13 @@ _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wi
 def why_kept(keeper: Photo, others: Sequence[Photo]) -> list[str]:
     """Why `keeper` is kept over `others`, in a few words each, most telling first: where
     keeper_order first tells it from each of them ("it has the most pixels", "it is the oldest
-    file"), but only what holds against them all (not "the most pixels" where a screenshot has
-    more: then the next way it beats that one); "another program keeps notes on it" where
+    file"), but only what holds against them all (not "the most pixels" where a screenshot, or a
+    copy that is it enlarged, has more: then the next way it beats that one); "another program keeps notes on it" where
     best_first chose it for that."""
     key = _keeper_key([keeper, *others])
     mine, all_theirs = key(keeper), [key(other) for other in others]
     holds = [all(mine[i] <= theirs[i] for theirs in all_theirs) for i in range(len(mine))]
+    holds[_MOST_PIXELS] = holds[_MOST_PIXELS] and all(_pixels(keeper) >= _pixels(other) for other in others)
     reasons = set()
     for theirs in all_theirs:
         first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), None)

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.config import folder_pattern
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns
+from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.mounts import mount_place
@@ -1004,3 +1005,25 @@ def move_path(
     return PathChanges(
         moved=tuple(moved), removed=tuple(s.id for s in stale), removed_vectors=tuple(removed_vectors)
     )
+
+
+def images_left_out_said(counts: Mapping[str, int]) -> str:
+    """The images of formats photoclip does not read that a scan left out, in one line, the
+    kinds seen most named: "16 Photoshop documents and 76 DDS, TGA, EPS and other images left
+    out: save them as JPEG, PNG or TIFF to index them"."""
+    photoshop = sum(count for suffix, count in counts.items() if suffix in PHOTOSHOP_SUFFIXES)
+    kinds = [suffix[1:].upper() for suffix in counts if suffix not in PHOTOSHOP_SUFFIXES]  # most first
+    shown = kinds[:3] + (["other"] if len(kinds) > 3 else [])
+    named = f"{', '.join(shown[:-1])} and {shown[-1]}" if len(shown) > 1 else "".join(shown)
+    others = sum(counts.values()) - photoshop
+    said = [plural(photoshop, "Photoshop document")] if photoshop else []
+    said += [plural(others, f"{named} image")] if others else []
+    them = "it" if sum(counts.values()) == 1 else "them"
+    return f"{' and '.join(said)} left out: save {them} as JPEG, PNG or TIFF to index {them}"
+
+
+def left_out_said(videos: int, images: Mapping[str, int]) -> list[str]:
+    """What a scan left out that a person may look for, a line each: the videos it saw, and the
+    images of formats photoclip does not read (images_left_out_said)."""
+    return [f"{plural(videos, 'video')} left out: photoclip indexes photos only"] * bool(videos) + \
+        [images_left_out_said(images)] * bool(images)

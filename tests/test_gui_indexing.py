@@ -270,3 +270,20 @@ def test_a_long_run_lists_the_places_of_the_photos_indexed_so_far(
     window._refresh_after_changes()
     qtbot.waitUntil(lambda: [item.text(0) for item in window.sidebar.place_items()] == ["Portugal"], timeout=WAIT_MS)
     assert window.index_status.running
+
+
+def test_the_status_bar_says_what_the_folders_hold_that_is_not_indexed(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """A camera roll's videos and a Photoshop document were never mentioned in the app."""
+    folder = tmp_path / "photos"
+    red_circle_folder(folder, with_red_circle=2, without=4, seed=5)
+    for name in ("IMG_1234.MOV", "VID_20230704.mp4"):
+        (folder / name).write_bytes(b"\x00\x00\x00\x18ftypqt  ")
+    (folder / "retouch.psd").write_bytes(b"8BPS\x00\x01")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library, worker=True)
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "6 photos indexed  ·  2 videos and 1 image of other "
+                    "formats not indexed", timeout=WAIT_MS)

@@ -50,6 +50,23 @@ def test_a_narrow_status_bar_drops_the_speed_then_the_time_left_rather_than_cutt
     assert label.shown() == "Paused · 11 of 355" and label.text() == "Paused · 11 of 355 photos indexed"
 
 
+def test_the_idle_line_says_what_the_folders_hold_that_is_not_indexed_where_it_fits(qtbot) -> None:
+    """A camera roll's videos were never mentioned: a user wondered where they went."""
+    make_app()
+    status = IndexStatus()
+    qtbot.addWidget(status)
+    status.show()
+    status.set_idle(1_234, left_out="12 videos and 3 images of other formats")
+    label, metrics = status.label, status.label.fontMetrics()
+    whole = "1,234 photos indexed  ·  12 videos and 3 images of other formats not indexed"
+    label.resize(metrics.horizontalAdvance(whole) + 4, label.height())
+    assert label.shown() == whole
+    label.resize(metrics.horizontalAdvance("1,234 photos indexed") + 4, label.height())
+    assert label.shown() == "1,234 photos indexed" and label.toolTip() == whole
+    status.set_idle(None, left_out="12 videos")
+    assert label.text() == ""
+
+
 @pytest.mark.parametrize(("failed", "damaged", "unreadable", "said"), [
     (1, 0, 0, "1 file could not be read. It is skipped, not deleted; photoclip tries again when it changes."),
     (2, 0, 0, "2 files could not be read. They are skipped, not deleted; photoclip tries again when a file "

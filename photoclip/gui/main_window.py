@@ -266,6 +266,13 @@ class View:
         return self.kind in ("library", "folder", "album", "tag")
 
 
+def _left_out(videos: int, images: int) -> str:
+    """What the library's folders hold that photoclip does not index, in a few words: "12 videos
+    and 3 images of other formats" (scan.left_out_said says it whole)."""
+    said = [plural(videos, "video")] * bool(videos) + [plural(images, "image") + " of other formats"] * bool(images)
+    return " and ".join(said)
+
+
 def scope_name(view: View, albums: Mapping[str, str] | None = None) -> str | None:
     """The name of the folder or album a view keeps to, as its header titles it: an album as
     `albums` (the sidebar's names, by folder) names it, so two of the same name ("2023/Lake",
@@ -2115,7 +2122,8 @@ class MainWindow(QMainWindow):
             return
         counts = status.counts
         self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged),
-                                   len(status.unreadable), found=counts.total - counts.failed)
+                                   len(status.unreadable), found=counts.total - counts.failed,
+                                   left_out=_left_out(status.videos, sum(status.images_left_out.values())))
 
     def show_failures(self) -> None:
         self.ops.query(lambda lib: lib.status(), self._show_failures_of, parent=self)

@@ -177,19 +177,22 @@ class IndexStatus(QWidget):
         self._show_failures(failed, damaged, unreadable)
 
     def set_idle(self, indexed: int | None, failed: int = 0, damaged: int = 0, unreadable: int = 0,
-                 found: int | None = None) -> None:
+                 found: int | None = None, left_out: str = "") -> None:
         """Nothing to do: say how many photos are searchable (None: say nothing yet), of how many
         `found` where some are not indexed yet (the grid and the count show those too), and how
-        many files could not be read or are damaged, and how many folders could not be read."""
+        many files could not be read or are damaged, and how many folders could not be read.
+        `left_out`: what the folders hold that photoclip does not index ("12 videos"), said where
+        the bar is wide enough: a camera roll's videos are not missing, only not photos."""
         self._running, self._paused = False, False
         self.bar.hide()
         self.pause_button.hide()
         if indexed is None:
-            self.label.set_texts("")
+            wordings = [""]
         elif found is not None and found > indexed:
-            self.label.set_texts(f"{indexed:,} of {plural(found, 'photo')} indexed", f"{indexed:,} of {found:,}")
+            wordings = [f"{indexed:,} of {plural(found, 'photo')} indexed", f"{indexed:,} of {found:,}"]
         else:
-            self.label.set_texts(f"{plural(indexed, 'photo')} indexed")
+            wordings = [f"{plural(indexed, 'photo')} indexed"]
+        self.label.set_texts(*[f"{wordings[0]}  ·  {left_out} not indexed"] * bool(left_out and indexed), *wordings)
         self._show_failures(failed, damaged, unreadable)
 
     def end_run(self) -> None:
