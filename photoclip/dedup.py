@@ -88,7 +88,7 @@ _MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "ju
                      "nov", "dec"))
 _APPLE_MOMENT = re.compile(r".*,\s*([^\W\d_]+)\s+\d{1,2},\s*\d{4}")  # Apple Photos' export: "Tahoe, July 4, 2019"
 _EDIT_NAME = re.compile(r"^IMG_E\d{4}$|[-_ ](?:edited|bearbeitet|modifié|modifie|editado|editada|modificato|bewerkt)$"
-                        r"|\d~\d{1,2}$|\.PORTRAIT$", re.IGNORECASE)  # see reads_as_an_edit
+                        r"|^.{6,}\d~\d{1,2}$|\.PORTRAIT$", re.IGNORECASE)  # see reads_as_an_edit
 _SCREENSHOT_WORDS = ("screenshot", "screen shot", "screen_shot", "screencap", "screen capture", "bildschirmfoto",
                      "bildschirmaufnahme", "captura de pantalla", "captura de tela", "capture d'écran",
                      "capture d'ecran", "schermafbeelding", "schermata", "skärmbild", "skærmbillede", "skjermbilde",
@@ -99,7 +99,7 @@ SAME_SHAPE_FROM = 0.98  # at this similarity and stricter, copies keep their sha
 SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at one moment; looser, one occasion
 BURST = timedelta(seconds=10)  # looser than SAME_MOMENT_FROM, photos dated this close are a burst's shots
 _NONE: Mapping = {}
-_SAME_TIME_NS = 2_000_000_000  # files written this close (a copy of many, FAT's 2 s steps) are as old as each other
+_SAME_TIME_NS = 2_000_000_000  # files written in one such step (FAT's) are as old as each other
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart (see _Dates.apart)
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
@@ -194,7 +194,7 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     Deleted", a "To delete" folder; after the quality, as the user's own "Bin" may hold the camera's
     file and a chat's small copy lie elsewhere), then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
-    bytes as often as fewer; files written within _SAME_TIME_NS are as old: a copy of many writes
+    bytes as often as fewer; compared in steps of _SAME_TIME_NS, FAT's: a copy of many writes
     them milliseconds apart, in any order), then the most bytes (of files
     written at one moment, the least recompressed), then one on the computer's own drive, not on
     a drive that can be unplugged or a share (mounts.on_external_drive: a folder copied onto a USB
@@ -204,7 +204,7 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     first among the best one's very bytes."""
     pixels = enlarged.get(photo.id, _pixels(photo))
     dated = photo.taken_at is not None and photo.hash not in undated_bytes
-    camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
+    camera = _kept_facts(photo, undated_bytes) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
             photo.id in enlarged, not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
             photo.id in saved_lower, reads_as_a_copy(photo.path), in_a_trash_folder(photo.path),
@@ -226,22 +226,39 @@ def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset
     Only the copy kept for its pixels is looked at, against the smaller copy that would be kept
     in its stead were pixels not counted (the camera's file, with its date, or the oldest), and
     the next one kept then, and so on: the files of most groups, where no smaller copy is better
-    in anything else, are not read. The smaller copy is one below CAMERA_PIXELS, as the old
-    cameras' and phones' photos that are enlarged for a screen or a print are: a 12 MP camera's
-    file beside its 24 MP export, developed from the raw, is not read (a second each)."""
+    in anything else, are not read. Only a copy that lost the date taken and place is looked at,
+    against one that kept them (an export without its EXIF of the camera's file, as in the
+    review that found it kept, and the camera's file trashed), and only against one below
+    CAMERA_PIXELS, as the old cameras' and phones' photos that are enlarged for a screen or a
+    print are: a 12 MP camera's file beside its 24 MP export, developed from the raw, is not read
+    (a second each), and a soft photo's larger file that kept its date is never taken for an
+    enlargement (a review found a soft original trashed for an export half its size)."""
     enlarged: dict[PhotoId, int] = {}
     intact = [photo for photo in photos if photo.damage is None]
+    cameras = [photo for photo in intact if _pixels(photo) < CAMERA_PIXELS and _kept_facts(photo, undated)]
+    if not cameras or not any(_pixels(photo) > _pixels(camera) and not _kept_facts(photo, undated)
+                              for photo in intact for camera in cameras):
+        return enlarged
     for _ in range(len(intact)):
         key = functools.partial(keeper_order, undated_bytes=undated, saved_lower=saved_lower, enlarged=enlarged)
-        best = min(intact, key=key)
-        rivals = sorted((photo for photo in intact if _pixels(photo) < min(enlarged.get(best.id, _pixels(best)),
-                                                                             CAMERA_PIXELS)
-                         and _sizeless(key(photo)) < _sizeless(key(best))), key=lambda photo: _sizeless(key(photo)))
-        if not rivals or not adds_no_detail(best.path, rivals[0].path, (best.size, best.mtime_ns),
-                                            (rivals[0].size, rivals[0].mtime_ns)):
+        keys = {photo.id: key(photo) for photo in intact}
+        best = min(intact, key=lambda photo: keys[photo.id])
+        if _kept_facts(best, undated):
             break
-        enlarged[best.id] = _pixels(rivals[0])
+        mine = _sizeless(keys[best.id])
+        rivals = [photo for photo in cameras if _pixels(photo) < enlarged.get(best.id, _pixels(best))
+                  and _sizeless(keys[photo.id]) < mine]
+        rival = min(rivals, key=lambda photo: _sizeless(keys[photo.id]), default=None)
+        if rival is None or not adds_no_detail(best.path, rival.path, (best.size, best.mtime_ns),
+                                               (rival.size, rival.mtime_ns)):
+            break
+        enlarged[best.id] = _pixels(rival)
     return enlarged
+
+
+def _kept_facts(photo: Photo, undated: frozenset[str]) -> bool:
+    """Whether a photo kept a camera's date taken or place (keeper_order's camera's file)."""
+    return (photo.taken_at is not None and photo.hash not in undated) or photo.lat is not None
 
 
 def _pixels(photo: Photo) -> int:
@@ -555,8 +572,9 @@ def why_kept_too(path: Path) -> str:
 def reads_as_an_edit(path: Path) -> bool:
     """Whether a file's name says it is a phone app's edit of the photo beside it: Apple Photos'
     "IMG_E1234.JPG" of IMG_1234, Google Photos' "IMG_1234-edited.jpg" (a Takeout) and
-    "IMG_20190704_101500~2.jpg" (on the phone), a Pixel's portrait "PXL_….PORTRAIT.jpg", its
-    background blurred, of "PXL_….PORTRAIT.ORIGINAL.jpg". Their users see the edit as the photo:
+    "IMG_20190704_101500~2.jpg" (on the phone; not Windows' short name "IMG_20~1.JPG", 8
+    characters at most), a Pixel's portrait "PXL_….PORTRAIT.jpg", its background blurred, of
+    "PXL_….PORTRAIT.ORIGINAL.jpg". Their users see the edit as the photo:
     of the two, it is kept; and an edit is no copy (_an_edit_apart)."""
     return bool(_EDIT_NAME.search(_COPY_NAME.sub("", path.stem)))  # "IMG_E1234 2", "…-edited(1)": its copies too
 
@@ -834,8 +852,9 @@ class _Dates:
         """Which pairs of candidates (`first[i]`, `second[i]`) were taken at different moments, so
         that however alike they are they are two shots, not copies: a copy keeps its photo's date.
         A time of midnight is a date without one (a chat's file name, the day the copy was sent:
-        the day taken or later, never before; two such days say nothing of each other: the photo
-        sent to two chats on two days). Two dates to the millisecond (EXIF's
+        the day taken or later, never before; two such days of chats' names say nothing of each
+        other: the photo sent to two chats on two days; two scans dated at midnight a year apart
+        are two photos). Two dates to the millisecond (EXIF's
         SubSecTime, which a copy keeps) that differ are two frames of a burst, however close. At
         the looser similarities that ask for similar shots too (SAME_MOMENT_FROM), those of one
         occasion: not a day or more apart (the sunset of each evening of a trip); at the others, see
@@ -849,8 +868,10 @@ class _Dates:
         else:
             apart = self._apart_to_the_moment(a, b, gap)
         day_only = (earlier % _DAY == 0) | (later % _DAY == 0)
-        apart = np.where(day_only, (earlier % _DAY == 0) & (later % _DAY != 0) & (gap > _TIME_ZONES // _MICROSECOND),
-                         apart)
+        days_apart = (earlier % _DAY == 0) & (gap > _TIME_ZONES // _MICROSECOND)
+        sent = days_apart & (later % _DAY == 0)
+        sent[sent] = self._from_name(a[sent]) & self._from_name(b[sent])
+        apart = np.where(day_only, days_apart & ~sent, apart)
         apart &= self.known[a] & self.known[b]
         apart[apart] = self._screenshots(a[apart]) == self._screenshots(b[apart])
         return apart

@@ -31,24 +31,22 @@ log = logging.getLogger(__name__)
 
 _AUDIO_SUFFIXES = frozenset({".mp3", ".flac", ".m4a", ".ogg", ".opus", ".wav", ".wma", ".aac", ".aiff"})
 VIDEO_SUFFIXES = frozenset({
-    ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".wmv", ".webm", ".mpg", ".mpeg", ".ts",
+    ".mp4", ".mov", ".avi", ".mkv", ".m4v", ".3gp", ".mts", ".m2ts", ".wmv", ".webm", ".mpg", ".mpeg",
 })
 """Videos, which a camera roll holds among its photos: left out (photoclip indexes photos only), and counted
 (Walk.videos) so that the user is told where they went."""
 PHOTOSHOP_SUFFIXES = frozenset({".psd", ".psb"})
 UNREAD_IMAGE_SUFFIXES = PHOTOSHOP_SUFFIXES | frozenset({
     ".xcf", ".kra", ".ora", ".pdn", ".afphoto", ".pspimage", ".procreate",  # editors' documents
-    ".tga", ".dds", ".pcx", ".sgi", ".rgb", ".rgba", ".bw", ".qoi", ".xpm", ".xbm", ".ras", ".blp", ".pct", ".pict",
+    ".tga", ".dds", ".pcx", ".sgi", ".rgb", ".rgba", ".bw", ".qoi", ".ras", ".blp", ".pct", ".pict",
     ".ppm", ".pgm", ".pbm", ".pnm", ".pam", ".pfm", ".exr", ".hdr", ".fits", ".jxr", ".wdp", ".hdp", ".pcd", ".eps",
-    ".ico", ".cur", ".icns",
 })
 """Images in formats photoclip does not decode (Photoshop's and other editors' documents, textures, netpbm,
-HDR, icons): left out by their suffix, never sniffed, and counted (Walk.images_left_out) so that the user
-is told which to save as a JPEG, PNG or TIFF. Icons and cursors are images, but no photos: their content
-alone never made one a candidate (an ICO is decoded only when named like a photo:
-imaging._sniff_named_like_a_photo)."""
+HDR): left out by their suffix, never sniffed, and counted (Walk.images_left_out) so that the user is told
+which to save as a JPEG, PNG or TIFF."""
 SKIPPED_SUFFIXES = frozenset({
-    ".srt", ".vtt",
+    ".ts", ".srt", ".vtt",  # .ts: a video's (MPEG transport stream), far more often TypeScript's: not counted
+    ".ico", ".cur", ".icns", ".xbm", ".xpm",  # icons and cursors: nothing to convert
     ".txt", ".json", ".xml", ".xmp", ".aae", ".ini", ".db", ".thm", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
     ".pptx", ".odt", ".ods", ".epub", ".mobi", ".csv", ".md", ".rst", ".log", ".html", ".htm",
     ".zip", ".rar", ".7z", ".gz", ".iso", ".dmg", ".apk", ".torrent", ".svg",
@@ -57,7 +55,9 @@ SKIPPED_SUFFIXES = frozenset({
     ".exe", ".dll", ".so", ".dylib", ".o", ".a", ".woff", ".woff2", ".ttf", ".otf",
 }) | _AUDIO_SUFFIXES | VIDEO_SUFFIXES | UNREAD_IMAGE_SUFFIXES
 """Files that are never photos, by their suffix: not opened to sniff their content, which a scan
-would do at every rescan for each of a project's thousands of source files."""
+would do at every rescan for each of a project's thousands of source files. Icons and cursors
+(.ico, .cur, .icns) are images, but no photos: their content alone never made one a candidate
+(an ICO is decoded only when named like a photo: imaging._sniff_named_like_a_photo)."""
 BACKUP_ENDINGS = ("_original", "~", ".bak", ".orig", ".part", ".partial", ".crdownload", ".download", ".tmp")
 """After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original'),
 an editor's or a user's backup ('IMG_1.jpg~', 'IMG_1.jpg.bak'): the photo itself is beside it,

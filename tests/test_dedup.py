@@ -26,6 +26,7 @@ from photoclip.dedup import (
     look_bar,
     move_to_trash,
     one_name_per_file,
+    reads_as_an_edit,
     saved_at_lower_quality,
     why_kept,
 )
@@ -1647,3 +1648,35 @@ def test_a_photo_sent_to_two_chats_on_two_days_is_one_group_with_its_original() 
                                width=1280, height=960, mtime_ns=2 * APART)
     groups = groups_of(photos, vectors, 0.99)
     assert [(g.keeper, set(g.others)) for g in groups] == [(0, {1, 2})]
+
+
+def test_a_soft_original_that_kept_its_date_is_never_taken_for_an_enlargement(tmp_path: Path) -> None:
+    """A soft photo and an export half its size, both dated, the export older on disk (the originals
+    restored from a backup): the original was trashed as "a larger copy is only this one enlarged"."""
+    picture = natural((800, 600), seed=5).filter(ImageFilter.GaussianBlur(3))
+    original = photo_file(tmp_path / "Originals" / "DSC_0042.jpg", 1, picture, taken_at="2012-05-01T10:00:00",
+                          written=9)
+    export = photo_file(tmp_path / "Export" / "DSC_0042.jpg", 2, picture.resize((400, 300), Image.LANCZOS),
+                        taken_at="2012-05-01T10:00:00")
+    assert best_first([export, original])[0] is original
+    assert why_kept(original, [export]) == ["it has the most pixels"]
+
+
+def test_windows_short_names_are_no_phone_edits() -> None:
+    """"IMG_20~1.JPG", a CD's or an old Windows' 8.3 name, read as Google Photos' edit "…~2" and was kept."""
+    original = photo(1, "/pics/2019/IMG_20190704_101500.jpg", digest="same")
+    short = photo(2, "/cdbackup/DCIM/IMG_20~1.JPG", digest="same", mtime_ns=1 * APART)
+    assert not reads_as_an_edit(short.path) and reads_as_an_edit(Path("/p/IMG_20190704_101500~2.jpg"))
+    assert best_first([short, original])[0] is original
+
+
+def test_two_photos_dated_at_midnight_a_year_apart_are_two_photos() -> None:
+    """Scanners write a day without a time: two such scans a year apart were grouped once two chats' days
+    were let be alike (only dates that chats' names gave say nothing of each other)."""
+    rng = np.random.default_rng(6)
+    vectors = {i: rng.normal(size=32) for i in range(30)}
+    vectors[1] = towards(vectors[0], 0.999, seed=1)
+    photos = {PhotoId(i): photo(i) for i in vectors}
+    photos[PhotoId(0)] = photo(0, "/Scans/xmas.jpg", taken_at="2001-12-25T00:00:00")
+    photos[PhotoId(1)] = photo(1, "/Scans/xmas 2.jpg", taken_at="2002-12-25T00:00:00", mtime_ns=1 * APART)
+    assert groups_of(photos, vectors, 0.99) == []
