@@ -1227,6 +1227,11 @@ class Library:
         if inside is not None:
             keep = set(inside)
             among = inside if among is None else [pid for pid in among if pid in keep]
+        if dated_tags and period is not None and period.but:  # "-2019": neither the photos tagged so nor 2019's
+            tagged = {pid for ids in self._tagged_by_key(dated_tags) for pid in ids}
+            kept = [pid for pid in (among or []) if pid not in tagged]
+            return self._ranked(terms, kept, limit, tag), QueryScope(period, place, only_scope=not terms,
+                                                                      left_out_tags=dated_tags)
         if dated_tags:
             scope = QueryScope(period, place, only_scope=not terms, tags=dated_tags)
             return self._tagged_then_dated(scope, terms, among, inside, limit, tag, listed), scope
@@ -1378,7 +1383,7 @@ class Library:
     ) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None, tuple[str, ...]]:
         """A query's terms to rank by, the period and place its words keep to, the photos those
         leave (None: all), and the user's tags the whole query names where it is a date too ("2019",
-        a keyword Lightroom users give by year; _tagged_then_dated). A place where no photo of the
+        a keyword Lightroom users give by year; _tagged_then_dated; "-2019" leaves out both). A place where no photo of the
         library was taken is no filter: its words stay in the text, for the model (it may know the
         landmark); so do a name's other places ("victoria": Victoria, Canada, where the photos were
         taken, not Hong Kong)."""
@@ -1387,11 +1392,8 @@ class Library:
         require_something_to_find(terms, tag_keys)
         whole = name_key(terms[0].text) if len(terms) == 1 and terms[0].text is not None else ""
         named_whole = tuple(tag_keys.get(whole, ())) if whole else ()
-        if named_whole and terms[0].sign < 0:
-            period, dated_tags = None, ()  # "-2019" with a tag "2019": the photos not tagged so
-        else:
-            terms, period = take_period(terms)
-            dated_tags = named_whole if period is not None else ()
+        terms, period = take_period(terms)
+        dated_tags = named_whole if period is not None else ()
         among: list[PhotoId] | None = None
         if period is not None:
             among = self.catalog.taken_between(period.spans)
@@ -2064,7 +2066,19 @@ class Library:
         return self.catalog.copies_of(photo_id)
 
     def photo_at(self, path: Path | str) -> Photo | None:
-        return self.catalog.photo_by_path(path)
+        """The photo at `path` (as cataloged); of a camera raw left out for the JPEG/HEIC of its
+        shot beside it (rawfile.one_shot), that one: tagging the raw, or a photo like it, is
+        tagging the shot, where "not a photo of this library; index its folder" led nowhere."""
+        photo = self.catalog.photo_by_path(path)
+        if photo is not None or not rawfile.is_raw_name(str(path)):
+            return photo
+        folder = os.path.dirname(str(path))
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return None
+        shots = (os.path.join(folder, name) for name in names if rawfile.one_shot(str(path), os.path.join(folder, name)))
+        return next((photo for shot in shots if (photo := self.catalog.photo_by_path(shot)) is not None), None)
 
     def photos_by_date(
         self, offset: int = 0, limit: int = 1000, root: RootId | None = None, album: Path | None = None

@@ -2452,3 +2452,16 @@ def test_search_json_says_which_photos_come_first_for_a_tag_or_name_ahead_of_bet
     assert [row["first_because"] for row in rows[1:]] == [None, None]
     rows = json.loads(run("search", "p2", "--json", "-n", "2")[1])
     assert rows[0]["path"].endswith("p2.jpg") and rows[0]["first_because"] == "name"
+
+
+def test_tagging_a_raw_left_out_for_its_jpeg_tags_the_shot(run, tmp_path: Path) -> None:
+    """`tag garage DSC_0001.dng` said the raw was "not a photo of this library; index its folder first",
+    which led nowhere: the JPEG beside it stands for the shot."""
+    folder = tmp_path / "Camera"
+    raw = folder / "DSC_0001.dng"
+    jpeg = write_photo(folder / "DSC_0001.JPG", seed=3)
+    shutil.copy(Path(__file__).parent / "fixtures" / "raw" / "DNG.dng", raw)
+    run("index", str(folder))
+    code, _, err = run("tag", "garage", str(raw))
+    assert code == 0, err
+    assert run("tagged", "garage")[1].splitlines() == [str(jpeg.resolve())]

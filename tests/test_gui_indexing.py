@@ -287,3 +287,18 @@ def test_the_status_bar_says_what_the_folders_hold_that_is_not_indexed(
     window.resize(1600, 900)
     qtbot.waitUntil(lambda: window.index_status.label.text() == "6 photos indexed  ·  2 videos and 1 image of other "
                     "formats not indexed", timeout=WAIT_MS)
+
+
+def test_a_folder_of_only_videos_says_why_the_library_is_empty(qtbot, make_window, open_library, tmp_path: Path) -> None:
+    """The app said "No photos yet. Add a folder of photos…" of a folder already added, holding videos only."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for name in ("VID_1.mp4", "VID_2.mp4", "IMG_1234.MOV"):
+        (folder / name).write_bytes(b"\x00\x00\x00\x18ftypqt  ")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "0 photos indexed  ·  3 videos not indexed",
+                    timeout=WAIT_MS)
+    _, title, said = window.grid.empty_state()
+    assert title == "No photos in your folders" and said.startswith("They hold 3 videos, which photoclip does not")

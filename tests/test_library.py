@@ -662,6 +662,7 @@ def test_a_pixels_raw_stands_for_the_shot_when_its_jpeg_cannot_be_read(open_libr
     assert library.index().embedded == 1
     assert library.catalog.photo_by_path(raw) is None
     assert [h.path.name for h in library.search("PXL_20230709_090000555.RAW-02.ORIGINAL.dng", limit=1)] == [cover.name]
+    assert library.photo_at(raw) == library.photo_at(cover)  # the raw's name, as `tag` is given it, is the shot's
 
 
 def test_a_failed_file_is_retried_only_when_it_changes(open_library, photo_folder: Path, spy_on) -> None:
@@ -1772,6 +1773,8 @@ def test_a_tag_named_like_a_year_lists_its_photos_first_then_only_that_years(ope
     assert [h.path.stem for h in hits] == ["a", "e", "b"] and [h.first_because for h in hits] == ["tag", None, None]
     assert scope.tags == ("2019",) and scope.period.words == "2019" and scope.only_scope
     assert tagged_before_period(scope.period, scope.tags)
+    hits, scope = library.search_scoped("-2019", limit=10)  # the other way round: neither the tagged nor 2019's
+    assert [h.path.stem for h in hits] == ["c"] and scope.left_out_tags == ("2019",) and scope.period.but
     _, scope = library.search_scoped("beach 2019", limit=10)
     assert scope.period is not None and not tagged_before_period(scope.period, scope.tags)
     library.add_tag([undated], "beach")

@@ -266,13 +266,6 @@ class View:
         return self.kind in ("library", "folder", "album", "tag")
 
 
-def _left_out(videos: int, images: int) -> str:
-    """What the library's folders hold that photoclip does not index, in a few words: "12 videos
-    and 3 images of other formats" (scan.left_out_said says it whole)."""
-    said = [plural(videos, "video")] * bool(videos) + [plural(images, "image") + " of other formats"] * bool(images)
-    return " and ".join(said)
-
-
 def scope_name(view: View, albums: Mapping[str, str] | None = None) -> str | None:
     """The name of the folder or album a view keeps to, as its header titles it: an album as
     `albums` (the sidebar's names, by folder) names it, so two of the same name ("2023/Lake",
@@ -917,7 +910,11 @@ class MainWindow(QMainWindow):
             found = self._photos_found()
             if found is not None:  # the library's, as the count says, not the pages read so far
                 subtitle = f"{plural(found, 'photo')}, newest first"
+            left_out = self._left_out_said()
             empty = ("library", "Looking for photos…", "Photos appear here as they are found.") if indexing else (
+                "library", "No photos in your folders", f"They hold {left_out}, which photoclip does not index: it "
+                "indexes photos. Add a folder of photos with “Add folder…” in the sidebar.") if left_out and \
+                self.status is not None and self.status.roots else (
                 "library", "No photos yet",
                 "Add a folder of photos with “Add folder…” in the sidebar, or drop a folder on this window.")
         elif view.kind == "folder":
@@ -2121,9 +2118,18 @@ class MainWindow(QMainWindow):
         if status is None:
             return
         counts = status.counts
-        self.index_status.set_idle(counts.indexed if counts.total else None, counts.failed, len(status.damaged),
-                                   len(status.unreadable), found=counts.total - counts.failed,
-                                   left_out=_left_out(status.videos, sum(status.images_left_out.values())))
+        self.index_status.set_idle(counts.indexed if counts.total or status.roots else None, counts.failed,
+                                   len(status.damaged), len(status.unreadable), found=counts.total - counts.failed,
+                                   left_out=self._left_out_said())
+
+    def _left_out_said(self) -> str:
+        """What the library's folders hold that photoclip does not index, in a few words ("12 videos
+        and 3 images of other formats"); "" when nothing, or before the library's status is read."""
+        if self.status is None:
+            return ""
+        videos, images = self.status.videos, sum(self.status.images_left_out.values())
+        return " and ".join([plural(videos, "video")] * bool(videos)
+                            + [plural(images, "image") + " of other formats"] * bool(images))
 
     def show_failures(self) -> None:
         self.ops.query(lambda lib: lib.status(), self._show_failures_of, parent=self)

@@ -192,7 +192,8 @@ class IndexStatus(QWidget):
             wordings = [f"{indexed:,} of {plural(found, 'photo')} indexed", f"{indexed:,} of {found:,}"]
         else:
             wordings = [f"{plural(indexed, 'photo')} indexed"]
-        self.label.set_texts(*[f"{wordings[0]}  ·  {left_out} not indexed"] * bool(left_out and indexed), *wordings)
+        self.label.set_texts(*[f"{wordings[0]}  ·  {left_out} not indexed"] * bool(left_out and wordings[0]),
+                             *wordings)
         self._show_failures(failed, damaged, unreadable)
 
     def end_run(self) -> None:
