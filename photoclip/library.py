@@ -1383,7 +1383,8 @@ class Library:
     ) -> tuple[list[QueryTerm], Period | None, Place | None, list[PhotoId] | None, tuple[str, ...]]:
         """A query's terms to rank by, the period and place its words keep to, the photos those
         leave (None: all), and the user's tags the whole query names where it is a date too ("2019",
-        a keyword Lightroom users give by year; _tagged_then_dated; "-2019" leaves out both). A place where no photo of the
+        a keyword Lightroom users give by year; _tagged_then_dated; "-2019" leaves out both of
+        them). A place where no photo of the
         library was taken is no filter: its words stay in the text, for the model (it may know the
         landmark); so do a name's other places ("victoria": Victoria, Canada, where the photos were
         taken, not Hong Kong)."""
@@ -2077,7 +2078,7 @@ class Library:
             names = sorted(os.listdir(folder))
         except OSError:
             return None
-        shots = (os.path.join(folder, name) for name in names if rawfile.one_shot(str(path), os.path.join(folder, name)))
+        shots = [shot for shot in (os.path.join(folder, name) for name in names) if rawfile.one_shot(str(path), shot)]
         return next((photo for shot in shots if (photo := self.catalog.photo_by_path(shot)) is not None), None)
 
     def photos_by_date(

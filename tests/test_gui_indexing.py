@@ -289,7 +289,9 @@ def test_the_status_bar_says_what_the_folders_hold_that_is_not_indexed(
                     "formats not indexed", timeout=WAIT_MS)
 
 
-def test_a_folder_of_only_videos_says_why_the_library_is_empty(qtbot, make_window, open_library, tmp_path: Path) -> None:
+def test_a_folder_of_only_videos_says_why_the_library_is_empty(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
     """The app said "No photos yet. Add a folder of photos…" of a folder already added, holding videos only."""
     folder = tmp_path / "clips"
     folder.mkdir()
