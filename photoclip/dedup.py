@@ -203,8 +203,8 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     "Photos from 2019"), then the shortest path. best_first() puts the file another program keeps notes on
     first among the best one's very bytes."""
     pixels = enlarged.get(photo.id, _pixels(photo))
-    dated = photo.taken_at is not None and photo.hash not in undated_bytes
-    camera = _kept_facts(photo, undated_bytes) and pixels >= CAMERA_PIXELS
+    dated = _dated(photo, undated_bytes)
+    camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
     return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
             photo.id in enlarged, not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
             photo.id in saved_lower, reads_as_a_copy(photo.path), in_a_trash_folder(photo.path),
@@ -258,7 +258,13 @@ def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset
 
 def _kept_facts(photo: Photo, undated: frozenset[str]) -> bool:
     """Whether a photo kept a camera's date taken or place (keeper_order's camera's file)."""
-    return (photo.taken_at is not None and photo.hash not in undated) or photo.lat is not None
+    return _dated(photo, undated) or photo.lat is not None
+
+
+def _dated(photo: Photo, undated: frozenset[str]) -> bool:
+    """Whether a photo has a date taken of its own: not one its name gave where its very bytes
+    are undated in another file (dated_apart)."""
+    return photo.taken_at is not None and photo.hash not in undated
 
 
 def _pixels(photo: Photo) -> int:

@@ -2068,17 +2068,12 @@ class Library:
 
     def photo_at(self, path: Path | str) -> Photo | None:
         """The photo at `path` (as cataloged); of a camera raw left out for the JPEG/HEIC of its
-        shot beside it (rawfile.one_shot), that one: tagging the raw, or a photo like it, is
+        shot beside it (scan.shots_beside), that one: tagging the raw, or a photo like it, is
         tagging the shot, where "not a photo of this library; index its folder" led nowhere."""
         photo = self.catalog.photo_by_path(path)
-        if photo is not None or not rawfile.is_raw_name(str(path)):
+        if photo is not None:
             return photo
-        folder = os.path.dirname(str(path))
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            return None
-        shots = [shot for shot in (os.path.join(folder, name) for name in names) if rawfile.one_shot(str(path), shot)]
+        shots = sorted(scan.shots_beside(str(path)))
         return next((photo for shot in shots if (photo := self.catalog.photo_by_path(shot)) is not None), None)
 
     def photos_by_date(

@@ -399,10 +399,15 @@ def raws_beside(path: str) -> list[str]:
     return _beside(path, is_raw_name)
 
 
+def shots_beside(raw: str) -> list[str]:
+    """The JPEGs/HEICs beside a raw at `raw` that stand for its shot; none for a file that is no raw."""
+    return _beside(raw, stands_for_raw) if is_raw_name(raw) else []
+
+
 def _stood_in_for(catalog: Catalog, raw: str) -> bool:
     """Whether a raw file has a JPEG/HEIC beside it that stands for the shot: one not known to
     have failed. A raw whose partners cannot be read is a photo of its own."""
-    partners = _beside(raw, stands_for_raw) if is_raw_name(raw) else []
+    partners = shots_beside(raw)
     return bool(partners) and not _all_failed(partners, catalog.photo_states(partners))
 
 

@@ -37,16 +37,16 @@ def test_a_copy_enlarged_and_sharpened_for_output_adds_no_detail(tmp_path: Path,
     assert adds_no_detail(enlarged, small)
 
 
-@pytest.mark.parametrize("scale", [0.9, 0.66, 0.5, 0.25])
-@pytest.mark.parametrize("blur", [0, 1.5])
+@pytest.mark.parametrize(("scale", "blur"), [(0.9, 0), (0.66, 0), (0.5, 0), (0.25, 0), (0.5, 1.5), (0.25, 1.5)])
 def test_a_larger_copy_that_holds_more_of_the_picture_adds_detail(tmp_path: Path, scale: float, blur: float) -> None:
     """A scan, or the camera's file, beside a copy made smaller: it is no enlargement, soft as it may be
-    (a review found soft scans taken for enlargements of a web export a quarter their size)."""
+    (a review found soft scans taken for enlargements of a web export a quarter their size). A soft
+    one at 90% holds nothing a person sees beyond it, and may be taken for one."""
     picture = natural((800, 600), seed=2).filter(ImageFilter.GaussianBlur(blur))
     large = saved(picture, tmp_path / "scan.jpg", quality=95)
     small = saved(picture.resize((round(800 * scale), round(600 * scale)), Image.Resampling.LANCZOS),
                   tmp_path / "small.jpg", quality=85)
-    assert not adds_no_detail(large, small) or (blur and scale >= 0.66)  # a soft scan at 90%: nothing to see
+    assert not adds_no_detail(large, small)
 
 
 def test_copies_of_other_shapes_or_files_that_cannot_be_read_are_no_enlargement(tmp_path: Path) -> None:

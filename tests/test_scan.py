@@ -334,19 +334,6 @@ def test_a_jpeg_that_joins_an_indexed_raw_replaces_it(catalog: Catalog, tmp_path
     assert catalog.photo_by_path(raw) is None and raw.exists()
 
 
-def test_a_watched_jpeg_beside_an_indexed_raw_replaces_it(catalog: Catalog, tmp_path: Path) -> None:
-    raw = tmp_path / "DSC_0001.NEF"
-    raw.write_bytes(RAW_NEF)
-    root = catalog.add_root(tmp_path)
-    scan_root(catalog, root)
-    raw_id = catalog.photo_by_path(raw).id
-    jpeg = write_photo(tmp_path / "DSC_0001.jpg", seed=1)
-    changes = scan_paths(catalog, [root], [jpeg])
-    assert changes.removed == (raw_id,) and len(changes.added) == 1
-    assert catalog.photo_by_path(raw) is None
-    assert not scan_paths(catalog, [root], [raw]).added  # a later event for the raw adds nothing
-
-
 RAW_DNG = (Path(__file__).parent / "fixtures" / "raw" / "DNG.dng").read_bytes()
 
 
@@ -366,22 +353,28 @@ def test_a_pixels_raw_is_left_out_for_the_jpeg_it_saves_under_another_name(tmp_p
         "PXL_20230709_090000555.RAW-02.ORIGINAL.dng", "PXL_20230709_090100000.RAW-02.ORIGINAL.dng"]
 
 
-def test_a_pixels_jpeg_that_joins_its_indexed_raw_replaces_it_and_the_raw_stays_out(
-    catalog: Catalog, tmp_path: Path
+@pytest.mark.parametrize(("raw_name", "jpeg_name", "other_shot"), [
+    ("DSC_0001.NEF", "DSC_0001.jpg", "DSC_0002.NEF"),
+    ("PXL_20230709_090000555.RAW-02.ORIGINAL.dng", "PXL_20230709_090000555.RAW-01.COVER.jpg",
+     "PXL_20230709_090000556.RAW-02.ORIGINAL.dng"),  # a Pixel names its shot's two files unlike
+])
+def test_a_watched_jpeg_beside_an_indexed_raw_replaces_it_and_the_raw_stays_out(
+    catalog: Catalog, tmp_path: Path, raw_name: str, jpeg_name: str, other_shot: str
 ) -> None:
-    raw = tmp_path / "PXL_20230709_090000555.RAW-02.ORIGINAL.dng"
-    raw.write_bytes(RAW_DNG)
-    (tmp_path / "PXL_20230709_090000556.RAW-02.ORIGINAL.dng").write_bytes(RAW_DNG)  # another shot: stays
+    raw_bytes = RAW_DNG if raw_name.endswith(".dng") else RAW_NEF
+    raw = tmp_path / raw_name
+    raw.write_bytes(raw_bytes)
+    (tmp_path / other_shot).write_bytes(raw_bytes)  # another shot: stays
     root = catalog.add_root(tmp_path)
     scan_root(catalog, root)
     raw_id = catalog.photo_by_path(raw).id
-    jpeg = write_photo(tmp_path / "PXL_20230709_090000555.RAW-01.COVER.jpg", seed=1)
+    jpeg = write_photo(tmp_path / jpeg_name, seed=1)
     changes = scan_paths(catalog, [root], [jpeg])
     assert changes.removed == (raw_id,) and len(changes.added) == 1
+    assert catalog.photo_by_path(raw) is None
     assert not scan_paths(catalog, [root], [raw]).added  # a later event for the raw adds nothing
     assert scan_root(catalog, root).added == 0
-    assert sorted(Path(p).name for p in catalog.file_states(root.id)) == [
-        "PXL_20230709_090000555.RAW-01.COVER.jpg", "PXL_20230709_090000556.RAW-02.ORIGINAL.dng"]
+    assert sorted(Path(p).name for p in catalog.file_states(root.id)) == sorted([jpeg_name, other_shot])
 
 
 def test_the_videos_a_scan_sees_are_counted_and_kept_for_status(catalog: Catalog, tmp_path: Path) -> None:
