@@ -42,22 +42,51 @@ def as_cataloged(path: Path) -> Path:
 
 
 def on_disk(path: Path) -> Path:
-    """`path` as the file system spells it, where it is there in another Unicode form: a name
-    typed composed ("Été") for a folder copied from a Mac, which wrote it decomposed. Linux
-    compares names byte for byte. `path` itself where it is there, or is not in either form."""
-    if os.path.lexists(path):
-        return path
+    """`path` as the file system spells it, where it is there in another Unicode form or case: a
+    name typed composed ("Été") for a folder copied from a Mac, which wrote it decomposed, or
+    typed "img_0005.jpg" on a memory card, which answers to any case but lists "IMG_0005.JPG".
+    The catalog keeps names as listed. `path` itself where it is not there in any of these forms."""
     parts = Path(os.path.abspath(path)).parts
     found = Path(parts[0])
     for part in parts[1:]:
-        if not os.path.lexists(found / part):
-            wanted = unicodedata.normalize("NFC", part)
-            try:
-                part = next(name for name in os.listdir(found) if unicodedata.normalize("NFC", name) == wanted)
-            except (OSError, StopIteration):
-                return path
-        found /= part
+        listed = _as_listed(found, part)
+        if listed is None:
+            return path
+        found /= listed
     return found
+
+
+def _as_listed(folder: Path, name: str) -> str | None:
+    """How `folder` lists `name`: as typed, else the one name equal to it in Unicode's composed
+    form, else, on a drive that ignores case, the one equal ignoring it. None where it lists none."""
+    if name in (os.curdir, os.pardir):
+        return name
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return name if os.path.lexists(folder / name) else None
+    if name in names:
+        return name
+    folds = [lambda n: unicodedata.normalize("NFC", n)]
+    if os.path.lexists(folder / name):  # the drive ignores case: on any other, "img_1.jpg" is no "IMG_1.JPG"
+        folds.append(lambda n: unicodedata.normalize("NFC", n).casefold())
+    for fold in folds:
+        wanted = fold(name)
+        matches = [n for n in names if fold(n) == wanted]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def spelled_as_listed(path: str | Path) -> bool:
+    """Whether `path`'s folder lists its name spelled just so. A case-insensitive drive (a memory
+    card's FAT or exFAT, a Mac's or Windows' disk) opens "img_1.jpg" for "IMG_1.JPG": after a
+    rename that changed only the case, the old spelling still opens, though no file has it."""
+    folder, name = os.path.split(os.fspath(path))
+    try:
+        return name in os.listdir(folder or os.curdir)
+    except OSError:
+        return True
 
 
 def mtime_ns(st: os.stat_result) -> int:

@@ -8,6 +8,7 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -57,6 +58,32 @@ def mount_point() -> Callable[[Path], None]:
             fstab.write(f"UUID=1234-ABCD {str(folder).replace(' ', chr(92) + '040')} exfat noauto,user 0 0\n")
 
     return name
+
+
+@pytest.fixture
+def memory_card(tmp_path: Path) -> Iterator[Path]:
+    """A real exFAT drive, as a camera's card is formatted, mounted through FUSE: it opens a name in
+    any case ("img_1.jpg" for "IMG_1.JPG") and gives each spelling its own inode number. Skipped
+    where this computer cannot make one (it needs root, a loop device, exfatprogs and exfat-fuse)."""
+    image, mounted = tmp_path / "card.img", tmp_path / "CARD"
+    mounted.mkdir()
+    with open(image, "wb") as f:
+        f.truncate(32 << 20)
+    tools = ["mkfs.exfat", "losetup", "mount.exfat-fuse"]
+    if os.geteuid() != 0 or not all(shutil.which(tool) for tool in tools) or subprocess.run(
+            ["mkfs.exfat", str(image)], capture_output=True).returncode:
+        pytest.skip("making an exFAT drive needs root, exfatprogs and exfat-fuse")
+    loop = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True)
+    if loop.returncode:
+        pytest.skip(f"no loop device for an exFAT drive: {loop.stderr.strip()}")
+    device = loop.stdout.strip()
+    try:
+        if subprocess.run(["mount.exfat-fuse", device, str(mounted)], capture_output=True).returncode:
+            pytest.skip("cannot mount an exFAT drive through FUSE here")
+        yield mounted
+        subprocess.run(["umount", str(mounted)], capture_output=True)
+    finally:
+        subprocess.run(["losetup", "-d", device], capture_output=True)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from photoclip.fsutil import atomic_write_bytes, on_disk
+from photoclip.fsutil import atomic_write_bytes, on_disk, spelled_as_listed
 
 
 @pytest.mark.parametrize("name", ["写" * 80 + ".jpg.xmp", "a" * 255, "ü" * 127 + "x"])
@@ -27,6 +27,23 @@ def test_a_path_typed_composed_is_found_as_a_mac_wrote_it_decomposed(tmp_path: P
     assert not typed.exists() and on_disk(typed) == tmp_path / decomposed / "Café"
     assert on_disk(tmp_path / "Été à Genève" / "nowhere") == tmp_path / "Été à Genève" / "nowhere"
     assert on_disk(tmp_path) == tmp_path
+
+
+def test_a_path_typed_in_another_case_is_found_as_a_memory_card_lists_it(memory_card: Path) -> None:
+    (memory_card / "DCIM" / "100CANON").mkdir(parents=True)
+    (memory_card / "DCIM" / "100CANON" / "IMG_0005.JPG").write_bytes(b"x")
+    typed = memory_card / "dcim" / "100canon" / "img_0005.jpg"
+    assert typed.exists() and on_disk(typed) == memory_card / "DCIM" / "100CANON" / "IMG_0005.JPG"
+    assert spelled_as_listed(memory_card / "DCIM" / "100CANON" / "IMG_0005.JPG")
+    assert not spelled_as_listed(typed)
+
+
+def test_a_path_typed_in_another_case_stays_as_typed_where_case_matters(tmp_path: Path) -> None:
+    """On Linux's own drives "img_1.jpg" is another file, not there: it is not taken for "IMG_1.JPG"."""
+    (tmp_path / "IMG_1.JPG").write_bytes(b"x")
+    assert on_disk(tmp_path / "img_1.jpg") == tmp_path / "img_1.jpg"
+    assert on_disk(tmp_path / "IMG_1.JPG") == tmp_path / "IMG_1.JPG"
+    assert spelled_as_listed(tmp_path / "IMG_1.JPG") and not spelled_as_listed(tmp_path / "img_1.jpg")
 
 
 def test_a_tilde_of_no_user_stays_as_written_as_a_shell_leaves_it() -> None:
