@@ -27,14 +27,14 @@ import numpy as np
 from photoclip import cjk, places
 from photoclip.errors import CatalogOutdatedError, LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
-from photoclip.names import file_name_key, key_range, name_key, spelling_key
+from photoclip.names import file_name_key, key_range, marked_words, name_key, spelling_key
 from photoclip.rawfile import is_raw_name, one_shot, shot_stem, stands_for_raw
 from photoclip.tagging import normalize_tag
 from photoclip.when import date_in_name, date_of_folder
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 26
+SCHEMA_VERSION = 27
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -411,6 +411,13 @@ _MIGRATIONS: dict[int, str] = {
         SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
         WHERE p.format != 'raw' AND NOT f.dated AND NOT f.dated_beside AND name_date(p.path) IS NULL
         AND folder_dated(p.path);
+    """,
+    # Names are looked up, and captions found, without the vowel marks of Hebrew and Arabic and the
+    # hamza of an alef (names.name_key): "שלום" finds "שָׁלוֹם.jpg", "محمد" "مُحَمَّد", "احمد" "أحمد".
+    27: """
+    UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
+    UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar)
+        WHERE cjk IS NOT cjk_index_terms(in_file, in_sidecar);
     """,
 }
 
@@ -2073,10 +2080,10 @@ def _pixel_midnight(path: str) -> str | None:
 def _cjk_index_terms(*texts: str | None) -> str | None:
     """The cjk column of a caption's row: the characters of its Chinese, Japanese and Korean
     (cjk.py), and its words as people type them where the full-text index does not fold them so
-    (Straße as strasse, Ακρόπολη as ακροπολη, Łódź as lodz); None when there are none."""
+    (Straße as strasse, Ακρόπολη as ακροπολη, Łódź as lodz, שָׁלוֹם as שלום); None when there are none."""
     text = " ".join(t for t in texts if t)
-    folded = dict.fromkeys(spelling_key(word) for word in re.findall(r"\w+", text)
-                           if spelling_key(word) != word.lower())
+    words = [match.group() for match in marked_words(text)]
+    folded = dict.fromkeys(spelling_key(word) for word in words if spelling_key(word) != word.lower())
     return " ".join(filter(None, (cjk.index_terms(text), *folded))) or None
 
 

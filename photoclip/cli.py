@@ -59,6 +59,7 @@ from photoclip.search import (
     take_period,
     typed_folder,
 )
+from photoclip.when import is_sync_conflict
 
 EXIT_NOTHING_FOUND = 1  # as grep: a search that ran and found nothing
 EXIT_ERROR = 2  # as grep: what was asked could not be done (or only in part)
@@ -1337,9 +1338,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                 _print_paths(args, lines)
         size = sum(p.size for p in extras)
         copies = plural(len(extras), "extra copy", "extra copies")
-        in_albums = sum(len(g.kept_too) for g in groups)
-        albums = f", {plural(in_albums, 'copy', 'copies')} kept in their albums" if in_albums else ""
-        print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}{albums}", file=sys.stderr)
+        print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}{_kept_too(groups, photos)}",
+              file=sys.stderr)
         offline = [one_line(root.path, sys.stderr) for root in library.roots() if not root.online]
         if offline:
             print(f"the photos in {_listed(offline)} were not compared: {'they are' if len(offline) > 1 else 'it is'} "
@@ -1368,6 +1368,19 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     moved = plural(len(result.trashed), "file")
     print(f"moved {moved} ({humanize.file_size(result.freed_bytes)}) to the trash", file=sys.stderr)
     return EXIT_ERROR if result.failed else 0
+
+
+def _kept_too(groups: Sequence[DuplicateGroup], photos: dict[PhotoId, Photo]) -> str:
+    """The end of `duplicates`' summary: the copies kept unless the user lets them go (DuplicateGroup.kept_too),
+    for their albums and as a sync tool's other versions, which --trash leaves where they are."""
+    kept = [photos[pid].path for group in groups for pid in group.kept_too]
+    versions = sum(is_sync_conflict(path.name) for path in kept)
+    in_albums = len(kept) - versions
+    said = f", {plural(in_albums, 'copy', 'copies')} kept in their albums" if in_albums else ""
+    if versions:
+        said += (f", {plural(versions, 'sync conflict copy', 'sync conflict copies')} of other bytes kept "
+                 "(compare each with its photo to choose)")
+    return said
 
 
 def _group_json(group: DuplicateGroup, photos: dict[PhotoId, Photo]) -> dict:

@@ -24,7 +24,7 @@ import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
@@ -36,12 +36,12 @@ from send2trash import send2trash
 from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
 from photoclip.enlarged import adds_no_detail
-from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, open_regular
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, open_regular, spelled_as_listed
 from photoclip.ids import PhotoId
 from photoclip.tagging import ALBUM_MIN_PHOTOS
 from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
 from photoclip.vectors import VectorIndex
-from photoclip.when import date_in_name
+from photoclip.when import date_in_name, is_sync_conflict, without_sync_conflict
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ SAME_MOMENT_FROM = 0.97  # at this similarity and stricter, copies were taken at
 BURST = timedelta(seconds=10)  # looser than SAME_MOMENT_FROM, photos dated this close are a burst's shots
 _NONE: Mapping = {}
 _SAME_TIME_NS = 2_000_000_000  # files written in one such step (FAT's) are as old as each other
+_CLOCK_SHIFT_NS = 14 * 3600 * 1_000_000_000  # ... or this much apart at most, in whole _ZONE_STEPs (same_time_ages)
 _MOMENT_SLACK = timedelta(seconds=2)  # a date in a file's name and its EXIF date, rounded apart (see _Dates.apart)
 _TIME_ZONES = timedelta(hours=26)  # a copy's date in another zone (UTC in a Takeout) is off by at most this
 _ZONE_STEP = timedelta(minutes=15)  # ... in steps of this
@@ -128,14 +129,15 @@ class DuplicateGroup:
     alike the two look, which is what a person sees, whatever the model found.
 
     `others` is every copy but the keeper. Of those, `kept_too` are kept as well unless the user
-    lets them go: each is the only copy kept in an album folder (kept_in_albums()), and trashing it
-    would take the photo out of an album the user made. `to_trash` is what a clean-up moves by default."""
+    lets them go (kept_apart()): each is the only copy kept in an album folder, and trashing it would
+    take the photo out of an album the user made, or a sync tool's conflict copy of other bytes, another
+    version of the photo. `to_trash` is what a clean-up moves by default."""
 
     keeper: PhotoId
     others: tuple[PhotoId, ...]  # most alike first
     similarities: tuple[float, ...]  # of each of the others to the keeper
     exact: bool  # every copy has the keeper's bytes
-    kept_too: tuple[PhotoId, ...] = ()  # some of `others`, in their order: kept by default, for their albums
+    kept_too: tuple[PhotoId, ...] = ()  # some of `others`, in their order: kept by default (kept_apart)
 
     @property
     def members(self) -> tuple[PhotoId, ...]:
@@ -155,7 +157,7 @@ class DuplicateGroup:
         """This group less the photos in `gone` (`photos`: its members), None when fewer than two
         are left. When the keeper is gone, the copy next to it stands in: the rest are copies of
         the keeper, not always of it (Library.duplicates groups again then; a page shows it). The
-        copies kept too are chosen again (kept_in_albums()): an album whose copy left may keep another."""
+        copies kept too are chosen again (kept_apart()): an album whose copy left may keep another."""
         members = [pid for pid in self.members if pid not in gone]
         if len(members) < 2:
             return None
@@ -164,7 +166,7 @@ class DuplicateGroup:
         albums = {_folder_of(photos[pid]) for pid in (*self.kept_too, self.keeper) if pid in photos}
         return DuplicateGroup(keeper, tuple(others), tuple(alike.get(pid, self.similarity) for pid in others),
                               all(photos[pid].hash == photos[keeper].hash for pid in others),
-                              kept_in_albums(photos[keeper], [photos[pid] for pid in others], albums))
+                              kept_apart(photos[keeper], [photos[pid] for pid in others], albums))
 
 
 @dataclass(frozen=True)
@@ -175,8 +177,11 @@ class TrashResult:
 
 
 def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
-                 saved_lower: frozenset[PhotoId] = frozenset(), enlarged: Mapping[PhotoId, int] = _NONE) -> tuple:
-    """Sort key, best copy first: an intact file (never one cut short), a camera raw (the
+                 saved_lower: frozenset[PhotoId] = frozenset(), enlarged: Mapping[PhotoId, int] = _NONE,
+                 among: _Among | None = None) -> tuple:
+    """Sort key, best copy first: not a sync tool's conflict copy of a photo among them (`among`, see
+    _Among: the file under the photo's own name is the one the user and their other computers know), an
+    intact file (never one cut short), a camera raw (the
     original every JPEG of it was made from; its size is its preview's), then not a screenshot
     (a picture of the photo on a screen, whose bars and borders add pixels, not detail), then a
     camera's file: a date taken or a place in its metadata, at CAMERA_PIXELS or more (a copy
@@ -195,7 +200,8 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     file and a chat's small copy lie elsewhere), then the oldest file (the original: an edit, an export
     to another format or a copy saved again at a higher quality is written later, and has more
     bytes as often as fewer; compared in steps of _SAME_TIME_NS, FAT's: a copy of many writes
-    them milliseconds apart, in any order), then the most bytes (of files
+    them milliseconds apart, in any order; and a memory card's times shifted by a time zone are
+    the same time, see same_time_ages), then the most bytes (of files
     written at one moment, the least recompressed), then one on the computer's own drive, not on
     a drive that can be unplugged or a share (mounts.on_external_drive: a folder copied onto a USB
     drive with its dates is the same in all else, and the backup drive must not end up holding the
@@ -205,22 +211,68 @@ def keeper_order(photo: Photo, undated_bytes: frozenset[str] = frozenset(),
     pixels = enlarged.get(photo.id, _pixels(photo))
     dated = _dated(photo, undated_bytes)
     camera = (dated or photo.lat is not None) and pixels >= CAMERA_PIXELS
-    return (photo.damage is not None, photo.format != "raw", reads_as_a_screenshot(photo.path), not camera, -pixels,
-            photo.id in enlarged, not dated, photo.lat is None, photo.format == "gif", not reads_as_an_edit(photo.path),
-            photo.id in saved_lower, reads_as_a_copy(photo.path), in_a_trash_folder(photo.path),
-            photo.mtime_ns // _SAME_TIME_NS, -photo.size, mounts.on_external_drive(photo.path),
-            not in_an_album(photo.path), len(str(photo.path)), photo.id)
+    among = among or _ALONE
+    return (photo.id in among.conflicts, photo.damage is not None, photo.format != "raw",
+            reads_as_a_screenshot(photo.path), not camera, -pixels, photo.id in enlarged, not dated, photo.lat is None,
+            photo.format == "gif", not reads_as_an_edit(photo.path), photo.id in saved_lower,
+            reads_as_a_copy(photo.path), in_a_trash_folder(photo.path),
+            among.ages.get(photo.id, photo.mtime_ns // _SAME_TIME_NS), -photo.size,
+            mounts.on_external_drive(photo.path), not in_an_album(photo.path), len(str(photo.path)), photo.id)
+
+
+@dataclass(frozen=True)
+class _Among:
+    """What the files of a group tell keeper_order of each other by their names and times: the sync
+    conflict copies whose original is among them (conflicts_with_originals), and each file's time as
+    compared (same_time_ages)."""
+
+    conflicts: frozenset[PhotoId] = frozenset()
+    ages: Mapping[PhotoId, int] = field(default_factory=dict)
+
+
+_ALONE = _Among()  # a photo judged by itself
 
 
 def _keeper_key(photos: Sequence[Photo]) -> Callable[[Photo], tuple]:
     """keeper_order among `photos`, which tell of each other what a photo alone does not."""
     undated, lower = dated_apart(photos), saved_at_lower_quality(photos)
-    enlarged = enlarged_copies(photos, undated, lower)
-    return lambda photo: keeper_order(photo, undated, lower, enlarged)
+    among = _Among(conflicts_with_originals(photos), same_time_ages(photos))
+    enlarged = enlarged_copies(photos, undated, lower, among)
+    return lambda photo: keeper_order(photo, undated, lower, enlarged, among)
+
+
+def conflicts_with_originals(photos: Iterable[Photo]) -> frozenset[PhotoId]:
+    """The sync tools' conflict copies of `photos` (when.without_sync_conflict) whose original, the
+    file of the name they clashed over, in their folder, is among them: Syncthing renames the older
+    version, so "the oldest file" kept the conflict copy and trashed the photo under its own name,
+    and the sync tool then deleted it on every computer."""
+    photos = list(photos)
+    names = {photo.path for photo in photos}
+    return frozenset(photo.id for photo in photos if is_sync_conflict(photo.path.name)
+                     and photo.path.with_name(without_sync_conflict(photo.path.name)) in names)
+
+
+def same_time_ages(photos: Iterable[Photo]) -> dict[PhotoId, int]:
+    """Each photo's file time as keeper_order compares it: in steps of _SAME_TIME_NS, and a time
+    another file's but for a time zone's offset (whole quarter hours, up to _CLOCK_SHIFT_NS, within a
+    step) counted as that one's. FAT keeps local time: a card read on a computer set to another zone,
+    or after a change to summer time, shows its files hours older or newer, and "the oldest file" kept
+    the card's copy over the one on the computer's own drive."""
+    ages: dict[PhotoId, int] = {}
+    firsts: list[int] = []
+    step = _ZONE_STEP // timedelta(microseconds=1) * 1000
+    for photo in sorted(photos, key=lambda p: p.mtime_ns):
+        gaps = ((first, photo.mtime_ns - first) for first in firsts)
+        same = next((first for first, gap in gaps if step - _SAME_TIME_NS <= gap <= _CLOCK_SHIFT_NS + _SAME_TIME_NS
+                     and min(gap % step, step - gap % step) < _SAME_TIME_NS), None)
+        if same is None:
+            firsts.append(photo.mtime_ns)
+        ages[photo.id] = (photo.mtime_ns if same is None else same) // _SAME_TIME_NS
+    return ages
 
 
 def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset(),
-                    saved_lower: frozenset[PhotoId] = frozenset()) -> dict[PhotoId, int]:
+                    saved_lower: frozenset[PhotoId] = frozenset(), among: _Among | None = None) -> dict[PhotoId, int]:
     """The copies of `photos` that are a smaller one enlarged (enlarged.adds_no_detail: more
     pixels, no more of the picture), each with the smaller one's pixels, which are all it has.
     Only the copy kept for its pixels is looked at, against the smaller copy that would be kept
@@ -240,7 +292,8 @@ def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset
                               for photo in intact for camera in cameras):
         return enlarged
     for _ in range(len(intact)):
-        key = functools.partial(keeper_order, undated_bytes=undated, saved_lower=saved_lower, enlarged=enlarged)
+        key = functools.partial(keeper_order, undated_bytes=undated, saved_lower=saved_lower, enlarged=enlarged,
+                                among=among)
         keys = {photo.id: key(photo) for photo in intact}
         best = min(intact, key=lambda photo: keys[photo.id])
         if _kept_facts(best, undated):
@@ -271,8 +324,8 @@ def _pixels(photo: Photo) -> int:
     return (photo.width or 0) * (photo.height or 0)
 
 
-_SIZE_PLACES = slice(3, 6)  # keeper_order's places that count pixels: a camera's file, the most pixels, enlarged
-_MOST_PIXELS = 4
+_SIZE_PLACES = slice(4, 7)  # keeper_order's places that count pixels: a camera's file, the most pixels, enlarged
+_MOST_PIXELS = 5
 
 
 def _sizeless(key: tuple) -> tuple:
@@ -324,7 +377,8 @@ def dated_apart(photos: Iterable[Photo]) -> frozenset[str]:
 
 
 _KEPT_FOR = (  # what each place of keeper_order's key says of the photo that wins there
-    "it is intact", "it is the camera's raw file", "it is not a screenshot", "it is the camera's file",
+    "it has the photo's own name, not a sync tool's conflict copy's", "it is intact", "it is the camera's raw file",
+    "it is not a screenshot", "it is the camera's file",
     "it has the most pixels", "a larger copy is only this one enlarged", "it keeps the date taken", "it keeps the place",
     "it is not a GIF", "it is the phone app's edit", "it is not saved again at a lower quality",
     "it is not named or filed as a copy", "it is not in a folder of things thrown away", "it is the oldest file",
@@ -497,9 +551,10 @@ def _number(value: str | float | None) -> int | None:
 
 def reads_as_a_copy(path: Path) -> bool:
     """Whether a file's name or a folder it is in says it is a copy ("Backup/", "IMG_1 (2).jpg",
-    "IMG_1 - Copy.jpg"): of two files with the same bytes, copied with their dates kept, the one
-    in the album is kept, not the one in the backup folder with the shorter path."""
-    return _filed_as_a_copy(path) or bool(_COPY_NAME.search(path.stem))
+    "IMG_1 - Copy.jpg", a sync tool's conflict copy "IMG_1 (Alice's conflicted copy 2021-07-04).jpg"):
+    of two files with the same bytes, copied with their dates kept, the one in the album is kept, not
+    the one in the backup folder with the shorter path."""
+    return _filed_as_a_copy(path) or bool(_COPY_NAME.search(path.stem)) or is_sync_conflict(path.name)
 
 
 def _filed_as_a_copy(path: Path) -> bool:
@@ -570,8 +625,20 @@ def kept_in_albums(keeper: Photo, others: Sequence[Photo], albums: Container[str
     return tuple(photo.id for photo in others if photo.id in kept)
 
 
+def kept_apart(keeper: Photo, others: Sequence[Photo], albums: Container[str]) -> tuple[PhotoId, ...]:
+    """The copies of a group kept with its keeper unless the user lets them go (DuplicateGroup.kept_too),
+    in the order of `others`: those kept_in_albums, and each sync tool's conflict copy whose bytes are
+    not the keeper's. A conflict copy is another version of the photo (edited on one computer while
+    another changed it too), however alike it looks: only the user can tell which edits to keep."""
+    kept = set(kept_in_albums(keeper, others, albums))
+    kept.update(photo.id for photo in others if photo.hash != keeper.hash and is_sync_conflict(photo.path.name))
+    return tuple(photo.id for photo in others if photo.id in kept)
+
+
 def why_kept_too(path: Path) -> str:
     """Why a copy kept too (DuplicateGroup.kept_too) is kept, in a few words."""
+    if is_sync_conflict(path.name):
+        return "it is a sync tool's conflict copy, another version of the photo; compare the two to choose"
     return f"it is in the album “{path.parent.name}”"
 
 
@@ -1093,7 +1160,7 @@ def _around_keepers(
                 others=tuple(copy.id for copy, _ in copies),
                 similarities=tuple(round(sim, 4) for _, sim in copies),
                 exact=all(copy.hash == keeper.hash for copy, _ in copies),
-                kept_too=kept_in_albums(keeper, [copy for copy, _ in copies], albums),
+                kept_too=kept_apart(keeper, [copy for copy, _ in copies], albums),
             ))
         rest = left + elsewhere + apart
     return groups
@@ -1179,8 +1246,10 @@ def _vectors_by_hash(members: list[Photo], vectors: VectorIndex | None, embedded
 def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
     """Whether the first photo kept in a copy's stead (the best one kept) is there as it was, and
     another file. Edited since (or gone), it may no longer be the picture: the copy may be its last
-    original, though a lesser copy kept in an album is still there."""
-    if not kept:
+    original, though a lesser copy kept in an album is still there. A name its folder no longer lists
+    so spelled is gone, though a drive that ignores case still opens it (spelled_as_listed): after a
+    rename that changed only the case on a memory card, it is the copy itself by its old name."""
+    if not kept or not spelled_as_listed(kept[0].path):
         return False
     try:
         st = os.stat(kept[0].path)
@@ -1244,6 +1313,11 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
         if (st.st_size, mtime_ns(st)) != (photo.size, photo.mtime_ns):
             failed.append((photo.path, "it changed since it was indexed; look at it again"))
             continue
+        if not spelled_as_listed(photo.path):
+            failed.append((photo.path, "its folder lists it under a name spelled otherwise (renamed in another case on "
+                                       "a drive that ignores case): it may be the photo kept; run `photoclip index` "
+                                       "and look again"))
+            continue
         if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(st, kept_for[photo.id]):
             stead = kept_for[photo.id][0].path.name if kept_for[photo.id] else "the photo kept"
             failed.append((photo.path, f"{stead}, kept in its place, is gone, changed since it was read, or this very "
@@ -1258,13 +1332,25 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
         try:
             send2trash(str(photo.path))
         except OSError as exc:
-            failed.append((photo.path, f"cannot move it to the trash: {getattr(exc, 'strerror', None) or exc}"))
+            failed.append((photo.path, _why_not_trashed(photo.path, exc)))
             continue
         log.info("moved %s to the trash", photo.path)
         _trash_sidecars(photo.path, jsons)
         trashed.append(photo.id)
         freed += photo.size
     return TrashResult(trashed=tuple(trashed), freed_bytes=freed, failed=tuple(failed))
+
+
+def _why_not_trashed(path: Path, exc: OSError) -> str:
+    """Why the trash refused a file, in a few words: a drive that cannot be written (a disc, a card
+    locked against writing) says so; send2trash's own check said only "Permission denied"."""
+    try:
+        read_only = bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows), or the drive went
+        read_only = False
+    if read_only:
+        return "it is on a read-only drive (a disc, or a card locked against writing); nothing was moved"
+    return f"cannot move it to the trash: {getattr(exc, 'strerror', None) or exc}"
 
 
 def _notes_missing(copy: Path, kept: Sequence[Photo], read: Callable[[Path], Notes]) -> list[str]:

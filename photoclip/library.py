@@ -126,17 +126,13 @@ def _looks_like_a_file_name(query: str) -> bool:
     return bool(_ONE_WORD.fullmatch(query)) and any(c.isdigit() for c in query)
 
 
-MAX_NAME_WORDS = 5
-"""The most words a query may have to be looked up as a photo's whole name ("Lisbon tram",
-"scan 003"); longer ones are descriptions."""
-
-
 def _may_be_a_name(query: str) -> bool:
-    """Whether a query could be a photo's whole name: a few words, no folder, no operator
-    (a weight, a "+ term", a "-word" left out)."""
+    """Whether a query could be a photo's whole name: words, however many ("Family holiday at the
+    dead sea 017" is a name people type whole; a description no photo is named by finds none, at
+    the cost of one index probe), no folder, no operator (a weight, a "+ term", a "-word" left out)."""
     if "/" in query or os.sep in query or re.search(r"(^|\s)[+-]|\d:", query):
         return False
-    return 0 < len(name_key(query).split()) <= MAX_NAME_WORDS
+    return bool(name_key(query))
 
 
 def _chosen(
@@ -752,7 +748,7 @@ class Library:
         folder = expanded(path)
         if not folder.is_dir():
             raise LibraryError(f"{folder} is not a folder; give the folder that holds your photos")
-        folder = folder.resolve()
+        folder = on_disk(folder).resolve()  # "index mnt/card/dcim" must not make the card's DCIM a second folder
         for root in self.catalog.roots():
             if folder == root.path:
                 return root
@@ -906,7 +902,20 @@ class Library:
         finally:
             self._save_vectors_or_warn()
         self.update_tags_or_warn()
-        return scanned.and_then(report)
+        return self._drives_gone_meanwhile(scanned, report, roots, pending)
+
+    def _drives_gone_meanwhile(self, scanned: IndexReport, report: IndexReport, roots: list[Root] | None,
+                               items: Sequence[tuple[PhotoId, Path]]) -> IndexReport:
+        """The run's report, where folders went offline while it ran (a card unmounted or pulled out):
+        their photos that failed as the drive went wait for it (scan.went_offline), no failures, and
+        the folders are said to be offline."""
+        gone = scan.went_offline(self.catalog, roots or self.catalog.roots())
+        if not gone:
+            return scanned.and_then(report)
+        states = self.catalog.photo_states(str(path) for _, path in items)
+        failed = min(report.failed, sum(state.status == "failed" for state in states.values()))
+        offline = tuple(dict.fromkeys((*scanned.offline, *(root.path for root in gone))))
+        return dataclasses.replace(scanned, offline=offline).and_then(dataclasses.replace(report, failed=failed))
 
     def raws_of_failed_partners(self, items: Sequence[tuple[PhotoId, Path]]) -> scan.PathChanges | None:
         """A raw file beside a JPEG or HEIC of its name is left out for it; when that one turns
@@ -1616,7 +1625,7 @@ class Library:
         elif isinstance(target, str) and is_url(target):
             return self._embed_term(QueryTerm(1, url=target), encoder()), None, None
         else:
-            path = expanded(target)
+            path = on_disk(expanded(target))  # typed in another case on a card: the photo, not an image like it
             photo = self.catalog.photo_by_path(as_cataloged(path))
             if photo is None:
                 try:

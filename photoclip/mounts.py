@@ -26,10 +26,12 @@ NETWORK_FILESYSTEMS = frozenset({
     "fuse.smbnetfs", "fuse.gvfsd-fuse",
 })
 PORTABLE_FILESYSTEMS = frozenset({
-    "vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "fuse.exfat", "hfs", "hfsplus", "udf", "iso9660",
+    "vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "fuse.exfat", "fuse.fusefat", "hfs", "hfsplus", "udf",
+    "iso9660",
 })
 """What USB drives, memory cards and discs are formatted with, to be read by Windows, a Mac and a
-camera alike (fuseblk: NTFS or exFAT through FUSE); a system is not installed on them."""
+camera alike (fuseblk: NTFS or exFAT through FUSE from a device, as exfat-fuse and ntfs-3g mount
+one; fuse.fusefat: FAT through fusefat); a system is not installed on them."""
 _ESCAPE = re.compile(r"\\([0-7]{3})")
 _TABLE_FRESH_S = 5.0  # a drive plugged in or out is seen after this long
 

@@ -4,9 +4,11 @@ by "img 1234". The catalog keeps each photo's key, indexed, so a look-up is one 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 
 
 def name_key(name: str) -> str:
@@ -14,7 +16,9 @@ def name_key(name: str) -> str:
     case without the accents of Latin and Greek letters, whatever is between them (spaces, _ - . and
     punctuation, an emoji) one space. "😀 Selfie", "selfie!" and "SELFIE" are one name;
     "IMG_1234" is "img 1234"; "Zürich" is "zurich", "Łódź" "lodz", "İstanbul" "istanbul" and
-    "Ακρόπολη" "ακροπολη" (Greek capitals are written without them), as people type them."""
+    "Ακρόπολη" "ακροπολη" (Greek capitals are written without them), as people type them. Hebrew
+    and Arabic are read without their vowel marks, which most people leave out: "שָׁלוֹם" is "שלום",
+    "مُحَمَّد" "محمد", "أحمد" "احمد"."""
     return " ".join(re.findall(r"[^\W_]+", _folded(name)))
 
 
@@ -25,26 +29,56 @@ def spelling_key(name: str) -> str:
     return " ".join(_folded(name).split())
 
 
+def marked_words(text: str) -> Iterator[re.Match[str]]:
+    """The words of `text` as name_key finds them (letters and digits; "_" parts them), each with the marks
+    written on its letters: "שָׁלוֹם" and "مُحَمَّد" are one word each, not the pieces between their marks
+    (a mark is no letter to a regular expression's \\w). What name_key makes of each is its key."""
+    return _marked_word().finditer(text)
+
+
+@functools.cache
+def _marked_word() -> re.Pattern[str]:
+    """marked_words' pattern, made at its first use: listing the marks of Unicode takes a moment."""
+    marks = [code for code in range(0x20000) if unicodedata.category(chr(code)).startswith("M")]
+    runs: list[list[int]] = []
+    for code in marks:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    spans = "".join(re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "") for low, high in runs)
+    return re.compile(rf"[^\W_](?:[^\W_]|[{spans}])*")
+
+
 def _folded(name: str) -> str:
-    """`name` in lower case, without the accents of its Latin and Greek letters."""
+    """`name` in lower case, without the accents of its Latin and Greek letters and the marks of its
+    Hebrew and Arabic ones."""
     return _unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS)
 
 
-_PLAIN_LETTERS = str.maketrans({  # Latin letters whose mark is part of the letter, not an accent apart
-    "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th"})
+_PLAIN_LETTERS = str.maketrans({  # letters whose mark is part of the letter, not an accent apart
+    "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th",
+    "ٱ": "ا",  # alef wasla, an alef with a mark Unicode does not set apart (as it does أ إ آ)
+    "ـ": None})  # tatweel only draws an Arabic word out ("محـــمد")
+_MARKED_SCRIPTS = ("LATIN ", "GREEK ", "HEBREW ", "ARABIC ")
+"""Scripts whose letters are typed without their marks. Hebrew's and Arabic's are vowels and
+cantillation, left out in everyday writing, and the hamza or madda set on a letter: أ إ آ are alef,
+as Arabic search engines fold them (ؤ is waw and ئ yeh). Letters stay apart, though those engines
+fold some: ة is not ه, nor ى ي ("على", on, would name a tag "علي", Ali)."""
 
 
 def _unaccented(word: str) -> str:
     """`word` without the accents on its Latin and Greek letters ("hà nội" is "ha noi", "Αθήνα"
-    "Αθηνα"); the marks other scripts' letters are spelt with stay ("が", "й"). Before
-    words are told apart: the dot "İ" keeps in lower case ("i̇") is a mark of its own."""
+    "Αθηνα") and the marks on its Hebrew and Arabic ones ("שָׁלוֹם" is "שלום"); the marks other
+    scripts' letters are spelt with stay ("が", "й"). Before words are told apart: the dot "İ"
+    keeps in lower case ("i̇") is a mark of its own."""
     if word.isascii():
         return word
-    kept, latin = [], False
+    kept, marked = [], False
     for char in unicodedata.normalize("NFD", word):
         if not unicodedata.combining(char):
-            latin = unicodedata.name(char, "").startswith(("LATIN ", "GREEK "))
-        elif latin:
+            marked = unicodedata.name(char, "").startswith(_MARKED_SCRIPTS)
+        elif marked:
             continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))

@@ -20,12 +20,13 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.config import folder_pattern
-from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns, open_regular, spelled_as_listed
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
 from photoclip.mounts import mount_place
 from photoclip.rawfile import is_raw_name, shot_key, stands_for_raw
+from photoclip.when import is_sync_conflict, without_sync_conflict
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,15 @@ SKIPPED_SUFFIXES = frozenset({
 would do at every rescan for each of a project's thousands of source files. Icons and cursors
 (.ico, .cur, .icns) are images, but no photos: their content alone never made one a candidate
 (an ICO is decoded only when named like a photo: imaging._sniff_named_like_a_photo)."""
-BACKUP_ENDINGS = ("_original", "~", ".bak", ".orig", ".part", ".partial", ".crdownload", ".download", ".tmp")
+BACKUP_ENDINGS = ("_original", "~", ".bak", ".orig")
 """After a photo's own suffix, the copy exiftool keeps of a file it edits ('IMG_1.JPG_original'),
 an editor's or a user's backup ('IMG_1.jpg~', 'IMG_1.jpg.bak'): the photo itself is beside it,
-so it would only be an extra duplicate; and a download or copy still being written
-('IMG_1.jpg.part'), which becomes the photo when it is renamed. A name without a suffix before
-them ('scan_original') is a photo's own."""
+so it would only be an extra duplicate. A name without a suffix before them ('scan_original') is a
+photo's own."""
+PARTIAL_ENDINGS = (".part", ".partial", ".crdownload", ".download", ".tmp")
+"""A download or copy still being written ('IMG_1.jpg.part', Chrome's 'Unconfirmed 123456.crdownload'),
+which becomes the photo when it is renamed; a folder so named is Safari's download of one
+('IMG_1.jpg.download/IMG_1.jpg'). Never a photo, whatever comes before them."""
 SKIPPED_FOLDERS = frozenset({
     "@eadir", "#recycle", "#snapshot", "@recycle", "@recently-snapshot", "$recycle.bin",
     "system volume information", "lost+found", "node_modules", "bower_components",
@@ -104,9 +108,25 @@ _TAKEOUT_TRASH = frozenset({"trash", "bin", "papierkorb", "corbeille", "papelera
 language), inside its Google Photos folder (_GOOGLE_PHOTOS): they are not the user's photos any
 more, and a clean-up kept their copy there over one in an album."""
 _GOOGLE_PHOTOS = frozenset({"google photos", "google fotos", "google foto", "google foto's"})
-_SKIPPED_FOLDER_SUFFIXES = (".lrdata",)  # Lightroom's previews and smart previews (DNGs) of the catalog's photos
+_SKIPPED_FOLDER_SUFFIXES = (".lrdata", ".download")
+"""Lightroom's previews and smart previews (DNGs) of the catalog's photos; Safari's download still being written."""
 _PHOTOS_LIBRARY_ORIGINALS = frozenset({"originals", "masters"})
 """Inside a macOS Photos library only these hold the photos; the rest is renders and thumbnails."""
+
+
+def _read_failure(code: int) -> str:
+    """The failure imaging gives a photo whose file could not be read for the OS error `code`."""
+    return f"cannot read file ({os.strerror(code)})"
+
+
+_DRIVE_GONE_ERRORS = ("ENOTCONN", "ENODEV", "ENXIO", "ESHUTDOWN", "ESTALE", "ENOMEDIUM", "EHOSTDOWN", "ETIMEDOUT",
+                      "ECONNABORTED", "ECONNRESET")
+DRIVE_GONE = tuple(_read_failure(getattr(errno, name)) for name in _DRIVE_GONE_ERRORS if hasattr(errno, name))
+"""Photos' failures when the drive or share holding their files went away while they were read: a
+card pulled out of a FUSE mount gives "Transport endpoint is not connected", a USB drive's device
+"No such device", a share "Stale file handle". The photos are read again once their files are found."""
+INPUT_OUTPUT_ERROR = _read_failure(errno.EIO)
+"""A photo's failure when its drive could not read it: a card pulled out of a kernel mount, or a bad sector."""
 
 
 @dataclass(frozen=True)
@@ -219,9 +239,12 @@ def is_cover_art(path: str, names: Collection[str] | None = None) -> bool:
 
 def is_candidate(path: str, names: Collection[str] | None = None) -> bool:
     """Photo by suffix, or by content when the suffix says nothing (e.g. 'IMG_0001'); not a
-    backup another program left beside the photo it edited (see BACKUP_ENDINGS), nor a cover
-    (is_cover_art: `names` are its folder's entries, if listed)."""
+    backup another program left beside the photo it edited (see BACKUP_ENDINGS), a download
+    still being written (PARTIAL_ENDINGS), nor a cover (is_cover_art: `names` are its folder's
+    entries, if listed)."""
     folded = path.lower()
+    if folded.endswith(PARTIAL_ENDINGS):
+        return False
     ending = next((e for e in BACKUP_ENDINGS if folded.endswith(e)), None)
     if ending is not None and os.path.splitext(os.path.basename(folded)[: -len(ending)])[1]:
         return False
@@ -510,16 +533,31 @@ def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple
 
 
 def _is_gone(path: str) -> bool:
-    """Only a file the system says is not there, or that is no file now (a folder, a pipe or a
-    device took its name), is gone. One it will not let us see (its folder lost its search
-    permission) may still be there, and keeps its photo, with its tags."""
+    """Only a file the system says is not there (or only answers to in another case:
+    _stat_as_listed), or that is no file now (a folder, a pipe or a device took its name), is gone.
+    One it will not let us see (its folder lost its search permission) may still be there, and
+    keeps its photo, with its tags."""
     try:
-        st = os.stat(path)
+        st = _stat_as_listed(path)
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
         return False
     return not stat.S_ISREG(st.st_mode)
+
+
+def _stat_as_listed(path: str) -> os.stat_result:
+    """os.stat of `path`; FileNotFoundError where its folder does not list its name spelled so: a
+    memory card opens "IMG_1.JPG" for "Img_1.jpg" (fsutil.spelled_as_listed), and a photo renamed
+    in case only there seemed to be under both names. The folder is listed only where the drive
+    answers to the name in another case too: most of Linux's drives do not, and one more stat says
+    so, where listing a big folder for each of the photos a watcher names would not be cheap."""
+    st = os.stat(path)
+    folder, name = os.path.split(path)
+    other = os.path.join(folder, name.swapcase())
+    if other != path and os.path.lexists(other) and not spelled_as_listed(path):
+        raise FileNotFoundError(errno.ENOENT, "listed in another case only", path)
+    return st
 
 
 def _under(path: str, folders: Iterable[str]) -> bool:
@@ -574,8 +612,8 @@ class _Survey:
 
 def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | ScanResult:
     known = catalog.file_states(root.id)
-    if not root.path.is_dir():
-        return _offline(catalog, root)
+    if not os.path.isdir(root.path):  # not Path.is_dir: it raises where a card was pulled out of a FUSE mount
+        return _offline(catalog, root, known)
     library = [r.path for r in catalog.roots()]
     seen = walk(root.path, exclude, library)
     for _ in range(_REWALKS):
@@ -584,10 +622,10 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
         seen = walk(root.path, exclude, library)
     if seen.entries_seen == 0 and known and str(root.path) in seen.unreadable:
         log.warning("cannot read %s, which had %d photos: keeping them, shown as offline", root.path, len(known))
-        return _offline(catalog, root)
+        return _offline(catalog, root, known)
     if seen.entries_seen == 0 and known and _may_be_unmounted(catalog, root):
         log.warning("root %s is empty but had %d photos: treating it as an unmounted drive", root.path, len(known))
-        return _offline(catalog, root)
+        return _offline(catalog, root, known)
     if not root.online:
         catalog.set_root_online(root.id, True)
     if seen.entries_seen:
@@ -618,14 +656,33 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
 
 
 def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[tuple[PhotoId, int, int]]:
-    """Photos that failed for want of permission and may be read now, or because their file was
-    not there (moved while it was being indexed) and it is now: a chmod or a move changes
-    neither size nor mtime, so they would never be tried again."""
+    """Photos that failed for want of permission and may be read now; because their file was not
+    there (moved while it was being indexed) and it is now; or because their drive went away while
+    they were read (DRIVE_GONE: it answers again, as the file was found), or failed to read them
+    (INPUT_OUTPUT_ERROR: a card pulled out, or a bad sector) and they read through now. A chmod,
+    a move or a card put back changes neither size nor mtime, so they would never be tried again."""
     if not failed:
         return []
     ids = [pid for pid in catalog.failed_because(failed, PERMISSION_DENIED) if os.access(failed[pid].path, os.R_OK)]
-    ids += catalog.failed_because(failed, FILE_GONE)
+    ids += _failed_for(catalog, failed, (FILE_GONE, *DRIVE_GONE))
+    ids += [pid for pid in catalog.failed_because(failed, INPUT_OUTPUT_ERROR) if _reads_through(failed[pid].path)]
     return [(pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids]
+
+
+def _failed_for(catalog: Catalog, ids: Collection[PhotoId], reasons: Iterable[str]) -> list[PhotoId]:
+    """Those of `ids` that failed for one of `reasons`."""
+    return [pid for reason in reasons for pid in catalog.failed_because(ids, reason)] if ids else []
+
+
+def _reads_through(path: str) -> bool:
+    """Whether the whole file reads now: a bad sector would fail it again at every index."""
+    try:
+        with open_regular(path) as fh:
+            while fh.read(1 << 20):
+                pass
+    except OSError:
+        return False
+    return True
 
 
 def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:
@@ -657,11 +714,33 @@ def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
     )
 
 
-def _offline(catalog: Catalog, root: Root) -> ScanResult:
+def _offline(catalog: Catalog, root: Root, known: Mapping[str, FileState]) -> ScanResult:
+    """Mark `root` offline; `known`: its photos, of which those that failed as its drive went wait for it."""
     if root.online:
         catalog.set_root_online(root.id, False)
         log.info("root %s is offline; its photos stay in the library", root.path)
+    _wait_for_the_drive(catalog, known)
     return ScanResult(root=root, online=False)
+
+
+def _wait_for_the_drive(catalog: Catalog, known: Mapping[str, FileState]) -> None:
+    """Photos of a root found offline that failed because their drive went while they were read (a
+    card unmounted or pulled out mid-run: FILE_GONE, DRIVE_GONE, INPUT_OUTPUT_ERROR) are no failures:
+    they wait for the drive, pending, as its other photos do, and are read once it is back."""
+    failed = {state.id: state for state in known.values() if state.status == "failed"}
+    ids = _failed_for(catalog, failed, (FILE_GONE, INPUT_OUTPUT_ERROR, *DRIVE_GONE))
+    if ids:
+        catalog.mark_changed((pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids)
+
+
+def went_offline(catalog: Catalog, roots: Iterable[Root]) -> tuple[Root, ...]:
+    """Those of `roots`, online till now, whose folders are gone (root_present): marked offline, as a
+    scan would, with their photos that failed as the drive went waiting for it. Indexing asks after
+    photos failed: a card unmounted mid-run fails every photo it had left to read."""
+    offline = tuple(root for root in roots if root.online and not root_present(catalog, root))
+    for root in offline:
+        _offline(catalog, root, catalog.file_states(root.id))
+    return offline
 
 
 def _apply_moves(
@@ -878,7 +957,7 @@ def scan_paths(
         if is_ignored(root, path, exclude):
             continue
         try:
-            st = os.stat(path)
+            st = _stat_as_listed(path)
         except (FileNotFoundError, NotADirectoryError):
             for known_path, state in _known_at(catalog, path).items():
                 gone[known_path], gone_root[known_path] = state, root
@@ -887,6 +966,8 @@ def scan_paths(
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
             continue
+        if stat.S_ISDIR(st.st_mode) and is_ignored_folder(root, path, exclude):
+            continue  # a folder the walk passes over (Safari's download of a photo)
         if stat.S_ISDIR(st.st_mode):
             seen = walk(Path(path), exclude, [r.path for r in roots])
             catalog.set_unreadable_under(root.id, [path], seen.unreadable)
@@ -913,8 +994,7 @@ def scan_paths(
         check.setdefault(root.id, root)
     offline = tuple(r for r in check.values() if not root_present(catalog, r))
     for root in offline:
-        catalog.set_root_online(root.id, False)
-        log.info("root %s is missing; its photos stay in the library (offline)", root.path)
+        _offline(catalog, root, catalog.file_states(root.id))
     lost = {r.id for r in offline}
     gone = {p: s for p, s in gone.items() if gone_root[p].id not in lost}
 
@@ -939,7 +1019,7 @@ def scan_paths(
         sizes = {f.size for _, entries in new.values() for f in entries}
         for path, state in catalog.states_of_sizes(sizes).items():
             root = _root_of(roots, path)
-            if path in pool or path in present or root is None or root.id in lost or os.path.exists(path):
+            if path in pool or path in present or root is None or root.id in lost or not _is_gone(path):
                 continue
             if root.online and root_present(catalog, root):
                 pool[path] = state
@@ -973,11 +1053,13 @@ def move_path(
     deletion; a file so moved is left for the caller to look at `src` again once it settles
     (an editor's save renames the photo to a backup, "x.jpg~", then writes it anew: it keeps its
     id and tags). A file moved over a photo (an editor's temporary file, renamed over the photo
-    it saved) leaves that photo its id and tags, and gives it the user's tags of the file moved."""
+    it saved) leaves that photo its id and tags, and gives it the user's tags of the file moved. A
+    photo a sync tool renames to a conflict copy (is_conflict_copy_of) stays where it was, as a backup's
+    does: the tool puts the other version in its place, the same photo edited, which keeps its tags."""
     src, dest = str(src), str(dest)
     known = catalog.photo_states([src]).get(src)
     below = {} if known else catalog.states_under(src)
-    if known is None and not below:
+    if (known is None and not below) or (known is not None and is_conflict_copy_of(dest, src)):
         return PathChanges()
     dest_root = _root_of(roots, dest)
     if dest_root is not None and (
@@ -1010,6 +1092,14 @@ def move_path(
     return PathChanges(
         moved=tuple(moved), removed=tuple(s.id for s in stale), removed_vectors=tuple(removed_vectors)
     )
+
+
+def is_conflict_copy_of(path: str, original: str) -> bool:
+    """Whether `path` is the name a sync tool gives a conflict copy of the file at `original`, beside
+    it (when.without_sync_conflict)."""
+    folder, name = os.path.split(path)
+    return (folder == os.path.dirname(original) and is_sync_conflict(name)
+            and without_sync_conflict(name) == os.path.basename(original))
 
 
 def images_left_out_said(counts: Mapping[str, int]) -> str:

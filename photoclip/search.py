@@ -25,7 +25,7 @@ from photoclip.errors import PhotoclipError, QueryError
 from photoclip.fsutil import expanded
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.names import name_key
+from photoclip.names import marked_words, name_key
 from photoclip.places import NEGATIONS, PREPOSITIONS, Place, extract_place, joined
 from photoclip.when import MONTHS, QUOTED, Period, dashes_between_dates, extract_period
 
@@ -562,11 +562,10 @@ _NEGATION_WORD = re.compile(  # where a query starts to say what it does not wan
 
 
 def _key_words(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of the words of `text` (composed) as names.name_key finds them."""
-    return [(m.start(), m.end(), word) for m in _KEY_WORD.finditer(text) for word in name_key(m.group()).split()]
+    """(start, end, word) of the words of `text` (composed) as names.name_key finds them: "שָׁלוֹם",
+    marks and all, is the word שלום."""
+    return [(m.start(), m.end(), word) for m in marked_words(text) for word in name_key(m.group()).split()]
 
-
-_KEY_WORD = re.compile(r"[^\W_]+")  # names.name_key's words
 
 _FILLER = frozenset({"a", "an", "the", "and", "with", "of", "photo", "photos", "picture", "pictures"})
 

@@ -1275,6 +1275,35 @@ _NAME_DATE = re.compile(
 )
 _UTC_NAME = re.compile(r"^PXL_", re.IGNORECASE)
 """A Pixel's name for its photo: the time in it is UTC ("PXL_20240815_233000222": 23:30:00.222 UTC)."""
+_SYNC_CONFLICT = re.compile(
+    r"(?:\s?\([^()]*\bconflict(?:ed|ing) copy\b[^()]*(?:\(\d+\)[^()]*)?\)"  # Dropbox's, Nextcloud's, ownCloud's
+    r"|\s?\((?:case|selective sync) conflict(?: \d+)?\)"  # Dropbox's, of names alike but for case
+    r"|\s?\(SFConflict [^()]*\)"  # Seafile's
+    r"|\.sync-conflict-\d{8}-\d{6}(?:-[A-Z0-9]{7})?"  # Syncthing's
+    r"|_conflict-\d{8}-\d{6}"  # ownCloud's before 2.5
+    r"|(?-i:-(?:DESKTOP|LAPTOP)-[A-Z0-9]{4,8})"  # OneDrive's: its computer's name as Windows makes it up
+    r"|-[\w.-]+-safeBackup-\d{4}"  # OneDrive for Linux's: its computer's name and a number
+    r")$", re.IGNORECASE)
+
+
+def without_sync_conflict(name: str) -> str:
+    """A sync tool's conflict copy's name as its original's, the one it clashed with: "IMG_1
+    (Alice's conflicted copy 2021-07-04).jpg" (Dropbox), "IMG_1 (conflicted copy 2021-07-04
+    101500).jpg" (Nextcloud, ownCloud), "IMG_1.sync-conflict-20210704-101500-ABCDEFG.jpg"
+    (Syncthing), "IMG_1-DESKTOP-7Q2K3LM.jpg" (OneDrive adds the computer's name: only the names Windows
+    makes up are read, as "holiday-beach" and "IMG-20210704-WA0001" are names too). Any other name
+    as it is."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and _SYNC_CONFLICT.search(stem):
+        return f"{_SYNC_CONFLICT.sub('', stem) or stem}.{suffix}"
+    return _SYNC_CONFLICT.sub("", name) or name
+
+
+def is_sync_conflict(name: str) -> bool:
+    """Whether a file's name is a sync tool's conflict copy's (without_sync_conflict)."""
+    return without_sync_conflict(name) != name
+
+
 _EPOCH_NAME = re.compile(r"^(?:FB_IMG_|mmexport(?:[0-9a-f]{32}_)?|wx_camera_|microMsg\.)(1\d{12})(?!\d)", re.IGNORECASE)
 """An app's name for a photo with its moment in milliseconds since 1970 (UTC): Facebook's "FB_IMG_1688477400000.jpg",
 WeChat's "mmexport1688477400000.jpg" (or after the photo's hash, "mmexport<32 hex digits>_1688477400000.jpg"), its
@@ -1293,7 +1322,10 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
     ISO 8601: the best guess of when a photo without EXIF was taken, since a copied file's own date
     is the day it was copied. A chat's name, or Facebook's or WeChat's for a photo saved from them,
     gives the day only (midnight): the time in it is when the photo was sent or saved, which would
-    make it another moment than the photo it is a copy of (dedup)."""
+    make it another moment than the photo it is a copy of (dedup). A sync tool's conflict copy is
+    read by its original's name (without_sync_conflict): the date it adds is when two computers
+    clashed, never when the photo was taken."""
+    name = without_sync_conflict(name)
     epoch = _EPOCH_NAME.match(name)
     found = _in_local_time(EPOCH + timedelta(milliseconds=int(epoch[1]))) if epoch else _date_written(name)
     if found is not None and _SENT_NAME.search(name):

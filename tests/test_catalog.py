@@ -1056,6 +1056,32 @@ def test_a_schema_19_catalogs_name_keys_lose_the_marks_that_are_part_of_latin_le
     catalog.close()
 
 
+def test_a_schema_26_catalog_finds_hebrew_and_arabic_names_and_captions_typed_without_vowel_marks(
+    tmp_path: Path
+) -> None:
+    """Most people type "שלום" and "محمد" for "שָׁלוֹם" and "مُحَمَّد": an older catalog keeps the keys and
+    caption words it made with the marks, and is re-keyed when opened."""
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    shalom, muhammad = _indexed(catalog, ["/p/שָׁלוֹם.jpg", "/p/مُحَمَّد 2.jpg"])
+    hebrew, arabic = _captioned_photos(catalog, [("שָׁלוֹם עוֹלָם", None), (None, "حفلة عيد ميلاد أحمد")])
+
+    def found() -> tuple[list[PhotoId], ...]:
+        return (catalog.named_whole("שלום"), catalog.named_whole("محمد 2"), catalog.captioned(["שלום"]),
+                catalog.captioned(["احمد", "عيد"]))
+
+    assert found() == ([shalom], [muhammad], [hebrew], [arabic])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # the keys and caption words schema 26 made, marks and all
+        conn.execute("UPDATE photos SET name_key = 'שָׁלוֹם' WHERE id = ?", (shalom,))
+        conn.execute("UPDATE photos SET name_key = 'مُحَمَّد 2' WHERE id = ?", (muhammad,))
+        conn.executescript("UPDATE captions SET cjk = NULL; PRAGMA user_version = 26;")
+    conn.close()
+    catalog = Catalog(path)
+    assert found() == ([shalom], [muhammad], [hebrew], [arabic])
+    catalog.close()
+
+
 def test_a_tag_given_by_hand_stays_when_the_same_keyword_is_taken_away_in_another_program(catalog: Catalog) -> None:
     """Given here before the keyword came (lake), or after it had (tram): the user's word both times."""
     pid = add_photo(catalog)

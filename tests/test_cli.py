@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from photoclip import cli, tagging
+from photoclip import cli, dedup, tagging
 from photoclip.catalog import CATALOG_FILE
 from photoclip.cli import COMMANDS, main
 from photoclip.humanize import plural
@@ -2465,3 +2465,51 @@ def test_tagging_a_raw_left_out_for_its_jpeg_tags_the_shot(run, tmp_path: Path) 
     code, _, err = run("tag", "garage", str(raw))
     assert code == 0, err
     assert run("tagged", "garage")[1].splitlines() == [str(jpeg.resolve())]
+
+
+def test_a_sync_conflict_copy_of_other_bytes_is_kept_and_one_of_the_same_bytes_goes(run, tmp_path: Path) -> None:
+    """The conflict copy was kept "as the oldest file" and the photo under its own name trashed; one holding
+    other bytes, another version, went to the trash as a 99% copy."""
+    photos = tmp_path / "photos"
+    first, second = sorted(scene_folder(photos, seed=2))[:2]
+    version = resized_copy(first, first.with_name(f"{first.stem}.sync-conflict-20210704-101500-ABCDEFG.jpg"), 1.0, 80)
+    same = photos / f"{second.stem} (Alice's conflicted copy 2021-07-04).jpg"
+    shutil.copy2(second, same)
+    for conflict in (version, same):  # Syncthing renames the older version
+        os.utime(conflict, ns=(first.stat().st_mtime_ns - 10**11,) * 2)
+    run("index", str(photos))
+
+    code, out, err = run("duplicates")
+    marks = {Path(line.split("\t")[1]).name: line.split("\t")[0] for line in out.splitlines() if line}
+    assert code == 0 and marks[first.name] == marks[version.name] == marks[second.name] == "keep", out
+    assert marks[same.name] == "same"
+    assert ", 1 sync conflict copy of other bytes kept (compare each with its photo to choose)\n" in err
+    [kept_because] = [c["kept_because"] for g in json.loads(run("duplicates", "--json")[1]) for c in g["copies"]
+                      if c["keep"]]
+    assert kept_because == [dedup.why_kept_too(version)]
+    assert kept_because[0].startswith("it is a sync tool's conflict copy, another version of the photo")
+
+    code, _, err = run("duplicates", "--trash", "--yes")
+    assert code == 0 and "moved 1 file" in err
+    assert first.exists() and version.exists() and second.exists() and not same.exists()
+
+
+def test_paths_typed_in_another_case_on_a_memory_card_name_its_photos(run, memory_card: Path) -> None:
+    """On an exFAT card, `similar …/img_0005.jpg` listed the photo itself at 1.000, `search --in …/dcim`
+    said the folder "holds photos not indexed yet", `tag beach …/img_0005.jpg` was refused, and
+    `index …/dcim` made the card's DCIM a second folder of the library."""
+    folder = memory_card / "DCIM" / "100CANON"
+    for i, scene in enumerate(sorted(scene_folder(folder, seed=1, red_circles=3, others=3))):
+        scene.rename(folder / f"IMG_000{i}.JPG")
+    run("index", str(memory_card / "dcim"))
+    code, _, err = run("index", str(memory_card / "DCIM"))
+    assert code == 0 and "indexed 0 photos" in err
+    assert [root["path"] for root in json.loads(run("status", "--json")[1])["folders"]] == [str(memory_card / "DCIM")]
+    typed = memory_card / "dcim" / "100canon" / "img_0005.jpg"
+
+    code, out, _ = run("similar", str(typed), "-n", "10")
+    assert code == 0 and len(out.splitlines()) == 5 and str(folder / "IMG_0005.JPG") not in out
+    code, out, err = run("search", "red circle", "--in", str(memory_card / "dcim"))
+    assert code == 0 and len(out.splitlines()) == 6, err
+    code, _, err = run("tag", "beach", str(typed))
+    assert code == 0 and run("tagged", "beach")[1].splitlines() == [str(folder / "IMG_0005.JPG")]

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -1680,3 +1681,93 @@ def test_two_photos_dated_at_midnight_a_year_apart_are_two_photos() -> None:
     photos[PhotoId(0)] = photo(0, "/Scans/xmas.jpg", taken_at="2001-12-25T00:00:00")
     photos[PhotoId(1)] = photo(1, "/Scans/xmas 2.jpg", taken_at="2002-12-25T00:00:00", mtime_ns=1 * APART)
     assert groups_of(photos, vectors, 0.99) == []
+
+
+CONFLICT_COPIES = ["IMG_1234 (Alice's conflicted copy 2021-07-04).jpg",
+                   "IMG_1234 (conflicted copy 2021-07-04 101500).jpg",
+                   "IMG_1234.sync-conflict-20210704-101500-ABCDEFG.jpg", "IMG_1234-LAPTOP-7Q2K.jpg"]
+
+
+@pytest.mark.parametrize("conflict", CONFLICT_COPIES)
+def test_a_sync_tools_conflict_copy_is_a_copy_and_never_kept_over_the_photo_under_its_own_name(conflict: str) -> None:
+    """Dropbox's, Nextcloud's, Syncthing's and OneDrive's conflict copies, older (Syncthing renames the older
+    version), were kept "as the oldest file" and IMG_1234.jpg trashed: the sync tool then deleted it everywhere."""
+    original = photo(1, "/photos/Trip/IMG_1234.jpg", digest="same", mtime_ns=9 * APART)
+    copy = photo(2, f"/photos/Trip/{conflict}", digest="same", mtime_ns=1 * APART)
+    assert dedup.reads_as_a_copy(copy.path)
+    assert best_first([copy, original]) == [original, copy]
+    assert why_kept(original, [copy]) == ["it has the photo's own name, not a sync tool's conflict copy's"]
+    [group] = find_groups({PhotoId(1): original, PhotoId(2): copy}, [[PhotoId(1), PhotoId(2)]])
+    assert (group.keeper, group.to_trash) == (1, (2,))  # the very same bytes: a copy like "(1)"
+    camera = photo(3, "/photos/DCIM/IMG_1234.jpg", digest="same", mtime_ns=5 * APART)
+    assert best_first([copy, camera])[0] is camera  # no original beside it: a copy by its name still
+
+
+@pytest.mark.parametrize("conflict", CONFLICT_COPIES)
+def test_a_sync_conflict_copy_of_other_bytes_is_another_version_kept_until_the_user_chooses(conflict: str) -> None:
+    """The original's name held the retouched version, the conflict copy the older one 99.5% alike:
+    the conflict copy was kept, and `duplicates --trash --yes` trashed the user's latest edits; with the
+    original kept, the conflict copy holding edits of its own went to the trash."""
+    image = circle_on_snow(0.4, texture=3)
+    retouched = ImageEnhance.Contrast(image).enhance(1.04)
+    photos, vectors, photo_looks = pair_of(retouched, image, 0.996)
+    photos[PhotoId(0)] = dataclasses.replace(photos[PhotoId(0)], path=Path("/photos/Trip/IMG_1234.jpg"),
+                                             mtime_ns=9_000 * APART)
+    photos[PhotoId(1)] = dataclasses.replace(photos[PhotoId(1)], path=Path(f"/photos/Trip/{conflict}"),
+                                             mtime_ns=1_000 * APART)
+    [group] = groups_of(photos, vectors, 0.97, photo_looks=photo_looks)
+    assert (group.keeper, group.others, group.kept_too, group.to_trash) == (0, (1,), (1,), ())
+    assert dedup.why_kept_too(photos[PhotoId(1)].path).startswith("it is a sync tool's conflict copy")
+    smaller = dataclasses.replace(group, others=(1, 5), similarities=(0.996, 0.995))
+    photos[PhotoId(5)] = photo(5, "/photos/Trip/IMG_1234 (1).jpg", mtime_ns=1_000 * APART)
+    assert smaller.without({PhotoId(5)}, photos).kept_too == (1,)
+
+
+def test_a_memory_cards_times_shifted_by_a_time_zone_are_as_old_as_the_computers_copy() -> None:
+    """A FAT card keeps local time: read after a change of zone or to summer time, its files were an hour
+    older than their copies on the computer, and "the oldest file" kept the card's over "this computer's own
+    drive" (and zones of half and quarter hours, +5:30, +5:45, shift so too)."""
+    home = photo(1, "/home/anna/Pictures/Card/IMG_0010.JPG", digest="same", mtime_ns=1_600_000_000 * 10**9)
+    for shift in (-3600, 3600, -3 * 3600, 14 * 3600, 5 * 3600 + 1800, -(5 * 3600 + 2700), -3600 + 1):
+        card = photo(2, "/media/anna/CARD/DCIM/100CANON/IMG_0010.JPG", digest="same",
+                     mtime_ns=home.mtime_ns + shift * 10**9)
+        assert best_first([card, home]) == [home, card], shift
+        assert why_kept(home, [card]) == ["it is on this computer's own drive"], shift
+    for later in (3600 + 10, 15 * 3600, 20 * 60):  # not a zone's shift: a file written later
+        card = photo(2, "/media/anna/CARD/DCIM/100CANON/IMG_0010.JPG", digest="same",
+                     mtime_ns=home.mtime_ns - later * 10**9)
+        assert best_first([home, card]) == [card, home], later
+
+
+def test_a_case_only_rename_on_a_memory_card_never_trashes_the_file_by_its_other_spelling(memory_card: Path) -> None:
+    """exfat-fuse gives each spelling its own inode: "keep IMG_0006.JPG, same Img_0006.jpg" after
+    `mv IMG_0006.JPG Img_0006.jpg`, and `duplicates --trash --yes` moved the only file to the card's trash."""
+    old = write_photo(memory_card / "DCIM" / "104TEST" / "IMG_0006.JPG", seed=6)
+    before = on_disk(old, 1)
+    new = old.rename(old.with_name("Img_0006.jpg"))
+    after = dataclasses.replace(on_disk(new, 2), mtime_ns=before.mtime_ns)
+
+    result = move_to_trash([after], kept_for={2: [before]})  # the old spelling kept: it is this very file
+    assert result.trashed == () and new.is_file()
+    result = move_to_trash([before], kept_for={1: [after]})  # the old spelling to trash: the new one's file
+    assert result.trashed == () and new.is_file()
+    assert "spelled otherwise" in result.failed[0][1]
+    assert os.listdir(new.parent) == ["Img_0006.jpg"]
+
+
+def test_a_read_only_drive_says_so_and_that_nothing_was_moved(tmp_path: Path) -> None:
+    """send2trash's own check said only "Permission denied" of a disc or a card locked against writing."""
+    disk = tmp_path / "disc"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("no drive can be mounted here (mounting needs root)")
+    try:
+        path = write_photo(disk / "Backup" / "IMG_0001.JPG", seed=1)
+        if subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode:
+            pytest.skip("the drive cannot be made read-only here")
+        result = move_to_trash([on_disk(path, 1)])
+        assert result.trashed == () and path.is_file()
+        assert result.failed == ((path, "it is on a read-only drive (a disc, or a card locked against writing); "
+                                        "nothing was moved"),)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

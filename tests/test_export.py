@@ -3,6 +3,7 @@ a photo that cannot be copied reported and the rest copied."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -63,3 +64,41 @@ def test_a_photo_swapped_for_a_file_whose_read_never_returns_is_reported_not_wai
     report = within(10, copy_photos, [stuck, good], tmp_path / "out")
 
     assert tmp_path / "out" / "a.jpg" in report.copied  # and the copy of the other came back at once
+
+
+def test_a_copy_onto_a_memory_card_gets_a_name_the_card_holds(tmp_path: Path, memory_card: Path) -> None:
+    """`search … --copy-to` onto an exFAT card said "not copied: …/Party: 2019.jpg: No such file or
+    directory" of 7 photos of 10, blaming the photo: exfat-fuse refuses such names so."""
+    names = ["Party: 2019.jpg", "what?.jpg", "a*b.jpg", 'say "cheese".jpg', "trip. .jpg", "plain.jpg"]
+    sources = [write_photo(tmp_path / "photos" / name, seed=i) for i, name in enumerate(names)]
+
+    report = copy_photos(sources, memory_card / "export")
+
+    assert report.failed == []
+    assert [p.name for p in report.copied] == ["Party_ 2019.jpg", "what_.jpg", "a_b.jpg", "say _cheese_.jpg",
+                                               "trip. .jpg", "plain.jpg"]
+    assert all(copy.read_bytes() == source.read_bytes() for copy, source in zip(report.copied, sources))
+    again = copy_photos(sources, memory_card / "export")
+    assert again.copied == [] and again.already == sources
+
+
+def test_a_name_a_linux_drive_holds_is_kept_as_it_is(tmp_path: Path) -> None:
+    source = write_photo(tmp_path / "photos" / "Party: 2019.jpg", seed=1)
+    assert [p.name for p in copy_photos([source], tmp_path / "out").copied] == ["Party: 2019.jpg"]
+
+
+def test_a_copy_the_card_cannot_take_names_the_copy_and_why(tmp_path: Path, memory_card: Path) -> None:
+    """Where the copy fails, the line names where it was to go and why, not the photo as "No such file"."""
+    source = write_photo(tmp_path / "photos" / "IMG_0001.jpg", seed=1)
+    (memory_card / "export").mkdir()
+    for chunk in (1 << 20, 1 << 12):  # the card full to its last cluster
+        with contextlib.suppress(OSError), (memory_card / f"filler {chunk}").open("wb") as filler:
+            while True:
+                filler.write(bytes(chunk))
+                filler.flush()
+
+    report = copy_photos([source], memory_card / "export")
+
+    assert report.copied == [] and report.failed == [
+        (source, f"cannot write {memory_card / 'export' / 'IMG_0001.jpg'}: No space left on device")]
+    assert os.listdir(memory_card / "export") == []

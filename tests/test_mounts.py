@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
@@ -124,3 +127,29 @@ def test_a_drive_may_mount_where_drives_mount_at_a_mount_point_and_where_fstab_s
     for other in (tmp_path / "Inbox", tmp_path / "My", Path("/srv"), Path("/mediaplayer")):
         assert not mount_place(other, fstab), other
     assert not mount_place(tmp_path / "Inbox", tmp_path / "no fstab")
+
+
+@pytest.fixture
+def fat_card(tmp_path: Path) -> Iterator[Path]:
+    """A real FAT drive mounted through fusefat, as a card is where no kernel driver mounts it; skipped where
+    this computer cannot make one (it needs dosfstools, fusefat and FUSE)."""
+    image, mounted = tmp_path / "fat.img", tmp_path / "CARD"
+    mounted.mkdir()
+    with open(image, "wb") as f:
+        f.truncate(16 << 20)
+    if not shutil.which("fusefat") or not shutil.which("mkfs.vfat") or subprocess.run(
+            ["mkfs.vfat", str(image)], capture_output=True).returncode:
+        pytest.skip("making a FAT drive needs dosfstools and fusefat")
+    if subprocess.run(["fusefat", "-o", "rw+", str(image), str(mounted)], capture_output=True).returncode:
+        pytest.skip("cannot mount a FAT drive through FUSE here")
+    yield mounted
+    subprocess.run(["umount", str(mounted)], capture_output=True)
+
+
+@pytest.mark.skipif(not MOUNTINFO.exists(), reason="Linux only")
+def test_a_card_mounted_through_fusefat_is_a_drive_that_can_be_unplugged(fat_card: Path, tmp_path: Path) -> None:
+    """A card's copy was kept over the computer's: fusefat's "fuse.fusefat" was no file system of cards."""
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(MOUNTINFO.read_text(encoding="utf-8"), encoding="utf-8")  # as it is while the card is in
+    assert filesystem_type(fat_card, mountinfo) == "fuse.fusefat"
+    assert on_external_drive(PurePosixPath(fat_card / "DCIM" / "IMG_0001.JPG"), mountinfo)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from photoclip.names import file_name_key, key_range, name_key
+from photoclip.names import file_name_key, key_range, marked_words, name_key, spelling_key
 
 
 def test_a_name_is_compared_by_its_words_whatever_is_between_them() -> None:
@@ -21,6 +21,24 @@ def test_a_name_is_compared_without_the_accents_of_latin_and_greek_letters() -> 
     assert name_key("cafe\u0301") == name_key("caf\u00e9") and name_key("😀 ") == ""
     assert name_key("İstanbul") == "istanbul" and name_key("Łódź 2019") == "lodz 2019"
     assert name_key("Ørsted") == "orsted" and name_key("Æbleskiver") == "aebleskiver"
+
+
+def test_hebrew_and_arabic_are_compared_without_their_vowel_marks_as_most_people_type_them() -> None:
+    """Niqqud and cantillation, harakat, tatweel and the hamza or madda of an alef go, as Arabic search
+    engines fold them; ة and ى are letters of their own ("على", on, is not "علي", Ali)."""
+    assert name_key("שָׁלוֹם") == name_key("שלום") == "שלום" and name_key("בְּרֵאשִׁ֖ית") == "בראשית"
+    assert name_key("مُحَمَّد") == name_key("محـــمد") == name_key("محمد") == "محمد"
+    assert name_key("أحمد إبراهيم آمنة ٱلله") == "احمد ابراهيم امنة الله"
+    assert name_key("على") != name_key("علي") and name_key("مدرسة") != name_key("مدرسه")
+    assert spelling_key("שָׁלוֹם") == "שלום" and spelling_key("مُحَمَّد") == "محمد"
+    assert name_key("שָׁלוֹם_2019") == "שלום 2019" and name_key("Мой") != name_key("Мои")
+
+
+def test_marked_words_keep_the_marks_written_on_their_letters() -> None:
+    """A mark is no letter to a regular expression: "שָׁלוֹם" was three words, none of them שלום."""
+    text = "שָׁלוֹם, IMG_12 مُحَمَّد cafe\u0301!"
+    assert [m.group() for m in marked_words(text)] == ["שָׁלוֹם", "IMG", "12", "مُحَمَّد", "cafe\u0301"]
+    assert [name_key(m.group()) for m in marked_words(text)] == ["שלום", "img", "12", "محمد", "cafe"]
 
 
 def test_a_files_key_is_its_names_less_folder_and_suffix() -> None:

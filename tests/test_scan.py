@@ -15,6 +15,7 @@ import pytest
 from photoclip.catalog import Catalog, PhotoMetadata, Root
 from photoclip.ids import PhotoId
 from photoclip.imaging import PERMISSION_DENIED, file_hash
+from photoclip.library import Library
 from photoclip.scan import (
     LeftOut,
     images_left_out,
@@ -28,7 +29,10 @@ from photoclip.scan import (
     videos_seen,
     walk,
 )
+from photoclip.worker import Worker
 from tests.helpers import write_photo
+
+TIMEOUT = 20.0
 
 
 @pytest.fixture
@@ -36,6 +40,32 @@ def catalog(tmp_path: Path) -> Catalog:
     cat = Catalog(tmp_path / "catalog.sqlite")
     yield cat
     cat.close()
+
+
+@pytest.fixture
+def watching() -> Iterator[Callable[[Library], Worker]]:
+    """Start a worker watching a library's folders with real watchdog (short settle and poll
+    intervals), idle once started; stopped after the test."""
+    started: list[Worker] = []
+
+    def start(library: Library) -> Worker:
+        worker = Worker(library, settle_s=0.3, poll_s=0.5)
+        started.append(worker)
+        worker.start()
+        assert worker.wait_idle(60), "the worker never became idle"
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def eventually(check: Callable[[], object], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {TIMEOUT:.0f}s waiting for: {what}")
+        time.sleep(0.05)
 
 
 def test_walk_finds_photos_skips_hidden_and_non_photos(photo_folder: Path) -> None:
@@ -64,6 +94,44 @@ def test_a_download_or_copy_still_being_written_under_a_temporary_name_is_not_a_
                  "IMG_5.jpg.download"):
         write_photo(tmp_path / name, seed=1)
     assert walk(tmp_path).files == []
+
+
+@pytest.mark.parametrize("conflict", ["IMG_7100.sync-conflict-20210704-101500-ABCDEFG.jpg",
+                                      "IMG_7100 (Alice's conflicted copy 2021-07-04).jpg"])
+def test_a_photo_a_sync_tool_sets_aside_as_a_conflict_copy_under_watch_keeps_its_tags_under_its_own_name(
+    open_library, tmp_path: Path, watching, conflict: str,
+) -> None:
+    """Syncthing renames the photo to a conflict name, then its download of the other version onto the
+    photo's name: the tags went with the conflict copy, and the photo under its own name had none."""
+    photo = write_photo(tmp_path / "photos" / "IMG_7100.jpg", seed=1)
+    library = open_library()
+    library.add_root(photo.parent)
+    watching(library)
+    pid, before = library.photo_at(photo).id, library.photo_at(photo).hash
+    library.add_tag([pid], "grandma")
+    incoming = write_photo(photo.with_name(".syncthing.IMG_7100.jpg.tmp"), seed=2)
+
+    copy = photo.rename(photo.with_name(conflict))
+    incoming.rename(photo)
+
+    eventually(lambda: all(library.photo_at(p) is not None and library.photo_at(p).status == "indexed"
+                           for p in (photo, copy)) and library.photo_at(photo).hash != before,
+               "the new version and the conflict copy indexed")
+    assert library.photo_at(photo).id == pid and pid in library.tagged("grandma")
+    assert library.photo_at(copy).hash == before
+
+
+def test_browsers_downloads_still_being_written_are_no_photos_whatever_their_name(
+    catalog: Catalog, tmp_path: Path,
+) -> None:
+    """Chrome names a download "Unconfirmed 123456.crdownload" until it is done; Safari writes "IMG_9007.jpg"
+    in a folder "IMG_9007.jpg.download". Both were indexed, failed as truncated or found as damaged copies."""
+    chrome = write_photo(tmp_path / "Unconfirmed 123456.crdownload", seed=1)
+    safari = write_photo(tmp_path / "IMG_9007.jpg.download" / "IMG_9007.jpg", seed=2)
+    root = catalog.add_root(tmp_path)
+    assert walk(tmp_path).files == []
+    assert not scan_paths(catalog, [root], [chrome, safari, safari.parent]).added
+    assert is_ignored(root, str(safari))
 
 
 def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:

@@ -459,6 +459,47 @@ def test_the_date_a_phone_wrote_into_a_file_name(name: str, taken: str | None) -
     assert date_in_name(name, TODAY) == taken
 
 
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [
+        ("scan_0007.sync-conflict-20210704-101500-ABCDEFG.jpg", None),  # Syncthing's
+        ("family (conflicted copy 2021-07-04 101500).jpg", None),  # Nextcloud's, ownCloud's
+        ("family (Alice's conflicted copy 2021-07-04).jpg", None),  # Dropbox's
+        ("family (Alice's conflicted copy 2021-07-04 (1)).jpg", None),
+        ("family_conflict-20210704-101500.jpg", None),  # ownCloud's before 2.5
+        ("IMG_20190512_101010 (conflicted copy 2021-07-04 101500).jpg", "2019-05-12T10:10:10"),  # its original's
+        ("IMG_20190512_101010.sync-conflict-20210704-101500-ABCDEFG.jpg", "2019-05-12T10:10:10"),
+    ],
+)
+def test_a_sync_conflicts_date_is_when_two_computers_clashed_not_when_the_photo_was_taken(
+    name: str, taken: str | None
+) -> None:
+    """Undated scans with a conflict copy were dated 4 July 2021 10:15, the clash: `search "july 2021"`
+    listed them, `search "in 1985"` left them out."""
+    from photoclip.when import date_in_name
+
+    assert date_in_name(name, TODAY) == taken
+
+
+@pytest.mark.parametrize(("name", "original"), [
+    ("IMG_1234 (Alice's conflicted copy 2021-07-04).jpg", "IMG_1234.jpg"),
+    ("IMG_2001 (conflicted copy 2021-07-04 101500).jpg", "IMG_2001.jpg"),
+    ("IMG_3001.sync-conflict-20210704-101500-ABCDEFG.jpg", "IMG_3001.jpg"),
+    ("IMG_4001-LAPTOP-7Q2K.jpg", "IMG_4001.jpg"),  # OneDrive's: Windows' made-up computer name
+    ("IMG_4002-DESKTOP-A1B2C3D.HEIC", "IMG_4002.HEIC"),
+    ("IMG_4003-hilap-safeBackup-0001.jpg", "IMG_4003.jpg"),  # OneDrive for Linux's
+    ("IMG-20210704-WA0001.jpg", "IMG-20210704-WA0001.jpg"),  # a chat's name, no conflict
+    ("holiday-beach.jpg", "holiday-beach.jpg"),
+    ("Anna-Laptop-2019.jpg", "Anna-Laptop-2019.jpg"),
+    ("IMG_1234 (2).jpg", "IMG_1234 (2).jpg"),
+])
+def test_a_sync_conflicts_name_is_read_as_its_originals(name: str, original: str) -> None:
+    from photoclip.when import is_sync_conflict, without_sync_conflict
+
+    assert without_sync_conflict(name) == original
+    assert is_sync_conflict(name) == (name != original)
+
+
 @pytest.mark.parametrize(("zone", "taken"), [("UTC", "2024-08-15T23:30:00"), ("Europe/Lisbon", "2024-08-16T00:30:00"),
                                              ("America/New_York", "2024-08-15T19:30:00")])
 def test_a_pixels_name_is_its_time_in_utc_read_in_local_time(monkeypatch: pytest.MonkeyPatch, zone, taken) -> None:
