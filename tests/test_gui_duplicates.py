@@ -913,3 +913,37 @@ def test_trashing_copies_of_several_groups_says_a_copy_is_kept_in_each(qtbot, on
     assert len(window.duplicates.rows) == 2
     assert "; the copy kept in each group stays where it is, and takes the tags you gave these." in asked[0][0]
     assert all(c.exists() for c in copies)
+
+
+def test_hebrew_and_arabic_names_on_tiles_keep_their_extension_at_the_end_and_wrap_without_a_space(qtbot) -> None:
+    """A name wrapped after a space kept it at its first line's end: in right-to-left words that
+    space pushed the line past the tile's edge, its first letter cut. "صورة.jpg" read "jpg.صورة"."""
+    from photoclip.catalog import Photo
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import TILE_SIDE, _Tile
+    from photoclip.gui.wrapping import LEFT_TO_RIGHT_ISOLATE
+    from photoclip.ids import PhotoId, RootId
+    from tests.test_gui_wrapping import drawn_at
+
+    make_app()
+    names = ["חופשה משפחתית בים המלח ביולי 2017.jpg", "صورة.jpg"]
+    lines_of = []
+    for i, name in enumerate(names, 1):
+        path = Path("/p/عطلة/حديقة") / name
+        photo = Photo(PhotoId(i), RootId(1), path, 1, 0, None, 40, 30, None, "jpeg", "indexed", None)
+        tile = _Tile(photo, 0.99, "عطلة/حديقة")
+        qtbot.addWidget(tile)
+        lines = tile.name.text().split("\n")
+        lines_of.append(len(lines))
+        assert all(LEFT_TO_RIGHT_ISOLATE in line[:2] and not line[2:-1].endswith(" ") for line in lines)
+        assert all(tile.name.fontMetrics().horizontalAdvance(line) <= TILE_SIDE for line in lines)
+        last = lines[-1]
+        x = drawn_at(last, tile.name.font())
+        assert max(x[:last.index(".")]) < x[last.index(".")]  # ".jpg" last, on the right
+        folder = tile.folder.text()
+        x = drawn_at(folder, tile.folder.font())
+        slash = folder.index("/")
+        arabic = [at for at, char in enumerate(folder) if "\u0600" <= char <= "\u06ff"]
+        before, after = [x[at] for at in arabic if at < slash], [x[at] for at in arabic if at > slash]
+        assert sum(before) / len(before) < x[slash] < sum(after) / len(after)  # "in عطلة/حديقة": in order
+    assert lines_of == [2, 1]

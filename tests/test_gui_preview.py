@@ -284,6 +284,37 @@ def test_a_folder_whose_last_name_alone_is_too_long_keeps_that_names_end(qtbot) 
     assert elided_folder(folder, metrics, 2000) == folder  # room enough: all of it
 
 
+def test_a_hebrew_name_and_folder_read_in_order_with_the_extension_at_the_end(qtbot) -> None:
+    """Laid out from their first letter, "תמונה 1.jpg" read "jpg.1 תמונה" and jumped to the panel's
+    right; a folder of two Hebrew names in a row showed them swapped."""
+    from photoclip.gui.app import make_app
+    from photoclip.gui.preview import _ElidedLabel
+    from tests.test_gui_wrapping import drawn_at
+
+    make_app()
+    name, folder = _ElidedLabel(), _ElidedLabel(folder=True)
+    for label in (name, folder):
+        qtbot.addWidget(label)
+        label.resize(400, 30)
+    name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # as the preview's is
+    name.set_name("תמונה 1.jpg")
+    folder.set_name("/photos/חופשה בים/יום ראשון")
+    name.show()
+    image = name.grab().toImage()
+    inked = [x for x in range(image.width()) for y in range(image.height()) if image.pixelColor(x, y).lightness() < 100]
+    assert inked and min(inked) < 20  # at the left, as every other line of the panel
+    text = name.text()
+    x = drawn_at(text, name.font())
+    assert max(x[:text.index(".")]) < x[text.index(".")] < x[text.index("j")]
+    text = folder.text()
+    x = drawn_at(text, folder.font())
+    slash = text.rindex("/")
+    hebrew = [at for at, char in enumerate(text) if "\u0590" <= char <= "\u05ff"]
+    before, after = [x[at] for at in hebrew if at < slash], [x[at] for at in hebrew if at > slash]
+    assert sum(before) / len(before) < x[slash] < sum(after) / len(after)  # "חופשה בים" left of "יום ראשון"
+    assert name.toolTip() == "תמונה 1.jpg"
+
+
 def test_a_photo_whose_file_is_gone_cannot_be_opened_or_shown_in_its_folder(
     qtbot, make_window, open_library, tmp_path: Path
 ) -> None:

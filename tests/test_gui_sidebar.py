@@ -116,3 +116,25 @@ def test_counts_headings_and_a_folder_not_found_read_at_the_contrast_text_needs(
     assert inkiest(tag, right=40) >= 4.5  # its count
     assert inkiest(tag.parent()) >= 4.5  # the section's heading
     assert inkiest(folder) >= 4.5
+
+
+
+def test_a_long_album_or_tag_name_is_cut_in_its_middle_keeping_its_end(qtbot, sidebar) -> None:
+    """Cut at its end, a Hebrew name had its "…" drawn beside its first letter (the row is laid out
+    left to right), and in any language "… 2019" that tells albums apart was lost."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    hebrew = "טיול שנתי לצפון עם כל המשפחה והחברים 2019"
+    english = "Annual trip north with the whole family and all our friends 2019"
+    sidebar.set_albums([Album(Path(f"/photos/{hebrew}"), 3), Album(Path(f"/photos/{english}"), 2)])
+    sidebar.set_tags([(hebrew, 4)], spellings={})
+    tree = sidebar.tree
+    delegate = tree.itemDelegate()
+    for item in [*sidebar.album_items(), sidebar.tag_item(hebrew)]:
+        option = QStyleOptionViewItem()
+        tree.initViewItemOption(option)
+        option.rect = tree.visualItemRect(item)
+        delegate.initStyleOption(option, tree.indexFromItem(item))
+        name = item.text(0)
+        start, end = delegate.shown_name(option, option.rect.left(), option.rect.right() - 14).split("…")
+        assert start and name.startswith(start) and end.strip() and name.endswith(end) and end.endswith("2019")

@@ -51,6 +51,7 @@ from photoclip.gui.flow_layout import FlowLayout
 from photoclip.gui.ops import Ops
 from photoclip.gui.sidebar import album_names
 from photoclip.gui.thumbnails import ThumbnailLoader
+from photoclip.gui.wrapping import file_path, right_to_left
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 
@@ -126,7 +127,18 @@ def two_lines(text: str, metrics: QFontMetrics, width: int) -> str:
         cut -= 1
     word = max(text.rfind(mark, 0, cut) for mark in " _-.")  # after a word ("IMG_20190612_" / "0001.jpg")
     cut = word + 1 if word >= cut // 2 else cut
-    return f"{text[:cut]}\n{metrics.elidedText(text[cut:], Qt.TextElideMode.ElideMiddle, width)}"
+    # a line ending in a space: in right-to-left words the space took the place of the line's first letter
+    return f"{text[:cut].rstrip(' ')}\n{metrics.elidedText(text[cut:], Qt.TextElideMode.ElideMiddle, width)}"
+
+
+def in_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
+    """"in Holiday 2024 — Cô…"; a folder named with its parent keeps both ends ("in 2019 Su…/Trip"),
+    its parts in their order whatever their letters (wrapping.file_path), and so does a Hebrew or
+    Arabic one: cut at its end, its "…" was drawn beside its first letter."""
+    middle = "/" in folder or right_to_left(folder)
+    cut = Qt.TextElideMode.ElideMiddle if middle else Qt.TextElideMode.ElideRight
+    elided = metrics.elidedText(f"in {folder}", cut, width)
+    return f"in {file_path(elided[3:])}" if elided.startswith("in ") else file_path(elided)
 
 
 def tile_text_width(font: QFont) -> int:
@@ -175,11 +187,9 @@ class _Tile(QFrame):
         name.setFixedWidth(side)
         bold = QFont(name.font())
         bold.setBold(True)
-        name.setText(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), side - 4))
+        name.setText(file_path(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), side - 4)))
         layout.addWidget(name)
-        # "in Holiday 2024 — Cô…"; a folder named with its parent keeps both ends ("in 2019 Su…/Trip")
-        cut = Qt.TextElideMode.ElideMiddle if "/" in self._folder else Qt.TextElideMode.ElideRight
-        self.folder = QLabel(QFontMetrics(self.font()).elidedText(f"in {self._folder}", cut, side - 4))
+        self.folder = QLabel(in_folder(self._folder, QFontMetrics(self.font()), side - 4))
         self.folder.setObjectName("Muted")
         self.folder.setFixedWidth(side)
         self.folder.setToolTip(humanize.shown(photo.path.parent))
@@ -892,6 +902,13 @@ class DuplicatesPage(QWidget):
             self._undone = True  # the groups are found again then, the choices made kept (_choices)
             self.maybe_duplicates_requested.emit(ids)
         self._update()
+
+    def refresh_thumbnails(self) -> None:
+        """The loader makes its thumbnails anew (the window is on a screen of another scale): each
+        tile asks again, showing its old one until the new one comes."""
+        for row in self.rows:
+            for pid in row.tiles:
+                self.loader.pixmap(pid)
 
     def _thumbnail_ready(self, raw: int) -> None:
         pid = PhotoId(raw)

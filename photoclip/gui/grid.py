@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QRectF,
     QSize,
@@ -635,10 +636,15 @@ class CellPainter:
         """`failed`: ThumbnailLoader.mark, for a cell without its thumbnail. `focused`: the photo the
         keyboard is at (arrows, Ctrl+Space, Enter act there), drawn so whether or not it is selected."""
         square = self.square(cell)
+        scale = painter.deviceTransform().m11()
         if pixmap is not None and not pixmap.isNull():
-            painter.drawPixmap(square, pixmap)
+            if pixmap.width() == round(square.width() * scale):
+                painter.drawPixmap(self.snapped(painter, square.topLeft()), pixmap)
+            else:  # made for cells of another size: shown stretched until the new one comes
+                painter.drawPixmap(square, pixmap)
         else:
-            painter.drawPixmap(square.topLeft(), self._placeholder(square.width(), failed, painter.device().devicePixelRatioF()))
+            placeholder = self._placeholder(square.width(), failed, scale)
+            painter.drawPixmap(self.snapped(painter, square.topLeft()), placeholder)
         if selected or hover:
             outline = QRectF(square)
             path = QPainterPath()
@@ -663,6 +669,16 @@ class CellPainter:
             painter.drawEllipse(badge)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             icons.icon("check", "#ffffff").paint(painter, badge.adjusted(4, 4, -4, -4))
+
+    @staticmethod
+    def snapped(painter: QPainter, point: QPoint) -> QPointF:
+        """`point` moved to the nearest whole device pixel. A thumbnail drawn there at its own size is
+        copied pixel for pixel; at 125 % a cell at x 166 starts at device pixel 207.5, and a 192 px
+        thumbnail drawn into its 154 logical px (192.5 device px) square was resampled, and soft."""
+        transform = painter.deviceTransform()
+        device = transform.map(QPointF(point))
+        inverse, _invertible = transform.inverted()
+        return inverse.map(QPointF(round(device.x()), round(device.y())))
 
     def _placeholder(self, side: int, failed: str | None, ratio: float) -> QPixmap:
         key = (side, failed, ratio)

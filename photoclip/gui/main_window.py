@@ -84,7 +84,7 @@ from photoclip.gui.statusbar import FailuresDialog, FittedLabel, IndexStatus
 from photoclip.gui.tags import NewTagDialog, ask_new_name, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
-from photoclip.gui.wrapping import graphemes
+from photoclip.gui.wrapping import file_path, graphemes, left_to_right
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -924,7 +924,7 @@ class MainWindow(QMainWindow):
             count = [] if self.model.is_loading and rows == 0 else [f"{plural(rows, 'photo')}{more}"]
             gone = not view.root.online and view.root.gone
             state = ["not found" if gone else "offline"] if not view.root.online else []
-            subtitle = "  ·  ".join(count + [str(view.root.path)] + state)
+            subtitle = "  ·  ".join(count + [file_path(humanize.shown(view.root.path))] + state)
             if gone:
                 empty = ("folder-offline", "This folder is not found",
                          "It was deleted, moved or renamed. Remove it from the library (right-click it in the "
@@ -994,8 +994,9 @@ class MainWindow(QMainWindow):
         selected = self.grid.selected_count()
         if selected > 1:
             subtitle = f"{subtitle}  ·  {selected:,} selected"
-        self.title_label.setText(humanize.shown(title))
-        self.subtitle_label.setText(humanize.shown(subtitle))
+        # left-aligned as the subtitle is, whatever the letters of a tag or a search (left_to_right)
+        self.title_label.setText(left_to_right(humanize.shown(title)))
+        self.subtitle_label.setText(left_to_right(humanize.shown(subtitle)))
         self.search_everywhere.setVisible(view.kind == "search" and bool(view.tag or scope_name(view)))
         self.grid.set_empty_state(*empty)
 
@@ -2233,6 +2234,23 @@ class MainWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:
         return QSize(1240, 800)
+
+    def event(self, event: QEvent) -> bool:
+        """On a screen of another scale (placed there at start, moved there, or its scale changed),
+        thumbnails are made again at its pixel ratio: those made for the window's first screen
+        were stretched over twice their pixels on a 200 % one, and blurry."""
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self._follow_pixel_ratio()
+        return super().event(event)
+
+    def _follow_pixel_ratio(self) -> None:
+        ratio = self.devicePixelRatioF() or 1.0
+        if ratio == self.loader.ratio and ratio == self.duplicate_loader.ratio:
+            return
+        for loader in (self.loader, self.duplicate_loader):
+            loader.set_ratio(ratio)
+        self.grid.viewport().update()  # the cells in sight ask for theirs again as they are painted
+        self.duplicates.refresh_thumbnails()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Never smaller than the smallest size its content allows (the sidebar's buttons, the

@@ -57,7 +57,7 @@ from photoclip.gui import desktop, icons
 from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
-from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
+from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, file_path, graphemes, right_to_left
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
@@ -171,7 +171,8 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
     """`folder` in `width` pixels: whole if it fits, else "…" and as many of its last folders as
     fit ("…/2019/Summer beach"): the end of a path is what tells folders apart, its start (the
     same "/home/anna/Pictures" for every photo) says little. A last folder too long itself
-    keeps its end ("…n Österreich")."""
+    keeps its end ("…n Österreich"), a Hebrew or Arabic one its middle: its "…" would be drawn
+    at the wrong end of it."""
     if metrics.horizontalAdvance(folder) <= width:
         return folder
     parts = [part for part in folder.split(os.sep) if part]
@@ -179,7 +180,8 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
         text = os.sep.join(["…", *parts[-kept:]])
         if metrics.horizontalAdvance(text) <= width:
             return text
-    return metrics.elidedText(folder, Qt.TextElideMode.ElideLeft, width)
+    cut = Qt.TextElideMode.ElideMiddle if right_to_left(folder) else Qt.TextElideMode.ElideLeft
+    return metrics.elidedText(folder, cut, width)
 
 
 class _Bar(QFrame):
@@ -533,7 +535,7 @@ class _ElidedLabel(QLabel):
         width = self.contentsRect().width()
         elided = (elided_folder(self._name, self.fontMetrics(), width) if self._folder
                   else self.fontMetrics().elidedText(self._name, Qt.TextElideMode.ElideMiddle, width))
-        text = elided if width > 0 else self._name
+        text = file_path(elided if width > 0 else self._name)  # "תמונה 1.jpg" ends in ".jpg"
         if text != self.text():
             self.setText(text)
 

@@ -140,7 +140,8 @@ class _Tree(QTreeWidget):
 
 
 class _CountDelegate(QStyledItemDelegate):
-    """Entries with a count (tags) show it right-aligned and muted; the name is elided before it.
+    """Entries with a count (tags) show it right-aligned and muted; the name is elided before it
+    (in its middle, the tree's textElideMode).
     A section's header shows whether it is folded, read from the tree as it is painted: the
     keyboard (→, ←) and an entry becoming current (Qt unfolds its section) fold and unfold
     it too, not only a click on the header."""
@@ -169,10 +170,8 @@ class _CountDelegate(QStyledItemDelegate):
             return
         number = f"{int(count):,}"
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
-        number_width = opt.fontMetrics.horizontalAdvance(number)
         right = opt.rect.right() - 14  # the item's margin and padding in the style sheet
-        room = max(0, right - number_width - self.GAP - text_rect.left())
-        opt.text = opt.fontMetrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, room)
+        opt.text = self.shown_name(opt, text_rect.left(), right)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         painter.save()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
@@ -181,6 +180,13 @@ class _CountDelegate(QStyledItemDelegate):
         painter.drawText(text_rect.adjusted(0, 0, right - text_rect.right(), 0),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, number)
         painter.restore()
+
+
+    def shown_name(self, option: QStyleOptionViewItem, left: int, right: int) -> str:
+        """The entry's name as drawn between `left` and its count, which ends at `right`."""
+        number = option.fontMetrics.horizontalAdvance(f"{int(option.index.data(CountRole)):,}")
+        room = max(0, right - number - self.GAP - left)
+        return option.fontMetrics.elidedText(option.text, option.textElideMode, room)
 
 
 WIDTH = 236  # where the window has room; entries' names too long for a narrower one are elided
@@ -248,6 +254,9 @@ class Sidebar(QFrame):
         self.tree.delete_pressed.connect(self._remove_current)
         self.tree.item_pressed.connect(self._pressed)
         self.tree.setItemDelegate(_CountDelegate(self.tree))
+        # a name too long keeps its end ("… 2019" tells albums apart), and a Hebrew or Arabic name
+        # its "…" where it was cut: cut at its end, drawn left to right, the "…" was by its first letter
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         layout.addWidget(self.tree, 1)
 
         self._library_item = self._section("Library")

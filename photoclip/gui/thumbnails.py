@@ -38,12 +38,14 @@ class _Relay(QObject):
 
 
 class _ThumbnailTask(QRunnable):
-    def __init__(self, photo_id: PhotoId, library: Library, side_px: int, radius_px: float, relay: _Relay) -> None:
+    def __init__(self, photo_id: PhotoId, library: Library, side_px: int, radius: float, ratio: float,
+                 relay: _Relay) -> None:
         super().__init__()
         self.photo_id = photo_id
         self._library = library
         self._side = side_px
-        self._radius = radius_px
+        self._radius = radius
+        self._ratio = ratio
         self._relay = relay
 
     def run(self) -> None:
@@ -52,7 +54,8 @@ class _ThumbnailTask(QRunnable):
             photo = self._library.photo(self.photo_id)
             if photo is None:
                 raise LookupError("no longer in the library")
-            image = load_square(thumbnail_file(self._library, photo), self._side, self._radius)
+            image = load_square(thumbnail_file(self._library, photo), self._side, self._radius * self._ratio)
+            image.setDevicePixelRatio(self._ratio)  # the ratio it was made for, though the window's changed since
         except Exception as exc:  # a bad file is data: remembered, shown as broken
             log.debug("no thumbnail for photo %s: %s", self.photo_id, exc)
             gone = photo is not None and not os.path.lexists(photo.path)
@@ -116,6 +119,7 @@ class ThumbnailLoader(QObject):
         self._library = library
         self._ratio = ratio
         self._radius = radius
+        self._side = side
         self._side_px = max(16, round(side * ratio))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
@@ -152,13 +156,27 @@ class ThumbnailLoader(QObject):
     @property
     def side(self) -> int:
         """Logical pixels of a thumbnail's side."""
-        return round(self._side_px / self._ratio)
+        return self._side
 
     def set_side(self, side: int) -> None:
         """Cells changed size: make thumbnails at the new size, showing the old ones meanwhile."""
-        side_px = max(16, round(side * self._ratio))
-        if side_px != self._side_px:
-            self._side_px = side_px
+        self._resize(side, self._ratio)
+
+    def set_ratio(self, ratio: float) -> None:
+        """The window went to a screen of another scale: thumbnails made for its device pixels (the old
+        ones stretched would be blurry), the same size on screen, showing the old ones meanwhile."""
+        self._resize(self.side, ratio)
+
+    @property
+    def ratio(self) -> float:
+        """The device pixels per logical pixel the thumbnails are made for."""
+        return self._ratio
+
+    def _resize(self, side: int, ratio: float) -> None:
+        self._side = side
+        side_px = max(16, round(side * ratio))
+        if (side_px, ratio) != (self._side_px, self._ratio):
+            self._side_px, self._ratio = side_px, ratio
             self.drop_queued()
             self._stale.update(self._pixmaps)
 
@@ -167,8 +185,7 @@ class ThumbnailLoader(QObject):
         pixmap = self._pixmaps.get(photo_id)
         if pixmap is not None:
             self._pixmaps.move_to_end(photo_id)
-            if photo_id in self._stale:
-                self._stale.discard(photo_id)
+            if photo_id in self._stale:  # stale until the new one comes: a request dropped is made again
                 self._request(photo_id)
             return pixmap
         if photo_id not in self._failures:
@@ -178,7 +195,7 @@ class ThumbnailLoader(QObject):
     def _request(self, photo_id: PhotoId) -> None:
         if photo_id not in self._queued and not self._held:
             self._queued.add(photo_id)
-            self._pool.start(_ThumbnailTask(photo_id, self._library, self._side_px, self._radius * self._ratio,
+            self._pool.start(_ThumbnailTask(photo_id, self._library, self._side_px, self._radius, self._ratio,
                                             self._relay))
 
     def failure(self, photo_id: PhotoId) -> str | None:
@@ -225,11 +242,10 @@ class ThumbnailLoader(QObject):
     def _loaded(self, photo_id: int, image: QImage, photo: Photo) -> None:
         pid = PhotoId(photo_id)
         self._queued.discard(pid)
-        pixmap = QPixmap.fromImage(image)
-        pixmap.setDevicePixelRatio(self._ratio)
-        self._pixmaps[pid] = pixmap
-        if image.width() != self._side_px:
-            self._stale.add(pid)  # made before the cells changed size
+        self._pixmaps[pid] = QPixmap.fromImage(image)  # its device pixel ratio with it
+        self._stale.discard(pid)
+        if image.width() != self._side_px or image.devicePixelRatio() != self._ratio:
+            self._stale.add(pid)  # made before the cells changed size, or the window its screen
         self._remember(pid, photo)
         while len(self._pixmaps) > self.cache_entries:
             self._pixmaps.popitem(last=False)

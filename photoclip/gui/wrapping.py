@@ -3,9 +3,16 @@ URL, a path, a model's name) holds the window wider than the screen unless it ge
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from PySide6.QtCore import QTextBoundaryFinder
 
 ZERO_WIDTH_SPACE = "\u200b"  # a break point a wrapped label may use, that shows nothing
+LEFT_TO_RIGHT_ISOLATE = "\u2066"  # what follows, to POP_ISOLATE, is laid out left to right on its own
+POP_ISOLATE = "\u2069"
+LEFT_TO_RIGHT_MARK = "\u200e"  # a line starting with it is laid out from the left (a selectable label skips no isolate)
+_SEPARATORS = re.compile(r"([/\\])")
 
 
 def graphemes(text: str) -> list[str]:
@@ -22,3 +29,35 @@ def graphemes(text: str) -> list[str]:
             parts.append(text[start:at])
             start = at
     return parts
+
+
+def right_to_left(text: str) -> bool:
+    """Whether `text` holds Hebrew, Arabic or other right-to-left letters."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
+def left_to_right(text: str) -> str:
+    """`text` (an English sentence with someone's words in it) laid out left to right, as the
+    window is: a line that starts with Hebrew or Arabic was right-aligned and read from the right,
+    beside lines that are not. Text without right-to-left letters is left as it is."""
+    return f"{LEFT_TO_RIGHT_MARK}{_isolated(text)}" if right_to_left(text) else text
+
+
+def _isolated(text: str) -> str:
+    return f"{LEFT_TO_RIGHT_ISOLATE}{text}{POP_ISOLATE}" if right_to_left(text) else text
+
+
+def file_path(text: str) -> str:
+    """A file name or a path, each line of it laid out left to right and each of its parts on its
+    own, as a file manager in English shows them: "תמונה 1.jpg" read "jpg.1 תמונה" and two
+    Hebrew folders in a row swapped places. Text without right-to-left letters is left as it is."""
+    if not right_to_left(text):
+        return text
+    return "\n".join(_isolated_parts(line) for line in text.split("\n"))
+
+
+def _isolated_parts(line: str) -> str:
+    parts = _SEPARATORS.split(line)
+    if len(parts) > 1:
+        parts = [part if _SEPARATORS.fullmatch(part) else _isolated(part) for part in parts]
+    return f"{LEFT_TO_RIGHT_MARK}{LEFT_TO_RIGHT_ISOLATE}{''.join(parts)}{POP_ISOLATE}"
