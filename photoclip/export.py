@@ -21,9 +21,6 @@ from photoclip.fsutil import open_regular
 
 log = logging.getLogger(__name__)
 
-WINDOWS_FILESYSTEMS = frozenset({"vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "fuse.exfat", "fuse.fusefat"})
-"""Drives formatted for Windows (fuseblk: NTFS or exFAT through FUSE), which refuse some names or keep names
-Windows and cameras cannot open (windows_name)."""
 _REFUSED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 
 
@@ -42,12 +39,12 @@ def copy_photos(sources: Iterable[Path], folder: Path) -> CopyReport:
     """Copy each photo into `folder` (made if missing). A name already taken there, by an
     earlier file or by another photo of the same name, gets " (2)", " (3)"... before its
     suffix; a photo whose very bytes are there under its name (or a numbered one) is not
-    copied again. On a drive formatted for Windows (a memory card, a USB stick: WINDOWS_FILESYSTEMS)
+    copied again. On a drive formatted for Windows (a memory card, a USB stick: mounts.WINDOWS_FILESYSTEMS)
     a copy is named as Windows can hold it (windows_name), and elsewhere so where the drive refuses
     its own name. Raises OSError only when the folder itself cannot be made."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    windows = mounts.filesystem_type(folder) in WINDOWS_FILESYSTEMS
+    windows = mounts.filesystem_type(folder) in mounts.WINDOWS_FILESYSTEMS
     report = CopyReport()
     for source in sources:
         source = Path(source)

@@ -25,13 +25,12 @@ NETWORK_FILESYSTEMS = frozenset({
     "9p", "davfs", "fuse.sshfs", "sshfs", "fuse.glusterfs", "fuse.davfs2", "fuse.rclone", "fuse.s3fs",
     "fuse.smbnetfs", "fuse.gvfsd-fuse",
 })
-PORTABLE_FILESYSTEMS = frozenset({
-    "vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "fuse.exfat", "fuse.fusefat", "hfs", "hfsplus", "udf",
-    "iso9660",
-})
+WINDOWS_FILESYSTEMS = frozenset({"vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "fuse.exfat", "fuse.fusefat"})
+"""Drives formatted for Windows (fuseblk: NTFS or exFAT through FUSE from a device, as exfat-fuse and
+ntfs-3g mount one; fuse.fusefat: FAT through fusefat), which refuse some names (export.windows_name)."""
+PORTABLE_FILESYSTEMS = WINDOWS_FILESYSTEMS | {"hfs", "hfsplus", "udf", "iso9660"}
 """What USB drives, memory cards and discs are formatted with, to be read by Windows, a Mac and a
-camera alike (fuseblk: NTFS or exFAT through FUSE from a device, as exfat-fuse and ntfs-3g mount
-one; fuse.fusefat: FAT through fusefat); a system is not installed on them."""
+camera alike; a system is not installed on them."""
 _ESCAPE = re.compile(r"\\([0-7]{3})")
 _TABLE_FRESH_S = 5.0  # a drive plugged in or out is seen after this long
 

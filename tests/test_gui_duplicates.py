@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
@@ -199,6 +200,25 @@ def test_an_album_keeps_its_photo_on_the_page_unless_the_user_lets_it_go(
     page.trash_button.click()
     qtbot.waitUntil(lambda: page.subtitle.text().startswith("Moved 1 photo"), timeout=WAIT_MS)
     assert camera.exists() and album.exists() and not dump.exists()
+
+
+def test_a_sync_tools_conflict_copy_of_other_bytes_is_kept_as_a_version_on_the_page(
+    qtbot, make_window, open_library, tmp_path
+) -> None:
+    """Its tile read "✓ Keep · album", and its accessible name "kept for its album", in no album."""
+    photos = tmp_path / "Dropbox"
+    camera = write_photo(photos / "IMG_1.jpg", seed=4)
+    version = photos / "IMG_1 (Alice's conflicted copy 2021-07-04).jpg"
+    Image.open(camera).save(version, quality=80)  # saved again on another computer: other bytes, the same look
+    library = open_library()
+    library.index([photos])
+    window = make_window(library, worker=True)
+    open_duplicates(qtbot, window)
+    [row] = window.duplicates.rows
+    tiles = {tile.photo.path.name: tile for tile in row.tiles.values()}
+    assert row.kept == set(row.tiles)
+    assert [tiles[name].state.text() for name in ("IMG_1.jpg", version.name)] == ["✓ Keep", "✓ Keep · version"]
+    assert tiles[version.name].accessibleName().endswith(", kept as another version")
 
 
 def test_not_duplicates_hides_the_group_for_good(qtbot, on_duplicates) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from photoclip.gui.app import make_app
 from photoclip.gui.statusbar import FailuresDialog, IndexStatus
 from tests.gui_support import WAIT_MS, make_window  # noqa: F401
+from tests.test_gui_wrapping import drawn_at
 
 
 @pytest.mark.parametrize(("rate", "eta_s", "paused", "said"), [
@@ -115,6 +116,22 @@ def test_a_long_path_in_the_failures_dialog_keeps_its_start_and_its_file_name_in
     assert table.item(0, 0).toolTip() == str(paths[0])
     assert painted(table, 1, 0) == str(paths[1])  # whole where it fits
     assert painted(table, 1, 1) == "cannot identify image file"
+
+
+def test_a_hebrew_path_in_the_failures_dialog_keeps_its_folders_in_their_order(qtbot) -> None:
+    """Two Hebrew parts in a row, laid out right to left, showed the file before its folder."""
+    make_app()
+    path = Path("/home/anna/חופשה בים/תמונה 1.jpg")
+    dialog = FailuresDialog([(path, "not an image")])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = painted(dialog.table, 0, 0)
+    x = drawn_at(shown, dialog.table.font())
+    slash = shown.rindex("/")
+    hebrew = [at for at, char in enumerate(shown) if "\u0590" <= char <= "\u05ff"]
+    folder, name = [x[at] for at in hebrew if at < slash], [x[at] for at in hebrew if at > slash]
+    assert x[shown.index("h")] < min(folder) and max(folder) < min(name)  # /home, then the folder, then the file
+    assert dialog.table.item(0, 0).text() == str(path)  # copied as it is
 
 
 def test_the_failures_dialog_lists_the_rarest_reasons_first_each_reasons_files_together(qtbot) -> None:

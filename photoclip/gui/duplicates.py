@@ -54,6 +54,7 @@ from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.wrapping import file_path, right_to_left
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
+from photoclip.when import is_sync_conflict
 
 LEVELS = (
     ("Copies of the same photo", 0.99),
@@ -69,6 +70,7 @@ TILE_SIDE = 132
 TILE_LINE_CHARS = 18  # a tile's text is at least this many average characters wide (a large font widens it)
 KEEP, TRASH = "✓ Keep", "Move to trash"
 KEEP_FOR_ALBUM = "✓ Keep · album"  # a copy kept too by default: the only one in an album of the user's
+KEEP_AS_VERSION = "✓ Keep · version"  # ... or a sync tool's conflict copy of other bytes: another version
 SWITCH_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
@@ -225,15 +227,17 @@ class _Tile(QFrame):
         self.why: str | None = None  # why photoclip keeps it ("photoclip keeps this one: …"), said after the tip
         self.setToolTip(self._tip)
 
-    def set_kept(self, kept: bool, for_album: bool = False) -> None:
-        """`for_album`: kept as the only copy in an album (DuplicateGroup.kept_too), which the page
-        says apart from the photo kept for its quality."""
-        self.state.setText((KEEP_FOR_ALBUM if for_album else KEEP) if kept else TRASH)
+    def set_kept(self, kept: bool, kept_too: bool = False) -> None:
+        """`kept_too`: kept by default besides the photo kept for its quality (DuplicateGroup.kept_too),
+        as the only copy in an album or as a sync tool's conflict copy, another version; the page says which."""
+        version = kept_too and is_sync_conflict(self.photo.path.name)
+        self.state.setText(((KEEP_AS_VERSION if version else KEEP_FOR_ALBUM) if kept_too else KEEP) if kept else TRASH)
         if self.why is not None:  # let go, it says so, not that it is kept
             let_go = f"{self.why.replace(' keeps ', ' would keep ', 1)}; you chose to move it to the trash"
             self.setToolTip(f"{self._tip}\n{self.why if kept else let_go}")
         self.setProperty("kept", kept)
-        said = ("kept for its album" if for_album else "kept") if kept else "to move to the trash"
+        kept_as = "kept as another version" if version else "kept for its album" if kept_too else "kept"
+        said = kept_as if kept else "to move to the trash"
         self.setAccessibleName(f"{humanize.shown(self.photo.path.name)} in {self._folder}, {said}")
         for widget in (self, self.state):
             widget.style().unpolish(widget)
@@ -383,7 +387,7 @@ class GroupRow(QFrame):
             if previous is not None:
                 QWidget.setTabOrder(previous, tile)  # after the photos before it, not the buttons
             previous = tile
-            tile.set_kept(pid in self.kept, for_album=pid in self._kept_too)
+            tile.set_kept(pid in self.kept, kept_too=pid in self._kept_too)
             pixmap = self._thumbnail(pid)
             if pixmap is not None:
                 tile.set_pixmap(pixmap)
@@ -465,7 +469,7 @@ class GroupRow(QFrame):
 
     def _show_state(self) -> None:
         for pid, tile in self.tiles.items():
-            tile.set_kept(pid in self.kept, for_album=pid in self._kept_too)
+            tile.set_kept(pid in self.kept, kept_too=pid in self._kept_too)
         self._more_state()
 
     def _more_state(self) -> None:

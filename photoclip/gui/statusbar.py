@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.gui import icons, theme
+from photoclip.gui.wrapping import file_path
 from photoclip.humanize import plural
 
 log = logging.getLogger(__name__)
@@ -258,12 +259,14 @@ def cut_path(path: str, metrics: QFontMetrics, width: int) -> str:
 
 
 class _CutInside(QStyledItemDelegate):
-    """A path too long for its column is cut inside (`cut_path`), not at an end."""
+    """A path too long for its column is cut inside (`cut_path`), not at an end; its parts in their
+    order (wrapping.file_path: two Hebrew folders in a row swapped places)."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         if option.rect.width() > CELL_PADDING:
             option.text = cut_path(option.text, option.fontMetrics, option.rect.width() - CELL_PADDING)
+        option.text = file_path(option.text)
 
 
 class _CutAtTheEnd(QStyledItemDelegate):
