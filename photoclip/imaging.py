@@ -157,6 +157,11 @@ most of it decodes alone. At the least, 2 GiB, every 8-bit RGB or grey picture u
 fits (a 150 MP stitched panorama or medium-format scan is estimated at 1.2 GB, and holds about
 half that); with more memory, RGBA, 10-bit HEIF and 16-bit grey ones too."""
 EMPTY_FILE = "empty file (0 bytes: a copy that did not finish, or a cloud drive's file not downloaded yet)"
+ZEROS_ONLY = "only zeros (a cloud drive's file not downloaded yet, or a copy that did not finish)"
+"""A photo's failure when its file is all zeros at its full size: a cloud drive's placeholder (a sparse file)
+before its content is downloaded, or a copy that set the size first. Once the content comes, the file's
+ctime says so (scan._rewritten), though a sync client keeps its size and date."""
+_ZERO_SAMPLES = 16  # blocks looked at across a file that starts with zeros: never all of a big file
 MAX_MISSING_ROWS = 0.1
 """A JPEG, PNG, GIF or BMP cut short is still indexed (and shown, its damage said) when at most
 this share of its rows is missing: a tenth changes what the model sees little. More, and it
@@ -438,6 +443,8 @@ def _not_an_image(stream: IO[bytes]) -> str:
     phone's export, its videos), else "unrecognised content"."""
     head = stream.read(512)
     stream.seek(0)
+    if _all_zeros(stream, head):
+        return ZEROS_ONLY
     if len(head) >= 2 and any(magic.startswith(head) for magic in _MAGIC_NUMBERS):
         return f"truncated file (it ends after its first {len(head)} bytes)"
     if head.startswith(b"\xef\xbb\xbf"):
@@ -463,6 +470,23 @@ def _not_an_image(stream: IO[bytes]) -> str:
     if text.startswith((b"{", b"[")):
         return "not an image: a JSON text (a failed download?)"
     return "not an image: a text file"
+
+
+def _all_zeros(stream: IO[bytes], head: bytes) -> bool:
+    """Whether a file that starts with `head` holds nothing but zeros, by `head` and _ZERO_SAMPLES blocks spread
+    over the rest (its end among them): a sparse placeholder reads so, and is no photo's damage to report."""
+    if not head or head.count(0) != len(head):
+        return False
+    size = stream.seek(0, os.SEEK_END)
+    try:
+        for i in range(1, _ZERO_SAMPLES + 1):
+            stream.seek(max(0, size * i // _ZERO_SAMPLES - len(head)))
+            block = stream.read(len(head))
+            if block.count(0) != len(block):
+                return False
+        return True
+    finally:
+        stream.seek(0)
 
 
 _HEADERLESS_BITMAP = ("unsupported image: a bitmap without its BMP file header (a DIB, as Windows' clipboard holds "
@@ -1732,6 +1756,23 @@ def _ends_whole(data: bytes, fmt: str) -> bool:
 
 _END_MARKED = {"png": b"IEND\xaeB`\x82", "gif": b"\x3b", "jpeg": jpegfile.END}
 _WHOLE_READ_MOST = 256 << 20
+_TAIL_BYTES = 4096  # what ends_as_a_whole_file reads of a file's end: a copy's padding to its block size
+
+
+def ends_as_a_whole_file(path: Path) -> bool:
+    """Whether a JPEG, PNG or GIF ends as its format ends a file (_ends_whole); True for other formats, which
+    mark no end, and for a file that cannot be read (decoding says why). A photo its writer closed that does not
+    may be only what a sync client wrote of it so far: it writes a photo in place, chunk by chunk, closing it in
+    between. Only its first and last bytes are read."""
+    try:
+        with open_regular(path) as fh:
+            fmt = sniff_format(fh.read(_SNIFF_BYTES))
+            if fmt not in _END_MARKED:
+                return True
+            fh.seek(max(0, fh.seek(0, os.SEEK_END) - _TAIL_BYTES))
+            return _ends_whole(fh.read(_TAIL_BYTES), fmt)
+    except OSError:
+        return True
 
 
 def _boxes_end(stream: IO[bytes], size: int) -> int:

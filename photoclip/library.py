@@ -746,7 +746,14 @@ class Library:
         inside one looks at it again)."""
         self._require_writable()
         folder = expanded(path)
-        if not folder.is_dir():
+        try:
+            is_folder = folder.is_dir()
+        except OSError as exc:  # a card pulled out under its mount: "Transport endpoint is not connected"
+            known = self.catalog.root_by_path(as_cataloged(folder))
+            if known is not None:
+                return known  # its scan finds it offline, and says so
+            raise LibraryError(f"cannot open {folder} ({exc.strerror}); plug its drive in again") from None
+        if not is_folder:
             raise LibraryError(f"{folder} is not a folder; give the folder that holds your photos")
         folder = on_disk(folder).resolve()  # "index mnt/card/dcim" must not make the card's DCIM a second folder
         for root in self.catalog.roots():

@@ -119,9 +119,11 @@ def _read_failure(code: int) -> str:
     return f"cannot read file ({os.strerror(code)})"
 
 
-_DRIVE_GONE_ERRORS = ("ENOTCONN", "ENODEV", "ENXIO", "ESHUTDOWN", "ESTALE", "ENOMEDIUM", "EHOSTDOWN", "ETIMEDOUT",
-                      "ECONNABORTED", "ECONNRESET")
-DRIVE_GONE = tuple(_read_failure(getattr(errno, name)) for name in _DRIVE_GONE_ERRORS if hasattr(errno, name))
+DRIVE_GONE_ERRNOS = frozenset(getattr(errno, name) for name in (
+    "ENOTCONN", "ENODEV", "ENXIO", "ESHUTDOWN", "ESTALE", "ENOMEDIUM", "EHOSTDOWN", "ETIMEDOUT", "ECONNABORTED",
+    "ECONNRESET") if hasattr(errno, name))
+"""What a read from a drive or share gone away under its mount gets (an input/output error aside: a bad sector too)."""
+DRIVE_GONE = tuple(sorted(_read_failure(code) for code in DRIVE_GONE_ERRNOS))
 """Photos' failures when the drive or share holding their files went away while they were read: a
 card pulled out of a FUSE mount gives "Transport endpoint is not connected", a USB drive's device
 "No such device", a share "Stale file handle". The photos are read again once their files are found."""

@@ -13,8 +13,9 @@ unchanged for `settle_s`) and, where the observer tells (inotify), its writer cl
 photo still being copied is never indexed half-written; moves are applied straight away by path,
 so a moved file or a renamed folder keeps its ids and vectors, and a photo renamed to a backup's
 name waits a few seconds for its new file, as an editor saves. A root whose folder vanished
-(unplugged drive, renamed away) is marked offline — none of its photos leave the library — and
-polled until it returns; deletions are applied only while their root is present.
+(unplugged drive, renamed away, a card pulled out under its mount) is marked offline — none of its
+photos leave the library — and polled until it returns; deletions are applied only while their root
+is present.
 
 Subscribers get frozen dataclass events through plain callbacks, called on the worker thread:
 the CLI prints them, the GUI marshals them to its own thread. No Qt here, and no public method
@@ -24,6 +25,7 @@ blocks its caller on disk, model or index work.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import heapq
 import itertools
 import logging
@@ -58,7 +60,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from photoclip import keywords, mounts, scan, takeout
+from photoclip import imaging, keywords, mounts, scan, takeout
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
@@ -100,6 +102,9 @@ OPEN_WRITE_MAX_S = 300.0
 """Where the observer hears a writer close a file (inotify), a file written to and not closed yet
 waits for the close: a network or USB copy can stall for seconds mid-write. This long after its last
 write at most, so a program that keeps a photo open does not keep it out of the library for ever."""
+DRIVE_GONE = scan.DRIVE_GONE_ERRNOS | {errno.EIO}
+"""What a look into a drive pulled out under its mount gets: a FUSE card ENOTCONN, a kernel one EIO, a
+network share ESTALE. On a root whose folder cannot be listed, it means the root is offline."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other
@@ -204,6 +209,15 @@ def _stat(path: str) -> FileStat | None:
     except OSError:
         return None
     return st.st_size, mtime_ns(st), stat.S_ISDIR(st.st_mode)
+
+
+def _changed_at(path: str) -> float | None:
+    """When the file was last written to (or its date set: a sync client sets the server's), by the clock."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return max(st.st_mtime, st.st_ctime)
 
 
 @dataclass
@@ -609,12 +623,13 @@ class Worker:
                     did = self._step()
                     failures = 0
                 except Exception as exc:  # a bug or a broken disk: say so once, and try again, less and less often
-                    log.exception("worker step failed")
-                    failures += 1
-                    message = f"background work failed: {_one_line(exc)}"
-                    if failures == 1 or message != last_failure:
-                        self._emit(WorkerError(message))
-                    last_failure, did = message, True
+                    failures, did = failures + 1, True
+                    if not self._drive_gone(exc):
+                        log.exception("worker step failed")
+                        message = f"background work failed: {_one_line(exc)}"
+                        if failures == 1 or message != last_failure:
+                            self._emit(WorkerError(message))
+                        last_failure = message
                 with self._cv:
                     self._running = False
                     self._cv.notify_all()
@@ -624,6 +639,20 @@ class Worker:
                     self._rest()
         finally:
             self._shutdown()
+
+    def _drive_gone(self, exc: Exception) -> bool:
+        """`exc` is a look into a root whose drive was pulled out under its mount (DRIVE_GONE): not a failure
+        to show, the root goes offline at once, as a drive unmounted cleanly does."""
+        if not isinstance(exc, OSError) or exc.errno not in DRIVE_GONE or exc.filename is None:
+            return False
+        path = Path(os.fsdecode(exc.filename))
+        root = next(scan.iter_roots_containing(self.library.roots(), path), None)
+        if root is None or self._present(root):
+            return False
+        log.info("the drive of %s is gone: %s", root.path, exc)
+        with self._cv:
+            self._next_poll = 0.0
+        return True
 
     def _queue_startup(self) -> None:
         """Watch first (nothing is missed), then reconcile the roots, then load the model."""
@@ -770,7 +799,7 @@ class Worker:
 
     def _do_remove_root(self, path: Path) -> None:
         folder = expanded(path)
-        folder = folder.resolve() if folder.exists() else folder
+        folder = folder.resolve() if os.path.exists(folder) else folder
         root = next((r for r in self.library.roots() if r.path == folder), None)
         states = self.library.catalog.file_states(root.id) if root else self.library.catalog.states_under(str(folder))
         ids = tuple(s.id for s in states.values())
@@ -1000,7 +1029,7 @@ class Worker:
         listed = [path for path, _ in self.library.catalog.unreadable()]
         self._reopen_tried &= set(listed)
         opened = [p for p in listed[:REOPEN_CHECKS] if p not in self._reopen_tried
-                  and os.access(p, os.R_OK | (os.X_OK if p.is_dir() else 0))]
+                  and os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0))]
         roots = [r for r in self.library.roots()
                  if r.online and any(r.path == p or r.path in p.parents for p in opened)]
         if not roots:
@@ -1014,12 +1043,18 @@ class Worker:
         return True
 
     def _flip_roots(self) -> bool:
+        """Roots that vanished are only marked offline, not scanned: the folder of a card pulled out under
+        its mount is still there, and every look inside fails (ENOTCONN, EIO). Roots back are scanned."""
         roots = self.library.roots()
         flipped = [r for r in roots if r.online != self._present(r)]
         if not flipped:
             return False
         before = {r.id: r.online for r in roots}
-        self._reconcile(flipped)
+        gone, back = [r.path for r in flipped if r.online], [r for r in flipped if not r.online]
+        if gone:
+            self.library.scan_paths(gone)
+        if back:
+            self._reconcile(back)
         roots = self.library.roots()
         if any(before.get(r.id) != r.online for r in roots):
             for root in roots:
@@ -1030,10 +1065,11 @@ class Worker:
         return True
 
     def _present(self, root: Root) -> bool:
-        """Its folder is there, and not an empty stand-in for a root that had photos."""
+        """Its folder is there, and not an empty stand-in for a root that had photos. A drive pulled out
+        under its mount (a dead FUSE card: ENOTCONN) is not there: os.path, not pathlib, which raises."""
         if scan.root_present(self.library.catalog, root):
             return True
-        return root.path.is_dir() and not self.library.catalog.states_under(str(root.path))
+        return os.path.isdir(root.path) and not self.library.catalog.states_under(str(root.path))
 
     def _sync_observers(self) -> None:
         """One observer per online root; none for offline or removed ones."""
@@ -1042,7 +1078,7 @@ class Worker:
             if root_id not in wanted or wanted[root_id].path != path:
                 self._unwatch(root_id)
         for root_id, root in wanted.items():
-            if root_id not in self._observers and root.path.is_dir():
+            if root_id not in self._observers and os.path.isdir(root.path):
                 observer = self._observe(root.path)
                 if observer is not None:
                     self._observers[root_id] = (root.path, observer)
@@ -1160,10 +1196,10 @@ class Worker:
         started = time.monotonic()
         stats = self._stats
 
-        def progress(p: Progress) -> None:
+        def progress(p: Progress) -> None:  # the chunk's failures are said after it: some are read again
             elapsed = stats.active_s + time.monotonic() - started
             done = stats.done + p.done
-            self._emit(self._progress_event(p.current, done=done, failed=stats.failed + p.failed,
+            self._emit(self._progress_event(p.current, done=done, failed=stats.failed,
                                             total=stats.done + len(items) + remaining, elapsed=elapsed))
 
         def stored(ids: tuple[PhotoId, ...]) -> None:
@@ -1188,8 +1224,8 @@ class Worker:
             return True
         seconds = time.monotonic() - started
         processed = report.embedded + report.reused + report.failed
-        unfailed = self._written_while_read(items)
-        stats.done += processed
+        again, unfailed = self._written_while_read(items)
+        stats.done += processed - again
         stats.failed += max(0, report.failed - unfailed)
         stats.active_s += seconds
         if processed and seconds > 0:
@@ -1202,6 +1238,8 @@ class Worker:
                 self._report(raws)
         with self._cv:
             self._plan_size = len(self._plan) + len(items) - processed
+        if report.failed:
+            self._emit(self._progress_event(None))
         if report.keywords:  # keywords in the sidecars of photos only touched (Library.settle_touched)
             self._emit(TagsChanged())
         if time.monotonic() - self._last_save > SAVE_EVERY_S:
@@ -1235,8 +1273,9 @@ class Worker:
 
     def _wait_for_writers(self, items: list[tuple[PhotoId, Path]]) -> list[tuple[PhotoId, Path]]:
         """Those of `items` whose files were not written just now, or whose writers closed them
-        (inotify says so: a copy is searchable a settle interval after it ends); the others wait
-        (see WRITING_SETTLES), so a copy still going on is not read half done. A file dated ahead
+        (inotify says so: a copy is searchable a settle interval after it ends) and that end as their
+        format ends a file (a sync client closes a photo it writes in place between chunks); the others
+        wait (see WRITING_SETTLES), so a copy still going on is not read half done. A file dated ahead
         of the clock by more than that (a camera's clock) is not being written."""
         now, wall = time.monotonic(), time.time()
         with self._cv:  # a writer that closed the file is done with it: no need to wait (inotify)
@@ -1245,7 +1284,7 @@ class Worker:
                                     if path not in closed and now - at < self._writing_s}
         ready = []
         for pid, path in items:
-            if str(path) in closed:
+            if str(path) in closed and imaging.ends_as_a_whole_file(path):
                 ready.append((pid, path))
                 continue
             try:
@@ -1262,23 +1301,47 @@ class Worker:
                 self._plan_size = len(self._plan) + len(ready)
         return ready
 
-    def _written_while_read(self, items: list[tuple[PhotoId, Path]]) -> int:
+    def _written_while_read(self, items: list[tuple[PhotoId, Path]]) -> tuple[int, int]:
         """Photos whose files changed while they were decoded (still being written) are pending
         again, at their new size and mtime, whatever came of reading them (failed, damaged):
-        they are read once the file is done, and their watch events need not come first.
-        Returns how many of them had failed."""
+        they are read once the file is done, and their watch events need not come first. So are
+        those found failed or damaged that were written to just before (_read_too_soon).
+        Returns how many are to be read again, and how many of them had failed."""
         states = self.library.catalog.photo_states(str(path) for _, path in items)
-        again, failed = [], 0
+        again, whole, failed = [], {}, 0
         for path, state in states.items():
             current = _stat(path)
-            if state.status == "pending" or current is None or current[:2] == (state.size, state.mtime_ns):
-                continue  # not read yet (cancelled), gone (a watch event says so), or read whole
+            if state.status == "pending" or current is None:
+                continue  # not read yet (cancelled), or gone (a watch event says so)
+            if current[:2] == (state.size, state.mtime_ns):
+                whole[state.id] = path
+                continue
             log.debug("%s changed while it was read: reading it again once it is written", path)
             again.append(path)
             failed += state.status == "failed"
         if again:
             self._report(self.library.scan_paths(again))
-        return failed
+        soon = self._read_too_soon(whole)
+        return len(again) + len(soon), failed + sum(photo.status == "failed" for photo in soon)
+
+    def _read_too_soon(self, read: Mapping[PhotoId, str]) -> list[Photo]:
+        """Those of the photos `read` whole that failed, or are damaged, and whose files were written to within
+        WRITING_SETTLES: a writer that closes the file after each chunk (a sync client writing in place, pausing a
+        second or two between them) may not be done. They are pending again, read once their files have settled,
+        and said to be failed or damaged only if they still are then. Returns them as they were read."""
+        wall, now = time.time(), time.monotonic()
+        ages = {pid: wall - changed for pid, path in read.items()
+                if (changed := _changed_at(path)) is not None and abs(wall - changed) < self._writing_s}
+        cut = [p for p in self.library.catalog.photos(ages).values() if p.status == "failed" or p.damage is not None]
+        if not cut:
+            return []
+        for photo in cut:
+            log.debug("%s may still be being written: reading it again once it settles", photo.path)
+            self._writing[photo.id] = now + self._writing_s - ages[photo.id]
+        self.library.catalog.mark_changed((p.id, p.size, p.mtime_ns) for p in cut)
+        self._set_plan_dirty()
+        self._emit(PhotosChanged(added=(), removed=(), updated=tuple(p.id for p in cut)))
+        return cut
 
     def _progress_event(
         self, current: Path | None, *, paused: bool | None = None, done: int | None = None,

@@ -856,6 +856,43 @@ def test_empty_file_says_so_and_why_a_photo_may_be_one(tmp_path):
         imaging.make_thumbnail(path, 64)
 
 
+def test_a_file_of_zeros_only_says_it_may_be_a_cloud_drives_file_not_downloaded_yet(tmp_path):
+    """A cloud drive keeps a file not downloaded yet as a sparse placeholder of its full size: all zeros, as
+    a 0-byte file is said to be one. A file with something past its zeros is none."""
+    placeholder = tmp_path / "IMG_0001.jpg"
+    with open(placeholder, "wb") as fh:
+        fh.truncate(3_000_000)
+    written = tmp_path / "IMG_0002.jpg"
+    written.write_bytes(bytes(40_000))
+    other = tmp_path / "IMG_0003.jpg"
+    other.write_bytes(bytes(40_000) + b"\x17" * 100)
+
+    for path in (placeholder, written):
+        with pytest.raises(ImageDecodeError, match=r"^only zeros \(a cloud drive's file not downloaded yet, "):
+            imaging.decode_photo(path, min_side=0)
+    with pytest.raises(ImageDecodeError, match=r"^not an image \(unrecognised content\)$"):
+        imaging.decode_photo(other, min_side=0)
+
+
+@pytest.mark.parametrize("name", ["a.jpg", "a.png", "a.gif"])
+def test_a_photo_cut_short_does_not_end_as_a_whole_file(tmp_path, name):
+    """What a sync client has written so far of a photo it writes in place, chunk by chunk (the worker waits)."""
+    whole = tmp_path / name
+    data = _noise_file(whole)
+    cut, padded = tmp_path / f"cut_{name}", tmp_path / f"padded_{name}"
+    cut.write_bytes(data[:len(data) * 3 // 4])
+    padded.write_bytes(data + (bytes(512) if name.endswith(".jpg") else b""))
+
+    assert imaging.ends_as_a_whole_file(whole) and imaging.ends_as_a_whole_file(padded)
+    assert not imaging.ends_as_a_whole_file(cut)
+
+
+def test_a_format_that_marks_no_end_or_a_file_gone_counts_as_a_whole_file(tmp_path):
+    webp = tmp_path / "a.webp"
+    webp.write_bytes(_noise_file(webp)[:100])
+    assert imaging.ends_as_a_whole_file(webp) and imaging.ends_as_a_whole_file(tmp_path / "gone.jpg")
+
+
 _CUT_FORMATS = [
     ("t.jpg", {}),
     ("t.png", {}),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from photoclip.errors import LibraryError
 from photoclip.library import Library
 from photoclip.pipeline import Progress
 from photoclip.scan import went_offline
@@ -171,3 +172,23 @@ def test_indexing_a_card_unmounted_meanwhile_reports_it_offline_and_no_failures(
 
     assert done and report.failed == 0 and report.offline == (memory_card,)
     assert library.status().counts.failed == 0
+
+
+def test_adding_a_card_pulled_out_says_to_plug_it_in(open_library, memory_card: Path) -> None:
+    """pathlib raised "[Errno 107] Transport endpoint is not connected" at the user."""
+    card_of_photos(memory_card, 1)
+    library = open_library()
+    pull_out(memory_card)
+    with pytest.raises(LibraryError, match=r"^cannot open .*CARD \(Transport endpoint is not connected\); plug its"):
+        library.add_root(memory_card)
+
+
+def test_indexing_a_card_of_the_library_pulled_out_says_it_is_offline(open_library, memory_card: Path) -> None:
+    card_of_photos(memory_card, 2)
+    library = open_library()
+    library.index([memory_card])
+    pull_out(memory_card)
+
+    report = library.index([memory_card])
+
+    assert report.offline == (memory_card,) and library.status().counts.total == 2

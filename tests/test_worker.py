@@ -421,6 +421,34 @@ def test_a_file_written_slowly_is_never_shown_failed_or_damaged_while_it_is_writ
     assert not any(e.failed for e in live.of(IndexProgress))
 
 
+@pytest.mark.parametrize("name", ["IMG_8003.jpg", "IMG_8003.webp"])  # a JPEG ends in a marker, a WebP in none
+def test_a_file_written_in_place_chunk_by_chunk_is_never_said_failed_but_one_left_cut_short_is(
+    start_live, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A sync client (OneDrive, Nextcloud) appends each chunk to the photo's own name, closing it in between and
+    pausing longer than a file takes to settle: what it wrote so far may be read, cut short, and read again once
+    the file settles. A file it leaves cut short is said to be so then."""
+    monkeypatch.setattr(worker_module, "WRITING_SETTLES", 10)  # pauses well within it, on a busy machine too
+    live = start_live()
+    fmt = "JPEG" if name.endswith(".jpg") else "WEBP"
+    data = write_photo(tmp_path / "cloud" / name, seed=63, size=(1600, 1200), fmt=fmt).read_bytes()
+    target, cut = live.photos / name, live.photos / f"cut_{name}"
+    step = len(data) // 4 + 1
+    for start in range(0, len(data), step):
+        with open(target, "ab") as fh:
+            fh.write(data[start:start + step])
+        time.sleep(2 * SETTLE)  # settled before the next chunk
+    eventually(lambda: target in searchable(live.library), what="the finished file is searchable")
+    photo = live.library.catalog.photo_by_path(target)
+    assert (photo.status, photo.size, photo.damage) == ("indexed", len(data), None)
+    assert not any(e.failed for e in live.of(IndexProgress))
+    cut.write_bytes(data[:len(data) // 2])
+    eventually(lambda: any(path == cut for path, _ in live.library.status().failures), what="the cut file failed")
+    assert live.worker.wait_idle(TIMEOUT)
+    assert [path for path, _ in live.library.status().failures] == [cut]
+    assert live.of(IndexProgress)[-1].failed == 1
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify tells when a writer closes a file")
 def test_a_file_whose_writer_stalls_mid_write_waits_for_its_writer_to_close_it(start_live, tmp_path: Path) -> None:
     """A network or USB copy that stops for seconds halfway, long past settling and WRITING_SETTLES."""
@@ -1259,3 +1287,71 @@ def test_a_worker_left_running_drops_thumbnails_of_photos_gone_and_photos_remove
                what="the saved index holds no photo removed")
     kept = live.library.catalog.embedding_ids(live.library.model_spec.model_id)
     assert len(kept) == 4 and sorted(live.library.vectors().ids().tolist()) == sorted(kept.tolist())
+
+
+def _yank(card: Path) -> list[str]:
+    """Kill the FUSE process that serves `card`, as pulling the card out does to it (its reads fail with ENOTCONN):
+    returns the command that mounts it again."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command[0].endswith(b"mount.exfat-fuse") and os.fsencode(card) in command:
+            os.kill(int(pid), signal.SIGKILL)
+            return [os.fsdecode(part) for part in command if part]
+    raise AssertionError(f"no FUSE process serves {card}")
+
+
+def test_a_card_pulled_out_while_watched_goes_offline_without_an_error_and_comes_back(
+    memory_card: Path, open_library
+) -> None:
+    for i in range(3):
+        write_photo(memory_card / "DCIM" / "100CANON" / f"IMG_000{i}.JPG", seed=i)
+    library = open_library()
+    library.add_root(memory_card)
+    worker = Worker(library, settle_s=SETTLE, poll_s=POLL)
+    events: list[WorkerEvent] = []
+    worker.subscribe(events.append)
+    worker.start()
+    try:
+        assert worker.wait_idle(60)
+        mount_again = _yank(memory_card)
+        eventually(lambda: not library.roots()[0].online, what="the card's folder shows offline")
+        assert not library.roots()[0].gone  # shown as a drive to plug in again, not as a folder deleted
+        worker.reindex()  # the user's, while the card is out
+        worker.add_root(memory_card, or_its_root=True)  # `photoclip index CARD` asking the worker
+        time.sleep(4 * POLL)  # and polls that find it still dead
+        subprocess.run(["umount", "-l", str(memory_card)], check=True)
+        subprocess.run(mount_again, check=True)
+        eventually(lambda: [e for e in events if isinstance(e, RootsChanged)][-1].roots[0].online,
+                   what="the card's folder back online, and watched")
+        write_photo(memory_card / "DCIM" / "100CANON" / "IMG_0003.JPG", seed=3)
+        eventually(lambda: library.status().counts.indexed == 4, what="the card watched again")
+        assert worker.wait_idle(TIMEOUT)
+    finally:
+        worker.stop()
+    assert [e.message for e in events if isinstance(e, WorkerError)] == []
+    assert any(not r.online for e in events if isinstance(e, RootsChanged) for r in e.roots)
+    assert not [e for e in events if isinstance(e, PhotosChanged) and e.removed]
+
+
+def test_a_cloud_drives_placeholder_says_so_and_is_indexed_once_its_content_comes(start_live, tmp_path: Path) -> None:
+    """A sync client keeps a file not downloaded yet as a sparse file of its size, then writes its content in
+    place, keeping its size and its date (the server's)."""
+    live = start_live()
+    data = write_photo(tmp_path / "cloud" / "IMG_0100.jpg", seed=80).read_bytes()
+    target = live.photos / "IMG_0100.jpg"
+    taken = time.time() - 86400
+    with open(target, "wb") as fh:
+        fh.truncate(len(data))
+    os.utime(target, (taken, taken))
+    eventually(lambda: [why for path, why in live.library.status().failures if path == target],
+               what="the placeholder failed")
+    [(_, why)] = [f for f in live.library.status().failures if f[0] == target]
+    assert why.startswith("only zeros (a cloud drive's file not downloaded yet")
+    with open(target, "r+b") as fh:
+        fh.write(data)
+    os.utime(target, (taken, taken))
+    eventually(lambda: target in searchable(live.library), what="the downloaded photo is searchable")
+    assert live.library.catalog.photo_by_path(target).status == "indexed"
