@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from PIL import Image
 
 from photoclip import cjk, xmp
+from photoclip.names import marked_words, spelling_key
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,6 @@ _CP1252_HIGH = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", "ignore"))  
 _NO_SCRIPT = frozenset(("MODIFIER", "FEMININE", "MASCULINE", "MICRO", "SUPERSCRIPT", "SUBSCRIPT", "SCRIPT"))
 """Letters that belong to no script's words alone: "Hawaiʻi", "nº 5", "5 µm", "ℓ"."""
 _EAST_ASIAN = frozenset(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC", "BOPOMOFO"))
-_WORD = re.compile(r"\w+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LABEL_WORD = re.compile(r"[^\W_]+")  # "Exif_JPEG_PICTURE" is three words
 
@@ -364,9 +364,15 @@ def search_words(texts: Iterable[str]) -> list[str]:
     it: none of the little words ("a", "at the"), each once. One Chinese or Japanese
     character can be a word ("犬", a dog). Lowercased as the catalog's full-text index folds
     them, which keeps "ß" ("straße"; casefold() would make it "strasse", which no caption holds)
-    and leaves accents to the index."""
-    words = (w.lower() for text in texts for w in _WORD.findall(text))
+    and leaves accents to the index. A word typed with marks on its letters ("שָׁלוֹם") is one word,
+    without them (names.spelling_key): the catalog keeps each caption's words so too."""
+    words = (_typed(m.group()) for text in texts for m in marked_words(text))
     return list(dict.fromkeys(w for w in words if (len(w) > 1 or cjk.has_cjk(w)) and w not in _STOP_WORDS))
+
+
+def _typed(word: str) -> str:
+    """A query's word as the captions' index holds it: lowercased; without its marks where it has any."""
+    return spelling_key(word) if any(unicodedata.combining(char) for char in word) else word.lower()
 
 
 def _text(value: object) -> str:

@@ -347,6 +347,27 @@ def test_a_search_finds_captions_by_their_words_with_sharp_s_and_accents(catalog
     assert found("istanbul") == found("İstanbul") == [ids[2]]
 
 
+def test_a_search_typed_with_hebrew_or_arabic_vowel_marks_finds_captions_with_or_without_them(
+    catalog: Catalog,
+) -> None:
+    """Typed with its marks, "שָׁלוֹם" was cut at each mark into one-letter pieces: an unrelated caption with
+    "לו" came first, and "مُحَمَّد" found nothing."""
+    root = catalog.add_root(Path("/c"))
+    ids = []
+    for i, text in enumerate(["שלום מהים", "נתתי לו מתנה", "مُحَمَّد في البيت", "محمد على الشاطئ"]):
+        catalog.add_pending(root.id, [(f"/c/{i}.jpg", 1, i)])
+        ids.append(catalog.photo_by_path(f"/c/{i}.jpg").id)
+        meta = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=None, format="jpeg", caption=text)
+        catalog.store_batch("m", [(ids[i], meta, np.ones(4, np.float32))], [])
+
+    def found(query: str) -> list[PhotoId]:
+        return sorted(catalog.captioned(catalog.caption_words_known(captions.search_words([query]))))
+
+    assert captions.search_words(["שָׁלוֹם"]) == ["שלום"]
+    assert found("שָׁלוֹם") == found("שלום") == [ids[0]]
+    assert found("مُحَمَّد") == found("محمد") == [ids[2], ids[3]]
+
+
 def test_a_caption_is_judged_by_the_part_that_is_kept() -> None:
     head = "Grandma's birthday at the lake house, with everyone there. " * 40
     text = head + "\x00\x01\xfe\xff" * 1_000_000  # and megabytes of bytes after it (a TIFF's description)

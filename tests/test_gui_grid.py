@@ -4,6 +4,7 @@ the GUI thread into the library's cache, failures remembered, 100,000 rows stay 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable
@@ -199,6 +200,21 @@ def test_thumbnails_kept_in_memory_fit_their_budget_whatever_the_screens_pixel_r
         loader.pixmap(pid)
     qtbot.waitUntil(lambda: not loader._queued, timeout=WAIT_MS)
     assert len(loader._pixmaps) == 10 and set(loader._pixmaps) <= set(ids)
+
+
+def test_a_thumbnail_that_cannot_be_made_again_at_a_new_ratio_is_not_asked_for_again_and_again(qtbot, parts) -> None:
+    """Each paint asked again for a stale thumbnail whose remake failed: thousands of tasks a second."""
+    library, _, loader, _ = parts
+    [pid] = library.photos_by_date(0, 1)
+    loader.pixmap(pid)
+    qtbot.waitUntil(lambda: pid in loader._pixmaps, timeout=WAIT_MS)
+    library.photo(pid).path.unlink()
+    shutil.rmtree(library.thumbnail_dir)
+    loader.set_ratio(2.0)
+
+    assert loader.pixmap(pid) is not None  # the old one, shown while the new one is made
+    qtbot.waitUntil(lambda: loader.failure(pid) is not None, timeout=WAIT_MS)
+    assert loader.pixmap(pid) is not None and pid not in loader._queued
 
 
 def _open_files_of(path: Path) -> int:

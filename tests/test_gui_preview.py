@@ -313,6 +313,11 @@ def test_a_hebrew_name_and_folder_read_in_order_with_the_extension_at_the_end(qt
     before, after = [x[at] for at in hebrew if at < slash], [x[at] for at in hebrew if at > slash]
     assert sum(before) / len(before) < x[slash] < sum(after) / len(after)  # "חופשה בים" left of "יום ראשון"
     assert name.toolTip() == "תמונה 1.jpg"
+    name.setSelection(0, len(name.text()))
+    qtbot.keyClick(name, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QApplication.clipboard().text()
+    QApplication.clipboard().clear()
+    assert copied == "תמונה 1.jpg"  # as written: the marks that order it on screen were copied, a path pasted broke
 
 
 def test_a_photo_whose_file_is_gone_cannot_be_opened_or_shown_in_its_folder(

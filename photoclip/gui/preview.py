@@ -57,7 +57,7 @@ from photoclip.gui import desktop, icons
 from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
 from photoclip.gui.tags import TagPanel
-from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, file_path, graphemes, right_to_left
+from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, as_written, file_path, graphemes, right_to_left
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
@@ -445,22 +445,9 @@ def broken_to_fit(text: str, metrics: QFontMetrics, width: int) -> str:
                    for part in re.split(r"(\s+)", text))
 
 
-class _WrappedLabel(QLabel):
-    """A fact's value on as many lines as the panel's width needs, however long its words (see
-    broken_to_fit); no narrower than VALUE_CHARS, which the facts keep for it (_Details)."""
-
-    def __init__(self) -> None:
-        super().__init__("")
-        self._value = ""
-        self.setWordWrap(True)
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name, for every fact alike
-        self._value = text
-        self._fit()
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * VALUE_CHARS), hint.height())
+class _CopiedAsWritten(QLabel):
+    """A label whose selected text is copied as written, without the characters put in it to lay it
+    out: the break points broken_to_fit adds, the marks that keep a Hebrew name in order (file_path)."""
 
     def event(self, event: QEvent) -> bool:
         """Ctrl+C with text selected copies that text, not the photo (the preview's Ctrl+C)."""
@@ -485,8 +472,26 @@ class _WrappedLabel(QLabel):
         menu.deleteLater()
 
     def _copy(self) -> None:
-        """The selected text without the break points broken_to_fit put in it: a URL pasted works."""
-        QApplication.clipboard().setText(self.selectedText().replace(ZERO_WIDTH_SPACE, ""))
+        """The selected text as written (wrapping.as_written): a URL or a path pasted works."""
+        QApplication.clipboard().setText(as_written(self.selectedText()))
+
+
+class _WrappedLabel(_CopiedAsWritten):
+    """A fact's value on as many lines as the panel's width needs, however long its words (see
+    broken_to_fit); no narrower than VALUE_CHARS, which the facts keep for it (_Details)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self._value = ""
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name, for every fact alike
+        self._value = text
+        self._fit()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * VALUE_CHARS), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -504,7 +509,7 @@ class _WrappedLabel(QLabel):
             super().setText(text)
 
 
-class _ElidedLabel(QLabel):
+class _ElidedLabel(_CopiedAsWritten):
     """A file name or a folder on one line, cut with an ellipsis when it is too long for the
     panel (the whole in the tooltip): a name in its middle (its start and its end, the number and
     the extension, tell photos apart; a name without spaces cannot wrap), a folder at its start

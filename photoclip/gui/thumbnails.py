@@ -254,6 +254,7 @@ class ThumbnailLoader(QObject):
     def _failed_to_load(self, photo_id: int, reason: str, photo: Photo | None) -> None:
         pid = PhotoId(photo_id)
         self._queued.discard(pid)
+        self._stale.discard(pid)  # the one shown stays: asked for again at each paint, it was remade in a busy loop
         self._failures[pid] = reason
         if photo is not None:
             self._remember(pid, photo)

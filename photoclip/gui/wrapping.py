@@ -31,6 +31,15 @@ def graphemes(text: str) -> list[str]:
     return parts
 
 
+def as_written(text: str) -> str:
+    """`text` without what was put in it to lay it out (ZERO_WIDTH_SPACE, the marks file_path and
+    left_to_right add): copied so, a path pasted into a terminal opens."""
+    return text.translate(_LAYOUT_ONLY)
+
+
+_LAYOUT_ONLY = dict.fromkeys(map(ord, (ZERO_WIDTH_SPACE, LEFT_TO_RIGHT_MARK, LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE)))
+
+
 def right_to_left(text: str) -> bool:
     """Whether `text` holds Hebrew, Arabic or other right-to-left letters."""
     return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
