@@ -790,7 +790,11 @@ def _require_folders(paths: Sequence[str]) -> None:
     library, nor leave `watch` watching nothing."""
     for path in paths:
         folder = expanded(path)
-        if not folder.is_dir():
+        try:
+            is_folder = folder.is_dir()
+        except OSError:  # a card pulled out under its mount: Library.add_root says it is offline, or to plug it in
+            continue
+        if not is_folder:
             raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
                                else f"{path} is not a folder; give the folder that holds your photos")
 
@@ -899,7 +903,7 @@ def _say_folders_inside(library: Library, paths: Sequence[str]) -> None:
     roots = library.roots()
     for path in paths:
         folder = expanded(path)
-        if not folder.is_dir():
+        if not os.path.isdir(folder):  # os.path: pathlib raises where a card was pulled out under its mount
             continue
         folder = folder.resolve()
         holder = next((root for root in roots if root.path in folder.parents), None)

@@ -2503,6 +2503,7 @@ def test_paths_typed_in_another_case_on_a_memory_card_name_its_photos(run, memor
         scene.rename(folder / f"IMG_000{i}.JPG")
     run("index", str(memory_card / "dcim"))
     code, _, err = run("index", str(memory_card / "DCIM"))
+    print(err)
     assert code == 0 and "indexed 0 photos" in err
     assert [root["path"] for root in json.loads(run("status", "--json")[1])["folders"]] == [str(memory_card / "DCIM")]
     typed = memory_card / "dcim" / "100canon" / "img_0005.jpg"
@@ -2513,3 +2514,15 @@ def test_paths_typed_in_another_case_on_a_memory_card_name_its_photos(run, memor
     assert code == 0 and len(out.splitlines()) == 6, err
     code, _, err = run("tag", "beach", str(typed))
     assert code == 0 and run("tagged", "beach")[1].splitlines() == [str(folder / "IMG_0005.JPG")]
+
+
+def test_index_of_a_card_pulled_out_says_it_is_offline(run, memory_card: Path) -> None:
+    """pathlib's check raised "photoclip: error: CARD: Transport endpoint is not connected"."""
+    from tests.test_scan_cards import card_of_photos, pull_out
+
+    card_of_photos(memory_card, 2)
+    assert run("index", str(memory_card))[0] == 0
+    pull_out(memory_card)
+
+    code, _, err = run("index", str(memory_card))
+    assert code == 0 and f"{memory_card} is not there (an unplugged drive?)" in err
