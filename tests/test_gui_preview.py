@@ -284,6 +284,19 @@ def test_a_folder_whose_last_name_alone_is_too_long_keeps_that_names_end(qtbot) 
     assert elided_folder(folder, metrics, 2000) == folder  # room enough: all of it
 
 
+def test_a_hebrew_folder_too_long_keeps_its_own_start_and_end_not_the_paths_start(qtbot) -> None:
+    """Cut in the middle of the whole path, it showed "/home/anna/Pic…ה והחברים 2019", the same
+    start for every photo and none of the folder's own."""
+    from PySide6.QtWidgets import QLabel
+
+    from photoclip.gui.preview import elided_folder
+
+    metrics = QLabel().fontMetrics()
+    shown = elided_folder("/home/anna/Pictures/טיול שנתי לצפון עם כל המשפחה והחברים 2019", metrics, 200)
+    assert shown.startswith("…/טיול") and shown.endswith("2019") and "…" in shown[2:]
+    assert metrics.horizontalAdvance(shown) <= 200
+
+
 def test_a_hebrew_name_and_folder_read_in_order_with_the_extension_at_the_end(qtbot) -> None:
     """Laid out from their first letter, "תמונה 1.jpg" read "jpg.1 תמונה" and jumped to the panel's
     right; a folder of two Hebrew names in a row showed them swapped."""

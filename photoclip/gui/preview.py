@@ -171,8 +171,8 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
     """`folder` in `width` pixels: whole if it fits, else "…" and as many of its last folders as
     fit ("…/2019/Summer beach"): the end of a path is what tells folders apart, its start (the
     same "/home/anna/Pictures" for every photo) says little. A last folder too long itself
-    keeps its end ("…n Österreich"), a Hebrew or Arabic one its middle: its "…" would be drawn
-    at the wrong end of it."""
+    keeps its end ("…n Österreich"), a Hebrew or Arabic one its start and end after "…/": a "…"
+    at its end would be drawn at the wrong end of it."""
     if metrics.horizontalAdvance(folder) <= width:
         return folder
     parts = [part for part in folder.split(os.sep) if part]
@@ -180,8 +180,11 @@ def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
         text = os.sep.join(["…", *parts[-kept:]])
         if metrics.horizontalAdvance(text) <= width:
             return text
-    cut = Qt.TextElideMode.ElideMiddle if right_to_left(folder) else Qt.TextElideMode.ElideLeft
-    return metrics.elidedText(folder, cut, width)
+    last = parts[-1] if parts else folder
+    if right_to_left(last):  # its own start and end, after "…/": the whole path's start says little
+        lead = f"…{os.sep}"
+        return lead + metrics.elidedText(last, Qt.TextElideMode.ElideMiddle, width - metrics.horizontalAdvance(lead))
+    return metrics.elidedText(folder, Qt.TextElideMode.ElideLeft, width)
 
 
 class _Bar(QFrame):
