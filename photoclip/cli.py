@@ -48,7 +48,15 @@ from photoclip.lock import LibraryLock
 from photoclip.mounts import looks_deleted
 from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
-from photoclip.scan import LeftOut, images_left_out_said, iter_roots_containing, left_out, left_out_said, walk
+from photoclip.scan import (
+    LeftOut,
+    drive_gone,
+    images_left_out_said,
+    iter_roots_containing,
+    left_out,
+    left_out_said,
+    walk,
+)
 from photoclip.search import (
     SearchHit,
     bare_name,
@@ -792,8 +800,10 @@ def _require_folders(paths: Sequence[str]) -> None:
         folder = expanded(path)
         try:
             is_folder = folder.is_dir()
-        except OSError:  # a card pulled out under its mount: Library.add_root says it is offline, or to plug it in
-            continue
+        except OSError as exc:
+            if not drive_gone(exc):
+                raise
+            continue  # a card pulled out under its mount: Library.add_root says it is offline, or to plug it in
         if not is_folder:
             raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
                                else f"{path} is not a folder; give the folder that holds your photos")

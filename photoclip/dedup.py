@@ -36,7 +36,7 @@ from send2trash import send2trash
 from photoclip import captions, looks, mounts, xmp
 from photoclip.catalog import Photo
 from photoclip.enlarged import adds_no_detail
-from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, open_regular, spelled_as_listed
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, mtime_ns, on_disk, open_regular, spelled_as_listed
 from photoclip.ids import PhotoId
 from photoclip.tagging import ALBUM_MIN_PHOTOS
 from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
@@ -255,20 +255,29 @@ def conflicts_with_originals(photos: Iterable[Photo]) -> frozenset[PhotoId]:
 def same_time_ages(photos: Iterable[Photo]) -> dict[PhotoId, int]:
     """Each photo's file time as keeper_order compares it: in steps of _SAME_TIME_NS, and a time
     another file's but for a time zone's offset (whole quarter hours, up to _CLOCK_SHIFT_NS, within a
-    step) counted as that one's. FAT keeps local time: a card read on a computer set to another zone,
-    or after a change to summer time, shows its files hours older or newer, and "the oldest file" kept
-    the card's copy over the one on the computer's own drive."""
+    step) counted as that one's, where one of the two is on a drive that may keep local time (a card or
+    a USB drive: mounts.on_external_drive). FAT keeps local time: a card read on a computer set to
+    another zone, or after a change to summer time, shows its files hours older or newer, and "the
+    oldest file" kept the card's copy over the one on the computer's own drive. Two files on the
+    computer's own drive an hour apart were written an hour apart: a copy saved again is not the original."""
     ages: dict[PhotoId, int] = {}
-    firsts: list[int] = []
-    step = _ZONE_STEP // timedelta(microseconds=1) * 1000
+    firsts: list[tuple[int, bool]] = []  # a time no earlier one matched, and whether its file may be in local time
     for photo in sorted(photos, key=lambda p: p.mtime_ns):
-        gaps = ((first, photo.mtime_ns - first) for first in firsts)
-        same = next((first for first, gap in gaps if step - _SAME_TIME_NS <= gap <= _CLOCK_SHIFT_NS + _SAME_TIME_NS
-                     and min(gap % step, step - gap % step) < _SAME_TIME_NS), None)
+        zoned = mounts.on_external_drive(photo.path)
+        same = next((first for first, first_zoned in firsts
+                     if (zoned or first_zoned) and _a_zone_apart(photo.mtime_ns - first)), None)
         if same is None:
-            firsts.append(photo.mtime_ns)
+            firsts.append((photo.mtime_ns, zoned))
         ages[photo.id] = (photo.mtime_ns if same is None else same) // _SAME_TIME_NS
     return ages
+
+
+def _a_zone_apart(gap_ns: int) -> bool:
+    """Whether two file times `gap_ns` apart are one time shown in two time zones: whole _ZONE_STEPs
+    apart, up to _CLOCK_SHIFT_NS, within _SAME_TIME_NS."""
+    step = _ZONE_STEP // timedelta(microseconds=1) * 1000
+    return step - _SAME_TIME_NS <= gap_ns <= _CLOCK_SHIFT_NS + _SAME_TIME_NS and \
+        min(gap_ns % step, step - gap_ns % step) < _SAME_TIME_NS
 
 
 def enlarged_copies(photos: Sequence[Photo], undated: frozenset[str] = frozenset(),
@@ -1243,13 +1252,14 @@ def _vectors_by_hash(members: list[Photo], vectors: VectorIndex | None, embedded
     return dict(zip(firsts, rows))
 
 
-def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
-    """Whether the first photo kept in a copy's stead (the best one kept) is there as it was, and
-    another file. Edited since (or gone), it may no longer be the picture: the copy may be its last
-    original, though a lesser copy kept in an album is still there. A name its folder no longer lists
-    so spelled is gone, though a drive that ignores case still opens it (spelled_as_listed): after a
-    rename that changed only the case on a memory card, it is the copy itself by its old name."""
-    if not kept or not spelled_as_listed(kept[0].path):
+def _kept_elsewhere(path: Path, copy: os.stat_result, kept: Sequence[Photo]) -> bool:
+    """Whether the first photo kept in the stead of the copy at `path` (the best one kept) is there as
+    it was, and another file. Edited since (or gone), it may no longer be the picture: the copy may be
+    its last original, though a lesser copy kept in an album is still there. A name its folder no longer
+    lists so spelled is gone, though a drive that ignores case still opens it (spelled_as_listed): after
+    a rename that changed only the case on a memory card, it is the copy itself by its old name. No
+    photo kept may be the copy's file by another case of its path (_one_file)."""
+    if not kept or not spelled_as_listed(kept[0].path) or any(_one_file(path, photo.path) for photo in kept):
         return False
     try:
         st = os.stat(kept[0].path)
@@ -1257,6 +1267,13 @@ def _kept_elsewhere(copy: os.stat_result, kept: Sequence[Photo]) -> bool:
         return False
     return (st.st_size, mtime_ns(st)) == (kept[0].size, kept[0].mtime_ns) and \
         (st.st_dev, st.st_ino) != (copy.st_dev, copy.st_ino)
+
+
+def _one_file(path: Path, other: Path) -> bool:
+    """Whether two paths alike but for case name one file, as the drive lists it (on_disk): a folder of
+    a memory card added as typed ("card/dcim") and as listed ("card/DCIM") held each photo twice, and
+    exfat-fuse gives each spelling its own inode. Only paths equal ignoring case are looked up."""
+    return str(path).casefold() == str(other).casefold() and on_disk(path) == on_disk(other)
 
 
 def _date_key(photo: Photo) -> tuple[str, int]:
@@ -1318,7 +1335,7 @@ def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Phot
                                        "a drive that ignores case): it may be the photo kept; run `photoclip index` "
                                        "and look again"))
             continue
-        if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(st, kept_for[photo.id]):
+        if kept_for is not None and photo.id in kept_for and not _kept_elsewhere(photo.path, st, kept_for[photo.id]):
             stead = kept_for[photo.id][0].path.name if kept_for[photo.id] else "the photo kept"
             failed.append((photo.path, f"{stead}, kept in its place, is gone, changed since it was read, or this very "
                                        "file; look again once photoclip has read it again"))

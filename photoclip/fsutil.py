@@ -45,8 +45,13 @@ def on_disk(path: Path) -> Path:
     """`path` as the file system spells it, where it is there in another Unicode form or case: a
     name typed composed ("Été") for a folder copied from a Mac, which wrote it decomposed, or
     typed "img_0005.jpg" on a memory card, which answers to any case but lists "IMG_0005.JPG".
-    The catalog keeps names as listed. `path` itself where it is not there in any of these forms."""
-    parts = Path(os.path.abspath(path)).parts
+    The catalog keeps names as listed. `path` itself where it is there and no name on its way
+    answers in another case (as on Linux's own drives: nothing is listed then, a big folder would be
+    slow), or where it is not there in any of these forms. A path looked up is resolved as the system
+    resolves it: "link/../other" is the folder beside the link's target, not beside the link."""
+    if os.path.lexists(path) and not _answers_in_another_case(path):
+        return path
+    parts = Path(os.path.realpath(path)).parts
     found = Path(parts[0])
     for part in parts[1:]:
         listed = _as_listed(found, part)
@@ -56,11 +61,21 @@ def on_disk(path: Path) -> Path:
     return found
 
 
+def _answers_in_another_case(path: Path) -> bool:
+    """Whether a folder or file on `path`'s way is also there by its name with the case of each letter
+    swapped: a drive that ignores case (a memory card's FAT or exFAT) answers so, Linux's own do not."""
+    way = Path(path.anchor)
+    for part in path.parts[1:] if path.anchor else path.parts:
+        other = part.swapcase()
+        if other != part and os.path.lexists(way / other):
+            return True
+        way /= part
+    return False
+
+
 def _as_listed(folder: Path, name: str) -> str | None:
     """How `folder` lists `name`: as typed, else the one name equal to it in Unicode's composed
     form, else, on a drive that ignores case, the one equal ignoring it. None where it lists none."""
-    if name in (os.curdir, os.pardir):
-        return name
     try:
         names = os.listdir(folder)
     except OSError:
@@ -79,10 +94,18 @@ def _as_listed(folder: Path, name: str) -> str | None:
 
 
 def spelled_as_listed(path: str | Path) -> bool:
-    """Whether `path`'s folder lists its name spelled just so. A case-insensitive drive (a memory
-    card's FAT or exFAT, a Mac's or Windows' disk) opens "img_1.jpg" for "IMG_1.JPG": after a
-    rename that changed only the case, the old spelling still opens, though no file has it."""
-    folder, name = os.path.split(os.fspath(path))
+    """Whether `path` is there and its folder lists its name spelled just so. A case-insensitive
+    drive (a memory card's FAT or exFAT, a Mac's or Windows' disk) opens "img_1.jpg" for "IMG_1.JPG":
+    after a rename that changed only the case, the old spelling still opens, though no file has it.
+    The folder is listed only where the name's swapped case answers too (a drive that may ignore
+    case): a big folder listed for each of many photos is slow. False for a path not there; True
+    where the folder cannot be listed."""
+    path = os.fspath(path)
+    if not os.path.lexists(path):
+        return False
+    folder, name = os.path.split(path)
+    if name.swapcase() == name or not os.path.lexists(os.path.join(folder, name.swapcase())):
+        return True
     try:
         return name in os.listdir(folder or os.curdir)
     except OSError:

@@ -749,13 +749,15 @@ class Library:
         try:
             is_folder = folder.is_dir()
         except OSError as exc:  # a card pulled out under its mount: "Transport endpoint is not connected"
+            if not scan.drive_gone(exc):
+                raise
             known = self.catalog.root_by_path(as_cataloged(folder))
             if known is not None:
                 return known  # its scan finds it offline, and says so
             raise LibraryError(f"cannot open {folder} ({exc.strerror}); plug its drive in again") from None
         if not is_folder:
             raise LibraryError(f"{folder} is not a folder; give the folder that holds your photos")
-        folder = on_disk(folder).resolve()  # "index mnt/card/dcim" must not make the card's DCIM a second folder
+        folder = self._as_the_library_spells(on_disk(folder).resolve())
         for root in self.catalog.roots():
             if folder == root.path:
                 return root
@@ -780,7 +782,7 @@ class Library:
         inside one of the library's is left out from then on (`leave_out`). Returns how many
         photos were forgotten."""
         self._require_writable()
-        folder = as_cataloged(on_disk(expanded(path)))
+        folder = self._as_the_library_spells(as_cataloged(on_disk(expanded(path))))
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
@@ -792,6 +794,17 @@ class Library:
         removed = self.catalog.remove_root(root.id)
         self._drop_vectors(removed)
         return forgotten
+
+    def _as_the_library_spells(self, folder: Path) -> Path:
+        """`folder`, as its drive lists it (fsutil.on_disk), spelled as the library's folder that is it or
+        holds it is: one added before folders were looked up as listed kept the case it was typed in
+        ("card/dcim" for a memory card's DCIM), and its photos' paths have it. Taken as a folder of its own,
+        "index card/DCIM" added the card's photos a second time, and a clean-up trashed them as copies."""
+        for root in self.catalog.roots():
+            listed = on_disk(root.path)
+            if listed != root.path and (folder == listed or listed in folder.parents):
+                return root.path / folder.relative_to(listed)
+        return folder
 
     def leave_out(self, folder: Path) -> int:
         """Stop indexing a folder inside the library (screenshots, wallpapers, exports): it joins
@@ -1515,7 +1528,7 @@ class Library:
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
-        path = as_cataloged(on_disk(expanded(folder)))
+        path = self._as_the_library_spells(as_cataloged(on_disk(expanded(folder))))
         if os.path.lexists(path) and not os.path.isdir(path):
             raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
         if not any(path == root.path or root.path in path.parents or path in root.path.parents

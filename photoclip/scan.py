@@ -20,7 +20,7 @@ from pathlib import Path
 from photoclip import xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.config import folder_pattern
-from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns, open_regular, spelled_as_listed
+from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns, spelled_as_listed
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
 from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
@@ -127,6 +127,14 @@ DRIVE_GONE = tuple(sorted(_read_failure(code) for code in DRIVE_GONE_ERRNOS))
 """Photos' failures when the drive or share holding their files went away while they were read: a
 card pulled out of a FUSE mount gives "Transport endpoint is not connected", a USB drive's device
 "No such device", a share "Stale file handle". The photos are read again once their files are found."""
+
+
+def drive_gone(exc: OSError) -> bool:
+    """Whether a look into a folder failed as its drive went away under its mount: a FUSE card pulled
+    out (ENOTCONN), a kernel one (an input/output error), a share (ESTALE); DRIVE_GONE_ERRNOS."""
+    return exc.errno in DRIVE_GONE_ERRNOS or exc.errno == errno.EIO
+
+
 INPUT_OUTPUT_ERROR = _read_failure(errno.EIO)
 """A photo's failure when its drive could not read it: a card pulled out of a kernel mount, or a bad sector."""
 
@@ -551,13 +559,9 @@ def _is_gone(path: str) -> bool:
 def _stat_as_listed(path: str) -> os.stat_result:
     """os.stat of `path`; FileNotFoundError where its folder does not list its name spelled so: a
     memory card opens "IMG_1.JPG" for "Img_1.jpg" (fsutil.spelled_as_listed), and a photo renamed
-    in case only there seemed to be under both names. The folder is listed only where the drive
-    answers to the name in another case too: most of Linux's drives do not, and one more stat says
-    so, where listing a big folder for each of the photos a watcher names would not be cheap."""
+    in case only there seemed to be under both names."""
     st = os.stat(path)
-    folder, name = os.path.split(path)
-    other = os.path.join(folder, name.swapcase())
-    if other != path and os.path.lexists(other) and not spelled_as_listed(path):
+    if not spelled_as_listed(path):
         raise FileNotFoundError(errno.ENOENT, "listed in another case only", path)
     return st
 
@@ -660,31 +664,20 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
 def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[tuple[PhotoId, int, int]]:
     """Photos that failed for want of permission and may be read now; because their file was not
     there (moved while it was being indexed) and it is now; or because their drive went away while
-    they were read (DRIVE_GONE: it answers again, as the file was found), or failed to read them
-    (INPUT_OUTPUT_ERROR: a card pulled out, or a bad sector) and they read through now. A chmod,
-    a move or a card put back changes neither size nor mtime, so they would never be tried again."""
+    they were read (DRIVE_GONE: it answers again, as the file was found). A chmod, a move or a card
+    put back changes neither size nor mtime, so they would never be tried again. An input/output
+    error is not tried again here: a bad sector stalls each read of it for seconds; a card pulled out
+    of a kernel mount is found offline, and its photos wait for it (_wait_for_the_drive)."""
     if not failed:
         return []
     ids = [pid for pid in catalog.failed_because(failed, PERMISSION_DENIED) if os.access(failed[pid].path, os.R_OK)]
     ids += _failed_for(catalog, failed, (FILE_GONE, *DRIVE_GONE))
-    ids += [pid for pid in catalog.failed_because(failed, INPUT_OUTPUT_ERROR) if _reads_through(failed[pid].path)]
     return [(pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids]
 
 
 def _failed_for(catalog: Catalog, ids: Collection[PhotoId], reasons: Iterable[str]) -> list[PhotoId]:
     """Those of `ids` that failed for one of `reasons`."""
     return [pid for reason in reasons for pid in catalog.failed_because(ids, reason)] if ids else []
-
-
-def _reads_through(path: str) -> bool:
-    """Whether the whole file reads now: a bad sector would fail it again at every index."""
-    try:
-        with open_regular(path) as fh:
-            while fh.read(1 << 20):
-                pass
-    except OSError:
-        return False
-    return True
 
 
 def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:

@@ -1281,7 +1281,8 @@ _SYNC_CONFLICT = re.compile(
     r"|\s?\(SFConflict [^()]*\)"  # Seafile's
     r"|\.sync-conflict-\d{8}-\d{6}(?:-[A-Z0-9]{7})?"  # Syncthing's
     r"|_conflict-\d{8}-\d{6}"  # ownCloud's before 2.5
-    r"|(?-i:-(?:DESKTOP|LAPTOP)-[A-Z0-9]{4,8})"  # OneDrive's: its computer's name as Windows makes it up
+    r"|(?-i:-(?:DESKTOP-(?=[A-Z]{0,6}\d)(?=\d{0,6}[A-Z])[A-Z0-9]{7}"  # OneDrive's: its computer's name as
+    r"|LAPTOP-(?=[A-Z]{0,7}\d)(?=\d{0,7}[A-Z])[A-Z0-9]{8}))"  # Windows makes it up, letters and digits mixed
     r"|-[\w.-]+-safeBackup-\d{4}"  # OneDrive for Linux's: its computer's name and a number
     r")$", re.IGNORECASE)
 
@@ -1291,8 +1292,8 @@ def without_sync_conflict(name: str) -> str:
     (Alice's conflicted copy 2021-07-04).jpg" (Dropbox), "IMG_1 (conflicted copy 2021-07-04
     101500).jpg" (Nextcloud, ownCloud), "IMG_1.sync-conflict-20210704-101500-ABCDEFG.jpg"
     (Syncthing), "IMG_1-DESKTOP-7Q2K3LM.jpg" (OneDrive adds the computer's name: only the names Windows
-    makes up are read, as "holiday-beach" and "IMG-20210704-WA0001" are names too). Any other name
-    as it is."""
+    makes up are read, DESKTOP- and 7 or LAPTOP- and 8 capitals and digits, both, as "holiday-beach",
+    "IMG-20210704-WA0001" and "Trip-LAPTOP-20190704" are names too). Any other name as it is."""
     stem, dot, suffix = name.rpartition(".")
     if dot and _SYNC_CONFLICT.search(stem):
         return f"{_SYNC_CONFLICT.sub('', stem) or stem}.{suffix}"

@@ -25,7 +25,6 @@ blocks its caller on disk, model or index work.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import heapq
 import itertools
 import logging
@@ -102,9 +101,6 @@ OPEN_WRITE_MAX_S = 300.0
 """Where the observer hears a writer close a file (inotify), a file written to and not closed yet
 waits for the close: a network or USB copy can stall for seconds mid-write. This long after its last
 write at most, so a program that keeps a photo open does not keep it out of the library for ever."""
-DRIVE_GONE = scan.DRIVE_GONE_ERRNOS | {errno.EIO}
-"""What a look into a drive pulled out under its mount gets: a FUSE card ENOTCONN, a kernel one EIO, a
-network share ESTALE. On a root whose folder cannot be listed, it means the root is offline."""
 BACKGROUND_NICENESS = 10
 """The worker's thread and every thread it starts (decoding, the encoder's) run at least this
 nice where a thread's priority can be set (Linux): the app's window and the user's other
@@ -641,9 +637,9 @@ class Worker:
             self._shutdown()
 
     def _drive_gone(self, exc: Exception) -> bool:
-        """`exc` is a look into a root whose drive was pulled out under its mount (DRIVE_GONE): not a failure
+        """`exc` is a look into a root whose drive was pulled out under its mount (scan.drive_gone): not a failure
         to show, the root goes offline at once, as a drive unmounted cleanly does."""
-        if not isinstance(exc, OSError) or exc.errno not in DRIVE_GONE or exc.filename is None:
+        if not isinstance(exc, OSError) or not scan.drive_gone(exc) or exc.filename is None:
             return False
         path = Path(os.fsdecode(exc.filename))
         root = next(scan.iter_roots_containing(self.library.roots(), path), None)

@@ -2503,7 +2503,6 @@ def test_paths_typed_in_another_case_on_a_memory_card_name_its_photos(run, memor
         scene.rename(folder / f"IMG_000{i}.JPG")
     run("index", str(memory_card / "dcim"))
     code, _, err = run("index", str(memory_card / "DCIM"))
-    print(err)
     assert code == 0 and "indexed 0 photos" in err
     assert [root["path"] for root in json.loads(run("status", "--json")[1])["folders"]] == [str(memory_card / "DCIM")]
     typed = memory_card / "dcim" / "100canon" / "img_0005.jpg"

@@ -1685,7 +1685,7 @@ def test_two_photos_dated_at_midnight_a_year_apart_are_two_photos() -> None:
 
 CONFLICT_COPIES = ["IMG_1234 (Alice's conflicted copy 2021-07-04).jpg",
                    "IMG_1234 (conflicted copy 2021-07-04 101500).jpg",
-                   "IMG_1234.sync-conflict-20210704-101500-ABCDEFG.jpg", "IMG_1234-LAPTOP-7Q2K.jpg"]
+                   "IMG_1234.sync-conflict-20210704-101500-ABCDEFG.jpg", "IMG_1234-LAPTOP-7Q2K3LMN.jpg"]
 
 
 @pytest.mark.parametrize("conflict", CONFLICT_COPIES)
@@ -1739,6 +1739,18 @@ def test_a_memory_cards_times_shifted_by_a_time_zone_are_as_old_as_the_computers
         assert best_first([home, card]) == [card, home], later
 
 
+def test_files_an_hour_apart_on_the_computers_own_drive_are_not_as_old_as_each_other() -> None:
+    """A time zone's shift is only looked for where a drive may keep local time (a card): a copy saved again
+    exactly an hour after the original, on the same drive, was as old as it, and kept as the least compressed."""
+    original = photo(1, "/home/anna/Pictures/IMG_0010.JPG", size=1000, mtime_ns=1_600_000_000 * 10**9)
+    an_hour_later = original.mtime_ns + 3600 * 10**9
+    saved_again = photo(2, "/home/anna/Pictures/Edits/IMG_0010.JPG", size=3000, mtime_ns=an_hour_later)
+    assert best_first([saved_again, original]) == [original, saved_again]
+    assert why_kept(original, [saved_again]) == ["it is the oldest file"]
+    on_card = dataclasses.replace(saved_again, path=Path("/media/anna/CARD/DCIM/100CANON/IMG_0010.JPG"))
+    assert best_first([original, on_card]) == [on_card, original]  # as old: the most bytes
+
+
 def test_a_case_only_rename_on_a_memory_card_never_trashes_the_file_by_its_other_spelling(memory_card: Path) -> None:
     """exfat-fuse gives each spelling its own inode: "keep IMG_0006.JPG, same Img_0006.jpg" after
     `mv IMG_0006.JPG Img_0006.jpg`, and `duplicates --trash --yes` moved the only file to the card's trash."""
@@ -1753,6 +1765,18 @@ def test_a_case_only_rename_on_a_memory_card_never_trashes_the_file_by_its_other
     assert result.trashed == () and new.is_file()
     assert "spelled otherwise" in result.failed[0][1]
     assert os.listdir(new.parent) == ["Img_0006.jpg"]
+
+
+def test_a_photo_is_never_trashed_for_itself_by_its_folders_path_in_another_case(memory_card: Path) -> None:
+    """A card's folder in the library as typed ("CARD/dcim") and as listed ("CARD/DCIM") held each photo
+    twice: exfat-fuse gives each spelling its own inode, and `duplicates --trash --yes` trashed the only files."""
+    path = write_photo(memory_card / "DCIM" / "100TEST" / "IMG_0000.JPG", seed=1)
+    listed = on_disk(path, 1)
+    typed = dataclasses.replace(on_disk(memory_card / "dcim" / "100test" / "IMG_0000.JPG", 2), mtime_ns=listed.mtime_ns)
+
+    assert move_to_trash([typed], kept_for={2: [listed]}).trashed == ()
+    assert move_to_trash([listed], kept_for={1: [typed]}).trashed == ()
+    assert path.is_file()
 
 
 def test_a_read_only_drive_says_so_and_that_nothing_was_moved(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from photoclip.ids import PhotoId
 from photoclip.imaging import PERMISSION_DENIED, file_hash
 from photoclip.library import Library
 from photoclip.scan import (
+    INPUT_OUTPUT_ERROR,
     LeftOut,
     images_left_out,
     is_candidate,
@@ -215,6 +216,21 @@ def test_a_photo_that_failed_for_want_of_permission_is_read_again_when_a_watcher
     assert changes.changed == (states[str(photo)].id,)
     assert catalog.photo_by_path(photo).status == "pending"
     assert catalog.photo_by_path(damaged).status == "failed"  # read whole, and still cut off: it stays failed
+
+
+def test_a_photo_that_failed_with_an_input_output_error_is_not_read_again_at_every_scan(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Each full scan read the whole file again to see whether it read through: a bad sector stalls each
+    read of it for seconds. A card pulled out is found offline, and its photos wait for it (test_scan_cards)."""
+    photo = write_photo(tmp_path / "x.jpg", seed=1)
+    root = catalog.add_root(tmp_path)
+    scan_root(catalog, root)
+    state = catalog.photo_states([str(photo)])[str(photo)]
+    catalog.store_batch("m", [], [(state.id, INPUT_OUTPUT_ERROR)])
+
+    assert not scan_root(catalog, root).changed and not scan_paths(catalog, [root], [photo]).changed
+    assert catalog.photo_by_path(photo).status == "failed"
 
 
 def test_a_failed_photo_restored_with_its_size_and_mtime_is_read_again_when_a_watcher_names_it(

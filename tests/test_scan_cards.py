@@ -192,3 +192,25 @@ def test_indexing_a_card_of_the_library_pulled_out_says_it_is_offline(open_libra
     report = library.index([memory_card])
 
     assert report.offline == (memory_card,) and library.status().counts.total == 2
+
+
+def test_a_card_folder_kept_in_the_case_it_was_typed_stays_one_folder_however_it_is_typed_again(
+    open_library, memory_card: Path,
+) -> None:
+    """A library made before folders were looked up as listed kept "CARD/dcim" as typed, for the card's DCIM:
+    `index CARD/dcim` then added "CARD/DCIM" as a second folder, each photo was counted twice and `duplicates
+    --trash --yes` trashed the only files; `remove CARD/dcim`, as status lists it, was "not a folder of this
+    library"."""
+    card_of_photos(memory_card, 2)
+    typed = memory_card / "dcim"
+    library = open_library()
+    library.catalog.add_root(typed)
+    library.index()
+
+    library.index([typed])
+    library.index([memory_card / "DCIM"])
+    library.index([memory_card / "DCIM" / "100test"])
+
+    assert [root.path for root in library.roots()] == [typed]
+    assert library.status().counts.total == 2 and library.duplicates() == []
+    assert library.remove_root(typed) == 2 and library.roots() == []

@@ -469,6 +469,8 @@ def test_the_date_a_phone_wrote_into_a_file_name(name: str, taken: str | None) -
         ("family_conflict-20210704-101500.jpg", None),  # ownCloud's before 2.5
         ("IMG_20190512_101010 (conflicted copy 2021-07-04 101500).jpg", "2019-05-12T10:10:10"),  # its original's
         ("IMG_20190512_101010.sync-conflict-20210704-101500-ABCDEFG.jpg", "2019-05-12T10:10:10"),
+        ("Trip-LAPTOP-20190704.jpg", "2019-07-04T00:00:00"),  # no conflict copy: a name with its date
+        ("Screenshot-DESKTOP-20190612.png", "2019-06-12T00:00:00"),
     ],
 )
 def test_a_sync_conflicts_date_is_when_two_computers_clashed_not_when_the_photo_was_taken(
@@ -485,8 +487,13 @@ def test_a_sync_conflicts_date_is_when_two_computers_clashed_not_when_the_photo_
     ("IMG_1234 (Alice's conflicted copy 2021-07-04).jpg", "IMG_1234.jpg"),
     ("IMG_2001 (conflicted copy 2021-07-04 101500).jpg", "IMG_2001.jpg"),
     ("IMG_3001.sync-conflict-20210704-101500-ABCDEFG.jpg", "IMG_3001.jpg"),
-    ("IMG_4001-LAPTOP-7Q2K.jpg", "IMG_4001.jpg"),  # OneDrive's: Windows' made-up computer name
+    ("IMG_4001-LAPTOP-7Q2K3LMN.jpg", "IMG_4001.jpg"),  # OneDrive's: Windows' made-up computer name
     ("IMG_4002-DESKTOP-A1B2C3D.HEIC", "IMG_4002.HEIC"),
+    ("Wallpaper-DESKTOP-2560.jpg", "Wallpaper-DESKTOP-2560.jpg"),  # a name Windows makes up mixes letters and digits
+    ("Trip-LAPTOP-20190704.jpg", "Trip-LAPTOP-20190704.jpg"),
+    ("Screenshot-DESKTOP-20190612.png", "Screenshot-DESKTOP-20190612.png"),
+    ("Logo-DESKTOP-ABCDEFG.png", "Logo-DESKTOP-ABCDEFG.png"),
+    ("IMG_4004-LAPTOP-7Q2K.jpg", "IMG_4004-LAPTOP-7Q2K.jpg"),  # LAPTOP- and 8 of them, DESKTOP- and 7
     ("IMG_4003-hilap-safeBackup-0001.jpg", "IMG_4003.jpg"),  # OneDrive for Linux's
     ("IMG-20210704-WA0001.jpg", "IMG-20210704-WA0001.jpg"),  # a chat's name, no conflict
     ("holiday-beach.jpg", "holiday-beach.jpg"),
