@@ -81,8 +81,8 @@ def memory_card(tmp_path: Path) -> Iterator[Path]:
         if subprocess.run(["mount.exfat-fuse", device, str(mounted)], capture_output=True).returncode:
             pytest.skip("cannot mount an exFAT drive through FUSE here")
         yield mounted
-        subprocess.run(["umount", str(mounted)], capture_output=True)
-    finally:
+    finally:  # a test that failed, or pulled the card out, leaves no mount behind
+        subprocess.run(["umount", "-l", str(mounted)], capture_output=True)
         subprocess.run(["losetup", "-d", device], capture_output=True)
 
 
