@@ -31,7 +31,14 @@ from typing import Any, NoReturn, TextIO
 from photoclip import __version__, config, humanize, tagging
 from photoclip.catalog import CATALOG_FILE, Photo, unusable
 from photoclip.clip_tokenizer import ClipTokenizer
-from photoclip.dedup import DEFAULT_SIMILARITY, LEAST_SIMILARITY, DuplicateGroup, why_kept, why_kept_too
+from photoclip.dedup import (
+    DEFAULT_SIMILARITY,
+    LEAST_SIMILARITY,
+    DuplicateGroup,
+    named_a_conflict_copy,
+    why_kept,
+    why_kept_too,
+)
 from photoclip.errors import (
     LibraryError,
     LibraryLockedError,
@@ -67,7 +74,6 @@ from photoclip.search import (
     take_period,
     typed_folder,
 )
-from photoclip.when import is_sync_conflict
 
 EXIT_NOTHING_FOUND = 1  # as grep: a search that ran and found nothing
 EXIT_ERROR = 2  # as grep: what was asked could not be done (or only in part)
@@ -1388,7 +1394,7 @@ def _kept_too(groups: Sequence[DuplicateGroup], photos: dict[PhotoId, Photo]) ->
     """The end of `duplicates`' summary: the copies kept unless the user lets them go (DuplicateGroup.kept_too),
     for their albums and as a sync tool's other versions, which --trash leaves where they are."""
     kept = [photos[pid].path for group in groups for pid in group.kept_too]
-    versions = sum(is_sync_conflict(path.name) for path in kept)
+    versions = sum(named_a_conflict_copy(path) for path in kept)
     in_albums = len(kept) - versions
     said = f", {plural(in_albums, 'copy', 'copies')} kept in their albums" if in_albums else ""
     if versions:

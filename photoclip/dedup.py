@@ -245,11 +245,30 @@ def conflicts_with_originals(photos: Iterable[Photo]) -> frozenset[PhotoId]:
     """The sync tools' conflict copies of `photos` (when.without_sync_conflict) whose original, the
     file of the name they clashed over, in their folder, is among them: Syncthing renames the older
     version, so "the oldest file" kept the conflict copy and trashed the photo under its own name,
-    and the sync tool then deleted it on every computer."""
+    and the sync tool then deleted it on every computer. Names are compared ignoring case: Dropbox's
+    "(Case Conflict)" is of names alike but for it ("trip (Case Conflict)" beside "Trip")."""
     photos = list(photos)
-    names = {photo.path for photo in photos}
-    return frozenset(photo.id for photo in photos if is_sync_conflict(photo.path.name)
-                     and photo.path.with_name(without_sync_conflict(photo.path.name)) in names)
+    names = {str(photo.path).casefold() for photo in photos}
+    return frozenset(photo.id for photo in photos
+                     if any(str(original).casefold() in names for original in _clashed_with(photo.path)))
+
+
+def _clashed_with(path: Path) -> tuple[Path, ...]:
+    """Where the file a sync tool's conflict copy at `path` clashed with would be: its name without the
+    tool's mark, in its folder; and its name in the folder its own folder's name, without the mark, names
+    (Dropbox renames a folder: "Trip (Selective Sync Conflict)/IMG_1.jpg" clashed with "Trip/IMG_1.jpg")."""
+    found = []
+    if is_sync_conflict(path.name):
+        found.append(path.with_name(without_sync_conflict(path.name)))
+    if is_sync_conflict(path.parent.name):
+        found.append(path.parent.with_name(without_sync_conflict(path.parent.name)) / path.name)
+    return tuple(found)
+
+
+def named_a_conflict_copy(path: Path) -> bool:
+    """Whether a sync tool named the file, or the folder it is in, as a conflict copy
+    (when.is_sync_conflict): Dropbox's "(Selective Sync Conflict)" renames the folder, not the file."""
+    return is_sync_conflict(path.name) or is_sync_conflict(path.parent.name)
 
 
 def same_time_ages(photos: Iterable[Photo]) -> dict[PhotoId, int]:
@@ -560,10 +579,11 @@ def _number(value: str | float | None) -> int | None:
 
 def reads_as_a_copy(path: Path) -> bool:
     """Whether a file's name or a folder it is in says it is a copy ("Backup/", "IMG_1 (2).jpg",
-    "IMG_1 - Copy.jpg", a sync tool's conflict copy "IMG_1 (Alice's conflicted copy 2021-07-04).jpg"):
+    "IMG_1 - Copy.jpg", a sync tool's conflict copy "IMG_1 (Alice's conflicted copy 2021-07-04).jpg" or one in
+    a folder Dropbox renamed so, "Trip (Selective Sync Conflict)/IMG_1.jpg"):
     of two files with the same bytes, copied with their dates kept, the one in the album is kept, not
     the one in the backup folder with the shorter path."""
-    return _filed_as_a_copy(path) or bool(_COPY_NAME.search(path.stem)) or is_sync_conflict(path.name)
+    return _filed_as_a_copy(path) or bool(_COPY_NAME.search(path.stem)) or named_a_conflict_copy(path)
 
 
 def _filed_as_a_copy(path: Path) -> bool:
@@ -640,13 +660,13 @@ def kept_apart(keeper: Photo, others: Sequence[Photo], albums: Container[str]) -
     not the keeper's. A conflict copy is another version of the photo (edited on one computer while
     another changed it too), however alike it looks: only the user can tell which edits to keep."""
     kept = set(kept_in_albums(keeper, others, albums))
-    kept.update(photo.id for photo in others if photo.hash != keeper.hash and is_sync_conflict(photo.path.name))
+    kept.update(photo.id for photo in others if photo.hash != keeper.hash and named_a_conflict_copy(photo.path))
     return tuple(photo.id for photo in others if photo.id in kept)
 
 
 def why_kept_too(path: Path) -> str:
     """Why a copy kept too (DuplicateGroup.kept_too) is kept, in a few words."""
-    if is_sync_conflict(path.name):
+    if named_a_conflict_copy(path):
         return "it is a sync tool's conflict copy, another version of the photo; compare the two to choose"
     return f"it is in the album “{path.parent.name}”"
 

@@ -93,16 +93,32 @@ def _as_listed(folder: Path, name: str) -> str | None:
     return None
 
 
-def spelled_as_listed(path: str | Path) -> bool:
-    """Whether `path` is there and its folder lists its name spelled just so. A case-insensitive
-    drive (a memory card's FAT or exFAT, a Mac's or Windows' disk) opens "img_1.jpg" for "IMG_1.JPG":
-    after a rename that changed only the case, the old spelling still opens, though no file has it.
-    The folder is listed only where the name's swapped case answers too (a drive that may ignore
-    case): a big folder listed for each of many photos is slow. False for a path not there; True
-    where the folder cannot be listed."""
+def spelled_as_listed(path: str | Path, below: str | Path | None = None) -> bool:
+    """Whether `path` is there and its folder lists its name spelled just so; with `below`, each folder on
+    its way below that one too. A case-insensitive drive (a memory card's FAT or exFAT, a Mac's or Windows'
+    disk) opens "img_1.jpg" for "IMG_1.JPG": after a rename that changed only the case, the old spelling
+    still opens, though no file has it; after one of its folder ("100canon" to "100CANON"), so does each
+    file's old path. Folders above `below` are not looked at: a library folder kept as typed ("CARD/dcim")
+    is not listed so. A folder is listed only where the name's swapped case answers too (a drive that may
+    ignore case): a big folder listed for each of many photos is slow. False for a path not there; True
+    where a folder cannot be listed."""
     path = os.fspath(path)
     if not os.path.lexists(path):
         return False
+    way = [path]
+    top = None if below is None else os.fspath(below).rstrip(os.sep) or os.sep
+    while top is not None and _is_below(way[-1], top) and os.path.dirname(way[-1]) != top:
+        way.append(os.path.dirname(way[-1]))
+    return all(_listed_so(step) for step in way)
+
+
+def _is_below(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _listed_so(path: str) -> bool:
+    """Whether `path`'s folder lists its name spelled just so (True where it cannot be listed), listing
+    it only where the name's swapped case answers too."""
     folder, name = os.path.split(path)
     if name.swapcase() == name or not os.path.lexists(os.path.join(folder, name.swapcase())):
         return True

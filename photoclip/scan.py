@@ -542,13 +542,13 @@ def _sidecars_since_last_scan(catalog: Catalog, root: Root, seen: Walk) -> tuple
     return written + tuple(deleted)
 
 
-def _is_gone(path: str) -> bool:
-    """Only a file the system says is not there (or only answers to in another case:
-    _stat_as_listed), or that is no file now (a folder, a pipe or a device took its name), is gone.
-    One it will not let us see (its folder lost its search permission) may still be there, and
-    keeps its photo, with its tags."""
+def _is_gone(path: str, root: Root | None) -> bool:
+    """Only a file the system says is not there (or only answers to in another case, it or a folder
+    on its way below `root`: _stat_as_listed), or that is no file now (a folder, a pipe or a device
+    took its name), is gone. One it will not let us see (its folder lost its search permission) may
+    still be there, and keeps its photo, with its tags."""
     try:
-        st = _stat_as_listed(path)
+        st = _stat_as_listed(path, root)
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
@@ -556,12 +556,13 @@ def _is_gone(path: str) -> bool:
     return not stat.S_ISREG(st.st_mode)
 
 
-def _stat_as_listed(path: str) -> os.stat_result:
-    """os.stat of `path`; FileNotFoundError where its folder does not list its name spelled so: a
-    memory card opens "IMG_1.JPG" for "Img_1.jpg" (fsutil.spelled_as_listed), and a photo renamed
-    in case only there seemed to be under both names."""
+def _stat_as_listed(path: str, root: Root | None) -> os.stat_result:
+    """os.stat of `path`; FileNotFoundError where its folder does not list its name spelled so, or a
+    folder on its way below `root` is listed in another case: a memory card opens "IMG_1.JPG" for
+    "Img_1.jpg" (fsutil.spelled_as_listed), and a photo renamed in case only there, or each photo of
+    a folder so renamed, seemed to be under both names."""
     st = os.stat(path)
-    if not spelled_as_listed(path):
+    if not spelled_as_listed(path, None if root is None else root.path):
         raise FileNotFoundError(errno.ENOENT, "listed in another case only", path)
     return st
 
@@ -656,7 +657,7 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | S
     gone = {  # a file the settings now leave out is gone from the library too, though still on disk
         path: state for path, state in known.items()
         if path not in present and not _under(path, seen.unreadable)
-        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path))
+        and (path in paired or is_ignored(root, path, exclude) or _is_gone(path, root))
     }
     return _Survey(root, seen, new, changed, gone)
 
@@ -687,8 +688,9 @@ def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Surv
     sizes = {f.size for survey in surveys.values() for f in survey.new}
     if not sizes:
         return {}
-    others = [root.id for root in catalog.roots() if root.id not in surveys]
-    return {path: state for path, state in catalog.file_states_of_sizes(others, sizes).items() if _is_gone(path)}
+    others = [root for root in catalog.roots() if root.id not in surveys]
+    found = catalog.file_states_of_sizes([root.id for root in others], sizes)
+    return {path: state for path, state in found.items() if _is_gone(path, _root_of(others, path))}
 
 
 def _apply(catalog: Catalog, survey: _Survey) -> ScanResult:
@@ -952,7 +954,7 @@ def scan_paths(
         if is_ignored(root, path, exclude):
             continue
         try:
-            st = _stat_as_listed(path)
+            st = _stat_as_listed(path, root)
         except (FileNotFoundError, NotADirectoryError):
             for known_path, state in _known_at(catalog, path).items():
                 gone[known_path], gone_root[known_path] = state, root
@@ -972,7 +974,7 @@ def scan_paths(
             for known_path, state in catalog.states_under(path).items():
                 if known_path in present or _under(known_path, seen.unreadable):
                     continue
-                if known_path in paired or _is_gone(known_path):
+                if known_path in paired or _is_gone(known_path, root):
                     gone[known_path], gone_root[known_path] = state, root
         elif stat.S_ISREG(st.st_mode) and is_candidate(path) and not _stood_in_for(catalog, path):
             present[path] = (root, FileEntry(path, st.st_size, mtime_ns(st), in_int64(st.st_ctime_ns)))
@@ -1014,7 +1016,7 @@ def scan_paths(
         sizes = {f.size for _, entries in new.values() for f in entries}
         for path, state in catalog.states_of_sizes(sizes).items():
             root = _root_of(roots, path)
-            if path in pool or path in present or root is None or root.id in lost or not _is_gone(path):
+            if path in pool or path in present or root is None or root.id in lost or not _is_gone(path, root):
                 continue
             if root.online and root_present(catalog, root):
                 pool[path] = state

@@ -1723,6 +1723,59 @@ def test_a_sync_conflict_copy_of_other_bytes_is_another_version_kept_until_the_u
     assert smaller.without({PhotoId(5)}, photos).kept_too == (1,)
 
 
+SYNC_CONFLICT_FOLDERS = ["Trip (Selective Sync Conflict)", "Trip (Selective Sync Conflict 1)", "trip (Case Conflict)"]
+
+
+def synced_pair(folder: Path, conflict_folder: str, edit: Callable[[Image.Image], Image.Image]) -> tuple[Path, Path]:
+    """Dropbox's folder "Trip" holding the user's `edit` of IMG_1600.jpg and the folder it renamed, in a
+    conflict, holding the older file of that name: saved 60 s before."""
+    picture = circle_on_snow(0.5, texture=6)
+    older, newer = folder / conflict_folder / "IMG_1600.jpg", folder / "Trip" / "IMG_1600.jpg"
+    for path, image in ((older, picture), (newer, edit(picture))):
+        path.parent.mkdir(parents=True)
+        image.save(path, "JPEG", quality=90)
+    os.utime(older, (1_720_000_000, 1_720_000_000))
+    os.utime(newer, (1_720_000_060, 1_720_000_060))
+    return newer, older
+
+
+@pytest.mark.parametrize("conflict_folder", SYNC_CONFLICT_FOLDERS)
+def test_the_file_in_a_folder_dropbox_renamed_in_a_conflict_is_never_kept_over_the_one_it_clashed_with(
+    open_library, tmp_path: Path, conflict_folder: str,
+) -> None:
+    """Dropbox renames the folder, not the file: "Trip (Selective Sync Conflict)/IMG_1600.jpg" was kept as
+    "the oldest file" and Trip/IMG_1600.jpg, the same bytes, offered to the trash."""
+    newer, older = synced_pair(tmp_path / "Dropbox", conflict_folder, lambda image: image)
+    library = open_library()
+    library.index([tmp_path / "Dropbox"])
+
+    [group] = library.duplicates()
+
+    photos = library.photos(group.members)
+    assert photos[group.keeper].path == newer.resolve()
+    assert [photos[pid].path for pid in group.to_trash] == [older.resolve()]
+    assert dedup.reads_as_a_copy(older) and not dedup.reads_as_a_copy(newer)
+
+
+@pytest.mark.parametrize("conflict_folder", SYNC_CONFLICT_FOLDERS)
+def test_the_users_edit_beside_a_folder_dropbox_renamed_in_a_conflict_is_kept_and_the_older_version_too(
+    open_library, tmp_path: Path, conflict_folder: str,
+) -> None:
+    """The older original in "Trip (Selective Sync Conflict)" was kept, and `--trash --yes` trashed the user's
+    edit in Trip: the file in the conflict folder is another version, kept until the user chooses."""
+    newer, older = synced_pair(tmp_path / "Dropbox", conflict_folder,
+                               lambda image: ImageEnhance.Contrast(image).enhance(1.04))
+    library = open_library()
+    library.index([tmp_path / "Dropbox"])
+
+    [group] = library.duplicates(similarity=0.97)
+
+    photos = library.photos(group.members)
+    assert photos[group.keeper].path == newer.resolve() and group.to_trash == ()
+    assert [photos[pid].path for pid in group.kept_too] == [older.resolve()]
+    assert dedup.why_kept_too(older).startswith("it is a sync tool's conflict copy")
+
+
 def test_a_memory_cards_times_shifted_by_a_time_zone_are_as_old_as_the_computers_copy() -> None:
     """A FAT card keeps local time: read after a change of zone or to summer time, its files were an hour
     older than their copies on the computer, and "the oldest file" kept the card's over "this computer's own

@@ -39,6 +39,19 @@ def test_a_path_typed_in_another_case_is_found_as_a_memory_card_lists_it(memory_
     assert not spelled_as_listed(typed)
 
 
+def test_a_path_through_a_folder_renamed_in_case_only_is_not_spelled_as_listed_below_the_folder_given(
+    memory_card: Path,
+) -> None:
+    """Only the file's own name was checked: after "100canon" became "100CANON" each photo's old path still
+    seemed there. Folders above the one given are not looked at (a library folder kept as typed)."""
+    (memory_card / "DCIM" / "100CANON").mkdir(parents=True)
+    (memory_card / "DCIM" / "100CANON" / "IMG_0005.JPG").write_bytes(b"x")
+    old = memory_card / "DCIM" / "100canon" / "IMG_0005.JPG"
+    assert spelled_as_listed(old) and not spelled_as_listed(old, memory_card)
+    assert spelled_as_listed(memory_card / "DCIM" / "100CANON" / "IMG_0005.JPG", memory_card)
+    assert spelled_as_listed(memory_card / "dcim" / "100CANON" / "IMG_0005.JPG", memory_card / "dcim")
+
+
 def test_a_path_typed_in_another_case_stays_as_typed_where_case_matters(tmp_path: Path) -> None:
     """On Linux's own drives "img_1.jpg" is another file, not there: it is not taken for "IMG_1.JPG"."""
     (tmp_path / "IMG_1.JPG").write_bytes(b"x")

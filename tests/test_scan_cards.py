@@ -106,6 +106,44 @@ def test_a_photo_renamed_in_case_only_on_a_watched_card_is_one_photo_with_its_ta
     assert library.tagged("mum") == [pid]
 
 
+def test_a_folder_renamed_in_case_only_on_a_card_keeps_its_photos_once_each_with_their_tags(
+    open_library, memory_card: Path,
+) -> None:
+    """exFAT opens "100TEST/IMG_0000.JPG" once the folder is "100test": only a file's own name was checked, so each
+    photo of the folder was counted twice and its tag stayed on the old spelling."""
+    photo, _ = card_of_photos(memory_card, 2)
+    library = open_library()
+    library.index([memory_card])
+    pid = library.photo_at(photo).id
+    library.add_tag([pid], "mum")
+    os.rename(photo.parent, photo.parent.with_name("100test"))  # mv refuses a case-only rename on exfat-fuse
+
+    library.index()
+
+    assert library.status().counts.total == 2
+    assert library.catalog.photo_by_path(photo) is None
+    assert library.tagged("mum") == [pid]
+    assert library.catalog.photo(pid).path == memory_card / "DCIM" / "100test" / "IMG_0000.JPG"
+
+
+def test_a_folder_renamed_in_case_only_on_a_watched_card_keeps_its_photos_once_each_with_their_tags(
+    open_library, memory_card: Path, watching,
+) -> None:
+    photo, _ = card_of_photos(memory_card, 2)
+    library = open_library()
+    library.add_root(memory_card)
+    worker = watching(library)
+    pid = library.photo_at(photo).id
+    library.add_tag([pid], "mum")
+    renamed = memory_card / "DCIM" / "100test" / "IMG_0000.JPG"
+    os.rename(photo.parent, renamed.parent)
+
+    eventually(lambda: library.catalog.photo(pid).path == renamed, "the photo in its folder's new spelling")
+    assert worker.wait_idle(TIMEOUT)
+    assert library.status().counts.total == 2 and library.catalog.photo_by_path(photo) is None
+    assert library.tagged("mum") == [pid]
+
+
 def test_photos_that_failed_while_the_card_was_pulled_out_are_indexed_once_it_is_back(
     open_library, memory_card: Path,
 ) -> None:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.catalog import Photo
-from photoclip.dedup import DuplicateGroup, TrashResult, why_kept, why_kept_too
+from photoclip.dedup import DuplicateGroup, TrashResult, named_a_conflict_copy, why_kept, why_kept_too
 from photoclip.gui import icons
 from photoclip.gui.compare import CompareDialog, compared
 from photoclip.gui.flow_layout import FlowLayout
@@ -54,7 +54,6 @@ from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.wrapping import file_path, right_to_left
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
-from photoclip.when import is_sync_conflict
 
 LEVELS = (
     ("Copies of the same photo", 0.99),
@@ -230,7 +229,7 @@ class _Tile(QFrame):
     def set_kept(self, kept: bool, kept_too: bool = False) -> None:
         """`kept_too`: kept by default besides the photo kept for its quality (DuplicateGroup.kept_too),
         as the only copy in an album or as a sync tool's conflict copy, another version; the page says which."""
-        version = kept_too and is_sync_conflict(self.photo.path.name)
+        version = kept_too and named_a_conflict_copy(self.photo.path)
         self.state.setText(((KEEP_AS_VERSION if version else KEEP_FOR_ALBUM) if kept_too else KEEP) if kept else TRASH)
         if self.why is not None:  # let go, it says so, not that it is kept
             let_go = f"{self.why.replace(' keeps ', ' would keep ', 1)}; you chose to move it to the trash"
