@@ -1944,10 +1944,10 @@ class Catalog:
         total, indexed, failed = row[0], row[1] or 0, row[2] or 0
         return Counts(total=total, indexed=indexed, pending=total - indexed - failed, failed=failed)
 
-    def failed_because(self, ids: Iterable[PhotoId], reason: str) -> list[PhotoId]:
-        """Those of `ids` that failed for `reason`."""
-        rows = self._rows_in("SELECT id FROM photos WHERE failure = ? AND id IN ({marks})", ids, reason)
-        return [PhotoId(r[0]) for r in rows]
+    def failed_because(self, ids: Iterable[PhotoId], *reasons: str) -> list[PhotoId]:
+        """Those of `ids` that failed for one of `reasons`."""
+        sql = f"SELECT id FROM photos WHERE failure IN ({','.join('?' * len(reasons))}) AND id IN ({{marks}})"
+        return [PhotoId(r[0]) for r in self._rows_in(sql, ids, *reasons)]
 
     def failures(self) -> list[tuple[Path, str]]:
         rows = self._conn.execute(

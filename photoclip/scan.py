@@ -672,13 +672,8 @@ def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[
     if not failed:
         return []
     ids = [pid for pid in catalog.failed_because(failed, PERMISSION_DENIED) if os.access(failed[pid].path, os.R_OK)]
-    ids += _failed_for(catalog, failed, (FILE_GONE, *DRIVE_GONE))
+    ids += catalog.failed_because(failed, FILE_GONE, *DRIVE_GONE)
     return [(pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids]
-
-
-def _failed_for(catalog: Catalog, ids: Collection[PhotoId], reasons: Iterable[str]) -> list[PhotoId]:
-    """Those of `ids` that failed for one of `reasons`."""
-    return [pid for reason in reasons for pid in catalog.failed_because(ids, reason)] if ids else []
 
 
 def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:
@@ -725,7 +720,7 @@ def _wait_for_the_drive(catalog: Catalog, known: Mapping[str, FileState]) -> Non
     card unmounted or pulled out mid-run: FILE_GONE, DRIVE_GONE, INPUT_OUTPUT_ERROR) are no failures:
     they wait for the drive, pending, as its other photos do, and are read once it is back."""
     failed = {state.id: state for state in known.values() if state.status == "failed"}
-    ids = _failed_for(catalog, failed, (FILE_GONE, INPUT_OUTPUT_ERROR, *DRIVE_GONE))
+    ids = catalog.failed_because(failed, FILE_GONE, INPUT_OUTPUT_ERROR, *DRIVE_GONE)
     if ids:
         catalog.mark_changed((pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids)
 

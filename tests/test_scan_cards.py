@@ -70,17 +70,27 @@ def index_doing(library: Library, action: Callable[[], None]) -> None:
     assert done, "indexing ended before its first batch was stored"
 
 
+def renamed_in_case_only(photo: Path, what: str) -> Path:
+    """Rename `photo`, or its folder, changing only the case of the name; where the photo is then."""
+    if what == "the photo":
+        return photo.rename(photo.with_name("Img_0000.jpg"))
+    os.rename(photo.parent, photo.parent.with_name("100test"))  # mv refuses a case-only rename on exfat-fuse
+    return photo.parent.with_name("100test") / photo.name
+
+
+@pytest.mark.parametrize("what", ["the photo", "its folder"])
 def test_a_photo_renamed_in_case_only_on_a_card_is_one_photo_with_its_tag_under_its_new_name(
-    open_library, memory_card: Path,
+    open_library, memory_card: Path, what: str,
 ) -> None:
-    """exFAT opens "IMG_0000.JPG" for "Img_0000.jpg": the old name still seemed there, so the library counted
-    the photo twice, the tag stayed on the old name, and `duplicates --trash` offered the only file."""
+    """exFAT opens "IMG_0000.JPG" for "Img_0000.jpg", and "100TEST/…" once the folder is "100test": the old
+    path still seemed there, so the library counted the photo twice, the tag stayed on the old path, and
+    `duplicates --trash` offered the only file."""
     photo, _ = card_of_photos(memory_card, 2)
     library = open_library()
     library.index([memory_card])
     pid = library.photo_at(photo).id
     library.add_tag([pid], "mum")
-    renamed = photo.rename(photo.with_name("Img_0000.jpg"))
+    renamed = renamed_in_case_only(photo, what)
 
     library.index()
 
@@ -89,8 +99,9 @@ def test_a_photo_renamed_in_case_only_on_a_card_is_one_photo_with_its_tag_under_
     assert library.tagged("mum") == [pid] and library.catalog.photo(pid).path == renamed
 
 
+@pytest.mark.parametrize("what", ["the photo", "its folder"])
 def test_a_photo_renamed_in_case_only_on_a_watched_card_is_one_photo_with_its_tag_under_its_new_name(
-    open_library, memory_card: Path, watching,
+    open_library, memory_card: Path, watching, what: str,
 ) -> None:
     photo, _ = card_of_photos(memory_card, 2)
     library = open_library()
@@ -98,48 +109,10 @@ def test_a_photo_renamed_in_case_only_on_a_watched_card_is_one_photo_with_its_ta
     worker = watching(library)
     pid = library.photo_at(photo).id
     library.add_tag([pid], "mum")
-    renamed = photo.rename(photo.with_name("Img_0000.jpg"))
+    renamed = renamed_in_case_only(photo, what)
 
     eventually(lambda: library.catalog.photo(pid).path == renamed, "the photo under its new name")
-    assert worker.wait_idle(TIMEOUT)  # the old name, looked at again once it settled
-    assert library.status().counts.total == 2 and library.catalog.photo_by_path(photo) is None
-    assert library.tagged("mum") == [pid]
-
-
-def test_a_folder_renamed_in_case_only_on_a_card_keeps_its_photos_once_each_with_their_tags(
-    open_library, memory_card: Path,
-) -> None:
-    """exFAT opens "100TEST/IMG_0000.JPG" once the folder is "100test": only a file's own name was checked, so each
-    photo of the folder was counted twice and its tag stayed on the old spelling."""
-    photo, _ = card_of_photos(memory_card, 2)
-    library = open_library()
-    library.index([memory_card])
-    pid = library.photo_at(photo).id
-    library.add_tag([pid], "mum")
-    os.rename(photo.parent, photo.parent.with_name("100test"))  # mv refuses a case-only rename on exfat-fuse
-
-    library.index()
-
-    assert library.status().counts.total == 2
-    assert library.catalog.photo_by_path(photo) is None
-    assert library.tagged("mum") == [pid]
-    assert library.catalog.photo(pid).path == memory_card / "DCIM" / "100test" / "IMG_0000.JPG"
-
-
-def test_a_folder_renamed_in_case_only_on_a_watched_card_keeps_its_photos_once_each_with_their_tags(
-    open_library, memory_card: Path, watching,
-) -> None:
-    photo, _ = card_of_photos(memory_card, 2)
-    library = open_library()
-    library.add_root(memory_card)
-    worker = watching(library)
-    pid = library.photo_at(photo).id
-    library.add_tag([pid], "mum")
-    renamed = memory_card / "DCIM" / "100test" / "IMG_0000.JPG"
-    os.rename(photo.parent, renamed.parent)
-
-    eventually(lambda: library.catalog.photo(pid).path == renamed, "the photo in its folder's new spelling")
-    assert worker.wait_idle(TIMEOUT)
+    assert worker.wait_idle(TIMEOUT)  # the old path, looked at again once it settled
     assert library.status().counts.total == 2 and library.catalog.photo_by_path(photo) is None
     assert library.tagged("mum") == [pid]
 
