@@ -41,7 +41,7 @@ from photoclip.ids import PhotoId
 from photoclip.tagging import ALBUM_MIN_PHOTOS
 from photoclip.takeout import has_json, is_json, sidecar_names, takeout_facts
 from photoclip.vectors import VectorIndex
-from photoclip.when import date_in_name, is_sync_conflict, without_sync_conflict
+from photoclip.when import clashed_with, date_in_name, is_sync_conflict
 
 log = logging.getLogger(__name__)
 
@@ -250,19 +250,7 @@ def conflicts_with_originals(photos: Iterable[Photo]) -> frozenset[PhotoId]:
     photos = list(photos)
     names = {str(photo.path).casefold() for photo in photos}
     return frozenset(photo.id for photo in photos
-                     if any(str(original).casefold() in names for original in _clashed_with(photo.path)))
-
-
-def _clashed_with(path: Path) -> tuple[Path, ...]:
-    """Where the file a sync tool's conflict copy at `path` clashed with would be: its name without the
-    tool's mark, in its folder; and its name in the folder its own folder's name, without the mark, names
-    (Dropbox renames a folder: "Trip (Selective Sync Conflict)/IMG_1.jpg" clashed with "Trip/IMG_1.jpg")."""
-    found = []
-    if is_sync_conflict(path.name):
-        found.append(path.with_name(without_sync_conflict(path.name)))
-    if is_sync_conflict(path.parent.name):
-        found.append(path.parent.with_name(without_sync_conflict(path.parent.name)) / path.name)
-    return tuple(found)
+                     if any(str(original).casefold() in names for original in clashed_with(photo.path)))
 
 
 def named_a_conflict_copy(path: Path) -> bool:

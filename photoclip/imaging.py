@@ -824,7 +824,13 @@ def _os_reason(exc: OSError) -> str:
         return "a folder, not a file"
     if isinstance(exc, NotARegularFileError):
         return "not a regular file"
-    return f"cannot read file ({exc.strerror or _short(exc)})"
+    return read_failure(exc.strerror or _short(exc))
+
+
+def read_failure(why: str) -> str:
+    """A photo's failure when its file could not be read for the system's reason `why` ("Transport
+    endpoint is not connected"): the scan reads again those whose drive went away (scan.DRIVE_GONE)."""
+    return f"cannot read file ({why})"
 
 
 @dataclass(frozen=True)

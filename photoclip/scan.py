@@ -23,10 +23,10 @@ from photoclip.config import folder_pattern
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns, spelled_as_listed
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
-from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, sniff_file
+from photoclip.imaging import FILE_GONE, IMAGE_SUFFIXES, PERMISSION_DENIED, file_hash, read_failure, sniff_file
 from photoclip.mounts import mount_place
 from photoclip.rawfile import is_raw_name, shot_key, stands_for_raw
-from photoclip.when import is_sync_conflict, without_sync_conflict
+from photoclip.when import clashed_with
 
 log = logging.getLogger(__name__)
 
@@ -114,16 +114,11 @@ _PHOTOS_LIBRARY_ORIGINALS = frozenset({"originals", "masters"})
 """Inside a macOS Photos library only these hold the photos; the rest is renders and thumbnails."""
 
 
-def _read_failure(code: int) -> str:
-    """The failure imaging gives a photo whose file could not be read for the OS error `code`."""
-    return f"cannot read file ({os.strerror(code)})"
-
-
 DRIVE_GONE_ERRNOS = frozenset(getattr(errno, name) for name in (
     "ENOTCONN", "ENODEV", "ENXIO", "ESHUTDOWN", "ESTALE", "ENOMEDIUM", "EHOSTDOWN", "ETIMEDOUT", "ECONNABORTED",
     "ECONNRESET") if hasattr(errno, name))
 """What a read from a drive or share gone away under its mount gets (an input/output error aside: a bad sector too)."""
-DRIVE_GONE = tuple(sorted(_read_failure(code) for code in DRIVE_GONE_ERRNOS))
+DRIVE_GONE = tuple(sorted(read_failure(os.strerror(code)) for code in DRIVE_GONE_ERRNOS))
 """Photos' failures when the drive or share holding their files went away while they were read: a
 card pulled out of a FUSE mount gives "Transport endpoint is not connected", a USB drive's device
 "No such device", a share "Stale file handle". The photos are read again once their files are found."""
@@ -135,7 +130,7 @@ def drive_gone(exc: OSError) -> bool:
     return exc.errno in DRIVE_GONE_ERRNOS or exc.errno == errno.EIO
 
 
-INPUT_OUTPUT_ERROR = _read_failure(errno.EIO)
+INPUT_OUTPUT_ERROR = read_failure(os.strerror(errno.EIO))
 """A photo's failure when its drive could not read it: a card pulled out of a kernel mount, or a bad sector."""
 
 
@@ -1087,11 +1082,9 @@ def move_path(
 
 
 def is_conflict_copy_of(path: str, original: str) -> bool:
-    """Whether `path` is the name a sync tool gives a conflict copy of the file at `original`, beside
-    it (when.without_sync_conflict)."""
-    folder, name = os.path.split(path)
-    return (folder == os.path.dirname(original) and is_sync_conflict(name)
-            and without_sync_conflict(name) == os.path.basename(original))
+    """Whether `path` is the name a sync tool gives a conflict copy of the file at `original`
+    (when.clashed_with: beside it, or in its folder's conflict copy), names compared ignoring case."""
+    return str(original).casefold() in {str(clashed).casefold() for clashed in clashed_with(Path(path))}
 
 
 def images_left_out_said(counts: Mapping[str, int]) -> str:

@@ -68,6 +68,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
+from pathlib import Path
 
 from photoclip.places import NEGATIONS
 
@@ -1303,6 +1304,18 @@ def without_sync_conflict(name: str) -> str:
 def is_sync_conflict(name: str) -> bool:
     """Whether a file's name is a sync tool's conflict copy's (without_sync_conflict)."""
     return without_sync_conflict(name) != name
+
+
+def clashed_with(path: Path) -> tuple[Path, ...]:
+    """Where the file a sync tool's conflict copy at `path` clashed with would be: its name without the
+    tool's mark, in its folder; and its name in the folder its own folder's name, without the mark, names
+    (Dropbox renames a folder: "Trip (Selective Sync Conflict)/IMG_1.jpg" clashed with "Trip/IMG_1.jpg")."""
+    found = []
+    if is_sync_conflict(path.name):
+        found.append(path.with_name(without_sync_conflict(path.name)))
+    if is_sync_conflict(path.parent.name):
+        found.append(path.parent.with_name(without_sync_conflict(path.parent.name)) / path.name)
+    return tuple(found)
 
 
 _EPOCH_NAME = re.compile(r"^(?:FB_IMG_|mmexport(?:[0-9a-f]{32}_)?|wx_camera_|microMsg\.)(1\d{12})(?!\d)", re.IGNORECASE)

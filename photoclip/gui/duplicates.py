@@ -224,12 +224,13 @@ class _Tile(QFrame):
         self._tip = (f"{humanize.shown(photo.path)}\nClick to keep it or move it to the trash, "
                      "double-click to compare its group's photos large")
         self.why: str | None = None  # why photoclip keeps it ("photoclip keeps this one: …"), said after the tip
+        self._version = named_a_conflict_copy(photo.path)  # kept too, it is another version, not an album's
         self.setToolTip(self._tip)
 
     def set_kept(self, kept: bool, kept_too: bool = False) -> None:
         """`kept_too`: kept by default besides the photo kept for its quality (DuplicateGroup.kept_too),
         as the only copy in an album or as a sync tool's conflict copy, another version; the page says which."""
-        version = kept_too and named_a_conflict_copy(self.photo.path)
+        version = kept_too and self._version
         self.state.setText(((KEEP_AS_VERSION if version else KEEP_FOR_ALBUM) if kept_too else KEEP) if kept else TRASH)
         if self.why is not None:  # let go, it says so, not that it is kept
             let_go = f"{self.why.replace(' keeps ', ' would keep ', 1)}; you chose to move it to the trash"
