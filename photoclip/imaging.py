@@ -85,7 +85,9 @@ __all__ = [
     "MAX_PIXELS",
     "NotARegularFileError",
     "PERMISSION_DENIED",
+    "LARGE_THUMBNAIL_SIDE",
     "THUMBNAIL_SIDE",
+    "THUMBNAIL_SIDES",
     "DecodedPhoto",
     "CONTENT_HASHES",
     "DEFAULT_CONTENT_HASH",
@@ -124,8 +126,12 @@ logging.getLogger("PIL").setLevel(logging.CRITICAL)
 
 THUMBNAIL_SIDE = 384
 """The shorter side of a cached thumbnail: the grid shows its centre square, at a cell's size
-times the screen's pixel ratio (up to about 170 x 2 px), so that square must be this big to
-stay sharp whatever the photo's shape."""
+times the screen's pixel ratio (up to about 170 x 2 px at its default size), so that square
+must be this big to stay sharp whatever the photo's shape."""
+LARGE_THUMBNAIL_SIDE = 768
+"""The shorter side of the thumbnails cached for a grid zoomed in past THUMBNAIL_SIDE's pixels
+(large photos, a 2x screen), made when first shown so."""
+THUMBNAIL_SIDES = (THUMBNAIL_SIDE, LARGE_THUMBNAIL_SIDE)
 _THUMBNAIL_MAX_ASPECT = 3
 """A cached thumbnail's longer side is at most this many times its shorter one: a panorama's
 is its middle (all a view shows), not a strip a few pixels high, nor half a megabyte."""
@@ -661,16 +667,16 @@ def thumbnail_path(cache_dir: Path, content_hash: str, side: int) -> Path:
 
 def cached_thumbnails(cache_dir: Path) -> Iterator[tuple[Path, str | None]]:
     """Each file in a thumbnail cache with the content hash it is of (None: not a thumbnail
-    the app shows, such as a temporary file a crash left behind, or one of another
-    THUMBNAIL_SIDE that an earlier version made, so that pruning clears those out)."""
-    current = f"-{THUMBNAIL_SIDE}.jpg"
+    the app shows, such as a temporary file a crash left behind, or one of a size other than
+    THUMBNAIL_SIDES that an earlier version made, so that pruning clears those out)."""
+    endings = tuple(f"-{side}.jpg" for side in THUMBNAIL_SIDES)
     for folder in Path(cache_dir).glob("??"):
         if not folder.is_dir():
             continue
         for file in folder.iterdir():
-            content_hash = file.name.removesuffix(current)
-            known = file.name.endswith(current) and _HASH_TEXT.fullmatch(content_hash)
-            yield file, content_hash if known else None
+            ending = next((ending for ending in endings if file.name.endswith(ending)), "")
+            content_hash = file.name.removesuffix(ending)
+            yield file, content_hash if ending and _HASH_TEXT.fullmatch(content_hash) else None
 
 
 def _thumbnail_folders(cache_dir: Path, target: Path) -> None:

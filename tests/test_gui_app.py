@@ -276,7 +276,7 @@ def test_the_sidebars_right_click_menu_is_in_the_menu_bar_for_its_current_entry(
     sidebar = window.sidebar
     qtbot.waitUntil(lambda: bool(sidebar.album_items()) and None not in map(sidebar.tag_item, ["cabin", "sunset"]),
                     timeout=WAIT_MS)
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Library", "&Photo"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Library", "&View", "&Photo"]
     places = {"all_photos", "duplicates", "new_tag"}  # not the current entry's
     for item in (sidebar.folder_items()[0], sidebar.album_items()[0], sidebar.tag_item("cabin"),
                  sidebar.tag_item("sunset"), sidebar.all_photos):
@@ -314,3 +314,48 @@ def test_photos_left_on_the_clipboard_offscreen_do_not_crash_python_at_exit(tmp_
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     ended = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
     assert ended.returncode == 0, ended.stderr
+
+
+def test_the_photos_are_made_larger_or_smaller_from_the_keyboard_or_the_view_menu_and_stay_so(
+    qtbot, make_window, open_library, photo_folder, tmp_path: Path
+) -> None:
+    """The grid's photos had one size: Ctrl+plus (or Ctrl+=, unshifted), Ctrl+minus and Ctrl+0, and
+    the View menu that shows those keys, zoom it; not over the preview or the duplicates, which
+    keep their sizes. The size is remembered for the next start."""
+    from PySide6.QtCore import QSettings, Qt
+
+    from photoclip.gui.app import remember_photo_size, restore_photo_size
+    from photoclip.gui.grid import PhotoGridView
+    from photoclip.gui.main_window import View
+    from tests.gui_support import WAIT_MS, settled
+
+    library = open_library()
+    library.index([photo_folder])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0 and settled(window), timeout=WAIT_MS)
+    grid, cell = window.grid, window.grid.gridSize().width()
+    window.activateWindow()
+    grid.setFocus()
+
+    qtbot.keyClick(grid, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert grid.gridSize().width() > cell
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(grid, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert grid.gridSize().width() < cell
+    assert entries(menu_bar_menu(window, "View")) == {
+        "larger": ("Larger photos", True), "smaller": ("Smaller photos", True), "default_size": ("Default size", True)}
+    settings = QSettings(str(tmp_path / "photoclip.conf"), QSettings.Format.IniFormat)
+    remember_photo_size(grid, settings)
+    qtbot.keyClick(grid, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert grid.cell_target == PhotoGridView.DEFAULT_CELL and grid.gridSize().width() == cell
+    assert not entries(menu_bar_menu(window, "View"))["default_size"][1]
+
+    restore_photo_size(grid, settings)
+    assert grid.gridSize().width() < cell
+    window.show_view(View("duplicates"))
+    assert not any(enabled for _text, enabled in entries(menu_bar_menu(window, "View")).values())
+    qtbot.keyClick(window.duplicates, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert grid.gridSize().width() < cell
+    settings.setValue("view/photo_size", "large")  # written by hand, or by another program
+    restore_photo_size(grid, settings)
+    assert grid.gridSize().width() < cell

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QPointF, QSize, QStringListModel, Qt
-from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtGui import QImage, QMouseEvent, QNativeGestureEvent, QPointingDevice, QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from photoclip import imaging
@@ -647,8 +647,12 @@ def _grey_blocks(width: int, height: int) -> Image.Image:
     return Image.fromarray(cells).convert("RGB").resize((width, height), Image.Resampling.NEAREST)
 
 
+@pytest.mark.parametrize("side", [168, 300], ids=["default", "zoomed_in"])
 @pytest.mark.parametrize("size", [(4000, 3000), (8000, 1000)], ids=["photo", "panorama"])
-def test_a_cell_on_a_2x_screen_shows_the_photos_middle_at_full_sharpness(qtbot, open_library, tmp_path, size) -> None:
+def test_a_cell_on_a_2x_screen_shows_the_photos_middle_at_full_sharpness(qtbot, open_library, tmp_path, size,
+                                                                         side) -> None:
+    """Zoomed in (View, Ctrl+wheel), a cell needs more pixels than the usual cached thumbnail
+    holds: a larger one is cached for it, rather than the usual one stretched and soft."""
     make_app()
     photo = _grey_blocks(*size)
     folder = tmp_path / "photos"
@@ -657,19 +661,21 @@ def test_a_cell_on_a_2x_screen_shows_the_photos_middle_at_full_sharpness(qtbot, 
     library = open_library()
     library.add_root(folder)
     library.scan()
-    loader = ThumbnailLoader(library, side=168, ratio=2.0)
+    loader = ThumbnailLoader(library, side=side, ratio=2.0)
     pid = library.photos_by_date(0, 1)[0]
 
     loader.pixmap(pid)
     qtbot.waitUntil(lambda: loader.pixmap(pid) is not None, timeout=WAIT_MS)
 
     image = loader.pixmap(pid).toImage().convertToFormat(QImage.Format.Format_RGB888)
-    assert (image.width(), image.height()) == (336, 336)
-    shown = np.frombuffer(image.constBits(), np.uint8).reshape(336, image.bytesPerLine())[:, :336 * 3]
-    side = min(size)
-    middle = photo.crop(((size[0] - side) // 2, (size[1] - side) // 2, (size[0] + side) // 2, (size[1] + side) // 2))
-    expected = np.asarray(middle.resize((336, 336), Image.Resampling.BICUBIC)).reshape(336, 336 * 3)
-    assert np.abs(shown.astype(float) - expected).mean() < 6
+    px = 2 * side
+    assert (image.width(), image.height()) == (px, px)
+    shown = np.frombuffer(image.constBits(), np.uint8).reshape(px, image.bytesPerLine())[:, :px * 3]
+    short = min(size)
+    middle = photo.crop(((size[0] - short) // 2, (size[1] - short) // 2, (size[0] + short) // 2,
+                         (size[1] + short) // 2))
+    expected = np.asarray(middle.resize((px, px), Image.Resampling.BICUBIC)).reshape(px, px * 3)
+    assert np.abs(shown.astype(float) - expected).mean() < 4  # stretched from a smaller thumbnail: 5 to 7
     loader.wait()
 
 
@@ -743,3 +749,113 @@ def test_the_keyboards_photo_is_outlined_visibly_on_a_photo_of_any_colour(photo:
     }
     for side, points in sides.items():
         assert max(contrast(canvas.pixelColor(x, y).name(), photo) for x, y in points) >= 3, side
+
+
+def ctrl_wheel(view: PhotoGridView, point: QPoint, angle: int,
+               modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.ControlModifier) -> None:
+    """A wheel turned by `angle` eighths of a degree (120: a mouse's notch) over the viewport."""
+    wheel = QWheelEvent(QPointF(point), QPointF(view.viewport().mapToGlobal(point)), QPoint(), QPoint(0, angle),
+                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+
+
+def at_height(view: PhotoGridView, index: QModelIndex, y: int) -> bool:
+    rect = view.visualRect(index)
+    return rect.top() <= y <= rect.bottom()
+
+
+def test_ctrl_wheel_makes_the_photos_larger_or_smaller_keeping_the_one_under_the_mouse_there(qtbot, parts) -> None:
+    """The grid showed its photos at one size: no year at a glance, no photo seen well. Ctrl+wheel
+    zooms a step per notch, the photo under the mouse staying at its height (its line is another),
+    and stops at either end;
+    the thumbnails are made at the new size; the wheel alone still scrolls."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits(hits(range(1, 601)))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    view.scrollTo(model.index(300, 0), view.ScrollHint.PositionAtTop)
+    sides: list[int] = []
+    view.thumbnail_side_changed.connect(sides.append)
+    pointer = QPoint(view.viewport().width() // 2, view.viewport().height() // 2)
+    under, cell = view.indexAt(pointer).row(), view.gridSize().width()
+
+    ctrl_wheel(view, pointer, 120)
+    assert view.gridSize().width() > cell and sides and sides[-1] > cell - 2 * grid.CellPainter.PAD
+    assert at_height(view, model.index(under, 0), pointer.y())
+    ctrl_wheel(view, pointer, -240)
+    assert view.gridSize().width() < cell
+    assert at_height(view, model.index(under, 0), pointer.y())
+    for _ in range(8):
+        ctrl_wheel(view, pointer, 120)
+    assert view.cell_target == PhotoGridView.CELL_TARGETS[-1]
+    assert at_height(view, model.index(under, 0), pointer.y())
+    largest, scrolled = view.gridSize(), view.verticalScrollBar().value()
+    ctrl_wheel(view, pointer, -120, Qt.KeyboardModifier.NoModifier)
+    assert view.gridSize() == largest and view.verticalScrollBar().value() > scrolled
+
+
+def test_a_touchpad_zooms_a_step_once_its_small_turns_or_its_pinch_make_one(qtbot, parts) -> None:
+    """A touchpad turns the wheel by an eighth of a notch at a time, dozens of times a second: one
+    step for each of those went from the smallest photos to the largest in a flick. A pinch
+    (macOS, Wayland) zooms too, a step per quarter it opens or closes."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits(hits(range(1, 301)))
+    pointer = QPoint(200, 200)
+    start = PhotoGridView.CELL_TARGETS.index(view.cell_target)
+
+    for _ in range(7):
+        ctrl_wheel(view, pointer, 15)
+    assert view.cell_target == PhotoGridView.CELL_TARGETS[start]
+    ctrl_wheel(view, pointer, 15)
+    assert view.cell_target == PhotoGridView.CELL_TARGETS[start + 1]
+
+    def pinch(value: float) -> None:
+        where = QPointF(pointer)
+        gesture = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture, QPointingDevice.primaryPointingDevice(),
+                                      2, where, where, QPointF(view.viewport().mapToGlobal(pointer)), value, QPointF())
+        QApplication.sendEvent(view.viewport(), gesture)
+
+    pinch(-0.2)
+    assert view.cell_target == PhotoGridView.CELL_TARGETS[start + 1]
+    pinch(-0.3)
+    assert view.cell_target == PhotoGridView.CELL_TARGETS[start - 1]
+
+
+def test_a_zoom_from_the_keyboard_keeps_the_photo_the_keyboard_is_at_in_sight(qtbot, parts) -> None:
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits(hits(range(1, 601)))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    view.scrollTo(model.index(300, 0), view.ScrollHint.PositionAtTop)
+    current = model.index(view.indexAt(QPoint(1, view.viewport().height() - 2)).row(), 0)
+    view.setCurrentIndex(current)
+
+    while view.zoom(1):
+        assert view.viewport().rect().contains(view.visualRect(current).center())
+    view.set_cell_target(PhotoGridView.DEFAULT_CELL)
+    assert view.viewport().rect().contains(view.visualRect(current).center())
+    view.set_cell_target(250)  # a size another version remembered: the nearest of the steps
+    assert view.cell_target == 232 and view.zoom(-1) and view.cell_target == 176
+
+
+def test_zoomed_in_a_photo_on_a_drive_unplugged_shows_its_usual_thumbnail(qtbot, open_library, tmp_path) -> None:
+    """A large thumbnail is made from the photo; with its drive gone, the one cached when it was
+    indexed stands in (a little soft), not a broken-file mark."""
+    make_app()
+    folder = tmp_path / "card"
+    red_circle_folder(folder, with_red_circle=1, without=0)
+    library = open_library()
+    library.index([folder])
+    pid = library.photos_by_date(0, 1 << 62)[0]
+    thumbnails.thumbnail_file(library, library.photo(pid))  # shown at the usual size once
+    shutil.move(folder, folder.with_name("unplugged"))
+    loader = ThumbnailLoader(library, side=300, ratio=2.0)
+
+    loader.pixmap(pid)
+    qtbot.waitUntil(lambda: loader.pixmap(pid) is not None or loader.failure(pid) is not None, timeout=WAIT_MS)
+    assert loader.failure(pid) is None and loader.pixmap(pid).width() == 600
+    loader.wait()

@@ -1971,12 +1971,13 @@ def test_a_photo_decoded_smaller_than_its_thumbnail_leaves_none(tmp_path):
 def test_thumbnails_of_another_size_are_not_the_caches_so_pruning_removes_them(tmp_path):
     cache = tmp_path / "thumbs"
     current = imaging.thumbnail_path(cache, "ab" * 16, imaging.THUMBNAIL_SIDE)
+    large = imaging.thumbnail_path(cache, "ab" * 16, imaging.LARGE_THUMBNAIL_SIDE)  # for a grid zoomed in
     older = imaging.thumbnail_path(cache, "ab" * 16, 256)  # what earlier versions cached
     current.parent.mkdir(parents=True)
-    current.write_bytes(b"jpeg")
-    older.write_bytes(b"jpeg")
+    for file in (current, large, older):
+        file.write_bytes(b"jpeg")
 
-    assert dict(imaging.cached_thumbnails(cache)) == {current: "ab" * 16, older: None}
+    assert dict(imaging.cached_thumbnails(cache)) == {current: "ab" * 16, large: "ab" * 16, older: None}
 
 
 def test_thumbnail_of_a_broken_file_raises_and_caches_nothing(tmp_path):

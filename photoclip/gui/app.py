@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QGuiApplication
@@ -16,9 +17,13 @@ from photoclip.gui import icons, theme
 from photoclip.gui.display_check import why_no_window
 from photoclip.library import Library
 
+if TYPE_CHECKING:
+    from photoclip.gui.grid import PhotoGridView
+
 log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window/geometry"
+PHOTO_SIZE_KEY = "view/photo_size"
 DESKTOP_FILE = "photoclip"  # installers/linux/photoclip.desktop: on Wayland, the dock finds the window's entry by it
 
 
@@ -57,6 +62,22 @@ def remember_window(window: QWidget, settings: QSettings) -> None:
     settings.sync()
 
 
+def restore_photo_size(grid: PhotoGridView, settings: QSettings) -> None:
+    """The grid's photos as large as they were left (View, Ctrl+wheel)."""
+    saved = settings.value(PHOTO_SIZE_KEY)
+    try:
+        size = int(saved) if saved is not None else grid.DEFAULT_CELL
+    except (TypeError, ValueError):
+        log.warning("the saved size of the photos (%r) cannot be read; they show at the default", saved)
+        return
+    grid.set_cell_target(size)
+
+
+def remember_photo_size(grid: PhotoGridView, settings: QSettings) -> None:
+    settings.setValue(PHOTO_SIZE_KEY, grid.cell_target)
+    settings.sync()
+
+
 def let_go_of_the_clipboard(app: QGuiApplication) -> None:
     """Offscreen, photos copied to the clipboard crashed Python at its exit (Qt deleted their data,
     made in Python, after Python had gone); there no other program can paste them anyway."""
@@ -85,11 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(library, watch=not args.no_watch)
     settings = QSettings()  # the user's, under the organisation and app name make_app set
     restore_window(window, settings)
+    restore_photo_size(window.grid, settings)
     window.show()
     try:
         return app.exec()
     finally:
         remember_window(window, settings)
+        remember_photo_size(window.grid, settings)
         window.shutdown()  # stops the worker; closes libraries the window reopened itself
         library.close()
         let_go_of_the_clipboard(app)

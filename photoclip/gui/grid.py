@@ -744,8 +744,12 @@ class PhotoGridView(QListView):
     typed = Signal(str)  # letters typed while the grid has the focus: the start of a search
     viewport_moved = Signal()
     thumbnail_side_changed = Signal(int)  # logical px of a cell's square
+    cell_target_changed = Signal(int)  # the size asked for (zoomed in or out), to remember it
 
-    TARGET_CELL = 176
+    CELL_TARGETS = (96, 128, 176, 232, 304, 400)
+    """The sizes a cell can be asked to have (Ctrl+wheel, Ctrl+plus and minus): from a year's photos
+    at a glance to a few large ones; cells are stretched a little from these to fill the width."""
+    DEFAULT_CELL = 176
     DATE_BADGE_MS = 1200  # how long the month stays up after the view last scrolled
     _BADGE_AREA = QSize(280, 56)
 
@@ -794,6 +798,9 @@ class PhotoGridView(QListView):
         self._paths_timer.timeout.connect(self._learn_selected_paths)
         self.doubleClicked.connect(self.open_requested)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self._cell_target = self.DEFAULT_CELL
+        self._zooming = 0.0  # the part of a zoom step a touchpad has turned or pinched so far
+        self._zoomed_at: tuple[QPoint, int] | None = None  # where the mouse zoomed, and the photo kept there
         self._fit_cells()
 
     def _show_handle_if_scrolling(self, _minimum: int, maximum: int) -> None:
@@ -1046,6 +1053,69 @@ class PhotoGridView(QListView):
             self.scrollTo(current)
         self._note_in_sight()
 
+    @property
+    def cell_target(self) -> int:
+        """The cell size asked for (one of CELL_TARGETS), before cells stretch to fill the width."""
+        return self._cell_target
+
+    def zoom(self, steps: int, anchor: QPoint | None = None) -> bool:
+        """Larger cells (`steps` > 0) or smaller ones, by that many of CELL_TARGETS; False at either
+        end. The photo at `anchor` (viewport coordinates: under the mouse) stays there."""
+        at = self.CELL_TARGETS.index(self._cell_target)
+        chosen = self.CELL_TARGETS[max(0, min(len(self.CELL_TARGETS) - 1, at + steps))]
+        if chosen == self._cell_target:
+            return False
+        self.set_cell_target(chosen, anchor)
+        return True
+
+    def set_cell_target(self, target: int, anchor: QPoint | None = None) -> None:
+        """Cells of about `target` px (the nearest of CELL_TARGETS: a size remembered by another
+        version). What was in sight stays: the photo at `anchor` where it is; without one, the
+        photo the keyboard is at, if in sight, else the first one in sight, at the top."""
+        target = min(self.CELL_TARGETS, key=lambda size: abs(size - target))
+        if target == self._cell_target:
+            return
+        row, y = self._zoom_anchor(anchor)
+        height = max(1, self.gridSize().height())
+        within = 0.0 if row < 0 else (y + self.verticalOffset() - (row // self._columns()) * height) / height
+        self._cell_target = target
+        self._fit_cells()
+        self.updateGeometries()
+        if row >= 0:
+            height = self.gridSize().height()
+            self.verticalScrollBar().setValue(round((row // self._columns() + within) * height) - y)
+        self._note_in_sight()
+        self.viewport().update()
+        self.cell_target_changed.emit(target)
+
+    def _zoom_anchor(self, anchor: QPoint | None) -> tuple[int, int]:
+        """The row a zoom keeps in place, and the viewport's y it is kept at (-1: none). Zoomed
+        again with the mouse where it was, the photo is the one it first zoomed on: the photo
+        under it now may be another, as a line holds more or fewer photos at each size."""
+        if anchor is not None:
+            if self._zoomed_at is not None and self._zoomed_at[0] == anchor and self._zoomed_at[1] < self._count():
+                return self._zoomed_at[1], anchor.y()
+            index = self.indexAt(anchor)
+            self._zoomed_at = (QPoint(anchor), index.row()) if index.isValid() else None
+            if index.isValid():
+                return index.row(), anchor.y()
+        current, (first, last) = self.currentIndex(), self._in_sight
+        if self._ours(current) and first <= current.row() <= last:
+            rect = self.cell_rect(current.row())
+            if self.viewport().rect().contains(rect.center()):
+                return current.row(), rect.center().y()
+        return (first, 0) if first >= 0 else (-1, 0)
+
+    def _zoom_gradually(self, steps: float, anchor: QPoint) -> None:
+        """A step for each notch of a mouse wheel; a touchpad, which turns by a fraction of a notch
+        at a time (or pinches by a fraction of a quarter), a step once its fractions make one."""
+        self._zooming += steps
+        while abs(self._zooming) >= 1:
+            step = 1 if self._zooming > 0 else -1
+            self._zooming -= step
+            if not self.zoom(step, anchor):
+                self._zooming = 0.0
+
     def _note_in_sight(self) -> None:
         """The first and last rows in sight now (whole or in part): what a resize keeps in sight."""
         grid, columns = self.gridSize(), self._columns()
@@ -1057,10 +1127,10 @@ class PhotoGridView(QListView):
                           min(self._count(), ((top + self.viewport().height() - 1) // grid.height() + 1) * columns) - 1)
 
     def _fit_cells(self) -> None:
-        """As many columns of about TARGET_CELL px as fit, stretched to fill the width."""
+        """As many columns of about the cell target's px as fit, stretched to fill the width."""
         width = max(1, self.viewport().width() - 1)
-        columns = max(1, round(width / self.TARGET_CELL))
-        side = max(96, width // columns)
+        columns = max(1, round(width / self._cell_target))
+        side = max(self.CELL_TARGETS[0], width // columns)
         cell = QSize(side, side)
         if cell != self.gridSize():
             self._delegate.set_cell(cell)
@@ -1370,6 +1440,7 @@ class PhotoGridView(QListView):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
         self._pointer = event.position().toPoint()
+        self._zoomed_at = None
         self._rehover()
         self._update_band()
 
@@ -1380,9 +1451,18 @@ class PhotoGridView(QListView):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self._pointer = event.position().toPoint()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._zoom_gradually((event.angleDelta().y() or event.angleDelta().x()) / 120, self._pointer)
+            event.accept()
+            return
+        self._zoomed_at = None
         super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+            self._zoom_gradually(event.value() / 0.25, event.position().toPoint())
+            event.accept()
+            return True
         if event.type() == QEvent.Type.Leave:  # to the scroll bar too, where the view itself is not left
             self._pointer = None
             self._rehover()

@@ -624,6 +624,7 @@ class MainWindow(QMainWindow):
         self.library_menu = self.menuBar().addMenu("&Library")
         self.library_menu.aboutToShow.connect(self._fill_library_menu)
         self._fill_library_menu()
+        self._view_menu()
         self.photo_menu = self.menuBar().addMenu("&Photo")
         self.photo_menu.aboutToShow.connect(self._fill_photo_menu)
         self._fill_photo_menu()
@@ -1735,6 +1736,33 @@ class MainWindow(QMainWindow):
         menu.setObjectName("PhotoMenu")
         self._add_photo_actions(menu, ids)
         return menu
+
+    def _view_menu(self) -> None:
+        """Larger or smaller photos in the grid (also Ctrl+wheel, or a touchpad's pinch, over it),
+        as file managers and photo apps do: a year's photos at a glance, or a few seen well."""
+        menu = self.menuBar().addMenu("&View")
+        larger = menu.addAction("Larger photos", lambda: self.grid.zoom(1))
+        larger.setShortcuts(list(dict.fromkeys([*QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomIn),
+                                                QKeySequence("Ctrl+=")])))  # + is shifted on most keyboards
+        smaller = menu.addAction("Smaller photos", lambda: self.grid.zoom(-1))
+        smaller.setShortcuts(_standard_or(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
+        default = menu.addAction("Default size", lambda: self.grid.set_cell_target(self.grid.DEFAULT_CELL))
+        default.setShortcut(QKeySequence("Ctrl+0"))
+        for action, name in ((larger, "larger"), (smaller, "smaller"), (default, "default_size")):
+            action.setObjectName(name)
+        self._zoom_actions = (larger, smaller, default)
+        self.pages.currentChanged.connect(lambda _index: self._update_zoom_actions())
+        self.grid.cell_target_changed.connect(lambda _target: self._update_zoom_actions())
+        self._update_zoom_actions()
+
+    def _update_zoom_actions(self) -> None:
+        """Only over the grid (the preview and the duplicates keep their sizes), and not past either end."""
+        larger, smaller, default = self._zoom_actions
+        target, sizes = self.grid.cell_target, self.grid.CELL_TARGETS
+        on_grid = self.pages.currentWidget() is self.pages.widget(1)
+        larger.setEnabled(on_grid and target < sizes[-1])
+        smaller.setEnabled(on_grid and target > sizes[0])
+        default.setEnabled(on_grid and target != self.grid.DEFAULT_CELL)
 
     def _fill_library_menu(self) -> None:
         """The menu bar's Library menu: where the sidebar goes first, and what its right-click menu does with

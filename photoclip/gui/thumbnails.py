@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage, QImageReader, QPainter, QPainterPath, QPixmap
 
 from photoclip import imaging
 from photoclip.catalog import Photo
+from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 
@@ -54,7 +55,8 @@ class _ThumbnailTask(QRunnable):
             photo = self._library.photo(self.photo_id)
             if photo is None:
                 raise LookupError("no longer in the library")
-            image = load_square(thumbnail_file(self._library, photo), self._side, self._radius * self._ratio)
+            image = load_square(thumbnail_file(self._library, photo, self._side), self._side,
+                                self._radius * self._ratio)
             image.setDevicePixelRatio(self._ratio)  # the ratio it was made for, though the window's changed since
         except Exception as exc:  # a bad file is data: remembered, shown as broken
             log.debug("no thumbnail for photo %s: %s", self.photo_id, exc)
@@ -70,9 +72,16 @@ class _ThumbnailTask(QRunnable):
             pass  # the loader is gone (window closed)
 
 
-def thumbnail_file(library: Library, photo: Photo) -> Path:
-    """The cached thumbnail of `photo`, made now if needed (worker threads only)."""
+def thumbnail_file(library: Library, photo: Photo, side_px: int = imaging.THUMBNAIL_SIDE) -> Path:
+    """The cached thumbnail of `photo` that shows it sharp at `side_px`, made now if needed
+    (worker threads only). A large one needs the photo: on a drive unplugged, the usual one
+    (made when it was indexed) stands in, as a little soft is better than a broken mark."""
     digest = photo.hash or imaging.file_hash(photo.path)  # pending photos are not hashed yet
+    if side_px > imaging.THUMBNAIL_SIDE:
+        try:
+            return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, imaging.LARGE_THUMBNAIL_SIDE)
+        except (OSError, ImageDecodeError) as exc:
+            log.debug("no large thumbnail of %s (%s): the usual one stands in", photo.path, exc)
     return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, imaging.THUMBNAIL_SIDE)
 
 
