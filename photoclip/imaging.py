@@ -94,6 +94,7 @@ __all__ = [
     "bytes_hash",
     "cached_thumbnails",
     "decode_photo",
+    "display_image",
     "ensure_thumbnail",
     "file_hash",
     "make_thumbnail",
@@ -603,7 +604,15 @@ def _pixels_hash(stream: IO[bytes], fmt: str, hash_algorithm: str, orientation: 
 
 
 def make_thumbnail(path: Path, max_side: int) -> bytes:
-    """JPEG bytes of the photo, upright, fitting in max_side x max_side (never upscaled)."""
+    """JPEG bytes of the photo, upright, in sRGB, fitting in max_side x max_side (never upscaled)."""
+    image, _size = display_image(path, max_side)
+    return _thumbnail_jpeg(image, image.size, None)
+
+
+def display_image(path: Path, max_side: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The photo as a screen shows it, upright, in sRGB, fitting in max_side x max_side (never
+    upscaled), and its whole size upright: a view zoomed in needs its pixels themselves, which
+    a JPEG made of them again (make_thumbnail) blurs and takes long to write for 50 MP."""
     if max_side <= 0:
         raise ValueError(f"max_side must be positive, not {max_side}")
     path = Path(path)
@@ -611,7 +620,11 @@ def make_thumbnail(path: Path, max_side: int) -> bytes:
         with _read_source(path, None) as (stream, _hash):
             decoded = _decode_stream(stream, lambda size: _fit_inside(size, max_side))
         image, full_size = decoded.upright()
-        return _thumbnail_jpeg(image, _fit_inside(full_size, max_side), decoded.icc)
+        size = _fit_inside(full_size, max_side)
+        if image.size != size:
+            image = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+        image = colour.to_srgb(image, decoded.icc)
+        return (image if image.mode == "RGB" else image.convert("RGB")), full_size
 
 
 def save_thumbnail(photo: DecodedPhoto, cache_dir: Path, side: int = THUMBNAIL_SIDE) -> Path | None:

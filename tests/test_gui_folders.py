@@ -52,8 +52,8 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     qtbot.waitUntil(lambda: [window.model.index(row, 0).data(MarkRole) for row in range(6)] == ["missing"] * 6,
                     timeout=WAIT_MS)  # a photo not at hand, not a broken file
     window.open_preview(window.model.index(0, 0))
-    qtbot.waitUntil(lambda: window.preview.canvas._message not in ("", "Loading…"), timeout=WAIT_MS)
-    assert window.preview.canvas._message == (
+    qtbot.waitUntil(lambda: window.preview.canvas.message not in ("", "Loading…"), timeout=WAIT_MS)
+    assert window.preview.canvas.message == (
         "Its folder usb-drive is offline (an unplugged drive?): plug it in to see this photo.")
     window.escape()
     window.sidebar.tree.setCurrentItem(home_item)

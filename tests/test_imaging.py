@@ -165,6 +165,9 @@ def test_a_camera_jpeg_is_decoded_from_its_main_image_never_from_an_image_stored
     assert _close(_pixel(photo, 5, photo.image.height - 5), BLUE)
     with Image.open(io.BytesIO(imaging.make_thumbnail(path, 256))) as thumb:
         assert _close(thumb.getpixel((5, thumb.height - 5)), BLUE)
+    shown, whole = imaging.display_image(path, 10_000)  # the preview zoomed in: its own pixels, upright
+    assert whole == shown.size == (main[1], main[0]) and shown.mode == "RGB"
+    assert _close(shown.getpixel((5, shown.height - 5)), BLUE)
 
 
 def _exif_with_thumbnail(thumbnail: Image.Image, orientation: int = 1) -> bytes:

@@ -1739,30 +1739,52 @@ class MainWindow(QMainWindow):
 
     def _view_menu(self) -> None:
         """Larger or smaller photos in the grid (also Ctrl+wheel, or a touchpad's pinch, over it),
-        as file managers and photo apps do: a year's photos at a glance, or a few seen well."""
+        as file managers and photo apps do: a year's photos at a glance, or a few seen well; in
+        the preview, the photo zoomed in to see its pixels."""
         menu = self.menuBar().addMenu("&View")
-        larger = menu.addAction("Larger photos", lambda: self.grid.zoom(1))
+        larger = menu.addAction("", lambda: self._zoom(1))
         larger.setShortcuts(list(dict.fromkeys([*QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomIn),
                                                 QKeySequence("Ctrl+=")])))  # + is shifted on most keyboards
-        smaller = menu.addAction("Smaller photos", lambda: self.grid.zoom(-1))
+        smaller = menu.addAction("", lambda: self._zoom(-1))
         smaller.setShortcuts(_standard_or(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
-        default = menu.addAction("Default size", lambda: self.grid.set_cell_target(self.grid.DEFAULT_CELL))
+        default = menu.addAction("", lambda: self._zoom(0))
         default.setShortcut(QKeySequence("Ctrl+0"))
         for action, name in ((larger, "larger"), (smaller, "smaller"), (default, "default_size")):
             action.setObjectName(name)
         self._zoom_actions = (larger, smaller, default)
         self.pages.currentChanged.connect(lambda _index: self._update_zoom_actions())
         self.grid.cell_target_changed.connect(lambda _target: self._update_zoom_actions())
+        self.preview.canvas.zoom_changed.connect(self._update_zoom_actions)
         self._update_zoom_actions()
 
+    def _zoom(self, steps: int) -> None:
+        """`steps` larger or smaller (0: back to the usual size), in the grid or the preview."""
+        if self.pages.currentWidget() is self.preview:
+            if steps:
+                self.preview.canvas.zoom(steps)
+            else:
+                self.preview.canvas.fit()
+        elif steps:
+            self.grid.zoom(steps)
+        else:
+            self.grid.set_cell_target(self.grid.DEFAULT_CELL)
+
     def _update_zoom_actions(self) -> None:
-        """Only over the grid (the preview and the duplicates keep their sizes), and not past either end."""
+        """Over the grid and the preview (the duplicates keep their sizes), and not past either end."""
         larger, smaller, default = self._zoom_actions
-        target, sizes = self.grid.cell_target, self.grid.CELL_TARGETS
-        on_grid = self.pages.currentWidget() is self.pages.widget(1)
-        larger.setEnabled(on_grid and target < sizes[-1])
-        smaller.setEnabled(on_grid and target > sizes[0])
-        default.setEnabled(on_grid and target != self.grid.DEFAULT_CELL)
+        page = self.pages.currentWidget()
+        if page is self.preview:
+            canvas = self.preview.canvas
+            texts = ("Zoom in", "Zoom out", "Fit in window")
+            enabled = (canvas.can_zoom(1), canvas.can_zoom(-1), canvas.scale is not None)
+        else:
+            target, sizes, on_grid = self.grid.cell_target, self.grid.CELL_TARGETS, page is self.pages.widget(1)
+            texts = ("Larger photos", "Smaller photos", "Default size")
+            enabled = (on_grid and target < sizes[-1], on_grid and target > sizes[0],
+                       on_grid and target != self.grid.DEFAULT_CELL)
+        for action, text, on in zip(self._zoom_actions, texts, enabled):
+            action.setText(text)
+            action.setEnabled(on)
 
     def _fill_library_menu(self) -> None:
         """The menu bar's Library menu: where the sidebar goes first, and what its right-click menu does with

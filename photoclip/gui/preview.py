@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
     QFontMetrics,
     QIcon,
     QImage,
     QKeyEvent,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
     QPixmap,
     QResizeEvent,
     QShortcut,
@@ -56,6 +53,7 @@ from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
 from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
+from photoclip.gui.photo_canvas import PhotoCanvas
 from photoclip.gui.tags import TagPanel
 from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, as_written, file_path, graphemes, right_to_left
 from photoclip.ids import PhotoId
@@ -65,6 +63,9 @@ from photoclip.tagging import PhotoTag
 log = logging.getLogger(__name__)
 
 MAX_PREVIEW_SIDE = 2560
+ZOOMED_SIDE = 8192
+"""The longest side decoded for a photo zoomed in: all of a 48 MP phone's photo (up to 270 MB
+for the largest panorama, once, for the photo shown)."""
 INFO_WIDTH = 300  # the facts panel where the window has room
 MIN_INFO_WIDTH = 260  # ... and in a narrow window: a date or a folder's last name still reads on a line or two
 INFO_CHARS, MIN_INFO_CHARS = 40, 24  # the same in the font's average characters, where a large font needs more
@@ -84,6 +85,7 @@ class _Loaded:
     photo: Photo | None
     image: QImage | None
     failure: str | None
+    photo_size: QSize = QSize()  # its whole size, upright, in its own pixels
     place: str | None = None  # where it was taken, named by its town
     caption: str | None = None  # what its owner wrote about it (captions.py)
     missing: bool = False  # its file is not there (moved, deleted, on an unplugged drive)
@@ -97,14 +99,18 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
         return _Loaded(None, None, "This photo is no longer in the library.")
     place, caption, copies = library.place_of(photo), library.caption(photo_id), tuple(library.copies_of(photo_id))
     try:
-        data = imaging.make_thumbnail(photo.path, side)
+        image, size = _picture(photo, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
-        return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place, caption,
-                       missing=not photo.path.exists(), copies=copies)
-    image = QImage.fromData(data)
-    if image.isNull():
-        return _Loaded(photo, None, "Cannot decode it", place, caption, copies=copies)
-    return _Loaded(photo, image, None, place, caption, copies=copies)
+        return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place=place,
+                       caption=caption, missing=not photo.path.exists(), copies=copies)
+    return _Loaded(photo, image, None, size, place, caption, copies=copies)
+
+
+def _picture(photo: Photo, side: int) -> tuple[QImage, QSize]:
+    """The photo fitting in `side` (pool thread), in the screen's pixel format, and its whole size."""
+    picture, (width, height) = imaging.display_image(photo.path, side)
+    image = QImage(picture.tobytes(), picture.width, picture.height, 3 * picture.width, QImage.Format.Format_RGB888)
+    return image.convertToFormat(QImage.Format.Format_RGB32), QSize(width, height)
 
 
 COPIES_NAMED = 3  # the copies the preview names; more are counted
@@ -129,42 +135,6 @@ def _offline(library: Library, photo: Photo) -> str | None:
     if root.gone:
         return f"Its folder {root.path.name} is not found (deleted, moved or renamed?)."
     return f"Its folder {root.path.name} is offline (an unplugged drive?): plug it in to see this photo."
-
-
-class _Canvas(QWidget):
-    """The picture, fitted to the space, on a dark background."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._pixmap: QPixmap | None = None
-        self._message = ""
-
-    def set_pixmap(self, pixmap: QPixmap | None, message: str = "") -> None:
-        self._pixmap, self._message = pixmap, message
-        self.update()
-
-    def pixmap(self) -> QPixmap | None:
-        return self._pixmap
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#1b1e24"))
-        side = min(24, self.width() // 40)  # a narrow picture keeps its pixels rather than a margin
-        area = self.rect().adjusted(side, 16, -side, -16)
-        if self._pixmap is not None and not self._pixmap.isNull():
-            size = self._pixmap.deviceIndependentSize().toSize()
-            size.scale(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            if size.width() > self._pixmap.deviceIndependentSize().width() * 2:  # tiny photos: do not blow up past 2x
-                size = (self._pixmap.deviceIndependentSize() * 2).toSize()
-            target = QRect(0, 0, size.width(), size.height())
-            target.moveCenter(area.center())
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawPixmap(target, self._pixmap)
-        if self._message:
-            painter.setPen(QColor("#d5d9e0"))
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
-        painter.end()
 
 
 def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
@@ -570,6 +540,7 @@ class PreviewPage(QWidget):
         self._photo: Photo | None = None
         self._token = 0
         self._tags_token = 0
+        self._pixels_asked = -1  # the photo (by its token) whose whole pixels were asked for
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -580,7 +551,8 @@ class PreviewPage(QWidget):
         bar = self._build_bar()
         bar.fit_back()  # its smallest width, Back's arrow alone, holds before it is first shown
         left.addWidget(bar)
-        self.canvas = _Canvas()
+        self.canvas = PhotoCanvas()
+        self.canvas.pixels_wanted.connect(self._load_pixels)
         left.addWidget(self.canvas, 1)
         outer.addLayout(left, 1)
         self._info = self._build_info()
@@ -778,6 +750,25 @@ class PreviewPage(QWidget):
         self.tags.clear()
         self.refresh_tags()
 
+    def _load_pixels(self) -> None:
+        """Zoomed in past the screen-sized picture: the photo's own pixels, once per photo shown."""
+        token, photo = self._token, self._photo
+        if photo is None or self._pixels_asked == token:
+            return
+        self._pixels_asked = token
+        ratio = self.canvas.pixmap().devicePixelRatio() if self.canvas.pixmap() is not None else 1.0
+
+        def loaded(result: tuple[QImage, QSize]) -> None:
+            if token == self._token:
+                pixmap = QPixmap.fromImage(result[0])
+                pixmap.setDevicePixelRatio(ratio)
+                self.canvas.sharpen(pixmap, result[1])
+
+        def failed(exc: BaseException) -> None:
+            log.info("cannot read %s whole to zoom in: %s", photo.path, exc)
+
+        self._ops.query(lambda _lib: _picture(photo, ZOOMED_SIDE), loaded, failed, parent=self, long=True)
+
     def set_position(self, position: GridPosition) -> None:
         """Where the photo shown is among the grid's: "3 of 12" ("400 of 400+" while the grid
         lists more as it scrolls), and whether there is a photo before it and after it. The grid
@@ -815,7 +806,7 @@ class PreviewPage(QWidget):
         self._writable = writable
         self.tags.set_writable(writable)
         # a line a key: one would not fit a narrow panel; Tab reaches the tags, then the buttons below them
-        keys = "← →  previous / next\nTab  tags and buttons\nEsc  back"
+        keys = "← →  previous / next\nCtrl+wheel  zoom\nTab  tags and buttons\nEsc  back"
         self.keys_hint.setText(f"{keys}\nDel  move to the trash" if writable else keys)
 
     def _show_loaded(self, result: _Loaded, ratio: float) -> None:
@@ -844,7 +835,7 @@ class PreviewPage(QWidget):
         if result.image is not None:
             pixmap = QPixmap.fromImage(result.image)
             pixmap.setDevicePixelRatio(ratio)
-            self.canvas.set_pixmap(pixmap)
+            self.canvas.set_pixmap(pixmap, photo_size=result.photo_size)
         elif result.failure:
             self.canvas.set_pixmap(None, result.failure)
 

@@ -1,0 +1,316 @@
+"""The preview's picture: fitted to the space, or zoomed in to look at its pixels (is it sharp,
+which of two shots has the eyes open), as photo viewers let one: Ctrl+wheel or a touchpad's
+pinch at the mouse, a double-click for 100 % and back, a drag or the wheel to move about.
+
+Zoom is in the photo's own pixels: 100 % shows each of them on a pixel of the screen. The
+picture first shown is the screen-sized one; zoomed in past its pixels, the canvas asks for the
+photo's whole (`pixels_wanted`) and shows the smaller one enlarged until it comes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+ZOOM_STEPS = (0.1, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+"""The scales zoomed through (screen pixels per photo pixel), the fitted one before them."""
+BACKGROUND = QColor("#1b1e24")
+TEXT = QColor("#d5d9e0")
+WHEEL_PAN = 0.5  # of a notch's 120: px moved per eighth of a degree turned, as a page scrolls
+
+
+class PhotoCanvas(QWidget):
+    """The picture, fitted to the space on a dark background, or zoomed."""
+
+    pixels_wanted = Signal()  # zoomed past the picture's pixels: the photo's own are needed
+    zoom_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._pixmap: QPixmap | None = None
+        self._message = ""
+        self._photo_size = QSize()  # the photo's whole size, upright, in its own pixels
+        self._scale: float | None = None  # screen pixels per photo pixel; None: fitted
+        self._focus = QPointF(0.5, 0.5)  # the point of the photo at the canvas's centre, as fractions of it
+        self._dragged_from: QPointF | None = None
+        self._zooming = 0.0  # the part of a step a touchpad has turned or pinched so far
+
+    def set_pixmap(self, pixmap: QPixmap | None, message: str = "", photo_size: QSize | None = None) -> None:
+        """Show another photo (or a message), fitted; zoomable once `photo_size`, its whole size
+        upright, is known (not for the grid's square thumbnail standing in meanwhile)."""
+        self._pixmap, self._message = pixmap, message
+        self._photo_size = QSize(photo_size) if photo_size is not None else QSize()
+        self._scale, self._focus, self._zooming = None, QPointF(0.5, 0.5), 0.0
+        self._changed()
+
+    def sharpen(self, pixmap: QPixmap, photo_size: QSize) -> None:
+        """The same photo in more pixels (or its whole size now known): shown as zoomed now."""
+        self._pixmap, self._photo_size = pixmap, photo_size
+        self.update()
+
+    def pixmap(self) -> QPixmap | None:
+        return self._pixmap
+
+    @property
+    def scale(self) -> float | None:
+        """Screen pixels per photo pixel while zoomed (1.0: 100 %); None while fitted."""
+        return self._scale
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+    def needs_pixels(self) -> bool:
+        """Zoomed in past what the picture shown holds."""
+        pixmap = self._pixmap
+        if self._scale is None or pixmap is None or pixmap.isNull() or self._photo_size.isEmpty():
+            return False
+        return self._scale * self._photo_size.width() > pixmap.width() * 1.02
+
+    # zooming
+
+    def zoom(self, steps: int, anchor: QPointF | None = None) -> bool:
+        """`steps` of ZOOM_STEPS in (> 0) or out, keeping the photo's point at `anchor` (the
+        canvas's centre by default) where it is; out past the fitted size, fitted. False where
+        there is nothing to zoom or no further to go."""
+        if not self.can_zoom(steps):
+            return False
+        self._zoom_to(self._stepped(steps), anchor)
+        return True
+
+    def can_zoom(self, steps: int) -> bool:
+        """Whether zoom(steps) would change anything."""
+        return self._zoomable() and self._stepped(steps) != self._scale
+
+    def _stepped(self, steps: int) -> float | None:
+        fitted = self._fitted_scale()
+        scale = self._scale if self._scale is not None else fitted
+        for _ in range(abs(steps)):
+            if steps > 0:
+                scale = next((step for step in ZOOM_STEPS if step > scale * 1.01), scale)
+            else:
+                smaller = [step for step in ZOOM_STEPS if step < scale * 0.99]
+                scale = smaller[-1] if smaller and smaller[-1] > fitted * 1.01 else fitted
+        return None if scale == fitted else scale
+
+    def fit(self) -> bool:
+        """Back to the whole photo fitted; False if it was."""
+        if self._scale is None:
+            return False
+        self._zoom_to(None, None)
+        return True
+
+    def toggle_actual_size(self, anchor: QPointF) -> None:
+        """A double-click: 100 % at the point clicked (a photo smaller than the space, its next
+        step up), or back to fitted."""
+        if self._scale is not None:
+            self.fit()
+        elif self._zoomable():
+            fitted = self._fitted_scale()
+            self._zoom_to(1.0 if fitted < 0.99 else next((s for s in ZOOM_STEPS if s > fitted * 1.01), None),
+                          anchor)
+
+    def _zoom_to(self, scale: float | None, anchor: QPointF | None) -> None:
+        area = QRectF(self.rect())
+        anchor = anchor if anchor is not None else area.center()
+        before = self._photo_rect()
+        at = QPointF((anchor.x() - before.x()) / before.width(), (anchor.y() - before.y()) / before.height())
+        self._scale = scale
+        if scale is None:
+            self._focus = QPointF(0.5, 0.5)
+        else:
+            size = self._zoomed_size()
+            left, top = anchor.x() - at.x() * size.width(), anchor.y() - at.y() * size.height()
+            self._focus = QPointF((area.center().x() - left) / size.width(), (area.center().y() - top) / size.height())
+            self._keep_in_view()
+        self._changed()
+
+    def _zoom_gradually(self, steps: float, anchor: QPointF) -> None:
+        """A step per notch of a mouse wheel; a touchpad's fractions of one once they make one."""
+        self._zooming += steps
+        while abs(self._zooming) >= 1:
+            step = 1 if self._zooming > 0 else -1
+            self._zooming -= step
+            if not self.zoom(step, anchor):
+                self._zooming = 0.0
+
+    def _pan(self, dx: float, dy: float) -> None:
+        """Move the photo by (dx, dy) logical px, as far as it has more to show."""
+        if self._scale is None:
+            return
+        size = self._zoomed_size()
+        self._focus = QPointF(self._focus.x() - dx / size.width(), self._focus.y() - dy / size.height())
+        self._keep_in_view()
+        self.update()
+
+    def _keep_in_view(self) -> None:
+        """A photo larger than the space covers it (no background past its edge); a smaller
+        one stays centred on that side."""
+        area, size = self.rect(), self._zoomed_size()
+        x, y = self._focus.x(), self._focus.y()
+        half_w, half_h = area.width() / 2 / size.width(), area.height() / 2 / size.height()
+        x = 0.5 if half_w >= 0.5 else min(1 - half_w, max(half_w, x))
+        y = 0.5 if half_h >= 0.5 else min(1 - half_h, max(half_h, y))
+        self._focus = QPointF(x, y)
+
+    def _changed(self) -> None:
+        self._follow_cursor()
+        self.update()
+        self.zoom_changed.emit()
+        if self.needs_pixels():
+            self.pixels_wanted.emit()
+
+    # geometry
+
+    def _zoomable(self) -> bool:
+        return self._pixmap is not None and not self._pixmap.isNull() and not self._photo_size.isEmpty()
+
+    def _area(self) -> QRect:
+        """Where a fitted photo goes: the canvas less a margin (a narrow one keeps its pixels); a
+        zoomed one has all of the canvas."""
+        side = min(24, self.width() // 40)
+        return self.rect().adjusted(side, 16, -side, -16)
+
+    def _fitted_rect(self) -> QRectF:
+        pixmap = self._pixmap
+        assert pixmap is not None
+        own = pixmap.deviceIndependentSize().toSize()
+        size = QSize(own)
+        size.scale(self._area().size(), Qt.AspectRatioMode.KeepAspectRatio)
+        if size.width() > own.width() * 2:  # tiny photos: do not blow up past 2x
+            size = own * 2
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(self._area().center())
+        return QRectF(target)
+
+    def _fitted_scale(self) -> float:
+        return self._fitted_rect().width() * self.devicePixelRatioF() / max(1, self._photo_size.width())
+
+    def _zoomed_size(self) -> QSize:
+        scale, ratio = self._scale or self._fitted_scale(), self.devicePixelRatioF() or 1.0
+        return QSize(max(1, round(self._photo_size.width() * scale / ratio)),
+                     max(1, round(self._photo_size.height() * scale / ratio)))
+
+    def _photo_rect(self) -> QRectF:
+        """Where the photo is drawn, in the canvas's logical pixels."""
+        if self._scale is None:
+            return self._fitted_rect()
+        area, size, ratio = QRectF(self.rect()), self._zoomed_size(), self.devicePixelRatioF() or 1.0
+        left = area.center().x() - self._focus.x() * size.width()
+        top = area.center().y() - self._focus.y() * size.height()
+        # on whole pixels of the screen: at 100 % each of the photo's on one, not spread over two
+        return QRectF(round(left * ratio) / ratio, round(top * ratio) / ratio, size.width(), size.height())
+
+    def _movable(self) -> bool:
+        """Zoomed larger than the space: there is more of it to drag into sight."""
+        if self._scale is None:
+            return False
+        size, area = self._zoomed_size(), self.rect()
+        return size.width() > area.width() or size.height() > area.height()
+
+    def _follow_cursor(self) -> None:
+        if self._dragged_from is not None:
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        elif self._movable():
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.unsetCursor()
+
+    # events
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), BACKGROUND)
+        pixmap = self._pixmap
+        if pixmap is not None and not pixmap.isNull():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            target = self._photo_rect()
+            shown = target.intersected(QRectF(self.rect()))
+            if not shown.isEmpty():  # only the part in sight: a photo zoomed to 8x is thousands of px wide
+                kx, ky = pixmap.width() / target.width(), pixmap.height() / target.height()
+                source = QRectF((shown.x() - target.x()) * kx, (shown.y() - target.y()) * ky,
+                                shown.width() * kx, shown.height() * ky)
+                painter.drawPixmap(shown, pixmap, source)
+            if self._scale is not None:
+                self._paint_scale(painter)
+        if self._message:
+            painter.setPen(TEXT)
+            painter.drawText(self._area(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
+        painter.end()
+
+    def _paint_scale(self, painter: QPainter) -> None:
+        """How far it is zoomed, at the bottom right ("100 %"), while it is."""
+        text = f"{round((self._scale or 0) * 100):,} %"
+        metrics = painter.fontMetrics()
+        box = QRect(0, 0, metrics.horizontalAdvance(text) + 16, metrics.height() + 8)
+        box.moveBottomRight(self.rect().bottomRight() - QPoint(12, 12))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawRoundedRect(box, 6, 6)
+        painter.setPen(TEXT)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._scale is not None:
+            self._keep_in_view()
+            self._follow_cursor()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms at the mouse; the wheel alone moves a zoomed photo about."""
+        turned = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._zoom_gradually((turned.y() or turned.x()) / 120, event.position())
+        elif self._scale is not None:
+            pixels = event.pixelDelta()
+            if pixels.isNull():
+                pixels = QPoint(round(turned.x() * WHEEL_PAN), round(turned.y() * WHEEL_PAN))
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and not pixels.x():
+                pixels = QPoint(pixels.y(), 0)
+            self._pan(pixels.x(), pixels.y())
+        else:
+            event.ignore()
+            return
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+            self._zoom_gradually(event.value() / 0.25, event.position())
+            event.accept()
+            return True
+        return super().event(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.toggle_actual_size(event.position())
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._movable():
+            self._dragged_from = event.position()
+            self._follow_cursor()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._dragged_from is not None:
+            moved = event.position() - self._dragged_from
+            self._dragged_from = event.position()
+            self._pan(moved.x(), moved.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._dragged_from is not None:
+            self._dragged_from = None
+            self._follow_cursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,165 @@
+"""The preview's picture zoomed in and out: at the mouse, to the photo's own pixels, moved about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from photoclip.gui.photo_canvas import BACKGROUND, ZOOM_STEPS
+from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
+
+RED_BOX = (2600, 900, 2680, 980)  # where the large photo's red square is, in its pixels
+
+
+def _large_photo() -> Image.Image:
+    """4000 x 3000 of random grey blocks (detail a stretched picture loses), a red square in it."""
+    cells = np.random.default_rng(5).integers(40, 216, (300, 400), np.uint8)
+    photo = Image.fromarray(cells).convert("RGB").resize((4000, 3000), Image.Resampling.NEAREST)
+    photo.paste((255, 0, 0), RED_BOX)
+    return photo
+
+
+@pytest.fixture
+def preview(qtbot, make_window, open_library, tmp_path: Path):
+    """The preview of the large photo, its screen-sized picture shown; and the photo."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    photo = _large_photo()
+    photo.save(folder / "large.png")
+    Image.new("RGB", (120, 90), (30, 160, 90)).save(folder / "small.png")
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 and settled(window), timeout=WAIT_MS)
+    row = next(r for r in range(2) if library.photo(window.model.photo_id(r)).path.name == "large.png")
+    window.open_preview(window.model.index(row, 0))
+    canvas = window.preview.canvas
+    qtbot.waitUntil(lambda: canvas.can_zoom(1), timeout=WAIT_MS)
+    qtbot.wait(100)  # the page's layout settles around the picture
+    return window, canvas, photo
+
+
+def shown(canvas) -> np.ndarray:
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, :image.width() * 3].reshape(image.height(), image.width(), 3).copy()  # the image's memory goes
+
+
+def red_square(canvas) -> tuple[QPointF, int]:
+    """Where the red square is drawn on the canvas (its middle) and how wide."""
+    pixels = shown(canvas).astype(int)
+    red = (pixels[..., 0] > 200) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)
+    ys, xs = np.nonzero(red)
+    assert len(xs), "the red square is not in sight"
+    return QPointF(xs.mean(), ys.mean()), int(xs.max() - xs.min() + 1)
+
+
+def wheel(canvas, point: QPointF, angle: int, modifiers=Qt.KeyboardModifier.ControlModifier) -> None:
+    event = QWheelEvent(point, QPointF(canvas.mapToGlobal(point.toPoint())), QPoint(), QPoint(0, angle),
+                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(canvas, event)
+
+
+def test_ctrl_wheel_zooms_in_at_the_mouse_to_the_photos_own_pixels(qtbot, preview) -> None:
+    """The preview showed a photo fitted to the window, no more: whether it was sharp, or which of
+    two shots had the eyes open, could not be seen. Ctrl+wheel zooms at the mouse (the point under
+    it stays under it); past the screen-sized picture, the photo's own pixels are read and at
+    100 % each shows on a pixel of the screen."""
+    window, canvas, photo = preview
+    assert canvas.scale is None and red_square(canvas)[1] < 30
+    canvas.zoom(2)  # larger than the canvas both ways: from here on nothing is centred on a side
+    assert canvas.scale == 0.25
+    where, width = red_square(canvas)
+
+    for _ in range(3):
+        wheel(canvas, where, 120)
+    assert canvas.scale == 0.667
+    assert abs(red_square(canvas)[0].x() - where.x()) < 2 and abs(red_square(canvas)[0].y() - where.y()) < 2
+    wheel(canvas, where, 120)
+    assert canvas.scale == 1.0
+    qtbot.waitUntil(lambda: canvas.pixmap().width() == 4000, timeout=WAIT_MS)
+    middle, width = red_square(canvas)
+    assert width == RED_BOX[2] - RED_BOX[0]
+    assert abs(middle.x() - where.x()) < 3 and abs(middle.y() - where.y()) < 3
+    screen = shown(canvas)
+    left, top = (round(middle.x() - width / 2 + 0.5) - 100,
+                 round(middle.y() - width / 2 + 0.5) - 100)  # 100 px above and left of the square
+    expected = np.asarray(photo)[RED_BOX[1] - 100:RED_BOX[1], RED_BOX[0] - 100:RED_BOX[0]]
+    assert np.abs(screen[top:top + 100, left:left + 100].astype(int) - expected).mean() < 1
+
+    wheel(canvas, where, -120 * len(ZOOM_STEPS))
+    assert canvas.scale is None
+    assert red_square(canvas)[1] < 30
+
+
+def test_a_zoomed_photo_is_moved_by_a_drag_or_the_wheel_never_past_its_edge(qtbot, preview) -> None:
+    window, canvas, _photo = preview
+    centre = QPointF(canvas.width() / 2, canvas.height() / 2)
+    canvas.toggle_actual_size(centre)  # what a double-click does
+    assert canvas.scale == 1.0
+    assert canvas.cursor().shape() == Qt.CursorShape.OpenHandCursor
+    qtbot.waitUntil(lambda: canvas.pixmap().width() == 4000, timeout=WAIT_MS)
+    before = shown(canvas)
+
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    qtbot.mouseMove(canvas, (centre + QPointF(50, 30)).toPoint())
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=(centre + QPointF(50, 30)).toPoint())
+    after = shown(canvas)
+    assert np.array_equal(after[100:300, 150:350], before[70:270, 100:300])  # moved 50 right, 30 down
+
+    wheel(canvas, centre, -120, Qt.KeyboardModifier.NoModifier)  # the wheel alone: down the photo
+    assert np.array_equal(shown(canvas)[100:300, 150:350], after[160:360, 150:350])
+    for _ in range(40):  # to its bottom edge and past it: the photo still fills the canvas
+        wheel(canvas, centre, -1200, Qt.KeyboardModifier.NoModifier)
+    background = np.array([BACKGROUND.red(), BACKGROUND.green(), BACKGROUND.blue()])
+    assert not np.all(shown(canvas)[-5:] == background, axis=-1).any()
+
+    canvas.toggle_actual_size(centre)
+    assert canvas.scale is None
+
+
+def test_the_view_menu_and_its_keys_zoom_the_preview_and_the_next_photo_shows_whole(qtbot, preview) -> None:
+    window, canvas, _photo = preview
+    canvas.setFocus()
+    assert [a.text() for a in _view_actions(window)] == ["Zoom in", "Zoom out", "Fit in window"]
+    assert [a.isEnabled() for a in _view_actions(window)] == [True, False, False]
+
+    qtbot.keyClick(canvas, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(canvas, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    zoomed = canvas.scale
+    assert zoomed is not None and [a.isEnabled() for a in _view_actions(window)] == [True, True, True]
+    qtbot.keyClick(canvas, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale is not None and canvas.scale < zoomed
+    qtbot.keyClick(canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale is None
+    cell = window.grid.gridSize()
+
+    canvas.zoom(3)
+    qtbot.keyClick(window.preview, Qt.Key.Key_Right if window.preview.next_button.isEnabled() else Qt.Key.Key_Left)
+    assert canvas.scale is None
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name == "small.png",
+                    timeout=WAIT_MS)
+    assert window.grid.gridSize() == cell  # the keys zoomed the preview, not the grid behind it
+
+
+def test_a_photo_smaller_than_the_window_zooms_from_its_fitted_size_up(qtbot, preview) -> None:
+    """A small photo is shown at twice its size at most; a double-click zooms it further rather
+    than to 100 %, which would make it smaller."""
+    window, canvas, _photo = preview
+    qtbot.keyClick(window.preview, Qt.Key.Key_Right if window.preview.next_button.isEnabled() else Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name == "small.png"
+                    and canvas.can_zoom(1), timeout=WAIT_MS)
+    assert not canvas.can_zoom(-1)
+    canvas.toggle_actual_size(QPointF(canvas.width() / 2, canvas.height() / 2))
+    assert canvas.scale == 3.0
+
+
+def _view_actions(window) -> list:
+    [menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&View"]
+    return [a for a in menu.actions() if not a.isSeparator()]
