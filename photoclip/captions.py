@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from PIL import Image
 
 from photoclip import cjk, xmp
-from photoclip.names import marked_words, spelling_key
+from photoclip.names import marked_words, one_spelling, spelling_key
 
 log = logging.getLogger(__name__)
 
@@ -365,14 +365,17 @@ def search_words(texts: Iterable[str]) -> list[str]:
     character can be a word ("犬", a dog). Lowercased as the catalog's full-text index folds
     them, which keeps "ß" ("straße"; casefold() would make it "strasse", which no caption holds)
     and leaves accents to the index. A word typed with marks on its letters ("שָׁלוֹם") is one word,
-    without them (names.spelling_key): the catalog keeps each caption's words so too."""
+    without them (names.spelling_key), and one typed with Persian's letters or another script's digits is
+    spelt as Arabic's and 0-9 ("کتاب" as "كتاب", "۲۰۱۹" as "2019": names.one_spelling): the catalog keeps
+    each caption's words so too."""
     words = (_typed(m.group()) for text in texts for m in marked_words(text))
     return list(dict.fromkeys(w for w in words if (len(w) > 1 or cjk.has_cjk(w)) and w not in _STOP_WORDS))
 
 
 def _typed(word: str) -> str:
-    """A query's word as the captions' index holds it: lowercased; without its marks where it has any."""
-    return spelling_key(word) if any(unicodedata.combining(char) for char in word) else word.lower()
+    """A query's word as the captions' index holds it: lowercased, its letters and digits spelt one way;
+    without its marks where it has any."""
+    return spelling_key(word) if any(unicodedata.combining(char) for char in word) else one_spelling(word.lower())
 
 
 def _text(value: object) -> str:

@@ -27,14 +27,14 @@ import numpy as np
 from photoclip import cjk, places
 from photoclip.errors import CatalogOutdatedError, LibraryError, LibraryFullError
 from photoclip.ids import PhotoId, RootId
-from photoclip.names import file_name_key, key_range, marked_words, name_key, spelling_key
+from photoclip.names import file_name_key, key_range, marked_words, name_key, one_spelling, spelling_key
 from photoclip.rawfile import is_raw_name, one_shot, shot_stem, stands_for_raw
 from photoclip.tagging import normalize_tag
 from photoclip.when import date_in_name, date_of_folder
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 27
+SCHEMA_VERSION = 28
 MIGRATION_WAIT_S = 5.0  # how long a process without the library's lock waits for its holder to update an older catalog
 
 MOVED_BY_COPY_S = 24 * 3600.0
@@ -419,6 +419,18 @@ _MIGRATIONS: dict[int, str] = {
     UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar)
         WHERE cjk IS NOT cjk_index_terms(in_file, in_sidecar);
     """,
+    # Names are looked up, and captions found, with Persian's and Urdu's yeh, kaf and heh as Arabic's and every
+    # script's digits as 0-9 (names.one_spelling): "كتابخانه" finds "کتابخانه.jpg", "2019" "عکس ۲۰۱۹.jpg". Names
+    # and folders dated in such digits ("IMG_٢٠٢٣٠٥١٤_…", "سفر ۲۰۱۹") date their undated photos at the next scan.
+    28: """
+    UPDATE photos SET name_key = file_name_key(path) WHERE name_key <> file_name_key(path);
+    UPDATE captions SET cjk = cjk_index_terms(in_file, in_sidecar)
+        WHERE cjk IS NOT cjk_index_terms(in_file, in_sidecar);
+    INSERT OR IGNORE INTO dates_to_read_again (photo_id)
+        SELECT f.photo_id FROM file_facts f JOIN photos p ON p.id = f.photo_id
+        WHERE p.format != 'raw' AND NOT f.dated AND NOT f.dated_beside AND p.path <> one_spelling(p.path)
+        AND (name_date(p.path) IS NOT NULL OR folder_dated(p.path));
+    """,
 }
 
 CATALOG_FILE = "catalog.sqlite"
@@ -631,6 +643,7 @@ class Catalog:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.create_function("cjk_index_terms", 2, _cjk_index_terms, deterministic=True)
             conn.create_function("file_name_key", 1, _file_name_key, deterministic=True)
+            conn.create_function("one_spelling", 1, one_spelling, deterministic=True)
             conn.create_function("name_date", 1, _name_date)
             conn.create_function("folder_dated", 1, _folder_dated)
             conn.create_function("pixel_midnight", 1, _pixel_midnight, deterministic=True)

@@ -18,7 +18,8 @@ def name_key(name: str) -> str:
     "IMG_1234" is "img 1234"; "Zürich" is "zurich", "Łódź" "lodz", "İstanbul" "istanbul" and
     "Ακρόπολη" "ακροπολη" (Greek capitals are written without them), as people type them. Hebrew
     and Arabic are read without their vowel marks, which most people leave out: "שָׁלוֹם" is "שלום",
-    "مُحَمَّد" "محمد", "أحمد" "احمد"."""
+    "مُحَمَّد" "محمد", "أحمد" "احمد"; Persian's and Urdu's yeh, kaf and heh as Arabic's ("کتاب" is "كتاب",
+    "علی" "علي"), and every script's digits as 0-9 ("۲۰۱۹" and "２０１９" are "2019")."""
     return " ".join(re.findall(r"[^\W_]+", _folded(name)))
 
 
@@ -52,10 +53,24 @@ def _marked_word() -> re.Pattern[str]:
 
 def _folded(name: str) -> str:
     """`name` in lower case, without the accents of its Latin and Greek letters and the marks of its
-    Hebrew and Arabic ones."""
-    return _unaccented(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS)
+    Hebrew and Arabic ones, its letters and digits spelt one way (one_spelling)."""
+    return _unaccented(one_spelling(unicodedata.normalize("NFC", name).casefold()).translate(_PLAIN_LETTERS))
 
 
+def one_spelling(text: str) -> str:
+    """`text` with the letters and digits that are one however a keyboard writes them written one way: the
+    yeh, kaf and heh of Persian and Urdu keyboards as Arabic's ("کتاب" is "كتاب", "علی" "علي"), and the digits
+    of every script as 0-9 ("۲۰۱۹", "٢٠١٩" and "２０１９" are "2019"). Each character stays one character, so
+    what is found in it is where it was written."""
+    if text.isascii():
+        return text
+    return _OTHER_DIGIT.sub(lambda digit: str(int(digit.group())), text.translate(_ONE_LETTER))
+
+
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script: \d is any of them, and int() reads them
+_ONE_LETTER = str.maketrans({  # Persian's and Urdu's letters that are Arabic's, as their keyboards type them
+    "ی": "ي", "ک": "ك",  # Persian (and Urdu) yeh and kaf
+    "ہ": "ه", "ۂ": "ه", "ۀ": "ه"})  # Urdu's heh goal (with hamza above) and Persian's heh with yeh above
 _PLAIN_LETTERS = str.maketrans({  # letters whose mark is part of the letter, not an accent apart
     "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th",
     "ٱ": "ا",  # alef wasla, an alef with a mark Unicode does not set apart (as it does أ إ آ)
@@ -64,7 +79,8 @@ _MARKED_SCRIPTS = ("LATIN ", "GREEK ", "HEBREW ", "ARABIC ")
 """Scripts whose letters are typed without their marks. Hebrew's and Arabic's are vowels and
 cantillation, left out in everyday writing, and the hamza or madda set on a letter: أ إ آ are alef,
 as Arabic search engines fold them (ؤ is waw and ئ yeh). Letters stay apart, though those engines
-fold some: ة is not ه, nor ى ي ("على", on, would name a tag "علي", Ali)."""
+fold some: ة is not ه, nor ى ي ("على", on, would name a tag "علي", Ali). So are Urdu's letters that
+are its own: ھ (bh of "بھائی", brother, is no "بہائی", Baha'i) and ے ("لڑکے", boys, is no "لڑکی", a girl)."""
 
 
 def _unaccented(word: str) -> str:
@@ -85,8 +101,9 @@ def _unaccented(word: str) -> str:
 
 
 def file_name_key(path: str) -> str:
-    """name_key of a file's name less its suffix: "/photos/😀 Selfie.JPG" is "selfie"."""
-    return name_key(os.path.splitext(os.path.basename(path))[0])
+    """name_key of a file's name less its suffix: "/photos/😀 Selfie.JPG" is "selfie", and so is
+    "Selfie.JPG." (dots and spaces ending a name, which Windows drops, are no suffix)."""
+    return name_key(os.path.splitext(os.path.basename(path).rstrip(". "))[0])
 
 
 def key_range(key: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from photoclip.errors import PhotoclipError, QueryError
 from photoclip.fsutil import expanded
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
-from photoclip.names import marked_words, name_key
+from photoclip.names import marked_words, name_key, one_spelling
 from photoclip.places import NEGATIONS, PREPOSITIONS, Place, extract_place, joined
 from photoclip.when import MONTHS, QUOTED, Period, dashes_between_dates, extract_period
 
@@ -200,12 +200,13 @@ def _with_words_left_out(sign: int, text: str, weight: float) -> list[QueryTerm]
     '-"tour bus"') as terms of their own, subtracted; a hyphen inside a word ("t-shirt") is none.
     A minus before a date or a place leaves out all its words, as " - " does ("beach -last summer",
     "in portugal -in lisbon"): left out one by one, "-in" was subtracted and "lisbon" kept to."""
-    matches = list(_LEFT_OUT_WORD.finditer(text))
+    matches = list(_LEFT_OUT_WORD.finditer(one_spelling(text)))  # "-۲۰۱۹" is "-2019": the pattern reads 0-9
     kept, left_out, at = [], [], 0
     for match, after in zip(matches, [*(m.start() for m in matches[1:]), len(text)]):
         end = match.end() if match[1] is not None else _left_out_end(text, match, after)
         kept.append(text[at:match.start()])
-        left_out.append(match[1] or " ".join(text[match.start() + 1:end].split()))
+        left_out.append(text[match.start(1):match.end(1)] if match[1] is not None
+                        else " ".join(text[match.start() + 1:end].split()))
         at = end
     rest = " ".join(" ".join([*kept, text[at:]]).split())
     return [*([QueryTerm(sign, text=rest, weight=weight)] if rest else []), *(QueryTerm(-1, text=w) for w in left_out)]

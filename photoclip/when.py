@@ -70,6 +70,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache, partial
 from pathlib import Path
 
+from photoclip.names import one_spelling
 from photoclip.places import NEGATIONS
 
 _MONTH_WORDS = [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -1117,7 +1118,7 @@ def extract_period(text: str, today: date | None = None) -> tuple[str, Period | 
     them ("from march 2022 to july 2023", "2022 or 2023"); the period's words are theirs in the order
     the query says them ("in may, since 2024"), whichever pattern found them first."""
     today = today or date.today()
-    rest = scan = text
+    rest, scan = text, one_spelling(text)  # "beach ۲۰۱۹" is "beach 2019"; what is left is as it was typed
     for quoted in QUOTED.finditer(text):
         scan = _blanked(scan, quoted.start(), quoted.end(), "\0")
     period = None
@@ -1257,16 +1258,16 @@ def dashes_between_dates(query: str, today: date | None = None) -> str:
     alone, and extract_period reads either as a range. Only dates: "summer - winter" is still a minus, since a
     season or month without its year is a date only after a word such as "from" ("from june - august")."""
     today = today or date.today()
-
-    def written(match: re.Match[str]) -> str:
+    written, at = [], 0
+    for match in _SPACED_DASH.finditer(one_spelling(query)):  # read in 0-9, written back as typed
         sides = (match["first"], match["second"])
         if _resolve("range", match, today) is None or not (
                 match["lead"] or _all_days(sides) or all(isinstance(_atom(side, today), tuple) for side in sides)):
-            return match.group()
+            continue
         start, end = match.span("dash")
-        return match.string[match.start():start] + " \u2013 " + match.string[end:match.end()]
-
-    return _SPACED_DASH.sub(written, query)
+        written += [query[at:start], " \u2013 "]
+        at = end
+    return "".join(written) + query[at:]
 
 
 _NAME_DATE = re.compile(
@@ -1339,7 +1340,7 @@ def date_in_name(name: str, today: date | None = None) -> str | None:
     make it another moment than the photo it is a copy of (dedup). A sync tool's conflict copy is
     read by its original's name (without_sync_conflict): the date it adds is when two computers
     clashed, never when the photo was taken."""
-    name = without_sync_conflict(name)
+    name = without_sync_conflict(one_spelling(name))  # "IMG_٢٠٢٣٠٥١٤_…" of an app writing its locale's digits
     epoch = _EPOCH_NAME.match(name)
     found = _in_local_time(EPOCH + timedelta(milliseconds=int(epoch[1]))) if epoch else _date_written(name)
     if found is not None and _SENT_NAME.search(name):

@@ -368,6 +368,28 @@ def test_a_search_typed_with_hebrew_or_arabic_vowel_marks_finds_captions_with_or
     assert found("مُحَمَّد") == found("محمد") == [ids[2], ids[3]]
 
 
+def test_a_search_finds_captions_in_persian_or_arabic_letters_and_any_scripts_digits_as_typed_either_way(
+    catalog: Catalog,
+) -> None:
+    """A caption written on a Persian keyboard ("کتابخانه ملی") was not found by the same words typed on
+    an Arabic one ("كتابخانه ملي"), nor one in Arabic by Persian's letters; nor "۲۰۱۹" by "2019"."""
+    root = catalog.add_root(Path("/c"))
+    ids = []
+    for i, text in enumerate(["کتابخانه ملی تهران", "علي في البيت", "سفر ۲۰۱۹ به شیراز", "كعكة 2021"]):
+        catalog.add_pending(root.id, [(f"/c/{i}.jpg", 1, i)])
+        ids.append(catalog.photo_by_path(f"/c/{i}.jpg").id)
+        meta = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=None, format="jpeg", caption=text)
+        catalog.store_batch("m", [(ids[i], meta, np.ones(4, np.float32))], [])
+
+    def found(query: str) -> list[PhotoId]:
+        return sorted(catalog.captioned(catalog.caption_words_known(captions.search_words([query]))))
+
+    assert captions.search_words(["کتابخانه ۲۰۱۹"]) == ["كتابخانه", "2019"]
+    assert found("كتابخانه ملي") == found("کتابخانه ملی") == [ids[0]]
+    assert found("علی") == found("علي") == [ids[1]] and found("على") == []  # "على" (on) is not Ali
+    assert found("2019") == found("۲۰۱۹") == found("٢٠١٩") == [ids[2]] and found("۲۰۲۱ كعكة") == [ids[3]]
+
+
 def test_a_caption_is_judged_by_the_part_that_is_kept() -> None:
     head = "Grandma's birthday at the lake house, with everyone there. " * 40
     text = head + "\x00\x01\xfe\xff" * 1_000_000  # and megabytes of bytes after it (a TIFF's description)

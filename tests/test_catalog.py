@@ -1213,3 +1213,28 @@ def test_a_new_catalog_logs_one_line_not_one_per_schema_step(tmp_path: Path, cap
         Catalog(tmp_path / "catalog.sqlite").close()
     said = [r.getMessage() for r in caplog.records if "schema" in r.getMessage()]
     assert said == [f"catalog {tmp_path / 'catalog.sqlite'} made (schema {SCHEMA_VERSION})"]
+
+
+def test_a_schema_27_catalog_finds_persian_letters_and_other_digits_typed_as_arabic_and_0_to_9(tmp_path: Path) -> None:
+    """Persian keyboards type ی and ک where Arabic ones type ي and ك, and names say "۲۰۱۹" where people type
+    2019: an older catalog keeps the keys and caption words it made as written, and is re-keyed when opened. Its
+    undated photos that a name or folder in such digits dates are read again for their date."""
+    path = tmp_path / "catalog.sqlite"
+    catalog = Catalog(path)
+    books, year, trip = _indexed(catalog, ["/p/کتابخانه ملی.jpg", "/p/عکس ۲۰۱۹.jpg", "/p/سفر ۲۰۱۹/a.jpg"])
+    ali, = _captioned_photos(catalog, [("علی در کتابخانه", None)])
+
+    def found() -> tuple[list[PhotoId], ...]:
+        return catalog.named_whole("كتابخانه ملي"), catalog.named_whole("عكس 2019"), catalog.captioned(["علي"])
+
+    assert found() == ([books], [year], [ali])
+    catalog.close()
+    with sqlite3.connect(path) as conn:  # the keys and caption words schema 27 made, letters and digits as written
+        conn.execute("UPDATE photos SET name_key = 'کتابخانه ملی' WHERE id = ?", (books,))
+        conn.execute("UPDATE photos SET name_key = 'عکس ۲۰۱۹' WHERE id = ?", (year,))
+        conn.execute("INSERT INTO file_facts (photo_id, dated, placed) VALUES (?, 0, 0)", (trip,))
+        conn.executescript("UPDATE captions SET cjk = NULL; PRAGMA user_version = 27;")
+    conn.close()
+    catalog = Catalog(path)
+    assert found() == ([books], [year], [ali]) and catalog.dates_to_read_again(10) == [trip]
+    catalog.close()

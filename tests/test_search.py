@@ -557,3 +557,10 @@ def test_words_that_look_a_little_like_a_path_are_words(query: str) -> None:
 
     assert typed_folder(query) is None and missing_image(query) is None
     assert [term.text for term in parse_query(query)] == [" ".join(query.split())]
+
+
+def test_a_year_left_out_in_persian_digits_is_left_out_as_in_0_to_9() -> None:
+    """"beach -۲۰۱۹" kept to 2019 once dates were read in any script's digits: its minus was read only before 0-9."""
+    terms, period = search.take_period(parse_query("beach -۲۰۱۹"))
+    assert [t.text for t in terms] == ["beach"] and period.words == "-2019" and period.but
+    assert [(t.sign, t.text) for t in parse_query('دریا -"کیک ۲"')] == [(1, "دریا"), (-1, "کیک ۲")]

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import locale
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from photoclip.when import FolderDate, dashes_between_dates, date_of_folder, extract_period, span_words
+from tests.helpers import located_photo, write_photo
 
 TODAY = date(2026, 12, 1)  # a Tuesday
 
@@ -1139,3 +1141,56 @@ def test_a_folder_named_by_no_date_of_its_own_dates_nothing(folder: str) -> None
 ])
 def test_days_are_said_as_people_say_them(start: str, end: str, said: str) -> None:
     assert span_words(datetime.fromisoformat(start), datetime.fromisoformat(end)) == said
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end", "words"), [
+    ("کیک تولد ۲۰۱۹", "کیک تولد", (2019, 1, 1), (2020, 1, 1), "2019"),  # Persian's digits; the rest as typed
+    ("beach in ٢٠١٩", "beach", (2019, 1, 1), (2020, 1, 1), "in 2019"),  # Arabic's
+    ("２０１９ 海", "海", (2019, 1, 1), (2020, 1, 1), "2019"),  # a Japanese IME's full-width digits
+    ("summer ۲۰۱۹", "", (2019, 6, 1), (2019, 9, 1), "summer 2019"),
+    ("٢٠٢٣-٠٥-١٤", "", (2023, 5, 14), (2023, 5, 15), "2023-05-14"),
+    ("2019-۰۷", "", (2019, 7, 1), (2019, 8, 1), "2019-07"),  # was 2019, and "-۰۷" to search for
+    ("from ۲۰۱۹ to ۲۰۲۱", "", (2019, 1, 1), (2022, 1, 1), "from 2019 to 2021"),
+])
+def test_a_date_written_in_another_scripts_digits_is_read_as_in_0_to_9(
+    query: str, rest: str, start: tuple[int, int, int], end: tuple[int, int, int], words: str,
+) -> None:
+    """"beach ۲۰۱۹" was searched for its words: the photos of 2019 were not kept to, as "beach 2019" keeps."""
+    left, period = extract_period(query, TODAY)
+    assert (left, period.spans, period.words) == (rest, ((datetime(*start), datetime(*end)),), words)
+
+
+@pytest.mark.parametrize("query", ["1398", "۱۳۹۸", "in ۱۳۹۸", "سفر ۱۳۹۸", "beach in ۲۰۴۹", 'beach "۲۰۱۹"'])
+def test_a_persian_calendars_year_is_a_word_as_1398_is(query: str) -> None:
+    """A year of the Solar Hijri calendar is no Gregorian year (1398 is 2019-2020): searched as words, as are
+    a year to come and one in quotes, whatever digits write them."""
+    assert extract_period(query, TODAY) == (query, None)
+
+
+def test_dates_in_names_and_folders_are_read_in_any_scripts_digits() -> None:
+    """An app that writes its locale's digits names a photo "IMG_٢٠٢٣٠٥١٤_…"; a Persian names a folder "سفر ۲۰۱۹"
+    (a trip, 2019). Neither dated its photos; a Solar Hijri date ("۱۴۰۲۰۲۲۴", 1402/02/24) dates none."""
+    from photoclip.when import date_in_name
+
+    assert date_in_name("IMG_٢٠٢٣٠٥١٤_١٢٣٤٥٦.jpg", TODAY) == "2023-05-14T12:34:56"
+    assert date_in_name("IMG_۱۴۰۲۰۲۲۴_123456.jpg", TODAY) is None
+    assert date_of_folder("/p/سفر ۲۰۱۹", TODAY) == FolderDate(datetime(2019, 1, 1), datetime(2020, 1, 1))
+    assert date_of_folder("/p/۲۰۱۹/۰۷", TODAY) == FolderDate(datetime(2019, 7, 1), datetime(2019, 8, 1))
+    assert date_of_folder("/p/سفر ۱۳۹۸", TODAY) is None
+    assert dashes_between_dates("کیک march ۲۰۲۲ - july ۲۰۲۳") == "کیک march ۲۰۲۲ \u2013 july ۲۰۲۳"
+
+
+def test_a_search_with_a_year_in_persian_digits_keeps_to_that_year(open_library, tmp_path: Path) -> None:
+    """"دریا ۲۰۱۹" (sea, 2019) listed every photo, ranked by its words, where "دریا 2019" kept to 2019's:
+    those taken then, and those in a folder named so."""
+    photos = tmp_path / "photos"
+    dated = located_photo(photos / "a.jpg", 1, None, "2019:05:01 10:00:00")
+    located_photo(photos / "b.jpg", 2, None, "2021:05:01 10:00:00")
+    in_folder = write_photo(photos / "سفر ۲۰۱۹" / "c.jpg", seed=3)
+    write_photo(photos / "d.jpg", seed=4)
+    library = open_library()
+    library.index([photos])
+
+    for query in ("دریا ۲۰۱۹", "دریا 2019", "in ٢٠١٩"):
+        hits, scope = library.search_scoped(query, limit=5)
+        assert {h.path for h in hits} == {dated, in_folder} and scope.period.spans[0][0].year == 2019, query
