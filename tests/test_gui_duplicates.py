@@ -732,7 +732,7 @@ def test_a_groups_photos_are_compared_large_side_by_side_with_their_facts(qtbot,
         assert column.facts["Dimensions"].text() == f"{photo.width:,} × {photo.height:,} pixels"
         assert column.facts["Taken"].text().startswith("unknown · file from ")
     big = max(dialog.columns, key=lambda column: column.photo.width)
-    qtbot.waitUntil(lambda: big.image.pixmap().width() == min(big.photo.width, COMPARE_SIDE), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: big.canvas.pixmap().width() == min(big.photo.width, COMPARE_SIDE), timeout=WAIT_MS)
     page.mark_stale()
     assert not page.reload_if_stale() and page.reload_button.isVisibleTo(page)  # the groups stay under it
     dialog.close()

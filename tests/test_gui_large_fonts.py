@@ -178,7 +178,7 @@ def test_the_compare_dialog_shows_a_long_name_and_path_whole(
     dialog.show()
     qtbot.waitExposed(dialog)
     [column] = dialog.columns
-    qtbot.waitUntil(lambda: not column.image.pixmap().isNull(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: column.canvas.pixmap() is not None, timeout=WAIT_MS)
 
     name = column.findChild(QLabel, "DupName")
     for label in (name, *column.facts.values()):

@@ -1,17 +1,20 @@
 """A group of duplicates side by side, large, to tell its copies apart before choosing which
 to keep: each photo with its size, dimensions, date and whole path. The thumbnails show at
-once; the pictures, decoded at the dialog's size in the background, take their places.
+once; the pictures, decoded at the dialog's size in the background, take their places. Zoomed
+in (Ctrl+wheel, a double-click) or moved, one photo takes the others along to the same place at
+the same size: a copy saved smaller or more compressed shows its loss beside its original.
 
 It only shows: the choices stay on the Duplicates page, where the user makes them.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,24 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import humanize, imaging
+from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.gui.grid import taken_line
 from photoclip.gui.ops import Ops
+from photoclip.gui.photo_canvas import ZOOMED_SIDE, PhotoCanvas, picture
 from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
 from photoclip.ids import PhotoId
+
+log = logging.getLogger(__name__)
 
 COMPARE_SIDE = 360  # each picture fits a square this big: two or three side by side on a laptop
 LONG_PART = 12  # characters of a name or folder beyond which a wrapped line may break it anywhere
 COMPARE_MOST = 6  # photos compared at once: each is a picture decoded at COMPARE_SIDE
-
-
-def _decode(photo: Photo, side: int) -> QImage:
-    """The photo fitting `side` (pool thread: QImage only, never QPixmap)."""
-    image = QImage.fromData(imaging.make_thumbnail(photo.path, side))
-    if image.isNull():
-        raise ValueError("cannot decode it")
-    return image
 
 
 def compared(members: Sequence[PhotoId], chosen: PhotoId | None) -> list[PhotoId]:
@@ -98,13 +96,11 @@ class _Column(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        self.image = QLabel("Loading…" if placeholder is None else "")
-        self.image.setObjectName("DupImage")
-        self.image.setFixedSize(COMPARE_SIDE, COMPARE_SIDE)
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        if placeholder is not None:
-            self.show_picture(placeholder)
-        layout.addWidget(self.image)
+        self.canvas = PhotoCanvas(fit_up_to=1.0)  # a copy saved smaller looks smaller
+        self.canvas.setFixedSize(COMPARE_SIDE, COMPARE_SIDE)
+        self.canvas.set_pixmap(placeholder, "" if placeholder is not None else "Loading…")
+        self.sharpened = False  # its whole pixels asked for (zoomed in past the picture's)
+        layout.addWidget(self.canvas)
         name = QLabel(breakable(humanize.shown(photo.path.name)))
         name.setAccessibleName(humanize.shown(photo.path.name))
         name.setObjectName("DupName")
@@ -124,20 +120,12 @@ class _Column(QFrame):
         layout.addLayout(grid)
         layout.addStretch(1)
 
-    def show_picture(self, pixmap: QPixmap) -> None:
-        """`pixmap` fitted to the square, never blown up: a small copy looks smaller than a large one."""
-        ratio = self.devicePixelRatioF() or 1.0
-        side = round(COMPARE_SIDE * ratio)
-        if pixmap.width() > side or pixmap.height() > side:
-            pixmap = pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
-            pixmap.setDevicePixelRatio(ratio)
-        self.image.setPixmap(pixmap)
+    def show_picture(self, shown: tuple[QPixmap, QSize]) -> None:
+        """The picture decoded at the square's size, and the photo's whole size: zoomable."""
+        self.canvas.set_pixmap(shown[0], photo_size=shown[1])
 
     def failed(self, exc: BaseException) -> None:
-        self.image.setPixmap(QPixmap())
-        self.image.setWordWrap(True)
-        self.image.setText(f"Cannot show this photo: {exc}")
+        self.canvas.set_pixmap(None, f"Cannot show this photo: {exc}")
 
 
 class CompareDialog(QDialog):
@@ -151,7 +139,8 @@ class CompareDialog(QDialog):
         self._ops = ops
         layout = QVBoxLayout(self)
         shown = f"{len(photos)} of the {total:,} photos" if total > len(photos) else f"The {len(photos)} photos"
-        line = QLabel(f"{shown} of this group, side by side. Choose which to keep on the Duplicates page.")
+        line = QLabel(f"{shown} of this group, side by side: zoom in on one (Ctrl+wheel, a double-click) and the "
+                      "others follow. Choose which to keep on the Duplicates page.")
         line.setObjectName("Muted")
         line.setWordWrap(True)
         layout.addWidget(line)
@@ -163,6 +152,8 @@ class CompareDialog(QDialog):
             column = _Column(photo, photo.id in kept, thumbnail(photo.id))
             columns.addWidget(column, 0, Qt.AlignmentFlag.AlignTop)
             self.columns.append(column)
+            column.canvas.moved.connect(lambda led=column: self._follow(led))
+            column.canvas.pixels_wanted.connect(lambda wanting=column: self._sharpen(wanting))
             self._load(column)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("CompareScroll")
@@ -183,7 +174,32 @@ class CompareDialog(QDialog):
                     min(hint.height() + 120, screen.height() * 9 // 10))
 
     def _load(self, column: _Column) -> None:
-        side = round(COMPARE_SIDE * (self.devicePixelRatioF() or 1.0))
-        photo = column.photo
-        self._ops.query(lambda _lib: _decode(photo, side), lambda image: column.show_picture(QPixmap.fromImage(image)),
-                        column.failed, parent=self)
+        ratio = self.devicePixelRatioF() or 1.0
+        path = column.photo.path
+        self._ops.query(lambda _lib: picture(path, round(COMPARE_SIDE * ratio)),
+                        lambda shown: column.show_picture((_pixmap(shown[0], ratio), shown[1])), column.failed,
+                        parent=self)
+
+    def _follow(self, led: _Column) -> None:
+        """The other photos to where `led` was zoomed or moved, at its size."""
+        width, focus = led.canvas.view()
+        for column in self.columns:
+            if column is not led:
+                column.canvas.follow(width, focus)
+
+    def _sharpen(self, column: _Column) -> None:
+        """Zoomed in past the picture decoded for the square: the photo's whole pixels, once."""
+        if column.sharpened:
+            return
+        column.sharpened = True
+        ratio = self.devicePixelRatioF() or 1.0
+        path = column.photo.path
+        self._ops.query(lambda _lib: picture(path, ZOOMED_SIDE),
+                        lambda shown: column.canvas.sharpen(_pixmap(shown[0], ratio), shown[1]),
+                        lambda exc: log.info("cannot read %s whole to zoom in: %s", path, exc), parent=self, long=True)
+
+
+def _pixmap(image: QImage, ratio: float) -> QPixmap:
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap

@@ -9,15 +9,30 @@ photo's whole (`pixels_wanted`) and shows the smaller one enlarged until it come
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from photoclip import imaging
 
 ZOOM_STEPS = (0.1, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 """The scales zoomed through (screen pixels per photo pixel), the fitted one before them."""
 BACKGROUND = QColor("#1b1e24")
 TEXT = QColor("#d5d9e0")
 WHEEL_PAN = 0.5  # of a notch's 120: px moved per eighth of a degree turned, as a page scrolls
+ZOOMED_SIDE = 8192
+"""The longest side decoded for a photo zoomed in: all of a 48 MP phone's photo (up to 270 MB
+for the largest panorama, once, for the photo shown)."""
+
+
+def picture(path: Path, side: int) -> tuple[QImage, QSize]:
+    """The photo fitting in `side` (pool thread: QImage only), in the screen's pixel format, and
+    its whole size upright."""
+    shown, (width, height) = imaging.display_image(path, side)
+    image = QImage(shown.tobytes(), shown.width, shown.height, 3 * shown.width, QImage.Format.Format_RGB888)
+    return image.convertToFormat(QImage.Format.Format_RGB32), QSize(width, height)
 
 
 class PhotoCanvas(QWidget):
@@ -25,9 +40,13 @@ class PhotoCanvas(QWidget):
 
     pixels_wanted = Signal()  # zoomed past the picture's pixels: the photo's own are needed
     zoom_changed = Signal()
+    moved = Signal()  # the user zoomed or moved it (not follow()): canvases shown side by side follow
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, fit_up_to: float = 2.0) -> None:
+        """`fit_up_to`: how much a photo smaller than the space is enlarged to fit it (1: not at all,
+        where a small copy is to look smaller than its original)."""
         super().__init__(parent)
+        self._fit_up_to = fit_up_to
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._pixmap: QPixmap | None = None
         self._message = ""
@@ -126,6 +145,25 @@ class PhotoCanvas(QWidget):
             self._focus = QPointF((area.center().x() - left) / size.width(), (area.center().y() - top) / size.height())
             self._keep_in_view()
         self._changed()
+        self.moved.emit()
+
+    def view(self) -> tuple[float | None, QPointF]:
+        """How the photo is shown, for another canvas to follow: its whole width on screen (logical
+        px; None: fitted) and the point of it at the canvas's centre (fractions of it)."""
+        width = None if self._scale is None else self._zoomed_size().width()
+        return width, QPointF(self._focus)
+
+    def follow(self, width: float | None, focus: QPointF) -> None:
+        """Show the photo as wide as another shown `width` px wide, at the same point of it: the same
+        place of two copies side by side, at one size however many pixels each has."""
+        if not self._zoomable() or (width is None and self._scale is None):
+            return
+        ratio = self.devicePixelRatioF() or 1.0
+        self._scale = None if width is None else width * ratio / self._photo_size.width()
+        self._focus = QPointF(0.5, 0.5) if width is None else QPointF(focus)
+        if self._scale is not None:
+            self._keep_in_view()
+        self._changed()
 
     def _zoom_gradually(self, steps: float, anchor: QPointF) -> None:
         """A step per notch of a mouse wheel; a touchpad's fractions of one once they make one."""
@@ -144,6 +182,7 @@ class PhotoCanvas(QWidget):
         self._focus = QPointF(self._focus.x() - dx / size.width(), self._focus.y() - dy / size.height())
         self._keep_in_view()
         self.update()
+        self.moved.emit()
 
     def _keep_in_view(self) -> None:
         """A photo larger than the space covers it (no background past its edge); a smaller
@@ -179,8 +218,8 @@ class PhotoCanvas(QWidget):
         own = pixmap.deviceIndependentSize().toSize()
         size = QSize(own)
         size.scale(self._area().size(), Qt.AspectRatioMode.KeepAspectRatio)
-        if size.width() > own.width() * 2:  # tiny photos: do not blow up past 2x
-            size = own * 2
+        if size.width() > own.width() * self._fit_up_to:  # tiny photos: not blown up past it
+            size = own * self._fit_up_to
         target = QRect(0, 0, size.width(), size.height())
         target.moveCenter(self._area().center())
         return QRectF(target)

@@ -48,12 +48,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import humanize, imaging
+from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
 from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
-from photoclip.gui.photo_canvas import PhotoCanvas
+from photoclip.gui.photo_canvas import ZOOMED_SIDE, PhotoCanvas, picture
 from photoclip.gui.tags import TagPanel
 from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, as_written, file_path, graphemes, right_to_left
 from photoclip.ids import PhotoId
@@ -63,9 +63,6 @@ from photoclip.tagging import PhotoTag
 log = logging.getLogger(__name__)
 
 MAX_PREVIEW_SIDE = 2560
-ZOOMED_SIDE = 8192
-"""The longest side decoded for a photo zoomed in: all of a 48 MP phone's photo (up to 270 MB
-for the largest panorama, once, for the photo shown)."""
 INFO_WIDTH = 300  # the facts panel where the window has room
 MIN_INFO_WIDTH = 260  # ... and in a narrow window: a date or a folder's last name still reads on a line or two
 INFO_CHARS, MIN_INFO_CHARS = 40, 24  # the same in the font's average characters, where a large font needs more
@@ -99,18 +96,11 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
         return _Loaded(None, None, "This photo is no longer in the library.")
     place, caption, copies = library.place_of(photo), library.caption(photo_id), tuple(library.copies_of(photo_id))
     try:
-        image, size = _picture(photo, side)
+        image, size = picture(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
         return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place=place,
                        caption=caption, missing=not photo.path.exists(), copies=copies)
     return _Loaded(photo, image, None, size, place, caption, copies=copies)
-
-
-def _picture(photo: Photo, side: int) -> tuple[QImage, QSize]:
-    """The photo fitting in `side` (pool thread), in the screen's pixel format, and its whole size."""
-    picture, (width, height) = imaging.display_image(photo.path, side)
-    image = QImage(picture.tobytes(), picture.width, picture.height, 3 * picture.width, QImage.Format.Format_RGB888)
-    return image.convertToFormat(QImage.Format.Format_RGB32), QSize(width, height)
 
 
 COPIES_NAMED = 3  # the copies the preview names; more are counted
@@ -767,7 +757,7 @@ class PreviewPage(QWidget):
         def failed(exc: BaseException) -> None:
             log.info("cannot read %s whole to zoom in: %s", photo.path, exc)
 
-        self._ops.query(lambda _lib: _picture(photo, ZOOMED_SIDE), loaded, failed, parent=self, long=True)
+        self._ops.query(lambda _lib: picture(photo.path, ZOOMED_SIDE), loaded, failed, parent=self, long=True)
 
     def set_position(self, position: GridPosition) -> None:
         """Where the photo shown is among the grid's: "3 of 12" ("400 of 400+" while the grid
