@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from photoclip.export import copy_photos
+from photoclip.export import copy_photos, windows_name
 from tests.helpers import write_photo
 from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
 
@@ -83,8 +87,113 @@ def test_a_copy_onto_a_memory_card_gets_a_name_the_card_holds(tmp_path: Path, me
 
 
 def test_a_name_a_linux_drive_holds_is_kept_as_it_is(tmp_path: Path) -> None:
-    source = write_photo(tmp_path / "photos" / "Party: 2019.jpg", seed=1)
-    assert [p.name for p in copy_photos([source], tmp_path / "out").copied] == ["Party: 2019.jpg"]
+    sources = [write_photo(tmp_path / "photos" / name, seed=i) for i, name in enumerate(["Party: 2019.jpg", "CON.jpg"])]
+    assert [p.name for p in copy_photos(sources, tmp_path / "out").copied] == ["Party: 2019.jpg", "CON.jpg"]
+
+
+@pytest.fixture
+def ntfs_drive(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """A real NTFS drive, as a USB drive formatted on Windows is, on a loop device. Called with a FUSE
+    mount command, it is mounted so (again) and its folder returned: "ntfs-3g" as Linux mounts one (type
+    fuseblk), with "-o", "windows_names" refusing names Windows cannot open; "lowntfs-3g", "-o", "ignore_case"
+    shows it as Windows does (one file for the names alike but for case). Skipped where this computer cannot
+    make one (it needs root, a loop device, ntfs-3g and mkntfs)."""
+    image, mounted = tmp_path / "drive.img", tmp_path / "DRIVE"
+    mounted.mkdir()
+    with open(image, "wb") as f:
+        f.truncate(16 << 20)
+    tools = ["mkntfs", "losetup", "ntfs-3g", "lowntfs-3g"]
+    if os.geteuid() != 0 or not all(shutil.which(tool) for tool in tools) or subprocess.run(
+            ["mkntfs", "-F", "-f", "-q", str(image)], capture_output=True).returncode:
+        pytest.skip("making an NTFS drive needs root, ntfs-3g and mkntfs")
+    loop = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True)
+    if loop.returncode:
+        pytest.skip(f"no loop device for an NTFS drive: {loop.stderr.strip()}")
+    device = loop.stdout.strip()
+
+    def mount(*command: str) -> Path:
+        subprocess.run(["umount", str(mounted)], capture_output=True)  # written through: FUSE from a device
+        if subprocess.run([*command, device, str(mounted)], capture_output=True).returncode:
+            pytest.skip(f"cannot mount an NTFS drive through FUSE here ({' '.join(command)})")
+        return mounted
+
+    try:
+        yield mount
+    finally:  # a test that failed leaves no mount behind
+        subprocess.run(["umount", "-l", str(mounted)], capture_output=True)
+        subprocess.run(["losetup", "-d", device], capture_output=True)
+
+
+def test_names_alike_but_for_case_or_unicode_form_get_a_number_and_are_made_once(tmp_path: Path) -> None:
+    """Exported together onto an NTFS USB drive, "Beach.JPG" and another photo "beach.jpg" were two files
+    there, of which Windows opens one; so on any drive, as a folder made here may be carried to one. A Mac
+    writes names decomposed: "Été" composed and decomposed are one name to it."""
+    composed, decomposed = unicodedata.normalize("NFC", "Été"), unicodedata.normalize("NFD", "Été")
+    sources = [write_photo(tmp_path / "photos" / "a" / "Beach.JPG", seed=1),
+               write_photo(tmp_path / "photos" / "b" / "beach.jpg", seed=2),
+               write_photo(tmp_path / "photos" / "a" / f"{composed}.jpg", seed=3),
+               write_photo(tmp_path / "photos" / "b" / f"{decomposed}.jpg", seed=4)]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{composed.upper()}.JPG").write_bytes(b"the user's own file")
+
+    report = copy_photos(sources, out)
+
+    assert [p.name for p in report.copied] == ["Beach.JPG", "beach (2).jpg", f"{composed} (2).jpg",
+                                               f"{decomposed} (3).jpg"]
+    assert all(copy.read_bytes() == source.read_bytes() for copy, source in zip(report.copied, sources))
+    listed = os.listdir(out)
+    assert len({unicodedata.normalize("NFC", name).casefold() for name in listed}) == len(listed) == 5
+
+    again = copy_photos(sources[::-1], out)
+    assert again.copied == [] and again.already == sources[::-1] and sorted(os.listdir(out)) == sorted(listed)
+
+    earlier = tmp_path / "made before"  # both names, as they were made before this rule: found there all the same
+    earlier.mkdir()
+    for source in sources[:2]:
+        shutil.copy2(source, earlier / source.name)
+    assert copy_photos(sources[:2], earlier).already == sources[:2]
+    assert sorted(os.listdir(earlier)) == ["Beach.JPG", "beach.jpg"]
+
+
+def test_on_an_ntfs_drive_windows_opens_each_of_names_alike_but_for_case(
+        tmp_path: Path, ntfs_drive: Callable[..., Path]) -> None:
+    sources = [write_photo(tmp_path / "photos" / "a" / "Beach.JPG", seed=1),
+               write_photo(tmp_path / "photos" / "b" / "beach.jpg", seed=2)]
+    report = copy_photos(sources, ntfs_drive("ntfs-3g") / "Export")
+    assert report.failed == [] and len(report.copied) == 2
+
+    as_windows = ntfs_drive("lowntfs-3g", "-o", "ignore_case") / "Export"
+    listed = os.listdir(as_windows)
+    assert len(set(listed)) == len(listed) == 2
+    assert {(as_windows / name).read_bytes() for name in listed} == {source.read_bytes() for source in sources}
+
+
+DEVICE_NAMES = [("CON.jpg", "CON_.jpg"), ("nul.JPG", "nul_.JPG"), ("com1.jpeg", "com1_.jpeg"),
+                ("aux.tar.jpg", "aux_.tar.jpg"), ("Lpt9 .jpg", "Lpt9 _.jpg"), ("PRN. ", "PRN_"),
+                ("COM\u00b9.jpg", "COM\u00b9_.jpg"), ("CON:1.jpg", "CON_1.jpg"), ("console.jpg", "console.jpg"),
+                ("COM10.jpg", "COM10.jpg"), ("nul (2).jpg", "nul (2).jpg")]
+"""Names Windows gives its devices, in any case, with any extension (the part before the first dot), and
+names like them that are a file's."""
+
+
+def test_a_device_name_windows_reserves_is_not_a_name_windows_gives_a_file() -> None:
+    assert [windows_name(name) for name, _ in DEVICE_NAMES] == [held for _, held in DEVICE_NAMES]
+
+
+def test_a_device_name_on_an_ntfs_drive_gets_a_name_windows_opens(
+        tmp_path: Path, ntfs_drive: Callable[..., Path]) -> None:
+    """ntfs-3g with windows_names refused "CON.jpg" ("the drive does not take that name"): the photo was
+    not copied; a plain ntfs-3g wrote it, and Windows opens the console for it."""
+    sources = [write_photo(tmp_path / "photos" / name, seed=i) for i, (name, _) in enumerate(DEVICE_NAMES)]
+    drive = ntfs_drive("ntfs-3g", "-o", "windows_names")
+
+    report = copy_photos(sources, drive / "export")
+
+    assert report.failed == [] and [p.name for p in report.copied] == [held for _, held in DEVICE_NAMES]
+    assert all(copy.read_bytes() == source.read_bytes() for copy, source in zip(report.copied, sources))
+    again = copy_photos(sources, drive / "export")
+    assert again.copied == [] and again.already == sources
 
 
 def test_a_copy_the_card_cannot_take_names_the_copy_and_why(tmp_path: Path, memory_card: Path) -> None:
