@@ -972,6 +972,9 @@ class Library:
         Those only touched since they were embedded keep their vectors, and when all of them
         were, the model is not even loaded (settle_unchanged).
 
+        Photos of a folder found offline meanwhile (a watcher saw its drive go) whose reads failed as
+        it went wait for it, pending, and are no failures (scan.wait_for_offline_drives).
+
         The vector index is not saved here (it is a cache of the catalog, rebuilt or caught up
         on open), so a background worker can embed small chunks cheaply and save when idle."""
         items, settled = self.settle_touched(items, progress, cancel, on_stored, workers)
@@ -990,6 +993,10 @@ class Library:
             )
         finally:
             self._vectors_dirty = True
+        if scan.wait_for_offline_drives(self.catalog, (str(path) for _, path in items)):
+            photos = self.catalog.photos(pid for pid, _ in items).values()  # FILE_GONE is no failure (pipeline)
+            report = dataclasses.replace(report, failed=sum(
+                photo.status == "failed" and photo.failure != imaging.FILE_GONE for photo in photos))
         self._finish_model_change_if_done()
         return settled.and_then(report)
 

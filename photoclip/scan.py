@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import stat
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -710,14 +711,29 @@ def _offline(catalog: Catalog, root: Root, known: Mapping[str, FileState]) -> Sc
     return ScanResult(root=root, online=False)
 
 
-def _wait_for_the_drive(catalog: Catalog, known: Mapping[str, FileState]) -> None:
+def _wait_for_the_drive(catalog: Catalog, known: Mapping[str, FileState]) -> list[PhotoId]:
     """Photos of a root found offline that failed because their drive went while they were read (a
     card unmounted or pulled out mid-run: FILE_GONE, DRIVE_GONE, INPUT_OUTPUT_ERROR) are no failures:
-    they wait for the drive, pending, as its other photos do, and are read once it is back."""
+    they wait for the drive, pending, as its other photos do, and are read once it is back. Returns them."""
     failed = {state.id: state for state in known.values() if state.status == "failed"}
     ids = catalog.failed_because(failed, FILE_GONE, INPUT_OUTPUT_ERROR, *DRIVE_GONE)
     if ids:
         catalog.mark_changed((pid, failed[pid].size, failed[pid].mtime_ns) for pid in ids)
+    return ids
+
+
+def wait_for_offline_drives(catalog: Catalog, paths: Iterable[str]) -> list[PhotoId]:
+    """Those of the photos at `paths`, just read, on roots marked offline, whose reads failed as their
+    drive went (_wait_for_the_drive): pending, waiting for the drive, not failed. A watcher found the
+    root offline before they were read (it looks between two chunks of a run, and the next chunk may
+    hold photos of it) or while they were: _offline ran before they failed, and went_offline looks at
+    roots still online only. Returns them."""
+    offline = [root for root in catalog.roots() if not root.online]
+    if not offline:
+        return []
+    states = catalog.photo_states(paths)
+    return _wait_for_the_drive(catalog, {path: state for path, state in states.items()
+                                         if _root_of(offline, path) is not None})
 
 
 def went_offline(catalog: Catalog, roots: Iterable[Root]) -> tuple[Root, ...]:
@@ -735,44 +751,75 @@ def _apply_moves(
 ) -> tuple[list[FileEntry], list[PhotoId]]:
     """Pair vanished photos with new files of the same size and bytes; pairs keep their id.
 
+    Among photos and files of the same bytes (a photo and its copy, "Z.jpg" and "Z - Copy.jpg", in a
+    folder renamed while photoclip was closed), each photo goes to the file that kept most of its place
+    (_kinship), whatever order the folder lists them in: its tags and marks stay with its own file, not
+    with the copy listed first. Ties go by path, so every scan pairs them alike.
+
     Matched photos leave `gone`. So do those a new file of their size might have matched had
     it not vanished before it was read (moved again during the scan): a later scan or watch
     event pairs them with wherever it went, instead of their vectors being dropped now."""
     if not new or not gone:
         return new, []
-    by_size: dict[int, list[tuple[str, FileState]]] = {}
-    for path, state in gone.items():
-        by_size.setdefault(state.size, []).append((path, state))
+    sizes = {state.size for state in gone.values()}
     hashes = catalog.hashes([s.id for s in gone.values()])
+    photos_of: dict[tuple[int, str], list[str]] = {}  # (size, hash) -> the vanished photos of those bytes
+    for path, state in gone.items():
+        if state.id in hashes:
+            photos_of.setdefault((state.size, hashes[state.id]), []).append(path)
+    pairs: list[tuple[tuple[int, ...], str, str]] = []
+    vanished: dict[str, int] = {}  # new files gone before they were read, and their sizes
+    for f in new:
+        if f.size not in sizes:
+            continue
+        try:
+            digest = file_hash(Path(f.path), catalog.hash_algorithm)
+        except FileNotFoundError:
+            vanished[f.path] = f.size
+            continue
+        except OSError:
+            continue
+        pairs += [(tuple(-rank for rank in _kinship(old, f.path)), old, f.path)
+                  for old in photos_of.get((f.size, digest), ())]
+    photo_for: dict[str, str] = {}  # new file -> the vanished photo it is
+    gone_to: set[str] = set()  # the vanished photos paired
+    for _, old_path, new_path in sorted(pairs):
+        if new_path not in photo_for and old_path not in gone_to:
+            photo_for[new_path] = old_path
+            gone_to.add(old_path)
     still_new = []
     moved: list[PhotoId] = []
-    vanished_sizes: set[int] = set()
     for f in new:
-        candidates = by_size.get(f.size)
-        match = None
-        if candidates:
-            try:
-                digest = file_hash(Path(f.path), catalog.hash_algorithm)
-            except FileNotFoundError:
-                vanished_sizes.add(f.size)
-                continue
-            except OSError:
-                digest = None
-            for i, (path, state) in enumerate(candidates):
-                if digest is not None and hashes.get(state.id) == digest:
-                    match = candidates.pop(i)
-                    break
-        if match is None:
+        if f.path in photo_for:
+            state = gone.pop(photo_for[f.path])
+            catalog.move_photo(state.id, root.id, f.path, f.size, f.mtime_ns)
+            moved.append(state.id)
+        elif f.path not in vanished:
             still_new.append(f)
-            continue
-        old_path, state = match
-        catalog.move_photo(state.id, root.id, f.path, f.size, f.mtime_ns)
-        del gone[old_path]
-        moved.append(state.id)
-    for size in vanished_sizes:
-        for path, _ in by_size[size]:
-            gone.pop(path, None)
+    vanished_sizes = set(vanished.values())
+    for path in [p for p, state in gone.items() if state.size in vanished_sizes]:
+        del gone[path]
     return still_new, moved
+
+
+def _kinship(old: str, new: str) -> tuple[int, int, int]:
+    """How much of a vanished photo's place a file of its bytes keeps, as (its name as it was, its
+    name in another case or Unicode form, how many of the folders holding it are named as they were,
+    nearest first): more is likelier the photo itself. A drive remounted lower-casing names, or a copy
+    from a Mac (decomposed accents), keeps the names folded; a folder renamed above the photo
+    ("Trip/day 1/Z.jpg" to "Trip2019/day 1/Z.jpg") keeps the folders below it."""
+    old_parts, new_parts = Path(old).parts[::-1], Path(new).parts[::-1]
+    same_folders = 0
+    for old_folder, new_folder in zip(old_parts[1:], new_parts[1:]):
+        if _folded(old_folder) != _folded(new_folder):
+            break
+        same_folders += 1
+    return old_parts[0] == new_parts[0], _folded(old_parts[0]) == _folded(new_parts[0]), same_folders
+
+
+def _folded(name: str) -> str:
+    """A name as a drive that ignores case and Unicode's forms compares it."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def iter_roots_containing(roots: Sequence[Root], path: Path) -> Iterator[Root]:

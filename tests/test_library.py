@@ -7,6 +7,7 @@ import logging
 import os
 import random
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -1046,6 +1047,28 @@ def test_a_photo_put_back_over_another_while_photoclip_was_closed_brings_its_tag
     moved.rename(replaced)
     library.index()
     assert library.tagged("alpha") == [library.photo_at(replaced).id] and library.tagged("beta") == []
+
+
+def test_a_folder_renamed_while_photoclip_was_closed_leaves_each_tag_on_its_own_photo_not_on_its_twin(
+    open_library, tmp_path: Path
+) -> None:
+    """NTFS lists "Z - Copy.jpg" before "Z.jpg": the copy made of each photo tagged "grandma", listed first
+    after their folder was renamed, took the photo's id and its tag (ext4 lists names in an order of its own)."""
+    trip = tmp_path / "T4" / "Trip"
+    photos = [write_photo(trip / f"Z{i}.jpg", seed=i) for i in range(6)]
+    library = open_library()
+    library.index([tmp_path / "T4"])
+    library.add_tag([library.photo_at(p).id for p in photos], "grandma")
+    for photo in photos:
+        shutil.copy2(photo, photo.with_name(f"{photo.stem} - Copy.jpg"))
+    library.index()
+    trip.rename(trip.with_name("Trip2019"))
+
+    assert library.index().moved == 12
+
+    tagged = library.photos(library.tagged("grandma"))
+    assert sorted(str(p.path) for p in tagged.values()) == sorted(str(trip.with_name("Trip2019") / p.name)
+                                                                  for p in photos)
 
 
 def test_a_photo_edited_by_exiftool_keeps_its_tags_and_its_backup_is_not_a_photo(
@@ -3281,6 +3304,40 @@ def test_a_model_not_on_this_machine_becomes_the_librarys_only_once_it_has_loade
     assert load_settings(tmp_path / "lib").model == TINY_MODEL
     with Library.open(tmp_path / "lib") as reopened:
         assert reopened.model_spec.label == TINY_MODEL
+
+
+@pytest.mark.parametrize("how", ["unmounted", "pulled out"])
+def test_photos_read_after_a_watcher_found_their_drive_gone_wait_for_it_and_are_no_failures(
+    open_library, photo_folder: Path, tmp_path: Path, mount_point, how: str
+) -> None:
+    """`watch` found a drive pulled out mid-run offline between two chunks; the photos of it the next chunk read
+    failed ("cannot read file (Transport endpoint is not connected)") and stayed failed while it was out. A
+    socket in each photo's place answers a read as a dead device does (ENXIO, a drive-gone error)."""
+    mount_point(photo_folder)
+    library = open_library()
+    library.add_root(photo_folder)
+    library.scan()
+    chunk = library.pending()
+    photo_folder.rename(tmp_path / "away")
+    photo_folder.mkdir()  # the empty mount point an unmounted drive leaves
+    library.scan_paths([photo_folder])  # the watcher's look at its folders between two chunks
+    assert not library.roots()[0].online
+    sockets = []
+    if how == "pulled out":
+        for _, path in chunk:
+            path.parent.mkdir(exist_ok=True)
+            sockets.append(socket.socket(socket.AF_UNIX))
+            sockets[-1].bind(str(path))
+
+    report = library.embed(chunk, workers=0)
+
+    status = library.status()
+    assert report.failed == 0 and status.counts.failed == 0 and status.counts.pending == 6
+    for sock in sockets:
+        sock.close()
+    shutil.rmtree(photo_folder)
+    (tmp_path / "away").rename(photo_folder)
+    assert library.index().failed == 0 and library.status().counts.indexed == 6
 
 
 def test_status_says_whether_each_folder_is_online_now_and_writes_nothing(

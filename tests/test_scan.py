@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import shutil
 import subprocess
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -763,6 +765,69 @@ def test_a_file_moved_inside_the_root_keeps_its_id(catalog: Catalog, photo_folde
     result = scan_root(catalog, root)
     assert (result.moved, result.added, result.removed) == (1, 0, 0)
     assert catalog.photo_by_path(photo_folder / "moved" / "renamed.jpg").id == pid
+
+
+def _indexed_with_hashes(catalog: Catalog, root: Root, paths: list[Path]) -> list[PhotoId]:
+    """Scan `root`, then give the photos at `paths` their hashes and vectors, as indexing does."""
+    scan_root(catalog, root)
+    ids = [catalog.photo_by_path(p).id for p in paths]
+    catalog.store_batch("m", [(pid, PhotoMetadata(file_hash(p), 1, 1, None, "jpeg"), np.ones(4, np.float32))
+                              for pid, p in zip(ids, paths)], [])
+    return ids
+
+
+@pytest.mark.parametrize(("renamed", "names"), [
+    ("its folder", ("Z.jpg", "Z - Copy.jpg")),
+    ("lower-cased", ("IMG_0001.JPG", "IMGP0001.JPG")),  # pairing by the order of their names fails too
+    ("decomposed", ("Été.jpg", "Fête.jpg")),
+])
+@pytest.mark.parametrize("seen", ["the second file first", "the first file first"])
+def test_files_of_the_same_bytes_renamed_together_each_keep_their_own_photo(
+    catalog: Catalog, tmp_path: Path, renamed: str, names: tuple[str, str], seen: str
+) -> None:
+    """A photo and its copy of the same bytes, renamed at once (their folder renamed, a drive remounted
+    lower-casing names, or copied from a Mac, which decomposes accents): the file named first took the
+    first photo's id, and with it its tags, whichever it was."""
+    trip = tmp_path / "T4" / "Trip"
+    photo = write_photo(trip / names[0], seed=1)
+    twin = trip / names[1]
+    shutil.copy2(photo, twin)
+    root = catalog.add_root(tmp_path / "T4")
+    ids = _indexed_with_hashes(catalog, root, [photo, twin])
+    if renamed == "its folder":
+        trip = trip.rename(trip.with_name("Trip2019"))
+        now = [trip / photo.name, trip / twin.name]
+    else:
+        spelt = str.lower if renamed == "lower-cased" else functools.partial(unicodedata.normalize, "NFD")
+        now = [p.rename(p.with_name(spelt(p.name))) for p in (photo, twin)]
+    named, before = list(now), [photo, twin]
+    if seen == "the second file first":  # in either order, pairing by order alone gives each the other's id
+        named.reverse()
+    else:
+        before.reverse()
+
+    changes = scan_paths(catalog, catalog.roots(), [*named, *before])
+
+    assert sorted(changes.moved) == sorted(ids) and not changes.added and not changes.removed
+    assert [catalog.photo_by_path(p).id for p in now] == ids
+
+
+def test_a_photo_whose_folder_was_renamed_keeps_to_its_file_not_to_a_new_one_of_its_bytes_elsewhere(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Of two new files of its name and bytes, the photo is the one in the same folder below the one renamed."""
+    photo = write_photo(tmp_path / "T4" / "Trip" / "day 2" / "Z.jpg", seed=1)
+    root = catalog.add_root(tmp_path / "T4")
+    [pid] = _indexed_with_hashes(catalog, root, [photo])
+    album = tmp_path / "T4" / "Album" / "Z.jpg"
+    album.parent.mkdir()
+    shutil.copy2(photo, album)
+    trip = (tmp_path / "T4" / "Trip").rename(tmp_path / "T4" / "Trip2019")
+
+    changes = scan_paths(catalog, catalog.roots(), [album, trip / "day 2" / "Z.jpg", photo.parent.parent])
+
+    assert changes.moved == (pid,) and len(changes.added) == 1
+    assert catalog.photo_by_path(trip / "day 2" / "Z.jpg").id == pid and catalog.photo_by_path(album).id != pid
 
 
 def test_unreadable_folders_do_not_delete_their_photos(catalog: Catalog, photo_folder: Path) -> None:
