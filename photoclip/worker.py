@@ -1048,7 +1048,14 @@ class Worker:
         before = {r.id: r.online for r in roots}
         gone, back = [r.path for r in flipped if r.online], [r for r in flipped if not r.online]
         if gone:
-            self.library.scan_paths(gone)
+            failed = self._failed_under(gone)
+            self.library.scan_paths(gone)  # those that failed as their drive went wait for it: no failures
+            self._set_plan_dirty()  # its photos are not read while it is away
+            waiting = failed - self._failed_under(gone)
+            if waiting > 0:  # said failed by the run's progress: they are neither failed nor done
+                stats = self._stats
+                stats.failed, stats.done = max(0, stats.failed - waiting), max(0, stats.done - waiting)
+                self._emit(self._progress_event(None))
         if back:
             self._reconcile(back)
         roots = self.library.roots()
@@ -1059,6 +1066,10 @@ class Worker:
             self._sync_observers()
             self._emit(RootsChanged(tuple(roots)))
         return True
+
+    def _failed_under(self, folders: Sequence[Path]) -> int:
+        return sum(state.status == "failed" for folder in folders
+                   for state in self.library.catalog.states_under(str(folder)).values())
 
     def _present(self, root: Root) -> bool:
         """Its folder is there, and not an empty stand-in for a root that had photos. A drive pulled out

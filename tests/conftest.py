@@ -87,6 +87,39 @@ def memory_card(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
+def ntfs_drive(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """A real NTFS drive, as a USB drive formatted on Windows is, on a loop device. Called with a FUSE
+    mount command, it is mounted so (again) and its folder returned: "ntfs-3g" as Linux mounts one (type
+    fuseblk), with "-o", "windows_names" refusing names Windows cannot open; "lowntfs-3g", "-o", "ignore_case"
+    shows it as Windows does (one file for the names alike but for case). Skipped where this computer cannot
+    make one (it needs root, a loop device, ntfs-3g and mkntfs)."""
+    image, mounted = tmp_path / "drive.img", tmp_path / "DRIVE"
+    mounted.mkdir()
+    with open(image, "wb") as f:
+        f.truncate(16 << 20)
+    tools = ["mkntfs", "losetup", "ntfs-3g", "lowntfs-3g"]
+    if os.geteuid() != 0 or not all(shutil.which(tool) for tool in tools) or subprocess.run(
+            ["mkntfs", "-F", "-f", "-q", str(image)], capture_output=True).returncode:
+        pytest.skip("making an NTFS drive needs root, ntfs-3g and mkntfs")
+    loop = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True)
+    if loop.returncode:
+        pytest.skip(f"no loop device for an NTFS drive: {loop.stderr.strip()}")
+    device = loop.stdout.strip()
+
+    def mount(*command: str) -> Path:
+        subprocess.run(["umount", str(mounted)], capture_output=True)  # written through: FUSE from a device
+        if subprocess.run([*command, device, str(mounted)], capture_output=True).returncode:
+            pytest.skip(f"cannot mount an NTFS drive through FUSE here ({' '.join(command)})")
+        return mounted
+
+    try:
+        yield mount
+    finally:  # a test that failed leaves no mount behind
+        subprocess.run(["umount", "-l", str(mounted)], capture_output=True)
+        subprocess.run(["losetup", "-d", device], capture_output=True)
+
+
+@pytest.fixture
 def open_library(tmp_path: Path) -> Iterator[Callable[..., Library]]:
     """Open libraries on the project's tiny trained CLIP; all are closed after the test."""
     opened: list[Library] = []

@@ -6,9 +6,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,39 +88,6 @@ def test_a_copy_onto_a_memory_card_gets_a_name_the_card_holds(tmp_path: Path, me
 def test_a_name_a_linux_drive_holds_is_kept_as_it_is(tmp_path: Path) -> None:
     sources = [write_photo(tmp_path / "photos" / name, seed=i) for i, name in enumerate(["Party: 2019.jpg", "CON.jpg"])]
     assert [p.name for p in copy_photos(sources, tmp_path / "out").copied] == ["Party: 2019.jpg", "CON.jpg"]
-
-
-@pytest.fixture
-def ntfs_drive(tmp_path: Path) -> Iterator[Callable[..., Path]]:
-    """A real NTFS drive, as a USB drive formatted on Windows is, on a loop device. Called with a FUSE
-    mount command, it is mounted so (again) and its folder returned: "ntfs-3g" as Linux mounts one (type
-    fuseblk), with "-o", "windows_names" refusing names Windows cannot open; "lowntfs-3g", "-o", "ignore_case"
-    shows it as Windows does (one file for the names alike but for case). Skipped where this computer cannot
-    make one (it needs root, a loop device, ntfs-3g and mkntfs)."""
-    image, mounted = tmp_path / "drive.img", tmp_path / "DRIVE"
-    mounted.mkdir()
-    with open(image, "wb") as f:
-        f.truncate(16 << 20)
-    tools = ["mkntfs", "losetup", "ntfs-3g", "lowntfs-3g"]
-    if os.geteuid() != 0 or not all(shutil.which(tool) for tool in tools) or subprocess.run(
-            ["mkntfs", "-F", "-f", "-q", str(image)], capture_output=True).returncode:
-        pytest.skip("making an NTFS drive needs root, ntfs-3g and mkntfs")
-    loop = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True)
-    if loop.returncode:
-        pytest.skip(f"no loop device for an NTFS drive: {loop.stderr.strip()}")
-    device = loop.stdout.strip()
-
-    def mount(*command: str) -> Path:
-        subprocess.run(["umount", str(mounted)], capture_output=True)  # written through: FUSE from a device
-        if subprocess.run([*command, device, str(mounted)], capture_output=True).returncode:
-            pytest.skip(f"cannot mount an NTFS drive through FUSE here ({' '.join(command)})")
-        return mounted
-
-    try:
-        yield mount
-    finally:  # a test that failed leaves no mount behind
-        subprocess.run(["umount", "-l", str(mounted)], capture_output=True)
-        subprocess.run(["losetup", "-d", device], capture_output=True)
 
 
 def test_names_alike_but_for_case_or_unicode_form_get_a_number_and_are_made_once(tmp_path: Path) -> None:

@@ -1355,3 +1355,39 @@ def test_a_cloud_drives_placeholder_says_so_and_is_indexed_once_its_content_come
     os.utime(target, (taken, taken))
     eventually(lambda: target in searchable(live.library), what="the downloaded photo is searchable")
     assert live.library.catalog.photo_by_path(target).status == "indexed"
+
+
+def test_photos_that_failed_as_their_drive_went_are_no_failures_once_the_worker_finds_it_gone(
+    open_library, ntfs_drive
+) -> None:
+    """An NTFS drive pulled out mid-run under `watch`: the chunk read as it went failed ("Transport endpoint is
+    not connected"), then the worker found the drive gone and those photos waiting for it, but its progress
+    still said them failed ("indexed 0 photos, 200 failed") though none was. Its FUSE process killed as the
+    first chunk starts is the drive pulled out: every read fails so, until it is mounted again."""
+    drive = ntfs_drive("ntfs-3g")
+    for i in range(40):
+        write_photo(drive / "DCIM" / f"IMG_{i:04}.JPG", seed=i)
+    library = open_library()
+    library.add_root(drive)
+    progress: list[IndexProgress] = []
+    pulled: list[Path] = []
+
+    def seen(event: WorkerEvent) -> None:
+        if isinstance(event, IndexProgress):
+            if event.total and not pulled:
+                subprocess.run(["pkill", "-KILL", "-f", f"ntfs-3g .* {drive}$"], check=True)
+                pulled.append(event.current)
+            progress.append(event)
+
+    worker = Worker(library, watch=False, settle_s=SETTLE, poll_s=POLL)
+    worker.subscribe(seen)
+    worker.start()
+    try:
+        eventually(lambda: not library.roots()[0].online, what="the drive found gone")
+        assert worker.wait_idle(TIMEOUT)
+    finally:
+        worker.stop()
+    counts = library.status().counts
+    assert counts.failed == 0 and counts.pending + counts.indexed == 40
+    assert any(event.failed for event in progress)  # as the chunk read them
+    assert progress[-1].failed == 0 and progress[-1].done == counts.indexed
