@@ -859,3 +859,23 @@ def test_zoomed_in_a_photo_on_a_drive_unplugged_shows_its_usual_thumbnail(qtbot,
     qtbot.waitUntil(lambda: loader.pixmap(pid) is not None or loader.failure(pid) is not None, timeout=WAIT_MS)
     assert loader.failure(pid) is None and loader.pixmap(pid).width() == 600
     loader.wait()
+
+
+def test_each_zoom_step_changes_the_cells_and_the_smallest_leave_no_gap(qtbot, parts) -> None:
+    """In a grid 1,017 px wide, 304 and 400 px cells both made three columns: "Larger photos" did
+    nothing, and a notch back did nothing either. At 96 px, eleven columns were asked where ten fit,
+    and a gap of 60 px was left at the right."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits(hits(range(1, 301)))
+    view.resize(view.width() + 1017 - view.viewport().width(), 700)
+    qtbot.waitUntil(lambda: view.viewport().width() == 1017, timeout=WAIT_MS)
+
+    view.set_cell_target(232)
+    assert view.can_zoom(1) and view.zoom(1) and view.gridSize().width() == 1016 // 3
+    assert not view.can_zoom(1) and not view.zoom(1)  # 400 px cells: three columns again
+    assert view.zoom(-1) and view.cell_target == 232
+    view.set_cell_target(96)
+    columns = 1016 // view.gridSize().width()
+    assert view.gridSize().width() >= 96 and 1016 - columns * view.gridSize().width() < columns

@@ -167,3 +167,47 @@ def test_at_125_percent_a_grid_cell_shows_its_thumbnail_pixel_for_pixel(tmp_path
     shown = _run(tmp_path, AT_125, library, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="1.25")
     assert shown["ratio"] == 1.25 and shown["square"] != shown["pixels"]  # the case: a square of a fraction of px
     assert shown["differences"] == [0.0] * 6
+
+
+AT_150_ZOOMED = WINDOW + """
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QPointF
+
+window.resize(1100, 760)
+window.show()
+wait_for(app, lambda: window.model.rowCount() == 1 and not window.model.is_loading, 60, "the photo")
+window.open_preview(window.model.index(0, 0))
+canvas = window.preview.canvas
+wait_for(app, lambda: canvas.can_zoom(1), 60, "its picture")
+spin(app, 0.2)
+canvas.toggle_actual_size(QPointF(canvas.width() / 2, canvas.height() / 2))
+wait_for(app, lambda: canvas.pixmap().width() == 4000, 60, "its pixels")
+ratio = window.devicePixelRatioF()
+image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+shown = rows[:, :image.width() * 3].reshape(image.height(), image.width(), 3).astype(np.int16)
+photo = np.asarray(Image.open(library.photo(window.model.photo_id(0)).path).convert("RGB")).astype(np.int16)
+rect = canvas._photo_rect()
+x, y = round(-rect.x() * ratio), round(-rect.y() * ratio)
+difference = float(np.abs(shown[50:450, 50:450] - photo[y + 50:y + 450, x + 50:x + 450]).mean())
+window.shutdown()
+print(json.dumps({"ratio": ratio, "label": canvas.zoom_label(), "difference": difference}))
+"""
+
+
+def test_at_150_percent_a_photo_zoomed_to_100_shows_each_of_its_pixels_on_one_of_the_screens(
+    tmp_path: Path, open_library
+) -> None:
+    """Its size on screen was rounded to whole logical px: 4000 photo pixels made 2667 logical px, 4000.5 of
+    the screen's, and every pixel was resampled."""
+    from tests.test_gui_photo_canvas import _large_photo
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    _large_photo().save(folder / "large.png")
+    library = open_library()
+    library.index([folder])
+    library.close()
+    shown = _run(tmp_path, AT_150_ZOOMED, library.directory, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="1.5")
+    assert shown == {"ratio": 1.5, "label": "100 %", "difference": 0.0}

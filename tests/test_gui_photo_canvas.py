@@ -124,7 +124,7 @@ def test_a_zoomed_photo_is_moved_by_a_drag_or_the_wheel_never_past_its_edge(qtbo
     assert canvas.scale is None
 
 
-def test_the_view_menu_and_its_keys_zoom_the_preview_and_the_next_photo_shows_whole(qtbot, preview) -> None:
+def test_the_view_menu_and_its_keys_zoom_the_preview_and_the_next_photo_is_zoomed_alike(qtbot, preview) -> None:
     window, canvas, _photo = preview
     canvas.setFocus()
     assert [a.text() for a in _view_actions(window)] == ["Zoom in", "Zoom out", "Fit in window"]
@@ -141,11 +141,18 @@ def test_the_view_menu_and_its_keys_zoom_the_preview_and_the_next_photo_shows_wh
     cell = window.grid.gridSize()
 
     canvas.zoom(3)
+    width, focus = canvas.view()
     qtbot.keyClick(window.preview, Qt.Key.Key_Right if window.preview.next_button.isEnabled() else Qt.Key.Key_Left)
-    assert canvas.scale is None
-    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name == "small.png",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.preview.photo is not None and window.preview.photo.path.name == "small.png"
+                    and canvas.scale is not None, timeout=WAIT_MS)
     assert window.grid.gridSize() == cell  # the keys zoomed the preview, not the grid behind it
+    assert canvas.view()[0] == pytest.approx(width)  # the next shot as large, at the same place: a burst compared
+
+    window.escape()  # left, and opened again: whole, and the large photo's pixels let go
+    assert canvas.scale is None and canvas.pixmap().width() < 1000
+    window.open_preview(window.grid.currentIndex())
+    qtbot.waitUntil(lambda: canvas.can_zoom(1), timeout=WAIT_MS)
+    assert canvas.scale is None
 
 
 def test_a_photo_smaller_than_the_window_zooms_from_its_fitted_size_up(qtbot, preview) -> None:
@@ -163,3 +170,39 @@ def test_a_photo_smaller_than_the_window_zooms_from_its_fitted_size_up(qtbot, pr
 def _view_actions(window) -> list:
     [menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&View"]
     return [a for a in menu.actions() if not a.isSeparator()]
+
+
+def test_the_zoom_says_when_it_shows_a_smaller_picture_enlarged_and_why(qtbot, preview, tmp_path) -> None:
+    """At "100 %" the screen-sized picture was shown enlarged, blurry, while the photo was read whole, and
+    for ever when it could not be (its drive unplugged): the zoom says so, and zooming again once the drive
+    is back reads it. The read never waits behind the model loading, on a thread of its own."""
+    from threading import Event
+
+    window, canvas, _photo = preview
+    path = window.preview.photo.path
+    centre = QPointF(canvas.width() / 2, canvas.height() / 2)
+    path.rename(tmp_path / "unplugged.png")
+    canvas.toggle_actual_size(centre)
+    assert canvas.zoom_label() == "100 % · loading…"
+    qtbot.waitUntil(lambda: canvas.zoom_label() == "100 % · its file is not there", timeout=WAIT_MS)
+
+    (tmp_path / "unplugged.png").rename(path)
+    loading = Event()
+    window.ops.query(lambda _lib: loading.wait(WAIT_MS / 1000), lambda _done: None, long=True)  # the model's
+    try:
+        canvas.fit()
+        canvas.toggle_actual_size(centre)
+        qtbot.waitUntil(lambda: canvas.zoom_label() == "100 %" and canvas.pixmap().width() == 4000, timeout=WAIT_MS)
+    finally:
+        loading.set()
+
+
+def test_fitted_again_after_zooming_in_the_photo_is_drawn_as_before(qtbot, preview) -> None:
+    """Its whole pixels, once read, were drawn at every scale: fitted, a 4000-px photo drawn at a seventh
+    of its size flickered with detail the screen-sized picture had smoothed."""
+    _window, canvas, _photo = preview
+    fitted = shown(canvas)
+    canvas.toggle_actual_size(QPointF(canvas.width() / 2, canvas.height() / 2))
+    qtbot.waitUntil(lambda: canvas.pixmap().width() == 4000, timeout=WAIT_MS)
+    canvas.fit()
+    assert np.array_equal(shown(canvas), fitted)

@@ -32,7 +32,7 @@ from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.gui.grid import taken_line
 from photoclip.gui.ops import Ops
-from photoclip.gui.photo_canvas import ZOOMED_SIDE, PhotoCanvas, picture
+from photoclip.gui.photo_canvas import PhotoCanvas, picture, zoomed_side
 from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
 from photoclip.ids import PhotoId
 
@@ -188,15 +188,22 @@ class CompareDialog(QDialog):
                 column.canvas.follow(width, focus)
 
     def _sharpen(self, column: _Column) -> None:
-        """Zoomed in past the picture decoded for the square: the photo's whole pixels, once."""
+        """Zoomed in past the picture decoded for the square: the photo's whole pixels, once (again
+        after a failure)."""
         if column.sharpened:
             return
         column.sharpened = True
-        ratio = self.devicePixelRatioF() or 1.0
-        path = column.photo.path
-        self._ops.query(lambda _lib: picture(path, ZOOMED_SIDE),
-                        lambda shown: column.canvas.sharpen(_pixmap(shown[0], ratio), shown[1]),
-                        lambda exc: log.info("cannot read %s whole to zoom in: %s", path, exc), parent=self, long=True)
+        column.canvas.set_note("loading…")
+        ratio, path, side = self.devicePixelRatioF() or 1.0, column.photo.path, zoomed_side(column.canvas.photo_size)
+
+        def failed(exc: BaseException) -> None:
+            log.info("cannot read %s whole to zoom in: %s", path, exc)
+            column.sharpened = False
+            column.canvas.set_note("it cannot be read whole")
+
+        self._ops.picture(lambda _lib: picture(path, side),
+                          lambda shown: column.canvas.sharpen(_pixmap(shown[0], ratio), shown[1]), failed, self,
+                          key=("compare", id(column)))
 
 
 def _pixmap(image: QImage, ratio: float) -> QPixmap:

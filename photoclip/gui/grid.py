@@ -1059,14 +1059,29 @@ class PhotoGridView(QListView):
         return self._cell_target
 
     def zoom(self, steps: int, anchor: QPoint | None = None) -> bool:
-        """Larger cells (`steps` > 0) or smaller ones, by that many of CELL_TARGETS; False at either
-        end. The photo at `anchor` (viewport coordinates: under the mouse) stays there."""
-        at = self.CELL_TARGETS.index(self._cell_target)
-        chosen = self.CELL_TARGETS[max(0, min(len(self.CELL_TARGETS) - 1, at + steps))]
+        """Larger cells (`steps` > 0) or smaller ones, by that many of CELL_TARGETS that change them
+        (in a window of some width, two sizes make as many columns); False at either end. The photo
+        at `anchor` (viewport coordinates: under the mouse) stays at its height."""
+        sizes, chosen = self.CELL_TARGETS, self._cell_target
+        side = self._side_for(chosen)
+        for _ in range(abs(steps)):
+            further = [size for size in (sizes if steps > 0 else sizes[::-1])
+                       if (size > chosen if steps > 0 else size < chosen)]
+            changing = next((size for size in further if self._side_for(size) != side), None)
+            if changing is None:
+                break
+            chosen, side = changing, self._side_for(changing)
         if chosen == self._cell_target:
             return False
         self.set_cell_target(chosen, anchor)
         return True
+
+    def can_zoom(self, steps: int) -> bool:
+        """Whether zoom(steps) would change the cells (the View menu greys what would not)."""
+        side = self._side_for(self._cell_target)
+        further = [size for size in self.CELL_TARGETS if (size > self._cell_target if steps > 0
+                                                           else size < self._cell_target)]
+        return any(self._side_for(size) != side for size in further)
 
     def set_cell_target(self, target: int, anchor: QPoint | None = None) -> None:
         """Cells of about `target` px (the nearest of CELL_TARGETS: a size remembered by another
@@ -1126,11 +1141,16 @@ class PhotoGridView(QListView):
         self._in_sight = ((top // grid.height()) * columns,
                           min(self._count(), ((top + self.viewport().height() - 1) // grid.height() + 1) * columns) - 1)
 
+    def _side_for(self, target: int) -> int:
+        """A cell's side for cells of about `target` px: as many columns as come nearest, stretched to
+        fill the width, none smaller than the smallest size (no gap at the right of the last)."""
+        width = max(1, self.viewport().width() - 1)
+        columns = max(1, min(round(width / target), width // self.CELL_TARGETS[0]))
+        return max(self.CELL_TARGETS[0], width // columns)
+
     def _fit_cells(self) -> None:
         """As many columns of about the cell target's px as fit, stretched to fill the width."""
-        width = max(1, self.viewport().width() - 1)
-        columns = max(1, round(width / self._cell_target))
-        side = max(self.CELL_TARGETS[0], width // columns)
+        side = self._side_for(self._cell_target)
         cell = QSize(side, side)
         if cell != self.gridSize():
             self._delegate.set_cell(cell)

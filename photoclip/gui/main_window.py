@@ -1752,6 +1752,7 @@ class MainWindow(QMainWindow):
         for action, name in ((larger, "larger"), (smaller, "smaller"), (default, "default_size")):
             action.setObjectName(name)
         self._zoom_actions = (larger, smaller, default)
+        menu.aboutToShow.connect(self._update_zoom_actions)  # a window made wider may have room for another size
         self.pages.currentChanged.connect(lambda _index: self._update_zoom_actions())
         self.grid.cell_target_changed.connect(lambda _target: self._update_zoom_actions())
         self.preview.canvas.zoom_changed.connect(self._update_zoom_actions)
@@ -1778,10 +1779,10 @@ class MainWindow(QMainWindow):
             texts = ("Zoom in", "Zoom out", "Fit in window")
             enabled = (canvas.can_zoom(1), canvas.can_zoom(-1), canvas.scale is not None)
         else:
-            target, sizes, on_grid = self.grid.cell_target, self.grid.CELL_TARGETS, page is self.pages.widget(1)
+            on_grid = page is self.pages.widget(1)
             texts = ("Larger photos", "Smaller photos", "Default size")
-            enabled = (on_grid and target < sizes[-1], on_grid and target > sizes[0],
-                       on_grid and target != self.grid.DEFAULT_CELL)
+            enabled = (on_grid and self.grid.can_zoom(1), on_grid and self.grid.can_zoom(-1),
+                       on_grid and self.grid.cell_target != self.grid.DEFAULT_CELL)
         for action, text, on in zip(self._zoom_actions, texts, enabled):
             action.setText(text)
             action.setEnabled(on)

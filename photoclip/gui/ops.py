@@ -9,7 +9,8 @@ widget that asked, so a result whose widget is gone is dropped instead of crashi
 Reads share a small pool (they wait on the model and the index, not on each other);
 changes go through a one-thread pool so the catalog is never written from two threads; a
 read that can take minutes (loading or downloading the model) has a thread of its own, so
-browsing never queues behind it.
+browsing never queues behind it; so does reading a photo whole to zoom in on it, which takes
+a second or two and never waits behind the model.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Failure = Callable[[BaseException], None]
+
+
+class _Dropped:
+    """What a picture's read superseded before it started gives: nothing to show."""
+
+
+_DROPPED = _Dropped()
 
 
 class _Relay(QObject):
@@ -68,6 +76,9 @@ class Ops(QObject):
         self._writes.setMaxThreadCount(1)
         self._long = QThreadPool(self)
         self._long.setMaxThreadCount(1)
+        self._pictures = QThreadPool(self)
+        self._pictures.setMaxThreadCount(1)
+        self._latest: dict[object, int] = {}  # per asker of pictures: the number of its latest ask
         self._held: list[tuple[QThreadPool, Callable[[Library], Any], _Relay]] | None = None
         self._closed = False
 
@@ -83,6 +94,24 @@ class Ops(QObject):
         read that can take minutes, off the pool that pages and searches share."""
         self._start(self._long if long else self._reads, op, success, failure, parent)
 
+    def picture(
+        self,
+        op: Callable[[Library], T],
+        success: Callable[[T], None],
+        failure: Failure,
+        parent: QObject,
+        key: object,
+    ) -> None:
+        """Read a photo whole (to zoom in) on the pictures' thread. An ask of the same `key` made
+        since, before this one started, drops it: stepping through photos reads only the one shown."""
+        asked = self._latest[key] = self._latest.get(key, 0) + 1
+
+        def latest(library: Library) -> T | _Dropped:
+            return op(library) if self._latest.get(key) == asked else _DROPPED
+
+        self._start(self._pictures, latest, lambda result: None if result is _DROPPED else success(result),
+                    failure, parent)
+
     def change(
         self,
         op: Callable[[Library], T],
@@ -96,7 +125,7 @@ class Ops(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until every op started has run (shutdown, a library being swapped, tests);
         safe from any thread."""
-        return all(pool.waitForDone(msecs) for pool in (self._reads, self._writes, self._long))
+        return all(pool.waitForDone(msecs) for pool in (self._reads, self._writes, self._long, self._pictures))
 
     def close(self) -> None:
         """Let what runs finish, and start nothing more: the window is closing, and its library

@@ -4,15 +4,37 @@ pinch at the mouse, a double-click for 100 % and back, a drag or the wheel to mo
 
 Zoom is in the photo's own pixels: 100 % shows each of them on a pixel of the screen. The
 picture first shown is the screen-sized one; zoomed in past its pixels, the canvas asks for the
-photo's whole (`pixels_wanted`) and shows the smaller one enlarged until it comes.
+photo's whole (`pixels_wanted`) and shows the smaller one enlarged until it comes, saying so
+beside the zoom ("100 % · enlarged"). The screen-sized picture stays for the smaller scales: the
+whole photo drawn at a tenth of its size flickers with detail no resampling smooths.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtCore import (
+    QEvent,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from photoclip import imaging
@@ -22,9 +44,15 @@ ZOOM_STEPS = (0.1, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.
 BACKGROUND = QColor("#1b1e24")
 TEXT = QColor("#d5d9e0")
 WHEEL_PAN = 0.5  # of a notch's 120: px moved per eighth of a degree turned, as a page scrolls
-ZOOMED_SIDE = 8192
-"""The longest side decoded for a photo zoomed in: all of a 48 MP phone's photo (up to 270 MB
-for the largest panorama, once, for the photo shown)."""
+ZOOMED_PIXELS = 64_000_000
+"""The most pixels decoded for a photo zoomed in: all of a 48 MP phone's photo or a 16,000-px
+panorama's (256 MB, once, for the photo shown); a larger one is read reduced to them."""
+
+
+def zoomed_side(photo_size: QSize) -> int:
+    """The longest side to decode `photo_size` at for zooming in: whole, up to ZOOMED_PIXELS."""
+    width, height = max(1, photo_size.width()), max(1, photo_size.height())
+    return max(1, math.floor(max(width, height) * min(1.0, math.sqrt(ZOOMED_PIXELS / (width * height)))))
 
 
 def picture(path: Path, side: int) -> tuple[QImage, QSize]:
@@ -49,7 +77,9 @@ class PhotoCanvas(QWidget):
         self._fit_up_to = fit_up_to
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._pixmap: QPixmap | None = None
+        self._pixels: QPixmap | None = None  # the photo's whole pixels, read when zoomed in past _pixmap's
         self._message = ""
+        self._note = ""  # said beside the zoom: the whole pixels "loading…", or why they cannot be
         self._photo_size = QSize()  # the photo's whole size, upright, in its own pixels
         self._scale: float | None = None  # screen pixels per photo pixel; None: fitted
         self._focus = QPointF(0.5, 0.5)  # the point of the photo at the canvas's centre, as fractions of it
@@ -59,18 +89,31 @@ class PhotoCanvas(QWidget):
     def set_pixmap(self, pixmap: QPixmap | None, message: str = "", photo_size: QSize | None = None) -> None:
         """Show another photo (or a message), fitted; zoomable once `photo_size`, its whole size
         upright, is known (not for the grid's square thumbnail standing in meanwhile)."""
-        self._pixmap, self._message = pixmap, message
+        self._pixmap, self._message, self._pixels, self._note = pixmap, message, None, ""
         self._photo_size = QSize(photo_size) if photo_size is not None else QSize()
         self._scale, self._focus, self._zooming = None, QPointF(0.5, 0.5), 0.0
         self._changed()
 
     def sharpen(self, pixmap: QPixmap, photo_size: QSize) -> None:
-        """The same photo in more pixels (or its whole size now known): shown as zoomed now."""
-        self._pixmap, self._photo_size = pixmap, photo_size
+        """The same photo in its whole pixels (`photo_size`, read again): drawn where zoomed past the
+        screen-sized picture's."""
+        self._pixels, self._photo_size, self._note = pixmap, photo_size, ""
         self.update()
 
+    def set_note(self, note: str) -> None:
+        """What to say beside the zoom of a picture enlarged: its whole pixels "loading…", or why not."""
+        self._note = note
+        self.update()
+
+    def drop_pixels(self) -> None:
+        """Fitted, without the whole pixels (a 48 MP photo's are 192 MB): the page was left."""
+        self._pixels, self._note = None, ""
+        if self._scale is not None:
+            self._zoom_to(None, None)
+
     def pixmap(self) -> QPixmap | None:
-        return self._pixmap
+        """The best picture of the photo at hand: its whole pixels once read, else the screen-sized one."""
+        return self._pixels if self._pixels is not None else self._pixmap
 
     @property
     def scale(self) -> float | None:
@@ -78,15 +121,27 @@ class PhotoCanvas(QWidget):
         return self._scale
 
     @property
+    def photo_size(self) -> QSize:
+        """The photo's whole size, upright, in its own pixels (empty until its picture came)."""
+        return QSize(self._photo_size)
+
+    @property
     def message(self) -> str:
         return self._message
 
     def needs_pixels(self) -> bool:
-        """Zoomed in past what the picture shown holds."""
-        pixmap = self._pixmap
+        """Zoomed in past the screen-sized picture's pixels, and the photo's whole not read yet."""
+        return self._pixels is None and self._past(self._pixmap)
+
+    def _past(self, pixmap: QPixmap | None) -> bool:
+        """Zoomed in past `pixmap`'s pixels."""
         if self._scale is None or pixmap is None or pixmap.isNull() or self._photo_size.isEmpty():
             return False
         return self._scale * self._photo_size.width() > pixmap.width() * 1.02
+
+    def _source(self) -> QPixmap | None:
+        """What to draw: the screen-sized picture while it has pixels enough, the whole ones past it."""
+        return self._pixels if self._pixels is not None and self._past(self._pixmap) else self._pixmap
 
     # zooming
 
@@ -227,10 +282,11 @@ class PhotoCanvas(QWidget):
     def _fitted_scale(self) -> float:
         return self._fitted_rect().width() * self.devicePixelRatioF() / max(1, self._photo_size.width())
 
-    def _zoomed_size(self) -> QSize:
+    def _zoomed_size(self) -> QSizeF:
+        """The whole photo's size on screen, in logical px: not rounded to them, as on a screen scaled
+        to 150 % a whole number of the screen's pixels is none of them."""
         scale, ratio = self._scale or self._fitted_scale(), self.devicePixelRatioF() or 1.0
-        return QSize(max(1, round(self._photo_size.width() * scale / ratio)),
-                     max(1, round(self._photo_size.height() * scale / ratio)))
+        return QSizeF(self._photo_size.width() * scale / ratio, self._photo_size.height() * scale / ratio)
 
     def _photo_rect(self) -> QRectF:
         """Where the photo is drawn, in the canvas's logical pixels."""
@@ -262,7 +318,7 @@ class PhotoCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
-        pixmap = self._pixmap
+        pixmap = self._source()
         if pixmap is not None and not pixmap.isNull():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             target = self._photo_rect()
@@ -279,9 +335,20 @@ class PhotoCanvas(QWidget):
             painter.drawText(self._area(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
         painter.end()
 
+    def zoom_label(self) -> str | None:
+        """How far it is zoomed ("100 %"; None while fitted), and where the picture drawn is a smaller
+        one enlarged (its whole pixels on their way, or not to be had), that too: "100 % · loading…"."""
+        if self._scale is None:
+            return None
+        text = f"{round(self._scale * 100):,} %"
+        pixmap = self._source()
+        if self._past(pixmap) and pixmap is not None and pixmap.width() < self._photo_size.width() * 0.98:
+            text += f" · {self._note or 'enlarged'}"
+        return text
+
     def _paint_scale(self, painter: QPainter) -> None:
-        """How far it is zoomed, at the bottom right ("100 %"), while it is."""
-        text = f"{round((self._scale or 0) * 100):,} %"
+        """zoom_label at the bottom right, while zoomed."""
+        text = self.zoom_label() or ""
         metrics = painter.fontMetrics()
         box = QRect(0, 0, metrics.horizontalAdvance(text) + 16, metrics.height() + 8)
         box.moveBottomRight(self.rect().bottomRight() - QPoint(12, 12))

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFontMetrics,
+    QHideEvent,
     QIcon,
     QImage,
     QKeyEvent,
@@ -50,12 +51,18 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.catalog import Photo
-from photoclip.gui import desktop, icons
+from photoclip.gui import desktop, icons, photo_canvas
 from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
-from photoclip.gui.photo_canvas import ZOOMED_SIDE, PhotoCanvas, picture
+from photoclip.gui.photo_canvas import PhotoCanvas, picture
 from photoclip.gui.tags import TagPanel
-from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, as_written, file_path, graphemes, right_to_left
+from photoclip.gui.wrapping import (
+    ZERO_WIDTH_SPACE,
+    as_written,
+    file_path,
+    graphemes,
+    right_to_left,
+)
 from photoclip.ids import PhotoId
 from photoclip.library import Library
 from photoclip.tagging import PhotoTag
@@ -712,7 +719,10 @@ class PreviewPage(QWidget):
 
     def show_photo(self, photo_id: PhotoId, score: float | None, position: GridPosition,
                    placeholder: QPixmap | None, path: Path | None = None) -> None:
-        """Show `photo_id` now with what is at hand, then the full picture and facts."""
+        """Show `photo_id` now with what is at hand, then the full picture and facts. Stepped to
+        from a photo zoomed in, it is shown zoomed as that one was, at the same place: the shots
+        of a burst are compared so, where the eyes are."""
+        zoomed = self.canvas.view() if self.isVisible() and self.canvas.scale is not None else None
         self._token += 1
         token = self._token
         self._photo_id, self._photo = photo_id, None
@@ -735,18 +745,22 @@ class PreviewPage(QWidget):
         def loaded(result: _Loaded) -> None:
             if token == self._token:
                 self._show_loaded(result, ratio)
+                if zoomed is not None:
+                    self.canvas.follow(*zoomed)
 
         self._ops.query(lambda lib: _load(lib, photo_id, side), loaded, parent=self)
         self.tags.clear()
         self.refresh_tags()
 
     def _load_pixels(self) -> None:
-        """Zoomed in past the screen-sized picture: the photo's own pixels, once per photo shown."""
+        """Zoomed in past the screen-sized picture: the photo's own pixels, once per photo shown
+        (again after a failure: its drive may be back)."""
         token, photo = self._token, self._photo
         if photo is None or self._pixels_asked == token:
             return
         self._pixels_asked = token
         ratio = self.canvas.pixmap().devicePixelRatio() if self.canvas.pixmap() is not None else 1.0
+        self.canvas.set_note("loading…")
 
         def loaded(result: tuple[QImage, QSize]) -> None:
             if token == self._token:
@@ -756,8 +770,18 @@ class PreviewPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             log.info("cannot read %s whole to zoom in: %s", photo.path, exc)
+            if token == self._token:
+                self._pixels_asked = -1
+                self.canvas.set_note("its file is not there" if not os.path.lexists(photo.path)
+                                     else "it cannot be read whole")
 
-        self._ops.query(lambda _lib: picture(photo.path, ZOOMED_SIDE), loaded, failed, parent=self, long=True)
+        side = photo_canvas.zoomed_side(self.canvas.photo_size)
+        self._ops.picture(lambda _lib: picture(photo.path, side), loaded, failed, self, key=self)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Left (Esc, Back): the photo's whole pixels go, and a photo opened next shows fitted."""
+        super().hideEvent(event)
+        self.canvas.drop_pixels()
 
     def set_position(self, position: GridPosition) -> None:
         """Where the photo shown is among the grid's: "3 of 12" ("400 of 400+" while the grid
