@@ -5,8 +5,9 @@ in each group, and moving the others to the system trash, never deleting them ou
 Vectors say what a photo shows; its look (looks.py) says how it is laid out. Copies need both:
 two photos the model finds alike but that look different are not copies, and an edited copy
 that the model finds a little less alike is one when it looks the same. At the similarities
-that ask for edits, a copy made black and white, mirrored or turned is one when it looks the
-same in grey (flipped or turned so) however far apart the model finds the two.
+that ask for edits, a copy made black and white, brightened or more colourful (its hues kept),
+mirrored or turned is one when it looks the same in grey (flipped or turned so) however far
+apart the model finds the two.
 
 The default similarity is strict on purpose (Immich and google-photos-deduper settled on 0.99
 too): burst shots and two takes of the same smile are different photos to their owner, and a
@@ -112,7 +113,13 @@ _ALMOST_SAME = 0.9999  # the most alike copies with other bytes are (1.0 means t
 _VECTORS_TIE = 0.002  # a copy this close alike to two photos says nothing of which it is of: its looks do
 _LOOK_BAR_SLOPE = 12.0  # a looser similarity asks for looser looks too: 0.97 (crops) -> 0.61
 _LOOK_BAR_LEAST = 0.5  # different photos a weak model confused look less alike than this
+_SAVED_AGAIN = 0.995  # untrimmed, a picture saved again (resized, recompressed, another format) looks 0.9997-1.0 alike
 _LOOKS_AT_ONCE = 5000  # looks read at a time to find twins among: 5 MB
+_YCBCR = np.array([[0.299, -0.1687, 0.5], [0.587, -0.3313, -0.4187], [0.114, 0.5, -0.0813]],
+                  dtype=np.float32)  # RGB to lightness and colour (Y, Cb, Cr), as JPEG's
+_HUELESS = 6.0  # colour (Cb, Cr) of a cell below which it is grey, of no hue (as looks tells black and white)
+_HUE_SLACK, _HUE_SLACK_SHARE = 16.0, 0.3  # how far a copy's colour strays from its hue's (as looks' same colours)
+_CLIPPED = 16.0  # levels from white or black within which a cell holds little colour (brightened past white)
 _XMP_NS = "{http://ns.adobe.com/xap/1.0/}"
 _DIGIKAM_COLOUR = "{http://www.digikam.org/ns/1.0/}ColorLabel"
 _DARKTABLE_HISTORY = "{http://darktable.sf.net/}history"
@@ -878,8 +885,12 @@ def _copies(
     shot, shows just what its photo shows there. A `weak_model`'s vectors vouch for little:
     intact copies must look as alike as a copy's looks are (a ball and a box of one size look
     almost the same), and blank looks (a plain background with a few small things on it) must
-    have the same colours too; but shots of one `burst` (dated seconds apart, at the similarity
-    that asks for them) need only look alike, in the same colours, as the subject moves."""
+    have the same colours too; at copies only, looks make up for vectors below the similarity only
+    when they are a picture's saved again (_SAVED_AGAIN: a burst's next frame of a misty scene, its
+    frame moved a little, looks 0.99 the same); shots of one `burst` (dated seconds apart, at the similarity
+    that asks for them) are grouped too when they only look alike, in the same colours, as the
+    subject moves. Being dated as a burst takes nothing away: an edit or a crop keeps its photo's
+    date, and what is a copy at a stricter similarity stays one at every looser one."""
     if max(shapes) / min(shapes) > looks.RESHAPED:  # a crop at most, which a blank look cannot vouch for
         if similarity >= SAME_SHAPE_FROM or damaged or a is None or b is None or a.flat or b.flat:
             return False
@@ -890,17 +901,18 @@ def _copies(
         return looks.compare_held(a, b) >= looks.SAME
     strict = similarity >= SAME_SHAPE_FROM
     trims = looks.COPY_TRIMS if strict else looks.CROP_TRIMS
-    colours_tell = strict
     if weak_model:
-        bar = looks.ALIKE if burst else looks.TWIN
-        copies = looks.compare(a, b, trims) >= bar and (sim >= similarity or not (a.flat or b.flat))
-        colours_tell = strict or a.flat or b.flat or burst
-    elif a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
+        likeness = looks.compare(a, b, trims)
+        vouched = sim >= similarity or not (a.flat or b.flat)
+        bar = _SAVED_AGAIN if strict and sim < similarity else looks.TWIN
+        copies = likeness >= bar and vouched and not ((strict or a.flat or b.flat) and _recoloured(colours))
+        return copies or (burst and likeness >= looks.ALIKE and vouched and not _recoloured(colours))
+    if a.flat or b.flat:  # a blank look (a page of text, a clear sky) cannot tell two photos apart
         copies = sim >= similarity and looks.compare(a, b) >= looks.SAME
     else:
         likeness = looks.compare(a, b, trims)
         copies = likeness >= looks.SAME or (sim >= similarity and likeness >= look_bar(similarity))
-    return copies and not (colours_tell and _recoloured(colours))
+    return copies and not (strict and _recoloured(colours))
 
 
 def _recoloured(colours: tuple[bytes | None, bytes | None]) -> bool:
@@ -1081,10 +1093,11 @@ def _twin_likeness(
 ) -> float:
     """How alike two photos look, straight, mirrored or turned (looks.TURNS), when they are one
     picture in grey (at least looks.TWIN; turned, looks.TURNED_TWIN) of one shape that way round,
-    and their colours allow it (looks.one_picture_in_colour), else 0: a copy made black and white
-    or sepia, flipped, or a sideways photo righted, is an edit, found at the similarities that ask
-    for edits (below SAME_SHAPE_FROM) whatever the vectors say, as perceptual hashes find
-    black-and-white copies; photos without colours (indexed before they were kept) have none. Two
+    and their colours allow it (looks.one_picture_in_colour; straight, _same_hues too), else 0: a
+    copy made black and white or sepia, brightened or made more colourful, flipped, or a sideways
+    photo righted, is an edit, found at the similarities that ask for edits (below SAME_SHAPE_FROM)
+    whatever the vectors say (a weak model finds a copy brightened and saturated 0.9 alike), as
+    perceptual hashes find such copies; photos without colours (indexed before they were kept) have none. Two
     photos `dated_apart` (_Dates.apart) are not one picture. Which of the two is upright nobody
     can tell: the original is kept, as of any edit."""
     if similarity >= SAME_SHAPE_FROM or a.damage is not None or b.damage is not None or dated_apart:
@@ -1101,9 +1114,34 @@ def _twin_likeness(
             continue
         alike = looks.compare(first, looks.turned(second, turn))
         least = looks.TWIN if turn in (looks.STRAIGHT, looks.MIRRORED) else looks.TURNED_TWIN
-        if alike >= max(best, least) and looks.one_picture_in_colour(*tints, turn):
+        if alike >= max(best, least) and (looks.one_picture_in_colour(*tints, turn)
+                                          or (turn == looks.STRAIGHT and _same_hues(*tints))):
             best = alike
     return best
+
+
+def _same_hues(a: bytes, b: bytes) -> bool:
+    """Whether two photos' colours (looks.colours_of) are one picture's made more or less colourful:
+    brightened, darkened, given more contrast or saturation, each cell's colour lies further from
+    grey or nearer it, its hue kept (give or take _HUE_SLACK, or _HUE_SLACK_SHARE of the strongest
+    colour, as looks.one_picture_in_colour allows), both ways round. A cell grey in one may be coloured in
+    the other only where it is white or black (_CLIPPED: brightened past white, its colour is gone).
+    A red shirt photographed alike in blue, or in grey, has another hue there, and is another photo."""
+    first, second = (np.frombuffer(colours, dtype=np.uint8).reshape(-1, 3).astype(np.float32) @ _YCBCR
+                     for colours in (a, b))
+    strongest = max(float(np.linalg.norm(cells[:, 1:], axis=1).max()) for cells in (first, second))
+    slack = max(_HUE_SLACK, _HUE_SLACK_SHARE * strongest)
+    for this, that in ((first, second), (second, first)):
+        strength = np.linalg.norm(this[:, 1:], axis=1)
+        hue = this[:, 1:] / np.maximum(strength, 1e-6)[:, None]
+        along = (that[:, 1:] * hue).sum(axis=1)
+        across = np.abs(that[:, 1] * hue[:, 1] - that[:, 2] * hue[:, 0])
+        hued = strength > _HUELESS
+        off_hue = np.where(hued & (along > 0), across, np.linalg.norm(that[:, 1:], axis=1))  # from the hue's ray
+        clipped = (this[:, 0] >= 255 - _CLIPPED) | (this[:, 0] <= _CLIPPED)
+        if not np.all((off_hue <= slack) | (~hued & clipped)):
+            return False
+    return True
 
 
 def look_bar(similarity: float) -> float:
