@@ -347,21 +347,32 @@ def test_a_search_finds_captions_by_their_words_with_sharp_s_and_accents(catalog
     assert found("istanbul") == found("İstanbul") == [ids[2]]
 
 
+def _captioned(catalog: Catalog, texts: list[str]) -> list[PhotoId]:
+    """Photos indexed with these captions, in their order."""
+    root = catalog.add_root(Path("/c"))
+    ids = []
+    for i, text in enumerate(texts):
+        catalog.add_pending(root.id, [(f"/c/{i}.jpg", 1, i)])
+        ids.append(catalog.photo_by_path(f"/c/{i}.jpg").id)
+        meta = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=None, format="jpeg", caption=text)
+        catalog.store_batch("m", [(ids[i], meta, np.ones(4, np.float32))], [])
+    return ids
+
+
+def _found(catalog: Catalog, query: str) -> list[PhotoId]:
+    """The photos whose captions a search's words find."""
+    return sorted(catalog.captioned(catalog.caption_words_known(captions.search_words([query]))))
+
+
 def test_a_search_typed_with_hebrew_or_arabic_vowel_marks_finds_captions_with_or_without_them(
     catalog: Catalog,
 ) -> None:
     """Typed with its marks, "שָׁלוֹם" was cut at each mark into one-letter pieces: an unrelated caption with
     "לו" came first, and "مُحَمَّد" found nothing."""
-    root = catalog.add_root(Path("/c"))
-    ids = []
-    for i, text in enumerate(["שלום מהים", "נתתי לו מתנה", "مُحَمَّد في البيت", "محمد على الشاطئ"]):
-        catalog.add_pending(root.id, [(f"/c/{i}.jpg", 1, i)])
-        ids.append(catalog.photo_by_path(f"/c/{i}.jpg").id)
-        meta = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=None, format="jpeg", caption=text)
-        catalog.store_batch("m", [(ids[i], meta, np.ones(4, np.float32))], [])
+    ids = _captioned(catalog, ["שלום מהים", "נתתי לו מתנה", "مُحَمَّد في البيت", "محمد على الشاطئ"])
 
     def found(query: str) -> list[PhotoId]:
-        return sorted(catalog.captioned(catalog.caption_words_known(captions.search_words([query]))))
+        return _found(catalog, query)
 
     assert captions.search_words(["שָׁלוֹם"]) == ["שלום"]
     assert found("שָׁלוֹם") == found("שלום") == [ids[0]]
@@ -373,16 +384,10 @@ def test_a_search_finds_captions_in_persian_or_arabic_letters_and_any_scripts_di
 ) -> None:
     """A caption written on a Persian keyboard ("کتابخانه ملی") was not found by the same words typed on
     an Arabic one ("كتابخانه ملي"), nor one in Arabic by Persian's letters; nor "۲۰۱۹" by "2019"."""
-    root = catalog.add_root(Path("/c"))
-    ids = []
-    for i, text in enumerate(["کتابخانه ملی تهران", "علي في البيت", "سفر ۲۰۱۹ به شیراز", "كعكة 2021"]):
-        catalog.add_pending(root.id, [(f"/c/{i}.jpg", 1, i)])
-        ids.append(catalog.photo_by_path(f"/c/{i}.jpg").id)
-        meta = PhotoMetadata(hash=f"h{i}", width=1, height=1, taken_at=None, format="jpeg", caption=text)
-        catalog.store_batch("m", [(ids[i], meta, np.ones(4, np.float32))], [])
+    ids = _captioned(catalog, ["کتابخانه ملی تهران", "علي في البيت", "سفر ۲۰۱۹ به شیراز", "كعكة 2021"])
 
     def found(query: str) -> list[PhotoId]:
-        return sorted(catalog.captioned(catalog.caption_words_known(captions.search_words([query]))))
+        return _found(catalog, query)
 
     assert captions.search_words(["کتابخانه ۲۰۱۹"]) == ["كتابخانه", "2019"]
     assert found("كتابخانه ملي") == found("کتابخانه ملی") == [ids[0]]

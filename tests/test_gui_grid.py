@@ -647,7 +647,7 @@ def _grey_blocks(width: int, height: int) -> Image.Image:
     return Image.fromarray(cells).convert("RGB").resize((width, height), Image.Resampling.NEAREST)
 
 
-@pytest.mark.parametrize("side", [168, 300], ids=["default", "zoomed_in"])
+@pytest.mark.parametrize("side", [168, 300, 480], ids=["default", "zoomed_in", "largest"])
 @pytest.mark.parametrize("size", [(4000, 3000), (8000, 1000)], ids=["photo", "panorama"])
 def test_a_cell_on_a_2x_screen_shows_the_photos_middle_at_full_sharpness(qtbot, open_library, tmp_path, size,
                                                                          side) -> None:
@@ -759,6 +759,17 @@ def ctrl_wheel(view: PhotoGridView, point: QPoint, angle: int,
     QApplication.sendEvent(view.viewport(), wheel)
 
 
+def six_hundred_at_the_middle(qtbot, parts) -> tuple[PhotoGridView, PhotoGridModel]:
+    """A grid of 600 results scrolled to the 300th, its thumbnails never made."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits(hits(range(1, 601)))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    view.scrollTo(model.index(300, 0), view.ScrollHint.PositionAtTop)
+    return view, model
+
+
 def at_height(view: PhotoGridView, index: QModelIndex, y: int) -> bool:
     rect = view.visualRect(index)
     return rect.top() <= y <= rect.bottom()
@@ -769,12 +780,7 @@ def test_ctrl_wheel_makes_the_photos_larger_or_smaller_keeping_the_one_under_the
     zooms a step per notch, the photo under the mouse staying at its height (its line is another),
     and stops at either end;
     the thumbnails are made at the new size; the wheel alone still scrolls."""
-    _, _, loader, model = parts
-    loader._request = lambda pid: None
-    view = shown_view(qtbot, model, QSize(1000, 700))
-    model.show_hits(hits(range(1, 601)))
-    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
-    view.scrollTo(model.index(300, 0), view.ScrollHint.PositionAtTop)
+    view, model = six_hundred_at_the_middle(qtbot, parts)
     sides: list[int] = []
     view.thumbnail_side_changed.connect(sides.append)
     pointer = QPoint(view.viewport().width() // 2, view.viewport().height() // 2)
@@ -825,12 +831,7 @@ def test_a_touchpad_zooms_a_step_once_its_small_turns_or_its_pinch_make_one(qtbo
 
 
 def test_a_zoom_from_the_keyboard_keeps_the_photo_the_keyboard_is_at_in_sight(qtbot, parts) -> None:
-    _, _, loader, model = parts
-    loader._request = lambda pid: None
-    view = shown_view(qtbot, model, QSize(1000, 700))
-    model.show_hits(hits(range(1, 601)))
-    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
-    view.scrollTo(model.index(300, 0), view.ScrollHint.PositionAtTop)
+    view, model = six_hundred_at_the_middle(qtbot, parts)
     current = model.index(view.indexAt(QPoint(1, view.viewport().height() - 2)).row(), 0)
     view.setCurrentIndex(current)
 

@@ -64,6 +64,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons, theme
+from photoclip.gui.gradual_zoom import GradualZoom
 from photoclip.gui.keys import asks_for_menu
 from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
@@ -799,7 +800,7 @@ class PhotoGridView(QListView):
         self.doubleClicked.connect(self.open_requested)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._cell_target = self.DEFAULT_CELL
-        self._zooming = 0.0  # the part of a zoom step a touchpad has turned or pinched so far
+        self._gradual = GradualZoom()
         self._zoomed_at: tuple[QPoint, int] | None = None  # where the mouse zoomed, and the photo kept there
         self._fit_cells()
 
@@ -1120,16 +1121,6 @@ class PhotoGridView(QListView):
             if self.viewport().rect().contains(rect.center()):
                 return current.row(), rect.center().y()
         return (first, 0) if first >= 0 else (-1, 0)
-
-    def _zoom_gradually(self, steps: float, anchor: QPoint) -> None:
-        """A step for each notch of a mouse wheel; a touchpad, which turns by a fraction of a notch
-        at a time (or pinches by a fraction of a quarter), a step once its fractions make one."""
-        self._zooming += steps
-        while abs(self._zooming) >= 1:
-            step = 1 if self._zooming > 0 else -1
-            self._zooming -= step
-            if not self.zoom(step, anchor):
-                self._zooming = 0.0
 
     def _note_in_sight(self) -> None:
         """The first and last rows in sight now (whole or in part): what a resize keeps in sight."""
@@ -1472,7 +1463,8 @@ class PhotoGridView(QListView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         self._pointer = event.position().toPoint()
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self._zoom_gradually((event.angleDelta().y() or event.angleDelta().x()) / 120, self._pointer)
+            turned, at = event.angleDelta(), self._pointer
+            self._gradual.zoom((turned.y() or turned.x()) / 120, lambda step: self.zoom(step, at))
             event.accept()
             return
         self._zoomed_at = None
@@ -1480,7 +1472,8 @@ class PhotoGridView(QListView):
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
-            self._zoom_gradually(event.value() / 0.25, event.position().toPoint())
+            at = event.position().toPoint()
+            self._gradual.zoom(event.value() / 0.25, lambda step: self.zoom(step, at))
             event.accept()
             return True
         if event.type() == QEvent.Type.Leave:  # to the scroll bar too, where the view itself is not left

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from photoclip import imaging
+from photoclip.gui.gradual_zoom import GradualZoom
 
 ZOOM_STEPS = (0.1, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 """The scales zoomed through (screen pixels per photo pixel), the fitted one before them."""
@@ -84,14 +85,15 @@ class PhotoCanvas(QWidget):
         self._scale: float | None = None  # screen pixels per photo pixel; None: fitted
         self._focus = QPointF(0.5, 0.5)  # the point of the photo at the canvas's centre, as fractions of it
         self._dragged_from: QPointF | None = None
-        self._zooming = 0.0  # the part of a step a touchpad has turned or pinched so far
+        self._gradual = GradualZoom()
 
     def set_pixmap(self, pixmap: QPixmap | None, message: str = "", photo_size: QSize | None = None) -> None:
         """Show another photo (or a message), fitted; zoomable once `photo_size`, its whole size
         upright, is known (not for the grid's square thumbnail standing in meanwhile)."""
         self._pixmap, self._message, self._pixels, self._note = pixmap, message, None, ""
         self._photo_size = QSize(photo_size) if photo_size is not None else QSize()
-        self._scale, self._focus, self._zooming = None, QPointF(0.5, 0.5), 0.0
+        self._scale, self._focus = None, QPointF(0.5, 0.5)
+        self._gradual.reset()
         self._changed()
 
     def sharpen(self, pixmap: QPixmap, photo_size: QSize) -> None:
@@ -219,15 +221,6 @@ class PhotoCanvas(QWidget):
         if self._scale is not None:
             self._keep_in_view()
         self._changed()
-
-    def _zoom_gradually(self, steps: float, anchor: QPointF) -> None:
-        """A step per notch of a mouse wheel; a touchpad's fractions of one once they make one."""
-        self._zooming += steps
-        while abs(self._zooming) >= 1:
-            step = 1 if self._zooming > 0 else -1
-            self._zooming -= step
-            if not self.zoom(step, anchor):
-                self._zooming = 0.0
 
     def _pan(self, dx: float, dy: float) -> None:
         """Move the photo by (dx, dy) logical px, as far as it has more to show."""
@@ -369,7 +362,8 @@ class PhotoCanvas(QWidget):
         """Ctrl+wheel zooms at the mouse; the wheel alone moves a zoomed photo about."""
         turned = event.angleDelta()
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self._zoom_gradually((turned.y() or turned.x()) / 120, event.position())
+            at = event.position()
+            self._gradual.zoom((turned.y() or turned.x()) / 120, lambda step: self.zoom(step, at))
         elif self._scale is not None:
             pixels = event.pixelDelta()
             if pixels.isNull():
@@ -384,7 +378,8 @@ class PhotoCanvas(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
-            self._zoom_gradually(event.value() / 0.25, event.position())
+            at = event.position()
+            self._gradual.zoom(event.value() / 0.25, lambda step: self.zoom(step, at))
             event.accept()
             return True
         return super().event(event)
