@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from photoclip.catalog import Photo
@@ -32,13 +32,15 @@ def test_zooming_one_copy_takes_the_others_to_the_same_place_at_the_same_size(qt
     original = _large_photo()
     original.save(tmp_path / "original.png")
     original.resize((200, 150), Image.Resampling.BICUBIC).save(tmp_path / "small.png")
-    photos = [_photo(1, tmp_path / "original.png"), _photo(2, tmp_path / "small.png")]
-    dialog = CompareDialog(Ops(open_library()), photos, {PhotoId(1)}, lambda _pid: None, total=2)
+    original.crop((1000, 0, 4000, 3000)).save(tmp_path / "square crop.png")
+    photos = [_photo(1, tmp_path / "original.png"), _photo(2, tmp_path / "small.png"),
+              _photo(3, tmp_path / "square crop.png")]
+    dialog = CompareDialog(Ops(open_library()), photos, {PhotoId(1)}, lambda _pid: None, total=3)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    big, small = (column.canvas for column in dialog.columns)
-    qtbot.waitUntil(lambda: big.can_zoom(1) and small.can_zoom(1), timeout=WAIT_MS)
+    big, small, crop = (column.canvas for column in dialog.columns)
+    qtbot.waitUntil(lambda: big.can_zoom(1) and small.can_zoom(1) and crop.can_zoom(1), timeout=WAIT_MS)
     assert red_square(small)[1] < red_square(big)[1]  # fitted, never enlarged: 200 px in a 360-px square
 
     where = red_square(big)[0]
@@ -49,8 +51,13 @@ def test_zooming_one_copy_takes_the_others_to_the_same_place_at_the_same_size(qt
     (big_at, big_width), (small_at, small_width) = red_square(big), red_square(small)
     assert abs(big_width - small_width) <= 2
     assert abs(big_at.x() - small_at.x()) < 3 and abs(big_at.y() - small_at.y()) < 3
+    assert crop.scale is None  # of another shape: the same point of it is another place of the picture
 
     small.toggle_actual_size(QPointF(small.width() / 2, small.height() / 2))  # a double-click on the copy: fitted
     assert small.scale is None and big.scale is None
+    qtbot.keyClick(dialog, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)  # the keys, as in the preview
+    assert big.scale is not None and small.scale is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert big.scale is None and small.scale is None
     QApplication.processEvents()
     dialog.close()

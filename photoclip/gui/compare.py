@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 COMPARE_SIDE = 360  # each picture fits a square this big: two or three side by side on a laptop
 LONG_PART = 12  # characters of a name or folder beyond which a wrapped line may break it anywhere
+SAME_SHAPE = 0.01  # photos whose shapes differ less than this share of it follow each other
 COMPARE_MOST = 6  # photos compared at once: each is a picture decoded at COMPARE_SIDE
 
 
@@ -139,8 +140,8 @@ class CompareDialog(QDialog):
         self._ops = ops
         layout = QVBoxLayout(self)
         shown = f"{len(photos)} of the {total:,} photos" if total > len(photos) else f"The {len(photos)} photos"
-        line = QLabel(f"{shown} of this group, side by side: zoom in on one (Ctrl+wheel, a double-click) and the "
-                      "others follow. Choose which to keep on the Duplicates page.")
+        line = QLabel(f"{shown} of this group, side by side: zoom in on one (Ctrl+wheel, a double-click, "
+                      "Ctrl+plus) and those of its shape follow. Choose which to keep on the Duplicates page.")
         line.setObjectName("Muted")
         line.setWordWrap(True)
         layout.addWidget(line)
@@ -165,6 +166,15 @@ class CompareDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._fit(row)
+        self._zoom_keys()
+
+    def _zoom_keys(self) -> None:
+        """Ctrl+plus, Ctrl+minus and Ctrl+0, as in the preview: on the first photo, the others following."""
+        for keys, zoom in ((QKeySequence.StandardKey.ZoomIn, lambda: self.columns[0].canvas.zoom(1)),
+                           ("Ctrl+=", lambda: self.columns[0].canvas.zoom(1)),
+                           (QKeySequence.StandardKey.ZoomOut, lambda: self.columns[0].canvas.zoom(-1)),
+                           ("Ctrl+0", lambda: self.columns[0].canvas.fit())):
+            QShortcut(QKeySequence(keys), self).activated.connect(zoom)
 
     def _fit(self, row: QWidget) -> None:
         """As wide as the photos side by side, as the screen allows; they scroll sideways beyond."""
@@ -176,15 +186,22 @@ class CompareDialog(QDialog):
     def _load(self, column: _Column) -> None:
         ratio = self.devicePixelRatioF() or 1.0
         path = column.photo.path
-        self._ops.query(lambda _lib: picture(path, round(COMPARE_SIDE * ratio)),
-                        lambda shown: column.show_picture((_pixmap(shown[0], ratio), shown[1])), column.failed,
-                        parent=self)
+
+        def shown(picture_and_size: tuple[QImage, QSize]) -> None:
+            column.show_picture((_pixmap(picture_and_size[0], ratio), picture_and_size[1]))
+            leader = next((other for other in self.columns if other.canvas.scale is not None), None)
+            if leader is not None:  # zoomed in on another while this one was being read
+                self._follow(leader)
+
+        self._ops.query(lambda _lib: picture(path, round(COMPARE_SIDE * ratio)), shown, column.failed, parent=self)
 
     def _follow(self, led: _Column) -> None:
-        """The other photos to where `led` was zoomed or moved, at its size."""
+        """The other photos of its shape to where `led` was zoomed or moved, at its size. One of
+        another shape (a crop, a copy turned) shows another place at such a point: it stays as it is."""
         width, focus = led.canvas.view()
+        shape = _shape(led.canvas.photo_size)
         for column in self.columns:
-            if column is not led:
+            if column is not led and shape and abs(_shape(column.canvas.photo_size) - shape) <= SAME_SHAPE * shape:
                 column.canvas.follow(width, focus)
 
     def _sharpen(self, column: _Column) -> None:
@@ -199,11 +216,16 @@ class CompareDialog(QDialog):
         def failed(exc: BaseException) -> None:
             log.info("cannot read %s whole to zoom in: %s", path, exc)
             column.sharpened = False
-            column.canvas.set_note("it cannot be read whole")
+            column.canvas.set_note("its file is not there" if not os.path.lexists(path) else "it cannot be read whole")
 
         self._ops.picture(lambda _lib: picture(path, side),
                           lambda shown: column.canvas.sharpen(_pixmap(shown[0], ratio), shown[1]), failed, self,
                           key=("compare", id(column)))
+
+
+def _shape(size: QSize) -> float:
+    """Width over height; 0 for a photo whose size is not known yet."""
+    return size.width() / size.height() if size.height() > 0 else 0.0
 
 
 def _pixmap(image: QImage, ratio: float) -> QPixmap:

@@ -1752,9 +1752,9 @@ class MainWindow(QMainWindow):
         for action, name in ((larger, "larger"), (smaller, "smaller"), (default, "default_size")):
             action.setObjectName(name)
         self._zoom_actions = (larger, smaller, default)
-        menu.aboutToShow.connect(self._update_zoom_actions)  # a window made wider may have room for another size
         self.pages.currentChanged.connect(lambda _index: self._update_zoom_actions())
         self.grid.cell_target_changed.connect(lambda _target: self._update_zoom_actions())
+        self.grid.thumbnail_side_changed.connect(lambda _side: self._update_zoom_actions())  # a wider window: more sizes
         self.preview.canvas.zoom_changed.connect(self._update_zoom_actions)
         self._update_zoom_actions()
 

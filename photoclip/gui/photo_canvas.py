@@ -45,6 +45,8 @@ ZOOM_STEPS = (0.1, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.
 BACKGROUND = QColor("#1b1e24")
 TEXT = QColor("#d5d9e0")
 WHEEL_PAN = 0.5  # of a notch's 120: px moved per eighth of a degree turned, as a page scrolls
+FOLLOW_MOST = 32.0  # the most a copy following a larger one is enlarged (a thumbnail beside a 48 MP photo)
+REDUCED_BEYOND = 2.0  # drawn smaller than this many times its pixels, a picture is reduced first (no aliasing)
 ZOOMED_PIXELS = 64_000_000
 """The most pixels decoded for a photo zoomed in: all of a 48 MP phone's photo or a 16,000-px
 panorama's (256 MB, once, for the photo shown); a larger one is read reduced to them."""
@@ -79,6 +81,7 @@ class PhotoCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._pixmap: QPixmap | None = None
         self._pixels: QPixmap | None = None  # the photo's whole pixels, read when zoomed in past _pixmap's
+        self._reduced: tuple[QSize, QPixmap] | None = None  # _pixels reduced to a size they are drawn at
         self._message = ""
         self._note = ""  # said beside the zoom: the whole pixels "loading…", or why they cannot be
         self._photo_size = QSize()  # the photo's whole size, upright, in its own pixels
@@ -90,7 +93,7 @@ class PhotoCanvas(QWidget):
     def set_pixmap(self, pixmap: QPixmap | None, message: str = "", photo_size: QSize | None = None) -> None:
         """Show another photo (or a message), fitted; zoomable once `photo_size`, its whole size
         upright, is known (not for the grid's square thumbnail standing in meanwhile)."""
-        self._pixmap, self._message, self._pixels, self._note = pixmap, message, None, ""
+        self._pixmap, self._message, self._pixels, self._note, self._reduced = pixmap, message, None, "", None
         self._photo_size = QSize(photo_size) if photo_size is not None else QSize()
         self._scale, self._focus = None, QPointF(0.5, 0.5)
         self._gradual.reset()
@@ -99,7 +102,7 @@ class PhotoCanvas(QWidget):
     def sharpen(self, pixmap: QPixmap, photo_size: QSize) -> None:
         """The same photo in its whole pixels (`photo_size`, read again): drawn where zoomed past the
         screen-sized picture's."""
-        self._pixels, self._photo_size, self._note = pixmap, photo_size, ""
+        self._pixels, self._photo_size, self._note, self._reduced = pixmap, photo_size, "", None
         self.update()
 
     def set_note(self, note: str) -> None:
@@ -109,7 +112,7 @@ class PhotoCanvas(QWidget):
 
     def drop_pixels(self) -> None:
         """Fitted, without the whole pixels (a 48 MP photo's are 192 MB): the page was left."""
-        self._pixels, self._note = None, ""
+        self._pixels, self._note, self._reduced = None, "", None
         if self._scale is not None:
             self._zoom_to(None, None)
 
@@ -212,12 +215,21 @@ class PhotoCanvas(QWidget):
 
     def follow(self, width: float | None, focus: QPointF) -> None:
         """Show the photo as wide as another shown `width` px wide, at the same point of it: the same
-        place of two copies side by side, at one size however many pixels each has."""
+        place of two copies side by side, at one size however many pixels each has (a tiny copy
+        enlarged FOLLOW_MOST at most)."""
         if not self._zoomable() or (width is None and self._scale is None):
             return
         ratio = self.devicePixelRatioF() or 1.0
-        self._scale = None if width is None else width * ratio / self._photo_size.width()
-        self._focus = QPointF(0.5, 0.5) if width is None else QPointF(focus)
+        self.show_at(None if width is None else min(FOLLOW_MOST, width * ratio / self._photo_size.width()), focus)
+
+    def show_at(self, scale: float | None, focus: QPointF) -> None:
+        """Zoomed to `scale` (fitted where that is no larger than fitted, or None) at the point `focus`
+        of it: the next photo stepped to, as the last one was."""
+        if not self._zoomable():
+            return
+        fitted = scale is None or scale <= self._fitted_scale()
+        self._scale = None if fitted else scale
+        self._focus = QPointF(0.5, 0.5) if fitted else QPointF(focus)
         if self._scale is not None:
             self._keep_in_view()
         self._changed()
@@ -315,6 +327,7 @@ class PhotoCanvas(QWidget):
         if pixmap is not None and not pixmap.isNull():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             target = self._photo_rect()
+            pixmap = self._reduced_for(pixmap, target.size() * (self.devicePixelRatioF() or 1.0))
             shown = target.intersected(QRectF(self.rect()))
             if not shown.isEmpty():  # only the part in sight: a photo zoomed to 8x is thousands of px wide
                 kx, ky = pixmap.width() / target.width(), pixmap.height() / target.height()
@@ -327,6 +340,20 @@ class PhotoCanvas(QWidget):
             painter.setPen(TEXT)
             painter.drawText(self._area(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
         painter.end()
+
+    def _reduced_for(self, pixmap: QPixmap, size: QSizeF) -> QPixmap:
+        """`pixmap` to draw at `size` (device px): the whole pixels drawn at an eighth of their size
+        alias (fine lines come and go, noise turns to grain), so they are reduced first, smoothly,
+        once for each size they are drawn at."""
+        if pixmap is not self._pixels or pixmap.width() < REDUCED_BEYOND * size.width():
+            return pixmap
+        wanted = size.toSize()
+        if self._reduced is None or self._reduced[0] != wanted:
+            reduced = QPixmap.fromImage(pixmap.toImage().scaled(
+                wanted, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation))
+            reduced.setDevicePixelRatio(pixmap.devicePixelRatio())
+            self._reduced = (wanted, reduced)
+        return self._reduced[1]
 
     def zoom_label(self) -> str | None:
         """How far it is zoomed ("100 %"; None while fitted), and where the picture drawn is a smaller

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFontMetrics,
@@ -538,6 +538,7 @@ class PreviewPage(QWidget):
         self._token = 0
         self._tags_token = 0
         self._pixels_asked = -1  # the photo (by its token) whose whole pixels were asked for
+        self._carried: tuple[float, QPointF] | None = None  # the zoom stepped with, until a photo shows it
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -721,8 +722,13 @@ class PreviewPage(QWidget):
                    placeholder: QPixmap | None, path: Path | None = None) -> None:
         """Show `photo_id` now with what is at hand, then the full picture and facts. Stepped to
         from a photo zoomed in, it is shown zoomed as that one was, at the same place: the shots
-        of a burst are compared so, where the eyes are."""
-        zoomed = self.canvas.view() if self.isVisible() and self.canvas.scale is not None else None
+        of a burst are compared so, where the eyes are (also stepped past photos still loading,
+        an arrow key held down)."""
+        if not self.isVisible():
+            self._carried = None
+        elif self.canvas.scale is not None:
+            self._carried = (self.canvas.scale, self.canvas.view()[1])
+        zoomed = self._carried
         self._token += 1
         token = self._token
         self._photo_id, self._photo = photo_id, None
@@ -746,7 +752,8 @@ class PreviewPage(QWidget):
             if token == self._token:
                 self._show_loaded(result, ratio)
                 if zoomed is not None:
-                    self.canvas.follow(*zoomed)
+                    self.canvas.show_at(*zoomed)
+                self._carried = None
 
         self._ops.query(lambda lib: _load(lib, photo_id, side), loaded, parent=self)
         self.tags.clear()
