@@ -804,7 +804,7 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
         fh = open_regular(path)
     except OSError as exc:
         raise ImageDecodeError(_os_reason(exc)) from None
-    with fh:
+    try:
         try:
             data = fh.read() if os.fstat(fh.fileno()).st_size <= _IN_MEMORY_LIMIT else None
         except OSError as exc:
@@ -826,6 +826,11 @@ def _read_source(path: Path, hash_algorithm: str | None) -> Iterator[tuple[IO[by
                 raise ImageDecodeError(_os_reason(exc)) from None
 
         yield fh, streamed_hash
+    finally:
+        try:
+            fh.close()
+        except OSError as exc:  # a share or a FUSE drive gone as it closes: what was read stands
+            log.debug("cannot close %s: %s", path, exc)
 
 
 PERMISSION_DENIED = "permission denied"

@@ -460,13 +460,16 @@ def _rewritten(path: str, state: FileState, ctime_ns: int | None = None) -> bool
     date kept (`touch -r`, exiftool -P), while photoclip watched or not. Its ctime (`ctime_ns`,
     else read now) says so. A rename or a chmod moves the ctime of a photo that did not change
     too: that costs one read of its file, whose hash is found the same (nothing decoded, nothing
-    embedded: pipeline.settle_unchanged), which marks it read again; a move marks it read at once."""
+    embedded: pipeline.settle_unchanged), which marks it read again; a move marks it read at once.
+    A ctime that is its mtime says nothing more (sshfs gives a file's mtime for both): a photo dated
+    in the future by another machine's clock was read again at every scan."""
     if state.read_at is None:
         return False
     try:
-        return (os.stat(path).st_ctime_ns if ctime_ns is None else ctime_ns) > state.read_at * 1e9
+        ctime = os.stat(path).st_ctime_ns if ctime_ns is None else ctime_ns
     except OSError:
         return False
+    return ctime > state.read_at * 1e9 and ctime != state.mtime_ns
 
 
 def _unpair_raws_of_failed_partners(catalog: Catalog, seen: Walk) -> None:

@@ -2745,3 +2745,22 @@ def test_a_png_whose_image_data_changed_after_it_was_written_is_said_damaged(tmp
     assert imaging.decode_photo(tmp_path / "whole.png", 0).damage is None
     assert imaging.decode_photo(tmp_path / "rotten.png", 0).damage == (
         "the image data is damaged; parts of the picture may be garbled")
+
+
+def test_a_photo_read_whole_before_its_share_went_is_read_though_closing_it_fails(tmp_path, monkeypatch) -> None:
+    """An sshfs share dropped as a photo was read: closing its file failed ("Transport endpoint is not
+    connected") after its bytes were all in, and the photo was failed for ever as "an unexpected error in
+    photoclip's decoder", not waiting for its drive. No drive here fails only as it closes (a FUSE drive
+    killed fails the reads too), so the file's close is made to fail as sshfs's did."""
+    import errno
+
+    path = _save(tmp_path / "IMG_0001.jpg", Image.new("RGB", (64, 48), (200, 30, 30)))
+
+    class ShareGoneAsItCloses(io.FileIO):
+        def close(self) -> None:
+            super().close()
+            raise OSError(errno.ENOTCONN, "Transport endpoint is not connected")
+
+    monkeypatch.setattr(imaging, "open_regular", lambda opened: ShareGoneAsItCloses(opened))
+    photo = imaging.decode_photo(path, min_side=32)
+    assert (photo.width, photo.height) == (64, 48)

@@ -1028,3 +1028,16 @@ def test_a_folder_left_out_is_told_by_why(catalog: Catalog, tmp_path: Path) -> N
     assert left_out([root], tmp_path / "Old", exclude) == LeftOut("Old")
     assert left_out([root], tmp_path / "Kept", exclude) is None
     assert left_out([root], tmp_path.parent, exclude) is None  # outside the library
+
+
+def test_a_ctime_that_is_the_files_mtime_says_nothing_of_a_rewrite(tmp_path: Path) -> None:
+    """sshfs gives a file's mtime as its ctime: a photo another machine dated in the future (its clock
+    ahead) was read again at every scan and every start, its ctime always past its last reading."""
+    from photoclip.catalog import FileState
+    from photoclip.scan import _rewritten
+
+    path = write_photo(tmp_path / "IMG_1.jpg", seed=1)
+    future = time.time_ns() + 86_400 * 10**9
+    state = FileState(PhotoId(1), path.stat().st_size, future, "indexed", read_at=time.time())
+    assert not _rewritten(str(path), state, ctime_ns=future)  # as sshfs says it
+    assert _rewritten(str(path), state, ctime_ns=future + 10**9)  # changed after, as a local drive says it
