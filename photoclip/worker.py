@@ -357,6 +357,7 @@ class _RunStats:
     done: int = 0
     failed: int = 0
     active_s: float = 0.0
+    failed_ids: set[PhotoId] = field(default_factory=set)  # those counted failed
 
 
 class Worker:
@@ -683,6 +684,8 @@ class Worker:
         with self._cv:
             announce = not self._idle_announced and not self._busy_locked() and not self._stopping
         if announce:
+            if self._stats.failed:  # failures of a drive pulled out as it was read: found gone before the run is said
+                self._flip_roots()
             self._update_tags()
             self._save_index()
             self._prune_thumbnails_now_and_then()
@@ -1048,14 +1051,9 @@ class Worker:
         before = {r.id: r.online for r in roots}
         gone, back = [r.path for r in flipped if r.online], [r for r in flipped if not r.online]
         if gone:
-            failed = self._failed_under(gone)
             self.library.scan_paths(gone)  # those that failed as their drive went wait for it: no failures
             self._set_plan_dirty()  # its photos are not read while it is away
-            waiting = failed - self._failed_under(gone)
-            if waiting > 0:  # said failed by the run's progress: they are neither failed nor done
-                stats = self._stats
-                stats.failed, stats.done = max(0, stats.failed - waiting), max(0, stats.done - waiting)
-                self._emit(self._progress_event(None))
+            self._waiting_not_failed()
         if back:
             self._reconcile(back)
         roots = self.library.roots()
@@ -1067,9 +1065,16 @@ class Worker:
             self._emit(RootsChanged(tuple(roots)))
         return True
 
-    def _failed_under(self, folders: Sequence[Path]) -> int:
-        return sum(state.status == "failed" for folder in folders
-                   for state in self.library.catalog.states_under(str(folder)).values())
+    def _waiting_not_failed(self) -> None:
+        """Photos this run counted failed that wait for their drive now, found gone: neither failed
+        nor done in its progress (the log said "indexed 0 photos, 200 failed")."""
+        stats = self._stats
+        photos = self.library.catalog.photos(list(stats.failed_ids)) if stats.failed_ids else {}
+        waiting = {pid for pid in stats.failed_ids if pid in photos and photos[pid].status != "failed"}
+        if waiting:
+            stats.failed_ids -= waiting
+            stats.failed, stats.done = max(0, stats.failed - len(waiting)), max(0, stats.done - len(waiting))
+            self._emit(self._progress_event(None))
 
     def _present(self, root: Root) -> bool:
         """Its folder is there, and not an empty stand-in for a root that had photos. A drive pulled out
@@ -1234,6 +1239,9 @@ class Worker:
         again, unfailed = self._written_while_read(items)
         stats.done += processed - again
         stats.failed += max(0, report.failed - unfailed)
+        if report.failed:
+            photos = self.library.catalog.photos([pid for pid, _ in items])
+            stats.failed_ids.update(pid for pid, photo in photos.items() if photo.status == "failed")
         stats.active_s += seconds
         if processed and seconds > 0:
             self._chunk = max(8, min(512, int(processed / seconds)))  # about a second per chunk

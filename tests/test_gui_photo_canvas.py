@@ -164,6 +164,7 @@ def test_a_photo_smaller_than_the_window_zooms_from_its_fitted_size_up(qtbot, pr
     assert not canvas.can_zoom(-1)
     canvas.toggle_actual_size(QPointF(canvas.width() / 2, canvas.height() / 2))
     assert canvas.scale == 3.0
+    assert canvas.zoom_label() == "300 %"  # all its pixels are shown already: none read again, nothing loading
 
 
 def _view_actions(window) -> list:
@@ -263,3 +264,19 @@ def test_a_photo_drawn_at_a_quarter_of_its_pixels_is_reduced_smoothly_not_sample
     averaged = np.asarray(Image.fromarray(stripes).resize((1000, 750), Image.Resampling.BOX))[0, :, 0].astype(int)
     drawn = shown(canvas)[300, :, 0].astype(int)
     assert np.abs(drawn[50:450] - averaged[left + 50:left + 450]).mean() < 10
+
+
+def test_a_zoomed_photo_stays_so_when_the_window_is_minimized_and_a_squashed_canvas_zooms(qtbot, preview) -> None:
+    window, canvas, _photo = preview
+    canvas.toggle_actual_size(QPointF(canvas.width() * 0.7, canvas.height() * 0.8))
+    qtbot.waitUntil(lambda: canvas.pixmap().width() == 4000, timeout=WAIT_MS)
+    focus = canvas.view()[1]
+    window.showMinimized()
+    qtbot.wait(50)
+    window.showNormal()
+    qtbot.wait(50)
+    assert canvas.scale == 1.0 and canvas.view()[1] == focus and canvas.pixmap().width() == 4000
+
+    canvas.fit()
+    canvas.setFixedHeight(32)  # no room for a fitted photo at all: zooming still works
+    assert canvas.zoom(1) and canvas.scale is not None

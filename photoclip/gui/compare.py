@@ -9,7 +9,6 @@ It only shows: the choices stay on the Duplicates page, where the user makes the
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -32,11 +31,9 @@ from photoclip import humanize
 from photoclip.catalog import Photo
 from photoclip.gui.grid import taken_line
 from photoclip.gui.ops import Ops
-from photoclip.gui.photo_canvas import PhotoCanvas, picture, zoomed_side
+from photoclip.gui.photo_canvas import PhotoCanvas, picture, pixmap_of, whole_picture
 from photoclip.gui.wrapping import ZERO_WIDTH_SPACE, graphemes
 from photoclip.ids import PhotoId
-
-log = logging.getLogger(__name__)
 
 COMPARE_SIDE = 360  # each picture fits a square this big: two or three side by side on a laptop
 LONG_PART = 12  # characters of a name or folder beyond which a wrapped line may break it anywhere
@@ -188,7 +185,7 @@ class CompareDialog(QDialog):
         path = column.photo.path
 
         def shown(picture_and_size: tuple[QImage, QSize]) -> None:
-            column.show_picture((_pixmap(picture_and_size[0], ratio), picture_and_size[1]))
+            column.show_picture((pixmap_of(picture_and_size[0], ratio), picture_and_size[1]))
             leader = next((other for other in self.columns if other.canvas.scale is not None), None)
             if leader is not None:  # zoomed in on another while this one was being read
                 self._follow(leader)
@@ -211,24 +208,27 @@ class CompareDialog(QDialog):
             return
         column.sharpened = True
         column.canvas.set_note("loading…")
-        ratio, path, side = self.devicePixelRatioF() or 1.0, column.photo.path, zoomed_side(column.canvas.photo_size)
+        ratio, path, size = self.devicePixelRatioF() or 1.0, column.photo.path, column.canvas.photo_size
 
         def failed(exc: BaseException) -> None:
-            log.info("cannot read %s whole to zoom in: %s", path, exc)
             column.sharpened = False
-            column.canvas.set_note("its file is not there" if not os.path.lexists(path) else "it cannot be read whole")
+            column.canvas.set_note(str(exc))
 
-        self._ops.picture(lambda _lib: picture(path, side),
-                          lambda shown: column.canvas.sharpen(_pixmap(shown[0], ratio), shown[1]), failed, self,
-                          key=("compare", id(column)))
+        self._ops.picture(lambda _lib: whole_picture(path, size),
+                          lambda shown: column.canvas.sharpen(pixmap_of(shown[0], ratio), shown[1]), failed, self,
+                          key=self._key(column))
+
+    def _key(self, column: _Column) -> tuple[str, int, int]:
+        return "compare", id(self), self.columns.index(column)
+
+    def done(self, result: int) -> None:
+        """Closed: the photos still waiting to be read whole are not read."""
+        for column in self.columns:
+            self._ops.forget_pictures(self._key(column))
+        super().done(result)
 
 
 def _shape(size: QSize) -> float:
     """Width over height; 0 for a photo whose size is not known yet."""
     return size.width() / size.height() if size.height() > 0 else 0.0
 
-
-def _pixmap(image: QImage, ratio: float) -> QPixmap:
-    pixmap = QPixmap.fromImage(image)
-    pixmap.setDevicePixelRatio(ratio)
-    return pixmap

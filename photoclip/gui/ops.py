@@ -112,6 +112,10 @@ class Ops(QObject):
         self._start(self._pictures, latest, lambda result: None if result is _DROPPED else success(result),
                     failure, parent)
 
+    def forget_pictures(self, key: object) -> None:
+        """The asker of `key` is gone: its pictures not begun are not read."""
+        self._latest.pop(key, None)
+
     def change(
         self,
         op: Callable[[Library], T],

@@ -5,13 +5,16 @@ pinch at the mouse, a double-click for 100 % and back, a drag or the wheel to mo
 Zoom is in the photo's own pixels: 100 % shows each of them on a pixel of the screen. The
 picture first shown is the screen-sized one; zoomed in past its pixels, the canvas asks for the
 photo's whole (`pixels_wanted`) and shows the smaller one enlarged until it comes, saying so
-beside the zoom ("100 % · enlarged"). The screen-sized picture stays for the smaller scales: the
-whole photo drawn at a tenth of its size flickers with detail no resampling smooths.
+beside the zoom ("100 % · loading…"; "· enlarged", or why, where it cannot be read whole). The
+screen-sized picture stays for the smaller scales, and the whole pixels drawn much smaller are
+reduced first: a photo drawn at a tenth of its size flickers with detail no sampling smooths.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -40,8 +43,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from photoclip import imaging
 from photoclip.gui.gradual_zoom import GradualZoom
 
+log = logging.getLogger(__name__)
+
 ZOOM_STEPS = (0.1, 0.125, 0.167, 0.25, 0.333, 0.5, 0.667, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
-"""The scales zoomed through (screen pixels per photo pixel), the fitted one before them."""
+"""The scales zoomed through (screen pixels per photo pixel) from the fitted one, which is none of them."""
 BACKGROUND = QColor("#1b1e24")
 TEXT = QColor("#d5d9e0")
 WHEEL_PAN = 0.5  # of a notch's 120: px moved per eighth of a degree turned, as a page scrolls
@@ -50,6 +55,28 @@ REDUCED_BEYOND = 2.0  # drawn smaller than this many times its pixels, a picture
 ZOOMED_PIXELS = 64_000_000
 """The most pixels decoded for a photo zoomed in: all of a 48 MP phone's photo or a 16,000-px
 panorama's (256 MB, once, for the photo shown); a larger one is read reduced to them."""
+
+
+class NotReadWhole(Exception):
+    """Why a photo could not be read whole to zoom in, as the zoom says it ("its file is not there")."""
+
+
+def whole_picture(path: Path, photo_size: QSize) -> tuple[QImage, QSize]:
+    """The photo's whole pixels to zoom in on, up to ZOOMED_PIXELS (pool thread); NotReadWhole
+    says why not. Whether its file is there is asked here, off the GUI thread: after a failed read,
+    its share may hang."""
+    try:
+        return picture(path, zoomed_side(photo_size))
+    except Exception as exc:  # the drive gone, the bytes broken past the screen-sized picture's
+        log.info("cannot read %s whole to zoom in: %s", path, exc)
+        raise NotReadWhole("its file is not there" if not os.path.lexists(path) else "it cannot be read whole") from exc
+
+
+def pixmap_of(image: QImage, ratio: float) -> QPixmap:
+    """`image` to draw (GUI thread only) on a screen of `ratio` device pixels per logical pixel."""
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 def zoomed_side(photo_size: QSize) -> int:
@@ -135,8 +162,11 @@ class PhotoCanvas(QWidget):
         return self._message
 
     def needs_pixels(self) -> bool:
-        """Zoomed in past the screen-sized picture's pixels, and the photo's whole not read yet."""
-        return self._pixels is None and self._past(self._pixmap)
+        """Zoomed in past the screen-sized picture's pixels, which are fewer than the photo's, and
+        the photo's whole not read yet."""
+        pixmap = self._pixmap
+        return (self._pixels is None and self._past(pixmap) and pixmap is not None
+                and pixmap.width() < self._photo_size.width() * 0.98)
 
     def _past(self, pixmap: QPixmap | None) -> bool:
         """Zoomed in past `pixmap`'s pixels."""
@@ -277,7 +307,7 @@ class PhotoCanvas(QWidget):
         assert pixmap is not None
         own = pixmap.deviceIndependentSize().toSize()
         size = QSize(own)
-        size.scale(self._area().size(), Qt.AspectRatioMode.KeepAspectRatio)
+        size.scale(self._area().size().expandedTo(QSize(1, 1)), Qt.AspectRatioMode.KeepAspectRatio)
         if size.width() > own.width() * self._fit_up_to:  # tiny photos: not blown up past it
             size = own * self._fit_up_to
         target = QRect(0, 0, size.width(), size.height())
@@ -285,7 +315,7 @@ class PhotoCanvas(QWidget):
         return QRectF(target)
 
     def _fitted_scale(self) -> float:
-        return self._fitted_rect().width() * self.devicePixelRatioF() / max(1, self._photo_size.width())
+        return max(1.0, self._fitted_rect().width()) * self.devicePixelRatioF() / max(1, self._photo_size.width())
 
     def _zoomed_size(self) -> QSizeF:
         """The whole photo's size on screen, in logical px: not rounded to them, as on a screen scaled

@@ -51,10 +51,10 @@ from PySide6.QtWidgets import (
 
 from photoclip import humanize
 from photoclip.catalog import Photo
-from photoclip.gui import desktop, icons, photo_canvas
+from photoclip.gui import desktop, icons
 from photoclip.gui.grid import GridPosition, match_label, taken_line
 from photoclip.gui.ops import Ops
-from photoclip.gui.photo_canvas import PhotoCanvas, picture
+from photoclip.gui.photo_canvas import PhotoCanvas, picture, pixmap_of, whole_picture
 from photoclip.gui.tags import TagPanel
 from photoclip.gui.wrapping import (
     ZERO_WIDTH_SPACE,
@@ -771,24 +771,22 @@ class PreviewPage(QWidget):
 
         def loaded(result: tuple[QImage, QSize]) -> None:
             if token == self._token:
-                pixmap = QPixmap.fromImage(result[0])
-                pixmap.setDevicePixelRatio(ratio)
-                self.canvas.sharpen(pixmap, result[1])
+                self.canvas.sharpen(pixmap_of(result[0], ratio), result[1])
 
         def failed(exc: BaseException) -> None:
-            log.info("cannot read %s whole to zoom in: %s", photo.path, exc)
             if token == self._token:
                 self._pixels_asked = -1
-                self.canvas.set_note("its file is not there" if not os.path.lexists(photo.path)
-                                     else "it cannot be read whole")
+                self.canvas.set_note(str(exc))
 
-        side = photo_canvas.zoomed_side(self.canvas.photo_size)
-        self._ops.picture(lambda _lib: picture(photo.path, side), loaded, failed, self, key=self)
+        size = self.canvas.photo_size
+        self._ops.picture(lambda _lib: whole_picture(photo.path, size), loaded, failed, self, key="preview")
 
     def hideEvent(self, event: QHideEvent) -> None:
-        """Left (Esc, Back): the photo's whole pixels go, and a photo opened next shows fitted."""
+        """Left (Esc, Back): the photo's whole pixels go, and a photo opened next shows fitted; not
+        when the window is minimized (a spontaneous hide), which leaves it as it was."""
         super().hideEvent(event)
-        self.canvas.drop_pixels()
+        if not event.spontaneous():
+            self.canvas.drop_pixels()
 
     def set_position(self, position: GridPosition) -> None:
         """Where the photo shown is among the grid's: "3 of 12" ("400 of 400+" while the grid
