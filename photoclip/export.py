@@ -95,8 +95,9 @@ def windows_name(name: str) -> str:
 
 
 def _folded(name: str) -> str:
-    """`name` as a drive that ignores case and Unicode form compares it (Windows' NTFS, exFAT and FAT,
-    a Mac's APFS, which writes names decomposed): Unicode's canonical caseless match."""
+    """`name` as compared for a drive that ignores case (Windows' NTFS, exFAT and FAT, a Mac's) and one
+    that ignores Unicode's forms (a Mac's): Unicode's canonical caseless match, a little broader than
+    either ("Straße" is "Strasse" here: a number more, never a file lost)."""
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
 
 

@@ -166,12 +166,14 @@ class CompareDialog(QDialog):
         self._zoom_keys()
 
     def _zoom_keys(self) -> None:
-        """Ctrl+plus, Ctrl+minus and Ctrl+0, as in the preview: on the first photo, the others following."""
-        for keys, zoom in ((QKeySequence.StandardKey.ZoomIn, lambda: self.columns[0].canvas.zoom(1)),
-                           ("Ctrl+=", lambda: self.columns[0].canvas.zoom(1)),
-                           (QKeySequence.StandardKey.ZoomOut, lambda: self.columns[0].canvas.zoom(-1)),
-                           ("Ctrl+0", lambda: self.columns[0].canvas.fit())):
-            QShortcut(QKeySequence(keys), self).activated.connect(zoom)
+        """Ctrl+plus (or Ctrl+=), Ctrl+minus and Ctrl+0, as in the preview: on the first photo, the
+        others following. One shortcut a key: two of one key are ambiguous, and neither works."""
+        zoom_in = [*QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        zoom_out = QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomOut) or [QKeySequence("Ctrl+-")]
+        steps = {**{keys: 1 for keys in zoom_in}, **{keys: -1 for keys in zoom_out}, QKeySequence("Ctrl+0"): 0}
+        for keys, step in steps.items():
+            first = self.columns[0].canvas
+            QShortcut(keys, self).activated.connect(lambda step=step: first.zoom(step) if step else first.fit())
 
     def _fit(self, row: QWidget) -> None:
         """As wide as the photos side by side, as the screen allows; they scroll sideways beyond."""
