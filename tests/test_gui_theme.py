@@ -390,6 +390,9 @@ class _Ops:
     def query(self, *_args: object, **_kwargs: object) -> None:
         pass
 
+    def forget_pictures(self, _key: object) -> None:
+        pass
+
 
 def compare_dialog() -> QWidget:
     from photoclip.catalog import Photo
