@@ -45,6 +45,19 @@ def preview(qtbot, make_window, open_library, tmp_path: Path):
     return window, canvas, photo
 
 
+def first_previewed(qtbot, make_window, open_library, folder: Path, photos: int):
+    """The window on a library of `folder`'s photos, its first in the preview, zoomable; and its canvas."""
+    library = open_library()
+    library.index([folder])
+    window = make_window(library)
+    qtbot.waitUntil(lambda: window.model.rowCount() == photos and settled(window), timeout=WAIT_MS)
+    window.open_preview(window.model.index(0, 0))
+    canvas = window.preview.canvas
+    qtbot.waitUntil(lambda: canvas.can_zoom(1), timeout=WAIT_MS)
+    qtbot.wait(100)  # the page's layout settles around the picture
+    return window, canvas
+
+
 def shown(canvas) -> np.ndarray:
     image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
@@ -219,14 +232,7 @@ def test_the_next_shot_of_a_burst_shows_zoomed_as_the_last_also_with_the_arrow_k
     burst = _large_photo().resize((2000, 1500))
     for i in range(4):
         burst.rotate(i, fillcolor=(128, 128, 128)).save(folder / f"IMG_{i}.png")
-    library = open_library()
-    library.index([folder])
-    window = make_window(library)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 4 and settled(window), timeout=WAIT_MS)
-    window.open_preview(window.model.index(0, 0))
-    canvas = window.preview.canvas
-    qtbot.waitUntil(lambda: canvas.can_zoom(1), timeout=WAIT_MS)
-    qtbot.wait(100)
+    window, canvas = first_previewed(qtbot, make_window, open_library, folder, 4)
     canvas.toggle_actual_size(QPointF(canvas.width() * 0.3, canvas.height() * 0.6))
     focus = canvas.view()[1]
 
@@ -248,13 +254,7 @@ def test_a_photo_drawn_at_a_quarter_of_its_pixels_is_reduced_smoothly_not_sample
     stripes = np.zeros((3000, 4000, 3), np.uint8)
     stripes[:, ::3] = 255
     Image.fromarray(stripes).save(folder / "stripes.png")
-    library = open_library()
-    library.index([folder])
-    window = make_window(library)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and settled(window), timeout=WAIT_MS)
-    window.open_preview(window.model.index(0, 0))
-    canvas = window.preview.canvas
-    qtbot.waitUntil(lambda: canvas.can_zoom(1), timeout=WAIT_MS)
+    _window, canvas = first_previewed(qtbot, make_window, open_library, folder, 1)
     canvas.toggle_actual_size(QPointF(canvas.width() / 2, canvas.height() / 2))
     qtbot.waitUntil(lambda: canvas.pixmap().width() == 4000, timeout=WAIT_MS)
     canvas.fit()

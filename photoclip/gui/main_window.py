@@ -1754,7 +1754,7 @@ class MainWindow(QMainWindow):
         self._zoom_actions = (larger, smaller, default)
         self.pages.currentChanged.connect(lambda _index: self._update_zoom_actions())
         self.grid.cell_target_changed.connect(lambda _target: self._update_zoom_actions())
-        self.grid.thumbnail_side_changed.connect(lambda _side: self._update_zoom_actions())  # a wider window: more sizes
+        self.grid.thumbnail_side_changed.connect(lambda _side: self._update_zoom_actions())  # wider: more sizes
         self.preview.canvas.zoom_changed.connect(self._update_zoom_actions)
         self._update_zoom_actions()
 
