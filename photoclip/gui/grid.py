@@ -1063,6 +1063,18 @@ class PhotoGridView(QListView):
         """Larger cells (`steps` > 0) or smaller ones, by that many of CELL_TARGETS that change them
         (in a window of some width, two sizes make as many columns); False at either end. The photo
         at `anchor` (viewport coordinates: under the mouse) stays at its height."""
+        chosen = self._stepped_target(steps)
+        if chosen == self._cell_target:
+            return False
+        self.set_cell_target(chosen, anchor)
+        return True
+
+    def can_zoom(self, steps: int) -> bool:
+        """Whether zoom(steps) would change the cells (the View menu greys what would not)."""
+        return self._stepped_target(steps) != self._cell_target
+
+    def _stepped_target(self, steps: int) -> int:
+        """The cell target `steps` sizes that change the cells away (the one now at either end)."""
         sizes, chosen = self.CELL_TARGETS, self._cell_target
         side = self._side_for(chosen)
         for _ in range(abs(steps)):
@@ -1072,17 +1084,7 @@ class PhotoGridView(QListView):
             if changing is None:
                 break
             chosen, side = changing, self._side_for(changing)
-        if chosen == self._cell_target:
-            return False
-        self.set_cell_target(chosen, anchor)
-        return True
-
-    def can_zoom(self, steps: int) -> bool:
-        """Whether zoom(steps) would change the cells (the View menu greys what would not)."""
-        side = self._side_for(self._cell_target)
-        further = [size for size in self.CELL_TARGETS if (size > self._cell_target if steps > 0
-                                                           else size < self._cell_target)]
-        return any(self._side_for(size) != side for size in further)
+        return chosen
 
     def set_cell_target(self, target: int, anchor: QPoint | None = None) -> None:
         """Cells of about `target` px (the nearest of CELL_TARGETS: a size remembered by another
