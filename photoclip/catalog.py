@@ -450,6 +450,7 @@ class Root:
     path: Path
     online: bool
     gone: bool = False  # offline because deleted, moved or renamed, not unplugged (mounts.looks_deleted)
+    silent: bool = False  # offline because its folder does not answer (a share whose server is away: folder_probe)
 
 
 @dataclass(frozen=True)

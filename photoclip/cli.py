@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from photoclip import __version__, config, humanize, tagging
+from photoclip import __version__, config, folder_probe, humanize, tagging
 from photoclip.catalog import CATALOG_FILE, Photo, unusable
 from photoclip.clip_tokenizer import ClipTokenizer
 from photoclip.dedup import (
@@ -901,7 +901,10 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"{plural(report.keywords, 'tag')} came or went with keywords other programs wrote in sidecars",
                   file=sys.stderr)
         for folder in report.offline:
-            if looks_deleted(folder):
+            if folder_probe.silent(folder):
+                print(f"{folder} does not answer (a share whose server is away?): its photos are kept, shown as "
+                      "offline", file=sys.stderr)
+            elif looks_deleted(folder):
                 print(f"{folder} is not found (deleted, moved or renamed?): its photos are kept until you remove it "
                       f"({_photoclip(args)} remove {_quoted(str(folder))})", file=sys.stderr)
             else:
@@ -1196,8 +1199,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if st.images_left_out:
         print(f"images:  {images_left_out_said(st.images_left_out)}")
     for root in st.roots:
-        gone = "" if root.online else "  (not found: deleted, moved or renamed?)" if looks_deleted(root.path) else \
-            "  (offline)"
+        gone = "" if root.online else "  (not found: deleted, moved or renamed?)" if root.gone else \
+            "  (offline: not answering; a share whose server is away?)" if root.silent else "  (offline)"
         print(f"folder:  {one_line(root.path, sys.stdout)}{gone}")
     for pattern in library.settings.exclude_patterns:
         print(f"left out: {config.shown_pattern(pattern)}")

@@ -32,6 +32,7 @@ from photoclip import (
     dedup,
     download,
     export,
+    folder_probe,
     imaging,
     keywords,
     mounts,
@@ -738,7 +739,7 @@ class Library:
     def roots(self) -> list[Root]:
         """The library's folders, each offline one marked `gone` when it looks deleted rather
         than unplugged (a look at the file system: off the GUI thread, where a share may hang)."""
-        return [_with_gone(root) for root in self.catalog.roots()]
+        return _why_offline(self.catalog.roots())
 
     def add_root(self, path: Path | str, or_its_root: bool = False) -> Root:
         """Watch a folder. A folder inside one already watched is refused, not duplicated;
@@ -799,8 +800,13 @@ class Library:
         """`folder`, as its drive lists it (fsutil.on_disk), spelled as the library's folder that is it or
         holds it is: one added before folders were looked up as listed kept the case it was typed in
         ("card/dcim" for a memory card's DCIM), and its photos' paths have it. Taken as a folder of its own,
-        "index card/DCIM" added the card's photos a second time, and a clean-up trashed them as copies."""
-        for root in self.catalog.roots():
+        "index card/DCIM" added the card's photos a second time, and a clean-up trashed them as copies.
+        A folder that does not answer (folder_probe) is not looked up: the lookup would wait for it."""
+        roots = self.catalog.roots()
+        found = folder_probe.listings(root.path for root in roots)
+        for root in roots:
+            if found[root.path] is folder_probe.Listing.SILENT:
+                continue
             listed = on_disk(root.path)
             if listed != root.path and (folder == listed or listed in folder.parents):
                 return root.path / folder.relative_to(listed)
@@ -2142,10 +2148,11 @@ class Library:
             except ModelError:  # the model chosen cannot be named (a file with no weights): the one searched with
                 spec, searching_with = _spec_from_meta(self.catalog.meta(_SEARCH_MODEL_KEY)), None
         roots = self.catalog.roots()
+        online = scan.roots_online(self.catalog, roots)
         return LibraryStatus(
             model=spec.label if spec is not None else self.settings.model,
             counts=self.catalog.counts(spec.model_id if spec is not None else ""),
-            roots=tuple(_with_gone(dataclasses.replace(root, online=self.root_present(root))) for root in roots),
+            roots=tuple(_why_offline([dataclasses.replace(root, online=online[root.id]) for root in roots])),
             failures=tuple(self.catalog.failures()),
             damaged=tuple(self.catalog.damaged()),
             unreadable=tuple(self.catalog.unreadable()),
@@ -2157,11 +2164,9 @@ class Library:
 
     def root_present(self, root: Root) -> bool:
         """Whether a folder of the library is online now, by the rule a scan goes by: its folder
-        is there and is no empty stand-in (the mount point an unplugged drive leaves) for a
-        folder that had photos."""
-        if scan.root_present(self.catalog, root):
-            return True
-        return os.path.isdir(root.path) and not self.catalog.states_under(str(root.path))
+        is there, answers, and is no empty stand-in (the mount point an unplugged drive leaves) for
+        a folder that had photos."""
+        return scan.roots_online(self.catalog, [root])[root.id]
 
 
 def file_date(photo: Photo) -> str:
@@ -2179,8 +2184,19 @@ def tagged_before_period(period: Period | None, tags: Sequence[str]) -> bool:
                                       for tag in tags)
 
 
-def _with_gone(root: Root) -> Root:
-    return dataclasses.replace(root, gone=True) if not root.online and mounts.looks_deleted(root.path) else root
+def _why_offline(roots: Sequence[Root]) -> list[Root]:
+    """`roots`, each offline one marked `silent` when its folder does not answer (folder_probe: the
+    offline ones looked into at once) or `gone` when it looks deleted rather than unplugged; a silent
+    one is not looked at again, as looks_deleted would wait for it."""
+    found = folder_probe.listings(root.path for root in roots if not root.online)
+    marked = []
+    for root in roots:
+        if not root.online and found[root.path] is folder_probe.Listing.SILENT:
+            root = dataclasses.replace(root, silent=True)
+        elif not root.online and mounts.looks_deleted(root.path):
+            root = dataclasses.replace(root, gone=True)
+        marked.append(root)
+    return marked
 
 
 def _widest(located: dict[str, list[PhotoId]]) -> list[str]:

@@ -18,9 +18,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photoclip import xmp
+from photoclip import folder_probe, xmp
 from photoclip.catalog import Catalog, FileState, Root
 from photoclip.config import folder_pattern
+from photoclip.folder_probe import Listing
 from photoclip.fsutil import PHOTOS_LIBRARY_SUFFIX, in_int64, mtime_ns, spelled_as_listed
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId, RootId
@@ -585,8 +586,9 @@ def scan_roots(catalog: Catalog, roots: Sequence[Root], exclude: Sequence[str] =
     to is scanned."""
     surveys: dict[RootId, _Survey] = {}
     results: dict[RootId, ScanResult] = {}
+    found = folder_probe.listings(root.path for root in roots)
     for root in roots:
-        survey = _survey(catalog, root, exclude)
+        survey = _survey(catalog, root, exclude, found[root.path])
         if isinstance(survey, ScanResult):
             results[root.id] = survey
         else:
@@ -616,8 +618,12 @@ class _Survey:
     moved: list[PhotoId] = field(default_factory=list)
 
 
-def _survey(catalog: Catalog, root: Root, exclude: Sequence[str]) -> _Survey | ScanResult:
+def _survey(catalog: Catalog, root: Root, exclude: Sequence[str], found: Listing) -> _Survey | ScanResult:
     known = catalog.file_states(root.id)
+    if found is Listing.SILENT:
+        log.info("%s does not answer (a share whose server is away?): keeping its photos, shown as offline",
+                    root.path)
+        return _offline(catalog, root, known)
     if not os.path.isdir(root.path):  # not Path.is_dir: it raises where a card was pulled out of a FUSE mount
         return _offline(catalog, root, known)
     library = [r.path for r in catalog.roots()]
@@ -678,11 +684,14 @@ def _readable_again(catalog: Catalog, failed: dict[PhotoId, FileEntry]) -> list[
 def _gone_from_folders_not_scanned(catalog: Catalog, surveys: dict[RootId, _Survey]) -> dict[str, FileState]:
     """Photos of the library's other folders whose files are gone and that have the size of a
     new file found now: moved into a folder scanned on its own (`index FOLDER`), or out of a
-    folder left empty or renamed (which is taken for an unplugged drive)."""
+    folder left empty or renamed (which is taken for an unplugged drive). Not of a folder that does
+    not answer (folder_probe): a look at its files would wait for it."""
     sizes = {f.size for survey in surveys.values() for f in survey.new}
     if not sizes:
         return {}
     others = [root for root in catalog.roots() if root.id not in surveys]
+    answered = folder_probe.listings(root.path for root in others)
+    others = [root for root in others if answered[root.path] is not Listing.SILENT]
     found = catalog.file_states_of_sizes([root.id for root in others], sizes)
     return {path: state for path, state in found.items() if _is_gone(path, _root_of(others, path))}
 
@@ -852,14 +861,27 @@ class PathChanges:
 def root_present(catalog: Catalog, root: Root) -> bool:
     """The root's folder is there, and no empty stand-in for a drive: an unplugged drive often
     leaves an empty mount point behind, so such a root that is empty counts as missing, never as
-    "all deleted". Any other folder found empty was emptied."""
-    try:
-        with os.scandir(root.path) as entries:
-            if next(entries, None) is not None:
-                return True
-    except OSError:
-        return False
-    return not _may_be_unmounted(catalog, root)
+    "all deleted". Any other folder found empty was emptied. A folder that does not answer (a share
+    whose server is away: folder_probe) is missing too."""
+    found = folder_probe.listing(root.path)
+    return found is Listing.ENTRIES or (found is Listing.EMPTY and not _may_be_unmounted(catalog, root))
+
+
+def roots_online(catalog: Catalog, roots: Sequence[Root]) -> dict[RootId, bool]:
+    """Which roots are online, by the rule the library shows them by, all looked into at once: as
+    root_present, but an empty folder that never had photos is online however it may be mounted, and
+    so is one photoclip may not list (there is nothing of it to keep for a drive's return)."""
+    found = folder_probe.listings(root.path for root in roots)
+    online = {}
+    for root in roots:
+        listing = found[root.path]
+        if listing is Listing.SILENT:
+            online[root.id] = False
+        elif listing is Listing.ENTRIES or (listing is Listing.EMPTY and not _may_be_unmounted(catalog, root)):
+            online[root.id] = True
+        else:
+            online[root.id] = os.path.isdir(root.path) and not catalog.states_under(str(root.path))
+    return online
 
 
 def _may_be_unmounted(catalog: Catalog, root: Root) -> bool:

@@ -59,7 +59,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from photoclip import imaging, keywords, mounts, scan, takeout
+from photoclip import folder_probe, imaging, keywords, mounts, scan, takeout
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
@@ -644,7 +644,7 @@ class Worker:
             return False
         path = Path(os.fsdecode(exc.filename))
         root = next(scan.iter_roots_containing(self.library.roots(), path), None)
-        if root is None or self._present(root):
+        if root is None or self.library.root_present(root):
             return False
         log.info("the drive of %s is gone: %s", root.path, exc)
         with self._cv:
@@ -1045,7 +1045,8 @@ class Worker:
         """Roots that vanished are only marked offline, not scanned: the folder of a card pulled out under
         its mount is still there, and every look inside fails (ENOTCONN, EIO). Roots back are scanned."""
         roots = self.library.roots()
-        flipped = [r for r in roots if r.online != self._present(r)]
+        online = scan.roots_online(self.library.catalog, roots)
+        flipped = [r for r in roots if r.online != online[r.id]]
         if not flipped:
             return False
         before = {r.id: r.online for r in roots}
@@ -1076,25 +1077,20 @@ class Worker:
             stats.failed, stats.done = max(0, stats.failed - len(waiting)), max(0, stats.done - len(waiting))
             self._emit(self._progress_event(None))
 
-    def _present(self, root: Root) -> bool:
-        """Its folder is there, and not an empty stand-in for a root that had photos. A drive pulled out
-        under its mount (a dead FUSE card: ENOTCONN) is not there: os.path, not pathlib, which raises."""
-        if scan.root_present(self.library.catalog, root):
-            return True
-        return os.path.isdir(root.path) and not self.library.catalog.states_under(str(root.path))
-
     def _sync_observers(self) -> None:
         """One observer per online root; none for offline or removed ones."""
         wanted = {r.id: r for r in self.library.roots() if r.online} if self.watch else {}
         for root_id, (path, _) in list(self._observers.items()):
             if root_id not in wanted or wanted[root_id].path != path:
                 self._unwatch(root_id)
-        for root_id, root in wanted.items():
-            if root_id not in self._observers and os.path.isdir(root.path):
+        unwatched = [root for root in wanted.values() if root.id not in self._observers]
+        found = folder_probe.listings(root.path for root in unwatched)  # a share that hangs is not waited for
+        for root in unwatched:
+            if found[root.path] is not folder_probe.Listing.SILENT and os.path.isdir(root.path):
                 observer = self._observe(root.path)
                 if observer is not None:
-                    self._observers[root_id] = (root.path, observer)
-                    self._linked[root_id] = set()
+                    self._observers[root.id] = (root.path, observer)
+                    self._linked[root.id] = set()
                     self._watch_links(root, root.path)
 
     def _watch_links(self, root: Root, below: Path) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import faulthandler
 import functools
 import http.server
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -28,7 +31,7 @@ os.environ["XDG_DATA_HOME"] = os.environ["PHOTOCLIP_TESTS_DATA_HOME"]
 os.environ["XDG_CACHE_HOME"] = os.path.join(os.environ["PHOTOCLIP_TESTS_DATA_HOME"], "cache")  # the style's files
 os.environ["XDG_CONFIG_HOME"] = os.path.join(os.environ["PHOTOCLIP_TESTS_DATA_HOME"], "config")  # the app's QSettings
 
-from photoclip import mounts  # noqa: E402
+from photoclip import folder_probe, mounts  # noqa: E402
 from photoclip.library import Library  # noqa: E402
 from tests.helpers import write_photo  # noqa: E402
 
@@ -84,6 +87,52 @@ def memory_card(tmp_path: Path) -> Iterator[Path]:
     finally:  # a test that failed, or pulled the card out, leaves no mount behind
         subprocess.run(["umount", "-l", str(mounted)], capture_output=True)
         subprocess.run(["losetup", "-d", device], capture_output=True)
+
+
+class HangingShare:
+    """A FUSE drive that can stop answering as a share whose server went away does: every look into it
+    waits, for ever, until it answers again (its daemon stopped with SIGSTOP, then let go on)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._daemon = next(int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _runs_mount_of(pid, folder))
+        self._stopped = False
+
+    def hang(self) -> None:
+        os.kill(self._daemon, signal.SIGSTOP)
+        self._stopped = True
+
+    def answer(self) -> None:
+        """Answer again, and the looks given up on with it (folder_probe.silent), as they do soon after."""
+        if self._stopped:
+            os.kill(self._daemon, signal.SIGCONT)
+            self._stopped = False
+        deadline = time.monotonic() + 10
+        while folder_probe.silent(self.folder) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def _runs_mount_of(pid: str, folder: Path) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return os.fsencode(folder) in f.read().split(b"\0")[1:]
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def hanging_share(ntfs_drive: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[HangingShare]:
+    """A drive (ntfs_drive's) that hang() makes stop answering; a look into it is given up on after
+    a second here (folder_probe.ANSWER_SECONDS), and it answers again before it is unmounted. A test
+    still waiting on it after two minutes ends the run with every thread's stack, rather than hang it."""
+    monkeypatch.setattr(folder_probe, "ANSWER_SECONDS", 1.0)
+    share = HangingShare(ntfs_drive("ntfs-3g"))
+    faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
+    try:
+        yield share
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        share.answer()
 
 
 @pytest.fixture

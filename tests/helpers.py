@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import struct
+import threading
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -335,3 +337,23 @@ def natural(size: tuple[int, int], seed: int):
         x, y = rng.integers(0, width), rng.integers(0, height)
         draw.ellipse([x, y, x + width // 5, y + height // 5], fill=tuple(int(v) for v in rng.integers(0, 256, 3)))
     return image
+
+
+def within(seconds: float, function: Callable[..., object], *args: object) -> object:
+    """function(*args), run in a thread: fails the test when it has not returned after `seconds`,
+    instead of hanging the test run."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{function.__name__} still waiting after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]

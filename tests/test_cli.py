@@ -28,7 +28,7 @@ from photoclip.cli import COMMANDS, main
 from photoclip.humanize import plural
 from photoclip.library import Library
 from photoclip.lock import LibraryLock
-from tests.conftest import TINY_MODEL
+from tests.conftest import TINY_MODEL, HangingShare
 from tests.helpers import (
     as_an_unprivileged_user,
     copies_folder,
@@ -2513,6 +2513,27 @@ def test_paths_typed_in_another_case_on_a_memory_card_name_its_photos(run, memor
     assert code == 0 and len(out.splitlines()) == 6, err
     code, _, err = run("tag", "beach", str(typed))
     assert code == 0 and run("tagged", "beach")[1].splitlines() == [str(folder / "IMG_0005.JPG")]
+
+
+def test_a_share_that_hangs_is_said_not_to_answer_and_holds_nothing_up(
+    run, photo_folder: Path, hanging_share: HangingShare, tmp_path: Path
+) -> None:
+    """`status`, `search` and `index` waited for ever on a share whose server went away."""
+    write_photo(hanging_share.folder / "a.jpg", seed=1)
+    assert run("index", str(hanging_share.folder), str(photo_folder))[0] == 0
+    hanging_share.hang()
+
+    code, out, _ = run("status")  # in this thread, as the CLI sets its signals: a run that hangs ends (conftest)
+    assert code == 0 and f"folder:  {hanging_share.folder}  (offline: not answering; a share whose server is away?)" \
+        in out.splitlines()
+    code, out, _ = run("search", "a.jpg")
+    assert code == 0 and str(hanging_share.folder / "a.jpg") in out.splitlines()  # found, as if unplugged
+    write_photo(photo_folder / "new.jpg", seed=20)
+    indexed = subprocess.run([sys.executable, "-m", "photoclip", "--library", str(tmp_path / "lib"), "--model",
+                              TINY_MODEL, "index"], capture_output=True, text=True, timeout=120)  # a look waits 10 s
+    assert indexed.returncode == 0 and "indexed 1 photo" in indexed.stderr
+    assert f"{hanging_share.folder} does not answer (a share whose server is away?): its photos are kept, shown as " \
+        "offline" in indexed.stderr.splitlines()
 
 
 def test_index_of_a_card_pulled_out_says_it_is_offline(run, memory_card: Path) -> None:

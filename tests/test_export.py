@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from photoclip.export import copy_photos, windows_name
-from tests.helpers import write_photo
-from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
+from tests.helpers import within, write_photo
+from tests.test_scan import blocking_file  # noqa: F401 - a fixture
 
 
 def test_copies_keep_the_bytes_and_dates_and_leave_the_originals(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from photoclip.gui import theme
 from photoclip.gui.grid import MarkRole
 from photoclip.gui.sidebar import OnlineRole
 from photoclip.library import Library
+from tests.conftest import HangingShare
 from tests.gui_support import (  # noqa: F401
     WAIT_MS,
     answer_questions,
@@ -63,6 +64,57 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     window.sidebar.tree.setCurrentItem(window.sidebar.all_photos)
     qtbot.waitUntil(lambda: window.view.kind == "library" and settled(window) and window.model.rowCount() == 10,
                     timeout=WAIT_MS)
+
+
+def test_a_folder_on_a_share_that_hangs_is_shown_not_answering_and_the_window_goes_on(
+    qtbot, make_window, open_library, tmp_path: Path, hanging_share: HangingShare
+) -> None:
+    """A share whose server went away held the worker's first look, the thumbnails and the preview for
+    ever: the window said "No folders yet" and showed nothing of the other folders. Back, its photos
+    showed the marks of photos not there until the app was started again."""
+    red_circle_folder(hanging_share.folder, with_red_circle=1, without=1, seed=1)
+    red_circle_folder(tmp_path / "home", with_red_circle=1, without=1, seed=2)
+    library = open_library()
+    library.index([hanging_share.folder, tmp_path / "home"])
+    hanging_share.hang()
+    window = make_window(library, worker=True)
+
+    def share_item():
+        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("DRIVE")), None)
+
+    qtbot.waitUntil(lambda: share_item() is not None and share_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)
+    item = share_item()
+    assert item.text(0) == "DRIVE (offline)" and "does not answer (a share whose server is away?)" in item.toolTip(0)
+    window.sidebar.tree.setCurrentItem(item)
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 2,
+                    timeout=WAIT_MS)
+    assert window.folder_banner.isVisible() and window.folder_banner.text.text() == (
+        "“DRIVE” does not answer (a share whose server is away?): its photos, tags and albums are kept, and "
+        "searches still find them; they show when it answers again.")
+    qtbot.waitUntil(lambda: [window.model.index(row, 0).data(MarkRole) for row in range(2)] == ["missing"] * 2,
+                    timeout=WAIT_MS)
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.preview.canvas.message not in ("", "Loading…"), timeout=WAIT_MS)
+    assert window.preview.canvas.message == (
+        "Its folder DRIVE does not answer (a share whose server is away?): it shows when it does.")
+    window.escape()
+    home = next(i for i in window.sidebar.folder_items() if i.text(0) == "home")
+    window.sidebar.tree.setCurrentItem(home)
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 2,
+                    timeout=WAIT_MS)
+    def shown() -> bool:
+        return all(window.model.index(row, 0).data(MarkRole) is None
+                   and window.loader.pixmap(window.model.photo_id(row)) is not None for row in range(2))
+
+    qtbot.waitUntil(shown, timeout=WAIT_MS)
+
+    hanging_share.answer()  # its photos are shown again, not the marks of photos not there
+    qtbot.waitUntil(lambda: share_item().data(0, OnlineRole) is True, timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(share_item())
+    qtbot.waitUntil(lambda: window.view.kind == "folder" and window.view.root.path == hanging_share.folder
+                    and settled(window) and window.model.rowCount() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(shown, timeout=WAIT_MS)
 
 
 def test_a_deleted_folder_is_shown_not_found_rather_than_offline(

@@ -25,6 +25,7 @@ from photoclip.gui.ops import Ops
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.ids import PhotoId
 from photoclip.search import SearchHit
+from tests.conftest import HangingShare
 from tests.gui_support import WAIT_MS, broken_jpeg, make_window, red_circle_folder, settled  # noqa: F401
 
 
@@ -859,6 +860,32 @@ def test_zoomed_in_a_photo_on_a_drive_unplugged_shows_its_usual_thumbnail(qtbot,
     loader.pixmap(pid)
     qtbot.waitUntil(lambda: loader.pixmap(pid) is not None or loader.failure(pid) is not None, timeout=WAIT_MS)
     assert loader.failure(pid) is None and loader.pixmap(pid).width() == 600
+    loader.wait()
+
+
+def test_photos_on_a_share_that_hangs_keep_the_thumbnail_makers_free(
+    qtbot, open_library, tmp_path, hanging_share: HangingShare
+) -> None:
+    """A share whose server went away held each thread that made a thumbnail from one of its photos for
+    ever: two such took the whole pool, and the other folders' photos stayed grey. Its photos with a
+    thumbnail made show it, the others the mark of a photo not there; other photos show."""
+    make_app()
+    red_circle_folder(hanging_share.folder, with_red_circle=1, without=1)
+    red_circle_folder(tmp_path / "local", with_red_circle=1, without=1)
+    library = open_library()
+    library.index([hanging_share.folder, tmp_path / "local"])
+    shown, not_shown = (library.catalog.photo_by_path(path).id for path in sorted(hanging_share.folder.iterdir()))
+    thumbnails.thumbnail_file(library, library.photo(shown))
+    hanging_share.hang()
+    loader = ThumbnailLoader(library, side=120, ratio=1.0)
+
+    ids = [shown, not_shown, *(library.catalog.photo_by_path(p).id for p in (tmp_path / "local").iterdir())]
+    for pid in ids:
+        loader.pixmap(pid)
+    qtbot.waitUntil(lambda: all(loader.pixmap(pid) is not None or loader.failure(pid) is not None for pid in ids),
+                    timeout=WAIT_MS)
+    assert loader.failure(shown) is None and loader.mark(not_shown) == "missing"
+    assert all(loader.pixmap(pid) is not None for pid in ids[2:])
     loader.wait()
 
 

@@ -32,9 +32,10 @@ from tests.helpers import (
     camera_jpeg,
     others_sidecar,
     rgb_profile,
+    within,
 )
 from tests.test_jpegfile import many_scans_jpeg
-from tests.test_scan import blocking_file, within  # noqa: F401 - a fixture
+from tests.test_scan import blocking_file  # noqa: F401 - a fixture
 from tests.test_xmp import dated_xmp
 
 RED = (255, 0, 0)

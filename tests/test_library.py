@@ -43,7 +43,7 @@ from photoclip.library import (
 )
 from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
 from photoclip.vectors import VectorIndex
-from tests.conftest import TINY_MODEL, SlowHub
+from tests.conftest import TINY_MODEL, HangingShare, SlowHub
 from tests.helpers import (
     circle_on_snow,
     copies_folder,
@@ -57,9 +57,9 @@ from tests.helpers import (
     scene_folder,
     shapes_vocabulary,
     with_iptc,
+    within,
     write_photo,
 )
-from tests.test_scan import within
 
 
 class EncoderSpy:
@@ -3362,6 +3362,31 @@ def test_status_says_whether_each_folder_is_online_now_and_writes_nothing(
     empty.mkdir()
     library.add_root(empty)  # empty, but it never had photos: there
     assert [(r.path, r.online) for r in library.status().roots] == [(empty, True), (photo_folder, False)]
+
+
+def test_a_folder_on_a_share_that_hangs_is_offline_and_silent_and_the_rest_goes_on(
+    open_library, photo_folder: Path, hanging_share: HangingShare
+) -> None:
+    """A share whose server went away kept `status`, a search and `index` waiting for ever: its folder is
+    offline, said to be silent rather than unplugged, within the time a look is given, the other folders
+    are indexed and nothing of the share is forgotten."""
+    write_photo(hanging_share.folder / "a.jpg", seed=1)
+    library = open_library()
+    library.index([hanging_share.folder, photo_folder])
+    write_photo(photo_folder / "new.jpg", seed=20)
+    hanging_share.hang()
+
+    status = within(10, library.status)
+    assert [(r.path, r.online, r.silent, r.gone) for r in status.roots] == [
+        (hanging_share.folder, False, True, False), (photo_folder, True, False, False)]
+    report = within(20, library.index)
+    assert report.offline == (hanging_share.folder,) and report.embedded == 1
+    assert [(r.online, r.silent) for r in within(10, library.roots)] == [(False, True), (True, False)]
+    assert within(10, library.search, "a photo", 20)  # searched without a look at the share
+    hanging_share.answer()
+    library.index()
+    assert [(r.online, r.silent) for r in library.roots()] == [(True, False), (True, False)]
+    assert library.catalog.photo_by_path(hanging_share.folder / "a.jpg").status == "indexed"
 
 
 def test_status_with_a_model_not_on_this_machine_keeps_to_the_librarys_model(

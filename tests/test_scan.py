@@ -5,7 +5,6 @@ import glob
 import os
 import shutil
 import subprocess
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from photoclip.scan import (
     walk,
 )
 from photoclip.worker import Worker
-from tests.helpers import write_photo
+from tests.helpers import within, write_photo
 
 TIMEOUT = 20.0
 
@@ -332,26 +331,6 @@ def blocking_file(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], P
                 os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
             except OSError:
                 pass
-
-
-def within(seconds: float, function: Callable[..., object], *args: object) -> object:
-    """function(*args), run in a thread: fails the test when it has not returned after `seconds`,
-    instead of hanging the test run."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"{function.__name__} still waiting after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]
 
 
 def test_a_file_that_blocks_on_read_never_stops_a_scan(

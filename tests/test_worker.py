@@ -44,8 +44,8 @@ from photoclip.worker import (
     WorkerError,
     WorkerEvent,
 )
-from tests.conftest import TINY_MODEL
-from tests.helpers import shapes_vocabulary, write_photo
+from tests.conftest import TINY_MODEL, HangingShare
+from tests.helpers import shapes_vocabulary, within, write_photo
 
 SETTLE = 0.3
 POLL = 0.5
@@ -558,6 +558,26 @@ def test_a_link_back_up_the_tree_made_while_watching_adds_nothing(start_live, tm
     assert live.worker.wait_idle(TIMEOUT)
     assert searchable(live.library) == before | {live.photos / "sub" / "new.jpg"}
     assert len(live.library.catalog.file_states(live.library.roots()[0].id)) == len(before) + 1
+
+
+def test_a_share_that_hangs_goes_offline_and_the_worker_goes_on_watching_the_rest(
+    start_live, hanging_share: HangingShare
+) -> None:
+    """A share whose server went away held the worker in its first look for ever: no other folder was
+    watched or indexed, and stopping the app waited for it."""
+    write_photo(hanging_share.folder / "a.jpg", seed=1)
+
+    def add_share(live: Live) -> None:
+        live.library.index([hanging_share.folder])
+        hanging_share.hang()
+
+    live = start_live(before_start=add_share, wait=False)
+    eventually(lambda: any(r.silent for e in live.of(RootsChanged) for r in e.roots), what="the share said silent")
+    write_photo(live.photos / "new.jpg", seed=20)
+    eventually(lambda: live.photos / "new.jpg" in within(10, searchable, live.library), what="a new photo indexed")
+    assert {r.path: (r.online, r.silent) for r in within(10, live.library.roots)} == {
+        hanging_share.folder: (False, True), live.photos: (True, False)}
+    within(15, live.worker.stop)
 
 
 def test_a_root_renamed_away_goes_offline_keeps_everything_and_comes_back(start_live, tmp_path: Path) -> None:

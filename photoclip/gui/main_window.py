@@ -893,6 +893,10 @@ class MainWindow(QMainWindow):
                 self.folder_banner.show_message(
                     f"“{name}” is not found: it was deleted, moved or renamed. Its photos stay listed until you "
                     "remove it from the library or add the folder where it is now.", actions=remove)
+            elif root.silent:
+                self.folder_banner.show_message(
+                    f"“{name}” does not answer (a share whose server is away?): its photos, tags and albums are kept, "
+                    "and searches still find them; they show when it answers again.", kind="info")
             else:
                 self.folder_banner.show_message(
                     f"“{name}” is not connected: its photos, tags and albums are kept, and searches still find them; "
@@ -930,6 +934,10 @@ class MainWindow(QMainWindow):
                 empty = ("folder-offline", "This folder is not found",
                          "It was deleted, moved or renamed. Remove it from the library (right-click it in the "
                          "sidebar), or add it where it is now: its photos keep their tags.")
+            elif not view.root.online and view.root.silent:
+                empty = ("folder-offline", "This folder does not answer",
+                         "The share that holds it does not answer (its server is away?). Its photos stay in the "
+                         "library meanwhile.")
             elif not view.root.online:
                 empty = ("folder-offline", "This folder is offline",
                          "Connect the drive that holds it. Its photos stay in the library meanwhile.")
@@ -2053,6 +2061,11 @@ class MainWindow(QMainWindow):
     def _on_roots_changed(self, event: RootsChanged) -> None:
         roots = tuple(event.roots)
         if self.status is not None:
+            offline_before = {root.id for root in self.status.roots if not root.online}
+            if any(root.online and root.id in offline_before for root in roots):
+                for loader in (self.loader, self.duplicate_loader):
+                    loader.retry_missing()
+                self.grid.viewport().update()
             self.status = dataclasses.replace(self.status, roots=roots)
         self.sidebar.set_roots(roots)
         if self.view.kind == "folder" and self.view.root is not None:

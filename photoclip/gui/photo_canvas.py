@@ -40,7 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from photoclip import imaging
+from photoclip import folder_probe, imaging
 from photoclip.gui.gradual_zoom import GradualZoom
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,10 @@ def zoomed_side(photo_size: QSize) -> int:
 
 def picture(path: Path, side: int) -> tuple[QImage, QSize]:
     """The photo fitting in `side` (pool thread: QImage only), in the screen's pixel format, and
-    its whole size upright."""
+    its whole size upright. OSError for a photo on a share that does not answer (folder_probe), rather
+    than the thread held for ever."""
+    if not folder_probe.answers(path):
+        raise OSError(f"{path.parent} does not answer (a share whose server is away?)")
     shown, (width, height) = imaging.display_image(path, side)
     image = QImage(shown.tobytes(), shown.width, shown.height, 3 * shown.width, QImage.Format.Format_RGB888)
     return image.convertToFormat(QImage.Format.Format_RGB32), QSize(width, height)

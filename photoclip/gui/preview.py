@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import humanize
+from photoclip import folder_probe, humanize
 from photoclip.catalog import Photo
 from photoclip.gui import desktop, icons
 from photoclip.gui.grid import GridPosition, match_label, taken_line
@@ -102,6 +102,9 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     if photo is None:
         return _Loaded(None, None, "This photo is no longer in the library.")
     place, caption, copies = library.place_of(photo), library.caption(photo_id), tuple(library.copies_of(photo_id))
+    if not folder_probe.answers(photo.path):  # a share that hangs: reading it would hold this thread for ever
+        return _Loaded(photo, None, _not_answering(library, photo), place=place, caption=caption, missing=True,
+                       copies=copies)
     try:
         image, size = picture(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
@@ -127,11 +130,21 @@ def _offline(library: Library, photo: Photo) -> str | None:
     """Why a photo on an unplugged drive cannot be shown, rather than "file not found": it is
     not lost, and says what brings it back."""
     root = next((r for r in library.roots() if r.id == photo.root_id), None)
-    if root is None or root.online or photo.path.exists():
+    if root is None or root.online:
+        return None
+    if root.silent:
+        return _not_answering(library, photo)
+    if photo.path.exists():
         return None
     if root.gone:
         return f"Its folder {root.path.name} is not found (deleted, moved or renamed?)."
     return f"Its folder {root.path.name} is offline (an unplugged drive?): plug it in to see this photo."
+
+
+def _not_answering(library: Library, photo: Photo) -> str:
+    root = next((r for r in library.roots() if r.id == photo.root_id), None)
+    name = root.path.name if root is not None else photo.path.parent.name
+    return f"Its folder {name} does not answer (a share whose server is away?): it shows when it does."
 
 
 def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:

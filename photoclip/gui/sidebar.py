@@ -47,6 +47,7 @@ PathRole = Qt.ItemDataRole.UserRole + 2
 RootIdRole = Qt.ItemDataRole.UserRole + 3
 OnlineRole = Qt.ItemDataRole.UserRole + 4
 GoneRole = Qt.ItemDataRole.UserRole + 9  # an offline folder deleted, moved or renamed, not unplugged
+SilentRole = Qt.ItemDataRole.UserRole + 10  # an offline folder that does not answer (a share whose server is away)
 TagRole = Qt.ItemDataRole.UserRole + 5
 CountRole = Qt.ItemDataRole.UserRole + 6  # painted right-aligned after the name (tags)
 PromptRole = Qt.ItemDataRole.UserRole + 7  # a tag the user defined: what it looks like; None otherwise
@@ -632,11 +633,14 @@ class Sidebar(QFrame):
         item.setData(0, RootIdRole, int(root.id))
         item.setData(0, OnlineRole, root.online)
         item.setData(0, GoneRole, root.gone)
+        item.setData(0, SilentRole, root.silent)
         if root.online:
             item.setToolTip(0, humanize.shown(root.path))
             return item
         state, why = ("not found", "Not found: the folder was deleted, moved or renamed. Remove it from the library, "
                       "or add it where it is now.") if root.gone else (
+            "offline", "Offline: the folder does not answer (a share whose server is away?). Its photos stay in the "
+                       "library and come back when it does.") if root.silent else (
             "offline", "Offline: the folder cannot be reached (unplugged drive?). Its photos stay in the library "
                        "and come back when it does.")
         item.setText(0, humanize.shown(f"{name} ({state})"))
@@ -647,7 +651,7 @@ class Sidebar(QFrame):
 
     def _root_of(self, item: QTreeWidgetItem) -> Root:
         return Root(RootId(int(item.data(0, RootIdRole))), Path(item.data(0, PathRole)), bool(item.data(0, OnlineRole)),
-                    bool(item.data(0, GoneRole)))
+                    bool(item.data(0, GoneRole)), bool(item.data(0, SilentRole)))
 
     # interaction
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRect, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPainter, QPainterPath, QPixmap
 
-from photoclip import imaging
+from photoclip import folder_probe, imaging
 from photoclip.catalog import Photo
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
@@ -60,7 +60,7 @@ class _ThumbnailTask(QRunnable):
             image.setDevicePixelRatio(self._ratio)  # the ratio it was made for, though the window's changed since
         except Exception as exc:  # a bad file is data: remembered, shown as broken
             log.debug("no thumbnail for photo %s: %s", self.photo_id, exc)
-            gone = photo is not None and not os.path.lexists(photo.path)
+            gone = photo is not None and (folder_probe.silent(photo.path) or not os.path.lexists(photo.path))
             self._emit("failed", NOT_THERE if gone else str(exc) or type(exc).__name__, photo)
             return
         self._emit("loaded", image, photo)
@@ -75,7 +75,14 @@ class _ThumbnailTask(QRunnable):
 def thumbnail_file(library: Library, photo: Photo, side_px: int = imaging.THUMBNAIL_SIDE) -> Path:
     """The cached thumbnail of `photo` that shows it sharp at `side_px`, made now if needed
     (worker threads only). A large one needs the photo: on a drive unplugged, the usual one
-    (made when it was indexed) stands in, as a little soft is better than a broken mark."""
+    (made when it was indexed) stands in, as a little soft is better than a broken mark. On a share that
+    does not answer (folder_probe) only a thumbnail made already is: reading the photo would hold the thread
+    for ever, and a few such took the whole pool."""
+    if not folder_probe.answers(photo.path):
+        made = imaging.thumbnail_path(library.thumbnail_dir, photo.hash, imaging.THUMBNAIL_SIDE) if photo.hash else None
+        if made is None or not made.is_file():
+            raise OSError(f"{photo.path.parent} does not answer (a share whose server is away?)")
+        return made
     digest = photo.hash or imaging.file_hash(photo.path)  # pending photos are not hashed yet
     if side_px > imaging.THUMBNAIL_SIDE:
         try:
@@ -235,6 +242,12 @@ class ThumbnailLoader(QObject):
             if pid in self._pixmaps:
                 self._stale.add(pid)
             self._failures.pop(pid, None)
+
+    def retry_missing(self) -> None:
+        """A folder is back (a drive plugged in, a share answering): photos found not there get another
+        try when next painted."""
+        for pid in [pid for pid, failure in self._failures.items() if failure == NOT_THERE]:
+            del self._failures[pid]
 
     def drop_queued(self) -> None:
         """The view moved: requests not started yet are no longer wanted."""
