@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtWidgets import QTreeWidgetItem
+
 from photoclip.gui import theme
 from photoclip.gui.grid import MarkRole
+from photoclip.gui.main_window import MainWindow
 from photoclip.gui.sidebar import OnlineRole
 from photoclip.library import Library
 from tests.conftest import HangingShare
@@ -17,6 +20,20 @@ from tests.gui_support import (  # noqa: F401
     red_circle_folder,
     settled,
 )
+
+
+def folder_item(window: MainWindow, name: str) -> QTreeWidgetItem | None:
+    """The sidebar's entry of the folder `name`, as it is shown or with its state ("usb-drive (offline)")."""
+    return next((i for i in window.sidebar.folder_items() if i.text(0) == name or i.text(0).startswith(f"{name} (")),
+                None)
+
+
+def offline_item(qtbot, window: MainWindow, name: str) -> QTreeWidgetItem:
+    """The entry of the folder `name` once the worker found it offline, and is done: the sidebar is not
+    rebuilt under the test's clicks."""
+    qtbot.waitUntil(lambda: (item := folder_item(window, name)) is not None and item.data(0, OnlineRole) is False
+                    and not window.worker.busy, timeout=WAIT_MS)
+    return folder_item(window, name)
 
 
 def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
@@ -30,12 +47,7 @@ def test_an_unplugged_folder_is_shown_offline_and_keeps_its_photos(
     drive.rename(tmp_path / "unplugged")  # what was mounted is gone; where it was mounted stays, empty
     window = make_window(library, worker=True)  # the worker's start-up scan finds the drive gone
 
-    def drive_item():
-        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("usb-drive")), None)
-
-    qtbot.waitUntil(lambda: drive_item() is not None and drive_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)  # the sidebar is not rebuilt under our clicks
-    item = drive_item()
+    item = offline_item(qtbot, window, "usb-drive")
     assert item.text(0) == "usb-drive (offline)"
     assert item.foreground(0).color().name() == theme.colours().offline
     assert "Offline" in item.toolTip(0)
@@ -79,12 +91,7 @@ def test_a_folder_on_a_share_that_hangs_is_shown_not_answering_and_the_window_go
     hanging_share.hang()
     window = make_window(library, worker=True)
 
-    def share_item():
-        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("DRIVE")), None)
-
-    qtbot.waitUntil(lambda: share_item() is not None and share_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)
-    item = share_item()
+    item = offline_item(qtbot, window, "DRIVE")
     assert item.text(0) == "DRIVE (offline)" and "does not answer (a share whose server is away?)" in item.toolTip(0)
     window.sidebar.tree.setCurrentItem(item)
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 2,
@@ -110,8 +117,8 @@ def test_a_folder_on_a_share_that_hangs_is_shown_not_answering_and_the_window_go
     qtbot.waitUntil(shown, timeout=WAIT_MS)
 
     hanging_share.answer()  # its photos are shown again, not the marks of photos not there
-    qtbot.waitUntil(lambda: share_item().data(0, OnlineRole) is True, timeout=WAIT_MS)
-    window.sidebar.tree.setCurrentItem(share_item())
+    qtbot.waitUntil(lambda: folder_item(window, "DRIVE").data(0, OnlineRole) is True, timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(folder_item(window, "DRIVE"))
     qtbot.waitUntil(lambda: window.view.kind == "folder" and window.view.root.path == hanging_share.folder
                     and settled(window) and window.model.rowCount() == 2, timeout=WAIT_MS)
     qtbot.waitUntil(shown, timeout=WAIT_MS)
@@ -142,12 +149,7 @@ def test_a_deleted_folder_is_shown_not_found_rather_than_offline(
     shutil.rmtree(trip)
     window = make_window(library, worker=True)
 
-    def trip_item():
-        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("Trip")), None)
-
-    qtbot.waitUntil(lambda: trip_item() is not None and trip_item().data(0, OnlineRole) is False, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not window.worker.busy, timeout=WAIT_MS)
-    item = trip_item()
+    item = offline_item(qtbot, window, "Trip")
     assert item.text(0) == "Trip (not found)" and "deleted, moved or renamed" in item.toolTip(0)
     window.sidebar.tree.setCurrentItem(item)
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window), timeout=WAIT_MS)
@@ -168,12 +170,7 @@ def test_the_page_of_a_folder_not_found_says_so_and_offers_to_remove_it_from_the
     trip.rename(tmp_path / "Pictures" / "Trip 2019")
     window = make_window(library, worker=True)
 
-    def trip_item():
-        return next((i for i in window.sidebar.folder_items() if i.text(0).startswith("Trip")), None)
-
-    qtbot.waitUntil(lambda: trip_item() is not None and trip_item().data(0, OnlineRole) is False
-                    and not window.worker.busy, timeout=WAIT_MS)
-    window.sidebar.tree.setCurrentItem(trip_item())
+    window.sidebar.tree.setCurrentItem(offline_item(qtbot, window, "Trip"))
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and window.model.rowCount() == 3,
                     timeout=WAIT_MS)
     banner = window.folder_banner
@@ -293,11 +290,8 @@ def test_an_empty_folder_once_looked_through_says_no_photos_were_found_in_it(
     library.index([tmp_path / "photos", tmp_path / "empty"])
     window = make_window(library, worker=True)
 
-    def empty_item():
-        return next((i for i in window.sidebar.folder_items() if i.text(0) == "empty"), None)
-
-    qtbot.waitUntil(lambda: empty_item() is not None and not window.worker.busy, timeout=WAIT_MS)
-    window.sidebar.tree.setCurrentItem(empty_item())
+    qtbot.waitUntil(lambda: folder_item(window, "empty") is not None and not window.worker.busy, timeout=WAIT_MS)
+    window.sidebar.tree.setCurrentItem(folder_item(window, "empty"))
     qtbot.waitUntil(lambda: window.view.kind == "folder" and settled(window) and not window.index_status.running,
                     timeout=WAIT_MS)
     assert window.subtitle_label.text().startswith("0 photos  ·  ")
