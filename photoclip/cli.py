@@ -46,7 +46,7 @@ from photoclip.errors import (
     PhotoclipError,
     QueryError,
 )
-from photoclip.fsutil import as_cataloged, deleted, expanded, in_int64, on_disk
+from photoclip.fsutil import as_cataloged, expanded, in_int64, on_disk
 from photoclip.humanize import plural
 from photoclip.ids import PhotoId
 from photoclip.imaging import IMAGE_SUFFIXES
@@ -721,14 +721,14 @@ def _tags_and(library: Library, tags: Sequence[str]) -> str:
     return " and ".join(_tag(library.shown_tag(t)) for t in tags)
 
 
-def _on_disk(find: Callable[[int], list[SearchHit]], limit: int) -> tuple[list[SearchHit], int]:
+def _on_disk(library: Library, find: Callable[[int], list[SearchHit]], limit: int) -> tuple[list[SearchHit], int]:
     """The hits of `find(n)` (the best n) whose files are still where the library last saw them,
     asking for more where some were deleted or moved since indexing: -n 10 lists 10 photos while
     10 are left; and how many of those that would have been listed are left out (_say_gone)."""
     asked = limit
     for _ in range(_ASKED_AGAIN):
         hits = find(asked)
-        gone = {hit.path for hit in hits if deleted(hit.path)}
+        gone = library.deleted(hit.path for hit in hits)
         if len(hits) - len(gone) >= limit or len(hits) < asked:
             break
         asked *= 2
@@ -742,11 +742,11 @@ def _on_disk(find: Callable[[int], list[SearchHit]], limit: int) -> tuple[list[S
 _ASKED_AGAIN = 6  # times a search asks for twice as many where photos found were deleted since indexing
 
 
-def _gone(paths: Sequence[Path]) -> set[Path]:
+def _gone(library: Library, paths: Sequence[Path]) -> set[Path]:
     """Which of the photos found were deleted or moved since indexing (their folder is there,
     they are not), said once (_say_gone). A photo on a drive that is not plugged in stays: `status`
     says why."""
-    gone = {path for path in paths if deleted(path)}
+    gone = library.deleted(paths)
     _say_gone(len(gone))
     return gone
 
@@ -952,7 +952,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             scopes.append(scope)
             return hits
 
-        hits, gone = _on_disk(find, args.limit)
+        hits, gone = _on_disk(library, find, args.limit)
         scope = scopes[-1]
         missing = missing_image(query)
         if missing is not None and (scope is None or scope.file_name is None):
@@ -1154,7 +1154,11 @@ def cmd_similar(args: argparse.Namespace) -> int:
     with _open(args, write=False) as library:
         _require_indexed(library)
         image = args.image if len(args.image) > 1 else args.image[0]
-        hits, gone = _on_disk(lambda limit: library.similar(image, limit=limit, all_copies=args.all_copies), args.limit)
+
+        def similar(limit: int) -> list[SearchHit]:
+            return library.similar(image, limit=limit, all_copies=args.all_copies)
+
+        hits, gone = _on_disk(library, similar, args.limit)
         _say_gone(gone)
         _print_hits(hits, args, library)
     if not hits:  # as search: a script can tell from the exit code
@@ -1512,7 +1516,7 @@ def cmd_tagged(args: argparse.Namespace) -> int:
             print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
         ids = library.tagged(tag, limit=args.limit)
         photos = library.photos(ids)
-        gone = _gone([photos[pid].path for pid in ids if pid in photos])
+        gone = _gone(library, [photos[pid].path for pid in ids if pid in photos])
         ids = [pid for pid in ids if pid in photos and photos[pid].path not in gone]
         paths = [str(photos[pid].path) for pid in ids]
         untagged = _no_photo_tagged(library, args.tag) if not paths else None

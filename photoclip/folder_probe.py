@@ -38,9 +38,12 @@ class _Look:
         try:
             with os.scandir(self.folder) as entries:
                 self.listing = Listing.ENTRIES if next(entries, None) is not None else Listing.EMPTY
-        except OSError:
+        except Exception:  # OSError mostly; a name the system cannot take (ValueError) is no folder either
             self.listing = Listing.UNREADABLE
         finally:
+            with _lock:  # only looks not answered are kept: silent() goes through them all
+                if _looks.get(self.folder) is self:
+                    del _looks[self.folder]
             self.answered.set()
 
 
@@ -71,8 +74,7 @@ def silent(path: Path) -> bool:
     """Whether `path` is, or lies in, a folder whose look was given up on and has not answered since:
     looking at it would hang the caller too."""
     with _lock:
-        return any(look.given_up and not look.answered.is_set() and (folder == path or folder in path.parents)
-                   for folder, look in _looks.items())
+        return any(look.given_up and (folder == path or folder in path.parents) for folder, look in _looks.items())
 
 
 def answers(file: Path, wait: float | None = None) -> bool:
@@ -84,6 +86,6 @@ def answers(file: Path, wait: float | None = None) -> bool:
 def _look_into(folder: Path) -> _Look:
     with _lock:
         look = _looks.get(folder)
-        if look is None or look.answered.is_set():
+        if look is None:
             look = _looks[folder] = _Look(folder)
         return look

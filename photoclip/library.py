@@ -783,7 +783,7 @@ class Library:
         inside one of the library's is left out from then on (`leave_out`). Returns how many
         photos were forgotten."""
         self._require_writable()
-        folder = self._as_the_library_spells(as_cataloged(on_disk(expanded(path))))
+        folder = self.folder_named(path)
         root = self.catalog.root_by_path(folder)
         if root is None:
             if any(r.path in folder.parents for r in self.catalog.roots()):
@@ -795,6 +795,15 @@ class Library:
         removed = self.catalog.remove_root(root.id)
         self._drop_vectors(removed)
         return forgotten
+
+    def folder_named(self, path: Path | str) -> Path:
+        """A folder the user named, as the catalog spells it (_as_the_library_spells); as named, made
+        absolute, on a share that does not answer (folder_probe): removing the folder of a share that
+        is gone for good must not wait for it."""
+        named = expanded(path)
+        if folder_probe.listing(named) is folder_probe.Listing.SILENT:
+            return Path(os.path.abspath(named))
+        return self._as_the_library_spells(as_cataloged(on_disk(named)))
 
     def _as_the_library_spells(self, folder: Path) -> Path:
         """`folder`, as its drive lists it (fsutil.on_disk), spelled as the library's folder that is it or
@@ -1973,6 +1982,8 @@ class Library:
         report = SidecarReport()
         scope = [photo.path for photo in self.catalog.present_photos().values()
                  if not under or any(photo.path.is_relative_to(folder) for folder in under)]
+        silent = self._on_silent_shares(scope)  # left out, as photos on a drive unplugged are
+        scope = [path for path in scope if path not in silent]
         own = [sidecar for sidecar in map(sidecars.sidecar_path, scope) if sidecar.is_file()]
         if own:  # keywords added to photoclip's own sidecars since it wrote them: tags, not written over
             self.read_sidecars(own)
@@ -1980,7 +1991,7 @@ class Library:
         spellings = self.catalog.spellings()
         unchanged: dict[Path, list[str]] = {}  # sidecars that hold these keywords already
         for path, tags in exported.items():
-            if under and not any(path.is_relative_to(folder) for folder in under):
+            if path in silent or (under and not any(path.is_relative_to(folder) for folder in under)):
                 continue
             if path.exists():
                 self._export_sidecar(path, tags, [spellings.get(tag, tag) for tag in tags], report, unchanged)
@@ -2020,14 +2031,19 @@ class Library:
         bytes only. Lower, a group would offer the only copy of one photo to the trash in favour
         of another photo of the same subject. Photos deleted or moved since they were indexed
         are left out, as search leaves them out (the groups are made again without them when a
-        photo to keep is one). Groups whose copies are all kept (each in an album) come last."""
+        photo to keep is one). Groups whose copies are all kept (each in an album) come last. Photos
+        on a share that does not answer are not compared, as those on a drive unplugged are not."""
         if not dedup.LEAST_SIMILARITY <= similarity <= 1.0:
             raise QueryError(f"similarity must be from {dedup.LEAST_SIMILARITY:g} to 1 (got {similarity:g}); "
                              "0.99 finds copies")
         same_bytes = list(self.catalog.same_bytes())
-        photos = dedup.one_name_per_file(self.catalog.present_photos(), same_bytes)
+        present = self.catalog.present_photos()
+        silent = self._on_silent_shares(photo.path for photo in present.values())  # not compared, as if unplugged
+        present = {pid: photo for pid, photo in present.items() if photo.path not in silent} if silent else present
+        photos = dedup.one_name_per_file(present, same_bytes)
         groups = self._groups(photos, same_bytes, similarity, exact_only)
-        gone = {pid for group in groups for pid in group.members if deleted(photos[pid].path)}
+        gone_files = self.deleted(photos[pid].path for group in groups for pid in group.members)
+        gone = {pid for group in groups for pid in group.members if photos[pid].path in gone_files}
         if gone:
             log.info("left out %d photos deleted or moved since indexing", len(gone))
         if gone and not any(group.keeper in gone for group in groups):
@@ -2161,6 +2177,21 @@ class Library:
             videos=scan.videos_seen(self.catalog, roots),
             images_left_out=scan.images_left_out(self.catalog, roots),
         )
+
+    def deleted(self, paths: Iterable[Path]) -> set[Path]:
+        """Which of these files of the library were deleted or moved since (fsutil.deleted); none on a
+        share that does not answer (_on_silent_shares)."""
+        paths = list(paths)
+        silent = self._on_silent_shares(paths)
+        return {path for path in paths if path not in silent and deleted(path)}
+
+    def _on_silent_shares(self, paths: Iterable[Path]) -> set[Path]:
+        """Which of these files lie in folders of the library that do not answer (folder_probe): those
+        folders are looked into at once, rather than each file waited on for ever."""
+        roots = self.catalog.roots()
+        holders = {path: root.path for path in paths if (root := next(scan.iter_roots_containing(roots, path), None))}
+        found = folder_probe.listings(set(holders.values()))
+        return {path for path, folder in holders.items() if found[folder] is folder_probe.Listing.SILENT}
 
     def root_present(self, root: Root) -> bool:
         """Whether a folder of the library is online now, by the rule a scan goes by: its folder

@@ -1076,9 +1076,12 @@ def scan_paths(
     pool = dict(gone)
     if new:
         sizes = {f.size for _, entries in new.values() for f in entries}
-        for path, state in catalog.states_of_sizes(sizes).items():
+        candidates = catalog.states_of_sizes(sizes)
+        answered = folder_probe.listings({r.path for path in candidates if (r := _root_of(roots, path)) is not None})
+        for path, state in candidates.items():
             root = _root_of(roots, path)
-            if path in pool or path in present or root is None or root.id in lost or not _is_gone(path, root):
+            if path in pool or path in present or root is None or root.id in lost \
+                    or answered[root.path] is Listing.SILENT or not _is_gone(path, root):
                 continue
             if root.online and root_present(catalog, root):
                 pool[path] = state

@@ -63,7 +63,7 @@ from photoclip import folder_probe, imaging, keywords, mounts, scan, takeout
 from photoclip.catalog import Photo, Root
 from photoclip.dedup import TrashResult
 from photoclip.errors import LibraryFullError, LibraryLockedError, PhotoclipError
-from photoclip.fsutil import expanded, mtime_ns
+from photoclip.fsutil import mtime_ns
 from photoclip.ids import PhotoId, RootId
 from photoclip.library import Library
 from photoclip.pipeline import Progress
@@ -797,8 +797,7 @@ class Worker:
         self._after_reconcile()
 
     def _do_remove_root(self, path: Path) -> None:
-        folder = expanded(path)
-        folder = folder.resolve() if os.path.exists(folder) else folder
+        folder = self.library.folder_named(path)
         root = next((r for r in self.library.roots() if r.path == folder), None)
         states = self.library.catalog.file_states(root.id) if root else self.library.catalog.states_under(str(folder))
         ids = tuple(s.id for s in states.values())
@@ -1409,6 +1408,14 @@ def _hears_closes(observer: BaseObserver) -> bool:
 
 
 def _stop_observer(observer: BaseObserver) -> None:
+    """Stop it, waiting 5 s at most: a polling observer of a share that stopped answering is held in its
+    look, and watchdog's stop waits for that look with no end (it ends with the process)."""
+    stopper = threading.Thread(target=_stop_and_join, args=(observer,), name="observer stop", daemon=True)
+    stopper.start()
+    stopper.join(timeout=5)
+
+
+def _stop_and_join(observer: BaseObserver) -> None:
     try:
         observer.stop()
         if observer.is_alive():

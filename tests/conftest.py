@@ -95,8 +95,20 @@ class HangingShare:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._daemon = next(int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _runs_mount_of(pid, folder))
+        daemon = next((int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _runs_mount_of(pid, folder)), None)
+        if daemon is None:
+            pytest.skip(f"no process serves the FUSE drive at {folder}")
+        self._daemon = daemon
         self._stopped = False
+        self.rescued = False
+
+    def rescue(self) -> None:
+        """A test still waiting on the share: every thread's stack is shown, and the share answers, so that
+        the run goes on (and the drive can be unmounted) rather than hang."""
+        if self._stopped:
+            self.rescued = True
+            faulthandler.dump_traceback(file=sys.__stderr__)
+            os.kill(self._daemon, signal.SIGCONT)
 
     def hang(self) -> None:
         os.kill(self._daemon, signal.SIGSTOP)
@@ -124,15 +136,19 @@ def _runs_mount_of(pid: str, folder: Path) -> bool:
 def hanging_share(ntfs_drive: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[HangingShare]:
     """A drive (ntfs_drive's) that hang() makes stop answering; a look into it is given up on after
     a second here (folder_probe.ANSWER_SECONDS), and it answers again before it is unmounted. A test
-    still waiting on it after two minutes ends the run with every thread's stack, rather than hang it."""
+    still waiting on it after two minutes fails (HangingShare.rescue), rather than hang the run."""
     monkeypatch.setattr(folder_probe, "ANSWER_SECONDS", 1.0)
     share = HangingShare(ntfs_drive("ntfs-3g"))
-    faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
+    rescue = threading.Timer(120, share.rescue)
+    rescue.daemon = True
+    rescue.start()
     try:
         yield share
     finally:
-        faulthandler.cancel_dump_traceback_later()
+        rescue.cancel()
         share.answer()
+    if share.rescued:
+        pytest.fail("the test waited two minutes on a share that did not answer")
 
 
 @pytest.fixture

@@ -2518,12 +2518,12 @@ def test_paths_typed_in_another_case_on_a_memory_card_name_its_photos(run, memor
 def test_a_share_that_hangs_is_said_not_to_answer_and_holds_nothing_up(
     run, photo_folder: Path, hanging_share: HangingShare, tmp_path: Path
 ) -> None:
-    """`status`, `search` and `index` waited for ever on a share whose server went away."""
+    """`status`, `search`, `index` and `remove` waited for ever on a share whose server went away."""
     write_photo(hanging_share.folder / "a.jpg", seed=1)
     assert run("index", str(hanging_share.folder), str(photo_folder))[0] == 0
     hanging_share.hang()
 
-    code, out, _ = run("status")  # in this thread, as the CLI sets its signals: a run that hangs ends (conftest)
+    code, out, _ = run("status")  # in this thread, as the CLI sets its signals: a run that hangs fails (conftest)
     assert code == 0 and f"folder:  {hanging_share.folder}  (offline: not answering; a share whose server is away?)" \
         in out.splitlines()
     code, out, _ = run("search", "a.jpg")
@@ -2534,6 +2534,24 @@ def test_a_share_that_hangs_is_said_not_to_answer_and_holds_nothing_up(
     assert indexed.returncode == 0 and "indexed 1 photo" in indexed.stderr
     assert f"{hanging_share.folder} does not answer (a share whose server is away?): its photos are kept, shown as " \
         "offline" in indexed.stderr.splitlines()
+    code, _, err = run("remove", str(hanging_share.folder))  # gone for good, say: removed without waiting for it
+    assert code == 0, err
+    folders = [line for line in run("status")[1].splitlines() if line.startswith("folder:")]
+    assert folders == [f"folder:  {photo_folder}"]
+
+
+def test_tagged_with_a_share_that_just_stopped_answering_lists_its_photos_without_waiting(
+    run, photo_folder: Path, hanging_share: HangingShare
+) -> None:
+    """Asked first, before anything found the share silent, `tagged` asked whether each photo was deleted
+    since, and waited on the share's for ever."""
+    on_share = write_photo(hanging_share.folder / "a.jpg", seed=1)
+    assert run("index", str(hanging_share.folder), str(photo_folder))[0] == 0
+    assert run("tag", "lake", str(on_share), str(photo_folder / "p0.jpg"))[0] == 0
+    hanging_share.hang()
+
+    code, out, _ = run("tagged", "lake")  # a run that hangs fails (conftest)
+    assert code == 0 and sorted(out.splitlines()) == sorted([str(on_share), str(photo_folder / "p0.jpg")])
 
 
 def test_index_of_a_card_pulled_out_says_it_is_offline(run, memory_card: Path) -> None:

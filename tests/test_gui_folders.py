@@ -124,6 +124,24 @@ def test_a_folder_on_a_share_that_hangs_is_shown_not_answering_and_the_window_go
     qtbot.waitUntil(shown, timeout=WAIT_MS)
 
 
+def test_the_menu_of_an_album_on_a_share_that_hangs_opens_at_once(
+    qtbot, make_window, open_library, hanging_share: HangingShare
+) -> None:
+    """Whether "Show in file manager" applied was asked of the album's folder on the GUI thread: on a share
+    that stopped answering, a right-click on one of its albums froze the window."""
+    red_circle_folder(hanging_share.folder / "Trip", with_red_circle=1, without=2, seed=1)
+    library = open_library()
+    library.index([hanging_share.folder])
+    hanging_share.hang()
+    window = make_window(library, worker=True)
+    offline_item(qtbot, window, "DRIVE")
+    qtbot.waitUntil(lambda: bool(window.sidebar.album_items()), timeout=WAIT_MS)
+
+    menu = window.sidebar.menu_for(window.sidebar.album_items()[0])
+    shown = {action.objectName(): action.isEnabled() for action in menu.actions() if action.objectName()}
+    assert shown == {"show_folder": False, "leave_out": True}
+
+
 def test_a_deleted_folder_is_shown_not_found_rather_than_offline(
     qtbot, make_window, open_library, tmp_path: Path, monkeypatch
 ) -> None:

@@ -871,7 +871,7 @@ def test_photos_on_a_share_that_hangs_keep_the_thumbnail_makers_free(
     thumbnail made show it, the others the mark of a photo not there; other photos show."""
     make_app()
     red_circle_folder(hanging_share.folder, with_red_circle=1, without=1)
-    red_circle_folder(tmp_path / "local", with_red_circle=1, without=1)
+    red_circle_folder(tmp_path / "local", with_red_circle=1, without=1, seed=8)  # other bytes: other thumbnails
     library = open_library()
     library.index([hanging_share.folder, tmp_path / "local"])
     shown, not_shown = (library.catalog.photo_by_path(path).id for path in sorted(hanging_share.folder.iterdir()))

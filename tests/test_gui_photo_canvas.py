@@ -7,12 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from photoclip.gui.photo_canvas import BACKGROUND, ZOOM_STEPS
+from photoclip.gui.photo_canvas import BACKGROUND, ZOOM_STEPS, NotReadWhole, whole_picture
+from tests.conftest import HangingShare
 from tests.gui_support import WAIT_MS, make_window, settled  # noqa: F401
+from tests.helpers import within, write_photo
 
 RED_BOX = (2600, 900, 2680, 980)  # where the large photo's red square is, in its pixels
 
@@ -280,3 +282,13 @@ def test_a_zoomed_photo_stays_so_when_the_window_is_minimized_and_a_squashed_can
     canvas.fit()
     canvas.setFixedHeight(32)  # no room for a fitted photo at all: zooming still works
     assert canvas.zoom(1) and canvas.scale is not None
+
+
+def test_a_photo_on_a_share_that_stopped_answering_is_not_read_whole_and_says_so(hanging_share: HangingShare) -> None:
+    """Zooming in on a photo shown before its share stopped answering held the one thread that reads
+    photos whole for ever (after the failed read, whether its file was there was asked of the share):
+    no other photo sharpened on zoom."""
+    photo = write_photo(hanging_share.folder / "a.jpg", seed=1)
+    hanging_share.hang()
+    with pytest.raises(NotReadWhole, match="its file is not there"):
+        within(10, whole_picture, photo, QSize(64, 48))

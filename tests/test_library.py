@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
 
+from photoclip import sidecars
 from photoclip.catalog import CATALOG_FILE
 from photoclip.config import load_settings
 from photoclip.errors import (
@@ -3387,6 +3388,42 @@ def test_a_folder_on_a_share_that_hangs_is_offline_and_silent_and_the_rest_goes_
     library.index()
     assert [(r.online, r.silent) for r in library.roots()] == [(True, False), (True, False)]
     assert library.catalog.photo_by_path(hanging_share.folder / "a.jpg").status == "indexed"
+
+
+def test_a_new_photo_the_size_of_one_on_a_share_that_hangs_is_added_without_waiting_for_the_share(
+    open_library, photo_folder: Path, hanging_share: HangingShare
+) -> None:
+    """A file new to the library is looked for among the photos whose files are gone, of its size (a move):
+    the photo on the share was looked at for that, and the watcher's scan waited for the share for ever."""
+    share_photo = write_photo(hanging_share.folder / "a.jpg", seed=1)
+    library = open_library()
+    library.index([hanging_share.folder, photo_folder])
+    on_share = library.catalog.photo_by_path(share_photo).id
+    hanging_share.hang()
+
+    copy = write_photo(photo_folder / "copy of a.jpg", seed=1)  # the same bytes, so the same size
+    changes = within(10, library.scan_paths, [copy])
+    assert changes.added == (library.catalog.photo_by_path(copy).id,) and not changes.moved
+    assert library.catalog.photo_by_path(share_photo).id == on_share
+
+
+def test_duplicates_and_sidecars_with_a_share_that_just_stopped_answering_leave_its_photos_alone(
+    open_library, photo_folder: Path, hanging_share: HangingShare
+) -> None:
+    """The library still takes the share for online (nothing has looked since): finding duplicates asked
+    whether each of its copies was another name of a file, and writing sidecars whether each of its
+    photos had one, and both waited for the share for ever."""
+    share_copy = write_photo(hanging_share.folder / "a.jpg", seed=77)
+    local = write_photo(photo_folder / "a.jpg", seed=77)
+    library = open_library()
+    library.index([hanging_share.folder, photo_folder])
+    ids = {library.catalog.photo_by_path(path).id for path in (share_copy, local)}
+    library.add_tag(ids, "lake")
+    hanging_share.hang()
+
+    assert within(10, library.duplicates) == []  # its copy is not compared, as on a drive unplugged
+    report = within(10, library.export_sidecars)
+    assert report.written == 1 and sidecars.sidecar_path(local).is_file() and not report.failed
 
 
 def test_status_with_a_model_not_on_this_machine_keeps_to_the_librarys_model(

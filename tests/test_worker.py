@@ -574,10 +574,33 @@ def test_a_share_that_hangs_goes_offline_and_the_worker_goes_on_watching_the_res
     live = start_live(before_start=add_share, wait=False)
     eventually(lambda: any(r.silent for e in live.of(RootsChanged) for r in e.roots), what="the share said silent")
     write_photo(live.photos / "new.jpg", seed=20)
-    eventually(lambda: live.photos / "new.jpg" in within(10, searchable, live.library), what="a new photo indexed")
+    eventually(lambda: (photo := live.library.catalog.photo_by_path(live.photos / "new.jpg")) is not None
+               and photo.status == "indexed", what="a new photo indexed")
     assert {r.path: (r.online, r.silent) for r in within(10, live.library.roots)} == {
         hanging_share.folder: (False, True), live.photos: (True, False)}
     within(15, live.worker.stop)
+
+
+def test_a_share_watched_by_polling_that_stops_answering_holds_the_worker_up_no_more(
+    start_live, hanging_share: HangingShare, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shares are watched by polling; one that stopped answering held its observer in a look, and
+    watchdog's stop waited for that look for ever: the worker, taking the share offline, stopped with it."""
+    write_photo(hanging_share.folder / "a.jpg", seed=1)
+    on_network_share = worker_module.mounts.on_network_share
+    monkeypatch.setattr(worker_module.mounts, "on_network_share",
+                        lambda path, *args: path == hanging_share.folder or on_network_share(path, *args))
+    monkeypatch.setattr(worker_module, "NETWORK_POLLING_INTERVAL_S", 0.2)
+    live = start_live(before_start=lambda live: live.library.add_root(hanging_share.folder))
+    assert live.library.catalog.photo_by_path(hanging_share.folder / "a.jpg").status == "indexed"
+    hanging_share.hang()
+    time.sleep(1)  # the observer's poll is held in the share now
+
+    eventually(lambda: any(r.silent for e in live.of(RootsChanged) for r in e.roots), what="the share said silent")
+    write_photo(live.photos / "new.jpg", seed=20)
+    eventually(lambda: (photo := live.library.catalog.photo_by_path(live.photos / "new.jpg")) is not None
+               and photo.status == "indexed", what="a new photo indexed")
+    within(20, live.worker.stop)
 
 
 def test_a_root_renamed_away_goes_offline_keeps_everything_and_comes_back(start_live, tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ def whole_picture(path: Path, photo_size: QSize) -> tuple[QImage, QSize]:
         return picture(path, zoomed_side(photo_size))
     except Exception as exc:  # the drive gone, the bytes broken past the screen-sized picture's
         log.info("cannot read %s whole to zoom in: %s", path, exc)
-        raise NotReadWhole("its file is not there" if not os.path.lexists(path) else "it cannot be read whole") from exc
+        there = not folder_probe.silent(path) and os.path.lexists(path)
+        raise NotReadWhole("it cannot be read whole" if there else "its file is not there") from exc
 
 
 def pixmap_of(image: QImage, ratio: float) -> QPixmap:

@@ -109,7 +109,8 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
         image, size = picture(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
         return _Loaded(photo, None, _offline(library, photo) or f"Cannot show this photo: {exc}", place=place,
-                       caption=caption, missing=not photo.path.exists(), copies=copies)
+                       caption=caption, missing=folder_probe.silent(photo.path) or not photo.path.exists(),
+                       copies=copies)
     return _Loaded(photo, image, None, size, place, caption, copies=copies)
 
 

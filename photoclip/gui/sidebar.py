@@ -649,6 +649,11 @@ class Sidebar(QFrame):
         item.setToolTip(0, f"{humanize.shown(root.path)}\n{why}")
         return item
 
+    def _at_hand(self, album: Path) -> bool:
+        """Whether an album's folder can be shown: its folder of the library is online (this is the GUI
+        thread, where a look at a share that stopped answering would freeze the window)."""
+        return any(root.online and root.path in album.parents for root in self._shown_roots or ())
+
     def _root_of(self, item: QTreeWidgetItem) -> Root:
         return Root(RootId(int(item.data(0, RootIdRole))), Path(item.data(0, PathRole)), bool(item.data(0, OnlineRole)),
                     bool(item.data(0, GoneRole)), bool(item.data(0, SilentRole)))
@@ -733,7 +738,7 @@ class Sidebar(QFrame):
         folder = Path(item.data(0, PathRole)) if kind in ("folder", "album") else None
         root = self._root_of(item) if kind == "folder" else None
         add("show_folder", "folder-open", "Show in file manager", lambda: self.show_folder_requested.emit(folder),
-            root.online if root is not None else folder is not None and folder.is_dir(), folder is not None)
+            root.online if root is not None else folder is not None and self._at_hand(folder), folder is not None)
         add("leave_out", "minus", "Leave out of the library…", lambda: self.leave_out_requested.emit(folder),
             self._writable, kind == "album")
         add("remove_folder", "minus", "Remove from library…", lambda: self.remove_folder_requested.emit(root),

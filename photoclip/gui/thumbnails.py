@@ -75,18 +75,22 @@ class _ThumbnailTask(QRunnable):
 def thumbnail_file(library: Library, photo: Photo, side_px: int = imaging.THUMBNAIL_SIDE) -> Path:
     """The cached thumbnail of `photo` that shows it sharp at `side_px`, made now if needed
     (worker threads only). A large one needs the photo: on a drive unplugged, the usual one
-    (made when it was indexed) stands in, as a little soft is better than a broken mark. On a share that
-    does not answer (folder_probe) only a thumbnail made already is: reading the photo would hold the thread
-    for ever, and a few such took the whole pool."""
+    (made when it was indexed) stands in, as a little soft is better than a broken mark. The photo is
+    read only when it must be, and not on a share that does not answer (folder_probe): that read would
+    hold the thread for ever, and a few such took the whole pool."""
+    side = imaging.LARGE_THUMBNAIL_SIDE if side_px > imaging.THUMBNAIL_SIDE else imaging.THUMBNAIL_SIDE
+    sides = dict.fromkeys((side, imaging.THUMBNAIL_SIDE))
+    made = [imaging.thumbnail_path(library.thumbnail_dir, photo.hash, s) for s in sides] if photo.hash else []
+    if made and made[0].is_file():
+        return made[0]
     if not folder_probe.answers(photo.path):
-        made = imaging.thumbnail_path(library.thumbnail_dir, photo.hash, imaging.THUMBNAIL_SIDE) if photo.hash else None
-        if made is None or not made.is_file():
-            raise OSError(f"{photo.path.parent} does not answer (a share whose server is away?)")
-        return made
+        if made and made[-1].is_file():
+            return made[-1]
+        raise OSError(f"{photo.path.parent} does not answer (a share whose server is away?)")
     digest = photo.hash or imaging.file_hash(photo.path)  # pending photos are not hashed yet
-    if side_px > imaging.THUMBNAIL_SIDE:
+    if side != imaging.THUMBNAIL_SIDE:
         try:
-            return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, imaging.LARGE_THUMBNAIL_SIDE)
+            return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, side)
         except (OSError, ImageDecodeError) as exc:
             log.debug("no large thumbnail of %s (%s): the usual one stands in", photo.path, exc)
     return imaging.ensure_thumbnail(photo.path, digest, library.thumbnail_dir, imaging.THUMBNAIL_SIDE)
