@@ -1367,10 +1367,16 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         copies = plural(len(extras), "extra copy", "extra copies")
         print(f"{plural(len(groups), 'group')}, {copies}, {humanize.file_size(size)}{_kept_too(groups, photos)}",
               file=sys.stderr)
-        offline = [one_line(root.path, sys.stderr) for root in library.roots() if not root.online]
+        roots = library.roots()
+        silent = {root.path for root in roots if root.silent or folder_probe.silent(root.path)}
+        offline = [one_line(root.path, sys.stderr) for root in roots if not root.online and root.path not in silent]
         if offline:
             print(f"the photos in {_listed(offline)} were not compared: {'they are' if len(offline) > 1 else 'it is'} "
                   "not there (a drive not connected?)", file=sys.stderr)
+        if silent:
+            shares = _listed([one_line(path, sys.stderr) for path in sorted(silent)])
+            print(f"the photos in {shares} were not compared: {'they do' if len(silent) > 1 else 'it does'} not "
+                  "answer (a share whose server is away?)", file=sys.stderr)
         if not args.trash or not extras:
             return 0
         if not args.yes:

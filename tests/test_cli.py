@@ -2544,7 +2544,7 @@ def test_tagged_with_a_share_that_just_stopped_answering_lists_its_photos_withou
     run, photo_folder: Path, hanging_share: HangingShare
 ) -> None:
     """Asked first, before anything found the share silent, `tagged` asked whether each photo was deleted
-    since, and waited on the share's for ever."""
+    since, and waited on the share's for ever; `duplicates` then said nothing of the photos it left out."""
     on_share = write_photo(hanging_share.folder / "a.jpg", seed=1)
     assert run("index", str(hanging_share.folder), str(photo_folder))[0] == 0
     assert run("tag", "lake", str(on_share), str(photo_folder / "p0.jpg"))[0] == 0
@@ -2552,6 +2552,9 @@ def test_tagged_with_a_share_that_just_stopped_answering_lists_its_photos_withou
 
     code, out, _ = run("tagged", "lake")  # a run that hangs fails (conftest)
     assert code == 0 and sorted(out.splitlines()) == sorted([str(on_share), str(photo_folder / "p0.jpg")])
+    code, _, err = run("duplicates")
+    assert code == 0 and err.splitlines()[-1] == (
+        f"the photos in {hanging_share.folder} were not compared: it does not answer (a share whose server is away?)")
 
 
 def test_index_of_a_card_pulled_out_says_it_is_offline(run, memory_card: Path) -> None:
