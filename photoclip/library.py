@@ -2186,12 +2186,15 @@ class Library:
         return {path for path in paths if path not in silent and deleted(path)}
 
     def _on_silent_shares(self, paths: Iterable[Path]) -> set[Path]:
-        """Which of these files lie in folders of the library that do not answer (folder_probe): those
-        folders are looked into at once, rather than each file waited on for ever."""
-        roots = self.catalog.roots()
-        holders = {path: root.path for path in paths if (root := next(scan.iter_roots_containing(roots, path), None))}
-        found = folder_probe.listings(set(holders.values()))
-        return {path for path, folder in holders.items() if found[folder] is folder_probe.Listing.SILENT}
+        """Which of these files lie in folders of the library that do not answer (folder_probe): the
+        folders are looked into at once, rather than each file waited on for ever. None, at once, where
+        all answer (20,000 paths matched to their folders took half a second)."""
+        found = folder_probe.listings(root.path for root in self.catalog.roots())
+        silent = tuple(str(folder) for folder, listing in found.items() if listing is folder_probe.Listing.SILENT)
+        if not silent:
+            return set()
+        inside = tuple(folder.rstrip(os.sep) + os.sep for folder in silent)
+        return {path for path in paths if str(path) in silent or str(path).startswith(inside)}
 
     def root_present(self, root: Root) -> bool:
         """Whether a folder of the library is online now, by the rule a scan goes by: its folder
