@@ -102,9 +102,6 @@ def _load(library: Library, photo_id: PhotoId, side: int) -> _Loaded:
     if photo is None:
         return _Loaded(None, None, "This photo is no longer in the library.")
     place, caption, copies = library.place_of(photo), library.caption(photo_id), tuple(library.copies_of(photo_id))
-    if not folder_probe.answers(photo.path):  # a share that hangs: reading it would hold this thread for ever
-        return _Loaded(photo, None, _not_answering(library, photo), place=place, caption=caption, missing=True,
-                       copies=copies)
     try:
         image, size = picture(photo.path, side)
     except Exception as exc:  # the file moved, the drive is gone, the bytes are broken
@@ -134,18 +131,12 @@ def _offline(library: Library, photo: Photo) -> str | None:
     if root is None or root.online:
         return None
     if root.silent:
-        return _not_answering(library, photo)
+        return f"Its folder {root.path.name} does not answer (a share whose server is away?): it shows when it does."
     if photo.path.exists():
         return None
     if root.gone:
         return f"Its folder {root.path.name} is not found (deleted, moved or renamed?)."
     return f"Its folder {root.path.name} is offline (an unplugged drive?): plug it in to see this photo."
-
-
-def _not_answering(library: Library, photo: Photo) -> str:
-    root = next((r for r in library.roots() if r.id == photo.root_id), None)
-    name = root.path.name if root is not None else photo.path.parent.name
-    return f"Its folder {name} does not answer (a share whose server is away?): it shows when it does."
 
 
 def elided_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
