@@ -1550,12 +1550,13 @@ class Library:
 
     def _library_folder(self, folder: Path | str) -> Path:
         """`folder` as the catalog spells it, or a QueryError when no photo of the library can be in it."""
-        path = self._as_the_library_spells(as_cataloged(on_disk(expanded(folder))))
-        if os.path.lexists(path) and not os.path.isdir(path):
+        path = self.folder_named(folder)
+        answers = not folder_probe.silent(path)  # a folder on a share that does not answer is searched, not looked at
+        if answers and os.path.lexists(path) and not os.path.isdir(path):
             raise QueryError(f"{folder} is a file, not a folder; give a folder of the library")
         if not any(path == root.path or root.path in path.parents or path in root.path.parents
                    for root in self.catalog.roots()):
-            if not os.path.lexists(path):
+            if answers and not os.path.lexists(path):
                 raise QueryError(f"there is no folder {folder}; check the name (`photoclip status` lists the "
                                  "library's folders)")
             raise QueryError(f"{folder} is not a folder of the library; add it with `photoclip index {folder}`")
@@ -1975,6 +1976,11 @@ class Library:
         `folders`), for other photo programs; `mine_only`: only the tags the user gave. The
         catalog records what it wrote, so that reading the sidecars back takes none for the user's."""
         self._require_writable()
+        folders = list(folders)
+        for folder in folders:
+            if folder_probe.listing(expanded(folder)) is folder_probe.Listing.SILENT:
+                raise QueryError(f"{folder} does not answer (a share whose server is away?): export its tags once it "
+                                 "answers")
         under = [expanded(f).resolve() for f in folders]
         for folder in under:
             if not folder.is_dir():
@@ -1982,8 +1988,9 @@ class Library:
         report = SidecarReport()
         scope = [photo.path for photo in self.catalog.present_photos().values()
                  if not under or any(photo.path.is_relative_to(folder) for folder in under)]
-        silent = self._on_silent_shares(scope)  # left out, as photos on a drive unplugged are
+        silent = self._on_silent_shares(scope)  # left out, as photos on a drive unplugged are, and counted
         scope = [path for path in scope if path not in silent]
+        report.not_answering = len(silent)
         own = [sidecar for sidecar in map(sidecars.sidecar_path, scope) if sidecar.is_file()]
         if own:  # keywords added to photoclip's own sidecars since it wrote them: tags, not written over
             self.read_sidecars(own)

@@ -39,6 +39,7 @@ class SidecarReport:
     unchanged: int = 0
     kept: list[Path] = field(default_factory=list)  # sidecars another program wrote, each once
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    not_answering: int = 0  # photos left out on a share that does not answer (folder_probe)
     _kept: set[Path] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def keep(self, sidecar: Path) -> None:

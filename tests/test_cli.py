@@ -2544,7 +2544,8 @@ def test_tagged_with_a_share_that_just_stopped_answering_lists_its_photos_withou
     run, photo_folder: Path, hanging_share: HangingShare
 ) -> None:
     """Asked first, before anything found the share silent, `tagged` asked whether each photo was deleted
-    since, and waited on the share's for ever; `duplicates` then said nothing of the photos it left out."""
+    since, and waited on the share's for ever; `duplicates` and `export-tags` then said nothing of the photos
+    they left out, and `search --in` and `export-tags` of a folder on the share waited for it too."""
     on_share = write_photo(hanging_share.folder / "a.jpg", seed=1)
     assert run("index", str(hanging_share.folder), str(photo_folder))[0] == 0
     assert run("tag", "lake", str(on_share), str(photo_folder / "p0.jpg"))[0] == 0
@@ -2555,6 +2556,15 @@ def test_tagged_with_a_share_that_just_stopped_answering_lists_its_photos_withou
     code, _, err = run("duplicates")
     assert code == 0 and err.splitlines()[-1] == (
         f"the photos in {hanging_share.folder} were not compared: it does not answer (a share whose server is away?)")
+    code, out, _ = run("search", "a.jpg", "--in", str(hanging_share.folder))
+    assert code == 0 and out.splitlines() == [str(on_share)]
+    code, _, err = run("export-tags")
+    assert code == 0 and err.splitlines() == [
+        "1 sidecar written, 0 updated, 0 already up to date",
+        "1 photo left out: on a share that does not answer (its server is away?); export again once it answers"]
+    code, _, err = run("export-tags", str(hanging_share.folder))
+    assert code != 0 and err.strip() == f"photoclip: error: {hanging_share.folder} does not answer (a share whose " \
+        "server is away?): export its tags once it answers"
 
 
 def test_index_of_a_card_pulled_out_says_it_is_offline(run, memory_card: Path) -> None:

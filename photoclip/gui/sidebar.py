@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip import humanize
+from photoclip import folder_probe, humanize
 from photoclip.catalog import Root
 from photoclip.gui import icons, theme
 from photoclip.gui.keys import asks_for_menu
@@ -650,9 +650,11 @@ class Sidebar(QFrame):
         return item
 
     def _at_hand(self, album: Path) -> bool:
-        """Whether an album's folder can be shown: its folder of the library is online (this is the GUI
-        thread, where a look at a share that stopped answering would freeze the window)."""
-        return any(root.online and root.path in album.parents for root in self._shown_roots or ())
+        """Whether an album's folder can be shown: its folder of the library is online, and it is there.
+        This is the GUI thread: a share found not to answer (folder_probe) is not looked at, as that
+        would freeze the window."""
+        return any(root.online and root.path in album.parents for root in self._shown_roots or ()) \
+            and not folder_probe.silent(album) and album.is_dir()
 
     def _root_of(self, item: QTreeWidgetItem) -> Root:
         return Root(RootId(int(item.data(0, RootIdRole))), Path(item.data(0, PathRole)), bool(item.data(0, OnlineRole)),
