@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from photoclip import folder_probe
 from photoclip.errors import PhotoclipError
 
 log = logging.getLogger(__name__)
@@ -146,10 +145,7 @@ _INT64_MIN = -(1 << 63)
 
 def deleted(path: Path) -> bool:
     """Whether a file photoclip knew is gone from a folder that is still there: deleted or moved
-    since. One in a folder photoclip may not look into, or on a drive not plugged in, is not; nor
-    one on a share that does not answer (folder_probe.silent: a look would hang)."""
-    if folder_probe.silent(path):
-        return False
+    since. One in a folder photoclip may not look into, or on a drive not plugged in, is not."""
     try:
         os.lstat(path)
     except FileNotFoundError:
