@@ -67,6 +67,7 @@ def listings(folders: Iterable[Path], wait: float | None = None) -> dict[Path, L
 
 
 def listing(folder: Path, wait: float | None = None) -> Listing:
+    """What a look into one folder finds (listings)."""
     return listings([folder], wait)[folder]
 
 

@@ -737,8 +737,8 @@ class Library:
     # roots
 
     def roots(self) -> list[Root]:
-        """The library's folders, each offline one marked `gone` when it looks deleted rather
-        than unplugged (a look at the file system: off the GUI thread, where a share may hang)."""
+        """The library's folders, each offline one marked `silent` when it does not answer, or `gone`
+        when it looks deleted rather than unplugged (a look at the file system: off the GUI thread)."""
         return _why_offline(self.catalog.roots())
 
     def add_root(self, path: Path | str, or_its_root: bool = False) -> Root:

@@ -622,7 +622,7 @@ def _survey(catalog: Catalog, root: Root, exclude: Sequence[str], found: Listing
     known = catalog.file_states(root.id)
     if found is Listing.SILENT:
         log.info("%s does not answer (a share whose server is away?): keeping its photos, shown as offline",
-                    root.path)
+                 root.path)
         return _offline(catalog, root, known)
     if not os.path.isdir(root.path):  # not Path.is_dir: it raises where a card was pulled out of a FUSE mount
         return _offline(catalog, root, known)
