@@ -1118,9 +1118,9 @@ def _require_folder_there(library: Library, folder: str) -> None:
     """`--in` a folder that is not there, in a folder of the library on a drive that is (a typo), is
     an error, not a folder without photos; on a drive unplugged, its photos are still listed, and so
     they are on a share that does not answer (folder_probe), which is not waited for."""
-    if folder_probe.listing(expanded(folder)) is folder_probe.Listing.SILENT:
+    path = library.folder_named(folder)
+    if folder_probe.silent(path):
         return
-    path = as_cataloged(on_disk(expanded(folder)))
     if not os.path.lexists(path) and any(root.path.is_dir() for root in iter_roots_containing(library.roots(), path)):
         raise QueryError(f"there is no folder {folder}; check the name")
 
@@ -1761,9 +1761,9 @@ def cmd_export_tags(args: argparse.Namespace) -> int:
     with _open(args, write=True) as library:
         roots = [root.path for root in library.roots()]
         for folder in args.folders:
-            if folder_probe.listing(expanded(folder)) is folder_probe.Listing.SILENT:
+            path = library.folder_named(folder)
+            if folder_probe.silent(path):
                 continue  # export_sidecars says so
-            path = as_cataloged(expanded(folder))
             if path.is_dir() and not any(path.is_relative_to(root) or root.is_relative_to(path) for root in roots):
                 raise QueryError(f"{folder} is not in the library; `photoclip status` lists its folders")
         report = library.export_sidecars(args.folders, mine_only=args.mine)

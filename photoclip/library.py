@@ -1977,11 +1977,11 @@ class Library:
         catalog records what it wrote, so that reading the sidecars back takes none for the user's."""
         self._require_writable()
         folders = list(folders)
-        for folder in folders:
-            if folder_probe.listing(expanded(folder)) is folder_probe.Listing.SILENT:
-                raise QueryError(f"{folder} does not answer (a share whose server is away?): export its tags once it "
+        under = [self.folder_named(f) for f in folders]
+        for named, folder in zip(folders, under):
+            if folder_probe.silent(folder):
+                raise QueryError(f"{named} does not answer (a share whose server is away?): export its tags once it "
                                  "answers")
-        under = [expanded(f).resolve() for f in folders]
         for folder in under:
             if not folder.is_dir():
                 raise QueryError(f"{folder} is not a folder; give a folder that holds photos of this library")
