@@ -741,6 +741,12 @@ class Library:
         when it looks deleted rather than unplugged (a look at the file system: off the GUI thread)."""
         return _why_offline(self.catalog.roots())
 
+    def roots_last_seen(self) -> list[Root]:
+        """The library's folders as its last scan left them, with no look at the file system: a
+        share that does not answer holds `roots` and `status` for seconds, and a window shows its
+        folders at once."""
+        return self.catalog.roots()
+
     def add_root(self, path: Path | str, or_its_root: bool = False) -> Root:
         """Watch a folder. A folder inside one already watched is refused, not duplicated;
         `or_its_root`: that folder of the library is the answer instead (`index` of a folder

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QTreeWidgetItem
 
+from photoclip import folder_probe
 from photoclip.gui import theme
 from photoclip.gui.grid import MarkRole
 from photoclip.gui.main_window import MainWindow
@@ -122,6 +123,28 @@ def test_a_folder_on_a_share_that_hangs_is_shown_not_answering_and_the_window_go
     qtbot.waitUntil(lambda: window.view.kind == "folder" and window.view.root.path == hanging_share.folder
                     and settled(window) and window.model.rowCount() == 2, timeout=WAIT_MS)
     qtbot.waitUntil(shown, timeout=WAIT_MS)
+
+
+def test_the_folders_are_listed_at_once_while_a_share_keeps_the_first_status_waiting(
+    qtbot, open_library, tmp_path: Path, hanging_share: HangingShare, monkeypatch
+) -> None:
+    """The sidebar said "No folders yet" for the ten seconds the share's first look took to give up."""
+    monkeypatch.setattr(folder_probe, "ANSWER_SECONDS", 8.0)
+    red_circle_folder(hanging_share.folder / "Trip", with_red_circle=1, without=1, seed=1)
+    red_circle_folder(tmp_path / "home", with_red_circle=1, without=1, seed=2)
+    library = open_library()
+    library.index([hanging_share.folder, tmp_path / "home"])
+    hanging_share.hang()
+    window = MainWindow(library, start_worker=True)  # not make_window: it waits for the status
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: folder_item(window, "home") is not None and folder_item(window, "DRIVE") is not None,
+                        timeout=3000)
+        assert window.status is None and window.sidebar._no_folders.isHidden()
+        assert offline_item(qtbot, window, "DRIVE").text(0) == "DRIVE (offline)"
+    finally:
+        window.shutdown()
 
 
 def test_the_menu_of_an_album_on_a_share_that_hangs_opens_at_once(

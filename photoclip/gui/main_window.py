@@ -661,9 +661,15 @@ class MainWindow(QMainWindow):
         self._set_writable(not self.library.read_only)
         if not self._model_load_waiting:  # a library reopened with other settings: its model now
             self.model_state.load()
+        self.ops.query(lambda lib: lib.roots_last_seen(), self._roots_last_seen, parent=self)
         self.refresh_status()
         self.refresh_tags()
         self.show_view(View("library"))
+
+    def _roots_last_seen(self, roots: list[Root]) -> None:
+        """The folders shown while the first status is read (seconds, when a share does not answer)."""
+        if self.status is None:
+            self.sidebar.set_roots(roots)
 
     def _take_over_when_free(self) -> None:
         """Once the other photoclip has closed (a command run in a terminal, often seconds
