@@ -361,3 +361,44 @@ def test_removing_a_folder_says_it_is_done_in_place_of_the_message_before(
     qtbot.waitUntil(lambda: [i.text(0) for i in window.sidebar.folder_items()] == ["Photos"], timeout=WAIT_MS)
     assert window.statusBar().currentMessage() == (
         "Removed “Other photos” from the library (its 4 photos forgotten; the files are not touched).")
+
+
+def test_adding_a_folder_inside_the_library_shows_its_photos_instead_of_an_error(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """Adding a sub-folder of a folder of the library put up a warning, "… is already part of the
+    library (inside …)", that stayed above every page until closed. Its photos are what was asked
+    for: its album shows them, and the status bar says why nothing was added."""
+    red_circle_folder(tmp_path / "photos" / "Trip", with_red_circle=1, without=3, seed=1)
+    red_circle_folder(tmp_path / "photos" / "Home", with_red_circle=1, without=2, seed=2)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: len(window.sidebar.album_items()) == 2 and not window.worker.busy, timeout=WAIT_MS)
+
+    window.add_folder(tmp_path / "photos" / "Trip")
+    assert window.view.kind == "album" and window.view.album.folder.name == "Trip"
+    assert window.sidebar.current_album() is not None and window.sidebar.current_album().folder.name == "Trip"
+    assert window.statusBar().currentMessage() == (
+        "“Trip” is in the library already (inside “photos”): showing its photos.")
+    qtbot.waitUntil(lambda: not window.worker.busy and settled(window), timeout=WAIT_MS)
+    assert window.model.rowCount() == 4
+    assert not window.error_banner.isVisibleTo(window)
+    assert [root.path for root in library.roots()] == [(tmp_path / "photos").resolve()]
+
+
+def test_adding_a_folder_left_out_of_the_library_brings_it_back_without_saying_it_is_there(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    red_circle_folder(tmp_path / "photos" / "Trip", with_red_circle=1, without=3, seed=1)
+    red_circle_folder(tmp_path / "photos" / "Home", with_red_circle=1, without=2, seed=2)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    library.leave_out((tmp_path / "photos" / "Home").resolve())
+    window = make_window(library, worker=True)
+    qtbot.waitUntil(lambda: len(window.sidebar.album_items()) == 1 and not window.worker.busy, timeout=WAIT_MS)
+
+    window.add_folder(tmp_path / "photos" / "Home")
+    assert window.view.kind == "library" and "already" not in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: len(window.sidebar.album_items()) == 2, timeout=WAIT_MS)
+    assert not window.error_banner.isVisibleTo(window)

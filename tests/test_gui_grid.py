@@ -13,8 +13,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QPointF, QSize, QStringListModel, Qt
-from PySide6.QtGui import QImage, QMouseEvent, QNativeGestureEvent, QPointingDevice, QWheelEvent
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QPixmap,
+    QPointingDevice,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from photoclip import imaging
@@ -907,3 +926,47 @@ def test_each_zoom_step_changes_the_cells_and_the_smallest_leave_no_gap(qtbot, p
     view.set_cell_target(96)
     columns = 1016 // view.gridSize().width()
     assert view.gridSize().width() >= 96 and 1016 - columns * view.gridSize().width() < columns
+
+
+def test_a_zoom_from_the_keyboard_at_the_top_stays_at_the_top_with_the_photo_it_is_at_whole(qtbot, parts) -> None:
+    """Ctrl++ at the top of the grid kept the first photo's centre where it was: the first line of
+    photos was cut off at the top. A grid at its top stays there; further down, the photo the
+    keyboard is at stays whole in sight, whatever its line."""
+    _, _, loader, model = parts
+    loader._request = lambda pid: None
+    view = shown_view(qtbot, model, QSize(1000, 700))
+    model.show_hits(hits(range(1, 601)))
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0, timeout=WAIT_MS)
+    view.set_cell_target(PhotoGridView.DEFAULT_CELL)
+    view.setCurrentIndex(model.index(0, 0))
+    while view.zoom(1):
+        assert view.verticalScrollBar().value() == 0
+        assert view.viewport().rect().contains(view.visualRect(model.index(0, 0)))
+
+    view.set_cell_target(PhotoGridView.DEFAULT_CELL)
+    view.scrollTo(model.index(300, 0), view.ScrollHint.PositionAtTop)
+    current = model.index(view.indexAt(QPoint(1, view.viewport().height() - 2)).row(), 0)
+    view.setCurrentIndex(current)
+    assert view.zoom(1)
+    assert view.viewport().rect().contains(view.visualRect(current))
+
+
+def test_a_white_photo_has_an_edge_on_the_light_background(qtbot) -> None:
+    """A white photo (a receipt, a page) on the light theme's background looked like an empty cell:
+    every thumbnail has a faint edge, which the dark theme draws light."""
+    make_app()
+    cells = grid.CellPainter()
+    side = 176
+    square = grid.CellPainter.square(QRect(0, 0, side, side))
+    white = QPixmap(square.size())
+    white.fill(QColor("#ffffff"))
+    image = QImage(side, side, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    cells.paint(painter, QRect(0, 0, side, side), white, None, selected=False, hover=False)
+    painter.end()
+    middle = square.center().y()
+    edge, inside = QColor(image.pixel(square.left(), middle)), QColor(image.pixel(square.center()))
+    assert inside == QColor("#ffffff")
+    assert edge.lightness() < 245

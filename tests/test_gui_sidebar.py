@@ -7,7 +7,7 @@ from pathlib import Path
 
 from photoclip.gui.sidebar import TAGS_SHOWN, CountRole, OwnRole, PathRole, TagRole, album_tags_line
 from photoclip.tagging import Album
-from tests.gui_support import sidebar  # noqa: F401
+from tests.gui_support import WAIT_MS, make_window, red_circle_folder, settled, sidebar  # noqa: F401
 
 SPELT = {"grandma rose": "Grandma Rose"}
 
@@ -76,7 +76,7 @@ def test_many_tags_are_listed_in_one_insertion_without_a_change_signal_per_entry
     model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
     model.dataChanged.connect(lambda first, _last, _roles: changed.append(first.row()))
     sidebar.set_tags(tags, {"keyword 007": "a red kite"}, ["keyword 001"])
-    assert inserted == [(0, 0), (1, 501)]  # "No tags yet", then the tags and "Show all"
+    assert inserted == [(0, 1), (2, 502)]  # "No tags yet" and why, then the tags and "Show all"
     assert len(changed) <= 3  # "Show all 500 tags" written: not one change per entry
     items = sidebar.tag_items()
     assert [i.text(0) for i in items] == [name for name, _count in tags]
@@ -138,3 +138,42 @@ def test_a_long_album_or_tag_name_is_cut_in_its_middle_keeping_its_end(qtbot, si
         name = item.text(0)
         start, end = delegate.shown_name(option, option.rect.left(), option.rect.right() - 14).split("…")
         assert start and name.startswith(start) and end.strip() and name.endswith(end) and end.endswith("2019")
+
+
+def test_with_the_demo_model_the_sidebar_and_the_preview_say_why_there_are_no_tags(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    """The demo model gives no automatic tags from the shipped words: "No tags yet" forever looked
+    like tagging was broken. A line under it says why, in the sidebar and the preview; a photo
+    tagged, or a vocabulary of the user's (which the demo model can tag with), says nothing."""
+    red_circle_folder(tmp_path / "photos", with_red_circle=1, without=2)
+    library = open_library()
+    library.index([tmp_path / "photos"])
+    window = make_window(library, worker=True)
+    hint = window.sidebar.tags_hint
+    qtbot.waitUntil(lambda: not hint.isHidden(), timeout=WAIT_MS)
+    assert hint.text(0) == "The demo model gives none" and "Settings" in hint.toolTip(0)
+    assert window.sidebar.tree.visualItemRect(hint).isValid()
+    qtbot.waitUntil(lambda: settled(window) and window.model.rowCount() == 3, timeout=WAIT_MS)
+    window.open_preview(window.model.index(0, 0))
+    qtbot.waitUntil(window.preview.tags_hint.isVisible, timeout=WAIT_MS)
+    assert window.preview.tags_hint.text() == "The demo model gives no automatic tags; pick a full model in Settings."
+    assert window.preview.tags.empty.isVisible()
+
+    window.add_tag([window.preview.photo_id], "picnic")
+    preview = window.preview
+    qtbot.waitUntil(lambda: bool(preview.tags.chips) and not preview.tags_hint.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(window.sidebar.tag_items()) and hint.isHidden(), timeout=WAIT_MS)
+
+
+def test_with_a_vocabulary_of_the_users_the_demo_model_is_not_said_to_give_no_tags(
+    qtbot, make_window, open_library, tmp_path: Path
+) -> None:
+    red_circle_folder(tmp_path / "photos", with_red_circle=1, without=2)
+    vocabulary = tmp_path / "shapes.txt"
+    vocabulary.write_text("@prompt a {}\ncircle\nsquare\n", encoding="utf-8")
+    library = open_library()
+    library.set_vocabulary(vocabulary)
+    window = make_window(library, wait_model=False)
+    assert window.status is not None and window.sidebar.tags_hint.isHidden()
+    assert window.sidebar.tags_hint.text(0) == "" and window.preview.tags_hint.text() == ""

@@ -199,3 +199,37 @@ def test_the_window_keeps_a_smallest_size_with_its_sidebar_buttons_and_status_ba
     for label in (window.count_label, window.index_status.label):
         assert label.text() and label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
     assert window.count_label.text().startswith("6 photos")
+
+
+def test_a_message_too_long_for_a_narrow_window_is_cut_with_an_ellipsis_and_said_whole_on_hover(
+    qtbot, make_window, open_library
+) -> None:
+    """At 800 pixels "Removed “extra” from the library (its 3 photos forgotten; the files are" was
+    cut mid-sentence under the permanent "1 failed" and count, with no "…"; now the message ends
+    in "…" before them, and its tooltip says it whole."""
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    window = make_window(open_library(), wait_model=False)
+    window.resize(800, 520)
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=WAIT_MS)
+    window.count_label.set_texts("40 photos  ·  model photoclip-tiny")
+    window.index_status.failures_button.setText("1 failed")
+    window.index_status.failures_button.show()
+    bar = window.statusBar()
+    said = "Removed “extra” from the library (its 3 photos forgotten; the files are not touched)."
+    bar.showMessage(said)
+    qtbot.waitUntil(lambda: window.index_status.failures_button.x() > 0, timeout=WAIT_MS)
+    shown = bar.shown_message()
+    assert shown.endswith("…") and said.startswith(shown[:-1].rstrip())
+    room = bar.message_rect()
+    assert room.right() < window.index_status.failures_button.x()
+    assert bar.fontMetrics().horizontalAdvance(shown) <= room.width()
+    at = QPoint(room.left() + 20, bar.height() // 2)
+    QApplication.sendEvent(bar, QHelpEvent(QEvent.Type.ToolTip, at, bar.mapToGlobal(at)))
+    assert QToolTip.text() == said
+
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: bar.message_rect().width() > bar.fontMetrics().horizontalAdvance(said), timeout=WAIT_MS)
+    assert bar.shown_message() == said

@@ -620,6 +620,9 @@ class CellPainter:
         # the keyboard's photo: a dark and a light ring together, seen on a photo of any colour
         self._focus_pens = (QPen(QColor("#ffffff"), 4), QPen(QColor(theme.colours().focus), 2, Qt.PenStyle.DashLine))
         self._focus_inner_pens = (QPen(QColor(0, 0, 0, 160), 3.5), QPen(QColor("#ffffff"), 1.5))
+        # a faint edge on every thumbnail: a white photo (a receipt, a page) on the light theme's
+        # background, or a black one on the dark theme's, looked like an empty cell
+        self._edge_pen = QPen(QColor(255, 255, 255, 36) if theme.colours().dark else QColor(0, 0, 0, 36), 1)
         self._hover_fill = QColor(255, 255, 255, 40)
         self._hover_pen = QPen(QColor(0, 0, 0, 40), 1)
         self._badge_pen = QPen(QColor("#ffffff"), 2)
@@ -643,6 +646,8 @@ class CellPainter:
                 painter.drawPixmap(self.snapped(painter, square.topLeft()), pixmap)
             else:  # made for cells of another size: shown stretched until the new one comes
                 painter.drawPixmap(square, pixmap)
+            painter.setPen(self._edge_pen)
+            painter.drawRoundedRect(QRectF(square).adjusted(0.5, 0.5, -0.5, -0.5), self.RADIUS, self.RADIUS)
         else:
             placeholder = self._placeholder(square.width(), failed, scale)
             painter.drawPixmap(self.snapped(painter, square.topLeft()), placeholder)
@@ -1089,19 +1094,28 @@ class PhotoGridView(QListView):
     def set_cell_target(self, target: int, anchor: QPoint | None = None) -> None:
         """Cells of about `target` px (the nearest of CELL_TARGETS: a size remembered by another
         version). What was in sight stays: the photo at `anchor` where it is; without one, the
-        photo the keyboard is at, if in sight, else the first one in sight, at the top."""
+        photo the keyboard is at, if in sight, else the first one in sight, at the top. From the
+        keyboard, a grid at its top stays there, and the photo the keyboard is at stays whole in
+        sight: kept at its centre's height, the first line of photos was cut off at the top."""
         target = min(self.CELL_TARGETS, key=lambda size: abs(size - target))
         if target == self._cell_target:
             return
         row, y = self._zoom_anchor(anchor)
+        at_top = self.verticalOffset() == 0
+        current = self.currentIndex()
+        keep_whole = anchor is None and current.isValid() and row == current.row()
         height = max(1, self.gridSize().height())
         within = 0.0 if row < 0 else (y + self.verticalOffset() - (row // self._columns()) * height) / height
         self._cell_target = target
         self._fit_cells()
         self.updateGeometries()
-        if row >= 0:
+        if anchor is None and at_top:
+            self.verticalScrollBar().setValue(0)
+        elif row >= 0:
             height = self.gridSize().height()
             self.verticalScrollBar().setValue(round((row // self._columns() + within) * height) - y)
+        if keep_whole:
+            self.scrollTo(current)
         self._note_in_sight()
         self.viewport().update()
         self.cell_target_changed.emit(target)

@@ -80,7 +80,7 @@ from photoclip.gui.preview import PreviewPage
 from photoclip.gui.settings_dialog import SettingsDialog, pick_model_file
 from photoclip.gui.sidebar import WIDTH as SIDEBAR_WIDTH
 from photoclip.gui.sidebar import CountRole, Sidebar, album_tags_line
-from photoclip.gui.statusbar import FailuresDialog, FittedLabel, IndexStatus
+from photoclip.gui.statusbar import FailuresDialog, FittedLabel, IndexStatus, MessageBar
 from photoclip.gui.tags import NewTagDialog, ask_new_name, ask_tag_name
 from photoclip.gui.thumbnails import ThumbnailLoader
 from photoclip.gui.welcome import WelcomePanel
@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
+        self.setStatusBar(MessageBar())  # a message too long for a narrow window is cut with "…", not mid-word
         central = _Central(self.statusBar(), self.menuBar())
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -1361,15 +1362,29 @@ class MainWindow(QMainWindow):
         if self.worker is None:
             self.report_error("This library is open read-only; folders cannot be added now.")
             return
-        try:
-            self.worker.add_root(folder)
+        resolved = folder.resolve()
+        roots = self.status.roots if self.status is not None else ()
+        known = any(root.path == resolved for root in roots)
+        left_out = not {config.folder_pattern(p) for p in (resolved, *resolved.parents)}.isdisjoint(
+            self.library.settings.exclude_patterns)  # added, it comes back (Library.add_root)
+        holder = None if left_out else next((root for root in roots if root.path in resolved.parents), None)
+        try:  # a folder inside one of the library's stands for that one: looked through again, not refused
+            self.worker.add_root(folder, or_its_root=holder is not None)
         except PhotoclipError as exc:
             self.report_error(exc)
             return
-        known = self.status is not None and any(root.path == folder.resolve() for root in self.status.roots)
         if known:  # added again: looked through for what changed, which is all it can mean
             self.statusBar().showMessage(f"“{humanize.shown(folder.name)}” is in the library already; "
                                          "looking for new or changed photos in it.", 8000)
+        elif holder is not None:  # its photos are what the user wants to see: shown, as its album or its folder's
+            entry = self.sidebar.entry_showing(resolved)
+            if entry is not None:
+                self.sidebar.open_entry(entry)
+            inside = humanize.shown(holder.path.name or str(holder.path))
+            shown = "" if entry is None else ": showing its photos" if self.view.kind == "album" else \
+                f": showing “{inside}”"
+            self.statusBar().showMessage(f"“{humanize.shown(folder.name)}” is in the library already (inside "
+                                         f"“{inside}”){shown}.", 8000)
         self.index_status.set_message(f"Looking for photos in {folder.name}…")
         if self.pages.currentWidget() is self.welcome:  # the photos show as found; the Duplicates page stays
             self._show_page(self.pages.widget(1))
@@ -2148,6 +2163,7 @@ class MainWindow(QMainWindow):
         first = self.status is None
         self.status = status
         self.sidebar.set_roots(status.roots)
+        self._explain_no_tags(status)
         counts = status.counts
         self.duplicates.set_none_indexed(counts.indexed == 0)
         if not self.index_status.running:
@@ -2156,6 +2172,18 @@ class MainWindow(QMainWindow):
                 self.index_status.set_message(f"{plural(counts.pending, 'photo')} waiting to be indexed")
         self._update_page()
         self._show_counts()
+
+    def _explain_no_tags(self, status: LibraryStatus) -> None:
+        """With the demo model and the shipped vocabulary no photo gets an automatic tag: the sidebar
+        and the preview say why under "No tags yet", which otherwise looked like tagging was broken."""
+        demo = status.model == config.DEMO_MODEL and self.library.settings.vocabulary is None
+        self.sidebar.set_tags_hint(
+            "The demo model gives none" if demo else "",
+            "The demo model knows only simple shapes and colours, so it gives no automatic tags. Pick a full "
+            "model in Settings to have photos tagged; a tag of your own (+) that describes shapes and colours "
+            "works with the demo model too." if demo else "")
+        self.preview.set_tags_hint("The demo model gives no automatic tags; pick a full model in Settings."
+                                   if demo else "")
 
     def _failed_now(self) -> int:
         """Files that could not be read, as the failures link counts them: while indexing, the

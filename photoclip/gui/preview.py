@@ -539,6 +539,7 @@ class PreviewPage(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._ops = ops
         self._photo_id: PhotoId | None = None
+        self._tags_read = False  # the shown photo's tags are read: "No tags yet" is true
         self._photo: Photo | None = None
         self._token = 0
         self._tags_token = 0
@@ -677,6 +678,11 @@ class PreviewPage(QWidget):
         self.tags.add_requested.connect(self._add_tag)
         self.tags.remove_requested.connect(self._remove_tag)
         layout.addWidget(self.tags)
+        self.tags_hint = QLabel("")  # why there are none (set_tags_hint)
+        self.tags_hint.setObjectName("Muted")
+        self.tags_hint.setWordWrap(True)
+        self.tags_hint.hide()
+        layout.addWidget(self.tags_hint)
 
         actions = QVBoxLayout()
         actions.setContentsMargins(20, 6, 20, 20)
@@ -762,6 +768,8 @@ class PreviewPage(QWidget):
 
         self._ops.query(lambda lib: _load(lib, photo_id, side), loaded, parent=self)
         self.tags.clear()
+        self._tags_read = False
+        self._show_tags_hint()
         self.refresh_tags()
 
     def _load_pixels(self) -> None:
@@ -815,12 +823,24 @@ class PreviewPage(QWidget):
         def arrived(result: tuple[list[PhotoTag], dict[str, str]]) -> None:
             if token == self._tags_token and photo_id == self._photo_id:
                 self.tags.set_tags(*result)
+                self._tags_read = True
+                self._show_tags_hint()
 
         def failed(exc: BaseException) -> None:
             if token == self._tags_token:
                 self.tags.clear(f"Cannot read the tags: {exc}")
 
         self._ops.query(lambda lib: (lib.photo_tags(photo_id), lib.tag_spellings()), arrived, failed, parent=self)
+
+    def set_tags_hint(self, hint: str) -> None:
+        """A line under "No tags yet" that says why a photo has none ("": no line), as the sidebar
+        says it: with the demo model, which gives no automatic tags, no photo has any."""
+        self.tags_hint.setText(hint)
+        self._show_tags_hint()
+
+    def _show_tags_hint(self) -> None:
+        """Under "No tags yet" once the photo's tags are read and there are none."""
+        self.tags_hint.setVisible(bool(self.tags_hint.text()) and self._tags_read and not self.tags.chips)
 
     def set_known_tags(self, names: list[str]) -> None:
         """The tags the add field completes, as shown ("Grandma Rose")."""

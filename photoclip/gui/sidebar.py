@@ -275,6 +275,11 @@ class Sidebar(QFrame):
         self._no_tags.setToolTip(0, "photoclip tags each photo it indexes with what it is sure it sees in it; "
                                     "you can also tag a photo yourself in its preview, or add a tag of your "
                                     "own with +")
+        self.tags_hint = self._entry(self._tags_item, "", "info", "placeholder")  # why there are none (set_tags_hint)
+        self.tags_hint.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.tags_hint.setIcon(0, icons.icon("info", theme.colours().muted))
+        self.tags_hint.setForeground(0, QBrush(QColor(theme.colours().muted)))
+        self.tags_hint.setHidden(True)
         self.new_tag_button = self._section_button(self._tags_item, "plus", "New tag… — a tag of your own, "
                                                    "given to the photos that look like what you describe")
         self.new_tag_button.setObjectName("NewTagButton")
@@ -438,8 +443,9 @@ class Sidebar(QFrame):
         self.tree.blockSignals(True)
         try:
             self._tags_item.takeChildren()
-            self._tags_item.addChild(self._no_tags)
+            self._tags_item.addChildren([self._no_tags, self.tags_hint])
             self._no_tags.setHidden(bool(tags))
+            self.tags_hint.setHidden(bool(tags) or not self.tags_hint.text(0))
             items = [self._tag_entry(name, count, defined.get(name), name in own) for name, count in tags]
             self._tags_item.addChildren([*items, self.more_tags])  # one by one, 500 tags held the window 1.6 s
             chosen = next((item for item in items if item.data(0, TagRole) == current), None)
@@ -451,6 +457,14 @@ class Sidebar(QFrame):
                 self.tree.clearSelection()
         finally:
             self.tree.blockSignals(False)
+
+    def set_tags_hint(self, hint: str, why: str = "") -> None:
+        """A line under "No tags yet" that says why there are none (`why`: its tooltip), shown while
+        there are none; "": no line. The demo model gives no automatic tags, and "No tags yet"
+        forever looked like tagging was broken."""
+        self.tags_hint.setText(0, hint)
+        self.tags_hint.setToolTip(0, why)
+        self.tags_hint.setHidden(not hint or self._no_tags.isHidden())
 
     def tag_items(self) -> list[QTreeWidgetItem]:
         """Every tag's entry, those "Show all" still hides included."""
@@ -506,6 +520,15 @@ class Sidebar(QFrame):
     def folder_items(self) -> list[QTreeWidgetItem]:
         return [self._folders_item.child(i) for i in range(self._folders_item.childCount())
                 if self._folders_item.child(i) is not self._no_folders]
+
+    def entry_showing(self, folder: Path) -> QTreeWidgetItem | None:
+        """The entry whose photos are those of `folder`, a folder inside one of the library's: its
+        album where it is listed, else the library's folder that holds it (None: neither is listed).
+        Adding such a folder shows them, instead of refusing it as a folder added twice."""
+        album = next((item for item in self.album_items() if Path(item.data(0, PathRole)) == folder), None)
+        if album is not None:
+            return album
+        return next((item for item in self.folder_items() if Path(item.data(0, PathRole)) in folder.parents), None)
 
     def current_root(self) -> Root | None:
         item = self.tree.currentItem()

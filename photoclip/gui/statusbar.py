@@ -9,8 +9,16 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QGuiApplication, QPainter, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFontMetrics,
+    QGuiApplication,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,11 +28,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStatusBar,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOption,
     QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -100,6 +112,64 @@ class FittedLabel(QLabel):
         self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(),
                                   self.isEnabled(), self.shown(), self.foregroundRole())
         painter.end()
+
+
+class MessageBar(QStatusBar):
+    """The window's status bar, whose one-off messages (showMessage) are cut with "…" where the
+    room left of its permanent widgets is too narrow, and said whole in a tooltip over them: Qt
+    cut them mid-word with no mark ("… the files are" in an 800-pixel window)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._permanent: list[QWidget] = []
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
+        super().addPermanentWidget(widget, stretch)
+        self._permanent.append(widget)
+
+    def message_rect(self) -> QRect:
+        """Where Qt draws the message: from the start up to the first permanent widget shown."""
+        left, right = 6, self.width() - 12
+        shown = [widget for widget in self._permanent if widget.isVisible()]
+        if shown and self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            left = max(left, *(widget.geometry().right() + 3 for widget in shown))
+        elif shown:
+            right = min(right, *(widget.x() - 2 for widget in shown))
+        return QRect(left, 0, right - left, self.height())
+
+    def shown_message(self) -> str:
+        """The message as it is drawn: whole where it fits, else cut with "…"."""
+        return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
+                                             max(0, self.message_rect().width()))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """QStatusBar's own painting (the panel; its items framed as the style draws them), with the
+        message cut to fit."""
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        for widget in self._permanent:
+            if widget.isVisible():
+                frame = QStyleOption()
+                frame.rect, frame.palette, frame.state = (widget.geometry().adjusted(-2, -1, 2, 1), self.palette(),
+                                                          QStyle.StateFlag.State_None)
+                self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, frame, painter, widget)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(self.message_rect(), int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+                                                  | Qt.TextFlag.TextSingleLine), self.shown_message())
+        painter.end()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            rect = self.message_rect()
+            if self.currentMessage() and rect.contains(event.pos()) and self.shown_message() != self.currentMessage():
+                QToolTip.showText(event.globalPos(), self.currentMessage(), self, rect)
+                return True
+        return super().event(event)
 
 
 class IndexStatus(QWidget):
