@@ -1050,7 +1050,7 @@ def _no_match(library: Library, folders: Sequence[str]) -> str:
     are not indexed yet (added to a folder of the library since the last `index`): else the plain
     "no photos match"."""
     for folder in folders:
-        path = as_cataloged(on_disk(expanded(folder)))
+        path = library.as_cataloged(on_disk(expanded(folder)))
         why = left_out(library.roots(), path, library.settings.exclude_patterns)
         if why is not None:
             return f"no photos match: {_left_out_because(folder, why)}"
@@ -1072,7 +1072,7 @@ def _left_out_because(folder: str, why: LeftOut) -> str:
 def _holds_photos_not_indexed(library: Library, folder: str) -> bool:
     """Whether a folder of the library (--in), one it does not leave out, holds photos that `index`
     would index: not in the catalog, or pending. Looked at only when a search in it found nothing."""
-    path = as_cataloged(on_disk(expanded(folder)))
+    path = library.as_cataloged(on_disk(expanded(folder)))
     if not any(iter_roots_containing(library.roots(), path)):
         return False
     return any((photo := library.photo_at(entry.path)) is None or photo.status == "pending"
@@ -1444,7 +1444,7 @@ def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list
     were left as they were too."""
     photos: dict[PhotoId, Photo] = {}
     for path in paths:
-        photo = library.photo_at(as_cataloged(on_disk(expanded(path))))
+        photo = library.photo_at(library.as_cataloged(on_disk(expanded(path))))
         if photo is None:
             said = f": {undone};" if undone and len(paths) > 1 else ";"
             if not os.path.lexists(expanded(path)):
@@ -1523,15 +1523,24 @@ def cmd_tagged(args: argparse.Namespace) -> int:
         tag = _the_tag_meant(library, args.tag)
         if tag != args.tag:
             print(f"photos tagged {_tag(library.shown_tag(tag))}", file=sys.stderr)
-        ids = library.tagged(tag, limit=args.limit)
-        photos = library.photos(ids)
-        gone = _gone(library, [photos[pid].path for pid in ids if pid in photos])
-        ids = [pid for pid in ids if pid in photos and photos[pid].path not in gone]
-        paths = [str(photos[pid].path) for pid in ids]
-        untagged = _no_photo_tagged(library, args.tag) if not paths else None
+
+        def find(limit: int | None) -> list[SearchHit]:
+            ids = library.tagged(tag, limit=limit)
+            photos = library.photos(ids)
+            return [SearchHit(pid, photos[pid].path, 1.0) for pid in ids if pid in photos]
+
+        if args.limit is None:
+            hits = find(None)
+            gone = _gone(library, [hit.path for hit in hits])
+            hits = [hit for hit in hits if hit.path not in gone]
+        else:  # -n 5 lists five photos while five are there, though the surest were deleted since
+            hits, left_out = _on_disk(library, find, args.limit)
+            _say_gone(left_out)
+        ids, paths = [hit.photo_id for hit in hits], [str(hit.path) for hit in hits]
+        untagged = _no_photo_tagged(library, tag) if not paths else None
         how = _how_tagged(library, tag, ids) if args.json else {}
     if args.json:  # as search's rows, so that a script reads both alike, with how sure the tag is
-        _print_rows(args, [{"path": str(photos[pid].path), "id": pid, **how[pid]} for pid in ids], paths)
+        _print_rows(args, [{"path": str(hit.path), "id": hit.photo_id, **how[hit.photo_id]} for hit in hits], paths)
     else:
         _print_paths(args, paths)
     if untagged:  # as grep, and as `search --tag`: a script can tell from the exit code
@@ -1559,7 +1568,10 @@ def _the_tag_meant(library: Library, tag: str) -> str:
 
 def _no_photo_tagged(library: Library, tag: str) -> str:
     """What to say when no photo has `tag`: the tag meant, where one is spelt alike ("zurich"
-    for "Zürich", "smith john" for "Smith, John") or close."""
+    for "Zürich", "smith john" for "Smith, John") or close; where its photos were all deleted since
+    indexing, not the tag itself as the one meant."""
+    if library.tagged(tag, limit=1):
+        return f"no photo tagged {_tag(tag)} is left in the library's folders"
     names = [name for name, _ in library.tags()]
     meant = [n for n in names if name_key(n) == name_key(tag)] if name_key(tag) else []
     meant = meant or difflib.get_close_matches(tagging.normalize_tag(tag), names, n=1)

@@ -1348,9 +1348,10 @@ def one_name_per_file(photos: dict[PhotoId, Photo], same_bytes: Iterable[Sequenc
     return {pid: photo for pid, photo in photos.items() if pid not in dropped} if dropped else photos
 
 
-def _linked_name(path: Path) -> tuple[bool, int]:
-    """Real names first (the path is the file's own), then shorter ones."""
-    return (os.path.realpath(path) != str(path), len(str(path)))
+def _linked_name(path: Path) -> tuple[bool, bool, int]:
+    """Real names first (the path is the file's own), then names through a linked folder before a link
+    to the file itself (trashing that frees nothing), then shorter ones."""
+    return (os.path.realpath(path) != str(path), os.path.islink(path), len(str(path)))
 
 
 def move_to_trash(photos: Iterable[Photo], kept_for: dict[PhotoId, Sequence[Photo]] | None = None) -> TrashResult:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ANSWER_SECONDS = 10.0  # longer than a USB disk asleep takes to spin up
+_CANCEL_CHECK_S = 0.2
 
 
 class Listing(enum.Enum):
@@ -51,24 +52,29 @@ _looks: dict[Path, _Look] = {}
 _lock = threading.Lock()
 
 
-def listings(folders: Iterable[Path], wait: float | None = None) -> dict[Path, Listing]:
+def listings(
+    folders: Iterable[Path], wait: float | None = None, cancel: threading.Event | None = None,
+) -> dict[Path, Listing]:
     """What a look into each folder finds, all looked into at once: however many are silent, the answer
-    takes `wait` (ANSWER_SECONDS) at most, and no time for a folder whose look was already given up on."""
+    takes `wait` (ANSWER_SECONDS) at most, and no time for a folder whose look was already given up on.
+    Once `cancel` is set, the looks not answered yet are said SILENT at once, but not given up on."""
     wait = ANSWER_SECONDS if wait is None else wait
     looks = [_look_into(folder) for folder in dict.fromkeys(folders)]
     found = {}
     for look in looks:
-        if look.answered.wait(max(0.0, look.started + wait - time.monotonic())):
-            found[look.folder] = look.listing
-        else:
-            look.given_up = True
-            found[look.folder] = Listing.SILENT
+        while not look.answered.wait(max(0.0, min(look.started + wait - time.monotonic(), _CANCEL_CHECK_S))):
+            if cancel is not None and cancel.is_set():
+                break
+            if time.monotonic() >= look.started + wait:
+                look.given_up = True
+                break
+        found[look.folder] = look.listing if look.answered.is_set() else Listing.SILENT
     return found
 
 
-def listing(folder: Path, wait: float | None = None) -> Listing:
+def listing(folder: Path, wait: float | None = None, cancel: threading.Event | None = None) -> Listing:
     """What a look into one folder finds (listings)."""
-    return listings([folder], wait)[folder]
+    return listings([folder], wait, cancel)[folder]
 
 
 def silent(path: Path) -> bool:

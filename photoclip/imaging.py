@@ -946,7 +946,8 @@ def _decode_stream(
             raise ImageDecodeError(f"truncated file (zeros fill the last {_percent(filled[1])} of its image data)") \
                 from exc
         if str(exc).startswith("corrupt") and _ends_early(stream, fmt):
-            raise ImageDecodeError("truncated file") from exc
+            in_header = "(its header" in str(exc) and _holds_no_pixels(stream, fmt)
+            raise ImageDecodeError(_CUT_IN_HEADER if in_header else "truncated file") from exc
         if retried or not isinstance(stream, io.BytesIO):
             raise
         if str(exc) == "truncated file" and fmt == "jpeg":
@@ -1011,6 +1012,17 @@ def _needed_part(stream: IO[bytes], fmt: str) -> IO[bytes]:
                            "so this one is most likely damaged)")
 
 
+_CUT_IN_HEADER = "truncated file (it ends inside its header: none of the image is there)"
+_PIXELS_BEGIN = {"jpeg": b"\xff\xda", "png": b"IDAT"}  # a JPEG's first scan, a PNG's first chunk of pixels
+
+
+def _holds_no_pixels(stream: IO[bytes], fmt: str) -> bool:
+    """Whether a JPEG or PNG stops before any of its pixels (said of a file that ends early)."""
+    if fmt not in _PIXELS_BEGIN or stream.seek(0, io.SEEK_END) > _WHOLE_READ_MOST:
+        return False
+    return _PIXELS_BEGIN[fmt] not in _all_of(stream)
+
+
 def _decode_cut_jpeg(
     stream: io.BytesIO, need_for: Callable[[tuple[int, int]], tuple[int, int]], broken_at: int | None = None,
     closed: bool = False,
@@ -1033,7 +1045,7 @@ def _decode_cut_jpeg(
         decoded = _decode_stream(io.BytesIO(data + jpegfile.END), need_for, retried=True)
     except ImageDecodeError as exc:
         if broken_at is None and not closed and str(exc).startswith("corrupt JPEG file"):
-            raise ImageDecodeError("truncated file") from exc  # cut inside its header
+            raise ImageDecodeError(_CUT_IN_HEADER if _PIXELS_BEGIN["jpeg"] not in data else "truncated file") from exc
         raise
     garbled = []
     for filler in _FILLERS:

@@ -809,7 +809,27 @@ class Library:
         named = expanded(path)
         if folder_probe.listing(named) is folder_probe.Listing.SILENT:
             return Path(os.path.abspath(named))
-        return self._as_the_library_spells(as_cataloged(on_disk(named)))
+        return self._as_the_library_spells(self.as_cataloged(on_disk(named)))
+
+    def as_cataloged(self, named: Path) -> Path:
+        """A file or folder the user named, as the catalog spells it: resolved (fsutil.as_cataloged), but
+        where that lies in no folder of the library, as named (from the shell's folder, which a `cd`
+        through a link keeps) if that does, or, for a photo, as the photo of that very file is listed: a
+        folder linked into the library (Pictures/Phone to a drive) has its photos listed under the link."""
+        resolved = as_cataloged(named)
+        roots = [root.path for root in self.catalog.roots()]
+
+        def inside(path: Path) -> bool:
+            return any(path == root or root in path.parents for root in roots)
+
+        if inside(resolved):
+            return resolved
+        absolute = Path(os.path.abspath(_from_the_shells_folder(named)))
+        if inside(absolute):
+            return absolute
+        same_file = (photo.path for photo in self.catalog.photos(self.catalog.named(resolved.name, 50)).values()
+                     if photo.path.name == resolved.name and os.path.realpath(photo.path) == str(resolved))
+        return next(same_file, resolved)
 
     def _as_the_library_spells(self, folder: Path) -> Path:
         """`folder`, as its drive lists it (fsutil.on_disk), spelled as the library's folder that is it or
@@ -1675,7 +1695,7 @@ class Library:
             return self._embed_term(QueryTerm(1, url=target), encoder()), None, None
         else:
             path = on_disk(expanded(target))  # typed in another case on a card: the photo, not an image like it
-            photo = self.catalog.photo_by_path(as_cataloged(path))
+            photo = self.catalog.photo_by_path(self.as_cataloged(path))
             if photo is None:
                 try:
                     is_file = path.is_file()
@@ -2229,6 +2249,18 @@ def tagged_before_period(period: Period | None, tags: Sequence[str]) -> bool:
     the rest of a query before its tags are looked for ("beach 2019" names a tag "beach")."""
     return period is not None and any(set(name_key(period.words).split()) <= set(name_key(tag).split())
                                       for tag in tags)
+
+
+def _from_the_shells_folder(named: Path) -> Path:
+    """A relative `named` from the shell's folder ($PWD) where that is this process's: the system's own
+    (os.getcwd) is resolved, and gone is the link a `cd` went through."""
+    shell = os.environ.get("PWD", "")
+    try:
+        if named.is_absolute() or not os.path.isabs(shell) or not os.path.samefile(shell, os.getcwd()):
+            return named
+    except OSError:
+        return named
+    return Path(shell) / named
 
 
 def _why_offline(roots: Sequence[Root]) -> list[Root]:

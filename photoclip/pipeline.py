@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import queue
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -25,7 +26,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
-from photoclip import captions, keywords, looks, places, xmp
+from photoclip import captions, folder_probe, keywords, looks, places, xmp
 from photoclip.catalog import Catalog, Described, FileFacts, PhotoMetadata, TakenFacts
 from photoclip.errors import ImageDecodeError
 from photoclip.ids import PhotoId
@@ -107,6 +108,7 @@ class Decoded:
     meta: PhotoMetadata | None = None
     pixels: np.ndarray | None = None
     failure: str | None = None
+    unanswered: bool = False  # its folder does not answer (folder_probe): it stays pending, no failure
 
 
 DECODE_NICENESS = 19
@@ -115,6 +117,10 @@ encoder runs on the CPU. Its threads sleep for moments at every step, waiting fo
 decoding that defers to them fills those moments instead of taking cores from them, and when
 the encoder waits for photos, decoding has the cores to itself anyway. With the encoder on a
 GPU, decoding is the work that counts and keeps the caller's priority."""
+
+SLOW_SECONDS = 2.0
+"""A photo still being read after this long has its folder looked into (folder_probe): one that does
+not answer (a share whose server went away) holds the thread reading it, but not the run."""
 
 
 def default_workers() -> int:
@@ -239,6 +245,7 @@ class _Run:
         self.failed = 0
         self.embedded = 0
         self.reused = 0
+        self.unanswered = 0
         self.started = time.monotonic()
         self._first: tuple[float, int] | None = None  # (when, how many) the first photos were done
         self._progress = progress
@@ -314,10 +321,15 @@ def run_pipeline(
     )
     limit = max(1, batch_size // 4)
     defer = encoder.cpu_threads is not None
-    for decoded in _decode_stream(items, decode, workers, batch_size, cancel, defer):
+    unanswered = partial(Decoded, unanswered=True)
+    for decoded in _decode_stream(items, decode, unanswered, workers, batch_size, cancel, defer):
         if decoded is None:
             cancelled = True
             break
+        if decoded.unanswered:
+            run.done += 1
+            run.unanswered += 1
+            continue
         if decoded.failure is not None:
             log.info("cannot index %s: %s", decoded.path, decoded.failure)
             failed.append((decoded.photo_id, decoded.failure))
@@ -332,6 +344,8 @@ def run_pipeline(
             limit = batch_size if batch else limit
             flush()
     flush()
+    if run.unanswered:
+        log.warning("%d photos wait for their folders to answer", run.unanswered)
     return IndexReport(
         total=len(items), embedded=run.embedded, reused=run.reused, failed=run.failed,
         cancelled=cancelled, seconds=time.monotonic() - run.started,
@@ -401,7 +415,7 @@ def settle_unchanged(
     settled: set[PhotoId] = set()
     cancelled = False
     workers = default_workers() if workers is None else workers
-    hashed = _decode_stream(candidates, unchanged, workers, batch_size, cancel)
+    hashed = _decode_stream(candidates, unchanged, lambda _pid, _path: False, workers, batch_size, cancel)
     for result, (photo_id, path) in zip(hashed, candidates):
         if result is None:
             cancelled = True
@@ -430,13 +444,14 @@ def counted_after(progress: ProgressCallback | None, before: int) -> ProgressCal
 def _decode_stream(
     items: Sequence[tuple[PhotoId, Path]],
     decode: Callable[[PhotoId, Path], _Result],
+    unanswered: Callable[[PhotoId, Path], _Result],
     workers: int,
     batch_size: int,
     cancel: threading.Event | None,
     defer: bool = False,
 ) -> Iterator[_Result | None]:
-    """`decode`'s results in input order; yields None once if cancelled. With `defer`, the decode
-    threads run at DECODE_NICENESS."""
+    """`decode`'s results in input order, or `unanswered`'s for a photo whose folder does not answer;
+    yields None once if cancelled. With `defer`, the decode threads run at DECODE_NICENESS."""
     if workers <= 0:
         for photo_id, path in items:
             if cancel is not None and cancel.is_set():
@@ -444,29 +459,111 @@ def _decode_stream(
                 return
             yield decode(photo_id, path)
         return
+
+    def read(photo_id: PhotoId, path: Path) -> _Result:
+        return unanswered(photo_id, path) if folder_probe.silent(path) else decode(photo_id, path)
+
     window = 2 * batch_size + workers
-    pending: deque[Future[_Result]] = deque()
+    pending: deque[tuple[Future[_Result], PhotoId, Path]] = deque()
     source = iter(items)
-    with ThreadPoolExecutor(
-        max_workers=workers, thread_name_prefix="decode", initializer=_defer_to_the_encoder if defer else None
-    ) as pool:
+    threads = _DecodeThreads(min(workers, len(items)), _defer_to_the_encoder if defer else None)
+    silent: set[Path] = set()
+
+    def ask_next() -> bool:
+        for photo_id, path in source:
+            pending.append((threads.submit(read, photo_id, path), photo_id, path))
+            return True
+        return False
+
+    try:
+        while len(pending) < window and ask_next():
+            pass
+        while pending:
+            future, photo_id, path = pending.popleft()
+            result = _answer(future, path, cancel)
+            if result is _CANCELLED:
+                yield None
+                return
+            if result is _SILENT:
+                if path.parent not in silent:
+                    log.warning("%s does not answer: its photos wait for it", path.parent)
+                    silent.add(path.parent)
+                threads.replace_one_held()
+                result = unanswered(photo_id, path)
+            ask_next()
+            yield result
+    finally:
+        for future, _, _ in pending:
+            future.cancel()
+        threads.close()
+
+
+_CANCELLED, _SILENT = object(), object()
+
+
+def _answer(future: Future[_Result], path: Path, cancel: threading.Event | None) -> _Result | object:
+    """The result of reading `path`; _CANCELLED as soon as `cancel` is set, _SILENT where its folder is
+    known not to answer, or does not when it is read for long. Its folders up to "/" are looked into
+    then: those of a share that went away are all silent at once (folder_probe.silent), each of its
+    folders is not waited for in turn."""
+    since = time.monotonic()
+    while True:
+        if cancel is not None and cancel.is_set():
+            return _CANCELLED
         try:
-            for photo_id, path in source:
-                pending.append(pool.submit(decode, photo_id, path))
-                if len(pending) >= window:
-                    break
-            while pending:
-                if cancel is not None and cancel.is_set():
-                    yield None
-                    return
-                decoded = pending.popleft().result()
-                for photo_id, path in source:
-                    pending.append(pool.submit(decode, photo_id, path))
-                    break
-                yield decoded
-        finally:
-            for future in pending:
-                future.cancel()
+            return future.result(timeout=0.2)
+        except TimeoutError:
+            pass
+        if folder_probe.silent(path):
+            return _SILENT
+        if time.monotonic() - since >= SLOW_SECONDS:
+            found = folder_probe.listings([path.parent, *path.parent.parents], cancel=cancel)
+            if found[path.parent] is folder_probe.Listing.SILENT and not (cancel is not None and cancel.is_set()):
+                return _SILENT
+            since = time.monotonic()  # a big file on a slow disk: looked into again later
+
+
+class _DecodeThreads:
+    """The decode threads of one run. Daemon threads, which a process that ends does not wait for
+    (ThreadPoolExecutor's are joined at exit: a read hung on a share held the app open), and one more
+    for each held by a folder that does not answer, so that the rest of the run goes on as fast. A run
+    cancelled returns while the photos being decoded are still read: their results are dropped."""
+
+    def __init__(self, workers: int, initializer: Callable[[], None] | None) -> None:
+        self._tasks: queue.SimpleQueue[tuple[Future, Callable, tuple] | None] = queue.SimpleQueue()
+        self._initializer = initializer
+        self._count = 0
+        for _ in range(workers):
+            self._start()
+
+    def submit(self, run: Callable[..., _Result], *args: object) -> Future[_Result]:
+        future: Future[_Result] = Future()
+        self._tasks.put((future, run, args))
+        return future
+
+    def replace_one_held(self) -> None:
+        self._start()
+
+    def close(self) -> None:
+        """Each thread ends once it is done with what it is reading (at once, unless held)."""
+        for _ in range(self._count):
+            self._tasks.put(None)
+
+    def _start(self) -> None:
+        self._count += 1
+        threading.Thread(target=self._serve, name="decode", daemon=True).start()
+
+    def _serve(self) -> None:
+        if self._initializer is not None:
+            self._initializer()
+        while (task := self._tasks.get()) is not None:
+            future, run, args = task
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(run(*args))
+            except BaseException as exc:  # noqa: BLE001 - the caller's future raises it, as an executor's does
+                future.set_exception(exc)
 
 
 def _defer_to_the_encoder() -> None:

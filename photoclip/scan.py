@@ -168,6 +168,50 @@ class Walk:
         self.unreadable[path] = reason
 
 
+    def link_to_nothing(self, path: str) -> None:
+        """Note a link whose file or folder is not there but on a drive not plugged in, it seems: the
+        library keeps its photos (as under any path it cannot read) rather than forget them with their
+        tags. One whose file or folder was deleted or moved (_lost_for_good) is passed by: its photos go."""
+        if os.path.splitext(path)[1].lower() in SKIPPED_SUFFIXES or _lost_for_good(path):
+            return
+        reason = f"a link to {os.readlink(path)}, which is not there (on a drive not plugged in?)"
+        log.warning("cannot read %s: %s", path, reason)
+        self.unreadable[path] = reason
+
+
+def _lost_for_good(link: str) -> bool:
+    """Whether the file or folder a link leads to (through links to links) was deleted or moved rather
+    than taken away with its drive: its own folder is there (but an empty place a drive mounts at), or
+    the nearest folder on its way that is there holds other things and is no place a drive mounts at
+    (mounts.mount_place). An unplugged drive leaves nothing of its folders, or an empty mount point."""
+    target = Path(os.path.realpath(link))
+    there = target.parent
+    while not os.path.isdir(there) and there != there.parent:
+        there = there.parent
+    if there == target.parent:
+        return not (mount_place(there) and _empty(there))
+    return not (mount_place(there) or _empty(there))
+
+
+def _empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True  # nothing of it to be seen: as good as empty
+
+
+def _dangling(entry: os.DirEntry[str]) -> bool:
+    """Whether a symbolic link leads nowhere (a loop leads somewhere: its stat says which)."""
+    try:
+        entry.stat()
+    except FileNotFoundError:
+        return os.path.lexists(entry.path)
+    except OSError:
+        return False
+    return False
+
+
 def unreadable_reason(exc: OSError) -> str:
     """Why a path cannot be read, as a person can act on it: a link loop or a path too long are
     not solved by permissions."""
@@ -306,7 +350,9 @@ def walk(root: Path, exclude: Sequence[str] = (), library: Sequence[Path] = ()) 
             if entry.name.startswith(".") or is_excluded(entry.name, entry.path, exclude):
                 continue
             try:
-                if entry.is_dir():
+                if entry.is_symlink() and _dangling(entry):
+                    result.link_to_nothing(entry.path)
+                elif entry.is_dir():
                     if _follows(entry, folder, names, real_root, library, exclude):
                         stack.append(entry.path)
                 elif is_raw_name(entry.name) and shot_key(entry.name) in partners:

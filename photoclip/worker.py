@@ -407,6 +407,7 @@ class Worker:
         self._user_roots: set[RootId] = set()
         self._held: set[PhotoId] = set()
         self._writing: dict[PhotoId, float] = {}  # photos whose files were just written -> when to try them
+        self._unanswered: set[Path] = set()  # folders of photos left out of the plan: they do not answer
         self._blocked: str | None = None
         self._retry_at: float | None = None  # when embedding blocked by a full disk is tried again
         self._announced_pause = False
@@ -1007,6 +1008,8 @@ class Worker:
         if now < self._next_poll:
             return False
         self._next_poll = now + self.poll_s
+        if any(not folder_probe.silent(folder) for folder in self._unanswered):
+            self._set_plan_dirty()  # the photos of a folder that answers again are read
         asked = self.library.asked_to_add()  # `photoclip index FOLDER` while this one holds the library
         for folder in asked:
             self.add_root(folder, or_its_root=True)
@@ -1150,6 +1153,9 @@ class Worker:
                 self._emit(WorkerError(str(exc)))
             self._blocked, pending = str(exc), []
         ids = {pid for pid, _ in pending}
+        self._unanswered = {path.parent for _, path in pending if folder_probe.silent(path)}
+        if self._unanswered:
+            pending = [(pid, path) for pid, path in pending if path.parent not in self._unanswered]
         self._held &= ids
         self._hot = {pid: p for pid, p in self._hot.items() if pid in ids}
         now = time.monotonic()
@@ -1286,7 +1292,13 @@ class Worker:
         (inotify says so: a copy is searchable a settle interval after it ends) and that end as their
         format ends a file (a sync client closes a photo it writes in place between chunks); the others
         wait (see WRITING_SETTLES), so a copy still going on is not read half done. A file dated ahead
-        of the clock by more than that (a camera's clock) is not being written."""
+        of the clock by more than that (a camera's clock) is not being written. Those in folders that do
+        not answer (folder_probe: a share gone away) wait for them, out of the plan, not looked at."""
+        found = folder_probe.listings({path.parent for _, path in items}, cancel=self._interrupt)
+        silent = {folder for folder, listing in found.items() if listing is folder_probe.Listing.SILENT}
+        if silent:
+            self._unanswered |= silent
+            items = [(pid, path) for pid, path in items if path.parent not in silent]
         now, wall = time.monotonic(), time.time()
         with self._cv:  # a writer that closed the file is done with it: no need to wait (inotify)
             closed = {str(path) for _, path in items} & self._changes.closed.keys()
@@ -1320,9 +1332,11 @@ class Worker:
         states = self.library.catalog.photo_states(str(path) for _, path in items)
         again, whole, failed = [], {}, 0
         for path, state in states.items():
+            if state.status == "pending" or folder_probe.silent(Path(path)):
+                continue  # not read yet (cancelled, or its folder does not answer)
             current = _stat(path)
-            if state.status == "pending" or current is None:
-                continue  # not read yet (cancelled), or gone (a watch event says so)
+            if current is None:
+                continue  # gone (a watch event says so)
             if current[:2] == (state.size, state.mtime_ns):
                 whole[state.id] = path
                 continue

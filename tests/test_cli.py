@@ -1459,6 +1459,36 @@ def test_photos_deleted_since_indexing_are_left_out_of_results_and_said(run, pho
         code, out, err = run(*args)
         assert code == 0 and str(photo_folder / "p0.jpg") not in out and len(out.splitlines()) == found
         assert err.endswith(f"left out 2 photos deleted or moved since indexing (`{run.photoclip} index` catches up)\n")
+    assert run("tagged", "picnic", "-n", "1")[:2] == (0, f"{photo_folder / 'p1.jpg'}\n")  # one left to list
+    (photo_folder / "p1.jpg").unlink()  # its last photo: not "did you mean picnic?"
+    assert run("tagged", "picnic") == (1, "", (
+        f"left out 2 photos deleted or moved since indexing (`{run.photoclip} index` catches up)\n"
+        "no photo tagged picnic is left in the library's folders\n"))
+
+
+def test_photos_in_a_folder_linked_into_the_library_are_named_by_the_paths_it_lists(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder linked into Pictures has its photos listed under the link; named so, they were "not a photo of
+    this library" to `tag`, an outside image to `similar` (found as its own best match), and `--in` refused it."""
+    pictures, trip = tmp_path / "Pictures", tmp_path / "drive" / "trip"
+    for n in range(3):
+        write_photo(trip / f"{n}.jpg", seed=30 + n)
+    write_photo(pictures / "home.jpg", seed=3)
+    (pictures / "Trip").symlink_to(trip)
+    run("index", str(pictures))
+    linked = pictures / "Trip" / "0.jpg"
+
+    assert run("tag", "lake", str(linked)) == (0, "", "tagged 1 photo lake\n")
+    assert run("tagged", "lake")[:2] == (0, f"{linked}\n")
+    code, out, _ = run("similar", str(linked))
+    assert code == 0 and str(linked) not in out.splitlines() and len(out.splitlines()) == 3
+    code, out, _ = run("search", "a photo", "--in", str(pictures / "Trip"))
+    assert code == 0 and sorted(out.splitlines()) == [str(pictures / "Trip" / f"{n}.jpg") for n in range(3)]
+    monkeypatch.chdir(pictures / "Trip")  # `cd Pictures/Trip` in a shell, which keeps the link in $PWD
+    monkeypatch.setenv("PWD", str(pictures / "Trip"))
+    assert run("tag", "pier", "1.jpg", str(trip / "2.jpg")) == (0, "", "tagged 2 photos pier\n")  # the real path too
+    assert run("tagged", "pier")[1].splitlines() == [str(pictures / "Trip" / f"{n}.jpg") for n in (1, 2)]
 
 
 @pytest.mark.parametrize("command", ["search", "similar"])

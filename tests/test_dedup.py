@@ -1014,6 +1014,19 @@ def test_one_file_reached_by_several_paths_is_not_a_copy_of_itself(tmp_path: Pat
     assert all(os.path.realpath(p.path) == str(p.path) for p in kept.values())  # a real name, never a link
 
 
+def test_a_file_reached_through_a_linked_folder_goes_by_that_name_not_by_a_link_to_it(tmp_path: Path) -> None:
+    """Both names lead through links: the shorter, a link to the file, stood for it, and trashing the link freed
+    nothing (the next clean-up found the file again by its other name)."""
+    real = write_photo(tmp_path / "elsewhere" / "wine.jpg", seed=7)
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "linked").symlink_to(real.parent)
+    (tmp_path / "photos" / "w.jpg").symlink_to(real)
+    paths = [tmp_path / "photos" / "w.jpg", tmp_path / "photos" / "linked" / "wine.jpg"]
+    photos = {PhotoId(i): on_disk(path, i) for i, path in enumerate(paths, 1)}
+
+    assert [p.path for p in one_name_per_file(photos, [[PhotoId(1), PhotoId(2)]]).values()] == [paths[1]]
+
+
 def test_a_trash_that_refuses_leaves_the_file_and_says_why(tmp_path: Path) -> None:
     path = write_photo(tmp_path / "p.jpg", seed=4)
     trash = TRASH_FILES.parent

@@ -48,3 +48,17 @@ def test_a_share_that_answers_again_is_no_longer_silent(hanging_share: HangingSh
     hanging_share.answer()
     assert not folder_probe.silent(hanging_share.folder / "a.jpg")
     assert folder_probe.listing(hanging_share.folder) is Listing.ENTRIES
+
+
+def test_a_look_cut_short_by_cancel_says_silent_at_once_but_is_not_given_up_on(
+    hanging_share: HangingShare, monkeypatch
+) -> None:
+    """Stopping an indexing run (Ctrl-C, Pause) while a share's look waited took the look's ten seconds."""
+    monkeypatch.setattr(folder_probe, "ANSWER_SECONDS", 10.0)
+    hanging_share.hang()
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    started = time.monotonic()
+    assert within(10, lambda: folder_probe.listing(hanging_share.folder, cancel=cancel)) is Listing.SILENT
+    assert time.monotonic() - started < 1.5
+    assert not folder_probe.silent(hanging_share.folder)

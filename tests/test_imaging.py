@@ -2029,6 +2029,30 @@ def test_a_photo_cut_inside_its_header_is_truncated(tmp_path, name, keep):
         imaging.decode_photo(path, min_side=0)
 
 
+@pytest.mark.parametrize("keep", [12, 20, 40, 300])
+def test_a_jpeg_cut_inside_its_header_says_none_of_the_image_is_there(tmp_path, keep):
+    """Cut early (or random bytes behind a JPEG's first marker), it was "truncated file" alone, as if rows were
+    missing; a viewer shows nothing of it."""
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(_save(tmp_path / "whole.jpg", _quadrants(64, 48)).read_bytes()[:keep])
+
+    with pytest.raises(ImageDecodeError, match=r"^truncated file \(it ends inside its header: none of the image is "):
+        imaging.decode_photo(path, min_side=0)
+
+
+def test_a_jpeg_with_a_malformed_segment_cut_in_its_pixels_is_not_said_to_hold_none_of_them(tmp_path):
+    whole = _save(tmp_path / "whole.jpg", _quadrants(256, 256)).read_bytes()
+    data = whole[:2] + b"\xff\xee\x00\x07Adobe" + whole[2:]  # an APP14 too short for what it says
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(data[:int(len(data) * 0.8)])
+
+    try:
+        said = imaging.decode_photo(path, min_side=0).damage or ""
+    except ImageDecodeError as exc:
+        said = str(exc)
+    assert "none of the image" not in said
+
+
 @pytest.mark.parametrize(("compression", "cut", "outcome"), [
     (None, 1, r"the file ends early; the lower 1% of the image is missing"),  # a byte of its last pixel
     (None, 0.4, r"failed: truncated file \(the lower 4\d% of the image is missing\)"),

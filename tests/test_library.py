@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
 
-from photoclip import sidecars
+from photoclip import folder_probe, sidecars
 from photoclip.catalog import CATALOG_FILE
 from photoclip.config import load_settings
 from photoclip.errors import (
@@ -42,6 +42,7 @@ from photoclip.library import (
     ask_to_tag,
     tagged_before_period,
 )
+from photoclip.pipeline import Progress
 from photoclip.tinyclip.scenes import random_scene, render, scene_with, write_scenes
 from photoclip.vectors import VectorIndex
 from tests.conftest import TINY_MODEL, HangingShare, SlowHub
@@ -3388,6 +3389,62 @@ def test_a_folder_on_a_share_that_hangs_is_offline_and_silent_and_the_rest_goes_
     library.index()
     assert [(r.online, r.silent) for r in library.roots()] == [(True, False), (True, False)]
     assert library.catalog.photo_by_path(hanging_share.folder / "a.jpg").status == "indexed"
+
+
+def test_a_share_that_stops_answering_while_its_photos_are_read_leaves_them_waiting_and_the_rest_is_indexed(
+    open_library, photo_folder: Path, hanging_share: HangingShare
+) -> None:
+    """The run read the share's photos on threads that waited for it for ever, and the run with them: the
+    other folders were never indexed, and the command could not even be stopped. The share's folders are
+    found silent together, not waited for one after another."""
+    on_share = [write_photo(hanging_share.folder / folder / f"{n}.jpg", seed=40 + n)
+                for n, folder in enumerate(["Trip", "Trip", "Home", "Home/Garden"])]
+    library = open_library()
+
+    def hang_once_reading_starts(progress: Progress) -> None:
+        if progress.done == 0:
+            hanging_share.hang()
+
+    report = within(40, library.index, [hanging_share.folder, photo_folder], hang_once_reading_starts)
+
+    assert (report.embedded, report.failed, report.offline) == (6, 0, (hanging_share.folder,))
+    assert {library.catalog.photo_by_path(path).status for path in on_share} == {"pending"}
+    assert folder_probe.silent(hanging_share.folder / "Home" / "Garden")
+    assert len(library.search("a photo", 20)) == 6
+    hanging_share.answer()
+    assert library.index().embedded == 4
+    assert {library.catalog.photo_by_path(path).status for path in on_share} == {"indexed"}
+
+
+def test_photos_through_a_link_to_a_drive_that_is_away_keep_their_tags_and_are_said_unreadable(
+    open_library, tmp_path: Path
+) -> None:
+    """A folder linked into Pictures from an external drive (and a photo linked alike): with the drive unplugged
+    the links led nowhere, the walk passed them by without a word, and their photos were forgotten with their tags."""
+    drive, pictures = tmp_path / "media" / "drive", tmp_path / "Pictures"  # unplugged, media/ is left empty
+    write_photo(drive / "trip" / "a.jpg", seed=1)
+    write_photo(drive / "cover.jpg", seed=2)
+    write_photo(pictures / "home.jpg", seed=3)
+    (pictures / "Trip").symlink_to(drive / "trip")
+    (pictures / "cover.jpg").symlink_to(drive / "cover.jpg")
+    library = open_library()
+    library.index([pictures])
+    linked = (pictures / "Trip" / "a.jpg", pictures / "cover.jpg")
+    on_drive = {library.catalog.photo_by_path(path).id for path in linked}
+    library.add_tag(on_drive, "lake")
+
+    drive.rename(tmp_path / "away")
+    report = library.index()
+
+    assert report.removed == 0 and set(library.tagged("lake")) == on_drive
+    assert library.status().unreadable == (
+        (pictures / "Trip", f"a link to {drive / 'trip'}, which is not there (on a drive not plugged in?)"),
+        (pictures / "cover.jpg", f"a link to {drive / 'cover.jpg'}, which is not there (on a drive not plugged in?)"))
+    (tmp_path / "away").rename(drive)
+    library.index()
+    assert library.status().unreadable == () and set(library.tagged("lake")) == on_drive
+    shutil.rmtree(drive / "trip")  # deleted, its drive plugged in: its photos go
+    assert library.index().removed == 1 and library.status().unreadable == ()
 
 
 def test_a_new_photo_the_size_of_one_on_a_share_that_hangs_is_added_without_waiting_for_the_share(

@@ -980,6 +980,22 @@ def test_photos_a_new_leave_out_pattern_covers_leave_the_catalog_and_stay_on_dis
     assert (folder / "Screenshots" / "shot_1.png").is_file()
 
 
+def test_links_that_lead_nowhere_are_noted_where_a_drive_is_away_and_passed_by_where_deleted(tmp_path: Path) -> None:
+    """A link to a link to a drive that is away was taken for deleted (the first link's folder is there), and
+    so was its photo; one into a folder deleted with all above it was taken for an unplugged drive's, for ever."""
+    root, media = tmp_path / "photos", tmp_path / "media"
+    (root / "album").mkdir(parents=True)
+    media.mkdir()  # the drive's mount point went with it: media/ is left empty
+    (root / "album" / "b.jpg").symlink_to(media / "drive" / "x.jpg")
+    (root / "a.jpg").symlink_to("album/b.jpg")
+    (root / "Trip").symlink_to(media / "drive" / "trip")
+    (tmp_path / "kept").mkdir()
+    (root / "old.jpg").symlink_to(tmp_path / "deleted" / "2019" / "old.jpg")  # tmp_path holds other things
+    (root / "notes.txt").symlink_to(media / "drive" / "notes.txt")
+
+    assert sorted(walk(root).unreadable) == sorted(str(root / name) for name in ("a.jpg", "album/b.jpg", "Trip"))
+
+
 def test_a_folder_is_ignored_as_the_walk_judges_folders(catalog: Catalog, tmp_path: Path) -> None:
     """Asked of a file put in it, "*.jpg" left out made every folder a folder left out."""
     from photoclip.scan import is_ignored_folder

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from watchdog.observers.polling import PollingObserver
 
+from photoclip import pipeline
 from photoclip import worker as worker_module
 from photoclip.config import Settings, save_settings
 from photoclip.errors import LibraryLockedError
@@ -581,6 +582,50 @@ def test_a_share_that_hangs_goes_offline_and_the_worker_goes_on_watching_the_res
     within(15, live.worker.stop)
 
 
+def test_a_share_that_stops_answering_as_its_photos_are_read_leaves_them_waiting_and_the_worker_goes_on(
+    start_live, hanging_share: HangingShare, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker read the share's photos on threads that waited for it for ever, and waited with them:
+    nothing else was indexed again, and stopping the app waited too."""
+    on_share = [write_photo(hanging_share.folder / "Trip" / f"{n}.jpg", seed=40 + n) for n in range(3)]
+    real_decode, gone = pipeline.decode_photo, []
+
+    def share_goes_away(path: Path, *args: object) -> object:
+        if hanging_share.folder in path.parents and not gone:
+            gone.append(path)
+            hanging_share.hang()
+        return real_decode(path, *args)
+
+    monkeypatch.setattr(pipeline, "decode_photo", share_goes_away)
+    live = start_live(before_start=lambda live: live.library.add_root(hanging_share.folder), wait=False)
+
+    eventually(lambda: any(r.silent for e in live.of(RootsChanged) for r in e.roots), what="the share said silent")
+    write_photo(live.photos / "new.jpg", seed=20)
+    eventually(lambda: (photo := live.library.catalog.photo_by_path(live.photos / "new.jpg")) is not None
+               and photo.status == "indexed", what="a new photo indexed")
+    assert {live.library.catalog.photo_by_path(path).status for path in on_share} == {"pending"}
+    assert live.worker.wait_idle(TIMEOUT)
+    hanging_share.answer()
+    eventually(lambda: {live.library.catalog.photo_by_path(path).status for path in on_share} == {"indexed"},
+               what="the share's photos indexed once it answers")
+    within(15, live.worker.stop)
+
+
+def test_photos_taken_from_the_plan_on_a_share_that_stopped_answering_are_not_looked_at(
+    start_live, hanging_share: HangingShare
+) -> None:
+    """Planned before their share went away, each photo's date was looked at before it was read (was it just
+    written?): that look waited for the share for ever, and the worker with it."""
+    on_share = write_photo(hanging_share.folder / "a.jpg", seed=40)
+    live = start_live(before_start=lambda live: live.library.add_root(hanging_share.folder))
+    local = live.photos / "p0.jpg"
+    items = [(live.library.catalog.photo_by_path(path).id, path) for path in (on_share, local)]
+    hanging_share.hang()
+
+    assert within(10, live.worker._wait_for_writers, items) == items[1:]
+    within(15, live.worker.stop)
+
+
 def test_a_share_watched_by_polling_that_stops_answering_holds_the_worker_up_no_more(
     start_live, hanging_share: HangingShare, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1108,7 +1153,6 @@ def test_cli_watch_refuses_a_library_in_use(open_library, tmp_path: Path) -> Non
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is a Linux feature")
 def test_indexing_runs_nicer_than_the_app(start_live, monkeypatch) -> None:
-    import photoclip.pipeline as pipeline
 
     def priority() -> int:
         return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
