@@ -26,6 +26,11 @@ def shortened(name: str, most: int = 60) -> str:
     return f"{name[:most - tail - 1]}…{name[-tail:]}"
 
 
+def pixel_size(width: int, height: int) -> str:
+    """"1,600 × 900 pixels", as every view of a photo writes its size."""
+    return f"{width:,} × {height:,} pixels"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     """"1 photo", "2,000 photos"; `words` where adding an s is wrong ("copies")."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"

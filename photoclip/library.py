@@ -960,6 +960,7 @@ class Library:
             if report.failed and not report.cancelled and self.raws_of_failed_partners(pending):
                 more = self.catalog.pending(spec.model_id, [r.id for r in roots] if roots else None)
                 report = report.and_then(self.embed(more, progress=progress, cancel=cancel, workers=workers))
+            report = self._read_again_once_written(report, pending, progress, cancel, workers)
         finally:
             self._save_vectors_or_warn()
         self.update_tags_or_warn()
@@ -977,6 +978,56 @@ class Library:
         failed = min(report.failed, sum(state.status == "failed" for state in states.values()))
         offline = tuple(dict.fromkeys((*scanned.offline, *(root.path for root in gone))))
         return dataclasses.replace(scanned, offline=offline).and_then(dataclasses.replace(report, failed=failed))
+
+    def _read_again_once_written(
+        self, report: IndexReport, items: Sequence[tuple[PhotoId, Path]], progress: ProgressCallback | None,
+        cancel: threading.Event | None, workers: int | None,
+    ) -> IndexReport:
+        """The run's report, once the photos whose files changed while they were read (a copy the scan found
+        still being written, which failed as "truncated file") are read again as soon as their files stop
+        changing: a run of `index` beside a copy from a card said good photos were broken. How they came out
+        the first time counts no more. Only photos that failed or are damaged are looked at: one read whole
+        was read when its copy was done."""
+        damaged = {str(path) for path, _ in self.catalog.damaged()}
+        states = self.catalog.photo_states(str(path) for _, path in items)
+        items = [(pid, path) for pid, path in items if str(path) in damaged
+                 or (state := states.get(str(path))) is not None and state.status == "failed"]
+        for _ in range(_READ_AGAIN_ROUNDS):
+            changed, _ = self.read_while_written(items)
+            if not changed or report.cancelled:
+                break
+            paths = [path for path, _ in changed]
+            log.info("%d photos changed while they were read: reading them again once written", len(paths))
+            _wait_until_written(paths, cancel)
+            self.scan_paths(paths)
+            again = set(paths)
+            items = [(pid, path) for pid, path in self.catalog.pending(self.model_spec.model_id) if str(path) in again]
+            before = dataclasses.replace(
+                report, total=report.total - len(changed),
+                failed=report.failed - sum(state.status == "failed" for _, state in changed),
+                embedded=max(0, report.embedded - sum(state.status == "indexed" for _, state in changed)))
+            report = before.and_then(self.embed(items, progress=progress, cancel=cancel, workers=workers))
+        return report
+
+    def read_while_written(
+        self, items: Sequence[tuple[PhotoId, Path]],
+    ) -> tuple[list[tuple[str, FileState]], dict[PhotoId, str]]:
+        """Of these photos, those read (not pending) whose files changed while they were read (still being
+        written, or saved again), with what the catalog knew of them as read; and those read whole, by id.
+        Photos gone since, or in folders that do not answer (folder_probe), are in neither."""
+        changed, whole = [], {}
+        for path, state in self.catalog.photo_states(str(path) for _, path in items).items():
+            if state.status == "pending" or folder_probe.silent(Path(path)):
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if (st.st_size, mtime_ns(st)) == (state.size, state.mtime_ns):
+                whole[state.id] = path
+            else:
+                changed.append((path, state))
+        return changed, whole
 
     def raws_of_failed_partners(self, items: Sequence[tuple[PhotoId, Path]]) -> scan.PathChanges | None:
         """A raw file beside a JPEG or HEIC of its name is left out for it; when that one turns
@@ -2249,6 +2300,32 @@ def tagged_before_period(period: Period | None, tags: Sequence[str]) -> bool:
     the rest of a query before its tags are looked for ("beach 2019" names a tag "beach")."""
     return period is not None and any(set(name_key(period.words).split()) <= set(name_key(tag).split())
                                       for tag in tags)
+
+
+_READ_AGAIN_ROUNDS = 3  # a file changed again while read again: at most so many more reads in one run
+_WRITTEN_AFTER_S = 1.0  # a file that stays as it is this long is written
+_WRITE_WAIT_S = 60.0  # longer than a photo takes to copy from any card; then it is read as it is
+
+
+def _wait_until_written(paths: Sequence[str], cancel: threading.Event | None) -> None:
+    """Until these files stay as they are for _WRITTEN_AFTER_S, _WRITE_WAIT_S at most, or `cancel`."""
+    def looks() -> list[tuple[int, int] | None]:
+        seen = []
+        for path in paths:
+            try:
+                st = os.stat(path)
+                seen.append((st.st_size, mtime_ns(st)))
+            except OSError:
+                seen.append(None)
+        return seen
+
+    deadline, last = time.monotonic() + _WRITE_WAIT_S, looks()
+    stop = cancel or threading.Event()
+    while time.monotonic() < deadline and not stop.wait(_WRITTEN_AFTER_S):
+        now = looks()
+        if now == last:
+            return
+        last = now
 
 
 def _from_the_shells_folder(named: Path) -> Path:

@@ -1329,21 +1329,11 @@ class Worker:
         they are read once the file is done, and their watch events need not come first. So are
         those found failed or damaged that were written to just before (_read_too_soon).
         Returns how many are to be read again, and how many of them had failed."""
-        states = self.library.catalog.photo_states(str(path) for _, path in items)
-        again, whole, failed = [], {}, 0
-        for path, state in states.items():
-            if state.status == "pending" or folder_probe.silent(Path(path)):
-                continue  # not read yet (cancelled, or its folder does not answer)
-            current = _stat(path)
-            if current is None:
-                continue  # gone (a watch event says so)
-            if current[:2] == (state.size, state.mtime_ns):
-                whole[state.id] = path
-                continue
-            log.debug("%s changed while it was read: reading it again once it is written", path)
-            again.append(path)
-            failed += state.status == "failed"
+        changed, whole = self.library.read_while_written(items)
+        again = [path for path, _ in changed]
+        failed = sum(state.status == "failed" for _, state in changed)
         if again:
+            log.debug("%s changed while they were read: reading them again once they are written", again)
             self._report(self.library.scan_paths(again))
         soon = self._read_too_soon(whole)
         return len(again) + len(soon), failed + sum(photo.status == "failed" for photo in soon)

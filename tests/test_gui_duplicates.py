@@ -13,6 +13,8 @@ from PIL import Image
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from photoclip.catalog import Photo
+from photoclip.gui.duplicates import GroupRow
 from photoclip.library import Library
 from tests.conftest import TRASH_INFO
 from tests.gui_support import WAIT_MS, answer_questions, make_window  # noqa: F401
@@ -413,14 +415,14 @@ def test_a_page_stops_at_a_bounded_number_of_groups_or_photos_and_counts_the_res
     assert len(page.rows) == 2 and not page.more.isVisibleTo(page)
 
 
-def test_a_tile_puts_a_long_size_line_on_two_and_names_a_byte_copy_an_identical_copy(
+def test_a_tile_puts_its_bytes_under_its_pixels_and_names_a_byte_copy_an_identical_copy(
     qtbot, on_duplicates
 ) -> None:
     """"3000×2000 · 138.8" lost its unit at the tile's edge; "same file" read like a hard link."""
     import dataclasses
 
     from photoclip import humanize
-    from photoclip.gui.duplicates import TILE_SIDE, _Tile
+    from photoclip.gui.duplicates import _Tile
 
     library, copies, window = on_duplicates
     [backup] = [copy for copy in copies if copy.parent.name == "backup"]
@@ -433,10 +435,11 @@ def test_a_tile_puts_a_long_size_line_on_two_and_names_a_byte_copy_an_identical_
     qtbot.addWidget(wide)
     wide.show()
     text = wide.detail.text()
-    assert text == "30000×20000\n138.8 MB"  # its size under its pixels, neither cut ("1200×80…26.9 kB")
-    assert all(wide.detail.fontMetrics().horizontalAdvance(line) <= TILE_SIDE for line in text.splitlines())
-    assert wide.detail.toolTip() == "30000×20000 · 138.8 MB"
-    assert tile.detail.text() == f"{tile.photo.width}×{tile.photo.height} · {humanize.file_size(tile.photo.size)}"
+    assert text == "30,000 × 20,000\npixels\n138.8 MB"  # a panorama's pixels too wide for a line: none cut
+    assert all(wide.detail.fontMetrics().horizontalAdvance(line) <= wide.detail.width() for line in text.splitlines())
+    assert wide.detail.toolTip() == "30,000 × 20,000 pixels · 138.8 MB"
+    photo = tile.photo
+    assert tile.detail.text() == f"{photo.width:,} × {photo.height:,} pixels\n{humanize.file_size(photo.size)}"
     far = _Tile(dataclasses.replace(big, path=Path("/photos/Holiday 2024 — Côte d’Azur/pano.tif")), 1.0)
     qtbot.addWidget(far)
     assert far.folder.text().startswith("in Holiday 2024") and far.folder.text().endswith("…")  # its start says most
@@ -706,6 +709,78 @@ def test_names_alike_but_in_their_middle_are_told_apart_on_two_lines(qtbot) -> N
         assert all(tile.name.fontMetrics().horizontalAdvance(line) <= TILE_SIDE for line in names[-1].splitlines())
     assert names[0] != names[1] and [name.replace("\n", "") for name in names] == [
         "IMG_20190612_0001.jpg", "IMG_20190613_0001.jpg"]
+
+
+def a_group_of(names_and_sizes: list[tuple[str, int, int, int]]) -> tuple[list[Photo], GroupRow]:
+    """A GroupRow of photos at /p/Trip/<name>, (name, width, height, bytes) each, the first kept."""
+    from photoclip.dedup import DuplicateGroup
+    from photoclip.gui.app import make_app
+    from photoclip.gui.duplicates import GroupRow
+    from photoclip.ids import PhotoId, RootId
+
+    make_app()
+    photos = [Photo(PhotoId(i), RootId(1), Path("/p/Trip") / name, size, 0, None, width, height, None, "jpeg",
+                    "indexed", None) for i, (name, width, height, size) in enumerate(names_and_sizes, 1)]
+    ids = tuple(photo.id for photo in photos)
+    group = DuplicateGroup(ids[0], ids[1:], (0.995,) * (len(ids) - 1), False)
+    return photos, GroupRow(group, {photo.id: photo for photo in photos}, {})
+
+
+def test_every_tile_of_a_group_writes_its_pixels_as_the_preview_does_and_a_fact_a_line(qtbot) -> None:
+    """"1600×900" stood on its own line above "69.2 kB" on one tile, "800×500 · 22.9 kB" shared a
+    line on the next, and the preview and Compare wrote "1,600 × 900 pixels"."""
+    from photoclip.gui.compare import facts
+
+    photos, row = a_group_of([("rhythm.jpg", 1600, 1000, 116_200), ("rhythm small.jpg", 800, 500, 22_900),
+                              ("rhythm scan.tif", 1200, 750, 4_100_000)])
+    qtbot.addWidget(row)
+    row.show()
+    details = [tile.detail for tile in row.tiles.values()]
+    assert [label.text() for label in details] == [
+        "1,600 × 1,000 pixels\n116.2 kB", "800 × 500 pixels\n22.9 kB", "1,200 × 750 pixels\n4.1 MB"]
+    assert [label.toolTip() for label in details] == [
+        "1,600 × 1,000 pixels · 116.2 kB", "800 × 500 pixels · 22.9 kB", "1,200 × 750 pixels · 4.1 MB"]
+    assert all(label.fontMetrics().horizontalAdvance(line) <= label.width()
+               for label in details for line in label.text().splitlines())
+    assert ("Dimensions", "1,600 × 1,000 pixels") in facts(photos[0], True)  # the Compare dialog's words
+
+
+def shown_names(row) -> list[str]:
+    return [tile.name.text() for tile in row.tiles.values()]
+
+
+def test_names_of_a_group_cut_short_keep_the_letters_that_tell_them_apart(qtbot) -> None:
+    """"umang by Abhishek_Mudgal.jpg" and "umang by Abhishek_Mudgal - Copy.jpg" were both cut in
+    the middle of their second line, "Abhishe…gal.jpg" and "Abhishe…opy.jpg": "- Copy" was lost."""
+    from photoclip.gui.duplicates import _Tile
+
+    names = ["umang by Abhishek_Mudgal.jpg", "umang by Abhishek_Mudgal - Copy.jpg",
+             "a long afternoon by the lake house with everyone (1) edited for the album.jpg",
+             "a long afternoon by the lake house with everyone (2) edited for the album.jpg"]
+    _, row = a_group_of([(name, 1600, 900, 69_200) for name in names])
+    qtbot.addWidget(row)
+    shown = shown_names(row)
+    assert all("…" in text for text in shown)  # each too long for the tile: cut short
+    assert shown[0].endswith("Mudgal.jpg") and shown[1].endswith("- Copy.jpg")  # not "…gal.jpg", "…opy.jpg"
+    assert "(1)" in shown[2] and "(2)" in shown[3] and shown[2].endswith(".jpg")
+    for tile, name in zip(row.tiles.values(), names, strict=True):
+        assert all(tile.name.fontMetrics().horizontalAdvance(line) <= tile.name.width()
+                   for line in tile.name.text().splitlines())
+        assert tile.name.toolTip() == str(Path("/p/Trip") / name)  # the whole name, on hover
+    same = "IMG_20190612_a_long_afternoon_at_the_seaside.jpg"
+    photos, alike = a_group_of([(same, 1600, 900, 69_200), (same, 800, 450, 20_000)])
+    qtbot.addWidget(alike)  # names that do not differ at all: cut in their middle as alone, both ends kept
+    alone = _Tile(photos[0], None)
+    qtbot.addWidget(alone)
+    assert shown_names(alike) == [alone.name.text()] * 2
+    assert alone.name.text().startswith("IMG_20190612_") and "…" in alone.name.text()
+
+
+def test_where_names_differ_is_the_start_each_shares_with_the_name_most_like_it() -> None:
+    from photoclip.gui.duplicates import first_differences
+
+    assert first_differences(["b.jpg", "a - Copy.jpg", "a.jpg", "a (2).jpg"]) == [0, 2, 1, 2]
+    assert first_differences(["same.jpg", "same.jpg"]) == [8, 8]
 
 
 def test_a_groups_photos_are_compared_large_side_by_side_with_their_facts(qtbot, on_duplicates) -> None:

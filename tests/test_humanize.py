@@ -18,6 +18,11 @@ def test_sizes_read_as_file_managers_show_them() -> None:
         "840 bytes", "12.3 kB", "4.1 MB", "7.2 GB"]
 
 
+def test_a_photos_size_in_pixels_reads_alike_in_every_view() -> None:
+    """The grid's tooltip said "1600 × 900", the duplicates' tiles "1600×900", the preview "1,600 × 900 pixels"."""
+    assert humanize.pixel_size(1600, 900) == "1,600 × 900 pixels"
+
+
 def test_a_copy_that_is_not_the_same_file_never_reads_100_percent() -> None:
     assert humanize.similarity(0.99999) == "99.9%" and humanize.similarity(0.9876) == "98.7%"
 

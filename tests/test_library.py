@@ -3447,6 +3447,25 @@ def test_photos_through_a_link_to_a_drive_that_is_away_keep_their_tags_and_are_s
     assert library.index().removed == 1 and library.status().unreadable == ()
 
 
+def test_a_photo_still_being_copied_when_index_read_it_is_read_again_once_written(open_library, tmp_path: Path) -> None:
+    """Found by the scan while a card was still copying it, it was read cut short and said failed ("truncated
+    file") until the next run, though nothing was wrong with it."""
+    whole = write_photo(tmp_path / "whole.jpg", seed=5).read_bytes()
+    photo = tmp_path / "card" / "IMG_1.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(whole[:len(whole) // 3])
+
+    def the_copy_goes_on(progress: Progress) -> None:
+        if progress.total and progress.done == progress.total and photo.stat().st_size < len(whole):
+            photo.write_bytes(whole)
+
+    library = open_library()
+    report = library.index([photo.parent], the_copy_goes_on)
+
+    assert (report.embedded, report.failed) == (1, 0) and library.status().failures == ()
+    assert library.catalog.photo_by_path(photo).status == "indexed"
+
+
 def test_a_new_photo_the_size_of_one_on_a_share_that_hangs_is_added_without_waiting_for_the_share(
     open_library, photo_folder: Path, hanging_share: HangingShare
 ) -> None:

@@ -51,7 +51,7 @@ def compared(members: Sequence[PhotoId], chosen: PhotoId | None) -> list[PhotoId
 
 def facts(photo: Photo, kept: bool) -> list[tuple[str, str]]:
     """What tells copies apart, a fact a line: (what, its value)."""
-    dimensions = f"{photo.width:,} × {photo.height:,} pixels" if photo.width and photo.height else "not read yet"
+    dimensions = humanize.pixel_size(photo.width, photo.height) if photo.width and photo.height else "not read yet"
     lines = [("Size", humanize.file_size(photo.size)), ("Dimensions", dimensions), ("Taken", taken_line(photo)),
              ("Path", humanize.shown(photo.path))]
     if photo.damage:

@@ -116,11 +116,40 @@ def trashable(group: DuplicateGroup) -> tuple[PhotoId, ...]:
     return group.members[:GROUP_TILES]
 
 
-def two_lines(text: str, metrics: QFontMetrics, width: int) -> str:
+def first_differences(names: Sequence[str]) -> list[int]:
+    """Where each name of a group stops being the start of another's: the letters it shares with
+    the name most like it. Sorted, the name most like each is beside it, so a group of thousands
+    takes no longer than its sort."""
+    order = sorted(range(len(names)), key=names.__getitem__)
+    shared = [0] * len(names)
+    for a, b in zip(order, order[1:]):
+        common = len(os.path.commonprefix([names[a], names[b]]))
+        shared[a], shared[b] = max(shared[a], common), max(shared[b], common)
+    return shared
+
+
+def _elided_from(text: str, at: int, metrics: QFontMetrics, width: int) -> str:
+    """`text` cut to `width` with its letters from `at` on kept in view: its start cut ("…Mudgal -
+    Copy.jpg"), or else its start and its middle, from the word of `at` on ("…(1) edi…final.jpg")."""
+    if not 0 < at < len(text):  # the name's differing letters are not here (or it differs nowhere)
+        return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+    start_cut = metrics.elidedText(text, Qt.TextElideMode.ElideLeft, width)
+    if len(text) - (len(start_cut) - 1) <= at:
+        return start_cut
+    word = max(text.rfind(mark, 0, at) for mark in " _-.") + 1
+    start = word if at - word <= 6 else at
+    ellipsis = "…" if start else ""
+    rest = metrics.elidedText(text[start:], Qt.TextElideMode.ElideMiddle, width - metrics.horizontalAdvance(ellipsis))
+    return ellipsis + rest
+
+
+def two_lines(text: str, metrics: QFontMetrics, width: int, differs_at: int = 0) -> str:
     """`text` on a line if it fits, else on two: as much as fits on the first, the rest on the
-    second, cut in its middle if it is still too long. A file name has no spaces to wrap at, and
-    cut in its middle on one line, "IMG_20190612_0001.jpg" and "IMG_20190613_0001.jpg" both read
-    "IMG_20…01.jpg": the copies' names could not be told apart."""
+    second, cut if it is still too long so that its letters from `differs_at` on stay in view (where
+    the name differs from its group's others'). A file name has no spaces to wrap at, and cut in
+    its middle on one line, "IMG_20190612_0001.jpg" and "IMG_20190613_0001.jpg" both read
+    "IMG_20…01.jpg"; cut in the middle of its second line, "umang by Abhishek_Mudgal.jpg" and its
+    "… - Copy.jpg" both read "Abhishe…" and lost the letters that tell them apart."""
     if metrics.horizontalAdvance(text) <= width:
         return text
     cut = len(text) - 1
@@ -129,7 +158,7 @@ def two_lines(text: str, metrics: QFontMetrics, width: int) -> str:
     word = max(text.rfind(mark, 0, cut) for mark in " _-.")  # after a word ("IMG_20190612_" / "0001.jpg")
     cut = word + 1 if word >= cut // 2 else cut
     # a line ending in a space: in right-to-left words the space took the place of the line's first letter
-    return f"{text[:cut].rstrip(' ')}\n{metrics.elidedText(text[cut:], Qt.TextElideMode.ElideMiddle, width)}"
+    return f"{text[:cut].rstrip(' ')}\n{_elided_from(text[cut:], differs_at - cut, metrics, width)}"
 
 
 def in_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
@@ -144,24 +173,28 @@ def in_folder(folder: str, metrics: QFontMetrics, width: int) -> str:
 
 def tile_text_width(font: QFont) -> int:
     """How wide a tile's lines of text are: the thumbnail's side, or wider where a large font would
-    cut the verdict ("Move to tra") or "identical copy", or leave a name a few letters a line."""
+    cut the verdict ("Move to tra") or "identical copy", or leave a name a few letters a line; and
+    wide enough for a camera photo's pixels, "9,999 × 9,999 pixels", on one line."""
     bold = QFont(font)
     bold.setBold(True)
     verdict = max(QFontMetrics(bold).horizontalAdvance(text) for text in (KEEP, TRASH))
     metrics = QFontMetrics(font)
     return max(TILE_SIDE, verdict + 4, metrics.horizontalAdvance("identical copy") + 4,
+               metrics.horizontalAdvance(humanize.pixel_size(9_999, 9_999)) + 4,
                metrics.averageCharWidth() * TILE_LINE_CHARS)
 
 
 class _Tile(QFrame):
     """One photo of a group: its thumbnail, name, folder, size, and whether it is kept. `folder`
-    names its folder among its group's ("Backup/2023", "Camera"; see group_folders)."""
+    names its folder among its group's ("Backup/2023", "Camera"; see group_folders); `differs_at`
+    is where its name differs from the others' (first_differences), kept in view if it is cut."""
 
     clicked = Signal(int)
     stepped = Signal(int, int)  # PhotoId, the arrow key pressed on it
     compare_requested = Signal(int)  # PhotoId: double-clicked
 
-    def __init__(self, photo: Photo, similarity: float | None, folder: str | None = None) -> None:
+    def __init__(self, photo: Photo, similarity: float | None, folder: str | None = None,
+                 differs_at: int = 0) -> None:
         super().__init__()
         self.photo = photo
         self._folder = folder or humanize.shown(photo.path.parent.name or photo.path.parent)
@@ -188,23 +221,23 @@ class _Tile(QFrame):
         name.setFixedWidth(side)
         bold = QFont(name.font())
         bold.setBold(True)
-        name.setText(file_path(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), side - 4)))
+        name.setText(file_path(two_lines(humanize.shown(photo.path.name), QFontMetrics(bold), side - 4, differs_at)))
         layout.addWidget(name)
         self.folder = QLabel(in_folder(self._folder, QFontMetrics(self.font()), side - 4))
         self.folder.setObjectName("Muted")
         self.folder.setFixedWidth(side)
         self.folder.setToolTip(humanize.shown(photo.path.parent))
         layout.addWidget(self.folder)
-        parts = [f"{photo.width}×{photo.height}"] if photo.width and photo.height else []
+        # a fact a line on every tile, neither cut ("800×500 · 22.9 kB" on one line beside a tile whose
+        # longer size put its bytes on the next read as two ways of saying it); a panorama's "pixels" under its numbers
+        parts = [humanize.pixel_size(photo.width, photo.height)] if photo.width and photo.height else []
         parts.append(humanize.file_size(photo.size))
-        size = " · ".join(parts)
         metrics = QFontMetrics(self.font())
-        fits = metrics.horizontalAdvance(size) <= side - 4  # else its bytes under its pixels, neither cut
-        self.detail = QLabel(size if fits else "\n".join(
-            metrics.elidedText(part, Qt.TextElideMode.ElideRight, side - 4) for part in parts))
+        self.detail = QLabel("\n".join(part if metrics.horizontalAdvance(part) <= side - 4
+                                       else part.replace(" pixels", "\npixels") for part in parts))
         self.detail.setObjectName("Muted")
         self.detail.setFixedWidth(side)
-        self.detail.setToolTip(size)
+        self.detail.setToolTip(" · ".join(parts))
         layout.addWidget(self.detail)
         self.alike: QLabel | None = None
         if similarity is not None:
@@ -294,6 +327,8 @@ class GroupRow(QFrame):
         self._similarities = dict(zip(group.others, group.similarities))
         self._folders = dict(zip(group.members, group_folders([self.photos[pid].path.parent for pid in group.members]),
                                  strict=True))
+        names = [humanize.shown(self.photos[pid].path.name) for pid in group.members]
+        self._differs_at = dict(zip(group.members, first_differences(names), strict=True))
         self._thumbnail = thumbnail
         self._showing = GROUP_TILES  # photos to show: more as the user asks
         layout = QHBoxLayout(self)
@@ -374,7 +409,7 @@ class GroupRow(QFrame):
     def _add_tiles(self, count: int) -> None:
         previous = next(reversed(self.tiles.values()), None)
         for pid in self.unshown[:max(count, 0)]:
-            tile = _Tile(self.photos[pid], self._similarities.get(pid), self._folders[pid])
+            tile = _Tile(self.photos[pid], self._similarities.get(pid), self._folders[pid], self._differs_at[pid])
             if pid == self.members[0]:
                 tile.why = self.kept_because
             elif pid in self._kept_too:

@@ -430,7 +430,7 @@ class PhotoGridModel(QAbstractListModel):
             if date:
                 lines.append(date)
             if photo.width and photo.height:
-                lines.append(f"{photo.width} × {photo.height}")
+                lines.append(humanize.pixel_size(photo.width, photo.height))
         failure = self._loader.failure(pid)
         if failure:
             lines.append(f"<span style='color:#ffb4a0'>No preview: {_escape(failure)}</span>")

@@ -860,7 +860,7 @@ class PreviewPage(QWidget):
             self.name_label.set_name(humanize.shown(photo.path.name))
             self.folder_label.set_name(humanize.shown(photo.path.parent))
             self._facts["Size"].setText(humanize.file_size(photo.size))
-            self._facts["Dimensions"].setText(f"{photo.width:,} × {photo.height:,} pixels"
+            self._facts["Dimensions"].setText(humanize.pixel_size(photo.width, photo.height)
                                               if photo.width and photo.height else "not read yet")
             self._facts["Taken"].setText(taken_line(photo))
             self._facts["Damaged"].setText(photo.damage or "")
