@@ -57,6 +57,7 @@ from photoclip.names import name_key, spelling_key
 from photoclip.pipeline import Progress
 from photoclip.scan import (
     LeftOut,
+    broken_link,
     drive_gone,
     images_left_out_said,
     iter_roots_containing,
@@ -811,6 +812,8 @@ def _require_folders(paths: Sequence[str]) -> None:
                 raise
             continue  # a card pulled out under its mount: Library.add_root says it is offline, or to plug it in
         if not is_folder:
+            if (broken := broken_link(folder)) is not None:
+                raise LibraryError(f"cannot open {path}: it is {broken}")
             raise LibraryError(f"there is no folder {path}; check the name" if not os.path.lexists(folder)
                                else f"{path} is not a folder; give the folder that holds your photos")
 
@@ -1452,6 +1455,8 @@ def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list
             if expanded(path).is_dir():
                 raise QueryError(f"{path} is a folder{said} give the photos in it ({Path(path) / '*.jpg'}, for "
                                  "example)")
+            if (broken := broken_link(expanded(path))) is not None:
+                raise QueryError(f"cannot open {path}: it is {broken}{said.rstrip(';')}")
             raise QueryError(f"{path} is not a photo of this library{said} `photoclip index` its folder first")
         photos.setdefault(photo.id, photo)
     return list(photos.values())

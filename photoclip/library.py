@@ -763,6 +763,8 @@ class Library:
                 return known  # its scan finds it offline, and says so
             raise LibraryError(f"cannot open {folder} ({exc.strerror}); plug its drive in again") from None
         if not is_folder:
+            if (broken := scan.broken_link(folder)) is not None:
+                raise LibraryError(f"cannot open {folder}: it is {broken}")
             raise LibraryError(f"{folder} is not a folder; give the folder that holds your photos")
         folder = self._as_the_library_spells(on_disk(folder).resolve())
         for root in self.catalog.roots():
@@ -1759,6 +1761,8 @@ class Library:
                         raise QueryError(f"there is no file {target}; give the path of a photo")
                     if path.is_dir():
                         raise QueryError(f"{target} is a folder; give the path of a photo")
+                    if (broken := scan.broken_link(path)) is not None:
+                        raise QueryError(f"cannot open {target}: it is {broken}")
                     raise QueryError(f"{path} is not an image file; give the path of a photo")
                 return self._embed_term(QueryTerm(1, image=path), encoder()), None, None
         stored = self._stored_vector(photo.id, model_id)

@@ -174,9 +174,27 @@ class Walk:
         tags. One whose file or folder was deleted or moved (_lost_for_good) is passed by: its photos go."""
         if os.path.splitext(path)[1].lower() in SKIPPED_SUFFIXES or _lost_for_good(path):
             return
-        reason = f"a link to {os.readlink(path)}, which is not there (on a drive not plugged in?)"
+        reason = _led_nowhere(path)
         log.warning("cannot read %s: %s", path, reason)
         self.unreadable[path] = reason
+
+
+def broken_link(path: Path | str) -> str | None:
+    """Why `path`, a symbolic link, cannot be followed, in the words a scan lists it with ("a link to
+    /media/…/x.jpg, which is not there …", "a symbolic link loop"); None for anything else."""
+    try:
+        if not os.path.islink(path):
+            return None
+        os.stat(path)
+    except FileNotFoundError:
+        return _led_nowhere(path)
+    except OSError as exc:
+        return unreadable_reason(exc)
+    return None
+
+
+def _led_nowhere(link: Path | str) -> str:
+    return f"a link to {os.readlink(link)}, which is not there (on a drive not plugged in?)"
 
 
 def _lost_for_good(link: str) -> bool:

@@ -1494,6 +1494,22 @@ def test_photos_in_a_folder_linked_into_the_library_are_named_by_the_paths_it_li
     assert run("tagged", "pier")[1].splitlines() == [str(pictures / "Trip" / f"{n}.jpg") for n in (1, 2)]
 
 
+def test_a_link_that_leads_nowhere_or_loops_is_said_so_by_index_similar_and_tag(
+    run, tmp_path: Path, photo_folder: Path
+) -> None:
+    """Each said something else, and none what was wrong: "is not a folder", "is not an image file", "is not a
+    photo of this library"."""
+    run("index", str(photo_folder))
+    away, loop = tmp_path / "away.jpg", tmp_path / "loop.jpg"
+    away.symlink_to(tmp_path / "drive" / "x.jpg")
+    loop.symlink_to(loop)
+    nowhere = f"it is a link to {tmp_path / 'drive' / 'x.jpg'}, which is not there (on a drive not plugged in?)"
+
+    for args in (("index", str(away)), ("similar", str(away)), ("tag", "x", str(away))):
+        assert run(*args) == (2, "", f"photoclip: error: cannot open {away}: {nowhere}\n"), args
+    assert run("similar", str(loop)) == (2, "", f"photoclip: error: cannot open {loop}: it is a symbolic link loop\n")
+
+
 @pytest.mark.parametrize("command", ["search", "similar"])
 def test_photos_deleted_since_indexing_leave_their_places_to_the_next_best(run, photo_folder: Path, command) -> None:
     """-n 3 listed one photo where the two best were deleted since indexing, though three more were there."""
