@@ -1456,7 +1456,7 @@ def _photos_at(library: Library, paths: Sequence[str], undone: str = "") -> list
                 raise QueryError(f"{path} is a folder{said} give the photos in it ({Path(path) / '*.jpg'}, for "
                                  "example)")
             if (broken := broken_link(expanded(path))) is not None:
-                raise QueryError(f"cannot open {path}: it is {broken}{said.rstrip(';')}")
+                raise QueryError(f"cannot open {path}: it is {broken}" + (f"; {undone}" if said != ";" else ""))
             raise QueryError(f"{path} is not a photo of this library{said} `photoclip index` its folder first")
         photos.setdefault(photo.id, photo)
     return list(photos.values())

@@ -988,28 +988,39 @@ class Library:
         """The run's report, once the photos whose files changed while they were read (a copy the scan found
         still being written, which failed as "truncated file") are read again as soon as their files stop
         changing: a run of `index` beside a copy from a card said good photos were broken. How they came out
-        the first time counts no more. Only photos that failed or are damaged are looked at: one read whole
-        was read when its copy was done."""
+        the first time counts no more. Only photos that failed or are damaged are looked at (one read whole
+        was read when its copy was done), and those written to just now are waited for first: a copy may
+        pause between two chunks."""
+        run = items
         damaged = {str(path) for path, _ in self.catalog.damaged()}
-        states = self.catalog.photo_states(str(path) for _, path in items)
+        states = self.catalog.photo_states(str(path) for _, path in items) if report.failed else {}
         items = [(pid, path) for pid, path in items if str(path) in damaged
                  or (state := states.get(str(path))) is not None and state.status == "failed"]
+        read_again = False
         for _ in range(_READ_AGAIN_ROUNDS):
+            if report.cancelled:
+                break
+            waited = {str(path) for _, path in items if _written_within(path, _WRITTEN_AFTER_S)}
+            _wait_until_written(sorted(waited), cancel)
             changed, _ = self.read_while_written(items)
-            if not changed or report.cancelled:
+            if not changed:
                 break
             paths = [path for path, _ in changed]
-            log.info("%d photos changed while they were read: reading them again once written", len(paths))
-            _wait_until_written(paths, cancel)
+            log.warning("%s changed while read (still being copied?): reading again once written",
+                        plural(len(paths), "photo"))
+            _wait_until_written([path for path in paths if path not in waited], cancel)
             self.scan_paths(paths)
-            again = set(paths)
-            items = [(pid, path) for pid, path in self.catalog.pending(self.model_spec.model_id) if str(path) in again]
-            before = dataclasses.replace(
-                report, total=report.total - len(changed),
-                failed=report.failed - sum(state.status == "failed" for _, state in changed),
-                embedded=max(0, report.embedded - sum(state.status == "indexed" for _, state in changed)))
+            items = [(state.id, Path(path)) for path, state in self.catalog.photo_states(paths).items()
+                     if state.status == "pending"]
+            before = dataclasses.replace(report, total=report.total - len(changed), embedded=max(
+                0, report.embedded - sum(state.status == "indexed" for _, state in changed)))
             report = before.and_then(self.embed(items, progress=progress, cancel=cancel, workers=workers))
-        return report
+            read_again = True
+        if not read_again:
+            return report
+        photos = self.catalog.photos(pid for pid, _ in run).values()  # counted as embed counts them
+        return dataclasses.replace(report, failed=sum(
+            photo.status == "failed" and photo.failure != imaging.FILE_GONE for photo in photos))
 
     def read_while_written(
         self, items: Sequence[tuple[PhotoId, Path]],
@@ -2307,12 +2318,21 @@ def tagged_before_period(period: Period | None, tags: Sequence[str]) -> bool:
 
 
 _READ_AGAIN_ROUNDS = 3  # a file changed again while read again: at most so many more reads in one run
-_WRITTEN_AFTER_S = 1.0  # a file that stays as it is this long is written
+_WRITTEN_AFTER_S = 3.0  # a file that stays as it is this long is written (a watch waits as long: WRITING_SETTLES)
 _WRITE_WAIT_S = 60.0  # longer than a photo takes to copy from any card; then it is read as it is
+
+
+def _written_within(path: Path, seconds: float) -> bool:
+    try:
+        return abs(time.time() - os.stat(path).st_mtime) < seconds
+    except OSError:
+        return False
 
 
 def _wait_until_written(paths: Sequence[str], cancel: threading.Event | None) -> None:
     """Until these files stay as they are for _WRITTEN_AFTER_S, _WRITE_WAIT_S at most, or `cancel`."""
+    if not paths:
+        return
     def looks() -> list[tuple[int, int] | None]:
         seen = []
         for path in paths:

@@ -187,14 +187,16 @@ def broken_link(path: Path | str) -> str | None:
             return None
         os.stat(path)
     except FileNotFoundError:
-        return _led_nowhere(path)
+        why = "deleted or moved?" if _lost_for_good(str(path)) else "on a drive not plugged in?"
+        return _led_nowhere(path, why)
     except OSError as exc:
         return unreadable_reason(exc)
     return None
 
 
-def _led_nowhere(link: Path | str) -> str:
-    return f"a link to {os.readlink(link)}, which is not there (on a drive not plugged in?)"
+def _led_nowhere(link: Path | str, why: str = "on a drive not plugged in?") -> str:
+    """What a link that leads nowhere is, named by where it ends (through links to links)."""
+    return f"a link to {os.path.realpath(link)}, which is not there ({why})"
 
 
 def _lost_for_good(link: str) -> bool:

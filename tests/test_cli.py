@@ -1500,13 +1500,18 @@ def test_a_link_that_leads_nowhere_or_loops_is_said_so_by_index_similar_and_tag(
     """Each said something else, and none what was wrong: "is not a folder", "is not an image file", "is not a
     photo of this library"."""
     run("index", str(photo_folder))
-    away, loop = tmp_path / "away.jpg", tmp_path / "loop.jpg"
-    away.symlink_to(tmp_path / "drive" / "x.jpg")
+    away, gone, loop = tmp_path / "away.jpg", tmp_path / "gone.jpg", tmp_path / "loop.jpg"
+    (tmp_path / "media").mkdir()  # where the drive was mounted, empty now
+    away.symlink_to(tmp_path / "media" / "drive" / "x.jpg")
+    gone.symlink_to(photo_folder / "deleted.jpg")
     loop.symlink_to(loop)
-    nowhere = f"it is a link to {tmp_path / 'drive' / 'x.jpg'}, which is not there (on a drive not plugged in?)"
+    nowhere = f"it is a link to {away.readlink()}, which is not there (on a drive not plugged in?)"
 
     for args in (("index", str(away)), ("similar", str(away)), ("tag", "x", str(away))):
         assert run(*args) == (2, "", f"photoclip: error: cannot open {away}: {nowhere}\n"), args
+    assert run("tag", "x", str(gone), str(photo_folder / "p1.jpg")) == (2, "", (
+        f"photoclip: error: cannot open {gone}: it is a link to {photo_folder / 'deleted.jpg'}, which is not there "
+        "(deleted or moved?); no photo was tagged\n"))
     assert run("similar", str(loop)) == (2, "", f"photoclip: error: cannot open {loop}: it is a symbolic link loop\n")
 
 

@@ -128,10 +128,12 @@ def test_a_folder_on_a_share_that_hangs_is_shown_not_answering_and_the_window_go
 def test_the_folders_are_listed_at_once_while_a_share_keeps_the_first_status_waiting(
     qtbot, open_library, tmp_path: Path, hanging_share: HangingShare, monkeypatch
 ) -> None:
-    """The sidebar said "No folders yet" for the ten seconds the share's first look took to give up."""
+    """The sidebar said "No folders yet" for the ten seconds the share's first look took to give up; a folder
+    inside the library added meanwhile was refused as "already part of the library"."""
     monkeypatch.setattr(folder_probe, "ANSWER_SECONDS", 8.0)
     red_circle_folder(hanging_share.folder / "Trip", with_red_circle=1, without=1, seed=1)
     red_circle_folder(tmp_path / "home", with_red_circle=1, without=1, seed=2)
+    (tmp_path / "home" / "2024").mkdir()
     library = open_library()
     library.index([hanging_share.folder, tmp_path / "home"])
     hanging_share.hang()
@@ -142,7 +144,11 @@ def test_the_folders_are_listed_at_once_while_a_share_keeps_the_first_status_wai
         qtbot.waitUntil(lambda: folder_item(window, "home") is not None and folder_item(window, "DRIVE") is not None,
                         timeout=3000)
         assert window.status is None and window.sidebar._no_folders.isHidden()
+        window.add_folder(tmp_path / "home" / "2024")
         assert offline_item(qtbot, window, "DRIVE").text(0) == "DRIVE (offline)"
+        assert window.worker.wait_idle(30)
+        qtbot.wait(300)  # what the worker said has arrived
+        assert window.error_banner.isHidden()
     finally:
         window.shutdown()
 

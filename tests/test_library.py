@@ -3447,7 +3447,10 @@ def test_photos_through_a_link_to_a_drive_that_is_away_keep_their_tags_and_are_s
     assert library.index().removed == 1 and library.status().unreadable == ()
 
 
-def test_a_photo_still_being_copied_when_index_read_it_is_read_again_once_written(open_library, tmp_path: Path) -> None:
+@pytest.mark.parametrize("pause", [0.0, 1.5], ids=["written on", "a pause before its last chunk"])
+def test_a_photo_still_being_copied_when_index_read_it_is_read_again_once_written(
+    open_library, tmp_path: Path, pause: float
+) -> None:
     """Found by the scan while a card was still copying it, it was read cut short and said failed ("truncated
     file") until the next run, though nothing was wrong with it."""
     whole = write_photo(tmp_path / "whole.jpg", seed=5).read_bytes()
@@ -3456,8 +3459,9 @@ def test_a_photo_still_being_copied_when_index_read_it_is_read_again_once_writte
     photo.write_bytes(whole[:len(whole) // 3])
 
     def the_copy_goes_on(progress: Progress) -> None:
-        if progress.total and progress.done == progress.total and photo.stat().st_size < len(whole):
-            photo.write_bytes(whole)
+        if progress.total and progress.done == progress.total and photo.stat().st_size < len(whole) // 2:
+            photo.write_bytes(whole[:len(whole) // 2])
+            threading.Timer(pause, photo.write_bytes, [whole]).start()
 
     library = open_library()
     report = library.index([photo.parent], the_copy_goes_on)

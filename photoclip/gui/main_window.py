@@ -1363,13 +1363,13 @@ class MainWindow(QMainWindow):
             self.report_error("This library is open read-only; folders cannot be added now.")
             return
         resolved = folder.resolve()
-        roots = self.status.roots if self.status is not None else ()
+        roots = self.status.roots if self.status is not None else self.sidebar.shown_roots()  # as last seen
         known = any(root.path == resolved for root in roots)
         left_out = not {config.folder_pattern(p) for p in (resolved, *resolved.parents)}.isdisjoint(
             self.library.settings.exclude_patterns)  # added, it comes back (Library.add_root)
         holder = None if left_out else next((root for root in roots if root.path in resolved.parents), None)
         try:  # a folder inside one of the library's stands for that one: looked through again, not refused
-            self.worker.add_root(folder, or_its_root=holder is not None)
+            self.worker.add_root(folder, or_its_root=True)
         except PhotoclipError as exc:
             self.report_error(exc)
             return

@@ -340,6 +340,10 @@ class Sidebar(QFrame):
             self.library_selected.emit()
         self.set_albums(self._all_albums)
 
+    def shown_roots(self) -> tuple[Root, ...]:
+        """The folders listed: the library's as last seen before its first status is read."""
+        return self._shown_roots or ()
+
     def set_albums(self, albums: Sequence[Album]) -> None:
         """Show these albums in the order of their names, but not the watched folders themselves
         (listed above); a selected album stays selected while it is there (when it is gone the
