@@ -3447,7 +3447,7 @@ def test_photos_through_a_link_to_a_drive_that_is_away_keep_their_tags_and_are_s
     assert library.index().removed == 1 and library.status().unreadable == ()
 
 
-@pytest.mark.parametrize("pause", [0.0, 1.5], ids=["written on", "a pause before its last chunk"])
+@pytest.mark.parametrize("pause", [0.0, 1.5], ids=["written on", "a chunk every second and a half"])
 def test_a_photo_still_being_copied_when_index_read_it_is_read_again_once_written(
     open_library, tmp_path: Path, pause: float
 ) -> None:
@@ -3458,10 +3458,17 @@ def test_a_photo_still_being_copied_when_index_read_it_is_read_again_once_writte
     photo.parent.mkdir()
     photo.write_bytes(whole[:len(whole) // 3])
 
+    def copy_on() -> None:
+        for eighths in (5, 6, 7, 8):
+            time.sleep(pause)
+            with photo.open("ab") as copy:
+                copy.write(whole[photo.stat().st_size:len(whole) * eighths // 8])
+
     def the_copy_goes_on(progress: Progress) -> None:
         if progress.total and progress.done == progress.total and photo.stat().st_size < len(whole) // 2:
-            photo.write_bytes(whole[:len(whole) // 2])
-            threading.Timer(pause, photo.write_bytes, [whole]).start()
+            with photo.open("ab") as copy:
+                copy.write(whole[photo.stat().st_size:len(whole) // 2])
+            threading.Thread(target=copy_on).start()
 
     library = open_library()
     report = library.index([photo.parent], the_copy_goes_on)
